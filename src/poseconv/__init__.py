@@ -1,0 +1,43 @@
+"""poseconv: pose-estimation output (DeepLabCut, SLEAP) to NWB with ndx-pose.
+
+Importing the package is cheap: the names below load their modules on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+try:
+    __version__ = version("poseconv")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
+
+_LAZY = {
+    "DeepLabCutPoseInterface": "poseconv.interfaces.deeplabcut",
+    "PoseNWBConverter": "poseconv.interfaces.converter",
+    "get_pose_backend_configuration": "poseconv.nwb.storage",
+    "PoseData": "poseconv.model",
+    "PoseTrack": "poseconv.model",
+    "Skeleton": "poseconv.model",
+    "FrameTiming": "poseconv.model",
+    "VideoInfo": "poseconv.model",
+    "read_pose": "poseconv.readers.registry",
+    "infer_source_software": "poseconv.readers.registry",
+    "supported_formats": "poseconv.readers.registry",
+    "read_deeplabcut": "poseconv.readers.deeplabcut",
+    "write_pose_estimation": "poseconv.nwb.writer",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'poseconv' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,6 @@
+"""neuroconv interfaces; the only part of poseconv that imports neuroconv."""
+
+from .converter import PoseNWBConverter
+from .deeplabcut import DeepLabCutPoseInterface
+
+__all__ = ["DeepLabCutPoseInterface", "PoseNWBConverter"]

@@ -1,0 +1,54 @@
+"""An ``NWBConverter`` that compresses every pose dataset, confidence included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neuroconv import NWBConverter
+
+from ..nwb.storage import get_pose_backend_configuration
+
+__all__ = ["PoseNWBConverter"]
+
+
+class PoseNWBConverter(NWBConverter):
+    """``NWBConverter`` whose default storage also chunks and compresses pose confidence.
+
+    Use it exactly like ``NWBConverter`` (set ``data_interface_classes``); with a plain
+    ``NWBConverter`` the files are equally valid but ``confidence`` is stored uncompressed.
+    """
+
+    def get_default_backend_configuration(self, nwbfile: Any, backend: str = "hdf5") -> Any:
+        """Return the default backend configuration, with pose confidence compressed."""
+        return get_pose_backend_configuration(nwbfile, backend=backend)
+
+    def _write_nwbfile(
+        self,
+        nwbfile_path: Any,
+        nwbfile: Any,
+        metadata: dict,
+        backend: str | None,
+        backend_configuration: Any,
+        conversion_options: dict | None,
+    ) -> None:
+        from pathlib import Path
+
+        from neuroconv.tools.nwb_helpers import configure_and_write_nwbfile
+
+        from .base import BasePoseInterface
+
+        # External video paths are stored relative to the NWB file, as DANDI expects.
+        conversion_options = dict(conversion_options or {})
+        folder = Path(nwbfile_path).resolve().parent
+        for name, interface in self.data_interface_objects.items():
+            if isinstance(interface, BasePoseInterface):
+                options = dict(conversion_options.get(name) or {})
+                options.setdefault("external_files_relative_to", folder)
+                conversion_options[name] = options
+        if nwbfile is None:
+            nwbfile = self.create_nwbfile(metadata=metadata, conversion_options=conversion_options)
+        else:
+            self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, conversion_options=conversion_options)
+        if backend_configuration is None:
+            backend_configuration = self.get_default_backend_configuration(nwbfile=nwbfile, backend=backend or "hdf5")
+        configure_and_write_nwbfile(nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration)

@@ -1,0 +1,94 @@
+"""neuroconv interface for DeepLabCut predictions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import validate_call
+
+from ..model import PoseData
+from ..readers.deeplabcut import read_deeplabcut
+from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
+
+__all__ = ["DeepLabCutPoseInterface"]
+
+
+class DeepLabCutPoseInterface(BasePoseInterface):
+    """Convert DeepLabCut predictions (single- or multi-animal, 2D or 3D) to ndx-pose.
+
+    Every individual becomes its own ``PoseEstimation`` (the unique bodyparts of a
+    multi-animal project too, as ``single``); the project ``config.yaml`` gives the
+    skeleton and the ``_meta.pickle`` the frame rate, both found next to the file.
+    """
+
+    display_name = "DeepLabCut (poseconv)"
+    keywords = (*BasePoseInterface.keywords, "DeepLabCut", "DLC")
+    associated_suffixes = (".h5", ".csv", ".pickle", ".yaml")
+    info = "Interface for DeepLabCut predictions (.h5/.csv) with every individual, 2D or 3D."
+
+    @validate_call
+    def __init__(
+        self,
+        file_path: FilePathArg,
+        *,
+        config_file_path: OptionalFilePathArg = None,
+        metadata_file_path: OptionalFilePathArg = None,
+        video_file_path: OptionalFilePathArg = None,
+        individuals: list[str] | None = None,
+        sampling_frequency: float | None = None,
+        find_side_files: bool = True,
+        verbose: bool = False,
+    ) -> None:
+        """Read a DeepLabCut predictions file.
+
+        Parameters
+        ----------
+        file_path : FilePath
+            DeepLabCut predictions, ``.h5`` or ``.csv`` (single- or multi-animal, 2D or 3D).
+        config_file_path : FilePath, optional
+            The project's config.yaml (skeleton, bodypart order); found next to the file or one folder up.
+        metadata_file_path : FilePath, optional
+            The _meta.pickle / _meta.json / includingmetadata.pickle with fps and frame size; found by name.
+        video_file_path : FilePath, optional
+            The analysed video; found next to the predictions by name when not given.
+        individuals : list of str, optional
+            Write only these individuals (names from the file; "single" holds unique bodyparts).
+        sampling_frequency : float, optional
+            Frame rate in Hz, used when the DeepLabCut files do not record one.
+        find_side_files : bool, default: True
+            Look for config.yaml, the metadata pickle and the video next to the predictions.
+        verbose : bool, default: False
+            Print progress.
+        """
+        self._file_path = Path(file_path)
+        self._config_file_path = config_file_path
+        self._metadata_file_path = metadata_file_path
+        self._find_side_files = find_side_files
+        video_paths = None
+        self._video_file_path = video_file_path
+        super().__init__(
+            individuals=individuals,
+            sampling_frequency=sampling_frequency,
+            verbose=verbose,
+            file_path=file_path,
+            config_file_path=config_file_path,
+            metadata_file_path=metadata_file_path,
+            video_file_path=video_file_path,
+            find_side_files=find_side_files,
+            video_file_paths=video_paths,
+        )
+        if video_file_path is not None:
+            self._video_file_paths = {self._pose.tracks[0].video: Path(video_file_path)} if self._pose.tracks else {}
+
+    def _read_pose(self) -> PoseData:
+        return read_deeplabcut(
+            self._file_path,
+            config_file_path=self._config_file_path,
+            metadata_file_path=self._metadata_file_path,
+            find_side_files=self._find_side_files,
+        )
+
+    @staticmethod
+    def get_available_individuals(file_path: FilePathArg) -> list[str]:
+        """Return the individuals in a DeepLabCut file (``"single"`` holds unique bodyparts)."""
+        return read_deeplabcut(file_path, find_side_files=False).track_names()

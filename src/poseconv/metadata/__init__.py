@@ -1,0 +1,1 @@
+"""Metadata models and their JSON Schema."""

@@ -1,0 +1,150 @@
+"""Default metadata for a :class:`~poseconv.model.PoseData`: names, keys and cross-links.
+
+The keys made here are how metadata entries find their data again in the
+writer, so both sides use :func:`container_key`.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ..model import PoseData, PoseTrack
+
+__all__ = [
+    "camera_key",
+    "merge_metadata",
+    "container_key",
+    "default_pose_metadata",
+    "track_for_container_key",
+    "video_key",
+]
+
+
+def container_key(pose: PoseData, track: PoseTrack) -> str:
+    """Return the metadata key (and default name) of the PoseEstimation holding ``track``.
+
+    ``PoseEstimation`` for a file with one animal in one video, ``PoseEstimation_<track>``
+    with several animals, and ``PoseEstimation_<video>_<track>`` with several videos.
+    """
+    videos = {t.video for t in pose.tracks}
+    names = {t.name for t in pose.tracks}
+    if len(videos) > 1:
+        return f"PoseEstimation_{track.video}_{track.name}"
+    if len(names) > 1:
+        return f"PoseEstimation_{track.name}"
+    return "PoseEstimation"
+
+
+def track_for_container_key(pose: PoseData) -> dict[str, PoseTrack]:
+    """Map each container key of ``pose`` to its track."""
+    return {container_key(pose, track): track for track in pose.tracks}
+
+
+def video_key(video: str) -> str:
+    """Metadata key of a video in ``Behavior.ExternalVideos`` (the one neuroconv's video interface uses)."""
+    return f"video_{video}"
+
+
+def camera_key(video: str) -> str:
+    """Metadata key of the camera that recorded ``video`` in ``Devices``."""
+    return f"video_{video}_camera"
+
+
+def merge_metadata(base: Any, override: Any) -> Any:
+    """Return ``base`` updated by ``override``, recursing into dicts; lists and values replace.
+
+    Neither argument is modified.
+    """
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = {key: copy.deepcopy(value) for key, value in base.items()}
+        for key, value in override.items():
+            merged[key] = merge_metadata(base[key], value) if key in base else copy.deepcopy(value)
+        return merged
+    return copy.deepcopy(override)
+
+
+def _safe(name: str) -> str:
+    # NWB object names cannot contain '/' or ':'.
+    return name.replace("/", "_").replace(":", "_")
+
+
+def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None = None) -> dict[str, Any]:
+    """Build the ``Devices``, ``Behavior`` and ``Pose`` metadata blocks for ``pose``.
+
+    Parameters
+    ----------
+    pose : PoseData
+        The poses.
+    video_paths_known : set of str, optional
+        Video keys for which a video file exists, so an external ImageSeries is written.
+
+    Returns
+    -------
+    dict
+        Metadata in the layout of :mod:`poseconv.metadata.models`.
+    """
+    video_paths_known = video_paths_known or set()
+    devices: dict[str, Any] = {}
+    videos: dict[str, Any] = {}
+    used_videos = list(dict.fromkeys(track.video for track in pose.tracks))
+    for video in used_videos:
+        devices[camera_key(video)] = {
+            "name": _safe(f"Video {video} Camera Device"),
+            "description": f"Camera that recorded the behavior video '{video}'.",
+        }
+        if video in video_paths_known:
+            videos[video_key(video)] = {
+                "name": _safe(f"Video {video}"),
+                "description": f"Behavior video '{video}' on which the poses were estimated.",
+                "unit": "Frames",
+                "device_metadata_key": camera_key(video),
+            }
+    skeletons = {
+        name: {"name": _safe(name), "nodes": list(skeleton.nodes), "edges": [list(e) for e in skeleton.edges]}
+        for name, skeleton in pose.skeletons.items()
+        if any(track.skeleton == name for track in pose.tracks)
+    }
+    containers: dict[str, Any] = {}
+    for track in pose.tracks:
+        key = container_key(pose, track)
+        info = pose.videos[track.video]
+        description = f"Poses of '{track.name}' estimated with {pose.source_software}"
+        if pose.scorer:
+            description += f" (scorer {pose.scorer})"
+        description += f" on video '{track.video}', read from {pose.source_file.name}."
+        if info.original_path and info.path is None:
+            description += (
+                f" The tool recorded the video as '{info.original_path}', which does not exist on the "
+                "machine that wrote this file."
+            )
+        entry: dict[str, Any] = {
+            "name": _safe(key),
+            "description": description,
+            "source_software": pose.source_software,
+            "skeleton_metadata_key": track.skeleton,
+            "device_metadata_key": camera_key(track.video),
+            "PoseEstimationSeries": {},
+        }
+        if pose.source_software_version:
+            entry["source_software_version"] = pose.source_software_version
+        if pose.scorer:
+            entry["scorer"] = pose.scorer
+        if track.video in video_paths_known:
+            entry["source_video_metadata_key"] = video_key(track.video)
+        for node in pose.skeletons[track.skeleton].nodes:
+            series: dict[str, Any] = {
+                "name": _safe(node),
+                "description": f"Position of '{node}' of '{track.name}'.",
+                "unit": pose.unit,
+                "reference_frame": pose.reference_frame,
+            }
+            if track.confidence is not None and track.confidence_definition:
+                series["confidence_definition"] = track.confidence_definition
+            entry["PoseEstimationSeries"][node] = series
+        containers[key] = entry
+    return {
+        "Devices": devices,
+        "Behavior": {"ExternalVideos": videos},
+        "Pose": {"Skeletons": skeletons, "PoseEstimations": containers},
+    }

@@ -1,0 +1,136 @@
+"""JSON Schema (draft-07) of the metadata, generated from the pydantic models.
+
+The generated schema is what schema-driven form tools render, so it keeps to
+what they handle: every field has a title and a description, optional fields
+are plain types (never ``"type": [...]`` or ``anyOf`` with ``null``), no
+default is ``null``, and every ``$ref`` points into the schema's own
+``definitions``. The committed copy in ``schemas/`` is checked against this
+code by the test suite; regenerate it with ``poseconv schema --write``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic.json_schema import GenerateJsonSchema
+
+from .models import BehaviorMetadata, PoseBlockMetadata
+
+__all__ = ["SCHEMA_FILE_NAME", "add_missing_titles", "metadata_schema", "pose_block_schema"]
+
+SCHEMA_FILE_NAME = "metadata.schema.json"
+_REF_TEMPLATE = "#/definitions/{model}"
+
+
+class _FormFriendlyJsonSchema(GenerateJsonSchema):
+    """Emit optional fields as their plain type and drop ``null`` defaults."""
+
+    def nullable_schema(self, schema: Any) -> dict[str, Any]:
+        return self.generate_inner(schema["schema"])
+
+    def default_schema(self, schema: Any) -> dict[str, Any]:
+        json_schema = super().default_schema(schema)
+        if "default" in json_schema and json_schema["default"] is None:
+            json_schema.pop("default")
+        return json_schema
+
+
+def _model_schema(model: type, definitions: dict[str, Any]) -> dict[str, Any]:
+    schema = model.model_json_schema(ref_template=_REF_TEMPLATE, schema_generator=_FormFriendlyJsonSchema)
+    definitions.update(schema.pop("$defs", {}))
+    return schema
+
+
+def pose_block_schema() -> dict[str, Any]:
+    """Return the schema of the ``Pose`` and ``Behavior`` blocks with their definitions.
+
+    Returns
+    -------
+    dict
+        ``{"properties": {"Pose": ..., "Behavior": ...}, "definitions": {...}}``.
+    """
+    definitions: dict[str, Any] = {}
+    pose = _model_schema(PoseBlockMetadata, definitions)
+    behavior = _model_schema(BehaviorMetadata, definitions)
+    return {"properties": {"Pose": pose, "Behavior": behavior}, "definitions": definitions}
+
+
+def _humanize(key: str) -> str:
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else key
+
+
+def add_missing_titles(schema: dict[str, Any]) -> dict[str, Any]:
+    """Give every property a ``title`` and ``description`` (in place), for form tools.
+
+    Parameters
+    ----------
+    schema : dict
+        A JSON Schema.
+
+    Returns
+    -------
+    dict
+        The same schema.
+    """
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict):
+                    sub.setdefault("title", _humanize(key))
+                    sub.setdefault("description", sub["title"] + ".")
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(schema)
+    return schema
+
+
+def _neuroconv_base_schema() -> dict[str, Any]:
+    import neuroconv
+
+    path = Path(neuroconv.__file__).parent / "schemas" / "base_metadata_schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def metadata_schema() -> dict[str, Any]:
+    """Return the full metadata schema of poseconv's interfaces.
+
+    It is neuroconv's base metadata schema (``NWBFile``, ``Subject``, ``Devices``)
+    plus the ``Pose`` and ``Behavior`` blocks generated from the pydantic models.
+
+    Returns
+    -------
+    dict
+        A draft-07 JSON Schema.
+    """
+    schema = copy.deepcopy(_neuroconv_base_schema())
+    schema["$id"] = "https://poseconv.invalid/schemas/" + SCHEMA_FILE_NAME
+    schema["title"] = "poseconv metadata"
+    schema["description"] = (
+        "Metadata of a pose conversion: the NWB file, the subject, the cameras, the behavior videos "
+        "and the pose containers (skeletons and one PoseEstimation per animal and video)."
+    )
+    schema.pop("version", None)
+    # Form tools cannot render a field that is either an object or an array; the registry form is the object.
+    for registry in ("Devices", "DeviceModels"):
+        entry = schema["properties"].get(registry)
+        if entry is not None:
+            entry["type"] = "object"
+            entry.pop("items", None)
+    blocks = pose_block_schema()
+    schema["properties"].update(blocks["properties"])
+    schema.setdefault("definitions", {}).update(blocks["definitions"])
+    return add_missing_titles(schema)
+
+
+def render_metadata_schema() -> str:
+    """Return :func:`metadata_schema` as the exact text committed in ``schemas/``."""
+    return json.dumps(metadata_schema(), indent=2, sort_keys=True) + "\n"

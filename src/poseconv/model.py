@@ -1,0 +1,335 @@
+"""The pose model every reader produces and every writer consumes.
+
+A :class:`PoseData` is what one pose file says: the skeletons, the videos the
+poses were estimated on (with their frame timing), and one :class:`PoseTrack`
+per animal and video holding coordinates ``(frames, nodes, dims)`` and
+confidence ``(frames, nodes)``, NaN where a node or the whole animal is
+missing. Readers build it only through :meth:`PoseData.from_tracks`, which
+checks shapes, dtypes and names once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["FrameTiming", "PoseData", "PoseTrack", "Skeleton", "VideoInfo"]
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """Node names and the edges joining them.
+
+    Attributes
+    ----------
+    name : str
+        Name of the skeleton, unique within a :class:`PoseData`.
+    nodes : tuple of str
+        Node (body part) names in the order the tool uses.
+    edges : tuple of (int, int)
+        Pairs of indices into ``nodes``.
+    """
+
+    name: str
+    nodes: tuple[str, ...]
+    edges: tuple[tuple[int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "nodes", tuple(str(node) for node in self.nodes))
+        object.__setattr__(self, "edges", tuple((int(a), int(b)) for a, b in self.edges))
+        if len(set(self.nodes)) != len(self.nodes):
+            duplicates = sorted({n for n in self.nodes if self.nodes.count(n) > 1})
+            raise ValueError(f"Skeleton {self.name!r} has duplicate node names: {duplicates}.")
+        for a, b in self.edges:
+            if not (0 <= a < len(self.nodes) and 0 <= b < len(self.nodes)):
+                raise ValueError(
+                    f"Skeleton {self.name!r} has edge ({a}, {b}) but only "
+                    f"{len(self.nodes)} nodes (indices 0-{len(self.nodes) - 1})."
+                )
+
+
+@dataclass(frozen=True)
+class FrameTiming:
+    """When each frame of a video was taken, and where that knowledge came from.
+
+    Exactly one of ``rate`` and ``timestamps`` is set.
+
+    Attributes
+    ----------
+    rate : float or None
+        Frames per second when frames are regular.
+    starting_time : float
+        Time of frame 0 in seconds (used with ``rate``).
+    timestamps : numpy.ndarray or None
+        One time in seconds per frame when frames are irregular or given.
+    source : str
+        Human-readable origin, e.g. ``"fps in the DeepLabCut _meta.pickle"``.
+    """
+
+    rate: float | None = None
+    starting_time: float = 0.0
+    timestamps: np.ndarray | None = None
+    source: str = "unknown"
+
+    def __post_init__(self) -> None:
+        if (self.rate is None) == (self.timestamps is None):
+            raise ValueError("FrameTiming needs exactly one of 'rate' and 'timestamps'.")
+        if self.rate is not None and not (np.isfinite(self.rate) and self.rate > 0):
+            raise ValueError(f"Frame rate must be a positive number, got {self.rate!r}.")
+        if self.timestamps is not None:
+            object.__setattr__(self, "timestamps", np.asarray(self.timestamps, dtype="float64"))
+
+    def times(self, n_frames: int) -> np.ndarray:
+        """Return the time in seconds of each of the first ``n_frames`` frames."""
+        if self.timestamps is not None:
+            if len(self.timestamps) < n_frames:
+                raise ValueError(
+                    f"{len(self.timestamps)} timestamps were given for {n_frames} frames; "
+                    "give one timestamp per frame."
+                )
+            return self.timestamps[:n_frames]
+        return self.starting_time + np.arange(n_frames, dtype="float64") / self.rate
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """A video the poses were estimated on.
+
+    Attributes
+    ----------
+    key : str
+        Identifier of the video within the :class:`PoseData`.
+    original_path : str or None
+        The path exactly as the pose tool recorded it (often on another machine).
+    path : pathlib.Path or None
+        The video on this machine, when it was found; never a guess.
+    n_frames : int or None
+        Frame count as recorded by the tool.
+    frame_size : tuple of (int, int) or None
+        ``(height, width)`` in pixels.
+    fps : float or None
+        Frame rate as recorded by the tool.
+    """
+
+    key: str
+    original_path: str | None = None
+    path: Path | None = None
+    n_frames: int | None = None
+    frame_size: tuple[int, int] | None = None
+    fps: float | None = None
+
+
+@dataclass
+class PoseTrack:
+    """Poses of one animal (individual, track) in one video.
+
+    Attributes
+    ----------
+    name : str
+        Individual / track name (``"individual1"``, ``"track_0"``, ...).
+    skeleton : str
+        Name of the :class:`Skeleton` the nodes follow.
+    video : str
+        Key of the :class:`VideoInfo` the frames belong to.
+    positions : numpy.ndarray
+        ``(frames, nodes, dims)`` float64, NaN where missing.
+    confidence : numpy.ndarray or None
+        ``(frames, nodes)`` float64, or None when the tool wrote none.
+    confidence_definition : str or None
+        What the confidence values mean.
+    """
+
+    name: str
+    skeleton: str
+    video: str
+    positions: np.ndarray
+    confidence: np.ndarray | None = None
+    confidence_definition: str | None = None
+
+    @property
+    def n_frames(self) -> int:
+        """Number of frames."""
+        return int(self.positions.shape[0])
+
+
+@dataclass
+class PoseData:
+    """Everything one pose file says; see the module docstring.
+
+    Attributes
+    ----------
+    source_software : str
+        ``"DeepLabCut"``, ``"SLEAP"``, ...
+    source_file : pathlib.Path
+        The file the poses were read from.
+    skeletons : dict of str to Skeleton
+        By skeleton name.
+    videos : dict of str to VideoInfo
+        By video key.
+    timing : dict of str to FrameTiming
+        Frame timing by video key; a video without a known rate is absent.
+    tracks : list of PoseTrack
+        One per animal and video.
+    source_software_version : str or None
+        Version of the tool, when the files record it.
+    scorer : str or None
+        Model / scorer name.
+    unit : str
+        Unit of the coordinates (``"pixels"`` for image coordinates).
+    reference_frame : str
+        What the zero point and axes of the coordinates are.
+    notes : dict
+        Other facts read from the files (cropping, side files used, ...).
+    """
+
+    source_software: str
+    source_file: Path
+    skeletons: dict[str, Skeleton]
+    videos: dict[str, VideoInfo]
+    timing: dict[str, FrameTiming]
+    tracks: list[PoseTrack]
+    source_software_version: str | None = None
+    scorer: str | None = None
+    unit: str = "pixels"
+    reference_frame: str = (
+        "(0, 0) is the top-left corner of the video frame; x increases to the right "
+        "and y increases downward, in pixels."
+    )
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_tracks(
+        cls,
+        *,
+        source_software: str,
+        source_file: str | Path,
+        skeletons: Sequence[Skeleton],
+        videos: Sequence[VideoInfo],
+        tracks: Sequence[PoseTrack],
+        timing: Mapping[str, FrameTiming] | None = None,
+        **kwargs: Any,
+    ) -> PoseData:
+        """Build a :class:`PoseData`, checking every invariant once.
+
+        Parameters
+        ----------
+        source_software : str
+            Name of the pose tool.
+        source_file : str or pathlib.Path
+            The file read.
+        skeletons, videos, tracks : sequences
+            Model parts; names must be unique.
+        timing : mapping, optional
+            Frame timing per video key.
+        **kwargs
+            Other :class:`PoseData` fields.
+
+        Returns
+        -------
+        PoseData
+            The validated model.
+
+        Raises
+        ------
+        ValueError
+            When shapes, names or references disagree.
+        """
+        skeleton_map = _unique_by_name(skeletons, "name", "skeleton")
+        video_map = _unique_by_name(videos, "key", "video")
+        seen: set[tuple[str, str]] = set()
+        checked_tracks = []
+        for track in tracks:
+            if track.skeleton not in skeleton_map:
+                raise ValueError(f"Track {track.name!r} names unknown skeleton {track.skeleton!r}.")
+            if track.video not in video_map:
+                raise ValueError(f"Track {track.name!r} names unknown video {track.video!r}.")
+            if (track.video, track.name) in seen:
+                raise ValueError(f"Track {track.name!r} appears twice for video {track.video!r}.")
+            seen.add((track.video, track.name))
+            n_nodes = len(skeleton_map[track.skeleton].nodes)
+            positions = np.asarray(track.positions, dtype="float64")
+            if positions.ndim != 3 or positions.shape[1] != n_nodes or positions.shape[2] not in (2, 3):
+                raise ValueError(
+                    f"Track {track.name!r}: positions must be (frames, {n_nodes} nodes, 2 or 3), "
+                    f"got {positions.shape}."
+                )
+            confidence = track.confidence
+            if confidence is not None:
+                confidence = np.asarray(confidence, dtype="float64")
+                if confidence.shape != positions.shape[:2]:
+                    raise ValueError(
+                        f"Track {track.name!r}: confidence must be {positions.shape[:2]}, "
+                        f"got {confidence.shape}."
+                    )
+            checked_tracks.append(dataclasses.replace(track, positions=positions, confidence=confidence))
+        frames_per_video: dict[str, set[int]] = {}
+        for track in checked_tracks:
+            frames_per_video.setdefault(track.video, set()).add(track.n_frames)
+        for video, counts in frames_per_video.items():
+            if len(counts) > 1:
+                raise ValueError(f"Tracks of video {video!r} differ in frame count: {sorted(counts)}.")
+        timing = dict(timing or {})
+        for key in timing:
+            if key not in video_map:
+                raise ValueError(f"Timing given for unknown video {key!r}.")
+        return cls(
+            source_software=source_software,
+            source_file=Path(source_file),
+            skeletons=skeleton_map,
+            videos=video_map,
+            timing=timing,
+            tracks=checked_tracks,
+            **kwargs,
+        )
+
+    @property
+    def n_dims(self) -> int:
+        """2 for image coordinates, 3 for 3D."""
+        return int(self.tracks[0].positions.shape[2]) if self.tracks else 2
+
+    def n_frames(self, video: str) -> int:
+        """Number of frames of ``video`` (0 when it has no track)."""
+        for track in self.tracks:
+            if track.video == video:
+                return track.n_frames
+        return 0
+
+    def track_names(self) -> list[str]:
+        """Unique track names, in file order."""
+        return list(dict.fromkeys(track.name for track in self.tracks))
+
+    def select_tracks(self, names: Sequence[str]) -> PoseData:
+        """Return a copy holding only the tracks named, in file order.
+
+        Raises
+        ------
+        KeyError
+            When a name is not a track of this file; the message lists those that are.
+        """
+        available = self.track_names()
+        unknown = [name for name in names if name not in available]
+        if unknown:
+            raise KeyError(
+                f"{unknown} not found in {self.source_file.name}; available individuals/tracks: {available}."
+            )
+        wanted = set(names)
+        return dataclasses.replace(self, tracks=[t for t in self.tracks if t.name in wanted])
+
+    def with_timing(self, video: str, timing: FrameTiming) -> PoseData:
+        """Return a copy with the timing of ``video`` replaced."""
+        return dataclasses.replace(self, timing={**self.timing, video: timing})
+
+
+def _unique_by_name(items: Sequence[Any], attribute: str, what: str) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for item in items:
+        key = getattr(item, attribute)
+        if key in result:
+            raise ValueError(f"Two {what}s are named {key!r}.")
+        result[key] = item
+    return result

@@ -1,0 +1,1 @@
+"""Writing (and reading back) NWB files with ndx-pose."""

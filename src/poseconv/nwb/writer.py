@@ -1,0 +1,322 @@
+"""Build ndx-pose objects from a :class:`~poseconv.model.PoseData` and its metadata.
+
+One keyword-only entry point, :func:`write_pose_estimation`, using the
+ndx-pose 0.4 idioms: ``Skeletons`` in ``processing["behavior"]``, the camera
+added to the file first and linked as ``device=``, the external video
+``ImageSeries`` in ``acquisition`` linked as ``source_video=``, and the frame
+times stored once per video: the first series holds them (or a rate) and every
+other series of that video links to it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import MetadataError
+from ..metadata.defaults import track_for_container_key
+from ..model import FrameTiming, PoseData, PoseTrack
+
+__all__ = ["write_pose_estimation"]
+
+# Relative tolerance under which given timestamps count as regular and are stored as a rate.
+_REGULAR_RTOL = 1e-9
+
+
+def _behavior_module(nwbfile: Any) -> Any:
+    if "behavior" in nwbfile.processing:
+        return nwbfile.processing["behavior"]
+    return nwbfile.create_processing_module(name="behavior", description="Processed behavioral data.")
+
+
+def _regular_rate(timestamps: np.ndarray) -> float | None:
+    if len(timestamps) < 2:
+        return None
+    steps = np.diff(timestamps)
+    step = float(np.median(steps))
+    if step <= 0 or not np.allclose(steps, step, rtol=_REGULAR_RTOL, atol=0.0):
+        return None
+    return 1.0 / step
+
+
+def _timing_kwargs(timing: FrameTiming, n_frames: int) -> dict[str, Any]:
+    if timing.rate is not None:
+        return {"rate": float(timing.rate), "starting_time": float(timing.starting_time)}
+    return {"timestamps": timing.times(n_frames)}
+
+
+def _edges_array(edges: list[list[int]], n_nodes: int) -> np.ndarray | None:
+    if not edges:
+        return None
+    dtype = "uint8" if n_nodes <= np.iinfo("uint8").max + 1 else "uint16"
+    return np.asarray(edges, dtype=dtype).reshape(-1, 2)
+
+
+def _lookup(registry: Mapping[str, Any], key: str, where: str) -> Any:
+    if key not in registry:
+        raise MetadataError(f"{where} '{key}' is not defined; defined keys: {sorted(registry)}.")
+    return registry[key]
+
+
+def _get_or_add_device(nwbfile: Any, metadata: Mapping[str, Any], key: str) -> Any:
+    from pynwb.device import Device
+
+    entry = _lookup(metadata.get("Devices", {}), key, "metadata['Devices'] key")
+    name = entry["name"]
+    if name in nwbfile.devices:
+        return nwbfile.devices[name]
+    kwargs = {k: v for k, v in entry.items() if k in ("name", "description", "serial_number") and v is not None}
+    model_key = entry.get("device_model_metadata_key")
+    if model_key is not None:
+        from pynwb.device import DeviceModel
+
+        model_entry = _lookup(metadata.get("DeviceModels", {}), model_key, "metadata['DeviceModels'] key")
+        if model_entry["name"] in nwbfile.device_models:
+            kwargs["model"] = nwbfile.device_models[model_entry["name"]]
+        else:
+            allowed = ("name", "description", "manufacturer", "model_number")
+            model = DeviceModel(**{k: v for k, v in model_entry.items() if k in allowed and v is not None})
+            nwbfile.add_device_model(model)
+            kwargs["model"] = model
+    device = Device(**kwargs)
+    nwbfile.add_device(device)
+    return device
+
+
+def _get_or_add_video(
+    nwbfile: Any,
+    metadata: Mapping[str, Any],
+    key: str,
+    *,
+    video_path: Path | None,
+    relative_to: Path | None,
+    timing_kwargs: dict[str, Any],
+    n_frames: int,
+    frame_size: tuple[int, int] | None,
+) -> Any:
+    from pynwb.image import ImageSeries
+
+    entry = _lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "source_video_metadata_key")
+    name = entry["name"]
+    if name in nwbfile.acquisition:
+        return nwbfile.acquisition[name]
+    behavior = nwbfile.processing.get("behavior")
+    if behavior is not None and name in behavior.data_interfaces:
+        return behavior[name]
+    if video_path is None:
+        raise MetadataError(
+            f"source_video_metadata_key '{key}' names the video '{name}', but no video file is known for it; "
+            "pass the video path to the interface (video_file_path=...) or remove source_video_metadata_key."
+        )
+    external = Path(video_path).resolve()
+    if relative_to is not None:
+        # DANDI and NWB best practice: external files are stored relative to the NWB file.
+        external_file = os.path.relpath(external, Path(relative_to).resolve())
+    else:
+        external_file = str(external)
+    kwargs: dict[str, Any] = {
+        "name": name,
+        "description": entry.get("description") or f"Behavior video {external.name}.",
+        "unit": entry.get("unit") or "Frames",
+        "format": "external",
+        "external_file": [external_file],
+        "starting_frame": [0],
+    }
+    if "rate" in timing_kwargs:
+        kwargs.update(timing_kwargs, num_samples=int(n_frames))
+    else:
+        kwargs["timestamps"] = timing_kwargs["timestamps"]
+    if frame_size is not None:
+        kwargs["dimension"] = [int(frame_size[1]), int(frame_size[0])]
+    device_key = entry.get("device_metadata_key")
+    if device_key is not None:
+        kwargs["device"] = _get_or_add_device(nwbfile, metadata, device_key)
+    image_series = ImageSeries(**kwargs)
+    nwbfile.add_acquisition(image_series)
+    return image_series
+
+
+def _get_or_add_skeleton(nwbfile: Any, behavior: Any, entry: Mapping[str, Any], single_animal: bool) -> Any:
+    from ndx_pose import Skeleton, Skeletons
+
+    name = entry["name"]
+    if "Skeletons" in behavior.data_interfaces and name in behavior["Skeletons"].skeletons:
+        existing = behavior["Skeletons"].skeletons[name]
+        if list(existing.nodes[:]) != list(entry["nodes"]):
+            raise MetadataError(
+                f"The file already has a skeleton named '{name}' with nodes {list(existing.nodes[:])}, "
+                f"which differ from {list(entry['nodes'])}; give this skeleton another name in "
+                "metadata['Pose']['Skeletons']."
+            )
+        return existing
+    subject = None
+    if nwbfile.subject is not None:
+        wanted = entry.get("subject")
+        if (wanted is None and single_animal) or (wanted is not None and wanted == nwbfile.subject.subject_id):
+            subject = nwbfile.subject
+    skeleton = Skeleton(
+        name=name,
+        nodes=list(entry["nodes"]),
+        edges=_edges_array(entry.get("edges") or [], len(entry["nodes"])),
+        subject=subject,
+    )
+    if "Skeletons" not in behavior.data_interfaces:
+        behavior.add(Skeletons(skeletons=[skeleton]))
+    else:
+        behavior["Skeletons"].add_skeletons(skeleton)
+    return skeleton
+
+
+def write_pose_estimation(
+    nwbfile: Any,
+    pose: PoseData,
+    *,
+    metadata: Mapping[str, Any],
+    video_paths: Mapping[str, Path] | None = None,
+    relative_to: str | Path | None = None,
+    max_frames: int | None = None,
+) -> list[Any]:
+    """Add one ``PoseEstimation`` per metadata container entry of ``pose`` to ``nwbfile``.
+
+    Parameters
+    ----------
+    nwbfile : pynwb.NWBFile
+        Target file (in memory).
+    pose : PoseData
+        The poses; its ``timing`` must cover every video written.
+    metadata : mapping
+        Metadata in the layout of :mod:`poseconv.metadata.models`; each entry of
+        ``metadata["Pose"]["PoseEstimations"]`` whose key is a container key of ``pose``
+        is written.
+    video_paths : mapping of str to pathlib.Path, optional
+        Video file per video key, for the external ``ImageSeries``.
+    relative_to : str or pathlib.Path, optional
+        Folder the NWB file will be written to, so video paths are stored relative to it.
+    max_frames : int, optional
+        Write only the first frames (stub conversions).
+
+    Returns
+    -------
+    list of ndx_pose.PoseEstimation
+        The containers added.
+
+    Raises
+    ------
+    MetadataError
+        When metadata names unknown keys, or a video has no frame timing.
+    """
+    from ndx_pose import PoseEstimation, PoseEstimationSeries
+
+    pose_metadata = metadata.get("Pose", {})
+    containers = pose_metadata.get("PoseEstimations", {})
+    tracks = track_for_container_key(pose)
+    unknown = [key for key in containers if key not in tracks]
+    if unknown:
+        raise MetadataError(
+            f"metadata['Pose']['PoseEstimations'] has entries {unknown} that match no individual/track of "
+            f"{pose.source_file.name}; its containers are {sorted(tracks)}."
+        )
+    video_paths = dict(video_paths or {})
+    behavior = _behavior_module(nwbfile)
+    single_animal = len({t.name for t in pose.tracks}) == 1
+    first_series_by_video: dict[str, Any] = {}
+    written = []
+    for key, entry in containers.items():
+        track: PoseTrack = tracks[key]
+        if entry["name"] in behavior.data_interfaces:
+            raise MetadataError(
+                f"The file already holds '{entry['name']}' in processing['behavior']; give the container "
+                f"'{key}' another name in metadata['Pose']['PoseEstimations']."
+            )
+        timing = pose.timing.get(track.video)
+        if timing is None:
+            raise MetadataError(
+                f"No frame times are known for video '{track.video}' of {pose.source_file.name}: the pose "
+                "files record no frame rate. Give the frame rate (sampling_frequency=...) or timestamps."
+            )
+        n_frames = track.n_frames if max_frames is None else min(track.n_frames, max_frames)
+        timing_kwargs = _timing_kwargs(timing, n_frames)
+        if "timestamps" in timing_kwargs:
+            rate = _regular_rate(timing_kwargs["timestamps"])
+            if rate is not None:
+                timing_kwargs = {"rate": rate, "starting_time": float(timing_kwargs["timestamps"][0])}
+
+        skeleton_key = entry.get("skeleton_metadata_key")
+        skeleton = None
+        if skeleton_key is not None:
+            skeleton_entry = _lookup(pose_metadata.get("Skeletons", {}), skeleton_key, "skeleton_metadata_key")
+            expected_nodes = list(pose.skeletons[track.skeleton].nodes)
+            if list(skeleton_entry["nodes"]) != expected_nodes:
+                raise MetadataError(
+                    f"metadata['Pose']['Skeletons']['{skeleton_key}'] lists nodes {list(skeleton_entry['nodes'])}, "
+                    f"but '{track.name}' in {pose.source_file.name} has {expected_nodes}; nodes cannot be "
+                    "renamed or reordered in metadata."
+                )
+            skeleton = _get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
+        device = None
+        if entry.get("device_metadata_key") is not None:
+            device = _get_or_add_device(nwbfile, metadata, entry["device_metadata_key"])
+        source_video = None
+        if entry.get("source_video_metadata_key") is not None:
+            info = pose.videos[track.video]
+            source_video = _get_or_add_video(
+                nwbfile,
+                metadata,
+                entry["source_video_metadata_key"],
+                video_path=video_paths.get(track.video, info.path),
+                relative_to=Path(relative_to) if relative_to else None,
+                timing_kwargs=timing_kwargs,
+                n_frames=info.n_frames or track.n_frames,
+                frame_size=info.frame_size,
+            )
+
+        series_entries = entry.get("PoseEstimationSeries", {})
+        nodes = pose.skeletons[track.skeleton].nodes
+        missing = [node for node in series_entries if node not in nodes]
+        if missing:
+            raise MetadataError(
+                f"metadata['Pose']['PoseEstimations']['{key}']['PoseEstimationSeries'] names {missing}, "
+                f"which are not body parts of '{track.name}'; body parts: {list(nodes)}."
+            )
+        series_list = []
+        for j, node in enumerate(nodes):
+            series_entry = series_entries.get(node, {})
+            first = first_series_by_video.get(track.video)
+            times = {"timestamps": first} if first is not None and "timestamps" in timing_kwargs else timing_kwargs
+            kwargs: dict[str, Any] = {
+                "name": series_entry.get("name") or node,
+                "description": series_entry.get("description") or f"Position of '{node}'.",
+                "data": track.positions[:n_frames, j, :],
+                "unit": series_entry.get("unit") or pose.unit,
+                "reference_frame": series_entry.get("reference_frame") or pose.reference_frame,
+                "comments": f"Frame times: {timing.source}.",
+                **times,
+            }
+            if track.confidence is not None:
+                kwargs["confidence"] = track.confidence[:n_frames, j]
+                definition = series_entry.get("confidence_definition") or track.confidence_definition
+                if definition:
+                    kwargs["confidence_definition"] = definition
+            series = PoseEstimationSeries(**kwargs)
+            series_list.append(series)
+            if first is None:
+                first_series_by_video[track.video] = series
+
+        container_kwargs: dict[str, Any] = {
+            "name": entry["name"],
+            "pose_estimation_series": series_list,
+            "skeleton": skeleton,
+            "device": device,
+            "source_video": source_video,
+        }
+        for field in ("description", "source_software", "source_software_version", "scorer"):
+            if entry.get(field):
+                container_kwargs[field] = entry[field]
+        container = PoseEstimation(**{k: v for k, v in container_kwargs.items() if v is not None})
+        behavior.add(container)
+        written.append(container)
+    return written
