@@ -89,8 +89,7 @@ class FrameTiming:
         if self.timestamps is not None:
             if len(self.timestamps) < n_frames:
                 raise ValueError(
-                    f"{len(self.timestamps)} timestamps were given for {n_frames} frames; "
-                    "give one timestamp per frame."
+                    f"{len(self.timestamps)} timestamps were given for {n_frames} frames; give one timestamp per frame."
                 )
             return self.timestamps[:n_frames]
         return self.starting_time + np.arange(n_frames, dtype="float64") / self.rate
@@ -142,6 +141,15 @@ class PoseTrack:
         ``(frames, nodes)`` float64, or None when the tool wrote none.
     confidence_definition : str or None
         What the confidence values mean.
+    instance_scores : numpy.ndarray or None
+        ``(frames,)`` float64 score of the whole instance (SLEAP), NaN where absent or unscored;
+        None when the tool writes none. ndx-pose has no place for it; kept for exporters.
+    tracking_scores : numpy.ndarray or None
+        ``(frames,)`` float64 score of the identity assignment (SLEAP tracker), NaN where absent;
+        None when the tool writes none. ndx-pose has no place for it; kept for exporters.
+    user_labeled : numpy.ndarray or None
+        ``(frames,)`` bool, True where the pose is a human-placed (user) instance rather than a
+        prediction; None when the source does not say.
     """
 
     name: str
@@ -150,6 +158,9 @@ class PoseTrack:
     positions: np.ndarray
     confidence: np.ndarray | None = None
     confidence_definition: str | None = None
+    instance_scores: np.ndarray | None = None
+    tracking_scores: np.ndarray | None = None
+    user_labeled: np.ndarray | None = None
 
     @property
     def n_frames(self) -> int:
@@ -255,18 +266,30 @@ class PoseData:
             positions = np.asarray(track.positions, dtype="float64")
             if positions.ndim != 3 or positions.shape[1] != n_nodes or positions.shape[2] not in (2, 3):
                 raise ValueError(
-                    f"Track {track.name!r}: positions must be (frames, {n_nodes} nodes, 2 or 3), "
-                    f"got {positions.shape}."
+                    f"Track {track.name!r}: positions must be (frames, {n_nodes} nodes, 2 or 3), got {positions.shape}."
                 )
             confidence = track.confidence
             if confidence is not None:
                 confidence = np.asarray(confidence, dtype="float64")
                 if confidence.shape != positions.shape[:2]:
                     raise ValueError(
-                        f"Track {track.name!r}: confidence must be {positions.shape[:2]}, "
-                        f"got {confidence.shape}."
+                        f"Track {track.name!r}: confidence must be {positions.shape[:2]}, got {confidence.shape}."
                     )
-            checked_tracks.append(dataclasses.replace(track, positions=positions, confidence=confidence))
+            per_frame: dict[str, np.ndarray] = {}
+            for attribute, dtype in (
+                ("instance_scores", "float64"),
+                ("tracking_scores", "float64"),
+                ("user_labeled", "bool"),
+            ):
+                values = getattr(track, attribute)
+                if values is not None:
+                    values = np.asarray(values, dtype=dtype)
+                    if values.shape != positions.shape[:1]:
+                        raise ValueError(
+                            f"Track {track.name!r}: {attribute} must be ({positions.shape[0]},), got {values.shape}."
+                        )
+                    per_frame[attribute] = values
+            checked_tracks.append(dataclasses.replace(track, positions=positions, confidence=confidence, **per_frame))
         frames_per_video: dict[str, set[int]] = {}
         for track in checked_tracks:
             frames_per_video.setdefault(track.video, set()).add(track.n_frames)
@@ -293,14 +316,14 @@ class PoseData:
         return int(self.tracks[0].positions.shape[2]) if self.tracks else 2
 
     def n_frames(self, video: str) -> int:
-        """Number of frames of ``video`` (0 when it has no track)."""
+        """Return the number of frames of ``video`` (0 when it has no track)."""
         for track in self.tracks:
             if track.video == video:
                 return track.n_frames
         return 0
 
     def track_names(self) -> list[str]:
-        """Unique track names, in file order."""
+        """Return the unique track names, in file order."""
         return list(dict.fromkeys(track.name for track in self.tracks))
 
     def select_tracks(self, names: Sequence[str]) -> PoseData:

@@ -99,17 +99,22 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
             known = pose.timing.get(video)
             if known is None and self._sampling_frequency is not None:
                 pose = pose.with_timing(
-                    video, FrameTiming(rate=self._sampling_frequency, source="sampling_frequency given by the user")
+                    video,
+                    FrameTiming(rate=self._sampling_frequency, source="sampling_frequency given by the user"),
                 )
-            elif known is not None and self._sampling_frequency is not None and known.rate is not None:
-                if not np.isclose(known.rate, self._sampling_frequency, rtol=1e-3):
-                    warnings.warn(
-                        f"{pose.source_file.name}: sampling_frequency={self._sampling_frequency} differs from the "
-                        f"frame rate {known.rate} ({known.source}); the pose file's rate is used. Pass timestamps "
-                        "with set_aligned_timestamps() to override it.",
-                        PoseconvWarning,
-                        stacklevel=3,
-                    )
+            elif (
+                known is not None
+                and self._sampling_frequency is not None
+                and known.rate is not None
+                and not np.isclose(known.rate, self._sampling_frequency, rtol=1e-3)
+            ):
+                warnings.warn(
+                    f"{pose.source_file.name}: sampling_frequency={self._sampling_frequency} differs from the "
+                    f"frame rate {known.rate} ({known.source}); the pose file's rate is used. Pass timestamps "
+                    "with set_aligned_timestamps() to override it.",
+                    PoseconvWarning,
+                    stacklevel=3,
+                )
         return pose
 
     @property
@@ -176,10 +181,10 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         append_mode : bool, default: False
             Whether the NWB file already exists (then NWBFile fields are optional).
         """
+        import json
+
         from jsonschema import Draft7Validator
         from neuroconv.utils.json_schema import _NWBMetaDataEncoder
-
-        import json
 
         schema = self.get_metadata_schema()
         if append_mode:
@@ -241,7 +246,7 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         arrays = [aligned_timestamps] if len(videos) == 1 else list(aligned_timestamps)
         if len(arrays) != len(videos):
             raise InvalidOptionError(f"Expected timestamps for {len(videos)} videos, got {len(arrays)}.")
-        for video, array in zip(videos, arrays):
+        for video, array in zip(videos, arrays, strict=True):
             array = np.asarray(array, dtype="float64")
             n_frames = self._pose.n_frames(video)
             if array.shape != (n_frames,):
@@ -249,8 +254,14 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
                     f"Video '{video}' has {n_frames} frames but {array.shape[0] if array.ndim else 0} "
                     "timestamps were given; give one timestamp per frame."
                 )
-            if np.any(~np.isfinite(array)) or np.any(np.diff(array) < 0):
-                raise InvalidOptionError(f"Timestamps for video '{video}' must be finite and non-decreasing.")
+            if np.any(~np.isfinite(array)):
+                raise InvalidOptionError(f"Timestamps for video '{video}' must be finite numbers (seconds).")
+            if np.any(np.diff(array) < 0):
+                warnings.warn(
+                    f"Timestamps for video '{video}' go backwards in places; NWB readers expect ascending times.",
+                    PoseconvWarning,
+                    stacklevel=2,
+                )
             self._aligned_timing[video] = FrameTiming(timestamps=array, source="timestamps given by the user")
 
     def set_aligned_starting_time(self, aligned_starting_time: float) -> None:
@@ -340,7 +351,9 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
             nwbfile = self.create_nwbfile(metadata=metadata, **conversion_options)
         if backend_configuration is None:
             backend_configuration = get_pose_backend_configuration(nwbfile, backend=backend or "hdf5")
-        configure_and_write_nwbfile(nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration)
+        configure_and_write_nwbfile(
+            nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration
+        )
 
     def run_conversion(
         self,

@@ -51,4 +51,6 @@ class PoseNWBConverter(NWBConverter):
             self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, conversion_options=conversion_options)
         if backend_configuration is None:
             backend_configuration = self.get_default_backend_configuration(nwbfile=nwbfile, backend=backend or "hdf5")
-        configure_and_write_nwbfile(nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration)
+        configure_and_write_nwbfile(
+            nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration
+        )

@@ -44,9 +44,7 @@ class PoseEstimationSeriesMetadata(_Model):
     """One body part's series."""
 
     name: NwbName = Field(title="Series name", description="Name of the PoseEstimationSeries in the file.")
-    description: str | None = Field(
-        default=None, title="Description", description="What this body part series holds."
-    )
+    description: str | None = Field(default=None, title="Description", description="What this body part series holds.")
     unit: str | None = Field(
         default=None,
         title="Unit",
@@ -147,7 +145,7 @@ class ExternalVideoMetadata(_Model):
 
 
 class PoseBlockMetadata(_Model):
-    """The ``Pose`` block of the metadata."""
+    """The Pose block of the metadata: skeletons and PoseEstimation containers."""
 
     Skeletons: dict[str, SkeletonMetadata] = Field(
         default_factory=dict, title="Skeletons", description="Skeletons by key."
@@ -160,7 +158,7 @@ class PoseBlockMetadata(_Model):
 
 
 class BehaviorMetadata(BaseModel):
-    """The ``Behavior`` block; other interfaces may add their own sections."""
+    """The Behavior block: external videos; other interfaces may add their own sections."""
 
     model_config = ConfigDict(extra="allow")
 

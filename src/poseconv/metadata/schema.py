@@ -3,9 +3,9 @@
 The generated schema is what schema-driven form tools render, so it keeps to
 what they handle: every field has a title and a description, optional fields
 are plain types (never ``"type": [...]`` or ``anyOf`` with ``null``), no
-default is ``null``, and every ``$ref`` points into the schema's own
-``definitions``. The committed copy in ``schemas/`` is checked against this
-code by the test suite; regenerate it with ``poseconv schema --write``.
+default is ``null``, and every ``$ref`` resolves inside the schema. The
+committed copy in ``schemas/`` is checked against this code by the test
+suite; regenerate it with ``poseconv schema --write``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from .models import BehaviorMetadata, PoseBlockMetadata
 __all__ = ["SCHEMA_FILE_NAME", "add_missing_titles", "metadata_schema", "pose_block_schema"]
 
 SCHEMA_FILE_NAME = "metadata.schema.json"
-_REF_TEMPLATE = "#/definitions/{model}"
 
 
 class _FormFriendlyJsonSchema(GenerateJsonSchema):
@@ -38,24 +37,30 @@ class _FormFriendlyJsonSchema(GenerateJsonSchema):
         return json_schema
 
 
-def _model_schema(model: type, definitions: dict[str, Any]) -> dict[str, Any]:
-    schema = model.model_json_schema(ref_template=_REF_TEMPLATE, schema_generator=_FormFriendlyJsonSchema)
-    definitions.update(schema.pop("$defs", {}))
+def _block_schema(model: type, block: str) -> dict[str, Any]:
+    # Definitions live inside each block (as neuroconv's own blocks do): NWBConverter merges the
+    # interfaces' "properties" but not their root "definitions".
+    schema = model.model_json_schema(
+        ref_template=f"#/properties/{block}/definitions/{{model}}", schema_generator=_FormFriendlyJsonSchema
+    )
+    definitions = schema.pop("$defs", {})
+    if definitions:
+        schema["definitions"] = definitions
     return schema
 
 
 def pose_block_schema() -> dict[str, Any]:
-    """Return the schema of the ``Pose`` and ``Behavior`` blocks with their definitions.
+    """Return the schemas of the ``Pose`` and ``Behavior`` blocks, each with its definitions.
 
     Returns
     -------
     dict
-        ``{"properties": {"Pose": ..., "Behavior": ...}, "definitions": {...}}``.
+        ``{"Pose": ..., "Behavior": ...}``.
     """
-    definitions: dict[str, Any] = {}
-    pose = _model_schema(PoseBlockMetadata, definitions)
-    behavior = _model_schema(BehaviorMetadata, definitions)
-    return {"properties": {"Pose": pose, "Behavior": behavior}, "definitions": definitions}
+    return {
+        "Pose": _block_schema(PoseBlockMetadata, "Pose"),
+        "Behavior": _block_schema(BehaviorMetadata, "Behavior"),
+    }
 
 
 def _humanize(key: str) -> str:
@@ -125,9 +130,7 @@ def metadata_schema() -> dict[str, Any]:
         if entry is not None:
             entry["type"] = "object"
             entry.pop("items", None)
-    blocks = pose_block_schema()
-    schema["properties"].update(blocks["properties"])
-    schema.setdefault("definitions", {}).update(blocks["definitions"])
+    schema["properties"].update(pose_block_schema())
     return add_missing_titles(schema)
 
 

@@ -55,11 +55,10 @@ def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"
         Pass it to ``run_conversion(backend_configuration=...)`` or
         ``neuroconv.tools.nwb_helpers.configure_and_write_nwbfile``.
     """
+    from hdmf.data_utils import DataIO
     from ndx_pose import PoseEstimationSeries
     from neuroconv.tools.nwb_helpers import get_default_backend_configuration
     from neuroconv.tools.nwb_helpers._dataset_configuration import _get_nwbfile_builder
-
-    from hdmf.data_utils import DataIO
 
     configuration = get_default_backend_configuration(nwbfile=nwbfile, backend=backend)
     configuration_class = _confidence_configuration_classes()[backend]

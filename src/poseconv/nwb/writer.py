@@ -263,6 +263,7 @@ def write_pose_estimation(
         source_video = None
         if entry.get("source_video_metadata_key") is not None:
             info = pose.videos[track.video]
+            existing_names = set(nwbfile.acquisition)
             source_video = _get_or_add_video(
                 nwbfile,
                 metadata,
@@ -273,6 +274,10 @@ def write_pose_estimation(
                 n_frames=info.n_frames or track.n_frames,
                 frame_size=info.frame_size,
             )
+            created_here = source_video.name not in existing_names
+            if created_here and source_video.timestamps is not None and track.video not in first_series_by_video:
+                # The video holds the frame times; every pose series of it links to them.
+                first_series_by_video[track.video] = source_video
 
         series_entries = entry.get("PoseEstimationSeries", {})
         nodes = pose.skeletons[track.skeleton].nodes

@@ -61,6 +61,13 @@ _EXPECTED_LEVELS = (("scorer", "bodyparts", "coords"), ("scorer", "individuals",
 _HEADER_FIRST_CELLS = ("scorer", "individuals", "bodyparts", "coords")
 
 
+def _exact_float_option() -> dict[str, str]:
+    # pandas 3 parses floats exactly by default and deprecates the option; pandas 2 needs it.
+    import pandas as pd
+
+    return {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
 def _csv_header(path: Path, n_rows: int = 4) -> list[list[str]]:
     with path.open(newline="", encoding="utf-8", errors="replace") as handle:
         reader = csv.reader(handle)
@@ -155,6 +162,7 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
 
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
     if path.suffix.lower() == ".csv":
+        exact_floats = _exact_float_option()
         rows = _csv_header(path, n_rows=5)
         first_cells = [row[0].strip() if row else "" for row in rows]
         n_header = 0
@@ -170,10 +178,7 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
                 f"found first cells {first_cells[:4]}."
             )
         try:
-            # round_trip parsing keeps every float exactly as written in the file.
-            frame = pd.read_csv(
-                path, header=list(range(n_header)), index_col=0, float_precision="round_trip"
-            )
+            frame = pd.read_csv(path, header=list(range(n_header)), index_col=0, **exact_floats)
         except Exception as err:
             raise InvalidSourceFileError(f"{path}: cannot be parsed as a DeepLabCut CSV ({err}).") from err
         frame.columns = frame.columns.set_names(list(first_cells[:n_header]))
@@ -302,7 +307,9 @@ def _load_config(path: Path) -> dict[str, Any]:
     except Exception as err:
         raise InvalidSourceFileError(f"{path}: cannot be read as a DeepLabCut config.yaml ({err}).") from err
     if not isinstance(config, dict):
-        raise InvalidSourceFileError(f"{path}: a DeepLabCut config.yaml holds a mapping; found {type(config).__name__}.")
+        raise InvalidSourceFileError(
+            f"{path}: a DeepLabCut config.yaml holds a mapping; found {type(config).__name__}."
+        )
     return config
 
 
@@ -352,7 +359,10 @@ def _find_video(path: Path, video_stem: str, config: dict[str, Any] | None) -> V
                 break
     if found is None:
         for suffix in VIDEO_SUFFIXES:
-            for candidate in (path.with_name(video_stem + suffix), path.with_name(video_stem + suffix.upper())):
+            for candidate in (
+                path.with_name(video_stem + suffix),
+                path.with_name(video_stem + suffix.upper()),
+            ):
                 if candidate.is_file():
                     found = candidate.resolve()
                     break
@@ -425,7 +435,9 @@ def read_deeplabcut(
         meta = _load_meta(meta_path)
 
     is_multi_animal = "individuals" in frame.columns.names
-    animal_names = [name for name in bodyparts_by_individual if name != UNIQUE_BODYPARTS_INDIVIDUAL or not is_multi_animal]
+    animal_names = [
+        name for name in bodyparts_by_individual if name != UNIQUE_BODYPARTS_INDIVIDUAL or not is_multi_animal
+    ]
     animal_parts = bodyparts_by_individual[animal_names[0]] if animal_names else []
     for name in animal_names:
         if bodyparts_by_individual[name] != animal_parts:
@@ -497,7 +509,9 @@ def read_deeplabcut(
         return positions, confidence
 
     skeleton_name = "Skeleton"
-    skeletons = [Skeleton(name=skeleton_name, nodes=tuple(animal_parts), edges=tuple(skeleton_edges))] if animal_names else []
+    skeletons = (
+        [Skeleton(name=skeleton_name, nodes=tuple(animal_parts), edges=tuple(skeleton_edges))] if animal_names else []
+    )
     tracks = []
     for name in animal_names:
         positions, confidence = block(None if not is_multi_animal else name, animal_parts)
@@ -550,7 +564,8 @@ def read_deeplabcut(
             "increases downward, in pixels."
         )
     if n_dims == 3:
-        unit = "unknown"
+        # nwbinspector accepts "n.a." for a length unit the files do not state.
+        unit = "n.a."
         reference_frame = (
             "3D coordinates triangulated by DeepLabCut from calibrated cameras; the origin and axes "
             "are those of the first camera of the stereo calibration and the length unit is that of "

@@ -123,9 +123,7 @@ def infer_source_software(file_path: str | Path) -> str:
     by_suffix = [spec for spec in _REGISTRY.values() if _file_suffix(path) in spec.suffixes]
     if not by_suffix:
         known = ", ".join(f"{name} ({', '.join(sorted(s.suffixes))})" for name, s in _REGISTRY.items())
-        raise UnsupportedFormatError(
-            f"{path}: no reader handles files ending in {path.suffix!r}. Supported: {known}."
-        )
+        raise UnsupportedFormatError(f"{path}: no reader handles files ending in {path.suffix!r}. Supported: {known}.")
     claimed = [spec.source_software for spec in by_suffix if spec.sniff(path)]
     if len(claimed) == 1:
         return claimed[0]

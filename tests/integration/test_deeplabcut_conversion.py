@@ -1,0 +1,302 @@
+"""DeepLabCut → NWB end to end, as a user runs it, read back and compared value by value."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from nwbinspector import Importance, inspect_nwbfile
+from pynwb import NWBHDF5IO
+from tests.fixtures.deeplabcut import (
+    MULTI_ANIMAL_CSV,
+    MULTI_ANIMAL_H5,
+    RATS_H5,
+    SINGLE_ANIMAL_CSV,
+    SINGLE_ANIMAL_H5,
+    THREE_D_H5,
+)
+
+from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
+from poseconv.errors import InvalidOptionError, MetadataError, PoseconvError
+
+
+def user_metadata(interface) -> dict:
+    metadata = interface.get_metadata()
+    metadata["NWBFile"].update(
+        session_start_time=datetime(2024, 5, 1, 10, 30, tzinfo=UTC),
+        session_description="Open field session.",
+        experimenter=["Doe, Jane"],
+        institution="Example University",
+        experiment_description="Mice explore an open field.",
+        keywords=["pose", "behavior"],
+    )
+    metadata["Subject"] = dict(
+        subject_id="m1", species="Mus musculus", sex="M", age="P90D", description="Wild-type mouse."
+    )
+    return metadata
+
+
+def source_table(path: Path) -> pd.DataFrame:
+    if path.suffix == ".csv":
+        header = 4 if "individuals" in path.read_text().splitlines()[1] else 3
+        return pd.read_csv(path, header=list(range(header)), index_col=0)
+    return pd.read_hdf(path)
+
+
+def assert_nwb_matches_source(nwbfile_path: Path, source: Path, interface) -> None:
+    """Every value of the source table is in the NWB file, in its frame, NaN stays NaN."""
+    table = source_table(source)
+    multi = table.columns.nlevels == 4
+    keys = interface.get_metadata()["Pose"]["PoseEstimations"]
+    with NWBHDF5IO(nwbfile_path, "r") as io:
+        nwbfile = io.read()
+        behavior = nwbfile.processing["behavior"]
+        individuals = list(dict.fromkeys(table.columns.get_level_values("individuals"))) if multi else [None]
+        assert len([n for n in behavior.data_interfaces if n != "Skeletons"]) == len(individuals)
+        for individual in individuals:
+            container_name = next(
+                entry["name"] for key, entry in keys.items() if individual is None or key.endswith(f"_{individual}")
+            )
+            container = behavior[container_name]
+            assert container.source_software == "DeepLabCut"
+            assert container.scorer == table.columns.get_level_values("scorer")[0]
+            sub = table if individual is None else table.xs(individual, axis=1, level="individuals")
+            parts = list(dict.fromkeys(sub.columns.get_level_values("bodyparts")))
+            assert list(container.skeleton.nodes[:]) == parts
+            assert sorted(container.pose_estimation_series) == sorted(parts)
+            for part in parts:
+                series = container.pose_estimation_series[part]
+                coords = [c for c in ("x", "y", "z") if (table.columns.get_level_values("coords") == c).any()]
+                expected = sub.xs(part, axis=1, level="bodyparts")
+                data = series.data[:]
+                assert data.dtype == np.float64
+                n_rows = len(table.index)
+                for d, axis in enumerate(coords):
+                    column = expected.xs(axis, axis=1, level="coords").iloc[:, 0].to_numpy()
+                    np.testing.assert_array_equal(data[table.index.to_numpy(), d], column)
+                assert data.shape == (int(table.index[-1]) + 1, len(coords))
+                if "likelihood" in expected.columns.get_level_values("coords"):
+                    column = expected.xs("likelihood", axis=1, level="coords").iloc[:, 0].to_numpy()
+                    np.testing.assert_array_equal(series.confidence[:][table.index.to_numpy()], column)
+                    assert "likelihood" in series.confidence_definition.lower()
+                else:
+                    assert series.confidence is None
+                assert len(series.get_timestamps()) == data.shape[0] >= n_rows
+
+
+def assert_inspector_clean(nwbfile_path: Path) -> None:
+    messages = list(inspect_nwbfile(nwbfile_path=nwbfile_path))
+    bad = [m for m in messages if m.importance in (Importance.CRITICAL, Importance.BEST_PRACTICE_VIOLATION)]
+    assert not bad, "\n".join(f"{m.importance.name} {m.check_function_name}: {m.message}" for m in bad)
+    errors = [m for m in messages if m.importance == Importance.ERROR]
+    assert not errors, errors
+
+
+@pytest.mark.parametrize(
+    "source",
+    [SINGLE_ANIMAL_H5, SINGLE_ANIMAL_CSV, MULTI_ANIMAL_H5, MULTI_ANIMAL_CSV, RATS_H5, THREE_D_H5],
+    ids=["single-h5", "single-csv", "multi-h5", "multi-csv", "rats-h5", "3d-h5"],
+)
+def test_convert_read_back_every_value(tmp_path, source):
+    interface = DeepLabCutPoseInterface(file_path=source, sampling_frequency=30.0)
+    nwbfile_path = tmp_path / "session.nwb"
+    interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface), overwrite=True)
+    assert_nwb_matches_source(nwbfile_path, source, interface)
+    assert_inspector_clean(nwbfile_path)
+
+
+def test_nwb_objects_follow_ndx_pose_04(tmp_path):
+    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
+    nwbfile_path = tmp_path / "multi.nwb"
+    interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface))
+    with NWBHDF5IO(nwbfile_path, "r") as io:
+        nwbfile = io.read()
+        behavior = nwbfile.processing["behavior"]
+        skeletons = behavior["Skeletons"].skeletons
+        assert set(skeletons) == {"Skeleton", "SkeletonUniqueBodyparts"}
+        np.testing.assert_array_equal(skeletons["Skeleton"].edges[:], [[0, 1], [1, 2], [0, 2]])
+        assert skeletons["Skeleton"].edges.dtype.kind == "u"
+        video = nwbfile.acquisition["Video m3v1mp4short"]
+        assert video.format == "external"
+        # Stored relative to the NWB file, and it resolves to the real video.
+        external = video.external_file[0]
+        assert not Path(external).is_absolute()
+        assert (nwbfile_path.parent / external).resolve().samefile(MULTI_ANIMAL_H5.parent / "m3v1mp4short.mp4")
+        containers = [
+            behavior[f"PoseEstimation_{name}"] for name in ("individual1", "individual2", "individual3", "single")
+        ]
+        for container in containers:
+            assert container.device.name == "Video m3v1mp4short Camera Device"
+            assert container.source_video is video
+            series = list(container.pose_estimation_series.values())
+            # Regular frames: a rate from the _meta.pickle, no timestamps vector.
+            assert series[0].rate == pytest.approx(29.980657640232106)
+            assert series[0].timestamps is None
+            assert series[0].unit == "pixels"
+            assert "top-left" in series[0].reference_frame
+            assert "_meta.pickle" in series[0].comments
+        assert containers[-1].skeleton.name == "SkeletonUniqueBodyparts"
+        # Every dataset that holds values is chunked and compressed.
+        for series in containers[0].pose_estimation_series.values():
+            for dataset in (series.data, series.confidence):
+                assert dataset.compression == "gzip" and dataset.chunks is not None
+
+
+def test_timestamps_stored_once_and_linked(tmp_path):
+    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
+    irregular = np.cumsum(np.linspace(0.03, 0.04, 31))
+    interface.set_aligned_timestamps(irregular)
+    nwbfile_path = tmp_path / "irregular.nwb"
+    interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface))
+    import h5py
+
+    with h5py.File(nwbfile_path, "r") as handle:
+        behavior = handle["processing/behavior"]
+        stored, linked = [], []
+        for name in behavior:
+            if not name.startswith("PoseEstimation"):
+                continue
+            for series in behavior[name].values():
+                if isinstance(behavior[name].get(series.name.split("/")[-1], getlink=True), h5py.SoftLink):
+                    continue  # the source_video link
+                if isinstance(series, h5py.Group) and "timestamps" in series:
+                    link = series.get("timestamps", getlink=True)
+                    (linked if isinstance(link, h5py.SoftLink) else stored).append(series.name)
+                    np.testing.assert_array_equal(series["timestamps"][:], irregular)
+        # Every pose series links to the frame times of the video, stored once in acquisition.
+        assert stored == []
+        assert len(linked) == 3 * 3 + 2
+        video_times = handle["acquisition/Video m3v1mp4short/timestamps"]
+        np.testing.assert_array_equal(video_times[:], irregular)
+
+
+def test_choose_individuals(tmp_path):
+    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5, individuals=["individual2", "single"])
+    assert list(interface.get_metadata()["Pose"]["PoseEstimations"]) == [
+        "PoseEstimation_individual2",
+        "PoseEstimation_single",
+    ]
+    nwbfile_path = tmp_path / "subset.nwb"
+    interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface))
+    with NWBHDF5IO(nwbfile_path, "r") as io:
+        names = set(io.read().processing["behavior"].data_interfaces)
+    assert names == {"PoseEstimation_individual2", "PoseEstimation_single", "Skeletons"}
+
+
+def test_unknown_individual_lists_the_available_ones():
+    with pytest.raises(InvalidOptionError, match=r"\['mouse9'\] not found .*individual1"):
+        DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5, individuals=["mouse9"])
+
+
+def test_edited_metadata_reaches_the_file(tmp_path):
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    metadata = user_metadata(interface)
+    entry = metadata["Pose"]["PoseEstimations"]["PoseEstimation"]
+    entry["name"] = "PoseEstimationTopCamera"
+    entry["description"] = "Top camera, DLC model v2."
+    entry["PoseEstimationSeries"]["snout"]["name"] = "Snout"
+    metadata["Pose"]["Skeletons"]["Skeleton"]["edges"] = [[0, 1], [0, 2], [0, 3]]
+    nwbfile_path = tmp_path / "edited.nwb"
+    interface.run_conversion(nwbfile_path=nwbfile_path, metadata=metadata)
+    with NWBHDF5IO(nwbfile_path, "r") as io:
+        container = io.read().processing["behavior"]["PoseEstimationTopCamera"]
+        assert container.description == "Top camera, DLC model v2."
+        assert "Snout" in container.pose_estimation_series
+        np.testing.assert_array_equal(container.skeleton.edges[:], [[0, 1], [0, 2], [0, 3]])
+
+
+def test_no_frame_rate_anywhere_asks_for_one(tmp_path):
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_CSV)
+    with pytest.raises(MetadataError, match="sampling_frequency"):
+        interface.run_conversion(nwbfile_path=tmp_path / "x.nwb", metadata=user_metadata(interface))
+    assert not any(tmp_path.iterdir()), "a failed conversion must leave nothing behind"
+
+
+def test_existing_file_is_not_overwritten_without_overwrite(tmp_path):
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    nwbfile_path = tmp_path / "x.nwb"
+    nwbfile_path.write_bytes(b"precious")
+    with pytest.raises(PoseconvError, match="already exists; pass overwrite=True"):
+        interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface))
+    assert nwbfile_path.read_bytes() == b"precious"
+
+
+def test_failure_while_writing_leaves_no_partial_file_and_keeps_old_one(tmp_path):
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    nwbfile_path = tmp_path / "x.nwb"
+    nwbfile_path.write_bytes(b"old")
+    metadata = user_metadata(interface)
+    metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["skeleton_metadata_key"] = "nope"
+    with pytest.raises(MetadataError, match="skeleton_metadata_key 'nope' is not defined"):
+        interface.run_conversion(nwbfile_path=nwbfile_path, metadata=metadata, overwrite=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.nwb"]
+    assert nwbfile_path.read_bytes() == b"old"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda m: m["Pose"]["PoseEstimations"]["PoseEstimation"].update(name=5),
+            r"\['name'\]: 5 is not of type",
+        ),
+        (
+            lambda m: m["Pose"]["PoseEstimations"]["PoseEstimation"].update(colour="red"),
+            "'colour' was unexpected",
+        ),
+        (lambda m: m["Pose"]["Skeletons"]["Skeleton"].update(edges=[[0, 1, 2]]), r"\['edges'\]\[0\]"),
+        (lambda m: m["Subject"].update(sex="male"), r"metadata\['Subject'\]\['sex'\]"),
+    ],
+    ids=["wrong-type", "unknown-key", "bad-edge", "bad-sex"],
+)
+def test_validate_metadata_names_the_field(edit, message):
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    metadata = user_metadata(interface)
+    edit(metadata)
+    with pytest.raises(MetadataError, match=message):
+        interface.validate_metadata(metadata)
+
+
+def test_stub_test_writes_first_frames(tmp_path):
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    nwbfile_path = tmp_path / "stub.nwb"
+    interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface), stub_test=True)
+    with NWBHDF5IO(nwbfile_path, "r") as io:
+        series = io.read().processing["behavior"]["PoseEstimation"].pose_estimation_series["snout"]
+        assert series.data.shape == (100, 2)
+        np.testing.assert_array_equal(series.data[:], interface.pose.tracks[0].positions[:100, 0])
+
+
+def test_with_a_recording_in_one_converter_aligned(tmp_path):
+    """Pose next to an ephys recording, in one file, the pose started 2.5 s after the recording."""
+    from neuroconv.tools.testing.mock_interfaces import MockRecordingInterface
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = dict(Recording=MockRecordingInterface, Pose=DeepLabCutPoseInterface)
+
+    converter = Converter(
+        source_data=dict(
+            Recording=dict(num_channels=4, durations=[3.0], sampling_frequency=1000.0),
+            Pose=dict(file_path=str(MULTI_ANIMAL_H5)),
+        )
+    )
+    converter.data_interface_objects["Pose"].set_aligned_starting_time(2.5)
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
+    nwbfile_path = tmp_path / "combined.nwb"
+    converter.run_conversion(nwbfile_path=nwbfile_path, metadata=metadata)
+    with NWBHDF5IO(nwbfile_path, "r") as io:
+        nwbfile = io.read()
+        assert "ElectricalSeries" in nwbfile.acquisition
+        recording_times = nwbfile.acquisition["ElectricalSeries"].get_timestamps()
+        assert recording_times[0] == 0.0
+        container = nwbfile.processing["behavior"]["PoseEstimation_individual1"]
+        times = container.pose_estimation_series["bodypart1"].get_timestamps()
+        np.testing.assert_allclose(times, 2.5 + np.arange(31) / 29.980657640232106, rtol=0, atol=1e-12)
+        video = nwbfile.acquisition["Video m3v1mp4short"]
+        assert not Path(video.external_file[0]).is_absolute()
+        confidence = container.pose_estimation_series["bodypart1"].confidence
+        assert confidence.compression == "gzip"

@@ -1,0 +1,91 @@
+"""The metadata JSON Schema: committed copy in sync, draft-07, and renderable by form tools."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from jsonschema import Draft7Validator
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
+from tests.fixtures.paths import REPO_ROOT
+
+from poseconv import DeepLabCutPoseInterface
+from poseconv.metadata.schema import SCHEMA_FILE_NAME, metadata_schema, render_metadata_schema
+
+COMMITTED = REPO_ROOT / "schemas" / SCHEMA_FILE_NAME
+
+
+def _walk(node, path=()):
+    yield path, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk(value, (*path, i))
+
+
+def test_committed_schema_matches_the_code():
+    assert COMMITTED.read_text(encoding="utf-8") == render_metadata_schema(), (
+        f"{COMMITTED} is out of date; regenerate it with `poseconv schema --write`."
+    )
+
+
+def test_schema_is_draft7():
+    Draft7Validator.check_schema(metadata_schema())
+
+
+def test_every_ref_resolves():
+    schema = metadata_schema()
+    validator = Draft7Validator(schema)
+    refs = [node["$ref"] for _, node in _walk(schema) if isinstance(node, dict) and "$ref" in node]
+    assert refs
+    for ref in refs:
+        validator._resolver.lookup(ref)
+
+
+def test_form_tool_rules_for_pose_blocks():
+    """Titles and descriptions on every field, no type unions, no null defaults, no DEPRECATED."""
+    schema = metadata_schema()
+    for block in ("Pose", "Behavior"):
+        for path, node in _walk(schema["properties"][block]):
+            if not isinstance(node, dict):
+                continue
+            assert not isinstance(node.get("type"), list), path
+            assert "anyOf" not in node and "oneOf" not in node, path
+            assert node.get("default", 0) is not None, path
+            for name, prop in (node.get("properties") or {}).items():
+                assert prop.get("title") and prop.get("description"), (*path, name)
+    assert "DEPRECATED" not in json.dumps(schema["properties"]["Pose"])
+
+
+def test_interface_metadata_validates_and_defaults_are_valid():
+    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    interface.validate_metadata(metadata)
+    for _, node in _walk(metadata_schema()):
+        if isinstance(node, dict) and "default" in node and isinstance(node.get("type"), str):
+            Draft7Validator({k: v for k, v in node.items() if k != "default"}).validate(node["default"])
+
+
+def test_source_schema_is_form_friendly():
+    schema = DeepLabCutPoseInterface.get_source_schema()
+    Draft7Validator.check_schema(schema)
+    assert schema["properties"]["file_path"]["format"] == "file-path"
+    assert schema["properties"]["config_file_path"] == {
+        **schema["properties"]["config_file_path"],
+        "type": "string",
+        "format": "file-path",
+    }
+    for name, prop in schema["properties"].items():
+        assert "anyOf" not in prop, name
+        assert prop.get("description"), name
+
+
+@pytest.mark.parametrize("interface_class", [DeepLabCutPoseInterface])
+def test_conversion_options_schema(interface_class):
+    schema = interface_class(file_path=MULTI_ANIMAL_H5).get_conversion_options_schema()
+    Draft7Validator.check_schema(schema)
+    assert set(schema["properties"]) == {"stub_test", "external_files_relative_to"}

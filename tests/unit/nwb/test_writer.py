@@ -1,0 +1,107 @@
+"""The ndx-pose writer on mock pose data: structure, timing, links and errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ndx_pose import PoseEstimation
+from pynwb.testing.mock.file import mock_NWBFile, mock_Subject
+
+from poseconv.errors import MetadataError
+from poseconv.metadata.defaults import default_pose_metadata
+from poseconv.model import FrameTiming
+from poseconv.nwb.writer import write_pose_estimation
+from poseconv.testing.mock import mock_pose_data
+
+
+def test_one_container_per_individual_with_every_value():
+    pose = mock_pose_data(n_individuals=2, n_nodes=3, n_frames=5, missing_frames=[1])
+    nwbfile = mock_NWBFile()
+    written = write_pose_estimation(nwbfile, pose, metadata=default_pose_metadata(pose))
+    assert [c.name for c in written] == ["PoseEstimation_animal0", "PoseEstimation_animal1"]
+    for container, track in zip(written, pose.tracks, strict=True):
+        assert isinstance(container, PoseEstimation)
+        assert container.skeleton.name == "Skeleton"
+        for j, node in enumerate(("node0", "node1", "node2")):
+            series = container.pose_estimation_series[node]
+            np.testing.assert_array_equal(series.data, track.positions[:, j])
+            np.testing.assert_array_equal(series.confidence, track.confidence[:, j])
+            assert series.rate == 30.0 and series.starting_time == 0.0
+    assert np.isnan(written[0].pose_estimation_series["node0"].data[1]).all()
+    # Both containers share one skeleton object.
+    assert written[0].skeleton is written[1].skeleton
+
+
+def test_3d_data_is_frames_by_3():
+    pose = mock_pose_data(n_dims=3, with_confidence=False)
+    written = write_pose_estimation(mock_NWBFile(), pose, metadata=default_pose_metadata(pose))
+    series = written[0].pose_estimation_series["node1"]
+    assert series.data.shape == (10, 3)
+    assert series.confidence is None
+    np.testing.assert_array_equal(series.data[:, 2], 0 + 1)
+
+
+def test_irregular_timestamps_are_linked_not_copied():
+    pose = mock_pose_data(n_frames=4, n_individuals=2)
+    pose = pose.with_timing("video", FrameTiming(timestamps=[0.0, 0.1, 0.25, 0.3], source="test"))
+    written = write_pose_estimation(mock_NWBFile(), pose, metadata=default_pose_metadata(pose))
+    first = written[0].pose_estimation_series["node0"]
+    np.testing.assert_array_equal(first.timestamps, [0.0, 0.1, 0.25, 0.3])
+    for container in written:
+        for series in container.pose_estimation_series.values():
+            if series is not first:
+                assert series.timestamp_link is not None or series.timestamps is first.timestamps
+
+
+def test_regular_timestamps_become_a_rate():
+    pose = mock_pose_data(n_frames=4)
+    pose = pose.with_timing("video", FrameTiming(timestamps=10 + np.arange(4) / 50, source="test"))
+    series = write_pose_estimation(mock_NWBFile(), pose, metadata=default_pose_metadata(pose))[0]
+    series = series.pose_estimation_series["node0"]
+    assert series.rate == pytest.approx(50.0) and series.starting_time == 10.0
+
+
+def test_skeleton_linked_to_subject_for_a_single_animal():
+    pose = mock_pose_data()
+    nwbfile = mock_NWBFile(subject=mock_Subject())
+    written = write_pose_estimation(nwbfile, pose, metadata=default_pose_metadata(pose))
+    assert written[0].skeleton.subject is nwbfile.subject
+
+
+def test_unknown_container_key_lists_the_real_ones():
+    pose = mock_pose_data(n_individuals=2)
+    metadata = default_pose_metadata(pose)
+    metadata["Pose"]["PoseEstimations"]["PoseEstimation_ghost"] = {"name": "Ghost"}
+    with pytest.raises(MetadataError, match=r"\['PoseEstimation_ghost'\] that match no individual"):
+        write_pose_estimation(mock_NWBFile(), pose, metadata=metadata)
+
+
+def test_renamed_nodes_are_refused():
+    pose = mock_pose_data()
+    metadata = default_pose_metadata(pose)
+    metadata["Pose"]["Skeletons"]["Skeleton"]["nodes"] = ["a", "b", "c"]
+    with pytest.raises(MetadataError, match="nodes cannot be renamed"):
+        write_pose_estimation(mock_NWBFile(), pose, metadata=metadata)
+
+
+def test_existing_skeleton_with_other_nodes_is_refused():
+    nwbfile = mock_NWBFile()
+    first = mock_pose_data(n_nodes=3)
+    write_pose_estimation(nwbfile, first, metadata=default_pose_metadata(first))
+    second = mock_pose_data(n_nodes=2, video="other")
+    metadata = default_pose_metadata(second)
+    metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["name"] = "PoseEstimationOther"
+    with pytest.raises(MetadataError, match="already has a skeleton named 'Skeleton'"):
+        write_pose_estimation(nwbfile, second, metadata=metadata)
+
+
+def test_missing_frame_rate_is_a_clear_error():
+    pose = mock_pose_data(rate=None)
+    with pytest.raises(MetadataError, match="No frame times are known"):
+        write_pose_estimation(mock_NWBFile(), pose, metadata=default_pose_metadata(pose))
+
+
+def test_max_frames_writes_a_stub():
+    pose = mock_pose_data(n_frames=50)
+    written = write_pose_estimation(mock_NWBFile(), pose, metadata=default_pose_metadata(pose), max_frames=7)
+    assert written[0].pose_estimation_series["node0"].data.shape == (7, 2)

@@ -1,0 +1,239 @@
+"""DeepLabCut reader: every value, every individual, side files, and clear errors."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.fixtures.deeplabcut import (
+    COLLECTED_DATA_H5,
+    MULTI_ANIMAL_CSV,
+    MULTI_ANIMAL_H5,
+    OLD_PICKLE_H5,
+    RATS_H5,
+    SINGLE_ANIMAL_CSV,
+    SINGLE_ANIMAL_H5,
+    SKELETON_ANALYSIS_H5,
+    THREE_D_CSV,
+    THREE_D_H5,
+    write_dlc_file,
+)
+
+from poseconv.errors import InvalidSourceFileError, UnsupportedFormatError
+from poseconv.readers import infer_source_software, read_pose
+from poseconv.readers.deeplabcut import is_deeplabcut_file, read_deeplabcut
+
+
+def _source_frame(path):
+    if path.suffix == ".csv":
+        header = 4 if "individuals" in path.read_text().splitlines()[1] else 3
+        return pd.read_csv(path, header=list(range(header)), index_col=0)
+    return pd.read_hdf(path)
+
+
+def _assert_matches_source(pose, path):
+    """Every x, y, (z), likelihood of the source table equals the model's value."""
+    frame = _source_frame(path)
+    multi = frame.columns.nlevels == 4
+    for track in pose.tracks:
+        nodes = pose.skeletons[track.skeleton].nodes
+        for j, node in enumerate(nodes):
+            key = (track.name, node) if multi else (node,)
+            sub = frame.xs(key, axis=1, level=list(range(1, 1 + len(key))))
+            for d, axis in enumerate(("x", "y", "z")[: track.positions.shape[2]]):
+                expected = sub.xs(axis, axis=1, level="coords").iloc[:, 0].to_numpy()
+                np.testing.assert_array_equal(track.positions[frame.index.to_numpy(), j, d], expected)
+            if "likelihood" in sub.columns.get_level_values("coords"):
+                expected = sub.xs("likelihood", axis=1, level="coords").iloc[:, 0].to_numpy()
+                np.testing.assert_array_equal(track.confidence[frame.index.to_numpy(), j], expected)
+            else:
+                assert track.confidence is None
+
+
+@pytest.mark.parametrize("path", [SINGLE_ANIMAL_H5, SINGLE_ANIMAL_CSV], ids=["h5", "csv"])
+def test_single_animal_every_value(path):
+    pose = read_deeplabcut(path)
+    assert [t.name for t in pose.tracks] == ["individual"]
+    assert pose.n_dims == 2 and pose.unit == "pixels"
+    _assert_matches_source(pose, path)
+
+
+@pytest.mark.parametrize("path", [MULTI_ANIMAL_H5, MULTI_ANIMAL_CSV, RATS_H5], ids=["h5", "csv", "rats"])
+def test_multi_animal_every_individual_and_unique_bodyparts(path):
+    pose = read_deeplabcut(path)
+    frame = _source_frame(path)
+    assert pose.track_names() == list(dict.fromkeys(frame.columns.get_level_values("individuals")))
+    _assert_matches_source(pose, path)
+
+
+def test_multi_animal_skeletons_from_config():
+    pose = read_deeplabcut(MULTI_ANIMAL_H5)
+    assert pose.skeletons["Skeleton"].nodes == ("bodypart1", "bodypart2", "bodypart3")
+    assert pose.skeletons["Skeleton"].edges == ((0, 1), (1, 2), (0, 2))
+    assert pose.skeletons["SkeletonUniqueBodyparts"].nodes == ("corner1", "corner2")
+    single = [t for t in pose.tracks if t.name == "single"][0]
+    assert single.skeleton == "SkeletonUniqueBodyparts"
+
+
+def test_side_files_give_fps_frame_size_and_video():
+    pose = read_deeplabcut(SINGLE_ANIMAL_H5)
+    video = pose.videos["m3v1mp4"]
+    assert video.fps == pytest.approx(30.0003, rel=1e-5)
+    assert video.frame_size == (480, 640) and video.n_frames == 2330
+    assert video.path is not None and video.path.name == "m3v1mp4.mp4"
+    timing = pose.timing["m3v1mp4"]
+    assert timing.rate == video.fps and "_meta.pickle" in timing.source
+
+
+def test_old_includingmetadata_pickle_is_read_without_easydict():
+    pose = read_deeplabcut(OLD_PICKLE_H5)
+    assert pose.timing["reachingvideo1short"].rate == 30.0
+    # The config.yaml records the video on the authors' Windows machine: kept as text only.
+    video = pose.videos["reachingvideo1short"]
+    assert video.original_path.startswith("C:\\Users")
+    assert video.path is not None and video.path.exists()
+
+
+@pytest.mark.parametrize("path", [THREE_D_H5, THREE_D_CSV], ids=["h5", "csv"])
+def test_3d_keeps_z_as_coordinate_not_confidence(path):
+    pose = read_deeplabcut(path)
+    track = pose.tracks[0]
+    assert track.positions.shape == (12, 4, 3)
+    assert track.confidence is None
+    _assert_matches_source(pose, path)
+    assert pose.unit != "pixels"
+
+
+def test_generated_nan_rows_and_all_nan_bodypart(generated_dlc_single):
+    path, written = generated_dlc_single
+    pose = read_deeplabcut(path)
+    track = pose.tracks[0]
+    for j, part in enumerate(("nose", "ear", "tail")):
+        np.testing.assert_array_equal(track.positions[:, j, :], written["positions"][part])
+        np.testing.assert_array_equal(track.confidence[:, j], written["likelihood"][part])
+    assert np.isnan(track.positions[2]).all()
+    assert np.isnan(track.positions[:, 2]).all()
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+def test_generated_without_likelihood(tmp_path, suffix):
+    positions = {"nose": np.array([[1.5, 2.25], [3.0, np.nan]])}
+    path = write_dlc_file(tmp_path / f"vDLC_x{suffix}", positions, scorer="DLC_x")
+    track = read_deeplabcut(path).tracks[0]
+    assert track.confidence is None
+    np.testing.assert_array_equal(track.positions[:, 0, :], positions["nose"])
+
+
+def test_generated_3d_multi_animal_without_likelihood(tmp_path):
+    positions = {("a", "nose"): np.arange(12.0).reshape(4, 3), ("b", "nose"): -np.arange(12.0).reshape(4, 3)}
+    path = write_dlc_file(tmp_path / "v_DLC_3D.h5", positions, scorer="DLC_3D")
+    pose = read_deeplabcut(path)
+    assert pose.track_names() == ["a", "b"]
+    np.testing.assert_array_equal(pose.tracks[1].positions[:, 0, :], positions[("b", "nose")])
+    assert pose.tracks[0].confidence is None
+
+
+def test_skipped_frame_numbers_stay_on_their_frames(tmp_path):
+    positions = {"nose": np.array([[1.0, 2.0], [3.0, 4.0]])}
+    path = write_dlc_file(tmp_path / "vDLC_x.h5", positions, scorer="DLC_x", index=np.array([0, 3]))
+    track = read_deeplabcut(path).tracks[0]
+    assert track.n_frames == 4
+    np.testing.assert_array_equal(track.positions[3, 0], [3.0, 4.0])
+    assert np.isnan(track.positions[1:3]).all()
+
+
+def test_registry_detects_deeplabcut():
+    assert infer_source_software(SINGLE_ANIMAL_H5) == "DeepLabCut"
+    assert infer_source_software(MULTI_ANIMAL_CSV) == "DeepLabCut"
+    assert read_pose(SINGLE_ANIMAL_CSV, source_software="dlc").source_software == "DeepLabCut"
+
+
+def test_sniffer_never_raises(tmp_path):
+    (tmp_path / "x.h5").write_bytes(b"not hdf5")
+    assert not is_deeplabcut_file(tmp_path / "x.h5")
+    assert not is_deeplabcut_file(tmp_path / "missing.csv")
+    assert not is_deeplabcut_file(SKELETON_ANALYSIS_H5)
+
+
+def test_missing_file_names_the_file(tmp_path):
+    with pytest.raises(InvalidSourceFileError, match="missing.h5: file not found"):
+        read_deeplabcut(tmp_path / "missing.h5")
+
+
+def test_not_a_dlc_file(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(InvalidSourceFileError, match="notes.csv: not a DeepLabCut predictions CSV"):
+        read_deeplabcut(path)
+    with pytest.raises(UnsupportedFormatError, match="notes.csv"):
+        read_pose(path)
+
+
+def test_malformed_header(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("scorer,s,s\nbodyparts,a,a\ncoords,x,q\n0,1,2\n")
+    with pytest.raises(InvalidSourceFileError, match="bad.csv: coordinate columns are"):
+        read_deeplabcut(path)
+
+
+def test_bone_analysis_file_is_rejected():
+    with pytest.raises(InvalidSourceFileError, match="_skeleton"):
+        read_deeplabcut(SKELETON_ANALYSIS_H5)
+
+
+def test_labeled_data_is_not_predictions():
+    with pytest.raises(InvalidSourceFileError, match="labeled/training data"):
+        read_deeplabcut(COLLECTED_DATA_H5)
+
+
+def test_config_bodyparts_mismatch(tmp_path):
+    positions = {"nose": np.zeros((2, 2)), "tail": np.ones((2, 2))}
+    path = write_dlc_file(tmp_path / "vDLC_x.h5", positions, scorer="DLC_x")
+    config = tmp_path / "config.yaml"
+    config.write_text("bodyparts:\n- nose\n- paw\nskeleton:\n- [nose, paw]\n")
+    with pytest.raises(InvalidSourceFileError, match=r"config.yaml: bodyparts \['nose', 'paw'\] do not match"):
+        read_deeplabcut(path)
+    # The same predictions read without side files.
+    assert read_deeplabcut(path, find_side_files=False).skeletons["Skeleton"].edges == ()
+
+
+def test_config_edges_follow_file_node_order(tmp_path):
+    positions = {"tail": np.zeros((2, 2)), "nose": np.ones((2, 2))}
+    path = write_dlc_file(tmp_path / "vDLC_x.h5", positions, scorer="DLC_x")
+    (tmp_path / "config.yaml").write_text("bodyparts:\n- nose\n- tail\nskeleton:\n- [nose, tail]\n")
+    skeleton = read_deeplabcut(path).skeletons["Skeleton"]
+    assert skeleton.nodes == ("tail", "nose") and skeleton.edges == ((1, 0),)
+
+
+class _Exploit:
+    def __reduce__(self):
+        import os
+
+        return (os.system, ("touch should-never-exist",))
+
+
+def test_crafted_metadata_pickle_is_refused_without_running_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    positions = {"nose": np.zeros((2, 2))}
+    path = write_dlc_file(tmp_path / "vDLC_x.h5", positions, scorer="DLC_x")
+    (tmp_path / "vDLC_x_meta.pickle").write_bytes(pickle.dumps({"data": {"fps": _Exploit()}}))
+    with pytest.raises(InvalidSourceFileError, match="refusing to load global 'posix.system'|refusing to load"):
+        read_deeplabcut(path)
+    assert not (tmp_path / "should-never-exist").exists()
+
+
+def test_csv_floats_are_parsed_exactly_as_written():
+    """Compare with Python's own float() of each cell of the raw text (independent of pandas)."""
+    import csv
+
+    rows = list(csv.reader(MULTI_ANIMAL_CSV.open()))[4:]
+    track = read_deeplabcut(MULTI_ANIMAL_CSV).tracks[0]
+    # Columns 1-3 are individual1 / bodypart1 x, y, likelihood.
+    for row in rows:
+        frame = int(row[0])
+        for d, cell in enumerate(row[1:3]):
+            expected = float(cell) if cell else np.nan
+            np.testing.assert_array_equal(track.positions[frame, 0, d], expected)
+        np.testing.assert_array_equal(track.confidence[frame, 0], float(row[3]) if row[3] else np.nan)

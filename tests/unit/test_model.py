@@ -1,0 +1,63 @@
+"""PoseData's validating constructor."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from poseconv.model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from poseconv.testing.mock import mock_pose_data
+
+
+def _pose(**track_overrides):
+    track = dict(name="a", skeleton="S", video="v", positions=np.zeros((3, 2, 2)), confidence=np.ones((3, 2)))
+    track.update(track_overrides)
+    return PoseData.from_tracks(
+        source_software="X",
+        source_file="f.h5",
+        skeletons=[Skeleton("S", ("n0", "n1"), ((0, 1),))],
+        videos=[VideoInfo("v")],
+        tracks=[PoseTrack(**track)],
+    )
+
+
+def test_valid_pose_is_float64():
+    pose = _pose(positions=np.zeros((3, 2, 2), dtype="float32"))
+    assert pose.tracks[0].positions.dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (dict(positions=np.zeros((3, 3, 2))), "positions must be"),
+        (dict(positions=np.zeros((3, 2, 4))), "positions must be"),
+        (dict(confidence=np.ones((2, 2))), "confidence must be"),
+        (dict(skeleton="T"), "unknown skeleton"),
+        (dict(video="w"), "unknown video"),
+    ],
+)
+def test_invalid_tracks_are_refused(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        _pose(**overrides)
+
+
+def test_skeleton_checks_edges_and_duplicates():
+    with pytest.raises(ValueError, match="edge"):
+        Skeleton("S", ("a", "b"), ((0, 2),))
+    with pytest.raises(ValueError, match="duplicate"):
+        Skeleton("S", ("a", "a"))
+
+
+def test_frame_timing_needs_exactly_one_source():
+    with pytest.raises(ValueError, match="exactly one"):
+        FrameTiming()
+    with pytest.raises(ValueError, match="positive"):
+        FrameTiming(rate=0)
+    np.testing.assert_allclose(FrameTiming(rate=4.0, starting_time=1.0).times(3), [1.0, 1.25, 1.5])
+
+
+def test_select_tracks_names_the_available_ones():
+    pose = mock_pose_data(n_individuals=3)
+    assert pose.select_tracks(["animal2"]).track_names() == ["animal2"]
+    with pytest.raises(KeyError, match="available individuals/tracks"):
+        pose.select_tracks(["nope"])
