@@ -10,7 +10,6 @@ other series of that video links to it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,8 @@ import numpy as np
 from ..errors import MetadataError
 from ..metadata.defaults import track_for_container_key
 from ..model import FrameTiming, PoseData, PoseTrack
+from .devices import get_or_add_device, lookup
+from .video import get_or_add_external_video
 
 __all__ = ["write_pose_estimation"]
 
@@ -54,90 +55,6 @@ def _edges_array(edges: list[list[int]], n_nodes: int) -> np.ndarray | None:
         return None
     dtype = "uint8" if n_nodes <= np.iinfo("uint8").max + 1 else "uint16"
     return np.asarray(edges, dtype=dtype).reshape(-1, 2)
-
-
-def _lookup(registry: Mapping[str, Any], key: str, where: str) -> Any:
-    if key not in registry:
-        raise MetadataError(f"{where} '{key}' is not defined; defined keys: {sorted(registry)}.")
-    return registry[key]
-
-
-def _get_or_add_device(nwbfile: Any, metadata: Mapping[str, Any], key: str) -> Any:
-    from pynwb.device import Device
-
-    entry = _lookup(metadata.get("Devices", {}), key, "metadata['Devices'] key")
-    name = entry["name"]
-    if name in nwbfile.devices:
-        return nwbfile.devices[name]
-    kwargs = {k: v for k, v in entry.items() if k in ("name", "description", "serial_number") and v is not None}
-    model_key = entry.get("device_model_metadata_key")
-    if model_key is not None:
-        from pynwb.device import DeviceModel
-
-        model_entry = _lookup(metadata.get("DeviceModels", {}), model_key, "metadata['DeviceModels'] key")
-        if model_entry["name"] in nwbfile.device_models:
-            kwargs["model"] = nwbfile.device_models[model_entry["name"]]
-        else:
-            allowed = ("name", "description", "manufacturer", "model_number")
-            model = DeviceModel(**{k: v for k, v in model_entry.items() if k in allowed and v is not None})
-            nwbfile.add_device_model(model)
-            kwargs["model"] = model
-    device = Device(**kwargs)
-    nwbfile.add_device(device)
-    return device
-
-
-def _get_or_add_video(
-    nwbfile: Any,
-    metadata: Mapping[str, Any],
-    key: str,
-    *,
-    video_path: Path | None,
-    relative_to: Path | None,
-    timing_kwargs: dict[str, Any],
-    n_frames: int,
-    frame_size: tuple[int, int] | None,
-) -> Any:
-    from pynwb.image import ImageSeries
-
-    entry = _lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "source_video_metadata_key")
-    name = entry["name"]
-    if name in nwbfile.acquisition:
-        return nwbfile.acquisition[name]
-    behavior = nwbfile.processing.get("behavior")
-    if behavior is not None and name in behavior.data_interfaces:
-        return behavior[name]
-    if video_path is None:
-        raise MetadataError(
-            f"source_video_metadata_key '{key}' names the video '{name}', but no video file is known for it; "
-            "pass the video path to the interface (video_file_path=...) or remove source_video_metadata_key."
-        )
-    external = Path(video_path).resolve()
-    if relative_to is not None:
-        # DANDI and NWB best practice: external files are stored relative to the NWB file.
-        external_file = os.path.relpath(external, Path(relative_to).resolve())
-    else:
-        external_file = str(external)
-    kwargs: dict[str, Any] = {
-        "name": name,
-        "description": entry.get("description") or f"Behavior video {external.name}.",
-        "unit": entry.get("unit") or "Frames",
-        "format": "external",
-        "external_file": [external_file],
-        "starting_frame": [0],
-    }
-    if "rate" in timing_kwargs:
-        kwargs.update(timing_kwargs, num_samples=int(n_frames))
-    else:
-        kwargs["timestamps"] = timing_kwargs["timestamps"]
-    if frame_size is not None:
-        kwargs["dimension"] = [int(frame_size[1]), int(frame_size[0])]
-    device_key = entry.get("device_metadata_key")
-    if device_key is not None:
-        kwargs["device"] = _get_or_add_device(nwbfile, metadata, device_key)
-    image_series = ImageSeries(**kwargs)
-    nwbfile.add_acquisition(image_series)
-    return image_series
 
 
 def _get_or_add_skeleton(nwbfile: Any, behavior: Any, entry: Mapping[str, Any], single_animal: bool) -> Any:
@@ -248,7 +165,7 @@ def write_pose_estimation(
         skeleton_key = entry.get("skeleton_metadata_key")
         skeleton = None
         if skeleton_key is not None:
-            skeleton_entry = _lookup(pose_metadata.get("Skeletons", {}), skeleton_key, "skeleton_metadata_key")
+            skeleton_entry = lookup(pose_metadata.get("Skeletons", {}), skeleton_key, "skeleton_metadata_key")
             expected_nodes = list(pose.skeletons[track.skeleton].nodes)
             if list(skeleton_entry["nodes"]) != expected_nodes:
                 raise MetadataError(
@@ -259,12 +176,12 @@ def write_pose_estimation(
             skeleton = _get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
         device = None
         if entry.get("device_metadata_key") is not None:
-            device = _get_or_add_device(nwbfile, metadata, entry["device_metadata_key"])
+            device = get_or_add_device(nwbfile, metadata, entry["device_metadata_key"])
         source_video = None
         if entry.get("source_video_metadata_key") is not None:
             info = pose.videos[track.video]
             existing_names = set(nwbfile.acquisition)
-            source_video = _get_or_add_video(
+            source_video = get_or_add_external_video(
                 nwbfile,
                 metadata,
                 entry["source_video_metadata_key"],

@@ -1,0 +1,72 @@
+"""The behavior video as an external-mode ImageSeries."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import MetadataError
+from .devices import get_or_add_device, lookup
+
+__all__ = ["get_or_add_external_video"]
+
+
+def get_or_add_external_video(
+    nwbfile: Any,
+    metadata: Mapping[str, Any],
+    key: str,
+    *,
+    video_path: Path | None,
+    relative_to: Path | None,
+    timing_kwargs: dict[str, Any],
+    n_frames: int,
+    frame_size: tuple[int, int] | None,
+) -> Any:
+    """Return the external ``ImageSeries`` of ``metadata["Behavior"]["ExternalVideos"][key]``.
+
+    An ImageSeries of that name already in the file (e.g. written by neuroconv's video
+    interface) is reused; otherwise one is added to ``acquisition`` with the pose frame
+    timing and the video path relative to ``relative_to``.
+    """
+    from pynwb.image import ImageSeries
+
+    entry = lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "source_video_metadata_key")
+    name = entry["name"]
+    if name in nwbfile.acquisition:
+        return nwbfile.acquisition[name]
+    behavior = nwbfile.processing.get("behavior")
+    if behavior is not None and name in behavior.data_interfaces:
+        return behavior[name]
+    if video_path is None:
+        raise MetadataError(
+            f"source_video_metadata_key '{key}' names the video '{name}', but no video file is known for it; "
+            "pass the video path to the interface (video_file_path=...) or remove source_video_metadata_key."
+        )
+    external = Path(video_path).resolve()
+    if relative_to is not None:
+        # DANDI and NWB best practice: external files are stored relative to the NWB file.
+        external_file = os.path.relpath(external, Path(relative_to).resolve())
+    else:
+        external_file = str(external)
+    kwargs: dict[str, Any] = {
+        "name": name,
+        "description": entry.get("description") or f"Behavior video {external.name}.",
+        "unit": entry.get("unit") or "Frames",
+        "format": "external",
+        "external_file": [external_file],
+        "starting_frame": [0],
+    }
+    if "rate" in timing_kwargs:
+        kwargs.update(timing_kwargs, num_samples=int(n_frames))
+    else:
+        kwargs["timestamps"] = timing_kwargs["timestamps"]
+    if frame_size is not None:
+        kwargs["dimension"] = [int(frame_size[1]), int(frame_size[0])]
+    device_key = entry.get("device_metadata_key")
+    if device_key is not None:
+        kwargs["device"] = get_or_add_device(nwbfile, metadata, device_key)
+    image_series = ImageSeries(**kwargs)
+    nwbfile.add_acquisition(image_series)
+    return image_series
