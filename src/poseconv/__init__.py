@@ -17,6 +17,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 _LAZY = {
     "DeepLabCutPoseInterface": "poseconv.interfaces.deeplabcut",
     "PoseNWBConverter": "poseconv.interfaces.converter",
+    "SLEAPPoseInterface": "poseconv.interfaces.sleap",
     "get_pose_backend_configuration": "poseconv.nwb.storage",
     "PoseData": "poseconv.model",
     "PoseTrack": "poseconv.model",
@@ -27,6 +28,7 @@ _LAZY = {
     "infer_source_software": "poseconv.readers.registry",
     "supported_formats": "poseconv.readers.registry",
     "read_deeplabcut": "poseconv.readers.deeplabcut",
+    "read_sleap": "poseconv.readers.sleap",
     "write_pose_estimation": "poseconv.nwb.writer",
 }
 

@@ -20,7 +20,7 @@ from tests.fixtures.deeplabcut import (
 )
 
 from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
-from poseconv.errors import InvalidOptionError, MetadataError, PoseconvError
+from poseconv.errors import InvalidOptionError, MetadataError, PoseconvError, PoseconvWarning
 
 
 def user_metadata(interface) -> dict:
@@ -109,7 +109,8 @@ def test_convert_read_back_every_value(tmp_path, source):
 
 
 def test_nwb_objects_follow_ndx_pose_04(tmp_path):
-    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
+    with pytest.warns(PoseconvWarning, match="the pose files give 29.9807 fps"):
+        interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
     nwbfile_path = tmp_path / "multi.nwb"
     interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface))
     with NWBHDF5IO(nwbfile_path, "r") as io:
@@ -132,12 +133,16 @@ def test_nwb_objects_follow_ndx_pose_04(tmp_path):
             assert container.device.name == "Video m3v1mp4short Camera Device"
             assert container.source_video is video
             series = list(container.pose_estimation_series.values())
-            # Regular frames: a rate from the _meta.pickle, no timestamps vector.
-            assert series[0].rate == pytest.approx(29.980657640232106)
+            # Constant frame rate read from the video container (trusted over the _meta.pickle's fps).
+            assert series[0].rate == pytest.approx(1_000_000 / 33_333)
             assert series[0].timestamps is None
             assert series[0].unit == "pixels"
             assert "top-left" in series[0].reference_frame
-            assert "_meta.pickle" in series[0].comments
+            assert (
+                series[0].comments == "Frame times: constant frame rate read from the video container m3v1mp4short.mp4."
+            )
+        assert video.rate == series[0].rate and video.num_samples == 31
+        np.testing.assert_array_equal(video.dimension[:], [640, 480])
         assert containers[-1].skeleton.name == "SkeletonUniqueBodyparts"
         # Every dataset that holds values is chunked and compressed.
         for series in containers[0].pose_estimation_series.values():
@@ -171,6 +176,40 @@ def test_timestamps_stored_once_and_linked(tmp_path):
         assert len(linked) == 3 * 3 + 2
         video_times = handle["acquisition/Video m3v1mp4short/timestamps"]
         np.testing.assert_array_equal(video_times[:], irregular)
+
+
+def test_frame_times_in_order_of_trust(monkeypatch):
+    # 1. the video container (found next to the predictions)
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    timing = interface.pose.timing["m3v1mp4"]
+    assert timing.rate == pytest.approx(1_000_000 / 33_333) and "video container m3v1mp4.mp4" in timing.source
+    # 2. the pose files' fps when no video decoder is installed (poseconv[video] not installed)
+    monkeypatch.setattr("poseconv.interfaces.base.probe_video", lambda path: None)
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    assert "_meta.pickle" in interface.pose.timing["m3v1mp4"].source
+    # 3. the user's sampling frequency when nothing else is known
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_CSV, sampling_frequency=25.0)
+    assert interface.pose.timing[interface.pose.tracks[0].video].source == "sampling_frequency given by the user"
+    # 0. timestamps the user sets win over everything
+    interface.set_aligned_timestamps(np.linspace(0, 1, 100))
+    np.testing.assert_array_equal(interface.get_timestamps(), np.linspace(0, 1, 100))
+    np.testing.assert_allclose(interface.get_original_timestamps(), np.arange(100) / 25.0)
+
+
+def test_more_poses_than_video_frames_is_an_error():
+    short_video = SINGLE_ANIMAL_H5.parents[4] / "deeplabcut/TEST-Alex-2019-11-04/videos/reachingvideo1short.avi"
+    with pytest.raises(InvalidOptionError, match="has only 12; is it the video these poses were estimated on"):
+        DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5, video_file_path=short_video)
+
+
+def test_align_by_interpolation(tmp_path):
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    original = interface.get_timestamps()
+    # The camera clock runs 1 % fast and starts 10 s into the session.
+    interface.align_by_interpolation(
+        unaligned_timestamps=np.array([0.0, 100.0]), aligned_timestamps=np.array([10.0, 109.0])
+    )
+    np.testing.assert_allclose(interface.get_timestamps(), 10.0 + original * 0.99)
 
 
 def test_choose_individuals(tmp_path):
@@ -295,7 +334,7 @@ def test_with_a_recording_in_one_converter_aligned(tmp_path):
         assert recording_times[0] == 0.0
         container = nwbfile.processing["behavior"]["PoseEstimation_individual1"]
         times = container.pose_estimation_series["bodypart1"].get_timestamps()
-        np.testing.assert_allclose(times, 2.5 + np.arange(31) / 29.980657640232106, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(times, 2.5 + np.arange(31) / (1_000_000 / 33_333), rtol=0, atol=1e-12)
         video = nwbfile.acquisition["Video m3v1mp4short"]
         assert not Path(video.external_file[0]).is_absolute()
         confidence = container.pose_estimation_series["bodypart1"].confidence

@@ -2,5 +2,6 @@
 
 from .converter import PoseNWBConverter
 from .deeplabcut import DeepLabCutPoseInterface
+from .sleap import SLEAPPoseInterface
 
-__all__ = ["DeepLabCutPoseInterface", "PoseNWBConverter"]
+__all__ = ["DeepLabCutPoseInterface", "PoseNWBConverter", "SLEAPPoseInterface"]

@@ -8,6 +8,7 @@ everything to :func:`poseconv.nwb.writer.write_pose_estimation`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import uuid
@@ -26,6 +27,7 @@ from ..metadata.schema import add_missing_titles, metadata_schema
 from ..model import FrameTiming, PoseData
 from ..nwb.storage import get_pose_backend_configuration
 from ..nwb.writer import write_pose_estimation
+from ..video import VideoProbe, probe_video
 
 __all__ = ["BasePoseInterface", "FilePathArg", "OptionalFilePathArg"]
 
@@ -64,7 +66,7 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         *,
         individuals: list[str] | None = None,
         sampling_frequency: float | None = None,
-        video_file_paths: dict[str, Path] | None = None,
+        video_file_paths: dict[str, Path] | list[Path] | None = None,
         verbose: bool = False,
         **source_data: Any,
     ) -> None:
@@ -73,9 +75,11 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
             raise InvalidOptionError(f"sampling_frequency must be a positive number, got {sampling_frequency!r}.")
         self._individuals = list(individuals) if individuals is not None else None
         self._sampling_frequency = sampling_frequency
-        self._video_file_paths = {k: Path(v) for k, v in (video_file_paths or {}).items()}
         self._aligned_timing: dict[str, FrameTiming] = {}
-        self._original = self._resolve_timing(self._read_pose())
+        self._probes: dict[Path, VideoProbe | None] = {}
+        pose = self._read_pose()
+        self._video_file_paths = self._match_video_paths(pose, video_file_paths)
+        self._original = self._resolve_timing(pose)
         self._pose = self._original
         if self._individuals is not None:
             try:
@@ -91,31 +95,107 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
 
     # -- reading ------------------------------------------------------------------------------
 
-    def _resolve_timing(self, pose: PoseData) -> PoseData:
-        """Fill in frame timing the pose files lack from the user's sampling frequency."""
-        for video in pose.videos:
-            if pose.n_frames(video) == 0:
-                continue
-            known = pose.timing.get(video)
-            if known is None and self._sampling_frequency is not None:
-                pose = pose.with_timing(
-                    video,
-                    FrameTiming(rate=self._sampling_frequency, source="sampling_frequency given by the user"),
+    @staticmethod
+    def _match_video_paths(pose: PoseData, given: dict[str, Path] | list[Path] | None) -> dict[str, Path]:
+        """Map user-given video files to the pose file's videos (by key, or in order)."""
+        if not given:
+            return {}
+        videos = list(dict.fromkeys(track.video for track in pose.tracks)) or list(pose.videos)
+        if isinstance(given, dict):
+            unknown = [key for key in given if key not in pose.videos]
+            if unknown:
+                raise InvalidOptionError(
+                    f"{pose.source_file.name}: videos {unknown} are not in the file; its videos are {videos}."
                 )
+            paths = {key: Path(value) for key, value in given.items()}
+        else:
+            if len(given) != len(videos):
+                raise InvalidOptionError(
+                    f"{pose.source_file.name}: {len(given)} video files given for {len(videos)} videos {videos}."
+                )
+            paths = {key: Path(value) for key, value in zip(videos, given, strict=True)}
+        for path in paths.values():
+            if not path.is_file():
+                raise InvalidOptionError(f"{path}: video file not found.")
+        return paths
+
+    def _probe(self, path: Path) -> VideoProbe | None:
+        if path not in self._probes:
+            self._probes[path] = probe_video(path)
+        return self._probes[path]
+
+    def _resolve_timing(self, pose: PoseData) -> PoseData:
+        """Choose each video's frame times, most trusted first, and check them against each other.
+
+        Order of trust: timestamps the user sets (``set_aligned_timestamps``, applied later);
+        the video container's frame times (with PyAV installed); the frame rate in the pose
+        files; the ``sampling_frequency`` the user gives.
+        """
+        videos = dict(pose.videos)
+        for key, info in pose.videos.items():
+            n_frames = pose.n_frames(key)
+            if n_frames == 0:
+                continue
+            from_file = pose.timing.get(key)
+            path = self._video_file_paths.get(key, info.path)
+            probe = self._probe(path) if path is not None else None
+            chosen = from_file
+            if probe is not None:
+                if n_frames > probe.n_frames:
+                    raise InvalidOptionError(
+                        f"{pose.source_file.name} has poses for {n_frames} frames but the video {probe.path} has "
+                        f"only {probe.n_frames}; is it the video these poses were estimated on? Pass the right one "
+                        "with video_file_path=."
+                    )
+                if n_frames < probe.n_frames:
+                    warnings.warn(
+                        f"{pose.source_file.name} has poses for {n_frames} frames, the video {probe.path.name} has "
+                        f"{probe.n_frames}; the poses are taken to be its first {n_frames} frames.",
+                        PoseconvWarning,
+                        stacklevel=3,
+                    )
+                video_timing = probe.timing()
+                video_rate = video_timing.rate or (len(probe.timestamps) - 1) / float(np.ptp(probe.timestamps) or 1)
+                # Even 0.1 % drifts by seconds over an hour, so any real disagreement is reported.
+                if (
+                    from_file is not None
+                    and from_file.rate is not None
+                    and not np.isclose(from_file.rate, video_rate, rtol=1e-5)
+                ):
+                    drift = n_frames * abs(1 / from_file.rate - 1 / video_rate)
+                    warnings.warn(
+                        f"{pose.source_file.name}: the pose files give {from_file.rate:g} fps ({from_file.source}) "
+                        f"but the video {probe.path.name} runs at {video_rate:g} fps ({drift:.3g} s apart by the "
+                        "last frame); the video's frame times are used.",
+                        PoseconvWarning,
+                        stacklevel=3,
+                    )
+                chosen = video_timing
+                videos[key] = dataclasses.replace(
+                    info,
+                    path=path,
+                    n_frames=info.n_frames or probe.n_frames,
+                    frame_size=info.frame_size or probe.frame_size,
+                    fps=info.fps or video_timing.rate,
+                )
+            if chosen is None and self._sampling_frequency is not None:
+                chosen = FrameTiming(rate=self._sampling_frequency, source="sampling_frequency given by the user")
             elif (
-                known is not None
+                chosen is not None
                 and self._sampling_frequency is not None
-                and known.rate is not None
-                and not np.isclose(known.rate, self._sampling_frequency, rtol=1e-3)
+                and chosen.rate is not None
+                and not np.isclose(chosen.rate, self._sampling_frequency, rtol=1e-3)
             ):
                 warnings.warn(
                     f"{pose.source_file.name}: sampling_frequency={self._sampling_frequency} differs from the "
-                    f"frame rate {known.rate} ({known.source}); the pose file's rate is used. Pass timestamps "
-                    "with set_aligned_timestamps() to override it.",
+                    f"frame rate {chosen.rate:g} ({chosen.source}), which is used. Pass timestamps with "
+                    "set_aligned_timestamps() to override it.",
                     PoseconvWarning,
                     stacklevel=3,
                 )
-        return pose
+            if chosen is not None:
+                pose = pose.with_timing(key, chosen)
+        return dataclasses.replace(pose, videos=videos)
 
     @property
     def pose(self) -> PoseData:
@@ -215,14 +295,17 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         return times[0] if len(times) == 1 else times
 
     def get_original_timestamps(self) -> np.ndarray | list[np.ndarray]:
-        """Return frame times in seconds as the pose files (or the sampling frequency) give them.
+        """Return frame times in seconds before any alignment.
+
+        They come from the video container, the pose files or ``sampling_frequency``, in that
+        order of trust (see the frame-time ``comments`` written on each series).
 
         Returns
         -------
         numpy.ndarray or list of numpy.ndarray
             One time per frame; a list with one array per video when there are several videos.
         """
-        return self._times(self._resolve_timing(self._read_pose()))
+        return self._times(self._original)
 
     def get_timestamps(self) -> np.ndarray | list[np.ndarray]:
         """Return frame times in seconds after any alignment.
@@ -287,6 +370,21 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
                     source=f"{timing.source}, shifted by {aligned_starting_time} s",
                 )
             self._aligned_timing[video] = shifted
+
+    def align_by_interpolation(self, unaligned_timestamps: np.ndarray, aligned_timestamps: np.ndarray) -> None:
+        """Map frame times onto the session clock by interpolating between known pairs of times.
+
+        Parameters
+        ----------
+        unaligned_timestamps : numpy.ndarray
+            Times of sync events on this interface's clock.
+        aligned_timestamps : numpy.ndarray
+            The same events on the session clock.
+        """
+        times = self.get_timestamps()
+        arrays = times if isinstance(times, list) else [times]
+        mapped = [np.interp(x=t, xp=unaligned_timestamps, fp=aligned_timestamps) for t in arrays]
+        self.set_aligned_timestamps(mapped if isinstance(times, list) else mapped[0])
 
     # -- writing ------------------------------------------------------------------------------
 

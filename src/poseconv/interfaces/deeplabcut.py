@@ -64,8 +64,6 @@ class DeepLabCutPoseInterface(BasePoseInterface):
         self._config_file_path = config_file_path
         self._metadata_file_path = metadata_file_path
         self._find_side_files = find_side_files
-        video_paths = None
-        self._video_file_path = video_file_path
         super().__init__(
             individuals=individuals,
             sampling_frequency=sampling_frequency,
@@ -75,10 +73,8 @@ class DeepLabCutPoseInterface(BasePoseInterface):
             metadata_file_path=metadata_file_path,
             video_file_path=video_file_path,
             find_side_files=find_side_files,
-            video_file_paths=video_paths,
+            video_file_paths=[video_file_path] if video_file_path is not None else None,
         )
-        if video_file_path is not None:
-            self._video_file_paths = {self._pose.tracks[0].video: Path(video_file_path)} if self._pose.tracks else {}
 
     def _read_pose(self) -> PoseData:
         return read_deeplabcut(

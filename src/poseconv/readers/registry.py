@@ -87,7 +87,7 @@ def register_reader(
 
 def _load_builtin_readers() -> None:
     # Importing the modules registers them; done lazily so `import poseconv` stays cheap.
-    from . import deeplabcut  # noqa: F401
+    from . import deeplabcut, sleap  # noqa: F401
 
 
 def supported_formats() -> dict[str, list[str]]:

@@ -40,6 +40,7 @@ as SLEAP does).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import warnings
@@ -303,6 +304,7 @@ def _check_untracked_option(untracked: str) -> None:
 
 
 def _too_many_untracked(path: Path, video_key: str, frames: list[int]) -> InvalidSourceFileError:
+    frames = sorted(frames)
     listed = ", ".join(str(f) for f in frames[:_MAX_FRAMES_LISTED]) + (", ..." if len(frames) > _MAX_FRAMES_LISTED else "")
     return InvalidSourceFileError(
         f"{path}: {len(frames)} frame(s) of video '{video_key}' hold more than one instance without a "
@@ -393,6 +395,8 @@ def _select_videos(path: Path, n_videos: int, keys: list[str], video_indices: Se
     if video_indices is None:
         return list(range(n_videos))
     available = ", ".join(f"{i}: {key}" for i, key in enumerate(keys)) or "none"
+    if len(video_indices) == 0:
+        raise InvalidOptionError(f"{path}: video_indices is empty; choose at least one of (index: key) {available}.")
     selected = []
     for index in video_indices:
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < n_videos:
@@ -445,7 +449,7 @@ def _read_slp(
         infos.append(info)
         video_facts.append(facts)
     keys = _unique([info.key for info in infos])
-    infos = [VideoInfo(**{**info.__dict__, "key": key}) for info, key in zip(infos, keys)]
+    infos = [dataclasses.replace(info, key=key) for info, key in zip(infos, keys)]
     selected = _select_videos(path, len(infos), keys, video_indices)
 
     skeleton_index = {id(s): i for i, s in enumerate(labels.skeletons)}
@@ -548,7 +552,8 @@ def _read_slp(
     for v, slot, s in order:
         info = infos[v]
         n_frames = last_frame[v] + 1
-        if info.n_frames is not None and info.n_frames > n_frames and not video_facts[v].get("embedded_images"):
+        # The recorded video length extends the time base, as SLEAP's analysis export does.
+        if info.n_frames is not None and info.n_frames > n_frames:
             n_frames = info.n_frames
         skeleton = labels.skeletons[s]
         n_nodes = len(skeleton.nodes)
@@ -560,8 +565,9 @@ def _read_slp(
         any_predicted = False
         for frame, inst in rows[(v, slot, s)]:
             positions[frame] = inst.numpy()
-            if has_tracking_score and inst.tracking_score is not None:
-                tracking_scores[frame] = inst.tracking_score
+            tracking_score = getattr(inst, "tracking_score", None)
+            if has_tracking_score and tracking_score is not None:
+                tracking_scores[frame] = tracking_score
             if isinstance(inst, PredictedInstance):
                 any_predicted = True
                 confidence[frame] = inst.points["score"]
@@ -750,9 +756,20 @@ def _read_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
         }
 
     if not track_names:
+        # No track names: SLEAP slotted each frame's untracked instances in order.
         if n_slots > 1 and untracked == "error":
-            occupied = np.any(~np.isnan(locations), axis=(2, 3)).sum(axis=1)
-            raise _too_many_untracked(path, _video_key(video_path, "video"), list(np.flatnonzero(occupied > 1)))
+            present = np.any(~np.isnan(locations), axis=(2, 3))
+            crowded = [int(f) for f in np.flatnonzero(present.sum(axis=1) > 1)]
+            if crowded:
+                raise _too_many_untracked(path, _video_key(video_path, "video"), crowded)
+            # Never two animals in one frame: the slots are one animal; keep each frame's occupied slot.
+            slot = np.where(present.any(axis=1), present.argmax(axis=1), 0)
+            frames = np.arange(n_frames)
+            locations = locations[frames, slot][:, None]
+            point_scores = point_scores[frames, slot][:, None] if point_scores is not None else None
+            instance_scores = instance_scores[frames, slot][:, None] if instance_scores is not None else None
+            tracking_scores = tracking_scores[frames, slot][:, None] if tracking_scores is not None else None
+            n_slots = 1
         track_names = [UNTRACKED_TRACK_NAME] if n_slots == 1 else [f"{UNTRACKED_TRACK_NAME}_{k}" for k in range(n_slots)]
     track_names = _unique([name or f"track_{i}" for i, name in enumerate(track_names)])
 
@@ -844,7 +861,7 @@ def read_sleap(
             f"{path}: analysis files do not record which poses a user placed, so predicted_only=True "
             "cannot be honoured; convert the .slp labels file instead."
         )
-    if video_indices is not None and list(video_indices) not in ([0], []):
+    if video_indices is not None and list(video_indices) != [0]:
         raise InvalidOptionError(
             f"{path}: video indices {list(video_indices)} are out of range; an analysis file holds one "
             "video (index 0)."

@@ -1,0 +1,175 @@
+"""Export poses to a DeepLabCut table (DataFrame, ``.h5`` or ``.csv``).
+
+The table is laid out as DeepLabCut writes its predictions, so DeepLabCut,
+movement, sleap-io and every script that reads DLC output accept it:
+
+* columns ``(scorer, bodyparts, coords)`` for one animal, or
+  ``(scorer, individuals, bodyparts, coords)`` for several, where the
+  individual ``single`` carries the unique bodyparts of a multi-animal
+  project; ``coords`` is ``x, y, likelihood`` (2D) or ``x, y, z`` (3D, no
+  likelihood); with no confidence at all, ``x, y[, z]`` only;
+* one row per frame, indexed by frame number (int64);
+* ``.h5`` files hold the table under ``key="df_with_missing"`` in PyTables
+  ``format="table"``, as ``deeplabcut.analyze_videos`` writes them;
+  ``.csv`` files are ``DataFrame.to_csv`` of the same table.
+
+A PoseData read from a DeepLabCut file exports back to the same table, value
+for value (NaN stays NaN), header for header.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidOptionError
+from ..model import PoseData, PoseTrack
+
+__all__ = ["DLC_H5_KEY", "to_deeplabcut_dataframe", "write_deeplabcut"]
+
+#: The HDF5 key DeepLabCut writes predictions under.
+DLC_H5_KEY = "df_with_missing"
+# The track name poseconv's DeepLabCut reader gives the animal of a single-animal file.
+_SINGLE_ANIMAL_TRACK = "individual"
+# DeepLabCut's scorer when nothing better is known.
+_DEFAULT_SCORER = "poseconv"
+
+
+def _video_tracks(pose: PoseData, video: str | None) -> tuple[str, list[PoseTrack]]:
+    videos = list(dict.fromkeys(track.video for track in pose.tracks))
+    if not videos:
+        raise InvalidOptionError(f"{pose.source_file.name}: holds no tracks to export.")
+    if video is None:
+        if len(videos) > 1:
+            raise InvalidOptionError(
+                f"{pose.source_file.name}: holds poses of several videos {videos}; a DeepLabCut table holds "
+                "one video, so choose one with video=..."
+            )
+        video = videos[0]
+    if video not in videos:
+        raise InvalidOptionError(f"{pose.source_file.name}: no video {video!r}; videos: {videos}.")
+    return video, [track for track in pose.tracks if track.video == video]
+
+
+def _is_multi_animal(pose: PoseData, tracks: list[PoseTrack]) -> bool:
+    recorded = pose.notes.get("multi_animal")
+    if isinstance(recorded, bool):
+        return recorded
+    return not (len(tracks) == 1 and tracks[0].name == _SINGLE_ANIMAL_TRACK)
+
+
+def to_deeplabcut_dataframe(
+    pose: PoseData, *, video: str | None = None, scorer: str | None = None, multi_animal: bool | None = None
+) -> Any:
+    """Return the poses of one video as a DeepLabCut predictions DataFrame.
+
+    Parameters
+    ----------
+    pose : PoseData
+        The poses.
+    video : str, optional
+        Video key; needed only when ``pose`` holds several videos.
+    scorer : str, optional
+        The ``scorer`` header value; ``pose.scorer`` (or ``"poseconv"``) by default.
+    multi_animal : bool, optional
+        Force the four-level (with ``individuals``) or three-level header. By default a
+        single track named ``"individual"`` (how poseconv reads single-animal DeepLabCut
+        files) gives three levels and anything else four.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows are frames ``0 .. n-1``; float64 values, NaN where missing.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the tracks cannot share one DeepLabCut table (several tracks in a single-animal
+        layout, a missing video choice, 2D and 3D mixed).
+    """
+    import pandas as pd
+
+    video, tracks = _video_tracks(pose, video)
+    multi = _is_multi_animal(pose, tracks) if multi_animal is None else multi_animal
+    if not multi and len(tracks) > 1:
+        raise InvalidOptionError(
+            f"{pose.source_file.name}: {len(tracks)} tracks cannot be written as a single-animal table; "
+            "use the multi-animal layout."
+        )
+    n_dims = {track.positions.shape[2] for track in tracks}
+    if len(n_dims) > 1:
+        raise InvalidOptionError(f"{pose.source_file.name}: tracks mix 2D and 3D positions.")
+    axes = ("x", "y", "z")[: n_dims.pop()]
+    # DeepLabCut writes likelihood for 2D predictions and never for triangulated 3D.
+    with_likelihood = len(axes) == 2 and any(track.confidence is not None for track in tracks)
+    scorer = scorer or pose.scorer or _DEFAULT_SCORER
+    n_frames = tracks[0].n_frames
+
+    columns: list[tuple[str, ...]] = []
+    blocks: list[np.ndarray] = []
+    for track in tracks:
+        nodes = pose.skeletons[track.skeleton].nodes
+        for j, node in enumerate(nodes):
+            prefix = (scorer, track.name, node) if multi else (scorer, node)
+            columns.extend((*prefix, axis) for axis in axes)
+            blocks.append(track.positions[:, j, :])
+            if with_likelihood:
+                columns.append((*prefix, "likelihood"))
+                confidence = track.confidence[:, j] if track.confidence is not None else np.full(n_frames, np.nan)
+                blocks.append(confidence[:, None])
+    names = ["scorer", "individuals", "bodyparts", "coords"] if multi else ["scorer", "bodyparts", "coords"]
+    values = np.concatenate(blocks, axis=1) if blocks else np.empty((n_frames, 0))
+    return pd.DataFrame(
+        values,
+        columns=pd.MultiIndex.from_tuples(columns, names=names),
+        index=pd.Index(np.arange(n_frames, dtype="int64")),
+    )
+
+
+def write_deeplabcut(
+    pose: PoseData,
+    file_path: str | Path,
+    *,
+    video: str | None = None,
+    scorer: str | None = None,
+    multi_animal: bool | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write the poses of one video as a DeepLabCut ``.h5`` or ``.csv`` file.
+
+    Parameters
+    ----------
+    pose : PoseData
+        The poses.
+    file_path : str or pathlib.Path
+        Output, ending in ``.h5`` or ``.csv``.
+    video, scorer, multi_animal
+        As for :func:`to_deeplabcut_dataframe`.
+    overwrite : bool, default: False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the suffix is not ``.h5``/``.csv`` or the file exists and ``overwrite`` is False.
+    """
+    path = Path(file_path)
+    suffix = path.suffix.lower()
+    if suffix not in (".h5", ".csv"):
+        raise InvalidOptionError(f"{path}: a DeepLabCut file ends in .h5 or .csv, got {path.suffix!r}.")
+    if path.exists() and not overwrite:
+        raise InvalidOptionError(f"{path}: already exists; pass overwrite=True (--overwrite) to replace it.")
+    frame = to_deeplabcut_dataframe(pose, video=video, scorer=scorer, multi_animal=multi_animal)
+    if suffix == ".h5":
+        # mode="w": a stale key from an older file must not survive next to the new table.
+        frame.to_hdf(path, key=DLC_H5_KEY, format="table", mode="w")
+    else:
+        frame.to_csv(path)
+    return path

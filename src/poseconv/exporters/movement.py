@@ -1,0 +1,91 @@
+"""Export poses to a movement-style ``xarray.Dataset`` (needs the optional ``movement`` package).
+
+The dataset is built by ``movement.io.load_poses.from_numpy``, so it passes
+movement's own validation: ``position`` with dims ``(time, space,
+keypoints, individuals)`` and ``confidence`` with ``(time, keypoints,
+individuals)``. movement wants one keypoint list shared by all individuals,
+so the keypoints are the union of the tracks' nodes in first-seen order and a
+track lacking a keypoint (DeepLabCut's ``single``, which carries only the
+unique bodyparts) is NaN there. ``fps`` is the frame rate when it is known;
+with irregular frame times the ``time`` coordinate is replaced by the
+timestamps in seconds. Confidence missing from the poses is NaN, as movement
+does for tools that write none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidOptionError, PoseconvError
+from ..model import PoseData
+
+__all__ = ["to_movement_dataset"]
+
+
+def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
+    """Return the poses of one video as a movement poses dataset.
+
+    Parameters
+    ----------
+    pose : PoseData
+        The poses.
+    video : str, optional
+        Video key; needed only when ``pose`` holds several videos.
+
+    Returns
+    -------
+    xarray.Dataset
+        With ``position`` and ``confidence``; attrs ``source_software``, ``fps``, ``source_file``.
+
+    Raises
+    ------
+    PoseconvError
+        When movement is not installed.
+    InvalidOptionError
+        When the video choice is missing or unknown.
+    """
+    try:
+        from movement.io import load_poses
+    except ImportError as err:
+        raise PoseconvError("Exporting to movement needs the 'movement' package: pip install movement.") from err
+
+    videos = list(dict.fromkeys(track.video for track in pose.tracks))
+    if video is None:
+        if len(videos) != 1:
+            raise InvalidOptionError(
+                f"{pose.source_file.name}: holds poses of {len(videos)} videos {videos}; choose one with video=..."
+            )
+        video = videos[0]
+    if video not in videos:
+        raise InvalidOptionError(f"{pose.source_file.name}: no video {video!r}; videos: {videos}.")
+    tracks = [track for track in pose.tracks if track.video == video]
+    keypoints = list(dict.fromkeys(node for track in tracks for node in pose.skeletons[track.skeleton].nodes))
+    n_frames = tracks[0].n_frames
+    n_dims = tracks[0].positions.shape[2]
+    position = np.full((n_frames, n_dims, len(keypoints), len(tracks)), np.nan)
+    confidence = np.full((n_frames, len(keypoints), len(tracks)), np.nan)
+    for i, track in enumerate(tracks):
+        for j, node in enumerate(pose.skeletons[track.skeleton].nodes):
+            k = keypoints.index(node)
+            position[:, :, k, i] = track.positions[:, j, :]
+            if track.confidence is not None:
+                confidence[:, k, i] = track.confidence[:, j]
+    timing = pose.timing.get(video)
+    fps = timing.rate if timing is not None and timing.rate is not None else None
+    dataset = load_poses.from_numpy(
+        position_array=position,
+        confidence_array=confidence,
+        individual_names=[track.name for track in tracks],
+        keypoint_names=keypoints,
+        fps=fps,
+        source_software=pose.source_software,
+    )
+    if timing is not None and timing.timestamps is not None:
+        dataset = dataset.assign_coords(time=timing.times(n_frames))
+        dataset["time"].attrs["units"] = "seconds"
+    elif timing is not None and timing.rate is not None and timing.starting_time:
+        dataset = dataset.assign_coords(time=dataset["time"].values + timing.starting_time)
+    dataset.attrs["source_file"] = str(pose.source_file)
+    return dataset

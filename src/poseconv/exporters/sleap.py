@@ -1,0 +1,142 @@
+"""Export poses to a sleap-io ``Labels`` object or a SLEAP ``.slp`` file.
+
+Mapping, track by track and frame by frame:
+
+* every :class:`~poseconv.model.Skeleton` used becomes a ``sleap_io.Skeleton``
+  with the same nodes (in order) and edges;
+* every track name becomes one ``sleap_io.Track`` (shared across videos);
+* every video becomes a ``sleap_io.Video`` pointing at the video file when it
+  is known here, else at the path the tool recorded, else at the video key
+  (the video is never opened);
+* frame ``t`` of a track becomes an instance in the ``LabeledFrame`` with
+  ``frame_idx=t`` of its video, unless every coordinate of the track is NaN
+  in that frame (then the animal was not there and no instance is made);
+  frames with no instance at all get no ``LabeledFrame``;
+* tracks with confidence give ``PredictedInstance``\\ s whose point scores are
+  the confidence values and whose instance score is their mean over the
+  nodes with a score (SLEAP's instance score is not stored in NWB); tracks
+  without confidence give user ``Instance``\\ s.
+
+SLEAP instances are 2D; 3D poses are refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidOptionError
+from ..model import PoseData
+
+__all__ = ["to_sleap_labels", "write_slp"]
+
+
+def _video_filename(pose: PoseData, key: str) -> str:
+    info = pose.videos[key]
+    if info.path is not None:
+        return str(info.path)
+    return info.original_path or key
+
+
+def to_sleap_labels(pose: PoseData) -> Any:
+    """Return the poses as a ``sleap_io.Labels``.
+
+    Parameters
+    ----------
+    pose : PoseData
+        The poses (2D).
+
+    Returns
+    -------
+    sleap_io.Labels
+        Labeled frames sorted by video and frame index.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the poses are 3D.
+    """
+    import sleap_io as sio
+
+    if pose.n_dims != 2:
+        raise InvalidOptionError(
+            f"{pose.source_file.name}: SLEAP files hold 2D poses; these are {pose.n_dims}D. "
+            "Export them to DeepLabCut (--to dlc) instead."
+        )
+    used = list(dict.fromkeys(track.skeleton for track in pose.tracks))
+    skeletons = {
+        name: sio.Skeleton(
+            nodes=list(pose.skeletons[name].nodes), edges=[tuple(e) for e in pose.skeletons[name].edges], name=name
+        )
+        for name in used
+    }
+    tracks = {name: sio.Track(name=name) for name in pose.track_names()}
+    video_keys = list(dict.fromkeys(track.video for track in pose.tracks))
+    videos = {key: sio.Video(filename=_video_filename(pose, key), open_backend=False) for key in video_keys}
+
+    instances: dict[tuple[str, int], list[Any]] = {}
+    for track in pose.tracks:
+        skeleton = skeletons[track.skeleton]
+        present = ~np.all(np.isnan(track.positions), axis=(1, 2))
+        for t in np.flatnonzero(present):
+            points = track.positions[t]
+            if track.confidence is None:
+                instance = sio.Instance.from_numpy(points, skeleton=skeleton, track=tracks[track.name])
+            else:
+                scores = track.confidence[t]
+                score = float(np.nanmean(scores)) if np.any(~np.isnan(scores)) else 0.0
+                instance = sio.PredictedInstance.from_numpy(
+                    points, skeleton=skeleton, point_scores=scores, score=score, track=tracks[track.name]
+                )
+            instances.setdefault((track.video, int(t)), []).append(instance)
+
+    frames = [
+        sio.LabeledFrame(video=videos[video], frame_idx=frame_idx, instances=instances[(video, frame_idx)])
+        for video in video_keys
+        for frame_idx in sorted(t for v, t in instances if v == video)
+    ]
+    return sio.Labels(
+        labeled_frames=frames,
+        videos=list(videos.values()),
+        skeletons=list(skeletons.values()),
+        tracks=list(tracks.values()),
+        provenance={"source": f"poseconv export of {pose.source_file.name}", "source_software": pose.source_software},
+    )
+
+
+def write_slp(pose: PoseData, file_path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write the poses as a SLEAP ``.slp`` file.
+
+    Parameters
+    ----------
+    pose : PoseData
+        The poses (2D).
+    file_path : str or pathlib.Path
+        Output, ending in ``.slp``.
+    overwrite : bool, default: False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the suffix is not ``.slp``, the file exists and ``overwrite`` is False, or the poses are 3D.
+    """
+    import sleap_io as sio
+
+    path = Path(file_path)
+    if path.suffix.lower() != ".slp":
+        raise InvalidOptionError(f"{path}: a SLEAP file ends in .slp, got {path.suffix!r}.")
+    if path.exists() and not overwrite:
+        raise InvalidOptionError(f"{path}: already exists; pass overwrite=True (--overwrite) to replace it.")
+    labels = to_sleap_labels(pose)
+    if path.exists():
+        path.unlink()
+    sio.save_slp(labels, str(path), verbose=False)
+    return path

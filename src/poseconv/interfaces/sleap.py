@@ -1,0 +1,108 @@
+"""neuroconv interface for SLEAP labels (``.slp``) and SLEAP analysis exports (``.h5``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import validate_call
+
+from ..errors import InvalidOptionError
+from ..model import PoseData
+from ..readers.sleap import read_sleap
+from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
+
+__all__ = ["SLEAPPoseInterface"]
+
+
+class SLEAPPoseInterface(BasePoseInterface):
+    """Convert SLEAP predictions and proofread labels (``.slp``, ``.pkg.slp``, analysis ``.h5``) to ndx-pose.
+
+    Every SLEAP track becomes its own ``PoseEstimation`` (one set per video of a multi-video
+    ``.slp``), linked to its own skeleton; a user instance replaces the prediction of its track
+    in that frame. Frames where an animal is absent are NaN on the frame-index time base.
+    """
+
+    display_name = "SLEAP (poseconv)"
+    keywords = (*BasePoseInterface.keywords, "SLEAP", "sleap-io")
+    associated_suffixes = (".slp", ".h5")
+    info = "Interface for SLEAP labels (.slp, .pkg.slp) and analysis exports (.h5) with every track and video."
+
+    @validate_call
+    def __init__(
+        self,
+        file_path: FilePathArg,
+        *,
+        tracks: list[str] | None = None,
+        video_indices: list[int] | None = None,
+        predicted_only: bool = False,
+        untracked: Literal["error", "by_order"] = "error",
+        video_file_path: OptionalFilePathArg = None,
+        sampling_frequency: float | None = None,
+        verbose: bool = False,
+    ) -> None:
+        """Read a SLEAP labels file or analysis export.
+
+        Parameters
+        ----------
+        file_path : FilePath
+            SLEAP labels (.slp or .pkg.slp) or a SLEAP analysis export (.h5, any layout).
+        tracks : list of str, optional
+            Write only these tracks (names from the file; "untracked" holds instances without a track).
+        video_indices : list of int, optional
+            Write only these videos of a multi-video .slp (indices into the file's video list).
+        predicted_only : bool, default: False
+            Write predicted instances only; by default a user (human-placed) instance replaces the
+            prediction of its track in that frame.
+        untracked : {"error", "by_order"}, default: "error"
+            When a frame holds several instances without a track: raise an error, or write the k-th
+            one of each frame to "untracked_<k>" (such a container does not follow one animal).
+        video_file_path : FilePath, optional
+            The video the poses were estimated on, when the file's recorded path does not exist on this
+            machine; only for a file (or selection) with one video.
+        sampling_frequency : float, optional
+            Frame rate in Hz, used when the SLEAP file records none (it usually does not).
+        verbose : bool, default: False
+            Print progress.
+        """
+        self._file_path = Path(file_path)
+        self._video_indices = list(video_indices) if video_indices is not None else None
+        self._predicted_only = predicted_only
+        self._untracked = untracked
+        super().__init__(
+            individuals=tracks,
+            sampling_frequency=sampling_frequency,
+            verbose=verbose,
+            file_path=file_path,
+            tracks=tracks,
+            video_indices=video_indices,
+            predicted_only=predicted_only,
+            untracked=untracked,
+            video_file_path=video_file_path,
+        )
+        if video_file_path is not None:
+            videos = self._videos()
+            if len(videos) != 1:
+                raise InvalidOptionError(
+                    f"{self._file_path.name}: video_file_path names one video, but {len(videos)} videos are "
+                    f"selected ({videos}); choose one with video_indices=[...]."
+                )
+            self._video_file_paths = {videos[0]: Path(video_file_path)}
+
+    def _read_pose(self) -> PoseData:
+        return read_sleap(
+            self._file_path,
+            video_indices=self._video_indices,
+            predicted_only=self._predicted_only,
+            untracked=self._untracked,
+        )
+
+    @staticmethod
+    def get_available_tracks(file_path: FilePathArg) -> list[str]:
+        """Return the track names in a SLEAP file ("untracked" holds instances without a track)."""
+        return read_sleap(file_path, untracked="by_order").track_names()
+
+    @staticmethod
+    def get_available_videos(file_path: FilePathArg) -> list[str]:
+        """Return the video keys of a SLEAP file, in the order ``video_indices`` counts them."""
+        return list(read_sleap(file_path, untracked="by_order").videos)

@@ -1,0 +1,117 @@
+"""Frame times, frame count and frame size read from a video container.
+
+Uses PyAV (the optional extra ``poseconv[video]``). Only packets are read
+(demuxed), never decoded, so probing a long video takes seconds, not minutes.
+Presentation timestamps are quantized to the container's time base; when every
+frame lies within one time-base step of a constant rate the video is constant
+frame rate and its exact average rate is used, otherwise the per-frame times are.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InvalidSourceFileError
+from .model import FrameTiming
+
+__all__ = ["VideoProbe", "probe_video", "video_decoder_available"]
+
+
+def video_decoder_available() -> bool:
+    """Return True when PyAV is installed (``pip install poseconv[video]``)."""
+    return importlib.util.find_spec("av") is not None
+
+
+@dataclass(frozen=True)
+class VideoProbe:
+    """What a video container says about its frames.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The video.
+    n_frames : int
+        Number of video frames (packets with a timestamp).
+    frame_size : tuple of (int, int)
+        ``(height, width)`` in pixels.
+    timestamps : numpy.ndarray
+        Presentation time of each frame in seconds, in display order.
+    constant_rate : float or None
+        Frames per second when the video is constant frame rate.
+    """
+
+    path: Path
+    n_frames: int
+    frame_size: tuple[int, int]
+    timestamps: np.ndarray
+    constant_rate: float | None
+
+    def timing(self) -> FrameTiming:
+        """Return the frame timing this video gives, naming the video as its source."""
+        if self.constant_rate is not None:
+            return FrameTiming(
+                rate=self.constant_rate,
+                starting_time=float(self.timestamps[0]) if len(self.timestamps) else 0.0,
+                source=f"constant frame rate read from the video container {self.path.name}",
+            )
+        return FrameTiming(
+            timestamps=self.timestamps, source=f"frame timestamps read from the video container {self.path.name}"
+        )
+
+
+def probe_video(path: str | Path) -> VideoProbe | None:
+    """Read frame times, count and size from a video; None when PyAV is not installed.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A video file.
+
+    Returns
+    -------
+    VideoProbe or None
+        The probe.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file cannot be opened as a video or has no video stream.
+    """
+    if not video_decoder_available():
+        return None
+    import av
+
+    path = Path(path)
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise InvalidSourceFileError(f"{path}: has no video stream.")
+            stream = container.streams.video[0]
+            time_base = stream.time_base
+            pts = np.sort(np.fromiter((p.pts for p in container.demux(stream) if p.pts is not None), dtype="int64"))
+            height, width = stream.codec_context.height, stream.codec_context.width
+            average_rate = stream.average_rate
+    except InvalidSourceFileError:
+        raise
+    except Exception as err:
+        raise InvalidSourceFileError(f"{path}: cannot be read as a video ({type(err).__name__}: {err}).") from err
+    step = float(time_base) if time_base is not None else 0.0
+    timestamps = pts.astype("float64") * step
+    constant_rate = None
+    if average_rate and len(timestamps) > 1:
+        rate = float(average_rate)
+        ideal = timestamps[0] + np.arange(len(timestamps)) / rate
+        # Within one time-base step everywhere: the container only rounded a constant rate.
+        if np.max(np.abs(timestamps - ideal)) <= step + 1e-12:
+            constant_rate = rate
+    return VideoProbe(
+        path=path,
+        n_frames=int(len(pts)),
+        frame_size=(int(height), int(width)),
+        timestamps=timestamps,
+        constant_rate=constant_rate,
+    )
