@@ -18,6 +18,22 @@ class PoseNWBConverter(NWBConverter):
     ``NWBConverter`` the files are equally valid but ``confidence`` is stored uncompressed.
     """
 
+    def add_to_nwbfile(self, nwbfile: Any, metadata: dict | None = None, conversion_options: dict | None = None):
+        """Add every interface's data, the pose interfaces last.
+
+        Pose links to the video and camera that a video interface writes; running it last means a
+        video named by both is written once, by the video interface, and linked from the poses.
+        """
+        from .base import BasePoseInterface
+
+        order = sorted(self.data_interface_objects.items(), key=lambda item: isinstance(item[1], BasePoseInterface))
+        original = self.data_interface_objects
+        self.data_interface_objects = dict(order)
+        try:
+            super().add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, conversion_options=conversion_options)
+        finally:
+            self.data_interface_objects = original
+
     def get_default_backend_configuration(self, nwbfile: Any, backend: str = "hdf5") -> Any:
         """Return the default backend configuration, with pose confidence compressed."""
         return get_pose_backend_configuration(nwbfile, backend=backend)

@@ -7,7 +7,6 @@ from typing import Literal
 
 from pydantic import validate_call
 
-from ..errors import InvalidOptionError
 from ..model import PoseData
 from ..readers.sleap import read_sleap
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
@@ -79,15 +78,8 @@ class SLEAPPoseInterface(BasePoseInterface):
             predicted_only=predicted_only,
             untracked=untracked,
             video_file_path=video_file_path,
+            video_file_paths=[video_file_path] if video_file_path is not None else None,
         )
-        if video_file_path is not None:
-            videos = self._videos()
-            if len(videos) != 1:
-                raise InvalidOptionError(
-                    f"{self._file_path.name}: video_file_path names one video, but {len(videos)} videos are "
-                    f"selected ({videos}); choose one with video_indices=[...]."
-                )
-            self._video_file_paths = {videos[0]: Path(video_file_path)}
 
     def _read_pose(self) -> PoseData:
         return read_sleap(

@@ -124,12 +124,8 @@ def metadata_schema() -> dict[str, Any]:
         "and the pose containers (skeletons and one PoseEstimation per animal and video)."
     )
     schema.pop("version", None)
-    # Form tools cannot render a field that is either an object or an array; the registry form is the object.
-    for registry in ("Devices", "DeviceModels"):
-        entry = schema["properties"].get(registry)
-        if entry is not None:
-            entry["type"] = "object"
-            entry.pop("items", None)
+    # Devices keeps neuroconv's own definition: NWBConverter merges every interface's schema into one,
+    # and a different type here would corrupt the merged one.
     schema["properties"].update(pose_block_schema())
     return add_missing_titles(schema)
 

@@ -1,0 +1,221 @@
+"""What every command shares: error handling, consoles, progress, options and reading any file.
+
+Nothing heavy is imported at module level: ``poseconv --help`` imports this
+module, and it must stay fast. pandas, pynwb, neuroconv and friends are
+imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from ..model import PoseData
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "DebugOption",
+    "QuietOption",
+    "command_errors",
+    "error_line",
+    "is_nwb",
+    "progress",
+    "read_any",
+    "settings",
+    "split_names",
+    "status",
+    "stdout_console",
+]
+
+#: Exit codes: 0 done; 1 bad input, options or metadata (one line on stderr); 2 command-line usage
+#: errors (click's own); 3 a bug in poseconv (one line, the traceback with --debug).
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_INTERNAL = 3
+
+
+@dataclass
+class Settings:
+    """Options that apply to every command; set by the global and the per-command flags."""
+
+    quiet: bool = False
+    debug: bool = False
+
+
+settings = Settings()
+
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bars or status messages; errors still go to stderr.")
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the full traceback when something fails.")]
+
+
+def apply_flags(quiet: bool, debug: bool) -> None:
+    """Record the per-command ``--quiet`` / ``--debug`` on top of the global ones."""
+    settings.quiet = settings.quiet or quiet
+    settings.debug = settings.debug or debug
+
+
+def error_line(err: BaseException) -> str:
+    """Return ``err`` as one line, for stderr."""
+    errors = getattr(err, "errors", None)
+    if callable(errors) and type(err).__name__ == "ValidationError":
+        # pydantic: "loc: msg" per problem instead of its multi-line report.
+        try:
+            parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors()]
+            return "invalid argument: " + "; ".join(parts)
+        except Exception:  # noqa: BLE001 - fall back to the plain message
+            pass
+    if isinstance(err, KeyError) and err.args:
+        text = str(err.args[0])
+    else:
+        text = str(err) or type(err).__name__
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return type(err).__name__
+    head, rest = lines[0], lines[1:]
+    return head + (" " + "; ".join(rest) if rest else "")
+
+
+@contextmanager
+def command_errors() -> Iterator[None]:
+    """Turn expected failures into one line on stderr and exit code 1; bugs into exit code 3.
+
+    With ``--debug`` the exception propagates, traceback and all.
+    """
+    from ..errors import PoseconvError
+
+    try:
+        yield
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except (PoseconvError, OSError, ValueError, KeyError) as err:
+        if settings.debug:
+            raise
+        typer.echo(f"poseconv: error: {error_line(err)}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    except Exception as err:  # noqa: BLE001 - the last line of defence of a CLI
+        if settings.debug:
+            raise
+        typer.echo(
+            f"poseconv: internal error: {type(err).__name__}: {error_line(err)} "
+            "(rerun with --debug for the traceback and please report it)",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _is_tty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except Exception:  # noqa: BLE001 - closed or replaced streams
+        return False
+
+
+def stdout_console() -> Console:
+    """A rich console on stdout; wide and colourless when stdout is not a terminal."""
+    from rich.console import Console
+
+    tty = _is_tty(sys.stdout)
+    return Console(file=sys.stdout, width=None if tty else 160, no_color=not tty, highlight=False, soft_wrap=not tty)
+
+
+def status(message: str) -> None:
+    """Print a status line on stderr unless ``--quiet``."""
+    if not settings.quiet:
+        typer.echo(message, err=True)
+
+
+@contextmanager
+def progress() -> Iterator[Progress]:
+    """A rich progress display on stderr; disabled with ``--quiet`` or when stderr is not a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    disabled = settings.quiet or not _is_tty(sys.stderr)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+        disable=disabled,
+    ) as bar:
+        yield bar
+
+
+def split_names(values: Sequence[str] | None) -> list[str] | None:
+    """Accept ``-i a -i b`` and ``-i a,b`` alike; None when nothing was given."""
+    if not values:
+        return None
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    return names or None
+
+
+def is_nwb(path: Path) -> bool:
+    """Whether ``path`` names an NWB file (by suffix)."""
+    return path.suffix.lower() == ".nwb"
+
+
+def read_any(
+    path: Path,
+    *,
+    source: str | None = None,
+    fps: float | None = None,
+    containers: Sequence[str] | None = None,
+) -> list[PoseData]:
+    """Read an NWB file (every PoseEstimation) or a pose tool's output into PoseData.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        ``.nwb`` or any input a reader handles.
+    source : str, optional
+        Tool name or alias (``dlc``, ``sleap``) to skip detection of an input file.
+    fps : float, optional
+        Frame rate for videos whose timing the input does not record.
+    containers : sequence of str, optional
+        For NWB files: the PoseEstimation containers to read.
+
+    Returns
+    -------
+    list of PoseData
+        One for an input file, one per group of containers for an NWB file.
+    """
+    from ..errors import InvalidOptionError
+    from ..model import FrameTiming
+
+    if is_nwb(path):
+        from ..nwb.reader import read_nwb
+
+        poses = read_nwb(path, containers=containers)
+    else:
+        if containers:
+            raise InvalidOptionError("--container applies to NWB files only.")
+        from ..readers.registry import read_pose
+        from ._sources import register_optional_readers, resolve_source
+
+        register_optional_readers()
+        poses = [read_pose(path, source_software=resolve_source(source) if source else "auto")]
+    if fps is not None:
+        filled = []
+        for pose in poses:
+            for video in pose.videos:
+                if video not in pose.timing and pose.n_frames(video):
+                    pose = pose.with_timing(video, FrameTiming(rate=fps, source="--fps given on the command line"))
+            filled.append(pose)
+        poses = filled
+    return poses

@@ -1,0 +1,89 @@
+"""``poseconv convert``: pose files to one NWB file."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._common import DebugOption, QuietOption, apply_flags, command_errors, progress, split_names, status
+
+__all__ = ["convert"]
+
+
+def convert(
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT...", help="Pose files (DeepLabCut .h5/.csv, SLEAP .slp/.h5).", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The NWB file to write.", show_default=False)],
+    metadata: Annotated[
+        Path | None, typer.Option("--metadata", "-m", help="YAML/JSON metadata merged over the defaults (see 'poseconv metadata').")
+    ] = None,
+    video: Annotated[
+        list[Path] | None, typer.Option("--video", help="The analysed video; once per input, in order.")
+    ] = None,
+    fps: Annotated[float | None, typer.Option("--fps", help="Frame rate (Hz) when the pose files record none.")] = None,
+    individuals: Annotated[
+        list[str] | None, typer.Option("--individuals", "-i", help="Keep only these individuals/tracks (repeat or comma-separate).")
+    ] = None,
+    source: Annotated[str | None, typer.Option("--source", "-s", help="dlc or sleap; detected from the file when omitted.")] = None,
+    session_start_time: Annotated[
+        str | None, typer.Option("--session-start-time", help="ISO-8601 with time zone, e.g. 2024-05-03T11:26:42+02:00.")
+    ] = None,
+    stub: Annotated[bool, typer.Option("--stub", help="Write only the first 100 frames (a quick test file).")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace OUTPUT if it exists.")] = False,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Convert pose estimation output to NWB (ndx-pose), every individual, node and frame.
+
+    Several inputs (e.g. one per camera) go into one file. The file is written to a temporary
+    name first, so a failed conversion leaves nothing behind.
+    """
+    apply_flags(quiet, debug)
+    with command_errors():
+        from ..errors import InvalidOptionError
+        from ._conversion import build_converter, input_metadata, load_metadata_file, parse_session_start_time
+        from ._sources import make_interface
+
+        if output.suffix.lower() != ".nwb":
+            raise InvalidOptionError(f"{output}: the output must end in .nwb.")
+        if output.exists() and not overwrite:
+            raise InvalidOptionError(f"{output}: already exists; pass --overwrite to replace it.")
+        if not output.resolve().parent.is_dir():
+            raise InvalidOptionError(f"{output}: the folder {output.parent} does not exist.")
+        videos = list(video or [])
+        if videos and len(videos) != len(inputs):
+            raise InvalidOptionError(f"--video was given {len(videos)} times for {len(inputs)} inputs; give one per input.")
+        start = parse_session_start_time(session_start_time) if session_start_time else None
+        user_metadata = load_metadata_file(metadata) if metadata is not None else {}
+        names = split_names(individuals)
+
+        interfaces = {}
+        with progress() as bar:
+            task = bar.add_task("Reading", total=len(inputs))
+            for i, path in enumerate(inputs):
+                bar.update(task, description=f"Reading {path.name}")
+                interface = make_interface(
+                    path, source=source, video=videos[i] if videos else None, fps=fps, individuals=names
+                )
+                interfaces[f"{type(interface).__name__}{i:03d}" if len(inputs) > 1 else type(interface).__name__] = interface
+                bar.advance(task)
+            per_input = input_metadata(interfaces, user_metadata, start)
+            converter = build_converter(interfaces, per_input)
+            bar.update(task, description=f"Writing {output.name}", total=None)
+            partial = output.with_name(f".{output.stem}.{uuid.uuid4().hex[:8]}.partial.nwb")
+            try:
+                converter.run_conversion(
+                    nwbfile_path=partial,
+                    metadata=next(iter(per_input.values())),
+                    overwrite=True,
+                    conversion_options={name: {"stub_test": stub} for name in interfaces},
+                )
+                os.replace(partial, output)
+            finally:
+                if partial.exists():
+                    partial.unlink()
+        containers = [key for metadata_ in per_input.values() for key in metadata_["Pose"]["PoseEstimations"]]
+        status(f"Wrote {output}: {len(containers)} PoseEstimation container(s) from {len(inputs)} file(s).")

@@ -1,0 +1,65 @@
+"""The ``poseconv`` application: global options and the commands, each from its own module.
+
+Only typer is imported here (and the command modules, which import nothing
+heavy at module level), so ``poseconv --help`` answers at once.
+
+Exit codes: 0 done; 1 bad input, options or metadata, with one line on stderr;
+2 command-line usage errors; 3 an internal error (``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import convert, export, inspect, metadata, plot, schema
+from ._common import DebugOption, QuietOption, settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="poseconv",
+    help="Convert pose estimation output (DeepLabCut, SLEAP) to NWB with ndx-pose, and get it back out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit codes: 0 ok, 1 bad input (one line on stderr), 2 usage error, 3 internal error.",
+)
+
+app.command("convert")(convert.convert)
+app.command("inspect")(inspect.inspect)
+app.command("metadata")(metadata.metadata)
+app.command("schema")(schema.schema)
+app.command("export")(export.export)
+app.command("plot")(plot.plot)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"poseconv {version('poseconv')}")
+        except PackageNotFoundError:
+            typer.echo("poseconv (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    settings.quiet = quiet
+    settings.debug = debug
+
+
+def main() -> None:
+    """Run the ``poseconv`` command."""
+    app()

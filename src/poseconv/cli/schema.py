@@ -1,0 +1,50 @@
+"""``poseconv schema``: the metadata JSON Schema (draft-07)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._common import DebugOption, QuietOption, apply_flags, command_errors, status
+
+__all__ = ["schema"]
+
+
+def _committed_schema_path() -> Path:
+    """``schemas/metadata.schema.json`` of the source checkout poseconv runs from."""
+    from ..errors import InvalidOptionError
+    from ..metadata.schema import SCHEMA_FILE_NAME
+
+    folder = Path(__file__).resolve().parents[3] / "schemas"
+    if not folder.is_dir():
+        raise InvalidOptionError(
+            "poseconv is not running from a source checkout (no schemas/ folder); give the file with --output."
+        )
+    return folder / SCHEMA_FILE_NAME
+
+
+def schema(
+    source: Annotated[str | None, typer.Argument(metavar="[dlc|sleap]", help="dlc or sleap (both use the same metadata).", show_default=False)] = None,
+    write: Annotated[bool, typer.Option("--write", help="Regenerate schemas/metadata.schema.json instead of printing.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="With --write: the file to write.")] = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Print the JSON Schema of the metadata that 'convert --metadata' accepts."""
+    apply_flags(quiet, debug)
+    with command_errors():
+        from ..metadata.schema import render_metadata_schema
+
+        if source is not None:
+            from ._sources import interface_class, resolve_source
+
+            interface_class(resolve_source(source))  # the tool must be convertible
+        text = render_metadata_schema()
+        if not write:
+            typer.echo(text, nl=False)
+            return
+        path = output or _committed_schema_path()
+        path.write_text(text, encoding="utf-8")
+        status(f"Wrote {path}")

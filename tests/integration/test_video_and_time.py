@@ -1,0 +1,139 @@
+"""Videos, cameras and time: one ImageSeries per video, linked, on the session clock, DANDI-ready."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+from neuroconv.datainterfaces import ExternalVideoInterface
+from pynwb import NWBHDF5IO
+
+from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_DIR, MULTI_ANIMAL_H5
+from tests.integration.test_deeplabcut_conversion import assert_inspector_clean, user_metadata
+
+VIDEO = MULTI_ANIMAL_DIR / "m3v1mp4short.mp4"
+
+
+@pytest.mark.parametrize("video_first", [True, False], ids=["video-first", "pose-first"])
+def test_pose_and_neuroconv_video_interface_share_one_image_series(tmp_path, video_first):
+    from neuroconv.tools.testing.mock_interfaces import MockRecordingInterface
+
+    interfaces = dict(Video=ExternalVideoInterface, Pose=DeepLabCutPoseInterface)
+    if not video_first:
+        interfaces = dict(Pose=DeepLabCutPoseInterface, Video=ExternalVideoInterface)
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = dict(Recording=MockRecordingInterface, **interfaces)
+
+    converter = Converter(
+        source_data=dict(
+            Recording=dict(num_channels=2, durations=[4.0], sampling_frequency=1000.0),
+            Video=dict(file_paths=[str(VIDEO)]),
+            Pose=dict(file_path=str(MULTI_ANIMAL_H5)),
+        )
+    )
+    converter.data_interface_objects["Video"].set_aligned_starting_time(2.5)
+    converter.data_interface_objects["Pose"].set_aligned_starting_time(2.5)
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    nwbfile_path = tmp_path / "session.nwb"
+    converter.run_conversion(nwbfile_path=nwbfile_path, metadata=metadata)
+    with NWBHDF5IO(nwbfile_path, "r") as io:
+        nwbfile = io.read()
+        videos = [name for name, obj in nwbfile.acquisition.items() if type(obj).__name__ == "ImageSeries"]
+        assert videos == ["Video m3v1mp4short"]
+        video = nwbfile.acquisition["Video m3v1mp4short"]
+        assert [name for name in nwbfile.devices if "m3v1mp4short" in name] == ["Video m3v1mp4short Camera Device"]
+        for name in ("PoseEstimation_individual1", "PoseEstimation_single"):
+            container = nwbfile.processing["behavior"][name]
+            assert container.source_video is video
+            assert container.device is video.device
+            times = container.pose_estimation_series.values().__iter__().__next__().get_timestamps()
+            np.testing.assert_allclose(times[0], 2.5)
+            video_times = video.starting_time + np.arange(len(times)) / video.rate
+            np.testing.assert_allclose(times, video_times, rtol=0, atol=1e-9)
+
+
+def test_video_given_by_the_user_is_linked_relative_to_the_nwb_file(tmp_path):
+    """A training-machine path in config.yaml is never written; the user's video is, relatively."""
+    project = tmp_path / "project"
+    shutil.copytree(MULTI_ANIMAL_DIR.parent, project, ignore=shutil.ignore_patterns("*.mp4", "labeled-data"))
+    predictions = project / "videos" / MULTI_ANIMAL_H5.name
+    interface = DeepLabCutPoseInterface(file_path=predictions)
+    assert interface.get_metadata()["Behavior"]["ExternalVideos"] == {}
+    description = interface.get_metadata()["Pose"]["PoseEstimations"]["PoseEstimation_individual1"]["description"]
+    assert "/Users/Jessy/" in description and "does not exist" in description
+
+    interface = DeepLabCutPoseInterface(file_path=predictions, video_file_path=VIDEO)
+    out = tmp_path / "nwb" / "session.nwb"
+    out.parent.mkdir()
+    interface.run_conversion(nwbfile_path=out, metadata=user_metadata(interface))
+    with NWBHDF5IO(out, "r") as io:
+        nwbfile = io.read()
+        external = nwbfile.acquisition["Video m3v1mp4short"].external_file[0]
+        assert not Path(external).is_absolute()
+        assert (out.parent / external).resolve() == VIDEO.resolve()
+        assert "Users/Jessy" not in external
+        assert nwbfile.acquisition["Video m3v1mp4short"].starting_frame[:].tolist() == [0]
+    assert_inspector_clean(out)
+
+
+def test_dandi_validate_accepts_file_and_video_organized(tmp_path):
+    """`dandi organize` lays the NWB file and its video side by side; `dandi validate` accepts them."""
+    import subprocess
+    import sys
+
+    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    nwbfile_path = staging / "session.nwb"
+    metadata = user_metadata(interface)
+    metadata["NWBFile"]["session_id"] = "ses1"
+    interface.run_conversion(nwbfile_path=nwbfile_path, metadata=metadata)
+
+    dandiset = tmp_path / "000000"
+    dandiset.mkdir()
+    (dandiset / "dandiset.yaml").write_text("identifier: DANDI:000000\nname: poseconv test\ndescription: test\n")
+    dandi = [str(Path(sys.executable).parent / "dandi")]
+    organized = subprocess.run(
+        [
+            *dandi,
+            "organize",
+            "-d",
+            str(dandiset),
+            "--files-mode",
+            "copy",
+            "--media-files-mode",
+            "copy",
+            "--update-external-file-paths",
+            str(nwbfile_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert organized.returncode == 0, organized.stdout + organized.stderr
+    nwb_files = list(dandiset.rglob("*.nwb"))
+    assert len(nwb_files) == 1
+    videos = list(dandiset.rglob("*.mp4"))
+    assert len(videos) == 1 and videos[0].parent == nwb_files[0].with_suffix("")
+    validated = subprocess.run(
+        [*dandi, "validate", str(dandiset)], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "No errors found" in validated.stdout + validated.stderr
+    with NWBHDF5IO(nwb_files[0], "r") as io:
+        external = io.read().acquisition["Video m3v1mp4short"].external_file[0]
+        assert (nwb_files[0].parent / external).resolve() == videos[0].resolve()
+
+
+def test_stub_test_is_small_and_valid(tmp_path):
+    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
+    nwbfile_path = tmp_path / "stub.nwb"
+    interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface), stub_test=True)
+    assert_inspector_clean(nwbfile_path)
