@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from nwbinspector import Importance, inspect_nwbfile
 from pynwb import NWBHDF5IO
 from tests.fixtures.deeplabcut import (
     MULTI_ANIMAL_CSV,
@@ -18,25 +17,10 @@ from tests.fixtures.deeplabcut import (
     SINGLE_ANIMAL_H5,
     THREE_D_H5,
 )
+from tests.fixtures.nwb import assert_inspector_clean, user_metadata
 
 from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
 from poseconv.errors import InvalidOptionError, MetadataError, PoseconvError, PoseconvWarning
-
-
-def user_metadata(interface) -> dict:
-    metadata = interface.get_metadata()
-    metadata["NWBFile"].update(
-        session_start_time=datetime(2024, 5, 1, 10, 30, tzinfo=UTC),
-        session_description="Open field session.",
-        experimenter=["Doe, Jane"],
-        institution="Example University",
-        experiment_description="Mice explore an open field.",
-        keywords=["pose", "behavior"],
-    )
-    metadata["Subject"] = dict(
-        subject_id="m1", species="Mus musculus", sex="M", age="P90D", description="Wild-type mouse."
-    )
-    return metadata
 
 
 def source_table(path: Path) -> pd.DataFrame:
@@ -85,14 +69,6 @@ def assert_nwb_matches_source(nwbfile_path: Path, source: Path, interface) -> No
                 else:
                     assert series.confidence is None
                 assert len(series.get_timestamps()) == data.shape[0] >= n_rows
-
-
-def assert_inspector_clean(nwbfile_path: Path) -> None:
-    messages = list(inspect_nwbfile(nwbfile_path=nwbfile_path))
-    bad = [m for m in messages if m.importance in (Importance.CRITICAL, Importance.BEST_PRACTICE_VIOLATION)]
-    assert not bad, "\n".join(f"{m.importance.name} {m.check_function_name}: {m.message}" for m in bad)
-    errors = [m for m in messages if m.importance == Importance.ERROR]
-    assert not errors, errors
 
 
 @pytest.mark.parametrize(

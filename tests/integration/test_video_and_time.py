@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 from neuroconv.datainterfaces import ExternalVideoInterface
 from pynwb import NWBHDF5IO
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_DIR, MULTI_ANIMAL_H5
+from tests.fixtures.nwb import assert_inspector_clean, user_metadata
 
 from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
-from tests.fixtures.deeplabcut import MULTI_ANIMAL_DIR, MULTI_ANIMAL_H5
-from tests.integration.test_deeplabcut_conversion import assert_inspector_clean, user_metadata
 
 VIDEO = MULTI_ANIMAL_DIR / "m3v1mp4short.mp4"
 
@@ -39,7 +39,7 @@ def test_pose_and_neuroconv_video_interface_share_one_image_series(tmp_path, vid
     converter.data_interface_objects["Video"].set_aligned_starting_time(2.5)
     converter.data_interface_objects["Pose"].set_aligned_starting_time(2.5)
     metadata = converter.get_metadata()
-    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
     nwbfile_path = tmp_path / "session.nwb"
     converter.run_conversion(nwbfile_path=nwbfile_path, metadata=metadata)
     with NWBHDF5IO(nwbfile_path, "r") as io:

@@ -8,6 +8,7 @@ imported inside the functions that need them.
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -89,6 +90,16 @@ def error_line(err: BaseException) -> str:
     return head + (" " + "; ".join(rest) if rest else "")
 
 
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    """Show poseconv's warnings as one line; other libraries' warnings only with ``--debug``."""
+    from ..errors import PoseconvWarning
+
+    if issubclass(category, PoseconvWarning):
+        typer.echo(f"poseconv: warning: {error_line(message) if isinstance(message, Warning) else message}", err=True)
+    elif settings.debug:
+        typer.echo(warnings.formatwarning(message, category, *args[:2]), err=True, nl=False)
+
+
 @contextmanager
 def command_errors() -> Iterator[None]:
     """Turn expected failures into one line on stderr and exit code 1; bugs into exit code 3.
@@ -98,7 +109,9 @@ def command_errors() -> Iterator[None]:
     from ..errors import PoseconvError
 
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            yield
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except (PoseconvError, OSError, ValueError, KeyError) as err:

@@ -97,10 +97,12 @@ def _disambiguate(interfaces: Mapping[str, Any], metadata: dict[str, dict[str, A
             candidates.append(f"{entry['name']}_{name}")
             entry["name"] = next(c for c in candidates if c not in taken)
             taken[entry["name"]] = name
-        for entry in block.get("Skeletons", {}).values():
+        for key, entry in block.get("Skeletons", {}).items():
             nodes = list(entry["nodes"])
-            if entry["name"] in skeletons and skeletons[entry["name"]] != nodes:
-                entry["name"] = f"{entry['name']}_{name}"
+            videos = [t.video for t in pose.tracks if t.skeleton == key]
+            candidates = [entry["name"], *(f"{entry['name']}_{v}" for v in videos[:1]), f"{entry['name']}_{name}"]
+            # A skeleton with the same nodes is shared; one with other nodes needs its own name.
+            entry["name"] = next(c for c in candidates if skeletons.get(c, nodes) == nodes)
             skeletons.setdefault(entry["name"], nodes)
 
 

@@ -15,7 +15,7 @@ __all__ = ["convert"]
 
 
 def convert(
-    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT...", help="Pose files (DeepLabCut .h5/.csv, SLEAP .slp/.h5).", show_default=False)],
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="Pose files (DeepLabCut .h5/.csv, SLEAP .slp/.h5).", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="The NWB file to write.", show_default=False)],
     metadata: Annotated[
         Path | None, typer.Option("--metadata", "-m", help="YAML/JSON metadata merged over the defaults (see 'poseconv metadata').")
@@ -68,6 +68,7 @@ def convert(
                 interface = make_interface(
                     path, source=source, video=videos[i] if videos else None, fps=fps, individuals=names
                 )
+                _check_timing(path, interface)
                 interfaces[f"{type(interface).__name__}{i:03d}" if len(inputs) > 1 else type(interface).__name__] = interface
                 bar.advance(task)
             per_input = input_metadata(interfaces, user_metadata, start)
@@ -87,3 +88,15 @@ def convert(
                     partial.unlink()
         containers = [key for metadata_ in per_input.values() for key in metadata_["Pose"]["PoseEstimations"]]
         status(f"Wrote {output}: {len(containers)} PoseEstimation container(s) from {len(inputs)} file(s).")
+
+
+def _check_timing(path: Path, interface: object) -> None:
+    """Refuse early, with the option to use, when an input records no frame rate."""
+    from ..errors import InvalidOptionError
+
+    pose = interface.pose
+    untimed = [video for video in dict.fromkeys(t.video for t in pose.tracks) if video not in pose.timing]
+    if untimed:
+        raise InvalidOptionError(
+            f"{path}: the pose files record no frame rate for video {untimed[0]!r}; give it with --fps (Hz)."
+        )
