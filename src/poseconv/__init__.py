@@ -30,6 +30,8 @@ _LAZY = {
     "read_deeplabcut": "poseconv.readers.deeplabcut",
     "read_sleap": "poseconv.readers.sleap",
     "write_pose_estimation": "poseconv.nwb.writer",
+    "read_nwb": "poseconv.nwb.reader",
+    "open_nwb": "poseconv.nwb.reader",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -315,3 +315,24 @@ def test_with_a_recording_in_one_converter_aligned(tmp_path):
         assert not Path(video.external_file[0]).is_absolute()
         confidence = container.pose_estimation_series["bodypart1"].confidence
         assert confidence.compression == "gzip"
+
+
+@pytest.mark.parametrize("irregular", [False, True], ids=["rate", "timestamps"])
+def test_movement_reads_every_individual_back(tmp_path, irregular):
+    """movement's own NWB loader (an independent reader) gets the same values, per individual."""
+    from movement.io import load_poses
+
+    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_CSV)
+    if irregular:
+        interface.set_aligned_timestamps(np.cumsum(np.linspace(0.03, 0.04, 31)))
+    nwbfile_path = tmp_path / "multi.nwb"
+    interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface))
+    for track in interface.pose.tracks:
+        dataset = load_poses.from_nwb_file(nwbfile_path, pose_estimation_key=f"PoseEstimation_{track.name}")
+        nodes = list(interface.pose.skeletons[track.skeleton].nodes)
+        assert list(dataset.keypoints.values) == nodes
+        # movement: position (time, space, keypoints, individuals)
+        np.testing.assert_array_equal(
+            dataset.position.values[:, :, :, 0], np.transpose(track.positions, (0, 2, 1))
+        )
+        np.testing.assert_array_equal(dataset.confidence.values[:, :, 0], track.confidence)

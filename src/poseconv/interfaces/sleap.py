@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from neuroconv.utils import DeepDict
 from pydantic import validate_call
 
+from ..metadata.defaults import track_for_container_key
 from ..model import PoseData
-from ..readers.sleap import read_sleap
+from ..readers.sleap import UNTRACKED_TRACK_NAME, read_sleap
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 
 __all__ = ["SLEAPPoseInterface"]
@@ -80,6 +82,30 @@ class SLEAPPoseInterface(BasePoseInterface):
             video_file_path=video_file_path,
             video_file_paths=[video_file_path] if video_file_path is not None else None,
         )
+
+    def get_metadata(self) -> DeepDict:
+        """Return the metadata this interface would write, ready to edit.
+
+        Returns
+        -------
+        DeepDict
+            As for every pose interface; descriptions of containers holding untracked
+            instances say what such a container is.
+        """
+        metadata = super().get_metadata()
+        pose = self._pose
+        for key, track in track_for_container_key(pose).items():
+            entry = metadata["Pose"]["PoseEstimations"].get(key)
+            if entry is None or not track.name.startswith(UNTRACKED_TRACK_NAME):
+                continue
+            if pose.notes.get("untracked") == "by_order" and track.name != UNTRACKED_TRACK_NAME:
+                entry["description"] += (
+                    " It holds the instances SLEAP left without a track, the k-th of each frame in file order: "
+                    "it does NOT follow one animal from frame to frame."
+                )
+            elif track.name == UNTRACKED_TRACK_NAME:
+                entry["description"] += " It holds the instances SLEAP left without a track (one per frame)."
+        return metadata
 
     def _read_pose(self) -> PoseData:
         return read_sleap(

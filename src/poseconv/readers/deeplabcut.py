@@ -466,6 +466,9 @@ def read_deeplabcut(
 
     position = path.stem.find(scorer)
     video_stem = path.stem[:position] if position > 0 else path.stem
+    # 3D outputs separate video and scorer with "_" ("vid1_DLC_3D"); 2D outputs do not.
+    if not any(path.with_name(video_stem + suffix).is_file() for suffix in VIDEO_SUFFIXES):
+        video_stem = video_stem.rstrip("_") or video_stem
     video = _find_video(path, video_stem, config) if find_side_files else VideoInfo(key=video_stem or "video")
     fps = None
     if meta:
