@@ -12,16 +12,20 @@ Mapping, track by track and frame by frame:
   ``frame_idx=t`` of its video, unless every coordinate of the track is NaN
   in that frame (then the animal was not there and no instance is made);
   frames with no instance at all get no ``LabeledFrame``;
-* tracks with confidence give ``PredictedInstance``\\ s whose point scores are
-  the confidence values and whose instance score is their mean over the
-  nodes with a score (SLEAP's instance score is not stored in NWB); tracks
-  without confidence give user ``Instance``\\ s.
+* an instance with at least one confidence value is a ``PredictedInstance``
+  whose point scores are the confidence values and whose instance score is
+  their mean over the nodes with a score (SLEAP's instance score is not stored
+  in NWB); an instance without any (no confidence, or all NaN) is a user
+  ``Instance``;
+* SLEAP poses in tracks named ``untracked`` / ``untracked_<k>`` (how poseconv's
+  SLEAP reader files instances that have no track) get no track.
 
 SLEAP instances are 2D; 3D poses are refused.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,9 @@ from ..errors import InvalidOptionError
 from ..model import PoseData
 
 __all__ = ["to_sleap_labels", "write_slp"]
+
+# Track names poseconv's SLEAP reader gives instances that had no track (readers.sleap.UNTRACKED_TRACK_NAME).
+_UNTRACKED = re.compile(r"untracked(_\d+)?")
 
 
 def _video_filename(pose: PoseData, key: str) -> str:
@@ -72,7 +79,13 @@ def to_sleap_labels(pose: PoseData) -> Any:
         )
         for name in used
     }
-    tracks = {name: sio.Track(name=name) for name in pose.track_names()}
+    # poseconv's SLEAP reader files instances without a track under "untracked" ("untracked_<k>"):
+    # they go back without a track.
+    untracked = pose.source_software == "SLEAP"
+    tracks = {
+        name: None if untracked and _UNTRACKED.fullmatch(name) else sio.Track(name=name)
+        for name in pose.track_names()
+    }
     video_keys = list(dict.fromkeys(track.video for track in pose.tracks))
     videos = {key: sio.Video(filename=_video_filename(pose, key), open_backend=False) for key in video_keys}
 
@@ -82,13 +95,17 @@ def to_sleap_labels(pose: PoseData) -> Any:
         present = ~np.all(np.isnan(track.positions), axis=(1, 2))
         for t in np.flatnonzero(present):
             points = track.positions[t]
-            if track.confidence is None:
+            scores = track.confidence[t] if track.confidence is not None else None
+            if scores is None or np.all(np.isnan(scores)):
+                # No score for any point: a human placed them (SLEAP scores every predicted point).
                 instance = sio.Instance.from_numpy(points, skeleton=skeleton, track=tracks[track.name])
             else:
-                scores = track.confidence[t]
-                score = float(np.nanmean(scores)) if np.any(~np.isnan(scores)) else 0.0
                 instance = sio.PredictedInstance.from_numpy(
-                    points, skeleton=skeleton, point_scores=scores, score=score, track=tracks[track.name]
+                    points,
+                    skeleton=skeleton,
+                    point_scores=scores,
+                    score=float(np.nanmean(scores)),
+                    track=tracks[track.name],
                 )
             instances.setdefault((track.video, int(t)), []).append(instance)
 
@@ -101,7 +118,7 @@ def to_sleap_labels(pose: PoseData) -> Any:
         labeled_frames=frames,
         videos=list(videos.values()),
         skeletons=list(skeletons.values()),
-        tracks=list(tracks.values()),
+        tracks=[track for track in tracks.values() if track is not None],
         provenance={"source": f"poseconv export of {pose.source_file.name}", "source_software": pose.source_software},
     )
 

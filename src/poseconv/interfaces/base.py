@@ -245,7 +245,11 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
     @classmethod
     def get_source_schema(cls) -> dict:
         """Return the JSON Schema of the constructor arguments, in a form-tool-friendly shape."""
-        return add_missing_titles(_strip_nulls(super().get_source_schema()))
+        from neuroconv.utils import get_json_schema_from_method_signature
+
+        # neuroconv reads parameter descriptions from the docstring of what it is given; ours are on __init__.
+        schema = get_json_schema_from_method_signature(cls.__init__, exclude=["source_data"])
+        return add_missing_titles(_strip_nulls(schema))
 
     def get_conversion_options_schema(self) -> dict:
         """Return the JSON Schema of :meth:`add_to_nwbfile`'s options."""

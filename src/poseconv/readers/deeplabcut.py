@@ -496,7 +496,12 @@ def read_deeplabcut(
             PoseconvWarning,
             stacklevel=2,
         )
-    values = frame.to_numpy(dtype="float64", copy=False)
+    try:
+        values = frame.to_numpy(dtype="float64", copy=False)
+    except (TypeError, ValueError) as err:
+        raise InvalidSourceFileError(
+            f"{path}: holds values that are not numbers ({err}); DeepLabCut writes only numbers or empty cells."
+        ) from err
     column_position = {column: i for i, column in enumerate(frame.columns)}
 
     def block(individual: str | None, parts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:

@@ -237,3 +237,17 @@ def test_csv_floats_are_parsed_exactly_as_written():
             expected = float(cell) if cell else np.nan
             np.testing.assert_array_equal(track.positions[frame, 0, d], expected)
         np.testing.assert_array_equal(track.confidence[frame, 0], float(row[3]) if row[3] else np.nan)
+
+
+def test_non_numeric_values_are_a_clear_error(tmp_path):
+    path = tmp_path / "vDLC_x.csv"
+    path.write_text("scorer,DLC_x,DLC_x,DLC_x\nbodyparts,nose,nose,nose\ncoords,x,y,likelihood\n0,1.0,oops,0.9\n")
+    with pytest.raises(InvalidSourceFileError, match="vDLC_x.csv: holds values that are not numbers"):
+        read_deeplabcut(path)
+
+
+def test_truncated_h5_is_a_clear_error(tmp_path):
+    path = tmp_path / "vDLC_x.h5"
+    path.write_bytes(SINGLE_ANIMAL_H5.read_bytes()[:5000])
+    with pytest.raises(InvalidSourceFileError, match="vDLC_x.h5"):
+        read_deeplabcut(path)
