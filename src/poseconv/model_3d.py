@@ -275,7 +275,9 @@ class MultiCameraPoseData:
         available = self.individuals()
         unknown = [name for name in names if name not in available]
         if unknown:
-            raise KeyError(f"{unknown} not found in {self.source_file.name}; available individuals/tracks: {available}.")
+            raise KeyError(
+                f"{unknown} not found in {self.source_file.name}; available individuals/tracks: {available}."
+            )
         wanted = set(names)
 
         def keep(pose: PoseData) -> PoseData:

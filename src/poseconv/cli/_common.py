@@ -138,7 +138,7 @@ def _is_tty(stream: Any) -> bool:
 
 
 def stdout_console() -> Console:
-    """A rich console on stdout; wide and colourless when stdout is not a terminal."""
+    """Return a rich console on stdout; wide and colourless when stdout is not a terminal."""
     from rich.console import Console
 
     tty = _is_tty(sys.stdout)
@@ -153,7 +153,7 @@ def status(message: str) -> None:
 
 @contextmanager
 def progress() -> Iterator[Progress]:
-    """A rich progress display on stderr; disabled with ``--quiet`` or when stderr is not a terminal."""
+    """Show rich progress on stderr; disabled with ``--quiet`` or when stderr is not a terminal."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -219,10 +219,9 @@ def read_any(
         if containers:
             raise InvalidOptionError("--container applies to NWB files only.")
         from ..readers.registry import read_pose
-        from ._sources import register_optional_readers, resolve_source
+        from ._sources import detect_source
 
-        register_optional_readers()
-        poses = [read_pose(path, source_software=resolve_source(source) if source else "auto")]
+        poses = [read_pose(path, source_software=detect_source(path, source))]
     if fps is not None:
         filled = []
         for pose in poses:

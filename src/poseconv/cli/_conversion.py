@@ -42,11 +42,15 @@ def load_metadata_file(path: Path) -> dict[str, Any]:
             content = yaml.safe_load(text)
     except Exception as err:  # noqa: BLE001 - yaml and json raise different types
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise MetadataError(f"{path}: cannot be parsed as {'JSON' if path.suffix == '.json' else 'YAML'} ({first}).") from err
+        raise MetadataError(
+            f"{path}: cannot be parsed as {'JSON' if path.suffix == '.json' else 'YAML'} ({first})."
+        ) from err
     if content is None:
         return {}
     if not isinstance(content, dict):
-        raise MetadataError(f"{path}: metadata must be a mapping (NWBFile:, Subject:, Pose: ...), found {type(content).__name__}.")
+        raise MetadataError(
+            f"{path}: metadata must be a mapping (NWBFile:, Subject:, Pose: ...), found {type(content).__name__}."
+        )
     return content
 
 
@@ -93,7 +97,10 @@ def _disambiguate(interfaces: Mapping[str, Any], metadata: dict[str, dict[str, A
         for key, entry in block.get("PoseEstimations", {}).items():
             candidates = [entry["name"]]
             if key in tracks:
-                candidates += [f"{entry['name']}_{tracks[key].video}", f"{entry['name']}_{tracks[key].video}_{pose.source_software}"]
+                candidates += [
+                    f"{entry['name']}_{tracks[key].video}",
+                    f"{entry['name']}_{tracks[key].video}_{pose.source_software}",
+                ]
             candidates.append(f"{entry['name']}_{name}")
             entry["name"] = next(c for c in candidates if c not in taken)
             taken[entry["name"]] = name
@@ -206,7 +213,9 @@ def build_converter(interfaces: Mapping[str, Any], metadata: Mapping[str, dict[s
             for name, interface in self.data_interface_objects.items():
                 interface.validate_metadata(to_plain(metadata_by_input[name]), append_mode=append_mode)
 
-        def add_to_nwbfile(self, nwbfile: Any, metadata: dict | None = None, conversion_options: dict | None = None) -> None:
+        def add_to_nwbfile(
+            self, nwbfile: Any, metadata: dict | None = None, conversion_options: dict | None = None
+        ) -> None:
             options = conversion_options or {}
             for name, interface in self.data_interface_objects.items():
                 interface.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata_by_input[name], **options.get(name, {}))

@@ -16,6 +16,7 @@ from typing import Any
 __all__ = [
     "ALIASES",
     "INTERFACES",
+    "check_exists",
     "detect_source",
     "interface_class",
     "make_interface",
@@ -63,14 +64,30 @@ def register_optional_readers() -> None:
                 raise
 
 
+def check_exists(path: Path) -> None:
+    """Refuse a missing input before any reader guesses at it."""
+    from ..errors import InvalidSourceFileError
+
+    if not path.exists():
+        raise InvalidSourceFileError(f"{path}: file not found.")
+    if path.is_dir():
+        raise InvalidSourceFileError(f"{path}: is a directory; give the pose file inside it.")
+
+
 def detect_source(path: Path, source: str | None = None) -> str:
     """Return the tool that wrote ``path``: ``source`` resolved, or detected from the file."""
+    check_exists(path)
     if source:
         return resolve_source(source)
+    from ..errors import UnsupportedFormatError
     from ..readers.registry import infer_source_software
 
     register_optional_readers()
-    return infer_source_software(path)
+    try:
+        return infer_source_software(path)
+    except UnsupportedFormatError as err:
+        # The library names its keyword; on the command line it is an option.
+        raise UnsupportedFormatError(str(err).replace("source_software=", "--source dlc|sleap")) from None
 
 
 def interface_class(software: str) -> type:

@@ -15,21 +15,29 @@ __all__ = ["convert"]
 
 
 def convert(
-    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="Pose files (DeepLabCut .h5/.csv, SLEAP .slp/.h5).", show_default=False)],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(metavar="INPUT", help="Pose files (DeepLabCut .h5/.csv, SLEAP .slp/.h5).", show_default=False),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The NWB file to write.", show_default=False)],
     metadata: Annotated[
-        Path | None, typer.Option("--metadata", "-m", help="YAML/JSON metadata merged over the defaults (see 'poseconv metadata').")
+        Path | None,
+        typer.Option("--metadata", "-m", help="YAML/JSON metadata merged over the defaults (see 'poseconv metadata')."),
     ] = None,
     video: Annotated[
         list[Path] | None, typer.Option("--video", help="The analysed video; once per input, in order.")
     ] = None,
     fps: Annotated[float | None, typer.Option("--fps", help="Frame rate (Hz) when the pose files record none.")] = None,
     individuals: Annotated[
-        list[str] | None, typer.Option("--individuals", "-i", help="Keep only these individuals/tracks (repeat or comma-separate).")
+        list[str] | None,
+        typer.Option("--individuals", "-i", help="Keep only these individuals/tracks (repeat or comma-separate)."),
     ] = None,
-    source: Annotated[str | None, typer.Option("--source", "-s", help="dlc or sleap; detected from the file when omitted.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help="dlc or sleap; detected from the file when omitted.")
+    ] = None,
     session_start_time: Annotated[
-        str | None, typer.Option("--session-start-time", help="ISO-8601 with time zone, e.g. 2024-05-03T11:26:42+02:00.")
+        str | None,
+        typer.Option("--session-start-time", help="ISO-8601 with time zone, e.g. 2024-05-03T11:26:42+02:00."),
     ] = None,
     stub: Annotated[bool, typer.Option("--stub", help="Write only the first 100 frames (a quick test file).")] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace OUTPUT if it exists.")] = False,
@@ -55,7 +63,9 @@ def convert(
             raise InvalidOptionError(f"{output}: the folder {output.parent} does not exist.")
         videos = list(video or [])
         if videos and len(videos) != len(inputs):
-            raise InvalidOptionError(f"--video was given {len(videos)} times for {len(inputs)} inputs; give one per input.")
+            raise InvalidOptionError(
+                f"--video was given {len(videos)} times for {len(inputs)} inputs; give one per input."
+            )
         start = parse_session_start_time(session_start_time) if session_start_time else None
         user_metadata = load_metadata_file(metadata) if metadata is not None else {}
         names = split_names(individuals)
@@ -69,7 +79,9 @@ def convert(
                     path, source=source, video=videos[i] if videos else None, fps=fps, individuals=names
                 )
                 _check_timing(path, interface)
-                interfaces[f"{type(interface).__name__}{i:03d}" if len(inputs) > 1 else type(interface).__name__] = interface
+                interfaces[f"{type(interface).__name__}{i:03d}" if len(inputs) > 1 else type(interface).__name__] = (
+                    interface
+                )
                 bar.advance(task)
             per_input = input_metadata(interfaces, user_metadata, start)
             converter = build_converter(interfaces, per_input)

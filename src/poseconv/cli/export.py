@@ -19,9 +19,17 @@ def _numbered(output: Path, label: str, count: int) -> Path:
 
 
 def export(
-    nwb_file: Annotated[Path, typer.Argument(metavar="NWB", help="An NWB file with PoseEstimation containers.", show_default=False)],
-    to: Annotated[Literal["dlc", "slp", "movement"], typer.Option("--to", "-t", help="dlc (.h5/.csv), slp, or movement (.nc).", show_default=False)],
-    output: Annotated[Path, typer.Argument(metavar="OUT", help="Output file; its suffix picks .h5 or .csv for dlc.", show_default=False)],
+    nwb_file: Annotated[
+        Path, typer.Argument(metavar="NWB", help="An NWB file with PoseEstimation containers.", show_default=False)
+    ],
+    to: Annotated[
+        Literal["dlc", "slp", "movement"],
+        typer.Option("--to", "-t", help="dlc (.h5/.csv), slp, or movement (.nc).", show_default=False),
+    ],
+    output: Annotated[
+        Path,
+        typer.Argument(metavar="OUT", help="Output file; its suffix picks .h5 or .csv for dlc.", show_default=False),
+    ],
     container: Annotated[
         list[str] | None, typer.Option("--container", "-c", help="Export only these PoseEstimation containers.")
     ] = None,

@@ -53,7 +53,9 @@ def _print_summary(console: Any, summary: dict[str, Any]) -> None:
     )
     for name, skeleton in summary["skeletons"].items():
         edges = ", ".join(f"{skeleton['nodes'][a]}-{skeleton['nodes'][b]}" for a, b in skeleton["edges"]) or "none"
-        console.print(f"  skeleton {name}: {len(skeleton['nodes'])} nodes ({', '.join(skeleton['nodes'])}); edges: {edges}")
+        console.print(
+            f"  skeleton {name}: {len(skeleton['nodes'])} nodes ({', '.join(skeleton['nodes'])}); edges: {edges}"
+        )
     for key, video in summary["videos"].items():
         if video["rate"] is None:
             timing = "no frame rate recorded (give --fps when converting)"
@@ -63,8 +65,9 @@ def _print_summary(console: Any, summary: dict[str, Any]) -> None:
         where = video["path"] or video["original_path"] or "not found"
         console.print(f"  video {key}: {video['n_frames']} frames; {timing}; file: {where}")
     for track in summary["tracks"]:
+        frames = f"{track['frames_with_pose']}/{track['n_frames']} frames with a pose"
         table = Table(
-            title=f"{track['name']} (video {track['video']}): {track['frames_with_pose']}/{track['n_frames']} frames with a pose",
+            title=f"{track['name']} (video {track['video']}): {frames}",
             title_justify="left",
         )
         table.add_column("node")

@@ -26,7 +26,9 @@ def metadata(
     source: Annotated[str | None, typer.Option("--source", "-s", help="dlc or sleap; detected when omitted.")] = None,
     video: Annotated[Path | None, typer.Option("--video", help="The analysed video.")] = None,
     fps: Annotated[float | None, typer.Option("--fps", help="Frame rate (Hz) when the files record none.")] = None,
-    individuals: Annotated[list[str] | None, typer.Option("--individuals", "-i", help="Keep only these individuals/tracks.")] = None,
+    individuals: Annotated[
+        list[str] | None, typer.Option("--individuals", "-i", help="Keep only these individuals/tracks.")
+    ] = None,
     output_format: Annotated[Literal["yaml", "json"], typer.Option("--format", "-f", help="yaml or json.")] = "yaml",
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -51,4 +53,6 @@ def metadata(
             return
         import yaml
 
-        typer.echo(_HEADER.format(name=input_file.name) + yaml.safe_dump(plain, sort_keys=False, allow_unicode=True), nl=False)
+        typer.echo(
+            _HEADER.format(name=input_file.name) + yaml.safe_dump(plain, sort_keys=False, allow_unicode=True), nl=False
+        )

@@ -14,9 +14,13 @@ __all__ = ["plot"]
 
 def plot(
     file: Annotated[Path, typer.Argument(metavar="NWB|INPUT", help="An NWB file or a pose file.", show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Image to write (.png, .pdf, .svg).", show_default=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Image to write (.png, .pdf, .svg).", show_default=False)
+    ],
     source: Annotated[str | None, typer.Option("--source", "-s", help="dlc or sleap, for pose files.")] = None,
-    container: Annotated[list[str] | None, typer.Option("--container", "-c", help="NWB: plot only these containers.")] = None,
+    container: Annotated[
+        list[str] | None, typer.Option("--container", "-c", help="NWB: plot only these containers.")
+    ] = None,
     max_tracks: Annotated[int, typer.Option("--max-tracks", min=1, help="Draw at most this many tracks.")] = 8,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace OUTPUT if it exists.")] = False,
     quiet: QuietOption = False,

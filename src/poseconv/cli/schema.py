@@ -26,8 +26,13 @@ def _committed_schema_path() -> Path:
 
 
 def schema(
-    source: Annotated[str | None, typer.Argument(metavar="[dlc|sleap]", help="dlc or sleap (both use the same metadata).", show_default=False)] = None,
-    write: Annotated[bool, typer.Option("--write", help="Regenerate schemas/metadata.schema.json instead of printing.")] = False,
+    source: Annotated[
+        str | None,
+        typer.Argument(metavar="[dlc|sleap]", help="dlc or sleap (both use the same metadata).", show_default=False),
+    ] = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="Regenerate schemas/metadata.schema.json instead of printing.")
+    ] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="With --write: the file to write.")] = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,

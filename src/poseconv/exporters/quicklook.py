@@ -1,4 +1,4 @@
-"""A quick-look figure of poses: is the conversion plausible at a glance?
+"""A quick-look figure of poses, to see at a glance whether a conversion is plausible.
 
 One row per track (individual/animal, per video) and three panels:
 
@@ -93,9 +93,7 @@ def write_quicklook_figure(
             ax_conf.set_ylim(-0.05, max(1.05, float(np.nanmax(track.confidence, initial=1.0)) + 0.05))
         missing = np.isnan(track.positions).any(axis=2).T if nodes else np.zeros((1, track.n_frames), bool)
         extent = (float(time[0]), float(time[-1]), len(nodes) - 0.5, -0.5) if track.n_frames else None
-        ax_missing.imshow(
-            missing, aspect="auto", interpolation="nearest", cmap="Greys", vmin=0, vmax=1, extent=extent
-        )
+        ax_missing.imshow(missing, aspect="auto", interpolation="nearest", cmap="Greys", vmin=0, vmax=1, extent=extent)
         fraction = float(missing.mean()) if missing.size else 0.0
         ax_missing.set_title(f"missing (dark): {fraction:.1%} of node-frames", fontsize=9)
         ax_missing.set_yticks(range(len(nodes)), labels=list(nodes), fontsize=6)

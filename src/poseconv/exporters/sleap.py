@@ -83,8 +83,7 @@ def to_sleap_labels(pose: PoseData) -> Any:
     # they go back without a track.
     untracked = pose.source_software == "SLEAP"
     tracks = {
-        name: None if untracked and _UNTRACKED.fullmatch(name) else sio.Track(name=name)
-        for name in pose.track_names()
+        name: None if untracked and _UNTRACKED.fullmatch(name) else sio.Track(name=name) for name in pose.track_names()
     }
     video_keys = list(dict.fromkeys(track.video for track in pose.tracks))
     videos = {key: sio.Video(filename=_video_filename(pose, key), open_backend=False) for key in video_keys}

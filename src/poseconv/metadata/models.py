@@ -5,8 +5,11 @@ merges with that of any neuroconv interface in an ``NWBConverter``::
 
     metadata["Pose"]["Skeletons"][key]          -> SkeletonMetadata
     metadata["Pose"]["PoseEstimations"][key]    -> PoseEstimationMetadata
+    metadata["Pose"]["PoseTraining"]            -> PoseTrainingMetadata
     metadata["Devices"][key]                    -> DeviceMetadata
     metadata["Behavior"]["ExternalVideos"][key] -> ExternalVideoMetadata
+    metadata["Pose"]["CalibratedCameras"][key]  -> CalibratedCameraMetadata
+    metadata["Pose"]["MultiCameraPoseEstimations"][key] -> MultiCameraPoseEstimationMetadata
 
 Entries are addressed by keys (handles, not names in the file); entries point
 at each other with ``*_metadata_key`` fields.
@@ -14,17 +17,21 @@ at each other with ``*_metadata_key`` fields.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
 __all__ = [
     "BehaviorMetadata",
+    "CalibratedCameraMetadata",
+    "CameraViewMetadata",
+    "MultiCameraPoseEstimationMetadata",
     "DeviceMetadata",
     "ExternalVideoMetadata",
     "PoseBlockMetadata",
     "PoseEstimationMetadata",
     "PoseEstimationSeriesMetadata",
+    "PoseTrainingMetadata",
     "SkeletonMetadata",
 ]
 
@@ -144,8 +151,156 @@ class ExternalVideoMetadata(_Model):
     )
 
 
+LengthUnit = Literal["meters", "centimeters", "millimeters", "micrometers", "n.a."]
+MatrixRow = Annotated[
+    list[FiniteFloat],
+    Field(min_length=3, max_length=3, title="Row", description="One row of a 3 x 3 matrix."),
+]
+
+
+class CalibratedCameraMetadata(_Model):
+    """A camera of a multi-camera rig with its calibration (ndx-pose CalibratedCamera).
+
+    Extrinsics follow OpenCV: a world point X (in the frame of the 3D poses) is
+    ``rotation_matrix @ X + translation_vector`` in the camera's frame.
+    """
+
+    name: NwbName = Field(title="Camera name", description="Name of the camera Device in the file.")
+    description: str | None = Field(
+        default=None, title="Description", description="What the camera is and where its calibration came from."
+    )
+    serial_number: str | None = Field(default=None, title="Serial number", description="Serial number.")
+    intrinsic_matrix: list[MatrixRow] | None = Field(
+        default=None,
+        min_length=3,
+        max_length=3,
+        title="Intrinsic matrix",
+        description="3 x 3 camera matrix K (focal lengths, principal point) in pixels; without it the camera is "
+        "written as a plain Device.",
+    )
+    rotation_matrix: list[MatrixRow] | None = Field(
+        default=None,
+        min_length=3,
+        max_length=3,
+        title="Rotation matrix",
+        description="3 x 3 rotation R from the world (3D pose) frame to the camera frame.",
+    )
+    translation_vector: list[FiniteFloat] | None = Field(
+        default=None,
+        min_length=3,
+        max_length=3,
+        title="Translation vector",
+        description="Translation t (x, y, z) from the world frame to the camera frame, in 'unit'.",
+    )
+    distortion_coefficients: list[FiniteFloat] | None = Field(
+        default=None,
+        min_length=1,
+        title="Distortion coefficients",
+        description="Lens distortion in OpenCV order: k1, k2, p1, p2[, k3[, ...]].",
+    )
+    unit: LengthUnit = Field(
+        default="n.a.",
+        title="Length unit",
+        description="Unit of the translation vector and of the world frame; 'n.a.' when the calibration does not "
+        "record one (e.g. DeepLabCut's checkerboard squares).",
+    )
+    image_size: list[Annotated[int, Field(gt=0)]] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=2,
+        title="Image size",
+        description="Width and height in pixels of the images the camera was calibrated on.",
+    )
+
+
+class CameraViewMetadata(_Model):
+    """The 2D poses of one animal seen by one camera of a multi-camera rig (a PoseEstimation)."""
+
+    name: NwbName = Field(
+        title="Container name", description="Name of the PoseEstimation inside its MultiCameraPoseEstimation."
+    )
+    description: str | None = Field(default=None, title="Description", description="What this camera view holds.")
+    camera_metadata_key: str = Field(
+        title="Camera key", description="Key of the camera in Pose.CalibratedCameras that recorded this view."
+    )
+    source_video_metadata_key: str | None = Field(
+        default=None,
+        title="Source video key",
+        description="Key of the video in Behavior.ExternalVideos the poses were estimated on.",
+    )
+    source_software: str | None = Field(
+        default=None, title="Source software", description="Pose estimation tool of the 2D poses."
+    )
+    source_software_version: str | None = Field(
+        default=None, title="Source software version", description="Version of the pose estimation tool."
+    )
+    scorer: str | None = Field(default=None, title="Scorer", description="Name of the 2D model / scorer.")
+    PoseEstimationSeries: dict[str, PoseEstimationSeriesMetadata] = Field(
+        default_factory=dict,
+        title="Series",
+        description="One entry per body part, keyed by the body part name in the pose file.",
+    )
+
+
+class MultiCameraPoseEstimationMetadata(_Model):
+    """One MultiCameraPoseEstimation: the 3D poses of one animal and its 2D view per camera."""
+
+    name: NwbName = Field(title="Container name", description="Name of the MultiCameraPoseEstimation in the file.")
+    description: str | None = Field(
+        default=None, title="Description", description="How the 3D poses were estimated and what they show."
+    )
+    source_software: str | None = Field(
+        default=None, title="Source software", description="Tool that triangulated the 3D poses."
+    )
+    source_software_version: str | None = Field(
+        default=None, title="Source software version", description="Version of that tool."
+    )
+    scorer: str | None = Field(default=None, title="Scorer", description="Name of the 3D model / scorer.")
+    skeleton_metadata_key: str | None = Field(
+        default=None,
+        title="Skeleton key",
+        description="Key of the skeleton in Pose.Skeletons shared by the 3D poses and every camera view.",
+    )
+    PoseEstimationSeries: dict[str, PoseEstimationSeriesMetadata] = Field(
+        default_factory=dict,
+        title="3D series",
+        description="One entry per body part of the 3D poses, keyed by the body part name.",
+    )
+    CameraViews: dict[str, CameraViewMetadata] = Field(
+        default_factory=dict,
+        title="Camera views",
+        description="One PoseEstimation per camera, keyed by the camera key in Pose.CalibratedCameras.",
+    )
+
+
+class PoseTrainingMetadata(_Model):
+    """The PoseTraining container: the frames a human labeled to train the pose estimator."""
+
+    name: NwbName = Field(
+        default="PoseTraining",
+        title="Container name",
+        description="Name of the PoseTraining container in processing['behavior'].",
+    )
+    description: str | None = Field(
+        default=None,
+        title="Description",
+        description=(
+            "How the training frames were chosen and labeled; stored as the description of the table that "
+            "lists where each training frame came from (ndx-pose's PoseTraining has no description)."
+        ),
+    )
+    annotator: str | None = Field(
+        default=None,
+        title="Annotator",
+        description=(
+            "Who labeled the frames, written on every training frame; by default the labeler the label files "
+            "name (the DeepLabCut scorer)."
+        ),
+    )
+
+
 class PoseBlockMetadata(_Model):
-    """The Pose block of the metadata: skeletons and PoseEstimation containers."""
+    """The Pose block of the metadata: skeletons, PoseEstimation containers and training data."""
 
     Skeletons: dict[str, SkeletonMetadata] = Field(
         default_factory=dict, title="Skeletons", description="Skeletons by key."
@@ -154,6 +309,21 @@ class PoseBlockMetadata(_Model):
         default_factory=dict,
         title="Pose estimations",
         description="PoseEstimation containers by key; one per animal and video.",
+    )
+    PoseTraining: PoseTrainingMetadata | None = Field(
+        default=None,
+        title="Training data",
+        description="The human-labeled training frames (PoseTraining), when the conversion includes them.",
+    )
+    CalibratedCameras: dict[str, CalibratedCameraMetadata] = Field(
+        default_factory=dict,
+        title="Calibrated cameras",
+        description="Cameras of a multi-camera rig with their calibration, by key.",
+    )
+    MultiCameraPoseEstimations: dict[str, MultiCameraPoseEstimationMetadata] = Field(
+        default_factory=dict,
+        title="Multi-camera pose estimations",
+        description="MultiCameraPoseEstimation containers by key; one per animal: 3D poses and one 2D view per camera.",
     )
 
 

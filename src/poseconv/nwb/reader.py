@@ -10,15 +10,19 @@ two cameras). h5py sees the groups as written and resolves links itself.
 What is recovered, and how:
 
 * **Track name.** poseconv's default description (``"Poses of 'rat 1'
-  estimated with ... on video 'm3v1mp4' ..."``) gives the exact names; else
-  the container name: ``PoseEstimation_<track>`` (poseconv, neuroconv),
+  estimated with ... on video 'm3v1mp4' ..."``) gives the exact names, as
+  does movement's (``"Estimated positions of ... for rat 1 using ..."``); else
+  the container name: ``PoseEstimation_<track>`` (poseconv),
   ``track=<track>`` (sleap-io); a common series prefix ``ind1_`` (dlc2nwb);
-  otherwise ``"individual"`` (DeepLabCut's single-animal name).
+  otherwise ``"individual"`` (DeepLabCut's single-animal name; neuroconv's
+  ``PoseEstimation<Software>`` names no animal).
 * **Video.** poseconv's description, else the linked ``source_video``'s
   file name, the first ``original_videos`` entry, or the rest of an IBL-style
   name (``PoseEstimationLeftCamera`` -> ``LeftCamera``).
 * **Skeleton.** The linked ``Skeleton`` (0.2+), or the ``nodes``/``edges``
-  datasets of the container (0.1); series are matched to nodes by name.
+  datasets of the container (0.1); series are matched to nodes by name, by
+  their description (poseconv's and neuroconv's), or by neuroconv's
+  ``PoseEstimationSeries<Node>`` names.
 * **Frames.** When every series of a video shares one time base it is used as
   is (``rate`` and ``starting_time``, or ``timestamps``). sleap-io drops the
   frames where a node is missing and gives each series its own times; then the
@@ -61,8 +65,18 @@ __all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read
 DEFAULT_TRACK_NAME = "individual"
 # Two frame times closer than this (seconds) are the same frame; video frames are >= 1 ms apart.
 _SAME_TIME_TOLERANCE = 1e-6
-_POSECONV_DESCRIPTION = re.compile(r"^Poses of '(?P<track>.*)' estimated with .*? on video '(?P<video>.*?)', read from ")
-_POSECONV_SERIES_DESCRIPTION = re.compile(r"^Position of '(?P<node>.*?)'")
+# Container descriptions that name the animal (and the video): poseconv's, then movement's.
+_CONTAINER_DESCRIPTIONS = (
+    re.compile(r"^Poses of '(?P<track>.*)' estimated with .*? on video '(?P<video>.*?)', read from "),
+    re.compile(r"^Estimated positions of .* for (?P<track>.+?) using \S+\.$"),
+)
+# Series descriptions that name the node: poseconv's, then neuroconv's.
+_SERIES_DESCRIPTIONS = (
+    re.compile(r"^Position of '(?P<node>.*?)'"),
+    re.compile(r"^Pose estimation series for (?P<node>.+)\.$"),
+)
+# neuroconv names series "PoseEstimationSeries" + the capitalised node.
+_NEUROCONV_SERIES_PREFIX = "PoseEstimationSeries"
 _EMPTY_TEXT = ("", "{}", "None", "null")
 
 
@@ -348,17 +362,14 @@ class NWBPoseFile:
 
         track, video_hint = _names_from_description(facts.get("description"))
         if track is None:
-            track, video_hint = _names_from_container_name(name)
+            track, video_hint = _names_from_container_name(name, facts.get("source_software"))
 
-        # Match series to nodes: by name, by poseconv's series description, by a common prefix (dlc2nwb).
+        # Match series to nodes: by name, by description, by neuroconv's name, by a common prefix (dlc2nwb).
         by_node: dict[str, str] = {}
         for key, series in series_groups.items():
-            if key in nodes:
-                by_node[key] = key
-                continue
-            match = _POSECONV_SERIES_DESCRIPTION.match(_text(series.attrs.get("description")) or "")
-            if match and match["node"] in nodes and match["node"] not in by_node:
-                by_node[match["node"]] = key
+            node = _node_of_series(key, _text(series.attrs.get("description")), nodes)
+            if node is not None and node not in by_node:
+                by_node[node] = key
         prefix = _common_prefix(nodes, track)
         if prefix:
             nodes = [node[len(prefix) :] for node in nodes]
@@ -467,7 +478,12 @@ class NWBPoseFile:
         """Give each container its video key, track name and frame base (see the module docstring)."""
         groups: dict[tuple, list[_RawContainer]] = {}
         for raw in raws:
-            key = (raw.module, raw.facts.get("source_software"), raw.facts.get("source_software_version"), raw.facts.get("scorer"))
+            key = (
+                raw.module,
+                raw.facts.get("source_software"),
+                raw.facts.get("source_software_version"),
+                raw.facts.get("scorer"),
+            )
             groups.setdefault(key, []).append(raw)
         infos = []
         for members in groups.values():
@@ -585,7 +601,7 @@ class NWBPoseFile:
             node=node,
             path=path,
             data=data,
-            confidence=group["confidence"] if "confidence" in group else None,
+            confidence=group.get("confidence"),
             conversion=float(data.attrs.get("conversion", 1.0)),
             offset=float(data.attrs.get("offset", 0.0)),
         )
@@ -596,7 +612,7 @@ class NWBPoseFile:
         n_nodes = len(info.skeleton.nodes)
         positions = np.full((info.n_frames, n_nodes, info.n_dims), np.nan)
         confidence = np.full((info.n_frames, n_nodes), np.nan) if info.has_confidence else None
-        for j, (node, path) in enumerate(zip(info.skeleton.nodes, info._series)):
+        for j, (node, path) in enumerate(zip(info.skeleton.nodes, info._series, strict=True)):
             if path is None:
                 continue
             values, scores = self.series(container, node).load()
@@ -694,19 +710,40 @@ def _times_signature(raw: _RawContainer) -> tuple:
 
 
 def _names_from_description(description: str | None) -> tuple[str | None, str | None]:
-    match = _POSECONV_DESCRIPTION.match(description or "")
-    return (match["track"], match["video"]) if match else (None, None)
+    for pattern in _CONTAINER_DESCRIPTIONS:
+        match = pattern.match(description or "")
+        if match:
+            return match["track"], match.groupdict().get("video")
+    return None, None
 
 
-def _names_from_container_name(name: str) -> tuple[str | None, str | None]:
+def _names_from_container_name(name: str, software: str | None) -> tuple[str | None, str | None]:
     """Return (track, video hint) from a container name, as the module docstring lists."""
     if name.startswith("track="):
         return name[len("track=") :] or None, None
     if name.startswith("PoseEstimation_"):
         return name[len("PoseEstimation_") :] or None, None
-    if name.startswith("PoseEstimation") and len(name) > len("PoseEstimation"):
-        return None, name[len("PoseEstimation") :]
+    rest = name[len("PoseEstimation") :] if name.startswith("PoseEstimation") else ""
+    # neuroconv names containers "PoseEstimation<Software>"; the rest names no video then.
+    if rest and rest.lower() != (software or "").lower():
+        return None, rest
     return None, None
+
+
+def _node_of_series(key: str, description: str | None, nodes: Sequence[str]) -> str | None:
+    """Return the node a series holds, from its name or its description; None when unknown."""
+    if key in nodes:
+        return key
+    for pattern in _SERIES_DESCRIPTIONS:
+        match = pattern.match(description or "")
+        if match and match["node"] in nodes:
+            return match["node"]
+    if key.startswith(_NEUROCONV_SERIES_PREFIX):
+        rest = key[len(_NEUROCONV_SERIES_PREFIX) :].lower()
+        candidates = [node for node in nodes if node.lower() == rest]
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
 
 
 def _common_prefix(nodes: list[str], track: str | None) -> str | None:

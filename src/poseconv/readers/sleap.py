@@ -209,7 +209,7 @@ def _unique(names: Sequence[str]) -> list[str]:
 
 
 def _file_name(recorded: str) -> str:
-    """Last component of a path recorded on any OS (SLEAP mixes ``/`` and ``\\``)."""
+    r"""Last component of a path recorded on any OS (SLEAP mixes ``/`` and ``\``)."""
     return re.split(r"[\\/]", recorded.rstrip("\\/"))[-1]
 
 
@@ -305,7 +305,9 @@ def _check_untracked_option(untracked: str) -> None:
 
 def _too_many_untracked(path: Path, video_key: str, frames: list[int]) -> InvalidSourceFileError:
     frames = sorted(frames)
-    listed = ", ".join(str(f) for f in frames[:_MAX_FRAMES_LISTED]) + (", ..." if len(frames) > _MAX_FRAMES_LISTED else "")
+    listed = ", ".join(str(f) for f in frames[:_MAX_FRAMES_LISTED]) + (
+        ", ..." if len(frames) > _MAX_FRAMES_LISTED else ""
+    )
     return InvalidSourceFileError(
         f"{path}: {len(frames)} frame(s) of video '{video_key}' hold more than one instance without a "
         f"track (frames {listed}). SLEAP gave these animals no identity, so they cannot be split into "
@@ -336,7 +338,9 @@ def _slp_header(path: Path) -> dict[str, Any]:
                     f"{path}: an HDF5 file without SLEAP's 'metadata' group; not a SLEAP .slp labels file."
                 )
             missing = [
-                name for name in ("frames", "instances", "videos_json") if not isinstance(handle.get(name), h5py.Dataset)
+                name
+                for name in ("frames", "instances", "videos_json")
+                if not isinstance(handle.get(name), h5py.Dataset)
             ]
             if missing:
                 raise InvalidSourceFileError(
@@ -351,7 +355,9 @@ def _slp_header(path: Path) -> dict[str, Any]:
     except InvalidSourceFileError:
         raise
     except Exception as err:
-        raise InvalidSourceFileError(f"{path}: cannot be opened as a SLEAP .slp file ({type(err).__name__}: {err}).") from err
+        raise InvalidSourceFileError(
+            f"{path}: cannot be opened as a SLEAP .slp file ({type(err).__name__}: {err})."
+        ) from err
 
 
 def _slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, dict[str, Any]]:
@@ -360,8 +366,10 @@ def _slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, 
     backend_metadata = dict(getattr(video, "backend_metadata", {}) or {})
     filename = video.filename
     source_video = getattr(video, "source_video", None)
-    embedded = bool(backend_metadata.get("dataset")) and isinstance(filename, str) and (
-        filename in (".", "") or Path(filename).resolve() == slp_path.resolve()
+    embedded = (
+        bool(backend_metadata.get("dataset"))
+        and isinstance(filename, str)
+        and (filename in (".", "") or Path(filename).resolve() == slp_path.resolve())
     )
     n_frames, frame_size, fps = _shape_facts(backend_metadata)
     if embedded:
@@ -385,9 +393,7 @@ def _slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, 
         key = _video_key(original, f"video{index}")
     if local is not None:
         facts["found_by"] = how
-    info = VideoInfo(
-        key=key, original_path=original, path=local, n_frames=n_frames, frame_size=frame_size, fps=fps
-    )
+    info = VideoInfo(key=key, original_path=original, path=local, n_frames=n_frames, frame_size=frame_size, fps=fps)
     return info, facts
 
 
@@ -409,10 +415,8 @@ def _select_videos(path: Path, n_videos: int, keys: list[str], video_indices: Se
     return selected
 
 
-def _untracked_for_frame(
-    instances: list[Any], *, predicted_only: bool, single_animal: bool
-) -> list[Any]:
-    """The untracked animals of one frame: user instances first, then unmatched predictions."""
+def _untracked_for_frame(instances: list[Any], *, predicted_only: bool, single_animal: bool) -> list[Any]:
+    """Return the untracked animals of one frame: user instances first, then unmatched predictions."""
     from sleap_io import PredictedInstance
 
     predicted = [inst for inst in instances if isinstance(inst, PredictedInstance)]
@@ -425,89 +429,82 @@ def _untracked_for_frame(
     return user + [inst for inst in predicted if id(inst) not in corrected]
 
 
-def _read_slp(
-    path: Path, *, video_indices: Sequence[int] | None, predicted_only: bool, untracked: UntrackedPolicy
-) -> PoseData:
-    header = _slp_header(path)
-    import sleap_io
+def _is_single_animal(lfs: list[Any]) -> bool:
+    """Whether no frame holds more than one user and one predicted untracked instance."""
     from sleap_io import PredictedInstance
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            labels = sleap_io.load_slp(str(path), open_videos=False)
-    except Exception as err:
-        raise InvalidSourceFileError(
-            f"{path}: sleap-io cannot read this SLEAP file ({type(err).__name__}: {err}); it may be "
-            "corrupt or written by a newer SLEAP than sleap-io supports."
-        ) from err
+    for lf in lfs:
+        loose = [inst for inst in lf.instances if inst.track is None]
+        n_predicted = sum(isinstance(inst, PredictedInstance) for inst in loose)
+        if n_predicted > 1 or len(loose) - n_predicted > 1:
+            return False
+    return True
 
-    infos: list[VideoInfo] = []
-    video_facts: list[dict[str, Any]] = []
-    for index, video in enumerate(labels.videos):
-        info, facts = _slp_video_info(video, index, path)
-        infos.append(info)
-        video_facts.append(facts)
-    keys = _unique([info.key for info in infos])
-    infos = [dataclasses.replace(info, key=key) for info, key in zip(infos, keys)]
-    selected = _select_videos(path, len(infos), keys, video_indices)
 
+def _tracked_for_frame(
+    lf: Any, track_index: dict[int, int], *, predicted_only: bool
+) -> tuple[dict[int, Any], set[int]]:
+    """Return the instance of each track in one frame (a user instance wins) and tracks seen twice."""
+    from sleap_io import PredictedInstance
+
+    chosen: dict[int, Any] = {}
+    seen_predicted: set[int] = set()
+    seen_user: set[int] = set()
+    repeated: set[int] = set()
+    for inst in lf.instances:
+        t = track_index.get(id(inst.track)) if inst.track is not None else None
+        if t is None:
+            continue
+        is_predicted = isinstance(inst, PredictedInstance)
+        if predicted_only and not is_predicted:
+            continue
+        seen = seen_predicted if is_predicted else seen_user
+        if t in seen:
+            repeated.add(t)
+        seen.add(t)
+        # User instances win; among equals the last one, as SLEAP's export keeps.
+        if not (is_predicted and t in seen_user):
+            chosen[t] = inst
+    return chosen, repeated
+
+
+# (video index, ("track", track index) or ("untracked", k), skeleton index) -> [(frame, instance)]
+_Rows = dict[tuple[int, tuple[str, int], int], list[tuple[int, Any]]]
+
+
+def _collect_rows(
+    path: Path,
+    labels: Any,
+    selected: list[int],
+    keys: list[str],
+    track_names: list[str],
+    *,
+    predicted_only: bool,
+    untracked: UntrackedPolicy,
+) -> tuple[_Rows, dict[int, int]]:
+    """Choose the instance of every track, video and frame; return them and each video's last frame."""
     skeleton_index = {id(s): i for i, s in enumerate(labels.skeletons)}
-    skeleton_names = _unique([str(s.name) if s.name else "Skeleton" for s in labels.skeletons])
     track_index = {id(t): i for i, t in enumerate(labels.tracks)}
-    track_names = _unique([str(t.name) if str(t.name or "") else f"track_{i}" for i, t in enumerate(labels.tracks)])
     video_index = {id(v): i for i, v in enumerate(labels.videos)}
-
     frames_by_video: dict[int, list[Any]] = {i: [] for i in selected}
     for lf in labels.labeled_frames:
         i = video_index.get(id(lf.video))
         if i in frames_by_video:
             frames_by_video[i].append(lf)
-
-    # rows[(video, slot, skeleton)] -> list of (frame_idx, instance); slot is ("track", i) or ("untracked", k)
-    rows: dict[tuple[int, tuple[str, int], int], list[tuple[int, Any]]] = {}
-    duplicates: dict[str, list[int]] = {}
+    rows: _Rows = {}
     last_frame: dict[int, int] = {}
+    repeated: dict[tuple[int, int], list[int]] = {}
     for v in selected:
         lfs = frames_by_video[v]
         if lfs:
             last_frame[v] = max(int(lf.frame_idx) for lf in lfs)
-        # A project with at most one user and one predicted untracked instance per frame has one animal.
-        single_animal = True
-        for lf in lfs:
-            n_user = n_pred = 0
-            for inst in lf.instances:
-                if inst.track is None:
-                    if isinstance(inst, PredictedInstance):
-                        n_pred += 1
-                    else:
-                        n_user += 1
-            if n_user > 1 or n_pred > 1:
-                single_animal = False
-                break
+        single_animal = _is_single_animal(lfs)
         crowded: list[int] = []
         for lf in lfs:
             frame = int(lf.frame_idx)
-            chosen: dict[int, Any] = {}
-            seen_predicted: set[int] = set()
-            seen_user: set[int] = set()
-            for inst in lf.instances:
-                if inst.track is None:
-                    continue
-                t = track_index.get(id(inst.track))
-                if t is None:
-                    continue
-                is_predicted = isinstance(inst, PredictedInstance)
-                if predicted_only and not is_predicted:
-                    continue
-                seen = seen_predicted if is_predicted else seen_user
-                if t in seen:
-                    duplicates.setdefault(f"{keys[v]}/{track_names[t]}", []).append(frame)
-                seen.add(t)
-                # User instances win; among equals the last one, as SLEAP's export keeps.
-                if is_predicted and t in seen_user:
-                    continue
-                chosen[t] = inst
+            chosen, twice = _tracked_for_frame(lf, track_index, predicted_only=predicted_only)
+            for t in twice:
+                repeated.setdefault((v, t), []).append(frame)
             for t, inst in chosen.items():
                 rows.setdefault((v, ("track", t), skeleton_index[id(inst.skeleton)]), []).append((frame, inst))
             loose = _untracked_for_frame(
@@ -521,80 +518,117 @@ def _read_slp(
                 rows.setdefault((v, ("untracked", k), skeleton_index[id(inst.skeleton)]), []).append((frame, inst))
         if crowded and untracked == "error":
             raise _too_many_untracked(path, keys[v], crowded)
-    for where, frames in duplicates.items():
+    for (v, t), frames in repeated.items():
         warnings.warn(
-            f"{path}: track {where.split('/', 1)[1]!r} of video '{where.split('/', 1)[0]}' has two instances of "
-            f"the same kind in frame(s) {frames[:_MAX_FRAMES_LISTED]}; the last one is kept, as in SLEAP's "
-            "analysis export.",
+            f"{path}: track {track_names[t]!r} of video '{keys[v]}' has two instances of the same kind in "
+            f"frame(s) {frames[:_MAX_FRAMES_LISTED]}; the last one is kept, as in SLEAP's analysis export.",
             PoseconvWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
+    return rows, last_frame
 
+
+def _slot_names(rows: _Rows, track_names: list[str], skeleton_names: list[str]) -> dict[tuple[Any, ...], str]:
+    """Name each (slot, skeleton): the track name, "untracked"/"untracked_<k>", + skeleton when a slot has several."""
     by_order = any(slot[0] == "untracked" and slot[1] > 0 for _, slot, _ in rows)
     skeletons_per_slot: dict[tuple[str, int], set[int]] = {}
     for _, slot, s in rows:
         skeletons_per_slot.setdefault(slot, set()).add(s)
-
-    def slot_name(slot: tuple[str, int], s: int) -> str:
-        if slot[0] == "track":
-            base = track_names[slot[1]]
-        else:
-            base = f"{UNTRACKED_TRACK_NAME}_{slot[1]}" if by_order else UNTRACKED_TRACK_NAME
-        if len(skeletons_per_slot[slot]) > 1:
-            base = f"{base}_{skeleton_names[s]}"
-        return base
-
-    # Untracked names must not collide with real track names.
-    reserved = set(track_names)
-    tracks: list[PoseTrack] = []
-    has_tracking_score = header["has_tracking_score"]
-    order = sorted(rows, key=lambda k: (selected.index(k[0]), k[1][0] != "track", k[1][1], k[2]))
-    for v, slot, s in order:
-        info = infos[v]
-        n_frames = last_frame[v] + 1
-        # The recorded video length extends the time base, as SLEAP's analysis export does.
-        if info.n_frames is not None and info.n_frames > n_frames:
-            n_frames = info.n_frames
-        skeleton = labels.skeletons[s]
-        n_nodes = len(skeleton.nodes)
-        positions = np.full((n_frames, n_nodes, 2), np.nan)
-        confidence = np.full((n_frames, n_nodes), np.nan)
-        instance_scores = np.full(n_frames, np.nan)
-        tracking_scores = np.full(n_frames, np.nan)
-        user_labeled = np.zeros(n_frames, dtype=bool)
-        any_predicted = False
-        for frame, inst in rows[(v, slot, s)]:
-            positions[frame] = inst.numpy()
-            tracking_score = getattr(inst, "tracking_score", None)
-            if has_tracking_score and tracking_score is not None:
-                tracking_scores[frame] = tracking_score
-            if isinstance(inst, PredictedInstance):
-                any_predicted = True
-                confidence[frame] = inst.points["score"]
-                instance_scores[frame] = inst.score
+    names: dict[tuple[Any, ...], str] = {}
+    for slot, used in skeletons_per_slot.items():
+        for s in used:
+            if slot[0] == "track":
+                name = track_names[slot[1]]
             else:
-                user_labeled[frame] = True
-        name = slot_name(slot, s)
-        if slot[0] == "untracked":
-            while name in reserved:
+                name = f"{UNTRACKED_TRACK_NAME}_{slot[1]}" if by_order else UNTRACKED_TRACK_NAME
+            if len(used) > 1:
+                name = f"{name}_{skeleton_names[s]}"
+            # Untracked names must not collide with real track names.
+            while slot[0] == "untracked" and name in track_names:
                 name = f"{name}_instances"
-        tracks.append(
-            PoseTrack(
-                name=name,
-                skeleton=skeleton_names[s],
-                video=info.key,
-                positions=positions,
-                confidence=confidence if any_predicted else None,
-                confidence_definition=SLP_CONFIDENCE_DEFINITION if any_predicted else None,
-                instance_scores=instance_scores if any_predicted else None,
-                tracking_scores=tracking_scores if has_tracking_score else None,
-                user_labeled=user_labeled,
-            )
+            names[slot, s] = name
+    return names
+
+
+def _fill_track(
+    rows: list[tuple[int, Any]], n_frames: int, n_nodes: int, *, has_tracking_score: bool
+) -> dict[str, Any]:
+    """Dense arrays of one track from its chosen instances (NaN where absent)."""
+    from sleap_io import PredictedInstance
+
+    positions = np.full((n_frames, n_nodes, 2), np.nan)
+    confidence = np.full((n_frames, n_nodes), np.nan)
+    instance_scores = np.full(n_frames, np.nan)
+    tracking_scores = np.full(n_frames, np.nan)
+    user_labeled = np.zeros(n_frames, dtype=bool)
+    any_predicted = False
+    for frame, inst in rows:
+        positions[frame] = inst.numpy()
+        tracking_score = getattr(inst, "tracking_score", None)
+        if tracking_score is not None:
+            tracking_scores[frame] = tracking_score
+        if isinstance(inst, PredictedInstance):
+            any_predicted = True
+            confidence[frame] = inst.points["score"]
+            instance_scores[frame] = inst.score
+        else:
+            user_labeled[frame] = True
+    # Without one prediction the track has no score at all: no all-NaN confidence is written.
+    return {
+        "positions": positions,
+        "confidence": confidence if any_predicted else None,
+        "confidence_definition": SLP_CONFIDENCE_DEFINITION if any_predicted else None,
+        "instance_scores": instance_scores if any_predicted else None,
+        "tracking_scores": tracking_scores if has_tracking_score else None,
+        "user_labeled": user_labeled,
+    }
+
+
+def _load_labels(path: Path) -> Any:
+    import sleap_io
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return sleap_io.load_slp(str(path), open_videos=False)
+    except Exception as err:
+        raise InvalidSourceFileError(
+            f"{path}: sleap-io cannot read this SLEAP file ({type(err).__name__}: {err}); it may be "
+            "corrupt or written by a newer SLEAP than sleap-io supports."
+        ) from err
+
+
+def _read_slp(
+    path: Path, *, video_indices: Sequence[int] | None, predicted_only: bool, untracked: UntrackedPolicy
+) -> PoseData:
+    header = _slp_header(path)
+    labels = _load_labels(path)
+    described = [_slp_video_info(video, index, path) for index, video in enumerate(labels.videos)]
+    keys = _unique([info.key for info, _ in described])
+    infos = [dataclasses.replace(info, key=key) for (info, _), key in zip(described, keys, strict=True)]
+    selected = _select_videos(path, len(infos), keys, video_indices)
+    skeleton_names = _unique([str(s.name) if s.name else "Skeleton" for s in labels.skeletons])
+    track_names = _unique([str(t.name) if str(t.name or "") else f"track_{i}" for i, t in enumerate(labels.tracks)])
+
+    rows, last_frame = _collect_rows(
+        path, labels, selected, keys, track_names, predicted_only=predicted_only, untracked=untracked
+    )
+    names = _slot_names(rows, track_names, skeleton_names)
+    tracks: list[PoseTrack] = []
+    for v, slot, s in sorted(rows, key=lambda k: (selected.index(k[0]), k[1][0] != "track", k[1][1], k[2])):
+        # The recorded video length extends the time base, as SLEAP's analysis export does.
+        n_frames = max(last_frame[v] + 1, infos[v].n_frames or 0)
+        arrays = _fill_track(
+            rows[v, slot, s],
+            n_frames,
+            len(labels.skeletons[s].nodes),
+            has_tracking_score=header["has_tracking_score"],
         )
+        tracks.append(PoseTrack(name=names[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **arrays))
 
     skeletons = [
         Skeleton(name=name, nodes=tuple(s.node_names), edges=tuple(tuple(e) for e in s.edge_inds))
-        for s, name in zip(labels.skeletons, skeleton_names)
+        for s, name in zip(labels.skeletons, skeleton_names, strict=True)
     ]
     timing = {
         info.key: FrameTiming(rate=info.fps, source=f"video fps recorded in {path.name}")
@@ -609,9 +643,9 @@ def _read_slp(
         "format_id": header["format_id"],
         "predicted_only": predicted_only,
         "untracked": untracked,
-        "videos": {infos[i].key: video_facts[i] for i in range(len(infos))},
+        "videos": {info.key: facts for info, (_, facts) in zip(infos, described, strict=True)},
         "selected_videos": [infos[i].key for i in selected],
-        "tracks_without_instances": [track_names[i] for i in range(len(track_names)) if i not in used_tracks],
+        "tracks_without_instances": [name for i, name in enumerate(track_names) if i not in used_tracks],
         "provenance": {k: v for k, v in provenance.items() if k != "filename"},
     }
     if getattr(labels, "sessions", None):
@@ -657,6 +691,25 @@ def _canonical(array: np.ndarray, order: dict[str, int], names: Sequence[str]) -
     return np.transpose(array, [order[name] for name in names])
 
 
+def _analysis_layout(handle: Any, tracks: Any) -> tuple[dict[str, int], str]:
+    """Axis order of ``tracks`` and the layout's name: sleap-io's ``dims``, else SLEAP's ``transpose``."""
+    order = _dims_order(tracks, {"frame", "track", "node", "xy"})
+    if order is not None:
+        return order, "matlab" if order == _MATLAB_ORDER else "standard" if order == _STANDARD_ORDER else "custom"
+    if not bool(handle.attrs.get("transpose", True)):
+        return _LEGACY_UNTRANSPOSED_ORDER, "untransposed"
+    # SLEAP's GUI export, including the old one without scores, is transposed for MATLAB.
+    return _MATLAB_ORDER, "matlab"
+
+
+def _merge_disjoint_slots(arrays: dict[str, np.ndarray | None]) -> dict[str, np.ndarray | None]:
+    """Fold unnamed slots that never hold two animals in one frame into one slot (one animal)."""
+    present = np.any(~np.isnan(arrays["locations"]), axis=(2, 3))
+    slot = np.where(present.any(axis=1), present.argmax(axis=1), 0)
+    frames = np.arange(len(slot))
+    return {name: None if values is None else values[frames, slot][:, None] for name, values in arrays.items()}
+
+
 def _read_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
     import h5py
 
@@ -676,13 +729,7 @@ def _read_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
                 f"{path}: not a SLEAP analysis export; expected a 4-D 'tracks' dataset and 'node_names', "
                 f"found {sorted(handle.keys())}.{hint}"
             )
-        order = _dims_order(tracks_ds, {"frame", "track", "node", "xy"})
-        if order is not None:
-            layout = "matlab" if order == _MATLAB_ORDER else "standard" if order == _STANDARD_ORDER else "custom"
-        elif not bool(handle.attrs.get("transpose", True)):
-            order, layout = _LEGACY_UNTRANSPOSED_ORDER, "untransposed"
-        else:
-            order, layout = _MATLAB_ORDER, "matlab"
+        order, layout = _analysis_layout(handle, tracks_ds)
         try:
             node_names = [_text(n) for n in handle["node_names"][()]]
             track_names = [_text(n) for n in handle["track_names"][()]] if "track_names" in handle else []
@@ -705,7 +752,7 @@ def _read_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
                 f"({', '.join(sorted(order, key=order.get))}), but {'; '.join(problems)}."
             )
         locations = _canonical(raw_tracks, order, ("frame", "track", "node", "xy")).astype("float64", copy=False)
-        n_frames, n_slots = shape["frame"], shape["track"]
+        n_slots = shape["track"]
 
         def scores(name: str, axes: Sequence[str]) -> np.ndarray | None:
             dataset = handle.get(name)
@@ -750,7 +797,9 @@ def _read_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
             "has_point_scores": point_scores is not None,
             "labels_path": _text(handle["labels_path"][()]) if "labels_path" in handle else None,
             "video_ind": int(handle["video_ind"][()]) if "video_ind" in handle else None,
-            "exported_by_sleap_io": _text(handle.attrs["sleap_io_version"]) if "sleap_io_version" in handle.attrs else None,
+            "exported_by_sleap_io": _text(handle.attrs["sleap_io_version"])
+            if "sleap_io_version" in handle.attrs
+            else None,
             "provenance": provenance if isinstance(provenance, dict) else {},
             "untracked": untracked,
         }
@@ -762,15 +811,20 @@ def _read_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
             crowded = [int(f) for f in np.flatnonzero(present.sum(axis=1) > 1)]
             if crowded:
                 raise _too_many_untracked(path, _video_key(video_path, "video"), crowded)
-            # Never two animals in one frame: the slots are one animal; keep each frame's occupied slot.
-            slot = np.where(present.any(axis=1), present.argmax(axis=1), 0)
-            frames = np.arange(n_frames)
-            locations = locations[frames, slot][:, None]
-            point_scores = point_scores[frames, slot][:, None] if point_scores is not None else None
-            instance_scores = instance_scores[frames, slot][:, None] if instance_scores is not None else None
-            tracking_scores = tracking_scores[frames, slot][:, None] if tracking_scores is not None else None
+            merged = _merge_disjoint_slots(
+                {
+                    "locations": locations,
+                    "point_scores": point_scores,
+                    "instance_scores": instance_scores,
+                    "tracking_scores": tracking_scores,
+                }
+            )
+            locations, point_scores = merged["locations"], merged["point_scores"]
+            instance_scores, tracking_scores = merged["instance_scores"], merged["tracking_scores"]
             n_slots = 1
-        track_names = [UNTRACKED_TRACK_NAME] if n_slots == 1 else [f"{UNTRACKED_TRACK_NAME}_{k}" for k in range(n_slots)]
+        track_names = (
+            [UNTRACKED_TRACK_NAME] if n_slots == 1 else [f"{UNTRACKED_TRACK_NAME}_{k}" for k in range(n_slots)]
+        )
     track_names = _unique([name or f"track_{i}" for i, name in enumerate(track_names)])
 
     n_video_frames, frame_size, fps = _shape_facts(backend_metadata if isinstance(backend_metadata, dict) else {})
@@ -863,7 +917,6 @@ def read_sleap(
         )
     if video_indices is not None and list(video_indices) != [0]:
         raise InvalidOptionError(
-            f"{path}: video indices {list(video_indices)} are out of range; an analysis file holds one "
-            "video (index 0)."
+            f"{path}: video indices {list(video_indices)} are out of range; an analysis file holds one video (index 0)."
         )
     return _read_analysis(path, untracked=untracked)

@@ -291,7 +291,12 @@ def test_edge_cases_every_value(generated_edge_cases):
     assert [t.name for t in pose.tracks] == ["A", "B"]
     a, b = pose.tracks
     expected = {
-        "A": {0: made["A", 0]["predicted"], 1: made["A", 1]["predicted"], 4: made["A", 4]["user"], 5: made["A", 5]["predicted"]},
+        "A": {
+            0: made["A", 0]["predicted"],
+            1: made["A", 1]["predicted"],
+            4: made["A", 4]["user"],
+            5: made["A", 5]["predicted"],
+        },
         "B": {0: made["B", 0]["predicted"], 4: made["B", 4]["predicted"], 5: made["B", 5]["user"]},
     }
     for track in (a, b):
@@ -366,8 +371,12 @@ def test_duplicate_track_names_are_made_unique(tmp_path):
             video=video,
             frame_idx=0,
             instances=[
-                sio.PredictedInstance.from_numpy(np.array([[1.0, 2.0]]), point_scores=np.array([0.5]), score=1.0, skeleton=skeleton, track=first),
-                sio.PredictedInstance.from_numpy(np.array([[3.0, 4.0]]), point_scores=np.array([0.6]), score=1.0, skeleton=skeleton, track=second),
+                sio.PredictedInstance.from_numpy(
+                    np.array([[1.0, 2.0]]), point_scores=np.array([0.5]), score=1.0, skeleton=skeleton, track=first
+                ),
+                sio.PredictedInstance.from_numpy(
+                    np.array([[3.0, 4.0]]), point_scores=np.array([0.6]), score=1.0, skeleton=skeleton, track=second
+                ),
             ],
         )
     ]
@@ -383,12 +392,19 @@ def test_two_instances_of_one_track_in_a_frame_warns(tmp_path):
     video = sio.Video(filename="v.mp4", open_backend=False)
     track = sio.Track("fly")
     instances = [
-        sio.PredictedInstance.from_numpy(np.array([[x, x]]), point_scores=np.array([0.5]), score=1.0, skeleton=skeleton, track=track)
+        sio.PredictedInstance.from_numpy(
+            np.array([[x, x]]), point_scores=np.array([0.5]), score=1.0, skeleton=skeleton, track=track
+        )
         for x in (1.0, 2.0)
     ]
     path = tmp_path / "twice.slp"
     sio.save_slp(
-        sio.Labels(labeled_frames=[sio.LabeledFrame(video=video, frame_idx=0, instances=instances)], videos=[video], skeletons=[skeleton], tracks=[track]),
+        sio.Labels(
+            labeled_frames=[sio.LabeledFrame(video=video, frame_idx=0, instances=instances)],
+            videos=[video],
+            skeletons=[skeleton],
+            tracks=[track],
+        ),
         path,
     )
     with pytest.warns(PoseconvWarning, match=r"'fly'.*frame\(s\) \[0\]"):
@@ -446,7 +462,10 @@ def _raw_analysis(path) -> dict[str, np.ndarray | None]:
     """The arrays of an analysis file in (frame, track, ...) order, by each file's documented layout."""
     with h5py.File(path, "r") as handle:
         tracks = handle["tracks"][()]
-        raw = {name: handle[name][()] if name in handle else None for name in ("point_scores", "instance_scores", "tracking_scores")}
+        raw = {
+            name: handle[name][()] if name in handle else None
+            for name in ("point_scores", "instance_scores", "tracking_scores")
+        }
         standard = json.loads(handle["tracks"].attrs.get("dims", "[]")) == ["frame", "track", "node", "xy"]
     if standard:
         return {"locations": tracks, **raw}

@@ -1,0 +1,392 @@
+"""The conversion spec: many sessions, their pose files, other interfaces and metadata, in one file.
+
+A spec is YAML or JSON. Its pydantic models below are the single source of its
+JSON Schema, committed as ``schemas/conversion-spec.schema.json`` and checked
+against this code by the test suite (regenerate it with
+``python -m poseconv.batch.spec > schemas/conversion-spec.schema.json``)::
+
+    output_folder: nwb                 # relative to the spec file
+    metadata:                          # every session, under its own metadata
+      NWBFile: {institution: Example University, experimenter: ["Doe, Jane"]}
+      Subject: {species: Mus musculus}
+    interfaces:                        # default classes of the other interfaces, by key
+      Recording: SpikeGLXRecordingInterface
+    sessions:
+      - session_id: m1-day1
+        session_start_time: 2024-05-01T10:30:00+02:00
+        subject: {subject_id: m1, sex: M, age: P90D}
+        pose:
+          - file_path: m1/day1DLC_resnet50_openfieldOct30shuffle1_1000.h5
+            video_file_path: m1/day1.mp4
+            timestamps_file: m1/day1_frame_times.npy
+        interfaces:
+          Recording: {source_data: {folder_path: m1/day1_g0}}
+
+Loading keeps dates as text (YAML would turn them into ``datetime`` objects,
+which JSON Schema cannot check) and remembers the line of every value, so a
+problem is reported as ``sessions[2].pose[0].file_path (line 14): ...``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic.json_schema import GenerateJsonSchema
+
+from ..errors import PoseconvError
+
+__all__ = [
+    "SPEC_SCHEMA_FILE_NAME",
+    "ConversionSpec",
+    "InterfaceSpec",
+    "InvalidSpecError",
+    "PoseSpec",
+    "SessionSpec",
+    "format_location",
+    "load_spec_document",
+    "render_spec_schema",
+    "spec_schema",
+]
+
+SPEC_SCHEMA_FILE_NAME = "conversion-spec.schema.json"
+
+
+class InvalidSpecError(PoseconvError, ValueError):
+    """The spec file cannot be read at all (missing, or not YAML/JSON)."""
+
+
+# Paths are kept as text: relative ones are resolved against the data folder by the planner,
+# and form tools show a file picker for "format: file-path".
+FilePathText = Annotated[str, Field(min_length=1), WithJsonSchema({"type": "string", "format": "file-path"})]
+FolderPathText = Annotated[str, Field(min_length=1), WithJsonSchema({"type": "string", "format": "directory-path"})]
+# A name that becomes part of a file name or an NWB object name.
+Identifier = Annotated[str, Field(min_length=1, pattern=r"^[^/\\:]+$")]
+
+
+class _Model(BaseModel):
+    # A misspelt key is an error with its location, never silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+class PoseSpec(_Model):
+    """One pose file of a session (DeepLabCut or SLEAP output) and how its frames are timed."""
+
+    file_path: FilePathText = Field(
+        title="Pose file",
+        description="DeepLabCut .h5/.csv or SLEAP .slp/.h5 output; relative to data_folder.",
+    )
+    interface: str | None = Field(
+        default=None,
+        title="Interface",
+        description=(
+            "Interface that reads the file: DeepLabCutPoseInterface, SLEAPPoseInterface (or dlc, sleap), "
+            "a name registered in the 'neuroconv.interfaces' entry-point group, or 'package.module:Class'. "
+            "Detected from the file when omitted."
+        ),
+    )
+    name: Identifier | None = Field(
+        default=None,
+        title="Name",
+        description="Key of this file's interface in the session's converter; 'Pose<index>' when omitted.",
+    )
+    video_file_path: FilePathText | None = Field(
+        default=None,
+        title="Video file",
+        description="The video the poses were estimated on (kept outside the NWB file); relative to data_folder.",
+    )
+    sampling_frequency: float | None = Field(
+        default=None,
+        gt=0,
+        title="Sampling frequency (Hz)",
+        description="Frame rate, for files that record none (SLEAP files usually do not).",
+    )
+    starting_time: float | None = Field(
+        default=None,
+        title="Starting time (s)",
+        description="Shift every frame time by this many seconds, to align the poses to the session start.",
+    )
+    timestamps_file: FilePathText | None = Field(
+        default=None,
+        title="Timestamps file",
+        description=(
+            "One time in seconds per frame, aligned to the session start: .npy, or text (.csv, .tsv, .txt) "
+            "with one number per line (a header line is allowed). Applied before starting_time."
+        ),
+    )
+    source_data: dict[str, Any] = Field(
+        default_factory=dict,
+        title="Other interface arguments",
+        description=(
+            "More arguments of the interface, e.g. individuals, config_file_path (DeepLabCut) or tracks, "
+            "video_indices (SLEAP); paths are relative to data_folder."
+        ),
+    )
+    conversion_options: dict[str, Any] = Field(
+        default_factory=dict,
+        title="Conversion options",
+        description="Options of the interface's add_to_nwbfile, e.g. stub_test: true.",
+    )
+    metadata: dict[str, Any] = Field(
+        default_factory=dict,
+        title="Metadata",
+        description="Metadata for this file only, over the session's, e.g. Pose.PoseEstimations.<key>.name.",
+    )
+
+
+class InterfaceSpec(_Model):
+    """Any neuroconv interface (ephys, video, events, ...) in a session, next to the pose files."""
+
+    interface: str | None = Field(
+        default=None,
+        title="Interface",
+        description=(
+            "Class name in neuroconv.datainterfaces (e.g. SpikeGLXRecordingInterface), a name registered in "
+            "the 'neuroconv.interfaces' entry-point group, or 'package.module:Class'; may be omitted when the "
+            "spec's top-level 'interfaces' names the class for this key."
+        ),
+    )
+    source_data: dict[str, Any] = Field(
+        default_factory=dict,
+        title="Source data",
+        description="The interface's constructor arguments; file_path, folder_path and *_path are relative to data_folder.",
+    )
+    conversion_options: dict[str, Any] = Field(
+        default_factory=dict,
+        title="Conversion options",
+        description="Options of the interface's add_to_nwbfile.",
+    )
+    starting_time: float | None = Field(
+        default=None,
+        title="Starting time (s)",
+        description="Passed to set_aligned_starting_time, for interfaces with temporal alignment.",
+    )
+
+
+class SessionSpec(_Model):
+    """One session: one NWB file."""
+
+    session_id: Identifier = Field(
+        title="Session ID",
+        description="Unique in the spec; written as NWBFile.session_id and used in the default file name.",
+    )
+    nwbfile_name: str | None = Field(
+        default=None,
+        min_length=1,
+        pattern=r"\.nwb$",
+        title="NWB file name",
+        description="File name (or path) inside output_folder; '<session_id>.nwb' when omitted.",
+    )
+    session_start_time: AwareDatetime | None = Field(
+        default=None,
+        title="Session start time",
+        description="ISO-8601 date and time with a time zone, e.g. 2024-05-01T10:30:00+02:00.",
+    )
+    subject: dict[str, Any] = Field(
+        default_factory=dict,
+        title="Subject",
+        description="The Subject metadata of this session (subject_id, species, sex, age, ...).",
+    )
+    pose: list[PoseSpec] = Field(
+        default_factory=list,
+        title="Pose files",
+        description="The pose files of this session; all are written to its one NWB file.",
+    )
+    interfaces: dict[str, InterfaceSpec] = Field(
+        default_factory=dict,
+        title="Other interfaces",
+        description="Other neuroconv interfaces of this session, by key (e.g. Recording).",
+    )
+    metadata: dict[str, Any] = Field(
+        default_factory=dict,
+        title="Metadata",
+        description="Metadata of this session, over the spec's metadata and the fields above.",
+    )
+
+
+class ConversionSpec(_Model):
+    """A batch of conversions: one NWB file per session."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_: str | None = Field(
+        default=None,
+        alias="$schema",
+        title="Schema",
+        description="The JSON Schema of this file, for editors; not used by poseconv.",
+    )
+    version: Literal[1] = Field(default=1, title="Spec version", description="Version of this file format.")
+    output_folder: str = Field(
+        default=".",
+        min_length=1,
+        title="Output folder",
+        description="Folder the NWB files are written to; relative to the spec file's folder.",
+    )
+    data_folder: str | None = Field(
+        default=None,
+        min_length=1,
+        title="Data folder",
+        description="Folder that relative input paths start from; the spec file's folder when omitted.",
+    )
+    metadata: dict[str, Any] = Field(
+        default_factory=dict,
+        title="Metadata",
+        description="Metadata shared by every session (NWBFile, Subject, ...); see metadata.schema.json.",
+    )
+    interfaces: dict[str, str] = Field(
+        default_factory=dict,
+        title="Interface classes",
+        description="Default interface class for each key of the sessions' 'interfaces', as in neuroconv's YAML specs.",
+    )
+    sessions: list[SessionSpec] = Field(
+        min_length=1, title="Sessions", description="The sessions; each becomes one NWB file."
+    )
+
+
+# -- JSON Schema ------------------------------------------------------------------------------
+
+
+class _EditorFriendlyJsonSchema(GenerateJsonSchema):
+    """Optional fields as their plain type, no ``null`` defaults (as in the metadata schema)."""
+
+    def nullable_schema(self, schema: Any) -> dict[str, Any]:
+        return self.generate_inner(schema["schema"])
+
+    def default_schema(self, schema: Any) -> dict[str, Any]:
+        json_schema = super().default_schema(schema)
+        if "default" in json_schema and json_schema["default"] is None:
+            json_schema.pop("default")
+        return json_schema
+
+
+def spec_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft-07) of a conversion spec.
+
+    Returns
+    -------
+    dict
+        The schema, definitions under ``definitions``.
+    """
+    schema = ConversionSpec.model_json_schema(
+        by_alias=True, ref_template="#/definitions/{model}", schema_generator=_EditorFriendlyJsonSchema
+    )
+    definitions = schema.pop("$defs", {})
+    ordered = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://poseconv.invalid/schemas/" + SPEC_SCHEMA_FILE_NAME,
+        **schema,
+        "title": "poseconv conversion spec",
+    }
+    if definitions:
+        ordered["definitions"] = definitions
+    return ordered
+
+
+def render_spec_schema() -> str:
+    """Return :func:`spec_schema` as the exact text committed in ``schemas/``."""
+    return json.dumps(spec_schema(), indent=2, sort_keys=True) + "\n"
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+def format_location(path: tuple[Any, ...] | list[Any], root: str = "") -> str:
+    """Write a path into the spec the way users read it: ``sessions[2].pose[0].file_path``.
+
+    Parameters
+    ----------
+    path : sequence of str or int
+        Keys and list indices from the document root.
+    root : str, default: ""
+        Text to start from (e.g. ``"sessions[2]"``).
+
+    Returns
+    -------
+    str
+        The location; ``"spec"`` for the root itself.
+    """
+    text = root
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif str(part).isidentifier():
+            text += f".{part}" if text else str(part)
+        else:
+            text += f"[{json.dumps(str(part))}]"
+    return text or "spec"
+
+
+def _yaml_loader() -> type:
+    import yaml
+
+    class NoDatesLoader(yaml.SafeLoader):
+        """SafeLoader that keeps dates and times as the text the user wrote."""
+
+    NoDatesLoader.yaml_implicit_resolvers = {
+        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return NoDatesLoader
+
+
+def _line_index(node: Any, path: tuple[Any, ...] = (), lines: dict[tuple[Any, ...], int] | None = None) -> dict:
+    """Map every path in a composed YAML node tree to its 1-based line."""
+    import yaml
+
+    lines = {} if lines is None else lines
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            _line_index(value_node, (*path, key_node.value), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _line_index(item, (*path, i), lines)
+    return lines
+
+
+def load_spec_document(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """Read a spec file into plain JSON types, with the line of every value.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        ``.yaml``/``.yml`` or ``.json``.
+
+    Returns
+    -------
+    tuple
+        The document and a map from path (tuple of keys and indices) to line number
+        (empty for JSON files).
+
+    Raises
+    ------
+    InvalidSpecError
+        When the file is missing or is not valid YAML/JSON; the message gives the line.
+    """
+    if not path.is_file():
+        raise InvalidSpecError(f"{path}: spec file not found.")
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text), {}
+        except json.JSONDecodeError as err:
+            raise InvalidSpecError(f"{path}: not valid JSON (line {err.lineno}: {err.msg}).") from None
+    import yaml
+
+    loader = _yaml_loader()
+    try:
+        document = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+        node = yaml.compose(text, Loader=loader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise InvalidSpecError(f"{path}: not valid YAML ({where}{problem}).") from None
+    return document, (_line_index(node) if node is not None else {})
+
+
+if __name__ == "__main__":  # pragma: no cover - the regeneration command named in the module docstring
+    sys.stdout.write(render_spec_schema())

@@ -1,0 +1,466 @@
+"""neuroconv interfaces for multi-camera (3D) pose sessions: DeepLabCut 3D and SLEAP recording sessions.
+
+Both write ndx-pose's multi-camera object graph through
+:func:`poseconv.nwb.multicamera.write_multicamera_pose_estimation`: a
+``CalibratedCamera`` per camera and, per animal, one ``MultiCameraPoseEstimation``
+holding the 3D series and one 2D ``PoseEstimation`` per camera view.
+
+They reuse :class:`~poseconv.interfaces.base.BasePoseInterface` for schemas,
+metadata validation and the atomic ``run_conversion``; what differs is that a
+session has one frame clock for every camera (the cameras are synchronized),
+so the temporal alignment methods take and give one array of frame times.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from neuroconv.basetemporalalignmentinterface import BaseTemporalAlignmentInterface
+from neuroconv.utils import DeepDict
+from pydantic import validate_call
+
+from ..errors import InvalidOptionError, MetadataError, PoseconvWarning
+from ..metadata.defaults import merge_metadata
+from ..metadata.multicamera import default_multicamera_metadata
+from ..model import FrameTiming, PoseData
+from ..model_3d import MultiCameraPoseData
+from ..nwb.multicamera import write_multicamera_pose_estimation
+from .base import STUB_FRAMES, BasePoseInterface, FilePathArg, OptionalFilePathArg
+
+__all__ = ["DeepLabCut3DPoseInterface", "SLEAPSessionPoseInterface"]
+
+
+class _MultiCameraPoseInterface(BasePoseInterface):
+    """Shared machinery of the multi-camera interfaces; subclasses implement :meth:`_read_session`."""
+
+    keywords = (*BasePoseInterface.keywords, "3D", "multi-camera", "calibration")
+
+    def __init__(
+        self,
+        *,
+        individuals: list[str] | None = None,
+        sampling_frequency: float | None = None,
+        video_file_paths: dict[str, Path] | None = None,
+        verbose: bool = False,
+        source_data: dict[str, Any],
+    ) -> None:
+        # BasePoseInterface.__init__ reads one PoseData; a session is read here instead.
+        BaseTemporalAlignmentInterface.__init__(self, verbose=verbose, **source_data)
+        if sampling_frequency is not None and not (np.isfinite(sampling_frequency) and sampling_frequency > 0):
+            raise InvalidOptionError(f"sampling_frequency must be a positive number, got {sampling_frequency!r}.")
+        self._individuals = list(individuals) if individuals is not None else None
+        self._sampling_frequency = sampling_frequency
+        self._aligned: FrameTiming | None = None
+        data = self._read_session()
+        self._video_file_paths = self._camera_videos(data, video_file_paths)
+        self._original_session = self._resolve_session_timing(data)
+        self._session = self._original_session
+        if self._individuals is not None:
+            try:
+                self._session = self._original_session.select_individuals(self._individuals)
+            except KeyError as err:
+                raise InvalidOptionError(err.args[0]) from None
+
+    # -- to implement -------------------------------------------------------------------------
+
+    def _read_session(self) -> MultiCameraPoseData:
+        """Read the source file(s) into a MultiCameraPoseData."""
+        raise NotImplementedError
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _camera_videos(data: MultiCameraPoseData, given: dict[str, Path] | None) -> dict[str, Path]:
+        """Map user-given videos (by camera name) to the view video keys the writer uses."""
+        paths: dict[str, Path] = {}
+        for camera, path in (given or {}).items():
+            if camera not in data.cameras:
+                raise InvalidOptionError(
+                    f"video_file_paths names camera {camera!r}; the cameras are {list(data.cameras)}."
+                )
+            view = data.views.get(camera)
+            if view is None or not view.tracks:
+                raise InvalidOptionError(f"Camera {camera!r} has no 2D poses, so no video to link.")
+            if not Path(path).is_file():
+                raise InvalidOptionError(f"{path}: video file not found.")
+            paths[view.tracks[0].video] = Path(path)
+        return paths
+
+    def _resolve_session_timing(self, data: MultiCameraPoseData) -> MultiCameraPoseData:
+        """Choose the session's frame times: video container, then pose files, then sampling_frequency.
+
+        The cameras are synchronized, so the first camera whose video is on this machine speaks for all.
+        """
+        from ..video import probe_video
+
+        chosen = data.timing
+        for view in data.views.values():
+            for key, info in view.videos.items():
+                path = self._video_file_paths.get(key, info.path)
+                probe = probe_video(path) if path is not None else None
+                if probe is None:
+                    continue
+                video_timing = probe.timing()
+                if (
+                    chosen is not None
+                    and chosen.rate is not None
+                    and video_timing.rate is not None
+                    and not np.isclose(chosen.rate, video_timing.rate, rtol=1e-5)
+                ):
+                    warnings.warn(
+                        f"{data.source_file.name}: the pose files give {chosen.rate:g} fps ({chosen.source}) but the "
+                        f"video {probe.path.name} runs at {video_timing.rate:g} fps; the video's frame times are used.",
+                        PoseconvWarning,
+                        stacklevel=3,
+                    )
+                return data.with_timing(video_timing)
+        if chosen is None and self._sampling_frequency is not None:
+            chosen = FrameTiming(rate=self._sampling_frequency, source="sampling_frequency given by the user")
+        elif (
+            chosen is not None
+            and self._sampling_frequency is not None
+            and chosen.rate is not None
+            and not np.isclose(chosen.rate, self._sampling_frequency, rtol=1e-3)
+        ):
+            warnings.warn(
+                f"{data.source_file.name}: sampling_frequency={self._sampling_frequency} differs from the frame rate "
+                f"{chosen.rate:g} ({chosen.source}), which is used. Pass timestamps with set_aligned_timestamps() "
+                "to override it.",
+                PoseconvWarning,
+                stacklevel=3,
+            )
+        return data.with_timing(chosen)
+
+    @property
+    def session(self) -> MultiCameraPoseData:
+        """The session to write, with the chosen individuals and the aligned timing."""
+        return self._session if self._aligned is None else self._session.with_timing(self._aligned)
+
+    @property
+    def pose(self) -> PoseData:
+        """The 3D poses (or, without 3D, the first camera's 2D poses), for tools that expect one PoseData."""
+        session = self.session
+        pose = session.pose_3d if session.pose_3d is not None else next(iter(session.views.values()))
+        if session.timing is None:
+            return pose
+        return dataclasses.replace(pose, timing={key: session.timing for key in pose.videos})
+
+    def _videos(self) -> list[str]:
+        return ["session"]
+
+    def _video_paths(self) -> dict[str, Path]:
+        paths = {
+            key: info.path
+            for view in self._session.views.values()
+            for key, info in view.videos.items()
+            if info.path is not None
+        }
+        paths.update(self._video_file_paths)
+        return paths
+
+    # -- metadata -----------------------------------------------------------------------------
+
+    def get_metadata(self) -> DeepDict:
+        """Return the metadata this interface would write, ready to edit.
+
+        Returns
+        -------
+        DeepDict
+            ``NWBFile`` defaults plus ``Pose.CalibratedCameras``, ``Pose.Skeletons``,
+            ``Pose.MultiCameraPoseEstimations`` and ``Behavior.ExternalVideos``.
+        """
+        metadata = BaseTemporalAlignmentInterface.get_metadata(self)
+        session = self._session
+        metadata["NWBFile"]["session_description"] = (
+            f"Multi-camera pose estimation with {session.source_software} (cameras {', '.join(session.cameras)}; "
+            f"{', '.join(session.individuals())})."
+        )
+        metadata.deep_update(default_multicamera_metadata(session, video_paths_known=set(self._video_paths())))
+        return metadata
+
+    # -- timing -------------------------------------------------------------------------------
+
+    def _session_times(self, session: MultiCameraPoseData) -> np.ndarray:
+        if session.timing is None:
+            raise MetadataError(
+                f"{session.source_file.name}: no frame rate is recorded for this session. Pass sampling_frequency=... "
+                "to the interface, or timestamps with set_aligned_timestamps()."
+            )
+        return session.timing.times(session.n_frames)
+
+    def get_original_timestamps(self) -> np.ndarray:
+        """Return the frame times in seconds before any alignment (one clock for every camera).
+
+        Returns
+        -------
+        numpy.ndarray
+            One time per frame of the session (the longest view or 3D series).
+        """
+        return self._session_times(self._original_session)
+
+    def get_timestamps(self) -> np.ndarray:
+        """Return the frame times in seconds after any alignment.
+
+        Returns
+        -------
+        numpy.ndarray
+            As :meth:`get_original_timestamps`.
+        """
+        return self._session_times(self.session)
+
+    def set_aligned_timestamps(self, aligned_timestamps: np.ndarray) -> None:
+        """Replace the frame times of every camera and of the 3D poses.
+
+        Parameters
+        ----------
+        aligned_timestamps : numpy.ndarray
+            One time (seconds) per frame of the session.
+        """
+        array = np.asarray(aligned_timestamps, dtype="float64")
+        n_frames = self._session.n_frames
+        if array.shape != (n_frames,):
+            raise InvalidOptionError(
+                f"The session has {n_frames} frames but timestamps of shape {array.shape} were given; give one "
+                "timestamp per frame."
+            )
+        if np.any(~np.isfinite(array)):
+            raise InvalidOptionError("Timestamps must be finite numbers (seconds).")
+        if np.any(np.diff(array) < 0):
+            warnings.warn(
+                "Timestamps go backwards in places; NWB readers expect ascending times.", PoseconvWarning, stacklevel=2
+            )
+        self._aligned = FrameTiming(timestamps=array, source="timestamps given by the user")
+
+    def set_aligned_starting_time(self, aligned_starting_time: float) -> None:
+        """Shift every frame time by ``aligned_starting_time`` seconds.
+
+        Parameters
+        ----------
+        aligned_starting_time : float
+            Start of the session's frames relative to the session start, in seconds.
+        """
+        timing = self.session.timing
+        if timing is None:
+            self._session_times(self.session)
+            return
+        shift = f"{timing.source}, shifted by {aligned_starting_time} s"
+        if timing.rate is not None:
+            self._aligned = FrameTiming(
+                rate=timing.rate, starting_time=timing.starting_time + aligned_starting_time, source=shift
+            )
+        else:
+            self._aligned = FrameTiming(timestamps=timing.timestamps + aligned_starting_time, source=shift)
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def add_to_nwbfile(
+        self,
+        nwbfile: Any,
+        metadata: dict | None = None,
+        *,
+        stub_test: bool = False,
+        external_files_relative_to: Path | None = None,
+    ) -> None:
+        """Add the cameras and one MultiCameraPoseEstimation per chosen individual.
+
+        Parameters
+        ----------
+        nwbfile : pynwb.NWBFile
+            The file to add to.
+        metadata : dict, optional
+            Metadata as from :meth:`get_metadata`, edited; entries missing from it take the defaults.
+        stub_test : bool, default: False
+            Write only the first 100 frames, for a quick test file.
+        external_files_relative_to : pathlib.Path, optional
+            Folder the NWB file will be written to, so external video paths are stored
+            relative to it (as DANDI expects); ``run_conversion`` sets it.
+        """
+        defaults = self.get_metadata().to_dict()
+        if metadata is None:
+            merged = defaults
+        else:
+            merged = merge_metadata(defaults, dict(metadata))
+            # The containers written are exactly those the caller's metadata lists, when it lists any.
+            given = (metadata.get("Pose") or {}).get("MultiCameraPoseEstimations")
+            if given:
+                default_containers = defaults["Pose"]["MultiCameraPoseEstimations"]
+                merged["Pose"]["MultiCameraPoseEstimations"] = {
+                    key: merge_metadata(default_containers.get(key, {}), entry) for key, entry in given.items()
+                }
+        write_multicamera_pose_estimation(
+            nwbfile,
+            self.session,
+            metadata=merged,
+            video_paths=self._video_paths(),
+            relative_to=external_files_relative_to,
+            max_frames=STUB_FRAMES if stub_test else None,
+        )
+
+
+class DeepLabCut3DPoseInterface(_MultiCameraPoseInterface):
+    """Convert a DeepLabCut 3D session (triangulated poses, camera views, stereo calibration) to ndx-pose.
+
+    Writes one ``CalibratedCamera`` per camera (intrinsics, distortion and extrinsics from the
+    stereo calibration in the 3D file's metadata pickle) and, per individual, one
+    ``MultiCameraPoseEstimation`` with the 3D series and each camera's 2D predictions.
+    """
+
+    display_name = "DeepLabCut 3D (poseconv)"
+    keywords = (*_MultiCameraPoseInterface.keywords, "DeepLabCut", "DLC")
+    associated_suffixes = (".h5", ".csv", ".pickle", ".yaml")
+    info = "Interface for DeepLabCut 3D output with its camera views and stereo calibration."
+
+    @validate_call
+    def __init__(
+        self,
+        file_path: FilePathArg,
+        *,
+        config_file_path: OptionalFilePathArg = None,
+        metadata_file_path: OptionalFilePathArg = None,
+        camera_file_paths: dict[str, FilePathArg] | None = None,
+        video_file_paths: dict[str, FilePathArg] | None = None,
+        individuals: list[str] | None = None,
+        sampling_frequency: float | None = None,
+        find_side_files: bool = True,
+        verbose: bool = False,
+    ) -> None:
+        """Read a DeepLabCut 3D output with its per-camera 2D predictions and calibration.
+
+        Parameters
+        ----------
+        file_path : FilePath
+            The triangulated file, ``<video>_<scorername_3d>.h5`` or ``.csv`` (x, y, z per bodypart).
+        config_file_path : FilePath, optional
+            The 3D project's config.yaml (camera names, skeleton); found next to the file or one folder up.
+        metadata_file_path : FilePath, optional
+            The 3D file's _meta.pickle / _includingmetadata.pickle with the stereo calibration; found by name.
+        camera_file_paths : dict of str to FilePath, optional
+            The 2D predictions each camera's 3D poses were triangulated from, by camera name; found next
+            to the 3D file by DeepLabCut's naming when not given.
+        video_file_paths : dict of str to FilePath, optional
+            The video of each camera, by camera name, when it is not next to its 2D predictions.
+        individuals : list of str, optional
+            Write only these individuals.
+        sampling_frequency : float, optional
+            Frame rate in Hz, used when neither the videos nor the DeepLabCut files give one.
+        find_side_files : bool, default: True
+            Look for the config, metadata pickles, 2D predictions and videos next to the 3D file.
+        verbose : bool, default: False
+            Print progress.
+        """
+        self._file_path = Path(file_path)
+        self._config_file_path = config_file_path
+        self._metadata_file_path = metadata_file_path
+        self._camera_file_paths = dict(camera_file_paths) if camera_file_paths else None
+        self._find_side_files = find_side_files
+        super().__init__(
+            individuals=individuals,
+            sampling_frequency=sampling_frequency,
+            video_file_paths=video_file_paths,
+            verbose=verbose,
+            source_data=dict(
+                file_path=file_path,
+                config_file_path=config_file_path,
+                metadata_file_path=metadata_file_path,
+                camera_file_paths=camera_file_paths,
+                video_file_paths=video_file_paths,
+                individuals=individuals,
+                sampling_frequency=sampling_frequency,
+                find_side_files=find_side_files,
+            ),
+        )
+
+    def _read_session(self) -> MultiCameraPoseData:
+        from ..readers.deeplabcut_3d import read_deeplabcut_3d
+
+        return read_deeplabcut_3d(
+            self._file_path,
+            config_file_path=self._config_file_path,
+            metadata_file_path=self._metadata_file_path,
+            camera_file_paths=self._camera_file_paths,
+            find_side_files=self._find_side_files,
+        )
+
+
+class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
+    """Convert a SLEAP multi-camera recording session (``.slp`` with cameras and calibration) to ndx-pose.
+
+    Writes one ``CalibratedCamera`` per session camera and, per track, one
+    ``MultiCameraPoseEstimation`` with the 3D points of the session's instance groups (when
+    the file has them) and the 2D poses of each camera's video.
+    """
+
+    display_name = "SLEAP multi-camera session (poseconv)"
+    keywords = (*_MultiCameraPoseInterface.keywords, "SLEAP", "sleap-io")
+    associated_suffixes = (".slp",)
+    info = "Interface for SLEAP .slp files with a recording session: calibrated cameras, 2D views and 3D points."
+
+    @validate_call
+    def __init__(
+        self,
+        file_path: FilePathArg,
+        *,
+        session_index: int = 0,
+        tracks: list[str] | None = None,
+        predicted_only: bool = False,
+        untracked: Literal["error", "by_order"] = "error",
+        video_file_paths: dict[str, FilePathArg] | None = None,
+        sampling_frequency: float | None = None,
+        verbose: bool = False,
+    ) -> None:
+        """Read one recording session of a multi-camera SLEAP file.
+
+        Parameters
+        ----------
+        file_path : FilePath
+            A SLEAP .slp file with a recording session (cameras with calibration, one video per camera).
+        session_index : int, default: 0
+            Which recording session of the file to convert.
+        tracks : list of str, optional
+            Write only these tracks ("untracked" holds instances without a track).
+        predicted_only : bool, default: False
+            Write predicted 2D instances only; by default a user instance replaces the prediction of its
+            track in that frame.
+        untracked : {"error", "by_order"}, default: "error"
+            When a frame holds several instances (or 3D groups) without a track: raise an error, or name
+            them by their order in the frame ("untracked_<k>"; such a container does not follow one animal).
+        video_file_paths : dict of str to FilePath, optional
+            The video of each camera, by camera name, when the path the file records does not exist here.
+        sampling_frequency : float, optional
+            Frame rate in Hz, used when neither the videos nor the SLEAP file give one.
+        verbose : bool, default: False
+            Print progress.
+        """
+        self._file_path = Path(file_path)
+        self._session_index = session_index
+        self._predicted_only = predicted_only
+        self._untracked = untracked
+        super().__init__(
+            individuals=tracks,
+            sampling_frequency=sampling_frequency,
+            video_file_paths=video_file_paths,
+            verbose=verbose,
+            source_data=dict(
+                file_path=file_path,
+                session_index=session_index,
+                tracks=tracks,
+                predicted_only=predicted_only,
+                untracked=untracked,
+                video_file_paths=video_file_paths,
+                sampling_frequency=sampling_frequency,
+            ),
+        )
+
+    def _read_session(self) -> MultiCameraPoseData:
+        from ..readers.sleap_session import read_sleap_session
+
+        return read_sleap_session(
+            self._file_path,
+            session_index=self._session_index,
+            predicted_only=self._predicted_only,
+            untracked=self._untracked,
+        )

@@ -1,0 +1,181 @@
+"""Default metadata of a :class:`~poseconv.model_3d.MultiCameraPoseData`: names, keys, cross-links.
+
+The layout is that of :mod:`poseconv.metadata.models`::
+
+    metadata["Pose"]["CalibratedCameras"][camera]               -> CalibratedCameraMetadata
+    metadata["Pose"]["Skeletons"][skeleton]                     -> SkeletonMetadata
+    metadata["Pose"]["MultiCameraPoseEstimations"][key]         -> MultiCameraPoseEstimationMetadata
+        ["CameraViews"][camera]                                 -> CameraViewMetadata
+    metadata["Behavior"]["ExternalVideos"][video_<video>]       -> ExternalVideoMetadata
+
+Camera keys are the camera names; one ``MultiCameraPoseEstimation`` per
+individual (:func:`multicamera_container_key`). The writer finds the data of an
+entry again through the same keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model_3d import CameraCalibration, MultiCameraPoseData
+from .defaults import video_key
+
+__all__ = ["default_multicamera_metadata", "multicamera_container_key", "view_container_name"]
+
+
+def multicamera_container_key(data: MultiCameraPoseData, individual: str) -> str:
+    """Return the metadata key (and default name) of the ``MultiCameraPoseEstimation`` of ``individual``.
+
+    ``MultiCameraPoseEstimation`` for a session with one animal, ``MultiCameraPoseEstimation_<name>``
+    with several.
+    """
+    if len(data.individuals()) > 1:
+        return f"MultiCameraPoseEstimation_{_safe(individual)}"
+    return "MultiCameraPoseEstimation"
+
+
+def view_container_name(camera: str) -> str:
+    """Default name of the ``PoseEstimation`` of one camera inside a ``MultiCameraPoseEstimation``."""
+    return f"PoseEstimation_{_safe(camera)}"
+
+
+def _safe(name: str) -> str:
+    # NWB object names cannot contain '/' or ':'.
+    return name.replace("/", "_").replace(":", "_")
+
+
+def _list(array: Any) -> Any:
+    return None if array is None else array.tolist()
+
+
+def _camera_entry(camera: CameraCalibration) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "name": _safe(camera.name),
+        "description": camera.description or f"Camera '{camera.name}' of the multi-camera rig.",
+        "unit": camera.unit,
+    }
+    for field in ("intrinsic_matrix", "rotation_matrix", "translation_vector", "distortion_coefficients"):
+        value = getattr(camera, field)
+        if value is not None:
+            entry[field] = _list(value)
+    if camera.image_size is not None:
+        entry["image_size"] = list(camera.image_size)
+    return entry
+
+
+def _series_entries(nodes: tuple[str, ...], individual: str, unit: str, reference_frame: str, what: str) -> dict:
+    return {
+        node: {
+            "name": _safe(node),
+            "description": f"{what} of '{node}' of '{individual}'.",
+            "unit": unit,
+            "reference_frame": reference_frame,
+        }
+        for node in nodes
+    }
+
+
+def default_multicamera_metadata(
+    data: MultiCameraPoseData, *, video_paths_known: set[str] | None = None
+) -> dict[str, Any]:
+    """Build the ``Pose`` and ``Behavior`` metadata blocks for ``data``.
+
+    Parameters
+    ----------
+    data : MultiCameraPoseData
+        The session.
+    video_paths_known : set of str, optional
+        Video keys (of the camera views) for which a video file exists, so an external
+        ImageSeries is written and linked as the view's ``source_video``.
+
+    Returns
+    -------
+    dict
+        ``{"Behavior": {"ExternalVideos": ...}, "Pose": {"CalibratedCameras", "Skeletons",
+        "MultiCameraPoseEstimations"}}``.
+    """
+    video_paths_known = video_paths_known or set()
+    cameras = {name: _camera_entry(camera) for name, camera in data.cameras.items()}
+    videos: dict[str, Any] = {}
+    for camera, view in data.views.items():
+        for video in dict.fromkeys(track.video for track in view.tracks):
+            if video in video_paths_known:
+                videos[video_key(video)] = {
+                    "name": _safe(f"Video {video}"),
+                    "description": f"Behavior video '{video}' recorded by camera '{camera}'.",
+                    "unit": "Frames",
+                }
+    skeletons: dict[str, Any] = {}
+    containers: dict[str, Any] = {}
+    camera_list = ", ".join(f"'{name}'" for name in data.cameras)
+    for individual in data.individuals():
+        skeleton = data.skeleton_for(individual)
+        skeletons.setdefault(
+            skeleton.name,
+            {"name": _safe(skeleton.name), "nodes": list(skeleton.nodes), "edges": [list(e) for e in skeleton.edges]},
+        )
+        key = multicamera_container_key(data, individual)
+        track_3d = next((t for t in data.pose_3d.tracks if t.name == individual), None) if data.pose_3d else None
+        if track_3d is not None:
+            description = f"3D poses of '{individual}' triangulated with {data.source_software}"
+        else:
+            description = f"Poses of '{individual}' from the multi-camera session of {data.source_software}, no 3D"
+        if data.scorer:
+            description += f" (scorer {data.scorer})"
+        description += f" from cameras {camera_list}, read from {data.source_file.name}."
+        entry: dict[str, Any] = {
+            "name": key,
+            "description": description,
+            "source_software": data.source_software,
+            "skeleton_metadata_key": skeleton.name,
+            "PoseEstimationSeries": {},
+            "CameraViews": {},
+        }
+        if data.source_software_version:
+            entry["source_software_version"] = data.source_software_version
+        if data.scorer:
+            entry["scorer"] = data.scorer
+        if track_3d is not None and data.pose_3d is not None:
+            entry["PoseEstimationSeries"] = _series_entries(
+                skeleton.nodes, individual, data.pose_3d.unit, data.pose_3d.reference_frame, "3D position"
+            )
+            if track_3d.confidence is not None and track_3d.confidence_definition:
+                for series in entry["PoseEstimationSeries"].values():
+                    series["confidence_definition"] = track_3d.confidence_definition
+        for camera in data.cameras:
+            view = data.views.get(camera)
+            track = next((t for t in view.tracks if t.name == individual), None) if view is not None else None
+            view_entry: dict[str, Any] = {"name": view_container_name(camera), "camera_metadata_key": camera}
+            if track is None or view is None:
+                view_entry["description"] = (
+                    f"Camera '{camera}' of the rig; {data.source_file.name} holds no 2D poses of '{individual}' "
+                    "seen by this camera."
+                )
+                entry["CameraViews"][camera] = view_entry
+                continue
+            view_description = (
+                f"2D poses of '{individual}' seen by camera '{camera}', estimated with {view.source_software}"
+            )
+            if view.scorer:
+                view_description += f" (scorer {view.scorer})"
+            view_description += f" on video '{track.video}', read from {view.source_file.name}."
+            view_entry["description"] = view_description
+            view_entry["source_software"] = view.source_software
+            if view.source_software_version:
+                view_entry["source_software_version"] = view.source_software_version
+            if view.scorer:
+                view_entry["scorer"] = view.scorer
+            if track.video in video_paths_known:
+                view_entry["source_video_metadata_key"] = video_key(track.video)
+            view_entry["PoseEstimationSeries"] = _series_entries(
+                view.skeletons[track.skeleton].nodes, individual, view.unit, view.reference_frame, "2D position"
+            )
+            if track.confidence is not None and track.confidence_definition:
+                for series in view_entry["PoseEstimationSeries"].values():
+                    series["confidence_definition"] = track.confidence_definition
+            entry["CameraViews"][camera] = view_entry
+        containers[key] = entry
+    return {
+        "Behavior": {"ExternalVideos": videos},
+        "Pose": {"CalibratedCameras": cameras, "Skeletons": skeletons, "MultiCameraPoseEstimations": containers},
+    }

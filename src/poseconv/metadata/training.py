@@ -1,0 +1,85 @@
+"""Default metadata for :class:`~poseconv.training.TrainingData`.
+
+Training data shares the metadata registries of the poses: its skeletons are
+``metadata["Pose"]["Skeletons"]`` entries keyed by skeleton name (the keys the
+prediction readers use), its videos ``metadata["Behavior"]["ExternalVideos"]``
+entries keyed by :func:`~poseconv.metadata.defaults.video_key`, their cameras
+``metadata["Devices"]`` entries keyed by
+:func:`~poseconv.metadata.defaults.camera_key`. A project converted with its
+predictions therefore writes one skeleton, one camera and one video object,
+linked from both the ``PoseEstimation`` and the ``PoseTraining``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..training import TrainingData
+from .defaults import camera_key, video_key
+
+__all__ = ["DEFAULT_POSE_TRAINING_NAME", "default_training_metadata", "nwb_safe_name"]
+
+DEFAULT_POSE_TRAINING_NAME = "PoseTraining"
+
+
+def nwb_safe_name(name: str) -> str:
+    """Return ``name`` without the characters NWB names must not hold (``/``, ``\\``, ``:``)."""
+    return name.replace("/", "_").replace("\\", "_").replace(":", "_")
+
+
+def default_training_metadata(training: TrainingData, *, video_paths_known: set[str] | None = None) -> dict[str, Any]:
+    """Build the ``Devices``, ``Behavior`` and ``Pose`` metadata blocks for ``training``.
+
+    Parameters
+    ----------
+    training : TrainingData
+        The labels.
+    video_paths_known : set of str, optional
+        Video keys for which a video file exists here, so the training frames can link an
+        external ImageSeries of it.
+
+    Returns
+    -------
+    dict
+        Metadata in the layout of :mod:`poseconv.metadata.models`.
+    """
+    video_paths_known = video_paths_known or set()
+    devices: dict[str, Any] = {}
+    videos: dict[str, Any] = {}
+    for key in training.video_keys():
+        if key not in video_paths_known:
+            continue
+        devices[camera_key(key)] = {
+            "name": nwb_safe_name(f"Video {key} Camera Device"),
+            "description": f"Camera that recorded the behavior video '{key}'.",
+        }
+        videos[video_key(key)] = {
+            "name": nwb_safe_name(f"Video {key}"),
+            "description": f"Behavior video '{key}', from which the training frames were taken.",
+            "unit": "Frames",
+            "device_metadata_key": camera_key(key),
+        }
+    skeletons = {
+        name: {
+            "name": nwb_safe_name(name),
+            "nodes": list(training.skeletons[name].nodes),
+            "edges": [list(edge) for edge in training.skeletons[name].edges],
+        }
+        for name in training.used_skeletons()
+    }
+    n_videos = len(training.video_keys())
+    description = (
+        f"Frames labeled by hand in {training.source_software} to train the pose estimator: "
+        f"{len(training.frames)} frames of {n_videos} video(s), {training.n_instances} labeled instances, "
+        f"read from {training.source_file.name}."
+    )
+    if training.annotators:
+        description += f" Labeled by {', '.join(training.annotators)}."
+    return {
+        "Devices": devices,
+        "Behavior": {"ExternalVideos": videos},
+        "Pose": {
+            "Skeletons": skeletons,
+            "PoseTraining": {"name": DEFAULT_POSE_TRAINING_NAME, "description": description},
+        },
+    }

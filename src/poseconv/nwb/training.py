@@ -1,0 +1,585 @@
+"""Write :class:`~poseconv.training.TrainingData` as ndx-pose ``PoseTraining``, and read it back.
+
+The NWB layout, in ``processing["behavior"]``:
+
+* ``Skeletons``: the skeletons, shared with the ``PoseEstimation`` containers of the
+  same file (an existing skeleton of the same name and nodes is linked, not copied).
+* ``PoseTraining`` (name from ``metadata["Pose"]["PoseTraining"]``):
+
+  - ``source_videos`` (``SourceVideos``): one external-mode ``ImageSeries`` per video
+    that exists on this machine, with the path relative to the NWB file, the frame
+    times read from the video container (or the frame rate the tool recorded) and its
+    camera. An ``ImageSeries`` of the same name already in the file (the video the
+    poses were estimated on, in ``acquisition``) is linked instead of added twice.
+    Videos that exist only as a path on the labeling machine get no ImageSeries (an
+    external file that does not exist is an error for DANDI); their path is kept as
+    text in the sources table.
+  - ``training_frames`` (``TrainingFrames``): one ``TrainingFrame`` per labeled frame,
+    named ``<video>_<image name>`` (DeepLabCut) or ``<video>_frame_<index>`` (SLEAP),
+    with ``annotator``, and ``source_video`` + ``source_video_frame_index`` when the
+    video has an ImageSeries. Its ``skeleton_instances`` hold one ``SkeletonInstance``
+    per labeled animal: named after the individual / track (``instance_<k>`` when it
+    has none), ``id`` the index of the individual in the file's list of individuals
+    (absent when untracked), ``node_locations`` (NaN where not labeled),
+    ``node_visibility`` and the linked skeleton.
+
+* ``<PoseTraining name>Sources`` (a ``DynamicTable``): one row per training frame, in
+  the order of the label files, saying where it came from: video, frame index (-1 when
+  unknown), the image file as the tool recorded it, the label file, the labeling tool,
+  the video path the tool recorded, and how a DeepLabCut label file laid out its rows
+  and values. ndx-pose has no place for these facts; they are what lets
+  :func:`read_training` give back exactly what was read, in order.
+
+:func:`read_training` reads any ndx-pose ``PoseTraining`` (also sleap-io's), using the
+sources table when present.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidOptionError, InvalidSourceFileError, MetadataError, PoseconvWarning
+from ..metadata.defaults import video_key
+from ..metadata.training import DEFAULT_POSE_TRAINING_NAME, nwb_safe_name
+from ..model import Skeleton, VideoInfo
+from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
+from .devices import get_or_add_device
+from .writer import _behavior_module, _get_or_add_skeleton
+
+__all__ = ["SOURCES_TABLE_SUFFIX", "read_training", "sources_table_name", "write_pose_training"]
+
+SOURCES_TABLE_SUFFIX = "Sources"
+# sleap-io names every SkeletonInstance instance_<i> and keeps no track names.
+_UNTRACKED_NAME = re.compile(r"instance_(\d+)")
+_SOURCE_COLUMNS = {
+    "training_frame": "Name of the TrainingFrame in the PoseTraining container.",
+    "video": "Key of the video the frame was taken from (the name of its folder or file, without extension).",
+    "frame_index": "Index (0-based) of the frame in that video; -1 when the labeling tool does not record it.",
+    "image": "The image file the labeler saw, exactly as the labeling tool recorded it; empty for video frames.",
+    "label_file": "The file the labels were read from.",
+    "source_software": "The labeling tool.",
+    "original_video": "The video path the labeling tool recorded (on the labeling machine); empty when none.",
+    "row_labels": (
+        "DeepLabCut only: how the label file labels its rows, 'column' (one column of image paths) or "
+        "'multiindex' (three index columns: labeled-data, video, image)."
+    ),
+    "value_dtype": "DeepLabCut only: the dtype of the label file's value columns (float64, float32, int64).",
+}
+
+
+def sources_table_name(pose_training_name: str) -> str:
+    """Return the name of the table of training-frame sources that goes with a PoseTraining container."""
+    return f"{pose_training_name}{SOURCES_TABLE_SUFFIX}"
+
+
+def _index_dtype(value: int) -> Any:
+    # ndx-pose declares uint8 but hdmf keeps a wider unsigned type; frame indices exceed 255.
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if value <= np.iinfo(dtype).max:
+            return dtype(value)
+    return np.uint64(value)
+
+
+def _unique_name(name: str, taken: set[str]) -> str:
+    candidate, k = name, 2
+    while candidate in taken:
+        candidate = f"{name}_{k}"
+        k += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _frame_name(frame: LabeledFrame, position: int) -> str:
+    if frame.image:
+        label = re.split(r"[\\/]", frame.image)[-1]
+    elif frame.frame_index is not None:
+        label = f"frame_{frame.frame_index}"
+    else:
+        label = f"image_{position}"
+    return nwb_safe_name(f"{frame.video}_{label}")
+
+
+def _find_image_series(nwbfile: Any, behavior: Any, name: str) -> Any:
+    """An ImageSeries named ``name`` already in the file (acquisition, behavior or another PoseTraining)."""
+    from ndx_pose import PoseTraining
+    from pynwb.image import ImageSeries
+
+    candidate = nwbfile.acquisition.get(name)
+    if isinstance(candidate, ImageSeries):
+        return candidate
+    if name in behavior.data_interfaces and isinstance(behavior[name], ImageSeries):
+        return behavior[name]
+    for container in behavior.data_interfaces.values():
+        if isinstance(container, PoseTraining) and container.source_videos is not None:
+            if name in container.source_videos.image_series:
+                return container.source_videos.image_series[name]
+    return None
+
+
+def _new_image_series(
+    nwbfile: Any,
+    metadata: Mapping[str, Any],
+    entry: Mapping[str, Any],
+    info: VideoInfo,
+    path: Path,
+    relative_to: Path | None,
+) -> Any:
+    """An external ImageSeries of a training video, or None (with a warning) when its frame times are unknown."""
+    from pynwb.image import ImageSeries
+
+    from ..video import probe_video
+
+    n_frames, frame_size = info.n_frames, info.frame_size
+    timing: dict[str, Any] | None = None
+    try:
+        probe = probe_video(path)
+    except InvalidSourceFileError as err:
+        warnings.warn(f"{err} The training frames do not link it.", PoseconvWarning, stacklevel=3)
+        return None
+    if probe is not None:
+        n_frames, frame_size = probe.n_frames, probe.frame_size
+        probed = probe.timing()
+        if probed.rate is not None:
+            timing = {"rate": probed.rate, "starting_time": probed.starting_time}
+        else:
+            timing = {"timestamps": probed.timestamps}
+    elif info.fps is not None and n_frames:
+        timing = {"rate": float(info.fps), "starting_time": 0.0}
+    if timing is None:
+        warnings.warn(
+            f"{path}: the frame times of this training video are unknown (install PyAV, poseconv[video], to read "
+            "them from the video); the training frames keep their frame index in the sources table but do not "
+            "link the video.",
+            PoseconvWarning,
+            stacklevel=3,
+        )
+        return None
+    external = path.resolve()
+    # DANDI and NWB best practice: external files are stored relative to the NWB file.
+    external_file = os.path.relpath(external, relative_to.resolve()) if relative_to is not None else str(external)
+    kwargs: dict[str, Any] = {
+        "name": entry["name"],
+        "description": entry.get("description") or f"Behavior video {external.name}.",
+        "unit": entry.get("unit") or "Frames",
+        "format": "external",
+        "external_file": [external_file],
+        "starting_frame": [0],
+    }
+    if "rate" in timing:
+        kwargs.update(timing, num_samples=int(n_frames))
+    else:
+        kwargs.update(timing)
+    if frame_size is not None:
+        kwargs["dimension"] = [int(frame_size[1]), int(frame_size[0])]
+    if entry.get("device_metadata_key") is not None:
+        kwargs["device"] = get_or_add_device(nwbfile, metadata, entry["device_metadata_key"])
+    return ImageSeries(**kwargs)
+
+
+def write_pose_training(
+    nwbfile: Any,
+    training: TrainingData,
+    *,
+    metadata: Mapping[str, Any],
+    video_paths: Mapping[str, Path] | None = None,
+    relative_to: str | Path | None = None,
+    max_frames: int | None = None,
+) -> Any:
+    """Add ``training`` to ``nwbfile`` as a ``PoseTraining`` container (see the module docstring).
+
+    Parameters
+    ----------
+    nwbfile : pynwb.NWBFile
+        Target file (in memory).
+    training : TrainingData
+        The labels.
+    metadata : mapping
+        Metadata in the layout of :mod:`poseconv.metadata.models`; ``Pose.PoseTraining`` names the
+        container, ``Pose.Skeletons`` the skeletons (by skeleton name), ``Behavior.ExternalVideos``
+        the videos (by :func:`~poseconv.metadata.defaults.video_key`) and ``Devices`` their cameras.
+    video_paths : mapping of str to pathlib.Path, optional
+        Video file per video key, overriding the files the reader found.
+    relative_to : str or pathlib.Path, optional
+        Folder the NWB file will be written to, so video paths are stored relative to it.
+    max_frames : int, optional
+        Write only the first training frames (stub conversions).
+
+    Returns
+    -------
+    ndx_pose.PoseTraining
+        The container added.
+
+    Raises
+    ------
+    MetadataError
+        When the container name is taken, or skeleton metadata renames or reorders nodes.
+    """
+    from hdmf.common import DynamicTable, VectorData
+    from ndx_pose import PoseTraining, SkeletonInstance, SkeletonInstances, SourceVideos, TrainingFrame, TrainingFrames
+
+    pose_metadata = metadata.get("Pose", {})
+    entry = dict(pose_metadata.get("PoseTraining") or {})
+    name = entry.get("name") or DEFAULT_POSE_TRAINING_NAME
+    behavior = _behavior_module(nwbfile)
+    table_name = sources_table_name(name)
+    for taken in (name, table_name):
+        if taken in behavior.data_interfaces:
+            raise MetadataError(
+                f"The file already holds '{taken}' in processing['behavior']; give the training data another name "
+                "in metadata['Pose']['PoseTraining']['name']."
+            )
+    frames = training.frames if max_frames is None else training.frames[:max_frames]
+
+    # Skeletons: one NWB Skeleton per skeleton used, shared with PoseEstimation containers.
+    single_animal = not any(i.individual for f in training.frames for i in f.instances)
+    skeleton_entries = pose_metadata.get("Skeletons", {})
+    skeletons: dict[str, Any] = {}
+    for skeleton_name in training.used_skeletons():
+        model = training.skeletons[skeleton_name]
+        skeleton_entry = skeleton_entries.get(skeleton_name) or {
+            "name": nwb_safe_name(skeleton_name),
+            "nodes": list(model.nodes),
+            "edges": [list(e) for e in model.edges],
+        }
+        if list(skeleton_entry["nodes"]) != list(model.nodes):
+            raise MetadataError(
+                f"metadata['Pose']['Skeletons']['{skeleton_name}'] lists nodes {list(skeleton_entry['nodes'])}, but "
+                f"the labels in {training.source_file.name} have {list(model.nodes)}; nodes cannot be renamed or "
+                "reordered in metadata."
+            )
+        skeletons[skeleton_name] = _get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
+
+    # Source videos: link an ImageSeries of the same name, else add one for each video that exists here.
+    video_paths = dict(video_paths or {})
+    external_videos = metadata.get("Behavior", {}).get("ExternalVideos", {})
+    linked: dict[str, Any] = {}
+    new_series: list[Any] = []
+    for key in dict.fromkeys(frame.video for frame in frames):
+        video_entry = external_videos.get(video_key(key))
+        series_name = video_entry["name"] if video_entry else nwb_safe_name(f"Video {key}")
+        existing = _find_image_series(nwbfile, behavior, series_name)
+        if existing is None:
+            existing = next((s for s in new_series if s.name == series_name), None)
+        if existing is not None:
+            linked[key] = existing
+            continue
+        info = training.videos[key]
+        path = video_paths.get(key, info.path)
+        if video_entry is None or path is None or not Path(path).is_file():
+            continue
+        series = _new_image_series(
+            nwbfile, metadata, video_entry, info, Path(path), Path(relative_to) if relative_to else None
+        )
+        if series is not None:
+            new_series.append(series)
+            linked[key] = series
+
+    individual_ids = {name: i for i, name in enumerate(training.individuals)}
+    taken_frames: set[str] = set()
+    training_frames = []
+    rows: dict[str, list[Any]] = {column: [] for column in _SOURCE_COLUMNS}
+    for position, frame in enumerate(frames):
+        instances = []
+        taken_instances: set[str] = set()
+        n_untracked = 0
+        for instance in frame.instances:
+            kwargs: dict[str, Any] = {}
+            if instance.individual is not None:
+                instance_name = nwb_safe_name(instance.individual)
+                kwargs["id"] = _index_dtype(individual_ids[instance.individual])
+            else:
+                instance_name = f"instance_{n_untracked}"
+                n_untracked += 1
+            instances.append(
+                SkeletonInstance(
+                    name=_unique_name(instance_name, taken_instances),
+                    node_locations=instance.points,
+                    node_visibility=instance.visible,
+                    skeleton=skeletons[instance.skeleton],
+                    **kwargs,
+                )
+            )
+        frame_kwargs: dict[str, Any] = {
+            "name": _unique_name(_frame_name(frame, position), taken_frames),
+            "skeleton_instances": SkeletonInstances(name="skeleton_instances", skeleton_instances=instances),
+        }
+        annotator = entry.get("annotator") or frame.annotator
+        if annotator:
+            frame_kwargs["annotator"] = annotator
+        if frame.video in linked and frame.frame_index is not None:
+            frame_kwargs["source_video"] = linked[frame.video]
+            frame_kwargs["source_video_frame_index"] = _index_dtype(frame.frame_index)
+        training_frames.append(TrainingFrame(**frame_kwargs))
+
+        layout = training.label_files.get(frame.label_file) if frame.label_file else None
+        info = training.videos[frame.video]
+        rows["training_frame"].append(frame_kwargs["name"])
+        rows["video"].append(frame.video)
+        rows["frame_index"].append(-1 if frame.frame_index is None else frame.frame_index)
+        rows["image"].append(frame.image or "")
+        rows["label_file"].append(frame.label_file or "")
+        rows["source_software"].append(training.source_software)
+        rows["original_video"].append(info.original_path or "")
+        rows["row_labels"].append((layout.row_labels if layout else None) or "")
+        rows["value_dtype"].append((layout.value_dtype if layout else None) or "")
+
+    pose_training_kwargs: dict[str, Any] = {
+        "name": name,
+        "training_frames": TrainingFrames(name="training_frames", training_frames=training_frames),
+    }
+    if new_series:
+        pose_training_kwargs["source_videos"] = SourceVideos(name="source_videos", image_series=new_series)
+    pose_training = PoseTraining(**pose_training_kwargs)
+    behavior.add(pose_training)
+    description = entry.get("description") or (
+        f"Where each training frame of '{name}' came from: one row per TrainingFrame, in the order of the label files."
+    )
+    columns = [
+        VectorData(
+            name=column,
+            description=text,
+            data=np.asarray(rows[column], dtype="int64") if column == "frame_index" else rows[column],
+        )
+        for column, text in _SOURCE_COLUMNS.items()
+    ]
+    behavior.add(DynamicTable(name=table_name, description=description, columns=columns))
+    return pose_training
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def _pose_trainings(nwbfile: Any) -> list[tuple[Any, Any]]:
+    from ndx_pose import PoseTraining
+
+    found = []
+    for module in nwbfile.processing.values():
+        for container in module.data_interfaces.values():
+            if isinstance(container, PoseTraining):
+                found.append((module, container))
+    return found
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _sources_rows(module: Any, name: str) -> dict[str, dict[str, Any]]:
+    from hdmf.common import DynamicTable
+
+    table = module.data_interfaces.get(sources_table_name(name))
+    if not isinstance(table, DynamicTable) or "training_frame" not in table.colnames:
+        return {}
+    columns = {column: list(table[column].data[:]) for column in table.colnames if column in _SOURCE_COLUMNS}
+    rows: dict[str, dict[str, Any]] = {}
+    for i, frame_name in enumerate(columns["training_frame"]):
+        rows[_text(frame_name)] = {column: values[i] for column, values in columns.items()}
+    return rows
+
+
+def _video_from_series(series: Any, key: str, original: str | None, nwb_folder: Path | None) -> VideoInfo:
+    external = list(series.external_file[:]) if series.external_file is not None else []
+    recorded = _text(external[0]) if len(external) == 1 else None
+    path = None
+    if recorded is not None:
+        candidate = Path(recorded)
+        if not candidate.is_absolute() and nwb_folder is not None:
+            candidate = nwb_folder / candidate
+        if candidate.is_file():
+            path = candidate.resolve()
+    dimension = list(series.dimension[:]) if series.dimension is not None else []
+    frame_size = (int(dimension[1]), int(dimension[0])) if len(dimension) == 2 and min(dimension) > 0 else None
+    n_frames = int(series.num_samples) if getattr(series, "num_samples", None) else None
+    return VideoInfo(
+        key=key,
+        original_path=original or recorded,
+        path=path,
+        n_frames=n_frames,
+        frame_size=frame_size,
+        fps=float(series.rate) if series.rate is not None else None,
+    )
+
+
+def _natural(name: str) -> tuple[Any, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
+
+
+def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
+    """Read an ndx-pose ``PoseTraining`` back into :class:`~poseconv.training.TrainingData`.
+
+    Parameters
+    ----------
+    nwbfile : pynwb.NWBFile or str or pathlib.Path
+        An open NWB file, or the path of one (opened, read and closed here).
+    name : str, optional
+        Name of the PoseTraining container; needed only when the file holds several.
+
+    Returns
+    -------
+    TrainingData
+        Frames in the order they were written (from the sources table; files written by other
+        tools: by video and frame index), instances by individual, arrays that outlive the file.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file holds no PoseTraining.
+    InvalidOptionError
+        When ``name`` is not one of its PoseTraining containers, or it holds several and none
+        was chosen.
+    """
+    if isinstance(nwbfile, (str, Path)):
+        from pynwb import NWBHDF5IO
+
+        path = Path(nwbfile)
+        if not path.is_file():
+            raise InvalidSourceFileError(f"{path}: file not found. Check the path of the NWB file.")
+        try:
+            with NWBHDF5IO(str(path), mode="r", load_namespaces=True) as io:
+                return _read_training(io.read(), name=name, nwb_path=path)
+        except (InvalidSourceFileError, InvalidOptionError):
+            raise
+        except OSError as err:
+            raise InvalidSourceFileError(f"{path}: cannot be read as an NWB file ({err}).") from err
+    return _read_training(nwbfile, name=name, nwb_path=None)
+
+
+def _read_training(nwbfile: Any, *, name: str | None, nwb_path: Path | None) -> TrainingData:
+    found = _pose_trainings(nwbfile)
+    where = nwb_path if nwb_path is not None else "The NWB file"
+    if not found:
+        raise InvalidSourceFileError(f"{where}: holds no PoseTraining (human-labeled training frames).")
+    names = [container.name for _, container in found]
+    if name is None and len(found) > 1:
+        raise InvalidOptionError(f"{where}: holds several PoseTraining containers {names}; choose one with name=...")
+    if name is not None and name not in names:
+        raise InvalidOptionError(f"{where}: no PoseTraining named {name!r}; it holds {names}.")
+    module, container = found[0] if name is None else found[names.index(name)]
+    if nwb_path is None and getattr(nwbfile, "container_source", None):
+        nwb_path = Path(nwbfile.container_source)
+    nwb_folder = nwb_path.resolve().parent if nwb_path is not None else None
+    sources = _sources_rows(module, container.name)
+    training_frames = dict(container.training_frames.training_frames) if container.training_frames else {}
+
+    # sleap-io names every instance instance_<i> and writes no tracks: its ids are not identities.
+    instance_names = [
+        instance_name
+        for frame in training_frames.values()
+        for instance_name in frame.skeleton_instances.skeleton_instances
+    ]
+    ids_are_identities = bool(sources) or not all(_UNTRACKED_NAME.fullmatch(n) for n in instance_names)
+
+    order = [n for n in sources if n in training_frames]
+    rest = [n for n in training_frames if n not in sources]
+
+    def fallback_key(frame_name: str) -> tuple[Any, ...]:
+        frame = training_frames[frame_name]
+        video = frame.source_video.name if frame.source_video is not None else ""
+        index = frame.source_video_frame_index
+        return (video, -1 if index is None else int(index), _natural(frame_name))
+
+    order += sorted(rest, key=fallback_key)
+
+    skeletons: dict[str, Skeleton] = {}
+    skeleton_names: dict[int, str] = {}
+    videos: dict[str, VideoInfo] = {}
+    series_keys: dict[int, str] = {}
+    label_files: dict[str, LabelFile] = {}
+    individuals_by_id: dict[int, str] = {}
+    software: list[str] = []
+    frames: list[LabeledFrame] = []
+    for frame_name in order:
+        frame = training_frames[frame_name]
+        row = sources.get(frame_name)
+        series = frame.source_video
+        if row is not None:
+            key = _text(row["video"])
+            frame_index = int(row["frame_index"])
+            frame_index = None if frame_index < 0 else frame_index
+            image = _text(row["image"]) or None
+            label_file = _text(row["label_file"]) or None
+            original = _text(row["original_video"]) or None
+            software.append(_text(row["source_software"]))
+            if label_file is not None and label_file not in label_files:
+                label_files[label_file] = LabelFile(
+                    name=label_file,
+                    row_labels=_text(row["row_labels"]) or None,
+                    value_dtype=_text(row["value_dtype"]) or None,
+                )
+        else:
+            if series is not None:
+                key = series_keys.setdefault(id(series), nwb_safe_name(series.name))
+            else:
+                key = "video"
+            index = frame.source_video_frame_index
+            frame_index = None if index is None or series is None else int(index)
+            image = label_file = original = None
+        if key not in videos:
+            if series is not None:
+                videos[key] = _video_from_series(series, key, original, nwb_folder)
+            else:
+                videos[key] = VideoInfo(key=key, original_path=original)
+
+        instances = []
+        items = list(frame.skeleton_instances.skeleton_instances.items())
+        items.sort(
+            key=lambda item: (item[1].id is None, -1 if item[1].id is None else int(item[1].id), _natural(item[0]))
+        )
+        for instance_name, instance in items:
+            nwb_skeleton = instance.skeleton
+            if id(nwb_skeleton) not in skeleton_names:
+                edges = np.asarray(nwb_skeleton.edges[:]).reshape(-1, 2) if nwb_skeleton.edges is not None else []
+                model = Skeleton(
+                    name=nwb_skeleton.name,
+                    nodes=tuple(_text(n) for n in nwb_skeleton.nodes[:]),
+                    edges=tuple((int(a), int(b)) for a, b in edges),
+                )
+                skeletons[model.name] = model
+                skeleton_names[id(nwb_skeleton)] = model.name
+            points = np.asarray(instance.node_locations[:], dtype="float64")
+            if instance.node_visibility is not None:
+                visible = np.asarray(instance.node_visibility[:], dtype="bool")
+            else:
+                visible = ~np.isnan(points).any(axis=1)
+            individual = None
+            if instance.id is not None and ids_are_identities:
+                individual = instance_name
+                individuals_by_id.setdefault(int(instance.id), instance_name)
+            instances.append(
+                LabeledInstance(
+                    skeleton=skeleton_names[id(nwb_skeleton)], points=points, visible=visible, individual=individual
+                )
+            )
+        frames.append(
+            LabeledFrame(
+                video=key,
+                frame_index=frame_index,
+                instances=tuple(instances),
+                image=image,
+                annotator=_text(frame.annotator) if frame.annotator else None,
+                label_file=label_file,
+            )
+        )
+    individuals = [individuals_by_id[i] for i in sorted(individuals_by_id)]
+    for frame in frames:
+        for instance in frame.instances:
+            if instance.individual is not None and instance.individual not in individuals:
+                individuals.append(instance.individual)
+    source_software = next(iter(dict.fromkeys(s for s in software if s)), None) or "unknown"
+    return TrainingData.from_frames(
+        source_software=source_software,
+        source_file=nwb_path if nwb_path is not None else Path(container.name),
+        skeletons=list(skeletons.values()),
+        videos=list(videos.values()),
+        frames=frames,
+        individuals=individuals,
+        label_files=list(label_files.values()),
+        notes={"pose_training": container.name, "module": module.name},
+    )

@@ -1,0 +1,314 @@
+"""Read a SLEAP multi-camera recording session: cameras, 2D poses per view, 3D points.
+
+A multi-view ``.slp`` (SLEAP >= 1.4, sleap-io) holds, next to its videos and
+labeled frames, ``sessions``: each a ``RecordingSession`` whose camera group
+lists the calibrated cameras (intrinsic ``matrix``, distortion ``dist`` as
+``k1, k2, p1, p2, k3``, image ``size`` as width x height, extrinsics as a
+Rodrigues vector ``rvec`` and translation ``tvec``, in the sleap-anipose /
+aniposelib convention ``x_camera = R(rvec) @ X + tvec``) and maps each camera
+to one video. Its ``frame_groups`` group, per frame, the instances of one
+animal across views (``InstanceGroup``); from format 2.8 on a group may carry
+triangulated 3D points (``Instance3D``, or ``PredictedInstance3D`` with a score
+per point).
+
+The 2D poses of each view are read by :func:`poseconv.readers.sleap.read_sleap`
+(same track rules: a user instance wins over a prediction, instances without
+a track become ``"untracked"``), so a view here is exactly what the SLEAP
+interface would write for that video. The 3D individual of an instance group
+is its identity, else the track its 2D instances share, else ``"untracked"``.
+
+Neither the calibration board's square size nor the unit of ``tvec`` is stored
+in the ``.slp``, so 3D points and translations are written with unit ``"n.a."``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
+from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from ..model_3d import CameraCalibration, MultiCameraPoseData
+from .files import check_input_file
+from .sleap import UNTRACKED_TRACK_NAME, read_sleap
+
+__all__ = ["SLEAP_3D_CONFIDENCE_DEFINITION", "SLEAP_3D_REFERENCE_FRAME", "has_recording_session", "read_sleap_session"]
+
+SLEAP_3D_REFERENCE_FRAME = (
+    "World frame of the SLEAP recording session's camera calibration (sleap-anipose / aniposelib): each "
+    "camera maps a world point X into its own frame as R(rvec) @ X + tvec, as stored on its CalibratedCamera. "
+    "Origin and axes are those fixed at calibration (usually the calibration board); the length unit is that "
+    "of the board's square length, which the .slp file does not record, hence 'n.a.'."
+)
+SLEAP_3D_CONFIDENCE_DEFINITION = (
+    "SLEAP 3D point score (PredictedInstance3D.point_scores) as stored in the .slp file by the "
+    "triangulating tool; NaN where the point or the animal is absent or the 3D instance has no scores."
+)
+
+
+def has_recording_session(file_path: str | Path) -> bool:
+    """Return True when a ``.slp`` file holds at least one recording session; never raises."""
+    try:
+        import h5py
+
+        with h5py.File(file_path, "r") as handle:
+            sessions = handle.get("sessions_json")
+            return sessions is not None and len(sessions) > 0
+    except Exception:
+        return False
+
+
+def _camera_calibration(camera: Any, name: str, path: Path) -> CameraCalibration:
+    rvec = [float(v) for v in np.asarray(camera.rvec, dtype="float64").ravel()]
+    size = tuple(int(v) for v in camera.size) if camera.size is not None else None
+    return CameraCalibration(
+        name=name,
+        intrinsic_matrix=camera.matrix,
+        # sleap-io's own Rodrigues conversion, so the matrix is exactly what sleap-io uses.
+        rotation_matrix=np.asarray(camera.extrinsic_matrix, dtype="float64")[:3, :3],
+        translation_vector=camera.tvec,
+        distortion_coefficients=camera.dist,
+        image_size=size,
+        unit="n.a.",
+        description=(
+            f"Camera '{name}' of the SLEAP recording session in {path.name} (sleap-anipose calibration). "
+            f"Rotation = Rodrigues(rvec) with rvec = {rvec}; translation = tvec, in the unit of the calibration "
+            "board (not recorded in the .slp). Distortion: k1, k2, p1, p2, k3."
+        ),
+    )
+
+
+def _view(pose: PoseData, video_key: str) -> PoseData:
+    """Return the part of ``pose`` that belongs to one video, as its own PoseData."""
+    tracks = [track for track in pose.tracks if track.video == video_key]
+    used = {track.skeleton for track in tracks}
+    return PoseData.from_tracks(
+        source_software=pose.source_software,
+        source_file=pose.source_file,
+        skeletons=[s for name, s in pose.skeletons.items() if name in used],
+        videos=[pose.videos[video_key]],
+        tracks=tracks,
+        timing={video_key: pose.timing[video_key]} if video_key in pose.timing else {},
+        source_software_version=pose.source_software_version,
+        scorer=pose.scorer,
+        unit=pose.unit,
+        reference_frame=pose.reference_frame,
+        notes={"video_index": pose.notes.get("videos", {}).get(video_key, {}).get("index")},
+    )
+
+
+def _group_name(group: Any, frame: int, n_unnamed: int, untracked: str, path: Path) -> str:
+    identity = getattr(group, "identity", None)
+    if identity is not None and getattr(identity, "name", None):
+        return str(identity.name)
+    tracks = {inst.track.name for inst in group.instances if inst.track is not None and inst.track.name}
+    if len(tracks) == 1:
+        return str(tracks.pop())
+    if len(tracks) > 1:
+        raise InvalidSourceFileError(
+            f"{path}: an instance group of frame {frame} joins instances of different tracks {sorted(tracks)}; "
+            "it does not follow one animal. Fix the grouping in SLEAP."
+        )
+    if n_unnamed > 1 and untracked != "by_order":
+        raise InvalidSourceFileError(
+            f"{path}: frame {frame} holds several 3D instance groups without identity or track; they cannot be told "
+            "apart. Assign tracks in SLEAP, or pass untracked='by_order'."
+        )
+    return UNTRACKED_TRACK_NAME
+
+
+def _read_3d(session: Any, pose_2d: PoseData, n_frames: int, untracked: str, path: Path) -> PoseData | None:
+    """3D points of the session's instance groups as a PoseData, or None when there are none."""
+    from sleap_io.model.instance import PredictedInstance3D
+
+    rows: dict[str, list[tuple[int, Any]]] = {}
+    for frame, frame_group in sorted(session.frame_groups.items()):
+        groups = [g for g in frame_group.instance_groups if g.instance_3d is not None and g.points is not None]
+        unnamed = sum(
+            1
+            for g in groups
+            if getattr(g, "identity", None) is None and not any(i.track is not None for i in g.instances)
+        )
+        order = 0
+        for group in groups:
+            name = _group_name(group, int(frame), unnamed, untracked, path)
+            if name == UNTRACKED_TRACK_NAME and unnamed > 1:
+                name, order = f"{UNTRACKED_TRACK_NAME}_{order}", order + 1
+            rows.setdefault(name, []).append((int(frame), group.instance_3d))
+    if not rows:
+        return None
+    n_frames = max(n_frames, *(frame + 1 for entries in rows.values() for frame, _ in entries))
+    skeletons: dict[str, Skeleton] = {}
+    tracks = []
+    for name, entries in rows.items():
+        skeleton_objects = {id(inst.skeleton): inst.skeleton for _, inst in entries}
+        if len(skeleton_objects) > 1:
+            raise InvalidSourceFileError(f"{path}: the 3D instances of '{name}' follow different skeletons.")
+        source_skeleton = next(iter(skeleton_objects.values()))
+        nodes = tuple(source_skeleton.node_names)
+        # Reuse the 2D skeleton of the same nodes, so 2D and 3D link one Skeleton.
+        skeleton = next(
+            (s for s in pose_2d.skeletons.values() if s.nodes == nodes),
+            Skeleton(
+                name=str(source_skeleton.name or "Skeleton"),
+                nodes=nodes,
+                edges=tuple(tuple(e) for e in source_skeleton.edge_inds),
+            ),
+        )
+        skeletons[skeleton.name] = skeleton
+        positions = np.full((n_frames, len(nodes), 3), np.nan)
+        confidence = np.full((n_frames, len(nodes)), np.nan)
+        scores = np.full(n_frames, np.nan)
+        any_scores = False
+        for frame, instance in entries:
+            points = np.asarray(instance.points, dtype="float64")
+            if points.shape != (len(nodes), 3):
+                raise InvalidSourceFileError(
+                    f"{path}: the 3D instance of '{name}' in frame {frame} has points of shape {points.shape}, "
+                    f"expected ({len(nodes)}, 3)."
+                )
+            positions[frame] = points
+            if isinstance(instance, PredictedInstance3D) and instance.point_scores is not None:
+                confidence[frame] = instance.point_scores
+                any_scores = True
+            if instance.score is not None:
+                scores[frame] = instance.score
+        tracks.append(
+            PoseTrack(
+                name=name,
+                skeleton=skeleton.name,
+                video="3D",
+                positions=positions,
+                confidence=confidence if any_scores else None,
+                confidence_definition=SLEAP_3D_CONFIDENCE_DEFINITION if any_scores else None,
+                instance_scores=scores if np.isfinite(scores).any() else None,
+            )
+        )
+    return PoseData.from_tracks(
+        source_software="SLEAP",
+        source_file=path,
+        skeletons=list(skeletons.values()),
+        videos=[VideoInfo(key="3D")],
+        tracks=tracks,
+        source_software_version=pose_2d.source_software_version,
+        scorer=pose_2d.scorer,
+        unit="n.a.",
+        reference_frame=SLEAP_3D_REFERENCE_FRAME,
+    )
+
+
+def read_sleap_session(
+    file_path: str | Path,
+    *,
+    session_index: int = 0,
+    predicted_only: bool = False,
+    untracked: Literal["error", "by_order"] = "error",
+) -> MultiCameraPoseData:
+    """Read one recording session of a multi-camera SLEAP ``.slp`` file.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        A ``.slp`` file with at least one recording session.
+    session_index : int, default: 0
+        Which session of the file (index into ``labels.sessions``).
+    predicted_only : bool, default: False
+        Use predicted 2D instances only (see :func:`~poseconv.readers.sleap.read_sleap`).
+    untracked : {"error", "by_order"}, default: "error"
+        What to do with several instances (or 3D groups) without a track in one frame.
+
+    Returns
+    -------
+    MultiCameraPoseData
+        One calibrated camera per session camera, the 2D poses of each camera's video, and the
+        3D points of the session's instance groups (None when there are none).
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file has no recording session or its groups cannot be named.
+    InvalidOptionError
+        When ``session_index`` is out of range.
+    """
+    import sleap_io
+
+    path = check_input_file(file_path, suffixes={".slp"}, what="SLEAP .slp labels")
+    pose_2d = read_sleap(path, predicted_only=predicted_only, untracked=untracked)
+    # read_sleap does not hand out sleap-io's Labels, so the sessions are read here (videos are not opened).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        labels = sleap_io.load_slp(str(path), open_videos=False)
+    sessions = list(getattr(labels, "sessions", None) or [])
+    if not sessions:
+        raise InvalidSourceFileError(
+            f"{path}: holds no recording session (cameras and calibration); convert it with SLEAPPoseInterface."
+        )
+    if not 0 <= session_index < len(sessions):
+        raise InvalidOptionError(
+            f"{path}: session_index {session_index} is out of range; the file holds {len(sessions)} session(s)."
+        )
+    session = sessions[session_index]
+
+    key_by_index = {facts.get("index"): key for key, facts in pose_2d.notes.get("videos", {}).items()}
+    video_index = {id(video): i for i, video in enumerate(labels.videos)}
+    names = []
+    for i, camera in enumerate(session.camera_group.cameras):
+        names.append(str(camera.name) if camera.name else f"camera{i}")
+    if len(set(names)) != len(names):
+        raise InvalidSourceFileError(f"{path}: the session's cameras have repeated names {names}.")
+    cameras = []
+    views: dict[str, PoseData] = {}
+    camera_videos: dict[str, str] = {}
+    for camera, name in zip(session.camera_group.cameras, names, strict=True):
+        cameras.append(_camera_calibration(camera, name, path))
+        video = session.get_video(camera)
+        if video is None:
+            continue
+        key = key_by_index.get(video_index.get(id(video)))
+        if key is None:
+            continue
+        camera_videos[name] = key
+        views[name] = _view(pose_2d, key)
+
+    n_frames = max((view.n_frames(key) for key, view in ((camera_videos[c], v) for c, v in views.items())), default=0)
+    pose_3d = _read_3d(session, pose_2d, n_frames, untracked, path)
+
+    timings = {camera: pose_2d.timing[key] for camera, key in camera_videos.items() if key in pose_2d.timing}
+    timing: FrameTiming | None = None
+    if timings:
+        first, timing = next(iter(timings.items()))
+        timing = dataclasses.replace(timing, source=f"{timing.source} (camera '{first}')")
+        differing = {
+            c: t.rate for c, t in timings.items() if t.rate is not None and not np.isclose(t.rate, timing.rate)
+        }
+        if differing:
+            warnings.warn(
+                f"{path}: the session's videos record different frame rates {differing}; the rate of '{first}' "
+                f"({timing.rate}) is used for every view and the 3D points.",
+                PoseconvWarning,
+                stacklevel=2,
+            )
+    session_videos = set(camera_videos.values())
+    return MultiCameraPoseData.from_parts(
+        source_software="SLEAP",
+        source_file=path,
+        cameras=cameras,
+        views=views,
+        pose_3d=pose_3d,
+        timing=timing,
+        source_software_version=pose_2d.source_software_version,
+        scorer=pose_2d.scorer,
+        notes={
+            "session_index": session_index,
+            "n_sessions": len(sessions),
+            "camera_videos": camera_videos,
+            "videos_outside_session": [key for key in pose_2d.videos if key not in session_videos],
+            "session_metadata": dict(session.metadata or {}),
+            "predicted_only": predicted_only,
+            "untracked": untracked,
+        },
+    )

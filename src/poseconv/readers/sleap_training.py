@@ -1,0 +1,145 @@
+"""Read the user-labeled (human-placed) instances of a SLEAP ``.slp`` as training data.
+
+A ``.slp`` mixes two kinds of instances: *predicted* ones, which a model made
+(they carry scores and go to ``PoseEstimation`` through
+:func:`poseconv.readers.sleap.read_sleap`), and *user* ones, which a person
+placed or corrected in the SLEAP GUI and which SLEAP trains on. Only user
+instances are training data; a frame with none is not a training frame.
+
+Each labeled frame keeps its video and frame index, each instance its track
+(``individual``; None when untracked), skeleton, coordinates (exactly as
+sleap-io reads them, including the coordinates SLEAP keeps for nodes marked not
+visible) and per-node visibility. Skeleton, track and video names are made the
+same way as the prediction reader makes them, so the NWB skeletons and source
+videos of one file are shared. Videos are described without opening them: the
+recorded path is kept as text and a local file is used only when it exists.
+Images embedded in a ``.pkg.slp`` are not carried over (the training frames refer
+to the video the images came from).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidSourceFileError
+from ..model import Skeleton
+from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
+from .files import check_input_file
+from .sleap import SLEAP_REFERENCE_FRAME, _slp_header, _slp_video_info, _unique
+
+__all__ = ["read_sleap_labels"]
+
+
+def _load_labels(path: Path) -> Any:
+    import sleap_io
+
+    _slp_header(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return sleap_io.load_slp(str(path), open_videos=False)
+    except Exception as err:
+        raise InvalidSourceFileError(
+            f"{path}: sleap-io cannot read this SLEAP file ({type(err).__name__}: {err}); it may be corrupt or "
+            "written by a newer SLEAP than sleap-io supports."
+        ) from err
+
+
+def read_sleap_labels(file_path: str | Path) -> TrainingData:
+    """Read the user-labeled instances of a SLEAP ``.slp`` / ``.pkg.slp`` as training data.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        A SLEAP labels file.
+
+    Returns
+    -------
+    TrainingData
+        One labeled frame per SLEAP frame holding user instances, in file order; every video,
+        skeleton and track of the file (tracks in file order as ``individuals``).
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file is not a readable ``.slp`` or holds no user-labeled instance (a file of
+        predictions only has no training data).
+    """
+    path = check_input_file(file_path, suffixes={".slp"}, what="SLEAP .slp labels")
+    labels = _load_labels(path)
+
+    infos = []
+    video_facts = []
+    for index, video in enumerate(labels.videos):
+        info, facts = _slp_video_info(video, index, path)
+        infos.append(info)
+        video_facts.append(facts)
+    keys = _unique([info.key for info in infos])
+    infos = [dataclasses.replace(info, key=key) for info, key in zip(infos, keys, strict=True)]
+    video_index = {id(video): i for i, video in enumerate(labels.videos)}
+    skeleton_names = _unique([str(s.name) if s.name else "Skeleton" for s in labels.skeletons])
+    skeleton_index = {id(s): i for i, s in enumerate(labels.skeletons)}
+    track_names = _unique([str(t.name) if str(t.name or "") else f"track_{i}" for i, t in enumerate(labels.tracks)])
+    track_index = {id(t): i for i, t in enumerate(labels.tracks)}
+
+    label_file = LabelFile(name=path.name)
+    frames: list[LabeledFrame] = []
+    n_predicted = 0
+    for lf in labels.labeled_frames:
+        user = list(lf.user_instances)
+        n_predicted += len(lf.instances) - len(user)
+        if not user:
+            continue
+        v = video_index[id(lf.video)]
+        instances = []
+        for inst in user:
+            track = track_index.get(id(inst.track)) if inst.track is not None else None
+            instances.append(
+                LabeledInstance(
+                    skeleton=skeleton_names[skeleton_index[id(inst.skeleton)]],
+                    points=inst.points["xy"].copy(),
+                    visible=inst.points["visible"].copy(),
+                    individual=track_names[track] if track is not None else None,
+                )
+            )
+        frame_index = int(lf.frame_idx)
+        image_files = video_facts[v].get("image_files")
+        image = image_files[frame_index] if image_files and 0 <= frame_index < len(image_files) else None
+        frames.append(
+            LabeledFrame(
+                video=infos[v].key,
+                frame_index=frame_index,
+                instances=tuple(instances),
+                image=image,
+                label_file=label_file.name,
+            )
+        )
+    if not frames:
+        raise InvalidSourceFileError(
+            f"{path}: holds no user-labeled instance ({n_predicted} predicted); predictions are not training "
+            "data. Convert them as poses (read_sleap / SLEAPPoseInterface)."
+        )
+    skeletons = [
+        Skeleton(name=name, nodes=tuple(s.node_names), edges=tuple(tuple(e) for e in s.edge_inds))
+        for s, name in zip(labels.skeletons, skeleton_names, strict=True)
+    ]
+    provenance = dict(labels.provenance or {})
+    version = provenance.get("sleap_version")
+    return TrainingData.from_frames(
+        source_software="SLEAP",
+        source_file=path,
+        skeletons=skeletons,
+        videos=infos,
+        frames=frames,
+        individuals=track_names,
+        label_files=[label_file],
+        source_software_version=str(version) if version else None,
+        reference_frame=SLEAP_REFERENCE_FRAME,
+        notes={
+            "videos": {info.key: facts for info, facts in zip(infos, video_facts, strict=True)},
+            "n_predicted_instances_ignored": n_predicted,
+        },
+    )

@@ -1,0 +1,213 @@
+"""The `poseconv` command line, run as a user runs it: a subprocess on real files.
+
+Each test checks the exit code, the files written and what is printed; errors must be one line on
+stderr without a traceback (unless --debug). NWB files converted once are shared by the module.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import h5py
+import pandas as pd
+import pytest
+import sleap_io as sio
+import yaml
+
+from poseconv.metadata.schema import render_metadata_schema
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_CSV
+from tests.fixtures.paths import SHARED_DATA
+
+START = "2024-05-01T10:30:00+02:00"
+SLP = SHARED_DATA / "neuroconv/behavior_testing_data/sleap/predictions_1.2.7_provenance_and_tracking.slp"
+SLEAP_IO_NWB = SHARED_DATA / "sleap-io.js/tests/data/nwb/minimal.pose.nwb"
+
+
+def poseconv(*args, check_rc: int | None = 0):
+    """Run ``python -m poseconv.cli ARGS``; return the completed process (rc checked when given)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "poseconv.cli", *map(str, args)], capture_output=True, text=True, timeout=120
+    )
+    if check_rc is not None:
+        assert result.returncode == check_rc, (
+            f"rc={result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        )
+    return result
+
+
+def assert_one_line_error(result, *fragments):
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    errors = [line for line in lines if line.startswith("poseconv: error: ")]
+    assert len(errors) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+
+
+@pytest.fixture(scope="module")
+def multi_nwb(tmp_path_factory):
+    """The multi-animal DeepLabCut file (3 mice + 'single') converted by the CLI."""
+    path = tmp_path_factory.mktemp("cli") / "multi.nwb"
+    poseconv("convert", MULTI_ANIMAL_H5, "-o", path, "--session-start-time", START)
+    return path
+
+
+def test_help_is_fast_and_imports_nothing_heavy():
+    started = time.perf_counter()
+    result = poseconv("--help")
+    assert time.perf_counter() - started < 5
+    for command in ("convert", "inspect", "schema", "metadata", "export", "plot"):
+        assert command in result.stdout
+    probe = "import sys, poseconv.cli.main; print(sorted(m for m in ('pandas','pynwb','neuroconv','h5py','numpy','matplotlib','sleap_io') if m in sys.modules))"
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert imported.strip() == "[]"
+
+
+def test_convert_then_export_gives_the_deeplabcut_file_back(multi_nwb, tmp_path):
+    with h5py.File(multi_nwb, "r") as handle:
+        behavior = handle["processing/behavior"]
+        assert {"PoseEstimation_individual1", "PoseEstimation_single", "Skeletons"} <= set(behavior)
+    out = tmp_path / "back.h5"
+    result = poseconv("export", multi_nwb, "--to", "dlc", out)
+    assert f"Wrote {out}" in result.stderr
+    pd.testing.assert_frame_equal(pd.read_hdf(out), pd.read_hdf(MULTI_ANIMAL_H5), check_exact=True)
+
+
+def test_metadata_yaml_feeds_convert_and_csv_round_trip(tmp_path):
+    printed = poseconv("metadata", SINGLE_ANIMAL_CSV, "--fps", "30").stdout
+    assert printed.startswith("# Metadata poseconv would write")
+    metadata = yaml.safe_load(printed)
+    assert list(metadata["Pose"]["PoseEstimations"]) == ["PoseEstimation"]
+    assert "identifier" not in metadata["NWBFile"]
+    metadata["NWBFile"]["session_start_time"] = START
+    metadata["Subject"] = {"subject_id": "m1", "species": "Mus musculus", "sex": "M", "age": "P90D"}
+    metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["name"] = "PoseEstimationSL18"
+    meta_file = tmp_path / "meta.yaml"
+    meta_file.write_text(yaml.safe_dump(metadata))
+    nwb = tmp_path / "single.nwb"
+    poseconv("convert", SINGLE_ANIMAL_CSV, "-o", nwb, "--metadata", meta_file, "--fps", "30", "-q")
+    with h5py.File(nwb, "r") as handle:
+        assert handle["general/subject/subject_id"][()].decode() == "m1"
+        assert "PoseEstimationSL18" in handle["processing/behavior"]
+    out = tmp_path / "back.csv"
+    poseconv("export", nwb, "--to", "dlc", out, "-q")
+    read = lambda p: pd.read_csv(p, header=[0, 1, 2], index_col=0)  # noqa: E731
+    pd.testing.assert_frame_equal(read(out), read(SINGLE_ANIMAL_CSV), check_exact=True)
+
+
+def test_inspect_nwb_as_json(multi_nwb):
+    summary = json.loads(poseconv("inspect", multi_nwb, "--json").stdout)
+    [pose] = summary["poses"]
+    assert pose["source_software"] == "DeepLabCut"
+    assert [t["name"] for t in pose["tracks"]] == ["individual1", "individual2", "individual3", "single"]
+    single = pose["tracks"][3]
+    assert single["missing_fraction"] == {"corner1": 0.0, "corner2": 0.0}
+    assert 0 < single["confidence"]["corner1"]["mean"] < 1
+    assert pose["videos"]["m3v1mp4short"]["n_frames"] == 31
+
+
+def test_inspect_input_file_prints_tables():
+    out = poseconv("inspect", MULTI_ANIMAL_H5).stdout
+    for text in ("DeepLabCut", "individual1", "bodypart1", "corner2", "missing", "31 frames"):
+        assert text in out
+
+
+def test_export_to_slp_and_movement(multi_nwb, tmp_path):
+    slp = tmp_path / "back.slp"
+    poseconv("export", multi_nwb, "--to", "slp", slp, "-q")
+    labels = sio.load_slp(str(slp))
+    assert [t.name for t in labels.tracks] == ["individual1", "individual2", "individual3", "single"]
+    nc = tmp_path / "back.nc"
+    poseconv("export", multi_nwb, "--to", "movement", nc, "-q")
+    assert nc.stat().st_size > 0
+
+
+def test_plot_nwb_and_input(multi_nwb, tmp_path):
+    png = tmp_path / "fig.png"
+    result = poseconv("plot", multi_nwb, "-o", png)
+    assert png.read_bytes()[:4] == b"\x89PNG" and f"Wrote {png}" in result.stderr
+    poseconv("plot", SINGLE_ANIMAL_CSV, "-o", tmp_path / "csv.svg", "-q")
+    assert_one_line_error(poseconv("plot", multi_nwb, "-o", png, check_rc=None), "already exists", "--overwrite")
+
+
+def test_schema_prints_and_writes(tmp_path):
+    printed = poseconv("schema", "sleap").stdout
+    assert printed == render_metadata_schema()
+    assert json.loads(printed)["$schema"].startswith("http://json-schema.org/draft-07")
+    target = tmp_path / "schema.json"
+    poseconv("schema", "--write", "--output", target, "-q")
+    assert target.read_text() == printed
+
+
+def test_sleap_convert_and_export(tmp_path):
+    nwb = tmp_path / "sleap.nwb"
+    poseconv("convert", SLP, "-o", nwb, "--session-start-time", START, "--fps", "25", "-q")
+    slp = tmp_path / "back.slp"
+    poseconv("export", nwb, "--to", "slp", slp, "-q")
+    original, back = sio.load_slp(str(SLP)), sio.load_slp(str(slp))
+    assert [t.name for t in back.tracks] == [t.name for t in original.tracks]
+    assert [lf.frame_idx for lf in back] == [lf.frame_idx for lf in original]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["convert", "{missing}", "-o", "{out}", "--session-start-time", START], ["file not found"]),
+        (["convert", MULTI_ANIMAL_H5, "-o", "{out}"], ["session start time", "--session-start-time"]),
+        (["convert", MULTI_ANIMAL_H5, "-o", "{out}", "--session-start-time", "2024-05-01T10:30"], ["no time zone"]),
+        (["convert", SINGLE_ANIMAL_CSV, "-o", "{out}", "--session-start-time", START], ["no frame rate", "--fps"]),
+        (["convert", MULTI_ANIMAL_H5, "-o", "{out}", "--source", "xyz"], ["Unknown source 'xyz'", "dlc"]),
+        (
+            ["convert", MULTI_ANIMAL_H5, "-o", "{out}", "-i", "mouse7", "--session-start-time", START],
+            ["mouse7", "individual1"],
+        ),
+        (["convert", MULTI_ANIMAL_H5, "-o", "{tmp}/x.txt"], ["must end in .nwb"]),
+        (["inspect", "{tmp}/notes.txt"], ["no reader handles files ending in '.txt'"]),
+        (["inspect", "{tmp}/notesDLC.h5"], ["does not look like", "--source dlc|sleap"]),
+        (["schema", "lightningpose"], ["Unknown source 'lightningpose'"]),
+        (["export", SLEAP_IO_NWB, "--to", "dlc", "{tmp}/x.slp"], ["--to dlc writes .h5 or .csv"]),
+        (["export", SLEAP_IO_NWB, "--to", "dlc", "{tmp}/x.h5", "-c", "nope"], ["no PoseEstimation named 'nope'"]),
+    ],
+    ids=[
+        "missing-input",
+        "no-start-time",
+        "naive-start-time",
+        "no-fps",
+        "bad-source",
+        "unknown-individual",
+        "bad-output-suffix",
+        "unknown-format",
+        "unrecognised-content",
+        "schema-unknown-source",
+        "export-suffix",
+        "unknown-container",
+    ],
+)
+def test_bad_input_is_one_line_and_exit_1(args, fragments, tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "notesDLC.h5").write_text("hello")
+    out = tmp_path / "out.nwb"
+    fill = {"missing": tmp_path / "absentDLC_resnet50.h5", "out": out, "tmp": tmp_path}
+    result = poseconv(*[str(a).format(**fill) for a in args], check_rc=None)
+    assert_one_line_error(result, *fragments)
+    assert not out.exists()
+    assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_existing_output_needs_overwrite(multi_nwb):
+    result = poseconv("convert", MULTI_ANIMAL_H5, "-o", multi_nwb, "--session-start-time", START, check_rc=None)
+    assert_one_line_error(result, "already exists", "--overwrite")
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = poseconv("--debug", "inspect", tmp_path / "absent.nwb", check_rc=None)
+    assert result.returncode == 1 and "Traceback" in result.stderr and "InvalidSourceFileError" in result.stderr
+
+
+def test_usage_errors_exit_2():
+    assert poseconv("convert", check_rc=None).returncode == 2
+    assert poseconv("export", SLEAP_IO_NWB, "--to", "xlsx", "x.xlsx", check_rc=None).returncode == 2

@@ -1,0 +1,40 @@
+"""movement export: movement's own dataset, shared keypoints, time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from poseconv.exporters.movement import to_movement_dataset
+from poseconv.model import FrameTiming, PoseData, PoseTrack, Skeleton
+from poseconv.testing.mock import mock_pose_data
+
+pytest.importorskip("movement")
+
+
+def test_dataset_holds_every_value():
+    pose = mock_pose_data(n_individuals=2, n_frames=5, missing_frames=[3])
+    ds = to_movement_dataset(pose)
+    assert ds.position.dims == ("time", "space", "keypoints", "individuals")
+    assert list(ds.individuals.values) == ["animal0", "animal1"]
+    assert ds.attrs["fps"] == 30.0 and ds.attrs["source_software"] == "DeepLabCut"
+    np.testing.assert_array_equal(ds.position.sel(individuals="animal1").values, pose.tracks[1].positions.transpose(0, 2, 1))
+    np.testing.assert_array_equal(ds.confidence.sel(individuals="animal0").values, pose.tracks[0].confidence)
+
+
+def test_keypoints_are_the_union_and_timestamps_give_time():
+    base = mock_pose_data(n_frames=3)
+    extra = PoseTrack(name="single", skeleton="Unique", video="video", positions=np.ones((3, 1, 2)))
+    pose = PoseData.from_tracks(
+        source_software="DeepLabCut",
+        source_file=base.source_file,
+        skeletons=[*base.skeletons.values(), Skeleton(name="Unique", nodes=("corner",))],
+        videos=list(base.videos.values()),
+        tracks=[*base.tracks, extra],
+        timing={"video": FrameTiming(timestamps=[0.0, 0.5, 2.0])},
+    )
+    ds = to_movement_dataset(pose)
+    assert list(ds.keypoints.values) == ["node0", "node1", "node2", "corner"]
+    assert np.isnan(ds.position.sel(individuals="single", keypoints="node0")).all()
+    assert np.isnan(ds.confidence.sel(individuals="single")).all()
+    np.testing.assert_array_equal(ds.time.values, [0.0, 0.5, 2.0])

@@ -1,0 +1,61 @@
+"""SLEAP export: tracks, skeletons, instances, scores and frame indices."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import sleap_io as sio
+
+from poseconv.errors import InvalidOptionError
+from poseconv.exporters.sleap import to_sleap_labels, write_slp
+from poseconv.testing.mock import mock_pose_data
+
+
+def test_labels_hold_every_present_frame_and_score():
+    pose = mock_pose_data(n_frames=6, n_individuals=2, missing_frames=[2])
+    # animal1 is absent from frame 4 too: no instance there, but animal0 still has one.
+    pose.tracks[1].positions[4] = np.nan
+    labels = to_sleap_labels(pose)
+    assert [t.name for t in labels.tracks] == ["animal0", "animal1"]
+    assert labels.skeletons[0].node_names == ["node0", "node1", "node2"]
+    assert labels.skeletons[0].edge_inds == [(0, 1), (1, 2)]
+    assert [lf.frame_idx for lf in labels] == [0, 1, 3, 4, 5]
+    frame4 = next(lf for lf in labels if lf.frame_idx == 4)
+    assert [inst.track.name for inst in frame4.instances] == ["animal0"]
+    instance = labels[0].instances[1]
+    assert isinstance(instance, sio.PredictedInstance)
+    np.testing.assert_array_equal(instance.numpy(), pose.tracks[1].positions[0])
+    np.testing.assert_array_equal(instance.points["score"], pose.tracks[1].confidence[0])
+    assert instance.score == pytest.approx(pose.tracks[1].confidence[0].mean())
+
+
+def test_without_confidence_instances_are_user_instances():
+    labels = to_sleap_labels(mock_pose_data(with_confidence=False))
+    assert all(type(inst) is sio.Instance for lf in labels for inst in lf.instances)
+
+
+def test_sleap_untracked_goes_back_without_a_track():
+    pose = mock_pose_data(source_software="SLEAP")
+    pose = dataclasses.replace(pose, tracks=[dataclasses.replace(pose.tracks[0], name="untracked")])
+    labels = to_sleap_labels(pose)
+    assert labels.tracks == [] and labels[0].instances[0].track is None
+
+
+def test_write_slp_round_trips_through_sleap_io(tmp_path):
+    pose = mock_pose_data(n_frames=5, n_individuals=2, missing_frames=[0])
+    path = write_slp(pose, tmp_path / "out.slp")
+    labels = sio.load_slp(str(path))
+    assert [lf.frame_idx for lf in labels] == [1, 2, 3, 4]
+    np.testing.assert_array_equal(labels[0].instances[0].numpy(), pose.tracks[0].positions[1])
+
+
+def test_refusals(tmp_path):
+    with pytest.raises(InvalidOptionError, match="SLEAP files hold 2D poses"):
+        to_sleap_labels(mock_pose_data(n_dims=3))
+    with pytest.raises(InvalidOptionError, match=r"ends in \.slp"):
+        write_slp(mock_pose_data(), tmp_path / "out.h5")
+    (tmp_path / "x.slp").write_text("")
+    with pytest.raises(InvalidOptionError, match="already exists"):
+        write_slp(mock_pose_data(), tmp_path / "x.slp")

@@ -1,0 +1,135 @@
+"""Reading poses back from NWB files poseconv wrote: names, values, timing, laziness and errors."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import h5py
+import numpy as np
+import pytest
+from pynwb import NWBHDF5IO
+from pynwb.testing.mock.file import mock_NWBFile
+
+import poseconv
+from poseconv.errors import InvalidOptionError, InvalidSourceFileError
+from poseconv.metadata.defaults import default_pose_metadata
+from poseconv.model import FrameTiming
+from poseconv.nwb.reader import open_nwb, read_nwb
+from poseconv.nwb.writer import write_pose_estimation
+from poseconv.testing.mock import mock_pose_data
+
+
+def write_nwb(path, pose, *, metadata=None):
+    """Write ``pose`` to ``path`` with poseconv's writer and default metadata."""
+    nwbfile = mock_NWBFile()
+    write_pose_estimation(nwbfile, pose, metadata=metadata or default_pose_metadata(pose))
+    with NWBHDF5IO(str(path), "w") as io:
+        io.write(nwbfile)
+    return path
+
+
+def assert_same_tracks(read, written):
+    assert read.track_names() == written.track_names()
+    for got, expected in zip(read.tracks, written.tracks, strict=True):
+        assert read.skeletons[got.skeleton].nodes == written.skeletons[expected.skeleton].nodes
+        assert read.skeletons[got.skeleton].edges == written.skeletons[expected.skeleton].edges
+        np.testing.assert_array_equal(got.positions, expected.positions)
+        if expected.confidence is None:
+            assert got.confidence is None
+        else:
+            np.testing.assert_array_equal(got.confidence, expected.confidence)
+            assert got.confidence_definition == expected.confidence_definition
+
+
+def test_read_nwb_is_exported_lazily():
+    assert "read_nwb" in poseconv.__all__ and poseconv.read_nwb is read_nwb
+
+
+def test_single_animal_round_trip(tmp_path):
+    pose = mock_pose_data(n_frames=12, missing_frames=[3, 4])
+    [read] = read_nwb(write_nwb(tmp_path / "one.nwb", pose))
+    assert read.source_software == "DeepLabCut" and read.scorer == "mock_scorer"
+    assert read.unit == "pixels" and read.reference_frame == pose.reference_frame
+    assert list(read.videos) == ["video"]
+    assert read.timing["video"].rate == 30.0 and read.timing["video"].starting_time == 0.0
+    # One animal in one video is written as "PoseEstimation"; its name comes back from the description.
+    assert_same_tracks(read, pose)
+
+
+def test_multi_animal_three_d_without_confidence(tmp_path):
+    pose = mock_pose_data(n_individuals=3, n_dims=3, with_confidence=False, missing_frames=[0])
+    [read] = read_nwb(write_nwb(tmp_path / "three.nwb", pose))
+    assert read.n_dims == 3
+    assert_same_tracks(read, pose)
+
+
+def test_irregular_timestamps_are_kept_exactly(tmp_path):
+    pose = mock_pose_data(n_frames=5)
+    times = np.array([0.0, 0.033, 0.07, 0.1, 0.2])
+    pose = pose.with_timing("video", FrameTiming(timestamps=times, source="test"))
+    [read] = read_nwb(write_nwb(tmp_path / "ts.nwb", pose))
+    assert read.timing["video"].rate is None
+    np.testing.assert_array_equal(read.timing["video"].timestamps, times)
+
+
+def test_several_videos_come_back_as_videos(tmp_path):
+    left = mock_pose_data(n_frames=4, video="left")
+    right = mock_pose_data(n_frames=6, video="right", rate=60.0)
+    both = dataclasses.replace(
+        left,
+        videos={**left.videos, **right.videos},
+        timing={**left.timing, **right.timing},
+        tracks=[*left.tracks, *right.tracks],
+    )
+    [read] = read_nwb(write_nwb(tmp_path / "two.nwb", both))
+    assert sorted(read.videos) == ["left", "right"]
+    assert {(t.video, t.name, t.n_frames) for t in read.tracks} == {("left", "animal0", 4), ("right", "animal0", 6)}
+    assert read.timing["right"].rate == 60.0
+
+
+def test_containers_selects_what_is_read(tmp_path):
+    path = write_nwb(tmp_path / "multi.nwb", mock_pose_data(n_individuals=3))
+    [read] = read_nwb(path, containers=["PoseEstimation_animal2"])
+    assert read.track_names() == ["animal2"]
+    with pytest.raises(InvalidOptionError, match=r"no PoseEstimation named 'nope'.*PoseEstimation_animal0"):
+        read_nwb(path, containers=["nope"])
+
+
+def test_open_nwb_describes_without_reading_and_hands_out_datasets(tmp_path):
+    pose = mock_pose_data(n_individuals=2, n_frames=7)
+    path = write_nwb(tmp_path / "lazy.nwb", pose)
+    with open_nwb(path) as nwb:
+        info = nwb.containers["PoseEstimation_animal1"]
+        assert (info.track, info.video, info.n_frames, info.n_dims) == ("animal1", "video", 7, 2)
+        assert info.skeleton.nodes == ("node0", "node1", "node2") and info.has_confidence
+        handle = nwb.series("PoseEstimation_animal1", "node2")
+        assert isinstance(handle.data, h5py.Dataset) and handle.data.shape == (7, 2)
+        np.testing.assert_array_equal(handle.data[2:4], pose.tracks[1].positions[2:4, 2])
+        track = nwb.load_track("PoseEstimation_animal1")
+        np.testing.assert_array_equal(track.positions, pose.tracks[1].positions)
+        with pytest.raises(InvalidOptionError, match="no node 'tail'"):
+            nwb.series("PoseEstimation_animal1", "tail")
+    # The datasets die with the file; the loaded arrays do not.
+    assert not handle.data.id.valid
+    assert track.positions.shape == (7, 3, 2)
+
+
+def test_file_without_poses_reads_as_empty(tmp_path):
+    path = tmp_path / "empty.nwb"
+    with NWBHDF5IO(str(path), "w") as io:
+        io.write(mock_NWBFile())
+    assert read_nwb(path) == []
+
+
+def test_missing_and_non_nwb_files_are_refused(tmp_path):
+    with pytest.raises(InvalidSourceFileError, match="file not found"):
+        read_nwb(tmp_path / "absent.nwb")
+    text = tmp_path / "text.nwb"
+    text.write_text("not hdf5")
+    with pytest.raises(InvalidSourceFileError, match="not an HDF5 NWB file"):
+        read_nwb(text)
+    plain = tmp_path / "plain.nwb"
+    with h5py.File(plain, "w") as handle:
+        handle["x"] = 1
+    with pytest.raises(InvalidSourceFileError, match="not an NWB file"):
+        read_nwb(plain)
