@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from .lazy import LazyArray, is_lazy_array
+
 __all__ = ["FrameTiming", "PoseData", "PoseTrack", "Skeleton", "VideoInfo"]
 
 
@@ -135,9 +137,11 @@ class PoseTrack:
         Name of the :class:`Skeleton` the nodes follow.
     video : str
         Key of the :class:`VideoInfo` the frames belong to.
-    positions : numpy.ndarray
-        ``(frames, nodes, dims)`` float64, NaN where missing.
-    confidence : numpy.ndarray or None
+    positions : numpy.ndarray or poseconv.lazy.LazyArray
+        ``(frames, nodes, dims)`` float64, NaN where missing. Readers of long files give a
+        :class:`~poseconv.lazy.LazyArray` (numpy-like indexing, read on demand) so that the
+        writer streams it to the file block by block; ``np.asarray`` gives the numpy array.
+    confidence : numpy.ndarray or poseconv.lazy.LazyArray or None
         ``(frames, nodes)`` float64, or None when the tool wrote none.
     confidence_definition : str or None
         What the confidence values mean.
@@ -155,8 +159,8 @@ class PoseTrack:
     name: str
     skeleton: str
     video: str
-    positions: np.ndarray
-    confidence: np.ndarray | None = None
+    positions: np.ndarray | LazyArray
+    confidence: np.ndarray | LazyArray | None = None
     confidence_definition: str | None = None
     instance_scores: np.ndarray | None = None
     tracking_scores: np.ndarray | None = None
@@ -263,15 +267,15 @@ class PoseData:
                 raise ValueError(f"Track {track.name!r} appears twice for video {track.video!r}.")
             seen.add((track.video, track.name))
             n_nodes = len(skeleton_map[track.skeleton].nodes)
-            positions = np.asarray(track.positions, dtype="float64")
+            positions = _float64_array(track.positions, track.name, "positions")
             if positions.ndim != 3 or positions.shape[1] != n_nodes or positions.shape[2] not in (2, 3):
                 raise ValueError(
                     f"Track {track.name!r}: positions must be (frames, {n_nodes} nodes, 2 or 3), got {positions.shape}."
                 )
             confidence = track.confidence
             if confidence is not None:
-                confidence = np.asarray(confidence, dtype="float64")
-                if confidence.shape != positions.shape[:2]:
+                confidence = _float64_array(confidence, track.name, "confidence")
+                if tuple(confidence.shape) != tuple(positions.shape[:2]):
                     raise ValueError(
                         f"Track {track.name!r}: confidence must be {positions.shape[:2]}, got {confidence.shape}."
                     )
@@ -346,6 +350,15 @@ class PoseData:
     def with_timing(self, video: str, timing: FrameTiming) -> PoseData:
         """Return a copy with the timing of ``video`` replaced."""
         return dataclasses.replace(self, timing={**self.timing, video: timing})
+
+
+def _float64_array(values: Any, track: str, what: str) -> Any:
+    """Return ``values`` as float64: lazy arrays as they are (checked, not read), anything else as numpy."""
+    if is_lazy_array(values):
+        if values.dtype != np.float64:
+            raise ValueError(f"Track {track!r}: lazy {what} must be float64, got {values.dtype}.")
+        return values
+    return np.asarray(values, dtype="float64")
 
 
 def _unique_by_name(items: Sequence[Any], attribute: str, what: str) -> dict[str, Any]:

@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 import sleap_io as sio
 import yaml
-
-from poseconv.metadata.schema import render_metadata_schema
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_CSV
 from tests.fixtures.paths import SHARED_DATA
+
+from poseconv.metadata.schema import render_metadata_schema
 
 START = "2024-05-01T10:30:00+02:00"
 SLP = SHARED_DATA / "neuroconv/behavior_testing_data/sleap/predictions_1.2.7_provenance_and_tracking.slp"
@@ -62,7 +62,8 @@ def test_help_is_fast_and_imports_nothing_heavy():
     assert time.perf_counter() - started < 5
     for command in ("convert", "inspect", "schema", "metadata", "export", "plot"):
         assert command in result.stdout
-    probe = "import sys, poseconv.cli.main; print(sorted(m for m in ('pandas','pynwb','neuroconv','h5py','numpy','matplotlib','sleap_io') if m in sys.modules))"
+    heavy = ("pandas", "pynwb", "neuroconv", "h5py", "numpy", "matplotlib", "sleap_io")
+    probe = f"import sys, poseconv.cli.main; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert imported.strip() == "[]"
 
@@ -153,49 +154,69 @@ def test_sleap_convert_and_export(tmp_path):
     assert [lf.frame_idx for lf in back] == [lf.frame_idx for lf in original]
 
 
-@pytest.mark.parametrize(
-    ("args", "fragments"),
-    [
-        (["convert", "{missing}", "-o", "{out}", "--session-start-time", START], ["file not found"]),
-        (["convert", MULTI_ANIMAL_H5, "-o", "{out}"], ["session start time", "--session-start-time"]),
-        (["convert", MULTI_ANIMAL_H5, "-o", "{out}", "--session-start-time", "2024-05-01T10:30"], ["no time zone"]),
-        (["convert", SINGLE_ANIMAL_CSV, "-o", "{out}", "--session-start-time", START], ["no frame rate", "--fps"]),
-        (["convert", MULTI_ANIMAL_H5, "-o", "{out}", "--source", "xyz"], ["Unknown source 'xyz'", "dlc"]),
-        (
-            ["convert", MULTI_ANIMAL_H5, "-o", "{out}", "-i", "mouse7", "--session-start-time", START],
-            ["mouse7", "individual1"],
-        ),
-        (["convert", MULTI_ANIMAL_H5, "-o", "{tmp}/x.txt"], ["must end in .nwb"]),
-        (["inspect", "{tmp}/notes.txt"], ["no reader handles files ending in '.txt'"]),
-        (["inspect", "{tmp}/notesDLC.h5"], ["does not look like", "--source dlc|sleap"]),
-        (["schema", "lightningpose"], ["Unknown source 'lightningpose'"]),
-        (["export", SLEAP_IO_NWB, "--to", "dlc", "{tmp}/x.slp"], ["--to dlc writes .h5 or .csv"]),
-        (["export", SLEAP_IO_NWB, "--to", "dlc", "{tmp}/x.h5", "-c", "nope"], ["no PoseEstimation named 'nope'"]),
-    ],
-    ids=[
-        "missing-input",
-        "no-start-time",
-        "naive-start-time",
-        "no-fps",
-        "bad-source",
-        "unknown-individual",
-        "bad-output-suffix",
-        "unknown-format",
-        "unrecognised-content",
-        "schema-unknown-source",
-        "export-suffix",
-        "unknown-container",
-    ],
-)
-def test_bad_input_is_one_line_and_exit_1(args, fragments, tmp_path):
-    (tmp_path / "notes.txt").write_text("hello")
-    (tmp_path / "notesDLC.h5").write_text("hello")
-    out = tmp_path / "out.nwb"
-    fill = {"missing": tmp_path / "absentDLC_resnet50.h5", "out": out, "tmp": tmp_path}
-    result = poseconv(*[str(a).format(**fill) for a in args], check_rc=None)
-    assert_one_line_error(result, *fragments)
-    assert not out.exists()
-    assert not list(tmp_path.glob(".*partial*"))
+# Bad inputs: (arguments, fragments the one-line error must contain). {tmp} is a scratch folder.
+BAD_INPUTS = {
+    "missing-input": (["convert", "{tmp}/absentDLC_resnet50.h5", "-o", "{tmp}/o1.nwb"], ["file not found"]),
+    "no-start-time": (
+        ["convert", MULTI_ANIMAL_H5, "-o", "{tmp}/o2.nwb"],
+        ["session start time", "--session-start-time"],
+    ),
+    "naive-start-time": (
+        ["convert", MULTI_ANIMAL_H5, "-o", "{tmp}/o3.nwb", "--session-start-time", "2024-05-01T10:30"],
+        ["no time zone"],
+    ),
+    "no-fps": (
+        ["convert", SINGLE_ANIMAL_CSV, "-o", "{tmp}/o4.nwb", "--session-start-time", START],
+        ["no frame rate", "--fps"],
+    ),
+    "bad-source": (
+        ["convert", MULTI_ANIMAL_H5, "-o", "{tmp}/o5.nwb", "--source", "xyz"],
+        ["Unknown source 'xyz'", "dlc"],
+    ),
+    "unknown-individual": (
+        ["convert", MULTI_ANIMAL_H5, "-o", "{tmp}/o6.nwb", "-i", "mouse7", "--session-start-time", START],
+        ["mouse7", "individual1"],
+    ),
+    "bad-output-suffix": (["convert", MULTI_ANIMAL_H5, "-o", "{tmp}/x.txt"], ["must end in .nwb"]),
+    "unknown-format": (["inspect", "{tmp}/notes.txt"], ["no reader handles files ending in '.txt'"]),
+    "unrecognised-content": (["inspect", "{tmp}/notesDLC.h5"], ["does not look like", "--source dlc|sleap"]),
+    "schema-unknown-source": (["schema", "lightningpose"], ["Unknown source 'lightningpose'"]),
+    "export-suffix": (["export", SLEAP_IO_NWB, "--to", "dlc", "{tmp}/x.slp"], ["--to dlc writes .h5 or .csv"]),
+    "unknown-container": (
+        ["export", SLEAP_IO_NWB, "--to", "dlc", "{tmp}/x.h5", "-c", "nope"],
+        ["no PoseEstimation named 'nope'"],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def bad_input_results(tmp_path_factory):
+    """Run every BAD_INPUTS case at once (they are independent) and collect the results."""
+    tmp = tmp_path_factory.mktemp("bad")
+    (tmp / "notes.txt").write_text("hello")
+    (tmp / "notesDLC.h5").write_text("hello")
+    processes = {
+        name: subprocess.Popen(
+            [sys.executable, "-m", "poseconv.cli", *(str(a).format(tmp=tmp) for a in args)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name, (args, _) in BAD_INPUTS.items()
+    }
+    results = {}
+    for name, process in processes.items():
+        stdout, stderr = process.communicate(timeout=120)
+        results[name] = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    return tmp, results
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_is_one_line_and_exit_1(case, bad_input_results):
+    tmp, results = bad_input_results
+    assert_one_line_error(results[case], *BAD_INPUTS[case][1])
+    # Nothing is left behind: no output, no partial file.
+    assert not list(tmp.glob("*.nwb")) and not list(tmp.glob(".*partial*"))
 
 
 def test_existing_output_needs_overwrite(multi_nwb):

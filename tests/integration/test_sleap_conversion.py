@@ -82,23 +82,22 @@ def assert_nwb_matches_sleap_io(nwbfile_path: Path, source: Path, interface) -> 
                 skeleton = by_frame[next(iter(by_frame))].skeleton
                 assert list(container.skeleton.nodes[:]) == skeleton.node_names
                 np.testing.assert_array_equal(container.skeleton.edges[:], skeleton.edge_inds)
+                n_frames = max(frames) + 1
+                positions = np.full((n_frames, len(skeleton.node_names), 2), np.nan)
+                scores = np.full((n_frames, len(skeleton.node_names)), np.nan)
+                for frame, inst in by_frame.items():
+                    positions[frame] = inst.numpy()
+                    if isinstance(inst, sio.PredictedInstance):
+                        scores[frame] = inst.points["score"]  # user instances keep NaN
                 for j, node in enumerate(skeleton.node_names):
                     series = container.pose_estimation_series[node]
-                    data = series.data[:]
-                    assert data.shape == (max(frames) + 1, 2) and data.dtype == np.float64
-                    confidence = series.confidence[:] if series.confidence is not None else None
-                    present = np.zeros(len(data), dtype=bool)
-                    for frame, inst in by_frame.items():
-                        present[frame] = True
-                        np.testing.assert_array_equal(data[frame], inst.numpy()[j])
-                        if isinstance(inst, sio.PredictedInstance):
-                            assert confidence[frame] == inst.points["score"][j]
-                        elif confidence is not None:
-                            assert np.isnan(confidence[frame])
-                    assert np.isnan(data[~present]).all()
-                    if confidence is not None:
-                        assert np.isnan(confidence[~present]).all()
+                    assert series.data.dtype == np.float64
+                    np.testing.assert_array_equal(series.data[:], positions[:, j])
+                    if series.confidence is not None:
+                        np.testing.assert_array_equal(series.confidence[:], scores[:, j])
                         assert "user instance" in series.confidence_definition
+                    else:
+                        assert np.isnan(scores[:, j]).all()
 
 
 @pytest.mark.parametrize(
@@ -331,3 +330,25 @@ def test_movement_reads_the_output_and_stub(tmp_path):
         position = dataset.position.sel(keypoints=node).values[:, :, 0]
         np.testing.assert_array_equal(position, track.positions[:100, j])
         np.testing.assert_array_equal(dataset.confidence.sel(keypoints=node).values[:, 0], track.confidence[:100, j])
+
+
+def test_video_file_path_needs_one_video():
+    video = SLP_PREDICTIONS_V11.parent / "20190128_113421.120s.mp4"
+    with pytest.raises(InvalidOptionError, match=r"min_session\.slp: 1 video files given for 8 videos"):
+        SLEAPPoseInterface(file_path=SLP_MIN_SESSION, video_file_path=video)
+
+
+def test_source_schema_documents_every_argument():
+    from jsonschema import Draft7Validator
+
+    schema = SLEAPPoseInterface.get_source_schema()
+    Draft7Validator.check_schema(schema)
+    assert schema["required"] == ["file_path"]
+    assert schema["properties"]["file_path"]["format"] == "file-path"
+    assert schema["properties"]["video_file_path"]["format"] == "file-path"
+    assert schema["properties"]["untracked"]["enum"] == ["error", "by_order"]
+    for name, prop in schema["properties"].items():
+        assert "anyOf" not in prop, name
+        # The numpydoc text of __init__, not a placeholder made from the argument's name.
+        assert prop["description"].rstrip(".") != prop["title"], name
+    Draft7Validator(schema).validate({"file_path": str(SLP_PROVENANCE), "tracks": ["track_0"], "video_indices": [0]})

@@ -3,8 +3,8 @@
 Covers: source/metadata/conversion-option schemas valid draft-07, metadata validates,
 ``add_to_nwbfile`` does not mutate metadata, writing with the HDF5 and Zarr backends
 and reading back, metadata propagation, and the temporal alignment API; for a
-``.slp`` with predictions, a proofread ``.slp`` with its video, and analysis ``.h5``
-files in the SLEAP GUI layout and the sleap-io "standard" layout.
+``.slp`` with predictions, a proofread ``.slp`` with its video, and an analysis ``.h5``
+in the SLEAP GUI layout (the other layouts are read value by value in the reader tests).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from neuroconv.tools.testing.data_interface_mixins import (
     TemporalAlignmentMixin,
 )
 from pynwb import read_nwb
-from tests.fixtures.sleap import H5_SINGLE_FLY, H5_STANDARD, SLP_CLIP_PROOFREAD, SLP_PROVENANCE
+from tests.fixtures.sleap import H5_SINGLE_FLY, SLP_CLIP_PROOFREAD, SLP_PROVENANCE
 
 from poseconv import SLEAPPoseInterface
 from poseconv.metadata.defaults import container_key
@@ -60,8 +60,3 @@ class TestSlpProofreadWithVideo(_ValueChecks, PoseEstimationInterfaceTestMixin, 
 class TestAnalysisGuiLayout(_ValueChecks, PoseEstimationInterfaceTestMixin, TemporalAlignmentMixin):
     data_interface_cls = SLEAPPoseInterface
     interface_kwargs = dict(file_path=str(H5_SINGLE_FLY), sampling_frequency=30.0)
-
-
-class TestAnalysisStandardLayout(_ValueChecks, PoseEstimationInterfaceTestMixin, TemporalAlignmentMixin):
-    data_interface_cls = SLEAPPoseInterface
-    interface_kwargs = dict(file_path=str(H5_STANDARD), tracks=["2"], sampling_frequency=15.0)

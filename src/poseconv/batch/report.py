@@ -66,6 +66,8 @@ class SessionResult:
         Time spent converting it.
     detail : str
         The traceback of an unexpected failure, for ``--debug`` and the JSON report.
+    warnings : list of str
+        poseconv's warnings while converting it (e.g. fewer poses than video frames).
     """
 
     index: int
@@ -75,6 +77,7 @@ class SessionResult:
     reason: str = ""
     seconds: float = 0.0
     detail: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -106,7 +109,8 @@ class BatchReport:
     @property
     def ok(self) -> bool:
         """Whether the run found no problem and no session failed."""
-        return not self.problems and not self.stopped and all(r.status not in ("invalid", "failed") for r in self.sessions)
+        failed = any(result.status in ("invalid", "failed") for result in self.sessions)
+        return not self.problems and not self.stopped and not failed
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as JSON-ready data."""

@@ -50,6 +50,7 @@ __all__ = [
     "load_spec_document",
     "render_spec_schema",
     "spec_schema",
+    "to_json",
 ]
 
 SPEC_SCHEMA_FILE_NAME = "conversion-spec.schema.json"
@@ -61,8 +62,9 @@ class InvalidSpecError(PoseconvError, ValueError):
 
 # Paths are kept as text: relative ones are resolved against the data folder by the planner,
 # and form tools show a file picker for "format: file-path".
-FilePathText = Annotated[str, Field(min_length=1), WithJsonSchema({"type": "string", "format": "file-path"})]
-FolderPathText = Annotated[str, Field(min_length=1), WithJsonSchema({"type": "string", "format": "directory-path"})]
+FilePathText = Annotated[
+    str, Field(min_length=1), WithJsonSchema({"type": "string", "format": "file-path", "minLength": 1})
+]
 # A name that becomes part of a file name or an NWB object name.
 Identifier = Annotated[str, Field(min_length=1, pattern=r"^[^/\\:]+$")]
 
@@ -152,7 +154,7 @@ class InterfaceSpec(_Model):
     source_data: dict[str, Any] = Field(
         default_factory=dict,
         title="Source data",
-        description="The interface's constructor arguments; file_path, folder_path and *_path are relative to data_folder.",
+        description="The interface's constructor arguments; relative paths start from data_folder.",
     )
     conversion_options: dict[str, Any] = Field(
         default_factory=dict,
@@ -288,6 +290,34 @@ def spec_schema() -> dict[str, Any]:
 def render_spec_schema() -> str:
     """Return :func:`spec_schema` as the exact text committed in ``schemas/``."""
     return json.dumps(spec_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def to_json(value: Any) -> Any:
+    """Return ``value`` with JSON types only: dates as ISO-8601 text, paths as text, tuples and arrays as lists.
+
+    Parameters
+    ----------
+    value : object
+        A document (dicts, lists, scalars, datetimes, paths, numpy values).
+
+    Returns
+    -------
+    object
+        The same document in JSON types.
+    """
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "tolist") and callable(value.tolist):
+        return to_json(value.tolist())
+    return value
 
 
 # -- loading ----------------------------------------------------------------------------------

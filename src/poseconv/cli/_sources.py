@@ -28,9 +28,18 @@ __all__ = [
 INTERFACES: dict[str, tuple[str, str]] = {
     "DeepLabCut": ("poseconv.interfaces.deeplabcut", "DeepLabCutPoseInterface"),
     "SLEAP": ("poseconv.interfaces.sleap", "SLEAPPoseInterface"),
+    # Multi-camera sessions are never detected (a DLC 3D file is also plain DLC): asked for with --source.
+    "DeepLabCut 3D": ("poseconv.interfaces.multicamera", "DeepLabCut3DPoseInterface"),
+    "SLEAP session": ("poseconv.interfaces.multicamera", "SLEAPSessionPoseInterface"),
 }
 #: Names accepted by ``--source`` (case-insensitive).
-ALIASES: dict[str, str] = {"dlc": "DeepLabCut", "deeplabcut": "DeepLabCut", "sleap": "SLEAP"}
+ALIASES: dict[str, str] = {
+    "dlc": "DeepLabCut",
+    "deeplabcut": "DeepLabCut",
+    "sleap": "SLEAP",
+    "dlc3d": "DeepLabCut 3D",
+    "sleap-session": "SLEAP session",
+}
 # Reader modules beyond those the registry loads itself; imported when present.
 _OPTIONAL_READERS = ("poseconv.readers.sleap",)
 

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from . import convert, export, inspect, metadata, plot, schema
+from . import convert, export, inspect, metadata, plot, run, schema
 from ._common import DebugOption, QuietOption, settings
 
 __all__ = ["app", "main"]
@@ -35,6 +35,7 @@ app.command("metadata")(metadata.metadata)
 app.command("schema")(schema.schema)
 app.command("export")(export.export)
 app.command("plot")(plot.plot)
+app.command("run")(run.run)
 
 
 def _version(value: bool) -> None:

@@ -445,7 +445,8 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         conversion_options: dict,
     ) -> None:
         # neuroconv's default configuration leaves confidence uncompressed; ours covers it.
-        from neuroconv.tools.nwb_helpers import configure_and_write_nwbfile
+        # poseconv's writer streams every series chunk by chunk and compresses on every core.
+        from ..nwb.storage import configure_and_write_nwbfile
 
         if nwbfile is not None:
             self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, **conversion_options)

@@ -49,7 +49,8 @@ class PoseNWBConverter(NWBConverter):
     ) -> None:
         from pathlib import Path
 
-        from neuroconv.tools.nwb_helpers import configure_and_write_nwbfile
+        # poseconv's writer streams every series chunk by chunk and compresses on every core.
+        from ..nwb.storage import configure_and_write_nwbfile
 
         from .base import BasePoseInterface
 

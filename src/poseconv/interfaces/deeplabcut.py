@@ -9,11 +9,12 @@ from pydantic import validate_call
 from ..model import PoseData
 from ..readers.deeplabcut import read_deeplabcut
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
+from .training import OptionalProjectPathArg, TrainingDataMixin, find_deeplabcut_training_data
 
 __all__ = ["DeepLabCutPoseInterface"]
 
 
-class DeepLabCutPoseInterface(BasePoseInterface):
+class DeepLabCutPoseInterface(TrainingDataMixin, BasePoseInterface):
     """Convert DeepLabCut predictions (single- or multi-animal, 2D or 3D) to ndx-pose.
 
     Every individual becomes its own ``PoseEstimation`` (the unique bodyparts of a
@@ -37,6 +38,8 @@ class DeepLabCutPoseInterface(BasePoseInterface):
         individuals: list[str] | None = None,
         sampling_frequency: float | None = None,
         find_side_files: bool = True,
+        include_training_data: bool = False,
+        labeled_data_path: OptionalProjectPathArg = None,
         verbose: bool = False,
     ) -> None:
         """Read a DeepLabCut predictions file.
@@ -57,6 +60,10 @@ class DeepLabCutPoseInterface(BasePoseInterface):
             Frame rate in Hz, used when the DeepLabCut files do not record one.
         find_side_files : bool, default: True
             Look for config.yaml, the metadata pickle and the video next to the predictions.
+        include_training_data : bool, default: False
+            Also write the project's human labels (labeled-data/<video>/CollectedData_<scorer>) as PoseTraining.
+        labeled_data_path : str, optional
+            The project folder or a CollectedData file, when the predictions are not inside the project.
         verbose : bool, default: False
             Print progress.
         """
@@ -73,8 +80,14 @@ class DeepLabCutPoseInterface(BasePoseInterface):
             metadata_file_path=metadata_file_path,
             video_file_path=video_file_path,
             find_side_files=find_side_files,
+            include_training_data=include_training_data,
+            labeled_data_path=labeled_data_path,
             video_file_paths=[video_file_path] if video_file_path is not None else None,
         )
+        if include_training_data:
+            self._training = find_deeplabcut_training_data(
+                self._file_path, labeled_data_path=labeled_data_path, config_file_path=config_file_path
+            )
 
     def _read_pose(self) -> PoseData:
         return read_deeplabcut(

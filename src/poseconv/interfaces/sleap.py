@@ -11,12 +11,14 @@ from pydantic import validate_call
 from ..metadata.defaults import track_for_container_key
 from ..model import PoseData
 from ..readers.sleap import UNTRACKED_TRACK_NAME, read_sleap
+from ..readers.sleap_training import read_sleap_labels
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
+from .training import TrainingDataMixin
 
 __all__ = ["SLEAPPoseInterface"]
 
 
-class SLEAPPoseInterface(BasePoseInterface):
+class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
     """Convert SLEAP predictions and proofread labels (``.slp``, ``.pkg.slp``, analysis ``.h5``) to ndx-pose.
 
     Every SLEAP track becomes its own ``PoseEstimation`` (one set per video of a multi-video
@@ -40,6 +42,7 @@ class SLEAPPoseInterface(BasePoseInterface):
         untracked: Literal["error", "by_order"] = "error",
         video_file_path: OptionalFilePathArg = None,
         sampling_frequency: float | None = None,
+        include_training_data: bool = False,
         verbose: bool = False,
     ) -> None:
         """Read a SLEAP labels file or analysis export.
@@ -63,6 +66,8 @@ class SLEAPPoseInterface(BasePoseInterface):
             machine; only for a file (or selection) with one video.
         sampling_frequency : float, optional
             Frame rate in Hz, used when the SLEAP file records none (it usually does not).
+        include_training_data : bool, default: False
+            Also write the user-labeled (human-placed) instances of a .slp as PoseTraining (training data).
         verbose : bool, default: False
             Print progress.
         """
@@ -80,8 +85,11 @@ class SLEAPPoseInterface(BasePoseInterface):
             predicted_only=predicted_only,
             untracked=untracked,
             video_file_path=video_file_path,
+            include_training_data=include_training_data,
             video_file_paths=[video_file_path] if video_file_path is not None else None,
         )
+        if include_training_data:
+            self._training = read_sleap_labels(self._file_path)
 
     def get_metadata(self) -> DeepDict:
         """Return the metadata this interface would write, ready to edit.

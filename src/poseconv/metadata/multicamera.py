@@ -145,7 +145,11 @@ def default_multicamera_metadata(
         for camera in data.cameras:
             view = data.views.get(camera)
             track = next((t for t in view.tracks if t.name == individual), None) if view is not None else None
-            view_entry: dict[str, Any] = {"name": view_container_name(camera), "camera_metadata_key": camera}
+            view_entry: dict[str, Any] = {
+                "name": view_container_name(camera),
+                "camera_metadata_key": camera,
+                "source_software": data.source_software,
+            }
             if track is None or view is None:
                 view_entry["description"] = (
                     f"Camera '{camera}' of the rig; {data.source_file.name} holds no 2D poses of '{individual}' "
@@ -153,12 +157,14 @@ def default_multicamera_metadata(
                 )
                 entry["CameraViews"][camera] = view_entry
                 continue
-            view_description = (
-                f"2D poses of '{individual}' seen by camera '{camera}', estimated with {view.source_software}"
-            )
+            # Worded as the single-camera containers are, so readers that parse those find track and video.
+            view_description = f"Poses of '{individual}' estimated with {view.source_software}"
             if view.scorer:
                 view_description += f" (scorer {view.scorer})"
-            view_description += f" on video '{track.video}', read from {view.source_file.name}."
+            view_description += (
+                f" on video '{track.video}', read from {view.source_file.name}; the 2D view of camera '{camera}' "
+                "in a multi-camera session."
+            )
             view_entry["description"] = view_description
             view_entry["source_software"] = view.source_software
             if view.source_software_version:
@@ -177,5 +183,12 @@ def default_multicamera_metadata(
         containers[key] = entry
     return {
         "Behavior": {"ExternalVideos": videos},
-        "Pose": {"CalibratedCameras": cameras, "Skeletons": skeletons, "MultiCameraPoseEstimations": containers},
+        # PoseEstimations stays empty (every container is inside a MultiCameraPoseEstimation) but present,
+        # so code that walks the single-camera block finds the usual layout.
+        "Pose": {
+            "CalibratedCameras": cameras,
+            "Skeletons": skeletons,
+            "PoseEstimations": {},
+            "MultiCameraPoseEstimations": containers,
+        },
     }

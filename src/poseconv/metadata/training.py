@@ -23,7 +23,7 @@ DEFAULT_POSE_TRAINING_NAME = "PoseTraining"
 
 
 def nwb_safe_name(name: str) -> str:
-    """Return ``name`` without the characters NWB names must not hold (``/``, ``\\``, ``:``)."""
+    r"""Return ``name`` without the characters NWB names must not hold (``/``, ``\\``, ``:``)."""
     return name.replace("/", "_").replace("\\", "_").replace(":", "_")
 
 

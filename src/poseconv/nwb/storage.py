@@ -1,20 +1,62 @@
-"""Chunking and compression of pose datasets, on top of neuroconv's backend configuration.
+"""Chunking, compression and writing of pose datasets, on top of neuroconv's backend configuration.
 
-neuroconv configures only the ``data`` and ``timestamps`` of each TimeSeries,
-so the ``confidence`` of every ``PoseEstimationSeries`` would be written
-contiguous and uncompressed. :func:`get_pose_backend_configuration` adds it,
-and gives the pose datasets the byte-shuffle filter in front of gzip (with
-HDF5), which makes float coordinates markedly smaller at no cost in speed.
+Storage choices, measured on this project's benchmarks (``benchmarks/README.md``):
+
+* Every pose dataset (``data``, ``confidence``, ``timestamps``) is chunked along
+  time, :data:`DEFAULT_CHUNK_FRAMES` frames per chunk (1 MiB of 2D float64 data),
+  fewer for tables so wide that a block of all their columns would not fit the
+  reader's block (:func:`chunk_frames`), and the same frames for the three datasets
+  of a series, so a time range touches the same chunk numbers in each.
+* Filters are shuffle + gzip, which every HDF5 reader has. The shuffle is what makes
+  float coordinates compress (their low mantissa bytes are often zero); gzip level
+  :data:`GZIP_LEVEL` = 1 gives files within 2 % of level 4 in about half the time.
+  neuroconv configures only ``data`` and ``timestamps`` of a TimeSeries, so the
+  ``confidence`` of every ``PoseEstimationSeries`` is added here.
+* :func:`configure_and_write_nwbfile` writes like neuroconv's function of the same
+  name but takes one chunk of every series in turn (hdmf's ``exhaust_dci=False``),
+  so each block of the source is read once, and with HDF5 it compresses chunks on
+  every core (:mod:`poseconv.nwb.hdf5_chunks`).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ["get_pose_backend_configuration"]
+__all__ = [
+    "DEFAULT_CHUNK_FRAMES",
+    "GZIP_LEVEL",
+    "chunk_frames",
+    "configure_and_write_nwbfile",
+    "get_pose_backend_configuration",
+]
 
-# Level 4 is neuroconv's default; shuffle is what buys the size.
-GZIP_LEVEL = 4
+# Level 1: with shuffle in front, higher levels buy under 2 % of size for twice the time.
+GZIP_LEVEL = 1
+DEFAULT_CHUNK_FRAMES = 65536
+# zlib strategy of the parallel HDF5 writer: runs only, about twice as fast on shuffled floats.
+DEFLATE_STRATEGY: Literal["default", "rle"] = "rle"
+_POSE_DATASETS = ("data", "confidence", "timestamps")
+
+
+def chunk_frames(n_frames: int, *, block_frames: int | None = None) -> int:
+    """Return the frames per chunk of a pose series of ``n_frames`` frames.
+
+    Parameters
+    ----------
+    n_frames : int
+        Frames of the series.
+    block_frames : int, optional
+        Frames the source reads at once (see :class:`~poseconv.lazy.FrameTable`); chunks
+        never span more, so that writing a chunk of each series reads each block once.
+
+    Returns
+    -------
+    int
+        At least 1 and at most ``n_frames`` (when positive).
+    """
+    frames = DEFAULT_CHUNK_FRAMES if block_frames is None else min(DEFAULT_CHUNK_FRAMES, int(block_frames))
+    return max(1, min(frames, int(n_frames))) if n_frames > 0 else frames
 
 
 def _confidence_configuration_classes() -> dict[str, type]:
@@ -36,8 +78,23 @@ def _confidence_configuration_classes() -> dict[str, type]:
     return {"hdf5": HDF5PoseDatasetIOConfiguration, "zarr": ZarrPoseDatasetIOConfiguration}
 
 
+def _set_pose_storage(item: Any, backend: str) -> None:
+    """Chunk a pose dataset along time and (with HDF5) filter it with shuffle + gzip."""
+    full_shape = tuple(item.full_shape)
+    if full_shape and full_shape[0] > 0:
+        frames = chunk_frames(full_shape[0], block_frames=item.chunk_shape[0] if item.chunk_shape else None)
+        chunk_shape = (frames, *full_shape[1:])
+        if tuple(item.chunk_shape) != chunk_shape:
+            # The buffer first: neuroconv checks that chunks divide it (or that it is the whole dataset).
+            item.buffer_shape = full_shape
+            item.chunk_shape = chunk_shape
+    if backend == "hdf5":
+        item.compressors = ["shuffle", "gzip"]
+        item.compressor_options = [None, {"level": GZIP_LEVEL}]
+
+
 def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"] = "hdf5") -> Any:
-    """Return neuroconv's default backend configuration with every pose dataset compressed.
+    """Return neuroconv's default backend configuration with every pose dataset chunked and compressed.
 
     Parameters
     ----------
@@ -47,13 +104,15 @@ def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"
         Storage backend.
 
     The ``confidence`` datasets are wrapped for storage in place, since neuroconv's
-    configuration cannot hold them.
+    configuration cannot hold them. Series data written by poseconv are
+    :class:`~poseconv.nwb.iterators.PoseSeriesIterator`\\ s, whose chunk shape neuroconv
+    takes as the dataset's.
 
     Returns
     -------
     HDF5BackendConfiguration or ZarrBackendConfiguration
         Pass it to ``run_conversion(backend_configuration=...)`` or
-        ``neuroconv.tools.nwb_helpers.configure_and_write_nwbfile``.
+        :func:`configure_and_write_nwbfile`.
     """
     from hdmf.data_utils import DataIO
     from ndx_pose import PoseEstimationSeries
@@ -72,18 +131,64 @@ def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"
         item = configuration_class.from_neurodata_object_with_defaults(
             neurodata_object=series, dataset_name="confidence", builder=builder
         )
-        if backend == "hdf5":
-            item.compressors = ["shuffle", "gzip"]
-            item.compressor_options = [None, {"level": GZIP_LEVEL}]
+        _set_pose_storage(item, backend)
         series.set_data_io(
             dataset_name="confidence",
             data_io_class=configuration.data_io_class,
             data_io_kwargs=item.get_data_io_kwargs(),
         )
-    if backend == "hdf5":
-        pose_ids = {series.object_id for series in pose_series}
-        for item in configuration.dataset_configurations.values():
-            if item.object_id in pose_ids and item.dataset_name == "data":
-                item.compressors = ["shuffle", "gzip"]
-                item.compressor_options = [None, {"level": GZIP_LEVEL}]
+    pose_ids = {series.object_id for series in pose_series}
+    for item in configuration.dataset_configurations.values():
+        if item.object_id in pose_ids and item.dataset_name in _POSE_DATASETS:
+            _set_pose_storage(item, backend)
     return configuration
+
+
+def configure_and_write_nwbfile(
+    nwbfile: Any,
+    nwbfile_path: str | Path,
+    backend: Literal["hdf5", "zarr"] | None = None,
+    backend_configuration: Any = None,
+    *,
+    workers: int | None = None,
+) -> None:
+    """Configure the datasets of ``nwbfile`` and write it, streaming every series chunk by chunk.
+
+    Same arguments and result as ``neuroconv.tools.nwb_helpers.configure_and_write_nwbfile``;
+    the differences are in how it writes: one chunk of every data-chunk iterator in turn
+    (``exhaust_dci=False``), and with HDF5, chunks compressed on ``workers`` threads.
+
+    Parameters
+    ----------
+    nwbfile : pynwb.NWBFile
+        The in-memory file.
+    nwbfile_path : str or pathlib.Path
+        Where to write.
+    backend : {"hdf5", "zarr"}, optional
+        Backend, when no configuration is given (then :func:`get_pose_backend_configuration` is used).
+    backend_configuration : optional
+        neuroconv backend configuration.
+    workers : int, optional
+        Threads compressing HDF5 chunks; all cores by default, 1 to write like HDF5 alone.
+    """
+    from neuroconv.tools.nwb_helpers import BACKEND_NWB_IO, configure_backend
+    from neuroconv.tools.nwb_helpers import configure_and_write_nwbfile as neuroconv_write
+
+    if backend is not None and backend_configuration is not None and backend != backend_configuration.backend:
+        raise ValueError(
+            f"backend={backend!r} conflicts with the backend configuration's {backend_configuration.backend!r}."
+        )
+    if backend_configuration is None:
+        backend_configuration = get_pose_backend_configuration(nwbfile, backend=backend or "hdf5")
+    if nwbfile.read_io is not None:
+        # Exporting an NWB file read from disk: neuroconv's export path.
+        neuroconv_write(nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration)
+        return
+    configure_backend(nwbfile=nwbfile, backend_configuration=backend_configuration)
+    io_class = BACKEND_NWB_IO[backend_configuration.backend]
+    with io_class(str(nwbfile_path), mode="w") as io:
+        if backend_configuration.backend == "hdf5" and (workers is None or workers > 1):
+            from .hdf5_chunks import install_parallel_chunk_queue
+
+            install_parallel_chunk_queue(io, workers=workers, strategy=DEFLATE_STRATEGY)
+        io.write(nwbfile, exhaust_dci=False)

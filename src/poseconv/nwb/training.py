@@ -40,6 +40,7 @@ import os
 import re
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -107,8 +108,7 @@ def _frame_name(frame: LabeledFrame, position: int) -> str:
 
 
 def _find_image_series(nwbfile: Any, behavior: Any, name: str) -> Any:
-    """An ImageSeries named ``name`` already in the file (acquisition, behavior or another PoseTraining)."""
-    from ndx_pose import PoseTraining
+    """Return the ImageSeries named ``name`` already in the file (acquisition, behavior, a PoseTraining), or None."""
     from pynwb.image import ImageSeries
 
     candidate = nwbfile.acquisition.get(name)
@@ -117,9 +117,10 @@ def _find_image_series(nwbfile: Any, behavior: Any, name: str) -> Any:
     if name in behavior.data_interfaces and isinstance(behavior[name], ImageSeries):
         return behavior[name]
     for container in behavior.data_interfaces.values():
-        if isinstance(container, PoseTraining) and container.source_videos is not None:
-            if name in container.source_videos.image_series:
-                return container.source_videos.image_series[name]
+        is_training = getattr(container, "neurodata_type", None) == "PoseTraining"
+        videos = container.source_videos if is_training else None
+        if videos is not None and name in videos.image_series:
+            return videos.image_series[name]
     return None
 
 
@@ -131,7 +132,7 @@ def _new_image_series(
     path: Path,
     relative_to: Path | None,
 ) -> Any:
-    """An external ImageSeries of a training video, or None (with a warning) when its frame times are unknown."""
+    """Return an external ImageSeries of a training video; None (with a warning) when its frame times are unknown."""
     from pynwb.image import ImageSeries
 
     from ..video import probe_video
@@ -354,39 +355,251 @@ def write_pose_training(
 
 
 # -- reading ------------------------------------------------------------------------------------
+#
+# Two views give the same plain records: h5py on a file on disk (fast: pynwb builds an object per
+# group, seconds for a thousand frames, and files written by other tools may cache specs that clash
+# with the installed ones), and pynwb objects for a file built in memory.
 
 
-def _pose_trainings(nwbfile: Any) -> list[tuple[Any, Any]]:
-    from ndx_pose import PoseTraining
+@dataclass(frozen=True)
+class _RawVideo:
+    name: str
+    external_file: tuple[str, ...]
+    dimension: tuple[int, ...]
+    rate: float | None
+    num_samples: int | None
 
-    found = []
-    for module in nwbfile.processing.values():
-        for container in module.data_interfaces.values():
-            if isinstance(container, PoseTraining):
-                found.append((module, container))
-    return found
+
+@dataclass(frozen=True)
+class _RawInstance:
+    name: str
+    id: int | None
+    points: np.ndarray
+    visible: np.ndarray | None
+    skeleton: Skeleton
+
+
+@dataclass(frozen=True)
+class _RawFrame:
+    name: str
+    annotator: str | None
+    video: _RawVideo | None
+    frame_index: int | None
+    instances: tuple[_RawInstance, ...]
+
+
+@dataclass(frozen=True)
+class _RawTraining:
+    name: str
+    module: str
+    frames: dict[str, _RawFrame]
+    sources: dict[str, dict[str, Any]]
 
 
 def _text(value: Any) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
-def _sources_rows(module: Any, name: str) -> dict[str, dict[str, Any]]:
+def _texts(values: Any) -> list[str]:
+    return [_text(v) for v in np.atleast_1d(values).reshape(-1)]
+
+
+def _choose(where: Any, found: list[tuple[str, str]], name: str | None) -> tuple[str, str]:
+    """Pick the (module, container) to read among the PoseTraining containers found."""
+    names = [container for _, container in found]
+    if not found:
+        raise InvalidSourceFileError(f"{where}: holds no PoseTraining (human-labeled training frames).")
+    if name is None and len(found) > 1:
+        raise InvalidOptionError(f"{where}: holds several PoseTraining containers {names}; choose one with name=...")
+    if name is not None and name not in names:
+        raise InvalidOptionError(f"{where}: no PoseTraining named {name!r}; it holds {names}.")
+    return found[0] if name is None else found[names.index(name)]
+
+
+def _raw_from_h5(path: Path, name: str | None) -> _RawTraining:
+    import h5py
+
+    def kind(obj: Any) -> str | None:
+        value = obj.attrs.get("neurodata_type")
+        return _text(value) if value is not None else None
+
+    try:
+        handle = h5py.File(path, "r")
+    except OSError as err:
+        raise InvalidSourceFileError(f"{path}: not an HDF5 NWB file ({err}).") from err
+    with handle:
+        processing = handle.get("processing")
+        found = []
+        if isinstance(processing, h5py.Group):
+            for module_name, module in processing.items():
+                for child_name, child in module.items():
+                    if isinstance(child, h5py.Group) and kind(child) == "PoseTraining":
+                        found.append((module_name, child_name))
+        module_name, container_name = _choose(path, found, name)
+        module = processing[module_name]
+        group = module[container_name]
+
+        videos: dict[str, _RawVideo] = {}
+        skeletons: dict[str, Skeleton] = {}
+
+        def linked(parent: Any, wanted: str, link_name: str | None = None) -> tuple[str, Any] | None:
+            names = [link_name] if link_name is not None else list(parent)
+            for child in names:
+                link = parent.get(child, getlink=True)
+                if isinstance(link, h5py.SoftLink) and link.path in handle and kind(handle[link.path]) == wanted:
+                    return link.path, handle[link.path]
+                if link_name is None and isinstance(link, h5py.HardLink) and kind(parent[child]) == wanted:
+                    return parent[child].name, parent[child]
+            return None
+
+        def video_of(target: tuple[str, Any]) -> _RawVideo:
+            where, series = target
+            if where not in videos:
+                rate = None
+                if "starting_time" in series:
+                    rate = float(series["starting_time"].attrs["rate"])
+                videos[where] = _RawVideo(
+                    name=where.rsplit("/", 1)[-1],
+                    external_file=tuple(_texts(series["external_file"][()])) if "external_file" in series else (),
+                    dimension=tuple(int(d) for d in series["dimension"][()]) if "dimension" in series else (),
+                    rate=rate,
+                    num_samples=int(series["num_samples"][()]) if "num_samples" in series else None,
+                )
+            return videos[where]
+
+        def skeleton_of(target: tuple[str, Any]) -> Skeleton:
+            where, node = target
+            if where not in skeletons:
+                edges = np.asarray(node["edges"][()]).reshape(-1, 2) if "edges" in node else np.empty((0, 2))
+                skeletons[where] = Skeleton(
+                    name=where.rsplit("/", 1)[-1],
+                    nodes=tuple(_texts(node["nodes"][()])),
+                    edges=tuple((int(a), int(b)) for a, b in edges),
+                )
+            return skeletons[where]
+
+        frames: dict[str, _RawFrame] = {}
+        frames_group = group.get("training_frames")
+        for frame_name, frame in frames_group.items() if isinstance(frames_group, h5py.Group) else []:
+            if kind(frame) != "TrainingFrame":
+                continue
+            instances = []
+            instances_group = frame.get("skeleton_instances")
+            for instance_name, instance in instances_group.items() if instances_group is not None else []:
+                if kind(instance) != "SkeletonInstance":
+                    continue
+                skeleton = linked(instance, "Skeleton")
+                if skeleton is None:
+                    raise InvalidSourceFileError(f"{path}: {instance.name} links no Skeleton.")
+                identifier = instance.attrs.get("id")
+                instances.append(
+                    _RawInstance(
+                        name=instance_name,
+                        id=None if identifier is None else int(identifier),
+                        points=np.asarray(instance["node_locations"][()], dtype="float64"),
+                        visible=np.asarray(instance["node_visibility"][()], dtype="bool")
+                        if "node_visibility" in instance
+                        else None,
+                        skeleton=skeleton_of(skeleton),
+                    )
+                )
+            source = linked(frame, "ImageSeries", "source_video") if "source_video" in frame else None
+            index = frame.attrs.get("source_video_frame_index")
+            annotator = frame.attrs.get("annotator")
+            frames[frame_name] = _RawFrame(
+                name=frame_name,
+                annotator=_text(annotator) if annotator is not None else None,
+                video=video_of(source) if source is not None else None,
+                frame_index=None if index is None else int(index),
+                instances=tuple(instances),
+            )
+
+        sources: dict[str, dict[str, Any]] = {}
+        table = module.get(sources_table_name(container_name))
+        if isinstance(table, h5py.Group) and kind(table) == "DynamicTable" and "training_frame" in table:
+            columns = {
+                column: (table[column][()] if column == "frame_index" else _texts(table[column][()]))
+                for column in _SOURCE_COLUMNS
+                if column in table
+            }
+            for i, frame_name in enumerate(columns["training_frame"]):
+                sources[frame_name] = {column: values[i] for column, values in columns.items()}
+    return _RawTraining(name=container_name, module=module_name, frames=frames, sources=sources)
+
+
+def _raw_from_pynwb(nwbfile: Any, name: str | None) -> _RawTraining:
     from hdmf.common import DynamicTable
 
-    table = module.data_interfaces.get(sources_table_name(name))
-    if not isinstance(table, DynamicTable) or "training_frame" not in table.colnames:
-        return {}
-    columns = {column: list(table[column].data[:]) for column in table.colnames if column in _SOURCE_COLUMNS}
-    rows: dict[str, dict[str, Any]] = {}
-    for i, frame_name in enumerate(columns["training_frame"]):
-        rows[_text(frame_name)] = {column: values[i] for column, values in columns.items()}
-    return rows
+    found = []
+    for module in nwbfile.processing.values():
+        for container in module.data_interfaces.values():
+            # By type name: a file read with its cached ndx-pose spec may build its own classes.
+            if getattr(container, "neurodata_type", None) == "PoseTraining":
+                found.append((module.name, container.name))
+    module_name, container_name = _choose("The NWB file", found, name)
+    module = nwbfile.processing[module_name]
+    container = module[container_name]
+
+    videos: dict[int, _RawVideo] = {}
+    skeletons: dict[int, Skeleton] = {}
+
+    def video_of(series: Any) -> _RawVideo:
+        if id(series) not in videos:
+            videos[id(series)] = _RawVideo(
+                name=series.name,
+                external_file=tuple(_texts(series.external_file[:])) if series.external_file is not None else (),
+                dimension=tuple(int(d) for d in series.dimension[:]) if series.dimension is not None else (),
+                rate=float(series.rate) if series.rate is not None else None,
+                num_samples=int(series.num_samples) if getattr(series, "num_samples", None) else None,
+            )
+        return videos[id(series)]
+
+    def skeleton_of(node: Any) -> Skeleton:
+        if id(node) not in skeletons:
+            edges = np.asarray(node.edges[:]).reshape(-1, 2) if node.edges is not None else np.empty((0, 2))
+            skeletons[id(node)] = Skeleton(
+                name=node.name, nodes=tuple(_texts(node.nodes[:])), edges=tuple((int(a), int(b)) for a, b in edges)
+            )
+        return skeletons[id(node)]
+
+    frames: dict[str, _RawFrame] = {}
+    training_frames = container.training_frames.training_frames if container.training_frames is not None else {}
+    for frame_name, frame in training_frames.items():
+        instances = tuple(
+            _RawInstance(
+                name=instance_name,
+                id=None if instance.id is None else int(instance.id),
+                points=np.asarray(instance.node_locations[:], dtype="float64"),
+                visible=None if instance.node_visibility is None else np.asarray(instance.node_visibility[:], bool),
+                skeleton=skeleton_of(instance.skeleton),
+            )
+            for instance_name, instance in frame.skeleton_instances.skeleton_instances.items()
+        )
+        index = frame.source_video_frame_index
+        frames[frame_name] = _RawFrame(
+            name=frame_name,
+            annotator=_text(frame.annotator) if frame.annotator else None,
+            video=video_of(frame.source_video) if frame.source_video is not None else None,
+            frame_index=None if index is None else int(index),
+            instances=instances,
+        )
+    sources: dict[str, dict[str, Any]] = {}
+    table = module.data_interfaces.get(sources_table_name(container_name))
+    if isinstance(table, DynamicTable) and "training_frame" in table.colnames:
+        columns = {column: list(table[column].data[:]) for column in table.colnames if column in _SOURCE_COLUMNS}
+        for i, frame_name in enumerate(columns["training_frame"]):
+            sources[_text(frame_name)] = {column: values[i] for column, values in columns.items()}
+    return _RawTraining(name=container_name, module=module_name, frames=frames, sources=sources)
 
 
-def _video_from_series(series: Any, key: str, original: str | None, nwb_folder: Path | None) -> VideoInfo:
-    external = list(series.external_file[:]) if series.external_file is not None else []
-    recorded = _text(external[0]) if len(external) == 1 else None
+def _natural(name: str) -> tuple[Any, ...]:
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part)
+
+
+def _video_info(video: _RawVideo | None, key: str, original: str | None, nwb_folder: Path | None) -> VideoInfo:
+    if video is None:
+        return VideoInfo(key=key, original_path=original)
+    recorded = video.external_file[0] if len(video.external_file) == 1 else None
     path = None
     if recorded is not None:
         candidate = Path(recorded)
@@ -394,21 +607,17 @@ def _video_from_series(series: Any, key: str, original: str | None, nwb_folder: 
             candidate = nwb_folder / candidate
         if candidate.is_file():
             path = candidate.resolve()
-    dimension = list(series.dimension[:]) if series.dimension is not None else []
-    frame_size = (int(dimension[1]), int(dimension[0])) if len(dimension) == 2 and min(dimension) > 0 else None
-    n_frames = int(series.num_samples) if getattr(series, "num_samples", None) else None
+    frame_size = None
+    if len(video.dimension) == 2 and min(video.dimension) > 0:
+        frame_size = (video.dimension[1], video.dimension[0])
     return VideoInfo(
         key=key,
         original_path=original or recorded,
         path=path,
-        n_frames=n_frames,
+        n_frames=video.num_samples,
         frame_size=frame_size,
-        fps=float(series.rate) if series.rate is not None else None,
+        fps=video.rate,
     )
-
-
-def _natural(name: str) -> tuple[Any, ...]:
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
 
 
 def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
@@ -416,145 +625,96 @@ def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
 
     Parameters
     ----------
-    nwbfile : pynwb.NWBFile or str or pathlib.Path
-        An open NWB file, or the path of one (opened, read and closed here).
+    nwbfile : str or pathlib.Path or pynwb.NWBFile
+        The path of an NWB file (HDF5; read with h5py, so files written by any tool open), or an
+        NWB file object (e.g. one built in memory).
     name : str, optional
         Name of the PoseTraining container; needed only when the file holds several.
 
     Returns
     -------
     TrainingData
-        Frames in the order they were written (from the sources table; files written by other
-        tools: by video and frame index), instances by individual, arrays that outlive the file.
+        Frames in the order they were written (from the sources table; for files written by other
+        tools, by video, frame index and name), instances by individual then name; plain numpy
+        arrays that outlive the file.
 
     Raises
     ------
     InvalidSourceFileError
-        When the file holds no PoseTraining.
+        When the file cannot be read or holds no PoseTraining.
     InvalidOptionError
         When ``name`` is not one of its PoseTraining containers, or it holds several and none
         was chosen.
     """
+    nwb_path: Path | None = None
     if isinstance(nwbfile, (str, Path)):
-        from pynwb import NWBHDF5IO
-
-        path = Path(nwbfile)
-        if not path.is_file():
-            raise InvalidSourceFileError(f"{path}: file not found. Check the path of the NWB file.")
-        try:
-            with NWBHDF5IO(str(path), mode="r", load_namespaces=True) as io:
-                return _read_training(io.read(), name=name, nwb_path=path)
-        except (InvalidSourceFileError, InvalidOptionError):
-            raise
-        except OSError as err:
-            raise InvalidSourceFileError(f"{path}: cannot be read as an NWB file ({err}).") from err
-    return _read_training(nwbfile, name=name, nwb_path=None)
+        nwb_path = Path(nwbfile)
+        if not nwb_path.is_file():
+            raise InvalidSourceFileError(f"{nwb_path}: file not found. Check the path of the NWB file.")
+        raw = _raw_from_h5(nwb_path, name)
+    else:
+        raw = _raw_from_pynwb(nwbfile, name)
+        source = getattr(nwbfile, "container_source", None)
+        nwb_path = Path(source) if source else None
+    return _assemble(raw, nwb_path)
 
 
-def _read_training(nwbfile: Any, *, name: str | None, nwb_path: Path | None) -> TrainingData:
-    found = _pose_trainings(nwbfile)
-    where = nwb_path if nwb_path is not None else "The NWB file"
-    if not found:
-        raise InvalidSourceFileError(f"{where}: holds no PoseTraining (human-labeled training frames).")
-    names = [container.name for _, container in found]
-    if name is None and len(found) > 1:
-        raise InvalidOptionError(f"{where}: holds several PoseTraining containers {names}; choose one with name=...")
-    if name is not None and name not in names:
-        raise InvalidOptionError(f"{where}: no PoseTraining named {name!r}; it holds {names}.")
-    module, container = found[0] if name is None else found[names.index(name)]
-    if nwb_path is None and getattr(nwbfile, "container_source", None):
-        nwb_path = Path(nwbfile.container_source)
+def _assemble(raw: _RawTraining, nwb_path: Path | None) -> TrainingData:
     nwb_folder = nwb_path.resolve().parent if nwb_path is not None else None
-    sources = _sources_rows(module, container.name)
-    training_frames = dict(container.training_frames.training_frames) if container.training_frames else {}
+    # sleap-io names every instance instance_<i> and writes no tracks: there its ids are not identities.
+    instance_names = [instance.name for frame in raw.frames.values() for instance in frame.instances]
+    ids_are_identities = bool(raw.sources) or not all(_UNTRACKED_NAME.fullmatch(n) for n in instance_names)
 
-    # sleap-io names every instance instance_<i> and writes no tracks: its ids are not identities.
-    instance_names = [
-        instance_name
-        for frame in training_frames.values()
-        for instance_name in frame.skeleton_instances.skeleton_instances
-    ]
-    ids_are_identities = bool(sources) or not all(_UNTRACKED_NAME.fullmatch(n) for n in instance_names)
+    def fallback_order(frame_name: str) -> tuple[Any, ...]:
+        frame = raw.frames[frame_name]
+        video = frame.video.name if frame.video is not None else ""
+        return (video, -1 if frame.frame_index is None else frame.frame_index, _natural(frame_name))
 
-    order = [n for n in sources if n in training_frames]
-    rest = [n for n in training_frames if n not in sources]
-
-    def fallback_key(frame_name: str) -> tuple[Any, ...]:
-        frame = training_frames[frame_name]
-        video = frame.source_video.name if frame.source_video is not None else ""
-        index = frame.source_video_frame_index
-        return (video, -1 if index is None else int(index), _natural(frame_name))
-
-    order += sorted(rest, key=fallback_key)
+    order = [n for n in raw.sources if n in raw.frames]
+    order += sorted((n for n in raw.frames if n not in raw.sources), key=fallback_order)
 
     skeletons: dict[str, Skeleton] = {}
-    skeleton_names: dict[int, str] = {}
     videos: dict[str, VideoInfo] = {}
-    series_keys: dict[int, str] = {}
     label_files: dict[str, LabelFile] = {}
     individuals_by_id: dict[int, str] = {}
     software: list[str] = []
     frames: list[LabeledFrame] = []
     for frame_name in order:
-        frame = training_frames[frame_name]
-        row = sources.get(frame_name)
-        series = frame.source_video
+        frame = raw.frames[frame_name]
+        row = raw.sources.get(frame_name)
+        frame_index = frame.frame_index if frame.video is not None else None
+        image = label_file = original = None
+        key = nwb_safe_name(frame.video.name) if frame.video is not None else "video"
         if row is not None:
-            key = _text(row["video"])
-            frame_index = int(row["frame_index"])
-            frame_index = None if frame_index < 0 else frame_index
-            image = _text(row["image"]) or None
-            label_file = _text(row["label_file"]) or None
-            original = _text(row["original_video"]) or None
-            software.append(_text(row["source_software"]))
+            key = row["video"]
+            frame_index = None if int(row["frame_index"]) < 0 else int(row["frame_index"])
+            image = row["image"] or None
+            label_file = row["label_file"] or None
+            original = row["original_video"] or None
+            software.append(row["source_software"])
             if label_file is not None and label_file not in label_files:
                 label_files[label_file] = LabelFile(
-                    name=label_file,
-                    row_labels=_text(row["row_labels"]) or None,
-                    value_dtype=_text(row["value_dtype"]) or None,
+                    name=label_file, row_labels=row["row_labels"] or None, value_dtype=row["value_dtype"] or None
                 )
-        else:
-            if series is not None:
-                key = series_keys.setdefault(id(series), nwb_safe_name(series.name))
-            else:
-                key = "video"
-            index = frame.source_video_frame_index
-            frame_index = None if index is None or series is None else int(index)
-            image = label_file = original = None
         if key not in videos:
-            if series is not None:
-                videos[key] = _video_from_series(series, key, original, nwb_folder)
-            else:
-                videos[key] = VideoInfo(key=key, original_path=original)
-
+            videos[key] = _video_info(frame.video, key, original, nwb_folder)
         instances = []
-        items = list(frame.skeleton_instances.skeleton_instances.items())
-        items.sort(
-            key=lambda item: (item[1].id is None, -1 if item[1].id is None else int(item[1].id), _natural(item[0]))
-        )
-        for instance_name, instance in items:
-            nwb_skeleton = instance.skeleton
-            if id(nwb_skeleton) not in skeleton_names:
-                edges = np.asarray(nwb_skeleton.edges[:]).reshape(-1, 2) if nwb_skeleton.edges is not None else []
-                model = Skeleton(
-                    name=nwb_skeleton.name,
-                    nodes=tuple(_text(n) for n in nwb_skeleton.nodes[:]),
-                    edges=tuple((int(a), int(b)) for a, b in edges),
+        ordered = sorted(frame.instances, key=lambda i: (i.id is None, -1 if i.id is None else i.id, _natural(i.name)))
+        for instance in ordered:
+            known = skeletons.setdefault(instance.skeleton.name, instance.skeleton)
+            if known != instance.skeleton:
+                raise InvalidSourceFileError(
+                    f"{nwb_path or 'The NWB file'}: two skeletons are named {instance.skeleton.name!r} with "
+                    "different nodes or edges."
                 )
-                skeletons[model.name] = model
-                skeleton_names[id(nwb_skeleton)] = model.name
-            points = np.asarray(instance.node_locations[:], dtype="float64")
-            if instance.node_visibility is not None:
-                visible = np.asarray(instance.node_visibility[:], dtype="bool")
-            else:
-                visible = ~np.isnan(points).any(axis=1)
             individual = None
             if instance.id is not None and ids_are_identities:
-                individual = instance_name
-                individuals_by_id.setdefault(int(instance.id), instance_name)
+                individual = instance.name
+                individuals_by_id.setdefault(instance.id, instance.name)
+            visible = instance.visible if instance.visible is not None else ~np.isnan(instance.points).any(axis=1)
             instances.append(
                 LabeledInstance(
-                    skeleton=skeleton_names[id(nwb_skeleton)], points=points, visible=visible, individual=individual
+                    skeleton=instance.skeleton.name, points=instance.points, visible=visible, individual=individual
                 )
             )
         frames.append(
@@ -563,23 +723,23 @@ def _read_training(nwbfile: Any, *, name: str | None, nwb_path: Path | None) -> 
                 frame_index=frame_index,
                 instances=tuple(instances),
                 image=image,
-                annotator=_text(frame.annotator) if frame.annotator else None,
+                annotator=frame.annotator,
                 label_file=label_file,
             )
         )
-    individuals = [individuals_by_id[i] for i in sorted(individuals_by_id)]
+    individuals = list(dict.fromkeys(individuals_by_id[i] for i in sorted(individuals_by_id)))
     for frame in frames:
         for instance in frame.instances:
             if instance.individual is not None and instance.individual not in individuals:
                 individuals.append(instance.individual)
-    source_software = next(iter(dict.fromkeys(s for s in software if s)), None) or "unknown"
+    source_software = next((s for s in software if s), "unknown")
     return TrainingData.from_frames(
         source_software=source_software,
-        source_file=nwb_path if nwb_path is not None else Path(container.name),
+        source_file=nwb_path if nwb_path is not None else Path(raw.name),
         skeletons=list(skeletons.values()),
         videos=list(videos.values()),
         frames=frames,
         individuals=individuals,
         label_files=list(label_files.values()),
-        notes={"pose_training": container.name, "module": module.name},
+        notes={"pose_training": raw.name, "module": raw.module},
     )

@@ -5,7 +5,9 @@ ndx-pose 0.4 idioms: ``Skeletons`` in ``processing["behavior"]``, the camera
 added to the file first and linked as ``device=``, the external video
 ``ImageSeries`` in ``acquisition`` linked as ``source_video=``, and the frame
 times stored once per video: the first series holds them (or a rate) and every
-other series of that video links to it.
+other series of that video links to it. Series ``data`` and ``confidence`` are
+:class:`~poseconv.nwb.iterators.PoseSeriesIterator`\ s that read the track one
+chunk at a time while the file is written, so memory does not grow with frames.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ..errors import MetadataError
 from ..metadata.defaults import track_for_container_key
 from ..model import FrameTiming, PoseData, PoseTrack
 from .devices import get_or_add_device, lookup
+from .iterators import series_values
 from .video import get_or_add_external_video
 
 __all__ = ["write_pose_estimation"]
@@ -212,14 +215,15 @@ def write_pose_estimation(
             kwargs: dict[str, Any] = {
                 "name": series_entry.get("name") or node,
                 "description": series_entry.get("description") or f"Position of '{node}'.",
-                "data": track.positions[:n_frames, j, :],
+                # Streamed: an iterator reads the frames of one chunk at a time from the track.
+                "data": series_values(track.positions, j, n_frames),
                 "unit": series_entry.get("unit") or pose.unit,
                 "reference_frame": series_entry.get("reference_frame") or pose.reference_frame,
                 "comments": f"Frame times: {timing.source}.",
                 **times,
             }
             if track.confidence is not None:
-                kwargs["confidence"] = track.confidence[:n_frames, j]
+                kwargs["confidence"] = series_values(track.confidence, j, n_frames)
                 definition = series_entry.get("confidence_definition") or track.confidence_definition
                 if definition:
                     kwargs["confidence_definition"] = definition

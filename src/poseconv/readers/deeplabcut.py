@@ -33,10 +33,12 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidSourceFileError, PoseconvWarning
+from ..lazy import ArrayTable, ColumnView, FrameTable
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from .files import check_input_file, is_hdf5
 from .registry import register_reader
 from .safe_pickle import load_metadata_pickle
+from .tables import CsvTable, NotNumericError, open_h5_table
 
 __all__ = [
     "UNIQUE_BODYPARTS_INDIVIDUAL",
@@ -163,20 +165,7 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
     if path.suffix.lower() == ".csv":
         exact_floats = _exact_float_option()
-        rows = _csv_header(path, n_rows=5)
-        first_cells = [row[0].strip() if row else "" for row in rows]
-        n_header = 0
-        for cell in first_cells:
-            if cell in _HEADER_FIRST_CELLS:
-                n_header += 1
-            else:
-                break
-        if n_header not in (3, 4) or first_cells[0] != "scorer" or first_cells[n_header - 1] != "coords":
-            raise InvalidSourceFileError(
-                f"{path}: not a DeepLabCut predictions CSV. Expected 3 header rows "
-                "(scorer, bodyparts, coords) or 4 (scorer, individuals, bodyparts, coords), "
-                f"found first cells {first_cells[:4]}."
-            )
+        n_header, first_cells = _csv_header_levels(path)
         try:
             frame = pd.read_csv(path, header=list(range(n_header)), index_col=0, **exact_floats)
         except Exception as err:
@@ -203,7 +192,31 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
             ) from err
         if not isinstance(frame, pd.DataFrame):
             raise InvalidSourceFileError(f"{path}: the table is a {type(frame).__name__}, not a DataFrame.")
-    names = tuple(frame.columns.names)
+    _check_levels(frame.columns, path)
+    return frame
+
+
+def _csv_header_levels(path: Path) -> tuple[int, list[str]]:
+    """Return the number of header rows of a DeepLabCut CSV and the first cell of each row."""
+    rows = _csv_header(path, n_rows=5)
+    first_cells = [row[0].strip() if row else "" for row in rows]
+    n_header = 0
+    for cell in first_cells:
+        if cell in _HEADER_FIRST_CELLS:
+            n_header += 1
+        else:
+            break
+    if n_header not in (3, 4) or first_cells[0] != "scorer" or first_cells[n_header - 1] != "coords":
+        raise InvalidSourceFileError(
+            f"{path}: not a DeepLabCut predictions CSV. Expected 3 header rows "
+            "(scorer, bodyparts, coords) or 4 (scorer, individuals, bodyparts, coords), "
+            f"found first cells {first_cells[:4]}."
+        )
+    return n_header, first_cells
+
+
+def _check_levels(columns: Any, path: Path) -> None:
+    names = tuple(columns.names)
     if names not in _EXPECTED_LEVELS:
         hint = ""
         if path.stem.endswith("_skeleton"):
@@ -212,7 +225,69 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
             f"{path}: column header levels are {list(names)}; DeepLabCut predictions have "
             f"{list(_EXPECTED_LEVELS[0])} or {list(_EXPECTED_LEVELS[1])}.{hint}"
         )
-    return frame
+
+
+def _not_numbers(path: Path, err: Exception) -> InvalidSourceFileError:
+    return InvalidSourceFileError(
+        f"{path}: holds values that are not numbers ({err}); DeepLabCut writes only numbers or empty cells."
+    )
+
+
+def _open_table(path: Path) -> FrameTable:
+    """Open the predictions as a :class:`~poseconv.lazy.FrameTable` with ``columns`` and ``index``.
+
+    Table-format ``.h5`` files are read in blocks straight from PyTables and CSVs through a
+    temporary binary cache, so memory does not grow with the number of frames; other ``.h5``
+    layouts (pandas' fixed format) are read whole by pandas.
+    """
+    if path.suffix.lower() == ".csv":
+        n_header, first_cells = _csv_header_levels(path)
+        try:
+            table = CsvTable(
+                path=path,
+                n_header=n_header,
+                level_names=list(first_cells[:n_header]),
+                read_csv_options=_exact_float_option(),
+            )
+        except NotNumericError as err:
+            raise _not_numbers(path, err) from err
+        except Exception as err:
+            raise InvalidSourceFileError(f"{path}: cannot be parsed as a DeepLabCut CSV ({err}).") from err
+        _check_levels(table.columns, path)
+        return table
+    if is_hdf5(path):
+        table = _open_h5_lazily(path)
+        if table is not None:
+            _check_levels(table.columns, path)
+            return table
+    # Anything unusual goes through pandas, which words the errors.
+    frame = read_deeplabcut_table(path)
+    try:
+        values = frame.to_numpy(dtype="float64", copy=False)
+    except (TypeError, ValueError) as err:
+        raise _not_numbers(path, err) from err
+    table = ArrayTable(values)
+    table.columns = frame.columns
+    table.index = frame.index
+    return table
+
+
+def _open_h5_lazily(path: Path) -> FrameTable | None:
+    """Return a block reader of a table-format DeepLabCut ``.h5``, or None to let pandas read it."""
+    import pandas as pd
+
+    try:
+        with pd.HDFStore(path, mode="r") as store:
+            keys = store.keys()
+        if not keys:
+            return None
+        table, _reason = open_h5_table(path, keys[0])
+        if table is None:
+            return None
+        table.index = table.read_index()
+    except Exception:
+        return None
+    return table
 
 
 def _frame_index(frame: Any, path: Path) -> np.ndarray:
@@ -412,7 +487,8 @@ def read_deeplabcut(
         When the file or a side file is malformed, or the config disagrees with the file.
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
-    frame = read_deeplabcut_table(path)
+    # Only the header and the frame numbers are read here; values are read in blocks when written.
+    frame = _open_table(path)
     frame_numbers = _frame_index(frame, path)
     scorer, bodyparts_by_individual, coords = _parse_columns(frame, path)
     n_dims = 3 if "z" in coords else 2
@@ -496,24 +572,23 @@ def read_deeplabcut(
             PoseconvWarning,
             stacklevel=2,
         )
-    try:
-        values = frame.to_numpy(dtype="float64", copy=False)
-    except (TypeError, ValueError) as err:
-        raise InvalidSourceFileError(
-            f"{path}: holds values that are not numbers ({err}); DeepLabCut writes only numbers or empty cells."
-        ) from err
+    contiguous = len(frame_numbers) == n_frames
+    frame.set_frames(None if contiguous else frame_numbers, n_frames)
     column_position = {column: i for i, column in enumerate(frame.columns)}
 
-    def block(individual: str | None, parts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
-        positions = np.full((n_frames, len(parts), n_dims), np.nan)
-        confidence = np.full((n_frames, len(parts)), np.nan) if has_likelihood else None
+    def block(individual: str | None, parts: list[str]) -> tuple[ColumnView, ColumnView | None]:
+        # Lazy views of the table's columns: (frames, nodes, dims) and (frames, nodes), NaN where a
+        # frame has no row; nothing is read until the values are used.
         axes = ("x", "y", "z")[:n_dims]
-        for j, part in enumerate(parts):
-            key = (scorer, part) if individual is None else (scorer, individual, part)
-            for d, axis in enumerate(axes):
-                positions[frame_numbers, j, d] = values[:, column_position[(*key, axis)]]
-            if confidence is not None:
-                confidence[frame_numbers, j] = values[:, column_position[(*key, "likelihood")]]
+        keys = [(scorer, part) if individual is None else (scorer, individual, part) for part in parts]
+        position_columns = np.array(
+            [[column_position[(*key, axis)] for axis in axes] for key in keys], dtype="intp"
+        ).reshape(len(parts), n_dims)
+        positions = ColumnView(frame, position_columns)
+        confidence = None
+        if has_likelihood:
+            likelihood_columns = np.array([column_position[(*key, "likelihood")] for key in keys], dtype="intp")
+            confidence = ColumnView(frame, likelihood_columns)
         return positions, confidence
 
     skeleton_name = "Skeleton"

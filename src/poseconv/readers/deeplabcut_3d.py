@@ -380,14 +380,6 @@ def _choose_variants(
     scored = {variant: error for variant, error in errors.items() if error is not None}
     if scored:
         best = min(scored, key=lambda v: scored[v])
-        if scored[best] > _RETRIANGULATION_RTOL:
-            warnings.warn(
-                f"{path}: none of the 2D prediction files next to it reproduce its 3D points (median relative "
-                f"error {scored[best]:.2g} for {[str(found[c][best].name) for c in cameras]}); those are used. "
-                "Pass camera_file_paths to choose the files triangulated.",
-                PoseconvWarning,
-                stacklevel=3,
-            )
         return {camera: found[camera][best] for camera in cameras}, {
             "how": "re-triangulated the 3D points from each candidate pair",
             "retriangulation_relative_error": scored,
@@ -519,6 +511,20 @@ def read_deeplabcut_3d(
                 f"{view_paths[camera]}: individuals {view.track_names()} differ from those of {path.name} "
                 f"{pose_3d.track_names()}; these are not the 2D predictions this 3D file was triangulated from."
             )
+    if stereo is not None and len(views) == 2:
+        # The 3D points must come from these 2D files; otherwise the views written would not be the ones used.
+        error = _retriangulation_error(pose_3d, [views[camera] for camera in cameras], stereo)
+        notes_error = error
+        if error is not None and error > _RETRIANGULATION_RTOL:
+            warnings.warn(
+                f"{path}: the 2D predictions {[p.name for p in view_paths.values()]} do not reproduce its 3D points "
+                f"(median relative error {error:.2g} after re-triangulation); they are written as the camera views "
+                "but may not be the files DeepLabCut triangulated. Pass camera_file_paths to choose them.",
+                PoseconvWarning,
+                stacklevel=2,
+            )
+    else:
+        notes_error = None
     if not views and stereo is None:
         raise InvalidSourceFileError(
             f"{path}: found neither the stereo calibration nor the per-camera 2D predictions of this 3D file. "
@@ -557,6 +563,7 @@ def read_deeplabcut_3d(
         "metadata_file": str(meta_path) if meta_path else None,
         "camera_files": {camera: str(p) for camera, p in view_paths.items()},
         "camera_file_choice": choice,
+        "retriangulation_relative_error": notes_error,
         "scorer_name": scorers,
     }
     if meta is not None:

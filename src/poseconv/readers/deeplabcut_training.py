@@ -1,4 +1,4 @@
-"""Read DeepLabCut labeled data (``labeled-data/<video>/CollectedData_<scorer>.h5`` / ``.csv``).
+r"""Read DeepLabCut labeled data (``labeled-data/<video>/CollectedData_<scorer>.h5`` / ``.csv``).
 
 A DeepLabCut project keeps the human labels of each video in its own folder,
 ``labeled-data/<video>/``, next to the extracted frames (``img0123.png``): a
@@ -74,7 +74,7 @@ _REFERENCE_FRAME = (
 
 
 def frame_index_from_image(image: str) -> int | None:
-    """Return the video frame index a DeepLabCut image name encodes (``img0123.png`` -> 123), or None.
+    r"""Return the video frame index a DeepLabCut image name encodes (``img0123.png`` -> 123), or None.
 
     Parameters
     ----------
@@ -292,7 +292,7 @@ def find_collected_data_files(project_or_file: str | Path) -> tuple[list[Path], 
 
 
 def _video_info(key: str, config: dict[str, Any] | None, project: Path | None) -> VideoInfo:
-    """The video a labeled-data folder was extracted from: recorded path as text, local file only if it exists."""
+    """Describe the video a labeled-data folder came from: its recorded path as text, a local file if one exists."""
     original = None
     found = None
     for recorded in (config or {}).get("video_sets") or {}:

@@ -18,7 +18,9 @@ def test_dataset_holds_every_value():
     assert ds.position.dims == ("time", "space", "keypoints", "individuals")
     assert list(ds.individuals.values) == ["animal0", "animal1"]
     assert ds.attrs["fps"] == 30.0 and ds.attrs["source_software"] == "DeepLabCut"
-    np.testing.assert_array_equal(ds.position.sel(individuals="animal1").values, pose.tracks[1].positions.transpose(0, 2, 1))
+    np.testing.assert_array_equal(
+        ds.position.sel(individuals="animal1").values, pose.tracks[1].positions.transpose(0, 2, 1)
+    )
     np.testing.assert_array_equal(ds.confidence.sel(individuals="animal0").values, pose.tracks[0].confidence)
 
 

@@ -1,0 +1,41 @@
+"""Many sessions from one spec file, in parallel or on a Dask cluster, and interfaces found by name.
+
+- :mod:`poseconv.batch.spec`: the conversion spec's models and JSON Schema.
+- :mod:`poseconv.batch.plan`: checks that need no data; one job per session.
+- :mod:`poseconv.batch.session`: one session in a worker (check, atomic write).
+- :mod:`poseconv.batch.runner`: :func:`run_batch`, which the ``poseconv run`` command calls.
+- :mod:`poseconv.batch.registry`: :func:`get_interface_class` and the ``neuroconv.interfaces``
+  entry-point group.
+
+Importing this package imports none of them; the names below load on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_LAZY = {
+    "run_batch": "poseconv.batch.runner",
+    "plan_spec": "poseconv.batch.plan",
+    "BatchReport": "poseconv.batch.report",
+    "Problem": "poseconv.batch.report",
+    "SessionResult": "poseconv.batch.report",
+    "ConversionSpec": "poseconv.batch.spec",
+    "spec_schema": "poseconv.batch.spec",
+    "get_interface_class": "poseconv.batch.registry",
+    "register_with_neuroconv": "poseconv.batch.registry",
+    "ENTRY_POINT_GROUP": "poseconv.batch.registry",
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'poseconv.batch' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

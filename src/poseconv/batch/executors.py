@@ -1,0 +1,147 @@
+"""Where sessions run: worker processes on this machine, or a Dask distributed cluster.
+
+Both run a picklable function over jobs and hand back ``(job, outcome)`` pairs
+as they finish, where the outcome is what the function returned or the
+exception that stopped the worker (the functions themselves never raise).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from ..errors import PoseconvError
+
+__all__ = ["DaskExecutor", "Executor", "LocalExecutor", "WorkerDiedError", "default_jobs"]
+
+
+class WorkerDiedError(PoseconvError, RuntimeError):
+    """The process working on a session ended without an answer (a crash in native code, out of memory...)."""
+
+
+def default_jobs() -> int:
+    """Return the number of CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+class Executor(Protocol):
+    """Runs a function over jobs somewhere."""
+
+    def run(self, function: Callable[..., Any], jobs: Sequence[Any], *args: Any) -> Iterator[tuple[Any, Any]]:
+        """Yield ``(job, outcome)`` as each ``function(job, *args)`` finishes."""
+
+    def close(self) -> None:
+        """Release the workers."""
+
+
+class LocalExecutor:
+    """A pool of worker processes on this machine.
+
+    Workers are spawned, not forked: a fork would copy the parent's open HDF5 handles and
+    threads, which HDF5 and the libraries above it do not survive reliably. The pool is
+    kept between the check and the conversion, so each worker imports neuroconv once.
+
+    Parameters
+    ----------
+    jobs : int
+        Number of worker processes.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(1, int(jobs))
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def run(self, function: Callable[..., Any], jobs: Sequence[Any], *args: Any) -> Iterator[tuple[Any, Any]]:
+        """Yield ``(job, outcome)`` as each ``function(job, *args)`` finishes.
+
+        When a worker dies, every job the pool still held is lost with it; those jobs are
+        run again one at a time, each in a process of its own, so only the job that kills
+        its worker again is reported as :class:`WorkerDiedError`.
+        """
+        if not jobs:
+            return
+        if self._pool is None:
+            self._pool = self._new_pool(min(self.jobs, len(jobs)))
+        futures = {self._pool.submit(function, job, *args): job for job in jobs}
+        lost = []
+        for future in as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except BrokenProcessPool:
+                lost.append(futures[future])
+            except Exception as err:  # noqa: BLE001 - e.g. a result that cannot be unpickled
+                yield futures[future], err
+        if not lost:
+            return
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+        for job in sorted(lost, key=lambda j: getattr(j, "index", 0)):
+            with self._new_pool(1) as alone:
+                try:
+                    yield job, alone.submit(function, job, *args).result()
+                except BrokenProcessPool:
+                    yield job, WorkerDiedError("the worker process died on this session (a crash or out of memory).")
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor:
+    """Sessions as tasks on a Dask distributed cluster.
+
+    The workers must have poseconv (and the interfaces the spec names) installed, and see
+    the input files and the output folder at the same paths as this machine.
+
+    Parameters
+    ----------
+    scheduler : str or distributed.Client
+        The scheduler's address (``tcp://host:8786``) or a connected client.
+    """
+
+    def __init__(self, scheduler: Any) -> None:
+        try:
+            from distributed import Client
+        except ImportError as err:
+            raise PoseconvError(
+                "Running on a Dask cluster needs dask.distributed: pip install 'poseconv[dask]'."
+            ) from err
+        if isinstance(scheduler, Client):
+            self.client, self._owned = scheduler, False
+        else:
+            try:
+                self.client = Client(scheduler, timeout="30s", set_as_default=False)
+            except OSError as err:
+                raise PoseconvError(f"Cannot reach the Dask scheduler at {scheduler}: {err}") from err
+            self._owned = True
+
+    def run(self, function: Callable[..., Any], jobs: Sequence[Any], *args: Any) -> Iterator[tuple[Any, Any]]:
+        """Yield ``(job, outcome)`` as each task finishes; a lost worker is the outcome of its task."""
+        from distributed import as_completed as dask_as_completed
+
+        # pure=False: two runs of the same session are different work, never a cached result.
+        futures = {self.client.submit(function, job, *args, pure=False, retries=0): job for job in jobs}
+        for future in dask_as_completed(list(futures), loop=self.client.loop):
+            try:
+                yield futures[future], future.result()
+            except Exception as err:  # noqa: BLE001 - KilledWorker, CommClosedError, ...
+                yield futures[future], err
+            finally:
+                future.release()
+
+    def close(self) -> None:
+        """Disconnect from the scheduler (when this executor connected)."""
+        if self._owned:
+            self.client.close()

@@ -1,0 +1,158 @@
+"""Run a spec: check every session first, report every problem, then convert the valid ones in parallel.
+
+1. :func:`~poseconv.batch.plan.plan_spec` checks the spec without reading data.
+   A problem outside the sessions stops the run here.
+2. Sessions whose NWB file exists are skipped (unless ``overwrite``): a file is
+   only ever renamed into place once complete, so its presence means done.
+3. :func:`~poseconv.batch.session.check_session` runs for the other sessions
+   in the workers (building the interfaces, full metadata validation).
+4. Every problem is handed to ``progress.problems`` before anything is written.
+   With ``strict`` any problem stops the run; with ``check_only`` it ends here.
+5. :func:`~poseconv.batch.session.convert_session` runs for the valid sessions;
+   one failing never stops (or touches the files of) the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .executors import DaskExecutor, LocalExecutor, default_jobs
+from .plan import SessionJob, plan_spec
+from .report import BatchReport, Problem, SessionResult, one_line
+from .session import check_session, convert_session, remove_partials
+
+__all__ = ["Progress", "run_batch"]
+
+
+class Progress:
+    """Receives the run's events; the default does nothing. The CLI shows them with rich."""
+
+    def problems(self, problems: Sequence[Problem]) -> None:
+        """Every problem found, before anything is written (called once, possibly with none)."""
+
+    def start(self, phase: str, total: int) -> None:
+        """Start a phase (``"check"`` or ``"convert"``) over ``total`` sessions."""
+
+    def advance(self, phase: str, result: SessionResult | None, job: SessionJob) -> None:
+        """Count a session that finished its phase (``result`` is None for the check phase)."""
+
+
+def _invalid(index: int, session_id: str, output: Path, problems: Sequence[Problem]) -> SessionResult:
+    own = [p for p in problems if p.session == index]
+    reason = str(own[0]) + (f" (and {len(own) - 1} more)" if len(own) > 1 else "") if own else "invalid"
+    return SessionResult(index=index, session_id=session_id, output=output, status="invalid", reason=reason)
+
+
+def run_batch(
+    spec_path: Path,
+    *,
+    jobs: int | None = None,
+    scheduler: Any = None,
+    overwrite: bool = False,
+    strict: bool = False,
+    check_only: bool = False,
+    stub_test: bool = False,
+    output_folder: Path | None = None,
+    data_folder: Path | None = None,
+    progress: Progress | None = None,
+) -> BatchReport:
+    """Check a conversion spec, then convert each valid session to its own NWB file.
+
+    Parameters
+    ----------
+    spec_path : pathlib.Path
+        The spec (YAML or JSON; see ``schemas/conversion-spec.schema.json``).
+    jobs : int, optional
+        Worker processes on this machine; the number of CPUs by default.
+    scheduler : str or distributed.Client, optional
+        Run on this Dask cluster instead of local processes.
+    overwrite : bool, default: False
+        Convert sessions whose NWB file exists, replacing it; skipped otherwise.
+    strict : bool, default: False
+        Convert nothing if any session has a problem.
+    check_only : bool, default: False
+        Check everything and write nothing.
+    stub_test : bool, default: False
+        Write quick test files (``stub_test=True`` for every interface that takes it).
+    output_folder, data_folder : pathlib.Path, optional
+        Override the spec's folders.
+    progress : Progress, optional
+        Receives the problems and the progress.
+
+    Returns
+    -------
+    BatchReport
+        The problems and one result per session.
+    """
+    progress = progress or Progress()
+    plan = plan_spec(spec_path, output_folder=output_folder, data_folder=data_folder, stub_test=stub_test)
+    report = BatchReport(spec_path=Path(spec_path), problems=list(plan.problems))
+    if plan.spec_wide_problems or not plan.sessions:
+        progress.problems(report.problems)
+        report.stopped = "the spec has problems that concern every session; nothing was converted."
+        return report
+
+    results: dict[int, SessionResult] = {}
+    checkable = {job.index: job for job in plan.jobs}
+    to_check: list[SessionJob] = []
+    for index, session_id, output in plan.sessions:
+        if output.exists() and not overwrite:
+            # Done by an earlier run (files are renamed into place only when whole), so not checked again.
+            results[index] = SessionResult(
+                index=index,
+                session_id=session_id,
+                output=output,
+                status="skipped",
+                reason="its NWB file exists (--overwrite converts it again).",
+            )
+            report.problems = [p for p in report.problems if p.session != index]
+        elif index in checkable:
+            to_check.append(checkable[index])
+        else:
+            results[index] = _invalid(index, session_id, output, report.problems)
+
+    executor = DaskExecutor(scheduler) if scheduler is not None else LocalExecutor(jobs or default_jobs())
+    try:
+        progress.start("check", len(to_check))
+        for job, outcome in executor.run(check_session, to_check):
+            if isinstance(outcome, BaseException):
+                outcome = [Problem(job.location, f"the check did not finish: {one_line(outcome)}", job.index)]
+            known = {(p.location, p.message) for p in report.problems}
+            report.problems += [plan.with_line(p) for p in outcome if (p.location, p.message) not in known]
+            if any(p.session == job.index for p in report.problems):
+                results[job.index] = _invalid(job.index, job.session_id, job.output, report.problems)
+            progress.advance("check", None, job)
+        report.problems.sort(key=lambda p: -1 if p.session is None else p.session)
+        progress.problems(report.problems)
+        ready = [job for job in to_check if job.index not in results]
+        if (strict and report.problems) or check_only:
+            if strict and report.problems and not check_only:
+                report.stopped = "--strict: some sessions have problems, so none was converted."
+            for job in ready:
+                results[job.index] = SessionResult(
+                    index=job.index,
+                    session_id=job.session_id,
+                    output=job.output,
+                    status="checked",
+                    reason="valid; not converted" + (" (--strict)" if report.stopped else " (check only)"),
+                )
+        else:
+            progress.start("convert", len(ready))
+            for job, outcome in executor.run(convert_session, ready, overwrite):
+                if isinstance(outcome, BaseException):
+                    remove_partials(job.output)
+                    outcome = SessionResult(
+                        index=job.index,
+                        session_id=job.session_id,
+                        output=job.output,
+                        status="failed",
+                        reason=f"{type(outcome).__name__}: {one_line(outcome)}",
+                    )
+                results[job.index] = outcome
+                progress.advance("convert", outcome, job)
+    finally:
+        executor.close()
+    report.sessions = [results[index] for index in sorted(results)]
+    return report

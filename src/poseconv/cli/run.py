@@ -1,0 +1,168 @@
+"""``poseconv run``: convert every session of a conversion spec, in parallel or on a Dask cluster."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ._common import DebugOption, QuietOption, apply_flags, command_errors, settings, stdout_console
+
+if TYPE_CHECKING:
+    from ..batch.report import BatchReport
+
+__all__ = ["run"]
+
+_STYLE = {"converted": "green", "skipped": "cyan", "checked": "cyan", "invalid": "red", "failed": "red"}
+
+
+def _progress_display() -> Any:
+    """Return a :class:`~poseconv.batch.runner.Progress` drawing rich bars on a terminal, status lines elsewhere."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..batch.runner import Progress as BatchProgress
+
+    class Display(BatchProgress):
+        def __init__(self) -> None:
+            self.console = Console(file=sys.stderr)
+            self.live = not settings.quiet and self.console.is_terminal
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+                disable=not self.live,
+            )
+            self.tasks: dict[str, Any] = {}
+            self.done: dict[str, int] = {}
+
+        def problems(self, problems: Any) -> None:
+            # Every problem, before anything is written; problems always show, even with --quiet.
+            for problem in problems:
+                line = f"poseconv: problem: {problem}"
+                if self.live:
+                    self.bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
+                else:
+                    typer.echo(line, err=True)
+
+        def start(self, phase: str, total: int) -> None:
+            label = {"check": "Checking sessions", "convert": "Converting sessions"}[phase]
+            self.bar.start()
+            self.tasks[phase] = self.bar.add_task(label, total=total)
+            self.done[phase] = 0
+            if not self.live and not settings.quiet and total:
+                typer.echo(f"{label} ({total})...", err=True)
+
+        def advance(self, phase: str, result: Any, job: Any) -> None:
+            self.bar.advance(self.tasks[phase])
+            self.done[phase] += 1
+            if phase == "convert" and result is not None:
+                total = self.bar.tasks[self.tasks[phase]].total
+                line = f"[{self.done[phase]}/{total:.0f}] {job.session_id}: {result.status}"
+                line += f" in {result.seconds:.1f} s" if result.status == "converted" else f" ({result.reason})"
+                if self.live:
+                    self.bar.console.print(line, markup=False, highlight=False)
+                elif not settings.quiet:
+                    typer.echo(line, err=True)
+
+        def stop(self) -> None:
+            self.bar.stop()
+
+    return Display()
+
+
+def _print_summary(report: BatchReport) -> None:
+    from rich.table import Table
+
+    console = stdout_console()
+    table = Table(title=f"poseconv run {report.spec_path.name}", title_justify="left")
+    for column in ("#", "session", "status", "time (s)", "NWB file / reason"):
+        table.add_column(column, overflow="fold")
+    for result in report.sessions:
+        detail = str(result.output) if result.status == "converted" else result.reason
+        if result.warnings:
+            detail += "".join(f"\nwarning: {w}" for w in result.warnings)
+        seconds = f"{result.seconds:.1f}" if result.status in ("converted", "failed") else ""
+        style = _STYLE.get(result.status, "")
+        table.add_row(str(result.index), result.session_id, f"[{style}]{result.status}[/]", seconds, detail)
+    if report.sessions:
+        console.print(table)
+    counts = report.counts()
+    parts = [f"{counts[s]} {s}" for s in ("converted", "skipped", "checked", "invalid", "failed") if counts[s]]
+    problems = f"; {len(report.problems)} problem(s) in the spec" if report.problems else ""
+    console.print(", ".join(parts) + problems if parts else f"nothing converted{problems}", markup=False)
+    if report.stopped:
+        console.print(report.stopped, markup=False)
+
+
+def run(
+    spec: Annotated[Path, typer.Argument(metavar="SPEC", help="Conversion spec, YAML or JSON.", show_default=False)],
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: the number of CPUs].")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run on this Dask scheduler (tcp://host:8786); needs poseconv[dask]."),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", "--force", help="Convert sessions whose NWB file exists again.")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Convert nothing if any session has a problem.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Check the spec and the data; write nothing.")] = False,
+    stub: Annotated[bool, typer.Option("--stub", help="Write quick test files (the first frames only).")] = False,
+    output_folder: Annotated[
+        Path | None, typer.Option("--output-folder", "-o", help="Write here instead of the spec's output_folder.")
+    ] = None,
+    data_folder: Annotated[
+        Path | None, typer.Option("--data-folder", help="Resolve relative input paths here instead.")
+    ] = None,
+    report_file: Annotated[
+        Path | None, typer.Option("--report", help="Also write the results as JSON to this file.")
+    ] = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Convert every session of a conversion spec, each to its own NWB file.
+
+    The whole spec is checked first (its schema, every file, every interface, each
+    session's metadata, reading each session's data) and every problem is printed with
+    its place in the spec before anything is written. Then the valid sessions are
+    converted in parallel; a session that fails never stops the others, and leaves no
+    file behind. Sessions whose NWB file exists are skipped unless --overwrite.
+
+    Exit code 0 when every session was converted (or skipped), 1 otherwise.
+    """
+    apply_flags(quiet, debug)
+    with command_errors():
+        from ..batch.runner import run_batch
+
+        display = _progress_display()
+        try:
+            report = run_batch(
+                spec,
+                jobs=jobs,
+                scheduler=scheduler,
+                overwrite=overwrite,
+                strict=strict,
+                check_only=check,
+                stub_test=stub,
+                output_folder=output_folder,
+                data_folder=data_folder,
+                progress=display,
+            )
+        finally:
+            display.stop()
+        if report_file is not None:
+            report_file.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+        if settings.debug:
+            for result in report.sessions:
+                if result.detail:
+                    typer.echo(f"--- {result.session_id}\n{result.detail}", err=True)
+        _print_summary(report)
+    if not report.ok:
+        raise typer.Exit(1)

@@ -1,0 +1,313 @@
+r"""Export training data to DeepLabCut label files (``CollectedData_<scorer>.h5`` / ``.csv``).
+
+One table per label file read (frames from no DeepLabCut file: one per video),
+laid out as DeepLabCut's labeling GUI writes it, so DeepLabCut trains on it as
+on its own:
+
+* columns ``(scorer, bodyparts, coords)`` for a single-animal project (no instance
+  has an individual), ``(scorer, individuals, bodyparts, coords)`` otherwise, with
+  every individual of the training data in order (``single`` holds the unique
+  bodyparts) and ``coords`` = ``x, y``;
+* one row per labeled frame in the order read; rows labeled as the label file
+  labeled them (one column of image paths, ``/`` or ``\\`` kept as recorded, or
+  three index columns), or, for frames that did not come from DeepLabCut,
+  ``labeled-data/<video>/img<frame index>.png`` in three index columns as
+  DeepLabCut >= 2.2 writes them;
+* values in the dtype of the label file read (float64 by default), NaN where a
+  node was not labeled;
+* ``.h5`` under ``key="df_with_missing"`` (PyTables ``table`` format for
+  one-column row labels, ``fixed`` for three index columns, as DeepLabCut does).
+
+Labels read from DeepLabCut (directly or back from NWB) export to tables equal to
+the originals (``pandas.testing.assert_frame_equal``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from ..errors import InvalidOptionError
+from ..training import LabeledFrame, TrainingData
+
+__all__ = ["DLC_LABELS_H5_KEY", "to_deeplabcut_labels", "write_deeplabcut_labels"]
+
+#: The HDF5 key DeepLabCut writes labels under.
+DLC_LABELS_H5_KEY = "df_with_missing"
+_DEFAULT_SCORER = "poseconv"
+_UNIQUE_INDIVIDUAL = "single"
+_UNIQUE_SKELETON = "SkeletonUniqueBodyparts"
+# Key prefix of the frames that came from no label file (e.g. SLEAP), exported per video.
+_VIDEO_GROUP = "video:"
+
+
+def _groups(training: TrainingData) -> dict[str, list[LabeledFrame]]:
+    """Frames per output table: per label file they were read from, else per video."""
+    groups: dict[str, list[LabeledFrame]] = {}
+    for frame in training.frames:
+        key = frame.label_file if frame.label_file is not None else f"{_VIDEO_GROUP}{frame.video}"
+        groups.setdefault(key, []).append(frame)
+    return groups
+
+
+def _select(training: TrainingData, label_file: str | None, video: str | None) -> tuple[str, list[LabeledFrame]]:
+    groups = _groups(training)
+    if not groups:
+        raise InvalidOptionError(f"{training.source_file.name}: holds no labeled frames to export.")
+    if label_file is not None:
+        if label_file not in groups:
+            files = [k for k in groups if not k.startswith(_VIDEO_GROUP)]
+            raise InvalidOptionError(
+                f"{training.source_file.name}: no label file {label_file!r}; label files: {files}."
+            )
+        return label_file, groups[label_file]
+    if video is not None:
+        frames = training.frames_of(video)
+        if not frames:
+            raise InvalidOptionError(
+                f"{training.source_file.name}: no labeled frames of video {video!r}; videos: {training.video_keys()}."
+            )
+        keys = {k for k, fs in groups.items() if any(f.video == video for f in fs)}
+        return (keys.pop() if len(keys) == 1 else f"{_VIDEO_GROUP}{video}"), frames
+    if len(groups) > 1:
+        raise InvalidOptionError(
+            f"{training.source_file.name}: labels come from several files or videos {list(groups)}; a CollectedData "
+            "table holds one, so choose one with label_file=... or video=... (or export to a folder)."
+        )
+    return next(iter(groups.items()))
+
+
+def _individual_skeletons(training: TrainingData) -> dict[str | None, str]:
+    """Skeleton per individual (None: the single animal), from the instances, else by DeepLabCut's convention."""
+    skeletons: dict[str | None, str] = {}
+    counts: dict[str, int] = {}
+    for frame in training.frames:
+        for instance in frame.instances:
+            skeletons.setdefault(instance.individual, instance.skeleton)
+            counts[instance.skeleton] = counts.get(instance.skeleton, 0) + 1
+    animal = max((s for s in counts if s != _UNIQUE_SKELETON), key=counts.get, default=None)
+    for individual in training.individuals:
+        if individual not in skeletons:
+            unique = individual == _UNIQUE_INDIVIDUAL and _UNIQUE_SKELETON in training.skeletons
+            fallback = _UNIQUE_SKELETON if unique else animal or next(iter(training.skeletons), None)
+            if fallback is not None:
+                skeletons[individual] = fallback
+    return skeletons
+
+
+def _image_name_width(training: TrainingData, video: str) -> int:
+    # DeepLabCut pads frame numbers to the digits of the video's frame count.
+    n_frames = training.videos[video].n_frames
+    if n_frames:
+        return len(str(n_frames))
+    indices = [f.frame_index for f in training.frames_of(video) if f.frame_index is not None]
+    return len(str(max(indices))) if indices else 1
+
+
+def to_deeplabcut_labels(
+    training: TrainingData,
+    *,
+    label_file: str | None = None,
+    video: str | None = None,
+    scorer: str | None = None,
+    multi_animal: bool | None = None,
+) -> Any:
+    """Return the labels of one label file (or one video) as a DeepLabCut CollectedData DataFrame.
+
+    Parameters
+    ----------
+    training : TrainingData
+        The labels.
+    label_file : str, optional
+        Key of the label file whose frames to export (``training.label_files``); needed only when
+        the labels were read from several files.
+    video : str, optional
+        Export the frames of this video instead (labels that came from no DeepLabCut file).
+    scorer : str, optional
+        The ``scorer`` header value; by default the annotator of the video's frames (the
+        DeepLabCut scorer when the labels came from DeepLabCut), else ``"poseconv"``.
+    multi_animal : bool, optional
+        Force the four-level (with ``individuals``) or three-level header; by default four
+        levels when any instance has an individual.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per labeled frame, in order.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the file or video is ambiguous or unknown, a frame has two instances of one individual,
+        a single-animal table would hold two animals in a frame, or a frame has no image name
+        and no frame index.
+    """
+    import pandas as pd
+
+    group, frames = _select(training, label_file, video)
+    has_individuals = any(i.individual is not None for f in training.frames for i in f.instances)
+    multi = has_individuals if multi_animal is None else multi_animal
+    if multi and not has_individuals and training.frames:
+        raise InvalidOptionError(
+            f"{training.source_file.name}: no instance has an individual, so there is no individuals header level."
+        )
+    annotators = [f.annotator for f in frames if f.annotator]
+    scorer = scorer or (annotators[0] if annotators else _DEFAULT_SCORER)
+    layout = training.label_files.get(group)
+    row_labels: Literal["column", "multiindex"] = (layout.row_labels if layout else None) or "multiindex"
+    value_dtype = (layout.value_dtype if layout else None) or "float64"
+
+    skeleton_of = _individual_skeletons(training)
+    slots: list[str | None] = list(training.individuals) if multi else [None]
+    if multi:
+        # Instances without an individual cannot be placed in a multi-animal table.
+        slots = [s for s in slots if s in skeleton_of]
+    columns: list[tuple[str, ...]] = []
+    offsets: dict[str | None, int] = {}
+    for slot in slots:
+        skeleton_name = skeleton_of.get(slot) or next(iter(training.skeletons))
+        offsets[slot] = len(columns)
+        for node in training.skeletons[skeleton_name].nodes:
+            prefix = (scorer, slot, node) if multi else (scorer, node)
+            columns.extend([(*prefix, "x"), (*prefix, "y")])
+
+    values = np.full((len(frames), len(columns)), np.nan)
+    labels: list[Any] = []
+    for row, frame in enumerate(frames):
+        seen: set[str | None] = set()
+        for instance in frame.instances:
+            slot = instance.individual if multi else None
+            if slot in seen:
+                what = f"individual {slot!r}" if multi else "animal"
+                raise InvalidOptionError(
+                    f"{training.source_file.name}: frame {frame.frame_index} of video {frame.video!r} has two "
+                    f"instances of one {what}; a DeepLabCut table holds one per individual."
+                )
+            if slot not in offsets:
+                raise InvalidOptionError(
+                    f"{training.source_file.name}: frame {frame.frame_index} of video {frame.video!r} has an instance "
+                    "without an individual, which has no column in a multi-animal DeepLabCut table."
+                )
+            if instance.points.shape[1] != 2:
+                raise InvalidOptionError(
+                    f"{training.source_file.name}: the labels are 3D; DeepLabCut label files hold x and y only."
+                )
+            seen.add(slot)
+            start = offsets[slot]
+            values[row, start : start + instance.points.size] = instance.points.reshape(-1)
+        if frame.image is not None:
+            labels.append(frame.image)
+        elif frame.frame_index is not None:
+            width = _image_name_width(training, frame.video)
+            labels.append(f"labeled-data/{frame.video}/img{frame.frame_index:0{width}d}.png")
+        else:
+            raise InvalidOptionError(
+                f"{training.source_file.name}: a frame of video {frame.video!r} has neither an image name nor a frame "
+                "index, so it has no DeepLabCut row label."
+            )
+    if row_labels == "multiindex":
+        parts = [tuple(p for p in label.replace("\\", "/").split("/") if p) for label in labels]
+        if any(len(p) != 3 for p in parts):
+            raise InvalidOptionError(
+                f"{training.source_file.name}: image paths {labels[:3]} of {group!r} are not "
+                "labeled-data/<video>/<image>, so they cannot be written as three index columns."
+            )
+        index = pd.MultiIndex.from_tuples(parts) if parts else pd.MultiIndex.from_tuples([], names=[None] * 3)
+    else:
+        index = pd.Index(labels, dtype="str" if labels else object)
+    names = ["scorer", "individuals", "bodyparts", "coords"] if multi else ["scorer", "bodyparts", "coords"]
+    table = pd.DataFrame(values, index=index, columns=pd.MultiIndex.from_tuples(columns, names=names))
+    if value_dtype != "float64" and not (np.dtype(value_dtype).kind in "iu" and np.isnan(values).any()):
+        table = table.astype(value_dtype)
+    return table
+
+
+def _write_table(table: Any, path: Path) -> None:
+    if path.suffix.lower() == ".csv":
+        table.to_csv(path)
+    else:
+        import pandas as pd
+
+        # DeepLabCut writes one-column row labels as a PyTables table and three index columns as fixed.
+        storer = "fixed" if isinstance(table.index, pd.MultiIndex) else "table"
+        table.to_hdf(path, key=DLC_LABELS_H5_KEY, format=storer, mode="w")
+
+
+def write_deeplabcut_labels(
+    training: TrainingData,
+    output: str | Path,
+    *,
+    label_file: str | None = None,
+    video: str | None = None,
+    scorer: str | None = None,
+    file_format: Literal["h5", "csv", "both"] = "both",
+    overwrite: bool = False,
+) -> list[Path]:
+    """Write DeepLabCut label files.
+
+    Parameters
+    ----------
+    training : TrainingData
+        The labels.
+    output : str or pathlib.Path
+        A ``.h5`` or ``.csv`` file (one label file or video), or a folder: then each label file is
+        written at its path inside it (``labeled-data/<video>/CollectedData_<scorer>``, as in the
+        project it came from) and frames from no DeepLabCut file at
+        ``labeled-data/<video>/CollectedData_<scorer>``.
+    label_file, video : str, optional
+        Export only this label file or video (needed for a file output when there are several).
+    scorer : str, optional
+        Scorer for the header (and new file names); by default each table's annotator.
+    file_format : {"h5", "csv", "both"}, default: "both"
+        For a folder output, which files to write (DeepLabCut keeps both).
+    overwrite : bool, default: False
+        Replace existing files.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    InvalidOptionError
+        When a file exists and ``overwrite`` is False, or the output, file or video does not fit.
+    """
+    output = Path(output)
+    if output.suffix.lower() in (".h5", ".csv"):
+        table = to_deeplabcut_labels(training, label_file=label_file, video=video, scorer=scorer)
+        if output.exists() and not overwrite:
+            raise InvalidOptionError(f"{output}: already exists; pass overwrite=True to replace it.")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        _write_table(table, output)
+        return [output]
+    if output.suffix:
+        raise InvalidOptionError(f"{output}: give a .h5 or .csv file, or a folder for a labeled-data tree.")
+    if file_format not in ("h5", "csv", "both"):
+        raise InvalidOptionError(f"file_format must be 'h5', 'csv' or 'both', got {file_format!r}.")
+    suffixes = [".h5", ".csv"] if file_format == "both" else [f".{file_format}"]
+    if label_file is not None or video is not None:
+        groups = [_select(training, label_file, video)[0]]
+    else:
+        groups = list(_groups(training))
+    planned = []
+    for group in groups:
+        if group.startswith(_VIDEO_GROUP):
+            table = to_deeplabcut_labels(training, video=group.removeprefix(_VIDEO_GROUP), scorer=scorer)
+            table_scorer = str(table.columns.get_level_values("scorer")[0]) if len(table.columns) else _DEFAULT_SCORER
+            stem = Path("labeled-data") / group.removeprefix(_VIDEO_GROUP) / f"CollectedData_{table_scorer}"
+        else:
+            table = to_deeplabcut_labels(training, label_file=group, scorer=scorer)
+            relative = Path(*[p for p in group.replace("\\", "/").split("/") if p not in ("", ".", "..")])
+            stem = relative.with_suffix("")
+        for suffix in suffixes:
+            path = output / stem.with_suffix(suffix)
+            if path.exists() and not overwrite:
+                raise InvalidOptionError(f"{path}: already exists; pass overwrite=True to replace it.")
+            planned.append((table, path))
+    for table, path in planned:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_table(table, path)
+    return [path for _, path in planned]

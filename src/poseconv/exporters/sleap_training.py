@@ -1,0 +1,137 @@
+"""Export training data to a sleap-io ``Labels`` of user instances, or a SLEAP ``.slp`` file.
+
+Mapping:
+
+* every skeleton becomes a ``sleap_io.Skeleton`` with the same name, nodes (in
+  order) and edges;
+* every individual becomes a ``sleap_io.Track`` of that name, in order;
+* every video becomes a ``sleap_io.Video`` (never opened) pointing at the path the
+  labeling tool recorded, else the local file, else the video key; a video whose
+  labeled frames are images ``0 .. n-1`` of a list (SLEAP's image-sequence videos)
+  becomes that list of images again;
+* every labeled frame becomes a ``LabeledFrame`` at its frame index, every instance
+  a user ``Instance`` with the coordinates and per-node visibility read (nodes
+  marked not visible keep their coordinates, as SLEAP keeps them).
+
+SLEAP user instances are 2D; 3D labels are refused. Labels read from a ``.slp``
+(directly or back from NWB) export to the same user instances, tracks, skeletons
+and frames; predictions were never training data and are not in the output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidOptionError
+from ..training import TrainingData
+
+__all__ = ["to_sleap_labels", "write_sleap_labels"]
+
+
+def _video_source(training: TrainingData, key: str) -> str | list[str]:
+    frames = training.frames_of(key)
+    images = {f.frame_index: f.image for f in frames if f.image is not None and f.frame_index is not None}
+    if images and len(images) == len(frames) and sorted(images) == list(range(len(images))):
+        return [images[i] for i in range(len(images))]
+    info = training.videos[key]
+    return info.original_path or (str(info.path) if info.path is not None else key)
+
+
+def to_sleap_labels(training: TrainingData) -> Any:
+    """Return the training data as a ``sleap_io.Labels`` of user instances.
+
+    Parameters
+    ----------
+    training : TrainingData
+        The labels.
+
+    Returns
+    -------
+    sleap_io.Labels
+        Skeletons, tracks, videos and labeled frames as described in the module docstring.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the labels are 3D or a frame has no frame index.
+    """
+    import sleap_io as sio
+
+    skeletons = {
+        name: sio.Skeleton(nodes=list(skeleton.nodes), edges=[list(edge) for edge in skeleton.edges], name=name)
+        for name, skeleton in training.skeletons.items()
+    }
+    tracks = {name: sio.Track(name=name) for name in training.individuals}
+    videos = {}
+    for key in training.video_keys():
+        source = _video_source(training, key)
+        video = sio.Video(filename=source, open_backend=False)
+        if isinstance(source, list):
+            # Without an open backend sleap-io saves backend_metadata; "filenames" marks an image sequence.
+            video.backend_metadata.update(filename=source[0], filenames=list(source))
+        videos[key] = video
+    labeled_frames = []
+    for frame in training.frames:
+        if frame.frame_index is None:
+            raise InvalidOptionError(
+                f"{training.source_file.name}: a frame of video {frame.video!r} (image {frame.image!r}) has no frame "
+                "index; SLEAP labels frames by index."
+            )
+        instances = []
+        for instance in frame.instances:
+            if instance.points.shape[1] != 2:
+                raise InvalidOptionError(f"{training.source_file.name}: the labels are 3D; SLEAP instances are 2D.")
+            track = tracks[instance.individual] if instance.individual is not None else None
+            user = sio.Instance.from_numpy(instance.points.copy(), skeleton=skeletons[instance.skeleton], track=track)
+            # from_numpy marks NaN nodes not visible; SLEAP also keeps coordinates of nodes marked not visible.
+            user.points["xy"] = instance.points
+            user.points["visible"] = instance.visible
+            instances.append(user)
+        labeled_frames.append(
+            sio.LabeledFrame(video=videos[frame.video], frame_idx=int(frame.frame_index), instances=instances)
+        )
+    return sio.Labels(
+        labeled_frames=labeled_frames,
+        videos=list(videos.values()),
+        skeletons=list(skeletons.values()),
+        tracks=list(tracks.values()),
+    )
+
+
+def write_sleap_labels(training: TrainingData, file_path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write the training data as a SLEAP ``.slp`` file of user instances.
+
+    Parameters
+    ----------
+    training : TrainingData
+        The labels.
+    file_path : str or pathlib.Path
+        Output, ending in ``.slp``.
+    overwrite : bool, default: False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the suffix is not ``.slp``, the file exists and ``overwrite`` is False, or the
+        labels cannot be SLEAP's (see :func:`to_sleap_labels`).
+    """
+    import sleap_io as sio
+
+    path = Path(file_path)
+    if path.suffix.lower() != ".slp":
+        raise InvalidOptionError(f"{path}: a SLEAP labels file ends in .slp, got {path.suffix!r}.")
+    if path.exists() and not overwrite:
+        raise InvalidOptionError(f"{path}: already exists; pass overwrite=True to replace it.")
+    labels = to_sleap_labels(training)
+    if path.exists():
+        path.unlink()
+    # The videos are not opened (they may not exist here), so nothing is embedded.
+    sio.save_slp(labels, str(path), embed=False, verbose=False)
+    return path

@@ -1,0 +1,390 @@
+"""neuroconv interfaces for human-labeled training data, alone or next to the predictions.
+
+* :class:`DeepLabCutTrainingDataInterface` and :class:`SLEAPTrainingDataInterface`
+  convert the labels of a project without any predictions (a project that was
+  labeled and trained, but whose videos were never analysed, still converts).
+* :class:`TrainingDataMixin` gives a pose interface the ``include_training_data``
+  option: the pose interface reads the labels once in ``__init__`` (setting
+  ``self._training``) and the mixin adds their metadata and writes them after the
+  poses, so both share one skeleton, camera and video in the file.
+
+The real work is in :mod:`poseconv.readers.deeplabcut_training`,
+:mod:`poseconv.readers.sleap_training` and :mod:`poseconv.nwb.training`.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Annotated, Any
+
+from neuroconv.basedatainterface import BaseDataInterface
+from neuroconv.utils import DeepDict
+from pydantic import WithJsonSchema, validate_call
+
+from ..errors import InvalidOptionError
+from ..metadata.defaults import merge_metadata
+from ..metadata.schema import add_missing_titles, metadata_schema
+from ..metadata.training import default_training_metadata
+from ..nwb.training import write_pose_training
+from ..readers.deeplabcut_training import find_project_folder, read_deeplabcut_labels
+from ..readers.sleap_training import read_sleap_labels
+from ..training import TrainingData
+from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg, _strip_nulls
+
+__all__ = [
+    "DeepLabCutTrainingDataInterface",
+    "SLEAPTrainingDataInterface",
+    "TrainingDataMixin",
+    "add_training_data",
+    "find_deeplabcut_training_data",
+    "training_metadata",
+]
+
+# A project folder or a label file: shown to form tools as a plain path (it may be either).
+ProjectPathArg = Annotated[Path, WithJsonSchema({"type": "string"})]
+OptionalProjectPathArg = Annotated[Path | None, WithJsonSchema({"type": "string"})]
+
+
+def _video_paths(training: TrainingData, overrides: dict[str, Path] | None = None) -> dict[str, Path]:
+    paths = {key: info.path for key, info in training.videos.items() if info.path is not None}
+    paths.update({key: Path(path) for key, path in (overrides or {}).items() if key in training.videos})
+    return paths
+
+
+def find_deeplabcut_training_data(
+    predictions_path: Path,
+    *,
+    labeled_data_path: Path | None = None,
+    config_file_path: Path | None = None,
+) -> TrainingData:
+    """Read the labels of the DeepLabCut project that ``predictions_path`` belongs to.
+
+    Parameters
+    ----------
+    predictions_path : pathlib.Path
+        A predictions file, usually in ``<project>/videos/``.
+    labeled_data_path : pathlib.Path, optional
+        The project folder or a label file, when the predictions do not sit inside the project.
+    config_file_path : pathlib.Path, optional
+        The project's ``config.yaml``.
+
+    Returns
+    -------
+    TrainingData
+        The labels.
+
+    Raises
+    ------
+    InvalidOptionError
+        When no project with labeled data is found above the predictions.
+    """
+    if labeled_data_path is None:
+        labeled_data_path = find_project_folder(predictions_path)
+        if labeled_data_path is None and config_file_path is not None:
+            labeled_data_path = find_project_folder(config_file_path)
+        if labeled_data_path is None:
+            raise InvalidOptionError(
+                f"{predictions_path}: include_training_data=True, but no DeepLabCut project (a folder with "
+                "config.yaml and labeled-data/) holds this file; give the project folder or a CollectedData file "
+                "as labeled_data_path=..."
+            )
+    return read_deeplabcut_labels(labeled_data_path, config_file_path=config_file_path)
+
+
+def training_metadata(training: TrainingData, video_paths: dict[str, Path] | None = None) -> dict[str, Any]:
+    """Return the default metadata blocks of ``training`` (see :mod:`poseconv.metadata.training`).
+
+    Parameters
+    ----------
+    training : TrainingData
+        The labels.
+    video_paths : dict of str to pathlib.Path, optional
+        Video files by video key, beyond those the reader found.
+
+    Returns
+    -------
+    dict
+        The ``Devices``, ``Behavior`` and ``Pose`` blocks.
+    """
+    return default_training_metadata(training, video_paths_known=set(_video_paths(training, video_paths)))
+
+
+def add_training_data(
+    nwbfile: Any,
+    training: TrainingData,
+    metadata: dict | None,
+    *,
+    stub_test: bool = False,
+    external_files_relative_to: Path | None = None,
+    video_paths: dict[str, Path] | None = None,
+) -> Any:
+    """Write ``training`` into ``nwbfile`` with ``metadata`` merged over its defaults; the metadata is not changed.
+
+    Parameters
+    ----------
+    nwbfile : pynwb.NWBFile
+        The file to add to.
+    training : TrainingData
+        The labels.
+    metadata : dict or None
+        Metadata (as from ``get_metadata()``, edited); missing entries take the defaults.
+    stub_test : bool, default: False
+        Write only the first 100 training frames.
+    external_files_relative_to : pathlib.Path, optional
+        Folder of the NWB file, so video paths are stored relative to it.
+    video_paths : dict of str to pathlib.Path, optional
+        Video files by video key, beyond those the reader found.
+
+    Returns
+    -------
+    ndx_pose.PoseTraining
+        The container written.
+    """
+    defaults = training_metadata(training, video_paths)
+    merged = merge_metadata(defaults, copy.deepcopy(dict(metadata))) if metadata else defaults
+    return write_pose_training(
+        nwbfile,
+        training,
+        metadata=merged,
+        video_paths=_video_paths(training, video_paths),
+        relative_to=external_files_relative_to,
+        max_frames=STUB_FRAMES if stub_test else None,
+    )
+
+
+class TrainingDataMixin:
+    """Adds the training data a pose interface read into ``self._training`` to its metadata and output.
+
+    Put it before the pose interface base class; set ``self._training`` (a
+    :class:`~poseconv.training.TrainingData` or None) in ``__init__``.
+    """
+
+    _training: TrainingData | None = None
+
+    @property
+    def training_data(self) -> TrainingData | None:
+        """The human-labeled training frames this interface writes, or None."""
+        return self._training
+
+    def get_metadata(self) -> DeepDict:
+        """Return the metadata of the poses plus that of the training data, when included.
+
+        Returns
+        -------
+        DeepDict
+            With ``Pose.PoseTraining`` and the skeletons, videos and cameras of the labels.
+        """
+        metadata = super().get_metadata()
+        if self._training is None:
+            return metadata
+        # The poses' own entries (same skeleton, video and camera keys) win over the training defaults.
+        return DeepDict(merge_metadata(training_metadata(self._training, self._pose_video_paths()), dict(metadata)))
+
+    def _pose_video_paths(self) -> dict[str, Path]:
+        # The videos the user gave the pose interface are the training videos of the same key.
+        paths = getattr(self, "_video_paths", None)
+        return dict(paths()) if callable(paths) else {}
+
+    def add_to_nwbfile(
+        self,
+        nwbfile: Any,
+        metadata: dict | None = None,
+        *,
+        stub_test: bool = False,
+        external_files_relative_to: Path | None = None,
+    ) -> None:
+        """Add the poses and, when included, the training data (PoseTraining) to ``nwbfile``.
+
+        Parameters
+        ----------
+        nwbfile : pynwb.NWBFile
+            The file to add to.
+        metadata : dict, optional
+            Metadata as from :meth:`get_metadata`, edited; entries missing from it take the defaults.
+        stub_test : bool, default: False
+            Write only the first 100 frames (and training frames), for a quick test file.
+        external_files_relative_to : pathlib.Path, optional
+            Folder the NWB file will be written to, so external video paths are stored
+            relative to it (as DANDI expects); ``run_conversion`` sets it.
+        """
+        # Same signature as BasePoseInterface.add_to_nwbfile: neuroconv builds the options schema from it.
+        super().add_to_nwbfile(
+            nwbfile, metadata, stub_test=stub_test, external_files_relative_to=external_files_relative_to
+        )
+        if self._training is not None:
+            add_training_data(
+                nwbfile,
+                self._training,
+                metadata,
+                stub_test=stub_test,
+                external_files_relative_to=external_files_relative_to,
+                video_paths=self._pose_video_paths(),
+            )
+
+
+class BaseTrainingDataInterface(BaseDataInterface):
+    """Base of the interfaces that convert training data alone; subclasses implement :meth:`_read_training`."""
+
+    keywords = ("behavior", "pose estimation", "ndx-pose", "training data", "labels")
+
+    def __init__(self, *, verbose: bool = False, **source_data: Any) -> None:
+        super().__init__(verbose=verbose, **source_data)
+        self._training = self._read_training()
+
+    def _read_training(self) -> TrainingData:
+        """Read the labels."""
+        raise NotImplementedError
+
+    @property
+    def training_data(self) -> TrainingData:
+        """The human-labeled training frames this interface writes."""
+        return self._training
+
+    def get_metadata(self) -> DeepDict:
+        """Return the metadata this interface would write, ready to edit.
+
+        Returns
+        -------
+        DeepDict
+            ``NWBFile`` defaults plus ``Pose.PoseTraining``, ``Pose.Skeletons`` and the videos and
+            cameras of the labeled frames.
+        """
+        metadata = super().get_metadata()
+        training = self._training
+        metadata["NWBFile"]["session_description"] = (
+            f"Training data for pose estimation: frames labeled by hand in {training.source_software}."
+        )
+        metadata.deep_update(training_metadata(training))
+        return metadata
+
+    def get_metadata_schema(self) -> dict:
+        """Return the JSON Schema (draft-07) of :meth:`get_metadata`'s result."""
+        return metadata_schema()
+
+    @classmethod
+    def get_source_schema(cls) -> dict:
+        """Return the JSON Schema of the constructor arguments, in a form-tool-friendly shape."""
+        from neuroconv.utils import get_json_schema_from_method_signature
+
+        # neuroconv reads parameter descriptions from the docstring of what it is given; ours are on __init__.
+        schema = get_json_schema_from_method_signature(cls.__init__, exclude=["source_data"])
+        return add_missing_titles(_strip_nulls(schema))
+
+    def get_conversion_options_schema(self) -> dict:
+        """Return the JSON Schema of :meth:`add_to_nwbfile`'s options."""
+        return add_missing_titles(_strip_nulls(super().get_conversion_options_schema()))
+
+    def add_to_nwbfile(
+        self,
+        nwbfile: Any,
+        metadata: dict | None = None,
+        *,
+        stub_test: bool = False,
+        external_files_relative_to: Path | None = None,
+    ) -> None:
+        """Add the training data (PoseTraining, its skeletons and videos) to ``nwbfile``.
+
+        Parameters
+        ----------
+        nwbfile : pynwb.NWBFile
+            The file to add to.
+        metadata : dict, optional
+            Metadata as from :meth:`get_metadata`, edited; entries missing from it take the defaults.
+        stub_test : bool, default: False
+            Write only the first 100 training frames, for a quick test file.
+        external_files_relative_to : pathlib.Path, optional
+            Folder the NWB file will be written to, so external video paths are stored relative
+            to it (as DANDI expects); ``run_conversion`` sets it.
+        """
+        add_training_data(
+            nwbfile,
+            self._training,
+            metadata,
+            stub_test=stub_test,
+            external_files_relative_to=external_files_relative_to,
+        )
+
+    def run_conversion(self, nwbfile_path: Path, *args: Any, **kwargs: Any) -> None:
+        """Write the NWB file (see neuroconv's ``run_conversion``); video paths are stored relative to it.
+
+        Parameters
+        ----------
+        nwbfile_path : pathlib.Path
+            The NWB file to write.
+        *args, **kwargs
+            As for neuroconv's ``BaseDataInterface.run_conversion``.
+        """
+        kwargs.setdefault("external_files_relative_to", Path(nwbfile_path).resolve().parent)
+        super().run_conversion(nwbfile_path, *args, **kwargs)
+
+
+class DeepLabCutTrainingDataInterface(BaseTrainingDataInterface):
+    """Convert the human labels of a DeepLabCut project (``labeled-data``) to ndx-pose PoseTraining.
+
+    Every ``labeled-data/<video>/CollectedData_<scorer>`` file becomes training frames with
+    their labeler, frame index and video; the skeleton comes from the project's config.yaml.
+    No predictions are needed.
+    """
+
+    display_name = "DeepLabCut training data (poseconv)"
+    keywords = (*BaseTrainingDataInterface.keywords, "DeepLabCut", "DLC")
+    associated_suffixes = (".h5", ".csv", ".yaml")
+    info = "Interface for the labeled frames of a DeepLabCut project (CollectedData .h5/.csv)."
+
+    @validate_call
+    def __init__(
+        self,
+        labeled_data_path: ProjectPathArg,
+        *,
+        config_file_path: OptionalFilePathArg = None,
+        verbose: bool = False,
+    ) -> None:
+        """Read the labels of a DeepLabCut project.
+
+        Parameters
+        ----------
+        labeled_data_path : str
+            The project folder (every labeled-data/<video>/CollectedData_<scorer> file), its
+            labeled-data folder, one video's folder, or one CollectedData .h5/.csv file.
+        config_file_path : FilePath, optional
+            The project's config.yaml (skeleton, videos); found in the project folder when not given.
+        verbose : bool, default: False
+            Print progress.
+        """
+        self._labeled_data_path = Path(labeled_data_path)
+        self._config_file_path = config_file_path
+        super().__init__(verbose=verbose, labeled_data_path=labeled_data_path, config_file_path=config_file_path)
+
+    def _read_training(self) -> TrainingData:
+        return read_deeplabcut_labels(self._labeled_data_path, config_file_path=self._config_file_path)
+
+
+class SLEAPTrainingDataInterface(BaseTrainingDataInterface):
+    """Convert the user-labeled (human-placed) instances of a SLEAP ``.slp`` to ndx-pose PoseTraining.
+
+    Each frame holding user instances becomes a training frame with its video, frame index,
+    tracks and skeleton; predicted instances are not training data and are left out.
+    """
+
+    display_name = "SLEAP training data (poseconv)"
+    keywords = (*BaseTrainingDataInterface.keywords, "SLEAP", "sleap-io")
+    associated_suffixes = (".slp",)
+    info = "Interface for the user-labeled frames of a SLEAP .slp / .pkg.slp."
+
+    @validate_call
+    def __init__(self, file_path: FilePathArg, *, verbose: bool = False) -> None:
+        """Read the user labels of a SLEAP file.
+
+        Parameters
+        ----------
+        file_path : FilePath
+            SLEAP labels (.slp or .pkg.slp) holding user-labeled instances.
+        verbose : bool, default: False
+            Print progress.
+        """
+        self._file_path = Path(file_path)
+        super().__init__(verbose=verbose, file_path=file_path)
+
+    def _read_training(self) -> TrainingData:
+        return read_sleap_labels(self._file_path)

@@ -1,0 +1,291 @@
+"""Frame tables read block by block, and lazy array views of their columns.
+
+A pose file is a table: one row per frame, one column per (individual, node, axis)
+or confidence value. :class:`FrameTable` reads such a table in aligned blocks of
+frames and keeps the last few blocks, so the many series cut from one table (one
+per node, data and confidence) are served by a single read of each block when
+they are written side by side. :class:`ColumnView` is what a reader puts into a
+:class:`~poseconv.model.PoseTrack` instead of a numpy array: it has ``shape``,
+``dtype`` and numpy-like indexing, and reads only the frames asked for.
+
+Values are never converted: a view returns the table's float64 values bit for
+bit, and NaN (the reader's fill) for frames that have no row.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+__all__ = ["ArrayTable", "ColumnView", "FrameTable", "LazyArray", "is_lazy_array"]
+
+# A block of about this many bytes (all columns of the table) is read at once.
+TARGET_BLOCK_BYTES = 64 * 2**20
+MIN_BLOCK_FRAMES = 1024
+MAX_BLOCK_FRAMES = 65536
+# Blocks kept: the one being served and the next, so writers that run slightly ahead still hit.
+CACHED_BLOCKS = 3
+
+
+def block_frames_for(n_columns: int, itemsize: int = 8) -> int:
+    """Return the frames per block: a power of two near ``TARGET_BLOCK_BYTES`` of all columns.
+
+    Parameters
+    ----------
+    n_columns : int
+        Columns of the table.
+    itemsize : int, default: 8
+        Bytes per value.
+
+    Returns
+    -------
+    int
+        Between ``MIN_BLOCK_FRAMES`` and ``MAX_BLOCK_FRAMES``.
+    """
+    frames = TARGET_BLOCK_BYTES // max(1, n_columns * itemsize)
+    power = 1 << max(0, int(frames).bit_length() - 1)
+    return int(min(MAX_BLOCK_FRAMES, max(MIN_BLOCK_FRAMES, power)))
+
+
+class LazyArray(ABC):
+    """Marker base of array-likes that read their values on demand (see :func:`is_lazy_array`)."""
+
+    shape: tuple[int, ...]
+    dtype: np.dtype
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions."""
+        return len(self.shape)
+
+    def __len__(self) -> int:
+        return int(self.shape[0])
+
+    @abstractmethod
+    def __getitem__(self, key: Any) -> np.ndarray: ...
+
+    @abstractmethod
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Return frames ``[start, stop)`` as a numpy array."""
+
+    @abstractmethod
+    def select(self, *key: Any) -> LazyArray:
+        """Return a lazy view of the trailing dimensions indexed by ``key``, reading nothing."""
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        values = self[:]
+        return values if dtype is None else values.astype(dtype, copy=False)
+
+
+def is_lazy_array(values: Any) -> bool:
+    """Return True when ``values`` is a :class:`LazyArray` (kept as is by the model, read in blocks by the writer)."""
+    return isinstance(values, LazyArray)
+
+
+class FrameTable(ABC):
+    """A frame-indexed table of float values read in aligned blocks of frames.
+
+    Subclasses implement :meth:`_read_rows`. Rows are the table's own rows; when
+    ``frame_numbers`` is given, row ``i`` holds frame ``frame_numbers[i]`` (strictly
+    increasing) and frames without a row read as NaN.
+
+    Parameters
+    ----------
+    n_rows : int
+        Rows of the table.
+    n_columns : int
+        Columns of the table.
+    frame_numbers : numpy.ndarray, optional
+        Frame number of each row; None when row ``i`` is frame ``i``.
+    n_frames : int, optional
+        Frames of the time base; by default one past the last frame number.
+    block_frames : int, optional
+        Frames per block; by default from :func:`block_frames_for`.
+    """
+
+    dtype = np.dtype("float64")
+
+    def __init__(
+        self,
+        *,
+        n_rows: int,
+        n_columns: int,
+        frame_numbers: np.ndarray | None = None,
+        n_frames: int | None = None,
+        block_frames: int | None = None,
+    ) -> None:
+        self.n_rows = int(n_rows)
+        self.n_columns = int(n_columns)
+        self.frame_numbers = None if frame_numbers is None else np.asarray(frame_numbers, dtype="int64")
+        if n_frames is None:
+            if self.frame_numbers is None:
+                n_frames = self.n_rows
+            else:
+                n_frames = int(self.frame_numbers[-1]) + 1 if len(self.frame_numbers) else 0
+        self.n_frames = int(n_frames)
+        self.block_frames = int(block_frames or block_frames_for(self.n_columns, self.dtype.itemsize))
+        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        self.blocks_read = 0
+
+    @abstractmethod
+    def _read_rows(self, start: int, stop: int) -> np.ndarray:
+        """Return rows ``[start, stop)`` as a ``(stop - start, n_columns)`` float64 array."""
+
+    def set_frames(self, frame_numbers: np.ndarray | None, n_frames: int) -> None:
+        """Set which frame each row holds and the length of the time base.
+
+        Parameters
+        ----------
+        frame_numbers : numpy.ndarray or None
+            Strictly increasing frame number of each row; None when row ``i`` is frame ``i``.
+        n_frames : int
+            Frames of the time base (at least one past the last frame number).
+        """
+        self.frame_numbers = None if frame_numbers is None else np.asarray(frame_numbers, dtype="int64")
+        self.n_frames = int(n_frames)
+        self._cache.clear()
+
+    def close(self) -> None:
+        """Release files held open; reading again reopens them."""
+        self._cache.clear()
+
+    def _block(self, index: int) -> np.ndarray:
+        block = self._cache.get(index)
+        if block is not None:
+            self._cache.move_to_end(index)
+            return block
+        start = index * self.block_frames
+        stop = min(self.n_frames, start + self.block_frames)
+        if self.frame_numbers is None:
+            block = self._read_rows(start, min(stop, self.n_rows))
+            if block.shape[0] < stop - start:
+                # The time base is longer than the table (metadata says so): the rest is missing.
+                padded = np.full((stop - start, self.n_columns), np.nan)
+                padded[: block.shape[0]] = block
+                block = padded
+        else:
+            lo, hi = np.searchsorted(self.frame_numbers, [start, stop])
+            block = np.full((stop - start, self.n_columns), np.nan)
+            if hi > lo:
+                block[self.frame_numbers[lo:hi] - start] = self._read_rows(int(lo), int(hi))
+        block.flags.writeable = False
+        self.blocks_read += 1
+        self._cache[index] = block
+        while len(self._cache) > CACHED_BLOCKS:
+            self._cache.popitem(last=False)
+        return block
+
+    def read_frames(self, start: int, stop: int, columns: np.ndarray | slice | None = None) -> np.ndarray:
+        """Return frames ``[start, stop)`` of ``columns`` (all columns when None) as a new array.
+
+        Parameters
+        ----------
+        start, stop : int
+            Frame range, clipped to ``[0, n_frames)``.
+        columns : numpy.ndarray of int or slice, optional
+            Column indices; the result has shape ``(frames, *columns.shape)``.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 values, NaN where a frame has no row.
+        """
+        start = max(0, int(start))
+        stop = min(self.n_frames, int(stop))
+        columns = slice(None) if columns is None else columns
+        n_out = max(0, stop - start)
+        sample = np.empty((0, self.n_columns))[:, columns]
+        out = np.empty((n_out, *sample.shape[1:]), dtype=self.dtype)
+        position = start
+        while position < stop:
+            index = position // self.block_frames
+            block_start = index * self.block_frames
+            block = self._block(index)
+            upto = min(stop, block_start + block.shape[0])
+            out[position - start : upto - start] = block[position - block_start : upto - block_start][:, columns]
+            position = upto
+        return out
+
+
+class ArrayTable(FrameTable):
+    """A :class:`FrameTable` over a 2-D array already in memory (tables pandas had to read whole).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        ``(rows, columns)`` float64.
+    **kwargs
+        As :class:`FrameTable` (``frame_numbers``, ``n_frames``).
+    """
+
+    def __init__(self, values: np.ndarray, **kwargs: Any) -> None:
+        self.values = np.asarray(values, dtype="float64")
+        super().__init__(n_rows=self.values.shape[0], n_columns=self.values.shape[1], **kwargs)
+
+    def _read_rows(self, start: int, stop: int) -> np.ndarray:
+        return self.values[start:stop]
+
+
+class ColumnView(LazyArray):
+    """A lazy ``(frames, *column_map.shape)`` array whose values are columns of a :class:`FrameTable`.
+
+    Indexing reads only the frames selected and always returns a numpy array;
+    :meth:`select` narrows the trailing dimensions without reading anything.
+
+    Parameters
+    ----------
+    table : FrameTable
+        The table.
+    column_map : numpy.ndarray of int
+        Table column of each trailing element, e.g. ``(nodes, dims)`` for positions.
+    """
+
+    def __init__(self, table: FrameTable, column_map: np.ndarray) -> None:
+        self.table = table
+        self.column_map = np.asarray(column_map, dtype="intp")
+        if self.column_map.size and (self.column_map.min() < 0 or self.column_map.max() >= table.n_columns):
+            raise ValueError(f"Column indices must be within the table's {table.n_columns} columns.")
+        self.shape = (table.n_frames, *self.column_map.shape)
+        self.dtype = table.dtype
+
+    @property
+    def block_frames(self) -> int:
+        """Frames the table reads at once; writers align their chunks to it."""
+        return self.table.block_frames
+
+    def __repr__(self) -> str:
+        return f"ColumnView(shape={self.shape}, table={type(self.table).__name__})"
+
+    def select(self, *key: Any) -> ColumnView:
+        """Return a view of the trailing dimensions indexed by ``key`` (numpy rules), reading nothing."""
+        return ColumnView(self.table, self.column_map[key])
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Return frames ``[start, stop)`` as a numpy array."""
+        return self.table.read_frames(start, stop, self.column_map)
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        if not isinstance(key, tuple):
+            key = (key,)
+        if any(k is Ellipsis for k in key):
+            position = next(i for i, k in enumerate(key) if k is Ellipsis)
+            fill = (slice(None),) * (self.ndim - len(key) + 1)
+            key = key[:position] + fill + key[position + 1 :]
+        frames, rest = (key[0], key[1:]) if key else (slice(None), ())
+        if isinstance(frames, (int, np.integer)):
+            index = int(frames) + (self.shape[0] if frames < 0 else 0)
+            if not 0 <= index < self.shape[0]:
+                raise IndexError(f"Frame {frames} is out of range for {self.shape[0]} frames.")
+            return self.read(index, index + 1)[0][rest] if rest else self.read(index, index + 1)[0]
+        if isinstance(frames, slice):
+            start, stop, step = frames.indices(self.shape[0])
+            if step > 0:
+                values = self.read(start, stop)[::step] if stop > start else self.read(0, 0)
+            else:
+                values = self.read(stop + 1, start + 1)[::-1][:: -step] if start > stop else self.read(0, 0)
+            return values[(slice(None), *rest)] if rest else values
+        # Fancy frame indices: read the whole view once, then index with numpy.
+        return np.asarray(self.read(0, self.shape[0]))[key]

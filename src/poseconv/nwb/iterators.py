@@ -1,0 +1,157 @@
+"""Data-chunk iterators that stream pose series from the model to the NWB file.
+
+Each ``PoseEstimationSeries`` gets one :class:`PoseSeriesIterator` for its
+``data`` (``(frames, dims)``) and one for its ``confidence`` (``(frames,)``). They
+are hdmf ``GenericDataChunkIterator`` subclasses, so hdmf writes them chunk by
+chunk and neuroconv's backend configuration takes their chunk shape as the
+dataset's. They read from the track's arrays only the frames of the chunk being
+written: a lazy :class:`~poseconv.lazy.ColumnView` reads one block of its table,
+a numpy array is sliced. One buffer is one chunk, so a writer that takes one chunk
+of every series in turn (hdmf with ``exhaust_dci=False``) reads each block of a
+table once for all the series cut from it.
+
+The iterators also behave as read-only arrays (``shape``, ``len``, indexing,
+``numpy.asarray``), so an in-memory ``NWBFile`` can be inspected before it is
+written, and they start again from frame 0 whenever hdmf sets up a dataset from
+them, so writing the same in-memory file twice writes the data twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hdmf.data_utils import GenericDataChunkIterator
+
+from ..lazy import is_lazy_array
+
+__all__ = ["PoseSeriesIterator", "series_values"]
+
+
+class PoseSeriesIterator(GenericDataChunkIterator):
+    """Stream the first ``n_frames`` frames of an array along its first axis, one chunk at a time.
+
+    Parameters
+    ----------
+    values : numpy.ndarray or poseconv.lazy.LazyArray
+        ``(frames, ...)`` values of one series.
+    n_frames : int, optional
+        Frames to write (the first ones); all by default.
+    chunk_frames : int, optional
+        Frames per chunk (and per buffer); by default
+        :func:`poseconv.nwb.storage.chunk_frames`.
+    """
+
+    def __init__(self, values: Any, *, n_frames: int | None = None, chunk_frames: int | None = None) -> None:
+        from .storage import chunk_frames as default_chunk_frames
+
+        self._values = values
+        total = int(values.shape[0])
+        self._n_frames = total if n_frames is None else max(0, min(total, int(n_frames)))
+        if self._n_frames == 0:
+            raise ValueError("A series iterator needs at least one frame; write an empty array instead.")
+        self._trailing = tuple(int(n) for n in values.shape[1:])
+        block_frames = getattr(values, "block_frames", None)
+        frames = chunk_frames or default_chunk_frames(self._n_frames, block_frames=block_frames)
+        frames = max(1, min(int(frames), self._n_frames))
+        shape = (frames, *self._trailing)
+        super().__init__(chunk_shape=shape, buffer_shape=shape, display_progress=False)
+
+    # -- GenericDataChunkIterator --------------------------------------------------------------
+
+    def _get_data(self, selection: tuple[slice, ...]) -> np.ndarray:
+        frames = selection[0]
+        if is_lazy_array(self._values):
+            block = self._values.read(frames.start, frames.stop)
+        else:
+            block = np.asarray(self._values[frames.start : frames.stop])
+        rest = selection[1:]
+        if rest and any(s != slice(0, n) for s, n in zip(rest, self._trailing, strict=True)):
+            block = block[(slice(None), *rest)]
+        return block
+
+    def _get_maxshape(self) -> tuple[int, ...]:
+        return (self._n_frames, *self._trailing)
+
+    def _get_dtype(self) -> np.dtype:
+        return np.dtype(self._values.dtype)
+
+    def _rewind(self) -> None:
+        frames = self.buffer_shape[0]
+        full = tuple(slice(0, n) for n in self._trailing)
+        self.buffer_selection_generator = (
+            (slice(start, min(start + frames, self._n_frames)), *full) for start in range(0, self._n_frames, frames)
+        )
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except StopIteration:
+            # Ready for another full pass: the same in-memory file may be written again.
+            self._rewind()
+            raise
+
+    def recommended_data_shape(self) -> tuple[int, ...]:
+        """Return the full shape; hdmf asks right before it starts iterating, so start from frame 0."""
+        self._rewind()
+        return self.maxshape
+
+    # -- read-only array behaviour ---------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape of the dataset this iterator writes."""
+        return self.maxshape
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions."""
+        return len(self.maxshape)
+
+    def __len__(self) -> int:
+        return self._n_frames
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        if not isinstance(key, tuple):
+            key = (key,)
+        frames = key[0] if key else slice(None)
+        if isinstance(frames, slice):
+            start, stop, step = frames.indices(self._n_frames)
+            if step == 1:
+                return np.asarray(self._values[(slice(start, stop), *key[1:])])
+        elif isinstance(frames, (int, np.integer)):
+            index = int(frames) + (self._n_frames if frames < 0 else 0)
+            if not 0 <= index < self._n_frames:
+                raise IndexError(f"Frame {frames} is out of range for {self._n_frames} frames.")
+            return np.asarray(self._values[(index, *key[1:])])
+        return np.asarray(self._values[: self._n_frames])[key]
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        values = np.asarray(self._values[: self._n_frames])
+        return values if dtype is None else values.astype(dtype, copy=False)
+
+    def __repr__(self) -> str:
+        return f"PoseSeriesIterator(shape={self.maxshape}, chunk_shape={self.chunk_shape})"
+
+
+def series_values(values: Any, index: int, n_frames: int) -> Any:
+    """Return what the writer stores for node ``index`` of a track array: an iterator, or an empty array.
+
+    Parameters
+    ----------
+    values : numpy.ndarray or poseconv.lazy.LazyArray
+        ``(frames, nodes, dims)`` positions or ``(frames, nodes)`` confidence.
+    index : int
+        Node index.
+    n_frames : int
+        Frames to write.
+
+    Returns
+    -------
+    PoseSeriesIterator or numpy.ndarray
+        ``(n_frames, dims)`` or ``(n_frames,)`` values, streamed; a plain empty array when there are no frames.
+    """
+    column = values.select(index) if is_lazy_array(values) else values[:, index]
+    if n_frames <= 0:
+        return np.empty((0, *column.shape[1:]), dtype="float64")
+    return PoseSeriesIterator(column, n_frames=n_frames)

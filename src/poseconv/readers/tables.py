@@ -1,0 +1,250 @@
+"""Block-wise access to pandas tables as DeepLabCut writes them (``.h5`` table format, ``.csv``).
+
+DeepLabCut stores its predictions with ``DataFrame.to_hdf(key, format="table")``:
+a PyTables table whose rows are ``(index, values_block_0[, values_block_1 ...])``,
+each block an array of float columns in the order pandas records in the
+block's items. :class:`PandasH5Table` reads row ranges of those blocks straight
+from PyTables, maps block columns to the frame's columns with pandas' own
+description of the table, and checks the mapping against ``HDFStore.select`` on
+the first rows before it is used. Tables it cannot map (fixed format, other
+dtypes) are left to pandas by the caller.
+
+CSV has no random access, so :class:`CsvTable` parses the file once in row
+chunks into a temporary binary file and reads blocks from a memory map of it;
+memory stays bounded and the values are pandas' parse of the text.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import weakref
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..lazy import FrameTable
+
+__all__ = ["CsvTable", "NotNumericError", "PandasH5Table", "open_h5_table"]
+
+# Rows compared with HDFStore.select before the raw block mapping is trusted.
+_CHECK_ROWS = 512
+# Rows parsed at once when caching a CSV.
+_CSV_CHUNK_ROWS = 65536
+
+
+class NotNumericError(ValueError):
+    """A CSV cell that should hold a number holds something else."""
+
+
+class PandasH5Table(FrameTable):
+    """Rows of a pandas table-format frame in an HDF5 file, read with PyTables.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.h5`` file.
+    key : str
+        The table's key in the store.
+    columns : pandas.Index
+        The frame's columns (levels named), in frame order.
+    block_columns : list of (str, numpy.ndarray)
+        For each PyTables block column, the frame positions of its columns.
+    frame_numbers : numpy.ndarray or None
+        See :class:`~poseconv.lazy.FrameTable`.
+    n_rows : int
+        Rows of the table.
+    """
+
+    def __init__(
+        self,
+        *,
+        path: Path,
+        key: str,
+        columns: Any,
+        block_columns: list[tuple[str, np.ndarray]],
+        frame_numbers: np.ndarray | None,
+        n_rows: int,
+    ) -> None:
+        super().__init__(n_rows=n_rows, n_columns=len(columns), frame_numbers=frame_numbers)
+        self.path = Path(path)
+        self.key = key
+        self.columns = columns
+        self.block_columns = block_columns
+        self._handle: Any = None
+        self._finalizer: Any = None
+
+    def _table(self) -> Any:
+        if self._handle is None or not self._handle.isopen:
+            import tables
+
+            self._handle = tables.open_file(str(self.path), mode="r")
+            # Close the file when the table is garbage collected, not only at exit.
+            self._finalizer = weakref.finalize(self, _close_quietly, self._handle)
+        return self._handle.get_node(f"/{self.key.strip('/')}/table")
+
+    def close(self) -> None:
+        """Close the HDF5 file; a later read reopens it."""
+        super().close()
+        if self._finalizer is not None:
+            self._finalizer()
+        self._handle = None
+
+    def _read_rows(self, start: int, stop: int) -> np.ndarray:
+        table = self._table()
+        out = np.empty((stop - start, self.n_columns), dtype="float64")
+        if len(self.block_columns) == 1:
+            name, positions = self.block_columns[0]
+            values = table.read(start, stop, field=name)
+            if np.array_equal(positions, np.arange(self.n_columns)):
+                return np.asarray(values, dtype="float64")
+            out[:, positions] = values
+            return out
+        rows = table.read(start, stop)
+        for name, positions in self.block_columns:
+            out[:, positions] = rows[name]
+        return out
+
+    def read_index(self) -> np.ndarray:
+        """Return the table's index column (the frame numbers DeepLabCut wrote)."""
+        return np.asarray(self._table().read(field="index"))
+
+
+def _close_quietly(handle: Any) -> None:
+    try:
+        handle.close()
+    except Exception:  # noqa: S110 - closing at collection must never raise
+        pass
+
+
+def open_h5_table(path: Path, key: str) -> tuple[PandasH5Table | None, str]:
+    """Map a pandas table-format frame for block reads, or say why it cannot be.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.h5`` file.
+    key : str
+        Key of the frame in the store.
+
+    Returns
+    -------
+    (PandasH5Table or None, str)
+        The table (frame numbers not yet set), or None and the reason to read it with pandas instead.
+    """
+    import pandas as pd
+
+    with pd.HDFStore(path, mode="r") as store:
+        storer = store.get_storer(key)
+        if type(storer).__name__ != "AppendableFrameTable":
+            return None, f"not an appendable table ({type(storer).__name__})"
+        storer.infer_axes()
+        if getattr(storer, "is_transposed", False):
+            return None, "transposed table"
+        head = store.select(key, start=0, stop=min(storer.nrows, _CHECK_ROWS))
+        columns = head.columns
+        if not all(np.dtype(dtype) == np.float64 for dtype in head.dtypes):
+            return None, "not all columns are float64"
+        index_axes = storer.index_axes
+        if len(index_axes) != 1 or index_axes[0].cname != "index":
+            return None, "no single 'index' column"
+        labels = list(columns)
+        position_of = {label: i for i, label in enumerate(labels)}
+        if len(position_of) != len(labels):
+            return None, "duplicate column labels"
+        block_columns = []
+        seen: set[int] = set()
+        for axis in storer.values_axes:
+            items = list(axis.values)
+            if np.dtype(axis.dtype) != np.float64 or any(item not in position_of for item in items):
+                return None, f"block {axis.cname} does not map onto the frame's float columns"
+            positions = np.array([position_of[item] for item in items], dtype="intp")
+            seen.update(positions.tolist())
+            block_columns.append((axis.cname, positions))
+        if seen != set(range(len(labels))):
+            return None, "blocks do not cover every column"
+        n_rows = int(storer.nrows)
+    table = PandasH5Table(
+        path=path, key=key, columns=columns, block_columns=block_columns, frame_numbers=None, n_rows=n_rows
+    )
+    # Trust the mapping only if it reproduces pandas' own reading of the first rows, bit for bit.
+    raw = table._read_rows(0, len(head))
+    expected = head.to_numpy(dtype="float64")
+    if raw.shape != expected.shape or raw.tobytes() != np.ascontiguousarray(expected).tobytes():
+        table.close()
+        return None, "raw block read differs from pandas"
+    return table, ""
+
+
+class CsvTable(FrameTable):
+    """A DeepLabCut CSV parsed once into a temporary binary file and read back in blocks.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file.
+    n_header : int
+        Header rows (3 single-animal, 4 multi-animal).
+    level_names : list of str
+        Names of the column levels.
+    read_csv_options : dict
+        Extra options for ``pandas.read_csv`` (exact float parsing on pandas 2).
+    """
+
+    def __init__(self, *, path: Path, n_header: int, level_names: list[str], read_csv_options: dict) -> None:
+        import pandas as pd
+
+        self.path = Path(path)
+        handle, cache = tempfile.mkstemp(prefix="poseconv-", suffix=".f8")
+        self.cache_path = Path(cache)
+        # The cache lives as long as this table: removed when it is collected (and at exit).
+        self._finalizer = weakref.finalize(self, _remove_quietly, self.cache_path)
+        index_parts = []
+        columns = None
+        n_rows = 0
+        with os.fdopen(handle, "wb") as out:
+            reader = pd.read_csv(
+                self.path,
+                header=list(range(n_header)),
+                index_col=0,
+                chunksize=_CSV_CHUNK_ROWS,
+                **read_csv_options,
+            )
+            with reader:
+                for chunk in reader:
+                    if columns is None:
+                        columns = chunk.columns.set_names(level_names)
+                    index_parts.append(np.asarray(chunk.index))
+                    try:
+                        values = chunk.to_numpy(dtype="float64")
+                    except (TypeError, ValueError) as err:
+                        raise NotNumericError(str(err)) from err
+                    np.ascontiguousarray(values).tofile(out)
+                    n_rows += len(chunk)
+        if columns is None:
+            columns = pd.read_csv(self.path, header=list(range(n_header)), index_col=0, nrows=0).columns
+            columns = columns.set_names(level_names)
+        self.columns = columns
+        self.index = np.concatenate(index_parts) if index_parts else np.empty(0, dtype="int64")
+        super().__init__(n_rows=n_rows, n_columns=len(columns))
+        self._map: np.ndarray | None = None
+
+    def _read_rows(self, start: int, stop: int) -> np.ndarray:
+        if self._map is None:
+            if self.n_rows == 0 or self.n_columns == 0:
+                return np.empty((stop - start, self.n_columns))
+            self._map = np.memmap(self.cache_path, dtype="float64", mode="r", shape=(self.n_rows, self.n_columns))
+        return np.array(self._map[start:stop])
+
+    def close(self) -> None:
+        """Drop the memory map; the cache file stays until the table is collected."""
+        super().close()
+        self._map = None
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass

@@ -1,0 +1,337 @@
+"""The conversion spec: its committed schema, and checks that report every problem with its place.
+
+Specs are written to ``tmp_path`` by each test; the pose files are the real DeepLabCut
+outputs in ../shared/data. Nothing here starts a worker process: the data checks run
+:func:`check_session` in this process.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import yaml
+from jsonschema import Draft7Validator
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
+from tests.fixtures.paths import REPO_ROOT
+
+from poseconv.batch.plan import plan_spec
+from poseconv.batch.runner import Progress, run_batch
+from poseconv.batch.session import check_session, load_timestamps
+from poseconv.batch.spec import SPEC_SCHEMA_FILE_NAME, render_spec_schema, spec_schema
+
+COMMITTED = REPO_ROOT / "schemas" / SPEC_SCHEMA_FILE_NAME
+START = "2024-05-01T10:30:00+02:00"
+
+
+def _walk(node, path=()):
+    yield path, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk(value, (*path, i))
+
+
+def write_spec(tmp_path, spec: dict, name: str = "spec.yaml"):
+    path = tmp_path / name
+    if name.endswith(".json"):
+        path.write_text(json.dumps(spec), encoding="utf-8")
+    else:
+        path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def session(session_id: str, file_path=SINGLE_ANIMAL_H5, **fields) -> dict:
+    return {
+        "session_id": session_id,
+        "session_start_time": START,
+        "subject": {"subject_id": session_id, "species": "Mus musculus", "sex": "M", "age": "P90D"},
+        "pose": [{"file_path": str(file_path)}],
+        **fields,
+    }
+
+
+def locations(problems) -> set[str]:
+    return {p.location for p in problems}
+
+
+# -- the schema ---------------------------------------------------------------------------------
+
+
+def test_committed_spec_schema_matches_the_code():
+    assert COMMITTED.read_text(encoding="utf-8") == render_spec_schema(), (
+        f"{COMMITTED} is out of date; regenerate it with "
+        "`python -m poseconv.batch.spec > schemas/conversion-spec.schema.json`."
+    )
+
+
+def test_spec_schema_is_draft7_with_titles_and_descriptions():
+    schema = spec_schema()
+    Draft7Validator.check_schema(schema)
+    for path, node in _walk(schema):
+        if isinstance(node, dict):
+            assert not isinstance(node.get("type"), list), path
+            assert "anyOf" not in node, path
+            for name, prop in (node.get("properties") or {}).items():
+                assert prop.get("title") and prop.get("description"), (*path, name)
+    pose = schema["definitions"]["PoseSpec"]["properties"]
+    assert pose["file_path"]["format"] == pose["video_file_path"]["format"] == "file-path"
+
+
+def test_a_valid_spec_plans_one_job_per_session(tmp_path):
+    spec = {
+        "output_folder": "out",
+        "metadata": {"NWBFile": {"institution": "Example University"}},
+        "sessions": [session("a"), session("b", MULTI_ANIMAL_H5, nwbfile_name="sub-b/b.nwb")],
+    }
+    plan = plan_spec(write_spec(tmp_path, spec))
+    assert plan.problems == []
+    assert [job.session_id for job in plan.jobs] == ["a", "b"]
+    assert [job.output for job in plan.jobs] == [tmp_path / "out/a.nwb", tmp_path / "out/sub-b/b.nwb"]
+    assert plan.jobs[0].inputs[0].interface == "DeepLabCutPoseInterface"  # detected from the file
+    assert not (tmp_path / "out").exists()
+
+
+# -- every problem, with its location -------------------------------------------------------------
+
+
+def test_every_problem_is_reported_with_its_location_before_anything_is_written(tmp_path):
+    (tmp_path / "frames.mat").write_bytes(b"")
+    spec = {
+        "output_folder": "out",
+        "metadata": {"NWBFile": {"institution": "Example University"}},
+        "sessions": [
+            session("ok"),
+            # 1: a misspelt field (with a suggestion) and a pose file that does not exist
+            {**session("typo"), "pose": [{"file_path": "missing.h5", "vidoe_file_path": "x.mp4"}]},
+            # 2: a subject the metadata schema refuses, an unknown interface, a timestamps file of the wrong kind
+            session(
+                "bad",
+                subject={"subject_id": "m", "sex": "male"},
+                pose=[
+                    {"file_path": str(SINGLE_ANIMAL_H5), "timestamps_file": "frames.mat"},
+                    {"file_path": str(SINGLE_ANIMAL_H5), "interface": "DeepLabCutPoseInterfac"},
+                ],
+            ),
+            # 3: the same session ID as 0; an interface argument that DeepLabCut does not take
+            session(
+                "ok",
+                nwbfile_name="other.nwb",
+                pose=[{"file_path": str(SINGLE_ANIMAL_H5), "source_data": {"individual": ["a"]}}],
+            ),
+            # 4: writes the same file as 0; a start time without a time zone
+            session("four", nwbfile_name="ok.nwb", session_start_time="2024-05-01T10:30:00"),
+            # 5: an interface without a class, one whose arguments are wrong
+            session(
+                "five",
+                interfaces={
+                    "Nothing": {"source_data": {}},
+                    "Recording": {
+                        "interface": "neuroconv.tools.testing.mock_interfaces:MockRecordingInterface",
+                        "source_data": {"num_channel": 4},
+                    },
+                },
+            ),
+        ],
+    }
+    path = write_spec(tmp_path, spec)
+
+    class Recorder(Progress):
+        def problems(self, problems):
+            # Called once every check is done and before any conversion starts.
+            self.reported = list(problems)
+            self.written = sorted(p.name for p in (tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else []
+
+    recorder = Recorder()
+    report = run_batch(path, jobs=1, progress=recorder)
+    assert recorder.reported == report.problems and recorder.written == []
+
+    found = {str(p) for p in report.problems}
+    assert locations(report.problems) == {
+        "sessions[1].pose[0].vidoe_file_path",
+        "sessions[2].subject.sex",
+        "sessions[2].pose[0].timestamps_file",
+        "sessions[2].pose[1].interface",
+        "sessions[3].session_id",
+        "sessions[3].pose[0].source_data.individual",
+        "sessions[4].nwbfile_name",
+        "sessions[4].session_start_time",
+        "sessions[5].interfaces.Nothing.interface",
+        "sessions[5].interfaces.Recording.source_data.num_channel",
+    }, "\n".join(sorted(found))
+    text = "\n".join(sorted(found))
+    assert "did you mean 'video_file_path'?" in text
+    assert "did you mean 'individuals'?" in text
+    assert "did you mean 'num_channels'?" in text
+    assert "Did you mean 'DeepLabCutPoseInterface'" in text
+    assert "'male' is not one of" in text
+    # YAML specs give the line of each problem.
+    lines = yaml.safe_dump(spec, sort_keys=False).splitlines()
+    sex = next(p for p in report.problems if p.location == "sessions[2].subject.sex")
+    assert "sex: male" in lines[sex.line - 1]
+
+    # Every session with a problem is invalid and said so; the valid one was converted alone.
+    statuses = {r.session_id: r.status for r in report.sessions}
+    assert [r.status for r in report.sessions] == ["converted", *["invalid"] * 5], statuses
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ok.nwb"]
+
+
+def test_missing_files_are_reported_even_when_the_schema_is_fine(tmp_path):
+    spec = {
+        "sessions": [
+            session(
+                "a",
+                pose=[
+                    {
+                        "file_path": "nope/predictions.h5",
+                        "video_file_path": "nope/video.mp4",
+                        "timestamps_file": "nope/t.npy",
+                        "interface": "dlc",
+                    }
+                ],
+            )
+        ]
+    }
+    plan = plan_spec(write_spec(tmp_path, spec))
+    assert locations(plan.problems) == {
+        "sessions[0].pose[0].file_path",
+        "sessions[0].pose[0].video_file_path",
+        "sessions[0].pose[0].timestamps_file",
+    }
+    assert all("not found" in p.message and str(tmp_path / "nope") in p.message for p in plan.problems)
+
+
+def test_spec_wide_problems_stop_the_run_before_any_session(tmp_path):
+    spec = {
+        "output_fodler": "out",
+        "metadata": {"Subject": {"sex": "male"}},
+        "interfaces": {"Recording": "NoSuchRecordingInterface"},
+        "sessions": [session("a")],
+    }
+    report = run_batch(write_spec(tmp_path, spec), jobs=1)
+    assert report.stopped and report.sessions == []
+    assert locations(report.problems) == {"output_fodler"}
+    assert "did you mean 'output_folder'?" in report.problems[0].message
+
+    del spec["output_fodler"]
+    report = run_batch(write_spec(tmp_path, spec), jobs=1)
+    assert locations(report.problems) == {"metadata.Subject.sex", "interfaces.Recording"}
+    assert report.sessions == [] and not list(tmp_path.glob("*.nwb"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sessions: [\n  {session_id: a,\n", "not valid YAML (line 3"),
+        ("- just\n- a list\n", "must be a mapping"),
+        ("sessions: []\n", "sessions (line 1): [] should be non-empty"),
+    ],
+)
+def test_unreadable_specs_are_one_problem(tmp_path, text, expected):
+    path = tmp_path / "spec.yaml"
+    path.write_text(text, encoding="utf-8")
+    report = run_batch(path, jobs=1)
+    assert report.stopped and len(report.problems) == 1
+    assert expected in str(report.problems[0]), str(report.problems[0])
+
+
+def test_json_specs_work_too(tmp_path):
+    plan = plan_spec(write_spec(tmp_path, {"sessions": [session("a")]}, name="spec.json"))
+    assert plan.problems == [] and len(plan.jobs) == 1
+
+
+# -- checks that read the data (in the workers) ------------------------------------------------------
+
+
+def test_data_checks_locate_problems_in_the_spec(tmp_path):
+    np.save(tmp_path / "short.npy", np.arange(10) / 30)
+    (tmp_path / "garbage.h5").write_bytes(b"not an HDF5 file")
+    spec = {
+        "metadata": {"Pose": {"PoseEstimations": {"PoseEstimation": {"description": "Top camera."}}}},
+        "sessions": [
+            # 0: one time per frame is expected; the file has 10 for 2330 frames
+            session("a", pose=[{"file_path": str(SINGLE_ANIMAL_H5), "timestamps_file": "short.npy"}]),
+            # 1: a file that exists but is no DeepLabCut output
+            session("b", pose=[{"file_path": "garbage.h5", "interface": "DeepLabCutPoseInterface"}]),
+            # 2: a misspelt container key, an individual that is not in the file's containers, no start time
+            {
+                "session_id": "c",
+                "pose": [
+                    {
+                        "file_path": str(MULTI_ANIMAL_H5),
+                        "metadata": {"Pose": {"PoseEstimations": {"PoseEstimation_individual9": {"name": "x"}}}},
+                    }
+                ],
+                "metadata": {"Pose": {"PoseEstimations": {"PoseEstimaton_individual1": {"name": "y"}}}},
+            },
+            # 3: skeleton nodes that are not the file's, found by writing the first frames in memory
+            session(
+                "d",
+                pose=[
+                    {
+                        "file_path": str(SINGLE_ANIMAL_H5),
+                        "metadata": {"Pose": {"Skeletons": {"Skeleton": {"nodes": ["a", "b"]}}}},
+                    }
+                ],
+            ),
+        ],
+    }
+    plan = plan_spec(write_spec(tmp_path, spec))
+    assert plan.problems == []
+    by_session = [check_session(job) for job in plan.jobs]
+
+    assert locations(by_session[0]) == {"sessions[0].pose[0].timestamps_file"}
+    assert "2330 frames but 10 timestamps" in by_session[0][0].message
+    assert locations(by_session[1]) == {"sessions[1].pose[0]"}
+    assert "not an HDF5 file" in by_session[1][0].message
+    assert locations(by_session[2]) == {
+        "sessions[2].pose[0].metadata.Pose.PoseEstimations.PoseEstimation_individual9",
+        "sessions[2].metadata.Pose.PoseEstimations.PoseEstimaton_individual1",
+        # The spec's metadata names a single-animal key that this multi-animal session does not have.
+        "metadata.Pose.PoseEstimations.PoseEstimation",
+        "sessions[2].session_start_time",
+    }, by_session[2]
+    assert locations(by_session[3]) == {"sessions[3].pose[0].metadata"}
+    assert "nodes cannot be renamed" in by_session[3][0].message
+
+
+def test_metadata_problems_point_at_the_layer_that_set_the_value(tmp_path):
+    spec = {
+        "metadata": {"NWBFile": {"session_start_time": "yesterday"}},
+        "sessions": [
+            {"session_id": "a", "pose": [{"file_path": str(SINGLE_ANIMAL_H5)}]},
+            session("b"),
+            session("c", metadata={"NWBFile": {"session_start_time": "2024-05-01T10:30:00"}}),
+        ],
+    }
+    plan = plan_spec(write_spec(tmp_path, spec))
+    found = [check_session(job) for job in plan.jobs]
+    # Session a takes the spec's start time; b's own wins over it; c's metadata wins over its field.
+    assert [locations(problems) for problems in found] == [
+        {"metadata.NWBFile.session_start_time"},
+        set(),
+        {"sessions[2].metadata.NWBFile.session_start_time"},
+    ]
+    assert "with a time zone" in found[2][0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("t.csv", "time_s\n0.0\n0.5\n1.0\n"),
+        ("t.txt", "0.0\n0.5\n1.0\n"),
+        ("t.tsv", "0.0\n0.5\n1.0\n"),
+    ],
+)
+def test_load_timestamps_reads_text_with_or_without_a_header(tmp_path, name, content):
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    np.testing.assert_array_equal(load_timestamps(tmp_path / name), [0.0, 0.5, 1.0])
+
+
+def test_load_timestamps_refuses_several_columns(tmp_path):
+    np.save(tmp_path / "t.npy", np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="one time per line"):
+        load_timestamps(tmp_path / "t.npy")

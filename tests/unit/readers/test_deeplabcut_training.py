@@ -1,0 +1,187 @@
+"""DeepLabCut labeled data (CollectedData) -> TrainingData, checked value by value against pandas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.fixtures.training import (
+    COLLECTED_DATA_FILES,
+    GOLDEN_MOUSE_PROJECT,
+    MACHINE_LABELS,
+    MONTBLANC_PROJECT,
+    MULTI_MOUSE_PROJECT,
+    REACHING_PROJECT,
+    TEST_ALEX_PROJECT,
+    TRIMOUSE_CALIB,
+)
+
+from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.deeplabcut import read_deeplabcut
+from poseconv.readers.deeplabcut_training import (
+    find_project_folder,
+    frame_index_from_image,
+    read_deeplabcut_labels,
+    read_deeplabcut_labels_table,
+)
+
+
+def pandas_table(path):
+    """The table as pandas reads it with DeepLabCut's own calls."""
+    if path.suffix == ".h5":
+        return pd.read_hdf(path)
+    lines = path.read_text().splitlines()
+    n_header = 4 if lines[1].startswith("individuals") else 3
+    n_index = 3 if lines[0].startswith("scorer,,,") else 1
+    return pd.read_csv(path, header=list(range(n_header)), index_col=list(range(n_index)))
+
+
+@pytest.mark.parametrize("path", COLLECTED_DATA_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_label_of_every_real_file(path):
+    table = pandas_table(path)
+    training = read_deeplabcut_labels(path)
+    multi = table.columns.nlevels == 4
+    scorer = table.columns.get_level_values(0)[0]
+
+    assert len(training.frames) == len(table)
+    for row, (label, frame) in enumerate(zip(table.index, training.frames, strict=True)):
+        expected_image = "/".join(label) if isinstance(label, tuple) else label
+        assert frame.image == expected_image
+        assert frame.annotator == scorer
+        parts = expected_image.replace("\\", "/").split("/")
+        assert frame.video == parts[-2]
+        by_individual = {instance.individual: instance for instance in frame.instances}
+        assert len(by_individual) == len(frame.instances)
+        individuals = list(dict.fromkeys(table.columns.get_level_values(1))) if multi else [None]
+        for individual in individuals:
+            sub = table.iloc[row][scorer][individual] if multi else table.iloc[row][scorer]
+            bodyparts = list(dict.fromkeys(sub.index.get_level_values(0)))
+            expected = np.array([[sub[(bp, "x")], sub[(bp, "y")]] for bp in bodyparts], dtype="float64")
+            if np.isnan(expected).all():
+                # An animal with no labeled node in this frame is not an instance.
+                assert individual not in by_individual
+                continue
+            instance = by_individual[individual]
+            assert training.skeletons[instance.skeleton].nodes == tuple(bodyparts)
+            np.testing.assert_array_equal(instance.points, expected)
+            np.testing.assert_array_equal(instance.visible, ~np.isnan(expected).any(axis=1))
+
+
+def test_frame_index_from_image_names():
+    assert frame_index_from_image("labeled-data/m4s1/img0123.png") == 123
+    assert frame_index_from_image("labeled-data\\reachingvideo1short\\img04.png") == 4
+    assert frame_index_from_image("img1029.jpg") == 1029
+    # DeepLabCut's calibration fixture names images img00c00.png: no frame index, never a guess.
+    assert frame_index_from_image("labeled-data/v/img00c01.png") is None
+    assert frame_index_from_image("frame12.png") is None
+
+
+def test_single_animal_windows_paths_and_video_found_in_project():
+    training = read_deeplabcut_labels(TEST_ALEX_PROJECT)
+    assert training.source_software == "DeepLabCut"
+    assert training.individuals == []
+    assert [f.frame_index for f in training.frames] == [4, 1, 8, 9, 6]
+    assert all(i.individual is None for f in training.frames for i in f.instances)
+    skeleton = training.skeletons["Skeleton"]
+    assert skeleton.nodes == ("bodypart1", "bodypart2", "bodypart3", "objectA")
+    assert skeleton.edges == ((0, 1), (0, 2))
+    video = training.videos["reachingvideo1short"]
+    # The config records the labeling machine's path; the local copy is the project's videos/ file.
+    assert video.original_path.startswith("C:\\Users\\")
+    assert video.path == (TEST_ALEX_PROJECT / "videos/reachingvideo1short.avi").resolve()
+    (layout,) = training.label_files.values()
+    assert layout.name == "labeled-data/reachingvideo1short/CollectedData_Alex.h5"
+    assert (layout.row_labels, layout.value_dtype) == ("column", "float64")
+
+
+def test_multi_animal_project_with_unique_bodyparts_and_two_videos():
+    training = read_deeplabcut_labels(MULTI_MOUSE_PROJECT)
+    assert training.individuals == ["individual1", "individual2", "individual3", "single"]
+    assert training.skeletons["Skeleton"].nodes == ("bodypart1", "bodypart2", "bodypart3")
+    assert training.skeletons["Skeleton"].edges == ((0, 1), (1, 2), (0, 2))
+    assert training.skeletons["SkeletonUniqueBodyparts"].nodes == ("corner1", "corner2")
+    assert training.video_keys() == ["m3v1mp4", "m3v1mp4short"]
+    singles = [i for f in training.frames for i in f.instances if i.individual == "single"]
+    assert singles and all(i.skeleton == "SkeletonUniqueBodyparts" for i in singles)
+    layouts = {name: (lf.row_labels, lf.value_dtype) for name, lf in training.label_files.items()}
+    assert layouts == {
+        "labeled-data/m3v1mp4/CollectedData_dlc_team.h5": ("column", "int64"),
+        "labeled-data/m3v1mp4short/CollectedData_dlc_team.h5": ("multiindex", "float64"),
+    }
+    assert training.videos["m3v1mp4"].path is None
+    assert training.videos["m3v1mp4"].original_path.endswith("/videos/m3v1mp4.mp4")
+    assert training.videos["m3v1mp4short"].path == (MULTI_MOUSE_PROJECT / "videos/m3v1mp4short.mp4").resolve()
+
+
+def test_project_subfolders_and_files_read_the_same_labels():
+    whole = read_deeplabcut_labels(GOLDEN_MOUSE_PROJECT)
+    folder = read_deeplabcut_labels(GOLDEN_MOUSE_PROJECT / "labeled-data/golden_mouse")
+    csv = read_deeplabcut_labels(GOLDEN_MOUSE_PROJECT / "labeled-data/golden_mouse/CollectedData_shaokai.csv")
+    assert [f.image for f in whole.frames] == [f.image for f in folder.frames] == [f.image for f in csv.frames]
+    for a, b in zip(whole.frames, csv.frames, strict=True):
+        for x, y in zip(a.instances, b.instances, strict=True):
+            np.testing.assert_array_equal(x.points, y.points)
+    assert find_project_folder(GOLDEN_MOUSE_PROJECT / "videos/anything.h5") == GOLDEN_MOUSE_PROJECT.resolve()
+
+
+def test_all_nan_row_is_a_frame_without_instances():
+    training = read_deeplabcut_labels(MONTBLANC_PROJECT)
+    table = pd.read_hdf(MONTBLANC_PROJECT / "labeled-data/montblanc/CollectedData_Daniel.h5")
+    empty_rows = np.flatnonzero(table.isna().all(axis=1).to_numpy())
+    assert len(empty_rows) == 1
+    assert training.frames[empty_rows[0]].instances == ()
+    assert training.n_instances == 115
+
+
+def test_file_spanning_two_videos_without_frame_indices():
+    training = read_deeplabcut_labels(TRIMOUSE_CALIB)
+    assert training.video_keys() == ["videocompressed06short_cropped", "videocompressed0_cropped"]
+    assert all(frame.frame_index is None for frame in training.frames)
+    (layout,) = training.label_files.values()
+    assert layout.value_dtype == "float32"
+
+
+def test_machine_labels_are_refused_naming_the_file():
+    with pytest.raises(InvalidSourceFileError, match="machinelabels-iter0.h5.*machine predictions"):
+        read_deeplabcut_labels(MACHINE_LABELS)
+
+
+def test_predictions_are_not_labels_and_labels_are_not_predictions():
+    predictions = TEST_ALEX_PROJECT / "videos/reachingvideo1shortDLC_resnet50_TESTNov4shuffle1_10.h5"
+    with pytest.raises(InvalidSourceFileError, match="reachingvideo1shortDLC"):
+        read_deeplabcut_labels(predictions)
+    # The predictions reader keeps rejecting labeled data with its own clear error.
+    with pytest.raises(InvalidSourceFileError, match="labeled/training data"):
+        read_deeplabcut(TEST_ALEX_PROJECT / "labeled-data/reachingvideo1short/CollectedData_Alex.h5")
+
+
+def test_folder_without_labels(tmp_path):
+    (tmp_path / "labeled-data" / "video1").mkdir(parents=True)
+    with pytest.raises(InvalidSourceFileError, match="no labeled-data/<video>/CollectedData"):
+        read_deeplabcut_labels(tmp_path)
+    with pytest.raises(InvalidSourceFileError, match="not found"):
+        read_deeplabcut_labels(tmp_path / "missing")
+
+
+def test_config_that_does_not_match_names_the_config(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("bodyparts: [nose, tail]\nskeleton: [[nose, tail]]\n")
+    with pytest.raises(InvalidSourceFileError, match="config.yaml: bodyparts"):
+        read_deeplabcut_labels(REACHING_PROJECT, config_file_path=config)
+
+
+def test_malformed_csv_names_the_file(tmp_path):
+    bad = tmp_path / "CollectedData_me.csv"
+    bad.write_text("frame,x,y\n0,1,2\n")
+    with pytest.raises(InvalidSourceFileError, match="CollectedData_me.csv: not a DeepLabCut labels CSV"):
+        read_deeplabcut_labels_table(bad)
+
+
+def test_several_label_files_without_the_project_scorer(tmp_path):
+    folder = tmp_path / "labeled-data" / "video1"
+    folder.mkdir(parents=True)
+    source = REACHING_PROJECT / "labeled-data/reachingvideo1/CollectedData_Mackenzie.csv"
+    for name in ("CollectedData_a.csv", "CollectedData_b.csv"):
+        (folder / name).write_bytes(source.read_bytes())
+    with pytest.raises(InvalidSourceFileError, match="several label files"):
+        read_deeplabcut_labels(folder)

@@ -1,0 +1,86 @@
+"""SLEAP recording-session reader: calibrated cameras, one 2D view per camera, 3D points."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import sleap_io
+
+from poseconv.errors import InvalidOptionError, InvalidSourceFileError
+from poseconv.readers.sleap import read_sleap
+from poseconv.readers.sleap_session import has_recording_session, read_sleap_session
+from tests.fixtures.multicamera import SLEAP_MULTIVIEW_3D, SLEAP_SESSION, SLEAP_SESSION_USER
+from tests.fixtures.paths import SHARED_DATA
+
+
+def _labels(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return sleap_io.load_slp(str(path), open_videos=False)
+
+
+@pytest.mark.parametrize("path", [SLEAP_SESSION, SLEAP_SESSION_USER], ids=["predicted", "user_labeled"])
+def test_eight_camera_session(path):
+    data = read_sleap_session(path)
+    labels = _labels(path)
+    session = labels.sessions[0]
+    assert list(data.cameras) == [camera.name for camera in session.camera_group.cameras]
+    assert len(data.cameras) == 8
+    assert data.individuals() == ["track_0", "track_1"]
+    assert data.pose_3d is None  # this file has no triangulated points
+    assert data.timing is None  # nor a frame rate
+    for camera in session.camera_group.cameras:
+        calibration = data.cameras[camera.name]
+        np.testing.assert_array_equal(calibration.intrinsic_matrix, camera.matrix)
+        np.testing.assert_array_equal(calibration.distortion_coefficients, camera.dist)
+        np.testing.assert_array_equal(calibration.rotation_matrix, camera.extrinsic_matrix[:3, :3])
+        np.testing.assert_array_equal(calibration.translation_vector, camera.tvec)
+        assert calibration.image_size == tuple(camera.size)
+        assert calibration.unit == "n.a."
+        assert str(camera.rvec[0]) in calibration.description  # rvec kept exactly, in words
+    # Each view is what the SLEAP reader gives for that camera's video.
+    whole = read_sleap(path)
+    for camera in session.camera_group.cameras:
+        video = session.get_video(camera)
+        key = data.notes["camera_videos"][camera.name]
+        assert whole.videos[key].original_path == video.filename
+        view = data.views[camera.name]
+        expected = [t for t in whole.tracks if t.video == key]
+        assert [t.name for t in view.tracks] == [t.name for t in expected]
+        for got, want in zip(view.tracks, expected, strict=True):
+            np.testing.assert_array_equal(got.positions, want.positions)
+    assert data.views["side"].track_names() == ["track_0"]  # track_1 is not seen by the side cameras
+
+
+def test_multiview_3d_points_and_scores():
+    data = read_sleap_session(SLEAP_MULTIVIEW_3D)
+    labels = _labels(SLEAP_MULTIVIEW_3D)
+    group = labels.sessions[0].frame_groups[0].instance_groups[0]
+    assert data.individuals() == ["untracked"]
+    track = data.pose_3d.tracks[0]
+    assert track.positions.shape == (1, 2, 3)
+    np.testing.assert_array_equal(track.positions[0], group.points)
+    np.testing.assert_array_equal(track.confidence[0], group.instance_3d.point_scores)
+    assert track.instance_scores[0] == pytest.approx(0.92)
+    assert data.pose_3d.unit == "n.a."
+    np.testing.assert_array_equal(data.cameras["c2"].translation_vector, [100.0, 0.0, 0.0])
+    np.testing.assert_array_equal(data.views["c1"].tracks[0].positions[0], [[10.0, 20.0], [30.0, 40.0]])
+    np.testing.assert_array_equal(data.views["c2"].tracks[0].positions[0], [[50.0, 60.0], [70.0, 80.0]])
+    # 2D and 3D share one skeleton.
+    assert data.skeleton_for("untracked").nodes == ("A", "B")
+    assert data.pose_3d.tracks[0].skeleton == data.views["c1"].tracks[0].skeleton
+
+
+def test_file_without_session_is_refused():
+    single = SHARED_DATA / "sleap-io.js/tests/data/slp/typical.slp"
+    assert not has_recording_session(single)
+    assert has_recording_session(SLEAP_SESSION)
+    with pytest.raises(InvalidSourceFileError, match="SLEAPPoseInterface"):
+        read_sleap_session(single)
+
+
+def test_session_index_out_of_range():
+    with pytest.raises(InvalidOptionError, match="1 session"):
+        read_sleap_session(SLEAP_SESSION, session_index=3)
