@@ -19,10 +19,10 @@ Tools:
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-SESSION_START = datetime(2026, 6, 7, 12, 0, 0, tzinfo=timezone.utc)
+SESSION_START = datetime(2026, 6, 7, 12, 0, 0, tzinfo=UTC)
 FPS = 30.0
 
 
@@ -69,7 +69,7 @@ def _floor_write(output: Path, series: dict[str, tuple]) -> None:
 
     with h5py.File(output, "w") as handle:
         for name, (data, confidence) in series.items():
-            rows = chunk_frames(n_frames=data.shape[0], row_bytes=data.dtype.itemsize * data.shape[1])
+            rows = chunk_frames(data.shape[0])
             options = {"shuffle": True, "compression": "gzip", "compression_opts": GZIP_LEVEL}
             handle.create_dataset(f"{name}/data", data=data, chunks=(rows, data.shape[1]), **options)
             handle.create_dataset(f"{name}/confidence", data=confidence, chunks=(rows,), **options)
@@ -82,9 +82,7 @@ def h5py_dlc(source: Path, output: Path) -> None:
         values = handle.root.df_with_missing.table.read(field="values_block_0")
     n_columns = values.shape[1]
     # Column order of the generator: bodypart j holds x, y, likelihood in columns 3j..3j+2.
-    series = {
-        f"bodypart{j}": (values[:, 3 * j : 3 * j + 2], values[:, 3 * j + 2]) for j in range(n_columns // 3)
-    }
+    series = {f"bodypart{j}": (values[:, 3 * j : 3 * j + 2], values[:, 3 * j + 2]) for j in range(n_columns // 3)}
     _floor_write(output, series)
 
 

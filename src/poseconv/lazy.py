@@ -88,7 +88,7 @@ def is_lazy_array(values: Any) -> bool:
 class FrameTable(ABC):
     """A frame-indexed table of float values read in aligned blocks of frames.
 
-    Subclasses implement :meth:`_read_rows`. Rows are the table's own rows; when
+    Subclasses implement :meth:`_read_columns`. Rows are the table's own rows; when
     ``frame_numbers`` is given, row ``i`` holds frame ``frame_numbers[i]`` (strictly
     increasing) and frames without a row read as NaN.
 
@@ -131,8 +131,8 @@ class FrameTable(ABC):
         self.blocks_read = 0
 
     @abstractmethod
-    def _read_rows(self, start: int, stop: int) -> np.ndarray:
-        """Return rows ``[start, stop)`` as a ``(stop - start, n_columns)`` float64 array."""
+    def _read_columns(self, start: int, stop: int) -> np.ndarray:
+        """Return rows ``[start, stop)`` column-major: a C-contiguous ``(n_columns, stop - start)`` array."""
 
     def set_frames(self, frame_numbers: np.ndarray | None, n_frames: int) -> None:
         """Set which frame each row holds and the length of the time base.
@@ -153,6 +153,11 @@ class FrameTable(ABC):
         self._cache.clear()
 
     def _block(self, index: int) -> np.ndarray:
+        """Return block ``index`` column-major, ``(n_columns, frames)``, from the cache or the source.
+
+        Blocks are kept column-major because every series takes a few whole columns of
+        them: one transposition per block instead of a strided gather per series.
+        """
         block = self._cache.get(index)
         if block is not None:
             self._cache.move_to_end(index)
@@ -160,17 +165,17 @@ class FrameTable(ABC):
         start = index * self.block_frames
         stop = min(self.n_frames, start + self.block_frames)
         if self.frame_numbers is None:
-            block = self._read_rows(start, min(stop, self.n_rows))
-            if block.shape[0] < stop - start:
+            block = self._read_columns(start, min(stop, self.n_rows))
+            if block.shape[1] < stop - start:
                 # The time base is longer than the table (metadata says so): the rest is missing.
-                padded = np.full((stop - start, self.n_columns), np.nan)
-                padded[: block.shape[0]] = block
+                padded = np.full((self.n_columns, stop - start), np.nan)
+                padded[:, : block.shape[1]] = block
                 block = padded
         else:
             lo, hi = np.searchsorted(self.frame_numbers, [start, stop])
-            block = np.full((stop - start, self.n_columns), np.nan)
+            block = np.full((self.n_columns, stop - start), np.nan)
             if hi > lo:
-                block[self.frame_numbers[lo:hi] - start] = self._read_rows(int(lo), int(hi))
+                block[:, self.frame_numbers[lo:hi] - start] = self._read_columns(int(lo), int(hi))
         block.flags.writeable = False
         self.blocks_read += 1
         self._cache[index] = block
@@ -178,34 +183,34 @@ class FrameTable(ABC):
             self._cache.popitem(last=False)
         return block
 
-    def read_frames(self, start: int, stop: int, columns: np.ndarray | slice | None = None) -> np.ndarray:
+    def read_frames(self, start: int, stop: int, columns: np.ndarray | None = None) -> np.ndarray:
         """Return frames ``[start, stop)`` of ``columns`` (all columns when None) as a new array.
 
         Parameters
         ----------
         start, stop : int
             Frame range, clipped to ``[0, n_frames)``.
-        columns : numpy.ndarray of int or slice, optional
+        columns : numpy.ndarray of int, optional
             Column indices; the result has shape ``(frames, *columns.shape)``.
 
         Returns
         -------
         numpy.ndarray
-            float64 values, NaN where a frame has no row.
+            C-contiguous float64 values, NaN where a frame has no row.
         """
         start = max(0, int(start))
         stop = min(self.n_frames, int(stop))
-        columns = slice(None) if columns is None else columns
-        n_out = max(0, stop - start)
-        sample = np.empty((0, self.n_columns))[:, columns]
-        out = np.empty((n_out, *sample.shape[1:]), dtype=self.dtype)
+        columns = np.arange(self.n_columns) if columns is None else np.asarray(columns, dtype="intp")
+        out = np.empty((max(0, stop - start), *columns.shape), dtype=self.dtype)
         position = start
         while position < stop:
             index = position // self.block_frames
             block_start = index * self.block_frames
             block = self._block(index)
-            upto = min(stop, block_start + block.shape[0])
-            out[position - start : upto - start] = block[position - block_start : upto - block_start][:, columns]
+            upto = min(stop, block_start + block.shape[1])
+            # (*columns.shape, frames) rows of the block, written frame-major.
+            segment = block[columns, position - block_start : upto - block_start]
+            out[position - start : upto - start] = np.moveaxis(segment, -1, 0)
             position = upto
         return out
 
@@ -225,8 +230,8 @@ class ArrayTable(FrameTable):
         self.values = np.asarray(values, dtype="float64")
         super().__init__(n_rows=self.values.shape[0], n_columns=self.values.shape[1], **kwargs)
 
-    def _read_rows(self, start: int, stop: int) -> np.ndarray:
-        return self.values[start:stop]
+    def _read_columns(self, start: int, stop: int) -> np.ndarray:
+        return np.ascontiguousarray(self.values[start:stop].T)
 
 
 class ColumnView(LazyArray):
@@ -285,7 +290,7 @@ class ColumnView(LazyArray):
             if step > 0:
                 values = self.read(start, stop)[::step] if stop > start else self.read(0, 0)
             else:
-                values = self.read(stop + 1, start + 1)[::-1][:: -step] if start > stop else self.read(0, 0)
+                values = self.read(stop + 1, start + 1)[::-1][::-step] if start > stop else self.read(0, 0)
             return values[(slice(None), *rest)] if rest else values
         # Fancy frame indices: read the whole view once, then index with numpy.
         return np.asarray(self.read(0, self.shape[0]))[key]

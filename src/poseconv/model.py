@@ -200,6 +200,9 @@ class PoseData:
         What the zero point and axes of the coordinates are.
     notes : dict
         Other facts read from the files (cropping, side files used, ...).
+    metadata_key : str or None
+        Suffix making this file's metadata keys and default object names unique when several
+        pose files go into one NWB file (e.g. one per camera).
     """
 
     source_software: str
@@ -216,6 +219,7 @@ class PoseData:
         "and y increases downward, in pixels."
     )
     notes: dict[str, Any] = field(default_factory=dict)
+    metadata_key: str | None = None
 
     @classmethod
     def from_tracks(

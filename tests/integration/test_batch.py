@@ -11,6 +11,8 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -31,19 +33,33 @@ MOCK_RECORDING = "neuroconv.tools.testing.mock_interfaces:MockRecordingInterface
 class FailsOnWriteInterface(DeepLabCutPoseInterface):
     """DeepLabCut interface whose real write fails, as a full disk would."""
 
-    def add_to_nwbfile(self, nwbfile, metadata=None, *, stub_test=False, **options):
+    def add_to_nwbfile(
+        self,
+        nwbfile: Any,
+        metadata: dict | None = None,
+        *,
+        stub_test: bool = False,
+        external_files_relative_to: Path | None = None,
+    ) -> None:
         if not stub_test:
             raise OSError("No space left on device (simulated)")
-        super().add_to_nwbfile(nwbfile, metadata, stub_test=stub_test, **options)
+        super().add_to_nwbfile(nwbfile, metadata, stub_test=True, external_files_relative_to=external_files_relative_to)
 
 
 class CrashesOnWriteInterface(DeepLabCutPoseInterface):
     """DeepLabCut interface whose real write kills its process, as a crash in native code would."""
 
-    def add_to_nwbfile(self, nwbfile, metadata=None, *, stub_test=False, **options):
+    def add_to_nwbfile(
+        self,
+        nwbfile: Any,
+        metadata: dict | None = None,
+        *,
+        stub_test: bool = False,
+        external_files_relative_to: Path | None = None,
+    ) -> None:
         if not stub_test:
             os._exit(3)
-        super().add_to_nwbfile(nwbfile, metadata, stub_test=stub_test, **options)
+        super().add_to_nwbfile(nwbfile, metadata, stub_test=True, external_files_relative_to=external_files_relative_to)
 
 
 def poseconv(*args):
@@ -131,7 +147,7 @@ def _assert_two_converted_third_reported(spec_path, stderr: str) -> None:
         assert "ElectricalSeries" in nwbfile.acquisition  # the recording next to the poses
         behavior = nwbfile.processing["behavior"]
         assert {"PoseEstimation_individual1", "PoseEstimation_single"} <= set(behavior.data_interfaces)
-        series = behavior["PoseEstimation_individual1"].pose_estimation_series["snout"]
+        series = behavior["PoseEstimation_individual1"].pose_estimation_series["bodypart1"]
         np.testing.assert_allclose(series.get_timestamps()[:], np.load(spec_path.parent / "data/m2_frames.npy"))
 
 
@@ -147,7 +163,7 @@ def test_three_sessions_one_broken_converts_two_in_parallel_and_resumes(three_se
     # Fix the broken session and run again: the two done are skipped (untouched), the third converted.
     done = {p.name: p.stat().st_mtime_ns for p in (three_sessions.parent / "nwb").iterdir()}
     shutil.copy(SINGLE_ANIMAL_H5, three_sessions.parent / "data/m3.h5")
-    result = poseconv("run", three_sessions, "--jobs", "2")
+    result = poseconv("run", three_sessions, "--jobs", "1")
     assert result.returncode == 0, result.stderr + result.stdout
     assert "1 converted, 2 skipped" in result.stdout
     assert {p.name: p.stat().st_mtime_ns for p in (three_sessions.parent / "nwb").iterdir() if p.name in done} == done

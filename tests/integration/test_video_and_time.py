@@ -137,3 +137,32 @@ def test_stub_test_is_small_and_valid(tmp_path):
     nwbfile_path = tmp_path / "stub.nwb"
     interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface), stub_test=True)
     assert_inspector_clean(nwbfile_path)
+
+
+def test_two_cameras_in_one_converter_with_metadata_keys(tmp_path):
+    """Two DLC files (two cameras) in one file: metadata keys keep their containers and skeletons apart."""
+    from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = dict(Top=DeepLabCutPoseInterface, Side=DeepLabCutPoseInterface)
+
+    converter = Converter(
+        source_data=dict(
+            Top=dict(file_path=str(SINGLE_ANIMAL_H5), metadata_key="top"),
+            Side=dict(file_path=str(MULTI_ANIMAL_H5), metadata_key="side", individuals=["individual1"]),
+        )
+    )
+    metadata = converter.get_metadata()
+    assert metadata["Pose"]["Skeletons"]["Skeleton_top"]["nodes"] == ["snout", "leftear", "rightear", "tailbase"]
+    assert metadata["Pose"]["Skeletons"]["Skeleton_side"]["nodes"] == ["bodypart1", "bodypart2", "bodypart3"]
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
+    metadata["Pose"]["PoseEstimations"]["PoseEstimation_top"]["description"] = "Top camera."
+    nwbfile_path = tmp_path / "two_cameras.nwb"
+    converter.run_conversion(nwbfile_path=nwbfile_path, metadata=metadata)
+    with NWBHDF5IO(nwbfile_path, "r") as io:
+        behavior = io.read().processing["behavior"]
+        assert {"PoseEstimation_top", "PoseEstimation_side", "Skeletons"} == set(behavior.data_interfaces)
+        assert behavior["PoseEstimation_top"].description == "Top camera."
+        assert behavior["PoseEstimation_top"].skeleton.name == "Skeleton_top"
+        assert behavior["PoseEstimation_side"].skeleton.name == "Skeleton_side"
+        assert behavior["PoseEstimation_top"].device.name != behavior["PoseEstimation_side"].device.name

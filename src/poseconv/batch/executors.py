@@ -44,9 +44,10 @@ class Executor(Protocol):
 class LocalExecutor:
     """A pool of worker processes on this machine.
 
-    Workers are spawned, not forked: a fork would copy the parent's open HDF5 handles and
-    threads, which HDF5 and the libraries above it do not survive reliably. The pool is
-    kept between the check and the conversion, so each worker imports neuroconv once.
+    Workers are forked from a fork server, never from this process: a fork of this process
+    would copy its open HDF5 handles and threads, which HDF5 and the libraries above it do
+    not survive reliably. The server imports the conversion code once, so starting a worker
+    is cheap, and the pool is kept between the check and the conversion.
 
     Parameters
     ----------
@@ -59,7 +60,10 @@ class LocalExecutor:
         self._pool: ProcessPoolExecutor | None = None
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        context = multiprocessing.get_context("forkserver")
+        # The server imports neuroconv and pynwb once; every worker is a cheap fork of it.
+        context.set_forkserver_preload(["poseconv.batch.session"])
+        return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
     def run(self, function: Callable[..., Any], jobs: Sequence[Any], *args: Any) -> Iterator[tuple[Any, Any]]:
         """Yield ``(job, outcome)`` as each ``function(job, *args)`` finishes.

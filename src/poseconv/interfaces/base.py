@@ -67,6 +67,7 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         individuals: list[str] | None = None,
         sampling_frequency: float | None = None,
         video_file_paths: dict[str, Path] | list[Path] | None = None,
+        metadata_key: str | None = None,
         verbose: bool = False,
         **source_data: Any,
     ) -> None:
@@ -78,6 +79,8 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         self._aligned_timing: dict[str, FrameTiming] = {}
         self._probes: dict[Path, VideoProbe | None] = {}
         pose = self._read_pose()
+        if metadata_key is not None:
+            pose = dataclasses.replace(pose, metadata_key=metadata_key)
         self._video_file_paths = self._match_video_paths(pose, video_file_paths)
         self._original = self._resolve_timing(pose)
         self._pose = self._original
@@ -419,13 +422,13 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
             merged = defaults
         else:
             merged = merge_metadata(defaults, dict(metadata))
-            # The containers written are exactly those the caller's metadata lists, when it lists any.
-            given = (metadata.get("Pose") or {}).get("PoseEstimations")
-            if given:
-                merged["Pose"]["PoseEstimations"] = {
-                    key: merge_metadata(defaults["Pose"]["PoseEstimations"].get(key, {}), entry)
-                    for key, entry in given.items()
-                }
+            # In a converter the metadata also holds other interfaces' containers: keep this one's.
+            # Of these, the ones the caller lists are written (all of them when none is listed).
+            own = defaults["Pose"]["PoseEstimations"]
+            given = {k: v for k, v in ((metadata.get("Pose") or {}).get("PoseEstimations") or {}).items() if k in own}
+            merged["Pose"]["PoseEstimations"] = {
+                key: merge_metadata(own[key], entry) for key, entry in (given or own).items()
+            }
         write_pose_estimation(
             nwbfile,
             self.pose,
@@ -434,6 +437,17 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
             relative_to=external_files_relative_to,
             max_frames=STUB_FRAMES if stub_test else None,
         )
+
+    def _check_container_keys(self, metadata: dict | None) -> None:
+        """Refuse container entries that are not this interface's: alone, they can only be typos."""
+        given = ((metadata or {}).get("Pose") or {}).get("PoseEstimations") or {}
+        own = self.get_metadata()["Pose"]["PoseEstimations"]
+        unknown = [key for key in given if key not in own]
+        if unknown:
+            raise MetadataError(
+                f"metadata['Pose']['PoseEstimations'] has entries {unknown} that match no individual/track of "
+                f"{self._pose.source_file.name}; its containers are {sorted(own)}."
+            )
 
     def _write_nwbfile(
         self,
@@ -491,6 +505,7 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
             Passed to :meth:`add_to_nwbfile`.
         """
         path = Path(nwbfile_path)
+        self._check_container_keys(metadata)
         conversion_options.setdefault("external_files_relative_to", path.resolve().parent)
         if append_on_disk_nwbfile:
             super().run_conversion(

@@ -40,6 +40,7 @@ class DeepLabCutPoseInterface(TrainingDataMixin, BasePoseInterface):
         find_side_files: bool = True,
         include_training_data: bool = False,
         labeled_data_path: OptionalProjectPathArg = None,
+        metadata_key: str | None = None,
         verbose: bool = False,
     ) -> None:
         """Read a DeepLabCut predictions file.
@@ -60,6 +61,9 @@ class DeepLabCutPoseInterface(TrainingDataMixin, BasePoseInterface):
             Frame rate in Hz, used when the DeepLabCut files do not record one.
         find_side_files : bool, default: True
             Look for config.yaml, the metadata pickle and the video next to the predictions.
+        metadata_key : str, optional
+            Suffix for this file's metadata keys and default object names, needed when several pose files
+            (e.g. one per camera) go into one NWB file: "top" gives "PoseEstimation_top", "Skeleton_top".
         include_training_data : bool, default: False
             Also write the project's human labels (labeled-data/<video>/CollectedData_<scorer>) as PoseTraining.
         labeled_data_path : str, optional
@@ -82,6 +86,7 @@ class DeepLabCutPoseInterface(TrainingDataMixin, BasePoseInterface):
             find_side_files=find_side_files,
             include_training_data=include_training_data,
             labeled_data_path=labeled_data_path,
+            metadata_key=metadata_key,
             video_file_paths=[video_file_path] if video_file_path is not None else None,
         )
         if include_training_data:

@@ -15,6 +15,7 @@ __all__ = [
     "camera_key",
     "merge_metadata",
     "container_key",
+    "skeleton_key",
     "default_pose_metadata",
     "track_for_container_key",
     "video_key",
@@ -25,15 +26,22 @@ def container_key(pose: PoseData, track: PoseTrack) -> str:
     """Return the metadata key (and default name) of the PoseEstimation holding ``track``.
 
     ``PoseEstimation`` for a file with one animal in one video, ``PoseEstimation_<track>``
-    with several animals, and ``PoseEstimation_<video>_<track>`` with several videos.
+    with several animals, and ``PoseEstimation_<video>_<track>`` with several videos;
+    ``PoseEstimation_<metadata_key>...`` when the pose data carries a metadata key.
     """
     videos = {t.video for t in pose.tracks}
     names = {t.name for t in pose.tracks}
+    key = "PoseEstimation" if pose.metadata_key is None else f"PoseEstimation_{pose.metadata_key}"
     if len(videos) > 1:
-        return f"PoseEstimation_{track.video}_{track.name}"
+        return f"{key}_{track.video}_{track.name}"
     if len(names) > 1:
-        return f"PoseEstimation_{track.name}"
-    return "PoseEstimation"
+        return f"{key}_{track.name}"
+    return key
+
+
+def skeleton_key(pose: PoseData, skeleton: str) -> str:
+    """Return the metadata key (and default name) of a skeleton of ``pose``."""
+    return skeleton if pose.metadata_key is None else f"{skeleton}_{pose.metadata_key}"
 
 
 def track_for_container_key(pose: PoseData) -> dict[str, PoseTrack]:
@@ -101,7 +109,11 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
                 "device_metadata_key": camera_key(video),
             }
     skeletons = {
-        name: {"name": _safe(name), "nodes": list(skeleton.nodes), "edges": [list(e) for e in skeleton.edges]}
+        skeleton_key(pose, name): {
+            "name": _safe(skeleton_key(pose, name)),
+            "nodes": list(skeleton.nodes),
+            "edges": [list(e) for e in skeleton.edges],
+        }
         for name, skeleton in pose.skeletons.items()
         if any(track.skeleton == name for track in pose.tracks)
     }
@@ -122,7 +134,7 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
             "name": _safe(key),
             "description": description,
             "source_software": pose.source_software,
-            "skeleton_metadata_key": track.skeleton,
+            "skeleton_metadata_key": skeleton_key(pose, track.skeleton),
             "device_metadata_key": camera_key(track.video),
             "PoseEstimationSeries": {},
         }

@@ -74,13 +74,14 @@ def _plan_for(dataset: Any) -> _DirectPlan | None:
     plist = dataset.id.get_create_plist()
     filters = [plist.get_filter(i) for i in range(plist.get_nfilters())]
     codes = [f[0] for f in filters]
-    if codes not in ([], [h5py.h5z.FILTER_SHUFFLE], [h5py.h5z.FILTER_DEFLATE], [h5py.h5z.FILTER_SHUFFLE, h5py.h5z.FILTER_DEFLATE]):
+    shuffle, deflate = h5py.h5z.FILTER_SHUFFLE, h5py.h5z.FILTER_DEFLATE
+    if codes not in ([], [shuffle], [deflate], [shuffle, deflate]):
         return None
     level = None
-    if h5py.h5z.FILTER_DEFLATE in codes:
-        cd_values = filters[codes.index(h5py.h5z.FILTER_DEFLATE)][2]
+    if deflate in codes:
+        cd_values = filters[codes.index(deflate)][2]
         level = int(cd_values[0]) if len(cd_values) else 6
-    return _DirectPlan(dataset, shuffle=h5py.h5z.FILTER_SHUFFLE in codes, level=level)
+    return _DirectPlan(dataset, shuffle=shuffle in codes, level=level)
 
 
 def _pieces(plan: _DirectPlan, chunk: Any) -> list[tuple[tuple[int, ...], np.ndarray]] | None:

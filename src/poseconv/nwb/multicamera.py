@@ -152,7 +152,7 @@ class _TimeAnchors:
         return kwargs
 
     def remember(self, n_frames: int, series: Any) -> None:
-        if series.timestamps is not None and not isinstance(series.timestamps, type(series)):
+        if series.timestamps is not None:
             self.first.setdefault(n_frames, series)
 
 

@@ -105,8 +105,8 @@ def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"
 
     The ``confidence`` datasets are wrapped for storage in place, since neuroconv's
     configuration cannot hold them. Series data written by poseconv are
-    :class:`~poseconv.nwb.iterators.PoseSeriesIterator`\\ s, whose chunk shape neuroconv
-    takes as the dataset's.
+    data-chunk iterators (:class:`~poseconv.nwb.iterators.PoseSeriesIterator`), whose
+    chunk shape neuroconv takes as the dataset's.
 
     Returns
     -------

@@ -6,8 +6,8 @@ added to the file first and linked as ``device=``, the external video
 ``ImageSeries`` in ``acquisition`` linked as ``source_video=``, and the frame
 times stored once per video: the first series holds them (or a rate) and every
 other series of that video links to it. Series ``data`` and ``confidence`` are
-:class:`~poseconv.nwb.iterators.PoseSeriesIterator`\ s that read the track one
-chunk at a time while the file is written, so memory does not grow with frames.
+data-chunk iterators (:class:`~poseconv.nwb.iterators.PoseSeriesIterator`) that read
+the track one chunk at a time while the file is written, so memory does not grow with frames.
 """
 
 from __future__ import annotations

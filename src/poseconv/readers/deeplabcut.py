@@ -284,7 +284,7 @@ def _open_h5_lazily(path: Path) -> FrameTable | None:
         table, _reason = open_h5_table(path, keys[0])
         if table is None:
             return None
-        table.index = table.read_index()
+        table.index = table.frame_index()
     except Exception:
         return None
     return table

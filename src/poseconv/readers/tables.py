@@ -16,6 +16,7 @@ memory stays bounded and the values are pandas' parse of the text.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import weakref
@@ -24,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InvalidSourceFileError
 from ..lazy import FrameTable
 
 __all__ = ["CsvTable", "NotNumericError", "PandasH5Table", "open_h5_table"]
@@ -74,6 +76,8 @@ class PandasH5Table(FrameTable):
         self.block_columns = block_columns
         self._handle: Any = None
         self._finalizer: Any = None
+        # Set when the index is taken to be 0 .. n - 1 and must be confirmed as blocks are read.
+        self._check_index = False
 
     def _table(self) -> Any:
         if self._handle is None or not self._handle.isopen:
@@ -91,31 +95,43 @@ class PandasH5Table(FrameTable):
             self._finalizer()
         self._handle = None
 
-    def _read_rows(self, start: int, stop: int) -> np.ndarray:
-        table = self._table()
-        out = np.empty((stop - start, self.n_columns), dtype="float64")
-        if len(self.block_columns) == 1:
-            name, positions = self.block_columns[0]
-            values = table.read(start, stop, field=name)
-            if np.array_equal(positions, np.arange(self.n_columns)):
-                return np.asarray(values, dtype="float64")
-            out[:, positions] = values
-            return out
-        rows = table.read(start, stop)
+    def _read_columns(self, start: int, stop: int) -> np.ndarray:
+        rows = self._table().read(start, stop)
+        if self._check_index:
+            index = rows["index"]
+            if len(index) and (index[0] != start or not np.array_equal(index, np.arange(start, stop))):
+                raise InvalidSourceFileError(
+                    f"{self.path}: frame numbers are negative, repeated or out of order (rows {start}-{stop - 1})."
+                )
+        out = np.empty((self.n_columns, stop - start), dtype="float64")
         for name, positions in self.block_columns:
-            out[:, positions] = rows[name]
+            # One transposing copy per block column: the table stores rows, series want columns.
+            out[positions] = rows[name].T
         return out
 
-    def read_index(self) -> np.ndarray:
-        """Return the table's index column (the frame numbers DeepLabCut wrote)."""
-        return np.asarray(self._table().read(field="index"))
+    def frame_index(self) -> np.ndarray:
+        """Return the frame number of each row, reading the index column only when it must.
+
+        A table whose first row is frame 0 and last row frame ``n - 1`` holds frames
+        ``0 .. n - 1`` in order (DeepLabCut's predictions on a whole video); reading its
+        whole index would cost a pass over every row, so it is checked block by block as
+        the values are read instead, and an error is raised there if it is not so.
+        """
+        table = self._table()
+        if self.n_rows == 0:
+            return np.empty(0, dtype="int64")
+        first = int(table.read(0, 1, field="index")[0])
+        last = int(table.read(self.n_rows - 1, self.n_rows, field="index")[0])
+        if first == 0 and last == self.n_rows - 1:
+            self._check_index = True
+            return np.arange(self.n_rows, dtype="int64")
+        return np.asarray(table.read(field="index"))
 
 
 def _close_quietly(handle: Any) -> None:
-    try:
+    # Closing at collection must never raise.
+    with contextlib.suppress(Exception):
         handle.close()
-    except Exception:  # noqa: S110 - closing at collection must never raise
-        pass
 
 
 def open_h5_table(path: Path, key: str) -> tuple[PandasH5Table | None, str]:
@@ -169,7 +185,7 @@ def open_h5_table(path: Path, key: str) -> tuple[PandasH5Table | None, str]:
         path=path, key=key, columns=columns, block_columns=block_columns, frame_numbers=None, n_rows=n_rows
     )
     # Trust the mapping only if it reproduces pandas' own reading of the first rows, bit for bit.
-    raw = table._read_rows(0, len(head))
+    raw = table._read_columns(0, len(head)).T
     expected = head.to_numpy(dtype="float64")
     if raw.shape != expected.shape or raw.tobytes() != np.ascontiguousarray(expected).tobytes():
         table.close()
@@ -230,12 +246,12 @@ class CsvTable(FrameTable):
         super().__init__(n_rows=n_rows, n_columns=len(columns))
         self._map: np.ndarray | None = None
 
-    def _read_rows(self, start: int, stop: int) -> np.ndarray:
+    def _read_columns(self, start: int, stop: int) -> np.ndarray:
         if self._map is None:
             if self.n_rows == 0 or self.n_columns == 0:
-                return np.empty((stop - start, self.n_columns))
+                return np.empty((self.n_columns, stop - start))
             self._map = np.memmap(self.cache_path, dtype="float64", mode="r", shape=(self.n_rows, self.n_columns))
-        return np.array(self._map[start:stop])
+        return np.ascontiguousarray(self._map[start:stop].T)
 
     def close(self) -> None:
         """Drop the memory map; the cache file stays until the table is collected."""
@@ -244,7 +260,5 @@ class CsvTable(FrameTable):
 
 
 def _remove_quietly(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass

@@ -44,27 +44,31 @@ def test_every_label_of_every_real_file(path):
     scorer = table.columns.get_level_values(0)[0]
 
     assert len(training.frames) == len(table)
+    individuals = list(dict.fromkeys(table.columns.get_level_values(1))) if multi else [None]
+    # (rows, bodyparts, 2) per individual, straight from pandas.
+    expected = {}
+    for individual in individuals:
+        sub = table[scorer][individual] if multi else table[scorer]
+        bodyparts = list(dict.fromkeys(sub.columns.get_level_values(0)))
+        values = np.stack([sub[[(bp, "x"), (bp, "y")]].to_numpy(dtype="float64") for bp in bodyparts], axis=1)
+        expected[individual] = (bodyparts, values)
     for row, (label, frame) in enumerate(zip(table.index, training.frames, strict=True)):
         expected_image = "/".join(label) if isinstance(label, tuple) else label
         assert frame.image == expected_image
         assert frame.annotator == scorer
-        parts = expected_image.replace("\\", "/").split("/")
-        assert frame.video == parts[-2]
+        assert frame.video == expected_image.replace("\\", "/").split("/")[-2]
         by_individual = {instance.individual: instance for instance in frame.instances}
         assert len(by_individual) == len(frame.instances)
-        individuals = list(dict.fromkeys(table.columns.get_level_values(1))) if multi else [None]
-        for individual in individuals:
-            sub = table.iloc[row][scorer][individual] if multi else table.iloc[row][scorer]
-            bodyparts = list(dict.fromkeys(sub.index.get_level_values(0)))
-            expected = np.array([[sub[(bp, "x")], sub[(bp, "y")]] for bp in bodyparts], dtype="float64")
-            if np.isnan(expected).all():
+        for individual, (bodyparts, values) in expected.items():
+            points = values[row]
+            if np.isnan(points).all():
                 # An animal with no labeled node in this frame is not an instance.
                 assert individual not in by_individual
                 continue
             instance = by_individual[individual]
             assert training.skeletons[instance.skeleton].nodes == tuple(bodyparts)
-            np.testing.assert_array_equal(instance.points, expected)
-            np.testing.assert_array_equal(instance.visible, ~np.isnan(expected).any(axis=1))
+            np.testing.assert_array_equal(instance.points, points)
+            np.testing.assert_array_equal(instance.visible, ~np.isnan(points).any(axis=1))
 
 
 def test_frame_index_from_image_names():

@@ -1,0 +1,245 @@
+"""Training data end to end: real labels -> NWB (as a user converts them) -> back to DeepLabCut and SLEAP files.
+
+Every label, frame index, image name, individual and skeleton must survive; the NWB
+files must pass nwbinspector with the metadata a user gives for DANDI.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import sleap_io as sio
+from pynwb import NWBHDF5IO
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
+from tests.fixtures.nwb import assert_inspector_clean, user_metadata
+from tests.fixtures.sleap import (
+    SLP_CLIP_PROOFREAD,
+    SLP_DANCE,
+    SLP_IMAGE_LIST,
+    SLP_LABELS_V002,
+    SLP_MIN_SESSION_USER,
+    SLP_TYPICAL,
+)
+from tests.fixtures.training import (
+    COLLECTED_DATA_FILES,
+    MONTBLANC_PROJECT,
+    MULTI_MOUSE_PROJECT,
+    TEST_ALEX_PROJECT,
+    TRIMOUSE_CALIB,
+)
+
+from poseconv.errors import InvalidOptionError, MetadataError
+from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels, write_deeplabcut_labels
+from poseconv.exporters.sleap_training import write_sleap_labels
+from poseconv.interfaces import DeepLabCutPoseInterface, SLEAPPoseInterface
+from poseconv.interfaces.training import DeepLabCutTrainingDataInterface, SLEAPTrainingDataInterface
+from poseconv.nwb.training import read_training
+from poseconv.readers.deeplabcut_training import read_deeplabcut_labels_table
+
+
+def convert(interface, path, **options):
+    metadata = user_metadata(interface)
+    interface.run_conversion(nwbfile_path=path, metadata=metadata, **options)
+    return metadata
+
+
+def user_labels(path):
+    """Every user instance of a .slp, by (video file, frame), compared as sleap-io reads it."""
+    labels = sio.load_slp(str(path), open_videos=False)
+    result = {}
+    for lf in labels.labeled_frames:
+        if not lf.user_instances:
+            continue
+        video = tuple(lf.video.filename) if isinstance(lf.video.filename, list) else lf.video.filename
+        result[(video, int(lf.frame_idx))] = sorted(
+            (
+                inst.track.name if inst.track is not None else "",
+                inst.skeleton.name,
+                tuple(inst.skeleton.node_names),
+                tuple(inst.skeleton.edge_inds),
+                inst.points["xy"].tobytes(),
+                inst.points["visible"].tobytes(),
+            )
+            for inst in lf.user_instances
+        )
+    return result
+
+
+# -- DeepLabCut --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "label_file",
+    [p for p in COLLECTED_DATA_FILES if p != TRIMOUSE_CALIB],
+    ids=lambda p: f"{p.parents[2].name}/{p.parent.name}/{p.name}",
+)
+def test_every_dlc_label_file_round_trips_exactly(tmp_path, label_file):
+    interface = DeepLabCutTrainingDataInterface(labeled_data_path=label_file)
+    nwb_path = tmp_path / "labels.nwb"
+    convert(interface, nwb_path)
+    back = read_training(nwb_path)
+    original, _ = read_deeplabcut_labels_table(label_file)
+    pd.testing.assert_frame_equal(to_deeplabcut_labels(back), original)
+    for suffix in (".h5", ".csv"):
+        (written,) = write_deeplabcut_labels(back, tmp_path / f"CollectedData{suffix}")
+        pd.testing.assert_frame_equal(read_deeplabcut_labels_table(written)[0], original)
+
+
+@pytest.mark.parametrize("project", [MULTI_MOUSE_PROJECT, MONTBLANC_PROJECT, TRIMOUSE_CALIB], ids=lambda p: p.name)
+def test_dlc_projects_round_trip_to_a_labeled_data_tree_and_pass_nwbinspector(tmp_path, project):
+    interface = DeepLabCutTrainingDataInterface(labeled_data_path=project)
+    nwb_path = tmp_path / "labels.nwb"
+    convert(interface, nwb_path)
+    assert_inspector_clean(nwb_path)
+    back = read_training(nwb_path)
+    written = write_deeplabcut_labels(back, tmp_path / "export", file_format="h5")
+    originals = [project] if project.is_file() else sorted(project.glob("labeled-data/*/CollectedData_*.h5"))
+    assert len(written) == len(originals)
+    for original in originals:
+        relative = original.name if project.is_file() else original.relative_to(project)
+        exported = tmp_path / "export" / relative
+        pd.testing.assert_frame_equal(
+            read_deeplabcut_labels_table(exported)[0], read_deeplabcut_labels_table(original)[0]
+        )
+    # Skeletons come back with the config's edges.
+    assert back.skeletons == interface.training_data.skeletons
+
+
+def test_dlc_labels_next_to_predictions_share_skeleton_and_video(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the pose files' and the video's frame rates differ slightly
+        interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5, include_training_data=True)
+    nwb_path = tmp_path / "session.nwb"
+    metadata = convert(interface, nwb_path)
+    assert metadata["Pose"]["PoseTraining"]["name"] == "PoseTraining"
+    assert_inspector_clean(nwb_path)
+    with NWBHDF5IO(nwb_path, "r") as io:
+        nwbfile = io.read()
+        behavior = nwbfile.processing["behavior"]
+        skeleton = behavior["Skeletons"]["Skeleton"]
+        assert behavior["PoseEstimation_individual1"].skeleton is skeleton
+        video = nwbfile.acquisition["Video m3v1mp4short"]
+        frames = behavior["PoseTraining"].training_frames.training_frames
+        short = [f for name, f in frames.items() if name.startswith("m3v1mp4short_")]
+        assert len(short) == 5 and all(f.source_video is video for f in short)
+        assert sorted(int(f.source_video_frame_index) for f in short) == [5, 11, 17, 23, 26]
+        instance = next(iter(short[0].skeleton_instances.skeleton_instances.values()))
+        assert instance.skeleton is skeleton or instance.skeleton is behavior["Skeletons"]["SkeletonUniqueBodyparts"]
+        assert behavior["PoseTraining"].source_videos is None
+    back = read_training(nwb_path)
+    for original in sorted(MULTI_MOUSE_PROJECT.glob("labeled-data/*/CollectedData_*.h5")):
+        key = f"labeled-data/{original.parent.name}/{original.name}"
+        pd.testing.assert_frame_equal(
+            to_deeplabcut_labels(back, label_file=key), read_deeplabcut_labels_table(original)[0]
+        )
+
+
+def test_dlc_training_video_found_in_project_is_a_source_video(tmp_path):
+    interface = DeepLabCutTrainingDataInterface(labeled_data_path=TEST_ALEX_PROJECT)
+    nwb_path = tmp_path / "nested" / "labels.nwb"
+    nwb_path.parent.mkdir()
+    convert(interface, nwb_path)
+    assert_inspector_clean(nwb_path)
+    with NWBHDF5IO(nwb_path, "r") as io:
+        pose_training = io.read().processing["behavior"]["PoseTraining"]
+        (series,) = pose_training.source_videos.image_series.values()
+        assert (nwb_path.parent / series.external_file[0]).resolve() == (
+            TEST_ALEX_PROJECT / "videos/reachingvideo1short.avi"
+        ).resolve()
+    back = read_training(nwb_path)
+    assert back.videos["reachingvideo1short"].path == (TEST_ALEX_PROJECT / "videos/reachingvideo1short.avi").resolve()
+
+
+def test_dlc_include_training_data_needs_a_project(tmp_path):
+    predictions = tmp_path / MULTI_ANIMAL_H5.name
+    shutil.copy(MULTI_ANIMAL_H5, predictions)
+    with pytest.raises(InvalidOptionError, match="labeled_data_path"):
+        DeepLabCutPoseInterface(file_path=predictions, include_training_data=True, find_side_files=False)
+    interface = DeepLabCutPoseInterface(
+        file_path=predictions,
+        include_training_data=True,
+        find_side_files=False,
+        labeled_data_path=MULTI_MOUSE_PROJECT,
+        sampling_frequency=30.0,
+    )
+    assert interface.training_data.individuals == ["individual1", "individual2", "individual3", "single"]
+
+
+def test_metadata_schema_covers_training_data(tmp_path):
+    interface = DeepLabCutTrainingDataInterface(labeled_data_path=TEST_ALEX_PROJECT)
+    metadata = user_metadata(interface)
+    metadata["Pose"]["PoseTraining"]["annotator"] = "Alex Doe"
+    interface.validate_metadata(metadata)
+    nwb_path = tmp_path / "labels.nwb"
+    interface.run_conversion(nwbfile_path=nwb_path, metadata=metadata)
+    assert {f.annotator for f in read_training(nwb_path).frames} == {"Alex Doe"}
+    metadata["Pose"]["PoseTraining"]["colour"] = "red"
+    with pytest.raises(Exception, match="colour"):
+        interface.validate_metadata(metadata)
+    metadata["Pose"]["PoseTraining"].pop("colour")
+    metadata["Pose"]["Skeletons"]["Skeleton"]["nodes"] = ["renamed", "b", "c", "d"]
+    with pytest.raises(MetadataError, match="nodes cannot be renamed"):
+        interface.run_conversion(nwbfile_path=tmp_path / "bad.nwb", metadata=metadata)
+
+
+# -- SLEAP -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "slp", [SLP_MIN_SESSION_USER, SLP_TYPICAL, SLP_DANCE, SLP_LABELS_V002, SLP_IMAGE_LIST], ids=lambda p: p.name
+)
+def test_sleap_user_labels_round_trip_exactly(tmp_path, slp):
+    interface = SLEAPTrainingDataInterface(file_path=slp)
+    nwb_path = tmp_path / "labels.nwb"
+    convert(interface, nwb_path)
+    back = read_training(nwb_path)
+    exported = write_sleap_labels(back, tmp_path / "user_labels.slp")
+    assert user_labels(exported) == user_labels(slp)
+    original = sio.load_slp(str(slp), open_videos=False)
+    used_tracks = {i.track.name for lf in original.labeled_frames for i in lf.user_instances if i.track is not None}
+    assert {t.name for t in sio.load_slp(str(exported), open_videos=False).tracks} == used_tracks
+
+
+def test_sleap_multi_camera_session_passes_nwbinspector(tmp_path):
+    interface = SLEAPTrainingDataInterface(file_path=SLP_MIN_SESSION_USER)
+    nwb_path = tmp_path / "labels.nwb"
+    convert(interface, nwb_path)
+    assert_inspector_clean(nwb_path)
+
+
+def test_sleap_proofread_file_with_its_poses_and_video(tmp_path):
+    # clip.slp: 1500 frames of 2 user-labeled tracks; the stub writes the first 100 training frames.
+    interface = SLEAPPoseInterface(file_path=SLP_CLIP_PROOFREAD, include_training_data=True, sampling_frequency=25.0)
+    nwb_path = tmp_path / "session.nwb"
+    convert(interface, nwb_path, stub_test=True)
+    assert_inspector_clean(nwb_path)
+    back = read_training(nwb_path)
+    assert len(back.frames) == 100
+    assert back.individuals == ["female", "male"]
+    original = interface.training_data
+    for expected, frame in zip(original.frames[:100], back.frames, strict=True):
+        assert (frame.video, frame.frame_index) == (expected.video, expected.frame_index)
+        by_track = {i.individual: i for i in frame.instances}
+        for instance in expected.instances:
+            np.testing.assert_array_equal(by_track[instance.individual].points, instance.points)
+            np.testing.assert_array_equal(by_track[instance.individual].visible, instance.visible)
+    with NWBHDF5IO(nwb_path, "r") as io:
+        nwbfile = io.read()
+        behavior = nwbfile.processing["behavior"]
+        (frame, *_) = behavior["PoseTraining"].training_frames.training_frames.values()
+        assert frame.source_video is nwbfile.acquisition["Video clip"]
+        assert behavior["PoseTraining"].source_videos is None
+
+
+def test_dlc_labels_export_to_sleap_and_back(tmp_path):
+    interface = DeepLabCutTrainingDataInterface(labeled_data_path=MULTI_MOUSE_PROJECT / "labeled-data/m3v1mp4short")
+    exported = write_sleap_labels(interface.training_data, tmp_path / "from_dlc.slp")
+    labels = sio.load_slp(str(exported), open_videos=False)
+    assert [lf.frame_idx for lf in labels.labeled_frames] == [26, 11, 17, 23, 5]
+    assert {t.name for t in labels.tracks} == {"individual1", "individual2", "individual3", "single"}
+    with pytest.raises(InvalidOptionError, match="exists"):
+        write_sleap_labels(interface.training_data, exported)

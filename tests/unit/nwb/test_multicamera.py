@@ -1,0 +1,124 @@
+"""Multi-camera writer and reader on small sessions built in memory."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pynwb import NWBHDF5IO
+from pynwb.testing.mock.file import mock_NWBFile
+
+from poseconv.errors import MetadataError
+from poseconv.metadata.multicamera import default_multicamera_metadata
+from poseconv.model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from poseconv.model_3d import CameraCalibration, MultiCameraPoseData
+from poseconv.nwb.multicamera import read_multicamera, write_multicamera_pose_estimation
+
+NODES = ("nose", "tail")
+
+
+def _pose(dims: int, video: str, tracks: dict[str, np.ndarray], confidence: bool) -> PoseData:
+    return PoseData.from_tracks(
+        source_software="Rig",
+        source_file="session.h5",
+        skeletons=[Skeleton(name="mouse", nodes=NODES, edges=((0, 1),))],
+        videos=[VideoInfo(key=video)],
+        tracks=[
+            PoseTrack(
+                name=name,
+                skeleton="mouse",
+                video=video,
+                positions=positions,
+                confidence=np.full(positions.shape[:2], 0.5) if confidence else None,
+                confidence_definition="Made up." if confidence else None,
+            )
+            for name, positions in tracks.items()
+        ],
+        unit="millimeters" if dims == 3 else "pixels",
+        reference_frame="Rig centre." if dims == 3 else "Top-left pixel.",
+    )
+
+
+def _session(timing: FrameTiming | None) -> MultiCameraPoseData:
+    rng = np.random.default_rng(3)
+    positions_3d = {name: rng.normal(size=(5, 2, 3)) for name in ("a", "b")}
+    positions_3d["a"][2] = np.nan
+    return MultiCameraPoseData.from_parts(
+        source_software="Rig",
+        source_file="session.h5",
+        cameras=[
+            CameraCalibration(name="left", intrinsic_matrix=np.eye(3) * 2, translation_vector=[1.0, 2.0, 3.0]),
+            CameraCalibration(name="right"),  # known by name only: a plain Device
+        ],
+        views={
+            "left": _pose(2, "left_video", {"a": rng.normal(size=(4, 2, 2))}, True),
+            "right": _pose(2, "right_video", {"a": rng.normal(size=(5, 2, 2)), "b": rng.normal(size=(5, 2, 2))}, True),
+        },
+        pose_3d=_pose(3, "3D", positions_3d, False),
+        timing=timing,
+    )
+
+
+def test_write_and_read_back(tmp_path):
+    times = np.array([0.0, 0.1, 0.25, 0.3, 0.5])
+    data = _session(FrameTiming(timestamps=times, source="test clock"))
+    nwbfile = mock_NWBFile()
+    containers = write_multicamera_pose_estimation(nwbfile, data, metadata=default_multicamera_metadata(data))
+    assert [c.name for c in containers] == ["MultiCameraPoseEstimation_a", "MultiCameraPoseEstimation_b"]
+    assert type(nwbfile.devices["left"]).__name__ == "CalibratedCamera"
+    assert type(nwbfile.devices["right"]).__name__ == "Device"
+    first = containers[0].pose_estimation_series["nose"]
+    # Times are stored once: every 5-frame series links the first one's timestamps.
+    assert containers[0].pose_estimation_series["tail"].fields["timestamps"] is first
+    right = containers[0].pose_estimations["PoseEstimation_right"]
+    assert right.pose_estimation_series["nose"].fields["timestamps"] is first
+    assert containers[1].pose_estimation_series["nose"].fields["timestamps"] is first
+    # The left camera's poses end a frame early: their own (first 4) timestamps.
+    short = containers[0].pose_estimations["PoseEstimation_left"].pose_estimation_series["nose"]
+    np.testing.assert_array_equal(short.timestamps, times[:4])
+    # b is not seen by the left camera: an empty view records the camera.
+    assert len(containers[1].pose_estimations["PoseEstimation_left"].pose_estimation_series) == 0
+
+    path = tmp_path / "rig.nwb"
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    (back,) = read_multicamera(path)
+    assert back.individuals() == ["a", "b"]
+    np.testing.assert_array_equal(back.timing.timestamps, times)
+    np.testing.assert_array_equal(back.cameras["left"].translation_vector, [1.0, 2.0, 3.0])
+    assert not back.cameras["right"].is_calibrated
+    for name in ("a", "b"):
+        expected = next(t for t in data.pose_3d.tracks if t.name == name).positions
+        np.testing.assert_array_equal(next(t for t in back.pose_3d.tracks if t.name == name).positions, expected)
+    np.testing.assert_array_equal(back.views["right"].tracks[1].positions, data.views["right"].tracks[1].positions)
+    np.testing.assert_array_equal(back.views["left"].tracks[0].positions, data.views["left"].tracks[0].positions)
+    assert back.pose_3d.unit == "millimeters"
+    assert back.skeleton_for("a").edges == ((0, 1),)
+
+
+def test_metadata_errors():
+    data = _session(FrameTiming(rate=30.0))
+    metadata = default_multicamera_metadata(data)
+    metadata["Pose"]["MultiCameraPoseEstimations"]["MultiCameraPoseEstimation_ghost"] = {"name": "x"}
+    with pytest.raises(MetadataError, match="MultiCameraPoseEstimation_a"):
+        write_multicamera_pose_estimation(mock_NWBFile(), data, metadata=metadata)
+
+    metadata = default_multicamera_metadata(data)
+    metadata["Pose"]["Skeletons"]["mouse"]["nodes"] = ["tail", "nose"]
+    with pytest.raises(MetadataError, match="renamed or reordered"):
+        write_multicamera_pose_estimation(mock_NWBFile(), data, metadata=metadata)
+
+    nwbfile = mock_NWBFile()
+    write_multicamera_pose_estimation(nwbfile, data, metadata=default_multicamera_metadata(data))
+    with pytest.raises(MetadataError, match="already holds"):
+        write_multicamera_pose_estimation(nwbfile, data, metadata=default_multicamera_metadata(data))
+
+    untimed = _session(None)
+    with pytest.raises(MetadataError, match="sampling_frequency"):
+        write_multicamera_pose_estimation(mock_NWBFile(), untimed, metadata=default_multicamera_metadata(untimed))
+
+
+def test_file_without_multicamera_containers_reads_as_empty(tmp_path):
+    path = tmp_path / "empty.nwb"
+    with NWBHDF5IO(path, "w") as io:
+        io.write(mock_NWBFile())
+    assert read_multicamera(path) == []

@@ -1,0 +1,191 @@
+"""TrainingData -> ndx-pose PoseTraining (and back): layout, links, names, metadata and errors."""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+import pytest
+from pynwb import NWBHDF5IO
+from pynwb.image import ImageSeries
+from pynwb.testing.mock.file import mock_NWBFile
+from tests.fixtures.paths import SHARED_DATA
+from tests.fixtures.training import MULTI_MOUSE_PROJECT, TEST_ALEX_PROJECT
+
+from poseconv.errors import InvalidOptionError, InvalidSourceFileError, MetadataError
+from poseconv.metadata.training import default_training_metadata
+from poseconv.model import Skeleton, VideoInfo
+from poseconv.nwb.training import read_training, write_pose_training
+from poseconv.readers.deeplabcut_training import read_deeplabcut_labels
+from poseconv.training import LabeledFrame, LabeledInstance, TrainingData
+
+SLEAP_IO_ANNOTATIONS = SHARED_DATA / "sleap-io.js/tests/data/nwb/minimal.annotations.nwb"
+
+
+def metadata_for(training):
+    return default_training_metadata(training, video_paths_known={k for k, v in training.videos.items() if v.path})
+
+
+def tracked_training(frame_index: int = 1029) -> TrainingData:
+    """Two tracks (a, b) on a 2-node skeleton, one frame with both and an untracked animal."""
+    skeleton = Skeleton(name="mouse", nodes=("nose", "tail"), edges=((0, 1),))
+    points = np.array([[1.5, 2.5], [np.nan, np.nan]])
+    return TrainingData.from_frames(
+        source_software="SLEAP",
+        source_file="labels.slp",
+        skeletons=[skeleton],
+        videos=[VideoInfo(key="arena", original_path="D:/rig/arena.mp4")],
+        frames=[
+            LabeledFrame(
+                video="arena",
+                frame_index=frame_index,
+                instances=(
+                    LabeledInstance("mouse", points + 10, np.array([True, True]), individual="b"),
+                    LabeledInstance("mouse", points, np.array([True, False]), individual="a"),
+                    LabeledInstance("mouse", points + 20, np.array([True, False])),
+                ),
+            )
+        ],
+        individuals=["a", "b"],
+    )
+
+
+def test_video_found_becomes_a_relative_external_source_video(tmp_path):
+    training = read_deeplabcut_labels(TEST_ALEX_PROJECT)
+    nwbfile = mock_NWBFile()
+    pose_training = write_pose_training(nwbfile, training, metadata=metadata_for(training), relative_to=tmp_path)
+    (series,) = pose_training.source_videos.image_series.values()
+    assert series.name == "Video reachingvideo1short"
+    assert series.external_file[0].startswith("..") and series.external_file[0].endswith("reachingvideo1short.avi")
+    assert (series.rate, series.num_samples, list(series.dimension)) == (30.0, 12, [832, 747])
+    assert series.device.name == "Video reachingvideo1short Camera Device"
+    frames = list(pose_training.training_frames.training_frames.values())
+    assert [f.source_video_frame_index for f in frames] == [4, 1, 8, 9, 6]
+    assert all(f.source_video is series and f.annotator == "Alex" for f in frames)
+    assert frames[0].name == "reachingvideo1short_img04.png"
+    (instance,) = frames[0].skeleton_instances.skeleton_instances.values()
+    assert instance.name == "instance_0" and instance.id is None
+    assert instance.skeleton is nwbfile.processing["behavior"]["Skeletons"]["Skeleton"]
+
+
+def test_existing_image_series_is_linked_not_copied():
+    training = tracked_training()
+    nwbfile = mock_NWBFile()
+    video = ImageSeries(
+        name="Video arena",
+        description="The session video.",
+        unit="n.a.",
+        format="external",
+        external_file=["arena.mp4"],
+        starting_frame=[0],
+        rate=30.0,
+        num_samples=2000,
+    )
+    nwbfile.add_acquisition(video)
+    pose_training = write_pose_training(nwbfile, training, metadata={})
+    assert pose_training.source_videos is None
+    (frame,) = pose_training.training_frames.training_frames.values()
+    assert frame.source_video is video
+    # ndx-pose declares uint8; frame indices above 255 keep a wider unsigned type.
+    assert frame.source_video_frame_index == 1029 and frame.source_video_frame_index.dtype == np.uint16
+
+
+def test_instances_named_by_individual_with_ids_and_read_back(tmp_path):
+    training = tracked_training()
+    nwbfile = mock_NWBFile()
+    write_pose_training(nwbfile, training, metadata={})
+    (frame,) = nwbfile.processing["behavior"]["PoseTraining"].training_frames.training_frames.values()
+    instances = frame.skeleton_instances.skeleton_instances
+    assert sorted(instances) == ["a", "b", "instance_0"]
+    assert (instances["a"].id, instances["b"].id, instances["instance_0"].id) == (0, 1, None)
+    np.testing.assert_array_equal(instances["a"].node_visibility, [True, False])
+    path = tmp_path / "training.nwb"
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    back = read_training(path)
+    (frame,) = back.frames
+    # Without a linked video the frame index comes back from the sources table.
+    assert (frame.video, frame.frame_index) == ("arena", 1029)
+    assert [i.individual for i in frame.instances] == ["a", "b", None]
+    np.testing.assert_array_equal(frame.instances[0].points, training.frames[0].instances[1].points)
+    np.testing.assert_array_equal(frame.instances[0].visible, [True, False])
+    assert back.individuals == ["a", "b"]
+    assert back.videos["arena"].original_path == "D:/rig/arena.mp4"
+    assert back.source_software == "SLEAP"
+
+
+def test_metadata_names_container_annotator_and_description(tmp_path):
+    training = read_deeplabcut_labels(MULTI_MOUSE_PROJECT)
+    metadata = metadata_for(training)
+    metadata["Pose"]["PoseTraining"].update(name="Labels", annotator="Jane Doe", description="Labeled by Jane.")
+    nwbfile = mock_NWBFile()
+    pose_training = write_pose_training(nwbfile, training, metadata=metadata, max_frames=3)
+    assert pose_training.name == "Labels"
+    frames = list(pose_training.training_frames.training_frames.values())
+    assert len(frames) == 3 and {f.annotator for f in frames} == {"Jane Doe"}
+    table = nwbfile.processing["behavior"]["LabelsSources"]
+    assert table.description == "Labeled by Jane."
+    assert list(table["training_frame"].data) == [f.name for f in frames]
+    assert list(table["row_labels"].data) == ["column"] * 3
+    assert list(table["value_dtype"].data) == ["int64"] * 3
+
+
+def test_skeleton_shared_and_conflicts_refused():
+    training = read_deeplabcut_labels(TEST_ALEX_PROJECT)
+    nwbfile = mock_NWBFile()
+    write_pose_training(nwbfile, training, metadata=metadata_for(training))
+    with pytest.raises(MetadataError, match="already holds 'PoseTraining'"):
+        write_pose_training(nwbfile, training, metadata=metadata_for(training))
+    metadata = metadata_for(training)
+    metadata["Pose"]["PoseTraining"]["name"] = "PoseTraining2"
+    second = write_pose_training(nwbfile, training, metadata=metadata)
+    (frame, *_) = second.training_frames.training_frames.values()
+    (instance,) = frame.skeleton_instances.skeleton_instances.values()
+    assert instance.skeleton is nwbfile.processing["behavior"]["Skeletons"]["Skeleton"]
+    metadata["Pose"]["Skeletons"]["Skeleton"]["nodes"] = ["a", "b", "c", "d"]
+    metadata["Pose"]["PoseTraining"]["name"] = "PoseTraining3"
+    with pytest.raises(MetadataError, match="nodes cannot be renamed"):
+        write_pose_training(nwbfile, training, metadata=metadata)
+
+
+def test_reads_sleap_io_annotations():
+    training = read_training(SLEAP_IO_ANNOTATIONS)
+    assert [f.frame_index for f in training.frames] == [0, 5]
+    assert training.skeletons["skeleton_0"].nodes == ("a", "b", "c")
+    # sleap-io names instances instance_<i> and keeps no tracks: untracked.
+    assert all(i.individual is None for f in training.frames for i in f.instances)
+    second = training.frames[0].instances[1]
+    np.testing.assert_array_equal(second.visible, [True, True, False])
+    assert training.videos["video_0"].original_path == "/tmp/minimal_annot_src.mp4"
+
+
+def test_read_errors(tmp_path):
+    nwbfile = mock_NWBFile()
+    path = tmp_path / "empty.nwb"
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    with pytest.raises(InvalidSourceFileError, match="empty.nwb: holds no PoseTraining"):
+        read_training(path)
+    with pytest.raises(InvalidSourceFileError, match="not found"):
+        read_training(tmp_path / "missing.nwb")
+    training = tracked_training()
+    nwbfile = mock_NWBFile()
+    write_pose_training(nwbfile, training, metadata={})
+    write_pose_training(nwbfile, training, metadata={"Pose": {"PoseTraining": {"name": "Other"}}})
+    with pytest.raises(InvalidOptionError, match="several PoseTraining"):
+        read_training(nwbfile)
+    with pytest.raises(InvalidOptionError, match="no PoseTraining named 'x'"):
+        read_training(nwbfile, name="x")
+    assert read_training(nwbfile, name="Other").frames[0].frame_index == 1029
+
+
+def test_sources_table_is_plain_hdmf(tmp_path):
+    training = tracked_training()
+    nwbfile = mock_NWBFile()
+    write_pose_training(nwbfile, training, metadata={})
+    path = tmp_path / "t.nwb"
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    with h5py.File(path, "r") as handle:
+        table = handle["processing/behavior/PoseTrainingSources"]
+        assert table.attrs["neurodata_type"] == "DynamicTable"
+        assert table["frame_index"][()].tolist() == [1029]
