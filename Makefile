@@ -18,7 +18,16 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/python examples/demo.py
+	@mkdir -p examples/output
+	$(BIN)/poseconv convert examples/data/openfield-demo-2024-05-01/videos/mouse_pair_session1DLC_resnet50_openfieldMay1shuffle1_50000_el.h5 \
+		-o examples/output/openfield_demo.nwb --metadata examples/demo_metadata.yaml --overwrite
+	$(BIN)/poseconv inspect examples/output/openfield_demo.nwb
+	$(BIN)/poseconv plot examples/output/openfield_demo.nwb -o examples/output/openfield_demo.png
+	$(BIN)/poseconv convert examples/data/sleap-demo/flies.slp --fps 30 \
+		-o examples/output/flies_demo.nwb --metadata examples/demo_metadata.yaml --overwrite
+	$(BIN)/poseconv inspect examples/output/flies_demo.nwb
+	$(BIN)/poseconv plot examples/output/flies_demo.nwb -o examples/output/flies_demo.png
+	@echo "Wrote examples/output/: openfield_demo.nwb, flies_demo.nwb and their quick-look figures (.png)"
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests examples benchmarks

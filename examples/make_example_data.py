@@ -1,10 +1,14 @@
-"""Write the small example DeepLabCut project used by ``make demo``.
+"""Write the small example data used by ``make demo``: a DeepLabCut project and a SLEAP file.
 
 Two mice and the arena's corners (a multi-animal project with unique bodyparts),
 300 frames at 30 fps, written the way DeepLabCut 2.3 writes them: predictions
 ``.h5`` (pandas table under ``df_with_missing``) and ``.csv``, the ``_meta.pickle``
 next to them and the project's ``config.yaml``. Mouse 2 leaves the camera's view
 for frames 100-149 (NaN) and the tail tip of mouse 1 is never detected.
+
+The SLEAP file (``data/sleap-demo/flies.slp``, written with sleap-io) holds predictions
+for two tracked flies with 5 nodes over 200 frames; fly 2 is not found in frames
+60-79 and no instance at all is in frame 150. Its video is not shipped.
 
 Run from the repository root: ``python examples/make_example_data.py``.
 """
@@ -45,6 +49,47 @@ def trajectories(rng: np.random.Generator) -> dict[tuple[str, str], np.ndarray]:
         xy = np.tile(corner, (N_FRAMES, 1)) + np.round(rng.normal(0, 0.3, size=(N_FRAMES, 2)), 3)
         columns[("single", part)] = np.column_stack([xy, np.full(N_FRAMES, 0.99)])
     return columns
+
+
+def write_sleap_example(rng: np.random.Generator) -> Path:
+    import sleap_io as sio
+
+    folder = HERE.parent / "sleap-demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    nodes = ["head", "thorax", "abdomen", "wingL", "wingR"]
+    skeleton = sio.Skeleton(
+        nodes=nodes,
+        edges=[("head", "thorax"), ("thorax", "abdomen"), ("thorax", "wingL"), ("thorax", "wingR")],
+        name="fly",
+    )
+    video = sio.Video(filename="flies.mp4", open_backend=False)
+    tracks = [sio.Track(name="fly1"), sio.Track(name="fly2")]
+    frames = []
+    for index in range(200):
+        if index == 150:
+            continue
+        instances = []
+        for k, track in enumerate(tracks):
+            if k == 1 and 60 <= index < 80:
+                continue
+            centre = np.array([300.0 + 200 * k + 50 * np.cos(index / 20), 300.0 + 50 * np.sin(index / 20)])
+            points = np.round(centre + np.arange(5)[:, None] * np.array([0.0, 12.0]) + rng.normal(0, 1, (5, 2)), 2)
+            scores = np.round(rng.uniform(0.5, 1.0, 5), 4)
+            instances.append(
+                sio.PredictedInstance.from_numpy(
+                    points,
+                    skeleton=skeleton,
+                    point_scores=scores,
+                    score=float(scores.mean()),
+                    track=track,
+                    tracking_score=0.9,
+                )
+            )
+        frames.append(sio.LabeledFrame(video=video, frame_idx=index, instances=instances))
+    labels = sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=tracks)
+    path = folder / "flies.slp"
+    sio.save_slp(labels, str(path))
+    return path
 
 
 def main() -> None:
@@ -95,6 +140,7 @@ skeleton:
 """
     (HERE / "config.yaml").write_text(config)
     print(f"wrote {HERE}")
+    print(f"wrote {write_sleap_example(np.random.default_rng(7))}")
 
 
 if __name__ == "__main__":

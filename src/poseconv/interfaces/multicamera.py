@@ -104,6 +104,12 @@ class _MultiCameraPoseInterface(BasePoseInterface):
                 probe = probe_video(path) if path is not None else None
                 if probe is None:
                     continue
+                n_frames = view.n_frames(key)
+                if n_frames > probe.n_frames:
+                    raise InvalidOptionError(
+                        f"{data.source_file.name} has poses for {n_frames} frames of video '{key}' but {probe.path} "
+                        f"has only {probe.n_frames}; is it the video these poses were estimated on?"
+                    )
                 video_timing = probe.timing()
                 if (
                     chosen is not None

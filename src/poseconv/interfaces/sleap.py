@@ -43,6 +43,7 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
         video_file_path: OptionalFilePathArg = None,
         sampling_frequency: float | None = None,
         include_training_data: bool = False,
+        metadata_key: str | None = None,
         verbose: bool = False,
     ) -> None:
         """Read a SLEAP labels file or analysis export.
@@ -68,6 +69,9 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
             Frame rate in Hz, used when the SLEAP file records none (it usually does not).
         include_training_data : bool, default: False
             Also write the user-labeled (human-placed) instances of a .slp as PoseTraining (training data).
+        metadata_key : str, optional
+            Suffix for this file's metadata keys and default object names, needed when several pose files
+            (e.g. one per camera) go into one NWB file: "top" gives "PoseEstimation_top", "Skeleton_top".
         verbose : bool, default: False
             Print progress.
         """
@@ -86,6 +90,7 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
             untracked=untracked,
             video_file_path=video_file_path,
             include_training_data=include_training_data,
+            metadata_key=metadata_key,
             video_file_paths=[video_file_path] if video_file_path is not None else None,
         )
         if include_training_data:

@@ -19,7 +19,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from .models import BehaviorMetadata, PoseBlockMetadata
 
-__all__ = ["SCHEMA_FILE_NAME", "add_missing_titles", "metadata_schema", "pose_block_schema"]
+__all__ = ["SCHEMA_FILE_NAME", "add_missing_titles", "form_schema", "metadata_schema", "pose_block_schema"]
 
 SCHEMA_FILE_NAME = "metadata.schema.json"
 
@@ -99,9 +99,11 @@ def add_missing_titles(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _neuroconv_base_schema() -> dict[str, Any]:
-    import neuroconv
+    # Located without importing neuroconv, which takes a second.
+    import importlib.util
 
-    path = Path(neuroconv.__file__).parent / "schemas" / "base_metadata_schema.json"
+    spec = importlib.util.find_spec("neuroconv")
+    path = Path(next(iter(spec.submodule_search_locations))) / "schemas" / "base_metadata_schema.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -133,3 +135,44 @@ def metadata_schema() -> dict[str, Any]:
 def render_metadata_schema() -> str:
     """Return :func:`metadata_schema` as the exact text committed in ``schemas/``."""
     return json.dumps(metadata_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def form_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of a metadata schema that form tools (react-jsonschema-form, NWB GUIDE) render whole.
+
+    neuroconv's base schema types ``Devices`` and ``DeviceModels`` as ``["object", "array"]``
+    (dict-based and legacy list metadata), which :func:`metadata_schema` keeps so that
+    ``NWBConverter`` can merge it; form tools draw no field for a type list. Here every
+    ``"type": [...]`` becomes its ``object`` member (or its first non-null one) and loses the
+    keywords of the others, so the form edits the dict-based layout poseconv writes. A
+    document valid for the form schema is valid for ``schema``.
+
+    Parameters
+    ----------
+    schema : dict
+        A metadata schema, e.g. from ``interface.get_metadata_schema()``.
+
+    Returns
+    -------
+    dict
+        The form schema; ``schema`` is not modified.
+    """
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, list):
+            return [visit(value) for value in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: visit(value) for key, value in node.items()}
+        types = node.get("type")
+        if isinstance(types, list):
+            chosen = "object" if "object" in types else next((t for t in types if t != "null"), types[0])
+            node["type"] = chosen
+            if chosen != "array":
+                node.pop("items", None)
+            if chosen != "object":
+                node.pop("additionalProperties", None)
+                node.pop("properties", None)
+        return node
+
+    return visit(copy.deepcopy(schema))

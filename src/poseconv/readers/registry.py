@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import UnsupportedFormatError
+from ..errors import InvalidSourceFileError, UnsupportedFormatError
 from ..model import PoseData
 
 __all__ = [
@@ -120,6 +120,10 @@ def infer_source_software(file_path: str | Path) -> str:
     """
     _load_builtin_readers()
     path = Path(file_path)
+    if not path.is_file():
+        raise InvalidSourceFileError(
+            f"{path}: file not found." if not path.exists() else f"{path}: is a directory, not a pose file."
+        )
     by_suffix = [spec for spec in _REGISTRY.values() if _file_suffix(path) in spec.suffixes]
     if not by_suffix:
         known = ", ".join(f"{name} ({', '.join(sorted(s.suffixes))})" for name, s in _REGISTRY.items())
