@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format schemas clean
+.PHONY: demo test lint format schemas clean forms-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,24 @@ demo: $(VENV)/.installed
 	$(BIN)/poseconv plot examples/output/flies_demo.nwb -o examples/output/flies_demo.png
 	@echo "Wrote examples/output/: openfield_demo.nwb, flies_demo.nwb and their quick-look figures (.png)"
 
-test: $(VENV)/.installed-test
+# The browser form test (tests/integration/test_forms_browser.py): react-jsonschema-form and playwright-core from
+# npm (locked in tests/forms/package-lock.json; playwright-core downloads no browser) and Debian's Chromium.
+FORMS := tests/forms
+
+$(FORMS)/node_modules/.installed: $(FORMS)/package.json $(FORMS)/package-lock.json
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix $(FORMS) --no-audit --no-fund
+	touch $@
+
+forms-deps: $(FORMS)/node_modules/.installed
+	@test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		else \
+			echo "The browser form test needs Debian's Chromium at /usr/bin/chromium: sudo apt-get install chromium" >&2; \
+			exit 1; \
+		fi; }
+
+test: $(VENV)/.installed-test forms-deps
 	$(BIN)/ruff check src tests examples benchmarks
 	$(BIN)/ruff format --check src tests examples benchmarks
 	$(BIN)/python -m pytest

@@ -138,6 +138,9 @@ class MultiCameraPoseData:
         Name of the 3D model / scorer.
     notes : dict
         Other facts read from the files (side files used, choices made, ...).
+    metadata_key : str or None
+        Suffix making this session's metadata keys and default object names (containers, cameras,
+        skeletons) unique when several sessions go into one NWB file.
     """
 
     source_software: str
@@ -149,6 +152,7 @@ class MultiCameraPoseData:
     source_software_version: str | None = None
     scorer: str | None = None
     notes: dict[str, Any] = field(default_factory=dict)
+    metadata_key: str | None = None
 
     @classmethod
     def from_parts(

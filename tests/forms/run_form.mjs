@@ -45,7 +45,8 @@ const server = createServer((request, response) => {
   };
   const route = routes[new URL(request.url, "http://127.0.0.1").pathname];
   if (!route) {
-    response.writeHead(404).end();
+    // 204 rather than 404 for the favicon, so that the page's console holds real errors only.
+    response.writeHead(request.url === "/favicon.ico" ? 204 : 404).end();
     return;
   }
   response.writeHead(200, { "content-type": route[0] }).end(route[1]);
@@ -85,21 +86,27 @@ try {
     const unsupported = await tab.$$eval(".unsupported-field", (nodes) => nodes.map((node) => node.textContent));
     const fields = await tab.$$eval("form.rjsf [id^='root']", (nodes) => nodes.length);
     const submits = [];
-    for (const action of item.actions || []) {
-      if (action.fill !== undefined) {
-        await tab.fill(action.fill, action.value, { timeout: 10000 });
-      } else if (action.submit) {
-        const before = submits.length;
-        await tab.click("form.rjsf button[type='submit']");
-        await tab.waitForFunction((n) => window.__submits.length > n, before, { timeout: 15000 });
-        submits.push(await tab.evaluate((n) => window.__submits[n], before));
+    let actionError = null;
+    try {
+      for (const action of item.actions || []) {
+        if (action.fill !== undefined) {
+          await tab.fill(action.fill, action.value, { timeout: 10000 });
+        } else if (action.submit) {
+          const before = submits.length;
+          await tab.click("form.rjsf button[type='submit']");
+          await tab.waitForFunction((n) => window.__submits.length > n, before, { timeout: 15000 });
+          submits.push(await tab.evaluate((n) => window.__submits[n], before));
+        }
       }
+    } catch (error) {
+      // Reported with its case (e.g. a field the form did not draw), so that the other cases still run.
+      actionError = String(error.message || error).split("\n")[0];
     }
     if (screenshotDir) {
       await mkdir(screenshotDir, { recursive: true });
       await tab.screenshot({ path: join(screenshotDir, `${item.name}.png`), fullPage: true });
     }
-    results.push({ name: item.name, loadError, fields, unsupported, submits, consoleErrors, pageErrors });
+    results.push({ name: item.name, loadError, actionError, fields, unsupported, submits, consoleErrors, pageErrors });
     await tab.close();
   }
 } finally {

@@ -163,9 +163,9 @@ def test_three_sessions_one_broken_converts_two_in_parallel_and_resumes(three_se
     # Fix the broken session and run again: the two done are skipped (untouched), the third converted.
     done = {p.name: p.stat().st_mtime_ns for p in (three_sessions.parent / "nwb").iterdir()}
     shutil.copy(SINGLE_ANIMAL_H5, three_sessions.parent / "data/m3.h5")
-    result = poseconv("run", three_sessions, "--jobs", "1")
-    assert result.returncode == 0, result.stderr + result.stdout
-    assert "1 converted, 2 skipped" in result.stdout
+    report = run_batch(three_sessions, jobs=1)
+    assert report.ok, report.to_dict()
+    assert [r.status for r in report.sessions] == ["skipped", "skipped", "converted"]
     assert {p.name: p.stat().st_mtime_ns for p in (three_sessions.parent / "nwb").iterdir() if p.name in done} == done
     assert (three_sessions.parent / "nwb/m3-day1.nwb").is_file()
 

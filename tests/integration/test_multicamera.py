@@ -366,6 +366,36 @@ def test_deeplabcut_3d_alignment_and_converter(tmp_path):
     np.testing.assert_array_equal(interface.get_timestamps(), times + 5.0)
 
 
+def test_two_sessions_in_one_file_with_metadata_keys(tmp_path):
+    converter_class = type(
+        "TwoRigs",
+        (PoseNWBConverter,),
+        {"data_interface_classes": {"DLC3D": DeepLabCut3DPoseInterface, "SLEAP3D": SLEAPSessionPoseInterface}},
+    )
+    converter = converter_class(
+        source_data={
+            "DLC3D": dict(file_path=str(DLC_3D_H5), config_file_path=str(DLC_3D_CONFIG), metadata_key="dlc"),
+            "SLEAP3D": dict(file_path=str(SLEAP_MULTIVIEW_3D), sampling_frequency=30.0, metadata_key="sleap"),
+        }
+    )
+    path = tmp_path / "two_rigs.nwb"
+    converter.run_conversion(nwbfile_path=path, metadata=user_metadata(converter))
+    with NWBHDF5IO(path, "r") as io:
+        nwbfile = io.read()
+        behavior = nwbfile.processing["behavior"]
+        assert {"MultiCameraPoseEstimation_dlc", "MultiCameraPoseEstimation_sleap"} <= set(behavior.data_interfaces)
+        assert set(nwbfile.devices) == {"camera-1_dlc", "camera-2_dlc", "c1_sleap", "c2_sleap"}
+        assert set(behavior["Skeletons"].skeletons) == {"Skeleton_dlc", "Skeleton_sleap"}
+        # neuroconv's converter merges metadata lists without repeats; no calibration vector may suffer from it.
+        stereo = load_metadata_pickle(DLC_3D_META)["stereo_matrix"]
+        np.testing.assert_array_equal(nwbfile.devices["camera-1_dlc"].intrinsic_matrix[:], stereo["cameraMatrix1"])
+        np.testing.assert_array_equal(nwbfile.devices["camera-1_dlc"].translation_vector[:], [0.0, 0.0, 0.0])
+        np.testing.assert_array_equal(nwbfile.devices["c1_sleap"].distortion_coefficients[:], np.zeros(5))
+        np.testing.assert_array_equal(nwbfile.devices["c2_sleap"].translation_vector[:], [100.0, 0.0, 0.0])
+    sessions = read_multicamera(path)
+    assert sorted(s.source_software for s in sessions) == ["DeepLabCut", "SLEAP"]
+
+
 # -- SLEAP sessions --------------------------------------------------------------------------------
 
 

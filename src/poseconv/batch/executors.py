@@ -23,6 +23,21 @@ class WorkerDiedError(PoseconvError, RuntimeError):
     """The process working on a session ended without an answer (a crash in native code, out of memory...)."""
 
 
+# What every session needs: imported once by the fork server (a module that fails to import is skipped).
+_WORKER_PRELOAD = (
+    "poseconv.batch.session",
+    "poseconv.interfaces",
+    "poseconv.readers.deeplabcut",
+    "poseconv.readers.sleap",
+    "poseconv.nwb.writer",
+    "neuroconv.tools.nwb_helpers",
+    "ndx_pose",
+    "tables",
+    "av",
+    "jsonschema",
+)
+
+
 def default_jobs() -> int:
     """Return the number of CPUs this process may use."""
     try:
@@ -62,7 +77,7 @@ class LocalExecutor:
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         # The server imports neuroconv and pynwb once; every worker is a cheap fork of it.
-        context.set_forkserver_preload(["poseconv.batch.session"])
+        context.set_forkserver_preload(list(_WORKER_PRELOAD))
         return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
     def run(self, function: Callable[..., Any], jobs: Sequence[Any], *args: Any) -> Iterator[tuple[Any, Any]]:

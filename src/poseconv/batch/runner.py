@@ -2,8 +2,9 @@
 
 1. :func:`~poseconv.batch.plan.plan_spec` checks the spec without reading data.
    A problem outside the sessions stops the run here.
-2. Sessions whose NWB file exists are skipped (unless ``overwrite``): a file is
-   only ever renamed into place once complete, so its presence means done.
+2. Sessions whose NWB file exists are skipped (unless ``overwrite`` or
+   ``check_only``): a file is only ever renamed into place once complete, so its
+   presence means done.
 3. :func:`~poseconv.batch.session.check_session` runs for the other sessions
    in the workers (building the interfaces, full metadata validation).
 4. Every problem is handed to ``progress.problems`` before anything is written.
@@ -73,7 +74,7 @@ def run_batch(
     strict : bool, default: False
         Convert nothing if any session has a problem.
     check_only : bool, default: False
-        Check everything and write nothing.
+        Check everything (sessions already converted too) and write nothing.
     stub_test : bool, default: False
         Write quick test files (``stub_test=True`` for every interface that takes it).
     output_folder, data_folder : pathlib.Path, optional
@@ -98,7 +99,7 @@ def run_batch(
     checkable = {job.index: job for job in plan.jobs}
     to_check: list[SessionJob] = []
     for index, session_id, output in plan.sessions:
-        if output.exists() and not overwrite:
+        if output.exists() and not overwrite and not check_only:
             # Done by an earlier run (files are renamed into place only when whole), so not checked again.
             results[index] = SessionResult(
                 index=index,

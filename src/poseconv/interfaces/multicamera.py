@@ -45,6 +45,7 @@ class _MultiCameraPoseInterface(BasePoseInterface):
         individuals: list[str] | None = None,
         sampling_frequency: float | None = None,
         video_file_paths: dict[str, Path] | None = None,
+        metadata_key: str | None = None,
         verbose: bool = False,
         source_data: dict[str, Any],
     ) -> None:
@@ -56,6 +57,8 @@ class _MultiCameraPoseInterface(BasePoseInterface):
         self._sampling_frequency = sampling_frequency
         self._aligned: FrameTiming | None = None
         data = self._read_session()
+        if metadata_key is not None:
+            data = dataclasses.replace(data, metadata_key=metadata_key)
         self._video_file_paths = self._camera_videos(data, video_file_paths)
         self._original_session = self._resolve_session_timing(data)
         self._session = self._original_session
@@ -263,6 +266,17 @@ class _MultiCameraPoseInterface(BasePoseInterface):
 
     # -- writing ------------------------------------------------------------------------------
 
+    def _check_container_keys(self, metadata: dict | None) -> None:
+        """Refuse container entries that are not this interface's: alone, they can only be typos."""
+        given = ((metadata or {}).get("Pose") or {}).get("MultiCameraPoseEstimations") or {}
+        own = self.get_metadata()["Pose"]["MultiCameraPoseEstimations"]
+        unknown = [key for key in given if key not in own]
+        if unknown:
+            raise MetadataError(
+                f"metadata['Pose']['MultiCameraPoseEstimations'] has entries {unknown} that match no individual of "
+                f"{self._session.source_file.name}; its containers are {sorted(own)}."
+            )
+
     def add_to_nwbfile(
         self,
         nwbfile: Any,
@@ -290,13 +304,14 @@ class _MultiCameraPoseInterface(BasePoseInterface):
             merged = defaults
         else:
             merged = merge_metadata(defaults, dict(metadata))
-            # The containers written are exactly those the caller's metadata lists, when it lists any.
-            given = (metadata.get("Pose") or {}).get("MultiCameraPoseEstimations")
-            if given:
-                default_containers = defaults["Pose"]["MultiCameraPoseEstimations"]
-                merged["Pose"]["MultiCameraPoseEstimations"] = {
-                    key: merge_metadata(default_containers.get(key, {}), entry) for key, entry in given.items()
-                }
+            # In a converter the metadata also holds other interfaces' containers: keep this one's.
+            # Of these, the ones the caller lists are written (all of them when none is listed).
+            own = defaults["Pose"]["MultiCameraPoseEstimations"]
+            listed = (metadata.get("Pose") or {}).get("MultiCameraPoseEstimations") or {}
+            given = {key: entry for key, entry in listed.items() if key in own}
+            merged["Pose"]["MultiCameraPoseEstimations"] = {
+                key: merge_metadata(own[key], entry) for key, entry in (given or own).items()
+            }
         write_multicamera_pose_estimation(
             nwbfile,
             self.session,
@@ -332,6 +347,7 @@ class DeepLabCut3DPoseInterface(_MultiCameraPoseInterface):
         individuals: list[str] | None = None,
         sampling_frequency: float | None = None,
         find_side_files: bool = True,
+        metadata_key: str | None = None,
         verbose: bool = False,
     ) -> None:
         """Read a DeepLabCut 3D output with its per-camera 2D predictions and calibration.
@@ -355,6 +371,10 @@ class DeepLabCut3DPoseInterface(_MultiCameraPoseInterface):
             Frame rate in Hz, used when neither the videos nor the DeepLabCut files give one.
         find_side_files : bool, default: True
             Look for the config, metadata pickles, 2D predictions and videos next to the 3D file.
+        metadata_key : str, optional
+            Suffix for this session's metadata keys and default object names (containers, cameras,
+            skeletons), needed when several sessions go into one NWB file: "rig2" gives
+            "MultiCameraPoseEstimation_rig2" and cameras "camera-1_rig2".
         verbose : bool, default: False
             Print progress.
         """
@@ -367,6 +387,7 @@ class DeepLabCut3DPoseInterface(_MultiCameraPoseInterface):
             individuals=individuals,
             sampling_frequency=sampling_frequency,
             video_file_paths=video_file_paths,
+            metadata_key=metadata_key,
             verbose=verbose,
             source_data=dict(
                 file_path=file_path,
@@ -377,6 +398,7 @@ class DeepLabCut3DPoseInterface(_MultiCameraPoseInterface):
                 individuals=individuals,
                 sampling_frequency=sampling_frequency,
                 find_side_files=find_side_files,
+                metadata_key=metadata_key,
             ),
         )
 
@@ -416,6 +438,7 @@ class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
         untracked: Literal["error", "by_order"] = "error",
         video_file_paths: dict[str, FilePathArg] | None = None,
         sampling_frequency: float | None = None,
+        metadata_key: str | None = None,
         verbose: bool = False,
     ) -> None:
         """Read one recording session of a multi-camera SLEAP file.
@@ -438,6 +461,10 @@ class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
             The video of each camera, by camera name, when the path the file records does not exist here.
         sampling_frequency : float, optional
             Frame rate in Hz, used when neither the videos nor the SLEAP file give one.
+        metadata_key : str, optional
+            Suffix for this session's metadata keys and default object names (containers, cameras,
+            skeletons), needed when several sessions go into one NWB file: "rig2" gives
+            "MultiCameraPoseEstimation_rig2" and cameras "camera-1_rig2".
         verbose : bool, default: False
             Print progress.
         """
@@ -449,6 +476,7 @@ class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
             individuals=tracks,
             sampling_frequency=sampling_frequency,
             video_file_paths=video_file_paths,
+            metadata_key=metadata_key,
             verbose=verbose,
             source_data=dict(
                 file_path=file_path,
@@ -458,6 +486,7 @@ class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
                 untracked=untracked,
                 video_file_paths=video_file_paths,
                 sampling_frequency=sampling_frequency,
+                metadata_key=metadata_key,
             ),
         )
 

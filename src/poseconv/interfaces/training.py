@@ -305,6 +305,32 @@ class BaseTrainingDataInterface(BaseDataInterface):
             external_files_relative_to=external_files_relative_to,
         )
 
+    def _write_nwbfile(
+        self,
+        nwbfile_path: Path,
+        nwbfile: Any,
+        metadata: dict,
+        backend: str | None,
+        backend_configuration: Any,
+        conversion_options: dict,
+    ) -> None:
+        # Training datasets are a few dozen numbers each, so chunking and compression buy nothing, while
+        # neuroconv's default configuration builds the whole file three times to choose them: minutes for
+        # thousands of instances. HDF5 without a configuration is written directly.
+        if backend not in (None, "hdf5") or backend_configuration is not None:
+            super()._write_nwbfile(
+                nwbfile_path, nwbfile, metadata, backend or "hdf5", backend_configuration, conversion_options
+            )
+            return
+        from pynwb import NWBHDF5IO
+
+        if nwbfile is not None:
+            self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, **conversion_options)
+        else:
+            nwbfile = self.create_nwbfile(metadata=metadata, **conversion_options)
+        with NWBHDF5IO(str(nwbfile_path), mode="w") as io:
+            io.write(nwbfile)
+
     def run_conversion(self, nwbfile_path: Path, *args: Any, **kwargs: Any) -> None:
         """Write the NWB file (see neuroconv's ``run_conversion``); video paths are stored relative to it.
 

@@ -190,13 +190,15 @@ class CalibratedCameraMetadata(_Model):
         min_length=3,
         max_length=3,
         title="Translation vector",
-        description="Translation t (x, y, z) from the world frame to the camera frame, in 'unit'.",
+        description="Translation t (x, y, z) from the world frame to the camera frame, in 'unit'; taken from the "
+        "pose files when not given.",
     )
     distortion_coefficients: list[FiniteFloat] | None = Field(
         default=None,
         min_length=1,
         title="Distortion coefficients",
-        description="Lens distortion in OpenCV order: k1, k2, p1, p2[, k3[, ...]].",
+        description="Lens distortion in OpenCV order: k1, k2, p1, p2[, k3[, ...]]; taken from the pose files when "
+        "not given.",
     )
     unit: LengthUnit = Field(
         default="n.a.",
@@ -209,7 +211,8 @@ class CalibratedCameraMetadata(_Model):
         min_length=2,
         max_length=2,
         title="Image size",
-        description="Width and height in pixels of the images the camera was calibrated on.",
+        description="Width and height in pixels of the images the camera was calibrated on; taken from the pose "
+        "files when not given.",
     )
 
 
@@ -269,7 +272,8 @@ class MultiCameraPoseEstimationMetadata(_Model):
     CameraViews: dict[str, CameraViewMetadata] = Field(
         default_factory=dict,
         title="Camera views",
-        description="One PoseEstimation per camera, keyed by the camera key in Pose.CalibratedCameras.",
+        description="One PoseEstimation per camera, keyed by the camera's name in the pose files; each names its "
+        "camera in Pose.CalibratedCameras with camera_metadata_key.",
     )
 
 

@@ -2,15 +2,16 @@
 
 The layout is that of :mod:`poseconv.metadata.models`::
 
-    metadata["Pose"]["CalibratedCameras"][camera]               -> CalibratedCameraMetadata
-    metadata["Pose"]["Skeletons"][skeleton]                     -> SkeletonMetadata
+    metadata["Pose"]["CalibratedCameras"][camera key]           -> CalibratedCameraMetadata
+    metadata["Pose"]["Skeletons"][skeleton key]                 -> SkeletonMetadata
     metadata["Pose"]["MultiCameraPoseEstimations"][key]         -> MultiCameraPoseEstimationMetadata
-        ["CameraViews"][camera]                                 -> CameraViewMetadata
+        ["CameraViews"][camera name]                            -> CameraViewMetadata
     metadata["Behavior"]["ExternalVideos"][video_<video>]       -> ExternalVideoMetadata
 
-Camera keys are the camera names; one ``MultiCameraPoseEstimation`` per
-individual (:func:`multicamera_container_key`). The writer finds the data of an
-entry again through the same keys.
+One ``MultiCameraPoseEstimation`` per individual (:func:`multicamera_container_key`).
+Camera and skeleton keys are the names in the pose files, suffixed with the
+session's ``metadata_key`` when it has one, so several sessions can share one
+NWB file; the writer finds the data of an entry again through the same keys.
 """
 
 from __future__ import annotations
@@ -20,18 +21,37 @@ from typing import Any
 from ..model_3d import CameraCalibration, MultiCameraPoseData
 from .defaults import video_key
 
-__all__ = ["default_multicamera_metadata", "multicamera_container_key", "view_container_name"]
+__all__ = [
+    "camera_metadata_key",
+    "default_multicamera_metadata",
+    "multicamera_container_key",
+    "multicamera_skeleton_key",
+    "view_container_name",
+]
+
+
+def _suffixed(data: MultiCameraPoseData, name: str) -> str:
+    return name if data.metadata_key is None else f"{name}_{data.metadata_key}"
 
 
 def multicamera_container_key(data: MultiCameraPoseData, individual: str) -> str:
     """Return the metadata key (and default name) of the ``MultiCameraPoseEstimation`` of ``individual``.
 
     ``MultiCameraPoseEstimation`` for a session with one animal, ``MultiCameraPoseEstimation_<name>``
-    with several.
+    with several; ``MultiCameraPoseEstimation_<metadata_key>...`` when the session carries a metadata key.
     """
-    if len(data.individuals()) > 1:
-        return f"MultiCameraPoseEstimation_{_safe(individual)}"
-    return "MultiCameraPoseEstimation"
+    key = _suffixed(data, "MultiCameraPoseEstimation")
+    return f"{key}_{_safe(individual)}" if len(data.individuals()) > 1 else key
+
+
+def camera_metadata_key(data: MultiCameraPoseData, camera: str) -> str:
+    """Return the key (and default device name) of ``camera`` in ``Pose.CalibratedCameras``."""
+    return _safe(_suffixed(data, camera))
+
+
+def multicamera_skeleton_key(data: MultiCameraPoseData, skeleton: str) -> str:
+    """Return the key (and default name) of a skeleton of the session in ``Pose.Skeletons``."""
+    return _safe(_suffixed(data, skeleton))
 
 
 def view_container_name(camera: str) -> str:
@@ -48,18 +68,19 @@ def _list(array: Any) -> Any:
     return None if array is None else array.tolist()
 
 
-def _camera_entry(camera: CameraCalibration) -> dict[str, Any]:
+def _camera_entry(data: MultiCameraPoseData, camera: CameraCalibration) -> dict[str, Any]:
     entry: dict[str, Any] = {
-        "name": _safe(camera.name),
+        "name": camera_metadata_key(data, camera.name),
         "description": camera.description or f"Camera '{camera.name}' of the multi-camera rig.",
         "unit": camera.unit,
     }
-    for field in ("intrinsic_matrix", "rotation_matrix", "translation_vector", "distortion_coefficients"):
+    # Only the 3 x 3 matrices are shown. neuroconv's NWBConverter merges interface metadata with
+    # duplicate list items removed, which would turn a translation [0, 0, 0] into [0]; vectors are
+    # therefore left out here and the writer takes them from the pose files unless metadata gives them.
+    for field in ("intrinsic_matrix", "rotation_matrix"):
         value = getattr(camera, field)
         if value is not None:
             entry[field] = _list(value)
-    if camera.image_size is not None:
-        entry["image_size"] = list(camera.image_size)
     return entry
 
 
@@ -95,7 +116,7 @@ def default_multicamera_metadata(
         "MultiCameraPoseEstimations"}}``.
     """
     video_paths_known = video_paths_known or set()
-    cameras = {name: _camera_entry(camera) for name, camera in data.cameras.items()}
+    cameras = {camera_metadata_key(data, name): _camera_entry(data, camera) for name, camera in data.cameras.items()}
     videos: dict[str, Any] = {}
     for camera, view in data.views.items():
         for video in dict.fromkeys(track.video for track in view.tracks):
@@ -110,9 +131,10 @@ def default_multicamera_metadata(
     camera_list = ", ".join(f"'{name}'" for name in data.cameras)
     for individual in data.individuals():
         skeleton = data.skeleton_for(individual)
+        skeleton_key = multicamera_skeleton_key(data, skeleton.name)
         skeletons.setdefault(
-            skeleton.name,
-            {"name": _safe(skeleton.name), "nodes": list(skeleton.nodes), "edges": [list(e) for e in skeleton.edges]},
+            skeleton_key,
+            {"name": skeleton_key, "nodes": list(skeleton.nodes), "edges": [list(e) for e in skeleton.edges]},
         )
         key = multicamera_container_key(data, individual)
         track_3d = next((t for t in data.pose_3d.tracks if t.name == individual), None) if data.pose_3d else None
@@ -127,7 +149,7 @@ def default_multicamera_metadata(
             "name": key,
             "description": description,
             "source_software": data.source_software,
-            "skeleton_metadata_key": skeleton.name,
+            "skeleton_metadata_key": skeleton_key,
             "PoseEstimationSeries": {},
             "CameraViews": {},
         }
@@ -147,7 +169,7 @@ def default_multicamera_metadata(
             track = next((t for t in view.tracks if t.name == individual), None) if view is not None else None
             view_entry: dict[str, Any] = {
                 "name": view_container_name(camera),
-                "camera_metadata_key": camera,
+                "camera_metadata_key": camera_metadata_key(data, camera),
                 "source_software": data.source_software,
             }
             if track is None or view is None:

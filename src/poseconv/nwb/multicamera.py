@@ -69,8 +69,13 @@ def _timing_kwargs(timing: FrameTiming, n_frames: int) -> dict[str, Any]:
     return {"timestamps": timestamps}
 
 
-def _get_or_add_camera(nwbfile: Any, pose_metadata: Mapping[str, Any], key: str) -> Any:
-    """Return the camera of ``Pose.CalibratedCameras[key]``, adding it to the file first if new."""
+def _get_or_add_camera(
+    nwbfile: Any, pose_metadata: Mapping[str, Any], key: str, calibration: CameraCalibration | None
+) -> Any:
+    """Return the camera of ``Pose.CalibratedCameras[key]``, adding it to the file first if new.
+
+    Calibration fields the metadata leaves out come from ``calibration`` (the pose files).
+    """
     from ndx_pose import CalibratedCamera
     from pydantic import ValidationError
     from pynwb.device import Device
@@ -82,8 +87,27 @@ def _get_or_add_camera(nwbfile: Any, pose_metadata: Mapping[str, Any], key: str)
         entry = CalibratedCameraMetadata.model_validate(dict(raw))
     except ValidationError as err:
         raise MetadataError(f"metadata['Pose']['CalibratedCameras']['{key}'] is invalid:\n{err}") from None
+    if calibration is not None:
+        fields = ("intrinsic_matrix", "rotation_matrix", "translation_vector", "distortion_coefficients", "image_size")
+        missing = {
+            field: np.asarray(getattr(calibration, field)).tolist()
+            for field in fields
+            if getattr(entry, field) is None and getattr(calibration, field) is not None
+        }
+        entry = entry.model_copy(update=missing)
     if entry.name in nwbfile.devices:
-        return nwbfile.devices[entry.name]
+        existing = nwbfile.devices[entry.name]
+        # Reusing a camera is right for the same rig (several pose files of it) and wrong for another one.
+        existing_matrix = getattr(existing, "intrinsic_matrix", None)
+        if entry.intrinsic_matrix is not None and (
+            existing_matrix is None
+            or not np.array_equal(np.asarray(existing_matrix, dtype="float64"), np.asarray(entry.intrinsic_matrix))
+        ):
+            raise MetadataError(
+                f"The file already has a device named '{entry.name}' without this calibration; give the camera "
+                f"another name in metadata['Pose']['CalibratedCameras']['{key}'] (or a metadata_key to the interface)."
+            )
+        return existing
     description = entry.description or f"Camera '{entry.name}' of a multi-camera rig."
     if entry.intrinsic_matrix is not None:
         if _UNIT_PATTERN.search(description) is None:
@@ -283,10 +307,19 @@ def write_multicamera_pose_estimation(
             raise MetadataError(f"{where} lists 3D series, but {data.source_file.name} has no 3D poses of it.")
 
         views = []
-        for camera_key, view_entry in (entry.get("CameraViews") or {}).items():
-            view_where = f"{where}['CameraViews']['{camera_key}']"
-            camera = _get_or_add_camera(nwbfile, pose_metadata, view_entry.get("camera_metadata_key") or camera_key)
-            view = data.views.get(view_entry.get("camera_metadata_key") or camera_key)
+        unknown_cameras = [name for name in entry.get("CameraViews") or {} if name not in data.cameras]
+        if unknown_cameras:
+            raise MetadataError(
+                f"{where}['CameraViews'] names cameras {unknown_cameras}; the session's cameras are "
+                f"{list(data.cameras)}."
+            )
+        for camera_name, view_entry in (entry.get("CameraViews") or {}).items():
+            view_where = f"{where}['CameraViews']['{camera_name}']"
+            # The view is the camera's data (keyed by camera name); the device is the metadata entry it names.
+            camera = _get_or_add_camera(
+                nwbfile, pose_metadata, view_entry["camera_metadata_key"], data.cameras[camera_name]
+            )
+            view = data.views.get(camera_name)
             track = next((t for t in view.tracks if t.name == individual), None) if view is not None else None
             series_2d = []
             source_video = None
@@ -317,7 +350,7 @@ def write_multicamera_pose_estimation(
                     if source_video.name not in existing and getattr(source_video, "device", None) is None:
                         source_video.device = camera
             elif view_entry.get("PoseEstimationSeries"):
-                raise MetadataError(f"{view_where} lists 2D series, but camera '{camera_key}' has no poses of it.")
+                raise MetadataError(f"{view_where} lists 2D series, but camera '{camera_name}' has no poses of it.")
             view_kwargs: dict[str, Any] = {
                 "name": view_entry["name"],
                 "pose_estimation_series": series_2d,

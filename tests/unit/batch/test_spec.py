@@ -19,7 +19,13 @@ from tests.fixtures.paths import REPO_ROOT
 from poseconv.batch.plan import plan_spec
 from poseconv.batch.runner import Progress, run_batch
 from poseconv.batch.session import check_session, load_timestamps
-from poseconv.batch.spec import SPEC_SCHEMA_FILE_NAME, render_spec_schema, spec_schema
+from poseconv.batch.spec import (
+    SPEC_SCHEMA_FILE_NAME,
+    ConversionSpec,
+    load_spec_document,
+    render_spec_schema,
+    spec_schema,
+)
 
 COMMITTED = REPO_ROOT / "schemas" / SPEC_SCHEMA_FILE_NAME
 START = "2024-05-01T10:30:00+02:00"
@@ -335,3 +341,33 @@ def test_load_timestamps_refuses_several_columns(tmp_path):
     np.save(tmp_path / "t.npy", np.zeros((4, 2)))
     with pytest.raises(ValueError, match="one time per line"):
         load_timestamps(tmp_path / "t.npy")
+
+
+def test_the_example_in_the_docs_is_a_valid_spec(tmp_path):
+    text = (REPO_ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+    (tmp_path / "spec.yaml").write_text(text.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    document, _ = load_spec_document(tmp_path / "spec.yaml")
+    assert document["sessions"][0]["session_start_time"] == "2024-05-01T10:30:00+02:00"  # kept as written
+    assert list(Draft7Validator(spec_schema()).iter_errors(document)) == []
+    ConversionSpec.model_validate(document)
+
+
+def test_check_only_and_strict_write_nothing_and_stub_writes_the_first_frames(tmp_path):
+    from pynwb import NWBHDF5IO
+
+    spec = {"output_folder": "out", "sessions": [session("good"), session("bad", subject={"sex": "male"})]}
+    path = write_spec(tmp_path, spec)
+
+    report = run_batch(path, jobs=1, check_only=True)
+    assert [r.status for r in report.sessions] == ["checked", "invalid"] and not report.stopped
+    report = run_batch(path, jobs=1, strict=True)
+    assert [r.status for r in report.sessions] == ["checked", "invalid"]
+    assert report.stopped.startswith("--strict")
+    assert not (tmp_path / "out").exists()
+
+    spec["sessions"].pop()
+    report = run_batch(write_spec(tmp_path, spec), jobs=1, stub_test=True)
+    assert report.ok and report.counts()["converted"] == 1
+    with NWBHDF5IO(tmp_path / "out/good.nwb", "r") as io:
+        series = io.read().processing["behavior"]["PoseEstimation"].pose_estimation_series["snout"]
+        assert series.data.shape == (100, 2)

@@ -122,3 +122,25 @@ def test_file_without_multicamera_containers_reads_as_empty(tmp_path):
     with NWBHDF5IO(path, "w") as io:
         io.write(mock_NWBFile())
     assert read_multicamera(path) == []
+
+
+def test_a_camera_name_taken_by_another_rig_is_refused():
+    import dataclasses
+
+    data = _session(FrameTiming(rate=30.0))
+    nwbfile = mock_NWBFile()
+    write_multicamera_pose_estimation(nwbfile, data, metadata=default_multicamera_metadata(data))
+    other_rig = dataclasses.replace(
+        data, cameras={**data.cameras, "left": CameraCalibration(name="left", intrinsic_matrix=np.eye(3) * 3)}
+    )
+    metadata = default_multicamera_metadata(other_rig)
+    for entry in metadata["Pose"]["MultiCameraPoseEstimations"].values():
+        entry["name"] += "_rig2"
+    with pytest.raises(MetadataError, match="without this calibration"):
+        write_multicamera_pose_estimation(nwbfile, other_rig, metadata=metadata)
+    # With a metadata key every name of the second rig is its own.
+    keyed = dataclasses.replace(other_rig, metadata_key="rig2")
+    written = write_multicamera_pose_estimation(nwbfile, keyed, metadata=default_multicamera_metadata(keyed))
+    assert [c.name for c in written] == ["MultiCameraPoseEstimation_rig2_a", "MultiCameraPoseEstimation_rig2_b"]
+    assert written[0].pose_estimations["PoseEstimation_left"].device is nwbfile.devices["left_rig2"]
+    assert written[0].skeleton.name == "mouse_rig2"

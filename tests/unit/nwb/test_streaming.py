@@ -1,0 +1,277 @@
+"""Streaming conversion: lazy reading, chunk-by-chunk writing, exact values, bounded reads.
+
+Blocks and chunks are made tiny here (a few hundred frames) so that small files span many of
+them, with a partial block and a partial chunk at the end.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, datetime
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+from hdmf.data_utils import AbstractDataChunkIterator
+from pynwb import NWBHDF5IO
+from pynwb.testing.mock.file import mock_NWBFile
+
+from poseconv import lazy
+from poseconv.errors import InvalidSourceFileError
+from poseconv.interfaces import DeepLabCutPoseInterface
+from poseconv.lazy import ArrayTable, ColumnView, is_lazy_array
+from poseconv.metadata.defaults import default_pose_metadata
+from poseconv.model import FrameTiming
+from poseconv.nwb import hdf5_chunks, storage
+from poseconv.nwb.iterators import PoseSeriesIterator
+from poseconv.nwb.writer import write_pose_estimation
+from poseconv.readers.deeplabcut import read_deeplabcut
+
+SCORER = "DLC_resnet50_streamJun1shuffle1_1000"
+BLOCK = 256
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Blocks (and so chunks) of 256 frames."""
+    monkeypatch.setattr(lazy, "TARGET_BLOCK_BYTES", 1)
+    monkeypatch.setattr(lazy, "MIN_BLOCK_FRAMES", BLOCK)
+
+
+def _dlc_frame(n_frames: int, individuals: list[str] | None, n_parts: int = 3, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    parts = [f"part{j}" for j in range(n_parts)]
+    coords = ["x", "y", "likelihood"]
+    if individuals is None:
+        columns = pd.MultiIndex.from_product([[SCORER], parts, coords], names=["scorer", "bodyparts", "coords"])
+    else:
+        columns = pd.MultiIndex.from_product(
+            [[SCORER], individuals, parts, coords], names=["scorer", "individuals", "bodyparts", "coords"]
+        )
+    values = rng.uniform(0, 640, size=(n_frames, len(columns)))
+    # Full float64 mantissas, NaN runs, an all-NaN column and signed zeros: nothing may be altered.
+    values[rng.random(values.shape) < 0.05] = np.nan
+    values[:, 1] = np.nan
+    values[::7, 0] = -0.0
+    return pd.DataFrame(values, columns=columns)
+
+
+def _write_dlc(tmp_path, frame: pd.DataFrame, suffix: str = ".h5"):
+    path = tmp_path / f"videoA{SCORER}{suffix}"
+    if suffix == ".h5":
+        frame.to_hdf(path, key="df_with_missing", format="table", mode="w")
+    else:
+        frame.to_csv(path)
+    return path
+
+
+def _series_groups(path):
+    handle = h5py.File(path, "r")
+    found = {}
+
+    def visit(name, obj):
+        if isinstance(obj, h5py.Group) and obj.attrs.get("neurodata_type") == "PoseEstimationSeries":
+            found[(obj.parent.name.rsplit("/", 1)[-1], obj.name.rsplit("/", 1)[-1])] = obj
+
+    handle.visititems(visit)
+    return handle, found
+
+
+def _assert_file_equals_source(path, frame: pd.DataFrame, n_series: int):
+    values = frame.to_numpy()
+    columns = list(frame.columns)
+    handle, series = _series_groups(path)
+    with handle:
+        assert len(series) == n_series
+        for (container, name), group in series.items():
+            key = [c for c in columns if c[-2] == name and (len(c) == 3 or c[1] in container)]
+            xy = [columns.index(c) for c in key if c[-1] in ("x", "y")]
+            likelihood = [columns.index(c) for c in key if c[-1] == "likelihood"]
+            data, confidence = group["data"], group["confidence"]
+            # Bit for bit: NaN stays NaN, -0.0 stays -0.0.
+            assert data[()].tobytes() == np.ascontiguousarray(values[:, xy]).tobytes()
+            assert confidence[()].tobytes() == np.ascontiguousarray(values[:, likelihood[0]]).tobytes()
+            assert data.chunks == (min(BLOCK, len(frame)), 2) and confidence.chunks == (min(BLOCK, len(frame)),)
+            for dataset in (data, confidence):
+                assert dataset.compression == "gzip" and dataset.shuffle
+                assert dataset.compression_opts == storage.GZIP_LEVEL
+
+
+def _read(path):
+    pose = _read(path)
+    return pose.with_timing(pose.tracks[0].video, FrameTiming(rate=30.0, source="test"))
+
+
+def _convert(path, output, **kwargs):
+    interface = DeepLabCutPoseInterface(file_path=path, sampling_frequency=30.0, find_side_files=False)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    interface.run_conversion(nwbfile_path=output, metadata=metadata, **kwargs)
+    return interface
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+def test_streamed_file_equals_the_source_bit_for_bit(tmp_path, small_blocks, suffix):
+    frame = _dlc_frame(1000, None)  # 4 blocks: 3 whole and 1 partial
+    path = _write_dlc(tmp_path, frame, suffix)
+    if suffix == ".csv":
+        frame = pd.read_csv(path, header=[0, 1, 2], index_col=0)
+    _convert(path, tmp_path / "out.nwb")
+    _assert_file_equals_source(tmp_path / "out.nwb", frame, n_series=3)
+
+
+def test_multi_animal_streamed_file_equals_the_source(tmp_path, small_blocks):
+    frame = _dlc_frame(700, ["mouse1", "mouse2", "mouse3"], n_parts=4, seed=1)
+    path = _write_dlc(tmp_path, frame)
+    interface = _convert(path, tmp_path / "out.nwb")
+    _assert_file_equals_source(tmp_path / "out.nwb", frame, n_series=12)
+    # Written one chunk of every series in turn: each block of the table was read once.
+    table = interface.pose.tracks[0].positions.table
+    assert table.blocks_read == -(-700 // BLOCK)
+
+
+def test_plain_neuroconv_writer_and_zarr_give_the_same_values(tmp_path, small_blocks):
+    from hdmf_zarr.nwb import NWBZarrIO
+    from neuroconv.tools.nwb_helpers import configure_and_write_nwbfile
+
+    frame = _dlc_frame(600, None)
+    path = _write_dlc(tmp_path, frame)
+    pose = _read(path)
+    for backend, output in (("hdf5", tmp_path / "plain.nwb"), ("zarr", tmp_path / "plain.nwb.zarr")):
+        nwbfile = mock_NWBFile()
+        write_pose_estimation(nwbfile, pose, metadata=default_pose_metadata(pose))
+        configure_and_write_nwbfile(nwbfile=nwbfile, nwbfile_path=output, backend=backend)
+        io_class = NWBHDF5IO if backend == "hdf5" else NWBZarrIO
+        with io_class(str(output), mode="r") as io:
+            behavior = io.read().processing["behavior"].data_interfaces.values()
+            container = next(obj for obj in behavior if type(obj).__name__ == "PoseEstimation")
+            for j, node in enumerate(("part0", "part1", "part2")):
+                series = container.pose_estimation_series[node]
+                values = frame.to_numpy()
+                assert series.data[:].tobytes() == np.ascontiguousarray(values[:, [3 * j, 3 * j + 1]]).tobytes()
+                assert series.confidence[:].tobytes() == np.ascontiguousarray(values[:, 3 * j + 2]).tobytes()
+
+
+def test_series_are_iterators_over_lazy_tracks(tmp_path, small_blocks):
+    path = _write_dlc(tmp_path, _dlc_frame(600, None))
+    pose = _read(path)
+    # Reading parsed the header only: the values are lazy views of the table.
+    assert all(is_lazy_array(track.positions) and is_lazy_array(track.confidence) for track in pose.tracks)
+    assert pose.tracks[0].positions.table.blocks_read == 0
+    nwbfile = mock_NWBFile()
+    written = write_pose_estimation(nwbfile, pose, metadata=default_pose_metadata(pose))
+    for series in written[0].pose_estimation_series.values():
+        assert isinstance(series.data, AbstractDataChunkIterator) and isinstance(series.data, PoseSeriesIterator)
+        assert isinstance(series.confidence, PoseSeriesIterator)
+        assert series.data.chunk_shape == (BLOCK, 2) and series.data.buffer_shape == (BLOCK, 2)
+    assert pose.tracks[0].positions.table.blocks_read == 0
+
+
+def test_writing_the_same_in_memory_file_twice_writes_every_value_twice(tmp_path, small_blocks):
+    frame = _dlc_frame(600, None)
+    pose = _read(_write_dlc(tmp_path, frame))
+    nwbfile = mock_NWBFile()
+    write_pose_estimation(nwbfile, pose, metadata=default_pose_metadata(pose))
+    for output in (tmp_path / "first.nwb", tmp_path / "second.nwb"):
+        with NWBHDF5IO(str(output), mode="w") as io:
+            io.write(nwbfile)
+        handle, series = _series_groups(output)
+        with handle:
+            for group in series.values():
+                assert group["data"].shape == (600, 2) and not np.isnan(group["confidence"][()]).all()
+
+
+def test_skipped_frame_numbers_are_nan_in_a_streamed_file(tmp_path, small_blocks):
+    frame = _dlc_frame(400, None)
+    frame.index = np.arange(400) * 2 + 3  # frames 3, 5, ..., 801
+    path = _write_dlc(tmp_path, frame)
+    _convert(path, tmp_path / "out.nwb")
+    handle, series = _series_groups(tmp_path / "out.nwb")
+    with handle:
+        data = series[next(k for k in series if k[1] == "part0")]["data"][()]
+    assert data.shape == (802, 2)
+    assert np.isnan(data[np.setdiff1d(np.arange(802), frame.index)]).all()
+    assert data[frame.index].tobytes() == np.ascontiguousarray(frame.to_numpy()[:, :2]).tobytes()
+
+
+def test_a_frame_index_out_of_order_inside_the_table_is_an_error_while_writing(tmp_path, small_blocks):
+    frame = _dlc_frame(600, None)
+    # First row 0 and last row 599 look like 0..599, but rows 300 and 301 repeat a frame.
+    index = np.arange(600)
+    index[301] = 300
+    frame.index = index
+    path = _write_dlc(tmp_path, frame)
+    with pytest.raises(InvalidSourceFileError, match="repeated or out of order"):
+        _convert(path, tmp_path / "out.nwb")
+    assert not (tmp_path / "out.nwb").exists()
+
+
+def test_column_view_indexes_like_numpy():
+    values = np.random.default_rng(2).normal(size=(1000, 12))
+    table = ArrayTable(values, block_frames=128)
+    view = ColumnView(table, np.arange(12).reshape(4, 3))
+    expected = values.reshape(1000, 4, 3)
+    for key in (
+        slice(None),
+        5,
+        -1,
+        (slice(100, 700), 2),
+        (slice(None, None, 3), slice(1, 3), 0),
+        (slice(900, 100, -7),),
+        (Ellipsis, 1),
+        np.array([3, 999, 0]),
+    ):
+        np.testing.assert_array_equal(view[key], expected[key])
+    np.testing.assert_array_equal(np.asarray(view.select(2)), expected[:, 2])
+    with pytest.raises(IndexError):
+        view[1000]
+
+
+# -- the parallel chunk writer ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("strategy", ["adaptive", "rle", "default"])
+def test_encoded_chunks_inflate_to_hdf5_shuffled_bytes(strategy):
+    values = np.random.default_rng(3).normal(size=(300, 2)).astype("float32").astype("float64")
+    with h5py.File("in-memory.h5", "w", driver="core", backing_store=False) as handle:
+        dataset = handle.create_dataset(
+            "x", shape=(1000, 2), dtype="float64", chunks=(512, 2), shuffle=True, compression="gzip"
+        )
+        plan = hdf5_chunks._plan_for(dataset)
+    encoded = hdf5_chunks.encode_chunk(values, plan, strategy)
+    padded = np.zeros((512, 2))
+    padded[:300] = values
+    shuffled = padded.reshape(-1).view(np.uint8).reshape(-1, 8).T.tobytes()
+    assert zlib.decompress(encoded) == shuffled
+
+
+@pytest.mark.parametrize(
+    ("dtype", "options"),
+    [
+        ("float64", {"shuffle": True, "compression": "gzip", "compression_opts": 1}),
+        ("float32", {"compression": "gzip", "compression_opts": 6}),
+        ("int16", {"shuffle": True}),
+        ("uint8", {}),
+        ("float64", {"fletcher32": True}),  # not encoded here: HDF5 writes it
+    ],
+)
+def test_parallel_queue_writes_what_hdf5_reads_back(tmp_path, dtype, options):
+    data = (np.random.default_rng(4).normal(size=(2500, 3)) * 100).astype(dtype)
+    iterator = PoseSeriesIterator(data, chunk_frames=256)
+    with h5py.File(tmp_path / "x.h5", "w") as handle:
+        dataset = handle.create_dataset("x", shape=data.shape, dtype=dtype, chunks=(256, 3), **options)
+        queue = hdf5_chunks.ParallelChunkQueue(workers=2)
+        queue.append(dataset=dataset, data=iterator)
+        queue.exhaust_queue()
+        direct = "fletcher32" not in options
+        assert (queue.chunks_direct, queue.chunks_hdf5) == ((10, 0) if direct else (0, 10))
+    with h5py.File(tmp_path / "x.h5", "r") as handle:
+        assert handle["x"][()].tobytes() == data.tobytes()
+
+
+def test_hdmf_still_keeps_its_iterator_queue_where_poseconv_replaces_it(tmp_path):
+    # The parallel writer swaps hdmf's private queue; an hdmf that moved it would silently lose the speed.
+    with NWBHDF5IO(str(tmp_path / "x.nwb"), mode="w") as io:
+        assert hdf5_chunks.install_parallel_chunk_queue(io)
+        assert isinstance(getattr(io, hdf5_chunks._QUEUE_ATTRIBUTE), hdf5_chunks.ParallelChunkQueue)
