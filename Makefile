@@ -57,3 +57,8 @@ lint: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) examples/output .pytest_cache
+
+# Benchmarks against neuroconv and a plain-h5py floor (minutes; inputs are generated once into benchmarks/.data).
+.PHONY: bench
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py

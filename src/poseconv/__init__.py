@@ -40,6 +40,13 @@ _LAZY = {
     "write_pose_estimation": "poseconv.nwb.writer",
     "read_nwb": "poseconv.nwb.reader",
     "open_nwb": "poseconv.nwb.reader",
+    "TrainingData": "poseconv.training",
+    "read_deeplabcut_labels": "poseconv.readers.deeplabcut_training",
+    "read_sleap_labels": "poseconv.readers.sleap_training",
+    "write_pose_training": "poseconv.nwb.training",
+    "read_training": "poseconv.nwb.training",
+    "DeepLabCutTrainingDataInterface": "poseconv.interfaces.training",
+    "SLEAPTrainingDataInterface": "poseconv.interfaces.training",
 }
 
 __all__ = ["__version__", *_LAZY]

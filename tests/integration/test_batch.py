@@ -7,6 +7,7 @@ broken one must be reported with its place in the spec, and the other two conver
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -174,10 +175,14 @@ def test_three_sessions_one_broken_on_a_local_dask_cluster(three_sessions):
     distributed = pytest.importorskip("distributed")
 
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        result = poseconv("run", three_sessions, "--scheduler", cluster.scheduler_address, "--report", "report.json")
+        report = three_sessions.parent / "report.json"
+        result = poseconv("run", three_sessions, "--scheduler", cluster.scheduler_address, "--report", report)
     assert result.returncode == 1, result.stderr
     _assert_two_converted_third_reported(three_sessions, result.stderr)
     assert "2 converted, 1 invalid" in result.stdout
+    summary = json.loads(report.read_text(encoding="utf-8"))
+    assert summary["counts"]["converted"] == 2 and summary["counts"]["invalid"] == 1
+    assert [p["location"] for p in summary["problems"]] == ["sessions[2].pose[0]"]
 
 
 def test_a_session_failing_while_writing_never_touches_the_others(tmp_path):

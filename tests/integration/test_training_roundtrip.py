@@ -283,3 +283,28 @@ def test_dlc_labels_export_to_sleap_and_back(tmp_path):
     assert {t.name for t in labels.tracks} == {"individual1", "individual2", "individual3", "single"}
     with pytest.raises(InvalidOptionError, match="exists"):
         write_sleap_labels(interface.training_data, exported)
+
+
+@pytest.mark.parametrize(
+    ("cls", "source"),
+    [
+        (DeepLabCutTrainingDataInterface, {"labeled_data_path": TEST_ALEX_PROJECT}),
+        (SLEAPTrainingDataInterface, {"file_path": SLP_TYPICAL}),
+    ],
+    ids=["dlc", "sleap"],
+)
+def test_training_interfaces_follow_neuroconv_conventions(cls, source):
+    import copy
+
+    from jsonschema import Draft7Validator
+    from pynwb.testing.mock.file import mock_NWBFile
+
+    Draft7Validator.check_schema(cls.get_source_schema())
+    interface = cls(**source)
+    Draft7Validator.check_schema(interface.get_conversion_options_schema())
+    Draft7Validator.check_schema(interface.get_metadata_schema())
+    metadata = user_metadata(interface)
+    interface.validate_metadata(metadata)
+    before = copy.deepcopy(metadata)
+    interface.add_to_nwbfile(mock_NWBFile(), metadata)
+    assert metadata == before

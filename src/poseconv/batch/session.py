@@ -161,9 +161,8 @@ def _pose_keys(metadata: Mapping[str, Any]) -> dict[str, set[str]]:
 
 
 def _disambiguate(defaults: dict[str, dict[str, Any]], interfaces: Mapping[str, Any]) -> None:
-    """Rename, in place, default container (and skeleton) names that two pose files share."""
+    """Rename, in place, default container names that two pose files share (video name, then input name)."""
     taken: set[str] = set()
-    skeleton_nodes: dict[str, list[str]] = {}
     for name, metadata in defaults.items():
         tracks = track_for_container_key(interfaces[name].pose)
         for key, entry in metadata["Pose"]["PoseEstimations"].items():
@@ -171,12 +170,35 @@ def _disambiguate(defaults: dict[str, dict[str, Any]], interfaces: Mapping[str, 
             candidates = [entry["name"], *([f"{entry['name']}_{video}"] if video else []), f"{entry['name']}_{name}"]
             entry["name"] = next((c for c in candidates if c not in taken), f"{entry['name']}_{uuid.uuid4().hex[:6]}")
             taken.add(entry["name"])
-        for entry in metadata["Pose"]["Skeletons"].values():
-            nodes = list(entry["nodes"])
-            # The same skeleton (same nodes) is shared in the file; another one needs its own name.
-            candidates = [entry["name"], f"{entry['name']}_{name}"]
-            entry["name"] = next(c for c in candidates if skeleton_nodes.get(c, nodes) == nodes)
-            skeleton_nodes.setdefault(entry["name"], nodes)
+
+
+def _separate_skeletons(job: SessionJob, built: _Built, defaults: Mapping[str, dict[str, Any]]) -> None:
+    """Give skeletons that differ (nodes or edges) but share a name distinct names, or report the clash.
+
+    The writer shares a skeleton between containers by name, so two different skeletons under
+    one name would silently become the first. A default name is made unique; a name the user
+    chose is theirs to change.
+    """
+    specs = {spec.name: spec for spec in job.inputs}
+    seen: dict[str, tuple[Any, str]] = {}
+    for name, metadata in built.per_input.items():
+        for key, entry in metadata["Pose"]["Skeletons"].items():
+            shape = (list(entry.get("nodes", [])), [list(e) for e in entry.get("edges", [])])
+            if entry["name"] in seen and seen[entry["name"]][0] != shape:
+                default = defaults[name]["Pose"]["Skeletons"].get(key, {}).get("name")
+                if entry["name"] != default:
+                    built.problems.append(
+                        Problem(
+                            f"{specs[name].location}.metadata",
+                            f"skeleton {entry['name']!r} differs from the one of that name in "
+                            f"{seen[entry['name']][1]}; give it another name.",
+                            job.index,
+                        )
+                    )
+                    continue
+                candidates = (f"{entry['name']}_{name}", *(f"{entry['name']}_{name}{i}" for i in range(2, 100)))
+                entry["name"] = next(c for c in candidates if c not in seen)
+            seen.setdefault(entry["name"], (shape, specs[name].location))
 
 
 # -- building -----------------------------------------------------------------------------------
@@ -282,9 +304,10 @@ def _build_metadata(job: SessionJob, built: _Built) -> None:
         base = merge_metadata(base, _without_pose(defaults))
     layers = _session_layers(job)
 
-    # Session-wide Pose entries must name a container (or skeleton) of some pose file.
+    # The session's Pose entries must name a container (or skeleton) of one of its pose files. The spec's
+    # entries are not checked: they apply to the sessions that have their keys (single- or multi-animal).
     all_keys = {block: set().union(*(_pose_keys(d)[block] for d in pose_defaults.values())) for block in _POSE_BLOCKS}
-    for layer in layers:
+    for layer in layers[1:]:
         for block, keys in _pose_keys(layer.values).items():
             for key in sorted(keys - all_keys[block]):
                 built.problems.append(
@@ -335,6 +358,7 @@ def _build_metadata(job: SessionJob, built: _Built) -> None:
                 )
             names_used.setdefault(entry.get("name"), spec.location)
         built.per_input[name] = metadata
+    _separate_skeletons(job, built, pose_defaults)
 
 
 def _build_options(job: SessionJob, built: _Built) -> None:

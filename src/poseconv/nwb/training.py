@@ -239,7 +239,8 @@ def write_pose_training(
     frames = training.frames if max_frames is None else training.frames[:max_frames]
 
     # Skeletons: one NWB Skeleton per skeleton used, shared with PoseEstimation containers.
-    single_animal = not any(i.individual for f in training.frames for i in f.instances)
+    # One animal (no identities, at most one per frame): its skeleton is the Subject's, as for the poses.
+    single_animal = all(len(f.instances) <= 1 and all(i.individual is None for i in f.instances) for f in frames)
     skeleton_entries = pose_metadata.get("Skeletons", {})
     skeletons: dict[str, Any] = {}
     for skeleton_name in training.used_skeletons():
@@ -709,8 +710,8 @@ def _assemble(raw: _RawTraining, nwb_path: Path | None) -> TrainingData:
                 )
             individual = None
             if instance.id is not None and ids_are_identities:
-                individual = instance.name
-                individuals_by_id.setdefault(instance.id, instance.name)
+                # The first name seen for an id is the individual's; "<name>_2" only made a repeat unique.
+                individual = individuals_by_id.setdefault(instance.id, instance.name)
             visible = instance.visible if instance.visible is not None else ~np.isnan(instance.points).any(axis=1)
             instances.append(
                 LabeledInstance(

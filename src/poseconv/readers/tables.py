@@ -88,6 +88,12 @@ class PandasH5Table(FrameTable):
             self._finalizer = weakref.finalize(self, _close_quietly, self._handle)
         return self._handle.get_node(f"/{self.key.strip('/')}/table")
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Picklable (e.g. for a process pool): the copy reopens the file when it first reads.
+        state = dict(self.__dict__)
+        state.update(_handle=None, _finalizer=None, _cache=type(self._cache)())
+        return state
+
     def close(self) -> None:
         """Close the HDF5 file; a later read reopens it."""
         super().close()

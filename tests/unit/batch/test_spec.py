@@ -263,6 +263,7 @@ def test_data_checks_locate_problems_in_the_spec(tmp_path):
             # 1: a file that exists but is no DeepLabCut output
             session("b", pose=[{"file_path": "garbage.h5", "interface": "DeepLabCutPoseInterface"}]),
             # 2: a misspelt container key, an individual that is not in the file's containers, no start time
+            # (the spec's single-animal "PoseEstimation" entry does not apply to this multi-animal file)
             {
                 "session_id": "c",
                 "pose": [
@@ -296,8 +297,6 @@ def test_data_checks_locate_problems_in_the_spec(tmp_path):
     assert locations(by_session[2]) == {
         "sessions[2].pose[0].metadata.Pose.PoseEstimations.PoseEstimation_individual9",
         "sessions[2].metadata.Pose.PoseEstimations.PoseEstimaton_individual1",
-        # The spec's metadata names a single-animal key that this multi-animal session does not have.
-        "metadata.Pose.PoseEstimations.PoseEstimation",
         "sessions[2].session_start_time",
     }, by_session[2]
     assert locations(by_session[3]) == {"sessions[3].pose[0].metadata"}
@@ -371,3 +370,34 @@ def test_check_only_and_strict_write_nothing_and_stub_writes_the_first_frames(tm
     with NWBHDF5IO(tmp_path / "out/good.nwb", "r") as io:
         series = io.read().processing["behavior"]["PoseEstimation"].pose_estimation_series["snout"]
         assert series.data.shape == (100, 2)
+
+
+def test_two_pose_files_of_a_session_keep_their_own_metadata(tmp_path):
+    """Both files have a container keyed "PoseEstimation": the second is renamed, each takes its own metadata."""
+    from pynwb import NWBHDF5IO
+
+    from poseconv.batch.session import convert_session
+
+    pose = [
+        {
+            "file_path": str(SINGLE_ANIMAL_H5),
+            "name": "top",
+            "metadata": {"Pose": {"Skeletons": {"Skeleton": {"edges": [[0, 1]]}}}},
+        },
+        {"file_path": str(SINGLE_ANIMAL_H5), "name": "side", "starting_time": 1.5},
+    ]
+    spec = {
+        "metadata": {"Pose": {"PoseEstimations": {"PoseEstimation": {"description": "Open field."}}}},
+        "sessions": [session("a", pose=pose)],
+    }
+    (job,) = plan_spec(write_spec(tmp_path, spec)).jobs
+    assert check_session(job) == []
+    result = convert_session(job)
+    assert result.status == "converted", result.reason
+    with NWBHDF5IO(job.output, "r") as io:
+        behavior = io.read().processing["behavior"]
+        top, side = behavior["PoseEstimation"], behavior["PoseEstimation_m3v1mp4"]
+        assert top.description == side.description == "Open field."
+        assert top.skeleton.name != side.skeleton.name  # different edges: two skeletons
+        first_top = top.pose_estimation_series["snout"].starting_time
+        assert side.pose_estimation_series["snout"].starting_time == pytest.approx(first_top + 1.5)

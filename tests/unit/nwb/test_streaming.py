@@ -99,7 +99,7 @@ def _assert_file_equals_source(path, frame: pd.DataFrame, n_series: int):
 
 
 def _read(path):
-    pose = _read(path)
+    pose = read_deeplabcut(path, find_side_files=False)
     return pose.with_timing(pose.tracks[0].video, FrameTiming(rate=30.0, source="test"))
 
 
@@ -168,18 +168,21 @@ def test_series_are_iterators_over_lazy_tracks(tmp_path, small_blocks):
     assert pose.tracks[0].positions.table.blocks_read == 0
 
 
-def test_writing_the_same_in_memory_file_twice_writes_every_value_twice(tmp_path, small_blocks):
-    frame = _dlc_frame(600, None)
-    pose = _read(_write_dlc(tmp_path, frame))
-    nwbfile = mock_NWBFile()
-    write_pose_estimation(nwbfile, pose, metadata=default_pose_metadata(pose))
-    for output in (tmp_path / "first.nwb", tmp_path / "second.nwb"):
-        with NWBHDF5IO(str(output), mode="w") as io:
-            io.write(nwbfile)
-        handle, series = _series_groups(output)
-        with handle:
-            for group in series.values():
-                assert group["data"].shape == (600, 2) and not np.isnan(group["confidence"][()]).all()
+def test_an_iterator_starts_again_for_each_dataset_set_up_from_it():
+    values = np.arange(1000 * 2, dtype="float64").reshape(1000, 2)
+    iterator = PoseSeriesIterator(values, chunk_frames=300)
+    passes = []
+    for _ in range(2):
+        assert iterator.recommended_data_shape() == (1000, 2)
+        chunks = list(iterator)
+        assert [c.selection[0] for c in chunks] == [slice(0, 300), slice(300, 600), slice(600, 900), slice(900, 1000)]
+        passes.append(np.concatenate([c.data for c in chunks]))
+    np.testing.assert_array_equal(passes[0], values)
+    np.testing.assert_array_equal(passes[1], values)
+    # It also reads like the array it writes.
+    assert iterator.shape == (1000, 2) and len(iterator) == 1000
+    np.testing.assert_array_equal(iterator[10:20, 1], values[10:20, 1])
+    np.testing.assert_array_equal(np.asarray(iterator), values)
 
 
 def test_skipped_frame_numbers_are_nan_in_a_streamed_file(tmp_path, small_blocks):
