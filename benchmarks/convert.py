@@ -114,15 +114,17 @@ def h5py_slp(source: Path, output: Path) -> None:
         frames = handle["frames"][:]
         instances = handle["instances"][:]
         points = handle["pred_points"][:]
-        n_nodes = int(instances["point_id_end"][0] - instances["point_id_start"][0])
-    n_frames = int(frames["frame_idx"].max()) + 1
+    n_nodes = int(instances["point_id_end"][0] - instances["point_id_start"][0])
+    frame_idx = frames["frame_idx"].astype("int64")
+    n_frames = int(frame_idx.max()) + 1
     n_tracks = int(instances["track"].max()) + 1
-    # Every instance of the generated file is a predicted instance of n_nodes points.
-    frame_of_instance = np.repeat(frames["frame_idx"], frames["instance_id_end"] - frames["instance_id_start"])
+    # Every instance of the generated file is a tracked predicted instance of n_nodes points.
+    counts = (frames["instance_id_end"] - frames["instance_id_start"]).astype("int64")
+    frame_of_instance = np.repeat(frame_idx, counts)
     rows = np.repeat(frame_of_instance, n_nodes)
-    tracks = np.repeat(instances["track"], n_nodes)
+    tracks = np.repeat(instances["track"].astype("int64"), n_nodes)
     nodes = np.tile(np.arange(n_nodes), len(instances))
-    starts = np.repeat(instances["point_id_start"], n_nodes) + nodes
+    starts = np.repeat(instances["point_id_start"].astype("int64"), n_nodes) + nodes
     xy = np.full((n_tracks, n_frames, n_nodes, 2), np.nan)
     score = np.full((n_tracks, n_frames, n_nodes), np.nan)
     visible = points["visible"][starts]

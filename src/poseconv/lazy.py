@@ -27,7 +27,7 @@ TARGET_BLOCK_BYTES = 64 * 2**20
 MIN_BLOCK_FRAMES = 1024
 MAX_BLOCK_FRAMES = 65536
 # Blocks kept: the one being served and the next, so writers that run slightly ahead still hit.
-CACHED_BLOCKS = 3
+CACHED_BLOCKS = 2
 
 
 def block_frames_for(n_columns: int, itemsize: int = 8) -> int:

@@ -48,12 +48,19 @@ ENTRY_POINT_GROUP = "neuroconv.interfaces"
 POSE_INTERFACES: dict[str, str] = {
     "DeepLabCutPoseInterface": "poseconv.interfaces.deeplabcut:DeepLabCutPoseInterface",
     "SLEAPPoseInterface": "poseconv.interfaces.sleap:SLEAPPoseInterface",
+    # Human labels (ndx-pose PoseTraining). Not pose interfaces in the is_pose_interface sense: a spec lists
+    # them under a session's interfaces, e.g. {interface: dlc-labels, source_data: {labeled_data_path: ...}}.
+    "DeepLabCutTrainingDataInterface": "poseconv.interfaces.training:DeepLabCutTrainingDataInterface",
+    "SLEAPTrainingDataInterface": "poseconv.interfaces.training:SLEAPTrainingDataInterface",
 }
 # Short names users type in specs, and the reader registry's tool names; case-insensitive.
 _ALIASES = {
     "dlc": "DeepLabCutPoseInterface",
     "deeplabcut": "DeepLabCutPoseInterface",
     "sleap": "SLEAPPoseInterface",
+    # The names poseconv convert --source takes for labels.
+    "dlc-labels": "DeepLabCutTrainingDataInterface",
+    "sleap-labels": "SLEAPTrainingDataInterface",
 }
 _BY_SOURCE_SOFTWARE = {"DeepLabCut": "DeepLabCutPoseInterface", "SLEAP": "SLEAPPoseInterface"}
 
@@ -124,8 +131,8 @@ def get_interface_class(name: str) -> type:
     """Return the interface class called ``name``.
 
     Looked up, in order: poseconv's interfaces (and the aliases ``dlc``, ``deeplabcut``,
-    ``sleap``); the ``neuroconv.interfaces`` entry-point group; ``neuroconv.datainterfaces``;
-    and ``package.module:Class`` paths (for a lab's own interfaces).
+    ``sleap``, ``dlc-labels``, ``sleap-labels``); the ``neuroconv.interfaces`` entry-point group;
+    ``neuroconv.datainterfaces``; and ``package.module:Class`` paths (for a lab's own interfaces).
 
     Parameters
     ----------

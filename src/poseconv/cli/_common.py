@@ -219,9 +219,16 @@ def read_any(
         if containers:
             raise InvalidOptionError("--container applies to NWB files only.")
         from ..readers.registry import read_pose
-        from ._sources import detect_source
+        from ._sources import LABEL_SOURCES, detect_source
 
-        poses = [read_pose(path, source_software=detect_source(path, source))]
+        software = detect_source(path, source)
+        if software in LABEL_SOURCES:
+            # Labels are frames a person labeled, not poses over time: no reader of poses takes them.
+            raise InvalidOptionError(
+                f"--source {source}: training labels hold no poses over time; "
+                "'convert', 'inspect' and 'metadata' take them."
+            )
+        poses = [read_pose(path, source_software=software)]
     if fps is not None:
         filled = []
         for pose in poses:

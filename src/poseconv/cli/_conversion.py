@@ -84,6 +84,19 @@ def to_plain(metadata: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(_NWBMetaDataEncoder().encode(dict(metadata)))
 
 
+def _skeleton_videos(interface: Any, key: str) -> list[str]:
+    """Return the videos whose poses or labels follow skeleton ``key``, to name a skeleton that clashes."""
+    pose = getattr(interface, "pose", None)
+    if pose is not None:
+        videos = [t.video for t in pose.tracks if t.skeleton == key]
+        if videos:
+            return videos
+    training = getattr(interface, "training_data", None)
+    if training is None:
+        return []
+    return list(dict.fromkeys(f.video for f in training.frames if any(i.skeleton == key for i in f.instances)))
+
+
 def _disambiguate(interfaces: Mapping[str, Any], metadata: dict[str, dict[str, Any]]) -> None:
     """Rename containers (and differing skeletons) whose names clash across inputs, in place."""
     from ..metadata.defaults import track_for_container_key
@@ -91,8 +104,9 @@ def _disambiguate(interfaces: Mapping[str, Any], metadata: dict[str, dict[str, A
     taken: dict[str, str] = {}
     skeletons: dict[str, list[str]] = {}
     for name, interface in interfaces.items():
-        pose = interface.pose
-        tracks = track_for_container_key(pose)
+        # Training-data interfaces have labels but no poses.
+        pose = getattr(interface, "pose", None)
+        tracks = track_for_container_key(pose) if pose is not None else {}
         block = metadata[name].get("Pose", {})
         for key, entry in block.get("PoseEstimations", {}).items():
             candidates = [entry["name"]]
@@ -104,9 +118,16 @@ def _disambiguate(interfaces: Mapping[str, Any], metadata: dict[str, dict[str, A
             candidates.append(f"{entry['name']}_{name}")
             entry["name"] = next(c for c in candidates if c not in taken)
             taken[entry["name"]] = name
+        if entry := block.get("PoseTraining"):
+            # Each input's labels are their own PoseTraining (e.g. one .slp per camera), in the same namespace.
+            training = interface.training_data
+            videos = training.video_keys()[:1] if training is not None else []
+            candidates = [entry["name"], *(f"{entry['name']}_{v}" for v in videos), f"{entry['name']}_{name}"]
+            entry["name"] = next(c for c in candidates if c not in taken)
+            taken[entry["name"]] = name
         for key, entry in block.get("Skeletons", {}).items():
             nodes = list(entry["nodes"])
-            videos = [t.video for t in pose.tracks if t.skeleton == key]
+            videos = _skeleton_videos(interface, key)
             candidates = [entry["name"], *(f"{entry['name']}_{v}" for v in videos[:1]), f"{entry['name']}_{name}"]
             # A skeleton with the same nodes is shared; one with other nodes needs its own name.
             entry["name"] = next(c for c in candidates if skeletons.get(c, nodes) == nodes)
@@ -151,7 +172,8 @@ def input_metadata(
         override = {k: v for k, v in user.items() if k != "Pose"}
         if "Pose" in user:
             override["Pose"] = {k: v for k, v in (user["Pose"] or {}).items() if k != "PoseEstimations"}
-            own = {k: v for k, v in user_containers.items() if k in default["Pose"]["PoseEstimations"]}
+            # Training-data inputs have no PoseEstimations.
+            own = {k: v for k, v in user_containers.items() if k in default["Pose"].get("PoseEstimations", {})}
             if own:
                 override["Pose"]["PoseEstimations"] = own
         merged = merge_metadata(default, override)
@@ -219,6 +241,41 @@ def build_converter(interfaces: Mapping[str, Any], metadata: Mapping[str, dict[s
             options = conversion_options or {}
             for name, interface in self.data_interface_objects.items():
                 interface.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata_by_input[name], **options.get(name, {}))
+
+        def _write_nwbfile(
+            self,
+            nwbfile_path: Any,
+            nwbfile: Any,
+            metadata: dict,
+            backend: str | None,
+            backend_configuration: Any,
+            conversion_options: dict | None,
+        ) -> None:
+            from pynwb import NWBHDF5IO
+
+            from ..interfaces.base import BasePoseInterface
+            from ..interfaces.training import BaseTrainingDataInterface
+
+            # PoseNWBConverter stores the video paths of pose interfaces relative to the NWB file (as DANDI
+            # expects); training-data interfaces take the same option.
+            options = {name: dict(value or {}) for name, value in (conversion_options or {}).items()}
+            folder = Path(nwbfile_path).resolve().parent
+            for name, interface in self.data_interface_objects.items():
+                if isinstance(interface, BaseTrainingDataInterface):
+                    options.setdefault(name, {}).setdefault("external_files_relative_to", folder)
+            labels_only = not any(isinstance(i, BasePoseInterface) for i in self.data_interface_objects.values())
+            if not labels_only or backend not in (None, "hdf5") or backend_configuration is not None:
+                super()._write_nwbfile(nwbfile_path, nwbfile, metadata, backend, backend_configuration, options)
+                return
+            # Training datasets are a few numbers each: choosing chunks and compression for them builds the
+            # file three more times (seconds per thousand instances) and buys nothing, so labels alone are
+            # written directly, as BaseTrainingDataInterface.run_conversion does.
+            if nwbfile is None:
+                nwbfile = self.create_nwbfile(metadata=metadata, conversion_options=options)
+            else:
+                self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, conversion_options=options)
+            with NWBHDF5IO(str(nwbfile_path), mode="w") as io:
+                io.write(nwbfile)
 
     metadata_by_input = dict(metadata)
     return InputsConverter()

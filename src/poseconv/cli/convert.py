@@ -17,7 +17,14 @@ __all__ = ["convert"]
 def convert(
     inputs: Annotated[
         list[Path],
-        typer.Argument(metavar="INPUT", help="Pose files (DeepLabCut .h5/.csv, SLEAP .slp/.h5).", show_default=False),
+        typer.Argument(
+            metavar="INPUT",
+            help=(
+                "Pose files (DeepLabCut .h5/.csv, SLEAP .slp/.h5); with --source dlc-labels a DeepLabCut project, "
+                "labeled-data folder or CollectedData file, with --source sleap-labels a .slp."
+            ),
+            show_default=False,
+        ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The NWB file to write.", show_default=False)],
     metadata: Annotated[
@@ -33,7 +40,30 @@ def convert(
         typer.Option("--individuals", "-i", help="Keep only these individuals/tracks (repeat or comma-separate)."),
     ] = None,
     source: Annotated[
-        str | None, typer.Option("--source", "-s", help="dlc or sleap; detected from the file when omitted.")
+        str | None,
+        typer.Option(
+            "--source",
+            "-s",
+            help=(
+                "dlc or sleap (detected from the file when omitted); dlc-labels or sleap-labels for the human "
+                "labels (training data) alone."
+            ),
+        ),
+    ] = None,
+    training: Annotated[
+        bool,
+        typer.Option(
+            "--training",
+            help="Also write the human-labeled training frames (PoseTraining): the DLC project's, the .slp's.",
+        ),
+    ] = False,
+    labeled_data: Annotated[
+        Path | None,
+        typer.Option(
+            "--labeled-data",
+            help="DeepLabCut: the project folder or CollectedData file of the labels, when the predictions are "
+            "not inside the project (implies --training).",
+        ),
     ] = None,
     session_start_time: Annotated[
         str | None,
@@ -47,7 +77,9 @@ def convert(
     """Convert pose estimation output to NWB (ndx-pose), every individual, node and frame.
 
     Several inputs (e.g. one per camera) go into one file. The file is written to a temporary
-    name first, so a failed conversion leaves nothing behind.
+    name first, so a failed conversion leaves nothing behind. With --training the human-labeled
+    frames the model was trained on go in too, as ndx-pose PoseTraining; --source dlc-labels or
+    sleap-labels converts the labels alone.
     """
     apply_flags(quiet, debug)
     with command_errors():
@@ -71,14 +103,20 @@ def convert(
         names = split_names(individuals)
 
         interfaces = {}
+        # The training data already included, so that predictions of one DeepLabCut project write its labels once.
+        included: set[tuple[str, ...]] = set()
         with progress() as bar:
             task = bar.add_task("Reading", total=len(inputs))
             for i, path in enumerate(inputs):
                 bar.update(task, description=f"Reading {path.name}")
-                interface = make_interface(
-                    path, source=source, video=videos[i] if videos else None, fps=fps, individuals=names
-                )
-                _check_timing(path, interface)
+                options = {"source": source, "video": videos[i] if videos else None, "fps": fps, "individuals": names}
+                interface = make_interface(path, training=training, labeled_data=labeled_data, **options)
+                if _is_pose(interface) and (key := _training_key(interface)) is not None:
+                    if key in included:
+                        interface = make_interface(path, **options)
+                    included.add(key)
+                if _is_pose(interface):
+                    _check_timing(path, interface)
                 interfaces[f"{type(interface).__name__}{i:03d}" if len(inputs) > 1 else type(interface).__name__] = (
                     interface
                 )
@@ -98,8 +136,37 @@ def convert(
             finally:
                 if partial.exists():
                     partial.unlink()
-        containers = [key for metadata_ in per_input.values() for key in metadata_["Pose"]["PoseEstimations"]]
-        status(f"Wrote {output}: {len(containers)} PoseEstimation container(s) from {len(inputs)} file(s).")
+        containers = [key for metadata_ in per_input.values() for key in metadata_["Pose"].get("PoseEstimations", {})]
+        written = [f"{len(containers)} PoseEstimation container(s)"]
+        labels = [t for t in (getattr(i, "training_data", None) for i in interfaces.values()) if t is not None]
+        if labels:
+            from ..interfaces.base import STUB_FRAMES
+
+            # --stub writes the first training frames of each input, as it does the first pose frames.
+            frames = [f for t in labels for f in (t.frames[:STUB_FRAMES] if stub else t.frames)]
+            n_instances = sum(len(f.instances) for f in frames)
+            trained = f"{len(frames)} PoseTraining frame(s) with {n_instances} labeled instance(s)"
+            written = [trained] if not containers else [*written, trained]
+        status(f"Wrote {output}: {' and '.join(written)} from {len(inputs)} file(s).")
+
+
+def _is_pose(interface: object) -> bool:
+    """Whether ``interface`` converts poses (training-data interfaces convert labels only)."""
+    from ..interfaces.base import BasePoseInterface
+
+    return isinstance(interface, BasePoseInterface)
+
+
+def _training_key(interface: object) -> tuple[str, ...] | None:
+    """Identify the training data a pose interface includes (None when it includes none).
+
+    Predictions of one DeepLabCut project (several cameras or a filtered copy) all read
+    the project's labels; the key tells that they are the same labels.
+    """
+    training = getattr(interface, "training_data", None)
+    if training is None:
+        return None
+    return (training.source_software, str(training.source_file.resolve()), *sorted(training.label_files))
 
 
 def _check_timing(path: Path, interface: object) -> None:

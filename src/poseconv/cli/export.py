@@ -1,4 +1,8 @@
-"""``poseconv export``: the poses of an NWB file back out to DeepLabCut, SLEAP or movement files."""
+"""``poseconv export``: the poses of an NWB file back out to DeepLabCut, SLEAP or movement files.
+
+With ``--training`` it exports the human-labeled training frames (ndx-pose ``PoseTraining``)
+instead: DeepLabCut ``CollectedData`` files or a SLEAP ``.slp`` of user instances.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from ._common import DebugOption, QuietOption, apply_flags, command_errors, prog
 __all__ = ["export"]
 
 _SUFFIXES = {"dlc": (".h5", ".csv"), "slp": (".slp",), "movement": (".nc",)}
+# Frames from no DeepLabCut label file are grouped by video (as write_deeplabcut_labels groups them).
+_VIDEO_GROUP = "video:"
 
 
 def _numbered(output: Path, label: str, count: int) -> Path:
@@ -28,20 +34,48 @@ def export(
     ],
     output: Annotated[
         Path,
-        typer.Argument(metavar="OUT", help="Output file; its suffix picks .h5 or .csv for dlc.", show_default=False),
+        typer.Argument(
+            metavar="OUT",
+            help="Output file; its suffix picks .h5 or .csv for dlc. With --training --to dlc, a folder gets a "
+            "labeled-data tree.",
+            show_default=False,
+        ),
     ],
     container: Annotated[
-        list[str] | None, typer.Option("--container", "-c", help="Export only these PoseEstimation containers.")
+        list[str] | None,
+        typer.Option(
+            "--container",
+            "-c",
+            help="Export only these PoseEstimation containers (with --training: this PoseTraining).",
+        ),
     ] = None,
+    training: Annotated[
+        bool,
+        typer.Option(
+            "--training",
+            help="Export the human-labeled training frames (PoseTraining): DeepLabCut CollectedData or SLEAP user "
+            "labels.",
+        ),
+    ] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing output files.")] = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Export the poses of an NWB file; one file per video when it holds several."""
+    """Export the poses of an NWB file; one file per video when it holds several.
+
+    With --training, export its training data instead: --to dlc writes CollectedData files (OUT a
+    folder: labeled-data/<video>/CollectedData_<scorer>.h5 and .csv, as in a DeepLabCut project;
+    OUT a .h5/.csv: one table), --to slp a .slp of user-labeled instances.
+    """
     apply_flags(quiet, debug)
     with command_errors():
         from ..errors import InvalidOptionError
 
+        if training:
+            written = _export_training(nwb_file, to, output, container, overwrite)
+            for path in written:
+                status(f"Wrote {path}")
+            return
         if output.suffix.lower() not in _SUFFIXES[to]:
             raise InvalidOptionError(f"{output}: --to {to} writes {' or '.join(_SUFFIXES[to])} files.")
         with progress() as bar:
@@ -82,3 +116,83 @@ def _write_table(to: str, pose: object, video: str, path: Path, overwrite: bool)
     dataset.attrs = {k: v for k, v in dataset.attrs.items() if v is not None}
     dataset.to_netcdf(path)
     return path
+
+
+def _export_training(
+    nwb_file: Path, to: str, output: Path, containers: list[str] | None, overwrite: bool
+) -> list[Path]:
+    """Write the PoseTraining of ``nwb_file`` to DeepLabCut label files or a SLEAP .slp.
+
+    Parameters
+    ----------
+    nwb_file : pathlib.Path
+        The NWB file.
+    to : {"dlc", "slp"}
+        The format; movement files hold poses over time, which labels are not.
+    output : pathlib.Path
+        For dlc, a folder (a labeled-data tree) or a .h5/.csv file; for slp, a .slp file.
+    containers : list of str, optional
+        ``--container``: the PoseTraining to export, when the file holds several.
+    overwrite : bool
+        Replace existing files.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the format or output does not suit training data, or the labels fit no single table.
+    InvalidSourceFileError
+        When the NWB file holds no PoseTraining.
+    """
+    from ..errors import InvalidOptionError, InvalidSourceFileError
+
+    if to == "movement":
+        raise InvalidOptionError("--training exports to dlc or slp; movement files hold poses over time, not labels.")
+    if len(containers or []) > 1:
+        raise InvalidOptionError(f"--training exports one PoseTraining at a time; --container was given {containers}.")
+    suffix = output.suffix.lower()
+    if to == "slp" and suffix != ".slp":
+        raise InvalidOptionError(f"{output}: --to slp writes .slp files.")
+    if to == "dlc" and suffix and suffix not in _SUFFIXES["dlc"]:
+        raise InvalidOptionError(f"{output}: --training --to dlc writes a .h5 or .csv file, or a folder (no suffix).")
+
+    from ..nwb.training import read_training
+
+    with progress() as bar:
+        task = bar.add_task(f"Reading {nwb_file.name}", total=None)
+        try:
+            training = read_training(nwb_file, name=containers[0] if containers else None)
+        except InvalidSourceFileError as err:
+            if "holds no PoseTraining" not in str(err):
+                raise
+            raise InvalidSourceFileError(
+                f"{nwb_file}: holds no PoseTraining (human-labeled training frames) to export; "
+                "convert with --training or --source dlc-labels|sleap-labels to include them."
+            ) from None
+        except InvalidOptionError as err:
+            # The library names its keyword; on the command line it is an option.
+            raise InvalidOptionError(str(err).replace("name=...", "--container NAME")) from None
+        bar.update(task, description=f"Writing {output.name}")
+        try:
+            if to == "slp":
+                from ..exporters.sleap_training import write_sleap_labels
+
+                return [write_sleap_labels(training, output, overwrite=overwrite)]
+            from ..exporters.deeplabcut_training import write_deeplabcut_labels
+
+            if suffix:
+                groups = list(dict.fromkeys(f.label_file or f"{_VIDEO_GROUP}{f.video}" for f in training.frames))
+                if len(groups) > 1:
+                    # Checked here: the library's message names its keywords (label_file=..., video=...).
+                    raise InvalidOptionError(
+                        f"{nwb_file}: the labels come from {len(groups)} label files or videos, and a CollectedData "
+                        "table holds one; give a folder as OUT to write them all as a labeled-data tree."
+                    )
+            return write_deeplabcut_labels(training, output, overwrite=overwrite)
+        except InvalidOptionError as err:
+            # The exporters name their keyword; on the command line it is an option.
+            raise InvalidOptionError(str(err).replace("overwrite=True", "--overwrite")) from None

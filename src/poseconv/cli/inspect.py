@@ -1,41 +1,190 @@
-"""``poseconv inspect``: what a pose file or an NWB file holds."""
+"""``poseconv inspect``: what a pose file or an NWB file holds.
+
+Besides the poses, an NWB file's training data (ndx-pose ``PoseTraining``) is
+summarised: labeled frames, instances, individuals/tracks, skeletons and source
+videos; so are labels given with ``--source dlc-labels|sleap-labels``.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._common import DebugOption, QuietOption, apply_flags, command_errors, progress, read_any, stdout_console
+from ._common import (
+    DebugOption,
+    QuietOption,
+    apply_flags,
+    command_errors,
+    is_nwb,
+    progress,
+    read_any,
+    stdout_console,
+)
 
-__all__ = ["inspect"]
+if TYPE_CHECKING:
+    from ..training import TrainingData
+
+__all__ = ["inspect", "summarize_training"]
 
 
 def inspect(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A pose file or an NWB file.", show_default=False)],
-    source: Annotated[str | None, typer.Option("--source", "-s", help="dlc or sleap, for pose files.")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", "-s", help="dlc or sleap, for pose files; dlc-labels or sleap-labels for labels."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Show software, skeletons, individuals/tracks, frames, rate, missing data and confidence."""
+    """Show software, skeletons, individuals/tracks, frames, rate, missing data and confidence.
+
+    For an NWB file with training data (PoseTraining), also its labeled frames, instances,
+    individuals/tracks, skeletons and source videos.
+    """
     apply_flags(quiet, debug)
     with command_errors():
         from ..exporters.summary import summarize_pose
+        from ._sources import LABEL_SOURCES, make_interface, resolve_source
 
         with progress() as bar:
             bar.add_task(f"Reading {file.name}", total=None)
-            summaries = [summarize_pose(pose) for pose in read_any(file, source=source)]
+            if not is_nwb(file) and source and resolve_source(source) in LABEL_SOURCES:
+                summaries = []
+                trainings = [summarize_training(make_interface(file, source=source).training_data)]
+            else:
+                summaries = [summarize_pose(pose) for pose in read_any(file, source=source)]
+                trainings = [summarize_training(t, name=n) for n, t in _read_trainings(file)] if is_nwb(file) else []
         if as_json:
-            typer.echo(json.dumps({"file": str(file), "poses": summaries}, indent=2))
+            typer.echo(json.dumps({"file": str(file), "poses": summaries, "training": trainings}, indent=2))
             return
         console = stdout_console()
-        if not summaries:
+        if not summaries and not trainings:
             console.print(f"{file}: no PoseEstimation found.")
         for summary in summaries:
             _print_summary(console, summary)
+        for training in trainings:
+            _print_training(console, training)
+
+
+def _read_trainings(path: Path) -> list[tuple[str, TrainingData]]:
+    """Read every PoseTraining of an NWB file, by container name; none when it holds none."""
+    import h5py
+
+    from ..nwb.training import read_training
+
+    names = []
+    # Found by neurodata type, as read_training finds them, so a file of several PoseTraining shows them all.
+    with h5py.File(path, "r") as handle:
+        processing = handle.get("processing")
+        modules = processing.values() if isinstance(processing, h5py.Group) else []
+        for module in modules:
+            for name, child in module.items():
+                kind = child.attrs.get("neurodata_type") if isinstance(child, h5py.Group) else None
+                if (kind.decode() if isinstance(kind, bytes) else kind) == "PoseTraining":
+                    names.append(name)
+    return [(name, read_training(path, name=name if len(names) > 1 else None)) for name in names]
+
+
+def summarize_training(training: TrainingData, *, name: str | None = None) -> dict[str, Any]:
+    """Return the facts ``poseconv inspect`` shows about training data, as JSON types.
+
+    Parameters
+    ----------
+    training : TrainingData
+        The labels.
+    name : str, optional
+        Name of the PoseTraining container they were read from.
+
+    Returns
+    -------
+    dict
+        Container name, software, frames, instances, individuals/tracks (instances each),
+        skeletons (nodes, edges, instances), source videos (labeled frames, frame index range,
+        file), annotators and label files.
+    """
+    instances = [i for f in training.frames for i in f.instances]
+    by_individual = {individual: 0 for individual in training.individuals}
+    by_skeleton = dict.fromkeys(training.skeletons, 0)
+    for instance in instances:
+        by_skeleton[instance.skeleton] += 1
+        if instance.individual is not None:
+            by_individual[instance.individual] += 1
+    videos = {}
+    for key in training.video_keys():
+        frames = training.frames_of(key)
+        indices = [f.frame_index for f in frames if f.frame_index is not None]
+        info = training.videos[key]
+        videos[key] = {
+            "labeled_frames": len(frames),
+            "instances": sum(len(f.instances) for f in frames),
+            "first_frame_index": min(indices) if indices else None,
+            "last_frame_index": max(indices) if indices else None,
+            "frames_without_index": len(frames) - len(indices),
+            "path": str(info.path) if info.path is not None else None,
+            "original_path": info.original_path,
+        }
+    return {
+        "name": name or training.notes.get("pose_training"),
+        "source_software": training.source_software,
+        "source_software_version": training.source_software_version,
+        "source_file": str(training.source_file),
+        "n_frames": len(training.frames),
+        "n_instances": len(instances),
+        "frames_without_instances": sum(1 for f in training.frames if not f.instances),
+        "annotators": training.annotators,
+        "individuals": by_individual,
+        "untracked_instances": sum(1 for i in instances if i.individual is None),
+        "skeletons": {
+            key: {
+                "nodes": list(skeleton.nodes),
+                "edges": [list(edge) for edge in skeleton.edges],
+                "instances": by_skeleton[key],
+            }
+            for key, skeleton in training.skeletons.items()
+        },
+        "videos": videos,
+        "label_files": list(training.label_files),
+    }
+
+
+def _print_training(console: Any, summary: dict[str, Any]) -> None:
+    version = f" {summary['source_software_version']}" if summary["source_software_version"] else ""
+    title = summary["name"] or summary["source_file"]
+    console.print(f"[bold]Training data {title}[/bold]")
+    annotators = ", ".join(summary["annotators"]) or "-"
+    console.print(
+        f"  software: {summary['source_software']}{version}   labeled frames: {summary['n_frames']}   "
+        f"instances: {summary['n_instances']}   annotators: {annotators}"
+    )
+    if summary["frames_without_instances"]:
+        console.print(f"  {summary['frames_without_instances']} frame(s) saved without labels")
+    if summary["individuals"]:
+        counts = ", ".join(f"{name} ({n})" for name, n in summary["individuals"].items())
+        console.print(f"  individuals/tracks (instances): {counts}")
+    if summary["untracked_instances"]:
+        console.print(f"  instances without an individual/track: {summary['untracked_instances']}")
+    for name, skeleton in summary["skeletons"].items():
+        edges = ", ".join(f"{skeleton['nodes'][a]}-{skeleton['nodes'][b]}" for a, b in skeleton["edges"]) or "none"
+        console.print(
+            f"  skeleton {name}: {len(skeleton['nodes'])} nodes ({', '.join(skeleton['nodes'])}); edges: {edges}; "
+            f"{skeleton['instances']} instance(s)"
+        )
+    for key, video in summary["videos"].items():
+        first, last = video["first_frame_index"], video["last_frame_index"]
+        span = f"frames {first}-{last}" if first is not None else "no frame indices"
+        if video["frames_without_index"] and first is not None:
+            span += f", {video['frames_without_index']} without index"
+        where = video["path"] or video["original_path"] or "not found"
+        console.print(
+            f"  source video {key}: {video['labeled_frames']} labeled frame(s), {video['instances']} instance(s), "
+            f"{span}; file: {where}"
+        )
+    if summary["label_files"]:
+        console.print(f"  label files: {', '.join(summary['label_files'])}")
 
 
 def _fmt(value: float | None, pattern: str = "{:.3f}") -> str:

@@ -417,18 +417,7 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
             Folder the NWB file will be written to, so external video paths are stored
             relative to it (as DANDI expects); ``run_conversion`` sets it.
         """
-        defaults = self.get_metadata().to_dict()
-        if metadata is None:
-            merged = defaults
-        else:
-            merged = merge_metadata(defaults, dict(metadata))
-            # In a converter the metadata also holds other interfaces' containers: keep this one's.
-            # Of these, the ones the caller lists are written (all of them when none is listed).
-            own = defaults["Pose"]["PoseEstimations"]
-            given = {k: v for k, v in ((metadata.get("Pose") or {}).get("PoseEstimations") or {}).items() if k in own}
-            merged["Pose"]["PoseEstimations"] = {
-                key: merge_metadata(own[key], entry) for key, entry in (given or own).items()
-            }
+        merged = self._metadata_for_writing(metadata)
         write_pose_estimation(
             nwbfile,
             self.pose,
@@ -438,16 +427,40 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
             max_frames=STUB_FRAMES if stub_test else None,
         )
 
+    #: The ``metadata["Pose"]`` block whose entries are this interface's containers.
+    _container_block = "PoseEstimations"
+
+    def _source_name(self) -> str:
+        return self._pose.source_file.name
+
     def _check_container_keys(self, metadata: dict | None) -> None:
         """Refuse container entries that are not this interface's: alone, they can only be typos."""
-        given = ((metadata or {}).get("Pose") or {}).get("PoseEstimations") or {}
-        own = self.get_metadata()["Pose"]["PoseEstimations"]
+        block = self._container_block
+        given = ((metadata or {}).get("Pose") or {}).get(block) or {}
+        own = self.get_metadata()["Pose"][block]
         unknown = [key for key in given if key not in own]
         if unknown:
             raise MetadataError(
-                f"metadata['Pose']['PoseEstimations'] has entries {unknown} that match no individual/track of "
-                f"{self._pose.source_file.name}; its containers are {sorted(own)}."
+                f"metadata['Pose']['{block}'] has entries {unknown} that match no individual/track of "
+                f"{self._source_name()}; its containers are {sorted(own)}."
             )
+
+    def _metadata_for_writing(self, metadata: dict | None) -> dict:
+        """Return the defaults updated by ``metadata``, with only this interface's containers.
+
+        In a converter the metadata also holds other interfaces' containers: this one's are kept.
+        Of these, the ones the caller lists are written (all of them when none is listed).
+        """
+        defaults = self.get_metadata().to_dict()
+        if metadata is None:
+            return defaults
+        block = self._container_block
+        merged = merge_metadata(defaults, dict(metadata))
+        own = defaults["Pose"][block]
+        listed = (metadata.get("Pose") or {}).get(block) or {}
+        given = {key: entry for key, entry in listed.items() if key in own}
+        merged["Pose"][block] = {key: merge_metadata(own[key], entry) for key, entry in (given or own).items()}
+        return merged
 
     def _write_nwbfile(
         self,

@@ -51,7 +51,6 @@ class PoseNWBConverter(NWBConverter):
 
         # poseconv's writer streams every series chunk by chunk and compresses on every core.
         from ..nwb.storage import configure_and_write_nwbfile
-
         from .base import BasePoseInterface
 
         # External video paths are stored relative to the NWB file, as DANDI expects.

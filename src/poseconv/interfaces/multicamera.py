@@ -24,7 +24,6 @@ from neuroconv.utils import DeepDict
 from pydantic import validate_call
 
 from ..errors import InvalidOptionError, MetadataError, PoseconvWarning
-from ..metadata.defaults import merge_metadata
 from ..metadata.multicamera import default_multicamera_metadata
 from ..model import FrameTiming, PoseData
 from ..model_3d import MultiCameraPoseData
@@ -266,16 +265,10 @@ class _MultiCameraPoseInterface(BasePoseInterface):
 
     # -- writing ------------------------------------------------------------------------------
 
-    def _check_container_keys(self, metadata: dict | None) -> None:
-        """Refuse container entries that are not this interface's: alone, they can only be typos."""
-        given = ((metadata or {}).get("Pose") or {}).get("MultiCameraPoseEstimations") or {}
-        own = self.get_metadata()["Pose"]["MultiCameraPoseEstimations"]
-        unknown = [key for key in given if key not in own]
-        if unknown:
-            raise MetadataError(
-                f"metadata['Pose']['MultiCameraPoseEstimations'] has entries {unknown} that match no individual of "
-                f"{self._session.source_file.name}; its containers are {sorted(own)}."
-            )
+    _container_block = "MultiCameraPoseEstimations"
+
+    def _source_name(self) -> str:
+        return self._session.source_file.name
 
     def add_to_nwbfile(
         self,
@@ -299,19 +292,7 @@ class _MultiCameraPoseInterface(BasePoseInterface):
             Folder the NWB file will be written to, so external video paths are stored
             relative to it (as DANDI expects); ``run_conversion`` sets it.
         """
-        defaults = self.get_metadata().to_dict()
-        if metadata is None:
-            merged = defaults
-        else:
-            merged = merge_metadata(defaults, dict(metadata))
-            # In a converter the metadata also holds other interfaces' containers: keep this one's.
-            # Of these, the ones the caller lists are written (all of them when none is listed).
-            own = defaults["Pose"]["MultiCameraPoseEstimations"]
-            listed = (metadata.get("Pose") or {}).get("MultiCameraPoseEstimations") or {}
-            given = {key: entry for key, entry in listed.items() if key in own}
-            merged["Pose"]["MultiCameraPoseEstimations"] = {
-                key: merge_metadata(own[key], entry) for key, entry in (given or own).items()
-            }
+        merged = self._metadata_for_writing(metadata)
         write_multicamera_pose_estimation(
             nwbfile,
             self.session,

@@ -232,15 +232,8 @@ class ParallelChunkQueue(HDF5IODataChunkIteratorQueue):
             raise ValueError(f"Unknown deflate strategy {strategy!r}; choose one of {list(_STRATEGIES)}.")
         self.workers = workers or default_workers()
         self.strategy = strategy
-        self._plans: dict[int, _DirectPlan | None] = {}
         self.chunks_direct = 0
         self.chunks_hdf5 = 0
-
-    def _plan(self, dataset: Any) -> _DirectPlan | None:
-        key = id(dataset)
-        if key not in self._plans:
-            self._plans[key] = _plan_for(dataset)
-        return self._plans[key]
 
     def exhaust_queue(self) -> None:
         """Write every chunk of every queued iterator; on error, nothing further is written."""
@@ -269,7 +262,9 @@ class ParallelChunkQueue(HDF5IODataChunkIteratorQueue):
                 raise
 
     def _chunks(self) -> Iterator[tuple[Any, _DirectPlan | None, Any]]:
-        # hdmf's round robin: one chunk of each iterator in turn, until all are exhausted.
+        # hdmf's round robin: one chunk of each iterator in turn, until all are exhausted. Plans are
+        # kept per dataset for this call only (while the queue holds the datasets, ids are unique).
+        plans: dict[int, _DirectPlan | None] = {}
         while self:
             dataset, data = self.popleft()
             try:
@@ -277,7 +272,9 @@ class ParallelChunkQueue(HDF5IODataChunkIteratorQueue):
             except StopIteration:
                 continue
             self.append(dataset=dataset, data=data)
-            yield dataset, self._plan(dataset), chunk
+            if id(dataset) not in plans:
+                plans[id(dataset)] = _plan_for(dataset)
+            yield dataset, plans[id(dataset)], chunk
 
     def _drain(self, pending: deque, keep: int) -> None:
         while len(pending) > keep:

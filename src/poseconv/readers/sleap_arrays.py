@@ -63,6 +63,12 @@ def _skeleton_sizes(handle: Any) -> list[int] | None:
     return [len(skeleton.get("nodes", [])) for skeleton in skeletons]
 
 
+def _has_repeats(values: np.ndarray) -> bool:
+    # A sort and a comparison of neighbours: cheaper than np.unique on hundreds of thousands of keys.
+    ordered = np.sort(values)
+    return bool(np.any(ordered[1:] == ordered[:-1]))
+
+
 def read_slp_track_arrays(
     path: str | Path, *, predicted_only: bool = False
 ) -> tuple[dict[tuple[int, int, int], dict[str, Any]], dict[int, int], int] | None:
@@ -116,7 +122,7 @@ def read_slp_track_arrays(
         if len(frames) and (len(present_videos) != n_videos or max(present_videos) != n_videos - 1):
             return None  # sleap-io remaps sparse video ids; not reproduced here
         frame_keys = video_ids * (int(frames["frame_idx"].max(initial=0)) + 1) + frames["frame_idx"].astype("int64")
-        if len(np.unique(frame_keys)) != len(frame_keys):
+        if _has_repeats(frame_keys):
             return None  # a frame listed twice
         last_frame: dict[int, int] = {}
         for video in present_videos:
@@ -150,7 +156,7 @@ def read_slp_track_arrays(
         n_track_ids = int(track.max(initial=0)) + 1
         slot = (video * n_frame_ids + frame) * n_track_ids + track
         # Two instances of one kind for one track in one frame: read_sleap warns; leave it to it.
-        if len(np.unique(slot * 2 + kind)) != len(slot):
+        if _has_repeats(slot * 2 + kind):
             return None
         # A user instance wins over the prediction of its track in its frame.
         overridden = (kind == _PREDICTED) & np.isin(slot, slot[kind == _USER])
@@ -180,16 +186,18 @@ def read_slp_track_arrays(
                 if not which.any():
                     continue
                 if point_cache[instance_kind] is None:
-                    point_cache[instance_kind] = points[instance_kind][()]
-                table = point_cache[instance_kind]
+                    # One field at a time: contiguous columns, and never the whole record table in memory.
+                    names = ("x", "y", "visible", "score") if instance_kind == _PREDICTED else ("x", "y", "visible")
+                    dataset = points[instance_kind]
+                    point_cache[instance_kind] = {name: dataset.fields(name)[()] for name in names}
+                columns = point_cache[instance_kind]
                 index = selected["point_id_start"][which].astype("int64")[:, None] + np.arange(n_nodes)
-                pts = table[index]
-                xy = np.stack([pts["x"], pts["y"]], axis=-1).astype("float64")
+                xy = np.stack([columns["x"][index], columns["y"][index]], axis=-1).astype("float64")
                 if format_id < 1.1:
                     xy -= 0.5  # sleap-io's shift of the legacy pixel-corner coordinates
-                positions[which] = np.where(pts["visible"][..., None], xy, np.nan)
+                positions[which] = np.where(columns["visible"][index][..., None], xy, np.nan)
                 if instance_kind == _PREDICTED:
-                    confidence[which] = pts["score"].astype("float64")
+                    confidence[which] = columns["score"][index].astype("float64")
             is_predicted = kinds == _PREDICTED
             instance_scores = np.where(is_predicted, selected["score"].astype("float64"), np.nan)
             tracking_scores = selected["tracking_score"].astype("float64") if "tracking_score" in fields else None

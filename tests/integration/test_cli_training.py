@@ -1,0 +1,265 @@
+"""Training data on the command line, run as a user runs it: `poseconv` subprocesses on real labels.
+
+Labels go in with ``convert --source dlc-labels|sleap-labels`` (or ``--training`` next to the
+predictions), come back out with ``export --training`` and must equal the originals value for
+value; ``inspect`` summarises them; ``run`` finds the training interfaces by their aliases.
+Independent commands run in parallel to keep the module fast.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import h5py
+import pandas as pd
+import pytest
+import sleap_io as sio
+import yaml
+from pynwb import NWBHDF5IO
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
+from tests.fixtures.sleap import SLP_MIN_SESSION_USER, SLP_TYPICAL
+from tests.fixtures.training import MULTI_MOUSE_PROJECT
+
+from poseconv.exporters.sleap_training import write_sleap_labels
+from poseconv.nwb.training import read_training
+from poseconv.readers.deeplabcut_training import read_deeplabcut_labels_table
+
+START = "2024-05-01T10:30:00+02:00"
+#: Every label file of the project: two videos, one with one index column (int64), one with three (float64).
+MULTI_MOUSE_LABELS = sorted(MULTI_MOUSE_PROJECT.glob("labeled-data/*/CollectedData_*.*"))
+
+
+def command(*args) -> list[str]:
+    return [sys.executable, "-m", "poseconv.cli", *map(str, args)]
+
+
+def run_all(commands: dict[str, list]) -> dict[str, subprocess.CompletedProcess]:
+    """Run independent ``poseconv`` commands at once; return their results by name."""
+    processes = {
+        name: subprocess.Popen(command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for name, args in commands.items()
+    }
+    results = {}
+    for name, process in processes.items():
+        stdout, stderr = process.communicate(timeout=120)
+        results[name] = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    return results
+
+
+def assert_ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert result.returncode == 0, f"rc={result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    return result
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.strip().splitlines() if line.startswith("poseconv: error: ")]
+    assert len(errors) == 1 and "Traceback" not in result.stderr, result.stderr
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+
+
+def user_labels(path) -> dict:
+    """Every user instance of a .slp by (video file, frame): track, skeleton, points and visibility."""
+    labels = sio.load_slp(str(path), open_videos=False)
+    result = {}
+    for lf in labels.labeled_frames:
+        if not lf.user_instances:
+            continue
+        video = tuple(lf.video.filename) if isinstance(lf.video.filename, list) else lf.video.filename
+        result[(video, int(lf.frame_idx))] = sorted(
+            (
+                inst.track.name if inst.track is not None else "",
+                inst.skeleton.name,
+                tuple(inst.skeleton.node_names),
+                tuple(inst.skeleton.edge_inds),
+                inst.points["xy"].tobytes(),
+                inst.points["visible"].tobytes(),
+            )
+            for inst in lf.user_instances
+        )
+    return result
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """The conversions every test reads, run in parallel: (folder, results by name)."""
+    tmp = tmp_path_factory.mktemp("cli_training")
+    results = run_all(
+        {
+            "dlc": ["convert", MULTI_MOUSE_PROJECT, "--source", "dlc-labels", "-o", tmp / "dlc.nwb"]
+            + ["--session-start-time", START],
+            "typical": ["convert", SLP_TYPICAL, "--source", "sleap-labels", "-o", tmp / "typical.nwb"]
+            + ["--session-start-time", START],
+            "session": ["convert", SLP_MIN_SESSION_USER, "--source", "sleap-labels", "-o", tmp / "session.nwb"]
+            + ["--session-start-time", START],
+            "both": ["convert", MULTI_ANIMAL_H5, "--training", "-o", tmp / "both.nwb", "--session-start-time", START],
+            "poses": ["convert", MULTI_ANIMAL_H5, "-o", tmp / "poses.nwb", "--session-start-time", START, "-q"],
+        }
+    )
+    for result in results.values():
+        assert_ok(result)
+    return tmp, results
+
+
+def test_dlc_project_labels_round_trip_through_the_cli(converted, tmp_path):
+    tmp, results = converted
+    assert f"Wrote {tmp / 'dlc.nwb'}: 10 PoseTraining frame(s) with 36 labeled instance(s)" in results["dlc"].stderr
+    with h5py.File(tmp / "dlc.nwb", "r") as handle:
+        behavior = handle["processing/behavior"]
+        assert "PoseTraining" in behavior and not any(name.startswith("PoseEstimation") for name in behavior)
+    out = tmp_path / "export"
+    result = assert_ok(
+        subprocess.run(
+            command("export", tmp / "dlc.nwb", "--training", "--to", "dlc", out), capture_output=True, text=True
+        )
+    )
+    # The project's labeled-data tree comes back, .h5 and .csv, each file equal to the original.
+    written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert written == [p.relative_to(MULTI_MOUSE_PROJECT) for p in MULTI_MOUSE_LABELS]
+    assert result.stderr.count("Wrote ") == len(MULTI_MOUSE_LABELS)
+    for original in MULTI_MOUSE_LABELS:
+        exported = out / original.relative_to(MULTI_MOUSE_PROJECT)
+        if original.suffix == ".h5":
+            pd.testing.assert_frame_equal(pd.read_hdf(exported), pd.read_hdf(original), check_exact=True)
+        pd.testing.assert_frame_equal(
+            read_deeplabcut_labels_table(exported)[0], read_deeplabcut_labels_table(original)[0], check_exact=True
+        )
+
+
+@pytest.mark.parametrize(("name", "slp"), [("typical", SLP_TYPICAL), ("session", SLP_MIN_SESSION_USER)])
+def test_sleap_user_labels_round_trip_through_the_cli(converted, tmp_path, name, slp):
+    tmp, results = converted
+    assert "PoseTraining frame(s)" in results[name].stderr
+    out = tmp_path / "back.slp"
+    assert_ok(
+        subprocess.run(
+            command("export", tmp / f"{name}.nwb", "--training", "--to", "slp", out), capture_output=True, text=True
+        )
+    )
+    assert user_labels(out) == user_labels(slp)
+
+
+def test_convert_training_writes_poses_and_labels_of_the_project(converted, tmp_path):
+    tmp, results = converted
+    assert "4 PoseEstimation container(s) and 10 PoseTraining frame(s)" in results["both"].stderr
+    with NWBHDF5IO(tmp / "both.nwb", "r") as io:
+        behavior = io.read().processing["behavior"]
+        assert {"PoseEstimation_individual1", "PoseEstimation_single", "PoseTraining"} <= set(behavior.data_interfaces)
+        # One skeleton for the predictions and the labels.
+        frame = next(iter(behavior["PoseTraining"].training_frames.training_frames.values()))
+        skeletons = {i.skeleton.name for i in frame.skeleton_instances.skeleton_instances.values()}
+        assert skeletons <= set(behavior["Skeletons"].skeletons)
+    out = tmp_path / "labels.h5"
+    short = MULTI_MOUSE_PROJECT / "labeled-data/m3v1mp4short/CollectedData_dlc_team.h5"
+    # A single table needs a single label file: the project has two, so OUT must be a folder.
+    results = run_all(
+        {
+            "file": ["export", tmp / "both.nwb", "--training", "--to", "dlc", out],
+            "folder": ["export", tmp / "both.nwb", "--training", "--to", "dlc", tmp_path / "tree"],
+            "poses": ["export", tmp / "both.nwb", "--to", "dlc", tmp_path / "poses.h5"],
+        }
+    )
+    assert_one_line_error(results["file"], "2 label files", "give a folder")
+    assert_ok(results["folder"])
+    exported = tmp_path / "tree" / short.relative_to(MULTI_MOUSE_PROJECT)
+    pd.testing.assert_frame_equal(pd.read_hdf(exported), pd.read_hdf(short), check_exact=True)
+    # The poses are still exported as before, unchanged by the labels next to them.
+    assert_ok(results["poses"])
+    pd.testing.assert_frame_equal(pd.read_hdf(tmp_path / "poses.h5"), pd.read_hdf(MULTI_ANIMAL_H5), check_exact=True)
+
+
+def test_inspect_summarises_training_data(converted):
+    tmp, _ = converted
+    results = run_all(
+        {
+            "json": ["inspect", tmp / "dlc.nwb", "--json"],
+            "text": ["inspect", tmp / "both.nwb"],
+            "poses": ["inspect", tmp / "poses.nwb", "--json"],
+        }
+    )
+    summary = json.loads(assert_ok(results["json"]).stdout)
+    assert summary["poses"] == []
+    (training,) = summary["training"]
+    assert training["name"] == "PoseTraining" and training["source_software"] == "DeepLabCut"
+    assert (training["n_frames"], training["n_instances"]) == (10, 36)
+    assert training["individuals"] == {"individual1": 9, "individual2": 8, "individual3": 9, "single": 10}
+    assert training["skeletons"]["Skeleton"]["nodes"] == ["bodypart1", "bodypart2", "bodypart3"]
+    assert training["skeletons"]["SkeletonUniqueBodyparts"]["instances"] == 10
+    short = training["videos"]["m3v1mp4short"]
+    assert (short["labeled_frames"], short["first_frame_index"], short["last_frame_index"]) == (5, 5, 26)
+    assert short["path"].endswith("m3v1mp4short.mp4")
+    text = assert_ok(results["text"]).stdout
+    for fragment in ("individual1", "Training data PoseTraining", "labeled frames: 10", "source video m3v1mp4short"):
+        assert fragment in text
+    assert json.loads(assert_ok(results["poses"]).stdout)["training"] == []
+
+
+def test_batch_spec_names_training_interfaces_by_alias(tmp_path):
+    def session(session_id: str, interface: str, source_data: dict) -> dict:
+        return {
+            "session_id": session_id,
+            "session_start_time": START,
+            "subject": {"subject_id": session_id, "sex": "M", "age": "P90D"},
+            "interfaces": {"Labels": {"interface": interface, "source_data": source_data}},
+        }
+
+    spec = {
+        "output_folder": "nwb",
+        "metadata": {"Subject": {"species": "Mus musculus", "description": "Test animal."}},
+        "sessions": [
+            session("dlc", "dlc-labels", {"labeled_data_path": str(MULTI_MOUSE_PROJECT)}),
+            session("sleap", "sleap-labels", {"file_path": str(SLP_TYPICAL)}),
+        ],
+    }
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    result = subprocess.run(command("run", path, "-j", "2"), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert len(read_training(tmp_path / "nwb/dlc.nwb").frames) == 10
+    assert user_labels(write_sleap_labels(read_training(tmp_path / "nwb/sleap.nwb"), tmp_path / "back.slp")) == (
+        user_labels(SLP_TYPICAL)
+    )
+
+
+def test_training_errors_are_one_line_and_exit_1(converted, tmp_path):
+    tmp, _ = converted
+    (tmp_path / "exists.slp").write_text("not to be replaced")
+    results = run_all(
+        {
+            "no-training": ["export", tmp / "poses.nwb", "--training", "--to", "dlc", tmp_path / "out"],
+            "missing-folder": [
+                "convert",
+                MULTI_MOUSE_PROJECT / "labeled-data/absent",
+                "--source",
+                "dlc-labels",
+                "-o",
+                tmp_path / "x.nwb",
+                "--session-start-time",
+                START,
+            ],
+            "missing-labeled-data": [
+                "convert",
+                MULTI_ANIMAL_H5,
+                "--labeled-data",
+                tmp_path / "absent",
+                "-o",
+                tmp_path / "y.nwb",
+                "--session-start-time",
+                START,
+            ],
+            "folder-without-source": ["convert", MULTI_MOUSE_PROJECT, "-o", tmp_path / "z.nwb"],
+            "movement": ["export", tmp / "dlc.nwb", "--training", "--to", "movement", tmp_path / "x.nc"],
+            "existing": ["export", tmp / "typical.nwb", "--training", "--to", "slp", tmp_path / "exists.slp"],
+        }
+    )
+    assert_one_line_error(results["no-training"], "holds no PoseTraining", "--training")
+    assert_one_line_error(results["missing-folder"], "labeled-data/absent", "not found")
+    assert_one_line_error(results["missing-labeled-data"], "--labeled-data", "not found")
+    assert_one_line_error(results["folder-without-source"], "is a directory", "--source dlc-labels")
+    assert_one_line_error(results["movement"], "dlc or slp")
+    assert_one_line_error(results["existing"], "already exists", "--overwrite")
+    assert (tmp_path / "exists.slp").read_text() == "not to be replaced"
+    assert not list(tmp_path.glob("*.nwb")) and not (tmp_path / "out").exists()
