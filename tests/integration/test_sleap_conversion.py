@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import h5py
@@ -11,6 +10,7 @@ import pytest
 import sleap_io as sio
 from nwbinspector import Importance, inspect_nwbfile
 from pynwb import NWBHDF5IO
+from tests.fixtures.nwb import user_metadata
 from tests.fixtures.sleap import (
     CENTERED_PAIR_VIDEO,
     DLC_H5,
@@ -28,20 +28,6 @@ from tests.fixtures.sleap import (
 from poseconv import SLEAPPoseInterface
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError, MetadataError, PoseconvWarning
 from poseconv.metadata.defaults import container_key
-
-
-def user_metadata(interface, species: str = "Drosophila melanogaster") -> dict:
-    metadata = interface.get_metadata()
-    metadata["NWBFile"].update(
-        session_start_time=datetime(2024, 5, 1, 10, 30, tzinfo=UTC),
-        session_description="Courtship assay.",
-        experimenter=["Doe, Jane"],
-        institution="Example University",
-        experiment_description="Flies court in a chamber.",
-        keywords=["pose", "behavior"],
-    )
-    metadata["Subject"] = dict(subject_id="a1", species=species, sex="F", age="P90D", description="Wild-type animal.")
-    return metadata
 
 
 def convert(interface, path: Path, species: str = "Drosophila melanogaster", **options) -> Path:

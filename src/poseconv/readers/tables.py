@@ -3,8 +3,8 @@
 DeepLabCut stores its predictions with ``DataFrame.to_hdf(key, format="table")``:
 a PyTables table whose rows are ``(index, values_block_0[, values_block_1 ...])``,
 each block an array of float columns in the order pandas records in the
-block's items. :class:`PandasH5Table` reads row ranges of those blocks straight
-from PyTables, maps block columns to the frame's columns with pandas' own
+block's items. :class:`PandasH5Table` reads row ranges of that table with h5py,
+maps block columns to the frame's columns with pandas' own
 description of the table, and checks the mapping against ``HDFStore.select`` on
 the first rows before it is used. Tables it cannot map (fixed format, other
 dtypes) are left to pandas by the caller.
@@ -41,7 +41,7 @@ class NotNumericError(ValueError):
 
 
 class PandasH5Table(FrameTable):
-    """Rows of a pandas table-format frame in an HDF5 file, read with PyTables.
+    """Rows of a pandas table-format frame in an HDF5 file, read with h5py.
 
     Parameters
     ----------
@@ -80,13 +80,15 @@ class PandasH5Table(FrameTable):
         self._check_index = False
 
     def _table(self) -> Any:
-        if self._handle is None or not self._handle.isopen:
-            import tables
+        # The rows are read with h5py (already loaded for writing, and one HDF5 library for both
+        # reading and writing); pandas/PyTables only describes the table when it is opened.
+        if self._handle is None or not self._handle.id.valid:
+            import h5py
 
-            self._handle = tables.open_file(str(self.path), mode="r")
+            self._handle = h5py.File(self.path, mode="r")
             # Close the file when the table is garbage collected, not only at exit.
             self._finalizer = weakref.finalize(self, _close_quietly, self._handle)
-        return self._handle.get_node(f"/{self.key.strip('/')}/table")
+        return self._handle[f"/{self.key.strip('/')}/table"]
 
     def __getstate__(self) -> dict[str, Any]:
         # Picklable (e.g. for a process pool): the copy reopens the file when it first reads.
@@ -102,7 +104,7 @@ class PandasH5Table(FrameTable):
         self._handle = None
 
     def _read_columns(self, start: int, stop: int) -> np.ndarray:
-        rows = self._table().read(start, stop)
+        rows = self._table()[start:stop]
         if self._check_index:
             index = rows["index"]
             if len(index) and (index[0] != start or not np.array_equal(index, np.arange(start, stop))):
@@ -126,12 +128,12 @@ class PandasH5Table(FrameTable):
         table = self._table()
         if self.n_rows == 0:
             return np.empty(0, dtype="int64")
-        first = int(table.read(0, 1, field="index")[0])
-        last = int(table.read(self.n_rows - 1, self.n_rows, field="index")[0])
+        first = int(table[0]["index"])
+        last = int(table[self.n_rows - 1]["index"])
         if first == 0 and last == self.n_rows - 1:
             self._check_index = True
             return np.arange(self.n_rows, dtype="int64")
-        return np.asarray(table.read(field="index"))
+        return np.asarray(table.fields("index")[()])
 
 
 def _close_quietly(handle: Any) -> None:
