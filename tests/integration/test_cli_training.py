@@ -148,12 +148,12 @@ def test_convert_training_writes_poses_and_labels_of_the_project(converted, tmp_
     with NWBHDF5IO(tmp / "both.nwb", "r") as io:
         behavior = io.read().processing["behavior"]
         assert {"PoseEstimation_individual1", "PoseEstimation_single", "PoseTraining"} <= set(behavior.data_interfaces)
-        # One skeleton for the predictions and the labels.
+        # The predictions and the labels share their skeletons: no second copy is written.
+        assert set(behavior["Skeletons"].skeletons) == {"Skeleton", "SkeletonUniqueBodyparts"}
         frame = next(iter(behavior["PoseTraining"].training_frames.training_frames.values()))
-        skeletons = {i.skeleton.name for i in frame.skeleton_instances.skeleton_instances.values()}
-        assert skeletons <= set(behavior["Skeletons"].skeletons)
+        instance = next(iter(frame.skeleton_instances.skeleton_instances.values()))
+        assert instance.skeleton is behavior["Skeletons"][instance.skeleton.name]
     out = tmp_path / "labels.h5"
-    short = MULTI_MOUSE_PROJECT / "labeled-data/m3v1mp4short/CollectedData_dlc_team.h5"
     # A single table needs a single label file: the project has two, so OUT must be a folder.
     results = run_all(
         {
@@ -164,8 +164,9 @@ def test_convert_training_writes_poses_and_labels_of_the_project(converted, tmp_
     )
     assert_one_line_error(results["file"], "2 label files", "give a folder")
     assert_ok(results["folder"])
-    exported = tmp_path / "tree" / short.relative_to(MULTI_MOUSE_PROJECT)
-    pd.testing.assert_frame_equal(pd.read_hdf(exported), pd.read_hdf(short), check_exact=True)
+    for original in (p for p in MULTI_MOUSE_LABELS if p.suffix == ".h5"):
+        exported = tmp_path / "tree" / original.relative_to(MULTI_MOUSE_PROJECT)
+        pd.testing.assert_frame_equal(pd.read_hdf(exported), pd.read_hdf(original), check_exact=True)
     # The poses are still exported as before, unchanged by the labels next to them.
     assert_ok(results["poses"])
     pd.testing.assert_frame_equal(pd.read_hdf(tmp_path / "poses.h5"), pd.read_hdf(MULTI_ANIMAL_H5), check_exact=True)
@@ -222,9 +223,7 @@ def test_batch_spec_names_training_interfaces_by_alias(tmp_path):
     )
 
 
-def test_training_errors_are_one_line_and_exit_1(converted, tmp_path):
-    tmp, _ = converted
-    (tmp_path / "exists.slp").write_text("not to be replaced")
+def test_training_errors_are_one_line_and_exit_1(tmp_path):
     results = run_all(
         {
             "no-training": ["export", POSES_ONLY_NWB, "--training", "--to", "dlc", tmp_path / "out"],
@@ -249,15 +248,10 @@ def test_training_errors_are_one_line_and_exit_1(converted, tmp_path):
                 START,
             ],
             "folder-without-source": ["convert", MULTI_MOUSE_PROJECT, "-o", tmp_path / "z.nwb"],
-            "movement": ["export", tmp / "dlc.nwb", "--training", "--to", "movement", tmp_path / "x.nc"],
-            "existing": ["export", tmp / "session.nwb", "--training", "--to", "slp", tmp_path / "exists.slp"],
         }
     )
     assert_one_line_error(results["no-training"], "holds no PoseTraining", "--training")
     assert_one_line_error(results["missing-folder"], "labeled-data/absent", "not found")
     assert_one_line_error(results["missing-labeled-data"], "--labeled-data", "not found")
     assert_one_line_error(results["folder-without-source"], "is a directory", "--source dlc-labels")
-    assert_one_line_error(results["movement"], "dlc or slp")
-    assert_one_line_error(results["existing"], "already exists", "--overwrite")
-    assert (tmp_path / "exists.slp").read_text() == "not to be replaced"
     assert not list(tmp_path.glob("*.nwb")) and not (tmp_path / "out").exists()

@@ -52,6 +52,9 @@ POSE_INTERFACES: dict[str, str] = {
     # them under a session's interfaces, e.g. {interface: dlc-labels, source_data: {labeled_data_path: ...}}.
     "DeepLabCutTrainingDataInterface": "poseconv.interfaces.training:DeepLabCutTrainingDataInterface",
     "SLEAPTrainingDataInterface": "poseconv.interfaces.training:SLEAPTrainingDataInterface",
+    # Multi-camera sessions (ndx-pose MultiCameraPoseEstimation with CalibratedCameras).
+    "DeepLabCut3DPoseInterface": "poseconv.interfaces.multicamera:DeepLabCut3DPoseInterface",
+    "SLEAPSessionPoseInterface": "poseconv.interfaces.multicamera:SLEAPSessionPoseInterface",
 }
 # Short names users type in specs, and the reader registry's tool names; case-insensitive.
 _ALIASES = {

@@ -120,7 +120,7 @@ def _disambiguate(interfaces: Mapping[str, Any], metadata: dict[str, dict[str, A
             taken[entry["name"]] = name
         if entry := block.get("PoseTraining"):
             # Each input's labels are their own PoseTraining (e.g. one .slp per camera), in the same namespace.
-            training = interface.training_data
+            training = getattr(interface, "training_data", None)
             videos = training.video_keys()[:1] if training is not None else []
             candidates = [entry["name"], *(f"{entry['name']}_{v}" for v in videos), f"{entry['name']}_{name}"]
             entry["name"] = next(c for c in candidates if c not in taken)

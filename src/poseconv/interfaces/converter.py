@@ -11,6 +11,14 @@ from ..nwb.storage import get_pose_backend_configuration
 __all__ = ["PoseNWBConverter"]
 
 
+def _is_poseconv(interface: Any) -> bool:
+    """Whether ``interface`` writes poses or training data with poseconv's writer (links to videos)."""
+    from .base import BasePoseInterface
+    from .training import BaseTrainingDataInterface
+
+    return isinstance(interface, BasePoseInterface | BaseTrainingDataInterface)
+
+
 class PoseNWBConverter(NWBConverter):
     """``NWBConverter`` whose default storage also chunks and compresses pose confidence.
 
@@ -24,9 +32,7 @@ class PoseNWBConverter(NWBConverter):
         Pose links to the video and camera that a video interface writes; running it last means a
         video named by both is written once, by the video interface, and linked from the poses.
         """
-        from .base import BasePoseInterface
-
-        order = sorted(self.data_interface_objects.items(), key=lambda item: isinstance(item[1], BasePoseInterface))
+        order = sorted(self.data_interface_objects.items(), key=lambda item: _is_poseconv(item[1]))
         original = self.data_interface_objects
         self.data_interface_objects = dict(order)
         try:
@@ -51,13 +57,11 @@ class PoseNWBConverter(NWBConverter):
 
         # poseconv's writer streams every series chunk by chunk and compresses on every core.
         from ..nwb.storage import configure_and_write_nwbfile
-        from .base import BasePoseInterface
-
         # External video paths are stored relative to the NWB file, as DANDI expects.
         conversion_options = dict(conversion_options or {})
         folder = Path(nwbfile_path).resolve().parent
         for name, interface in self.data_interface_objects.items():
-            if isinstance(interface, BasePoseInterface):
+            if _is_poseconv(interface):
                 options = dict(conversion_options.get(name) or {})
                 options.setdefault("external_files_relative_to", folder)
                 conversion_options[name] = options

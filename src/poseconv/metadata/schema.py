@@ -46,7 +46,24 @@ def _block_schema(model: type, block: str) -> dict[str, Any]:
     definitions = schema.pop("$defs", {})
     if definitions:
         schema["definitions"] = definitions
+    _type_refs(schema)
     return schema
+
+
+def _type_refs(node: Any) -> None:
+    """Give every ``$ref`` to an object model an explicit ``"type": "object"`` (in place).
+
+    Validators ignore it next to ``$ref`` (draft-07), but neuroconv's schema merging and
+    metadata-schema walkers read ``type`` on every property and fail without it.
+    """
+    if isinstance(node, dict):
+        if "$ref" in node and "type" not in node:
+            node["type"] = "object"
+        for value in node.values():
+            _type_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            _type_refs(value)
 
 
 def pose_block_schema() -> dict[str, Any]:

@@ -10,6 +10,7 @@ from neuroconv.tools.testing.mock_interfaces import MockRecordingInterface
 
 from poseconv.batch.registry import (
     ENTRY_POINT_GROUP,
+    POSE_INTERFACES,
     UnknownInterfaceError,
     available_interfaces,
     get_interface_class,
@@ -65,10 +66,10 @@ def test_available_interfaces_says_where_each_comes_from():
 def test_register_with_neuroconv_makes_the_yaml_runner_find_them(monkeypatch):
     from neuroconv import datainterfaces
 
-    for name in ("DeepLabCutPoseInterface", "SLEAPPoseInterface"):
+    for name in POSE_INTERFACES:
         monkeypatch.delattr(datainterfaces, name, raising=False)
     added = register_with_neuroconv()
-    assert set(added) == {"DeepLabCutPoseInterface", "SLEAPPoseInterface"}
+    assert set(added) == set(POSE_INTERFACES)
     assert datainterfaces.DeepLabCutPoseInterface is DeepLabCutPoseInterface
     # neuroconv's own names are never replaced, and the call can be repeated.
     assert datainterfaces.DeepLabCutInterface is not DeepLabCutPoseInterface
