@@ -332,7 +332,5 @@ def test_movement_reads_every_individual_back(tmp_path, irregular):
         nodes = list(interface.pose.skeletons[track.skeleton].nodes)
         assert list(dataset.keypoints.values) == nodes
         # movement: position (time, space, keypoints, individuals)
-        np.testing.assert_array_equal(
-            dataset.position.values[:, :, :, 0], np.transpose(track.positions, (0, 2, 1))
-        )
+        np.testing.assert_array_equal(dataset.position.values[:, :, :, 0], np.transpose(track.positions, (0, 2, 1)))
         np.testing.assert_array_equal(dataset.confidence.values[:, :, 0], track.confidence)

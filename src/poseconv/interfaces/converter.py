@@ -57,6 +57,7 @@ class PoseNWBConverter(NWBConverter):
 
         # poseconv's writer streams every series chunk by chunk and compresses on every core.
         from ..nwb.storage import configure_and_write_nwbfile
+
         # External video paths are stored relative to the NWB file, as DANDI expects.
         conversion_options = dict(conversion_options or {})
         folder = Path(nwbfile_path).resolve().parent
