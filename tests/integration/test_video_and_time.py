@@ -38,16 +38,20 @@ def test_pose_and_neuroconv_video_interface_share_one_image_series(tmp_path, vid
     )
     converter.data_interface_objects["Video"].set_aligned_starting_time(2.5)
     converter.data_interface_objects["Pose"].set_aligned_starting_time(2.5)
-    metadata = converter.get_metadata()
-    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
+    metadata = user_metadata(converter)
     nwbfile_path = tmp_path / "session.nwb"
     converter.run_conversion(nwbfile_path=nwbfile_path, metadata=metadata)
+    # neuroconv's mock recording gives its electrodes no brain location; everything else must be clean.
+    assert_inspector_clean(nwbfile_path, ignore=("check_electrodes_location_allen_ccf",))
     with NWBHDF5IO(nwbfile_path, "r") as io:
         nwbfile = io.read()
+        recording = nwbfile.acquisition["ElectricalSeries"]
+        assert recording.get_timestamps()[0] == 0.0
         videos = [name for name, obj in nwbfile.acquisition.items() if type(obj).__name__ == "ImageSeries"]
         assert videos == ["Video m3v1mp4short"]
         video = nwbfile.acquisition["Video m3v1mp4short"]
         assert [name for name in nwbfile.devices if "m3v1mp4short" in name] == ["Video m3v1mp4short Camera Device"]
+        assert (nwbfile_path.parent / video.external_file[0]).resolve() == VIDEO.resolve()
         for name in ("PoseEstimation_individual1", "PoseEstimation_single"):
             container = nwbfile.processing["behavior"][name]
             assert container.source_video is video

@@ -19,6 +19,27 @@ def _is_poseconv(interface: Any) -> bool:
     return isinstance(interface, BasePoseInterface | BaseTrainingDataInterface)
 
 
+def _relative_external_files(nwbfile: Any, folder: Any) -> None:
+    """Store every absolute external video path relative to ``folder`` (in place), as DANDI expects.
+
+    neuroconv's video interfaces store paths as given; the poses link to those ImageSeries, so the
+    file is only portable once their paths are relative too.
+    """
+    import os
+    from pathlib import Path
+
+    from pynwb.image import ImageSeries
+
+    for obj in nwbfile.all_children():
+        if isinstance(obj, ImageSeries) and obj.external_file is not None and obj.container_source is None:
+            paths = [str(p) for p in obj.external_file]
+            if any(Path(p).is_absolute() for p in paths):
+                # pynwb fields are write-once; this object is still in memory only, not yet written.
+                obj.fields["external_file"] = [
+                    os.path.relpath(Path(p).resolve(), folder) if Path(p).is_absolute() else p for p in paths
+                ]
+
+
 class PoseNWBConverter(NWBConverter):
     """``NWBConverter`` whose default storage also chunks and compresses pose confidence.
 
@@ -70,6 +91,7 @@ class PoseNWBConverter(NWBConverter):
             nwbfile = self.create_nwbfile(metadata=metadata, conversion_options=conversion_options)
         else:
             self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, conversion_options=conversion_options)
+        _relative_external_files(nwbfile, folder)
         if backend_configuration is None:
             backend_configuration = self.get_default_backend_configuration(nwbfile=nwbfile, backend=backend or "hdf5")
         configure_and_write_nwbfile(
