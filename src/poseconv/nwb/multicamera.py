@@ -35,10 +35,10 @@ from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..model_3d import LENGTH_UNITS, CameraCalibration, MultiCameraPoseData
 from .devices import lookup
 from .video import get_or_add_external_video
+from .writer import behavior_module, get_or_add_skeleton, pose_estimation_series, series_timing
 
 __all__ = ["read_multicamera", "write_multicamera_pose_estimation"]
 
-_REGULAR_RTOL = 1e-9
 _UNIT_SENTENCE = "Length unit of the translation vector: '{unit}'."
 _SIZE_SENTENCE = "Calibration image size: {width} x {height} pixels."
 _UNIT_PATTERN = re.compile(r"Length unit of the translation vector: '(?P<unit>[^']+)'\.")
@@ -48,25 +48,6 @@ _NODE_PATTERN = re.compile(r"^(?:3D|2D) position of '(?P<node>.*?)' of '")
 
 
 # -- writing -------------------------------------------------------------------------------------
-
-
-def _behavior_module(nwbfile: Any) -> Any:
-    if "behavior" in nwbfile.processing:
-        return nwbfile.processing["behavior"]
-    return nwbfile.create_processing_module(name="behavior", description="Processed behavioral data.")
-
-
-def _timing_kwargs(timing: FrameTiming, n_frames: int) -> dict[str, Any]:
-    if timing.rate is not None:
-        return {"rate": float(timing.rate), "starting_time": float(timing.starting_time)}
-    timestamps = timing.times(n_frames)
-    if len(timestamps) >= 2:
-        steps = np.diff(timestamps)
-        step = float(np.median(steps))
-        # Regular timestamps are stored as a rate, as the single-camera writer does.
-        if step > 0 and np.allclose(steps, step, rtol=_REGULAR_RTOL, atol=0.0):
-            return {"rate": 1.0 / step, "starting_time": float(timestamps[0])}
-    return {"timestamps": timestamps}
 
 
 def _get_or_add_camera(
@@ -129,35 +110,6 @@ def _get_or_add_camera(
     return camera
 
 
-def _get_or_add_skeleton(nwbfile: Any, behavior: Any, entry: Mapping[str, Any], link_subject: bool) -> Any:
-    from ndx_pose import Skeleton as NWBSkeleton
-    from ndx_pose import Skeletons
-
-    name = entry["name"]
-    if "Skeletons" in behavior.data_interfaces and name in behavior["Skeletons"].skeletons:
-        existing = behavior["Skeletons"].skeletons[name]
-        if list(existing.nodes[:]) != list(entry["nodes"]):
-            raise MetadataError(
-                f"The file already has a skeleton named '{name}' with nodes {list(existing.nodes[:])}, which differ "
-                f"from {list(entry['nodes'])}; give this skeleton another name in metadata['Pose']['Skeletons']."
-            )
-        return existing
-    edges = entry.get("edges") or []
-    n_nodes = len(entry["nodes"])
-    dtype = "uint8" if n_nodes <= 256 else "uint16"
-    skeleton = NWBSkeleton(
-        name=name,
-        nodes=list(entry["nodes"]),
-        edges=np.asarray(edges, dtype=dtype).reshape(-1, 2) if edges else None,
-        subject=nwbfile.subject if link_subject and nwbfile.subject is not None else None,
-    )
-    if "Skeletons" not in behavior.data_interfaces:
-        behavior.add(Skeletons(skeletons=[skeleton]))
-    else:
-        behavior["Skeletons"].add_skeletons(skeleton)
-    return skeleton
-
-
 class _TimeAnchors:
     """First series written per frame count: later series of that length link its timestamps."""
 
@@ -170,7 +122,7 @@ class _TimeAnchors:
         return track.n_frames if self.max_frames is None else min(track.n_frames, self.max_frames)
 
     def kwargs(self, n_frames: int) -> dict[str, Any]:
-        kwargs = _timing_kwargs(self.timing, n_frames)
+        kwargs = series_timing(self.timing, n_frames)
         if "timestamps" in kwargs and n_frames in self.first:
             return {"timestamps": self.first[n_frames]}
         return kwargs
@@ -188,8 +140,6 @@ def _series(
     anchors: _TimeAnchors,
     where: str,
 ) -> list[Any]:
-    from ndx_pose import PoseEstimationSeries
-
     missing = [node for node in entries if node not in nodes]
     if missing:
         raise MetadataError(
@@ -198,22 +148,16 @@ def _series(
     n_frames = anchors.n_frames(track)
     result = []
     for j, node in enumerate(nodes):
-        entry = entries.get(node, {})
-        kwargs: dict[str, Any] = {
-            "name": entry.get("name") or node,
-            "description": entry.get("description") or f"Position of '{node}'.",
-            "data": track.positions[:n_frames, j, :],
-            "unit": entry.get("unit") or pose.unit,
-            "reference_frame": entry.get("reference_frame") or pose.reference_frame,
-            "comments": f"Frame times: {anchors.timing.source}.",
-            **anchors.kwargs(n_frames),
-        }
-        if track.confidence is not None:
-            kwargs["confidence"] = track.confidence[:n_frames, j]
-            definition = entry.get("confidence_definition") or track.confidence_definition
-            if definition:
-                kwargs["confidence_definition"] = definition
-        series = PoseEstimationSeries(**kwargs)
+        series = pose_estimation_series(
+            track,
+            j,
+            node,
+            entries.get(node, {}),
+            pose,
+            n_frames=n_frames,
+            timing_source=anchors.timing.source,
+            times=anchors.kwargs(n_frames),
+        )
         anchors.remember(n_frames, series)
         result.append(series)
     return result
@@ -273,7 +217,7 @@ def write_multicamera_pose_estimation(
             "rate (sampling_frequency=...) or timestamps (set_aligned_timestamps)."
         )
     video_paths = dict(video_paths or {})
-    behavior = _behavior_module(nwbfile)
+    behavior = behavior_module(nwbfile)
     anchors = _TimeAnchors(data.timing, max_frames) if data.timing is not None else None
     written = []
     for key, entry in containers.items():
@@ -293,7 +237,7 @@ def write_multicamera_pose_estimation(
                     f"{list(skeleton_entry['nodes'])}, but '{individual}' has {list(expected.nodes)}; nodes cannot "
                     "be renamed or reordered in metadata."
                 )
-            skeleton = _get_or_add_skeleton(nwbfile, behavior, skeleton_entry, len(individuals) == 1)
+            skeleton = get_or_add_skeleton(nwbfile, behavior, skeleton_entry, len(individuals) == 1)
 
         series_3d = []
         track_3d = None
@@ -342,7 +286,7 @@ def write_multicamera_pose_estimation(
                         view_entry["source_video_metadata_key"],
                         video_path=video_paths.get(track.video, info.path),
                         relative_to=Path(relative_to) if relative_to else None,
-                        timing_kwargs=_timing_kwargs(data.timing, n_frames),
+                        timing_kwargs=series_timing(data.timing, n_frames),
                         n_frames=n_frames,
                         frame_size=info.frame_size,
                     )

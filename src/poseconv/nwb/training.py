@@ -52,7 +52,7 @@ from ..metadata.training import DEFAULT_POSE_TRAINING_NAME, nwb_safe_name
 from ..model import Skeleton, VideoInfo
 from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from .devices import get_or_add_device
-from .writer import _behavior_module, _get_or_add_skeleton
+from .writer import behavior_module, get_or_add_skeleton
 
 __all__ = ["SOURCES_TABLE_SUFFIX", "read_training", "sources_table_name", "write_pose_training"]
 
@@ -228,7 +228,7 @@ def write_pose_training(
     pose_metadata = metadata.get("Pose", {})
     entry = dict(pose_metadata.get("PoseTraining") or {})
     name = entry.get("name") or DEFAULT_POSE_TRAINING_NAME
-    behavior = _behavior_module(nwbfile)
+    behavior = behavior_module(nwbfile)
     table_name = sources_table_name(name)
     for taken in (name, table_name):
         if taken in behavior.data_interfaces:
@@ -256,7 +256,7 @@ def write_pose_training(
                 f"the labels in {training.source_file.name} have {list(model.nodes)}; nodes cannot be renamed or "
                 "reordered in metadata."
             )
-        skeletons[skeleton_name] = _get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
+        skeletons[skeleton_name] = get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
 
     # Source videos: link an ImageSeries of the same name, else add one for each video that exists here.
     video_paths = dict(video_paths or {})

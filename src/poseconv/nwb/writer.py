@@ -25,13 +25,20 @@ from .devices import get_or_add_device, lookup
 from .iterators import series_values
 from .video import get_or_add_external_video
 
-__all__ = ["write_pose_estimation"]
+__all__ = [
+    "behavior_module",
+    "get_or_add_skeleton",
+    "pose_estimation_series",
+    "series_timing",
+    "write_pose_estimation",
+]
 
 # Relative tolerance under which given timestamps count as regular and are stored as a rate.
 _REGULAR_RTOL = 1e-9
 
 
-def _behavior_module(nwbfile: Any) -> Any:
+def behavior_module(nwbfile: Any) -> Any:
+    """Return ``processing["behavior"]``, creating it when the file has none."""
     if "behavior" in nwbfile.processing:
         return nwbfile.processing["behavior"]
     return nwbfile.create_processing_module(name="behavior", description="Processed behavioral data.")
@@ -47,10 +54,15 @@ def _regular_rate(timestamps: np.ndarray) -> float | None:
     return 1.0 / step
 
 
-def _timing_kwargs(timing: FrameTiming, n_frames: int) -> dict[str, Any]:
+def series_timing(timing: FrameTiming, n_frames: int) -> dict[str, Any]:
+    """Return the TimeSeries timing of ``n_frames`` frames: a rate when they are regular, else timestamps."""
     if timing.rate is not None:
         return {"rate": float(timing.rate), "starting_time": float(timing.starting_time)}
-    return {"timestamps": timing.times(n_frames)}
+    timestamps = timing.times(n_frames)
+    rate = _regular_rate(timestamps)
+    if rate is not None:
+        return {"rate": rate, "starting_time": float(timestamps[0])}
+    return {"timestamps": timestamps}
 
 
 def _edges_array(edges: list[list[int]], n_nodes: int) -> np.ndarray | None:
@@ -60,7 +72,12 @@ def _edges_array(edges: list[list[int]], n_nodes: int) -> np.ndarray | None:
     return np.asarray(edges, dtype=dtype).reshape(-1, 2)
 
 
-def _get_or_add_skeleton(nwbfile: Any, behavior: Any, entry: Mapping[str, Any], single_animal: bool) -> Any:
+def get_or_add_skeleton(nwbfile: Any, behavior: Any, entry: Mapping[str, Any], single_animal: bool) -> Any:
+    """Return the skeleton of metadata ``entry``, adding it to ``Skeletons`` when new.
+
+    A skeleton of that name already in the file is reused if its nodes match, refused otherwise.
+    It links the file's Subject when the entry names it, or when the file holds one animal.
+    """
     from ndx_pose import Skeleton, Skeletons
 
     name = entry["name"]
@@ -89,6 +106,63 @@ def _get_or_add_skeleton(nwbfile: Any, behavior: Any, entry: Mapping[str, Any], 
     else:
         behavior["Skeletons"].add_skeletons(skeleton)
     return skeleton
+
+
+def pose_estimation_series(
+    track: PoseTrack,
+    index: int,
+    node: str,
+    entry: Mapping[str, Any],
+    pose: PoseData,
+    *,
+    n_frames: int,
+    timing_source: str,
+    times: dict[str, Any],
+) -> Any:
+    """Build the ``PoseEstimationSeries`` of node ``index`` of ``track``, its values streamed.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The animal.
+    index : int
+        Node index in the track's arrays.
+    node : str
+        Node name, the series' default name.
+    entry : mapping
+        The node's ``PoseEstimationSeries`` metadata entry (may be empty).
+    pose : PoseData
+        Gives the default unit and reference frame.
+    n_frames : int
+        Frames to write.
+    timing_source : str
+        Where the frame times come from, written in ``comments``.
+    times : dict
+        ``rate``/``starting_time`` or ``timestamps`` (an array, or a series to link to).
+
+    Returns
+    -------
+    ndx_pose.PoseEstimationSeries
+        The series.
+    """
+    from ndx_pose import PoseEstimationSeries
+
+    kwargs: dict[str, Any] = {
+        "name": entry.get("name") or node,
+        "description": entry.get("description") or f"Position of '{node}'.",
+        # Streamed: an iterator reads the frames of one chunk at a time from the track.
+        "data": series_values(track.positions, index, n_frames),
+        "unit": entry.get("unit") or pose.unit,
+        "reference_frame": entry.get("reference_frame") or pose.reference_frame,
+        "comments": f"Frame times: {timing_source}.",
+        **times,
+    }
+    if track.confidence is not None:
+        kwargs["confidence"] = series_values(track.confidence, index, n_frames)
+        definition = entry.get("confidence_definition") or track.confidence_definition
+        if definition:
+            kwargs["confidence_definition"] = definition
+    return PoseEstimationSeries(**kwargs)
 
 
 def write_pose_estimation(
@@ -129,7 +203,7 @@ def write_pose_estimation(
     MetadataError
         When metadata names unknown keys, or a video has no frame timing.
     """
-    from ndx_pose import PoseEstimation, PoseEstimationSeries
+    from ndx_pose import PoseEstimation
 
     pose_metadata = metadata.get("Pose", {})
     containers = pose_metadata.get("PoseEstimations", {})
@@ -141,7 +215,7 @@ def write_pose_estimation(
             f"{pose.source_file.name}; its containers are {sorted(tracks)}."
         )
     video_paths = dict(video_paths or {})
-    behavior = _behavior_module(nwbfile)
+    behavior = behavior_module(nwbfile)
     single_animal = len({t.name for t in pose.tracks}) == 1
     first_series_by_video: dict[str, Any] = {}
     written = []
@@ -159,11 +233,7 @@ def write_pose_estimation(
                 "files record no frame rate. Give the frame rate (sampling_frequency=...) or timestamps."
             )
         n_frames = track.n_frames if max_frames is None else min(track.n_frames, max_frames)
-        timing_kwargs = _timing_kwargs(timing, n_frames)
-        if "timestamps" in timing_kwargs:
-            rate = _regular_rate(timing_kwargs["timestamps"])
-            if rate is not None:
-                timing_kwargs = {"rate": rate, "starting_time": float(timing_kwargs["timestamps"][0])}
+        timing_kwargs = series_timing(timing, n_frames)
 
         skeleton_key = entry.get("skeleton_metadata_key")
         skeleton = None
@@ -176,7 +246,7 @@ def write_pose_estimation(
                     f"but '{track.name}' in {pose.source_file.name} has {expected_nodes}; nodes cannot be "
                     "renamed or reordered in metadata."
                 )
-            skeleton = _get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
+            skeleton = get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
         device = None
         if entry.get("device_metadata_key") is not None:
             device = get_or_add_device(nwbfile, metadata, entry["device_metadata_key"])
@@ -212,22 +282,9 @@ def write_pose_estimation(
             series_entry = series_entries.get(node, {})
             first = first_series_by_video.get(track.video)
             times = {"timestamps": first} if first is not None and "timestamps" in timing_kwargs else timing_kwargs
-            kwargs: dict[str, Any] = {
-                "name": series_entry.get("name") or node,
-                "description": series_entry.get("description") or f"Position of '{node}'.",
-                # Streamed: an iterator reads the frames of one chunk at a time from the track.
-                "data": series_values(track.positions, j, n_frames),
-                "unit": series_entry.get("unit") or pose.unit,
-                "reference_frame": series_entry.get("reference_frame") or pose.reference_frame,
-                "comments": f"Frame times: {timing.source}.",
-                **times,
-            }
-            if track.confidence is not None:
-                kwargs["confidence"] = series_values(track.confidence, j, n_frames)
-                definition = series_entry.get("confidence_definition") or track.confidence_definition
-                if definition:
-                    kwargs["confidence_definition"] = definition
-            series = PoseEstimationSeries(**kwargs)
+            series = pose_estimation_series(
+                track, j, node, series_entry, pose, n_frames=n_frames, timing_source=timing.source, times=times
+            )
             series_list.append(series)
             if first is None:
                 first_series_by_video[track.video] = series
