@@ -20,7 +20,7 @@ import numpy as np
 
 from .lazy import LazyArray, is_lazy_array
 
-__all__ = ["FrameTiming", "PoseData", "PoseTrack", "Skeleton", "VideoInfo"]
+__all__ = ["ExtraCoords", "FrameTiming", "PoseData", "PoseTrack", "Skeleton", "VideoInfo"]
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,36 @@ class VideoInfo:
     fps: float | None = None
 
 
+@dataclass(frozen=True)
+class ExtraCoords:
+    """One group of per-node columns a tool writes beside x, y and confidence.
+
+    LightningPose ensembles (the Ensemble Kalman Smoother) write, for every keypoint,
+    ``x_ens_median, y_ens_median``, ``x_ens_var, y_ens_var`` and
+    ``x_posterior_var, y_posterior_var`` after ``x, y, likelihood``; each pair is one group.
+    ndx-pose has no place for them; :mod:`poseconv.nwb.extra_coords` says where they go.
+
+    Attributes
+    ----------
+    name : str
+        Group name, unique within a track (``"ens_var"``).
+    columns : tuple of str
+        The column labels exactly as the file names them (``("x_ens_var", "y_ens_var")``).
+    values : numpy.ndarray or poseconv.lazy.LazyArray
+        ``(frames, nodes, len(columns))`` float64, NaN where missing.
+    description : str
+        What the values are.
+    unit : str
+        Unit of the values.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    values: np.ndarray | LazyArray
+    description: str = ""
+    unit: str = "n.a."
+
+
 @dataclass
 class PoseTrack:
     """Poses of one animal (individual, track) in one video.
@@ -154,6 +184,8 @@ class PoseTrack:
     user_labeled : numpy.ndarray or None
         ``(frames,)`` bool, True where the pose is a human-placed (user) instance rather than a
         prediction; None when the source does not say.
+    extra_coords : tuple of ExtraCoords
+        Other per-node values of the tool (LightningPose ensemble medians and variances), in file order.
     """
 
     name: str
@@ -165,6 +197,7 @@ class PoseTrack:
     instance_scores: np.ndarray | None = None
     tracking_scores: np.ndarray | None = None
     user_labeled: np.ndarray | None = None
+    extra_coords: tuple[ExtraCoords, ...] = ()
 
     @property
     def n_frames(self) -> int:
@@ -297,7 +330,22 @@ class PoseData:
                             f"Track {track.name!r}: {attribute} must be ({positions.shape[0]},), got {values.shape}."
                         )
                     per_frame[attribute] = values
-            checked_tracks.append(dataclasses.replace(track, positions=positions, confidence=confidence, **per_frame))
+            extra_coords = []
+            for extra in track.extra_coords:
+                values = _float64_array(extra.values, track.name, f"extra coords {extra.name!r}")
+                if tuple(values.shape) != (*positions.shape[:2], len(extra.columns)):
+                    raise ValueError(
+                        f"Track {track.name!r}: extra coords {extra.name!r} must be "
+                        f"{(*positions.shape[:2], len(extra.columns))}, got {tuple(values.shape)}."
+                    )
+                extra_coords.append(dataclasses.replace(extra, columns=tuple(extra.columns), values=values))
+            if len({extra.name for extra in extra_coords}) != len(extra_coords):
+                raise ValueError(f"Track {track.name!r}: extra coords names repeat.")
+            checked_tracks.append(
+                dataclasses.replace(
+                    track, positions=positions, confidence=confidence, extra_coords=tuple(extra_coords), **per_frame
+                )
+            )
         frames_per_video: dict[str, set[int]] = {}
         for track in checked_tracks:
             frames_per_video.setdefault(track.video, set()).add(track.n_frames)

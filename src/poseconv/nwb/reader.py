@@ -58,6 +58,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from .extra_coords import read_extra_coords
 
 __all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb"]
 
@@ -628,6 +629,8 @@ class NWBPoseFile:
             positions=positions,
             confidence=confidence,
             confidence_definition=info.confidence_definition if info.has_confidence else None,
+            # Values ndx-pose has no place for (LightningPose ensembles), written beside the container.
+            extra_coords=read_extra_coords(self._file[info.path].parent, info.name, info.skeleton.nodes, info.n_frames),
         )
 
     def read(self, containers: Sequence[str] | None = None) -> list[PoseData]:

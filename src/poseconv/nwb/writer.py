@@ -22,6 +22,7 @@ from ..errors import MetadataError
 from ..metadata.defaults import track_for_container_key
 from ..model import FrameTiming, PoseData, PoseTrack
 from .devices import get_or_add_device, lookup
+from .extra_coords import write_extra_coords
 from .iterators import series_values
 from .video import get_or_add_external_video
 
@@ -301,5 +302,17 @@ def write_pose_estimation(
                 container_kwargs[field] = entry[field]
         container = PoseEstimation(**{k: v for k, v in container_kwargs.items() if v is not None})
         behavior.add(container)
+        # ndx-pose has no place for per-node values beyond x, y (, z) and confidence: a
+        # BehavioralTimeSeries beside the container keeps them (see poseconv.nwb.extra_coords).
+        first = first_series_by_video.get(track.video)
+        write_extra_coords(
+            behavior,
+            track,
+            nodes,
+            pose_estimation_name=entry["name"],
+            n_frames=n_frames,
+            times={"timestamps": first} if first is not None and "timestamps" in timing_kwargs else timing_kwargs,
+            timing_source=timing.source,
+        )
         written.append(container)
     return written
