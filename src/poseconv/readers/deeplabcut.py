@@ -97,6 +97,8 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
     path = Path(file_path)
     try:
         if path.suffix.lower() == ".csv":
+            from .lightningpose import is_lightning_pose_header
+
             rows = _csv_header(path)
             first_cells = [row[0].strip() if row else "" for row in rows]
             return (
@@ -104,6 +106,8 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
                 and first_cells[0] == "scorer"
                 and "bodyparts" in first_cells[1:3]
                 and "coords" in first_cells[2:4]
+                # LightningPose writes the same header; its scorer and coords tell it apart.
+                and not is_lightning_pose_header(rows)
             )
         if path.suffix.lower() == ".h5" and is_hdf5(path):
             import h5py
@@ -196,8 +200,8 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
     return frame
 
 
-def _csv_header_levels(path: Path) -> tuple[int, list[str]]:
-    """Return the number of header rows of a DeepLabCut CSV and the first cell of each row."""
+def _csv_header_levels(path: Path, what: str = "DeepLabCut") -> tuple[int, list[str]]:
+    """Return the number of header rows of a DeepLabCut-style CSV (``what`` wrote it) and the first cell of each row."""
     rows = _csv_header(path, n_rows=5)
     first_cells = [row[0].strip() if row else "" for row in rows]
     n_header = 0
@@ -208,7 +212,7 @@ def _csv_header_levels(path: Path) -> tuple[int, list[str]]:
             break
     if n_header not in (3, 4) or first_cells[0] != "scorer" or first_cells[n_header - 1] != "coords":
         raise InvalidSourceFileError(
-            f"{path}: not a DeepLabCut predictions CSV. Expected 3 header rows "
+            f"{path}: not a {what} predictions CSV. Expected 3 header rows "
             "(scorer, bodyparts, coords) or 4 (scorer, individuals, bodyparts, coords), "
             f"found first cells {first_cells[:4]}."
         )
@@ -227,21 +231,22 @@ def _check_levels(columns: Any, path: Path) -> None:
         )
 
 
-def _not_numbers(path: Path, err: Exception) -> InvalidSourceFileError:
+def _not_numbers(path: Path, err: Exception, what: str = "DeepLabCut") -> InvalidSourceFileError:
     return InvalidSourceFileError(
-        f"{path}: holds values that are not numbers ({err}); DeepLabCut writes only numbers or empty cells."
+        f"{path}: holds values that are not numbers ({err}); {what} writes only numbers or empty cells."
     )
 
 
-def _open_table(path: Path) -> FrameTable:
+def _open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
     """Open the predictions as a :class:`~poseconv.lazy.FrameTable` with ``columns`` and ``index``.
 
     Table-format ``.h5`` files are read in blocks straight from PyTables and CSVs through a
     temporary binary cache, so memory does not grow with the number of frames; other ``.h5``
-    layouts (pandas' fixed format) are read whole by pandas.
+    layouts (pandas' fixed format) are read whole by pandas. ``what`` names the tool in errors
+    (LightningPose writes the same CSVs).
     """
     if path.suffix.lower() == ".csv":
-        n_header, first_cells = _csv_header_levels(path)
+        n_header, first_cells = _csv_header_levels(path, what)
         try:
             table = CsvTable(
                 path=path,
@@ -250,9 +255,9 @@ def _open_table(path: Path) -> FrameTable:
                 read_csv_options=_exact_float_option(),
             )
         except NotNumericError as err:
-            raise _not_numbers(path, err) from err
+            raise _not_numbers(path, err, what) from err
         except Exception as err:
-            raise InvalidSourceFileError(f"{path}: cannot be parsed as a DeepLabCut CSV ({err}).") from err
+            raise InvalidSourceFileError(f"{path}: cannot be parsed as a {what} CSV ({err}).") from err
         _check_levels(table.columns, path)
         return table
     if is_hdf5(path):

@@ -486,8 +486,14 @@ def _frames_of_table(
     videos: dict[str, VideoInfo],
     config: dict[str, Any] | None,
     project: Path | None,
+    unknown_video: str | None = None,
 ) -> list[LabeledFrame]:
-    """One LabeledFrame per row of one CollectedData table."""
+    """One LabeledFrame per row of one CollectedData table.
+
+    A row label without the ``labeled-data/<video>/`` prefix belongs to the video named by the
+    file's folder (DeepLabCut keeps one label file per video folder), or, when ``unknown_video``
+    is given, to that video key with no frame index (LightningPose keeps one file for all videos).
+    """
     is_multi = "individuals" in table.columns.names
     position = {column: i for i, column in enumerate(table.columns)}
     values = table.to_numpy(dtype="float64")
@@ -510,8 +516,11 @@ def _frames_of_table(
     for row, label in enumerate(table.index):
         image = "/".join(str(part) for part in label) if layout.row_labels == "multiindex" else str(label)
         parts = _split_row_label(image)
+        frame_index = frame_index_from_image(image)
         if len(parts) >= 3 and parts[-3] == LABELED_DATA_FOLDER:
             video = parts[-2]
+        elif unknown_video is not None:
+            video, frame_index = unknown_video, None
         else:
             # A row label without the labeled-data/<video>/ prefix: the folder of the file is the video.
             video = path.resolve().parent.name
@@ -527,7 +536,7 @@ def _frames_of_table(
         frames.append(
             LabeledFrame(
                 video=video,
-                frame_index=frame_index_from_image(image),
+                frame_index=frame_index,
                 instances=tuple(instances),
                 image=image,
                 annotator=scorer,

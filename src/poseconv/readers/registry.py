@@ -25,7 +25,14 @@ __all__ = [
 ]
 
 # Short names accepted on the command line and in specs.
-_ALIASES = {"dlc": "DeepLabCut", "deeplabcut": "DeepLabCut", "sleap": "SLEAP"}
+_ALIASES = {
+    "dlc": "DeepLabCut",
+    "deeplabcut": "DeepLabCut",
+    "sleap": "SLEAP",
+    "lp": "LightningPose",
+    "lightningpose": "LightningPose",
+    "lightning-pose": "LightningPose",
+}
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ def register_reader(
 
 def _load_builtin_readers() -> None:
     # Importing the modules registers them; done lazily so `import poseconv` stays cheap.
-    from . import deeplabcut, sleap  # noqa: F401
+    from . import deeplabcut, lightningpose, sleap  # noqa: F401
 
 
 def supported_formats() -> dict[str, list[str]]:
@@ -152,7 +159,7 @@ def read_pose(file_path: str | Path, source_software: str = "auto", **options: A
     file_path : str or pathlib.Path
         The pose file.
     source_software : str, default: "auto"
-        ``"auto"`` to detect, or a tool name / alias (``"dlc"``, ``"sleap"``).
+        ``"auto"`` to detect, or a tool name / alias (``"dlc"``, ``"sleap"``, ``"lp"``).
     **options
         Passed to the reader.
 

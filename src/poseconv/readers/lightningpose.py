@@ -1,0 +1,401 @@
+"""Read LightningPose predictions (``.csv``) and labeled data (``CollectedData.csv``).
+
+LightningPose writes its predictions on a video in DeepLabCut's CSV layout: three
+header rows (``scorer / bodyparts / coords``), one row per frame, the frame number
+as index, in ``<model dir>/video_preds/<video>.csv``. What tells it from DeepLabCut
+is the scorer, ``<model_type>_tracker`` (``heatmap_tracker``,
+``heatmap_mhcrnn_tracker``, ``regression_tracker``, ``heatmap_multiview_tracker``,
+...; LightningPose's ``make_dlc_pandas_index``), and ``ensemble-kalman_tracker``
+for the Ensemble Kalman Smoother (EKS) of LightningPose ensembles. The coords are
+``x, y, likelihood``; EKS adds six columns per keypoint, kept as
+:class:`~poseconv.model.ExtraCoords` groups (see :data:`KNOWN_EXTRA_COORDS`):
+
+* ``x_ens_median, y_ens_median``: median of the ensemble members' predictions;
+* ``x_ens_var, y_ens_var``: variance of the ensemble members' predictions;
+* ``x_posterior_var, y_posterior_var``: posterior variance of the smoothed estimate.
+
+Any other coord column is kept the same way: ``<axis>_<name>`` columns form the group
+``<name>`` and any other label is a group of its own, so no value is dropped.
+
+The CSVs are read with the DeepLabCut reader's machinery (:mod:`poseconv.readers.deeplabcut`:
+the same header checks, exact float parsing and block-wise lazy columns). The video is
+found next to the predictions by name (``test_vid.csv`` next to ``test_vid.mp4``) or
+given; LightningPose records no frame rate, so the frame times come from the video or
+from ``sampling_frequency``.
+
+Labeled data is DeepLabCut's labels format too (``CollectedData.csv``, scorer = labeler,
+rows = image paths such as ``labeled-data/<video>/img00000123.png``) and is read with
+:func:`poseconv.readers.deeplabcut_training.read_deeplabcut_labels_table`. LightningPose
+projects keep no per-video label files and often no video folder in the image paths
+(``labeled-data/img01.png``): such frames belong to the video key
+:data:`UNKNOWN_VIDEO` and have no frame index, rather than a guessed one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidSourceFileError
+from ..lazy import ColumnView
+from ..model import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from ..training import LabelFile, TrainingData
+from .deeplabcut import _csv_header, _find_video, _frame_index, _open_table
+from .deeplabcut_training import ANIMAL_SKELETON_NAME, _frames_of_table, read_deeplabcut_labels_table
+from .files import check_input_file
+from .registry import register_reader
+
+__all__ = [
+    "CONFIDENCE_DEFINITION",
+    "KNOWN_EXTRA_COORDS",
+    "UNKNOWN_VIDEO",
+    "is_lightning_pose_file",
+    "is_lightning_pose_header",
+    "read_lightning_pose",
+    "read_lightning_pose_labels",
+]
+
+SUFFIXES = {".csv"}
+CONFIDENCE_DEFINITION = (
+    "LightningPose likelihood: the maximum of the keypoint's normalized heatmap (0 to 1), the network's "
+    "confidence that the keypoint is at the predicted location."
+)
+# LightningPose names the scorer "<model_type>_tracker"; EKS "ensemble-kalman_tracker". DeepLabCut
+# scorers end in the training iteration ("..._200000") or are a labeler's name.
+_SCORER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*_tracker")
+#: Extra coord groups of LightningPose / EKS: name -> (description, unit relative to the pose unit).
+KNOWN_EXTRA_COORDS: dict[str, tuple[str, str]] = {
+    "ens_median": (
+        "Median of the x and y predictions of the members of a LightningPose ensemble (the input of the "
+        "Ensemble Kalman Smoother).",
+        "{unit}",
+    ),
+    "ens_var": ("Variance of the x and y predictions across the members of a LightningPose ensemble.", "{unit}^2"),
+    "posterior_var": (
+        "Posterior variance of the x and y estimates of the Ensemble Kalman Smoother (EKS).",
+        "{unit}^2",
+    ),
+}
+_POSE_COORDS = ("x", "y", "likelihood")
+#: Video key of labeled frames whose image path names no video (``labeled-data/img01.png``).
+UNKNOWN_VIDEO = "unknown_video"
+_REFERENCE_FRAME = (
+    "(0, 0) is the top-left corner of the video frame; x increases to the right and y increases downward, in pixels."
+)
+_LABELS_REFERENCE_FRAME = (
+    "(0, 0) is the top-left corner of the labeled image; x increases to the right and y increases downward, in pixels."
+)
+
+
+def is_lightning_pose_header(rows: list[list[str]]) -> bool:
+    """Return True when the first CSV rows are a LightningPose predictions header; never raises.
+
+    Parameters
+    ----------
+    rows : list of list of str
+        The first rows of the CSV, as :mod:`csv` splits them.
+
+    Returns
+    -------
+    bool
+        Whether the rows are ``scorer / bodyparts / coords`` with a LightningPose scorer
+        (``<model_type>_tracker``) or coords only LightningPose ensembles write.
+    """
+    try:
+        first_cells = [row[0].strip() if row else "" for row in rows[:3]]
+        if first_cells != ["scorer", "bodyparts", "coords"]:
+            return False
+        scorers = {cell.strip() for cell in rows[0][1:] if cell.strip()}
+        coords = {cell.strip() for cell in rows[2][1:] if cell.strip()}
+        return (len(scorers) == 1 and bool(_SCORER.fullmatch(next(iter(scorers))))) or bool(
+            coords & {f"{axis}_{name}" for name in KNOWN_EXTRA_COORDS for axis in "xy"}
+        )
+    except Exception:
+        return False
+
+
+def is_lightning_pose_file(file_path: str | Path) -> bool:
+    """Return True when ``file_path`` looks like LightningPose predictions; never raises.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        Candidate file.
+
+    Returns
+    -------
+    bool
+        Whether it is a ``.csv`` with a LightningPose header (see :func:`is_lightning_pose_header`).
+    """
+    path = Path(file_path)
+    try:
+        return path.suffix.lower() == ".csv" and is_lightning_pose_header(_csv_header(path, n_rows=3))
+    except Exception:
+        return False
+
+
+def _extra_group(coord: str) -> tuple[str, str]:
+    """Return (group, axis) of an extra coord label: ``x_ens_var`` -> (``ens_var``, ``x``)."""
+    match = re.fullmatch(r"(?P<axis>[xyz])_(?P<group>.+)", coord)
+    return (match["group"], match["axis"]) if match else (coord, "")
+
+
+def _parse_columns(columns: Any, path: Path) -> tuple[str, list[str], list[str], dict[str, tuple[str, ...]]]:
+    """Return scorer, bodyparts, pose coords and extra coord groups (name -> column labels) of the header."""
+    if "individuals" in columns.names:
+        raise InvalidSourceFileError(
+            f"{path}: has an 'individuals' header row; LightningPose predictions are single-animal "
+            "(scorer, bodyparts, coords). Is this a multi-animal DeepLabCut file? Use the DeepLabCut reader."
+        )
+    scorers = list(dict.fromkeys(columns.get_level_values("scorer")))
+    if len(scorers) != 1:
+        raise InvalidSourceFileError(f"{path}: expected one scorer in the header, found {scorers}.")
+    bodyparts = [str(p) for p in dict.fromkeys(columns.get_level_values("bodyparts"))]
+    coords_seen = set()
+    for part in bodyparts:
+        part_columns = columns[columns.get_level_values("bodyparts") == part]
+        coords_seen.add(tuple(str(c) for c in part_columns.get_level_values("coords")))
+    if len(coords_seen) != 1:
+        raise InvalidSourceFileError(
+            f"{path}: bodyparts have different coordinate columns {sorted(coords_seen)}; LightningPose writes the "
+            "same columns for every keypoint."
+        )
+    coords = coords_seen.pop()
+    if len(set(coords)) != len(coords):
+        raise InvalidSourceFileError(f"{path}: coordinate columns repeat: {list(coords)}.")
+    if "x" not in coords or "y" not in coords:
+        raise InvalidSourceFileError(
+            f"{path}: coordinate columns are {list(coords)}; LightningPose predictions have x, y and likelihood."
+        )
+    pose_coords = [c for c in _POSE_COORDS if c in coords]
+    groups: dict[str, tuple[str, ...]] = {}
+    for coord in coords:
+        if coord not in _POSE_COORDS:
+            group, _axis = _extra_group(coord)
+            groups[group] = (*groups.get(group, ()), coord)
+    return str(scorers[0]), bodyparts, pose_coords, groups
+
+
+def _load_config(path: Path) -> dict[str, Any]:
+    import yaml
+
+    check_input_file(path, suffixes={".yaml", ".yml"}, what="LightningPose config")
+    try:
+        with path.open(encoding="utf-8") as handle:
+            config = yaml.safe_load(handle)
+    except Exception as err:
+        raise InvalidSourceFileError(f"{path}: cannot be read as a LightningPose config ({err}).") from err
+    if not isinstance(config, dict):
+        raise InvalidSourceFileError(f"{path}: a LightningPose config holds a mapping; found {type(config).__name__}.")
+    return config
+
+
+def _check_keypoints(config: dict[str, Any], config_path: Path, bodyparts: list[str], path: Path) -> None:
+    names = (config.get("data") or {}).get("keypoint_names")
+    if names and [str(n) for n in names] != bodyparts:
+        raise InvalidSourceFileError(
+            f"{config_path}: keypoint_names {list(names)} differ from the keypoints of {path.name} {bodyparts}. "
+            "Pass the config of the model that wrote this file (config_file_path=...), or none."
+        )
+
+
+def find_config_file(file_path: str | Path) -> Path | None:
+    """Find the hydra config of the model that wrote ``file_path`` (``<model dir>/.hydra/config.yaml``).
+
+    LightningPose writes predictions to ``<model dir>/video_preds/<video>.csv`` and its config to
+    ``<model dir>/.hydra/config.yaml``; the model folder itself and its parent are looked in.
+    """
+    path = Path(file_path).resolve()
+    for folder in (path.parent, path.parent.parent):
+        candidate = folder / ".hydra" / "config.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@register_reader("LightningPose", suffixes=SUFFIXES, sniff=is_lightning_pose_file)
+def read_lightning_pose(
+    file_path: str | Path,
+    *,
+    config_file_path: str | Path | None = None,
+    find_side_files: bool = True,
+) -> PoseData:
+    """Read LightningPose predictions into a :class:`~poseconv.model.PoseData`.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        A LightningPose (or EKS) predictions ``.csv``.
+    config_file_path : str or pathlib.Path, optional
+        The model's config (``.hydra/config.yaml``); its ``keypoint_names`` must match the file.
+        Found in the model folder when not given.
+    find_side_files : bool, default: True
+        Look for the config and the video (``<file stem>.<video suffix>``) next to the predictions.
+
+    Returns
+    -------
+    PoseData
+        One track (``"individual"``), x and y as positions, the likelihood as confidence, and
+        every other coord column in ``extra_coords`` groups; no frame timing (the CSV records none).
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file is missing, its header is not LightningPose's, a value is not a number,
+        or the config disagrees with it; the message names the file.
+    """
+    path = check_input_file(file_path, suffixes=SUFFIXES, what="LightningPose predictions")
+    rows = _csv_header(path, n_rows=3)
+    if rows and rows[0] and rows[0][0].strip() != "scorer" and len(rows) >= 2 and len(rows[0]) == len(rows[1]):
+        # Metrics files next to the predictions (<video>_temporal_norm.csv, ..._pca_singleview_error.csv)
+        # have one header row of keypoint names.
+        raise InvalidSourceFileError(
+            f"{path}: has one header row ({rows[0][:4]}...), not LightningPose's three (scorer, bodyparts, "
+            "coords); LightningPose metrics files (temporal norm, PCA errors) hold no keypoint positions."
+        )
+    # Only the header and the frame numbers are read here; values are read in blocks when written.
+    table = _open_table(path, what="LightningPose")
+    frame_numbers = _frame_index(table, path)
+    scorer, bodyparts, pose_coords, groups = _parse_columns(table.columns, path)
+
+    config_path = Path(config_file_path) if config_file_path is not None else None
+    if config_path is None and find_side_files:
+        config_path = find_config_file(path)
+    config = _load_config(config_path) if config_path is not None else None
+    if config is not None and config_path is not None:
+        _check_keypoints(config, config_path, bodyparts, path)
+
+    video = _find_video(path, path.stem, None) if find_side_files else VideoInfo(key=path.stem or "video")
+    n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
+    table.set_frames(None if len(frame_numbers) == n_frames else frame_numbers, n_frames)
+    position = {tuple(str(level) for level in column): i for i, column in enumerate(table.columns)}
+
+    def view(coords: tuple[str, ...] | list[str]) -> ColumnView:
+        # (frames, nodes, len(coords)) lazy columns: nothing is read until the values are used.
+        return ColumnView(table, np.array([[position[(scorer, p, c)] for c in coords] for p in bodyparts], "intp"))
+
+    extra_coords = []
+    for group, columns in groups.items():
+        description, unit = KNOWN_EXTRA_COORDS.get(
+            group, (f"Column(s) {', '.join(columns)} of every keypoint, as LightningPose wrote them.", "n.a.")
+        )
+        extra_coords.append(
+            ExtraCoords(
+                name=group,
+                columns=columns,
+                values=view(columns),
+                description=description,
+                unit=unit.format(unit="pixels"),
+            )
+        )
+    has_likelihood = "likelihood" in pose_coords
+    track = PoseTrack(
+        name="individual",
+        skeleton=ANIMAL_SKELETON_NAME,
+        video=video.key,
+        positions=view(("x", "y")),
+        confidence=view(("likelihood",)).select(slice(None), 0) if has_likelihood else None,
+        confidence_definition=CONFIDENCE_DEFINITION if has_likelihood else None,
+        extra_coords=tuple(extra_coords),
+    )
+    model = (config or {}).get("model") or {}
+    notes: dict[str, Any] = {
+        "config_file": str(config_path) if config_path else None,
+        "n_rows": int(len(frame_numbers)),
+        "model_type": model.get("model_type"),
+        "model_name": model.get("model_name"),
+        "backbone": model.get("backbone"),
+    }
+    timing: dict[str, FrameTiming] = {}
+    return PoseData.from_tracks(
+        source_software="LightningPose",
+        source_file=path,
+        skeletons=[Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(bodyparts))],
+        videos=[video],
+        tracks=[track],
+        timing=timing,
+        scorer=scorer,
+        reference_frame=_REFERENCE_FRAME,
+        notes=notes,
+    )
+
+
+def read_lightning_pose_labels(
+    file_path: str | Path,
+    *,
+    config_file_path: str | Path | None = None,
+    find_side_files: bool = True,
+) -> TrainingData:
+    """Read the human labels of a LightningPose project (``CollectedData.csv``).
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        The labels CSV (DeepLabCut's labels layout: scorer = labeler, rows = image paths).
+    config_file_path : str or pathlib.Path, optional
+        The project's config; its ``keypoint_names`` must match the labels.
+    find_side_files : bool, default: True
+        Look for the videos of the labeled frames in the ``videos`` folder next to the CSV
+        (LightningPose's ``data.video_dir`` default).
+
+    Returns
+    -------
+    TrainingData
+        One labeled frame per row in file order, each with one instance (no individual) when
+        any keypoint is labeled. Frames whose image path is ``labeled-data/<video>/img<N>.<ext>``
+        belong to ``<video>`` at frame ``N``; others to :data:`UNKNOWN_VIDEO` without a frame index.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file is missing or not a labels CSV (the message speaks of DeepLabCut's labels
+        layout, which LightningPose uses), or the config disagrees with it.
+    """
+    path = check_input_file(file_path, suffixes=SUFFIXES, what="LightningPose CollectedData")
+    table, layout = read_deeplabcut_labels_table(path)
+    if "individuals" in table.columns.names:
+        raise InvalidSourceFileError(
+            f"{path}: has an 'individuals' header row; LightningPose labels are single-animal "
+            "(scorer, bodyparts, coords). Convert multi-animal DeepLabCut labels with the DeepLabCut reader."
+        )
+    scorers = [str(s) for s in dict.fromkeys(table.columns.get_level_values("scorer"))]
+    if len(scorers) != 1:
+        raise InvalidSourceFileError(f"{path}: expected one scorer (labeler) in the header, found {scorers}.")
+    bodyparts = [str(p) for p in dict.fromkeys(table.columns.get_level_values("bodyparts"))]
+    for part in bodyparts:
+        part_coords = tuple(table.columns[table.columns.get_level_values("bodyparts") == part].get_level_values(2))
+        if part_coords != ("x", "y"):
+            raise InvalidSourceFileError(
+                f"{path}: keypoint {part!r} has coordinate columns {list(part_coords)}; labels have x, y."
+            )
+    config_path = Path(config_file_path) if config_file_path is not None else None
+    if config_path is not None:
+        _check_keypoints(_load_config(config_path), config_path, bodyparts, path)
+    videos: dict[str, VideoInfo] = {}
+    frames = _frames_of_table(
+        path,
+        table,
+        layout,
+        scorer=scorers[0],
+        label_file=path.name,
+        animal_parts=bodyparts,
+        unique_parts=[],
+        videos=videos,
+        config=None,
+        # LightningPose keeps the videos in <data_dir>/videos/, as a DeepLabCut project does.
+        project=path.resolve().parent if find_side_files else None,
+        unknown_video=UNKNOWN_VIDEO,
+    )
+    return TrainingData.from_frames(
+        source_software="LightningPose",
+        source_file=path,
+        skeletons=[Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(bodyparts))],
+        videos=list(videos.values()),
+        frames=frames,
+        label_files=[LabelFile(name=path.name, row_labels=layout.row_labels, value_dtype=layout.value_dtype)],
+        reference_frame=_LABELS_REFERENCE_FRAME,
+        notes={"config_file": str(config_path) if config_path else None},
+    )
