@@ -1,4 +1,4 @@
-"""poseconv: pose-estimation output (DeepLabCut, SLEAP) to NWB with ndx-pose.
+"""poseconv: pose-estimation output (DeepLabCut, SLEAP, LightningPose) to NWB with ndx-pose.
 
 Importing the package is cheap: the names below load their modules on first use.
 """
@@ -18,6 +18,8 @@ _LAZY = {
     "DeepLabCutPoseInterface": "poseconv.interfaces.deeplabcut",
     "PoseNWBConverter": "poseconv.interfaces.converter",
     "SLEAPPoseInterface": "poseconv.interfaces.sleap",
+    "LightningPosePoseInterface": "poseconv.interfaces.lightningpose",
+    "LightningPoseTrainingDataInterface": "poseconv.interfaces.lightningpose",
     "DeepLabCut3DPoseInterface": "poseconv.interfaces.multicamera",
     "SLEAPSessionPoseInterface": "poseconv.interfaces.multicamera",
     "read_deeplabcut_3d": "poseconv.readers.deeplabcut_3d",
@@ -31,12 +33,15 @@ _LAZY = {
     "PoseTrack": "poseconv.model",
     "Skeleton": "poseconv.model",
     "FrameTiming": "poseconv.model",
+    "ExtraCoords": "poseconv.model",
     "VideoInfo": "poseconv.model",
     "read_pose": "poseconv.readers.registry",
     "infer_source_software": "poseconv.readers.registry",
     "supported_formats": "poseconv.readers.registry",
     "read_deeplabcut": "poseconv.readers.deeplabcut",
     "read_sleap": "poseconv.readers.sleap",
+    "read_lightning_pose": "poseconv.readers.lightningpose",
+    "read_lightning_pose_labels": "poseconv.readers.lightningpose",
     "write_pose_estimation": "poseconv.nwb.writer",
     "read_nwb": "poseconv.nwb.reader",
     "open_nwb": "poseconv.nwb.reader",

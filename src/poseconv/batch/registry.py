@@ -55,6 +55,8 @@ POSE_INTERFACES: dict[str, str] = {
     # Multi-camera sessions (ndx-pose MultiCameraPoseEstimation with CalibratedCameras).
     "DeepLabCut3DPoseInterface": "poseconv.interfaces.multicamera:DeepLabCut3DPoseInterface",
     "SLEAPSessionPoseInterface": "poseconv.interfaces.multicamera:SLEAPSessionPoseInterface",
+    "LightningPosePoseInterface": "poseconv.interfaces.lightningpose:LightningPosePoseInterface",
+    "LightningPoseTrainingDataInterface": "poseconv.interfaces.lightningpose:LightningPoseTrainingDataInterface",
 }
 # Short names users type in specs, and the reader registry's tool names; case-insensitive.
 _ALIASES = {
@@ -64,8 +66,16 @@ _ALIASES = {
     # The names poseconv convert --source takes for labels.
     "dlc-labels": "DeepLabCutTrainingDataInterface",
     "sleap-labels": "SLEAPTrainingDataInterface",
+    "lp": "LightningPosePoseInterface",
+    "lightningpose": "LightningPosePoseInterface",
+    "lightning-pose": "LightningPosePoseInterface",
+    "lp-labels": "LightningPoseTrainingDataInterface",
 }
-_BY_SOURCE_SOFTWARE = {"DeepLabCut": "DeepLabCutPoseInterface", "SLEAP": "SLEAPPoseInterface"}
+_BY_SOURCE_SOFTWARE = {
+    "DeepLabCut": "DeepLabCutPoseInterface",
+    "SLEAP": "SLEAPPoseInterface",
+    "LightningPose": "LightningPosePoseInterface",
+}
 
 
 class UnknownInterfaceError(PoseconvError, LookupError):

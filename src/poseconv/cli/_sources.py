@@ -29,12 +29,14 @@ __all__ = [
 INTERFACES: dict[str, tuple[str, str]] = {
     "DeepLabCut": ("poseconv.interfaces.deeplabcut", "DeepLabCutPoseInterface"),
     "SLEAP": ("poseconv.interfaces.sleap", "SLEAPPoseInterface"),
+    "LightningPose": ("poseconv.interfaces.lightningpose", "LightningPosePoseInterface"),
     # Multi-camera sessions are never detected (a DLC 3D file is also plain DLC): asked for with --source.
     "DeepLabCut 3D": ("poseconv.interfaces.multicamera", "DeepLabCut3DPoseInterface"),
     "SLEAP session": ("poseconv.interfaces.multicamera", "SLEAPSessionPoseInterface"),
     # Human labels (training data), never detected: a DLC label file or a .slp is predictions to the readers.
     "DeepLabCut labels": ("poseconv.interfaces.training", "DeepLabCutTrainingDataInterface"),
     "SLEAP labels": ("poseconv.interfaces.training", "SLEAPTrainingDataInterface"),
+    "LightningPose labels": ("poseconv.interfaces.lightningpose", "LightningPoseTrainingDataInterface"),
 }
 #: Names accepted by ``--source`` (case-insensitive).
 ALIASES: dict[str, str] = {
@@ -45,9 +47,17 @@ ALIASES: dict[str, str] = {
     "sleap-session": "SLEAP session",
     "dlc-labels": "DeepLabCut labels",
     "sleap-labels": "SLEAP labels",
+    "lp": "LightningPose",
+    "lightningpose": "LightningPose",
+    "lightning-pose": "LightningPose",
+    "lp-labels": "LightningPose labels",
 }
 #: Sources whose input is human-labeled training data -> the interface argument that takes the input.
-LABEL_SOURCES: dict[str, str] = {"DeepLabCut labels": "labeled_data_path", "SLEAP labels": "file_path"}
+LABEL_SOURCES: dict[str, str] = {
+    "DeepLabCut labels": "labeled_data_path",
+    "SLEAP labels": "file_path",
+    "LightningPose labels": "file_path",
+}
 # Sources whose input may be a folder: a DeepLabCut project, its labeled-data folder or one video's folder.
 _FOLDER_SOURCES = frozenset({"DeepLabCut labels"})
 # Reader modules beyond those the registry loads itself; imported when present.
@@ -124,7 +134,7 @@ def detect_source(path: Path, source: str | None = None) -> str:
         return infer_source_software(path)
     except UnsupportedFormatError as err:
         # The library names its keyword; on the command line it is an option.
-        raise UnsupportedFormatError(str(err).replace("source_software=", "--source dlc|sleap")) from None
+        raise UnsupportedFormatError(str(err).replace("source_software=", "--source dlc|sleap|lp")) from None
 
 
 def interface_class(software: str) -> type:

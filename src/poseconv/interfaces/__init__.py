@@ -2,6 +2,7 @@
 
 from .converter import PoseNWBConverter
 from .deeplabcut import DeepLabCutPoseInterface
+from .lightningpose import LightningPosePoseInterface, LightningPoseTrainingDataInterface
 from .multicamera import DeepLabCut3DPoseInterface, SLEAPSessionPoseInterface
 from .sleap import SLEAPPoseInterface
 from .training import DeepLabCutTrainingDataInterface, SLEAPTrainingDataInterface
@@ -10,6 +11,8 @@ __all__ = [
     "DeepLabCut3DPoseInterface",
     "DeepLabCutPoseInterface",
     "DeepLabCutTrainingDataInterface",
+    "LightningPosePoseInterface",
+    "LightningPoseTrainingDataInterface",
     "PoseNWBConverter",
     "SLEAPPoseInterface",
     "SLEAPSessionPoseInterface",
