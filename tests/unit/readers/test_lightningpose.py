@@ -1,0 +1,247 @@
+"""LightningPose reader: every value of the real files, ensemble columns, labels, detection and clear errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_CSV
+from tests.fixtures.lightningpose import (
+    AIND_DLC_CSV,
+    AIND_LP_CSV,
+    EKS_EXTRA_COORDS,
+    LP_COLLECTED_DATA,
+    LP_CONFIG,
+    LP_CSV,
+    LP_VIDEO,
+    read_lp_csv,
+    write_eks_csv,
+)
+
+from poseconv.errors import InvalidSourceFileError
+from poseconv.readers import infer_source_software, read_pose
+from poseconv.readers.deeplabcut import is_deeplabcut_file
+from poseconv.readers.deeplabcut_training import read_deeplabcut_labels_table
+from poseconv.readers.lightningpose import (
+    UNKNOWN_VIDEO,
+    is_lightning_pose_file,
+    read_lightning_pose,
+    read_lightning_pose_labels,
+)
+
+
+def assert_matches_source(pose, path):
+    """x, y and likelihood of every keypoint and frame equal pandas' reading of the CSV, bit for bit."""
+    table = read_lp_csv(path)
+    (track,) = pose.tracks
+    scorer = table.columns.get_level_values(0)[0]
+    keypoints = list(dict.fromkeys(table.columns.get_level_values(1)))
+    assert pose.skeletons[track.skeleton].nodes == tuple(keypoints)
+    assert pose.scorer == scorer
+    positions, confidence = np.asarray(track.positions), np.asarray(track.confidence)
+    assert positions.shape == (len(table), len(keypoints), 2)
+    for j, keypoint in enumerate(keypoints):
+        for d, axis in enumerate("xy"):
+            np.testing.assert_array_equal(positions[:, j, d], table[(scorer, keypoint, axis)].to_numpy())
+        np.testing.assert_array_equal(confidence[:, j], table[(scorer, keypoint, "likelihood")].to_numpy())
+
+
+@pytest.mark.parametrize("path", [LP_CSV, AIND_LP_CSV], ids=["neuroconv-test_vid", "aind-LP"])
+def test_real_predictions_every_value(path):
+    pose = read_lightning_pose(path)
+    assert pose.source_software == "LightningPose"
+    assert pose.scorer == "heatmap_tracker"
+    assert pose.tracks[0].extra_coords == ()
+    assert "likelihood" in pose.tracks[0].confidence_definition.lower()
+    # LightningPose records no frame rate: the times come from the video or the user.
+    assert pose.timing == {}
+    assert_matches_source(pose, path)
+
+
+def test_video_found_next_to_the_predictions():
+    pose = read_lightning_pose(LP_CSV)
+    assert pose.videos["test_vid"].path == LP_VIDEO.resolve()
+    assert read_lightning_pose(LP_CSV, find_side_files=False).videos["test_vid"].path is None
+    assert read_lightning_pose(AIND_LP_CSV).videos["LP.predictions"].path is None
+
+
+def test_each_csv_is_claimed_by_exactly_one_reader(tmp_path):
+    assert infer_source_software(LP_CSV) == "LightningPose"
+    assert infer_source_software(AIND_LP_CSV) == "LightningPose"
+    assert infer_source_software(write_eks_csv(tmp_path / "eks.csv")) == "LightningPose"
+    for dlc in (AIND_DLC_CSV, SINGLE_ANIMAL_CSV):
+        assert infer_source_software(dlc) == "DeepLabCut"
+        assert not is_lightning_pose_file(dlc)
+    assert not is_deeplabcut_file(LP_CSV)
+    # Labels are never detected as predictions of either tool.
+    assert not is_lightning_pose_file(LP_COLLECTED_DATA)
+    assert read_pose(AIND_LP_CSV, source_software="lp").source_software == "LightningPose"
+    assert read_pose(AIND_LP_CSV, source_software="lightning-pose").scorer == "heatmap_tracker"
+
+
+@pytest.mark.parametrize("scorer", ["heatmap_mhcrnn_tracker", "regression_tracker", "heatmap_multiview_tracker"])
+def test_every_lightning_pose_model_type_is_detected(tmp_path, scorer):
+    table = read_lp_csv(AIND_LP_CSV).iloc[:5]
+    table.columns = table.columns.set_levels([scorer], level=0)
+    path = tmp_path / "preds.csv"
+    table.to_csv(path)
+    assert infer_source_software(path) == "LightningPose"
+    assert read_lightning_pose(path).scorer == scorer
+
+
+def test_ensemble_columns_are_kept_by_group(tmp_path):
+    path = write_eks_csv(tmp_path / "eks.csv")
+    pose = read_pose(path)
+    (track,) = pose.tracks
+    assert pose.scorer == "ensemble-kalman_tracker"
+    assert [(e.name, e.columns, e.unit) for e in track.extra_coords] == [
+        ("ens_median", ("x_ens_median", "y_ens_median"), "pixels"),
+        ("ens_var", ("x_ens_var", "y_ens_var"), "pixels^2"),
+        ("posterior_var", ("x_posterior_var", "y_posterior_var"), "pixels^2"),
+    ]
+    table = read_lp_csv(path)
+    keypoints = pose.skeletons[track.skeleton].nodes
+    for extra in track.extra_coords:
+        values = np.asarray(extra.values)
+        assert values.shape == (994, 17, 2)
+        for j, keypoint in enumerate(keypoints):
+            for c, column in enumerate(extra.columns):
+                np.testing.assert_array_equal(values[:, j, c], table[("ensemble-kalman_tracker", keypoint, column)])
+    assert np.isnan(np.asarray(track.extra_coords[0].values)[::50, 0]).all()
+    assert_matches_source(pose, path)
+
+
+def test_unknown_extra_columns_are_kept_not_dropped(tmp_path):
+    path = write_eks_csv(tmp_path / "other.csv", extra_coords=("x_smoothed", "y_smoothed", "quality"))
+    pose = read_lightning_pose(path)
+    extras = {e.name: e for e in pose.tracks[0].extra_coords}
+    assert list(extras) == ["smoothed", "quality"]
+    assert extras["smoothed"].columns == ("x_smoothed", "y_smoothed")
+    assert extras["quality"].columns == ("quality",) and extras["quality"].unit == "n.a."
+    table = read_lp_csv(path)
+    np.testing.assert_array_equal(
+        np.asarray(extras["quality"].values)[:, 3, 0], table[("ensemble-kalman_tracker", "paw4RH_top", "quality")]
+    )
+
+
+def test_config_keypoints_are_checked(tmp_path):
+    pose = read_lightning_pose(LP_CSV, config_file_path=LP_CONFIG)
+    assert pose.notes["model_type"] == "heatmap" and pose.notes["model_name"] == "my_base_toy_model"
+    with pytest.raises(InvalidSourceFileError, match=r"config_mirror-mouse-example.yaml: keypoint_names .* differ"):
+        read_lightning_pose(AIND_LP_CSV, config_file_path=LP_CONFIG)
+
+
+def test_bad_input_names_the_file(tmp_path):
+    with pytest.raises(InvalidSourceFileError, match="missing.csv: file not found"):
+        read_lightning_pose(tmp_path / "missing.csv")
+    with pytest.raises(InvalidSourceFileError, match="missing.csv: file not found"):
+        infer_source_software(tmp_path / "missing.csv")
+
+    lines = LP_CSV.read_text().splitlines()
+    # A non-numeric cell in frame 2.
+    bad = tmp_path / "not_numbers.csv"
+    bad.write_text("\n".join([*lines[:5], lines[5].replace(lines[5].split(",")[4], "oops", 1), *lines[6:9]]))
+    with pytest.raises(
+        InvalidSourceFileError, match="not_numbers.csv: holds values that are not numbers.*LightningPose"
+    ):
+        read_lightning_pose(bad)
+    # A header with the coords row missing.
+    wrong = tmp_path / "wrong_header.csv"
+    wrong.write_text("\n".join([lines[0], lines[1], *lines[3:6]]))
+    with pytest.raises(InvalidSourceFileError, match="wrong_header.csv: not a LightningPose predictions CSV"):
+        read_lightning_pose(wrong)
+    # A LightningPose metrics file (one header row of keypoint names).
+    metrics = tmp_path / "test_vid_temporal_norm.csv"
+    pd.DataFrame(np.ones((3, 2)), columns=["nose_top", "obs_top"]).to_csv(metrics)
+    with pytest.raises(InvalidSourceFileError, match="test_vid_temporal_norm.csv: has one header row"):
+        read_lightning_pose(metrics)
+    # Coordinates without y.
+    no_y = tmp_path / "no_y.csv"
+    table = read_lp_csv(AIND_LP_CSV).iloc[:3]
+    table.drop(columns="y", level=2).to_csv(no_y)
+    with pytest.raises(InvalidSourceFileError, match="no_y.csv: coordinate columns are"):
+        read_lightning_pose(no_y)
+
+
+def test_labels_every_value_and_no_invented_frame_index():
+    training = read_lightning_pose_labels(LP_COLLECTED_DATA, config_file_path=LP_CONFIG)
+    table, _ = read_deeplabcut_labels_table(LP_COLLECTED_DATA)
+    assert training.source_software == "LightningPose"
+    assert training.annotators == ["rick"]
+    assert len(training.frames) == len(table) == 90
+    # labeled-data/imgNN.png names no video: the frames belong to no known video and have no index.
+    assert list(training.videos) == [UNKNOWN_VIDEO]
+    assert training.videos[UNKNOWN_VIDEO].path is None
+    keypoints = training.skeletons["Skeleton"].nodes
+    for row, frame in enumerate(training.frames):
+        assert frame.image == table.index[row]
+        assert frame.frame_index is None and frame.video == UNKNOWN_VIDEO
+        (instance,) = frame.instances
+        expected = table.iloc[row].to_numpy().reshape(len(keypoints), 2)
+        np.testing.assert_array_equal(instance.points, expected)
+        np.testing.assert_array_equal(instance.visible, ~np.isnan(expected).any(axis=1))
+
+
+def test_labels_with_video_folders_get_video_and_frame(tmp_path):
+    table, _ = read_deeplabcut_labels_table(LP_COLLECTED_DATA)
+    table = table.iloc[:4].copy()
+    table.index = [f"labeled-data/session_{k % 2}/img{100 * k:08d}.png" for k in range(4)]
+    path = tmp_path / "CollectedData.csv"
+    table.to_csv(path)
+    training = read_lightning_pose_labels(path)
+    assert [(f.video, f.frame_index) for f in training.frames] == [
+        ("session_0", 0),
+        ("session_1", 100),
+        ("session_0", 200),
+        ("session_1", 300),
+    ]
+
+
+def test_labels_errors_name_the_file(tmp_path):
+    with pytest.raises(InvalidSourceFileError, match="nope.csv: file not found"):
+        read_lightning_pose_labels(tmp_path / "nope.csv")
+    with pytest.raises(InvalidSourceFileError, match="test_vid.csv: has likelihood columns"):
+        read_lightning_pose_labels(LP_CSV)
+    with pytest.raises(InvalidSourceFileError, match="keypoint_names"):
+        read_lightning_pose_labels(LP_COLLECTED_DATA, config_file_path=write_config(tmp_path, ["a", "b"]))
+
+
+def write_config(tmp_path, keypoints):
+    import yaml
+
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({"data": {"keypoint_names": keypoints}, "model": {"model_type": "heatmap"}}))
+    return path
+
+
+def test_hydra_config_found_in_the_model_folder(tmp_path):
+    model_dir = tmp_path / "outputs/2024-01-01/12-00-00"
+    (model_dir / ".hydra").mkdir(parents=True)
+    (model_dir / "video_preds").mkdir()
+    keypoints = list(dict.fromkeys(read_lp_csv(AIND_LP_CSV).columns.get_level_values(1)))
+    (model_dir / ".hydra/config.yaml").write_text(write_config(tmp_path, keypoints).read_text())
+    predictions = model_dir / "video_preds/LP.predictions.csv"
+    predictions.write_bytes(AIND_LP_CSV.read_bytes())
+    assert read_lightning_pose(predictions).notes["config_file"] == str((model_dir / ".hydra/config.yaml").resolve())
+    (model_dir / ".hydra/config.yaml").write_text(write_config(tmp_path, keypoints[::-1]).read_text())
+    with pytest.raises(InvalidSourceFileError, match="differ from the keypoints of LP.predictions.csv"):
+        read_lightning_pose(predictions)
+    assert read_lightning_pose(predictions, find_side_files=False).notes["config_file"] is None
+
+
+def test_extra_columns_must_be_the_same_for_every_keypoint(tmp_path):
+    path = write_eks_csv(tmp_path / "eks.csv")
+    table = read_lp_csv(path)
+    table = table.drop(columns=[("ensemble-kalman_tracker", "nose_top", "x_ens_var")])
+    table.to_csv(path)
+    with pytest.raises(InvalidSourceFileError, match="eks.csv: bodyparts have different coordinate columns"):
+        read_lightning_pose(path)
+
+
+def test_model_exports(tmp_path):
+    import poseconv
+
+    assert poseconv.read_lightning_pose is read_lightning_pose
+    assert set(EKS_EXTRA_COORDS) <= {
+        c for e in read_lightning_pose(write_eks_csv(tmp_path / "e.csv")).tracks[0].extra_coords for c in e.columns
+    }
