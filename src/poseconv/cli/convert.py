@@ -20,8 +20,9 @@ def convert(
         typer.Argument(
             metavar="INPUT",
             help=(
-                "Pose files (DeepLabCut .h5/.csv, SLEAP .slp/.h5); with --source dlc-labels a DeepLabCut project, "
-                "labeled-data folder or CollectedData file, with --source sleap-labels a .slp."
+                "Pose files (DeepLabCut .h5/.csv, SLEAP .slp/.h5, LightningPose .csv); with --source dlc-labels a "
+                "DeepLabCut project, labeled-data folder or CollectedData file, with --source sleap-labels a .slp, "
+                "with --source lp-labels a LightningPose CollectedData.csv."
             ),
             show_default=False,
         ),
@@ -45,8 +46,8 @@ def convert(
             "--source",
             "-s",
             help=(
-                "dlc or sleap (detected from the file when omitted); dlc-labels or sleap-labels for the human "
-                "labels (training data) alone."
+                "dlc, sleap or lp (detected from the file when omitted); dlc-labels, sleap-labels or lp-labels "
+                "for the human labels (training data) alone."
             ),
         ),
     ] = None,
@@ -78,8 +79,8 @@ def convert(
 
     Several inputs (e.g. one per camera) go into one file. The file is written to a temporary
     name first, so a failed conversion leaves nothing behind. With --training the human-labeled
-    frames the model was trained on go in too, as ndx-pose PoseTraining; --source dlc-labels or
-    sleap-labels converts the labels alone.
+    frames the model was trained on go in too, as ndx-pose PoseTraining; --source dlc-labels,
+    sleap-labels or lp-labels converts the labels alone.
     """
     apply_flags(quiet, debug)
     with command_errors():

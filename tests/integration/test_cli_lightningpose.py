@@ -1,0 +1,66 @@
+"""`poseconv` on LightningPose files, run as a user runs it: detection, --source lp / lp-labels, errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+from tests.fixtures.lightningpose import AIND_DLC_CSV, AIND_LP_CSV, LP_COLLECTED_DATA, LP_CSV, read_lp_csv
+from tests.integration.test_cli import START, assert_one_line_error, poseconv
+
+from poseconv import read_nwb
+from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
+from poseconv.nwb.training import read_training
+from poseconv.readers.deeplabcut_training import read_deeplabcut_labels_table
+
+
+def test_convert_detects_lightning_pose_and_takes_the_video_beside_it(tmp_path):
+    output = tmp_path / "lp.nwb"
+    poseconv("convert", LP_CSV, "-o", output, "--session-start-time", START)
+    (pose,) = read_nwb(output)
+    assert pose.source_software == "LightningPose"
+    assert pose.timing["test_vid"].rate == 250.0
+    table = read_lp_csv(LP_CSV)
+    np.testing.assert_array_equal(pose.tracks[0].positions[:, 6, 0], table[("heatmap_tracker", "nose_top", "x")])
+    summary = json.loads(poseconv("inspect", output, "--json").stdout)
+    assert summary["poses"][0]["source_software"] == "LightningPose"
+
+
+def test_lightning_pose_and_deeplabcut_files_in_one_nwb_file(tmp_path):
+    output = tmp_path / "both.nwb"
+    poseconv("convert", AIND_LP_CSV, AIND_DLC_CSV, "--fps", 500, "-o", output, "--session-start-time", START)
+    poses = {pose.source_software: pose for pose in read_nwb(output)}
+    assert set(poses) == {"LightningPose", "DeepLabCut"}
+    for software, csv_path in (("LightningPose", AIND_LP_CSV), ("DeepLabCut", AIND_DLC_CSV)):
+        table = read_lp_csv(csv_path)
+        scorer = table.columns.get_level_values(0)[0]
+        np.testing.assert_array_equal(
+            poses[software].tracks[0].confidence[:, 7], table[(scorer, "nosetip", "likelihood")]
+        )
+
+
+def test_source_lp_and_lp_labels(tmp_path):
+    output = tmp_path / "lp.nwb"
+    poseconv("convert", AIND_LP_CSV, "--source", "lp", "--fps", 500, "-o", output, "--session-start-time", START)
+    assert read_nwb(output)[0].scorer == "heatmap_tracker"
+    labels = tmp_path / "labels.nwb"
+    poseconv("convert", LP_COLLECTED_DATA, "--source", "lp-labels", "-o", labels, "--session-start-time", START)
+    original, _ = read_deeplabcut_labels_table(LP_COLLECTED_DATA)
+    pd.testing.assert_frame_equal(to_deeplabcut_labels(read_training(labels)), original)
+
+
+def test_lightning_pose_errors_are_one_line(tmp_path):
+    result = poseconv("convert", AIND_LP_CSV, "-o", tmp_path / "x.nwb", "--session-start-time", START, check_rc=None)
+    assert_one_line_error(result, "LP.predictions.csv", "--fps")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "\n".join(LP_CSV.read_text().splitlines()[:4]).replace("heatmap_tracker,", "heatmap_tracker,oops,", 1)
+    )
+    result = poseconv("convert", bad, "--source", "lp", "--fps", 250, "-o", tmp_path / "y.nwb", check_rc=None)
+    assert_one_line_error(result, "bad.csv")
+    result = poseconv(
+        "convert", AIND_LP_CSV, "--source", "lp", "--individuals", "x", "-o", tmp_path / "z.nwb", check_rc=None
+    )
+    assert_one_line_error(result, "--individuals is not supported for LightningPose files")
+    assert not list(tmp_path.glob("*.nwb"))
