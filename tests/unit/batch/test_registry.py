@@ -16,7 +16,12 @@ from poseconv.batch.registry import (
     get_interface_class,
     register_with_neuroconv,
 )
-from poseconv.interfaces import DeepLabCutPoseInterface, SLEAPPoseInterface
+from poseconv.interfaces import (
+    DeepLabCutPoseInterface,
+    LightningPosePoseInterface,
+    LightningPoseTrainingDataInterface,
+    SLEAPPoseInterface,
+)
 
 
 def test_poseconv_registers_its_interfaces_in_the_entry_point_group():
@@ -24,6 +29,8 @@ def test_poseconv_registers_its_interfaces_in_the_entry_point_group():
     found = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
     assert found["DeepLabCutPoseInterface"].load() is DeepLabCutPoseInterface
     assert found["SLEAPPoseInterface"].load() is SLEAPPoseInterface
+    assert found["LightningPosePoseInterface"].load() is LightningPosePoseInterface
+    assert found["LightningPoseTrainingDataInterface"].load() is LightningPoseTrainingDataInterface
     assert found["DeepLabCutPoseInterface"].dist.name == "poseconv"
 
 
@@ -34,6 +41,9 @@ def test_poseconv_registers_its_interfaces_in_the_entry_point_group():
         ("dlc", DeepLabCutPoseInterface),
         ("DeepLabCut", DeepLabCutPoseInterface),
         ("SLEAP", SLEAPPoseInterface),
+        ("lp", LightningPosePoseInterface),
+        ("LightningPose", LightningPosePoseInterface),
+        ("lp-labels", LightningPoseTrainingDataInterface),
         ("SpikeGLXRecordingInterface", SpikeGLXRecordingInterface),
         ("neuroconv.tools.testing.mock_interfaces:MockRecordingInterface", MockRecordingInterface),
         ("neuroconv.tools.testing.mock_interfaces.MockRecordingInterface", MockRecordingInterface),
