@@ -180,7 +180,7 @@ BAD_INPUTS = {
     "bad-output-suffix": (["convert", MULTI_ANIMAL_H5, "-o", "{tmp}/x.txt"], ["must end in .nwb"]),
     "unknown-format": (["inspect", "{tmp}/notes.txt"], ["no reader handles files ending in '.txt'"]),
     "unrecognised-content": (["inspect", "{tmp}/notesDLC.h5"], ["does not look like", "--source dlc|sleap"]),
-    "schema-unknown-source": (["schema", "lightningpose"], ["Unknown source 'lightningpose'"]),
+    "schema-unknown-source": (["schema", "anipose"], ["Unknown source 'anipose'"]),
     "export-suffix": (["export", SLEAP_IO_NWB, "--to", "dlc", "{tmp}/x.slp"], ["--to dlc writes .h5 or .csv"]),
     "unknown-container": (
         ["export", SLEAP_IO_NWB, "--to", "dlc", "{tmp}/x.h5", "-c", "nope"],

@@ -34,7 +34,9 @@ def inspect(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A pose file or an NWB file.", show_default=False)],
     source: Annotated[
         str | None,
-        typer.Option("--source", "-s", help="dlc, sleap or lp, for pose files; dlc-labels, sleap-labels or lp-labels for labels."),
+        typer.Option(
+            "--source", "-s", help="dlc, sleap or lp, for pose files; dlc-labels, sleap-labels or lp-labels for labels."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     quiet: QuietOption = False,

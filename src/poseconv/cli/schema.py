@@ -28,7 +28,9 @@ def _committed_schema_path() -> Path:
 def schema(
     source: Annotated[
         str | None,
-        typer.Argument(metavar="[dlc|sleap]", help="dlc or sleap (both use the same metadata).", show_default=False),
+        typer.Argument(
+            metavar="[dlc|sleap|lp]", help="dlc, sleap or lp (all use the same metadata).", show_default=False
+        ),
     ] = None,
     write: Annotated[
         bool, typer.Option("--write", help="Regenerate schemas/metadata.schema.json instead of printing.")
