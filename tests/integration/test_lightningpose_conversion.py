@@ -12,6 +12,7 @@ import h5py
 import numpy as np
 import pandas as pd
 import pytest
+from movement.io import load_poses
 from pynwb import NWBHDF5IO
 from pynwb.behavior import BehavioralTimeSeries
 from pynwb.testing.mock.file import mock_NWBFile
@@ -36,6 +37,7 @@ from poseconv import (
     read_nwb,
 )
 from poseconv.errors import InvalidOptionError, MetadataError
+from poseconv.exporters.deeplabcut import write_deeplabcut
 from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
 from poseconv.nwb.extra_coords import extra_coords_name
 from poseconv.nwb.training import read_training
@@ -102,6 +104,8 @@ def test_predictions_with_their_video(tmp_path):
     assert pose.source_software == "LightningPose" and pose.scorer == "heatmap_tracker"
     assert pose.tracks[0].extra_coords == ()
     assert_pose_matches_csv(pose, LP_CSV)
+    # Exported as a DeepLabCut-style CSV it is LightningPose's own table again.
+    pd.testing.assert_frame_equal(read_lp_csv(write_deeplabcut(pose, tmp_path / "back.csv")), read_lp_csv(LP_CSV))
 
 
 def test_lightning_pose_and_deeplabcut_on_the_same_video_side_by_side(tmp_path):
@@ -171,6 +175,14 @@ def test_ensemble_columns_round_trip_value_for_value(tmp_path):
     ]
     for a, b in zip(original, back, strict=True):
         np.testing.assert_array_equal(np.asarray(a.values), b.values)
+    # Back to the EKS CSV: the same table, column for column and value for value.
+    exported = write_deeplabcut(pose, tmp_path / "exported.csv")
+    pd.testing.assert_frame_equal(read_lp_csv(exported), table)
+    # movement reads the file as it reads any ndx-pose file (the extra container is not in its way).
+    dataset = load_poses.from_nwb_file(nwbfile_path)
+    assert dataset.attrs["source_software"] == "LightningPose"
+    nose = dataset.position.sel(keypoints="nose_top").squeeze().to_numpy()
+    np.testing.assert_array_equal(nose[:, 0], table[(EKS_SCORER, "nose_top", "x")])
 
 
 def test_ensemble_columns_link_irregular_timestamps_and_stub(tmp_path):

@@ -7,7 +7,9 @@ movement, sleap-io and every script that reads DLC output accept it:
   ``(scorer, individuals, bodyparts, coords)`` for several, where the
   individual ``single`` carries the unique bodyparts of a multi-animal
   project; ``coords`` is ``x, y, likelihood`` (2D) or ``x, y, z`` (3D, no
-  likelihood); with no confidence at all, ``x, y[, z]`` only;
+  likelihood); with no confidence at all, ``x, y[, z]`` only; a track's extra
+  columns (:class:`~poseconv.model.ExtraCoords`, LightningPose ensembles) follow
+  under their own labels, so an EKS file exports back to its own layout;
 * one row per frame, indexed by frame number (int64);
 * ``.h5`` files hold the table under ``key="df_with_missing"`` in PyTables
   ``format="table"``, as ``deeplabcut.analyze_videos`` writes them;
@@ -119,6 +121,10 @@ def to_deeplabcut_dataframe(
                 columns.append((*prefix, "likelihood"))
                 confidence = track.confidence[:, j] if track.confidence is not None else np.full(n_frames, np.nan)
                 blocks.append(confidence[:, None])
+            # Extra columns (LightningPose ensembles) go back after x, y, likelihood, as EKS writes them.
+            for extra in track.extra_coords:
+                columns.extend((*prefix, column) for column in extra.columns)
+                blocks.append(np.asarray(extra.values[:, j, :], dtype="float64"))
     names = ["scorer", "individuals", "bodyparts", "coords"] if multi else ["scorer", "bodyparts", "coords"]
     values = np.concatenate(blocks, axis=1) if blocks else np.empty((n_frames, 0))
     return pd.DataFrame(
