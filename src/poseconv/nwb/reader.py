@@ -30,6 +30,9 @@ What is recovered, and how:
   frame with its time (NaN elsewhere), as sleap-io's own reader does.
 * **Source facts.** ``source_software`` (+ ``version``), ``scorer``, unit,
   reference frame, confidence and its definition.
+* **Extra columns.** The ``<container>ExtraCoords`` time series poseconv writes
+  beside a container (LightningPose ensembles; :mod:`poseconv.nwb.extra_coords`)
+  become the track's ``extra_coords``.
 
 Containers of one processing module with the same source software, version
 and scorer form one :class:`PoseData` (a multi-animal DeepLabCut file written
