@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format schemas clean forms-deps
+.PHONY: demo test fuzz lint format schemas clean forms-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test: $(VENV)/.installed-test forms-deps
 	$(BIN)/ruff check src tests examples benchmarks
 	$(BIN)/ruff format --check src tests examples benchmarks
 	$(BIN)/python -m pytest
+
+# The fuzz targets of tests/fuzz with a large random budget (make test runs a small fixed one).
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -X faulthandler -m pytest tests/fuzz -p no:cacheprovider
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix src tests examples benchmarks

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import InvalidSourceFileError, PoseconvError
+
 __all__ = ["ArrayTable", "ColumnView", "FrameTable", "LazyArray", "is_lazy_array"]
 
 # A block of about this many bytes (all columns of the table) is read at once.
@@ -165,7 +167,7 @@ class FrameTable(ABC):
         start = index * self.block_frames
         stop = min(self.n_frames, start + self.block_frames)
         if self.frame_numbers is None:
-            block = self._read_columns(start, min(stop, self.n_rows))
+            block = self._read_source(start, min(stop, self.n_rows))
             if block.shape[1] < stop - start:
                 # The time base is longer than the table (metadata says so): the rest is missing.
                 padded = np.full((self.n_columns, stop - start), np.nan)
@@ -175,13 +177,25 @@ class FrameTable(ABC):
             lo, hi = np.searchsorted(self.frame_numbers, [start, stop])
             block = np.full((self.n_columns, stop - start), np.nan)
             if hi > lo:
-                block[:, self.frame_numbers[lo:hi] - start] = self._read_columns(int(lo), int(hi))
+                block[:, self.frame_numbers[lo:hi] - start] = self._read_source(int(lo), int(hi))
         block.flags.writeable = False
         self.blocks_read += 1
         self._cache[index] = block
         while len(self._cache) > CACHED_BLOCKS:
             self._cache.popitem(last=False)
         return block
+
+    def _read_source(self, start: int, stop: int) -> np.ndarray:
+        # Values are read while the NWB file is written: a damaged file must still fail with a clear error.
+        try:
+            return self._read_columns(start, stop)
+        except PoseconvError:
+            raise
+        except Exception as err:
+            raise InvalidSourceFileError(
+                f"{getattr(self, 'path', None) or 'the pose file'}: rows {start} to {stop - 1} cannot be read "
+                f"({type(err).__name__}: {err}); the file is damaged or changed during the conversion."
+            ) from err
 
     def read_frames(self, start: int, stop: int, columns: np.ndarray | None = None) -> np.ndarray:
         """Return frames ``[start, stop)`` of ``columns`` (all columns when None) as a new array.

@@ -284,7 +284,7 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
                 where = "metadata" + "".join(f"[{p!r}]" for p in error.absolute_path)
                 lines.append(f"{where}: {error.message}")
             more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
-            raise MetadataError("Invalid metadata" + more + ":\n  " + "\n  ".join(lines))
+            raise MetadataError(f"Invalid metadata for {self._source_name()}{more}:\n  " + "\n  ".join(lines))
 
     # -- timing -------------------------------------------------------------------------------
 

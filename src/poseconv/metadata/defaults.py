@@ -10,6 +10,7 @@ import copy
 from typing import Any
 
 from ..model import PoseData, PoseTrack
+from .names import POSE_ESTIMATION_MEMBERS, nwb_name, unique_nwb_names
 
 __all__ = [
     "camera_key",
@@ -72,11 +73,6 @@ def merge_metadata(base: Any, override: Any) -> Any:
     return copy.deepcopy(override)
 
 
-def _safe(name: str) -> str:
-    # NWB object names cannot contain '/' or ':'.
-    return name.replace("/", "_").replace(":", "_")
-
-
 def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None = None) -> dict[str, Any]:
     """Build the ``Devices``, ``Behavior`` and ``Pose`` metadata blocks for ``pose``.
 
@@ -98,25 +94,35 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
     used_videos = list(dict.fromkeys(track.video for track in pose.tracks))
     for video in used_videos:
         devices[camera_key(video)] = {
-            "name": _safe(f"Video {video} Camera Device"),
+            "name": nwb_name(f"Video {video} Camera Device"),
             "description": f"Camera that recorded the behavior video '{video}'.",
         }
         if video in video_paths_known:
             videos[video_key(video)] = {
-                "name": _safe(f"Video {video}"),
+                "name": nwb_name(f"Video {video}"),
                 "description": f"Behavior video '{video}' on which the poses were estimated.",
                 "unit": "Frames",
                 "device_metadata_key": camera_key(video),
             }
+    used_skeletons = [name for name in pose.skeletons if any(track.skeleton == name for track in pose.tracks)]
+    skeleton_names = dict(
+        zip(used_skeletons, unique_nwb_names([skeleton_key(pose, name) for name in used_skeletons]), strict=True)
+    )
     skeletons = {
         skeleton_key(pose, name): {
-            "name": _safe(skeleton_key(pose, name)),
-            "nodes": list(skeleton.nodes),
-            "edges": [list(e) for e in skeleton.edges],
+            "name": skeleton_names[name],
+            "nodes": list(pose.skeletons[name].nodes),
+            "edges": [list(e) for e in pose.skeletons[name].edges],
         }
-        for name, skeleton in pose.skeletons.items()
-        if any(track.skeleton == name for track in pose.tracks)
+        for name in used_skeletons
     }
+    container_names = dict(
+        zip(
+            (container_key(pose, track) for track in pose.tracks),
+            unique_nwb_names([container_key(pose, track) for track in pose.tracks]),
+            strict=True,
+        )
+    )
     containers: dict[str, Any] = {}
     for track in pose.tracks:
         key = container_key(pose, track)
@@ -131,7 +137,7 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
                 "machine that wrote this file."
             )
         entry: dict[str, Any] = {
-            "name": _safe(key),
+            "name": container_names[key],
             "description": description,
             "source_software": pose.source_software,
             "skeleton_metadata_key": skeleton_key(pose, track.skeleton),
@@ -144,9 +150,12 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
             entry["scorer"] = pose.scorer
         if track.video in video_paths_known:
             entry["source_video_metadata_key"] = video_key(track.video)
-        for node in pose.skeletons[track.skeleton].nodes:
+        nodes = pose.skeletons[track.skeleton].nodes
+        # The skeleton is linked into the container under its own name.
+        taken = POSE_ESTIMATION_MEMBERS | {skeleton_names[track.skeleton]}
+        for node, series_name in zip(nodes, unique_nwb_names(nodes, taken=taken), strict=True):
             series: dict[str, Any] = {
-                "name": _safe(node),
+                "name": series_name,
                 "description": f"Position of '{node}' of '{track.name}'.",
                 "unit": pose.unit,
                 "reference_frame": pose.reference_frame,

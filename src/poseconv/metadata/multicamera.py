@@ -20,6 +20,7 @@ from typing import Any
 
 from ..model_3d import CameraCalibration, MultiCameraPoseData
 from .defaults import video_key
+from .names import POSE_ESTIMATION_MEMBERS, nwb_name, unique_nwb_names
 
 __all__ = [
     "camera_metadata_key",
@@ -41,27 +42,22 @@ def multicamera_container_key(data: MultiCameraPoseData, individual: str) -> str
     with several; ``MultiCameraPoseEstimation_<metadata_key>...`` when the session carries a metadata key.
     """
     key = _suffixed(data, "MultiCameraPoseEstimation")
-    return f"{key}_{_safe(individual)}" if len(data.individuals()) > 1 else key
+    return f"{key}_{nwb_name(individual)}" if len(data.individuals()) > 1 else key
 
 
 def camera_metadata_key(data: MultiCameraPoseData, camera: str) -> str:
     """Return the key (and default device name) of ``camera`` in ``Pose.CalibratedCameras``."""
-    return _safe(_suffixed(data, camera))
+    return nwb_name(_suffixed(data, camera))
 
 
 def multicamera_skeleton_key(data: MultiCameraPoseData, skeleton: str) -> str:
     """Return the key (and default name) of a skeleton of the session in ``Pose.Skeletons``."""
-    return _safe(_suffixed(data, skeleton))
+    return nwb_name(_suffixed(data, skeleton))
 
 
 def view_container_name(camera: str) -> str:
     """Default name of the ``PoseEstimation`` of one camera inside a ``MultiCameraPoseEstimation``."""
-    return f"PoseEstimation_{_safe(camera)}"
-
-
-def _safe(name: str) -> str:
-    # NWB object names cannot contain '/' or ':'.
-    return name.replace("/", "_").replace(":", "_")
+    return f"PoseEstimation_{nwb_name(camera)}"
 
 
 def _list(array: Any) -> Any:
@@ -85,14 +81,15 @@ def _camera_entry(data: MultiCameraPoseData, camera: CameraCalibration) -> dict[
 
 
 def _series_entries(nodes: tuple[str, ...], individual: str, unit: str, reference_frame: str, what: str) -> dict:
+    names = unique_nwb_names(nodes, taken=POSE_ESTIMATION_MEMBERS)
     return {
         node: {
-            "name": _safe(node),
+            "name": name,
             "description": f"{what} of '{node}' of '{individual}'.",
             "unit": unit,
             "reference_frame": reference_frame,
         }
-        for node in nodes
+        for node, name in zip(nodes, names, strict=True)
     }
 
 
@@ -122,7 +119,7 @@ def default_multicamera_metadata(
         for video in dict.fromkeys(track.video for track in view.tracks):
             if video in video_paths_known:
                 videos[video_key(video)] = {
-                    "name": _safe(f"Video {video}"),
+                    "name": nwb_name(f"Video {video}"),
                     "description": f"Behavior video '{video}' recorded by camera '{camera}'.",
                     "unit": "Frames",
                 }

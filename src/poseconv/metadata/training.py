@@ -16,15 +16,11 @@ from typing import Any
 
 from ..training import TrainingData
 from .defaults import camera_key, video_key
+from .names import nwb_name
 
-__all__ = ["DEFAULT_POSE_TRAINING_NAME", "default_training_metadata", "nwb_safe_name"]
+__all__ = ["DEFAULT_POSE_TRAINING_NAME", "default_training_metadata"]
 
 DEFAULT_POSE_TRAINING_NAME = "PoseTraining"
-
-
-def nwb_safe_name(name: str) -> str:
-    r"""Return ``name`` without the characters NWB names must not hold (``/``, ``\\``, ``:``)."""
-    return name.replace("/", "_").replace("\\", "_").replace(":", "_")
 
 
 def default_training_metadata(training: TrainingData, *, video_paths_known: set[str] | None = None) -> dict[str, Any]:
@@ -50,18 +46,18 @@ def default_training_metadata(training: TrainingData, *, video_paths_known: set[
         if key not in video_paths_known:
             continue
         devices[camera_key(key)] = {
-            "name": nwb_safe_name(f"Video {key} Camera Device"),
+            "name": nwb_name(f"Video {key} Camera Device"),
             "description": f"Camera that recorded the behavior video '{key}'.",
         }
         videos[video_key(key)] = {
-            "name": nwb_safe_name(f"Video {key}"),
+            "name": nwb_name(f"Video {key}"),
             "description": f"Behavior video '{key}', from which the training frames were taken.",
             "unit": "Frames",
             "device_metadata_key": camera_key(key),
         }
     skeletons = {
         name: {
-            "name": nwb_safe_name(name),
+            "name": nwb_name(name),
             "nodes": list(training.skeletons[name].nodes),
             "edges": [list(edge) for edge in training.skeletons[name].edges],
         }

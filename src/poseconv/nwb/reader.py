@@ -74,11 +74,8 @@ _CONTAINER_DESCRIPTIONS = (
     re.compile(r"^Poses of '(?P<track>.*)' estimated with .*? on video '(?P<video>.*?)', read from "),
     re.compile(r"^Estimated positions of .* for (?P<track>.+?) using \S+\.$"),
 )
-# Series descriptions that name the node: poseconv's, then neuroconv's.
-_SERIES_DESCRIPTIONS = (
-    re.compile(r"^Position of '(?P<node>.*?)'"),
-    re.compile(r"^Pose estimation series for (?P<node>.+)\.$"),
-)
+# neuroconv's series description names the node (poseconv's is matched in _node_of_series).
+_NEUROCONV_SERIES_DESCRIPTION = re.compile(r"^Pose estimation series for (?P<node>.+)\.$")
 # neuroconv names series "PoseEstimationSeries" + the capitalised node.
 _NEUROCONV_SERIES_PREFIX = "PoseEstimationSeries"
 _EMPTY_TEXT = ("", "{}", "None", "null")
@@ -737,13 +734,22 @@ def _names_from_container_name(name: str, software: str | None) -> tuple[str | N
 
 
 def _node_of_series(key: str, description: str | None, nodes: Sequence[str]) -> str | None:
-    """Return the node a series holds, from its name or its description; None when unknown."""
+    """Return the node a series holds, from its description or its name; None when unknown.
+
+    The description comes first: it names the node verbatim, where the series name may be
+    the NWB-safe form of another node's name ("a/b" is written as ``a_b``, next to a node
+    ``a_b`` written as ``a_b_2``).
+    """
+    text = description or ""
+    # poseconv's "Position of '<node>' of '<track>'.": the longest node that fits, as names may hold quotes.
+    quoted = [node for node in nodes if text.startswith((f"Position of '{node}' of '", f"Position of '{node}'."))]
+    if quoted:
+        return max(quoted, key=len)
+    match = _NEUROCONV_SERIES_DESCRIPTION.match(text)
+    if match and match["node"] in nodes:
+        return match["node"]
     if key in nodes:
         return key
-    for pattern in _SERIES_DESCRIPTIONS:
-        match = pattern.match(description or "")
-        if match and match["node"] in nodes:
-            return match["node"]
     if key.startswith(_NEUROCONV_SERIES_PREFIX):
         rest = key[len(_NEUROCONV_SERIES_PREFIX) :].lower()
         candidates = [node for node in nodes if node.lower() == rest]

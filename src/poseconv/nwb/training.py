@@ -48,7 +48,8 @@ import numpy as np
 
 from ..errors import InvalidOptionError, InvalidSourceFileError, MetadataError, PoseconvWarning
 from ..metadata.defaults import video_key
-from ..metadata.training import DEFAULT_POSE_TRAINING_NAME, nwb_safe_name
+from ..metadata.names import nwb_name
+from ..metadata.training import DEFAULT_POSE_TRAINING_NAME
 from ..model import Skeleton, VideoInfo
 from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from .devices import get_or_add_device
@@ -104,7 +105,7 @@ def _frame_name(frame: LabeledFrame, position: int) -> str:
         label = f"frame_{frame.frame_index}"
     else:
         label = f"image_{position}"
-    return nwb_safe_name(f"{frame.video}_{label}")
+    return nwb_name(f"{frame.video}_{label}")
 
 
 def _find_image_series(nwbfile: Any, behavior: Any, name: str) -> Any:
@@ -246,7 +247,7 @@ def write_pose_training(
     for skeleton_name in training.used_skeletons():
         model = training.skeletons[skeleton_name]
         skeleton_entry = skeleton_entries.get(skeleton_name) or {
-            "name": nwb_safe_name(skeleton_name),
+            "name": nwb_name(skeleton_name),
             "nodes": list(model.nodes),
             "edges": [list(e) for e in model.edges],
         }
@@ -265,7 +266,7 @@ def write_pose_training(
     new_series: list[Any] = []
     for key in dict.fromkeys(frame.video for frame in frames):
         video_entry = external_videos.get(video_key(key))
-        series_name = video_entry["name"] if video_entry else nwb_safe_name(f"Video {key}")
+        series_name = video_entry["name"] if video_entry else nwb_name(f"Video {key}")
         existing = _find_image_series(nwbfile, behavior, series_name)
         if existing is None:
             existing = next((s for s in new_series if s.name == series_name), None)
@@ -294,7 +295,7 @@ def write_pose_training(
         for instance in frame.instances:
             kwargs: dict[str, Any] = {}
             if instance.individual is not None:
-                instance_name = nwb_safe_name(instance.individual)
+                instance_name = nwb_name(instance.individual)
                 kwargs["id"] = _index_dtype(individual_ids[instance.individual])
             else:
                 instance_name = f"instance_{n_untracked}"
@@ -685,7 +686,7 @@ def _assemble(raw: _RawTraining, nwb_path: Path | None) -> TrainingData:
         row = raw.sources.get(frame_name)
         frame_index = frame.frame_index if frame.video is not None else None
         image = label_file = original = None
-        key = nwb_safe_name(frame.video.name) if frame.video is not None else "video"
+        key = nwb_name(frame.video.name) if frame.video is not None else "video"
         if row is not None:
             key = row["video"]
             frame_index = None if int(row["frame_index"]) < 0 else int(row["frame_index"])

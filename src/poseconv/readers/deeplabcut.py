@@ -35,9 +35,9 @@ import numpy as np
 from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..lazy import ArrayTable, ColumnView, FrameTable
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from .files import check_input_file, is_hdf5
+from .files import check_frame_count, check_input_file, is_hdf5
 from .registry import register_reader
-from .safe_pickle import load_metadata_pickle
+from .safe_pickle import load_metadata_pickle, open_pandas_store
 from .tables import CsvTable, NotNumericError, open_h5_table
 
 __all__ = [
@@ -179,7 +179,7 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
         if not is_hdf5(path):
             raise InvalidSourceFileError(f"{path}: not an HDF5 file, so not a DeepLabCut .h5 output.")
         try:
-            with pd.HDFStore(path, mode="r") as store:
+            with open_pandas_store(path) as store:
                 keys = store.keys()
                 if not keys:
                     raise InvalidSourceFileError(
@@ -279,10 +279,8 @@ def _open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
 
 def _open_h5_lazily(path: Path) -> FrameTable | None:
     """Return a block reader of a table-format DeepLabCut ``.h5``, or None to let pandas read it."""
-    import pandas as pd
-
     try:
-        with pd.HDFStore(path, mode="r") as store:
+        with open_pandas_store(path) as store:
             keys = store.keys()
         if not keys:
             return None
@@ -513,7 +511,17 @@ def read_deeplabcut(
     meta = None
     if meta_path is not None:
         check_input_file(meta_path, suffixes={".pickle", ".json"}, what="DeepLabCut metadata")
-        meta = _load_meta(meta_path)
+        try:
+            meta = _load_meta(meta_path)
+        except InvalidSourceFileError as err:
+            # A side file found next to the predictions is optional; one the user named is not.
+            if metadata_file_path is not None:
+                raise
+            warnings.warn(
+                f"{err} Converting {path.name} without it: the frame rate and video size it would give are not used.",
+                PoseconvWarning,
+                stacklevel=2,
+            )
 
     is_multi_animal = "individuals" in frame.columns.names
     animal_names = [
@@ -570,6 +578,7 @@ def read_deeplabcut(
 
     # Rows may skip frames (stubbed or filtered files); frame numbers index the full time base.
     n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
+    check_frame_count(path, n_frames, len(frame_numbers))
     if video.n_frames is not None and n_frames > video.n_frames:
         warnings.warn(
             f"{path}: predictions reach frame {n_frames - 1} but {meta_path.name if meta_path else 'the metadata'} "

@@ -47,7 +47,7 @@ from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ..model import PoseData
 from ..model_3d import CameraCalibration, MultiCameraPoseData
 from .deeplabcut import find_config_file, is_deeplabcut_file, read_deeplabcut
-from .files import check_input_file
+from .files import check_input_file, reads_source
 from .safe_pickle import load_metadata_pickle
 
 __all__ = [
@@ -395,6 +395,7 @@ def _choose_variants(
     return {camera: found[camera][variant] for camera in cameras}, {"how": "default (unfiltered) without evidence"}
 
 
+@reads_source("DeepLabCut 3D file")
 def read_deeplabcut_3d(
     file_path_3d: str | Path,
     *,

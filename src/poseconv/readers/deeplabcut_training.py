@@ -45,7 +45,8 @@ from .deeplabcut import (
     _exact_float_option,
     _load_config,
 )
-from .files import check_input_file, is_hdf5
+from .files import check_input_file, is_hdf5, reads_source
+from .safe_pickle import open_pandas_store
 
 __all__ = [
     "ANIMAL_SKELETON_NAME",
@@ -148,7 +149,7 @@ def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]
         if not is_hdf5(path):
             raise InvalidSourceFileError(f"{path}: not an HDF5 file, so not a DeepLabCut CollectedData .h5.")
         try:
-            with pd.HDFStore(path, mode="r") as store:
+            with open_pandas_store(path) as store:
                 keys = store.keys()
                 if not keys:
                     raise InvalidSourceFileError(f"{path}: holds no pandas table; a CollectedData .h5 holds one.")
@@ -316,6 +317,7 @@ def _video_info(key: str, config: dict[str, Any] | None, project: Path | None) -
     return VideoInfo(key=key, original_path=original, path=found)
 
 
+@reads_source("DeepLabCut labels file")
 def read_deeplabcut_labels(
     project_or_file: str | Path,
     *,

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import h5py
 
-from ..errors import InvalidSourceFileError
+from ..errors import InvalidSourceFileError, PoseconvError
 
-__all__ = ["check_input_file", "is_hdf5"]
+__all__ = ["MAX_FRAMES", "check_frame_count", "check_input_file", "is_hdf5", "reads_source"]
+
+_Reader = TypeVar("_Reader", bound=Callable[..., Any])
+
+# No video has more frames (eight months at 100 fps); larger frame numbers come from a damaged file.
+MAX_FRAMES = 2**31 - 1
+# Stubbed and filtered files skip frames, but not this many: above this length a time base
+# more than _MAX_SPARSITY times longer than the rows is refused instead of written as NaN.
+_SPARSE_FRAMES = 10_000_000
+_MAX_SPARSITY = 100
 
 
 def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) -> Path:
@@ -56,3 +69,75 @@ def is_hdf5(path: Path) -> bool:
         return bool(h5py.is_hdf5(path))
     except Exception:
         return False
+
+
+def check_frame_count(path: Path, n_frames: int, n_rows: int, *, what: str = "frame numbers") -> None:
+    """Refuse a time base that no real recording has.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file, for the message.
+    n_frames : int
+        Frames the poses would span (last frame number + 1, or a video's frame count).
+    n_rows : int
+        Poses (rows, labeled frames) the file really holds.
+    what : str
+        Where ``n_frames`` comes from, for the message.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When ``n_frames`` exceeds :data:`MAX_FRAMES`, or is over ten million and a hundred
+        times ``n_rows``: writing it would take hours to fill a file with NaN.
+    """
+    if n_frames > MAX_FRAMES or (n_frames > _SPARSE_FRAMES and n_frames > _MAX_SPARSITY * max(n_rows, 1)):
+        raise InvalidSourceFileError(
+            f"{path}: {what} reach frame {n_frames - 1:,} but the file holds only {n_rows:,} poses; "
+            "the file is damaged or its frame numbers are not frames of a video. Re-export it from the "
+            "tool that wrote it."
+        )
+
+
+def reads_source(what: str) -> Callable[[_Reader], _Reader]:
+    """Make a reader fail on a damaged file with :class:`InvalidSourceFileError` naming the file.
+
+    Readers check what they know can go wrong and word those errors themselves. A file can
+    be damaged in ways no check foresees (a flipped bit in an HDF5 header, a truncated
+    table), and the library reading it then raises its own ``KeyError`` or ``OSError`` from
+    deep inside; this turns any such error into one that names the file and says what to
+    do, chained to the original for a bug report.
+
+    Parameters
+    ----------
+    what : str
+        What the file should be, for the message ("SLEAP file").
+
+    Returns
+    -------
+    callable
+        A decorator for functions whose first argument is the file path.
+    """
+
+    def decorator(function: _Reader) -> _Reader:
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            # Binding first: a wrong call is the caller's TypeError, not a damaged file.
+            bound = signature.bind(*args, **kwargs)
+            try:
+                return function(*args, **kwargs)
+            except (PoseconvError, MemoryError):
+                raise
+            except Exception as err:
+                path = next(iter(bound.arguments.values()))
+                raise InvalidSourceFileError(
+                    f"{path}: cannot be read as a {what} ({type(err).__name__}: {err}). The file is damaged, "
+                    "truncated, or written by a version of the tool that poseconv does not know; if the tool "
+                    "itself still opens it, please report this with the file."
+                ) from err
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator

@@ -45,7 +45,7 @@ from ..model import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, Vid
 from ..training import LabelFile, TrainingData
 from .deeplabcut import _csv_header, _find_video, _frame_index, _open_table
 from .deeplabcut_training import ANIMAL_SKELETON_NAME, _frames_of_table, read_deeplabcut_labels_table
-from .files import check_input_file
+from .files import check_input_file, reads_source
 from .registry import register_reader
 
 __all__ = [
@@ -323,6 +323,7 @@ def read_lightning_pose(
     )
 
 
+@reads_source("LightningPose labels file")
 def read_lightning_pose_labels(
     file_path: str | Path,
     *,

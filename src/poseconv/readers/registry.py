@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import InvalidSourceFileError, UnsupportedFormatError
 from ..model import PoseData
+from .files import reads_source
 
 __all__ = [
     "ReaderSpec",
@@ -77,17 +78,20 @@ def register_reader(
     Returns
     -------
     callable
-        The decorator, which returns the function unchanged.
+        The decorator; it returns the function wrapped by
+        :func:`~poseconv.readers.files.reads_source`, so that a damaged file fails with an
+        error naming it.
     """
 
     def decorator(function: Callable[..., PoseData]) -> Callable[..., PoseData]:
+        guarded = reads_source(f"{source_software} file")(function)
         _REGISTRY[source_software] = ReaderSpec(
             source_software=source_software,
             suffixes=frozenset(s.lower() for s in suffixes),
             sniff=sniff,
-            read=function,
+            read=guarded,
         )
-        return function
+        return guarded
 
     return decorator
 

@@ -12,7 +12,10 @@ numpy's array reconstruction.
 from __future__ import annotations
 
 import io
+import os
 import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,7 @@ import numpy as np
 
 from ..errors import InvalidSourceFileError
 
-__all__ = ["load_metadata_pickle"]
+__all__ = ["check_hdf5_attribute_pickles", "load_metadata_pickle", "open_pandas_store"]
 
 
 class _AttributeDict(dict):
@@ -128,3 +131,101 @@ def load_metadata_pickle(path: str | Path) -> dict[str, Any]:
             f"{path}: expected a dictionary in the DeepLabCut metadata pickle, found {type(content).__name__}."
         )
     return _to_plain(content)
+
+
+def _maybe_pickled(value: Any) -> bool:
+    # PyTables' own test (tables.attributeset): a bytes scalar ending in "." is unpickled on read.
+    return isinstance(value, (bytes, np.bytes_)) and len(value) > 0 and value.endswith(b".") and value not in (b"0.",)
+
+
+def check_hdf5_attribute_pickles(path: str | Path) -> None:
+    """Refuse an HDF5 file whose attributes hold pickles that would run code when pandas reads it.
+
+    pandas stores the column layout of an ``.h5`` frame in pickled attributes, and PyTables
+    unpickles every such attribute with ``pickle.loads`` when the file is opened: a crafted
+    DeepLabCut ``.h5`` runs code in any tool that reads it with pandas. This walks every
+    attribute with h5py (which never unpickles) and loads each pickle with the restricted
+    unpickler first; pandas may open the file only when all of them build plain values.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The HDF5 file.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When an attribute pickle names a global beyond plain values, or cannot be read.
+    """
+    import h5py
+
+    path = Path(path)
+    try:
+        with h5py.File(path, "r") as file:
+            owners: list[Any] = [file]
+            file.visititems(lambda _name, item: owners.append(item))
+            for owner in owners:
+                for key in owner.attrs:
+                    value = owner.attrs[key]
+                    if _maybe_pickled(value):
+                        _RestrictedUnpickler(io.BytesIO(bytes(value))).load()
+    except pickle.UnpicklingError as err:
+        raise InvalidSourceFileError(
+            f"{path}: not read because an attribute holds a pickle that does more than store plain values "
+            f"({err}). pandas would run it on opening the file; poseconv never runs code from input files."
+        ) from err
+    except Exception as err:
+        raise InvalidSourceFileError(f"{path}: cannot be read as HDF5; the file is damaged ({err}).") from err
+
+
+def _pytables_survives(path: Path) -> bool:
+    """Open ``path`` with PyTables in a forked child; False when the child is killed by a signal.
+
+    PyTables' HDF5 can crash the process (segmentation fault) on a damaged file that h5py
+    reads without complaint; a crash must not take the user's session down with it.
+    """
+    import pandas as pd
+
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows: no cheap way to isolate the open
+        return True
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        import faulthandler
+
+        # The parent reports the crash; the child's traceback would only be noise.
+        faulthandler.disable()
+        try:
+            with pd.HDFStore(path, mode="r") as store:
+                for key in store:
+                    store.get_storer(key)
+        finally:
+            # Python-level errors are the parent's to report when it opens the file itself.
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return not os.WIFSIGNALED(status)
+
+
+@contextmanager
+def open_pandas_store(path: str | Path) -> Iterator[Any]:
+    """Open ``path`` with ``pandas.HDFStore`` (read-only), once it is known to be safe to.
+
+    Safe means: every attribute pickle builds plain values
+    (:func:`check_hdf5_attribute_pickles`) and PyTables can open the file without
+    crashing the process.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file holds a pickle that would run code, or crashes PyTables.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    check_hdf5_attribute_pickles(path)
+    if not _pytables_survives(path):
+        raise InvalidSourceFileError(
+            f"{path}: the file is damaged: PyTables (which pandas uses for .h5 tables) crashes when it "
+            "opens it. Export the predictions again, or convert the .csv DeepLabCut writes beside it."
+        )
+    with pd.HDFStore(path, mode="r") as store:
+        yield store

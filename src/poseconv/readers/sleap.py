@@ -52,7 +52,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from .files import check_input_file, is_hdf5
+from .files import check_frame_count, check_input_file, is_hdf5
 from .registry import register_reader
 
 __all__ = [
@@ -497,7 +497,14 @@ def _collect_rows(
     for v in selected:
         lfs = frames_by_video[v]
         if lfs:
+            first = min(int(lf.frame_idx) for lf in lfs)
+            if first < 0:
+                raise InvalidSourceFileError(
+                    f"{path}: a labeled frame of video {keys[v]!r} has the negative frame index {first}; "
+                    "the file is damaged. Re-save it with SLEAP."
+                )
             last_frame[v] = max(int(lf.frame_idx) for lf in lfs)
+            check_frame_count(path, last_frame[v] + 1, len(lfs), what=f"labeled frames of video {keys[v]!r}")
         single_animal = _is_single_animal(lfs)
         crowded: list[int] = []
         for lf in lfs:
@@ -618,6 +625,7 @@ def _read_slp(
     for v, slot, s in sorted(rows, key=lambda k: (selected.index(k[0]), k[1][0] != "track", k[1][1], k[2])):
         # The recorded video length extends the time base, as SLEAP's analysis export does.
         n_frames = max(last_frame[v] + 1, infos[v].n_frames or 0)
+        check_frame_count(path, n_frames, len(rows[v, slot, s]), what=f"frames of video {infos[v].key!r}")
         arrays = _fill_track(
             rows[v, slot, s],
             n_frames,

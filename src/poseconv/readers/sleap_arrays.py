@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from .files import reads_source
+
 __all__ = ["read_slp_track_arrays", "read_sleap_fast"]
 
 # Top-level datasets/groups of a .slp that this module accounts for (videoN: embedded images).
@@ -121,6 +123,8 @@ def read_slp_track_arrays(
         present_videos = set(np.unique(video_ids).tolist())
         if len(frames) and (len(present_videos) != n_videos or max(present_videos) != n_videos - 1):
             return None  # sleap-io remaps sparse video ids; not reproduced here
+        if len(frames) and frames["frame_idx"].min() < 0:
+            return None  # damaged; the object reader says so
         frame_keys = video_ids * (int(frames["frame_idx"].max(initial=0)) + 1) + frames["frame_idx"].astype("int64")
         if _has_repeats(frame_keys):
             return None  # a frame listed twice
@@ -213,6 +217,7 @@ def read_slp_track_arrays(
     return result, last_frame, n_videos
 
 
+@reads_source("SLEAP file")
 def read_sleap_fast(
     file_path: str | Path,
     *,
@@ -238,7 +243,7 @@ def read_sleap_fast(
 
     from ..model import FrameTiming, PoseData, PoseTrack, Skeleton
     from . import sleap as slow
-    from .files import check_input_file
+    from .files import check_frame_count, check_input_file
 
     path = check_input_file(file_path, suffixes=slow.SUFFIXES, what="SLEAP .slp or analysis .h5")
     slow._check_untracked_option(untracked)
@@ -277,6 +282,7 @@ def read_sleap_fast(
         n_frames = max(last_frame[v] + 1, infos[v].n_frames or 0)
         n_nodes = data["positions"].shape[1]
         frames = data["frames"]
+        check_frame_count(path, n_frames, len(frames), what=f"frames of video {infos[v].key!r}")
         positions = np.full((n_frames, n_nodes, 2), np.nan)
         positions[frames] = data["positions"]
         user_labeled = np.zeros(n_frames, dtype=bool)

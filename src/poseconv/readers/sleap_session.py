@@ -33,7 +33,7 @@ import numpy as np
 from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..model_3d import CameraCalibration, MultiCameraPoseData
-from .files import check_input_file
+from .files import check_input_file, reads_source
 from .sleap import UNTRACKED_TRACK_NAME, read_sleap
 
 __all__ = ["SLEAP_3D_CONFIDENCE_DEFINITION", "SLEAP_3D_REFERENCE_FRAME", "has_recording_session", "read_sleap_session"]
@@ -201,6 +201,7 @@ def _read_3d(session: Any, pose_2d: PoseData, n_frames: int, untracked: str, pat
     )
 
 
+@reads_source("SLEAP session file")
 def read_sleap_session(
     file_path: str | Path,
     *,

@@ -27,7 +27,7 @@ from typing import Any
 from ..errors import InvalidSourceFileError
 from ..model import Skeleton
 from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
-from .files import check_input_file
+from .files import check_input_file, reads_source
 from .sleap import SLEAP_REFERENCE_FRAME, _slp_header, _slp_video_info, _unique
 
 __all__ = ["read_sleap_labels"]
@@ -48,6 +48,7 @@ def _load_labels(path: Path) -> Any:
         ) from err
 
 
+@reads_source("SLEAP labels file")
 def read_sleap_labels(file_path: str | Path) -> TrainingData:
     """Read the user-labeled instances of a SLEAP ``.slp`` / ``.pkg.slp`` as training data.
 

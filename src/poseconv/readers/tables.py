@@ -27,6 +27,7 @@ import numpy as np
 
 from ..errors import InvalidSourceFileError
 from ..lazy import FrameTable
+from .safe_pickle import open_pandas_store
 
 __all__ = ["CsvTable", "NotNumericError", "PandasH5Table", "open_h5_table"]
 
@@ -164,9 +165,7 @@ def open_h5_table(path: Path, key: str) -> tuple[PandasH5Table | None, str]:
     (PandasH5Table or None, str)
         The table (frame numbers not yet set), or None and the reason to read it with pandas instead.
     """
-    import pandas as pd
-
-    with pd.HDFStore(path, mode="r") as store:
+    with open_pandas_store(path) as store:
         storer = store.get_storer(key)
         if type(storer).__name__ != "AppendableFrameTable":
             return None, f"not an appendable table ({type(storer).__name__})"

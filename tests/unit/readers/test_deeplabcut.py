@@ -21,7 +21,7 @@ from tests.fixtures.deeplabcut import (
     write_dlc_file,
 )
 
-from poseconv.errors import InvalidSourceFileError, UnsupportedFormatError
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
 from poseconv.readers import infer_source_software, read_pose
 from poseconv.readers.deeplabcut import is_deeplabcut_file, read_deeplabcut
 
@@ -214,13 +214,27 @@ class _Exploit:
         return (os.system, ("touch should-never-exist",))
 
 
-def test_crafted_metadata_pickle_is_refused_without_running_it(tmp_path, monkeypatch):
+def test_crafted_metadata_pickle_found_beside_the_file_is_skipped_without_running_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     positions = {"nose": np.zeros((2, 2))}
     path = write_dlc_file(tmp_path / "vDLC_x.h5", positions, scorer="DLC_x")
-    (tmp_path / "vDLC_x_meta.pickle").write_bytes(pickle.dumps({"data": {"fps": _Exploit()}}))
-    with pytest.raises(InvalidSourceFileError, match="refusing to load global 'posix.system'|refusing to load"):
-        read_deeplabcut(path)
+    (tmp_path / "vDLC_x_meta.pickle").write_bytes(pickle.dumps({"data": {"fps": _Exploit(), "nframes": 2}}))
+    with pytest.warns(
+        PoseconvWarning, match=r"vDLC_x_meta.pickle: not loaded .*refusing to load global 'posix.system'"
+    ):
+        pose = read_deeplabcut(path)
+    assert not (tmp_path / "should-never-exist").exists()
+    np.testing.assert_array_equal(pose.tracks[0].positions, np.zeros((2, 1, 2)))
+    assert pose.videos[pose.tracks[0].video].fps is None
+
+
+def test_crafted_metadata_pickle_named_by_the_user_stops_the_conversion(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = write_dlc_file(tmp_path / "vDLC_x.h5", {"nose": np.zeros((2, 2))}, scorer="DLC_x")
+    meta = tmp_path / "vDLC_x_meta.pickle"
+    meta.write_bytes(pickle.dumps({"data": {"fps": _Exploit()}}))
+    with pytest.raises(InvalidSourceFileError, match="vDLC_x_meta.pickle: not loaded .*refusing to load global"):
+        read_deeplabcut(path, metadata_file_path=meta)
     assert not (tmp_path / "should-never-exist").exists()
 
 
@@ -251,3 +265,14 @@ def test_truncated_h5_is_a_clear_error(tmp_path):
     path.write_bytes(SINGLE_ANIMAL_H5.read_bytes()[:5000])
     with pytest.raises(InvalidSourceFileError, match="vDLC_x.h5"):
         read_deeplabcut(path)
+
+
+def test_config_yaml_with_a_python_tag_is_refused_without_running_it(tmp_path, monkeypatch):
+    """config.yaml is read with yaml.safe_load: a python/object tag is an error, never a call."""
+    monkeypatch.chdir(tmp_path)
+    path = write_dlc_file(tmp_path / "vDLC_x.h5", {"nose": np.zeros((2, 2))}, scorer="DLC_x")
+    config = tmp_path / "config.yaml"
+    config.write_text("bodyparts: !!python/object/apply:os.system ['touch should-never-exist']\n")
+    with pytest.raises(InvalidSourceFileError, match="config.yaml"):
+        read_deeplabcut(path, config_file_path=config)
+    assert not (tmp_path / "should-never-exist").exists()

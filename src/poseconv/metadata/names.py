@@ -1,0 +1,80 @@
+r"""NWB object names for the names tools give animals, body parts, skeletons and videos.
+
+NWB (HDF5) names cannot hold ``/``; ``:`` and ``\`` are flagged by nwbinspector; an empty
+name or ``.`` cannot be a link in HDF5; and a ``PoseEstimation`` group already has members
+with fixed names (``scorer``, ``device``, ...). :func:`nwb_name` replaces the characters, and
+:func:`unique_nwb_names` also keeps the names of one group distinct ("a/b" and "a_b" become
+``a_b`` and ``a_b_2``). The original name is never lost: it is written verbatim where NWB
+takes any text (a ``Skeleton``'s ``nodes``, descriptions), and :mod:`poseconv.nwb.reader`
+restores it from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+__all__ = ["POSE_ESTIMATION_MEMBERS", "nwb_name", "unique_nwb_names"]
+
+# Fixed member names of an ndx-pose 0.4 PoseEstimation group; a series must not take one.
+POSE_ESTIMATION_MEMBERS = frozenset(
+    {
+        "original_videos",
+        "labeled_videos",
+        "dimensions",
+        "scorer",
+        "source_software",
+        "device",
+        "source_video",
+        "labeled_video",
+    }
+)
+_UNNAMED = "unnamed"
+
+
+def nwb_name(name: str) -> str:
+    r"""Return ``name`` as a valid NWB object name.
+
+    ``/``, ``\`` and ``:`` become ``_``; an empty name becomes ``"unnamed"``; ``.`` and ``..``
+    (HDF5 path parts) get a leading ``_``.
+
+    Parameters
+    ----------
+    name : str
+        A name from a pose file.
+
+    Returns
+    -------
+    str
+        The name to give the NWB object.
+    """
+    safe = str(name).replace("/", "_").replace("\\", "_").replace(":", "_")
+    if not safe:
+        return _UNNAMED
+    return f"_{safe}" if safe in (".", "..") else safe
+
+
+def unique_nwb_names(names: Sequence[str], *, taken: Iterable[str] = ()) -> list[str]:
+    """Return NWB names for ``names``, distinct from each other and from ``taken``.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Names of the objects of one group, in order.
+    taken : iterable of str
+        Names already used in the group.
+
+    Returns
+    -------
+    list of str
+        :func:`nwb_name` of each name; a name already used gets ``_2``, ``_3``, ... appended.
+    """
+    used = set(taken)
+    result: list[str] = []
+    for name in names:
+        base = nwb_name(name)
+        candidate, k = base, 2
+        while candidate in used:
+            candidate, k = f"{base}_{k}", k + 1
+        used.add(candidate)
+        result.append(candidate)
+    return result

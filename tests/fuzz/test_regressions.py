@@ -1,0 +1,107 @@
+"""Inputs the fuzz targets found, kept as regression tests.
+
+Damaged real files are stored as recipes (the real file + the bits flipped), not as copies.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from poseconv import DeepLabCutPoseInterface, SLEAPPoseInterface, read_nwb
+from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.safe_pickle import _pytables_survives
+from tests.fixtures.paths import SHARED_DATA
+from tests.fuzz.harness import convert_or_refuse
+
+DLC_H5 = (
+    SHARED_DATA
+    / "neuroconv/behavior_testing_data/DLC/open_field_without_video/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.h5"
+)
+SLP = SHARED_DATA / "neuroconv/behavior_testing_data/sleap/predictions_1.2.7_provenance_and_tracking.slp"
+
+
+def _flipped(source, folder, flips):
+    data = bytearray(source.read_bytes())
+    for offset, mask in flips:
+        data[offset] ^= mask
+    (folder / "in").mkdir()
+    (folder / "out").mkdir()
+    path = folder / "in" / source.name
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_one_flipped_bit_that_crashes_pytables_is_refused(tmp_path):
+    """Byte 835 of this file: PyTables (pandas.read_hdf) dies with a segmentation fault opening it."""
+    path = _flipped(DLC_H5, tmp_path, [(835, 1)])
+    assert not _pytables_survives(path)
+    assert not convert_or_refuse(DeepLabCutPoseInterface, path, tmp_path / "out" / "out.nwb", sampling_frequency=30.0)
+
+
+def test_flipped_bits_in_a_slp_frame_table_are_refused(tmp_path):
+    """Once an IndexError from inside the SLEAP reader."""
+    path = _flipped(SLP, tmp_path, [(18966, 32), (37895, 128), (67502, 1), (92338, 4)])
+    assert not convert_or_refuse(SLEAPPoseInterface, path, tmp_path / "out" / "out.nwb")
+
+
+def test_frame_numbers_far_beyond_the_rows_are_refused_at_once(tmp_path):
+    """Once a hang: 3 rows reaching frame 2**40 were written as a trillion NaN frames."""
+    columns = pd.MultiIndex.from_product([["DLC_x"], ["nose"], ["x", "y", "likelihood"]])
+    columns = columns.set_names(["scorer", "bodyparts", "coords"])
+    frame = pd.DataFrame(np.ones((3, 3)), index=[0, 5, 2**40], columns=columns)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    path = tmp_path / "in" / "vDLC_x.h5"
+    frame.to_hdf(path, key="df_with_missing", format="table")
+    with pytest.raises(
+        InvalidSourceFileError,
+        match=r"vDLC_x.h5: frame numbers reach frame 1,099,511,627,776 but the file holds only 3 poses",
+    ):
+        DeepLabCutPoseInterface(file_path=path, sampling_frequency=30.0)
+
+
+def test_names_nwb_cannot_hold_or_that_collide_once_made_safe(tmp_path):
+    """Once a ValueError from ndx-pose: "a/b" and "a_b" both became series "a_b"; "/" clashed with the skeleton link."""
+    parts = ["a/b", "a_b", "/", "", "scorer", ".", "q'x' of 'y"]
+    columns = pd.MultiIndex.from_product([["DLC_x"], ["m/1", "m_1"], parts, ["x", "y", "likelihood"]])
+    columns = columns.set_names(["scorer", "individuals", "bodyparts", "coords"])
+    values = np.arange(4 * len(columns), dtype="float64").reshape(4, -1)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    # .h5: pandas reads an empty header cell of a CSV as "Unnamed: ..."; its .h5 keeps "" as written.
+    path = tmp_path / "in" / "vDLC_x.h5"
+    pd.DataFrame(values, columns=columns).to_hdf(path, key="df_with_missing", format="table")
+    output = tmp_path / "out" / "out.nwb"
+    assert convert_or_refuse(DeepLabCutPoseInterface, path, output, sampling_frequency=30.0)
+    (pose,) = read_nwb(output)
+    assert pose.track_names() == ["m/1", "m_1"]
+    source = pd.read_hdf(path, "df_with_missing")
+    for track in pose.tracks:
+        nodes = pose.skeletons[track.skeleton].nodes
+        assert sorted(nodes) == sorted(source.columns.get_level_values("bodyparts").unique())
+        for i, node in enumerate(nodes):
+            for d, coord in enumerate("xy"):
+                np.testing.assert_array_equal(
+                    np.asarray(track.positions)[:, i, d], source[("DLC_x", track.name, node, coord)].to_numpy()
+                )
+
+
+def test_a_slp_whose_video_has_no_name_is_refused(tmp_path):
+    """Once a KeyError from inside sleap-io, which writes such a file but cannot read it."""
+    import sleap_io as sio
+
+    skeleton = sio.Skeleton(nodes=["a"], name="s")
+    video = sio.Video(filename="", open_backend=False)
+    instance = sio.PredictedInstance.from_numpy(np.zeros((1, 2)), point_scores=np.ones(1), score=1.0, skeleton=skeleton)
+    labels = sio.Labels(
+        labeled_frames=[sio.LabeledFrame(video=video, frame_idx=0, instances=[instance])],
+        videos=[video],
+        skeletons=[skeleton],
+    )
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    path = tmp_path / "in" / "unnamed_video.slp"
+    sio.save_slp(labels, str(path))
+    assert not convert_or_refuse(SLEAPPoseInterface, path, tmp_path / "out" / "out.nwb", sampling_frequency=30.0)

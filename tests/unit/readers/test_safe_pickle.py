@@ -1,0 +1,94 @@
+"""No code from input files: pickles in DeepLabCut side files and in pandas ``.h5`` attributes."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+from tests.fixtures.paths import SHARED_DATA
+
+from poseconv import DeepLabCutPoseInterface
+from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.deeplabcut import read_deeplabcut
+from poseconv.readers.deeplabcut_training import read_deeplabcut_labels
+from poseconv.readers.safe_pickle import check_hdf5_attribute_pickles
+
+PREDICTIONS = (
+    SHARED_DATA
+    / "neuroconv/behavior_testing_data/DLC/open_field_without_video/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.h5"
+)
+MULTI_ANIMAL_FIXED = next(SHARED_DATA.glob("deeplabcut/**/*_el.h5"))
+LABELS = next(SHARED_DATA.glob("deeplabcut/**/labeled-data/**/CollectedData_*.h5"))
+
+
+class _Command:
+    """Pickles to ``os.system(<command>)``: what an attacker would put in a file."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self):
+        return (os.system, (self.command,))
+
+
+def _plant(source: Path, folder: Path, marker: Path) -> Path:
+    """Copy ``source`` and replace the first pickled attribute pandas reads with one that runs a command."""
+    path = folder / source.name
+    shutil.copy(source, path)
+    with h5py.File(path, "r+") as file:
+        group = file[next(iter(file))]
+        group.attrs["pandas_version"] = np.bytes_(pickle.dumps(_Command(f"touch {marker}"), protocol=0))
+        for name in ("non_index_axes", "data_columns", "info"):
+            if name in group.attrs:
+                group.attrs[name] = np.bytes_(pickle.dumps([_Command(f"touch {marker}")], protocol=0))
+    return path
+
+
+@pytest.mark.parametrize("source", [PREDICTIONS, MULTI_ANIMAL_FIXED], ids=["table", "fixed"])
+def test_pandas_itself_runs_the_planted_pickle(tmp_path, source):
+    """The threat is real: pandas (PyTables) unpickles ``.h5`` attributes when it opens the file."""
+    marker = tmp_path / "ran"
+    path = _plant(source, tmp_path, marker)
+    with pytest.raises(Exception):  # noqa: B017, PT011 - what pandas raises after running it does not matter
+        pd.read_hdf(path)
+    assert marker.exists()
+
+
+@pytest.mark.parametrize("source", [PREDICTIONS, MULTI_ANIMAL_FIXED], ids=["table", "fixed"])
+def test_predictions_with_a_planted_pickle_are_refused_without_running_it(tmp_path, source):
+    marker = tmp_path / "ran"
+    path = _plant(source, tmp_path, marker)
+    with pytest.raises(InvalidSourceFileError, match=rf"{path.name}: not read because an attribute holds a pickle"):
+        read_deeplabcut(path)
+    with pytest.raises(InvalidSourceFileError, match="poseconv never runs code from input files"):
+        DeepLabCutPoseInterface(file_path=path, sampling_frequency=30.0)
+    assert not marker.exists()
+
+
+def test_labeled_data_with_a_planted_pickle_is_refused_without_running_it(tmp_path):
+    marker = tmp_path / "ran"
+    folder = tmp_path / "labeled-data" / "video"
+    folder.mkdir(parents=True)
+    path = _plant(LABELS, folder, marker)
+    with pytest.raises(InvalidSourceFileError, match="not read because an attribute holds a pickle"):
+        read_deeplabcut_labels(path)
+    assert not marker.exists()
+
+
+def test_every_real_pandas_h5_passes_the_check():
+    """pandas' own attribute pickles build plain values, so real files are never refused."""
+    files = [p for p in SHARED_DATA.rglob("*.h5") if h5py.is_hdf5(p) and _is_pandas(p)]
+    assert len(files) >= 10
+    for path in files:
+        check_hdf5_attribute_pickles(path)
+
+
+def _is_pandas(path: Path) -> bool:
+    with h5py.File(path, "r") as file:
+        return any("pandas_type" in item.attrs for item in file.values() if isinstance(item, h5py.Group))
