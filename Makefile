@@ -51,9 +51,11 @@ test: $(VENV)/.installed-test forms-deps
 	$(BIN)/ruff format --check src tests examples benchmarks
 	$(BIN)/python -m pytest
 
-# The fuzz targets of tests/fuzz with a large random budget (make test runs a small fixed one).
+# The fuzz targets of tests/fuzz with a large random budget (make test runs a small fixed one):
+# FUZZ_EXAMPLES per target, about a second each.
+FUZZ_EXAMPLES ?= 1000
 fuzz: $(VENV)/.installed-test
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -X faulthandler -m pytest tests/fuzz -p no:cacheprovider
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -X faulthandler -m pytest tests/fuzz -p no:cacheprovider
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix src tests examples benchmarks

@@ -12,7 +12,8 @@ pytest_plugins = ["tests.fixtures.paths"] + [
     if path.stem not in ("__init__", "paths")
 ]
 
-# Fuzz budgets (tests/fuzz): "ci" is the fixed, reproducible run of the suite; `make fuzz` runs "fuzz".
+# Fuzz budgets (tests/fuzz): "ci" is the fixed, reproducible run of the suite; `make fuzz` runs "fuzz"
+# (random, FUZZ_EXAMPLES examples per target).
 settings.register_profile(
     "ci",
     max_examples=25,
@@ -21,6 +22,9 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile(
-    "fuzz", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    "fuzz",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "1000")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -300,7 +300,9 @@ def _frame_index(frame: Any, path: Path) -> np.ndarray:
     except (TypeError, ValueError) as err:
         raise InvalidSourceFileError(
             f"{path}: rows are indexed by {index.dtype} values such as {index[0]!r}, not frame numbers; "
-            "this is labeled/training data, not predictions on a video."
+            "this is labeled/training data, not predictions on a video. Convert it as training data: "
+            "DeepLabCutTrainingDataInterface or LightningPoseTrainingDataInterface, or on the command line "
+            "--source dlc-labels or --source lp-labels."
         ) from err
     if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
         raise InvalidSourceFileError(f"{path}: frame numbers are negative, repeated or out of order.")

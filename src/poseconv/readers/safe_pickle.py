@@ -178,6 +178,9 @@ def check_hdf5_attribute_pickles(path: str | Path) -> None:
         raise InvalidSourceFileError(f"{path}: cannot be read as HDF5; the file is damaged ({err}).") from err
 
 
+_CHECKED_FILES: set[tuple[str, int, int]] = set()
+
+
 def _pytables_survives(path: Path) -> bool:
     """Open ``path`` with PyTables in a forked child; False when the child is killed by a signal.
 
@@ -221,11 +224,16 @@ def open_pandas_store(path: str | Path) -> Iterator[Any]:
     import pandas as pd
 
     path = Path(path)
-    check_hdf5_attribute_pickles(path)
-    if not _pytables_survives(path):
-        raise InvalidSourceFileError(
-            f"{path}: the file is damaged: PyTables (which pandas uses for .h5 tables) crashes when it "
-            "opens it. Export the predictions again, or convert the .csv DeepLabCut writes beside it."
-        )
+    stat = path.stat()
+    # A reader opens its file a few times; the checks are done once per version of the file.
+    version = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if version not in _CHECKED_FILES:
+        check_hdf5_attribute_pickles(path)
+        if not _pytables_survives(path):
+            raise InvalidSourceFileError(
+                f"{path}: the file is damaged: PyTables (which pandas uses for .h5 tables) crashes when it "
+                "opens it. Export the predictions again, or convert the .csv DeepLabCut writes beside it."
+            )
+        _CHECKED_FILES.add(version)
     with pd.HDFStore(path, mode="r") as store:
         yield store
