@@ -105,3 +105,18 @@ def test_a_slp_whose_video_has_no_name_is_refused(tmp_path):
     path = tmp_path / "in" / "unnamed_video.slp"
     sio.save_slp(labels, str(path))
     assert not convert_or_refuse(SLEAPPoseInterface, path, tmp_path / "out" / "out.nwb", sampling_frequency=30.0)
+
+
+def test_an_animal_named_with_the_empty_string_keeps_its_name(tmp_path):
+    """Once read back as "individual": the empty name from the description was taken for no name."""
+    columns = pd.MultiIndex.from_product([["DLC_x"], [""], ["/"], ["x", "y", "likelihood"]])
+    columns = columns.set_names(["scorer", "individuals", "bodyparts", "coords"])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    path = tmp_path / "in" / "vDLC_x.h5"
+    pd.DataFrame(np.zeros((1, 3)), columns=columns).to_hdf(path, key="df_with_missing", format="table")
+    output = tmp_path / "out" / "out.nwb"
+    assert convert_or_refuse(DeepLabCutPoseInterface, path, output, sampling_frequency=30.0)
+    (pose,) = read_nwb(output)
+    assert pose.track_names() == [""]
+    assert pose.skeletons[pose.tracks[0].skeleton].nodes == ("/",)

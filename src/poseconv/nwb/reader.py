@@ -524,7 +524,8 @@ class NWBPoseFile:
         infos = []
         used_tracks: set[str] = set()
         for raw in containers:
-            track = raw.track or DEFAULT_TRACK_NAME
+            # An animal may be named "" (a description says so); only an unnamed container gets the default.
+            track = DEFAULT_TRACK_NAME if raw.track is None else raw.track
             if track in used_tracks:
                 track = raw.name
             used_tracks.add(track)
