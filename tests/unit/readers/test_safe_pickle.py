@@ -23,8 +23,11 @@ PREDICTIONS = (
     SHARED_DATA
     / "neuroconv/behavior_testing_data/DLC/open_field_without_video/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.h5"
 )
-MULTI_ANIMAL_FIXED = next(SHARED_DATA.glob("deeplabcut/**/*_el.h5"))
-LABELS = next(SHARED_DATA.glob("deeplabcut/**/labeled-data/**/CollectedData_*.h5"))
+MULTI_ANIMAL_FIXED = (
+    SHARED_DATA
+    / "deeplabcut/multi_mouse-dlc_team-2022-04-12/videos/m3v1mp4shortDLC_effnet_b0_multi_mouseApr12shuffle1_5_el.h5"
+)
+LABELS = SHARED_DATA / "deeplabcut/MontBlanc-Daniel-2019-12-16/labeled-data/montblanc/CollectedData_Daniel.h5"
 
 
 class _Command:
