@@ -11,6 +11,7 @@ import pytest
 
 from poseconv import DeepLabCutPoseInterface, SLEAPPoseInterface, read_nwb
 from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.files import frame_count_plausible
 from poseconv.readers.safe_pickle import _pytables_survives
 from tests.fixtures.paths import SHARED_DATA
 from tests.fuzz.harness import convert_or_refuse
@@ -120,3 +121,53 @@ def test_an_animal_named_with_the_empty_string_keeps_its_name(tmp_path):
     (pose,) = read_nwb(output)
     assert pose.track_names() == [""]
     assert pose.skeletons[pose.tracks[0].skeleton].nodes == ("/",)
+
+
+def test_an_instance_range_past_the_instance_table_does_not_exhaust_memory(tmp_path):
+    """A damaged instance range is refused or read within bounds, never turned into a 2**31-element index."""
+    import h5py
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    path = tmp_path / "in" / SLP.name
+    path.write_bytes(SLP.read_bytes())
+    with h5py.File(path, "r+") as file:
+        last = len(file["frames"]) - 1
+        row = file["frames"][last]
+        row["instance_id_end"] = 2**31 - 1
+        file["frames"][last] = row
+    convert_or_refuse(SLEAPPoseInterface, path, tmp_path / "out" / "out.nwb")
+
+
+def test_a_short_lived_track_in_a_long_sparse_file_is_not_refused(tmp_path):
+    """A track seen in one frame of a sparse file converts, NaN elsewhere (trackers leave such tracks)."""
+    import sleap_io as sio
+
+    skeleton = sio.Skeleton(nodes=["a"], name="s")
+    video = sio.Video(filename="long.mp4", open_backend=False)
+    steady, brief = sio.Track(name="steady"), sio.Track(name="brief")
+
+    def instance(track, x):
+        return sio.PredictedInstance.from_numpy(
+            np.array([[x, x]]), point_scores=np.ones(1), score=1.0, skeleton=skeleton, track=track
+        )
+
+    frames = [sio.LabeledFrame(video=video, frame_idx=i, instances=[instance(steady, i)]) for i in range(0, 2000, 10)]
+    frames.append(sio.LabeledFrame(video=video, frame_idx=2000, instances=[instance(steady, 1), instance(brief, 2)]))
+    labels = sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=[steady, brief])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    path = tmp_path / "in" / "sparse.slp"
+    sio.save_slp(labels, str(path))
+    output = tmp_path / "out" / "out.nwb"
+    assert convert_or_refuse(SLEAPPoseInterface, path, output, sampling_frequency=30.0)
+    tracks = {track.name: np.asarray(track.positions) for pose in read_nwb(output) for track in pose.tracks}
+    np.testing.assert_array_equal(tracks["brief"][2000], [[2.0, 2.0]])
+    assert np.isnan(tracks["brief"][:2000]).all()
+
+
+def test_the_frame_number_guard_allows_sparse_stubs_and_refuses_only_the_implausible():
+    assert frame_count_plausible(10_000_000, 1)  # up to ten million frames, however sparse
+    assert frame_count_plausible(50_000_000, 500_000)  # a hundredth of the frames labeled
+    assert not frame_count_plausible(50_000_000, 400_000)
+    assert not frame_count_plausible(2**31, 2**31)  # more frames than any video has

@@ -12,14 +12,15 @@ import h5py
 
 from ..errors import InvalidSourceFileError, PoseconvError
 
-__all__ = ["MAX_FRAMES", "check_frame_count", "check_input_file", "is_hdf5", "reads_source"]
+__all__ = ["MAX_FRAMES", "check_frame_count", "check_input_file", "frame_count_plausible", "is_hdf5", "reads_source"]
 
 _Reader = TypeVar("_Reader", bound=Callable[..., Any])
 
 # No video has more frames (eight months at 100 fps); larger frame numbers come from a damaged file.
 MAX_FRAMES = 2**31 - 1
 # Stubbed and filtered files skip frames, but not this many: above this length a time base
-# more than _MAX_SPARSITY times longer than the rows is refused instead of written as NaN.
+# more than _MAX_SPARSITY times longer than the rows is refused instead of written as NaN (and,
+# for SLEAP, held as dense arrays: a damaged video length could otherwise exhaust memory).
 _SPARSE_FRAMES = 10_000_000
 _MAX_SPARSITY = 100
 
@@ -71,6 +72,11 @@ def is_hdf5(path: Path) -> bool:
         return False
 
 
+def frame_count_plausible(n_frames: int, n_rows: int) -> bool:
+    """Return whether ``n_rows`` poses can span ``n_frames`` frames (see :func:`check_frame_count`)."""
+    return n_frames <= MAX_FRAMES and (n_frames <= _SPARSE_FRAMES or n_frames <= _MAX_SPARSITY * max(n_rows, 1))
+
+
 def check_frame_count(path: Path, n_frames: int, n_rows: int, *, what: str = "frame numbers") -> None:
     """Refuse a time base that no real recording has.
 
@@ -89,9 +95,10 @@ def check_frame_count(path: Path, n_frames: int, n_rows: int, *, what: str = "fr
     ------
     InvalidSourceFileError
         When ``n_frames`` exceeds :data:`MAX_FRAMES`, or is over ten million and a hundred
-        times ``n_rows``: writing it would take hours to fill a file with NaN.
+        times ``n_rows``: no real recording is that sparse, and the NaN would take hours to
+        write (and, for SLEAP, memory to hold).
     """
-    if n_frames > MAX_FRAMES or (n_frames > _SPARSE_FRAMES and n_frames > _MAX_SPARSITY * max(n_rows, 1)):
+    if not frame_count_plausible(n_frames, n_rows):
         raise InvalidSourceFileError(
             f"{path}: {what} reach frame {n_frames - 1:,} but the file holds only {n_rows:,} poses; "
             "the file is damaged or its frame numbers are not frames of a video. Re-export it from the "

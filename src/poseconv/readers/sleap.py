@@ -625,7 +625,8 @@ def _read_slp(
     for v, slot, s in sorted(rows, key=lambda k: (selected.index(k[0]), k[1][0] != "track", k[1][1], k[2])):
         # The recorded video length extends the time base, as SLEAP's analysis export does.
         n_frames = max(last_frame[v] + 1, infos[v].n_frames or 0)
-        check_frame_count(path, n_frames, len(rows[v, slot, s]), what=f"frames of video {infos[v].key!r}")
+        # The labeled frames were checked above; this checks the video's recorded length against them.
+        check_frame_count(path, n_frames, last_frame[v] + 1, what=f"frames of video {infos[v].key!r}")
         arrays = _fill_track(
             rows[v, slot, s],
             n_frames,

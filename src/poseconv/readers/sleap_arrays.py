@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from .files import reads_source
+from .files import frame_count_plausible, reads_source
 
 __all__ = ["read_slp_track_arrays", "read_sleap_fast"]
 
@@ -116,6 +116,9 @@ def read_slp_track_arrays(
         counts = ends - starts
         if np.any(counts < 0) or not np.array_equal(instances["instance_id"], np.arange(n_instances)):
             return None
+        # Damaged ranges (ends past the instance table) would make the index arrays below huge.
+        if len(frames) and (starts.min() < 0 or ends.max() > n_instances):
+            return None
         order = np.argsort(starts, kind="stable")
         if np.any(starts[order][1:] < ends[order][:-1]):
             return None  # an instance in two frames
@@ -130,7 +133,10 @@ def read_slp_track_arrays(
             return None  # a frame listed twice
         last_frame: dict[int, int] = {}
         for video in present_videos:
-            last_frame[int(video)] = int(frames["frame_idx"][video_ids == video].max())
+            in_video = video_ids == video
+            last_frame[int(video)] = int(frames["frame_idx"][in_video].max())
+            if not frame_count_plausible(last_frame[int(video)] + 1, int(np.count_nonzero(in_video))):
+                return None  # damaged frame indices; the object reader says so
 
         row = np.repeat(np.arange(len(frames)), counts)
         # Instance positions start..end of every frame row, concatenated, without a Python loop.
@@ -150,6 +156,8 @@ def read_slp_track_arrays(
         n_points = (chosen_instances["point_id_end"] - chosen_instances["point_id_start"]).astype("int64")
         if np.any(n_points != np.asarray(sizes)[skeleton]):
             return None
+        if np.any(chosen_instances["point_id_start"] < 0):
+            return None  # a negative index would silently read other points
         keep = kind == _PREDICTED if predicted_only else np.ones(len(kind), dtype=bool)
         video = video_ids[row][keep]
         frame = frames["frame_idx"].astype("int64")[row][keep]
@@ -282,7 +290,7 @@ def read_sleap_fast(
         n_frames = max(last_frame[v] + 1, infos[v].n_frames or 0)
         n_nodes = data["positions"].shape[1]
         frames = data["frames"]
-        check_frame_count(path, n_frames, len(frames), what=f"frames of video {infos[v].key!r}")
+        check_frame_count(path, n_frames, last_frame[v] + 1, what=f"frames of video {infos[v].key!r}")
         positions = np.full((n_frames, n_nodes, 2), np.nan)
         positions[frames] = data["positions"]
         user_labeled = np.zeros(n_frames, dtype=bool)
