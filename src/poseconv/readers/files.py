@@ -133,12 +133,18 @@ def reads_source(what: str) -> Callable[[_Reader], _Reader]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             # Binding first: a wrong call is the caller's TypeError, not a damaged file.
             bound = signature.bind(*args, **kwargs)
+            path = next(iter(bound.arguments.values()))
             try:
                 return function(*args, **kwargs)
-            except (PoseconvError, MemoryError):
+            except PoseconvError:
                 raise
+            except MemoryError as err:
+                raise InvalidSourceFileError(
+                    f"{path}: reading it as a {what} ran out of memory. Either the file is damaged (sizes or "
+                    "indices that claim far more data than it holds) or it needs more memory than this machine "
+                    "has."
+                ) from err
             except Exception as err:
-                path = next(iter(bound.arguments.values()))
                 raise InvalidSourceFileError(
                     f"{path}: cannot be read as a {what} ({type(err).__name__}: {err}). The file is damaged, "
                     "truncated, or written by a version of the tool that poseconv does not know; if the tool "

@@ -167,8 +167,10 @@ def check_hdf5_attribute_pickles(path: str | Path) -> None:
             for owner in owners:
                 for key in owner.attrs:
                     value = owner.attrs[key]
-                    if _maybe_pickled(value):
-                        _RestrictedUnpickler(io.BytesIO(bytes(value))).load()
+                    # Arrays too: PyTables may hand a one-element string array back as a scalar.
+                    for item in np.asarray(value).ravel() if isinstance(value, np.ndarray) else (value,):
+                        if _maybe_pickled(item):
+                            _RestrictedUnpickler(io.BytesIO(bytes(item))).load()
     except pickle.UnpicklingError as err:
         raise InvalidSourceFileError(
             f"{path}: not read because an attribute holds a pickle that does more than store plain values "

@@ -95,3 +95,15 @@ def test_every_real_pandas_h5_passes_the_check():
 def _is_pandas(path: Path) -> bool:
     with h5py.File(path, "r") as file:
         return any("pandas_type" in item.attrs for item in file.values() if isinstance(item, h5py.Group))
+
+
+def test_a_pickle_inside_a_string_array_attribute_is_refused(tmp_path):
+    marker = tmp_path / "ran"
+    path = tmp_path / PREDICTIONS.name
+    shutil.copy(PREDICTIONS, path)
+    with h5py.File(path, "r+") as file:
+        planted = np.bytes_(pickle.dumps(_Command(f"touch {marker}"), protocol=0))
+        file["df_with_missing"].attrs["index_cols"] = np.array([planted])
+    with pytest.raises(InvalidSourceFileError, match="refusing to load global"):
+        read_deeplabcut(path)
+    assert not marker.exists()

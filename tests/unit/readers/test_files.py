@@ -1,0 +1,37 @@
+"""The reader boundary: damaged files fail with poseconv's error naming them."""
+
+from __future__ import annotations
+
+import pytest
+
+from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.files import reads_source
+
+
+@reads_source("test file")
+def _read(file_path, *, fail_with=None):
+    if fail_with is not None:
+        raise fail_with
+    return file_path
+
+
+def test_a_library_error_becomes_an_error_naming_the_file():
+    with pytest.raises(
+        InvalidSourceFileError, match=r"^broken.slp: cannot be read as a test file \(KeyError: 'dataset'\)"
+    ):
+        _read("broken.slp", fail_with=KeyError("dataset"))
+
+
+def test_running_out_of_memory_names_the_file():
+    with pytest.raises(InvalidSourceFileError, match=r"^huge.slp: reading it as a test file ran out of memory"):
+        _read("huge.slp", fail_with=MemoryError())
+
+
+def test_poseconv_errors_and_wrong_calls_pass_through():
+    own = InvalidSourceFileError("x.slp: already clear.")
+    with pytest.raises(InvalidSourceFileError) as caught:
+        _read("x.slp", fail_with=own)
+    assert caught.value is own
+    with pytest.raises(TypeError):
+        _read("x.slp", unknown_option=True)
+    assert _read("fine.slp") == "fine.slp"
