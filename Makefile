@@ -22,11 +22,11 @@ demo: $(VENV)/.installed
 	$(BIN)/poseconv convert examples/data/openfield-demo-2024-05-01/videos/mouse_pair_session1DLC_resnet50_openfieldMay1shuffle1_50000_el.h5 \
 		-o examples/output/openfield_demo.nwb --metadata examples/demo_metadata.yaml --overwrite
 	$(BIN)/poseconv inspect examples/output/openfield_demo.nwb
-	$(BIN)/poseconv plot examples/output/openfield_demo.nwb -o examples/output/openfield_demo.png
+	$(BIN)/poseconv plot examples/output/openfield_demo.nwb -o examples/output/openfield_demo.png --overwrite
 	$(BIN)/poseconv convert examples/data/sleap-demo/flies.slp --fps 30 \
 		-o examples/output/flies_demo.nwb --metadata examples/demo_metadata.yaml --overwrite
 	$(BIN)/poseconv inspect examples/output/flies_demo.nwb
-	$(BIN)/poseconv plot examples/output/flies_demo.nwb -o examples/output/flies_demo.png
+	$(BIN)/poseconv plot examples/output/flies_demo.nwb -o examples/output/flies_demo.png --overwrite
 	@echo "Wrote examples/output/: openfield_demo.nwb, flies_demo.nwb and their quick-look figures (.png)"
 
 # The browser form test (tests/integration/test_forms_browser.py): react-jsonschema-form and playwright-core from
