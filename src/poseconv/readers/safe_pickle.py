@@ -14,6 +14,8 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -181,10 +183,12 @@ def check_hdf5_attribute_pickles(path: str | Path) -> None:
 
 
 _CHECKED_FILES: set[tuple[str, int, int]] = set()
+# Longest a forked PyTables open may take before the file is deemed to hang it.
+_PROBE_SECONDS = 60.0
 
 
 def _pytables_survives(path: Path) -> bool:
-    """Open ``path`` with PyTables in a forked child; False when the child is killed by a signal.
+    """Open ``path`` with PyTables in a forked child; False when it is killed by a signal or hangs.
 
     PyTables' HDF5 can crash the process (segmentation fault) on a damaged file that h5py
     reads without complaint; a crash must not take the user's session down with it.
@@ -206,8 +210,17 @@ def _pytables_survives(path: Path) -> bool:
         finally:
             # Python-level errors are the parent's to report when it opens the file itself.
             os._exit(0)
-    _, status = os.waitpid(pid, 0)
-    return not os.WIFSIGNALED(status)
+    deadline = time.monotonic() + _PROBE_SECONDS
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return not os.WIFSIGNALED(status)
+        if time.monotonic() > deadline:
+            # Opening a file takes milliseconds; a child still busy is stuck on it.
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return False
+        time.sleep(0.005)
 
 
 @contextmanager
@@ -233,8 +246,8 @@ def open_pandas_store(path: str | Path) -> Iterator[Any]:
         check_hdf5_attribute_pickles(path)
         if not _pytables_survives(path):
             raise InvalidSourceFileError(
-                f"{path}: the file is damaged: PyTables (which pandas uses for .h5 tables) crashes when it "
-                "opens it. Export the predictions again, or convert the .csv DeepLabCut writes beside it."
+                f"{path}: the file is damaged: PyTables (which pandas uses for .h5 tables) crashes or hangs "
+                "when it opens it. Export the predictions again, or convert the .csv DeepLabCut writes beside it."
             )
         _CHECKED_FILES.add(version)
     with pd.HDFStore(path, mode="r") as store:
