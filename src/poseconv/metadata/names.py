@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-__all__ = ["POSE_ESTIMATION_MEMBERS", "nwb_name", "unique_nwb_names"]
+__all__ = ["POSE_ESTIMATION_MEMBERS", "nwb_name", "unique_name", "unique_nwb_names"]
 
 # Fixed member names of an ndx-pose 0.4 PoseEstimation group; a series must not take one.
 POSE_ESTIMATION_MEMBERS = frozenset(
@@ -69,12 +69,26 @@ def unique_nwb_names(names: Sequence[str], *, taken: Iterable[str] = ()) -> list
         :func:`nwb_name` of each name; a name already used gets ``_2``, ``_3``, ... appended.
     """
     used = set(taken)
-    result: list[str] = []
-    for name in names:
-        base = nwb_name(name)
-        candidate, k = base, 2
-        while candidate in used:
-            candidate, k = f"{base}_{k}", k + 1
-        used.add(candidate)
-        result.append(candidate)
-    return result
+    return [unique_name(nwb_name(name), used) for name in names]
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """Return ``name``, or the first of ``name_2``, ``name_3``, ... not in ``taken``; add it to ``taken``.
+
+    Parameters
+    ----------
+    name : str
+        The wanted name.
+    taken : set of str
+        Names already used; updated in place.
+
+    Returns
+    -------
+    str
+        A name not used before.
+    """
+    candidate, k = name, 2
+    while candidate in taken:
+        candidate, k = f"{name}_{k}", k + 1
+    taken.add(candidate)
+    return candidate

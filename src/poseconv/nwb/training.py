@@ -48,7 +48,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError, InvalidSourceFileError, MetadataError, PoseconvWarning
 from ..metadata.defaults import video_key
-from ..metadata.names import nwb_name
+from ..metadata.names import nwb_name, unique_name
 from ..metadata.training import DEFAULT_POSE_TRAINING_NAME
 from ..model import Skeleton, VideoInfo
 from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
@@ -87,15 +87,6 @@ def _index_dtype(value: int) -> Any:
         if value <= np.iinfo(dtype).max:
             return dtype(value)
     return np.uint64(value)
-
-
-def _unique_name(name: str, taken: set[str]) -> str:
-    candidate, k = name, 2
-    while candidate in taken:
-        candidate = f"{name}_{k}"
-        k += 1
-    taken.add(candidate)
-    return candidate
 
 
 def _frame_name(frame: LabeledFrame, position: int) -> str:
@@ -302,7 +293,7 @@ def write_pose_training(
                 n_untracked += 1
             instances.append(
                 SkeletonInstance(
-                    name=_unique_name(instance_name, taken_instances),
+                    name=unique_name(instance_name, taken_instances),
                     node_locations=instance.points,
                     node_visibility=instance.visible,
                     skeleton=skeletons[instance.skeleton],
@@ -310,7 +301,7 @@ def write_pose_training(
                 )
             )
         frame_kwargs: dict[str, Any] = {
-            "name": _unique_name(_frame_name(frame, position), taken_frames),
+            "name": unique_name(_frame_name(frame, position), taken_frames),
             "skeleton_instances": SkeletonInstances(name="skeleton_instances", skeleton_instances=instances),
         }
         annotator = entry.get("annotator") or frame.annotator

@@ -51,6 +51,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
+from ..metadata.names import unique_name
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from .files import check_frame_count, check_input_file, is_hdf5
 from .registry import register_reader
@@ -196,16 +197,8 @@ def _text(value: Any) -> str:
 
 def _unique(names: Sequence[str]) -> list[str]:
     """Make names unique by suffixing repeats with ``_2``, ``_3``, ... (first one unchanged)."""
-    result: list[str] = []
     taken: set[str] = set()
-    for name in names:
-        candidate, k = name, 2
-        while candidate in taken:
-            candidate = f"{name}_{k}"
-            k += 1
-        taken.add(candidate)
-        result.append(candidate)
-    return result
+    return [unique_name(name, taken) for name in names]
 
 
 def _file_name(recorded: str) -> str:
