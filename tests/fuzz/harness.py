@@ -46,6 +46,14 @@ def deadline(seconds: int = DEADLINE_SECONDS) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def input_and_output_folders(root: Path) -> tuple[Path, Path]:
+    """Make and return ``root/in`` and ``root/out``, the output folder empty as :func:`convert_or_refuse` needs."""
+    source_dir, output_dir = root / "in", root / "out"
+    source_dir.mkdir()
+    output_dir.mkdir()
+    return source_dir, output_dir
+
+
 def convert_or_refuse(interface_class: type, path: Path, output: Path, **options: Any) -> bool:
     """Convert ``path`` to ``output``; return whether it converted.
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from poseconv import DeepLabCutPoseInterface, SLEAPPoseInterface
 from tests.fixtures.paths import SHARED_DATA
-from tests.fuzz.harness import BYTE_MUTATORS, convert_or_refuse, mutate_hdf5
+from tests.fuzz.harness import BYTE_MUTATORS, convert_or_refuse, input_and_output_folders, mutate_hdf5
 
 DLC = [
     "movement/data/DLC_sample_poses.h5",
@@ -53,8 +53,7 @@ def test_damaged_bytes_convert_or_are_refused(seed, mutator, salt) -> None:
     name, interface_class = seed
     source = SHARED_DATA / name
     with tempfile.TemporaryDirectory() as folder:
-        source_dir, output_dir = Path(folder, "in"), Path(folder, "out")
-        source_dir.mkdir(), output_dir.mkdir()
+        source_dir, output_dir = input_and_output_folders(Path(folder))
         path = source_dir / source.name
         path.write_bytes(mutator(source.read_bytes(), random.Random(salt)))
         note(f"{mutator.__name__} of {name} with salt {salt}")
@@ -70,8 +69,7 @@ def test_edited_hdf5_files_convert_or_are_refused(seed, salt, edits) -> None:
     source = SHARED_DATA / name
     rng = random.Random(salt)
     with tempfile.TemporaryDirectory() as folder:
-        source_dir, output_dir = Path(folder, "in"), Path(folder, "out")
-        source_dir.mkdir(), output_dir.mkdir()
+        source_dir, output_dir = input_and_output_folders(Path(folder))
         path = source_dir / source.name
         path.write_bytes(source.read_bytes())
         for _ in range(edits):

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from poseconv import DeepLabCutPoseInterface, read_nwb
-from tests.fuzz.harness import convert_or_refuse
+from tests.fuzz.harness import convert_or_refuse, input_and_output_folders
 
 SCORER = "DLC_resnet50_fuzzJan1shuffle1_1000"
 # Names that NWB cannot hold as they are, that look alike once made safe, or that DeepLabCut gives a meaning.
@@ -133,8 +133,7 @@ def _check_round_trip(output: Path, source: pd.DataFrame) -> None:
 @given(table=tables(), as_csv=st.booleans())
 def test_generated_tables_convert_exactly_or_are_refused(table: pd.DataFrame, as_csv: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        source_dir, output_dir = Path(folder, "in"), Path(folder, "out")
-        source_dir.mkdir(), output_dir.mkdir()
+        source_dir, output_dir = input_and_output_folders(Path(folder))
         path = source_dir / f"fuzz{SCORER}.{'csv' if as_csv else 'h5'}"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -162,8 +161,7 @@ def test_generated_tables_convert_exactly_or_are_refused(table: pd.DataFrame, as
 )
 def test_garbled_csv_text_converts_or_is_refused(table: pd.DataFrame, edit: tuple[int, str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        source_dir, output_dir = Path(folder, "in"), Path(folder, "out")
-        source_dir.mkdir(), output_dir.mkdir()
+        source_dir, output_dir = input_and_output_folders(Path(folder))
         path = source_dir / f"fuzz{SCORER}.csv"
         text = table.to_csv()
         position, insert = edit

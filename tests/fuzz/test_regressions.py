@@ -14,7 +14,7 @@ from poseconv.errors import InvalidSourceFileError
 from poseconv.readers.files import frame_count_plausible
 from poseconv.readers.safe_pickle import _pytables_survives
 from tests.fixtures.paths import SHARED_DATA
-from tests.fuzz.harness import convert_or_refuse
+from tests.fuzz.harness import convert_or_refuse, input_and_output_folders
 
 DLC_H5 = (
     SHARED_DATA
@@ -27,9 +27,8 @@ def _flipped(source, folder, flips):
     data = bytearray(source.read_bytes())
     for offset, mask in flips:
         data[offset] ^= mask
-    (folder / "in").mkdir()
-    (folder / "out").mkdir()
-    path = folder / "in" / source.name
+    source_dir, _ = input_and_output_folders(folder)
+    path = source_dir / source.name
     path.write_bytes(bytes(data))
     return path
 
@@ -52,9 +51,8 @@ def test_frame_numbers_far_beyond_the_rows_are_refused_at_once(tmp_path):
     columns = pd.MultiIndex.from_product([["DLC_x"], ["nose"], ["x", "y", "likelihood"]])
     columns = columns.set_names(["scorer", "bodyparts", "coords"])
     frame = pd.DataFrame(np.ones((3, 3)), index=[0, 5, 2**40], columns=columns)
-    (tmp_path / "in").mkdir()
-    (tmp_path / "out").mkdir()
-    path = tmp_path / "in" / "vDLC_x.h5"
+    source_dir, output_dir = input_and_output_folders(tmp_path)
+    path = source_dir / "vDLC_x.h5"
     frame.to_hdf(path, key="df_with_missing", format="table")
     with pytest.raises(
         InvalidSourceFileError,
@@ -69,12 +67,11 @@ def test_names_nwb_cannot_hold_or_that_collide_once_made_safe(tmp_path):
     columns = pd.MultiIndex.from_product([["DLC_x"], ["m/1", "m_1"], parts, ["x", "y", "likelihood"]])
     columns = columns.set_names(["scorer", "individuals", "bodyparts", "coords"])
     values = np.arange(4 * len(columns), dtype="float64").reshape(4, -1)
-    (tmp_path / "in").mkdir()
-    (tmp_path / "out").mkdir()
+    source_dir, output_dir = input_and_output_folders(tmp_path)
     # .h5: pandas reads an empty header cell of a CSV as "Unnamed: ..."; its .h5 keeps "" as written.
-    path = tmp_path / "in" / "vDLC_x.h5"
+    path = source_dir / "vDLC_x.h5"
     pd.DataFrame(values, columns=columns).to_hdf(path, key="df_with_missing", format="table")
-    output = tmp_path / "out" / "out.nwb"
+    output = output_dir / "out.nwb"
     assert convert_or_refuse(DeepLabCutPoseInterface, path, output, sampling_frequency=30.0)
     (pose,) = read_nwb(output)
     assert pose.track_names() == ["m/1", "m_1"]
@@ -101,22 +98,20 @@ def test_a_slp_whose_video_has_no_name_is_refused(tmp_path):
         videos=[video],
         skeletons=[skeleton],
     )
-    (tmp_path / "in").mkdir()
-    (tmp_path / "out").mkdir()
-    path = tmp_path / "in" / "unnamed_video.slp"
+    source_dir, output_dir = input_and_output_folders(tmp_path)
+    path = source_dir / "unnamed_video.slp"
     sio.save_slp(labels, str(path))
-    assert not convert_or_refuse(SLEAPPoseInterface, path, tmp_path / "out" / "out.nwb", sampling_frequency=30.0)
+    assert not convert_or_refuse(SLEAPPoseInterface, path, output_dir / "out.nwb", sampling_frequency=30.0)
 
 
 def test_an_animal_named_with_the_empty_string_keeps_its_name(tmp_path):
     """Once read back as "individual": the empty name from the description was taken for no name."""
     columns = pd.MultiIndex.from_product([["DLC_x"], [""], ["/"], ["x", "y", "likelihood"]])
     columns = columns.set_names(["scorer", "individuals", "bodyparts", "coords"])
-    (tmp_path / "in").mkdir()
-    (tmp_path / "out").mkdir()
-    path = tmp_path / "in" / "vDLC_x.h5"
+    source_dir, output_dir = input_and_output_folders(tmp_path)
+    path = source_dir / "vDLC_x.h5"
     pd.DataFrame(np.zeros((1, 3)), columns=columns).to_hdf(path, key="df_with_missing", format="table")
-    output = tmp_path / "out" / "out.nwb"
+    output = output_dir / "out.nwb"
     assert convert_or_refuse(DeepLabCutPoseInterface, path, output, sampling_frequency=30.0)
     (pose,) = read_nwb(output)
     assert pose.track_names() == [""]
@@ -127,16 +122,15 @@ def test_an_instance_range_past_the_instance_table_does_not_exhaust_memory(tmp_p
     """A damaged instance range is refused or read within bounds, never turned into a 2**31-element index."""
     import h5py
 
-    (tmp_path / "in").mkdir()
-    (tmp_path / "out").mkdir()
-    path = tmp_path / "in" / SLP.name
+    source_dir, output_dir = input_and_output_folders(tmp_path)
+    path = source_dir / SLP.name
     path.write_bytes(SLP.read_bytes())
     with h5py.File(path, "r+") as file:
         last = len(file["frames"]) - 1
         row = file["frames"][last]
         row["instance_id_end"] = 2**31 - 1
         file["frames"][last] = row
-    convert_or_refuse(SLEAPPoseInterface, path, tmp_path / "out" / "out.nwb")
+    convert_or_refuse(SLEAPPoseInterface, path, output_dir / "out.nwb")
 
 
 def test_a_short_lived_track_in_a_long_sparse_file_is_not_refused(tmp_path):
@@ -155,11 +149,10 @@ def test_a_short_lived_track_in_a_long_sparse_file_is_not_refused(tmp_path):
     frames = [sio.LabeledFrame(video=video, frame_idx=i, instances=[instance(steady, i)]) for i in range(0, 2000, 10)]
     frames.append(sio.LabeledFrame(video=video, frame_idx=2000, instances=[instance(steady, 1), instance(brief, 2)]))
     labels = sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=[steady, brief])
-    (tmp_path / "in").mkdir()
-    (tmp_path / "out").mkdir()
-    path = tmp_path / "in" / "sparse.slp"
+    source_dir, output_dir = input_and_output_folders(tmp_path)
+    path = source_dir / "sparse.slp"
     sio.save_slp(labels, str(path))
-    output = tmp_path / "out" / "out.nwb"
+    output = output_dir / "out.nwb"
     assert convert_or_refuse(SLEAPPoseInterface, path, output, sampling_frequency=30.0)
     tracks = {track.name: np.asarray(track.positions) for pose in read_nwb(output) for track in pose.tracks}
     np.testing.assert_array_equal(tracks["brief"][2000], [[2.0, 2.0]])

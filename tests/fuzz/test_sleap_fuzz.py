@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from poseconv import SLEAPPoseInterface, read_nwb
-from tests.fuzz.harness import convert_or_refuse
+from tests.fuzz.harness import convert_or_refuse, input_and_output_folders
 from tests.fuzz.test_deeplabcut_fuzz import names
 
 points = st.one_of(st.floats(-1e6, 1e6, width=32), st.just(float("nan"))).map(float)
@@ -82,8 +82,7 @@ def _documented_names(track_names: list[str]) -> list[str]:
 @given(data=st.data(), by_order=st.booleans())
 def test_generated_slp_files_convert_exactly_or_are_refused(data: st.DataObject, by_order: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        source_dir, output_dir = Path(folder, "in"), Path(folder, "out")
-        source_dir.mkdir(), output_dir.mkdir()
+        source_dir, output_dir = input_and_output_folders(Path(folder))
         path, expected = data.draw(labels_files(source_dir))
         output = output_dir / "out.nwb"
         options = {"sampling_frequency": 30.0, **({"untracked": "by_order"} if by_order else {})}
