@@ -10,8 +10,6 @@ Tools:
   interface writes one track per interface, so it writes ``track_0`` only.
 * ``poseconv``: ``DeepLabCutPoseInterface`` / ``SLEAPPoseInterface`` ``run_conversion`` with
   defaults, every individual/track.
-* ``poseconv-fastslp`` (``.slp`` only): the same, reading with the proposed array fast path
-  :func:`poseconv.readers.sleap_arrays.read_sleap_fast` instead of ``read_sleap`` (sleap-io objects).
 * ``h5py``: the floor. Reads the same arrays with the cheapest exact reader (PyTables rows for the
   DeepLabCut table, the ``.slp`` point tables with h5py) and writes one ``(frames, 2)`` data and one
   ``(frames,)`` confidence dataset per node with plain h5py, with poseconv's chunk shape and
@@ -60,24 +58,6 @@ def poseconv_slp(source: Path, output: Path) -> None:
     from poseconv.interfaces.sleap import SLEAPPoseInterface
 
     interface = SLEAPPoseInterface(file_path=source, sampling_frequency=FPS)
-    interface.run_conversion(nwbfile_path=output, metadata=_metadata(interface), overwrite=True)
-
-
-def poseconv_fast_slp(source: Path, output: Path) -> None:
-    from poseconv.interfaces.sleap import SLEAPPoseInterface
-    from poseconv.readers.sleap_arrays import read_sleap_fast
-
-    class FastSLEAPPoseInterface(SLEAPPoseInterface):
-        # The proposed fast path (readers/sleap_arrays.py) in place of read_sleap; same arguments.
-        def _read_pose(self):
-            return read_sleap_fast(
-                self._file_path,
-                video_indices=self._video_indices,
-                predicted_only=self._predicted_only,
-                untracked=self._untracked,
-            )
-
-    interface = FastSLEAPPoseInterface(file_path=source, sampling_frequency=FPS)
     interface.run_conversion(nwbfile_path=output, metadata=_metadata(interface), overwrite=True)
 
 
@@ -146,7 +126,6 @@ TOOLS = {
     ("neuroconv", "slp"): neuroconv_slp,
     ("poseconv", "dlc"): poseconv_dlc,
     ("poseconv", "slp"): poseconv_slp,
-    ("poseconv-fastslp", "slp"): poseconv_fast_slp,
     ("h5py", "dlc"): h5py_dlc,
     ("h5py", "slp"): h5py_slp,
 }

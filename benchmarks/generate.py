@@ -35,6 +35,8 @@ INPUTS = {
     "dlc_1m": {"kind": "dlc", "n_frames": 1_000_000, "n_animals": 1, "n_bodyparts": 10},
     "dlc_100k": {"kind": "dlc", "n_frames": 100_000, "n_animals": 1, "n_bodyparts": 10},
     "slp_200k": {"kind": "slp", "n_frames": 200_000, "n_tracks": 2, "n_nodes": 13},
+    "slp_20k": {"kind": "slp", "n_frames": 20_000, "n_tracks": 2, "n_nodes": 13},
+    "slp_2m": {"kind": "slp", "n_frames": 2_000_000, "n_tracks": 2, "n_nodes": 13},
     "dlc_multi": {"kind": "dlc", "n_frames": 720_000, "n_animals": 20, "n_bodyparts": 30},
 }
 DEFAULT_INPUTS = ("dlc_1m", "slp_200k")

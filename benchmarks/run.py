@@ -1,6 +1,6 @@
 """Run every benchmark, each conversion in a fresh process, and print the results table.
 
-    python benchmarks/run.py                      # dlc_1m, dlc_100k, slp_200k; 3 runs each
+    python benchmarks/run.py                      # dlc_1m, dlc_100k, slp_200k, slp_20k; 3 runs each
     python benchmarks/run.py --runs 5 --inputs dlc_1m
     python benchmarks/run.py --inputs dlc_multi --tools poseconv --runs 1
 
@@ -35,15 +35,14 @@ import generate  # noqa: E402
 
 OUT_DIR = HERE / ".data" / "out"
 RESULTS_DIR = HERE / "results"
-TOOLS = ("neuroconv", "poseconv", "poseconv-fastslp", "h5py")
-DEFAULT_INPUTS = ("dlc_1m", "dlc_100k", "slp_200k")
+TOOLS = ("neuroconv", "poseconv", "h5py")
+DEFAULT_INPUTS = ("dlc_1m", "dlc_100k", "slp_200k", "slp_20k")
 # What each tool's process imports before converting anything: its "startup".
 STARTUP_IMPORTS = {
     ("neuroconv", "dlc"): "from neuroconv.datainterfaces import DeepLabCutInterface; import ndx_pose",
     ("neuroconv", "slp"): "from neuroconv.datainterfaces import SLEAPInterface; import ndx_pose, sleap_io",
     ("poseconv", "dlc"): "from poseconv.interfaces import DeepLabCutPoseInterface; import ndx_pose",
     ("poseconv", "slp"): "from poseconv.interfaces.sleap import SLEAPPoseInterface; import ndx_pose",
-    ("poseconv-fastslp", "slp"): "from poseconv.interfaces.sleap import SLEAPPoseInterface; import ndx_pose",
     ("h5py", "dlc"): "import h5py, tables, numpy",
     ("h5py", "slp"): "import h5py, numpy",
 }
@@ -122,8 +121,8 @@ def summarize(raw: dict) -> dict:
 
 def table(raw: dict, summary: dict) -> str:
     """Markdown table of one input, with ratios to poseconv."""
-    pose = summary.get("poseconv-fastslp") if raw["kind"] == "slp" else summary.get("poseconv")
-    reference = "poseconv-fastslp" if raw["kind"] == "slp" else "poseconv"
+    pose = summary.get("poseconv")
+    reference = "poseconv"
     lines = [
         f"**{raw['input']}** (`{Path(raw['source']).name}`, median of {next(iter(summary.values()))['n_runs']} runs)",
         "",

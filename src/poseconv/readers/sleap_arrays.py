@@ -28,14 +28,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..lazy import ColumnView
 from .files import frame_count_plausible, reads_source
+from .tables import H5FileTable
 
-__all__ = ["read_slp_track_arrays", "read_sleap_fast"]
+__all__ = ["SlpPointTable", "SlpTrackIndex", "read_sleap_fast", "read_slp_track_index"]
 
 # Top-level datasets/groups of a .slp that this module accounts for (videoN: embedded images).
 _KNOWN_KEYS = {
@@ -51,6 +54,10 @@ _KNOWN_KEYS = {
     "provenance_json",
 }
 _USER, _PREDICTED = 0, 1
+# Point-table rows between two instances of a block read past rather than read separately.
+_POINT_GAP = 4096
+# Frame rows indexed at once: bounds the memory of indexing a long file.
+_INDEX_ROWS = 2**17
 
 
 def _skeleton_sizes(handle: Any) -> list[int] | None:
@@ -71,10 +78,51 @@ def _has_repeats(values: np.ndarray) -> bool:
     return bool(np.any(ordered[1:] == ordered[:-1]))
 
 
-def read_slp_track_arrays(
+@dataclass(frozen=True)
+class SlpTrackIndex:
+    """Where the instances of one (video, track, skeleton) of a ``.slp`` are; one entry per frame that has one.
+
+    Attributes
+    ----------
+    frames : numpy.ndarray
+        int64 frame indices, increasing.
+    kinds : numpy.ndarray
+        int8 instance kind of each frame's instance: 0 user, 1 predicted.
+    point_starts : numpy.ndarray
+        int64 row of the instance's first node in its kind's point table (``points`` or ``pred_points``).
+    n_nodes : int
+        Nodes of the skeleton (points per instance).
+    instance_scores : numpy.ndarray
+        float64 instance score, NaN for user instances.
+    tracking_scores : numpy.ndarray or None
+        float64 tracking score, when the file has them.
+    """
+
+    frames: np.ndarray
+    kinds: np.ndarray
+    point_starts: np.ndarray
+    n_nodes: int
+    instance_scores: np.ndarray
+    tracking_scores: np.ndarray | None
+
+    @property
+    def user_labeled(self) -> np.ndarray:
+        """True where the frame's instance is a user instance."""
+        return self.kinds == _USER
+
+    @property
+    def any_predicted(self) -> bool:
+        """Whether any frame holds a predicted instance."""
+        return bool(np.any(self.kinds == _PREDICTED))
+
+
+def read_slp_track_index(
     path: str | Path, *, predicted_only: bool = False
-) -> tuple[dict[tuple[int, int, int], dict[str, Any]], dict[int, int], int] | None:
-    """Dense arrays of every (video, track, skeleton) of a ``.slp``, or None when only sleap-io can read it exactly.
+) -> tuple[dict[tuple[int, int, int], SlpTrackIndex], dict[int, int], int, float] | None:
+    """Index every (video, track, skeleton) of a ``.slp``, or None when only sleap-io can read it exactly.
+
+    Only the ``frames`` and ``instances`` tables are read, :data:`_INDEX_ROWS` frame rows at a
+    time; the points stay in the file until :class:`SlpPointTable` reads them block by block.
 
     Parameters
     ----------
@@ -85,11 +133,9 @@ def read_slp_track_arrays(
 
     Returns
     -------
-    (dict, dict, int) or None
-        ``{(video, track, skeleton): {"frames", "positions", "confidence", "instance_scores",
-        "tracking_scores", "user_labeled"}}`` where ``frames`` are the frame indices that hold an
-        instance and the arrays have one row per such frame; the last labeled frame of each video;
-        and the number of videos.
+    (dict, dict, int, float) or None
+        :class:`SlpTrackIndex` by ``(video, track, skeleton)``; the last labeled frame of each
+        video; the number of videos; the file's ``format_id``.
     """
     import h5py
 
@@ -102,127 +148,252 @@ def read_slp_track_arrays(
         format_id = float(handle["metadata"].attrs.get("format_id", 1.0))
         sizes = _skeleton_sizes(handle)
         n_videos = len(handle["videos_json"]) if "videos_json" in handle else 0
-        frames = handle["frames"][()]
-        instances = handle["instances"][()]
-        fields = instances.dtype.names or ()
+        fields = handle["instances"].dtype.names or ()
         if sizes is None or "track" not in fields:
             return None
-        points = {_USER: handle["points"], _PREDICTED: handle["pred_points"]}
-        n_instances = len(instances)
+        table = _InstanceTable(handle, sizes=sizes, predicted_only=predicted_only)
+        pieces: dict[tuple[int, int, int], list[tuple[np.ndarray, ...]]] = {}
+        frame_videos, frame_numbers = [], []
+        for first in range(0, len(handle["frames"]), _INDEX_ROWS):
+            rows = handle["frames"][first : first + _INDEX_ROWS]
+            chunk = table.winners(rows)
+            if chunk is None:
+                return None
+            frame_videos.append(rows["video"].astype("int64"))
+            frame_numbers.append(rows["frame_idx"].astype("int64"))
+            for key, arrays in chunk.items():
+                pieces.setdefault(key, []).append(arrays)
 
-        # Which frame row holds each instance (sleap-io slices the instance list by position).
-        starts = frames["instance_id_start"].astype("int64")
-        ends = frames["instance_id_end"].astype("int64")
+    video_ids = np.concatenate(frame_videos) if frame_videos else np.empty(0, dtype="int64")
+    frame_idx = np.concatenate(frame_numbers) if frame_numbers else np.empty(0, dtype="int64")
+    present_videos = set(np.unique(video_ids).tolist())
+    if len(video_ids) and (len(present_videos) != n_videos or max(present_videos) != n_videos - 1):
+        return None  # sleap-io remaps sparse video ids; not reproduced here
+    if len(frame_idx) and frame_idx.min() < 0:
+        return None  # damaged; the object reader says so
+    if _has_repeats(video_ids * (int(frame_idx.max(initial=0)) + 1) + frame_idx):
+        return None  # a frame listed twice
+    last_frame: dict[int, int] = {}
+    for video in present_videos:
+        in_video = video_ids == video
+        last_frame[int(video)] = int(frame_idx[in_video].max())
+        if not frame_count_plausible(last_frame[int(video)] + 1, int(np.count_nonzero(in_video))):
+            return None  # damaged frame indices; the object reader says so
+    del video_ids, frame_idx
+
+    result: dict[tuple[int, int, int], SlpTrackIndex] = {}
+    for key in sorted(pieces):
+        frames, kinds, point_starts, scores, tracking = (
+            np.concatenate(parts) if parts[0] is not None else None for parts in zip(*pieces.pop(key), strict=True)
+        )
+        if np.any(frames[1:] < frames[:-1]):
+            order = np.argsort(frames, kind="stable")
+            frames, kinds, point_starts, scores = (a[order] for a in (frames, kinds, point_starts, scores))
+            tracking = tracking[order] if tracking is not None else None
+        result[key] = SlpTrackIndex(
+            frames=frames,
+            kinds=kinds,
+            point_starts=point_starts,
+            n_nodes=int(sizes[key[2]]),
+            instance_scores=np.where(kinds == _PREDICTED, scores, np.nan),
+            tracking_scores=tracking,
+        )
+    return result, last_frame, n_videos, format_id
+
+
+class _InstanceTable:
+    """The ``instances`` table of an open ``.slp``, indexed a chunk of frame rows at a time."""
+
+    def __init__(self, handle: Any, *, sizes: list[int], predicted_only: bool) -> None:
+        self.instances = handle["instances"]
+        self.n_instances = len(self.instances)
+        self.n_points = {_USER: len(handle["points"]), _PREDICTED: len(handle["pred_points"])}
+        self.sizes = np.asarray(sizes, dtype="int64")
+        self.predicted_only = predicted_only
+        names = self.instances.dtype.names or ()
+        self.fields = ["instance_id", "instance_type", "track", "skeleton", "point_id_start", "point_id_end", "score"]
+        self.fields += ["tracking_score"] if "tracking_score" in names else []
+        # End of the instance range of the previous frame row.
+        self.previous_end = 0
+
+    def winners(self, rows: np.ndarray) -> dict[tuple[int, int, int], tuple[np.ndarray | None, ...]] | None:
+        """Return the instance written for each track of each frame row, grouped by (video, track, skeleton).
+
+        Each group is ``(frames, kinds, point_starts, scores, tracking_scores or None)``. None
+        when the rows hold anything the fast path does not read exactly like ``read_sleap``.
+        """
+        starts = rows["instance_id_start"].astype("int64")
+        ends = rows["instance_id_end"].astype("int64")
         counts = ends - starts
-        if np.any(counts < 0) or not np.array_equal(instances["instance_id"], np.arange(n_instances)):
+        if np.any(counts < 0):
             return None
-        # Damaged ranges (ends past the instance table) would make the index arrays below huge.
-        if len(frames) and (starts.min() < 0 or ends.max() > n_instances):
+        # Instance ranges in frame-row order, none shared: how SLEAP writes them; the rest is left to sleap-io.
+        if len(rows) and (starts[0] < self.previous_end or np.any(starts[1:] < ends[:-1])):
             return None
-        order = np.argsort(starts, kind="stable")
-        if np.any(starts[order][1:] < ends[order][:-1]):
-            return None  # an instance in two frames
-        video_ids = frames["video"].astype("int64")
-        present_videos = set(np.unique(video_ids).tolist())
-        if len(frames) and (len(present_videos) != n_videos or max(present_videos) != n_videos - 1):
-            return None  # sleap-io remaps sparse video ids; not reproduced here
-        if len(frames) and frames["frame_idx"].min() < 0:
-            return None  # damaged; the object reader says so
-        frame_keys = video_ids * (int(frames["frame_idx"].max(initial=0)) + 1) + frames["frame_idx"].astype("int64")
-        if _has_repeats(frame_keys):
-            return None  # a frame listed twice
-        last_frame: dict[int, int] = {}
-        for video in present_videos:
-            in_video = video_ids == video
-            last_frame[int(video)] = int(frames["frame_idx"][in_video].max())
-            if not frame_count_plausible(last_frame[int(video)] + 1, int(np.count_nonzero(in_video))):
-                return None  # damaged frame indices; the object reader says so
-
-        row = np.repeat(np.arange(len(frames)), counts)
+        if len(rows) and ends[-1] > self.n_instances:
+            return None  # damaged ranges would make the index arrays below huge
+        first, last = (int(starts[0]), int(ends[-1])) if len(rows) else (0, 0)
+        self.previous_end = last
+        # One field at a time: contiguous columns, never more than this chunk's records in memory.
+        instances = {name: self.instances.fields(name)[first:last] for name in self.fields}
+        if not np.array_equal(instances["instance_id"], np.arange(first, last)):
+            return None
         # Instance positions start..end of every frame row, concatenated, without a Python loop.
         position = np.arange(int(counts.sum()), dtype="int64") + np.repeat(
-            starts - (np.cumsum(counts) - counts), counts
+            starts - first - (np.cumsum(counts) - counts), counts
         )
-        if position.size and (position.max() >= n_instances):
-            return None
-        chosen_instances = instances[position]
-        kind = chosen_instances["instance_type"].astype("int64")
-        track = chosen_instances["track"].astype("int64")
-        skeleton = chosen_instances["skeleton"].astype("int64")
+        if len(position) != last - first:
+            instances = {name: values[position] for name, values in instances.items()}
+        row = np.repeat(np.arange(len(rows)), counts)
+        kind = instances["instance_type"].astype("int64")
+        track = instances["track"].astype("int64")
+        skeleton = instances["skeleton"].astype("int64")
         if np.any(track < 0) or np.any(~np.isin(kind, (_USER, _PREDICTED))):
             return None  # untracked instances: read_sleap's identity rules apply
-        if np.any(skeleton >= len(sizes)):
+        if np.any(skeleton >= len(self.sizes)):
             return None
-        n_points = (chosen_instances["point_id_end"] - chosen_instances["point_id_start"]).astype("int64")
-        if np.any(n_points != np.asarray(sizes)[skeleton]):
-            return None
-        if np.any(chosen_instances["point_id_start"] < 0):
+        point_start = instances["point_id_start"].astype("int64")
+        point_end = instances["point_id_end"].astype("int64")
+        if np.any(point_end - point_start != self.sizes[skeleton]) or np.any(point_start < 0):
             return None  # a negative index would silently read other points
-        keep = kind == _PREDICTED if predicted_only else np.ones(len(kind), dtype=bool)
-        video = video_ids[row][keep]
-        frame = frames["frame_idx"].astype("int64")[row][keep]
-        kind, track, skeleton = kind[keep], track[keep], skeleton[keep]
-        chosen_instances = chosen_instances[keep]
-        # One integer per (video, frame, track): frames and tracks are bounded by the file's maxima.
-        n_frame_ids = int(frame.max(initial=0)) + 1
-        n_track_ids = int(track.max(initial=0)) + 1
-        slot = (video * n_frame_ids + frame) * n_track_ids + track
+        # Points are read lazily, where h5py would cut a slice past the end short without a word.
+        for instance_kind, available in self.n_points.items():
+            if np.any(point_end[kind == instance_kind] > available):
+                return None
+        keep = kind == _PREDICTED if self.predicted_only else np.ones(len(kind), dtype=bool)
+        row, kind, track, skeleton, point_start = (a[keep] for a in (row, kind, track, skeleton, point_start))
+        scores = instances["score"][keep].astype("float64")
+        tracking = instances["tracking_score"][keep].astype("float64") if "tracking_score" in instances else None
+        # One integer per (frame row, track); a frame has one row (checked over the whole file).
+        slot = row * (int(track.max(initial=0)) + 1) + track
         # Two instances of one kind for one track in one frame: read_sleap warns; leave it to it.
         if _has_repeats(slot * 2 + kind):
             return None
         # A user instance wins over the prediction of its track in its frame.
-        overridden = (kind == _PREDICTED) & np.isin(slot, slot[kind == _USER])
-        winner = ~overridden
-        video, frame, track, skeleton, kind = (
-            video[winner],
-            frame[winner],
-            track[winner],
-            skeleton[winner],
-            kind[winner],
+        winner = ~((kind == _PREDICTED) & np.isin(slot, slot[kind == _USER]))
+        row, kind, track, skeleton, point_start, scores = (
+            a[winner] for a in (row, kind, track, skeleton, point_start, scores)
         )
-        chosen_instances = chosen_instances[winner]
+        tracking = tracking[winner] if tracking is not None else None
+        video = rows["video"].astype("int64")[row]
+        frame = rows["frame_idx"].astype("int64")[row]
+        group = (video * (int(track.max(initial=0)) + 1) + track) * len(self.sizes) + skeleton
+        by_group = np.argsort(group, kind="stable")
+        bounds = np.flatnonzero(np.diff(group[by_group])) + 1
+        result = {}
+        for members in np.split(by_group, bounds) if len(by_group) else []:
+            key = (int(video[members[0]]), int(track[members[0]]), int(skeleton[members[0]]))
+            result[key] = (
+                frame[members],
+                kind[members].astype("int8"),
+                point_start[members],
+                scores[members],
+                tracking[members] if tracking is not None else None,
+            )
+        return result
 
-        result: dict[tuple[int, int, int], dict[str, Any]] = {}
-        point_cache = {k: None for k in (_USER, _PREDICTED)}
-        for key in sorted(set(zip(video.tolist(), track.tolist(), skeleton.tolist(), strict=True))):
-            v, t, s = key
-            mask = (video == v) & (track == t) & (skeleton == s)
-            n_nodes = sizes[s]
-            order_in_time = np.argsort(frame[mask], kind="stable")
-            selected = chosen_instances[mask][order_in_time]
-            kinds = kind[mask][order_in_time]
-            positions = np.full((len(selected), n_nodes, 2), np.nan)
-            confidence = np.full((len(selected), n_nodes), np.nan)
-            for instance_kind in (_USER, _PREDICTED):
-                which = kinds == instance_kind
-                if not which.any():
-                    continue
-                if point_cache[instance_kind] is None:
-                    # One field at a time: contiguous columns, and never the whole record table in memory.
-                    names = ("x", "y", "visible", "score") if instance_kind == _PREDICTED else ("x", "y", "visible")
-                    dataset = points[instance_kind]
-                    point_cache[instance_kind] = {name: dataset.fields(name)[()] for name in names}
-                columns = point_cache[instance_kind]
-                index = selected["point_id_start"][which].astype("int64")[:, None] + np.arange(n_nodes)
-                xy = np.stack([columns["x"][index], columns["y"][index]], axis=-1).astype("float64")
-                if format_id < 1.1:
-                    xy -= 0.5  # sleap-io's shift of the legacy pixel-corner coordinates
-                positions[which] = np.where(columns["visible"][index][..., None], xy, np.nan)
-                if instance_kind == _PREDICTED:
-                    confidence[which] = columns["score"][index].astype("float64")
-            is_predicted = kinds == _PREDICTED
-            instance_scores = np.where(is_predicted, selected["score"].astype("float64"), np.nan)
-            tracking_scores = selected["tracking_score"].astype("float64") if "tracking_score" in fields else None
-            result[key] = {
-                "frames": frame[mask][order_in_time],
-                "positions": positions,
-                "confidence": confidence,
-                "instance_scores": instance_scores,
-                "tracking_scores": tracking_scores,
-                "user_labeled": ~is_predicted,
-                "any_predicted": bool(is_predicted.any()),
-            }
-    return result, last_frame, n_videos
+
+class SlpPointTable(H5FileTable):
+    """The points of one video's tracks in a ``.slp``, read a block of frames at a time.
+
+    Columns: for each track in ``tracks``, ``x`` of every node, then ``y``, then the
+    point score, each in skeleton node order. A block reads the rows of ``points`` and
+    ``pred_points`` its instances use (ranges more than :data:`_POINT_GAP` rows apart
+    separately) and scatters them into frames; frames without an instance are NaN.
+    Values follow ``read_sleap``: NaN where a point is not visible, legacy coordinates
+    (format before 1.1) shifted by -0.5 px, score only for predicted instances.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.slp`` file.
+    tracks : sequence of SlpTrackIndex
+        The tracks of the video, in column order.
+    n_frames : int
+        Frames of the video's time base.
+    format_id : float
+        The file's format id.
+    """
+
+    def __init__(self, *, path: Path, tracks: Sequence[SlpTrackIndex], n_frames: int, format_id: float) -> None:
+        self.path = Path(path)
+        self.tracks = list(tracks)
+        widths = [3 * track.n_nodes for track in self.tracks]
+        self.bases = np.concatenate([[0], np.cumsum(widths)]).astype("int64")[:-1]
+        self.legacy_coordinates = format_id < 1.1
+        super().__init__(n_rows=n_frames, n_columns=int(sum(widths)), n_frames=n_frames)
+
+    def positions_columns(self, index: int) -> np.ndarray:
+        """Return the ``(nodes, 2)`` column map of track ``index``'s x, y."""
+        n = self.tracks[index].n_nodes
+        return int(self.bases[index]) + np.stack([np.arange(n), n + np.arange(n)], axis=-1)
+
+    def confidence_columns(self, index: int) -> np.ndarray:
+        """Return the ``(nodes,)`` column map of track ``index``'s point scores."""
+        n = self.tracks[index].n_nodes
+        return int(self.bases[index]) + 2 * n + np.arange(n)
+
+    def _read_columns(self, start: int, stop: int) -> np.ndarray:
+        out = np.full((self.n_columns, stop - start), np.nan)
+        handle = self._file()
+        for kind, dataset, names in (
+            (_USER, "points", ("x", "y", "visible")),
+            (_PREDICTED, "pred_points", ("x", "y", "visible", "score")),
+        ):
+            picks = []
+            for index, track in enumerate(self.tracks):
+                lo, hi = np.searchsorted(track.frames, [start, stop])
+                of_kind = track.kinds[lo:hi] == kind
+                if np.any(of_kind):
+                    picks.append((index, track.frames[lo:hi][of_kind] - start, track.point_starts[lo:hi][of_kind]))
+            if not picks:
+                continue
+            points, where = _read_point_rows(
+                handle[dataset],
+                names,
+                np.concatenate([p[2] for p in picks]),
+                np.concatenate([p[2] + self.tracks[p[0]].n_nodes for p in picks]),
+            )
+            for index, frames, point_starts in picks:
+                n, base = self.tracks[index].n_nodes, int(self.bases[index])
+                rows = where(point_starts)[:, None] + np.arange(n)
+                visible = points["visible"][rows].astype(bool)
+                for axis, name in enumerate(("x", "y")):
+                    values = points[name][rows].astype("float64")
+                    if self.legacy_coordinates:
+                        values -= 0.5  # sleap-io's shift of the legacy pixel-corner coordinates
+                    out[base + axis * n : base + (axis + 1) * n, frames] = np.where(visible, values, np.nan).T
+                if kind == _PREDICTED:
+                    out[base + 2 * n : base + 3 * n, frames] = points["score"][rows].astype("float64").T
+        return out
+
+
+def _read_point_rows(
+    dataset: Any, names: Sequence[str], starts: np.ndarray, ends: np.ndarray, *, gap: int | None = None
+) -> tuple[np.ndarray, Any]:
+    """Read the rows ``[starts[i], ends[i])`` of a point table, as few contiguous ranges as sensible.
+
+    Rows up to ``gap`` (default :data:`_POINT_GAP`) apart are read as one range, the rows between
+    included. Returns the rows read (fields ``names``) and a function mapping a file row to its
+    position there.
+    """
+    gap = _POINT_GAP if gap is None else gap
+    order = np.argsort(starts, kind="stable")
+    first, last = starts[order], np.maximum.accumulate(ends[order])
+    # A new range where the next instance starts more than _POINT_GAP rows after everything so far.
+    breaks = np.flatnonzero(first[1:] > last[:-1] + gap) + 1
+    range_starts = first[np.concatenate([[0], breaks])]
+    range_stops = last[np.concatenate([breaks - 1, [len(first) - 1]])]
+    view = dataset.fields(list(names))
+    pieces = [view[int(a) : int(b)] for a, b in zip(range_starts, range_stops, strict=True)]
+    offsets = np.concatenate([[0], np.cumsum([len(piece) for piece in pieces])])[:-1]
+    rows = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+
+    def where(file_rows: np.ndarray) -> np.ndarray:
+        in_range = np.searchsorted(range_starts, file_rows, side="right") - 1
+        return file_rows - range_starts[in_range] + offsets[in_range]
+
+    return rows, where
 
 
 @reads_source("SLEAP file")
@@ -255,16 +426,16 @@ def read_sleap_fast(
 
     path = check_input_file(file_path, suffixes=slow.SUFFIXES, what="SLEAP .slp or analysis .h5")
     slow._check_untracked_option(untracked)
-    arrays = None
+    index = None
     if path.suffix.lower() == ".slp":
         header = slow._slp_header(path)
         try:
-            arrays = read_slp_track_arrays(path, predicted_only=predicted_only)
+            index = read_slp_track_index(path, predicted_only=predicted_only)
         except Exception:
-            arrays = None
-    if arrays is None:
+            index = None
+    if index is None:
         return slow.read_sleap(path, video_indices=video_indices, predicted_only=predicted_only, untracked=untracked)
-    tracks_arrays, last_frame, n_videos = arrays
+    track_index, last_frame, n_videos, format_id = index
 
     from sleap_io.io import slp as sio_slp
 
@@ -282,40 +453,49 @@ def read_sleap_fast(
     selected = slow._select_videos(path, len(infos), keys, video_indices)
     skeleton_names = slow._unique([str(s.name) if s.name else "Skeleton" for s in skeleton_objects])
     track_names = slow._unique([str(t.name) if str(t.name or "") else f"track_{i}" for i, t in enumerate(sleap_tracks)])
-    rows = {(v, ("track", t), s): None for (v, t, s) in tracks_arrays if v in selected}
+    rows = {(v, ("track", t), s): None for (v, t, s) in track_index if v in selected}
     names = slow._slot_names(rows, track_names, skeleton_names)
-    tracks = []
-    for v, slot, s in sorted(rows, key=lambda k: (selected.index(k[0]), k[1][0] != "track", k[1][1], k[2])):
-        data = tracks_arrays[v, slot[1], s]
+    ordered = sorted(rows, key=lambda k: (selected.index(k[0]), k[1][0] != "track", k[1][1], k[2]))
+    # One point table per video, so that a block of frames is read once for all of its tracks.
+    columns: dict[tuple[int, tuple[str, int], int], tuple[SlpPointTable, int]] = {}
+    for v in dict.fromkeys(v for v, _, _ in ordered):
         n_frames = max(last_frame[v] + 1, infos[v].n_frames or 0)
-        n_nodes = data["positions"].shape[1]
-        frames = data["frames"]
         check_frame_count(path, n_frames, last_frame[v] + 1, what=f"frames of video {infos[v].key!r}")
-        positions = np.full((n_frames, n_nodes, 2), np.nan)
-        positions[frames] = data["positions"]
-        user_labeled = np.zeros(n_frames, dtype=bool)
-        user_labeled[frames] = data["user_labeled"]
-        confidence = instance_scores = None
-        if data["any_predicted"]:
-            confidence = np.full((n_frames, n_nodes), np.nan)
-            confidence[frames] = data["confidence"]
-            instance_scores = np.full(n_frames, np.nan)
-            instance_scores[frames] = data["instance_scores"]
-        tracking_scores = None
-        if header["has_tracking_score"] and data["tracking_scores"] is not None:
-            tracking_scores = np.full(n_frames, np.nan)
-            tracking_scores[frames] = data["tracking_scores"]
+        in_video = [key for key in ordered if key[0] == v]
+        table = SlpPointTable(
+            path=path,
+            tracks=[track_index[w, slot[1], s] for w, slot, s in in_video],
+            n_frames=n_frames,
+            format_id=format_id,
+        )
+        columns.update({key: (table, i) for i, key in enumerate(in_video)})
+    tracks = []
+    for v, slot, s in ordered:
+        data = track_index[v, slot[1], s]
+        table, column = columns[v, slot, s]
+        frames = data.frames
+
+        def per_frame(values: np.ndarray, fill: Any, n_frames: int = table.n_frames, frames: np.ndarray = frames):
+            dense = np.full(n_frames, fill, dtype=np.asarray(values).dtype)
+            dense[frames] = values
+            return dense
+
+        any_predicted = data.any_predicted
         tracks.append(
             PoseTrack(
                 name=names[slot, s],
                 skeleton=skeleton_names[s],
                 video=infos[v].key,
-                positions=positions,
-                confidence=confidence,
-                confidence_definition=slow.SLP_CONFIDENCE_DEFINITION if data["any_predicted"] else None,
-                instance_scores=instance_scores,
-                tracking_scores=tracking_scores,
-                user_labeled=user_labeled,
+                positions=ColumnView(table, table.positions_columns(column)),
+                confidence=ColumnView(table, table.confidence_columns(column)) if any_predicted else None,
+                confidence_definition=slow.SLP_CONFIDENCE_DEFINITION if any_predicted else None,
+                instance_scores=per_frame(data.instance_scores, np.nan) if any_predicted else None,
+                tracking_scores=(
+                    per_frame(data.tracking_scores, np.nan)
+                    if header["has_tracking_score"] and data.tracking_scores is not None
+                    else None
+                ),
+                user_labeled=per_frame(data.user_labeled, False),
             )
         )
     skeletons = [

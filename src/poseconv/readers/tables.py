@@ -29,7 +29,7 @@ from ..errors import InvalidSourceFileError
 from ..lazy import FrameTable
 from .safe_pickle import open_pandas_store
 
-__all__ = ["CsvTable", "NotNumericError", "PandasH5Table", "open_h5_table"]
+__all__ = ["CsvTable", "H5FileTable", "NotNumericError", "PandasH5Table", "open_h5_table"]
 
 # Rows compared with HDFStore.select before the raw block mapping is trusted.
 _CHECK_ROWS = 512
@@ -43,7 +43,41 @@ class NotNumericError(ValueError):
     """A CSV cell that should hold a number holds something else."""
 
 
-class PandasH5Table(FrameTable):
+class H5FileTable(FrameTable):
+    """A :class:`FrameTable` whose values are read with h5py from ``self.path``.
+
+    The file is opened on the first read, kept open for the next blocks, closed by
+    :meth:`close` or when the table is collected, and reopened if read again; a pickled
+    copy (e.g. for a process pool) reopens it too.
+    """
+
+    path: Path
+    _handle: Any = None
+    _finalizer: Any = None
+
+    def _file(self) -> Any:
+        if self._handle is None or not self._handle.id.valid:
+            import h5py
+
+            self._handle = h5py.File(self.path, mode="r")
+            # Close the file when the table is garbage collected, not only at exit.
+            self._finalizer = weakref.finalize(self, _close_quietly, self._handle)
+        return self._handle
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.update(_handle=None, _finalizer=None, _cache=type(self._cache)())
+        return state
+
+    def close(self) -> None:
+        """Close the HDF5 file; a later read reopens it."""
+        super().close()
+        if self._finalizer is not None:
+            self._finalizer()
+        self._handle = None
+
+
+class PandasH5Table(H5FileTable):
     """Rows of a pandas table-format frame in an HDF5 file, read with h5py.
 
     Parameters
@@ -77,34 +111,13 @@ class PandasH5Table(FrameTable):
         self.key = key
         self.columns = columns
         self.block_columns = block_columns
-        self._handle: Any = None
-        self._finalizer: Any = None
         # Set when the index is taken to be 0 .. n - 1 and must be confirmed as blocks are read.
         self._check_index = False
 
     def _table(self) -> Any:
         # The rows are read with h5py (already loaded for writing, and one HDF5 library for both
         # reading and writing); pandas/PyTables only describes the table when it is opened.
-        if self._handle is None or not self._handle.id.valid:
-            import h5py
-
-            self._handle = h5py.File(self.path, mode="r")
-            # Close the file when the table is garbage collected, not only at exit.
-            self._finalizer = weakref.finalize(self, _close_quietly, self._handle)
-        return self._handle[f"/{self.key.strip('/')}/table"]
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Picklable (e.g. for a process pool): the copy reopens the file when it first reads.
-        state = dict(self.__dict__)
-        state.update(_handle=None, _finalizer=None, _cache=type(self._cache)())
-        return state
-
-    def close(self) -> None:
-        """Close the HDF5 file; a later read reopens it."""
-        super().close()
-        if self._finalizer is not None:
-            self._finalizer()
-        self._handle = None
+        return self._file()[f"/{self.key.strip('/')}/table"]
 
     def _read_columns(self, start: int, stop: int) -> np.ndarray:
         table = self._table()

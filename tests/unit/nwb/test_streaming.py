@@ -278,3 +278,45 @@ def test_hdmf_still_keeps_its_iterator_queue_where_poseconv_replaces_it(tmp_path
     with NWBHDF5IO(str(tmp_path / "x.nwb"), mode="w") as io:
         assert hdf5_chunks.install_parallel_chunk_queue(io)
         assert isinstance(getattr(io, hdf5_chunks._QUEUE_ATTRIBUTE), hdf5_chunks.ParallelChunkQueue)
+
+
+def test_sleap_tracks_are_streamed_from_the_point_tables(tmp_path, small_blocks):
+    import sleap_io as sio
+
+    from poseconv.interfaces import SLEAPPoseInterface
+
+    rng = np.random.default_rng(3)
+    n_frames, n_tracks, n_nodes = 700, 3, 4
+    values = rng.uniform(0, 640, size=(n_frames, n_tracks, n_nodes, 3)).astype("float32").astype("float64")
+    values[rng.random(values.shape[:3]) < 0.05, :2] = np.nan  # lost nodes
+    values[100:400, 1] = np.nan  # an animal absent for longer than a block
+    nodes = [f"n{j}" for j in range(n_nodes)]
+    labels = sio.Labels.from_numpy(
+        values,
+        videos=[sio.Video(filename=str(tmp_path / "video.mp4"), open_backend=False)],
+        skeletons=[sio.Skeleton(nodes=list(nodes), name="skeleton")],  # sleap-io turns the list into Nodes
+        tracks=[sio.Track(name=f"track_{i}") for i in range(n_tracks)],
+        return_confidence=True,
+    )
+    path = tmp_path / "predictions.slp"
+    sio.save_slp(labels, str(path))
+    # sleap-io returns float32; the values are float32 numbers, stored by SLEAP as float64.
+    expected = sio.load_slp(str(path)).numpy(return_confidence=True).astype("float64")
+
+    interface = SLEAPPoseInterface(file_path=path, sampling_frequency=30.0)
+    assert all(is_lazy_array(track.positions) for track in interface.pose.tracks)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    interface.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata)
+
+    handle, series = _series_groups(tmp_path / "out.nwb")
+    with handle:
+        assert len(series) == n_tracks * n_nodes
+        for (container, node), group in series.items():
+            track, j = int(container.rsplit("track_", 1)[1][0]), nodes.index(node)
+            assert group["data"][()].tobytes() == np.ascontiguousarray(expected[:, track, j, :2]).tobytes()
+            assert group["confidence"][()].tobytes() == np.ascontiguousarray(expected[:, track, j, 2]).tobytes()
+            assert group["data"].chunks == (BLOCK, 2)
+    # One point table for the video's three tracks, each block of it read once.
+    tables = {id(track.positions.table): track.positions.table for track in interface.pose.tracks}
+    assert len(tables) == 1 and next(iter(tables.values())).blocks_read == -(-n_frames // BLOCK)

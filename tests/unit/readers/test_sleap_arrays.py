@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import warnings
 
+import h5py
 import numpy as np
 import pytest
 from tests.fixtures.sleap import (
@@ -25,8 +27,11 @@ from tests.fixtures.sleap import (
     SLP_TYPICAL,
 )
 
+from poseconv import lazy
+from poseconv.lazy import is_lazy_array
+from poseconv.readers import sleap_arrays
 from poseconv.readers.sleap import read_sleap
-from poseconv.readers.sleap_arrays import read_sleap_fast, read_slp_track_arrays
+from poseconv.readers.sleap_arrays import SlpPointTable, read_sleap_fast, read_slp_track_index
 
 # Files the fast path reads itself (all tracked, one instance per kind, track and frame).
 FAST = [
@@ -52,7 +57,8 @@ FALLBACK = [
 
 
 def assert_same(a, b, where="pose"):
-    """Equal field by field; arrays bit for bit with the same dtype."""
+    """Equal field by field; arrays (lazy ones read whole) bit for bit with the same dtype."""
+    a, b = (np.asarray(x) if is_lazy_array(x) else x for x in (a, b))
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         assert isinstance(a, np.ndarray) and isinstance(b, np.ndarray), where
         assert a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes(), where
@@ -81,14 +87,47 @@ def _both(path, **kwargs):
 @pytest.mark.parametrize("path", FAST, ids=lambda p: p.name)
 @pytest.mark.parametrize("predicted_only", [False, True])
 def test_fast_path_equals_read_sleap(path, predicted_only):
-    assert read_slp_track_arrays(path, predicted_only=predicted_only) is not None
+    assert read_slp_track_index(path, predicted_only=predicted_only) is not None
     slow, fast = _both(path, predicted_only=predicted_only, untracked="by_order")
     assert_same(slow, fast)
 
 
+@pytest.mark.parametrize("path", FAST, ids=lambda p: p.name)
+def test_points_are_read_in_blocks_of_frames(path, monkeypatch):
+    """Indexed 7 frame rows at a time, read in blocks of 64 frames, and on small files every
+    instance's points read as their own range."""
+    monkeypatch.setattr(sleap_arrays, "_INDEX_ROWS", 7)
+    monkeypatch.setattr(lazy, "MIN_BLOCK_FRAMES", 64)
+    monkeypatch.setattr(lazy, "MAX_BLOCK_FRAMES", 64)
+    if path in (SLP_CLIP_PROOFREAD, SLP_COURTSHIP, SLP_DEMO_FLIES):
+        monkeypatch.setattr(sleap_arrays, "_POINT_GAP", -1)
+    slow, fast = _both(path, untracked="by_order")
+    assert all(is_lazy_array(track.positions) and track.positions.block_frames == 64 for track in fast.tracks)
+    assert_same(slow, fast)
+
+
+def test_point_rows_are_read_as_few_ranges(tmp_path):
+    rows = np.zeros(100, dtype=[("x", "f8"), ("y", "f8"), ("visible", "?")])
+    rows["x"] = np.arange(100)
+    with h5py.File(tmp_path / "points.h5", "w") as handle:
+        dataset = handle.create_dataset("points", data=rows)
+        # Out of order, overlapping, adjacent and far apart.
+        starts = np.array([90, 2, 4, 3, 40])
+        ends = starts + 3
+        # Rows 2-6, 40-42 and 90-92 are needed; gaps merge ranges with the rows between them.
+        for gap, n_read in ((0, 5 + 3 + 3), (32, 5 + 3 + 3), (33, 41 + 3), (100, 91)):
+            read, where = sleap_arrays._read_point_rows(dataset, ("x", "visible"), starts, ends, gap=gap)
+            assert read.dtype.names == ("x", "visible")
+            assert len(read) == n_read
+            for start in starts:
+                np.testing.assert_array_equal(
+                    read["x"][where(np.array([start]))[0] + np.arange(3)], start + np.arange(3)
+                )
+
+
 @pytest.mark.parametrize("path", FALLBACK, ids=lambda p: p.name)
 def test_other_files_fall_back_to_read_sleap(path):
-    assert read_slp_track_arrays(path) is None
+    assert read_slp_track_index(path) is None
     slow, fast = _both(path, untracked="by_order")
     assert_same(slow, fast)
 
@@ -105,16 +144,30 @@ def test_generated_edge_cases_are_equal(fixture, request):
 
 
 def test_user_instance_wins_over_the_prediction(generated_edge_cases):
-    arrays, last_frame, n_videos = read_slp_track_arrays(generated_edge_cases.path)
+    index, last_frame, n_videos, format_id = read_slp_track_index(generated_edge_cases.path)
     assert n_videos == 1 and last_frame == {0: 5}
-    track_a = arrays[0, 0, 0]
+    track_a = index[0, 0, 0]
+    row = list(track_a.frames).index(4)
+    assert track_a.user_labeled[row] and np.isnan(track_a.instance_scores[row])
+    table = SlpPointTable(path=generated_edge_cases.path, tracks=[track_a], n_frames=6, format_id=format_id)
     expected = generated_edge_cases.expected["instances"][("A", 4)]["user"].numpy()
-    row = list(track_a["frames"]).index(4)
-    np.testing.assert_array_equal(track_a["positions"][row], expected)
-    assert track_a["user_labeled"][row] and np.isnan(track_a["confidence"][row]).all()
+    positions = table.read_frames(4, 5, table.positions_columns(0))[0]
+    np.testing.assert_array_equal(positions, expected)
+    assert np.isnan(table.read_frames(4, 5, table.confidence_columns(0))).all()
 
 
 def test_selected_videos_are_honoured(generated_two_videos):
     for indices in ([0], [1], [1, 0]):
         slow, fast = _both(generated_two_videos.path, video_indices=indices)
         assert_same(slow, fast)
+
+
+def test_frames_listed_out_of_instance_order_are_left_to_read_sleap(tmp_path):
+    path = tmp_path / "reordered.slp"
+    shutil.copyfile(SLP_CLIP_PREDICTIONS, path)
+    with h5py.File(path, "r+") as handle:
+        frames = handle["frames"][()]
+        handle["frames"][...] = frames[::-1]
+    assert read_slp_track_index(path) is None
+    slow, fast = _both(path)
+    assert_same(slow, fast)
