@@ -127,8 +127,25 @@ def make_dlc(path: Path, *, n_frames: int, n_animals: int, n_bodyparts: int, see
     tmp.replace(path)
 
 
+# sleap-io builds an object per instance; longer files are written as segments of this many
+# frames and joined table by table (10 sleap-io segments of 200,000 frames need about 2 GB each,
+# one 2,000,000-frame Labels more than 20 GB).
+SLP_SEGMENT_FRAMES = 200_000
+
+
 def make_slp(path: Path, *, n_frames: int, n_tracks: int, n_nodes: int, seed: int = SEED) -> None:
     """Write a SLEAP predictions ``.slp`` with sleap-io, tracked instances with point scores."""
+    if n_frames > SLP_SEGMENT_FRAMES:
+        segments = []
+        for k, first in enumerate(range(0, n_frames, SLP_SEGMENT_FRAMES)):
+            segment = path.with_name(f"{path.name.split('.')[0]}.part{k}.slp")
+            size = min(SLP_SEGMENT_FRAMES, n_frames - first)
+            make_slp(segment, n_frames=size, n_tracks=n_tracks, n_nodes=n_nodes, seed=seed + 100 * k)
+            segments.append(segment)
+        _join_slp(segments, path)
+        for segment in segments:
+            segment.unlink()
+        return
     import sleap_io as sio
 
     rng = np.random.default_rng(seed)
@@ -152,6 +169,44 @@ def make_slp(path: Path, *, n_frames: int, n_tracks: int, n_nodes: int, seed: in
             instance.tracking_score = float(np.float32(score_rng.uniform(0.0, 1.0)))
     tmp = path.with_suffix(".tmp.slp")
     sio.save_slp(labels, str(tmp))
+    tmp.replace(path)
+
+
+def _join_slp(segments: list[Path], path: Path) -> None:
+    """Join ``.slp`` files of one video, skeleton and track list into one, frames one after the other."""
+    import h5py
+
+    tmp = path.with_suffix(".tmp.slp")
+    with h5py.File(segments[0], "r") as first, h5py.File(tmp, "w") as out:
+        for key in first:
+            if key not in ("frames", "instances", "pred_points"):
+                first.copy(first[key], out, name=key)
+        for key, value in first.attrs.items():
+            out.attrs[key] = value
+        tables = {
+            key: out.create_dataset(key, shape=(0,), maxshape=(None,), dtype=first[key].dtype, chunks=True)
+            for key in ("frames", "instances", "pred_points")
+        }
+        frame_offset = instance_offset = point_offset = frame_idx_offset = 0
+        for segment in segments:
+            with h5py.File(segment, "r") as part:
+                frames, instances, points = part["frames"][()], part["instances"][()], part["pred_points"][()]
+            frames["frame_id"] += frame_offset
+            frames["frame_idx"] += frame_idx_offset
+            frames["instance_id_start"] += instance_offset
+            frames["instance_id_end"] += instance_offset
+            instances["instance_id"] += instance_offset
+            instances["frame_id"] += frame_offset
+            instances["point_id_start"] += point_offset
+            instances["point_id_end"] += point_offset
+            for key, rows in (("frames", frames), ("instances", instances), ("pred_points", points)):
+                table = tables[key]
+                table.resize((len(table) + len(rows),))
+                table[-len(rows) :] = rows
+            frame_offset += len(frames)
+            instance_offset += len(instances)
+            point_offset += len(points)
+            frame_idx_offset = int(frames["frame_idx"].max()) + 1
     tmp.replace(path)
 
 

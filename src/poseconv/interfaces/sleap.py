@@ -10,7 +10,7 @@ from pydantic import validate_call
 
 from ..metadata.defaults import track_for_container_key
 from ..model import PoseData
-from ..readers.sleap import UNTRACKED_TRACK_NAME, read_sleap
+from ..readers.sleap import UNTRACKED_TRACK_NAME
 from ..readers.sleap_arrays import read_sleap_fast
 from ..readers.sleap_training import read_sleap_labels
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
@@ -134,9 +134,9 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
     @staticmethod
     def get_available_tracks(file_path: FilePathArg) -> list[str]:
         """Return the track names in a SLEAP file ("untracked" holds instances without a track)."""
-        return read_sleap(file_path, untracked="by_order").track_names()
+        return read_sleap_fast(file_path, untracked="by_order").track_names()
 
     @staticmethod
     def get_available_videos(file_path: FilePathArg) -> list[str]:
         """Return the video keys of a SLEAP file, in the order ``video_indices`` counts them."""
-        return list(read_sleap(file_path, untracked="by_order").videos)
+        return list(read_sleap_fast(file_path, untracked="by_order").videos)

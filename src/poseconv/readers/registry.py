@@ -98,7 +98,7 @@ def register_reader(
 
 def _load_builtin_readers() -> None:
     # Importing the modules registers them; done lazily so `import poseconv` stays cheap.
-    from . import deeplabcut, lightningpose, sleap  # noqa: F401
+    from . import deeplabcut, lightningpose, sleap, sleap_arrays  # noqa: F401
 
 
 def supported_formats() -> dict[str, list[str]]:

@@ -53,8 +53,7 @@ import numpy as np
 from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ..metadata.names import unique_name
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from .files import check_frame_count, check_input_file, is_hdf5
-from .registry import register_reader
+from .files import check_frame_count, check_input_file, is_hdf5, reads_source
 
 __all__ = [
     "ANALYSIS_CONFIDENCE_DEFINITION",
@@ -869,7 +868,7 @@ def _read_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
 # -- entry point --------------------------------------------------------------------------------
 
 
-@register_reader("SLEAP", suffixes=SUFFIXES, sniff=is_sleap_file)
+@reads_source("SLEAP file")
 def read_sleap(
     file_path: str | Path,
     *,

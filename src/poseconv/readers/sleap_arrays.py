@@ -30,12 +30,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..lazy import ColumnView
-from .files import frame_count_plausible, reads_source
+from .files import frame_count_plausible
+from .registry import register_reader
+from .sleap import SUFFIXES, is_sleap_file
 from .tables import H5FileTable
 
 __all__ = ["SlpPointTable", "SlpTrackIndex", "read_sleap_fast", "read_slp_track_index"]
@@ -293,6 +295,13 @@ class _InstanceTable:
         return result
 
 
+class _PointRefs(NamedTuple):
+    frames: np.ndarray
+    kinds: np.ndarray
+    point_starts: np.ndarray
+    n_nodes: int
+
+
 class SlpPointTable(H5FileTable):
     """The points of one video's tracks in a ``.slp``, read a block of frames at a time.
 
@@ -317,7 +326,8 @@ class SlpPointTable(H5FileTable):
 
     def __init__(self, *, path: Path, tracks: Sequence[SlpTrackIndex], n_frames: int, format_id: float) -> None:
         self.path = Path(path)
-        self.tracks = list(tracks)
+        # Only where the points are: the table does not keep the index's per-frame scores alive.
+        self.tracks = [_PointRefs(t.frames, t.kinds, t.point_starts, t.n_nodes) for t in tracks]
         widths = [3 * track.n_nodes for track in self.tracks]
         self.bases = np.concatenate([[0], np.cumsum(widths)]).astype("int64")[:-1]
         self.legacy_coordinates = format_id < 1.1
@@ -396,7 +406,7 @@ def _read_point_rows(
     return rows, where
 
 
-@reads_source("SLEAP file")
+@register_reader("SLEAP", suffixes=SUFFIXES, sniff=is_sleap_file)
 def read_sleap_fast(
     file_path: str | Path,
     *,

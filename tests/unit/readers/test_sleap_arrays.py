@@ -171,3 +171,13 @@ def test_frames_listed_out_of_instance_order_are_left_to_read_sleap(tmp_path):
     assert read_slp_track_index(path) is None
     slow, fast = _both(path)
     assert_same(slow, fast)
+
+
+def test_read_pose_and_the_interface_read_slp_files_with_the_array_path():
+    from poseconv import read_pose
+    from poseconv.interfaces import SLEAPPoseInterface
+
+    assert all(is_lazy_array(track.positions) for track in read_pose(SLP_CENTERED_PAIR).tracks)
+    interface = SLEAPPoseInterface(file_path=SLP_CENTERED_PAIR)
+    assert all(is_lazy_array(track.positions) for track in interface.pose.tracks)
+    assert SLEAPPoseInterface.get_available_tracks(SLP_CENTERED_PAIR) == read_sleap(SLP_CENTERED_PAIR).track_names()
