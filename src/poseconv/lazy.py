@@ -32,8 +32,8 @@ MAX_BLOCK_FRAMES = 65536
 CACHED_BLOCKS = 2
 
 
-def block_frames_for(n_columns: int, itemsize: int = 8) -> int:
-    """Return the frames per block: a power of two near ``TARGET_BLOCK_BYTES`` of all columns.
+def block_frames_for(n_columns: int, itemsize: int = 8, target_bytes: int | None = None) -> int:
+    """Return the frames per block: a power of two near ``target_bytes`` of all columns.
 
     Parameters
     ----------
@@ -41,13 +41,16 @@ def block_frames_for(n_columns: int, itemsize: int = 8) -> int:
         Columns of the table.
     itemsize : int, default: 8
         Bytes per value.
+    target_bytes : int, optional
+        Bytes of a block; :data:`TARGET_BLOCK_BYTES` by default.
 
     Returns
     -------
     int
         Between ``MIN_BLOCK_FRAMES`` and ``MAX_BLOCK_FRAMES``.
     """
-    frames = TARGET_BLOCK_BYTES // max(1, n_columns * itemsize)
+    target = TARGET_BLOCK_BYTES if target_bytes is None else target_bytes
+    frames = target // max(1, n_columns * itemsize)
     power = 1 << max(0, int(frames).bit_length() - 1)
     return int(min(MAX_BLOCK_FRAMES, max(MIN_BLOCK_FRAMES, power)))
 

@@ -34,7 +34,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..lazy import ColumnView
+from .. import lazy
+from ..lazy import ColumnView, block_frames_for
 from .files import frame_count_plausible
 from .registry import register_reader
 from .sleap import SUFFIXES, is_sleap_file
@@ -331,7 +332,11 @@ class SlpPointTable(H5FileTable):
         widths = [3 * track.n_nodes for track in self.tracks]
         self.bases = np.concatenate([[0], np.cumsum(widths)]).astype("int64")[:-1]
         self.legacy_coordinates = format_id < 1.1
-        super().__init__(n_rows=n_frames, n_columns=int(sum(widths)), n_frames=n_frames)
+        n_columns = int(sum(widths))
+        # Reading a block also holds its point rows (about as many bytes again) while they are
+        # scattered, so a block is half the usual size.
+        block_frames = block_frames_for(n_columns, target_bytes=lazy.TARGET_BLOCK_BYTES // 2)
+        super().__init__(n_rows=n_frames, n_columns=n_columns, n_frames=n_frames, block_frames=block_frames)
 
     def positions_columns(self, index: int) -> np.ndarray:
         """Return the ``(nodes, 2)`` column map of track ``index``'s x, y."""
