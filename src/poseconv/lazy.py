@@ -22,7 +22,7 @@ import numpy as np
 
 from .errors import InvalidSourceFileError, PoseconvError
 
-__all__ = ["ArrayTable", "ColumnView", "FrameTable", "LazyArray", "is_lazy_array"]
+__all__ = ["ArrayTable", "ColumnView", "FrameTable", "IsValue", "LazyArray", "is_lazy_array"]
 
 # A block of about this many bytes (all columns of the table) is read at once.
 TARGET_BLOCK_BYTES = 64 * 2**20
@@ -69,8 +69,29 @@ class LazyArray(ABC):
     def __len__(self) -> int:
         return int(self.shape[0])
 
-    @abstractmethod
-    def __getitem__(self, key: Any) -> np.ndarray: ...
+    def __getitem__(self, key: Any) -> np.ndarray:
+        """Numpy-like indexing; reads only the frames selected (fancy frame indices read all)."""
+        if not isinstance(key, tuple):
+            key = (key,)
+        if any(k is Ellipsis for k in key):
+            position = next(i for i, k in enumerate(key) if k is Ellipsis)
+            fill = (slice(None),) * (self.ndim - len(key) + 1)
+            key = key[:position] + fill + key[position + 1 :]
+        frames, rest = (key[0], key[1:]) if key else (slice(None), ())
+        if isinstance(frames, (int, np.integer)):
+            index = int(frames) + (self.shape[0] if frames < 0 else 0)
+            if not 0 <= index < self.shape[0]:
+                raise IndexError(f"Frame {frames} is out of range for {self.shape[0]} frames.")
+            return self.read(index, index + 1)[0][rest] if rest else self.read(index, index + 1)[0]
+        if isinstance(frames, slice):
+            start, stop, step = frames.indices(self.shape[0])
+            if step > 0:
+                values = self.read(start, stop)[::step] if stop > start else self.read(0, 0)
+            else:
+                values = self.read(stop + 1, start + 1)[::-1][::-step] if start > stop else self.read(0, 0)
+            return values[(slice(None), *rest)] if rest else values
+        # Fancy frame indices: read the whole view once, then index with numpy.
+        return np.asarray(self.read(0, self.shape[0]))[key]
 
     @abstractmethod
     def read(self, start: int, stop: int) -> np.ndarray:
@@ -289,25 +310,31 @@ class ColumnView(LazyArray):
         """Return frames ``[start, stop)`` as a numpy array."""
         return self.table.read_frames(start, stop, self.column_map)
 
-    def __getitem__(self, key: Any) -> np.ndarray:
-        if not isinstance(key, tuple):
-            key = (key,)
-        if any(k is Ellipsis for k in key):
-            position = next(i for i, k in enumerate(key) if k is Ellipsis)
-            fill = (slice(None),) * (self.ndim - len(key) + 1)
-            key = key[:position] + fill + key[position + 1 :]
-        frames, rest = (key[0], key[1:]) if key else (slice(None), ())
-        if isinstance(frames, (int, np.integer)):
-            index = int(frames) + (self.shape[0] if frames < 0 else 0)
-            if not 0 <= index < self.shape[0]:
-                raise IndexError(f"Frame {frames} is out of range for {self.shape[0]} frames.")
-            return self.read(index, index + 1)[0][rest] if rest else self.read(index, index + 1)[0]
-        if isinstance(frames, slice):
-            start, stop, step = frames.indices(self.shape[0])
-            if step > 0:
-                values = self.read(start, stop)[::step] if stop > start else self.read(0, 0)
-            else:
-                values = self.read(stop + 1, start + 1)[::-1][::-step] if start > stop else self.read(0, 0)
-            return values[(slice(None), *rest)] if rest else values
-        # Fancy frame indices: read the whole view once, then index with numpy.
-        return np.asarray(self.read(0, self.shape[0]))[key]
+
+class IsValue(LazyArray):
+    """A lazy boolean view: True where ``view`` equals ``value`` (e.g. a 0/1 flag column of a table).
+
+    Parameters
+    ----------
+    view : LazyArray
+        Values to compare.
+    value : float
+        The value that reads as True; anything else (NaN included) reads as False.
+    """
+
+    def __init__(self, view: LazyArray, value: float) -> None:
+        self.view = view
+        self.value = value
+        self.shape = tuple(view.shape)
+        self.dtype = np.dtype(bool)
+
+    def __repr__(self) -> str:
+        return f"IsValue({self.view!r} == {self.value!r})"
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Return frames ``[start, stop)`` as a boolean numpy array."""
+        return np.asarray(self.view.read(start, stop)) == self.value
+
+    def select(self, *key: Any) -> IsValue:
+        """Return a view of the trailing dimensions indexed by ``key``, reading nothing."""
+        return IsValue(self.view.select(*key), self.value)

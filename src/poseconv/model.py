@@ -175,13 +175,13 @@ class PoseTrack:
         ``(frames, nodes)`` float64, or None when the tool wrote none.
     confidence_definition : str or None
         What the confidence values mean.
-    instance_scores : numpy.ndarray or None
+    instance_scores : numpy.ndarray or poseconv.lazy.LazyArray or None
         ``(frames,)`` float64 score of the whole instance (SLEAP), NaN where absent or unscored;
         None when the tool writes none. ndx-pose has no place for it; kept for exporters.
-    tracking_scores : numpy.ndarray or None
+    tracking_scores : numpy.ndarray or poseconv.lazy.LazyArray or None
         ``(frames,)`` float64 score of the identity assignment (SLEAP tracker), NaN where absent;
         None when the tool writes none. ndx-pose has no place for it; kept for exporters.
-    user_labeled : numpy.ndarray or None
+    user_labeled : numpy.ndarray or poseconv.lazy.LazyArray or None
         ``(frames,)`` bool, True where the pose is a human-placed (user) instance rather than a
         prediction; None when the source does not say.
     extra_coords : tuple of ExtraCoords
@@ -194,9 +194,9 @@ class PoseTrack:
     positions: np.ndarray | LazyArray
     confidence: np.ndarray | LazyArray | None = None
     confidence_definition: str | None = None
-    instance_scores: np.ndarray | None = None
-    tracking_scores: np.ndarray | None = None
-    user_labeled: np.ndarray | None = None
+    instance_scores: np.ndarray | LazyArray | None = None
+    tracking_scores: np.ndarray | LazyArray | None = None
+    user_labeled: np.ndarray | LazyArray | None = None
     extra_coords: tuple[ExtraCoords, ...] = ()
 
     @property
@@ -324,8 +324,14 @@ class PoseData:
             ):
                 values = getattr(track, attribute)
                 if values is not None:
-                    values = np.asarray(values, dtype=dtype)
-                    if values.shape != positions.shape[:1]:
+                    if is_lazy_array(values):
+                        if values.dtype != np.dtype(dtype):
+                            raise ValueError(
+                                f"Track {track.name!r}: lazy {attribute} must be {dtype}, got {values.dtype}."
+                            )
+                    else:
+                        values = np.asarray(values, dtype=dtype)
+                    if tuple(values.shape) != tuple(positions.shape[:1]):
                         raise ValueError(
                             f"Track {track.name!r}: {attribute} must be ({positions.shape[0]},), got {values.shape}."
                         )

@@ -31,7 +31,7 @@ from poseconv import lazy
 from poseconv.lazy import is_lazy_array
 from poseconv.readers import sleap_arrays
 from poseconv.readers.sleap import read_sleap
-from poseconv.readers.sleap_arrays import SlpPointTable, read_sleap_fast, read_slp_track_index
+from poseconv.readers.sleap_arrays import SlpPointTable, read_sleap_fast, read_slp_index
 
 # Files the fast path reads itself (all tracked, one instance per kind, track and frame).
 FAST = [
@@ -87,7 +87,7 @@ def _both(path, **kwargs):
 @pytest.mark.parametrize("path", FAST, ids=lambda p: p.name)
 @pytest.mark.parametrize("predicted_only", [False, True])
 def test_fast_path_equals_read_sleap(path, predicted_only):
-    assert read_slp_track_index(path, predicted_only=predicted_only) is not None
+    assert read_slp_index(path, predicted_only=predicted_only) is not None
     slow, fast = _both(path, predicted_only=predicted_only, untracked="by_order")
     assert_same(slow, fast)
 
@@ -127,7 +127,7 @@ def test_point_rows_are_read_as_few_ranges(tmp_path):
 
 @pytest.mark.parametrize("path", FALLBACK, ids=lambda p: p.name)
 def test_other_files_fall_back_to_read_sleap(path):
-    assert read_slp_track_index(path) is None
+    assert read_slp_index(path) is None
     slow, fast = _both(path, untracked="by_order")
     assert_same(slow, fast)
 
@@ -144,16 +144,14 @@ def test_generated_edge_cases_are_equal(fixture, request):
 
 
 def test_user_instance_wins_over_the_prediction(generated_edge_cases):
-    index, last_frame, n_videos, format_id = read_slp_track_index(generated_edge_cases.path)
-    assert n_videos == 1 and last_frame == {0: 5}
-    track_a = index[0, 0, 0]
-    row = list(track_a.frames).index(4)
-    assert track_a.user_labeled[row] and np.isnan(track_a.instance_scores[row])
-    table = SlpPointTable(path=generated_edge_cases.path, tracks=[track_a], n_frames=6, format_id=format_id)
+    index = read_slp_index(generated_edge_cases.path)
+    assert index.n_videos == 1 and index.last_frame == {0: 5} and index.rows is not None
+    table = SlpPointTable(path=generated_edge_cases.path, index=index, video=0, tracks=[(0, 0, 0)], n_frames=6)
     expected = generated_edge_cases.expected["instances"][("A", 4)]["user"].numpy()
-    positions = table.read_frames(4, 5, table.positions_columns(0))[0]
-    np.testing.assert_array_equal(positions, expected)
+    np.testing.assert_array_equal(table.read_frames(4, 5, table.positions_columns(0))[0], expected)
     assert np.isnan(table.read_frames(4, 5, table.confidence_columns(0))).all()
+    assert table.read_frames(4, 5, table.per_frame_column(0, "user"))[0] == 1.0
+    assert np.isnan(table.read_frames(4, 5, table.per_frame_column(0, "instance_score"))[0])
 
 
 def test_selected_videos_are_honoured(generated_two_videos):
@@ -168,9 +166,40 @@ def test_frames_listed_out_of_instance_order_are_left_to_read_sleap(tmp_path):
     with h5py.File(path, "r+") as handle:
         frames = handle["frames"][()]
         handle["frames"][...] = frames[::-1]
-    assert read_slp_track_index(path) is None
+    assert read_slp_index(path) is None
     slow, fast = _both(path)
     assert_same(slow, fast)
+
+
+@pytest.mark.parametrize("path", [SLP_CENTERED_PAIR, SLP_CLIP_PROOFREAD], ids=lambda p: p.name)
+def test_frames_out_of_frame_order_are_indexed_in_memory(tmp_path, path, monkeypatch):
+    """Frame rows (with their instances) in a shuffled order: the index keeps every instance instead."""
+    shuffled = tmp_path / "shuffled.slp"
+    shutil.copyfile(path, shuffled)
+    with h5py.File(shuffled, "r+") as handle:
+        frames, instances = handle["frames"][()], handle["instances"][()]
+        order = np.random.default_rng(0).permutation(len(frames))
+        counts = (frames["instance_id_end"] - frames["instance_id_start"]).astype("int64")[order]
+        new_starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        moved = np.concatenate(
+            [
+                np.arange(a, b, dtype="int64")
+                for a, b in zip(frames["instance_id_start"][order], frames["instance_id_end"][order], strict=True)
+            ]
+        )
+        frames = frames[order]
+        frames["instance_id_start"], frames["instance_id_end"] = new_starts, new_starts + counts
+        instances = instances[moved]
+        instances["instance_id"] = np.arange(len(instances))
+        handle["frames"][...] = frames
+        handle["instances"][...] = instances
+    index = read_slp_index(shuffled)
+    assert index is not None and index.rows is None and index.groups is not None
+    monkeypatch.setattr(lazy, "MIN_BLOCK_FRAMES", 64)
+    monkeypatch.setattr(lazy, "MAX_BLOCK_FRAMES", 64)
+    slow, fast = _both(shuffled, untracked="by_order")
+    assert_same(slow, fast)
+    assert_same(read_sleap(path, untracked="by_order").tracks, fast.tracks, where="tracks")
 
 
 def test_read_pose_and_the_interface_read_slp_files_with_the_array_path():

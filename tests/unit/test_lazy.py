@@ -1,0 +1,18 @@
+"""IsValue: a boolean view of a lazy column, read like a numpy array."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from poseconv.lazy import ArrayTable, ColumnView, IsValue, is_lazy_array
+
+
+def test_is_value_reads_like_the_comparison():
+    values = np.array([[1.0, 0.0], [np.nan, 1.0], [0.0, 0.0], [1.0, np.nan]])
+    flags = IsValue(ColumnView(ArrayTable(values), np.arange(2)), 1.0)
+    assert is_lazy_array(flags) and flags.shape == (4, 2) and flags.dtype == np.bool_
+    np.testing.assert_array_equal(np.asarray(flags), values == 1.0)
+    np.testing.assert_array_equal(flags[1:3], values[1:3] == 1.0)
+    np.testing.assert_array_equal(flags[-1], values[-1] == 1.0)
+    column = flags.select(1)
+    assert column.shape == (4,) and np.asarray(column).tolist() == [False, True, False, False]
