@@ -86,7 +86,12 @@ def h5py_dlc(source: Path, output: Path) -> None:
     _floor_write(output, series)
 
 
-def h5py_slp(source: Path, output: Path) -> None:
+def read_slp_tables(source: Path) -> tuple:
+    """Dense ``(tracks, frames, nodes, 2)`` positions and ``(tracks, frames, nodes)`` scores of a generated ``.slp``.
+
+    Read from the point tables with h5py and numpy alone. Every instance of the generated files
+    is a tracked predicted instance of the skeleton's nodes, so no other rule of SLEAP applies.
+    """
     import h5py
     import numpy as np
 
@@ -98,7 +103,6 @@ def h5py_slp(source: Path, output: Path) -> None:
     frame_idx = frames["frame_idx"].astype("int64")
     n_frames = int(frame_idx.max()) + 1
     n_tracks = int(instances["track"].max()) + 1
-    # Every instance of the generated file is a tracked predicted instance of n_nodes points.
     counts = (frames["instance_id_end"] - frames["instance_id_start"]).astype("int64")
     frame_of_instance = np.repeat(frame_idx, counts)
     rows = np.repeat(frame_of_instance, n_nodes)
@@ -108,15 +112,20 @@ def h5py_slp(source: Path, output: Path) -> None:
     xy = np.full((n_tracks, n_frames, n_nodes, 2), np.nan)
     score = np.full((n_tracks, n_frames, n_nodes), np.nan)
     visible = points["visible"][starts]
-    x = np.where(visible, points["x"][starts], np.nan)
-    y = np.where(visible, points["y"][starts], np.nan)
-    xy[tracks, rows, nodes, 0] = x
-    xy[tracks, rows, nodes, 1] = y
+    xy[tracks, rows, nodes, 0] = np.where(visible, points["x"][starts], np.nan)
+    xy[tracks, rows, nodes, 1] = np.where(visible, points["y"][starts], np.nan)
     score[tracks, rows, nodes] = points["score"][starts]
+    return xy, score
+
+
+def h5py_slp(source: Path, output: Path) -> None:
+    import numpy as np
+
+    xy, score = read_slp_tables(source)
     series = {
         f"track_{t}/node{j}": (np.ascontiguousarray(xy[t, :, j]), np.ascontiguousarray(score[t, :, j]))
-        for t in range(n_tracks)
-        for j in range(n_nodes)
+        for t in range(xy.shape[0])
+        for j in range(xy.shape[2])
     }
     _floor_write(output, series)
 

@@ -2,8 +2,10 @@
 
 References are read independently of poseconv: DeepLabCut tables with pandas
 (``HDFStore.select`` in row blocks, so the 10 GB multi-animal file fits), SLEAP
-files with sleap-io (``Labels.numpy``). Every ``PoseEstimationSeries`` of an output
-is matched to its source columns by individual/track and node name.
+files with sleap-io (``Labels.numpy``), or, for files of over 400,000 frames whose
+sleap-io objects would not fit in memory, from the point tables with h5py
+(``convert.read_slp_tables``). Every ``PoseEstimationSeries`` of an output is
+matched to its source columns by individual/track and node name.
 
     python benchmarks/verify.py INPUT_NAME OUTPUT.nwb [OUTPUT.nwb ...]
 """
@@ -18,6 +20,8 @@ import h5py
 import numpy as np
 
 BLOCK_BYTES = 128 * 2**20
+# Longer .slp files are read with h5py (convert.read_slp_tables), not with sleap-io.
+SLEAP_IO_MAX_FRAMES = 400_000
 FPS = 30.0  # the rate convert.py gives every tool
 
 
@@ -101,13 +105,30 @@ def verify_dlc(source: Path, outputs: dict[str, Path]) -> dict[str, str]:
     return report
 
 
-def verify_slp(source: Path, outputs: dict[str, Path]) -> dict[str, str]:
+def _slp_reference(source: Path) -> tuple[np.ndarray, list[str], list[str]]:
+    """``(frames, tracks, nodes, 3)`` values of a ``.slp`` (NaN where absent), its track and node names."""
     import sleap_io
 
-    labels = sleap_io.load_slp(str(source), open_videos=False)
-    array = labels.numpy(return_confidence=True)  # (frames, tracks, nodes, 3), NaN where absent
-    tracks = [track.name for track in labels.tracks]
-    nodes = [node.name for node in labels.skeletons[0].nodes]
+    with h5py.File(source, "r") as handle:
+        n_frames = len(handle["frames"])
+    if n_frames <= SLEAP_IO_MAX_FRAMES:
+        labels = sleap_io.load_slp(str(source), open_videos=False)
+        array = labels.numpy(return_confidence=True)
+        return array, [track.name for track in labels.tracks], [node.name for node in labels.skeletons[0].nodes]
+    # sleap-io's objects for millions of instances need tens of GB: read the point tables instead.
+    from convert import read_slp_tables
+
+    xy, score = read_slp_tables(source)
+    array = np.concatenate([xy, score[..., None]], axis=-1).transpose(1, 0, 2, 3)
+    from sleap_io.io import slp
+
+    tracks = [track.name for track in slp.read_tracks(str(source))]
+    nodes = list(slp.read_skeletons(str(source))[0].node_names)
+    return array, tracks, nodes
+
+
+def verify_slp(source: Path, outputs: dict[str, Path]) -> dict[str, str]:
+    array, tracks, nodes = _slp_reference(source)
     report = {}
     sparse_tools: set[str] = set()
     for tool, output in outputs.items():
