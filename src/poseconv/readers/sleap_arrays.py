@@ -1,20 +1,24 @@
-"""A fast path for :func:`poseconv.readers.sleap.read_sleap` on ``.slp`` files: the instance tables read as arrays.
+"""A fast path for :func:`poseconv.readers.sleap.read_sleap` on ``.slp`` files: the tables read as arrays, in blocks.
 
 ``sleap_io.load_slp`` builds one Python object per instance (and per labeled
 frame), which is most of the time of converting a long ``.slp`` (about 14 s for
-200,000 frames x 2 tracks). The dense per-track arrays that poseconv writes can
-be computed from the file's ``frames``, ``instances``, ``points`` and
-``pred_points`` tables with a few vectorised numpy operations instead.
+200,000 frames x 2 tracks) and needs memory for the whole file. What poseconv
+writes can be computed from the file's ``frames``, ``instances``, ``points`` and
+``pred_points`` tables with a few vectorised numpy operations instead, a block of
+frames at a time.
 
-:func:`read_slp_track_arrays` does that for the files it can read exactly as
-``read_sleap`` does, and returns None for anything else, so that the caller falls
-back to sleap-io: instances without a track, two instances of the same kind and
-track in one frame (``read_sleap`` warns about those), a frame listed twice,
-instance ids out of order, point counts that differ from the skeleton's, video ids
-that are not list indices, recording sessions, or datasets sleap-io reads that this
-module does not know. :func:`read_sleap_fast` assembles the
-:class:`~poseconv.model.PoseData` around those arrays with the SLEAP reader's own
-helpers; the tests check that it equals ``read_sleap`` field for field.
+:func:`read_slp_index` checks the ``frames`` and ``instances`` tables chunk by chunk
+and returns None for anything the fast path does not read exactly as ``read_sleap``
+does, so that the caller falls back to sleap-io: instances without a track, two
+instances of the same kind and track in one frame (``read_sleap`` warns about
+those), a frame listed twice, instance ids or ranges out of order, point counts that
+differ from the skeleton's, video ids that are not list indices, recording sessions,
+or datasets sleap-io reads that this module does not know. :class:`SlpPointTable`
+reads a video's poses block by block (its tracks' positions, confidence and per-frame
+scores are lazy views of it), so memory does not grow with the frames of a file whose
+frame rows are sorted, as SLEAP writes them. :func:`read_sleap_fast` assembles the
+:class:`~poseconv.model.PoseData` with the SLEAP reader's own helpers; the tests
+check that it equals ``read_sleap`` field for field.
 
 The semantics reproduced (see ``readers/sleap.py``): per frame and track a user
 instance wins over the prediction (``predicted_only`` drops user instances);
@@ -307,25 +311,41 @@ def read_slp_index(path: str | Path, *, predicted_only: bool = False) -> SlpInde
             predicted_only=predicted_only,
             has_tracking_scores="tracking_score" in fields,
         )
-        rows = _scan(handle, index)
-        if rows is False:
+        try:
+            rows = _scan(handle, index)
+            if rows is None:
+                # Rows out of order: keep every group in memory (a second pass; SLEAP does not write such files).
+                index.groups = _collect_groups(handle, index)
+            else:
+                index.rows = rows
+                index.last_frame = {video: info.last_frame for video, info in rows.items()}
+        except _NotFast:
             return None
-        if rows is None:
-            # Rows out of order: keep every group in memory (a second pass; SLEAP does not write such files).
-            index.groups = _collect_groups(handle, index)
-            if index.groups is None:
-                return None
-        else:
-            index.rows = rows
-            index.last_frame = {video: info.last_frame for video, info in rows.items()}
     present = sorted(index.last_frame)
     if present and present != list(range(n_videos)):
         return None  # sleap-io remaps sparse video ids; not reproduced here
     return index
 
 
-def _scan(handle: Any, index: SlpIndex) -> dict[int, SlpVideoRows] | None | bool:
-    """Check every frame row and instance; return where each video's rows are, None if unsorted, False to refuse."""
+class _NotFast(Exception):
+    """The file holds something only sleap-io reads exactly."""
+
+
+def _checked_winners(table: _InstanceTable, rows: np.ndarray, after: int) -> dict[tuple[int, int, int], Group]:
+    groups = table.winners(rows, after=after)
+    if groups is None:
+        raise _NotFast
+    return groups
+
+
+def _scan(handle: Any, index: SlpIndex) -> dict[int, SlpVideoRows] | None:
+    """Check every frame row and instance; return where each video's rows are, or None if they are out of order.
+
+    Raises
+    ------
+    _NotFast
+        When the fast path cannot read the file.
+    """
     table = _InstanceTable(handle, sizes=index.sizes, predicted_only=index.predicted_only)
     frames = handle["frames"]
     videos: dict[int, SlpVideoRows] = {}
@@ -335,9 +355,7 @@ def _scan(handle: Any, index: SlpIndex) -> dict[int, SlpVideoRows] | None | bool
     previous = (-1, -1)  # (video, frame) of the previous row
     for first in range(0, len(frames), _INDEX_ROWS):
         rows = frames[first : first + _INDEX_ROWS]
-        groups = table.winners(rows, after=after)
-        if groups is None:
-            return False
+        groups = _checked_winners(table, rows, after)
         after = int(rows["instance_id_end"][-1])
         for key, (_, kinds, *_rest) in groups.items():
             facts = index.tracks.setdefault(key, SlpTrackFacts(n_nodes=int(index.sizes[key[2]])))
@@ -345,7 +363,7 @@ def _scan(handle: Any, index: SlpIndex) -> dict[int, SlpVideoRows] | None | bool
         video = rows["video"].astype("int64")
         frame = rows["frame_idx"].astype("int64")
         if np.any(frame < 0) or np.any(frame >= MAX_FRAMES):
-            return False  # damaged; the object reader says so
+            raise _NotFast  # damaged; the object reader says so
         if not in_order:
             continue
         same_video = np.concatenate([[video[0] == previous[0]], video[1:] == video[:-1]])
@@ -367,21 +385,19 @@ def _scan(handle: Any, index: SlpIndex) -> dict[int, SlpVideoRows] | None | bool
     for v, info in videos.items():
         info.checkpoints = np.concatenate(checkpoints[v])
         if not frame_count_plausible(info.last_frame + 1, info.stop_row - info.first_row):
-            return False  # damaged frame indices; the object reader says so
+            raise _NotFast  # damaged frame indices; the object reader says so
     return videos
 
 
-def _collect_groups(handle: Any, index: SlpIndex) -> dict[tuple[int, int, int], Group] | None:
-    """Every group of a file whose frame rows are out of order, frames sorted; None to refuse."""
+def _collect_groups(handle: Any, index: SlpIndex) -> dict[tuple[int, int, int], Group]:
+    """Every group of a file whose frame rows are out of order, frames sorted (raises :class:`_NotFast`)."""
     table = _InstanceTable(handle, sizes=index.sizes, predicted_only=index.predicted_only)
     pieces: dict[tuple[int, int, int], list[Group]] = {}
     video_parts, frame_parts = [], []
     after = 0
     for first in range(0, len(handle["frames"]), _INDEX_ROWS):
         rows = handle["frames"][first : first + _INDEX_ROWS]
-        groups = table.winners(rows, after=after)
-        if groups is None:
-            return None
+        groups = _checked_winners(table, rows, after)
         after = int(rows["instance_id_end"][-1])
         video_parts.append(rows["video"].astype("int64"))
         frame_parts.append(rows["frame_idx"].astype("int64"))
@@ -391,12 +407,12 @@ def _collect_groups(handle: Any, index: SlpIndex) -> dict[tuple[int, int, int], 
     frame = np.concatenate(frame_parts) if frame_parts else np.empty(0, dtype="int64")
     del video_parts, frame_parts
     if _has_repeats(video * (int(frame.max(initial=0)) + 1) + frame):
-        return None  # a frame listed twice
+        raise _NotFast  # a frame listed twice
     for v in np.unique(video).tolist():
         in_video = video == v
         index.last_frame[int(v)] = int(frame[in_video].max())
         if not frame_count_plausible(index.last_frame[int(v)] + 1, int(np.count_nonzero(in_video))):
-            return None  # damaged frame indices; the object reader says so
+            raise _NotFast  # damaged frame indices; the object reader says so
     del video, frame
     result: dict[tuple[int, int, int], Group] = {}
     for key in sorted(pieces):

@@ -94,9 +94,9 @@ def test_fast_path_equals_read_sleap(path, predicted_only):
 
 @pytest.mark.parametrize("path", FAST, ids=lambda p: p.name)
 def test_points_are_read_in_blocks_of_frames(path, monkeypatch):
-    """Indexed 7 frame rows at a time, read in blocks of 64 frames, and on small files every
-    instance's points read as their own range."""
+    """Indexed 7 frame rows at a time, read in blocks of 64 frames; small files read each instance's points alone."""
     monkeypatch.setattr(sleap_arrays, "_INDEX_ROWS", 7)
+    monkeypatch.setattr(sleap_arrays, "_CHECKPOINT_ROWS", 5)  # blocks find their rows between checkpoints
     monkeypatch.setattr(lazy, "MIN_BLOCK_FRAMES", 64)
     monkeypatch.setattr(lazy, "MAX_BLOCK_FRAMES", 64)
     if path in (SLP_CLIP_PROOFREAD, SLP_COURTSHIP, SLP_DEMO_FLIES):
@@ -210,3 +210,16 @@ def test_read_pose_and_the_interface_read_slp_files_with_the_array_path():
     interface = SLEAPPoseInterface(file_path=SLP_CENTERED_PAIR)
     assert all(is_lazy_array(track.positions) for track in interface.pose.tracks)
     assert SLEAPPoseInterface.get_available_tracks(SLP_CENTERED_PAIR) == read_sleap(SLP_CENTERED_PAIR).track_names()
+
+
+def test_a_block_finds_its_rows_between_checkpoints(monkeypatch):
+    monkeypatch.setattr(sleap_arrays, "_CHECKPOINT_ROWS", 4)
+    # Rows 10..21 of the frames table hold frames 3, 5, 6, 8, 20, 21, 22, 30, 31, 40, 50, 51.
+    frames = np.array([3, 5, 6, 8, 20, 21, 22, 30, 31, 40, 50, 51])
+    rows = sleap_arrays.SlpVideoRows(first_row=10, stop_row=22, checkpoints=frames[::4], last_frame=51)
+    for start, stop in ((0, 100), (0, 4), (6, 21), (9, 20), (22, 41), (41, 50), (52, 60), (0, 3)):
+        first, last = rows.rows_for(start, stop)
+        wanted = 10 + np.flatnonzero((frames >= start) & (frames < stop))
+        assert 10 <= first <= last <= 22
+        assert set(wanted) <= set(range(first, last)), (start, stop)
+        assert last - first <= len(wanted) + 2 * 4
