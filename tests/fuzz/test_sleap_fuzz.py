@@ -88,7 +88,10 @@ def test_generated_slp_files_convert_exactly_or_are_refused(data: st.DataObject,
         options = {"sampling_frequency": 30.0, **({"untracked": "by_order"} if by_order else {})}
         if not convert_or_refuse(SLEAPPoseInterface, path, output, **options) or expected is None:
             return
-        tracks = {track.name: np.asarray(track.positions) for pose in read_nwb(output) for track in pose.tracks}
+        poses = read_nwb(output)
+        tracks = {track.name: np.asarray(track.positions) for pose in poses for track in pose.tracks}
+        nodes = {track.name: pose.skeletons[track.skeleton].nodes for pose in poses for track in pose.tracks}
         assert {name for name, _ in expected} <= set(tracks), f"tracks written: {sorted(tracks)}"
         for (name, frame), xy in expected.items():
-            np.testing.assert_array_equal(tracks[name][frame], xy, err_msg=f"track {name!r}, frame {frame}")
+            where = f"track {name!r} of {sorted(tracks)}, frame {frame}, nodes {nodes[name]}"
+            np.testing.assert_array_equal(tracks[name][frame], xy, err_msg=where)

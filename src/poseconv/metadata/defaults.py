@@ -10,7 +10,7 @@ import copy
 from typing import Any
 
 from ..model import PoseData, PoseTrack
-from .names import POSE_ESTIMATION_MEMBERS, nwb_name, unique_nwb_names
+from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
 
 __all__ = [
     "camera_key",
@@ -105,9 +105,9 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
                 "device_metadata_key": camera_key(video),
             }
     used_skeletons = [name for name in pose.skeletons if any(track.skeleton == name for track in pose.tracks)]
-    skeleton_names = dict(
-        zip(used_skeletons, unique_nwb_names([skeleton_key(pose, name) for name in used_skeletons]), strict=True)
-    )
+    keys = {name: skeleton_key(pose, name) for name in used_skeletons}
+    nwb_names = skeleton_nwb_names(list(keys.values()))
+    skeleton_names = {name: nwb_names[key] for name, key in keys.items()}
     skeletons = {
         skeleton_key(pose, name): {
             "name": skeleton_names[name],

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..model_3d import CameraCalibration, MultiCameraPoseData
 from .defaults import video_key
-from .names import POSE_ESTIMATION_MEMBERS, nwb_name, unique_nwb_names
+from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
 
 __all__ = [
     "camera_metadata_key",
@@ -52,7 +52,7 @@ def camera_metadata_key(data: MultiCameraPoseData, camera: str) -> str:
 
 def multicamera_skeleton_key(data: MultiCameraPoseData, skeleton: str) -> str:
     """Return the key (and default name) of a skeleton of the session in ``Pose.Skeletons``."""
-    return nwb_name(_suffixed(data, skeleton))
+    return skeleton_nwb_names([_suffixed(data, skeleton)])[_suffixed(data, skeleton)]
 
 
 def view_container_name(camera: str) -> str:
@@ -80,8 +80,11 @@ def _camera_entry(data: MultiCameraPoseData, camera: CameraCalibration) -> dict[
     return entry
 
 
-def _series_entries(nodes: tuple[str, ...], individual: str, unit: str, reference_frame: str, what: str) -> dict:
-    names = unique_nwb_names(nodes, taken=POSE_ESTIMATION_MEMBERS)
+def _series_entries(
+    nodes: tuple[str, ...], individual: str, unit: str, reference_frame: str, what: str, skeleton_name: str
+) -> dict:
+    # The skeleton is linked under its own name in the same group as the series.
+    names = unique_nwb_names(nodes, taken=POSE_ESTIMATION_MEMBERS | {skeleton_name})
     return {
         node: {
             "name": name,
@@ -156,7 +159,7 @@ def default_multicamera_metadata(
             entry["scorer"] = data.scorer
         if track_3d is not None and data.pose_3d is not None:
             entry["PoseEstimationSeries"] = _series_entries(
-                skeleton.nodes, individual, data.pose_3d.unit, data.pose_3d.reference_frame, "3D position"
+                skeleton.nodes, individual, data.pose_3d.unit, data.pose_3d.reference_frame, "3D position", skeleton_key
             )
             if track_3d.confidence is not None and track_3d.confidence_definition:
                 for series in entry["PoseEstimationSeries"].values():
@@ -193,7 +196,12 @@ def default_multicamera_metadata(
             if track.video in video_paths_known:
                 view_entry["source_video_metadata_key"] = video_key(track.video)
             view_entry["PoseEstimationSeries"] = _series_entries(
-                view.skeletons[track.skeleton].nodes, individual, view.unit, view.reference_frame, "2D position"
+                view.skeletons[track.skeleton].nodes,
+                individual,
+                view.unit,
+                view.reference_frame,
+                "2D position",
+                skeleton_key,
             )
             if track.confidence is not None and track.confidence_definition:
                 for series in view_entry["PoseEstimationSeries"].values():

@@ -13,11 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-__all__ = ["POSE_ESTIMATION_MEMBERS", "nwb_name", "unique_name", "unique_nwb_names"]
+__all__ = [
+    "POSE_ESTIMATION_MEMBERS",
+    "SKELETON_LINK_MEMBERS",
+    "nwb_name",
+    "skeleton_nwb_names",
+    "unique_name",
+    "unique_nwb_names",
+]
 
-# Fixed member names of an ndx-pose 0.4 PoseEstimation group; a series must not take one.
+# Fixed member names of an ndx-pose 0.4 PoseEstimation group (its named datasets and links); a
+# series must not take one. tests/unit/metadata/test_names.py checks them against the spec.
 POSE_ESTIMATION_MEMBERS = frozenset(
     {
+        "description",
         "original_videos",
         "labeled_videos",
         "dimensions",
@@ -28,6 +37,10 @@ POSE_ESTIMATION_MEMBERS = frozenset(
         "labeled_video",
     }
 )
+# ndx-pose groups link their Skeleton under the skeleton's own name (PoseEstimation,
+# MultiCameraPoseEstimation, SkeletonInstance), so a skeleton must not take a fixed member name of
+# any of them: a skeleton called "device" would collide with the camera link.
+SKELETON_LINK_MEMBERS = POSE_ESTIMATION_MEMBERS | {"node_locations", "node_visibility"}
 _UNNAMED = "unnamed"
 
 
@@ -92,3 +105,19 @@ def unique_name(name: str, taken: set[str]) -> str:
         candidate, k = f"{name}_{k}", k + 1
     taken.add(candidate)
     return candidate
+
+
+def skeleton_nwb_names(names: Sequence[str]) -> dict[str, str]:
+    """Return the NWB name of each skeleton: distinct, and none a fixed member of a group linking it.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Skeleton names (or metadata keys), in order.
+
+    Returns
+    -------
+    dict of str to str
+        NWB name by name.
+    """
+    return dict(zip(names, unique_nwb_names(names, taken=SKELETON_LINK_MEMBERS), strict=True))

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..training import TrainingData
 from .defaults import camera_key, video_key
-from .names import nwb_name
+from .names import nwb_name, skeleton_nwb_names
 
 __all__ = ["DEFAULT_POSE_TRAINING_NAME", "default_training_metadata"]
 
@@ -55,9 +55,10 @@ def default_training_metadata(training: TrainingData, *, video_paths_known: set[
             "unit": "Frames",
             "device_metadata_key": camera_key(key),
         }
+    skeleton_names = skeleton_nwb_names(list(training.used_skeletons()))
     skeletons = {
         name: {
-            "name": nwb_name(name),
+            "name": skeleton_names[name],
             "nodes": list(training.skeletons[name].nodes),
             "edges": [list(edge) for edge in training.skeletons[name].edges],
         }

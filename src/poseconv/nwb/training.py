@@ -48,7 +48,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError, InvalidSourceFileError, MetadataError, PoseconvWarning
 from ..metadata.defaults import video_key
-from ..metadata.names import nwb_name, unique_name
+from ..metadata.names import nwb_name, skeleton_nwb_names, unique_name
 from ..metadata.training import DEFAULT_POSE_TRAINING_NAME
 from ..model import Skeleton, VideoInfo
 from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
@@ -235,10 +235,11 @@ def write_pose_training(
     single_animal = all(len(f.instances) <= 1 and all(i.individual is None for i in f.instances) for f in frames)
     skeleton_entries = pose_metadata.get("Skeletons", {})
     skeletons: dict[str, Any] = {}
+    default_names = skeleton_nwb_names(list(training.used_skeletons()))
     for skeleton_name in training.used_skeletons():
         model = training.skeletons[skeleton_name]
         skeleton_entry = skeleton_entries.get(skeleton_name) or {
-            "name": nwb_name(skeleton_name),
+            "name": default_names[skeleton_name],
             "nodes": list(model.nodes),
             "edges": [list(e) for e in model.edges],
         }
