@@ -30,6 +30,9 @@ MIN_BLOCK_FRAMES = 1024
 MAX_BLOCK_FRAMES = 65536
 # Blocks kept: the one being served and the next, so writers that run slightly ahead still hit.
 CACHED_BLOCKS = 2
+# A table up to this size is kept whole once a block it dropped is asked for again: a writer that
+# takes one series at a time (neuroconv's own) would otherwise read the whole table once per series.
+KEEP_WHOLE_BYTES = 256 * 2**20
 
 
 def block_frames_for(n_columns: int, itemsize: int = 8, target_bytes: int | None = None) -> int:
@@ -133,6 +136,9 @@ class FrameTable(ABC):
     """
 
     dtype = np.dtype("float64")
+    # Whether to keep the table whole (up to KEEP_WHOLE_BYTES) once a dropped block is asked for
+    # again; tables whose blocks are cheap to make again (already in memory, memory-mapped) do not.
+    keep_whole_when_reread = True
 
     def __init__(
         self,
@@ -154,6 +160,8 @@ class FrameTable(ABC):
         self.n_frames = int(n_frames)
         self.block_frames = int(block_frames or block_frames_for(self.n_columns, self.dtype.itemsize))
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._dropped: set[int] = set()
+        self._capacity = CACHED_BLOCKS
         self.blocks_read = 0
 
     @abstractmethod
@@ -172,11 +180,16 @@ class FrameTable(ABC):
         """
         self.frame_numbers = None if frame_numbers is None else np.asarray(frame_numbers, dtype="int64")
         self.n_frames = int(n_frames)
-        self._cache.clear()
+        self._forget_blocks()
 
     def close(self) -> None:
-        """Release files held open; reading again reopens them."""
+        """Release files held open and blocks kept; reading again reopens them."""
+        self._forget_blocks()
+
+    def _forget_blocks(self) -> None:
         self._cache.clear()
+        self._dropped.clear()
+        self._capacity = CACHED_BLOCKS
 
     def _block(self, index: int) -> np.ndarray:
         """Return block ``index`` column-major, ``(n_columns, frames)``, from the cache or the source.
@@ -204,9 +217,12 @@ class FrameTable(ABC):
                 block[:, self.frame_numbers[lo:hi] - start] = self._read_source(int(lo), int(hi))
         block.flags.writeable = False
         self.blocks_read += 1
+        whole_bytes = self.n_frames * self.n_columns * self.dtype.itemsize
+        if index in self._dropped and self.keep_whole_when_reread and whole_bytes <= KEEP_WHOLE_BYTES:
+            self._capacity = -(-self.n_frames // self.block_frames)
         self._cache[index] = block
-        while len(self._cache) > CACHED_BLOCKS:
-            self._cache.popitem(last=False)
+        while len(self._cache) > self._capacity:
+            self._dropped.add(self._cache.popitem(last=False)[0])
         return block
 
     def _read_source(self, start: int, stop: int) -> np.ndarray:
@@ -263,6 +279,8 @@ class ArrayTable(FrameTable):
     **kwargs
         As :class:`FrameTable` (``frame_numbers``, ``n_frames``).
     """
+
+    keep_whole_when_reread = False
 
     def __init__(self, values: np.ndarray, **kwargs: Any) -> None:
         self.values = np.asarray(values, dtype="float64")

@@ -235,6 +235,8 @@ class CsvTable(FrameTable):
         Extra options for ``pandas.read_csv`` (exact float parsing on pandas 2).
     """
 
+    keep_whole_when_reread = False  # blocks come from a memory map
+
     def __init__(self, *, path: Path, n_header: int, level_names: list[str], read_csv_options: dict) -> None:
         import pandas as pd
 

@@ -78,7 +78,7 @@ def _series_groups(path):
     return handle, found
 
 
-def _assert_file_equals_source(path, frame: pd.DataFrame, n_series: int):
+def _assert_file_equals_source(path, frame: pd.DataFrame, n_series: int, *, poseconv_storage: bool = True):
     values = frame.to_numpy()
     columns = list(frame.columns)
     handle, series = _series_groups(path)
@@ -92,6 +92,8 @@ def _assert_file_equals_source(path, frame: pd.DataFrame, n_series: int):
             # Bit for bit: NaN stays NaN, -0.0 stays -0.0.
             assert data[()].tobytes() == np.ascontiguousarray(values[:, xy]).tobytes()
             assert confidence[()].tobytes() == np.ascontiguousarray(values[:, likelihood[0]]).tobytes()
+            if not poseconv_storage:
+                continue
             assert data.chunks == (min(BLOCK, len(frame)), 2) and confidence.chunks == (min(BLOCK, len(frame)),)
             for dataset in (data, confidence):
                 assert dataset.compression == "gzip" and dataset.shuffle
@@ -280,13 +282,11 @@ def test_hdmf_still_keeps_its_iterator_queue_where_poseconv_replaces_it(tmp_path
         assert isinstance(getattr(io, hdf5_chunks._QUEUE_ATTRIBUTE), hdf5_chunks.ParallelChunkQueue)
 
 
-def test_sleap_tracks_are_streamed_from_the_point_tables(tmp_path, small_blocks):
+def _slp_file(tmp_path, n_frames: int = 700, n_tracks: int = 3, n_nodes: int = 4):
+    """A predictions .slp saved by sleap-io, and its values as sleap-io reads them (frames, tracks, nodes, 3)."""
     import sleap_io as sio
 
-    from poseconv.interfaces import SLEAPPoseInterface
-
     rng = np.random.default_rng(3)
-    n_frames, n_tracks, n_nodes = 700, 3, 4
     values = rng.uniform(0, 640, size=(n_frames, n_tracks, n_nodes, 3)).astype("float32").astype("float64")
     values[rng.random(values.shape[:3]) < 0.05, :2] = np.nan  # lost nodes
     values[100:400, 1] = np.nan  # an animal absent for longer than a block
@@ -301,22 +301,55 @@ def test_sleap_tracks_are_streamed_from_the_point_tables(tmp_path, small_blocks)
     path = tmp_path / "predictions.slp"
     sio.save_slp(labels, str(path))
     # sleap-io returns float32; the values are float32 numbers, stored by SLEAP as float64.
-    expected = sio.load_slp(str(path)).numpy(return_confidence=True).astype("float64")
+    return path, sio.load_slp(str(path)).numpy(return_confidence=True).astype("float64"), nodes
 
+
+def _assert_slp_file_equals(output, expected, nodes):
+    handle, series = _series_groups(output)
+    with handle:
+        assert len(series) == expected.shape[1] * len(nodes)
+        for (container, node), group in series.items():
+            track, j = int(container.rsplit("track_", 1)[1][0]), nodes.index(node)
+            assert group["data"][()].tobytes() == np.ascontiguousarray(expected[:, track, j, :2]).tobytes()
+            assert group["confidence"][()].tobytes() == np.ascontiguousarray(expected[:, track, j, 2]).tobytes()
+
+
+def test_sleap_tracks_are_streamed_from_the_point_tables(tmp_path, small_blocks):
+    from poseconv.interfaces import SLEAPPoseInterface
+
+    path, expected, nodes = _slp_file(tmp_path)
     interface = SLEAPPoseInterface(file_path=path, sampling_frequency=30.0)
     assert all(is_lazy_array(track.positions) for track in interface.pose.tracks)
     metadata = interface.get_metadata()
     metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
     interface.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata)
-
-    handle, series = _series_groups(tmp_path / "out.nwb")
-    with handle:
-        assert len(series) == n_tracks * n_nodes
-        for (container, node), group in series.items():
-            track, j = int(container.rsplit("track_", 1)[1][0]), nodes.index(node)
-            assert group["data"][()].tobytes() == np.ascontiguousarray(expected[:, track, j, :2]).tobytes()
-            assert group["confidence"][()].tobytes() == np.ascontiguousarray(expected[:, track, j, 2]).tobytes()
-            assert group["data"].chunks == (BLOCK, 2)
+    _assert_slp_file_equals(tmp_path / "out.nwb", expected, nodes)
+    with h5py.File(tmp_path / "out.nwb", "r") as handle:
+        assert handle["processing/behavior/PoseEstimation_track_0/n0/data"].chunks == (BLOCK, 2)
     # One point table for the video's three tracks, each block of it read once.
     tables = {id(track.positions.table): track.positions.table for track in interface.pose.tracks}
-    assert len(tables) == 1 and next(iter(tables.values())).blocks_read == -(-n_frames // BLOCK)
+    assert len(tables) == 1 and next(iter(tables.values())).blocks_read == -(-700 // BLOCK)
+
+
+@pytest.mark.parametrize("source", ["dlc", "slp"])
+def test_a_writer_taking_one_series_at_a_time_reads_each_block_at_most_twice(tmp_path, small_blocks, source):
+    """neuroconv's own writer exhausts one series after the other: the table is kept whole after its first pass."""
+    from neuroconv.tools.nwb_helpers import configure_and_write_nwbfile
+
+    from poseconv.readers.sleap_arrays import read_sleap_fast
+
+    if source == "dlc":
+        frame = _dlc_frame(700, ["mouse1", "mouse2"], n_parts=3, seed=2)
+        pose = _read(_write_dlc(tmp_path, frame))
+    else:
+        path, expected, nodes = _slp_file(tmp_path)
+        pose = read_sleap_fast(path).with_timing("video", FrameTiming(rate=30.0, source="test"))
+    nwbfile = mock_NWBFile()
+    write_pose_estimation(nwbfile, pose, metadata=default_pose_metadata(pose))
+    configure_and_write_nwbfile(nwbfile=nwbfile, nwbfile_path=tmp_path / "plain.nwb", backend="hdf5")
+    if source == "dlc":
+        _assert_file_equals_source(tmp_path / "plain.nwb", frame, n_series=6, poseconv_storage=False)
+    else:
+        _assert_slp_file_equals(tmp_path / "plain.nwb", expected, nodes)
+    table = pose.tracks[0].positions.table
+    assert table.blocks_read <= 2 * -(-700 // BLOCK)
