@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import MetadataError
 from ..metadata.defaults import track_for_container_key
+from ..metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
 from ..model import FrameTiming, PoseData, PoseTrack
 from .devices import get_or_add_device, lookup
 from .extra_coords import write_extra_coords
@@ -82,6 +83,13 @@ def get_or_add_skeleton(nwbfile: Any, behavior: Any, entry: Mapping[str, Any], s
     from ndx_pose import Skeleton, Skeletons
 
     name = entry["name"]
+    if name in SKELETON_LINK_MEMBERS:
+        # ndx-pose links a skeleton under its own name next to these members (e.g. the camera 'device').
+        raise MetadataError(
+            f"A skeleton cannot be named '{name}' in NWB: its link would collide with the member of that name of "
+            f"the groups that use it. Give it another name in metadata['Pose']['Skeletons'] (reserved: "
+            f"{sorted(SKELETON_LINK_MEMBERS)})."
+        )
     if "Skeletons" in behavior.data_interfaces and name in behavior["Skeletons"].skeletons:
         existing = behavior["Skeletons"].skeletons[name]
         if list(existing.nodes[:]) != list(entry["nodes"]):
@@ -290,6 +298,13 @@ def write_pose_estimation(
             if first is None:
                 first_series_by_video[track.video] = series
 
+        clashes = sorted({series.name for series in series_list} & (POSE_ESTIMATION_MEMBERS | {skeleton.name}))
+        if clashes:
+            raise MetadataError(
+                f"metadata['Pose']['PoseEstimations']['{key}']['PoseEstimationSeries'] names series {clashes}, "
+                f"which a PoseEstimation already holds (its members {sorted(POSE_ESTIMATION_MEMBERS)} and the "
+                f"link to skeleton '{skeleton.name}'); give them other names."
+            )
         container_kwargs: dict[str, Any] = {
             "name": entry["name"],
             "pose_estimation_series": series_list,

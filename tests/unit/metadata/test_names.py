@@ -85,3 +85,28 @@ def test_training_labels_with_a_skeleton_named_like_a_member(tmp_path, member):
     (skeleton,) = training.skeletons.values()
     assert skeleton.nodes == ("tail", "nose")
     np.testing.assert_array_equal(frame.instances[0].points, xy)
+
+
+def test_names_edited_into_a_clash_are_refused_with_the_metadata_to_change(tmp_path):
+    from poseconv.errors import MetadataError
+
+    path, _ = _labels(tmp_path, ["tail", "nose"], "mouse")
+    interface = SLEAPPoseInterface(file_path=path, sampling_frequency=30.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    (skeleton_key,) = metadata["Pose"]["Skeletons"]
+    (container_key,) = metadata["Pose"]["PoseEstimations"]
+    edited = {
+        **metadata,
+        "Pose": {
+            **metadata["Pose"],
+            "Skeletons": {skeleton_key: {**metadata["Pose"]["Skeletons"][skeleton_key], "name": "device"}},
+        },
+    }
+    with pytest.raises(MetadataError, match=r"skeleton cannot be named 'device'"):
+        interface.run_conversion(nwbfile_path=tmp_path / "a.nwb", metadata=edited)
+    series = metadata["Pose"]["PoseEstimations"][container_key]["PoseEstimationSeries"]
+    series["nose"]["name"] = "scorer"
+    with pytest.raises(MetadataError, match=r"names series \['scorer'\]"):
+        interface.run_conversion(nwbfile_path=tmp_path / "b.nwb", metadata=metadata)
+    assert not (tmp_path / "a.nwb").exists() and not (tmp_path / "b.nwb").exists()
