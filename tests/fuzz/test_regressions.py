@@ -5,6 +5,8 @@ Damaged real files are stored as recipes (the real file + the bits flipped), not
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +14,8 @@ import pytest
 from poseconv import DeepLabCutPoseInterface, SLEAPPoseInterface, read_nwb
 from poseconv.errors import InvalidSourceFileError
 from poseconv.readers.files import frame_count_plausible
-from poseconv.readers.safe_pickle import _pytables_survives
+from poseconv.readers.isolation import probe
+from poseconv.readers.safe_pickle import open_pandas_store
 from tests.fixtures.paths import SHARED_DATA
 from tests.fuzz.harness import convert_or_refuse, input_and_output_folders
 
@@ -36,8 +39,48 @@ def _flipped(source, folder, flips):
 def test_one_flipped_bit_that_crashes_pytables_is_refused(tmp_path):
     """Byte 835 of this file: PyTables (pandas.read_hdf) dies with a segmentation fault opening it."""
     path = _flipped(DLC_H5, tmp_path, [(835, 1)])
-    assert not _pytables_survives(path)
+
+    def open_with_pytables(file: Path) -> None:
+        with pd.HDFStore(file, mode="r"):
+            pass
+
+    # The crash happens in the forked child; this process gets an error naming the file.
+    with pytest.raises(InvalidSourceFileError, match="crashes the HDF5 library"):
+        probe(path, open_with_pytables, what="it with PyTables")
+    with pytest.raises(InvalidSourceFileError, match="the file is damaged"), open_pandas_store(path):
+        pass
     assert not convert_or_refuse(DeepLabCutPoseInterface, path, tmp_path / "out" / "out.nwb", sampling_frequency=30.0)
+
+
+def test_a_header_claiming_gigabytes_is_refused_without_allocating_them(tmp_path):
+    """Byte 271101 of this file: HDF5 allocated 24 GB reading one object header and the OS killed the process.
+
+    The conversion runs in a subprocess under an 8 GB address-space limit, so that if the
+    forked probe ever stopped catching it, this test fails instead of exhausting the machine.
+    """
+    import resource
+    import subprocess
+    import sys
+
+    path = _flipped(DLC_H5, tmp_path, [(271101, 128)])
+    code = (
+        "import sys\n"
+        "from poseconv import DeepLabCutPoseInterface\n"
+        "from poseconv.errors import InvalidSourceFileError\n"
+        "try:\n"
+        "    DeepLabCutPoseInterface(file_path=sys.argv[1], sampling_frequency=30.0)\n"
+        "except InvalidSourceFileError as err:\n"
+        "    print(err)\n"
+    )
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (8 * 2**30, 8 * 2**30))
+
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300, preexec_fn=limit
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"{path}: the file is damaged: reading its HDF5 structure claims more memory" in result.stdout
 
 
 def test_flipped_bits_in_a_slp_frame_table_are_refused(tmp_path):

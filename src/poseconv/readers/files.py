@@ -45,7 +45,8 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
     Raises
     ------
     InvalidSourceFileError
-        When the file is missing, a directory, unreadable or has the wrong suffix.
+        When the file is missing, a directory, unreadable or has the wrong suffix, or when its HDF5
+        structure crashes, hangs or exhausts a forked child (see :mod:`poseconv.readers.isolation`).
     """
     path = Path(file_path)
     if not path.exists():
@@ -61,6 +62,11 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
             handle.read(1)
     except OSError as err:
         raise InvalidSourceFileError(f"{path}: cannot be read ({err.strerror}).") from err
+    if is_hdf5(path):
+        from .isolation import probe, walk_hdf5
+
+        # A damaged header can make HDF5 allocate without bound or crash: look at it in a child first.
+        probe(path, walk_hdf5, what="its HDF5 structure")
     return path
 
 

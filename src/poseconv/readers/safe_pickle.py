@@ -12,10 +12,7 @@ numpy's array reconstruction.
 from __future__ import annotations
 
 import io
-import os
 import pickle
-import signal
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidSourceFileError
+from .isolation import probe
 
 __all__ = ["check_hdf5_attribute_pickles", "load_metadata_pickle", "open_pandas_store"]
 
@@ -182,45 +180,19 @@ def check_hdf5_attribute_pickles(path: str | Path) -> None:
         raise InvalidSourceFileError(f"{path}: cannot be read as HDF5; the file is damaged ({err}).") from err
 
 
-_CHECKED_FILES: set[tuple[str, int, int]] = set()
-# Longest a forked PyTables open may take before the file is deemed to hang it.
-_PROBE_SECONDS = 60.0
-
-
-def _pytables_survives(path: Path) -> bool:
-    """Open ``path`` with PyTables in a forked child; False when it is killed by a signal or hangs.
-
-    PyTables' HDF5 can crash the process (segmentation fault) on a damaged file that h5py
-    reads without complaint; a crash must not take the user's session down with it.
-    """
+def _check_pandas_file(path: Path) -> None:
+    """Check what must hold before pandas opens ``path``: safe attribute pickles, then PyTables' own open."""
     import pandas as pd
 
-    if not hasattr(os, "fork"):  # pragma: no cover - Windows: no cheap way to isolate the open
-        return True
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        import faulthandler
-
-        # The parent reports the crash; the child's traceback would only be noise.
-        faulthandler.disable()
-        try:
-            with pd.HDFStore(path, mode="r") as store:
-                for key in store:
-                    store.get_storer(key)
-        finally:
-            # Python-level errors are the parent's to report when it opens the file itself.
-            os._exit(0)
-    deadline = time.monotonic() + _PROBE_SECONDS
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return not os.WIFSIGNALED(status)
-        if time.monotonic() > deadline:
-            # Opening a file takes milliseconds; a child still busy is stuck on it.
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return False
-        time.sleep(0.005)
+    check_hdf5_attribute_pickles(path)
+    try:
+        with pd.HDFStore(path, mode="r") as store:
+            for key in store:
+                store.get_storer(key)
+    except Exception as err:
+        if isinstance(err, MemoryError) or "memory allocation failed" in str(err):
+            raise
+        # Other Python-level errors are the reader's to report when it opens the file itself.
 
 
 @contextmanager
@@ -238,17 +210,7 @@ def open_pandas_store(path: str | Path) -> Iterator[Any]:
     """
     import pandas as pd
 
-    path = Path(path)
-    stat = path.stat()
-    # A reader opens its file a few times; the checks are done once per version of the file.
-    version = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    if version not in _CHECKED_FILES:
-        check_hdf5_attribute_pickles(path)
-        if not _pytables_survives(path):
-            raise InvalidSourceFileError(
-                f"{path}: the file is damaged: PyTables (which pandas uses for .h5 tables) crashes or hangs "
-                "when it opens it. Export the predictions again, or convert the .csv DeepLabCut writes beside it."
-            )
-        _CHECKED_FILES.add(version)
+    # Crashes, runaway allocations and hangs of HDF5 happen in a forked child, not here.
+    probe(Path(path), _check_pandas_file, what="it with pandas")
     with pd.HDFStore(path, mode="r") as store:
         yield store

@@ -1,0 +1,153 @@
+"""Look at a possibly damaged HDF5 file in a forked child first, so that the HDF5 library cannot take the session down.
+
+HDF5 trusts the sizes a file's object headers claim. A few flipped bits can make it
+allocate tens of gigabytes for one header (the operating system then kills the
+process), crash (PyTables on some damaged files), or loop. :func:`probe` runs a check
+of the file's structure in a forked child whose address space is limited
+(:data:`CHILD_MEMORY_BYTES` above what it inherits) and which is killed after
+:data:`PROBE_SECONDS`; only a file the child got through is opened in the process
+itself. Each version of a file (path, size, modification time) is probed once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import InvalidSourceFileError
+
+__all__ = ["CHILD_MEMORY_BYTES", "PROBE_SECONDS", "probe", "walk_hdf5"]
+
+# Address space a probe may use beyond what the child inherits: metadata only is read.
+CHILD_MEMORY_BYTES = 2 * 2**30
+# Longest a probe may take: reading a file's structure takes milliseconds.
+PROBE_SECONDS = 60.0
+_PROBED: set[tuple[str, str, int, int]] = set()
+_FAILED = 2
+
+
+def walk_hdf5(path: Path) -> None:
+    """Open ``path`` with h5py and read every object header and attribute (no dataset values)."""
+    import h5py
+
+    with h5py.File(path, "r") as file:
+        owners: list[object] = [file]
+        file.visititems(lambda _name, item: owners.append(item))
+        for owner in owners:
+            for key in owner.attrs:  # type: ignore[attr-defined]
+                owner.attrs[key]  # type: ignore[attr-defined]
+
+
+def probe(path: Path, check: Callable[[Path], None], *, what: str) -> None:
+    """Run ``check(path)`` in a forked child with bounded memory and time; raise if it fails there.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    check : callable
+        Reads the file's structure; raises on a file it refuses. Runs in the process itself
+        where there is no ``fork`` (Windows).
+    what : str
+        What ``check`` does, for messages and the once-per-file cache ("its HDF5 structure").
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the check raises (its message, when it is poseconv's), crashes, runs out of
+        memory or hangs.
+    """
+    stat = path.stat()
+    version = (what, str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if version in _PROBED:
+        return
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows: no cheap way to isolate it
+        check(path)
+        _PROBED.add(version)
+        return
+    from h5py._objects import phil
+
+    read_end, write_end = os.pipe()
+    # h5py serialises HDF5 calls with one lock; holding it while forking means no other thread
+    # of this process holds it, so the child cannot start with it locked forever.
+    with phil:
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        _run_child(path, check, read_end, write_end)
+    os.close(write_end)
+    message = _wait(pid, read_end)
+    if message is not None:
+        raise InvalidSourceFileError(
+            message
+            if message.startswith(str(path))
+            else f"{path}: the file is damaged: reading {what} {message}. Export it again from the tool."
+        )
+    _PROBED.add(version)
+
+
+def _run_child(path: Path, check: Callable[[Path], None], read_end: int, write_end: int) -> None:  # pragma: no cover
+    import faulthandler
+
+    # The parent reports a crash; the child's traceback would only be noise.
+    faulthandler.disable()
+    os.close(read_end)
+    status = 0
+    try:
+        _limit_memory()
+        check(path)
+    except InvalidSourceFileError as err:
+        status, text = _FAILED, str(err)
+    except MemoryError:
+        status, text = _FAILED, "claims more memory than it can hold"
+    except BaseException as err:  # noqa: BLE001 - every failure is reported to the parent
+        failed = "memory allocation failed" in str(err)
+        status, text = (
+            _FAILED,
+            ("claims more memory than it can hold" if failed else f"fails ({type(err).__name__}: {err})"),
+        )
+    if status:
+        with contextlib.suppress(OSError):
+            os.write(write_end, text.encode("utf-8", "replace")[:4000])
+    os._exit(status)
+
+
+def _limit_memory() -> None:  # pragma: no cover - runs in the child
+    """Cap the child's address space so that a runaway allocation fails instead of exhausting the machine."""
+    try:
+        import resource
+
+        with open("/proc/self/status", encoding="ascii") as status:
+            size_kb = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+        limit = size_kb * 1024 + CHILD_MEMORY_BYTES
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, OSError, StopIteration, ValueError):
+        pass  # no /proc (macOS) or no permission: the time limit still applies
+
+
+def _wait(pid: int, read_end: int) -> str | None:
+    """Wait for the child; return None when it succeeded, else what went wrong."""
+    deadline = time.monotonic() + PROBE_SECONDS
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return f"hangs (still running after {PROBE_SECONDS:.0f} s)"
+            time.sleep(0.005)
+        if os.WIFSIGNALED(status):
+            return f"crashes the HDF5 library (signal {os.WTERMSIG(status)})"
+        if os.WEXITSTATUS(status) == 0:
+            return None
+        with os.fdopen(read_end, "rb") as pipe:
+            read_end = -1
+            return pipe.read().decode("utf-8", "replace") or "fails"
+    finally:
+        if read_end >= 0:
+            os.close(read_end)
