@@ -52,7 +52,8 @@ def camera_metadata_key(data: MultiCameraPoseData, camera: str) -> str:
 
 def multicamera_skeleton_key(data: MultiCameraPoseData, skeleton: str) -> str:
     """Return the key (and default name) of a skeleton of the session in ``Pose.Skeletons``."""
-    return skeleton_nwb_names([_suffixed(data, skeleton)])[_suffixed(data, skeleton)]
+    key = _suffixed(data, skeleton)
+    return skeleton_nwb_names([key])[key]
 
 
 def view_container_name(camera: str) -> str:

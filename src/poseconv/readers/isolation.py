@@ -17,10 +17,11 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import InvalidSourceFileError
 
-__all__ = ["CHILD_MEMORY_BYTES", "PROBE_SECONDS", "probe", "walk_hdf5"]
+__all__ = ["CHILD_MEMORY_BYTES", "PROBE_SECONDS", "is_out_of_memory", "probe", "walk_hdf5"]
 
 # Address space a probe may use beyond what the child inherits: metadata only is read.
 CHILD_MEMORY_BYTES = 2 * 2**30
@@ -30,16 +31,31 @@ _PROBED: set[tuple[str, str, int, int]] = set()
 _FAILED = 2
 
 
-def walk_hdf5(path: Path) -> None:
-    """Open ``path`` with h5py and read every object header and attribute (no dataset values)."""
+def walk_hdf5(path: Path, on_attribute: Callable[[Any], None] | None = None) -> None:
+    """Open ``path`` with h5py and read every object header and attribute (no dataset values).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The HDF5 file.
+    on_attribute : callable, optional
+        Called with the value of every attribute.
+    """
     import h5py
 
     with h5py.File(path, "r") as file:
-        owners: list[object] = [file]
+        owners: list[Any] = [file]
         file.visititems(lambda _name, item: owners.append(item))
         for owner in owners:
-            for key in owner.attrs:  # type: ignore[attr-defined]
-                owner.attrs[key]  # type: ignore[attr-defined]
+            for key in owner.attrs:
+                value = owner.attrs[key]
+                if on_attribute is not None:
+                    on_attribute(value)
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    """Return whether ``error`` says memory ran out (Python's or the HDF5 library's own wording)."""
+    return isinstance(error, MemoryError) or "memory allocation failed" in str(error)
 
 
 def probe(path: Path, check: Callable[[Path], None], *, what: str) -> None:
@@ -101,13 +117,10 @@ def _run_child(path: Path, check: Callable[[Path], None], read_end: int, write_e
         check(path)
     except InvalidSourceFileError as err:
         status, text = _FAILED, str(err)
-    except MemoryError:
-        status, text = _FAILED, "claims more memory than it can hold"
     except BaseException as err:  # noqa: BLE001 - every failure is reported to the parent
-        failed = "memory allocation failed" in str(err)
-        status, text = (
-            _FAILED,
-            ("claims more memory than it can hold" if failed else f"fails ({type(err).__name__}: {err})"),
+        status = _FAILED
+        text = (
+            "claims more memory than it can hold" if is_out_of_memory(err) else f"fails ({type(err).__name__}: {err})"
         )
     if status:
         with contextlib.suppress(OSError):

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidSourceFileError
-from .isolation import probe
+from .isolation import is_out_of_memory, probe, walk_hdf5
 
 __all__ = ["check_hdf5_attribute_pickles", "load_metadata_pickle", "open_pandas_store"]
 
@@ -157,20 +157,16 @@ def check_hdf5_attribute_pickles(path: str | Path) -> None:
     InvalidSourceFileError
         When an attribute pickle names a global beyond plain values, or cannot be read.
     """
-    import h5py
-
     path = Path(path)
+
+    def check(value: Any) -> None:
+        # Arrays too: PyTables may hand a one-element string array back as a scalar.
+        for item in np.asarray(value).ravel() if isinstance(value, np.ndarray) else (value,):
+            if _maybe_pickled(item):
+                _RestrictedUnpickler(io.BytesIO(bytes(item))).load()
+
     try:
-        with h5py.File(path, "r") as file:
-            owners: list[Any] = [file]
-            file.visititems(lambda _name, item: owners.append(item))
-            for owner in owners:
-                for key in owner.attrs:
-                    value = owner.attrs[key]
-                    # Arrays too: PyTables may hand a one-element string array back as a scalar.
-                    for item in np.asarray(value).ravel() if isinstance(value, np.ndarray) else (value,):
-                        if _maybe_pickled(item):
-                            _RestrictedUnpickler(io.BytesIO(bytes(item))).load()
+        walk_hdf5(path, check)
     except pickle.UnpicklingError as err:
         raise InvalidSourceFileError(
             f"{path}: not read because an attribute holds a pickle that does more than store plain values "
@@ -190,7 +186,7 @@ def _check_pandas_file(path: Path) -> None:
             for key in store:
                 store.get_storer(key)
     except Exception as err:
-        if isinstance(err, MemoryError) or "memory allocation failed" in str(err):
+        if is_out_of_memory(err):
             raise
         # Other Python-level errors are the reader's to report when it opens the file itself.
 
