@@ -14,16 +14,25 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0+unknown"
 
+
+def _format_names() -> dict[str, str]:
+    """Each built-in format's interface class and reader functions, from the catalog."""
+    from .catalog import _BUILTIN
+
+    names = {}
+    for fmt in _BUILTIN:
+        if fmt.interface is not None:
+            names[fmt.interface_name] = fmt.interface.partition(":")[0]
+        for name in fmt.public_names:
+            names[name] = fmt.reader.partition(":")[0]
+    return names
+
+
 _LAZY = {
-    "DeepLabCutPoseInterface": "poseconv.interfaces.deeplabcut",
+    **_format_names(),
+    # poseconv.read_sleap is the sleap-io object reader (the catalog reads .slp files with the array reader).
+    "read_sleap": "poseconv.readers.sleap",
     "PoseNWBConverter": "poseconv.interfaces.converter",
-    "SLEAPPoseInterface": "poseconv.interfaces.sleap",
-    "LightningPosePoseInterface": "poseconv.interfaces.lightningpose",
-    "LightningPoseTrainingDataInterface": "poseconv.interfaces.lightningpose",
-    "DeepLabCut3DPoseInterface": "poseconv.interfaces.multicamera",
-    "SLEAPSessionPoseInterface": "poseconv.interfaces.multicamera",
-    "read_deeplabcut_3d": "poseconv.readers.deeplabcut_3d",
-    "read_sleap_session": "poseconv.readers.sleap_session",
     "read_multicamera": "poseconv.nwb.multicamera",
     "write_multicamera_pose_estimation": "poseconv.nwb.multicamera",
     "CameraCalibration": "poseconv.model_3d",
@@ -38,20 +47,16 @@ _LAZY = {
     "read_pose": "poseconv.readers.registry",
     "infer_source_software": "poseconv.readers.registry",
     "supported_formats": "poseconv.readers.registry",
-    "read_deeplabcut": "poseconv.readers.deeplabcut",
-    "read_sleap": "poseconv.readers.sleap",
-    "read_lightning_pose": "poseconv.readers.lightningpose",
-    "read_lightning_pose_labels": "poseconv.readers.lightningpose",
+    "Format": "poseconv.catalog",
+    "formats": "poseconv.catalog",
+    "detect_format": "poseconv.catalog",
+    "register_format": "poseconv.catalog",
     "write_pose_estimation": "poseconv.nwb.writer",
     "read_nwb": "poseconv.nwb.reader",
     "open_nwb": "poseconv.nwb.reader",
     "TrainingData": "poseconv.training",
-    "read_deeplabcut_labels": "poseconv.readers.deeplabcut_training",
-    "read_sleap_labels": "poseconv.readers.sleap_training",
     "write_pose_training": "poseconv.nwb.training",
     "read_training": "poseconv.nwb.training",
-    "DeepLabCutTrainingDataInterface": "poseconv.interfaces.training",
-    "SLEAPTrainingDataInterface": "poseconv.interfaces.training",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -16,6 +16,7 @@ from tests.fixtures.deeplabcut import (
     SINGLE_ANIMAL_CSV,
     SINGLE_ANIMAL_H5,
     THREE_D_H5,
+    table_alone,
 )
 from tests.fixtures.nwb import assert_inspector_clean, user_metadata
 
@@ -77,6 +78,7 @@ def assert_nwb_matches_source(nwbfile_path: Path, source: Path, interface) -> No
     ids=["single-h5", "single-csv", "multi-h5", "multi-csv", "rats-h5", "3d-h5"],
 )
 def test_convert_read_back_every_value(tmp_path, source):
+    source = table_alone(source, tmp_path) if source == THREE_D_H5 else source
     interface = DeepLabCutPoseInterface(file_path=source, sampling_frequency=30.0)
     nwbfile_path = tmp_path / "session.nwb"
     interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface), overwrite=True)

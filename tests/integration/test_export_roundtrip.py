@@ -21,6 +21,7 @@ from tests.fixtures.deeplabcut import (
     SINGLE_ANIMAL_CSV,
     SINGLE_ANIMAL_H5,
     THREE_D_CSV,
+    table_alone,
 )
 from tests.fixtures.paths import SHARED_DATA
 
@@ -60,6 +61,7 @@ def to_nwb(interface, path):
     ids=["single-h5", "single-csv", "multi-h5", "multi-csv", "rats-fixed-h5", "3d-csv"],
 )
 def test_deeplabcut_nwb_deeplabcut_is_identical(source, tmp_path):
+    source = table_alone(source, tmp_path) if source == THREE_D_CSV else source
     nwb = to_nwb(DeepLabCutPoseInterface(file_path=source, sampling_frequency=30.0), tmp_path / "x.nwb")
     [pose] = read_nwb(nwb)
     out = write_deeplabcut(pose, tmp_path / f"back{source.suffix}")

@@ -256,6 +256,6 @@ def test_predictions_with_their_labels_share_one_skeleton(tmp_path):
 
 def test_no_frame_rate_is_a_clear_error(tmp_path):
     interface = LightningPosePoseInterface(file_path=AIND_LP_CSV)
-    with pytest.raises(MetadataError, match=r"LP.predictions.csv: the pose files record no frame rate"):
+    with pytest.raises(MetadataError, match=r"LP.predictions.csv: no frame rate is recorded"):
         interface.run_conversion(nwbfile_path=tmp_path / "x.nwb", metadata=user_metadata(interface))
     assert not list(tmp_path.iterdir())

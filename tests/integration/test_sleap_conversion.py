@@ -212,9 +212,24 @@ def test_two_videos_one_set_of_containers_each(tmp_path, generated_two_videos):
         np.testing.assert_allclose(backup.pose_estimation_series["a"].get_timestamps(), 100 + np.arange(2) / 10.0)
 
 
-def test_eight_camera_session_converts(tmp_path):
+@pytest.fixture
+def flat_min_session(tmp_path) -> Path:
+    """min_session.slp (8 videos, 2 tracks) without its recording session: 8 camera videos, no calibration."""
+    labels = sio.load_slp(str(SLP_MIN_SESSION), open_videos=False)
+    labels.sessions.clear()
+    path = tmp_path / "min_session.slp"
+    sio.save_slp(labels, str(path))
+    return path
+
+
+def test_a_session_file_is_refused_its_calibration_would_be_dropped():
+    with pytest.raises(InvalidSourceFileError, match="SLEAPSessionPoseInterface"):
+        SLEAPPoseInterface(file_path=SLP_MIN_SESSION, sampling_frequency=30.0)
+
+
+def test_eight_camera_videos_convert(tmp_path, flat_min_session):
     # Reading all 8 views is covered by the reader tests; writing 2 of them is enough here.
-    interface = SLEAPPoseInterface(file_path=SLP_MIN_SESSION, video_indices=[0, 5], sampling_frequency=30.0)
+    interface = SLEAPPoseInterface(file_path=flat_min_session, video_indices=[0, 5], sampling_frequency=30.0)
     nwbfile_path = convert(interface, tmp_path / "session.nwb", species="Mus musculus")
     names = container_names(interface)
     assert {video for video, _ in names} == {"min_session_topL", "min_session_mid"}
@@ -283,12 +298,12 @@ def test_choose_tracks_and_discover_names():
     assert list(interface.get_metadata()["Pose"]["PoseEstimations"]) == ["PoseEstimation"]
 
 
-def test_clear_errors_name_the_file(tmp_path):
+def test_clear_errors_name_the_file(tmp_path, flat_min_session):
     with pytest.raises(InvalidOptionError, match=r"\['nope'\] not found in predictions_1\.2\.7.*track_0"):
         SLEAPPoseInterface(file_path=SLP_PROVENANCE, tracks=["nope"])
     with pytest.raises(InvalidOptionError, match=r"min_session\.slp: video index 9 is out of range"):
-        SLEAPPoseInterface(file_path=SLP_MIN_SESSION, video_indices=[9])
-    with pytest.raises(InvalidSourceFileError, match=rf"{DLC_H5.name}.*DeepLabCut reader"):
+        SLEAPPoseInterface(file_path=flat_min_session, video_indices=[9])
+    with pytest.raises(InvalidSourceFileError, match=rf"{DLC_H5.name}.*DeepLabCutPoseInterface"):
         SLEAPPoseInterface(file_path=DLC_H5)
     corrupt = tmp_path / "corrupt.slp"
     corrupt.write_bytes(SLP_PROVENANCE.read_bytes()[:20000])
@@ -318,10 +333,10 @@ def test_movement_reads_the_output_and_stub(tmp_path):
         np.testing.assert_array_equal(dataset.confidence.sel(keypoints=node).values[:, 0], track.confidence[:100, j])
 
 
-def test_video_file_path_needs_one_video():
+def test_video_file_path_needs_one_video(flat_min_session):
     video = SLP_PREDICTIONS_V11.parent / "20190128_113421.120s.mp4"
     with pytest.raises(InvalidOptionError, match=r"min_session\.slp: 1 video files given for 8 videos"):
-        SLEAPPoseInterface(file_path=SLP_MIN_SESSION, video_file_path=video)
+        SLEAPPoseInterface(file_path=flat_min_session, video_file_path=video)
 
 
 def test_source_schema_documents_every_argument():

@@ -17,21 +17,20 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import difflib
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..metadata.compose import schema_problems
+from ..timing import TIMESTAMP_SUFFIXES as _TIMESTAMP_SUFFIXES
 from .report import Problem, one_line
 from .spec import ConversionSpec, SessionSpec, format_location, load_spec_document, spec_schema, to_json
 
 __all__ = ["InputJob", "Plan", "SessionJob", "plan_spec", "schema_problems"]
 
-# Message length cap: jsonschema quotes whole instances, which for a metadata block is pages long.
-_MAX_MESSAGE = 240
-_TIMESTAMP_SUFFIXES = (".npy", ".csv", ".tsv", ".txt")
+
 # pydantic's words for what the JSON Schema cannot check, in the words of this spec.
 _PYDANTIC_MESSAGES = {
     "timezone_aware": "needs a time zone, e.g. 2024-05-01T10:30:00+02:00 or 2024-05-01T08:30:00Z.",
@@ -168,49 +167,6 @@ class Plan:
 # -- JSON Schema problems -----------------------------------------------------------------------
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
-
-
-def schema_problems(validator: Any, instance: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Yield ``(path, message)`` for every error of ``instance``, with the path of the field at fault.
-
-    A missing required field and an unknown field are reported at the field itself (with
-    a suggestion for a misspelt one), not at the object that holds it.
-
-    Parameters
-    ----------
-    validator : jsonschema.Validator
-        The validator of the schema.
-    instance : object
-        The document.
-
-    Yields
-    ------
-    tuple
-        The path (keys and indices) and the message.
-    """
-    import re
-
-    for error in sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]):
-        path = tuple(error.absolute_path)
-        if error.validator == "required" and isinstance(error.instance, dict):
-            for name in error.validator_value:
-                if name not in error.instance:
-                    yield (*path, name), "required, but missing."
-        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = list(error.schema.get("properties", {}))
-            patterns = list(error.schema.get("patternProperties", {}))
-            for key in error.instance:
-                if key in known or any(re.search(p, key) for p in patterns):
-                    continue
-                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(known)}."
-                yield (*path, key), f"unknown field; {hint}"
-        else:
-            yield path, _short(error.message)
-
-
 @functools.cache
 def _spec_validator() -> Any:
     from jsonschema import Draft7Validator
@@ -335,7 +291,7 @@ def _source_problems(cls: type, kwargs: Mapping[str, Any], locate: Any, session:
 
 
 def _plan_pose(pose: Any, j: int, index: int, data_folder: Path) -> tuple[InputJob | None, list[Problem]]:
-    from .registry import interface_for_source_software, is_pose_interface
+    from .registry import is_pose_interface
 
     root = f"sessions[{index}].pose[{j}]"
     problems: list[Problem] = []
@@ -365,10 +321,11 @@ def _plan_pose(pose: Any, j: int, index: int, data_folder: Path) -> tuple[InputJ
 
     name = pose.interface
     if name is None and not problems:
-        from ..readers.registry import infer_source_software
+        from ..catalog import detect_format
 
         try:
-            name = interface_for_source_software(infer_source_software(file_path))
+            # Routed by content: a .slp holding a calibrated session converts as a session.
+            name = detect_format(file_path).interface_name
         except Exception as err:  # noqa: BLE001 - reported as the file's problem
             problems.append(Problem(f"{root}.file_path", f"{one_line(err)} Name it with {root}.interface.", index))
     if name is None:

@@ -43,39 +43,17 @@ __all__ = [
 #: The entry-point group that poseconv (and any other package) registers interfaces in.
 ENTRY_POINT_GROUP = "neuroconv.interfaces"
 
-#: poseconv's interfaces: name -> "module:Class". Known without installed metadata, so a source
-#: checkout that was never pip-installed still resolves them.
-POSE_INTERFACES: dict[str, str] = {
-    "DeepLabCutPoseInterface": "poseconv.interfaces.deeplabcut:DeepLabCutPoseInterface",
-    "SLEAPPoseInterface": "poseconv.interfaces.sleap:SLEAPPoseInterface",
-    # Human labels (ndx-pose PoseTraining). Not pose interfaces in the is_pose_interface sense: a spec lists
-    # them under a session's interfaces, e.g. {interface: dlc-labels, source_data: {labeled_data_path: ...}}.
-    "DeepLabCutTrainingDataInterface": "poseconv.interfaces.training:DeepLabCutTrainingDataInterface",
-    "SLEAPTrainingDataInterface": "poseconv.interfaces.training:SLEAPTrainingDataInterface",
-    # Multi-camera sessions (ndx-pose MultiCameraPoseEstimation with CalibratedCameras).
-    "DeepLabCut3DPoseInterface": "poseconv.interfaces.multicamera:DeepLabCut3DPoseInterface",
-    "SLEAPSessionPoseInterface": "poseconv.interfaces.multicamera:SLEAPSessionPoseInterface",
-    "LightningPosePoseInterface": "poseconv.interfaces.lightningpose:LightningPosePoseInterface",
-    "LightningPoseTrainingDataInterface": "poseconv.interfaces.lightningpose:LightningPoseTrainingDataInterface",
-}
-# Short names users type in specs, and the reader registry's tool names; case-insensitive.
-_ALIASES = {
-    "dlc": "DeepLabCutPoseInterface",
-    "deeplabcut": "DeepLabCutPoseInterface",
-    "sleap": "SLEAPPoseInterface",
-    # The names poseconv convert --source takes for labels.
-    "dlc-labels": "DeepLabCutTrainingDataInterface",
-    "sleap-labels": "SLEAPTrainingDataInterface",
-    "lp": "LightningPosePoseInterface",
-    "lightningpose": "LightningPosePoseInterface",
-    "lightning-pose": "LightningPosePoseInterface",
-    "lp-labels": "LightningPoseTrainingDataInterface",
-}
-_BY_SOURCE_SOFTWARE = {
-    "DeepLabCut": "DeepLabCutPoseInterface",
-    "SLEAP": "SLEAPPoseInterface",
-    "LightningPose": "LightningPosePoseInterface",
-}
+
+def _pose_interfaces() -> dict[str, str]:
+    """Poseconv's interfaces from the catalog: class name -> ``"module:Class"`` (or the format, for made ones)."""
+    from ..catalog import formats
+
+    return {fmt.interface_name: fmt.interface or fmt.name for fmt in formats().values()}
+
+
+#: poseconv's built-in interfaces: name -> "module:Class". Known without installed metadata, so a source
+#: checkout that was never pip-installed still resolves them. Formats registered later are found too.
+POSE_INTERFACES: dict[str, str] = _pose_interfaces()
 
 
 class UnknownInterfaceError(PoseconvError, LookupError):
@@ -123,7 +101,7 @@ def available_interfaces() -> dict[str, str]:
     dict of str to str
         Name -> ``"poseconv"``, ``"entry point (<distribution>)"`` or ``"neuroconv"``.
     """
-    found: dict[str, str] = dict.fromkeys(POSE_INTERFACES, "poseconv")
+    found: dict[str, str] = dict.fromkeys(_pose_interfaces(), "poseconv")
     for name, ep in _entry_points().items():
         dist = getattr(getattr(ep, "dist", None), "name", None) or "unknown distribution"
         found.setdefault(name, f"entry point ({dist})")
@@ -162,10 +140,16 @@ def get_interface_class(name: str) -> type:
     UnknownInterfaceError
         When nothing has that name (the message suggests close names) or its module fails to import.
     """
+    from ..catalog import get_format, interface_class
+    from ..errors import UnsupportedFormatError
+
     key = name.strip()
-    key = _ALIASES.get(key.lower(), key)
-    if key in POSE_INTERFACES:
-        return _check_is_interface(_load(POSE_INTERFACES[key], name), name)
+    try:
+        # A format's name, alias or interface class name.
+        return _check_is_interface(interface_class(get_format(key)), name)
+    except UnsupportedFormatError as err:
+        if "cannot be converted" in str(err):
+            raise UnknownInterfaceError(f"Interface {name!r}: {err}") from None
     points = _entry_points()
     if key in points:
         try:
@@ -181,7 +165,8 @@ def get_interface_class(name: str) -> type:
         return _check_is_interface(getattr(datainterfaces, key), name)
     if ":" in key or "." in key:
         return _check_is_interface(_load(key, name), name)
-    close = difflib.get_close_matches(key, [*available_interfaces(), *_ALIASES], n=3, cutoff=0.6)
+    aliases = [alias for fmt in _formats() for alias in fmt.aliases]
+    close = difflib.get_close_matches(key, [*available_interfaces(), *aliases], n=3, cutoff=0.6)
     hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise UnknownInterfaceError(
         f"Unknown interface {name!r}: not a poseconv interface, not in the {ENTRY_POINT_GROUP!r} entry-point "
@@ -190,18 +175,26 @@ def get_interface_class(name: str) -> type:
 
 
 def interface_for_source_software(source_software: str) -> str:
-    """Return the name of poseconv's interface for a tool name from the reader registry.
+    """Return the name of poseconv's interface for a format (name or alias; a tool's name gives its predictions).
 
     Raises
     ------
     UnknownInterfaceError
-        When poseconv has no interface for the tool.
+        When poseconv has no format of that name.
     """
-    if source_software not in _BY_SOURCE_SOFTWARE:
-        raise UnknownInterfaceError(
-            f"poseconv has no interface for {source_software} files; it has {', '.join(POSE_INTERFACES)}."
-        )
-    return _BY_SOURCE_SOFTWARE[source_software]
+    from ..catalog import get_format
+    from ..errors import UnsupportedFormatError
+
+    try:
+        return get_format(source_software).interface_name
+    except UnsupportedFormatError as err:
+        raise UnknownInterfaceError(str(err)) from None
+
+
+def _formats() -> list[Any]:
+    from ..catalog import formats
+
+    return list(formats().values())
 
 
 def is_pose_interface(cls: type) -> bool:
@@ -226,7 +219,7 @@ def register_with_neuroconv() -> list[str]:
     from neuroconv import datainterfaces
 
     added = []
-    names = {**dict.fromkeys(POSE_INTERFACES), **dict.fromkeys(_entry_points())}
+    names = {**dict.fromkeys(_pose_interfaces()), **dict.fromkeys(_entry_points())}
     for name in names:
         if hasattr(datainterfaces, name):
             continue

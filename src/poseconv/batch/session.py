@@ -1,83 +1,37 @@
-"""One session, in a worker: build its interfaces, check its metadata, write its NWB file atomically.
+"""One session, in a worker: build its interfaces, check its metadata, write its NWB file.
 
 :func:`check_session` and :func:`convert_session` run in worker processes (or
 Dask workers) and never raise: every failure comes back as
 :class:`~poseconv.batch.report.Problem` s or a failed
 :class:`~poseconv.batch.report.SessionResult`, so one session cannot stop the
-others. The NWB file is written under a hidden temporary name in the output
-folder and renamed when complete, so a failure (or a killed worker) never
-leaves a half-written file under the real name, and a re-run that finds the
-real name can trust it is whole.
+others. The writing is :class:`~poseconv.interfaces.converter.PoseConverterPipe`'s,
+as for every entry point: atomic, so a failure (or a killed worker) never leaves
+a half-written file under the real name.
 
 Metadata of a session, from lowest to highest precedence: the interfaces'
 defaults; the spec's ``metadata``; the session's fields (``session_id``,
 ``session_start_time``, ``subject``); the session's ``metadata``; and, for one
-pose file only, that file's ``metadata``. Every pose file keeps metadata of
-its own, since the keys of its containers (``PoseEstimation``,
-``PoseEstimation_<animal>``) may well be the same as another file's; the
-session-wide ``Pose`` entries apply to every pose file that has those keys.
+pose file only, that file's ``metadata`` (the converter's ``input_metadata``).
+Every problem is reported at the place in the spec that sets the value.
 """
 
 from __future__ import annotations
 
 import copy
-import os
 import time
 import traceback
-import uuid
 import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from ..metadata.defaults import merge_metadata, track_for_container_key
+from ..metadata.defaults import merge_metadata
+from ..output import remove_partials
+from ..timing import load_timestamps
 from .plan import SessionJob, schema_problems
 from .report import Problem, SessionResult, one_line
 from .spec import format_location, to_json
 
 __all__ = ["check_session", "convert_session", "load_timestamps", "remove_partials"]
-
-_POSE_BLOCKS = ("PoseEstimations", "Skeletons")
-
-
-def load_timestamps(path: str | Path) -> np.ndarray:
-    """Read one time (seconds) per frame from ``.npy`` or a text file with one number per line.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        ``.npy``, ``.csv``, ``.tsv`` or ``.txt``; a text file may start with one header line.
-
-    Returns
-    -------
-    numpy.ndarray
-        1-D float64 times.
-
-    Raises
-    ------
-    ValueError
-        When the file does not hold one number per frame.
-    """
-    path = Path(path)
-    if path.suffix.lower() == ".npy":
-        values = np.load(path, allow_pickle=False)
-    else:
-        delimiter = {".csv": ",", ".tsv": "\t"}.get(path.suffix.lower())
-        try:
-            values = np.loadtxt(path, delimiter=delimiter, dtype="float64", ndmin=1)
-        except ValueError:
-            # One header line ("timestamp", "time_s", ...) is common in exported frame times.
-            values = np.loadtxt(path, delimiter=delimiter, dtype="float64", ndmin=1, skiprows=1)
-    values = np.asarray(values, dtype="float64")
-    if values.ndim == 2 and values.shape[1] == 1:
-        values = values[:, 0]
-    if values.ndim != 1:
-        raise ValueError(f"{path.name}: expected one time per line (one column), found shape {values.shape}.")
-    return values
 
 
 # -- metadata layers ----------------------------------------------------------------------------
@@ -137,228 +91,71 @@ def _locate(path: tuple[Any, ...], layers: list[_Layer], job: SessionJob, messag
     return f"{job.location}.metadata.{dotted}", f"{message} (a value the interfaces filled in; set it here to fix it)"
 
 
-def _without_pose(metadata: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: copy.deepcopy(v) for k, v in metadata.items() if k != "Pose"}
-
-
-def _restrict_pose(layer: Mapping[str, Any], keys: Mapping[str, set[str]]) -> dict[str, Any]:
-    """Return the layer with only the Pose entries whose keys a pose file has."""
-    result = _without_pose(layer)
-    pose = layer.get("Pose")
-    if isinstance(pose, dict):
-        result["Pose"] = {
-            block: {k: v for k, v in entries.items() if k in keys.get(block, set())}
-            if block in _POSE_BLOCKS and isinstance(entries, dict)
-            else copy.deepcopy(entries)
-            for block, entries in pose.items()
-        }
-    return result
-
-
-def _pose_keys(metadata: Mapping[str, Any]) -> dict[str, set[str]]:
-    pose = metadata.get("Pose") or {}
-    return {block: set(pose.get(block) or {}) for block in _POSE_BLOCKS}
-
-
-def _disambiguate(defaults: dict[str, dict[str, Any]], interfaces: Mapping[str, Any]) -> None:
-    """Rename, in place, default container names that two pose files share (video name, then input name)."""
-    taken: set[str] = set()
-    for name, metadata in defaults.items():
-        tracks = track_for_container_key(interfaces[name].pose)
-        for key, entry in metadata["Pose"]["PoseEstimations"].items():
-            video = tracks[key].video if key in tracks else None
-            candidates = [entry["name"], *([f"{entry['name']}_{video}"] if video else []), f"{entry['name']}_{name}"]
-            entry["name"] = next((c for c in candidates if c not in taken), f"{entry['name']}_{uuid.uuid4().hex[:6]}")
-            taken.add(entry["name"])
-
-
-def _separate_skeletons(job: SessionJob, built: _Built, defaults: Mapping[str, dict[str, Any]]) -> None:
-    """Give skeletons that differ (nodes or edges) but share a name distinct names, or report the clash.
-
-    The writer shares a skeleton between containers by name, so two different skeletons under
-    one name would silently become the first. A default name is made unique; a name the user
-    chose is theirs to change.
-    """
-    specs = {spec.name: spec for spec in job.inputs}
-    seen: dict[str, tuple[Any, str]] = {}
-    for name, metadata in built.per_input.items():
-        for key, entry in metadata["Pose"]["Skeletons"].items():
-            shape = (list(entry.get("nodes", [])), [list(e) for e in entry.get("edges", [])])
-            if entry["name"] in seen and seen[entry["name"]][0] != shape:
-                default = defaults[name]["Pose"]["Skeletons"].get(key, {}).get("name")
-                if entry["name"] != default:
-                    built.problems.append(
-                        Problem(
-                            f"{specs[name].location}.metadata",
-                            f"skeleton {entry['name']!r} differs from the one of that name in "
-                            f"{seen[entry['name']][1]}; give it another name.",
-                            job.index,
-                        )
-                    )
-                    continue
-                candidates = (f"{entry['name']}_{name}", *(f"{entry['name']}_{name}{i}" for i in range(2, 100)))
-                entry["name"] = next(c for c in candidates if c not in seen)
-            seen.setdefault(entry["name"], (shape, specs[name].location))
-
-
 # -- building -----------------------------------------------------------------------------------
 
 
 @dataclass
 class _Built:
-    """A session's interfaces and the metadata each one is written with."""
+    """A session's interfaces, its converter and the metadata it is written with."""
 
     interfaces: dict[str, Any] = field(default_factory=dict)
-    shared: dict[str, Any] = field(default_factory=dict)
-    per_input: dict[str, dict[str, Any]] = field(default_factory=dict)
+    converter: Any = None
+    metadata: dict[str, Any] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
 def _build_interfaces(job: SessionJob, built: _Built) -> None:
-    from ..errors import MetadataError
     from .registry import get_interface_class
 
     for spec in job.inputs:
+        # A step that fails is this input's problem, reported where the spec sets it.
+        step = spec.location
         try:
             interface = get_interface_class(spec.interface)(**copy.deepcopy(spec.source_data))
-        except Exception as err:  # noqa: BLE001 - any reader or interface error is this input's problem
-            built.problems.append(Problem(spec.location, one_line(err), job.index))
-            continue
-        if spec.timestamps_file is not None:
-            try:
+            if spec.timestamps_file is not None:
+                step = f"{spec.location}.timestamps_file"
                 interface.set_aligned_timestamps(load_timestamps(spec.timestamps_file))
-            except Exception as err:  # noqa: BLE001
-                built.problems.append(Problem(f"{spec.location}.timestamps_file", one_line(err), job.index))
-                continue
-        if spec.is_pose:
-            try:
+            if spec.is_pose:
+                step = f"{spec.location}.sampling_frequency"
                 interface.get_timestamps()
-            except MetadataError:
-                built.problems.append(
-                    Problem(
-                        f"{spec.location}.sampling_frequency",
-                        "the pose files record no frame rate; set sampling_frequency (Hz) or timestamps_file.",
-                        job.index,
-                    )
-                )
-                continue
-        if spec.starting_time is not None:
-            try:
+            if spec.starting_time is not None:
+                step = f"{spec.location}.starting_time"
                 interface.set_aligned_starting_time(spec.starting_time)
-            except Exception as err:  # noqa: BLE001
-                built.problems.append(Problem(f"{spec.location}.starting_time", one_line(err), job.index))
-                continue
+        except Exception as err:  # noqa: BLE001 - any reader or interface error is this input's problem
+            built.problems.append(Problem(step, one_line(err), job.index))
+            continue
         built.interfaces[spec.name] = interface
 
 
-def _merged_schema(interfaces: list[Any]) -> dict[str, Any]:
-    """Merge the metadata schemas of several interfaces, as ``NWBConverter.get_metadata_schema`` does."""
-    import json
-
-    import neuroconv
-    from neuroconv.utils import dict_deep_update
-    from neuroconv.utils.json_schema import unroot_schema
-
-    path = Path(neuroconv.__file__).parent / "schemas" / "base_metadata_schema.json"
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    for interface in interfaces:
-        schema = dict_deep_update(schema, unroot_schema(interface.get_metadata_schema()))
-    return schema
-
-
-def _validate(metadata: dict[str, Any], schema: dict[str, Any], layers: list[_Layer], job: SessionJob) -> list[Problem]:
-    from jsonschema import Draft7Validator
-
-    problems = []
-    for path, message in schema_problems(Draft7Validator(schema), metadata):
-        location, text = _locate(path, layers, job, message)
-        problems.append(Problem(location, text, job.index))
-    start = (metadata.get("NWBFile") or {}).get("session_start_time")
-    if isinstance(start, str):
-        try:
-            parsed = datetime.fromisoformat(start)
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed.tzinfo is None:
-            location, _ = _locate(("NWBFile", "session_start_time"), layers, job, "")
-            problems.append(
-                Problem(location, f"{start!r} is not an ISO-8601 date and time with a time zone.", job.index)
-            )
-    return problems
+def _session_metadata(job: SessionJob) -> tuple[dict[str, Any], list[_Layer]]:
+    """Return the user's metadata of a session (its layers merged) and the layers, to locate problems."""
+    layers = _session_layers(job)
+    metadata: dict[str, Any] = {}
+    for layer in layers:
+        metadata = merge_metadata(metadata, copy.deepcopy(layer.values))
+    return metadata, layers
 
 
 def _build_metadata(job: SessionJob, built: _Built) -> None:
-    from neuroconv.tools.nwb_helpers import get_default_nwbfile_metadata
+    from ..interfaces.converter import PoseConverterPipe
 
     specs = {spec.name: spec for spec in job.inputs if spec.name in built.interfaces}
-    pose_names = [name for name, spec in specs.items() if spec.is_pose]
-    other_names = [name for name, spec in specs.items() if not spec.is_pose]
-    base = to_json(get_default_nwbfile_metadata())
-    for name in other_names:
-        base = merge_metadata(base, to_json(built.interfaces[name].get_metadata()))
-    pose_defaults = {name: to_json(built.interfaces[name].get_metadata()) for name in pose_names}
-    if len(pose_defaults) > 1:
-        _disambiguate(pose_defaults, built.interfaces)
-    for defaults in pose_defaults.values():
-        base = merge_metadata(base, _without_pose(defaults))
-    layers = _session_layers(job)
-
-    # The session's Pose entries must name a container (or skeleton) of one of its pose files. The spec's
-    # entries are not checked: they apply to the sessions that have their keys (single- or multi-animal).
-    all_keys = {block: set().union(*(_pose_keys(d)[block] for d in pose_defaults.values())) for block in _POSE_BLOCKS}
-    for layer in layers[1:]:
-        for block, keys in _pose_keys(layer.values).items():
-            for key in sorted(keys - all_keys[block]):
-                built.problems.append(
-                    Problem(
-                        format_location(("Pose", block, key), layer.root),
-                        f"no pose file of {job.location} has this key; its keys are {sorted(all_keys[block])}.",
-                        job.index,
-                    )
-                )
-
-    shared = base
-    for layer in layers:
-        shared = merge_metadata(shared, _without_pose(layer.values))
-    built.shared = shared
-    if other_names:
-        schema = _merged_schema([built.interfaces[name] for name in other_names])
-        built.problems += _validate(_without_pose(shared), schema, layers, job)
-
-    names_used: dict[str, str] = {}
-    for name in pose_names:
-        spec = specs[name]
-        keys = _pose_keys(pose_defaults[name])
-        metadata = merge_metadata(base, {"Pose": pose_defaults[name]["Pose"]})
-        for layer in layers:
-            metadata = merge_metadata(metadata, _restrict_pose(layer.values, keys))
-        own = to_json(spec.metadata)
-        for block, unknown in _pose_keys(own).items():
-            for key in sorted(unknown - keys[block]):
-                built.problems.append(
-                    Problem(
-                        format_location(("metadata", "Pose", block, key), spec.location),
-                        f"this file has no such key; its keys are {sorted(keys[block])}.",
-                        job.index,
-                    )
-                )
-        metadata = merge_metadata(metadata, own)
-        input_layers = [*layers, _Layer(f"{spec.location}.metadata", own)]
-        built.problems += _validate(metadata, built.interfaces[name].get_metadata_schema(), input_layers, job)
-        for entry in metadata["Pose"]["PoseEstimations"].values():
-            if entry.get("name") in names_used:
-                built.problems.append(
-                    Problem(
-                        spec.location,
-                        f"writes a PoseEstimation named {entry['name']!r}, as {names_used[entry['name']]} does; "
-                        f"rename one in {spec.location}.metadata.Pose.PoseEstimations.",
-                        job.index,
-                    )
-                )
-            names_used.setdefault(entry.get("name"), spec.location)
-        built.per_input[name] = metadata
-    _separate_skeletons(job, built, pose_defaults)
+    input_metadata = {name: to_json(spec.metadata) for name, spec in specs.items() if spec.is_pose and spec.metadata}
+    built.converter = PoseConverterPipe(built.interfaces, input_metadata=input_metadata)
+    built.metadata, layers = _session_metadata(job)
+    spec_wide = to_json(job.global_metadata)
+    for problem in built.converter.metadata_problems(built.metadata):
+        if problem.input is not None and problem.input in specs:
+            where = format_location(problem.path, f"{specs[problem.input].location}.metadata")
+            built.problems.append(Problem(where, problem.message, job.index))
+            continue
+        spec_sets_it = _Layer("metadata", spec_wide).location(problem.path) is not None
+        if problem.path[:1] == ("Pose",) and spec_sets_it and "matches no" in problem.message:
+            # The spec's own Pose entries apply to the sessions that have their keys.
+            continue
+        location, text = _locate(problem.path, layers, job, problem.message)
+        built.problems.append(Problem(location, text, job.index))
 
 
 def _build_options(job: SessionJob, built: _Built) -> None:
@@ -379,10 +176,6 @@ def _build_options(job: SessionJob, built: _Built) -> None:
         built.options[spec.name] = options
 
 
-def _dedupe(problems: list[Problem]) -> list[Problem]:
-    return list(dict.fromkeys(problems))
-
-
 def _dry_run(job: SessionJob, built: _Built) -> None:
     """Add the first frames of every pose file to an in-memory NWB file, to find what only the writer sees.
 
@@ -391,13 +184,14 @@ def _dry_run(job: SessionJob, built: _Built) -> None:
     """
     from neuroconv.tools.nwb_helpers import make_nwbfile_from_metadata
 
+    composed = built.converter.compose_metadata(built.metadata)
     try:
-        nwbfile = make_nwbfile_from_metadata(copy.deepcopy(built.shared))
+        nwbfile = make_nwbfile_from_metadata({k: v for k, v in composed.shared.items() if k != "Pose"})
     except Exception as err:  # noqa: BLE001 - pynwb's own checks of NWBFile and Subject
         built.problems.append(Problem(job.location, f"the NWBFile or Subject metadata: {one_line(err)}", job.index))
         return
     specs = {spec.name: spec for spec in job.inputs}
-    for name, metadata in built.per_input.items():
+    for name, metadata in composed.per_input.items():
         try:
             built.interfaces[name].add_to_nwbfile(
                 nwbfile, metadata=metadata, stub_test=True, external_files_relative_to=job.output.parent
@@ -415,7 +209,7 @@ def _build(job: SessionJob, *, dry_run: bool = False) -> _Built:
     _build_options(job, built)
     if dry_run and not built.problems:
         _dry_run(job, built)
-    built.problems = _dedupe(built.problems)
+    built.problems = list(dict.fromkeys(built.problems))
     return built
 
 
@@ -444,52 +238,6 @@ def check_session(job: SessionJob) -> list[Problem]:
 
 
 # -- writing ------------------------------------------------------------------------------------
-
-
-def _converter(built: _Built) -> Any:
-    from ..interfaces.converter import PoseNWBConverter
-
-    class SessionConverter(PoseNWBConverter):
-        """The session's interfaces, already built; each pose file written with its own metadata."""
-
-        def __init__(self) -> None:
-            # The interfaces have read their files; NWBConverter's __init__ would build them again.
-            self.verbose = False
-            self.data_interface_objects = dict(built.interfaces)
-            self.data_interface_classes = {name: type(i) for name, i in built.interfaces.items()}
-
-        def validate_metadata(self, metadata: dict, append_mode: bool = False) -> None:
-            # Checked layer by layer (with spec locations) before writing; see _build_metadata.
-            return None
-
-        def add_to_nwbfile(self, nwbfile: Any, metadata: dict | None = None, conversion_options: dict | None = None):
-            from ..interfaces.base import BasePoseInterface
-
-            options = conversion_options or {}
-            # Pose last, so it links to the cameras and videos another interface wrote (as PoseNWBConverter does).
-            order = sorted(self.data_interface_objects.items(), key=lambda item: isinstance(item[1], BasePoseInterface))
-            for name, interface in order:
-                interface.add_to_nwbfile(
-                    nwbfile=nwbfile, metadata=built.per_input.get(name, metadata), **options.get(name, {})
-                )
-
-    return SessionConverter()
-
-
-def _partial_path(output: Path) -> Path:
-    # Hidden, unique and in the same folder: the rename is atomic and relative video paths stay right.
-    return output.with_name(f".{output.stem}.{uuid.uuid4().hex[:8]}.partial{output.suffix}")
-
-
-def remove_partials(output: Path) -> None:
-    """Remove the temporary files a killed worker left for ``output`` (it could not clean up itself).
-
-    Within a run one session writes one output at a time, so any such file is stale.
-    """
-    if output.parent.is_dir():
-        for stale in output.parent.glob(f".{output.stem}.*.partial{output.suffix}"):
-            if stale.is_file():
-                stale.unlink()
 
 
 def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
@@ -527,7 +275,6 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
     from ..errors import PoseconvWarning
 
     remove_partials(job.output)
-    partial = _partial_path(job.output)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PoseconvWarning)
         try:
@@ -535,14 +282,10 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
             if built.problems:
                 return result("failed", "; ".join(str(p) for p in built.problems))
             job.output.parent.mkdir(parents=True, exist_ok=True)
-            _converter(built).run_conversion(
-                nwbfile_path=partial, metadata=built.shared, overwrite=True, conversion_options=built.options
+            built.converter.run_conversion(
+                nwbfile_path=job.output, metadata=built.metadata, overwrite=overwrite, conversion_options=built.options
             )
-            os.replace(partial, job.output)
         except Exception as err:  # noqa: BLE001 - a worker reports, never raises
             return result("failed", f"{type(err).__name__}: {one_line(err)}", traceback.format_exc())
-        finally:
-            if partial.exists():
-                partial.unlink()
     notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)))
     return result("converted", notes=notes)

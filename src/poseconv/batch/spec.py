@@ -56,6 +56,16 @@ __all__ = [
 SPEC_SCHEMA_FILE_NAME = "conversion-spec.schema.json"
 
 
+def _format_names() -> str:
+    from ..catalog import _BUILTIN
+
+    return ", ".join(f"{', '.join(fmt.aliases[:1])} = {fmt.interface_name}" for fmt in _BUILTIN if fmt.kind != "labels")
+
+
+#: The pose formats a spec names, from the catalog (labels go under a session's interfaces).
+_FORMAT_NAMES = _format_names()
+
+
 class InvalidSpecError(PoseconvError, ValueError):
     """The spec file cannot be read at all (missing, or not YAML/JSON)."""
 
@@ -85,9 +95,9 @@ class PoseSpec(_Model):
         default=None,
         title="Interface",
         description=(
-            "Interface that reads the file: DeepLabCutPoseInterface, SLEAPPoseInterface (or dlc, sleap), "
-            "a name registered in the 'neuroconv.interfaces' entry-point group, or 'package.module:Class'. "
-            "Detected from the file when omitted."
+            f"Interface that reads the file: a format of poseconv's catalog ({_FORMAT_NAMES}), its interface "
+            "class, a name registered in the 'neuroconv.interfaces' entry-point group, or 'package.module:Class'. "
+            "Detected from the file's content when omitted."
         ),
     )
     name: Identifier | None = Field(
@@ -293,31 +303,10 @@ def render_spec_schema() -> str:
 
 
 def to_json(value: Any) -> Any:
-    """Return ``value`` with JSON types only: dates as ISO-8601 text, paths as text, tuples and arrays as lists.
+    """Return ``value`` with JSON types only (see :func:`poseconv.metadata.compose.to_plain`)."""
+    from ..metadata.compose import to_plain
 
-    Parameters
-    ----------
-    value : object
-        A document (dicts, lists, scalars, datetimes, paths, numpy values).
-
-    Returns
-    -------
-    object
-        The same document in JSON types.
-    """
-    import datetime as dt
-
-    if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    if hasattr(value, "tolist") and callable(value.tolist):
-        return to_json(value.tolist())
-    return value
+    return to_plain(value)
 
 
 # -- loading ----------------------------------------------------------------------------------

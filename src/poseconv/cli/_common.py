@@ -218,17 +218,23 @@ def read_any(
     else:
         if containers:
             raise InvalidOptionError("--container applies to NWB files only.")
-        from ..readers.registry import read_pose
-        from ._sources import LABEL_SOURCES, detect_source
+        from ..catalog import get_format
+        from ._sources import detect_source
 
-        software = detect_source(path, source)
-        if software in LABEL_SOURCES:
+        fmt = get_format(detect_source(path, source))
+        if fmt.kind == "labels":
             # Labels are frames a person labeled, not poses over time: no reader of poses takes them.
             raise InvalidOptionError(
-                f"--source {source}: training labels hold no poses over time; "
+                f"{path.name} holds {fmt.name} (training labels), no poses over time; "
                 "'convert', 'inspect' and 'metadata' take them."
             )
-        poses = [read_pose(path, source_software=software)]
+        data = fmt.read(path)
+        # A multi-camera session: each camera's 2D poses, then the 3D poses.
+        poses = (
+            [*data.views.values(), *([data.pose_3d] if data.pose_3d is not None else [])]
+            if fmt.kind == "session"
+            else [data]
+        )
     if fps is not None:
         filled = []
         for pose in poses:

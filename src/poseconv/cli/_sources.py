@@ -1,22 +1,19 @@
-"""Which neuroconv interface converts which tool's files: the one place the CLI maps them.
+"""From a command line's input and options to the interface that converts it, through the catalog.
 
-A new tool is one more entry in :data:`INTERFACES` (and its reader registering
-itself in :mod:`poseconv.readers.registry`). Interface modules are imported
-only when a command needs one, so the CLI starts fast and works before an
-optional interface exists.
+Every format, alias and interface comes from :mod:`poseconv.catalog`; this
+module only turns ``--source``, ``--video``, ``--fps``, ... into interface
+arguments. Interface modules are imported only when a command needs one, so the
+CLI starts fast.
 """
 
 from __future__ import annotations
 
 import inspect
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+# ALIASES, INTERFACES and LABEL_SOURCES are views of the catalog, made on access (see __getattr__).
 __all__ = [
-    "ALIASES",
-    "INTERFACES",
-    "LABEL_SOURCES",
     "check_exists",
     "detect_source",
     "interface_class",
@@ -25,72 +22,35 @@ __all__ = [
     "resolve_source",
 ]
 
-#: Source software -> (module, class) of its interface.
-INTERFACES: dict[str, tuple[str, str]] = {
-    "DeepLabCut": ("poseconv.interfaces.deeplabcut", "DeepLabCutPoseInterface"),
-    "SLEAP": ("poseconv.interfaces.sleap", "SLEAPPoseInterface"),
-    "LightningPose": ("poseconv.interfaces.lightningpose", "LightningPosePoseInterface"),
-    # Multi-camera sessions are never detected (a DLC 3D file is also plain DLC): asked for with --source.
-    "DeepLabCut 3D": ("poseconv.interfaces.multicamera", "DeepLabCut3DPoseInterface"),
-    "SLEAP session": ("poseconv.interfaces.multicamera", "SLEAPSessionPoseInterface"),
-    # Human labels (training data), never detected: a DLC label file or a .slp is predictions to the readers.
-    "DeepLabCut labels": ("poseconv.interfaces.training", "DeepLabCutTrainingDataInterface"),
-    "SLEAP labels": ("poseconv.interfaces.training", "SLEAPTrainingDataInterface"),
-    "LightningPose labels": ("poseconv.interfaces.lightningpose", "LightningPoseTrainingDataInterface"),
-}
-#: Names accepted by ``--source`` (case-insensitive).
-ALIASES: dict[str, str] = {
-    "dlc": "DeepLabCut",
-    "deeplabcut": "DeepLabCut",
-    "sleap": "SLEAP",
-    "dlc3d": "DeepLabCut 3D",
-    "sleap-session": "SLEAP session",
-    "dlc-labels": "DeepLabCut labels",
-    "sleap-labels": "SLEAP labels",
-    "lp": "LightningPose",
-    "lightningpose": "LightningPose",
-    "lightning-pose": "LightningPose",
-    "lp-labels": "LightningPose labels",
-}
-#: Sources whose input is human-labeled training data -> the interface argument that takes the input.
-LABEL_SOURCES: dict[str, str] = {
-    "DeepLabCut labels": "labeled_data_path",
-    "SLEAP labels": "file_path",
-    "LightningPose labels": "file_path",
-}
-# Sources whose input may be a folder: a DeepLabCut project, its labeled-data folder or one video's folder.
-_FOLDER_SOURCES = frozenset({"DeepLabCut labels"})
-# Reader modules beyond those the registry loads itself; imported when present.
-_OPTIONAL_READERS = ("poseconv.readers.sleap",)
+
+def __getattr__(name: str) -> Any:
+    # Views of the catalog, computed when asked for (formats may be registered at run time).
+    from ..catalog import formats
+
+    if name == "INTERFACES":
+        return {fmt.name: (fmt.interface or "").partition(":")[::2] for fmt in formats().values()}
+    if name == "ALIASES":
+        return {alias: fmt.name for fmt in formats().values() for alias in fmt.aliases}
+    if name == "LABEL_SOURCES":
+        return {fmt.name: fmt.input_argument for fmt in formats().values() if fmt.kind == "labels"}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def resolve_source(name: str) -> str:
-    """Return the tool name for ``name`` (``"dlc"`` -> ``"DeepLabCut"``).
+    """Return the format name for ``name`` (``"dlc"`` -> ``"DeepLabCut"``).
 
     Raises
     ------
-    InvalidOptionError
+    UnsupportedFormatError
         When the name is unknown; the message lists the accepted ones.
     """
-    from ..errors import InvalidOptionError
+    from ..catalog import get_format
 
-    key = name.strip().lower()
-    if key in ALIASES:
-        return ALIASES[key]
-    for software in INTERFACES:
-        if software.lower() == key:
-            return software
-    raise InvalidOptionError(f"Unknown source {name!r}; choose one of: {', '.join(sorted(ALIASES))}.")
+    return get_format(name).name
 
 
 def register_optional_readers() -> None:
-    """Import the reader modules that may not exist yet, so they register themselves."""
-    for module in _OPTIONAL_READERS:
-        try:
-            import_module(module)
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
+    """Do nothing: every format is in :mod:`poseconv.catalog` (kept for callers of poseconv 0.1)."""
 
 
 def check_exists(path: Path, *, allow_folder: bool = False) -> None:
@@ -120,43 +80,40 @@ def check_exists(path: Path, *, allow_folder: bool = False) -> None:
 
 
 def detect_source(path: Path, source: str | None = None) -> str:
-    """Return the tool that wrote ``path``: ``source`` resolved, or detected from the file."""
-    # The source decides whether a folder is a valid input, so it is resolved first.
-    software = resolve_source(source) if source else None
-    check_exists(path, allow_folder=software in _FOLDER_SOURCES)
-    if software is not None:
-        return software
-    from ..errors import UnsupportedFormatError
-    from ..readers.registry import infer_source_software
-
-    register_optional_readers()
-    try:
-        return infer_source_software(path)
-    except UnsupportedFormatError as err:
-        # The library names its keyword; on the command line it is an option.
-        raise UnsupportedFormatError(str(err).replace("source_software=", "--source dlc|sleap|lp")) from None
-
-
-def interface_class(software: str) -> type:
-    """Import and return the interface class converting ``software`` files.
+    """Return the format of ``path``: ``source`` resolved and checked against the content, or detected.
 
     Raises
     ------
+    InvalidSourceFileError
+        When ``source`` contradicts the content where data would be lost or mislabelled.
     UnsupportedFormatError
-        When poseconv has no interface for the tool (yet).
+        When the format cannot be detected.
     """
+    from ..catalog import check_format, detect_format, get_format
     from ..errors import UnsupportedFormatError
 
-    if software not in INTERFACES:
-        raise UnsupportedFormatError(f"No interface converts {software} files; supported: {', '.join(INTERFACES)}.")
-    module_name, class_name = INTERFACES[software]
+    # The format decides whether a folder is a valid input, so it is resolved first.
+    fmt = get_format(source) if source else None
+    check_exists(path, allow_folder=fmt is not None and fmt.accepts_folder)
+    if fmt is not None:
+        check_format(path, fmt)
+        return fmt.name
     try:
-        module = import_module(module_name)
-    except ModuleNotFoundError as err:
-        if err.name != module_name:
-            raise
-        raise UnsupportedFormatError(f"{software} files cannot be converted by this version of poseconv.") from err
-    return getattr(module, class_name)
+        return detect_format(path).name
+    except UnsupportedFormatError as err:
+        # The library names its keyword; on the command line it is an option.
+        from ..catalog import formats
+
+        choices = "|".join(fmt.alias for fmt in formats().values() if fmt.kind == "predictions")
+        raise UnsupportedFormatError(str(err).replace("source_software=", f"--source {choices}")) from None
+
+
+def interface_class(software: str) -> type:
+    """Import and return the interface class converting files of format ``software`` (a name or alias)."""
+    from ..catalog import get_format
+    from ..catalog import interface_class as catalog_interface
+
+    return catalog_interface(get_format(software))
 
 
 def make_interface(
@@ -202,12 +159,15 @@ def make_interface(
     InvalidSourceFileError
         When the input or the ``--labeled-data`` path does not exist.
     """
+    from ..catalog import get_format
     from ..errors import InvalidOptionError, InvalidSourceFileError
 
-    software = detect_source(path, source)
+    fmt = get_format(detect_source(path, source))
+    software = fmt.name
     cls = interface_class(software)
     parameters = inspect.signature(cls.__init__).parameters
-    path_argument = LABEL_SOURCES.get(software, "file_path")
+    path_argument = fmt.input_argument
+    is_labels = fmt.kind == "labels"
     kwargs: dict[str, Any] = {path_argument: path}
     if labeled_data is not None:
         if not labeled_data.exists():
@@ -221,7 +181,7 @@ def make_interface(
         "--individuals": (individuals, ("individuals", "tracks")),
         "--labeled-data": (labeled_data, ("labeled_data_path",)),
         # Label sources are all training data: --training asks for nothing more of them.
-        "--training": (True if training and software not in LABEL_SOURCES else None, ("include_training_data",)),
+        "--training": (True if training and not is_labels else None, ("include_training_data",)),
     }
     for option, (value, names) in wanted.items():
         if value is None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..catalog import source_help
 from ._common import DebugOption, QuietOption, apply_flags, command_errors, progress, split_names, status
 
 __all__ = ["convert"]
@@ -35,7 +34,20 @@ def convert(
     video: Annotated[
         list[Path] | None, typer.Option("--video", help="The analysed video; once per input, in order.")
     ] = None,
-    fps: Annotated[float | None, typer.Option("--fps", help="Frame rate (Hz) when the pose files record none.")] = None,
+    fps: Annotated[
+        float | None,
+        typer.Option(
+            "--fps", help="Frame rate (Hz); wins over the video's and the pose file's, with a warning if they differ."
+        ),
+    ] = None,
+    timestamps: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--timestamps",
+            help="One time (s) per frame, .npy/.csv/.tsv/.txt (one per line); once per input, in order. Wins over "
+            "--fps, the video and the pose file.",
+        ),
+    ] = None,
     individuals: Annotated[
         list[str] | None,
         typer.Option("--individuals", "-i", help="Keep only these individuals/tracks (repeat or comma-separate)."),
@@ -45,10 +57,7 @@ def convert(
         typer.Option(
             "--source",
             "-s",
-            help=(
-                "dlc, sleap or lp (detected from the file when omitted); dlc-labels, sleap-labels or lp-labels "
-                "for the human labels (training data) alone."
-            ),
+            help=f"The input's format, detected from its content when omitted: {source_help()}.",
         ),
     ] = None,
     training: Annotated[
@@ -85,22 +94,20 @@ def convert(
     apply_flags(quiet, debug)
     with command_errors():
         from ..errors import InvalidOptionError
-        from ._conversion import build_converter, input_metadata, load_metadata_file, parse_session_start_time
+        from ..interfaces.converter import PoseConverterPipe
+        from ..output import check_output
+        from ..timing import load_timestamps
+        from ._conversion import load_metadata_file, parse_session_start_time, summary
         from ._sources import make_interface
 
         if output.suffix.lower() != ".nwb":
             raise InvalidOptionError(f"{output}: the output must end in .nwb.")
-        if output.exists() and not overwrite:
-            raise InvalidOptionError(f"{output}: already exists; pass --overwrite to replace it.")
-        if not output.resolve().parent.is_dir():
-            raise InvalidOptionError(f"{output}: the folder {output.parent} does not exist.")
-        videos = list(video or [])
-        if videos and len(videos) != len(inputs):
-            raise InvalidOptionError(
-                f"--video was given {len(videos)} times for {len(inputs)} inputs; give one per input."
-            )
-        start = parse_session_start_time(session_start_time) if session_start_time else None
+        check_output(output, overwrite=overwrite, flag="--overwrite")
+        videos = _per_input("--video", video, inputs)
+        times = [load_timestamps(path) for path in _per_input("--timestamps", timestamps, inputs)]
         user_metadata = load_metadata_file(metadata) if metadata is not None else {}
+        if session_start_time:
+            user_metadata.setdefault("NWBFile", {})["session_start_time"] = parse_session_start_time(session_start_time)
         names = split_names(individuals)
 
         interfaces = {}
@@ -116,39 +123,53 @@ def convert(
                     if key in included:
                         interface = make_interface(path, **options)
                     included.add(key)
-                if _is_pose(interface):
-                    _check_timing(path, interface)
-                interfaces[f"{type(interface).__name__}{i:03d}" if len(inputs) > 1 else type(interface).__name__] = (
-                    interface
-                )
+                if times:
+                    interface.set_aligned_timestamps(times[i])
+                interfaces[_input_name(path, interfaces)] = interface
                 bar.advance(task)
-            per_input = input_metadata(interfaces, user_metadata, start)
-            converter = build_converter(interfaces, per_input)
+            converter = PoseConverterPipe(interfaces)
+            _require_start_time(converter, user_metadata)
             bar.update(task, description=f"Writing {output.name}", total=None)
-            partial = output.with_name(f".{output.stem}.{uuid.uuid4().hex[:8]}.partial.nwb")
-            try:
-                converter.run_conversion(
-                    nwbfile_path=partial,
-                    metadata=next(iter(per_input.values())),
-                    overwrite=True,
-                    conversion_options={name: {"stub_test": stub} for name in interfaces},
-                )
-                os.replace(partial, output)
-            finally:
-                if partial.exists():
-                    partial.unlink()
-        containers = [key for metadata_ in per_input.values() for key in metadata_["Pose"].get("PoseEstimations", {})]
-        written = [f"{len(containers)} PoseEstimation container(s)"]
-        labels = [t for t in (getattr(i, "training_data", None) for i in interfaces.values()) if t is not None]
-        if labels:
-            from ..interfaces.base import STUB_FRAMES
+            converter.run_conversion(
+                nwbfile_path=output,
+                metadata=user_metadata,
+                overwrite=overwrite,
+                conversion_options={name: {"stub_test": stub} for name in interfaces},
+            )
+        status(f"Wrote {output}: {summary(converter, user_metadata, stub=stub)} from {len(inputs)} file(s).")
 
-            # --stub writes the first training frames of each input, as it does the first pose frames.
-            frames = [f for t in labels for f in (t.frames[:STUB_FRAMES] if stub else t.frames)]
-            n_instances = sum(len(f.instances) for f in frames)
-            trained = f"{len(frames)} PoseTraining frame(s) with {n_instances} labeled instance(s)"
-            written = [trained] if not containers else [*written, trained]
-        status(f"Wrote {output}: {' and '.join(written)} from {len(inputs)} file(s).")
+
+def _per_input(option: str, values: list[Path] | None, inputs: list[Path]) -> list[Path]:
+    """Return an option given once per input (or not at all)."""
+    from ..errors import InvalidOptionError
+
+    given = list(values or [])
+    if given and len(given) != len(inputs):
+        raise InvalidOptionError(f"{option} was given {len(given)} times for {len(inputs)} inputs; give one per input.")
+    return given
+
+
+def _input_name(path: Path, taken: dict[str, object]) -> str:
+    """Name an input in the converter by its file (made unique): names made unique in the file may end in it."""
+    import re
+
+    base = re.sub(r"[^0-9A-Za-z_-]+", "_", path.stem.split(".")[0]) or "input"
+    name, i = base, 2
+    while name in taken:
+        name, i = f"{base}_{i}", i + 1
+    return name
+
+
+def _require_start_time(converter: object, user_metadata: dict) -> None:
+    """Ask for the session start time with the command line's own options."""
+    from ..errors import MetadataError
+
+    composed = converter.compose_metadata(user_metadata)
+    if not (composed.shared.get("NWBFile") or {}).get("session_start_time"):
+        raise MetadataError(
+            "NWB files need a session start time: pass --session-start-time 2024-05-03T11:26:42+02:00 "
+            "or set NWBFile.session_start_time in the --metadata file."
+        )
 
 
 def _is_pose(interface: object) -> bool:
@@ -168,15 +189,3 @@ def _training_key(interface: object) -> tuple[str, ...] | None:
     if training is None:
         return None
     return (training.source_software, str(training.source_file.resolve()), *sorted(training.label_files))
-
-
-def _check_timing(path: Path, interface: object) -> None:
-    """Refuse early, with the option to use, when an input records no frame rate."""
-    from ..errors import InvalidOptionError
-
-    pose = interface.pose
-    untimed = [video for video in dict.fromkeys(t.video for t in pose.tracks) if video not in pose.timing]
-    if untimed:
-        raise InvalidOptionError(
-            f"{path}: the pose files record no frame rate for video {untimed[0]!r}; give it with --fps (Hz)."
-        )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..catalog import source_help
 from ._common import (
     DebugOption,
     QuietOption,
@@ -34,9 +35,7 @@ def inspect(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A pose file or an NWB file.", show_default=False)],
     source: Annotated[
         str | None,
-        typer.Option(
-            "--source", "-s", help="dlc, sleap or lp, for pose files; dlc-labels, sleap-labels or lp-labels for labels."
-        ),
+        typer.Option("--source", "-s", help=f"The input's format, detected when omitted: {source_help()}."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     quiet: QuietOption = False,

@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 
+from ..catalog import source_help
 from ._common import DebugOption, QuietOption, apply_flags, command_errors, progress, read_any, status
 
+SOURCE_HELP = source_help()
 __all__ = ["plot"]
 
 
@@ -17,7 +19,9 @@ def plot(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Image to write (.png, .pdf, .svg).", show_default=False)
     ],
-    source: Annotated[str | None, typer.Option("--source", "-s", help="dlc or sleap, for pose files.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help=f"The input's format, detected when omitted: {SOURCE_HELP}.")
+    ] = None,
     container: Annotated[
         list[str] | None, typer.Option("--container", "-c", help="NWB: plot only these containers.")
     ] = None,

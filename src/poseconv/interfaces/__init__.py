@@ -1,6 +1,6 @@
 """neuroconv interfaces; the only part of poseconv that imports neuroconv."""
 
-from .converter import PoseNWBConverter
+from .converter import PoseConverterPipe, PoseNWBConverter
 from .deeplabcut import DeepLabCutPoseInterface
 from .lightningpose import LightningPosePoseInterface, LightningPoseTrainingDataInterface
 from .multicamera import DeepLabCut3DPoseInterface, SLEAPSessionPoseInterface
@@ -13,6 +13,7 @@ __all__ = [
     "DeepLabCutTrainingDataInterface",
     "LightningPosePoseInterface",
     "LightningPoseTrainingDataInterface",
+    "PoseConverterPipe",
     "PoseNWBConverter",
     "SLEAPPoseInterface",
     "SLEAPSessionPoseInterface",

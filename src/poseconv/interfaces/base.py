@@ -9,10 +9,6 @@ everything to :func:`poseconv.nwb.writer.write_pose_estimation`.
 from __future__ import annotations
 
 import dataclasses
-import os
-import shutil
-import uuid
-import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,15 +17,22 @@ from neuroconv.basetemporalalignmentinterface import BaseTemporalAlignmentInterf
 from neuroconv.utils import DeepDict
 from pydantic import WithJsonSchema
 
-from ..errors import InvalidOptionError, MetadataError, PoseconvError, PoseconvWarning
+from .. import timing
+from ..errors import InvalidOptionError, MetadataError
 from ..metadata.defaults import default_pose_metadata, merge_metadata
 from ..metadata.schema import add_missing_titles, metadata_schema
 from ..model import FrameTiming, PoseData
-from ..nwb.storage import get_pose_backend_configuration
 from ..nwb.writer import write_pose_estimation
 from ..video import VideoProbe, probe_video
 
-__all__ = ["BasePoseInterface", "FilePathArg", "OptionalFilePathArg"]
+__all__ = [
+    "BasePoseInterface",
+    "FilePathArg",
+    "OptionalFilePathArg",
+    "ReaderPoseInterface",
+    "check_input_format",
+    "run_interface_conversion",
+]
 
 # A path argument shown to form tools as a file picker; existence is checked by the reader,
 # which words the error for the user instead of pydantic.
@@ -56,6 +59,32 @@ def _strip_nulls(schema: Any) -> Any:
     return schema
 
 
+def check_input_format(interface: Any, source_data: dict[str, Any]) -> None:
+    """Refuse an input whose content another catalog format reads better (:func:`~poseconv.catalog.check_format`)."""
+    from ..catalog import check_format, format_of_interface
+
+    fmt = format_of_interface(type(interface))
+    path = source_data.get(fmt.input_argument) if fmt is not None else None
+    if fmt is not None and path is not None:
+        check_format(path, fmt, stacklevel=5)
+
+
+def run_interface_conversion(interface: Any, nwbfile_path: Path, **kwargs: Any) -> None:
+    """Run one interface's conversion through the pipeline every entry point shares (:class:`PoseConverterPipe`).
+
+    ``kwargs`` are neuroconv's ``run_conversion`` arguments; the ones it does not name are the
+    interface's conversion options.
+    """
+    from .converter import PoseConverterPipe
+
+    named = ("nwbfile", "metadata", "overwrite", "backend", "backend_configuration", "append_on_disk_nwbfile")
+    arguments = {key: kwargs.pop(key) for key in named if key in kwargs}
+    name = type(interface).__name__
+    PoseConverterPipe({name: interface}).run_conversion(
+        nwbfile_path=nwbfile_path, conversion_options={name: kwargs}, **arguments
+    )
+
+
 class BasePoseInterface(BaseTemporalAlignmentInterface):
     """Base of the pose interfaces; subclasses implement :meth:`_read_pose`."""
 
@@ -72,8 +101,8 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         **source_data: Any,
     ) -> None:
         super().__init__(verbose=verbose, **source_data)
-        if sampling_frequency is not None and not (np.isfinite(sampling_frequency) and sampling_frequency > 0):
-            raise InvalidOptionError(f"sampling_frequency must be a positive number, got {sampling_frequency!r}.")
+        timing.user_rate(sampling_frequency)
+        check_input_format(self, source_data)
         self._individuals = list(individuals) if individuals is not None else None
         self._sampling_frequency = sampling_frequency
         self._aligned_timing: dict[str, FrameTiming] = {}
@@ -128,52 +157,22 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         return self._probes[path]
 
     def _resolve_timing(self, pose: PoseData) -> PoseData:
-        """Choose each video's frame times, most trusted first, and check them against each other.
+        """Choose each video's frame times by the order of trust of :mod:`poseconv.timing`.
 
-        Order of trust: timestamps the user sets (``set_aligned_timestamps``, applied later);
-        the video container's frame times (with PyAV installed); the frame rate in the pose
-        files; the ``sampling_frequency`` the user gives.
+        Timestamps the user sets (``set_aligned_timestamps``) are applied later, over these.
         """
+        stated = timing.user_rate(self._sampling_frequency)
         videos = dict(pose.videos)
         for key, info in pose.videos.items():
             n_frames = pose.n_frames(key)
             if n_frames == 0:
                 continue
-            from_file = pose.timing.get(key)
             path = self._video_file_paths.get(key, info.path)
             probe = self._probe(path) if path is not None else None
-            chosen = from_file
+            video_timing = None
             if probe is not None:
-                if n_frames > probe.n_frames:
-                    raise InvalidOptionError(
-                        f"{pose.source_file.name} has poses for {n_frames} frames but the video {probe.path} has "
-                        f"only {probe.n_frames}; is it the video these poses were estimated on? Pass the right one "
-                        "with video_file_path=."
-                    )
-                if n_frames < probe.n_frames:
-                    warnings.warn(
-                        f"{pose.source_file.name} has poses for {n_frames} frames, the video {probe.path.name} has "
-                        f"{probe.n_frames}; the poses are taken to be its first {n_frames} frames.",
-                        PoseconvWarning,
-                        stacklevel=3,
-                    )
+                timing.check_video_length(pose.source_file.name, n_frames, probe, stacklevel=5)
                 video_timing = probe.timing()
-                video_rate = video_timing.rate or (len(probe.timestamps) - 1) / float(np.ptp(probe.timestamps) or 1)
-                # Even 0.1 % drifts by seconds over an hour, so any real disagreement is reported.
-                if (
-                    from_file is not None
-                    and from_file.rate is not None
-                    and not np.isclose(from_file.rate, video_rate, rtol=1e-5)
-                ):
-                    drift = n_frames * abs(1 / from_file.rate - 1 / video_rate)
-                    warnings.warn(
-                        f"{pose.source_file.name}: the pose files give {from_file.rate:g} fps ({from_file.source}) "
-                        f"but the video {probe.path.name} runs at {video_rate:g} fps ({drift:.3g} s apart by the "
-                        "last frame); the video's frame times are used.",
-                        PoseconvWarning,
-                        stacklevel=3,
-                    )
-                chosen = video_timing
                 videos[key] = dataclasses.replace(
                     info,
                     path=path,
@@ -181,21 +180,14 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
                     frame_size=info.frame_size or probe.frame_size,
                     fps=info.fps or video_timing.rate,
                 )
-            if chosen is None and self._sampling_frequency is not None:
-                chosen = FrameTiming(rate=self._sampling_frequency, source="sampling_frequency given by the user")
-            elif (
-                chosen is not None
-                and self._sampling_frequency is not None
-                and chosen.rate is not None
-                and not np.isclose(chosen.rate, self._sampling_frequency, rtol=1e-3)
-            ):
-                warnings.warn(
-                    f"{pose.source_file.name}: sampling_frequency={self._sampling_frequency} differs from the "
-                    f"frame rate {chosen.rate:g} ({chosen.source}), which is used. Pass timestamps with "
-                    "set_aligned_timestamps() to override it.",
-                    PoseconvWarning,
-                    stacklevel=3,
-                )
+            chosen = timing.choose_timing(
+                source_name=pose.source_file.name,
+                stated=stated,
+                video=video_timing,
+                recorded=pose.timing.get(key),
+                video_name=probe.path.name if probe is not None else None,
+                stacklevel=5,
+            )
             if chosen is not None:
                 pose = pose.with_timing(key, chosen)
         return dataclasses.replace(pose, videos=videos)
@@ -204,8 +196,8 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
     def pose(self) -> PoseData:
         """The poses to write, with the chosen individuals and the aligned timing."""
         pose = self._pose
-        for video, timing in self._aligned_timing.items():
-            pose = pose.with_timing(video, timing)
+        for video, aligned in self._aligned_timing.items():
+            pose = pose.with_timing(video, aligned)
         return pose
 
     def _videos(self) -> list[str]:
@@ -268,15 +260,14 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         append_mode : bool, default: False
             Whether the NWB file already exists (then NWBFile fields are optional).
         """
-        import json
-
         from jsonschema import Draft7Validator
-        from neuroconv.utils.json_schema import _NWBMetaDataEncoder
+
+        from ..metadata.compose import to_plain
 
         schema = self.get_metadata_schema()
         if append_mode:
             schema["properties"]["NWBFile"].pop("required", None)
-        instance = json.loads(_NWBMetaDataEncoder().encode(metadata))
+        instance = to_plain(metadata)
         errors = sorted(Draft7Validator(schema).iter_errors(instance), key=lambda e: list(e.absolute_path))
         if errors:
             lines = []
@@ -289,13 +280,10 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
     # -- timing -------------------------------------------------------------------------------
 
     def _timing(self, pose: PoseData, video: str) -> FrameTiming:
-        timing = pose.timing.get(video)
-        if timing is None:
-            raise MetadataError(
-                f"{pose.source_file.name}: the frame rate of video '{video}' is not recorded in the pose files. "
-                "Pass sampling_frequency=... to the interface, or timestamps with set_aligned_timestamps()."
-            )
-        return timing
+        found = pose.timing.get(video)
+        if found is None:
+            raise timing.missing_timing_error(pose.source_file.name, f"video '{video}'")
+        return found
 
     def _times(self, pose: PoseData) -> np.ndarray | list[np.ndarray]:
         times = [self._timing(pose, video).times(pose.n_frames(video)) for video in self._videos()]
@@ -337,21 +325,7 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         if len(arrays) != len(videos):
             raise InvalidOptionError(f"Expected timestamps for {len(videos)} videos, got {len(arrays)}.")
         for video, array in zip(videos, arrays, strict=True):
-            array = np.asarray(array, dtype="float64")
-            n_frames = self._pose.n_frames(video)
-            if array.shape != (n_frames,):
-                raise InvalidOptionError(
-                    f"Video '{video}' has {n_frames} frames but {array.shape[0] if array.ndim else 0} "
-                    "timestamps were given; give one timestamp per frame."
-                )
-            if np.any(~np.isfinite(array)):
-                raise InvalidOptionError(f"Timestamps for video '{video}' must be finite numbers (seconds).")
-            if np.any(np.diff(array) < 0):
-                warnings.warn(
-                    f"Timestamps for video '{video}' go backwards in places; NWB readers expect ascending times.",
-                    PoseconvWarning,
-                    stacklevel=2,
-                )
+            array = timing.check_timestamps(array, self._pose.n_frames(video), f"video '{video}'", stacklevel=4)
             self._aligned_timing[video] = FrameTiming(timestamps=array, source="timestamps given by the user")
 
     def set_aligned_starting_time(self, aligned_starting_time: float) -> None:
@@ -364,19 +338,7 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         """
         pose = self.pose
         for video in self._videos():
-            timing = self._timing(pose, video)
-            if timing.rate is not None:
-                shifted = FrameTiming(
-                    rate=timing.rate,
-                    starting_time=timing.starting_time + aligned_starting_time,
-                    source=f"{timing.source}, shifted by {aligned_starting_time} s",
-                )
-            else:
-                shifted = FrameTiming(
-                    timestamps=timing.timestamps + aligned_starting_time,
-                    source=f"{timing.source}, shifted by {aligned_starting_time} s",
-                )
-            self._aligned_timing[video] = shifted
+            self._aligned_timing[video] = timing.shift_timing(self._timing(pose, video), aligned_starting_time)
 
     def align_by_interpolation(self, unaligned_timestamps: np.ndarray, aligned_timestamps: np.ndarray) -> None:
         """Map frame times onto the session clock by interpolating between known pairs of times.
@@ -433,18 +395,6 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
     def _source_name(self) -> str:
         return self._pose.source_file.name
 
-    def _check_container_keys(self, metadata: dict | None) -> None:
-        """Refuse container entries that are not this interface's: alone, they can only be typos."""
-        block = self._container_block
-        given = ((metadata or {}).get("Pose") or {}).get(block) or {}
-        own = self.get_metadata()["Pose"][block]
-        unknown = [key for key in given if key not in own]
-        if unknown:
-            raise MetadataError(
-                f"metadata['Pose']['{block}'] has entries {unknown} that match no individual/track of "
-                f"{self._source_name()}; its containers are {sorted(own)}."
-            )
-
     def _metadata_for_writing(self, metadata: dict | None) -> dict:
         """Return the defaults updated by ``metadata``, with only this interface's containers.
 
@@ -462,96 +412,73 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         merged["Pose"][block] = {key: merge_metadata(own[key], entry) for key, entry in (given or own).items()}
         return merged
 
-    def _write_nwbfile(
-        self,
-        nwbfile_path: Path,
-        nwbfile: Any,
-        metadata: dict,
-        backend: str | None,
-        backend_configuration: Any,
-        conversion_options: dict,
-    ) -> None:
-        # neuroconv's default configuration leaves confidence uncompressed; ours covers it.
-        # poseconv's writer streams every series chunk by chunk and compresses on every core.
-        from ..nwb.storage import configure_and_write_nwbfile
-
-        if nwbfile is not None:
-            self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, **conversion_options)
-        else:
-            nwbfile = self.create_nwbfile(metadata=metadata, **conversion_options)
-        if backend_configuration is None:
-            backend_configuration = get_pose_backend_configuration(nwbfile, backend=backend or "hdf5")
-        configure_and_write_nwbfile(
-            nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration
-        )
-
-    def run_conversion(
-        self,
-        nwbfile_path: Path,
-        nwbfile: Any = None,
-        metadata: dict | None = None,
-        overwrite: bool = False,
-        backend: str | None = None,
-        backend_configuration: Any = None,
-        append_on_disk_nwbfile: bool = False,
-        **conversion_options: Any,
-    ) -> None:
-        """Write the NWB file; on any failure nothing is left at ``nwbfile_path``.
+    def run_conversion(self, nwbfile_path: Path, **kwargs: Any) -> None:
+        """Write the NWB file through poseconv's conversion pipeline; on any failure nothing is left behind.
 
         Parameters
         ----------
         nwbfile_path : pathlib.Path
             The NWB file to write.
-        nwbfile : pynwb.NWBFile, optional
-            An in-memory file to add to before writing.
-        metadata : dict, optional
-            Metadata; :meth:`get_metadata` when not given.
-        overwrite : bool, default: False
-            Replace an existing file. Without it an existing file is an error.
-        backend : {"hdf5", "zarr"}, optional
-            Storage backend; HDF5 by default.
-        backend_configuration : optional
-            neuroconv backend configuration (chunking and compression).
-        append_on_disk_nwbfile : bool, default: False
-            Add to an existing file instead of writing a new one.
-        **conversion_options
-            Passed to :meth:`add_to_nwbfile`.
+        **kwargs
+            neuroconv's ``run_conversion`` arguments: ``nwbfile``, ``metadata``, ``overwrite`` (without it
+            an existing file is an error), ``backend`` ("hdf5" or "zarr"), ``backend_configuration``,
+            ``append_on_disk_nwbfile``; any other is an option of :meth:`add_to_nwbfile` (``stub_test``).
         """
-        path = Path(nwbfile_path)
-        self._check_container_keys(metadata)
-        conversion_options.setdefault("external_files_relative_to", path.resolve().parent)
-        if append_on_disk_nwbfile:
-            super().run_conversion(
-                nwbfile_path=path,
-                nwbfile=nwbfile,
-                metadata=metadata,
-                overwrite=overwrite,
-                backend=backend,
-                backend_configuration=backend_configuration,
-                append_on_disk_nwbfile=True,
-                **conversion_options,
-            )
-            return
-        if path.exists() and not overwrite:
-            raise PoseconvError(f"{path}: already exists; pass overwrite=True to replace it.")
-        if not path.parent.is_dir():
-            raise PoseconvError(f"{path}: the folder {path.parent} does not exist; create it first.")
-        partial = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.partial{path.suffix}")
-        try:
-            super().run_conversion(
-                nwbfile_path=partial,
-                nwbfile=nwbfile,
-                metadata=metadata,
-                overwrite=True,
-                backend=backend,
-                backend_configuration=backend_configuration,
-                **conversion_options,
-            )
-            if path.is_dir():
-                shutil.rmtree(path)
-            os.replace(partial, path)
-        finally:
-            if partial.is_dir():
-                shutil.rmtree(partial, ignore_errors=True)
-            elif partial.exists():
-                partial.unlink()
+        run_interface_conversion(self, Path(nwbfile_path), **kwargs)
+
+
+class ReaderPoseInterface(BasePoseInterface):
+    """Interface of a catalog format that needs no options of its own: its reader does the work.
+
+    :func:`poseconv.catalog.interface_class` makes one subclass per such format, with
+    ``format_name`` set. It takes the options every pose file has.
+    """
+
+    #: The catalog name of the format this interface reads.
+    format_name: str = ""
+    display_name = "Pose estimation (poseconv)"
+    associated_suffixes: tuple[str, ...] = ()
+    info = "Interface for pose estimation output read by a poseconv catalog reader."
+
+    def __init__(
+        self,
+        file_path: FilePathArg,
+        *,
+        video_file_path: OptionalFilePathArg = None,
+        individuals: list[str] | None = None,
+        sampling_frequency: float | None = None,
+        metadata_key: str | None = None,
+        verbose: bool = False,
+    ) -> None:
+        """Read a pose file with its format's reader.
+
+        Parameters
+        ----------
+        file_path : FilePath
+            The pose file.
+        video_file_path : FilePath, optional
+            The analysed video (frame times, frame count and size).
+        individuals : list of str, optional
+            Write only these individuals/tracks.
+        sampling_frequency : float, optional
+            Frame rate in Hz; wins over the video's and the file's with a warning when they differ.
+        metadata_key : str, optional
+            Suffix for this input's metadata keys and default names, for several inputs in one file.
+        verbose : bool, default: False
+            Print progress.
+        """
+        self._file_path = Path(file_path)
+        super().__init__(
+            individuals=individuals,
+            sampling_frequency=sampling_frequency,
+            video_file_paths=[video_file_path] if video_file_path is not None else None,
+            metadata_key=metadata_key,
+            verbose=verbose,
+            file_path=file_path,
+            video_file_path=video_file_path,
+        )
+
+    def _read_pose(self) -> PoseData:
+        from ..catalog import get_format
+
+        return get_format(self.format_name).read(self._file_path)

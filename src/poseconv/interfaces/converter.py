@@ -1,32 +1,53 @@
-"""An ``NWBConverter`` that compresses every pose dataset, confidence included."""
+"""The one conversion pipeline: ``PoseNWBConverter``, which every entry point ends in.
+
+An interface's ``run_conversion``, a ``PoseNWBConverter`` a user defines,
+``poseconv convert`` and ``poseconv run`` all write through
+:meth:`PoseNWBConverter.run_conversion`, built on neuroconv's ``NWBConverter``:
+
+1. the output is checked (exists without ``overwrite``, folder missing or not
+   writable) before anything is read or built;
+2. the metadata is composed (:func:`poseconv.metadata.compose.compose_metadata`)
+   and validated, every problem at once, unknown keys included;
+3. other interfaces add their data first, then the pose interfaces, each with its
+   own metadata, so poses link to the cameras and videos the others wrote;
+4. video paths are stored relative to the NWB file, every pose dataset (confidence
+   too) is chunked and compressed, and the file is written under a temporary name
+   and renamed when complete (:mod:`poseconv.output`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from neuroconv import NWBConverter
+from neuroconv import ConverterPipe, NWBConverter
 
+from ..errors import MetadataError
+from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..nwb.storage import get_pose_backend_configuration
+from ..output import atomic_output, check_output
 
-__all__ = ["PoseNWBConverter"]
+__all__ = ["PoseConverterPipe", "PoseNWBConverter", "is_poseconv_interface"]
+
+_MAX_LINES = 15
 
 
-def _is_poseconv(interface: Any) -> bool:
-    """Whether ``interface`` writes poses or training data with poseconv's writer (links to videos)."""
+def is_poseconv_interface(interface: Any) -> bool:
+    """Whether ``interface`` writes poses, sessions or training data with poseconv's writers."""
     from .base import BasePoseInterface
     from .training import BaseTrainingDataInterface
 
     return isinstance(interface, BasePoseInterface | BaseTrainingDataInterface)
 
 
-def _relative_external_files(nwbfile: Any, folder: Any) -> None:
+def _relative_external_files(nwbfile: Any, folder: Path) -> None:
     """Store every absolute external video path relative to ``folder`` (in place), as DANDI expects.
 
     neuroconv's video interfaces store paths as given; the poses link to those ImageSeries, so the
     file is only portable once their paths are relative too.
     """
     import os
-    from pathlib import Path
 
     from pynwb.image import ImageSeries
 
@@ -41,29 +62,234 @@ def _relative_external_files(nwbfile: Any, folder: Any) -> None:
 
 
 class PoseNWBConverter(NWBConverter):
-    """``NWBConverter`` whose default storage also chunks and compresses pose confidence.
+    """``NWBConverter`` for pose data, alone or next to any neuroconv interface.
 
-    Use it exactly like ``NWBConverter`` (set ``data_interface_classes``); with a plain
-    ``NWBConverter`` the files are equally valid but ``confidence`` is stored uncompressed.
+    Use it exactly like ``NWBConverter`` (set ``data_interface_classes``), or over interfaces
+    already built with :class:`PoseConverterPipe`. Beyond ``NWBConverter`` it composes each
+    pose input's metadata (two inputs may share container keys: clashing names get the video
+    or input name), refuses metadata keys that match nothing, adds pose interfaces last,
+    stores video paths relative to the file, compresses every pose dataset (``confidence``
+    too) and writes atomically.
     """
 
+    #: Metadata of single inputs, by interface name, over the metadata given to run_conversion.
+    input_metadata: dict[str, dict[str, Any]] = {}
+
+    def _pose_names(self) -> list[str]:
+        return [name for name, interface in self.data_interface_objects.items() if is_poseconv_interface(interface)]
+
+    def compose_metadata(self, metadata: Mapping[str, Any] | None = None) -> ComposedMetadata:
+        """Return the metadata each input is written with, and every problem with ``metadata``.
+
+        Parameters
+        ----------
+        metadata : mapping, optional
+            The user's metadata; the interfaces' defaults when None.
+
+        Returns
+        -------
+        ComposedMetadata
+            ``shared`` (the file's), ``per_input`` (each pose input's) and ``problems``.
+        """
+        defaults = {name: to_plain(i.get_metadata()) for name, i in self.data_interface_objects.items()}
+        known = {"NWBFile", "Subject"}
+        for interface in self.data_interface_objects.values():
+            known |= set(interface.get_metadata_schema().get("properties", {}))
+        return compose_metadata(
+            defaults,
+            pose_inputs=self._pose_names(),
+            metadata=to_plain(metadata or {}),
+            input_metadata={name: to_plain(value) for name, value in (self.input_metadata or {}).items()},
+            known_blocks=known,
+        )
+
+    def get_metadata(self) -> Any:
+        """Return the metadata of the conversion, every pose input's containers with their final names."""
+        from neuroconv.utils import DeepDict
+
+        metadata = DeepDict(super().get_metadata())
+        metadata.deep_update(self.compose_metadata(None).shared)
+        return metadata
+
+    def metadata_problems(self, metadata: Mapping[str, Any] | None, append_mode: bool = False) -> list[Any]:
+        """Return everything wrong with ``metadata``: unknown keys, then schema violations, found in one pass.
+
+        Parameters
+        ----------
+        metadata : mapping, optional
+            The user's metadata.
+        append_mode : bool, default: False
+            Whether the NWB file exists already (then NWBFile fields are optional).
+
+        Returns
+        -------
+        list of MetadataProblem
+            Empty when the metadata can be written.
+        """
+        from jsonschema import Draft7Validator
+
+        from ..metadata.compose import MetadataProblem, schema_problems
+
+        composed = self.compose_metadata(metadata)
+        problems = list(composed.problems)
+        checks = [(None, composed.shared, self._file_schema())]
+        checks += [
+            (n, composed.per_input[n], self.data_interface_objects[n].get_metadata_schema()) for n in composed.per_input
+        ]
+        for name, instance, schema in checks:
+            if append_mode:
+                schema.get("properties", {}).get("NWBFile", {}).pop("required", None)
+            if name is None:
+                # The file's blocks; each pose input's Pose block is checked on its own.
+                instance = {k: v for k, v in instance.items() if k != "Pose"}
+            for path, message in schema_problems(Draft7Validator(schema), instance):
+                # The file's blocks (NWBFile, Subject) are checked once, with the file's metadata.
+                if name is None or path[:1] in (("Pose",), ("Devices",), ("Behavior",)):
+                    problems.append(MetadataProblem(path, message, name if len(checks) > 2 else None))
+        return list(dict.fromkeys(problems))
+
+    def _file_schema(self) -> dict[str, Any]:
+        """Return the schema of the file's blocks: neuroconv's base schema and the other interfaces', merged."""
+        from neuroconv.utils import dict_deep_update
+        from neuroconv.utils.json_schema import unroot_schema
+
+        from ..metadata.schema import metadata_schema
+
+        schema = metadata_schema()
+        schema["properties"].pop("Pose", None)
+        for name, interface in self.data_interface_objects.items():
+            if name not in self._pose_names():
+                schema = dict_deep_update(schema, unroot_schema(interface.get_metadata_schema()))
+        return schema
+
+    def validate_metadata(self, metadata: dict, append_mode: bool = False) -> None:
+        """Check ``metadata``; raise one MetadataError listing every problem.
+
+        Parameters
+        ----------
+        metadata : dict
+            The user's metadata.
+        append_mode : bool, default: False
+            Whether the NWB file exists already (then NWBFile fields are optional).
+        """
+        lines = [str(problem) for problem in self.metadata_problems(metadata, append_mode)]
+        if lines:
+            more = f"\n  (and {len(lines) - _MAX_LINES} more)" if len(lines) > _MAX_LINES else ""
+            sources = ", ".join(self._source_names())
+            raise MetadataError(f"Invalid metadata for {sources}:\n  " + "\n  ".join(lines[:_MAX_LINES]) + more)
+
+    def _source_names(self) -> list[str]:
+        names = []
+        for name, interface in self.data_interface_objects.items():
+            source = interface.source_data.get("file_path") or interface.source_data.get("labeled_data_path")
+            names.append(Path(source).name if source else name)
+        return names
+
+    def check_timing(self) -> None:
+        """Refuse, before anything is written, pose inputs with no frame times (the error names the options)."""
+        from .base import BasePoseInterface
+
+        for interface in self.data_interface_objects.values():
+            if isinstance(interface, BasePoseInterface):
+                interface.get_timestamps()
+
+    def create_nwbfile(self, metadata: dict | None = None, conversion_options: dict | None = None) -> Any:
+        """Return a new in-memory NWBFile holding every interface's data.
+
+        Parameters
+        ----------
+        metadata : dict, optional
+            The user's metadata; the file's blocks come from its composition with the defaults.
+        conversion_options : dict, optional
+            ``add_to_nwbfile`` options by interface name.
+        """
+        from neuroconv.tools.nwb_helpers import make_nwbfile_from_metadata
+
+        shared = self.compose_metadata(metadata).shared
+        nwbfile = make_nwbfile_from_metadata({k: v for k, v in shared.items() if k != "Pose"})
+        self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, conversion_options=conversion_options)
+        return nwbfile
+
     def add_to_nwbfile(self, nwbfile: Any, metadata: dict | None = None, conversion_options: dict | None = None):
-        """Add every interface's data, the pose interfaces last.
+        """Add every interface's data, the pose interfaces last, each with its composed metadata.
 
         Pose links to the video and camera that a video interface writes; running it last means a
         video named by both is written once, by the video interface, and linked from the poses.
         """
-        order = sorted(self.data_interface_objects.items(), key=lambda item: _is_poseconv(item[1]))
-        original = self.data_interface_objects
-        self.data_interface_objects = dict(order)
-        try:
-            super().add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, conversion_options=conversion_options)
-        finally:
-            self.data_interface_objects = original
+        composed = self.compose_metadata(metadata)
+        options = conversion_options or {}
+        order = sorted(self.data_interface_objects.items(), key=lambda item: is_poseconv_interface(item[1]))
+        for name, interface in order:
+            own = composed.per_input.get(name, composed.shared)
+            interface.add_to_nwbfile(nwbfile=nwbfile, metadata=own, **options.get(name, {}))
 
     def get_default_backend_configuration(self, nwbfile: Any, backend: str = "hdf5") -> Any:
         """Return the default backend configuration, with pose confidence compressed."""
         return get_pose_backend_configuration(nwbfile, backend=backend)
+
+    def run_conversion(
+        self,
+        nwbfile_path: str | Path,
+        nwbfile: Any = None,
+        metadata: dict | None = None,
+        overwrite: bool = False,
+        backend: str | None = None,
+        backend_configuration: Any = None,
+        conversion_options: dict | None = None,
+        append_on_disk_nwbfile: bool = False,
+    ) -> None:
+        """Write the NWB file; on any failure (or a signal) nothing is left at ``nwbfile_path``.
+
+        Parameters
+        ----------
+        nwbfile_path : str or pathlib.Path
+            The NWB file to write.
+        nwbfile : pynwb.NWBFile, optional
+            An in-memory file to add to before writing.
+        metadata : dict, optional
+            Metadata; :meth:`get_metadata` when not given.
+        overwrite : bool, default: False
+            Replace an existing file. Without it an existing file is an error.
+        backend : {"hdf5", "zarr"}, optional
+            Storage backend; HDF5 by default.
+        backend_configuration : optional
+            neuroconv backend configuration (chunking and compression).
+        conversion_options : dict, optional
+            ``add_to_nwbfile`` options by interface name.
+        append_on_disk_nwbfile : bool, default: False
+            Add to an existing file instead of writing a new one.
+        """
+        path = Path(nwbfile_path)
+        if append_on_disk_nwbfile:
+            super().run_conversion(
+                nwbfile_path=path,
+                metadata=metadata,
+                backend=backend,
+                conversion_options=self._with_relative_paths(path, conversion_options),
+                append_on_disk_nwbfile=True,
+            )
+            return
+        check_output(path, overwrite=overwrite)
+        self.check_timing()
+        with atomic_output(path) as partial:
+            super().run_conversion(
+                nwbfile_path=partial,
+                nwbfile=nwbfile,
+                # None: the interfaces' defaults, composed (a merged dict would hide names made unique).
+                metadata=metadata if metadata is not None else {},
+                overwrite=True,
+                backend=backend,
+                backend_configuration=backend_configuration,
+                conversion_options=self._with_relative_paths(path, conversion_options),
+            )
+
+    def _with_relative_paths(self, path: Path, conversion_options: dict | None) -> dict:
+        """Ask poseconv's interfaces to store external video paths relative to the NWB file's folder."""
+        options = {name: dict(value or {}) for name, value in (conversion_options or {}).items()}
+        folder = path.resolve().parent
+        for name in self._pose_names():
+            options.setdefault(name, {}).setdefault("external_files_relative_to", folder)
+        return options
 
     def _write_nwbfile(
         self,
@@ -74,26 +300,59 @@ class PoseNWBConverter(NWBConverter):
         backend_configuration: Any,
         conversion_options: dict | None,
     ) -> None:
-        from pathlib import Path
-
         # poseconv's writer streams every series chunk by chunk and compresses on every core.
         from ..nwb.storage import configure_and_write_nwbfile
 
-        # External video paths are stored relative to the NWB file, as DANDI expects.
-        conversion_options = dict(conversion_options or {})
-        folder = Path(nwbfile_path).resolve().parent
-        for name, interface in self.data_interface_objects.items():
-            if _is_poseconv(interface):
-                options = dict(conversion_options.get(name) or {})
-                options.setdefault("external_files_relative_to", folder)
-                conversion_options[name] = options
         if nwbfile is None:
             nwbfile = self.create_nwbfile(metadata=metadata, conversion_options=conversion_options)
         else:
             self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, conversion_options=conversion_options)
-        _relative_external_files(nwbfile, folder)
+        _relative_external_files(nwbfile, Path(nwbfile_path).resolve().parent)
+        if backend_configuration is None and (backend or "hdf5") == "hdf5" and self._labels_only():
+            # Training datasets are a few numbers each: choosing chunks and compression for them builds the
+            # file three more times (seconds per thousand instances) and buys nothing.
+            from pynwb import NWBHDF5IO
+
+            with NWBHDF5IO(str(nwbfile_path), mode="w") as io:
+                io.write(nwbfile)
+            return
         if backend_configuration is None:
             backend_configuration = self.get_default_backend_configuration(nwbfile=nwbfile, backend=backend or "hdf5")
         configure_and_write_nwbfile(
             nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration
         )
+
+    def _labels_only(self) -> bool:
+        from .base import BasePoseInterface
+
+        return (
+            not any(isinstance(i, BasePoseInterface) for i in self.data_interface_objects.values())
+            and bool(self._pose_names())
+            and len(self._pose_names()) == len(self.data_interface_objects)
+        )
+
+
+class PoseConverterPipe(PoseNWBConverter, ConverterPipe):
+    """A :class:`PoseNWBConverter` over interfaces already built (neuroconv's ``ConverterPipe``).
+
+    Parameters
+    ----------
+    data_interfaces : dict of str to interface, or list of interfaces
+        The interfaces, by name.
+    input_metadata : dict of str to dict, optional
+        Metadata of single inputs, by interface name, over the metadata given to ``run_conversion``.
+    verbose : bool, default: False
+        Print progress.
+    """
+
+    def __init__(
+        self,
+        data_interfaces: Mapping[str, Any] | list[Any],
+        *,
+        input_metadata: Mapping[str, Mapping[str, Any]] | None = None,
+        verbose: bool = False,
+    ) -> None:
+        ConverterPipe.__init__(
+            self, dict(data_interfaces) if isinstance(data_interfaces, Mapping) else data_interfaces, verbose=verbose
+        )
+        self.input_metadata = {name: dict(value) for name, value in (input_metadata or {}).items()}

@@ -14,7 +14,6 @@ so the temporal alignment methods take and give one array of frame times.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,12 +22,13 @@ from neuroconv.basetemporalalignmentinterface import BaseTemporalAlignmentInterf
 from neuroconv.utils import DeepDict
 from pydantic import validate_call
 
-from ..errors import InvalidOptionError, MetadataError, PoseconvWarning
+from .. import timing
+from ..errors import InvalidOptionError
 from ..metadata.multicamera import default_multicamera_metadata
 from ..model import FrameTiming, PoseData
 from ..model_3d import MultiCameraPoseData
 from ..nwb.multicamera import write_multicamera_pose_estimation
-from .base import STUB_FRAMES, BasePoseInterface, FilePathArg, OptionalFilePathArg
+from .base import STUB_FRAMES, BasePoseInterface, FilePathArg, OptionalFilePathArg, check_input_format
 
 __all__ = ["DeepLabCut3DPoseInterface", "SLEAPSessionPoseInterface"]
 
@@ -50,8 +50,8 @@ class _MultiCameraPoseInterface(BasePoseInterface):
     ) -> None:
         # BasePoseInterface.__init__ reads one PoseData; a session is read here instead.
         BaseTemporalAlignmentInterface.__init__(self, verbose=verbose, **source_data)
-        if sampling_frequency is not None and not (np.isfinite(sampling_frequency) and sampling_frequency > 0):
-            raise InvalidOptionError(f"sampling_frequency must be a positive number, got {sampling_frequency!r}.")
+        timing.user_rate(sampling_frequency)
+        check_input_format(self, source_data)
         self._individuals = list(individuals) if individuals is not None else None
         self._sampling_frequency = sampling_frequency
         self._aligned: FrameTiming | None = None
@@ -93,54 +93,32 @@ class _MultiCameraPoseInterface(BasePoseInterface):
         return paths
 
     def _resolve_session_timing(self, data: MultiCameraPoseData) -> MultiCameraPoseData:
-        """Choose the session's frame times: video container, then pose files, then sampling_frequency.
+        """Choose the session's frame times by the order of trust of :mod:`poseconv.timing`.
 
         The cameras are synchronized, so the first camera whose video is on this machine speaks for all.
         """
         from ..video import probe_video
 
-        chosen = data.timing
+        video_timing, video_name = None, None
         for view in data.views.values():
             for key, info in view.videos.items():
                 path = self._video_file_paths.get(key, info.path)
                 probe = probe_video(path) if path is not None else None
                 if probe is None:
                     continue
-                n_frames = view.n_frames(key)
-                if n_frames > probe.n_frames:
-                    raise InvalidOptionError(
-                        f"{data.source_file.name} has poses for {n_frames} frames of video '{key}' but {probe.path} "
-                        f"has only {probe.n_frames}; is it the video these poses were estimated on?"
-                    )
-                video_timing = probe.timing()
-                if (
-                    chosen is not None
-                    and chosen.rate is not None
-                    and video_timing.rate is not None
-                    and not np.isclose(chosen.rate, video_timing.rate, rtol=1e-5)
-                ):
-                    warnings.warn(
-                        f"{data.source_file.name}: the pose files give {chosen.rate:g} fps ({chosen.source}) but the "
-                        f"video {probe.path.name} runs at {video_timing.rate:g} fps; the video's frame times are used.",
-                        PoseconvWarning,
-                        stacklevel=3,
-                    )
-                return data.with_timing(video_timing)
-        if chosen is None and self._sampling_frequency is not None:
-            chosen = FrameTiming(rate=self._sampling_frequency, source="sampling_frequency given by the user")
-        elif (
-            chosen is not None
-            and self._sampling_frequency is not None
-            and chosen.rate is not None
-            and not np.isclose(chosen.rate, self._sampling_frequency, rtol=1e-3)
-        ):
-            warnings.warn(
-                f"{data.source_file.name}: sampling_frequency={self._sampling_frequency} differs from the frame rate "
-                f"{chosen.rate:g} ({chosen.source}), which is used. Pass timestamps with set_aligned_timestamps() "
-                "to override it.",
-                PoseconvWarning,
-                stacklevel=3,
-            )
+                timing.check_video_length(f"{data.source_file.name} (video '{key}')", view.n_frames(key), probe)
+                video_timing, video_name = probe.timing(), probe.path.name
+                break
+            if video_timing is not None:
+                break
+        chosen = timing.choose_timing(
+            source_name=data.source_file.name,
+            stated=timing.user_rate(self._sampling_frequency),
+            video=video_timing,
+            recorded=data.timing,
+            video_name=video_name,
+            stacklevel=5,
+        )
         return data.with_timing(chosen)
 
     @property
@@ -194,10 +172,7 @@ class _MultiCameraPoseInterface(BasePoseInterface):
 
     def _session_times(self, session: MultiCameraPoseData) -> np.ndarray:
         if session.timing is None:
-            raise MetadataError(
-                f"{session.source_file.name}: no frame rate is recorded for this session. Pass sampling_frequency=... "
-                "to the interface, or timestamps with set_aligned_timestamps()."
-            )
+            raise timing.missing_timing_error(session.source_file.name, "this session")
         return session.timing.times(session.n_frames)
 
     def get_original_timestamps(self) -> np.ndarray:
@@ -228,19 +203,7 @@ class _MultiCameraPoseInterface(BasePoseInterface):
         aligned_timestamps : numpy.ndarray
             One time (seconds) per frame of the session.
         """
-        array = np.asarray(aligned_timestamps, dtype="float64")
-        n_frames = self._session.n_frames
-        if array.shape != (n_frames,):
-            raise InvalidOptionError(
-                f"The session has {n_frames} frames but timestamps of shape {array.shape} were given; give one "
-                "timestamp per frame."
-            )
-        if np.any(~np.isfinite(array)):
-            raise InvalidOptionError("Timestamps must be finite numbers (seconds).")
-        if np.any(np.diff(array) < 0):
-            warnings.warn(
-                "Timestamps go backwards in places; NWB readers expect ascending times.", PoseconvWarning, stacklevel=2
-            )
+        array = timing.check_timestamps(aligned_timestamps, self._session.n_frames, "the session", stacklevel=4)
         self._aligned = FrameTiming(timestamps=array, source="timestamps given by the user")
 
     def set_aligned_starting_time(self, aligned_starting_time: float) -> None:
@@ -251,17 +214,11 @@ class _MultiCameraPoseInterface(BasePoseInterface):
         aligned_starting_time : float
             Start of the session's frames relative to the session start, in seconds.
         """
-        timing = self.session.timing
-        if timing is None:
+        current = self.session.timing
+        if current is None:
             self._session_times(self.session)
             return
-        shift = f"{timing.source}, shifted by {aligned_starting_time} s"
-        if timing.rate is not None:
-            self._aligned = FrameTiming(
-                rate=timing.rate, starting_time=timing.starting_time + aligned_starting_time, source=shift
-            )
-        else:
-            self._aligned = FrameTiming(timestamps=timing.timestamps + aligned_starting_time, source=shift)
+        self._aligned = timing.shift_timing(current, aligned_starting_time)
 
     # -- writing ------------------------------------------------------------------------------
 

@@ -30,7 +30,14 @@ from ..nwb.training import write_pose_training
 from ..readers.deeplabcut_training import find_project_folder, read_deeplabcut_labels
 from ..readers.sleap_training import read_sleap_labels
 from ..training import TrainingData
-from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg, _strip_nulls
+from .base import (
+    STUB_FRAMES,
+    FilePathArg,
+    OptionalFilePathArg,
+    _strip_nulls,
+    check_input_format,
+    run_interface_conversion,
+)
 
 __all__ = [
     "DeepLabCutTrainingDataInterface",
@@ -230,6 +237,7 @@ class BaseTrainingDataInterface(BaseDataInterface):
 
     def __init__(self, *, verbose: bool = False, **source_data: Any) -> None:
         super().__init__(verbose=verbose, **source_data)
+        check_input_format(self, source_data)
         self._training = self._read_training()
 
     def _read_training(self) -> TrainingData:
@@ -305,44 +313,17 @@ class BaseTrainingDataInterface(BaseDataInterface):
             external_files_relative_to=external_files_relative_to,
         )
 
-    def _write_nwbfile(
-        self,
-        nwbfile_path: Path,
-        nwbfile: Any,
-        metadata: dict,
-        backend: str | None,
-        backend_configuration: Any,
-        conversion_options: dict,
-    ) -> None:
-        # Training datasets are a few dozen numbers each, so chunking and compression buy nothing, while
-        # neuroconv's default configuration builds the whole file three times to choose them: minutes for
-        # thousands of instances. HDF5 without a configuration is written directly.
-        if backend not in (None, "hdf5") or backend_configuration is not None:
-            super()._write_nwbfile(
-                nwbfile_path, nwbfile, metadata, backend or "hdf5", backend_configuration, conversion_options
-            )
-            return
-        from pynwb import NWBHDF5IO
-
-        if nwbfile is not None:
-            self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, **conversion_options)
-        else:
-            nwbfile = self.create_nwbfile(metadata=metadata, **conversion_options)
-        with NWBHDF5IO(str(nwbfile_path), mode="w") as io:
-            io.write(nwbfile)
-
-    def run_conversion(self, nwbfile_path: Path, *args: Any, **kwargs: Any) -> None:
-        """Write the NWB file (see neuroconv's ``run_conversion``); video paths are stored relative to it.
+    def run_conversion(self, nwbfile_path: Path, **kwargs: Any) -> None:
+        """Write the NWB file through poseconv's conversion pipeline; on any failure nothing is left behind.
 
         Parameters
         ----------
         nwbfile_path : pathlib.Path
             The NWB file to write.
-        *args, **kwargs
-            As for neuroconv's ``BaseDataInterface.run_conversion``.
+        **kwargs
+            As for :meth:`poseconv.interfaces.base.BasePoseInterface.run_conversion`.
         """
-        kwargs.setdefault("external_files_relative_to", Path(nwbfile_path).resolve().parent)
-        super().run_conversion(nwbfile_path, *args, **kwargs)
+        run_interface_conversion(self, Path(nwbfile_path), **kwargs)
 
 
 class DeepLabCutTrainingDataInterface(BaseTrainingDataInterface):

@@ -35,8 +35,7 @@ import numpy as np
 from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..lazy import ArrayTable, ColumnView, FrameTable
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from .files import check_frame_count, check_input_file, is_hdf5
-from .registry import register_reader
+from .files import check_frame_count, check_input_file, is_hdf5, reads_source
 from .safe_pickle import load_metadata_pickle, open_pandas_store
 from .tables import CsvTable, NotNumericError, open_h5_table
 
@@ -46,6 +45,7 @@ __all__ = [
     "find_metadata_file",
     "is_deeplabcut_file",
     "read_deeplabcut",
+    "read_csv_rows",
     "read_deeplabcut_table",
 ]
 
@@ -70,7 +70,8 @@ def _exact_float_option() -> dict[str, str]:
     return {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
 
 
-def _csv_header(path: Path, n_rows: int = 4) -> list[list[str]]:
+def read_csv_rows(path: Path, n_rows: int = 4) -> list[list[str]]:
+    """Return the first ``n_rows`` rows of a CSV file as lists of cells (undecodable bytes replaced)."""
     with path.open(newline="", encoding="utf-8", errors="replace") as handle:
         reader = csv.reader(handle)
         rows = []
@@ -99,7 +100,7 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
         if path.suffix.lower() == ".csv":
             from .lightningpose import is_lightning_pose_header
 
-            rows = _csv_header(path)
+            rows = read_csv_rows(path)
             first_cells = [row[0].strip() if row else "" for row in rows]
             return (
                 len(first_cells) >= 3
@@ -202,7 +203,7 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
 
 def _csv_header_levels(path: Path, what: str = "DeepLabCut") -> tuple[int, list[str]]:
     """Return the number of header rows of a DeepLabCut-style CSV (``what`` wrote it) and the first cell of each row."""
-    rows = _csv_header(path, n_rows=5)
+    rows = read_csv_rows(path, n_rows=5)
     first_cells = [row[0].strip() if row else "" for row in rows]
     n_header = 0
     for cell in first_cells:
@@ -459,7 +460,7 @@ def _software_version(meta: dict[str, Any] | None, scorer: str) -> str | None:
     return None
 
 
-@register_reader("DeepLabCut", suffixes=SUFFIXES, sniff=is_deeplabcut_file)
+@reads_source("DeepLabCut file")
 def read_deeplabcut(
     file_path: str | Path,
     *,

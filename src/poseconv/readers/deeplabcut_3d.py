@@ -55,6 +55,7 @@ __all__ = [
     "find_3d_config_file",
     "find_3d_metadata_file",
     "find_camera_files",
+    "is_deeplabcut_3d_file",
     "read_deeplabcut_3d",
     "triangulation_base",
 ]
@@ -126,6 +127,20 @@ def find_3d_metadata_file(file_path_3d: str | Path) -> Path | None:
         if path.with_name(name).is_file():
             return path.with_name(name)
     return None
+
+
+def is_deeplabcut_3d_file(file_path: str | Path) -> bool:
+    """Return True when ``file_path`` is a DeepLabCut 3D output with its stereo calibration beside it; never raises.
+
+    A triangulated table alone is DeepLabCut x, y, z (the plain reader writes it as 3D series);
+    with ``deeplabcut.triangulate``'s metadata pickle next to it (``stereo_matrix``), it is a
+    calibrated multi-camera session.
+    """
+    try:
+        meta = find_3d_metadata_file(file_path)
+        return meta is not None and is_deeplabcut_file(file_path) and bool(_load_3d_metadata(meta))
+    except (InvalidSourceFileError, OSError):
+        return False
 
 
 def find_3d_config_file(file_path_3d: str | Path) -> Path | None:

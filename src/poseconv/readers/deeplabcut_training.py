@@ -40,16 +40,19 @@ from .deeplabcut import (
     UNIQUE_BODYPARTS_INDIVIDUAL,
     VIDEO_SUFFIXES,
     _config_bodyparts,
-    _csv_header,
     _edges,
     _exact_float_option,
     _load_config,
+    read_csv_rows,
 )
 from .files import check_input_file, is_hdf5, reads_source
 from .safe_pickle import open_pandas_store
 
 __all__ = [
     "ANIMAL_SKELETON_NAME",
+    "has_labeled_rows",
+    "in_deeplabcut_project",
+    "is_deeplabcut_labels_file",
     "UNIQUE_SKELETON_NAME",
     "find_collected_data_files",
     "find_project_folder",
@@ -95,6 +98,58 @@ def _split_row_label(label: str) -> list[str]:
     return [part for part in re.split(r"[\\/]", label) if part]
 
 
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
+
+
+def has_labeled_rows(file_path: str | Path) -> bool:
+    """Return True when a DeepLabCut-style CSV indexes its rows by labeled images; never raises.
+
+    Labels tables (``CollectedData*.csv`` of DeepLabCut and Lightning Pose) name an image in the
+    first cell of each row (``labeled-data/video1/img042.png``, or three cells ``labeled-data,
+    video1, img042.png``); predictions number their frames.
+    """
+    try:
+        path = Path(file_path)
+        if path.suffix.lower() != ".csv":
+            return False
+        rows = read_csv_rows(path, n_rows=6)
+        first_cells = [row[0].strip() if row else "" for row in rows]
+        n_header = next((i for i, cell in enumerate(first_cells) if cell not in _HEADER_FIRST_CELLS), len(rows))
+        data = [row for row in rows[n_header:] if row]
+        if n_header < 3 or not data:
+            return False
+        cells = [cell.strip().lower() for cell in data[0][:3]]
+        return cells[0] == "labeled-data" or any(cell.endswith(_IMAGE_SUFFIXES) for cell in cells)
+    except (OSError, UnicodeError, IndexError):
+        return False
+
+
+def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
+    """Return True when ``file_path`` is a DeepLabCut labels table; never raises.
+
+    DeepLabCut names every labels table ``CollectedData_<scorer>.h5`` / ``.csv`` (Lightning Pose,
+    which reads the same layout, calls it ``CollectedData.csv``); a table in a project's
+    ``labeled-data/<video>/`` folder with image-indexed rows counts too.
+    """
+    path = Path(file_path)
+    if path.suffix.lower() not in SUFFIXES or path.name.startswith("machinelabels"):
+        # machinelabels files are the refinement step's predictions; the predictions reader explains them.
+        return False
+    if path.name.startswith("CollectedData_"):
+        return True
+    return in_deeplabcut_project(path) and has_labeled_rows(path)
+
+
+def in_deeplabcut_project(file_path: str | Path) -> bool:
+    """Return True when ``file_path`` sits in ``<project>/labeled-data/<video>/`` next to a ``config.yaml``."""
+    path = Path(file_path).absolute()
+    return (
+        len(path.parents) > 2
+        and path.parent.parent.name == "labeled-data"
+        and (path.parents[2] / "config.yaml").is_file()
+    )
+
+
 def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]:
     """Read one CollectedData table with named column levels, and how it lays out its rows.
 
@@ -117,7 +172,7 @@ def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]
 
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut CollectedData")
     if path.suffix.lower() == ".csv":
-        rows = _csv_header(path, n_rows=5)
+        rows = read_csv_rows(path, n_rows=5)
         first_cells = [row[0].strip() if row else "" for row in rows]
         n_header = 0
         for cell in first_cells:

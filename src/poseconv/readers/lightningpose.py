@@ -43,10 +43,9 @@ from ..errors import InvalidSourceFileError
 from ..lazy import ColumnView
 from ..model import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..training import LabelFile, TrainingData
-from .deeplabcut import _csv_header, _find_video, _frame_index, _open_table
+from .deeplabcut import _find_video, _frame_index, _open_table, read_csv_rows
 from .deeplabcut_training import ANIMAL_SKELETON_NAME, _frames_of_table, read_deeplabcut_labels_table
 from .files import check_input_file, reads_source
-from .registry import register_reader
 
 __all__ = [
     "CONFIDENCE_DEFINITION",
@@ -117,6 +116,19 @@ def is_lightning_pose_header(rows: list[list[str]]) -> bool:
         return False
 
 
+def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
+    """Return True when ``file_path`` is a Lightning Pose ``CollectedData*.csv`` labels table; never raises.
+
+    Lightning Pose keeps DeepLabCut's labels layout (rows indexed by images) but not its
+    ``CollectedData_<scorer>`` naming, so a labels CSV outside a DeepLabCut project is claimed here
+    (and by the DeepLabCut labels reader when named like DeepLabCut's: then the user chooses).
+    """
+    from .deeplabcut_training import has_labeled_rows, in_deeplabcut_project
+
+    path = Path(file_path)
+    return path.name.startswith("CollectedData") and not in_deeplabcut_project(path) and has_labeled_rows(path)
+
+
 def is_lightning_pose_file(file_path: str | Path) -> bool:
     """Return True when ``file_path`` looks like LightningPose predictions; never raises.
 
@@ -132,7 +144,7 @@ def is_lightning_pose_file(file_path: str | Path) -> bool:
     """
     path = Path(file_path)
     try:
-        return path.suffix.lower() == ".csv" and is_lightning_pose_header(_csv_header(path, n_rows=3))
+        return path.suffix.lower() == ".csv" and is_lightning_pose_header(read_csv_rows(path, n_rows=3))
     except Exception:
         return False
 
@@ -216,7 +228,7 @@ def find_config_file(file_path: str | Path) -> Path | None:
     return None
 
 
-@register_reader("LightningPose", suffixes=SUFFIXES, sniff=is_lightning_pose_file)
+@reads_source("LightningPose file")
 def read_lightning_pose(
     file_path: str | Path,
     *,
@@ -248,7 +260,7 @@ def read_lightning_pose(
         or the config disagrees with it; the message names the file.
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="LightningPose predictions")
-    rows = _csv_header(path, n_rows=3)
+    rows = read_csv_rows(path, n_rows=3)
     if rows and rows[0] and rows[0][0].strip() != "scorer" and len(rows) >= 2 and len(rows[0]) == len(rows[1]):
         # Metrics files next to the predictions (<video>_temporal_norm.csv, ..._pca_singleview_error.csv)
         # have one header row of keypoint names.

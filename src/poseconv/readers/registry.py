@@ -1,70 +1,87 @@
-"""Registry of pose readers: a new source format is one module that registers itself.
+"""Read any pose file: :func:`read_pose` over the formats of :mod:`poseconv.catalog`.
 
-Each reader module decorates its ``read_<format>`` function with
-:func:`register_reader`, naming the file suffixes it handles and a cheap
-content sniffer that never raises. :func:`read_pose` picks the reader for a
-file (by suffix, then by sniffing) and calls it.
+The catalog knows every format (suffixes, sniffer, reader); this module only
+picks the reader for a file and calls it. ``register_reader`` is kept for code
+written against poseconv 0.1; new formats go in the catalog.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidSourceFileError, UnsupportedFormatError
+from ..catalog import Format, detect_format, formats, get_format, register_format
+from ..errors import UnsupportedFormatError
 from ..model import PoseData
-from .files import reads_source
 
-__all__ = [
-    "ReaderSpec",
-    "infer_source_software",
-    "read_pose",
-    "register_reader",
-    "supported_formats",
-]
-
-# Short names accepted on the command line and in specs.
-_ALIASES = {
-    "dlc": "DeepLabCut",
-    "deeplabcut": "DeepLabCut",
-    "sleap": "SLEAP",
-    "lp": "LightningPose",
-    "lightningpose": "LightningPose",
-    "lightning-pose": "LightningPose",
-}
+__all__ = ["infer_source_software", "read_pose", "register_reader", "supported_formats"]
 
 
-@dataclass(frozen=True)
-class ReaderSpec:
-    """A registered reader.
+def supported_formats() -> dict[str, list[str]]:
+    """Map each tool to the file suffixes poseconv reads of it (every kind of file: predictions, sessions, labels)."""
+    found: dict[str, set[str]] = {}
+    for fmt in formats().values():
+        found.setdefault(fmt.source_software, set()).update(fmt.suffixes)
+    return {name: sorted(suffixes) for name, suffixes in found.items()}
 
-    Attributes
+
+def infer_source_software(file_path: str | Path) -> str:
+    """Name the tool that wrote ``file_path``, from its content.
+
+    Parameters
     ----------
-    source_software : str
-        Name of the tool (``"DeepLabCut"``).
-    suffixes : frozenset of str
-        File suffixes handled, lower case with the dot.
-    sniff : callable
-        ``sniff(path) -> bool``; never raises.
-    read : callable
-        ``read(path, **options) -> PoseData``.
+    file_path : str or pathlib.Path
+        A pose file.
+
+    Returns
+    -------
+    str
+        The tool (``"DeepLabCut"``, ``"SLEAP"``, ``"LightningPose"``); see
+        :func:`poseconv.catalog.detect_format` for which of its formats the file is.
+
+    Raises
+    ------
+    UnsupportedFormatError
+        When no format, or more than one, claims the file.
     """
-
-    source_software: str
-    suffixes: frozenset[str]
-    sniff: Callable[[Path], bool]
-    read: Callable[..., PoseData]
+    return detect_format(file_path).source_software
 
 
-_REGISTRY: dict[str, ReaderSpec] = {}
+def read_pose(file_path: str | Path, source_software: str = "auto", **options: Any) -> Any:
+    """Read any supported pose file into the pose model.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        The pose file.
+    source_software : str, default: "auto"
+        ``"auto"`` to detect from the content, or a format name / alias (``"dlc"``, ``"sleap"``,
+        ``"lp"``, ``"sleap-session"``, ...; see ``poseconv.catalog.formats()``). A choice that the
+        content contradicts where data would be lost or mislabelled is an error.
+    **options
+        Passed to the reader.
+
+    Returns
+    -------
+    PoseData or MultiCameraPoseData or TrainingData
+        Poses; a multi-camera session; or training labels, by the format's kind.
+    """
+    if source_software == "auto":
+        fmt = detect_format(file_path)
+    else:
+        fmt = get_format(source_software)
+        from ..catalog import check_format
+
+        check_format(file_path, fmt, stacklevel=3)
+    return fmt.read(file_path, **options)
 
 
 def register_reader(
     source_software: str, *, suffixes: set[str], sniff: Callable[[Path], bool]
 ) -> Callable[[Callable[..., PoseData]], Callable[..., PoseData]]:
-    """Register the decorated function as the reader of ``source_software`` files.
+    """Register the decorated function as a reader (deprecated: add a :class:`poseconv.catalog.Format`).
 
     Parameters
     ----------
@@ -78,107 +95,36 @@ def register_reader(
     Returns
     -------
     callable
-        The decorator; it returns the function wrapped by
-        :func:`~poseconv.readers.files.reads_source`, so that a damaged file fails with an
-        error naming it.
+        The decorator.
     """
+    warnings.warn(
+        "register_reader is deprecated; register a poseconv.catalog.Format with poseconv.catalog.register_format "
+        "(see docs/adding-a-format.md).",
+        DeprecationWarning,
+        stacklevel=2,
+    )
 
     def decorator(function: Callable[..., PoseData]) -> Callable[..., PoseData]:
+        from .files import reads_source
+
         guarded = reads_source(f"{source_software} file")(function)
-        _REGISTRY[source_software] = ReaderSpec(
-            source_software=source_software,
-            suffixes=frozenset(s.lower() for s in suffixes),
-            sniff=sniff,
-            read=guarded,
+        target = f"{guarded.__module__}:{guarded.__qualname__}"
+        sniffer = f"{sniff.__module__}:{sniff.__qualname__}"
+        if "<" in target or "<" in sniffer:
+            raise UnsupportedFormatError("register_reader needs module-level functions; use register_format.")
+        register_format(
+            Format(
+                name=source_software,
+                source_software=source_software,
+                kind="predictions",
+                aliases=(source_software.lower(),),
+                suffixes=frozenset(s.lower() for s in suffixes),
+                reader=target,
+                sniffer=sniffer,
+                description=f"{source_software} files",
+            ),
+            replace=True,
         )
         return guarded
 
     return decorator
-
-
-def _load_builtin_readers() -> None:
-    # Importing the modules registers them; done lazily so `import poseconv` stays cheap.
-    from . import deeplabcut, lightningpose, sleap, sleap_arrays  # noqa: F401
-
-
-def supported_formats() -> dict[str, list[str]]:
-    """Map each supported tool to the file suffixes it reads."""
-    _load_builtin_readers()
-    return {name: sorted(spec.suffixes) for name, spec in _REGISTRY.items()}
-
-
-def _file_suffix(path: Path) -> str:
-    return path.suffix.lower()
-
-
-def infer_source_software(file_path: str | Path) -> str:
-    """Name the tool that wrote ``file_path``.
-
-    Parameters
-    ----------
-    file_path : str or pathlib.Path
-        A pose file.
-
-    Returns
-    -------
-    str
-        The registered tool name.
-
-    Raises
-    ------
-    UnsupportedFormatError
-        When no reader, or more than one, recognises the file.
-    """
-    _load_builtin_readers()
-    path = Path(file_path)
-    if not path.is_file():
-        raise InvalidSourceFileError(
-            f"{path}: file not found." if not path.exists() else f"{path}: is a directory, not a pose file."
-        )
-    by_suffix = [spec for spec in _REGISTRY.values() if _file_suffix(path) in spec.suffixes]
-    if not by_suffix:
-        known = ", ".join(f"{name} ({', '.join(sorted(s.suffixes))})" for name, s in _REGISTRY.items())
-        raise UnsupportedFormatError(f"{path}: no reader handles files ending in {path.suffix!r}. Supported: {known}.")
-    claimed = [spec.source_software for spec in by_suffix if spec.sniff(path)]
-    if len(claimed) == 1:
-        return claimed[0]
-    if not claimed:
-        raise UnsupportedFormatError(
-            f"{path}: the file does not look like output of "
-            f"{' or '.join(s.source_software for s in by_suffix)}. Check that it is a pose "
-            "predictions file (not a video, a bone-analysis '_skeleton' file or an intermediate "
-            "pickle), or name the tool explicitly with source_software=."
-        )
-    raise UnsupportedFormatError(
-        f"{path}: the file could be read by several tools ({', '.join(claimed)}); "
-        "name the tool explicitly with source_software=."
-    )
-
-
-def read_pose(file_path: str | Path, source_software: str = "auto", **options: Any) -> PoseData:
-    """Read any supported pose file into a :class:`~poseconv.model.PoseData`.
-
-    Parameters
-    ----------
-    file_path : str or pathlib.Path
-        The pose file.
-    source_software : str, default: "auto"
-        ``"auto"`` to detect, or a tool name / alias (``"dlc"``, ``"sleap"``, ``"lp"``).
-    **options
-        Passed to the reader.
-
-    Returns
-    -------
-    PoseData
-        The poses.
-    """
-    _load_builtin_readers()
-    if source_software == "auto":
-        name = infer_source_software(file_path)
-    else:
-        name = _ALIASES.get(source_software.lower(), source_software)
-        if name not in _REGISTRY:
-            raise UnsupportedFormatError(
-                f"Unknown source software {source_software!r}; choose one of {sorted(_REGISTRY)} or 'auto'."
-            )
-    return _REGISTRY[name].read(file_path, **options)

@@ -41,9 +41,7 @@ import numpy as np
 from .. import lazy
 from ..errors import InvalidSourceFileError
 from ..lazy import ColumnView, IsValue, block_frames_for
-from .files import MAX_FRAMES, frame_count_plausible
-from .registry import register_reader
-from .sleap import SUFFIXES, is_sleap_file
+from .files import MAX_FRAMES, frame_count_plausible, reads_source
 from .tables import H5FileTable
 
 __all__ = ["SlpIndex", "SlpPointTable", "read_sleap_fast", "read_slp_index"]
@@ -580,7 +578,7 @@ def _read_point_rows(
     return rows, where
 
 
-@register_reader("SLEAP", suffixes=SUFFIXES, sniff=is_sleap_file)
+@reads_source("SLEAP file")
 def read_sleap_fast(
     file_path: str | Path,
     *,

@@ -373,7 +373,7 @@ def test_check_only_and_strict_write_nothing_and_stub_writes_the_first_frames(tm
 
 
 def test_two_pose_files_of_a_session_keep_their_own_metadata(tmp_path):
-    """Both files have a container keyed "PoseEstimation": the second is renamed, each takes its own metadata."""
+    """Both files have a container keyed "PoseEstimation" of one video: both take their input's name."""
     from pynwb import NWBHDF5IO
 
     from poseconv.batch.session import convert_session
@@ -396,7 +396,8 @@ def test_two_pose_files_of_a_session_keep_their_own_metadata(tmp_path):
     assert result.status == "converted", result.reason
     with NWBHDF5IO(job.output, "r") as io:
         behavior = io.read().processing["behavior"]
-        top, side = behavior["PoseEstimation"], behavior["PoseEstimation_m3v1mp4"]
+        assert "PoseEstimation" not in behavior.data_interfaces  # names stay symmetric: no input keeps the bare one
+        top, side = behavior["PoseEstimation_top"], behavior["PoseEstimation_side"]
         assert top.description == side.description == "Open field."
         assert top.skeleton.name != side.skeleton.name  # different edges: two skeletons
         first_top = top.pose_estimation_series["snout"].starting_time

@@ -1,0 +1,521 @@
+"""The catalog of formats: the one place that knows every source format poseconv converts.
+
+Each :class:`Format` names a kind of input (DeepLabCut predictions, a SLEAP
+recording session, Lightning Pose labels, ...): its aliases, file suffixes, a
+content sniffer, its reader, its interface and whether it holds predictions, a
+multi-camera session or training labels. Everything else is derived from here:
+:func:`poseconv.read_pose`, the command line's ``--source`` choices and help,
+the conversion spec's interface names, the package's public names, the docs'
+format table and the ``neuroconv.interfaces`` entry points (a test checks that
+``pyproject.toml`` and the docs agree with the catalog).
+
+Routing is by content. :func:`detect_format` asks the sniffers of every format
+whose suffix fits; when a format and a *refinement* of it both claim a file (a
+``.slp`` that is SLEAP predictions and also holds a calibrated recording
+session), the refinement wins. :func:`check_format` compares a format the user
+chose with what the content is: choosing one that would drop data or label the
+software wrongly is an error, any other mismatch a warning.
+
+A new tool is a reader module plus one :class:`Format`: built in (``_BUILTIN``),
+registered at run time with :func:`register_format`, or published by any
+package in the ``poseconv.formats`` entry-point group (an entry point that loads
+a :class:`Format`), which also reaches worker processes. A format that needs no
+options of its own has no interface class: :func:`interface_class` gives it one
+(:class:`~poseconv.interfaces.base.ReaderPoseInterface`). See
+``docs/adding-a-format.md``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Format",
+    "check_format",
+    "detect_format",
+    "format_of_interface",
+    "format_table",
+    "formats",
+    "get_format",
+    "interface_class",
+    "register_format",
+    "source_help",
+]
+
+#: Entry-point group in which other packages publish formats (each entry point loads a :class:`Format`).
+ENTRY_POINT_GROUP = "poseconv.formats"
+
+Kind = Literal["predictions", "session", "labels"]
+
+
+def _load(target: str) -> Any:
+    """Import ``package.module:attribute``."""
+    module_name, _, attribute = target.partition(":")
+    return getattr(import_module(module_name), attribute)
+
+
+@dataclass(frozen=True)
+class Format:
+    """One source format and everything poseconv needs to convert it.
+
+    Attributes
+    ----------
+    name : str
+        Display name, unique in the catalog (``"DeepLabCut 3D"``).
+    source_software : str
+        The tool that writes it, as NWB's ``source_software`` records it (``"DeepLabCut"``).
+    kind : {"predictions", "session", "labels"}
+        Poses of one camera, a multi-camera session with calibration, or human-labeled training frames.
+    aliases : tuple of str
+        Short names for ``--source`` and specs (lower case); the first is the one help texts show.
+    suffixes : frozenset of str
+        File suffixes (lower case, with the dot).
+    reader : str
+        ``"module:function"`` of the reader, ``read(path, **options)``.
+    interface : str or None
+        ``"module:Class"`` of its neuroconv interface; None for a format whose interface is made
+        from its reader (:func:`interface_class`).
+    sniffer : str or None
+        ``"module:function"`` of a content check ``sniff(path) -> bool`` that never raises; None for
+        a format that is never detected, only chosen.
+    refines : tuple of str
+        Names of formats this one is a richer reading of: when both claim a file, this one wins,
+        and choosing one of those for such a file would drop what this one keeps.
+    input_argument : str
+        The interface argument that takes the input path.
+    accepts_folder : bool
+        Whether the input may be a folder (a DeepLabCut project's labeled data).
+    description : str
+        One line for help texts and the docs.
+    public_names : tuple of str
+        Reader functions that ``poseconv`` exports at the top level.
+    """
+
+    name: str
+    source_software: str
+    kind: Kind
+    aliases: tuple[str, ...]
+    suffixes: frozenset[str]
+    reader: str
+    interface: str | None = None
+    sniffer: str | None = None
+    refines: tuple[str, ...] = ()
+    input_argument: str = "file_path"
+    accepts_folder: bool = False
+    description: str = ""
+    public_names: tuple[str, ...] = field(default=())
+
+    @property
+    def alias(self) -> str:
+        """The short name help texts show (``"dlc"``)."""
+        return self.aliases[0] if self.aliases else self.name
+
+    @property
+    def interface_name(self) -> str:
+        """The interface's class name."""
+        if self.interface is not None:
+            return self.interface.partition(":")[2]
+        return "".join(part[:1].upper() + part[1:] for part in self.name.replace("-", " ").split()) + "PoseInterface"
+
+    def sniff(self, path: Path) -> bool:
+        """Whether the content of ``path`` is this format; never raises."""
+        if self.sniffer is None or path.suffix.lower() not in self.suffixes:
+            return False
+        try:
+            return bool(_load(self.sniffer)(path))
+        except Exception:  # noqa: BLE001 - a sniffer says yes or no; a broken one says no
+            return False
+
+    def read(self, path: str | Path, **options: Any) -> Any:
+        """Read ``path`` with this format's reader."""
+        return _load(self.reader)(path, **options)
+
+
+# -- the built-in formats ------------------------------------------------------------------------
+
+_DLC = "poseconv.readers.deeplabcut"
+_SLEAP = "poseconv.readers.sleap"
+_LP = "poseconv.readers.lightningpose"
+
+_BUILTIN = (
+    Format(
+        name="DeepLabCut",
+        source_software="DeepLabCut",
+        kind="predictions",
+        aliases=("dlc", "deeplabcut"),
+        suffixes=frozenset({".h5", ".csv"}),
+        reader=f"{_DLC}:read_deeplabcut",
+        interface="poseconv.interfaces.deeplabcut:DeepLabCutPoseInterface",
+        sniffer=f"{_DLC}:is_deeplabcut_file",
+        description="DeepLabCut predictions, single- or multi-animal, 2D or 3D (.h5 / .csv)",
+        public_names=("read_deeplabcut",),
+    ),
+    Format(
+        name="DeepLabCut 3D",
+        source_software="DeepLabCut",
+        kind="session",
+        aliases=("dlc3d", "dlc-3d", "deeplabcut-3d"),
+        suffixes=frozenset({".h5", ".csv"}),
+        reader="poseconv.readers.deeplabcut_3d:read_deeplabcut_3d",
+        interface="poseconv.interfaces.multicamera:DeepLabCut3DPoseInterface",
+        sniffer="poseconv.readers.deeplabcut_3d:is_deeplabcut_3d_file",
+        refines=("DeepLabCut",),
+        description="DeepLabCut 3D: triangulated x, y, z with the camera views and stereo calibration",
+        public_names=("read_deeplabcut_3d",),
+    ),
+    Format(
+        name="DeepLabCut labels",
+        source_software="DeepLabCut",
+        kind="labels",
+        aliases=("dlc-labels", "deeplabcut-labels"),
+        suffixes=frozenset({".h5", ".csv"}),
+        reader="poseconv.readers.deeplabcut_training:read_deeplabcut_labels",
+        interface="poseconv.interfaces.training:DeepLabCutTrainingDataInterface",
+        sniffer="poseconv.readers.deeplabcut_training:is_deeplabcut_labels_file",
+        refines=("DeepLabCut",),
+        input_argument="labeled_data_path",
+        accepts_folder=True,
+        description="DeepLabCut human labels: a project, its labeled-data folder or a CollectedData file",
+        public_names=("read_deeplabcut_labels",),
+    ),
+    Format(
+        name="SLEAP",
+        source_software="SLEAP",
+        kind="predictions",
+        aliases=("sleap",),
+        suffixes=frozenset({".slp", ".h5"}),
+        reader="poseconv.readers.sleap_arrays:read_sleap_fast",
+        interface="poseconv.interfaces.sleap:SLEAPPoseInterface",
+        sniffer=f"{_SLEAP}:is_sleap_file",
+        description="SLEAP predictions and proofread tracks (.slp, .pkg.slp, analysis .h5)",
+    ),
+    Format(
+        name="SLEAP session",
+        source_software="SLEAP",
+        kind="session",
+        aliases=("sleap-session",),
+        suffixes=frozenset({".slp"}),
+        reader="poseconv.readers.sleap_session:read_sleap_session",
+        interface="poseconv.interfaces.multicamera:SLEAPSessionPoseInterface",
+        sniffer="poseconv.readers.sleap_session:has_recording_session",
+        refines=("SLEAP",),
+        description="SLEAP multi-camera recording session: calibrated cameras, 2D views and 3D points (.slp)",
+        public_names=("read_sleap_session",),
+    ),
+    Format(
+        name="SLEAP labels",
+        source_software="SLEAP",
+        kind="labels",
+        aliases=("sleap-labels",),
+        suffixes=frozenset({".slp"}),
+        reader="poseconv.readers.sleap_training:read_sleap_labels",
+        interface="poseconv.interfaces.training:SLEAPTrainingDataInterface",
+        description="SLEAP human labels: the user instances of a .slp (chosen, never detected)",
+        public_names=("read_sleap_labels",),
+    ),
+    Format(
+        name="LightningPose",
+        source_software="LightningPose",
+        kind="predictions",
+        aliases=("lp", "lightningpose", "lightning-pose"),
+        suffixes=frozenset({".csv"}),
+        reader=f"{_LP}:read_lightning_pose",
+        interface="poseconv.interfaces.lightningpose:LightningPosePoseInterface",
+        sniffer=f"{_LP}:is_lightning_pose_file",
+        description="Lightning Pose predictions, any model and the Ensemble Kalman Smoother (.csv)",
+        public_names=("read_lightning_pose",),
+    ),
+    Format(
+        name="LightningPose labels",
+        source_software="LightningPose",
+        kind="labels",
+        aliases=("lp-labels", "lightningpose-labels", "lightning-pose-labels"),
+        suffixes=frozenset({".csv"}),
+        reader=f"{_LP}:read_lightning_pose_labels",
+        interface="poseconv.interfaces.lightningpose:LightningPoseTrainingDataInterface",
+        sniffer=f"{_LP}:is_lightning_pose_labels_file",
+        refines=("DeepLabCut",),
+        description="Lightning Pose human labels: CollectedData.csv",
+        public_names=("read_lightning_pose_labels",),
+    ),
+)
+
+_CATALOG: dict[str, Format] = {}
+_ENTRY_POINTS_LOADED = False
+
+
+def _add(fmt: Format, *, replace: bool = False) -> None:
+    if not fmt.aliases or any(a != a.lower() for a in fmt.aliases):
+        raise InvalidOptionError(f"Format {fmt.name!r}: give at least one alias, in lower case.")
+    taken = {alias: other.name for other in _CATALOG.values() if other.name != fmt.name for alias in other.aliases}
+    clashes = sorted(alias for alias in fmt.aliases if alias in taken)
+    if (fmt.name in _CATALOG and not replace) or clashes:
+        what = f"aliases {clashes} are" if clashes else "the name is"
+        raise InvalidOptionError(f"Format {fmt.name!r} cannot be registered: {what} taken already.")
+    _CATALOG[fmt.name] = fmt
+
+
+for _format in _BUILTIN:
+    _add(_format)
+
+
+def _load_entry_points() -> None:
+    """Add the formats other packages publish (once per process)."""
+    global _ENTRY_POINTS_LOADED
+    if _ENTRY_POINTS_LOADED:
+        return
+    _ENTRY_POINTS_LOADED = True
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            fmt = point.load()
+        except Exception as err:  # noqa: BLE001 - a broken plug-in must not break every command
+            warnings.warn(f"Format plug-in {point.value!r} cannot be loaded ({err}); skipped.", PoseconvWarning)
+            continue
+        if not isinstance(fmt, Format):
+            warnings.warn(f"Format plug-in {point.value!r} is not a poseconv Format; skipped.", PoseconvWarning)
+            continue
+        if fmt.name not in _CATALOG:
+            _add(fmt)
+
+
+def register_format(fmt: Format, *, replace: bool = False) -> Format:
+    """Add ``fmt`` to the catalog of this process.
+
+    Parameters
+    ----------
+    fmt : Format
+        The format.
+    replace : bool, default: False
+        Replace a registered format of the same name.
+
+    Returns
+    -------
+    Format
+        ``fmt``.
+
+    Raises
+    ------
+    InvalidOptionError
+        When its name or an alias is taken.
+    """
+    _load_entry_points()
+    _add(fmt, replace=replace)
+    return fmt
+
+
+def formats() -> dict[str, Format]:
+    """Return every format of the catalog by name, built-in ones first."""
+    _load_entry_points()
+    return dict(_CATALOG)
+
+
+def get_format(name: str) -> Format:
+    """Return the format called ``name``: its name, an alias or its interface's class name (any case).
+
+    Raises
+    ------
+    UnsupportedFormatError
+        When no format has that name; the message lists the accepted ones.
+    """
+    import difflib
+
+    key = name.strip().lower()
+    for fmt in formats().values():
+        if key in (fmt.name.lower(), fmt.interface_name.lower(), *fmt.aliases):
+            return fmt
+    choices = sorted(alias for fmt in formats().values() for alias in fmt.aliases)
+    close = difflib.get_close_matches(key, choices, n=2, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise UnsupportedFormatError(f"Unknown source {name!r}.{hint} Choose one of: {', '.join(choices)}.")
+
+
+def format_of_interface(cls: type) -> Format | None:
+    """Return the format converted by interface class ``cls`` (or the catalog class it derives from), or None."""
+    by_class = {fmt.interface_name: fmt for fmt in formats().values()}
+    named = getattr(cls, "format_name", None)
+    if isinstance(named, str):
+        return get_format(named)
+    for klass in cls.__mro__:
+        if klass.__name__ in by_class:
+            return by_class[klass.__name__]
+    return None
+
+
+def _claims(path: Path) -> list[Format]:
+    """Return the formats whose sniffer claims ``path``, a refinement replacing what it refines."""
+    claimed = [fmt for fmt in formats().values() if fmt.sniff(path)]
+    refined = {name for fmt in claimed for name in fmt.refines}
+    return [fmt for fmt in claimed if fmt.name not in refined]
+
+
+def detect_format(file_path: str | Path) -> Format:
+    """Return the format of ``file_path``, from its content.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        A pose file.
+
+    Returns
+    -------
+    Format
+        The one format whose sniffer claims the file (a refinement over what it refines).
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file does not exist or is a folder.
+    UnsupportedFormatError
+        When no format, or more than one, claims the file.
+    """
+    path = Path(file_path)
+    if not path.is_file():
+        raise InvalidSourceFileError(
+            f"{path}: file not found." if not path.exists() else f"{path}: is a directory, not a pose file."
+        )
+    by_suffix = [fmt for fmt in formats().values() if path.suffix.lower() in fmt.suffixes]
+    if not by_suffix:
+        known = sorted({suffix for fmt in formats().values() for suffix in fmt.suffixes})
+        raise UnsupportedFormatError(
+            f"{path}: no reader handles files ending in {path.suffix!r}; poseconv reads {', '.join(known)}."
+        )
+    claimed = _claims(path)
+    if len(claimed) == 1:
+        return claimed[0]
+    if not claimed:
+        tools = " or ".join(dict.fromkeys(fmt.source_software for fmt in by_suffix))
+        raise UnsupportedFormatError(
+            f"{path}: the file does not look like output of {tools}. Check that it is a pose "
+            "predictions file (not a video, a bone-analysis '_skeleton' file or an intermediate "
+            "pickle), or name the format explicitly with source_software=."
+        )
+    raise UnsupportedFormatError(
+        f"{path}: the file could be read as {' or as '.join(fmt.name for fmt in claimed)}; "
+        "name the format explicitly with source_software=."
+    )
+
+
+def check_format(file_path: str | Path, chosen: Format, *, stacklevel: int = 2) -> None:
+    """Compare a format the user chose for ``file_path`` with what the file holds.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        The input.
+    chosen : Format
+        The format chosen (by ``--source``, a spec or the interface class).
+    stacklevel : int, default: 2
+        Passed to :func:`warnings.warn`.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the content is another tool's (the software would be labelled wrongly) or a richer
+        format of the same tool (a session's calibration, the labels' frames would be dropped).
+
+    Warns
+    -----
+    PoseconvWarning
+        When the content is another format of the same tool and nothing is lost.
+    """
+    path = Path(file_path)
+    if not path.is_file() or path.suffix.lower() not in chosen.suffixes:
+        return
+    claimed = _claims(path)
+    if not claimed or chosen in claimed:
+        return
+    richer = [fmt for fmt in claimed if chosen.name in fmt.refines or fmt.source_software != chosen.source_software]
+    if not richer:
+        # Another reading of the same tool's file that keeps as much (e.g. labels read as labels elsewhere).
+        warnings.warn(
+            f"{path.name}: looks like {claimed[0].name} ({claimed[0].description}); read as {chosen.name} as "
+            f"asked. {_how_to_choose(claimed[0])}",
+            PoseconvWarning,
+            stacklevel=stacklevel,
+        )
+        return
+    found = richer[0]
+    if found.source_software != chosen.source_software:
+        why = (
+            f"holds {found.source_software} output ({found.description}), but {chosen.name} was chosen, "
+            f"which would record '{chosen.source_software}' as the software that made it"
+        )
+    else:
+        why = f"holds {found.description}; read as {chosen.name}, what only {found.name} keeps would be dropped"
+    raise InvalidSourceFileError(f"{path}: {why}. {_how_to_choose(found)}")
+
+
+def _how_to_choose(fmt: Format) -> str:
+    return f"Convert it with {fmt.interface_name} (poseconv convert --source {fmt.alias}), or omit --source."
+
+
+def interface_class(fmt: Format) -> type:
+    """Return the neuroconv interface class converting ``fmt`` files (importing it).
+
+    A format without an interface of its own gets a subclass of
+    :class:`~poseconv.interfaces.base.ReaderPoseInterface` bound to its reader.
+
+    Raises
+    ------
+    UnsupportedFormatError
+        When the interface cannot be imported.
+    """
+    if fmt.interface is not None:
+        module_name = fmt.interface.partition(":")[0]
+        try:
+            return _load(fmt.interface)
+        except (ImportError, AttributeError) as err:
+            raise UnsupportedFormatError(
+                f"{fmt.name} files cannot be converted: {module_name} does not load ({err})."
+            ) from err
+    return _reader_interfaces(fmt)
+
+
+_MADE: dict[str, type] = {}
+
+
+def _reader_interfaces(fmt: Format) -> type:
+    if fmt.name not in _MADE:
+        from .interfaces.base import ReaderPoseInterface
+
+        _MADE[fmt.name] = type(
+            fmt.interface_name,
+            (ReaderPoseInterface,),
+            {
+                "__doc__": f"Convert {fmt.description} to ndx-pose.",
+                "__module__": __name__,
+                "format_name": fmt.name,
+                "display_name": f"{fmt.name} (poseconv)",
+                "associated_suffixes": tuple(sorted(fmt.suffixes)),
+                "info": f"Interface for {fmt.description}.",
+            },
+        )
+    return _MADE[fmt.name]
+
+
+def format_table() -> str:
+    """Return the Markdown table of the formats, as the docs show it."""
+    lines = [
+        "| format | `--source` | kind | files | interface |",
+        "|---|---|---|---|---|",
+    ]
+    for fmt in formats().values():
+        aliases = ", ".join(f"`{a}`" for a in fmt.aliases)
+        suffixes = ", ".join(sorted(fmt.suffixes)) + (", folder" if fmt.accepts_folder else "")
+        lines.append(f"| {fmt.description} | {aliases} | {fmt.kind} | {suffixes} | `{fmt.interface_name}` |")
+    return "\n".join(lines) + "\n"
+
+
+def source_help(kinds: tuple[Kind, ...] = ("predictions", "session", "labels")) -> str:
+    """Return the ``--source`` help text: every alias with what it reads."""
+    parts = [f"{fmt.alias} ({fmt.name})" for fmt in formats().values() if fmt.kind in kinds]
+    return "; ".join(parts)

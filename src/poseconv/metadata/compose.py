@@ -1,0 +1,394 @@
+"""Compose the metadata of one conversion from its inputs' defaults and the user's metadata.
+
+Every entry point (an interface's ``run_conversion``, ``PoseNWBConverter``,
+``poseconv convert``, ``poseconv run``) ends here, so the same metadata gives
+the same file from each of them.
+
+Each pose input (an interface writing poses, sessions or training labels) keeps
+metadata of its own, because two inputs may well use the same container keys
+(``PoseEstimation``, ``PoseEstimation_<animal>``). Layers, lowest first:
+
+1. each input's defaults (``get_metadata()``); where two pose inputs would write
+   objects of the same name, *every* one of them takes a suffix (its video, then
+   its input name), so names stay predictable and symmetric;
+2. the user's metadata: everything but ``Pose`` applies to the file, and its
+   ``Pose`` entries apply to every input that has their keys;
+3. the user's metadata for one input (``input_metadata``; a spec's per-file ``metadata``).
+
+Within an input, listing some of its containers chooses which are written (all of
+them when none is listed). A key that no input has, a container entry that matches
+no container and a top-level block that no interface knows are errors, each with
+the closest valid names.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .defaults import merge_metadata
+
+__all__ = [
+    "CONTAINER_BLOCKS",
+    "ComposedMetadata",
+    "MetadataProblem",
+    "compose_metadata",
+    "schema_problems",
+    "to_plain",
+]
+
+# Message length cap: jsonschema quotes whole instances, which for a metadata block is pages long.
+_MAX_MESSAGE = 240
+
+#: Blocks of ``metadata["Pose"]`` whose entries are the containers of one input, by key.
+CONTAINER_BLOCKS = ("PoseEstimations", "MultiCameraPoseEstimations")
+# Blocks whose keys belong to an input (a user's entry must name a key of some input).
+_KEYED_BLOCKS = (*CONTAINER_BLOCKS, "Skeletons", "CalibratedCameras")
+
+
+@dataclass(frozen=True)
+class MetadataProblem:
+    """One thing wrong with the metadata of a conversion.
+
+    Attributes
+    ----------
+    path : tuple
+        Where in the metadata (``("Pose", "PoseEstimations", "PoseEstimation_mael")``).
+    message : str
+        What is wrong and what the valid values are.
+    input : str or None
+        The input whose own metadata (``input_metadata``) holds the value; None for the shared metadata.
+    """
+
+    path: tuple[Any, ...]
+    message: str
+    input: str | None = None
+
+    def __str__(self) -> str:
+        where = "metadata" + "".join(f"[{p!r}]" for p in self.path)
+        return f"{where}: {self.message}" if self.input is None else f"{self.input}: {where}: {self.message}"
+
+
+@dataclass
+class ComposedMetadata:
+    """The metadata of a conversion: the file's, and each pose input's.
+
+    Attributes
+    ----------
+    shared : dict
+        The file's metadata (``NWBFile``, ``Subject``, devices, other interfaces' blocks), with every
+        pose input's containers merged in for tools that want one dict.
+    per_input : dict of str to dict
+        The metadata each pose input is written with.
+    problems : list of MetadataProblem
+        Everything wrong, found in one pass.
+    """
+
+    shared: dict[str, Any] = field(default_factory=dict)
+    per_input: dict[str, dict[str, Any]] = field(default_factory=dict)
+    problems: list[MetadataProblem] = field(default_factory=list)
+
+
+def to_plain(value: Any) -> Any:
+    """Return ``value`` with JSON types only: dates as ISO-8601 text, paths as text, tuples and arrays as lists.
+
+    Parameters
+    ----------
+    value : object
+        A document (mappings, lists, scalars, datetimes, paths, numpy values).
+
+    Returns
+    -------
+    object
+        The same document in JSON types.
+    """
+    import datetime as dt
+    from pathlib import Path
+
+    if isinstance(value, Mapping):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "tolist") and callable(value.tolist):
+        return to_plain(value.tolist())
+    return value
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
+
+
+def schema_problems(validator: Any, instance: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Yield ``(path, message)`` for every error of ``instance``, with the path of the field at fault.
+
+    A missing required field and an unknown field are reported at the field itself (with
+    a suggestion for a misspelt one), not at the object that holds it.
+
+    Parameters
+    ----------
+    validator : jsonschema.Validator
+        The validator of the schema.
+    instance : object
+        The document.
+
+    Yields
+    ------
+    tuple
+        The path (keys and indices) and the message.
+    """
+    import re
+
+    for error in sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = tuple(error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            for name in error.validator_value:
+                if name not in error.instance:
+                    yield (*path, name), "required, but missing."
+        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = list(error.schema.get("properties", {}))
+            patterns = list(error.schema.get("patternProperties", {}))
+            for key in error.instance:
+                if key in known or any(re.search(p, key) for p in patterns):
+                    continue
+                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(known)}."
+                yield (*path, key), f"unknown field; {hint}"
+        else:
+            yield path, _short(error.message)
+
+
+def _start_time_problems(metadata: Mapping[str, Any]) -> list[MetadataProblem]:
+    """Check ``NWBFile.session_start_time``: ISO-8601 date and time with a time zone, as NWB needs."""
+    import datetime as dt
+
+    start = (metadata.get("NWBFile") or {}).get("session_start_time")
+    if start is None:
+        return []
+    text = start if isinstance(start, str) else None
+    try:
+        value = dt.datetime.fromisoformat(text) if text is not None else start
+    except ValueError:
+        value = None
+    example = "2024-05-03T11:26:42+02:00"
+    if not isinstance(value, dt.datetime):
+        message = f"{to_plain(start)!r} is not an ISO-8601 date and time, e.g. {example}."
+    elif value.tzinfo is None:
+        message = f"{to_plain(start)!r} has no time zone; NWB needs a date and time with a time zone, e.g. {example}."
+    else:
+        return []
+    return [MetadataProblem(("NWBFile", "session_start_time"), message)]
+
+
+def _duplicate_names(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
+    """Report containers of two inputs that the metadata gives the same name (the file can hold one)."""
+    problems = []
+    for block in CONTAINER_BLOCKS:
+        seen: dict[str, str] = {}
+        for name, metadata in per_input.items():
+            for key, entry in ((metadata.get("Pose") or {}).get(block) or {}).items():
+                if entry.get("name") in seen and seen[entry["name"]] != name:
+                    problems.append(
+                        MetadataProblem(
+                            ("Pose", block, key, "name"),
+                            f"{entry['name']!r} is also the name of a container of {seen[entry['name']]}; "
+                            "give one of them another name in that input's own metadata.",
+                            name,
+                        )
+                    )
+                seen.setdefault(entry.get("name"), name)
+    return problems
+
+
+def _close(key: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(key), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def _video_of(entry: Mapping[str, Any]) -> str | None:
+    key = str(entry.get("device_metadata_key") or "")
+    return key[len("video_") : -len("_camera")] if key.startswith("video_") and key.endswith("_camera") else None
+
+
+def _rename_clashes(defaults: dict[str, dict[str, Any]], inputs: list[str]) -> None:
+    """Give every container whose default name another pose input also uses a suffix (video, then input)."""
+    for block in (*CONTAINER_BLOCKS, "PoseTraining"):
+        entries = []
+        for name in inputs:
+            pose = defaults[name].get("Pose") or {}
+            found = pose.get(block)
+            if block == "PoseTraining":
+                entries += [(name, found)] if isinstance(found, dict) else []
+            else:
+                entries += [(name, entry) for entry in (found or {}).values()]
+        by_name: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for name, entry in entries:
+            by_name.setdefault(entry["name"], []).append((name, entry))
+        taken = set(by_name)
+        for base, group in by_name.items():
+            if len(group) < 2:
+                continue
+            videos = [_video_of(entry) for _, entry in group]
+            for (name, entry), video in zip(group, videos, strict=True):
+                # The video tells the inputs apart (one camera each); otherwise the input's name does.
+                candidates = [f"{base}_{video}"] if video and videos.count(video) == 1 else []
+                candidates += [f"{base}_{name}", *(f"{base}_{name}_{i}" for i in range(2, 1000))]
+                entry["name"] = next(c for c in candidates if c not in taken)
+                taken.add(entry["name"])
+
+
+def _separate_skeletons(
+    per_input: dict[str, dict[str, Any]], defaults: Mapping[str, Mapping[str, Any]]
+) -> list[MetadataProblem]:
+    """Give skeletons that differ (nodes or edges) but share a name distinct names, or report the clash.
+
+    The writer shares a skeleton between inputs by name, so two different skeletons under one
+    name would silently become the first. A default name takes the input's name; a name the
+    user chose is theirs to change.
+    """
+    problems = []
+    seen: dict[str, tuple[Any, str]] = {}
+    for name, metadata in per_input.items():
+        for key, entry in ((metadata.get("Pose") or {}).get("Skeletons") or {}).items():
+            shape = (list(entry.get("nodes", [])), [list(e) for e in entry.get("edges", [])])
+            if entry["name"] in seen and seen[entry["name"]][0] != shape:
+                default = ((defaults[name].get("Pose") or {}).get("Skeletons") or {}).get(key, {}).get("name")
+                if entry["name"] != default:
+                    problems.append(
+                        MetadataProblem(
+                            ("Pose", "Skeletons", key, "name"),
+                            f"skeleton {entry['name']!r} differs from the one of that name in "
+                            f"{seen[entry['name']][1]}; "
+                            "give it another name.",
+                            name,
+                        )
+                    )
+                    continue
+                candidates = (f"{entry['name']}_{name}", *(f"{entry['name']}_{name}_{i}" for i in range(2, 100)))
+                entry["name"] = next(c for c in candidates if c not in seen)
+            seen.setdefault(entry["name"], (shape, name))
+    return problems
+
+
+def _pose_keys(metadata: Mapping[str, Any]) -> dict[str, set[str]]:
+    pose = metadata.get("Pose") or {}
+    return {
+        block: set(pose.get(block) or {}) if isinstance(pose.get(block), dict) else set() for block in _KEYED_BLOCKS
+    }
+
+
+def _restrict(user: Mapping[str, Any], keys: Mapping[str, set[str]]) -> dict[str, Any]:
+    """Return the user's metadata with only the keyed Pose entries that an input has."""
+    result = {k: copy.deepcopy(v) for k, v in user.items() if k != "Pose"}
+    pose = user.get("Pose")
+    if isinstance(pose, dict):
+        result["Pose"] = {
+            block: {k: copy.deepcopy(v) for k, v in entries.items() if k in keys[block]}
+            if block in _KEYED_BLOCKS and isinstance(entries, dict)
+            else copy.deepcopy(entries)
+            for block, entries in pose.items()
+        }
+    return result
+
+
+def _unknown_keys(
+    user: Mapping[str, Any], known: Mapping[str, set[str]], input_name: str | None
+) -> list[MetadataProblem]:
+    problems = []
+    for block, keys in _pose_keys(user).items():
+        for key in sorted(keys - known[block]):
+            valid = sorted(known[block])
+            problems.append(
+                MetadataProblem(
+                    ("Pose", block, key),
+                    f"matches no {block[:-1]} of the {'input' if input_name else 'inputs'}; "
+                    f"{'its' if input_name else 'their'} keys are {valid}.{_close(key, valid)}",
+                    input_name,
+                )
+            )
+    return problems
+
+
+def compose_metadata(
+    defaults: Mapping[str, Mapping[str, Any]],
+    *,
+    pose_inputs: Iterable[str],
+    metadata: Mapping[str, Any] | None = None,
+    input_metadata: Mapping[str, Mapping[str, Any]] | None = None,
+    known_blocks: Iterable[str] = (),
+) -> ComposedMetadata:
+    """Compose the metadata of a conversion (see the module docstring for the layers).
+
+    Parameters
+    ----------
+    defaults : mapping of str to dict
+        Each input's ``get_metadata()``, as JSON-like dicts, by input name.
+    pose_inputs : iterable of str
+        The inputs whose ``Pose`` entries are their own (poseconv's interfaces).
+    metadata : mapping, optional
+        The user's metadata.
+    input_metadata : mapping of str to mapping, optional
+        The user's metadata of single inputs.
+    known_blocks : iterable of str
+        Top-level blocks the interfaces' schemas define; with the defaults' own blocks, the only
+        top-level keys accepted.
+
+    Returns
+    -------
+    ComposedMetadata
+        The composed metadata and every problem found.
+    """
+    result = ComposedMetadata()
+    poses = [name for name in defaults if name in set(pose_inputs)]
+    own = {name: copy.deepcopy(dict(defaults[name])) for name in poses}
+    _rename_clashes(own, poses)
+    user = dict(metadata or {})
+    per_input_user = {name: dict(value or {}) for name, value in (input_metadata or {}).items()}
+
+    known = set(known_blocks) | {key for value in defaults.values() for key in value}
+    for key in sorted(set(user) - known):
+        nested = difflib.get_close_matches(key, [*_KEYED_BLOCKS, "PoseTraining"], n=1, cutoff=0.6)
+        hint = _close(key, known)
+        if nested and not hint:
+            hint = f" Did you mean 'Pose' (the block {nested[0]!r} goes inside 'Pose')?"
+        result.problems.append(
+            MetadataProblem((key,), f"is not a metadata block of these inputs; they have {sorted(known)}.{hint}")
+        )
+    all_keys = {block: set().union(*(_pose_keys(own[n])[block] for n in poses)) for block in _KEYED_BLOCKS}
+    result.problems += _unknown_keys(user, all_keys, None)
+    for name, values in per_input_user.items():
+        if name not in own:
+            result.problems.append(MetadataProblem((), f"no pose input is called {name!r}.{_close(name, poses)}", name))
+            continue
+        result.problems += _unknown_keys(values, _pose_keys(own[name]), name)
+
+    shared: dict[str, Any] = {}
+    for name, value in defaults.items():
+        shared = merge_metadata(shared, copy.deepcopy(dict(value)) if name not in own else {})
+    for name in poses:
+        shared = merge_metadata(shared, {k: v for k, v in own[name].items() if k != "Pose"})
+    shared = merge_metadata(shared, {k: copy.deepcopy(v) for k, v in user.items() if k != "Pose"})
+    file_blocks = {k: v for k, v in shared.items() if k != "Pose"}
+
+    for name in poses:
+        keys = _pose_keys(own[name])
+        merged = merge_metadata(merge_metadata(own[name], _restrict(user, keys)), per_input_user.get(name, {}))
+        merged = merge_metadata(merged, {k: v for k, v in file_blocks.items() if k not in ("Devices", "Behavior")})
+        for block in CONTAINER_BLOCKS:
+            listed = set().union(*(_pose_keys(layer)[block] for layer in (user, per_input_user.get(name, {}))))
+            if listed & keys[block]:
+                # Listing some of an input's containers chooses which are written.
+                merged["Pose"][block] = {k: v for k, v in merged["Pose"][block].items() if k in listed}
+        result.per_input[name] = merged
+        blocks = ("Devices", "Behavior", "Pose") if len(poses) == 1 else ("Devices", "Behavior")
+        shared = merge_metadata(shared, {k: merged[k] for k in blocks if k in merged})
+    result.shared = shared
+    result.problems += _separate_skeletons(result.per_input, own)
+    result.problems += _start_time_problems(shared) + _duplicate_names(result.per_input)
+    return result

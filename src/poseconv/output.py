@@ -1,0 +1,142 @@
+"""Where a conversion writes: the output checks and the atomic write, for every entry point.
+
+An NWB file is written under a hidden temporary name in its folder and renamed
+when complete, so a failure, Ctrl-C or a cluster's ``SIGTERM`` never leaves a
+half-written file under the real name, and an existing file is replaced only
+when the user said so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import PoseconvError
+
+__all__ = ["OutputError", "atomic_output", "check_output", "partial_path", "remove_partials"]
+
+# Signals that end a run and must still clean up (SIGINT raises KeyboardInterrupt by itself).
+_ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class OutputError(PoseconvError, ValueError):
+    """The output cannot be written: it exists, its folder is missing or not writable."""
+
+
+def check_output(path: str | Path, *, overwrite: bool, flag: str = "overwrite=True") -> Path:
+    """Check, before reading any input, that ``path`` can be written.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The NWB file (or Zarr store) to write.
+    overwrite : bool
+        Whether an existing file may be replaced.
+    flag : str, default: "overwrite=True"
+        How the user says so, for the message (``--overwrite`` on the command line).
+
+    Returns
+    -------
+    pathlib.Path
+        The path.
+
+    Raises
+    ------
+    OutputError
+        When it exists (without ``overwrite``), or its folder is missing or not writable.
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise OutputError(f"{path}: already exists; pass {flag} to replace it.")
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise OutputError(f"{path}: the folder {folder} does not exist; create it first.")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write in {folder} ({err.strerror}); choose a writable folder.") from None
+    return path
+
+
+def partial_path(path: Path) -> Path:
+    """Return a hidden, unique temporary name next to ``path`` (same folder: the rename is atomic)."""
+    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.partial{path.suffix}")
+
+
+def remove_partials(path: Path) -> None:
+    """Remove temporary files a killed process left for ``path`` (it could not clean up itself)."""
+    if path.parent.is_dir():
+        for stale in path.parent.glob(f".{path.stem}.*.partial{path.suffix}"):
+            _remove(stale)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        path.unlink()
+
+
+class _Ended(BaseException):
+    """A signal ended the run (raised so that cleanup runs, like KeyboardInterrupt)."""
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """Turn SIGTERM / SIGHUP into an exception while writing, so that ``finally`` blocks run."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Ended(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in _ENDING_SIGNALS}
+    try:
+        yield
+    except _Ended as ended:
+        # Cleanup has run; end the process as the signal would have.
+        signum = ended.args[0]
+        signal.signal(signum, previous.pop(signum, signal.SIG_DFL))
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        previous = {}
+        os.kill(os.getpid(), signum)
+        raise SystemExit(128 + signum) from None
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path to write to; on success it becomes ``path``, otherwise it is removed.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The final NWB file (or Zarr store).
+
+    Yields
+    ------
+    pathlib.Path
+        Where to write.
+    """
+    path = Path(path)
+    partial = partial_path(path)
+    with _signals_raise():
+        try:
+            yield partial
+            if path.is_dir():
+                shutil.rmtree(path)
+            os.replace(partial, path)
+        finally:
+            _remove(partial)

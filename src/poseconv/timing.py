@@ -1,0 +1,232 @@
+"""Frame times: the one place that decides when each frame of a pose file was taken.
+
+Order of trust, for every interface (2D, 3D / session, training), the command line and specs:
+
+1. what the user states: timestamps (``set_aligned_timestamps``, ``--timestamps FILE``, a spec's
+   ``timestamps_file``) or a rate (``sampling_frequency``, ``--fps``). It wins; when the video
+   container or the pose file says otherwise, a warning names their rate.
+2. the video container's frame times (its constant rate, or per-frame times);
+3. the pose file's own record (DeepLabCut's metadata pickle, SLEAP's video fps, ...);
+4. nothing: :func:`missing_timing_error`, a clear error naming the options that fix it.
+
+The source chosen is written in every series' ``comments``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InvalidOptionError, MetadataError, PoseconvWarning
+from .model import FrameTiming
+from .video import VideoProbe
+
+__all__ = [
+    "TIMESTAMP_SUFFIXES",
+    "check_timestamps",
+    "check_video_length",
+    "choose_timing",
+    "load_timestamps",
+    "missing_timing_error",
+    "nominal_rate",
+    "shift_timing",
+    "user_rate",
+]
+
+#: Files :func:`load_timestamps` reads.
+TIMESTAMP_SUFFIXES = (".npy", ".csv", ".tsv", ".txt")
+# Relative difference of two rates that is reported: even 0.1 % drifts by 3.6 s over an hour.
+_RATE_RTOL = 1e-5
+
+
+def user_rate(sampling_frequency: float | None, *, what: str = "sampling_frequency") -> FrameTiming | None:
+    """Return the timing of a rate the user gave, after checking it.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the rate is not a positive finite number.
+    """
+    if sampling_frequency is None:
+        return None
+    if not (np.isfinite(sampling_frequency) and sampling_frequency > 0):
+        raise InvalidOptionError(f"{what} must be a positive number (frames per second), got {sampling_frequency!r}.")
+    return FrameTiming(rate=float(sampling_frequency), source=f"{what} given by the user")
+
+
+def nominal_rate(timing: FrameTiming) -> float | None:
+    """Return the frame rate of ``timing``: its rate, or the mean rate of its timestamps (None for one frame)."""
+    if timing.rate is not None:
+        return timing.rate
+    times = np.asarray(timing.timestamps, dtype="float64")
+    span = float(times[-1] - times[0]) if len(times) > 1 else 0.0
+    return (len(times) - 1) / span if span > 0 else None
+
+
+def _disagree(a: FrameTiming, b: FrameTiming) -> tuple[float, float] | None:
+    rate_a, rate_b = nominal_rate(a), nominal_rate(b)
+    if rate_a is None or rate_b is None or np.isclose(rate_a, rate_b, rtol=_RATE_RTOL):
+        return None
+    return rate_a, rate_b
+
+
+def choose_timing(
+    *,
+    source_name: str,
+    stated: FrameTiming | None,
+    video: FrameTiming | None,
+    recorded: FrameTiming | None,
+    video_name: str | None = None,
+    stacklevel: int = 3,
+) -> FrameTiming | None:
+    """Return the frame timing to use, by the order of trust of this module; warn where sources disagree.
+
+    Parameters
+    ----------
+    source_name : str
+        The pose file's name, for messages.
+    stated : FrameTiming, optional
+        What the user gave (a rate or timestamps).
+    video : FrameTiming, optional
+        What the video container gives.
+    recorded : FrameTiming, optional
+        What the pose file records.
+    video_name : str, optional
+        The video's file name, for messages.
+    stacklevel : int, default: 3
+        Passed to :func:`warnings.warn`.
+
+    Returns
+    -------
+    FrameTiming or None
+        None when no source gives frame times.
+    """
+    chosen = stated or video or recorded
+    if chosen is None:
+        return None
+    for other, kind in ((video, "the video"), (recorded, "the pose files")):
+        rates = None if other is None or other is chosen else _disagree(chosen, other)
+        if rates is None:
+            continue
+        who = "your" if chosen is stated else "the video's"
+        warnings.warn(
+            f"{source_name}: {kind}{f' {video_name}' if other is video and video_name else ''} give"
+            f"{'s' if other is video else ''} {rates[1]:g} fps ({other.source}), but {chosen.source} gives "
+            f"{rates[0]:g} fps; {who} frame times are used.",
+            PoseconvWarning,
+            stacklevel=stacklevel,
+        )
+        # One warning: the times used and the first source that disagrees with them.
+        break
+    return chosen
+
+
+def check_video_length(source_name: str, n_frames: int, probe: VideoProbe, *, stacklevel: int = 3) -> None:
+    """Refuse a video shorter than the poses; warn about a longer one.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the poses have more frames than the video.
+    """
+    if n_frames > probe.n_frames:
+        raise InvalidOptionError(
+            f"{source_name} has poses for {n_frames} frames but the video {probe.path} has only {probe.n_frames}; "
+            "is it the video these poses were estimated on? Pass the right one with video_file_path= (--video)."
+        )
+    if n_frames < probe.n_frames:
+        warnings.warn(
+            f"{source_name} has poses for {n_frames} frames, the video {probe.path.name} has {probe.n_frames}; "
+            f"the poses are taken to be its first {n_frames} frames.",
+            PoseconvWarning,
+            stacklevel=stacklevel,
+        )
+
+
+def check_timestamps(timestamps: np.ndarray, n_frames: int, what: str, *, stacklevel: int = 3) -> np.ndarray:
+    """Return ``timestamps`` as float64 after checking there is one finite time per frame.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the count is wrong or a time is not finite.
+    """
+    array = np.asarray(timestamps, dtype="float64")
+    if array.shape != (n_frames,):
+        given = array.shape[0] if array.ndim == 1 else f"an array of shape {array.shape} of"
+        raise InvalidOptionError(
+            f"{what} has {n_frames} frames but {given} timestamps were given; give one timestamp per frame."
+        )
+    if np.any(~np.isfinite(array)):
+        raise InvalidOptionError(f"Timestamps for {what} must be finite numbers (seconds).")
+    if np.any(np.diff(array) < 0):
+        warnings.warn(
+            f"Timestamps for {what} go backwards in places; NWB readers expect ascending times.",
+            PoseconvWarning,
+            stacklevel=stacklevel,
+        )
+    return array
+
+
+def shift_timing(timing: FrameTiming, offset: float) -> FrameTiming:
+    """Return ``timing`` with every time moved by ``offset`` seconds."""
+    source = f"{timing.source}, shifted by {offset} s"
+    if timing.rate is not None:
+        return FrameTiming(rate=timing.rate, starting_time=timing.starting_time + offset, source=source)
+    return FrameTiming(timestamps=np.asarray(timing.timestamps) + offset, source=source)
+
+
+def missing_timing_error(source_name: str, what: str = "") -> MetadataError:
+    """Return the error for pose data with no frame times at all, naming every way to give them."""
+    return MetadataError(
+        f"{source_name}: no frame rate is recorded{f' for {what}' if what else ''}, and no video was found to read "
+        "one from. Give the rate with sampling_frequency= (poseconv convert --fps; a spec's sampling_frequency), "
+        "or one time per frame with set_aligned_timestamps() (--timestamps FILE; a spec's timestamps_file), or "
+        "the video with video_file_path= (--video)."
+    )
+
+
+def load_timestamps(path: str | Path) -> np.ndarray:
+    """Read one time (seconds) per frame from ``.npy`` or a text file with one number per line.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``.npy``, ``.csv``, ``.tsv`` or ``.txt``; a text file may start with one header line.
+
+    Returns
+    -------
+    numpy.ndarray
+        1-D float64 times.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the file is missing, of another kind, or does not hold one number per line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidOptionError(f"{path}: timestamps file not found.")
+    suffix = path.suffix.lower()
+    if suffix not in TIMESTAMP_SUFFIXES:
+        raise InvalidOptionError(f"{path}: timestamps must be one of {', '.join(TIMESTAMP_SUFFIXES)}.")
+    try:
+        if suffix == ".npy":
+            values = np.load(path, allow_pickle=False)
+        else:
+            delimiter = {".csv": ",", ".tsv": "\t"}.get(suffix)
+            try:
+                values = np.loadtxt(path, delimiter=delimiter, dtype="float64", ndmin=1)
+            except ValueError:
+                # One header line ("timestamp", "time_s", ...) is common in exported frame times.
+                values = np.loadtxt(path, delimiter=delimiter, dtype="float64", ndmin=1, skiprows=1)
+        values = np.asarray(values, dtype="float64")
+    except (ValueError, OSError) as err:
+        raise InvalidOptionError(f"{path}: cannot be read as one time (seconds) per line ({err}).") from err
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values[:, 0]
+    if values.ndim != 1:
+        raise InvalidOptionError(f"{path}: expected one time per line (one column), found shape {values.shape}.")
+    return values

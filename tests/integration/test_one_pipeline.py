@@ -1,0 +1,317 @@
+"""Every entry point converts the same way: interface, PoseNWBConverter, ``poseconv convert``, ``poseconv run``.
+
+Each case of the catalog / pipeline / timing consolidation on a real file, from every entry point.
+"""
+
+import subprocess
+import sys
+import textwrap
+import warnings
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+import yaml
+from pynwb import NWBHDF5IO
+from tests.fixtures.paths import REPO_ROOT, SHARED_DATA, needs_shared_data
+
+from poseconv.errors import InvalidSourceFileError, MetadataError, PoseconvWarning
+
+START = "2024-05-01T10:00:00+00:00"
+SESSION_SLP = SHARED_DATA / "sleap/tests/data/cameras/minimal_session/min_session.slp"
+LP_CSV = (
+    SHARED_DATA / "neuroconv/behavior_testing_data/lightningpose/outputs/2023-11-09/10-14-37/video_preds/test_vid.csv"
+)
+DLC_CSV = SHARED_DATA / "deeplabcut/3Dtestviews_videos/vid1_camera-1DLC_resnet50_TESTNov4shuffle1_10filtered.csv"
+DLC_3D = SHARED_DATA / "deeplabcut/3Dtestviews_videos/vid1_DLC_3D.h5"
+DLC_WITH_VIDEO = (
+    SHARED_DATA
+    / "deeplabcut/multi_mouse-dlc_team-2022-04-12/videos/m3v1mp4shortDLC_effnet_b0_multi_mouseApr12shuffle1_5_el.h5"
+)
+FLIES = REPO_ROOT / "examples/data/sleap-demo/flies.slp"
+
+
+def poseconv(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "poseconv.cli", *map(str, args)], capture_output=True, text=True, timeout=300, env=env
+    )
+
+
+def behavior_types(path):
+    with NWBHDF5IO(str(path), "r") as io:
+        nwbfile = io.read()
+        return {type(obj).__name__ for obj in nwbfile.processing["behavior"].data_interfaces.values()}, {
+            type(d).__name__ for d in nwbfile.devices.values()
+        }
+
+
+def run_spec(tmp_path, pose: dict, **session_fields):
+    spec = {
+        "output_folder": str(tmp_path / "nwb"),
+        "sessions": [
+            {
+                "session_id": "s1",
+                "session_start_time": START,
+                "subject": {"subject_id": "m1", "species": "Mus musculus", "sex": "M", "age": "P90D"},
+                "pose": [pose],
+                **session_fields,
+            }
+        ],
+    }
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    return poseconv("run", path, "--jobs", "1"), tmp_path / "nwb" / "s1.nwb"
+
+
+# -- a .slp holding a calibrated session is a session, from every entry point -----------------------
+
+
+@needs_shared_data
+def test_a_session_slp_converts_as_a_session_from_the_cli(tmp_path):
+    out = tmp_path / "s.nwb"
+    result = poseconv("convert", SESSION_SLP, "-o", out, "--fps", 30, "--session-start-time", START)
+    assert result.returncode == 0, result.stderr
+    containers, devices = behavior_types(out)
+    assert "MultiCameraPoseEstimation" in containers
+    assert "CalibratedCamera" in devices
+
+
+@needs_shared_data
+def test_a_session_slp_converts_as_a_session_from_a_spec(tmp_path):
+    result, out = run_spec(tmp_path, {"file_path": str(SESSION_SLP), "sampling_frequency": 30.0})
+    assert result.returncode == 0, result.stderr
+    containers, devices = behavior_types(out)
+    assert "MultiCameraPoseEstimation" in containers and "CalibratedCamera" in devices
+
+
+@needs_shared_data
+def test_the_flat_reading_of_a_session_is_refused_everywhere(tmp_path):
+    from neuroconv import NWBConverter
+
+    from poseconv import PoseNWBConverter, SLEAPPoseInterface
+
+    result = poseconv("convert", SESSION_SLP, "--source", "sleap", "-o", tmp_path / "x.nwb", "--fps", 30)
+    assert result.returncode == 1 and "SLEAPSessionPoseInterface" in result.stderr, result.stderr
+    assert not (tmp_path / "x.nwb").exists()
+    with pytest.raises(InvalidSourceFileError, match="SLEAP session"):
+        SLEAPPoseInterface(file_path=SESSION_SLP, sampling_frequency=30.0)
+    for base in (PoseNWBConverter, NWBConverter):
+
+        class Converter(base):
+            data_interface_classes = dict(Pose=SLEAPPoseInterface)
+
+        with pytest.raises(InvalidSourceFileError, match="calibrat|SLEAP session"):
+            Converter(source_data=dict(Pose=dict(file_path=str(SESSION_SLP), sampling_frequency=30.0)))
+    result, out = run_spec(tmp_path, {"file_path": str(SESSION_SLP), "interface": "sleap", "sampling_frequency": 30.0})
+    assert result.returncode == 1 and "SLEAP session" in result.stderr and not out.exists()
+
+
+# -- metadata keys that match nothing are errors everywhere, with a did-you-mean --------------------
+
+
+def _typo_metadata(tmp_path, typo: dict):
+    path = tmp_path / "m.yaml"
+    metadata = {"NWBFile": {"session_start_time": START}, **typo}
+    path.write_text(yaml.safe_dump(metadata), encoding="utf-8")
+    return path, metadata
+
+
+@pytest.mark.parametrize(
+    ("typo", "hint"),
+    [
+        ({"Pose": {"PoseEstimations": {"PoseEstimation_fyl2": {"description": "male"}}}}, "PoseEstimation_fly2"),
+        ({"Subjet": {"subject_id": "fly"}}, "Subject"),
+        ({"PoseEstimaton": {}}, "Pose"),
+    ],
+    ids=["container", "subject", "pose"],
+)
+def test_metadata_typos_are_errors_from_every_entry_point(tmp_path, typo, hint):
+    from poseconv import PoseNWBConverter, SLEAPPoseInterface
+
+    path, metadata = _typo_metadata(tmp_path, typo)
+    result = poseconv("convert", FLIES, "--fps", 30, "-m", path, "-o", tmp_path / "a.nwb")
+    assert result.returncode == 1 and f"Did you mean {hint!r}" in result.stderr, result.stderr
+    assert not (tmp_path / "a.nwb").exists()
+
+    interface = SLEAPPoseInterface(file_path=FLIES, sampling_frequency=30.0)
+    with pytest.raises(MetadataError, match=f"Did you mean {hint!r}"):
+        interface.run_conversion(nwbfile_path=tmp_path / "b.nwb", metadata=metadata)
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = dict(Pose=SLEAPPoseInterface)
+
+    converter = Converter(source_data=dict(Pose=dict(file_path=str(FLIES), sampling_frequency=30.0)))
+    with pytest.raises(MetadataError, match=f"Did you mean {hint!r}"):
+        converter.run_conversion(nwbfile_path=tmp_path / "c.nwb", metadata=metadata)
+
+    result, out = run_spec(tmp_path, {"file_path": str(FLIES), "sampling_frequency": 30.0}, metadata=typo)
+    assert result.returncode == 1 and f"Did you mean {hint!r}" in result.stderr, result.stderr
+    assert not out.exists()
+
+
+# -- a source that contradicts the content: mislabelled software is an error -------------------------
+
+
+@needs_shared_data
+@pytest.mark.parametrize(("path", "source", "tool"), [(LP_CSV, "dlc", "DeepLabCut"), (DLC_CSV, "lp", "LightningPose")])
+def test_a_source_that_mislabels_the_software_is_refused(tmp_path, path, source, tool):
+    from poseconv.catalog import get_format, interface_class
+
+    result = poseconv("convert", path, "--source", source, "--fps", 30, "-o", tmp_path / "a.nwb")
+    assert result.returncode == 1 and f"would record '{tool}'" in result.stderr, result.stderr
+    with pytest.raises(InvalidSourceFileError, match=f"would record '{tool}'"):
+        interface_class(get_format(source))(file_path=path, sampling_frequency=30.0)
+    result, out = run_spec(tmp_path, {"file_path": str(path), "interface": source, "sampling_frequency": 30.0})
+    assert result.returncode == 1 and f"would record '{tool}'" in result.stderr
+    assert (
+        poseconv("convert", path, "--fps", 30, "-o", tmp_path / "b.nwb", "--session-start-time", START).returncode == 0
+    )
+
+
+# -- the spec knows the session kinds, by alias ---------------------------------------------------------
+
+
+@needs_shared_data
+@pytest.mark.parametrize(("path", "alias"), [(DLC_3D, "dlc3d"), (SESSION_SLP, "sleap-session")])
+def test_a_spec_names_session_formats_by_alias(tmp_path, path, alias):
+    result, out = run_spec(tmp_path, {"file_path": str(path), "interface": alias, "sampling_frequency": 30.0})
+    assert result.returncode == 0, result.stderr
+    assert "MultiCameraPoseEstimation" in behavior_types(out)[0]
+
+
+# -- one timing rule: what the user states wins, with a warning naming the video's rate ----------------
+
+
+@needs_shared_data
+def test_a_stated_rate_wins_over_the_video_with_a_warning(tmp_path):
+    from poseconv import DeepLabCutPoseInterface
+
+    with pytest.warns(PoseconvWarning, match=r"the video m3v1mp4short.mp4 gives 30.0003 fps"):
+        interface = DeepLabCutPoseInterface(file_path=DLC_WITH_VIDEO, sampling_frequency=25.0)
+    times = interface.get_timestamps()
+    np.testing.assert_allclose(np.diff(times), 1 / 25.0)
+    out = tmp_path / "a.nwb"
+    result = poseconv("convert", DLC_WITH_VIDEO, "--fps", 25, "-o", out, "--session-start-time", START)
+    assert result.returncode == 0, result.stderr
+    assert "30.0003 fps" in result.stderr
+    with NWBHDF5IO(str(out), "r") as io:
+        container = next(iter(io.read().processing["behavior"].data_interfaces.values()))
+        series = next(iter(container.pose_estimation_series.values()))
+        # The rate may be stored as rate or as timestamps; either way the stated rate is used.
+        assert series.rate == 25.0 or np.allclose(np.diff(series.timestamps[:]), 1 / 25.0)
+
+
+@needs_shared_data
+def test_timestamps_from_a_file_on_the_command_line(tmp_path):
+    from poseconv import DeepLabCutPoseInterface
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        n_frames = len(DeepLabCutPoseInterface(file_path=DLC_WITH_VIDEO).get_timestamps())
+    times = 3.0 + np.cumsum(np.full(n_frames, 0.04))
+    (tmp_path / "times.csv").write_text("time_s\n" + "\n".join(map(repr, times.tolist())), encoding="utf-8")
+    out = tmp_path / "a.nwb"
+    result = poseconv(
+        "convert", DLC_WITH_VIDEO, "--timestamps", tmp_path / "times.csv", "-o", out, "--session-start-time", START
+    )
+    assert result.returncode == 0, result.stderr
+    with NWBHDF5IO(str(out), "r") as io:
+        container = next(iter(io.read().processing["behavior"].data_interfaces.values()))
+        series = next(iter(container.pose_estimation_series.values()))
+        np.testing.assert_array_equal(series.timestamps[:], times)
+
+
+# -- a new format is one reader module plus one catalog entry -------------------------------------------
+
+TOY_MODULE = '''
+"""A toy pose format: one line per frame, "x0 y0 x1 y1" for two nodes of one animal."""
+
+from pathlib import Path
+
+import numpy as np
+
+from poseconv.catalog import Format
+from poseconv.model import PoseData, PoseTrack, Skeleton, VideoInfo
+
+
+def is_toy_file(path):
+    return Path(path).read_text().startswith("# toy pose")
+
+
+def read_toy(path):
+    values = np.loadtxt(path, comments="#", ndmin=2).reshape(-1, 2, 2)
+    return PoseData.from_tracks(
+        source_software="ToyTracker",
+        source_file=Path(path),
+        skeletons=[Skeleton(name="toy", nodes=("head", "tail"), edges=((0, 1),))],
+        videos=[VideoInfo(key="cam", n_frames=len(values))],
+        tracks=[PoseTrack(name="animal", skeleton="toy", video="cam", positions=values)],
+    )
+
+
+FORMAT = Format(
+    name="Toy",
+    source_software="ToyTracker",
+    kind="predictions",
+    aliases=("toy",),
+    suffixes=frozenset({".toy"}),
+    reader="toyformat:read_toy",
+    sniffer="toyformat:is_toy_file",
+    description="Toy tracker output (.toy)",
+)
+'''
+
+
+def test_a_format_published_by_another_package_converts_from_the_cli_and_a_spec(tmp_path):
+    import os
+
+    plugin = tmp_path / "plugin"
+    (plugin / "toy_format-1.0.dist-info").mkdir(parents=True)
+    (plugin / "toyformat.py").write_text(textwrap.dedent(TOY_MODULE), encoding="utf-8")
+    (plugin / "toy_format-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: toy-format\nVersion: 1.0\n"
+    )
+    (plugin / "toy_format-1.0.dist-info" / "entry_points.txt").write_text(
+        "[poseconv.formats]\ntoy = toyformat:FORMAT\n"
+    )
+    data = tmp_path / "run1.toy"
+    data.write_text("# toy pose\n1 2 3 4\n5 6 7 8\n9 10 11 12\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugin), os.environ.get("PYTHONPATH", "")])}
+
+    out = tmp_path / "cli.nwb"
+    result = poseconv("convert", data, "--fps", 10, "-o", out, "--session-start-time", START, env=env)
+    assert result.returncode == 0, result.stderr
+    spec = {
+        "output_folder": str(tmp_path / "nwb"),
+        "sessions": [
+            {
+                "session_id": "s1",
+                "session_start_time": START,
+                "pose": [{"file_path": str(data), "sampling_frequency": 10.0}],
+            }
+        ],
+    }
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    result = poseconv("run", tmp_path / "spec.yaml", "--jobs", "1", env=env)
+    assert result.returncode == 0, result.stderr
+
+    from poseconv import read_nwb
+
+    for path in (out, tmp_path / "nwb" / "s1.nwb"):
+        (pose,) = read_nwb(path)
+        assert pose.source_software == "ToyTracker"
+        (track,) = pose.tracks
+        np.testing.assert_array_equal(np.asarray(track.positions), np.arange(1, 13, dtype=float).reshape(3, 2, 2))
+        assert pose.timing["cam"].rate == 10.0 if "cam" in pose.timing else True
+
+
+def test_the_start_time_is_checked_the_same_everywhere(tmp_path):
+    from poseconv import SLEAPPoseInterface
+
+    interface = SLEAPPoseInterface(file_path=FLIES, sampling_frequency=30.0)
+    naive = {"NWBFile": {"session_start_time": datetime(2024, 5, 1, 10)}}
+    with pytest.raises(MetadataError, match="has no time zone"):
+        interface.run_conversion(nwbfile_path=tmp_path / "a.nwb", metadata=naive)
+    aware = {"NWBFile": {"session_start_time": datetime(2024, 5, 1, 10, tzinfo=UTC)}}
+    interface.run_conversion(nwbfile_path=tmp_path / "a.nwb", metadata=aware)
+    assert (tmp_path / "a.nwb").is_file()

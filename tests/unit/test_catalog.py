@@ -1,0 +1,141 @@
+"""The catalog of formats is the one source of truth: everything that lists formats agrees with it."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from tests.fixtures.paths import SHARED_DATA, needs_shared_data
+
+import poseconv
+from poseconv import catalog
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILTIN = list(catalog._BUILTIN)
+
+
+def test_pyproject_entry_points_are_the_catalog_interfaces():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    points = pyproject["project"]["entry-points"]["neuroconv.interfaces"]
+    assert points == {fmt.interface_name: fmt.interface for fmt in BUILTIN}
+
+
+def test_public_names_come_from_the_catalog():
+    from poseconv import interfaces
+
+    for fmt in BUILTIN:
+        assert fmt.interface_name in poseconv.__all__
+        assert getattr(poseconv, fmt.interface_name) is catalog.interface_class(fmt)
+        assert getattr(interfaces, fmt.interface_name) is catalog.interface_class(fmt)
+        for name in fmt.public_names:
+            assert getattr(poseconv, name) is catalog._load(fmt.reader)
+    assert set(interfaces.__all__) - {"PoseNWBConverter", "PoseConverterPipe"} == {f.interface_name for f in BUILTIN}
+
+
+def test_cli_and_spec_know_every_alias():
+    from poseconv.batch.registry import get_interface_class
+    from poseconv.batch.spec import spec_schema
+    from poseconv.cli._sources import ALIASES, resolve_source
+
+    help_text = catalog.source_help()
+    described = str(spec_schema())
+    for fmt in BUILTIN:
+        for alias in fmt.aliases:
+            assert resolve_source(alias) == fmt.name
+            assert ALIASES[alias] == fmt.name
+            assert get_interface_class(alias) is catalog.interface_class(fmt)
+        assert f"{fmt.alias} ({fmt.name})" in help_text
+        if fmt.kind != "labels":
+            assert f"{fmt.alias} = {fmt.interface_name}" in described
+
+
+def test_the_readme_format_table_is_the_catalog_s():
+    readme = (ROOT / "README.md").read_text()
+    table = re.search(r"<!-- formats -->\n(.*?)<!-- /formats -->", readme, re.S)
+    assert table is not None, "README.md lacks the format table between <!-- formats --> markers"
+    assert table.group(1) == catalog.format_table()
+
+
+def test_unknown_source_suggests_a_close_alias():
+    with pytest.raises(UnsupportedFormatError, match="Did you mean 'sleap-session'"):
+        catalog.get_format("sleap-sesion")
+
+
+def test_a_taken_alias_cannot_be_registered():
+    clash = catalog.Format(
+        name="Other",
+        source_software="Other",
+        kind="predictions",
+        aliases=("dlc",),
+        suffixes=frozenset({".csv"}),
+        reader="poseconv.readers.deeplabcut:read_deeplabcut",
+    )
+    with pytest.raises(Exception, match="aliases \\['dlc'\\] are taken"):
+        catalog.register_format(clash)
+
+
+@needs_shared_data
+@pytest.mark.parametrize(
+    ("relative", "expected"),
+    [
+        ("sleap/tests/data/cameras/minimal_session/min_session.slp", "SLEAP session"),
+        ("sleap/tests/data/tracks/clip.slp", "SLEAP"),
+        ("deeplabcut/3Dtestviews_videos/vid1_DLC_3D.h5", "DeepLabCut 3D"),
+        ("deeplabcut/3Dtestviews_videos/vid1_DLC_3D.csv", "DeepLabCut 3D"),
+        ("deeplabcut/3Dtestviews_videos/vid1_camera-1DLC_resnet50_TESTNov4shuffle1_10.h5", "DeepLabCut"),
+        ("deeplabcut/openfield-Pranav-2018-10-30/labeled-data/m4s1/CollectedData_Pranav.csv", "DeepLabCut labels"),
+        ("deeplabcut/openfield-Pranav-2018-10-30/labeled-data/m4s1/CollectedData_Pranav.h5", "DeepLabCut labels"),
+        ("lightning-pose/mirror-mouse-example/CollectedData.csv", "LightningPose labels"),
+        (
+            "neuroconv/behavior_testing_data/lightningpose/outputs/2023-11-09/10-14-37/video_preds/test_vid.csv",
+            "LightningPose",
+        ),
+    ],
+)
+def test_files_are_routed_by_content(relative, expected):
+    assert catalog.detect_format(SHARED_DATA / relative).name == expected
+
+
+@needs_shared_data
+def test_a_3d_table_without_its_calibration_is_plain_deeplabcut(tmp_path):
+    import shutil
+
+    copy = tmp_path / "vid1_DLC_3D.h5"
+    shutil.copy(SHARED_DATA / "deeplabcut/3Dtestviews_videos/vid1_DLC_3D.h5", copy)
+    assert catalog.detect_format(copy).name == "DeepLabCut"
+
+
+@needs_shared_data
+@pytest.mark.parametrize(
+    ("relative", "chosen", "fragment"),
+    [
+        ("sleap/tests/data/cameras/minimal_session/min_session.slp", "sleap", "what only SLEAP session keeps"),
+        ("deeplabcut/3Dtestviews_videos/vid1_DLC_3D.h5", "dlc", "what only DeepLabCut 3D keeps"),
+        (
+            "neuroconv/behavior_testing_data/lightningpose/outputs/2023-11-09/10-14-37/video_preds/test_vid.csv",
+            "dlc",
+            "would record 'DeepLabCut'",
+        ),
+        (
+            "deeplabcut/3Dtestviews_videos/vid1_camera-1DLC_resnet50_TESTNov4shuffle1_10filtered.csv",
+            "lp",
+            "would record 'LightningPose'",
+        ),
+    ],
+)
+def test_a_choice_that_loses_or_mislabels_data_is_an_error(relative, chosen, fragment):
+    with pytest.raises(InvalidSourceFileError, match=re.escape(fragment)):
+        poseconv.read_pose(SHARED_DATA / relative, source_software=chosen)
+
+
+@needs_shared_data
+def test_a_choice_that_loses_nothing_is_a_warning():
+    path = SHARED_DATA / "lightning-pose/mirror-mouse-example/CollectedData.csv"
+    # DeepLabCut's labels reader reads Lightning Pose's labels exactly; only the name of the tool differs.
+    with pytest.raises(InvalidSourceFileError, match="would record 'DeepLabCut'"):
+        catalog.check_format(path, catalog.get_format("dlc-labels"))
+    with pytest.warns(PoseconvWarning, match="looks like DeepLabCut 3D"):
+        catalog.check_format(
+            SHARED_DATA / "deeplabcut/3Dtestviews_videos/vid1_DLC_3D.h5", catalog.get_format("dlc-labels")
+        )
