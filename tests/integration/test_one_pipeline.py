@@ -218,7 +218,7 @@ def test_timestamps_from_a_file_on_the_command_line(tmp_path):
     with NWBHDF5IO(str(out), "r") as io:
         container = next(iter(io.read().processing["behavior"].data_interfaces.values()))
         series = next(iter(container.pose_estimation_series.values()))
-        np.testing.assert_array_equal(series.timestamps[:], times)
+        np.testing.assert_allclose(series.get_timestamps()[:], times, rtol=0, atol=1e-9)
 
 
 # -- a new format is one reader module plus one catalog entry -------------------------------------------
