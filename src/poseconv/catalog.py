@@ -435,7 +435,10 @@ def check_format(file_path: str | Path, chosen: Format, *, stacklevel: int = 2) 
         return
     richer = [fmt for fmt in claimed if chosen.name in fmt.refines or fmt.source_software != chosen.source_software]
     if not richer:
-        # Another reading of the same tool's file that keeps as much (e.g. labels read as labels elsewhere).
+        if chosen.sniffer is None:
+            # A format never detected is only ever a deliberate choice (SLEAP labels of a .slp): nothing to say.
+            return
+        # Another reading of the same tool's file that keeps as much.
         warnings.warn(
             f"{path.name}: looks like {claimed[0].name} ({claimed[0].description}); read as {chosen.name} as "
             f"asked. {_how_to_choose(claimed[0])}",
