@@ -24,7 +24,6 @@ from ..metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
 from ..model import FrameTiming, PoseData, PoseTrack
 from .devices import get_or_add_device, lookup
 from .extra_coords import write_extra_coords
-from .iterators import FLOAT32_WHERE_EXACT, series_values
 from .video import get_or_add_external_video
 
 __all__ = [
@@ -156,6 +155,9 @@ def pose_estimation_series(
         The series.
     """
     from ndx_pose import PoseEstimationSeries
+
+    # Imported here: modules that only read (training read-back) import this one, and reading needs no hdmf.
+    from .iterators import FLOAT32_WHERE_EXACT, series_values
 
     kwargs: dict[str, Any] = {
         "name": entry.get("name") or node,

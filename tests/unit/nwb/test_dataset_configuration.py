@@ -124,6 +124,6 @@ def test_pose_configuration_matches_neuroconv_and_compresses_confidence():
     reference = get_default_backend_configuration(make_file(), backend="hdf5")
     assert sorted(configuration.dataset_configurations) == sorted(reference.dataset_configurations)
     pose = [k for k in configuration.dataset_configurations if "PoseEstimation_" in k]
-    assert pose and all(configuration.dataset_configurations[k].compression_method == "gzip" for k in pose)
+    assert pose and all(configuration.dataset_configurations[k].compressors == ["shuffle", "gzip"] for k in pose)
     confidence = nwbfile.processing["behavior"]["PoseEstimation_animal0"].pose_estimation_series["node0"].confidence
     assert isinstance(confidence, DataIO)
