@@ -22,7 +22,15 @@ import numpy as np
 
 from .errors import InvalidSourceFileError, PoseconvError
 
-__all__ = ["ArrayTable", "ColumnView", "FrameTable", "IsValue", "LazyArray", "is_lazy_array"]
+__all__ = [
+    "ArrayTable",
+    "ColumnView",
+    "FrameTable",
+    "IsValue",
+    "LazyArray",
+    "float32_exact_rows",
+    "is_lazy_array",
+]
 
 # A block of about this many bytes (all columns of the table) is read at once.
 TARGET_BLOCK_BYTES = 64 * 2**20
@@ -33,6 +41,33 @@ CACHED_BLOCKS = 2
 # A table up to this size is kept whole once a block it dropped is asked for again: a writer that
 # takes one series at a time (neuroconv's own) would otherwise read the whole table once per series.
 KEEP_WHOLE_BYTES = 256 * 2**20
+
+
+def float32_exact_rows(values: np.ndarray) -> np.ndarray:
+    """Return, per row of a 2-D array, whether every value survives float64 -> float32 -> float64.
+
+    NaN counts as exact (its position is what a reader needs back); any other value must
+    come back bit for bit, so values beyond float32's range or precision are not exact.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        ``(rows, n)`` values; only float64 (and float32) arrays can be exact.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        ``(rows,)``.
+    """
+    values = np.asarray(values)
+    if values.dtype == np.float32:
+        return np.ones(values.shape[0], dtype=bool)
+    if values.dtype != np.float64:
+        return np.zeros(values.shape[0], dtype=bool)
+    with np.errstate(over="ignore", invalid="ignore"):
+        single = values.astype(np.float32)
+    # float32 == float64 compares in float64 (numpy casts in small buffers, no whole-array copy).
+    return np.logical_or(single == values, np.isnan(values)).all(axis=1)
 
 
 def block_frames_for(n_columns: int, itemsize: int = 8, target_bytes: int | None = None) -> int:
@@ -108,6 +143,31 @@ class LazyArray(ABC):
         values = self[:]
         return values if dtype is None else values.astype(dtype, copy=False)
 
+    def float32_exact(self, n_frames: int | None = None) -> bool:
+        """Return whether every value of the first ``n_frames`` frames survives float64 -> float32 -> float64.
+
+        Reads the frames block by block (one block in memory at a time).
+
+        Parameters
+        ----------
+        n_frames : int, optional
+            Frames to check (the first ones); all by default.
+
+        Returns
+        -------
+        bool
+            True for float32 values and for float64 values that float32 holds exactly (NaN included).
+        """
+        if self.dtype not in (np.float32, np.float64):
+            return False
+        stop = self.shape[0] if n_frames is None else min(self.shape[0], int(n_frames))
+        step = int(getattr(self, "block_frames", 0) or MAX_BLOCK_FRAMES)
+        for start in range(0, stop, step):
+            block = np.asarray(self.read(start, min(stop, start + step)))
+            if not float32_exact_rows(block.reshape(1, -1))[0]:
+                return False
+        return True
+
 
 def is_lazy_array(values: Any) -> bool:
     """Return True when ``values`` is a :class:`LazyArray` (kept as is by the model, read in blocks by the writer)."""
@@ -163,6 +223,7 @@ class FrameTable(ABC):
         self._dropped: set[int] = set()
         self._capacity = CACHED_BLOCKS
         self.blocks_read = 0
+        self._float32_exact: np.ndarray | None = None
 
     @abstractmethod
     def _read_columns(self, start: int, stop: int) -> np.ndarray:
@@ -224,6 +285,28 @@ class FrameTable(ABC):
         while len(self._cache) > self._capacity:
             self._dropped.add(self._cache.popitem(last=False)[0])
         return block
+
+    def float32_exact_columns(self) -> np.ndarray:
+        """Return, per column, whether every value survives float64 -> float32 -> float64 (NaN counts as exact).
+
+        The first call reads the table's rows once, a block at a time, beside the block cache (so
+        that this pass neither keeps blocks nor makes the writer's reads look like re-reads), and
+        stops early once no column can be exact; later calls return the remembered answer, so all
+        series cut from one table share one pass.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            ``(n_columns,)``.
+        """
+        if self._float32_exact is None:
+            exact = np.ones(self.n_columns, dtype=bool)
+            for start in range(0, self.n_rows, self.block_frames):
+                if not exact.any():
+                    break
+                exact &= float32_exact_rows(self._read_source(start, min(self.n_rows, start + self.block_frames)))
+            self._float32_exact = exact
+        return self._float32_exact
 
     def _read_source(self, start: int, stop: int) -> np.ndarray:
         # Values are read while the NWB file is written: a damaged file must still fail with a clear error.
@@ -327,6 +410,28 @@ class ColumnView(LazyArray):
     def read(self, start: int, stop: int) -> np.ndarray:
         """Return frames ``[start, stop)`` as a numpy array."""
         return self.table.read_frames(start, stop, self.column_map)
+
+    def float32_exact(self, n_frames: int | None = None) -> bool:
+        """Return whether every value of the first ``n_frames`` frames survives float64 -> float32 -> float64.
+
+        For the whole view the table's per-column answer is used (one pass over the table for all
+        its views); for fewer frames (stub conversions) only those frames are read.
+
+        Parameters
+        ----------
+        n_frames : int, optional
+            Frames to check (the first ones); all by default.
+
+        Returns
+        -------
+        bool
+            True when float32 holds every value exactly (NaN included).
+        """
+        if self.dtype not in (np.float32, np.float64):
+            return False
+        if n_frames is not None and int(n_frames) < self.shape[0]:
+            return super().float32_exact(n_frames)
+        return bool(self.table.float32_exact_columns()[self.column_map.reshape(-1)].all())
 
 
 class IsValue(LazyArray):

@@ -68,6 +68,19 @@ def test_help_is_fast_and_imports_nothing_heavy():
     assert imported.strip() == "[]"
 
 
+def test_inspect_of_an_nwb_file_reads_it_with_h5py_only(multi_nwb):
+    """inspect, plot and export read NWB files with h5py: no pynwb, hdmf or neuroconv to import."""
+    probe = (
+        "import sys\n"
+        "from poseconv.cli.main import app\n"
+        f"try:\n    app(['inspect', {str(multi_nwb)!r}, '--json'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pynwb', 'hdmf', 'neuroconv', 'ndx_pose') if m in sys.modules), file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert '"PoseEstimation_individual1"' in result.stdout or "individual1" in result.stdout
+    assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
 def test_convert_then_export_gives_the_deeplabcut_file_back(multi_nwb, tmp_path):
     with h5py.File(multi_nwb, "r") as handle:
         behavior = handle["processing/behavior"]

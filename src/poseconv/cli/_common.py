@@ -209,7 +209,6 @@ def read_any(
         One for an input file, one per group of containers for an NWB file.
     """
     from ..errors import InvalidOptionError
-    from ..model import FrameTiming
 
     if is_nwb(path):
         from ..nwb.reader import read_nwb
@@ -235,12 +234,54 @@ def read_any(
             if fmt.kind == "session"
             else [data]
         )
-    if fps is not None:
-        filled = []
-        for pose in poses:
-            for video in pose.videos:
-                if video not in pose.timing and pose.n_frames(video):
-                    pose = pose.with_timing(video, FrameTiming(rate=fps, source="--fps given on the command line"))
-            filled.append(pose)
-        poses = filled
-    return poses
+    return _with_fps(poses, fps)
+
+
+def _with_fps(poses: list[PoseData], fps: float | None) -> list[PoseData]:
+    """Give ``fps`` to every video whose timing the input does not record."""
+    from ..model import FrameTiming
+
+    if fps is None:
+        return poses
+    filled = []
+    for pose in poses:
+        for video in pose.videos:
+            if video not in pose.timing and pose.n_frames(video):
+                pose = pose.with_timing(video, FrameTiming(rate=fps, source="--fps given on the command line"))
+        filled.append(pose)
+    return filled
+
+
+@contextmanager
+def reading(
+    path: Path,
+    *,
+    source: str | None = None,
+    fps: float | None = None,
+    containers: Sequence[str] | None = None,
+) -> Iterator[list[PoseData]]:
+    """Like :func:`read_any`, but an NWB file's tracks are read lazily while the ``with`` block runs.
+
+    For commands that go through a long recording in blocks (``plot``, ``inspect``,
+    ``export``): values are read from the open file when indexed, so memory does not grow
+    with the recording.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        ``.nwb`` or any input a reader handles.
+    source, fps, containers
+        As for :func:`read_any`.
+
+    Yields
+    ------
+    list of PoseData
+        The poses; their NWB arrays are valid inside the block only.
+    """
+    if not is_nwb(path):
+        yield read_any(path, source=source, fps=fps, containers=containers)
+        return
+    from ..nwb.reader import open_nwb
+
+    with open_nwb(path) as nwb:
+        yield _with_fps(nwb.read(None if not containers else list(containers), lazy=True), fps)

@@ -6,12 +6,13 @@ instead: DeepLabCut ``CollectedData`` files or a SLEAP ``.slp`` of user instance
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
-from ._common import DebugOption, QuietOption, apply_flags, command_errors, progress, read_any, status
+from ._common import DebugOption, QuietOption, apply_flags, command_errors, progress, read_any, reading, status
 
 __all__ = ["export"]
 
@@ -80,25 +81,34 @@ def export(
             raise InvalidOptionError(f"{output}: --to {to} writes {' or '.join(_SUFFIXES[to])} files.")
         with progress() as bar:
             task = bar.add_task(f"Reading {nwb_file.name}", total=None)
-            poses = read_any(nwb_file, containers=container)
-            if not poses:
-                raise InvalidOptionError(f"{nwb_file}: holds no PoseEstimation to export.")
-            written = []
-            if to == "slp":
-                from ..exporters.sleap import write_slp
-
-                for i, pose in enumerate(poses):
-                    bar.update(task, description=f"Writing {to} {i + 1}/{len(poses)}")
-                    written.append(write_slp(pose, _numbered(output, str(i), len(poses)), overwrite=overwrite))
-            else:
-                jobs = [(pose, video) for pose in poses for video in dict.fromkeys(t.video for t in pose.tracks)]
-                for i, (pose, video) in enumerate(jobs):
-                    bar.update(task, description=f"Writing {to} {i + 1}/{len(jobs)}")
-                    label = video if len({v for _, v in jobs}) == len(jobs) else f"{i}_{video}"
-                    path = _numbered(output, label, len(jobs))
-                    written.append(_write_table(to, pose, video, path, overwrite))
+            # The .slp writer goes through the tracks a block of frames at a time: it reads them from
+            # the open file. The table exporters take whole arrays.
+            opened = reading(nwb_file, containers=container) if to == "slp" else nullcontext(None)
+            with opened as lazy_poses:
+                poses = lazy_poses if lazy_poses is not None else read_any(nwb_file, containers=container)
+                if not poses:
+                    raise InvalidOptionError(f"{nwb_file}: holds no PoseEstimation to export.")
+                written = _write_poses(to, poses, output, overwrite, bar, task)
         for path in written:
             status(f"Wrote {path}")
+
+
+def _write_poses(to: str, poses: list, output: Path, overwrite: bool, bar: Any, task: Any) -> list[Path]:
+    """Write every PoseData (slp) or every video of every PoseData (dlc, movement); return the files."""
+    written = []
+    if to == "slp":
+        from ..exporters.sleap import write_slp
+
+        for i, pose in enumerate(poses):
+            bar.update(task, description=f"Writing {to} {i + 1}/{len(poses)}")
+            written.append(write_slp(pose, _numbered(output, str(i), len(poses)), overwrite=overwrite))
+        return written
+    jobs = [(pose, video) for pose in poses for video in dict.fromkeys(t.video for t in pose.tracks)]
+    for i, (pose, video) in enumerate(jobs):
+        bar.update(task, description=f"Writing {to} {i + 1}/{len(jobs)}")
+        label = video if len({v for _, v in jobs}) == len(jobs) else f"{i}_{video}"
+        written.append(_write_table(to, pose, video, _numbered(output, label, len(jobs)), overwrite))
+    return written
 
 
 def _write_table(to: str, pose: object, video: str, path: Path, overwrite: bool) -> Path:

@@ -21,7 +21,7 @@ from ._common import (
     command_errors,
     is_nwb,
     progress,
-    read_any,
+    reading,
     stdout_console,
 )
 
@@ -57,7 +57,9 @@ def inspect(
                 summaries = []
                 trainings = [summarize_training(make_interface(file, source=source).training_data)]
             else:
-                summaries = [summarize_pose(pose) for pose in read_any(file, source=source)]
+                # NWB tracks are summarized a block at a time from the open file.
+                with reading(file, source=source) as poses:
+                    summaries = [summarize_pose(pose) for pose in poses]
                 trainings = [summarize_training(t, name=n) for n, t in _read_trainings(file)] if is_nwb(file) else []
         if as_json:
             typer.echo(json.dumps({"file": str(file), "poses": summaries, "training": trainings}, indent=2))

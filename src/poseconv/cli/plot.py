@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..catalog import source_help
-from ._common import DebugOption, QuietOption, apply_flags, command_errors, progress, read_any, status
+from ._common import DebugOption, QuietOption, apply_flags, command_errors, progress, reading, status
 
 SOURCE_HELP = source_help()
 __all__ = ["plot"]
@@ -40,7 +40,8 @@ def plot(
             raise InvalidOptionError(f"{output}: already exists; pass --overwrite to replace it.")
         with progress() as bar:
             task = bar.add_task(f"Reading {file.name}", total=None)
-            poses = read_any(file, source=source, containers=container)
-            bar.update(task, description=f"Drawing {output.name}")
-            write_quicklook_figure(poses, output, max_tracks=max_tracks)
+            # NWB tracks are read a block at a time while drawing; long recordings are decimated.
+            with reading(file, source=source, containers=container) as poses:
+                bar.update(task, description=f"Drawing {output.name}")
+                write_quicklook_figure(poses, output, max_tracks=max_tracks)
         status(f"Wrote {output}")

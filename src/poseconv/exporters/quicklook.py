@@ -10,22 +10,111 @@ One row per track (individual/animal, per video) and three panels:
 Time is in seconds when the frame timing is known, else in frames. The figure
 is drawn with matplotlib's Agg canvas directly, so no GUI backend and no global
 ``pyplot`` state is touched.
+
+Long recordings are decimated before drawing, reading the track a block of frames
+at a time (:func:`decimate_track`): frames fall into at most :data:`BINS` bins (about
+two per pixel column of a time panel); confidence is drawn as each bin's minimum and
+maximum (the line a full plot would cover at that resolution), missing data as each
+bin's fraction of missing frames, and trajectories through the first frame of each bin.
+The node legend sits to the right of the panels, never over the data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ..errors import InvalidOptionError
-from ..model import PoseData
+from ..lazy import is_lazy_array
+from ..model import PoseData, PoseTrack
 
-__all__ = ["MAX_TRACKS", "write_quicklook_figure"]
+__all__ = ["BINS", "MAX_TRACKS", "TrackDigest", "decimate_track", "write_quicklook_figure"]
 
 #: Tracks drawn at most; a note on the figure says how many were left out.
 MAX_TRACKS = 8
+#: Bins of frames at most (about two per pixel column of a time panel at the default size and dpi).
+BINS = 1200
+# Frames read at once (rounded to whole bins).
+_BLOCK_FRAMES = 65536
+
+
+@dataclass
+class TrackDigest:
+    """What the figure draws of one track, decimated to bins of ``frames_per_bin`` frames.
+
+    Attributes
+    ----------
+    first_frames : numpy.ndarray
+        ``(bins,)`` first frame of each bin.
+    positions : numpy.ndarray
+        ``(bins, nodes, dims)`` positions at each bin's first frame.
+    confidence_min, confidence_max : numpy.ndarray or None
+        ``(bins, nodes)`` smallest and largest confidence of each bin (NaN when none).
+    missing : numpy.ndarray
+        ``(bins, nodes)`` fraction of the bin's frames where the node is missing.
+    frames_per_bin : int
+        1 when nothing was decimated.
+    """
+
+    first_frames: np.ndarray
+    positions: np.ndarray
+    confidence_min: np.ndarray | None
+    confidence_max: np.ndarray | None
+    missing: np.ndarray
+    frames_per_bin: int
+
+
+def _frames(values: Any, start: int, stop: int) -> np.ndarray:
+    return np.asarray(values.read(start, stop) if is_lazy_array(values) else values[start:stop], dtype="float64")
+
+
+def decimate_track(track: PoseTrack, *, bins: int = BINS) -> TrackDigest:
+    """Reduce a track to at most ``bins`` bins of frames, reading it a block at a time.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The track; its arrays may be lazy.
+    bins : int, default: BINS
+        Bins at most.
+
+    Returns
+    -------
+    TrackDigest
+        Per-bin first positions, confidence extremes and missing fractions.
+    """
+    n_frames, n_nodes = track.n_frames, track.positions.shape[1]
+    per_bin = max(1, -(-n_frames // max(1, bins)))
+    n_bins = -(-n_frames // per_bin)
+    block = max(per_bin, _BLOCK_FRAMES // per_bin * per_bin)
+    positions = np.full((n_bins, n_nodes, track.positions.shape[2]), np.nan)
+    missing = np.zeros((n_bins, n_nodes))
+    has_confidence = track.confidence is not None
+    low = np.full((n_bins, n_nodes), np.nan) if has_confidence else None
+    high = np.full((n_bins, n_nodes), np.nan) if has_confidence else None
+    for start in range(0, n_frames, block):
+        stop = min(n_frames, start + block)
+        first, last = start // per_bin, -(-stop // per_bin)
+        values = _frames(track.positions, start, stop)
+        positions[first:last] = values[::per_bin]
+        # Bins of whole frames: the last one is padded (not missing) and divided by its real length below.
+        gone = np.zeros(((last - first) * per_bin, n_nodes), dtype=bool)
+        gone[: len(values)] = np.isnan(values).any(axis=2)
+        missing[first:last] = gone.reshape(last - first, per_bin, n_nodes).sum(axis=1)
+        if has_confidence:
+            scores = np.full(((last - first) * per_bin, n_nodes), np.nan)
+            scores[: stop - start] = _frames(track.confidence, start, stop)
+            scores = scores.reshape(last - first, per_bin, n_nodes)
+            # fmin/fmax skip NaN (and give NaN only when the whole bin is NaN), without warnings.
+            low[first:last] = np.fmin.reduce(scores, axis=1)
+            high[first:last] = np.fmax.reduce(scores, axis=1)
+    lengths = np.minimum(per_bin, n_frames - np.arange(n_bins) * per_bin)
+    missing /= np.maximum(lengths, 1)[:, None]
+    return TrackDigest(np.arange(n_bins) * per_bin, positions, low, high, missing, per_bin)
 
 
 def write_quicklook_figure(
@@ -66,38 +155,8 @@ def write_quicklook_figure(
     figure = Figure(figsize=(15, 3.4 * len(shown) + 0.6), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(len(shown), 3, squeeze=False, width_ratios=[1, 1.6, 1.6])
-    for (pose, track), (ax_xy, ax_conf, ax_missing) in zip(shown, axes, strict=True):
-        nodes = pose.skeletons[track.skeleton].nodes
-        timing = pose.timing.get(track.video)
-        if timing is not None and track.n_frames:
-            time, time_label = timing.times(track.n_frames), "time (s)"
-        else:
-            time, time_label = np.arange(track.n_frames), "frame"
-        cmap = _node_colours(len(nodes))
-        for j, node in enumerate(nodes):
-            ax_xy.plot(track.positions[:, j, 0], track.positions[:, j, 1], lw=0.6, color=cmap[j], label=node)
-            if track.confidence is not None:
-                ax_conf.plot(time, track.confidence[:, j], lw=0.6, color=cmap[j], label=node)
-        title = f"{track.name} ({pose.source_software}, video {track.video})"
-        ax_xy.set_title(title, fontsize=9, loc="left")
-        ax_xy.set_xlabel(f"x ({pose.unit})")
-        ax_xy.set_ylabel(f"y ({pose.unit})")
-        if pose.unit == "pixels":
-            ax_xy.invert_yaxis()
-            ax_xy.set_aspect("equal", adjustable="datalim")
-        if nodes and len(nodes) <= 12:
-            ax_xy.legend(fontsize=6, loc="best", frameon=False)
-        ax_conf.set_title("confidence" if track.confidence is not None else "confidence (none stored)", fontsize=9)
-        ax_conf.set_xlabel(time_label)
-        if track.confidence is not None:
-            ax_conf.set_ylim(-0.05, max(1.05, float(np.nanmax(track.confidence, initial=1.0)) + 0.05))
-        missing = np.isnan(track.positions).any(axis=2).T if nodes else np.zeros((1, track.n_frames), bool)
-        extent = (float(time[0]), float(time[-1]), len(nodes) - 0.5, -0.5) if track.n_frames else None
-        ax_missing.imshow(missing, aspect="auto", interpolation="nearest", cmap="Greys", vmin=0, vmax=1, extent=extent)
-        fraction = float(missing.mean()) if missing.size else 0.0
-        ax_missing.set_title(f"missing (dark): {fraction:.1%} of node-frames", fontsize=9)
-        ax_missing.set_yticks(range(len(nodes)), labels=list(nodes), fontsize=6)
-        ax_missing.set_xlabel(time_label)
+    for (pose, track), row_axes in zip(shown, axes, strict=True):
+        _draw_track(pose, track, row_axes)
     if len(rows) > len(shown):
         figure.suptitle(f"first {len(shown)} of {len(rows)} tracks shown", fontsize=9)
     try:
@@ -105,6 +164,68 @@ def write_quicklook_figure(
     except ValueError as err:
         raise InvalidOptionError(f"{path}: cannot write this image format ({err}).") from err
     return path
+
+
+def _draw_track(pose: PoseData, track: PoseTrack, row_axes: Sequence[Any]) -> None:
+    """Draw one track's three panels from its decimated digest; the node legend goes right of the row."""
+    ax_xy, ax_conf, ax_missing = row_axes
+    nodes = pose.skeletons[track.skeleton].nodes
+    digest = decimate_track(track)
+    timing = pose.timing.get(track.video)
+    if timing is not None and track.n_frames:
+        time, time_label = timing.times(track.n_frames)[digest.first_frames], "time (s)"
+    else:
+        time, time_label = digest.first_frames.astype(float), "frame"
+    cmap = _node_colours(len(nodes))
+    handles = []
+    for j, node in enumerate(nodes):
+        (line,) = ax_xy.plot(digest.positions[:, j, 0], digest.positions[:, j, 1], lw=0.6, color=cmap[j], label=node)
+        handles.append(line)
+        if digest.confidence_min is not None:
+            # Each bin as a vertical stroke from its minimum to its maximum, as a full plot would look.
+            ax_conf.plot(
+                np.repeat(time, 2),
+                np.column_stack([digest.confidence_min[:, j], digest.confidence_max[:, j]]).reshape(-1),
+                lw=0.6,
+                color=cmap[j],
+            )
+    decimated = f", 1 point per {digest.frames_per_bin} frames" if digest.frames_per_bin > 1 else ""
+    ax_xy.set_title(f"{track.name} ({pose.source_software}, video {track.video}{decimated})", fontsize=9, loc="left")
+    ax_xy.set_xlabel(f"x ({pose.unit})")
+    ax_xy.set_ylabel(f"y ({pose.unit})")
+    if pose.unit == "pixels":
+        ax_xy.invert_yaxis()
+        ax_xy.set_aspect("equal", adjustable="datalim")
+    if handles:
+        # Outside the axes: a legend inside would hide the data it names.
+        ax_missing.legend(
+            handles=handles,
+            fontsize=6,
+            frameon=False,
+            loc="upper left",
+            bbox_to_anchor=(1.02, 1.0),
+            ncols=1 + len(handles) // 25,
+        )
+    has_confidence = digest.confidence_max is not None
+    ax_conf.set_title("confidence" if has_confidence else "confidence (none stored)", fontsize=9)
+    ax_conf.set_xlabel(time_label)
+    if has_confidence:
+        ax_conf.set_ylim(-0.05, max(1.05, float(np.nanmax(digest.confidence_max, initial=1.0)) + 0.05))
+    missing = digest.missing.T if nodes else np.zeros((1, len(time)))
+    extent = (float(time[0]), float(time[-1]), len(nodes) - 0.5, -0.5) if track.n_frames else None
+    ax_missing.imshow(missing, aspect="auto", interpolation="nearest", cmap="Greys", vmin=0, vmax=1, extent=extent)
+    fraction = (
+        float(np.average(digest.missing.mean(axis=1), weights=_bin_lengths(digest, track.n_frames)))
+        if (missing.size and track.n_frames)
+        else 0.0
+    )
+    ax_missing.set_title(f"missing (dark): {fraction:.1%} of node-frames", fontsize=9)
+    ax_missing.set_yticks(range(len(nodes)), labels=list(nodes), fontsize=6)
+    ax_missing.set_xlabel(time_label)
+
+
+def _bin_lengths(digest: TrackDigest, n_frames: int) -> np.ndarray:
+    return np.minimum(digest.frames_per_bin, n_frames - digest.first_frames)
 
 
 def _node_colours(n: int) -> list[tuple[float, float, float, float]]:

@@ -21,6 +21,11 @@ Mapping, track by track and frame by frame:
   SLEAP reader files instances that have no track) get no track.
 
 SLEAP instances are 2D; 3D poses are refused.
+
+:func:`write_slp` does not build these objects: sleap-io writes the skeletons,
+tracks and videos, and the frame, instance and point tables are written a block of
+frames at a time from the tracks' arrays (:mod:`poseconv.exporters.sleap_tables`),
+with the same rows sleap-io would write for :func:`to_sleap_labels`.
 """
 
 from __future__ import annotations
@@ -47,23 +52,11 @@ def _video_filename(pose: PoseData, key: str) -> str:
     return info.original_path or key
 
 
-def to_sleap_labels(pose: PoseData) -> Any:
-    """Return the poses as a ``sleap_io.Labels``.
+def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[str, Any], dict[str, Any], list[str]]:
+    """Return a ``sleap_io.Labels`` with skeletons, tracks, videos and provenance but no frames.
 
-    Parameters
-    ----------
-    pose : PoseData
-        The poses (2D).
-
-    Returns
-    -------
-    sleap_io.Labels
-        Labeled frames sorted by video and frame index.
-
-    Raises
-    ------
-    InvalidOptionError
-        When the poses are 3D.
+    Also its skeletons, tracks (None for instances without a track) and videos by poseconv
+    name, and the video keys in the file's order.
     """
     import sleap_io as sio
 
@@ -87,7 +80,36 @@ def to_sleap_labels(pose: PoseData) -> Any:
     }
     video_keys = list(dict.fromkeys(track.video for track in pose.tracks))
     videos = {key: sio.Video(filename=_video_filename(pose, key), open_backend=False) for key in video_keys}
+    labels = sio.Labels(
+        videos=list(videos.values()),
+        skeletons=list(skeletons.values()),
+        tracks=[track for track in tracks.values() if track is not None],
+        provenance={"source": f"poseconv export of {pose.source_file.name}", "source_software": pose.source_software},
+    )
+    return labels, skeletons, tracks, videos, video_keys
 
+
+def to_sleap_labels(pose: PoseData) -> Any:
+    """Return the poses as a ``sleap_io.Labels``.
+
+    Parameters
+    ----------
+    pose : PoseData
+        The poses (2D).
+
+    Returns
+    -------
+    sleap_io.Labels
+        Labeled frames sorted by video and frame index.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the poses are 3D.
+    """
+    import sleap_io as sio
+
+    labels, skeletons, tracks, videos, video_keys = _labels_without_frames(pose)
     instances: dict[tuple[str, int], list[Any]] = {}
     for track in pose.tracks:
         skeleton = skeletons[track.skeleton]
@@ -115,10 +137,10 @@ def to_sleap_labels(pose: PoseData) -> Any:
     ]
     return sio.Labels(
         labeled_frames=frames,
-        videos=list(videos.values()),
-        skeletons=list(skeletons.values()),
-        tracks=[track for track in tracks.values() if track is not None],
-        provenance={"source": f"poseconv export of {pose.source_file.name}", "source_software": pose.source_software},
+        videos=labels.videos,
+        skeletons=labels.skeletons,
+        tracks=labels.tracks,
+        provenance=labels.provenance,
     )
 
 
@@ -151,8 +173,20 @@ def write_slp(pose: PoseData, file_path: str | Path, *, overwrite: bool = False)
         raise InvalidOptionError(f"{path}: a SLEAP file ends in .slp, got {path.suffix!r}.")
     if path.exists() and not overwrite:
         raise InvalidOptionError(f"{path}: already exists; pass overwrite=True (--overwrite) to replace it.")
-    labels = to_sleap_labels(pose)
-    if path.exists():
-        path.unlink()
-    sio.save_slp(labels, str(path), verbose=False)
+    import h5py
+
+    from .sleap_tables import write_label_tables
+
+    labels, skeletons, tracks, _, video_keys = _labels_without_frames(pose)
+    track_order = [track for track in tracks.values() if track is not None]
+    track_ids = {name: (-1 if track is None else track_order.index(track)) for name, track in tracks.items()}
+    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
+    try:
+        # sleap-io writes what it keeps outside the label tables; the tables are streamed in after.
+        sio.save_slp(labels, str(partial), verbose=False)
+        with h5py.File(partial, "a") as handle:
+            write_label_tables(handle, pose, video_keys=video_keys, skeleton_names=list(skeletons), track_ids=track_ids)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path

@@ -2,7 +2,9 @@
 
 :func:`summarize_pose` turns a :class:`~poseconv.model.PoseData` into a dict
 of JSON types only (str, int, float, None, lists, dicts), so the command line
-can print it as a table or as JSON and tests can compare it.
+can print it as a table or as JSON and tests can compare it. Tracks are read a
+block of frames at a time (lazy tracks of long recordings stay on disk); only each
+node's confidence values are kept whole, for their median.
 """
 
 from __future__ import annotations
@@ -11,20 +13,21 @@ from typing import Any
 
 import numpy as np
 
+from ..lazy import is_lazy_array
 from ..model import PoseData, PoseTrack
 
 __all__ = ["summarize_pose"]
+
+# Frames read at once: tracks of long recordings are summarized a block at a time.
+_BLOCK_FRAMES = 65536
 
 
 def _float(value: float) -> float | None:
     return None if not np.isfinite(value) else float(value)
 
 
-def _confidence_summary(track: PoseTrack, j: int) -> dict[str, float | None] | None:
-    if track.confidence is None:
-        return None
-    values = track.confidence[:, j]
-    values = values[~np.isnan(values)]
+def _confidence_summary(values: np.ndarray) -> dict[str, float | None]:
+    """Mean, min, median and max of one node's confidence values (NaN already removed)."""
     if values.size == 0:
         return {"mean": None, "min": None, "median": None, "max": None}
     return {
@@ -33,6 +36,32 @@ def _confidence_summary(track: PoseTrack, j: int) -> dict[str, float | None] | N
         "median": _float(np.median(values)),
         "max": _float(values.max()),
     }
+
+
+def _frames(values: Any, start: int, stop: int) -> np.ndarray:
+    return np.asarray(values.read(start, stop) if is_lazy_array(values) else values[start:stop])
+
+
+def _track_statistics(track: PoseTrack, n_nodes: int) -> tuple[int, np.ndarray, list[np.ndarray] | None]:
+    """Frames with any node, missing frames per node and confidence values per node, read a block at a time.
+
+    Only the confidence values (NaN dropped) are kept whole, for the median.
+    """
+    missing = np.zeros(n_nodes, dtype="int64")
+    frames_with_pose = 0
+    scores: list[list[np.ndarray]] | None = None if track.confidence is None else [[] for _ in range(n_nodes)]
+    for start in range(0, track.n_frames, _BLOCK_FRAMES):
+        stop = min(track.n_frames, start + _BLOCK_FRAMES)
+        gone = np.isnan(_frames(track.positions, start, stop)).any(axis=2)
+        missing += gone.sum(axis=0)
+        frames_with_pose += int((~gone).any(axis=1).sum()) if n_nodes else 0
+        if scores is not None:
+            block = _frames(track.confidence, start, stop)
+            for j in range(n_nodes):
+                column = block[:, j]
+                scores[j].append(column[~np.isnan(column)])
+    kept = None if scores is None else [np.concatenate(parts) if parts else np.empty(0) for parts in scores]
+    return frames_with_pose, missing, kept
 
 
 def _timing_summary(pose: PoseData, video: str) -> dict[str, Any]:
@@ -84,22 +113,20 @@ def summarize_pose(pose: PoseData) -> dict[str, Any]:
     tracks = []
     for track in pose.tracks:
         nodes = pose.skeletons[track.skeleton].nodes
-        missing = np.isnan(track.positions).any(axis=2)
         n_frames = track.n_frames
+        frames_with_pose, missing, scores = _track_statistics(track, len(nodes))
         tracks.append(
             {
                 "name": track.name,
                 "video": track.video,
                 "skeleton": track.skeleton,
                 "n_frames": n_frames,
-                "frames_with_pose": int((~missing).any(axis=1).sum()) if nodes else 0,
+                "frames_with_pose": frames_with_pose,
                 "missing_fraction": {
-                    node: (float(missing[:, j].mean()) if n_frames else None) for j, node in enumerate(nodes)
+                    node: (float(missing[j] / n_frames) if n_frames else None) for j, node in enumerate(nodes)
                 },
                 "confidence": (
-                    None
-                    if track.confidence is None
-                    else {node: _confidence_summary(track, j) for j, node in enumerate(nodes)}
+                    None if scores is None else {node: _confidence_summary(scores[j]) for j, node in enumerate(nodes)}
                 ),
                 "confidence_definition": track.confidence_definition,
             }

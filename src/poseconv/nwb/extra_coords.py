@@ -28,7 +28,6 @@ import numpy as np
 
 from ..errors import MetadataError
 from ..model import ExtraCoords, PoseTrack
-from .iterators import series_values
 
 __all__ = ["EXTRA_COORDS_SUFFIX", "extra_coords_name", "read_extra_coords", "write_extra_coords"]
 
@@ -83,6 +82,9 @@ def write_extra_coords(
         return None
     from pynwb import TimeSeries
     from pynwb.behavior import BehavioralTimeSeries
+
+    # Imported here: the reader imports this module, and reading needs no hdmf.
+    from .iterators import series_values
 
     name = extra_coords_name(pose_estimation_name)
     if name in behavior.data_interfaces:

@@ -10,6 +10,12 @@ a numpy array is sliced. One buffer is one chunk, so a writer that takes one chu
 of every series in turn (hdmf with ``exhaust_dci=False``) reads each block of a
 table once for all the series cut from it.
 
+Values are stored as float32 where that is exact: when every value of a float64
+series' ``data`` (or of its ``confidence``) survives float64 -> float32 -> float64
+unchanged, NaN counting as exact, the dataset is float32, otherwise float64 (see
+:func:`storage_dtype`). DeepLabCut and SLEAP compute in float32 and store float64, so
+their values fit, in half the bytes; read back as float64 they are the same bits.
+
 The iterators also behave as read-only arrays (``shape``, ``len``, indexing,
 ``numpy.asarray``), so an in-memory ``NWBFile`` can be inspected before it is
 written, and they start again from frame 0 whenever hdmf sets up a dataset from
@@ -23,9 +29,52 @@ from typing import Any
 import numpy as np
 from hdmf.data_utils import GenericDataChunkIterator
 
-from ..lazy import is_lazy_array
+from ..lazy import float32_exact_rows, is_lazy_array
 
-__all__ = ["PoseSeriesIterator", "series_values"]
+__all__ = ["FLOAT32_WHERE_EXACT", "PoseSeriesIterator", "series_values", "storage_dtype"]
+
+#: The storage rule, as written in the ``comments`` of every PoseEstimationSeries.
+FLOAT32_WHERE_EXACT = (
+    "Values are stored as float32 where exact (every value of a dataset round-trips "
+    "float64->float32->float64 unchanged); otherwise as float64."
+)
+
+
+def storage_dtype(values: Any, n_frames: int | None = None) -> np.dtype:
+    """Return the dtype to store the first ``n_frames`` frames of ``values`` in.
+
+    float32 when ``values`` are float64 and float32 holds every one of them exactly (NaN
+    counts as exact), else the values' own dtype.
+
+    The check is a first pass over the values, before the file is written: HDF5 fixes a
+    dataset's type when it creates it, which hdmf does before it writes the first chunk,
+    so a value found inexact while writing would mean writing the whole file again. A lazy
+    table answers for all its columns in one pass that holds one block at a time (see
+    :meth:`poseconv.lazy.FrameTable.float32_exact_columns`), so memory stays flat and every
+    series cut from the table shares that pass; the pass stops at the first block where no
+    column can be exact.
+
+    Parameters
+    ----------
+    values : numpy.ndarray or poseconv.lazy.LazyArray
+        ``(frames, ...)`` values of one series.
+    n_frames : int, optional
+        Frames that will be written (the first ones); all by default.
+
+    Returns
+    -------
+    numpy.dtype
+        ``float32`` or the dtype of ``values``.
+    """
+    dtype = np.dtype(values.dtype)
+    if dtype != np.float64:
+        return dtype
+    if is_lazy_array(values):
+        exact = values.float32_exact(n_frames)
+    else:
+        array = np.asarray(values[:n_frames] if n_frames is not None else values)
+        exact = bool(float32_exact_rows(array.reshape(1, -1))[0]) if array.size else True
+    return np.dtype("float32") if exact else dtype
 
 
 class PoseSeriesIterator(GenericDataChunkIterator):
@@ -40,12 +89,23 @@ class PoseSeriesIterator(GenericDataChunkIterator):
     chunk_frames : int, optional
         Frames per chunk (and per buffer); by default
         :func:`poseconv.nwb.storage.chunk_frames`.
+    dtype : numpy.dtype, optional
+        dtype to store (e.g. float32 from :func:`storage_dtype`); the values' own by default.
+        Values are cast to it chunk by chunk.
     """
 
-    def __init__(self, values: Any, *, n_frames: int | None = None, chunk_frames: int | None = None) -> None:
+    def __init__(
+        self,
+        values: Any,
+        *,
+        n_frames: int | None = None,
+        chunk_frames: int | None = None,
+        dtype: Any = None,
+    ) -> None:
         from .storage import chunk_frames as default_chunk_frames
 
         self._values = values
+        self._dtype_stored = np.dtype(values.dtype if dtype is None else dtype)
         total = int(values.shape[0])
         self._n_frames = total if n_frames is None else max(0, min(total, int(n_frames)))
         if self._n_frames == 0:
@@ -68,13 +128,13 @@ class PoseSeriesIterator(GenericDataChunkIterator):
         rest = selection[1:]
         if rest and any(s != slice(0, n) for s, n in zip(rest, self._trailing, strict=True)):
             block = block[(slice(None), *rest)]
-        return block
+        return block.astype(self._dtype_stored, copy=False)
 
     def _get_maxshape(self) -> tuple[int, ...]:
         return (self._n_frames, *self._trailing)
 
     def _get_dtype(self) -> np.dtype:
-        return np.dtype(self._values.dtype)
+        return self._dtype_stored
 
     def _rewind(self) -> None:
         frames = self.buffer_shape[0]
@@ -118,17 +178,21 @@ class PoseSeriesIterator(GenericDataChunkIterator):
         if isinstance(frames, slice):
             start, stop, step = frames.indices(self._n_frames)
             if step == 1:
-                return np.asarray(self._values[(slice(start, stop), *key[1:])])
+                return self._stored(self._values[(slice(start, stop), *key[1:])])
         elif isinstance(frames, (int, np.integer)):
             index = int(frames) + (self._n_frames if frames < 0 else 0)
             if not 0 <= index < self._n_frames:
                 raise IndexError(f"Frame {frames} is out of range for {self._n_frames} frames.")
-            return np.asarray(self._values[(index, *key[1:])])
-        return np.asarray(self._values[: self._n_frames])[key]
+            return self._stored(self._values[(index, *key[1:])])
+        return self._stored(self._values[: self._n_frames])[key]
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        values = np.asarray(self._values[: self._n_frames])
+        values = self._stored(self._values[: self._n_frames])
         return values if dtype is None else values.astype(dtype, copy=False)
+
+    def _stored(self, values: Any) -> np.ndarray:
+        # Read as written: in the dtype stored (the same values, float32 only where exact).
+        return np.asarray(values).astype(self._dtype_stored, copy=False)
 
     def __repr__(self) -> str:
         return f"PoseSeriesIterator(shape={self.maxshape}, chunk_shape={self.chunk_shape})"
@@ -149,9 +213,10 @@ def series_values(values: Any, index: int, n_frames: int) -> Any:
     Returns
     -------
     PoseSeriesIterator or numpy.ndarray
-        ``(n_frames, dims)`` or ``(n_frames,)`` values, streamed; a plain empty array when there are no frames.
+        ``(n_frames, dims)`` or ``(n_frames,)`` values, streamed (float32 where exact, see
+        :func:`storage_dtype`); a plain empty array when there are no frames.
     """
     column = values.select(index) if is_lazy_array(values) else values[:, index]
     if n_frames <= 0:
         return np.empty((0, *column.shape[1:]), dtype="float64")
-    return PoseSeriesIterator(column, n_frames=n_frames)
+    return PoseSeriesIterator(column, n_frames=n_frames, dtype=storage_dtype(column, n_frames))

@@ -608,14 +608,21 @@ class NWBPoseFile:
             offset=float(data.attrs.get("offset", 0.0)),
         )
 
-    def load_track(self, container: str) -> PoseTrack:
-        """Read one container's coordinates and confidence into a :class:`PoseTrack`."""
+    def load_track(self, container: str, *, lazy: bool = False) -> PoseTrack:
+        """Read one container's coordinates and confidence into a :class:`PoseTrack`.
+
+        With ``lazy=True`` (and series sharing one time base) the arrays are
+        :class:`~poseconv.nwb.stored.StoredSeriesArray` views, read when indexed, valid while the file is open.
+        """
         info = self._info(container)
         n_nodes = len(info.skeleton.nodes)
-        positions = np.full((info.n_frames, n_nodes, info.n_dims), np.nan)
-        confidence = np.full((info.n_frames, n_nodes), np.nan) if info.has_confidence else None
+        if lazy and all(frames is None for frames in info._frames):
+            positions, confidence = self._stored_arrays(container, info)
+        else:
+            positions = np.full((info.n_frames, n_nodes, info.n_dims), np.nan)
+            confidence = np.full((info.n_frames, n_nodes), np.nan) if info.has_confidence else None
         for j, (node, path) in enumerate(zip(info.skeleton.nodes, info._series, strict=True)):
-            if path is None:
+            if path is None or not isinstance(positions, np.ndarray):
                 continue
             values, scores = self.series(container, node).load()
             frames = info._frames[j]
@@ -634,18 +641,35 @@ class NWBPoseFile:
             extra_coords=read_extra_coords(self._file[info.path].parent, info.name, info.skeleton.nodes, info.n_frames),
         )
 
-    def read(self, containers: Sequence[str] | None = None) -> list[PoseData]:
+    def _stored_arrays(self, container: str, info: PoseContainerInfo) -> tuple[Any, Any]:
+        from .stored import StoredSeriesArray
+
+        handles = [
+            None if path is None else self.series(container, node)
+            for node, path in zip(info.skeleton.nodes, info._series, strict=True)
+        ]
+        scales = [(1.0, 0.0) if h is None else (h.conversion, h.offset) for h in handles]
+        positions = StoredSeriesArray([h and h.data for h in handles], info.n_frames, info.n_dims, scales)
+        confidence = None
+        if info.has_confidence:
+            confidence = StoredSeriesArray([h and h.confidence for h in handles], info.n_frames, None)
+        return positions, confidence
+
+    def read(self, containers: Sequence[str] | None = None, *, lazy: bool = False) -> list[PoseData]:
         """Load the containers asked for (all by default) into PoseData, grouped as the module docstring says.
 
         Parameters
         ----------
         containers : sequence of str, optional
             Keys of :attr:`containers` (or HDF5 paths); all when None.
+        lazy : bool, default: False
+            Give tracks whose positions and confidence are read when indexed (valid while
+            the file is open), for tools that go through long recordings in blocks.
 
         Returns
         -------
         list of PoseData
-            One per group of containers, in file order; arrays are numpy copies.
+            One per group of containers, in file order; arrays are numpy copies unless ``lazy``.
         """
         names = list(self.containers) if containers is None else list(containers)
         infos = {name: self._info(name) for name in names}
@@ -653,9 +677,9 @@ class NWBPoseFile:
         for name, info in infos.items():
             key = (info.module, info.source_software, info.source_software_version, info.scorer)
             grouped.setdefault(key, []).append(name)
-        return [self._pose(members, infos) for members in grouped.values()]
+        return [self._pose(members, infos, lazy) for members in grouped.values()]
 
-    def _pose(self, members: list[str], infos: dict[str, PoseContainerInfo]) -> PoseData:
+    def _pose(self, members: list[str], infos: dict[str, PoseContainerInfo], lazy: bool = False) -> PoseData:
         first = infos[members[0]]
         skeletons: dict[str, Skeleton] = {}
         tracks = []
@@ -667,7 +691,7 @@ class NWBPoseFile:
                 # Two containers name different skeletons alike (e.g. 0.1 files): keep both apart.
                 skeleton = Skeleton(name=f"{skeleton.name}_{info.name}", nodes=skeleton.nodes, edges=skeleton.edges)
             skeletons[skeleton.name] = skeleton
-            track = self.load_track(name)
+            track = self.load_track(name, lazy=lazy)
             track.skeleton = skeleton.name
             tracks.append(track)
         videos: dict[str, VideoInfo] = {}

@@ -94,6 +94,31 @@ def _set_pose_storage(item: Any, backend: str) -> None:
         item.compressor_options = [None, {"level": GZIP_LEVEL}]
 
 
+def _wrap_confidence(nwbfile: Any, backend: str, data_io_class: type, builder: Any = None) -> list[Any]:
+    """Wrap every pose ``confidence`` for storage in place; return the file's pose series.
+
+    neuroconv's configuration must list exactly the datasets it finds itself (``data`` and
+    ``timestamps``), so confidence is wrapped here directly, with the chunking neuroconv
+    would choose for it and poseconv's filters.
+    """
+    from hdmf.data_utils import DataIO
+    from ndx_pose import PoseEstimationSeries
+
+    configuration_class = _confidence_configuration_classes()[backend]
+    pose_series = [obj for obj in nwbfile.all_children() if isinstance(obj, PoseEstimationSeries)]
+    for series in pose_series:
+        if series.confidence is None or isinstance(series.confidence, DataIO) or len(series.confidence) == 0:
+            continue
+        item = configuration_class.from_neurodata_object_with_defaults(
+            neurodata_object=series, dataset_name="confidence", builder=builder
+        )
+        _set_pose_storage(item, backend)
+        series.set_data_io(
+            dataset_name="confidence", data_io_class=data_io_class, data_io_kwargs=item.get_data_io_kwargs()
+        )
+    return pose_series
+
+
 def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"] = "hdf5") -> Any:
     """Return neuroconv's default backend configuration with every pose dataset chunked and compressed.
 
@@ -107,7 +132,10 @@ def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"
     The ``confidence`` datasets are wrapped for storage in place, since neuroconv's
     configuration cannot hold them. Series data written by poseconv are
     data-chunk iterators (:class:`~poseconv.nwb.iterators.PoseSeriesIterator`), whose
-    chunk shape neuroconv takes as the dataset's.
+    chunk shape neuroconv takes as the dataset's. For a file built in this process the
+    configuration is found without building the file
+    (:mod:`poseconv.nwb.dataset_configuration`); it is the one neuroconv's
+    ``get_default_backend_configuration`` returns.
 
     Returns
     -------
@@ -115,29 +143,22 @@ def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"
         Pass it to ``run_conversion(backend_configuration=...)`` or
         :func:`configure_and_write_nwbfile`.
     """
-    from hdmf.data_utils import DataIO
-    from ndx_pose import PoseEstimationSeries
-    from neuroconv.tools.nwb_helpers import get_default_backend_configuration
-    from neuroconv.tools.nwb_helpers._dataset_configuration import _get_nwbfile_builder
+    from neuroconv.tools.nwb_helpers import BACKEND_CONFIGURATIONS
 
-    configuration = get_default_backend_configuration(nwbfile=nwbfile, backend=backend)
-    configuration_class = _confidence_configuration_classes()[backend]
-    builder = _get_nwbfile_builder(nwbfile=nwbfile)
-    pose_series = [obj for obj in nwbfile.all_children() if isinstance(obj, PoseEstimationSeries)]
-    for series in pose_series:
-        if series.confidence is None or isinstance(series.confidence, DataIO) or len(series.confidence) == 0:
-            continue
-        # neuroconv's configuration must list exactly the datasets it finds itself, so confidence is
-        # wrapped here directly, with the chunking neuroconv would choose for it.
-        item = configuration_class.from_neurodata_object_with_defaults(
-            neurodata_object=series, dataset_name="confidence", builder=builder
-        )
-        _set_pose_storage(item, backend)
-        series.set_data_io(
-            dataset_name="confidence",
-            data_io_class=configuration.data_io_class,
-            data_io_kwargs=item.get_data_io_kwargs(),
-        )
+    configuration_class = BACKEND_CONFIGURATIONS[backend]
+    if nwbfile.read_io is not None:
+        # A file read from disk (appending, exporting): neuroconv's own functions know its type map.
+        from neuroconv.tools.nwb_helpers import get_default_backend_configuration
+        from neuroconv.tools.nwb_helpers._dataset_configuration import _get_nwbfile_builder
+
+        configuration = get_default_backend_configuration(nwbfile=nwbfile, backend=backend)
+        builder = _get_nwbfile_builder(nwbfile=nwbfile)
+        pose_series = _wrap_confidence(nwbfile, backend, configuration.data_io_class, builder)
+    else:
+        from .dataset_configuration import default_dataset_configurations
+
+        pose_series = _wrap_confidence(nwbfile, backend, configuration_class.data_io_class)
+        configuration = configuration_class(dataset_configurations=default_dataset_configurations(nwbfile, backend))
     pose_ids = {series.object_id for series in pose_series}
     for item in configuration.dataset_configurations.values():
         if item.object_id in pose_ids and item.dataset_name in _POSE_DATASETS:
@@ -172,8 +193,10 @@ def configure_and_write_nwbfile(
     workers : int, optional
         Threads compressing HDF5 chunks; all cores by default, 1 to write like HDF5 alone.
     """
-    from neuroconv.tools.nwb_helpers import BACKEND_NWB_IO, configure_backend
+    from neuroconv.tools.nwb_helpers import BACKEND_NWB_IO
     from neuroconv.tools.nwb_helpers import configure_and_write_nwbfile as neuroconv_write
+
+    from .dataset_configuration import apply_dataset_configurations
 
     if backend is not None and backend_configuration is not None and backend != backend_configuration.backend:
         raise ValueError(
@@ -185,7 +208,8 @@ def configure_and_write_nwbfile(
         # Exporting an NWB file read from disk: neuroconv's export path.
         neuroconv_write(nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration)
         return
-    configure_backend(nwbfile=nwbfile, backend_configuration=backend_configuration)
+    # Like neuroconv's configure_backend, without building the file (the write is the only build).
+    apply_dataset_configurations(nwbfile, backend_configuration)
     io_class = BACKEND_NWB_IO[backend_configuration.backend]
     with io_class(str(nwbfile_path), mode="w") as io:
         if backend_configuration.backend == "hdf5" and (workers is None or workers > 1):

@@ -24,7 +24,6 @@ from ..metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
 from ..model import FrameTiming, PoseData, PoseTrack
 from .devices import get_or_add_device, lookup
 from .extra_coords import write_extra_coords
-from .iterators import series_values
 from .video import get_or_add_external_video
 
 __all__ = [
@@ -145,7 +144,8 @@ def pose_estimation_series(
     n_frames : int
         Frames to write.
     timing_source : str
-        Where the frame times come from, written in ``comments``.
+        Where the frame times come from, written in ``comments`` with the storage rule
+        (:data:`~poseconv.nwb.iterators.FLOAT32_WHERE_EXACT`).
     times : dict
         ``rate``/``starting_time`` or ``timestamps`` (an array, or a series to link to).
 
@@ -156,6 +156,9 @@ def pose_estimation_series(
     """
     from ndx_pose import PoseEstimationSeries
 
+    # Imported here: modules that only read (training read-back) import this one, and reading needs no hdmf.
+    from .iterators import FLOAT32_WHERE_EXACT, series_values
+
     kwargs: dict[str, Any] = {
         "name": entry.get("name") or node,
         "description": entry.get("description") or f"Position of '{node}'.",
@@ -163,7 +166,9 @@ def pose_estimation_series(
         "data": series_values(track.positions, index, n_frames),
         "unit": entry.get("unit") or pose.unit,
         "reference_frame": entry.get("reference_frame") or pose.reference_frame,
-        "comments": f"Frame times: {timing_source}.",
+        # Descriptions are the user's (neuroconv checks they reach the file unchanged); the comments
+        # say where the times come from and why a dataset may be float32.
+        "comments": f"Frame times: {timing_source}. {FLOAT32_WHERE_EXACT}",
         **times,
     }
     if track.confidence is not None:

@@ -59,3 +59,54 @@ def test_refusals(tmp_path):
     (tmp_path / "x.slp").write_text("")
     with pytest.raises(InvalidOptionError, match="already exists"):
         write_slp(mock_pose_data(), tmp_path / "x.slp")
+
+
+def _tables(path):
+    import h5py
+
+    with h5py.File(path, "r") as handle:
+        return {name: handle[name][()] for name in ("frames", "instances", "points", "pred_points")}
+
+
+def _mixed_pose():
+    """Two skeletons of 3 and 2 nodes, a user-labeled track, NaN nodes, absent frames, an untracked track."""
+    pose = mock_pose_data(n_frames=700, n_individuals=3, missing_frames=[2, 650], source_software="SLEAP")
+    rng = np.random.default_rng(5)
+    tracks = []
+    for k, track in enumerate(pose.tracks):
+        positions = track.positions.copy()
+        positions[rng.random(positions.shape[:2]) < 0.2] = np.nan
+        confidence = track.confidence.copy()
+        confidence[rng.random(confidence.shape) < 0.1] = np.nan
+        if k == 1:
+            confidence[:] = np.nan  # a human labeled this one
+        tracks.append(dataclasses.replace(track, positions=positions, confidence=confidence))
+    short = dataclasses.replace(
+        tracks[2],
+        name="untracked",
+        skeleton="small",
+        positions=tracks[2].positions[:500, :2],
+        confidence=tracks[2].confidence[:500, :2],
+    )
+    skeletons = {
+        **pose.skeletons,
+        "small": dataclasses.replace(pose.skeletons["Skeleton"], name="small", nodes=("a", "b"), edges=((0, 1),)),
+    }
+    return dataclasses.replace(pose, tracks=[tracks[0], tracks[1], short], skeletons=skeletons)
+
+
+def test_streamed_tables_are_the_rows_sleap_io_writes(tmp_path, monkeypatch):
+    """write_slp streams the label tables; they hold exactly what sleap-io writes from to_sleap_labels."""
+    import poseconv.exporters.sleap_tables as tables
+
+    pose = _mixed_pose()
+    expected = tmp_path / "sleap_io.slp"
+    sio.save_slp(to_sleap_labels(pose), str(expected))
+    monkeypatch.setattr(tables, "_BLOCK_VALUES", 1)  # the smallest blocks: 256 frames
+    got = _tables(write_slp(pose, tmp_path / "streamed.slp"))
+    for name, rows in _tables(expected).items():
+        assert got[name].dtype == rows.dtype
+        assert got[name].tobytes() == rows.tobytes(), name
+    back = sio.load_slp(str(tmp_path / "streamed.slp"))
+    assert [t.name for t in back.tracks] == ["animal0", "animal1"]
+    assert len(back.labeled_frames) == len(sio.load_slp(str(expected)).labeled_frames)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import warnings
+
+import numpy as np
 import pytest
+from matplotlib.legend import Legend
 
 from poseconv.errors import InvalidOptionError
-from poseconv.exporters.quicklook import write_quicklook_figure
+from poseconv.exporters.quicklook import _draw_track, decimate_track, write_quicklook_figure
+from poseconv.lazy import ArrayTable, ColumnView
 from poseconv.testing.mock import mock_pose_data
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -22,3 +28,62 @@ def test_svg_and_errors(tmp_path):
         write_quicklook_figure([], tmp_path / "empty.png")
     with pytest.raises(InvalidOptionError, match="cannot write this image format"):
         write_quicklook_figure(mock_pose_data(), tmp_path / "q.unknownformat")
+
+
+def _long_track(n_frames: int = 10_007, n_nodes: int = 3):
+    pose = mock_pose_data(n_frames=n_frames, n_nodes=n_nodes)
+    track = pose.tracks[0]
+    rng = np.random.default_rng(0)
+    track.confidence[:] = rng.random(track.confidence.shape)
+    track.confidence[rng.random(track.confidence.shape) < 0.2] = np.nan
+    track.positions[rng.random(n_frames) < 0.1, 1] = np.nan
+    return pose, track
+
+
+def test_decimation_keeps_each_bins_extremes_and_missing_fraction():
+    pose, track = _long_track()
+    digest = decimate_track(track, bins=100)
+    per_bin = digest.frames_per_bin
+    assert per_bin == 101 and len(digest.first_frames) == 100
+    for b, first in enumerate(digest.first_frames):
+        frames = slice(first, min(first + per_bin, track.n_frames))
+        scores = track.confidence[frames]
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            np.testing.assert_array_equal(digest.confidence_min[b], np.nanmin(scores, axis=0))
+            np.testing.assert_array_equal(digest.confidence_max[b], np.nanmax(scores, axis=0))
+        np.testing.assert_allclose(digest.missing[b], np.isnan(track.positions[frames]).any(axis=2).mean(axis=0))
+        np.testing.assert_array_equal(digest.positions[b], track.positions[first])
+
+
+def test_a_short_track_is_drawn_frame_by_frame():
+    pose, track = _long_track(n_frames=500)
+    digest = decimate_track(track)
+    assert digest.frames_per_bin == 1
+    np.testing.assert_array_equal(digest.positions, track.positions)
+
+
+def test_decimation_reads_lazy_tracks_in_blocks():
+    pose, track = _long_track(n_frames=200_000, n_nodes=2)
+    table = ArrayTable(track.positions.reshape(len(track.positions), -1), block_frames=4096)
+    lazy = dataclasses.replace(track, positions=ColumnView(table, np.arange(4).reshape(2, 2)))
+    digest = decimate_track(lazy)
+    np.testing.assert_array_equal(digest.positions, decimate_track(track).positions)
+    assert table.blocks_read == -(-200_000 // 4096)
+
+
+def test_the_legend_stays_clear_of_the_data(tmp_path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    pose, track = _long_track(n_nodes=12)
+    figure = Figure(figsize=(15, 4), layout="constrained")
+    canvas = FigureCanvasAgg(figure)
+    axes = figure.subplots(1, 3)
+    _draw_track(pose, track, axes)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    [legend] = [child for ax in axes for child in ax.get_children() if isinstance(child, Legend)]
+    box = legend.get_window_extent(renderer)
+    for ax in axes:
+        assert not box.overlaps(ax.get_window_extent(renderer))

@@ -38,3 +38,27 @@ def test_summary_without_rate_or_confidence():
     summary = summarize_pose(mock_pose_data(rate=None, with_confidence=False))
     assert summary["videos"]["video"]["rate"] is None
     assert summary["tracks"][0]["confidence"] is None
+
+
+def test_summary_of_a_lazy_track_read_in_blocks_equals_the_in_memory_one(monkeypatch):
+    import dataclasses
+
+    import numpy as np
+
+    import poseconv.exporters.summary as summary
+    from poseconv.lazy import ArrayTable, ColumnView
+
+    pose = mock_pose_data(n_frames=1000, n_nodes=3, missing_frames=[0, 500, 999])
+    track = pose.tracks[0]
+    rng = np.random.default_rng(2)
+    track.confidence[rng.random(track.confidence.shape) < 0.3] = np.nan
+    expected = summarize_pose(pose)
+    values = np.concatenate([track.positions.reshape(1000, -1), track.confidence], axis=1)
+    table = ArrayTable(values, block_frames=128)
+    lazy = dataclasses.replace(
+        track,
+        positions=ColumnView(table, np.arange(6).reshape(3, 2)),
+        confidence=ColumnView(table, np.arange(6, 9)),
+    )
+    monkeypatch.setattr(summary, "_BLOCK_FRAMES", 100)
+    assert summarize_pose(dataclasses.replace(pose, tracks=[lazy])) == expected

@@ -11,6 +11,7 @@ from pynwb import NWBHDF5IO
 from pynwb.testing.mock.file import mock_NWBFile
 
 import poseconv
+import poseconv.lazy
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.model import FrameTiming
@@ -133,3 +134,18 @@ def test_missing_and_non_nwb_files_are_refused(tmp_path):
         handle["x"] = 1
     with pytest.raises(InvalidSourceFileError, match="not an NWB file"):
         read_nwb(plain)
+
+
+@pytest.mark.parametrize("n_dims", [2, 3])
+def test_lazy_tracks_read_the_same_values_from_the_open_file(tmp_path, n_dims):
+    pose = mock_pose_data(n_frames=300, n_individuals=2, n_dims=n_dims, missing_frames=[5, 299])
+    path = write_nwb(tmp_path / "lazy.nwb", pose)
+    with open_nwb(path) as nwb:
+        eager, lazy = nwb.read(), nwb.read(lazy=True)
+        for got, expected in zip(lazy[0].tracks, eager[0].tracks, strict=True):
+            assert poseconv.lazy.is_lazy_array(got.positions) and got.positions.shape == expected.positions.shape
+            np.testing.assert_array_equal(got.positions[:], expected.positions)
+            np.testing.assert_array_equal(got.positions[100:180], expected.positions[100:180])
+            np.testing.assert_array_equal(got.positions.select(1)[7:9], expected.positions[7:9, 1])
+            np.testing.assert_array_equal(np.asarray(got.confidence), expected.confidence)
+            np.testing.assert_array_equal(got.confidence.select(2).read(0, 300), expected.confidence[:, 2])

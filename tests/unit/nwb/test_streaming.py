@@ -39,6 +39,11 @@ def small_blocks(monkeypatch):
     monkeypatch.setattr(lazy, "MIN_BLOCK_FRAMES", BLOCK)
 
 
+def _bytes64(values) -> bytes:
+    """The float64 bytes of ``values`` (stored float32 where exact, read back as float64)."""
+    return np.ascontiguousarray(values, dtype="float64").tobytes()
+
+
 def _dlc_frame(n_frames: int, individuals: list[str] | None, n_parts: int = 3, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     parts = [f"part{j}" for j in range(n_parts)]
@@ -90,8 +95,8 @@ def _assert_file_equals_source(path, frame: pd.DataFrame, n_series: int, *, pose
             likelihood = [columns.index(c) for c in key if c[-1] == "likelihood"]
             data, confidence = group["data"], group["confidence"]
             # Bit for bit: NaN stays NaN, -0.0 stays -0.0.
-            assert data[()].tobytes() == np.ascontiguousarray(values[:, xy]).tobytes()
-            assert confidence[()].tobytes() == np.ascontiguousarray(values[:, likelihood[0]]).tobytes()
+            assert _bytes64(data[()]) == _bytes64(values[:, xy])
+            assert _bytes64(confidence[()]) == _bytes64(values[:, likelihood[0]])
             if not poseconv_storage:
                 continue
             assert data.chunks == (min(BLOCK, len(frame)), 2) and confidence.chunks == (min(BLOCK, len(frame)),)
@@ -151,8 +156,8 @@ def test_plain_neuroconv_writer_and_zarr_give_the_same_values(tmp_path, small_bl
             for j, node in enumerate(("part0", "part1", "part2")):
                 series = container.pose_estimation_series[node]
                 values = frame.to_numpy()
-                assert series.data[:].tobytes() == np.ascontiguousarray(values[:, [3 * j, 3 * j + 1]]).tobytes()
-                assert series.confidence[:].tobytes() == np.ascontiguousarray(values[:, 3 * j + 2]).tobytes()
+                assert _bytes64(series.data[:]) == _bytes64(values[:, [3 * j, 3 * j + 1]])
+                assert _bytes64(series.confidence[:]) == _bytes64(values[:, 3 * j + 2])
 
 
 def test_series_are_iterators_over_lazy_tracks(tmp_path, small_blocks):
@@ -197,7 +202,7 @@ def test_skipped_frame_numbers_are_nan_in_a_streamed_file(tmp_path, small_blocks
         data = series[next(k for k in series if k[1] == "part0")]["data"][()]
     assert data.shape == (802, 2)
     assert np.isnan(data[np.setdiff1d(np.arange(802), frame.index)]).all()
-    assert data[frame.index].tobytes() == np.ascontiguousarray(frame.to_numpy()[:, :2]).tobytes()
+    assert _bytes64(data[frame.index]) == _bytes64(frame.to_numpy()[:, :2])
 
 
 def test_a_frame_index_out_of_order_inside_the_table_is_an_error_while_writing(tmp_path, small_blocks):
@@ -310,8 +315,8 @@ def _assert_slp_file_equals(output, expected, nodes):
         assert len(series) == expected.shape[1] * len(nodes)
         for (container, node), group in series.items():
             track, j = int(container.rsplit("track_", 1)[1][0]), nodes.index(node)
-            assert group["data"][()].tobytes() == np.ascontiguousarray(expected[:, track, j, :2]).tobytes()
-            assert group["confidence"][()].tobytes() == np.ascontiguousarray(expected[:, track, j, 2]).tobytes()
+            assert _bytes64(group["data"][()]) == _bytes64(expected[:, track, j, :2])
+            assert _bytes64(group["confidence"][()]) == _bytes64(expected[:, track, j, 2])
 
 
 def test_sleap_tracks_are_streamed_from_the_point_tables(tmp_path, small_blocks):

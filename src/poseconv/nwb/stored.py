@@ -1,0 +1,96 @@
+"""Lazy arrays over the stored series of one ``PoseEstimation``, for tools that read long recordings.
+
+:class:`StoredSeriesArray` is a :class:`~poseconv.lazy.LazyArray` of
+``(frames, nodes, dims)`` positions or ``(frames, nodes)`` confidence whose values are
+the h5py datasets of the container's series, read only for the frames asked for, as
+float64 (float32 datasets give back the same values; ``conversion`` and ``offset`` are
+applied). ``select(j)`` is node ``j`` alone, which reads that node's dataset only.
+``poseconv plot``, ``inspect`` and ``export`` use them through
+``NWBPoseFile.read(..., lazy=True)`` so that memory does not grow with the recording.
+They are valid while the file is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..lazy import LazyArray
+
+__all__ = ["StoredSeriesArray"]
+
+
+class StoredSeriesArray(LazyArray):
+    """``(frames, nodes[, dims])`` float64 values read from one h5py dataset per node.
+
+    Parameters
+    ----------
+    datasets : sequence of h5py.Dataset or None
+        One per node, ``(frames, dims)`` or ``(frames,)``; None for a node without values (NaN).
+    n_frames : int
+        Frames of the track.
+    n_dims : int or None
+        Coordinates per node for positions; None for confidence (one value per node and frame).
+    scales : sequence of (float, float), optional
+        ``(conversion, offset)`` per node; stored * conversion + offset is the value.
+    squeeze : bool, default: False
+        A single node with the node axis dropped (what ``select(j)`` returns).
+    """
+
+    block_frames = 65536
+
+    def __init__(
+        self,
+        datasets: Sequence[Any],
+        n_frames: int,
+        n_dims: int | None,
+        scales: Sequence[tuple[float, float]] | None = None,
+        *,
+        squeeze: bool = False,
+    ) -> None:
+        self.datasets = list(datasets)
+        self.n_dims = n_dims
+        self.scales = list(scales) if scales is not None else [(1.0, 0.0)] * len(self.datasets)
+        self.squeeze = squeeze and len(self.datasets) == 1
+        trailing = () if n_dims is None else (n_dims,)
+        nodes = () if self.squeeze else (len(self.datasets),)
+        self.shape = (int(n_frames), *nodes, *trailing)
+        self.dtype = np.dtype("float64")
+
+    def __repr__(self) -> str:
+        return f"StoredSeriesArray(shape={self.shape})"
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Return frames ``[start, stop)`` as a new float64 array, NaN where a node has no value."""
+        start, stop = max(0, int(start)), min(self.shape[0], int(stop))
+        trailing = () if self.n_dims is None else (self.n_dims,)
+        out = np.full((max(0, stop - start), len(self.datasets), *trailing), np.nan)
+        for j, dataset in enumerate(self.datasets):
+            if dataset is None or start >= min(stop, len(dataset)):
+                continue
+            # As stored (float32 or float64): the assignment below casts to float64 exactly, in one copy.
+            values = dataset[start : min(stop, len(dataset))]
+            conversion, offset = self.scales[j]
+            if self.n_dims is not None and (conversion != 1.0 or offset != 0.0):
+                values = values.astype("float64") * conversion + offset
+            if self.n_dims is None:
+                out[: len(values), j] = values.reshape(len(values))
+            else:
+                values = values.reshape(len(values), -1)
+                out[: len(values), j, : values.shape[1]] = values
+        return out[:, 0] if self.squeeze else out
+
+    def select(self, *key: Any) -> LazyArray:
+        """Node ``key[0]`` alone (an int), or the nodes it lists, reading nothing."""
+        if self.squeeze or len(key) != 1:
+            raise IndexError("StoredSeriesArray.select takes one node index or a sequence of node indices.")
+        (index,) = key
+        if isinstance(index, (int, np.integer)):
+            j = int(index)
+            return StoredSeriesArray([self.datasets[j]], self.shape[0], self.n_dims, [self.scales[j]], squeeze=True)
+        picks = np.arange(len(self.datasets))[index]
+        return StoredSeriesArray(
+            [self.datasets[j] for j in picks], self.shape[0], self.n_dims, [self.scales[j] for j in picks]
+        )
