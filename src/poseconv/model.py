@@ -205,6 +205,22 @@ class PoseTrack:
         return int(self.positions.shape[0])
 
 
+def require_names(names: Sequence[str], available: Sequence[str], source_file: Path) -> set[str]:
+    """Return ``names`` as a set after checking each is ``available``.
+
+    Raises
+    ------
+    KeyError
+        When a name is not available; the message lists those that are.
+    """
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        raise KeyError(
+            f"{unknown} not found in {Path(source_file).name}; available individuals/tracks: {list(available)}."
+        )
+    return set(names)
+
+
 @dataclass
 class PoseData:
     """Everything one pose file says; see the module docstring.
@@ -396,13 +412,7 @@ class PoseData:
         KeyError
             When a name is not a track of this file; the message lists those that are.
         """
-        available = self.track_names()
-        unknown = [name for name in names if name not in available]
-        if unknown:
-            raise KeyError(
-                f"{unknown} not found in {self.source_file.name}; available individuals/tracks: {available}."
-            )
-        wanted = set(names)
+        wanted = require_names(names, self.track_names(), self.source_file)
         return dataclasses.replace(self, tracks=[t for t in self.tracks if t.name in wanted])
 
     def with_timing(self, video: str, timing: FrameTiming) -> PoseData:

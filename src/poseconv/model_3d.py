@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .model import FrameTiming, PoseData, Skeleton
+from .model import FrameTiming, PoseData, Skeleton, require_names
 
 __all__ = ["LENGTH_UNITS", "CameraCalibration", "MultiCameraPoseData"]
 
@@ -276,13 +276,7 @@ class MultiCameraPoseData:
         KeyError
             When a name is not an individual of the session; the message lists those that are.
         """
-        available = self.individuals()
-        unknown = [name for name in names if name not in available]
-        if unknown:
-            raise KeyError(
-                f"{unknown} not found in {self.source_file.name}; available individuals/tracks: {available}."
-            )
-        wanted = set(names)
+        wanted = require_names(names, self.individuals(), self.source_file)
 
         def keep(pose: PoseData) -> PoseData:
             return dataclasses.replace(pose, tracks=[t for t in pose.tracks if t.name in wanted])

@@ -31,26 +31,11 @@ class OutputError(PoseconvError, ValueError):
 
 
 def check_output(path: str | Path, *, overwrite: bool, flag: str = "overwrite=True") -> Path:
-    """Check, before reading any input, that ``path`` can be written.
+    """Check, before reading any input, that ``path`` can be written; return it as a Path.
 
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        The NWB file (or Zarr store) to write.
-    overwrite : bool
-        Whether an existing file may be replaced.
-    flag : str, default: "overwrite=True"
-        How the user says so, for the message (``--overwrite`` on the command line).
-
-    Returns
-    -------
-    pathlib.Path
-        The path.
-
-    Raises
-    ------
-    OutputError
-        When it exists (without ``overwrite``), or its folder is missing or not writable.
+    ``overwrite`` allows replacing an existing file; ``flag`` is how the user says so, for the message
+    (``--overwrite`` on the command line). Raises :class:`OutputError` when the file exists (without
+    ``overwrite``), or its folder is missing or not writable.
     """
     path = Path(path)
     if path.exists() and not overwrite:

@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
-from pydantic.json_schema import GenerateJsonSchema
 
 from ..errors import PoseconvError
+from ..metadata.schema import FormFriendlyJsonSchema
 
 __all__ = [
     "SPEC_SCHEMA_FILE_NAME",
@@ -261,19 +261,6 @@ class ConversionSpec(_Model):
 # -- JSON Schema ------------------------------------------------------------------------------
 
 
-class _EditorFriendlyJsonSchema(GenerateJsonSchema):
-    """Optional fields as their plain type, no ``null`` defaults (as in the metadata schema)."""
-
-    def nullable_schema(self, schema: Any) -> dict[str, Any]:
-        return self.generate_inner(schema["schema"])
-
-    def default_schema(self, schema: Any) -> dict[str, Any]:
-        json_schema = super().default_schema(schema)
-        if "default" in json_schema and json_schema["default"] is None:
-            json_schema.pop("default")
-        return json_schema
-
-
 def spec_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft-07) of a conversion spec.
 
@@ -283,7 +270,7 @@ def spec_schema() -> dict[str, Any]:
         The schema, definitions under ``definitions``.
     """
     schema = ConversionSpec.model_json_schema(
-        by_alias=True, ref_template="#/definitions/{model}", schema_generator=_EditorFriendlyJsonSchema
+        by_alias=True, ref_template="#/definitions/{model}", schema_generator=FormFriendlyJsonSchema
     )
     definitions = schema.pop("$defs", {})
     ordered = {

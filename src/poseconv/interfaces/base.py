@@ -29,6 +29,7 @@ __all__ = [
     "BasePoseInterface",
     "FilePathArg",
     "OptionalFilePathArg",
+    "PoseconvInterfaceMixin",
     "ReaderPoseInterface",
     "check_input_format",
     "run_interface_conversion",
@@ -85,7 +86,79 @@ def run_interface_conversion(interface: Any, nwbfile_path: Path, **kwargs: Any) 
     )
 
 
-class BasePoseInterface(BaseTemporalAlignmentInterface):
+class PoseconvInterfaceMixin:
+    """What every poseconv interface shares: form-friendly schemas, ``add_to_nwbfile`` and the pipeline.
+
+    Put it first among the bases; subclasses implement :meth:`_add`.
+    """
+
+    def get_metadata_schema(self) -> dict:
+        """Return the JSON Schema (draft-07) of :meth:`get_metadata`'s result.
+
+        Returns
+        -------
+        dict
+            neuroconv's base metadata schema with poseconv's ``Pose`` and ``Behavior`` blocks.
+        """
+        return metadata_schema()
+
+    @classmethod
+    def get_source_schema(cls) -> dict:
+        """Return the JSON Schema of the constructor arguments, in a form-tool-friendly shape."""
+        from neuroconv.utils import get_json_schema_from_method_signature
+
+        # neuroconv reads parameter descriptions from the docstring of what it is given; ours are on __init__.
+        schema = get_json_schema_from_method_signature(cls.__init__, exclude=["source_data"])
+        return add_missing_titles(_strip_nulls(schema))
+
+    def get_conversion_options_schema(self) -> dict:
+        """Return the JSON Schema of :meth:`add_to_nwbfile`'s options."""
+        return add_missing_titles(_strip_nulls(super().get_conversion_options_schema()))
+
+    def add_to_nwbfile(
+        self,
+        nwbfile: Any,
+        metadata: dict | None = None,
+        *,
+        stub_test: bool = False,
+        external_files_relative_to: Path | None = None,
+    ) -> None:
+        """Add this interface's poses, session or training data (and skeletons, cameras, videos) to ``nwbfile``.
+
+        Parameters
+        ----------
+        nwbfile : pynwb.NWBFile
+            The file to add to.
+        metadata : dict, optional
+            Metadata as from :meth:`get_metadata`, edited; entries missing from it take the defaults.
+        stub_test : bool, default: False
+            Write only the first 100 frames (and training frames), for a quick test file.
+        external_files_relative_to : pathlib.Path, optional
+            Folder the NWB file will be written to, so external video paths are stored
+            relative to it (as DANDI expects); ``run_conversion`` sets it.
+        """
+        # One signature for every interface: neuroconv builds the conversion options schema from it.
+        self._add(nwbfile, metadata, stub_test=stub_test, relative_to=external_files_relative_to)
+
+    def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
+        raise NotImplementedError
+
+    def run_conversion(self, nwbfile_path: Path, **kwargs: Any) -> None:
+        """Write the NWB file through poseconv's conversion pipeline; on any failure nothing is left behind.
+
+        Parameters
+        ----------
+        nwbfile_path : pathlib.Path
+            The NWB file to write.
+        **kwargs
+            neuroconv's ``run_conversion`` arguments: ``nwbfile``, ``metadata``, ``overwrite`` (without it
+            an existing file is an error), ``backend`` ("hdf5" or "zarr"), ``backend_configuration``,
+            ``append_on_disk_nwbfile``; any other is an option of :meth:`add_to_nwbfile` (``stub_test``).
+        """
+        run_interface_conversion(self, Path(nwbfile_path), **kwargs)
+
+
+class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
     """Base of the pose interfaces; subclasses implement :meth:`_read_pose`."""
 
     keywords = ("behavior", "pose estimation", "ndx-pose")
@@ -107,19 +180,27 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         self._sampling_frequency = sampling_frequency
         self._aligned_timing: dict[str, FrameTiming] = {}
         self._probes: dict[Path, VideoProbe | None] = {}
-        pose = self._read_pose()
+        data = self._read_pose()
         if metadata_key is not None:
-            pose = dataclasses.replace(pose, metadata_key=metadata_key)
-        self._video_file_paths = self._match_video_paths(pose, video_file_paths)
-        self._original = self._resolve_timing(pose)
-        self._pose = self._original
-        if self._individuals is not None:
-            try:
-                self._pose = self._original.select_tracks(self._individuals)
-            except KeyError as err:
-                raise InvalidOptionError(err.args[0]) from None
+            data = dataclasses.replace(data, metadata_key=metadata_key)
+        self._video_file_paths = self._match_video_paths(data, video_file_paths)
+        original = self._resolve_timing(data)
+        try:
+            selected = original if self._individuals is None else self._select(original, self._individuals)
+        except KeyError as err:
+            raise InvalidOptionError(err.args[0]) from None
+        self._keep(original, selected)
 
     # -- to implement -------------------------------------------------------------------------
+
+    def _select(self, data: PoseData, names: list[str]) -> PoseData:
+        """Return ``data`` with only the individuals/tracks named (KeyError naming the others)."""
+        return data.select_tracks(names)
+
+    def _keep(self, original: PoseData, selected: PoseData) -> None:
+        """Keep the data read (for the original timestamps) and the part chosen."""
+        self._original = original
+        self._pose = selected
 
     def _read_pose(self) -> PoseData:
         """Read the source file(s) into a PoseData."""
@@ -204,9 +285,13 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         return list(dict.fromkeys(track.video for track in self._pose.tracks))
 
     def _video_paths(self) -> dict[str, Path]:
-        paths = {key: info.path for key, info in self._pose.videos.items() if info.path is not None}
-        paths.update(self._video_file_paths)
-        return paths
+        """Each video's file: the one the user gave, else the one the pose file names (when it exists)."""
+        paths = {key: info.path for pose in self._poses() for key, info in pose.videos.items() if info.path is not None}
+        return {**paths, **self._video_file_paths}
+
+    def _poses(self) -> list[PoseData]:
+        """Return the pose data whose videos this interface links (a session has one per camera)."""
+        return [self._pose]
 
     # -- metadata -----------------------------------------------------------------------------
 
@@ -226,29 +311,6 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         )
         metadata.deep_update(default_pose_metadata(pose, video_paths_known=set(self._video_paths())))
         return metadata
-
-    def get_metadata_schema(self) -> dict:
-        """Return the JSON Schema (draft-07) of :meth:`get_metadata`'s result.
-
-        Returns
-        -------
-        dict
-            neuroconv's base metadata schema with poseconv's ``Pose`` and ``Behavior`` blocks.
-        """
-        return metadata_schema()
-
-    @classmethod
-    def get_source_schema(cls) -> dict:
-        """Return the JSON Schema of the constructor arguments, in a form-tool-friendly shape."""
-        from neuroconv.utils import get_json_schema_from_method_signature
-
-        # neuroconv reads parameter descriptions from the docstring of what it is given; ours are on __init__.
-        schema = get_json_schema_from_method_signature(cls.__init__, exclude=["source_data"])
-        return add_missing_titles(_strip_nulls(schema))
-
-    def get_conversion_options_schema(self) -> dict:
-        """Return the JSON Schema of :meth:`add_to_nwbfile`'s options."""
-        return add_missing_titles(_strip_nulls(super().get_conversion_options_schema()))
 
     def validate_metadata(self, metadata: dict, append_mode: bool = False) -> None:
         """Check ``metadata`` against the schema; raise MetadataError naming the field at fault.
@@ -357,37 +419,22 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
 
     # -- writing ------------------------------------------------------------------------------
 
-    def add_to_nwbfile(
-        self,
-        nwbfile: Any,
-        metadata: dict | None = None,
-        *,
-        stub_test: bool = False,
-        external_files_relative_to: Path | None = None,
-    ) -> None:
-        """Add one PoseEstimation per chosen individual/track (and its skeleton, camera, video).
-
-        Parameters
-        ----------
-        nwbfile : pynwb.NWBFile
-            The file to add to.
-        metadata : dict, optional
-            Metadata as from :meth:`get_metadata`, edited; entries missing from it take the defaults.
-        stub_test : bool, default: False
-            Write only the first 100 frames, for a quick test file.
-        external_files_relative_to : pathlib.Path, optional
-            Folder the NWB file will be written to, so external video paths are stored
-            relative to it (as DANDI expects); ``run_conversion`` sets it.
-        """
-        merged = self._metadata_for_writing(metadata)
-        write_pose_estimation(
+    def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
+        self._writer()(
             nwbfile,
-            self.pose,
-            metadata=merged,
+            self._data_to_write(),
+            metadata=self._metadata_for_writing(metadata),
             video_paths=self._video_paths(),
-            relative_to=external_files_relative_to,
+            relative_to=relative_to,
             max_frames=STUB_FRAMES if stub_test else None,
         )
+
+    def _writer(self) -> Any:
+        """Return the writer of this interface's data (a multi-camera session has its own)."""
+        return write_pose_estimation
+
+    def _data_to_write(self) -> Any:
+        return self.pose
 
     #: The ``metadata["Pose"]`` block whose entries are this interface's containers.
     _container_block = "PoseEstimations"
@@ -411,20 +458,6 @@ class BasePoseInterface(BaseTemporalAlignmentInterface):
         given = {key: entry for key, entry in listed.items() if key in own}
         merged["Pose"][block] = {key: merge_metadata(own[key], entry) for key, entry in (given or own).items()}
         return merged
-
-    def run_conversion(self, nwbfile_path: Path, **kwargs: Any) -> None:
-        """Write the NWB file through poseconv's conversion pipeline; on any failure nothing is left behind.
-
-        Parameters
-        ----------
-        nwbfile_path : pathlib.Path
-            The NWB file to write.
-        **kwargs
-            neuroconv's ``run_conversion`` arguments: ``nwbfile``, ``metadata``, ``overwrite`` (without it
-            an existing file is an error), ``backend`` ("hdf5" or "zarr"), ``backend_configuration``,
-            ``append_on_disk_nwbfile``; any other is an option of :meth:`add_to_nwbfile` (``stub_test``).
-        """
-        run_interface_conversion(self, Path(nwbfile_path), **kwargs)
 
 
 class ReaderPoseInterface(BasePoseInterface):

@@ -28,7 +28,7 @@ from ..metadata.multicamera import default_multicamera_metadata
 from ..model import FrameTiming, PoseData
 from ..model_3d import MultiCameraPoseData
 from ..nwb.multicamera import write_multicamera_pose_estimation
-from .base import STUB_FRAMES, BasePoseInterface, FilePathArg, OptionalFilePathArg, check_input_format
+from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 
 __all__ = ["DeepLabCut3DPoseInterface", "SLEAPSessionPoseInterface"]
 
@@ -37,6 +37,8 @@ class _MultiCameraPoseInterface(BasePoseInterface):
     """Shared machinery of the multi-camera interfaces; subclasses implement :meth:`_read_session`."""
 
     keywords = (*BasePoseInterface.keywords, "3D", "multi-camera", "calibration")
+    #: Frame times the user aligned (one clock for every camera), or None.
+    _aligned: FrameTiming | None = None
 
     def __init__(
         self,
@@ -48,30 +50,39 @@ class _MultiCameraPoseInterface(BasePoseInterface):
         verbose: bool = False,
         source_data: dict[str, Any],
     ) -> None:
-        # BasePoseInterface.__init__ reads one PoseData; a session is read here instead.
-        BaseTemporalAlignmentInterface.__init__(self, verbose=verbose, **source_data)
-        timing.user_rate(sampling_frequency)
-        check_input_format(self, source_data)
-        self._individuals = list(individuals) if individuals is not None else None
-        self._sampling_frequency = sampling_frequency
-        self._aligned: FrameTiming | None = None
-        data = self._read_session()
-        if metadata_key is not None:
-            data = dataclasses.replace(data, metadata_key=metadata_key)
-        self._video_file_paths = self._camera_videos(data, video_file_paths)
-        self._original_session = self._resolve_session_timing(data)
-        self._session = self._original_session
-        if self._individuals is not None:
-            try:
-                self._session = self._original_session.select_individuals(self._individuals)
-            except KeyError as err:
-                raise InvalidOptionError(err.args[0]) from None
+        options = dict(
+            individuals=individuals,
+            sampling_frequency=sampling_frequency,
+            video_file_paths=video_file_paths,
+            metadata_key=metadata_key,
+        )
+        super().__init__(verbose=verbose, **options, **{k: v for k, v in source_data.items() if k not in options})
+        # neuroconv keeps the constructor's arguments as given (source schema, converters built from specs).
+        self.source_data = dict(source_data)
 
     # -- to implement -------------------------------------------------------------------------
 
     def _read_session(self) -> MultiCameraPoseData:
         """Read the source file(s) into a MultiCameraPoseData."""
         raise NotImplementedError
+
+    # The base reads, matches videos, resolves timing and selects through these hooks.
+
+    def _read_pose(self) -> MultiCameraPoseData:  # type: ignore[override]
+        return self._read_session()
+
+    def _match_video_paths(self, data: MultiCameraPoseData, given: Any) -> dict[str, Path]:  # type: ignore[override]
+        return self._camera_videos(data, given)
+
+    def _resolve_timing(self, data: MultiCameraPoseData) -> MultiCameraPoseData:  # type: ignore[override]
+        return self._resolve_session_timing(data)
+
+    def _select(self, data: MultiCameraPoseData, names: list[str]) -> MultiCameraPoseData:  # type: ignore[override]
+        return data.select_individuals(names)
+
+    def _keep(self, original: MultiCameraPoseData, selected: MultiCameraPoseData) -> None:  # type: ignore[override]
+        self._original_session = original
+        self._session = selected
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -138,15 +149,8 @@ class _MultiCameraPoseInterface(BasePoseInterface):
     def _videos(self) -> list[str]:
         return ["session"]
 
-    def _video_paths(self) -> dict[str, Path]:
-        paths = {
-            key: info.path
-            for view in self._session.views.values()
-            for key, info in view.videos.items()
-            if info.path is not None
-        }
-        paths.update(self._video_file_paths)
-        return paths
+    def _poses(self) -> list[PoseData]:
+        return list(self._session.views.values())
 
     # -- metadata -----------------------------------------------------------------------------
 
@@ -227,37 +231,12 @@ class _MultiCameraPoseInterface(BasePoseInterface):
     def _source_name(self) -> str:
         return self._session.source_file.name
 
-    def add_to_nwbfile(
-        self,
-        nwbfile: Any,
-        metadata: dict | None = None,
-        *,
-        stub_test: bool = False,
-        external_files_relative_to: Path | None = None,
-    ) -> None:
-        """Add the cameras and one MultiCameraPoseEstimation per chosen individual.
+    def _writer(self) -> Any:
+        # The cameras and one MultiCameraPoseEstimation per chosen individual.
+        return write_multicamera_pose_estimation
 
-        Parameters
-        ----------
-        nwbfile : pynwb.NWBFile
-            The file to add to.
-        metadata : dict, optional
-            Metadata as from :meth:`get_metadata`, edited; entries missing from it take the defaults.
-        stub_test : bool, default: False
-            Write only the first 100 frames, for a quick test file.
-        external_files_relative_to : pathlib.Path, optional
-            Folder the NWB file will be written to, so external video paths are stored
-            relative to it (as DANDI expects); ``run_conversion`` sets it.
-        """
-        merged = self._metadata_for_writing(metadata)
-        write_multicamera_pose_estimation(
-            nwbfile,
-            self.session,
-            metadata=merged,
-            video_paths=self._video_paths(),
-            relative_to=external_files_relative_to,
-            max_frames=STUB_FRAMES if stub_test else None,
-        )
+    def _data_to_write(self) -> Any:
+        return self.session
 
 
 class DeepLabCut3DPoseInterface(_MultiCameraPoseInterface):

@@ -24,20 +24,12 @@ from pydantic import WithJsonSchema, validate_call
 
 from ..errors import InvalidOptionError
 from ..metadata.defaults import merge_metadata
-from ..metadata.schema import add_missing_titles, metadata_schema
 from ..metadata.training import default_training_metadata
 from ..nwb.training import write_pose_training
 from ..readers.deeplabcut_training import find_project_folder, read_deeplabcut_labels
 from ..readers.sleap_training import read_sleap_labels
 from ..training import TrainingData
-from .base import (
-    STUB_FRAMES,
-    FilePathArg,
-    OptionalFilePathArg,
-    _strip_nulls,
-    check_input_format,
-    run_interface_conversion,
-)
+from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg, PoseconvInterfaceMixin, check_input_format
 
 __all__ = [
     "DeepLabCutTrainingDataInterface",
@@ -193,44 +185,20 @@ class TrainingDataMixin:
         paths = getattr(self, "_video_paths", None)
         return dict(paths()) if callable(paths) else {}
 
-    def add_to_nwbfile(
-        self,
-        nwbfile: Any,
-        metadata: dict | None = None,
-        *,
-        stub_test: bool = False,
-        external_files_relative_to: Path | None = None,
-    ) -> None:
-        """Add the poses and, when included, the training data (PoseTraining) to ``nwbfile``.
-
-        Parameters
-        ----------
-        nwbfile : pynwb.NWBFile
-            The file to add to.
-        metadata : dict, optional
-            Metadata as from :meth:`get_metadata`, edited; entries missing from it take the defaults.
-        stub_test : bool, default: False
-            Write only the first 100 frames (and training frames), for a quick test file.
-        external_files_relative_to : pathlib.Path, optional
-            Folder the NWB file will be written to, so external video paths are stored
-            relative to it (as DANDI expects); ``run_conversion`` sets it.
-        """
-        # Same signature as BasePoseInterface.add_to_nwbfile: neuroconv builds the options schema from it.
-        super().add_to_nwbfile(
-            nwbfile, metadata, stub_test=stub_test, external_files_relative_to=external_files_relative_to
-        )
+    def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
+        super()._add(nwbfile, metadata, stub_test=stub_test, relative_to=relative_to)
         if self._training is not None:
             add_training_data(
                 nwbfile,
                 self._training,
                 metadata,
                 stub_test=stub_test,
-                external_files_relative_to=external_files_relative_to,
+                external_files_relative_to=relative_to,
                 video_paths=self._pose_video_paths(),
             )
 
 
-class BaseTrainingDataInterface(BaseDataInterface):
+class BaseTrainingDataInterface(PoseconvInterfaceMixin, BaseDataInterface):
     """Base of the interfaces that convert training data alone; subclasses implement :meth:`_read_training`."""
 
     keywords = ("behavior", "pose estimation", "ndx-pose", "training data", "labels")
@@ -266,64 +234,10 @@ class BaseTrainingDataInterface(BaseDataInterface):
         metadata.deep_update(training_metadata(training))
         return metadata
 
-    def get_metadata_schema(self) -> dict:
-        """Return the JSON Schema (draft-07) of :meth:`get_metadata`'s result."""
-        return metadata_schema()
-
-    @classmethod
-    def get_source_schema(cls) -> dict:
-        """Return the JSON Schema of the constructor arguments, in a form-tool-friendly shape."""
-        from neuroconv.utils import get_json_schema_from_method_signature
-
-        # neuroconv reads parameter descriptions from the docstring of what it is given; ours are on __init__.
-        schema = get_json_schema_from_method_signature(cls.__init__, exclude=["source_data"])
-        return add_missing_titles(_strip_nulls(schema))
-
-    def get_conversion_options_schema(self) -> dict:
-        """Return the JSON Schema of :meth:`add_to_nwbfile`'s options."""
-        return add_missing_titles(_strip_nulls(super().get_conversion_options_schema()))
-
-    def add_to_nwbfile(
-        self,
-        nwbfile: Any,
-        metadata: dict | None = None,
-        *,
-        stub_test: bool = False,
-        external_files_relative_to: Path | None = None,
-    ) -> None:
-        """Add the training data (PoseTraining, its skeletons and videos) to ``nwbfile``.
-
-        Parameters
-        ----------
-        nwbfile : pynwb.NWBFile
-            The file to add to.
-        metadata : dict, optional
-            Metadata as from :meth:`get_metadata`, edited; entries missing from it take the defaults.
-        stub_test : bool, default: False
-            Write only the first 100 training frames, for a quick test file.
-        external_files_relative_to : pathlib.Path, optional
-            Folder the NWB file will be written to, so external video paths are stored relative
-            to it (as DANDI expects); ``run_conversion`` sets it.
-        """
+    def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
         add_training_data(
-            nwbfile,
-            self._training,
-            metadata,
-            stub_test=stub_test,
-            external_files_relative_to=external_files_relative_to,
+            nwbfile, self._training, metadata, stub_test=stub_test, external_files_relative_to=relative_to
         )
-
-    def run_conversion(self, nwbfile_path: Path, **kwargs: Any) -> None:
-        """Write the NWB file through poseconv's conversion pipeline; on any failure nothing is left behind.
-
-        Parameters
-        ----------
-        nwbfile_path : pathlib.Path
-            The NWB file to write.
-        **kwargs
-            As for :meth:`poseconv.interfaces.base.BasePoseInterface.run_conversion`.
-        """
-        run_interface_conversion(self, Path(nwbfile_path), **kwargs)
 
 
 class DeepLabCutTrainingDataInterface(BaseTrainingDataInterface):

@@ -19,18 +19,27 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from .models import BehaviorMetadata, PoseBlockMetadata
 
-__all__ = ["SCHEMA_FILE_NAME", "add_missing_titles", "form_schema", "metadata_schema", "pose_block_schema"]
+__all__ = [
+    "SCHEMA_FILE_NAME",
+    "FormFriendlyJsonSchema",
+    "add_missing_titles",
+    "form_schema",
+    "metadata_schema",
+    "pose_block_schema",
+]
 
 SCHEMA_FILE_NAME = "metadata.schema.json"
 
 
-class _FormFriendlyJsonSchema(GenerateJsonSchema):
-    """Emit optional fields as their plain type and drop ``null`` defaults."""
+class FormFriendlyJsonSchema(GenerateJsonSchema):
+    """Emit optional fields as their plain type and drop ``null`` defaults (for form tools and editors)."""
 
     def nullable_schema(self, schema: Any) -> dict[str, Any]:
+        """Return the schema of an optional field as its plain type."""
         return self.generate_inner(schema["schema"])
 
     def default_schema(self, schema: Any) -> dict[str, Any]:
+        """Return the schema of a field with a default, dropping a ``null`` default."""
         json_schema = super().default_schema(schema)
         if "default" in json_schema and json_schema["default"] is None:
             json_schema.pop("default")
@@ -41,7 +50,7 @@ def _block_schema(model: type, block: str) -> dict[str, Any]:
     # Definitions live inside each block (as neuroconv's own blocks do): NWBConverter merges the
     # interfaces' "properties" but not their root "definitions".
     schema = model.model_json_schema(
-        ref_template=f"#/properties/{block}/definitions/{{model}}", schema_generator=_FormFriendlyJsonSchema
+        ref_template=f"#/properties/{block}/definitions/{{model}}", schema_generator=FormFriendlyJsonSchema
     )
     definitions = schema.pop("$defs", {})
     if definitions:

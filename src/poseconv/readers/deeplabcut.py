@@ -85,15 +85,7 @@ def read_csv_rows(path: Path, n_rows: int = 4) -> list[list[str]]:
 def is_deeplabcut_file(file_path: str | Path) -> bool:
     """Return True when ``file_path`` looks like DeepLabCut keypoint output; never raises.
 
-    Parameters
-    ----------
-    file_path : str or pathlib.Path
-        Candidate file.
-
-    Returns
-    -------
-    bool
-        Whether the header (CSV) or the pandas table attributes (HDF5) look like DLC.
+    Checked: whether the header (CSV) or the pandas table attributes (HDF5) look like DLC.
     """
     path = Path(file_path)
     try:

@@ -132,15 +132,7 @@ def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
 def is_lightning_pose_file(file_path: str | Path) -> bool:
     """Return True when ``file_path`` looks like LightningPose predictions; never raises.
 
-    Parameters
-    ----------
-    file_path : str or pathlib.Path
-        Candidate file.
-
-    Returns
-    -------
-    bool
-        Whether it is a ``.csv`` with a LightningPose header (see :func:`is_lightning_pose_header`).
+    Checked: whether it is a ``.csv`` with a LightningPose header (see :func:`is_lightning_pose_header`).
     """
     path = Path(file_path)
     try:

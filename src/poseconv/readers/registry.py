@@ -28,24 +28,7 @@ def supported_formats() -> dict[str, list[str]]:
 
 
 def infer_source_software(file_path: str | Path) -> str:
-    """Name the tool that wrote ``file_path``, from its content.
-
-    Parameters
-    ----------
-    file_path : str or pathlib.Path
-        A pose file.
-
-    Returns
-    -------
-    str
-        The tool (``"DeepLabCut"``, ``"SLEAP"``, ``"LightningPose"``); see
-        :func:`poseconv.catalog.detect_format` for which of its formats the file is.
-
-    Raises
-    ------
-    UnsupportedFormatError
-        When no format, or more than one, claims the file.
-    """
+    """Name the tool that wrote ``file_path`` (``"DeepLabCut"``, ...), from :func:`~poseconv.catalog.detect_format`."""
     return detect_format(file_path).source_software
 
 

@@ -97,15 +97,7 @@ _MAX_FRAMES_LISTED = 5
 def is_slp_file(file_path: str | Path) -> bool:
     """Return True when ``file_path`` is a SLEAP labels ``.slp`` (HDF5) file; never raises.
 
-    Parameters
-    ----------
-    file_path : str or pathlib.Path
-        Candidate file.
-
-    Returns
-    -------
-    bool
-        Whether the file is HDF5 with SLEAP's ``metadata`` group and instance tables.
+    Checked: whether the file is HDF5 with SLEAP's ``metadata`` group and instance tables.
     """
     try:
         path = Path(file_path)
@@ -161,15 +153,7 @@ def is_sleap_analysis_file(file_path: str | Path) -> bool:
 def is_sleap_file(file_path: str | Path) -> bool:
     """Return True when ``file_path`` is a SLEAP ``.slp`` or analysis ``.h5`` file; never raises.
 
-    Parameters
-    ----------
-    file_path : str or pathlib.Path
-        Candidate file.
-
-    Returns
-    -------
-    bool
-        Whether the content (not only the suffix) is SLEAP's.
+    Checked: whether the content (not only the suffix) is SLEAP's.
     """
     try:
         suffix = Path(file_path).suffix.lower()
