@@ -19,6 +19,17 @@ from ..model import PoseData
 __all__ = ["infer_source_software", "read_pose", "register_reader", "supported_formats"]
 
 
+def __getattr__(name: str) -> Any:
+    if name == "ReaderSpec":
+        warnings.warn(
+            "poseconv.readers.registry.ReaderSpec is deprecated; formats are poseconv.catalog.Format entries.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return Format
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def supported_formats() -> dict[str, list[str]]:
     """Map each tool to the file suffixes poseconv reads of it (every kind of file: predictions, sessions, labels)."""
     found: dict[str, set[str]] = {}
