@@ -161,6 +161,13 @@ def test_a_source_that_mislabels_the_software_is_refused(tmp_path, path, source,
     assert result.returncode == 1 and f"would record '{tool}'" in result.stderr, result.stderr
     with pytest.raises(InvalidSourceFileError, match=f"would record '{tool}'"):
         interface_class(get_format(source))(file_path=path, sampling_frequency=30.0)
+    from poseconv import PoseNWBConverter
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = dict(Pose=interface_class(get_format(source)))
+
+    with pytest.raises(InvalidSourceFileError, match=f"would record '{tool}'"):
+        Converter(source_data=dict(Pose=dict(file_path=str(path), sampling_frequency=30.0)))
     result, out = run_spec(tmp_path, {"file_path": str(path), "interface": source, "sampling_frequency": 30.0})
     assert result.returncode == 1 and f"would record '{tool}'" in result.stderr
     assert (
@@ -199,6 +206,24 @@ def test_a_stated_rate_wins_over_the_video_with_a_warning(tmp_path):
         series = next(iter(container.pose_estimation_series.values()))
         # The rate may be stored as rate or as timestamps; either way the stated rate is used.
         assert series.rate == 25.0 or np.allclose(np.diff(series.timestamps[:]), 1 / 25.0)
+
+
+@needs_shared_data
+def test_a_stated_rate_wins_in_a_converter_and_a_spec(tmp_path):
+    from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = dict(Pose=DeepLabCutPoseInterface)
+
+    with pytest.warns(PoseconvWarning, match=r"gives 30.0003 fps"):
+        converter = Converter(source_data=dict(Pose=dict(file_path=str(DLC_WITH_VIDEO), sampling_frequency=25.0)))
+    np.testing.assert_allclose(np.diff(converter.data_interface_objects["Pose"].get_timestamps()), 1 / 25.0)
+    result, out = run_spec(tmp_path, {"file_path": str(DLC_WITH_VIDEO), "sampling_frequency": 25.0})
+    assert result.returncode == 0, result.stderr
+    with NWBHDF5IO(str(out), "r") as io:
+        container = next(iter(io.read().processing["behavior"].data_interfaces.values()))
+        series = next(iter(container.pose_estimation_series.values()))
+        np.testing.assert_allclose(np.diff(series.get_timestamps()[:3]), 1 / 25.0)
 
 
 @needs_shared_data
