@@ -17,7 +17,8 @@ An interface's ``run_conversion``, a ``PoseNWBConverter`` a user defines,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,20 @@ class PoseNWBConverter(NWBConverter):
         ComposedMetadata
             ``shared`` (the file's), ``per_input`` (each pose input's) and ``problems``.
         """
+        import copy
+        import json
+
+        # While one run_conversion lasts, the same metadata is composed for validation, the file and each
+        # input: compose once (interfaces do not change meanwhile) and hand out copies.
+        cache = getattr(self, "_compose_cache", None)
+        if cache is None:
+            return self._compose(metadata)
+        key = json.dumps(to_plain(metadata or {}), sort_keys=True, default=str)
+        if key not in cache:
+            cache[key] = self._compose(metadata)
+        return copy.deepcopy(cache[key])
+
+    def _compose(self, metadata: Mapping[str, Any] | None) -> ComposedMetadata:
         defaults = {name: to_plain(i.get_metadata()) for name, i in self.data_interface_objects.items()}
         known = {"NWBFile", "Subject"}
         for interface in self.data_interface_objects.values():
@@ -271,7 +286,7 @@ class PoseNWBConverter(NWBConverter):
             return
         check_output(path, overwrite=overwrite)
         self.check_timing()
-        with atomic_output(path) as partial:
+        with atomic_output(path) as partial, self._composing_once():
             super().run_conversion(
                 nwbfile_path=partial,
                 nwbfile=nwbfile,
@@ -282,6 +297,14 @@ class PoseNWBConverter(NWBConverter):
                 backend_configuration=backend_configuration,
                 conversion_options=self._with_relative_paths(path, conversion_options),
             )
+
+    @contextlib.contextmanager
+    def _composing_once(self) -> Iterator[None]:
+        self._compose_cache = {}
+        try:
+            yield
+        finally:
+            self._compose_cache = None
 
     def _with_relative_paths(self, path: Path, conversion_options: dict | None) -> dict:
         """Ask poseconv's interfaces to store external video paths relative to the NWB file's folder."""

@@ -11,6 +11,7 @@ suite; regenerate it with ``poseconv schema --write``.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,12 @@ def metadata_schema() -> dict[str, Any]:
     dict
         A draft-07 JSON Schema.
     """
+    # Built once per process (pydantic's generation takes ~15 ms); callers get their own copy to edit.
+    return copy.deepcopy(_built_metadata_schema())
+
+
+@functools.cache
+def _built_metadata_schema() -> dict[str, Any]:
     schema = copy.deepcopy(_neuroconv_base_schema())
     schema["$id"] = "https://poseconv.invalid/schemas/" + SCHEMA_FILE_NAME
     schema["title"] = "poseconv metadata"
