@@ -17,10 +17,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 def _format_names() -> dict[str, str]:
     """Each built-in format's interface class and reader functions, from the catalog."""
-    from .catalog import _BUILTIN
+    from .catalog import BUILTIN_FORMATS
 
     names = {}
-    for fmt in _BUILTIN:
+    for fmt in BUILTIN_FORMATS:
         if fmt.interface is not None:
             names[fmt.interface_name] = fmt.interface.partition(":")[0]
         for name in fmt.public_names:

@@ -12,7 +12,7 @@ from poseconv import catalog
 from poseconv.errors import InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
 
 ROOT = Path(__file__).resolve().parents[2]
-BUILTIN = list(catalog._BUILTIN)
+BUILTIN = list(catalog.BUILTIN_FORMATS)
 
 
 def test_pyproject_entry_points_are_the_catalog_interfaces():
@@ -29,7 +29,7 @@ def test_public_names_come_from_the_catalog():
         assert getattr(poseconv, fmt.interface_name) is catalog.interface_class(fmt)
         assert getattr(interfaces, fmt.interface_name) is catalog.interface_class(fmt)
         for name in fmt.public_names:
-            assert getattr(poseconv, name) is catalog._load(fmt.reader)
+            assert getattr(poseconv, name) is catalog.load(fmt.reader)
     assert set(interfaces.__all__) - {"PoseNWBConverter", "PoseConverterPipe"} == {f.interface_name for f in BUILTIN}
 
 

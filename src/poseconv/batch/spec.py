@@ -57,9 +57,11 @@ SPEC_SCHEMA_FILE_NAME = "conversion-spec.schema.json"
 
 
 def _format_names() -> str:
-    from ..catalog import _BUILTIN
+    from ..catalog import BUILTIN_FORMATS
 
-    return ", ".join(f"{', '.join(fmt.aliases[:1])} = {fmt.interface_name}" for fmt in _BUILTIN if fmt.kind != "labels")
+    return ", ".join(
+        f"{', '.join(fmt.aliases[:1])} = {fmt.interface_name}" for fmt in BUILTIN_FORMATS if fmt.kind != "labels"
+    )
 
 
 #: The pose formats a spec names, from the catalog (labels go under a session's interfaces).

@@ -30,7 +30,6 @@ __all__ = [
     "FilePathArg",
     "OptionalFilePathArg",
     "PoseconvInterfaceMixin",
-    "ReaderPoseInterface",
     "check_input_format",
     "run_interface_conversion",
 ]
@@ -91,6 +90,10 @@ class PoseconvInterfaceMixin:
 
     Put it first among the bases; subclasses implement :meth:`_add`.
     """
+
+    #: What the interface writes: "poses" (over time, with frame times) or "labels" (training frames).
+    #: The conversion pipeline reads it instead of importing the interface classes.
+    poseconv_writes: str = "poses"
 
     def get_metadata_schema(self) -> dict:
         """Return the JSON Schema (draft-07) of :meth:`get_metadata`'s result.
@@ -458,60 +461,3 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
         given = {key: entry for key, entry in listed.items() if key in own}
         merged["Pose"][block] = {key: merge_metadata(own[key], entry) for key, entry in (given or own).items()}
         return merged
-
-
-class ReaderPoseInterface(BasePoseInterface):
-    """Interface of a catalog format that needs no options of its own: its reader does the work.
-
-    :func:`poseconv.catalog.interface_class` makes one subclass per such format, with
-    ``format_name`` set. It takes the options every pose file has.
-    """
-
-    #: The catalog name of the format this interface reads.
-    format_name: str = ""
-    display_name = "Pose estimation (poseconv)"
-    associated_suffixes: tuple[str, ...] = ()
-    info = "Interface for pose estimation output read by a poseconv catalog reader."
-
-    def __init__(
-        self,
-        file_path: FilePathArg,
-        *,
-        video_file_path: OptionalFilePathArg = None,
-        individuals: list[str] | None = None,
-        sampling_frequency: float | None = None,
-        metadata_key: str | None = None,
-        verbose: bool = False,
-    ) -> None:
-        """Read a pose file with its format's reader.
-
-        Parameters
-        ----------
-        file_path : FilePath
-            The pose file.
-        video_file_path : FilePath, optional
-            The analysed video (frame times, frame count and size).
-        individuals : list of str, optional
-            Write only these individuals/tracks.
-        sampling_frequency : float, optional
-            Frame rate in Hz; wins over the video's and the file's with a warning when they differ.
-        metadata_key : str, optional
-            Suffix for this input's metadata keys and default names, for several inputs in one file.
-        verbose : bool, default: False
-            Print progress.
-        """
-        self._file_path = Path(file_path)
-        super().__init__(
-            individuals=individuals,
-            sampling_frequency=sampling_frequency,
-            video_file_paths=[video_file_path] if video_file_path is not None else None,
-            metadata_key=metadata_key,
-            verbose=verbose,
-            file_path=file_path,
-            video_file_path=video_file_path,
-        )
-
-    def _read_pose(self) -> PoseData:
-        from ..catalog import get_format
-
-        return get_format(self.format_name).read(self._file_path)

@@ -36,10 +36,7 @@ _MAX_LINES = 15
 
 def is_poseconv_interface(interface: Any) -> bool:
     """Whether ``interface`` writes poses, sessions or training data with poseconv's writers."""
-    from .base import BasePoseInterface
-    from .training import BaseTrainingDataInterface
-
-    return isinstance(interface, BasePoseInterface | BaseTrainingDataInterface)
+    return getattr(interface, "poseconv_writes", None) in ("poses", "labels")
 
 
 def _relative_external_files(nwbfile: Any, folder: Path) -> None:
@@ -202,10 +199,8 @@ class PoseNWBConverter(NWBConverter):
 
     def check_timing(self) -> None:
         """Refuse, before anything is written, pose inputs with no frame times (the error names the options)."""
-        from .base import BasePoseInterface
-
         for interface in self.data_interface_objects.values():
-            if isinstance(interface, BasePoseInterface):
+            if getattr(interface, "poseconv_writes", None) == "poses":
                 interface.get_timestamps()
 
     def create_nwbfile(self, metadata: dict | None = None, conversion_options: dict | None = None) -> Any:
@@ -346,13 +341,9 @@ class PoseNWBConverter(NWBConverter):
         )
 
     def _labels_only(self) -> bool:
-        from .base import BasePoseInterface
-
-        return (
-            not any(isinstance(i, BasePoseInterface) for i in self.data_interface_objects.values())
-            and bool(self._pose_names())
-            and len(self._pose_names()) == len(self.data_interface_objects)
-        )
+        """Whether every interface writes training labels only (no poses over time, no other data)."""
+        kinds = [getattr(i, "poseconv_writes", None) for i in self.data_interface_objects.values()]
+        return bool(kinds) and all(kind == "labels" for kind in kinds)
 
 
 class PoseConverterPipe(PoseNWBConverter, ConverterPipe):

@@ -202,6 +202,7 @@ class BaseTrainingDataInterface(PoseconvInterfaceMixin, BaseDataInterface):
     """Base of the interfaces that convert training data alone; subclasses implement :meth:`_read_training`."""
 
     keywords = ("behavior", "pose estimation", "ndx-pose", "training data", "labels")
+    poseconv_writes = "labels"
 
     def __init__(self, *, verbose: bool = False, **source_data: Any) -> None:
         super().__init__(verbose=verbose, **source_data)

@@ -21,21 +21,21 @@ registered at run time with :func:`register_format`, or published by any
 package in the ``poseconv.formats`` entry-point group (an entry point that loads
 a :class:`Format`), which also reaches worker processes. A format that needs no
 options of its own has no interface class: :func:`interface_class` gives it one
-(:class:`~poseconv.interfaces.base.ReaderPoseInterface`). See
+(:class:`~poseconv.interfaces.generic.ReaderPoseInterface`). See
 ``docs/adding-a-format.md``.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
-from importlib import import_module
 from pathlib import Path
-from typing import Any, Literal
 
-from .errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
+from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
+from .builtin import BUILTIN_FORMATS
+from .format import Format, Kind, load
 
 __all__ = [
+    "BUILTIN_FORMATS",
     "ENTRY_POINT_GROUP",
     "Format",
     "check_format",
@@ -45,207 +45,13 @@ __all__ = [
     "formats",
     "get_format",
     "interface_class",
+    "load",
     "register_format",
     "source_help",
 ]
 
 #: Entry-point group in which other packages publish formats (each entry point loads a :class:`Format`).
 ENTRY_POINT_GROUP = "poseconv.formats"
-
-Kind = Literal["predictions", "session", "labels"]
-
-
-def _load(target: str) -> Any:
-    """Import ``package.module:attribute``."""
-    module_name, _, attribute = target.partition(":")
-    return getattr(import_module(module_name), attribute)
-
-
-@dataclass(frozen=True)
-class Format:
-    """One source format and everything poseconv needs to convert it.
-
-    Attributes
-    ----------
-    name : str
-        Display name, unique in the catalog (``"DeepLabCut 3D"``).
-    source_software : str
-        The tool that writes it, as NWB's ``source_software`` records it (``"DeepLabCut"``).
-    kind : {"predictions", "session", "labels"}
-        Poses of one camera, a multi-camera session with calibration, or human-labeled training frames.
-    aliases : tuple of str
-        Short names for ``--source`` and specs (lower case); the first is the one help texts show.
-    suffixes : frozenset of str
-        File suffixes (lower case, with the dot).
-    reader : str
-        ``"module:function"`` of the reader, ``read(path, **options)``.
-    interface : str or None
-        ``"module:Class"`` of its neuroconv interface; None for a format whose interface is made
-        from its reader (:func:`interface_class`).
-    sniffer : str or None
-        ``"module:function"`` of a content check ``sniff(path) -> bool`` that never raises; None for
-        a format that is never detected, only chosen.
-    refines : tuple of str
-        Names of formats this one is a richer reading of: when both claim a file, this one wins,
-        and choosing one of those for such a file would drop what this one keeps.
-    input_argument : str
-        The interface argument that takes the input path.
-    accepts_folder : bool
-        Whether the input may be a folder (a DeepLabCut project's labeled data).
-    description : str
-        One line for help texts and the docs.
-    public_names : tuple of str
-        Reader functions that ``poseconv`` exports at the top level.
-    """
-
-    name: str
-    source_software: str
-    kind: Kind
-    aliases: tuple[str, ...]
-    suffixes: frozenset[str]
-    reader: str
-    interface: str | None = None
-    sniffer: str | None = None
-    refines: tuple[str, ...] = ()
-    input_argument: str = "file_path"
-    accepts_folder: bool = False
-    description: str = ""
-    public_names: tuple[str, ...] = field(default=())
-
-    @property
-    def alias(self) -> str:
-        """The short name help texts show (``"dlc"``)."""
-        return self.aliases[0] if self.aliases else self.name
-
-    @property
-    def interface_name(self) -> str:
-        """The interface's class name."""
-        if self.interface is not None:
-            return self.interface.partition(":")[2]
-        return "".join(part[:1].upper() + part[1:] for part in self.name.replace("-", " ").split()) + "PoseInterface"
-
-    def sniff(self, path: Path) -> bool:
-        """Whether the content of ``path`` is this format; never raises."""
-        if self.sniffer is None or path.suffix.lower() not in self.suffixes:
-            return False
-        try:
-            return bool(_load(self.sniffer)(path))
-        except Exception:  # noqa: BLE001 - a sniffer says yes or no; a broken one says no
-            return False
-
-    def read(self, path: str | Path, **options: Any) -> Any:
-        """Read ``path`` with this format's reader."""
-        return _load(self.reader)(path, **options)
-
-
-# -- the built-in formats ------------------------------------------------------------------------
-
-_DLC = "poseconv.readers.deeplabcut"
-_SLEAP = "poseconv.readers.sleap"
-_LP = "poseconv.readers.lightningpose"
-
-_BUILTIN = (
-    Format(
-        name="DeepLabCut",
-        source_software="DeepLabCut",
-        kind="predictions",
-        aliases=("dlc", "deeplabcut"),
-        suffixes=frozenset({".h5", ".csv"}),
-        reader=f"{_DLC}:read_deeplabcut",
-        interface="poseconv.interfaces.deeplabcut:DeepLabCutPoseInterface",
-        sniffer=f"{_DLC}:is_deeplabcut_file",
-        description="DeepLabCut predictions, single- or multi-animal, 2D or 3D (.h5 / .csv)",
-        public_names=("read_deeplabcut",),
-    ),
-    Format(
-        name="DeepLabCut 3D",
-        source_software="DeepLabCut",
-        kind="session",
-        aliases=("dlc3d", "dlc-3d", "deeplabcut-3d"),
-        suffixes=frozenset({".h5", ".csv"}),
-        reader="poseconv.readers.deeplabcut_3d:read_deeplabcut_3d",
-        interface="poseconv.interfaces.multicamera:DeepLabCut3DPoseInterface",
-        sniffer="poseconv.readers.deeplabcut_3d:is_deeplabcut_3d_file",
-        refines=("DeepLabCut",),
-        description="DeepLabCut 3D: triangulated x, y, z with the camera views and stereo calibration",
-        public_names=("read_deeplabcut_3d",),
-    ),
-    Format(
-        name="DeepLabCut labels",
-        source_software="DeepLabCut",
-        kind="labels",
-        aliases=("dlc-labels", "deeplabcut-labels"),
-        suffixes=frozenset({".h5", ".csv"}),
-        reader="poseconv.readers.deeplabcut_training:read_deeplabcut_labels",
-        interface="poseconv.interfaces.training:DeepLabCutTrainingDataInterface",
-        sniffer="poseconv.readers.deeplabcut_training:is_deeplabcut_labels_file",
-        refines=("DeepLabCut",),
-        input_argument="labeled_data_path",
-        accepts_folder=True,
-        description="DeepLabCut human labels: a project, its labeled-data folder or a CollectedData file",
-        public_names=("read_deeplabcut_labels",),
-    ),
-    Format(
-        name="SLEAP",
-        source_software="SLEAP",
-        kind="predictions",
-        aliases=("sleap",),
-        suffixes=frozenset({".slp", ".h5"}),
-        reader="poseconv.readers.sleap_arrays:read_sleap_fast",
-        interface="poseconv.interfaces.sleap:SLEAPPoseInterface",
-        sniffer=f"{_SLEAP}:is_sleap_file",
-        description="SLEAP predictions and proofread tracks (.slp, .pkg.slp, analysis .h5)",
-    ),
-    Format(
-        name="SLEAP session",
-        source_software="SLEAP",
-        kind="session",
-        aliases=("sleap-session",),
-        suffixes=frozenset({".slp"}),
-        reader="poseconv.readers.sleap_session:read_sleap_session",
-        interface="poseconv.interfaces.multicamera:SLEAPSessionPoseInterface",
-        sniffer="poseconv.readers.sleap_session:has_recording_session",
-        refines=("SLEAP",),
-        description="SLEAP multi-camera recording session: calibrated cameras, 2D views and 3D points (.slp)",
-        public_names=("read_sleap_session",),
-    ),
-    Format(
-        name="SLEAP labels",
-        source_software="SLEAP",
-        kind="labels",
-        aliases=("sleap-labels",),
-        suffixes=frozenset({".slp"}),
-        reader="poseconv.readers.sleap_training:read_sleap_labels",
-        interface="poseconv.interfaces.training:SLEAPTrainingDataInterface",
-        description="SLEAP human labels: the user instances of a .slp (chosen, never detected)",
-        public_names=("read_sleap_labels",),
-    ),
-    Format(
-        name="LightningPose",
-        source_software="LightningPose",
-        kind="predictions",
-        aliases=("lp", "lightningpose", "lightning-pose"),
-        suffixes=frozenset({".csv"}),
-        reader=f"{_LP}:read_lightning_pose",
-        interface="poseconv.interfaces.lightningpose:LightningPosePoseInterface",
-        sniffer=f"{_LP}:is_lightning_pose_file",
-        description="Lightning Pose predictions, any model and the Ensemble Kalman Smoother (.csv)",
-        public_names=("read_lightning_pose",),
-    ),
-    Format(
-        name="LightningPose labels",
-        source_software="LightningPose",
-        kind="labels",
-        aliases=("lp-labels", "lightningpose-labels", "lightning-pose-labels"),
-        suffixes=frozenset({".csv"}),
-        reader=f"{_LP}:read_lightning_pose_labels",
-        interface="poseconv.interfaces.lightningpose:LightningPoseTrainingDataInterface",
-        sniffer=f"{_LP}:is_lightning_pose_labels_file",
-        refines=("DeepLabCut",),
-        description="Lightning Pose human labels: CollectedData.csv",
-        public_names=("read_lightning_pose_labels",),
-    ),
-)
 
 _CATALOG: dict[str, Format] = {}
 _ENTRY_POINTS_LOADED = False
@@ -262,7 +68,7 @@ def _add(fmt: Format, *, replace: bool = False) -> None:
     _CATALOG[fmt.name] = fmt
 
 
-for _format in _BUILTIN:
+for _format in BUILTIN_FORMATS:
     _add(_format)
 
 
@@ -465,7 +271,7 @@ def interface_class(fmt: Format) -> type:
     """Return the neuroconv interface class converting ``fmt`` files (importing it).
 
     A format without an interface of its own gets a subclass of
-    :class:`~poseconv.interfaces.base.ReaderPoseInterface` bound to its reader.
+    :class:`~poseconv.interfaces.generic.ReaderPoseInterface` bound to its reader.
 
     Raises
     ------
@@ -475,7 +281,7 @@ def interface_class(fmt: Format) -> type:
     if fmt.interface is not None:
         module_name = fmt.interface.partition(":")[0]
         try:
-            return _load(fmt.interface)
+            return load(fmt.interface)
         except (ImportError, AttributeError) as err:
             raise UnsupportedFormatError(
                 f"{fmt.name} files cannot be converted: {module_name} does not load ({err})."
@@ -488,11 +294,11 @@ _MADE: dict[str, type] = {}
 
 def _reader_interfaces(fmt: Format) -> type:
     if fmt.name not in _MADE:
-        from .interfaces.base import ReaderPoseInterface
-
+        # Named as a string like every interface of the catalog, so that the catalog imports no interface.
+        base = load("poseconv.interfaces.generic:ReaderPoseInterface")
         _MADE[fmt.name] = type(
             fmt.interface_name,
-            (ReaderPoseInterface,),
+            (base,),
             {
                 "__doc__": f"Convert {fmt.description} to ndx-pose.",
                 "__module__": __name__,

@@ -1,0 +1,114 @@
+"""The formats poseconv reads itself; other packages add theirs through the ``poseconv.formats`` entry points."""
+
+from __future__ import annotations
+
+from .format import Format
+
+__all__ = ["BUILTIN_FORMATS"]
+
+_DLC = "poseconv.readers.deeplabcut"
+_SLEAP = "poseconv.readers.sleap"
+_LP = "poseconv.readers.lightningpose"
+
+BUILTIN_FORMATS = (
+    Format(
+        name="DeepLabCut",
+        source_software="DeepLabCut",
+        kind="predictions",
+        aliases=("dlc", "deeplabcut"),
+        suffixes=frozenset({".h5", ".csv"}),
+        reader=f"{_DLC}:read_deeplabcut",
+        interface="poseconv.interfaces.deeplabcut:DeepLabCutPoseInterface",
+        sniffer=f"{_DLC}:is_deeplabcut_file",
+        description="DeepLabCut predictions, single- or multi-animal, 2D or 3D (.h5 / .csv)",
+        public_names=("read_deeplabcut",),
+    ),
+    Format(
+        name="DeepLabCut 3D",
+        source_software="DeepLabCut",
+        kind="session",
+        aliases=("dlc3d", "dlc-3d", "deeplabcut-3d"),
+        suffixes=frozenset({".h5", ".csv"}),
+        reader="poseconv.readers.deeplabcut_3d:read_deeplabcut_3d",
+        interface="poseconv.interfaces.multicamera:DeepLabCut3DPoseInterface",
+        sniffer="poseconv.readers.deeplabcut_3d:is_deeplabcut_3d_file",
+        refines=("DeepLabCut",),
+        description="DeepLabCut 3D: triangulated x, y, z with the camera views and stereo calibration",
+        public_names=("read_deeplabcut_3d",),
+    ),
+    Format(
+        name="DeepLabCut labels",
+        source_software="DeepLabCut",
+        kind="labels",
+        aliases=("dlc-labels", "deeplabcut-labels"),
+        suffixes=frozenset({".h5", ".csv"}),
+        reader="poseconv.readers.deeplabcut_training:read_deeplabcut_labels",
+        interface="poseconv.interfaces.training:DeepLabCutTrainingDataInterface",
+        sniffer="poseconv.readers.deeplabcut_training:is_deeplabcut_labels_file",
+        refines=("DeepLabCut",),
+        input_argument="labeled_data_path",
+        accepts_folder=True,
+        description="DeepLabCut human labels: a project, its labeled-data folder or a CollectedData file",
+        public_names=("read_deeplabcut_labels",),
+    ),
+    Format(
+        name="SLEAP",
+        source_software="SLEAP",
+        kind="predictions",
+        aliases=("sleap",),
+        suffixes=frozenset({".slp", ".h5"}),
+        reader="poseconv.readers.sleap_arrays:read_sleap_fast",
+        interface="poseconv.interfaces.sleap:SLEAPPoseInterface",
+        sniffer=f"{_SLEAP}:is_sleap_file",
+        description="SLEAP predictions and proofread tracks (.slp, .pkg.slp, analysis .h5)",
+    ),
+    Format(
+        name="SLEAP session",
+        source_software="SLEAP",
+        kind="session",
+        aliases=("sleap-session",),
+        suffixes=frozenset({".slp"}),
+        reader="poseconv.readers.sleap_session:read_sleap_session",
+        interface="poseconv.interfaces.multicamera:SLEAPSessionPoseInterface",
+        sniffer="poseconv.readers.sleap_session:has_recording_session",
+        refines=("SLEAP",),
+        description="SLEAP multi-camera recording session: calibrated cameras, 2D views and 3D points (.slp)",
+        public_names=("read_sleap_session",),
+    ),
+    Format(
+        name="SLEAP labels",
+        source_software="SLEAP",
+        kind="labels",
+        aliases=("sleap-labels",),
+        suffixes=frozenset({".slp"}),
+        reader="poseconv.readers.sleap_training:read_sleap_labels",
+        interface="poseconv.interfaces.training:SLEAPTrainingDataInterface",
+        description="SLEAP human labels: the user instances of a .slp (chosen, never detected)",
+        public_names=("read_sleap_labels",),
+    ),
+    Format(
+        name="LightningPose",
+        source_software="LightningPose",
+        kind="predictions",
+        aliases=("lp", "lightningpose", "lightning-pose"),
+        suffixes=frozenset({".csv"}),
+        reader=f"{_LP}:read_lightning_pose",
+        interface="poseconv.interfaces.lightningpose:LightningPosePoseInterface",
+        sniffer=f"{_LP}:is_lightning_pose_file",
+        description="Lightning Pose predictions, any model and the Ensemble Kalman Smoother (.csv)",
+        public_names=("read_lightning_pose",),
+    ),
+    Format(
+        name="LightningPose labels",
+        source_software="LightningPose",
+        kind="labels",
+        aliases=("lp-labels", "lightningpose-labels", "lightning-pose-labels"),
+        suffixes=frozenset({".csv"}),
+        reader=f"{_LP}:read_lightning_pose_labels",
+        interface="poseconv.interfaces.lightningpose:LightningPoseTrainingDataInterface",
+        sniffer=f"{_LP}:is_lightning_pose_labels_file",
+        refines=("DeepLabCut",),
+        description="Lightning Pose human labels: CollectedData.csv",
+        public_names=("read_lightning_pose_labels",),
+    ),
+)

@@ -1,0 +1,95 @@
+"""A source format: what poseconv needs to know to detect, read and convert one kind of file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import Any, Literal
+
+__all__ = ["Format", "Kind", "load"]
+
+Kind = Literal["predictions", "session", "labels"]
+
+
+def load(target: str) -> Any:
+    """Import ``package.module:attribute`` (the catalog names readers, sniffers and interfaces so)."""
+    module_name, _, attribute = target.partition(":")
+    return getattr(import_module(module_name), attribute)
+
+
+@dataclass(frozen=True)
+class Format:
+    """One source format and everything poseconv needs to convert it.
+
+    Attributes
+    ----------
+    name : str
+        Display name, unique in the catalog (``"DeepLabCut 3D"``).
+    source_software : str
+        The tool that writes it, as NWB's ``source_software`` records it (``"DeepLabCut"``).
+    kind : {"predictions", "session", "labels"}
+        Poses of one camera, a multi-camera session with calibration, or human-labeled training frames.
+    aliases : tuple of str
+        Short names for ``--source`` and specs (lower case); the first is the one help texts show.
+    suffixes : frozenset of str
+        File suffixes (lower case, with the dot).
+    reader : str
+        ``"module:function"`` of the reader, ``read(path, **options)``.
+    interface : str or None
+        ``"module:Class"`` of its neuroconv interface; None for a format whose interface is made
+        from its reader (:func:`interface_class`).
+    sniffer : str or None
+        ``"module:function"`` of a content check ``sniff(path) -> bool`` that never raises; None for
+        a format that is never detected, only chosen.
+    refines : tuple of str
+        Names of formats this one is a richer reading of: when both claim a file, this one wins,
+        and choosing one of those for such a file would drop what this one keeps.
+    input_argument : str
+        The interface argument that takes the input path.
+    accepts_folder : bool
+        Whether the input may be a folder (a DeepLabCut project's labeled data).
+    description : str
+        One line for help texts and the docs.
+    public_names : tuple of str
+        Reader functions that ``poseconv`` exports at the top level.
+    """
+
+    name: str
+    source_software: str
+    kind: Kind
+    aliases: tuple[str, ...]
+    suffixes: frozenset[str]
+    reader: str
+    interface: str | None = None
+    sniffer: str | None = None
+    refines: tuple[str, ...] = ()
+    input_argument: str = "file_path"
+    accepts_folder: bool = False
+    description: str = ""
+    public_names: tuple[str, ...] = field(default=())
+
+    @property
+    def alias(self) -> str:
+        """The short name help texts show (``"dlc"``)."""
+        return self.aliases[0] if self.aliases else self.name
+
+    @property
+    def interface_name(self) -> str:
+        """The interface's class name."""
+        if self.interface is not None:
+            return self.interface.partition(":")[2]
+        return "".join(part[:1].upper() + part[1:] for part in self.name.replace("-", " ").split()) + "PoseInterface"
+
+    def sniff(self, path: Path) -> bool:
+        """Whether the content of ``path`` is this format; never raises."""
+        if self.sniffer is None or path.suffix.lower() not in self.suffixes:
+            return False
+        try:
+            return bool(load(self.sniffer)(path))
+        except Exception:  # noqa: BLE001 - a sniffer says yes or no; a broken one says no
+            return False
+
+    def read(self, path: str | Path, **options: Any) -> Any:
+        """Read ``path`` with this format's reader."""
+        return load(self.reader)(path, **options)
