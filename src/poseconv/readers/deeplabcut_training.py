@@ -45,6 +45,7 @@ from .deeplabcut import (
     _load_config,
     read_csv_rows,
 )
+from .deeplabcut_variants import has_image_index
 from .files import check_input_file, is_hdf5, reads_source
 from .safe_pickle import open_pandas_store
 
@@ -110,6 +111,8 @@ def has_labeled_rows(file_path: str | Path) -> bool:
     """
     try:
         path = Path(file_path)
+        if path.suffix.lower() == ".h5":
+            return is_hdf5(path) and has_image_index(path)
         if path.suffix.lower() != ".csv":
             return False
         rows = read_csv_rows(path, n_rows=6)
@@ -137,7 +140,13 @@ def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
         return False
     if path.name.startswith("CollectedData_"):
         return True
-    return in_deeplabcut_project(path) and has_labeled_rows(path)
+    if in_deeplabcut_project(path):
+        return has_labeled_rows(path)
+    # Renamed or moved out of its project, a table is labels by its row index; Lightning Pose's
+    # CollectedData.csv keeps its own reader.
+    from .lightningpose import is_lightning_pose_labels_file
+
+    return has_labeled_rows(path) and not is_lightning_pose_labels_file(path)
 
 
 def in_deeplabcut_project(file_path: str | Path) -> bool:
