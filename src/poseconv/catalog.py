@@ -194,7 +194,7 @@ _BUILTIN = (
         reader="poseconv.readers.sleap_arrays:read_sleap_fast",
         interface="poseconv.interfaces.sleap:SLEAPPoseInterface",
         sniffer=f"{_SLEAP}:is_sleap_file",
-        description="SLEAP predictions and proofread tracks (.slp, .pkg.slp, analysis .h5)",
+        description="SLEAP predictions and proofread tracks (.slp, .pkg.slp, SLEAP 1.0 labels .h5, analysis .h5)",
     ),
     Format(
         name="SLEAP session",
@@ -214,7 +214,7 @@ _BUILTIN = (
         source_software="SLEAP",
         kind="labels",
         aliases=("sleap-labels",),
-        suffixes=frozenset({".slp"}),
+        suffixes=frozenset({".slp", ".h5"}),
         reader="poseconv.readers.sleap_training:read_sleap_labels",
         interface="poseconv.interfaces.training:SLEAPTrainingDataInterface",
         description="SLEAP human labels: the user instances of a .slp (chosen, never detected)",
