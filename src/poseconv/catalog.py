@@ -197,6 +197,18 @@ _BUILTIN = (
         description="SLEAP predictions and proofread tracks (.slp, .pkg.slp, SLEAP 1.0 labels .h5, analysis .h5)",
     ),
     Format(
+        name="SLEAP CSV",
+        source_software="SLEAP",
+        kind="predictions",
+        aliases=("sleap-csv",),
+        suffixes=frozenset({".csv"}),
+        reader="poseconv.readers.sleap_csv:read_sleap_csv",
+        interface="poseconv.interfaces.sleap:SLEAPCSVPoseInterface",
+        sniffer="poseconv.readers.sleap_csv:is_sleap_csv_file",
+        description="SLEAP analysis CSV export: one row per instance, with instance and point scores (.csv)",
+        public_names=("read_sleap_csv",),
+    ),
+    Format(
         name="SLEAP session",
         source_software="SLEAP",
         kind="session",

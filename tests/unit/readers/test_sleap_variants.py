@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 from tests.fixtures.paths import needs_shared_data
 from tests.fixtures.sleap import (
@@ -15,6 +16,7 @@ from tests.fixtures.sleap import (
 
 from poseconv.catalog import check_format, detect_format, get_format
 from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.sleap_csv import read_sleap_csv
 from poseconv.readers.sleap_training import read_sleap_labels
 
 pytestmark = needs_shared_data
@@ -49,3 +51,78 @@ def test_sleap_1_0_labels_h5_give_their_user_labels_and_analysis_exports_do_not(
     assert len(read_sleap_labels(old).frames) == len(read_sleap_labels(SLP_TYPICAL).frames) == 1
     with pytest.raises(InvalidSourceFileError, match="does not record which poses a user placed"):
         read_sleap_labels(ANALYSIS_H5)
+
+
+def _write_sleap_csv(source, path):
+    """Export ``source`` as SLEAP's analysis CSV with sleap-io's writer (``format="sleap"``)."""
+    import sleap_io
+
+    labels = sleap_io.load_slp(str(source), open_videos=False)
+    sleap_io.save_csv(labels, str(path), format="sleap")
+    return labels
+
+
+def test_sleap_analysis_csv_every_value_of_every_track(tmp_path):
+    path = tmp_path / "centered_pair.analysis.csv"
+    labels = _write_sleap_csv(SLP_CENTERED_PAIR, path)
+    assert detect_format(path).name == "SLEAP CSV"
+    pose = read_sleap_csv(path)
+    assert pose.source_software == "SLEAP" and list(pose.videos) == ["centered_pair"]
+    (video,) = labels.videos
+    expected = tracked_instances(labels, video)
+    assert sorted(track.name for track in pose.tracks) == sorted(expected)
+    nodes = pose.skeletons["Skeleton"].nodes
+    file_order = [node.name for node in labels.skeletons[0].nodes]
+    columns = [file_order.index(node) for node in nodes]
+    n_frames = max(int(lf.frame_idx) for lf in labels.labeled_frames) + 1
+    for track in pose.tracks:
+        by_frame = expected[track.name]
+        assert track.n_frames == n_frames
+        present = np.zeros(n_frames, dtype=bool)
+        for frame, inst in by_frame.items():
+            present[frame] = True
+            np.testing.assert_array_equal(track.positions[frame], inst.numpy()[columns])
+            np.testing.assert_array_equal(track.confidence[frame], inst.points["score"][columns])
+            np.testing.assert_array_equal(track.instance_scores[frame], inst.score)
+        assert np.isnan(track.positions[~present]).all()
+        assert np.isnan(track.instance_scores[~present]).all()
+
+
+def test_sleap_analysis_csv_untracked_and_user_instances(tmp_path):
+    path = tmp_path / "typical.csv"
+    labels = _write_sleap_csv(SLP_TYPICAL, path)
+    pose = read_sleap_csv(path)
+    assert [track.name for track in pose.tracks] == ["1", "2", "untracked"]
+    (frame,) = labels.labeled_frames
+    user = {inst.track.name: inst for inst in frame.user_instances}
+    for name in ("1", "2"):
+        track = next(t for t in pose.tracks if t.name == name)
+        np.testing.assert_array_equal(track.positions[0], user[name].numpy())
+        # User instances have no scores: SLEAP leaves the cells empty.
+        assert np.isnan(track.confidence[0]).all() and np.isnan(track.instance_scores[0])
+
+
+def test_sleap_csv_with_two_instances_of_one_track_in_a_frame_is_refused(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text("track,frame_idx,instance.score,a.x,a.y,a.score\nt,0,1,1,2,1\nt,0,1,3,4,1\n")
+    with pytest.raises(InvalidSourceFileError, match=r"twice.csv: frame\(s\) \[0\] hold track 't' twice"):
+        read_sleap_csv(path)
+
+
+def test_sleap_csv_converts_through_its_interface(tmp_path):
+    import datetime
+
+    import pynwb
+
+    from poseconv.interfaces import SLEAPCSVPoseInterface
+
+    path = tmp_path / "typical.analysis.csv"
+    _write_sleap_csv(SLP_TYPICAL, path)
+    interface = SLEAPCSVPoseInterface(path, sampling_frequency=30.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    interface.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata, overwrite=True)
+    with pynwb.NWBHDF5IO(tmp_path / "out.nwb", "r") as io:
+        behavior = io.read().processing["behavior"]
+        estimations = [obj for obj in behavior.data_interfaces.values() if type(obj).__name__ == "PoseEstimation"]
+        assert len(estimations) == 3 and {e.source_software for e in estimations} == {"SLEAP"}
