@@ -35,6 +35,7 @@ import numpy as np
 from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..lazy import ArrayTable, ColumnView, FrameTable
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from .deeplabcut_model import describe_model, frame_size_from_meta
 from .deeplabcut_variants import (
     h5_keypoint_columns,
     keypoint_header_rows,
@@ -458,11 +459,14 @@ def _find_video(path: Path, video_stem: str, config: dict[str, Any] | None) -> V
     return VideoInfo(key=video_stem or "video", original_path=original, path=found)
 
 
-def _software_version(meta: dict[str, Any] | None, scorer: str) -> str | None:
+def _software_version(meta: dict[str, Any] | None, model: Any) -> str | None:
     if meta:
         for key in ("DLC-version", "deeplabcut_version", "dlc_version", "version"):
             if isinstance(meta.get(key), str):
                 return meta[key]
+    # DeepLabCut 3.x records no version, but only its PyTorch engine writes these scorers and metadata.
+    if model is not None and model.engine == "pytorch":
+        return "3.x (PyTorch engine; exact version not recorded)"
     return None
 
 
@@ -573,8 +577,7 @@ def read_deeplabcut(
         raw_fps = meta.get("fps")
         if isinstance(raw_fps, (int, float)) and np.isfinite(raw_fps) and raw_fps > 0:
             fps = float(raw_fps)
-        dims = meta.get("frame_dimensions")
-        frame_size = (int(dims[0]), int(dims[1])) if isinstance(dims, (list, tuple)) and len(dims) == 2 else None
+        frame_size = frame_size_from_meta(meta)
         n_frames_meta = meta.get("nframes")
         video = VideoInfo(
             key=video.key,
@@ -656,6 +659,9 @@ def read_deeplabcut(
         "metadata_file": str(meta_path) if meta_path else None,
         "n_rows": int(len(frame_numbers)),
     }
+    model = describe_model(path, scorer, meta)
+    if model is not None:
+        notes["model"] = model.describe()
     reference_frame = (
         "(0, 0) is the top-left corner of the video frame; x increases to the right and y "
         "increases downward, in pixels."
@@ -684,7 +690,7 @@ def read_deeplabcut(
         videos=[video],
         tracks=tracks,
         timing=timing,
-        source_software_version=_software_version(meta, scorer),
+        source_software_version=_software_version(meta, model),
         scorer=scorer,
         unit=unit,
         reference_frame=reference_frame,
