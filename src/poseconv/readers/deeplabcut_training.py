@@ -142,11 +142,12 @@ def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
         return True
     if in_deeplabcut_project(path):
         return has_labeled_rows(path)
-    # Renamed or moved out of its project, a table is labels by its row index; Lightning Pose's
-    # CollectedData.csv keeps its own reader.
-    from .lightningpose import is_lightning_pose_labels_file
-
-    return has_labeled_rows(path) and not is_lightning_pose_labels_file(path)
+    if path.name.startswith("CollectedData"):
+        # Lightning Pose's name (CollectedData.csv); its reader claims it.
+        return False
+    # Renamed or moved out of its project, a table is labels by its row index (a CSV named so may
+    # also be Lightning Pose's: then the user chooses).
+    return has_labeled_rows(path)
 
 
 def in_deeplabcut_project(file_path: str | Path) -> bool:

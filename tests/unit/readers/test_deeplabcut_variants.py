@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from tests.fixtures.deeplabcut import DLC, SINGLE_ANIMAL_CSV, THREE_D_H5
-from tests.fixtures.paths import needs_shared_data
+from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 
-from poseconv.catalog import detect_format
-from poseconv.errors import InvalidSourceFileError, PoseconvWarning
+from poseconv.catalog import check_format, detect_format, get_format
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
 from poseconv.readers.deeplabcut import read_deeplabcut
 from poseconv.readers.deeplabcut_training import read_deeplabcut_labels
 
@@ -55,7 +55,13 @@ def test_scorers_that_differ_otherwise_are_still_refused(tmp_path):
 def test_labels_renamed_and_moved_are_detected_by_their_rows(tmp_path, source):
     moved = tmp_path / f"labels{source.suffix}"
     shutil.copy(source, moved)
-    assert detect_format(moved).name == "DeepLabCut labels"
+    if source.suffix == ".h5":
+        assert detect_format(moved).name == "DeepLabCut labels"
+    else:
+        # Lightning Pose writes the same labels CSVs under free names: the user says whose it is.
+        with pytest.raises(UnsupportedFormatError, match="DeepLabCut labels or as LightningPose labels"):
+            detect_format(moved)
+        check_format(moved, get_format("dlc-labels"))
     moved_frames = read_deeplabcut_labels(moved).frames
     assert len(moved_frames) == len(read_deeplabcut_labels(source).frames)
     # Read as predictions, the message says what the rows are and what to do, never "not numbers".
@@ -102,3 +108,14 @@ def test_a_table_whose_last_level_is_not_coordinates_is_refused_saying_why(tmp_p
     pd.DataFrame(np.ones((2, 2)), columns=columns).to_hdf(path, key="df")
     with pytest.raises(InvalidSourceFileError, match=r"x, y\[, z\]"):
         read_deeplabcut(path)
+
+
+def test_lightning_pose_multiview_label_files_named_by_view(tmp_path):
+    # Lightning Pose multi-view projects keep one labels CSV per view, named freely (view0.csv).
+    from poseconv.readers.lightningpose import read_lightning_pose_labels
+
+    source = SHARED_DATA / "lightning-pose/mirror-mouse-example/CollectedData.csv"
+    view = tmp_path / "view0.csv"
+    shutil.copy(source, view)
+    check_format(view, get_format("lp-labels"))
+    assert len(read_lightning_pose_labels(view).frames) == len(read_lightning_pose_labels(source).frames)
