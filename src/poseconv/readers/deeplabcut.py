@@ -37,6 +37,8 @@ from ..lazy import ArrayTable, ColumnView, FrameTable
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from .deeplabcut_model import describe_model, frame_size_from_meta
 from .deeplabcut_variants import (
+    csv_coords,
+    first_row_label,
     h5_keypoint_columns,
     keypoint_header_rows,
     labeled_rows_error,
@@ -181,7 +183,8 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
             from .deeplabcut_training import has_labeled_rows
 
             if has_labeled_rows(path):
-                raise labeled_rows_error(path, frame.index[0])
+                scored = "likelihood" in set(frame.columns.get_level_values(-1))
+                raise labeled_rows_error(path, frame.index[0], scored=scored)
     else:
         if not is_hdf5(path):
             raise InvalidSourceFileError(f"{path}: not an HDF5 file, so not a DeepLabCut .h5 output.")
@@ -266,7 +269,10 @@ def _open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
             from .deeplabcut_training import has_labeled_rows
 
             if has_labeled_rows(path):
-                raise labeled_rows_error(path, read_csv_rows(path, n_rows=n_header + 1)[-1][:3]) from err
+                rows = read_csv_rows(path, n_rows=n_header + 1)
+                raise labeled_rows_error(
+                    path, first_row_label(rows[-1]), scored="likelihood" in csv_coords(rows)
+                ) from err
             raise _not_numbers(path, err, what) from err
         except Exception as err:
             raise InvalidSourceFileError(f"{path}: cannot be parsed as a {what} CSV ({err}).") from err
@@ -311,7 +317,8 @@ def _frame_index(frame: Any, path: Path) -> np.ndarray:
     try:
         values = np.asarray(index, dtype="int64")
     except (TypeError, ValueError) as err:
-        raise labeled_rows_error(path, index[0]) from err
+        scored = "likelihood" in set(frame.columns.get_level_values("coords"))
+        raise labeled_rows_error(path, index[0], scored=scored) from err
     if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
         raise InvalidSourceFileError(f"{path}: frame numbers are negative, repeated or out of order.")
     return values

@@ -45,7 +45,7 @@ from .deeplabcut import (
     _load_config,
     read_csv_rows,
 )
-from .deeplabcut_variants import has_image_index
+from .deeplabcut_variants import csv_coords, has_image_index
 from .files import check_input_file, is_hdf5, reads_source
 from .safe_pickle import open_pandas_store
 
@@ -127,6 +127,14 @@ def has_labeled_rows(file_path: str | Path) -> bool:
         return False
 
 
+def _scored(path: Path) -> bool:
+    """Whether a CSV's coords carry a likelihood: a model's predictions, not human labels."""
+    try:
+        return path.suffix.lower() == ".csv" and "likelihood" in csv_coords(read_csv_rows(path, n_rows=4))
+    except (OSError, UnicodeError, IndexError):
+        return False
+
+
 def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
     """Return True when ``file_path`` is a DeepLabCut labels table; never raises.
 
@@ -140,6 +148,9 @@ def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
         return False
     if path.name.startswith("CollectedData_"):
         return True
+    if _scored(path):
+        # A model's predictions on labeled frames; the predictions reader explains them.
+        return False
     if in_deeplabcut_project(path):
         return has_labeled_rows(path)
     if path.name.startswith("CollectedData"):

@@ -34,6 +34,8 @@ __all__ = [
     "h5_keypoint_columns",
     "has_image_index",
     "keypoint_header_rows",
+    "csv_coords",
+    "first_row_label",
     "labeled_rows_error",
     "normalise_columns",
     "positional_software",
@@ -52,8 +54,8 @@ _DLC_SCORER = re.compile(r"^(DLC|DeepCut)_")
 UNKNOWN_SOFTWARE = "unknown (a keypoint table in DeepLabCut's column layout)"
 
 
-def labeled_rows_error(path: Path, example: Any) -> InvalidSourceFileError:
-    """Return the error for labeled (training) data read as predictions.
+def labeled_rows_error(path: Path, example: Any, *, scored: bool = False) -> InvalidSourceFileError:
+    """Return the error for a table whose rows are labeled images, read as predictions on a video.
 
     Parameters
     ----------
@@ -61,17 +63,44 @@ def labeled_rows_error(path: Path, example: Any) -> InvalidSourceFileError:
         The file.
     example : object
         The first row label, shown to the user.
+    scored : bool, default: False
+        Whether the table has likelihood columns: a model's predictions on the labeled frames
+        rather than human labels.
 
     Returns
     -------
     InvalidSourceFileError
         Saying what the rows are and how to convert the file.
     """
+    if scored:
+        return InvalidSourceFileError(
+            f"{path}: rows are labeled images such as {example!r} and the values have a likelihood: these are a "
+            "model's predictions on its labeled frames (DeepLabCut's machinelabels or evaluation results, "
+            "Lightning Pose's predictions.csv), neither poses on a video nor human labels. Convert the "
+            "predictions on the video (Lightning Pose: video_preds/<video>.csv) or the human labels "
+            "(CollectedData), with --source dlc-labels or --source lp-labels."
+        )
     return InvalidSourceFileError(
         f"{path}: rows are labeled images such as {example!r}, not frame numbers; this is labeled/training "
         "data, not predictions on a video. Convert it as training data: DeepLabCutTrainingDataInterface or "
         "LightningPoseTrainingDataInterface, or on the command line --source dlc-labels or --source lp-labels."
     )
+
+
+def first_row_label(row: list[str]) -> str | list[str]:
+    """Return the image cells that begin a CSV row of a labels table (one path, or three cells)."""
+    for end, cell in enumerate(row[:3], start=1):
+        if cell.strip().lower().endswith(_IMAGE_SUFFIXES):
+            return row[0] if end == 1 else row[:end]
+    return row[0] if row else ""
+
+
+def csv_coords(rows: list[list[str]]) -> set[str]:
+    """Return the labels of the coords row of a DeepLabCut-style CSV header (empty when there is none)."""
+    for row in rows[:4]:
+        if row and row[0].strip() == "coords":
+            return {cell.strip() for cell in row[1:] if cell.strip()}
+    return set()
 
 
 def keypoint_header_rows(rows: list[list[str]]) -> int | None:

@@ -125,9 +125,15 @@ def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
     DeepLabCut labels reader unless named ``CollectedData.csv``: then the user chooses).
     """
     from .deeplabcut_training import has_labeled_rows, in_deeplabcut_project
+    from .deeplabcut_variants import csv_coords
 
     path = Path(file_path)
-    return path.suffix.lower() == ".csv" and not in_deeplabcut_project(path) and has_labeled_rows(path)
+    try:
+        # Likelihood columns: the model's predictions on the labeled frames (predictions.csv), not labels.
+        scored = "likelihood" in csv_coords(read_csv_rows(path, n_rows=4))
+    except (OSError, UnicodeError):
+        return False
+    return path.suffix.lower() == ".csv" and not scored and not in_deeplabcut_project(path) and has_labeled_rows(path)
 
 
 def is_lightning_pose_file(file_path: str | Path) -> bool:

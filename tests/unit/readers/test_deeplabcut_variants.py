@@ -119,3 +119,27 @@ def test_lightning_pose_multiview_label_files_named_by_view(tmp_path):
     shutil.copy(source, view)
     check_format(view, get_format("lp-labels"))
     assert len(read_lightning_pose_labels(view).frames) == len(read_lightning_pose_labels(source).frames)
+
+
+def test_lightning_pose_predictions_on_labeled_frames_are_explained(tmp_path):
+    # What Lightning Pose's predict_dataset writes (predictions.csv, predictions_<view>.csv): the model's
+    # predictions on the labeled images, indexed like the labels, with a "set" column (train/validation/...).
+    from poseconv.readers.lightningpose import read_lightning_pose
+
+    labels = pd.read_csv(
+        SHARED_DATA / "lightning-pose/mirror-mouse-example/CollectedData.csv", header=[0, 1, 2], index_col=0
+    )
+    keypoints = list(dict.fromkeys(labels.columns.get_level_values(1)))
+    columns = pd.MultiIndex.from_product(
+        [["heatmap_tracker"], keypoints, ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    frame = pd.DataFrame(np.random.default_rng(0).uniform(size=(len(labels), len(columns))), columns=columns)
+    frame[("set", "", "")] = "unused"
+    frame.index = labels.index
+    path = tmp_path / "predictions_top.csv"
+    frame.to_csv(path)
+    for read in (read_deeplabcut, read_lightning_pose):
+        with pytest.raises(InvalidSourceFileError, match=r"'labeled-data/img\d+.png' and the values have a likelihood"):
+            read(path)
+    with pytest.raises(InvalidSourceFileError, match="likelihood"):
+        detect_format(path).read(path)
