@@ -88,6 +88,17 @@ def _track_names(path: Path, raw: list[object]) -> list[str]:
     return names
 
 
+def _check_once_per_frame(path: Path, name: str, frames: np.ndarray) -> None:
+    values, counts = np.unique(frames, return_counts=True)
+    twice = values[counts > 1]
+    if len(twice):
+        who = "more than one instance without a track" if name == UNTRACKED_TRACK_NAME else f"track {name!r} twice"
+        raise InvalidSourceFileError(
+            f"{path}: frame(s) {twice[:5].tolist()} hold {who}; poseconv cannot tell the animals apart. Track "
+            "the animals in SLEAP (or proofread the tracks) and export again."
+        )
+
+
 @reads_source("SLEAP analysis CSV")
 def read_sleap_csv(file_path: str | Path) -> PoseData:
     """Read a SLEAP analysis CSV export into a :class:`~poseconv.model.PoseData`.
@@ -147,14 +158,7 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     pose_tracks = []
     for name in order:
         rows = np.flatnonzero(track_array == name)
-        repeated = np.unique(frames[rows], return_counts=True)
-        twice = repeated[0][repeated[1] > 1]
-        if len(twice):
-            who = "more than one instance without a track" if name == UNTRACKED_TRACK_NAME else f"track {name!r} twice"
-            raise InvalidSourceFileError(
-                f"{path}: frame(s) {twice[:5].tolist()} hold {who}; poseconv cannot tell the animals apart. Track "
-                "the animals in SLEAP (or proofread the tracks) and export again."
-            )
+        _check_once_per_frame(path, name, frames[rows])
         positions = np.full((n_frames, len(nodes), 2), np.nan)
         positions[frames[rows]] = xy[rows]
         confidence = np.full((n_frames, len(nodes)), np.nan)
