@@ -4,7 +4,7 @@ from .converter import PoseConverterPipe, PoseNWBConverter
 from .deeplabcut import DeepLabCutPoseInterface
 from .lightningpose import LightningPosePoseInterface, LightningPoseTrainingDataInterface
 from .multicamera import DeepLabCut3DPoseInterface, SLEAPSessionPoseInterface
-from .sleap import SLEAPPoseInterface
+from .sleap import SLEAPCSVPoseInterface, SLEAPPoseInterface
 from .training import DeepLabCutTrainingDataInterface, SLEAPTrainingDataInterface
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "LightningPoseTrainingDataInterface",
     "PoseConverterPipe",
     "PoseNWBConverter",
+    "SLEAPCSVPoseInterface",
     "SLEAPPoseInterface",
     "SLEAPSessionPoseInterface",
     "SLEAPTrainingDataInterface",

@@ -354,6 +354,7 @@ class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
         predicted_only: bool = False,
         untracked: Literal["error", "by_order"] = "error",
         video_file_paths: dict[str, FilePathArg] | None = None,
+        points_3d_file_path: OptionalFilePathArg = None,
         sampling_frequency: float | None = None,
         metadata_key: str | None = None,
         verbose: bool = False,
@@ -376,6 +377,9 @@ class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
             them by their order in the frame ("untracked_<k>"; such a container does not follow one animal).
         video_file_paths : dict of str to FilePath, optional
             The video of each camera, by camera name, when the path the file records does not exist here.
+        points_3d_file_path : FilePath, optional
+            sleap-anipose's triangulated points3d.h5 of this session, written as its 3D series when the .slp
+            holds no 3D points; found next to the .slp when not given.
         sampling_frequency : float, optional
             Frame rate in Hz, used when neither the videos nor the SLEAP file give one.
         metadata_key : str, optional
@@ -389,6 +393,7 @@ class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
         self._session_index = session_index
         self._predicted_only = predicted_only
         self._untracked = untracked
+        self._points_3d_file_path = points_3d_file_path
         super().__init__(
             individuals=tracks,
             sampling_frequency=sampling_frequency,
@@ -402,6 +407,7 @@ class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
                 predicted_only=predicted_only,
                 untracked=untracked,
                 video_file_paths=video_file_paths,
+                points_3d_file_path=points_3d_file_path,
                 sampling_frequency=sampling_frequency,
                 metadata_key=metadata_key,
             ),
@@ -415,4 +421,5 @@ class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
             session_index=self._session_index,
             predicted_only=self._predicted_only,
             untracked=self._untracked,
+            points_3d_file_path=self._points_3d_file_path,
         )

@@ -1,4 +1,4 @@
-"""neuroconv interface for SLEAP labels (``.slp``) and SLEAP analysis exports (``.h5``)."""
+"""neuroconv interfaces for SLEAP labels (``.slp``) and SLEAP analysis exports (``.h5``, ``.csv``)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from ..model import PoseData
 from ..readers.sleap import UNTRACKED_TRACK_NAME
 from ..readers.sleap_arrays import read_sleap_fast
 from ..readers.sleap_training import read_sleap_labels
-from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
+from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg, ReaderPoseInterface
 from .training import TrainingDataMixin
 
-__all__ = ["SLEAPPoseInterface"]
+__all__ = ["SLEAPCSVPoseInterface", "SLEAPPoseInterface"]
 
 
 class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
@@ -140,3 +140,17 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
     def get_available_videos(file_path: FilePathArg) -> list[str]:
         """Return the video keys of a SLEAP file, in the order ``video_indices`` counts them."""
         return list(read_sleap_fast(file_path, untracked="by_order").videos)
+
+
+class SLEAPCSVPoseInterface(ReaderPoseInterface):
+    """Convert SLEAP's analysis CSV export (one row per instance) to ndx-pose.
+
+    Every SLEAP track becomes its own ``PoseEstimation``; point scores are the confidence.
+    The file holds no frame rate: give ``sampling_frequency`` or the video.
+    """
+
+    format_name = "SLEAP CSV"
+    display_name = "SLEAP analysis CSV (poseconv)"
+    keywords = (*BasePoseInterface.keywords, "SLEAP", "sleap-io")
+    associated_suffixes = (".csv",)
+    info = "Interface for SLEAP analysis CSV exports (track, frame_idx, instance.score, <node>.x/.y/.score)."

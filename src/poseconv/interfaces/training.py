@@ -291,7 +291,7 @@ class SLEAPTrainingDataInterface(BaseTrainingDataInterface):
 
     display_name = "SLEAP training data (poseconv)"
     keywords = (*BaseTrainingDataInterface.keywords, "SLEAP", "sleap-io")
-    associated_suffixes = (".slp",)
+    associated_suffixes = (".slp", ".h5")
     info = "Interface for the user-labeled frames of a SLEAP .slp / .pkg.slp."
 
     @validate_call

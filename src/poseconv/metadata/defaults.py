@@ -131,6 +131,8 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
         if pose.scorer:
             description += f" (scorer {pose.scorer})"
         description += f" on video '{track.video}', read from {pose.source_file.name}."
+        if pose.notes.get("model"):
+            description += f" {pose.notes['model']}"
         if info.original_path and info.path is None:
             description += (
                 f" The tool recorded the video as '{info.original_path}', which does not exist on the "

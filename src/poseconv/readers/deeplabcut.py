@@ -35,6 +35,16 @@ import numpy as np
 from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..lazy import ArrayTable, ColumnView, FrameTable
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from .deeplabcut_model import describe_model, frame_size_from_meta
+from .deeplabcut_variants import (
+    csv_coords,
+    first_row_label,
+    h5_keypoint_columns,
+    keypoint_header_rows,
+    labeled_rows_error,
+    normalise_columns,
+    positional_software,
+)
 from .files import check_frame_count, check_input_file, is_hdf5, reads_source
 from .safe_pickle import load_metadata_pickle, open_pandas_store
 from .tables import CsvTable, NotNumericError, open_h5_table
@@ -58,7 +68,7 @@ CONFIDENCE_DEFINITION = (
     "is at the predicted location."
 )
 _SINGLE_ANIMAL_NAME = "individual"
-_EXPECTED_LEVELS = (("scorer", "bodyparts", "coords"), ("scorer", "individuals", "bodyparts", "coords"))
+
 # Older DLC CSVs carry no level names; a blank first cell must not be mistaken for DLC.
 _HEADER_FIRST_CELLS = ("scorer", "individuals", "bodyparts", "coords")
 
@@ -94,14 +104,14 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
 
             rows = read_csv_rows(path)
             first_cells = [row[0].strip() if row else "" for row in rows]
-            return (
+            dlc_header = (
                 len(first_cells) >= 3
                 and first_cells[0] == "scorer"
                 and "bodyparts" in first_cells[1:3]
                 and "coords" in first_cells[2:4]
-                # LightningPose writes the same header; its scorer and coords tell it apart.
-                and not is_lightning_pose_header(rows)
             )
+            # LightningPose writes the same header; its scorer and coords tell it apart.
+            return (dlc_header or keypoint_header_rows(rows) is not None) and not is_lightning_pose_header(rows)
         if path.suffix.lower() == ".h5" and is_hdf5(path):
             import h5py
 
@@ -109,7 +119,8 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
                 for key in handle:
                     group = handle[key]
                     if isinstance(group, h5py.Group) and "pandas_type" in group.attrs:
-                        return "bodyparts" in _h5_level_names(group)
+                        # Other tools' tables in DeepLabCut's layout may leave the levels unnamed.
+                        return "bodyparts" in _h5_level_names(group) or h5_keypoint_columns(path)
     except Exception:
         return False
     return False
@@ -168,6 +179,12 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
         except Exception as err:
             raise InvalidSourceFileError(f"{path}: cannot be parsed as a DeepLabCut CSV ({err}).") from err
         frame.columns = frame.columns.set_names(list(first_cells[:n_header]))
+        if first_cells[:n_header] != ["scorer"] and not _numeric_index(frame.index):
+            from .deeplabcut_training import has_labeled_rows
+
+            if has_labeled_rows(path):
+                scored = "likelihood" in set(frame.columns.get_level_values(-1))
+                raise labeled_rows_error(path, frame.index[0], scored=scored)
     else:
         if not is_hdf5(path):
             raise InvalidSourceFileError(f"{path}: not an HDF5 file, so not a DeepLabCut .h5 output.")
@@ -189,8 +206,12 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
             ) from err
         if not isinstance(frame, pd.DataFrame):
             raise InvalidSourceFileError(f"{path}: the table is a {type(frame).__name__}, not a DataFrame.")
-    _check_levels(frame.columns, path)
+    frame.columns, frame.attrs["positional_levels"] = normalise_columns(frame.columns, path)
     return frame
+
+
+def _numeric_index(index: Any) -> bool:
+    return len(index) == 0 or index.dtype.kind in "iuf"
 
 
 def _csv_header_levels(path: Path, what: str = "DeepLabCut") -> tuple[int, list[str]]:
@@ -204,6 +225,10 @@ def _csv_header_levels(path: Path, what: str = "DeepLabCut") -> tuple[int, list[
         else:
             break
     if n_header not in (3, 4) or first_cells[0] != "scorer" or first_cells[n_header - 1] != "coords":
+        # Other tools' tables in DeepLabCut's layout name the levels otherwise (or not at all).
+        positional = keypoint_header_rows(rows)
+        if positional is not None:
+            return positional, [cell or f"level_{i}" for i, cell in enumerate(first_cells[:positional])]
         raise InvalidSourceFileError(
             f"{path}: not a {what} predictions CSV. Expected 3 header rows "
             "(scorer, bodyparts, coords) or 4 (scorer, individuals, bodyparts, coords), "
@@ -212,16 +237,9 @@ def _csv_header_levels(path: Path, what: str = "DeepLabCut") -> tuple[int, list[
     return n_header, first_cells
 
 
-def _check_levels(columns: Any, path: Path) -> None:
-    names = tuple(columns.names)
-    if names not in _EXPECTED_LEVELS:
-        hint = ""
-        if path.stem.endswith("_skeleton"):
-            hint = " This looks like DeepLabCut's bone analysis ('_skeleton') output, which holds no keypoints."
-        raise InvalidSourceFileError(
-            f"{path}: column header levels are {list(names)}; DeepLabCut predictions have "
-            f"{list(_EXPECTED_LEVELS[0])} or {list(_EXPECTED_LEVELS[1])}.{hint}"
-        )
+def _check_levels(table: FrameTable, path: Path) -> None:
+    # Names the levels as DeepLabCut does; remembers whether they were taken by position.
+    table.columns, table.positional_levels = normalise_columns(table.columns, path)
 
 
 def _not_numbers(path: Path, err: Exception, what: str = "DeepLabCut") -> InvalidSourceFileError:
@@ -248,15 +266,22 @@ def _open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
                 read_csv_options=_exact_float_option(),
             )
         except NotNumericError as err:
+            from .deeplabcut_training import has_labeled_rows
+
+            if has_labeled_rows(path):
+                rows = read_csv_rows(path, n_rows=n_header + 1)
+                raise labeled_rows_error(
+                    path, first_row_label(rows[-1]), scored="likelihood" in csv_coords(rows)
+                ) from err
             raise _not_numbers(path, err, what) from err
         except Exception as err:
             raise InvalidSourceFileError(f"{path}: cannot be parsed as a {what} CSV ({err}).") from err
-        _check_levels(table.columns, path)
+        _check_levels(table, path)
         return table
     if is_hdf5(path):
         table = _open_h5_lazily(path)
         if table is not None:
-            _check_levels(table.columns, path)
+            _check_levels(table, path)
             return table
     # Anything unusual goes through pandas, which words the errors.
     frame = read_deeplabcut_table(path)
@@ -267,6 +292,7 @@ def _open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
     table = ArrayTable(values)
     table.columns = frame.columns
     table.index = frame.index
+    table.positional_levels = bool(frame.attrs.get("positional_levels"))
     return table
 
 
@@ -291,12 +317,8 @@ def _frame_index(frame: Any, path: Path) -> np.ndarray:
     try:
         values = np.asarray(index, dtype="int64")
     except (TypeError, ValueError) as err:
-        raise InvalidSourceFileError(
-            f"{path}: rows are indexed by {index.dtype} values such as {index[0]!r}, not frame numbers; "
-            "this is labeled/training data, not predictions on a video. Convert it as training data: "
-            "DeepLabCutTrainingDataInterface or LightningPoseTrainingDataInterface, or on the command line "
-            "--source dlc-labels or --source lp-labels."
-        ) from err
+        scored = "likelihood" in set(frame.columns.get_level_values("coords"))
+        raise labeled_rows_error(path, index[0], scored=scored) from err
     if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
         raise InvalidSourceFileError(f"{path}: frame numbers are negative, repeated or out of order.")
     return values
@@ -444,11 +466,14 @@ def _find_video(path: Path, video_stem: str, config: dict[str, Any] | None) -> V
     return VideoInfo(key=video_stem or "video", original_path=original, path=found)
 
 
-def _software_version(meta: dict[str, Any] | None, scorer: str) -> str | None:
+def _software_version(meta: dict[str, Any] | None, model: Any) -> str | None:
     if meta:
         for key in ("DLC-version", "deeplabcut_version", "dlc_version", "version"):
             if isinstance(meta.get(key), str):
                 return meta[key]
+    # DeepLabCut 3.x records no version, but only its PyTorch engine writes these scorers and metadata.
+    if model is not None and model.engine == "pytorch":
+        return "3.x (PyTorch engine; exact version not recorded)"
     return None
 
 
@@ -559,8 +584,7 @@ def read_deeplabcut(
         raw_fps = meta.get("fps")
         if isinstance(raw_fps, (int, float)) and np.isfinite(raw_fps) and raw_fps > 0:
             fps = float(raw_fps)
-        dims = meta.get("frame_dimensions")
-        frame_size = (int(dims[0]), int(dims[1])) if isinstance(dims, (list, tuple)) and len(dims) == 2 else None
+        frame_size = frame_size_from_meta(meta)
         n_frames_meta = meta.get("nframes")
         video = VideoInfo(
             key=video.key,
@@ -642,6 +666,9 @@ def read_deeplabcut(
         "metadata_file": str(meta_path) if meta_path else None,
         "n_rows": int(len(frame_numbers)),
     }
+    model = describe_model(path, scorer, meta)
+    if model is not None:
+        notes["model"] = model.describe()
     reference_frame = (
         "(0, 0) is the top-left corner of the video frame; x increases to the right and y "
         "increases downward, in pixels."
@@ -664,13 +691,13 @@ def read_deeplabcut(
             "the calibration pattern (checkerboard squares unless the calibration says otherwise)."
         )
     return PoseData.from_tracks(
-        source_software="DeepLabCut",
+        source_software=positional_software(scorer) if getattr(frame, "positional_levels", False) else "DeepLabCut",
         source_file=path,
         skeletons=skeletons,
         videos=[video],
         tracks=tracks,
         timing=timing,
-        source_software_version=_software_version(meta, scorer),
+        source_software_version=_software_version(meta, model),
         scorer=scorer,
         unit=unit,
         reference_frame=reference_frame,

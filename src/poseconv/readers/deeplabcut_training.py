@@ -45,6 +45,7 @@ from .deeplabcut import (
     _load_config,
     read_csv_rows,
 )
+from .deeplabcut_variants import csv_coords, has_image_index
 from .files import check_input_file, is_hdf5, reads_source
 from .safe_pickle import open_pandas_store
 
@@ -110,6 +111,8 @@ def has_labeled_rows(file_path: str | Path) -> bool:
     """
     try:
         path = Path(file_path)
+        if path.suffix.lower() == ".h5":
+            return is_hdf5(path) and has_image_index(path)
         if path.suffix.lower() != ".csv":
             return False
         rows = read_csv_rows(path, n_rows=6)
@@ -120,6 +123,14 @@ def has_labeled_rows(file_path: str | Path) -> bool:
             return False
         cells = [cell.strip().lower() for cell in data[0][:3]]
         return cells[0] == "labeled-data" or any(cell.endswith(_IMAGE_SUFFIXES) for cell in cells)
+    except (OSError, UnicodeError, IndexError):
+        return False
+
+
+def _scored(path: Path) -> bool:
+    """Whether a CSV's coords carry a likelihood: a model's predictions, not human labels."""
+    try:
+        return path.suffix.lower() == ".csv" and "likelihood" in csv_coords(read_csv_rows(path, n_rows=4))
     except (OSError, UnicodeError, IndexError):
         return False
 
@@ -137,7 +148,17 @@ def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
         return False
     if path.name.startswith("CollectedData_"):
         return True
-    return in_deeplabcut_project(path) and has_labeled_rows(path)
+    if _scored(path):
+        # A model's predictions on labeled frames; the predictions reader explains them.
+        return False
+    if in_deeplabcut_project(path):
+        return has_labeled_rows(path)
+    if path.name.startswith("CollectedData"):
+        # Lightning Pose's name (CollectedData.csv); its reader claims it.
+        return False
+    # Renamed or moved out of its project, a table is labels by its row index (a CSV named so may
+    # also be Lightning Pose's: then the user chooses).
+    return has_labeled_rows(path)
 
 
 def in_deeplabcut_project(file_path: str | Path) -> bool:

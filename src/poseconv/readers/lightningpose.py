@@ -117,16 +117,23 @@ def is_lightning_pose_header(rows: list[list[str]]) -> bool:
 
 
 def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
-    """Return True when ``file_path`` is a Lightning Pose ``CollectedData*.csv`` labels table; never raises.
+    """Return True when ``file_path`` is a Lightning Pose labels CSV; never raises.
 
-    Lightning Pose keeps DeepLabCut's labels layout (rows indexed by images) but not its
-    ``CollectedData_<scorer>`` naming, so a labels CSV outside a DeepLabCut project is claimed here
-    (and by the DeepLabCut labels reader when named like DeepLabCut's: then the user chooses).
+    Lightning Pose keeps DeepLabCut's labels layout (rows indexed by images) but not its project
+    layout, and names the files freely (``CollectedData.csv``, one ``<view>.csv`` per view of a
+    multi-view project), so any labels CSV outside a DeepLabCut project is claimed here (and by the
+    DeepLabCut labels reader unless named ``CollectedData.csv``: then the user chooses).
     """
     from .deeplabcut_training import has_labeled_rows, in_deeplabcut_project
+    from .deeplabcut_variants import csv_coords
 
     path = Path(file_path)
-    return path.name.startswith("CollectedData") and not in_deeplabcut_project(path) and has_labeled_rows(path)
+    try:
+        # Likelihood columns: the model's predictions on the labeled frames (predictions.csv), not labels.
+        scored = "likelihood" in csv_coords(read_csv_rows(path, n_rows=4))
+    except (OSError, UnicodeError):
+        return False
+    return path.suffix.lower() == ".csv" and not scored and not in_deeplabcut_project(path) and has_labeled_rows(path)
 
 
 def is_lightning_pose_file(file_path: str | Path) -> bool:

@@ -23,6 +23,10 @@ track, video and skeleton):
   file records it); frame index ``i`` is row ``i`` and frames without the
   animal are NaN.
 
+SLEAP 1.0 also saved labels files in the ``.slp`` layout (``metadata``, ``frames``,
+``instances``, ``points``, ``pred_points``) under a ``.h5`` name; such files are
+told from analysis exports by their content and read as ``.slp`` files.
+
 SLEAP analysis HDF5 files are dense arrays of one video, in one of three
 layouts found in real files: SLEAP GUI "matlab" (``tracks`` is
 ``(tracks, 2, nodes, frames)``), sleap-io "standard" (``(frames, tracks,
@@ -162,7 +166,8 @@ def is_sleap_file(file_path: str | Path) -> bool:
     if suffix == ".slp":
         return is_slp_file(file_path)
     if suffix == ".h5":
-        return is_sleap_analysis_file(file_path)
+        # SLEAP 1.0 saved labels in the .slp layout under .h5 names; the content tells them apart.
+        return is_sleap_analysis_file(file_path) or is_slp_file(file_path)
     return False
 
 
@@ -356,7 +361,7 @@ def _slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, 
         n_frames, frame_size, source_fps = _shape_facts(dict(getattr(source_video, "backend_metadata", {}) or {}))
         fps = fps or source_fps
         local, how = _find_local_video(original, slp_path.parent)
-        key = _video_key(original, _video_key(slp_path.name.removesuffix(".slp"), f"video{index}"))
+        key = _video_key(original, _video_key(slp_path.name.removesuffix(".slp").removesuffix(".h5"), f"video{index}"))
     elif isinstance(filename, (list, tuple)):
         # An image sequence ("single image video"): no one external file to link.
         facts["image_files"] = [str(f) for f in filename]
@@ -893,7 +898,7 @@ def read_sleap(
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="SLEAP .slp or analysis .h5")
     _check_untracked_option(untracked)
-    if path.suffix.lower() == ".slp":
+    if path.suffix.lower() == ".slp" or is_slp_file(path):
         return _read_slp(path, video_indices=video_indices, predicted_only=predicted_only, untracked=untracked)
     if predicted_only:
         raise InvalidOptionError(

@@ -609,7 +609,7 @@ def read_sleap_fast(
     path = check_input_file(file_path, suffixes=slow.SUFFIXES, what="SLEAP .slp or analysis .h5")
     slow._check_untracked_option(untracked)
     index = None
-    if path.suffix.lower() == ".slp":
+    if path.suffix.lower() == ".slp" or slow.is_slp_file(path):
         header = slow._slp_header(path)
         try:
             index = read_slp_index(path, predicted_only=predicted_only)

@@ -17,6 +17,10 @@ a track become ``"untracked"``), so a view here is exactly what the SLEAP
 interface would write for that video. The 3D individual of an instance group
 is its identity, else the track its 2D instances share, else ``"untracked"``.
 
+A session ``.slp`` without 3D points may have sleap-anipose's triangulation beside it
+(``points3d.h5``, see :mod:`poseconv.readers.sleap_anipose`); its points become the
+session's 3D poses.
+
 Neither the calibration board's square size nor the unit of ``tvec`` is stored
 in the ``.slp``, so 3D points and translations are written with unit ``"n.a."``.
 """
@@ -35,6 +39,7 @@ from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..model_3d import CameraCalibration, MultiCameraPoseData
 from .files import check_input_file, reads_source
 from .sleap import UNTRACKED_TRACK_NAME, read_sleap
+from .sleap_anipose import find_points_3d_file, read_points_3d
 
 __all__ = ["SLEAP_3D_CONFIDENCE_DEFINITION", "SLEAP_3D_REFERENCE_FRAME", "has_recording_session", "read_sleap_session"]
 
@@ -201,6 +206,49 @@ def _read_3d(session: Any, pose_2d: PoseData, n_frames: int, untracked: str, pat
     )
 
 
+def _anipose_3d(
+    points_path: Path,
+    *,
+    given: bool,
+    pose_3d: PoseData | None,
+    labels: Any,
+    pose_2d: PoseData,
+    n_frames: int,
+    path: Path,
+) -> PoseData | None:
+    """Return the 3D poses of sleap-anipose's points3d.h5, unless the .slp holds 3D points of its own."""
+    if pose_3d is not None:
+        if given:
+            raise InvalidSourceFileError(
+                f"{path}: holds 3D points of its own, so {points_path.name} would replace them; convert the .slp "
+                "alone, or a copy of it without 3D instances with the points3d.h5."
+            )
+        warnings.warn(
+            f"{path.name}: holds 3D points of its own; {points_path} next to it is not used.",
+            PoseconvWarning,
+            stacklevel=3,
+        )
+        return pose_3d
+    if len(labels.skeletons) != 1:
+        raise InvalidSourceFileError(
+            f"{path}: has {len(labels.skeletons)} skeletons; sleap-anipose triangulates files of one skeleton, "
+            f"so the nodes of {points_path.name} cannot be named."
+        )
+    nodes = tuple(labels.skeletons[0].node_names)
+    skeleton = next((s for s in pose_2d.skeletons.values() if s.nodes == nodes), None)
+    if skeleton is None:
+        skeleton = Skeleton(name="Skeleton", nodes=nodes, edges=tuple(tuple(e) for e in labels.skeletons[0].edge_inds))
+    # sleap-anipose keeps the tracks of the 2D analysis files: the project's tracks, one slot when there are none.
+    names = [str(t.name) if str(t.name or "") else f"track_{i}" for i, t in enumerate(labels.tracks)]
+    return read_points_3d(
+        points_path,
+        track_names=names or [UNTRACKED_TRACK_NAME],
+        skeleton=skeleton,
+        n_frames=n_frames,
+        reference_frame=SLEAP_3D_REFERENCE_FRAME,
+    )
+
+
 @reads_source("SLEAP session file")
 def read_sleap_session(
     file_path: str | Path,
@@ -208,6 +256,8 @@ def read_sleap_session(
     session_index: int = 0,
     predicted_only: bool = False,
     untracked: Literal["error", "by_order"] = "error",
+    points_3d_file_path: str | Path | None = None,
+    find_side_files: bool = True,
 ) -> MultiCameraPoseData:
     """Read one recording session of a multi-camera SLEAP ``.slp`` file.
 
@@ -221,6 +271,11 @@ def read_sleap_session(
         Use predicted 2D instances only (see :func:`~poseconv.readers.sleap.read_sleap`).
     untracked : {"error", "by_order"}, default: "error"
         What to do with several instances (or 3D groups) without a track in one frame.
+    points_3d_file_path : str or pathlib.Path, optional
+        sleap-anipose's triangulated ``points3d.h5`` for this session, for a ``.slp`` without 3D points;
+        found next to the ``.slp`` (or one folder up) when not given.
+    find_side_files : bool, default: True
+        Look for ``points3d.h5`` next to the ``.slp``.
 
     Returns
     -------
@@ -277,6 +332,19 @@ def read_sleap_session(
 
     n_frames = max((view.n_frames(key) for key, view in ((camera_videos[c], v) for c, v in views.items())), default=0)
     pose_3d = _read_3d(session, pose_2d, n_frames, untracked, path)
+    points_path = Path(points_3d_file_path) if points_3d_file_path is not None else None
+    if points_path is None and find_side_files:
+        points_path = find_points_3d_file(path)
+    if points_path is not None:
+        pose_3d = _anipose_3d(
+            points_path,
+            given=points_3d_file_path is not None,
+            pose_3d=pose_3d,
+            labels=labels,
+            pose_2d=pose_2d,
+            n_frames=n_frames,
+            path=path,
+        )
 
     timings = {camera: pose_2d.timing[key] for camera, key in camera_videos.items() if key in pose_2d.timing}
     timing: FrameTiming | None = None
@@ -311,5 +379,6 @@ def read_sleap_session(
             "session_metadata": dict(session.metadata or {}),
             "predicted_only": predicted_only,
             "untracked": untracked,
+            "points_3d_file": str(points_path) if pose_3d is not None and points_path is not None else None,
         },
     )

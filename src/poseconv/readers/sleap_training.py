@@ -28,7 +28,7 @@ from ..errors import InvalidSourceFileError
 from ..model import Skeleton
 from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from .files import check_input_file, reads_source
-from .sleap import SLEAP_REFERENCE_FRAME, _slp_header, _slp_video_info, _unique
+from .sleap import SLEAP_REFERENCE_FRAME, _slp_header, _slp_video_info, _unique, is_slp_file
 
 __all__ = ["read_sleap_labels"]
 
@@ -50,7 +50,7 @@ def _load_labels(path: Path) -> Any:
 
 @reads_source("SLEAP labels file")
 def read_sleap_labels(file_path: str | Path) -> TrainingData:
-    """Read the user-labeled instances of a SLEAP ``.slp`` / ``.pkg.slp`` as training data.
+    """Read the user-labeled instances of a SLEAP ``.slp`` / ``.pkg.slp`` (or SLEAP 1.0 ``.h5``) as training data.
 
     Parameters
     ----------
@@ -69,7 +69,13 @@ def read_sleap_labels(file_path: str | Path) -> TrainingData:
         When the file is not a readable ``.slp`` or holds no user-labeled instance (a file of
         predictions only has no training data).
     """
-    path = check_input_file(file_path, suffixes={".slp"}, what="SLEAP .slp labels")
+    path = check_input_file(file_path, suffixes={".slp", ".h5"}, what="SLEAP .slp labels")
+    if path.suffix.lower() == ".h5" and not is_slp_file(path):
+        # SLEAP 1.0 saved labels as .h5 in the .slp layout; analysis exports do not say who placed a pose.
+        raise InvalidSourceFileError(
+            f"{path}: expected a SLEAP .slp labels file (or SLEAP 1.0 labels saved as .h5); this .h5 is an "
+            "analysis export or not SLEAP's, and does not record which poses a user placed. Give the .slp file."
+        )
     labels = _load_labels(path)
 
     infos = []

@@ -1,0 +1,147 @@
+"""Which DeepLabCut model made a predictions file: engine, network, snapshot and detector.
+
+DeepLabCut 3.x (PyTorch engine) names its scorer
+``DLC_<Net>_<Task><date>shuffle<N>_snapshot_<uid>`` and, for top-down models run
+with a detector, ``DLC_<Net>_<Task><date>shuffle<N>_detector_<uid>_snapshot_<uid>``
+(``get_scorer_name`` / ``get_scorer_uid`` in ``deeplabcut.pose_estimation_pytorch``),
+where ``<Net>`` is the ``net_type`` with each ``_``-part capitalised (``hrnet_w32``
+-> ``HrnetW32``) and ``<uid>`` the snapshot's (``200``, ``best-200``). Its
+``_meta.pickle`` keeps the whole ``pytorch-config`` (``net_type``, ``method``
+``bu``/``td``/``ctd``, ``detector``) and ``frame_dimensions`` as ``(width, height)``;
+DeepLabCut 2.x (TensorFlow) names the scorer ``DLC_<net>_<Task><date>shuffle<N>_<iterations>``
+and stores ``frame_dimensions`` as ``(height, width)``. A ``pytorch_config.yaml`` left
+beside the predictions (copied from the model's ``train`` folder) says the same as the
+pickle's copy and is used when the pickle has none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["DeepLabCutModel", "describe_model", "frame_size_from_meta"]
+
+_PYTORCH_SCORER = re.compile(
+    r"^DLC_(?P<net>[A-Za-z0-9]+)_.*?shuffle(?P<shuffle>\d+)_(?:detector_(?P<detector>.+?)_)?snapshot_(?P<snapshot>.+)$"
+)
+_TENSORFLOW_SCORER = re.compile(r"^(?:DLC|DeepCut)_.*shuffle(?P<shuffle>\d+)_(?P<iterations>\d+)$")
+_METHODS = {"bu": "bottom-up", "td": "top-down", "ctd": "conditional top-down"}
+
+
+@dataclass(frozen=True)
+class DeepLabCutModel:
+    """The model a DeepLabCut predictions file names.
+
+    Attributes
+    ----------
+    engine : {"pytorch", "tensorflow"}
+        DeepLabCut 3.x PyTorch engine or the 2.x TensorFlow one.
+    net_type : str or None
+        ``net_type`` of the model config (``hrnet_w32``), or the scorer's network name.
+    snapshot : str or None
+        Pose model snapshot (PyTorch uid such as ``best-200``) or training iterations (TensorFlow).
+    shuffle : int or None
+        Shuffle of the training set.
+    method : str or None
+        ``bottom-up``, ``top-down`` or ``conditional top-down`` (PyTorch).
+    detector : str or None
+        Detector of a top-down model: its type and snapshot (``FasterRCNN, snapshot best-90``).
+    """
+
+    engine: str
+    net_type: str | None = None
+    snapshot: str | None = None
+    shuffle: int | None = None
+    method: str | None = None
+    detector: str | None = None
+
+    def describe(self) -> str:
+        """Return one sentence for the PoseEstimation description."""
+        engine = "DeepLabCut 3.x PyTorch engine" if self.engine == "pytorch" else "DeepLabCut TensorFlow engine"
+        parts = [f"network {self.net_type}" if self.net_type else None]
+        if self.method:
+            parts.append(f"{self.method} model")
+        if self.shuffle is not None:
+            parts.append(f"shuffle {self.shuffle}")
+        if self.snapshot:
+            what = "snapshot" if self.engine == "pytorch" else "training iterations"
+            parts.append(f"{what} {self.snapshot}")
+        if self.detector:
+            parts.append(f"detector {self.detector}")
+        details = ", ".join(p for p in parts if p)
+        return f"Model: {engine}" + (f" ({details})." if details else ".")
+
+
+def _pytorch_config(meta: dict[str, Any] | None, path: Path) -> dict[str, Any]:
+    config = (meta or {}).get("pytorch-config")
+    if isinstance(config, dict):
+        return config
+    beside = path.with_name("pytorch_config.yaml")
+    if beside.is_file():
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(beside.read_text(encoding="utf-8"))
+        except Exception:  # noqa: BLE001 - the model config only adds a description
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
+    return {}
+
+
+def _detector(config: dict[str, Any], snapshot: str | None) -> str | None:
+    model = (config.get("detector") or {}).get("model") if isinstance(config.get("detector"), dict) else None
+    kind = model.get("type") if isinstance(model, dict) else None
+    variant = model.get("variant") if isinstance(model, dict) else None
+    named = " ".join(str(p) for p in (kind, f"({variant})" if variant else None) if p)
+    if snapshot:
+        return f"{named}, snapshot {snapshot}" if named else f"snapshot {snapshot}"
+    return named or None
+
+
+def describe_model(path: Path, scorer: str, meta: dict[str, Any] | None) -> DeepLabCutModel | None:
+    """Return the model of a DeepLabCut predictions file, from its scorer, metadata and model config.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The predictions file (a ``pytorch_config.yaml`` beside it is read).
+    scorer : str
+        The file's scorer.
+    meta : dict or None
+        The ``data`` of its ``_meta.pickle``.
+
+    Returns
+    -------
+    DeepLabCutModel or None
+        None when neither the scorer nor the metadata names a model.
+    """
+    match = _PYTORCH_SCORER.match(scorer)
+    config = _pytorch_config(meta, path)
+    if match or config:
+        method = config.get("method")
+        return DeepLabCutModel(
+            engine="pytorch",
+            net_type=str(config.get("net_type") or (match["net"] if match else "")) or None,
+            snapshot=match["snapshot"] if match else None,
+            shuffle=int(match["shuffle"]) if match else None,
+            method=_METHODS.get(str(method).lower(), str(method)) if method else None,
+            detector=_detector(config, match["detector"] if match else None),
+        )
+    match = _TENSORFLOW_SCORER.match(scorer)
+    if match:
+        return DeepLabCutModel(engine="tensorflow", snapshot=match["iterations"], shuffle=int(match["shuffle"]))
+    return None
+
+
+def frame_size_from_meta(meta: dict[str, Any]) -> tuple[int, int] | None:
+    """Return ``(height, width)`` from a ``_meta.pickle``'s ``frame_dimensions``.
+
+    The PyTorch engine stores ``(width, height)``, the TensorFlow one ``(height, width)``.
+    """
+    dims = meta.get("frame_dimensions")
+    if not isinstance(dims, (list, tuple)) or len(dims) != 2:
+        return None
+    first, second = int(dims[0]), int(dims[1])
+    return (second, first) if isinstance(meta.get("pytorch-config"), dict) else (first, second)

@@ -1,0 +1,240 @@
+"""DeepLabCut-layout tables as labs actually have them, not only as DeepLabCut writes them.
+
+Three kinds of file keep DeepLabCut's column layout but not all of its details:
+
+* **Re-saved by pandas.** Tools that load a DeepLabCut CSV with a one-row header
+  (``pandas.read_csv(path)``) and write it back (``to_csv(index=False)``) leave
+  pandas' duplicate-name mangling in the scorer row: ``DLC_resnet50_..._350000,
+  ..._350000.1, ..._350000.2``. The other header rows and the values are unchanged,
+  so the scorer is restored (with a warning) when the names differ only by that
+  suffix.
+* **Labels named or placed otherwise.** A ``CollectedData`` table renamed or moved
+  out of its project still indexes its rows by labeled images (one path column, or
+  the three columns ``labeled-data, <video>, <image>`` of DeepLabCut >= 2.2); that
+  row index, not the name, makes it labels.
+* **Other tools' keypoint tables.** 3D exports written in DeepLabCut's column layout
+  by other code name the header levels differently or not at all (a bare
+  ``pandas.MultiIndex.from_product([[scorer], bodyparts, ["x", "y", "z"]])``), or
+  drop the scorer level. When the last level holds only ``x``, ``y``, ``z`` and
+  ``likelihood``, the levels are read by position as ``[scorer,] bodyparts, coords``
+  and the scorer level's value, not "DeepLabCut", is recorded as the software.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidSourceFileError, PoseconvWarning
+
+__all__ = [
+    "COORD_NAMES",
+    "h5_keypoint_columns",
+    "has_image_index",
+    "keypoint_header_rows",
+    "csv_coords",
+    "first_row_label",
+    "labeled_rows_error",
+    "normalise_columns",
+    "positional_software",
+]
+
+#: Coordinate labels of DeepLabCut's last header level.
+COORD_NAMES = frozenset({"x", "y", "z", "likelihood"})
+_DLC_LEVELS = (("scorer", "bodyparts", "coords"), ("scorer", "individuals", "bodyparts", "coords"))
+_POSITIONAL_LEVELS = {2: ("bodyparts", "coords"), 3: _DLC_LEVELS[0], 4: _DLC_LEVELS[1]}
+# pandas appends ".1", ".2", ... to repeated column names when it reads a one-row header.
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
+_MANGLED = re.compile(r"^(?P<base>.*?)\.(?P<n>\d+)$")
+# DeepLabCut scorers: "DLC_<net>..." (2.1+), "DeepCut_<net>..." (2.0), the 3D "scorername_3d" default.
+_DLC_SCORER = re.compile(r"^(DLC|DeepCut)_")
+#: Software recorded for a positional table without a scorer level.
+UNKNOWN_SOFTWARE = "unknown (a keypoint table in DeepLabCut's column layout)"
+
+
+def labeled_rows_error(path: Path, example: Any, *, scored: bool = False) -> InvalidSourceFileError:
+    """Return the error for a table whose rows are labeled images, read as predictions on a video.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    example : object
+        The first row label, shown to the user.
+    scored : bool, default: False
+        Whether the table has likelihood columns: a model's predictions on the labeled frames
+        rather than human labels.
+
+    Returns
+    -------
+    InvalidSourceFileError
+        Saying what the rows are and how to convert the file.
+    """
+    if scored:
+        return InvalidSourceFileError(
+            f"{path}: rows are labeled images such as {example!r} and the values have a likelihood: these are a "
+            "model's predictions on its labeled frames (DeepLabCut's machinelabels or evaluation results, "
+            "Lightning Pose's predictions.csv), neither poses on a video nor human labels. Convert the "
+            "predictions on the video (Lightning Pose: video_preds/<video>.csv) or the human labels "
+            "(CollectedData), with --source dlc-labels or --source lp-labels."
+        )
+    return InvalidSourceFileError(
+        f"{path}: rows are labeled images such as {example!r}, not frame numbers; this is labeled/training "
+        "data, not predictions on a video. Convert it as training data: DeepLabCutTrainingDataInterface or "
+        "LightningPoseTrainingDataInterface, or on the command line --source dlc-labels or --source lp-labels."
+    )
+
+
+def first_row_label(row: list[str]) -> str | list[str]:
+    """Return the image cells that begin a CSV row of a labels table (one path, or three cells)."""
+    for end, cell in enumerate(row[:3], start=1):
+        if cell.strip().lower().endswith(_IMAGE_SUFFIXES):
+            return row[0] if end == 1 else row[:end]
+    return row[0] if row else ""
+
+
+def csv_coords(rows: list[list[str]]) -> set[str]:
+    """Return the labels of the coords row of a DeepLabCut-style CSV header (empty when there is none)."""
+    for row in rows[:4]:
+        if row and row[0].strip() == "coords":
+            return {cell.strip() for cell in row[1:] if cell.strip()}
+    return set()
+
+
+def keypoint_header_rows(rows: list[list[str]]) -> int | None:
+    """Return the header rows of a CSV in DeepLabCut's layout with other level names, or None.
+
+    Parameters
+    ----------
+    rows : list of list of str
+        The first rows of the CSV.
+
+    Returns
+    -------
+    int or None
+        2 to 4 when row ``n - 1`` is a coords row (only x, y, z, likelihood after the first
+        cell, with x and y) and the rows above it repeat names, else None.
+    """
+    for n_header, row in enumerate(rows[:4], start=1):
+        cells = [cell.strip() for cell in row[1:]]
+        if n_header >= 2 and cells and set(cells) <= COORD_NAMES and {"x", "y"} <= set(cells):
+            return n_header
+    return None
+
+
+def _unmangle_scorers(columns: Any, path: Path) -> Any:
+    import pandas as pd
+
+    scorers = list(dict.fromkeys(str(s) for s in columns.get_level_values("scorer")))
+    if len(scorers) < 2:
+        return columns
+    bases = {(_MANGLED.match(s)["base"] if _MANGLED.match(s) else s) for s in scorers}  # type: ignore[index]
+    if len(bases) != 1 or scorers[0] not in bases:
+        return columns
+    base = bases.pop()
+    warnings.warn(
+        f"{path.name}: the scorer row reads {scorers[0]!r}, {scorers[1]!r}, ...: the file was re-saved by "
+        f"pandas, which numbers repeated names. Read with the scorer {base!r}.",
+        PoseconvWarning,
+        stacklevel=4,
+    )
+    return pd.MultiIndex.from_tuples([(base, *column[1:]) for column in columns], names=columns.names)
+
+
+def normalise_columns(columns: Any, path: Path) -> tuple[Any, bool]:
+    """Return DeepLabCut's column header for a table in its layout, and whether it was read by position.
+
+    Parameters
+    ----------
+    columns : pandas.MultiIndex
+        The table's columns, as parsed.
+    path : pathlib.Path
+        The file, for messages.
+
+    Returns
+    -------
+    (pandas.MultiIndex, bool)
+        Columns with levels ``scorer, [individuals,] bodyparts, coords`` and one scorer; True
+        when the level names were not DeepLabCut's and were taken by position.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the header is not in DeepLabCut's layout.
+    """
+    import pandas as pd
+
+    names = tuple(columns.names)
+    positional = False
+    if names not in _DLC_LEVELS:
+        levels = _POSITIONAL_LEVELS.get(columns.nlevels)
+        coords = {str(value) for value in columns.get_level_values(-1)} if levels else set()
+        if not levels or not coords <= COORD_NAMES or not {"x", "y"} <= coords:
+            hint = ""
+            if path.stem.endswith("_skeleton"):
+                hint = " This looks like DeepLabCut's bone analysis ('_skeleton') output, which holds no keypoints."
+            raise InvalidSourceFileError(
+                f"{path}: column header levels are {list(names)}; DeepLabCut predictions have "
+                f"{list(_DLC_LEVELS[0])} or {list(_DLC_LEVELS[1])}, and a table in that layout under other "
+                f"level names ends with a level of x, y[, z][, likelihood].{hint}"
+            )
+        positional = True
+        tuples = [tuple(str(v) for v in column) for column in columns]
+        if columns.nlevels == 2:
+            tuples = [(UNKNOWN_SOFTWARE, *column) for column in tuples]
+            levels = _DLC_LEVELS[0]
+        columns = pd.MultiIndex.from_tuples(tuples, names=list(levels))
+        warnings.warn(
+            f"{path.name}: header levels {list(names)} are not DeepLabCut's; read by position as "
+            f"{list(levels)}. The software recorded is the scorer level's value "
+            f"({columns.get_level_values('scorer')[0]!r}); set source_software in the PoseEstimation metadata "
+            "if another tool wrote the file.",
+            PoseconvWarning,
+            stacklevel=4,
+        )
+    return _unmangle_scorers(columns, path), positional
+
+
+def has_image_index(path: Path) -> bool:
+    """Return True when the first table of a pandas ``.h5`` indexes its rows by images; never raises."""
+    try:
+        from .safe_pickle import open_pandas_store
+
+        with open_pandas_store(path) as store:
+            keys = store.keys()
+            if not keys:
+                return False
+            storer = store.get_storer(keys[0])
+            # Labels tables are small; predictions (table format) are read one row only.
+            first = store.select(keys[0], start=0, stop=1) if storer.is_table else store[keys[0]].iloc[:1]
+        if len(first) == 0:
+            return False
+        label = first.index[0]
+        cells = [str(c).lower() for c in (label if isinstance(label, tuple) else (label,))]
+        return cells[0] == "labeled-data" or any(cell.endswith(_IMAGE_SUFFIXES) for cell in cells)
+    except Exception:  # noqa: BLE001 - a sniffer says yes or no
+        return False
+
+
+def h5_keypoint_columns(path: Path) -> bool:
+    """Return True when a pandas ``.h5`` holds a table whose last column level is x, y[, z][, likelihood]."""
+    try:
+        from .safe_pickle import open_pandas_store
+
+        with open_pandas_store(path) as store:
+            keys = store.keys()
+            storer = store.get_storer(keys[0]) if keys else None
+            if storer is None:
+                return False
+            first = store.select(keys[0], start=0, stop=1) if storer.is_table else store[keys[0]].iloc[:1]
+        coords = {str(value) for value in first.columns.get_level_values(-1)}
+        return first.columns.nlevels in _POSITIONAL_LEVELS and coords <= COORD_NAMES and {"x", "y"} <= coords
+    except Exception:  # noqa: BLE001 - a sniffer says yes or no
+        return False
+
+
+def positional_software(scorer: str) -> str:
+    """Return the software to record for a positional table whose scorer level says ``scorer``."""
+    return "DeepLabCut" if _DLC_SCORER.match(scorer) else scorer

@@ -1,0 +1,102 @@
+"""DeepLabCut 3.x (PyTorch) outputs: the model named by the scorer, the metadata pickle and pytorch_config.yaml."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+import yaml
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_CSV, write_dlc_file
+from tests.fixtures.paths import needs_shared_data
+
+from poseconv.metadata.defaults import default_pose_metadata
+from poseconv.readers.deeplabcut import read_deeplabcut
+from poseconv.readers.deeplabcut_model import describe_model
+
+TOP_DOWN_SCORER = "DLC_HrnetW32_openfieldOct30shuffle1_detector_best-90_snapshot_best-200"
+BOTTOM_UP_SCORER = "DLC_Resnet50_openfieldOct30shuffle2_snapshot_200"
+# What DeepLabCut 3.x keeps of the model in pytorch_config.yaml (and in _meta.pickle's "pytorch-config").
+TOP_DOWN_CONFIG = {
+    "net_type": "top_down_hrnet_w32",
+    "method": "td",
+    "detector": {"model": {"type": "FasterRCNN", "variant": "fasterrcnn_mobilenet_v3_large_fpn"}},
+    "metadata": {"bodyparts": ["nose", "tail"], "unique_bodyparts": [], "individuals": ["animal"]},
+}
+
+
+def _write_predictions(folder, scorer):
+    rng = np.random.default_rng(3)
+    positions = {"nose": rng.uniform(0, 640, (5, 2)), "tail": rng.uniform(0, 480, (5, 2))}
+    likelihood = {key: rng.uniform(0, 1, 5) for key in positions}
+    return write_dlc_file(folder / f"m3v1mp4{scorer}.h5", positions, likelihood=likelihood, scorer=scorer), positions
+
+
+def _write_meta(path, scorer, config):
+    # As deeplabcut.pose_estimation_pytorch's analyze_videos writes it (_generate_metadata).
+    data = {
+        "Scorer": scorer,
+        "pytorch-config": config,
+        "fps": 30.0,
+        "batch_size": 1,
+        "frame_dimensions": (640, 480),  # (width, height) in the PyTorch engine
+        "nframes": 5,
+        "iteration (active-learning)": 0,
+        "training set fraction": 0.95,
+        "cropping": False,
+        "cropping_parameters": [0, 640, 0, 480],
+        "individuals": config["metadata"]["individuals"],
+        "bodyparts": config["metadata"]["bodyparts"],
+        "unique_bodyparts": [],
+    }
+    with path.with_name(path.stem + "_meta.pickle").open("wb") as handle:
+        pickle.dump({"data": data}, handle)
+
+
+def test_top_down_model_from_meta_pickle_is_recorded(tmp_path):
+    path, positions = _write_predictions(tmp_path, TOP_DOWN_SCORER)
+    _write_meta(path, TOP_DOWN_SCORER, TOP_DOWN_CONFIG)
+    pose = read_deeplabcut(path)
+    assert pose.scorer == TOP_DOWN_SCORER
+    assert pose.source_software_version.startswith("3.x")
+    model = pose.notes["model"]
+    for fact in ("PyTorch", "top_down_hrnet_w32", "top-down", "snapshot best-200", "FasterRCNN", "best-90"):
+        assert fact in model
+    # The PyTorch engine records (width, height); the model keeps (height, width).
+    assert pose.videos["m3v1mp4"].frame_size == (480, 640)
+    np.testing.assert_array_equal(pose.tracks[0].positions[:, 0], positions["nose"])
+    (estimation,) = default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()
+    assert model in estimation["description"] and estimation["scorer"] == TOP_DOWN_SCORER
+
+
+def test_model_from_pytorch_config_beside_the_file_without_meta(tmp_path):
+    path, _ = _write_predictions(tmp_path, BOTTOM_UP_SCORER)
+    config = {"net_type": "resnet_50", "method": "bu", "metadata": {}}
+    (tmp_path / "pytorch_config.yaml").write_text(yaml.safe_dump(config))
+    model = describe_model(path, BOTTOM_UP_SCORER, None)
+    assert (model.engine, model.net_type, model.method, model.snapshot, model.shuffle, model.detector) == (
+        "pytorch",
+        "resnet_50",
+        "bottom-up",
+        "200",
+        2,
+        None,
+    )
+    assert "resnet_50" in read_deeplabcut(path).notes["model"]
+
+
+def test_scorer_alone_names_the_pytorch_network(tmp_path):
+    path, _ = _write_predictions(tmp_path, BOTTOM_UP_SCORER)
+    assert "network Resnet50" in read_deeplabcut(path, find_side_files=False).notes["model"]
+
+
+@needs_shared_data
+def test_tensorflow_scorer_keeps_its_frame_dimensions_and_names_its_iterations():
+    pose = read_deeplabcut(SINGLE_ANIMAL_CSV)
+    assert pose.source_software_version is None
+    assert "TensorFlow" in pose.notes["model"] and "training iterations 100000" in pose.notes["model"]
+
+
+@pytest.mark.parametrize("scorer", ["DLC_3D", "Alex"])
+def test_scorers_that_name_no_model(tmp_path, scorer):
+    assert describe_model(tmp_path / "x.h5", scorer, None) is None

@@ -1,0 +1,145 @@
+"""DeepLabCut-layout tables as labs have them: re-saved by pandas, labels renamed, other tools' 3D tables."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.fixtures.deeplabcut import DLC, SINGLE_ANIMAL_CSV, THREE_D_H5
+from tests.fixtures.paths import SHARED_DATA, needs_shared_data
+
+from poseconv.catalog import check_format, detect_format, get_format
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
+from poseconv.readers.deeplabcut import read_deeplabcut
+from poseconv.readers.deeplabcut_training import read_deeplabcut_labels
+
+pytestmark = needs_shared_data
+
+GOLDEN_MOUSE_LABELS = DLC / "golden_mouse-shaokai-2022-10-19/labeled-data/golden_mouse/CollectedData_shaokai.csv"
+MULTI_LABELS_3_INDEX = DLC / "multi_mouse-dlc_team-2022-04-12/labeled-data/m3v1mp4short/CollectedData_dlc_team.csv"
+MULTI_LABELS_H5 = DLC / "multi_mouse-dlc_team-2022-04-12/labeled-data/m3v1mp4/CollectedData_dlc_team.h5"
+
+
+def test_csv_resaved_by_pandas_reads_every_value_with_the_scorer_restored(tmp_path):
+    # What VAME and similar tools do: read with a one-row header (pandas numbers repeated names), write back.
+    resaved = tmp_path / SINGLE_ANIMAL_CSV.name
+    pd.read_csv(SINGLE_ANIMAL_CSV).to_csv(resaved, index=False)
+    assert ".1," in resaved.read_text().splitlines()[0]
+    assert detect_format(resaved).name == "DeepLabCut"
+    with pytest.warns(PoseconvWarning, match="re-saved by pandas"):
+        pose = read_deeplabcut(resaved)
+    original = read_deeplabcut(SINGLE_ANIMAL_CSV)
+    assert pose.scorer == original.scorer == "DLC_resnet50_SubLearnSleepBoxRedLightJun26shuffle1_100000"
+    source = pd.read_csv(SINGLE_ANIMAL_CSV, header=[0, 1, 2], index_col=0)
+    (track,) = pose.tracks
+    for j, part in enumerate(pose.skeletons[track.skeleton].nodes):
+        for d, axis in enumerate("xy"):
+            np.testing.assert_array_equal(track.positions[:, j, d], source[(pose.scorer, part, axis)].to_numpy())
+        np.testing.assert_array_equal(track.confidence[:, j], source[(pose.scorer, part, "likelihood")].to_numpy())
+
+
+def test_scorers_that_differ_otherwise_are_still_refused(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("scorer,A,A,B,B\nbodyparts,n,n,t,t\ncoords,x,y,x,y\n0,1,2,3,4\n")
+    with pytest.raises(InvalidSourceFileError, match="one scorer"):
+        read_deeplabcut(path)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [GOLDEN_MOUSE_LABELS, MULTI_LABELS_3_INDEX, MULTI_LABELS_H5, GOLDEN_MOUSE_LABELS.with_suffix(".h5")],
+    ids=["csv-3-index", "multi-csv-3-index", "multi-h5-1-index", "h5-3-index"],
+)
+def test_labels_renamed_and_moved_are_detected_by_their_rows(tmp_path, source):
+    moved = tmp_path / f"labels{source.suffix}"
+    shutil.copy(source, moved)
+    if source.suffix == ".h5":
+        assert detect_format(moved).name == "DeepLabCut labels"
+    else:
+        # Lightning Pose writes the same labels CSVs under free names: the user says whose it is.
+        with pytest.raises(UnsupportedFormatError, match="DeepLabCut labels or as LightningPose labels"):
+            detect_format(moved)
+        check_format(moved, get_format("dlc-labels"))
+    moved_frames = read_deeplabcut_labels(moved).frames
+    assert len(moved_frames) == len(read_deeplabcut_labels(source).frames)
+    # Read as predictions, the message says what the rows are and what to do, never "not numbers".
+    with pytest.raises(InvalidSourceFileError, match="labeled/training data.*--source dlc-labels"):
+        read_deeplabcut(moved)
+
+
+def _three_d_frame(columns: pd.MultiIndex) -> pd.DataFrame:
+    values = pd.read_hdf(THREE_D_H5).to_numpy()
+    return pd.DataFrame(values[:, : len(columns)], columns=columns)
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+@pytest.mark.parametrize(
+    ("levels", "software"),
+    [
+        ([["AmadeusGPT"], ["nose", "tail"], ["x", "y", "z"]], "AmadeusGPT"),
+        ([["nose", "tail"], ["x", "y", "z"]], None),
+    ],
+    ids=["unnamed-levels", "no-scorer-level"],
+)
+def test_other_tools_3d_tables_in_deeplabcut_layout_are_read_as_3d(tmp_path, suffix, levels, software):
+    # A bare MultiIndex.from_product, as 3D exports written with pandas outside DeepLabCut have it.
+    frame = _three_d_frame(pd.MultiIndex.from_product(levels))
+    path = tmp_path / f"keypoints_3d{suffix}"
+    if suffix == ".h5":
+        frame.to_hdf(path, key="df_with_missing", format="table")
+    else:
+        frame.to_csv(path)
+    assert detect_format(path).name == "DeepLabCut"
+    with pytest.warns(PoseconvWarning, match="read by position"):
+        pose = read_deeplabcut(path)
+    assert pose.n_dims == 3 and pose.tracks[0].confidence is None
+    if software:
+        assert pose.source_software == software
+    else:
+        assert "unknown" in pose.source_software
+    np.testing.assert_array_equal(pose.tracks[0].positions[:].reshape(len(frame), -1), frame.to_numpy())
+
+
+def test_a_table_whose_last_level_is_not_coordinates_is_refused_saying_why(tmp_path):
+    path = tmp_path / "other.h5"
+    columns = pd.MultiIndex.from_product([["a"], ["nose"], ["length", "angle"]])
+    pd.DataFrame(np.ones((2, 2)), columns=columns).to_hdf(path, key="df")
+    with pytest.raises(InvalidSourceFileError, match=r"x, y\[, z\]"):
+        read_deeplabcut(path)
+
+
+def test_lightning_pose_multiview_label_files_named_by_view(tmp_path):
+    # Lightning Pose multi-view projects keep one labels CSV per view, named freely (view0.csv).
+    from poseconv.readers.lightningpose import read_lightning_pose_labels
+
+    source = SHARED_DATA / "lightning-pose/mirror-mouse-example/CollectedData.csv"
+    view = tmp_path / "view0.csv"
+    shutil.copy(source, view)
+    check_format(view, get_format("lp-labels"))
+    assert len(read_lightning_pose_labels(view).frames) == len(read_lightning_pose_labels(source).frames)
+
+
+def test_lightning_pose_predictions_on_labeled_frames_are_explained(tmp_path):
+    # What Lightning Pose's predict_dataset writes (predictions.csv, predictions_<view>.csv): the model's
+    # predictions on the labeled images, indexed like the labels, with a "set" column (train/validation/...).
+    from poseconv.readers.lightningpose import read_lightning_pose
+
+    labels = pd.read_csv(
+        SHARED_DATA / "lightning-pose/mirror-mouse-example/CollectedData.csv", header=[0, 1, 2], index_col=0
+    )
+    keypoints = list(dict.fromkeys(labels.columns.get_level_values(1)))
+    columns = pd.MultiIndex.from_product(
+        [["heatmap_tracker"], keypoints, ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    frame = pd.DataFrame(np.random.default_rng(0).uniform(size=(len(labels), len(columns))), columns=columns)
+    frame[("set", "", "")] = "unused"
+    frame.index = labels.index
+    path = tmp_path / "predictions_top.csv"
+    frame.to_csv(path)
+    for read in (read_deeplabcut, read_lightning_pose):
+        with pytest.raises(InvalidSourceFileError, match=r"'labeled-data/img\d+.png' and the values have a likelihood"):
+            read(path)
+    with pytest.raises(InvalidSourceFileError, match="likelihood"):
+        detect_format(path).read(path)

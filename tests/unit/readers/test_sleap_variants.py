@@ -1,0 +1,128 @@
+"""SLEAP files as labs have them: SLEAP 1.0 labels saved as .h5, the CSV export."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from tests.fixtures.paths import needs_shared_data
+from tests.fixtures.sleap import (
+    SLP_CENTERED_PAIR,
+    SLP_TYPICAL,
+    assert_track_equals_instances,
+    tracked_instances,
+)
+
+from poseconv.catalog import check_format, detect_format, get_format
+from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.sleap_csv import read_sleap_csv
+from poseconv.readers.sleap_training import read_sleap_labels
+
+pytestmark = needs_shared_data
+
+ANALYSIS_H5 = SLP_CENTERED_PAIR.parents[1] / "slp_hdf5/minimal_instance.000_centered_pair_low_quality.analysis.h5"
+
+
+def test_sleap_1_0_labels_saved_as_h5_are_read_as_slp(tmp_path):
+    # SLEAP 1.0 wrote labels in the .slp HDF5 layout under an .h5 name (the same bytes as a .slp).
+    old = tmp_path / "centered_pair_predictions.h5"
+    shutil.copy(SLP_CENTERED_PAIR, old)
+    fmt = detect_format(old)
+    assert fmt.name == "SLEAP"
+    check_format(old, get_format("sleap"))
+    pose = fmt.read(old)
+
+    import sleap_io
+
+    labels = sleap_io.load_slp(str(old), open_videos=False)
+    (video,) = labels.videos
+    expected = tracked_instances(labels, video)
+    assert sorted(track.name for track in pose.tracks) == sorted(expected)
+    n_frames = max(int(lf.frame_idx) for lf in labels.labeled_frames) + 1
+    for track in pose.tracks:
+        assert_track_equals_instances(track, expected[track.name], n_frames=n_frames, tracking_scores=True)
+    assert list(pose.videos) == ["centered_pair_low_quality"]
+
+
+def test_sleap_1_0_labels_h5_give_their_user_labels_and_analysis_exports_do_not(tmp_path):
+    old = tmp_path / "typical.h5"
+    shutil.copy(SLP_TYPICAL, old)
+    assert len(read_sleap_labels(old).frames) == len(read_sleap_labels(SLP_TYPICAL).frames) == 1
+    with pytest.raises(InvalidSourceFileError, match="does not record which poses a user placed"):
+        read_sleap_labels(ANALYSIS_H5)
+
+
+def _write_sleap_csv(source, path):
+    """Export ``source`` as SLEAP's analysis CSV with sleap-io's writer (``format="sleap"``)."""
+    import sleap_io
+
+    labels = sleap_io.load_slp(str(source), open_videos=False)
+    sleap_io.save_csv(labels, str(path), format="sleap")
+    return labels
+
+
+def test_sleap_analysis_csv_every_value_of_every_track(tmp_path):
+    path = tmp_path / "centered_pair.analysis.csv"
+    labels = _write_sleap_csv(SLP_CENTERED_PAIR, path)
+    assert detect_format(path).name == "SLEAP CSV"
+    pose = read_sleap_csv(path)
+    assert pose.source_software == "SLEAP" and list(pose.videos) == ["centered_pair"]
+    (video,) = labels.videos
+    expected = tracked_instances(labels, video)
+    assert sorted(track.name for track in pose.tracks) == sorted(expected)
+    nodes = pose.skeletons["Skeleton"].nodes
+    file_order = [node.name for node in labels.skeletons[0].nodes]
+    columns = [file_order.index(node) for node in nodes]
+    n_frames = max(int(lf.frame_idx) for lf in labels.labeled_frames) + 1
+    for track in pose.tracks:
+        by_frame = expected[track.name]
+        assert track.n_frames == n_frames
+        present = np.zeros(n_frames, dtype=bool)
+        for frame, inst in by_frame.items():
+            present[frame] = True
+            np.testing.assert_array_equal(track.positions[frame], inst.numpy()[columns])
+            np.testing.assert_array_equal(track.confidence[frame], inst.points["score"][columns])
+            np.testing.assert_array_equal(track.instance_scores[frame], inst.score)
+        assert np.isnan(track.positions[~present]).all()
+        assert np.isnan(track.instance_scores[~present]).all()
+
+
+def test_sleap_analysis_csv_untracked_and_user_instances(tmp_path):
+    path = tmp_path / "typical.csv"
+    labels = _write_sleap_csv(SLP_TYPICAL, path)
+    pose = read_sleap_csv(path)
+    assert [track.name for track in pose.tracks] == ["1", "2", "untracked"]
+    (frame,) = labels.labeled_frames
+    user = {inst.track.name: inst for inst in frame.user_instances}
+    for name in ("1", "2"):
+        track = next(t for t in pose.tracks if t.name == name)
+        np.testing.assert_array_equal(track.positions[0], user[name].numpy())
+        # User instances have no scores: SLEAP leaves the cells empty.
+        assert np.isnan(track.confidence[0]).all() and np.isnan(track.instance_scores[0])
+
+
+def test_sleap_csv_with_two_instances_of_one_track_in_a_frame_is_refused(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text("track,frame_idx,instance.score,a.x,a.y,a.score\nt,0,1,1,2,1\nt,0,1,3,4,1\n")
+    with pytest.raises(InvalidSourceFileError, match=r"twice.csv: frame\(s\) \[0\] hold track 't' twice"):
+        read_sleap_csv(path)
+
+
+def test_sleap_csv_converts_through_its_interface(tmp_path):
+    import datetime
+
+    import pynwb
+
+    from poseconv.interfaces import SLEAPCSVPoseInterface
+
+    path = tmp_path / "typical.analysis.csv"
+    _write_sleap_csv(SLP_TYPICAL, path)
+    interface = SLEAPCSVPoseInterface(path, sampling_frequency=30.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    interface.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata, overwrite=True)
+    with pynwb.NWBHDF5IO(tmp_path / "out.nwb", "r") as io:
+        behavior = io.read().processing["behavior"]
+        estimations = [obj for obj in behavior.data_interfaces.values() if type(obj).__name__ == "PoseEstimation"]
+        assert len(estimations) == 3 and {e.source_software for e in estimations} == {"SLEAP"}
