@@ -13,7 +13,8 @@ from ..model import PoseData
 from ..readers.sleap import UNTRACKED_TRACK_NAME
 from ..readers.sleap_arrays import read_sleap_fast
 from ..readers.sleap_training import read_sleap_labels
-from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg, ReaderPoseInterface
+from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
+from .generic import ReaderPoseInterface
 from .training import TrainingDataMixin
 
 __all__ = ["SLEAPCSVPoseInterface", "SLEAPPoseInterface"]

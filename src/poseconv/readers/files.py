@@ -12,7 +12,15 @@ import h5py
 
 from ..errors import InvalidSourceFileError, PoseconvError
 
-__all__ = ["MAX_FRAMES", "check_frame_count", "check_input_file", "frame_count_plausible", "is_hdf5", "reads_source"]
+__all__ = [
+    "MAX_FRAMES",
+    "check_frame_count",
+    "check_input_file",
+    "dataset_shapes",
+    "frame_count_plausible",
+    "is_hdf5",
+    "reads_source",
+]
 
 _Reader = TypeVar("_Reader", bound=Callable[..., Any])
 
@@ -68,6 +76,22 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
         # A damaged header can make HDF5 allocate without bound or crash: look at it in a child first.
         probe(path, walk_hdf5, what="its HDF5 structure")
     return path
+
+
+def dataset_shapes(path: str | Path, names: tuple[str, ...]) -> dict[str, tuple[int, ...]] | None:
+    """Return the shapes of the datasets ``names`` that an HDF5 file holds at its root; never raises.
+
+    None when the file is not HDF5 or cannot be read; a name that is absent or not a dataset is left
+    out. Sniffers use it to tell HDF5 layouts apart without reading any values.
+    """
+    try:
+        if not is_hdf5(Path(path)):
+            return None
+        with h5py.File(path, "r") as handle:
+            found = {name: handle.get(name) for name in names}
+            return {name: tuple(item.shape) for name, item in found.items() if isinstance(item, h5py.Dataset)}
+    except Exception:  # noqa: BLE001 - a sniffer's helper says "unknown", never raises
+        return None
 
 
 def is_hdf5(path: Path) -> bool:

@@ -57,7 +57,7 @@ import numpy as np
 from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ..metadata.names import unique_name
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from .files import check_frame_count, check_input_file, is_hdf5, reads_source
+from .files import check_frame_count, check_input_file, dataset_shapes, is_hdf5, reads_source
 
 __all__ = [
     "ANALYSIS_CONFIDENCE_DEFINITION",
@@ -137,21 +137,8 @@ def is_sleap_analysis_file(file_path: str | Path) -> bool:
     bool
         Whether the file holds a 4-D ``tracks`` dataset and ``node_names``.
     """
-    try:
-        path = Path(file_path)
-        if not is_hdf5(path):
-            return False
-        import h5py
-
-        with h5py.File(path, "r") as handle:
-            tracks = handle.get("tracks")
-            return (
-                isinstance(tracks, h5py.Dataset)
-                and tracks.ndim == 4
-                and isinstance(handle.get("node_names"), h5py.Dataset)
-            )
-    except Exception:
-        return False
+    shapes = dataset_shapes(file_path, ("tracks", "node_names")) or {}
+    return len(shapes.get("tracks", ())) == 4 and "node_names" in shapes
 
 
 def is_sleap_file(file_path: str | Path) -> bool:

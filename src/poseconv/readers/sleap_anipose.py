@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import InvalidSourceFileError
 from ..model import PoseData, PoseTrack, Skeleton, VideoInfo
-from .files import check_input_file, is_hdf5
+from .files import check_input_file, dataset_shapes
 
 __all__ = ["POINTS_3D_FILE_NAME", "find_points_3d_file", "is_points_3d_file", "read_points_3d"]
 
@@ -32,22 +32,10 @@ ANIPOSE_3D_DESCRIPTION = (
 
 def is_points_3d_file(file_path: str | Path) -> bool:
     """Return True when ``file_path`` holds sleap-anipose's ``tracks`` of shape (frames, tracks, nodes, 3)."""
-    try:
-        import h5py
-
-        path = Path(file_path)
-        if not is_hdf5(path):
-            return False
-        with h5py.File(path, "r") as handle:
-            tracks = handle.get("tracks")
-            return (
-                isinstance(tracks, h5py.Dataset)
-                and tracks.ndim == 4
-                and tracks.shape[-1] == 3
-                and "node_names" not in handle
-            )
-    except Exception:  # noqa: BLE001 - a sniffer says yes or no
-        return False
+    # SLEAP's analysis export also has a 4-D ``tracks``, with ``node_names`` beside it.
+    shapes = dataset_shapes(file_path, ("tracks", "node_names")) or {}
+    tracks = shapes.get("tracks", ())
+    return len(tracks) == 4 and tracks[-1] == 3 and "node_names" not in shapes
 
 
 def find_points_3d_file(slp_path: Path) -> Path | None:
