@@ -107,6 +107,8 @@ BUILTIN_FORMATS = (
         reader=f"{_LP}:read_lightning_pose",
         interface="poseconv.interfaces.lightningpose:LightningPosePoseInterface",
         sniffer=f"{_LP}:is_lightning_pose_file",
+        # Its predictions CSVs have DeepLabCut's header: both sniffers claim them, this one wins.
+        refines=("DeepLabCut",),
         description="Lightning Pose predictions, any model and the Ensemble Kalman Smoother (.csv)",
         public_names=("read_lightning_pose",),
     ),

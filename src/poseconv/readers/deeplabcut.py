@@ -40,6 +40,7 @@ from .deeplabcut_variants import (
     csv_coords,
     first_row_label,
     h5_keypoint_columns,
+    has_labeled_rows,
     keypoint_header_rows,
     labeled_rows_error,
     normalise_columns,
@@ -73,7 +74,7 @@ _SINGLE_ANIMAL_NAME = "individual"
 _HEADER_FIRST_CELLS = ("scorer", "individuals", "bodyparts", "coords")
 
 
-def _exact_float_option() -> dict[str, str]:
+def exact_float_option() -> dict[str, str]:
     # pandas 3 parses floats exactly by default and deprecates the option; pandas 2 needs it.
     import pandas as pd
 
@@ -100,8 +101,6 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
     path = Path(file_path)
     try:
         if path.suffix.lower() == ".csv":
-            from .lightningpose import is_lightning_pose_header
-
             rows = read_csv_rows(path)
             first_cells = [row[0].strip() if row else "" for row in rows]
             dlc_header = (
@@ -110,8 +109,8 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
                 and "bodyparts" in first_cells[1:3]
                 and "coords" in first_cells[2:4]
             )
-            # LightningPose writes the same header; its scorer and coords tell it apart.
-            return (dlc_header or keypoint_header_rows(rows) is not None) and not is_lightning_pose_header(rows)
+            # Lightning Pose writes the same header: the catalog's LightningPose format refines this one.
+            return dlc_header or keypoint_header_rows(rows) is not None
         if path.suffix.lower() == ".h5" and is_hdf5(path):
             import h5py
 
@@ -172,19 +171,16 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
 
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
     if path.suffix.lower() == ".csv":
-        exact_floats = _exact_float_option()
+        exact_floats = exact_float_option()
         n_header, first_cells = _csv_header_levels(path)
         try:
             frame = pd.read_csv(path, header=list(range(n_header)), index_col=0, **exact_floats)
         except Exception as err:
             raise InvalidSourceFileError(f"{path}: cannot be parsed as a DeepLabCut CSV ({err}).") from err
         frame.columns = frame.columns.set_names(list(first_cells[:n_header]))
-        if first_cells[:n_header] != ["scorer"] and not _numeric_index(frame.index):
-            from .deeplabcut_training import has_labeled_rows
-
-            if has_labeled_rows(path):
-                scored = "likelihood" in set(frame.columns.get_level_values(-1))
-                raise labeled_rows_error(path, frame.index[0], scored=scored)
+        if first_cells[:n_header] != ["scorer"] and not _numeric_index(frame.index) and has_labeled_rows(path):
+            scored = "likelihood" in set(frame.columns.get_level_values(-1))
+            raise labeled_rows_error(path, frame.index[0], scored=scored)
     else:
         if not is_hdf5(path):
             raise InvalidSourceFileError(f"{path}: not an HDF5 file, so not a DeepLabCut .h5 output.")
@@ -248,7 +244,7 @@ def _not_numbers(path: Path, err: Exception, what: str = "DeepLabCut") -> Invali
     )
 
 
-def _open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
+def open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
     """Open the predictions as a :class:`~poseconv.lazy.FrameTable` with ``columns`` and ``index``.
 
     Table-format ``.h5`` files are read in blocks straight from PyTables and CSVs through a
@@ -263,11 +259,9 @@ def _open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
                 path=path,
                 n_header=n_header,
                 level_names=list(first_cells[:n_header]),
-                read_csv_options=_exact_float_option(),
+                read_csv_options=exact_float_option(),
             )
         except NotNumericError as err:
-            from .deeplabcut_training import has_labeled_rows
-
             if has_labeled_rows(path):
                 rows = read_csv_rows(path, n_rows=n_header + 1)
                 raise labeled_rows_error(
@@ -312,7 +306,7 @@ def _open_h5_lazily(path: Path) -> FrameTable | None:
     return table
 
 
-def _frame_index(frame: Any, path: Path) -> np.ndarray:
+def parse_frame_index(frame: Any, path: Path) -> np.ndarray:
     index = frame.index
     try:
         values = np.asarray(index, dtype="int64")
@@ -393,7 +387,7 @@ def find_config_file(file_path: str | Path) -> Path | None:
     return None
 
 
-def _load_config(path: Path) -> dict[str, Any]:
+def load_project_config(path: Path) -> dict[str, Any]:
     import yaml
 
     try:
@@ -422,7 +416,7 @@ def _load_meta(path: Path) -> dict[str, Any]:
     return data
 
 
-def _config_bodyparts(config: dict[str, Any]) -> tuple[list[str], list[str]]:
+def config_bodyparts(config: dict[str, Any]) -> tuple[list[str], list[str]]:
     """Return (animal bodyparts, unique bodyparts) from a config, either project kind."""
     if config.get("multianimalproject"):
         return list(config.get("multianimalbodyparts") or []), list(config.get("uniquebodyparts") or [])
@@ -432,7 +426,7 @@ def _config_bodyparts(config: dict[str, Any]) -> tuple[list[str], list[str]]:
     return list(parts), []
 
 
-def _edges(pairs: Any, nodes: list[str]) -> list[tuple[int, int]]:
+def config_edges(pairs: Any, nodes: list[str]) -> list[tuple[int, int]]:
     index = {name: i for i, name in enumerate(nodes)}
     edges = []
     for pair in pairs or []:
@@ -441,7 +435,7 @@ def _edges(pairs: Any, nodes: list[str]) -> list[tuple[int, int]]:
     return edges
 
 
-def _find_video(path: Path, video_stem: str, config: dict[str, Any] | None) -> VideoInfo:
+def find_video(path: Path, video_stem: str, config: dict[str, Any] | None) -> VideoInfo:
     original = None
     found = None
     if config:
@@ -511,8 +505,8 @@ def read_deeplabcut(
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
     # Only the header and the frame numbers are read here; values are read in blocks when written.
-    frame = _open_table(path)
-    frame_numbers = _frame_index(frame, path)
+    frame = open_table(path)
+    frame_numbers = parse_frame_index(frame, path)
     scorer, bodyparts_by_individual, coords = _parse_columns(frame, path)
     n_dims = 3 if "z" in coords else 2
     has_likelihood = "likelihood" in coords
@@ -523,7 +517,7 @@ def read_deeplabcut(
     config = None
     if config_path is not None:
         check_input_file(config_path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")
-        config = _load_config(config_path)
+        config = load_project_config(config_path)
 
     meta_path = Path(metadata_file_path) if metadata_file_path is not None else None
     if meta_path is None and find_side_files:
@@ -559,7 +553,7 @@ def read_deeplabcut(
     skeleton_edges: list[tuple[int, int]] = []
     unique_edges: list[tuple[int, int]] = []
     if config is not None and config_path is not None:
-        config_parts, config_unique = _config_bodyparts(config)
+        config_parts, config_unique = config_bodyparts(config)
         if config_parts and set(config_parts) != set(animal_parts):
             raise InvalidSourceFileError(
                 f"{config_path}: bodyparts {config_parts} do not match the bodyparts in {path.name} "
@@ -570,15 +564,15 @@ def read_deeplabcut(
             raise InvalidSourceFileError(
                 f"{config_path}: uniquebodyparts {config_unique} do not match those in {path.name} {unique_parts}."
             )
-        skeleton_edges = _edges(config.get("skeleton"), animal_parts)
-        unique_edges = _edges(config.get("skeleton"), unique_parts)
+        skeleton_edges = config_edges(config.get("skeleton"), animal_parts)
+        unique_edges = config_edges(config.get("skeleton"), unique_parts)
 
     position = path.stem.find(scorer)
     video_stem = path.stem[:position] if position > 0 else path.stem
     # 3D outputs separate video and scorer with "_" ("vid1_DLC_3D"); 2D outputs do not.
     if not any(path.with_name(video_stem + suffix).is_file() for suffix in VIDEO_SUFFIXES):
         video_stem = video_stem.rstrip("_") or video_stem
-    video = _find_video(path, video_stem, config) if find_side_files else VideoInfo(key=video_stem or "video")
+    video = find_video(path, video_stem, config) if find_side_files else VideoInfo(key=video_stem or "video")
     fps = None
     if meta:
         raw_fps = meta.get("fps")

@@ -39,13 +39,13 @@ from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from .deeplabcut import (
     UNIQUE_BODYPARTS_INDIVIDUAL,
     VIDEO_SUFFIXES,
-    _config_bodyparts,
-    _edges,
-    _exact_float_option,
-    _load_config,
+    config_bodyparts,
+    config_edges,
+    exact_float_option,
+    load_project_config,
     read_csv_rows,
 )
-from .deeplabcut_variants import csv_coords, has_image_index
+from .deeplabcut_variants import csv_coords, has_labeled_rows
 from .files import check_input_file, is_hdf5, reads_source
 from .safe_pickle import open_pandas_store
 
@@ -97,34 +97,6 @@ def frame_index_from_image(image: str) -> int | None:
 
 def _split_row_label(label: str) -> list[str]:
     return [part for part in re.split(r"[\\/]", label) if part]
-
-
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
-
-
-def has_labeled_rows(file_path: str | Path) -> bool:
-    """Return True when a DeepLabCut-style CSV indexes its rows by labeled images; never raises.
-
-    Labels tables (``CollectedData*.csv`` of DeepLabCut and Lightning Pose) name an image in the
-    first cell of each row (``labeled-data/video1/img042.png``, or three cells ``labeled-data,
-    video1, img042.png``); predictions number their frames.
-    """
-    try:
-        path = Path(file_path)
-        if path.suffix.lower() == ".h5":
-            return is_hdf5(path) and has_image_index(path)
-        if path.suffix.lower() != ".csv":
-            return False
-        rows = read_csv_rows(path, n_rows=6)
-        first_cells = [row[0].strip() if row else "" for row in rows]
-        n_header = next((i for i, cell in enumerate(first_cells) if cell not in _HEADER_FIRST_CELLS), len(rows))
-        data = [row for row in rows[n_header:] if row]
-        if n_header < 3 or not data:
-            return False
-        cells = [cell.strip().lower() for cell in data[0][:3]]
-        return cells[0] == "labeled-data" or any(cell.endswith(_IMAGE_SUFFIXES) for cell in cells)
-    except (OSError, UnicodeError, IndexError):
-        return False
 
 
 def _scored(path: Path) -> bool:
@@ -216,7 +188,7 @@ def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]
             )
         try:
             frame = pd.read_csv(
-                path, header=list(range(n_header)), index_col=list(range(n_index)), **_exact_float_option()
+                path, header=list(range(n_header)), index_col=list(range(n_index)), **exact_float_option()
             )
         except Exception as err:
             raise InvalidSourceFileError(f"{path}: cannot be parsed as a DeepLabCut labels CSV ({err}).") from err
@@ -358,7 +330,7 @@ def find_collected_data_files(project_or_file: str | Path) -> tuple[list[Path], 
         project = path.resolve().parent.parent if path.resolve().parent.name == LABELED_DATA_FOLDER else None
         folders = [path]
     if project is not None and (project / "config.yaml").is_file():
-        scorer = _load_config(project / "config.yaml").get("scorer")
+        scorer = load_project_config(project / "config.yaml").get("scorer")
     files = [f for f in (_pick_label_file(folder, scorer) for folder in folders) if f is not None]
     if not files:
         raise InvalidSourceFileError(
@@ -433,7 +405,7 @@ def read_deeplabcut_labels(
     config = None
     if config_path is not None:
         check_input_file(config_path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")
-        config = _load_config(config_path)
+        config = load_project_config(config_path)
 
     animal_parts: list[str] | None = None
     unique_parts: list[str] = []
@@ -490,7 +462,7 @@ def read_deeplabcut_labels(
     animal_edges: list[tuple[int, int]] = []
     unique_edges: list[tuple[int, int]] = []
     if config is not None:
-        config_parts, config_unique = _config_bodyparts(config)
+        config_parts, config_unique = config_bodyparts(config)
         if config_parts and set(config_parts) != set(animal_parts):
             raise InvalidSourceFileError(
                 f"{config_path}: bodyparts {config_parts} do not match the labeled bodyparts {animal_parts} in "
@@ -500,8 +472,8 @@ def read_deeplabcut_labels(
             raise InvalidSourceFileError(
                 f"{config_path}: uniquebodyparts {config_unique} do not match those in {first_file} {unique_parts}."
             )
-        animal_edges = _edges(config.get("skeleton"), animal_parts)
-        unique_edges = _edges(config.get("skeleton"), unique_parts)
+        animal_edges = config_edges(config.get("skeleton"), animal_parts)
+        unique_edges = config_edges(config.get("skeleton"), unique_parts)
     skeletons = []
     animals_present = bool(animal_parts)
     if animals_present:
@@ -521,7 +493,7 @@ def read_deeplabcut_labels(
                 file_key = path.name
         label_files.append(LabelFile(name=file_key, row_labels=layout.row_labels, value_dtype=layout.value_dtype))
         frames.extend(
-            _frames_of_table(
+            frames_of_table(
                 path,
                 table,
                 layout,
@@ -552,7 +524,7 @@ def read_deeplabcut_labels(
     )
 
 
-def _frames_of_table(
+def frames_of_table(
     path: Path,
     table: Any,
     layout: LabelFile,

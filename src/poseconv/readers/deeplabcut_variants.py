@@ -30,6 +30,7 @@ from typing import Any
 from ..errors import InvalidSourceFileError, PoseconvWarning
 
 __all__ = [
+    "has_labeled_rows",
     "COORD_NAMES",
     "h5_keypoint_columns",
     "has_image_index",
@@ -238,3 +239,42 @@ def h5_keypoint_columns(path: Path) -> bool:
 def positional_software(scorer: str) -> str:
     """Return the software to record for a positional table whose scorer level says ``scorer``."""
     return "DeepLabCut" if _DLC_SCORER.match(scorer) else scorer
+
+
+_LEVEL_NAMES = ("scorer", "individuals", "bodyparts", "coords")
+
+
+def _first_rows(path: Path, n_rows: int) -> list[list[str]]:
+    import csv
+    import itertools
+
+    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        return list(itertools.islice(csv.reader(handle), n_rows))
+
+
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
+
+
+def has_labeled_rows(file_path: str | Path) -> bool:
+    """Return True when a DeepLabCut-style CSV indexes its rows by labeled images; never raises.
+
+    Labels tables (``CollectedData*.csv`` of DeepLabCut and Lightning Pose) name an image in the
+    first cell of each row (``labeled-data/video1/img042.png``, or three cells ``labeled-data,
+    video1, img042.png``); predictions number their frames.
+    """
+    try:
+        path = Path(file_path)
+        if path.suffix.lower() == ".h5":
+            return has_image_index(path)
+        if path.suffix.lower() != ".csv":
+            return False
+        rows = _first_rows(path, 6)
+        first_cells = [row[0].strip() if row else "" for row in rows]
+        n_header = next((i for i, cell in enumerate(first_cells) if cell not in _LEVEL_NAMES), len(rows))
+        data = [row for row in rows[n_header:] if row]
+        if n_header < 3 or not data:
+            return False
+        cells = [cell.strip().lower() for cell in data[0][:3]]
+        return cells[0] == "labeled-data" or any(cell.endswith(_IMAGE_SUFFIXES) for cell in cells)
+    except (OSError, UnicodeError, IndexError):
+        return False

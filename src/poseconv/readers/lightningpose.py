@@ -43,8 +43,8 @@ from ..errors import InvalidSourceFileError
 from ..lazy import ColumnView
 from ..model import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..training import LabelFile, TrainingData
-from .deeplabcut import _find_video, _frame_index, _open_table, read_csv_rows
-from .deeplabcut_training import ANIMAL_SKELETON_NAME, _frames_of_table, read_deeplabcut_labels_table
+from .deeplabcut import find_video, open_table, parse_frame_index, read_csv_rows
+from .deeplabcut_training import ANIMAL_SKELETON_NAME, frames_of_table, read_deeplabcut_labels_table
 from .files import check_input_file, reads_source
 
 __all__ = [
@@ -124,8 +124,8 @@ def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
     multi-view project), so any labels CSV outside a DeepLabCut project is claimed here (and by the
     DeepLabCut labels reader unless named ``CollectedData.csv``: then the user chooses).
     """
-    from .deeplabcut_training import has_labeled_rows, in_deeplabcut_project
-    from .deeplabcut_variants import csv_coords
+    from .deeplabcut_training import in_deeplabcut_project
+    from .deeplabcut_variants import csv_coords, has_labeled_rows
 
     path = Path(file_path)
     try:
@@ -268,8 +268,8 @@ def read_lightning_pose(
             "coords); LightningPose metrics files (temporal norm, PCA errors) hold no keypoint positions."
         )
     # Only the header and the frame numbers are read here; values are read in blocks when written.
-    table = _open_table(path, what="LightningPose")
-    frame_numbers = _frame_index(table, path)
+    table = open_table(path, what="LightningPose")
+    frame_numbers = parse_frame_index(table, path)
     scorer, bodyparts, pose_coords, groups = _parse_columns(table.columns, path)
 
     config_path = Path(config_file_path) if config_file_path is not None else None
@@ -279,7 +279,7 @@ def read_lightning_pose(
     if config is not None and config_path is not None:
         _check_keypoints(config, config_path, bodyparts, path)
 
-    video = _find_video(path, path.stem, None) if find_side_files else VideoInfo(key=path.stem or "video")
+    video = find_video(path, path.stem, None) if find_side_files else VideoInfo(key=path.stem or "video")
     n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
     table.set_frames(None if len(frame_numbers) == n_frames else frame_numbers, n_frames)
     position = {tuple(str(level) for level in column): i for i, column in enumerate(table.columns)}
@@ -387,7 +387,7 @@ def read_lightning_pose_labels(
     if config_path is not None:
         _check_keypoints(_load_config(config_path), config_path, bodyparts, path)
     videos: dict[str, VideoInfo] = {}
-    frames = _frames_of_table(
+    frames = frames_of_table(
         path,
         table,
         layout,

@@ -170,10 +170,17 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _unique(names: Sequence[str]) -> list[str]:
+def unique_names(names: Sequence[str]) -> list[str]:
     """Make names unique by suffixing repeats with ``_2``, ``_3``, ... (first one unchanged)."""
     taken: set[str] = set()
     return [unique_name(name, taken) for name in names]
+
+
+def sleap_names(skeletons: Sequence[Any], tracks: Sequence[Any]) -> tuple[list[str], list[str]]:
+    """Return unique names for SLEAP skeletons (unnamed: "Skeleton") and tracks (unnamed: "track_<i>"), in order."""
+    skeleton_names = unique_names([str(s.name) if s.name else "Skeleton" for s in skeletons])
+    track_names = unique_names([str(t.name) if str(t.name or "") else f"track_{i}" for i, t in enumerate(tracks)])
+    return skeleton_names, track_names
 
 
 def _file_name(recorded: str) -> str:
@@ -289,7 +296,7 @@ def _too_many_untracked(path: Path, video_key: str, frames: list[int]) -> Invali
 # -- .slp ---------------------------------------------------------------------------------------
 
 
-def _slp_header(path: Path) -> dict[str, Any]:
+def slp_header(path: Path) -> dict[str, Any]:
     """Check the HDF5 container of a ``.slp`` before sleap-io parses it; return format facts."""
     if not is_hdf5(path):
         raise InvalidSourceFileError(
@@ -328,7 +335,7 @@ def _slp_header(path: Path) -> dict[str, Any]:
         ) from err
 
 
-def _slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, dict[str, Any]]:
+def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, dict[str, Any]]:
     """Describe one sleap-io Video without opening it."""
     facts: dict[str, Any] = {"index": index}
     backend_metadata = dict(getattr(video, "backend_metadata", {}) or {})
@@ -576,14 +583,13 @@ def _load_labels(path: Path) -> Any:
 def _read_slp(
     path: Path, *, video_indices: Sequence[int] | None, predicted_only: bool, untracked: UntrackedPolicy
 ) -> PoseData:
-    header = _slp_header(path)
+    header = slp_header(path)
     labels = _load_labels(path)
-    described = [_slp_video_info(video, index, path) for index, video in enumerate(labels.videos)]
-    keys = _unique([info.key for info, _ in described])
+    described = [slp_video_info(video, index, path) for index, video in enumerate(labels.videos)]
+    keys = unique_names([info.key for info, _ in described])
     infos = [dataclasses.replace(info, key=key) for (info, _), key in zip(described, keys, strict=True)]
     selected = _select_videos(path, len(infos), keys, video_indices)
-    skeleton_names = _unique([str(s.name) if s.name else "Skeleton" for s in labels.skeletons])
-    track_names = _unique([str(t.name) if str(t.name or "") else f"track_{i}" for i, t in enumerate(labels.tracks)])
+    skeleton_names, track_names = sleap_names(labels.skeletons, labels.tracks)
 
     rows, last_frame = _collect_rows(
         path, labels, selected, keys, track_names, predicted_only=predicted_only, untracked=untracked
@@ -802,7 +808,7 @@ def _read_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
         track_names = (
             [UNTRACKED_TRACK_NAME] if n_slots == 1 else [f"{UNTRACKED_TRACK_NAME}_{k}" for k in range(n_slots)]
         )
-    track_names = _unique([name or f"track_{i}" for i, name in enumerate(track_names)])
+    track_names = unique_names([name or f"track_{i}" for i, name in enumerate(track_names)])
 
     n_video_frames, frame_size, fps = _shape_facts(backend_metadata if isinstance(backend_metadata, dict) else {})
     fallback_key = _video_key(path.name.removesuffix(".h5").removesuffix(".analysis"), "video")

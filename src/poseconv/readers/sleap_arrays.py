@@ -610,7 +610,7 @@ def read_sleap_fast(
     slow._check_untracked_option(untracked)
     index = None
     if path.suffix.lower() == ".slp" or slow.is_slp_file(path):
-        header = slow._slp_header(path)
+        header = slow.slp_header(path)
         try:
             index = read_slp_index(path, predicted_only=predicted_only)
         except Exception:
@@ -628,12 +628,11 @@ def read_sleap_fast(
     if len(videos) != index.n_videos:
         return slow.read_sleap(path, video_indices=video_indices, predicted_only=predicted_only, untracked=untracked)
 
-    described = [slow._slp_video_info(video, i, path) for i, video in enumerate(videos)]
-    keys = slow._unique([info.key for info, _ in described])
+    described = [slow.slp_video_info(video, i, path) for i, video in enumerate(videos)]
+    keys = slow.unique_names([info.key for info, _ in described])
     infos = [dataclasses.replace(info, key=key) for (info, _), key in zip(described, keys, strict=True)]
     selected = slow._select_videos(path, len(infos), keys, video_indices)
-    skeleton_names = slow._unique([str(s.name) if s.name else "Skeleton" for s in skeleton_objects])
-    track_names = slow._unique([str(t.name) if str(t.name or "") else f"track_{i}" for i, t in enumerate(sleap_tracks)])
+    skeleton_names, track_names = slow.sleap_names(skeleton_objects, sleap_tracks)
     rows = {(v, ("track", t), s): None for (v, t, s) in index.tracks if v in selected}
     names = slow._slot_names(rows, track_names, skeleton_names)
     ordered = sorted(rows, key=lambda k: (selected.index(k[0]), k[1][0] != "track", k[1][1], k[2]))

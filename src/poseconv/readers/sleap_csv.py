@@ -122,13 +122,13 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     """
     import pandas as pd
 
-    from .deeplabcut import _exact_float_option
+    from .deeplabcut import exact_float_option
 
     path = check_input_file(file_path, suffixes={".csv"}, what="SLEAP analysis CSV")
     columns = _header(path)
     nodes = _node_names(columns)
     _check_columns(path, columns, nodes)
-    table = pd.read_csv(path, dtype={"track": "string"}, keep_default_na=True, **_exact_float_option())
+    table = pd.read_csv(path, dtype={"track": "string"}, keep_default_na=True, **exact_float_option())
     frames = _frame_numbers(path, table["frame_idx"].to_numpy())
     raw_tracks = table["track"].astype(object).where(table["track"].notna(), None).tolist() if "track" in table else []
     tracks_of_rows = _track_names(path, raw_tracks) if raw_tracks else [UNTRACKED_TRACK_NAME] * len(table)

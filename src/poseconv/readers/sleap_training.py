@@ -28,7 +28,7 @@ from ..errors import InvalidSourceFileError
 from ..model import Skeleton
 from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from .files import check_input_file, reads_source
-from .sleap import SLEAP_REFERENCE_FRAME, _slp_header, _slp_video_info, _unique, is_slp_file
+from .sleap import SLEAP_REFERENCE_FRAME, is_slp_file, sleap_names, slp_header, slp_video_info, unique_names
 
 __all__ = ["read_sleap_labels"]
 
@@ -36,7 +36,7 @@ __all__ = ["read_sleap_labels"]
 def _load_labels(path: Path) -> Any:
     import sleap_io
 
-    _slp_header(path)
+    slp_header(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -81,15 +81,14 @@ def read_sleap_labels(file_path: str | Path) -> TrainingData:
     infos = []
     video_facts = []
     for index, video in enumerate(labels.videos):
-        info, facts = _slp_video_info(video, index, path)
+        info, facts = slp_video_info(video, index, path)
         infos.append(info)
         video_facts.append(facts)
-    keys = _unique([info.key for info in infos])
+    keys = unique_names([info.key for info in infos])
     infos = [dataclasses.replace(info, key=key) for info, key in zip(infos, keys, strict=True)]
     video_index = {id(video): i for i, video in enumerate(labels.videos)}
-    skeleton_names = _unique([str(s.name) if s.name else "Skeleton" for s in labels.skeletons])
+    skeleton_names, track_names = sleap_names(labels.skeletons, labels.tracks)
     skeleton_index = {id(s): i for i, s in enumerate(labels.skeletons)}
-    track_names = _unique([str(t.name) if str(t.name or "") else f"track_{i}" for i, t in enumerate(labels.tracks)])
     track_index = {id(t): i for i, t in enumerate(labels.tracks)}
 
     label_file = LabelFile(name=path.name)

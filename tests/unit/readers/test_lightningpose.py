@@ -18,6 +18,7 @@ from tests.fixtures.lightningpose import (
     write_eks_csv,
 )
 
+from poseconv.catalog import detect_format
 from poseconv.errors import InvalidSourceFileError
 from poseconv.readers import infer_source_software, read_pose
 from poseconv.readers.deeplabcut import is_deeplabcut_file
@@ -72,7 +73,8 @@ def test_each_csv_is_claimed_by_exactly_one_reader(tmp_path):
     for dlc in (AIND_DLC_CSV, SINGLE_ANIMAL_CSV):
         assert infer_source_software(dlc) == "DeepLabCut"
         assert not is_lightning_pose_file(dlc)
-    assert not is_deeplabcut_file(LP_CSV)
+    # Both sniffers see DeepLabCut's header; the catalog gives the file to LightningPose, which refines it.
+    assert is_deeplabcut_file(LP_CSV) and detect_format(LP_CSV).name == "LightningPose"
     # Labels are never detected as predictions of either tool.
     assert not is_lightning_pose_file(LP_COLLECTED_DATA)
     assert read_pose(AIND_LP_CSV, source_software="lp").source_software == "LightningPose"
