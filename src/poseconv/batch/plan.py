@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..metadata.checks import start_time_problem
 from ..metadata.compose import schema_problems
 from ..timing import TIMESTAMP_SUFFIXES as _TIMESTAMP_SUFFIXES
 from .report import Problem, one_line
@@ -572,6 +573,9 @@ def plan_spec(
         except Exception as err:  # noqa: BLE001 - pydantic's checks beyond the schema
             for item in getattr(err, "errors", lambda: [])():
                 message = _PYDANTIC_MESSAGES.get(item["type"], item["msg"])
+                if item["type"] in _PYDANTIC_MESSAGES:
+                    # The same words and suggested value as --session-start-time and metadata files.
+                    message = start_time_problem(item.get("input")) or message
                 plan.problems.append(Problem(format_location(item["loc"], f"sessions[{index}]"), message, index))
             continue
         # A clashing ID or output still gets every other check, but no job.

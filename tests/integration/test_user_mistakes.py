@@ -1,0 +1,142 @@
+"""What a new user gets wrong, on real files: each mistake gets a clear answer from every entry point."""
+
+import datetime as dt
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+from pynwb import NWBHDF5IO
+from tests.fixtures.paths import REPO_ROOT
+
+from poseconv.errors import MetadataError
+
+START = "2024-05-01T10:00:00+02:00"
+FLIES = REPO_ROOT / "examples/data/sleap-demo/flies.slp"
+SUBJECT = {"subject_id": "fly1", "species": "Drosophila melanogaster", "sex": "F", "age": "P5D"}
+
+
+def poseconv(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "poseconv.cli", *map(str, args)], capture_output=True, text=True, timeout=300
+    )
+
+
+def write_yaml(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_spec(tmp_path, session_yaml: str):
+    """Run a one-session spec whose session fields are written as YAML (unquoted dates stay dates)."""
+    spec = f"output_folder: {tmp_path / 'nwb'}\nsessions:\n  - session_id: s1\n{session_yaml}"
+    spec += f"    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"
+    return poseconv("run", write_yaml(tmp_path / "spec.yaml", spec), "--jobs", "1"), tmp_path / "nwb" / "s1.nwb"
+
+
+# -- 1. skeleton edges that cannot be read back are refused before writing ------------------------
+
+
+BAD_EDGES = {"Pose": {"Skeletons": {"fly": {"edges": [[0, 1], [0, 9], [2, 2], [0, 1]]}}}}
+
+
+def test_bad_skeleton_edges_are_refused_before_writing(tmp_path):
+    from poseconv import SLEAPPoseInterface
+
+    metadata = {"NWBFile": {"session_start_time": START}, **BAD_EDGES}
+    interface = SLEAPPoseInterface(file_path=FLIES, sampling_frequency=30.0)
+    with pytest.raises(MetadataError, match=r"\['Skeletons'\]\['fly'\]\['edges'\]: edge 1 \[0, 9\] is past") as err:
+        interface.run_conversion(nwbfile_path=tmp_path / "a.nwb", metadata=metadata)
+    assert "edge 2 [2, 2] joins node 'abdomen' to itself" in str(err.value)
+    assert "edge 3 [0, 1] repeats edge 0" in str(err.value)
+    assert not (tmp_path / "a.nwb").exists()
+
+    path = write_yaml(tmp_path / "m.yaml", yaml.safe_dump(metadata))
+    result = poseconv("convert", FLIES, "--fps", 30, "-m", path, "-o", tmp_path / "b.nwb")
+    assert result.returncode == 1 and "edge 1 [0, 9] is past the last node" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "b.nwb").exists()
+
+
+def test_valid_skeleton_edges_are_written_and_read_back(tmp_path):
+    from poseconv import read_nwb
+
+    path = write_yaml(
+        tmp_path / "m.yaml", yaml.safe_dump({"Pose": {"Skeletons": {"fly": {"edges": [[0, 1], [1, 0]]}}}})
+    )
+    out = tmp_path / "a.nwb"
+    result = poseconv("convert", FLIES, "--fps", 30, "-m", path, "-o", out, "--session-start-time", START)
+    assert result.returncode == 0, result.stderr
+    assert {s.edges for pose in read_nwb(out) for s in pose.skeletons.values()} == {((0, 1), (1, 0))}
+
+
+# -- 4. unquoted YAML dates and Python dates --------------------------------------------------------
+
+
+def test_an_unquoted_birth_date_is_a_valid_birth_date_everywhere(tmp_path):
+    from poseconv import SLEAPPoseInterface
+
+    text = (
+        f"NWBFile:\n  session_start_time: {START}\nSubject:\n  subject_id: fly1\n  species: Drosophila melanogaster\n"
+    )
+    text += "  sex: F\n  date_of_birth: 2024-04-26\n"
+    out = tmp_path / "a.nwb"
+    result = poseconv("convert", FLIES, "--fps", 30, "-m", write_yaml(tmp_path / "m.yaml", text), "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "local timezone" not in result.stderr
+
+    interface = SLEAPPoseInterface(file_path=FLIES, sampling_frequency=30.0)
+    subject = {**SUBJECT, "date_of_birth": dt.date(2024, 4, 26)}
+    subject.pop("age")
+    start = dt.datetime(2024, 5, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    with _no_local_zone_warning():
+        interface.run_conversion(
+            nwbfile_path=tmp_path / "b.nwb", metadata={"NWBFile": {"session_start_time": start}, "Subject": subject}
+        )
+
+    result, spec_out = run_spec(
+        tmp_path,
+        f"    session_start_time: {START}\n    subject: {{subject_id: fly1, species: Drosophila melanogaster, "
+        "sex: F, date_of_birth: 2024-04-26}\n",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path in (out, tmp_path / "b.nwb", spec_out):
+        with NWBHDF5IO(str(path), "r") as io:
+            # Midnight in the session's zone, whatever the zone of the computer that converted.
+            assert io.read().subject.date_of_birth.isoformat() == "2024-04-26T00:00:00+02:00"
+
+
+class _no_local_zone_warning:
+    """Fail on pynwb's "Updating to local timezone" (the result would depend on the machine)."""
+
+    def __enter__(self):
+        import warnings
+
+        self._catcher = warnings.catch_warnings()
+        self._catcher.__enter__()
+        warnings.filterwarnings("error", message=".*local timezone")
+
+    def __exit__(self, *exc):
+        self._catcher.__exit__(*exc)
+
+
+def test_a_start_date_without_time_gets_the_command_lines_answer_everywhere(tmp_path):
+    from poseconv import SLEAPPoseInterface
+
+    hint = "has no time zone; NWB needs one, e.g. 2024-05-01T00:00:00+00:00 or 2024-05-01T00:00:00Z"
+    result = poseconv("convert", FLIES, "--fps", 30, "--session-start-time", "2024-05-01", "-o", tmp_path / "a.nwb")
+    assert result.returncode == 1 and hint in result.stderr
+
+    path = write_yaml(tmp_path / "m.yaml", "NWBFile:\n  session_start_time: 2024-05-01\n")
+    result = poseconv("convert", FLIES, "--fps", 30, "-m", path, "-o", tmp_path / "b.nwb")
+    assert result.returncode == 1 and hint in result.stderr, result.stderr
+
+    interface = SLEAPPoseInterface(file_path=FLIES, sampling_frequency=30.0)
+    with pytest.raises(MetadataError, match=re.escape(hint)):
+        interface.run_conversion(
+            nwbfile_path=tmp_path / "c.nwb", metadata={"NWBFile": {"session_start_time": dt.date(2024, 5, 1)}}
+        )
+
+    result, out = run_spec(tmp_path, "    session_start_time: 2024-05-01\n")
+    assert result.returncode == 1 and "2024-05-01T00:00:00+00:00" in result.stdout + result.stderr
+    assert not any((tmp_path / p).exists() for p in ("a.nwb", "b.nwb", "c.nwb")) and not out.exists()
