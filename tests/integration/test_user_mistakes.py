@@ -140,3 +140,36 @@ def test_a_start_date_without_time_gets_the_command_lines_answer_everywhere(tmp_
     result, out = run_spec(tmp_path, "    session_start_time: 2024-05-01\n")
     assert result.returncode == 1 and "2024-05-01T00:00:00+00:00" in result.stdout + result.stderr
     assert not any((tmp_path / p).exists() for p in ("a.nwb", "b.nwb", "c.nwb")) and not out.exists()
+
+
+# -- 6. NWB files with a frame rate of 0.0 (written by some neuroconv SLEAP writers) ------------------
+
+
+def _with_zero_rate(tmp_path):
+    """Convert a real .slp, then store rate 0.0 on every series as those writers do (starting_time kept)."""
+    import h5py
+
+    out = tmp_path / "zero_rate.nwb"
+    result = poseconv("convert", FLIES, "--fps", 30, "-o", out, "--session-start-time", START)
+    assert result.returncode == 0, result.stderr
+    with h5py.File(out, "r+") as file:
+        file.visititems(
+            lambda name, obj: obj.attrs.__setitem__("rate", 0.0) if name.endswith("starting_time") else None
+        )
+    return out
+
+
+def test_a_file_with_a_zero_frame_rate_is_read_with_frame_numbers_and_a_warning(tmp_path):
+    from poseconv import read_nwb
+    from poseconv.errors import PoseconvWarning
+
+    path = _with_zero_rate(tmp_path)
+    with pytest.warns(
+        PoseconvWarning, match=r"zero_rate.nwb: /processing/behavior/PoseEstimation_\w+/\w+ stores a frame rate of 0.0"
+    ):
+        poses = read_nwb(path)
+    timing = next(iter(poses[0].timing.values()))
+    assert timing.rate == 1.0 and "rate of 0.0" in timing.source
+    result = poseconv("inspect", path)
+    assert result.returncode == 0, result.stderr
+    assert "stores a frame rate of 0.0" in result.stderr and "rate 1 Hz" in result.stdout
