@@ -173,3 +173,31 @@ def test_a_file_with_a_zero_frame_rate_is_read_with_frame_numbers_and_a_warning(
     result = poseconv("inspect", path)
     assert result.returncode == 0, result.stderr
     assert "stores a frame rate of 0.0" in result.stderr and "rate 1 Hz" in result.stdout
+
+
+# -- 7. an output folder that cannot be written --------------------------------------------------------
+
+
+def test_convert_refuses_an_unwritable_output_before_reading(tmp_path):
+    # Tests run as root, for whom permission bits do not stop writing: a "folder" that is a file does.
+    (tmp_path / "not_a_folder").write_text("", encoding="utf-8")
+    damaged = tmp_path / "damaged.slp"
+    damaged.write_bytes(FLIES.read_bytes()[:5000])
+    for source in (FLIES, damaged):
+        result = poseconv("convert", source, "--fps", 30, "-o", tmp_path / "not_a_folder/a.nwb")
+        # The damaged input is never read: the output is checked first.
+        assert result.returncode == 1, result.stderr
+        assert "not_a_folder is a file, not a folder; choose another output folder" in result.stderr, result.stderr
+
+
+def test_run_reports_an_unwritable_output_folder_once_in_the_spec_check(tmp_path):
+    (tmp_path / "not_a_folder").write_text("", encoding="utf-8")
+    session = f"    session_start_time: {START}\n    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"
+    spec = f"output_folder: {tmp_path / 'not_a_folder' / 'nwb'}\nsessions:\n"
+    spec += "".join(f"  - session_id: s{i}\n{session}" for i in range(3))
+    result = poseconv("run", write_yaml(tmp_path / "spec.yaml", spec), "--jobs", "1")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert output.count("is a file, not a folder") == 1, output
+    assert "output_folder (line 1)" in output and "nothing was converted" in output
+    assert "NotADirectoryError" not in output

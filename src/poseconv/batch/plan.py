@@ -25,6 +25,7 @@ from typing import Any
 
 from ..metadata.checks import start_time_problem
 from ..metadata.compose import schema_problems
+from ..output import folder_problem
 from ..timing import TIMESTAMP_SUFFIXES as _TIMESTAMP_SUFFIXES
 from .report import Problem, one_line
 from .spec import ConversionSpec, SessionSpec, format_location, load_spec_document, spec_schema, to_json
@@ -532,8 +533,9 @@ def plan_spec(
             plan.output_folder = _resolve(base, head.output_folder)
         if not data_root.is_dir():
             plan.problems.append(Problem("data_folder", f"folder not found: {data_root}"))
-        if plan.output_folder.exists() and not plan.output_folder.is_dir():
-            plan.problems.append(Problem("output_folder", f"not a folder: {plan.output_folder}"))
+        if (problem := folder_problem(plan.output_folder)) is not None:
+            # Found here, once, rather than as the same failure of every session.
+            plan.problems.append(Problem("output_folder", f"{plan.output_folder}: {problem}"))
         plan.problems += _metadata_problems(head.metadata, "metadata", None)
         for key, name in head.interfaces.items():
             plan.problems += _interface_class(name, format_location(("interfaces", key)), None)[1]
