@@ -28,10 +28,10 @@ def write_yaml(path, text):
     return path
 
 
-def run_spec(tmp_path, session_yaml: str):
+def run_spec(tmp_path, session_yaml: str, pose: str = f"{{file_path: {FLIES}, sampling_frequency: 30}}"):
     """Run a one-session spec whose session fields are written as YAML (unquoted dates stay dates)."""
     spec = f"output_folder: {tmp_path / 'nwb'}\nsessions:\n  - session_id: s1\n{session_yaml}"
-    spec += f"    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"
+    spec += f"    pose: [{pose}]\n"
     return poseconv("run", write_yaml(tmp_path / "spec.yaml", spec), "--jobs", "1"), tmp_path / "nwb" / "s1.nwb"
 
 
@@ -250,3 +250,67 @@ def test_sigterm_mid_write_leaves_no_partial_file(tmp_path):
     assert returncode in (-signal.SIGTERM, 128 + signal.SIGTERM)
     assert not out.exists()
     assert list(tmp_path.glob("*.partial*")) == [] and list(tmp_path.glob(".*")) == []
+
+
+# -- 11. the spec check lists every problem in one pass; a key given twice is an error ------------------
+
+
+def test_the_spec_check_lists_every_problem_of_a_session_in_one_pass(tmp_path):
+    from poseconv.batch.plan import plan_spec
+
+    spec = f"""output_folder: out
+sessions:
+  - session_id: s1
+    session_start_time: 2024-05-01T10:00:00
+    subject: {{subject_id: m, species: Mus musculus, sex: male}}
+    pose: [{{file_path: missing.slp, sampling_frequency: 30}}]
+  - session_id: s2
+    session_start_time: {START}
+    metadata: {{NWBFile: {{session_description: 3}}}}
+    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}, {{file_path: gone.slp, sampling_frequency: -1}}]
+"""
+    plan = plan_spec(write_yaml(tmp_path / "spec.yaml", spec))
+    found = {p.location: p.line for p in plan.problems}
+    assert found == {
+        "sessions[0].session_start_time": 4,
+        "sessions[0].subject.sex": 5,
+        "sessions[0].pose[0].file_path": 6,
+        "sessions[1].metadata.NWBFile.session_description": 9,
+        "sessions[1].pose[1].sampling_frequency": 10,
+    }, plan.problems
+
+
+def test_pose_metadata_problems_point_at_the_pose_entry(tmp_path):
+    edges = "{Pose: {Skeletons: {fly: {edges: [[0, 9]]}}}}"
+    pose = f"{{file_path: {FLIES}, sampling_frequency: 30, metadata: {edges}}}"
+    result, out = run_spec(tmp_path, f"    session_start_time: {START}\n", pose)
+    assert result.returncode != 0 and not out.exists()
+    assert "sessions[0].pose[0].metadata.Pose.Skeletons.fly.edges" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (
+            "spec.yaml",
+            "output_folder: a\noutput_folder: b\nsessions:\n  - session_id: s1\n    session_id: s2\n    pose: []\n",
+            ["output_folder is given twice (lines 1 and 2)", "sessions[0].session_id is given twice (lines 4 and 5)"],
+        ),
+        (
+            "spec.json",
+            '{\n  "sessions": [],\n  "output_folder": "a",\n  "output_folder": "b"\n}\n',
+            ["output_folder is given twice (lines 3 and 4)"],
+        ),
+    ],
+    ids=["yaml", "json"],
+)
+def test_a_key_given_twice_in_a_spec_is_an_error_with_its_lines(tmp_path, name, text, expected):
+    from poseconv.batch.spec import InvalidSpecError, load_spec_document
+
+    path = write_yaml(tmp_path / name, text)
+    with pytest.raises(InvalidSpecError) as err:
+        load_spec_document(path)
+    for words in expected:
+        assert words in str(err.value)
+    result = poseconv("run", path, "--check")
+    assert result.returncode != 0 and expected[0] in result.stdout + result.stderr

@@ -28,7 +28,7 @@ from ..metadata.compose import schema_problems
 from ..output import folder_problem
 from ..timing import TIMESTAMP_SUFFIXES as _TIMESTAMP_SUFFIXES
 from .report import Problem, one_line
-from .spec import ConversionSpec, SessionSpec, format_location, load_spec_document, spec_schema, to_json
+from .spec import ConversionSpec, PoseSpec, SessionSpec, format_location, load_spec_document, spec_schema, to_json
 
 __all__ = ["InputJob", "Plan", "SessionJob", "plan_spec", "schema_problems"]
 
@@ -466,6 +466,44 @@ def _plan_session(
     return job, metadata_problems
 
 
+def _validate_session(raw: Any, index: int) -> tuple[SessionSpec | None, list[Problem]]:
+    """Return the session parsed by pydantic, or None and what pydantic found beyond the schema."""
+    try:
+        return SessionSpec.model_validate(raw), []
+    except Exception as err:  # noqa: BLE001 - pydantic's checks beyond the schema
+        problems = []
+        for item in getattr(err, "errors", lambda: [])():
+            message = _PYDANTIC_MESSAGES.get(item["type"], item["msg"])
+            if item["type"] in _PYDANTIC_MESSAGES:
+                # The same words and suggested value as --session-start-time and metadata files.
+                message = start_time_problem(item.get("input")) or message
+            problems.append(Problem(format_location(item["loc"], f"sessions[{index}]"), message, index))
+        return None, problems
+
+
+def _salvage(raw: Any, index: int, data_folder: Path) -> list[Problem]:
+    """Return the problems of the valid parts of a session that is invalid as a whole.
+
+    Each pose entry that is valid on its own is checked (its files, its format), and the
+    subject and metadata mappings against the metadata schema, so that one run lists them all.
+    """
+    if not isinstance(raw, dict):
+        return []
+    problems: list[Problem] = []
+    root = f"sessions[{index}]"
+    for j, entry in enumerate(raw.get("pose") if isinstance(raw.get("pose"), list) else []):
+        try:
+            pose = PoseSpec.model_validate(entry)
+        except Exception:  # noqa: BLE001, S112 - the schema reports what is wrong with the entry
+            continue
+        problems += _plan_pose(pose, j, index, data_folder)[1]
+    if isinstance(raw.get("subject"), dict):
+        problems += _metadata_problems(raw["subject"], f"{root}.subject", index, block="Subject")
+    if isinstance(raw.get("metadata"), dict):
+        problems += _metadata_problems(raw["metadata"], f"{root}.metadata", index)
+    return problems
+
+
 class _SpecHead(ConversionSpec):
     """The spec with its sessions left unparsed, so each session is validated on its own."""
 
@@ -567,18 +605,17 @@ def plan_spec(
         if not output.resolve().is_relative_to(plan.output_folder.resolve()):
             problems.append(Problem(f"sessions[{index}].nwbfile_name", "must stay inside output_folder.", index))
         plan.problems += schema_problems_ + problems
-        if head is None or schema_problems_:
-            # pydantic would only repeat the schema's findings in other words.
+        if head is None:
             continue
-        try:
-            session = SessionSpec.model_validate(raw)
-        except Exception as err:  # noqa: BLE001 - pydantic's checks beyond the schema
-            for item in getattr(err, "errors", lambda: [])():
-                message = _PYDANTIC_MESSAGES.get(item["type"], item["msg"])
-                if item["type"] in _PYDANTIC_MESSAGES:
-                    # The same words and suggested value as --session-start-time and metadata files.
-                    message = start_time_problem(item.get("input")) or message
-                plan.problems.append(Problem(format_location(item["loc"], f"sessions[{index}]"), message, index))
+        session = None
+        if not schema_problems_:
+            # pydantic would only repeat the schema's findings in other words.
+            session, found = _validate_session(raw, index)
+            plan.problems += found
+        if session is None:
+            # Still check what can be checked (files, subject, metadata): every problem in one pass.
+            known = {(p.location, p.message) for p in plan.problems}
+            plan.problems += [p for p in _salvage(raw, index, data_root) if (p.location, p.message) not in known]
             continue
         # A clashing ID or output still gets every other check, but no job.
         job, found = _plan_session(session, index, head, data_root, output, stub_test)

@@ -150,6 +150,13 @@ def _build_metadata(job: SessionJob, built: _Built) -> None:
             where = format_location(problem.path, f"{specs[problem.input].location}.metadata")
             built.problems.append(Problem(where, problem.message, job.index))
             continue
+        if problem.input is None and problem.path[:1] == ("Pose",):
+            # One pose input: its problems name no input, but its own metadata may set the value.
+            own = [n for n, spec in specs.items() if _Layer("", to_json(spec.metadata)).location(problem.path)]
+            if len(own) == 1:
+                where = format_location(problem.path, f"{specs[own[0]].location}.metadata")
+                built.problems.append(Problem(where, problem.message, job.index))
+                continue
         spec_sets_it = _Layer("metadata", spec_wide).location(problem.path) is not None
         if problem.path[:1] == ("Pose",) and spec_sets_it and "matches no" in problem.message:
             # The spec's own Pose entries apply to the sessions that have their keys.
