@@ -384,7 +384,15 @@ def detect_format(file_path: str | Path) -> Format:
         )
     by_suffix = [fmt for fmt in formats().values() if path.suffix.lower() in fmt.suffixes]
     if not by_suffix:
+        from .video import is_video_path
+
         known = sorted({suffix for fmt in formats().values() for suffix in fmt.suffixes})
+        if is_video_path(path):
+            raise UnsupportedFormatError(
+                f"{path}: is a video, not a pose file; poseconv reads the pose files ({', '.join(known)}) made "
+                "from it. Give the pose file as the input and the video next to it (--video on the command line, "
+                "video_file_path in a spec's pose entry)."
+            )
         raise UnsupportedFormatError(
             f"{path}: no reader handles files ending in {path.suffix!r}; poseconv reads {', '.join(known)}."
         )

@@ -18,7 +18,15 @@ import numpy as np
 from .errors import InvalidSourceFileError
 from .model import FrameTiming
 
-__all__ = ["VideoProbe", "probe_video", "video_decoder_available"]
+__all__ = ["VIDEO_SUFFIXES", "VideoProbe", "is_video_path", "probe_video", "video_decoder_available"]
+
+#: Suffixes of the behavior videos pose tools run on (to tell a video given as a pose file).
+VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".mpg", ".mpeg", ".wmv", ".m4v", ".webm")
+
+
+def is_video_path(path: str | Path) -> bool:
+    """Return True when ``path`` is named like a video (by its suffix; the file is not opened)."""
+    return Path(path).suffix.lower() in VIDEO_SUFFIXES
 
 
 def video_decoder_available() -> bool:

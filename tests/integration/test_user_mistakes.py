@@ -314,3 +314,20 @@ def test_a_key_given_twice_in_a_spec_is_an_error_with_its_lines(tmp_path, name, 
         assert words in str(err.value)
     result = poseconv("run", path, "--check")
     assert result.returncode != 0 and expected[0] in result.stdout + result.stderr
+
+
+# -- 9. a video given as a pose file --------------------------------------------------------------------
+
+
+VIDEO = SHARED_DATA / "deeplabcut/multi_mouse-dlc_team-2022-04-12/videos/m3v1mp4short.mp4"
+
+
+@needs_shared_data
+def test_a_video_given_as_a_pose_file_is_named_a_video_and_sent_to_video_file_path(tmp_path):
+    result, out = run_spec(tmp_path, f"    session_start_time: {START}\n", f"{{file_path: {VIDEO}}}")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and not out.exists()
+    assert "m3v1mp4short.mp4: is a video, not a pose file" in output and "video_file_path" in output, output
+    assert "Name it with" not in output
+    result = poseconv("convert", VIDEO, "-o", tmp_path / "a.nwb")
+    assert result.returncode == 1 and "is a video, not a pose file" in result.stderr and "--video" in result.stderr

@@ -329,7 +329,11 @@ def _plan_pose(pose: Any, j: int, index: int, data_folder: Path) -> tuple[InputJ
             # Routed by content: a .slp holding a calibrated session converts as a session.
             name = detect_format(file_path).interface_name
         except Exception as err:  # noqa: BLE001 - reported as the file's problem
-            problems.append(Problem(f"{root}.file_path", f"{one_line(err)} Name it with {root}.interface.", index))
+            from ..video import is_video_path
+
+            # Naming an interface does not help a video: it belongs in the pose entry's video_file_path.
+            hint = "" if is_video_path(file_path) else f" Name it with {root}.interface."
+            problems.append(Problem(f"{root}.file_path", f"{one_line(err)}{hint}", index))
     if name is None:
         return None, problems
     cls, found = _interface_class(name, f"{root}.interface", index)
