@@ -400,7 +400,12 @@ def detect_format(file_path: str | Path) -> Format:
     if len(claimed) == 1:
         return claimed[0]
     if not claimed:
+        from .readers.files import check_input_file, is_hdf5
+
         tools = " or ".join(dict.fromkeys(fmt.source_software for fmt in by_suffix))
+        if is_hdf5(path):
+            # A truncated or damaged HDF5 file claims nothing; say it is damaged, as with a format named.
+            check_input_file(path, suffixes={path.suffix.lower()}, what=f"{tools} output")
         raise UnsupportedFormatError(
             f"{path}: the file does not look like output of {tools}. Check that it is a pose "
             "predictions file (not a video, a bone-analysis '_skeleton' file or an intermediate "
