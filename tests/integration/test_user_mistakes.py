@@ -331,3 +331,39 @@ def test_a_video_given_as_a_pose_file_is_named_a_video_and_sent_to_video_file_pa
     assert "Name it with" not in output
     result = poseconv("convert", VIDEO, "-o", tmp_path / "a.nwb")
     assert result.returncode == 1 and "is a video, not a pose file" in result.stderr and "--video" in result.stderr
+
+
+# -- 8. damaged inputs are called damaged ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", [None, "sleap"])
+def test_a_truncated_slp_is_damaged_with_or_without_source(tmp_path, source):
+    truncated = tmp_path / "flies.slp"
+    truncated.write_bytes(FLIES.read_bytes()[:5000])
+    options = ["--source", source] if source else []
+    result = poseconv(
+        "convert", truncated, *options, "--fps", 30, "-o", tmp_path / "a.nwb", "--session-start-time", START
+    )
+    assert result.returncode == 1
+    assert "flies.slp: the file is damaged" in result.stderr and "does not look like" not in result.stderr, (
+        result.stderr
+    )
+
+
+DLC_CSV = SHARED_DATA / "deeplabcut/TEST-Alex-2019-11-04/videos/reachingvideo1shortDLC_resnet50_TESTNov4shuffle1_10.csv"
+
+
+@needs_shared_data
+def test_a_dlc_csv_cut_in_its_last_row_is_converted_with_a_warning_naming_the_row(tmp_path):
+    from poseconv import DeepLabCutPoseInterface
+    from poseconv.errors import PoseconvWarning
+
+    cut = tmp_path / DLC_CSV.name
+    cut.write_bytes(DLC_CSV.read_bytes()[:-40])
+    with pytest.warns(PoseconvWarning, match=r"last row \(line 15, frame 11\) has 11 of 13 values: the file looks cut"):
+        DeepLabCutPoseInterface(file_path=cut, sampling_frequency=30.0).get_metadata()
+    result = poseconv("convert", cut, "--fps", 30, "-o", tmp_path / "a.nwb", "--session-start-time", START)
+    assert result.returncode == 0 and "cut short" in result.stderr
+    # The whole file gives no such warning.
+    result = poseconv("convert", DLC_CSV, "--fps", 30, "-o", tmp_path / "b.nwb", "--session-start-time", START)
+    assert result.returncode == 0 and "cut short" not in result.stderr
