@@ -367,3 +367,52 @@ def test_a_dlc_csv_cut_in_its_last_row_is_converted_with_a_warning_naming_the_ro
     # The whole file gives no such warning.
     result = poseconv("convert", DLC_CSV, "--fps", 30, "-o", tmp_path / "b.nwb", "--session-start-time", START)
     assert result.returncode == 0 and "cut short" not in result.stderr
+
+
+# -- 2, 3. the install does not change the result; messages recommend extras that keep it working --------
+
+
+def test_pyav_is_a_dependency_and_the_extras_named_in_messages_exist():
+    import tomllib
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert any(dep.replace(" ", "").startswith("av>=") for dep in project["dependencies"])
+    extras = project["optional-dependencies"]
+    assert extras["video"] == []  # kept so that `pip install poseconv[video]` still installs
+    assert "zarr>=2.18,<3" in extras["movement"] and any(d.startswith("movement") for d in extras["movement"])
+    # Every extra a message recommends is declared.
+    recommended = set()
+    for path in (REPO_ROOT / "src/poseconv").rglob("*.py"):
+        recommended |= set(re.findall(r"poseconv\[(\w+)\]", path.read_text(encoding="utf-8")))
+    assert recommended and recommended <= set(extras), recommended - set(extras)
+
+
+def _without(module: str, code: str):
+    """Run ``code`` in a Python where ``module`` cannot be imported (as on an install without it)."""
+    prelude = f"import sys; sys.modules[{module!r}] = None\n"
+    return subprocess.run([sys.executable, "-c", prelude + code], capture_output=True, text=True, timeout=300)
+
+
+@needs_shared_data
+def test_a_video_that_cannot_be_probed_is_an_error_naming_it(tmp_path):
+    dlc = VIDEO.with_name("m3v1mp4shortDLC_effnet_b0_multi_mouseApr12shuffle1_5_el.h5")
+    code = (
+        "from poseconv.cli.main import main\n"
+        f"sys.argv = ['poseconv', 'convert', {str(dlc)!r}, '--video', {str(VIDEO)!r}, "
+        f"'-o', {str(tmp_path / 'a.nwb')!r}, '--session-start-time', {START!r}]\nmain()"
+    )
+    result = _without("av", code)
+    assert result.returncode != 0 and not (tmp_path / "a.nwb").exists()
+    assert "m3v1mp4short.mp4: cannot read the video's frame times: PyAV" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_movement_export_recommends_the_extra(tmp_path):
+    out = tmp_path / "a.nwb"
+    assert poseconv("convert", FLIES, "--fps", 30, "-o", out, "--session-start-time", START).returncode == 0
+    code = (
+        "from poseconv.cli.main import main\n"
+        f"sys.argv = ['poseconv', 'export', {str(out)!r}, {str(tmp_path / 'a.nc')!r}, '--to', 'movement']\nmain()"
+    )
+    result = _without("movement", code)
+    assert result.returncode != 0 and "pip install 'poseconv[movement]'" in result.stderr, result.stderr
