@@ -416,3 +416,27 @@ def test_the_movement_export_recommends_the_extra(tmp_path):
     )
     result = _without("movement", code)
     assert result.returncode != 0 and "pip install 'poseconv[movement]'" in result.stderr, result.stderr
+
+
+# -- 12. what DANDI will refuse is said at conversion; inspect shows the session -------------------------
+
+
+def test_a_batch_warns_when_dandi_would_refuse_the_subject_and_inspect_shows_it(tmp_path):
+    result, out = run_spec(tmp_path, f"    session_start_time: {START}\n    subject: {{subject_id: fly1}}\n")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and out.exists(), output
+    assert "sessions[0].subject: no species, sex, age; DANDI requires them" in output, output
+
+    result = poseconv("inspect", out)
+    assert result.returncode == 0, result.stderr
+    assert "session start: 2024-05-01T10:00:00+02:00" in result.stdout
+    assert "Subject: subject_id=fly1 (missing for DANDI: species, sex, age)" in result.stdout
+    assert "description: " in result.stdout
+
+    (tmp_path / "full").mkdir()
+    result, out = run_spec(
+        tmp_path / "full",
+        f"    session_start_time: {START}\n    subject: {{subject_id: f, species: Drosophila melanogaster, "
+        "sex: F, age: P5D}\n",
+    )
+    assert result.returncode == 0 and "DANDI requires" not in result.stdout + result.stderr

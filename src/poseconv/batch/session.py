@@ -295,4 +295,19 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
         except Exception as err:  # noqa: BLE001 - a worker reports, never raises
             return result("failed", f"{type(err).__name__}: {one_line(err)}", traceback.format_exc())
     notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)))
+    notes += _dandi_notes(job, built.converter.compose_metadata(built.metadata).shared)
     return result("converted", notes=notes)
+
+
+def _dandi_notes(job: SessionJob, metadata: dict[str, Any]) -> list[str]:
+    """Say what DANDI will refuse about the subject: the file is valid NWB, but cannot be published as is."""
+    subject = metadata.get("Subject") or {}
+    where = f"{job.location}.subject"
+    if not subject:
+        return [f"{where}: no Subject; DANDI requires one (subject_id, species, sex and age), set it there."]
+    missing = [key for key in ("subject_id", "species", "sex") if not subject.get(key)]
+    if not subject.get("age") and not subject.get("date_of_birth"):
+        missing.append("age")
+    if not missing:
+        return []
+    return [f"{where}: no {', '.join(missing)}; DANDI requires them (age as ISO 8601, e.g. P90D, or a date_of_birth)."]
