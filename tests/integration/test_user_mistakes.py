@@ -440,3 +440,74 @@ def test_a_batch_warns_when_dandi_would_refuse_the_subject_and_inspect_shows_it(
         "sex: F, age: P5D}\n",
     )
     assert result.returncode == 0 and "DANDI requires" not in result.stdout + result.stderr
+
+
+# -- 13. help texts, the schema command and the published schema -----------------------------------------
+
+
+def test_help_texts_name_lightning_pose_and_show_no_bool_placeholders():
+    commands = ["convert", "inspect", "metadata", "schema", "export", "plot", "run"]
+    helps = {name: poseconv(name, "--help").stdout for name in commands}
+    helps["main"] = poseconv("--help").stdout
+    assert "Lightning Pose" in helps["main"]
+    for name, text in helps.items():
+        assert "<bool>" not in text, name
+    # Rich markup would take <video> and <scorer> for tags and drop them.
+    assert "labeled-data/VIDEO/CollectedData_SCORER.h5" in " ".join(helps["export"].split())
+
+
+def test_schema_write_never_rewrites_an_installed_package(tmp_path):
+    import shutil
+
+    # An installed layout: .../lib/python3.11/site-packages/poseconv, with a schemas/ folder where a
+    # checkout would have one, which must not be written.
+    site = tmp_path / "lib/python3.11/site-packages"
+    shutil.copytree(REPO_ROOT / "src/poseconv", site / "poseconv")
+    (tmp_path / "lib/python3.11/schemas").mkdir()
+    env = {**__import__("os").environ, "PYTHONPATH": str(site)}
+    run = [sys.executable, "-m", "poseconv.cli", "schema", "--write"]
+    result = subprocess.run(run, capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert result.returncode == 1 and "not from a source checkout" in result.stderr and "--output" in result.stderr
+    assert list((tmp_path / "lib/python3.11/schemas").iterdir()) == []
+    out = tmp_path / "metadata.schema.json"
+    result = subprocess.run([*run, "-o", out], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert result.returncode == 0 and out.read_text(encoding="utf-8").startswith("{")
+
+
+def test_the_published_schema_has_one_type_per_field_and_converters_still_merge_devices():
+    import json
+
+    from neuroconv.tools.testing.mock_interfaces import MockRecordingInterface
+
+    from poseconv import PoseNWBConverter, SLEAPPoseInterface
+
+    published = json.loads((REPO_ROOT / "schemas/metadata.schema.json").read_text(encoding="utf-8"))
+    lists = []
+
+    def visit(node, path=()):
+        if isinstance(node, dict):
+            if isinstance(node.get("type"), list):
+                lists.append(path)
+            for key, value in node.items():
+                visit(value, (*path, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                visit(value, (*path, i))
+
+    visit(published)
+    assert lists == [] and published["properties"]["Devices"]["type"] == "object"
+
+    # Interfaces keep neuroconv's type list: neuroconv merges interface schemas with dict_deep_update,
+    # which turns "object" followed by ["object", "array"] into "array"; whatever the order, a
+    # converter's Devices must still accept the dict-based layout poseconv writes.
+    for order in ("pose-first", "recording-first"):
+        classes = dict(Pose=SLEAPPoseInterface, Recording=MockRecordingInterface)
+        if order == "recording-first":
+            classes = dict(reversed(list(classes.items())))
+
+        class Converter(PoseNWBConverter):
+            data_interface_classes = classes
+
+        source = dict(Pose=dict(file_path=str(FLIES), sampling_frequency=30.0), Recording=dict())
+        devices = Converter(source_data=source).get_metadata_schema()["properties"]["Devices"]
+        assert "object" in ([devices["type"]] if isinstance(devices["type"], str) else devices["type"]), order
