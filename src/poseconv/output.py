@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import PoseconvError
 
-__all__ = ["OutputError", "atomic_output", "check_output", "partial_path", "remove_partials"]
+__all__ = ["OutputError", "atomic_output", "check_output", "folder_problem", "partial_path", "remove_partials"]
 
 # Signals that end a run and must still clean up (SIGINT raises KeyboardInterrupt by itself).
 _ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -42,13 +42,51 @@ def check_output(path: str | Path, *, overwrite: bool, flag: str = "overwrite=Tr
         raise OutputError(f"{path}: already exists; pass {flag} to replace it.")
     folder = path.resolve().parent
     if not folder.is_dir():
+        blocker = _existing_ancestor(folder)
+        if not blocker.is_dir():
+            raise OutputError(f"{path}: {blocker} is a file, not a folder; choose another output folder.")
         raise OutputError(f"{path}: the folder {folder} does not exist; create it first.")
+    problem = folder_problem(folder)
+    if problem is not None:
+        raise OutputError(f"{path}: {problem}")
+    return path
+
+
+def _existing_ancestor(folder: Path) -> Path:
+    """Return ``folder`` or its nearest parent that exists."""
+    folder = folder.resolve()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def folder_problem(folder: str | Path) -> str | None:
+    """Return why NWB files cannot be written in ``folder`` (created when missing); None when they can.
+
+    Nothing is created: a missing folder is checked at its nearest existing parent, where it would be
+    created. Tests by writing a temporary file, since permission bits do not tell (root, read-only mounts).
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The output folder.
+
+    Returns
+    -------
+    str or None
+        What is wrong and what to do.
+    """
+    folder = Path(folder)
+    existing = _existing_ancestor(folder)
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder; choose another output folder."
     try:
-        with tempfile.TemporaryFile(dir=folder):
+        with tempfile.TemporaryFile(dir=existing):
             pass
     except OSError as err:
-        raise OutputError(f"{path}: cannot write in {folder} ({err.strerror}); choose a writable folder.") from None
-    return path
+        reason = err.strerror or type(err).__name__
+        return f"cannot write in {existing} ({reason}); choose a writable folder."
+    return None
 
 
 def partial_path(path: Path) -> Path:

@@ -1,6 +1,7 @@
 """Frame times, frame count and frame size read from a video container.
 
-Uses PyAV (the optional extra ``poseconv[video]``). Only packets are read
+Uses PyAV (``av``, a dependency of poseconv: frame times must not depend on
+what else is installed). Only packets are read
 (demuxed), never decoded, so probing a long video takes seconds, not minutes.
 Presentation timestamps are quantized to the container's time base; when every
 frame lies within one time-base step of a constant rate the video is constant
@@ -15,14 +16,22 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InvalidSourceFileError
+from .errors import InvalidSourceFileError, PoseconvError
 from .model import FrameTiming
 
-__all__ = ["VideoProbe", "probe_video", "video_decoder_available"]
+__all__ = ["VIDEO_SUFFIXES", "VideoProbe", "is_video_path", "probe_video", "video_decoder_available"]
+
+#: Suffixes of the behavior videos pose tools run on (to tell a video given as a pose file).
+VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".mpg", ".mpeg", ".wmv", ".m4v", ".webm")
+
+
+def is_video_path(path: str | Path) -> bool:
+    """Return True when ``path`` is named like a video (by its suffix; the file is not opened)."""
+    return Path(path).suffix.lower() in VIDEO_SUFFIXES
 
 
 def video_decoder_available() -> bool:
-    """Return True when PyAV is installed (``pip install poseconv[video]``)."""
+    """Return True when PyAV is installed (it is a dependency of poseconv; False means a broken install)."""
     return importlib.util.find_spec("av") is not None
 
 
@@ -63,8 +72,8 @@ class VideoProbe:
         )
 
 
-def probe_video(path: str | Path) -> VideoProbe | None:
-    """Read frame times, count and size from a video; None when PyAV is not installed.
+def probe_video(path: str | Path) -> VideoProbe:
+    """Read frame times, count and size from a video.
 
     Parameters
     ----------
@@ -73,17 +82,24 @@ def probe_video(path: str | Path) -> VideoProbe | None:
 
     Returns
     -------
-    VideoProbe or None
+    VideoProbe
         The probe.
 
     Raises
     ------
     InvalidSourceFileError
         When the file cannot be opened as a video or has no video stream.
+    PoseconvError
+        When PyAV cannot be imported: without it the frame times would silently come from
+        elsewhere, and the same files would give another NWB file on another computer.
     """
-    if not video_decoder_available():
-        return None
-    import av
+    try:
+        import av
+    except ImportError as err:
+        raise PoseconvError(
+            f"{path}: cannot read the video's frame times: PyAV (the 'av' package, which poseconv depends on) "
+            f"does not import ({err}). Reinstall it (pip install 'av>=12') or poseconv itself."
+        ) from err
 
     path = Path(path)
     try:

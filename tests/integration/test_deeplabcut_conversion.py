@@ -159,14 +159,17 @@ def test_timestamps_stored_once_and_linked(tmp_path):
         np.testing.assert_array_equal(video_times[:], irregular)
 
 
-def test_frame_times_in_order_of_trust(monkeypatch):
+def test_frame_times_in_order_of_trust(tmp_path):
+    import shutil
+
     # 1. the video container (found next to the predictions)
     interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
     timing = interface.pose.timing["m3v1mp4"]
     assert timing.rate == pytest.approx(1_000_000 / 33_333) and "video container m3v1mp4.mp4" in timing.source
-    # 2. the pose files' fps when no video decoder is installed (poseconv[video] not installed)
-    monkeypatch.setattr("poseconv.interfaces.base.probe_video", lambda path: None)
-    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    # 2. the pose files' fps when the video is not next to them
+    for path in (SINGLE_ANIMAL_H5, SINGLE_ANIMAL_H5.with_name(SINGLE_ANIMAL_H5.stem + "_meta.pickle")):
+        shutil.copy(path, tmp_path / path.name)
+    interface = DeepLabCutPoseInterface(file_path=tmp_path / SINGLE_ANIMAL_H5.name)
     assert "_meta.pickle" in interface.pose.timing["m3v1mp4"].source
     # 3. the user's sampling frequency when nothing else is known
     interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_CSV, sampling_frequency=25.0)

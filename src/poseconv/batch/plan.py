@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..metadata.checks import start_time_problem
 from ..metadata.compose import schema_problems
+from ..output import folder_problem
 from ..timing import TIMESTAMP_SUFFIXES as _TIMESTAMP_SUFFIXES
 from .report import Problem, one_line
-from .spec import ConversionSpec, SessionSpec, format_location, load_spec_document, spec_schema, to_json
+from .spec import ConversionSpec, PoseSpec, SessionSpec, format_location, load_spec_document, spec_schema, to_json
 
 __all__ = ["InputJob", "Plan", "SessionJob", "plan_spec", "schema_problems"]
 
@@ -327,7 +329,11 @@ def _plan_pose(pose: Any, j: int, index: int, data_folder: Path) -> tuple[InputJ
             # Routed by content: a .slp holding a calibrated session converts as a session.
             name = detect_format(file_path).interface_name
         except Exception as err:  # noqa: BLE001 - reported as the file's problem
-            problems.append(Problem(f"{root}.file_path", f"{one_line(err)} Name it with {root}.interface.", index))
+            from ..video import is_video_path
+
+            # Naming an interface does not help a video: it belongs in the pose entry's video_file_path.
+            hint = "" if is_video_path(file_path) else f" Name it with {root}.interface."
+            problems.append(Problem(f"{root}.file_path", f"{one_line(err)}{hint}", index))
     if name is None:
         return None, problems
     cls, found = _interface_class(name, f"{root}.interface", index)
@@ -464,6 +470,44 @@ def _plan_session(
     return job, metadata_problems
 
 
+def _validate_session(raw: Any, index: int) -> tuple[SessionSpec | None, list[Problem]]:
+    """Return the session parsed by pydantic, or None and what pydantic found beyond the schema."""
+    try:
+        return SessionSpec.model_validate(raw), []
+    except Exception as err:  # noqa: BLE001 - pydantic's checks beyond the schema
+        problems = []
+        for item in getattr(err, "errors", lambda: [])():
+            message = _PYDANTIC_MESSAGES.get(item["type"], item["msg"])
+            if item["type"] in _PYDANTIC_MESSAGES:
+                # The same words and suggested value as --session-start-time and metadata files.
+                message = start_time_problem(item.get("input")) or message
+            problems.append(Problem(format_location(item["loc"], f"sessions[{index}]"), message, index))
+        return None, problems
+
+
+def _salvage(raw: Any, index: int, data_folder: Path) -> list[Problem]:
+    """Return the problems of the valid parts of a session that is invalid as a whole.
+
+    Each pose entry that is valid on its own is checked (its files, its format), and the
+    subject and metadata mappings against the metadata schema, so that one run lists them all.
+    """
+    if not isinstance(raw, dict):
+        return []
+    problems: list[Problem] = []
+    root = f"sessions[{index}]"
+    for j, entry in enumerate(raw.get("pose") if isinstance(raw.get("pose"), list) else []):
+        try:
+            pose = PoseSpec.model_validate(entry)
+        except Exception:  # noqa: BLE001, S112 - the schema reports what is wrong with the entry
+            continue
+        problems += _plan_pose(pose, j, index, data_folder)[1]
+    if isinstance(raw.get("subject"), dict):
+        problems += _metadata_problems(raw["subject"], f"{root}.subject", index, block="Subject")
+    if isinstance(raw.get("metadata"), dict):
+        problems += _metadata_problems(raw["metadata"], f"{root}.metadata", index)
+    return problems
+
+
 class _SpecHead(ConversionSpec):
     """The spec with its sessions left unparsed, so each session is validated on its own."""
 
@@ -531,8 +575,9 @@ def plan_spec(
             plan.output_folder = _resolve(base, head.output_folder)
         if not data_root.is_dir():
             plan.problems.append(Problem("data_folder", f"folder not found: {data_root}"))
-        if plan.output_folder.exists() and not plan.output_folder.is_dir():
-            plan.problems.append(Problem("output_folder", f"not a folder: {plan.output_folder}"))
+        if (problem := folder_problem(plan.output_folder)) is not None:
+            # Found here, once, rather than as the same failure of every session.
+            plan.problems.append(Problem("output_folder", f"{plan.output_folder}: {problem}"))
         plan.problems += _metadata_problems(head.metadata, "metadata", None)
         for key, name in head.interfaces.items():
             plan.problems += _interface_class(name, format_location(("interfaces", key)), None)[1]
@@ -564,15 +609,17 @@ def plan_spec(
         if not output.resolve().is_relative_to(plan.output_folder.resolve()):
             problems.append(Problem(f"sessions[{index}].nwbfile_name", "must stay inside output_folder.", index))
         plan.problems += schema_problems_ + problems
-        if head is None or schema_problems_:
-            # pydantic would only repeat the schema's findings in other words.
+        if head is None:
             continue
-        try:
-            session = SessionSpec.model_validate(raw)
-        except Exception as err:  # noqa: BLE001 - pydantic's checks beyond the schema
-            for item in getattr(err, "errors", lambda: [])():
-                message = _PYDANTIC_MESSAGES.get(item["type"], item["msg"])
-                plan.problems.append(Problem(format_location(item["loc"], f"sessions[{index}]"), message, index))
+        session = None
+        if not schema_problems_:
+            # pydantic would only repeat the schema's findings in other words.
+            session, found = _validate_session(raw, index)
+            plan.problems += found
+        if session is None:
+            # Still check what can be checked (files, subject, metadata): every problem in one pass.
+            known = {(p.location, p.message) for p in plan.problems}
+            plan.problems += [p for p in _salvage(raw, index, data_root) if (p.location, p.message) not in known]
             continue
         # A clashing ID or output still gets every other check, but no job.
         job, found = _plan_session(session, index, head, data_root, output, stub_test)

@@ -150,6 +150,13 @@ def _build_metadata(job: SessionJob, built: _Built) -> None:
             where = format_location(problem.path, f"{specs[problem.input].location}.metadata")
             built.problems.append(Problem(where, problem.message, job.index))
             continue
+        if problem.input is None and problem.path[:1] == ("Pose",):
+            # One pose input: its problems name no input, but its own metadata may set the value.
+            own = [n for n, spec in specs.items() if _Layer("", to_json(spec.metadata)).location(problem.path)]
+            if len(own) == 1:
+                where = format_location(problem.path, f"{specs[own[0]].location}.metadata")
+                built.problems.append(Problem(where, problem.message, job.index))
+                continue
         spec_sets_it = _Layer("metadata", spec_wide).location(problem.path) is not None
         if problem.path[:1] == ("Pose",) and spec_sets_it and "matches no" in problem.message:
             # The spec's own Pose entries apply to the sessions that have their keys.
@@ -288,4 +295,19 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
         except Exception as err:  # noqa: BLE001 - a worker reports, never raises
             return result("failed", f"{type(err).__name__}: {one_line(err)}", traceback.format_exc())
     notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)))
+    notes += _dandi_notes(job, built.converter.compose_metadata(built.metadata).shared)
     return result("converted", notes=notes)
+
+
+def _dandi_notes(job: SessionJob, metadata: dict[str, Any]) -> list[str]:
+    """Say what DANDI will refuse about the subject: the file is valid NWB, but cannot be published as is."""
+    subject = metadata.get("Subject") or {}
+    where = f"{job.location}.subject"
+    if not subject:
+        return [f"{where}: no Subject; DANDI requires one (subject_id, species, sex and age), set it there."]
+    missing = [key for key in ("subject_id", "species", "sex") if not subject.get(key)]
+    if not subject.get("age") and not subject.get("date_of_birth"):
+        missing.append("age")
+    if not missing:
+        return []
+    return [f"{where}: no {', '.join(missing)}; DANDI requires them (age as ISO 8601, e.g. P90D, or a date_of_birth)."]

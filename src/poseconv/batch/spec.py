@@ -355,6 +355,50 @@ def _line_index(node: Any, path: tuple[Any, ...] = (), lines: dict[tuple[Any, ..
     return lines
 
 
+def _duplicate_keys(node: Any, path: tuple[Any, ...] = ()) -> list[str]:
+    """Describe every key given twice in one mapping of a composed YAML (or JSON) node tree."""
+    import yaml
+
+    found: list[str] = []
+    if isinstance(node, yaml.MappingNode):
+        first: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key, line = key_node.value, key_node.start_mark.line + 1
+            if key in first:
+                where = format_location((*path, key))
+                found.append(f"{where} is given twice (lines {first[key]} and {line}); keep one.")
+            first.setdefault(key, line)
+            found += _duplicate_keys(value_node, (*path, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            found += _duplicate_keys(item, (*path, i))
+    return found
+
+
+def _refuse_duplicate_keys(path: Path, text: str, loader: type) -> None:
+    """Raise when a mapping repeats a key: YAML and JSON readers silently keep the last value."""
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=loader)
+    except yaml.YAMLError:
+        # JSON that YAML cannot read (e.g. tabs): find the keys without their lines.
+        node = None
+    found = _duplicate_keys(node) if node is not None else []
+    if node is None and path.suffix.lower() == ".json":
+        repeated: list[str] = []
+
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            keys = [key for key, _ in items]
+            repeated.extend(sorted({key for key in keys if keys.count(key) > 1}))
+            return dict(items)
+
+        json.loads(text, object_pairs_hook=pairs)
+        found = [f"{key!r} is given twice in one object; keep one." for key in repeated]
+    if found:
+        raise InvalidSpecError(f"{path}: " + " ".join(found))
+
+
 def load_spec_document(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
     """Read a spec file into plain JSON types, with the line of every value.
 
@@ -372,19 +416,22 @@ def load_spec_document(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
     Raises
     ------
     InvalidSpecError
-        When the file is missing or is not valid YAML/JSON; the message gives the line.
+        When the file is missing, is not valid YAML/JSON, or gives a key twice in one mapping;
+        the message gives the line.
     """
     if not path.is_file():
         raise InvalidSpecError(f"{path}: spec file not found.")
     text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text), {}
-        except json.JSONDecodeError as err:
-            raise InvalidSpecError(f"{path}: not valid JSON (line {err.lineno}: {err.msg}).") from None
     import yaml
 
     loader = _yaml_loader()
+    if path.suffix.lower() == ".json":
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise InvalidSpecError(f"{path}: not valid JSON (line {err.lineno}: {err.msg}).") from None
+        _refuse_duplicate_keys(path, text, loader)
+        return document, {}
     try:
         document = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
         node = yaml.compose(text, Loader=loader)
@@ -393,6 +440,7 @@ def load_spec_document(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise InvalidSpecError(f"{path}: not valid YAML ({where}{problem}).") from None
+    _refuse_duplicate_keys(path, text, loader)
     return document, (_line_index(node) if node is not None else {})
 
 

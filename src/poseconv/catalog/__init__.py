@@ -190,7 +190,15 @@ def detect_format(file_path: str | Path) -> Format:
         )
     by_suffix = [fmt for fmt in formats().values() if path.suffix.lower() in fmt.suffixes]
     if not by_suffix:
+        from .video import is_video_path
+
         known = sorted({suffix for fmt in formats().values() for suffix in fmt.suffixes})
+        if is_video_path(path):
+            raise UnsupportedFormatError(
+                f"{path}: is a video, not a pose file; poseconv reads the pose files ({', '.join(known)}) made "
+                "from it. Give the pose file as the input and the video next to it (--video on the command line, "
+                "video_file_path in a spec's pose entry)."
+            )
         raise UnsupportedFormatError(
             f"{path}: no reader handles files ending in {path.suffix!r}; poseconv reads {', '.join(known)}."
         )
@@ -198,7 +206,12 @@ def detect_format(file_path: str | Path) -> Format:
     if len(claimed) == 1:
         return claimed[0]
     if not claimed:
+        from .readers.files import check_input_file, is_hdf5
+
         tools = " or ".join(dict.fromkeys(fmt.source_software for fmt in by_suffix))
+        if is_hdf5(path):
+            # A truncated or damaged HDF5 file claims nothing; say it is damaged, as with a format named.
+            check_input_file(path, suffixes={path.suffix.lower()}, what=f"{tools} output")
         raise UnsupportedFormatError(
             f"{path}: the file does not look like output of {tools}. Check that it is a pose "
             "predictions file (not a video, a bone-analysis '_skeleton' file or an intermediate "

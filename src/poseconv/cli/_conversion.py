@@ -57,21 +57,13 @@ def parse_session_start_time(text: str) -> datetime:
         When the text is not ISO-8601 or has no time zone; the message shows a value that works.
     """
     from ..errors import InvalidOptionError
+    from ..metadata.checks import start_time_problem
 
-    example = "2024-05-03T11:26:42+02:00"
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as err:
-        raise InvalidOptionError(
-            f"--session-start-time {text!r} is not an ISO-8601 date and time, e.g. {example}."
-        ) from err
-    if value.tzinfo is None:
-        # A date alone needs a time too; suggest a value that parses.
-        fixed = value.isoformat() if "T" in text or " " in text else f"{value.date().isoformat()}T00:00:00"
-        raise InvalidOptionError(
-            f"--session-start-time {text!r} has no time zone; NWB needs one, e.g. {fixed}+00:00 or {fixed}Z."
-        )
-    return value
+    problem = start_time_problem(text)
+    if problem is not None:
+        # The same check (and suggested value) as a start time in a metadata file or a spec.
+        raise InvalidOptionError(f"--session-start-time {text!r} {problem}")
+    return datetime.fromisoformat(text)
 
 
 def to_plain(metadata: Any) -> Any:

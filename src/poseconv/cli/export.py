@@ -65,7 +65,7 @@ def export(
     """Export the poses of an NWB file; one file per video when it holds several.
 
     With --training, export its training data instead: --to dlc writes CollectedData files (OUT a
-    folder: labeled-data/<video>/CollectedData_<scorer>.h5 and .csv, as in a DeepLabCut project;
+    folder: labeled-data/VIDEO/CollectedData_SCORER.h5 and .csv, as in a DeepLabCut project;
     OUT a .h5/.csv: one table), --to slp a .slp of user-labeled instances.
     """
     apply_flags(quiet, debug)

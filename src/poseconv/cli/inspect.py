@@ -61,16 +61,64 @@ def inspect(
                 with reading(file, source=source) as poses:
                     summaries = [summarize_pose(pose) for pose in poses]
                 trainings = [summarize_training(t, name=n) for n, t in _read_trainings(file)] if is_nwb(file) else []
+        session = _session_facts(file) if is_nwb(file) else None
         if as_json:
-            typer.echo(json.dumps({"file": str(file), "poses": summaries, "training": trainings}, indent=2))
+            document = {"file": str(file), "session": session, "poses": summaries, "training": trainings}
+            typer.echo(json.dumps(document, indent=2))
             return
         console = stdout_console()
+        if session is not None:
+            _print_session(console, file, session)
         if not summaries and not trainings:
             console.print(f"{file}: no PoseEstimation found.")
         for summary in summaries:
             _print_summary(console, summary)
         for training in trainings:
             _print_training(console, training)
+
+
+_SUBJECT_FIELDS = ("subject_id", "species", "sex", "age", "date_of_birth", "description")
+
+
+def _session_facts(path: Path) -> dict[str, Any] | None:
+    """Return the session start, description and Subject of an NWB file; None when it is not HDF5."""
+    import h5py
+
+    def text(node: Any, key: str) -> str | None:
+        if key not in node or not isinstance(node[key], h5py.Dataset):
+            return None
+        value = node[key][()]
+        return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
+
+    try:
+        with h5py.File(path, "r") as handle:
+            subject = handle.get("general/subject")
+            return {
+                "session_start_time": text(handle, "session_start_time"),
+                "session_description": text(handle, "session_description"),
+                "subject": None if subject is None else {key: text(subject, key) for key in _SUBJECT_FIELDS},
+            }
+    except OSError:
+        # A Zarr store or an unreadable file: the pose reader says what is wrong with it.
+        return None
+
+
+def _print_session(console: Any, path: Path, session: dict[str, Any]) -> None:
+    from rich.markup import escape
+
+    console.print(f"[bold]{escape(str(path))}[/bold] (session)")
+    console.print(f"  session start: {session['session_start_time'] or '-'}")
+    console.print(f"  description: {escape(session['session_description'] or '-')}")
+    subject = session["subject"]
+    if subject is None:
+        console.print("  Subject: none (DANDI requires subject_id, species, sex and age)")
+        return
+    shown = ", ".join(f"{key}={escape(value)}" for key, value in subject.items() if value)
+    missing = [key for key in ("subject_id", "species", "sex", "age") if not subject.get(key)]
+    if "age" in missing and subject.get("date_of_birth"):
+        missing.remove("age")
+    note = f" (missing for DANDI: {', '.join(missing)})" if missing else ""
+    console.print(f"  Subject: {shown or '-'}{note}")
 
 
 def _read_trainings(path: Path) -> list[tuple[str, TrainingData]]:

@@ -9,7 +9,7 @@ Exit codes: 0 done; 1 bad input, options or metadata, with one line on stderr;
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -20,7 +20,7 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="poseconv",
-    help="Convert pose estimation output (DeepLabCut, SLEAP) to NWB with ndx-pose, and get it back out.",
+    help="Convert pose estimation output (DeepLabCut, SLEAP, Lightning Pose) to NWB (ndx-pose), and back out.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -61,6 +61,19 @@ def _global(
     settings.debug = debug
 
 
+def _hide_flag_types(command: Any) -> None:
+    """Show flags without a ``<bool>`` type: a flag takes no value, and the placeholder says it does."""
+    # typer carries its own copy of click: build the context with the command's own class.
+    ctx = command.context_class(command, help_option_names=["-h", "--help"])
+    for param in [*command.params, command.get_help_option(ctx)]:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    for sub in getattr(command, "commands", {}).values():
+        _hide_flag_types(sub)
+
+
 def main() -> None:
     """Run the ``poseconv`` command."""
-    app()
+    command = typer.main.get_command(app)
+    _hide_flag_types(command)
+    command()

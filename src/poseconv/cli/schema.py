@@ -17,12 +17,15 @@ def _committed_schema_path() -> Path:
     from ..errors import InvalidOptionError
     from ..metadata.schema import SCHEMA_FILE_NAME
 
-    folder = Path(__file__).resolve().parents[3] / "schemas"
-    if not folder.is_dir():
+    root = Path(__file__).resolve().parents[3]
+    # Only a checkout has src/poseconv next to pyproject.toml; an installed package must never be rewritten.
+    checkout = (root / "pyproject.toml").is_file() and (root / "src" / "poseconv").is_dir()
+    if not checkout or not (root / "schemas").is_dir():
         raise InvalidOptionError(
-            "poseconv is not running from a source checkout (no schemas/ folder); give the file with --output."
+            f"poseconv runs from {root / 'src' / 'poseconv' if checkout else Path(__file__).resolve().parents[1]}, "
+            "not from a source checkout with a schemas/ folder; give the file to write with --output."
         )
-    return folder / SCHEMA_FILE_NAME
+    return root / "schemas" / SCHEMA_FILE_NAME
 
 
 def schema(
@@ -33,7 +36,10 @@ def schema(
         ),
     ] = None,
     write: Annotated[
-        bool, typer.Option("--write", help="Regenerate schemas/metadata.schema.json instead of printing.")
+        bool,
+        typer.Option(
+            "--write", help="Write the schema to --output, or to schemas/ of the source checkout poseconv runs from."
+        ),
     ] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="With --write: the file to write.")] = None,
     quiet: QuietOption = False,

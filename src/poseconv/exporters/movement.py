@@ -49,7 +49,10 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
     try:
         from movement.io import load_poses
     except ImportError as err:
-        raise PoseconvError("Exporting to movement needs the 'movement' package: pip install movement.") from err
+        # The extra pins what keeps conversion working (a bare `pip install movement` brings zarr 3).
+        raise PoseconvError(
+            "Exporting to movement needs the 'movement' package: pip install 'poseconv[movement]'."
+        ) from err
 
     videos = list(dict.fromkeys(track.video for track in pose.tracks))
     if video is None:

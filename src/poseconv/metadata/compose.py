@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .checks import normalize_date_of_birth, skeleton_problems, start_time_problem
 from .defaults import merge_metadata
 
 __all__ = [
@@ -166,24 +167,25 @@ def schema_problems(validator: Any, instance: Any) -> Iterator[tuple[tuple[Any, 
 
 def _start_time_problems(metadata: Mapping[str, Any]) -> list[MetadataProblem]:
     """Check ``NWBFile.session_start_time``: ISO-8601 date and time with a time zone, as NWB needs."""
-    import datetime as dt
-
     start = (metadata.get("NWBFile") or {}).get("session_start_time")
-    if start is None:
-        return []
-    text = start if isinstance(start, str) else None
-    try:
-        value = dt.datetime.fromisoformat(text) if text is not None else start
-    except ValueError:
-        value = None
-    example = "2024-05-03T11:26:42+02:00"
-    if not isinstance(value, dt.datetime):
-        message = f"{to_plain(start)!r} is not an ISO-8601 date and time, e.g. {example}."
-    elif value.tzinfo is None:
-        message = f"{to_plain(start)!r} has no time zone; NWB needs a date and time with a time zone, e.g. {example}."
-    else:
-        return []
-    return [MetadataProblem(("NWBFile", "session_start_time"), message)]
+    message = None if start is None else start_time_problem(start)
+    return (
+        []
+        if message is None
+        else [MetadataProblem(("NWBFile", "session_start_time"), f"{to_plain(start)!r} {message}")]
+    )
+
+
+def _skeleton_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
+    """Report skeleton edges that cannot be written or read back (past the last node, self, repeated)."""
+    problems = []
+    for name, metadata in per_input.items():
+        for key, entry in ((metadata.get("Pose") or {}).get("Skeletons") or {}).items():
+            if isinstance(entry, Mapping):
+                for message in skeleton_problems(entry):
+                    where = ("Pose", "Skeletons", key, "edges")
+                    problems.append(MetadataProblem(where, message, name if len(per_input) > 1 else None))
+    return problems
 
 
 def _duplicate_names(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
@@ -348,7 +350,10 @@ def compose_metadata(
     poses = [name for name in defaults if name in set(pose_inputs)]
     own = {name: copy.deepcopy(dict(defaults[name])) for name in poses}
     _rename_clashes(own, poses)
-    user = dict(metadata or {})
+    user = copy.deepcopy(dict(metadata or {}))
+    if isinstance(user.get("Subject"), dict):
+        nwbfile = user.get("NWBFile") if isinstance(user.get("NWBFile"), dict) else {}
+        normalize_date_of_birth(user["Subject"], nwbfile.get("session_start_time"))
     per_input_user = {name: dict(value or {}) for name, value in (input_metadata or {}).items()}
 
     known = set(known_blocks) | {key for value in defaults.values() for key in value}
@@ -391,4 +396,5 @@ def compose_metadata(
     result.shared = shared
     result.problems += _separate_skeletons(result.per_input, own)
     result.problems += _start_time_problems(shared) + _duplicate_names(result.per_input)
+    result.problems += _skeleton_problems(result.per_input)
     return result

@@ -166,8 +166,13 @@ def _built_metadata_schema() -> dict[str, Any]:
 
 
 def render_metadata_schema() -> str:
-    """Return :func:`metadata_schema` as the exact text committed in ``schemas/``."""
-    return json.dumps(metadata_schema(), indent=2, sort_keys=True) + "\n"
+    """Return the schema committed in ``schemas/`` (and printed by ``poseconv schema``), as exact text.
+
+    It is the :func:`form_schema` of :func:`metadata_schema`: one type per field, which form tools
+    need. Interfaces keep neuroconv's type lists (see :func:`form_schema`), so that converters merge
+    their schemas safely; metadata valid for this schema is valid for theirs.
+    """
+    return json.dumps(form_schema(metadata_schema()), indent=2, sort_keys=True) + "\n"
 
 
 def form_schema(schema: dict[str, Any]) -> dict[str, Any]:

@@ -223,16 +223,21 @@ def _file_stem(recorded: str) -> str:
 class _Times:
     """Frame times of series, cached by the dataset they come from (linked timestamps are read once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path | str = "") -> None:
         self._cache: dict[str, np.ndarray] = {}
+        self._path = path
+        self._warned = False
 
     def of(self, group: Any, n_samples: int) -> tuple[np.ndarray | None, FrameTiming | None]:
         """Return (times, timing) of one series group; (None, None) when it stores neither."""
         if "starting_time" in group:
             start = float(group["starting_time"][()])
             rate = float(group["starting_time"].attrs["rate"])
+            source = "rate stored in the NWB file"
+            if not (np.isfinite(rate) and rate > 0):
+                rate, source = 1.0, self._no_rate(group, rate)
             times = start + np.arange(n_samples, dtype="float64") / rate
-            return times, FrameTiming(rate=rate, starting_time=start, source="rate stored in the NWB file")
+            return times, FrameTiming(rate=rate, starting_time=start, source=source)
         if "timestamps" in group:
             link = group.get("timestamps", getlink=True)
             key = getattr(link, "path", None) or f"{group.name}/timestamps"
@@ -241,6 +246,20 @@ class _Times:
             times = self._cache[key]
             return times, FrameTiming(timestamps=times, source="timestamps stored in the NWB file")
         return None, None
+
+    def _no_rate(self, group: Any, rate: float) -> str:
+        """Warn, once per file, that a series stores no usable rate; return the source of the fallback."""
+        if not self._warned:
+            self._warned = True
+            warnings.warn(
+                f"{self._path}: {group.name} stores a frame rate of {rate!r} (some SLEAP writers used by "
+                "neuroconv store 0.0 when they cannot tell the rate); its frames are read as frame numbers, "
+                "one per second from starting_time. Convert the source file again with its real frame rate "
+                "(poseconv convert --fps) to get real times.",
+                PoseconvWarning,
+                stacklevel=4,
+            )
+        return f"frame numbers: the NWB file stores a rate of {rate!r}"
 
 
 @dataclass
@@ -291,7 +310,7 @@ class NWBPoseFile:
             self._file = h5py.File(self.path, "r")
         except OSError as err:
             raise InvalidSourceFileError(f"{self.path}: not an HDF5 NWB file ({err}).") from err
-        self._times = _Times()
+        self._times = _Times(self.path)
         try:
             self.containers = self._scan()
         except Exception:

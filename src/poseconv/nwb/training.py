@@ -147,9 +147,8 @@ def _new_image_series(
         timing = {"rate": float(info.fps), "starting_time": 0.0}
     if timing is None:
         warnings.warn(
-            f"{path}: the frame times of this training video are unknown (install PyAV, poseconv[video], to read "
-            "them from the video); the training frames keep their frame index in the sources table but do not "
-            "link the video.",
+            f"{path}: the frame times of this training video are unknown (the video container gives none); "
+            "the training frames keep their frame index in the sources table but do not link the video.",
             PoseconvWarning,
             stacklevel=3,
         )

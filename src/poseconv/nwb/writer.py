@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MetadataError
+from ..metadata.checks import skeleton_problems
 from ..metadata.defaults import track_for_container_key
 from ..metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
 from ..model import FrameTiming, PoseData, PoseTrack
@@ -88,6 +89,11 @@ def get_or_add_skeleton(nwbfile: Any, behavior: Any, entry: Mapping[str, Any], s
             f"A skeleton cannot be named '{name}' in NWB: its link would collide with the member of that name of "
             f"the groups that use it. Give it another name in metadata['Pose']['Skeletons'] (reserved: "
             f"{sorted(SKELETON_LINK_MEMBERS)})."
+        )
+    problems = skeleton_problems(entry)
+    if problems:
+        raise MetadataError(
+            f"Skeleton {name!r} (metadata['Pose']['Skeletons']) cannot be written: " + " ".join(problems)
         )
     if "Skeletons" in behavior.data_interfaces and name in behavior["Skeletons"].skeletons:
         existing = behavior["Skeletons"].skeletons[name]

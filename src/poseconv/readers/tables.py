@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidSourceFileError
+from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..lazy import FrameTable
 from .safe_pickle import open_pandas_store
 
@@ -272,6 +272,8 @@ class CsvTable(FrameTable):
             columns = columns.set_names(level_names)
         self.columns = columns
         self.index = np.concatenate(index_parts) if index_parts else np.empty(0, dtype="int64")
+        if n_rows:
+            _warn_if_cut_short(self.path, n_fields=len(columns) + 1, line=n_header + n_rows, row=self.index[-1])
         super().__init__(n_rows=n_rows, n_columns=len(columns))
         self._map: np.ndarray | None = None
 
@@ -286,6 +288,30 @@ class CsvTable(FrameTable):
         """Drop the memory map; the cache file stays until the table is collected."""
         super().close()
         self._map = None
+
+
+def _warn_if_cut_short(path: Path, *, n_fields: int, line: int, row: Any) -> None:
+    """Warn when the last row has fewer values than the header: an export that was interrupted.
+
+    pandas fills the missing values of a short row with NaN without a word, which would
+    hide a cut file among the frames a tool could not track.
+    """
+    import warnings
+
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 65536))
+        lines = [text for text in handle.read().splitlines() if text.strip()]
+    if not lines:
+        return
+    found = len(lines[-1].split(b","))
+    if found < n_fields:
+        warnings.warn(
+            f"{path}: its last row (line {line}, frame {row}) has {found} of {n_fields} values: the file looks "
+            "cut short (an interrupted export or copy). The missing values are read as NaN; export the file "
+            "again from the tool to be sure nothing else is lost.",
+            PoseconvWarning,
+            stacklevel=2,
+        )
 
 
 def _remove_quietly(path: Path) -> None:

@@ -320,7 +320,7 @@ def test_metadata_problems_point_at_the_layer_that_set_the_value(tmp_path):
         set(),
         {"sessions[2].metadata.NWBFile.session_start_time"},
     ]
-    assert "with a time zone" in found[2][0].message
+    assert "has no time zone" in found[2][0].message
 
 
 @pytest.mark.parametrize(

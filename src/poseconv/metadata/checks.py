@@ -1,0 +1,125 @@
+"""Checks of single metadata values that every entry point shares: skeleton edges and dates.
+
+The command line, ``run_conversion``, converters and spec files all end in
+:func:`~poseconv.metadata.compose.compose_metadata`; keeping these checks in one
+place gives every entry point the same answer (and the same suggested fix).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["EXAMPLE_START_TIME", "normalize_date_of_birth", "skeleton_problems", "start_time_problem"]
+
+#: A session start time NWB accepts, shown in messages.
+EXAMPLE_START_TIME = "2024-05-03T11:26:42+02:00"
+
+
+def skeleton_problems(entry: Mapping[str, Any]) -> list[str]:
+    """Return what is wrong with the edges of one skeleton entry of the metadata.
+
+    ndx-pose stores any pairs of integers, but an edge past the last node cannot be read
+    back, and a self-edge or an edge listed twice is almost always a typo in a hand-written list.
+
+    Parameters
+    ----------
+    entry : mapping
+        A ``metadata["Pose"]["Skeletons"][key]`` entry (``nodes``, ``edges``).
+
+    Returns
+    -------
+    list of str
+        One message per bad edge; empty when the edges are valid.
+    """
+    nodes = list(entry.get("nodes") or [])
+    problems = []
+    seen: dict[tuple[int, int], int] = {}
+    for index, edge in enumerate(entry.get("edges") or []):
+        pair = tuple(edge) if isinstance(edge, list | tuple) else ()
+        if len(pair) != 2 or not all(isinstance(i, int) and not isinstance(i, bool) for i in pair):
+            continue  # The JSON Schema reports edges that are not pairs of integers.
+        a, b = pair
+        where = f"edge {index} {[a, b]}"
+        if not (0 <= a < len(nodes) and 0 <= b < len(nodes)):
+            problems.append(
+                f"{where} is past the last node: the skeleton has {len(nodes)} node(s), indices 0-{len(nodes) - 1} "
+                f"({', '.join(map(str, nodes))}); fix or remove it."
+            )
+        elif a == b:
+            problems.append(f"{where} joins node {nodes[a]!r} to itself; remove it.")
+        elif (a, b) in seen:
+            # (a, b) and (b, a) may both be meant: SLEAP skeletons are directed.
+            problems.append(f"{where} repeats edge {seen[(a, b)]}; remove it.")
+        seen.setdefault((a, b), index)
+    return problems
+
+
+def _without_zone_hint(value: dt.datetime, text: str) -> str:
+    """Return the same date and time in forms that parse, with UTC written out, to copy."""
+    has_time = isinstance(text, str) and ("T" in text or " " in text.strip())
+    fixed = value.isoformat() if has_time else f"{value.date().isoformat()}T00:00:00"
+    return f"{fixed}+00:00 or {fixed}Z"
+
+
+def start_time_problem(value: Any) -> str | None:
+    """Return why ``value`` cannot be a session start time, with a value to copy; None when it can.
+
+    Parameters
+    ----------
+    value : str, datetime.datetime or datetime.date
+        The start time as given (a YAML file gives a ``date`` for an unquoted ``2024-05-01``).
+
+    Returns
+    -------
+    str or None
+        "has no time zone; ..." or "is not an ISO-8601 date and time, ..."; the suggested value parses.
+    """
+    text = value if isinstance(value, str) else None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        # A date alone (an unquoted YAML date, a Python date): the same answer as its ISO text.
+        value, text = dt.datetime.combine(value, dt.time()), value.isoformat()
+    try:
+        parsed = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dt.datetime):
+        return f"is not an ISO-8601 date and time, e.g. {EXAMPLE_START_TIME}."
+    if parsed.tzinfo is None:
+        return f"has no time zone; NWB needs one, e.g. {_without_zone_hint(parsed, text or parsed.isoformat())}."
+    return None
+
+
+def normalize_date_of_birth(subject: dict[str, Any], session_start_time: Any) -> None:
+    """Give a date of birth without a time zone one, so the file does not depend on the machine.
+
+    pynwb wants a date and time with a zone; left without one, it takes the zone of the computer
+    that converts. A bare date becomes midnight, in the session start time's zone when that has one,
+    UTC otherwise. Values that are not dates are left for the schema to report.
+
+    Parameters
+    ----------
+    subject : dict
+        The ``Subject`` block, changed in place.
+    session_start_time : object
+        The session start time, whose zone a birth date takes.
+    """
+    value = subject.get("date_of_birth")
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value) if "T" in value or " " in value else dt.date.fromisoformat(value)
+        except ValueError:
+            return
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    if not isinstance(value, dt.datetime) or value.tzinfo is not None:
+        return
+    start = session_start_time
+    if isinstance(start, str):
+        try:
+            start = dt.datetime.fromisoformat(start)
+        except ValueError:
+            start = None
+    zone = start.tzinfo if isinstance(start, dt.datetime) and start.tzinfo is not None else dt.UTC
+    subject["date_of_birth"] = value.replace(tzinfo=zone).isoformat()

@@ -1,0 +1,73 @@
+"""Skeleton edges and dates, checked the same way for every entry point."""
+
+import datetime as dt
+import re
+
+import pytest
+from pynwb.testing.mock.file import mock_NWBFile
+
+from poseconv.cli._conversion import parse_session_start_time
+from poseconv.errors import InvalidOptionError, MetadataError
+from poseconv.metadata.checks import normalize_date_of_birth, skeleton_problems, start_time_problem
+
+NODES = ["head", "thorax", "tail"]
+
+
+@pytest.mark.parametrize(
+    ("edges", "expected"),
+    [
+        ([[0, 3]], "edge 0 [0, 3] is past the last node: the skeleton has 3 node(s), indices 0-2"),
+        ([[0, 1], [2, 2]], "edge 1 [2, 2] joins node 'tail' to itself"),
+        ([[0, 1], [1, 2], [0, 1]], "edge 2 [0, 1] repeats edge 0"),
+    ],
+    ids=["past-last-node", "self-edge", "duplicate"],
+)
+def test_bad_edges_are_named(edges, expected):
+    problems = skeleton_problems({"nodes": NODES, "edges": edges})
+    assert len(problems) == 1 and expected in problems[0]
+
+
+def test_valid_edges_and_reversed_pairs_pass():
+    # SLEAP skeletons are directed: (0, 1) and (1, 0) are two edges.
+    assert skeleton_problems({"nodes": NODES, "edges": [[0, 1], [1, 0], [1, 2]]}) == []
+
+
+def test_the_writer_refuses_bad_edges_naming_the_skeleton():
+    from poseconv.nwb.writer import get_or_add_skeleton
+
+    nwbfile = mock_NWBFile()
+    behavior = nwbfile.create_processing_module("behavior", "behavior")
+    with pytest.raises(MetadataError, match=r"Skeleton 'mouse'.*edge 0 \[0, 7\] is past the last node"):
+        get_or_add_skeleton(nwbfile, behavior, {"name": "mouse", "nodes": NODES, "edges": [[0, 7]]}, True)
+    assert "Skeletons" not in behavior.data_interfaces
+
+
+@pytest.mark.parametrize(
+    "value", ["2024-05-01", "2024-05-01 10:00", "2024-05-01T10:00:00", "2024-05-01T10:00:00.5", dt.date(2024, 5, 1)]
+)
+def test_the_start_time_hint_suggests_values_that_parse(value):
+    message = start_time_problem(value)
+    assert message is not None and "has no time zone" in message
+    suggestions = re.findall(r"(\d{4}-\d\d-\d\dT[\d:.]+(?:\+00:00|Z))", message)
+    assert len(suggestions) == 2
+    for suggestion in suggestions:
+        assert parse_session_start_time(suggestion).tzinfo is not None
+        assert start_time_problem(suggestion) is None
+    if isinstance(value, str):
+        with pytest.raises(InvalidOptionError, match=re.escape(suggestions[0])):
+            parse_session_start_time(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "start", "expected"),
+    [
+        ("2024-01-01", "2024-05-01T10:00:00+02:00", "2024-01-01T00:00:00+02:00"),
+        (dt.date(2024, 1, 1), None, "2024-01-01T00:00:00+00:00"),
+        ("2024-01-01T08:00:00", dt.datetime(2024, 5, 1, tzinfo=dt.UTC), "2024-01-01T08:00:00+00:00"),
+        ("2024-01-01T08:00:00-05:00", None, "2024-01-01T08:00:00-05:00"),
+    ],
+)
+def test_a_birth_date_gets_a_zone_that_does_not_depend_on_the_machine(value, start, expected):
+    subject = {"date_of_birth": value}
+    normalize_date_of_birth(subject, start)
+    assert subject["date_of_birth"] == expected
