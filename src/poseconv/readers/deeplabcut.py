@@ -622,33 +622,23 @@ def read_deeplabcut(
     skeletons = (
         [Skeleton(name=skeleton_name, nodes=tuple(animal_parts), edges=tuple(skeleton_edges))] if animal_names else []
     )
-    tracks = []
-    for name in animal_names:
-        positions, confidence = block(None if not is_multi_animal else name, animal_parts)
-        tracks.append(
-            PoseTrack(
-                name=name,
-                skeleton=skeleton_name,
-                video=video.key,
-                positions=positions,
-                confidence=confidence,
-                confidence_definition=CONFIDENCE_DEFINITION if has_likelihood else None,
-            )
+
+    def track(name: str, skeleton: str, individual: str | None, parts: list[str]) -> PoseTrack:
+        positions, confidence = block(individual, parts)
+        return PoseTrack(
+            name=name,
+            skeleton=skeleton,
+            video=video.key,
+            positions=positions,
+            confidence=confidence,
+            confidence_definition=CONFIDENCE_DEFINITION if has_likelihood else None,
         )
+
+    tracks = [track(name, skeleton_name, name if is_multi_animal else None, animal_parts) for name in animal_names]
     if unique_parts:
         unique_skeleton = "SkeletonUniqueBodyparts"
         skeletons.append(Skeleton(name=unique_skeleton, nodes=tuple(unique_parts), edges=tuple(unique_edges)))
-        positions, confidence = block(UNIQUE_BODYPARTS_INDIVIDUAL, unique_parts)
-        tracks.append(
-            PoseTrack(
-                name=UNIQUE_BODYPARTS_INDIVIDUAL,
-                skeleton=unique_skeleton,
-                video=video.key,
-                positions=positions,
-                confidence=confidence,
-                confidence_definition=CONFIDENCE_DEFINITION if has_likelihood else None,
-            )
-        )
+        tracks.append(track(UNIQUE_BODYPARTS_INDIVIDUAL, unique_skeleton, UNIQUE_BODYPARTS_INDIVIDUAL, unique_parts))
 
     timing = {}
     if fps is not None:

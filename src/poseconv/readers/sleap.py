@@ -566,7 +566,8 @@ def _fill_track(
     }
 
 
-def _load_labels(path: Path) -> Any:
+def load_labels(path: Path) -> Any:
+    """Return sleap-io's ``Labels`` of a SLEAP file (videos not opened); a file it cannot read is refused."""
     import sleap_io
 
     try:
@@ -584,7 +585,7 @@ def _read_slp(
     path: Path, *, video_indices: Sequence[int] | None, predicted_only: bool, untracked: UntrackedPolicy
 ) -> PoseData:
     header = slp_header(path)
-    labels = _load_labels(path)
+    labels = load_labels(path)
     described = [slp_video_info(video, index, path) for index, video in enumerate(labels.videos)]
     keys = unique_names([info.key for info, _ in described])
     infos = [dataclasses.replace(info, key=key) for (info, _), key in zip(described, keys, strict=True)]

@@ -20,7 +20,6 @@ to the video the images came from).
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -28,24 +27,22 @@ from ..errors import InvalidSourceFileError
 from ..model import Skeleton
 from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from .files import check_input_file, reads_source
-from .sleap import SLEAP_REFERENCE_FRAME, is_slp_file, sleap_names, slp_header, slp_video_info, unique_names
+from .sleap import (
+    SLEAP_REFERENCE_FRAME,
+    is_slp_file,
+    load_labels,
+    sleap_names,
+    slp_header,
+    slp_video_info,
+    unique_names,
+)
 
 __all__ = ["read_sleap_labels"]
 
 
 def _load_labels(path: Path) -> Any:
-    import sleap_io
-
     slp_header(path)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return sleap_io.load_slp(str(path), open_videos=False)
-    except Exception as err:
-        raise InvalidSourceFileError(
-            f"{path}: sleap-io cannot read this SLEAP file ({type(err).__name__}: {err}); it may be corrupt or "
-            "written by a newer SLEAP than sleap-io supports."
-        ) from err
+    return load_labels(path)
 
 
 @reads_source("SLEAP labels file")
