@@ -190,7 +190,7 @@ def detect_format(file_path: str | Path) -> Format:
         )
     by_suffix = [fmt for fmt in formats().values() if path.suffix.lower() in fmt.suffixes]
     if not by_suffix:
-        from .video import is_video_path
+        from ..video import is_video_path
 
         known = sorted({suffix for fmt in formats().values() for suffix in fmt.suffixes})
         if is_video_path(path):
