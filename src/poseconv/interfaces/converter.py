@@ -116,7 +116,7 @@ class PoseNWBConverter(NWBConverter):
         )
 
     def get_metadata(self) -> Any:
-        """Return the metadata of the conversion, every pose input's containers with their final names."""
+        """Return the metadata of the conversion, ready to edit (a single pose input under its final names)."""
         from neuroconv.utils import DeepDict
 
         metadata = DeepDict(super().get_metadata())
