@@ -37,6 +37,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from ..errors import PoseconvError
+from ..metadata.compose import to_plain
 from ..metadata.schema import FormFriendlyJsonSchema
 
 __all__ = [
@@ -291,11 +292,8 @@ def render_spec_schema() -> str:
     return json.dumps(spec_schema(), indent=2, sort_keys=True) + "\n"
 
 
-def to_json(value: Any) -> Any:
-    """Return ``value`` with JSON types only (see :func:`poseconv.metadata.compose.to_plain`)."""
-    from ..metadata.compose import to_plain
-
-    return to_plain(value)
+#: ``value`` with JSON types only: :func:`poseconv.metadata.compose.to_plain` under the name the batch uses.
+to_json = to_plain
 
 
 # -- loading ----------------------------------------------------------------------------------

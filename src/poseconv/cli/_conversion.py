@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["load_metadata_file", "parse_session_start_time", "summary", "to_plain"]
+__all__ = ["load_metadata_file", "parse_session_start_time", "summary"]
 
 
 def load_metadata_file(path: Path) -> dict[str, Any]:
@@ -64,13 +64,6 @@ def parse_session_start_time(text: str) -> datetime:
         # The same check (and suggested value) as a start time in a metadata file or a spec.
         raise InvalidOptionError(f"--session-start-time {text!r} {problem}")
     return datetime.fromisoformat(text)
-
-
-def to_plain(metadata: Any) -> Any:
-    """Return metadata with JSON types only (datetimes as ISO strings, arrays as lists)."""
-    from ..metadata.compose import to_plain as plain
-
-    return plain(metadata)
 
 
 def summary(converter: Any, metadata: dict[str, Any], *, stub: bool) -> str:

@@ -153,11 +153,10 @@ def _input_name(path: Path, taken: dict[str, object]) -> str:
     """Name an input in the converter by its file (made unique): names made unique in the file may end in it."""
     import re
 
+    from ..metadata.names import unique_name
+
     base = re.sub(r"[^0-9A-Za-z_-]+", "_", path.stem.split(".")[0]) or "input"
-    name, i = base, 2
-    while name in taken:
-        name, i = f"{base}_{i}", i + 1
-    return name
+    return unique_name(base, set(taken))
 
 
 def _require_start_time(converter: object, user_metadata: dict) -> None:

@@ -40,7 +40,7 @@ def metadata(
     """Print the metadata the conversion of INPUT would use, ready to edit and pass to --metadata."""
     apply_flags(quiet, debug)
     with command_errors():
-        from ._conversion import to_plain
+        from ..metadata.compose import to_plain
         from ._sources import make_interface
 
         with progress() as bar:

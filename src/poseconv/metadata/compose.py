@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .checks import normalize_date_of_birth, skeleton_problems, start_time_problem
-from .defaults import merge_metadata
+from .defaults import merge_metadata, video_of_camera_key
+from .names import unique_name
 
 __all__ = [
     "CONTAINER_BLOCKS",
@@ -213,11 +214,6 @@ def _close(key: str, choices: Iterable[str]) -> str:
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
-def _video_of(entry: Mapping[str, Any]) -> str | None:
-    key = str(entry.get("device_metadata_key") or "")
-    return key[len("video_") : -len("_camera")] if key.startswith("video_") and key.endswith("_camera") else None
-
-
 def _rename_clashes(defaults: dict[str, dict[str, Any]], inputs: list[str]) -> None:
     """Give every container whose default name another pose input also uses a suffix (video, then input)."""
     for block in (*CONTAINER_BLOCKS, "PoseTraining"):
@@ -236,13 +232,15 @@ def _rename_clashes(defaults: dict[str, dict[str, Any]], inputs: list[str]) -> N
         for base, group in by_name.items():
             if len(group) < 2:
                 continue
-            videos = [_video_of(entry) for _, entry in group]
+            videos = [video_of_camera_key(entry) for _, entry in group]
             for (name, entry), video in zip(group, videos, strict=True):
                 # The video tells the inputs apart (one camera each); otherwise the input's name does.
-                candidates = [f"{base}_{video}"] if video and videos.count(video) == 1 else []
-                candidates += [f"{base}_{name}", *(f"{base}_{name}_{i}" for i in range(2, 1000))]
-                entry["name"] = next(c for c in candidates if c not in taken)
-                taken.add(entry["name"])
+                by_video = f"{base}_{video}" if video and videos.count(video) == 1 else None
+                if by_video is not None and by_video not in taken:
+                    entry["name"] = by_video
+                    taken.add(by_video)
+                else:
+                    entry["name"] = unique_name(f"{base}_{name}", taken)
 
 
 def _separate_skeletons(
@@ -272,8 +270,7 @@ def _separate_skeletons(
                         )
                     )
                     continue
-                candidates = (f"{entry['name']}_{name}", *(f"{entry['name']}_{name}_{i}" for i in range(2, 100)))
-                entry["name"] = next(c for c in candidates if c not in seen)
+                entry["name"] = unique_name(f"{entry['name']}_{name}", set(seen))
             seen.setdefault(entry["name"], (shape, name))
     return problems
 

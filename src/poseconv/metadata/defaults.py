@@ -7,6 +7,7 @@ writer, so both sides use :func:`container_key`.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from ..model import PoseData, PoseTrack
@@ -19,6 +20,7 @@ __all__ = [
     "skeleton_key",
     "default_pose_metadata",
     "track_for_container_key",
+    "video_of_camera_key",
     "video_key",
 ]
 
@@ -58,6 +60,12 @@ def video_key(video: str) -> str:
 def camera_key(video: str) -> str:
     """Metadata key of the camera that recorded ``video`` in ``Devices``."""
     return f"video_{video}_camera"
+
+
+def video_of_camera_key(entry: Mapping[str, Any]) -> str | None:
+    """Return the video whose camera an entry names (``device_metadata_key``): the inverse of :func:`camera_key`."""
+    key = str(entry.get("device_metadata_key") or "")
+    return key[len("video_") : -len("_camera")] if key.startswith("video_") and key.endswith("_camera") else None
 
 
 def merge_metadata(base: Any, override: Any) -> Any:
