@@ -12,28 +12,7 @@ import inspect
 from pathlib import Path
 from typing import Any
 
-# ALIASES, INTERFACES and LABEL_SOURCES are views of the catalog, made on access (see __getattr__).
-__all__ = [
-    "check_exists",
-    "detect_source",
-    "interface_class",
-    "make_interface",
-    "register_optional_readers",
-    "resolve_source",
-]
-
-
-def __getattr__(name: str) -> Any:
-    # Views of the catalog, computed when asked for (formats may be registered at run time).
-    from ..catalog import formats
-
-    if name == "INTERFACES":
-        return {fmt.name: (fmt.interface or "").partition(":")[::2] for fmt in formats().values()}
-    if name == "ALIASES":
-        return {alias: fmt.name for fmt in formats().values() for alias in fmt.aliases}
-    if name == "LABEL_SOURCES":
-        return {fmt.name: fmt.input_argument for fmt in formats().values() if fmt.kind == "labels"}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["check_exists", "detect_source", "interface_class", "make_interface", "resolve_source"]
 
 
 def resolve_source(name: str) -> str:
@@ -47,10 +26,6 @@ def resolve_source(name: str) -> str:
     from ..catalog import get_format
 
     return get_format(name).name
-
-
-def register_optional_readers() -> None:
-    """Do nothing: every format is in :mod:`poseconv.catalog` (kept for callers of poseconv 0.1)."""
 
 
 def check_exists(path: Path, *, allow_folder: bool = False) -> None:

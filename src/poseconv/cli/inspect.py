@@ -48,12 +48,13 @@ def inspect(
     """
     apply_flags(quiet, debug)
     with command_errors():
+        from ..catalog import get_format
         from ..exporters.summary import summarize_pose
-        from ._sources import LABEL_SOURCES, make_interface, resolve_source
+        from ._sources import make_interface
 
         with progress() as bar:
             bar.add_task(f"Reading {file.name}", total=None)
-            if not is_nwb(file) and source and resolve_source(source) in LABEL_SOURCES:
+            if not is_nwb(file) and source and get_format(source).kind == "labels":
                 summaries = []
                 trainings = [summarize_training(make_interface(file, source=source).training_data)]
             else:
