@@ -19,11 +19,11 @@ import numpy as np
 import pytest
 import yaml
 from pynwb import NWBHDF5IO
-from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
-from tests.fixtures.nwb import assert_inspector_clean
 
 from poseconv.batch.runner import run_batch
 from poseconv.interfaces import DeepLabCutPoseInterface
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
+from tests.fixtures.nwb import assert_inspector_clean
 
 START = "2024-05-01T10:30:00+02:00"
 MOCK_RECORDING = "neuroconv.tools.testing.mock_interfaces:MockRecordingInterface"

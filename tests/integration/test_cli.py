@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 import sleap_io as sio
 import yaml
-from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_CSV
-from tests.fixtures.paths import SHARED_DATA
 
 from poseconv.metadata.schema import render_metadata_schema
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_CSV
+from tests.fixtures.paths import SHARED_DATA
 
 START = "2024-05-01T10:30:00+02:00"
 SLP = SHARED_DATA / "neuroconv/behavior_testing_data/sleap/predictions_1.2.7_provenance_and_tracking.slp"

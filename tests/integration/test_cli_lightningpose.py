@@ -6,13 +6,13 @@ import json
 
 import numpy as np
 import pandas as pd
-from tests.fixtures.lightningpose import AIND_DLC_CSV, AIND_LP_CSV, LP_COLLECTED_DATA, LP_CSV, read_lp_csv
-from tests.integration.test_cli import START, assert_one_line_error, poseconv
 
 from poseconv import read_nwb
 from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
 from poseconv.nwb.training import read_training
 from poseconv.readers.deeplabcut_training import read_deeplabcut_labels_table
+from tests.fixtures.lightningpose import AIND_DLC_CSV, AIND_LP_CSV, LP_COLLECTED_DATA, LP_CSV, read_lp_csv
+from tests.integration.test_cli import START, assert_one_line_error, poseconv
 
 
 def test_convert_detects_lightning_pose_and_takes_the_video_beside_it(tmp_path):

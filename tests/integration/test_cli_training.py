@@ -18,14 +18,14 @@ import pytest
 import sleap_io as sio
 import yaml
 from pynwb import NWBHDF5IO
-from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
-from tests.fixtures.paths import SHARED_DATA
-from tests.fixtures.sleap import SLP_MIN_SESSION_USER, SLP_TYPICAL
-from tests.fixtures.training import MULTI_MOUSE_PROJECT
 
 from poseconv.exporters.sleap_training import write_sleap_labels
 from poseconv.nwb.training import read_training
 from poseconv.readers.deeplabcut_training import read_deeplabcut_labels_table
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
+from tests.fixtures.paths import SHARED_DATA
+from tests.fixtures.sleap import SLP_MIN_SESSION_USER, SLP_TYPICAL
+from tests.fixtures.training import MULTI_MOUSE_PROJECT
 
 START = "2024-05-01T10:30:00+02:00"
 #: Poses written by sleap-io, without training data.

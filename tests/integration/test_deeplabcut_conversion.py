@@ -9,6 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from pynwb import NWBHDF5IO
+
+from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
+from poseconv.errors import InvalidOptionError, MetadataError, PoseconvError, PoseconvWarning
 from tests.fixtures.deeplabcut import (
     MULTI_ANIMAL_CSV,
     MULTI_ANIMAL_H5,
@@ -19,9 +22,6 @@ from tests.fixtures.deeplabcut import (
     table_alone,
 )
 from tests.fixtures.nwb import assert_inspector_clean, user_metadata
-
-from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
-from poseconv.errors import InvalidOptionError, MetadataError, PoseconvError, PoseconvWarning
 
 
 def source_table(path: Path) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from pynwb import NWBHDF5IO
+
 from tests.fixtures.paths import REPO_ROOT
 
 

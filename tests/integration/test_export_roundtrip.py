@@ -14,6 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import sleap_io as sio
+
+from poseconv.exporters.deeplabcut import DLC_H5_KEY, write_deeplabcut
+from poseconv.exporters.sleap import write_slp
+from poseconv.interfaces import DeepLabCutPoseInterface
+from poseconv.nwb.reader import read_nwb
 from tests.fixtures.deeplabcut import (
     MULTI_ANIMAL_CSV,
     MULTI_ANIMAL_H5,
@@ -24,11 +29,6 @@ from tests.fixtures.deeplabcut import (
     table_alone,
 )
 from tests.fixtures.paths import SHARED_DATA
-
-from poseconv.exporters.deeplabcut import DLC_H5_KEY, write_deeplabcut
-from poseconv.exporters.sleap import write_slp
-from poseconv.interfaces import DeepLabCutPoseInterface
-from poseconv.nwb.reader import read_nwb
 
 SLP_FILES = {
     # SLEAP 1.2.7 predictions, 2 tracks, 101 frames.

@@ -17,8 +17,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import sleap_io as sio
-from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5, write_dlc_file
-from tests.fixtures.sleap import SLP_CLIP_PREDICTIONS
 
 from poseconv.exporters.deeplabcut import write_deeplabcut
 from poseconv.exporters.movement import to_movement_dataset
@@ -26,6 +24,8 @@ from poseconv.exporters.sleap import write_slp
 from poseconv.interfaces import DeepLabCutPoseInterface, SLEAPPoseInterface
 from poseconv.nwb.iterators import FLOAT32_WHERE_EXACT
 from poseconv.nwb.reader import read_nwb
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5, write_dlc_file
+from tests.fixtures.sleap import SLP_CLIP_PREDICTIONS
 
 needs_data = pytest.mark.skipif(
     not (SINGLE_ANIMAL_H5.exists() and SLP_CLIP_PREDICTIONS.exists()),

@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 from pynwb import NWBHDF5IO
-from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
-from tests.fixtures.nwb import user_metadata
-from tests.fixtures.paths import REPO_ROOT
-from tests.fixtures.sleap import SLP_PROVENANCE
 
 from poseconv import DeepLabCutPoseInterface, SLEAPPoseInterface
 from poseconv.batch.spec import to_json
 from poseconv.metadata.schema import form_schema
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+from tests.fixtures.nwb import user_metadata
+from tests.fixtures.paths import REPO_ROOT
+from tests.fixtures.sleap import SLP_PROVENANCE
 
 FORMS = REPO_ROOT / "tests" / "forms"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

@@ -16,18 +16,6 @@ from movement.io import load_poses
 from pynwb import NWBHDF5IO
 from pynwb.behavior import BehavioralTimeSeries
 from pynwb.testing.mock.file import mock_NWBFile
-from tests.fixtures.lightningpose import (
-    AIND_DLC_CSV,
-    AIND_LP_CSV,
-    EKS_SCORER,
-    LP_COLLECTED_DATA,
-    LP_CONFIG,
-    LP_CSV,
-    LP_VIDEO,
-    read_lp_csv,
-    write_eks_csv,
-)
-from tests.fixtures.nwb import assert_inspector_clean, user_metadata
 
 from poseconv import (
     DeepLabCutPoseInterface,
@@ -42,6 +30,18 @@ from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
 from poseconv.nwb.extra_coords import extra_coords_name
 from poseconv.nwb.training import read_training
 from poseconv.readers.deeplabcut_training import read_deeplabcut_labels_table
+from tests.fixtures.lightningpose import (
+    AIND_DLC_CSV,
+    AIND_LP_CSV,
+    EKS_SCORER,
+    LP_COLLECTED_DATA,
+    LP_CONFIG,
+    LP_CSV,
+    LP_VIDEO,
+    read_lp_csv,
+    write_eks_csv,
+)
+from tests.fixtures.nwb import assert_inspector_clean, user_metadata
 
 # The AIND files record no frame rate and come without their video; the rate is an assumption of the tests.
 AIND_RATE = 500.0

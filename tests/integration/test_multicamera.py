@@ -18,6 +18,11 @@ import sleap_io
 from jsonschema import Draft7Validator
 from nwbinspector import Importance, inspect_nwbfile
 from pynwb import NWBHDF5IO, NWBFile
+
+from poseconv import DeepLabCut3DPoseInterface, PoseNWBConverter, SLEAPSessionPoseInterface
+from poseconv.errors import MetadataError
+from poseconv.nwb.multicamera import read_multicamera
+from poseconv.readers.safe_pickle import load_metadata_pickle
 from tests.fixtures.multicamera import (
     DLC_3D_CONFIG,
     DLC_3D_H5,
@@ -29,11 +34,6 @@ from tests.fixtures.multicamera import (
     SLEAP_SESSION_VIDEOS,
 )
 from tests.fixtures.nwb import assert_inspector_clean, user_metadata
-
-from poseconv import DeepLabCut3DPoseInterface, PoseNWBConverter, SLEAPSessionPoseInterface
-from poseconv.errors import MetadataError
-from poseconv.nwb.multicamera import read_multicamera
-from poseconv.readers.safe_pickle import load_metadata_pickle
 
 # -- the reference object graph --------------------------------------------------------------------
 

@@ -11,10 +11,10 @@ from neuroconv.tools.testing.data_interface_mixins import (
     PoseEstimationInterfaceTestMixin,
     TemporalAlignmentMixin,
 )
-from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_CSV, SINGLE_ANIMAL_H5
-from tests.fixtures.nwb import PoseValueChecks
 
 from poseconv import DeepLabCutPoseInterface
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_CSV, SINGLE_ANIMAL_H5
+from tests.fixtures.nwb import PoseValueChecks
 
 
 class TestSingleAnimalH5(PoseValueChecks, PoseEstimationInterfaceTestMixin, TemporalAlignmentMixin):

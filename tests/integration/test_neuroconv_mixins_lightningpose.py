@@ -11,10 +11,10 @@ from neuroconv.tools.testing.data_interface_mixins import (
     PoseEstimationInterfaceTestMixin,
     TemporalAlignmentMixin,
 )
-from tests.fixtures.lightningpose import AIND_LP_CSV, LP_CSV
-from tests.fixtures.nwb import PoseValueChecks
 
 from poseconv import LightningPosePoseInterface
+from tests.fixtures.lightningpose import AIND_LP_CSV, LP_CSV
+from tests.fixtures.nwb import PoseValueChecks
 
 
 class TestPredictionsWithVideo(PoseValueChecks, PoseEstimationInterfaceTestMixin, TemporalAlignmentMixin):

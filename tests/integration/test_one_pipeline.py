@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import yaml
 from pynwb import NWBHDF5IO
-from tests.fixtures.paths import REPO_ROOT, SHARED_DATA, needs_shared_data
 
 from poseconv.errors import InvalidSourceFileError, MetadataError, PoseconvWarning
+from tests.fixtures.paths import REPO_ROOT, SHARED_DATA, needs_shared_data
 
 START = "2024-05-01T10:00:00+00:00"
 SESSION_SLP = SHARED_DATA / "sleap/tests/data/cameras/minimal_session/min_session.slp"

@@ -8,11 +8,11 @@ import pytest
 from jsonschema import Draft7Validator
 from neuroconv import NWBConverter
 from pynwb import NWBHDF5IO
-from tests.fixtures.deeplabcut import DLC, MULTI_ANIMAL_H5
-from tests.fixtures.paths import SHARED_DATA
 
 from poseconv import DeepLabCutPoseInterface, SLEAPPoseInterface
 from poseconv.interfaces.training import DeepLabCutTrainingDataInterface
+from tests.fixtures.deeplabcut import DLC, MULTI_ANIMAL_H5
+from tests.fixtures.paths import SHARED_DATA
 
 CASES = {
     "dlc-with-labels": (DeepLabCutPoseInterface, dict(file_path=str(MULTI_ANIMAL_H5), include_training_data=True)),

@@ -14,13 +14,13 @@ import h5py
 import numpy as np
 import pandas as pd
 import pytest
-from tests.fixtures.deeplabcut import RATS_H5, SINGLE_ANIMAL_H5
-from tests.fixtures.paths import SHARED_DATA
 
 from poseconv.errors import PoseconvWarning
 from poseconv.model import FrameTiming
 from poseconv.nwb.reader import open_nwb, read_nwb
 from poseconv.readers.deeplabcut import read_deeplabcut
+from tests.fixtures.deeplabcut import RATS_H5, SINGLE_ANIMAL_H5
+from tests.fixtures.paths import SHARED_DATA
 
 DLC2NWB = SHARED_DATA / "dlc2nwb/examples"
 BACK_COMPAT = SHARED_DATA / "ndx-pose/back_compat"

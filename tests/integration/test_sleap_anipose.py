@@ -8,15 +8,15 @@ import h5py
 import numpy as np
 import pytest
 from pynwb import NWBHDF5IO
-from tests.fixtures.multicamera import SLEAP_MULTIVIEW_3D
-from tests.fixtures.nwb import user_metadata
-from tests.fixtures.paths import needs_shared_data
-from tests.fixtures.sleap import SLP_MIN_SESSION
 
 from poseconv import SLEAPSessionPoseInterface
 from poseconv.catalog import detect_format
 from poseconv.errors import InvalidSourceFileError
 from poseconv.readers.sleap_session import read_sleap_session
+from tests.fixtures.multicamera import SLEAP_MULTIVIEW_3D
+from tests.fixtures.nwb import user_metadata
+from tests.fixtures.paths import needs_shared_data
+from tests.fixtures.sleap import SLP_MIN_SESSION
 
 pytestmark = needs_shared_data
 

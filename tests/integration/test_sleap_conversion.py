@@ -10,6 +10,10 @@ import pytest
 import sleap_io as sio
 from nwbinspector import Importance, inspect_nwbfile
 from pynwb import NWBHDF5IO
+
+from poseconv import SLEAPPoseInterface
+from poseconv.errors import InvalidOptionError, InvalidSourceFileError, MetadataError, PoseconvWarning
+from poseconv.metadata.defaults import container_key
 from tests.fixtures.nwb import user_metadata
 from tests.fixtures.sleap import (
     CENTERED_PAIR_VIDEO,
@@ -24,10 +28,6 @@ from tests.fixtures.sleap import (
     SLP_PROVENANCE,
     tracked_instances,
 )
-
-from poseconv import SLEAPPoseInterface
-from poseconv.errors import InvalidOptionError, InvalidSourceFileError, MetadataError, PoseconvWarning
-from poseconv.metadata.defaults import container_key
 
 
 def convert(interface, path: Path, species: str = "Drosophila melanogaster", **options) -> Path:

@@ -13,10 +13,10 @@ from neuroconv.tools.testing.data_interface_mixins import (
     PoseEstimationInterfaceTestMixin,
     TemporalAlignmentMixin,
 )
-from tests.fixtures.nwb import PoseValueChecks
-from tests.fixtures.sleap import H5_SINGLE_FLY, SLP_CLIP_PROOFREAD, SLP_PROVENANCE
 
 from poseconv import SLEAPPoseInterface
+from tests.fixtures.nwb import PoseValueChecks
+from tests.fixtures.sleap import H5_SINGLE_FLY, SLP_CLIP_PROOFREAD, SLP_PROVENANCE
 
 
 class TestSlpPredictions(PoseValueChecks, PoseEstimationInterfaceTestMixin, TemporalAlignmentMixin):

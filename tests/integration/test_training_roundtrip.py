@@ -21,6 +21,14 @@ import pytest
 import sleap_io as sio
 from nwbinspector import Importance, inspect_nwbfile
 from pynwb import NWBHDF5IO
+
+from poseconv.errors import InvalidOptionError, MetadataError
+from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels, write_deeplabcut_labels
+from poseconv.exporters.sleap_training import write_sleap_labels
+from poseconv.interfaces import DeepLabCutPoseInterface, SLEAPPoseInterface
+from poseconv.interfaces.training import DeepLabCutTrainingDataInterface, SLEAPTrainingDataInterface
+from poseconv.nwb.training import read_training
+from poseconv.readers.deeplabcut_training import read_deeplabcut_labels_table
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
 from tests.fixtures.nwb import assert_inspector_clean, user_metadata
 from tests.fixtures.sleap import (
@@ -38,14 +46,6 @@ from tests.fixtures.training import (
     TEST_ALEX_PROJECT,
     TRIMOUSE_CALIB,
 )
-
-from poseconv.errors import InvalidOptionError, MetadataError
-from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels, write_deeplabcut_labels
-from poseconv.exporters.sleap_training import write_sleap_labels
-from poseconv.interfaces import DeepLabCutPoseInterface, SLEAPPoseInterface
-from poseconv.interfaces.training import DeepLabCutTrainingDataInterface, SLEAPTrainingDataInterface
-from poseconv.nwb.training import read_training
-from poseconv.readers.deeplabcut_training import read_deeplabcut_labels_table
 
 
 def convert(interface, path, **options):

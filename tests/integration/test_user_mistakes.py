@@ -8,9 +8,9 @@ import sys
 import pytest
 import yaml
 from pynwb import NWBHDF5IO
-from tests.fixtures.paths import REPO_ROOT, SHARED_DATA, needs_shared_data
 
 from poseconv.errors import MetadataError
+from tests.fixtures.paths import REPO_ROOT, SHARED_DATA, needs_shared_data
 
 START = "2024-05-01T10:00:00+02:00"
 FLIES = REPO_ROOT / "examples/data/sleap-demo/flies.slp"

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from neuroconv.datainterfaces import ExternalVideoInterface
 from pynwb import NWBHDF5IO
-from tests.fixtures.deeplabcut import MULTI_ANIMAL_DIR, MULTI_ANIMAL_H5
-from tests.fixtures.nwb import assert_inspector_clean, user_metadata
 
 from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_DIR, MULTI_ANIMAL_H5
+from tests.fixtures.nwb import assert_inspector_clean, user_metadata
 
 VIDEO = MULTI_ANIMAL_DIR / "m3v1mp4short.mp4"
 

@@ -5,11 +5,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 
 import poseconv
 from poseconv import catalog
 from poseconv.errors import InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
+from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILTIN = list(catalog.BUILTIN_FORMATS)

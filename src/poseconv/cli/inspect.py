@@ -26,7 +26,7 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
-    from ..training import TrainingData
+    from ..model.training import TrainingData
 
 __all__ = ["inspect", "summarize_training"]
 

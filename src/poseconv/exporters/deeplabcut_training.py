@@ -30,7 +30,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..errors import InvalidOptionError
-from ..training import LabeledFrame, TrainingData
+from ..model.training import LabeledFrame, TrainingData
 
 __all__ = ["DLC_LABELS_H5_KEY", "to_deeplabcut_labels", "write_deeplabcut_labels"]
 

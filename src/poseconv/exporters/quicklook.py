@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidOptionError
-from ..lazy import is_lazy_array
 from ..model import PoseData, PoseTrack
+from ..model.frames import is_lazy_array
 
 __all__ = ["BINS", "MAX_TRACKS", "TrackDigest", "decimate_track", "write_quicklook_figure"]
 

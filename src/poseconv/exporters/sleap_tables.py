@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ..lazy import is_lazy_array
 from ..model import PoseData, PoseTrack
+from ..model.frames import is_lazy_array
 
 __all__ = ["write_label_tables"]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidOptionError
-from ..training import TrainingData
+from ..model.training import TrainingData
 
 __all__ = ["to_sleap_labels", "write_sleap_labels"]
 

@@ -8,8 +8,8 @@ from pydantic import validate_call
 
 from ..errors import InvalidOptionError
 from ..model import PoseData
+from ..model.training import TrainingData
 from ..readers.lightningpose import read_lightning_pose, read_lightning_pose_labels
-from ..training import TrainingData
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 from .training import BaseTrainingDataInterface, TrainingDataMixin
 

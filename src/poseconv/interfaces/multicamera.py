@@ -26,7 +26,7 @@ from .. import timing
 from ..errors import InvalidOptionError
 from ..metadata.multicamera import default_multicamera_metadata
 from ..model import FrameTiming, PoseData
-from ..model_3d import MultiCameraPoseData
+from ..model.multicamera import MultiCameraPoseData
 from ..nwb.multicamera import write_multicamera_pose_estimation
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 

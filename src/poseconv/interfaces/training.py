@@ -25,10 +25,10 @@ from pydantic import WithJsonSchema, validate_call
 from ..errors import InvalidOptionError
 from ..metadata.defaults import merge_metadata
 from ..metadata.training import default_training_metadata
+from ..model.training import TrainingData
 from ..nwb.training import write_pose_training
 from ..readers.deeplabcut_training import find_project_folder, read_deeplabcut_labels
 from ..readers.sleap_training import read_sleap_labels
-from ..training import TrainingData
 from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg, PoseconvInterfaceMixin, check_input_format
 
 __all__ = [
@@ -156,7 +156,7 @@ class TrainingDataMixin:
     """Adds the training data a pose interface read into ``self._training`` to its metadata and output.
 
     Put it before the pose interface base class; set ``self._training`` (a
-    :class:`~poseconv.training.TrainingData` or None) in ``__init__``.
+    :class:`~poseconv.model.training.TrainingData` or None) in ``__init__``.
     """
 
     _training: TrainingData | None = None

@@ -1,4 +1,4 @@
-"""Default metadata of a :class:`~poseconv.model_3d.MultiCameraPoseData`: names, keys, cross-links.
+"""Default metadata of a :class:`~poseconv.model.multicamera.MultiCameraPoseData`: names, keys, cross-links.
 
 The layout is that of :mod:`poseconv.metadata.models`::
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model_3d import CameraCalibration, MultiCameraPoseData
+from ..model.multicamera import CameraCalibration, MultiCameraPoseData
 from .defaults import video_key
 from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
 

@@ -1,4 +1,4 @@
-"""Default metadata for :class:`~poseconv.training.TrainingData`.
+"""Default metadata for :class:`~poseconv.model.training.TrainingData`.
 
 Training data shares the metadata registries of the poses: its skeletons are
 ``metadata["Pose"]["Skeletons"]`` entries keyed by skeleton name (the keys the
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..training import TrainingData
+from ..model.training import TrainingData
 from .defaults import camera_key, video_key
 from .names import nwb_name, skeleton_nwb_names
 

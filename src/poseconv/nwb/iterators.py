@@ -5,7 +5,7 @@ Each ``PoseEstimationSeries`` gets one :class:`PoseSeriesIterator` for its
 are hdmf ``GenericDataChunkIterator`` subclasses, so hdmf writes them chunk by
 chunk and neuroconv's backend configuration takes their chunk shape as the
 dataset's. They read from the track's arrays only the frames of the chunk being
-written: a lazy :class:`~poseconv.lazy.ColumnView` reads one block of its table,
+written: a lazy :class:`~poseconv.model.frames.ColumnView` reads one block of its table,
 a numpy array is sliced. One buffer is one chunk, so a writer that takes one chunk
 of every series in turn (hdmf with ``exhaust_dci=False``) reads each block of a
 table once for all the series cut from it.
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from hdmf.data_utils import GenericDataChunkIterator
 
-from ..lazy import float32_exact_rows, is_lazy_array
+from ..model.frames import float32_exact_rows, is_lazy_array
 
 __all__ = ["FLOAT32_WHERE_EXACT", "PoseSeriesIterator", "series_values", "storage_dtype"]
 
@@ -50,13 +50,13 @@ def storage_dtype(values: Any, n_frames: int | None = None) -> np.dtype:
     dataset's type when it creates it, which hdmf does before it writes the first chunk,
     so a value found inexact while writing would mean writing the whole file again. A lazy
     table answers for all its columns in one pass that holds one block at a time (see
-    :meth:`poseconv.lazy.FrameTable.float32_exact_columns`), so memory stays flat and every
+    :meth:`poseconv.model.frames.FrameTable.float32_exact_columns`), so memory stays flat and every
     series cut from the table shares that pass; the pass stops at the first block where no
     column can be exact.
 
     Parameters
     ----------
-    values : numpy.ndarray or poseconv.lazy.LazyArray
+    values : numpy.ndarray or poseconv.model.frames.LazyArray
         ``(frames, ...)`` values of one series.
     n_frames : int, optional
         Frames that will be written (the first ones); all by default.
@@ -82,7 +82,7 @@ class PoseSeriesIterator(GenericDataChunkIterator):
 
     Parameters
     ----------
-    values : numpy.ndarray or poseconv.lazy.LazyArray
+    values : numpy.ndarray or poseconv.model.frames.LazyArray
         ``(frames, ...)`` values of one series.
     n_frames : int, optional
         Frames to write (the first ones); all by default.
@@ -203,7 +203,7 @@ def series_values(values: Any, index: int, n_frames: int) -> Any:
 
     Parameters
     ----------
-    values : numpy.ndarray or poseconv.lazy.LazyArray
+    values : numpy.ndarray or poseconv.model.frames.LazyArray
         ``(frames, nodes, dims)`` positions or ``(frames, nodes)`` confidence.
     index : int
         Node index.

@@ -32,7 +32,7 @@ import numpy as np
 from ..errors import MetadataError
 from ..metadata.multicamera import multicamera_container_key
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from ..model_3d import LENGTH_UNITS, CameraCalibration, MultiCameraPoseData
+from ..model.multicamera import LENGTH_UNITS, CameraCalibration, MultiCameraPoseData
 from .devices import lookup
 from .video import get_or_add_external_video
 from .writer import behavior_module, get_or_add_skeleton, pose_estimation_series, series_timing
@@ -507,7 +507,7 @@ def read_multicamera(nwbfile: Any) -> list[MultiCameraPoseData]:
     """Read every ``MultiCameraPoseEstimation`` of an NWB file back into the multi-camera model.
 
     Containers with the same source software, version, scorer and cameras form one
-    :class:`~poseconv.model_3d.MultiCameraPoseData` (one per individual otherwise), with the
+    :class:`~poseconv.model.multicamera.MultiCameraPoseData` (one per individual otherwise), with the
     calibration of each ``CalibratedCamera``, the 2D poses of each camera view and the 3D poses.
 
     Parameters

@@ -1,6 +1,6 @@
 """Lazy arrays over the stored series of one ``PoseEstimation``, for tools that read long recordings.
 
-:class:`StoredSeriesArray` is a :class:`~poseconv.lazy.LazyArray` of
+:class:`StoredSeriesArray` is a :class:`~poseconv.model.frames.LazyArray` of
 ``(frames, nodes, dims)`` positions or ``(frames, nodes)`` confidence whose values are
 the h5py datasets of the container's series, read only for the frames asked for, as
 float64 (float32 datasets give back the same values; ``conversion`` and ``offset`` are
@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..lazy import LazyArray
+from ..model.frames import LazyArray
 
 __all__ = ["StoredSeriesArray"]
 

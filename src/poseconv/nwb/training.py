@@ -1,4 +1,4 @@
-"""Write :class:`~poseconv.training.TrainingData` as ndx-pose ``PoseTraining``, and read it back.
+"""Write :class:`~poseconv.model.training.TrainingData` as ndx-pose ``PoseTraining``, and read it back.
 
 The NWB layout, in ``processing["behavior"]``:
 
@@ -51,7 +51,7 @@ from ..metadata.defaults import video_key
 from ..metadata.names import nwb_name, skeleton_nwb_names, unique_name
 from ..metadata.training import DEFAULT_POSE_TRAINING_NAME
 from ..model import Skeleton, VideoInfo
-from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
+from ..model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from .devices import get_or_add_device
 from .writer import behavior_module, get_or_add_skeleton
 
@@ -614,7 +614,7 @@ def _video_info(video: _RawVideo | None, key: str, original: str | None, nwb_fol
 
 
 def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
-    """Read an ndx-pose ``PoseTraining`` back into :class:`~poseconv.training.TrainingData`.
+    """Read an ndx-pose ``PoseTraining`` back into :class:`~poseconv.model.training.TrainingData`.
 
     Parameters
     ----------

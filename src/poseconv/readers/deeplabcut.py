@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidSourceFileError, PoseconvWarning
-from ..lazy import ArrayTable, ColumnView, FrameTable
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from ..model.frames import ArrayTable, ColumnView, FrameTable
 from .deeplabcut_model import describe_model, frame_size_from_meta
 from .deeplabcut_variants import (
     csv_coords,
@@ -245,7 +245,7 @@ def _not_numbers(path: Path, err: Exception, what: str = "DeepLabCut") -> Invali
 
 
 def open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
-    """Open the predictions as a :class:`~poseconv.lazy.FrameTable` with ``columns`` and ``index``.
+    """Open the predictions as a :class:`~poseconv.model.frames.FrameTable` with ``columns`` and ``index``.
 
     Table-format ``.h5`` files are read in blocks straight from PyTables and CSVs through a
     temporary binary cache, so memory does not grow with the number of frames; other ``.h5``

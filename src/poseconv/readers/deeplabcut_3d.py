@@ -45,7 +45,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ..model import PoseData
-from ..model_3d import CameraCalibration, MultiCameraPoseData
+from ..model.multicamera import CameraCalibration, MultiCameraPoseData
 from .deeplabcut import find_config_file, is_deeplabcut_file, read_deeplabcut
 from .files import check_input_file, reads_source
 from .safe_pickle import load_metadata_pickle

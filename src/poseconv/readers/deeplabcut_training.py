@@ -35,7 +35,7 @@ import numpy as np
 
 from ..errors import InvalidSourceFileError
 from ..model import Skeleton, VideoInfo
-from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
+from ..model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from .deeplabcut import (
     UNIQUE_BODYPARTS_INDIVIDUAL,
     VIDEO_SUFFIXES,

@@ -40,9 +40,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidSourceFileError
-from ..lazy import ColumnView
 from ..model import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from ..training import LabelFile, TrainingData
+from ..model.frames import ColumnView
+from ..model.training import LabelFile, TrainingData
 from .deeplabcut import find_video, open_table, parse_frame_index, read_csv_rows
 from .deeplabcut_training import ANIMAL_SKELETON_NAME, frames_of_table, read_deeplabcut_labels_table
 from .files import check_input_file, reads_source

@@ -38,9 +38,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import lazy
 from ..errors import InvalidSourceFileError
-from ..lazy import ColumnView, IsValue, block_frames_for
+from ..model import frames as lazy
+from ..model.frames import ColumnView, IsValue, block_frames_for
 from .files import MAX_FRAMES, frame_count_plausible, reads_source
 from .tables import H5FileTable
 

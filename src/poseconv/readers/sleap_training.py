@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import InvalidSourceFileError
 from ..model import Skeleton
-from ..training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
+from ..model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from .files import check_input_file, reads_source
 from .sleap import (
     SLEAP_REFERENCE_FRAME,

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidSourceFileError, PoseconvWarning
-from ..lazy import FrameTable
+from ..model.frames import FrameTable
 from .safe_pickle import open_pandas_store
 
 __all__ = ["CsvTable", "H5FileTable", "NotNumericError", "PandasH5Table", "open_h5_table"]
@@ -91,7 +91,7 @@ class PandasH5Table(H5FileTable):
     block_columns : list of (str, numpy.ndarray)
         For each PyTables block column, the frame positions of its columns.
     frame_numbers : numpy.ndarray or None
-        See :class:`~poseconv.lazy.FrameTable`.
+        See :class:`~poseconv.model.frames.FrameTable`.
     n_rows : int
         Rows of the table.
     """

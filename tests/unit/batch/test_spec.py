@@ -13,8 +13,6 @@ import numpy as np
 import pytest
 import yaml
 from jsonschema import Draft7Validator
-from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
-from tests.fixtures.paths import REPO_ROOT
 
 from poseconv.batch.plan import plan_spec
 from poseconv.batch.runner import Progress, run_batch
@@ -26,6 +24,8 @@ from poseconv.batch.spec import (
     render_spec_schema,
     spec_schema,
 )
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
+from tests.fixtures.paths import REPO_ROOT
 
 COMMITTED = REPO_ROOT / "schemas" / SPEC_SCHEMA_FILE_NAME
 START = "2024-05-01T10:30:00+02:00"

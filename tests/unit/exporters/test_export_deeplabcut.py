@@ -7,12 +7,12 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from tests.fixtures.deeplabcut import MULTI_ANIMAL_CSV, MULTI_ANIMAL_H5, RATS_H5, SINGLE_ANIMAL_CSV, THREE_D_H5
 
 from poseconv.errors import InvalidOptionError
 from poseconv.exporters.deeplabcut import DLC_H5_KEY, to_deeplabcut_dataframe, write_deeplabcut
 from poseconv.readers.deeplabcut import read_deeplabcut
 from poseconv.testing.mock import mock_pose_data
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_CSV, MULTI_ANIMAL_H5, RATS_H5, SINGLE_ANIMAL_CSV, THREE_D_H5
 
 
 def _single_animal(pose):

@@ -11,7 +11,7 @@ from matplotlib.legend import Legend
 
 from poseconv.errors import InvalidOptionError
 from poseconv.exporters.quicklook import _draw_track, decimate_track, write_quicklook_figure
-from poseconv.lazy import ArrayTable, ColumnView
+from poseconv.model.frames import ArrayTable, ColumnView
 from poseconv.testing.mock import mock_pose_data
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

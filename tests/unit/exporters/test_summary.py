@@ -46,7 +46,7 @@ def test_summary_of_a_lazy_track_read_in_blocks_equals_the_in_memory_one(monkeyp
     import numpy as np
 
     import poseconv.exporters.summary as summary
-    from poseconv.lazy import ArrayTable, ColumnView
+    from poseconv.model.frames import ArrayTable, ColumnView
 
     pose = mock_pose_data(n_frames=1000, n_nodes=3, missing_frames=[0, 500, 999])
     track = pose.tracks[0]

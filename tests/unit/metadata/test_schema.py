@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 from jsonschema import Draft7Validator
-from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
-from tests.fixtures.paths import REPO_ROOT
 
 from poseconv import DeepLabCutPoseInterface
 from poseconv.metadata.schema import SCHEMA_FILE_NAME, metadata_schema, render_metadata_schema
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
+from tests.fixtures.paths import REPO_ROOT
 
 COMMITTED = REPO_ROOT / "schemas" / SCHEMA_FILE_NAME
 

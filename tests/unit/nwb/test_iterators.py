@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from poseconv.lazy import ArrayTable, ColumnView, float32_exact_rows
+from poseconv.model.frames import ArrayTable, ColumnView, float32_exact_rows
 from poseconv.nwb.iterators import PoseSeriesIterator, series_values, storage_dtype
 
 

@@ -10,7 +10,7 @@ from pynwb.testing.mock.file import mock_NWBFile
 from poseconv.errors import MetadataError
 from poseconv.metadata.multicamera import default_multicamera_metadata
 from poseconv.model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from poseconv.model_3d import CameraCalibration, MultiCameraPoseData
+from poseconv.model.multicamera import CameraCalibration, MultiCameraPoseData
 from poseconv.nwb.multicamera import read_multicamera, write_multicamera_pose_estimation
 
 NODES = ("nose", "tail")

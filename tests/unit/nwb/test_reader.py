@@ -11,7 +11,7 @@ from pynwb import NWBHDF5IO
 from pynwb.testing.mock.file import mock_NWBFile
 
 import poseconv
-import poseconv.lazy
+import poseconv.model.frames
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.model import FrameTiming
@@ -143,7 +143,9 @@ def test_lazy_tracks_read_the_same_values_from_the_open_file(tmp_path, n_dims):
     with open_nwb(path) as nwb:
         eager, lazy = nwb.read(), nwb.read(lazy=True)
         for got, expected in zip(lazy[0].tracks, eager[0].tracks, strict=True):
-            assert poseconv.lazy.is_lazy_array(got.positions) and got.positions.shape == expected.positions.shape
+            assert (
+                poseconv.model.frames.is_lazy_array(got.positions) and got.positions.shape == expected.positions.shape
+            )
             np.testing.assert_array_equal(got.positions[:], expected.positions)
             np.testing.assert_array_equal(got.positions[100:180], expected.positions[100:180])
             np.testing.assert_array_equal(got.positions.select(1)[7:9], expected.positions[7:9, 1])

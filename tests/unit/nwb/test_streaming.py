@@ -17,12 +17,12 @@ from hdmf.data_utils import AbstractDataChunkIterator
 from pynwb import NWBHDF5IO
 from pynwb.testing.mock.file import mock_NWBFile
 
-from poseconv import lazy
 from poseconv.errors import InvalidSourceFileError
 from poseconv.interfaces import DeepLabCutPoseInterface
-from poseconv.lazy import ArrayTable, ColumnView, is_lazy_array
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.model import FrameTiming
+from poseconv.model import frames as lazy
+from poseconv.model.frames import ArrayTable, ColumnView, is_lazy_array
 from poseconv.nwb import hdf5_chunks, storage
 from poseconv.nwb.iterators import PoseSeriesIterator
 from poseconv.nwb.writer import write_pose_estimation

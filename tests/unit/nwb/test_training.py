@@ -8,15 +8,15 @@ import pytest
 from pynwb import NWBHDF5IO
 from pynwb.image import ImageSeries
 from pynwb.testing.mock.file import mock_NWBFile
-from tests.fixtures.paths import SHARED_DATA
-from tests.fixtures.training import MULTI_MOUSE_PROJECT, TEST_ALEX_PROJECT
 
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError, MetadataError
 from poseconv.metadata.training import default_training_metadata
 from poseconv.model import Skeleton, VideoInfo
+from poseconv.model.training import LabeledFrame, LabeledInstance, TrainingData
 from poseconv.nwb.training import read_training, write_pose_training
 from poseconv.readers.deeplabcut_training import read_deeplabcut_labels
-from poseconv.training import LabeledFrame, LabeledInstance, TrainingData
+from tests.fixtures.paths import SHARED_DATA
+from tests.fixtures.training import MULTI_MOUSE_PROJECT, TEST_ALEX_PROJECT
 
 SLEAP_IO_ANNOTATIONS = SHARED_DATA / "sleap-io.js/tests/data/nwb/minimal.annotations.nwb"
 

@@ -7,6 +7,10 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
+from poseconv.readers import infer_source_software, read_pose
+from poseconv.readers.deeplabcut import is_deeplabcut_file, read_deeplabcut
 from tests.fixtures.deeplabcut import (
     COLLECTED_DATA_H5,
     MULTI_ANIMAL_CSV,
@@ -20,10 +24,6 @@ from tests.fixtures.deeplabcut import (
     THREE_D_H5,
     write_dlc_file,
 )
-
-from poseconv.errors import InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
-from poseconv.readers import infer_source_software, read_pose
-from poseconv.readers.deeplabcut import is_deeplabcut_file, read_deeplabcut
 
 
 def _source_frame(path):

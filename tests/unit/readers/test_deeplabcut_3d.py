@@ -8,13 +8,6 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
-from tests.fixtures.multicamera import (
-    DLC_3D_CONFIG,
-    DLC_3D_CSV,
-    DLC_3D_H5,
-    DLC_3D_META,
-    DLC_CAMERA_FILES,
-)
 
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from poseconv.readers.deeplabcut import read_deeplabcut
@@ -26,6 +19,13 @@ from poseconv.readers.deeplabcut_3d import (
     triangulation_base,
 )
 from poseconv.readers.safe_pickle import load_metadata_pickle
+from tests.fixtures.multicamera import (
+    DLC_3D_CONFIG,
+    DLC_3D_CSV,
+    DLC_3D_H5,
+    DLC_3D_META,
+    DLC_CAMERA_FILES,
+)
 
 
 def _stereo():

@@ -7,12 +7,12 @@ import pickle
 import numpy as np
 import pytest
 import yaml
-from tests.fixtures.deeplabcut import SINGLE_ANIMAL_CSV, write_dlc_file
-from tests.fixtures.paths import needs_shared_data
 
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.readers.deeplabcut import read_deeplabcut
 from poseconv.readers.deeplabcut_model import describe_model
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_CSV, write_dlc_file
+from tests.fixtures.paths import needs_shared_data
 
 TOP_DOWN_SCORER = "DLC_HrnetW32_openfieldOct30shuffle1_detector_best-90_snapshot_best-200"
 BOTTOM_UP_SCORER = "DLC_Resnet50_openfieldOct30shuffle2_snapshot_200"

@@ -5,6 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
+from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.deeplabcut import read_deeplabcut
+from poseconv.readers.deeplabcut_training import (
+    find_project_folder,
+    frame_index_from_image,
+    read_deeplabcut_labels,
+    read_deeplabcut_labels_table,
+)
 from tests.fixtures.training import (
     COLLECTED_DATA_FILES,
     GOLDEN_MOUSE_PROJECT,
@@ -14,15 +23,6 @@ from tests.fixtures.training import (
     REACHING_PROJECT,
     TEST_ALEX_PROJECT,
     TRIMOUSE_CALIB,
-)
-
-from poseconv.errors import InvalidSourceFileError
-from poseconv.readers.deeplabcut import read_deeplabcut
-from poseconv.readers.deeplabcut_training import (
-    find_project_folder,
-    frame_index_from_image,
-    read_deeplabcut_labels,
-    read_deeplabcut_labels_table,
 )
 
 

@@ -7,13 +7,13 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
-from tests.fixtures.deeplabcut import DLC, SINGLE_ANIMAL_CSV, THREE_D_H5
-from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 
 from poseconv.catalog import check_format, detect_format, get_format
 from poseconv.errors import InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
 from poseconv.readers.deeplabcut import read_deeplabcut
 from poseconv.readers.deeplabcut_training import read_deeplabcut_labels
+from tests.fixtures.deeplabcut import DLC, SINGLE_ANIMAL_CSV, THREE_D_H5
+from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 
 pytestmark = needs_shared_data
 

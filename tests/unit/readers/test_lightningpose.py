@@ -5,18 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.fixtures.deeplabcut import SINGLE_ANIMAL_CSV
-from tests.fixtures.lightningpose import (
-    AIND_DLC_CSV,
-    AIND_LP_CSV,
-    EKS_EXTRA_COORDS,
-    LP_COLLECTED_DATA,
-    LP_CONFIG,
-    LP_CSV,
-    LP_VIDEO,
-    read_lp_csv,
-    write_eks_csv,
-)
 
 from poseconv.catalog import detect_format
 from poseconv.errors import InvalidSourceFileError
@@ -28,6 +16,18 @@ from poseconv.readers.lightningpose import (
     is_lightning_pose_file,
     read_lightning_pose,
     read_lightning_pose_labels,
+)
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_CSV
+from tests.fixtures.lightningpose import (
+    AIND_DLC_CSV,
+    AIND_LP_CSV,
+    EKS_EXTRA_COORDS,
+    LP_COLLECTED_DATA,
+    LP_CONFIG,
+    LP_CSV,
+    LP_VIDEO,
+    read_lp_csv,
+    write_eks_csv,
 )
 
 

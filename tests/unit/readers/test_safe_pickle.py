@@ -11,13 +11,13 @@ import h5py
 import numpy as np
 import pandas as pd
 import pytest
-from tests.fixtures.paths import SHARED_DATA
 
 from poseconv import DeepLabCutPoseInterface
 from poseconv.errors import InvalidSourceFileError
 from poseconv.readers.deeplabcut import read_deeplabcut
 from poseconv.readers.deeplabcut_training import read_deeplabcut_labels
 from poseconv.readers.safe_pickle import check_hdf5_attribute_pickles
+from tests.fixtures.paths import SHARED_DATA
 
 PREDICTIONS = (
     SHARED_DATA

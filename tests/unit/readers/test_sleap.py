@@ -9,6 +9,16 @@ import numpy as np
 import pytest
 import sleap_io as sio
 from sleap_io.codecs.numpy import to_analysis_arrays
+
+from poseconv.errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
+from poseconv.readers import infer_source_software, read_pose
+from poseconv.readers.deeplabcut import is_deeplabcut_file
+from poseconv.readers.sleap import (
+    ANALYSIS_CONFIDENCE_DEFINITION,
+    SLP_CONFIDENCE_DEFINITION,
+    is_sleap_file,
+    read_sleap,
+)
 from tests.fixtures.sleap import (
     CENTERED_PAIR_VIDEO,
     DLC_EL_H5,
@@ -35,16 +45,6 @@ from tests.fixtures.sleap import (
     SLP_TYPICAL,
     assert_track_equals_instances,
     tracked_instances,
-)
-
-from poseconv.errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
-from poseconv.readers import infer_source_software, read_pose
-from poseconv.readers.deeplabcut import is_deeplabcut_file
-from poseconv.readers.sleap import (
-    ANALYSIS_CONFIDENCE_DEFINITION,
-    SLP_CONFIDENCE_DEFINITION,
-    is_sleap_file,
-    read_sleap,
 )
 
 TRACKED_SLP = [

@@ -9,6 +9,12 @@ import warnings
 import h5py
 import numpy as np
 import pytest
+
+from poseconv.model import frames as lazy
+from poseconv.model.frames import is_lazy_array
+from poseconv.readers import sleap_arrays
+from poseconv.readers.sleap import read_sleap
+from poseconv.readers.sleap_arrays import SlpPointTable, read_sleap_fast, read_slp_index
 from tests.fixtures.sleap import (
     SLP_CENTERED_PAIR,
     SLP_CLIP_PREDICTIONS,
@@ -26,12 +32,6 @@ from tests.fixtures.sleap import (
     SLP_PROVENANCE,
     SLP_TYPICAL,
 )
-
-from poseconv import lazy
-from poseconv.lazy import is_lazy_array
-from poseconv.readers import sleap_arrays
-from poseconv.readers.sleap import read_sleap
-from poseconv.readers.sleap_arrays import SlpPointTable, read_sleap_fast, read_slp_index
 
 # Files the fast path reads itself (all tracked, one instance per kind, track and frame).
 FAST = [

@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sleap_io as sio
+
+from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.sleap_training import read_sleap_labels
 from tests.fixtures.sleap import (
     DLC_H5,
     SLP_CLIP_PREDICTIONS,
@@ -15,9 +18,6 @@ from tests.fixtures.sleap import (
     SLP_MINIMAL_PKG,
     SLP_TYPICAL,
 )
-
-from poseconv.errors import InvalidSourceFileError
-from poseconv.readers.sleap_training import read_sleap_labels
 
 REAL_USER_LABELS = [SLP_MIN_SESSION_USER, SLP_TYPICAL, SLP_DANCE, SLP_LABELS_V002, SLP_IMAGE_LIST, SLP_MINIMAL_PKG]
 

@@ -6,6 +6,11 @@ import shutil
 
 import numpy as np
 import pytest
+
+from poseconv.catalog import check_format, detect_format, get_format
+from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.sleap_csv import read_sleap_csv
+from poseconv.readers.sleap_training import read_sleap_labels
 from tests.fixtures.paths import needs_shared_data
 from tests.fixtures.sleap import (
     SLP_CENTERED_PAIR,
@@ -13,11 +18,6 @@ from tests.fixtures.sleap import (
     assert_track_equals_instances,
     tracked_instances,
 )
-
-from poseconv.catalog import check_format, detect_format, get_format
-from poseconv.errors import InvalidSourceFileError
-from poseconv.readers.sleap_csv import read_sleap_csv
-from poseconv.readers.sleap_training import read_sleap_labels
 
 pytestmark = needs_shared_data
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .model import Skeleton, VideoInfo
+from .pose import Skeleton, VideoInfo
 
 __all__ = ["LabelFile", "LabeledFrame", "LabeledInstance", "TrainingData"]
 

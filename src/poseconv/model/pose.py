@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .lazy import LazyArray, is_lazy_array
+from .frames import LazyArray, is_lazy_array
 
 __all__ = ["ExtraCoords", "FrameTiming", "PoseData", "PoseTrack", "Skeleton", "VideoInfo"]
 
@@ -140,7 +140,7 @@ class ExtraCoords:
         Group name, unique within a track (``"ens_var"``).
     columns : tuple of str
         The column labels exactly as the file names them (``("x_ens_var", "y_ens_var")``).
-    values : numpy.ndarray or poseconv.lazy.LazyArray
+    values : numpy.ndarray or poseconv.model.frames.LazyArray
         ``(frames, nodes, len(columns))`` float64, NaN where missing.
     description : str
         What the values are.
@@ -167,21 +167,21 @@ class PoseTrack:
         Name of the :class:`Skeleton` the nodes follow.
     video : str
         Key of the :class:`VideoInfo` the frames belong to.
-    positions : numpy.ndarray or poseconv.lazy.LazyArray
+    positions : numpy.ndarray or poseconv.model.frames.LazyArray
         ``(frames, nodes, dims)`` float64, NaN where missing. Readers of long files give a
-        :class:`~poseconv.lazy.LazyArray` (numpy-like indexing, read on demand) so that the
+        :class:`~poseconv.model.frames.LazyArray` (numpy-like indexing, read on demand) so that the
         writer streams it to the file block by block; ``np.asarray`` gives the numpy array.
-    confidence : numpy.ndarray or poseconv.lazy.LazyArray or None
+    confidence : numpy.ndarray or poseconv.model.frames.LazyArray or None
         ``(frames, nodes)`` float64, or None when the tool wrote none.
     confidence_definition : str or None
         What the confidence values mean.
-    instance_scores : numpy.ndarray or poseconv.lazy.LazyArray or None
+    instance_scores : numpy.ndarray or poseconv.model.frames.LazyArray or None
         ``(frames,)`` float64 score of the whole instance (SLEAP), NaN where absent or unscored;
         None when the tool writes none. ndx-pose has no place for it; kept for exporters.
-    tracking_scores : numpy.ndarray or poseconv.lazy.LazyArray or None
+    tracking_scores : numpy.ndarray or poseconv.model.frames.LazyArray or None
         ``(frames,)`` float64 score of the identity assignment (SLEAP tracker), NaN where absent;
         None when the tool writes none. ndx-pose has no place for it; kept for exporters.
-    user_labeled : numpy.ndarray or poseconv.lazy.LazyArray or None
+    user_labeled : numpy.ndarray or poseconv.model.frames.LazyArray or None
         ``(frames,)`` bool, True where the pose is a human-placed (user) instance rather than a
         prediction; None when the source does not say.
     extra_coords : tuple of ExtraCoords

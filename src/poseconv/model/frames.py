@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InvalidSourceFileError, PoseconvError
+from ..errors import InvalidSourceFileError, PoseconvError
 
 __all__ = [
     "ArrayTable",

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from poseconv.model import PoseData, PoseTrack, Skeleton, VideoInfo
-from poseconv.model_3d import CameraCalibration, MultiCameraPoseData
+from poseconv.model.multicamera import CameraCalibration, MultiCameraPoseData
 
 
 def _pose(nodes, dims, name="mouse", n_frames=4, video="v"):

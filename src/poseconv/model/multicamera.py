@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .model import FrameTiming, PoseData, Skeleton, require_names
+from .pose import FrameTiming, PoseData, Skeleton, require_names
 
 __all__ = ["LENGTH_UNITS", "CameraCalibration", "MultiCameraPoseData"]
 

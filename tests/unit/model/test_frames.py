@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from poseconv.lazy import ArrayTable, ColumnView, IsValue, is_lazy_array
+from poseconv.model.frames import ArrayTable, ColumnView, IsValue, is_lazy_array
 
 
 def test_is_value_reads_like_the_comparison():
