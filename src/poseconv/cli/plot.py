@@ -1,4 +1,4 @@
-"""``poseconv plot``: a quick-look figure of a pose file or an NWB file."""
+"""``poseconv plot``: a quick-look figure of a pose file or an NWB file, or its poses over the video."""
 
 from __future__ import annotations
 
@@ -13,11 +13,21 @@ from ._common import DebugOption, QuietOption, apply_flags, command_errors, prog
 SOURCE_HELP = source_help()
 __all__ = ["plot"]
 
+# Outputs of the overlay: one frame is an image, a range of frames a video.
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+_VIDEO_SUFFIXES = (".mp4",)
+
 
 def plot(
     file: Annotated[Path, typer.Argument(metavar="NWB|INPUT", help="An NWB file or a pose file.", show_default=False)],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Image to write (.png, .pdf, .svg).", show_default=False)
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Image to write (.png, .pdf, .svg); with --video a .png (--frame) or an .mp4 (--frames).",
+            show_default=False,
+        ),
     ],
     source: Annotated[
         str | None, typer.Option("--source", "-s", help=f"The input's format, detected when omitted: {SOURCE_HELP}.")
@@ -26,22 +36,98 @@ def plot(
         list[str] | None, typer.Option("--container", "-c", help="NWB: plot only these containers.")
     ] = None,
     max_tracks: Annotated[int, typer.Option("--max-tracks", min=1, help="Draw at most this many tracks.")] = 8,
+    pcutoff: Annotated[
+        float | None,
+        typer.Option("--pcutoff", min=0.0, help="Leave out keypoints whose confidence is below this (as DeepLabCut)."),
+    ] = None,
+    video: Annotated[
+        bool, typer.Option("--video", help="Draw the poses over the frames of their video instead of a summary.")
+    ] = False,
+    frame: Annotated[
+        int | None, typer.Option("--frame", min=0, help="With --video: this pose frame, to a .png.")
+    ] = None,
+    frames: Annotated[
+        str | None, typer.Option("--frames", metavar="A:B", help="With --video: pose frames A to B-1, to an .mp4.")
+    ] = None,
+    video_path: Annotated[
+        Path | None,
+        typer.Option("--video-path", help="With --video: the video file, instead of the one the file names."),
+    ] = None,
+    color_by: Annotated[
+        str,
+        typer.Option(
+            "--color-by",
+            help="With --video: auto (a colour per individual, per keypoint when there is one), individual, keypoint.",
+        ),
+    ] = "auto",
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace OUTPUT if it exists.")] = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Draw trajectories per node, confidence over time and missing data, one row per track."""
+    """Draw trajectories per node, confidence over time and missing data, one row per track.
+
+    With --video (or --frame, --frames, --video-path): each individual's skeleton and keypoints over
+    the frames of the video the poses were estimated on, found through the NWB file's external
+    ImageSeries (paths relative to the NWB file); --frame N writes one image, --frames A:B an MP4.
+    """
     apply_flags(quiet, debug)
     with command_errors():
         from ..errors import InvalidOptionError
-        from ..exporters.quicklook import write_quicklook_figure
 
         if output.exists() and not overwrite:
             raise InvalidOptionError(f"{output}: already exists; pass --overwrite to replace it.")
+        overlay = video or frame is not None or frames is not None or video_path is not None
+        if overlay:
+            _check_overlay_output(output, frame, frames)
         with progress() as bar:
             task = bar.add_task(f"Reading {file.name}", total=None)
             # NWB tracks are read a block at a time while drawing; long recordings are decimated.
             with reading(file, source=source, containers=container) as poses:
                 bar.update(task, description=f"Drawing {output.name}")
-                write_quicklook_figure(poses, output, max_tracks=max_tracks)
-        status(f"Wrote {output}")
+                if overlay:
+                    message = _draw_overlay(poses, file, output, frame, frames, video_path, pcutoff, color_by)
+                else:
+                    from ..exporters.quicklook import write_quicklook_figure
+
+                    write_quicklook_figure(poses, output, max_tracks=max_tracks, pcutoff=pcutoff)
+                    message = f"Wrote {output}"
+        status(message)
+
+
+def _check_overlay_output(output: Path, frame: int | None, frames: str | None) -> None:
+    """Refuse options that do not go together before anything is read."""
+    from ..errors import InvalidOptionError
+
+    suffix = output.suffix.lower()
+    if frame is not None and frames is not None:
+        raise InvalidOptionError("--frame and --frames do not go together: one frame (an image) or a range (a video).")
+    if frame is not None and suffix not in _IMAGE_SUFFIXES:
+        raise InvalidOptionError(f"{output}: --frame writes an image; name it .png or .jpg.")
+    if frame is None and suffix not in _VIDEO_SUFFIXES:
+        hint = "pass --frame N for one frame" if suffix in _IMAGE_SUFFIXES else "name it .mp4"
+        raise InvalidOptionError(f"{output}: --video writes an .mp4 of frames (all, or --frames A:B); {hint}.")
+
+
+def _draw_overlay(
+    poses: list,
+    file: Path,
+    output: Path,
+    frame: int | None,
+    frames: str | None,
+    video_path: Path | None,
+    pcutoff: float | None,
+    color_by: str,
+) -> str:
+    """Draw the poses over their video; return the status line."""
+    from ..exporters.linked_video import video_of_poses
+    from ..exporters.overlay import parse_frame_range, write_overlay_image, write_overlay_video
+
+    key, linked = video_of_poses(poses, file, override=video_path)
+    options = {"video": linked, "video_key": key, "pcutoff": pcutoff, "color_by": color_by}
+    if frame is not None:
+        write_overlay_image(poses, output, frame=frame, **options)
+        return f"Wrote {output}: pose frame {frame} over {linked.files[0].name}"
+    n_frames = next(pose.n_frames(key) for pose in poses if key in pose.videos)
+    selected = parse_frame_range(frames, n_frames) if frames is not None else None
+    written = write_overlay_video(poses, output, frames=selected, **options)
+    return f"Wrote {output}: {written} frames over {linked.files[0].name}"

@@ -32,7 +32,7 @@ from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import is_lazy_array
 
-__all__ = ["BINS", "MAX_TRACKS", "TrackDigest", "decimate_track", "write_quicklook_figure"]
+__all__ = ["BINS", "MAX_TRACKS", "TrackDigest", "decimate_track", "node_colours", "write_quicklook_figure"]
 
 #: Tracks drawn at most; a note on the figure says how many were left out.
 MAX_TRACKS = 8
@@ -72,7 +72,7 @@ def _frames(values: Any, start: int, stop: int) -> np.ndarray:
     return np.asarray(values.read(start, stop) if is_lazy_array(values) else values[start:stop], dtype="float64")
 
 
-def decimate_track(track: PoseTrack, *, bins: int = BINS) -> TrackDigest:
+def decimate_track(track: PoseTrack, *, bins: int = BINS, pcutoff: float | None = None) -> TrackDigest:
     """Reduce a track to at most ``bins`` bins of frames, reading it a block at a time.
 
     Parameters
@@ -81,6 +81,9 @@ def decimate_track(track: PoseTrack, *, bins: int = BINS) -> TrackDigest:
         The track; its arrays may be lazy.
     bins : int, default: BINS
         Bins at most.
+    pcutoff : float, optional
+        Positions whose confidence is below it (or NaN) count as missing, as DeepLabCut leaves them
+        out of its plots; the confidence itself is kept. Ignored for tracks without confidence.
 
     Returns
     -------
@@ -100,6 +103,9 @@ def decimate_track(track: PoseTrack, *, bins: int = BINS) -> TrackDigest:
         stop = min(n_frames, start + block)
         first, last = start // per_bin, -(-stop // per_bin)
         values = _frames(track.positions, start, stop)
+        if pcutoff is not None and has_confidence:
+            # NaN confidence compares False: below any cutoff.
+            values[~(_frames(track.confidence, start, stop) >= pcutoff)] = np.nan
         positions[first:last] = values[::per_bin]
         # Bins of whole frames: the last one is padded (not missing) and divided by its real length below.
         gone = np.zeros(((last - first) * per_bin, n_nodes), dtype=bool)
@@ -118,7 +124,12 @@ def decimate_track(track: PoseTrack, *, bins: int = BINS) -> TrackDigest:
 
 
 def write_quicklook_figure(
-    poses: PoseData | Sequence[PoseData], file_path: str | Path, *, max_tracks: int = MAX_TRACKS, dpi: int = 100
+    poses: PoseData | Sequence[PoseData],
+    file_path: str | Path,
+    *,
+    max_tracks: int = MAX_TRACKS,
+    dpi: int = 100,
+    pcutoff: float | None = None,
 ) -> Path:
     """Draw the quick-look figure of ``poses`` to an image file.
 
@@ -132,6 +143,9 @@ def write_quicklook_figure(
         Draw at most this many tracks.
     dpi : int, default: 100
         Resolution of raster formats.
+    pcutoff : float, optional
+        Keypoints with a lower confidence are left out of the trajectories and counted as missing
+        (see :func:`decimate_track`); the confidence panel marks the cutoff.
 
     Returns
     -------
@@ -156,7 +170,7 @@ def write_quicklook_figure(
     FigureCanvasAgg(figure)
     axes = figure.subplots(len(shown), 3, squeeze=False, width_ratios=[1, 1.6, 1.6])
     for (pose, track), row_axes in zip(shown, axes, strict=True):
-        _draw_track(pose, track, row_axes)
+        _draw_track(pose, track, row_axes, pcutoff=pcutoff)
     if len(rows) > len(shown):
         figure.suptitle(f"first {len(shown)} of {len(rows)} tracks shown", fontsize=9)
     try:
@@ -166,17 +180,17 @@ def write_quicklook_figure(
     return path
 
 
-def _draw_track(pose: PoseData, track: PoseTrack, row_axes: Sequence[Any]) -> None:
+def _draw_track(pose: PoseData, track: PoseTrack, row_axes: Sequence[Any], *, pcutoff: float | None = None) -> None:
     """Draw one track's three panels from its decimated digest; the node legend goes right of the row."""
     ax_xy, ax_conf, ax_missing = row_axes
     nodes = pose.skeletons[track.skeleton].nodes
-    digest = decimate_track(track)
+    digest = decimate_track(track, pcutoff=pcutoff)
     timing = pose.timing.get(track.video)
     if timing is not None and track.n_frames:
         time, time_label = timing.times(track.n_frames)[digest.first_frames], "time (s)"
     else:
         time, time_label = digest.first_frames.astype(float), "frame"
-    cmap = _node_colours(len(nodes))
+    cmap = node_colours(len(nodes))
     handles = []
     for j, node in enumerate(nodes):
         (line,) = ax_xy.plot(digest.positions[:, j, 0], digest.positions[:, j, 1], lw=0.6, color=cmap[j], label=node)
@@ -209,6 +223,10 @@ def _draw_track(pose: PoseData, track: PoseTrack, row_axes: Sequence[Any]) -> No
     has_confidence = digest.confidence_max is not None
     ax_conf.set_title("confidence" if has_confidence else "confidence (none stored)", fontsize=9)
     ax_conf.set_xlabel(time_label)
+    cut = pcutoff is not None and has_confidence
+    if cut:
+        ax_conf.axhline(pcutoff, color="black", lw=0.8, ls="--")
+        ax_conf.set_title(f"confidence (pcutoff {pcutoff:g} dashed)", fontsize=9)
     if has_confidence:
         ax_conf.set_ylim(-0.05, max(1.05, float(np.nanmax(digest.confidence_max, initial=1.0)) + 0.05))
     missing = digest.missing.T if nodes else np.zeros((1, len(time)))
@@ -219,7 +237,8 @@ def _draw_track(pose: PoseData, track: PoseTrack, row_axes: Sequence[Any]) -> No
         if (missing.size and track.n_frames)
         else 0.0
     )
-    ax_missing.set_title(f"missing (dark): {fraction:.1%} of node-frames", fontsize=9)
+    what = "missing or below pcutoff" if cut else "missing"
+    ax_missing.set_title(f"{what} (dark): {fraction:.1%} of node-frames", fontsize=9)
     ax_missing.set_yticks(range(len(nodes)), labels=list(nodes), fontsize=6)
     ax_missing.set_xlabel(time_label)
 
@@ -228,7 +247,8 @@ def _bin_lengths(digest: TrackDigest, n_frames: int) -> np.ndarray:
     return np.minimum(digest.frames_per_bin, n_frames - digest.first_frames)
 
 
-def _node_colours(n: int) -> list[tuple[float, float, float, float]]:
+def node_colours(n: int) -> list[tuple[float, float, float, float]]:
+    """Return ``n`` RGBA colours: matplotlib's ``tab10`` up to 10, else ``viridis`` sampled evenly."""
     from matplotlib import colormaps
 
     cmap = colormaps["tab10" if n <= 10 else "viridis"]

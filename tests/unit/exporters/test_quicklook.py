@@ -87,3 +87,14 @@ def test_the_legend_stays_clear_of_the_data(tmp_path):
     box = legend.get_window_extent(renderer)
     for ax in axes:
         assert not box.overlaps(ax.get_window_extent(renderer))
+
+
+def test_pcutoff_counts_low_confidence_as_missing(tmp_path):
+    pose = mock_pose_data(n_frames=20)
+    track = pose.tracks[0]
+    track.confidence[:] = 0.9
+    track.confidence[:5, 0] = 0.1
+    digest = decimate_track(track, pcutoff=0.5)
+    assert np.isnan(digest.positions[:5, 0]).all() and not np.isnan(digest.positions[5:, 0]).any()
+    assert digest.missing[:5, 0].tolist() == [1.0] * 5 and digest.confidence_min[0, 0] == 0.1
+    assert write_quicklook_figure(pose, tmp_path / "cut.png", pcutoff=0.5).exists()

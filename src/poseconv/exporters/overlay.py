@@ -1,0 +1,413 @@
+"""Poses drawn over the frames of their video: one frame to an image, a range of frames to an MP4.
+
+Each track's skeleton edges are drawn first, then its keypoints as filled discs on top (so no
+animal's edge hides another's keypoint). Colours (``color_by``):
+
+* ``"individual"``: one colour per track (matplotlib's ``tab10``), edges and keypoints alike, as
+  DeepLabCut's multi-animal labelled videos (``color_by="individual"``) and SLEAP do;
+* ``"keypoint"``: one colour per node (the quick-look figure's colours), edges in light grey, as
+  DeepLabCut's single-animal labelled videos do;
+* ``"auto"`` (default): ``"individual"`` when more than one track is drawn, else ``"keypoint"``.
+
+A keypoint is drawn when its position is known (not NaN) and, with ``pcutoff``, its confidence is
+at least ``pcutoff`` (DeepLabCut's rule; a NaN confidence is below any cutoff; tracks without
+confidence are drawn whole). An edge is drawn only when both its ends are.
+
+Drawing uses Pillow's ``ImageDraw`` on the decoded frame (PyAV hands frames over as Pillow images):
+shapes land in the frame's own pixels with exact colours, one frame costs well under a
+millisecond, and there is no figure to lay out per frame as matplotlib would need.
+
+Memory stays bounded: the video is decoded frame by frame from a seek to the first frame wanted
+(:func:`iter_video_frames`), each frame is drawn, encoded and dropped, and positions are read a
+block of frames at a time (an NWB file's tracks are read lazily). Which video frame each pose frame
+is: :mod:`poseconv.exporters.linked_video`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidOptionError, InvalidSourceFileError
+from ..model import PoseData, PoseTrack
+from ..model.frames import is_lazy_array
+from .linked_video import LinkedVideo, video_frame_indices
+from .quicklook import node_colours
+
+__all__ = [
+    "COLOR_BY",
+    "OverlayLayer",
+    "draw_poses",
+    "iter_video_frames",
+    "overlay_layers",
+    "parse_frame_range",
+    "write_overlay_image",
+    "write_overlay_video",
+]
+
+#: Values of ``color_by``.
+COLOR_BY = ("auto", "individual", "keypoint")
+# Colour of edges when keypoints are coloured one by one.
+_EDGE_GREY = (200, 200, 200)
+# Frames of positions read at once while drawing a range.
+_BLOCK_FRAMES = 512
+
+
+def _rgb(colour: Sequence[float]) -> tuple[int, int, int]:
+    return tuple(int(round(255 * c)) for c in colour[:3])  # type: ignore[return-value]
+
+
+@dataclass
+class OverlayLayer:
+    """One track as drawn: where its keypoints are and in which colours.
+
+    Attributes
+    ----------
+    track : PoseTrack
+        The track (arrays may be lazy).
+    edges : tuple of (int, int)
+        Skeleton edges, as node indices.
+    colours : list of (int, int, int)
+        RGB colour of each node.
+    edge_colour : tuple of (int, int, int)
+        RGB colour of the edges.
+    """
+
+    track: PoseTrack
+    edges: tuple[tuple[int, int], ...]
+    colours: list[tuple[int, int, int]]
+    edge_colour: tuple[int, int, int]
+    _block: tuple[int, np.ndarray, np.ndarray | None] | None = field(default=None, repr=False)
+
+    def at(self, frame: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Return ``(positions (nodes, 2), confidence (nodes,) or None)`` at ``frame``, read a block at a time."""
+        if self._block is None or not (self._block[0] <= frame < self._block[0] + len(self._block[1])):
+            start = frame
+            stop = min(self.track.n_frames, start + _BLOCK_FRAMES)
+            scores = self.track.confidence
+            self._block = (
+                start,
+                _read(self.track.positions, start, stop),
+                None if scores is None else _read(scores, start, stop),
+            )
+        start, positions, scores = self._block
+        return positions[frame - start, :, :2], None if scores is None else scores[frame - start]
+
+
+def _read(values: Any, start: int, stop: int) -> np.ndarray:
+    return np.asarray(values.read(start, stop) if is_lazy_array(values) else values[start:stop], dtype="float64")
+
+
+def overlay_layers(poses: Sequence[PoseData], video: str, *, color_by: str = "auto") -> list[OverlayLayer]:
+    """Return a layer per track of ``video`` in ``poses``, coloured as the module docstring says.
+
+    Raises
+    ------
+    InvalidOptionError
+        When ``color_by`` is unknown, no track belongs to ``video`` or the poses are not 2D.
+    """
+    if color_by not in COLOR_BY:
+        raise InvalidOptionError(f"--color-by must be one of {', '.join(COLOR_BY)}, got {color_by!r}.")
+    rows = [(pose, track) for pose in poses for track in pose.tracks if track.video == video]
+    if not rows:
+        raise InvalidOptionError(f"Nothing to draw: no poses of the video {video!r}.")
+    if any(track.positions.shape[2] != 2 for _, track in rows):
+        raise InvalidOptionError("Only 2D poses (pixel coordinates of the video) can be drawn over a video.")
+    by_individual = color_by == "individual" or (color_by == "auto" and len(rows) > 1)
+    track_colours = [_rgb(c) for c in _cycle(node_colours(10), len(rows))]
+    layers = []
+    for index, (pose, track) in enumerate(rows):
+        skeleton = pose.skeletons[track.skeleton]
+        if by_individual:
+            colours = [track_colours[index]] * len(skeleton.nodes)
+            edge_colour = track_colours[index]
+        else:
+            colours = [_rgb(c) for c in node_colours(len(skeleton.nodes))]
+            edge_colour = _EDGE_GREY
+        layers.append(OverlayLayer(track, skeleton.edges, colours, edge_colour))
+    return layers
+
+
+def _cycle(colours: list[Any], n: int) -> list[Any]:
+    return [colours[i % len(colours)] for i in range(n)]
+
+
+def draw_poses(image: Any, layers: Sequence[OverlayLayer], frame: int, *, pcutoff: float | None = None) -> Any:
+    """Draw the poses of pose frame ``frame`` onto a Pillow image, in place.
+
+    Parameters
+    ----------
+    image : PIL.Image.Image
+        The video frame (RGB).
+    layers : sequence of OverlayLayer
+        The tracks to draw.
+    frame : int
+        Pose frame index.
+    pcutoff : float, optional
+        Keypoints with a lower confidence (and the edges touching them) are not drawn.
+
+    Returns
+    -------
+    PIL.Image.Image
+        ``image``.
+    """
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(image)
+    radius = max(2, round(min(image.size) / 120))
+    width = max(1, radius // 2)
+    shown = []
+    for layer in layers:
+        positions, scores = layer.at(frame)
+        visible = np.isfinite(positions).all(axis=1)
+        if pcutoff is not None and scores is not None:
+            # NaN confidence compares False: below any cutoff.
+            visible &= scores >= pcutoff
+        shown.append((layer, positions, visible))
+    for layer, positions, visible in shown:
+        for a, b in layer.edges:
+            if visible[a] and visible[b]:
+                draw.line([tuple(positions[a]), tuple(positions[b])], fill=layer.edge_colour, width=width)
+    for layer, positions, visible in shown:
+        for node in np.flatnonzero(visible):
+            x, y = positions[node]
+            draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=layer.colours[node])
+    return image
+
+
+def iter_video_frames(path: str | Path, indices: Sequence[int]) -> Iterator[tuple[int, Any]]:
+    """Decode the frames ``indices`` (ascending) of a video, one at a time, from a seek to the first.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The video.
+    indices : sequence of int
+        Frame indices in display order, ascending.
+
+    Yields
+    ------
+    (int, av.VideoFrame)
+        Each index asked for with its frame.
+
+    Raises
+    ------
+    InvalidOptionError
+        When an index is past the end of the video.
+    InvalidSourceFileError
+        When the video cannot be decoded.
+    """
+    import av
+
+    from ..video import probe_video
+
+    probe = probe_video(path)
+    wanted = sorted(set(int(i) for i in indices))
+    if not wanted:
+        return
+    if wanted[-1] >= probe.n_frames:
+        raise InvalidOptionError(
+            f"{path}: has {probe.n_frames} frames; frame {wanted[-1]} was asked for. Is it the video of these poses?"
+        )
+    targets = probe.timestamps[wanted]
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            yield from _decode(container, stream, wanted, targets)
+    except (av.FFmpegError, OSError) as err:
+        raise InvalidSourceFileError(f"{path}: cannot be decoded ({type(err).__name__}: {err}).") from err
+
+
+def _decode(container: Any, stream: Any, wanted: list[int], targets: np.ndarray) -> Iterator[tuple[int, Any]]:
+    """Yield ``(index, frame)`` for the frames whose time is ``targets``; seek once, or from the start if needed."""
+    time_base = float(stream.time_base)
+    tolerance = time_base / 2
+    position = 0
+    for seek_to in (float(targets[0]), None):
+        # Seek to the key frame before the first frame wanted; decode forward from there.
+        container.seek(0 if seek_to is None else int(seek_to / time_base), stream=stream, backward=True)
+        overshot = False
+        for frame in container.decode(stream):
+            if frame.pts is None:
+                raise InvalidSourceFileError(f"{container.name}: frames without timestamps cannot be located.")
+            time = frame.pts * time_base
+            if position == 0 and time > targets[0] + tolerance:
+                overshot = True  # the seek went past the first frame wanted: decode from the start instead
+                break
+            while position < len(wanted) and time > targets[position] + tolerance:
+                position += 1  # not in the stream (a duplicate timestamp); skip it
+            if position < len(wanted) and abs(time - targets[position]) <= tolerance:
+                yield wanted[position], frame
+                position += 1
+            if position == len(wanted):
+                return
+        if not overshot:
+            break
+    raise InvalidSourceFileError(
+        f"{container.name}: frame {wanted[min(position, len(wanted) - 1)]} could not be decoded "
+        "(the video ends early, or its frames do not match its packets' timestamps)."
+    )
+
+
+def parse_frame_range(text: str, n_frames: int) -> range:
+    """Return the pose frames ``A:B`` selects, as a Python slice does (``100:200`` is 100 frames, ``:50``, ``-100:``).
+
+    Raises
+    ------
+    InvalidOptionError
+        When ``text`` is not ``A:B`` with integers, or selects no frame.
+    """
+    start, colon, stop = text.partition(":")
+    try:
+        if not colon:
+            raise ValueError(text)
+        selected = range(n_frames)[slice(int(start) if start.strip() else None, int(stop) if stop.strip() else None)]
+    except ValueError:
+        raise InvalidOptionError(f"--frames takes A:B (pose frames A to B-1, e.g. 100:200), got {text!r}.") from None
+    if len(selected) == 0:
+        raise InvalidOptionError(f"--frames {text} selects no frame; the poses have {n_frames} (0-{n_frames - 1}).")
+    return selected
+
+
+def _pose_frames(poses: Sequence[PoseData], video_key: str) -> tuple[Any, int]:
+    pose = next(p for p in poses if video_key in p.videos)
+    return pose.timing.get(video_key), pose.n_frames(video_key)
+
+
+def write_overlay_image(
+    poses: Sequence[PoseData],
+    output: str | Path,
+    *,
+    video: LinkedVideo,
+    video_key: str,
+    frame: int,
+    pcutoff: float | None = None,
+    color_by: str = "auto",
+) -> Path:
+    """Draw pose frame ``frame`` over its video frame into an image (``.png``, ``.jpg``, ...).
+
+    Parameters
+    ----------
+    poses : sequence of PoseData
+        The poses (tracks of other videos are left out).
+    output : str or pathlib.Path
+        The image to write; its suffix picks the format.
+    video : LinkedVideo
+        The video and its frame times.
+    video_key : str
+        Which video of the poses it is.
+    frame : int
+        Pose frame index.
+    pcutoff : float, optional
+        Confidence below which keypoints are not drawn.
+    color_by : {"auto", "individual", "keypoint"}
+        See the module docstring.
+
+    Returns
+    -------
+    pathlib.Path
+        The image written.
+    """
+    layers = overlay_layers(poses, video_key, color_by=color_by)
+    timing, n_frames = _pose_frames(poses, video_key)
+    file_index, local = video.locate(int(video_frame_indices(timing, n_frames, [frame], video)[0]))
+    (_, decoded), *_ = list(iter_video_frames(video.files[file_index], [local]))
+    image = draw_poses(decoded.to_image(), layers, frame, pcutoff=pcutoff)
+    output = Path(output)
+    try:
+        image.save(output)
+    except (ValueError, KeyError) as err:
+        raise InvalidOptionError(f"{output}: cannot write this image format ({err}); use .png or .jpg.") from err
+    return output
+
+
+def write_overlay_video(
+    poses: Sequence[PoseData],
+    output: str | Path,
+    *,
+    video: LinkedVideo,
+    video_key: str,
+    frames: range | None = None,
+    pcutoff: float | None = None,
+    color_by: str = "auto",
+) -> int:
+    """Draw pose frames ``frames`` over their video frames into an MP4, one output frame per pose frame.
+
+    Parameters
+    ----------
+    poses, video, video_key, pcutoff, color_by
+        As for :func:`write_overlay_image`.
+    output : str or pathlib.Path
+        The video to write (``.mp4``; H.264 when PyAV has it, else MPEG-4 part 2).
+    frames : range, optional
+        Pose frames (all by default).
+
+    Returns
+    -------
+    int
+        Frames written.
+    """
+    import av
+
+    layers = overlay_layers(poses, video_key, color_by=color_by)
+    timing, n_frames = _pose_frames(poses, video_key)
+    frames = range(n_frames) if frames is None else frames
+    if len(frames) == 0:
+        raise InvalidOptionError(f"--frames selects no frame (the poses have {n_frames}).")
+    shown = video_frame_indices(timing, n_frames, frames, video)
+    # Pose frames per (file, frame within it): a video frame may show several pose frames.
+    by_file: dict[int, dict[int, list[int]]] = {}
+    for pose_frame, video_frame in zip(frames, shown, strict=True):
+        file_index, local = video.locate(int(video_frame))
+        by_file.setdefault(file_index, {}).setdefault(local, []).append(pose_frame)
+    written = 0
+    with av.open(str(output), "w") as container:
+        stream = None
+        for file_index in sorted(by_file):
+            wanted = by_file[file_index]
+            for local, decoded in iter_video_frames(video.files[file_index], sorted(wanted)):
+                if stream is None:
+                    stream = _add_stream(container, decoded, _rate(video, timing))
+                for pose_frame in wanted[local]:
+                    image = _even(draw_poses(decoded.to_image(), layers, pose_frame, pcutoff=pcutoff))
+                    container.mux(stream.encode(av.VideoFrame.from_image(image)))
+                    written += 1
+        if stream is not None:
+            container.mux(stream.encode())
+    return written
+
+
+def _rate(video: LinkedVideo, timing: Any) -> Fraction:
+    from ..timing import nominal_rate
+
+    rate = next((r for r in (nominal_rate(t) for t in (video.timing, timing) if t is not None) if r), 30.0)
+    return Fraction(rate).limit_denominator(1001)
+
+
+def _add_stream(container: Any, frame: Any, rate: Fraction) -> Any:
+    import av
+
+    codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
+    stream = container.add_stream(codec, rate=rate)
+    # yuv420p (what every player reads) needs an even width and height.
+    stream.width, stream.height = frame.width + frame.width % 2, frame.height + frame.height % 2
+    stream.pix_fmt = "yuv420p"
+    return stream
+
+
+def _even(image: Any) -> Any:
+    """Pad ``image`` by one black column / row where its width / height is odd (yuv420p needs even sizes)."""
+    from PIL import Image
+
+    width, height = image.size
+    if width % 2 == 0 and height % 2 == 0:
+        return image
+    padded = Image.new("RGB", (width + width % 2, height + height % 2))
+    padded.paste(image, (0, 0))
+    return padded

@@ -1,0 +1,93 @@
+"""Which video frame each pose frame is, and where an NWB file's video is looked for."""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+import pytest
+
+from poseconv.errors import InvalidOptionError, InvalidSourceFileError
+from poseconv.exporters.linked_video import LinkedVideo, find_linked_video, video_frame_indices
+from poseconv.model import FrameTiming
+
+
+def _video(timing=None, starting_frames=(0,)):
+    return LinkedVideo(tuple(f"v{i}.mp4" for i in range(len(starting_frames))), starting_frames, timing, "test")
+
+
+def test_without_video_times_pose_frame_i_is_video_frame_i():
+    assert video_frame_indices(FrameTiming(rate=30.0, starting_time=5.0), 10, [0, 3], _video()).tolist() == [0, 3]
+    with pytest.raises(InvalidOptionError, match="outside the poses"):
+        video_frame_indices(None, 10, [10], _video())
+
+
+def test_starting_time_offsets_and_rates_map_through_time():
+    video = _video(FrameTiming(rate=30.0, starting_time=10.0))
+    # Poses start 1 s into the video and are taken at half its rate.
+    poses = FrameTiming(rate=15.0, starting_time=11.0)
+    assert video_frame_indices(poses, 20, [0, 1, 4], video).tolist() == [30, 32, 38]
+    with pytest.raises(InvalidOptionError, match="no video frame at its time"):
+        video_frame_indices(FrameTiming(rate=30.0, starting_time=0.0), 10, [0], video)
+
+
+def test_timestamps_pick_the_nearest_video_frame():
+    video = _video(FrameTiming(timestamps=np.array([0.0, 0.1, 0.2, 0.3])))
+    poses = FrameTiming(timestamps=np.array([0.01, 0.19, 0.31]))
+    assert video_frame_indices(poses, 3, range(3), video).tolist() == [0, 2, 3]
+    with pytest.raises(InvalidOptionError, match="no video frame"):
+        video_frame_indices(FrameTiming(timestamps=np.array([0.9])), 1, [0], video)
+
+
+def test_starting_frames_split_frames_across_files():
+    video = _video(starting_frames=(0, 100, 250))
+    assert [video.locate(j) for j in (0, 99, 100, 260)] == [(0, 0), (0, 99), (1, 0), (2, 10)]
+
+
+def _nwb(path, *, external=None, original=None, extra_series=()):
+    with h5py.File(path, "w") as f:
+        f.attrs["nwb_version"] = "2.8.0"
+        acquisition = f.create_group("acquisition")
+        pose = f.create_group("processing/behavior/PoseEstimation")
+        pose.attrs["neurodata_type"] = "PoseEstimation"
+        if external is not None:
+            series = acquisition.create_group("Video")
+            series.attrs["neurodata_type"] = "ImageSeries"
+            series.create_dataset("external_file", data=[s.encode() for s in external])
+            series["external_file"].attrs["starting_frame"] = np.arange(len(external)) * 10
+            series.create_dataset("timestamps", data=np.arange(20) / 10.0)
+            pose["source_video"] = h5py.SoftLink("/acquisition/Video")
+        if original is not None:
+            pose.create_dataset("original_videos", data=[original.encode()])
+        for name in extra_series:
+            other = acquisition.create_group(name)
+            other.attrs["neurodata_type"] = "ImageSeries"
+            other.create_dataset("external_file", data=[f"{name}.mp4".encode()])
+    return path
+
+
+def test_source_video_paths_are_relative_to_the_nwb_file(tmp_path):
+    (tmp_path / "videos").mkdir()
+    for name in ("a.mp4", "b.mp4"):
+        (tmp_path / "videos" / name).write_bytes(b"")
+    path = _nwb(tmp_path / "f.nwb", external=["videos/a.mp4", "videos/b.mp4"])
+    video = find_linked_video(path, ["/processing/behavior/PoseEstimation"])
+    assert video.files == (tmp_path / "videos/a.mp4", tmp_path / "videos/b.mp4")
+    assert video.starting_frames == (0, 10)
+    assert video.timing.timestamps[1] == 0.1
+    assert "source_video" in video.found_through
+
+
+def test_original_videos_then_acquisition_and_a_clear_error(tmp_path):
+    (tmp_path / "cam2.mp4").write_bytes(b"")
+    path = _nwb(tmp_path / "f.nwb", original="C:\\lab\\cam1.mp4", extra_series=["cam1", "cam2"])
+    video = find_linked_video(path, ["/processing/behavior/PoseEstimation"], video_key="cam1")
+    assert video.files == (tmp_path / "cam2.mp4",) and video.timing is None
+    (tmp_path / "cam2.mp4").unlink()
+    with pytest.raises(InvalidSourceFileError, match="looked for") as err:
+        find_linked_video(path, ["/processing/behavior/PoseEstimation"], video_key="cam1")
+    message = str(err.value)
+    assert "original_videos" in message and "cam1.mp4" in message and "--video-path" in message
+    assert message.index("cam1.mp4 (named by the ImageSeries") < message.index("cam2.mp4")
+    bare = _nwb(tmp_path / "bare.nwb")
+    with pytest.raises(InvalidSourceFileError, match="links no video"):
+        find_linked_video(bare, ["/processing/behavior/PoseEstimation"])

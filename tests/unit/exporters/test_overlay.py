@@ -1,0 +1,65 @@
+"""Poses drawn onto a frame: colours, the confidence cutoff, the frame range option."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from poseconv.errors import InvalidOptionError
+from poseconv.exporters.overlay import draw_poses, overlay_layers, parse_frame_range
+from poseconv.model import PoseData, PoseTrack, Skeleton, VideoInfo
+
+
+def _poses(n_tracks: int) -> PoseData:
+    positions = np.array([[[20.0, 20.0], [60.0, 20.0], [60.0, 60.0]]])
+    tracks = [
+        PoseTrack(
+            name=f"animal{i}",
+            skeleton="s",
+            video="v",
+            positions=positions + 100 * i,
+            confidence=np.array([[0.9, 0.2, np.nan]]),
+        )
+        for i in range(n_tracks)
+    ]
+    return PoseData.from_tracks(
+        source_software="test",
+        source_file="t.h5",
+        skeletons=[Skeleton("s", ("a", "b", "c"), ((0, 1), (1, 2)))],
+        videos=[VideoInfo("v")],
+        tracks=tracks,
+    )
+
+
+def test_colour_per_individual_and_cutoff():
+    layers = overlay_layers([_poses(2)], "v")
+    assert layers[0].colours[0] != layers[1].colours[0]
+    image = draw_poses(Image.new("RGB", (240, 240)), layers, 0, pcutoff=0.5)
+    pixels = np.asarray(image)
+    assert tuple(pixels[20, 20]) == layers[0].colours[0]
+    assert tuple(pixels[120, 120]) == layers[1].colours[0]
+    # Below the cutoff (0.2) and NaN confidence: neither the keypoint nor its edges.
+    assert tuple(pixels[20, 60]) == (0, 0, 0) and tuple(pixels[20, 40]) == (0, 0, 0)
+    assert tuple(pixels[60, 60]) == (0, 0, 0)
+    everything = np.asarray(draw_poses(Image.new("RGB", (240, 240)), layers, 0))
+    assert tuple(everything[20, 60]) == layers[0].colours[1] and tuple(everything[20, 40]) == layers[0].edge_colour
+
+
+def test_one_track_is_coloured_per_keypoint():
+    layers = overlay_layers([_poses(1)], "v")
+    assert len(set(layers[0].colours)) == 3
+    assert overlay_layers([_poses(1)], "v", color_by="individual")[0].colours == [layers[0].colours[0]] * 3
+    with pytest.raises(InvalidOptionError, match="--color-by"):
+        overlay_layers([_poses(1)], "v", color_by="rainbow")
+    with pytest.raises(InvalidOptionError, match="Nothing to draw"):
+        overlay_layers([_poses(1)], "other")
+
+
+def test_frame_ranges_read_like_slices():
+    assert parse_frame_range("100:200", 1000) == range(100, 200)
+    assert parse_frame_range(":5", 10) == range(0, 5)
+    assert parse_frame_range("-3:", 10) == range(7, 10)
+    for bad in ("100", "a:b", "5:5"):
+        with pytest.raises(InvalidOptionError, match="--frames"):
+            parse_frame_range(bad, 10)
