@@ -145,3 +145,18 @@ def test_pose_file_with_video_path_and_option_errors(tmp_path):
 def test_summary_plot_takes_pcutoff(nwb_with_video, tmp_path):
     run("plot", nwb_with_video, "--pcutoff", PCUTOFF, "-o", tmp_path / "summary.png")
     assert (tmp_path / "summary.png").stat().st_size > 0
+
+
+def test_a_video_shorter_than_the_poses_leaves_no_mp4(nwb_with_video, tmp_path):
+    from poseconv.errors import InvalidOptionError
+    from poseconv.exporters.linked_video import LinkedVideo
+    from poseconv.exporters.overlay import write_overlay_video
+    from poseconv.model import FrameTiming
+
+    poses = poseconv.read_nwb(nwb_with_video)
+    # Video frame times half a second later than the poses': their last frames are past its end.
+    late = LinkedVideo((VIDEO,), (0,), FrameTiming(rate=30.0003, starting_time=-0.5), "test")
+    mp4 = tmp_path / "cut.mp4"
+    with pytest.raises(InvalidOptionError, match="has 31 frames"):
+        write_overlay_video(poses, mp4, video=late, video_key=poses[0].tracks[0].video, frames=range(20, 31))
+    assert not mp4.exists()

@@ -367,19 +367,24 @@ def write_overlay_video(
         file_index, local = video.locate(int(video_frame))
         by_file.setdefault(file_index, {}).setdefault(local, []).append(pose_frame)
     written = 0
-    with av.open(str(output), "w") as container:
-        stream = None
-        for file_index in sorted(by_file):
-            wanted = by_file[file_index]
-            for local, decoded in iter_video_frames(video.files[file_index], sorted(wanted)):
-                if stream is None:
-                    stream = _add_stream(container, decoded, _rate(video, timing))
-                for pose_frame in wanted[local]:
-                    image = _even(draw_poses(decoded.to_image(), layers, pose_frame, pcutoff=pcutoff))
-                    container.mux(stream.encode(av.VideoFrame.from_image(image)))
-                    written += 1
-        if stream is not None:
-            container.mux(stream.encode())
+    try:
+        with av.open(str(output), "w") as container:
+            stream = None
+            for file_index in sorted(by_file):
+                wanted = by_file[file_index]
+                for local, decoded in iter_video_frames(video.files[file_index], sorted(wanted)):
+                    if stream is None:
+                        stream = _add_stream(container, decoded, _rate(video, timing))
+                    for pose_frame in wanted[local]:
+                        image = _even(draw_poses(decoded.to_image(), layers, pose_frame, pcutoff=pcutoff))
+                        container.mux(stream.encode(av.VideoFrame.from_image(image)))
+                        written += 1
+            if stream is not None:
+                container.mux(stream.encode())
+    except BaseException:
+        # A video cut short would look complete to a player: leave nothing behind.
+        Path(output).unlink(missing_ok=True)
+        raise
     return written
 
 
