@@ -18,8 +18,9 @@ shapes land in the frame's own pixels with exact colours, one frame costs well u
 millisecond, and there is no figure to lay out per frame as matplotlib would need.
 
 Memory stays bounded: the video is decoded frame by frame from a seek to the first frame wanted
-(:func:`iter_video_frames`), each frame is drawn, encoded and dropped, and positions are read a
-block of frames at a time (an NWB file's tracks are read lazily). Which video frame each pose frame
+(:func:`iter_video_frames`; from the start of the video when its key frames are no clean entry
+points), each frame is drawn, encoded and dropped, and positions are read a block of frames at a
+time (an NWB file's tracks are read lazily). Which video frame each pose frame
 is: :mod:`poseconv.exporters.linked_video`.
 """
 
@@ -204,50 +205,53 @@ def iter_video_frames(path: str | Path, indices: Sequence[int]) -> Iterator[tupl
     """
     import av
 
-    from ..video import probe_video
-
-    probe = probe_video(path)
     wanted = sorted(set(int(i) for i in indices))
     if not wanted:
         return
-    if wanted[-1] >= probe.n_frames:
-        raise InvalidOptionError(
-            f"{path}: has {probe.n_frames} frames; frame {wanted[-1]} was asked for. Is it the video of these poses?"
-        )
-    targets = probe.timestamps[wanted]
     try:
         with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise InvalidSourceFileError(f"{path}: has no video stream.")
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
-            yield from _decode(container, stream, wanted, targets)
-    except (av.FFmpegError, OSError) as err:
+            # Demuxed, not decoded: the presentation time of every frame, in display order.
+            pts = np.sort(np.fromiter((p.pts for p in container.demux(stream) if p.pts is not None), dtype="int64"))
+            if wanted[-1] >= len(pts):
+                raise InvalidOptionError(
+                    f"{path}: has {len(pts)} frames; frame {wanted[-1]} was asked for. Is it the video of these poses?"
+                )
+            yield from _decode(container, stream, wanted, pts[wanted])
+    except av.FFmpegError as err:
         raise InvalidSourceFileError(f"{path}: cannot be decoded ({type(err).__name__}: {err}).") from err
 
 
 def _decode(container: Any, stream: Any, wanted: list[int], targets: np.ndarray) -> Iterator[tuple[int, Any]]:
-    """Yield ``(index, frame)`` for the frames whose time is ``targets``; seek once, or from the start if needed."""
-    time_base = float(stream.time_base)
-    tolerance = time_base / 2
+    """Yield ``(index, frame)`` for the frames whose presentation times are ``targets`` (ascending).
+
+    Decoding starts at the key frame before the first target (FFmpeg's backward seek). Some videos'
+    key frames are no clean entry points (recovery points of encoders with intra refresh, or streams
+    whose later frames refer across key frames): the decoder then flags the frames it could not
+    rebuild as corrupt. When a frame decoded before the first target is flagged, decoding starts over
+    from the beginning of the video, which is slower but gives the frames a player shows.
+    """
     position = 0
-    for seek_to in (float(targets[0]), None):
-        # Seek to the key frame before the first frame wanted; decode forward from there.
-        container.seek(0 if seek_to is None else int(seek_to / time_base), stream=stream, backward=True)
-        overshot = False
+    for start in dict.fromkeys((int(targets[0]), 0)):
+        container.seek(start, stream=stream, backward=True)
+        restart = False
         for frame in container.decode(stream):
             if frame.pts is None:
                 raise InvalidSourceFileError(f"{container.name}: frames without timestamps cannot be located.")
-            time = frame.pts * time_base
-            if position == 0 and time > targets[0] + tolerance:
-                overshot = True  # the seek went past the first frame wanted: decode from the start instead
+            if position == 0 and start != 0 and (frame.pts > targets[0] or frame.is_corrupt):
+                restart = True  # past the first frame wanted, or not rebuilt whole: decode from the start
                 break
-            while position < len(wanted) and time > targets[position] + tolerance:
-                position += 1  # not in the stream (a duplicate timestamp); skip it
-            if position < len(wanted) and abs(time - targets[position]) <= tolerance:
+            while position < len(wanted) and frame.pts > targets[position]:
+                position += 1  # a timestamp no decoded frame has (a duplicate packet); skip it
+            if position < len(wanted) and frame.pts == targets[position]:
                 yield wanted[position], frame
                 position += 1
             if position == len(wanted):
                 return
-        if not overshot:
+        if not restart:
             break
     raise InvalidSourceFileError(
         f"{container.name}: frame {wanted[min(position, len(wanted) - 1)]} could not be decoded "

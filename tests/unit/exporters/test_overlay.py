@@ -7,8 +7,9 @@ import pytest
 from PIL import Image
 
 from poseconv.errors import InvalidOptionError
-from poseconv.exporters.overlay import draw_poses, overlay_layers, parse_frame_range
+from poseconv.exporters.overlay import draw_poses, iter_video_frames, overlay_layers, parse_frame_range
 from poseconv.model import PoseData, PoseTrack, Skeleton, VideoInfo
+from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 
 
 def _poses(n_tracks: int) -> PoseData:
@@ -63,3 +64,30 @@ def test_frame_ranges_read_like_slices():
     for bad in ("100", "a:b", "5:5"):
         with pytest.raises(InvalidOptionError, match="--frames"):
             parse_frame_range(bad, 10)
+
+
+@needs_shared_data
+@pytest.mark.parametrize(
+    ("video", "frames"),
+    [
+        # Key frames that are no clean entry point (the decoder flags what follows as corrupt).
+        (SHARED_DATA / "neuroconv/behavior_testing_data/DLC/open_field_with_video/m3v1mp4.mp4", [190, 191]),
+        (SHARED_DATA / "sleap/tests/data/json_format_v1/centered_pair_low_quality.mp4", [700, 701, 900]),
+    ],
+)
+def test_seeking_gives_the_frames_a_decode_from_the_start_gives(video, frames):
+    import av
+
+    expected = {}
+    with av.open(str(video)) as container:
+        for index, frame in enumerate(container.decode(video=0)):
+            if index in frames:
+                expected[index] = np.asarray(frame.to_image())
+            if index >= max(frames):
+                break
+    got = {index: np.asarray(frame.to_image()) for index, frame in iter_video_frames(video, frames)}
+    assert sorted(got) == frames
+    for index in frames:
+        assert np.array_equal(got[index], expected[index]), index
+    with pytest.raises(InvalidOptionError, match="frames; frame 99999"):
+        list(iter_video_frames(video, [99999]))
