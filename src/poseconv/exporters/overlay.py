@@ -407,6 +407,10 @@ def _add_stream(container: Any, frame: Any, rate: Fraction) -> Any:
     # yuv420p (what every player reads) needs an even width and height.
     stream.width, stream.height = frame.width + frame.width % 2, frame.height + frame.height % 2
     stream.pix_fmt = "yuv420p"
+    if codec == "libx264":
+        # x264's default preset takes most of the time of a render; "veryfast" is several times
+        # faster and, at constant quality 18, looks like the source to the eye.
+        stream.options = {"preset": "veryfast", "crf": "18"}
     return stream
 
 
