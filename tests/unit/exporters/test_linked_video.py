@@ -91,3 +91,16 @@ def test_original_videos_then_acquisition_and_a_clear_error(tmp_path):
     bare = _nwb(tmp_path / "bare.nwb")
     with pytest.raises(InvalidSourceFileError, match="links no video"):
         find_linked_video(bare, ["/processing/behavior/PoseEstimation"])
+
+
+def test_the_camera_of_the_poses_names_its_video(tmp_path):
+    for name in ("cam1.mp4", "top.mp4"):
+        (tmp_path / name).write_bytes(b"")
+    path = _nwb(tmp_path / "f.nwb", extra_series=["cam1", "top"])
+    with h5py.File(path, "a") as f:
+        f.create_group("general/devices/TopCamera").attrs["neurodata_type"] = "Device"
+        f["acquisition/top/device"] = h5py.SoftLink("/general/devices/TopCamera")
+        f["processing/behavior/PoseEstimation/devices"] = h5py.SoftLink("/general/devices/TopCamera")
+    # The device wins over an ImageSeries named like the poses' video.
+    video = find_linked_video(path, ["/processing/behavior/PoseEstimation"], video_key="cam1")
+    assert video.files == (tmp_path / "top.mp4",) and "device" in video.found_through
