@@ -114,6 +114,7 @@ def probe_video(path: str | Path) -> VideoProbe:
     except InvalidSourceFileError:
         raise
     except Exception as err:
+        # PyAV's FFmpeg errors, its decoders' and OSError alike: re-raised with the file, as callers expect.
         raise InvalidSourceFileError(f"{path}: cannot be read as a video ({type(err).__name__}: {err}).") from err
     step = float(time_base) if time_base is not None else 0.0
     timestamps = pts.astype("float64") * step

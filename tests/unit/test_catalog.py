@@ -2,6 +2,7 @@
 
 import re
 import tomllib
+import warnings
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,34 @@ def test_a_choice_that_loses_nothing_is_a_warning():
         catalog.check_format(
             SHARED_DATA / "deeplabcut/3Dtestviews_videos/vid1_DLC_3D.h5", catalog.get_format("dlc-labels")
         )
+
+
+def _sniffer_that_breaks(path):
+    raise RuntimeError("a bug in the sniffer")
+
+
+def _sniffer_of_another_format(path):
+    raise OSError("not an HDF5 file")
+
+
+def test_a_broken_sniffer_says_no_and_warns_naming_the_format(tmp_path):
+    path = tmp_path / "poses.xyz"
+    path.write_text("x")
+
+    def fmt(sniffer: str) -> catalog.Format:
+        return catalog.Format(
+            name="Test format",
+            source_software="Test",
+            kind="predictions",
+            aliases=("test",),
+            suffixes=frozenset({".xyz"}),
+            reader="builtins:print",
+            sniffer=f"{__name__}:{sniffer}",
+        )
+
+    with pytest.warns(PoseconvWarning, match=r"sniffer of Test format .*RuntimeError: a bug in the sniffer"):
+        assert fmt("_sniffer_that_breaks").sniff(path) is False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # A file the sniffer cannot read as its format is a plain no.
+        assert fmt("_sniffer_of_another_format").sniff(path) is False

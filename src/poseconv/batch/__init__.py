@@ -2,8 +2,12 @@
 
 - :mod:`poseconv.batch.spec`: the conversion spec's models and JSON Schema.
 - :mod:`poseconv.batch.plan`: checks that need no data; one job per session.
+- :mod:`poseconv.batch.inputs`: those checks for one input of a session (a pose file or an interface).
+- :mod:`poseconv.batch.jobs`: the jobs handed to the workers, and the plan that holds them.
 - :mod:`poseconv.batch.session`: one session in a worker (check, atomic write).
 - :mod:`poseconv.batch.runner`: :func:`run_batch`, which the ``poseconv run`` command calls.
+- :mod:`poseconv.batch.executors`: local worker processes or a Dask cluster.
+- :mod:`poseconv.batch.report`: problems, session results and the run's report.
 - :mod:`poseconv.batch.registry`: :func:`get_interface_class` and the ``neuroconv.interfaces``
   entry-point group.
 

@@ -98,7 +98,8 @@ class LocalExecutor:
                 yield futures[future], future.result()
             except BrokenProcessPool:
                 lost.append(futures[future])
-            except Exception as err:  # noqa: BLE001 - e.g. a result that cannot be unpickled
+            except Exception as err:  # noqa: BLE001 - process boundary: any failure of one job (e.g. a result
+                # that cannot be unpickled) is that job's outcome; the caller records it and goes on with the others.
                 yield futures[future], err
         if not lost:
             return
@@ -155,7 +156,8 @@ class DaskExecutor:
         for future in dask_as_completed(list(futures), loop=self.client.loop):
             try:
                 yield futures[future], future.result()
-            except Exception as err:  # noqa: BLE001 - KilledWorker, CommClosedError, ...
+            except Exception as err:  # noqa: BLE001 - process boundary: KilledWorker, CommClosedError, or the
+                # task's own error is that job's outcome; the caller records it and goes on with the others.
                 yield futures[future], err
             finally:
                 future.release()

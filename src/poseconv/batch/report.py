@@ -126,12 +126,10 @@ class BatchReport:
 
 def one_line(err: BaseException) -> str:
     """Return an exception as one line: pydantic errors as ``field: message; ...``."""
-    errors = getattr(err, "errors", None)
-    if callable(errors) and type(err).__name__ == "ValidationError":
-        try:
-            return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in errors())
-        except Exception:  # noqa: BLE001 - fall back to the plain text
-            pass
+    from pydantic import ValidationError
+
+    if isinstance(err, ValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in err.errors())
     text = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .executors import DaskExecutor, LocalExecutor, default_jobs
-from .plan import SessionJob, plan_spec
+from .jobs import Plan, SessionJob
+from .plan import plan_spec
 from .report import BatchReport, Problem, SessionResult, one_line
 from .session import check_session, convert_session, remove_partials
 
@@ -44,6 +45,72 @@ def _invalid(index: int, session_id: str, output: Path, problems: Sequence[Probl
     own = [p for p in problems if p.session == index]
     reason = str(own[0]) + (f" (and {len(own) - 1} more)" if len(own) > 1 else "") if own else "invalid"
     return SessionResult(index=index, session_id=session_id, output=output, status="invalid", reason=reason)
+
+
+def _triage(
+    plan: Plan, report: BatchReport, overwrite: bool, check_only: bool
+) -> tuple[dict[int, SessionResult], list[SessionJob]]:
+    """Return the results known before any worker runs (skipped, invalid) and the jobs to check."""
+    results: dict[int, SessionResult] = {}
+    checkable = {job.index: job for job in plan.jobs}
+    to_check: list[SessionJob] = []
+    for index, session_id, output in plan.sessions:
+        if output.exists() and not overwrite and not check_only:
+            # Done by an earlier run (files are renamed into place only when whole), so not checked again.
+            results[index] = SessionResult(
+                index=index,
+                session_id=session_id,
+                output=output,
+                status="skipped",
+                reason="its NWB file exists (--overwrite converts it again).",
+            )
+            report.problems = [p for p in report.problems if p.session != index]
+        elif index in checkable:
+            to_check.append(checkable[index])
+        else:
+            results[index] = _invalid(index, session_id, output, report.problems)
+    return results, to_check
+
+
+def _check(
+    executor: Any,
+    plan: Plan,
+    report: BatchReport,
+    to_check: list[SessionJob],
+    results: dict[int, SessionResult],
+    progress: Progress,
+) -> None:
+    """Check the sessions in the workers; add their problems to ``report`` and mark the invalid ones."""
+    progress.start("check", len(to_check))
+    for job, outcome in executor.run(check_session, to_check):
+        if isinstance(outcome, BaseException):
+            outcome = [Problem(job.location, f"the check did not finish: {one_line(outcome)}", job.index)]
+        known = {(p.location, p.message) for p in report.problems}
+        report.problems += [plan.with_line(p) for p in outcome if (p.location, p.message) not in known]
+        if any(p.session == job.index for p in report.problems):
+            results[job.index] = _invalid(job.index, job.session_id, job.output, report.problems)
+        progress.advance("check", None, job)
+    report.problems.sort(key=lambda p: -1 if p.session is None else p.session)
+    progress.problems(report.problems)
+
+
+def _convert(
+    executor: Any, ready: list[SessionJob], overwrite: bool, results: dict[int, SessionResult], progress: Progress
+) -> None:
+    """Convert the valid sessions in the workers; a worker that fails leaves no partial file."""
+    progress.start("convert", len(ready))
+    for job, outcome in executor.run(convert_session, ready, overwrite):
+        if isinstance(outcome, BaseException):
+            remove_partials(job.output)
+            outcome = SessionResult(
+                index=job.index,
+                session_id=job.session_id,
+                output=job.output,
+                status="failed",
+                reason=f"{type(outcome).__name__}: {one_line(outcome)}",
+            )
+        results[job.index] = outcome
+        progress.advance("convert", outcome, job)
 
 
 def run_batch(
@@ -95,38 +162,10 @@ def run_batch(
         report.stopped = "the spec has problems that concern every session; nothing was converted."
         return report
 
-    results: dict[int, SessionResult] = {}
-    checkable = {job.index: job for job in plan.jobs}
-    to_check: list[SessionJob] = []
-    for index, session_id, output in plan.sessions:
-        if output.exists() and not overwrite and not check_only:
-            # Done by an earlier run (files are renamed into place only when whole), so not checked again.
-            results[index] = SessionResult(
-                index=index,
-                session_id=session_id,
-                output=output,
-                status="skipped",
-                reason="its NWB file exists (--overwrite converts it again).",
-            )
-            report.problems = [p for p in report.problems if p.session != index]
-        elif index in checkable:
-            to_check.append(checkable[index])
-        else:
-            results[index] = _invalid(index, session_id, output, report.problems)
-
+    results, to_check = _triage(plan, report, overwrite, check_only)
     executor = DaskExecutor(scheduler) if scheduler is not None else LocalExecutor(jobs or default_jobs())
     try:
-        progress.start("check", len(to_check))
-        for job, outcome in executor.run(check_session, to_check):
-            if isinstance(outcome, BaseException):
-                outcome = [Problem(job.location, f"the check did not finish: {one_line(outcome)}", job.index)]
-            known = {(p.location, p.message) for p in report.problems}
-            report.problems += [plan.with_line(p) for p in outcome if (p.location, p.message) not in known]
-            if any(p.session == job.index for p in report.problems):
-                results[job.index] = _invalid(job.index, job.session_id, job.output, report.problems)
-            progress.advance("check", None, job)
-        report.problems.sort(key=lambda p: -1 if p.session is None else p.session)
-        progress.problems(report.problems)
+        _check(executor, plan, report, to_check, results, progress)
         ready = [job for job in to_check if job.index not in results]
         if (strict and report.problems) or check_only:
             if strict and report.problems and not check_only:
@@ -140,19 +179,7 @@ def run_batch(
                     reason="valid; not converted" + (" (--strict)" if report.stopped else " (check only)"),
                 )
         else:
-            progress.start("convert", len(ready))
-            for job, outcome in executor.run(convert_session, ready, overwrite):
-                if isinstance(outcome, BaseException):
-                    remove_partials(job.output)
-                    outcome = SessionResult(
-                        index=job.index,
-                        session_id=job.session_id,
-                        output=job.output,
-                        status="failed",
-                        reason=f"{type(outcome).__name__}: {one_line(outcome)}",
-                    )
-                results[job.index] = outcome
-                progress.advance("convert", outcome, job)
+            _convert(executor, ready, overwrite, results, progress)
     finally:
         executor.close()
     report.sessions = [results[index] for index in sorted(results)]

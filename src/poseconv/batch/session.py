@@ -24,10 +24,11 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..metadata.compose import schema_problems
 from ..metadata.defaults import merge_metadata
 from ..output import remove_partials
 from ..timing import load_timestamps
-from .plan import SessionJob, schema_problems
+from .jobs import SessionJob
 from .report import Problem, SessionResult, one_line
 from .spec import format_location, to_json
 
@@ -122,7 +123,8 @@ def _build_interfaces(job: SessionJob, built: _Built) -> None:
             if spec.starting_time is not None:
                 step = f"{spec.location}.starting_time"
                 interface.set_aligned_starting_time(spec.starting_time)
-        except Exception as err:  # noqa: BLE001 - any reader or interface error is this input's problem
+        except Exception as err:  # noqa: BLE001 - plug-in boundary: any reader or interface (a lab's own too)
+            # may fail in any way; the error is recorded as this input's Problem, at the step that failed.
             built.problems.append(Problem(step, one_line(err), job.index))
             continue
         built.interfaces[spec.name] = interface
@@ -194,7 +196,7 @@ def _dry_run(job: SessionJob, built: _Built) -> None:
     composed = built.converter.compose_metadata(built.metadata)
     try:
         nwbfile = make_nwbfile_from_metadata({k: v for k, v in composed.shared.items() if k != "Pose"})
-    except Exception as err:  # noqa: BLE001 - pynwb's own checks of NWBFile and Subject
+    except (TypeError, ValueError, KeyError) as err:  # pynwb's own checks of NWBFile and Subject (docval)
         built.problems.append(Problem(job.location, f"the NWBFile or Subject metadata: {one_line(err)}", job.index))
         return
     specs = {spec.name: spec for spec in job.inputs}
@@ -203,7 +205,8 @@ def _dry_run(job: SessionJob, built: _Built) -> None:
             built.interfaces[name].add_to_nwbfile(
                 nwbfile, metadata=metadata, stub_test=True, external_files_relative_to=job.output.parent
             )
-        except Exception as err:  # noqa: BLE001 - reported as this pose file's problem
+        except Exception as err:  # noqa: BLE001 - plug-in boundary: a pose interface may fail in any way on
+            # metadata that does not fit its data; the error is recorded as this pose file's Problem.
             built.problems.append(Problem(f"{specs[name].location}.metadata", one_line(err), job.index))
 
 
@@ -240,7 +243,8 @@ def check_session(job: SessionJob) -> list[Problem]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return _build(job, dry_run=True).problems
-    except Exception as err:  # noqa: BLE001 - a worker reports, never raises
+    except Exception as err:  # noqa: BLE001 - process boundary: a worker reports, never raises; the error is
+        # recorded, with its type, as the session's Problem, and the other sessions go on.
         return [Problem(job.location, f"unexpected error: {type(err).__name__}: {one_line(err)}", job.index)]
 
 
@@ -292,7 +296,8 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
             built.converter.run_conversion(
                 nwbfile_path=job.output, metadata=built.metadata, overwrite=overwrite, conversion_options=built.options
             )
-        except Exception as err:  # noqa: BLE001 - a worker reports, never raises
+        except Exception as err:  # noqa: BLE001 - process boundary: a worker reports, never raises; the error
+            # and its traceback are recorded in the session's result, and the other sessions go on.
             return result("failed", f"{type(err).__name__}: {one_line(err)}", traceback.format_exc())
     notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)))
     notes += _dandi_notes(job, built.converter.compose_metadata(built.metadata).shared)

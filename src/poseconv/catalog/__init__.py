@@ -83,7 +83,8 @@ def _load_entry_points() -> None:
     for point in entry_points(group=ENTRY_POINT_GROUP):
         try:
             fmt = point.load()
-        except Exception as err:  # noqa: BLE001 - a broken plug-in must not break every command
+        except Exception as err:  # noqa: BLE001 - plug-in boundary: a broken plug-in (any error on import) must not
+            # break every command; the warning names the entry point and the error.
             warnings.warn(f"Format plug-in {point.value!r} cannot be loaded ({err}); skipped.", PoseconvWarning)
             continue
         if not isinstance(fmt, Format):

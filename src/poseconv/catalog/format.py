@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from typing import Any, Literal
+
+from ..errors import PoseconvWarning
 
 __all__ = ["Format", "Kind", "load"]
 
@@ -87,7 +90,17 @@ class Format:
             return False
         try:
             return bool(load(self.sniffer)(path))
-        except Exception:  # noqa: BLE001 - a sniffer says yes or no; a broken one says no
+        except (OSError, ValueError, KeyError):
+            # What reading a file of another format (or a damaged one) raises: not this format.
+            return False
+        except Exception as err:  # noqa: BLE001 - plug-in boundary: a broken sniffer (a plug-in's too) must not
+            # stop detection; it says no, and the warning names the format and the error.
+            warnings.warn(
+                f"The sniffer of {self.name} ({self.sniffer}) failed on {path} ({type(err).__name__}: {err}); "
+                "taken as not this format.",
+                PoseconvWarning,
+                stacklevel=2,
+            )
             return False
 
     def read(self, path: str | Path, **options: Any) -> Any:

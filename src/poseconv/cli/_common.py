@@ -71,14 +71,12 @@ def apply_flags(quiet: bool, debug: bool) -> None:
 
 def error_line(err: BaseException) -> str:
     """Return ``err`` as one line, for stderr."""
-    errors = getattr(err, "errors", None)
-    if callable(errors) and type(err).__name__ == "ValidationError":
+    from pydantic import ValidationError
+
+    if isinstance(err, ValidationError):
         # pydantic: "loc: msg" per problem instead of its multi-line report.
-        try:
-            parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors()]
-            return "invalid argument: " + "; ".join(parts)
-        except Exception:  # noqa: BLE001 - fall back to the plain message
-            pass
+        parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()]
+        return "invalid argument: " + "; ".join(parts)
     if isinstance(err, KeyError) and err.args:
         text = str(err.args[0])
     else:
@@ -119,7 +117,8 @@ def command_errors() -> Iterator[None]:
             raise
         typer.echo(f"poseconv: error: {error_line(err)}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
-    except Exception as err:  # noqa: BLE001 - the last line of defence of a CLI
+    except Exception as err:  # noqa: BLE001 - process boundary: the last line of defence of a CLI; the error is
+        # shown with its type (the traceback with --debug) and the command exits with EXIT_INTERNAL.
         if settings.debug:
             raise
         typer.echo(
@@ -133,7 +132,7 @@ def command_errors() -> Iterator[None]:
 def _is_tty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
-    except Exception:  # noqa: BLE001 - closed or replaced streams
+    except (AttributeError, ValueError, OSError):  # a replaced stream without isatty, or a closed one
         return False
 
 

@@ -27,14 +27,11 @@ def load_metadata_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise MetadataError(f"{path}: metadata file not found.")
     text = path.read_text(encoding="utf-8")
-    try:
-        if path.suffix.lower() == ".json":
-            content = json.loads(text)
-        else:
-            import yaml
+    import yaml
 
-            content = yaml.safe_load(text)
-    except Exception as err:  # noqa: BLE001 - yaml and json raise different types
+    try:
+        content = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise MetadataError(
             f"{path}: cannot be parsed as {'JSON' if path.suffix == '.json' else 'YAML'} ({first})."

@@ -135,11 +135,12 @@ def make_interface(
         When the input or the ``--labeled-data`` path does not exist.
     """
     from ..catalog import get_format
+    from ..catalog import interface_class as catalog_interface
     from ..errors import InvalidOptionError, InvalidSourceFileError
 
     fmt = get_format(detect_source(path, source))
     software = fmt.name
-    cls = interface_class(software)
+    cls = catalog_interface(fmt)
     parameters = inspect.signature(cls.__init__).parameters
     path_argument = fmt.input_argument
     is_labels = fmt.kind == "labels"

@@ -106,6 +106,78 @@ def _image_name_width(training: TrainingData, video: str) -> int:
     return len(str(max(indices))) if indices else 1
 
 
+def _columns(training: TrainingData, scorer: str, multi: bool) -> tuple[list[tuple[str, ...]], dict[str | None, int]]:
+    """Return the table's column tuples, and the first column of each individual (None: the single animal)."""
+    skeleton_of = _individual_skeletons(training)
+    slots: list[str | None] = list(training.individuals) if multi else [None]
+    if multi:
+        # Instances without an individual cannot be placed in a multi-animal table.
+        slots = [s for s in slots if s in skeleton_of]
+    columns: list[tuple[str, ...]] = []
+    offsets: dict[str | None, int] = {}
+    for slot in slots:
+        skeleton_name = skeleton_of.get(slot) or next(iter(training.skeletons))
+        offsets[slot] = len(columns)
+        for node in training.skeletons[skeleton_name].nodes:
+            prefix = (scorer, slot, node) if multi else (scorer, node)
+            columns.extend([(*prefix, "x"), (*prefix, "y")])
+    return columns, offsets
+
+
+def _fill_row(
+    training: TrainingData, frame: LabeledFrame, row: np.ndarray, offsets: dict[str | None, int], multi: bool
+) -> None:
+    """Write the points of ``frame``'s instances into ``row``, at their individuals' columns."""
+    name = training.source_file.name
+    seen: set[str | None] = set()
+    for instance in frame.instances:
+        slot = instance.individual if multi else None
+        if slot in seen:
+            what = f"individual {slot!r}" if multi else "animal"
+            raise InvalidOptionError(
+                f"{name}: frame {frame.frame_index} of video {frame.video!r} has two "
+                f"instances of one {what}; a DeepLabCut table holds one per individual."
+            )
+        if slot not in offsets:
+            raise InvalidOptionError(
+                f"{name}: frame {frame.frame_index} of video {frame.video!r} has an instance "
+                "without an individual, which has no column in a multi-animal DeepLabCut table."
+            )
+        if instance.points.shape[1] != 2:
+            raise InvalidOptionError(f"{name}: the labels are 3D; DeepLabCut label files hold x and y only.")
+        seen.add(slot)
+        start = offsets[slot]
+        row[start : start + instance.points.size] = instance.points.reshape(-1)
+
+
+def _row_label(training: TrainingData, frame: LabeledFrame) -> str:
+    """Return the row label of ``frame``: the image it was labeled on, else DeepLabCut's name for the frame."""
+    if frame.image is not None:
+        return frame.image
+    if frame.frame_index is not None:
+        width = _image_name_width(training, frame.video)
+        return f"labeled-data/{frame.video}/img{frame.frame_index:0{width}d}.png"
+    raise InvalidOptionError(
+        f"{training.source_file.name}: a frame of video {frame.video!r} has neither an image name nor a frame "
+        "index, so it has no DeepLabCut row label."
+    )
+
+
+def _row_index(training: TrainingData, labels: list[str], group: str, row_labels: str) -> Any:
+    """Return the table's row index: three index columns, or one column of image paths."""
+    import pandas as pd
+
+    if row_labels != "multiindex":
+        return pd.Index(labels, dtype="str" if labels else object)
+    parts = [tuple(p for p in label.replace("\\", "/").split("/") if p) for label in labels]
+    if any(len(p) != 3 for p in parts):
+        raise InvalidOptionError(
+            f"{training.source_file.name}: image paths {labels[:3]} of {group!r} are not "
+            "labeled-data/<video>/<image>, so they cannot be written as three index columns."
+        )
+    return pd.MultiIndex.from_tuples(parts) if parts else pd.MultiIndex.from_tuples([], names=[None] * 3)
+
+
 def to_deeplabcut_labels(
     training: TrainingData,
     *,
@@ -159,64 +231,13 @@ def to_deeplabcut_labels(
     row_labels: Literal["column", "multiindex"] = (layout.row_labels if layout else None) or "multiindex"
     value_dtype = (layout.value_dtype if layout else None) or "float64"
 
-    skeleton_of = _individual_skeletons(training)
-    slots: list[str | None] = list(training.individuals) if multi else [None]
-    if multi:
-        # Instances without an individual cannot be placed in a multi-animal table.
-        slots = [s for s in slots if s in skeleton_of]
-    columns: list[tuple[str, ...]] = []
-    offsets: dict[str | None, int] = {}
-    for slot in slots:
-        skeleton_name = skeleton_of.get(slot) or next(iter(training.skeletons))
-        offsets[slot] = len(columns)
-        for node in training.skeletons[skeleton_name].nodes:
-            prefix = (scorer, slot, node) if multi else (scorer, node)
-            columns.extend([(*prefix, "x"), (*prefix, "y")])
-
+    columns, offsets = _columns(training, scorer, multi)
     values = np.full((len(frames), len(columns)), np.nan)
-    labels: list[Any] = []
+    labels: list[str] = []
     for row, frame in enumerate(frames):
-        seen: set[str | None] = set()
-        for instance in frame.instances:
-            slot = instance.individual if multi else None
-            if slot in seen:
-                what = f"individual {slot!r}" if multi else "animal"
-                raise InvalidOptionError(
-                    f"{training.source_file.name}: frame {frame.frame_index} of video {frame.video!r} has two "
-                    f"instances of one {what}; a DeepLabCut table holds one per individual."
-                )
-            if slot not in offsets:
-                raise InvalidOptionError(
-                    f"{training.source_file.name}: frame {frame.frame_index} of video {frame.video!r} has an instance "
-                    "without an individual, which has no column in a multi-animal DeepLabCut table."
-                )
-            if instance.points.shape[1] != 2:
-                raise InvalidOptionError(
-                    f"{training.source_file.name}: the labels are 3D; DeepLabCut label files hold x and y only."
-                )
-            seen.add(slot)
-            start = offsets[slot]
-            values[row, start : start + instance.points.size] = instance.points.reshape(-1)
-        if frame.image is not None:
-            labels.append(frame.image)
-        elif frame.frame_index is not None:
-            width = _image_name_width(training, frame.video)
-            labels.append(f"labeled-data/{frame.video}/img{frame.frame_index:0{width}d}.png")
-        else:
-            raise InvalidOptionError(
-                f"{training.source_file.name}: a frame of video {frame.video!r} has neither an image name nor a frame "
-                "index, so it has no DeepLabCut row label."
-            )
-    if row_labels == "multiindex":
-        parts = [tuple(p for p in label.replace("\\", "/").split("/") if p) for label in labels]
-        if any(len(p) != 3 for p in parts):
-            raise InvalidOptionError(
-                f"{training.source_file.name}: image paths {labels[:3]} of {group!r} are not "
-                "labeled-data/<video>/<image>, so they cannot be written as three index columns."
-            )
-        index = pd.MultiIndex.from_tuples(parts) if parts else pd.MultiIndex.from_tuples([], names=[None] * 3)
-    else:
-        index = pd.Index(labels, dtype="str" if labels else object)
+        _fill_row(training, frame, values[row], offsets, multi)
+        labels.append(_row_label(training, frame))
+    index = _row_index(training, labels, group, row_labels)
     names = ["scorer", "individuals", "bodyparts", "coords"] if multi else ["scorer", "bodyparts", "coords"]
     table = pd.DataFrame(values, index=index, columns=pd.MultiIndex.from_tuples(columns, names=names))
     if value_dtype != "float64" and not (np.dtype(value_dtype).kind in "iu" and np.isnan(values).any()):

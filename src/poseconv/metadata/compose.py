@@ -314,6 +314,54 @@ def _unknown_keys(
     return problems
 
 
+def _unknown_blocks(user: Mapping[str, Any], known: set[str]) -> list[MetadataProblem]:
+    """Return a problem for each top-level block of the user's metadata that no input knows."""
+    problems = []
+    for key in sorted(set(user) - known):
+        nested = difflib.get_close_matches(key, [*_KEYED_BLOCKS, "PoseTraining"], n=1, cutoff=0.6)
+        hint = _close(key, known)
+        if nested and not hint:
+            hint = f" Did you mean 'Pose' (the block {nested[0]!r} goes inside 'Pose')?"
+        problems.append(
+            MetadataProblem((key,), f"is not a metadata block of these inputs; they have {sorted(known)}.{hint}")
+        )
+    return problems
+
+
+def _user_problems(
+    user: Mapping[str, Any],
+    per_input_user: Mapping[str, Mapping[str, Any]],
+    own: Mapping[str, Mapping[str, Any]],
+    poses: list[str],
+    known: set[str],
+) -> list[MetadataProblem]:
+    """Return what in the user's metadata matches no input: blocks, keys, input names."""
+    problems = _unknown_blocks(user, known)
+    all_keys = {block: set().union(*(_pose_keys(own[n])[block] for n in poses)) for block in _KEYED_BLOCKS}
+    problems += _unknown_keys(user, all_keys, None)
+    for name, values in per_input_user.items():
+        if name not in own:
+            problems.append(MetadataProblem((), f"no pose input is called {name!r}.{_close(name, poses)}", name))
+            continue
+        problems += _unknown_keys(values, _pose_keys(own[name]), name)
+    return problems
+
+
+def _input_metadata(
+    own: Mapping[str, Any], user: Mapping[str, Any], own_user: Mapping[str, Any], file_blocks: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Return one pose input's metadata: its defaults, the user's entries for its keys, its own metadata."""
+    keys = _pose_keys(own)
+    merged = merge_metadata(merge_metadata(own, _restrict(user, keys)), own_user)
+    merged = merge_metadata(merged, {k: v for k, v in file_blocks.items() if k not in ("Devices", "Behavior")})
+    for block in CONTAINER_BLOCKS:
+        listed = set().union(*(_pose_keys(layer)[block] for layer in (user, own_user)))
+        if listed & keys[block]:
+            # Listing some of an input's containers chooses which are written.
+            merged["Pose"][block] = {k: v for k, v in merged["Pose"][block].items() if k in listed}
+    return merged
+
+
 def compose_metadata(
     defaults: Mapping[str, Mapping[str, Any]],
     *,
@@ -352,23 +400,8 @@ def compose_metadata(
         nwbfile = user.get("NWBFile") if isinstance(user.get("NWBFile"), dict) else {}
         normalize_date_of_birth(user["Subject"], nwbfile.get("session_start_time"))
     per_input_user = {name: dict(value or {}) for name, value in (input_metadata or {}).items()}
-
     known = set(known_blocks) | {key for value in defaults.values() for key in value}
-    for key in sorted(set(user) - known):
-        nested = difflib.get_close_matches(key, [*_KEYED_BLOCKS, "PoseTraining"], n=1, cutoff=0.6)
-        hint = _close(key, known)
-        if nested and not hint:
-            hint = f" Did you mean 'Pose' (the block {nested[0]!r} goes inside 'Pose')?"
-        result.problems.append(
-            MetadataProblem((key,), f"is not a metadata block of these inputs; they have {sorted(known)}.{hint}")
-        )
-    all_keys = {block: set().union(*(_pose_keys(own[n])[block] for n in poses)) for block in _KEYED_BLOCKS}
-    result.problems += _unknown_keys(user, all_keys, None)
-    for name, values in per_input_user.items():
-        if name not in own:
-            result.problems.append(MetadataProblem((), f"no pose input is called {name!r}.{_close(name, poses)}", name))
-            continue
-        result.problems += _unknown_keys(values, _pose_keys(own[name]), name)
+    result.problems += _user_problems(user, per_input_user, own, poses, known)
 
     shared: dict[str, Any] = {}
     for name, value in defaults.items():
@@ -377,16 +410,8 @@ def compose_metadata(
         shared = merge_metadata(shared, {k: v for k, v in own[name].items() if k != "Pose"})
     shared = merge_metadata(shared, {k: copy.deepcopy(v) for k, v in user.items() if k != "Pose"})
     file_blocks = {k: v for k, v in shared.items() if k != "Pose"}
-
     for name in poses:
-        keys = _pose_keys(own[name])
-        merged = merge_metadata(merge_metadata(own[name], _restrict(user, keys)), per_input_user.get(name, {}))
-        merged = merge_metadata(merged, {k: v for k, v in file_blocks.items() if k not in ("Devices", "Behavior")})
-        for block in CONTAINER_BLOCKS:
-            listed = set().union(*(_pose_keys(layer)[block] for layer in (user, per_input_user.get(name, {}))))
-            if listed & keys[block]:
-                # Listing some of an input's containers chooses which are written.
-                merged["Pose"][block] = {k: v for k, v in merged["Pose"][block].items() if k in listed}
+        merged = _input_metadata(own[name], user, per_input_user.get(name, {}), file_blocks)
         result.per_input[name] = merged
         blocks = ("Devices", "Behavior", "Pose") if len(poses) == 1 else ("Devices", "Behavior")
         shared = merge_metadata(shared, {k: merged[k] for k in blocks if k in merged})

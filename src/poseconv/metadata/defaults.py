@@ -7,14 +7,18 @@ writer, so both sides use :func:`container_key`.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import PoseData, PoseTrack
 from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
 
 __all__ = [
+    "camera_device_entry",
     "camera_key",
+    "external_video_entry",
+    "pose_series_entries",
+    "producer_fields",
     "merge_metadata",
     "container_key",
     "skeleton_key",
@@ -81,6 +85,118 @@ def merge_metadata(base: Any, override: Any) -> Any:
     return copy.deepcopy(override)
 
 
+def camera_device_entry(video: str) -> dict[str, Any]:
+    """Return the ``Devices`` entry of the camera that recorded ``video`` (keyed by :func:`camera_key`)."""
+    return {
+        "name": nwb_name(f"Video {video} Camera Device"),
+        "description": f"Camera that recorded the behavior video '{video}'.",
+    }
+
+
+def external_video_entry(video: str, description: str, *, with_camera: bool = True) -> dict[str, Any]:
+    """Return the ``Behavior.ExternalVideos`` entry of ``video`` (keyed by :func:`video_key`).
+
+    Parameters
+    ----------
+    video : str
+        The video's key.
+    description : str
+        What the video is to this file.
+    with_camera : bool, default: True
+        Link the camera of :func:`camera_device_entry` (a multi-camera session links its calibrated cameras instead).
+    """
+    entry = {"name": nwb_name(f"Video {video}"), "description": description, "unit": "Frames"}
+    if with_camera:
+        entry["device_metadata_key"] = camera_key(video)
+    return entry
+
+
+def pose_series_entries(
+    nodes: Sequence[str],
+    owner: str,
+    *,
+    unit: str,
+    reference_frame: str,
+    skeleton_name: str,
+    confidence_definition: str | None = None,
+    what: str = "Position",
+) -> dict[str, dict[str, Any]]:
+    """Return the ``PoseEstimationSeries`` entries of a container: one per node, keyed by node.
+
+    Parameters
+    ----------
+    nodes : sequence of str
+        The skeleton's nodes.
+    owner : str
+        The individual (track) the container holds.
+    unit, reference_frame : str
+        Of the positions.
+    skeleton_name : str
+        The NWB name of the skeleton, which is linked under its own name in the same group
+        as the series, so no series takes it.
+    confidence_definition : str, optional
+        What the confidence values mean (given only when the track has them).
+    what : str, default: "Position"
+        The first word of each description (``"3D position"``).
+    """
+    names = unique_nwb_names(nodes, taken=POSE_ESTIMATION_MEMBERS | {skeleton_name})
+    entries: dict[str, dict[str, Any]] = {}
+    for node, name in zip(nodes, names, strict=True):
+        series: dict[str, Any] = {
+            "name": name,
+            "description": f"{what} of '{node}' of '{owner}'.",
+            "unit": unit,
+            "reference_frame": reference_frame,
+        }
+        if confidence_definition:
+            series["confidence_definition"] = confidence_definition
+        entries[node] = series
+    return entries
+
+
+def producer_fields(source_software_version: str | None, scorer: str | None) -> dict[str, str]:
+    """Return the optional ``source_software_version`` and ``scorer`` fields of a container entry."""
+    fields = {}
+    if source_software_version:
+        fields["source_software_version"] = source_software_version
+    if scorer:
+        fields["scorer"] = scorer
+    return fields
+
+
+def _container_description(pose: PoseData, track: PoseTrack) -> str:
+    info = pose.videos[track.video]
+    description = f"Poses of '{track.name}' estimated with {pose.source_software}"
+    if pose.scorer:
+        description += f" (scorer {pose.scorer})"
+    description += f" on video '{track.video}', read from {pose.source_file.name}."
+    if pose.notes.get("model"):
+        description += f" {pose.notes['model']}"
+    if info.original_path and info.path is None:
+        description += (
+            f" The tool recorded the video as '{info.original_path}', which does not exist on the "
+            "machine that wrote this file."
+        )
+    return description
+
+
+def _skeleton_entries(pose: PoseData) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return the ``Pose.Skeletons`` entries of the skeletons the tracks use, and each one's NWB name."""
+    used_skeletons = [name for name in pose.skeletons if any(track.skeleton == name for track in pose.tracks)]
+    keys = {name: skeleton_key(pose, name) for name in used_skeletons}
+    nwb_names = skeleton_nwb_names(list(keys.values()))
+    skeleton_names = {name: nwb_names[key] for name, key in keys.items()}
+    skeletons = {
+        skeleton_key(pose, name): {
+            "name": skeleton_names[name],
+            "nodes": list(pose.skeletons[name].nodes),
+            "edges": [list(e) for e in pose.skeletons[name].edges],
+        }
+        for name in used_skeletons
+    }
+    return skeletons, skeleton_names
+
+
 def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None = None) -> dict[str, Any]:
     """Build the ``Devices``, ``Behavior`` and ``Pose`` metadata blocks for ``pose``.
 
@@ -99,80 +215,35 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
     video_paths_known = video_paths_known or set()
     devices: dict[str, Any] = {}
     videos: dict[str, Any] = {}
-    used_videos = list(dict.fromkeys(track.video for track in pose.tracks))
-    for video in used_videos:
-        devices[camera_key(video)] = {
-            "name": nwb_name(f"Video {video} Camera Device"),
-            "description": f"Camera that recorded the behavior video '{video}'.",
-        }
+    for video in dict.fromkeys(track.video for track in pose.tracks):
+        devices[camera_key(video)] = camera_device_entry(video)
         if video in video_paths_known:
-            videos[video_key(video)] = {
-                "name": nwb_name(f"Video {video}"),
-                "description": f"Behavior video '{video}' on which the poses were estimated.",
-                "unit": "Frames",
-                "device_metadata_key": camera_key(video),
-            }
-    used_skeletons = [name for name in pose.skeletons if any(track.skeleton == name for track in pose.tracks)]
-    keys = {name: skeleton_key(pose, name) for name in used_skeletons}
-    nwb_names = skeleton_nwb_names(list(keys.values()))
-    skeleton_names = {name: nwb_names[key] for name, key in keys.items()}
-    skeletons = {
-        skeleton_key(pose, name): {
-            "name": skeleton_names[name],
-            "nodes": list(pose.skeletons[name].nodes),
-            "edges": [list(e) for e in pose.skeletons[name].edges],
-        }
-        for name in used_skeletons
-    }
-    container_names = dict(
-        zip(
-            (container_key(pose, track) for track in pose.tracks),
-            unique_nwb_names([container_key(pose, track) for track in pose.tracks]),
-            strict=True,
-        )
-    )
+            description = f"Behavior video '{video}' on which the poses were estimated."
+            videos[video_key(video)] = external_video_entry(video, description)
+    skeletons, skeleton_names = _skeleton_entries(pose)
+    keys = [container_key(pose, track) for track in pose.tracks]
+    container_names = dict(zip(keys, unique_nwb_names(keys), strict=True))
     containers: dict[str, Any] = {}
-    for track in pose.tracks:
-        key = container_key(pose, track)
-        info = pose.videos[track.video]
-        description = f"Poses of '{track.name}' estimated with {pose.source_software}"
-        if pose.scorer:
-            description += f" (scorer {pose.scorer})"
-        description += f" on video '{track.video}', read from {pose.source_file.name}."
-        if pose.notes.get("model"):
-            description += f" {pose.notes['model']}"
-        if info.original_path and info.path is None:
-            description += (
-                f" The tool recorded the video as '{info.original_path}', which does not exist on the "
-                "machine that wrote this file."
-            )
+    for key, track in zip(keys, pose.tracks, strict=True):
         entry: dict[str, Any] = {
             "name": container_names[key],
-            "description": description,
+            "description": _container_description(pose, track),
             "source_software": pose.source_software,
             "skeleton_metadata_key": skeleton_key(pose, track.skeleton),
             "device_metadata_key": camera_key(track.video),
             "PoseEstimationSeries": {},
         }
-        if pose.source_software_version:
-            entry["source_software_version"] = pose.source_software_version
-        if pose.scorer:
-            entry["scorer"] = pose.scorer
+        entry.update(producer_fields(pose.source_software_version, pose.scorer))
         if track.video in video_paths_known:
             entry["source_video_metadata_key"] = video_key(track.video)
-        nodes = pose.skeletons[track.skeleton].nodes
-        # The skeleton is linked into the container under its own name.
-        taken = POSE_ESTIMATION_MEMBERS | {skeleton_names[track.skeleton]}
-        for node, series_name in zip(nodes, unique_nwb_names(nodes, taken=taken), strict=True):
-            series: dict[str, Any] = {
-                "name": series_name,
-                "description": f"Position of '{node}' of '{track.name}'.",
-                "unit": pose.unit,
-                "reference_frame": pose.reference_frame,
-            }
-            if track.confidence is not None and track.confidence_definition:
-                series["confidence_definition"] = track.confidence_definition
-            entry["PoseEstimationSeries"][node] = series
+        entry["PoseEstimationSeries"] = pose_series_entries(
+            pose.skeletons[track.skeleton].nodes,
+            track.name,
+            unit=pose.unit,
+            reference_frame=pose.reference_frame,
+            skeleton_name=skeleton_names[track.skeleton],
+            confidence_definition=track.confidence_definition if track.confidence is not None else None,
+        )
         containers[key] = entry
     return {
         "Devices": devices,

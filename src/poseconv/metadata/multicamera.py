@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.multicamera import CameraCalibration, MultiCameraPoseData
-from .defaults import video_key
-from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
+from .defaults import external_video_entry, pose_series_entries, producer_fields, video_key
+from .names import nwb_name, skeleton_nwb_names
 
 __all__ = [
     "camera_metadata_key",
@@ -81,20 +81,84 @@ def _camera_entry(data: MultiCameraPoseData, camera: CameraCalibration) -> dict[
     return entry
 
 
-def _series_entries(
-    nodes: tuple[str, ...], individual: str, unit: str, reference_frame: str, what: str, skeleton_name: str
-) -> dict:
-    # The skeleton is linked under its own name in the same group as the series.
-    names = unique_nwb_names(nodes, taken=POSE_ESTIMATION_MEMBERS | {skeleton_name})
-    return {
-        node: {
-            "name": name,
-            "description": f"{what} of '{node}' of '{individual}'.",
-            "unit": unit,
-            "reference_frame": reference_frame,
-        }
-        for node, name in zip(nodes, names, strict=True)
+def _view_entry(
+    data: MultiCameraPoseData, camera: str, individual: str, skeleton_key: str, video_paths_known: set[str]
+) -> dict[str, Any]:
+    """Return the ``CameraViews`` entry of ``camera`` in the container of ``individual``."""
+    view = data.views.get(camera)
+    track = next((t for t in view.tracks if t.name == individual), None) if view is not None else None
+    entry: dict[str, Any] = {
+        "name": view_container_name(camera),
+        "camera_metadata_key": camera_metadata_key(data, camera),
+        "source_software": data.source_software,
     }
+    if track is None or view is None:
+        entry["description"] = (
+            f"Camera '{camera}' of the rig; {data.source_file.name} holds no 2D poses of '{individual}' "
+            "seen by this camera."
+        )
+        return entry
+    # Worded as the single-camera containers are, so readers that parse those find track and video.
+    description = f"Poses of '{individual}' estimated with {view.source_software}"
+    if view.scorer:
+        description += f" (scorer {view.scorer})"
+    description += (
+        f" on video '{track.video}', read from {view.source_file.name}; the 2D view of camera '{camera}' "
+        "in a multi-camera session."
+    )
+    entry["description"] = description
+    entry["source_software"] = view.source_software
+    entry.update(producer_fields(view.source_software_version, view.scorer))
+    if track.video in video_paths_known:
+        entry["source_video_metadata_key"] = video_key(track.video)
+    entry["PoseEstimationSeries"] = pose_series_entries(
+        view.skeletons[track.skeleton].nodes,
+        individual,
+        unit=view.unit,
+        reference_frame=view.reference_frame,
+        skeleton_name=skeleton_key,
+        confidence_definition=track.confidence_definition if track.confidence is not None else None,
+        what="2D position",
+    )
+    return entry
+
+
+def _container_entry(
+    data: MultiCameraPoseData, individual: str, skeleton_key: str, video_paths_known: set[str]
+) -> dict[str, Any]:
+    """Return the ``MultiCameraPoseEstimations`` entry of ``individual``: its 3D series and its camera views."""
+    skeleton = data.skeleton_for(individual)
+    track_3d = next((t for t in data.pose_3d.tracks if t.name == individual), None) if data.pose_3d else None
+    if track_3d is not None:
+        description = f"3D poses of '{individual}' triangulated with {data.source_software}"
+    else:
+        description = f"Poses of '{individual}' from the multi-camera session of {data.source_software}, no 3D"
+    if data.scorer:
+        description += f" (scorer {data.scorer})"
+    camera_list = ", ".join(f"'{name}'" for name in data.cameras)
+    description += f" from cameras {camera_list}, read from {data.source_file.name}."
+    entry: dict[str, Any] = {
+        "name": multicamera_container_key(data, individual),
+        "description": description,
+        "source_software": data.source_software,
+        "skeleton_metadata_key": skeleton_key,
+        "PoseEstimationSeries": {},
+        "CameraViews": {},
+    }
+    entry.update(producer_fields(data.source_software_version, data.scorer))
+    if track_3d is not None and data.pose_3d is not None:
+        entry["PoseEstimationSeries"] = pose_series_entries(
+            skeleton.nodes,
+            individual,
+            unit=data.pose_3d.unit,
+            reference_frame=data.pose_3d.reference_frame,
+            skeleton_name=skeleton_key,
+            confidence_definition=track_3d.confidence_definition if track_3d.confidence is not None else None,
+            what="3D position",
+        )
+    for camera in data.cameras:
+        entry["CameraViews"][camera] = _view_entry(data, camera, individual, skeleton_key, video_paths_known)
+    return entry
 
 
 def default_multicamera_metadata(
@@ -122,14 +186,10 @@ def default_multicamera_metadata(
     for camera, view in data.views.items():
         for video in dict.fromkeys(track.video for track in view.tracks):
             if video in video_paths_known:
-                videos[video_key(video)] = {
-                    "name": nwb_name(f"Video {video}"),
-                    "description": f"Behavior video '{video}' recorded by camera '{camera}'.",
-                    "unit": "Frames",
-                }
+                description = f"Behavior video '{video}' recorded by camera '{camera}'."
+                videos[video_key(video)] = external_video_entry(video, description, with_camera=False)
     skeletons: dict[str, Any] = {}
     containers: dict[str, Any] = {}
-    camera_list = ", ".join(f"'{name}'" for name in data.cameras)
     for individual in data.individuals():
         skeleton = data.skeleton_for(individual)
         skeleton_key = multicamera_skeleton_key(data, skeleton.name)
@@ -138,77 +198,7 @@ def default_multicamera_metadata(
             {"name": skeleton_key, "nodes": list(skeleton.nodes), "edges": [list(e) for e in skeleton.edges]},
         )
         key = multicamera_container_key(data, individual)
-        track_3d = next((t for t in data.pose_3d.tracks if t.name == individual), None) if data.pose_3d else None
-        if track_3d is not None:
-            description = f"3D poses of '{individual}' triangulated with {data.source_software}"
-        else:
-            description = f"Poses of '{individual}' from the multi-camera session of {data.source_software}, no 3D"
-        if data.scorer:
-            description += f" (scorer {data.scorer})"
-        description += f" from cameras {camera_list}, read from {data.source_file.name}."
-        entry: dict[str, Any] = {
-            "name": key,
-            "description": description,
-            "source_software": data.source_software,
-            "skeleton_metadata_key": skeleton_key,
-            "PoseEstimationSeries": {},
-            "CameraViews": {},
-        }
-        if data.source_software_version:
-            entry["source_software_version"] = data.source_software_version
-        if data.scorer:
-            entry["scorer"] = data.scorer
-        if track_3d is not None and data.pose_3d is not None:
-            entry["PoseEstimationSeries"] = _series_entries(
-                skeleton.nodes, individual, data.pose_3d.unit, data.pose_3d.reference_frame, "3D position", skeleton_key
-            )
-            if track_3d.confidence is not None and track_3d.confidence_definition:
-                for series in entry["PoseEstimationSeries"].values():
-                    series["confidence_definition"] = track_3d.confidence_definition
-        for camera in data.cameras:
-            view = data.views.get(camera)
-            track = next((t for t in view.tracks if t.name == individual), None) if view is not None else None
-            view_entry: dict[str, Any] = {
-                "name": view_container_name(camera),
-                "camera_metadata_key": camera_metadata_key(data, camera),
-                "source_software": data.source_software,
-            }
-            if track is None or view is None:
-                view_entry["description"] = (
-                    f"Camera '{camera}' of the rig; {data.source_file.name} holds no 2D poses of '{individual}' "
-                    "seen by this camera."
-                )
-                entry["CameraViews"][camera] = view_entry
-                continue
-            # Worded as the single-camera containers are, so readers that parse those find track and video.
-            view_description = f"Poses of '{individual}' estimated with {view.source_software}"
-            if view.scorer:
-                view_description += f" (scorer {view.scorer})"
-            view_description += (
-                f" on video '{track.video}', read from {view.source_file.name}; the 2D view of camera '{camera}' "
-                "in a multi-camera session."
-            )
-            view_entry["description"] = view_description
-            view_entry["source_software"] = view.source_software
-            if view.source_software_version:
-                view_entry["source_software_version"] = view.source_software_version
-            if view.scorer:
-                view_entry["scorer"] = view.scorer
-            if track.video in video_paths_known:
-                view_entry["source_video_metadata_key"] = video_key(track.video)
-            view_entry["PoseEstimationSeries"] = _series_entries(
-                view.skeletons[track.skeleton].nodes,
-                individual,
-                view.unit,
-                view.reference_frame,
-                "2D position",
-                skeleton_key,
-            )
-            if track.confidence is not None and track.confidence_definition:
-                for series in view_entry["PoseEstimationSeries"].values():
-                    series["confidence_definition"] = track.confidence_definition
-            entry["CameraViews"][camera] = view_entry
-        containers[key] = entry
+        containers[key] = _container_entry(data, individual, skeleton_key, video_paths_known)
     return {
         "Behavior": {"ExternalVideos": videos},
         # PoseEstimations stays empty (every container is inside a MultiCameraPoseEstimation) but present,

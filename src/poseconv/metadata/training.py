@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.training import TrainingData
-from .defaults import camera_key, video_key
-from .names import nwb_name, skeleton_nwb_names
+from .defaults import camera_device_entry, camera_key, external_video_entry, video_key
+from .names import skeleton_nwb_names
 
 __all__ = ["DEFAULT_POSE_TRAINING_NAME", "default_training_metadata"]
 
@@ -24,7 +24,7 @@ DEFAULT_POSE_TRAINING_NAME = "PoseTraining"
 
 
 def default_training_metadata(training: TrainingData, *, video_paths_known: set[str] | None = None) -> dict[str, Any]:
-    """Build the ``Devices``, ``Behavior`` and ``Pose`` metadata blocks for ``training``.
+    """Return the default metadata of ``training``: its ``Devices``, ``Behavior`` and ``Pose`` blocks.
 
     Parameters
     ----------
@@ -45,16 +45,9 @@ def default_training_metadata(training: TrainingData, *, video_paths_known: set[
     for key in training.video_keys():
         if key not in video_paths_known:
             continue
-        devices[camera_key(key)] = {
-            "name": nwb_name(f"Video {key} Camera Device"),
-            "description": f"Camera that recorded the behavior video '{key}'.",
-        }
-        videos[video_key(key)] = {
-            "name": nwb_name(f"Video {key}"),
-            "description": f"Behavior video '{key}', from which the training frames were taken.",
-            "unit": "Frames",
-            "device_metadata_key": camera_key(key),
-        }
+        devices[camera_key(key)] = camera_device_entry(key)
+        description = f"Behavior video '{key}', from which the training frames were taken."
+        videos[video_key(key)] = external_video_entry(key, description)
     skeleton_names = skeleton_nwb_names(list(training.used_skeletons()))
     skeletons = {
         name: {

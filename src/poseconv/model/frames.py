@@ -315,6 +315,8 @@ class FrameTable(ABC):
         except PoseconvError:
             raise
         except Exception as err:
+            # Any failure of the source's reader (h5py, pandas, a lazy reader of a plug-in) is re-raised with
+            # the file and the rows, as the error every writer expects from a damaged file.
             raise InvalidSourceFileError(
                 f"{getattr(self, 'path', None) or 'the pose file'}: rows {start} to {stop - 1} cannot be read "
                 f"({type(err).__name__}: {err}); the file is damaged or changed during the conversion."

@@ -307,8 +307,8 @@ class PoseData:
         ValueError
             When shapes, names or references disagree.
         """
-        skeleton_map = _unique_by_name(skeletons, "name", "skeleton")
-        video_map = _unique_by_name(videos, "key", "video")
+        skeleton_map = unique_by(skeletons, "name", "skeleton")
+        video_map = unique_by(videos, "key", "video")
         seen: set[tuple[str, str]] = set()
         checked_tracks = []
         for track in tracks:
@@ -319,55 +319,7 @@ class PoseData:
             if (track.video, track.name) in seen:
                 raise ValueError(f"Track {track.name!r} appears twice for video {track.video!r}.")
             seen.add((track.video, track.name))
-            n_nodes = len(skeleton_map[track.skeleton].nodes)
-            positions = _float64_array(track.positions, track.name, "positions")
-            if positions.ndim != 3 or positions.shape[1] != n_nodes or positions.shape[2] not in (2, 3):
-                raise ValueError(
-                    f"Track {track.name!r}: positions must be (frames, {n_nodes} nodes, 2 or 3), got {positions.shape}."
-                )
-            confidence = track.confidence
-            if confidence is not None:
-                confidence = _float64_array(confidence, track.name, "confidence")
-                if tuple(confidence.shape) != tuple(positions.shape[:2]):
-                    raise ValueError(
-                        f"Track {track.name!r}: confidence must be {positions.shape[:2]}, got {confidence.shape}."
-                    )
-            per_frame: dict[str, np.ndarray] = {}
-            for attribute, dtype in (
-                ("instance_scores", "float64"),
-                ("tracking_scores", "float64"),
-                ("user_labeled", "bool"),
-            ):
-                values = getattr(track, attribute)
-                if values is not None:
-                    if is_lazy_array(values):
-                        if values.dtype != np.dtype(dtype):
-                            raise ValueError(
-                                f"Track {track.name!r}: lazy {attribute} must be {dtype}, got {values.dtype}."
-                            )
-                    else:
-                        values = np.asarray(values, dtype=dtype)
-                    if tuple(values.shape) != tuple(positions.shape[:1]):
-                        raise ValueError(
-                            f"Track {track.name!r}: {attribute} must be ({positions.shape[0]},), got {values.shape}."
-                        )
-                    per_frame[attribute] = values
-            extra_coords = []
-            for extra in track.extra_coords:
-                values = _float64_array(extra.values, track.name, f"extra coords {extra.name!r}")
-                if tuple(values.shape) != (*positions.shape[:2], len(extra.columns)):
-                    raise ValueError(
-                        f"Track {track.name!r}: extra coords {extra.name!r} must be "
-                        f"{(*positions.shape[:2], len(extra.columns))}, got {tuple(values.shape)}."
-                    )
-                extra_coords.append(dataclasses.replace(extra, columns=tuple(extra.columns), values=values))
-            if len({extra.name for extra in extra_coords}) != len(extra_coords):
-                raise ValueError(f"Track {track.name!r}: extra coords names repeat.")
-            checked_tracks.append(
-                dataclasses.replace(
-                    track, positions=positions, confidence=confidence, extra_coords=tuple(extra_coords), **per_frame
-                )
-            )
+            checked_tracks.append(_checked_track(track, len(skeleton_map[track.skeleton].nodes)))
         frames_per_video: dict[str, set[int]] = {}
         for track in checked_tracks:
             frames_per_video.setdefault(track.video, set()).add(track.n_frames)
@@ -420,6 +372,59 @@ class PoseData:
         return dataclasses.replace(self, timing={**self.timing, video: timing})
 
 
+def _checked_track(track: PoseTrack, n_nodes: int) -> PoseTrack:
+    """Return ``track`` with its arrays checked against its skeleton's ``n_nodes`` and as their dtypes."""
+    positions = _float64_array(track.positions, track.name, "positions")
+    if positions.ndim != 3 or positions.shape[1] != n_nodes or positions.shape[2] not in (2, 3):
+        raise ValueError(
+            f"Track {track.name!r}: positions must be (frames, {n_nodes} nodes, 2 or 3), got {positions.shape}."
+        )
+    confidence = track.confidence
+    if confidence is not None:
+        confidence = _float64_array(confidence, track.name, "confidence")
+        if tuple(confidence.shape) != tuple(positions.shape[:2]):
+            raise ValueError(f"Track {track.name!r}: confidence must be {positions.shape[:2]}, got {confidence.shape}.")
+    per_frame = _per_frame_values(track, positions.shape[0])
+    extra_coords = _checked_extra_coords(track, positions.shape[:2])
+    return dataclasses.replace(
+        track, positions=positions, confidence=confidence, extra_coords=extra_coords, **per_frame
+    )
+
+
+def _per_frame_values(track: PoseTrack, n_frames: int) -> dict[str, Any]:
+    """Return the track's per-frame arrays (scores, user-labeled flags) that it has, checked and typed."""
+    per_frame: dict[str, Any] = {}
+    for attribute, dtype in (("instance_scores", "float64"), ("tracking_scores", "float64"), ("user_labeled", "bool")):
+        values = getattr(track, attribute)
+        if values is None:
+            continue
+        if is_lazy_array(values):
+            if values.dtype != np.dtype(dtype):
+                raise ValueError(f"Track {track.name!r}: lazy {attribute} must be {dtype}, got {values.dtype}.")
+        else:
+            values = np.asarray(values, dtype=dtype)
+        if tuple(values.shape) != (n_frames,):
+            raise ValueError(f"Track {track.name!r}: {attribute} must be ({n_frames},), got {values.shape}.")
+        per_frame[attribute] = values
+    return per_frame
+
+
+def _checked_extra_coords(track: PoseTrack, frames_nodes: tuple[int, ...]) -> tuple[ExtraCoords, ...]:
+    """Return the track's extra coordinates as float64, checked against its ``(frames, nodes)``."""
+    extra_coords = []
+    for extra in track.extra_coords:
+        values = _float64_array(extra.values, track.name, f"extra coords {extra.name!r}")
+        if tuple(values.shape) != (*frames_nodes, len(extra.columns)):
+            raise ValueError(
+                f"Track {track.name!r}: extra coords {extra.name!r} must be "
+                f"{(*frames_nodes, len(extra.columns))}, got {tuple(values.shape)}."
+            )
+        extra_coords.append(dataclasses.replace(extra, columns=tuple(extra.columns), values=values))
+    if len({extra.name for extra in extra_coords}) != len(extra_coords):
+        raise ValueError(f"Track {track.name!r}: extra coords names repeat.")
+    return tuple(extra_coords)
+
+
 def _float64_array(values: Any, track: str, what: str) -> Any:
     """Return ``values`` as float64: lazy arrays as they are (checked, not read), anything else as numpy."""
     if is_lazy_array(values):
@@ -429,7 +434,14 @@ def _float64_array(values: Any, track: str, what: str) -> Any:
     return np.asarray(values, dtype="float64")
 
 
-def _unique_by_name(items: Sequence[Any], attribute: str, what: str) -> dict[str, Any]:
+def unique_by(items: Sequence[Any], attribute: str, what: str) -> dict[str, Any]:
+    """Return ``items`` by their ``attribute``, in order.
+
+    Raises
+    ------
+    ValueError
+        When two items have the same ``attribute`` (``what`` names them in the message).
+    """
     result: dict[str, Any] = {}
     for item in items:
         key = getattr(item, attribute)

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .pose import Skeleton, VideoInfo
+from .pose import Skeleton, VideoInfo, unique_by
 
 __all__ = ["LabelFile", "LabeledFrame", "LabeledInstance", "TrainingData"]
 
@@ -195,14 +195,12 @@ class TrainingData:
         ValueError
             When shapes, names or references disagree.
         """
-        skeleton_map = _unique_by(skeletons, "name", "skeleton")
-        video_map = _unique_by(videos, "key", "video")
-        file_map = _unique_by(label_files, "name", "label file")
+        skeleton_map = unique_by(skeletons, "name", "skeleton")
+        video_map = unique_by(videos, "key", "video")
+        file_map = unique_by(label_files, "name", "label file")
         individuals = [str(name) for name in individuals]
         if len(set(individuals)) != len(individuals):
             raise ValueError(f"Individual names repeat: {individuals}.")
-        known_individuals = set(individuals)
-        n_dims: set[int] = set()
         checked: list[LabeledFrame] = []
         for position, frame in enumerate(frames):
             where = f"Labeled frame {position} (video {frame.video!r}, frame {frame.frame_index})"
@@ -212,29 +210,10 @@ class TrainingData:
                 raise ValueError(f"{where} has a negative frame index.")
             if frame.label_file is not None and frame.label_file not in file_map:
                 raise ValueError(f"{where} names unknown label file {frame.label_file!r}.")
-            instances = []
-            for instance in frame.instances:
-                if instance.skeleton not in skeleton_map:
-                    raise ValueError(f"{where}: an instance names unknown skeleton {instance.skeleton!r}.")
-                if instance.individual is not None and instance.individual not in known_individuals:
-                    raise ValueError(
-                        f"{where}: an instance names individual {instance.individual!r}, which is not one of "
-                        f"{individuals}."
-                    )
-                n_nodes = len(skeleton_map[instance.skeleton].nodes)
-                points = np.asarray(instance.points, dtype="float64")
-                if points.ndim != 2 or points.shape[0] != n_nodes or points.shape[1] not in (2, 3):
-                    raise ValueError(
-                        f"{where}: points must be ({n_nodes} nodes, 2 or 3), got {points.shape} "
-                        f"(skeleton {instance.skeleton!r})."
-                    )
-                visible = np.asarray(instance.visible, dtype="bool")
-                if visible.shape != (n_nodes,):
-                    raise ValueError(f"{where}: visible must be ({n_nodes},), got {visible.shape}.")
-                n_dims.add(points.shape[1])
-                instances.append(dataclasses.replace(instance, points=points, visible=visible))
+            instances = tuple(_checked_instance(i, where, skeleton_map, individuals) for i in frame.instances)
             frame_index = None if frame.frame_index is None else int(frame.frame_index)
-            checked.append(dataclasses.replace(frame, frame_index=frame_index, instances=tuple(instances)))
+            checked.append(dataclasses.replace(frame, frame_index=frame_index, instances=instances))
+        n_dims = {instance.points.shape[1] for frame in checked for instance in frame.instances}
         if len(n_dims) > 1:
             raise ValueError("Labeled instances mix 2D and 3D points.")
         return cls(
@@ -272,11 +251,23 @@ class TrainingData:
         return [name for name in self.skeletons if name in used]
 
 
-def _unique_by(items: Sequence[Any], attribute: str, what: str) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for item in items:
-        key = getattr(item, attribute)
-        if key in result:
-            raise ValueError(f"Two {what}s are named {key!r}.")
-        result[key] = item
-    return result
+def _checked_instance(
+    instance: LabeledInstance, where: str, skeletons: dict[str, Skeleton], individuals: list[str]
+) -> LabeledInstance:
+    """Return ``instance`` with points as float64 and visibility as bool, checked against its skeleton."""
+    if instance.skeleton not in skeletons:
+        raise ValueError(f"{where}: an instance names unknown skeleton {instance.skeleton!r}.")
+    if instance.individual is not None and instance.individual not in individuals:
+        raise ValueError(
+            f"{where}: an instance names individual {instance.individual!r}, which is not one of {individuals}."
+        )
+    n_nodes = len(skeletons[instance.skeleton].nodes)
+    points = np.asarray(instance.points, dtype="float64")
+    if points.ndim != 2 or points.shape[0] != n_nodes or points.shape[1] not in (2, 3):
+        raise ValueError(
+            f"{where}: points must be ({n_nodes} nodes, 2 or 3), got {points.shape} (skeleton {instance.skeleton!r})."
+        )
+    visible = np.asarray(instance.visible, dtype="bool")
+    if visible.shape != (n_nodes,):
+        raise ValueError(f"{where}: visible must be ({n_nodes},), got {visible.shape}.")
+    return dataclasses.replace(instance, points=points, visible=visible)

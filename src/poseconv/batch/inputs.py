@@ -1,0 +1,355 @@
+"""Check one input of a session without reading its data, and turn it into an :class:`~.jobs.InputJob`.
+
+An input is a pose entry (``sessions[i].pose[j]``: a pose file, its video, its
+timing) or an interface entry (``sessions[i].interfaces.<key>``: any neuroconv
+interface by name). The checks: every named file and folder present, the
+interface importable and fit for its place, its arguments valid for its source
+schema, and a pose entry's metadata valid as far as it goes (the metadata schema
+with nothing required, since the interfaces complete it later).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import PoseconvError
+from ..metadata.compose import schema_problems
+from ..timing import TIMESTAMP_SUFFIXES
+from .jobs import InputJob
+from .report import Problem, one_line
+from .spec import format_location, to_json
+
+__all__ = [
+    "interface_class",
+    "metadata_problems",
+    "missing_path",
+    "plan_interface",
+    "plan_pose",
+    "resolve_path",
+]
+
+#: Gives the spec location of a source-data argument (None: the entry itself).
+Locate = Callable[[str | None], str]
+
+
+# -- metadata -----------------------------------------------------------------------------------
+
+
+def _drop_required(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _drop_required(v) for k, v in node.items() if not (k == "required" and isinstance(v, list))}
+    if isinstance(node, list):
+        return [_drop_required(v) for v in node]
+    return node
+
+
+@functools.cache
+def _partial_metadata_validator(block: str | None = None) -> Any:
+    """Return the validator of metadata overrides (or of one block): the metadata schema, nothing required."""
+    from jsonschema import Draft7Validator
+
+    from ..metadata.schema import metadata_schema
+
+    schema = _drop_required(metadata_schema())
+    if block is not None:
+        # Blocks refer to root definitions (Devices) or their own (Pose); keep both reachable.
+        schema = {**schema["properties"][block], "definitions": schema.get("definitions", {})}
+    return Draft7Validator(schema)
+
+
+def metadata_problems(
+    metadata: Mapping[str, Any], root: str, session: int | None, block: str | None = None
+) -> list[Problem]:
+    """Return the problems of a metadata override (or of one block of it, e.g. a session's ``subject``).
+
+    Parameters
+    ----------
+    metadata : Mapping
+        The override, as the spec gives it.
+    root : str
+        Its location in the spec.
+    session : int or None
+        The session it belongs to (None: the spec's own ``metadata``).
+    block : str, optional
+        Check it as this top-level block of the metadata (``"Subject"``).
+
+    Returns
+    -------
+    list of Problem
+        What the metadata schema (with nothing required) finds.
+    """
+    return [
+        Problem(format_location(path, root), message, session)
+        for path, message in schema_problems(_partial_metadata_validator(block), to_json(dict(metadata)))
+    ]
+
+
+# -- paths --------------------------------------------------------------------------------------
+
+
+def resolve_path(folder: Path, text: str) -> Path:
+    """Return ``text`` as a path, relative ones taken from ``folder`` (``~`` expanded)."""
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else folder / path
+
+
+def _path_kind(key: str, prop: Mapping[str, Any]) -> str | None:
+    """``file``, ``folder`` or ``any`` for arguments that name paths; None otherwise."""
+    fmt = prop.get("format") or (prop.get("items") or {}).get("format")
+    if fmt == "file-path" or key.endswith(("file_path", "file_paths")):
+        return "file"
+    if fmt == "directory-path" or key.endswith(("folder_path", "folder_paths", "directory_path")):
+        return "folder"
+    if key.endswith(("_path", "_paths")):
+        return "any"
+    return None
+
+
+def missing_path(path: Path, kind: str) -> str | None:
+    """Return what is wrong with ``path`` (``kind``: ``file``, ``folder`` or ``any``), or None when it is there."""
+    if kind == "file" and not path.is_file():
+        return f"file not found: {path}" if not path.exists() else f"not a file: {path}"
+    if kind == "folder" and not path.is_dir():
+        return f"folder not found: {path}" if not path.exists() else f"not a folder: {path}"
+    if kind == "any" and not path.exists():
+        return f"not found: {path}"
+    return None
+
+
+def _resolve_source_data(
+    source_data: Mapping[str, Any], schema: Mapping[str, Any], data_folder: Path, locate: Locate, session: int
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Make the path arguments absolute and check they exist."""
+    properties = schema.get("properties", {})
+    resolved: dict[str, Any] = {}
+    problems = []
+    for key, value in source_data.items():
+        kind = _path_kind(key, properties.get(key, {}))
+        if kind is None or value is None:
+            resolved[key] = value
+            continue
+        if isinstance(value, str):
+            path = resolve_path(data_folder, value)
+            resolved[key] = str(path)
+            if (message := missing_path(path, kind)) is not None:
+                problems.append(Problem(locate(key), message, session))
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            paths = [resolve_path(data_folder, v) for v in value]
+            resolved[key] = [str(p) for p in paths]
+            for i, path in enumerate(paths):
+                if (message := missing_path(path, kind)) is not None:
+                    problems.append(Problem(f"{locate(key)}[{i}]", message, session))
+        else:
+            resolved[key] = value
+    return resolved, problems
+
+
+# -- interfaces ---------------------------------------------------------------------------------
+
+
+def interface_class(name: str, location: str, session: int | None) -> tuple[type | None, list[Problem]]:
+    """Return the interface class called ``name``, or None and the problem (at ``location``) that stops it."""
+    from .registry import get_interface_class
+
+    try:
+        return get_interface_class(name), []
+    except Exception as err:  # noqa: BLE001 - plug-in boundary: a lab's interface module may fail to import in
+        # any way (SyntaxError, RuntimeError, ...); the error is recorded, with the spec location, as a Problem.
+        return None, [Problem(location, one_line(err), session)]
+
+
+def _source_schema(cls: type, locate: Locate, session: int) -> tuple[dict[str, Any], list[Problem]]:
+    """Return the interface's source schema, or an empty one and the problem that stops it."""
+    try:
+        return cls.get_source_schema(), []
+    except Exception as err:  # noqa: BLE001 - plug-in boundary: a third-party interface's schema may fail to
+        # build in any way; the error is recorded, with the class and the spec location, as a Problem.
+        return {}, [Problem(locate(None), f"{cls.__name__}.get_source_schema() failed: {one_line(err)}", session)]
+
+
+def _source_data(
+    cls: type,
+    source_data: Mapping[str, Any],
+    own: Mapping[str, Any],
+    data_folder: Path,
+    locate: Locate,
+    session: int,
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Return an interface's arguments (``own`` ones, then ``source_data`` with absolute paths) and their problems.
+
+    The problems: paths that are missing, then what the interface's source schema finds.
+    """
+    from jsonschema import Draft7Validator
+
+    schema, schema_failed = _source_schema(cls, locate, session)
+    resolved, problems = _resolve_source_data(source_data, schema, data_folder, locate, session)
+    arguments = {**own, **resolved}
+    if schema_failed:
+        return arguments, problems + schema_failed
+    for path, message in schema_problems(Draft7Validator(schema), to_json(dict(arguments))):
+        key = path[0] if path else None
+        problems.append(Problem(format_location(path[1:], locate(key)), message, session))
+    return arguments, problems
+
+
+def _pose_arguments(
+    pose: Any, root: str, index: int, data_folder: Path
+) -> tuple[dict[str, Any], str | None, list[Problem]]:
+    """Return a pose entry's own arguments (file, video, rate), its timestamps file and their problems."""
+    problems: list[Problem] = []
+    file_path = resolve_path(data_folder, pose.file_path)
+    if (message := missing_path(file_path, "file")) is not None:
+        problems.append(Problem(f"{root}.file_path", message, index))
+    kwargs: dict[str, Any] = {"file_path": str(file_path)}
+    if pose.video_file_path is not None:
+        video = resolve_path(data_folder, pose.video_file_path)
+        kwargs["video_file_path"] = str(video)
+        if (message := missing_path(video, "file")) is not None:
+            problems.append(Problem(f"{root}.video_file_path", message, index))
+    if pose.sampling_frequency is not None:
+        kwargs["sampling_frequency"] = pose.sampling_frequency
+    for key in set(kwargs) & set(pose.source_data):
+        problems.append(Problem(f"{root}.source_data.{key}", f"give it as {root}.{key} instead.", index))
+    timestamps_file = None
+    if pose.timestamps_file is not None:
+        path = resolve_path(data_folder, pose.timestamps_file)
+        timestamps_file = str(path)
+        if (message := missing_path(path, "file")) is not None:
+            problems.append(Problem(f"{root}.timestamps_file", message, index))
+        elif path.suffix.lower() not in TIMESTAMP_SUFFIXES:
+            problems.append(
+                Problem(f"{root}.timestamps_file", f"expected one of {', '.join(TIMESTAMP_SUFFIXES)}.", index)
+            )
+    return kwargs, timestamps_file, problems
+
+
+def _pose_interface_name(file_path: Path, root: str, index: int) -> tuple[str | None, list[Problem]]:
+    """Return the interface of a pose file from its content, or None and why it has none."""
+    from ..catalog import detect_format
+
+    try:
+        # Routed by content: a .slp holding a calibrated session converts as a session.
+        return detect_format(file_path).interface_name, []
+    except (PoseconvError, OSError) as err:
+        from ..video import is_video_path
+
+        # Naming an interface does not help a video: it belongs in the pose entry's video_file_path.
+        hint = "" if is_video_path(file_path) else f" Name it with {root}.interface."
+        return None, [Problem(f"{root}.file_path", f"{one_line(err)}{hint}", index)]
+
+
+def _pose_class(pose: Any, file_path: Path, root: str, index: int) -> tuple[str | None, type | None, list[Problem]]:
+    """Return the interface name and class of a pose entry, or what stops them."""
+    from .registry import is_pose_interface
+
+    name, problems = pose.interface, []
+    if name is None:
+        name, problems = _pose_interface_name(file_path, root, index)
+        if name is None:
+            return None, None, problems
+    cls, problems = interface_class(name, f"{root}.interface", index)
+    if cls is not None and not is_pose_interface(cls):
+        message = f"{cls.__name__} is not a poseconv pose interface; list it under sessions[{index}].interfaces."
+        return name, None, [Problem(f"{root}.interface", message, index)]
+    return name, cls, problems
+
+
+def plan_pose(pose: Any, j: int, index: int, data_folder: Path) -> tuple[InputJob | None, list[Problem]]:
+    """Check the pose entry ``sessions[index].pose[j]`` and return its job (None when it cannot be built).
+
+    Parameters
+    ----------
+    pose : PoseSpec
+        The entry.
+    j, index : int
+        Its position in the session, and the session's in the spec.
+    data_folder : pathlib.Path
+        Where relative paths start.
+
+    Returns
+    -------
+    tuple
+        The job (or None) and every problem found.
+    """
+    root = f"sessions[{index}].pose[{j}]"
+    kwargs, timestamps_file, problems = _pose_arguments(pose, root, index, data_folder)
+    if pose.interface is None and problems:
+        return None, problems
+    name, cls, found = _pose_class(pose, Path(kwargs["file_path"]), root, index)
+    problems += found
+    if cls is None:
+        return None, problems
+    own_fields = set(kwargs)  # file_path, video_file_path, sampling_frequency: fields of the pose entry itself
+
+    def locate(key: str | None) -> str:
+        if key is None:
+            return root
+        return f"{root}.{key}" if key in own_fields else f"{root}.source_data.{key}"
+
+    kwargs, found = _source_data(cls, pose.source_data, kwargs, data_folder, locate, index)
+    problems += found + metadata_problems(pose.metadata, f"{root}.metadata", index)
+    job = InputJob(
+        name=pose.name or f"Pose{j}",
+        interface=name,
+        location=root,
+        is_pose=True,
+        source_data=kwargs,
+        conversion_options=dict(pose.conversion_options),
+        metadata=dict(pose.metadata),
+        timestamps_file=timestamps_file,
+        starting_time=pose.starting_time,
+    )
+    return job, problems
+
+
+def plan_interface(
+    key: str, entry: Any, defaults: Mapping[str, str], index: int, data_folder: Path
+) -> tuple[InputJob | None, list[Problem]]:
+    """Check the interface entry ``sessions[index].interfaces.<key>`` and return its job (None when it cannot be built).
+
+    Parameters
+    ----------
+    key : str
+        Its key (the input's name in the converter).
+    entry : InterfaceSpec
+        The entry.
+    defaults : Mapping
+        The spec's top-level ``interfaces`` (key -> interface name).
+    index : int
+        The session's position in the spec.
+    data_folder : pathlib.Path
+        The folder relative paths start from.
+
+    Returns
+    -------
+    tuple
+        ``(job, problems)``; the job is None when the interface cannot be resolved.
+    """
+    from .registry import is_pose_interface
+
+    root = format_location(("interfaces", key), f"sessions[{index}]")
+    name = entry.interface or defaults.get(key)
+    if name is None:
+        message = f"no interface class: name it here or under the spec's top-level interfaces.{key}."
+        return None, [Problem(f"{root}.interface", message, index)]
+    cls, problems = interface_class(name, f"{root}.interface" if entry.interface else f"interfaces.{key}", index)
+    if cls is None:
+        return None, problems
+
+    def locate(field_name: str | None) -> str:
+        return f"{root}.source_data" + (f".{field_name}" if field_name is not None else "")
+
+    source_data, found = _source_data(cls, entry.source_data, {}, data_folder, locate, index)
+    job = InputJob(
+        name=key,
+        interface=name,
+        location=root,
+        is_pose=is_pose_interface(cls),
+        source_data=source_data,
+        conversion_options=dict(entry.conversion_options),
+        starting_time=entry.starting_time,
+    )
+    return job, problems + found

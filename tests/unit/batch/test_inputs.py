@@ -1,0 +1,77 @@
+"""Checking one input of a session without its data: paths, interface class, source arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from neuroconv.basedatainterface import BaseDataInterface
+
+from poseconv.batch.inputs import missing_path, plan_interface, plan_pose, resolve_path
+from poseconv.batch.spec import InterfaceSpec, PoseSpec
+
+
+class BrokenSchemaInterface(BaseDataInterface):
+    """An interface whose source schema does not build, as a lab's own interface may."""
+
+    @classmethod
+    def get_source_schema(cls) -> dict:
+        raise RuntimeError("schema is broken")
+
+
+def test_resolve_path_starts_relative_paths_at_the_folder(tmp_path):
+    assert resolve_path(tmp_path, "a/b.h5") == tmp_path / "a" / "b.h5"
+    assert resolve_path(tmp_path, str(tmp_path / "c.h5")) == tmp_path / "c.h5"
+
+
+def test_missing_path_says_what_is_wrong(tmp_path):
+    (tmp_path / "file.txt").write_text("x")
+    assert missing_path(tmp_path / "file.txt", "file") is None
+    assert missing_path(tmp_path / "nope.h5", "file") == f"file not found: {tmp_path / 'nope.h5'}"
+    assert missing_path(tmp_path, "file") == f"not a file: {tmp_path}"
+    assert missing_path(tmp_path / "file.txt", "folder") == f"not a folder: {tmp_path / 'file.txt'}"
+    assert missing_path(tmp_path / "nope", "any") == f"not found: {tmp_path / 'nope'}"
+
+
+def test_a_missing_pose_file_is_a_problem_of_its_entry_and_gives_no_job(tmp_path):
+    pose = PoseSpec.model_validate({"file_path": "missing.h5"})
+    job, problems = plan_pose(pose, 1, 0, tmp_path)
+    assert job is None
+    assert [(p.location, p.message) for p in problems] == [
+        ("sessions[0].pose[1].file_path", f"file not found: {tmp_path / 'missing.h5'}")
+    ]
+
+
+def test_a_pose_field_given_in_source_data_is_sent_to_its_own_field(tmp_path):
+    pose = PoseSpec.model_validate({"file_path": "missing.h5", "source_data": {"file_path": "x.h5"}})
+    _, problems = plan_pose(pose, 0, 2, tmp_path)
+    assert ("sessions[2].pose[0].source_data.file_path", "give it as sessions[2].pose[0].file_path instead.") in [
+        (p.location, p.message) for p in problems
+    ]
+
+
+def test_an_interface_without_a_class_name_says_where_to_name_it(tmp_path):
+    job, problems = plan_interface("Recording", InterfaceSpec(), {}, 0, tmp_path)
+    assert job is None
+    assert problems[0].location == "sessions[0].interfaces.Recording.interface"
+    assert "top-level interfaces.Recording" in problems[0].message
+
+
+def test_an_unknown_interface_is_reported_at_its_name(tmp_path):
+    job, problems = plan_interface("Recording", InterfaceSpec(interface="NoSuchInterface"), {}, 3, tmp_path)
+    assert job is None
+    assert problems[0].location == "sessions[3].interfaces.Recording.interface"
+    assert "Unknown interface 'NoSuchInterface'" in problems[0].message
+
+
+def test_a_schema_that_does_not_build_is_the_entry_s_problem_not_a_crash(tmp_path):
+    (tmp_path / "data").mkdir()
+    entry = InterfaceSpec(interface=f"{__name__}:BrokenSchemaInterface", source_data={"folder_path": "data"})
+    job, problems = plan_interface("Lab", entry, {}, 0, tmp_path)
+    assert job is not None
+    assert job.source_data == {"folder_path": str(Path(tmp_path) / "data")}
+    assert [(p.location, p.message) for p in problems] == [
+        (
+            "sessions[0].interfaces.Lab.source_data",
+            "BrokenSchemaInterface.get_source_schema() failed: schema is broken",
+        )
+    ]

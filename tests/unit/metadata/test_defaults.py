@@ -1,0 +1,39 @@
+"""Default metadata entries shared by single-camera, multi-camera and training metadata."""
+
+from __future__ import annotations
+
+from poseconv.metadata.defaults import camera_device_entry, external_video_entry, pose_series_entries, producer_fields
+
+
+def test_series_entries_avoid_the_skeleton_s_name_and_keep_node_keys():
+    entries = pose_series_entries(
+        ("nose", "Skeleton"),
+        "mouse",
+        unit="pixels",
+        reference_frame="top-left",
+        skeleton_name="Skeleton",
+        confidence_definition="likelihood",
+        what="2D position",
+    )
+    assert list(entries) == ["nose", "Skeleton"]
+    assert entries["nose"] == {
+        "name": "nose",
+        "description": "2D position of 'nose' of 'mouse'.",
+        "unit": "pixels",
+        "reference_frame": "top-left",
+        "confidence_definition": "likelihood",
+    }
+    assert entries["Skeleton"]["name"] != "Skeleton"
+
+
+def test_series_entries_without_confidence_have_no_definition():
+    entries = pose_series_entries(("nose",), "m", unit="pixels", reference_frame="r", skeleton_name="S")
+    assert "confidence_definition" not in entries["nose"]
+    assert entries["nose"]["description"] == "Position of 'nose' of 'm'."
+
+
+def test_video_and_camera_entries_link_by_key():
+    assert camera_device_entry("cam1")["description"] == "Camera that recorded the behavior video 'cam1'."
+    assert external_video_entry("cam1", "d")["device_metadata_key"] == "video_cam1_camera"
+    assert "device_metadata_key" not in external_video_entry("cam1", "d", with_camera=False)
+    assert producer_fields(None, "Jane") == {"scorer": "Jane"}
