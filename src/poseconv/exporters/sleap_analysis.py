@@ -48,6 +48,8 @@ __all__ = ["write_sleap_analysis"]
 # Values (frames x tracks x nodes) gathered per block.
 _BLOCK_VALUES = 2**20
 _MIN_BLOCK_FRAMES = 256
+# Frames per HDF5 chunk; blocks are whole chunks where they can be, so no chunk is compressed twice.
+_CHUNK_FRAMES = 4096
 _UNTRACKED_NAMES = ("untracked",)
 # Each array's axes (SLEAP's "matlab" order), dtype and the value of frames without the track.
 _LAYOUT = {
@@ -90,7 +92,7 @@ def _track_names(pose: PoseData, tracks: list[PoseTrack]) -> list[str]:
 
 def _create(handle: Any, name: str, shape: tuple[int, ...], dtype: str, dims: tuple[str, ...], fill: float) -> Any:
     frames_axis = dims.index("frame")
-    chunks = tuple(min(size, 4096) if axis == frames_axis else max(size, 1) for axis, size in enumerate(shape))
+    chunks = tuple(min(size, _CHUNK_FRAMES) if axis == frames_axis else max(size, 1) for axis, size in enumerate(shape))
     dataset = handle.create_dataset(
         name,
         shape=shape,
@@ -140,6 +142,8 @@ def _write_arrays(handle: Any, tracks: list[PoseTrack], columns: dict, n_nodes: 
         for name, (dims, dtype, fill) in _LAYOUT.items()
     }
     block = max(_MIN_BLOCK_FRAMES, _BLOCK_VALUES // max(1, n_tracks * n_nodes))
+    if block >= _CHUNK_FRAMES:
+        block -= block % _CHUNK_FRAMES
     for start in range(0, n_frames, block):
         stop = min(n_frames, start + block)
         positions, scores, instance, tracking = _block(tracks, columns, n_nodes, start, stop)
