@@ -3,7 +3,9 @@
 An NWB file is written under a hidden temporary name in its folder and renamed
 when complete, so a failure, Ctrl-C or a cluster's ``SIGTERM`` never leaves a
 half-written file under the real name, and an existing file is replaced only
-when the user said so.
+when the user said so. Appending to an existing file works on a copy under a
+temporary name that replaces the file when complete (:func:`atomic_append`), so a
+failed append leaves the file as it was.
 """
 
 from __future__ import annotations
@@ -20,7 +22,16 @@ from pathlib import Path
 
 from .errors import PoseconvError
 
-__all__ = ["OutputError", "atomic_output", "check_output", "folder_problem", "partial_path", "remove_partials"]
+__all__ = [
+    "OutputError",
+    "atomic_append",
+    "atomic_output",
+    "check_appendable",
+    "check_output",
+    "folder_problem",
+    "partial_path",
+    "remove_partials",
+]
 
 # Signals that end a run and must still clean up (SIGINT raises KeyboardInterrupt by itself).
 _ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -157,6 +168,61 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     partial = partial_path(path)
     with _signals_raise():
         try:
+            yield partial
+            if path.is_dir():
+                shutil.rmtree(path)
+            os.replace(partial, path)
+        finally:
+            _remove(partial)
+
+
+def check_appendable(path: str | Path) -> Path:
+    """Check, before reading any input, that poses can be added to the NWB file ``path``; return it as a Path.
+
+    Raises :class:`OutputError` when the file is missing, not an HDF5 NWB file, or its folder is not
+    writable (the appended copy is written beside it).
+    """
+    import h5py
+
+    path = Path(path)
+    if not path.is_file():
+        raise OutputError(f"{path}: not found; --append adds to an existing NWB file (use --output for a new one).")
+    if not h5py.is_hdf5(path):
+        raise OutputError(f"{path}: is not an HDF5 NWB file; poses can be appended to HDF5 NWB files only.")
+    with h5py.File(path, "r") as handle:
+        if "nwb_version" not in handle.attrs:
+            raise OutputError(f"{path}: is an HDF5 file but not an NWB file (it has no nwb_version).")
+    problem = folder_problem(path.resolve().parent)
+    if problem is not None:
+        raise OutputError(f"{path}: {problem}")
+    return path
+
+
+@contextlib.contextmanager
+def atomic_append(path: str | Path) -> Iterator[Path]:
+    """Yield a copy of the existing file ``path`` to add to; on success it replaces ``path``, otherwise it is removed.
+
+    The copy costs the file's size in time and disk space, which is the price of never leaving a
+    half-appended file: HDF5 cannot undo a write.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The existing NWB file (or Zarr store).
+
+    Yields
+    ------
+    pathlib.Path
+        The copy to append to.
+    """
+    path = Path(path)
+    partial = partial_path(path)
+    with _signals_raise():
+        try:
+            if path.is_dir():
+                shutil.copytree(path, partial)
+            else:
+                shutil.copy2(path, partial)
             yield partial
             if path.is_dir():
                 shutil.rmtree(path)

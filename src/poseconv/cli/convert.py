@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -13,74 +13,97 @@ from ._common import DebugOption, QuietOption, apply_flags, command_errors, prog
 __all__ = ["convert"]
 
 
+InputsArgument = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="INPUT",
+        help=(
+            "Pose files (DeepLabCut .h5/.csv, SLEAP .slp/.h5, LightningPose .csv); with --source dlc-labels a "
+            "DeepLabCut project, labeled-data folder or CollectedData file, with --source sleap-labels a .slp, "
+            "with --source lp-labels a LightningPose CollectedData.csv."
+        ),
+        show_default=False,
+    ),
+]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="The NWB file to write.", show_default=False)]
+AppendOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--append",
+        help="Add the poses to this existing NWB file (which keeps its session start time and other data) "
+        "instead of writing a new one; the file is changed only when the whole conversion succeeds.",
+        show_default=False,
+    ),
+]
+MetadataOption = Annotated[
+    Path | None,
+    typer.Option("--metadata", "-m", help="YAML/JSON metadata merged over the defaults (see 'poseconv metadata')."),
+]
+VideoOption = Annotated[
+    list[Path] | None, typer.Option("--video", help="The analysed video; once per input, in order.")
+]
+FpsOption = Annotated[
+    float | None,
+    typer.Option(
+        "--fps", help="Frame rate (Hz); wins over the video's and the pose file's, with a warning if they differ."
+    ),
+]
+TimestampsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--timestamps",
+        help="One time (s) per frame, .npy/.csv/.tsv/.txt (one per line); once per input, in order. Wins over "
+        "--fps, the video and the pose file.",
+    ),
+]
+IndividualsOption = Annotated[
+    list[str] | None,
+    typer.Option("--individuals", "-i", help="Keep only these individuals/tracks (repeat or comma-separate)."),
+]
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source", "-s", help=f"The input's format, detected from its content when omitted: {source_help()}."
+    ),
+]
+TrainingOption = Annotated[
+    bool,
+    typer.Option(
+        "--training",
+        help="Also write the human-labeled training frames (PoseTraining): the DLC project's, the .slp's.",
+    ),
+]
+LabeledDataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--labeled-data",
+        help="DeepLabCut: the project folder or CollectedData file of the labels, when the predictions are "
+        "not inside the project (implies --training).",
+    ),
+]
+StartTimeOption = Annotated[
+    str | None,
+    typer.Option("--session-start-time", help="ISO-8601 with time zone, e.g. 2024-05-03T11:26:42+02:00."),
+]
+StubOption = Annotated[bool, typer.Option("--stub", help="Write only the first 100 frames (a quick test file).")]
+OverwriteOption = Annotated[bool, typer.Option("--overwrite", help="Replace OUTPUT if it exists.")]
+
+
 def convert(
-    inputs: Annotated[
-        list[Path],
-        typer.Argument(
-            metavar="INPUT",
-            help=(
-                "Pose files (DeepLabCut .h5/.csv, SLEAP .slp/.h5, LightningPose .csv); with --source dlc-labels a "
-                "DeepLabCut project, labeled-data folder or CollectedData file, with --source sleap-labels a .slp, "
-                "with --source lp-labels a LightningPose CollectedData.csv."
-            ),
-            show_default=False,
-        ),
-    ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The NWB file to write.", show_default=False)],
-    metadata: Annotated[
-        Path | None,
-        typer.Option("--metadata", "-m", help="YAML/JSON metadata merged over the defaults (see 'poseconv metadata')."),
-    ] = None,
-    video: Annotated[
-        list[Path] | None, typer.Option("--video", help="The analysed video; once per input, in order.")
-    ] = None,
-    fps: Annotated[
-        float | None,
-        typer.Option(
-            "--fps", help="Frame rate (Hz); wins over the video's and the pose file's, with a warning if they differ."
-        ),
-    ] = None,
-    timestamps: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--timestamps",
-            help="One time (s) per frame, .npy/.csv/.tsv/.txt (one per line); once per input, in order. Wins over "
-            "--fps, the video and the pose file.",
-        ),
-    ] = None,
-    individuals: Annotated[
-        list[str] | None,
-        typer.Option("--individuals", "-i", help="Keep only these individuals/tracks (repeat or comma-separate)."),
-    ] = None,
-    source: Annotated[
-        str | None,
-        typer.Option(
-            "--source",
-            "-s",
-            help=f"The input's format, detected from its content when omitted: {source_help()}.",
-        ),
-    ] = None,
-    training: Annotated[
-        bool,
-        typer.Option(
-            "--training",
-            help="Also write the human-labeled training frames (PoseTraining): the DLC project's, the .slp's.",
-        ),
-    ] = False,
-    labeled_data: Annotated[
-        Path | None,
-        typer.Option(
-            "--labeled-data",
-            help="DeepLabCut: the project folder or CollectedData file of the labels, when the predictions are "
-            "not inside the project (implies --training).",
-        ),
-    ] = None,
-    session_start_time: Annotated[
-        str | None,
-        typer.Option("--session-start-time", help="ISO-8601 with time zone, e.g. 2024-05-03T11:26:42+02:00."),
-    ] = None,
-    stub: Annotated[bool, typer.Option("--stub", help="Write only the first 100 frames (a quick test file).")] = False,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace OUTPUT if it exists.")] = False,
+    inputs: InputsArgument,
+    output: OutputOption = None,
+    append: AppendOption = None,
+    metadata: MetadataOption = None,
+    video: VideoOption = None,
+    fps: FpsOption = None,
+    timestamps: TimestampsOption = None,
+    individuals: IndividualsOption = None,
+    source: SourceOption = None,
+    training: TrainingOption = False,
+    labeled_data: LabeledDataOption = None,
+    session_start_time: StartTimeOption = None,
+    stub: StubOption = False,
+    overwrite: OverwriteOption = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -89,54 +112,140 @@ def convert(
     Several inputs (e.g. one per camera) go into one file. The file is written to a temporary
     name first, so a failed conversion leaves nothing behind. With --training the human-labeled
     frames the model was trained on go in too, as ndx-pose PoseTraining; --source dlc-labels,
-    sleap-labels or lp-labels converts the labels alone.
+    sleap-labels or lp-labels converts the labels alone. With --append EXISTING.nwb the poses are
+    added to a file that holds other data: a copy is written and replaces it when complete.
     """
     apply_flags(quiet, debug)
     with command_errors():
-        from ..errors import InvalidOptionError
         from ..interfaces.converter import PoseConverterPipe
-        from ..output import check_output
         from ..timing import load_timestamps
         from ._conversion import load_metadata_file, parse_session_start_time, summary
-        from ._sources import make_interface
 
-        if output.suffix.lower() != ".nwb":
-            raise InvalidOptionError(f"{output}: the output must end in .nwb.")
-        check_output(output, overwrite=overwrite, flag="--overwrite")
+        target = _target(output, append, overwrite)
         videos = _per_input("--video", video, inputs)
         times = [load_timestamps(path) for path in _per_input("--timestamps", timestamps, inputs)]
         user_metadata = load_metadata_file(metadata) if metadata is not None else {}
         if session_start_time:
             user_metadata.setdefault("NWBFile", {})["session_start_time"] = parse_session_start_time(session_start_time)
-        names = split_names(individuals)
-
-        interfaces = {}
-        # The training data already included, so that predictions of one DeepLabCut project write its labels once.
-        included: set[tuple[str, ...]] = set()
+        options = {"source": source, "fps": fps, "individuals": split_names(individuals)}
         with progress() as bar:
-            task = bar.add_task("Reading", total=len(inputs))
-            for i, path in enumerate(inputs):
-                bar.update(task, description=f"Reading {path.name}")
-                options = {"source": source, "video": videos[i] if videos else None, "fps": fps, "individuals": names}
-                interface = make_interface(path, training=training, labeled_data=labeled_data, **options)
-                if _is_pose(interface) and (key := _training_key(interface)) is not None:
-                    if key in included:
-                        interface = make_interface(path, **options)
-                    included.add(key)
-                if times:
-                    interface.set_aligned_timestamps(times[i])
-                interfaces[_input_name(path, interfaces)] = interface
-                bar.advance(task)
+            interfaces = _read_inputs(bar, inputs, videos, times, options, training, labeled_data)
             converter = PoseConverterPipe(interfaces)
-            _require_start_time(converter, user_metadata)
-            bar.update(task, description=f"Writing {output.name}", total=None)
+            if append is not None:
+                _prepare_append(append, converter, user_metadata)
+            else:
+                _require_start_time(converter, user_metadata)
+            bar.add_task(f"Writing {target.name}", total=None)
             converter.run_conversion(
-                nwbfile_path=output,
+                nwbfile_path=target,
                 metadata=user_metadata,
                 overwrite=overwrite,
                 conversion_options={name: {"stub_test": stub} for name in interfaces},
+                append_on_disk_nwbfile=append is not None,
             )
-        status(f"Wrote {output}: {summary(converter, user_metadata, stub=stub)} from {len(inputs)} file(s).")
+        done = "Added to" if append is not None else "Wrote"
+        status(f"{done} {target}: {summary(converter, user_metadata, stub=stub)} from {len(inputs)} file(s).")
+
+
+def _target(output: Path | None, append: Path | None, overwrite: bool) -> Path:
+    """Return the file to write (--output) or to add to (--append), checked before any input is read."""
+    from ..errors import InvalidOptionError
+    from ..output import check_output
+
+    if (output is None) == (append is None):
+        raise InvalidOptionError(
+            "give --output NEW.nwb to write a new file, or --append EXISTING.nwb to add to one (not both)."
+        )
+    if append is not None:
+        if overwrite:
+            raise InvalidOptionError("--append adds to the file and --overwrite replaces it; give one of them.")
+        from ..output import check_appendable
+
+        return check_appendable(append)
+    if output.suffix.lower() != ".nwb":
+        raise InvalidOptionError(f"{output}: the output must end in .nwb.")
+    return check_output(output, overwrite=overwrite, flag="--overwrite")
+
+
+def _prepare_append(path: Path, converter: Any, user_metadata: dict) -> None:
+    """Take the session start time from the file and refuse containers it already holds, before writing.
+
+    Skeletons and cameras of the same name are reused (linked), as when poses are added beside a
+    video interface's camera; a PoseEstimation or PoseTraining of the same name is a second copy.
+    """
+    from datetime import datetime
+
+    import h5py
+
+    from ..errors import InvalidOptionError
+
+    with h5py.File(path, "r") as handle:
+        start = datetime.fromisoformat(_text(handle["session_start_time"][()]))
+        behavior = handle.get("processing/behavior")
+        taken = set(behavior) if behavior is not None else set()
+    given = (user_metadata.get("NWBFile") or {}).get("session_start_time")
+    if given is not None and _as_datetime(given) != start:
+        raise InvalidOptionError(
+            f"{path}: its session starts at {start.isoformat()}, not {_as_datetime(given).isoformat()}; --append "
+            "keeps the file's start time: drop --session-start-time (or NWBFile.session_start_time from the "
+            "metadata file)."
+        )
+    user_metadata.setdefault("NWBFile", {})["session_start_time"] = start
+    composed = converter.compose_metadata(user_metadata)
+    for per_input in composed.per_input.values():
+        pose = per_input.get("Pose") or {}
+        blocks = [*(pose.get("PoseEstimations") or {}).items(), *(pose.get("MultiCameraPoseEstimations") or {}).items()]
+        if pose.get("PoseTraining"):
+            blocks.append(("PoseTraining", pose["PoseTraining"]))
+        for key, entry in blocks:
+            if entry.get("name") in taken:
+                raise InvalidOptionError(
+                    f"{path}: already holds '{entry['name']}' in processing/behavior (were these poses appended "
+                    f"before?); to add them as a second container, give it another name in the --metadata file "
+                    f"(Pose: ... {key}: name: ...)."
+                )
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _as_datetime(value: Any) -> Any:
+    from datetime import datetime
+
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def _read_inputs(
+    bar: Any,
+    inputs: list[Path],
+    videos: list[Path],
+    times: list[Any],
+    options: dict[str, Any],
+    training: bool,
+    labeled_data: Path | None,
+) -> dict[str, Any]:
+    """Return an interface per input, named by its file; each DeepLabCut project's labels are included once."""
+    from ._sources import make_interface
+
+    interfaces: dict[str, Any] = {}
+    # The training data already included, so that predictions of one DeepLabCut project write its labels once.
+    included: set[tuple[str, ...]] = set()
+    task = bar.add_task("Reading", total=len(inputs))
+    for i, path in enumerate(inputs):
+        bar.update(task, description=f"Reading {path.name}")
+        given = {**options, "video": videos[i] if videos else None}
+        interface = make_interface(path, training=training, labeled_data=labeled_data, **given)
+        if _is_pose(interface) and (key := _training_key(interface)) is not None:
+            if key in included:
+                interface = make_interface(path, **given)
+            included.add(key)
+        if times:
+            interface.set_aligned_timestamps(times[i])
+        interfaces[_input_name(path, interfaces)] = interface
+        bar.advance(task)
+    bar.update(task, visible=False)
+    return interfaces
 
 
 def _per_input(option: str, values: list[Path] | None, inputs: list[Path]) -> list[Path]:

@@ -1,4 +1,4 @@
-"""``poseconv export``: the poses of an NWB file back out to DeepLabCut, SLEAP or movement files.
+"""``poseconv export``: the poses of an NWB file back out to DeepLabCut, SLEAP (.slp or analysis .h5) or movement files.
 
 With ``--training`` it exports the human-labeled training frames (ndx-pose ``PoseTraining``)
 instead: DeepLabCut ``CollectedData`` files or a SLEAP ``.slp`` of user instances.
@@ -16,7 +16,9 @@ from ._common import DebugOption, QuietOption, apply_flags, command_errors, prog
 
 __all__ = ["export"]
 
-_SUFFIXES = {"dlc": (".h5", ".csv"), "slp": (".slp",), "movement": (".nc",)}
+_SUFFIXES = {"dlc": (".h5", ".csv"), "slp": (".slp",), "movement": (".nc",), "sleap-analysis": (".h5",)}
+# Formats written a block of frames at a time from the open NWB file (the others take whole arrays).
+_STREAMED = ("slp", "sleap-analysis")
 # Frames from no DeepLabCut label file are grouped by video (as write_deeplabcut_labels groups them).
 _VIDEO_GROUP = "video:"
 
@@ -30,8 +32,13 @@ def export(
         Path, typer.Argument(metavar="NWB", help="An NWB file with PoseEstimation containers.", show_default=False)
     ],
     to: Annotated[
-        Literal["dlc", "slp", "movement"],
-        typer.Option("--to", "-t", help="dlc (.h5/.csv), slp, or movement (.nc).", show_default=False),
+        Literal["dlc", "slp", "movement", "sleap-analysis"],
+        typer.Option(
+            "--to",
+            "-t",
+            help="dlc (.h5/.csv), slp, movement (.nc), or sleap-analysis (SLEAP's analysis .h5, one per video).",
+            show_default=False,
+        ),
     ],
     output: Annotated[
         Path,
@@ -81,9 +88,9 @@ def export(
             raise InvalidOptionError(f"{output}: --to {to} writes {' or '.join(_SUFFIXES[to])} files.")
         with progress() as bar:
             task = bar.add_task(f"Reading {nwb_file.name}", total=None)
-            # The .slp writer goes through the tracks a block of frames at a time: it reads them from
-            # the open file. The table exporters take whole arrays.
-            opened = reading(nwb_file, containers=container) if to == "slp" else nullcontext(None)
+            # The .slp and analysis writers go through the tracks a block of frames at a time: they read
+            # them from the open file. The table exporters take whole arrays.
+            opened = reading(nwb_file, containers=container) if to in _STREAMED else nullcontext(None)
             with opened as lazy_poses:
                 poses = lazy_poses if lazy_poses is not None else read_any(nwb_file, containers=container)
                 if not poses:
@@ -94,7 +101,7 @@ def export(
 
 
 def _write_poses(to: str, poses: list, output: Path, overwrite: bool, bar: Any, task: Any) -> list[Path]:
-    """Write every PoseData (slp) or every video of every PoseData (dlc, movement); return the files."""
+    """Write every PoseData (slp) or every video of every PoseData (dlc, movement, sleap-analysis); return the files."""
     written = []
     if to == "slp":
         from ..exporters.sleap import write_slp
@@ -112,6 +119,10 @@ def _write_poses(to: str, poses: list, output: Path, overwrite: bool, bar: Any, 
 
 
 def _write_table(to: str, pose: object, video: str, path: Path, overwrite: bool) -> Path:
+    if to == "sleap-analysis":
+        from ..exporters.sleap_analysis import write_sleap_analysis
+
+        return write_sleap_analysis(pose, path, video=video, overwrite=overwrite)
     if to == "dlc":
         from ..exporters.deeplabcut import write_deeplabcut
 
@@ -138,7 +149,7 @@ def _export_training(
     nwb_file : pathlib.Path
         The NWB file.
     to : {"dlc", "slp"}
-        The format; movement files hold poses over time, which labels are not.
+        The format; movement and SLEAP analysis files hold poses over time, which labels are not.
     output : pathlib.Path
         For dlc, a folder (a labeled-data tree) or a .h5/.csv file; for slp, a .slp file.
     containers : list of str, optional
@@ -160,8 +171,8 @@ def _export_training(
     """
     from ..errors import InvalidOptionError, InvalidSourceFileError
 
-    if to == "movement":
-        raise InvalidOptionError("--training exports to dlc or slp; movement files hold poses over time, not labels.")
+    if to in ("movement", "sleap-analysis"):
+        raise InvalidOptionError(f"--training exports to dlc or slp; {to} files hold poses over time, not labels.")
     if len(containers or []) > 1:
         raise InvalidOptionError(f"--training exports one PoseTraining at a time; --container was given {containers}.")
     suffix = output.suffix.lower()

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from . import convert, export, inspect, metadata, plot, run, schema
+from . import convert, export, inspect, metadata, plot, run, schema, validate
 from ._common import DebugOption, QuietOption, settings
 
 __all__ = ["app", "main"]
@@ -36,6 +36,7 @@ app.command("schema")(schema.schema)
 app.command("export")(export.export)
 app.command("plot")(plot.plot)
 app.command("run")(run.run)
+app.command("validate")(validate.validate)
 
 
 def _version(value: bool) -> None:

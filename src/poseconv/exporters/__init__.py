@@ -2,6 +2,7 @@
 
 * :mod:`.deeplabcut`: a DeepLabCut table (``to_deeplabcut_dataframe``, ``write_deeplabcut``);
 * :mod:`.sleap`: a sleap-io ``Labels`` / ``.slp`` (``to_sleap_labels``, ``write_slp``);
+* :mod:`.sleap_analysis`: a SLEAP analysis ``.h5`` of one video (``write_sleap_analysis``);
 * :mod:`.movement`: a movement poses dataset (``to_movement_dataset``);
 * :mod:`.summary`: the facts ``poseconv inspect`` prints (``summarize_pose``);
 * :mod:`.quicklook`: the figure ``poseconv plot`` draws (``write_quicklook_figure``).

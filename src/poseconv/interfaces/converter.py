@@ -27,7 +27,7 @@ from neuroconv import ConverterPipe, NWBConverter
 from ..errors import MetadataError
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..nwb.storage import get_pose_backend_configuration
-from ..output import atomic_output, check_output
+from ..output import atomic_append, atomic_output, check_output
 
 __all__ = ["PoseConverterPipe", "PoseNWBConverter", "is_poseconv_interface"]
 
@@ -267,17 +267,25 @@ class PoseNWBConverter(NWBConverter):
         conversion_options : dict, optional
             ``add_to_nwbfile`` options by interface name.
         append_on_disk_nwbfile : bool, default: False
-            Add to an existing file instead of writing a new one.
+            Add to an existing file instead of writing a new one. The poses are added to a copy
+            that replaces the file when complete, so on any failure the file is left unchanged.
         """
         path = Path(nwbfile_path)
         if append_on_disk_nwbfile:
-            super().run_conversion(
-                nwbfile_path=path,
-                metadata=metadata,
-                backend=backend,
-                conversion_options=self._with_relative_paths(path, conversion_options),
-                append_on_disk_nwbfile=True,
-            )
+            # neuroconv reads the file before the interfaces add to it, with the types known then: a file
+            # without ndx-pose (ephys, video) must be read knowing them, or the poses are built without data.
+            import ndx_pose  # noqa: F401
+
+            self.check_timing()
+            # Appended to a copy that replaces the file when complete: a failure leaves the file unchanged.
+            with atomic_append(path) as partial, self._composing_once():
+                super().run_conversion(
+                    nwbfile_path=partial,
+                    metadata=metadata,
+                    backend=backend,
+                    conversion_options=self._with_relative_paths(path, conversion_options),
+                    append_on_disk_nwbfile=True,
+                )
             return
         check_output(path, overwrite=overwrite)
         self.check_timing()

@@ -1,0 +1,235 @@
+"""Export the poses of one video to a SLEAP analysis HDF5 file (``.h5``).
+
+The layout is the one SLEAP's "Export Analysis HDF5" and sleap-io's ``save_analysis_h5``
+write with their default (``matlab``) axis order, so that SLEAP, sleap-io
+(``sleap_io.load_analysis_h5``), MATLAB scripts and movement read it:
+
+==================  ================================  =========  ======================
+dataset             shape                             dtype      ``dims`` attribute
+==================  ================================  =========  ======================
+``tracks``          (n_tracks, 2, n_nodes, n_frames)  float64    track, xy, node, frame
+``track_occupancy`` (n_frames, n_tracks)              uint8      frame, track
+``point_scores``    (n_tracks, n_nodes, n_frames)     float64    track, node, frame
+``instance_scores`` (n_tracks, n_frames)              float64    track, frame
+``tracking_scores`` (n_tracks, n_frames)              float64    track, frame
+==================  ================================  =========  ======================
+
+plus ``track_names``, ``node_names``, ``edge_names`` and ``edge_inds`` (byte strings and
+indices), ``labels_path``, ``video_path``, ``video_ind`` and ``provenance`` (a JSON string),
+and the file attributes ``format="analysis"``, ``preset="matlab"`` and ``skeleton_name``.
+
+Mapping: track ``k`` of the video is column ``k``; frame ``t`` of a track is frame ``t``; a
+track is occupied in a frame where any of its coordinates is not NaN. Point scores are the
+confidence values; the instance score is the track's recorded SLEAP instance score when it
+has one, else the mean of its point scores; the tracking score is the recorded one or NaN.
+An analysis file holds one skeleton: tracks of different skeletons (DeepLabCut's unique
+body parts beside the animals') share one skeleton with every node, NaN where a track has
+no such node. A file with a single track that SLEAP left untracked gets no track names, as
+SLEAP writes single-animal files.
+
+The arrays are written a block of frames at a time, so memory does not grow with the recording.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidOptionError
+from ..model import PoseData, PoseTrack
+from ..model.frames import is_lazy_array
+
+__all__ = ["write_sleap_analysis"]
+
+# Values (frames x tracks x nodes) gathered per block.
+_BLOCK_VALUES = 2**20
+_MIN_BLOCK_FRAMES = 256
+# Frames per HDF5 chunk; blocks are whole chunks where they can be, so no chunk is compressed twice.
+_CHUNK_FRAMES = 4096
+_UNTRACKED_NAMES = ("untracked",)
+# Each array's axes (SLEAP's "matlab" order), dtype and the value of frames without the track.
+_LAYOUT = {
+    "tracks": (("track", "xy", "node", "frame"), "float64", np.nan),
+    "track_occupancy": (("frame", "track"), "uint8", 0),
+    "point_scores": (("track", "node", "frame"), "float64", np.nan),
+    "instance_scores": (("track", "frame"), "float64", np.nan),
+    "tracking_scores": (("track", "frame"), "float64", np.nan),
+}
+
+
+def _values(values: Any, start: int, stop: int) -> np.ndarray:
+    return np.asarray(values.read(start, stop) if is_lazy_array(values) else values[start:stop], dtype="float64")
+
+
+def _skeleton_union(pose: PoseData, tracks: list[PoseTrack]) -> tuple[list[str], list[tuple[int, int]], dict]:
+    """Return the nodes and edges of one skeleton holding every track's, and each skeleton's node columns."""
+    nodes: list[str] = []
+    columns: dict[str, np.ndarray] = {}
+    for name in dict.fromkeys(track.skeleton for track in tracks):
+        for node in pose.skeletons[name].nodes:
+            if node not in nodes:
+                nodes.append(node)
+        columns[name] = np.array([nodes.index(node) for node in pose.skeletons[name].nodes], dtype="int64")
+    edges = list(
+        dict.fromkeys(
+            (int(columns[name][a]), int(columns[name][b])) for name in columns for a, b in pose.skeletons[name].edges
+        )
+    )
+    return nodes, edges, columns
+
+
+def _track_names(pose: PoseData, tracks: list[PoseTrack]) -> list[str]:
+    names = [track.name for track in tracks]
+    if len(names) == 1 and pose.source_software == "SLEAP" and names[0] in _UNTRACKED_NAMES:
+        # SLEAP writes a single-animal file without tracks as no track names.
+        return []
+    return names
+
+
+def _create(handle: Any, name: str, shape: tuple[int, ...], dtype: str, dims: tuple[str, ...], fill: float) -> Any:
+    frames_axis = dims.index("frame")
+    chunks = tuple(min(size, _CHUNK_FRAMES) if axis == frames_axis else max(size, 1) for axis, size in enumerate(shape))
+    dataset = handle.create_dataset(
+        name,
+        shape=shape,
+        dtype=dtype,
+        fillvalue=fill,
+        chunks=chunks if all(shape) else None,
+        compression="gzip" if all(shape) else None,
+    )
+    dataset.attrs["dims"] = json.dumps(list(dims))
+    return dataset
+
+
+def _block(
+    tracks: list[PoseTrack], columns: dict, n_nodes: int, start: int, stop: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Positions ``(frames, tracks, nodes, 2)``, point, instance and tracking scores of frames ``start:stop``."""
+    n = stop - start
+    positions = np.full((n, len(tracks), n_nodes, 2), np.nan)
+    scores = np.full((n, len(tracks), n_nodes), np.nan)
+    instance = np.full((n, len(tracks)), np.nan)
+    tracking = np.full((n, len(tracks)), np.nan)
+    for k, track in enumerate(tracks):
+        upto = min(stop, track.n_frames)
+        if upto <= start:
+            continue
+        cols = columns[track.skeleton]
+        positions[: upto - start, k][:, cols] = _values(track.positions, start, upto)[..., :2]
+        if track.confidence is not None:
+            scores[: upto - start, k][:, cols] = _values(track.confidence, start, upto)
+        if track.instance_scores is not None:
+            instance[: upto - start, k] = _values(track.instance_scores, start, upto)
+        elif track.confidence is not None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # frames without any score: NaN
+                instance[: upto - start, k] = np.nanmean(scores[: upto - start, k][:, cols], axis=1)
+        if track.tracking_scores is not None:
+            tracking[: upto - start, k] = _values(track.tracking_scores, start, upto)
+    return positions, scores, instance, tracking
+
+
+def _write_arrays(handle: Any, tracks: list[PoseTrack], columns: dict, n_nodes: int) -> None:
+    n_frames = max(track.n_frames for track in tracks)
+    n_tracks = len(tracks)
+    sizes = {"track": n_tracks, "xy": 2, "node": n_nodes, "frame": n_frames}
+    out = {
+        name: _create(handle, name, tuple(sizes[d] for d in dims), dtype, dims, fill)
+        for name, (dims, dtype, fill) in _LAYOUT.items()
+    }
+    block = max(_MIN_BLOCK_FRAMES, _BLOCK_VALUES // max(1, n_tracks * n_nodes))
+    if block >= _CHUNK_FRAMES:
+        block -= block % _CHUNK_FRAMES
+    for start in range(0, n_frames, block):
+        stop = min(n_frames, start + block)
+        positions, scores, instance, tracking = _block(tracks, columns, n_nodes, start, stop)
+        occupied = ~np.all(np.isnan(positions), axis=(2, 3))
+        # SLEAP's axis order: frames last, except for the occupancy.
+        out["tracks"][..., start:stop] = positions.transpose(1, 3, 2, 0)
+        out["track_occupancy"][start:stop] = occupied.astype("uint8")
+        out["point_scores"][..., start:stop] = scores.transpose(1, 2, 0)
+        out["instance_scores"][:, start:stop] = np.where(occupied, instance, np.nan).T
+        out["tracking_scores"][:, start:stop] = np.where(occupied, tracking, np.nan).T
+
+
+def _strings(values: list[str]) -> np.ndarray:
+    return np.array([value.encode("utf-8") for value in values]) if values else np.array([], dtype="S1")
+
+
+def _video_path(pose: PoseData, key: str) -> str:
+    info = pose.videos.get(key)
+    if info is not None and info.path is not None:
+        return str(info.path)
+    return (info.original_path if info is not None else None) or key
+
+
+def write_sleap_analysis(
+    pose: PoseData, file_path: str | Path, *, video: str | None = None, overwrite: bool = False
+) -> Path:
+    """Write the poses of one video as a SLEAP analysis HDF5 file.
+
+    Parameters
+    ----------
+    pose : PoseData
+        2D poses.
+    file_path : str or pathlib.Path
+        Output, ending in ``.h5``.
+    video : str, optional
+        The video key whose tracks to write; required when the poses cover several videos.
+    overwrite : bool, default: False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written (under a temporary name until complete).
+
+    Raises
+    ------
+    InvalidOptionError
+        When the suffix is not ``.h5``, the file exists and ``overwrite`` is False, the poses
+        are 3D, or ``video`` is missing or unknown.
+    """
+    import h5py
+
+    from ..output import atomic_output
+
+    path = Path(file_path)
+    if path.suffix.lower() != ".h5":
+        raise InvalidOptionError(f"{path}: a SLEAP analysis file ends in .h5, got {path.suffix!r}.")
+    if path.exists() and not overwrite:
+        raise InvalidOptionError(f"{path}: already exists; pass overwrite=True (--overwrite) to replace it.")
+    if pose.n_dims != 2:
+        raise InvalidOptionError(
+            f"{pose.source_file.name}: SLEAP analysis files hold 2D poses; these are {pose.n_dims}D. "
+            "Export them to DeepLabCut (--to dlc) instead."
+        )
+    keys = list(dict.fromkeys(track.video for track in pose.tracks))
+    if video is None and len(keys) > 1:
+        raise InvalidOptionError(f"{pose.source_file.name}: holds poses of {len(keys)} videos {keys}; pass video=...")
+    video = keys[0] if video is None else video
+    tracks = [track for track in pose.tracks if track.video == video]
+    if not tracks:
+        raise InvalidOptionError(f"{pose.source_file.name}: has no tracks of video {video!r}; videos: {keys}.")
+    nodes, edges, columns = _skeleton_union(pose, tracks)
+    with atomic_output(path) as partial, h5py.File(partial, "w") as handle:
+        _write_arrays(handle, tracks, columns, len(nodes))
+        handle["track_names"] = _strings(_track_names(pose, tracks))
+        handle["node_names"] = _strings(nodes)
+        handle["edge_names"] = (
+            np.array([(nodes[a].encode(), nodes[b].encode()) for a, b in edges]) if edges else np.array([], "S1")
+        )
+        handle["edge_inds"] = np.array(edges, dtype="int64").reshape(-1, 2)
+        handle["labels_path"] = str(pose.source_file)
+        handle["video_path"] = _video_path(pose, video)
+        handle["video_ind"] = keys.index(video)
+        provenance = {"source": f"poseconv export of {pose.source_file.name}", "source_software": pose.source_software}
+        handle["provenance"] = json.dumps(provenance)
+        handle.attrs["format"] = "analysis"
+        handle.attrs["preset"] = "matlab"
+        handle.attrs["skeleton_name"] = "+".join(columns)
+    return path

@@ -1,0 +1,295 @@
+"""poseconv's own checks of the pose data in an NWB file, beyond what nwbinspector checks.
+
+The file is read with h5py, not pynwb: a file whose skeleton is broken may not build as
+pynwb objects at all, and long series are read a block at a time, so memory stays bounded.
+
+* skeleton edges name nodes that exist (``Skeleton`` and the ndx-pose 0.1 ``PoseEstimation``
+  ``nodes`` / ``edges``);
+* confidence values lie in [0, 1] when the series' ``confidence_definition`` says they are
+  a probability or a score from 0 to 1 (a definition that says nothing of the range, or that
+  the score is not bounded, as SLEAP's does, is not checked);
+* timestamps strictly increase, and a rate is positive;
+* each external video of an ``ImageSeries`` resolves relative to the NWB file, and the video
+  a ``PoseEstimation`` links as its ``source_video`` has as many frames as its series.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .report import Problem
+
+__all__ = ["check_pose_file", "says_unit_interval"]
+
+#: Values read at a time from a long dataset.
+_BLOCK = 1_000_000
+
+# "(0 to 1)", "0-1", "[0, 1]", "between 0 and 1", "probability", "softmax": a score bounded by 0 and 1.
+_UNIT_INTERVAL = re.compile(
+    r"\b0(?:\.0)?\s*(?:to|-|–)\s*1(?:\.0)?\b|\[\s*0(?:\.0)?\s*,\s*1(?:\.0)?\s*\]|between 0 and 1|probabilit|softmax",
+    re.IGNORECASE,
+)
+# "not bounded", "not a calibrated probability", "unbounded": the definition says the range is open.
+_NOT_BOUNDED = re.compile(r"\bnot\b[^.;]*\b(?:bounded|probabilit)|\bunbounded\b", re.IGNORECASE)
+
+
+def says_unit_interval(definition: str | None) -> bool:
+    """Whether a ``confidence_definition`` says the values lie in [0, 1].
+
+    Parameters
+    ----------
+    definition : str or None
+        The text, e.g. DeepLabCut's "the network's score-map confidence (0 to 1)".
+
+    Returns
+    -------
+    bool
+        True for a probability or a score from 0 to 1; False for anything else, including
+        SLEAP's "not a calibrated probability and is not bounded by 1".
+    """
+    if not definition:
+        return False
+    return bool(_UNIT_INTERVAL.search(definition)) and not _NOT_BOUNDED.search(definition)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.ndarray) and value.shape == ():
+        return _text(value[()])
+    return str(value)
+
+
+def _typed(handle: Any) -> Iterator[tuple[str, Any]]:
+    """Yield ``(neurodata_type, group)`` for every typed group of the file."""
+    found: list[tuple[str, Any]] = []
+
+    def visit(name: str, obj: Any) -> None:
+        kind = obj.attrs.get("neurodata_type")
+        if kind is not None:
+            found.append((_text(kind), obj))
+
+    handle.visititems(visit)
+    yield from found
+
+
+def _problem(importance: str, check: str, group: Any, kind: str, message: str) -> Problem:
+    return Problem(
+        importance=importance,
+        check=f"poseconv:{check}",
+        message=message,
+        location=group.name,
+        object_type=kind,
+        object_name=group.name.rsplit("/", 1)[-1],
+    )
+
+
+def _blocks(dataset: Any) -> Iterator[np.ndarray]:
+    for start in range(0, dataset.shape[0], _BLOCK):
+        yield np.asarray(dataset[start : start + _BLOCK], dtype="float64")
+
+
+def _check_edges(group: Any, kind: str) -> list[Problem]:
+    if "edges" not in group or "nodes" not in group:
+        return []
+    n_nodes = len(group["nodes"])
+    edges = np.asarray(group["edges"][()]).reshape(-1, 2) if group["edges"].size else np.empty((0, 2), int)
+    bad = [tuple(int(v) for v in e) for e in edges if min(e) < 0 or max(e) >= n_nodes]
+    if not bad:
+        return []
+    return [
+        _problem(
+            "CRITICAL",
+            "skeleton_edges",
+            group,
+            kind,
+            f"{len(bad)} edge(s) name nodes that do not exist (there are {n_nodes} nodes, indices 0 to "
+            f"{n_nodes - 1}): {bad[:5]}{' ...' if len(bad) > 5 else ''}.",
+        )
+    ]
+
+
+def _check_confidence(series: Any) -> list[Problem]:
+    if "confidence" not in series:
+        return []
+    confidence = series["confidence"]
+    definition = confidence.attrs.get("definition")
+    definition = _text(definition) if definition is not None else None
+    if not says_unit_interval(definition):
+        return []
+    outside, low, high = 0, np.inf, -np.inf
+    for block in _blocks(confidence):
+        finite = block[np.isfinite(block)]
+        if finite.size:
+            outside += int(np.count_nonzero((finite < 0) | (finite > 1)))
+            low, high = min(low, float(finite.min())), max(high, float(finite.max()))
+    if not outside:
+        return []
+    return [
+        _problem(
+            "BEST_PRACTICE_VIOLATION",
+            "confidence_range",
+            series,
+            "PoseEstimationSeries",
+            f"{outside} confidence value(s) outside [0, 1] (from {low:g} to {high:g}), though its "
+            f"confidence_definition says they are: {definition!r}.",
+        )
+    ]
+
+
+def _check_times(series: Any, kind: str, seen: set[Any]) -> list[Problem]:
+    if "timestamps" in series:
+        timestamps = series["timestamps"]
+        if timestamps.id in seen:
+            # A series that links another's timestamps: checked once.
+            return []
+        seen.add(timestamps.id)
+        previous, bad, first_bad = -np.inf, 0, None
+        for offset, block in zip(range(0, timestamps.shape[0], _BLOCK), _blocks(timestamps), strict=True):
+            steps = np.diff(np.concatenate([[previous], block]))
+            wrong = np.flatnonzero(~(steps > 0))
+            if wrong.size and first_bad is None:
+                first_bad = offset + int(wrong[0])
+            bad += int(wrong.size)
+            previous = block[-1] if block.size else previous
+        if not bad:
+            return []
+        return [
+            _problem(
+                "CRITICAL",
+                "timestamps_increasing",
+                series,
+                kind,
+                f"timestamps do not strictly increase: {bad} step(s) are not positive (or NaN), the first at "
+                f"sample {first_bad}.",
+            )
+        ]
+    starting_time = series.get("starting_time")
+    rate = starting_time.attrs.get("rate") if starting_time is not None else None
+    if rate is not None and not float(rate) > 0:
+        return [_problem("CRITICAL", "rate_positive", series, kind, f"rate is {float(rate):g}; it must be above 0.")]
+    return []
+
+
+def _external_files(image_series: Any) -> list[str]:
+    if "external_file" not in image_series:
+        return []
+    return [_text(v) for v in np.asarray(image_series["external_file"][()]).reshape(-1)]
+
+
+def _check_videos(nwb_path: Path, image_series: Any) -> tuple[list[Problem], list[Path] | None]:
+    """Check the external files resolve; return the problems and the files (None when one is missing)."""
+    problems, paths = [], []
+    for recorded in _external_files(image_series):
+        candidate = Path(recorded)
+        resolved = candidate if candidate.is_absolute() else nwb_path.resolve().parent / candidate
+        if resolved.is_file():
+            paths.append(resolved)
+            continue
+        problems.append(
+            _problem(
+                "CRITICAL",
+                "external_video",
+                image_series,
+                "ImageSeries",
+                f"the external video {recorded!r} is not found (looked for {resolved}); external files are "
+                "resolved relative to the NWB file: move the video there or fix external_file.",
+            )
+        )
+    return problems, (paths if not problems else None)
+
+
+def _frame_count(paths: list[Path], image_series: Any) -> tuple[int | None, Problem | None]:
+    from ..errors import PoseconvError
+    from ..video import probe_video
+
+    total = 0
+    for path in paths:
+        try:
+            total += probe_video(path).n_frames
+        except PoseconvError as err:
+            return None, _problem("CRITICAL", "external_video", image_series, "ImageSeries", str(err))
+    return total, None
+
+
+def _source_video(group: Any) -> str | None:
+    """Return the HDF5 path of the ImageSeries a PoseEstimation links as ``source_video``, or None."""
+    import h5py
+
+    link = group.get("source_video", getlink=True)
+    if isinstance(link, h5py.SoftLink):
+        return link.path
+    return group["source_video"].name if link is not None else None
+
+
+def _check_pose_video(group: Any, frames: dict[str, int | None]) -> list[Problem]:
+    """Compare the length of a PoseEstimation's series with the frame count of its source video."""
+    video = _source_video(group)
+    if video is None or frames.get(video) is None:
+        return []
+    lengths = {int(group[k]["data"].shape[0]) for k in group if _type_of(group[k]) == "PoseEstimationSeries"}
+    n_frames = frames[video]
+    if not lengths or lengths == {n_frames}:
+        return []
+    return [
+        _problem(
+            "BEST_PRACTICE_VIOLATION",
+            "video_frame_count",
+            group,
+            "PoseEstimation",
+            f"its series have {', '.join(map(str, sorted(lengths)))} samples but its source video {video} "
+            f"has {n_frames} frames; the poses may be of another video or cut short.",
+        )
+    ]
+
+
+def _type_of(obj: Any) -> str | None:
+    kind = obj.attrs.get("neurodata_type")
+    return _text(kind) if kind is not None else None
+
+
+def check_pose_file(path: str | Path) -> list[Problem]:
+    """Run poseconv's pose checks on an NWB file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        An NWB (HDF5) file.
+
+    Returns
+    -------
+    list of Problem
+        What is wrong; empty when every check passes.
+    """
+    import h5py
+
+    path = Path(path)
+    problems: list[Problem] = []
+    seen_times: set[Any] = set()
+    frames: dict[str, int | None] = {}
+    with h5py.File(path, "r") as handle:
+        typed = list(_typed(handle))
+        linked = {_source_video(g) for kind, g in typed if kind == "PoseEstimation"}
+        for kind, group in typed:
+            if kind in ("Skeleton", "PoseEstimation"):
+                problems += _check_edges(group, kind)
+            if kind == "PoseEstimationSeries":
+                problems += _check_confidence(group)
+            if "data" in group and ("timestamps" in group or "starting_time" in group):
+                problems += _check_times(group, kind, seen_times)
+            if kind == "ImageSeries" and _external_files(group):
+                found, paths = _check_videos(path, group)
+                problems += found
+                frames[group.name] = None
+                if paths is not None and group.name in linked:
+                    frames[group.name], failed = _frame_count(paths, group)
+                    problems += [failed] if failed else []
+        for kind, group in typed:
+            if kind == "PoseEstimation":
+                problems += _check_pose_video(group, frames)
+    return problems

@@ -1,0 +1,116 @@
+"""`poseconv convert --append` and the API's append: poses added to an NWB file that holds other data.
+
+The existing file keeps its data and session start time; a failed append leaves it byte for byte as
+it was (no temporary file left beside it); a second copy of the same containers is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from pynwb import NWBHDF5IO, TimeSeries
+from pynwb.file import NWBFile, Subject
+
+from poseconv import DeepLabCutPoseInterface
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
+from tests.fixtures.paths import SHARED_DATA, needs_shared_data
+from tests.integration.test_cli import START, assert_one_line_error, poseconv
+
+REACHING = SHARED_DATA / "deeplabcut/TEST-Alex-2019-11-04/videos"
+REACHING_H5 = REACHING / "reachingvideo1shortDLC_resnet50_TESTNov4shuffle1_10.h5"
+REACHING_VIDEO = REACHING / "reachingvideo1short.avi"
+STARTED = datetime(2024, 5, 3, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ephys(tmp_path):
+    """An NWB file with a subject and a recording, as another pipeline wrote it (without ndx-pose)."""
+    path = tmp_path / "session.nwb"
+    nwbfile = NWBFile(
+        session_description="ephys session",
+        identifier="session-1",
+        session_start_time=STARTED,
+        subject=Subject(subject_id="m1", species="Mus musculus", sex="M", age="P90D"),
+    )
+    nwbfile.add_acquisition(TimeSeries(name="lick", data=np.arange(10.0), unit="V", rate=10.0))
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    return path
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _leftovers(path):
+    return sorted(p.name for p in path.parent.glob(f".{path.stem}.*"))
+
+
+@needs_shared_data
+def test_append_keeps_the_file_data_and_start_time(ephys):
+    result = poseconv("convert", REACHING_H5, "--video", REACHING_VIDEO, "--append", ephys)
+    assert f"Added to {ephys}: 1 PoseEstimation container(s)" in result.stderr
+    with NWBHDF5IO(ephys, "r") as io:
+        nwbfile = io.read()
+        assert nwbfile.session_start_time == STARTED
+        assert nwbfile.subject.subject_id == "m1"
+        np.testing.assert_array_equal(nwbfile.acquisition["lick"].data[:], np.arange(10.0))
+        pose = nwbfile.processing["behavior"]["PoseEstimation"]
+        assert sorted(pose.pose_estimation_series) == ["bodypart1", "bodypart2", "bodypart3", "objectA"]
+        assert pose.pose_estimation_series["bodypart1"].data.shape == (12, 2)
+    # The video path is stored relative to the file, and the whole file passes the pose checks.
+    assert poseconv("validate", ephys, "--pose-only").stdout.strip() == f"{ephys}: OK"
+    assert _leftovers(ephys) == []
+
+
+@needs_shared_data
+def test_a_second_copy_is_refused_and_the_file_is_unchanged(ephys):
+    poseconv("convert", REACHING_H5, "--append", ephys, "--fps", "30")
+    before = _digest(ephys)
+    result = poseconv("convert", REACHING_H5, "--append", ephys, "--fps", "30", check_rc=None)
+    assert_one_line_error(result, "already holds 'PoseEstimation'", "another name")
+    assert _digest(ephys) == before and _leftovers(ephys) == []
+
+
+@needs_shared_data
+def test_a_failed_append_leaves_the_file_byte_for_byte(ephys, tmp_path):
+    """The writer refuses a skeleton of the same name with other nodes, after the copy is made."""
+    poseconv("convert", REACHING_H5, "--append", ephys, "--fps", "30")
+    before = _digest(ephys)
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text("Pose:\n  PoseEstimations:\n    PoseEstimation:\n      name: Other\n")
+    args = ["convert", MULTI_ANIMAL_H5, "--append", ephys, "-i", "individual1", "-m", renamed]
+    result = poseconv(*args, check_rc=None)
+    assert_one_line_error(result, "already has a skeleton named")
+    assert _digest(ephys) == before and _leftovers(ephys) == []
+
+
+@needs_shared_data
+def test_append_options_are_checked_first(ephys, tmp_path):
+    missing = tmp_path / "absent.nwb"
+    assert_one_line_error(poseconv("convert", REACHING_H5, "--append", missing, check_rc=None), "not found")
+    both = poseconv("convert", REACHING_H5, "--append", ephys, "-o", tmp_path / "x.nwb", check_rc=None)
+    assert_one_line_error(both, "--output", "--append")
+    neither = poseconv("convert", REACHING_H5, check_rc=None)
+    assert_one_line_error(neither, "--output", "--append")
+    overwrite = poseconv("convert", REACHING_H5, "--append", ephys, "--overwrite", check_rc=None)
+    assert_one_line_error(overwrite, "--overwrite")
+    args = ["convert", REACHING_H5, "--append", ephys, "--fps", "30", "--session-start-time", START]
+    assert_one_line_error(poseconv(*args, check_rc=None), "starts at 2024-05-03T09:00:00+00:00", "--session-start-time")
+
+
+@needs_shared_data
+def test_the_api_appends_through_neuroconv(ephys):
+    """neuroconv's append (``append_on_disk_nwbfile=True``) on an interface; the file is not replaced otherwise."""
+    interface = DeepLabCutPoseInterface(REACHING_H5, video_file_path=REACHING_VIDEO)
+    with pytest.raises(ValueError, match="already exists"):
+        interface.run_conversion(nwbfile_path=ephys, overwrite=False)
+    interface.run_conversion(nwbfile_path=ephys, append_on_disk_nwbfile=True)
+    with NWBHDF5IO(ephys, "r") as io:
+        nwbfile = io.read()
+        assert "PoseEstimation" in nwbfile.processing["behavior"].data_interfaces
+        assert "lick" in nwbfile.acquisition and nwbfile.session_start_time == STARTED
+    assert _leftovers(ephys) == []

@@ -1,0 +1,146 @@
+"""poseconv's pose checks on real converted files, made broken one way at a time with h5py."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+
+from poseconv.validation import check_pose_file, says_unit_interval, validate_nwb
+from poseconv.validation.report import FileReport, Problem
+from tests.fixtures.paths import SHARED_DATA, needs_shared_data
+
+REACHING = SHARED_DATA / "deeplabcut/TEST-Alex-2019-11-04/videos"
+REACHING_H5 = REACHING / "reachingvideo1shortDLC_resnet50_TESTNov4shuffle1_10.h5"
+REACHING_VIDEO = REACHING / "reachingvideo1short.avi"
+MULTI_VIDEO = SHARED_DATA / "deeplabcut/multi_mouse-dlc_team-2022-04-12/videos/m3v1mp4short.mp4"
+DLC2NWB = SHARED_DATA / "dlc2nwb/examples/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb"
+CONTAINER = "/processing/behavior/PoseEstimation"
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """The DeepLabCut reaching file with its 12-frame video, converted by the CLI."""
+    path = tmp_path_factory.mktemp("validate") / "reaching.nwb"
+    subprocess.run(
+        [sys.executable, "-m", "poseconv.cli", "convert", REACHING_H5, "--video", REACHING_VIDEO, "-o", path,
+         "--session-start-time", "2024-05-03T11:26:42+02:00"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return path
+
+
+@pytest.fixture
+def copy(converted, tmp_path):
+    """A copy of the converted file, beside it (so the relative video path still resolves)."""
+    target = converted.with_name(f"copy_{tmp_path.name}.nwb")
+    shutil.copy(converted, target)
+    yield target
+    target.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize(
+    ("definition", "bounded"),
+    [
+        ("DeepLabCut likelihood: the network's score-map confidence (0 to 1) that the body part is there.", True),
+        ("LightningPose likelihood: the maximum of the keypoint's normalized heatmap (0 to 1).", True),
+        ("Softmax output of the deep neural network.", True),
+        ("A probability in [0, 1].", True),
+        ("Point-wise confidence scores.", False),
+        (
+            "Height of the peak in the SLEAP network's confidence map. It is not a calibrated probability and is "
+            "not bounded by 1.",
+            False,
+        ),
+        (None, False),
+    ],
+)
+def test_only_definitions_that_say_0_to_1_are_checked(definition, bounded):
+    assert says_unit_interval(definition) is bounded
+
+
+@needs_shared_data
+def test_a_converted_file_passes(converted):
+    assert check_pose_file(converted) == []
+
+
+@needs_shared_data
+def test_edges_out_of_range_are_critical(copy):
+    with h5py.File(copy, "a") as handle:
+        edges_path = next(f"{name}/edges" for name, kind in _typed(handle) if kind == "Skeleton")
+        del handle[edges_path]
+        handle[edges_path] = np.array([[0, 1], [2, 9]], dtype="uint8")
+    [problem] = check_pose_file(copy)
+    assert (problem.importance, problem.check) == ("CRITICAL", "poseconv:skeleton_edges")
+    assert "(2, 9)" in problem.message and "4 nodes" in problem.message
+
+
+@needs_shared_data
+def test_confidence_above_1_is_a_violation_when_defined_as_0_to_1(copy):
+    with h5py.File(copy, "a") as handle:
+        handle[f"{CONTAINER}/bodypart1/confidence"][3] = 1.5
+    [problem] = check_pose_file(copy)
+    assert (problem.importance, problem.check) == ("BEST_PRACTICE_VIOLATION", "poseconv:confidence_range")
+    assert problem.location == f"{CONTAINER}/bodypart1" and "1.5" in problem.message
+    # A definition that does not bound the score: the same values are not flagged.
+    with h5py.File(copy, "a") as handle:
+        handle[f"{CONTAINER}/bodypart1/confidence"].attrs["definition"] = "Point-wise confidence scores."
+    assert check_pose_file(copy) == []
+
+
+@needs_shared_data
+def test_a_missing_video_and_a_video_of_another_length(copy, tmp_path):
+    with h5py.File(copy, "a") as handle:
+        external = handle["/acquisition/Video reachingvideo1short/external_file"]
+        recorded = external[0].decode()
+        external[0] = recorded.replace("reachingvideo1short.avi", "gone.avi")
+    [missing] = check_pose_file(copy)
+    assert (missing.importance, missing.check) == ("CRITICAL", "poseconv:external_video")
+    assert "gone.avi" in missing.message and "relative to the NWB file" in missing.message
+
+    with h5py.File(copy, "a") as handle:
+        handle["/acquisition/Video reachingvideo1short/external_file"][0] = str(MULTI_VIDEO)
+    [length] = check_pose_file(copy)
+    assert (length.importance, length.check) == ("BEST_PRACTICE_VIOLATION", "poseconv:video_frame_count")
+    assert "12 samples" in length.message and "31 frames" in length.message
+
+
+@needs_shared_data
+def test_timestamps_that_go_back_and_a_zero_rate_are_critical(tmp_path, copy):
+    broken = tmp_path / "dlc2nwb.nwb"
+    shutil.copy(DLC2NWB, broken)
+    with h5py.File(broken, "a") as handle:
+        timestamps = handle[f"{CONTAINER}/ind1_snout/timestamps"]
+        timestamps[5] = timestamps[4]
+    problems = [p for p in check_pose_file(broken) if p.check == "poseconv:timestamps_increasing"]
+    assert len(problems) == 1 and "the first at sample 5" in problems[0].message
+
+    with h5py.File(copy, "a") as handle:
+        handle[f"{CONTAINER}/bodypart2/starting_time"].attrs["rate"] = 0.0
+    [rate] = check_pose_file(copy)
+    assert (rate.importance, rate.check) == ("CRITICAL", "poseconv:rate_positive")
+
+
+@needs_shared_data
+def test_validate_nwb_adds_the_dandi_inspection(converted):
+    report = validate_nwb(converted)
+    assert report.worst == "CRITICAL"  # no Subject: DANDI requires one
+    assert {p.check for p in report.problems} >= {"check_subject_exists"}
+    assert report.fails("BEST_PRACTICE_VIOLATION") and report.summary().endswith("worst CRITICAL")
+
+
+def test_report_threshold_and_summary(tmp_path):
+    report = FileReport(tmp_path / "x.nwb", [Problem("BEST_PRACTICE_SUGGESTION", "check_keywords", "missing")])
+    assert not report.fails("BEST_PRACTICE_VIOLATION") and report.fails("BEST_PRACTICE_SUGGESTION")
+    assert report.summary() == f"{tmp_path / 'x.nwb'}: 1 problem, worst BEST_PRACTICE_SUGGESTION"
+    assert FileReport(tmp_path / "y.nwb").summary().endswith(": OK")
+
+
+def _typed(handle):
+    found = []
+    handle.visititems(lambda name, obj: found.append((name, obj.attrs.get("neurodata_type"))) and None)
+    return [(name, kind.decode() if isinstance(kind, bytes) else kind) for name, kind in found]
