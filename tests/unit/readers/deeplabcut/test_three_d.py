@@ -11,14 +11,13 @@ import pytest
 
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from poseconv.readers.deeplabcut import read_deeplabcut
-from poseconv.readers.deeplabcut_3d import (
-    _retriangulation_error,
+from poseconv.readers.deeplabcut.camera_files import find_camera_files, triangulation_base
+from poseconv.readers.deeplabcut.three_d import (
     find_3d_config_file,
-    find_camera_files,
     read_deeplabcut_3d,
-    triangulation_base,
 )
-from poseconv.readers.safe_pickle import load_metadata_pickle
+from poseconv.readers.deeplabcut.triangulation import retriangulation_error
+from poseconv.readers.safety.safe_pickle import load_metadata_pickle
 from tests.fixtures.multicamera import (
     DLC_3D_CONFIG,
     DLC_3D_CSV,
@@ -107,7 +106,7 @@ def test_real_calibration_matches_the_pickle():
 def test_real_3d_point_is_retriangulated_from_the_unfiltered_views():
     pose_3d = read_deeplabcut(DLC_3D_H5, find_side_files=False)
     views = [read_deeplabcut(DLC_CAMERA_FILES[c], find_side_files=False) for c in ("camera-1", "camera-2")]
-    assert _retriangulation_error(pose_3d, views, _stereo()) < 1e-9
+    assert retriangulation_error(pose_3d, views, _stereo()) < 1e-9
 
 
 def test_camera_names_come_from_the_pickle_without_config(tmp_path):
