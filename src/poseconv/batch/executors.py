@@ -27,7 +27,7 @@ class WorkerDiedError(PoseconvError, RuntimeError):
 _WORKER_PRELOAD = (
     "poseconv.batch.session",
     "poseconv.interfaces",
-    "poseconv.readers.deeplabcut.predictions",
+    "poseconv.readers.deeplabcut",
     "poseconv.readers.sleap",
     "poseconv.nwb.writer",
     "neuroconv.tools.nwb_helpers",

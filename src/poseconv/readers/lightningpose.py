@@ -51,6 +51,7 @@ from .deeplabcut.table import (
     PIXEL_REFERENCE_FRAME,
     SINGLE_ANIMAL_NAME,
     bodypart_coords,
+    common_coords,
     first_cells,
     open_table,
     parse_frame_index,
@@ -165,14 +166,8 @@ def _parse_columns(columns: Any, path: Path) -> tuple[str, list[str], list[str],
             "(scorer, bodyparts, coords). Is this a multi-animal DeepLabCut file? Use the DeepLabCut reader."
         )
     scorer = single_scorer(columns, path)
-    parts = bodypart_coords(columns)[SINGLE_ANIMAL_NAME]
-    coords_seen = set(parts.values())
-    if len(coords_seen) != 1:
-        raise InvalidSourceFileError(
-            f"{path}: bodyparts have different coordinate columns {sorted(coords_seen)}; LightningPose writes the "
-            "same columns for every keypoint."
-        )
-    coords = coords_seen.pop()
+    by_individual = bodypart_coords(columns)
+    coords = common_coords(by_individual, path, "LightningPose writes the same columns for every keypoint.")
     if len(set(coords)) != len(coords):
         raise InvalidSourceFileError(f"{path}: coordinate columns repeat: {list(coords)}.")
     if "x" not in coords or "y" not in coords:
@@ -185,7 +180,7 @@ def _parse_columns(columns: Any, path: Path) -> tuple[str, list[str], list[str],
         if coord not in _POSE_COORDS:
             group, _axis = _extra_group(coord)
             groups[group] = (*groups.get(group, ()), coord)
-    return scorer, list(parts), pose_coords, groups
+    return scorer, list(by_individual[SINGLE_ANIMAL_NAME]), pose_coords, groups
 
 
 def _load_config(path: Path) -> dict[str, Any]:

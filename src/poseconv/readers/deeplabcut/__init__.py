@@ -13,41 +13,37 @@ Modules, from the layout up:
 * :mod:`.triangulation` and :mod:`.three_d`: a triangulated 3D file with its camera views and calibration.
 """
 
-from __future__ import annotations
+from .labels import (
+    find_collected_data_files,
+    find_project_folder,
+    in_deeplabcut_project,
+    is_deeplabcut_labels_file,
+    read_deeplabcut_labels,
+)
+from .labels_table import read_deeplabcut_labels_table
+from .model_info import DeepLabCutModel, describe_model
+from .predictions import find_metadata_file, is_deeplabcut_file, read_deeplabcut
+from .project import find_config_file
+from .table import UNIQUE_BODYPARTS_INDIVIDUAL, read_deeplabcut_table
+from .three_d import is_deeplabcut_3d_file, read_deeplabcut_3d
+from .variants import read_csv_rows
 
-from importlib import import_module
-from typing import Any
-
-# Public names, imported from their module on first use: reading predictions does not load the
-# labels and 3D readers (and what they import).
-_PUBLIC = {
-    "UNIQUE_BODYPARTS_INDIVIDUAL": "table",
-    "DeepLabCutModel": "model_info",
-    "describe_model": "model_info",
-    "find_collected_data_files": "labels",
-    "find_config_file": "project",
-    "find_metadata_file": "predictions",
-    "find_project_folder": "labels",
-    "in_deeplabcut_project": "labels",
-    "is_deeplabcut_3d_file": "three_d",
-    "is_deeplabcut_file": "predictions",
-    "is_deeplabcut_labels_file": "labels",
-    "read_csv_rows": "variants",
-    "read_deeplabcut": "predictions",
-    "read_deeplabcut_3d": "three_d",
-    "read_deeplabcut_labels": "labels",
-    "read_deeplabcut_labels_table": "labels_table",
-    "read_deeplabcut_table": "table",
-}
-
-__all__ = sorted(_PUBLIC)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_PUBLIC})
+__all__ = [
+    "UNIQUE_BODYPARTS_INDIVIDUAL",
+    "DeepLabCutModel",
+    "describe_model",
+    "find_collected_data_files",
+    "find_config_file",
+    "find_metadata_file",
+    "find_project_folder",
+    "in_deeplabcut_project",
+    "is_deeplabcut_3d_file",
+    "is_deeplabcut_file",
+    "is_deeplabcut_labels_file",
+    "read_csv_rows",
+    "read_deeplabcut",
+    "read_deeplabcut_3d",
+    "read_deeplabcut_labels",
+    "read_deeplabcut_labels_table",
+    "read_deeplabcut_table",
+]

@@ -39,6 +39,7 @@ from .table import (
     UNIQUE_SKELETON_NAME,
     animal_bodyparts,
     bodypart_coords,
+    common_coords,
     first_cells,
     open_table,
     parse_frame_index,
@@ -123,13 +124,7 @@ def _parse_columns(frame: Any, path: Path) -> tuple[str, dict[str, list[str]], t
     scorer = single_scorer(frame.columns, path)
     by_individual = bodypart_coords(frame.columns)
     bodyparts = {individual: list(parts) for individual, parts in by_individual.items()}
-    coords_seen = {coords for parts in by_individual.values() for coords in parts.values()}
-    if len(coords_seen) != 1:
-        raise InvalidSourceFileError(
-            f"{path}: bodyparts have different coordinate columns {sorted(coords_seen)}; "
-            "expected the same (x, y[, z][, likelihood]) for every bodypart."
-        )
-    coords = coords_seen.pop()
+    coords = common_coords(by_individual, path, "expected the same (x, y[, z][, likelihood]) for every bodypart.")
     if coords not in (("x", "y", "likelihood"), ("x", "y"), ("x", "y", "z"), ("x", "y", "z", "likelihood")):
         raise InvalidSourceFileError(
             f"{path}: coordinate columns are {list(coords)}; expected x, y (and z) with an optional likelihood."

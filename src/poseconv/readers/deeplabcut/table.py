@@ -49,6 +49,7 @@ __all__ = [
     "UNIQUE_SKELETON_NAME",
     "animal_bodyparts",
     "bodypart_coords",
+    "common_coords",
     "csv_header_levels",
     "first_cells",
     "open_table",
@@ -345,6 +346,22 @@ def bodypart_coords(columns: Any) -> dict[str, dict[str, tuple[str, ...]]]:
             )
         found[SINGLE_ANIMAL_NAME if individual is None else str(individual)] = parts
     return found
+
+
+def common_coords(by_individual: dict[str, dict[str, tuple[str, ...]]], path: Path, expected: str) -> tuple[str, ...]:
+    """Return the coord labels every bodypart shares (see :func:`bodypart_coords`).
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When bodyparts have different coord labels; ``expected`` ends the message.
+    """
+    coords_seen = {coords for parts in by_individual.values() for coords in parts.values()}
+    if len(coords_seen) != 1:
+        raise InvalidSourceFileError(
+            f"{path}: bodyparts have different coordinate columns {sorted(coords_seen)}; {expected}"
+        )
+    return coords_seen.pop()
 
 
 def animal_bodyparts(
