@@ -13,9 +13,9 @@ import pytest
 
 from poseconv import DeepLabCutPoseInterface, SLEAPPoseInterface, read_nwb
 from poseconv.errors import InvalidSourceFileError
-from poseconv.readers.files import frame_count_plausible
-from poseconv.readers.isolation import probe
-from poseconv.readers.safe_pickle import open_pandas_store
+from poseconv.readers.safety.input_checks import frame_count_plausible
+from poseconv.readers.safety.isolation import probe
+from poseconv.readers.safety.safe_pickle import open_pandas_store
 from tests.fixtures.paths import SHARED_DATA
 from tests.fuzz.harness import convert_or_refuse, input_and_output_folders
 

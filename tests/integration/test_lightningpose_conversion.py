@@ -29,7 +29,7 @@ from poseconv.exporters.deeplabcut import write_deeplabcut
 from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
 from poseconv.nwb.extra_coords import extra_coords_name
 from poseconv.nwb.training import read_training
-from poseconv.readers.deeplabcut_training import read_deeplabcut_labels_table
+from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels_table
 from tests.fixtures.lightningpose import (
     AIND_DLC_CSV,
     AIND_LP_CSV,

@@ -207,7 +207,7 @@ def detect_format(file_path: str | Path) -> Format:
     if len(claimed) == 1:
         return claimed[0]
     if not claimed:
-        from ..readers.files import check_input_file, is_hdf5
+        from ..readers.safety.input_checks import check_input_file, is_hdf5
 
         tools = " or ".join(dict.fromkeys(fmt.source_software for fmt in by_suffix))
         if is_hdf5(path):

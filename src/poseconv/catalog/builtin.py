@@ -6,7 +6,7 @@ from .format import Format
 
 __all__ = ["BUILTIN_FORMATS"]
 
-_DLC = "poseconv.readers.deeplabcut"
+_DLC = "poseconv.readers.deeplabcut.predictions"
 _SLEAP = "poseconv.readers.sleap"
 _LP = "poseconv.readers.lightningpose"
 
@@ -29,9 +29,9 @@ BUILTIN_FORMATS = (
         kind="session",
         aliases=("dlc3d", "dlc-3d", "deeplabcut-3d"),
         suffixes=frozenset({".h5", ".csv"}),
-        reader="poseconv.readers.deeplabcut_3d:read_deeplabcut_3d",
+        reader="poseconv.readers.deeplabcut.three_d:read_deeplabcut_3d",
         interface="poseconv.interfaces.multicamera:DeepLabCut3DPoseInterface",
-        sniffer="poseconv.readers.deeplabcut_3d:is_deeplabcut_3d_file",
+        sniffer="poseconv.readers.deeplabcut.three_d:is_deeplabcut_3d_file",
         refines=("DeepLabCut",),
         description="DeepLabCut 3D: triangulated x, y, z with the camera views and stereo calibration",
         public_names=("read_deeplabcut_3d",),
@@ -42,9 +42,9 @@ BUILTIN_FORMATS = (
         kind="labels",
         aliases=("dlc-labels", "deeplabcut-labels"),
         suffixes=frozenset({".h5", ".csv"}),
-        reader="poseconv.readers.deeplabcut_training:read_deeplabcut_labels",
+        reader="poseconv.readers.deeplabcut.labels:read_deeplabcut_labels",
         interface="poseconv.interfaces.training:DeepLabCutTrainingDataInterface",
-        sniffer="poseconv.readers.deeplabcut_training:is_deeplabcut_labels_file",
+        sniffer="poseconv.readers.deeplabcut.labels:is_deeplabcut_labels_file",
         refines=("DeepLabCut",),
         input_argument="labeled_data_path",
         accepts_folder=True,

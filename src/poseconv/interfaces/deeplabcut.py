@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import validate_call
 
 from ..model import PoseData
-from ..readers.deeplabcut import read_deeplabcut
+from ..readers.deeplabcut.predictions import read_deeplabcut
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 from .training import OptionalProjectPathArg, TrainingDataMixin, find_deeplabcut_training_data
 

@@ -320,7 +320,7 @@ class DeepLabCut3DPoseInterface(_MultiCameraPoseInterface):
         )
 
     def _read_session(self) -> MultiCameraPoseData:
-        from ..readers.deeplabcut_3d import read_deeplabcut_3d
+        from ..readers.deeplabcut.three_d import read_deeplabcut_3d
 
         return read_deeplabcut_3d(
             self._file_path,

@@ -8,7 +8,7 @@
   ``self._training``) and the mixin adds their metadata and writes them after the
   poses, so both share one skeleton, camera and video in the file.
 
-The real work is in :mod:`poseconv.readers.deeplabcut_training`,
+The real work is in :mod:`poseconv.readers.deeplabcut.labels`,
 :mod:`poseconv.readers.sleap_training` and :mod:`poseconv.nwb.training`.
 """
 
@@ -27,7 +27,7 @@ from ..metadata.defaults import merge_metadata
 from ..metadata.training import default_training_metadata
 from ..model.training import TrainingData
 from ..nwb.training import write_pose_training
-from ..readers.deeplabcut_training import find_project_folder, read_deeplabcut_labels
+from ..readers.deeplabcut.labels import find_project_folder, read_deeplabcut_labels
 from ..readers.sleap_training import read_sleap_labels
 from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg, PoseconvInterfaceMixin, check_input_format
 

@@ -17,7 +17,7 @@ for the Ensemble Kalman Smoother (EKS) of LightningPose ensembles. The coords ar
 Any other coord column is kept the same way: ``<axis>_<name>`` columns form the group
 ``<name>`` and any other label is a group of its own, so no value is dropped.
 
-The CSVs are read with the DeepLabCut reader's machinery (:mod:`poseconv.readers.deeplabcut`:
+The CSVs are read with the DeepLabCut table module (:mod:`poseconv.readers.deeplabcut.table`:
 the same header checks, exact float parsing and block-wise lazy columns). The video is
 found next to the predictions by name (``test_vid.csv`` next to ``test_vid.mp4``) or
 given; LightningPose records no frame rate, so the frame times come from the video or
@@ -25,7 +25,7 @@ from ``sampling_frequency``.
 
 Labeled data is DeepLabCut's labels format too (``CollectedData.csv``, scorer = labeler,
 rows = image paths such as ``labeled-data/<video>/img00000123.png``) and is read with
-:func:`poseconv.readers.deeplabcut_training.read_deeplabcut_labels_table`. LightningPose
+:func:`poseconv.readers.deeplabcut.labels_table.read_deeplabcut_labels_table`. LightningPose
 projects keep no per-video label files and often no video folder in the image paths
 (``labeled-data/img01.png``): such frames belong to the video key
 :data:`UNKNOWN_VIDEO` and have no frame index, rather than a guessed one.
@@ -41,11 +41,24 @@ import numpy as np
 
 from ..errors import InvalidSourceFileError
 from ..model import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from ..model.frames import ColumnView
+from ..model.frames import ColumnView, FrameTable
 from ..model.training import LabelFile, TrainingData
-from .deeplabcut import find_video, open_table, parse_frame_index, read_csv_rows
-from .deeplabcut_training import ANIMAL_SKELETON_NAME, frames_of_table, read_deeplabcut_labels_table
-from .files import check_input_file, reads_source
+from .deeplabcut.labels import in_deeplabcut_project
+from .deeplabcut.labels_table import frames_of_table, read_deeplabcut_labels_table
+from .deeplabcut.project import find_video, load_yaml_config
+from .deeplabcut.table import (
+    ANIMAL_SKELETON_NAME,
+    PIXEL_REFERENCE_FRAME,
+    SINGLE_ANIMAL_NAME,
+    bodypart_coords,
+    common_coords,
+    first_cells,
+    open_table,
+    parse_frame_index,
+    single_scorer,
+)
+from .deeplabcut.variants import csv_coords, has_labeled_rows, read_csv_rows
+from .safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, reads_source
 
 __all__ = [
     "CONFIDENCE_DEFINITION",
@@ -81,9 +94,6 @@ KNOWN_EXTRA_COORDS: dict[str, tuple[str, str]] = {
 _POSE_COORDS = ("x", "y", "likelihood")
 #: Video key of labeled frames whose image path names no video (``labeled-data/img01.png``).
 UNKNOWN_VIDEO = "unknown_video"
-_REFERENCE_FRAME = (
-    "(0, 0) is the top-left corner of the video frame; x increases to the right and y increases downward, in pixels."
-)
 _LABELS_REFERENCE_FRAME = (
     "(0, 0) is the top-left corner of the labeled image; x increases to the right and y increases downward, in pixels."
 )
@@ -103,17 +113,13 @@ def is_lightning_pose_header(rows: list[list[str]]) -> bool:
         Whether the rows are ``scorer / bodyparts / coords`` with a LightningPose scorer
         (``<model_type>_tracker``) or coords only LightningPose ensembles write.
     """
-    try:
-        first_cells = [row[0].strip() if row else "" for row in rows[:3]]
-        if first_cells != ["scorer", "bodyparts", "coords"]:
-            return False
-        scorers = {cell.strip() for cell in rows[0][1:] if cell.strip()}
-        coords = {cell.strip() for cell in rows[2][1:] if cell.strip()}
-        return (len(scorers) == 1 and bool(_SCORER.fullmatch(next(iter(scorers))))) or bool(
-            coords & {f"{axis}_{name}" for name in KNOWN_EXTRA_COORDS for axis in "xy"}
-        )
-    except Exception:
+    if first_cells(rows[:3]) != ["scorer", "bodyparts", "coords"]:
         return False
+    scorers = {cell.strip() for cell in rows[0][1:] if cell.strip()}
+    coords = {cell.strip() for cell in rows[2][1:] if cell.strip()}
+    return (len(scorers) == 1 and bool(_SCORER.fullmatch(next(iter(scorers))))) or bool(
+        coords & {f"{axis}_{name}" for name in KNOWN_EXTRA_COORDS for axis in "xy"}
+    )
 
 
 def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
@@ -124,9 +130,6 @@ def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
     multi-view project), so any labels CSV outside a DeepLabCut project is claimed here (and by the
     DeepLabCut labels reader unless named ``CollectedData.csv``: then the user chooses).
     """
-    from .deeplabcut_training import in_deeplabcut_project
-    from .deeplabcut_variants import csv_coords, has_labeled_rows
-
     path = Path(file_path)
     try:
         # Likelihood columns: the model's predictions on the labeled frames (predictions.csv), not labels.
@@ -144,7 +147,8 @@ def is_lightning_pose_file(file_path: str | Path) -> bool:
     path = Path(file_path)
     try:
         return path.suffix.lower() == ".csv" and is_lightning_pose_header(read_csv_rows(path, n_rows=3))
-    except Exception:
+    except UNREADABLE_FILE_ERRORS:
+        # A sniffer says yes or no: a file that cannot be read is not Lightning Pose's.
         return False
 
 
@@ -161,20 +165,9 @@ def _parse_columns(columns: Any, path: Path) -> tuple[str, list[str], list[str],
             f"{path}: has an 'individuals' header row; LightningPose predictions are single-animal "
             "(scorer, bodyparts, coords). Is this a multi-animal DeepLabCut file? Use the DeepLabCut reader."
         )
-    scorers = list(dict.fromkeys(columns.get_level_values("scorer")))
-    if len(scorers) != 1:
-        raise InvalidSourceFileError(f"{path}: expected one scorer in the header, found {scorers}.")
-    bodyparts = [str(p) for p in dict.fromkeys(columns.get_level_values("bodyparts"))]
-    coords_seen = set()
-    for part in bodyparts:
-        part_columns = columns[columns.get_level_values("bodyparts") == part]
-        coords_seen.add(tuple(str(c) for c in part_columns.get_level_values("coords")))
-    if len(coords_seen) != 1:
-        raise InvalidSourceFileError(
-            f"{path}: bodyparts have different coordinate columns {sorted(coords_seen)}; LightningPose writes the "
-            "same columns for every keypoint."
-        )
-    coords = coords_seen.pop()
+    scorer = single_scorer(columns, path)
+    by_individual = bodypart_coords(columns)
+    coords = common_coords(by_individual, path, "LightningPose writes the same columns for every keypoint.")
     if len(set(coords)) != len(coords):
         raise InvalidSourceFileError(f"{path}: coordinate columns repeat: {list(coords)}.")
     if "x" not in coords or "y" not in coords:
@@ -187,21 +180,12 @@ def _parse_columns(columns: Any, path: Path) -> tuple[str, list[str], list[str],
         if coord not in _POSE_COORDS:
             group, _axis = _extra_group(coord)
             groups[group] = (*groups.get(group, ()), coord)
-    return str(scorers[0]), bodyparts, pose_coords, groups
+    return scorer, list(by_individual[SINGLE_ANIMAL_NAME]), pose_coords, groups
 
 
 def _load_config(path: Path) -> dict[str, Any]:
-    import yaml
-
     check_input_file(path, suffixes={".yaml", ".yml"}, what="LightningPose config")
-    try:
-        with path.open(encoding="utf-8") as handle:
-            config = yaml.safe_load(handle)
-    except Exception as err:
-        raise InvalidSourceFileError(f"{path}: cannot be read as a LightningPose config ({err}).") from err
-    if not isinstance(config, dict):
-        raise InvalidSourceFileError(f"{path}: a LightningPose config holds a mapping; found {type(config).__name__}.")
-    return config
+    return load_yaml_config(path, "LightningPose config")
 
 
 def _check_keypoints(config: dict[str, Any], config_path: Path, bodyparts: list[str], path: Path) -> None:
@@ -259,14 +243,7 @@ def read_lightning_pose(
         or the config disagrees with it; the message names the file.
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="LightningPose predictions")
-    rows = read_csv_rows(path, n_rows=3)
-    if rows and rows[0] and rows[0][0].strip() != "scorer" and len(rows) >= 2 and len(rows[0]) == len(rows[1]):
-        # Metrics files next to the predictions (<video>_temporal_norm.csv, ..._pca_singleview_error.csv)
-        # have one header row of keypoint names.
-        raise InvalidSourceFileError(
-            f"{path}: has one header row ({rows[0][:4]}...), not LightningPose's three (scorer, bodyparts, "
-            "coords); LightningPose metrics files (temporal norm, PCA errors) hold no keypoint positions."
-        )
+    _refuse_metrics_file(path)
     # Only the header and the frame numbers are read here; values are read in blocks when written.
     table = open_table(path, what="LightningPose")
     frame_numbers = parse_frame_index(table, path)
@@ -279,9 +256,52 @@ def read_lightning_pose(
     if config is not None and config_path is not None:
         _check_keypoints(config, config_path, bodyparts, path)
 
-    video = find_video(path, path.stem, None) if find_side_files else VideoInfo(key=path.stem or "video")
+    video = find_video(path.stem, None, [path.parent]) if find_side_files else VideoInfo(key=path.stem or "video")
     n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
     table.set_frames(None if len(frame_numbers) == n_frames else frame_numbers, n_frames)
+    track = _track(table, scorer, bodyparts, pose_coords, groups, video.key)
+    model = (config or {}).get("model") or {}
+    notes: dict[str, Any] = {
+        "config_file": str(config_path) if config_path else None,
+        "n_rows": int(len(frame_numbers)),
+        "model_type": model.get("model_type"),
+        "model_name": model.get("model_name"),
+        "backbone": model.get("backbone"),
+    }
+    timing: dict[str, FrameTiming] = {}
+    return PoseData.from_tracks(
+        source_software="LightningPose",
+        source_file=path,
+        skeletons=[Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(bodyparts))],
+        videos=[video],
+        tracks=[track],
+        timing=timing,
+        scorer=scorer,
+        reference_frame=PIXEL_REFERENCE_FRAME,
+        notes=notes,
+    )
+
+
+def _refuse_metrics_file(path: Path) -> None:
+    rows = read_csv_rows(path, n_rows=3)
+    if rows and rows[0] and rows[0][0].strip() != "scorer" and len(rows) >= 2 and len(rows[0]) == len(rows[1]):
+        # Metrics files next to the predictions (<video>_temporal_norm.csv, ..._pca_singleview_error.csv)
+        # have one header row of keypoint names.
+        raise InvalidSourceFileError(
+            f"{path}: has one header row ({rows[0][:4]}...), not LightningPose's three (scorer, bodyparts, "
+            "coords); LightningPose metrics files (temporal norm, PCA errors) hold no keypoint positions."
+        )
+
+
+def _track(
+    table: FrameTable,
+    scorer: str,
+    bodyparts: list[str],
+    pose_coords: list[str],
+    groups: dict[str, tuple[str, ...]],
+    video_key: str,
+) -> PoseTrack:
+    """Return the one track of a predictions table: lazy views of its columns, extra coords in groups."""
     position = {tuple(str(level) for level in column): i for i, column in enumerate(table.columns)}
 
     def view(coords: tuple[str, ...] | list[str]) -> ColumnView:
@@ -303,34 +323,14 @@ def read_lightning_pose(
             )
         )
     has_likelihood = "likelihood" in pose_coords
-    track = PoseTrack(
-        name="individual",
+    return PoseTrack(
+        name=SINGLE_ANIMAL_NAME,
         skeleton=ANIMAL_SKELETON_NAME,
-        video=video.key,
+        video=video_key,
         positions=view(("x", "y")),
         confidence=view(("likelihood",)).select(slice(None), 0) if has_likelihood else None,
         confidence_definition=CONFIDENCE_DEFINITION if has_likelihood else None,
         extra_coords=tuple(extra_coords),
-    )
-    model = (config or {}).get("model") or {}
-    notes: dict[str, Any] = {
-        "config_file": str(config_path) if config_path else None,
-        "n_rows": int(len(frame_numbers)),
-        "model_type": model.get("model_type"),
-        "model_name": model.get("model_name"),
-        "backbone": model.get("backbone"),
-    }
-    timing: dict[str, FrameTiming] = {}
-    return PoseData.from_tracks(
-        source_software="LightningPose",
-        source_file=path,
-        skeletons=[Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(bodyparts))],
-        videos=[video],
-        tracks=[track],
-        timing=timing,
-        scorer=scorer,
-        reference_frame=_REFERENCE_FRAME,
-        notes=notes,
     )
 
 
@@ -373,12 +373,10 @@ def read_lightning_pose_labels(
             f"{path}: has an 'individuals' header row; LightningPose labels are single-animal "
             "(scorer, bodyparts, coords). Convert multi-animal DeepLabCut labels with the DeepLabCut reader."
         )
-    scorers = [str(s) for s in dict.fromkeys(table.columns.get_level_values("scorer"))]
-    if len(scorers) != 1:
-        raise InvalidSourceFileError(f"{path}: expected one scorer (labeler) in the header, found {scorers}.")
-    bodyparts = [str(p) for p in dict.fromkeys(table.columns.get_level_values("bodyparts"))]
-    for part in bodyparts:
-        part_coords = tuple(table.columns[table.columns.get_level_values("bodyparts") == part].get_level_values(2))
+    scorer = single_scorer(table.columns, path, " (labeler)")
+    parts = bodypart_coords(table.columns)[SINGLE_ANIMAL_NAME]
+    bodyparts = list(parts)
+    for part, part_coords in parts.items():
         if part_coords != ("x", "y"):
             raise InvalidSourceFileError(
                 f"{path}: keypoint {part!r} has coordinate columns {list(part_coords)}; labels have x, y."
@@ -391,7 +389,7 @@ def read_lightning_pose_labels(
         path,
         table,
         layout,
-        scorer=scorers[0],
+        scorer=scorer,
         label_file=path.name,
         animal_parts=bodyparts,
         unique_parts=[],

@@ -99,7 +99,7 @@ def register_reader(
     )
 
     def decorator(function: Callable[..., PoseData]) -> Callable[..., PoseData]:
-        from .files import reads_source
+        from .safety.input_checks import reads_source
 
         guarded = reads_source(f"{source_software} file")(function)
         target = f"{guarded.__module__}:{guarded.__qualname__}"

@@ -57,7 +57,7 @@ import numpy as np
 from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ..metadata.names import unique_name
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from .files import check_frame_count, check_input_file, dataset_shapes, is_hdf5, reads_source
+from .safety.input_checks import check_frame_count, check_input_file, dataset_shapes, is_hdf5, reads_source
 
 __all__ = [
     "ANALYSIS_CONFIDENCE_DEFINITION",

@@ -41,7 +41,7 @@ import numpy as np
 from ..errors import InvalidSourceFileError
 from ..model import frames as lazy
 from ..model.frames import ColumnView, IsValue, block_frames_for
-from .files import MAX_FRAMES, frame_count_plausible, reads_source
+from .safety.input_checks import MAX_FRAMES, frame_count_plausible, reads_source
 from .tables import H5FileTable
 
 __all__ = ["SlpIndex", "SlpPointTable", "read_sleap_fast", "read_slp_index"]
@@ -604,7 +604,7 @@ def read_sleap_fast(
 
     from ..model import FrameTiming, PoseData, PoseTrack, Skeleton
     from . import sleap as slow
-    from .files import check_frame_count, check_input_file
+    from .safety.input_checks import check_frame_count, check_input_file
 
     path = check_input_file(file_path, suffixes=slow.SUFFIXES, what="SLEAP .slp or analysis .h5")
     slow._check_untracked_option(untracked)

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import InvalidSourceFileError
 from ..model import PoseData, PoseTrack, Skeleton, VideoInfo
-from .files import check_frame_count, check_input_file, reads_source
+from .safety.input_checks import check_frame_count, check_input_file, reads_source
 from .sleap import ANALYSIS_CONFIDENCE_DEFINITION, SLEAP_REFERENCE_FRAME, UNTRACKED_TRACK_NAME
 
 __all__ = ["is_sleap_csv_file", "read_sleap_csv"]
@@ -122,7 +122,7 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     """
     import pandas as pd
 
-    from .deeplabcut import exact_float_option
+    from .tables import exact_float_option
 
     path = check_input_file(file_path, suffixes={".csv"}, what="SLEAP analysis CSV")
     columns = _header(path)

@@ -37,7 +37,7 @@ import numpy as np
 from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..model.multicamera import CameraCalibration, MultiCameraPoseData
-from .files import check_input_file, reads_source
+from .safety.input_checks import check_input_file, reads_source
 from .sleap import UNTRACKED_TRACK_NAME, read_sleap
 from .sleap_anipose import find_points_3d_file, read_points_3d
 

@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import InvalidSourceFileError
 from ..model import Skeleton
 from ..model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
-from .files import check_input_file, reads_source
+from .safety.input_checks import check_input_file, reads_source
 from .sleap import (
     SLEAP_REFERENCE_FRAME,
     is_slp_file,

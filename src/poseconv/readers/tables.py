@@ -27,9 +27,9 @@ import numpy as np
 
 from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..model.frames import FrameTable
-from .safe_pickle import open_pandas_store
+from .safety.safe_pickle import open_pandas_store
 
-__all__ = ["CsvTable", "H5FileTable", "NotNumericError", "PandasH5Table", "open_h5_table"]
+__all__ = ["CsvTable", "H5FileTable", "NotNumericError", "PandasH5Table", "exact_float_option", "open_h5_table"]
 
 # Rows compared with HDFStore.select before the raw block mapping is trusted.
 _CHECK_ROWS = 512
@@ -37,6 +37,14 @@ _CHECK_ROWS = 512
 _ROW_SLICE_BYTES = 2 * 2**20
 # Rows parsed at once when caching a CSV.
 _CSV_CHUNK_ROWS = 65536
+
+
+def exact_float_option() -> dict[str, str]:
+    """Return the ``pandas.read_csv`` options that parse floats exactly (bit for bit as written)."""
+    # pandas 3 parses floats exactly by default and deprecates the option; pandas 2 needs it.
+    import pandas as pd
+
+    return {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
 
 
 class NotNumericError(ValueError):

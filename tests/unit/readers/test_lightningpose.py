@@ -10,7 +10,7 @@ from poseconv.catalog import detect_format
 from poseconv.errors import InvalidSourceFileError
 from poseconv.readers import infer_source_software, read_pose
 from poseconv.readers.deeplabcut import is_deeplabcut_file
-from poseconv.readers.deeplabcut_training import read_deeplabcut_labels_table
+from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels_table
 from poseconv.readers.lightningpose import (
     UNKNOWN_VIDEO,
     is_lightning_pose_file,

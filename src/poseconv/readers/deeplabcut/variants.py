@@ -22,16 +22,23 @@ Three kinds of file keep DeepLabCut's column layout but not all of its details:
 
 from __future__ import annotations
 
+import csv
+import itertools
 import re
 import warnings
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidSourceFileError, PoseconvWarning
+from ...errors import InvalidSourceFileError, PoseconvWarning
+from ..safety.input_checks import UNREADABLE_FILE_ERRORS
+from ..safety.safe_pickle import open_pandas_store
 
 __all__ = [
-    "has_labeled_rows",
     "COORD_NAMES",
+    "DLC_LEVELS",
+    "IMAGE_SUFFIXES",
+    "LEVEL_NAMES",
+    "has_labeled_rows",
     "h5_keypoint_columns",
     "has_image_index",
     "keypoint_header_rows",
@@ -40,19 +47,31 @@ __all__ = [
     "labeled_rows_error",
     "normalise_columns",
     "positional_software",
+    "read_csv_rows",
 ]
 
 #: Coordinate labels of DeepLabCut's last header level.
 COORD_NAMES = frozenset({"x", "y", "z", "likelihood"})
-_DLC_LEVELS = (("scorer", "bodyparts", "coords"), ("scorer", "individuals", "bodyparts", "coords"))
-_POSITIONAL_LEVELS = {2: ("bodyparts", "coords"), 3: _DLC_LEVELS[0], 4: _DLC_LEVELS[1]}
+#: Names of DeepLabCut's header levels, top to bottom (``individuals`` only in multi-animal tables);
+#: DeepLabCut's CSVs start each header row with its level's name.
+LEVEL_NAMES = ("scorer", "individuals", "bodyparts", "coords")
+#: The header levels of single- and of multi-animal tables.
+DLC_LEVELS = (("scorer", "bodyparts", "coords"), ("scorer", "individuals", "bodyparts", "coords"))
+_POSITIONAL_LEVELS = {2: ("bodyparts", "coords"), 3: DLC_LEVELS[0], 4: DLC_LEVELS[1]}
+#: Suffixes of the labeled images that name the rows of a labels table.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
 # pandas appends ".1", ".2", ... to repeated column names when it reads a one-row header.
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
 _MANGLED = re.compile(r"^(?P<base>.*?)\.(?P<n>\d+)$")
 # DeepLabCut scorers: "DLC_<net>..." (2.1+), "DeepCut_<net>..." (2.0), the 3D "scorername_3d" default.
 _DLC_SCORER = re.compile(r"^(DLC|DeepCut)_")
 #: Software recorded for a positional table without a scorer level.
 UNKNOWN_SOFTWARE = "unknown (a keypoint table in DeepLabCut's column layout)"
+
+
+def read_csv_rows(path: Path, n_rows: int = 4) -> list[list[str]]:
+    """Return the first ``n_rows`` rows of a CSV file as lists of cells (undecodable bytes replaced)."""
+    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        return list(itertools.islice(csv.reader(handle), n_rows))
 
 
 def labeled_rows_error(path: Path, example: Any, *, scored: bool = False) -> InvalidSourceFileError:
@@ -91,7 +110,7 @@ def labeled_rows_error(path: Path, example: Any, *, scored: bool = False) -> Inv
 def first_row_label(row: list[str]) -> str | list[str]:
     """Return the image cells that begin a CSV row of a labels table (one path, or three cells)."""
     for end, cell in enumerate(row[:3], start=1):
-        if cell.strip().lower().endswith(_IMAGE_SUFFIXES):
+        if cell.strip().lower().endswith(IMAGE_SUFFIXES):
             return row[0] if end == 1 else row[:end]
     return row[0] if row else ""
 
@@ -169,7 +188,7 @@ def normalise_columns(columns: Any, path: Path) -> tuple[Any, bool]:
 
     names = tuple(columns.names)
     positional = False
-    if names not in _DLC_LEVELS:
+    if names not in DLC_LEVELS:
         levels = _POSITIONAL_LEVELS.get(columns.nlevels)
         coords = {str(value) for value in columns.get_level_values(-1)} if levels else set()
         if not levels or not coords <= COORD_NAMES or not {"x", "y"} <= coords:
@@ -178,14 +197,14 @@ def normalise_columns(columns: Any, path: Path) -> tuple[Any, bool]:
                 hint = " This looks like DeepLabCut's bone analysis ('_skeleton') output, which holds no keypoints."
             raise InvalidSourceFileError(
                 f"{path}: column header levels are {list(names)}; DeepLabCut predictions have "
-                f"{list(_DLC_LEVELS[0])} or {list(_DLC_LEVELS[1])}, and a table in that layout under other "
+                f"{list(DLC_LEVELS[0])} or {list(DLC_LEVELS[1])}, and a table in that layout under other "
                 f"level names ends with a level of x, y[, z][, likelihood].{hint}"
             )
         positional = True
         tuples = [tuple(str(v) for v in column) for column in columns]
         if columns.nlevels == 2:
             tuples = [(UNKNOWN_SOFTWARE, *column) for column in tuples]
-            levels = _DLC_LEVELS[0]
+            levels = DLC_LEVELS[0]
         columns = pd.MultiIndex.from_tuples(tuples, names=list(levels))
         warnings.warn(
             f"{path.name}: header levels {list(names)} are not DeepLabCut's; read by position as "
@@ -201,8 +220,6 @@ def normalise_columns(columns: Any, path: Path) -> tuple[Any, bool]:
 def has_image_index(path: Path) -> bool:
     """Return True when the first table of a pandas ``.h5`` indexes its rows by images; never raises."""
     try:
-        from .safe_pickle import open_pandas_store
-
         with open_pandas_store(path) as store:
             keys = store.keys()
             if not keys:
@@ -214,16 +231,15 @@ def has_image_index(path: Path) -> bool:
             return False
         label = first.index[0]
         cells = [str(c).lower() for c in (label if isinstance(label, tuple) else (label,))]
-        return cells[0] == "labeled-data" or any(cell.endswith(_IMAGE_SUFFIXES) for cell in cells)
-    except Exception:  # noqa: BLE001 - a sniffer says yes or no
+        return cells[0] == "labeled-data" or any(cell.endswith(IMAGE_SUFFIXES) for cell in cells)
+    except UNREADABLE_FILE_ERRORS:
+        # A sniffer says yes or no: a table pandas cannot read is not one of these.
         return False
 
 
 def h5_keypoint_columns(path: Path) -> bool:
     """Return True when a pandas ``.h5`` holds a table whose last column level is x, y[, z][, likelihood]."""
     try:
-        from .safe_pickle import open_pandas_store
-
         with open_pandas_store(path) as store:
             keys = store.keys()
             storer = store.get_storer(keys[0]) if keys else None
@@ -232,27 +248,14 @@ def h5_keypoint_columns(path: Path) -> bool:
             first = store.select(keys[0], start=0, stop=1) if storer.is_table else store[keys[0]].iloc[:1]
         coords = {str(value) for value in first.columns.get_level_values(-1)}
         return first.columns.nlevels in _POSITIONAL_LEVELS and coords <= COORD_NAMES and {"x", "y"} <= coords
-    except Exception:  # noqa: BLE001 - a sniffer says yes or no
+    except UNREADABLE_FILE_ERRORS:
+        # A sniffer says yes or no: a table pandas cannot read is not one of these.
         return False
 
 
 def positional_software(scorer: str) -> str:
     """Return the software to record for a positional table whose scorer level says ``scorer``."""
     return "DeepLabCut" if _DLC_SCORER.match(scorer) else scorer
-
-
-_LEVEL_NAMES = ("scorer", "individuals", "bodyparts", "coords")
-
-
-def _first_rows(path: Path, n_rows: int) -> list[list[str]]:
-    import csv
-    import itertools
-
-    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
-        return list(itertools.islice(csv.reader(handle), n_rows))
-
-
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
 
 
 def has_labeled_rows(file_path: str | Path) -> bool:
@@ -268,13 +271,13 @@ def has_labeled_rows(file_path: str | Path) -> bool:
             return has_image_index(path)
         if path.suffix.lower() != ".csv":
             return False
-        rows = _first_rows(path, 6)
+        rows = read_csv_rows(path, 6)
         first_cells = [row[0].strip() if row else "" for row in rows]
-        n_header = next((i for i, cell in enumerate(first_cells) if cell not in _LEVEL_NAMES), len(rows))
+        n_header = next((i for i, cell in enumerate(first_cells) if cell not in LEVEL_NAMES), len(rows))
         data = [row for row in rows[n_header:] if row]
         if n_header < 3 or not data:
             return False
         cells = [cell.strip().lower() for cell in data[0][:3]]
-        return cells[0] == "labeled-data" or any(cell.endswith(_IMAGE_SUFFIXES) for cell in cells)
+        return cells[0] == "labeled-data" or any(cell.endswith(IMAGE_SUFFIXES) for cell in cells)
     except (OSError, UnicodeError, IndexError):
         return False

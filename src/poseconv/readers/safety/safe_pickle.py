@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidSourceFileError
+from ...errors import InvalidSourceFileError
+from .input_checks import UNREADABLE_FILE_ERRORS
 from .isolation import is_out_of_memory, probe, walk_hdf5
 
 __all__ = ["check_hdf5_attribute_pickles", "load_metadata_pickle", "open_pandas_store"]
@@ -185,10 +186,11 @@ def _check_pandas_file(path: Path) -> None:
         with pd.HDFStore(path, mode="r") as store:
             for key in store:
                 store.get_storer(key)
-    except Exception as err:
+    except UNREADABLE_FILE_ERRORS as err:
         if is_out_of_memory(err):
             raise
-        # Other Python-level errors are the reader's to report when it opens the file itself.
+        # Other refusals of PyTables (not a pandas file, an unknown layout) are the reader's to word
+        # when it opens the file itself; only crashes and runaway allocations must stay in the child.
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from poseconv.errors import InvalidSourceFileError
-from poseconv.readers.files import reads_source
+from poseconv.readers.safety.input_checks import reads_source
 
 
 @reads_source("test file")

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidSourceFileError
+from ...errors import InvalidSourceFileError
 
 __all__ = ["CHILD_MEMORY_BYTES", "PROBE_SECONDS", "is_out_of_memory", "probe", "walk_hdf5"]
 

@@ -8,7 +8,7 @@ import pytest
 
 from poseconv.errors import InvalidSourceFileError
 from poseconv.readers.deeplabcut import read_deeplabcut
-from poseconv.readers.deeplabcut_training import (
+from poseconv.readers.deeplabcut.labels import (
     find_project_folder,
     frame_index_from_image,
     read_deeplabcut_labels,

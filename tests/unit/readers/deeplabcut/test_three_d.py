@@ -11,14 +11,11 @@ import pytest
 
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from poseconv.readers.deeplabcut import read_deeplabcut
-from poseconv.readers.deeplabcut_3d import (
-    _retriangulation_error,
+from poseconv.readers.deeplabcut.three_d import (
     find_3d_config_file,
-    find_camera_files,
     read_deeplabcut_3d,
-    triangulation_base,
 )
-from poseconv.readers.safe_pickle import load_metadata_pickle
+from poseconv.readers.safety.safe_pickle import load_metadata_pickle
 from tests.fixtures.multicamera import (
     DLC_3D_CONFIG,
     DLC_3D_CSV,
@@ -30,20 +27,6 @@ from tests.fixtures.multicamera import (
 
 def _stereo():
     return load_metadata_pickle(DLC_3D_META)["stereo_matrix"]
-
-
-@pytest.mark.parametrize(
-    ("video_stem", "camera", "base"),
-    [
-        ("vid1_camera-1", "camera-1", "vid1"),
-        ("camera-1_vid1", "camera-1", "vid1"),
-        ("day1-camera-2-trial3", "camera-2", "day1_trial3"),
-        ("camera-1", "camera-1", ""),
-        ("vid1_top", "camera-1", None),
-    ],
-)
-def test_triangulation_base_follows_deeplabcut_naming(video_stem, camera, base):
-    assert triangulation_base(video_stem, camera) == base
 
 
 @pytest.mark.parametrize("path", [DLC_3D_H5, DLC_3D_CSV], ids=["h5", "csv"])
@@ -104,12 +87,6 @@ def test_real_calibration_matches_the_pickle():
     np.testing.assert_allclose(two.translation_vector, stereo["T"].ravel(), atol=1e-12)
 
 
-def test_real_3d_point_is_retriangulated_from_the_unfiltered_views():
-    pose_3d = read_deeplabcut(DLC_3D_H5, find_side_files=False)
-    views = [read_deeplabcut(DLC_CAMERA_FILES[c], find_side_files=False) for c in ("camera-1", "camera-2")]
-    assert _retriangulation_error(pose_3d, views, _stereo()) < 1e-9
-
-
 def test_camera_names_come_from_the_pickle_without_config(tmp_path):
     for path in [DLC_3D_H5, DLC_3D_META, *DLC_CAMERA_FILES.values()]:
         shutil.copy(path, tmp_path / path.name)
@@ -117,16 +94,6 @@ def test_camera_names_come_from_the_pickle_without_config(tmp_path):
     assert list(data.cameras) == ["camera-1", "camera-2"]
     assert set(data.views) == {"camera-1", "camera-2"}
     assert find_3d_config_file(tmp_path / DLC_3D_H5.name) is None
-
-
-def test_find_camera_files_lists_each_variant():
-    found = find_camera_files(
-        DLC_3D_H5, ["camera-1", "camera-2"], load_metadata_pickle(DLC_3D_META)["scorer_name"], scorer_3d="DLC_3D"
-    )
-    assert sorted(found["camera-1"]) == ["", "filtered"]
-    assert found["camera-2"][""] == DLC_CAMERA_FILES["camera-2"]
-    # The .h5 wins over the .csv of the same name.
-    assert found["camera-2"]["filtered"].suffix == ".h5"
 
 
 def test_given_camera_files_are_used_as_given():

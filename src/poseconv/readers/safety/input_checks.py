@@ -1,4 +1,9 @@
-"""Checks run on every input file before any parser touches it."""
+"""Checks run on every input file before any parser touches it, and the guard around every reader.
+
+:func:`check_input_file` runs first (exists, readable, known suffix, HDF5 structure probed in a
+child); :func:`check_frame_count` refuses time bases no recording has; :func:`reads_source` turns a
+reader's unforeseen failure on a damaged file into an error that names the file.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,11 @@ from typing import Any, TypeVar
 
 import h5py
 
-from ..errors import InvalidSourceFileError, PoseconvError
+from ...errors import InvalidSourceFileError, PoseconvError
 
 __all__ = [
     "MAX_FRAMES",
+    "UNREADABLE_FILE_ERRORS",
     "check_frame_count",
     "check_input_file",
     "dataset_shapes",
@@ -31,6 +37,18 @@ MAX_FRAMES = 2**31 - 1
 # for SLEAP, held as dense arrays: a damaged video length could otherwise exhaust memory).
 _SPARSE_FRAMES = 10_000_000
 _MAX_SPARSITY = 100
+#: What h5py, PyTables, pandas and the csv module raise on a damaged or foreign file (PyTables'
+#: ``HDF5ExtError`` is a ``RuntimeError``, its ``NoSuchNodeError`` an ``AttributeError``; our own
+#: refusals are ``ValueError``). Sniffers answer "no" on these; anything else is a bug and propagates.
+UNREADABLE_FILE_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    RuntimeError,
+)
 
 
 def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) -> Path:
@@ -54,7 +72,7 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
     ------
     InvalidSourceFileError
         When the file is missing, a directory, unreadable or has the wrong suffix, or when its HDF5
-        structure crashes, hangs or exhausts a forked child (see :mod:`poseconv.readers.isolation`).
+        structure crashes, hangs or exhausts a forked child (see :mod:`poseconv.readers.safety.isolation`).
     """
     path = Path(file_path)
     if not path.exists():
@@ -90,7 +108,8 @@ def dataset_shapes(path: str | Path, names: tuple[str, ...]) -> dict[str, tuple[
         with h5py.File(path, "r") as handle:
             found = {name: handle.get(name) for name in names}
             return {name: tuple(item.shape) for name, item in found.items() if isinstance(item, h5py.Dataset)}
-    except Exception:  # noqa: BLE001 - a sniffer's helper says "unknown", never raises
+    except UNREADABLE_FILE_ERRORS:
+        # A sniffer's helper: a file h5py cannot read is "unknown".
         return None
 
 
@@ -98,7 +117,8 @@ def is_hdf5(path: Path) -> bool:
     """Return True when ``path`` is an HDF5 file; never raises."""
     try:
         return bool(h5py.is_hdf5(path))
-    except Exception:
+    except (OSError, ValueError, TypeError):
+        # Unreadable, or a name h5py cannot encode: not an HDF5 file we can open.
         return False
 
 

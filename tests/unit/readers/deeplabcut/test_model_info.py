@@ -10,7 +10,7 @@ import yaml
 
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.readers.deeplabcut import read_deeplabcut
-from poseconv.readers.deeplabcut_model import describe_model
+from poseconv.readers.deeplabcut.model_info import describe_model
 from tests.fixtures.deeplabcut import SINGLE_ANIMAL_CSV, write_dlc_file
 from tests.fixtures.paths import needs_shared_data
 

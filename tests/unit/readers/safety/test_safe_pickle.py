@@ -15,8 +15,8 @@ import pytest
 from poseconv import DeepLabCutPoseInterface
 from poseconv.errors import InvalidSourceFileError
 from poseconv.readers.deeplabcut import read_deeplabcut
-from poseconv.readers.deeplabcut_training import read_deeplabcut_labels
-from poseconv.readers.safe_pickle import check_hdf5_attribute_pickles
+from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels
+from poseconv.readers.safety.safe_pickle import check_hdf5_attribute_pickles
 from tests.fixtures.paths import SHARED_DATA
 
 PREDICTIONS = (

@@ -84,7 +84,8 @@ def _pytorch_config(meta: dict[str, Any] | None, path: Path) -> dict[str, Any]:
 
         try:
             loaded = yaml.safe_load(beside.read_text(encoding="utf-8"))
-        except Exception:  # noqa: BLE001 - the model config only adds a description
+        except (OSError, UnicodeError, yaml.YAMLError):
+            # The model config only adds a description: an unreadable one leaves it out.
             return {}
         return loaded if isinstance(loaded, dict) else {}
     return {}

@@ -11,7 +11,7 @@ import pytest
 from poseconv.catalog import check_format, detect_format, get_format
 from poseconv.errors import InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
 from poseconv.readers.deeplabcut import read_deeplabcut
-from poseconv.readers.deeplabcut_training import read_deeplabcut_labels
+from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels
 from tests.fixtures.deeplabcut import DLC, SINGLE_ANIMAL_CSV, THREE_D_H5
 from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 

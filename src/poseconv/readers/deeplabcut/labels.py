@@ -1,0 +1,352 @@
+"""Read the human labels of a DeepLabCut project (``labeled-data/<video>/CollectedData_<scorer>.h5`` / ``.csv``).
+
+A DeepLabCut project keeps the human labels of each video in its own folder,
+``labeled-data/<video>/``, next to the extracted frames (``img0123.png``); one table per folder,
+read by :mod:`.labels_table`. This module finds those tables in a project (or takes one), checks
+that they agree with each other and with the project's ``config.yaml``, and gathers them into one
+:class:`~poseconv.model.training.TrainingData`. The video is matched by stem to the config's
+``video_sets``, whose paths (on the labeling machine) are kept as text; the video is linked only
+when it exists here, at that path or in the project's ``videos/`` folder.
+
+``machinelabels-iter<N>.h5`` files in the same folders are predictions written during
+refinement, not human labels; they are refused with a pointer to the CollectedData file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...errors import InvalidSourceFileError
+from ...model import Skeleton, VideoInfo
+from ...model.training import LabeledFrame, LabelFile, TrainingData
+from ..safety.input_checks import check_input_file, reads_source
+from .labels_table import LABELED_DATA_FOLDER, frame_index_from_image, frames_of_table, read_deeplabcut_labels_table
+from .project import load_project_config, project_edges
+from .table import (
+    ANIMAL_SKELETON_NAME,
+    SUFFIXES,
+    UNIQUE_SKELETON_NAME,
+    animal_bodyparts,
+    bodypart_coords,
+    single_scorer,
+)
+from .variants import csv_coords, has_labeled_rows, read_csv_rows
+
+__all__ = [
+    "ANIMAL_SKELETON_NAME",
+    "UNIQUE_SKELETON_NAME",
+    "find_collected_data_files",
+    "find_project_folder",
+    "frame_index_from_image",
+    "has_labeled_rows",
+    "in_deeplabcut_project",
+    "is_deeplabcut_labels_file",
+    "read_deeplabcut_labels",
+    "read_deeplabcut_labels_table",
+]
+
+_REFERENCE_FRAME = (
+    "(0, 0) is the top-left corner of the labeled image (the video frame DeepLabCut extracted); "
+    "x increases to the right and y increases downward, in pixels."
+)
+
+
+def _scored(path: Path) -> bool:
+    """Whether a CSV's coords carry a likelihood: a model's predictions, not human labels."""
+    try:
+        return path.suffix.lower() == ".csv" and "likelihood" in csv_coords(read_csv_rows(path, n_rows=4))
+    except (OSError, UnicodeError, IndexError):
+        return False
+
+
+def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
+    """Return True when ``file_path`` is a DeepLabCut labels table; never raises.
+
+    DeepLabCut names every labels table ``CollectedData_<scorer>.h5`` / ``.csv`` (Lightning Pose,
+    which reads the same layout, calls it ``CollectedData.csv``); a table in a project's
+    ``labeled-data/<video>/`` folder with image-indexed rows counts too.
+    """
+    path = Path(file_path)
+    if path.suffix.lower() not in SUFFIXES or path.name.startswith("machinelabels"):
+        # machinelabels files are the refinement step's predictions; the predictions reader explains them.
+        return False
+    if path.name.startswith("CollectedData_"):
+        return True
+    if _scored(path):
+        # A model's predictions on labeled frames; the predictions reader explains them.
+        return False
+    if in_deeplabcut_project(path):
+        return has_labeled_rows(path)
+    if path.name.startswith("CollectedData"):
+        # Lightning Pose's name (CollectedData.csv); its reader claims it.
+        return False
+    # Renamed or moved out of its project, a table is labels by its row index (a CSV named so may
+    # also be Lightning Pose's: then the user chooses).
+    return has_labeled_rows(path)
+
+
+def in_deeplabcut_project(file_path: str | Path) -> bool:
+    """Return True when ``file_path`` sits in ``<project>/labeled-data/<video>/`` next to a ``config.yaml``."""
+    path = Path(file_path).absolute()
+    return (
+        len(path.parents) > 2
+        and path.parent.parent.name == "labeled-data"
+        and (path.parents[2] / "config.yaml").is_file()
+    )
+
+
+def find_project_folder(file_path: str | Path) -> Path | None:
+    """Return the DeepLabCut project folder holding ``file_path`` (a predictions file, a label file, ...).
+
+    The project is the nearest folder at or above ``file_path`` with a ``config.yaml`` and a
+    ``labeled-data`` folder; None when there is none.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        Any file or folder inside a project.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The project folder.
+    """
+    path = Path(file_path).resolve()
+    for folder in (path, *path.parents)[:5]:
+        if (folder / "config.yaml").is_file() and (folder / LABELED_DATA_FOLDER).is_dir():
+            return folder
+    return None
+
+
+def _pick_label_file(folder: Path, scorer: str | None) -> Path | None:
+    for suffix in (".h5", ".csv"):
+        candidates = sorted(folder.glob(f"CollectedData_*{suffix}"))
+        if not candidates:
+            continue
+        if len(candidates) == 1:
+            return candidates[0]
+        if scorer is not None:
+            for candidate in candidates:
+                if candidate.stem == f"CollectedData_{scorer}":
+                    return candidate
+        raise InvalidSourceFileError(
+            f"{folder}: holds several label files {[c.name for c in candidates]} and none matches the project's "
+            f"scorer {scorer!r}; give the one to convert."
+        )
+    return None
+
+
+def find_collected_data_files(project_or_file: str | Path) -> tuple[list[Path], Path | None]:
+    """Return the CollectedData files to read and the project folder (None when not inside one).
+
+    Parameters
+    ----------
+    project_or_file : str or pathlib.Path
+        A project folder, its ``labeled-data`` folder, one ``labeled-data/<video>`` folder, or one
+        ``CollectedData_<scorer>.h5/.csv`` file.
+
+    Returns
+    -------
+    tuple of (list of pathlib.Path, pathlib.Path or None)
+        One file per video folder (``.h5`` preferred over its ``.csv`` copy), sorted by folder name.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the path does not exist or holds no CollectedData file.
+    """
+    path = Path(project_or_file)
+    if not path.exists():
+        raise InvalidSourceFileError(f"{path}: not found. Give a DeepLabCut project folder or a CollectedData file.")
+    if path.is_file():
+        check_input_file(path, suffixes=SUFFIXES, what="DeepLabCut CollectedData")
+        project = (
+            path.resolve().parent.parent.parent if path.resolve().parent.parent.name == LABELED_DATA_FOLDER else None
+        )
+        return [path], project
+    scorer = None
+    if (path / LABELED_DATA_FOLDER).is_dir():
+        project, folders = path, sorted(p for p in (path / LABELED_DATA_FOLDER).iterdir() if p.is_dir())
+    elif path.name == LABELED_DATA_FOLDER:
+        project, folders = path.parent, sorted(p for p in path.iterdir() if p.is_dir())
+    else:
+        project = path.resolve().parent.parent if path.resolve().parent.name == LABELED_DATA_FOLDER else None
+        folders = [path]
+    if project is not None and (project / "config.yaml").is_file():
+        scorer = load_project_config(project / "config.yaml").get("scorer")
+    files = [f for f in (_pick_label_file(folder, scorer) for folder in folders) if f is not None]
+    if not files:
+        raise InvalidSourceFileError(
+            f"{path}: no labeled-data/<video>/CollectedData_<scorer>.h5 or .csv found. Label frames in "
+            "DeepLabCut first, or give the CollectedData file."
+        )
+    return files, project
+
+
+@dataclass
+class _ProjectHeader:
+    """What every label file of a project must agree on, taken from the first one."""
+
+    first_file: Path | None = None
+    multi_animal: bool = False
+    animal_parts: list[str] = field(default_factory=list)
+    unique_parts: list[str] = field(default_factory=list)
+    individuals: list[str] = field(default_factory=list)
+
+
+def _file_header(path: Path, frame: Any) -> tuple[str, bool, list[str], list[str], list[str]]:
+    """Scorer, multi-animal, individuals, animal bodyparts and unique bodyparts of one labels table."""
+    columns = frame.columns
+    scorer = single_scorer(columns, path)
+    multi = "individuals" in columns.names
+    individuals = [str(i) for i in dict.fromkeys(columns.get_level_values("individuals"))] if multi else []
+    by_individual = bodypart_coords(columns)
+    for parts in by_individual.values():
+        for part, part_coords in parts.items():
+            if part_coords != ("x", "y"):
+                raise InvalidSourceFileError(
+                    f"{path}: bodypart {part!r} has coordinate columns {list(part_coords)}; expected x, y."
+                )
+    bodyparts = {individual: list(parts) for individual, parts in by_individual.items()}
+    _animals, animal_parts, unique_parts = animal_bodyparts(bodyparts, multi, path)
+    return scorer, multi, individuals, animal_parts, unique_parts
+
+
+def _read_tables(files: list[Path]) -> tuple[list[tuple[Path, Any, LabelFile, str]], _ProjectHeader]:
+    """Read every label file, checking that they agree on bodyparts and header layout."""
+    header = _ProjectHeader()
+    tables = []
+    for path in files:
+        frame, layout = read_deeplabcut_labels_table(path)
+        scorer, multi, individuals, animal_parts, unique_parts = _file_header(path, frame)
+        if header.first_file is None:
+            header = _ProjectHeader(path, multi, animal_parts, unique_parts)
+        elif (multi, animal_parts, unique_parts) != (header.multi_animal, header.animal_parts, header.unique_parts):
+            raise InvalidSourceFileError(
+                f"{path}: its bodyparts ({animal_parts}, unique {unique_parts}) or header layout differ from "
+                f"those of {header.first_file} ({header.animal_parts}, unique {header.unique_parts}); the label "
+                "files of one project must agree."
+            )
+        header.individuals.extend(i for i in individuals if i not in header.individuals)
+        tables.append((path, frame, layout, scorer))
+    return tables, header
+
+
+def _skeletons(header: _ProjectHeader, config: dict[str, Any] | None, config_path: Path | None) -> list[Skeleton]:
+    animal_edges: list[tuple[int, int]] = []
+    unique_edges: list[tuple[int, int]] = []
+    if config is not None and config_path is not None:
+        animal_edges, unique_edges = project_edges(
+            config,
+            config_path,
+            header.animal_parts,
+            header.unique_parts,
+            source=str(header.first_file),
+            described=f"the labeled bodyparts {header.animal_parts} in {header.first_file}",
+            advice="Pass the config.yaml of this project (config_file_path=...).",
+        )
+    skeletons = []
+    if header.animal_parts:
+        skeletons.append(
+            Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(header.animal_parts), edges=tuple(animal_edges))
+        )
+    if header.unique_parts:
+        skeletons.append(
+            Skeleton(name=UNIQUE_SKELETON_NAME, nodes=tuple(header.unique_parts), edges=tuple(unique_edges))
+        )
+    return skeletons
+
+
+def _label_file_key(path: Path, project: Path | None) -> str:
+    """Return the label file's name in the NWB file: its path in the project, or its name outside one."""
+    if project is not None:
+        try:
+            return path.resolve().relative_to(project.resolve()).as_posix()
+        except ValueError:
+            return path.name
+    return path.name
+
+
+@reads_source("DeepLabCut labels file")
+def read_deeplabcut_labels(
+    project_or_file: str | Path,
+    *,
+    config_file_path: str | Path | None = None,
+    find_side_files: bool = True,
+) -> TrainingData:
+    """Read the human labels of a DeepLabCut project (or of one CollectedData file).
+
+    Parameters
+    ----------
+    project_or_file : str or pathlib.Path
+        A project folder (every ``labeled-data/<video>/CollectedData_<scorer>`` file), its
+        ``labeled-data`` folder, one video's folder, or one CollectedData ``.h5``/``.csv``.
+    config_file_path : str or pathlib.Path, optional
+        The project ``config.yaml`` (skeleton edges, videos); found in the project folder
+        when not given.
+    find_side_files : bool, default: True
+        Look for ``config.yaml`` and the videos in the project.
+
+    Returns
+    -------
+    TrainingData
+        One labeled frame per table row in file order, one instance per labeled animal
+        (individuals with no labeled node in a frame are left out; the unique bodyparts of a
+        multi-animal project are the individual ``"single"`` with their own skeleton).
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When a file is malformed, the files disagree on bodyparts or individuals, or the
+        config does not match them; the message names the file.
+    """
+    files, project = find_collected_data_files(project_or_file)
+    config_path = Path(config_file_path) if config_file_path is not None else None
+    if config_path is None and find_side_files and project is not None and (project / "config.yaml").is_file():
+        config_path = project / "config.yaml"
+    config = None
+    if config_path is not None:
+        check_input_file(config_path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")
+        config = load_project_config(config_path)
+
+    tables, header = _read_tables(files)
+    if header.first_file is None:  # pragma: no cover - find_collected_data_files never returns no file
+        raise InvalidSourceFileError(f"{project_or_file}: no DeepLabCut label file to read.")
+    skeletons = _skeletons(header, config, config_path)
+    videos: dict[str, VideoInfo] = {}
+    frames: list[LabeledFrame] = []
+    label_files: list[LabelFile] = []
+    for path, table, layout, scorer in tables:
+        file_key = _label_file_key(path, project)
+        label_files.append(LabelFile(name=file_key, row_labels=layout.row_labels, value_dtype=layout.value_dtype))
+        frames.extend(
+            frames_of_table(
+                path,
+                table,
+                layout,
+                scorer=scorer,
+                label_file=file_key,
+                animal_parts=header.animal_parts,
+                unique_parts=header.unique_parts,
+                videos=videos,
+                config=config if find_side_files or config_file_path is not None else None,
+                project=project if find_side_files else None,
+            )
+        )
+    return TrainingData.from_frames(
+        source_software="DeepLabCut",
+        source_file=project if project is not None and Path(project_or_file).is_dir() else Path(project_or_file),
+        skeletons=skeletons,
+        videos=list(videos.values()),
+        frames=frames,
+        individuals=header.individuals,
+        label_files=label_files,
+        reference_frame=_REFERENCE_FRAME,
+        notes={
+            "multi_animal": header.multi_animal,
+            "config_file": str(config_path) if config_path else None,
+            "project": str(project) if project else None,
+        },
+    )

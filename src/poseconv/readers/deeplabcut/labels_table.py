@@ -1,0 +1,250 @@
+r"""One table of human labels in DeepLabCut's layout (``CollectedData_<scorer>.h5`` / ``.csv``), row by row.
+
+The columns are the header of :mod:`.table` without likelihood (``scorer / [individuals /]
+bodyparts / coords`` with coords ``x, y``); the rows are labeled images. The scorer is the
+person who labeled. Real files label their rows in three ways, all read here and all written back
+the same way by :mod:`poseconv.exporters.deeplabcut_training`:
+
+* one index column of paths with ``/`` (``labeled-data/video1/img0042.png``);
+* the same with Windows ``\\`` separators (projects labeled on Windows);
+* three index columns ``labeled-data, video1, img0042.png`` (DeepLabCut >= 2.2).
+
+``.h5`` files hold the table in PyTables ``table`` or ``fixed`` format under any key
+(``df_with_missing``; ``calib`` in DeepLabCut's own test data); ``.csv`` files have 3 or 4 header
+rows and 1 or 3 index columns. The frame index comes from the image name (``img0123.png`` is
+frame 123); images named otherwise keep no index. Lightning Pose keeps its labels in this layout
+too, and reads them with the functions here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidSourceFileError
+from ...model import VideoInfo
+from ...model.training import LabeledFrame, LabeledInstance, LabelFile
+from ..safety.input_checks import check_input_file
+from .project import find_video
+from .table import (
+    ANIMAL_SKELETON_NAME,
+    SUFFIXES,
+    UNIQUE_BODYPARTS_INDIVIDUAL,
+    UNIQUE_SKELETON_NAME,
+    csv_header_levels,
+    read_csv_frame,
+    read_h5_frame,
+)
+from .variants import DLC_LEVELS, read_csv_rows
+
+__all__ = [
+    "LABELED_DATA_FOLDER",
+    "frame_index_from_image",
+    "frames_of_table",
+    "read_deeplabcut_labels_table",
+]
+
+#: The project folder that holds one folder of labeled images (and their labels table) per video.
+LABELED_DATA_FOLDER = "labeled-data"
+# DeepLabCut names extracted frames img<index>.<ext>, zero-padded to the digits of the frame count.
+_IMAGE_NAME = re.compile(r"img(?P<index>\d+)\.[A-Za-z0-9]+")
+
+
+def frame_index_from_image(image: str) -> int | None:
+    r"""Return the video frame index a DeepLabCut image name encodes (``img0123.png`` -> 123), or None.
+
+    Parameters
+    ----------
+    image : str
+        An image path or name, with ``/`` or ``\\`` separators.
+
+    Returns
+    -------
+    int or None
+        The index, or None when the name is not ``img<digits>.<ext>``.
+    """
+    match = _IMAGE_NAME.fullmatch(re.split(r"[\\/]", image)[-1])
+    return int(match["index"]) if match else None
+
+
+def _split_row_label(label: str) -> list[str]:
+    return [part for part in re.split(r"[\\/]", label) if part]
+
+
+def _read_labels_frame(path: Path) -> Any:
+    """Read a CollectedData ``.csv`` or ``.h5`` whole with pandas, column levels named."""
+    if path.suffix.lower() != ".csv":
+        return read_h5_frame(
+            path,
+            what="CollectedData .h5",
+            table="DeepLabCut CollectedData table",
+            holds="a CollectedData .h5 holds one",
+            key="/df_with_missing",
+        )
+    n_header, cells = csv_header_levels(path, "DeepLabCut labels", positional=False)
+    # Three index columns leave the header's next two cells empty ("scorer,,,Jane,...").
+    first_row = read_csv_rows(path, n_rows=1)[0]
+    n_index = 1
+    while n_index < len(first_row) and first_row[n_index].strip() == "":
+        n_index += 1
+    if n_index not in (1, 3):
+        raise InvalidSourceFileError(
+            f"{path}: {n_index} index columns; DeepLabCut labels have 1 (image path) or 3 (labeled-data, video, image)."
+        )
+    return read_csv_frame(
+        path,
+        n_header=n_header,
+        level_names=list(cells[:n_header]),
+        index_col=list(range(n_index)),
+        what="DeepLabCut labels",
+    )
+
+
+def _check_columns(frame: Any, path: Path) -> None:
+    names = tuple(frame.columns.names)
+    if names not in DLC_LEVELS:
+        raise InvalidSourceFileError(
+            f"{path}: column header levels are {list(names)}; DeepLabCut labels have {list(DLC_LEVELS[0])} "
+            f"or {list(DLC_LEVELS[1])}."
+        )
+    coords = set(frame.columns.get_level_values("coords"))
+    if "likelihood" in coords:
+        raise InvalidSourceFileError(
+            f"{path}: has likelihood columns, so it holds machine predictions (DeepLabCut's machinelabels or an "
+            "analysis output), not human labels. Give the CollectedData_<scorer> file of the folder."
+        )
+    if not coords <= {"x", "y"}:
+        raise InvalidSourceFileError(
+            f"{path}: coordinate columns are {sorted(coords)}; DeepLabCut labels have x and y."
+        )
+
+
+def _row_labels(frame: Any, path: Path) -> str:
+    """How the rows are labeled: ``"multiindex"`` (three index columns) or ``"column"`` (one path)."""
+    import pandas as pd
+
+    index = frame.index
+    if isinstance(index, pd.MultiIndex):
+        if index.nlevels != 3:
+            raise InvalidSourceFileError(
+                f"{path}: rows are labeled by {index.nlevels} index levels; DeepLabCut uses 1 (image path) or 3 "
+                "(labeled-data, video, image)."
+            )
+        return "multiindex"
+    if len(index) and not all(isinstance(value, str) for value in index):
+        raise InvalidSourceFileError(
+            f"{path}: rows are labeled by {index.dtype} values such as {index[0]!r}, not image paths; "
+            "this is a predictions file (use read_deeplabcut), not labeled data."
+        )
+    return "column"
+
+
+def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]:
+    """Read one CollectedData table with named column levels, and how it lays out its rows.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        A ``CollectedData_<scorer>.h5`` or ``.csv``.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, LabelFile)
+        The table exactly as pandas reads it, and its layout (``name`` is the file name).
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file is not a DeepLabCut labels table (or holds predictions).
+    """
+    path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut CollectedData")
+    frame = _read_labels_frame(path)
+    _check_columns(frame, path)
+    row_labels = _row_labels(frame, path)
+    dtypes = {str(dtype) for dtype in frame.dtypes}
+    non_numeric = [d for d in dtypes if not (d.startswith("float") or d.startswith("int"))]
+    if non_numeric:
+        raise InvalidSourceFileError(
+            f"{path}: label columns hold {non_numeric} values; DeepLabCut labels are numbers (NaN where unlabeled)."
+        )
+    layout = LabelFile(name=path.name, row_labels=row_labels, value_dtype=dtypes.pop() if len(dtypes) == 1 else None)
+    return frame, layout
+
+
+def _slots(table: Any, scorer: str, animal_parts: list[str], unique_parts: list[str]) -> list[tuple[Any, str, Any]]:
+    """(individual, skeleton, column indices of x and y per node) per individual; None is the single animal."""
+    position = {column: i for i, column in enumerate(table.columns)}
+    if "individuals" not in table.columns.names:
+        columns = np.array([[position[(scorer, p, axis)] for axis in "xy"] for p in animal_parts])
+        return [(None, ANIMAL_SKELETON_NAME, columns)]
+    slots = []
+    for individual in dict.fromkeys(table.columns.get_level_values("individuals")):
+        unique = individual == UNIQUE_BODYPARTS_INDIVIDUAL
+        parts = unique_parts if unique else animal_parts
+        if not parts:
+            continue
+        skeleton = UNIQUE_SKELETON_NAME if unique else ANIMAL_SKELETON_NAME
+        columns = np.array([[position[(scorer, individual, p, axis)] for axis in "xy"] for p in parts])
+        slots.append((str(individual), skeleton, columns))
+    return slots
+
+
+def frames_of_table(
+    path: Path,
+    table: Any,
+    layout: LabelFile,
+    *,
+    scorer: str,
+    label_file: str,
+    animal_parts: list[str],
+    unique_parts: list[str],
+    videos: dict[str, VideoInfo],
+    config: dict[str, Any] | None,
+    project: Path | None,
+    unknown_video: str | None = None,
+) -> list[LabeledFrame]:
+    """One LabeledFrame per row of one CollectedData table.
+
+    A row label without the ``labeled-data/<video>/`` prefix belongs to the video named by the
+    file's folder (DeepLabCut keeps one label file per video folder), or, when ``unknown_video``
+    is given, to that video key with no frame index (LightningPose keeps one file for all videos).
+    Videos met for the first time are added to ``videos`` (looked for in ``project``'s ``videos/``).
+    """
+    values = table.to_numpy(dtype="float64")
+    slots = _slots(table, scorer, animal_parts, unique_parts)
+    folders = [project / "videos"] if project is not None else []
+    frames = []
+    for row, label in enumerate(table.index):
+        image = "/".join(str(part) for part in label) if layout.row_labels == "multiindex" else str(label)
+        parts = _split_row_label(image)
+        frame_index = frame_index_from_image(image)
+        if len(parts) >= 3 and parts[-3] == LABELED_DATA_FOLDER:
+            video = parts[-2]
+        elif unknown_video is not None:
+            video, frame_index = unknown_video, None
+        else:
+            # A row label without the labeled-data/<video>/ prefix: the folder of the file is the video.
+            video = path.resolve().parent.name
+        if video not in videos:
+            videos[video] = find_video(video, config, folders, resolve_recorded=True)
+        instances = []
+        for individual, skeleton, columns in slots:
+            points = values[row][columns]
+            labeled = ~np.isnan(points).any(axis=1)
+            if not labeled.any():
+                continue
+            instances.append(LabeledInstance(skeleton=skeleton, points=points, visible=labeled, individual=individual))
+        frames.append(
+            LabeledFrame(
+                video=video,
+                frame_index=frame_index,
+                instances=tuple(instances),
+                image=image,
+                annotator=scorer,
+                label_file=label_file,
+            )
+        )
+    return frames

@@ -1,0 +1,433 @@
+"""Read DeepLabCut predictions (``.h5`` / ``.csv``) and their side files.
+
+The table's layout is described in :mod:`.table`. Next to the table DeepLabCut may leave:
+
+* ``<video><scorer>_meta.pickle`` (DLC >= 2.2; ``..._meta.json`` in newer
+  releases) or ``<video><scorer>includingmetadata.pickle`` (DLC 2.0/2.1) with
+  fps, frame size and frame count of the analysed video;
+* the project ``config.yaml`` one folder up, with the skeleton, bodypart order,
+  individuals and the videos of the project (paths on the training machine);
+* the video itself, named ``<video>.<ext>``.
+
+Files named ``*_skeleton.h5/.csv`` are DeepLabCut's bone analysis (length and
+orientation per bone), not keypoints, and are rejected. Metadata pickles are
+loaded with :mod:`poseconv.readers.safety.safe_pickle`, never with ``pickle.load``.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidSourceFileError, PoseconvWarning
+from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from ...model.frames import ColumnView, FrameTable
+from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_frame_count, check_input_file, is_hdf5, reads_source
+from ..safety.safe_pickle import load_metadata_pickle
+from .model_info import DeepLabCutModel, describe_model, frame_size_from_meta
+from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_edges
+from .table import (
+    ANIMAL_SKELETON_NAME,
+    PIXEL_REFERENCE_FRAME,
+    SUFFIXES,
+    UNIQUE_BODYPARTS_INDIVIDUAL,
+    UNIQUE_SKELETON_NAME,
+    animal_bodyparts,
+    bodypart_coords,
+    common_coords,
+    first_cells,
+    open_table,
+    parse_frame_index,
+    single_scorer,
+)
+from .variants import LEVEL_NAMES, h5_keypoint_columns, keypoint_header_rows, positional_software, read_csv_rows
+
+__all__ = [
+    "CONFIDENCE_DEFINITION",
+    "find_metadata_file",
+    "is_deeplabcut_file",
+    "read_deeplabcut",
+]
+
+CONFIDENCE_DEFINITION = (
+    "DeepLabCut likelihood: the network's score-map confidence (0 to 1) that the body part "
+    "is at the predicted location."
+)
+_TRIANGULATED_FRAME = (
+    "3D coordinates triangulated by DeepLabCut from calibrated cameras; the origin and axes "
+    "are those of the first camera of the stereo calibration and the length unit is that of "
+    "the calibration pattern (checkerboard squares unless the calibration says otherwise)."
+)
+
+
+def is_deeplabcut_file(file_path: str | Path) -> bool:
+    """Return True when ``file_path`` looks like DeepLabCut keypoint output; never raises.
+
+    Checked: whether the header (CSV) or the pandas table attributes (HDF5) look like DLC.
+    """
+    path = Path(file_path)
+    try:
+        if path.suffix.lower() == ".csv":
+            rows = read_csv_rows(path)
+            cells = first_cells(rows)
+            dlc_header = (
+                len(cells) >= 3 and cells[0] == "scorer" and "bodyparts" in cells[1:3] and "coords" in cells[2:4]
+            )
+            # Lightning Pose writes the same header: the catalog's LightningPose format refines this one.
+            return dlc_header or keypoint_header_rows(rows) is not None
+        if path.suffix.lower() == ".h5" and is_hdf5(path):
+            import h5py
+
+            with h5py.File(path, "r") as handle:
+                for key in handle:
+                    group = handle[key]
+                    if isinstance(group, h5py.Group) and "pandas_type" in group.attrs:
+                        # Other tools' tables in DeepLabCut's layout may leave the levels unnamed.
+                        return "bodyparts" in _h5_level_names(group) or h5_keypoint_columns(path)
+    except UNREADABLE_FILE_ERRORS:
+        # A sniffer says yes or no: a file that cannot be read is not DeepLabCut's.
+        return False
+    return False
+
+
+def _h5_level_names(group: Any) -> tuple[str, ...]:
+    """Column level names of a pandas HDF5 table, read from its attributes without pandas."""
+    names: list[str] = []
+    for attr in ("non_index_axes", "axis0_level_names", "columns_level_names"):
+        if attr in group.attrs:
+            names.append(str(group.attrs[attr]))
+    table = group.get("table")
+    if table is not None:
+        for attr in table.attrs:
+            if attr.endswith("_kind") or "names" in attr:
+                names.append(str(table.attrs[attr]))
+    # Fixed-format frames keep level names on the axis0 datasets' attributes.
+    for key in group:
+        if key.startswith("axis0"):
+            names.append(str(dict(group[key].attrs)))
+    blob = " ".join(names)
+    found = tuple(level for level in LEVEL_NAMES if level in blob)
+    if not found:
+        # Level names are stored pickled in some pandas versions; fall back to a byte search.
+        raw = b" ".join(bytes(str(v), "utf-8") for v in group.attrs.values())
+        found = tuple(level for level in LEVEL_NAMES if level.encode() in raw)
+    return found
+
+
+def _parse_columns(frame: Any, path: Path) -> tuple[str, dict[str, list[str]], tuple[str, ...]]:
+    """Return scorer, bodyparts per individual (file order) and coords."""
+    scorer = single_scorer(frame.columns, path)
+    by_individual = bodypart_coords(frame.columns)
+    bodyparts = {individual: list(parts) for individual, parts in by_individual.items()}
+    coords = common_coords(by_individual, path, "expected the same (x, y[, z][, likelihood]) for every bodypart.")
+    if coords not in (("x", "y", "likelihood"), ("x", "y"), ("x", "y", "z"), ("x", "y", "z", "likelihood")):
+        raise InvalidSourceFileError(
+            f"{path}: coordinate columns are {list(coords)}; expected x, y (and z) with an optional likelihood."
+        )
+    return scorer, bodyparts, coords
+
+
+def find_metadata_file(file_path: str | Path, scorer: str) -> Path | None:
+    """Find the ``_meta.pickle`` / ``_meta.json`` / ``includingmetadata.pickle`` of a predictions file.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        The predictions file.
+    scorer : str
+        Its scorer, which ends the common prefix of DeepLabCut's file names.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The side file, when one exists.
+    """
+    path = Path(file_path)
+    position = path.stem.find(scorer)
+    if position < 0:
+        return None
+    prefix = path.stem[: position + len(scorer)]
+    for name in (f"{prefix}_meta.pickle", f"{prefix}_meta.json", f"{prefix}includingmetadata.pickle"):
+        candidate = path.with_name(name)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _load_meta(path: Path) -> dict[str, Any]:
+    if path.suffix == ".json":
+        try:
+            content = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeError, ValueError) as err:
+            raise InvalidSourceFileError(f"{path}: cannot be read as JSON ({err}).") from err
+    else:
+        content = load_metadata_pickle(path)
+    data = content.get("data", content)
+    if not isinstance(data, dict):
+        raise InvalidSourceFileError(f"{path}: expected a 'data' mapping in the DeepLabCut metadata.")
+    return data
+
+
+def _software_version(meta: dict[str, Any] | None, model: DeepLabCutModel | None) -> str | None:
+    if meta:
+        for key in ("DLC-version", "deeplabcut_version", "dlc_version", "version"):
+            if isinstance(meta.get(key), str):
+                return meta[key]
+    # DeepLabCut 3.x records no version, but only its PyTorch engine writes these scorers and metadata.
+    if model is not None and model.engine == "pytorch":
+        return "3.x (PyTorch engine; exact version not recorded)"
+    return None
+
+
+@dataclass
+class _SideFiles:
+    """The project config and the analysis metadata of a predictions file, when found and readable."""
+
+    config_path: Path | None = None
+    config: dict[str, Any] | None = None
+    meta_path: Path | None = None
+    meta: dict[str, Any] | None = None
+
+
+def _side_files(
+    path: Path,
+    scorer: str,
+    config_file_path: str | Path | None,
+    metadata_file_path: str | Path | None,
+    find_side_files: bool,
+) -> _SideFiles:
+    found = _SideFiles()
+    found.config_path = Path(config_file_path) if config_file_path is not None else None
+    if found.config_path is None and find_side_files:
+        found.config_path = find_config_file(path)
+    if found.config_path is not None:
+        check_input_file(found.config_path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")
+        found.config = load_project_config(found.config_path)
+
+    found.meta_path = Path(metadata_file_path) if metadata_file_path is not None else None
+    if found.meta_path is None and find_side_files:
+        found.meta_path = find_metadata_file(path, scorer)
+    if found.meta_path is not None:
+        check_input_file(found.meta_path, suffixes={".pickle", ".json"}, what="DeepLabCut metadata")
+        try:
+            found.meta = _load_meta(found.meta_path)
+        except InvalidSourceFileError as err:
+            # A side file found next to the predictions is optional; one the user named is not.
+            if metadata_file_path is not None:
+                raise
+            warnings.warn(
+                f"{err} Converting {path.name} without it: the frame rate and video size it would give are not used.",
+                PoseconvWarning,
+                stacklevel=3,
+            )
+    return found
+
+
+def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> tuple[VideoInfo, float | None]:
+    """Return the analysed video (with what the metadata says of it) and its frame rate, when recorded."""
+    position = path.stem.find(scorer)
+    video_stem = path.stem[:position] if position > 0 else path.stem
+    # 3D outputs separate video and scorer with "_" ("vid1_DLC_3D"); 2D outputs do not.
+    if not any(path.with_name(video_stem + suffix).is_file() for suffix in VIDEO_SUFFIXES):
+        video_stem = video_stem.rstrip("_") or video_stem
+    if find_side_files:
+        video = find_video(video_stem, side.config, [path.parent])
+    else:
+        video = VideoInfo(key=video_stem or "video")
+    meta = side.meta
+    if not meta:
+        return video, None
+    fps = None
+    raw_fps = meta.get("fps")
+    if isinstance(raw_fps, (int, float)) and np.isfinite(raw_fps) and raw_fps > 0:
+        fps = float(raw_fps)
+    n_frames_meta = meta.get("nframes")
+    video = VideoInfo(
+        key=video.key,
+        original_path=video.original_path,
+        path=video.path,
+        n_frames=int(n_frames_meta) if isinstance(n_frames_meta, int) else None,
+        frame_size=frame_size_from_meta(meta),
+        fps=fps,
+    )
+    return video, fps
+
+
+def _set_frames(frame: FrameTable, frame_numbers: np.ndarray, path: Path, video: VideoInfo, side: _SideFiles) -> None:
+    """Place the rows on the video's time base, refusing or warning about frame numbers no video has."""
+    # Rows may skip frames (stubbed or filtered files); frame numbers index the full time base.
+    n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
+    check_frame_count(path, n_frames, len(frame_numbers))
+    if video.n_frames is not None and n_frames > video.n_frames:
+        warnings.warn(
+            f"{path}: predictions reach frame {n_frames - 1} but "
+            f"{side.meta_path.name if side.meta_path else 'the metadata'} says the video has {video.n_frames} frames.",
+            PoseconvWarning,
+            stacklevel=3,
+        )
+    contiguous = len(frame_numbers) == n_frames
+    frame.set_frames(None if contiguous else frame_numbers, n_frames)
+
+
+def _tracks(
+    frame: FrameTable,
+    scorer: str,
+    coords: tuple[str, ...],
+    individuals: tuple[list[str], list[str], list[str]],
+    *,
+    multi_animal: bool,
+    video_key: str,
+    edges: tuple[list[tuple[int, int]], list[tuple[int, int]]],
+) -> tuple[list[Skeleton], list[PoseTrack]]:
+    """Skeletons and one track per individual, whose values are lazy views of the table's columns."""
+    animals, animal_parts, unique_parts = individuals
+    n_dims = 3 if "z" in coords else 2
+    has_likelihood = "likelihood" in coords
+    column_position = {column: i for i, column in enumerate(frame.columns)}
+
+    def track(name: str, skeleton: str, individual: str | None, parts: list[str]) -> PoseTrack:
+        # (frames, nodes, dims) and (frames, nodes) views, NaN where a frame has no row; nothing is
+        # read until the values are used.
+        keys = [(scorer, part) if individual is None else (scorer, individual, part) for part in parts]
+        position_columns = np.array(
+            [[column_position[(*key, axis)] for axis in ("x", "y", "z")[:n_dims]] for key in keys], dtype="intp"
+        ).reshape(len(parts), n_dims)
+        confidence = None
+        if has_likelihood:
+            likelihood = np.array([column_position[(*key, "likelihood")] for key in keys], dtype="intp")
+            confidence = ColumnView(frame, likelihood)
+        return PoseTrack(
+            name=name,
+            skeleton=skeleton,
+            video=video_key,
+            positions=ColumnView(frame, position_columns),
+            confidence=confidence,
+            confidence_definition=CONFIDENCE_DEFINITION if has_likelihood else None,
+        )
+
+    skeletons = []
+    if animals:
+        skeletons.append(Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(animal_parts), edges=tuple(edges[0])))
+    tracks = [track(name, ANIMAL_SKELETON_NAME, name if multi_animal else None, animal_parts) for name in animals]
+    if unique_parts:
+        skeletons.append(Skeleton(name=UNIQUE_SKELETON_NAME, nodes=tuple(unique_parts), edges=tuple(edges[1])))
+        tracks.append(
+            track(UNIQUE_BODYPARTS_INDIVIDUAL, UNIQUE_SKELETON_NAME, UNIQUE_BODYPARTS_INDIVIDUAL, unique_parts)
+        )
+    return skeletons, tracks
+
+
+def _edges(
+    side: _SideFiles, individuals: tuple[list[str], list[str], list[str]], path: Path
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Return the skeleton edges of the animals and of the unique bodyparts, from the project config."""
+    if side.config is None or side.config_path is None:
+        return [], []
+    return project_edges(
+        side.config,
+        side.config_path,
+        individuals[1],
+        individuals[2],
+        source=path.name,
+        described=f"the bodyparts in {path.name} {individuals[1]}",
+        advice="Pass the config.yaml of the project that produced these predictions "
+        "(config_file_path=...), or find_side_files=False to convert without a config.",
+    )
+
+
+def _frame_of_reference(meta: dict[str, Any] | None, n_dims: int, notes: dict[str, Any]) -> tuple[str, str]:
+    """Return the unit and the reference frame of the coordinates (noting a crop in ``notes``)."""
+    reference_frame = PIXEL_REFERENCE_FRAME
+    unit = "pixels"
+    if meta and meta.get("cropping"):
+        crop = meta.get("cropping_parameters")
+        notes["cropping_parameters"] = crop
+        reference_frame = (
+            "(0, 0) is the top-left corner of the analysed frame; DeepLabCut cropped the video "
+            f"to [x1, x2, y1, y2] = {crop} before analysis. x increases to the right and y "
+            "increases downward, in pixels."
+        )
+    if n_dims == 3:
+        # nwbinspector accepts "n.a." for a length unit the files do not state.
+        unit = "n.a."
+        reference_frame = _TRIANGULATED_FRAME
+    return unit, reference_frame
+
+
+@reads_source("DeepLabCut file")
+def read_deeplabcut(
+    file_path: str | Path,
+    *,
+    config_file_path: str | Path | None = None,
+    metadata_file_path: str | Path | None = None,
+    find_side_files: bool = True,
+) -> PoseData:
+    """Read DeepLabCut predictions into a :class:`~poseconv.model.PoseData`.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        ``.h5`` or ``.csv`` predictions (single- or multi-animal, 2D or 3D).
+    config_file_path : str or pathlib.Path, optional
+        The project ``config.yaml``; found next to the file or one folder up when not given.
+    metadata_file_path : str or pathlib.Path, optional
+        The ``_meta.pickle`` / ``_meta.json`` / ``includingmetadata.pickle``; found by name when not given.
+    find_side_files : bool, default: True
+        Look for the config, metadata and video next to the predictions.
+
+    Returns
+    -------
+    PoseData
+        One track per individual (the unique bodyparts of multi-animal projects as the
+        track ``"single"`` with its own skeleton).
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file or a side file is malformed, or the config disagrees with the file.
+    """
+    path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
+    # Only the header and the frame numbers are read here; values are read in blocks when written.
+    frame = open_table(path)
+    frame_numbers = parse_frame_index(frame, path)
+    scorer, bodyparts, coords = _parse_columns(frame, path)
+    side = _side_files(path, scorer, config_file_path, metadata_file_path, find_side_files)
+    multi_animal = "individuals" in frame.columns.names
+    individuals = animal_bodyparts(bodyparts, multi_animal, path)
+    edges = _edges(side, individuals, path)
+    video, fps = _video(path, scorer, side, find_side_files)
+    _set_frames(frame, frame_numbers, path, video, side)
+    skeletons, tracks = _tracks(
+        frame, scorer, coords, individuals, multi_animal=multi_animal, video_key=video.key, edges=edges
+    )
+    timing = {}
+    if fps is not None and side.meta_path is not None:
+        timing[video.key] = FrameTiming(rate=fps, source=f"fps recorded by DeepLabCut in {side.meta_path.name}")
+    notes: dict[str, Any] = {
+        "multi_animal": multi_animal,
+        "config_file": str(side.config_path) if side.config_path else None,
+        "metadata_file": str(side.meta_path) if side.meta_path else None,
+        "n_rows": int(len(frame_numbers)),
+    }
+    model = describe_model(path, scorer, side.meta)
+    if model is not None:
+        notes["model"] = model.describe()
+    unit, reference_frame = _frame_of_reference(side.meta, 3 if "z" in coords else 2, notes)
+    return PoseData.from_tracks(
+        source_software=positional_software(scorer) if getattr(frame, "positional_levels", False) else "DeepLabCut",
+        source_file=path,
+        skeletons=skeletons,
+        videos=[video],
+        tracks=tracks,
+        timing=timing,
+        source_software_version=_software_version(side.meta, model),
+        scorer=scorer,
+        unit=unit,
+        reference_frame=reference_frame,
+        notes=notes,
+    )

@@ -1,0 +1,175 @@
+"""The DeepLabCut project around a table: its ``config.yaml`` (bodyparts, skeleton, videos) and its videos.
+
+A project folder holds ``config.yaml`` (``bodyparts`` or, multi-animal, ``multianimalbodyparts`` and
+``uniquebodyparts``; ``skeleton`` as pairs of bodypart names; ``video_sets`` keyed by the videos'
+paths on the machine that made the project), ``videos/`` and ``labeled-data/<video>/``.
+Predictions sit next to their video, often in ``videos/``; the config is then one folder up.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ...errors import InvalidSourceFileError
+from ...model import VideoInfo
+
+__all__ = [
+    "VIDEO_SUFFIXES",
+    "config_bodyparts",
+    "config_edges",
+    "find_config_file",
+    "find_video",
+    "load_project_config",
+    "load_yaml_config",
+    "project_edges",
+]
+
+#: Suffixes of the videos DeepLabCut analyses, looked for next to a table.
+VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".mpg", ".mpeg", ".wmv", ".m4v")
+
+
+def find_config_file(file_path: str | Path) -> Path | None:
+    """Find the project ``config.yaml`` next to the predictions or one folder up (``project/videos/``)."""
+    path = Path(file_path).resolve()
+    for folder in (path.parent, path.parent.parent):
+        candidate = folder / "config.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_yaml_config(path: Path, what: str) -> dict[str, Any]:
+    """Read a YAML config that must hold a mapping; ``what`` names it in messages ("DeepLabCut config.yaml").
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file is not YAML or does not hold a mapping.
+    """
+    import yaml
+
+    try:
+        with path.open(encoding="utf-8") as handle:
+            config = yaml.safe_load(handle)
+    except (OSError, UnicodeError, yaml.YAMLError) as err:
+        raise InvalidSourceFileError(f"{path}: cannot be read as a {what} ({err}).") from err
+    if not isinstance(config, dict):
+        raise InvalidSourceFileError(f"{path}: a {what} holds a mapping; found {type(config).__name__}.")
+    return config
+
+
+def load_project_config(path: Path) -> dict[str, Any]:
+    """Read a DeepLabCut project ``config.yaml`` (see :func:`load_yaml_config`)."""
+    return load_yaml_config(path, "DeepLabCut config.yaml")
+
+
+def config_bodyparts(config: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Return (animal bodyparts, unique bodyparts) from a config, either project kind."""
+    if config.get("multianimalproject"):
+        return list(config.get("multianimalbodyparts") or []), list(config.get("uniquebodyparts") or [])
+    parts = config.get("bodyparts") or []
+    if isinstance(parts, str):
+        parts = []
+    return list(parts), []
+
+
+def config_edges(pairs: Any, nodes: list[str]) -> list[tuple[int, int]]:
+    """Return the skeleton ``pairs`` of bodypart names as index pairs into ``nodes`` (pairs naming others left out)."""
+    index = {name: i for i, name in enumerate(nodes)}
+    edges = []
+    for pair in pairs or []:
+        if isinstance(pair, (list, tuple)) and len(pair) == 2 and pair[0] in index and pair[1] in index:
+            edges.append((index[pair[0]], index[pair[1]]))
+    return edges
+
+
+def project_edges(
+    config: dict[str, Any],
+    config_path: Path,
+    animal_parts: list[str],
+    unique_parts: list[str],
+    *,
+    source: str,
+    described: str,
+    advice: str,
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Check a config's bodyparts against a table's and return the skeleton edges of animals and unique bodyparts.
+
+    Parameters
+    ----------
+    config : dict
+        The project config.
+    config_path : pathlib.Path
+        Its file, for messages.
+    animal_parts, unique_parts : list of str
+        The table's animal and unique bodyparts.
+    source : str
+        The table, for messages.
+    described, advice : str
+        How the message names the table's bodyparts, and what it advises.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the config's bodyparts are not the table's.
+    """
+    config_parts, config_unique = config_bodyparts(config)
+    if config_parts and set(config_parts) != set(animal_parts):
+        raise InvalidSourceFileError(f"{config_path}: bodyparts {config_parts} do not match {described}. {advice}")
+    if unique_parts and config_unique and set(config_unique) != set(unique_parts):
+        raise InvalidSourceFileError(
+            f"{config_path}: uniquebodyparts {config_unique} do not match those in {source} {unique_parts}."
+        )
+    return config_edges(config.get("skeleton"), animal_parts), config_edges(config.get("skeleton"), unique_parts)
+
+
+def find_video(
+    key: str, config: dict[str, Any] | None, folders: list[Path], *, resolve_recorded: bool = False
+) -> VideoInfo:
+    """Describe the video ``key`` (a file stem): its recorded path as text, a local file if one exists.
+
+    Parameters
+    ----------
+    key : str
+        The video's file name without suffix.
+    config : dict, optional
+        The project config; its ``video_sets`` paths (on the machine that made the project) are kept
+        as ``original_path`` and used when the file exists here.
+    folders : list of pathlib.Path
+        Where to look for ``<key>.<video suffix>`` otherwise.
+    resolve_recorded : bool, default: False
+        Resolve a recorded path that exists (labels do, predictions keep it as written).
+
+    Returns
+    -------
+    VideoInfo
+        Key (``"video"`` when empty), original path and the local file (None when not found).
+    """
+    original = None
+    found = None
+    for recorded in (config or {}).get("video_sets") or {}:
+        name = re.split(r"[\\/]", str(recorded))[-1]
+        if Path(name).stem == key:
+            original = str(recorded)
+            try:
+                if Path(original).is_file():
+                    found = Path(original).resolve() if resolve_recorded else Path(original)
+            except OSError:
+                # A recorded path this system cannot even look at (too long, bad characters) is not here.
+                found = None
+            break
+    for folder in folders if found is None else []:
+        found = _video_in(folder, key)
+        if found is not None:
+            break
+    return VideoInfo(key=key or "video", original_path=original, path=found)
+
+
+def _video_in(folder: Path, key: str) -> Path | None:
+    for suffix in VIDEO_SUFFIXES:
+        for candidate in (folder / f"{key}{suffix}", folder / f"{key}{suffix.upper()}"):
+            if candidate.is_file():
+                return candidate.resolve()
+    return None

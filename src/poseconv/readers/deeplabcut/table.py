@@ -1,0 +1,400 @@
+"""DeepLabCut's table layout: the column header, the frame index, and opening a table.
+
+DeepLabCut writes one table per analysed video (predictions) or per labeled video folder
+(labels): columns are a header of three levels (``scorer / bodyparts / coords``) for
+single-animal projects and four (``scorer / individuals / bodyparts / coords``) for
+multi-animal ones, where the pseudo-individual ``single`` holds the unique bodyparts (arena
+corners and the like). ``coords`` is ``x, y, likelihood`` for 2D predictions, ``x, y, z`` for
+triangulated 3D output and ``x, y`` for human labels. Rows are frames (predictions) or labeled
+images (labels). Lightning Pose writes the same layout.
+
+This module is what the DeepLabCut predictions, labels and 3D readers and the Lightning Pose
+reader share: the header checks (:func:`csv_header_levels`, :func:`bodypart_coords`,
+:func:`animal_bodyparts`), the frame index (:func:`parse_frame_index`), and the two ways to open a
+table: :func:`open_table` (block-wise and lazy, for predictions of any length) and
+:func:`read_deeplabcut_table` / :func:`read_h5_frame` (a whole pandas frame, for small tables and
+the unusual layouts). Tables in DeepLabCut's layout that DeepLabCut did not write (re-saved,
+renamed, other tools') are recognised by :mod:`.variants`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidSourceFileError
+from ...model.frames import ArrayTable, FrameTable
+from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5
+from ..safety.safe_pickle import open_pandas_store
+from ..tables import CsvTable, NotNumericError, exact_float_option, open_h5_table
+from .variants import (
+    LEVEL_NAMES,
+    csv_coords,
+    first_row_label,
+    has_labeled_rows,
+    keypoint_header_rows,
+    labeled_rows_error,
+    normalise_columns,
+    read_csv_rows,
+)
+
+__all__ = [
+    "ANIMAL_SKELETON_NAME",
+    "PIXEL_REFERENCE_FRAME",
+    "SINGLE_ANIMAL_NAME",
+    "SUFFIXES",
+    "UNIQUE_BODYPARTS_INDIVIDUAL",
+    "UNIQUE_SKELETON_NAME",
+    "animal_bodyparts",
+    "bodypart_coords",
+    "common_coords",
+    "csv_header_levels",
+    "first_cells",
+    "open_table",
+    "parse_frame_index",
+    "read_csv_frame",
+    "read_deeplabcut_table",
+    "read_h5_frame",
+    "single_scorer",
+]
+
+#: Suffixes of DeepLabCut tables.
+SUFFIXES = {".h5", ".csv"}
+#: DeepLabCut's name for the pseudo-individual that carries unique bodyparts.
+UNIQUE_BODYPARTS_INDIVIDUAL = "single"
+#: Track name of the animal of a single-animal table.
+SINGLE_ANIMAL_NAME = "individual"
+#: Skeleton names shared by predictions and labels, so that the labels and the predictions of one
+#: project link one NWB Skeleton.
+ANIMAL_SKELETON_NAME = "Skeleton"
+UNIQUE_SKELETON_NAME = "SkeletonUniqueBodyparts"
+#: Reference frame of pixel coordinates in a video frame, as DeepLabCut and Lightning Pose give them.
+PIXEL_REFERENCE_FRAME = (
+    "(0, 0) is the top-left corner of the video frame; x increases to the right and y increases downward, in pixels."
+)
+
+
+def first_cells(rows: list[list[str]]) -> list[str]:
+    """Return the first cell of each CSV row, stripped (``""`` for an empty row)."""
+    return [row[0].strip() if row else "" for row in rows]
+
+
+def csv_header_levels(path: Path, what: str, *, positional: bool = True) -> tuple[int, list[str]]:
+    """Return the number of header rows of a DeepLabCut-style CSV and the names of its levels.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV.
+    what : str
+        What the file should be, for the message ("DeepLabCut predictions", "DeepLabCut labels").
+    positional : bool, default: True
+        Accept a header in DeepLabCut's layout under other level names (or none), whose levels are
+        then named ``level_<i>`` (see :func:`.variants.keypoint_header_rows`).
+
+    Returns
+    -------
+    (int, list of str)
+        3 or 4 header rows (2 to 4 by position) and the first cell of each row.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the first cells are not DeepLabCut's level names.
+    """
+    rows = read_csv_rows(path, n_rows=5)
+    cells = first_cells(rows)
+    n_header = 0
+    for cell in cells:
+        if cell not in LEVEL_NAMES:
+            break
+        n_header += 1
+    if n_header not in (3, 4) or cells[0] != "scorer" or cells[n_header - 1] != "coords":
+        # Other tools' tables in DeepLabCut's layout name the levels otherwise (or not at all).
+        by_position = keypoint_header_rows(rows) if positional else None
+        if by_position is not None:
+            return by_position, [cell or f"level_{i}" for i, cell in enumerate(cells[:by_position])]
+        raise InvalidSourceFileError(
+            f"{path}: not a {what} CSV. Expected 3 header rows "
+            "(scorer, bodyparts, coords) or 4 (scorer, individuals, bodyparts, coords), "
+            f"found first cells {cells[:4]}."
+        )
+    return n_header, cells
+
+
+def read_h5_frame(path: Path, *, what: str, table: str, holds: str, hint: str = "", key: str | None = None) -> Any:
+    """Read the first (or the ``key``) pandas frame of a DeepLabCut ``.h5`` whole.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.h5`` file.
+    what, table, holds, hint : str
+        For messages: what the file should be (``".h5 output"``), what the frame should be
+        (``"DeepLabCut .h5 table"``), what such files hold, and advice after a read error.
+    key : str, optional
+        The key to read when the store has it; else the first key.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame as pandas reads it.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file is not HDF5, holds no frame, or pandas cannot read it.
+    """
+    import pandas as pd
+
+    if not is_hdf5(path):
+        raise InvalidSourceFileError(f"{path}: not an HDF5 file, so not a DeepLabCut {what}.")
+    try:
+        with open_pandas_store(path) as store:
+            keys = store.keys()
+            if not keys:
+                raise InvalidSourceFileError(f"{path}: holds no pandas table; {holds}.")
+            frame = store[key if key in keys else keys[0]]
+    except InvalidSourceFileError:
+        raise
+    except Exception as err:
+        # PyTables and pandas fail in many ways on a damaged or foreign file; say which file, and chain.
+        raise InvalidSourceFileError(
+            f"{path}: cannot be read as a {table} ({type(err).__name__}: {err}).{hint}"
+        ) from err
+    if not isinstance(frame, pd.DataFrame):
+        raise InvalidSourceFileError(f"{path}: the table is a {type(frame).__name__}, not a DataFrame.")
+    return frame
+
+
+def read_csv_frame(path: Path, *, n_header: int, level_names: list[str], index_col: int | list[int], what: str) -> Any:
+    """Read a DeepLabCut-style CSV whole with pandas (exact floats), its column levels named."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path, header=list(range(n_header)), index_col=index_col, **exact_float_option())
+    except Exception as err:
+        # pandas' parser errors have no common base; say which file, and chain.
+        raise InvalidSourceFileError(f"{path}: cannot be parsed as a {what} CSV ({err}).") from err
+    frame.columns = frame.columns.set_names(level_names)
+    return frame
+
+
+def read_deeplabcut_table(file_path: str | Path) -> Any:
+    """Read a DeepLabCut table into a pandas DataFrame with named column levels.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        A ``.h5`` or ``.csv`` DeepLabCut file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``(scorer, [individuals,] bodyparts, coords)``; rows are frames.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file cannot be parsed or its header is not DeepLabCut's.
+    """
+    path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
+    if path.suffix.lower() == ".csv":
+        n_header, cells = csv_header_levels(path, "DeepLabCut predictions")
+        frame = read_csv_frame(
+            path, n_header=n_header, level_names=list(cells[:n_header]), index_col=0, what="DeepLabCut"
+        )
+        if cells[:n_header] != ["scorer"] and not _numeric_index(frame.index) and has_labeled_rows(path):
+            scored = "likelihood" in set(frame.columns.get_level_values(-1))
+            raise labeled_rows_error(path, frame.index[0], scored=scored)
+    else:
+        frame = read_h5_frame(
+            path,
+            what=".h5 output",
+            table="DeepLabCut .h5 table",
+            holds="DeepLabCut .h5 files hold one (key 'df_with_missing' or 'tracks')",
+            hint=" If it is a SLEAP analysis file, use the SLEAP reader.",
+        )
+    frame.columns, frame.attrs["positional_levels"] = normalise_columns(frame.columns, path)
+    return frame
+
+
+def _numeric_index(index: Any) -> bool:
+    return len(index) == 0 or index.dtype.kind in "iuf"
+
+
+def _not_numbers(path: Path, err: Exception, what: str = "DeepLabCut") -> InvalidSourceFileError:
+    return InvalidSourceFileError(
+        f"{path}: holds values that are not numbers ({err}); {what} writes only numbers or empty cells."
+    )
+
+
+def open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
+    """Open the predictions as a :class:`~poseconv.model.frames.FrameTable` with ``columns`` and ``index``.
+
+    Table-format ``.h5`` files are read in blocks straight from PyTables and CSVs through a
+    temporary binary cache, so memory does not grow with the number of frames; other ``.h5``
+    layouts (pandas' fixed format) are read whole by pandas. ``what`` names the tool in errors
+    (LightningPose writes the same CSVs).
+    """
+    if path.suffix.lower() == ".csv":
+        table = _open_csv(path, what)
+    else:
+        table = _open_h5_lazily(path) if is_hdf5(path) else None
+        if table is None:
+            # Anything unusual goes through pandas, which words the errors.
+            return _open_with_pandas(path)
+    # Names the levels as DeepLabCut does; remembers whether they were taken by position.
+    table.columns, table.positional_levels = normalise_columns(table.columns, path)
+    return table
+
+
+def _open_csv(path: Path, what: str) -> FrameTable:
+    n_header, cells = csv_header_levels(path, f"{what} predictions")
+    try:
+        return CsvTable(
+            path=path,
+            n_header=n_header,
+            level_names=list(cells[:n_header]),
+            read_csv_options=exact_float_option(),
+        )
+    except NotNumericError as err:
+        if has_labeled_rows(path):
+            rows = read_csv_rows(path, n_rows=n_header + 1)
+            raise labeled_rows_error(path, first_row_label(rows[-1]), scored="likelihood" in csv_coords(rows)) from err
+        raise _not_numbers(path, err, what) from err
+    except Exception as err:
+        # pandas' parser errors have no common base; say which file, and chain.
+        raise InvalidSourceFileError(f"{path}: cannot be parsed as a {what} CSV ({err}).") from err
+
+
+def _open_h5_lazily(path: Path) -> FrameTable | None:
+    """Return a block reader of a table-format DeepLabCut ``.h5``, or None to let pandas read it."""
+    try:
+        with open_pandas_store(path) as store:
+            keys = store.keys()
+        if not keys:
+            return None
+        table, _reason = open_h5_table(path, keys[0])
+        if table is None:
+            return None
+        table.index = table.frame_index()
+    except UNREADABLE_FILE_ERRORS:
+        # pandas reads the file next and words what is wrong with it.
+        return None
+    return table
+
+
+def _open_with_pandas(path: Path) -> FrameTable:
+    frame = read_deeplabcut_table(path)
+    try:
+        values = frame.to_numpy(dtype="float64", copy=False)
+    except (TypeError, ValueError) as err:
+        raise _not_numbers(path, err) from err
+    table = ArrayTable(values)
+    table.columns = frame.columns
+    table.index = frame.index
+    table.positional_levels = bool(frame.attrs.get("positional_levels"))
+    return table
+
+
+def parse_frame_index(frame: Any, path: Path) -> np.ndarray:
+    """Return the frame numbers of a predictions table's rows, checked to be increasing and not negative.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When rows are labeled images (labels, not predictions) or the numbers are out of order.
+    """
+    index = frame.index
+    try:
+        values = np.asarray(index, dtype="int64")
+    except (TypeError, ValueError) as err:
+        scored = "likelihood" in set(frame.columns.get_level_values("coords"))
+        raise labeled_rows_error(path, index[0], scored=scored) from err
+    if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
+        raise InvalidSourceFileError(f"{path}: frame numbers are negative, repeated or out of order.")
+    return values
+
+
+def single_scorer(columns: Any, path: Path, who: str = "") -> str:
+    """Return the one scorer of a header; ``who`` qualifies the word in the message (``" (labeler)"``)."""
+    scorers = [str(s) for s in dict.fromkeys(columns.get_level_values("scorer"))]
+    if len(scorers) != 1:
+        raise InvalidSourceFileError(f"{path}: expected one scorer{who} in the header, found {scorers}.")
+    return scorers[0]
+
+
+def bodypart_coords(columns: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Return, per individual in header order, each bodypart's coord labels in header order.
+
+    The individual of a single-animal header is :data:`SINGLE_ANIMAL_NAME`.
+    """
+    if "individuals" in columns.names:
+        individuals: list[Any] = list(dict.fromkeys(columns.get_level_values("individuals")))
+    else:
+        individuals = [None]
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for individual in individuals:
+        sub = columns if individual is None else columns[columns.get_level_values("individuals") == individual]
+        parts = {}
+        for part in dict.fromkeys(sub.get_level_values("bodyparts")):
+            parts[str(part)] = tuple(
+                str(c) for c in sub[sub.get_level_values("bodyparts") == part].get_level_values("coords")
+            )
+        found[SINGLE_ANIMAL_NAME if individual is None else str(individual)] = parts
+    return found
+
+
+def common_coords(by_individual: dict[str, dict[str, tuple[str, ...]]], path: Path, expected: str) -> tuple[str, ...]:
+    """Return the coord labels every bodypart shares (see :func:`bodypart_coords`).
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When bodyparts have different coord labels; ``expected`` ends the message.
+    """
+    coords_seen = {coords for parts in by_individual.values() for coords in parts.values()}
+    if len(coords_seen) != 1:
+        raise InvalidSourceFileError(
+            f"{path}: bodyparts have different coordinate columns {sorted(coords_seen)}; {expected}"
+        )
+    return coords_seen.pop()
+
+
+def animal_bodyparts(
+    bodyparts: dict[str, list[str]], multi_animal: bool, path: Path
+) -> tuple[list[str], list[str], list[str]]:
+    """Split a header's bodyparts into animals and the unique bodyparts of multi-animal projects.
+
+    Parameters
+    ----------
+    bodyparts : dict of str to list of str
+        Bodyparts per individual, in header order.
+    multi_animal : bool
+        Whether the header has an ``individuals`` level (only then is ``single`` the unique bodyparts).
+    path : pathlib.Path
+        The file, for messages.
+
+    Returns
+    -------
+    (list of str, list of str, list of str)
+        The animals' names, their common bodyparts, and the unique bodyparts.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When two animals have different bodyparts.
+    """
+    animals = [name for name in bodyparts if name != UNIQUE_BODYPARTS_INDIVIDUAL or not multi_animal]
+    parts = bodyparts[animals[0]] if animals else []
+    for name in animals:
+        if bodyparts[name] != parts:
+            raise InvalidSourceFileError(
+                f"{path}: individual {name!r} has bodyparts {bodyparts[name]}, "
+                f"but {animals[0]!r} has {parts}; all animals must share one bodypart list."
+            )
+    unique = bodyparts.get(UNIQUE_BODYPARTS_INDIVIDUAL, []) if multi_animal else []
+    return animals, parts, unique

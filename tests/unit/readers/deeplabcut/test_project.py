@@ -1,0 +1,43 @@
+"""The DeepLabCut project around a table: config files, skeleton edges, video lookup."""
+
+from __future__ import annotations
+
+import pytest
+
+from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.deeplabcut.project import find_video, load_yaml_config, project_edges
+
+
+def test_find_video_prefers_the_recorded_path_then_the_folders(tmp_path):
+    recorded = tmp_path / "elsewhere" / "vid1.avi"
+    recorded.parent.mkdir()
+    recorded.write_bytes(b"")
+    local = tmp_path / "videos" / "vid1.MP4"
+    local.parent.mkdir()
+    local.write_bytes(b"")
+    config = {"video_sets": {str(recorded): {}, "C:\\\\lab\\\\vid2.avi": {}}}
+    found = find_video("vid1", config, [local.parent])
+    assert (found.key, found.original_path, found.path) == ("vid1", str(recorded), recorded)
+    # A path recorded on another machine is kept as text; the local copy is linked.
+    found = find_video("vid2", config, [local.parent])
+    assert found.original_path == "C:\\\\lab\\\\vid2.avi" and found.path is None
+    assert find_video("vid1", None, [local.parent]).path == local.resolve()
+    assert find_video("", None, []).key == "video"
+
+
+def test_yaml_config_must_be_a_mapping(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("- a\n- b\n")
+    with pytest.raises(InvalidSourceFileError, match="a LightningPose config holds a mapping; found list"):
+        load_yaml_config(config, "LightningPose config")
+    config.write_text("key: [unclosed\n")
+    with pytest.raises(InvalidSourceFileError, match="cannot be read as a DeepLabCut config.yaml"):
+        load_yaml_config(config, "DeepLabCut config.yaml")
+
+
+def test_project_edges_check_the_bodyparts(tmp_path):
+    config = {"bodyparts": ["nose", "tail"], "skeleton": [["nose", "tail"], ["nose", "ear"]]}
+    edges = project_edges(config, tmp_path, ["tail", "nose"], [], source="f.h5", described="d", advice="a")
+    assert edges == ([(1, 0)], [])
+    with pytest.raises(InvalidSourceFileError, match=r"bodyparts \['nose', 'tail'\] do not match the parts. Do so."):
+        project_edges(config, tmp_path, ["nose"], [], source="f.h5", described="the parts", advice="Do so.")
