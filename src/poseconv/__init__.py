@@ -30,7 +30,7 @@ def _format_names() -> dict[str, str]:
 
 _LAZY = {
     **_format_names(),
-    # poseconv.read_sleap is the sleap-io object reader (the catalog reads .slp files with the array reader).
+    # The one SLEAP reader, which the catalog's "SLEAP" format also reads with.
     "read_sleap": "poseconv.readers.sleap",
     "PoseNWBConverter": "poseconv.interfaces.converter",
     "read_multicamera": "poseconv.nwb.multicamera",

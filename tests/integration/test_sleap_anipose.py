@@ -12,7 +12,7 @@ from pynwb import NWBHDF5IO
 from poseconv import SLEAPSessionPoseInterface
 from poseconv.catalog import detect_format
 from poseconv.errors import InvalidSourceFileError
-from poseconv.readers.sleap_session import read_sleap_session
+from poseconv.readers.sleap import read_sleap_session
 from tests.fixtures.multicamera import SLEAP_MULTIVIEW_3D
 from tests.fixtures.nwb import user_metadata
 from tests.fixtures.paths import needs_shared_data

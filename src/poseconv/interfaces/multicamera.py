@@ -414,7 +414,7 @@ class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
         )
 
     def _read_session(self) -> MultiCameraPoseData:
-        from ..readers.sleap_session import read_sleap_session
+        from ..readers.sleap import read_sleap_session
 
         return read_sleap_session(
             self._file_path,

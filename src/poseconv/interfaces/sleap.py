@@ -10,9 +10,7 @@ from pydantic import validate_call
 
 from ..metadata.defaults import track_for_container_key
 from ..model import PoseData
-from ..readers.sleap import UNTRACKED_TRACK_NAME
-from ..readers.sleap_arrays import read_sleap_fast
-from ..readers.sleap_training import read_sleap_labels
+from ..readers.sleap import UNTRACKED_TRACK_NAME, read_sleap, read_sleap_labels
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 from .generic import ReaderPoseInterface
 from .training import TrainingDataMixin
@@ -123,9 +121,7 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
         return metadata
 
     def _read_pose(self) -> PoseData:
-        # The array reader gives exactly read_sleap's result, about 6x faster on large .slp files,
-        # and hands every case it cannot reproduce exactly to read_sleap.
-        return read_sleap_fast(
+        return read_sleap(
             self._file_path,
             video_indices=self._video_indices,
             predicted_only=self._predicted_only,
@@ -135,12 +131,12 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
     @staticmethod
     def get_available_tracks(file_path: FilePathArg) -> list[str]:
         """Return the track names in a SLEAP file ("untracked" holds instances without a track)."""
-        return read_sleap_fast(file_path, untracked="by_order").track_names()
+        return read_sleap(file_path, untracked="by_order").track_names()
 
     @staticmethod
     def get_available_videos(file_path: FilePathArg) -> list[str]:
         """Return the video keys of a SLEAP file, in the order ``video_indices`` counts them."""
-        return list(read_sleap_fast(file_path, untracked="by_order").videos)
+        return list(read_sleap(file_path, untracked="by_order").videos)
 
 
 class SLEAPCSVPoseInterface(ReaderPoseInterface):

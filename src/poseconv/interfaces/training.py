@@ -9,7 +9,7 @@
   poses, so both share one skeleton, camera and video in the file.
 
 The real work is in :mod:`poseconv.readers.deeplabcut.labels`,
-:mod:`poseconv.readers.sleap_training` and :mod:`poseconv.nwb.training`.
+:mod:`poseconv.readers.sleap.labels` and :mod:`poseconv.nwb.training`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ..metadata.training import default_training_metadata
 from ..model.training import TrainingData
 from ..nwb.training import write_pose_training
 from ..readers.deeplabcut.labels import find_project_folder, read_deeplabcut_labels
-from ..readers.sleap_training import read_sleap_labels
+from ..readers.sleap import read_sleap_labels
 from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg, PoseconvInterfaceMixin, check_input_format
 
 __all__ = [

@@ -341,14 +341,14 @@ def test_a_writer_taking_one_series_at_a_time_reads_each_block_at_most_twice(tmp
     """neuroconv's own writer exhausts one series after the other: the table is kept whole after its first pass."""
     from neuroconv.tools.nwb_helpers import configure_and_write_nwbfile
 
-    from poseconv.readers.sleap_arrays import read_sleap_fast
+    from poseconv.readers.sleap import read_sleap
 
     if source == "dlc":
         frame = _dlc_frame(700, ["mouse1", "mouse2"], n_parts=3, seed=2)
         pose = _read(_write_dlc(tmp_path, frame))
     else:
         path, expected, nodes = _slp_file(tmp_path)
-        pose = read_sleap_fast(path).with_timing("video", FrameTiming(rate=30.0, source="test"))
+        pose = read_sleap(path).with_timing("video", FrameTiming(rate=30.0, source="test"))
     nwbfile = mock_NWBFile()
     write_pose_estimation(nwbfile, pose, metadata=default_pose_metadata(pose))
     configure_and_write_nwbfile(nwbfile=nwbfile, nwbfile_path=tmp_path / "plain.nwb", backend="hdf5")

@@ -1,4 +1,4 @@
-"""The .slp array fast path gives exactly what read_sleap gives, or leaves the file to it."""
+"""read_sleap reads .slp files from their tables as arrays exactly as from sleap-io's objects, or says why it cannot."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ import h5py
 import numpy as np
 import pytest
 
+from poseconv.errors import InvalidSourceFileError
 from poseconv.model import frames as lazy
 from poseconv.model.frames import is_lazy_array
-from poseconv.readers import sleap_arrays
-from poseconv.readers.sleap import read_sleap
-from poseconv.readers.sleap_arrays import SlpPointTable, read_sleap_fast, read_slp_index
+from poseconv.readers.sleap import read_sleap, slp_index, slp_points
+from poseconv.readers.sleap.slp import pose_from_labels
+from poseconv.readers.sleap.slp_index import SleapIoNeeded, SlpIndex, SlpVideoRows, read_slp_index
+from poseconv.readers.sleap.slp_objects import load_labels
+from poseconv.readers.sleap.slp_points import SlpPointTable, read_point_rows
 from tests.fixtures.sleap import (
     SLP_CENTERED_PAIR,
     SLP_CLIP_PREDICTIONS,
@@ -33,7 +36,7 @@ from tests.fixtures.sleap import (
     SLP_TYPICAL,
 )
 
-# Files the fast path reads itself (all tracked, one instance per kind, track and frame).
+# Files the array path reads (all tracked, one instance per kind, track and frame).
 FAST = [
     SLP_COURTSHIP,
     SLP_PROVENANCE,
@@ -43,17 +46,20 @@ FAST = [
     SLP_CLIP_PREDICTIONS,
     SLP_CLIP_PROOFREAD,  # user instances over predictions
 ]
-# Files it leaves to sleap-io (untracked instances, sessions, ...); the result must be the same.
-FALLBACK = [
-    SLP_DANCE,
-    SLP_TYPICAL,
-    SLP_LABELS_V002,
-    SLP_MINIMAL_PKG,
-    SLP_MULTIVIEW_28,
-    SLP_MIN_SESSION,
-    SLP_MIN_SESSION_USER,
-    SLP_IMAGE_LIST,
-]
+# Files read from sleap-io's objects, and why (the index decides it from the content).
+UNTRACKED = "instances without a track"
+SESSIONS = "recording sessions (camera and instance groups are sleap-io objects)"
+NEEDS_OBJECTS = {
+    SLP_DANCE: UNTRACKED,
+    SLP_TYPICAL: UNTRACKED,
+    SLP_LABELS_V002: UNTRACKED,
+    SLP_MINIMAL_PKG: UNTRACKED,
+    SLP_MULTIVIEW_28: "datasets the array path does not know: ['session_data']",
+    SLP_MIN_SESSION: SESSIONS,
+    SLP_MIN_SESSION_USER: SESSIONS,
+    SLP_IMAGE_LIST: UNTRACKED,
+}
+FALLBACK = list(NEEDS_OBJECTS)
 
 
 def assert_same(a, b, where="pose"):
@@ -79,15 +85,16 @@ def assert_same(a, b, where="pose"):
 
 
 def _both(path, **kwargs):
+    """Return the poses read from sleap-io's objects and by read_sleap (from arrays where the file allows)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return read_sleap(path, **kwargs), read_sleap_fast(path, **kwargs)
+        return pose_from_labels(path, load_labels(path), **kwargs), read_sleap(path, **kwargs)
 
 
 @pytest.mark.parametrize("path", FAST, ids=lambda p: p.name)
 @pytest.mark.parametrize("predicted_only", [False, True])
-def test_fast_path_equals_read_sleap(path, predicted_only):
-    assert read_slp_index(path, predicted_only=predicted_only) is not None
+def test_arrays_equal_the_objects(path, predicted_only):
+    assert isinstance(read_slp_index(path, predicted_only=predicted_only), SlpIndex)
     slow, fast = _both(path, predicted_only=predicted_only, untracked="by_order")
     assert_same(slow, fast)
 
@@ -95,12 +102,12 @@ def test_fast_path_equals_read_sleap(path, predicted_only):
 @pytest.mark.parametrize("path", FAST, ids=lambda p: p.name)
 def test_points_are_read_in_blocks_of_frames(path, monkeypatch):
     """Indexed 7 frame rows at a time, read in blocks of 64 frames; small files read each instance's points alone."""
-    monkeypatch.setattr(sleap_arrays, "_INDEX_ROWS", 7)
-    monkeypatch.setattr(sleap_arrays, "_CHECKPOINT_ROWS", 5)  # blocks find their rows between checkpoints
+    monkeypatch.setattr(slp_index, "_INDEX_ROWS", 7)
+    monkeypatch.setattr(slp_index, "_CHECKPOINT_ROWS", 5)  # blocks find their rows between checkpoints
     monkeypatch.setattr(lazy, "MIN_BLOCK_FRAMES", 64)
     monkeypatch.setattr(lazy, "MAX_BLOCK_FRAMES", 64)
     if path in (SLP_CLIP_PROOFREAD, SLP_COURTSHIP, SLP_DEMO_FLIES):
-        monkeypatch.setattr(sleap_arrays, "_POINT_GAP", -1)
+        monkeypatch.setattr(slp_points, "_POINT_GAP", -1)
     slow, fast = _both(path, untracked="by_order")
     assert all(is_lazy_array(track.positions) and track.positions.block_frames == 64 for track in fast.tracks)
     assert_same(slow, fast)
@@ -116,7 +123,7 @@ def test_point_rows_are_read_as_few_ranges(tmp_path):
         ends = starts + 3
         # Rows 2-6, 40-42 and 90-92 are needed; gaps merge ranges with the rows between them.
         for gap, n_read in ((0, 5 + 3 + 3), (32, 5 + 3 + 3), (33, 41 + 3), (100, 91)):
-            read, where = sleap_arrays._read_point_rows(dataset, ("x", "visible"), starts, ends, gap=gap)
+            read, where = read_point_rows(dataset, ("x", "visible"), starts, ends, gap=gap)
             assert read.dtype.names == ("x", "visible")
             assert len(read) == n_read
             for start in starts:
@@ -126,10 +133,11 @@ def test_point_rows_are_read_as_few_ranges(tmp_path):
 
 
 @pytest.mark.parametrize("path", FALLBACK, ids=lambda p: p.name)
-def test_other_files_fall_back_to_read_sleap(path):
-    assert read_slp_index(path) is None
+def test_other_files_are_read_from_objects_and_say_why(path):
+    assert read_slp_index(path) == SleapIoNeeded(NEEDS_OBJECTS[path])
     slow, fast = _both(path, untracked="by_order")
     assert_same(slow, fast)
+    assert not any(is_lazy_array(track.positions) for track in fast.tracks)
 
 
 @pytest.mark.parametrize(
@@ -160,13 +168,13 @@ def test_selected_videos_are_honoured(generated_two_videos):
         assert_same(slow, fast)
 
 
-def test_frames_listed_out_of_instance_order_are_left_to_read_sleap(tmp_path):
+def test_frames_listed_out_of_instance_order_are_read_from_objects(tmp_path):
     path = tmp_path / "reordered.slp"
     shutil.copyfile(SLP_CLIP_PREDICTIONS, path)
     with h5py.File(path, "r+") as handle:
         frames = handle["frames"][()]
         handle["frames"][...] = frames[::-1]
-    assert read_slp_index(path) is None
+    assert read_slp_index(path) == SleapIoNeeded("instance ranges out of frame-row order or shared by two frames")
     slow, fast = _both(path)
     assert_same(slow, fast)
 
@@ -194,12 +202,12 @@ def test_frames_out_of_frame_order_are_indexed_in_memory(tmp_path, path, monkeyp
         handle["frames"][...] = frames
         handle["instances"][...] = instances
     index = read_slp_index(shuffled)
-    assert index is not None and index.rows is None and index.groups is not None
+    assert isinstance(index, SlpIndex) and index.rows is None and index.groups is not None
     monkeypatch.setattr(lazy, "MIN_BLOCK_FRAMES", 64)
     monkeypatch.setattr(lazy, "MAX_BLOCK_FRAMES", 64)
     slow, fast = _both(shuffled, untracked="by_order")
     assert_same(slow, fast)
-    assert_same(read_sleap(path, untracked="by_order").tracks, fast.tracks, where="tracks")
+    assert_same(pose_from_labels(path, load_labels(path), untracked="by_order").tracks, fast.tracks, where="tracks")
 
 
 def test_read_pose_and_the_interface_read_slp_files_with_the_array_path():
@@ -213,13 +221,23 @@ def test_read_pose_and_the_interface_read_slp_files_with_the_array_path():
 
 
 def test_a_block_finds_its_rows_between_checkpoints(monkeypatch):
-    monkeypatch.setattr(sleap_arrays, "_CHECKPOINT_ROWS", 4)
+    monkeypatch.setattr(slp_index, "_CHECKPOINT_ROWS", 4)
     # Rows 10..21 of the frames table hold frames 3, 5, 6, 8, 20, 21, 22, 30, 31, 40, 50, 51.
     frames = np.array([3, 5, 6, 8, 20, 21, 22, 30, 31, 40, 50, 51])
-    rows = sleap_arrays.SlpVideoRows(first_row=10, stop_row=22, checkpoints=frames[::4], last_frame=51)
+    rows = SlpVideoRows(first_row=10, stop_row=22, checkpoints=frames[::4], last_frame=51)
     for start, stop in ((0, 100), (0, 4), (6, 21), (9, 20), (22, 41), (41, 50), (52, 60), (0, 3)):
         first, last = rows.rows_for(start, stop)
         wanted = 10 + np.flatnonzero((frames >= start) & (frames < stop))
         assert 10 <= first <= last <= 22
         assert set(wanted) <= set(range(first, last)), (start, stop)
         assert last - first <= len(wanted) + 2 * 4
+
+
+def test_damaged_tables_are_refused_not_read_another_way(tmp_path):
+    """A table the array path cannot parse is an error naming the file, never a quiet second try."""
+    path = tmp_path / "damaged.slp"
+    shutil.copyfile(SLP_CENTERED_PAIR, path)
+    with h5py.File(path, "r+") as handle:
+        handle["metadata"].attrs["json"] = "{not json"
+    with pytest.raises(InvalidSourceFileError, match="damaged.slp"):
+        read_sleap(path)

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidSourceFileError
-from ..model import PoseData, PoseTrack, Skeleton, VideoInfo
-from .safety.input_checks import check_frame_count, check_input_file, reads_source
-from .sleap import ANALYSIS_CONFIDENCE_DEFINITION, SLEAP_REFERENCE_FRAME, UNTRACKED_TRACK_NAME
+from ...errors import InvalidSourceFileError
+from ...model import PoseData, PoseTrack, Skeleton, VideoInfo
+from ..safety.input_checks import check_frame_count, check_input_file, reads_source
+from .common import ANALYSIS_CONFIDENCE_DEFINITION, SLEAP_REFERENCE_FRAME, UNTRACKED_TRACK_NAME
 
 __all__ = ["is_sleap_csv_file", "read_sleap_csv"]
 
@@ -54,7 +55,7 @@ def is_sleap_csv_file(file_path: str | Path) -> bool:
         path = Path(file_path)
         columns = _header(path) if path.suffix.lower() == ".csv" else []
         return "frame_idx" in columns and "instance.score" in columns and bool(_node_names(columns))
-    except Exception:  # noqa: BLE001 - a sniffer says yes or no
+    except (OSError, UnicodeError, csv.Error):  # a sniffer says yes or no
         return False
 
 
@@ -99,6 +100,18 @@ def _check_once_per_frame(path: Path, name: str, frames: np.ndarray) -> None:
         )
 
 
+def _numbers(path: Path, table: Any, column: str) -> np.ndarray:
+    """Return a column as float64 (NaN when the column is absent); refuse values that are not numbers."""
+    if column not in table:
+        return np.full(len(table), np.nan)
+    try:
+        return table[column].to_numpy(dtype="float64")
+    except (TypeError, ValueError) as err:
+        raise InvalidSourceFileError(
+            f"{path}: column {column!r} holds values that are not numbers; SLEAP writes numbers or empty cells."
+        ) from err
+
+
 @reads_source("SLEAP analysis CSV")
 def read_sleap_csv(file_path: str | Path) -> PoseData:
     """Read a SLEAP analysis CSV export into a :class:`~poseconv.model.PoseData`.
@@ -122,7 +135,7 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     """
     import pandas as pd
 
-    from .tables import exact_float_option
+    from ..tables import exact_float_option
 
     path = check_input_file(file_path, suffixes={".csv"}, what="SLEAP analysis CSV")
     columns = _header(path)
@@ -136,14 +149,7 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     check_frame_count(path, n_frames, len(frames))
 
     def numbers(column: str) -> np.ndarray:
-        if column not in table:
-            return np.full(len(table), np.nan)
-        try:
-            return table[column].to_numpy(dtype="float64")
-        except (TypeError, ValueError) as err:
-            raise InvalidSourceFileError(
-                f"{path}: column {column!r} holds values that are not numbers; SLEAP writes numbers or empty cells."
-            ) from err
+        return _numbers(path, table, column)
 
     xy = np.stack([np.stack([numbers(f"{n}.x"), numbers(f"{n}.y")], axis=-1) for n in nodes], axis=1)
     point_scores = np.stack([numbers(f"{n}.score") for n in nodes], axis=1)

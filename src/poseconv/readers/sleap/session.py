@@ -11,14 +11,15 @@ animal across views (``InstanceGroup``); from format 2.8 on a group may carry
 triangulated 3D points (``Instance3D``, or ``PredictedInstance3D`` with a score
 per point).
 
-The 2D poses of each view are read by :func:`poseconv.readers.sleap.read_sleap`
-(same track rules: a user instance wins over a prediction, instances without
-a track become ``"untracked"``), so a view here is exactly what the SLEAP
-interface would write for that video. The 3D individual of an instance group
+The 2D poses of each view are read as :func:`poseconv.readers.sleap.read_sleap`
+reads them, from the same sleap-io ``Labels`` as the session (same track rules:
+a user instance wins over a prediction, instances without a track become
+``"untracked"``), so a view here is exactly what the SLEAP interface would write
+for that video. The 3D individual of an instance group
 is its identity, else the track its 2D instances share, else ``"untracked"``.
 
 A session ``.slp`` without 3D points may have sleap-anipose's triangulation beside it
-(``points3d.h5``, see :mod:`poseconv.readers.sleap_anipose`); its points become the
+(``points3d.h5``, see :mod:`poseconv.readers.sleap.anipose`); its points become the
 session's 3D poses.
 
 Neither the calibration board's square size nor the unit of ``tvec`` is stored
@@ -34,12 +35,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
-from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from ..model.multicamera import CameraCalibration, MultiCameraPoseData
-from .safety.input_checks import check_input_file, reads_source
-from .sleap import UNTRACKED_TRACK_NAME, read_sleap
-from .sleap_anipose import find_points_3d_file, read_points_3d
+from ...errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
+from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from ...model.multicamera import CameraCalibration, MultiCameraPoseData
+from ..safety.input_checks import check_input_file, reads_source
+from .anipose import find_points_3d_file, read_points_3d
+from .common import UNTRACKED_TRACK_NAME, check_untracked_option, sleap_names, slp_header
+from .slp import pose_from_labels
+from .slp_objects import load_labels
 
 __all__ = ["SLEAP_3D_CONFIDENCE_DEFINITION", "SLEAP_3D_REFERENCE_FRAME", "has_recording_session", "read_sleap_session"]
 
@@ -57,13 +60,13 @@ SLEAP_3D_CONFIDENCE_DEFINITION = (
 
 def has_recording_session(file_path: str | Path) -> bool:
     """Return True when a ``.slp`` file holds at least one recording session; never raises."""
-    try:
-        import h5py
+    import h5py
 
+    try:
         with h5py.File(file_path, "r") as handle:
             sessions = handle.get("sessions_json")
             return sessions is not None and len(sessions) > 0
-    except Exception:
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError):  # a sniffer says yes or no
         return False
 
 
@@ -239,7 +242,7 @@ def _anipose_3d(
     if skeleton is None:
         skeleton = Skeleton(name="Skeleton", nodes=nodes, edges=tuple(tuple(e) for e in labels.skeletons[0].edge_inds))
     # sleap-anipose keeps the tracks of the 2D analysis files: the project's tracks, one slot when there are none.
-    names = [str(t.name) if str(t.name or "") else f"track_{i}" for i, t in enumerate(labels.tracks)]
+    _, names = sleap_names([], labels.tracks)
     return read_points_3d(
         points_path,
         track_names=names or [UNTRACKED_TRACK_NAME],
@@ -247,6 +250,61 @@ def _anipose_3d(
         n_frames=n_frames,
         reference_frame=SLEAP_3D_REFERENCE_FRAME,
     )
+
+
+def _sessions(labels: Any, session_index: int, path: Path) -> list[Any]:
+    """Return the recording sessions of ``labels``, checking that ``session_index`` is one of them."""
+    sessions = list(getattr(labels, "sessions", None) or [])
+    if not sessions:
+        raise InvalidSourceFileError(
+            f"{path}: holds no recording session (cameras and calibration); convert it with SLEAPPoseInterface."
+        )
+    if not 0 <= session_index < len(sessions):
+        raise InvalidOptionError(
+            f"{path}: session_index {session_index} is out of range; the file holds {len(sessions)} session(s)."
+        )
+    return sessions
+
+
+def _camera_views(
+    session: Any, labels: Any, pose_2d: PoseData, path: Path
+) -> tuple[list[CameraCalibration], dict[str, PoseData], dict[str, str]]:
+    """Return the session's cameras, the 2D poses of each camera's video, and each camera's video key."""
+    key_by_index = {facts.get("index"): key for key, facts in pose_2d.notes.get("videos", {}).items()}
+    video_index = {id(video): i for i, video in enumerate(labels.videos)}
+    names = [str(camera.name) if camera.name else f"camera{i}" for i, camera in enumerate(session.camera_group.cameras)]
+    if len(set(names)) != len(names):
+        raise InvalidSourceFileError(f"{path}: the session's cameras have repeated names {names}.")
+    cameras = []
+    views: dict[str, PoseData] = {}
+    camera_videos: dict[str, str] = {}
+    for camera, name in zip(session.camera_group.cameras, names, strict=True):
+        cameras.append(_camera_calibration(camera, name, path))
+        video = session.get_video(camera)
+        key = key_by_index.get(video_index.get(id(video))) if video is not None else None
+        if key is None:
+            continue
+        camera_videos[name] = key
+        views[name] = _view(pose_2d, key)
+    return cameras, views, camera_videos
+
+
+def _session_timing(pose_2d: PoseData, camera_videos: dict[str, str], path: Path) -> FrameTiming | None:
+    """Return the frame rate of the first camera's video that records one (a warning when the others differ)."""
+    timings = {camera: pose_2d.timing[key] for camera, key in camera_videos.items() if key in pose_2d.timing}
+    if not timings:
+        return None
+    first, timing = next(iter(timings.items()))
+    timing = dataclasses.replace(timing, source=f"{timing.source} (camera '{first}')")
+    differing = {c: t.rate for c, t in timings.items() if t.rate is not None and not np.isclose(t.rate, timing.rate)}
+    if differing:
+        warnings.warn(
+            f"{path}: the session's videos record different frame rates {differing}; the rate of '{first}' "
+            f"({timing.rate}) is used for every view and the 3D points.",
+            PoseconvWarning,
+            stacklevel=3,
+        )
+    return timing
 
 
 @reads_source("SLEAP session file")
@@ -290,77 +348,23 @@ def read_sleap_session(
     InvalidOptionError
         When ``session_index`` is out of range.
     """
-    import sleap_io
-
     path = check_input_file(file_path, suffixes={".slp"}, what="SLEAP .slp labels")
-    pose_2d = read_sleap(path, predicted_only=predicted_only, untracked=untracked)
-    # read_sleap does not hand out sleap-io's Labels, so the sessions are read here (videos are not opened).
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        labels = sleap_io.load_slp(str(path), open_videos=False)
-    sessions = list(getattr(labels, "sessions", None) or [])
-    if not sessions:
-        raise InvalidSourceFileError(
-            f"{path}: holds no recording session (cameras and calibration); convert it with SLEAPPoseInterface."
-        )
-    if not 0 <= session_index < len(sessions):
-        raise InvalidOptionError(
-            f"{path}: session_index {session_index} is out of range; the file holds {len(sessions)} session(s)."
-        )
-    session = sessions[session_index]
-
-    key_by_index = {facts.get("index"): key for key, facts in pose_2d.notes.get("videos", {}).items()}
-    video_index = {id(video): i for i, video in enumerate(labels.videos)}
-    names = []
-    for i, camera in enumerate(session.camera_group.cameras):
-        names.append(str(camera.name) if camera.name else f"camera{i}")
-    if len(set(names)) != len(names):
-        raise InvalidSourceFileError(f"{path}: the session's cameras have repeated names {names}.")
-    cameras = []
-    views: dict[str, PoseData] = {}
-    camera_videos: dict[str, str] = {}
-    for camera, name in zip(session.camera_group.cameras, names, strict=True):
-        cameras.append(_camera_calibration(camera, name, path))
-        video = session.get_video(camera)
-        if video is None:
-            continue
-        key = key_by_index.get(video_index.get(id(video)))
-        if key is None:
-            continue
-        camera_videos[name] = key
-        views[name] = _view(pose_2d, key)
-
-    n_frames = max((view.n_frames(key) for key, view in ((camera_videos[c], v) for c, v in views.items())), default=0)
+    check_untracked_option(untracked)
+    slp_header(path)
+    labels = load_labels(path)  # sessions are sleap-io objects; the 2D poses are read from the same Labels
+    pose_2d = pose_from_labels(path, labels, predicted_only=predicted_only, untracked=untracked)
+    session = _sessions(labels, session_index, path)[session_index]
+    cameras, views, camera_videos = _camera_views(session, labels, pose_2d, path)
+    n_frames = max((view.n_frames(camera_videos[c]) for c, view in views.items()), default=0)
     pose_3d = _read_3d(session, pose_2d, n_frames, untracked, path)
     points_path = Path(points_3d_file_path) if points_3d_file_path is not None else None
     if points_path is None and find_side_files:
         points_path = find_points_3d_file(path)
     if points_path is not None:
+        given = points_3d_file_path is not None
         pose_3d = _anipose_3d(
-            points_path,
-            given=points_3d_file_path is not None,
-            pose_3d=pose_3d,
-            labels=labels,
-            pose_2d=pose_2d,
-            n_frames=n_frames,
-            path=path,
+            points_path, given=given, pose_3d=pose_3d, labels=labels, pose_2d=pose_2d, n_frames=n_frames, path=path
         )
-
-    timings = {camera: pose_2d.timing[key] for camera, key in camera_videos.items() if key in pose_2d.timing}
-    timing: FrameTiming | None = None
-    if timings:
-        first, timing = next(iter(timings.items()))
-        timing = dataclasses.replace(timing, source=f"{timing.source} (camera '{first}')")
-        differing = {
-            c: t.rate for c, t in timings.items() if t.rate is not None and not np.isclose(t.rate, timing.rate)
-        }
-        if differing:
-            warnings.warn(
-                f"{path}: the session's videos record different frame rates {differing}; the rate of '{first}' "
-                f"({timing.rate}) is used for every view and the 3D points.",
-                PoseconvWarning,
-                stacklevel=2,
-            )
     session_videos = set(camera_videos.values())
     return MultiCameraPoseData.from_parts(
         source_software="SLEAP",
@@ -368,12 +372,12 @@ def read_sleap_session(
         cameras=cameras,
         views=views,
         pose_3d=pose_3d,
-        timing=timing,
+        timing=_session_timing(pose_2d, camera_videos, path),
         source_software_version=pose_2d.source_software_version,
         scorer=pose_2d.scorer,
         notes={
             "session_index": session_index,
-            "n_sessions": len(sessions),
+            "n_sessions": len(labels.sessions),
             "camera_videos": camera_videos,
             "videos_outside_session": [key for key in pose_2d.videos if key not in session_videos],
             "session_metadata": dict(session.metadata or {}),

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidSourceFileError
-from ..model import PoseData, PoseTrack, Skeleton, VideoInfo
-from .safety.input_checks import check_input_file, dataset_shapes
+from ...errors import InvalidSourceFileError
+from ...model import PoseData, PoseTrack, Skeleton, VideoInfo
+from ..safety.input_checks import check_input_file, dataset_shapes
 
 __all__ = ["POINTS_3D_FILE_NAME", "find_points_3d_file", "is_points_3d_file", "read_points_3d"]
 

@@ -19,30 +19,64 @@ to the video the images came from).
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidSourceFileError
-from ..model import Skeleton
-from ..model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
-from .safety.input_checks import check_input_file, reads_source
-from .sleap import (
-    SLEAP_REFERENCE_FRAME,
-    is_slp_file,
-    load_labels,
-    sleap_names,
-    slp_header,
-    slp_video_info,
-    unique_names,
-)
+from ...errors import InvalidSourceFileError
+from ...model import VideoInfo
+from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
+from ..safety.input_checks import check_input_file, reads_source
+from .common import SLEAP_REFERENCE_FRAME, is_slp_file, skeletons_of, sleap_names, slp_header
+from .slp_objects import load_labels
+from .videos import describe_videos
 
 __all__ = ["read_sleap_labels"]
 
 
-def _load_labels(path: Path) -> Any:
-    slp_header(path)
-    return load_labels(path)
+def _labeled_frames(
+    labels: Any,
+    infos: list[VideoInfo],
+    video_facts: list[dict[str, Any]],
+    names: tuple[list[str], list[str]],
+    label_file: str,
+) -> tuple[list[LabeledFrame], int]:
+    """Return the frames of ``labels`` holding user instances, in file order, and the number of predictions left out."""
+    skeleton_names, track_names = names
+    video_index = {id(video): i for i, video in enumerate(labels.videos)}
+    skeleton_index = {id(s): i for i, s in enumerate(labels.skeletons)}
+    track_index = {id(t): i for i, t in enumerate(labels.tracks)}
+    frames: list[LabeledFrame] = []
+    n_predicted = 0
+    for lf in labels.labeled_frames:
+        user = list(lf.user_instances)
+        n_predicted += len(lf.instances) - len(user)
+        if not user:
+            continue
+        v = video_index[id(lf.video)]
+        instances = []
+        for inst in user:
+            track = track_index.get(id(inst.track)) if inst.track is not None else None
+            instances.append(
+                LabeledInstance(
+                    skeleton=skeleton_names[skeleton_index[id(inst.skeleton)]],
+                    points=inst.points["xy"].copy(),
+                    visible=inst.points["visible"].copy(),
+                    individual=track_names[track] if track is not None else None,
+                )
+            )
+        frame_index = int(lf.frame_idx)
+        image_files = video_facts[v].get("image_files")
+        image = image_files[frame_index] if image_files and 0 <= frame_index < len(image_files) else None
+        frames.append(
+            LabeledFrame(
+                video=infos[v].key,
+                frame_index=frame_index,
+                instances=tuple(instances),
+                image=image,
+                label_file=label_file,
+            )
+        )
+    return frames, n_predicted
 
 
 @reads_source("SLEAP labels file")
@@ -73,62 +107,18 @@ def read_sleap_labels(file_path: str | Path) -> TrainingData:
             f"{path}: expected a SLEAP .slp labels file (or SLEAP 1.0 labels saved as .h5); this .h5 is an "
             "analysis export or not SLEAP's, and does not record which poses a user placed. Give the .slp file."
         )
-    labels = _load_labels(path)
-
-    infos = []
-    video_facts = []
-    for index, video in enumerate(labels.videos):
-        info, facts = slp_video_info(video, index, path)
-        infos.append(info)
-        video_facts.append(facts)
-    keys = unique_names([info.key for info in infos])
-    infos = [dataclasses.replace(info, key=key) for info, key in zip(infos, keys, strict=True)]
-    video_index = {id(video): i for i, video in enumerate(labels.videos)}
+    slp_header(path)
+    labels = load_labels(path)
+    infos, video_facts = describe_videos(labels.videos, path)
     skeleton_names, track_names = sleap_names(labels.skeletons, labels.tracks)
-    skeleton_index = {id(s): i for i, s in enumerate(labels.skeletons)}
-    track_index = {id(t): i for i, t in enumerate(labels.tracks)}
-
     label_file = LabelFile(name=path.name)
-    frames: list[LabeledFrame] = []
-    n_predicted = 0
-    for lf in labels.labeled_frames:
-        user = list(lf.user_instances)
-        n_predicted += len(lf.instances) - len(user)
-        if not user:
-            continue
-        v = video_index[id(lf.video)]
-        instances = []
-        for inst in user:
-            track = track_index.get(id(inst.track)) if inst.track is not None else None
-            instances.append(
-                LabeledInstance(
-                    skeleton=skeleton_names[skeleton_index[id(inst.skeleton)]],
-                    points=inst.points["xy"].copy(),
-                    visible=inst.points["visible"].copy(),
-                    individual=track_names[track] if track is not None else None,
-                )
-            )
-        frame_index = int(lf.frame_idx)
-        image_files = video_facts[v].get("image_files")
-        image = image_files[frame_index] if image_files and 0 <= frame_index < len(image_files) else None
-        frames.append(
-            LabeledFrame(
-                video=infos[v].key,
-                frame_index=frame_index,
-                instances=tuple(instances),
-                image=image,
-                label_file=label_file.name,
-            )
-        )
+    frames, n_predicted = _labeled_frames(labels, infos, video_facts, (skeleton_names, track_names), label_file.name)
     if not frames:
         raise InvalidSourceFileError(
             f"{path}: holds no user-labeled instance ({n_predicted} predicted); predictions are not training "
             "data. Convert them as poses (read_sleap / SLEAPPoseInterface)."
         )
-    skeletons = [
-        Skeleton(name=name, nodes=tuple(s.node_names), edges=tuple(tuple(e) for e in s.edge_inds))
-        for s, name in zip(labels.skeletons, skeleton_names, strict=True)
-    ]
+    skeletons = skeletons_of(labels.skeletons, skeleton_names)
     provenance = dict(labels.provenance or {})
     version = provenance.get("sleap_version")
     return TrainingData.from_frames(

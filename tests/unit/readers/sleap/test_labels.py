@@ -7,7 +7,7 @@ import pytest
 import sleap_io as sio
 
 from poseconv.errors import InvalidSourceFileError
-from poseconv.readers.sleap_training import read_sleap_labels
+from poseconv.readers.sleap import read_sleap_labels
 from tests.fixtures.sleap import (
     DLC_H5,
     SLP_CLIP_PREDICTIONS,

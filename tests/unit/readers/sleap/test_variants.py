@@ -9,8 +9,7 @@ import pytest
 
 from poseconv.catalog import check_format, detect_format, get_format
 from poseconv.errors import InvalidSourceFileError
-from poseconv.readers.sleap_csv import read_sleap_csv
-from poseconv.readers.sleap_training import read_sleap_labels
+from poseconv.readers.sleap import read_sleap_csv, read_sleap_labels
 from tests.fixtures.paths import needs_shared_data
 from tests.fixtures.sleap import (
     SLP_CENTERED_PAIR,

@@ -9,8 +9,7 @@ import pytest
 import sleap_io
 
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError
-from poseconv.readers.sleap import read_sleap
-from poseconv.readers.sleap_session import has_recording_session, read_sleap_session
+from poseconv.readers.sleap import has_recording_session, read_sleap, read_sleap_session
 from tests.fixtures.multicamera import SLEAP_MULTIVIEW_3D, SLEAP_SESSION, SLEAP_SESSION_USER
 from tests.fixtures.paths import SHARED_DATA
 

@@ -1,0 +1,282 @@
+"""Read SLEAP analysis HDF5 exports (``.h5``): dense arrays of one video.
+
+Three layouts are found in real files: SLEAP GUI "matlab" (``tracks`` is
+``(tracks, 2, nodes, frames)``), sleap-io "standard" (``(frames, tracks,
+nodes, 2)``; both carry a ``dims`` attribute when written by sleap-io) and the
+old SLEAP 1.0 export without ``point_scores``, ``instance_scores`` or
+``tracking_scores`` (which sleap-io cannot load, so all layouts are read here
+with h5py). Row ``i`` of an analysis file is frame ``i`` of the video (SLEAP
+exports from frame 0). Analysis files do not say which poses were placed by a
+user; SLEAP writes NaN scores for them.
+
+Without track names, SLEAP slotted each frame's untracked instances in order:
+slots that never hold two animals in one frame are one animal (``"untracked"``);
+otherwise see the ``untracked`` option of :func:`read_sleap_analysis`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidSourceFileError
+from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from ..safety.input_checks import is_hdf5
+from .common import (
+    ANALYSIS_CONFIDENCE_DEFINITION,
+    SLEAP_REFERENCE_FRAME,
+    UNTRACKED_TRACK_NAME,
+    UntrackedPolicy,
+    scorer_of,
+    text,
+    too_many_untracked,
+    unique_names,
+)
+from .videos import find_local_video, shape_facts, video_key
+
+__all__ = ["read_sleap_analysis"]
+
+_MATLAB_ORDER = {"track": 0, "xy": 1, "node": 2, "frame": 3}
+_STANDARD_ORDER = {"frame": 0, "track": 1, "node": 2, "xy": 3}
+# Old SLEAP exports written with transpose=False (sleap-io reads them the same way).
+_LEGACY_UNTRANSPOSED_ORDER = {"frame": 0, "node": 1, "xy": 2, "track": 3}
+_SCORES = {
+    "point_scores": ("frame", "track", "node"),
+    "instance_scores": ("frame", "track"),
+    "tracking_scores": ("frame", "track"),
+}
+
+
+def _dims_order(dataset: Any, expected: set[str]) -> dict[str, int] | None:
+    """Axis order from sleap-io's ``dims`` attribute, or None when absent or unusable."""
+    raw = dataset.attrs.get("dims")
+    if raw is None:
+        return None
+    try:
+        dims = json.loads(text(raw))
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(dims, list) or set(dims) != expected or len(dims) != len(expected):
+        return None
+    return {name: i for i, name in enumerate(dims)}
+
+
+def _sub_order(order: dict[str, int], names: Sequence[str]) -> dict[str, int]:
+    """Order of the named axes when the others are dropped (as SLEAP lays out score arrays)."""
+    kept = sorted(names, key=lambda n: order[n])
+    return {name: i for i, name in enumerate(kept)}
+
+
+def _canonical(array: np.ndarray, order: dict[str, int], names: Sequence[str]) -> np.ndarray:
+    return np.transpose(array, [order[name] for name in names])
+
+
+def _analysis_layout(handle: Any, tracks: Any) -> tuple[dict[str, int], str]:
+    """Axis order of ``tracks`` and the layout's name: sleap-io's ``dims``, else SLEAP's ``transpose``."""
+    order = _dims_order(tracks, {"frame", "track", "node", "xy"})
+    if order is not None:
+        return order, "matlab" if order == _MATLAB_ORDER else "standard" if order == _STANDARD_ORDER else "custom"
+    if not bool(handle.attrs.get("transpose", True)):
+        return _LEGACY_UNTRANSPOSED_ORDER, "untransposed"
+    # SLEAP's GUI export, including the old one without scores, is transposed for MATLAB.
+    return _MATLAB_ORDER, "matlab"
+
+
+@dataclass
+class _Arrays:
+    """The arrays of an analysis file, axes in canonical order (frame, track[, node[, xy]])."""
+
+    locations: np.ndarray
+    node_names: list[str]
+    track_names: list[str]
+    layout: str
+    scores: dict[str, np.ndarray | None]
+
+
+def _tracks_dataset(handle: Any, path: Path) -> Any:
+    import h5py
+
+    tracks = handle.get("tracks")
+    if not isinstance(tracks, h5py.Dataset) or tracks.ndim != 4 or "node_names" not in handle:
+        hint = ""
+        if any(isinstance(handle[k], h5py.Group) and "pandas_type" in handle[k].attrs for k in handle):
+            hint = " It is a pandas table, as DeepLabCut writes: use the DeepLabCut reader."
+        raise InvalidSourceFileError(
+            f"{path}: not a SLEAP analysis export; expected a 4-D 'tracks' dataset and 'node_names', "
+            f"found {sorted(handle.keys())}.{hint}"
+        )
+    return tracks
+
+
+def _read_scores(handle: Any, path: Path, name: str, order: dict[str, int], shape: dict[str, int]) -> Any:
+    import h5py
+
+    axes = _SCORES[name]
+    dataset = handle.get(name)
+    if not isinstance(dataset, h5py.Dataset):
+        return None
+    sub = _dims_order(dataset, set(axes)) or _sub_order(order, axes)
+    values = np.asarray(dataset[()], dtype="float64")
+    expected = tuple(shape[a] for a in sorted(axes, key=lambda a: sub[a]))
+    if values.shape != expected:
+        raise InvalidSourceFileError(
+            f"{path}: '{name}' has shape {values.shape}; the 'tracks' array implies {expected}."
+        )
+    return _canonical(values, sub, axes)
+
+
+def _read_arrays(handle: Any, path: Path) -> _Arrays:
+    """Read and check the pose arrays of an open analysis file."""
+    tracks_ds = _tracks_dataset(handle, path)
+    order, layout = _analysis_layout(handle, tracks_ds)
+    try:
+        node_names = [text(n) for n in handle["node_names"][()]]
+        track_names = [text(n) for n in handle["track_names"][()]] if "track_names" in handle else []
+        raw_tracks = tracks_ds[()]
+    except (OSError, KeyError, ValueError, TypeError) as err:
+        raise InvalidSourceFileError(
+            f"{path}: cannot read the SLEAP analysis arrays ({type(err).__name__}: {err})."
+        ) from err
+    shape = {name: raw_tracks.shape[axis] for name, axis in order.items()}
+    problems = []
+    if shape["xy"] != 2:
+        problems.append(f"the x/y axis has {shape['xy']} entries instead of 2")
+    if shape["node"] != len(node_names):
+        problems.append(f"{shape['node']} nodes in 'tracks' but {len(node_names)} node names")
+    if track_names and shape["track"] != len(track_names):
+        problems.append(f"{shape['track']} tracks in 'tracks' but {len(track_names)} track names")
+    if problems:
+        raise InvalidSourceFileError(
+            f"{path}: 'tracks' has shape {raw_tracks.shape}, read as the {layout} layout "
+            f"({', '.join(sorted(order, key=order.get))}), but {'; '.join(problems)}."
+        )
+    locations = _canonical(raw_tracks, order, ("frame", "track", "node", "xy")).astype("float64", copy=False)
+    scores = {name: _read_scores(handle, path, name, order, shape) for name in _SCORES}
+    return _Arrays(locations, node_names, track_names, layout, scores)
+
+
+def _edges(handle: Any, node_names: list[str]) -> list[tuple[int, int]]:
+    import h5py
+
+    edges: list[tuple[int, int]] = []
+    if isinstance(handle.get("edge_inds"), h5py.Dataset) and handle["edge_inds"].size:
+        edges = [(int(a), int(b)) for a, b in np.asarray(handle["edge_inds"][()]).reshape(-1, 2)]
+    elif isinstance(handle.get("edge_names"), h5py.Dataset) and handle["edge_names"].size:
+        index = {name: i for i, name in enumerate(node_names)}
+        for a, b in np.asarray(handle["edge_names"][()]).reshape(-1, 2):
+            if text(a) in index and text(b) in index:
+                edges.append((index[text(a)], index[text(b)]))
+    return edges
+
+
+def _json(raw: Any) -> Any:
+    try:
+        return json.loads(text(raw))
+    except ValueError:  # JSONDecodeError: recorded metadata that is not JSON is left out
+        return {}
+
+
+def _file_facts(handle: Any, arrays: _Arrays) -> dict[str, Any]:
+    """Everything but the arrays: skeleton, video, provenance and the notes."""
+    provenance = _json(handle["provenance"][()]) if "provenance" in handle else {}
+    return {
+        "skeleton_name": text(handle.attrs.get("skeleton_name", "")) or "Skeleton",
+        "edges": _edges(handle, arrays.node_names),
+        "video_path": text(handle["video_path"][()]) if "video_path" in handle else "",
+        "backend_metadata": _json(handle.attrs.get("video_backend_metadata", "{}")),
+        "notes": {
+            "file_kind": "analysis_h5",
+            "layout": arrays.layout,
+            "has_point_scores": arrays.scores["point_scores"] is not None,
+            "labels_path": text(handle["labels_path"][()]) if "labels_path" in handle else None,
+            "video_ind": int(handle["video_ind"][()]) if "video_ind" in handle else None,
+            "exported_by_sleap_io": text(handle.attrs["sleap_io_version"])
+            if "sleap_io_version" in handle.attrs
+            else None,
+            "provenance": provenance if isinstance(provenance, dict) else {},
+        },
+    }
+
+
+def _name_slots(arrays: _Arrays, path: Path, video_path: str, untracked: UntrackedPolicy) -> list[str]:
+    """Track names of the slots; unnamed slots that never meet in a frame are folded into one animal."""
+    n_slots = arrays.locations.shape[1]
+    names = arrays.track_names
+    if not names:
+        # No track names: SLEAP slotted each frame's untracked instances in order.
+        if n_slots > 1 and untracked == "error":
+            present = np.any(~np.isnan(arrays.locations), axis=(2, 3))
+            crowded = [int(f) for f in np.flatnonzero(present.sum(axis=1) > 1)]
+            if crowded:
+                raise too_many_untracked(path, video_key(video_path, "video"), crowded)
+            # One animal per frame: take the slot that holds it (slot 0 where none does).
+            slot = np.where(present.any(axis=1), present.argmax(axis=1), 0)
+            frames = np.arange(len(slot))
+            arrays.locations = arrays.locations[frames, slot][:, None]
+            arrays.scores = {k: None if v is None else v[frames, slot][:, None] for k, v in arrays.scores.items()}
+            n_slots = 1
+        names = [UNTRACKED_TRACK_NAME] if n_slots == 1 else [f"{UNTRACKED_TRACK_NAME}_{k}" for k in range(n_slots)]
+    return unique_names([name or f"track_{i}" for i, name in enumerate(names)])
+
+
+def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
+    """Read a SLEAP analysis ``.h5`` (any layout) into a :class:`~poseconv.model.PoseData`.
+
+    Called by :func:`poseconv.readers.sleap.read_sleap`, which checks the path and options.
+    """
+    import h5py
+
+    if not is_hdf5(path):
+        raise InvalidSourceFileError(f"{path}: not an HDF5 file, so not a SLEAP analysis .h5 export.")
+    try:
+        handle = h5py.File(path, "r")
+    except OSError as err:
+        raise InvalidSourceFileError(f"{path}: cannot be opened as HDF5 ({type(err).__name__}: {err}).") from err
+    with handle:
+        arrays = _read_arrays(handle, path)
+        facts = _file_facts(handle, arrays)
+    notes = {**facts["notes"], "untracked": untracked}
+    track_names = _name_slots(arrays, path, facts["video_path"], untracked)
+    video_path = facts["video_path"]
+    backend_metadata = facts["backend_metadata"]
+    n_video_frames, frame_size, fps = shape_facts(backend_metadata if isinstance(backend_metadata, dict) else {})
+    key = video_key(video_path, video_key(path.name.removesuffix(".h5").removesuffix(".analysis"), "video"))
+    local, how = find_local_video(video_path or None, path.parent)
+    if local is not None:
+        notes["video_found_by"] = how
+    video = VideoInfo(
+        key=key, original_path=video_path or None, path=local, n_frames=n_video_frames, frame_size=frame_size, fps=fps
+    )
+    point_scores, instance_scores, tracking_scores = (arrays.scores[name] for name in _SCORES)
+    pose_tracks = [
+        PoseTrack(
+            name=name,
+            skeleton=facts["skeleton_name"],
+            video=key,
+            positions=arrays.locations[:, t],
+            confidence=point_scores[:, t] if point_scores is not None else None,
+            confidence_definition=ANALYSIS_CONFIDENCE_DEFINITION if point_scores is not None else None,
+            instance_scores=instance_scores[:, t] if instance_scores is not None else None,
+            tracking_scores=tracking_scores[:, t] if tracking_scores is not None else None,
+        )
+        for t, name in enumerate(track_names)
+    ]
+    version = notes["provenance"].get("sleap_version")
+    skeleton = Skeleton(name=facts["skeleton_name"], nodes=tuple(arrays.node_names), edges=tuple(facts["edges"]))
+    return PoseData.from_tracks(
+        source_software="SLEAP",
+        source_file=path,
+        skeletons=[skeleton],
+        videos=[video],
+        tracks=pose_tracks,
+        timing={key: FrameTiming(rate=fps, source=f"video fps recorded in {path.name}")} if fps else {},
+        source_software_version=str(version) if version else None,
+        scorer=scorer_of(notes["provenance"]),
+        reference_frame=SLEAP_REFERENCE_FRAME,
+        notes=notes,
+    )

@@ -1,0 +1,317 @@
+"""What every SLEAP reader shares: constants, names, the untracked-instance rule, sniffers, the ``.slp`` header.
+
+The readers of this package (``slp``, ``analysis``, ``session``, ``labels``,
+``csv``, ``anipose``) name skeletons, tracks and untracked animals the same way
+and describe confidence with the definitions below, so the NWB files they
+write agree with one another.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from ...errors import InvalidOptionError, InvalidSourceFileError
+from ...metadata.names import unique_name
+from ...model import Skeleton
+from ..safety.input_checks import dataset_shapes, is_hdf5
+
+__all__ = [
+    "ANALYSIS_CONFIDENCE_DEFINITION",
+    "MAX_FRAMES_LISTED",
+    "SLEAP_REFERENCE_FRAME",
+    "SLP_CONFIDENCE_DEFINITION",
+    "UNTRACKED_TRACK_NAME",
+    "UntrackedPolicy",
+    "check_untracked_option",
+    "is_sleap_analysis_file",
+    "is_sleap_file",
+    "is_slp_file",
+    "scorer_of",
+    "select_videos",
+    "skeletons_of",
+    "sleap_names",
+    "slot_names",
+    "slot_order",
+    "slp_header",
+    "text",
+    "too_many_untracked",
+    "unique_names",
+    "video_frames",
+]
+
+UNTRACKED_TRACK_NAME = "untracked"
+UntrackedPolicy = Literal["error", "by_order"]
+#: Frames an error message lists before "...".
+MAX_FRAMES_LISTED = 5
+
+SLP_CONFIDENCE_DEFINITION = (
+    "SLEAP point score of the predicted instance: the value of the part confidence map at the "
+    "predicted peak (usually 0 to 1; it can exceed 1). NaN where the pose is a user instance "
+    "(placed or corrected by a human in SLEAP), which has no score, and where the animal is absent. "
+    "A body part the model did not find has NaN coordinates and the score SLEAP stored (often 0)."
+)
+ANALYSIS_CONFIDENCE_DEFINITION = (
+    "SLEAP point score from the analysis export: the value of the part confidence map at the "
+    "predicted peak (usually 0 to 1; it can exceed 1). NaN where the animal is absent and where the "
+    "pose is a user instance (placed or corrected by a human), which SLEAP exports without a score."
+)
+SLEAP_REFERENCE_FRAME = (
+    "(0, 0) is the center of the top-left pixel of the video frame; x increases to the right and "
+    "y increases downward, in pixels (SLEAP coordinate system)."
+)
+
+
+# -- sniffing -----------------------------------------------------------------------------------
+
+
+def is_slp_file(file_path: str | Path) -> bool:
+    """Return True when ``file_path`` is a SLEAP labels ``.slp`` (HDF5) file; never raises.
+
+    Checked: whether the file is HDF5 with SLEAP's ``metadata`` group and instance tables.
+    """
+    import h5py
+
+    try:
+        path = Path(file_path)
+        if not is_hdf5(path):
+            return False
+        with h5py.File(path, "r") as handle:
+            metadata = handle.get("metadata")
+            return (
+                isinstance(metadata, h5py.Group)
+                and ("format_id" in metadata.attrs or "json" in metadata.attrs)
+                and isinstance(handle.get("frames"), h5py.Dataset)
+                and isinstance(handle.get("instances"), h5py.Dataset)
+            )
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError):  # a sniffer says yes or no
+        return False
+
+
+def is_sleap_analysis_file(file_path: str | Path) -> bool:
+    """Return True when ``file_path`` is a SLEAP analysis HDF5 export; never raises.
+
+    DeepLabCut ``.h5`` files are pandas/PyTables tables (groups such as ``df_with_missing``
+    or ``tracks``); SLEAP analysis files hold plain datasets ``tracks`` (4-D) and ``node_names``.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        Candidate file.
+
+    Returns
+    -------
+    bool
+        Whether the file holds a 4-D ``tracks`` dataset and ``node_names``.
+    """
+    shapes = dataset_shapes(file_path, ("tracks", "node_names")) or {}
+    return len(shapes.get("tracks", ())) == 4 and "node_names" in shapes
+
+
+def is_sleap_file(file_path: str | Path) -> bool:
+    """Return True when ``file_path`` is a SLEAP ``.slp`` or analysis ``.h5`` file; never raises.
+
+    Checked: whether the content (not only the suffix) is SLEAP's.
+    """
+    try:
+        suffix = Path(file_path).suffix.lower()
+    except TypeError:  # not a path at all
+        return False
+    if suffix == ".slp":
+        return is_slp_file(file_path)
+    if suffix == ".h5":
+        # SLEAP 1.0 saved labels in the .slp layout under .h5 names; the content tells them apart.
+        return is_sleap_analysis_file(file_path) or is_slp_file(file_path)
+    return False
+
+
+def slp_header(path: Path) -> dict[str, Any]:
+    """Check the HDF5 container of a ``.slp`` before it is read; return format facts.
+
+    Returns
+    -------
+    dict
+        ``format_id`` (float or None) and ``has_tracking_score`` (whether instances carry one).
+    """
+    if not is_hdf5(path):
+        raise InvalidSourceFileError(
+            f"{path}: not an HDF5 file, so not a SLEAP .slp labels file (JSON .slp files from SLEAP "
+            "before 1.0 are not supported: open the file in SLEAP and save it again)."
+        )
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as handle:
+            metadata = handle.get("metadata")
+            if not isinstance(metadata, h5py.Group):
+                raise InvalidSourceFileError(
+                    f"{path}: an HDF5 file without SLEAP's 'metadata' group; not a SLEAP .slp labels file."
+                )
+            missing = [
+                name
+                for name in ("frames", "instances", "videos_json")
+                if not isinstance(handle.get(name), h5py.Dataset)
+            ]
+            if missing:
+                raise InvalidSourceFileError(
+                    f"{path}: the SLEAP file lacks the dataset(s) {missing}; it is incomplete or corrupt."
+                )
+            fields = handle["instances"].dtype.names or ()
+            format_id = metadata.attrs.get("format_id")
+            return {
+                "format_id": float(format_id) if format_id is not None else None,
+                "has_tracking_score": "tracking_score" in fields,
+            }
+    except InvalidSourceFileError:
+        raise
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as err:
+        raise InvalidSourceFileError(
+            f"{path}: cannot be opened as a SLEAP .slp file ({type(err).__name__}: {err})."
+        ) from err
+
+
+# -- names --------------------------------------------------------------------------------------
+
+
+def text(value: Any) -> str:
+    """Decode an HDF5 string (bytes, numpy bytes or str) to str."""
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value[()]
+    if isinstance(value, (bytes, np.bytes_)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """Make names unique by suffixing repeats with ``_2``, ``_3``, ... (first one unchanged)."""
+    taken: set[str] = set()
+    return [unique_name(name, taken) for name in names]
+
+
+def sleap_names(skeletons: Sequence[Any], tracks: Sequence[Any]) -> tuple[list[str], list[str]]:
+    """Return unique names for SLEAP skeletons (unnamed: "Skeleton") and tracks (unnamed: "track_<i>"), in order."""
+    skeleton_names = unique_names([str(s.name) if s.name else "Skeleton" for s in skeletons])
+    track_names = unique_names([str(t.name) if str(t.name or "") else f"track_{i}" for i, t in enumerate(tracks)])
+    return skeleton_names, track_names
+
+
+# (video index, ("track", track index) or ("untracked", k), skeleton index): one track of the pose model.
+SlotKey = tuple[int, tuple[str, int], int]
+
+
+def slot_names(
+    slots: Sequence[SlotKey], track_names: list[str], skeleton_names: list[str]
+) -> dict[tuple[Any, ...], str]:
+    """Name each (slot, skeleton): the track name, "untracked"/"untracked_<k>", + skeleton when a slot has several."""
+    by_order = any(slot[0] == "untracked" and slot[1] > 0 for _, slot, _ in slots)
+    skeletons_per_slot: dict[tuple[str, int], set[int]] = {}
+    for _, slot, s in slots:
+        skeletons_per_slot.setdefault(slot, set()).add(s)
+    names: dict[tuple[Any, ...], str] = {}
+    for slot, used in skeletons_per_slot.items():
+        for s in used:
+            if slot[0] == "track":
+                name = track_names[slot[1]]
+            else:
+                name = f"{UNTRACKED_TRACK_NAME}_{slot[1]}" if by_order else UNTRACKED_TRACK_NAME
+            if len(used) > 1:
+                name = f"{name}_{skeleton_names[s]}"
+            # Untracked names must not collide with real track names.
+            while slot[0] == "untracked" and name in track_names:
+                name = f"{name}_instances"
+            names[slot, s] = name
+    return names
+
+
+def skeletons_of(skeletons: Sequence[Any], names: Sequence[str]) -> list[Skeleton]:
+    """Return the pose model's skeletons of sleap-io ``Skeleton`` objects, under the given names."""
+    return [
+        Skeleton(name=name, nodes=tuple(s.node_names), edges=tuple(tuple(e) for e in s.edge_inds))
+        for s, name in zip(skeletons, names, strict=True)
+    ]
+
+
+def scorer_of(provenance: dict[str, Any]) -> str | None:
+    """Model names from SLEAP inference provenance (``model_paths`` or ``model.*.path``)."""
+    paths: list[str] = []
+    model_paths = provenance.get("model_paths")
+    if isinstance(model_paths, (list, tuple)):
+        paths.extend(str(p) for p in model_paths)
+    for key, value in provenance.items():
+        if re.fullmatch(r"model\..+\.path", str(key)) and isinstance(value, str):
+            paths.append(value)
+    names = []
+    for recorded in paths:
+        parts = [p for p in re.split(r"[\\/]", recorded) if p]
+        if parts and parts[-1].endswith(".json") and len(parts) > 1:
+            parts = parts[:-1]
+        if parts:
+            names.append(parts[-1])
+    names = list(dict.fromkeys(names))
+    return ", ".join(names) if names else None
+
+
+# -- options ------------------------------------------------------------------------------------
+
+
+def check_untracked_option(untracked: str) -> None:
+    """Refuse an ``untracked`` option other than ``"error"`` and ``"by_order"``."""
+    if untracked not in ("error", "by_order"):
+        raise InvalidOptionError(f"untracked must be 'error' or 'by_order', got {untracked!r}.")
+
+
+def too_many_untracked(path: Path, video_key: str, frames: list[int]) -> InvalidSourceFileError:
+    """Return the error for frames holding several animals without a track (``untracked="error"``)."""
+    frames = sorted(frames)
+    listed = ", ".join(str(f) for f in frames[:MAX_FRAMES_LISTED]) + (
+        ", ..." if len(frames) > MAX_FRAMES_LISTED else ""
+    )
+    return InvalidSourceFileError(
+        f"{path}: {len(frames)} frame(s) of video '{video_key}' hold more than one instance without a "
+        f"track (frames {listed}). SLEAP gave these animals no identity, so they cannot be split into "
+        "one PoseEstimation per animal. Assign tracks in SLEAP (run tracking, or set tracks while "
+        "proofreading) and convert again; or pass untracked='by_order' to write the k-th untracked "
+        "instance of each frame to 'untracked_<k>' (then one container does NOT follow one animal). "
+        "Human-labeled training frames belong in PoseTraining, not PoseEstimation."
+    )
+
+
+def select_videos(path: Path, n_videos: int, keys: list[str], video_indices: Sequence[int] | None) -> list[int]:
+    """Check ``video_indices`` against the file's videos; return them without repeats (all when None)."""
+    if video_indices is None:
+        return list(range(n_videos))
+    available = ", ".join(f"{i}: {key}" for i, key in enumerate(keys)) or "none"
+    if len(video_indices) == 0:
+        raise InvalidOptionError(f"{path}: video_indices is empty; choose at least one of (index: key) {available}.")
+    selected = []
+    for index in video_indices:
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < n_videos:
+            raise InvalidOptionError(
+                f"{path}: video index {index!r} is out of range; the file has {n_videos} video(s) "
+                f"(index: key) {available}."
+            )
+        if int(index) not in selected:
+            selected.append(int(index))
+    return selected
+
+
+def slot_order(slots: Sequence[SlotKey], selected: list[int]) -> list[SlotKey]:
+    """Order a ``.slp``'s tracks in the pose model: by selected video, tracks before untracked, skeleton."""
+    return sorted(slots, key=lambda k: (selected.index(k[0]), k[1][0] != "track", k[1][1], k[2]))
+
+
+def video_frames(path: Path, info: Any, last_frame: int) -> int:
+    """Frames of a video's time base: to the last labeled frame, or the recorded video length when longer.
+
+    The recorded length extends the time base, as SLEAP's analysis export does; it is checked
+    against the labeled frames (a damaged length claims far more frames than the file holds).
+    """
+    from ..safety.input_checks import check_frame_count
+
+    n_frames = max(last_frame + 1, info.n_frames or 0)
+    check_frame_count(path, n_frames, last_frame + 1, what=f"frames of video {info.key!r}")
+    return n_frames

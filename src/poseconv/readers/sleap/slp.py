@@ -1,0 +1,301 @@
+"""Read SLEAP labels (``.slp``, ``.pkg.slp``) into the pose model: the one SLEAP predictions reader.
+
+``.slp`` files are HDF5 containers that SLEAP and sleap-io write; they hold
+skeletons, videos, tracks and, per labeled frame, *instances*: predicted ones
+(with a score per point, an instance score and, since format 1.2, a tracking
+score) and user ones placed or corrected by a human (no scores). A ``.pkg.slp``
+embeds the labeled images; it has no external video, only the path of the
+video the images came from. No video is opened.
+
+How it is read: the poses from the file's tables as arrays, a block of frames at
+a time (:mod:`.slp_index` indexes the instances, :mod:`.slp_points` reads the
+points); the videos, skeletons, tracks and provenance, which are JSON, with
+sleap-io's small readers of them. A file holding what the array path does not
+reproduce exactly (the index says what, from the content: untracked instances,
+recording sessions, ...) is read from sleap-io's ``Labels`` objects instead
+(:mod:`.slp_objects`), with the same rules:
+
+* Per frame and track, a user instance wins over the predicted one, as in
+  SLEAP's own analysis export; ``predicted_only=True`` keeps predictions only.
+* Instances without a track go to one track named ``"untracked"`` when they can
+  be told to be one animal (see :mod:`.slp_objects`); otherwise an error, unless
+  ``untracked="by_order"``.
+* Frames run from 0 to the last labeled frame (or the video length, when the
+  file records it); frame index ``i`` is row ``i`` and frames without the
+  animal are NaN.
+
+SLEAP 1.0 also saved labels files in the ``.slp`` layout under a ``.h5`` name;
+such files are told from analysis exports (:mod:`.analysis`) by their content.
+
+Coordinates are in pixels with (0, 0) at the center of the top-left pixel
+(SLEAP >= 1.1; coordinates of older files are shifted by -0.5 on reading, as
+SLEAP and sleap-io do).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...errors import InvalidOptionError
+from ...model import FrameTiming, PoseData, PoseTrack, VideoInfo
+from ...model.frames import ColumnView, IsValue
+from ..safety.input_checks import check_input_file, reads_source
+from .analysis import read_sleap_analysis
+from .common import (
+    SLEAP_REFERENCE_FRAME,
+    SLP_CONFIDENCE_DEFINITION,
+    UntrackedPolicy,
+    check_untracked_option,
+    is_slp_file,
+    scorer_of,
+    select_videos,
+    skeletons_of,
+    sleap_names,
+    slot_names,
+    slot_order,
+    slp_header,
+    video_frames,
+)
+from .slp_index import SlpIndex, read_slp_index
+from .slp_objects import load_labels, object_tracks
+from .slp_points import SlpPointTable
+from .videos import describe_videos
+
+__all__ = ["SUFFIXES", "pose_from_labels", "read_sleap"]
+
+SUFFIXES = {".slp", ".h5"}
+logger = logging.getLogger(__name__)
+
+
+@reads_source("SLEAP file")
+def read_sleap(
+    file_path: str | Path,
+    *,
+    video_indices: Sequence[int] | None = None,
+    predicted_only: bool = False,
+    untracked: UntrackedPolicy = "error",
+) -> PoseData:
+    """Read SLEAP labels (``.slp``, ``.pkg.slp``) or a SLEAP analysis export (``.h5``).
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        A ``.slp`` / ``.pkg.slp`` labels file or an analysis ``.h5`` export (any layout).
+    video_indices : sequence of int, optional
+        Read only these videos of a multi-video ``.slp`` (indices into the file's video
+        list); all videos when not given. An analysis file has one video (index 0).
+    predicted_only : bool, default: False
+        Use predicted instances only, ignoring user (human-placed) instances. By default a
+        user instance replaces the prediction of the same track in that frame. Not possible
+        for analysis files, which do not record which poses were placed by a user.
+    untracked : {"error", "by_order"}, default: "error"
+        What to do when a frame holds several instances without a track: raise (default), or
+        write the k-th one of each frame to ``"untracked_<k>"`` (not one animal per track).
+
+    Returns
+    -------
+    PoseData
+        One track per SLEAP track, video and skeleton (plus ``"untracked"``), on the frame
+        index time base of each video; frame rate only when the file records it. The poses
+        of a ``.slp`` are read lazily, a block of frames at a time, where the file allows.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file is not SLEAP's, is corrupt, or holds untracked animals that cannot be
+        told apart (see ``untracked``).
+    InvalidOptionError
+        When a video index is out of range or an option does not apply to the file.
+    """
+    path = check_input_file(file_path, suffixes=SUFFIXES, what="SLEAP .slp or analysis .h5")
+    check_untracked_option(untracked)
+    if path.suffix.lower() == ".slp" or is_slp_file(path):
+        return _read_slp(path, video_indices=video_indices, predicted_only=predicted_only, untracked=untracked)
+    if predicted_only:
+        raise InvalidOptionError(
+            f"{path}: analysis files do not record which poses a user placed, so predicted_only=True "
+            "cannot be honoured; convert the .slp labels file instead."
+        )
+    if video_indices is not None and list(video_indices) != [0]:
+        raise InvalidOptionError(
+            f"{path}: video indices {list(video_indices)} are out of range; an analysis file holds one video (index 0)."
+        )
+    return read_sleap_analysis(path, untracked=untracked)
+
+
+@dataclass
+class _Parts:
+    """What a ``.slp`` holds besides the poses (sleap-io objects), and how its videos were described."""
+
+    videos: list[Any]
+    skeletons: list[Any]
+    tracks: list[Any]
+    provenance: dict[str, Any]
+    n_sessions: int = 0
+    infos: list[VideoInfo] = field(default_factory=list)
+    video_facts: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _read_slp(
+    path: Path, *, video_indices: Sequence[int] | None, predicted_only: bool, untracked: UntrackedPolicy
+) -> PoseData:
+    header = slp_header(path)
+    index = read_slp_index(path, predicted_only=predicted_only)
+    if isinstance(index, SlpIndex):
+        from sleap_io.io import slp as sio_slp
+
+        # The JSON parts (videos, skeletons, tracks, provenance): small, and sleap-io parses every version of them.
+        videos = sio_slp.read_videos(str(path), open_backend=False)
+        if len(videos) == index.n_videos:
+            metadata = sio_slp.read_metadata(str(path))
+            parts = _Parts(
+                videos=list(videos),
+                skeletons=list(sio_slp.read_skeletons(str(path))),
+                tracks=list(sio_slp.read_tracks(str(path))),
+                provenance=dict(sio_slp.read_provenance(str(path), metadata) or {}),
+            )
+            return _assemble(path, header, parts, index, video_indices, predicted_only, untracked)
+        reason = f"{len(videos)} videos in sleap-io's reading of videos_json, {index.n_videos} rows"
+    else:
+        reason = index.reason
+    # A variant the array path does not read exactly, decided from the content by read_slp_index (the reason
+    # says which): read it from sleap-io's objects, whose rules for untracked instances (from_predicted links,
+    # single-animal files), repeated instances and sessions the array path does not reproduce.
+    logger.debug("%s: read with sleap-io's objects: %s", path, reason)
+    labels = load_labels(path)
+    return _assemble(path, header, _labels_parts(labels), labels, video_indices, predicted_only, untracked)
+
+
+def pose_from_labels(
+    path: Path,
+    labels: Any,
+    *,
+    video_indices: Sequence[int] | None = None,
+    predicted_only: bool = False,
+    untracked: UntrackedPolicy = "error",
+) -> PoseData:
+    """Read the poses of a ``.slp`` from sleap-io's ``labels`` of it (see :mod:`.slp_objects`).
+
+    For files :func:`read_sleap` cannot read from arrays, and for callers that need the
+    ``Labels`` anyway (recording sessions); the result is what :func:`read_sleap` returns.
+    """
+    check_untracked_option(untracked)
+    return _assemble(path, slp_header(path), _labels_parts(labels), labels, video_indices, predicted_only, untracked)
+
+
+def _labels_parts(labels: Any) -> _Parts:
+    return _Parts(
+        videos=list(labels.videos),
+        skeletons=list(labels.skeletons),
+        tracks=list(labels.tracks),
+        provenance=dict(labels.provenance or {}),
+        n_sessions=len(getattr(labels, "sessions", None) or []),
+    )
+
+
+def _assemble(
+    path: Path,
+    header: dict[str, Any],
+    parts: _Parts,
+    source: SlpIndex | Any,
+    video_indices: Sequence[int] | None,
+    predicted_only: bool,
+    untracked: UntrackedPolicy,
+) -> PoseData:
+    """Return the PoseData of a ``.slp`` whose poses come from its :class:`SlpIndex` or sleap-io ``Labels``."""
+    parts.infos, parts.video_facts = describe_videos(parts.videos, path)
+    selected = select_videos(path, len(parts.infos), [info.key for info in parts.infos], video_indices)
+    names = sleap_names(parts.skeletons, parts.tracks)
+    if isinstance(source, SlpIndex):
+        tracks, used_tracks = _array_tracks(path, header, source, parts.infos, selected, names)
+    else:
+        tracks, used_tracks = object_tracks(
+            path,
+            source,
+            parts.infos,
+            selected,
+            names,
+            has_tracking_score=header["has_tracking_score"],
+            predicted_only=predicted_only,
+            untracked=untracked,
+        )
+    notes = {
+        "file_kind": "slp",
+        "format_id": header["format_id"],
+        "predicted_only": predicted_only,
+        "untracked": untracked,
+        "videos": {info.key: facts for info, facts in zip(parts.infos, parts.video_facts, strict=True)},
+        "selected_videos": [parts.infos[i].key for i in selected],
+        "tracks_without_instances": [name for i, name in enumerate(names[1]) if i not in used_tracks],
+        "provenance": {k: v for k, v in parts.provenance.items() if k != "filename"},
+    }
+    if parts.n_sessions:
+        notes["n_recording_sessions"] = parts.n_sessions
+    version = parts.provenance.get("sleap_version")
+    return PoseData.from_tracks(
+        source_software="SLEAP",
+        source_file=path,
+        skeletons=skeletons_of(parts.skeletons, names[0]),
+        videos=parts.infos,
+        tracks=tracks,
+        timing={
+            info.key: FrameTiming(rate=info.fps, source=f"video fps recorded in {path.name}")
+            for info in parts.infos
+            if info.fps is not None
+        },
+        source_software_version=str(version) if version else None,
+        scorer=scorer_of(parts.provenance),
+        reference_frame=SLEAP_REFERENCE_FRAME,
+        notes=notes,
+    )
+
+
+def _array_tracks(
+    path: Path,
+    header: dict[str, Any],
+    index: SlpIndex,
+    infos: list[VideoInfo],
+    selected: list[int],
+    names: tuple[list[str], list[str]],
+) -> tuple[list[PoseTrack], set[int]]:
+    """Return the tracks of the selected videos as lazy views of one :class:`SlpPointTable` per video."""
+    skeleton_names, track_names = names
+    slots = [(v, ("track", t), s) for (v, t, s) in index.tracks if v in selected]
+    slot_name = slot_names(slots, track_names, skeleton_names)
+    ordered = slot_order(slots, selected)
+    with_tracking = bool(header["has_tracking_score"]) and index.has_tracking_scores
+    tracks = []
+    for v in dict.fromkeys(v for v, _, _ in ordered):
+        in_video = [key for key in ordered if key[0] == v]
+        # One table per video, so that a block of frames is read once for all of its tracks.
+        table = SlpPointTable(
+            path=path,
+            index=index,
+            video=v,
+            tracks=[(v, slot[1], s) for _, slot, s in in_video],
+            n_frames=video_frames(path, infos[v], index.last_frame[v]),
+        )
+        for column, (_, slot, s) in enumerate(in_video):
+            scored = index.tracks[v, slot[1], s].any_predicted
+
+            def per_frame(name: str, table: SlpPointTable = table, column: int = column) -> ColumnView:
+                return ColumnView(table, table.per_frame_column(column, name))
+
+            tracks.append(
+                PoseTrack(
+                    name=slot_name[slot, s],
+                    skeleton=skeleton_names[s],
+                    video=infos[v].key,
+                    positions=ColumnView(table, table.positions_columns(column)),
+                    confidence=ColumnView(table, table.confidence_columns(column)) if scored else None,
+                    confidence_definition=SLP_CONFIDENCE_DEFINITION if scored else None,
+                    instance_scores=per_frame("instance_score") if scored else None,
+                    tracking_scores=per_frame("tracking_score") if with_tracking else None,
+                    user_labeled=IsValue(per_frame("user"), 1.0),
+                )
+            )
+    return tracks, {slot[1] for _, slot, _ in slots}

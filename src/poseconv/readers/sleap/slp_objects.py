@@ -1,0 +1,248 @@
+"""The ``.slp`` variants only sleap-io's objects read exactly: untracked instances, repeats, sessions, odd tables.
+
+:func:`poseconv.readers.sleap.read_sleap` reads a ``.slp`` from its tables as
+arrays (:mod:`.slp_index`, :mod:`.slp_points`). The index it builds first says,
+from the file's content, when the file holds something the array path does
+not reproduce (see :class:`~.slp_index.SleapIoNeeded`); such a file is read
+here from sleap-io's ``Labels``, instance by instance. The rules are the same:
+
+* Per frame and track, a user instance wins over the predicted one, as in
+  SLEAP's own analysis export; ``predicted_only=True`` keeps predictions only.
+  Two instances of one kind for one track in a frame: the last one is kept,
+  with a warning.
+* Instances without a track go to one track named ``"untracked"`` when no frame
+  holds more than one untracked animal. A user instance counts as the same
+  animal as the prediction it was made from (``from_predicted``, an instance
+  id the array path does not follow), and in a file with at most one user and one
+  predicted untracked instance per frame (a single-animal project) they are the
+  same animal. Anything else has no identity to split by and is an error,
+  unless ``untracked="by_order"``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidSourceFileError, PoseconvWarning
+from ...model import PoseTrack, VideoInfo
+from ..safety.input_checks import check_frame_count
+from .common import (
+    MAX_FRAMES_LISTED,
+    SLP_CONFIDENCE_DEFINITION,
+    UntrackedPolicy,
+    slot_names,
+    slot_order,
+    too_many_untracked,
+    video_frames,
+)
+
+__all__ = ["load_labels", "object_tracks"]
+
+
+def _untracked_for_frame(instances: list[Any], *, predicted_only: bool, single_animal: bool) -> list[Any]:
+    """Return the untracked animals of one frame: user instances first, then unmatched predictions."""
+    from sleap_io import PredictedInstance
+
+    predicted = [inst for inst in instances if isinstance(inst, PredictedInstance)]
+    if predicted_only:
+        return predicted
+    user = [inst for inst in instances if not isinstance(inst, PredictedInstance)]
+    if single_animal and user:
+        return user
+    corrected = {id(inst.from_predicted) for inst in user if getattr(inst, "from_predicted", None) is not None}
+    return user + [inst for inst in predicted if id(inst) not in corrected]
+
+
+def _is_single_animal(lfs: list[Any]) -> bool:
+    """Whether no frame holds more than one user and one predicted untracked instance."""
+    from sleap_io import PredictedInstance
+
+    for lf in lfs:
+        loose = [inst for inst in lf.instances if inst.track is None]
+        n_predicted = sum(isinstance(inst, PredictedInstance) for inst in loose)
+        if n_predicted > 1 or len(loose) - n_predicted > 1:
+            return False
+    return True
+
+
+def _tracked_for_frame(
+    lf: Any, track_index: dict[int, int], *, predicted_only: bool
+) -> tuple[dict[int, Any], set[int]]:
+    """Return the instance of each track in one frame (a user instance wins) and tracks seen twice."""
+    from sleap_io import PredictedInstance
+
+    chosen: dict[int, Any] = {}
+    seen_predicted: set[int] = set()
+    seen_user: set[int] = set()
+    repeated: set[int] = set()
+    for inst in lf.instances:
+        t = track_index.get(id(inst.track)) if inst.track is not None else None
+        if t is None:
+            continue
+        is_predicted = isinstance(inst, PredictedInstance)
+        if predicted_only and not is_predicted:
+            continue
+        seen = seen_predicted if is_predicted else seen_user
+        if t in seen:
+            repeated.add(t)
+        seen.add(t)
+        # User instances win; among equals the last one, as SLEAP's export keeps.
+        if not (is_predicted and t in seen_user):
+            chosen[t] = inst
+    return chosen, repeated
+
+
+# (video index, ("track", track index) or ("untracked", k), skeleton index) -> [(frame, instance)]
+_Rows = dict[tuple[int, tuple[str, int], int], list[tuple[int, Any]]]
+
+
+def _collect_rows(
+    path: Path,
+    labels: Any,
+    selected: list[int],
+    keys: list[str],
+    track_names: list[str],
+    *,
+    predicted_only: bool,
+    untracked: UntrackedPolicy,
+) -> tuple[_Rows, dict[int, int]]:
+    """Choose the instance of every track, video and frame; return them and each video's last frame."""
+    skeleton_index = {id(s): i for i, s in enumerate(labels.skeletons)}
+    track_index = {id(t): i for i, t in enumerate(labels.tracks)}
+    video_index = {id(v): i for i, v in enumerate(labels.videos)}
+    frames_by_video: dict[int, list[Any]] = {i: [] for i in selected}
+    for lf in labels.labeled_frames:
+        i = video_index.get(id(lf.video))
+        if i in frames_by_video:
+            frames_by_video[i].append(lf)
+    rows: _Rows = {}
+    last_frame: dict[int, int] = {}
+    repeated: dict[tuple[int, int], list[int]] = {}
+    for v in selected:
+        lfs = frames_by_video[v]
+        if lfs:
+            first = min(int(lf.frame_idx) for lf in lfs)
+            if first < 0:
+                raise InvalidSourceFileError(
+                    f"{path}: a labeled frame of video {keys[v]!r} has the negative frame index {first}; "
+                    "the file is damaged. Re-save it with SLEAP."
+                )
+            last_frame[v] = max(int(lf.frame_idx) for lf in lfs)
+            check_frame_count(path, last_frame[v] + 1, len(lfs), what=f"labeled frames of video {keys[v]!r}")
+        single_animal = _is_single_animal(lfs)
+        crowded: list[int] = []
+        for lf in lfs:
+            frame = int(lf.frame_idx)
+            chosen, twice = _tracked_for_frame(lf, track_index, predicted_only=predicted_only)
+            for t in twice:
+                repeated.setdefault((v, t), []).append(frame)
+            for t, inst in chosen.items():
+                rows.setdefault((v, ("track", t), skeleton_index[id(inst.skeleton)]), []).append((frame, inst))
+            loose = _untracked_for_frame(
+                [inst for inst in lf.instances if inst.track is None],
+                predicted_only=predicted_only,
+                single_animal=single_animal,
+            )
+            if len(loose) > 1:
+                crowded.append(frame)
+            for k, inst in enumerate(loose):
+                rows.setdefault((v, ("untracked", k), skeleton_index[id(inst.skeleton)]), []).append((frame, inst))
+        if crowded and untracked == "error":
+            raise too_many_untracked(path, keys[v], crowded)
+    for (v, t), frames in repeated.items():
+        warnings.warn(
+            f"{path}: track {track_names[t]!r} of video '{keys[v]}' has two instances of the same kind in "
+            f"frame(s) {frames[:MAX_FRAMES_LISTED]}; the last one is kept, as in SLEAP's analysis export.",
+            PoseconvWarning,
+            stacklevel=4,
+        )
+    return rows, last_frame
+
+
+def _fill_track(
+    rows: list[tuple[int, Any]], n_frames: int, n_nodes: int, *, has_tracking_score: bool
+) -> dict[str, Any]:
+    """Dense arrays of one track from its chosen instances (NaN where absent)."""
+    from sleap_io import PredictedInstance
+
+    positions = np.full((n_frames, n_nodes, 2), np.nan)
+    confidence = np.full((n_frames, n_nodes), np.nan)
+    instance_scores = np.full(n_frames, np.nan)
+    tracking_scores = np.full(n_frames, np.nan)
+    user_labeled = np.zeros(n_frames, dtype=bool)
+    any_predicted = False
+    for frame, inst in rows:
+        positions[frame] = inst.numpy()
+        tracking_score = getattr(inst, "tracking_score", None)
+        if tracking_score is not None:
+            tracking_scores[frame] = tracking_score
+        if isinstance(inst, PredictedInstance):
+            any_predicted = True
+            confidence[frame] = inst.points["score"]
+            instance_scores[frame] = inst.score
+        else:
+            user_labeled[frame] = True
+    # Without one prediction the track has no score at all: no all-NaN confidence is written.
+    return {
+        "positions": positions,
+        "confidence": confidence if any_predicted else None,
+        "confidence_definition": SLP_CONFIDENCE_DEFINITION if any_predicted else None,
+        "instance_scores": instance_scores if any_predicted else None,
+        "tracking_scores": tracking_scores if has_tracking_score else None,
+        "user_labeled": user_labeled,
+    }
+
+
+def load_labels(path: Path) -> Any:
+    """Return sleap-io's ``Labels`` of a SLEAP file (videos not opened); a file it cannot read is refused."""
+    import sleap_io
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return sleap_io.load_slp(str(path), open_videos=False)
+    except Exception as err:
+        raise InvalidSourceFileError(
+            f"{path}: sleap-io cannot read this SLEAP file ({type(err).__name__}: {err}); it may be "
+            "corrupt or written by a newer SLEAP than sleap-io supports."
+        ) from err
+
+
+def object_tracks(
+    path: Path,
+    labels: Any,
+    infos: list[VideoInfo],
+    selected: list[int],
+    names: tuple[list[str], list[str]],
+    *,
+    has_tracking_score: bool,
+    predicted_only: bool,
+    untracked: UntrackedPolicy,
+) -> tuple[list[PoseTrack], set[int]]:
+    """Return the tracks of the selected videos of sleap-io's ``labels``, and the indices of the SLEAP tracks used.
+
+    Parameters
+    ----------
+    names : tuple of list of str
+        Skeleton and track names (:func:`~.common.sleap_names`).
+    """
+    skeleton_names, track_names = names
+    keys = [info.key for info in infos]
+    rows, last_frame = _collect_rows(
+        path, labels, selected, keys, track_names, predicted_only=predicted_only, untracked=untracked
+    )
+    slot_name = slot_names(list(rows), track_names, skeleton_names)
+    tracks: list[PoseTrack] = []
+    for v, slot, s in slot_order(list(rows), selected):
+        arrays = _fill_track(
+            rows[v, slot, s],
+            video_frames(path, infos[v], last_frame[v]),
+            len(labels.skeletons[s].nodes),
+            has_tracking_score=has_tracking_score,
+        )
+        tracks.append(PoseTrack(name=slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **arrays))
+    return tracks, {slot[1] for _, slot, _ in rows if slot[0] == "track"}

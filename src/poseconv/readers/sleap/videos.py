@@ -1,0 +1,137 @@
+r"""The videos a SLEAP file records: keys, local files, recorded sizes, all without opening a video.
+
+SLEAP records the path of each video as the machine that made the labels saw
+it (``/`` or ``\\`` separated, absolute or relative to SLEAP's working folder).
+A local file is used only when it exists where SLEAP's own rules would look;
+nothing is guessed by similarity.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...model import VideoInfo
+from .common import unique_names
+
+__all__ = ["describe_videos", "find_local_video", "shape_facts", "slp_video_info", "video_key"]
+
+
+def file_name(recorded: str) -> str:
+    r"""Last component of a path recorded on any OS (SLEAP mixes ``/`` and ``\``)."""
+    return re.split(r"[\\/]", recorded.rstrip("\\/"))[-1]
+
+
+def video_key(recorded: str | None, fallback: str) -> str:
+    """Readable video key: the recorded file name without extension, safe for NWB names."""
+    stem = ""
+    if recorded:
+        name = file_name(recorded)
+        stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._")
+    return stem or fallback
+
+
+def _is_absolute(recorded: str) -> bool:
+    return recorded.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", recorded) is not None
+
+
+def find_local_video(recorded: str | None, base_dir: Path) -> tuple[Path | None, str | None]:
+    """Find the video a SLEAP file recorded, on this machine; never guesses by similarity.
+
+    Tried in order: the recorded path itself (when absolute); a relative path against the
+    folder of the SLEAP file and each folder above it (SLEAP stores paths relative to its
+    working directory); the same file name next to the SLEAP file (SLEAP's own rule).
+
+    Returns
+    -------
+    tuple
+        The file (resolved) or None, and how it was found.
+    """
+    if not recorded:
+        return None, None
+    candidates: list[tuple[Path, str]] = []
+    if _is_absolute(recorded):
+        if not re.match(r"^[A-Za-z]:", recorded):
+            candidates.append((Path(recorded), "recorded path"))
+    else:
+        parts = [p for p in re.split(r"[\\/]", recorded) if p not in ("", ".")]
+        if parts:
+            relative = Path(*parts)
+            folders = [base_dir, *base_dir.parents] if len(parts) > 1 else [base_dir]
+            for folder in folders:
+                candidates.append((folder / relative, f"relative path resolved against {folder}"))
+    candidates.append((base_dir / file_name(recorded), "same file name next to the SLEAP file"))
+    for candidate, how in candidates:
+        try:
+            if candidate.is_file():
+                return candidate.resolve(), how
+        except OSError:
+            continue
+    return None, None
+
+
+def shape_facts(backend_metadata: dict[str, Any]) -> tuple[int | None, tuple[int, int] | None, float | None]:
+    """Frame count, (height, width) and fps recorded in a video's backend metadata (no decoding)."""
+    n_frames = frame_size = fps = None
+    shape = backend_metadata.get("shape")
+    if isinstance(shape, (list, tuple)) and len(shape) == 4:
+        try:
+            n_frames = int(shape[0]) if int(shape[0]) > 0 else None
+            frame_size = (int(shape[1]), int(shape[2]))
+        except (TypeError, ValueError):
+            n_frames = frame_size = None
+    raw_fps = backend_metadata.get("fps")
+    if isinstance(raw_fps, (int, float)) and np.isfinite(raw_fps) and raw_fps > 0:
+        fps = float(raw_fps)
+    return n_frames, frame_size, fps
+
+
+def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, dict[str, Any]]:
+    """Describe one sleap-io ``Video`` of a ``.slp`` without opening it; return it and facts for the notes."""
+    facts: dict[str, Any] = {"index": index}
+    backend_metadata = dict(getattr(video, "backend_metadata", {}) or {})
+    filename = video.filename
+    source_video = getattr(video, "source_video", None)
+    embedded = (
+        bool(backend_metadata.get("dataset"))
+        and isinstance(filename, str)
+        and (filename in (".", "") or Path(filename).resolve() == slp_path.resolve())
+    )
+    n_frames, frame_size, fps = shape_facts(backend_metadata)
+    if embedded:
+        # Images are embedded in the package: the only external video is the one they came from.
+        facts["embedded_images"] = True
+        original = source_video.filename if source_video is not None else None
+        original = original if isinstance(original, str) else None
+        n_frames, frame_size, source_fps = shape_facts(dict(getattr(source_video, "backend_metadata", {}) or {}))
+        fps = fps or source_fps
+        local, how = find_local_video(original, slp_path.parent)
+        key = video_key(original, video_key(slp_path.name.removesuffix(".slp").removesuffix(".h5"), f"video{index}"))
+    elif isinstance(filename, (list, tuple)):
+        # An image sequence ("single image video"): no one external file to link.
+        facts["image_files"] = [str(f) for f in filename]
+        original = str(filename[0]) if filename else None
+        local, how = None, None
+        key = video_key(original, f"video{index}")
+    else:
+        original = str(filename) if filename else None
+        local, how = find_local_video(original, slp_path.parent)
+        key = video_key(original, f"video{index}")
+    if local is not None:
+        facts["found_by"] = how
+    info = VideoInfo(key=key, original_path=original, path=local, n_frames=n_frames, frame_size=frame_size, fps=fps)
+    return info, facts
+
+
+def describe_videos(videos: Sequence[Any], slp_path: Path) -> tuple[list[VideoInfo], list[dict[str, Any]]]:
+    """Describe every video of a ``.slp`` (:func:`slp_video_info`), keys made unique in file order."""
+    described = [slp_video_info(video, index, slp_path) for index, video in enumerate(videos)]
+    keys = unique_names([info.key for info, _ in described])
+    infos = [dataclasses.replace(info, key=key) for (info, _), key in zip(described, keys, strict=True)]
+    return infos, [facts for _, facts in described]
