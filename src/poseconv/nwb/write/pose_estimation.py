@@ -6,7 +6,7 @@ added to the file first and linked as ``device=``, the external video
 ``ImageSeries`` in ``acquisition`` linked as ``source_video=``, and the frame
 times stored once per video: the first series holds them (or a rate) and every
 other series of that video links to it. Series ``data`` and ``confidence`` are
-data-chunk iterators (:class:`~poseconv.nwb.iterators.PoseSeriesIterator`) that read
+data-chunk iterators (:class:`~poseconv.nwb.write.series_iterators.PoseSeriesIterator`) that read
 the track one chunk at a time while the file is written, so memory does not grow with frames.
 """
 
@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import MetadataError
-from ..metadata.checks import skeleton_problems
-from ..metadata.defaults import track_for_container_key
-from ..metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
-from ..model import FrameTiming, PoseData, PoseTrack
+from ...errors import MetadataError
+from ...metadata.checks import skeleton_problems
+from ...metadata.defaults import track_for_container_key
+from ...metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
+from ...model import FrameTiming, PoseData, PoseTrack
 from .devices import get_or_add_device, lookup
 from .extra_coords import write_extra_coords
 from .video import get_or_add_external_video
@@ -151,7 +151,7 @@ def pose_estimation_series(
         Frames to write.
     timing_source : str
         Where the frame times come from, written in ``comments`` with the storage rule
-        (:data:`~poseconv.nwb.iterators.FLOAT32_WHERE_EXACT`).
+        (:data:`~poseconv.nwb.write.series_iterators.FLOAT32_WHERE_EXACT`).
     times : dict
         ``rate``/``starting_time`` or ``timestamps`` (an array, or a series to link to).
 
@@ -163,7 +163,7 @@ def pose_estimation_series(
     from ndx_pose import PoseEstimationSeries
 
     # Imported here: modules that only read (training read-back) import this one, and reading needs no hdmf.
-    from .iterators import FLOAT32_WHERE_EXACT, series_values
+    from .series_iterators import FLOAT32_WHERE_EXACT, series_values
 
     kwargs: dict[str, Any] = {
         "name": entry.get("name") or node,
@@ -329,7 +329,7 @@ def write_pose_estimation(
         container = PoseEstimation(**{k: v for k, v in container_kwargs.items() if v is not None})
         behavior.add(container)
         # ndx-pose has no place for per-node values beyond x, y (, z) and confidence: a
-        # BehavioralTimeSeries beside the container keeps them (see poseconv.nwb.extra_coords).
+        # BehavioralTimeSeries beside the container keeps them (see poseconv.nwb.write.extra_coords).
         first = first_series_by_video.get(track.video)
         write_extra_coords(
             behavior,

@@ -11,7 +11,8 @@ from poseconv.errors import MetadataError
 from poseconv.metadata.multicamera import default_multicamera_metadata
 from poseconv.model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from poseconv.model.multicamera import CameraCalibration, MultiCameraPoseData
-from poseconv.nwb.multicamera import read_multicamera, write_multicamera_pose_estimation
+from poseconv.nwb.read.multicamera import read_multicamera
+from poseconv.nwb.write.multicamera import write_multicamera_pose_estimation
 
 NODES = ("nose", "tail")
 

@@ -13,7 +13,8 @@ from poseconv.errors import InvalidOptionError, InvalidSourceFileError, Metadata
 from poseconv.metadata.training import default_training_metadata
 from poseconv.model import Skeleton, VideoInfo
 from poseconv.model.training import LabeledFrame, LabeledInstance, TrainingData
-from poseconv.nwb.training import read_training, write_pose_training
+from poseconv.nwb.read.training import read_training
+from poseconv.nwb.write.training import write_pose_training
 from poseconv.readers.deeplabcut_training import read_deeplabcut_labels
 from tests.fixtures.paths import SHARED_DATA
 from tests.fixtures.training import MULTI_MOUSE_PROJECT, TEST_ALEX_PROJECT

@@ -1,6 +1,6 @@
 """Dataset configuration without a build: the same as neuroconv's, applied the same way.
 
-These tests hold :mod:`poseconv.nwb.dataset_configuration` to neuroconv's own
+These tests hold :mod:`poseconv.nwb.write.dataset_configuration` to neuroconv's own
 ``get_default_dataset_io_configurations`` and ``configure_backend`` on a file that holds,
 beside poses with linked timestamps, the other kinds of dataset neuroconv configures
 (TimeSeries data, table columns, a compound column, an image); they fail when neuroconv
@@ -27,9 +27,9 @@ from pynwb.ophys import ImageSegmentation, OpticalChannel
 
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.model import FrameTiming
-from poseconv.nwb.dataset_configuration import apply_dataset_configurations, default_dataset_configurations
-from poseconv.nwb.storage import get_pose_backend_configuration
-from poseconv.nwb.writer import write_pose_estimation
+from poseconv.nwb.write.dataset_configuration import apply_dataset_configurations, default_dataset_configurations
+from poseconv.nwb.write.pose_estimation import write_pose_estimation
+from poseconv.nwb.write.storage import get_pose_backend_configuration
 from poseconv.testing.mock import mock_pose_data
 
 
