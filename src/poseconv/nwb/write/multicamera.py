@@ -179,12 +179,9 @@ def write_multicamera_pose_estimation(
     metadata : mapping
         Metadata in the layout of :mod:`poseconv.metadata.multicamera`; every entry of
         ``metadata["Pose"]["MultiCameraPoseEstimations"]`` is written.
-    video_paths : mapping of str to pathlib.Path, optional
-        Video file per view video key, for the external ``ImageSeries`` of each camera.
-    relative_to : str or pathlib.Path, optional
-        Folder the NWB file will be written to, so video paths are stored relative to it.
-    max_frames : int, optional
-        Write only the first frames (stub conversions).
+    video_paths, relative_to, max_frames : optional
+        As for :func:`~poseconv.nwb.write.pose_estimation.write_pose_estimation`; ``video_paths``
+        is keyed by view video key, for the external ``ImageSeries`` of each camera.
 
     Returns
     -------
@@ -201,17 +198,7 @@ def write_multicamera_pose_estimation(
     pose_metadata = metadata.get("Pose", {})
     containers = pose_metadata.get("MultiCameraPoseEstimations", {})
     individuals = {multicamera_container_key(data, name): name for name in data.individuals()}
-    unknown = [key for key in containers if key not in individuals]
-    if unknown:
-        raise MetadataError(
-            f"metadata['Pose']['MultiCameraPoseEstimations'] has entries {unknown} that match no individual of "
-            f"{data.source_file.name}; its containers are {sorted(individuals)}."
-        )
-    if containers and data.timing is None:
-        raise MetadataError(
-            f"No frame times are known for {data.source_file.name}: the files record no frame rate. Give the frame "
-            "rate (sampling_frequency=...) or timestamps (set_aligned_timestamps)."
-        )
+    _check_containers(data, containers, individuals)
     paths = _VideoPaths(dict(video_paths or {}), Path(relative_to) if relative_to else None)
     behavior = behavior_module(nwbfile)
     anchors = _TimeAnchors(data.timing, max_frames) if data.timing is not None else None
@@ -228,24 +215,10 @@ def write_multicamera_pose_estimation(
             nwbfile, behavior, entry, pose_metadata, individual, expected, len(individuals) == 1
         )
 
-        series_3d = []
-        track_3d = None
-        if data.pose_3d is not None:
-            track_3d = next((t for t in data.pose_3d.tracks if t.name == individual), None)
-        if track_3d is not None:
-            series_3d = _series(
-                track_3d, expected.nodes, entry.get("PoseEstimationSeries", {}), data.pose_3d, anchors, where
-            )
-        elif entry.get("PoseEstimationSeries"):
-            raise MetadataError(f"{where} lists 3D series, but {data.source_file.name} has no 3D poses of it.")
+        series_3d = _series_3d(data, individual, expected, entry, anchors, where)
 
         views = []
-        unknown_cameras = [name for name in entry.get("CameraViews") or {} if name not in data.cameras]
-        if unknown_cameras:
-            raise MetadataError(
-                f"{where}['CameraViews'] names cameras {unknown_cameras}; the session's cameras are "
-                f"{list(data.cameras)}."
-            )
+        _check_camera_views(data, entry, where)
         for camera_name, view_entry in (entry.get("CameraViews") or {}).items():
             views.append(
                 _camera_view(
@@ -347,3 +320,46 @@ def _camera_view(
             source_video=source_video,
         )
     )
+
+
+def _series_3d(
+    data: MultiCameraPoseData,
+    individual: str,
+    skeleton: Skeleton,
+    entry: Mapping[str, Any],
+    anchors: _TimeAnchors | None,
+    where: str,
+) -> list[Any]:
+    """Return the 3D ``PoseEstimationSeries`` of ``individual``; none when the session has no 3D poses of it."""
+    track_3d = None
+    if data.pose_3d is not None:
+        track_3d = next((t for t in data.pose_3d.tracks if t.name == individual), None)
+    if track_3d is not None:
+        return _series(track_3d, skeleton.nodes, entry.get("PoseEstimationSeries", {}), data.pose_3d, anchors, where)
+    if entry.get("PoseEstimationSeries"):
+        raise MetadataError(f"{where} lists 3D series, but {data.source_file.name} has no 3D poses of it.")
+    return []
+
+
+def _check_containers(data: MultiCameraPoseData, containers: Mapping[str, Any], individuals: Mapping[str, str]) -> None:
+    """Refuse metadata entries that match no individual, and a session without frame times."""
+    unknown = [key for key in containers if key not in individuals]
+    if unknown:
+        raise MetadataError(
+            f"metadata['Pose']['MultiCameraPoseEstimations'] has entries {unknown} that match no individual of "
+            f"{data.source_file.name}; its containers are {sorted(individuals)}."
+        )
+    if containers and data.timing is None:
+        raise MetadataError(
+            f"No frame times are known for {data.source_file.name}: the files record no frame rate. Give the frame "
+            "rate (sampling_frequency=...) or timestamps (set_aligned_timestamps)."
+        )
+
+
+def _check_camera_views(data: MultiCameraPoseData, entry: Mapping[str, Any], where: str) -> None:
+    """Refuse camera views of cameras the session does not have."""
+    unknown_cameras = [name for name in entry.get("CameraViews") or {} if name not in data.cameras]
+    if unknown_cameras:
+        raise MetadataError(
+            f"{where}['CameraViews'] names cameras {unknown_cameras}; the session's cameras are {list(data.cameras)}."
+        )

@@ -187,7 +187,6 @@ def write_pose_training(
     MetadataError
         When the container name is taken, or skeleton metadata renames or reorders nodes.
     """
-    from hdmf.common import DynamicTable, VectorData
     from ndx_pose import PoseTraining, SourceVideos, TrainingFrames
 
     pose_metadata = metadata.get("Pose", {})
@@ -195,12 +194,7 @@ def write_pose_training(
     name = entry.get("name") or DEFAULT_POSE_TRAINING_NAME
     behavior = behavior_module(nwbfile)
     table_name = sources_table_name(name)
-    for taken in (name, table_name):
-        if taken in behavior.data_interfaces:
-            raise MetadataError(
-                f"The file already holds '{taken}' in processing['behavior']; give the training data another name "
-                "in metadata['Pose']['PoseTraining']['name']."
-            )
+    _check_names_free(behavior, (name, table_name))
     frames = training.frames if max_frames is None else training.frames[:max_frames]
 
     skeletons = _training_skeletons(nwbfile, behavior, training, frames, pose_metadata.get("Skeletons", {}))
@@ -231,15 +225,7 @@ def write_pose_training(
     description = entry.get("description") or (
         f"Where each training frame of '{name}' came from: one row per TrainingFrame, in the order of the label files."
     )
-    columns = [
-        VectorData(
-            name=column,
-            description=text,
-            data=np.asarray(rows[column], dtype="int64") if column == "frame_index" else rows[column],
-        )
-        for column, text in SOURCES_TABLE_COLUMNS.items()
-    ]
-    behavior.add(DynamicTable(name=table_name, description=description, columns=columns))
+    behavior.add(_sources_table(table_name, description, rows))
     return pose_training
 
 
@@ -361,3 +347,29 @@ def _add_source_row(rows: dict[str, list[Any]], training: TrainingData, frame: L
     rows["original_video"].append(info.original_path or "")
     rows["row_labels"].append((layout.row_labels if layout else None) or "")
     rows["value_dtype"].append((layout.value_dtype if layout else None) or "")
+
+
+def _sources_table(name: str, description: str, rows: Mapping[str, list[Any]]) -> Any:
+    """Return the table of where each training frame came from (plain hdmf: ndx-pose has no place for it)."""
+    from hdmf.common import DynamicTable, VectorData
+
+    columns = [
+        VectorData(
+            name=column,
+            description=text,
+            data=np.asarray(rows[column], dtype="int64") if column == "frame_index" else rows[column],
+        )
+        for column, text in SOURCES_TABLE_COLUMNS.items()
+    ]
+    return DynamicTable(name=name, description=description, columns=columns)
+
+
+def _check_names_free(behavior: Any, names: Sequence[str]) -> None:
+    """Refuse names already taken in the behavior module."""
+    for taken in names:
+        if taken not in behavior.data_interfaces:
+            continue
+        raise MetadataError(
+            f"The file already holds '{taken}' in processing['behavior']; give the training data another name "
+            "in metadata['Pose']['PoseTraining']['name']."
+        )
