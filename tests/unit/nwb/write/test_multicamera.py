@@ -118,13 +118,6 @@ def test_metadata_errors():
         write_multicamera_pose_estimation(mock_NWBFile(), untimed, metadata=default_multicamera_metadata(untimed))
 
 
-def test_file_without_multicamera_containers_reads_as_empty(tmp_path):
-    path = tmp_path / "empty.nwb"
-    with NWBHDF5IO(path, "w") as io:
-        io.write(mock_NWBFile())
-    assert read_multicamera(path) == []
-
-
 def test_a_camera_name_taken_by_another_rig_is_refused():
     import dataclasses
 
