@@ -65,7 +65,7 @@ def _floor_write(output: Path, series: dict[str, tuple]) -> None:
     """Write each (data, confidence) pair with poseconv's chunking and filters, nothing else."""
     import h5py
 
-    from poseconv.nwb.storage import GZIP_LEVEL, chunk_frames
+    from poseconv.nwb.write.storage import GZIP_LEVEL, chunk_frames
 
     with h5py.File(output, "w") as handle:
         for name, (data, confidence) in series.items():

@@ -33,11 +33,11 @@ _LAZY = {
     # The one SLEAP reader, which the catalog's "SLEAP" format also reads with.
     "read_sleap": "poseconv.readers.sleap",
     "PoseNWBConverter": "poseconv.interfaces.converter",
-    "read_multicamera": "poseconv.nwb.multicamera",
-    "write_multicamera_pose_estimation": "poseconv.nwb.multicamera",
+    "read_multicamera": "poseconv.nwb.read.multicamera",
+    "write_multicamera_pose_estimation": "poseconv.nwb.write.multicamera",
     "CameraCalibration": "poseconv.model.multicamera",
     "MultiCameraPoseData": "poseconv.model.multicamera",
-    "get_pose_backend_configuration": "poseconv.nwb.storage",
+    "get_pose_backend_configuration": "poseconv.nwb.write.storage",
     "PoseData": "poseconv.model",
     "PoseTrack": "poseconv.model",
     "Skeleton": "poseconv.model",
@@ -51,12 +51,12 @@ _LAZY = {
     "formats": "poseconv.catalog",
     "detect_format": "poseconv.catalog",
     "register_format": "poseconv.catalog",
-    "write_pose_estimation": "poseconv.nwb.writer",
-    "read_nwb": "poseconv.nwb.reader",
-    "open_nwb": "poseconv.nwb.reader",
+    "write_pose_estimation": "poseconv.nwb.write.pose_estimation",
+    "read_nwb": "poseconv.nwb.read.pose",
+    "open_nwb": "poseconv.nwb.read.pose",
     "TrainingData": "poseconv.model.training",
-    "write_pose_training": "poseconv.nwb.training",
-    "read_training": "poseconv.nwb.training",
+    "write_pose_training": "poseconv.nwb.write.training",
+    "read_training": "poseconv.nwb.read.training",
 }
 
 __all__ = ["__version__", *_LAZY]

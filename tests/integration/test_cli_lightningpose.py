@@ -9,7 +9,7 @@ import pandas as pd
 
 from poseconv import read_nwb
 from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
-from poseconv.nwb.training import read_training
+from poseconv.nwb.read.training import read_training
 from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels_table
 from tests.fixtures.lightningpose import AIND_DLC_CSV, AIND_LP_CSV, LP_COLLECTED_DATA, LP_CSV, read_lp_csv
 from tests.integration.test_cli import START, assert_one_line_error, poseconv

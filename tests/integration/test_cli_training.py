@@ -20,7 +20,7 @@ import yaml
 from pynwb import NWBHDF5IO
 
 from poseconv.exporters.sleap_training import write_sleap_labels
-from poseconv.nwb.training import read_training
+from poseconv.nwb.read.training import read_training
 from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels_table
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
 from tests.fixtures.paths import SHARED_DATA

@@ -18,7 +18,7 @@ import sleap_io as sio
 from poseconv.exporters.deeplabcut import DLC_H5_KEY, write_deeplabcut
 from poseconv.exporters.sleap import write_slp
 from poseconv.interfaces import DeepLabCutPoseInterface
-from poseconv.nwb.reader import read_nwb
+from poseconv.nwb.read.pose import read_nwb
 from tests.fixtures.deeplabcut import (
     MULTI_ANIMAL_CSV,
     MULTI_ANIMAL_H5,

@@ -22,8 +22,8 @@ from poseconv.exporters.deeplabcut import write_deeplabcut
 from poseconv.exporters.movement import to_movement_dataset
 from poseconv.exporters.sleap import write_slp
 from poseconv.interfaces import DeepLabCutPoseInterface, SLEAPPoseInterface
-from poseconv.nwb.iterators import FLOAT32_WHERE_EXACT
-from poseconv.nwb.reader import read_nwb
+from poseconv.nwb.read.pose import read_nwb
+from poseconv.nwb.write.series_iterators import FLOAT32_WHERE_EXACT
 from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5, write_dlc_file
 from tests.fixtures.sleap import SLP_CLIP_PREDICTIONS
 

@@ -27,8 +27,8 @@ from poseconv import (
 from poseconv.errors import InvalidOptionError, MetadataError
 from poseconv.exporters.deeplabcut import write_deeplabcut
 from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
-from poseconv.nwb.extra_coords import extra_coords_name
-from poseconv.nwb.training import read_training
+from poseconv.nwb.layout import extra_coords_name
+from poseconv.nwb.read.training import read_training
 from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels_table
 from tests.fixtures.lightningpose import (
     AIND_DLC_CSV,

@@ -21,7 +21,7 @@ from pynwb import NWBHDF5IO, NWBFile
 
 from poseconv import DeepLabCut3DPoseInterface, PoseNWBConverter, SLEAPSessionPoseInterface
 from poseconv.errors import MetadataError
-from poseconv.nwb.multicamera import read_multicamera
+from poseconv.nwb.read.multicamera import read_multicamera
 from poseconv.readers.safety.safe_pickle import load_metadata_pickle
 from tests.fixtures.multicamera import (
     DLC_3D_CONFIG,

@@ -17,7 +17,7 @@ import pytest
 
 from poseconv.errors import PoseconvWarning
 from poseconv.model import FrameTiming
-from poseconv.nwb.reader import open_nwb, read_nwb
+from poseconv.nwb.read.pose import open_nwb, read_nwb
 from poseconv.readers.deeplabcut import read_deeplabcut
 from tests.fixtures.deeplabcut import RATS_H5, SINGLE_ANIMAL_H5
 from tests.fixtures.paths import SHARED_DATA

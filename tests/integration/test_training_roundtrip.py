@@ -27,7 +27,7 @@ from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels, write_d
 from poseconv.exporters.sleap_training import write_sleap_labels
 from poseconv.interfaces import DeepLabCutPoseInterface, SLEAPPoseInterface
 from poseconv.interfaces.training import DeepLabCutTrainingDataInterface, SLEAPTrainingDataInterface
-from poseconv.nwb.training import read_training
+from poseconv.nwb.read.training import read_training
 from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels_table
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
 from tests.fixtures.nwb import assert_inspector_clean, user_metadata

@@ -29,7 +29,7 @@ _WORKER_PRELOAD = (
     "poseconv.interfaces",
     "poseconv.readers.deeplabcut",
     "poseconv.readers.sleap",
-    "poseconv.nwb.writer",
+    "poseconv.nwb.write.pose_estimation",
     "neuroconv.tools.nwb_helpers",
     "ndx_pose",
     "tables",

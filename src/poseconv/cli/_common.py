@@ -210,7 +210,7 @@ def read_any(
     from ..errors import InvalidOptionError
 
     if is_nwb(path):
-        from ..nwb.reader import read_nwb
+        from ..nwb.read.pose import read_nwb
 
         poses = read_nwb(path, containers=containers)
     else:
@@ -280,7 +280,7 @@ def reading(
     if not is_nwb(path):
         yield read_any(path, source=source, fps=fps, containers=containers)
         return
-    from ..nwb.reader import open_nwb
+    from ..nwb.read.pose import open_nwb
 
     with open_nwb(path) as nwb:
         yield _with_fps(nwb.read(None if not containers else list(containers), lazy=True), fps)

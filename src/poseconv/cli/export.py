@@ -181,7 +181,7 @@ def _export_training(
     if to == "dlc" and suffix and suffix not in _SUFFIXES["dlc"]:
         raise InvalidOptionError(f"{output}: --training --to dlc writes a .h5 or .csv file, or a folder (no suffix).")
 
-    from ..nwb.training import read_training
+    from ..nwb.read.training import read_training
 
     with progress() as bar:
         task = bar.add_task(f"Reading {nwb_file.name}", total=None)

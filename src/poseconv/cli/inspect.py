@@ -126,7 +126,7 @@ def _read_trainings(path: Path) -> list[tuple[str, TrainingData]]:
     """Read every PoseTraining of an NWB file, by container name; none when it holds none."""
     import h5py
 
-    from ..nwb.training import read_training
+    from ..nwb.read.training import read_training
 
     names = []
     # Found by neurodata type, as read_training finds them, so a file of several PoseTraining shows them all.

@@ -2,7 +2,7 @@
 
 Finding the video of an NWB file
 --------------------------------
-The file is read with h5py (as :mod:`poseconv.nwb.reader` does: no pynwb). For each
+The file is read with h5py (as :mod:`poseconv.nwb.read` does: no pynwb). For each
 ``PoseEstimation`` drawn, the places that may name the video are tried in this order:
 
 1. its ``source_video`` link: an external ``ImageSeries`` (what poseconv and neuroconv write);

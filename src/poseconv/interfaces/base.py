@@ -3,7 +3,7 @@
 The interfaces are thin: they hold their arguments, read the pose file once
 (through :mod:`poseconv.readers`), turn the :class:`~poseconv.model.PoseData`
 into metadata, keep the temporal alignment the user applies, and hand
-everything to :func:`poseconv.nwb.writer.write_pose_estimation`.
+everything to :func:`poseconv.nwb.write.pose_estimation.write_pose_estimation`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ..errors import InvalidOptionError, MetadataError
 from ..metadata.defaults import default_pose_metadata, merge_metadata
 from ..metadata.schema import add_missing_titles, metadata_schema
 from ..model import FrameTiming, PoseData
-from ..nwb.writer import write_pose_estimation
+from ..nwb.write.pose_estimation import write_pose_estimation
 from ..video import VideoProbe, probe_video
 
 __all__ = [

@@ -26,7 +26,7 @@ from neuroconv import ConverterPipe, NWBConverter
 
 from ..errors import MetadataError
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
-from ..nwb.storage import get_pose_backend_configuration
+from ..nwb.write.storage import get_pose_backend_configuration
 from ..output import atomic_append, atomic_output, check_output
 
 __all__ = ["PoseConverterPipe", "PoseNWBConverter", "is_poseconv_interface"]
@@ -327,7 +327,7 @@ class PoseNWBConverter(NWBConverter):
         conversion_options: dict | None,
     ) -> None:
         # poseconv's writer streams every series chunk by chunk and compresses on every core.
-        from ..nwb.storage import configure_and_write_nwbfile
+        from ..nwb.write.storage import configure_and_write_nwbfile
 
         if nwbfile is None:
             nwbfile = self.create_nwbfile(metadata=metadata, conversion_options=conversion_options)

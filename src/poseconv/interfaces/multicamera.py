@@ -1,7 +1,7 @@
 """neuroconv interfaces for multi-camera (3D) pose sessions: DeepLabCut 3D and SLEAP recording sessions.
 
 Both write ndx-pose's multi-camera object graph through
-:func:`poseconv.nwb.multicamera.write_multicamera_pose_estimation`: a
+:func:`poseconv.nwb.write.multicamera.write_multicamera_pose_estimation`: a
 ``CalibratedCamera`` per camera and, per animal, one ``MultiCameraPoseEstimation``
 holding the 3D series and one 2D ``PoseEstimation`` per camera view.
 
@@ -27,7 +27,7 @@ from ..errors import InvalidOptionError
 from ..metadata.multicamera import default_multicamera_metadata
 from ..model import FrameTiming, PoseData
 from ..model.multicamera import MultiCameraPoseData
-from ..nwb.multicamera import write_multicamera_pose_estimation
+from ..nwb.write.multicamera import write_multicamera_pose_estimation
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 
 __all__ = ["DeepLabCut3DPoseInterface", "SLEAPSessionPoseInterface"]

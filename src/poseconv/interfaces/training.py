@@ -9,7 +9,7 @@
   poses, so both share one skeleton, camera and video in the file.
 
 The real work is in :mod:`poseconv.readers.deeplabcut.labels`,
-:mod:`poseconv.readers.sleap.labels` and :mod:`poseconv.nwb.training`.
+:mod:`poseconv.readers.sleap.labels` and :mod:`poseconv.nwb.read.training`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from ..errors import InvalidOptionError
 from ..metadata.defaults import merge_metadata
 from ..metadata.training import default_training_metadata
 from ..model.training import TrainingData
-from ..nwb.training import write_pose_training
+from ..nwb.write.training import write_pose_training
 from ..readers.deeplabcut.labels import find_project_folder, read_deeplabcut_labels
 from ..readers.sleap import read_sleap_labels
 from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg, PoseconvInterfaceMixin, check_input_format

@@ -5,7 +5,7 @@ name or ``.`` cannot be a link in HDF5; and a ``PoseEstimation`` group already h
 with fixed names (``scorer``, ``device``, ...). :func:`nwb_name` replaces the characters, and
 :func:`unique_nwb_names` also keeps the names of one group distinct ("a/b" and "a_b" become
 ``a_b`` and ``a_b_2``). The original name is never lost: it is written verbatim where NWB
-takes any text (a ``Skeleton``'s ``nodes``, descriptions), and :mod:`poseconv.nwb.reader`
+takes any text (a ``Skeleton``'s ``nodes``, descriptions), and :mod:`poseconv.nwb.read.pose`
 restores it from there.
 """
 

@@ -132,7 +132,7 @@ class ExtraCoords:
     LightningPose ensembles (the Ensemble Kalman Smoother) write, for every keypoint,
     ``x_ens_median, y_ens_median``, ``x_ens_var, y_ens_var`` and
     ``x_posterior_var, y_posterior_var`` after ``x, y, likelihood``; each pair is one group.
-    ndx-pose has no place for them; :mod:`poseconv.nwb.extra_coords` says where they go.
+    ndx-pose has no place for them; :mod:`poseconv.nwb.write.extra_coords` says where they go.
 
     Attributes
     ----------

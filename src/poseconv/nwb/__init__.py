@@ -1,1 +1,1 @@
-"""Writing (and reading back) NWB files with ndx-pose."""
+"""NWB files with ndx-pose: :mod:`poseconv.nwb.write` builds them, :mod:`poseconv.nwb.read` reads them back."""

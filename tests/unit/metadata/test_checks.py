@@ -33,7 +33,7 @@ def test_valid_edges_and_reversed_pairs_pass():
 
 
 def test_the_writer_refuses_bad_edges_naming_the_skeleton():
-    from poseconv.nwb.writer import get_or_add_skeleton
+    from poseconv.nwb.write.pose_estimation import get_or_add_skeleton
 
     nwbfile = mock_NWBFile()
     behavior = nwbfile.create_processing_module("behavior", "behavior")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from poseconv.model.frames import ArrayTable, ColumnView, float32_exact_rows
-from poseconv.nwb.iterators import PoseSeriesIterator, series_values, storage_dtype
+from poseconv.nwb.write.series_iterators import PoseSeriesIterator, series_values, storage_dtype
 
 
 def _float32_values(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..model.frames import LazyArray
+from ...model.frames import LazyArray
 
 __all__ = ["StoredSeriesArray"]
 

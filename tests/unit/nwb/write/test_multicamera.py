@@ -11,7 +11,8 @@ from poseconv.errors import MetadataError
 from poseconv.metadata.multicamera import default_multicamera_metadata
 from poseconv.model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from poseconv.model.multicamera import CameraCalibration, MultiCameraPoseData
-from poseconv.nwb.multicamera import read_multicamera, write_multicamera_pose_estimation
+from poseconv.nwb.read.multicamera import read_multicamera
+from poseconv.nwb.write.multicamera import write_multicamera_pose_estimation
 
 NODES = ("nose", "tail")
 
@@ -115,13 +116,6 @@ def test_metadata_errors():
     untimed = _session(None)
     with pytest.raises(MetadataError, match="sampling_frequency"):
         write_multicamera_pose_estimation(mock_NWBFile(), untimed, metadata=default_multicamera_metadata(untimed))
-
-
-def test_file_without_multicamera_containers_reads_as_empty(tmp_path):
-    path = tmp_path / "empty.nwb"
-    with NWBHDF5IO(path, "w") as io:
-        io.write(mock_NWBFile())
-    assert read_multicamera(path) == []
 
 
 def test_a_camera_name_taken_by_another_rig_is_refused():

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import MetadataError
+from ...errors import MetadataError
 from .devices import get_or_add_device, lookup
 
 __all__ = ["get_or_add_external_video"]

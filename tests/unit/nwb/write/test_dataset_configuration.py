@@ -1,6 +1,6 @@
 """Dataset configuration without a build: the same as neuroconv's, applied the same way.
 
-These tests hold :mod:`poseconv.nwb.dataset_configuration` to neuroconv's own
+These tests hold :mod:`poseconv.nwb.write.dataset_configuration` to neuroconv's own
 ``get_default_dataset_io_configurations`` and ``configure_backend`` on a file that holds,
 beside poses with linked timestamps, the other kinds of dataset neuroconv configures
 (TimeSeries data, table columns, a compound column, an image); they fail when neuroconv
@@ -27,9 +27,13 @@ from pynwb.ophys import ImageSegmentation, OpticalChannel
 
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.model import FrameTiming
-from poseconv.nwb.dataset_configuration import apply_dataset_configurations, default_dataset_configurations
-from poseconv.nwb.storage import get_pose_backend_configuration
-from poseconv.nwb.writer import write_pose_estimation
+from poseconv.nwb.write.dataset_configuration import (
+    apply_dataset_configurations,
+    default_dataset_configurations,
+    location_in_file,
+)
+from poseconv.nwb.write.pose_estimation import write_pose_estimation
+from poseconv.nwb.write.storage import get_pose_backend_configuration
 from poseconv.testing.mock import mock_pose_data
 
 
@@ -73,6 +77,13 @@ def test_same_configurations_as_neuroconv_without_a_build(backend):
     assert {k: v.model_dump() for k, v in ours.items()} == {k: v.model_dump() for k, v in theirs.items()}
     compound = [item for item in ours.values() if item.location_in_file.endswith("pixel_mask/data")]
     assert compound and compound[0].full_shape == (6,)
+
+
+def test_location_in_file_is_neuroconvs():
+    nwbfile = make_file()
+    objects = {child.object_id: child for child in nwbfile.all_children()}
+    for item in get_default_dataset_io_configurations(nwbfile, "hdf5"):
+        assert location_in_file(objects[item.object_id], item.dataset_name) == item.location_in_file
 
 
 def _data_ios(nwbfile: NWBFile) -> dict[tuple[str, str], dict]:

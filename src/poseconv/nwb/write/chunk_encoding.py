@@ -6,6 +6,7 @@ chunks an iterator yields are encoded exactly as HDF5's own ``shuffle`` and
 ``deflate`` filters would store them (a byte shuffle, then a zlib stream) on a
 pool of threads (zlib and numpy copies release the GIL) and stored with
 ``H5Dwrite_chunk`` (h5py's ``write_direct_chunk``), in order, by the writing thread.
+:mod:`poseconv.nwb.write.hdmf_queue` hands the queue to hdmf.
 The file is an ordinary HDF5 file with an ordinary filter pipeline: every HDF5
 reader decompresses it, and nothing records how it was written.
 
@@ -34,12 +35,10 @@ from typing import Any, Literal
 import numpy as np
 from hdmf.backends.hdf5.h5_utils import HDF5IODataChunkIteratorQueue
 
-__all__ = ["ParallelChunkQueue", "install_parallel_chunk_queue"]
+__all__ = ["ParallelChunkQueue", "deflate", "default_workers", "encode_chunk"]
 
 Strategy = Literal["adaptive", "rle", "default"]
 _STRATEGIES = ("adaptive", "rle", "default")
-# hdmf keeps its queue of iterators in this private attribute of HDF5IO (hdmf 3.x to 6.x).
-_QUEUE_ATTRIBUTE = "_HDF5IO__dci_queue"
 # Chunks being encoded at once, per worker: enough to keep every core busy, few enough to bound memory.
 _IN_FLIGHT_PER_WORKER = 4
 
@@ -281,27 +280,3 @@ class ParallelChunkQueue(HDF5IODataChunkIteratorQueue):
             dataset, corner, future = pending.popleft()
             dataset.id.write_direct_chunk(corner, future.result(), filter_mask=0)
             self.chunks_direct += 1
-
-
-def install_parallel_chunk_queue(io: Any, *, workers: int | None = None, strategy: Strategy = "adaptive") -> bool:
-    """Make an open ``HDF5IO`` / ``NWBHDF5IO`` exhaust its iterators with :class:`ParallelChunkQueue`.
-
-    Parameters
-    ----------
-    io : hdmf.backends.hdf5.HDF5IO
-        The IO object, before ``write``.
-    workers : int, optional
-        Encoding threads; all cores by default.
-    strategy : {"adaptive", "rle", "default"}, default: "adaptive"
-        How to deflate (see :func:`deflate`).
-
-    Returns
-    -------
-    bool
-        False when this hdmf keeps its queue elsewhere; the IO then writes as usual (one core).
-    """
-    queue = getattr(io, _QUEUE_ATTRIBUTE, None)
-    if not isinstance(queue, HDF5IODataChunkIteratorQueue) or len(queue):
-        return False
-    setattr(io, _QUEUE_ATTRIBUTE, ParallelChunkQueue(workers=workers, strategy=strategy))
-    return True

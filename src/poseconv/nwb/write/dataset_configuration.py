@@ -18,8 +18,10 @@ What this module relies on from its dependencies (checked by
 * that :func:`default_dataset_configurations` finds what neuroconv's
   ``get_default_dataset_io_configurations`` finds, with the same defaults;
 * hdmf's ``TypeMap.get_map(container).spec`` and the spec's ``get_dataset(name)``;
-* neuroconv's private ``_find_location_in_memory_nwbfile``, only for compound datasets
-  (their configuration needs the location before it exists).
+* the location neuroconv keys configurations by (``location_in_file``): the path of the
+  object up to the first child of the NWBFile, with the top-level field
+  (``acquisition``, ``processing``, ...) that holds it (:func:`location_in_file`; the test
+  compares it with neuroconv's on every dataset of a file).
 
 Files read from disk (appending, exporting) keep neuroconv's own functions: their type
 map is the file's, and neuroconv wraps their datasets in iterators.
@@ -31,7 +33,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["apply_dataset_configurations", "default_dataset_configurations"]
+__all__ = ["apply_dataset_configurations", "default_dataset_configurations", "location_in_file"]
 
 _KNOWN_DATASET_FIELDS = ("data", "timestamps")
 
@@ -89,18 +91,33 @@ def _configuration(configuration_class: Any, type_map: Any, neurodata_object: An
     spec = _dataset_spec(type_map, neurodata_object, dataset_name)
     builder = None
     if spec is not None and isinstance(spec.dtype, list):
-        builder = _compound_builder(_location(neurodata_object, dataset_name), spec.dtype)
+        builder = _compound_builder(location_in_file(neurodata_object, dataset_name), spec.dtype)
     return configuration_class.from_neurodata_object_with_defaults(
         neurodata_object=neurodata_object, dataset_name=dataset_name, builder=builder
     )
 
 
-def _location(neurodata_object: Any, dataset_name: str) -> str:
-    # The location neuroconv keys configurations by (no public function gives it before a
-    # configuration exists, and a compound dataset's configuration needs it first).
-    from neuroconv.tools.nwb_helpers._configuration_models._base_dataset_io import _find_location_in_memory_nwbfile
+def location_in_file(neurodata_object: Any, dataset_name: str) -> str:
+    """Return the location neuroconv keys the configuration of a dataset by, e.g. ``processing/behavior/x/data``.
 
-    return _find_location_in_memory_nwbfile(neurodata_object=neurodata_object, field_name=dataset_name)
+    neuroconv computes it while making a configuration; a compound dataset's configuration
+    needs it before, to find the dataset in the stand-in builder.
+    """
+    from pynwb import NWBFile
+
+    parts = [dataset_name]
+    node = neurodata_object
+    while not isinstance(node.parent, NWBFile):
+        parts.append(node.name)
+        node = node.parent
+    parts.append(node.name)
+    # Objects in the file's top-level dicts (acquisition, processing, ...) sit under that field's name.
+    field = next(
+        (name for name, value in node.parent.fields.items() if isinstance(value, dict) and node.name in value), None
+    )
+    if field is not None:
+        parts.append(field)
+    return "/".join(reversed(parts))
 
 
 def _candidates(nwbfile: Any) -> list[tuple[Any, str]]:
@@ -192,7 +209,7 @@ def apply_dataset_configurations(nwbfile: Any, backend_configuration: Any) -> No
     nwbfile : pynwb.NWBFile
         A file built in this process (not read from disk).
     backend_configuration : HDF5BackendConfiguration or ZarrBackendConfiguration
-        The configuration, e.g. from :func:`poseconv.nwb.storage.get_pose_backend_configuration`
+        The configuration, e.g. from :func:`poseconv.nwb.write.storage.get_pose_backend_configuration`
         or neuroconv's ``get_default_backend_configuration``, edited or not.
     """
     from hdmf.common import Data

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from hdmf.data_utils import GenericDataChunkIterator
 
-from ..model.frames import float32_exact_rows, is_lazy_array
+from ...model.frames import float32_exact_rows, is_lazy_array
 
 __all__ = ["FLOAT32_WHERE_EXACT", "PoseSeriesIterator", "series_values", "storage_dtype"]
 
@@ -88,7 +88,7 @@ class PoseSeriesIterator(GenericDataChunkIterator):
         Frames to write (the first ones); all by default.
     chunk_frames : int, optional
         Frames per chunk (and per buffer); by default
-        :func:`poseconv.nwb.storage.chunk_frames`.
+        :func:`poseconv.nwb.write.storage.chunk_frames`.
     dtype : numpy.dtype, optional
         dtype to store (e.g. float32 from :func:`storage_dtype`); the values' own by default.
         Values are cast to it chunk by chunk.

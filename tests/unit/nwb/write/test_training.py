@@ -9,11 +9,12 @@ from pynwb import NWBHDF5IO
 from pynwb.image import ImageSeries
 from pynwb.testing.mock.file import mock_NWBFile
 
-from poseconv.errors import InvalidOptionError, InvalidSourceFileError, MetadataError
+from poseconv.errors import MetadataError
 from poseconv.metadata.training import default_training_metadata
 from poseconv.model import Skeleton, VideoInfo
 from poseconv.model.training import LabeledFrame, LabeledInstance, TrainingData
-from poseconv.nwb.training import read_training, write_pose_training
+from poseconv.nwb.read.training import read_training
+from poseconv.nwb.write.training import write_pose_training
 from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels
 from tests.fixtures.paths import SHARED_DATA
 from tests.fixtures.training import MULTI_MOUSE_PROJECT, TEST_ALEX_PROJECT
@@ -145,37 +146,6 @@ def test_skeleton_shared_and_conflicts_refused():
     metadata["Pose"]["PoseTraining"]["name"] = "PoseTraining3"
     with pytest.raises(MetadataError, match="nodes cannot be renamed"):
         write_pose_training(nwbfile, training, metadata=metadata)
-
-
-def test_reads_sleap_io_annotations():
-    training = read_training(SLEAP_IO_ANNOTATIONS)
-    assert [f.frame_index for f in training.frames] == [0, 5]
-    assert training.skeletons["skeleton_0"].nodes == ("a", "b", "c")
-    # sleap-io names instances instance_<i> and keeps no tracks: untracked.
-    assert all(i.individual is None for f in training.frames for i in f.instances)
-    second = training.frames[0].instances[1]
-    np.testing.assert_array_equal(second.visible, [True, True, False])
-    assert training.videos["video_0"].original_path == "/tmp/minimal_annot_src.mp4"
-
-
-def test_read_errors(tmp_path):
-    nwbfile = mock_NWBFile()
-    path = tmp_path / "empty.nwb"
-    with NWBHDF5IO(path, "w") as io:
-        io.write(nwbfile)
-    with pytest.raises(InvalidSourceFileError, match="empty.nwb: holds no PoseTraining"):
-        read_training(path)
-    with pytest.raises(InvalidSourceFileError, match="not found"):
-        read_training(tmp_path / "missing.nwb")
-    training = tracked_training()
-    nwbfile = mock_NWBFile()
-    write_pose_training(nwbfile, training, metadata={})
-    write_pose_training(nwbfile, training, metadata={"Pose": {"PoseTraining": {"name": "Other"}}})
-    with pytest.raises(InvalidOptionError, match="several PoseTraining"):
-        read_training(nwbfile)
-    with pytest.raises(InvalidOptionError, match="no PoseTraining named 'x'"):
-        read_training(nwbfile, name="x")
-    assert read_training(nwbfile, name="Other").frames[0].frame_index == 1029
 
 
 def test_sources_table_is_plain_hdmf(tmp_path):

@@ -6,23 +6,25 @@ added to the file first and linked as ``device=``, the external video
 ``ImageSeries`` in ``acquisition`` linked as ``source_video=``, and the frame
 times stored once per video: the first series holds them (or a rate) and every
 other series of that video links to it. Series ``data`` and ``confidence`` are
-data-chunk iterators (:class:`~poseconv.nwb.iterators.PoseSeriesIterator`) that read
+data-chunk iterators (:class:`~poseconv.nwb.write.series_iterators.PoseSeriesIterator`) that read
 the track one chunk at a time while the file is written, so memory does not grow with frames.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import MetadataError
-from ..metadata.checks import skeleton_problems
-from ..metadata.defaults import track_for_container_key
-from ..metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
-from ..model import FrameTiming, PoseData, PoseTrack
+from ...errors import MetadataError
+from ...metadata.checks import skeleton_problems
+from ...metadata.defaults import track_for_container_key
+from ...metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
+from ...model import FrameTiming, PoseData, PoseTrack
+from ..layout import given_fields
 from .devices import get_or_add_device, lookup
 from .extra_coords import write_extra_coords
 from .video import get_or_add_external_video
@@ -151,7 +153,7 @@ def pose_estimation_series(
         Frames to write.
     timing_source : str
         Where the frame times come from, written in ``comments`` with the storage rule
-        (:data:`~poseconv.nwb.iterators.FLOAT32_WHERE_EXACT`).
+        (:data:`~poseconv.nwb.write.series_iterators.FLOAT32_WHERE_EXACT`).
     times : dict
         ``rate``/``starting_time`` or ``timestamps`` (an array, or a series to link to).
 
@@ -162,8 +164,8 @@ def pose_estimation_series(
     """
     from ndx_pose import PoseEstimationSeries
 
-    # Imported here: modules that only read (training read-back) import this one, and reading needs no hdmf.
-    from .iterators import FLOAT32_WHERE_EXACT, series_values
+    # Imported here: hdmf (which the iterators subclass) loads only when a file is written.
+    from .series_iterators import FLOAT32_WHERE_EXACT, series_values
 
     kwargs: dict[str, Any] = {
         "name": entry.get("name") or node,
@@ -223,8 +225,6 @@ def write_pose_estimation(
     MetadataError
         When metadata names unknown keys, or a video has no frame timing.
     """
-    from ndx_pose import PoseEstimation
-
     pose_metadata = metadata.get("Pose", {})
     containers = pose_metadata.get("PoseEstimations", {})
     tracks = track_for_container_key(pose)
@@ -234,14 +234,19 @@ def write_pose_estimation(
             f"metadata['Pose']['PoseEstimations'] has entries {unknown} that match no individual/track of "
             f"{pose.source_file.name}; its containers are {sorted(tracks)}."
         )
-    video_paths = dict(video_paths or {})
-    behavior = behavior_module(nwbfile)
-    single_animal = len({t.name for t in pose.tracks}) == 1
-    first_series_by_video: dict[str, Any] = {}
+    context = _Context(
+        nwbfile=nwbfile,
+        behavior=behavior_module(nwbfile),
+        pose=pose,
+        metadata=metadata,
+        video_paths=dict(video_paths or {}),
+        relative_to=Path(relative_to) if relative_to else None,
+        single_animal=len({t.name for t in pose.tracks}) == 1,
+    )
     written = []
     for key, entry in containers.items():
         track: PoseTrack = tracks[key]
-        if entry["name"] in behavior.data_interfaces:
+        if entry["name"] in context.behavior.data_interfaces:
             raise MetadataError(
                 f"The file already holds '{entry['name']}' in processing['behavior']; give the container "
                 f"'{key}' another name in metadata['Pose']['PoseEstimations']."
@@ -253,92 +258,138 @@ def write_pose_estimation(
                 "files record no frame rate. Give the frame rate (sampling_frequency=...) or timestamps."
             )
         n_frames = track.n_frames if max_frames is None else min(track.n_frames, max_frames)
-        timing_kwargs = series_timing(timing, n_frames)
-
-        skeleton_key = entry.get("skeleton_metadata_key")
-        skeleton = None
-        if skeleton_key is not None:
-            skeleton_entry = lookup(pose_metadata.get("Skeletons", {}), skeleton_key, "skeleton_metadata_key")
-            expected_nodes = list(pose.skeletons[track.skeleton].nodes)
-            if list(skeleton_entry["nodes"]) != expected_nodes:
-                raise MetadataError(
-                    f"metadata['Pose']['Skeletons']['{skeleton_key}'] lists nodes {list(skeleton_entry['nodes'])}, "
-                    f"but '{track.name}' in {pose.source_file.name} has {expected_nodes}; nodes cannot be "
-                    "renamed or reordered in metadata."
-                )
-            skeleton = get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
-        device = None
-        if entry.get("device_metadata_key") is not None:
-            device = get_or_add_device(nwbfile, metadata, entry["device_metadata_key"])
-        source_video = None
-        if entry.get("source_video_metadata_key") is not None:
-            info = pose.videos[track.video]
-            existing_names = set(nwbfile.acquisition)
-            source_video = get_or_add_external_video(
-                nwbfile,
-                metadata,
-                entry["source_video_metadata_key"],
-                video_path=video_paths.get(track.video, info.path),
-                relative_to=Path(relative_to) if relative_to else None,
-                timing_kwargs=timing_kwargs,
-                n_frames=info.n_frames or track.n_frames,
-                frame_size=info.frame_size,
-            )
-            created_here = source_video.name not in existing_names
-            if created_here and source_video.timestamps is not None and track.video not in first_series_by_video:
-                # The video holds the frame times; every pose series of it links to them.
-                first_series_by_video[track.video] = source_video
-
-        series_entries = entry.get("PoseEstimationSeries", {})
-        nodes = pose.skeletons[track.skeleton].nodes
-        missing = [node for node in series_entries if node not in nodes]
-        if missing:
-            raise MetadataError(
-                f"metadata['Pose']['PoseEstimations']['{key}']['PoseEstimationSeries'] names {missing}, "
-                f"which are not body parts of '{track.name}'; body parts: {list(nodes)}."
-            )
-        series_list = []
-        for j, node in enumerate(nodes):
-            series_entry = series_entries.get(node, {})
-            first = first_series_by_video.get(track.video)
-            times = {"timestamps": first} if first is not None and "timestamps" in timing_kwargs else timing_kwargs
-            series = pose_estimation_series(
-                track, j, node, series_entry, pose, n_frames=n_frames, timing_source=timing.source, times=times
-            )
-            series_list.append(series)
-            if first is None:
-                first_series_by_video[track.video] = series
-
-        clashes = sorted({series.name for series in series_list} & (POSE_ESTIMATION_MEMBERS | {skeleton.name}))
-        if clashes:
-            raise MetadataError(
-                f"metadata['Pose']['PoseEstimations']['{key}']['PoseEstimationSeries'] names series {clashes}, "
-                f"which a PoseEstimation already holds (its members {sorted(POSE_ESTIMATION_MEMBERS)} and the "
-                f"link to skeleton '{skeleton.name}'); give them other names."
-            )
-        container_kwargs: dict[str, Any] = {
-            "name": entry["name"],
-            "pose_estimation_series": series_list,
-            "skeleton": skeleton,
-            "device": device,
-            "source_video": source_video,
-        }
-        for field in ("description", "source_software", "source_software_version", "scorer"):
-            if entry.get(field):
-                container_kwargs[field] = entry[field]
-        container = PoseEstimation(**{k: v for k, v in container_kwargs.items() if v is not None})
-        behavior.add(container)
-        # ndx-pose has no place for per-node values beyond x, y (, z) and confidence: a
-        # BehavioralTimeSeries beside the container keeps them (see poseconv.nwb.extra_coords).
-        first = first_series_by_video.get(track.video)
-        write_extra_coords(
-            behavior,
-            track,
-            nodes,
-            pose_estimation_name=entry["name"],
-            n_frames=n_frames,
-            times={"timestamps": first} if first is not None and "timestamps" in timing_kwargs else timing_kwargs,
-            timing_source=timing.source,
-        )
-        written.append(container)
+        written.append(_pose_estimation(context, key, entry, track, timing, n_frames))
     return written
+
+
+@dataclass
+class _Context:
+    """What every container of one :func:`write_pose_estimation` call shares."""
+
+    nwbfile: Any
+    behavior: Any
+    pose: PoseData
+    metadata: Mapping[str, Any]
+    video_paths: dict[str, Path]
+    relative_to: Path | None
+    single_animal: bool
+    # The series (or video) holding the frame times of each video; later series link to them.
+    first_series_by_video: dict[str, Any] = field(default_factory=dict)
+
+    def times(self, video: str, timing_kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Return the timing of a new series of ``video``: a link to the first one's timestamps, when it has them."""
+        first = self.first_series_by_video.get(video)
+        return {"timestamps": first} if first is not None and "timestamps" in timing_kwargs else timing_kwargs
+
+
+def _container_skeleton(context: _Context, entry: Mapping[str, Any], track: PoseTrack) -> Any:
+    """Return the skeleton metadata ``entry`` names for ``track``, added to the file; None when it names none."""
+    skeleton_key = entry.get("skeleton_metadata_key")
+    if skeleton_key is None:
+        return None
+    pose = context.pose
+    skeleton_entry = lookup(
+        context.metadata.get("Pose", {}).get("Skeletons", {}), skeleton_key, "skeleton_metadata_key"
+    )
+    expected_nodes = list(pose.skeletons[track.skeleton].nodes)
+    if list(skeleton_entry["nodes"]) != expected_nodes:
+        raise MetadataError(
+            f"metadata['Pose']['Skeletons']['{skeleton_key}'] lists nodes {list(skeleton_entry['nodes'])}, "
+            f"but '{track.name}' in {pose.source_file.name} has {expected_nodes}; nodes cannot be "
+            "renamed or reordered in metadata."
+        )
+    return get_or_add_skeleton(context.nwbfile, context.behavior, skeleton_entry, context.single_animal)
+
+
+def _source_video(context: _Context, entry: Mapping[str, Any], track: PoseTrack, timing_kwargs: dict[str, Any]) -> Any:
+    """Return the external ``ImageSeries`` of the track's video, when metadata names one."""
+    if entry.get("source_video_metadata_key") is None:
+        return None
+    nwbfile = context.nwbfile
+    info = context.pose.videos[track.video]
+    existing_names = set(nwbfile.acquisition)
+    source_video = get_or_add_external_video(
+        nwbfile,
+        context.metadata,
+        entry["source_video_metadata_key"],
+        video_path=context.video_paths.get(track.video, info.path),
+        relative_to=context.relative_to,
+        timing_kwargs=timing_kwargs,
+        n_frames=info.n_frames or track.n_frames,
+        frame_size=info.frame_size,
+    )
+    created_here = source_video.name not in existing_names
+    if created_here and source_video.timestamps is not None and track.video not in context.first_series_by_video:
+        # The video holds the frame times; every pose series of it links to them.
+        context.first_series_by_video[track.video] = source_video
+    return source_video
+
+
+def _pose_estimation(
+    context: _Context, key: str, entry: Mapping[str, Any], track: PoseTrack, timing: FrameTiming, n_frames: int
+) -> Any:
+    """Add the ``PoseEstimation`` of metadata ``entry`` (container ``key``) and its extra coords; return it."""
+    from ndx_pose import PoseEstimation
+
+    pose = context.pose
+    timing_kwargs = series_timing(timing, n_frames)
+    skeleton = _container_skeleton(context, entry, track)
+    device = None
+    if entry.get("device_metadata_key") is not None:
+        device = get_or_add_device(context.nwbfile, context.metadata, entry["device_metadata_key"])
+    source_video = _source_video(context, entry, track, timing_kwargs)
+
+    series_entries = entry.get("PoseEstimationSeries", {})
+    nodes = pose.skeletons[track.skeleton].nodes
+    missing = [node for node in series_entries if node not in nodes]
+    if missing:
+        raise MetadataError(
+            f"metadata['Pose']['PoseEstimations']['{key}']['PoseEstimationSeries'] names {missing}, "
+            f"which are not body parts of '{track.name}'; body parts: {list(nodes)}."
+        )
+    series_list = []
+    for j, node in enumerate(nodes):
+        times = context.times(track.video, timing_kwargs)
+        series = pose_estimation_series(
+            track,
+            j,
+            node,
+            series_entries.get(node, {}),
+            pose,
+            n_frames=n_frames,
+            timing_source=timing.source,
+            times=times,
+        )
+        series_list.append(series)
+        context.first_series_by_video.setdefault(track.video, series)
+
+    clashes = sorted({series.name for series in series_list} & (POSE_ESTIMATION_MEMBERS | {skeleton.name}))
+    if clashes:
+        raise MetadataError(
+            f"metadata['Pose']['PoseEstimations']['{key}']['PoseEstimationSeries'] names series {clashes}, "
+            f"which a PoseEstimation already holds (its members {sorted(POSE_ESTIMATION_MEMBERS)} and the "
+            f"link to skeleton '{skeleton.name}'); give them other names."
+        )
+    container = PoseEstimation(
+        **given_fields(
+            entry,
+            name=entry["name"],
+            pose_estimation_series=series_list,
+            skeleton=skeleton,
+            device=device,
+            source_video=source_video,
+        )
+    )
+    context.behavior.add(container)
+    # ndx-pose has no place for per-node values beyond x, y (, z) and confidence: a
+    # BehavioralTimeSeries beside the container keeps them (see poseconv.nwb.write.extra_coords).
+    write_extra_coords(
+        context.behavior,
+        track,
+        nodes,
+        pose_estimation_name=entry["name"],
+        n_frames=n_frames,
+        times=context.times(track.video, timing_kwargs),
+        timing_source=timing.source,
+    )
+    return container

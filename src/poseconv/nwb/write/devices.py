@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import MetadataError
+from ...errors import MetadataError
 
 __all__ = ["get_or_add_device", "lookup"]
 

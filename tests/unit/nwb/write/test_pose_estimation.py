@@ -10,7 +10,7 @@ from pynwb.testing.mock.file import mock_NWBFile, mock_Subject
 from poseconv.errors import MetadataError
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.model import FrameTiming
-from poseconv.nwb.writer import write_pose_estimation
+from poseconv.nwb.write.pose_estimation import write_pose_estimation
 from poseconv.testing.mock import mock_pose_data
 
 

@@ -12,7 +12,7 @@ processing module:
   order (``x_ens_var, y_ens_var``), ``unit`` the group's unit (``pixels^2`` for
   variances), ``description`` the group's description, the timestamps linked to the
   pose series' (or the same rate and starting time), and ``comments`` a JSON object
-  ``{"node": ..., "group": ..., "columns": [...]}`` that :func:`read_extra_coords`
+  ``{"node": ..., "group": ..., "columns": [...]}`` that :func:`poseconv.nwb.read.extra_coords.read_extra_coords`
   uses to give the values back to the node and columns they came from.
 
 Values are streamed to the file chunk by chunk, as the pose series are.
@@ -24,19 +24,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
+from ...errors import MetadataError
+from ...model import PoseTrack
+from ..layout import EXTRA_COORDS_SUFFIX, extra_coords_name
 
-from ..errors import MetadataError
-from ..model import ExtraCoords, PoseTrack
-
-__all__ = ["EXTRA_COORDS_SUFFIX", "extra_coords_name", "read_extra_coords", "write_extra_coords"]
-
-EXTRA_COORDS_SUFFIX = "ExtraCoords"
-
-
-def extra_coords_name(pose_estimation_name: str) -> str:
-    """Return the name of the ``BehavioralTimeSeries`` holding the extra coords of a ``PoseEstimation``."""
-    return f"{pose_estimation_name}{EXTRA_COORDS_SUFFIX}"
+__all__ = ["EXTRA_COORDS_SUFFIX", "extra_coords_name", "write_extra_coords"]
 
 
 def write_extra_coords(
@@ -84,7 +76,7 @@ def write_extra_coords(
     from pynwb.behavior import BehavioralTimeSeries
 
     # Imported here: the reader imports this module, and reading needs no hdmf.
-    from .iterators import series_values
+    from .series_iterators import series_values
 
     name = extra_coords_name(pose_estimation_name)
     if name in behavior.data_interfaces:
@@ -115,70 +107,3 @@ def write_extra_coords(
             )
     behavior.add(container)
     return container
-
-
-def read_extra_coords(module: Any, pose_estimation_name: str, nodes: Sequence[str], n_frames: int) -> tuple:
-    """Read back the extra coords of a ``PoseEstimation`` from an h5py processing-module group.
-
-    Parameters
-    ----------
-    module : h5py.Group
-        The processing module (``/processing/behavior``).
-    pose_estimation_name : str
-        Name of the ``PoseEstimation``.
-    nodes : sequence of str
-        The container's nodes, in skeleton order.
-    n_frames : int
-        Frames of the container.
-
-    Returns
-    -------
-    tuple of ExtraCoords
-        One per group, in the order written; ``values`` ``(n_frames, nodes, columns)``, NaN for a
-        node without a series. Empty when the file holds none.
-    """
-    group = module.get(extra_coords_name(pose_estimation_name))
-    if group is None:
-        return ()
-    index = {node: j for j, node in enumerate(nodes)}
-    found: dict[str, dict[str, Any]] = {}
-    for series in group.values():
-        comments = series.attrs.get("comments")
-        if isinstance(comments, bytes):
-            comments = comments.decode("utf-8")
-        try:
-            facts = json.loads(str(comments))
-        except ValueError:
-            continue
-        if not isinstance(facts, dict) or facts.get("node") not in index or "group" not in facts:
-            continue
-        columns = tuple(str(c) for c in facts.get("columns") or ())
-        entry = found.setdefault(
-            str(facts["group"]),
-            {
-                "position": int(facts.get("position", 0)),
-                "columns": columns,
-                "values": np.full((n_frames, len(nodes), len(columns)), np.nan),
-                "description": _attr_text(series.attrs.get("description")),
-                "unit": _attr_text(series["data"].attrs.get("unit")) or "n.a.",
-            },
-        )
-        values = np.asarray(series["data"][()], dtype="float64").reshape(-1, len(entry["columns"]))
-        entry["values"][: len(values), index[facts["node"]]] = values[:n_frames]
-    return tuple(
-        ExtraCoords(
-            name=name,
-            columns=entry["columns"],
-            values=entry["values"],
-            description=entry["description"],
-            unit=entry["unit"],
-        )
-        # h5py lists series by name; the groups go back in the order the tool wrote them.
-        for name, entry in sorted(found.items(), key=lambda item: item[1]["position"])
-    )
-
-
-def _attr_text(value: Any) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    return "" if value is None else str(value)

@@ -15,8 +15,8 @@ import poseconv.model.frames
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.model import FrameTiming
-from poseconv.nwb.reader import open_nwb, read_nwb
-from poseconv.nwb.writer import write_pose_estimation
+from poseconv.nwb.read.pose import open_nwb, read_nwb
+from poseconv.nwb.write.pose_estimation import write_pose_estimation
 from poseconv.testing.mock import mock_pose_data
 
 

@@ -15,7 +15,7 @@ Storage choices, measured on this project's benchmarks (``benchmarks/README.md``
 * :func:`configure_and_write_nwbfile` writes like neuroconv's function of the same
   name but takes one chunk of every series in turn (hdmf's ``exhaust_dci=False``),
   so each block of the source is read once, and with HDF5 it compresses chunks on
-  every core (:mod:`poseconv.nwb.hdf5_chunks`).
+  every core (:mod:`poseconv.nwb.write.chunk_encoding`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ __all__ = [
 # Level 1: with shuffle in front, higher levels buy under 2 % of size for twice the time.
 GZIP_LEVEL = 1
 DEFAULT_CHUNK_FRAMES = 65536
-# How the parallel HDF5 writer deflates (see poseconv.nwb.hdf5_chunks.deflate): near-random byte
+# How the parallel HDF5 writer deflates (see poseconv.nwb.write.chunk_encoding.deflate): near-random byte
 # planes stored, the others run-length coded; about three times as fast as zlib's default on pose data.
 DEFLATE_STRATEGY: Literal["adaptive", "rle", "default"] = "adaptive"
 _POSE_DATASETS = ("data", "confidence", "timestamps")
@@ -61,8 +61,7 @@ def chunk_frames(n_frames: int, *, block_frames: int | None = None) -> int:
 
 
 def _confidence_configuration_classes() -> dict[str, type]:
-    from neuroconv.tools.nwb_helpers._configuration_models._hdf5_dataset_io import HDF5DatasetIOConfiguration
-    from neuroconv.tools.nwb_helpers._configuration_models._zarr_dataset_io import ZarrDatasetIOConfiguration
+    from neuroconv.tools.nwb_helpers import HDF5DatasetIOConfiguration, ZarrDatasetIOConfiguration
     from pydantic import Field
 
     # neuroconv's models accept only 'data' and 'timestamps' as dataset names; the subclasses widen that.
@@ -94,12 +93,13 @@ def _set_pose_storage(item: Any, backend: str) -> None:
         item.compressor_options = [None, {"level": GZIP_LEVEL}]
 
 
-def _wrap_confidence(nwbfile: Any, backend: str, data_io_class: type, builder: Any = None) -> list[Any]:
+def _wrap_confidence(nwbfile: Any, backend: str, data_io_class: type) -> list[Any]:
     """Wrap every pose ``confidence`` for storage in place; return the file's pose series.
 
     neuroconv's configuration must list exactly the datasets it finds itself (``data`` and
     ``timestamps``), so confidence is wrapped here directly, with the chunking neuroconv
-    would choose for it and poseconv's filters.
+    would choose for it and poseconv's filters. No builder is needed: neuroconv asks one only
+    whether a dataset is compound, and confidence is a plain float array.
     """
     from hdmf.data_utils import DataIO
     from ndx_pose import PoseEstimationSeries
@@ -110,7 +110,7 @@ def _wrap_confidence(nwbfile: Any, backend: str, data_io_class: type, builder: A
         if series.confidence is None or isinstance(series.confidence, DataIO) or len(series.confidence) == 0:
             continue
         item = configuration_class.from_neurodata_object_with_defaults(
-            neurodata_object=series, dataset_name="confidence", builder=builder
+            neurodata_object=series, dataset_name="confidence"
         )
         _set_pose_storage(item, backend)
         series.set_data_io(
@@ -131,10 +131,10 @@ def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"
 
     The ``confidence`` datasets are wrapped for storage in place, since neuroconv's
     configuration cannot hold them. Series data written by poseconv are
-    data-chunk iterators (:class:`~poseconv.nwb.iterators.PoseSeriesIterator`), whose
+    data-chunk iterators (:class:`~poseconv.nwb.write.series_iterators.PoseSeriesIterator`), whose
     chunk shape neuroconv takes as the dataset's. For a file built in this process the
     configuration is found without building the file
-    (:mod:`poseconv.nwb.dataset_configuration`); it is the one neuroconv's
+    (:mod:`poseconv.nwb.write.dataset_configuration`); it is the one neuroconv's
     ``get_default_backend_configuration`` returns.
 
     Returns
@@ -149,11 +149,9 @@ def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"
     if nwbfile.read_io is not None:
         # A file read from disk (appending, exporting): neuroconv's own functions know its type map.
         from neuroconv.tools.nwb_helpers import get_default_backend_configuration
-        from neuroconv.tools.nwb_helpers._dataset_configuration import _get_nwbfile_builder
 
         configuration = get_default_backend_configuration(nwbfile=nwbfile, backend=backend)
-        builder = _get_nwbfile_builder(nwbfile=nwbfile)
-        pose_series = _wrap_confidence(nwbfile, backend, configuration.data_io_class, builder)
+        pose_series = _wrap_confidence(nwbfile, backend, configuration.data_io_class)
     else:
         from .dataset_configuration import default_dataset_configurations
 
@@ -213,7 +211,7 @@ def configure_and_write_nwbfile(
     io_class = BACKEND_NWB_IO[backend_configuration.backend]
     with io_class(str(nwbfile_path), mode="w") as io:
         if backend_configuration.backend == "hdf5" and (workers is None or workers > 1):
-            from .hdf5_chunks import install_parallel_chunk_queue
+            from .hdmf_queue import install_parallel_chunk_queue
 
             install_parallel_chunk_queue(io, workers=workers, strategy=DEFLATE_STRATEGY)
         io.write(nwbfile, exhaust_dci=False)

@@ -23,9 +23,9 @@ from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.model import FrameTiming
 from poseconv.model import frames as lazy
 from poseconv.model.frames import ArrayTable, ColumnView, is_lazy_array
-from poseconv.nwb import hdf5_chunks, storage
-from poseconv.nwb.iterators import PoseSeriesIterator
-from poseconv.nwb.writer import write_pose_estimation
+from poseconv.nwb.write import chunk_encoding, hdmf_queue, storage
+from poseconv.nwb.write.pose_estimation import write_pose_estimation
+from poseconv.nwb.write.series_iterators import PoseSeriesIterator
 from poseconv.readers.deeplabcut import read_deeplabcut
 
 SCORER = "DLC_resnet50_streamJun1shuffle1_1000"
@@ -248,8 +248,8 @@ def test_encoded_chunks_inflate_to_hdf5_shuffled_bytes(strategy):
         dataset = handle.create_dataset(
             "x", shape=(1000, 2), dtype="float64", chunks=(512, 2), shuffle=True, compression="gzip"
         )
-        plan = hdf5_chunks._plan_for(dataset)
-    encoded = hdf5_chunks.encode_chunk(values, plan, strategy)
+        plan = chunk_encoding._plan_for(dataset)
+    encoded = chunk_encoding.encode_chunk(values, plan, strategy)
     padded = np.zeros((512, 2))
     padded[:300] = values
     shuffled = padded.reshape(-1).view(np.uint8).reshape(-1, 8).T.tobytes()
@@ -271,7 +271,7 @@ def test_parallel_queue_writes_what_hdf5_reads_back(tmp_path, dtype, options):
     iterator = PoseSeriesIterator(data, chunk_frames=256)
     with h5py.File(tmp_path / "x.h5", "w") as handle:
         dataset = handle.create_dataset("x", shape=data.shape, dtype=dtype, chunks=(256, 3), **options)
-        queue = hdf5_chunks.ParallelChunkQueue(workers=2)
+        queue = chunk_encoding.ParallelChunkQueue(workers=2)
         queue.append(dataset=dataset, data=iterator)
         queue.exhaust_queue()
         direct = "fletcher32" not in options
@@ -283,8 +283,8 @@ def test_parallel_queue_writes_what_hdf5_reads_back(tmp_path, dtype, options):
 def test_hdmf_still_keeps_its_iterator_queue_where_poseconv_replaces_it(tmp_path):
     # The parallel writer swaps hdmf's private queue; an hdmf that moved it would silently lose the speed.
     with NWBHDF5IO(str(tmp_path / "x.nwb"), mode="w") as io:
-        assert hdf5_chunks.install_parallel_chunk_queue(io)
-        assert isinstance(getattr(io, hdf5_chunks._QUEUE_ATTRIBUTE), hdf5_chunks.ParallelChunkQueue)
+        assert hdmf_queue.install_parallel_chunk_queue(io)
+        assert isinstance(getattr(io, hdmf_queue.QUEUE_ATTRIBUTE), chunk_encoding.ParallelChunkQueue)
 
 
 def _slp_file(tmp_path, n_frames: int = 700, n_tracks: int = 3, n_nodes: int = 4):

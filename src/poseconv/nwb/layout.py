@@ -1,0 +1,68 @@
+"""Names poseconv gives the NWB objects it adds beside ndx-pose's, shared by the writers and the readers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "CAMERA_SIZE_PATTERN",
+    "CAMERA_SIZE_SENTENCE",
+    "CAMERA_UNIT_PATTERN",
+    "CAMERA_UNIT_SENTENCE",
+    "EXTRA_COORDS_SUFFIX",
+    "SOURCES_TABLE_COLUMNS",
+    "SOURCES_TABLE_SUFFIX",
+    "SOURCE_FIELDS",
+    "extra_coords_name",
+    "given_fields",
+    "sources_table_name",
+]
+
+EXTRA_COORDS_SUFFIX = "ExtraCoords"
+SOURCES_TABLE_SUFFIX = "Sources"
+
+
+def extra_coords_name(pose_estimation_name: str) -> str:
+    """Return the name of the ``BehavioralTimeSeries`` holding the extra coords of a ``PoseEstimation``."""
+    return f"{pose_estimation_name}{EXTRA_COORDS_SUFFIX}"
+
+
+def sources_table_name(pose_training_name: str) -> str:
+    """Return the name of the table of where each training frame came from, beside its ``PoseTraining``."""
+    return f"{pose_training_name}{SOURCES_TABLE_SUFFIX}"
+
+
+# ndx-pose has no field for a camera's length unit or calibration image size: both are written into
+# the camera's description in these sentences, and read back from it.
+CAMERA_UNIT_SENTENCE = "Length unit of the translation vector: '{unit}'."
+CAMERA_SIZE_SENTENCE = "Calibration image size: {width} x {height} pixels."
+CAMERA_UNIT_PATTERN = re.compile(r"Length unit of the translation vector: '(?P<unit>[^']+)'\.")
+CAMERA_SIZE_PATTERN = re.compile(r"Calibration image size: (?P<width>\d+) x (?P<height>\d+) pixels\.")
+# The container fields copied from a metadata entry when given.
+SOURCE_FIELDS = ("description", "source_software", "source_software_version", "scorer")
+
+
+def given_fields(entry: Mapping[str, Any], **objects: Any) -> dict[str, Any]:
+    """Return ``objects`` without the None ones, plus the :data:`SOURCE_FIELDS` ``entry`` gives."""
+    kwargs = {name: value for name, value in objects.items() if value is not None}
+    kwargs.update({field: entry[field] for field in SOURCE_FIELDS if entry.get(field)})
+    return kwargs
+
+
+# The columns of the sources table beside a PoseTraining, with their descriptions.
+SOURCES_TABLE_COLUMNS = {
+    "training_frame": "Name of the TrainingFrame in the PoseTraining container.",
+    "video": "Key of the video the frame was taken from (the name of its folder or file, without extension).",
+    "frame_index": "Index (0-based) of the frame in that video; -1 when the labeling tool does not record it.",
+    "image": "The image file the labeler saw, exactly as the labeling tool recorded it; empty for video frames.",
+    "label_file": "The file the labels were read from.",
+    "source_software": "The labeling tool.",
+    "original_video": "The video path the labeling tool recorded (on the labeling machine); empty when none.",
+    "row_labels": (
+        "DeepLabCut only: how the label file labels its rows, 'column' (one column of image paths) or "
+        "'multiindex' (three index columns: labeled-data, video, image)."
+    ),
+    "value_dtype": "DeepLabCut only: the dtype of the label file's value columns (float64, float32, int64).",
+}

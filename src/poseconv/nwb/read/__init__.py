@@ -1,0 +1,6 @@
+"""Read NWB files back: every reader walks the stored groups through the h5py-style API (``store``).
+
+``pose`` (``read_nwb``, ``open_nwb``; ``pose_containers`` and ``pose_names`` recover tracks,
+videos, skeletons and frames from any writer), ``stored_series`` (lazy arrays over stored
+series), ``extra_coords``, ``multicamera`` (``read_multicamera``), ``training`` (``read_training``).
+"""

@@ -1,0 +1,269 @@
+"""Read ndx-pose's ``MultiCameraPoseEstimation`` back into :class:`~poseconv.model.multicamera.MultiCameraPoseData`.
+
+:mod:`poseconv.nwb.write.multicamera` says how the objects are written; the stored groups are
+read through :mod:`poseconv.nwb.read.store`, as every reader here does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from ...model.multicamera import LENGTH_UNITS, CameraCalibration, MultiCameraPoseData
+from ..layout import CAMERA_SIZE_PATTERN, CAMERA_UNIT_PATTERN
+from .store import (
+    base_name,
+    child_groups,
+    linked,
+    neurodata_type,
+    open_nwbfile_object,
+    open_store,
+    text,
+    texts,
+    visit_groups,
+)
+
+__all__ = ["read_multicamera"]
+
+_INDIVIDUAL_PATTERN = re.compile(r"^(?:3D poses|Poses) of '(?P<name>.*?)' ")
+_NODE_PATTERN = re.compile(r"^(?:3D|2D) position of '(?P<node>.*?)' of '")
+
+
+def _values(group: Any, name: str) -> np.ndarray | None:
+    return np.asarray(group[name][()]) if name in group else None
+
+
+def _camera_from_device(path: str, device: Any) -> CameraCalibration:
+    name = base_name(path)
+    description = text(device.attrs.get("description")) or ""
+    if neurodata_type(device) != "CalibratedCamera":
+        return CameraCalibration(name=name, description=description or None)
+    unit_match = CAMERA_UNIT_PATTERN.search(description)
+    unit = unit_match.group("unit") if unit_match and unit_match.group("unit") in LENGTH_UNITS else "n.a."
+    size_match = CAMERA_SIZE_PATTERN.search(description)
+    size = (int(size_match.group("width")), int(size_match.group("height"))) if size_match else None
+    return CameraCalibration(
+        name=name,
+        intrinsic_matrix=_values(device, "intrinsic_matrix"),
+        rotation_matrix=_values(device, "rotation_matrix"),
+        translation_vector=_values(device, "translation_vector"),
+        distortion_coefficients=_values(device, "distortion_coefficients"),
+        image_size=size,
+        unit=unit,
+        description=description or None,
+    )
+
+
+def _timing_of(series: Any) -> FrameTiming:
+    if "starting_time" in series:
+        start = series["starting_time"]
+        return FrameTiming(rate=float(start.attrs["rate"]), starting_time=float(start[()]), source="NWB rate")
+    return FrameTiming(timestamps=np.asarray(series["timestamps"][()], dtype="float64"), source="NWB timestamps")
+
+
+def _node_of(name: str, series: Any) -> str:
+    match = _NODE_PATTERN.match(text(series.attrs.get("description")) or "")
+    return match.group("node") if match else name
+
+
+def _track_of(container: Any, individual: str, video: str, skeleton: Skeleton) -> tuple[PoseTrack, dict[str, Any]]:
+    by_node = {_node_of(name, s): s for name, s in child_groups(container, "PoseEstimationSeries").items()}
+    first = next(iter(by_node.values()))
+    n_frames, n_dims = first["data"].shape[:2]
+    positions = np.full((n_frames, len(skeleton.nodes), n_dims), np.nan)
+    confidence = None
+    definition = None
+    for j, node in enumerate(skeleton.nodes):
+        series = by_node.get(node)
+        if series is None:
+            continue
+        positions[:, j, :] = np.asarray(series["data"][()], dtype="float64")
+        if "confidence" in series:
+            if confidence is None:
+                confidence = np.full((n_frames, len(skeleton.nodes)), np.nan)
+            confidence[:, j] = np.asarray(series["confidence"][()], dtype="float64")
+            definition = definition or text(series["confidence"].attrs.get("definition"))
+    facts = {
+        "unit": text(first["data"].attrs.get("unit")),
+        "reference_frame": text(first.get("reference_frame")),
+        "timing": _timing_of(first),
+    }
+    track = PoseTrack(
+        name=individual,
+        skeleton=skeleton.name,
+        video=video,
+        positions=positions,
+        confidence=confidence,
+        confidence_definition=definition,
+    )
+    return track, facts
+
+
+def _skeleton_of(root: Any, container: Any) -> Skeleton | None:
+    # ndx-pose links the skeleton under the skeleton's own name.
+    members = (linked(root, container, name) for name in container)
+    found = next((m for m in members if m is not None and neurodata_type(m[1]) == "Skeleton"), None)
+    if found is None:
+        return None
+    path, node = found
+    edges = np.asarray(node["edges"][()]).reshape(-1, 2) if "edges" in node else []
+    return Skeleton(
+        name=base_name(path), nodes=tuple(texts(node["nodes"])), edges=tuple((int(a), int(b)) for a, b in edges)
+    )
+
+
+def _individual_of(container: Any) -> str:
+    match = _INDIVIDUAL_PATTERN.match(
+        text(container.attrs.get("description")) or text(container.get("description")) or ""
+    )
+    if match:
+        return match.group("name")
+    name = base_name(container.name)
+    prefix = "MultiCameraPoseEstimation_"
+    return name[len(prefix) :] if name.startswith(prefix) else "individual"
+
+
+def _source_facts(container: Any) -> dict[str, Any]:
+    """Source software, its version and the scorer of a container, as stored (None when absent)."""
+    software = container.get("source_software")
+    version = text(software.attrs.get("version")) if software is not None else None
+    return {
+        "software": text(software),
+        "version": version or text(container.get("source_software_version")),
+        "scorer": text(container.get("scorer")),
+    }
+
+
+def _pose(
+    parts: list[tuple[PoseTrack, dict[str, Any], Skeleton, VideoInfo]], software: str, source: Path, **kwargs: Any
+) -> PoseData:
+    skeletons = {skeleton.name: skeleton for _, _, skeleton, _ in parts}
+    videos = {info.key: info for _, _, _, info in parts}
+    first = parts[0][1]
+    return PoseData.from_tracks(
+        source_software=software,
+        source_file=source,
+        skeletons=list(skeletons.values()),
+        videos=list(videos.values()),
+        tracks=[track for track, _, _, _ in parts],
+        timing={info.key: facts["timing"] for _, facts, _, info in parts},
+        unit=first["unit"],
+        reference_frame=first["reference_frame"],
+        **kwargs,
+    )
+
+
+class _Session:
+    """The 3D poses, camera views and cameras of the containers that form one session."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.cameras: dict[str, CameraCalibration] = {}
+        self.parts_3d: list[tuple] = []
+        self.parts_views: dict[str, list] = {}
+        self.view_facts: dict[str, dict[str, Any]] = {}
+        self.timing: FrameTiming | None = None
+
+    def add(self, container: Any) -> None:
+        individual = _individual_of(container)
+        skeleton = _skeleton_of(self.root, container)
+        series = child_groups(container, "PoseEstimationSeries")
+        if skeleton is None:
+            skeleton = Skeleton(name="Skeleton", nodes=tuple(_node_of(name, s) for name, s in series.items()))
+        if series:
+            track, facts = _track_of(container, individual, "3D", skeleton)
+            self.parts_3d.append((track, facts, skeleton, VideoInfo(key="3D")))
+            self.timing = self.timing or facts["timing"]
+        for view_name, view in child_groups(container, "PoseEstimation").items():
+            self._add_view(view_name, view, individual, skeleton)
+
+    def _add_view(self, view_name: str, view: Any, individual: str, skeleton: Skeleton) -> None:
+        device = linked(self.root, view, "device")
+        name = base_name(device[0]) if device is not None else view_name
+        if name not in self.cameras:
+            self.cameras[name] = _camera_from_device(*device) if device is not None else CameraCalibration(name=name)
+        if not child_groups(view, "PoseEstimationSeries"):
+            return
+        source_video = linked(self.root, view, "source_video")
+        video = base_name(source_video[0]) if source_video is not None else name
+        track, facts = _track_of(view, individual, video, _skeleton_of(self.root, view) or skeleton)
+        self.parts_views.setdefault(name, []).append((track, facts, skeleton, VideoInfo(key=video)))
+        self.view_facts[name] = _source_facts(view)
+        self.timing = self.timing or facts["timing"]
+
+    def data(self, facts: dict[str, Any], source: Path, names: list[str]) -> MultiCameraPoseData:
+        software = facts["software"] or "unknown"
+        version, scorer = facts["version"], facts["scorer"]
+        pose_3d = None
+        if self.parts_3d:
+            pose_3d = _pose(self.parts_3d, software, source, source_software_version=version, scorer=scorer)
+        views = {
+            name: _pose(
+                parts,
+                self.view_facts[name]["software"] or software,
+                source,
+                source_software_version=self.view_facts[name]["version"],
+                scorer=self.view_facts[name]["scorer"],
+            )
+            for name, parts in self.parts_views.items()
+        }
+        return MultiCameraPoseData.from_parts(
+            source_software=software,
+            source_file=source,
+            cameras=list(self.cameras.values()),
+            views=views,
+            pose_3d=pose_3d,
+            timing=self.timing,
+            source_software_version=version,
+            scorer=scorer,
+            notes={"containers": names},
+        )
+
+
+def _read_groups(root: Any, source: Path) -> list[MultiCameraPoseData]:
+    containers = sorted(visit_groups(root, "MultiCameraPoseEstimation"), key=lambda group: base_name(group.name))
+    groups: dict[tuple, list[Any]] = {}
+    for container in containers:
+        cameras = []
+        for view_name, view in child_groups(container, "PoseEstimation").items():
+            device = linked(root, view, "device")
+            cameras.append(base_name(device[0]) if device is not None else view_name)
+        facts = _source_facts(container)
+        signature = (facts["software"], facts["version"], facts["scorer"], tuple(cameras))
+        groups.setdefault(signature, []).append(container)
+    result = []
+    for members in groups.values():
+        session = _Session(root)
+        for container in members:
+            session.add(container)
+        names = [base_name(c.name) for c in members]
+        result.append(session.data(_source_facts(members[0]), source, names))
+    return result
+
+
+def read_multicamera(nwbfile: Any) -> list[MultiCameraPoseData]:
+    """Read every ``MultiCameraPoseEstimation`` of an NWB file back into the multi-camera model.
+
+    Containers with the same source software, version, scorer and cameras form one
+    :class:`~poseconv.model.multicamera.MultiCameraPoseData` (one per individual otherwise), with the
+    calibration of each ``CalibratedCamera``, the 2D poses of each camera view and the 3D poses.
+
+    Parameters
+    ----------
+    nwbfile : pynwb.NWBFile or str or pathlib.Path
+        The path of an NWB file (HDF5), or an NWB file object (read from disk or built in memory).
+
+    Returns
+    -------
+    list of MultiCameraPoseData
+        Empty when the file holds no ``MultiCameraPoseEstimation``.
+    """
+    if isinstance(nwbfile, (str, Path)):
+        with open_store(nwbfile) as root:
+            return _read_groups(root, Path(nwbfile))
+    with open_nwbfile_object(nwbfile) as (root, path):
+        return _read_groups(root, path if path is not None else Path(nwbfile.identifier))

@@ -1,0 +1,342 @@
+"""Read the poses back out of an NWB file, whoever wrote it.
+
+Every ``PoseEstimation`` group of the file (ndx-pose 0.1 to 0.4) becomes one
+track of a :class:`~poseconv.model.PoseData`; :mod:`poseconv.nwb.read.pose_containers`
+says how tracks, videos, skeletons and frames are recovered. The ``<container>ExtraCoords``
+time series poseconv writes beside a container (LightningPose ensembles;
+:mod:`poseconv.nwb.write.extra_coords`) become the track's ``extra_coords``.
+
+Containers of one processing module with the same source software, version
+and scorer form one :class:`PoseData` (a multi-animal DeepLabCut file written
+by poseconv comes back as one PoseData with every individual).
+
+Laziness and lifetime: :func:`open_nwb` returns an :class:`NWBPoseFile` that
+keeps the HDF5 file open until it is closed (use it as a context manager). Its
+:attr:`~NWBPoseFile.containers` describe every container (names, nodes,
+frame counts, timing) after reading only small datasets and timestamps; no
+coordinate is read until :meth:`NWBPoseFile.read` loads the containers asked
+for, or :meth:`NWBPoseFile.series` hands out the h5py datasets of one node
+(valid while the file is open). :func:`read_nwb` opens, reads and closes;
+the arrays it returns are plain numpy arrays that outlive the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidOptionError, InvalidSourceFileError
+from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from .extra_coords import read_extra_coords
+from .pose_containers import ContainerScanner, PoseContainerInfo
+from .store import open_store
+
+__all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb"]
+
+
+@dataclass(frozen=True)
+class SeriesHandle:
+    """The h5py datasets of one ``PoseEstimationSeries``; valid while the file is open.
+
+    Attributes
+    ----------
+    node : str
+        Node the series holds.
+    path : str
+        HDF5 path of the series group.
+    data : h5py.Dataset
+        ``(frames, 2|3)`` coordinates as stored (before ``conversion``/``offset``).
+    confidence : h5py.Dataset or None
+        ``(frames,)`` confidence, when stored.
+    conversion, offset : float
+        Stored value * conversion + offset gives the value in ``unit``.
+    """
+
+    node: str
+    path: str
+    data: Any
+    confidence: Any | None
+    conversion: float = 1.0
+    offset: float = 0.0
+
+    def load(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """Read the coordinates (in ``unit``) and the confidence into numpy arrays."""
+        values = np.asarray(self.data[()], dtype="float64")
+        if values.ndim == 1:
+            values = values[:, None]
+        if self.conversion != 1.0 or self.offset != 0.0:
+            values = values * self.conversion + self.offset
+        confidence = None
+        if self.confidence is not None:
+            confidence = np.asarray(self.confidence[()], dtype="float64").reshape(-1)
+        return values, confidence
+
+
+class NWBPoseFile:
+    """An NWB file opened for reading poses; see the module docstring for what is lazy.
+
+    Use :func:`open_nwb` to make one, preferably as a context manager::
+
+        with open_nwb("session.nwb") as nwb:
+            print(list(nwb.containers))
+            poses = nwb.read(["PoseEstimation_individual1"])
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The NWB file.
+    containers : dict of str to PoseContainerInfo
+        Every ``PoseEstimation``, by name (``module/name`` when two modules use one name).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._file = open_store(self.path)
+        try:
+            if "nwb_version" not in self._file.attrs and "general" not in self._file:
+                raise InvalidSourceFileError(f"{self.path}: an HDF5 file, but not an NWB file.")
+            self.containers = ContainerScanner(self._file, self.path).scan()
+        except BaseException:
+            # The file stays open only for a caller that gets the object back.
+            self._file.close()
+            raise
+
+    # -- lifetime -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the HDF5 file; datasets handed out by :meth:`series` become invalid."""
+        self._file.close()
+
+    def __enter__(self) -> NWBPoseFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- access -------------------------------------------------------------------------------
+
+    def _info(self, container: str) -> PoseContainerInfo:
+        if container in self.containers:
+            return self.containers[container]
+        for info in self.containers.values():
+            if container in (info.path, info.path.lstrip("/")):
+                return info
+        raise InvalidOptionError(
+            f"{self.path}: no PoseEstimation named {container!r}; the file holds {sorted(self.containers)}."
+        )
+
+    def series(self, container: str, node: str) -> SeriesHandle:
+        """Return the h5py datasets of ``node`` in ``container``, without reading them.
+
+        Parameters
+        ----------
+        container : str
+            A key of :attr:`containers` (or the container's HDF5 path).
+        node : str
+            A node of the container's skeleton.
+
+        Returns
+        -------
+        SeriesHandle
+            Valid while this file is open.
+        """
+        info = self._info(container)
+        if node not in info.skeleton.nodes:
+            raise InvalidOptionError(f"{container!r} has no node {node!r}; its nodes are {list(info.skeleton.nodes)}.")
+        path = info._series[info.skeleton.nodes.index(node)]
+        if path is None:
+            raise InvalidOptionError(f"{container!r}: node {node!r} is in the skeleton but has no series.")
+        group = self._file[path]
+        data = group["data"]
+        return SeriesHandle(
+            node=node,
+            path=path,
+            data=data,
+            confidence=group.get("confidence"),
+            conversion=float(data.attrs.get("conversion", 1.0)),
+            offset=float(data.attrs.get("offset", 0.0)),
+        )
+
+    def load_track(self, container: str, *, lazy: bool = False) -> PoseTrack:
+        """Read one container's coordinates and confidence into a :class:`PoseTrack`.
+
+        With ``lazy=True`` (and series sharing one time base) the arrays are
+        :class:`~poseconv.nwb.read.stored_series.StoredSeriesArray` views, read when indexed, valid
+        while the file is open.
+        """
+        info = self._info(container)
+        n_nodes = len(info.skeleton.nodes)
+        if lazy and all(frames is None for frames in info._frames):
+            positions, confidence = self._stored_arrays(container, info)
+        else:
+            positions = np.full((info.n_frames, n_nodes, info.n_dims), np.nan)
+            confidence = np.full((info.n_frames, n_nodes), np.nan) if info.has_confidence else None
+        for j, (node, path) in enumerate(zip(info.skeleton.nodes, info._series, strict=True)):
+            if path is None or not isinstance(positions, np.ndarray):
+                continue
+            values, scores = self.series(container, node).load()
+            frames = info._frames[j]
+            rows = slice(None) if frames is None else frames
+            positions[rows, j, : values.shape[1]] = values
+            if confidence is not None and scores is not None and len(scores) == len(values):
+                confidence[rows, j] = scores
+        return PoseTrack(
+            name=info.track,
+            skeleton=info.skeleton.name,
+            video=info.video,
+            positions=positions,
+            confidence=confidence,
+            confidence_definition=info.confidence_definition if info.has_confidence else None,
+            # Values ndx-pose has no place for (LightningPose ensembles), written beside the container.
+            extra_coords=read_extra_coords(
+                self._file[str(PurePosixPath(info.path).parent)], info.name, info.skeleton.nodes, info.n_frames
+            ),
+        )
+
+    def _stored_arrays(self, container: str, info: PoseContainerInfo) -> tuple[Any, Any]:
+        from .stored_series import StoredSeriesArray
+
+        handles = [
+            None if path is None else self.series(container, node)
+            for node, path in zip(info.skeleton.nodes, info._series, strict=True)
+        ]
+        scales = [(1.0, 0.0) if h is None else (h.conversion, h.offset) for h in handles]
+        positions = StoredSeriesArray([h and h.data for h in handles], info.n_frames, info.n_dims, scales)
+        confidence = None
+        if info.has_confidence:
+            confidence = StoredSeriesArray([h and h.confidence for h in handles], info.n_frames, None)
+        return positions, confidence
+
+    def read(self, containers: Sequence[str] | None = None, *, lazy: bool = False) -> list[PoseData]:
+        """Load the containers asked for (all by default) into PoseData, grouped as the module docstring says.
+
+        Parameters
+        ----------
+        containers : sequence of str, optional
+            Keys of :attr:`containers` (or HDF5 paths); all when None.
+        lazy : bool, default: False
+            Give tracks whose positions and confidence are read when indexed (valid while
+            the file is open), for tools that go through long recordings in blocks.
+
+        Returns
+        -------
+        list of PoseData
+            One per group of containers, in file order; arrays are numpy copies unless ``lazy``.
+        """
+        names = list(self.containers) if containers is None else list(containers)
+        infos = {name: self._info(name) for name in names}
+        grouped: dict[tuple, list[str]] = {}
+        for name, info in infos.items():
+            key = (info.module, info.source_software, info.source_software_version, info.scorer)
+            grouped.setdefault(key, []).append(name)
+        return [self._pose(members, infos, lazy) for members in grouped.values()]
+
+    def _pose(self, members: list[str], infos: dict[str, PoseContainerInfo], lazy: bool = False) -> PoseData:
+        first = infos[members[0]]
+        skeletons: dict[str, Skeleton] = {}
+        tracks = []
+        for name in members:
+            info = infos[name]
+            skeleton = info.skeleton
+            existing = skeletons.get(skeleton.name)
+            if existing is not None and existing != skeleton:
+                # Two containers name different skeletons alike (e.g. 0.1 files): keep both apart.
+                skeleton = Skeleton(name=f"{skeleton.name}_{info.name}", nodes=skeleton.nodes, edges=skeleton.edges)
+            skeletons[skeleton.name] = skeleton
+            track = self.load_track(name, lazy=lazy)
+            track.skeleton = skeleton.name
+            tracks.append(track)
+        videos: dict[str, VideoInfo] = {}
+        timing: dict[str, FrameTiming] = {}
+        for name in members:
+            info = infos[name]
+            if info.video not in videos:
+                videos[info.video] = VideoInfo(
+                    key=info.video,
+                    original_path=info.original_video,
+                    path=info.video_path,
+                    frame_size=info.frame_size,
+                    fps=info.timing.rate if info.timing is not None else None,
+                )
+                if info.timing is not None:
+                    timing[info.video] = info.timing
+        kwargs: dict[str, Any] = {
+            "source_software_version": first.source_software_version,
+            "scorer": first.scorer,
+            "unit": first.unit,
+            "notes": {
+                "nwb_containers": {f"{infos[n].video}/{infos[n].track}": infos[n].path for n in members},
+                "descriptions": {infos[n].track: infos[n].description for n in members},
+            },
+        }
+        if first.reference_frame:
+            kwargs["reference_frame"] = first.reference_frame
+        return PoseData.from_tracks(
+            source_software=first.source_software or "unknown",
+            source_file=self.path,
+            skeletons=list(skeletons.values()),
+            videos=list(videos.values()),
+            tracks=tracks,
+            timing=timing,
+            **kwargs,
+        )
+
+
+def open_nwb(path: str | Path) -> NWBPoseFile:
+    """Open an NWB file for reading poses lazily; close it (or use ``with``) when done.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        An NWB file stored in HDF5.
+
+    Returns
+    -------
+    NWBPoseFile
+        The open file; see the module docstring for what is read when.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file is missing or not an HDF5 NWB file.
+    """
+    return NWBPoseFile(path)
+
+
+def read_nwb(path: str | Path, *, containers: Iterable[str] | None = None) -> list[PoseData]:
+    """Read the poses of an NWB file written by poseconv or another tool.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        An NWB file stored in HDF5.
+    containers : iterable of str, optional
+        Names of the ``PoseEstimation`` containers to read (all when None); only their
+        coordinates are read from disk.
+
+    Returns
+    -------
+    list of PoseData
+        One per group of containers (same processing module, source software, version and
+        scorer), each holding one track per container; empty when the file holds none.
+        The arrays are numpy arrays that stay valid after the file is closed.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file is missing or not an HDF5 NWB file.
+    InvalidOptionError
+        When a container asked for does not exist; the message lists those that do.
+
+    Examples
+    --------
+    >>> poses = read_nwb("session.nwb")  # doctest: +SKIP
+    >>> poses[0].track_names()  # doctest: +SKIP
+    ['individual1', 'individual2', 'individual3', 'single']
+    """
+    with open_nwb(path) as nwb:
+        return nwb.read(None if containers is None else list(containers))

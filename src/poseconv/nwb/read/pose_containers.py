@@ -1,0 +1,432 @@
+"""Finding the ``PoseEstimation`` groups of an NWB file and what each holds, without reading coordinates.
+
+Every ``PoseEstimation`` group of the file (ndx-pose 0.1 to 0.4) becomes a
+:class:`PoseContainerInfo`. Besides the names (:mod:`poseconv.nwb.read.pose_names`):
+
+* **Video.** poseconv's description, else the linked ``source_video``'s
+  file name, the first ``original_videos`` entry, or the rest of an IBL-style
+  name (``PoseEstimationLeftCamera`` -> ``LeftCamera``).
+* **Skeleton.** The linked ``Skeleton`` (0.2+), or the ``nodes``/``edges``
+  datasets of the container (0.1).
+* **Frames.** When every series of a video shares one time base it is used as
+  is (``rate`` and ``starting_time``, or ``timestamps``). sleap-io drops the
+  frames where a node is missing and gives each series its own times; then the
+  frames of the video are the union of all times, and each value goes to the
+  frame with its time (NaN elsewhere), as sleap-io's own reader does.
+* **Source facts.** ``source_software`` (+ ``version``), ``scorer``, unit,
+  reference frame, confidence and its definition.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidSourceFileError, PoseconvWarning
+from ...model import FrameTiming, Skeleton
+from .pose_names import (
+    DEFAULT_TRACK_NAME,
+    common_prefix,
+    file_stem,
+    names_from_container_name,
+    names_from_description,
+    node_of_series,
+)
+from .store import child_groups, is_dataset, link_target, neurodata_type, text, texts, visit_groups
+
+__all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo"]
+
+# Two frame times closer than this (seconds) are the same frame; video frames are >= 1 ms apart.
+_SAME_TIME_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class PoseContainerInfo:
+    """What one ``PoseEstimation`` holds, read without loading any coordinate.
+
+    Attributes
+    ----------
+    name : str
+        Name of the container in the file.
+    path : str
+        HDF5 path (``/processing/behavior/PoseEstimation``).
+    module : str
+        Name of the processing module holding it.
+    track : str
+        Recovered individual/track name (see the module docstring).
+    video : str
+        Recovered video key; containers sharing it share frames.
+    skeleton : Skeleton
+        Nodes (one per series, in skeleton order) and edges.
+    n_frames : int
+        Frames after aligning the series' times.
+    n_dims : int
+        2 or 3.
+    timing : FrameTiming or None
+        Frame times; None when the container has no series.
+    source_software, source_software_version, scorer, description : str or None
+        As stored.
+    unit : str
+        Unit of the coordinates.
+    reference_frame : str or None
+        As stored on the first series.
+    confidence_definition : str or None
+        As stored on the first series with confidence.
+    has_confidence : bool
+        Whether any series stores confidence.
+    original_video : str or None
+        The video file as recorded (``source_video`` external file or ``original_videos[0]``).
+    video_path : pathlib.Path or None
+        That video on this machine, when it exists (relative paths are relative to the NWB file).
+    frame_size : tuple of (int, int) or None
+        ``(height, width)`` of the linked source video.
+    """
+
+    name: str
+    path: str
+    module: str
+    track: str
+    video: str
+    skeleton: Skeleton
+    n_frames: int
+    n_dims: int
+    timing: FrameTiming | None
+    source_software: str | None = None
+    source_software_version: str | None = None
+    scorer: str | None = None
+    description: str | None = None
+    unit: str = "pixels"
+    reference_frame: str | None = None
+    confidence_definition: str | None = None
+    has_confidence: bool = False
+    original_video: str | None = None
+    video_path: Path | None = None
+    frame_size: tuple[int, int] | None = None
+    # Internal: series paths per node (None for a node without series) and frame index per node.
+    _series: tuple[str | None, ...] = field(default=(), repr=False)
+    _frames: tuple[np.ndarray | None, ...] = field(default=(), repr=False, compare=False)
+
+
+class FrameTimes:
+    """Frame times of series, cached by the dataset they come from (linked timestamps are read once)."""
+
+    def __init__(self, path: Path | str = "") -> None:
+        self._cache: dict[str, np.ndarray] = {}
+        self._path = path
+        self._warned = False
+
+    def of(self, group: Any, n_samples: int) -> tuple[np.ndarray | None, FrameTiming | None]:
+        """Return (times, timing) of one series group; (None, None) when it stores neither."""
+        if "starting_time" in group:
+            start = float(group["starting_time"][()])
+            rate = float(group["starting_time"].attrs["rate"])
+            source = "rate stored in the NWB file"
+            if not (np.isfinite(rate) and rate > 0):
+                rate, source = 1.0, self._no_rate(group, rate)
+            times = start + np.arange(n_samples, dtype="float64") / rate
+            return times, FrameTiming(rate=rate, starting_time=start, source=source)
+        if "timestamps" in group:
+            key = link_target(group, "timestamps") or f"{group.name}/timestamps"
+            if key not in self._cache:
+                self._cache[key] = np.asarray(group["timestamps"][()], dtype="float64").reshape(-1)
+            times = self._cache[key]
+            return times, FrameTiming(timestamps=times, source="timestamps stored in the NWB file")
+        return None, None
+
+    def _no_rate(self, group: Any, rate: float) -> str:
+        """Warn, once per file, that a series stores no usable rate; return the source of the fallback."""
+        if not self._warned:
+            self._warned = True
+            warnings.warn(
+                f"{self._path}: {group.name} stores a frame rate of {rate!r} (some SLEAP writers used by "
+                "neuroconv store 0.0 when they cannot tell the rate); its frames are read as frame numbers, "
+                "one per second from starting_time. Convert the source file again with its real frame rate "
+                "(poseconv convert --fps) to get real times.",
+                PoseconvWarning,
+                stacklevel=4,
+            )
+        return f"frame numbers: the NWB file stores a rate of {rate!r}"
+
+
+@dataclass
+class RawContainer:
+    """A container as found, before frames are aligned across the containers of its video."""
+
+    name: str
+    path: str
+    module: str
+    track: str | None
+    video_hint: str | None
+    skeleton: Skeleton
+    series: list[str | None]
+    times: list[np.ndarray | None]
+    timings: list[FrameTiming | None]
+    n_dims: int
+    facts: dict[str, Any]
+
+
+class ContainerScanner:
+    """Reads what every ``PoseEstimation`` of an open NWB file holds (see the module docstring).
+
+    Parameters
+    ----------
+    root : h5py.File or h5py-style group
+        The file's root group.
+    path : pathlib.Path
+        The file, for messages and for video paths stored relative to it.
+    """
+
+    def __init__(self, root: Any, path: Path) -> None:
+        self._file = root
+        self.path = path
+        self._times = FrameTimes(path)
+
+    def scan(self) -> dict[str, PoseContainerInfo]:
+        """Return every container, by name (``module/name`` when two modules use one name)."""
+        # Links are not followed, so a container linked elsewhere is found once.
+        groups = visit_groups(self._file, "PoseEstimation")
+        raws = [self._read_container(group) for group in groups]
+        infos = self._align(raws)
+        names: dict[str, PoseContainerInfo] = {}
+        clashing = {info.name for info in infos if sum(i.name == info.name for i in infos) > 1}
+        for info in infos:
+            names[f"{info.module}/{info.name}" if info.name in clashing else info.name] = info
+        return names
+
+    def _skeleton_of(self, group: Any, series_names: list[str]) -> tuple[list[str], list[tuple[int, int]], str]:
+        """Return (nodes, edges, skeleton name) from the linked Skeleton or the 0.1 datasets."""
+        for key in group:
+            child = group[key]
+            if neurodata_type(child) == "Skeleton":
+                nodes = texts(child.get("nodes"))
+                edges = np.asarray(child["edges"][()]).reshape(-1, 2) if "edges" in child else np.empty((0, 2))
+                return nodes, [(int(a), int(b)) for a, b in edges], PurePosixPath(child.name).name
+        nodes = texts(group["nodes"]) if "nodes" in group and is_dataset(group["nodes"]) else []
+        edges = np.asarray(group["edges"][()]).reshape(-1, 2) if "edges" in group else np.empty((0, 2))
+        if not nodes:
+            nodes = list(series_names)
+            edges = np.empty((0, 2))
+        return nodes, [(int(a), int(b)) for a, b in edges], "Skeleton"
+
+    def _read_container(self, group: Any) -> RawContainer:
+        name = PurePosixPath(group.name).name
+        module = PurePosixPath(group.name).parent.name
+        series_groups = child_groups(group, "PoseEstimationSeries")
+        nodes, edges, skeleton_name = self._skeleton_of(group, list(series_groups))
+        facts = self._container_facts(group)
+
+        track, video_hint = names_from_description(facts.get("description"))
+        if track is None:
+            track, video_hint = names_from_container_name(name, facts.get("source_software"))
+
+        # Match series to nodes: by name, by description, by neuroconv's name, by a common prefix (dlc2nwb).
+        by_node: dict[str, str] = {}
+        for key, series in series_groups.items():
+            node = node_of_series(key, text(series.attrs.get("description")), nodes)
+            if node is not None and node not in by_node:
+                by_node[node] = key
+        prefix = common_prefix(nodes, track)
+        if prefix:
+            nodes = [node[len(prefix) :] for node in nodes]
+            by_node = {node[len(prefix) :] if node.startswith(prefix) else node: key for node, key in by_node.items()}
+            track = track or prefix[:-1]
+        unmatched = [key for key in series_groups if key not in by_node.values()]
+        if unmatched:
+            warnings.warn(
+                f"{self.path}: {group.name} has series {unmatched} that are not nodes of its skeleton "
+                f"{nodes}; they are read as extra nodes.",
+                PoseconvWarning,
+                stacklevel=4,
+            )
+            for key in unmatched:
+                nodes.append(key)
+                by_node[key] = key
+        series_paths = [series_groups[by_node[node]].name if node in by_node else None for node in nodes]
+
+        times_reader = self._times
+        times: list[np.ndarray | None] = []
+        timings: list[FrameTiming | None] = []
+        dims = set()
+        for series_path in series_paths:
+            if series_path is None:
+                times.append(None)
+                timings.append(None)
+                continue
+            series = self._file[series_path]
+            shape = series["data"].shape
+            dims.add(shape[1] if len(shape) > 1 else 1)
+            t, timing = times_reader.of(series, int(shape[0]))
+            if t is None:
+                raise InvalidSourceFileError(
+                    f"{self.path}: {series_path} stores neither timestamps nor a starting time and rate."
+                )
+            times.append(t)
+            timings.append(timing)
+        n_dims = max(dims) if dims else 2
+        if len(dims) > 1:
+            warnings.warn(
+                f"{self.path}: {group.name} mixes {sorted(dims)}-dimensional series; the missing "
+                "coordinates of the lower-dimensional ones are read as NaN.",
+                PoseconvWarning,
+                stacklevel=4,
+            )
+        if n_dims not in (2, 3):
+            raise InvalidSourceFileError(
+                f"{self.path}: {group.name} holds {n_dims}-dimensional positions; expected 2 or 3."
+            )
+        skeleton = Skeleton(name=skeleton_name, nodes=tuple(nodes), edges=tuple(edges))
+        return RawContainer(
+            name=name,
+            path=group.name,
+            module=module,
+            track=track,
+            video_hint=video_hint or facts.pop("video_hint", None),
+            skeleton=skeleton,
+            series=series_paths,
+            times=times,
+            timings=timings,
+            n_dims=n_dims,
+            facts=facts,
+        )
+
+    def _container_facts(self, group: Any) -> dict[str, Any]:
+        facts: dict[str, Any] = {"description": text(group.get("description"))}
+        software = group.get("source_software")
+        if software is not None:
+            facts["source_software"] = text(software)
+            facts["source_software_version"] = text(software.attrs.get("version"))
+        facts["source_software_version"] = facts.get("source_software_version") or text(
+            group.get("source_software_version")
+        )
+        facts["scorer"] = text(group.get("scorer"))
+        first_series = next((group[k] for k in group if neurodata_type(group[k]) == "PoseEstimationSeries"), None)
+        if first_series is not None:
+            facts["unit"] = text(first_series["data"].attrs.get("unit")) or "pixels"
+            facts["reference_frame"] = text(first_series.get("reference_frame"))
+        for key in group:
+            child = group[key]
+            if neurodata_type(child) == "PoseEstimationSeries" and "confidence" in child:
+                facts["confidence_definition"] = text(child["confidence"].attrs.get("definition"))
+                break
+        source_video = group.get("source_video")
+        if source_video is not None and "external_file" in source_video:
+            external = texts(source_video["external_file"])
+            if external:
+                facts["original_video"] = external[0]
+            if "dimension" in source_video:
+                width, height = (int(v) for v in np.asarray(source_video["dimension"][()]).reshape(-1)[:2])
+                facts["frame_size"] = (height, width)
+        elif "original_videos" in group:
+            originals = texts(group["original_videos"])
+            if originals:
+                facts["original_video"] = originals[0]
+        if facts.get("original_video"):
+            facts["video_hint"] = file_stem(facts["original_video"])
+            candidate = Path(facts["original_video"])
+            if not candidate.is_absolute():
+                # NWB stores external files relative to the NWB file (DANDI's convention).
+                candidate = (self.path.resolve().parent / candidate).resolve()
+            facts["video_path"] = candidate if candidate.is_file() else None
+        return facts
+
+    def _align(self, raws: list[RawContainer]) -> list[PoseContainerInfo]:
+        """Give each container its video key, track name and frame base (see the module docstring)."""
+        groups: dict[tuple, list[RawContainer]] = {}
+        for raw in raws:
+            key = (
+                raw.module,
+                raw.facts.get("source_software"),
+                raw.facts.get("source_software_version"),
+                raw.facts.get("scorer"),
+            )
+            groups.setdefault(key, []).append(raw)
+        infos = []
+        for members in groups.values():
+            videos: dict[str, list[RawContainer]] = {}
+            unhinted = [m for m in members if m.video_hint is None and any(t is not None for t in m.times)]
+            share_times = len({times_signature(m) for m in unhinted}) <= 1
+            for raw in members:
+                if all(t is None for t in raw.times):
+                    video = raw.video_hint or raw.name
+                elif raw.video_hint is not None:
+                    video = raw.video_hint
+                else:
+                    video = "video" if share_times else raw.name
+                videos.setdefault(video, []).append(raw)
+            for video, containers in videos.items():
+                infos.extend(self._frame_base(video, containers))
+        order = {raw.path: i for i, raw in enumerate(raws)}
+        return sorted(infos, key=lambda info: order[info.path])
+
+    def _frame_base(self, video: str, containers: list[RawContainer]) -> list[PoseContainerInfo]:
+        all_times = [t for raw in containers for t in raw.times if t is not None]
+        timings = [timing for raw in containers for timing in raw.timings if timing is not None]
+        first = all_times[0] if all_times else None
+        shared = first is not None and all(len(t) == len(first) and np.array_equal(t, first) for t in all_times)
+        if not all_times:
+            base, timing = np.empty(0), None
+        elif shared:
+            base, timing = first, timings[0]
+        else:
+            union = np.unique(np.concatenate(all_times))
+            keep = np.concatenate([[True], np.diff(union) > _SAME_TIME_TOLERANCE]) if len(union) else union.astype(bool)
+            base = union[keep]
+            timing = FrameTiming(
+                timestamps=base,
+                source="union of the series' times stored in the NWB file (series store different frames)",
+            )
+        infos = []
+        used_tracks: set[str] = set()
+        for raw in containers:
+            # An animal may be named "" (a description says so); only an unnamed container gets the default.
+            track = DEFAULT_TRACK_NAME if raw.track is None else raw.track
+            if track in used_tracks:
+                track = raw.name
+            used_tracks.add(track)
+            frames: list[np.ndarray | None] = []
+            for t in raw.times:
+                if t is None or shared:
+                    frames.append(None)
+                else:
+                    frames.append(np.searchsorted(base, t - _SAME_TIME_TOLERANCE))
+            facts = raw.facts
+            infos.append(
+                PoseContainerInfo(
+                    name=raw.name,
+                    path=raw.path,
+                    module=raw.module,
+                    track=track,
+                    video=video,
+                    skeleton=raw.skeleton,
+                    n_frames=int(len(base)),
+                    n_dims=raw.n_dims,
+                    timing=timing,
+                    source_software=facts.get("source_software"),
+                    source_software_version=facts.get("source_software_version"),
+                    scorer=facts.get("scorer"),
+                    description=facts.get("description"),
+                    unit=facts.get("unit") or "pixels",
+                    reference_frame=facts.get("reference_frame"),
+                    confidence_definition=facts.get("confidence_definition"),
+                    has_confidence=any(p is not None and "confidence" in self._file[p] for p in raw.series),
+                    original_video=facts.get("original_video"),
+                    video_path=facts.get("video_path"),
+                    frame_size=facts.get("frame_size"),
+                    _series=tuple(raw.series),
+                    _frames=tuple(frames),
+                )
+            )
+        return infos
+
+    # -- access -------------------------------------------------------------------------------
+
+
+def times_signature(raw: RawContainer) -> tuple:
+    t = next((t for t in raw.times if t is not None), None)
+    if t is None:
+        return ()
+    return (len(t), float(t[0]) if len(t) else None, float(t[-1]) if len(t) else None)

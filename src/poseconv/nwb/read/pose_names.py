@@ -1,0 +1,107 @@
+"""How a track, video and node are recognized in the names and descriptions other tools write.
+
+Track name: poseconv's default description (``"Poses of 'rat 1' estimated with ... on video
+'m3v1mp4' ..."``) gives the exact names, as does movement's (``"Estimated positions of ... for
+rat 1 using ..."``); else the container name: ``PoseEstimation_<track>`` (poseconv),
+``track=<track>`` (sleap-io); a common series prefix ``ind1_`` (dlc2nwb); otherwise
+:data:`DEFAULT_TRACK_NAME` (neuroconv's ``PoseEstimation<Software>`` names no animal). Series
+are matched to nodes by name, by their description (poseconv's and neuroconv's), or by
+neuroconv's ``PoseEstimationSeries<Node>`` names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import PurePosixPath, PureWindowsPath
+
+__all__ = [
+    "DEFAULT_TRACK_NAME",
+    "common_prefix",
+    "file_stem",
+    "names_from_container_name",
+    "names_from_description",
+    "node_of_series",
+]
+
+#: Track name given to a container whose name and description do not name one (DeepLabCut's own).
+DEFAULT_TRACK_NAME = "individual"
+# Two frame times closer than this (seconds) are the same frame; video frames are >= 1 ms apart.
+_SAME_TIME_TOLERANCE = 1e-6
+# Container descriptions that name the animal (and the video): poseconv's, then movement's.
+_CONTAINER_DESCRIPTIONS = (
+    re.compile(r"^Poses of '(?P<track>.*)' estimated with .*? on video '(?P<video>.*?)', read from "),
+    re.compile(r"^Estimated positions of .* for (?P<track>.+?) using \S+\.$"),
+)
+# neuroconv's series description names the node (poseconv's is matched in _node_of_series).
+_NEUROCONV_SERIES_DESCRIPTION = re.compile(r"^Pose estimation series for (?P<node>.+)\.$")
+# neuroconv names series "PoseEstimationSeries" + the capitalised node.
+_NEUROCONV_SERIES_PREFIX = "PoseEstimationSeries"
+
+
+def file_stem(recorded: str) -> str:
+    """Return the file name of a recorded path without its extension."""
+    # Paths come from other machines: split on both separators.
+    name = PureWindowsPath(recorded).name if "\\" in recorded else PurePosixPath(recorded).name
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def names_from_description(description: str | None) -> tuple[str | None, str | None]:
+    """Return (track, video) named by a container description poseconv or movement writes; Nones otherwise."""
+    for pattern in _CONTAINER_DESCRIPTIONS:
+        match = pattern.match(description or "")
+        if match:
+            return match["track"], match.groupdict().get("video")
+    return None, None
+
+
+def names_from_container_name(name: str, software: str | None) -> tuple[str | None, str | None]:
+    """Return (track, video hint) from a container name, as the module docstring lists."""
+    if name.startswith("track="):
+        return name[len("track=") :] or None, None
+    if name.startswith("PoseEstimation_"):
+        return name[len("PoseEstimation_") :] or None, None
+    rest = name[len("PoseEstimation") :] if name.startswith("PoseEstimation") else ""
+    # neuroconv names containers "PoseEstimation<Software>"; the rest names no video then.
+    if rest and rest.lower() != (software or "").lower():
+        return None, rest
+    return None, None
+
+
+def node_of_series(key: str, description: str | None, nodes: Sequence[str]) -> str | None:
+    """Return the node a series holds, from its description or its name; None when unknown.
+
+    The description comes first: it names the node verbatim, where the series name may be
+    the NWB-safe form of another node's name ("a/b" is written as ``a_b``, next to a node
+    ``a_b`` written as ``a_b_2``).
+    """
+    text = description or ""
+    # poseconv's "Position of '<node>' of '<track>'.": the longest node that fits, as names may hold quotes.
+    quoted = [node for node in nodes if text.startswith((f"Position of '{node}' of '", f"Position of '{node}'."))]
+    if quoted:
+        return max(quoted, key=len)
+    match = _NEUROCONV_SERIES_DESCRIPTION.match(text)
+    if match and match["node"] in nodes:
+        return match["node"]
+    if key in nodes:
+        return key
+    if key.startswith(_NEUROCONV_SERIES_PREFIX):
+        rest = key[len(_NEUROCONV_SERIES_PREFIX) :].lower()
+        candidates = [node for node in nodes if node.lower() == rest]
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
+
+
+def common_prefix(nodes: list[str], track: str | None) -> str | None:
+    """Return ``"<individual>_"`` when every node carries it (dlc2nwb names nodes ``ind1_snout``)."""
+    if not nodes:
+        return None
+    candidates = [f"{track}_"] if track else []
+    match = re.match(r"^(ind\d+)_", nodes[0])
+    if match:
+        candidates.append(match.group(0))
+    for prefix in candidates:
+        if all(node.startswith(prefix) and len(node) > len(prefix) for node in nodes):
+            return prefix
+    return None

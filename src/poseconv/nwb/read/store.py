@@ -1,0 +1,190 @@
+"""Opening an NWB file for reading, and the few group and dataset questions the readers ask.
+
+Every reader in :mod:`poseconv.nwb.read` walks the stored groups and datasets through the
+h5py-style API that h5py and zarr share: ``group["name"]``, ``name in group``,
+``group.items()``, ``.attrs``, ``dataset[()]`` and slices, ``.shape``, ``.name``. The
+backend-specific calls stay here: :func:`open_store` (the only place a file is opened) and
+:func:`link_target` (how a soft link is told apart from the object it points to). h5py is
+used rather than pynwb on purpose: files written by other tools cache extension specs that
+clash with the installed ones (sleap-io caches ``ndx-multisubjects``), and ndx-pose 0.4
+refuses to build some older files; the stored groups read as written.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidSourceFileError
+
+__all__ = [
+    "EMPTY_TEXT",
+    "base_name",
+    "child_groups",
+    "decode",
+    "is_dataset",
+    "is_group",
+    "link_target",
+    "linked",
+    "neurodata_type",
+    "open_nwbfile_object",
+    "open_store",
+    "parent_path",
+    "text",
+    "texts",
+    "visit_groups",
+]
+
+# Stored texts that mean "nothing" (what some writers put in optional text fields).
+EMPTY_TEXT = ("", "{}", "None", "null")
+
+
+def open_store(path: str | Path) -> Any:
+    """Open an NWB file for reading and return its root group.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        An NWB file stored in HDF5.
+
+    Returns
+    -------
+    h5py.File
+        The root group; close it when done (it is a context manager).
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file is missing, a directory, or not HDF5.
+    """
+    import h5py
+
+    path = Path(path)
+    if not path.exists():
+        raise InvalidSourceFileError(f"{path}: file not found. Check the path of the NWB file.")
+    if path.is_dir():
+        raise InvalidSourceFileError(
+            f"{path}: is a directory; poseconv reads NWB files stored in HDF5 (not Zarr) only."
+        )
+    try:
+        return h5py.File(path, "r")
+    except OSError as err:
+        raise InvalidSourceFileError(f"{path}: not an HDF5 NWB file ({err}).") from err
+
+
+@contextmanager
+def open_nwbfile_object(nwbfile: Any) -> Iterator[tuple[Any, Path | None]]:
+    """Yield the root group of a ``pynwb.NWBFile`` and the path it was read from (None when built in memory).
+
+    A file read from disk is opened again from its path; a file built in this process is
+    written to an HDF5 file in memory first, so the same readers read it as they read a file.
+    """
+    source = getattr(nwbfile, "container_source", None)
+    if source and Path(source).is_file():
+        with open_store(source) as root:
+            yield root, Path(source)
+        return
+    import h5py
+    from pynwb import NWBHDF5IO
+
+    with h5py.File(io.BytesIO(), "w") as root:
+        # The IO is not closed: that would close the file it was given before it is read.
+        NWBHDF5IO(file=root, mode="w").write(nwbfile)
+        yield root, None
+
+
+def decode(value: Any) -> str:
+    """Return a stored string (bytes or str) as str."""
+    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def text(value: Any) -> str | None:
+    """Decode a stored string (dataset or attribute value) to str; None when empty or absent."""
+    if value is None:
+        return None
+    if is_dataset(value):
+        value = value[()]
+    if isinstance(value, np.ndarray):
+        if value.size == 0:
+            return None
+        value = value.reshape(-1)[0]
+    stripped = decode(value).strip()
+    return None if stripped in EMPTY_TEXT else stripped
+
+
+def texts(values: Any) -> list[str]:
+    """Decode a stored string dataset (or its values) to a list of str; empty for None."""
+    if values is None:
+        return []
+    if is_dataset(values):
+        values = values[()]
+    return [decode(v) for v in np.atleast_1d(values).reshape(-1)]
+
+
+def neurodata_type(obj: Any) -> str | None:
+    """Return the ``neurodata_type`` attribute of a group or dataset, or None."""
+    value = obj.attrs.get("neurodata_type")
+    return None if value is None else decode(value)
+
+
+def is_group(obj: Any) -> bool:
+    """Whether ``obj`` is a group (it has members), not a dataset."""
+    return hasattr(obj, "keys") and not hasattr(obj, "dtype")
+
+
+def is_dataset(obj: Any) -> bool:
+    """Whether ``obj`` is a stored dataset (an array read when sliced), not a group or a numpy array."""
+    return hasattr(obj, "shape") and hasattr(obj, "dtype") and hasattr(obj, "attrs")
+
+
+def parent_path(obj: Any) -> str:
+    """Return the path of the group holding ``obj``."""
+    return str(PurePosixPath(obj.name).parent)
+
+
+def link_target(parent: Any, name: str) -> str | None:
+    """Return the path a soft link ``name`` of ``parent`` points to; None when the member is not a soft link."""
+    import h5py
+
+    link = parent.get(name, getlink=True)
+    return link.path if isinstance(link, h5py.SoftLink) else None
+
+
+def child_groups(group: Any, kind: str) -> dict[str, Any]:
+    """Return the member groups of ``group`` whose ``neurodata_type`` is ``kind``, by name."""
+    return {name: child for name, child in group.items() if is_group(child) and neurodata_type(child) == kind}
+
+
+def visit_groups(root: Any, kind: str) -> list[Any]:
+    """Return every group of the file of type ``kind``, once each (links are not followed), in file order."""
+    found = []
+
+    def visit(name: str, obj: Any) -> None:
+        if not name.startswith("specifications") and neurodata_type(obj) == kind:
+            found.append(obj)
+
+    root.visititems(visit)
+    return found
+
+
+def linked(root: Any, parent: Any, name: str) -> tuple[str, Any] | None:
+    """Return ``(path, object)`` of member ``name`` of ``parent``, a soft link followed to its target.
+
+    The path is the target's (where the object is stored), not the link's; None when ``parent``
+    has no such member or the link dangles.
+    """
+    if name not in parent:
+        target = link_target(parent, name)
+        return None if target is None or target not in root else (target, root[target])
+    target = link_target(parent, name)
+    return (target, root[target]) if target is not None else (parent[name].name, parent[name])
+
+
+def base_name(path: str) -> str:
+    """Return the last part of a stored path."""
+    return PurePosixPath(path).name

@@ -1,0 +1,353 @@
+"""Read an ndx-pose ``PoseTraining`` back into :class:`~poseconv.model.training.TrainingData`.
+
+Any ndx-pose ``PoseTraining`` is read (also sleap-io's); the sources table poseconv writes
+beside it (:mod:`poseconv.nwb.write.training`) gives back the order, videos, image names and
+label-file layout exactly as read. The stored groups are read through
+:mod:`poseconv.nwb.read.store`, as every reader here does: fast (pynwb builds an object per
+group, seconds for a thousand frames) and indifferent to the extension specs other tools cache.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidOptionError, InvalidSourceFileError
+from ...metadata.names import nwb_name
+from ...model import Skeleton, VideoInfo
+from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
+from ..layout import SOURCES_TABLE_COLUMNS, sources_table_name
+from .store import (
+    base_name,
+    child_groups,
+    decode,
+    is_group,
+    linked,
+    neurodata_type,
+    open_nwbfile_object,
+    open_store,
+    texts,
+)
+
+__all__ = ["read_training"]
+
+# sleap-io names every SkeletonInstance instance_<i> and keeps no track names.
+_UNTRACKED_NAME = re.compile(r"instance_(\d+)")
+
+
+@dataclass(frozen=True)
+class _RawVideo:
+    name: str
+    external_file: tuple[str, ...]
+    dimension: tuple[int, ...]
+    rate: float | None
+    num_samples: int | None
+
+
+@dataclass(frozen=True)
+class _RawInstance:
+    name: str
+    id: int | None
+    points: np.ndarray
+    visible: np.ndarray | None
+    skeleton: Skeleton
+
+
+@dataclass(frozen=True)
+class _RawFrame:
+    name: str
+    annotator: str | None
+    video: _RawVideo | None
+    frame_index: int | None
+    instances: tuple[_RawInstance, ...]
+
+
+@dataclass(frozen=True)
+class _RawTraining:
+    name: str
+    module: str
+    frames: dict[str, _RawFrame]
+    sources: dict[str, dict[str, Any]]
+
+
+def _choose(where: Any, found: list[tuple[str, str]], name: str | None) -> tuple[str, str]:
+    """Pick the (module, container) to read among the PoseTraining containers found."""
+    names = [container for _, container in found]
+    if not found:
+        raise InvalidSourceFileError(f"{where}: holds no PoseTraining (human-labeled training frames).")
+    if name is None and len(found) > 1:
+        raise InvalidOptionError(f"{where}: holds several PoseTraining containers {names}; choose one with name=...")
+    if name is not None and name not in names:
+        raise InvalidOptionError(f"{where}: no PoseTraining named {name!r}; it holds {names}.")
+    return found[0] if name is None else found[names.index(name)]
+
+
+class _StoredTraining:
+    """Reads one stored ``PoseTraining`` into plain records; videos and skeletons are read once each."""
+
+    def __init__(self, root: Any, where: Any) -> None:
+        self.root = root
+        self.where = where
+        self.videos: dict[str, _RawVideo] = {}
+        self.skeletons: dict[str, Skeleton] = {}
+
+    def read(self, name: str | None) -> _RawTraining:
+        processing = self.root.get("processing")
+        found = []
+        if processing is not None and is_group(processing):
+            for module_name, module in processing.items():
+                found.extend((module_name, child) for child in child_groups(module, "PoseTraining"))
+        module_name, container_name = _choose(self.where, found, name)
+        module = processing[module_name]
+        frames_group = module[container_name].get("training_frames")
+        frames = {}
+        if frames_group is not None and is_group(frames_group):
+            for frame_name, frame in child_groups(frames_group, "TrainingFrame").items():
+                frames[frame_name] = self._frame(frame_name, frame)
+        sources = self._sources(module.get(sources_table_name(container_name)))
+        return _RawTraining(name=container_name, module=module_name, frames=frames, sources=sources)
+
+    def _linked(self, parent: Any, wanted: str) -> tuple[str, Any] | None:
+        """Return the member of ``parent`` (a soft link, or a group) whose type is ``wanted``."""
+        for child in parent:
+            found = linked(self.root, parent, child)
+            if found is not None and is_group(found[1]) and neurodata_type(found[1]) == wanted:
+                return found
+        return None
+
+    def _frame(self, frame_name: str, frame: Any) -> _RawFrame:
+        instances = []
+        instances_group = frame.get("skeleton_instances")
+        for instance_name, instance in (
+            child_groups(instances_group, "SkeletonInstance").items() if instances_group else []
+        ):
+            skeleton = self._linked(instance, "Skeleton")
+            if skeleton is None:
+                raise InvalidSourceFileError(f"{self.where}: {instance.name} links no Skeleton.")
+            identifier = instance.attrs.get("id")
+            visible = instance["node_visibility"][()] if "node_visibility" in instance else None
+            instances.append(
+                _RawInstance(
+                    name=instance_name,
+                    id=None if identifier is None else int(identifier),
+                    points=np.asarray(instance["node_locations"][()], dtype="float64"),
+                    visible=None if visible is None else np.asarray(visible, dtype="bool"),
+                    skeleton=self._skeleton(*skeleton),
+                )
+            )
+        source = linked(self.root, frame, "source_video")
+        if source is not None and neurodata_type(source[1]) != "ImageSeries":
+            source = None
+        index = frame.attrs.get("source_video_frame_index")
+        annotator = frame.attrs.get("annotator")
+        return _RawFrame(
+            name=frame_name,
+            annotator=decode(annotator) if annotator is not None else None,
+            video=self._video(*source) if source is not None else None,
+            frame_index=None if index is None else int(index),
+            instances=tuple(instances),
+        )
+
+    def _video(self, where: str, series: Any) -> _RawVideo:
+        if where not in self.videos:
+            rate = float(series["starting_time"].attrs["rate"]) if "starting_time" in series else None
+            self.videos[where] = _RawVideo(
+                name=base_name(where),
+                external_file=tuple(texts(series["external_file"])) if "external_file" in series else (),
+                dimension=tuple(int(d) for d in series["dimension"][()]) if "dimension" in series else (),
+                rate=rate,
+                num_samples=int(series["num_samples"][()]) if "num_samples" in series else None,
+            )
+        return self.videos[where]
+
+    def _skeleton(self, where: str, node: Any) -> Skeleton:
+        if where not in self.skeletons:
+            edges = np.asarray(node["edges"][()]).reshape(-1, 2) if "edges" in node else np.empty((0, 2))
+            self.skeletons[where] = Skeleton(
+                name=base_name(where),
+                nodes=tuple(texts(node["nodes"])),
+                edges=tuple((int(a), int(b)) for a, b in edges),
+            )
+        return self.skeletons[where]
+
+    @staticmethod
+    def _sources(table: Any) -> dict[str, dict[str, Any]]:
+        """Return the sources table's rows by training-frame name; empty when the file has no such table."""
+        if table is None or not is_group(table) or neurodata_type(table) != "DynamicTable":
+            return {}
+        if "training_frame" not in table:
+            return {}
+        columns = {
+            column: (table[column][()] if column == "frame_index" else texts(table[column]))
+            for column in SOURCES_TABLE_COLUMNS
+            if column in table
+        }
+        return {
+            frame_name: {column: values[i] for column, values in columns.items()}
+            for i, frame_name in enumerate(columns["training_frame"])
+        }
+
+
+def _natural(name: str) -> tuple[Any, ...]:
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part)
+
+
+def _video_info(video: _RawVideo | None, key: str, original: str | None, nwb_folder: Path | None) -> VideoInfo:
+    if video is None:
+        return VideoInfo(key=key, original_path=original)
+    recorded = video.external_file[0] if len(video.external_file) == 1 else None
+    path = None
+    if recorded is not None:
+        candidate = Path(recorded)
+        if not candidate.is_absolute() and nwb_folder is not None:
+            candidate = nwb_folder / candidate
+        if candidate.is_file():
+            path = candidate.resolve()
+    frame_size = None
+    if len(video.dimension) == 2 and min(video.dimension) > 0:
+        frame_size = (video.dimension[1], video.dimension[0])
+    return VideoInfo(
+        key=key,
+        original_path=original or recorded,
+        path=path,
+        n_frames=video.num_samples,
+        frame_size=frame_size,
+        fps=video.rate,
+    )
+
+
+def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
+    """Read an ndx-pose ``PoseTraining`` back into :class:`~poseconv.model.training.TrainingData`.
+
+    Parameters
+    ----------
+    nwbfile : str or pathlib.Path or pynwb.NWBFile
+        The path of an NWB file (HDF5; read with h5py, so files written by any tool open), or an
+        NWB file object (e.g. one built in memory).
+    name : str, optional
+        Name of the PoseTraining container; needed only when the file holds several.
+
+    Returns
+    -------
+    TrainingData
+        Frames in the order they were written (from the sources table; for files written by other
+        tools, by video, frame index and name), instances by individual then name; plain numpy
+        arrays that outlive the file.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file cannot be read or holds no PoseTraining.
+    InvalidOptionError
+        When ``name`` is not one of its PoseTraining containers, or it holds several and none
+        was chosen.
+    """
+    nwb_path: Path | None = None
+    if isinstance(nwbfile, (str, Path)):
+        nwb_path = Path(nwbfile)
+        if not nwb_path.is_file():
+            raise InvalidSourceFileError(f"{nwb_path}: file not found. Check the path of the NWB file.")
+        with open_store(nwb_path) as root:
+            raw = _StoredTraining(root, nwb_path).read(name)
+    else:
+        with open_nwbfile_object(nwbfile) as (root, nwb_path):
+            raw = _StoredTraining(root, nwb_path or "The NWB file").read(name)
+    return _assemble(raw, nwb_path)
+
+
+def _assemble(raw: _RawTraining, nwb_path: Path | None) -> TrainingData:
+    nwb_folder = nwb_path.resolve().parent if nwb_path is not None else None
+    # sleap-io names every instance instance_<i> and writes no tracks: there its ids are not identities.
+    instance_names = [instance.name for frame in raw.frames.values() for instance in frame.instances]
+    ids_are_identities = bool(raw.sources) or not all(_UNTRACKED_NAME.fullmatch(n) for n in instance_names)
+
+    def fallback_order(frame_name: str) -> tuple[Any, ...]:
+        frame = raw.frames[frame_name]
+        video = frame.video.name if frame.video is not None else ""
+        return (video, -1 if frame.frame_index is None else frame.frame_index, _natural(frame_name))
+
+    order = [n for n in raw.sources if n in raw.frames]
+    order += sorted((n for n in raw.frames if n not in raw.sources), key=fallback_order)
+
+    skeletons: dict[str, Skeleton] = {}
+    videos: dict[str, VideoInfo] = {}
+    label_files: dict[str, LabelFile] = {}
+    individuals_by_id: dict[int, str] = {}
+    software: list[str] = []
+    frames: list[LabeledFrame] = []
+    for frame_name in order:
+        frame = raw.frames[frame_name]
+        row = raw.sources.get(frame_name)
+        frame_index = frame.frame_index if frame.video is not None else None
+        image = label_file = original = None
+        key = nwb_name(frame.video.name) if frame.video is not None else "video"
+        if row is not None:
+            key = row["video"]
+            frame_index = None if int(row["frame_index"]) < 0 else int(row["frame_index"])
+            image = row["image"] or None
+            label_file = row["label_file"] or None
+            original = row["original_video"] or None
+            software.append(row["source_software"])
+            if label_file is not None and label_file not in label_files:
+                label_files[label_file] = LabelFile(
+                    name=label_file, row_labels=row["row_labels"] or None, value_dtype=row["value_dtype"] or None
+                )
+        if key not in videos:
+            videos[key] = _video_info(frame.video, key, original, nwb_folder)
+        instances = _instances(frame, skeletons, individuals_by_id if ids_are_identities else None, nwb_path)
+        frames.append(
+            LabeledFrame(
+                video=key,
+                frame_index=frame_index,
+                instances=tuple(instances),
+                image=image,
+                annotator=frame.annotator,
+                label_file=label_file,
+            )
+        )
+    individuals = list(dict.fromkeys(individuals_by_id[i] for i in sorted(individuals_by_id)))
+    for frame in frames:
+        for instance in frame.instances:
+            if instance.individual is not None and instance.individual not in individuals:
+                individuals.append(instance.individual)
+    source_software = next((s for s in software if s), "unknown")
+    return TrainingData.from_frames(
+        source_software=source_software,
+        source_file=nwb_path if nwb_path is not None else Path(raw.name),
+        skeletons=list(skeletons.values()),
+        videos=list(videos.values()),
+        frames=frames,
+        individuals=individuals,
+        label_files=list(label_files.values()),
+        notes={"pose_training": raw.name, "module": raw.module},
+    )
+
+
+def _instances(
+    frame: _RawFrame, skeletons: dict[str, Skeleton], individuals_by_id: dict[int, str] | None, nwb_path: Path | None
+) -> tuple[LabeledInstance, ...]:
+    """Return a frame's instances by individual then name; ``individuals_by_id`` is None when ids are no identities."""
+    instances = []
+    ordered = sorted(frame.instances, key=lambda i: (i.id is None, -1 if i.id is None else i.id, _natural(i.name)))
+    for instance in ordered:
+        known = skeletons.setdefault(instance.skeleton.name, instance.skeleton)
+        if known != instance.skeleton:
+            raise InvalidSourceFileError(
+                f"{nwb_path or 'The NWB file'}: two skeletons are named {instance.skeleton.name!r} with "
+                "different nodes or edges."
+            )
+        individual = None
+        if instance.id is not None and individuals_by_id is not None:
+            # The first name seen for an id is the individual's; "<name>_2" only made a repeat unique.
+            individual = individuals_by_id.setdefault(instance.id, instance.name)
+        visible = instance.visible if instance.visible is not None else ~np.isnan(instance.points).any(axis=1)
+        instances.append(
+            LabeledInstance(
+                skeleton=instance.skeleton.name, points=instance.points, visible=visible, individual=individual
+            )
+        )
+    return tuple(instances)

@@ -1,0 +1,365 @@
+"""Write ndx-pose's multi-camera objects: ``CalibratedCamera`` and ``MultiCameraPoseEstimation``.
+
+The object graph is that of ndx-pose's ``examples/write_multicamera_pose_estimates.py``:
+
+* one ``CalibratedCamera`` per camera in ``nwbfile.devices`` (a plain ``Device``
+  for a camera without intrinsics), added before anything links to it;
+* ``Skeletons`` in ``processing["behavior"]``, one ``Skeleton`` per individual's
+  node set, shared by its 3D poses and every camera view;
+* per individual, one ``MultiCameraPoseEstimation`` in ``processing["behavior"]``
+  holding the 3D ``PoseEstimationSeries`` (x, y, z) and one ``PoseEstimation``
+  per camera (``device=`` that camera, ``skeleton=`` the shared skeleton,
+  ``source_video=`` the camera's external video when known) with its 2D series;
+* frame times stored once: every later series of the same length links the
+  first series' timestamps (or all carry one rate).
+
+Calibration values are written as float64 (ndx-pose's spec asks for float32 at
+least; HDF5 keeps the wider type), so every matrix reads back bit-exact.
+ndx-pose has no field for the length unit of a translation or the calibration
+image size; both go into the camera's description in a fixed sentence that
+:func:`poseconv.nwb.read.multicamera.read_multicamera` parses back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ...errors import MetadataError
+from ...metadata.multicamera import multicamera_container_key
+from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
+from ...model.multicamera import CameraCalibration, MultiCameraPoseData
+from ..layout import (
+    CAMERA_SIZE_PATTERN,
+    CAMERA_SIZE_SENTENCE,
+    CAMERA_UNIT_PATTERN,
+    CAMERA_UNIT_SENTENCE,
+    given_fields,
+)
+from .devices import lookup
+from .pose_estimation import behavior_module, get_or_add_skeleton, pose_estimation_series, series_timing
+from .video import get_or_add_external_video
+
+__all__ = ["write_multicamera_pose_estimation"]
+
+
+def _get_or_add_camera(
+    nwbfile: Any, pose_metadata: Mapping[str, Any], key: str, calibration: CameraCalibration | None
+) -> Any:
+    """Return the camera of ``Pose.CalibratedCameras[key]``, adding it to the file first if new.
+
+    Calibration fields the metadata leaves out come from ``calibration`` (the pose files).
+    """
+    from ndx_pose import CalibratedCamera
+    from pydantic import ValidationError
+    from pynwb.device import Device
+
+    from ...metadata.models import CalibratedCameraMetadata
+
+    raw = lookup(pose_metadata.get("CalibratedCameras", {}), key, "camera_metadata_key")
+    try:
+        entry = CalibratedCameraMetadata.model_validate(dict(raw))
+    except ValidationError as err:
+        raise MetadataError(f"metadata['Pose']['CalibratedCameras']['{key}'] is invalid:\n{err}") from None
+    if calibration is not None:
+        fields = ("intrinsic_matrix", "rotation_matrix", "translation_vector", "distortion_coefficients", "image_size")
+        missing = {
+            field: np.asarray(getattr(calibration, field)).tolist()
+            for field in fields
+            if getattr(entry, field) is None and getattr(calibration, field) is not None
+        }
+        entry = entry.model_copy(update=missing)
+    if entry.name in nwbfile.devices:
+        existing = nwbfile.devices[entry.name]
+        # Reusing a camera is right for the same rig (several pose files of it) and wrong for another one.
+        existing_matrix = getattr(existing, "intrinsic_matrix", None)
+        if entry.intrinsic_matrix is not None and (
+            existing_matrix is None
+            or not np.array_equal(np.asarray(existing_matrix, dtype="float64"), np.asarray(entry.intrinsic_matrix))
+        ):
+            raise MetadataError(
+                f"The file already has a device named '{entry.name}' without this calibration; give the camera "
+                f"another name in metadata['Pose']['CalibratedCameras']['{key}'] (or a metadata_key to the interface)."
+            )
+        return existing
+    description = entry.description or f"Camera '{entry.name}' of a multi-camera rig."
+    if entry.intrinsic_matrix is not None:
+        if CAMERA_UNIT_PATTERN.search(description) is None:
+            description += " " + CAMERA_UNIT_SENTENCE.format(unit=entry.unit)
+        if entry.image_size is not None and CAMERA_SIZE_PATTERN.search(description) is None:
+            description += " " + CAMERA_SIZE_SENTENCE.format(width=entry.image_size[0], height=entry.image_size[1])
+    kwargs: dict[str, Any] = {"name": entry.name, "description": description}
+    if entry.serial_number:
+        kwargs["serial_number"] = entry.serial_number
+    if entry.intrinsic_matrix is None:
+        camera = Device(**kwargs)
+    else:
+        for field in ("intrinsic_matrix", "rotation_matrix", "translation_vector", "distortion_coefficients"):
+            value = getattr(entry, field)
+            if value is not None:
+                kwargs[field] = np.asarray(value, dtype="float64")
+        camera = CalibratedCamera(**kwargs)
+    nwbfile.add_device(camera)
+    return camera
+
+
+class _TimeAnchors:
+    """First series written per frame count: later series of that length link its timestamps."""
+
+    def __init__(self, timing: FrameTiming, max_frames: int | None) -> None:
+        self.timing = timing
+        self.max_frames = max_frames
+        self.first: dict[int, Any] = {}
+
+    def n_frames(self, track: PoseTrack) -> int:
+        return track.n_frames if self.max_frames is None else min(track.n_frames, self.max_frames)
+
+    def kwargs(self, n_frames: int) -> dict[str, Any]:
+        kwargs = series_timing(self.timing, n_frames)
+        if "timestamps" in kwargs and n_frames in self.first:
+            return {"timestamps": self.first[n_frames]}
+        return kwargs
+
+    def remember(self, n_frames: int, series: Any) -> None:
+        if series.timestamps is not None:
+            self.first.setdefault(n_frames, series)
+
+
+def _series(
+    track: PoseTrack,
+    nodes: tuple[str, ...],
+    entries: Mapping[str, Any],
+    pose: PoseData,
+    anchors: _TimeAnchors,
+    where: str,
+) -> list[Any]:
+    missing = [node for node in entries if node not in nodes]
+    if missing:
+        raise MetadataError(
+            f"{where}['PoseEstimationSeries'] names {missing}, which are not body parts: {list(nodes)}."
+        )
+    n_frames = anchors.n_frames(track)
+    result = []
+    for j, node in enumerate(nodes):
+        series = pose_estimation_series(
+            track,
+            j,
+            node,
+            entries.get(node, {}),
+            pose,
+            n_frames=n_frames,
+            timing_source=anchors.timing.source,
+            times=anchors.kwargs(n_frames),
+        )
+        anchors.remember(n_frames, series)
+        result.append(series)
+    return result
+
+
+def write_multicamera_pose_estimation(
+    nwbfile: Any,
+    data: MultiCameraPoseData,
+    *,
+    metadata: Mapping[str, Any],
+    video_paths: Mapping[str, Path] | None = None,
+    relative_to: str | Path | None = None,
+    max_frames: int | None = None,
+) -> list[Any]:
+    """Add the cameras and one ``MultiCameraPoseEstimation`` per metadata entry to ``nwbfile``.
+
+    Parameters
+    ----------
+    nwbfile : pynwb.NWBFile
+        Target file (in memory).
+    data : MultiCameraPoseData
+        The session; its ``timing`` must be known.
+    metadata : mapping
+        Metadata in the layout of :mod:`poseconv.metadata.multicamera`; every entry of
+        ``metadata["Pose"]["MultiCameraPoseEstimations"]`` is written.
+    video_paths, relative_to, max_frames : optional
+        As for :func:`~poseconv.nwb.write.pose_estimation.write_pose_estimation`; ``video_paths``
+        is keyed by view video key, for the external ``ImageSeries`` of each camera.
+
+    Returns
+    -------
+    list of ndx_pose.MultiCameraPoseEstimation
+        The containers added.
+
+    Raises
+    ------
+    MetadataError
+        When metadata names unknown keys or invalid camera fields, or no frame times are known.
+    """
+    from ndx_pose import MultiCameraPoseEstimation
+
+    pose_metadata = metadata.get("Pose", {})
+    containers = pose_metadata.get("MultiCameraPoseEstimations", {})
+    individuals = {multicamera_container_key(data, name): name for name in data.individuals()}
+    _check_containers(data, containers, individuals)
+    paths = _VideoPaths(dict(video_paths or {}), Path(relative_to) if relative_to else None)
+    behavior = behavior_module(nwbfile)
+    anchors = _TimeAnchors(data.timing, max_frames) if data.timing is not None else None
+    written = []
+    for key, entry in containers.items():
+        individual = individuals[key]
+        where = f"metadata['Pose']['MultiCameraPoseEstimations']['{key}']"
+        if entry["name"] in behavior.data_interfaces:
+            raise MetadataError(
+                f"The file already holds '{entry['name']}' in processing['behavior']; give {where} another name."
+            )
+        expected = data.skeleton_for(individual)
+        skeleton = _shared_skeleton(
+            nwbfile, behavior, entry, pose_metadata, individual, expected, len(individuals) == 1
+        )
+
+        series_3d = _series_3d(data, individual, expected, entry, anchors, where)
+
+        views = []
+        _check_camera_views(data, entry, where)
+        for camera_name, view_entry in (entry.get("CameraViews") or {}).items():
+            views.append(
+                _camera_view(
+                    nwbfile, data, individual, camera_name, view_entry, skeleton, anchors, metadata, paths, where
+                )
+            )
+
+        container = MultiCameraPoseEstimation(
+            **given_fields(
+                entry, name=entry["name"], pose_estimation_series=series_3d, pose_estimations=views, skeleton=skeleton
+            )
+        )
+        behavior.add(container)
+        written.append(container)
+    return written
+
+
+class _VideoPaths(NamedTuple):
+    """Video file per view video key, and the folder the NWB file is written to."""
+
+    by_video: dict[str, Path]
+    relative_to: Path | None
+
+
+def _shared_skeleton(
+    nwbfile: Any,
+    behavior: Any,
+    entry: Mapping[str, Any],
+    pose_metadata: Mapping[str, Any],
+    individual: str,
+    expected: Skeleton,
+    single_animal: bool,
+) -> Any:
+    """Return the skeleton an individual's 3D poses and camera views share, or None when metadata names none."""
+    if entry.get("skeleton_metadata_key") is None:
+        return None
+    skeleton_entry = lookup(pose_metadata.get("Skeletons", {}), entry["skeleton_metadata_key"], "skeleton key")
+    if list(skeleton_entry["nodes"]) != list(expected.nodes):
+        raise MetadataError(
+            f"metadata['Pose']['Skeletons']['{entry['skeleton_metadata_key']}'] lists nodes "
+            f"{list(skeleton_entry['nodes'])}, but '{individual}' has {list(expected.nodes)}; nodes cannot "
+            "be renamed or reordered in metadata."
+        )
+    return get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
+
+
+def _camera_view(
+    nwbfile: Any,
+    data: MultiCameraPoseData,
+    individual: str,
+    camera_name: str,
+    view_entry: Mapping[str, Any],
+    skeleton: Any,
+    anchors: _TimeAnchors,
+    metadata: Mapping[str, Any],
+    paths: _VideoPaths,
+    where: str,
+) -> Any:
+    """Return the ``PoseEstimation`` of one camera's view of ``individual``, its camera added to the file."""
+    from ndx_pose import PoseEstimation
+
+    pose_metadata = metadata.get("Pose", {})
+    view_where = f"{where}['CameraViews']['{camera_name}']"
+    # The view is the camera's data (keyed by camera name); the device is the metadata entry it names.
+    camera = _get_or_add_camera(nwbfile, pose_metadata, view_entry["camera_metadata_key"], data.cameras[camera_name])
+    view = data.views.get(camera_name)
+    track = next((t for t in view.tracks if t.name == individual), None) if view is not None else None
+    series_2d = []
+    source_video = None
+    if track is not None and view is not None:
+        nodes = view.skeletons[track.skeleton].nodes
+        series_2d = _series(track, nodes, view_entry.get("PoseEstimationSeries", {}), view, anchors, view_where)
+        if view_entry.get("source_video_metadata_key") is not None:
+            info = view.videos[track.video]
+            existing = set(nwbfile.acquisition)
+            n_frames = info.n_frames or track.n_frames
+            source_video = get_or_add_external_video(
+                nwbfile,
+                metadata,
+                view_entry["source_video_metadata_key"],
+                video_path=paths.by_video.get(track.video, info.path),
+                relative_to=paths.relative_to,
+                timing_kwargs=series_timing(data.timing, n_frames),
+                n_frames=n_frames,
+                frame_size=info.frame_size,
+            )
+            # The video was recorded by this camera; link it when the video is new here.
+            if source_video.name not in existing and getattr(source_video, "device", None) is None:
+                source_video.device = camera
+    elif view_entry.get("PoseEstimationSeries"):
+        raise MetadataError(f"{view_where} lists 2D series, but camera '{camera_name}' has no poses of it.")
+    return PoseEstimation(
+        **given_fields(
+            view_entry,
+            name=view_entry["name"],
+            pose_estimation_series=series_2d,
+            device=camera,
+            skeleton=skeleton,
+            source_video=source_video,
+        )
+    )
+
+
+def _series_3d(
+    data: MultiCameraPoseData,
+    individual: str,
+    skeleton: Skeleton,
+    entry: Mapping[str, Any],
+    anchors: _TimeAnchors | None,
+    where: str,
+) -> list[Any]:
+    """Return the 3D ``PoseEstimationSeries`` of ``individual``; none when the session has no 3D poses of it."""
+    track_3d = None
+    if data.pose_3d is not None:
+        track_3d = next((t for t in data.pose_3d.tracks if t.name == individual), None)
+    if track_3d is not None:
+        return _series(track_3d, skeleton.nodes, entry.get("PoseEstimationSeries", {}), data.pose_3d, anchors, where)
+    if entry.get("PoseEstimationSeries"):
+        raise MetadataError(f"{where} lists 3D series, but {data.source_file.name} has no 3D poses of it.")
+    return []
+
+
+def _check_containers(data: MultiCameraPoseData, containers: Mapping[str, Any], individuals: Mapping[str, str]) -> None:
+    """Refuse metadata entries that match no individual, and a session without frame times."""
+    unknown = [key for key in containers if key not in individuals]
+    if unknown:
+        raise MetadataError(
+            f"metadata['Pose']['MultiCameraPoseEstimations'] has entries {unknown} that match no individual of "
+            f"{data.source_file.name}; its containers are {sorted(individuals)}."
+        )
+    if containers and data.timing is None:
+        raise MetadataError(
+            f"No frame times are known for {data.source_file.name}: the files record no frame rate. Give the frame "
+            "rate (sampling_frequency=...) or timestamps (set_aligned_timestamps)."
+        )
+
+
+def _check_camera_views(data: MultiCameraPoseData, entry: Mapping[str, Any], where: str) -> None:
+    """Refuse camera views of cameras the session does not have."""
+    unknown_cameras = [name for name in entry.get("CameraViews") or {} if name not in data.cameras]
+    if unknown_cameras:
+        raise MetadataError(
+            f"{where}['CameraViews'] names cameras {unknown_cameras}; the session's cameras are {list(data.cameras)}."
+        )

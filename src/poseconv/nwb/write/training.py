@@ -1,0 +1,375 @@
+"""Write :class:`~poseconv.model.training.TrainingData` as ndx-pose ``PoseTraining``.
+
+The NWB layout, in ``processing["behavior"]``:
+
+* ``Skeletons``: the skeletons, shared with the ``PoseEstimation`` containers of the
+  same file (an existing skeleton of the same name and nodes is linked, not copied).
+* ``PoseTraining`` (name from ``metadata["Pose"]["PoseTraining"]``):
+
+  - ``source_videos`` (``SourceVideos``): one external-mode ``ImageSeries`` per video
+    that exists on this machine, with the path relative to the NWB file, the frame
+    times read from the video container (or the frame rate the tool recorded) and its
+    camera. An ``ImageSeries`` of the same name already in the file (the video the
+    poses were estimated on, in ``acquisition``) is linked instead of added twice.
+    Videos that exist only as a path on the labeling machine get no ImageSeries (an
+    external file that does not exist is an error for DANDI); their path is kept as
+    text in the sources table.
+  - ``training_frames`` (``TrainingFrames``): one ``TrainingFrame`` per labeled frame,
+    named ``<video>_<image name>`` (DeepLabCut) or ``<video>_frame_<index>`` (SLEAP),
+    with ``annotator``, and ``source_video`` + ``source_video_frame_index`` when the
+    video has an ImageSeries. Its ``skeleton_instances`` hold one ``SkeletonInstance``
+    per labeled animal: named after the individual / track (``instance_<k>`` when it
+    has none), ``id`` the index of the individual in the file's list of individuals
+    (absent when untracked), ``node_locations`` (NaN where not labeled),
+    ``node_visibility`` and the linked skeleton.
+
+* ``<PoseTraining name>Sources`` (a ``DynamicTable``): one row per training frame, in
+  the order of the label files, saying where it came from: video, frame index (-1 when
+  unknown), the image file as the tool recorded it, the label file, the labeling tool,
+  the video path the tool recorded, and how a DeepLabCut label file laid out its rows
+  and values. ndx-pose has no place for these facts; they are what lets
+  :func:`poseconv.nwb.read.training.read_training` give back exactly what was read, in order.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidSourceFileError, MetadataError, PoseconvWarning
+from ...metadata.defaults import video_key
+from ...metadata.names import nwb_name, skeleton_nwb_names, unique_name
+from ...metadata.training import DEFAULT_POSE_TRAINING_NAME
+from ...model import VideoInfo
+from ...model.training import LabeledFrame, TrainingData
+from ..layout import SOURCES_TABLE_COLUMNS, sources_table_name
+from .devices import get_or_add_device
+from .pose_estimation import behavior_module, get_or_add_skeleton
+
+__all__ = ["write_pose_training"]
+
+
+def _index_dtype(value: int) -> Any:
+    # ndx-pose declares uint8 but hdmf keeps a wider unsigned type; frame indices exceed 255.
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if value <= np.iinfo(dtype).max:
+            return dtype(value)
+    return np.uint64(value)
+
+
+def _frame_name(frame: LabeledFrame, position: int) -> str:
+    if frame.image:
+        label = re.split(r"[\\/]", frame.image)[-1]
+    elif frame.frame_index is not None:
+        label = f"frame_{frame.frame_index}"
+    else:
+        label = f"image_{position}"
+    return nwb_name(f"{frame.video}_{label}")
+
+
+def _find_image_series(nwbfile: Any, behavior: Any, name: str) -> Any:
+    """Return the ImageSeries named ``name`` already in the file (acquisition, behavior, a PoseTraining), or None."""
+    from pynwb.image import ImageSeries
+
+    candidate = nwbfile.acquisition.get(name)
+    if isinstance(candidate, ImageSeries):
+        return candidate
+    if name in behavior.data_interfaces and isinstance(behavior[name], ImageSeries):
+        return behavior[name]
+    for container in behavior.data_interfaces.values():
+        is_training = getattr(container, "neurodata_type", None) == "PoseTraining"
+        videos = container.source_videos if is_training else None
+        if videos is not None and name in videos.image_series:
+            return videos.image_series[name]
+    return None
+
+
+def _new_image_series(
+    nwbfile: Any,
+    metadata: Mapping[str, Any],
+    entry: Mapping[str, Any],
+    info: VideoInfo,
+    path: Path,
+    relative_to: Path | None,
+) -> Any:
+    """Return an external ImageSeries of a training video; None (with a warning) when its frame times are unknown."""
+    from pynwb.image import ImageSeries
+
+    from ...video import probe_video
+
+    n_frames, frame_size = info.n_frames, info.frame_size
+    timing: dict[str, Any] | None = None
+    try:
+        probe = probe_video(path)
+    except InvalidSourceFileError as err:
+        warnings.warn(f"{err} The training frames do not link it.", PoseconvWarning, stacklevel=3)
+        return None
+    if probe is not None:
+        n_frames, frame_size = probe.n_frames, probe.frame_size
+        probed = probe.timing()
+        if probed.rate is not None:
+            timing = {"rate": probed.rate, "starting_time": probed.starting_time}
+        else:
+            timing = {"timestamps": probed.timestamps}
+    elif info.fps is not None and n_frames:
+        timing = {"rate": float(info.fps), "starting_time": 0.0}
+    if timing is None:
+        warnings.warn(
+            f"{path}: the frame times of this training video are unknown (the video container gives none); "
+            "the training frames keep their frame index in the sources table but do not link the video.",
+            PoseconvWarning,
+            stacklevel=3,
+        )
+        return None
+    external = path.resolve()
+    # DANDI and NWB best practice: external files are stored relative to the NWB file.
+    external_file = os.path.relpath(external, relative_to.resolve()) if relative_to is not None else str(external)
+    kwargs: dict[str, Any] = {
+        "name": entry["name"],
+        "description": entry.get("description") or f"Behavior video {external.name}.",
+        "unit": entry.get("unit") or "Frames",
+        "format": "external",
+        "external_file": [external_file],
+        "starting_frame": [0],
+    }
+    if "rate" in timing:
+        kwargs.update(timing, num_samples=int(n_frames))
+    else:
+        kwargs.update(timing)
+    if frame_size is not None:
+        kwargs["dimension"] = [int(frame_size[1]), int(frame_size[0])]
+    if entry.get("device_metadata_key") is not None:
+        kwargs["device"] = get_or_add_device(nwbfile, metadata, entry["device_metadata_key"])
+    return ImageSeries(**kwargs)
+
+
+def write_pose_training(
+    nwbfile: Any,
+    training: TrainingData,
+    *,
+    metadata: Mapping[str, Any],
+    video_paths: Mapping[str, Path] | None = None,
+    relative_to: str | Path | None = None,
+    max_frames: int | None = None,
+) -> Any:
+    """Add ``training`` to ``nwbfile`` as a ``PoseTraining`` container (see the module docstring).
+
+    Parameters
+    ----------
+    nwbfile : pynwb.NWBFile
+        Target file (in memory).
+    training : TrainingData
+        The labels.
+    metadata : mapping
+        Metadata in the layout of :mod:`poseconv.metadata.models`; ``Pose.PoseTraining`` names the
+        container, ``Pose.Skeletons`` the skeletons (by skeleton name), ``Behavior.ExternalVideos``
+        the videos (by :func:`~poseconv.metadata.defaults.video_key`) and ``Devices`` their cameras.
+    video_paths : mapping of str to pathlib.Path, optional
+        Video file per video key, overriding the files the reader found.
+    relative_to : str or pathlib.Path, optional
+        Folder the NWB file will be written to, so video paths are stored relative to it.
+    max_frames : int, optional
+        Write only the first training frames (stub conversions).
+
+    Returns
+    -------
+    ndx_pose.PoseTraining
+        The container added.
+
+    Raises
+    ------
+    MetadataError
+        When the container name is taken, or skeleton metadata renames or reorders nodes.
+    """
+    from ndx_pose import PoseTraining, SourceVideos, TrainingFrames
+
+    pose_metadata = metadata.get("Pose", {})
+    entry = dict(pose_metadata.get("PoseTraining") or {})
+    name = entry.get("name") or DEFAULT_POSE_TRAINING_NAME
+    behavior = behavior_module(nwbfile)
+    table_name = sources_table_name(name)
+    _check_names_free(behavior, (name, table_name))
+    frames = training.frames if max_frames is None else training.frames[:max_frames]
+
+    skeletons = _training_skeletons(nwbfile, behavior, training, frames, pose_metadata.get("Skeletons", {}))
+    linked, new_series = _source_videos(nwbfile, behavior, training, frames, metadata, video_paths, relative_to)
+    individual_ids = {name: i for i, name in enumerate(training.individuals)}
+    taken_frames: set[str] = set()
+    training_frames = []
+    rows: dict[str, list[Any]] = {column: [] for column in SOURCES_TABLE_COLUMNS}
+    for position, frame in enumerate(frames):
+        frame_name = unique_name(_frame_name(frame, position), taken_frames)
+        source_video = linked.get(frame.video) if frame.frame_index is not None else None
+        annotator = entry.get("annotator") or frame.annotator
+        training_frames.append(
+            _training_frame(
+                frame, frame_name, skeletons, individual_ids, source_video=source_video, annotator=annotator
+            )
+        )
+        _add_source_row(rows, training, frame, frame_name)
+
+    pose_training_kwargs: dict[str, Any] = {
+        "name": name,
+        "training_frames": TrainingFrames(name="training_frames", training_frames=training_frames),
+    }
+    if new_series:
+        pose_training_kwargs["source_videos"] = SourceVideos(name="source_videos", image_series=new_series)
+    pose_training = PoseTraining(**pose_training_kwargs)
+    behavior.add(pose_training)
+    description = entry.get("description") or (
+        f"Where each training frame of '{name}' came from: one row per TrainingFrame, in the order of the label files."
+    )
+    behavior.add(_sources_table(table_name, description, rows))
+    return pose_training
+
+
+def _training_skeletons(
+    nwbfile: Any, behavior: Any, training: TrainingData, frames: Sequence[LabeledFrame], entries: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Return the NWB ``Skeleton`` of every skeleton the labels use, shared with ``PoseEstimation`` containers."""
+    # One animal (no identities, at most one per frame): its skeleton is the Subject's, as for the poses.
+    single_animal = all(len(f.instances) <= 1 and all(i.individual is None for i in f.instances) for f in frames)
+    skeletons: dict[str, Any] = {}
+    default_names = skeleton_nwb_names(list(training.used_skeletons()))
+    for skeleton_name in training.used_skeletons():
+        model = training.skeletons[skeleton_name]
+        skeleton_entry = entries.get(skeleton_name) or {
+            "name": default_names[skeleton_name],
+            "nodes": list(model.nodes),
+            "edges": [list(e) for e in model.edges],
+        }
+        if list(skeleton_entry["nodes"]) != list(model.nodes):
+            raise MetadataError(
+                f"metadata['Pose']['Skeletons']['{skeleton_name}'] lists nodes {list(skeleton_entry['nodes'])}, but "
+                f"the labels in {training.source_file.name} have {list(model.nodes)}; nodes cannot be renamed or "
+                "reordered in metadata."
+            )
+        skeletons[skeleton_name] = get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
+    return skeletons
+
+
+def _source_videos(
+    nwbfile: Any,
+    behavior: Any,
+    training: TrainingData,
+    frames: Sequence[LabeledFrame],
+    metadata: Mapping[str, Any],
+    video_paths: Mapping[str, Path] | None,
+    relative_to: str | Path | None,
+) -> tuple[dict[str, Any], list[Any]]:
+    """Return the ImageSeries each video key links to and those to add: one of the same name, else a new one."""
+    video_paths = dict(video_paths or {})
+    external_videos = metadata.get("Behavior", {}).get("ExternalVideos", {})
+    linked: dict[str, Any] = {}
+    new_series: list[Any] = []
+    for key in dict.fromkeys(frame.video for frame in frames):
+        video_entry = external_videos.get(video_key(key))
+        series_name = video_entry["name"] if video_entry else nwb_name(f"Video {key}")
+        existing = _find_image_series(nwbfile, behavior, series_name)
+        if existing is None:
+            existing = next((s for s in new_series if s.name == series_name), None)
+        if existing is not None:
+            linked[key] = existing
+            continue
+        info = training.videos[key]
+        path = video_paths.get(key, info.path)
+        if video_entry is None or path is None or not Path(path).is_file():
+            continue
+        series = _new_image_series(
+            nwbfile, metadata, video_entry, info, Path(path), Path(relative_to) if relative_to else None
+        )
+        if series is not None:
+            new_series.append(series)
+            linked[key] = series
+    return linked, new_series
+
+
+def _training_frame(
+    frame: LabeledFrame,
+    name: str,
+    skeletons: Mapping[str, Any],
+    individual_ids: Mapping[str, int],
+    *,
+    source_video: Any,
+    annotator: str | None,
+) -> Any:
+    """Return the ``TrainingFrame`` of one labeled frame, its instances named by individual."""
+    from ndx_pose import SkeletonInstance, SkeletonInstances, TrainingFrame
+
+    instances = []
+    taken_instances: set[str] = set()
+    n_untracked = 0
+    for instance in frame.instances:
+        kwargs: dict[str, Any] = {}
+        if instance.individual is not None:
+            instance_name = nwb_name(instance.individual)
+            kwargs["id"] = _index_dtype(individual_ids[instance.individual])
+        else:
+            instance_name = f"instance_{n_untracked}"
+            n_untracked += 1
+        instances.append(
+            SkeletonInstance(
+                name=unique_name(instance_name, taken_instances),
+                node_locations=instance.points,
+                node_visibility=instance.visible,
+                skeleton=skeletons[instance.skeleton],
+                **kwargs,
+            )
+        )
+    frame_kwargs: dict[str, Any] = {
+        "name": name,
+        "skeleton_instances": SkeletonInstances(name="skeleton_instances", skeleton_instances=instances),
+    }
+    if annotator:
+        frame_kwargs["annotator"] = annotator
+    if source_video is not None:
+        frame_kwargs["source_video"] = source_video
+        frame_kwargs["source_video_frame_index"] = _index_dtype(frame.frame_index)
+    return TrainingFrame(**frame_kwargs)
+
+
+def _add_source_row(rows: dict[str, list[Any]], training: TrainingData, frame: LabeledFrame, frame_name: str) -> None:
+    """Append the sources-table row of one frame: where it came from, as the labeling tool recorded it."""
+    layout = training.label_files.get(frame.label_file) if frame.label_file else None
+    info = training.videos[frame.video]
+    rows["training_frame"].append(frame_name)
+    rows["video"].append(frame.video)
+    rows["frame_index"].append(-1 if frame.frame_index is None else frame.frame_index)
+    rows["image"].append(frame.image or "")
+    rows["label_file"].append(frame.label_file or "")
+    rows["source_software"].append(training.source_software)
+    rows["original_video"].append(info.original_path or "")
+    rows["row_labels"].append((layout.row_labels if layout else None) or "")
+    rows["value_dtype"].append((layout.value_dtype if layout else None) or "")
+
+
+def _sources_table(name: str, description: str, rows: Mapping[str, list[Any]]) -> Any:
+    """Return the table of where each training frame came from (plain hdmf: ndx-pose has no place for it)."""
+    from hdmf.common import DynamicTable, VectorData
+
+    columns = [
+        VectorData(
+            name=column,
+            description=text,
+            data=np.asarray(rows[column], dtype="int64") if column == "frame_index" else rows[column],
+        )
+        for column, text in SOURCES_TABLE_COLUMNS.items()
+    ]
+    return DynamicTable(name=name, description=description, columns=columns)
+
+
+def _check_names_free(behavior: Any, names: Sequence[str]) -> None:
+    """Refuse names already taken in the behavior module."""
+    for taken in names:
+        if taken not in behavior.data_interfaces:
+            continue
+        raise MetadataError(
+            f"The file already holds '{taken}' in processing['behavior']; give the training data another name "
+            "in metadata['Pose']['PoseTraining']['name']."
+        )
