@@ -3,6 +3,7 @@
     python benchmarks/batch.py prepare                     # 50 sessions of 100,000 frames + the spec
     python benchmarks/batch.py time --runs 3               # both, taking turns; sessions per minute
     python benchmarks/batch.py neuroconv                   # only the neuroconv loop (what ``time`` runs)
+    python benchmarks/batch.py time --folder DIR --runs 1  # sessions prepared elsewhere (prepare --folder DIR)
 
 ``prepare`` writes ``--sessions`` seeded single-animal DeepLabCut ``.h5`` files of ``--frames`` frames
 x 10 body parts (``generate.make_dlc``, a seed per session, DeepLabCut's file naming) into
@@ -40,7 +41,6 @@ import generate  # noqa: E402
 from run import machine, run_child  # noqa: E402
 
 BATCH = generate.DATA_DIR / "batch"
-SPEC = BATCH / "spec.yaml"
 SESSIONS = 50
 FRAMES = 100_000
 BODYPARTS = 10
@@ -105,18 +105,19 @@ def neuroconv_loop(folder: Path = BATCH) -> None:
         interface.run_conversion(nwbfile_path=output / f"{session_id}.nwb", metadata=metadata, overwrite=True)
 
 
-def commands(spec: Path = SPEC) -> dict[str, list[str]]:
+def commands(folder: Path = BATCH) -> dict[str, list[str]]:
     """The two whole commands that are timed."""
+    spec = str(folder / "spec.yaml")
     return {
-        "poseconv": [sys.executable, "-m", "poseconv.cli", "run", str(spec), "--jobs", "2", "--overwrite", "-q"],
-        "neuroconv": [sys.executable, str(Path(__file__).resolve()), "neuroconv"],
+        "poseconv": [sys.executable, "-m", "poseconv.cli", "run", spec, "--jobs", "2", "--overwrite", "-q"],
+        "neuroconv": [sys.executable, str(Path(__file__).resolve()), "neuroconv", "--folder", str(folder)],
     }
 
 
-def measure(runs: int) -> dict:
+def measure(runs: int, folder: Path = BATCH) -> dict:
     """Time both commands ``runs`` times, taking turns; return every run and the sessions per minute."""
-    n_sessions = len(session_ids())
-    every = commands()
+    n_sessions = len(session_ids(folder))
+    every = commands(folder)
     results: dict = {tool: {"runs": []} for tool in every}
     for repetition in range(runs):
         for tool, command in every.items():
@@ -126,7 +127,7 @@ def measure(runs: int) -> dict:
     for tool in results.values():
         wall = statistics.median(run["wall_s"] for run in tool["runs"])
         tool["sessions_per_minute"] = n_sessions / wall * 60
-    return {"sessions": n_sessions, "frames": FRAMES, "tools": results}
+    return {"sessions": n_sessions, "tools": results}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -134,15 +135,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("step", choices=["prepare", "time", "neuroconv"])
     parser.add_argument("--sessions", type=int, default=SESSIONS, help="sessions to prepare")
     parser.add_argument("--frames", type=int, default=FRAMES, help="frames per session")
+    parser.add_argument("--folder", type=Path, default=BATCH, help="where the sessions and the spec are")
     parser.add_argument("--runs", type=int, default=3, help="repetitions of each command (median reported)")
     parser.add_argument("--output", type=Path, default=HERE / "results" / "batch.json", help="where to save runs")
     args = parser.parse_args(argv)
     if args.step == "prepare":
-        print(prepare(args.sessions, args.frames))
+        print(prepare(args.sessions, args.frames, args.folder))
     elif args.step == "neuroconv":
-        neuroconv_loop()
+        neuroconv_loop(args.folder)
     else:
-        result = measure(args.runs)
+        result = measure(args.runs, args.folder)
         lines = ["| tool | wall s (median) | peak RSS MB (median) | sessions / min |", "|---|---:|---:|---:|"]
         for tool, entry in result["tools"].items():
             wall = statistics.median(run["wall_s"] for run in entry["runs"])
