@@ -1,8 +1,11 @@
 """Every ```python and ```bash block of README.md and docs/*.md runs as written.
 
 Each block runs in its own temporary folder that holds the files it names, copied from
-the real example files (``examples/data``) and the shared test data. A block that cannot
-run in a test (a cluster address, recording data that is not public, a browser) is
+the real example files (``examples/data``) and the shared test data (files and whole
+project folders, and the files a copied spec names). ``poseconv`` and ``python`` on the
+PATH are this interpreter's. A block preceded by ``<!-- continues: why -->`` runs after the
+runnable block above it, in the same folder (it reads what that block wrote). A block that
+cannot run in a test (a cluster address, recording data that is not public, a browser) is
 preceded by ``<!-- not-runnable: why -->``; the test checks that the reason is given.
 """
 
@@ -16,15 +19,20 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tests.fixtures.paths import REPO_ROOT, SHARED_DATA
 
 DOCS = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
 _FENCE = re.compile(
-    r"(?:<!--\s*not-runnable:(?P<reason>[^>]*)-->\s*\n)?```(?P<lang>python|bash)\n(?P<code>.*?)```", re.S
+    r"(?:<!--\s*(?P<marker>not-runnable|continues):(?P<reason>[^>]*)-->\s*\n)?"
+    r"```(?P<lang>python|bash)\n(?P<code>.*?)```",
+    re.S,
 )
 
 _EXAMPLE_DLC = REPO_ROOT / "examples/data/openfield-demo-2024-05-01/videos"
-#: The files the blocks name, by the name they use, and the real file each one is.
+_DLC = SHARED_DATA / "deeplabcut"
+_SESSIONS_SPEC = Path(__file__).resolve().parent / "sessions.yaml"
+#: The files and folders the blocks name, by the name they use, and the real file or folder each one is.
 FILES = {
     "videos/session1DLC_resnet50_openfieldMay1shuffle1_50000_el.h5": _EXAMPLE_DLC
     / "mouse_pair_session1DLC_resnet50_openfieldMay1shuffle1_50000_el.h5",
@@ -35,38 +43,88 @@ FILES = {
     / "neuroconv/behavior_testing_data/lightningpose/outputs/2023-11-09/10-14-37/video_preds/test_vid.csv",
     "outputs/2023-11-09/10-14-37/video_preds/test_vid.mp4": SHARED_DATA
     / "neuroconv/behavior_testing_data/lightningpose/outputs/2023-11-09/10-14-37/video_preds/test_vid.mp4",
+    "vid1_camera-1DLC_resnet50_TESTNov4shuffle1_10.h5": _DLC
+    / "3Dtestviews_videos/vid1_camera-1DLC_resnet50_TESTNov4shuffle1_10.h5",
+    "vid1_camera-2DLC_resnet50_TESTNov4shuffle2_10.h5": _DLC
+    / "3Dtestviews_videos/vid1_camera-2DLC_resnet50_TESTNov4shuffle2_10.h5",
+    "Reaching-Mackenzie-2018-08-30": _DLC / "Reaching-Mackenzie-2018-08-30",
+    "multi_mouse-dlc_team-2022-04-12": _DLC / "multi_mouse-dlc_team-2022-04-12",
+    "labels.v002.slp": SHARED_DATA / "sleap-io.js/tests/data/slp/labels.v002.slp",
+    "sessions.yaml": _SESSIONS_SPEC,
+    "spec.yaml": _SESSIONS_SPEC,
+}
+#: The files that a file of ``FILES`` names in turn (a spec's pose files).
+NEEDS = {
+    spec: [
+        "videos/session1DLC_resnet50_openfieldMay1shuffle1_50000_el.h5",
+        "vid1_camera-1DLC_resnet50_TESTNov4shuffle1_10.h5",
+        "vid1_camera-2DLC_resnet50_TESTNov4shuffle2_10.h5",
+    ]
+    for spec in ("sessions.yaml", "spec.yaml")
 }
 
 
 def _blocks():
     for doc in DOCS:
         text = doc.read_text(encoding="utf-8")
+        last: list[tuple[str, str]] = []  # the steps of the last runnable block: what it continues, then itself
         for match in _FENCE.finditer(text):
             line = text[: match.start("lang")].count("\n") + 1
-            yield pytest.param(match["lang"], match["code"], match["reason"], id=f"{doc.relative_to(REPO_ROOT)}:{line}")
+            reason = match["reason"] if match["marker"] == "not-runnable" else None
+            steps = [(match["lang"], match["code"])]
+            if match["marker"] == "continues":
+                assert last, f"{doc.name}:{line} continues a block, but no runnable block is above it"
+                steps = [*last, *steps]
+            if reason is None:
+                last = steps
+            yield pytest.param(steps, reason, id=f"{doc.relative_to(REPO_ROOT)}:{line}")
 
 
-@pytest.mark.parametrize(("lang", "code", "reason"), list(_blocks()))
-def test_code_block_runs_as_written(tmp_path, lang, code, reason):
+def _copy(name: str, folder: Path) -> None:
+    """Copy the real file or folder of ``name`` to ``folder / name``; skip when it is not here."""
+    source = FILES[name]
+    if not source.exists():
+        pytest.skip(f"{source} is not here (see ../shared/data/MANIFEST.md)")
+    target = folder / name
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        shutil.copy(source, target)
+
+
+def _put_files(code: str, folder: Path) -> None:
+    """Copy every file the block names, with the side files and the files those name."""
+    named = [name for name in FILES if name in code]
+    named += [needed for name in named for needed in NEEDS.get(name, ())]
+    for name in named:
+        _copy(name, folder)
+        # A file's side files (a DeepLabCut _meta.pickle) go with it when the block names the file.
+        for side in FILES:
+            if side != name and Path(side).parent == Path(name).parent != Path(".") and side not in code:
+                _copy(side, folder)
+
+
+def _path_with_this_python(folder: Path) -> dict[str, str]:
+    """An environment whose ``poseconv`` and ``python`` are this interpreter's, whatever else is installed."""
+    bin_dir = folder / ".bin"
+    bin_dir.mkdir()
+    for name, run in (("poseconv", "-m poseconv.cli"), ("python", "")):
+        (bin_dir / name).write_text(f'#!/bin/sh\nexec "{sys.executable}" {run} "$@"\n', encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
+    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+
+@pytest.mark.parametrize(("steps", "reason"), list(_blocks()))
+def test_code_block_runs_as_written(tmp_path, steps, reason):
     if reason is not None:
         assert len(reason.strip()) > 10, "say why the block cannot run in a test"
         pytest.skip(reason.strip())
-    for name, source in FILES.items():
-        if name in code:
-            if not source.is_file():
-                pytest.skip(f"{source} is not here (see ../shared/data/MANIFEST.md)")
-            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, tmp_path / name)
-            # A file's side files (a DeepLabCut _meta.pickle) go with it when the block names the file.
-            for side, side_source in FILES.items():
-                if side != name and Path(side).parent == Path(name).parent and side not in code:
-                    shutil.copy(side_source, tmp_path / side)
-    # `poseconv` on the PATH is this interpreter's, whatever is installed elsewhere.
-    bin_dir = tmp_path / ".bin"
-    bin_dir.mkdir()
-    (bin_dir / "poseconv").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m poseconv.cli "$@"\n', encoding="utf-8")
-    (bin_dir / "poseconv").chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-    command = [sys.executable, "-c", code] if lang == "python" else ["bash", "-euo", "pipefail", "-c", code]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path, env=env)
-    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    env = _path_with_this_python(tmp_path)
+    for lang, code in steps:
+        _put_files(code, tmp_path)
+        command = [sys.executable, "-c", code] if lang == "python" else ["bash", "-euo", "pipefail", "-c", code]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path, env=env)
+        assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
