@@ -19,11 +19,13 @@ from poseconv import LightningPoseMultiViewInterface, PoseNWBConverter, read_mul
 from poseconv.errors import PoseconvWarning
 from poseconv.video import probe_video
 from tests.fixtures.lightningpose import (
+    LP_CALIBRATION,
     LP_SESSION,
     LP_VIDEO,
     LP_VIEWS,
     read_lp_csv,
     write_eks_multicam,
+    write_lp_calibration,
     write_lp_multiview_session,
 )
 from tests.fixtures.nwb import assert_inspector_clean, user_metadata
@@ -193,3 +195,18 @@ def test_eks_multicam_writes_its_3d_poses_and_warns_of_the_ensemble_columns(tmp_
 
 def test_session_file_names_follow_lightning_pose(files):
     assert sorted(p.name for p in files.values()) == sorted(f"{LP_SESSION}_{view}.csv" for view in LP_VIEWS)
+
+
+def test_the_session_calibration_becomes_calibrated_cameras(tmp_path, files):
+    write_lp_calibration(tmp_path / "project")  # found through the config's data.data_dir
+    interface = LightningPoseMultiViewInterface(file_path=files["top"])
+    path = tmp_path / "calibrated.nwb"
+    interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface))
+    assert_inspector_clean(path)
+    session = assert_session_equals_csvs(path, files)
+    for view, expected in LP_CALIBRATION.items():
+        camera = session.cameras[view]
+        assert camera.is_calibrated
+        np.testing.assert_array_equal(camera.intrinsic_matrix, expected["matrix"])
+        np.testing.assert_array_equal(camera.translation_vector, expected["translation"])
+        np.testing.assert_array_equal(camera.rotation_matrix, interface.session.cameras[view].rotation_matrix)

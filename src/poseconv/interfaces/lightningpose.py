@@ -179,6 +179,7 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
         view_names: list[str] | None = None,
         config_file_path: OptionalFilePathArg = None,
         points_3d_file_path: OptionalFilePathArg = None,
+        calibration_file_path: OptionalFilePathArg = None,
         video_file_paths: dict[str, FilePathArg] | list[FilePathArg] | None = None,
         sampling_frequency: float | None = None,
         find_side_files: bool = True,
@@ -201,6 +202,9 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
             The model's config (config.yaml or .hydra/config.yaml); found in the model folder.
         points_3d_file_path : FilePath, optional
             EKS's multicam_3d_results.csv (x, y, z per keypoint); found beside the views when not given.
+        calibration_file_path : FilePath, optional
+            The session's Anipose calibration (.toml, one [cam_N] per view) written as CalibratedCamera devices;
+            found as Lightning Pose finds it (data.data_dir/calibrations/<session>.toml) when not given.
         video_file_paths : dict of str to FilePath, or list of FilePath, optional
             Each view's video, by view name, or in the order of view_file_paths; found beside the predictions
             by name (<session>_<view>.mp4) when not given.
@@ -219,6 +223,7 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
         self._view_names = view_names
         self._config_file_path = config_file_path
         self._points_3d_file_path = points_3d_file_path
+        self._calibration_file_path = calibration_file_path
         self._find_side_files = find_side_files
         super().__init__(
             sampling_frequency=sampling_frequency,
@@ -231,6 +236,7 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
                 view_names=view_names,
                 config_file_path=config_file_path,
                 points_3d_file_path=points_3d_file_path,
+                calibration_file_path=calibration_file_path,
                 video_file_paths=video_file_paths,
                 sampling_frequency=sampling_frequency,
                 find_side_files=find_side_files,
@@ -247,6 +253,7 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
             view_names=self._view_names,
             config_file_path=self._config_file_path,
             points_3d_file_path=self._points_3d_file_path,
+            calibration_file_path=self._calibration_file_path,
             find_side_files=self._find_side_files,
         )
         extra = sorted(

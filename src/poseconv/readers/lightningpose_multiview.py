@@ -18,16 +18,23 @@ Next to the predictions Lightning Pose writes metrics, one header row of keypoin
 skipped, and one given as a view is refused by the single-view reader.
 
 Lightning Pose writes no multi-animal files (its header has no ``individuals`` level), so
-each view holds one track, ``"individual"``. The cameras are known by name only: Lightning
-Pose keeps its calibrations (Anipose ``.toml``) with the project, not with the predictions.
+each view holds one track, ``"individual"``. Lightning Pose keeps camera calibrations with the
+project, in Anipose's format (``<data_dir>/calibrations/<session>.toml``, else
+``<data_dir>/calibration.toml``: one ``[cam_N]`` table per camera with ``name``, ``size``,
+``matrix``, ``distortions``, ``rotation`` as a Rodrigues vector and ``translation``); given
+(``calibration_file_path``) or found there through the model config's ``data.data_dir``, it makes
+the cameras calibrated. Without one the cameras are known by name only.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..errors import InvalidSourceFileError
 from ..model import PoseData
@@ -41,6 +48,7 @@ __all__ = [
     "METRICS_SUFFIXES",
     "find_view_files",
     "is_metrics_file_name",
+    "read_anipose_calibration",
     "read_lightning_pose_multiview",
     "view_names_of_files",
 ]
@@ -217,6 +225,90 @@ def _points_3d(
     return path, pose_3d
 
 
+def read_anipose_calibration(path: Path, view_names: Sequence[str]) -> list[CameraCalibration]:
+    """Return the cameras of an Anipose calibration ``.toml`` (Lightning Pose's format), in view order.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file is not TOML, a camera misses a field, or a view has no camera of its name.
+    """
+    import sleap_io as sio
+
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+        cameras = {}
+        for key, table in tables.items():
+            if key.startswith("cam_"):
+                # sleap-io's Camera does the Rodrigues conversion, as for sleap-anipose's calibrations.
+                camera = sio.Camera(
+                    name=str(table["name"]),
+                    matrix=np.asarray(table["matrix"], dtype="float64"),
+                    dist=np.asarray(table["distortions"], dtype="float64"),
+                    size=tuple(int(v) for v in table["size"]),
+                    rvec=np.asarray(table["rotation"], dtype="float64"),
+                    tvec=np.asarray(table["translation"], dtype="float64"),
+                )
+                cameras[camera.name] = camera
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, OSError, UnicodeError) as err:
+        raise InvalidSourceFileError(
+            f"{path}: not an Anipose camera calibration ([cam_N] tables with name, size, matrix, distortions, "
+            f"rotation, translation): {type(err).__name__}: {err}."
+        ) from err
+    missing = [view for view in view_names if view not in cameras]
+    if missing:
+        raise InvalidSourceFileError(f"{path}: no camera named {missing}; its cameras are {list(cameras)}.")
+    return [
+        CameraCalibration(
+            name=view,
+            intrinsic_matrix=cameras[view].matrix,
+            rotation_matrix=np.asarray(cameras[view].extrinsic_matrix, dtype="float64")[:3, :3],
+            translation_vector=cameras[view].tvec,
+            distortion_coefficients=cameras[view].dist,
+            image_size=cameras[view].size,
+            description=(
+                f"Camera '{view}' of the Anipose calibration {path.name} (Lightning Pose). Rotation = "
+                f"Rodrigues(rotation {np.asarray(cameras[view].rvec).tolist()}); translation in the unit of the "
+                "calibration board, which the file does not record."
+            ),
+        )
+        for view in view_names
+    ]
+
+
+def find_calibration_file(config_path: Path | None, first_view: Path, view: str) -> Path | None:
+    """Find the session's calibration as Lightning Pose does, or None.
+
+    ``<data_dir>/calibrations/<session>.toml``, else ``<data_dir>/calibration.toml``; ``data_dir``
+    from the model config, the session from the file name ``<session>_<view>``.
+    """
+    if config_path is None:
+        return None
+    data_dir = ((load_yaml_config(config_path, "LightningPose config") or {}).get("data") or {}).get("data_dir")
+    if not data_dir:
+        return None
+    session = re.sub(rf"[^0-9a-zA-Z]{re.escape(view)}(?![0-9a-zA-Z]).*$", "", first_view.stem)
+    for candidate in (
+        Path(str(data_dir)) / "calibrations" / f"{session}.toml",
+        Path(str(data_dir)) / "calibration.toml",
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _cameras(
+    given: str | Path | None, config_path: Path | None, files: dict[str, Path], find_side_files: bool
+) -> tuple[Path | None, list[CameraCalibration]]:
+    """Return the calibration used (given or found) and the cameras, calibrated or known by name only."""
+    path = Path(given) if given is not None else None
+    if path is None and find_side_files:
+        path = find_calibration_file(config_path, next(iter(files.values())), next(iter(files)))
+    if path is None:
+        return None, [CameraCalibration(name=view) for view in files]
+    return path, read_anipose_calibration(path, list(files))
+
+
 @reads_source("LightningPose multi-view predictions")
 def read_lightning_pose_multiview(
     file_path: str | Path,
@@ -225,6 +317,7 @@ def read_lightning_pose_multiview(
     view_names: Sequence[str] | None = None,
     config_file_path: str | Path | None = None,
     points_3d_file_path: str | Path | None = None,
+    calibration_file_path: str | Path | None = None,
     find_side_files: bool = True,
 ) -> MultiCameraPoseData:
     """Read the per-view predictions of one Lightning Pose (or EKS multi-camera) session.
@@ -243,14 +336,17 @@ def read_lightning_pose_multiview(
         The model's config (``data.view_names``, ``data.keypoint_names``); found in the model folder.
     points_3d_file_path : str or pathlib.Path, optional
         EKS's ``multicam_3d_results.csv`` (x, y, z per keypoint); found beside the views when not given.
+    calibration_file_path : str or pathlib.Path, optional
+        The session's Anipose calibration ``.toml``, one ``[cam_N]`` per view; found through the config's
+        ``data.data_dir`` (``calibrations/<session>.toml``, ``calibration.toml``) when not given.
     find_side_files : bool, default: True
-        Look for the config, the 3D file and each view's video (``<file stem>.mp4``) beside the predictions.
+        Look for the config, the 3D file, the calibration and each view's video (``<file stem>.mp4``).
 
     Returns
     -------
     MultiCameraPoseData
-        One uncalibrated camera and one 2D view per view name, in that order; the 3D poses when an
-        EKS 3D file is there; no frame timing (Lightning Pose records none).
+        One camera (calibrated when a calibration is there) and one 2D view per view name, in that order;
+        the 3D poses when an EKS 3D file is there; no frame timing (Lightning Pose records none).
 
     Raises
     ------
@@ -264,9 +360,7 @@ def read_lightning_pose_multiview(
     config_path = Path(config_file_path) if config_file_path is not None else None
     if config_path is None and find_side_files:
         config_path = _find_model_config(path / "_" if path.is_dir() else path)
-    names = [str(n) for n in view_names] if view_names else None
-    if names is None and config_path is not None:
-        names = _config_view_names(config_path)
+    names = [str(n) for n in view_names] if view_names else _config_view_names(config_path) if config_path else None
     files, how = _view_files(path, [Path(p) for p in view_file_paths or []], names)
     views: dict[str, PoseData] = {
         view: read_lightning_pose(file, config_file_path=config_path, find_side_files=find_side_files)
@@ -274,17 +368,18 @@ def read_lightning_pose_multiview(
     }
     first = next(iter(files.values()))
     points_path, pose_3d = _points_3d(points_3d_file_path, first, config_path, find_side_files)
+    calibration, cameras = _cameras(calibration_file_path, config_path, files, find_side_files)
+    side_files = {"config_file": config_path, "points_3d_file": points_path, "calibration_file": calibration}
     notes: dict[str, Any] = {
         "view_files": {view: str(file) for view, file in files.items()},
         "views_from": how,
-        "config_file": str(config_path) if config_path else None,
-        "points_3d_file": str(points_path) if points_path else None,
+        **{key: str(value) if value else None for key, value in side_files.items()},
     }
     try:
         return MultiCameraPoseData.from_parts(
             source_software="LightningPose",
             source_file=first,
-            cameras=[CameraCalibration(name=view) for view in files],
+            cameras=cameras,
             views=views,
             pose_3d=pose_3d,
             scorer=(pose_3d or views[next(iter(views))]).scorer,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.spatial.transform import Rotation
 
 from poseconv import read_lightning_pose_multiview
 from poseconv.errors import InvalidSourceFileError
@@ -11,11 +12,13 @@ from poseconv.readers.lightningpose import read_lightning_pose
 from poseconv.readers.lightningpose_multiview import is_metrics_file_name, view_names_of_files
 from tests.fixtures.lightningpose import (
     EKS_SCORER,
+    LP_CALIBRATION,
     LP_SESSION,
     LP_VIEWS,
     lp_view_values,
     read_lp_csv,
     write_eks_multicam,
+    write_lp_calibration,
     write_lp_multiview_session,
 )
 
@@ -141,3 +144,31 @@ def test_an_individuals_level_is_refused_saying_what_lightning_pose_writes(tmp_p
     )
     with pytest.raises(InvalidSourceFileError, match="writes no multi-animal files"):
         read_lightning_pose(path)
+
+
+def test_the_session_calibration_is_found_as_lightning_pose_finds_it(tmp_path, session):
+    path = write_lp_calibration(tmp_path / "project")  # the config's data.data_dir
+    data = read_lightning_pose_multiview(session["top"])
+    assert data.notes["calibration_file"] == str(path)
+    for view, expected in LP_CALIBRATION.items():
+        camera = data.cameras[view]
+        np.testing.assert_array_equal(camera.intrinsic_matrix, expected["matrix"])
+        np.testing.assert_array_equal(camera.distortion_coefficients, expected["distortions"])
+        np.testing.assert_array_equal(camera.translation_vector, expected["translation"])
+        assert camera.image_size == tuple(expected["size"])
+        rotation = Rotation.from_rotvec(expected["rotation"]).as_matrix()
+        np.testing.assert_allclose(camera.rotation_matrix, rotation, rtol=0, atol=1e-12)
+
+
+def test_a_calibration_without_a_view_s_camera_is_refused(tmp_path, session):
+    path = tmp_path / "calibration.toml"
+    text = (
+        '[cam_0]\nname = "side"\nsize = [1, 1]\nmatrix = [[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]]\n'
+        "distortions = [0.0, 0, 0, 0, 0]\nrotation = [0.0, 0, 0]\ntranslation = [0.0, 0, 0]\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidSourceFileError, match=r"no camera named \['top', 'bot'\]"):
+        read_lightning_pose_multiview(session["top"], calibration_file_path=path)
+    path.write_text("[cam_0\n", encoding="utf-8")
+    with pytest.raises(InvalidSourceFileError, match="not an Anipose camera calibration"):
+        read_lightning_pose_multiview(session["top"], calibration_file_path=path)
