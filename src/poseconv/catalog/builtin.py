@@ -113,6 +113,20 @@ BUILTIN_FORMATS = (
         public_names=("read_lightning_pose",),
     ),
     Format(
+        name="LightningPose multi-view",
+        source_software="LightningPose",
+        kind="session",
+        aliases=("lp-multiview", "lightningpose-multiview", "lightning-pose-multiview"),
+        suffixes=frozenset({".csv"}),
+        reader="poseconv.readers.lightningpose_multiview:read_lightning_pose_multiview",
+        interface="poseconv.interfaces.lightningpose:LightningPoseMultiViewInterface",
+        # One view's CSV is a single-view file by content: the session is always a choice.
+        accepts_folder=True,
+        inputs_argument="view_file_paths",
+        description="Lightning Pose multi-view: the per-view .csv of one session (EKS multi-camera too), as cameras",
+        public_names=("read_lightning_pose_multiview",),
+    ),
+    Format(
         name="LightningPose labels",
         source_software="LightningPose",
         kind="labels",

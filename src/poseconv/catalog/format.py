@@ -52,6 +52,9 @@ class Format:
         The interface argument that takes the input path.
     accepts_folder : bool
         Whether the input may be a folder (a DeepLabCut project's labeled data).
+    inputs_argument : str or None
+        The interface argument that takes every input of a command at once (the views of one
+        session; the first also goes to ``input_argument``); None when each input is converted alone.
     description : str
         One line for help texts and the docs.
     public_names : tuple of str
@@ -69,6 +72,7 @@ class Format:
     refines: tuple[str, ...] = ()
     input_argument: str = "file_path"
     accepts_folder: bool = False
+    inputs_argument: str | None = None
     description: str = ""
     public_names: tuple[str, ...] = field(default=())
 

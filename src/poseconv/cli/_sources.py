@@ -91,11 +91,25 @@ def interface_class(software: str) -> type:
     return catalog_interface(get_format(software))
 
 
+def _all_inputs(fmt: Any, inputs: list[Path] | None, source: str | None) -> dict[str, Any]:
+    """Return the argument taking every input of a format that reads them together (none for one input)."""
+    from ..errors import InvalidOptionError
+
+    if inputs is None or len(inputs) < 2:
+        return {}
+    if fmt.inputs_argument is None:
+        raise InvalidOptionError(f"{fmt.name} reads one file at a time; {len(inputs)} inputs were given.")
+    for other in inputs[1:]:
+        detect_source(other, source)
+    return {fmt.inputs_argument: list(inputs)}
+
+
 def make_interface(
     path: Path,
     *,
+    inputs: list[Path] | None = None,
     source: str | None = None,
-    video: Path | None = None,
+    video: Path | list[Path] | None = None,
     fps: float | None = None,
     individuals: list[str] | None = None,
     training: bool = False,
@@ -107,10 +121,12 @@ def make_interface(
     ----------
     path : pathlib.Path
         Input file (or, for ``--source dlc-labels``, a DeepLabCut project or labeled-data folder).
+    inputs : list of pathlib.Path, optional
+        Every input, ``path`` first, for a format reading them together (``Format.inputs_argument``).
     source : str, optional
         ``--source``; detected from the file when None.
-    video : pathlib.Path, optional
-        ``--video``: the analysed video.
+    video : pathlib.Path or list of pathlib.Path, optional
+        ``--video``: the analysed video (a list: one per input of ``inputs``).
     fps : float, optional
         ``--fps``: frame rate when the files record none.
     individuals : list of str, optional
@@ -130,7 +146,8 @@ def make_interface(
     Raises
     ------
     InvalidOptionError
-        When an option is not one the interface takes.
+        When an option is not one the interface takes, or several inputs are given to a format that
+        reads one at a time.
     InvalidSourceFileError
         When the input or the ``--labeled-data`` path does not exist.
     """
@@ -139,12 +156,11 @@ def make_interface(
     from ..errors import InvalidOptionError, InvalidSourceFileError
 
     fmt = get_format(detect_source(path, source))
-    software = fmt.name
-    cls = catalog_interface(fmt)
+    software, cls = fmt.name, catalog_interface(fmt)
     parameters = inspect.signature(cls.__init__).parameters
     path_argument = fmt.input_argument
     is_labels = fmt.kind == "labels"
-    kwargs: dict[str, Any] = {path_argument: path}
+    kwargs: dict[str, Any] = {path_argument: path, **_all_inputs(fmt, inputs, source)}
     if labeled_data is not None:
         if not labeled_data.exists():
             raise InvalidSourceFileError(f"--labeled-data {labeled_data}: file or folder not found.")
@@ -166,5 +182,5 @@ def make_interface(
         name = next((n for n in names if n in parameters and n != path_argument), None)
         if name is None:
             raise InvalidOptionError(f"{option} is not supported for {software} files.")
-        kwargs[name] = [value] if name.endswith("_paths") else value
+        kwargs[name] = [value] if name.endswith("_paths") and not isinstance(value, list) else value
     return cls(**kwargs)

@@ -123,7 +123,9 @@ def convert(
 
         target = _target(output, append, overwrite)
         videos = _per_input("--video", video, inputs)
-        times = [load_timestamps(path) for path in _per_input("--timestamps", timestamps, inputs)]
+        # A format reading every input together (the views of one session) has one clock.
+        clocks = [inputs[0]] if _takes_all_inputs(source) else inputs
+        times = [load_timestamps(path) for path in _per_input("--timestamps", timestamps, clocks)]
         user_metadata = load_metadata_file(metadata) if metadata is not None else {}
         if session_start_time:
             user_metadata.setdefault("NWBFile", {})["session_start_time"] = parse_session_start_time(session_start_time)
@@ -229,6 +231,13 @@ def _read_inputs(
     from ._sources import make_interface
 
     interfaces: dict[str, Any] = {}
+    if _takes_all_inputs(options["source"]):
+        # The inputs are the views of one session: one interface reads them all.
+        given = {**options, "video": videos or None}
+        interface = make_interface(inputs[0], inputs=inputs, training=training, labeled_data=labeled_data, **given)
+        if times:
+            interface.set_aligned_timestamps(times[0])
+        return {_input_name(inputs[0], interfaces): interface}
     # The training data already included, so that predictions of one DeepLabCut project write its labels once.
     included: set[tuple[str, ...]] = set()
     task = bar.add_task("Reading", total=len(inputs))
@@ -246,6 +255,13 @@ def _read_inputs(
         bar.advance(task)
     bar.update(task, visible=False)
     return interfaces
+
+
+def _takes_all_inputs(source: str | None) -> bool:
+    """Whether the chosen format reads every input at once (the per-view files of one session)."""
+    from ..catalog import get_format
+
+    return source is not None and get_format(source).inputs_argument is not None
 
 
 def _per_input(option: str, values: list[Path] | None, inputs: list[Path]) -> list[Path]:

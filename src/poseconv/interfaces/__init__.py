@@ -2,7 +2,11 @@
 
 from .converter import PoseConverterPipe, PoseNWBConverter
 from .deeplabcut import DeepLabCutPoseInterface
-from .lightningpose import LightningPosePoseInterface, LightningPoseTrainingDataInterface
+from .lightningpose import (
+    LightningPoseMultiViewInterface,
+    LightningPosePoseInterface,
+    LightningPoseTrainingDataInterface,
+)
 from .multicamera import DeepLabCut3DPoseInterface, SLEAPSessionPoseInterface
 from .sleap import SLEAPCSVPoseInterface, SLEAPPoseInterface
 from .training import DeepLabCutTrainingDataInterface, SLEAPTrainingDataInterface
@@ -11,6 +15,7 @@ __all__ = [
     "DeepLabCut3DPoseInterface",
     "DeepLabCutPoseInterface",
     "DeepLabCutTrainingDataInterface",
+    "LightningPoseMultiViewInterface",
     "LightningPosePoseInterface",
     "LightningPoseTrainingDataInterface",
     "PoseConverterPipe",

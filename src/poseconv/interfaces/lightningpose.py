@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
+from typing import Any
 
-from pydantic import validate_call
+from pydantic import DirectoryPath, FilePath, validate_call
 
-from ..errors import InvalidOptionError
+from ..errors import InvalidOptionError, PoseconvWarning
 from ..model import PoseData
+from ..model.multicamera import MultiCameraPoseData
 from ..model.training import TrainingData
 from ..readers.lightningpose import read_lightning_pose, read_lightning_pose_labels
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
+from .multicamera import BaseMultiCameraPoseInterface
 from .training import BaseTrainingDataInterface, TrainingDataMixin
 
-__all__ = ["LightningPosePoseInterface", "LightningPoseTrainingDataInterface"]
+__all__ = ["LightningPoseMultiViewInterface", "LightningPosePoseInterface", "LightningPoseTrainingDataInterface"]
 
 
 class LightningPosePoseInterface(TrainingDataMixin, BasePoseInterface):
@@ -149,3 +153,139 @@ class LightningPoseTrainingDataInterface(BaseTrainingDataInterface):
 
     def _read_training(self) -> TrainingData:
         return read_lightning_pose_labels(self._file_path, config_file_path=self._config_file_path)
+
+
+class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
+    """Convert the per-view predictions of a Lightning Pose multi-view session to ndx-pose.
+
+    Lightning Pose's multi-view models (and EKS multi-camera smoothing) write one predictions CSV
+    per view, ``<session>_<view>.csv`` (EKS: ``multicam_<view>_results.csv``). They become one
+    ``Device`` camera per view (named by the view) and one ``MultiCameraPoseEstimation`` holding a
+    2D ``PoseEstimation`` per view, with the 3D series when EKS wrote ``multicam_3d_results.csv``.
+    Frame times come from the videos (``<session>_<view>.mp4`` beside the predictions) or the rate.
+    """
+
+    display_name = "LightningPose multi-view (poseconv)"
+    keywords = (*BaseMultiCameraPoseInterface.keywords, "LightningPose", "Lightning Pose", "EKS", "multi-view")
+    associated_suffixes = (".csv", ".mp4", ".yaml")
+    info = "Interface for the per-view predictions (.csv) of a Lightning Pose multi-view model or EKS multi-camera."
+
+    @validate_call
+    def __init__(
+        self,
+        file_path: FilePath | DirectoryPath,
+        *,
+        view_file_paths: list[FilePathArg] | None = None,
+        view_names: list[str] | None = None,
+        config_file_path: OptionalFilePathArg = None,
+        points_3d_file_path: OptionalFilePathArg = None,
+        calibration_file_path: OptionalFilePathArg = None,
+        video_file_paths: dict[str, FilePathArg] | list[FilePathArg] | None = None,
+        sampling_frequency: float | None = None,
+        find_side_files: bool = True,
+        metadata_key: str | None = None,
+        verbose: bool = False,
+    ) -> None:
+        """Read every view of one Lightning Pose session.
+
+        Parameters
+        ----------
+        file_path : FilePath or DirectoryPath
+            One view's predictions, <session>_<view>.csv (the other views are found beside it by name), or
+            the folder of one session's views (video_preds, an EKS output folder).
+        view_file_paths : list of FilePath, optional
+            Every view's predictions (file_path among them).
+        view_names : list of str, optional
+            The views, as the model's config names them (data.view_names); they name the cameras. From the
+            model's config or the file names when not given.
+        config_file_path : FilePath, optional
+            The model's config (config.yaml or .hydra/config.yaml); found in the model folder.
+        points_3d_file_path : FilePath, optional
+            EKS's multicam_3d_results.csv (x, y, z per keypoint); found beside the views when not given.
+        calibration_file_path : FilePath, optional
+            The session's Anipose calibration (.toml, one [cam_N] per view) written as CalibratedCamera devices;
+            found as Lightning Pose finds it (data.data_dir/calibrations/<session>.toml) when not given.
+        video_file_paths : dict of str to FilePath, or list of FilePath, optional
+            Each view's video, by view name, or in the order of view_file_paths; found beside the predictions
+            by name (<session>_<view>.mp4) when not given.
+        sampling_frequency : float, optional
+            Frame rate in Hz, used when no video gives the frame times (Lightning Pose records none).
+        find_side_files : bool, default: True
+            Look for the config, the other views, the 3D file and the videos beside the predictions.
+        metadata_key : str, optional
+            Suffix for this session's metadata keys and default object names, needed when several sessions
+            go into one NWB file.
+        verbose : bool, default: False
+            Print progress.
+        """
+        self._file_path = Path(file_path)
+        self._view_file_paths = [Path(p) for p in view_file_paths] if view_file_paths else None
+        self._view_names = view_names
+        self._config_file_path = config_file_path
+        self._points_3d_file_path = points_3d_file_path
+        self._calibration_file_path = calibration_file_path
+        self._find_side_files = find_side_files
+        super().__init__(
+            sampling_frequency=sampling_frequency,
+            video_file_paths=video_file_paths,  # type: ignore[arg-type]
+            metadata_key=metadata_key,
+            verbose=verbose,
+            source_data=dict(
+                file_path=file_path,
+                view_file_paths=view_file_paths,
+                view_names=view_names,
+                config_file_path=config_file_path,
+                points_3d_file_path=points_3d_file_path,
+                calibration_file_path=calibration_file_path,
+                video_file_paths=video_file_paths,
+                sampling_frequency=sampling_frequency,
+                find_side_files=find_side_files,
+                metadata_key=metadata_key,
+            ),
+        )
+
+    def _read_session(self) -> MultiCameraPoseData:
+        from ..readers.lightningpose_multiview import read_lightning_pose_multiview
+
+        session = read_lightning_pose_multiview(
+            self._file_path,
+            view_file_paths=self._view_file_paths,
+            view_names=self._view_names,
+            config_file_path=self._config_file_path,
+            points_3d_file_path=self._points_3d_file_path,
+            calibration_file_path=self._calibration_file_path,
+            find_side_files=self._find_side_files,
+        )
+        extra = sorted(
+            {
+                e.name
+                for pose in [*session.views.values(), session.pose_3d]
+                if pose
+                for t in pose.tracks
+                for e in t.extra_coords
+            }
+        )
+        if extra:
+            # ndx-pose's MultiCameraPoseEstimation has no place for them yet; say so rather than drop them silently.
+            warnings.warn(
+                f"{session.source_file.name}: the ensemble columns {extra} (EKS) are not written to the "
+                "MultiCameraPoseEstimation; convert each view's file with --source lp (LightningPosePoseInterface) "
+                "to keep them.",
+                PoseconvWarning,
+                stacklevel=4,
+            )
+        return session
+
+    def _match_video_paths(self, data: MultiCameraPoseData, given: Any) -> dict[str, Path]:  # type: ignore[override]
+        if isinstance(given, list):
+            # Videos in the order of the files given: each goes to the view its file was matched to.
+            files = self._view_file_paths or [self._file_path]
+            if self._file_path.resolve() not in {f.resolve() for f in files}:
+                files = [self._file_path, *files]
+            if len(given) != len(files):
+                raise InvalidOptionError(
+                    f"{len(given)} video(s) for {len(files)} predictions file(s); give one video per file, in order."
+                )
+            view_of = {Path(f).resolve(): view for view, f in data.notes["view_files"].items()}
+            given = {view_of[f.resolve()]: Path(v) for f, v in zip(files, given, strict=True)}
+        return self._camera_videos(data, given)

@@ -33,7 +33,7 @@ from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 __all__ = ["DeepLabCut3DPoseInterface", "SLEAPSessionPoseInterface"]
 
 
-class _MultiCameraPoseInterface(BasePoseInterface):
+class BaseMultiCameraPoseInterface(BasePoseInterface):
     """Shared machinery of the multi-camera interfaces; subclasses implement :meth:`_read_session`."""
 
     keywords = (*BasePoseInterface.keywords, "3D", "multi-camera", "calibration")
@@ -239,7 +239,7 @@ class _MultiCameraPoseInterface(BasePoseInterface):
         return self.session
 
 
-class DeepLabCut3DPoseInterface(_MultiCameraPoseInterface):
+class DeepLabCut3DPoseInterface(BaseMultiCameraPoseInterface):
     """Convert a DeepLabCut 3D session (triangulated poses, camera views, stereo calibration) to ndx-pose.
 
     Writes one ``CalibratedCamera`` per camera (intrinsics, distortion and extrinsics from the
@@ -248,7 +248,7 @@ class DeepLabCut3DPoseInterface(_MultiCameraPoseInterface):
     """
 
     display_name = "DeepLabCut 3D (poseconv)"
-    keywords = (*_MultiCameraPoseInterface.keywords, "DeepLabCut", "DLC")
+    keywords = (*BaseMultiCameraPoseInterface.keywords, "DeepLabCut", "DLC")
     associated_suffixes = (".h5", ".csv", ".pickle", ".yaml")
     info = "Interface for DeepLabCut 3D output with its camera views and stereo calibration."
 
@@ -331,7 +331,7 @@ class DeepLabCut3DPoseInterface(_MultiCameraPoseInterface):
         )
 
 
-class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
+class SLEAPSessionPoseInterface(BaseMultiCameraPoseInterface):
     """Convert a SLEAP multi-camera recording session (``.slp`` with cameras and calibration) to ndx-pose.
 
     Writes one ``CalibratedCamera`` per session camera and, per track, one
@@ -340,7 +340,7 @@ class SLEAPSessionPoseInterface(_MultiCameraPoseInterface):
     """
 
     display_name = "SLEAP multi-camera session (poseconv)"
-    keywords = (*_MultiCameraPoseInterface.keywords, "SLEAP", "sleap-io")
+    keywords = (*BaseMultiCameraPoseInterface.keywords, "SLEAP", "sleap-io")
     associated_suffixes = (".slp",)
     info = "Interface for SLEAP .slp files with a recording session: calibrated cameras, 2D views and 3D points."
 

@@ -91,7 +91,13 @@ KNOWN_EXTRA_COORDS: dict[str, tuple[str, str]] = {
         "{unit}^2",
     ),
 }
-_POSE_COORDS = ("x", "y", "likelihood")
+# z: the 3D latent positions EKS multi-camera smoothing writes (multicam_3d_results.csv, no likelihood).
+_POSE_COORDS = ("x", "y", "z", "likelihood")
+#: Reference frame of 3D positions (EKS multi-camera smoothing's latent state, multicam_3d_results.csv).
+WORLD_REFERENCE_FRAME = (
+    "The world frame of the camera calibration the Ensemble Kalman Smoother used (Anipose calibration.toml), "
+    "in its length unit."
+)
 #: Video key of labeled frames whose image path names no video (``labeled-data/img01.png``).
 UNKNOWN_VIDEO = "unknown_video"
 _LABELS_REFERENCE_FRAME = (
@@ -163,7 +169,9 @@ def _parse_columns(columns: Any, path: Path) -> tuple[str, list[str], list[str],
     if "individuals" in columns.names:
         raise InvalidSourceFileError(
             f"{path}: has an 'individuals' header row; LightningPose predictions are single-animal "
-            "(scorer, bodyparts, coords). Is this a multi-animal DeepLabCut file? Use the DeepLabCut reader."
+            "(scorer, bodyparts, coords). Is this a multi-animal DeepLabCut file? Use the DeepLabCut reader. "
+            "LightningPose writes no multi-animal files: it reads one view per CSV (--source lp) and the "
+            "per-view CSVs of a multi-view model or of EKS multi-camera smoothing together (--source lp-multiview)."
         )
     scorer = single_scorer(columns, path)
     by_individual = bodypart_coords(columns)
@@ -277,7 +285,7 @@ def read_lightning_pose(
         tracks=[track],
         timing=timing,
         scorer=scorer,
-        reference_frame=PIXEL_REFERENCE_FRAME,
+        reference_frame=WORLD_REFERENCE_FRAME if "z" in pose_coords else PIXEL_REFERENCE_FRAME,
         notes=notes,
     )
 
@@ -319,7 +327,8 @@ def _track(
                 columns=columns,
                 values=view(columns),
                 description=description,
-                unit=unit.format(unit="pixels"),
+                # 3D (EKS multi-camera): the calibration's length unit, which the file does not record.
+                unit=unit.format(unit="pixels") if "z" not in pose_coords else "n.a.",
             )
         )
     has_likelihood = "likelihood" in pose_coords
@@ -327,7 +336,7 @@ def _track(
         name=SINGLE_ANIMAL_NAME,
         skeleton=ANIMAL_SKELETON_NAME,
         video=video_key,
-        positions=view(("x", "y")),
+        positions=view(("x", "y", "z") if "z" in pose_coords else ("x", "y")),
         confidence=view(("likelihood",)).select(slice(None), 0) if has_likelihood else None,
         confidence_definition=CONFIDENCE_DEFINITION if has_likelihood else None,
         extra_coords=tuple(extra_coords),

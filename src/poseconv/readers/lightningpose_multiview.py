@@ -1,0 +1,391 @@
+"""Read the per-view predictions of a Lightning Pose multi-view session into one multi-camera session.
+
+Lightning Pose's multi-view models (config ``data.view_names``, one labels CSV per view in
+``data.csv_file``) predict on one video per view and write one CSV per video, in the
+single-view layout (:mod:`poseconv.readers.lightningpose`): ``Model.predict_on_video_file_multiview``
+writes ``<model dir>/video_preds/<video stem>.csv`` for each view's video, and Lightning Pose
+names the videos ``<session>_<view>.mp4``, so a session is ``<session>_<view0>.csv``,
+``<session>_<view1>.csv``, ... It matches a file to a view by the view name standing in the
+file name between non-alphanumeric characters (``io.collect_video_files_by_view``); so does
+this reader. The Ensemble Kalman Smoother's multi-camera smoothing (``eks`` ``fit_eks_multicam``)
+writes ``multicam_<view>_results.csv`` per camera (with the ensemble columns) and, given a
+calibration, ``multicam_3d_results.csv``: x, y, z and their posterior variances per keypoint
+(no likelihood), read here as the session's 3D poses.
+
+Next to the predictions Lightning Pose writes metrics, one header row of keypoint names:
+``<stem>_pixel_error.csv``, ``<stem>_temporal_norm.csv``, ``<stem>_pca_singleview_error.csv``,
+``<stem>_pca_multiview_error.csv``. They hold no positions: a folder's metrics files are
+skipped, and one given as a view is refused by the single-view reader.
+
+Lightning Pose writes no multi-animal files (its header has no ``individuals`` level), so
+each view holds one track, ``"individual"``. Lightning Pose keeps camera calibrations with the
+project, in Anipose's format (``<data_dir>/calibrations/<session>.toml``, else
+``<data_dir>/calibration.toml``: one ``[cam_N]`` table per camera with ``name``, ``size``,
+``matrix``, ``distortions``, ``rotation`` as a Rodrigues vector and ``translation``); given
+(``calibration_file_path``) or found there through the model config's ``data.data_dir``, it makes
+the cameras calibrated. Without one the cameras are known by name only.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidSourceFileError
+from ..model import PoseData
+from ..model.multicamera import CameraCalibration, MultiCameraPoseData
+from .deeplabcut.project import load_yaml_config
+from .lightningpose import find_config_file, read_lightning_pose
+from .safety.input_checks import reads_source
+
+__all__ = [
+    "EKS_3D_FILE_NAME",
+    "METRICS_SUFFIXES",
+    "find_view_files",
+    "is_metrics_file_name",
+    "read_anipose_calibration",
+    "read_lightning_pose_multiview",
+    "view_names_of_files",
+]
+
+#: Stem endings of the metrics files Lightning Pose writes next to its predictions (``metrics.py``).
+METRICS_SUFFIXES = ("_pixel_error", "_temporal_norm", "_pca_singleview_error", "_pca_multiview_error")
+#: The 3D file of EKS multi-camera smoothing, written next to its ``multicam_<view>_results.csv``.
+EKS_3D_FILE_NAME = "multicam_3d_results.csv"
+_EKS_VIEW = re.compile(r"multicam_(?P<view>.+)_results")
+
+
+def is_metrics_file_name(path: str | Path) -> bool:
+    """Whether ``path`` is named as a Lightning Pose metrics file (``<predictions stem>_temporal_norm.csv``, ...)."""
+    return Path(path).stem.endswith(METRICS_SUFFIXES)
+
+
+def _names_view(stem: str, view: str) -> bool:
+    """Whether the file stem names ``view`` between non-alphanumeric characters (``io.collect_video_files_by_view``)."""
+    return re.search(rf"(?<![0-9a-zA-Z]){re.escape(view)}(?![0-9a-zA-Z])", stem) is not None
+
+
+def view_names_of_files(paths: Sequence[Path]) -> list[str]:
+    """Return the view name of each file from the names alone.
+
+    ``multicam_<view>_results.csv`` (EKS) names its view; otherwise the ``_``-separated parts
+    every name shares at its start and at its end are the session (``<session>_<view>.csv``)
+    and what differs is the view.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When fewer than two files are given, or the names do not tell the views apart.
+    """
+    stems = [Path(path).stem for path in paths]
+    eks = [_EKS_VIEW.fullmatch(stem) for stem in stems]
+    if all(eks):
+        names = [match["view"] for match in eks if match]
+    else:
+        parts = [stem.split("_") for stem in stems]
+        start = 0
+        while all(len(p) > start + 1 and p[start] == parts[0][start] for p in parts):
+            start += 1
+        end = 0
+        while all(len(p) > start + end + 1 and p[-1 - end] == parts[0][-1 - end] for p in parts):
+            end += 1
+        names = ["_".join(p[start : len(p) - end]) for p in parts]
+    if len(paths) < 2 or len(set(names)) != len(names) or not all(names):
+        raise InvalidSourceFileError(
+            f"Cannot tell the views of {[Path(p).name for p in paths]} from their names (Lightning Pose names "
+            "them <session>_<view>.csv); name the views (view_names=[...], --source lp-multiview with the "
+            "model's config next to the files) or give one file per view."
+        )
+    return names
+
+
+def find_view_files(folder: Path, view_names: Sequence[str] | None) -> dict[str, Path]:
+    """Return the predictions of each view in ``folder`` (metrics files skipped).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A ``video_preds`` folder of one session, or an EKS multi-camera output folder.
+    view_names : sequence of str, optional
+        The views; without them only EKS's ``multicam_<view>_results.csv`` files name their views.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When a view has no file or several (several sessions in one folder: give the files).
+    """
+    candidates = sorted(p for p in folder.glob("*.csv") if not is_metrics_file_name(p) and p.name != EKS_3D_FILE_NAME)
+    if view_names is None:
+        eks = [p for p in candidates if _EKS_VIEW.fullmatch(p.stem)]
+        if not eks:
+            raise InvalidSourceFileError(
+                f"{folder}: no multicam_<view>_results.csv (EKS) here, and no view names given; pass "
+                "view_names=[...] (Lightning Pose's data.view_names) or the model's config, or give the files."
+            )
+        return dict(zip(view_names_of_files(eks), eks, strict=True))
+    return match_views(candidates, view_names, folder)
+
+
+def match_views(paths: Sequence[Path], view_names: Sequence[str], where: Path | None = None) -> dict[str, Path]:
+    """Match files to views by name as Lightning Pose matches videos: exactly one file per view.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When a view has no file or several, or a file names several views.
+    """
+    where_text = f"{where}: " if where is not None else ""
+    found: dict[str, Path] = {}
+    for view in view_names:
+        matches = [p for p in paths if _names_view(p.stem, str(view))]
+        if len(matches) != 1:
+            listed = [p.name for p in (matches or paths)]
+            raise InvalidSourceFileError(
+                f"{where_text}{'several files name' if matches else 'no file names'} the view {view!r} "
+                f"({listed}); Lightning Pose writes one <session>_<view>.csv per view. Give exactly one "
+                "predictions file per view (one session)."
+            )
+        found[str(view)] = matches[0]
+    repeated = [p.name for p in found.values() if list(found.values()).count(p) > 1]
+    if repeated:
+        raise InvalidSourceFileError(f"{where_text}{sorted(set(repeated))} name several views of {list(view_names)}.")
+    return found
+
+
+def _config_view_names(config_path: Path) -> list[str] | None:
+    names = ((load_yaml_config(config_path, "LightningPose config") or {}).get("data") or {}).get("view_names")
+    return [str(name) for name in names] if names else None
+
+
+def _find_model_config(path: Path) -> Path | None:
+    """Find the model's config: ``.hydra/config.yaml`` (Lightning Pose 1.x) or ``config.yaml`` in the model folder."""
+    found = find_config_file(path)
+    if found is not None:
+        return found
+    folder = path.resolve().parent
+    for candidate in (folder / "config.yaml", folder.parent / "config.yaml"):
+        if candidate.is_file() and _config_view_names(candidate):
+            return candidate
+    return None
+
+
+def _view_files(
+    path: Path, view_file_paths: Sequence[Path] | None, view_names: list[str] | None
+) -> tuple[dict[str, Path], str]:
+    """Return the predictions by view and how the views were found."""
+    if path.is_dir():
+        return find_view_files(path, view_names), f"the files of {path}"
+    given = [Path(p) for p in (view_file_paths or [])]
+    if given and path.resolve() not in {p.resolve() for p in given}:
+        given.insert(0, path)
+    if given:
+        if view_names is None:
+            return dict(zip(view_names_of_files(given), given, strict=True)), "the files given"
+        return match_views(given, view_names), "the files given"
+    if view_names is None:
+        raise InvalidSourceFileError(
+            f"{path}: one view's predictions, and no view names: give every view's file (view_file_paths=[...], "
+            "or all of them on the command line with --source lp-multiview), or the views (view_names=[...], "
+            "or the model's config with data.view_names)."
+        )
+    # One view given: the others are its siblings, Lightning Pose writes every view of a session together.
+    own = [view for view in view_names if _names_view(path.stem, view)]
+    if len(own) != 1:
+        raise InvalidSourceFileError(f"{path}: its name names {len(own)} of the views {view_names}; expected one.")
+    found = {}
+    for view in view_names:
+        sibling = path.with_name(re.sub(rf"(?<![0-9a-zA-Z]){re.escape(own[0])}(?![0-9a-zA-Z])", view, path.stem))
+        sibling = sibling.with_suffix(path.suffix)
+        if not sibling.is_file():
+            raise InvalidSourceFileError(
+                f"{sibling}: the predictions of view {view!r} are missing (found {path.name} for view {own[0]!r}); "
+                "give every view's file (view_file_paths=[...])."
+            )
+        found[view] = sibling
+    return found, f"the siblings of {path.name}"
+
+
+def _points_3d(
+    given: str | Path | None, first: Path, config_path: Path | None, find_side_files: bool
+) -> tuple[Path | None, PoseData | None]:
+    """Return EKS's 3D file (given, or ``multicam_3d_results.csv`` beside the views) and its poses."""
+    path = Path(given) if given is not None else None
+    if path is None and find_side_files and (first.parent / EKS_3D_FILE_NAME).is_file():
+        path = first.parent / EKS_3D_FILE_NAME
+    if path is None:
+        return None, None
+    pose_3d = read_lightning_pose(path, config_file_path=config_path, find_side_files=False)
+    if pose_3d.n_dims != 3:
+        raise InvalidSourceFileError(f"{path}: has no z column; EKS's 3D file has x, y, z per keypoint.")
+    return path, pose_3d
+
+
+def read_anipose_calibration(path: Path, view_names: Sequence[str]) -> list[CameraCalibration]:
+    """Return the cameras of an Anipose calibration ``.toml`` (Lightning Pose's format), in view order.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file is not TOML, a camera misses a field, or a view has no camera of its name.
+    """
+    import sleap_io as sio
+
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+        cameras = {}
+        for key, table in tables.items():
+            if key.startswith("cam_"):
+                # sleap-io's Camera does the Rodrigues conversion, as for sleap-anipose's calibrations.
+                camera = sio.Camera(
+                    name=str(table["name"]),
+                    matrix=np.asarray(table["matrix"], dtype="float64"),
+                    dist=np.asarray(table["distortions"], dtype="float64"),
+                    size=tuple(int(v) for v in table["size"]),
+                    rvec=np.asarray(table["rotation"], dtype="float64"),
+                    tvec=np.asarray(table["translation"], dtype="float64"),
+                )
+                cameras[camera.name] = camera
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, OSError, UnicodeError) as err:
+        raise InvalidSourceFileError(
+            f"{path}: not an Anipose camera calibration ([cam_N] tables with name, size, matrix, distortions, "
+            f"rotation, translation): {type(err).__name__}: {err}."
+        ) from err
+    missing = [view for view in view_names if view not in cameras]
+    if missing:
+        raise InvalidSourceFileError(f"{path}: no camera named {missing}; its cameras are {list(cameras)}.")
+    return [
+        CameraCalibration(
+            name=view,
+            intrinsic_matrix=cameras[view].matrix,
+            rotation_matrix=np.asarray(cameras[view].extrinsic_matrix, dtype="float64")[:3, :3],
+            translation_vector=cameras[view].tvec,
+            distortion_coefficients=cameras[view].dist,
+            image_size=cameras[view].size,
+            description=(
+                f"Camera '{view}' of the Anipose calibration {path.name} (Lightning Pose). Rotation = "
+                f"Rodrigues(rotation {np.asarray(cameras[view].rvec).tolist()}); translation in the unit of the "
+                "calibration board, which the file does not record."
+            ),
+        )
+        for view in view_names
+    ]
+
+
+def find_calibration_file(config_path: Path | None, first_view: Path, view: str) -> Path | None:
+    """Find the session's calibration as Lightning Pose does, or None.
+
+    ``<data_dir>/calibrations/<session>.toml``, else ``<data_dir>/calibration.toml``; ``data_dir``
+    from the model config, the session from the file name ``<session>_<view>``.
+    """
+    if config_path is None:
+        return None
+    data_dir = ((load_yaml_config(config_path, "LightningPose config") or {}).get("data") or {}).get("data_dir")
+    if not data_dir:
+        return None
+    session = re.sub(rf"[^0-9a-zA-Z]{re.escape(view)}(?![0-9a-zA-Z]).*$", "", first_view.stem)
+    for candidate in (
+        Path(str(data_dir)) / "calibrations" / f"{session}.toml",
+        Path(str(data_dir)) / "calibration.toml",
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _cameras(
+    given: str | Path | None, config_path: Path | None, files: dict[str, Path], find_side_files: bool
+) -> tuple[Path | None, list[CameraCalibration]]:
+    """Return the calibration used (given or found) and the cameras, calibrated or known by name only."""
+    path = Path(given) if given is not None else None
+    if path is None and find_side_files:
+        path = find_calibration_file(config_path, next(iter(files.values())), next(iter(files)))
+    if path is None:
+        return None, [CameraCalibration(name=view) for view in files]
+    return path, read_anipose_calibration(path, list(files))
+
+
+@reads_source("LightningPose multi-view predictions")
+def read_lightning_pose_multiview(
+    file_path: str | Path,
+    *,
+    view_file_paths: Sequence[str | Path] | None = None,
+    view_names: Sequence[str] | None = None,
+    config_file_path: str | Path | None = None,
+    points_3d_file_path: str | Path | None = None,
+    calibration_file_path: str | Path | None = None,
+    find_side_files: bool = True,
+) -> MultiCameraPoseData:
+    """Read the per-view predictions of one Lightning Pose (or EKS multi-camera) session.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        One view's predictions (``<session>_<view>.csv``; the other views are found beside it by
+        name), or the folder holding one session's views (``video_preds``, an EKS output folder).
+    view_file_paths : sequence of str or pathlib.Path, optional
+        Every view's predictions (``file_path`` among them or added first).
+    view_names : sequence of str, optional
+        The views (Lightning Pose's ``data.view_names``), which become the camera names; from the
+        model's config, or from the file names, when not given.
+    config_file_path : str or pathlib.Path, optional
+        The model's config (``data.view_names``, ``data.keypoint_names``); found in the model folder.
+    points_3d_file_path : str or pathlib.Path, optional
+        EKS's ``multicam_3d_results.csv`` (x, y, z per keypoint); found beside the views when not given.
+    calibration_file_path : str or pathlib.Path, optional
+        The session's Anipose calibration ``.toml``, one ``[cam_N]`` per view; found through the config's
+        ``data.data_dir`` (``calibrations/<session>.toml``, ``calibration.toml``) when not given.
+    find_side_files : bool, default: True
+        Look for the config, the 3D file, the calibration and each view's video (``<file stem>.mp4``).
+
+    Returns
+    -------
+    MultiCameraPoseData
+        One camera (calibrated when a calibration is there) and one 2D view per view name, in that order;
+        the 3D poses when an EKS 3D file is there; no frame timing (Lightning Pose records none).
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the views cannot be matched to one file each, a file is not Lightning Pose predictions
+        (a metrics file), or the views disagree on the keypoints.
+    """
+    path = Path(file_path)
+    if not path.exists():
+        raise InvalidSourceFileError(f"{path}: file or folder not found. Check the path of the Lightning Pose files.")
+    config_path = Path(config_file_path) if config_file_path is not None else None
+    if config_path is None and find_side_files:
+        config_path = _find_model_config(path / "_" if path.is_dir() else path)
+    names = [str(n) for n in view_names] if view_names else _config_view_names(config_path) if config_path else None
+    files, how = _view_files(path, [Path(p) for p in view_file_paths or []], names)
+    views: dict[str, PoseData] = {
+        view: read_lightning_pose(file, config_file_path=config_path, find_side_files=find_side_files)
+        for view, file in files.items()
+    }
+    first = next(iter(files.values()))
+    points_path, pose_3d = _points_3d(points_3d_file_path, first, config_path, find_side_files)
+    calibration, cameras = _cameras(calibration_file_path, config_path, files, find_side_files)
+    side_files = {"config_file": config_path, "points_3d_file": points_path, "calibration_file": calibration}
+    notes: dict[str, Any] = {
+        "view_files": {view: str(file) for view, file in files.items()},
+        "views_from": how,
+        **{key: str(value) if value else None for key, value in side_files.items()},
+    }
+    try:
+        return MultiCameraPoseData.from_parts(
+            source_software="LightningPose",
+            source_file=first,
+            cameras=cameras,
+            views=views,
+            pose_3d=pose_3d,
+            scorer=(pose_3d or views[next(iter(views))]).scorer,
+            notes=notes,
+        )
+    except ValueError as err:
+        raise InvalidSourceFileError(
+            f"{first}: the views {list(files)} ({', '.join(f.name for f in files.values())}) are not one session: {err}"
+        ) from err

@@ -1,0 +1,212 @@
+"""Lightning Pose multi-view sessions → NWB from every entry point, read back value for value.
+
+The per-view CSVs are written as Lightning Pose's multi-view prediction writes them (see
+:func:`tests.fixtures.lightningpose.write_lp_multiview_session`), with the real ``test_vid.mp4``
+as every view's video, and as EKS multi-camera smoothing writes them (with its 3D file).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import yaml
+from pynwb import NWBHDF5IO
+
+from poseconv import LightningPoseMultiViewInterface, PoseNWBConverter, read_multicamera
+from poseconv.errors import PoseconvWarning
+from poseconv.video import probe_video
+from tests.fixtures.lightningpose import (
+    LP_CALIBRATION,
+    LP_SESSION,
+    LP_VIDEO,
+    LP_VIEWS,
+    read_lp_csv,
+    write_eks_multicam,
+    write_lp_calibration,
+    write_lp_multiview_session,
+)
+from tests.fixtures.nwb import assert_inspector_clean, user_metadata
+
+START = "2024-05-01T10:30:00+02:00"
+
+
+def command(*args) -> list[str]:
+    return [sys.executable, "-m", "poseconv", *map(str, args)]
+
+
+def assert_session_equals_csvs(path, files, *, times=None):
+    """The NWB file holds one multi-camera session whose every view equals its CSV, value for value."""
+    (session,) = read_multicamera(path)
+    assert session.source_software == "LightningPose"
+    assert sorted(session.cameras) == sorted(files)
+    for view, csv_path in files.items():
+        table = read_lp_csv(csv_path)
+        values = table.to_numpy(dtype="float64").reshape(len(table), -1, 3)
+        (track,) = session.views[view].tracks
+        np.testing.assert_array_equal(np.asarray(track.positions), values[:, :, :2])
+        np.testing.assert_array_equal(np.asarray(track.confidence), values[:, :, 2])
+    if times is not None:
+        np.testing.assert_allclose(session.timing.times(session.n_frames), times)
+    return session
+
+
+@pytest.fixture
+def files(tmp_path):
+    return write_lp_multiview_session(tmp_path / "model")
+
+
+@pytest.fixture
+def video_times():
+    return probe_video(LP_VIDEO).timing().times(994)
+
+
+def test_interface_writes_one_camera_per_view_timed_by_the_videos(tmp_path, files, video_times):
+    interface = LightningPoseMultiViewInterface(file_path=files["top"])
+    path = tmp_path / "session.nwb"
+    interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface))
+    assert_inspector_clean(path)
+    assert_session_equals_csvs(path, files, times=video_times)
+    with NWBHDF5IO(path, "r") as io:
+        nwbfile = io.read()
+        assert set(LP_VIEWS) <= set(nwbfile.devices)
+        container = nwbfile.processing["behavior"]["MultiCameraPoseEstimation"]
+        assert container.source_software == "LightningPose"
+        assert len(container.pose_estimations) == len(LP_VIEWS)
+
+
+def test_cli_converts_the_views_given_together_and_a_folder(tmp_path, files, video_times):
+    out = {"files": tmp_path / "files.nwb", "folder": tmp_path / "folder.nwb"}
+    results = [
+        subprocess.run(
+            command("convert", *inputs, "--source", "lp-multiview", "--session-start-time", START, "-o", target),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        for inputs, target in (
+            ((files["top"], files["bot"]), out["files"]),
+            ((files["top"].parent,), out["folder"]),
+        )
+    ]
+    for result in results:
+        assert result.returncode == 0, result.stderr
+    for path in out.values():
+        assert_session_equals_csvs(path, files, times=video_times)
+
+
+def test_cli_gives_one_video_per_view_and_single_view_inputs_stay_apart(tmp_path, files):
+    other_video = tmp_path / "elsewhere.mp4"
+    other_video.write_bytes(LP_VIDEO.read_bytes())  # a copy (1.7 MB): a link would resolve to the same file
+    target = tmp_path / "videos.nwb"
+    result = subprocess.run(
+        command(
+            "convert", files["bot"], files["top"], "--source", "lp-multiview", "--video", other_video, "--video",
+            LP_VIDEO, "--session-start-time", START, "-o", target,
+        ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with NWBHDF5IO(target, "r") as io:
+        # Each video goes to the view of the file given at its place.
+        acquisition = io.read().acquisition
+        assert acquisition[f"Video {files['bot'].stem}"].external_file[0].endswith("elsewhere.mp4")
+        assert acquisition[f"Video {files['top'].stem}"].external_file[0].endswith("test_vid.mp4")
+    several = subprocess.run(
+        command(
+            "convert",
+            files["top"],
+            files["bot"],
+            "--source",
+            "lp",
+            "--session-start-time",
+            START,
+            "-o",
+            tmp_path / "x.nwb",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    # A single-view format converts each input on its own, as before.
+    assert several.returncode == 0, several.stderr
+    assert_session_equals_csvs(target, files)
+
+
+def test_a_run_spec_converts_a_session_from_one_view(tmp_path, files, video_times):
+    spec = {
+        "output_folder": "nwb",
+        "metadata": {"Subject": {"species": "Mus musculus", "description": "Test animal."}},
+        "sessions": [
+            {
+                "session_id": "lp-multiview",
+                "session_start_time": START,
+                "subject": {"subject_id": "m1", "sex": "M", "age": "P90D"},
+                "pose": [{"file_path": str(files["top"]), "interface": "lp-multiview"}],
+            }
+        ],
+    }
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    result = subprocess.run(command("run", path, "-j", "1"), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert_session_equals_csvs(tmp_path / "nwb/lp-multiview.nwb", files, times=video_times)
+
+
+def test_pose_nwb_converter_with_view_names_and_files(tmp_path, files):
+    converter_class = type(
+        "Converter", (PoseNWBConverter,), {"data_interface_classes": {"Views": LightningPoseMultiViewInterface}}
+    )
+    source = dict(
+        file_path=str(files["bot"]),
+        view_file_paths=[str(files["top"])],
+        view_names=["bot", "top"],
+        sampling_frequency=250.0,
+        find_side_files=False,
+    )
+    converter = converter_class(source_data={"Views": source})
+    path = tmp_path / "converter.nwb"
+    converter.run_conversion(nwbfile_path=path, metadata=user_metadata(converter))
+    assert_inspector_clean(path)
+    session = assert_session_equals_csvs(path, files, times=np.arange(994) / 250.0)
+    assert list(session.cameras) == ["bot", "top"]
+
+
+def test_eks_multicam_writes_its_3d_poses_and_warns_of_the_ensemble_columns(tmp_path):
+    files = write_eks_multicam(tmp_path / "eks")
+    with pytest.warns(PoseconvWarning, match="ensemble columns"):
+        interface = LightningPoseMultiViewInterface(file_path=tmp_path / "eks", sampling_frequency=100.0)
+    path = tmp_path / "eks.nwb"
+    interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface))
+    assert_inspector_clean(path)
+    (session,) = read_multicamera(path)
+    table = read_lp_csv(tmp_path / "eks/multicam_3d_results.csv")
+    values = table.to_numpy(dtype="float64").reshape(len(table), 17, 6)
+    np.testing.assert_array_equal(np.asarray(session.pose_3d.tracks[0].positions), values[:, :, :3])
+    for view, csv_path in files.items():
+        table = read_lp_csv(csv_path)
+        xy = table.to_numpy(dtype="float64").reshape(len(table), 17, 9)[:, :, :2]
+        np.testing.assert_array_equal(np.asarray(session.views[view].tracks[0].positions), xy)
+
+
+def test_session_file_names_follow_lightning_pose(files):
+    assert sorted(p.name for p in files.values()) == sorted(f"{LP_SESSION}_{view}.csv" for view in LP_VIEWS)
+
+
+def test_the_session_calibration_becomes_calibrated_cameras(tmp_path, files):
+    write_lp_calibration(tmp_path / "project")  # found through the config's data.data_dir
+    interface = LightningPoseMultiViewInterface(file_path=files["top"])
+    path = tmp_path / "calibrated.nwb"
+    interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface))
+    assert_inspector_clean(path)
+    session = assert_session_equals_csvs(path, files)
+    for view, expected in LP_CALIBRATION.items():
+        camera = session.cameras[view]
+        assert camera.is_calibrated
+        np.testing.assert_array_equal(camera.intrinsic_matrix, expected["matrix"])
+        np.testing.assert_array_equal(camera.translation_vector, expected["translation"])
+        np.testing.assert_array_equal(camera.rotation_matrix, interface.session.cameras[view].rotation_matrix)

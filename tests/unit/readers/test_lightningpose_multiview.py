@@ -1,0 +1,174 @@
+"""Lightning Pose multi-view sessions: per-view CSVs as Lightning Pose and EKS write them, read as one session."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.spatial.transform import Rotation
+
+from poseconv import read_lightning_pose_multiview
+from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.lightningpose import read_lightning_pose
+from poseconv.readers.lightningpose_multiview import is_metrics_file_name, view_names_of_files
+from tests.fixtures.lightningpose import (
+    EKS_SCORER,
+    LP_CALIBRATION,
+    LP_SESSION,
+    LP_VIEWS,
+    lp_view_values,
+    read_lp_csv,
+    write_eks_multicam,
+    write_lp_calibration,
+    write_lp_multiview_session,
+)
+
+
+def assert_view_equals_csv(view, csv_path):
+    table = read_lp_csv(csv_path)
+    keypoints = list(dict.fromkeys(table.columns.get_level_values(1)))
+    assert list(view.skeletons[view.tracks[0].skeleton].nodes) == keypoints
+    (track,) = view.tracks
+    values = table.to_numpy(dtype="float64").reshape(len(table), len(keypoints), -1)
+    np.testing.assert_array_equal(np.asarray(track.positions), values[:, :, :2])
+    np.testing.assert_array_equal(np.asarray(track.confidence), values[:, :, 2])
+
+
+@pytest.fixture
+def session(tmp_path):
+    return write_lp_multiview_session(tmp_path / "model")
+
+
+def test_one_view_finds_its_siblings_and_the_view_names_in_the_model_config(session):
+    data = read_lightning_pose_multiview(session["top"])
+    assert list(data.cameras) == list(LP_VIEWS)
+    assert not any(camera.is_calibrated for camera in data.cameras.values())
+    assert data.pose_3d is None and data.timing is None
+    assert data.source_software == "LightningPose" and data.scorer == "heatmap_multiview_tracker"
+    for view, path in session.items():
+        assert_view_equals_csv(data.views[view], path)
+        assert data.views[view].videos[path.stem].path.resolve() == path.with_suffix(".mp4").resolve()
+    assert data.notes["config_file"].endswith("config.yaml")
+
+
+def test_every_way_of_naming_the_views_reads_the_same_session(session):
+    folder = session["top"].parent
+    expected = read_lightning_pose_multiview(session["top"])
+    readings = [
+        read_lightning_pose_multiview(session["bot"]),
+        read_lightning_pose_multiview(folder),  # the metrics files beside them are skipped
+        read_lightning_pose_multiview(session["top"], view_file_paths=list(session.values()), find_side_files=False),
+        read_lightning_pose_multiview(session["bot"], view_file_paths=[session["top"]], view_names=list(LP_VIEWS)),
+    ]
+    for data in readings:
+        assert list(data.cameras) == list(LP_VIEWS)
+        for view in LP_VIEWS:
+            np.testing.assert_array_equal(
+                np.asarray(data.views[view].tracks[0].positions), np.asarray(expected.views[view].tracks[0].positions)
+            )
+
+
+def test_view_names_come_from_the_file_names_without_a_config(tmp_path):
+    files = [tmp_path / f"{LP_SESSION}_{view}.csv" for view in ("left", "right", "top_down")]
+    assert view_names_of_files(files) == ["left", "right", "top_down"]
+    assert view_names_of_files([tmp_path / "multicam_cam0_results.csv", tmp_path / "multicam_cam1_results.csv"]) == [
+        "cam0",
+        "cam1",
+    ]
+    with pytest.raises(InvalidSourceFileError, match="Cannot tell the views"):
+        view_names_of_files([tmp_path / "a.csv"])
+
+
+def test_metrics_files_are_never_read_as_poses(session):
+    metrics = session["top"].with_name(session["top"].stem + "_temporal_norm.csv")
+    assert is_metrics_file_name(metrics) and not is_metrics_file_name(session["top"])
+    with pytest.raises(InvalidSourceFileError, match="metrics files"):
+        read_lightning_pose_multiview(session["bot"], view_file_paths=[metrics], view_names=["bot", "temporal"])
+
+
+def test_views_that_cannot_be_matched_are_refused_with_what_to_do(tmp_path, session):
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    only = lone / f"{LP_SESSION}_top.csv"
+    only.write_bytes(session["top"].read_bytes())
+    with pytest.raises(InvalidSourceFileError, match="no view names"):
+        read_lightning_pose_multiview(only)
+    with pytest.raises(InvalidSourceFileError, match=r"predictions of view 'bot' are missing"):
+        read_lightning_pose_multiview(only, view_names=["top", "bot"])
+    other = session["top"].with_name("mouse2_top.csv")
+    other.write_bytes(session["top"].read_bytes())
+    with pytest.raises(InvalidSourceFileError, match="several files name the view 'top'"):
+        read_lightning_pose_multiview(session["top"].parent)
+
+
+def test_views_with_different_keypoints_are_not_one_session(tmp_path, session):
+    frame = lp_view_values(1)
+    frame.columns = frame.columns.set_levels([f"{k}_x" for k in frame.columns.levels[1]], level=1)
+    odd = tmp_path / f"{LP_SESSION}_side.csv"
+    frame.to_csv(odd)
+    with pytest.raises(InvalidSourceFileError, match="not one session"):
+        read_lightning_pose_multiview(
+            session["top"], view_file_paths=[odd], view_names=["top", "side"], find_side_files=False
+        )
+
+
+def test_eks_multicam_output_reads_its_views_and_its_3d_poses(tmp_path):
+    files = write_eks_multicam(tmp_path / "eks")
+    for data in (
+        read_lightning_pose_multiview(tmp_path / "eks"),
+        read_lightning_pose_multiview(files["top"], view_file_paths=list(files.values())),
+    ):
+        assert sorted(data.cameras) == sorted(LP_VIEWS)  # a folder's files in name order
+        assert data.scorer == EKS_SCORER
+        track = data.views["bot"].tracks[0]
+        assert [e.name for e in track.extra_coords] == ["ens_median", "ens_var", "posterior_var"]
+        table = read_lp_csv(tmp_path / "eks/multicam_3d_results.csv")
+        values = table.to_numpy(dtype="float64").reshape(len(table), 17, 6)
+        (track_3d,) = data.pose_3d.tracks
+        np.testing.assert_array_equal(np.asarray(track_3d.positions), values[:, :, :3])
+        assert track_3d.confidence is None
+        np.testing.assert_array_equal(np.asarray(track_3d.extra_coords[0].values), values[:, :, 3:])
+        assert data.pose_3d.unit != "pixels" or "world frame" in data.pose_3d.reference_frame
+
+
+def test_the_3d_file_alone_reads_as_3d_poses(tmp_path):
+    write_eks_multicam(tmp_path)
+    pose = read_lightning_pose(tmp_path / "multicam_3d_results.csv")
+    assert pose.n_dims == 3 and "world frame" in pose.reference_frame
+
+
+def test_an_individuals_level_is_refused_saying_what_lightning_pose_writes(tmp_path):
+    path = tmp_path / "ma.csv"
+    path.write_text(
+        "scorer,heatmap_tracker,heatmap_tracker\nindividuals,m1,m1\nbodyparts,nose,nose\ncoords,x,y\n0,1.0,2.0\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidSourceFileError, match="writes no multi-animal files"):
+        read_lightning_pose(path)
+
+
+def test_the_session_calibration_is_found_as_lightning_pose_finds_it(tmp_path, session):
+    path = write_lp_calibration(tmp_path / "project")  # the config's data.data_dir
+    data = read_lightning_pose_multiview(session["top"])
+    assert data.notes["calibration_file"] == str(path)
+    for view, expected in LP_CALIBRATION.items():
+        camera = data.cameras[view]
+        np.testing.assert_array_equal(camera.intrinsic_matrix, expected["matrix"])
+        np.testing.assert_array_equal(camera.distortion_coefficients, expected["distortions"])
+        np.testing.assert_array_equal(camera.translation_vector, expected["translation"])
+        assert camera.image_size == tuple(expected["size"])
+        rotation = Rotation.from_rotvec(expected["rotation"]).as_matrix()
+        np.testing.assert_allclose(camera.rotation_matrix, rotation, rtol=0, atol=1e-12)
+
+
+def test_a_calibration_without_a_view_s_camera_is_refused(tmp_path, session):
+    path = tmp_path / "calibration.toml"
+    text = (
+        '[cam_0]\nname = "side"\nsize = [1, 1]\nmatrix = [[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]]\n'
+        "distortions = [0.0, 0, 0, 0, 0]\nrotation = [0.0, 0, 0]\ntranslation = [0.0, 0, 0]\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidSourceFileError, match=r"no camera named \['top', 'bot'\]"):
+        read_lightning_pose_multiview(session["top"], calibration_file_path=path)
+    path.write_text("[cam_0\n", encoding="utf-8")
+    with pytest.raises(InvalidSourceFileError, match="not an Anipose camera calibration"):
+        read_lightning_pose_multiview(session["top"], calibration_file_path=path)
