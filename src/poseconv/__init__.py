@@ -57,6 +57,8 @@ _LAZY = {
     "TrainingData": "poseconv.model.training",
     "write_pose_training": "poseconv.nwb.write.training",
     "read_training": "poseconv.nwb.read.training",
+    "validate_nwb": "poseconv.validation",
+    "write_sleap_analysis": "poseconv.exporters.sleap_analysis",
 }
 
 __all__ = ["__version__", *_LAZY]
