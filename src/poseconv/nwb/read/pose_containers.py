@@ -37,7 +37,7 @@ from .pose_names import (
     names_from_description,
     node_of_series,
 )
-from .store import child_groups, is_dataset, neurodata_type, text, texts, visit_groups
+from .store import EMPTY_TEXT, child_groups, is_dataset, neurodata_type, text, texts, visit_groups
 
 __all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo"]
 
@@ -281,11 +281,12 @@ class ContainerScanner:
                 width, height = (int(v) for v in np.asarray(source_video["dimension"][()]).reshape(-1)[:2])
                 facts["frame_size"] = (height, width)
         elif "original_videos" in group:
-            originals = texts(group["original_videos"])
+            # VAME's export stores [None] as "None" when it knows no video.
+            originals = [v for v in texts(group["original_videos"]) if v.strip() not in EMPTY_TEXT]
             if originals:
                 facts["original_video"] = originals[0]
         if "frame_size" not in facts and "dimensions" in group:
-            facts["frame_size"] = frame_size_of_dimensions(group["dimensions"])
+            facts["frame_size"] = frame_size_of_dimensions(group["dimensions"], facts.get("source_software"))
         if facts.get("original_video"):
             facts["video_hint"] = file_stem(facts["original_video"])
             candidate = Path(facts["original_video"])
@@ -399,17 +400,21 @@ class ContainerScanner:
     # -- access -------------------------------------------------------------------------------
 
 
-def frame_size_of_dimensions(dimensions: Any) -> tuple[int, int] | None:
-    """Return ``(height, width)`` of the first video from ndx-pose's deprecated ``dimensions`` ([width, height]).
+def frame_size_of_dimensions(dimensions: Any, software: str | None) -> tuple[int, int] | None:
+    """Return ``(height, width)`` of the first video from ndx-pose's deprecated ``dimensions``.
 
-    None when unknown: dlc2nwb stores ``[[0, 0]]``, and ndx-pose 0.1 stored them as uint8, so real
-    sizes wrapped around (640 x 480 reads 128 x 224).
+    ndx-pose defines them as ``[width, height]``; neuroconv's LightningPose interface (the one
+    writer of ``source_software`` "LightningPose" that stores them) writes the frame shape
+    ``[height, width]``. None when unknown: dlc2nwb stores ``[[0, 0]]``, and ndx-pose 0.1 stored
+    them as uint8, so real sizes wrapped around (640 x 480 reads 128 x 224).
     """
     values = np.asarray(dimensions[()])
     if values.dtype == np.uint8 or values.size < 2:
         return None
-    width, height = (int(v) for v in values.reshape(-1, values.shape[-1])[0][:2])
-    return (height, width) if width > 0 and height > 0 else None
+    first, second = (int(v) for v in values.reshape(-1, values.shape[-1])[0][:2])
+    if first <= 0 or second <= 0:
+        return None
+    return (first, second) if software == "LightningPose" else (second, first)
 
 
 def times_signature(raw: RawContainer) -> tuple:
