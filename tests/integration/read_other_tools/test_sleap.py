@@ -4,8 +4,8 @@ neuroconv's ``SLEAPInterface`` writes one track with ndx-pose objects of its own
 chosen (``PoseEstimation<Track>``, series ``PoseEstimationSeries<Node>``, timestamps of the frames
 the track holds). Without a track on a multi-track file (deprecated) it hands the file to
 sleap-io's writer, which stores ``frame * fps`` as times and, for a series missing no frame, a rate
-``int(1 / fps)``, 0.0 for any frame rate above 1 fps: poseconv reads those frames as frame numbers
-(see ``poseconv.nwb.read.frame_times``).
+``int(1 / fps)``, 0.0 for any frame rate above 1 fps: poseconv reads the frames back from the step
+of the times (see ``poseconv.nwb.read.frame_times``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from .checks import assert_values, check_inspect_and_export, run_cli
 
 SLEAP_IO_NWB = SHARED_DATA / "sleap-io.js/tests/data/nwb"
 SLP = SHARED_DATA / "neuroconv/behavior_testing_data/sleap/predictions_1.2.7_provenance_and_tracking.slp"
+MELANOGASTER = SHARED_DATA / "neuroconv/behavior_testing_data/sleap/melanogaster_courtship.slp"
 
 
 def _expected(labels, track: str, frames: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -44,13 +45,13 @@ def _expected(labels, track: str, frames: list[int]) -> tuple[np.ndarray, np.nda
     return positions, scores
 
 
-def _convert(tmp_path, name, **kwargs):
+def _convert(tmp_path, name, file_path=SLP, **kwargs):
     from neuroconv.datainterfaces import SLEAPInterface
 
     path = tmp_path / name
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        interface = SLEAPInterface(file_path=SLP, **kwargs)
+        interface = SLEAPInterface(file_path=file_path, **kwargs)
         metadata = interface.get_metadata()
         metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
         interface.run_conversion(nwbfile_path=path, metadata=metadata)
@@ -156,15 +157,20 @@ def test_neuroconv_sleap_interface_one_track(tmp_path, timing):
         check_inspect_and_export(path, [pose], folder)
 
 
-def test_neuroconv_sleap_interface_all_tracks_rate_zero(tmp_path):
-    """No track chosen (deprecated): sleap-io's writer, times frame * fps and a rate of 0.0 on full series."""
-    labels = sleap_io.load_slp(SLP)
-    path = _convert(tmp_path, "legacy.nwb", frames_per_second=30.0)
+@pytest.mark.parametrize("slp", [SLP, MELANOGASTER], ids=["rate_zero", "timestamps"])
+def test_neuroconv_sleap_interface_all_tracks(tmp_path, slp):
+    """No track chosen (deprecated): sleap-io's writer, times frame * fps and a rate of 0.0 on full series.
+
+    predictions_1.2.7 has series missing no frame (rate 0.0 beside timestamps); melanogaster_courtship
+    has none (timestamps only, whole multiples of 30): both are read as frames at 30 fps.
+    """
+    labels = sleap_io.load_slp(slp)
+    path = _convert(tmp_path, "legacy.nwb", file_path=slp, frames_per_second=30.0)
     with h5py.File(path, "r") as handle:
         rates = []
         handle.visititems(lambda n, o: rates.append(o.attrs["rate"]) if n.endswith("starting_time") else None)
-    assert rates and set(rates) == {0.0}
-    with pytest.warns(PoseconvWarning, match="stores a frame rate of 0.0"):
+    assert set(rates) == ({0.0} if slp == SLP else set())
+    with pytest.warns(PoseconvWarning, match="stores a frame rate of 0.0" if slp == SLP else "frame x fps"):
         [pose] = read_nwb(path)
     frames = sorted(lf.frame_idx for lf in labels.labeled_frames)
     assert pose.track_names() == ["track_0", "track_1"]
@@ -175,7 +181,8 @@ def test_neuroconv_sleap_interface_all_tracks_rate_zero(tmp_path):
         # sleap-io drops a point without a position, its score with it.
         assert_values(track.confidence, np.where(np.isnan(positions).any(axis=2), np.nan, scores))
     [timing] = pose.timing.values()
-    assert timing.rate == 1.0 and timing.starting_time == frames[0] and "rate of 0.0" in timing.source
+    np.testing.assert_allclose(timing.times(len(frames)), np.asarray(frames) / 30.0, rtol=0, atol=1e-9)
+    assert "frames at 30 fps" in timing.source
     check_inspect_and_export(path, [pose], tmp_path)
 
 

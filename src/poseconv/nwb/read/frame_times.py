@@ -1,4 +1,4 @@
-"""The frame times of stored series: :class:`FrameTimes`, and frame numbers when a rate of 0.0 hides them.
+"""The frame times of stored series: :class:`FrameTimes`, and the times sleap-io's writer hides.
 
 :class:`FrameTimes` reads the times of one ``PoseEstimationSeries`` (``starting_time`` and
 ``rate``, or ``timestamps``, linked ones read once).
@@ -8,18 +8,19 @@ A stored rate of 0.0 (or any rate that is not a positive number) means the write
 sleap-io's NWB writer (which neuroconv's ``SLEAPInterface`` uses when no track is chosen) stores
 the frames of a series as ``frame * fps`` "seconds" and, for a series with no missing frame, the
 rate ``int(1 / fps)``: 0.0 for any frame rate above 1 fps, with ``starting_time`` the first
-frame's ``frame * fps``. The other series of the video keep their ``frame * fps`` timestamps. So
-the real times are lost, but the frames are not: the step of the stored timestamps is the
-``fps`` the writer was given, and every stored time divided by it is a frame number. A video
-whose every series stores 0.0 with one starting time holds the same frames in each series,
-numbered from there.
+frame's ``frame * fps``. The other series of the video keep their ``frame * fps`` timestamps.
+The frames are not lost: the step of the stored timestamps (the smallest gap, between two
+consecutive frames) is the ``fps`` the writer was given, every stored time divided by it is a
+frame number, and the frame number divided by it again is the time in seconds. poseconv reads
+the video so, with a warning saying what it assumed (:func:`recover_frame_times`); the same holds
+for a video of sleap-io's layout (``SLEAP_VIDEO_<n>_<video>`` modules) whose times are all whole
+multiples of a whole step of 2 s or more, which no video of a pose tracker has between frames.
 
-poseconv reads such a video with frame numbers as times (one frame per second, as
-:class:`FrameTimes` warns) rather than refusing it: the
+A video whose every series stores 0.0 (no timestamps beside them to give the step) is read with
+frame numbers as times, one per second (as :class:`FrameTimes` warns), rather than refused: the
 coordinates and confidence are intact and only the clock is missing, which ``poseconv convert
 --fps`` restores from the source file. What cannot be told apart is refused with an error saying
-what is missing: rate-0 series starting at different times with no timestamps beside them to
-give the step.
+what is missing: rate-0 series starting at different times with no timestamps beside them.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming
 from .store import link_target
 
-__all__ = ["FrameTimes", "UnknownRate", "frame_numbers", "frames_as_numbers"]
+__all__ = ["FrameTimes", "UnknownRate", "frame_numbers", "recover_frame_times"]
 
 # Stored times within this fraction of a step of a whole multiple are that multiple.
 _WHOLE_TOLERANCE = 1e-6
@@ -87,8 +88,9 @@ class FrameTimes:
             warnings.warn(
                 f"{self.path}: {group.name} stores a frame rate of {rate!r} (sleap-io's NWB writer, which "
                 "neuroconv's SLEAPInterface uses when no track is chosen, stores 0.0 for any frame rate above "
-                "1 fps); the real times are unknown, so frames are read as frame numbers, one per second. "
-                "Convert the source file again with its real frame rate (poseconv convert --fps) to get real times.",
+                "1 fps); its frames are read from the step of the other series' times, or as frame numbers, one "
+                "per second, when none stores times. Convert the source file again with its real frame rate "
+                "(poseconv convert --fps) to get real times.",
                 PoseconvWarning,
                 stacklevel=4,
             )
@@ -97,7 +99,7 @@ class FrameTimes:
 
 def frame_numbers(
     series: Sequence[tuple[str, np.ndarray, UnknownRate | None]], path: Path | str, video: str
-) -> list[np.ndarray]:
+) -> tuple[list[np.ndarray], float | None]:
     """Return the frame number of every sample of every series of one video (see the module docstring).
 
     Parameters
@@ -113,6 +115,9 @@ def frame_numbers(
     -------
     list of numpy.ndarray
         Frame numbers (float64), one array per series, in the order given.
+    float or None
+        The step of the stored times (the frame rate the writer was given); None when no series
+        stores timestamps.
 
     Raises
     ------
@@ -130,7 +135,7 @@ def frame_numbers(
                 f"starting times ({sorted(starts)}); without the frame rate the frame each starts on is "
                 "unknown. Convert the source file again with its frame rate (poseconv convert --fps)."
             )
-        return [np.arange(u.n_samples, dtype="float64") if u else times for _, times, u in series]
+        return [np.arange(u.n_samples, dtype="float64") if u else times for _, times, u in series], None
     step = _step(np.concatenate(known))
     if step is None:
         raise InvalidSourceFileError(
@@ -150,7 +155,7 @@ def frame_numbers(
                 f"number of frame steps ({step}); the frame it starts on is unknown."
             )
         result.append(round(first) + np.arange(u.n_samples, dtype="float64"))
-    return result
+    return result, step
 
 
 def _step(times: np.ndarray) -> float | None:
@@ -166,10 +171,14 @@ def _step(times: np.ndarray) -> float | None:
     return step if np.all(np.abs(ratios - np.round(ratios)) <= _WHOLE_TOLERANCE * np.maximum(1, ratios)) else None
 
 
-def frames_as_numbers(
-    containers: Sequence[tuple[Sequence[str | None], Sequence[np.ndarray | None]]], reader: FrameTimes, video: str
-) -> list[tuple[list[np.ndarray | None], list[FrameTiming | None]]]:
-    """Return, per container of one video, its series' frame numbers and timings (see :func:`frame_numbers`).
+def recover_frame_times(
+    containers: Sequence[tuple[Sequence[str | None], Sequence[np.ndarray | None]]],
+    reader: FrameTimes,
+    video: str,
+    *,
+    sleap_io_layout: bool,
+) -> list[tuple[list[np.ndarray | None], list[FrameTiming | None]]] | None:
+    """Return, per container of one video, its series' real times and timings; None when they need nothing.
 
     Parameters
     ----------
@@ -179,6 +188,15 @@ def frames_as_numbers(
         The reader that read the times; it knows which series store an unknown rate.
     video : str
         The video, for messages.
+    sleap_io_layout : bool
+        Whether the containers sit in sleap-io's ``SLEAP_VIDEO_<n>_<video>`` modules.
+
+    Returns
+    -------
+    list of (list, list) or None
+        Times in seconds (frame numbers when the frame rate is unknown) and the timing of each
+        series, in the order given; None when no series stores a rate of 0.0 and the times are
+        not sleap-io's ``frame * fps``.
     """
     found = [
         (path, times, reader.unknown.get(path))
@@ -186,20 +204,38 @@ def frames_as_numbers(
         for path, times in zip(paths, all_times, strict=True)
         if path is not None and times is not None
     ]
-    numbers = iter(frame_numbers(found, reader.path, video))
-    source = "frame numbers (one per second): the NWB file stores a rate of 0.0, so the real times are unknown"
+    if any(u is not None for _, _, u in found):
+        numbers, step = frame_numbers(found, reader.path, video)
+    else:
+        step = _step(np.concatenate([t for _, t, _ in found])) if sleap_io_layout and found else None
+        if step is None or step < 2 or step != round(step):
+            return None
+        numbers = [np.round(times / step) for _, times, _ in found]
+        warnings.warn(
+            f"{reader.path}: the times of video {video!r} are whole multiples of {step:g} s, as sleap-io's NWB "
+            f"writer stores them when given {step:g} fps (frame x fps); read as frames at {step:g} fps.",
+            PoseconvWarning,
+            stacklevel=5,
+        )
+    rate = 1.0 if step is None else step
+    source = (
+        "frame numbers (one per second): the NWB file stores a rate of 0.0, so the real times are unknown"
+        if step is None
+        else f"frames at {step:g} fps: sleap-io's NWB writer, given {step:g} fps, stores frame x fps as times"
+    )
+    series = iter(numbers)
     result = []
     for _, all_times in containers:
         times: list[np.ndarray | None] = []
         timings: list[FrameTiming | None] = []
         for stored in all_times:
-            frames = None if stored is None else next(numbers)
-            times.append(frames)
+            frames = None if stored is None else next(series)
+            times.append(None if frames is None else frames / rate)
             if frames is None:
                 timings.append(None)
             elif len(frames) and np.array_equal(frames, frames[0] + np.arange(len(frames))):
-                timings.append(FrameTiming(rate=1.0, starting_time=float(frames[0]), source=source))
+                timings.append(FrameTiming(rate=rate, starting_time=float(frames[0]) / rate, source=source))
             else:
-                timings.append(FrameTiming(timestamps=frames, source=source))
+                timings.append(FrameTiming(timestamps=frames / rate, source=source))
         result.append((times, timings))
     return result

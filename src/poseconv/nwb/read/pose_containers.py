@@ -28,7 +28,7 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, Skeleton
-from .frame_times import FrameTimes, frames_as_numbers
+from .frame_times import FrameTimes, recover_frame_times
 from .pose_names import (
     DEFAULT_TRACK_NAME,
     common_prefix,
@@ -326,12 +326,17 @@ class ContainerScanner:
         return sorted(infos, key=lambda info: order[info.path])
 
     def _frame_base(self, video: str, containers: list[RawContainer]) -> list[PoseContainerInfo]:
-        unknown_rate = any(path in self._times.unknown for raw in containers for path in raw.series)
-        if unknown_rate:
-            numbered = frames_as_numbers([(raw.series, raw.times) for raw in containers], self._times, video)
+        # sleap-io's writer stores frame x fps as times and may store a rate of 0.0 (see .frame_times).
+        recovered = recover_frame_times(
+            [(raw.series, raw.times) for raw in containers],
+            self._times,
+            video,
+            sleap_io_layout=any(raw.module.startswith("SLEAP_VIDEO_") for raw in containers),
+        )
+        if recovered is not None:
             containers = [
                 replace(raw, times=times, timings=timings)
-                for raw, (times, timings) in zip(containers, numbered, strict=True)
+                for raw, (times, timings) in zip(containers, recovered, strict=True)
             ]
         all_times = [t for raw in containers for t in raw.times if t is not None]
         timings = [timing for raw in containers for timing in raw.timings if timing is not None]
@@ -345,13 +350,14 @@ class ContainerScanner:
             union = np.unique(np.concatenate(all_times))
             keep = np.concatenate([[True], np.diff(union) > _SAME_TIME_TOLERANCE]) if len(union) else union.astype(bool)
             base = union[keep]
-            if unknown_rate and np.array_equal(base, base[0] + np.arange(len(base))):
-                timing = FrameTiming(rate=1.0, starting_time=float(base[0]), source=timings[0].source)
+            rate = timings[0].rate if recovered is not None else None
+            if rate is not None and np.allclose(base, base[0] + np.arange(len(base)) / rate, rtol=0, atol=1e-9):
+                timing = FrameTiming(rate=rate, starting_time=float(base[0]), source=timings[0].source)
             else:
                 timing = FrameTiming(
                     timestamps=base,
                     source=timings[0].source
-                    if unknown_rate
+                    if recovered is not None
                     else "union of the series' times stored in the NWB file (series store different frames)",
                 )
         infos = []
