@@ -128,7 +128,10 @@ def test_neuroconv_sleap_interface_one_track(tmp_path, timing):
         path = _convert(tmp_path, f"{track_name}.nwb", track_name=track_name, **options)
         [pose] = read_nwb(path)
         [track] = pose.tracks
-        assert track.name == "individual" and pose.source_software == "SLEAP"
+        # neuroconv names the container 'PoseEstimation' + the track title-cased, without '_'.
+        assert track.name == track_name.title().replace("_", "") and pose.source_software == "SLEAP"
+        assert track.video == "20190128_113421"
+        assert pose.videos[track.video].original_path == str(labels.videos[0].filename)
         assert pose.source_software_version == labels.provenance["sleap_version"]
         skeleton = pose.skeletons[track.skeleton]
         assert skeleton.nodes == tuple(labels.skeletons[0].node_names)
