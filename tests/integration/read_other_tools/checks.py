@@ -27,13 +27,19 @@ def run_cli(*args: object) -> str:
     return result.output
 
 
-def check_inspect_and_export(nwb: Path, poses: Sequence[PoseData], tmp_path: Path) -> None:
-    """``poseconv inspect`` runs, and ``export --to dlc`` gives back every track's values (one file per video)."""
+def check_inspect_and_export(
+    nwb: Path, poses: Sequence[PoseData], tmp_path: Path, containers: Sequence[str] = ()
+) -> None:
+    """``poseconv inspect`` runs, and ``export --to dlc`` gives back every track's values (one file per video).
+
+    ``containers`` limits the export to those (``poses`` must then hold only theirs).
+    """
     output = run_cli("inspect", nwb)
     for pose in poses:
         for track in pose.tracks:
             assert track.name in output
-    run_cli("export", nwb, "--to", "dlc", tmp_path / "export.h5", "-q")
+    chosen = [arg for name in containers for arg in ("-c", name)]
+    run_cli("export", nwb, "--to", "dlc", tmp_path / "export.h5", *chosen, "-q")
     jobs = [(pose, video) for pose in poses for video in dict.fromkeys(t.video for t in pose.tracks)]
     files = sorted(tmp_path.glob("export*.h5"))
     assert len(files) == len(jobs)
