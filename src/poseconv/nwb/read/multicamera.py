@@ -7,11 +7,13 @@ read through :mod:`poseconv.nwb.read.store`, as every reader here does.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.multicamera import LENGTH_UNITS, CameraCalibration, MultiCameraPoseData
 from ..layout import CAMERA_SIZE_PATTERN, CAMERA_UNIT_PATTERN
@@ -61,7 +63,19 @@ def _camera_from_device(path: str, device: Any) -> CameraCalibration:
 def _timing_of(series: Any) -> FrameTiming:
     if "starting_time" in series:
         start = series["starting_time"]
-        return FrameTiming(rate=float(start.attrs["rate"]), starting_time=float(start[()]), source="NWB rate")
+        rate = float(start.attrs["rate"])
+        if not (np.isfinite(rate) and rate > 0):
+            # As read_nwb reads such a series (see poseconv.nwb.read.frame_times): frame numbers.
+            warnings.warn(
+                f"{series.name} stores a frame rate of {rate!r}; its frames are read as frame numbers, one per "
+                "second. Convert the source file again with its real frame rate to get real times.",
+                PoseconvWarning,
+                stacklevel=4,
+            )
+            return FrameTiming(rate=1.0, source=f"frame numbers: the NWB file stores a rate of {rate!r}")
+        return FrameTiming(rate=rate, starting_time=float(start[()]), source="NWB rate")
+    if "timestamps" not in series:
+        raise InvalidSourceFileError(f"{series.name} stores neither timestamps nor a starting time and rate.")
     return FrameTiming(timestamps=np.asarray(series["timestamps"][()], dtype="float64"), source="NWB timestamps")
 
 
@@ -81,6 +95,11 @@ def _track_of(container: Any, individual: str, video: str, skeleton: Skeleton) -
         series = by_node.get(node)
         if series is None:
             continue
+        if series["data"].shape[:2] != (n_frames, n_dims):
+            raise InvalidSourceFileError(
+                f"{series.name} holds {series['data'].shape[:2]} (frames, coordinates) where the other series of "
+                f"{container.name} hold {(n_frames, n_dims)}; a multi-camera container needs one time base."
+            )
         positions[:, j, :] = np.asarray(series["data"][()], dtype="float64")
         if "confidence" in series:
             if confidence is None:
@@ -239,7 +258,11 @@ def _read_groups(root: Any, source: Path) -> list[MultiCameraPoseData]:
     for members in groups.values():
         session = _Session(root)
         for container in members:
-            session.add(container)
+            try:
+                session.add(container)
+            except InvalidSourceFileError as err:
+                # The stored groups name only their HDF5 paths; the message names the file too.
+                raise InvalidSourceFileError(f"{source}: {err}") from err
         names = [base_name(c.name) for c in members]
         result.append(session.data(_source_facts(members[0]), source, names))
     return result

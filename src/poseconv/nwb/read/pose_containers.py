@@ -20,7 +20,7 @@ Every ``PoseEstimation`` group of the file (ndx-pose 0.1 to 0.4) becomes a
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,6 +28,7 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, Skeleton
+from .frame_times import FrameTimes, recover_frame_times
 from .pose_names import (
     DEFAULT_TRACK_NAME,
     common_prefix,
@@ -36,7 +37,7 @@ from .pose_names import (
     names_from_description,
     node_of_series,
 )
-from .store import child_groups, is_dataset, link_target, neurodata_type, text, texts, visit_groups
+from .store import EMPTY_TEXT, child_groups, is_dataset, neurodata_type, text, texts, visit_groups
 
 __all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo"]
 
@@ -109,47 +110,6 @@ class PoseContainerInfo:
     # Internal: series paths per node (None for a node without series) and frame index per node.
     _series: tuple[str | None, ...] = field(default=(), repr=False)
     _frames: tuple[np.ndarray | None, ...] = field(default=(), repr=False, compare=False)
-
-
-class FrameTimes:
-    """Frame times of series, cached by the dataset they come from (linked timestamps are read once)."""
-
-    def __init__(self, path: Path | str = "") -> None:
-        self._cache: dict[str, np.ndarray] = {}
-        self._path = path
-        self._warned = False
-
-    def of(self, group: Any, n_samples: int) -> tuple[np.ndarray | None, FrameTiming | None]:
-        """Return (times, timing) of one series group; (None, None) when it stores neither."""
-        if "starting_time" in group:
-            start = float(group["starting_time"][()])
-            rate = float(group["starting_time"].attrs["rate"])
-            source = "rate stored in the NWB file"
-            if not (np.isfinite(rate) and rate > 0):
-                rate, source = 1.0, self._no_rate(group, rate)
-            times = start + np.arange(n_samples, dtype="float64") / rate
-            return times, FrameTiming(rate=rate, starting_time=start, source=source)
-        if "timestamps" in group:
-            key = link_target(group, "timestamps") or f"{group.name}/timestamps"
-            if key not in self._cache:
-                self._cache[key] = np.asarray(group["timestamps"][()], dtype="float64").reshape(-1)
-            times = self._cache[key]
-            return times, FrameTiming(timestamps=times, source="timestamps stored in the NWB file")
-        return None, None
-
-    def _no_rate(self, group: Any, rate: float) -> str:
-        """Warn, once per file, that a series stores no usable rate; return the source of the fallback."""
-        if not self._warned:
-            self._warned = True
-            warnings.warn(
-                f"{self._path}: {group.name} stores a frame rate of {rate!r} (some SLEAP writers used by "
-                "neuroconv store 0.0 when they cannot tell the rate); its frames are read as frame numbers, "
-                "one per second from starting_time. Convert the source file again with its real frame rate "
-                "(poseconv convert --fps) to get real times.",
-                PoseconvWarning,
-                stacklevel=4,
-            )
-        return f"frame numbers: the NWB file stores a rate of {rate!r}"
 
 
 @dataclass
@@ -321,9 +281,12 @@ class ContainerScanner:
                 width, height = (int(v) for v in np.asarray(source_video["dimension"][()]).reshape(-1)[:2])
                 facts["frame_size"] = (height, width)
         elif "original_videos" in group:
-            originals = texts(group["original_videos"])
+            # VAME's export stores [None] as "None" when it knows no video.
+            originals = [v for v in texts(group["original_videos"]) if v.strip() not in EMPTY_TEXT]
             if originals:
                 facts["original_video"] = originals[0]
+        if "frame_size" not in facts and "dimensions" in group:
+            facts["frame_size"] = frame_size_of_dimensions(group["dimensions"], facts.get("source_software"))
         if facts.get("original_video"):
             facts["video_hint"] = file_stem(facts["original_video"])
             candidate = Path(facts["original_video"])
@@ -363,6 +326,18 @@ class ContainerScanner:
         return sorted(infos, key=lambda info: order[info.path])
 
     def _frame_base(self, video: str, containers: list[RawContainer]) -> list[PoseContainerInfo]:
+        # sleap-io's writer stores frame x fps as times and may store a rate of 0.0 (see .frame_times).
+        recovered = recover_frame_times(
+            [(raw.series, raw.times) for raw in containers],
+            self._times,
+            video,
+            sleap_io_layout=any(raw.module.startswith("SLEAP_VIDEO_") for raw in containers),
+        )
+        if recovered is not None:
+            containers = [
+                replace(raw, times=times, timings=timings)
+                for raw, (times, timings) in zip(containers, recovered, strict=True)
+            ]
         all_times = [t for raw in containers for t in raw.times if t is not None]
         timings = [timing for raw in containers for timing in raw.timings if timing is not None]
         first = all_times[0] if all_times else None
@@ -375,10 +350,16 @@ class ContainerScanner:
             union = np.unique(np.concatenate(all_times))
             keep = np.concatenate([[True], np.diff(union) > _SAME_TIME_TOLERANCE]) if len(union) else union.astype(bool)
             base = union[keep]
-            timing = FrameTiming(
-                timestamps=base,
-                source="union of the series' times stored in the NWB file (series store different frames)",
-            )
+            rate = timings[0].rate if recovered is not None else None
+            if rate is not None and np.allclose(base, base[0] + np.arange(len(base)) / rate, rtol=0, atol=1e-9):
+                timing = FrameTiming(rate=rate, starting_time=float(base[0]), source=timings[0].source)
+            else:
+                timing = FrameTiming(
+                    timestamps=base,
+                    source=timings[0].source
+                    if recovered is not None
+                    else "union of the series' times stored in the NWB file (series store different frames)",
+                )
         infos = []
         used_tracks: set[str] = set()
         for raw in containers:
@@ -423,6 +404,23 @@ class ContainerScanner:
         return infos
 
     # -- access -------------------------------------------------------------------------------
+
+
+def frame_size_of_dimensions(dimensions: Any, software: str | None) -> tuple[int, int] | None:
+    """Return ``(height, width)`` of the first video from ndx-pose's deprecated ``dimensions``.
+
+    ndx-pose defines them as ``[width, height]``; neuroconv's LightningPose interface (the one
+    writer of ``source_software`` "LightningPose" that stores them) writes the frame shape
+    ``[height, width]``. None when unknown: dlc2nwb stores ``[[0, 0]]``, and ndx-pose 0.1 stored
+    them as uint8, so real sizes wrapped around (640 x 480 reads 128 x 224).
+    """
+    values = np.asarray(dimensions[()])
+    if values.dtype == np.uint8 or values.size < 2:
+        return None
+    first, second = (int(v) for v in values.reshape(-1, values.shape[-1])[0][:2])
+    if first <= 0 or second <= 0:
+        return None
+    return (first, second) if software == "LightningPose" else (second, first)
 
 
 def times_signature(raw: RawContainer) -> tuple:

@@ -3,7 +3,8 @@
 Track name: poseconv's default description (``"Poses of 'rat 1' estimated with ... on video
 'm3v1mp4' ..."``) gives the exact names, as does movement's (``"Estimated positions of ... for
 rat 1 using ..."``); else the container name: ``PoseEstimation_<track>`` (poseconv),
-``track=<track>`` (sleap-io); a common series prefix ``ind1_`` (dlc2nwb); otherwise
+``track=<track>`` (sleap-io), ``PoseEstimation<Track>`` with software SLEAP (neuroconv's SLEAP
+interface, the track title-cased: ``Track0``); a common series prefix ``ind1_`` (dlc2nwb); otherwise
 :data:`DEFAULT_TRACK_NAME` (neuroconv's ``PoseEstimation<Software>`` names no animal). Series
 are matched to nodes by name, by their description (poseconv's and neuroconv's), or by
 neuroconv's ``PoseEstimationSeries<Node>`` names.
@@ -63,9 +64,11 @@ def names_from_container_name(name: str, software: str | None) -> tuple[str | No
         return name[len("PoseEstimation_") :] or None, None
     rest = name[len("PoseEstimation") :] if name.startswith("PoseEstimation") else ""
     # neuroconv names containers "PoseEstimation<Software>"; the rest names no video then.
-    if rest and rest.lower() != (software or "").lower():
-        return None, rest
-    return None, None
+    if not rest or rest.lower() == (software or "").lower():
+        return None, None
+    # neuroconv's SLEAP interface names the container after the track ("PoseEstimationTrack0" for
+    # track_0); IBL's name the camera ("PoseEstimationLeftCamera").
+    return (rest, None) if software == "SLEAP" else (None, rest)
 
 
 def node_of_series(key: str, description: str | None, nodes: Sequence[str]) -> str | None:

@@ -261,9 +261,7 @@ def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
 
 def _assemble(raw: _RawTraining, nwb_path: Path | None) -> TrainingData:
     nwb_folder = nwb_path.resolve().parent if nwb_path is not None else None
-    # sleap-io names every instance instance_<i> and writes no tracks: there its ids are not identities.
-    instance_names = [instance.name for frame in raw.frames.values() for instance in frame.instances]
-    ids_are_identities = bool(raw.sources) or not all(_UNTRACKED_NAME.fullmatch(n) for n in instance_names)
+    identity = _identity_rule(raw)
 
     def fallback_order(frame_name: str) -> tuple[Any, ...]:
         frame = raw.frames[frame_name]
@@ -298,7 +296,7 @@ def _assemble(raw: _RawTraining, nwb_path: Path | None) -> TrainingData:
                 )
         if key not in videos:
             videos[key] = _video_info(frame.video, key, original, nwb_folder)
-        instances = _instances(frame, skeletons, individuals_by_id if ids_are_identities else None, nwb_path)
+        instances = _instances(frame, skeletons, individuals_by_id, identity, nwb_path)
         frames.append(
             LabeledFrame(
                 video=key,
@@ -327,10 +325,33 @@ def _assemble(raw: _RawTraining, nwb_path: Path | None) -> TrainingData:
     )
 
 
+def _identity_rule(raw: _RawTraining) -> str | None:
+    """Return what tells the individuals apart: ``"id"``, ``"name"`` (of the instance) or None (nothing).
+
+    poseconv's ids are identities. sleap-io names every instance ``instance_<i>`` and writes no tracks:
+    nothing identifies an animal there. ndx-pose's own example gives both instances of a frame the
+    frame number as id, so ids repeat within a frame; its instance names (``skeleton1_instance``) are
+    the same across frames and tell the animals apart.
+    """
+    if raw.sources:
+        return "id"
+    instances = [frame.instances for frame in raw.frames.values()]
+    if all(_UNTRACKED_NAME.fullmatch(i.name) for group in instances for i in group):
+        return None
+    ids = [[i.id for i in group] for group in instances]
+    if all(None not in group and len(set(group)) == len(group) for group in ids):
+        return "id"
+    return "name"
+
+
 def _instances(
-    frame: _RawFrame, skeletons: dict[str, Skeleton], individuals_by_id: dict[int, str] | None, nwb_path: Path | None
+    frame: _RawFrame,
+    skeletons: dict[str, Skeleton],
+    individuals_by_id: dict[int, str],
+    identity: str | None,
+    nwb_path: Path | None,
 ) -> tuple[LabeledInstance, ...]:
-    """Return a frame's instances by individual then name; ``individuals_by_id`` is None when ids are no identities."""
+    """Return a frame's instances by individual then name, identified as :func:`_identity_rule` says."""
     instances = []
     ordered = sorted(frame.instances, key=lambda i: (i.id is None, -1 if i.id is None else i.id, _natural(i.name)))
     for instance in ordered:
@@ -340,8 +361,8 @@ def _instances(
                 f"{nwb_path or 'The NWB file'}: two skeletons are named {instance.skeleton.name!r} with "
                 "different nodes or edges."
             )
-        individual = None
-        if instance.id is not None and individuals_by_id is not None:
+        individual = instance.name if identity == "name" else None
+        if identity == "id" and instance.id is not None:
             # The first name seen for an id is the individual's; "<name>_2" only made a repeat unique.
             individual = individuals_by_id.setdefault(instance.id, instance.name)
         visible = instance.visible if instance.visible is not None else ~np.isnan(instance.points).any(axis=1)

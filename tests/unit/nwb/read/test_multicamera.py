@@ -13,3 +13,54 @@ def test_file_without_multicamera_containers_reads_as_empty(tmp_path):
     with NWBHDF5IO(path, "w") as io:
         io.write(mock_NWBFile())
     assert read_multicamera(path) == []
+
+
+def _multicamera_file(tmp_path, rates):
+    import h5py
+    import numpy as np
+    from ndx_pose import MultiCameraPoseEstimation, PoseEstimation, PoseEstimationSeries, Skeleton, Skeletons
+
+    nwbfile = mock_NWBFile()
+    skeleton = Skeleton(name="s", nodes=["a", "b"])
+    series = [
+        PoseEstimationSeries(name=n, data=np.ones((4, 3)), unit="mm", reference_frame="r", rate=30.0, starting_time=0.0)
+        for n in skeleton.nodes
+    ]
+    module = nwbfile.create_processing_module("behavior", "b")
+    module.add(Skeletons(skeletons=[skeleton]))
+    camera = nwbfile.create_device(name="camera1", description="c")
+    view = PoseEstimation(name="PoseEstimation_camera1", device=camera, skeleton=skeleton)
+    module.add(
+        MultiCameraPoseEstimation(name="M", pose_estimation_series=series, pose_estimations=[view], skeleton=skeleton)
+    )
+    path = tmp_path / "m.nwb"
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    with h5py.File(path, "r+") as handle:
+        for node, rate in zip(skeleton.nodes, rates, strict=True):
+            handle[f"processing/behavior/M/{node}/starting_time"].attrs["rate"] = rate
+    return path
+
+
+def test_a_rate_of_zero_reads_as_frame_numbers_with_a_warning(tmp_path):
+    import pytest
+
+    from poseconv.errors import PoseconvWarning
+
+    with pytest.warns(PoseconvWarning, match="stores a frame rate of 0.0"):
+        [session] = read_multicamera(_multicamera_file(tmp_path, [0.0, 0.0]))
+    assert session.timing.rate == 1.0 and "rate of 0.0" in session.timing.source
+
+
+def test_series_of_other_lengths_are_refused_naming_the_file(tmp_path):
+    import h5py
+    import pytest
+
+    from poseconv.errors import InvalidSourceFileError
+
+    path = _multicamera_file(tmp_path, [30.0, 30.0])
+    with h5py.File(path, "r+") as handle:
+        del handle["processing/behavior/M/b/data"]
+        handle["processing/behavior/M/b/data"] = [[0.0, 0.0, 0.0]]
+    with pytest.raises(InvalidSourceFileError, match=r"m.nwb: /processing/behavior/M/b holds \(1, 3\)"):
+        read_multicamera(path)

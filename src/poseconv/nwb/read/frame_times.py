@@ -1,0 +1,241 @@
+"""The frame times of stored series: :class:`FrameTimes`, and the times sleap-io's writer hides.
+
+:class:`FrameTimes` reads the times of one ``PoseEstimationSeries`` (``starting_time`` and
+``rate``, or ``timestamps``, linked ones read once).
+
+A stored rate of 0.0 (or any rate that is not a positive number) means the writer lost the times.
+
+sleap-io's NWB writer (which neuroconv's ``SLEAPInterface`` uses when no track is chosen) stores
+the frames of a series as ``frame * fps`` "seconds" and, for a series with no missing frame, the
+rate ``int(1 / fps)``: 0.0 for any frame rate above 1 fps, with ``starting_time`` the first
+frame's ``frame * fps``. The other series of the video keep their ``frame * fps`` timestamps.
+The frames are not lost: the step of the stored timestamps (the smallest gap, between two
+consecutive frames) is the ``fps`` the writer was given, every stored time divided by it is a
+frame number, and the frame number divided by it again is the time in seconds. poseconv reads
+the video so, with a warning saying what it assumed (:func:`recover_frame_times`); the same holds
+for a video of sleap-io's layout (``SLEAP_VIDEO_<n>_<video>`` modules) whose times are all whole
+multiples of a whole step of 2 s or more, which no video of a pose tracker has between frames.
+
+A video whose every series stores 0.0 (no timestamps beside them to give the step) is read with
+frame numbers as times, one per second (as :class:`FrameTimes` warns), rather than refused: the
+coordinates and confidence are intact and only the clock is missing, which ``poseconv convert
+--fps`` restores from the source file. What cannot be told apart is refused with an error saying
+what is missing: rate-0 series starting at different times with no timestamps beside them.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidSourceFileError, PoseconvWarning
+from ...model import FrameTiming
+from .store import link_target
+
+__all__ = ["FrameTimes", "UnknownRate", "frame_numbers", "recover_frame_times"]
+
+# Stored times within this fraction of a step of a whole multiple are that multiple.
+_WHOLE_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class UnknownRate:
+    """A series whose stored rate is not a positive number: where it starts and how many samples it holds."""
+
+    starting_time: float
+    n_samples: int
+    rate: float
+
+
+class FrameTimes:
+    """Frame times of series, cached by the dataset they come from (linked timestamps are read once)."""
+
+    def __init__(self, path: Path | str = "") -> None:
+        self._cache: dict[str, np.ndarray] = {}
+        self.path = path
+        self._warned = False
+        #: Series (by HDF5 path) whose stored rate is not a positive number; see :mod:`.unknown_rate`.
+        self.unknown: dict[str, UnknownRate] = {}
+
+    def of(self, group: Any, n_samples: int) -> tuple[np.ndarray | None, FrameTiming | None]:
+        """Return (times, timing) of one series group; (None, None) when it stores neither."""
+        if "starting_time" in group:
+            start = float(group["starting_time"][()])
+            rate = float(group["starting_time"].attrs["rate"])
+            source = "rate stored in the NWB file"
+            if not (np.isfinite(rate) and rate > 0):
+                self.unknown[group.name] = UnknownRate(starting_time=start, n_samples=n_samples, rate=rate)
+                rate, source = 1.0, self._no_rate(group, rate)
+            times = start + np.arange(n_samples, dtype="float64") / rate
+            return times, FrameTiming(rate=rate, starting_time=start, source=source)
+        if "timestamps" in group:
+            key = link_target(group, "timestamps") or f"{group.name}/timestamps"
+            if key not in self._cache:
+                self._cache[key] = np.asarray(group["timestamps"][()], dtype="float64").reshape(-1)
+            times = self._cache[key]
+            return times, FrameTiming(timestamps=times, source="timestamps stored in the NWB file")
+        return None, None
+
+    def _no_rate(self, group: Any, rate: float) -> str:
+        """Warn, once per file, that a series stores no usable rate; return the source of the fallback."""
+        if not self._warned:
+            self._warned = True
+            warnings.warn(
+                f"{self.path}: {group.name} stores a frame rate of {rate!r} (sleap-io's NWB writer, which "
+                "neuroconv's SLEAPInterface uses when no track is chosen, stores 0.0 for any frame rate above "
+                "1 fps); its frames are read from the step of the other series' times, or as frame numbers, one "
+                "per second, when none stores times. Convert the source file again with its real frame rate "
+                "(poseconv convert --fps) to get real times.",
+                PoseconvWarning,
+                stacklevel=4,
+            )
+        return f"frame numbers: the NWB file stores a rate of {rate!r}"
+
+
+def frame_numbers(
+    series: Sequence[tuple[str, np.ndarray, UnknownRate | None]], path: Path | str, video: str
+) -> tuple[list[np.ndarray], float | None]:
+    """Return the frame number of every sample of every series of one video (see the module docstring).
+
+    Parameters
+    ----------
+    series : sequence of (str, numpy.ndarray, UnknownRate or None)
+        HDF5 path, stored times and, for a series with an unknown rate, what it stores instead.
+    path : pathlib.Path or str
+        The file, for messages.
+    video : str
+        The video the series belong to, for messages.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Frame numbers (float64), one array per series, in the order given.
+    float or None
+        The step of the stored times (the frame rate the writer was given); None when no series
+        stores timestamps.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the frame of the first sample of a rate-0 series cannot be told.
+    """
+    known = [times for _, times, unknown in series if unknown is None and len(times)]
+    unknown = [(name, u) for name, _, u in series if u is not None]
+    if not known:
+        starts = {u.starting_time for _, u in unknown}
+        if len(starts) > 1:
+            names = [name for name, _ in unknown]
+            raise InvalidSourceFileError(
+                f"{path}: the series of video {video!r} ({names}) store a frame rate of 0.0 and different "
+                f"starting times ({sorted(starts)}); without the frame rate the frame each starts on is "
+                "unknown. Convert the source file again with its frame rate (poseconv convert --fps)."
+            )
+        return [np.arange(u.n_samples, dtype="float64") if u else times for _, times, u in series], None
+    step = _step(np.concatenate(known))
+    if step is None:
+        raise InvalidSourceFileError(
+            f"{path}: series of video {video!r} store a frame rate of 0.0, and the timestamps of the others "
+            "are not whole multiples of one frame step; the frames of the rate-0 series are unknown. Convert "
+            "the source file again with its frame rate (poseconv convert --fps)."
+        )
+    result = []
+    for name, times, u in series:
+        if u is None:
+            result.append(np.round(times / step))
+            continue
+        first = u.starting_time / step
+        if abs(first - round(first)) > _WHOLE_TOLERANCE:
+            raise InvalidSourceFileError(
+                f"{path}: {name} stores a frame rate of 0.0 and starting time {u.starting_time}, not a whole "
+                f"number of frame steps ({step}); the frame it starts on is unknown."
+            )
+        result.append(round(first) + np.arange(u.n_samples, dtype="float64"))
+    return result, step
+
+
+def _step(times: np.ndarray) -> float | None:
+    """Return the step every stored time is a whole multiple of (the smallest gap); None when there is none."""
+    unique = np.unique(times)
+    gaps = np.diff(unique)
+    gaps = gaps[gaps > 0]
+    if not len(gaps):
+        # One stored time: any step fits only if it is frame 0.
+        return 1.0 if len(unique) == 1 and unique[0] == 0 else None
+    step = float(gaps.min())
+    ratios = unique / step
+    return step if np.all(np.abs(ratios - np.round(ratios)) <= _WHOLE_TOLERANCE * np.maximum(1, ratios)) else None
+
+
+def recover_frame_times(
+    containers: Sequence[tuple[Sequence[str | None], Sequence[np.ndarray | None]]],
+    reader: FrameTimes,
+    video: str,
+    *,
+    sleap_io_layout: bool,
+) -> list[tuple[list[np.ndarray | None], list[FrameTiming | None]]] | None:
+    """Return, per container of one video, its series' real times and timings; None when they need nothing.
+
+    Parameters
+    ----------
+    containers : sequence of (series paths, series times)
+        As the scanner found them (None for a node without series).
+    reader : FrameTimes
+        The reader that read the times; it knows which series store an unknown rate.
+    video : str
+        The video, for messages.
+    sleap_io_layout : bool
+        Whether the containers sit in sleap-io's ``SLEAP_VIDEO_<n>_<video>`` modules.
+
+    Returns
+    -------
+    list of (list, list) or None
+        Times in seconds (frame numbers when the frame rate is unknown) and the timing of each
+        series, in the order given; None when no series stores a rate of 0.0 and the times are
+        not sleap-io's ``frame * fps``.
+    """
+    found = [
+        (path, times, reader.unknown.get(path))
+        for paths, all_times in containers
+        for path, times in zip(paths, all_times, strict=True)
+        if path is not None and times is not None
+    ]
+    if any(u is not None for _, _, u in found):
+        numbers, step = frame_numbers(found, reader.path, video)
+    else:
+        step = _step(np.concatenate([t for _, t, _ in found])) if sleap_io_layout and found else None
+        if step is None or step < 2 or step != round(step):
+            return None
+        numbers = [np.round(times / step) for _, times, _ in found]
+        warnings.warn(
+            f"{reader.path}: the times of video {video!r} are whole multiples of {step:g} s, as sleap-io's NWB "
+            f"writer stores them when given {step:g} fps (frame x fps); read as frames at {step:g} fps.",
+            PoseconvWarning,
+            stacklevel=5,
+        )
+    rate = 1.0 if step is None else step
+    source = (
+        "frame numbers (one per second): the NWB file stores a rate of 0.0, so the real times are unknown"
+        if step is None
+        else f"frames at {step:g} fps: sleap-io's NWB writer, given {step:g} fps, stores frame x fps as times"
+    )
+    series = iter(numbers)
+    result = []
+    for _, all_times in containers:
+        times: list[np.ndarray | None] = []
+        timings: list[FrameTiming | None] = []
+        for stored in all_times:
+            frames = None if stored is None else next(series)
+            times.append(None if frames is None else frames / rate)
+            if frames is None:
+                timings.append(None)
+            elif len(frames) and np.array_equal(frames, frames[0] + np.arange(len(frames))):
+                timings.append(FrameTiming(rate=rate, starting_time=float(frames[0]) / rate, source=source))
+            else:
+                timings.append(FrameTiming(timestamps=frames / rate, source=source))
+        result.append((times, timings))
+    return result

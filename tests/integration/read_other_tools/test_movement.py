@@ -1,0 +1,51 @@
+"""movement's NWB writer, fed by movement's own DeepLabCut loader: one file per individual, confidence kept.
+
+movement names the container ``PoseEstimation`` and the animal in its description ("Estimated
+positions of ... for rat 1 using DeepLabCut."), gives every series its own copy of the timestamps
+(frames / fps), and names the skeleton after the individual.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from poseconv.nwb.read.pose import read_nwb
+from tests.fixtures.deeplabcut import RATS_H5
+
+from .checks import assert_values, check_inspect_and_export
+
+
+def test_movement_nwb_writer_multi_individual(tmp_path):
+    pytest.importorskip("movement")
+    from movement.io import load_poses, save_poses
+    from pynwb import NWBHDF5IO
+
+    # movement's file loader looks for the key 'df_with_missing'; this maDLC file stores '/tracks'.
+    dataset = load_poses.from_dlc_style_df(pd.read_hdf(RATS_H5), fps=30, source_software="DeepLabCut")
+    individuals = [str(name) for name in dataset.individuals.values]
+    assert len(individuals) == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        files = save_poses.to_nwb_file(dataset)
+    assert len(files) == len(individuals)
+    for nwbfile, individual in zip(files, individuals, strict=True):
+        path = tmp_path / f"{individual}.nwb"
+        with NWBHDF5IO(str(path), "w") as io:
+            io.write(nwbfile)
+        [pose] = read_nwb(path)
+        [track] = pose.tracks
+        one = dataset.sel(individuals=individual)
+        keypoints = tuple(str(k) for k in dataset.keypoints.values)
+        assert track.name == individual and pose.source_software == "DeepLabCut"
+        assert pose.skeletons[track.skeleton].nodes == keypoints
+        assert_values(track.positions, one.position.transpose("time", "keypoints", "space").values)
+        assert_values(track.confidence, one.confidence.transpose("time", "keypoints").values)
+        assert np.isnan(track.positions).any() and np.isnan(track.confidence).any()
+        assert_values(pose.timing[track.video].timestamps, dataset.time.values)
+        folder = tmp_path / individual
+        folder.mkdir()
+        check_inspect_and_export(path, [pose], folder)

@@ -1,0 +1,77 @@
+"""neuroconv's pose interfaces run on real output: DeepLabCutInterface and LightningPoseDataInterface.
+
+neuroconv names the container ``PoseEstimation<Software>`` (or ``PoseEstimation``) and the
+series ``PoseEstimationSeries<Node>``; LightningPose's also stores ``original_videos`` and
+``dimensions`` (as the frame shape, height first). Its SLEAP interface is in test_sleap.py.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+
+from poseconv.nwb.read.pose import read_nwb
+from poseconv.readers.deeplabcut import read_deeplabcut
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+from tests.fixtures.paths import SHARED_DATA
+
+from .checks import assert_values, check_inspect_and_export
+
+LP_PREDICTIONS = SHARED_DATA / "neuroconv/behavior_testing_data/lightningpose/outputs/2023-11-09/10-14-37/video_preds"
+
+
+def _run(interface, path):
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        interface.run_conversion(nwbfile_path=path, metadata=metadata)
+    return path
+
+
+def test_neuroconv_deeplabcut_interface(tmp_path):
+    """'PoseEstimationDeepLabCut', series 'PoseEstimationSeries<Node>', a rate of 30.0."""
+    from neuroconv.datainterfaces import DeepLabCutInterface
+
+    path = _run(DeepLabCutInterface(file_path=SINGLE_ANIMAL_H5, sampling_frequency=30.0), tmp_path / "dlc.nwb")
+    [pose] = read_nwb(path)
+    expected = read_deeplabcut(SINGLE_ANIMAL_H5, find_side_files=False)
+    [track] = pose.tracks
+    assert track.name == "individual" and track.video == "video"
+    assert pose.skeletons[track.skeleton].nodes == expected.skeletons["Skeleton"].nodes
+    assert_values(track.positions, expected.tracks[0].positions)
+    assert_values(track.confidence, expected.tracks[0].confidence)
+    assert pose.timing[track.video].rate == 30.0 and pose.timing[track.video].starting_time == 0.0
+    assert pose.scorer == expected.scorer and pose.source_software == "DeepLabCut"
+    check_inspect_and_export(path, [pose], tmp_path)
+
+
+def test_neuroconv_lightningpose_interface(tmp_path):
+    """The real Lightning Pose predictions and their video: 17 keypoints, 994 frames at 250 fps."""
+    from neuroconv.datainterfaces import LightningPoseDataInterface
+
+    interface = LightningPoseDataInterface(
+        file_path=LP_PREDICTIONS / "test_vid.csv", original_video_file_path=LP_PREDICTIONS / "test_vid.mp4"
+    )
+    path = _run(interface, tmp_path / "lightningpose.nwb")
+    [pose] = read_nwb(path)
+    source = pd.read_csv(LP_PREDICTIONS / "test_vid.csv", header=[0, 1, 2], index_col=0)["heatmap_tracker"]
+    nodes = tuple(source.columns.get_level_values(0).drop_duplicates())
+    [track] = pose.tracks
+    assert pose.source_software == "LightningPose" and pose.scorer == "heatmap_tracker"
+    assert pose.skeletons[track.skeleton].nodes == nodes
+    for j, node in enumerate(nodes):
+        assert_values(track.positions[:, j], source[node][["x", "y"]].to_numpy())
+        assert_values(track.confidence[:, j], source[node]["likelihood"].to_numpy())
+    [video] = pose.videos.values()
+    assert video.path == (LP_PREDICTIONS / "test_vid.mp4").resolve()
+    # test_vid.mp4 is 396 pixels wide and 406 high.
+    assert video.frame_size == (406, 396)
+    timing = pose.timing[track.video]
+    # neuroconv reads the frame times from the video (250 fps, constant) and stores them as a rate.
+    assert (timing.rate, timing.starting_time) == (250.0, 0.0)
+    np.testing.assert_allclose(timing.times(track.n_frames), np.arange(len(source)) / 250.0, rtol=0, atol=1e-9)
+    check_inspect_and_export(path, [pose], tmp_path)

@@ -1,0 +1,210 @@
+"""SLEAP's NWB files: sleap-io's writer (poses and PoseTraining) and neuroconv's SLEAPInterface, both paths.
+
+neuroconv's ``SLEAPInterface`` writes one track with ndx-pose objects of its own when a track is
+chosen (``PoseEstimation<Track>``, series ``PoseEstimationSeries<Node>``, timestamps of the frames
+the track holds). Without a track on a multi-track file (deprecated) it hands the file to
+sleap-io's writer, which stores ``frame * fps`` as times and, for a series missing no frame, a rate
+``int(1 / fps)``, 0.0 for any frame rate above 1 fps: poseconv reads the frames back from the step
+of the times (see ``poseconv.nwb.read.frame_times``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, datetime
+
+import h5py
+import numpy as np
+import pytest
+import sleap_io
+
+from poseconv.errors import PoseconvWarning
+from poseconv.nwb.read.pose import read_nwb
+from poseconv.nwb.read.training import read_training
+from tests.fixtures.paths import SHARED_DATA
+
+from .checks import assert_values, check_inspect_and_export, run_cli
+
+SLEAP_IO_NWB = SHARED_DATA / "sleap-io.js/tests/data/nwb"
+SLP = SHARED_DATA / "neuroconv/behavior_testing_data/sleap/predictions_1.2.7_provenance_and_tracking.slp"
+MELANOGASTER = SHARED_DATA / "neuroconv/behavior_testing_data/sleap/melanogaster_courtship.slp"
+
+
+def _expected(labels, track: str, frames: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and scores of ``track`` on ``frames`` as the .slp holds them (NaN where it has no instance)."""
+    n_nodes = len(labels.skeletons[0].nodes)
+    positions = np.full((len(frames), n_nodes, 2), np.nan)
+    scores = np.full((len(frames), n_nodes), np.nan)
+    row = {frame: i for i, frame in enumerate(frames)}
+    for labeled in labels.labeled_frames:
+        for instance in labeled.instances:
+            if instance.track is not None and instance.track.name == track and labeled.frame_idx in row:
+                points = instance.numpy(scores=True)
+                positions[row[labeled.frame_idx]] = points[:, :2]
+                scores[row[labeled.frame_idx]] = points[:, 2]
+    return positions, scores
+
+
+def _convert(tmp_path, name, file_path=SLP, **kwargs):
+    from neuroconv.datainterfaces import SLEAPInterface
+
+    path = tmp_path / name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        interface = SLEAPInterface(file_path=file_path, **kwargs)
+        metadata = interface.get_metadata()
+        metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+        interface.run_conversion(nwbfile_path=path, metadata=metadata)
+    return path
+
+
+def test_sleap_io_poses_one_container_per_track(tmp_path):
+    """sleap-io: module SLEAP_VIDEO_000_*, containers 'track=<name>', each series its own frames and times."""
+    path = SLEAP_IO_NWB / "minimal.pose.nwb"
+    [pose] = read_nwb(path)
+    assert pose.source_software == "SLEAP" and pose.scorer is None
+    assert pose.track_names() == ["1", "2"]
+    assert pose.videos["minimal"].original_path == "/data/minimal.mp4"
+    one, two = pose.tracks
+    assert pose.skeletons[one.skeleton].nodes == ("A", "B")
+    assert_values(one.positions[:, 0], [[10, 20], [11, 21], [12, 22]])
+    assert_values(one.positions[:, 1], [[30, 40], [31, 41], [32, 42]])
+    assert_values(one.confidence[:, 1], [0.8, 0.8, 0.8])
+    # Track 2's node B has no frame at all and its node A none on frame 2: NaN there.
+    assert_values(two.positions[:, 0], [[50, 60], [51, 61], [np.nan, np.nan]])
+    assert np.isnan(two.positions[:, 1]).all()
+    assert_values(pose.timing["minimal"].times(3), [0.0, 1.0, 2.0])
+    # sleap-io's own reader gives the same points.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        labels = sleap_io.load_nwb(str(path))
+    for frame, labeled in enumerate(labels.labeled_frames):
+        for instance, track in zip(labeled.instances, pose.tracks, strict=False):
+            assert_values(track.positions[frame], instance.numpy())
+    check_inspect_and_export(path, [pose], tmp_path)
+
+
+def test_sleap_io_annotations_pose_training(tmp_path):
+    """sleap-io's PoseTraining: instances 'instance_<i>' (no identities), visibility, video of 8 frames at 10 fps."""
+    path = SLEAP_IO_NWB / "minimal.annotations.nwb"
+    training = read_training(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        labels = sleap_io.load_nwb(str(path))
+    [skeleton] = training.skeletons.values()
+    assert skeleton.nodes == tuple(labels.skeletons[0].node_names) and skeleton.edges == ((0, 1), (1, 2))
+    [video] = training.videos.values()
+    assert (video.original_path, video.n_frames, video.fps, video.frame_size) == (
+        "/tmp/minimal_annot_src.mp4",
+        8,
+        10.0,
+        (32, 32),
+    )
+    assert training.individuals == []
+    assert [frame.frame_index for frame in training.frames] == [lf.frame_idx for lf in labels.labeled_frames]
+    for frame, labeled in zip(training.frames, labels.labeled_frames, strict=True):
+        assert len(frame.instances) == len(labeled.instances)
+        for instance, expected in zip(frame.instances, labeled.instances, strict=True):
+            assert instance.individual is None
+            assert_values(np.where(instance.visible[:, None], instance.points, np.nan), expected.numpy())
+    run_cli("inspect", path)
+    run_cli("export", path, "--training", "--to", "slp", tmp_path / "annotations.slp", "-q")
+    exported = sleap_io.load_slp(tmp_path / "annotations.slp")
+    for labeled, expected in zip(exported.labeled_frames, labels.labeled_frames, strict=True):
+        assert labeled.frame_idx == expected.frame_idx
+        for instance, want in zip(labeled.instances, expected.instances, strict=True):
+            assert_values(instance.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("timing", ["frames_per_second", "video_file_path"])
+def test_neuroconv_sleap_interface_one_track(tmp_path, timing):
+    """neuroconv with a track: 'PoseEstimationTrack0', series 'PoseEstimationSeries<Node>', the track's frames."""
+    labels = sleap_io.load_slp(SLP)
+    options = {"frames_per_second": 30.0} if timing == "frames_per_second" else {}
+    if timing == "video_file_path":
+        # The recording these predictions were made on is not available: any video of as many frames times it.
+        options["video_file_path"] = SHARED_DATA / "neuroconv/behavior_testing_data/sleap/melanogaster_courtship.mp4"
+    for track_name in ("track_0", "track_1"):
+        path = _convert(tmp_path, f"{track_name}.nwb", track_name=track_name, **options)
+        [pose] = read_nwb(path)
+        [track] = pose.tracks
+        # neuroconv names the container 'PoseEstimation' + the track title-cased, without '_'.
+        assert track.name == track_name.title().replace("_", "") and pose.source_software == "SLEAP"
+        assert track.video == "20190128_113421"
+        assert pose.videos[track.video].original_path == str(labels.videos[0].filename)
+        assert pose.source_software_version == labels.provenance["sleap_version"]
+        skeleton = pose.skeletons[track.skeleton]
+        assert skeleton.nodes == tuple(labels.skeletons[0].node_names)
+        assert set(skeleton.edges) == {
+            (labels.skeletons[0].index(e.source), labels.skeletons[0].index(e.destination))
+            for e in labels.skeletons[0].edges
+        }
+        frames = sorted(
+            lf.frame_idx for lf in labels.labeled_frames if any(i.track and i.track.name == track_name for i in lf)
+        )
+        positions, scores = _expected(labels, track_name, frames)
+        assert_values(track.positions, positions)
+        assert_values(track.confidence, scores)
+        if timing == "frames_per_second":
+            # neuroconv stores a rate of 30.0 when the track holds every frame, timestamps otherwise.
+            np.testing.assert_allclose(
+                pose.timing[track.video].times(track.n_frames), np.asarray(frames) / 30.0, rtol=0, atol=1e-12
+            )
+        else:
+            from neuroconv.datainterfaces.behavior.sleap.sleap_utils import extract_timestamps
+
+            times = np.asarray(extract_timestamps(options["video_file_path"]))[frames]
+            np.testing.assert_allclose(pose.timing[track.video].times(track.n_frames), times, rtol=0, atol=1e-9)
+        folder = tmp_path / f"{timing}_{track_name}"
+        folder.mkdir()
+        check_inspect_and_export(path, [pose], folder)
+
+
+@pytest.mark.parametrize("slp", [SLP, MELANOGASTER], ids=["rate_zero", "timestamps"])
+def test_neuroconv_sleap_interface_all_tracks(tmp_path, slp):
+    """No track chosen (deprecated): sleap-io's writer, times frame * fps and a rate of 0.0 on full series.
+
+    predictions_1.2.7 has series missing no frame (rate 0.0 beside timestamps); melanogaster_courtship
+    has none (timestamps only, whole multiples of 30): both are read as frames at 30 fps.
+    """
+    labels = sleap_io.load_slp(slp)
+    path = _convert(tmp_path, "legacy.nwb", file_path=slp, frames_per_second=30.0)
+    with h5py.File(path, "r") as handle:
+        rates = []
+        handle.visititems(lambda n, o: rates.append(o.attrs["rate"]) if n.endswith("starting_time") else None)
+    assert set(rates) == ({0.0} if slp == SLP else set())
+    with pytest.warns(PoseconvWarning, match="stores a frame rate of 0.0" if slp == SLP else "frame x fps"):
+        [pose] = read_nwb(path)
+    frames = sorted(lf.frame_idx for lf in labels.labeled_frames)
+    assert pose.track_names() == ["track_0", "track_1"]
+    for track in pose.tracks:
+        assert track.n_frames == len(frames)
+        positions, scores = _expected(labels, track.name, frames)
+        assert_values(track.positions, positions)
+        # sleap-io drops a point without a position, its score with it.
+        assert_values(track.confidence, np.where(np.isnan(positions).any(axis=2), np.nan, scores))
+    [timing] = pose.timing.values()
+    np.testing.assert_allclose(timing.times(len(frames)), np.asarray(frames) / 30.0, rtol=0, atol=1e-9)
+    assert "frames at 30 fps" in timing.source
+    check_inspect_and_export(path, [pose], tmp_path)
+
+
+def test_rate_zero_without_a_step_is_refused(tmp_path):
+    """Rate-0 series starting at different times, no timestamps beside them: the frames cannot be told."""
+    from poseconv.errors import InvalidSourceFileError
+
+    path = _convert(tmp_path, "legacy.nwb", frames_per_second=30.0)
+    with h5py.File(path, "r+") as handle:
+        group = handle["processing/SLEAP_VIDEO_000_20190128_113421"]
+        del group["track=track_1"]
+        container = group["track=track_0"]
+        for name in list(container):
+            if isinstance(container[name], h5py.Group) and "timestamps" in container[name]:
+                del container[name]
+        container["head/starting_time"][()] = 60.0
+    with (
+        pytest.raises(InvalidSourceFileError, match=r"different starting times \(\[0.0, 60.0\]\).*frame rate"),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("ignore", PoseconvWarning)
+        read_nwb(path)

@@ -1,0 +1,62 @@
+"""Frame numbers and times behind a stored rate of 0.0, and sleap-io's frame x fps times."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning
+from poseconv.nwb.read.frame_times import FrameTimes, UnknownRate, frame_numbers, recover_frame_times
+
+
+def test_rate_zero_series_take_their_frames_from_the_step_of_the_others():
+    series = [
+        ("full", np.zeros(0), UnknownRate(starting_time=60.0, n_samples=3, rate=0.0)),
+        ("gaps", np.array([0.0, 30.0, 90.0, 150.0]), None),
+    ]
+    numbers, step = frame_numbers(series, "f.nwb", "video")
+    assert step == 30.0
+    np.testing.assert_array_equal(numbers[0], [2, 3, 4])
+    np.testing.assert_array_equal(numbers[1], [0, 1, 3, 5])
+
+
+def test_rate_zero_series_alone_are_numbered_from_zero_when_they_start_together():
+    unknown = UnknownRate(starting_time=0.0, n_samples=4, rate=0.0)
+    numbers, step = frame_numbers([("a", np.zeros(4), unknown), ("b", np.zeros(4), unknown)], "f.nwb", "v")
+    assert step is None
+    np.testing.assert_array_equal(numbers[1], [0, 1, 2, 3])
+
+
+def test_rate_zero_series_starting_apart_without_a_step_are_refused():
+    series = [
+        ("a", np.zeros(2), UnknownRate(starting_time=0.0, n_samples=2, rate=0.0)),
+        ("b", np.zeros(2), UnknownRate(starting_time=25.0, n_samples=2, rate=0.0)),
+    ]
+    with pytest.raises(InvalidSourceFileError, match=r"f.nwb: .*different starting times \(\[0.0, 25.0\]\)"):
+        frame_numbers(series, "f.nwb", "v")
+
+
+def test_times_that_are_no_whole_multiples_of_one_step_are_refused():
+    series = [
+        ("a", np.zeros(0), UnknownRate(starting_time=0.0, n_samples=2, rate=0.0)),
+        ("b", np.array([0.0, 0.4, 1.0]), None),
+    ]
+    with pytest.raises(InvalidSourceFileError, match="not whole multiples of one frame step"):
+        frame_numbers(series, "f.nwb", "v")
+
+
+def test_sleap_io_frame_times_fps_become_seconds_with_a_warning():
+    containers = [(["/a", "/b"], [np.array([0.0, 25.0, 50.0]), np.array([0.0, 50.0])])]
+    with pytest.warns(PoseconvWarning, match="whole multiples of 25 s"):
+        [(times, timings)] = recover_frame_times(containers, FrameTimes("f.nwb"), "v", sleap_io_layout=True)
+    np.testing.assert_allclose(times[0], [0.0, 0.04, 0.08])
+    assert timings[0].rate == 25.0 and "frames at 25 fps" in timings[0].source
+    np.testing.assert_allclose(timings[1].timestamps, [0.0, 0.08])
+
+
+def test_real_times_are_left_alone():
+    containers = [(["/a"], [np.array([0.0, 0.04, 0.08])])]
+    assert recover_frame_times(containers, FrameTimes("f.nwb"), "v", sleap_io_layout=True) is None
+    # Whole steps of 2 s or more in a file that is not sleap-io's: another tool's (time-lapse) times.
+    containers = [(["/a"], [np.array([0.0, 25.0, 50.0])])]
+    assert recover_frame_times(containers, FrameTimes("f.nwb"), "v", sleap_io_layout=False) is None
