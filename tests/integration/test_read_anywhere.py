@@ -220,3 +220,30 @@ def test_the_backend_and_the_output_name_go_together(tmp_path):
     (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
     result = poseconv("run", tmp_path / "spec.yaml", "--check", check_rc=None)
     assert result.returncode == 1 and "backend is zarr: name the output .nwb.zarr" in result.stderr
+
+
+def test_training_labels_and_multi_camera_poses_read_back_from_a_store(tmp_path):
+    from poseconv import read_multicamera, read_training
+    from tests.fixtures.multicamera import SLEAP_SESSION
+    from tests.fixtures.training import MONTBLANC_PROJECT
+
+    for suffix in (".nwb", ".nwb.zarr"):
+        labels, session = tmp_path / f"labels{suffix}", tmp_path / f"session{suffix}"
+        poseconv("convert", MONTBLANC_PROJECT, "--source", "dlc-labels", "-o", labels, "--session-start-time", START)
+        poseconv("convert", SLEAP_SESSION, "--fps", "30", "-o", session, "--session-start-time", START)
+    stored, expected = read_training(tmp_path / "labels.nwb.zarr"), read_training(tmp_path / "labels.nwb")
+    assert stored.skeletons == expected.skeletons and stored.individuals == expected.individuals
+    assert [(f.video, f.frame_index, f.image) for f in stored.frames] == [
+        (f.video, f.frame_index, f.image) for f in expected.frames
+    ]
+    for got, want in zip(stored.frames, expected.frames, strict=True):
+        for a, b in zip(got.instances, want.instances, strict=True):
+            assert a.individual == b.individual
+            np.testing.assert_array_equal(a.points, b.points)
+    document = json.loads(poseconv("inspect", tmp_path / "labels.nwb.zarr", "--json").stdout)
+    assert [t["n_frames"] for t in document["training"]] == [len(expected.frames)]
+    (stored,), (expected,) = read_multicamera(tmp_path / "session.nwb.zarr"), read_multicamera(tmp_path / "session.nwb")
+    assert sorted(stored.views) == sorted(expected.views)
+    for camera, view in expected.views.items():
+        for a, b in zip(stored.views[camera].tracks, view.tracks, strict=True):
+            np.testing.assert_array_equal(a.positions, b.positions)
