@@ -205,7 +205,11 @@ def check_appendable(path: str | Path) -> Path:
     """
     import h5py
 
+    from .nwb.read.store import is_zarr_folder
+
     path = Path(path)
+    if is_zarr_folder(path):
+        raise OutputError(f"{path}: is an NWB Zarr store; poses can be appended to HDF5 NWB files only.")
     if not path.is_file():
         raise OutputError(f"{path}: not found; --append adds to an existing NWB file (use --output for a new one).")
     if not h5py.is_hdf5(path):
