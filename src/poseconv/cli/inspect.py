@@ -71,8 +71,8 @@ def inspect(
                 # NWB tracks are summarized a block at a time from the open file.
                 with reading(file, source=source) as poses:
                     summaries = [summarize_pose(pose) for pose in poses]
-                trainings = [summarize_training(t, name=n) for n, t in _read_trainings(file)] if is_nwb(file) else []
-        session = _session_facts(file) if is_nwb(file) else None
+                session, names = _nwb_facts(file) if is_nwb(file) else (None, [])
+                trainings = [summarize_training(t, name=n) for n, t in _read_trainings(file, names)]
         if as_json:
             document = {"file": str(file), "session": session, "poses": summaries, "training": trainings}
             typer.echo(json.dumps(document, indent=2))
@@ -91,10 +91,13 @@ def inspect(
 _SUBJECT_FIELDS = ("subject_id", "species", "sex", "age", "date_of_birth", "description")
 
 
-def _session_facts(path: Path | str) -> dict[str, Any] | None:
-    """Return the session start, description and Subject of an NWB file; None when it cannot be opened."""
+def _nwb_facts(path: Path | str) -> tuple[dict[str, Any] | None, list[str]]:
+    """Return the session start, description and Subject of an NWB file, and the names of its PoseTraining.
+
+    One opening of the file (a URL is read once). The session is None when the file cannot be opened.
+    """
     from ..errors import InvalidSourceFileError
-    from ..nwb.read.store import is_dataset, open_store, text
+    from ..nwb.read.store import child_groups, is_dataset, is_group, open_store, text
 
     def value(node: Any, key: str) -> str | None:
         found = node.get(key)
@@ -103,14 +106,19 @@ def _session_facts(path: Path | str) -> dict[str, Any] | None:
     try:
         with open_store(path) as handle:
             subject = handle.get("general/subject")
-            return {
+            session = {
                 "session_start_time": value(handle, "session_start_time"),
                 "session_description": value(handle, "session_description"),
                 "subject": None if subject is None else {key: value(subject, key) for key in _SUBJECT_FIELDS},
             }
+            processing = handle.get("processing")
+            modules = processing.values() if processing is not None and is_group(processing) else []
+            # Found by neurodata type, as read_training finds them, so a file of several PoseTraining shows them all.
+            names = [name for module in modules if is_group(module) for name in child_groups(module, "PoseTraining")]
     except InvalidSourceFileError:
         # An unreadable file: the pose reader says what is wrong with it.
-        return None
+        return None, []
+    return session, names
 
 
 def _print_session(console: Any, path: Path | str, session: dict[str, Any]) -> None:
@@ -131,19 +139,10 @@ def _print_session(console: Any, path: Path | str, session: dict[str, Any]) -> N
     console.print(f"  Subject: {shown or '-'}{note}")
 
 
-def _read_trainings(path: Path | str) -> list[tuple[str, TrainingData]]:
-    """Read every PoseTraining of an NWB file, by container name; none when it holds none."""
-    from ..nwb.read.store import child_groups, is_group, open_store
+def _read_trainings(path: Path | str, names: list[str]) -> list[tuple[str, TrainingData]]:
+    """Read the PoseTraining ``names`` of an NWB file, by container name."""
     from ..nwb.read.training import read_training
 
-    names = []
-    # Found by neurodata type, as read_training finds them, so a file of several PoseTraining shows them all.
-    with open_store(path) as handle:
-        processing = handle.get("processing")
-        modules = processing.values() if processing is not None and is_group(processing) else []
-        for module in modules:
-            if is_group(module):
-                names.extend(child_groups(module, "PoseTraining"))
     return [(name, read_training(path, name=name if len(names) > 1 else None)) for name in names]
 
 
