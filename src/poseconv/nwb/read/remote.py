@@ -63,6 +63,10 @@ def _filesystem() -> Any:
 
 
 def _fetch_error(url: str, err: BaseException) -> InvalidSourceFileError:
+    cause = err.__cause__
+    if isinstance(err, FileNotFoundError) and cause is not None and getattr(cause, "status", None) != 404:
+        # fsspec says "not found" for any failed request (a refused connection too): the cause tells.
+        err = cause
     status = getattr(err, "status", None) or getattr(err, "code", None)
     if isinstance(err, FileNotFoundError) or status == 404:
         return InvalidSourceFileError(f"{url}: not found (HTTP 404). Check the URL of the NWB file.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from datetime import UTC, datetime
 
 import numpy as np
@@ -88,6 +89,13 @@ def test_urls_that_cannot_be_read_are_clear_errors(range_server):
         read_nwb(range_server.url("missing.nwb"))
     with pytest.raises(InvalidSourceFileError, match="neither an HDF5 NWB file nor an NWB Zarr store"):
         read_nwb(range_server.url("notes.txt"))
+    # A port nothing listens on: a failed connection, not a missing file.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(InvalidSourceFileError, match="could not be read") as caught:
+        read_nwb(f"http://127.0.0.1:{port}/session.nwb")
+    assert "404" not in str(caught.value)
 
 
 def test_s3_urls_are_read_from_the_buckets_https_endpoint():
