@@ -1,7 +1,7 @@
 """Where a conversion writes: the output checks and the atomic write, for every entry point.
 
-An NWB file is written under a hidden temporary name in its folder and renamed
-when complete, so a failure, Ctrl-C or a cluster's ``SIGTERM`` never leaves a
+An NWB file (or NWB Zarr store, a folder) is written under a hidden temporary name in its
+folder and renamed when complete, so a failure, Ctrl-C or a cluster's ``SIGTERM`` never leaves a
 half-written file under the real name, and an existing file is replaced only
 when the user said so. Appending to an existing file works on a copy under a
 temporary name that replaces the file when complete (:func:`atomic_append`), so a
@@ -31,6 +31,7 @@ __all__ = [
     "folder_problem",
     "partial_path",
     "remove_partials",
+    "replace",
 ]
 
 # Signals that end a run and must still clean up (SIGINT raises KeyboardInterrupt by itself).
@@ -169,11 +170,31 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     with _signals_raise():
         try:
             yield partial
-            if path.is_dir():
-                shutil.rmtree(path)
-            os.replace(partial, path)
+            replace(partial, path)
         finally:
             _remove(partial)
+
+
+def replace(partial: Path, path: Path) -> None:
+    """Put the complete file or Zarr store ``partial`` at ``path``, replacing what is there.
+
+    A file replaces a file in one rename. A folder (a Zarr store) cannot be renamed over an
+    existing one, so the old one is first renamed aside (under another temporary name), and put
+    back if the rename fails; it is removed once the new one is in place. At every moment
+    ``path`` holds either the old output or the complete new one (or, between the two renames,
+    nothing), never a half-written store.
+    """
+    if not (path.is_dir() or (partial.is_dir() and path.exists())):
+        os.replace(partial, path)
+        return
+    old = partial_path(path)
+    os.replace(path, old)
+    try:
+        os.replace(partial, path)
+    except BaseException:
+        os.replace(old, path)
+        raise
+    _remove(old)
 
 
 def check_appendable(path: str | Path) -> Path:
@@ -184,7 +205,11 @@ def check_appendable(path: str | Path) -> Path:
     """
     import h5py
 
+    from .nwb.read.store import is_zarr_folder
+
     path = Path(path)
+    if is_zarr_folder(path):
+        raise OutputError(f"{path}: is an NWB Zarr store; poses can be appended to HDF5 NWB files only.")
     if not path.is_file():
         raise OutputError(f"{path}: not found; --append adds to an existing NWB file (use --output for a new one).")
     if not h5py.is_hdf5(path):
@@ -224,8 +249,6 @@ def atomic_append(path: str | Path) -> Iterator[Path]:
             else:
                 shutil.copy2(path, partial)
             yield partial
-            if path.is_dir():
-                shutil.rmtree(path)
-            os.replace(partial, path)
+            replace(partial, path)
         finally:
             _remove(partial)

@@ -34,3 +34,57 @@ def test_only_existing_nwb_files_are_appendable(tmp_path):
     text.write_text("not hdf5")
     with pytest.raises(OutputError, match="not an HDF5 NWB file"):
         check_appendable(text)
+
+
+def _store(path, text):
+    path.mkdir()
+    (path / ".zgroup").write_text(text)
+    return path
+
+
+def test_a_zarr_store_is_written_aside_and_replaces_the_old_one_when_complete(tmp_path):
+    from poseconv.output import atomic_output
+
+    store = _store(tmp_path / "x.nwb.zarr", "old")
+    with atomic_output(store) as partial:
+        _store(partial, "new")
+        assert (store / ".zgroup").read_text() == "old"
+    assert (store / ".zgroup").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.nwb.zarr"]
+
+
+def test_a_failed_zarr_write_leaves_the_old_store_and_no_partial(tmp_path):
+    from poseconv.output import atomic_output
+
+    store = _store(tmp_path / "x.nwb.zarr", "old")
+    with pytest.raises(RuntimeError), atomic_output(store) as partial:
+        _store(partial, "half")
+        raise RuntimeError("killed while writing")
+    assert (store / ".zgroup").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.nwb.zarr"]
+
+
+def test_a_failed_rename_puts_the_old_store_back(tmp_path, monkeypatch):
+    import os
+
+    from poseconv.output import replace
+
+    store = _store(tmp_path / "x.nwb.zarr", "old")
+    partial = _store(tmp_path / ".x.nwb.partial.zarr", "new")
+    real = os.replace
+
+    def failing(source, target):
+        if source == partial:
+            raise OSError("disk gone")
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OSError, match="disk gone"):
+        replace(partial, store)
+    assert (store / ".zgroup").read_text() == "old"
+
+
+def test_a_zarr_store_is_not_appendable(tmp_path):
+    store = _store(tmp_path / "x.nwb.zarr", "{}")
+    with pytest.raises(OutputError, match="appended to HDF5 NWB files only"):
+        check_appendable(store)

@@ -75,6 +75,8 @@ class SessionJob:
         The session's ``metadata``.
     stub_test : bool
         Write a quick test file (``stub_test=True`` for every interface that takes it).
+    backend : {"hdf5", "zarr"}
+        The storage backend of the output (an .nwb file or an .nwb.zarr store).
     """
 
     index: int
@@ -86,6 +88,7 @@ class SessionJob:
     subject: dict[str, Any] = field(default_factory=dict)
     session_metadata: dict[str, Any] = field(default_factory=dict)
     stub_test: bool = False
+    backend: str = "hdf5"
 
     @property
     def location(self) -> str:

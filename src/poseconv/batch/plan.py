@@ -62,7 +62,9 @@ def _spec_validator() -> Any:
     return Draft7Validator(spec_schema())
 
 
-def _output_of(session: Mapping[str, Any] | SessionSpec, index: int, output_folder: Path) -> tuple[str, Path]:
+def _output_of(
+    session: Mapping[str, Any] | SessionSpec, index: int, output_folder: Path, backend: str = "hdf5"
+) -> tuple[str, Path]:
     if isinstance(session, SessionSpec):
         session_id, name = session.session_id, session.nwbfile_name
     else:
@@ -70,7 +72,17 @@ def _output_of(session: Mapping[str, Any] | SessionSpec, index: int, output_fold
         session_id = raw_id if isinstance(raw_id, str) and raw_id else f"#{index}"
         raw_name = session.get("nwbfile_name") if isinstance(session, Mapping) else None
         name = raw_name if isinstance(raw_name, str) else None
-    return session_id, output_folder / (name or f"{session_id}.nwb")
+    default = f"{session_id}.nwb.zarr" if backend == "zarr" else f"{session_id}.nwb"
+    return session_id, output_folder / (name or default)
+
+
+def _backend_problems(output: Path, backend: str, index: int) -> list[Problem]:
+    """Return a problem when the output's name does not fit the backend (.nwb for hdf5, .nwb.zarr for zarr)."""
+    zarr_name = output.name.lower().endswith(".zarr")
+    if zarr_name == (backend == "zarr"):
+        return []
+    wanted = ".nwb.zarr" if backend == "zarr" else ".nwb"
+    return [Problem(f"sessions[{index}].nwbfile_name", f"backend is {backend}: name the output {wanted}.", index)]
 
 
 def _name_clashes(inputs: list[InputJob], index: int) -> list[Problem]:
@@ -118,6 +130,7 @@ def _plan_session(
         subject=dict(session.subject),
         session_metadata=dict(session.metadata),
         stub_test=stub_test,
+        backend=head.backend,
     )
     return job, found_in_metadata
 
@@ -239,11 +252,12 @@ def _plan_sessions(
 ) -> None:
     """Check every session of the spec; add its problems to ``plan``, and its job when it has none."""
     clashes = _Clashes(plan.output_folder)
+    backend = head.backend if head is not None else "hdf5"
     for index, raw in enumerate(raw_sessions):
-        session_id, output = _output_of(raw, index, plan.output_folder)
+        session_id, output = _output_of(raw, index, plan.output_folder, backend)
         plan.sessions.append((index, session_id, output))
         found_by_schema = by_session.get(index, [])
-        problems = clashes.problems(raw, index, session_id, output)
+        problems = clashes.problems(raw, index, session_id, output) + _backend_problems(output, backend, index)
         plan.problems += found_by_schema + problems
         if head is None:
             continue

@@ -294,7 +294,11 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
                 return result("failed", "; ".join(str(p) for p in built.problems))
             job.output.parent.mkdir(parents=True, exist_ok=True)
             built.converter.run_conversion(
-                nwbfile_path=job.output, metadata=built.metadata, overwrite=overwrite, conversion_options=built.options
+                nwbfile_path=job.output,
+                metadata=built.metadata,
+                overwrite=overwrite,
+                backend=job.backend,
+                conversion_options=built.options,
             )
         except Exception as err:  # noqa: BLE001 - process boundary: a worker reports, never raises; the error
             # and its traceback are recorded in the session's result, and the other sessions go on.

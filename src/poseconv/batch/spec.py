@@ -191,9 +191,10 @@ class SessionSpec(_Model):
     nwbfile_name: str | None = Field(
         default=None,
         min_length=1,
-        pattern=r"\.nwb$",
+        pattern=r"\.nwb(\.zarr)?$",
         title="NWB file name",
-        description="File name (or path) inside output_folder; '<session_id>.nwb' when omitted.",
+        description="File name (or path) inside output_folder; '<session_id>.nwb' when omitted "
+        "('<session_id>.nwb.zarr' with backend zarr).",
     )
     session_start_time: AwareDatetime | None = Field(
         default=None,
@@ -239,6 +240,12 @@ class ConversionSpec(_Model):
         min_length=1,
         title="Output folder",
         description="Folder the NWB files are written to; relative to the spec file's folder.",
+    )
+    backend: Literal["hdf5", "zarr"] = Field(
+        default="hdf5",
+        title="Storage backend",
+        description="hdf5 writes .nwb files; zarr writes NWB Zarr stores (.nwb.zarr folders, as hdmf-zarr's NWBZarrIO "
+        "reads them).",
     )
     data_folder: str | None = Field(
         default=None,

@@ -31,6 +31,7 @@ __all__ = [
     "QuietOption",
     "command_errors",
     "error_line",
+    "input_location",
     "is_nwb",
     "progress",
     "read_any",
@@ -177,9 +178,18 @@ def split_names(values: Sequence[str] | None) -> list[str] | None:
     return names or None
 
 
-def is_nwb(path: Path) -> bool:
-    """Whether ``path`` names an NWB file (by suffix)."""
-    return path.suffix.lower() == ".nwb"
+def is_nwb(path: Path | str) -> bool:
+    """Whether ``path`` names an NWB file: an ``.nwb`` file, an NWB Zarr store, or a URL (read as NWB)."""
+    from ..nwb.read.store import is_nwb_location
+
+    return is_nwb_location(path)
+
+
+def input_location(value: str | Path) -> Path | str:
+    """Return a command's input as the readers take it: a Path, or a str for an ``http(s)://`` / ``s3://`` URL."""
+    from ..nwb.read.store import nwb_location
+
+    return nwb_location(value)
 
 
 def read_any(

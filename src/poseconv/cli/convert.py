@@ -25,7 +25,21 @@ InputsArgument = Annotated[
         show_default=False,
     ),
 ]
-OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="The NWB file to write.", show_default=False)]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="The NWB file to write (.nwb; .nwb.zarr for an NWB Zarr store).", show_default=False
+    ),
+]
+BackendOption = Annotated[
+    str | None,
+    typer.Option(
+        "--backend",
+        help="hdf5 (an .nwb file) or zarr (an .nwb.zarr store, as hdmf-zarr's NWBZarrIO reads it); from the "
+        "output's suffix when omitted.",
+        show_default=False,
+    ),
+]
 AppendOption = Annotated[
     Path | None,
     typer.Option(
@@ -92,6 +106,7 @@ OverwriteOption = Annotated[bool, typer.Option("--overwrite", help="Replace OUTP
 def convert(
     inputs: InputsArgument,
     output: OutputOption = None,
+    backend: BackendOption = None,
     append: AppendOption = None,
     metadata: MetadataOption = None,
     video: VideoOption = None,
@@ -121,7 +136,8 @@ def convert(
         from ..timing import load_timestamps
         from ._conversion import load_metadata_file, parse_session_start_time, summary
 
-        target = _target(output, append, overwrite)
+        backend = _backend(backend, output)
+        target = _target(output, append, overwrite, backend)
         videos = _per_input("--video", video, inputs)
         # A format reading every input together (the views of one session) has one clock.
         clocks = [inputs[0]] if _takes_all_inputs(source) else inputs
@@ -142,6 +158,7 @@ def convert(
                 nwbfile_path=target,
                 metadata=user_metadata,
                 overwrite=overwrite,
+                backend=backend,
                 conversion_options={name: {"stub_test": stub} for name in interfaces},
                 append_on_disk_nwbfile=append is not None,
             )
@@ -149,7 +166,18 @@ def convert(
         status(f"{done} {target}: {summary(converter, user_metadata, stub=stub)} from {len(inputs)} file(s).")
 
 
-def _target(output: Path | None, append: Path | None, overwrite: bool) -> Path:
+def _backend(backend: str | None, output: Path | None) -> str:
+    """Return the storage backend: the one given, or zarr for an output ending in .zarr, else hdf5."""
+    from ..errors import InvalidOptionError
+
+    if backend is None:
+        return "zarr" if output is not None and output.suffix.lower() == ".zarr" else "hdf5"
+    if backend.lower() not in ("hdf5", "zarr"):
+        raise InvalidOptionError(f"--backend {backend}: give hdf5 or zarr.")
+    return backend.lower()
+
+
+def _target(output: Path | None, append: Path | None, overwrite: bool, backend: str = "hdf5") -> Path:
     """Return the file to write (--output) or to add to (--append), checked before any input is read."""
     from ..errors import InvalidOptionError
     from ..output import check_output
@@ -161,10 +189,14 @@ def _target(output: Path | None, append: Path | None, overwrite: bool) -> Path:
     if append is not None:
         if overwrite:
             raise InvalidOptionError("--append adds to the file and --overwrite replaces it; give one of them.")
+        if backend == "zarr":
+            raise InvalidOptionError("--append adds to HDF5 NWB files; --backend zarr writes new stores only.")
         from ..output import check_appendable
 
         return check_appendable(append)
-    if output.suffix.lower() != ".nwb":
+    if backend == "zarr" and output.suffix.lower() != ".zarr":
+        raise InvalidOptionError(f"{output}: --backend zarr writes an NWB Zarr store; name it .nwb.zarr.")
+    if backend == "hdf5" and output.suffix.lower() != ".nwb":
         raise InvalidOptionError(f"{output}: the output must end in .nwb.")
     return check_output(output, overwrite=overwrite, flag="--overwrite")
 

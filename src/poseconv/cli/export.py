@@ -29,7 +29,12 @@ def _numbered(output: Path, label: str, count: int) -> Path:
 
 def export(
     nwb_file: Annotated[
-        Path, typer.Argument(metavar="NWB", help="An NWB file with PoseEstimation containers.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="NWB",
+            help="An NWB file or NWB Zarr store with PoseEstimation containers, or its http(s):// or s3:// URL.",
+            show_default=False,
+        ),
     ],
     to: Annotated[
         Literal["dlc", "slp", "movement", "sleap-analysis"],
@@ -78,7 +83,10 @@ def export(
     apply_flags(quiet, debug)
     with command_errors():
         from ..errors import InvalidOptionError
+        from ..nwb.read.store import location_name
+        from ._common import input_location
 
+        nwb_file = input_location(nwb_file)
         if training:
             written = _export_training(nwb_file, to, output, container, overwrite)
             for path in written:
@@ -87,7 +95,7 @@ def export(
         if output.suffix.lower() not in _SUFFIXES[to]:
             raise InvalidOptionError(f"{output}: --to {to} writes {' or '.join(_SUFFIXES[to])} files.")
         with progress() as bar:
-            task = bar.add_task(f"Reading {nwb_file.name}", total=None)
+            task = bar.add_task(f"Reading {location_name(nwb_file)}", total=None)
             # The .slp and analysis writers go through the tracks a block of frames at a time: they read
             # them from the open file. The table exporters take whole arrays.
             opened = reading(nwb_file, containers=container) if to in _STREAMED else nullcontext(None)
@@ -140,14 +148,14 @@ def _write_table(to: str, pose: object, video: str, path: Path, overwrite: bool)
 
 
 def _export_training(
-    nwb_file: Path, to: str, output: Path, containers: list[str] | None, overwrite: bool
+    nwb_file: Path | str, to: str, output: Path, containers: list[str] | None, overwrite: bool
 ) -> list[Path]:
     """Write the PoseTraining of ``nwb_file`` to DeepLabCut label files or a SLEAP .slp.
 
     Parameters
     ----------
-    nwb_file : pathlib.Path
-        The NWB file.
+    nwb_file : pathlib.Path or str
+        The NWB file (a str for a URL).
     to : {"dlc", "slp"}
         The format; movement and SLEAP analysis files hold poses over time, which labels are not.
     output : pathlib.Path
@@ -181,10 +189,11 @@ def _export_training(
     if to == "dlc" and suffix and suffix not in _SUFFIXES["dlc"]:
         raise InvalidOptionError(f"{output}: --training --to dlc writes a .h5 or .csv file, or a folder (no suffix).")
 
+    from ..nwb.read.store import location_name
     from ..nwb.read.training import read_training
 
     with progress() as bar:
-        task = bar.add_task(f"Reading {nwb_file.name}", total=None)
+        task = bar.add_task(f"Reading {location_name(nwb_file)}", total=None)
         try:
             training = read_training(nwb_file, name=containers[0] if containers else None)
         except InvalidSourceFileError as err:

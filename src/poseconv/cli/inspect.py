@@ -19,6 +19,7 @@ from ._common import (
     QuietOption,
     apply_flags,
     command_errors,
+    input_location,
     is_nwb,
     progress,
     reading,
@@ -32,7 +33,14 @@ __all__ = ["inspect", "summarize_training"]
 
 
 def inspect(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A pose file or an NWB file.", show_default=False)],
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="A pose file, an NWB file or NWB Zarr store, or the http(s):// or s3:// URL of one (DANDI).",
+            show_default=False,
+        ),
+    ],
     source: Annotated[
         str | None,
         typer.Option("--source", "-s", help=f"The input's format, detected when omitted: {source_help()}."),
@@ -50,10 +58,12 @@ def inspect(
     with command_errors():
         from ..catalog import get_format
         from ..exporters.summary import summarize_pose
+        from ..nwb.read.store import location_name
         from ._sources import make_interface
 
+        file = input_location(file)
         with progress() as bar:
-            bar.add_task(f"Reading {file.name}", total=None)
+            bar.add_task(f"Reading {location_name(file)}", total=None)
             if not is_nwb(file) and source and get_format(source).kind == "labels":
                 summaries = []
                 trainings = [summarize_training(make_interface(file, source=source).training_data)]
@@ -61,8 +71,8 @@ def inspect(
                 # NWB tracks are summarized a block at a time from the open file.
                 with reading(file, source=source) as poses:
                     summaries = [summarize_pose(pose) for pose in poses]
-                trainings = [summarize_training(t, name=n) for n, t in _read_trainings(file)] if is_nwb(file) else []
-        session = _session_facts(file) if is_nwb(file) else None
+                session, names = _nwb_facts(file) if is_nwb(file) else (None, [])
+                trainings = [summarize_training(t, name=n) for n, t in _read_trainings(file, names)]
         if as_json:
             document = {"file": str(file), "session": session, "poses": summaries, "training": trainings}
             typer.echo(json.dumps(document, indent=2))
@@ -81,30 +91,37 @@ def inspect(
 _SUBJECT_FIELDS = ("subject_id", "species", "sex", "age", "date_of_birth", "description")
 
 
-def _session_facts(path: Path) -> dict[str, Any] | None:
-    """Return the session start, description and Subject of an NWB file; None when it is not HDF5."""
-    import h5py
+def _nwb_facts(path: Path | str) -> tuple[dict[str, Any] | None, list[str]]:
+    """Return the session start, description and Subject of an NWB file, and the names of its PoseTraining.
 
-    def text(node: Any, key: str) -> str | None:
-        if key not in node or not isinstance(node[key], h5py.Dataset):
-            return None
-        value = node[key][()]
-        return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
+    One opening of the file (a URL is read once). The session is None when the file cannot be opened.
+    """
+    from ..errors import InvalidSourceFileError
+    from ..nwb.read.store import child_groups, is_dataset, is_group, open_store, text
+
+    def value(node: Any, key: str) -> str | None:
+        found = node.get(key)
+        return text(found) if found is not None and is_dataset(found) else None
 
     try:
-        with h5py.File(path, "r") as handle:
+        with open_store(path) as handle:
             subject = handle.get("general/subject")
-            return {
-                "session_start_time": text(handle, "session_start_time"),
-                "session_description": text(handle, "session_description"),
-                "subject": None if subject is None else {key: text(subject, key) for key in _SUBJECT_FIELDS},
+            session = {
+                "session_start_time": value(handle, "session_start_time"),
+                "session_description": value(handle, "session_description"),
+                "subject": None if subject is None else {key: value(subject, key) for key in _SUBJECT_FIELDS},
             }
-    except OSError:
-        # A Zarr store or an unreadable file: the pose reader says what is wrong with it.
-        return None
+            processing = handle.get("processing")
+            modules = processing.values() if processing is not None and is_group(processing) else []
+            # Found by neurodata type, as read_training finds them, so a file of several PoseTraining shows them all.
+            names = [name for module in modules if is_group(module) for name in child_groups(module, "PoseTraining")]
+    except InvalidSourceFileError:
+        # An unreadable file: the pose reader says what is wrong with it.
+        return None, []
+    return session, names
 
 
-def _print_session(console: Any, path: Path, session: dict[str, Any]) -> None:
+def _print_session(console: Any, path: Path | str, session: dict[str, Any]) -> None:
     from rich.markup import escape
 
     console.print(f"[bold]{escape(str(path))}[/bold] (session)")
@@ -122,22 +139,10 @@ def _print_session(console: Any, path: Path, session: dict[str, Any]) -> None:
     console.print(f"  Subject: {shown or '-'}{note}")
 
 
-def _read_trainings(path: Path) -> list[tuple[str, TrainingData]]:
-    """Read every PoseTraining of an NWB file, by container name; none when it holds none."""
-    import h5py
-
+def _read_trainings(path: Path | str, names: list[str]) -> list[tuple[str, TrainingData]]:
+    """Read the PoseTraining ``names`` of an NWB file, by container name."""
     from ..nwb.read.training import read_training
 
-    names = []
-    # Found by neurodata type, as read_training finds them, so a file of several PoseTraining shows them all.
-    with h5py.File(path, "r") as handle:
-        processing = handle.get("processing")
-        modules = processing.values() if isinstance(processing, h5py.Group) else []
-        for module in modules:
-            for name, child in module.items():
-                kind = child.attrs.get("neurodata_type") if isinstance(child, h5py.Group) else None
-                if (kind.decode() if isinstance(kind, bytes) else kind) == "PoseTraining":
-                    names.append(name)
     return [(name, read_training(path, name=name if len(names) > 1 else None)) for name in names]
 
 

@@ -18,8 +18,18 @@ _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _VIDEO_SUFFIXES = (".mp4",)
 
 
+FileArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="NWB|INPUT",
+        help="An NWB file or NWB Zarr store (or its http(s):// or s3:// URL), or a pose file.",
+        show_default=False,
+    ),
+]
+
+
 def plot(
-    file: Annotated[Path, typer.Argument(metavar="NWB|INPUT", help="An NWB file or a pose file.", show_default=False)],
+    file: FileArgument,
     output: Annotated[
         Path,
         typer.Option(
@@ -68,19 +78,23 @@ def plot(
 
     With --video (or --frame, --frames, --video-path): each individual's skeleton and keypoints over
     the frames of the video the poses were estimated on, found through the NWB file's external
-    ImageSeries (paths relative to the NWB file); --frame N writes one image, --frames A:B an MP4.
+    ImageSeries (paths relative to the NWB file; for a URL, give the video with --video-path); --frame N writes
+    one image, --frames A:B an MP4.
     """
     apply_flags(quiet, debug)
     with command_errors():
         from ..errors import InvalidOptionError
+        from ..nwb.read.store import location_name
+        from ._common import input_location
 
+        file = input_location(file)
         if output.exists() and not overwrite:
             raise InvalidOptionError(f"{output}: already exists; pass --overwrite to replace it.")
         overlay = video or frame is not None or frames is not None or video_path is not None
         if overlay:
             _check_overlay_output(output, frame, frames)
         with progress() as bar:
-            task = bar.add_task(f"Reading {file.name}", total=None)
+            task = bar.add_task(f"Reading {location_name(file)}", total=None)
             # NWB tracks are read a block at a time while drawing; long recordings are decimated.
             with reading(file, source=source, containers=container) as poses:
                 bar.update(task, description=f"Drawing {output.name}")
@@ -110,7 +124,7 @@ def _check_overlay_output(output: Path, frame: int | None, frames: str | None) -
 
 def _draw_overlay(
     poses: list,
-    file: Path,
+    file: Path | str,
     output: Path,
     frame: int | None,
     frames: str | None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
@@ -13,7 +12,14 @@ __all__ = ["validate"]
 
 
 def validate(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="NWB files to validate.", show_default=False)],
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE",
+            help="NWB files or NWB Zarr stores to validate, or their http(s):// or s3:// URLs.",
+            show_default=False,
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON on stdout.")] = False,
     fail_on: Annotated[
         Literal["critical", "violation", "suggestion"],
@@ -39,18 +45,21 @@ def validate(
     """
     apply_flags(quiet, debug)
     with command_errors():
+        from ..nwb.read.store import location_name
         from ..validation import FAIL_ON_LEVELS, validate_nwb
         from ..validation.run import require_nwb
+        from ._common import input_location
 
-        for path in files:
+        locations = [input_location(file) for file in files]
+        for path in locations:
             # Every file is checked to be NWB before the long inspection of the first one starts.
             require_nwb(path)
         threshold = FAIL_ON_LEVELS[fail_on]
         reports = []
         with progress() as bar:
             task = bar.add_task("Validating", total=len(files))
-            for path in files:
-                bar.update(task, description=f"Validating {path.name}")
+            for path in locations:
+                bar.update(task, description=f"Validating {location_name(path)}")
                 reports.append(validate_nwb(path, inspector=not pose_only))
                 bar.advance(task)
         _print(reports, threshold, as_json)

@@ -2,7 +2,8 @@
 
 Finding the video of an NWB file
 --------------------------------
-The file is read with h5py (as :mod:`poseconv.nwb.read` does: no pynwb). For each
+The file is opened with :func:`poseconv.nwb.read.store.open_store` (HDF5, Zarr store or URL; no
+pynwb, as everywhere in :mod:`poseconv.nwb.read`). For each
 ``PoseEstimation`` drawn, the places that may name the video are tried in this order:
 
 1. its ``source_video`` link: an external ``ImageSeries`` (what poseconv and neuroconv write);
@@ -12,7 +13,8 @@ The file is read with h5py (as :mod:`poseconv.nwb.read` does: no pynwb). For eac
    file name is the video the poses name come first.
 
 ``external_file`` paths are relative to the NWB file's folder (the NWB and DANDI convention),
-absolute ones are used as they are. The first that exists wins; when none does,
+absolute ones are used as they are; a file read from a URL has no folder here, so its relative
+paths need ``--video-path``. The first that exists wins; when none does,
 :func:`find_linked_video` raises an error listing every path it tried and where it found it.
 A video given by the user (``--video-path``) replaces the file, not the frame times: the times of
 the ``ImageSeries`` found are still used when there is one.
@@ -168,6 +170,10 @@ def _acquisition_candidates(nwb: Any, video_key: str | None) -> list[_Candidate]
     return [candidate for candidate in found if candidate is not None]
 
 
+def _is_absolute(recorded: str) -> bool:
+    return Path(recorded).is_absolute()
+
+
 def _resolve(recorded: str, folder: Path) -> Path:
     path = Path(recorded)
     return path if path.is_absolute() else (folder / path).resolve()
@@ -185,7 +191,8 @@ def find_linked_video(
     Parameters
     ----------
     nwb_path : str or pathlib.Path
-        The NWB file (HDF5).
+        The NWB file (HDF5 or Zarr store), or its URL (its relative video paths then name nothing
+        here: ``override`` is needed).
     containers : sequence of str
         HDF5 paths of the ``PoseEstimation`` groups drawn.
     video_key : str, optional
@@ -203,11 +210,11 @@ def find_linked_video(
     InvalidSourceFileError
         When no video is found; the message lists what was looked for.
     """
-    import h5py
+    from ..nwb.read.store import local_folder, nwb_location, open_store
 
-    nwb_path = Path(nwb_path)
-    folder = nwb_path.resolve().parent
-    with h5py.File(nwb_path, "r") as nwb:
+    nwb_path = nwb_location(nwb_path)
+    folder = local_folder(nwb_path)
+    with open_store(nwb_path) as nwb:
         candidates = [c for name in containers for c in _candidates(nwb, nwb[name])]
         candidates += _acquisition_candidates(nwb, video_key)
     # One ImageSeries is often both the source_video and in acquisition: keep its first mention.
@@ -221,12 +228,20 @@ def find_linked_video(
             raise InvalidSourceFileError(f"{override}: video not found (given with --video-path).")
         timed = next((c for c in candidates if c.timing is not None and len(c.paths) == 1), None)
         return LinkedVideo((override,), (0,), timed.timing if timed else None, "--video-path")
-    tried = []
+    tried, relative_to_url = [], []
     for candidate in candidates:
-        files = tuple(_resolve(path, folder) for path in candidate.paths)
+        if folder is None and not all(_is_absolute(path) for path in candidate.paths):
+            relative_to_url.extend(path for path in candidate.paths if not _is_absolute(path))
+            continue
+        files = tuple(_resolve(path, folder or Path.cwd()) for path in candidate.paths)
         if all(file.is_file() for file in files):
             return LinkedVideo(files, candidate.starting_frames, candidate.timing, candidate.where)
         tried.extend(f"{file} (named by {candidate.where})" for file in files if not file.is_file())
+    if relative_to_url:
+        raise InvalidSourceFileError(
+            f"{nwb_path}: is read from a URL, and the video of the poses ({', '.join(dict.fromkeys(relative_to_url))}) "
+            "is stored relative to it; download the video and pass it with --video-path."
+        )
     if not tried:
         raise InvalidSourceFileError(
             f"{nwb_path}: links no video to {', '.join(containers)}: no source_video, original_videos, "
@@ -332,7 +347,9 @@ def video_of_poses(
             "pick the containers of one with --container."
         )
     key = keys[0]
-    if Path(source).suffix.lower() == ".nwb":
+    from ..nwb.read.store import is_nwb_location, location_name
+
+    if is_nwb_location(source):
         containers = [
             path
             for pose in poses
@@ -350,4 +367,4 @@ def video_of_poses(
         raise InvalidSourceFileError(
             f"{source}: the video of the poses ({recorded or key}) was not found next to it; pass it with --video-path."
         )
-    return key, LinkedVideo((Path(found),), (0,), None, f"the video {Path(source).name} names")
+    return key, LinkedVideo((Path(found),), (0,), None, f"the video {location_name(source)} names")

@@ -1,6 +1,7 @@
 """poseconv's own checks of the pose data in an NWB file, beyond what nwbinspector checks.
 
-The file is read with h5py, not pynwb: a file whose skeleton is broken may not build as
+The file is read through :func:`poseconv.nwb.read.store.open_store` (HDF5, Zarr store or URL), not
+pynwb: a file whose skeleton is broken may not build as
 pynwb objects at all, and long series are read a block at a time, so memory stays bounded.
 
 * skeleton edges name nodes that exist (``Skeleton`` and the ndx-pose 0.1 ``PoseEstimation``
@@ -10,7 +11,8 @@ pynwb objects at all, and long series are read a block at a time, so memory stay
   the score is not bounded, as SLEAP's does, is not checked);
 * timestamps strictly increase, and a rate is positive;
 * each external video of an ``ImageSeries`` resolves relative to the NWB file, and the video
-  a ``PoseEstimation`` links as its ``source_video`` has as many frames as its series.
+  a ``PoseEstimation`` links as its ``source_video`` has as many frames as its series (for a
+  file read from a URL, only absolute video paths are checked).
 """
 
 from __future__ import annotations
@@ -182,12 +184,15 @@ def _external_files(image_series: Any) -> list[str]:
     return [_text(v) for v in np.asarray(image_series["external_file"][()]).reshape(-1)]
 
 
-def _check_videos(nwb_path: Path, image_series: Any) -> tuple[list[Problem], list[Path] | None]:
-    """Check the external files resolve; return the problems and the files (None when one is missing)."""
+def _check_videos(folder: Path | None, image_series: Any) -> tuple[list[Problem], list[Path] | None]:
+    """Check the external files resolve; return the problems and the files (None when one is missing or unchecked)."""
     problems, paths = [], []
     for recorded in _external_files(image_series):
         candidate = Path(recorded)
-        resolved = candidate if candidate.is_absolute() else nwb_path.resolve().parent / candidate
+        if folder is None and not candidate.is_absolute():
+            # A file read from a URL: its relative paths name files beside it there, not here.
+            return [], None
+        resolved = candidate if candidate.is_absolute() else (folder or Path.cwd()) / candidate
         if resolved.is_file():
             paths.append(resolved)
             continue
@@ -219,12 +224,12 @@ def _frame_count(paths: list[Path], image_series: Any) -> tuple[int | None, Prob
 
 def _source_video(group: Any) -> str | None:
     """Return the HDF5 path of the ImageSeries a PoseEstimation links as ``source_video``, or None."""
-    import h5py
+    from ..nwb.read.store import link_target
 
-    link = group.get("source_video", getlink=True)
-    if isinstance(link, h5py.SoftLink):
-        return link.path
-    return group["source_video"].name if link is not None else None
+    target = link_target(group, "source_video")
+    if target is not None:
+        return target
+    return group["source_video"].name if "source_video" in group else None
 
 
 def _check_pose_video(group: Any, frames: dict[str, int | None]) -> list[Problem]:
@@ -259,20 +264,22 @@ def check_pose_file(path: str | Path) -> list[Problem]:
     Parameters
     ----------
     path : str or pathlib.Path
-        An NWB (HDF5) file.
+        An NWB file (HDF5 or Zarr store), or its URL (external videos are then not checked: they are
+        beside the file there, not here).
 
     Returns
     -------
     list of Problem
         What is wrong; empty when every check passes.
     """
-    import h5py
+    from ..nwb.read.store import local_folder, nwb_location, open_store
 
-    path = Path(path)
+    path = nwb_location(path)
+    folder = local_folder(path)
     problems: list[Problem] = []
     seen_times: set[Any] = set()
     frames: dict[str, int | None] = {}
-    with h5py.File(path, "r") as handle:
+    with open_store(path) as handle:
         typed = list(_typed(handle))
         linked = {_source_video(g) for kind, g in typed if kind == "PoseEstimation"}
         for kind, group in typed:
@@ -283,7 +290,7 @@ def check_pose_file(path: str | Path) -> list[Problem]:
             if "data" in group and ("timestamps" in group or "starting_time" in group):
                 problems += _check_times(group, kind, seen_times)
             if kind == "ImageSeries" and _external_files(group):
-                found, paths = _check_videos(path, group)
+                found, paths = _check_videos(folder, group)
                 problems += found
                 frames[group.name] = None
                 if paths is not None and group.name in linked:

@@ -73,13 +73,13 @@ class FileReport:
 
     Attributes
     ----------
-    path : pathlib.Path
-        The file.
+    path : pathlib.Path or str
+        The file or Zarr store (a str for a URL).
     problems : list of Problem
         Every finding.
     """
 
-    path: Path
+    path: Path | str
     problems: list[Problem] = field(default_factory=list)
 
     def sorted_problems(self) -> list[Problem]:

@@ -15,29 +15,77 @@ __all__ = ["require_nwb", "validate_nwb"]
 _COVERED_CHECKS = frozenset({"check_image_series_external_file_valid"})
 
 
-def require_nwb(path: Path) -> None:
-    """Raise a clear error unless ``path`` is an NWB (HDF5) file."""
+def require_nwb(path: Path | str) -> None:
+    """Raise a clear error unless ``path`` is an NWB file: HDF5, an NWB Zarr store, or the URL of either."""
+    from ..nwb.read.store import is_url, is_zarr_folder, open_store
+
+    if not is_url(path):
+        path = Path(path)
+        if not path.exists():
+            raise InvalidSourceFileError(f"{path}: not found; give the path of an NWB file.")
+        if path.is_dir() and not is_zarr_folder(path):
+            raise InvalidSourceFileError(
+                f"{path}: is a folder; give the path of an NWB (HDF5) file or of an NWB Zarr store."
+            )
+        if path.is_file() and not _is_hdf5(path):
+            raise InvalidSourceFileError(f"{path}: is not an HDF5 file, so not an NWB file poseconv validates.")
+    with open_store(path) as handle:
+        if "nwb_version" not in handle.attrs:
+            raise InvalidSourceFileError(
+                f"{path}: is an HDF5 file or Zarr store but not an NWB file (it has no nwb_version)."
+            )
+
+
+def _is_hdf5(path: Path) -> bool:
     import h5py
 
-    if not path.exists():
-        raise InvalidSourceFileError(f"{path}: not found; give the path of an NWB file.")
-    if path.is_dir():
-        raise InvalidSourceFileError(f"{path}: is a folder; give the path of an NWB (HDF5) file.")
-    if not h5py.is_hdf5(path):
-        raise InvalidSourceFileError(f"{path}: is not an HDF5 file, so not an NWB file poseconv validates.")
-    with h5py.File(path, "r") as handle:
-        if "nwb_version" not in handle.attrs:
-            raise InvalidSourceFileError(f"{path}: is an HDF5 file but not an NWB file (it has no nwb_version).")
+    return bool(h5py.is_hdf5(path))
 
 
-def _inspector_problems(path: Path) -> list[Problem]:
-    from nwbinspector import inspect_nwbfile, load_config
+def _inspector_messages(path: Path | str) -> list:
+    """Return nwbinspector's messages with the DANDI configuration.
 
+    A local HDF5 file goes through ``inspect_nwbfile`` (with pynwb's schema validation). A Zarr
+    store or a URL is opened by poseconv's opener and read by pynwb from there (``NWBZarrIO``, or
+    ``NWBHDF5IO`` over the streamed file), then inspected as an object: nwbinspector's own reader
+    does not open Zarr stores with this hdmf-zarr, and streams s3:// URLs only with s3fs.
+    """
+    from nwbinspector import inspect_nwbfile, inspect_nwbfile_object, load_config
+
+    from ..nwb.read.store import is_url, open_store
+
+    if not is_url(path) and Path(path).is_file():
+        return list(inspect_nwbfile(nwbfile_path=path, config=load_config("dandi")))
+    from pynwb import NWBHDF5IO
+
+    from ..nwb.read.remote import http_url
+    from ..nwb.read.zarr_groups import ZarrGroup
+
+    with open_store(path) as root:
+        if isinstance(root, ZarrGroup) and is_url(path):
+            import ndx_pose  # noqa: F401 - the types of the pose data, known without the cached specs
+            from hdmf_zarr import NWBZarrIO
+
+            # hdmf-zarr finds a store's cached specs by listing its folders, which HTTP cannot do.
+            io = NWBZarrIO(http_url(path), mode="r", load_namespaces=False)
+        elif isinstance(root, ZarrGroup):
+            from hdmf_zarr import NWBZarrIO
+
+            io = NWBZarrIO(str(path), mode="r", load_namespaces=True)
+        else:
+            io = NWBHDF5IO(file=root, mode="r", load_namespaces=True)
+        with io:
+            # A URL's last part is no file name (DANDI's are blobs/<id> or .../download/): its extension says nothing.
+            ignore = ["check_file_extension"] if is_url(path) else None
+            return list(inspect_nwbfile_object(io.read(), config=load_config("dandi"), ignore=ignore))
+
+
+def _inspector_problems(path: Path | str) -> list[Problem]:
     problems = []
     with warnings.catch_warnings():
         # Reading an NWB file warns about cached namespaces and the like; the messages are the findings.
         warnings.simplefilter("ignore")
-        messages = list(inspect_nwbfile(nwbfile_path=path, config=load_config("dandi")))
+        messages = _inspector_messages(path)
     for message in messages:
         if message is None or message.check_function_name in _COVERED_CHECKS:
             continue
@@ -66,7 +114,7 @@ def validate_nwb(path: str | Path, *, inspector: bool = True) -> FileReport:
     Parameters
     ----------
     path : str or pathlib.Path
-        An NWB (HDF5) file.
+        An NWB file (HDF5 or Zarr store), or the ``http(s)://`` / ``s3://`` URL of one.
     inspector : bool, default: True
         Run nwbinspector with its DANDI configuration (importance levels as ``dandi validate``
         gives them); False runs poseconv's pose checks only.
@@ -81,7 +129,9 @@ def validate_nwb(path: str | Path, *, inspector: bool = True) -> FileReport:
     InvalidSourceFileError
         When the file is missing or not an NWB file.
     """
-    path = Path(path)
+    from ..nwb.read.store import nwb_location
+
+    path = nwb_location(path)
     require_nwb(path)
     problems = _inspector_problems(path) if inspector else []
     problems += check_pose_file(path)

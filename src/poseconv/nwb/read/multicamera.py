@@ -22,6 +22,7 @@ from .store import (
     child_groups,
     linked,
     neurodata_type,
+    nwb_location,
     open_nwbfile_object,
     open_store,
     text,
@@ -278,7 +279,8 @@ def read_multicamera(nwbfile: Any) -> list[MultiCameraPoseData]:
     Parameters
     ----------
     nwbfile : pynwb.NWBFile or str or pathlib.Path
-        The path of an NWB file (HDF5), or an NWB file object (read from disk or built in memory).
+        The path of an NWB file (HDF5 or Zarr store) or its ``http(s)://`` / ``s3://`` URL, or an NWB
+        file object (read from disk or built in memory).
 
     Returns
     -------
@@ -286,7 +288,7 @@ def read_multicamera(nwbfile: Any) -> list[MultiCameraPoseData]:
         Empty when the file holds no ``MultiCameraPoseEstimation``.
     """
     if isinstance(nwbfile, (str, Path)):
-        with open_store(nwbfile) as root:
+        with open_store(nwb_location(nwbfile)) as root:
             return _read_groups(root, Path(nwbfile))
     with open_nwbfile_object(nwbfile) as (root, path):
-        return _read_groups(root, path if path is not None else Path(nwbfile.identifier))
+        return _read_groups(root, Path(path) if path is not None else Path(nwbfile.identifier))

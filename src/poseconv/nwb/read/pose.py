@@ -11,7 +11,8 @@ and scorer form one :class:`PoseData` (a multi-animal DeepLabCut file written
 by poseconv comes back as one PoseData with every individual).
 
 Laziness and lifetime: :func:`open_nwb` returns an :class:`NWBPoseFile` that
-keeps the HDF5 file open until it is closed (use it as a context manager). Its
+keeps the file (HDF5, Zarr store or URL: :func:`~poseconv.nwb.read.store.open_store`) open
+until it is closed (use it as a context manager). Its
 :attr:`~NWBPoseFile.containers` describe every container (names, nodes,
 frame counts, timing) after reading only small datasets and timestamps; no
 coordinate is read until :meth:`NWBPoseFile.read` loads the containers asked
@@ -33,7 +34,7 @@ from ...errors import InvalidOptionError, InvalidSourceFileError
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from .extra_coords import read_extra_coords
 from .pose_containers import ContainerScanner, PoseContainerInfo
-from .store import open_store
+from .store import nwb_location, open_store
 
 __all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb"]
 
@@ -87,18 +88,18 @@ class NWBPoseFile:
 
     Attributes
     ----------
-    path : pathlib.Path
-        The NWB file.
+    path : pathlib.Path or str
+        The NWB file or Zarr store (a str for a URL).
     containers : dict of str to PoseContainerInfo
         Every ``PoseEstimation``, by name (``module/name`` when two modules use one name).
     """
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+        self.path = nwb_location(path)
         self._file = open_store(self.path)
         try:
             if "nwb_version" not in self._file.attrs and "general" not in self._file:
-                raise InvalidSourceFileError(f"{self.path}: an HDF5 file, but not an NWB file.")
+                raise InvalidSourceFileError(f"{self.path}: an HDF5 file or Zarr store, but not an NWB file.")
             self.containers = ContainerScanner(self._file, self.path).scan()
         except BaseException:
             # The file stays open only for a caller that gets the object back.
@@ -108,7 +109,7 @@ class NWBPoseFile:
     # -- lifetime -----------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the HDF5 file; datasets handed out by :meth:`series` become invalid."""
+        """Close the file; datasets handed out by :meth:`series` become invalid."""
         self._file.close()
 
     def __enter__(self) -> NWBPoseFile:
@@ -292,7 +293,8 @@ def open_nwb(path: str | Path) -> NWBPoseFile:
     Parameters
     ----------
     path : str or pathlib.Path
-        An NWB file stored in HDF5.
+        An NWB file stored in HDF5, an NWB Zarr store, or the ``http(s)://`` / ``s3://`` URL of
+        either (only the datasets read are fetched).
 
     Returns
     -------
@@ -302,7 +304,7 @@ def open_nwb(path: str | Path) -> NWBPoseFile:
     Raises
     ------
     InvalidSourceFileError
-        When the file is missing or not an HDF5 NWB file.
+        When the file is missing, not an NWB file, or the URL cannot be read.
     """
     return NWBPoseFile(path)
 
@@ -313,7 +315,8 @@ def read_nwb(path: str | Path, *, containers: Iterable[str] | None = None) -> li
     Parameters
     ----------
     path : str or pathlib.Path
-        An NWB file stored in HDF5.
+        An NWB file stored in HDF5, an NWB Zarr store, or the ``http(s)://`` / ``s3://`` URL of
+        either (only the containers read are fetched).
     containers : iterable of str, optional
         Names of the ``PoseEstimation`` containers to read (all when None); only their
         coordinates are read from disk.
@@ -328,7 +331,7 @@ def read_nwb(path: str | Path, *, containers: Iterable[str] | None = None) -> li
     Raises
     ------
     InvalidSourceFileError
-        When the file is missing or not an HDF5 NWB file.
+        When the file is missing, not an NWB file, or the URL cannot be read.
     InvalidOptionError
         When a container asked for does not exist; the message lists those that do.
 

@@ -37,7 +37,16 @@ from .pose_names import (
     names_from_description,
     node_of_series,
 )
-from .store import EMPTY_TEXT, child_groups, is_dataset, neurodata_type, text, texts, visit_groups
+from .store import (
+    EMPTY_TEXT,
+    child_groups,
+    is_dataset,
+    local_folder,
+    neurodata_type,
+    text,
+    texts,
+    visit_groups,
+)
 
 __all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo"]
 
@@ -290,10 +299,11 @@ class ContainerScanner:
         if facts.get("original_video"):
             facts["video_hint"] = file_stem(facts["original_video"])
             candidate = Path(facts["original_video"])
+            folder = local_folder(self.path)
             if not candidate.is_absolute():
-                # NWB stores external files relative to the NWB file (DANDI's convention).
-                candidate = (self.path.resolve().parent / candidate).resolve()
-            facts["video_path"] = candidate if candidate.is_file() else None
+                # NWB stores external files relative to the NWB file (DANDI's convention); a URL has no folder here.
+                candidate = (folder / candidate).resolve() if folder is not None else None
+            facts["video_path"] = candidate if candidate is not None and candidate.is_file() else None
         return facts
 
     def _align(self, raws: list[RawContainer]) -> list[PoseContainerInfo]:

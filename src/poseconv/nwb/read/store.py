@@ -3,8 +3,11 @@
 Every reader in :mod:`poseconv.nwb.read` walks the stored groups and datasets through the
 h5py-style API that h5py and zarr share: ``group["name"]``, ``name in group``,
 ``group.items()``, ``.attrs``, ``dataset[()]`` and slices, ``.shape``, ``.name``. The
-backend-specific calls stay here: :func:`open_store` (the only place a file is opened) and
-:func:`link_target` (how a soft link is told apart from the object it points to). h5py is
+backend-specific calls stay here: :func:`open_store` (the only place a file is opened: an
+HDF5 file, an NWB Zarr store, or a URL of either) and :func:`link_target` (how a soft link is
+told apart from the object it points to). An NWB Zarr store's groups are
+:class:`~poseconv.nwb.read.zarr_groups.ZarrGroup`, which read hdmf-zarr's links as h5py reads
+soft links, so the walk is the same on both. h5py is
 used rather than pynwb on purpose: files written by other tools cache extension specs that
 clash with the installed ones (sleap-io caches ``ndx-multisubjects``), and ndx-pose 0.4
 refuses to build some older files; the stored groups read as written.
@@ -21,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
+from .remote import is_url
 
 __all__ = [
     "EMPTY_TEXT",
@@ -29,9 +33,15 @@ __all__ = [
     "decode",
     "is_dataset",
     "is_group",
+    "is_nwb_location",
+    "is_url",
+    "is_zarr_folder",
     "link_target",
     "linked",
+    "local_folder",
+    "location_name",
     "neurodata_type",
+    "nwb_location",
     "open_nwbfile_object",
     "open_store",
     "parent_path",
@@ -50,44 +60,101 @@ def open_store(path: str | Path) -> Any:
     Parameters
     ----------
     path : str or pathlib.Path
-        An NWB file stored in HDF5.
+        An NWB file stored in HDF5, an NWB Zarr store (a folder, as hdmf-zarr's ``NWBZarrIO``
+        and neuroconv's Zarr backend write it), or the ``http(s)://`` or ``s3://`` URL of
+        either (:mod:`poseconv.nwb.read.remote`: only the bytes read are fetched).
 
     Returns
     -------
-    h5py.File
+    h5py.File or ZarrGroup
         The root group; close it when done (it is a context manager).
 
     Raises
     ------
     InvalidSourceFileError
-        When the file is missing, a directory, or not HDF5.
+        When the file is missing, a folder that is no Zarr store, not HDF5, or the URL cannot be read.
     """
     import h5py
 
+    if is_url(path):
+        from .remote import open_url
+
+        return open_url(str(path))
     path = Path(path)
     if not path.exists():
         raise InvalidSourceFileError(f"{path}: file not found. Check the path of the NWB file.")
     if path.is_dir():
-        raise InvalidSourceFileError(
-            f"{path}: is a directory; poseconv reads NWB files stored in HDF5 (not Zarr) only."
-        )
+        return _open_zarr_folder(path)
     try:
         return h5py.File(path, "r")
     except OSError as err:
         raise InvalidSourceFileError(f"{path}: not an HDF5 NWB file ({err}).") from err
 
 
+def _open_zarr_folder(path: Path) -> Any:
+    from .zarr_groups import open_zarr
+
+    if not is_zarr_folder(path):
+        raise InvalidSourceFileError(
+            f"{path}: is a directory, not an NWB Zarr store (it has no .zgroup); give an .nwb file or an .nwb.zarr "
+            "folder."
+        )
+    try:
+        return open_zarr(str(path))
+    except (KeyError, ValueError) as err:
+        raise InvalidSourceFileError(f"{path}: not a readable NWB Zarr store ({err}).") from err
+
+
+def is_zarr_folder(path: str | Path) -> bool:
+    """Whether ``path`` is a folder holding a Zarr group (an NWB Zarr store)."""
+    path = Path(path)
+    return path.is_dir() and ((path / ".zgroup").is_file() or (path / ".zmetadata").is_file())
+
+
+def is_nwb_location(value: str | Path) -> bool:
+    """Whether ``value`` names an NWB file: an ``.nwb`` file, an NWB Zarr store, or a URL (read as NWB)."""
+    if is_url(value):
+        return True
+    path = Path(value)
+    name = path.name.lower()
+    return path.suffix.lower() == ".nwb" or name.endswith(".nwb.zarr") or is_zarr_folder(path)
+
+
+def nwb_location(value: str | Path) -> str | Path:
+    """Return ``value`` as what :func:`open_store` opens: a URL stays a str, anything else becomes a Path."""
+    return str(value) if is_url(value) else Path(value)
+
+
+def local_folder(value: str | Path) -> Path | None:
+    """Return the folder external files of the NWB file ``value`` are relative to; None for a URL.
+
+    Relative ``external_file`` paths are relative to the NWB file's folder (for a Zarr store, the
+    folder holding the store), the NWB and DANDI convention. A file read from a URL has no folder
+    on this machine: its relative paths name nothing here.
+    """
+    return None if is_url(value) else Path(value).resolve().parent
+
+
+def location_name(value: str | Path) -> str:
+    """Return the file name of a path or URL (for messages and progress)."""
+    if is_url(value):
+        from .remote import url_name
+
+        return url_name(str(value))
+    return Path(value).name
+
+
 @contextmanager
-def open_nwbfile_object(nwbfile: Any) -> Iterator[tuple[Any, Path | None]]:
-    """Yield the root group of a ``pynwb.NWBFile`` and the path it was read from (None when built in memory).
+def open_nwbfile_object(nwbfile: Any) -> Iterator[tuple[Any, Path | str | None]]:
+    """Yield the root group of a ``pynwb.NWBFile`` and the path (or URL) it was read from (None when built in memory).
 
     A file read from disk is opened again from its path; a file built in this process is
     written to an HDF5 file in memory first, so the same readers read it as they read a file.
     """
     source = getattr(nwbfile, "container_source", None)
-    if source and Path(source).is_file():
+    if source and (is_url(source) or Path(source).is_file() or is_zarr_folder(source)):
         with open_store(source) as root:
-            yield root, Path(source)
+            yield root, nwb_location(source)
         return
     import h5py
     from pynwb import NWBHDF5IO

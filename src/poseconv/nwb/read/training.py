@@ -26,8 +26,11 @@ from .store import (
     child_groups,
     decode,
     is_group,
+    is_url,
     linked,
+    local_folder,
     neurodata_type,
+    nwb_location,
     open_nwbfile_object,
     open_store,
     texts,
@@ -226,8 +229,8 @@ def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
     Parameters
     ----------
     nwbfile : str or pathlib.Path or pynwb.NWBFile
-        The path of an NWB file (HDF5; read with h5py, so files written by any tool open), or an
-        NWB file object (e.g. one built in memory).
+        The path of an NWB file (HDF5 or Zarr store; read with h5py / zarr, so files written by any
+        tool open), its ``http(s)://`` / ``s3://`` URL, or an NWB file object (e.g. one built in memory).
     name : str, optional
         Name of the PoseTraining container; needed only when the file holds several.
 
@@ -246,10 +249,10 @@ def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
         When ``name`` is not one of its PoseTraining containers, or it holds several and none
         was chosen.
     """
-    nwb_path: Path | None = None
+    nwb_path: Path | str | None = None
     if isinstance(nwbfile, (str, Path)):
-        nwb_path = Path(nwbfile)
-        if not nwb_path.is_file():
+        nwb_path = nwb_location(nwbfile)
+        if not is_url(nwb_path) and not Path(nwb_path).exists():
             raise InvalidSourceFileError(f"{nwb_path}: file not found. Check the path of the NWB file.")
         with open_store(nwb_path) as root:
             raw = _StoredTraining(root, nwb_path).read(name)
@@ -259,8 +262,8 @@ def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
     return _assemble(raw, nwb_path)
 
 
-def _assemble(raw: _RawTraining, nwb_path: Path | None) -> TrainingData:
-    nwb_folder = nwb_path.resolve().parent if nwb_path is not None else None
+def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
+    nwb_folder = local_folder(nwb_path) if nwb_path is not None else None
     identity = _identity_rule(raw)
 
     def fallback_order(frame_name: str) -> tuple[Any, ...]:
@@ -349,7 +352,7 @@ def _instances(
     skeletons: dict[str, Skeleton],
     individuals_by_id: dict[int, str],
     identity: str | None,
-    nwb_path: Path | None,
+    nwb_path: Path | str | None,
 ) -> tuple[LabeledInstance, ...]:
     """Return a frame's instances by individual then name, identified as :func:`_identity_rule` says."""
     instances = []

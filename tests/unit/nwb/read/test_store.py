@@ -6,6 +6,7 @@ import h5py
 import numpy as np
 import pytest
 import zarr
+from numcodecs import VLenUTF8
 from pynwb.testing.mock.file import mock_NWBFile
 
 from poseconv.errors import InvalidSourceFileError
@@ -73,3 +74,69 @@ def test_an_in_memory_file_is_read_as_stored_and_stays_writable(tmp_path):
     with NWBHDF5IO(tmp_path / "after.nwb", "r") as io, open_nwbfile_object(io.read()) as (root, path):
         assert path == tmp_path / "after.nwb"
         assert "general" in root
+
+
+def _zarr_store_with_links(folder):
+    """A Zarr store laid out as hdmf-zarr writes one: links in ``zarr_link``, scalars of shape (1,)."""
+    root = zarr.open_group(str(folder), mode="w")
+    root.attrs["nwb_version"] = "2.8.0"
+    video = root.create_group("acquisition/video")
+    video.attrs["neurodata_type"] = "ImageSeries"
+    video.create_dataset("external_file", data=np.array(["video.mp4"], dtype=object), object_codec=VLenUTF8())
+    pose = _fill(root.create_group("processing"))["pose"]
+    pose.attrs["zarr_link"] = [
+        {"name": "source_video", "source": ".", "path": "/acquisition/video"},
+        {"name": "elsewhere", "source": "../other.nwb.zarr", "path": "/acquisition/video"},
+        {"name": "dangling", "source": ".", "path": "/acquisition/missing"},
+    ]
+    start = pose["nose"].create_dataset("starting_time", data=np.array([2.5]))
+    start.attrs.update(zarr_dtype="scalar", rate=30.0)
+    zarr.consolidate_metadata(str(folder))
+    return folder
+
+
+def test_a_zarr_store_reads_its_links_as_h5py_reads_soft_links(tmp_path):
+    import h5py
+
+    from poseconv.nwb.read.store import link_target, linked, visit_groups
+
+    folder = _zarr_store_with_links(tmp_path / "x.nwb.zarr")
+    with open_store(folder) as root:
+        pose = root["processing/pose"]
+        assert "source_video" in pose and "elsewhere" not in pose and "dangling" not in pose
+        assert pose["source_video"] == root["acquisition/video"]
+        assert texts(pose["source_video"]["external_file"]) == ["video.mp4"]
+        assert root["/processing/pose/source_video/external_file"].shape == (1,)
+        assert isinstance(pose.get("source_video", getlink=True), h5py.SoftLink)
+        assert link_target(pose, "source_video") == "/acquisition/video"
+        assert link_target(pose, "nose") is None
+        assert linked(root, pose, "source_video")[0] == "/acquisition/video"
+        assert linked(root, pose, "dangling") is None
+        assert "source_video" in list(pose) and "nose" in dict(pose.items())
+        # Links are not followed by a walk: the ImageSeries is found once, where it is stored.
+        assert [g.name for g in visit_groups(root, "ImageSeries")] == ["/acquisition/video"]
+        scalar = pose["nose/starting_time"]
+        assert scalar.shape == () and scalar[()] == 2.5 and scalar.attrs["rate"] == 30.0
+
+
+def test_open_store_tells_a_zarr_store_from_other_folders(tmp_path):
+    from poseconv.nwb.read.store import is_nwb_location, is_zarr_folder
+
+    folder = _zarr_store_with_links(tmp_path / "x.nwb.zarr")
+    assert is_zarr_folder(folder) and is_nwb_location(folder)
+    assert not is_zarr_folder(tmp_path) and not is_nwb_location(tmp_path)
+    with pytest.raises(InvalidSourceFileError, match="not an NWB Zarr store"):
+        open_store(tmp_path)
+
+
+def test_locations_are_paths_or_urls():
+    from pathlib import Path
+
+    from poseconv.nwb.read.store import is_nwb_location, local_folder, location_name, nwb_location
+
+    url = "https://dandiarchive.s3.amazonaws.com/blobs/abc/def/session.nwb"
+    assert nwb_location(url) == url and isinstance(nwb_location("a/b.nwb"), Path)
+    assert is_nwb_location(url) and is_nwb_location("s3://dandiarchive/x") and is_nwb_location("a.nwb")
+    assert not is_nwb_location("a.h5")
+    assert location_name(url) == "session.nwb" and location_name("a/b.nwb") == "b.nwb"
+    assert local_folder(url) is None and local_folder("a/b.nwb") == Path("a").resolve()

@@ -1,0 +1,178 @@
+"""NWB files read from a URL, fetching only the bytes the readers touch.
+
+An ``http(s)://`` URL (a DANDI asset: ``https://dandiarchive.s3.amazonaws.com/blobs/...``, or
+``https://api.dandiarchive.org/api/assets/<id>/download/``, which redirects there) is read
+through fsspec's HTTP filesystem (aiohttp underneath): an HDF5 file as a file object h5py
+reads from, through a block cache (:class:`~poseconv.nwb.read.http_cache.RunBlockCache`), so opening a file reads its
+metadata and a series read fetches the chunks of that series only;
+a Zarr store (a URL ending in ``.zarr``, or any URL that is not an HDF5 file) as a key-value
+store whose consolidated metadata (``.zmetadata``) is read once, then one request per chunk.
+The redirect of an API URL is followed once, when the file is opened, not at every read.
+
+``s3://bucket/key`` URLs are read over HTTPS from the bucket's public endpoint
+(``https://bucket.s3.amazonaws.com/key``): DANDI's buckets are public, so no AWS client
+or credentials are needed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from ...errors import InvalidSourceFileError
+
+__all__ = ["BLOCK_SIZE", "HDF5_SIGNATURE", "http_url", "is_url", "open_url", "url_name"]
+
+#: Bytes per cached block when h5py reads a remote HDF5 file. HDF5 metadata lies in small pieces
+#: all over a file (each dataset's header next to its chunks): small blocks fetch little beyond
+#: what is read (64 KiB blocks fetched three times as much to open a 12 MB file of 24 series, for
+#: 20 % fewer requests). A chunk spanning several missing blocks is still one request.
+BLOCK_SIZE = 16 * 1024
+
+#: First bytes of an HDF5 file (at offset 0 for NWB files; HDF5 also allows 512, 1024, ...).
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+_SCHEMES = ("http://", "https://", "s3://")
+
+
+def is_url(value: Any) -> bool:
+    """Whether ``value`` is an ``http(s)://`` or ``s3://`` URL (not a local path)."""
+    return isinstance(value, str) and value.lower().startswith(_SCHEMES)
+
+
+def http_url(url: str) -> str:
+    """Return the HTTPS URL of ``url``: ``s3://bucket/key`` becomes the bucket's public endpoint."""
+    if not url.lower().startswith("s3://"):
+        return url
+    parts = urlsplit(url)
+    if not parts.netloc:
+        raise InvalidSourceFileError(f"{url}: an s3:// URL names a bucket and a key (s3://bucket/path/file.nwb).")
+    return f"https://{parts.netloc}.s3.amazonaws.com{parts.path or '/'}"
+
+
+def url_name(url: str) -> str:
+    """Return the last part of the path of ``url`` (the file name), for messages and output names."""
+    path = urlsplit(url).path.rstrip("/")
+    return path.rsplit("/", 1)[-1] or url
+
+
+def _filesystem() -> Any:
+    import fsspec
+
+    return fsspec.filesystem("http")
+
+
+def _fetch_error(url: str, err: BaseException) -> InvalidSourceFileError:
+    cause = err.__cause__
+    if isinstance(err, FileNotFoundError) and cause is not None and getattr(cause, "status", None) != 404:
+        # fsspec says "not found" for any failed request (a refused connection too): the cause tells.
+        err = cause
+    status = getattr(err, "status", None) or getattr(err, "code", None)
+    if isinstance(err, FileNotFoundError) or status == 404:
+        return InvalidSourceFileError(f"{url}: not found (HTTP 404). Check the URL of the NWB file.")
+    if status in (401, 403):
+        return InvalidSourceFileError(
+            f"{url}: access denied (HTTP {status}); poseconv reads public URLs only (for an embargoed DANDI "
+            "asset, download it with `dandi download` first)."
+        )
+    return InvalidSourceFileError(f"{url}: could not be read ({type(err).__name__}: {err}).")
+
+
+def _is_zarr_url(url: str) -> bool:
+    return urlsplit(url).path.rstrip("/").lower().endswith(".zarr")
+
+
+def open_url(url: str) -> Any:
+    """Open the NWB file or Zarr store at ``url`` for reading; return its root group (close it when done).
+
+    Parameters
+    ----------
+    url : str
+        ``http(s)://`` or ``s3://`` URL of an NWB file (HDF5) or NWB Zarr store.
+
+    Returns
+    -------
+    h5py.File or ZarrGroup
+        The root group.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the URL cannot be read, or holds neither an HDF5 file nor a Zarr store.
+    """
+    import aiohttp
+
+    from .http_cache import MAX_BLOCKS, RunBlockCache
+
+    target = http_url(url)
+    fs = _filesystem()
+    if _is_zarr_url(target):
+        return _open_zarr_url(url, fs, target)
+    try:
+        info = fs.info(target)
+    except FileNotFoundError as err:
+        # A folder URL (a DANDI zarr/<id>/ store) is no object of its own: it may be a Zarr store.
+        try:
+            return _open_zarr_url(url, fs, target)
+        except InvalidSourceFileError:
+            raise _fetch_error(url, err) from err
+    except (OSError, aiohttp.ClientError, ValueError) as err:
+        raise _fetch_error(url, err) from err
+    if not info.get("size") or info.get("partial") is False:
+        raise InvalidSourceFileError(
+            f"{url}: the server does not give the file's size or does not answer Range requests, so the file "
+            "cannot be read in parts; download it and give its path."
+        )
+    try:
+        # Follow a redirect (DANDI's API) once; every read then goes to where the file is.
+        final = str(info.get("url") or target)
+        stream = fs.open(
+            final,
+            "rb",
+            block_size=BLOCK_SIZE,
+            cache_type=RunBlockCache.name,
+            cache_options={"maxblocks": MAX_BLOCKS},
+            size=info.get("size"),
+        )
+    except (OSError, aiohttp.ClientError, ValueError) as err:
+        raise _fetch_error(url, err) from err
+    if stream.read(len(HDF5_SIGNATURE)) != HDF5_SIGNATURE:
+        stream.close()
+        # Not an HDF5 file: a Zarr store whose URL does not end in .zarr (a DANDI zarr/<id>/ URL).
+        return _open_zarr_url(url, fs, target)
+    stream.seek(0)
+    return _open_hdf5_stream(url, stream)
+
+
+def _open_hdf5_stream(url: str, stream: Any) -> Any:
+    import h5py
+
+    class RemoteFile(h5py.File):
+        """An HDF5 file read from a URL; closing it closes the HTTP stream too."""
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                stream.close()
+
+    try:
+        return RemoteFile(stream, "r")
+    except OSError as err:
+        stream.close()
+        raise InvalidSourceFileError(f"{url}: not an HDF5 NWB file ({err}).") from err
+
+
+def _open_zarr_url(url: str, fs: Any, target: str) -> Any:
+    import aiohttp
+
+    from .zarr_groups import open_zarr
+
+    try:
+        return open_zarr(fs.get_mapper(target.rstrip("/")))
+    except (OSError, aiohttp.ClientError) as err:
+        raise _fetch_error(url, err) from err
+    except (KeyError, ValueError) as err:
+        raise InvalidSourceFileError(
+            f"{url}: neither an HDF5 NWB file nor an NWB Zarr store (no .zgroup or .zmetadata at that URL)."
+        ) from err

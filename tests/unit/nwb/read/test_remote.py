@@ -1,0 +1,107 @@
+"""Reading NWB files and Zarr stores from a URL fetches only what is read (a local server counts the bytes)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from poseconv import DeepLabCutPoseInterface, open_nwb, read_nwb
+from poseconv.errors import InvalidSourceFileError
+from poseconv.nwb.read.remote import http_url, is_url, url_name
+from tests.fixtures.deeplabcut import write_dlc_file
+
+N_FRAMES = 200_000
+INDIVIDUALS = ("mouse0", "mouse1", "mouse2", "mouse3")
+BODYPARTS = ("nose", "ear", "tail")
+
+
+@pytest.fixture(scope="module")
+def large_nwb(tmp_path_factory):
+    """A DeepLabCut file of 200k frames, 4 individuals x 3 bodyparts, converted: 4 PoseEstimations, 12 MB."""
+    folder = tmp_path_factory.mktemp("large")
+    rng = np.random.default_rng(0)
+    # Sixteenths of a pixel and 1/256 likelihoods: exact in float32, as DeepLabCut's values often are.
+    positions = {(i, p): rng.integers(0, 640 * 16, size=(N_FRAMES, 2)) / 16 for i in INDIVIDUALS for p in BODYPARTS}
+    likelihood = {key: rng.integers(0, 256, size=N_FRAMES) / 256 for key in positions}
+    source = write_dlc_file(folder / "bigDLC_resnet50_testJan1shuffle1_100.h5", positions, likelihood=likelihood)
+    interface = DeepLabCutPoseInterface(file_path=source, sampling_frequency=30.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
+    path = folder / "large.nwb"
+    interface.run_conversion(nwbfile_path=path, metadata=metadata)
+    return path, positions, likelihood
+
+
+def test_one_series_of_a_large_file_fetches_a_small_fraction_of_it(large_nwb, range_server):
+    path, positions, likelihood = large_nwb
+    shutil.copy(path, range_server.root / "large.nwb")
+    size = path.stat().st_size
+    # Through a redirect, as DANDI's api/assets/<id>/download/ URLs are.
+    with open_nwb(range_server.url("large.nwb", redirect=True)) as nwb:
+        assert sorted(nwb.containers) == [f"PoseEstimation_{i}" for i in INDIVIDUALS]
+        opened = range_server.bytes_served()
+        values, confidence = nwb.series("PoseEstimation_mouse2", "ear").load()
+    np.testing.assert_array_equal(values, positions[("mouse2", "ear")])
+    np.testing.assert_array_equal(confidence, likelihood[("mouse2", "ear")])
+    assert opened < 0.1 * size, f"opening fetched {opened} of {size} bytes"
+    assert range_server.bytes_served() < 0.2 * size, f"{range_server.bytes_served()} of {size} bytes"
+
+
+def test_a_container_read_from_a_url_equals_the_file_read_from_disk(large_nwb, range_server):
+    path, _, _ = large_nwb
+    shutil.copy(path, range_server.root / "large.nwb")
+    remote = read_nwb(range_server.url("large.nwb"), containers=["PoseEstimation_mouse0"])
+    local = read_nwb(path, containers=["PoseEstimation_mouse0"])
+    np.testing.assert_array_equal(remote[0].tracks[0].positions, local[0].tracks[0].positions)
+    np.testing.assert_array_equal(remote[0].tracks[0].confidence, local[0].tracks[0].confidence)
+    assert remote[0].skeletons == local[0].skeletons and remote[0].timing == local[0].timing
+    # Three of the twelve series, and the file's metadata.
+    assert range_server.bytes_served() < 0.4 * path.stat().st_size
+
+
+def test_a_zarr_store_is_read_from_a_url(tmp_path, range_server):
+    from tests.fixtures.deeplabcut import OLD_PICKLE_H5
+
+    interface = DeepLabCutPoseInterface(file_path=OLD_PICKLE_H5)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
+    store = tmp_path / "session.nwb.zarr"
+    interface.run_conversion(nwbfile_path=store, metadata=metadata, backend="zarr")
+    shutil.copytree(store, range_server.root / "session.nwb.zarr")
+    # DANDI names Zarr assets by id, without a suffix: zarr/<id>/.
+    shutil.copytree(store, range_server.root / "zarr" / "0123")
+    local = read_nwb(store)
+    for url in (range_server.url("session.nwb.zarr"), range_server.url("zarr/0123") + "/"):
+        remote = read_nwb(url)
+        np.testing.assert_array_equal(remote[0].tracks[0].positions, local[0].tracks[0].positions)
+        np.testing.assert_array_equal(remote[0].tracks[0].confidence, local[0].tracks[0].confidence)
+        # The video is beside the store on the server, not here.
+        assert remote[0].videos[remote[0].tracks[0].video].path is None
+
+
+def test_urls_that_cannot_be_read_are_clear_errors(range_server):
+    (range_server.root / "notes.txt").write_text("not an NWB file")
+    with pytest.raises(InvalidSourceFileError, match=r"not found \(HTTP 404\)"):
+        read_nwb(range_server.url("missing.nwb"))
+    with pytest.raises(InvalidSourceFileError, match="neither an HDF5 NWB file nor an NWB Zarr store"):
+        read_nwb(range_server.url("notes.txt"))
+    # A port nothing listens on: a failed connection, not a missing file.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(InvalidSourceFileError, match="could not be read") as caught:
+        read_nwb(f"http://127.0.0.1:{port}/session.nwb")
+    assert "404" not in str(caught.value)
+
+
+def test_s3_urls_are_read_from_the_buckets_https_endpoint():
+    assert http_url("s3://dandiarchive/blobs/a/b/c") == "https://dandiarchive.s3.amazonaws.com/blobs/a/b/c"
+    assert http_url("https://example.org/x.nwb") == "https://example.org/x.nwb"
+    with pytest.raises(InvalidSourceFileError, match="names a bucket"):
+        http_url("s3:///key")
+    assert is_url("HTTPS://x") and not is_url("x.nwb") and not is_url(None)
+    assert url_name("https://api.dandiarchive.org/api/assets/abc/download/") == "download"
