@@ -16,7 +16,6 @@ import yaml
 from pynwb import NWBHDF5IO
 
 from poseconv import LightningPoseMultiViewInterface, PoseNWBConverter, read_multicamera
-from poseconv.errors import PoseconvWarning
 from poseconv.video import probe_video
 from tests.fixtures.lightningpose import (
     LP_CALIBRATION,
@@ -176,10 +175,23 @@ def test_pose_nwb_converter_with_view_names_and_files(tmp_path, files):
     assert list(session.cameras) == ["bot", "top"]
 
 
-def test_eks_multicam_writes_its_3d_poses_and_warns_of_the_ensemble_columns(tmp_path):
+def assert_extra_coords_equal_csv(track, table, nodes):
+    """Every extra column of the track (EKS ensemble and posterior variances) equals the CSV's, NaN included."""
+    assert track.extra_coords, "the EKS columns were not kept"
+    written = set()
+    for extra in track.extra_coords:
+        for j, node in enumerate(nodes):
+            for k, column in enumerate(extra.columns):
+                expected = table.xs((node, column), axis=1, level=(1, 2)).to_numpy(dtype="float64")[:, 0]
+                np.testing.assert_array_equal(np.asarray(extra.values[:, j, k]), expected)
+                written.add(column)
+    standard = {"x", "y", "z", "likelihood"}
+    assert written == set(table.columns.get_level_values(2)) - standard
+
+
+def test_eks_multicam_writes_its_3d_poses_and_every_ensemble_column(tmp_path):
     files = write_eks_multicam(tmp_path / "eks")
-    with pytest.warns(PoseconvWarning, match="ensemble columns"):
-        interface = LightningPoseMultiViewInterface(file_path=tmp_path / "eks", sampling_frequency=100.0)
+    interface = LightningPoseMultiViewInterface(file_path=tmp_path / "eks", sampling_frequency=100.0)
     path = tmp_path / "eks.nwb"
     interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface))
     assert_inspector_clean(path)
@@ -187,10 +199,13 @@ def test_eks_multicam_writes_its_3d_poses_and_warns_of_the_ensemble_columns(tmp_
     table = read_lp_csv(tmp_path / "eks/multicam_3d_results.csv")
     values = table.to_numpy(dtype="float64").reshape(len(table), 17, 6)
     np.testing.assert_array_equal(np.asarray(session.pose_3d.tracks[0].positions), values[:, :, :3])
+    nodes = session.pose_3d.skeletons[session.pose_3d.tracks[0].skeleton].nodes
+    assert_extra_coords_equal_csv(session.pose_3d.tracks[0], table, nodes)
     for view, csv_path in files.items():
         table = read_lp_csv(csv_path)
         xy = table.to_numpy(dtype="float64").reshape(len(table), 17, 9)[:, :, :2]
         np.testing.assert_array_equal(np.asarray(session.views[view].tracks[0].positions), xy)
+        assert_extra_coords_equal_csv(session.views[view].tracks[0], table, nodes)
 
 
 def test_session_file_names_follow_lightning_pose(files):

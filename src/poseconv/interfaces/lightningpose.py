@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any
 
 from pydantic import DirectoryPath, FilePath, validate_call
 
-from ..errors import InvalidOptionError, PoseconvWarning
+from ..errors import InvalidOptionError
 from ..model import PoseData
 from ..model.multicamera import MultiCameraPoseData
 from ..model.training import TrainingData
@@ -256,24 +255,6 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
             calibration_file_path=self._calibration_file_path,
             find_side_files=self._find_side_files,
         )
-        extra = sorted(
-            {
-                e.name
-                for pose in [*session.views.values(), session.pose_3d]
-                if pose
-                for t in pose.tracks
-                for e in t.extra_coords
-            }
-        )
-        if extra:
-            # ndx-pose's MultiCameraPoseEstimation has no place for them yet; say so rather than drop them silently.
-            warnings.warn(
-                f"{session.source_file.name}: the ensemble columns {extra} (EKS) are not written to the "
-                "MultiCameraPoseEstimation; convert each view's file with --source lp (LightningPosePoseInterface) "
-                "to keep them.",
-                PoseconvWarning,
-                stacklevel=4,
-            )
         return session
 
     def _match_video_paths(self, data: MultiCameraPoseData, given: Any) -> dict[str, Path]:  # type: ignore[override]

@@ -29,6 +29,15 @@ def extra_coords_name(pose_estimation_name: str) -> str:
     return f"{pose_estimation_name}{EXTRA_COORDS_SUFFIX}"
 
 
+def view_extra_coords_owner(container_name: str, view_name: str) -> str:
+    """Return the name the extra coords of a camera view inside a ``MultiCameraPoseEstimation`` are filed under.
+
+    A view's ``PoseEstimation`` name is unique only within its container, so the container's name prefixes it;
+    :func:`extra_coords_name` of the result names the ``BehavioralTimeSeries``.
+    """
+    return f"{container_name}_{view_name}"
+
+
 def sources_table_name(pose_training_name: str) -> str:
     """Return the name of the table of where each training frame came from, beside its ``PoseTraining``."""
     return f"{pose_training_name}{SOURCES_TABLE_SUFFIX}"

@@ -16,7 +16,8 @@ import numpy as np
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.multicamera import LENGTH_UNITS, CameraCalibration, MultiCameraPoseData
-from ..layout import CAMERA_SIZE_PATTERN, CAMERA_UNIT_PATTERN
+from ..layout import CAMERA_SIZE_PATTERN, CAMERA_UNIT_PATTERN, view_extra_coords_owner
+from .extra_coords import read_extra_coords
 from .store import (
     base_name,
     child_groups,
@@ -85,7 +86,10 @@ def _node_of(name: str, series: Any) -> str:
     return match.group("node") if match else name
 
 
-def _track_of(container: Any, individual: str, video: str, skeleton: Skeleton) -> tuple[PoseTrack, dict[str, Any]]:
+def _track_of(
+    container: Any, individual: str, video: str, skeleton: Skeleton, extra: tuple[Any, str] | None = None
+) -> tuple[PoseTrack, dict[str, Any]]:
+    """Return the track a container (3D) or camera view holds; ``extra`` is (module, owner name) of its extra coords."""
     by_node = {_node_of(name, s): s for name, s in child_groups(container, "PoseEstimationSeries").items()}
     first = next(iter(by_node.values()))
     n_frames, n_dims = first["data"].shape[:2]
@@ -119,6 +123,7 @@ def _track_of(container: Any, individual: str, video: str, skeleton: Skeleton) -
         positions=positions,
         confidence=confidence,
         confidence_definition=definition,
+        extra_coords=read_extra_coords(extra[0], extra[1], skeleton.nodes, n_frames) if extra is not None else (),
     )
     return track, facts
 
@@ -194,14 +199,16 @@ class _Session:
         series = child_groups(container, "PoseEstimationSeries")
         if skeleton is None:
             skeleton = Skeleton(name="Skeleton", nodes=tuple(_node_of(name, s) for name, s in series.items()))
+        module = self.root[container.name.rsplit("/", 1)[0]]
         if series:
-            track, facts = _track_of(container, individual, "3D", skeleton)
+            track, facts = _track_of(container, individual, "3D", skeleton, (module, base_name(container.name)))
             self.parts_3d.append((track, facts, skeleton, VideoInfo(key="3D")))
             self.timing = self.timing or facts["timing"]
         for view_name, view in child_groups(container, "PoseEstimation").items():
-            self._add_view(view_name, view, individual, skeleton)
+            extra = (module, view_extra_coords_owner(base_name(container.name), view_name))
+            self._add_view(view_name, view, individual, skeleton, extra)
 
-    def _add_view(self, view_name: str, view: Any, individual: str, skeleton: Skeleton) -> None:
+    def _add_view(self, view_name: str, view: Any, individual: str, skeleton: Skeleton, extra: tuple[Any, str]) -> None:
         device = linked(self.root, view, "device")
         name = base_name(device[0]) if device is not None else view_name
         if name not in self.cameras:
@@ -210,7 +217,7 @@ class _Session:
             return
         source_video = linked(self.root, view, "source_video")
         video = base_name(source_video[0]) if source_video is not None else name
-        track, facts = _track_of(view, individual, video, _skeleton_of(self.root, view) or skeleton)
+        track, facts = _track_of(view, individual, video, _skeleton_of(self.root, view) or skeleton, extra)
         self.parts_views.setdefault(name, []).append((track, facts, skeleton, VideoInfo(key=video)))
         self.view_facts[name] = _source_facts(view)
         self.timing = self.timing or facts["timing"]

@@ -38,8 +38,10 @@ from ..layout import (
     CAMERA_UNIT_PATTERN,
     CAMERA_UNIT_SENTENCE,
     given_fields,
+    view_extra_coords_owner,
 )
 from .devices import lookup
+from .extra_coords import write_extra_coords
 from .pose_estimation import behavior_module, get_or_add_skeleton, pose_estimation_series, series_timing
 from .video import get_or_add_external_video
 
@@ -232,8 +234,39 @@ def write_multicamera_pose_estimation(
             )
         )
         behavior.add(container)
+        _write_session_extra_coords(behavior, data, individual, entry, anchors)
         written.append(container)
     return written
+
+
+def _write_session_extra_coords(
+    behavior: Any, data: MultiCameraPoseData, individual: str, entry: Mapping[str, Any], anchors: _TimeAnchors | None
+) -> None:
+    """Add the extra coords (EKS ensemble and posterior variances) of the 3D poses and of each view of ``individual``.
+
+    ndx-pose has no place for them inside a ``MultiCameraPoseEstimation``; as for a single camera, a
+    ``BehavioralTimeSeries`` beside the container keeps them (:mod:`poseconv.nwb.write.extra_coords`), named
+    after the container (3D) or after the container and the view (:func:`~poseconv.nwb.layout.view_extra_coords_owner`).
+    """
+    if anchors is None:
+        return
+    owners: list[tuple[str, PoseData | None]] = [(entry["name"], data.pose_3d)]
+    for camera_name, view_entry in (entry.get("CameraViews") or {}).items():
+        owners.append((view_extra_coords_owner(entry["name"], view_entry["name"]), data.views.get(camera_name)))
+    for owner, pose in owners:
+        track = next((t for t in pose.tracks if t.name == individual), None) if pose is not None else None
+        if track is None or not track.extra_coords:
+            continue
+        n_frames = anchors.n_frames(track)
+        write_extra_coords(
+            behavior,
+            track,
+            pose.skeletons[track.skeleton].nodes,
+            pose_estimation_name=owner,
+            n_frames=n_frames,
+            times=anchors.kwargs(n_frames),
+            timing_source=anchors.timing.source,
+        )
 
 
 class _VideoPaths(NamedTuple):
