@@ -11,6 +11,8 @@ What does not come back, by design (each is said where it is compared):
   does), so such predictions are not compared.
 * A user instance's ``from_predicted`` link (to the prediction it corrected) is not kept.
 * Labeled frames without any instance, the file's provenance and suggestions are not kept.
+* In a recording session, the frame groups (which instances of the views are one animal) and
+  3D points are not written back; the track names say which instances are one animal.
 * Videos are named by the video file found here (``--video`` or the recorded path when it
   exists) or by the video's key: the exported file points at a file on this machine, not the
   path the labeling machine recorded; only the file names are compared.
@@ -28,7 +30,14 @@ import sleap_io as sio
 
 from poseconv.nwb.read.pose import read_nwb
 from tests.fixtures.nwb import assert_inspector_clean
-from tests.fixtures.sleap import SLEAP_REPO, SLP_CENTERED_PAIR, SLP_DANCE, SLP_TYPICAL
+from tests.fixtures.sleap import (
+    SLEAP_REPO,
+    SLP_CENTERED_PAIR,
+    SLP_DANCE,
+    SLP_MIN_SESSION,
+    SLP_MIN_SESSION_USER,
+    SLP_TYPICAL,
+)
 
 DANCE_VIDEO = SLEAP_REPO / "tests/data/videos/dance.mp4"
 # typical.slp records this video by a path relative to another folder.
@@ -87,30 +96,53 @@ def assert_same_instance(expected: sio.Instance, got: sio.Instance, where: str) 
     # Not kept: from_predicted (the link from a user instance to the prediction it corrected).
 
 
-def assert_same_labels(expected: sio.Labels, got: sio.Labels) -> None:
-    """Compare every field poseconv keeps (see the module docstring for those it does not)."""
+def assert_same_labels(expected: sio.Labels, got: sio.Labels, videos: list | None = None) -> None:
+    """Compare every field poseconv keeps (see the module docstring for those it does not).
+
+    ``videos`` pairs each video of ``expected`` with its video in ``got`` (in order by default).
+    """
     assert [t.name for t in got.tracks] == [t.name for t in expected.tracks]
     assert [(s.name, s.node_names, s.edge_inds) for s in got.skeletons] == [
         (s.name, s.node_names, s.edge_inds) for s in expected.skeletons
     ]
-    assert [_file_name(v.filename) for v in got.videos] == [_file_name(v.filename) for v in expected.videos]
+    if videos is None:
+        assert [_file_name(v.filename) for v in got.videos] == [_file_name(v.filename) for v in expected.videos]
+        videos = list(zip(expected.videos, got.videos, strict=True))
     track_order = {t.name: i for i, t in enumerate(expected.tracks)}
 
-    def frames(labels: sio.Labels) -> dict:
+    def frames(labels: sio.Labels, side: int) -> dict:
+        position = {id(pair[side]): i for i, pair in enumerate(videos)}
         found = {}
         for lf in labels.labeled_frames:
             instances = kept_instances(labels, lf)
             if instances:  # frames without instances are not kept
-                key = (labels.videos.index(lf.video), int(lf.frame_idx))
+                key = (position[id(lf.video)], int(lf.frame_idx))
                 found[key] = sorted(instances, key=lambda i: track_order.get(i.track.name, -1) if i.track else -1)
         return found
 
-    want, have = frames(expected), frames(got)
+    want, have = frames(expected, 0), frames(got, 1)
     assert sorted(have) == sorted(want)
     for key, instances in want.items():
         assert len(have[key]) == len(instances), key
         for expected_instance, got_instance in zip(instances, have[key], strict=True):
             assert_same_instance(expected_instance, got_instance, f"video {key[0]}, frame {key[1]}")
+
+
+def assert_same_session(expected: sio.Labels, got: sio.Labels) -> None:
+    """The one recording session: the same cameras in order, calibrations, and every camera's poses."""
+    [want], [have] = expected.sessions, got.sessions
+    assert [c.name for c in have.camera_group.cameras] == [c.name for c in want.camera_group.cameras]
+    videos = []
+    for camera, back in zip(want.camera_group.cameras, have.camera_group.cameras, strict=True):
+        for field in ("matrix", "dist", "tvec"):
+            np.testing.assert_array_equal(getattr(back, field), getattr(camera, field), err_msg=camera.name)
+        assert back.size == camera.size
+        # The NWB file stores the rotation matrix (sleap-io's Rodrigues of rvec); rvec is computed back from it.
+        np.testing.assert_allclose(back.rvec, camera.rvec, rtol=0, atol=1e-12, err_msg=camera.name)
+        # The videos are named after the cameras: the recorded paths (on another machine) are not kept.
+        videos.append((want.get_video(camera), have.get_video(back)))
+    # Not kept: the frame groups (which instances of the views are one animal; their track names say it).
+    assert_same_labels(expected, got, videos)
 
 
 @pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
@@ -129,6 +161,14 @@ def assert_same_labels(expected: sio.Labels, got: sio.Labels) -> None:
 def test_slp_nwb_slp_keeps_every_field(source, options, tmp_path):
     back = round_trip(source, tmp_path, *options)
     assert_same_labels(sio.load_slp(str(source), open_videos=False), sio.load_slp(str(back), open_videos=False))
+
+
+@pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
+@pytest.mark.parametrize("source", [SLP_MIN_SESSION, SLP_MIN_SESSION_USER], ids=["predictions", "user-and-predicted"])
+def test_session_slp_nwb_slp_keeps_cameras_calibration_and_views(source, tmp_path):
+    # 8 calibrated cameras, 2 tracks; the second file has a user instance beside each prediction.
+    back = round_trip(source, tmp_path, "--fps", 30)
+    assert_same_session(sio.load_slp(str(source), open_videos=False), sio.load_slp(str(back), open_videos=False))
 
 
 @pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")

@@ -34,6 +34,7 @@ with the same rows sleap-io would write for :func:`to_sleap_labels`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,9 @@ def to_sleap_labels(pose: PoseData) -> Any:
     )
 
 
-def write_slp(pose: PoseData, file_path: str | Path, *, overwrite: bool = False) -> Path:
+def write_slp(
+    pose: PoseData, file_path: str | Path, *, overwrite: bool = False, cameras: Sequence[tuple[Any, str | None]] = ()
+) -> Path:
     """Write the poses as a SLEAP ``.slp`` file.
 
     Parameters
@@ -169,6 +172,10 @@ def write_slp(pose: PoseData, file_path: str | Path, *, overwrite: bool = False)
         Output, ending in ``.slp``.
     overwrite : bool, default: False
         Replace an existing file.
+    cameras : sequence of (sleap_io.Camera, str or None), optional
+        A recording session's cameras and the key of the video each recorded (None: no video);
+        they are written as the file's one ``RecordingSession``
+        (:func:`poseconv.exporters.sleap_session.write_slp_session`).
 
     Returns
     -------
@@ -191,7 +198,13 @@ def write_slp(pose: PoseData, file_path: str | Path, *, overwrite: bool = False)
 
     from .sleap_tables import write_label_tables
 
-    labels, skeletons, tracks, _, video_keys = _labels_without_frames(pose)
+    labels, skeletons, tracks, videos, video_keys = _labels_without_frames(pose)
+    if cameras:
+        session = sio.RecordingSession(camera_group=sio.CameraGroup(cameras=[camera for camera, _ in cameras]))
+        for camera, key in cameras:
+            if key is not None:
+                session.add_video(videos[key], camera)
+        labels.sessions.append(session)
     track_order = [track for track in tracks.values() if track is not None]
     track_ids = {name: (-1 if track is None else track_order.index(track)) for name, track in tracks.items()}
     partial = path.with_name(f".{path.stem}.partial{path.suffix}")
