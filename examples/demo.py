@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ndx_pose import PoseEstimation
 from pynwb import NWBHDF5IO
 
 from poseconv import DeepLabCutPoseInterface
@@ -43,7 +44,8 @@ def main() -> None:
         for name, skeleton in behavior["Skeletons"].skeletons.items():
             print(f"  Skeleton {name}: {len(skeleton.nodes)} nodes, {len(skeleton.edges or [])} edges")
         for name, container in behavior.data_interfaces.items():
-            if name == "Skeletons":
+            # The module also holds the skeletons and the table of the individuals' order.
+            if not isinstance(container, PoseEstimation):
                 continue
             series = list(container.pose_estimation_series.values())
             first = series[0]

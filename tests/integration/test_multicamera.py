@@ -157,9 +157,9 @@ def multicamera_graph(nwbfile) -> set[tuple]:
     behavior = nwbfile.processing["behavior"]
     containers = [o for o in behavior.data_interfaces.values() if o.neurodata_type == "MultiCameraPoseEstimation"]
     skeletons = behavior["Skeletons"].skeletons
-    facts = {
-        ("processing['behavior'] holds", tuple(sorted({o.neurodata_type for o in behavior.data_interfaces.values()})))
-    }
+    # Beside ndx-pose's objects, poseconv writes SLEAP's per-frame instance values as TimeSeries (nwb/write/scores.py).
+    kinds = {o.neurodata_type for o in behavior.data_interfaces.values()} - {"TimeSeries"}
+    facts = {("processing['behavior'] holds", tuple(sorted(kinds)))}
     facts.add(("has a MultiCameraPoseEstimation", bool(containers)))
     for container in containers:
         views = list(container.pose_estimations.values())

@@ -42,6 +42,11 @@ def assert_inspector_clean(nwbfile_path: Path) -> None:
     assert not bad, "\n".join(f"{m.importance.name} {m.check_function_name}: {m.message} ({m.location})" for m in bad)
 
 
+def _pose_estimations(behavior) -> list[str]:
+    """The PoseEstimation containers of a module (it also holds the skeletons, the SLEAP score series, the order)."""
+    return [name for name, obj in behavior.data_interfaces.items() if type(obj).__name__ == "PoseEstimation"]
+
+
 def container_names(interface) -> dict[tuple[str, str], str]:
     """NWB container name by (video key, track name)."""
     metadata = interface.get_metadata()["Pose"]["PoseEstimations"]
@@ -56,7 +61,7 @@ def assert_nwb_matches_sleap_io(nwbfile_path: Path, source: Path, interface) -> 
     keys = {facts["index"]: key for key, facts in interface.pose.notes["videos"].items()}
     with NWBHDF5IO(nwbfile_path, "r") as io:
         behavior = io.read().processing["behavior"]
-        written = [n for n in behavior.data_interfaces if n != "Skeletons"]
+        written = _pose_estimations(behavior)
         assert sorted(written) == sorted(names.values())
         for index, video in enumerate(labels.videos):
             frames = [lf.frame_idx for lf in labels.labeled_frames if lf.video is video]
@@ -71,10 +76,21 @@ def assert_nwb_matches_sleap_io(nwbfile_path: Path, source: Path, interface) -> 
                 n_frames = max(frames) + 1
                 positions = np.full((n_frames, len(skeleton.node_names), 2), np.nan)
                 scores = np.full((n_frames, len(skeleton.node_names)), np.nan)
+                instance_scores, user = np.full(n_frames, np.nan), np.zeros(n_frames, dtype="uint8")
                 for frame, inst in by_frame.items():
                     positions[frame] = inst.numpy()
                     if isinstance(inst, sio.PredictedInstance):
                         scores[frame] = inst.points["score"]  # user instances keep NaN
+                        instance_scores[frame] = inst.score
+                    else:
+                        user[frame] = 1
+                # SLEAP's instance values, beside the container, on its times.
+                name = names[keys[index], track_name]
+                np.testing.assert_array_equal(behavior[f"{name}_user_labeled"].data[:], user)
+                if f"{name}_instance_score" in behavior.data_interfaces:
+                    np.testing.assert_array_equal(behavior[f"{name}_instance_score"].data[:], instance_scores)
+                else:
+                    assert np.isnan(instance_scores).all()
                 for j, node in enumerate(skeleton.node_names):
                     series = container.pose_estimation_series[node]
                     assert series.data.dtype in (np.float32, np.float64)  # float32 where exact
@@ -237,7 +253,7 @@ def test_eight_camera_videos_convert(tmp_path, flat_min_session):
     labels = sio.load_slp(str(SLP_MIN_SESSION), open_videos=False)
     with NWBHDF5IO(nwbfile_path, "r") as io:
         behavior = io.read().processing["behavior"]
-        assert sorted(n for n in behavior.data_interfaces if n != "Skeletons") == sorted(names.values())
+        assert sorted(_pose_estimations(behavior)) == sorted(names.values())
         for (key, track_name), name in names.items():
             video = labels.videos[0 if key == "min_session_topL" else 5]
             for frame, inst in tracked_instances(labels, video)[track_name].items():
@@ -282,7 +298,7 @@ def test_real_package_with_untracked_by_order(tmp_path):
     nwbfile_path = convert(interface, tmp_path / "pkg.nwb")
     with NWBHDF5IO(nwbfile_path, "r") as io:
         behavior = io.read().processing["behavior"]
-        assert sorted(n for n in behavior.data_interfaces if n != "Skeletons") == [
+        assert sorted(_pose_estimations(behavior)) == [
             "PoseEstimation_untracked_0",
             "PoseEstimation_untracked_1",
         ]

@@ -12,7 +12,17 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from ._common import DebugOption, QuietOption, apply_flags, command_errors, progress, read_any, reading, status
+from ._common import (
+    DebugOption,
+    QuietOption,
+    apply_flags,
+    command_errors,
+    is_nwb,
+    progress,
+    read_any,
+    reading,
+    status,
+)
 
 __all__ = ["export"]
 
@@ -94,6 +104,12 @@ def export(
             return
         if output.suffix.lower() not in _SUFFIXES[to]:
             raise InvalidOptionError(f"{output}: --to {to} writes {' or '.join(_SUFFIXES[to])} files.")
+        if to == "slp" and not container:
+            sessions = _export_sessions(nwb_file, output, overwrite)
+            if sessions:
+                for path in sessions:
+                    status(f"Wrote {path}")
+                return
         with progress() as bar:
             task = bar.add_task(f"Reading {location_name(nwb_file)}", total=None)
             # The .slp and analysis writers go through the tracks a block of frames at a time: they read
@@ -106,6 +122,23 @@ def export(
                 written = _write_poses(to, poses, output, overwrite, bar, task)
         for path in written:
             status(f"Wrote {path}")
+
+
+def _export_sessions(nwb_file: Path, output: Path, overwrite: bool) -> list[Path]:
+    """Write each multi-camera session of ``nwb_file`` (``MultiCameraPoseEstimation``) as a .slp with its cameras.
+
+    Returns the files written; none when the file holds no session (its poses are then exported as usual).
+    """
+    from ..exporters.sleap_session import write_slp_session
+    from ..nwb.read.multicamera import read_multicamera
+
+    if not is_nwb(nwb_file):
+        return []
+    sessions = read_multicamera(nwb_file)
+    return [
+        write_slp_session(data, _numbered(output, str(i), len(sessions)), overwrite=overwrite)
+        for i, data in enumerate(sessions)
+    ]
 
 
 def _write_poses(to: str, poses: list, output: Path, overwrite: bool, bar: Any, task: Any) -> list[Path]:

@@ -12,11 +12,14 @@ Mapping, track by track and frame by frame:
   ``frame_idx=t`` of its video, unless every coordinate of the track is NaN
   in that frame (then the animal was not there and no instance is made);
   frames with no instance at all get no ``LabeledFrame``;
-* an instance with at least one confidence value is a ``PredictedInstance``
-  whose point scores are the confidence values and whose instance score is
-  their mean over the nodes with a score (SLEAP's instance score is not stored
-  in NWB); an instance without any (no confidence, or all NaN) is a user
-  ``Instance``;
+* an instance is a user ``Instance`` where the track's ``user_labeled`` says so,
+  a ``PredictedInstance`` elsewhere; a track that does not say (not read from
+  SLEAP) has a ``PredictedInstance`` where a frame has at least one confidence
+  value and a user ``Instance`` where it has none;
+* a ``PredictedInstance``'s point scores are the confidence values, its score the
+  track's ``instance_scores`` (SLEAP's instance score, which poseconv writes to NWB
+  beside the ``PoseEstimation``), else the mean point score; every instance's
+  tracking score is the track's ``tracking_scores`` (NaN when it has none);
 * SLEAP poses in tracks named ``untracked`` / ``untracked_<k>`` (how poseconv's
   SLEAP reader files instances that have no track) get no track.
 
@@ -31,13 +34,14 @@ with the same rows sleap-io would write for :func:`to_sleap_labels`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import InvalidOptionError
-from ..model import PoseData
+from ..model import PoseData, PoseTrack
 
 __all__ = ["to_sleap_labels", "write_slp"]
 
@@ -89,6 +93,22 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
     return labels, skeletons, tracks, videos, video_keys
 
 
+def _instance_kind(track: PoseTrack, frame: int) -> dict[str, Any]:
+    """Return whether frame ``frame`` of ``track`` is a user instance, and its scores (see the module docstring)."""
+    scores = track.confidence[frame] if track.confidence is not None else np.full(track.positions.shape[1], np.nan)
+    scores = np.asarray(scores, dtype="float64")
+    if track.user_labeled is not None:
+        user = bool(track.user_labeled[frame])
+    else:
+        # No score for any point: a human placed them (SLEAP scores every predicted point).
+        user = bool(np.all(np.isnan(scores)))
+    score = float(track.instance_scores[frame]) if track.instance_scores is not None else np.nan
+    if np.isnan(score) and not np.all(np.isnan(scores)):
+        score = float(np.nanmean(scores))
+    tracking = float(track.tracking_scores[frame]) if track.tracking_scores is not None else np.nan
+    return {"user": user, "point_scores": scores, "score": score, "tracking_score": tracking}
+
+
 def to_sleap_labels(pose: PoseData) -> Any:
     """Return the poses as a ``sleap_io.Labels``.
 
@@ -115,18 +135,13 @@ def to_sleap_labels(pose: PoseData) -> Any:
         skeleton = skeletons[track.skeleton]
         present = ~np.all(np.isnan(track.positions), axis=(1, 2))
         for t in np.flatnonzero(present):
-            points = track.positions[t]
-            scores = track.confidence[t] if track.confidence is not None else None
-            if scores is None or np.all(np.isnan(scores)):
-                # No score for any point: a human placed them (SLEAP scores every predicted point).
-                instance = sio.Instance.from_numpy(points, skeleton=skeleton, track=tracks[track.name])
+            kind = _instance_kind(track, int(t))
+            common = {"skeleton": skeleton, "track": tracks[track.name], "tracking_score": kind["tracking_score"]}
+            if kind["user"]:
+                instance = sio.Instance.from_numpy(track.positions[t], **common)
             else:
                 instance = sio.PredictedInstance.from_numpy(
-                    points,
-                    skeleton=skeleton,
-                    point_scores=scores,
-                    score=float(np.nanmean(scores)),
-                    track=tracks[track.name],
+                    track.positions[t], point_scores=kind["point_scores"], score=kind["score"], **common
                 )
             instances.setdefault((track.video, int(t)), []).append(instance)
 
@@ -144,7 +159,9 @@ def to_sleap_labels(pose: PoseData) -> Any:
     )
 
 
-def write_slp(pose: PoseData, file_path: str | Path, *, overwrite: bool = False) -> Path:
+def write_slp(
+    pose: PoseData, file_path: str | Path, *, overwrite: bool = False, cameras: Sequence[tuple[Any, str | None]] = ()
+) -> Path:
     """Write the poses as a SLEAP ``.slp`` file.
 
     Parameters
@@ -155,6 +172,10 @@ def write_slp(pose: PoseData, file_path: str | Path, *, overwrite: bool = False)
         Output, ending in ``.slp``.
     overwrite : bool, default: False
         Replace an existing file.
+    cameras : sequence of (sleap_io.Camera, str or None), optional
+        A recording session's cameras and the key of the video each recorded (None: no video);
+        they are written as the file's one ``RecordingSession``
+        (:func:`poseconv.exporters.sleap_session.write_slp_session`).
 
     Returns
     -------
@@ -177,7 +198,13 @@ def write_slp(pose: PoseData, file_path: str | Path, *, overwrite: bool = False)
 
     from .sleap_tables import write_label_tables
 
-    labels, skeletons, tracks, _, video_keys = _labels_without_frames(pose)
+    labels, skeletons, tracks, videos, video_keys = _labels_without_frames(pose)
+    if cameras:
+        session = sio.RecordingSession(camera_group=sio.CameraGroup(cameras=[camera for camera, _ in cameras]))
+        for camera, key in cameras:
+            if key is not None:
+                session.add_video(videos[key], camera)
+        labels.sessions.append(session)
     track_order = [track for track in tracks.values() if track is not None]
     track_ids = {name: (-1 if track is None else track_order.index(track)) for name, track in tracks.items()}
     partial = path.with_name(f".{path.stem}.partial{path.suffix}")

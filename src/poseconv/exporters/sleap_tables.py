@@ -14,6 +14,7 @@ frame index, instances in track order within a frame), the same values.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,22 +51,46 @@ def _append(dataset: Any, rows: np.ndarray) -> None:
         dataset[n:] = rows
 
 
-def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Positions ``(frames, tracks, width, 2)``, confidence ``(frames, tracks, width)`` and node validity."""
+@dataclass
+class _Block:
+    """The values of one block of frames of the tracks of one video, ``(frames, tracks, ...)``."""
+
+    positions: np.ndarray  # (frames, tracks, width, 2)
+    scores: np.ndarray  # (frames, tracks, width) point scores
+    valid: np.ndarray  # (tracks, width): the nodes each track has
+    instance_scores: np.ndarray  # (frames, tracks), NaN where the track has none
+    tracking_scores: np.ndarray  # (frames, tracks), NaN where the track has none
+    user: np.ndarray  # (frames, tracks): 1 user, 0 predicted, NaN where the track does not say
+
+
+def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int) -> _Block:
+    """Return the values of frames ``[start, stop)`` of ``tracks``, padded to ``width`` nodes."""
     n = stop - start
-    positions = np.full((n, len(tracks), width, 2), np.nan)
-    scores = np.full((n, len(tracks), width), np.nan)
-    valid = np.zeros((len(tracks), width), dtype=bool)
+    block = _Block(
+        positions=np.full((n, len(tracks), width, 2), np.nan),
+        scores=np.full((n, len(tracks), width), np.nan),
+        valid=np.zeros((len(tracks), width), dtype=bool),
+        instance_scores=np.full((n, len(tracks)), np.nan),
+        tracking_scores=np.full((n, len(tracks)), np.nan),
+        user=np.full((n, len(tracks)), np.nan),
+    )
     for k, track in enumerate(tracks):
         nodes = track.positions.shape[1]
-        valid[k, :nodes] = True
+        block.valid[k, :nodes] = True
         upto = min(stop, track.n_frames)
         if upto <= start:
             continue
-        positions[: upto - start, k, :nodes] = _frames(track.positions, start, upto)[..., :2]
+        block.positions[: upto - start, k, :nodes] = _frames(track.positions, start, upto)[..., :2]
         if track.confidence is not None:
-            scores[: upto - start, k, :nodes] = _frames(track.confidence, start, upto)
-    return positions, scores, valid
+            block.scores[: upto - start, k, :nodes] = _frames(track.confidence, start, upto)
+        for values, target in (
+            (track.instance_scores, block.instance_scores),
+            (track.tracking_scores, block.tracking_scores),
+            (track.user_labeled, block.user),
+        ):
+            if values is not None:
+                target[: upto - start, k] = _frames(values, start, upto)
+    return block
 
 
 def _block_rows(
@@ -74,23 +99,24 @@ def _block_rows(
     *,
     video_id: int,
     start: int,
-    positions: np.ndarray,
-    scores: np.ndarray,
-    valid: np.ndarray,
+    block: _Block,
     skeleton_ids: np.ndarray,
     track_ids: np.ndarray,
 ) -> None:
     """Append the rows of one block of frames of one video to the four tables."""
     # An instance wherever a track has any coordinate in a frame; nonzero gives frame-major, track-minor order.
-    present = ~np.all(np.isnan(positions), axis=(2, 3))
+    present = ~np.all(np.isnan(block.positions), axis=(2, 3))
     frame_rows, track_cols = np.nonzero(present)
     if not len(frame_rows):
         return
-    node_mask = valid[track_cols]  # (instances, width): the nodes each instance has
-    points = positions[frame_rows, track_cols]  # (instances, width, 2)
-    point_scores = scores[frame_rows, track_cols]
-    # No score for any node: a user instance (SLEAP scores every predicted point).
-    user = np.all(np.isnan(point_scores) | ~node_mask, axis=1)
+    node_mask = block.valid[track_cols]  # (instances, width): the nodes each instance has
+    points = block.positions[frame_rows, track_cols]  # (instances, width, 2)
+    point_scores = block.scores[frame_rows, track_cols]
+    # The kind the track records (SLEAP's user_labeled); without it, no score for any node means a user
+    # instance (SLEAP scores every predicted point).
+    recorded = block.user[frame_rows, track_cols]
+    unscored = np.all(np.isnan(point_scores) | ~node_mask, axis=1)
+    user = np.where(np.isnan(recorded), unscored, recorded == 1)
     n_points = node_mask.sum(axis=1)
 
     instances = np.zeros(len(frame_rows), dtype=tables["instances"].dtype)
@@ -101,10 +127,14 @@ def _block_rows(
     instances["skeleton"] = skeleton_ids[track_cols]
     instances["track"] = track_ids[track_cols]
     instances["from_predicted"] = -1
-    with np.errstate(invalid="ignore"):
-        mean = np.nanmean(np.where(node_mask, point_scores, np.nan)[~user], axis=1)
-    instances["score"][~user] = mean.astype("float32")
-    instances["tracking_score"] = np.nan
+    # SLEAP's instance score when the track has it, else the mean point score.
+    score = block.instance_scores[frame_rows, track_cols]
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: NaN, as wanted
+        mean = np.nanmean(np.where(node_mask, point_scores, np.nan), axis=1)
+    score = np.where(np.isnan(score) & ~np.isnan(mean), mean, score)
+    instances["score"][~user] = score[~user].astype("float32")
+    instances["tracking_score"] = block.tracking_scores[frame_rows, track_cols].astype("float32")
     for kind, table, rows in (("points", "points", user), ("pred_points", "pred_points", ~user)):
         counts = np.where(rows, n_points, 0)
         ends = getattr(counters, kind) + np.cumsum(counts)
@@ -172,15 +202,12 @@ def write_label_tables(
         n_frames = max(track.n_frames for track in tracks)
         for start in range(0, n_frames, block):
             stop = min(n_frames, start + block)
-            positions, scores, valid = _gather(tracks, start, stop, width)
             _block_rows(
                 tables,
                 counters,
                 video_id=video_id,
                 start=start,
-                positions=positions,
-                scores=scores,
-                valid=valid,
+                block=_gather(tracks, start, stop, width),
                 skeleton_ids=skeletons,
                 track_ids=ids,
             )

@@ -456,6 +456,11 @@ class IsValue(LazyArray):
     def __repr__(self) -> str:
         return f"IsValue({self.view!r} == {self.value!r})"
 
+    @property
+    def block_frames(self) -> int | None:
+        """Frames the underlying table reads at once (None when it has no blocks); writers align their chunks to it."""
+        return getattr(self.view, "block_frames", None)
+
     def read(self, start: int, stop: int) -> np.ndarray:
         """Return frames ``[start, stop)`` as a boolean numpy array."""
         return np.asarray(self.view.read(start, stop)) == self.value

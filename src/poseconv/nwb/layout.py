@@ -12,11 +12,15 @@ __all__ = [
     "CAMERA_UNIT_PATTERN",
     "CAMERA_UNIT_SENTENCE",
     "EXTRA_COORDS_SUFFIX",
+    "INSTANCE_SERIES",
+    "TRACK_ORDER_COLUMNS",
+    "TRACK_ORDER_TABLE",
     "SOURCES_TABLE_COLUMNS",
     "SOURCES_TABLE_SUFFIX",
     "SOURCE_FIELDS",
     "extra_coords_name",
     "given_fields",
+    "instance_series_name",
     "sources_table_name",
 ]
 
@@ -30,12 +34,35 @@ def extra_coords_name(pose_estimation_name: str) -> str:
 
 
 def view_extra_coords_owner(container_name: str, view_name: str) -> str:
-    """Return the name the extra coords of a camera view inside a ``MultiCameraPoseEstimation`` are filed under.
+    """Return the name the extra coords and instance series of a view of a ``MultiCameraPoseEstimation`` go under.
 
     A view's ``PoseEstimation`` name is unique only within its container, so the container's name prefixes it;
-    :func:`extra_coords_name` of the result names the ``BehavioralTimeSeries``.
+    :func:`extra_coords_name` and :func:`instance_series_name` of the result name what is written beside it.
     """
     return f"{container_name}_{view_name}"
+
+
+# The per-frame values of a track ndx-pose has no field for (SLEAP's), each a TimeSeries beside the
+# PoseEstimation named "<PoseEstimation name>_<suffix>": PoseTrack attribute -> suffix.
+INSTANCE_SERIES = {
+    "instance_scores": "instance_score",
+    "tracking_scores": "tracking_score",
+    "user_labeled": "user_labeled",
+}
+
+
+def instance_series_name(pose_estimation_name: str, attribute: str) -> str:
+    """Return the name of the ``TimeSeries`` holding a per-frame value (a :data:`INSTANCE_SERIES` key) of a track."""
+    return f"{pose_estimation_name}_{INSTANCE_SERIES[attribute]}"
+
+
+# HDF5 lists groups by name ("track 10" before "track 2"): the table of this name in the processing
+# module lists the PoseEstimation containers in the order of the tracks in their source file.
+TRACK_ORDER_TABLE = "TrackOrder"
+TRACK_ORDER_COLUMNS = {
+    "pose_estimation": "Name of the PoseEstimation container in this processing module.",
+    "track": "The individual/track it holds, as the pose file names it.",
+}
 
 
 def sources_table_name(pose_training_name: str) -> str:

@@ -110,3 +110,24 @@ def test_streamed_tables_are_the_rows_sleap_io_writes(tmp_path, monkeypatch):
     back = sio.load_slp(str(tmp_path / "streamed.slp"))
     assert [t.name for t in back.tracks] == ["animal0", "animal1"]
     assert len(back.labeled_frames) == len(sio.load_slp(str(expected)).labeled_frames)
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["labels", "slp-tables"])
+def test_recorded_kinds_and_scores_win_over_the_confidence_rule(tmp_path, streamed):
+    pose = mock_pose_data(n_frames=3, source_software="SLEAP")
+    track = dataclasses.replace(
+        pose.tracks[0],
+        instance_scores=np.array([7.5, np.nan, np.nan]),
+        tracking_scores=np.array([0.25, 0.5, np.nan]),
+        # Frame 1 is a user instance although it has point scores; frame 2 a prediction.
+        user_labeled=np.array([False, True, False]),
+    )
+    pose = dataclasses.replace(pose, tracks=[track])
+    labels = sio.load_slp(str(write_slp(pose, tmp_path / "x.slp"))) if streamed else to_sleap_labels(pose)
+    first, second, third = (lf.instances[0] for lf in labels.labeled_frames)
+    assert isinstance(first, sio.PredictedInstance) and first.score == np.float32(7.5)
+    assert first.tracking_score == np.float32(0.25)
+    assert type(second) is sio.Instance and second.tracking_score == np.float32(0.5)
+    # No instance score recorded: the mean point score, as for files of other tools.
+    assert isinstance(third, sio.PredictedInstance)
+    assert third.score == pytest.approx(np.nanmean(track.confidence[2]), rel=1e-6)

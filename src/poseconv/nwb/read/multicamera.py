@@ -6,9 +6,10 @@ read through :mod:`poseconv.nwb.read.store`, as every reader here does.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.multicamera import LENGTH_UNITS, CameraCalibration, MultiCameraPoseData
 from ..layout import CAMERA_SIZE_PATTERN, CAMERA_UNIT_PATTERN, view_extra_coords_owner
 from .extra_coords import read_extra_coords
+from .scores import natural_key, read_instance_series
 from .store import (
     base_name,
     child_groups,
@@ -218,6 +220,14 @@ class _Session:
         source_video = linked(self.root, view, "source_video")
         video = base_name(source_video[0]) if source_video is not None else name
         track, facts = _track_of(view, individual, video, _skeleton_of(self.root, view) or skeleton, extra)
+        # SLEAP's instance values of the view, beside the container (poseconv.nwb.write.multicamera).
+        container_path = PurePosixPath(view.name).parent
+        values = read_instance_series(
+            self.root[str(container_path.parent)],
+            view_extra_coords_owner(container_path.name, view_name),
+            track.n_frames,
+        )
+        track = dataclasses.replace(track, **values)
         self.parts_views.setdefault(name, []).append((track, facts, skeleton, VideoInfo(key=video)))
         self.view_facts[name] = _source_facts(view)
         self.timing = self.timing or facts["timing"]
@@ -252,7 +262,10 @@ class _Session:
 
 
 def _read_groups(root: Any, source: Path) -> list[MultiCameraPoseData]:
-    containers = sorted(visit_groups(root, "MultiCameraPoseEstimation"), key=lambda group: base_name(group.name))
+    # Natural order of the names: individual 2 before individual 10.
+    containers = sorted(
+        visit_groups(root, "MultiCameraPoseEstimation"), key=lambda group: natural_key(base_name(group.name))
+    )
     groups: dict[tuple, list[Any]] = {}
     for container in containers:
         cameras = []

@@ -4,7 +4,11 @@ Every ``PoseEstimation`` group of the file (ndx-pose 0.1 to 0.4) becomes one
 track of a :class:`~poseconv.model.PoseData`; :mod:`poseconv.nwb.read.pose_containers`
 says how tracks, videos, skeletons and frames are recovered. The ``<container>ExtraCoords``
 time series poseconv writes beside a container (LightningPose ensembles;
-:mod:`poseconv.nwb.write.extra_coords`) become the track's ``extra_coords``.
+:mod:`poseconv.nwb.write.extra_coords`) become the track's ``extra_coords``; the
+``<container>_instance_score``, ``_tracking_score`` and ``_user_labeled`` series
+(:mod:`poseconv.nwb.write.scores`) its ``instance_scores``, ``tracking_scores`` and
+``user_labeled``. Containers come in the order of their tracks: the one poseconv records
+(:mod:`poseconv.nwb.write.track_order`), else natural order of their names.
 
 Containers of one processing module with the same source software, version
 and scorer form one :class:`PoseData` (a multi-animal DeepLabCut file written
@@ -34,6 +38,7 @@ from ...errors import InvalidOptionError, InvalidSourceFileError
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from .extra_coords import read_extra_coords
 from .pose_containers import ContainerScanner, PoseContainerInfo
+from .scores import ordered_container_keys, read_instance_series
 from .store import nwb_location, open_store
 
 __all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb"]
@@ -100,7 +105,9 @@ class NWBPoseFile:
         try:
             if "nwb_version" not in self._file.attrs and "general" not in self._file:
                 raise InvalidSourceFileError(f"{self.path}: an HDF5 file or Zarr store, but not an NWB file.")
-            self.containers = ContainerScanner(self._file, self.path).scan()
+            scanned = ContainerScanner(self._file, self.path).scan()
+            # HDF5 lists groups by name; the containers go in the order of their tracks.
+            self.containers = {key: scanned[key] for key in ordered_container_keys(self._file, scanned)}
         except BaseException:
             # The file stays open only for a caller that gets the object back.
             self._file.close()
@@ -185,6 +192,7 @@ class NWBPoseFile:
             positions[rows, j, : values.shape[1]] = values
             if confidence is not None and scores is not None and len(scores) == len(values):
                 confidence[rows, j] = scores
+        module = self._file[str(PurePosixPath(info.path).parent)]
         return PoseTrack(
             name=info.track,
             skeleton=info.skeleton.name,
@@ -193,9 +201,9 @@ class NWBPoseFile:
             confidence=confidence,
             confidence_definition=info.confidence_definition if info.has_confidence else None,
             # Values ndx-pose has no place for (LightningPose ensembles), written beside the container.
-            extra_coords=read_extra_coords(
-                self._file[str(PurePosixPath(info.path).parent)], info.name, info.skeleton.nodes, info.n_frames
-            ),
+            extra_coords=read_extra_coords(module, info.name, info.skeleton.nodes, info.n_frames),
+            # SLEAP's instance scores, tracking scores and user/predicted kinds, written beside the container.
+            **read_instance_series(module, info.name, info.n_frames),
         )
 
     def _stored_arrays(self, container: str, info: PoseContainerInfo) -> tuple[Any, Any]:

@@ -43,6 +43,7 @@ from ..layout import (
 from .devices import lookup
 from .extra_coords import write_extra_coords
 from .pose_estimation import behavior_module, get_or_add_skeleton, pose_estimation_series, series_timing
+from .scores import write_instance_series
 from .video import get_or_add_external_video
 
 __all__ = ["write_multicamera_pose_estimation"]
@@ -222,11 +223,11 @@ def write_multicamera_pose_estimation(
         views = []
         _check_camera_views(data, entry, where)
         for camera_name, view_entry in (entry.get("CameraViews") or {}).items():
-            views.append(
-                _camera_view(
-                    nwbfile, data, individual, camera_name, view_entry, skeleton, anchors, metadata, paths, where
-                )
+            view = _camera_view(
+                nwbfile, data, individual, camera_name, view_entry, skeleton, anchors, metadata, paths, where
             )
+            views.append(view)
+            _view_instance_series(behavior, data, individual, camera_name, f"{entry['name']}_{view.name}", anchors)
 
         container = MultiCameraPoseEstimation(
             **given_fields(
@@ -352,6 +353,33 @@ def _camera_view(
             skeleton=skeleton,
             source_video=source_video,
         )
+    )
+
+
+def _view_instance_series(
+    behavior: Any,
+    data: MultiCameraPoseData,
+    individual: str,
+    camera_name: str,
+    name: str,
+    anchors: _TimeAnchors | None,
+) -> None:
+    """Write the SLEAP instance values of one camera's view of ``individual`` beside the container.
+
+    As :mod:`poseconv.nwb.write.scores` does for a ``PoseEstimation``; ``name`` is the container's and the view's.
+    """
+    view = data.views.get(camera_name)
+    track = next((t for t in view.tracks if t.name == individual), None) if view is not None else None
+    if track is None or anchors is None:
+        return
+    n_frames = anchors.n_frames(track)
+    write_instance_series(
+        behavior,
+        track,
+        pose_estimation_name=name,
+        n_frames=n_frames,
+        times=anchors.kwargs(n_frames),
+        timing_source=anchors.timing.source,
     )
 
 

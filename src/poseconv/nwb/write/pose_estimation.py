@@ -27,6 +27,8 @@ from ...model import FrameTiming, PoseData, PoseTrack
 from ..layout import given_fields
 from .devices import get_or_add_device, lookup
 from .extra_coords import write_extra_coords
+from .scores import write_instance_series
+from .track_order import record_track_order
 from .video import get_or_add_external_video
 
 __all__ = [
@@ -259,6 +261,10 @@ def write_pose_estimation(
             )
         n_frames = track.n_frames if max_frames is None else min(track.n_frames, max_frames)
         written.append(_pose_estimation(context, key, entry, track, timing, n_frames))
+    # HDF5 lists the containers by name: the order of the tracks is recorded beside them.
+    position = {id(track): i for i, track in enumerate(pose.tracks)}
+    in_order = sorted(containers.items(), key=lambda item: position[id(tracks[item[0]])])
+    record_track_order(context.behavior, [(entry["name"], tracks[key].name) for key, entry in in_order])
     return written
 
 
@@ -387,6 +393,15 @@ def _pose_estimation(
         context.behavior,
         track,
         nodes,
+        pose_estimation_name=entry["name"],
+        n_frames=n_frames,
+        times=context.times(track.video, timing_kwargs),
+        timing_source=timing.source,
+    )
+    # Nor for SLEAP's per-frame instance scores, tracking scores and user/predicted kinds.
+    write_instance_series(
+        context.behavior,
+        track,
         pose_estimation_name=entry["name"],
         n_frames=n_frames,
         times=context.times(track.video, timing_kwargs),

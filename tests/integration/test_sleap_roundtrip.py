@@ -1,0 +1,195 @@
+"""``.slp -> poseconv convert -> NWB -> poseconv export --to slp -> .slp``: every field of the two ``Labels``.
+
+Both files are loaded with sleap-io and compared field by field (:func:`assert_same_labels`):
+labeled frames, and in each the instances (kind, track, score, tracking score, points and point
+scores, NaN where NaN), the tracks in order, the skeletons (nodes, edges), the video file names.
+
+What does not come back, by design (each is said where it is compared):
+
+* A frame with a user instance and a prediction of the same animal keeps the user instance
+  only (poseconv's pose model holds one pose per animal and frame, as SLEAP's analysis export
+  does), so such predictions are not compared.
+* A user instance's ``from_predicted`` link (to the prediction it corrected) is not kept.
+* Labeled frames without any instance, the file's provenance and suggestions are not kept.
+* In a recording session, the frame groups (which instances of the views are one animal) and
+  3D points are not written back; the track names say which instances are one animal.
+* Videos are named by the video file found here (``--video`` or the recorded path when it
+  exists) or by the video's key: the exported file points at a file on this machine, not the
+  path the labeling machine recorded; only the file names are compared.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path, PureWindowsPath
+
+import numpy as np
+import pytest
+import sleap_io as sio
+
+from poseconv.nwb.read.pose import read_nwb
+from tests.fixtures.nwb import assert_inspector_clean
+from tests.fixtures.sleap import (
+    SLEAP_REPO,
+    SLP_CENTERED_PAIR,
+    SLP_DANCE,
+    SLP_MIN_SESSION,
+    SLP_MIN_SESSION_USER,
+    SLP_TYPICAL,
+)
+
+DANCE_VIDEO = SLEAP_REPO / "tests/data/videos/dance.mp4"
+# typical.slp records this video by a path relative to another folder.
+CENTERED_PAIR_VIDEO = SLEAP_REPO / "tests/data/json_format_v1/centered_pair_low_quality.mp4"
+
+
+def poseconv(*args: object) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "poseconv.cli", *map(str, args)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, f"rc={result.returncode}\n{result.stdout}\n{result.stderr}"
+
+
+def round_trip(source: Path, tmp_path: Path, *options: object) -> Path:
+    """Convert ``source`` with the CLI and export it back to .slp; return the exported file."""
+    nwb = tmp_path / "converted.nwb"
+    poseconv("convert", source, "-o", nwb, "--session-start-time", "2024-05-03T11:26:42+02:00", *options)
+    back = tmp_path / "back.slp"
+    poseconv("export", nwb, "--to", "slp", back)
+    return back
+
+
+def _file_name(filename: object) -> str:
+    name = filename[0] if isinstance(filename, list) else str(filename)
+    return PureWindowsPath(name).name if "\\" in name else Path(name).name
+
+
+def kept_instances(labels: sio.Labels, lf: sio.LabeledFrame) -> list:
+    """The instances of ``lf`` poseconv keeps: a prediction of an animal a user instance also places is dropped."""
+    user_tracks = {id(inst.track) for inst in lf.instances if type(inst) is sio.Instance}
+    if any(inst.track is None for inst in lf.instances if type(inst) is sio.Instance):
+        # Untracked: one animal per frame (the reader's rule for single-animal files), the user one kept.
+        user_tracks.add(id(None))
+    return [
+        inst for inst in lf.instances if not (isinstance(inst, sio.PredictedInstance) and id(inst.track) in user_tracks)
+    ]
+
+
+def _nan_equal(a: object, b: object) -> bool:
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    return a.shape == b.shape and bool(np.all((a == b) | (np.isnan(a) & np.isnan(b))))
+
+
+def assert_same_instance(expected: sio.Instance, got: sio.Instance, where: str) -> None:
+    assert type(got) is type(expected), where
+    assert (got.track.name if got.track else None) == (expected.track.name if expected.track else None), where
+    assert got.skeleton.name == expected.skeleton.name, where
+    np.testing.assert_array_equal(got.numpy(), expected.numpy(), err_msg=where)  # NaN where NaN
+    # Where a point has coordinates; old SLEAP files mark some NaN points visible, which NWB's NaN cannot say.
+    placed = ~np.isnan(expected.numpy()).any(axis=1)
+    assert np.array_equal(got.points["visible"][placed], expected.points["visible"][placed]), where
+    assert _nan_equal(got.tracking_score, expected.tracking_score), where
+    if isinstance(expected, sio.PredictedInstance):
+        assert _nan_equal(got.score, expected.score), where
+        assert _nan_equal(got.points["score"], expected.points["score"]), where
+    # Not kept: from_predicted (the link from a user instance to the prediction it corrected).
+
+
+def assert_same_labels(expected: sio.Labels, got: sio.Labels, videos: list | None = None) -> None:
+    """Compare every field poseconv keeps (see the module docstring for those it does not).
+
+    ``videos`` pairs each video of ``expected`` with its video in ``got`` (in order by default).
+    """
+    assert [t.name for t in got.tracks] == [t.name for t in expected.tracks]
+    assert [(s.name, s.node_names, s.edge_inds) for s in got.skeletons] == [
+        (s.name, s.node_names, s.edge_inds) for s in expected.skeletons
+    ]
+    if videos is None:
+        assert [_file_name(v.filename) for v in got.videos] == [_file_name(v.filename) for v in expected.videos]
+        videos = list(zip(expected.videos, got.videos, strict=True))
+    track_order = {t.name: i for i, t in enumerate(expected.tracks)}
+
+    def frames(labels: sio.Labels, side: int) -> dict:
+        position = {id(pair[side]): i for i, pair in enumerate(videos)}
+        found = {}
+        for lf in labels.labeled_frames:
+            instances = kept_instances(labels, lf)
+            if instances:  # frames without instances are not kept
+                key = (position[id(lf.video)], int(lf.frame_idx))
+                found[key] = sorted(instances, key=lambda i: track_order.get(i.track.name, -1) if i.track else -1)
+        return found
+
+    want, have = frames(expected, 0), frames(got, 1)
+    assert sorted(have) == sorted(want)
+    for key, instances in want.items():
+        assert len(have[key]) == len(instances), key
+        for expected_instance, got_instance in zip(instances, have[key], strict=True):
+            assert_same_instance(expected_instance, got_instance, f"video {key[0]}, frame {key[1]}")
+
+
+def assert_same_session(expected: sio.Labels, got: sio.Labels) -> None:
+    """The one recording session: the same cameras in order, calibrations, and every camera's poses."""
+    [want], [have] = expected.sessions, got.sessions
+    assert [c.name for c in have.camera_group.cameras] == [c.name for c in want.camera_group.cameras]
+    videos = []
+    for camera, back in zip(want.camera_group.cameras, have.camera_group.cameras, strict=True):
+        for field in ("matrix", "dist", "tvec"):
+            np.testing.assert_array_equal(getattr(back, field), getattr(camera, field), err_msg=camera.name)
+        assert back.size == camera.size
+        # The NWB file stores the rotation matrix (sleap-io's Rodrigues of rvec); rvec is computed back from it.
+        np.testing.assert_allclose(back.rvec, camera.rvec, rtol=0, atol=1e-12, err_msg=camera.name)
+        # The videos are named after the cameras: the recorded paths (on another machine) are not kept.
+        videos.append((want.get_video(camera), have.get_video(back)))
+    # Not kept: the frame groups (which instances of the views are one animal; their track names say it).
+    assert_same_labels(expected, got, videos)
+
+
+@pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
+@pytest.mark.parametrize(
+    ("source", "options"),
+    [
+        # 27 tracks, predictions with instance and tracking scores: the tracks come back as 1, 2, ..., 27.
+        (SLP_CENTERED_PAIR, ()),
+        # 450 untracked predictions and 3 user instances (which replace the predictions of their frames).
+        (SLP_DANCE, ("--video", DANCE_VIDEO)),
+        # User instances on tracks "1" and "2" and an untracked prediction, in one frame.
+        (SLP_TYPICAL, ("--video", CENTERED_PAIR_VIDEO)),
+    ],
+    ids=["27-tracks", "user-and-predicted", "typical"],
+)
+def test_slp_nwb_slp_keeps_every_field(source, options, tmp_path):
+    back = round_trip(source, tmp_path, *options)
+    assert_same_labels(sio.load_slp(str(source), open_videos=False), sio.load_slp(str(back), open_videos=False))
+
+
+@pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
+@pytest.mark.parametrize("source", [SLP_MIN_SESSION, SLP_MIN_SESSION_USER], ids=["predictions", "user-and-predicted"])
+def test_session_slp_nwb_slp_keeps_cameras_calibration_and_views(source, tmp_path):
+    # 8 calibrated cameras, 2 tracks; the second file has a user instance beside each prediction.
+    back = round_trip(source, tmp_path, "--fps", 30)
+    assert_same_session(sio.load_slp(str(source), open_videos=False), sio.load_slp(str(back), open_videos=False))
+
+
+@pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
+def test_converted_file_with_scores_stays_readable(tmp_path):
+    """nwbinspector, pynwb and movement read the file the scores, kinds and track order are written into."""
+    load_poses = pytest.importorskip("movement.io.load_poses")
+    from pynwb import NWBHDF5IO
+
+    round_trip(SLP_CENTERED_PAIR, tmp_path)
+    nwb = tmp_path / "converted.nwb"
+    # The CLI was given no subject; everything else, the score series and the order table included, is clean.
+    assert_inspector_clean(nwb, ignore=("check_subject_exists",))
+    with NWBHDF5IO(str(nwb), "r") as io:
+        behavior = io.read().processing["behavior"]
+        score = behavior["PoseEstimation_1_instance_score"]
+        # One copy of the frame times: the same rate and starting time as the pose series.
+        assert score.rate == behavior["PoseEstimation_1"].pose_estimation_series["head"].rate
+        assert score.data.dtype == np.float32 and behavior["PoseEstimation_1_user_labeled"].data.dtype == np.uint8
+        assert list(behavior["TrackOrder"]["track"][:]) == [str(i) for i in range(1, 28)]
+    dataset = load_poses.from_nwb_file(nwb, pose_estimation_key="PoseEstimation_10")
+    # movement names the individual after the file's subject (a random id here); the poses are all there.
+    assert dataset.sizes["time"] == 1100 and dataset.sizes["keypoints"] == 24 and dataset.sizes["individuals"] == 1
+    [pose] = read_nwb(nwb)
+    assert pose.track_names() == [str(i) for i in range(1, 28)]
