@@ -21,10 +21,11 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
+from .file_versions import per_file_version
 from .input_checks import UNREADABLE_FILE_ERRORS
-from .isolation import is_out_of_memory, probe, walk_hdf5
+from .isolation import HDF5_STRUCTURE, is_out_of_memory, probe, walk_hdf5
 
-__all__ = ["check_hdf5_attribute_pickles", "load_metadata_pickle", "open_pandas_store"]
+__all__ = ["check_hdf5_attribute_pickles", "load_metadata_pickle", "open_pandas_store", "pandas_store_keys"]
 
 
 class _AttributeDict(dict):
@@ -207,8 +208,23 @@ def open_pandas_store(path: str | Path) -> Iterator[Any]:
         When the file holds a pickle that would run code, or crashes PyTables.
     """
     import pandas as pd
+    import tables  # noqa: F401 - imported before the fork, so the child does not import it again
 
-    # Crashes, runaway allocations and hangs of HDF5 happen in a forked child, not here.
-    probe(Path(path), _check_pandas_file, what="it with pandas")
+    # Crashes, runaway allocations and hangs of HDF5 happen in a forked child, not here. The check
+    # walks every object header and attribute, so it stands for the structure check too.
+    probe(Path(path), _check_pandas_file, what="it with pandas", covers=(HDF5_STRUCTURE,))
     with pd.HDFStore(path, mode="r") as store:
         yield store
+
+
+@per_file_version
+def pandas_store_keys(path: Path) -> tuple[str, ...]:
+    """Return the keys of the frames a pandas ``.h5`` holds, in pandas' order; asked once per version of a file.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        As :func:`open_pandas_store`.
+    """
+    with open_pandas_store(path) as store:
+        return tuple(store.keys())
