@@ -75,6 +75,10 @@ class SessionJob:
         The session's ``metadata``.
     stub_test : bool
         Write a quick test file (``stub_test=True`` for every interface that takes it).
+    checked_files : tuple
+        The safety checks its pose files passed while the spec was planned, per version of each
+        file (:func:`~poseconv.readers.safety.isolation.passed_checks`); a worker does not run
+        them again on an unchanged file.
     """
 
     index: int
@@ -86,6 +90,7 @@ class SessionJob:
     subject: dict[str, Any] = field(default_factory=dict)
     session_metadata: dict[str, Any] = field(default_factory=dict)
     stub_test: bool = False
+    checked_files: tuple[tuple[str, tuple[str, int, int, int, int]], ...] = ()
 
     @property
     def location(self) -> str:

@@ -223,7 +223,10 @@ def _dry_run(job: SessionJob, built: _Built) -> None:
 
 def _build(job: SessionJob, *, dry_run: bool = False) -> _Built:
     from ..errors import PoseconvWarning
+    from ..readers.safety.isolation import trust_checks
 
+    # Checked in a child of the planning process already: not forked for again while unchanged.
+    trust_checks(job.checked_files)
     built = _Built()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PoseconvWarning)

@@ -32,8 +32,7 @@ from typing import Any
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ..safety.file_versions import per_file_version
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS
-from ..safety.isolation import HDF5_STRUCTURE, probe, walk_hdf5
-from ..safety.safe_pickle import open_pandas_store
+from ..safety.safe_pickle import open_pandas_store, probe_hdf5
 
 __all__ = [
     "COORD_NAMES",
@@ -241,7 +240,7 @@ def h5_row_index_kind(path: Path) -> str | None:
     """
     import h5py
 
-    probe(path, walk_hdf5, what=HDF5_STRUCTURE)
+    probe_hdf5(path)
     with h5py.File(path, "r") as handle:
         frames = [handle[key] for key in handle]
         if len(frames) != 1 or not isinstance(frames[0], h5py.Group):

@@ -23,7 +23,16 @@ from typing import Any
 from ...errors import InvalidSourceFileError
 from .file_versions import FileVersion, file_version
 
-__all__ = ["CHILD_MEMORY_BYTES", "HDF5_STRUCTURE", "PROBE_SECONDS", "is_out_of_memory", "probe", "walk_hdf5"]
+__all__ = [
+    "CHILD_MEMORY_BYTES",
+    "HDF5_STRUCTURE",
+    "PROBE_SECONDS",
+    "is_out_of_memory",
+    "passed_checks",
+    "probe",
+    "trust_checks",
+    "walk_hdf5",
+]
 
 # Address space a probe may use beyond what the child inherits: metadata only is read.
 CHILD_MEMORY_BYTES = 2 * 2**30
@@ -109,6 +118,26 @@ def probe(path: Path, check: Callable[[Path], None], *, what: str, covers: tuple
             else f"{path}: the file is damaged: reading {what} {message}. Export it again from the tool."
         )
     _PROBED.update((name, version[1]) for name in (what, *covers))
+
+
+def passed_checks(path: str | Path) -> tuple[tuple[str, FileVersion], ...]:
+    """Return the checks the current version of ``path`` passed in this process, for another process to trust.
+
+    Empty when the file cannot be looked at.
+    """
+    try:
+        version = file_version(path)
+    except (OSError, ValueError):
+        return ()
+    return tuple(sorted(check for check in _PROBED if check[1] == version))
+
+
+def trust_checks(checks: tuple[tuple[str, FileVersion], ...]) -> None:
+    """Count ``checks`` passed in another process (:func:`passed_checks`) as passed here.
+
+    They name the version of the file they were run on: a file changed since is checked again.
+    """
+    _PROBED.update((str(what), tuple(version)) for what, version in checks)  # type: ignore[misc]
 
 
 def _run_child(path: Path, check: Callable[[Path], None], read_end: int, write_end: int) -> None:  # pragma: no cover
