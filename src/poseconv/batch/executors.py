@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
@@ -38,6 +39,10 @@ _WORKER_PRELOAD = (
 )
 
 
+# The outcome of a job whose worker died: it is run again, alone, at the end.
+_DIED = object()
+
+
 def default_jobs() -> int:
     """Return the number of CPUs this process may use."""
     try:
@@ -56,13 +61,25 @@ class Executor(Protocol):
         """Release the workers."""
 
 
+def _forkserver_context() -> Any:
+    context = multiprocessing.get_context("forkserver")
+    # The server imports neuroconv and pynwb once; every worker is a cheap fork of it.
+    context.set_forkserver_preload(list(_WORKER_PRELOAD))
+    return context
+
+
 class LocalExecutor:
-    """A pool of worker processes on this machine.
+    """Worker processes on this machine, each job of a phase going back to the worker that had it before.
+
+    Each worker is a pool of one process (a *lane*). A job goes to the lane that ran the same
+    session in an earlier phase, when that lane is free, so that the conversion finds the
+    interfaces its check built still in that process (:mod:`poseconv.batch.session`); a lane
+    with nothing of its own left takes another lane's waiting job, so no worker idles.
 
     Workers are forked from a fork server, never from this process: a fork of this process
     would copy its open HDF5 handles and threads, which HDF5 and the libraries above it do
     not survive reliably. The server imports the conversion code once, so starting a worker
-    is cheap, and the pool is kept between the check and the conversion.
+    is cheap, and the workers are kept between the check and the conversion.
 
     Parameters
     ----------
@@ -72,39 +89,86 @@ class LocalExecutor:
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, int(jobs))
-        self._pool: ProcessPoolExecutor | None = None
+        self._lanes: list[ProcessPoolExecutor] = []
+        # The lane each session (a job's ``index``) last ran in.
+        self._lane_of: dict[Any, int] = {}
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context("forkserver")
-        # The server imports neuroconv and pynwb once; every worker is a cheap fork of it.
-        context.set_forkserver_preload(list(_WORKER_PRELOAD))
-        return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return ProcessPoolExecutor(max_workers=workers, mp_context=_forkserver_context())
+
+    @staticmethod
+    def warm_up() -> None:
+        """Start the fork server now, so that it imports the conversion code while this process does other work."""
+        from multiprocessing import forkserver
+
+        _forkserver_context()
+        forkserver.ensure_running()
+
+    def _queues(self, jobs: Sequence[Any]) -> list[deque[Any]]:
+        """Return each lane's waiting jobs: those it ran before, then the new ones dealt in turn."""
+        queues: list[deque[Any]] = [deque() for _ in self._lanes]
+        fresh = []
+        for job in jobs:
+            lane = self._lane_of.get(getattr(job, "index", None))
+            if lane is not None and lane < len(queues):
+                queues[lane].append(job)
+            else:
+                fresh.append(job)
+        for position, job in enumerate(fresh):
+            queues[position % len(queues)].append(job)
+        return queues
+
+    @staticmethod
+    def _next(queues: list[deque[Any]], lane: int) -> Any | None:
+        """Return lane ``lane``'s next job: its own, else the last waiting job of the busiest other lane."""
+        if queues[lane]:
+            return queues[lane].popleft()
+        busiest = max(queues, key=len)
+        return busiest.pop() if busiest else None
 
     def run(self, function: Callable[..., Any], jobs: Sequence[Any], *args: Any) -> Iterator[tuple[Any, Any]]:
         """Yield ``(job, outcome)`` as each ``function(job, *args)`` finishes.
 
-        When a worker dies, every job the pool still held is lost with it; those jobs are
-        run again one at a time, each in a process of its own, so only the job that kills
-        its worker again is reported as :class:`WorkerDiedError`.
+        When a worker dies, the job it held is lost with it; such jobs are run again at the
+        end, each in a process of its own, so only a job that kills its worker again is
+        reported as :class:`WorkerDiedError`.
         """
         if not jobs:
             return
-        if self._pool is None:
-            self._pool = self._new_pool(min(self.jobs, len(jobs)))
-        futures = {self._pool.submit(function, job, *args): job for job in jobs}
+        while len(self._lanes) < min(self.jobs, len(jobs)):
+            self._lanes.append(self._new_pool(1))
+        queues = self._queues(jobs)
+        running: dict[Future[Any], tuple[int, Any]] = {}
+
+        def submit(lane: int) -> None:
+            job = self._next(queues, lane)
+            if job is not None:
+                running[self._lanes[lane].submit(function, job, *args)] = (lane, job)
+
+        for lane in range(len(self._lanes)):
+            submit(lane)
         lost = []
-        for future in as_completed(futures):
-            try:
-                yield futures[future], future.result()
-            except BrokenProcessPool:
-                lost.append(futures[future])
-            except Exception as err:  # noqa: BLE001 - process boundary: any failure of one job (e.g. a result
-                # that cannot be unpickled) is that job's outcome; the caller records it and goes on with the others.
-                yield futures[future], err
-        if not lost:
-            return
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._pool = None
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                lane, job = running.pop(future)
+                outcome: Any = None
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    lost.append(job)
+                    outcome = _DIED
+                    self._lanes[lane].shutdown(wait=False, cancel_futures=True)
+                    self._lanes[lane] = self._new_pool(1)
+                    self._lane_of = {key: value for key, value in self._lane_of.items() if value != lane}
+                except Exception as err:  # noqa: BLE001 - process boundary: any failure of one job (e.g. a
+                    # result that cannot be unpickled) is that job's outcome; the caller records it and goes on.
+                    outcome = err
+                else:
+                    self._lane_of[getattr(job, "index", None)] = lane
+                submit(lane)
+                if outcome is not _DIED:
+                    yield job, outcome
         for job in sorted(lost, key=lambda j: getattr(j, "index", 0)):
             with self._new_pool(1) as alone:
                 try:
@@ -114,9 +178,10 @@ class LocalExecutor:
 
     def close(self) -> None:
         """Stop the worker processes."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        for lane in self._lanes:
+            lane.shutdown(wait=True, cancel_futures=True)
+        self._lanes = []
+        self._lane_of = {}
 
 
 class DaskExecutor:

@@ -77,6 +77,10 @@ class SessionJob:
         Write a quick test file (``stub_test=True`` for every interface that takes it).
     backend : {"hdf5", "zarr"}
         The storage backend of the output (an .nwb file or an .nwb.zarr store).
+    checked_files : tuple
+        The safety checks its pose files passed while the spec was planned, per version of each
+        file (:func:`~poseconv.readers.safety.isolation.passed_checks`); a worker does not run
+        them again on an unchanged file.
     """
 
     index: int
@@ -89,6 +93,7 @@ class SessionJob:
     session_metadata: dict[str, Any] = field(default_factory=dict)
     stub_test: bool = False
     backend: str = "hdf5"
+    checked_files: tuple[tuple[str, tuple[str, int, int, int, int]], ...] = ()
 
     @property
     def location(self) -> str:

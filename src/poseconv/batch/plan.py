@@ -131,8 +131,17 @@ def _plan_session(
         session_metadata=dict(session.metadata),
         stub_test=stub_test,
         backend=head.backend,
+        checked_files=_checked_files(inputs),
     )
     return job, found_in_metadata
+
+
+def _checked_files(inputs: list[InputJob]) -> tuple[tuple[str, tuple[str, int, int, int, int]], ...]:
+    """Return the safety checks the pose files passed while their format was detected, for the workers to trust."""
+    from ..readers.safety.isolation import passed_checks
+
+    paths = [spec.source_data.get("file_path") for spec in inputs if spec.is_pose]
+    return tuple(check for path in paths if path is not None for check in passed_checks(path))
 
 
 def _validate_session(raw: Any, index: int) -> tuple[SessionSpec | None, list[Problem]]:

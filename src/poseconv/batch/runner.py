@@ -6,11 +6,13 @@
    ``check_only``): a file is only ever renamed into place once complete, so its
    presence means done.
 3. :func:`~poseconv.batch.session.check_session` runs for the other sessions
-   in the workers (building the interfaces, full metadata validation).
+   in the workers (building the interfaces, full metadata validation); local
+   workers keep what they built for step 5.
 4. Every problem is handed to ``progress.problems`` before anything is written.
    With ``strict`` any problem stops the run; with ``check_only`` it ends here.
-5. :func:`~poseconv.batch.session.convert_session` runs for the valid sessions;
-   one failing never stops (or touches the files of) the others.
+5. :func:`~poseconv.batch.session.convert_session` runs for the valid sessions,
+   each in the worker that checked it when that worker is free (the files are
+   then read once); one failing never stops (or touches the files of) the others.
 """
 
 from __future__ import annotations
@@ -79,10 +81,14 @@ def _check(
     to_check: list[SessionJob],
     results: dict[int, SessionResult],
     progress: Progress,
+    keep: bool,
 ) -> None:
-    """Check the sessions in the workers; add their problems to ``report`` and mark the invalid ones."""
+    """Check the sessions in the workers; add their problems to ``report`` and mark the invalid ones.
+
+    With ``keep``, each worker keeps the interfaces it built for the conversion of the same session.
+    """
     progress.start("check", len(to_check))
-    for job, outcome in executor.run(check_session, to_check):
+    for job, outcome in executor.run(check_session, to_check, keep):
         if isinstance(outcome, BaseException):
             outcome = [Problem(job.location, f"the check did not finish: {one_line(outcome)}", job.index)]
         known = {(p.location, p.message) for p in report.problems}
@@ -155,6 +161,9 @@ def run_batch(
         The problems and one result per session.
     """
     progress = progress or Progress()
+    if scheduler is None:
+        # The workers' server imports neuroconv and pynwb while this process reads the spec and detects formats.
+        LocalExecutor.warm_up()
     plan = plan_spec(spec_path, output_folder=output_folder, data_folder=data_folder, stub_test=stub_test)
     report = BatchReport(spec_path=Path(spec_path), problems=list(plan.problems))
     if plan.spec_wide_problems or not plan.sessions:
@@ -165,7 +174,10 @@ def run_batch(
     results, to_check = _triage(plan, report, overwrite, check_only)
     executor = DaskExecutor(scheduler) if scheduler is not None else LocalExecutor(jobs or default_jobs())
     try:
-        _check(executor, plan, report, to_check, results, progress)
+        # Local workers get their own sessions back for the conversion (LocalExecutor), so they keep
+        # what the check built; a cluster's scheduler places tasks anywhere, so its workers keep nothing.
+        keep = isinstance(executor, LocalExecutor) and not check_only
+        _check(executor, plan, report, to_check, results, progress, keep)
         ready = [job for job in to_check if job.index not in results]
         if (strict and report.problems) or check_only:
             if strict and report.problems and not check_only:

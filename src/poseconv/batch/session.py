@@ -18,6 +18,7 @@ Every problem is reported at the place in the spec that sets the value.
 from __future__ import annotations
 
 import copy
+import pickle
 import time
 import traceback
 import warnings
@@ -104,6 +105,16 @@ class _Built:
     metadata: dict[str, Any] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: poseconv's warnings raised while building (reading the files, setting the frame times).
+    notes: list[str] = field(default_factory=list)
+
+
+# Sessions checked by this worker and not yet converted, by job: the conversion writes from what the
+# check built (the files read once). The executor sends a session's conversion back to the worker that
+# checked it; a session converted elsewhere (or evicted) is built again.
+_CHECKED: dict[bytes, _Built] = {}
+# Built sessions a worker keeps: they hold the files' headers and frame numbers, not their values.
+MAX_CHECKED = 64
 
 
 def _build_interfaces(job: SessionJob, built: _Built) -> None:
@@ -211,19 +222,38 @@ def _dry_run(job: SessionJob, built: _Built) -> None:
 
 
 def _build(job: SessionJob, *, dry_run: bool = False) -> _Built:
+    from ..errors import PoseconvWarning
+    from ..readers.safety.isolation import trust_checks
+
+    # Checked in a child of the planning process already: not forked for again while unchanged.
+    trust_checks(job.checked_files)
     built = _Built()
-    _build_interfaces(job, built)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PoseconvWarning)
+        _build_interfaces(job, built)
+        if not built.problems:
+            _build_metadata(job, built)
+            _build_options(job, built)
+    built.notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)))
     if built.problems:
         return built
-    _build_metadata(job, built)
-    _build_options(job, built)
-    if dry_run and not built.problems:
-        _dry_run(job, built)
+    if dry_run:
+        # What the dry run adds to an in-memory file must not change what the conversion writes.
+        metadata = copy.deepcopy(built.metadata)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _dry_run(job, built)
+        built.metadata = metadata
     built.problems = list(dict.fromkeys(built.problems))
     return built
 
 
-def check_session(job: SessionJob) -> list[Problem]:
+def _job_key(job: SessionJob) -> bytes:
+    # The whole job: a session changed between the check and the conversion is built again.
+    return pickle.dumps(job)
+
+
+def check_session(job: SessionJob, keep: bool = False) -> list[Problem]:
     """Read a session's data and check everything short of writing: interfaces, timing, metadata, options.
 
     The pose files are also added, first frames only, to an in-memory NWB file, which
@@ -233,6 +263,9 @@ def check_session(job: SessionJob) -> list[Problem]:
     ----------
     job : SessionJob
         The session.
+    keep : bool, default: False
+        Keep a valid session's interfaces in this process for :func:`convert_session`, which
+        then writes from them instead of reading the files again.
 
     Returns
     -------
@@ -242,10 +275,15 @@ def check_session(job: SessionJob) -> list[Problem]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _build(job, dry_run=True).problems
+            built = _build(job, dry_run=True)
     except Exception as err:  # noqa: BLE001 - process boundary: a worker reports, never raises; the error is
         # recorded, with its type, as the session's Problem, and the other sessions go on.
         return [Problem(job.location, f"unexpected error: {type(err).__name__}: {one_line(err)}", job.index)]
+    if keep and not built.problems:
+        while len(_CHECKED) >= MAX_CHECKED:
+            _CHECKED.pop(next(iter(_CHECKED)))
+        _CHECKED[_job_key(job)] = built
+    return built.problems
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -286,10 +324,11 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
     from ..errors import PoseconvWarning
 
     remove_partials(job.output)
+    built = _CHECKED.pop(_job_key(job), None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PoseconvWarning)
         try:
-            built = _build(job)
+            built = built or _build(job)
             if built.problems:
                 return result("failed", "; ".join(str(p) for p in built.problems))
             job.output.parent.mkdir(parents=True, exist_ok=True)
@@ -303,7 +342,8 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
         except Exception as err:  # noqa: BLE001 - process boundary: a worker reports, never raises; the error
             # and its traceback are recorded in the session's result, and the other sessions go on.
             return result("failed", f"{type(err).__name__}: {one_line(err)}", traceback.format_exc())
-    notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)))
+    written = [str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)]
+    notes = list(dict.fromkeys([*built.notes, *written]))
     notes += _dandi_notes(job, built.converter.compose_metadata(built.metadata).shared)
     return result("converted", notes=notes)
 

@@ -20,7 +20,6 @@ from pydantic import WithJsonSchema
 from .. import timing
 from ..errors import InvalidOptionError, MetadataError
 from ..metadata.defaults import default_pose_metadata, merge_metadata
-from ..metadata.schema import add_missing_titles, metadata_schema
 from ..model import FrameTiming, PoseData
 from ..nwb.write.pose_estimation import write_pose_estimation
 from ..video import VideoProbe, probe_video
@@ -103,6 +102,9 @@ class PoseconvInterfaceMixin:
         dict
             neuroconv's base metadata schema with poseconv's ``Pose`` and ``Behavior`` blocks.
         """
+        # The pydantic models behind the schema are built only when a schema is asked for.
+        from ..metadata.schema import metadata_schema
+
         return metadata_schema()
 
     @classmethod
@@ -110,12 +112,16 @@ class PoseconvInterfaceMixin:
         """Return the JSON Schema of the constructor arguments, in a form-tool-friendly shape."""
         from neuroconv.utils import get_json_schema_from_method_signature
 
+        from ..metadata.schema import add_missing_titles
+
         # neuroconv reads parameter descriptions from the docstring of what it is given; ours are on __init__.
         schema = get_json_schema_from_method_signature(cls.__init__, exclude=["source_data"])
         return add_missing_titles(_strip_nulls(schema))
 
     def get_conversion_options_schema(self) -> dict:
         """Return the JSON Schema of :meth:`add_to_nwbfile`'s options."""
+        from ..metadata.schema import add_missing_titles
+
         return add_missing_titles(_strip_nulls(super().get_conversion_options_schema()))
 
     def add_to_nwbfile(

@@ -28,7 +28,7 @@ from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.frames import ColumnView, FrameTable
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_frame_count, check_input_file, is_hdf5, reads_source
-from ..safety.safe_pickle import load_metadata_pickle
+from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
 from .model_info import DeepLabCutModel, describe_model, frame_size_from_meta
 from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_edges
 from .table import (
@@ -83,6 +83,8 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
         if path.suffix.lower() == ".h5" and is_hdf5(path):
             import h5py
 
+            # The check every input gets, before this process reads a header (once per version of a file).
+            probe_hdf5(path)
             with h5py.File(path, "r") as handle:
                 for key in handle:
                     group = handle[key]

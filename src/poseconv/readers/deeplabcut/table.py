@@ -27,7 +27,7 @@ import numpy as np
 from ...errors import InvalidSourceFileError
 from ...model.frames import ArrayTable, FrameTable
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5
-from ..safety.safe_pickle import open_pandas_store
+from ..safety.safe_pickle import open_pandas_store, pandas_store_keys
 from ..tables import CsvTable, NotNumericError, exact_float_option, open_h5_table
 from .variants import (
     LEVEL_NAMES,
@@ -273,8 +273,7 @@ def _open_csv(path: Path, what: str) -> FrameTable:
 def _open_h5_lazily(path: Path) -> FrameTable | None:
     """Return a block reader of a table-format DeepLabCut ``.h5``, or None to let pandas read it."""
     try:
-        with open_pandas_store(path) as store:
-            keys = store.keys()
+        keys = pandas_store_keys(path)
         if not keys:
             return None
         table, _reason = open_h5_table(path, keys[0])

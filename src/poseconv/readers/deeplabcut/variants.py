@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
+from ..safety.file_versions import per_file_version
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS
-from ..safety.safe_pickle import open_pandas_store
+from ..safety.safe_pickle import open_pandas_store, probe_hdf5
 
 __all__ = [
     "COORD_NAMES",
@@ -41,6 +42,7 @@ __all__ = [
     "has_labeled_rows",
     "h5_keypoint_columns",
     "has_image_index",
+    "h5_row_index_kind",
     "keypoint_header_rows",
     "csv_coords",
     "first_row_label",
@@ -217,9 +219,55 @@ def normalise_columns(columns: Any, path: Path) -> tuple[Any, bool]:
     return _unmangle_scorers(columns, path), positional
 
 
+def h5_row_index_kind(path: Path) -> str | None:
+    """Return the kind pandas recorded for the row index of a ``.h5``'s only frame, read with h5py.
+
+    Answered without pandas for the layouts pandas writes for one frame with a one-level row
+    index: table format (the ``index`` column's ``index_kind``) and fixed format (the ``axis1``
+    dataset's ``kind``). The file's structure is checked in a child first
+    (:func:`~poseconv.readers.safety.isolation.probe`).
+
+    Returns
+    -------
+    str or None
+        ``"integer"``, ``"string"``, ... ; None when the file holds another layout (several
+        frames, a multi-level row index), which only pandas can tell.
+
+    Raises
+    ------
+    InvalidSourceFileError, OSError
+        When the file is damaged (see :data:`~poseconv.readers.safety.input_checks.UNREADABLE_FILE_ERRORS`).
+    """
+    import h5py
+
+    probe_hdf5(path)
+    with h5py.File(path, "r") as handle:
+        frames = [handle[key] for key in handle]
+        if len(frames) != 1 or not isinstance(frames[0], h5py.Group):
+            return None
+        group = frames[0]
+        # A frame is one group of datasets (PyTables may add its column index, "_i_table").
+        if any(isinstance(item, h5py.Group) for key, item in group.items() if key != "_i_table"):
+            return None
+        kind = group.attrs.get("pandas_type")
+        if kind == b"frame_table" and group.attrs.get("table_type") == b"appendable_frame":
+            table = group.get("table")
+            found = table.attrs.get("index_kind") if isinstance(table, h5py.Dataset) else None
+        elif kind == b"frame" and group.attrs.get("axis1_variety") == b"regular":
+            axis = group.get("axis1")
+            found = axis.attrs.get("kind") if isinstance(axis, h5py.Dataset) else None
+        else:
+            return None
+    return found.decode("ascii", "replace") if isinstance(found, bytes) else None
+
+
+@per_file_version
 def has_image_index(path: Path) -> bool:
     """Return True when the first table of a pandas ``.h5`` indexes its rows by images; never raises."""
     try:
+        if h5_row_index_kind(path) == "integer":
+            # Frame numbers (predictions): told from the file's attributes, without pandas.
+            return False
         with open_pandas_store(path) as store:
             keys = store.keys()
             if not keys:
@@ -237,6 +285,7 @@ def has_image_index(path: Path) -> bool:
         return False
 
 
+@per_file_version
 def h5_keypoint_columns(path: Path) -> bool:
     """Return True when a pandas ``.h5`` holds a table whose last column level is x, y[, z][, likelihood]."""
     try:

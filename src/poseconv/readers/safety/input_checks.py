@@ -89,10 +89,10 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
     except OSError as err:
         raise InvalidSourceFileError(f"{path}: cannot be read ({err.strerror}).") from err
     if is_hdf5(path):
-        from .isolation import probe, walk_hdf5
+        from .isolation import HDF5_STRUCTURE, probe, walk_hdf5
 
         # A damaged header can make HDF5 allocate without bound or crash: look at it in a child first.
-        probe(path, walk_hdf5, what="its HDF5 structure")
+        probe(path, walk_hdf5, what=HDF5_STRUCTURE)
     return path
 
 

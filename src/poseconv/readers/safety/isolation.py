@@ -6,7 +6,8 @@ process), crash (PyTables on some damaged files), or loop. :func:`probe` runs a 
 of the file's structure in a forked child whose address space is limited
 (:data:`CHILD_MEMORY_BYTES` above what it inherits) and which is killed after
 :data:`PROBE_SECONDS`; only a file the child got through is opened in the process
-itself. Each version of a file (path, size, modification time) is probed once.
+itself. Each version of a file (:func:`~poseconv.readers.safety.file_versions.file_version`) is
+probed once per check.
 """
 
 from __future__ import annotations
@@ -20,14 +21,26 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InvalidSourceFileError
+from .file_versions import FileVersion, file_version
 
-__all__ = ["CHILD_MEMORY_BYTES", "PROBE_SECONDS", "is_out_of_memory", "probe", "walk_hdf5"]
+__all__ = [
+    "CHILD_MEMORY_BYTES",
+    "HDF5_STRUCTURE",
+    "PROBE_SECONDS",
+    "is_out_of_memory",
+    "passed_checks",
+    "probe",
+    "trust_checks",
+    "walk_hdf5",
+]
 
 # Address space a probe may use beyond what the child inherits: metadata only is read.
 CHILD_MEMORY_BYTES = 2 * 2**30
 # Longest a probe may take: reading a file's structure takes milliseconds.
 PROBE_SECONDS = 60.0
-_PROBED: set[tuple[str, str, int, int]] = set()
+#: What :func:`walk_hdf5` checks, as :func:`probe` names it: the structure check every HDF5 input gets.
+HDF5_STRUCTURE = "its HDF5 structure"
+_PROBED: set[tuple[str, FileVersion]] = set()
 _FAILED = 2
 
 
@@ -58,7 +71,7 @@ def is_out_of_memory(error: BaseException) -> bool:
     return isinstance(error, MemoryError) or "memory allocation failed" in str(error)
 
 
-def probe(path: Path, check: Callable[[Path], None], *, what: str) -> None:
+def probe(path: Path, check: Callable[[Path], None], *, what: str, covers: tuple[str, ...] = ()) -> None:
     """Run ``check(path)`` in a forked child with bounded memory and time; raise if it fails there.
 
     Parameters
@@ -70,6 +83,9 @@ def probe(path: Path, check: Callable[[Path], None], *, what: str) -> None:
         where there is no ``fork`` (Windows).
     what : str
         What ``check`` does, for messages and the once-per-file cache ("its HDF5 structure").
+    covers : tuple of str, optional
+        The other checks (their ``what``) that ``check`` includes: once it passes, they are not
+        run again on this version of the file.
 
     Raises
     ------
@@ -77,13 +93,12 @@ def probe(path: Path, check: Callable[[Path], None], *, what: str) -> None:
         When the check raises (its message, when it is poseconv's), crashes, runs out of
         memory or hangs.
     """
-    stat = path.stat()
-    version = (what, str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    version = (what, file_version(path))
     if version in _PROBED:
         return
     if not hasattr(os, "fork"):  # pragma: no cover - Windows: no cheap way to isolate it
         check(path)
-        _PROBED.add(version)
+        _PROBED.update((name, version[1]) for name in (what, *covers))
         return
     from h5py._objects import phil
 
@@ -102,7 +117,27 @@ def probe(path: Path, check: Callable[[Path], None], *, what: str) -> None:
             if message.startswith(str(path))
             else f"{path}: the file is damaged: reading {what} {message}. Export it again from the tool."
         )
-    _PROBED.add(version)
+    _PROBED.update((name, version[1]) for name in (what, *covers))
+
+
+def passed_checks(path: str | Path) -> tuple[tuple[str, FileVersion], ...]:
+    """Return the checks the current version of ``path`` passed in this process, for another process to trust.
+
+    Empty when the file cannot be looked at.
+    """
+    try:
+        version = file_version(path)
+    except (OSError, ValueError):
+        return ()
+    return tuple(sorted(check for check in _PROBED if check[1] == version))
+
+
+def trust_checks(checks: tuple[tuple[str, FileVersion], ...]) -> None:
+    """Count ``checks`` passed in another process (:func:`passed_checks`) as passed here.
+
+    They name the version of the file they were run on: a file changed since is checked again.
+    """
+    _PROBED.update((str(what), tuple(version)) for what, version in checks)  # type: ignore[misc]
 
 
 def _run_child(path: Path, check: Callable[[Path], None], read_end: int, write_end: int) -> None:  # pragma: no cover

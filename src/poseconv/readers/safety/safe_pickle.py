@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +22,21 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
+from .file_versions import per_file_version
 from .input_checks import UNREADABLE_FILE_ERRORS
-from .isolation import is_out_of_memory, probe, walk_hdf5
+from .isolation import HDF5_STRUCTURE, is_out_of_memory, probe, walk_hdf5
 
-__all__ = ["check_hdf5_attribute_pickles", "load_metadata_pickle", "open_pandas_store"]
+__all__ = [
+    "PANDAS_CHECK",
+    "check_hdf5_attribute_pickles",
+    "load_metadata_pickle",
+    "open_pandas_store",
+    "pandas_store_keys",
+    "probe_hdf5",
+]
+
+#: The check :func:`open_pandas_store` runs in a child, as :func:`~.isolation.probe` names it.
+PANDAS_CHECK = "it with pandas"
 
 
 class _AttributeDict(dict):
@@ -207,8 +219,45 @@ def open_pandas_store(path: str | Path) -> Iterator[Any]:
         When the file holds a pickle that would run code, or crashes PyTables.
     """
     import pandas as pd
+    import tables  # noqa: F401 - imported before the fork, so the child does not import it again
 
-    # Crashes, runaway allocations and hangs of HDF5 happen in a forked child, not here.
-    probe(Path(path), _check_pandas_file, what="it with pandas")
+    # Crashes, runaway allocations and hangs of HDF5 happen in a forked child, not here. The check
+    # walks every object header and attribute, so it stands for the structure check too.
+    probe(Path(path), _check_pandas_file, what=PANDAS_CHECK, covers=(HDF5_STRUCTURE,))
     with pd.HDFStore(path, mode="r") as store:
         yield store
+
+
+def probe_hdf5(path: Path) -> None:
+    """Check an HDF5 file's structure in a child (:func:`~.isolation.probe`) before this process reads its headers.
+
+    When pandas and PyTables are imported already, the child (which inherits them) runs the
+    check :func:`open_pandas_store` needs instead, which includes the structure check: a
+    ``.h5`` that is detected and then read is forked for once. A file that passes the
+    structure check only is still accepted here; opening it with pandas then fails as before.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the structure check fails.
+    """
+    if "pandas" in sys.modules and "tables" in sys.modules:
+        try:
+            probe(path, _check_pandas_file, what=PANDAS_CHECK, covers=(HDF5_STRUCTURE,))
+            return
+        except InvalidSourceFileError:
+            pass  # pandas cannot open it; whether it is HDF5 that h5py can read is the structure check's
+    probe(path, walk_hdf5, what=HDF5_STRUCTURE)
+
+
+@per_file_version
+def pandas_store_keys(path: Path) -> tuple[str, ...]:
+    """Return the keys of the frames a pandas ``.h5`` holds, in pandas' order; asked once per version of a file.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        As :func:`open_pandas_store`.
+    """
+    with open_pandas_store(path) as store:
+        return tuple(store.keys())

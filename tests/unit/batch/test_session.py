@@ -1,0 +1,48 @@
+"""A session checked by a worker is converted from what the check built: its files are read once."""
+
+from __future__ import annotations
+
+import yaml
+
+from poseconv.batch import session
+from poseconv.batch.plan import plan_spec
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+
+
+def _job(tmp_path):
+    spec = {
+        "output_folder": "nwb",
+        "sessions": [
+            {
+                "session_id": "m1",
+                "session_start_time": "2024-05-01T10:30:00+02:00",
+                "subject": {"subject_id": "m1", "species": "Mus musculus", "sex": "M", "age": "P90D"},
+                "pose": [{"file_path": str(SINGLE_ANIMAL_H5)}],
+            }
+        ],
+    }
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    plan = plan_spec(path)
+    assert not plan.problems
+    return plan.jobs[0]
+
+
+def test_the_conversion_writes_from_the_interfaces_the_check_kept(tmp_path, monkeypatch):
+    job = _job(tmp_path)
+    assert session.check_session(job, keep=True) == []
+    built = []
+    monkeypatch.setattr(session, "_build", lambda *args, **kwargs: built.append(args))
+    result = session.convert_session(job)
+    assert result.status == "converted", result.reason
+    assert built == [] and job.output.is_file()
+    # Used once: converting the session again reads its files again.
+    monkeypatch.undo()
+    assert session.convert_session(job, overwrite=True).status == "converted"
+
+
+def test_a_check_alone_keeps_nothing(tmp_path):
+    job = _job(tmp_path)
+    before = len(session._CHECKED)
+    assert session.check_session(job) == []
+    assert len(session._CHECKED) == before
