@@ -93,35 +93,36 @@ def export(
     apply_flags(quiet, debug)
     with command_errors():
         from ..errors import InvalidOptionError
-        from ..nwb.read.store import location_name
         from ._common import input_location
 
         nwb_file = input_location(nwb_file)
         if training:
             written = _export_training(nwb_file, to, output, container, overwrite)
-            for path in written:
-                status(f"Wrote {path}")
-            return
-        if output.suffix.lower() not in _SUFFIXES[to]:
-            raise InvalidOptionError(f"{output}: --to {to} writes {' or '.join(_SUFFIXES[to])} files.")
-        if to == "slp" and not container:
-            sessions = _export_sessions(nwb_file, output, overwrite)
-            if sessions:
-                for path in sessions:
-                    status(f"Wrote {path}")
-                return
-        with progress() as bar:
-            task = bar.add_task(f"Reading {location_name(nwb_file)}", total=None)
-            # The .slp and analysis writers go through the tracks a block of frames at a time: they read
-            # them from the open file. The table exporters take whole arrays.
-            opened = reading(nwb_file, containers=container) if to in _STREAMED else nullcontext(None)
-            with opened as lazy_poses:
-                poses = lazy_poses if lazy_poses is not None else read_any(nwb_file, containers=container)
-                if not poses:
-                    raise InvalidOptionError(f"{nwb_file}: holds no PoseEstimation to export.")
-                written = _write_poses(to, poses, output, overwrite, bar, task)
+        else:
+            if output.suffix.lower() not in _SUFFIXES[to]:
+                raise InvalidOptionError(f"{output}: --to {to} writes {' or '.join(_SUFFIXES[to])} files.")
+            # A file of multi-camera sessions goes to .slp sessions, with their cameras.
+            written = _export_sessions(nwb_file, output, overwrite) if to == "slp" and not container else []
+            written = written or _export_poses(nwb_file, to, output, container, overwrite)
         for path in written:
             status(f"Wrote {path}")
+
+
+def _export_poses(nwb_file: Path, to: str, output: Path, container: list[str] | None, overwrite: bool) -> list[Path]:
+    """Write the poses of ``nwb_file`` (or of its ``container`` list) in the ``to`` format; return the files."""
+    from ..errors import InvalidOptionError
+    from ..nwb.read.store import location_name
+
+    with progress() as bar:
+        task = bar.add_task(f"Reading {location_name(nwb_file)}", total=None)
+        # The .slp and analysis writers go through the tracks a block of frames at a time: they read
+        # them from the open file. The table exporters take whole arrays.
+        opened = reading(nwb_file, containers=container) if to in _STREAMED else nullcontext(None)
+        with opened as lazy_poses:
+            poses = lazy_poses if lazy_poses is not None else read_any(nwb_file, containers=container)
+            if not poses:
+                raise InvalidOptionError(f"{nwb_file}: holds no PoseEstimation to export.")
+            return _write_poses(to, poses, output, overwrite, bar, task)
 
 
 def _export_sessions(nwb_file: Path, output: Path, overwrite: bool) -> list[Path]:
