@@ -13,6 +13,7 @@ from poseconv import DeepLabCutPoseInterface, open_nwb, read_nwb
 from poseconv.errors import InvalidSourceFileError
 from poseconv.nwb.read.remote import http_url, is_url, url_name
 from tests.fixtures.deeplabcut import write_dlc_file
+from tests.fixtures.paths import needs_shared_data
 
 N_FRAMES = 200_000
 INDIVIDUALS = ("mouse0", "mouse1", "mouse2", "mouse3")
@@ -63,6 +64,7 @@ def test_a_container_read_from_a_url_equals_the_file_read_from_disk(large_nwb, r
     assert range_server.bytes_served() < 0.4 * path.stat().st_size
 
 
+@needs_shared_data
 def test_a_zarr_store_is_read_from_a_url(tmp_path, range_server):
     from tests.fixtures.deeplabcut import OLD_PICKLE_H5
 
