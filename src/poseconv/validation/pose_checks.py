@@ -36,8 +36,11 @@ _UNIT_INTERVAL = re.compile(
     r"\b0(?:\.0)?\s*(?:to|-|–)\s*1(?:\.0)?\b|\[\s*0(?:\.0)?\s*,\s*1(?:\.0)?\s*\]|between 0 and 1|probabilit|softmax",
     re.IGNORECASE,
 )
-# "not bounded", "not a calibrated probability", "unbounded": the definition says the range is open.
-_NOT_BOUNDED = re.compile(r"\bnot\b[^.;]*\b(?:bounded|probabilit)|\bunbounded\b", re.IGNORECASE)
+# "not bounded", "not a calibrated probability", "unbounded", "(usually 0 to 1; it can exceed 1)" (poseconv's
+# own SLEAP definitions): the definition says the range is open.
+_NOT_BOUNDED = re.compile(
+    r"\bnot\b[^.;]*\b(?:bounded|probabilit)|\bunbounded\b|\b(?:can|may)\s+exceed\b", re.IGNORECASE
+)
 
 
 def says_unit_interval(definition: str | None) -> bool:

@@ -10,6 +10,7 @@ import h5py
 import numpy as np
 import pytest
 
+from poseconv.readers.sleap import ANALYSIS_CONFIDENCE_DEFINITION, SLP_CONFIDENCE_DEFINITION
 from poseconv.validation import check_pose_file, says_unit_interval, validate_nwb
 from poseconv.validation.report import FileReport, Problem
 from tests.fixtures.paths import SHARED_DATA, needs_shared_data
@@ -56,6 +57,9 @@ def copy(converted, tmp_path):
             "not bounded by 1.",
             False,
         ),
+        # What poseconv writes for SLEAP scores: "usually 0 to 1; it can exceed 1".
+        (SLP_CONFIDENCE_DEFINITION, False),
+        (ANALYSIS_CONFIDENCE_DEFINITION, False),
         (None, False),
     ],
 )
