@@ -227,7 +227,6 @@ def write_multicamera_pose_estimation(
                 nwbfile, data, individual, camera_name, view_entry, skeleton, anchors, metadata, paths, where
             )
             views.append(view)
-            _view_instance_series(behavior, data, individual, camera_name, f"{entry['name']}_{view.name}", anchors)
 
         container = MultiCameraPoseEstimation(
             **given_fields(
@@ -235,39 +234,39 @@ def write_multicamera_pose_estimation(
             )
         )
         behavior.add(container)
-        _write_session_extra_coords(behavior, data, individual, entry, anchors)
+        _write_values_beside(behavior, data, individual, entry, anchors)
         written.append(container)
     return written
 
 
-def _write_session_extra_coords(
+def _write_values_beside(
     behavior: Any, data: MultiCameraPoseData, individual: str, entry: Mapping[str, Any], anchors: _TimeAnchors | None
 ) -> None:
-    """Add the extra coords (EKS ensemble and posterior variances) of the 3D poses and of each view of ``individual``.
+    """Add what ndx-pose has no place for inside a ``MultiCameraPoseEstimation``, beside it.
 
-    ndx-pose has no place for them inside a ``MultiCameraPoseEstimation``; as for a single camera, a
-    ``BehavioralTimeSeries`` beside the container keeps them (:mod:`poseconv.nwb.write.extra_coords`), named
-    after the container (3D) or after the container and the view (:func:`~poseconv.nwb.layout.view_extra_coords_owner`).
+    The extra coords (EKS ensemble and posterior variances) of the 3D poses and of each view, as
+    :mod:`poseconv.nwb.write.extra_coords` does for one camera, and the SLEAP instance values of each view,
+    as :mod:`poseconv.nwb.write.scores` does; named after the container (3D) or after the container and
+    the view (:func:`~poseconv.nwb.layout.view_extra_coords_owner`).
     """
     if anchors is None:
         return
-    owners: list[tuple[str, PoseData | None]] = [(entry["name"], data.pose_3d)]
+    owners: list[tuple[str, PoseData | None, bool]] = [(entry["name"], data.pose_3d, False)]
     for camera_name, view_entry in (entry.get("CameraViews") or {}).items():
-        owners.append((view_extra_coords_owner(entry["name"], view_entry["name"]), data.views.get(camera_name)))
-    for owner, pose in owners:
+        owner = view_extra_coords_owner(entry["name"], view_entry["name"])
+        owners.append((owner, data.views.get(camera_name), True))
+    for owner, pose, is_view in owners:
         track = next((t for t in pose.tracks if t.name == individual), None) if pose is not None else None
-        if track is None or not track.extra_coords:
+        if track is None:
             continue
         n_frames = anchors.n_frames(track)
-        write_extra_coords(
-            behavior,
-            track,
-            pose.skeletons[track.skeleton].nodes,
-            pose_estimation_name=owner,
-            n_frames=n_frames,
-            times=anchors.kwargs(n_frames),
-            timing_source=anchors.timing.source,
-        )
+        timing = {"n_frames": n_frames, "times": anchors.kwargs(n_frames), "timing_source": anchors.timing.source}
+        if track.extra_coords:
+            write_extra_coords(
+                behavior, track, pose.skeletons[track.skeleton].nodes, pose_estimation_name=owner, **timing
+            )
+        if is_view:
+            write_instance_series(behavior, track, pose_estimation_name=owner, **timing)
 
 
 class _VideoPaths(NamedTuple):
@@ -353,33 +352,6 @@ def _camera_view(
             skeleton=skeleton,
             source_video=source_video,
         )
-    )
-
-
-def _view_instance_series(
-    behavior: Any,
-    data: MultiCameraPoseData,
-    individual: str,
-    camera_name: str,
-    name: str,
-    anchors: _TimeAnchors | None,
-) -> None:
-    """Write the SLEAP instance values of one camera's view of ``individual`` beside the container.
-
-    As :mod:`poseconv.nwb.write.scores` does for a ``PoseEstimation``; ``name`` is the container's and the view's.
-    """
-    view = data.views.get(camera_name)
-    track = next((t for t in view.tracks if t.name == individual), None) if view is not None else None
-    if track is None or anchors is None:
-        return
-    n_frames = anchors.n_frames(track)
-    write_instance_series(
-        behavior,
-        track,
-        pose_estimation_name=name,
-        n_frames=n_frames,
-        times=anchors.kwargs(n_frames),
-        timing_source=anchors.timing.source,
     )
 
 
