@@ -7,13 +7,14 @@ writer, so both sides use :func:`container_key`.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..model import PoseData, PoseTrack
+from ..model import PoseData, PoseTrack, Skeleton
 from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
 
 __all__ = [
+    "camera_and_video_entries",
     "camera_device_entry",
     "camera_key",
     "external_video_entry",
@@ -21,6 +22,7 @@ __all__ = [
     "producer_fields",
     "merge_metadata",
     "container_key",
+    "skeleton_entry",
     "skeleton_key",
     "default_pose_metadata",
     "track_for_container_key",
@@ -111,6 +113,39 @@ def external_video_entry(video: str, description: str, *, with_camera: bool = Tr
     return entry
 
 
+def camera_and_video_entries(
+    videos: Iterable[str], video_paths_known: set[str], description: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the ``Devices`` entries of the cameras of ``videos``, and the ``ExternalVideos`` entries of those known.
+
+    Parameters
+    ----------
+    videos : iterable of str
+        Video keys, in order; each gets a camera (:func:`camera_device_entry`).
+    video_paths_known : set of str
+        Video keys for which a video file exists here; each gets an external video (:func:`external_video_entry`).
+    description : str
+        The videos' description, with ``{video}`` standing for the video key.
+
+    Returns
+    -------
+    devices, external_videos : dict
+        Keyed by :func:`camera_key` and :func:`video_key`.
+    """
+    devices: dict[str, Any] = {}
+    external_videos: dict[str, Any] = {}
+    for video in videos:
+        devices[camera_key(video)] = camera_device_entry(video)
+        if video in video_paths_known:
+            external_videos[video_key(video)] = external_video_entry(video, description.format(video=video))
+    return devices, external_videos
+
+
+def skeleton_entry(name: str, skeleton: Skeleton) -> dict[str, Any]:
+    """Return the ``Pose.Skeletons`` entry of ``skeleton``, named ``name`` in the NWB file."""
+    return {"name": name, "nodes": list(skeleton.nodes), "edges": [list(edge) for edge in skeleton.edges]}
+
+
 def pose_series_entries(
     nodes: Sequence[str],
     owner: str,
@@ -187,12 +222,7 @@ def _skeleton_entries(pose: PoseData) -> tuple[dict[str, Any], dict[str, str]]:
     nwb_names = skeleton_nwb_names(list(keys.values()))
     skeleton_names = {name: nwb_names[key] for name, key in keys.items()}
     skeletons = {
-        skeleton_key(pose, name): {
-            "name": skeleton_names[name],
-            "nodes": list(pose.skeletons[name].nodes),
-            "edges": [list(e) for e in pose.skeletons[name].edges],
-        }
-        for name in used_skeletons
+        skeleton_key(pose, name): skeleton_entry(skeleton_names[name], pose.skeletons[name]) for name in used_skeletons
     }
     return skeletons, skeleton_names
 
@@ -213,13 +243,11 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
         Metadata in the layout of :mod:`poseconv.metadata.models`.
     """
     video_paths_known = video_paths_known or set()
-    devices: dict[str, Any] = {}
-    videos: dict[str, Any] = {}
-    for video in dict.fromkeys(track.video for track in pose.tracks):
-        devices[camera_key(video)] = camera_device_entry(video)
-        if video in video_paths_known:
-            description = f"Behavior video '{video}' on which the poses were estimated."
-            videos[video_key(video)] = external_video_entry(video, description)
+    devices, videos = camera_and_video_entries(
+        dict.fromkeys(track.video for track in pose.tracks),
+        video_paths_known,
+        "Behavior video '{video}' on which the poses were estimated.",
+    )
     skeletons, skeleton_names = _skeleton_entries(pose)
     keys = [container_key(pose, track) for track in pose.tracks]
     container_names = dict(zip(keys, unique_nwb_names(keys), strict=True))

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.multicamera import CameraCalibration, MultiCameraPoseData
-from .defaults import external_video_entry, pose_series_entries, producer_fields, video_key
+from .defaults import external_video_entry, pose_series_entries, producer_fields, skeleton_entry, video_key
 from .names import nwb_name, skeleton_nwb_names
 
 __all__ = [
@@ -193,10 +193,7 @@ def default_multicamera_metadata(
     for individual in data.individuals():
         skeleton = data.skeleton_for(individual)
         skeleton_key = multicamera_skeleton_key(data, skeleton.name)
-        skeletons.setdefault(
-            skeleton_key,
-            {"name": skeleton_key, "nodes": list(skeleton.nodes), "edges": [list(e) for e in skeleton.edges]},
-        )
+        skeletons.setdefault(skeleton_key, skeleton_entry(skeleton_key, skeleton))
         key = multicamera_container_key(data, individual)
         containers[key] = _container_entry(data, individual, skeleton_key, video_paths_known)
     return {

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.training import TrainingData
-from .defaults import camera_device_entry, camera_key, external_video_entry, video_key
+from .defaults import camera_and_video_entries, skeleton_entry
 from .names import skeleton_nwb_names
 
 __all__ = ["DEFAULT_POSE_TRAINING_NAME", "default_training_metadata"]
@@ -40,22 +40,15 @@ def default_training_metadata(training: TrainingData, *, video_paths_known: set[
         Metadata in the layout of :mod:`poseconv.metadata.models`.
     """
     video_paths_known = video_paths_known or set()
-    devices: dict[str, Any] = {}
-    videos: dict[str, Any] = {}
-    for key in training.video_keys():
-        if key not in video_paths_known:
-            continue
-        devices[camera_key(key)] = camera_device_entry(key)
-        description = f"Behavior video '{key}', from which the training frames were taken."
-        videos[video_key(key)] = external_video_entry(key, description)
+    # Only videos that exist here: training frames link no camera without a video.
+    devices, videos = camera_and_video_entries(
+        [key for key in training.video_keys() if key in video_paths_known],
+        video_paths_known,
+        "Behavior video '{video}', from which the training frames were taken.",
+    )
     skeleton_names = skeleton_nwb_names(list(training.used_skeletons()))
     skeletons = {
-        name: {
-            "name": skeleton_names[name],
-            "nodes": list(training.skeletons[name].nodes),
-            "edges": [list(edge) for edge in training.skeletons[name].edges],
-        }
-        for name in training.used_skeletons()
+        name: skeleton_entry(skeleton_names[name], training.skeletons[name]) for name in training.used_skeletons()
     }
     n_videos = len(training.video_keys())
     description = (

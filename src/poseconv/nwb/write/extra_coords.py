@@ -24,9 +24,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ...errors import MetadataError
 from ...model import PoseTrack
 from ..layout import EXTRA_COORDS_SUFFIX, extra_coords_name
+from .beside import check_name_beside
 
 __all__ = ["EXTRA_COORDS_SUFFIX", "extra_coords_name", "write_extra_coords"]
 
@@ -51,14 +51,9 @@ def write_extra_coords(
         The track; nothing is written when it has no extra coords.
     nodes : sequence of str
         Node names, in the order of the track's arrays.
-    pose_estimation_name : str
-        Name of the track's ``PoseEstimation``.
-    n_frames : int
-        Frames to write (the first ones).
-    times : dict
-        ``rate``/``starting_time``, or ``timestamps`` (an array or a series to link to), as the pose series got.
-    timing_source : str
-        Where the frame times come from.
+    pose_estimation_name, n_frames, times, timing_source
+        The track's ``PoseEstimation``, and the frames and times its series got, as for
+        :func:`~poseconv.nwb.write.scores.write_instance_series`.
 
     Returns
     -------
@@ -79,11 +74,7 @@ def write_extra_coords(
     from .series_iterators import series_values
 
     name = extra_coords_name(pose_estimation_name)
-    if name in behavior.data_interfaces:
-        raise MetadataError(
-            f"The file already holds '{name}' in processing['behavior']; give the PoseEstimation "
-            f"'{pose_estimation_name}' another name in metadata['Pose']['PoseEstimations']."
-        )
+    check_name_beside(behavior, name, pose_estimation_name)
     container = BehavioralTimeSeries(name=name)
     for position, extra in enumerate(track.extra_coords):
         for index, node in enumerate(nodes):

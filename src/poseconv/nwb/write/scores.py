@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import MetadataError
 from ...model import PoseTrack
 from ..layout import INSTANCE_SERIES, instance_series_name
+from .beside import check_name_beside
 
 __all__ = ["INSTANCE_SERIES_DESCRIPTIONS", "write_instance_series"]
 
@@ -95,11 +95,7 @@ def write_instance_series(
         if values is None:
             continue
         name = instance_series_name(pose_estimation_name, attribute)
-        if name in behavior.data_interfaces:
-            raise MetadataError(
-                f"The file already holds '{name}' in processing['behavior']; give the PoseEstimation "
-                f"'{pose_estimation_name}' another name in metadata['Pose']['PoseEstimations']."
-            )
+        check_name_beside(behavior, name, pose_estimation_name)
         flags = attribute == "user_labeled"
         if n_frames <= 0:
             data: Any = np.empty(0, dtype="uint8" if flags else "float64")

@@ -33,7 +33,6 @@ The NWB layout, in ``processing["behavior"]``:
 
 from __future__ import annotations
 
-import os
 import re
 import warnings
 from collections.abc import Mapping, Sequence
@@ -43,14 +42,15 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError, MetadataError, PoseconvWarning
+from ...metadata.defaults import skeleton_entry as default_skeleton_entry
 from ...metadata.defaults import video_key
 from ...metadata.names import nwb_name, skeleton_nwb_names, unique_name
 from ...metadata.training import DEFAULT_POSE_TRAINING_NAME
 from ...model import VideoInfo
 from ...model.training import LabeledFrame, TrainingData
 from ..layout import SOURCES_TABLE_COLUMNS, sources_table_name
-from .devices import get_or_add_device
 from .pose_estimation import behavior_module, get_or_add_skeleton
+from .video import external_image_series
 
 __all__ = ["write_pose_training"]
 
@@ -90,17 +90,8 @@ def _find_image_series(nwbfile: Any, behavior: Any, name: str) -> Any:
     return None
 
 
-def _new_image_series(
-    nwbfile: Any,
-    metadata: Mapping[str, Any],
-    entry: Mapping[str, Any],
-    info: VideoInfo,
-    path: Path,
-    relative_to: Path | None,
-) -> Any:
-    """Return an external ImageSeries of a training video; None (with a warning) when its frame times are unknown."""
-    from pynwb.image import ImageSeries
-
+def _video_timing(info: VideoInfo, path: Path) -> tuple[dict[str, Any], int, tuple[int, int] | None] | None:
+    """Return the frame timing, frame count and size of a training video; None (with a warning) when unknown."""
     from ...video import probe_video
 
     n_frames, frame_size = info.n_frames, info.frame_size
@@ -127,26 +118,7 @@ def _new_image_series(
             stacklevel=3,
         )
         return None
-    external = path.resolve()
-    # DANDI and NWB best practice: external files are stored relative to the NWB file.
-    external_file = os.path.relpath(external, relative_to.resolve()) if relative_to is not None else str(external)
-    kwargs: dict[str, Any] = {
-        "name": entry["name"],
-        "description": entry.get("description") or f"Behavior video {external.name}.",
-        "unit": entry.get("unit") or "Frames",
-        "format": "external",
-        "external_file": [external_file],
-        "starting_frame": [0],
-    }
-    if "rate" in timing:
-        kwargs.update(timing, num_samples=int(n_frames))
-    else:
-        kwargs.update(timing)
-    if frame_size is not None:
-        kwargs["dimension"] = [int(frame_size[1]), int(frame_size[0])]
-    if entry.get("device_metadata_key") is not None:
-        kwargs["device"] = get_or_add_device(nwbfile, metadata, entry["device_metadata_key"])
-    return ImageSeries(**kwargs)
+    return timing, n_frames, frame_size
 
 
 def write_pose_training(
@@ -239,11 +211,7 @@ def _training_skeletons(
     default_names = skeleton_nwb_names(list(training.used_skeletons()))
     for skeleton_name in training.used_skeletons():
         model = training.skeletons[skeleton_name]
-        skeleton_entry = entries.get(skeleton_name) or {
-            "name": default_names[skeleton_name],
-            "nodes": list(model.nodes),
-            "edges": [list(e) for e in model.edges],
-        }
+        skeleton_entry = entries.get(skeleton_name) or default_skeleton_entry(default_names[skeleton_name], model)
         if list(skeleton_entry["nodes"]) != list(model.nodes):
             raise MetadataError(
                 f"metadata['Pose']['Skeletons']['{skeleton_name}'] lists nodes {list(skeleton_entry['nodes'])}, but "
@@ -281,12 +249,22 @@ def _source_videos(
         path = video_paths.get(key, info.path)
         if video_entry is None or path is None or not Path(path).is_file():
             continue
-        series = _new_image_series(
-            nwbfile, metadata, video_entry, info, Path(path), Path(relative_to) if relative_to else None
+        known = _video_timing(info, Path(path))
+        if known is None:
+            continue
+        timing, n_frames, frame_size = known
+        series = external_image_series(
+            nwbfile,
+            metadata,
+            video_entry,
+            video_path=Path(path),
+            relative_to=Path(relative_to) if relative_to else None,
+            timing_kwargs=timing,
+            n_frames=n_frames,
+            frame_size=frame_size,
         )
-        if series is not None:
-            new_series.append(series)
-            linked[key] = series
+        new_series.append(series)
+        linked[key] = series
     return linked, new_series
 
 

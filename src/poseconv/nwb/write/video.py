@@ -10,7 +10,7 @@ from typing import Any
 from ...errors import MetadataError
 from .devices import get_or_add_device, lookup
 
-__all__ = ["get_or_add_external_video"]
+__all__ = ["external_image_series", "get_or_add_external_video"]
 
 
 def get_or_add_external_video(
@@ -30,8 +30,6 @@ def get_or_add_external_video(
     interface) is reused; otherwise one is added to ``acquisition`` with the pose frame
     timing and the video path relative to ``relative_to``.
     """
-    from pynwb.image import ImageSeries
-
     entry = lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "source_video_metadata_key")
     name = entry["name"]
     if name in nwbfile.acquisition:
@@ -44,14 +42,67 @@ def get_or_add_external_video(
             f"source_video_metadata_key '{key}' names the video '{name}', but no video file is known for it; "
             "pass the video path to the interface (video_file_path=...) or remove source_video_metadata_key."
         )
-    external = Path(video_path).resolve()
+    image_series = external_image_series(
+        nwbfile,
+        metadata,
+        entry,
+        video_path=Path(video_path),
+        relative_to=relative_to,
+        timing_kwargs=timing_kwargs,
+        n_frames=n_frames,
+        frame_size=frame_size,
+    )
+    nwbfile.add_acquisition(image_series)
+    return image_series
+
+
+def external_image_series(
+    nwbfile: Any,
+    metadata: Mapping[str, Any],
+    entry: Mapping[str, Any],
+    *,
+    video_path: Path,
+    relative_to: Path | None,
+    timing_kwargs: dict[str, Any],
+    n_frames: int,
+    frame_size: tuple[int, int] | None,
+) -> Any:
+    """Return a new external-mode ``ImageSeries`` of the video file ``video_path`` (not added to the file).
+
+    Parameters
+    ----------
+    nwbfile : pynwb.NWBFile
+        The file, to which the camera the entry names is added.
+    metadata : mapping
+        The metadata, holding the camera (``Devices``) the entry names.
+    entry : mapping
+        The video's ``metadata["Behavior"]["ExternalVideos"]`` entry.
+    video_path : pathlib.Path
+        The video file.
+    relative_to : pathlib.Path, optional
+        Folder the NWB file will be written to: the path is stored relative to it.
+    timing_kwargs : dict
+        ``rate``/``starting_time`` or ``timestamps`` of the frames.
+    n_frames : int
+        Frames of the video (with a rate).
+    frame_size : (int, int), optional
+        Width and height in pixels.
+
+    Returns
+    -------
+    pynwb.image.ImageSeries
+        The series.
+    """
+    from pynwb.image import ImageSeries
+
+    external = video_path.resolve()
     if relative_to is not None:
         # DANDI and NWB best practice: external files are stored relative to the NWB file.
         external_file = os.path.relpath(external, Path(relative_to).resolve())
     else:
         external_file = str(external)
     kwargs: dict[str, Any] = {
-        "name": name,
+        "name": entry["name"],
         "description": entry.get("description") or f"Behavior video {external.name}.",
         "unit": entry.get("unit") or "Frames",
         "format": "external",
@@ -67,6 +118,4 @@ def get_or_add_external_video(
     device_key = entry.get("device_metadata_key")
     if device_key is not None:
         kwargs["device"] = get_or_add_device(nwbfile, metadata, device_key)
-    image_series = ImageSeries(**kwargs)
-    nwbfile.add_acquisition(image_series)
-    return image_series
+    return ImageSeries(**kwargs)
