@@ -169,11 +169,10 @@ def _write_table(to: str, pose: object, video: str, path: Path, overwrite: bool)
         from ..exporters.deeplabcut import write_deeplabcut
 
         return write_deeplabcut(pose, path, video=video, overwrite=overwrite)
-    from ..errors import InvalidOptionError
+    from ..exporters.files import export_path
     from ..exporters.movement import to_movement_dataset
 
-    if path.exists() and not overwrite:
-        raise InvalidOptionError(f"{path}: already exists; pass --overwrite to replace it.")
+    export_path(path, overwrite=overwrite, flag="--overwrite")
     dataset = to_movement_dataset(pose, video=video)
     # netCDF attributes cannot be None.
     dataset.attrs = {k: v for k, v in dataset.attrs.items() if v is not None}

@@ -83,13 +83,12 @@ def plot(
     """
     apply_flags(quiet, debug)
     with command_errors():
-        from ..errors import InvalidOptionError
+        from ..exporters.files import export_path
         from ..nwb.read.store import location_name
         from ._common import input_location
 
         file = input_location(file)
-        if output.exists() and not overwrite:
-            raise InvalidOptionError(f"{output}: already exists; pass --overwrite to replace it.")
+        export_path(output, overwrite=overwrite, flag="--overwrite")
         overlay = video or frame is not None or frames is not None or video_path is not None
         if overlay:
             _check_overlay_output(output, frame, frames)

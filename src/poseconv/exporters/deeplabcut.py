@@ -28,6 +28,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
+from .files import export_path
 
 __all__ = ["DLC_H5_KEY", "to_deeplabcut_dataframe", "write_deeplabcut"]
 
@@ -166,14 +167,9 @@ def write_deeplabcut(
     InvalidOptionError
         When the suffix is not ``.h5``/``.csv`` or the file exists and ``overwrite`` is False.
     """
-    path = Path(file_path)
-    suffix = path.suffix.lower()
-    if suffix not in (".h5", ".csv"):
-        raise InvalidOptionError(f"{path}: a DeepLabCut file ends in .h5 or .csv, got {path.suffix!r}.")
-    if path.exists() and not overwrite:
-        raise InvalidOptionError(f"{path}: already exists; pass overwrite=True (--overwrite) to replace it.")
+    path = export_path(file_path, overwrite=overwrite, suffixes=(".h5", ".csv"), kind="a DeepLabCut file")
     frame = to_deeplabcut_dataframe(pose, video=video, scorer=scorer, multi_animal=multi_animal)
-    if suffix == ".h5":
+    if path.suffix.lower() == ".h5":
         # mode="w": a stale key from an older file must not survive next to the new table.
         frame.to_hdf(path, key=DLC_H5_KEY, format="table", mode="w")
     else:

@@ -31,6 +31,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model.training import LabeledFrame, TrainingData
+from .files import export_path
 
 __all__ = ["DLC_LABELS_H5_KEY", "to_deeplabcut_labels", "write_deeplabcut_labels"]
 
@@ -299,8 +300,7 @@ def write_deeplabcut_labels(
     output = Path(output)
     if output.suffix.lower() in (".h5", ".csv"):
         table = to_deeplabcut_labels(training, label_file=label_file, video=video, scorer=scorer)
-        if output.exists() and not overwrite:
-            raise InvalidOptionError(f"{output}: already exists; pass overwrite=True to replace it.")
+        export_path(output, overwrite=overwrite, flag="overwrite=True")
         output.parent.mkdir(parents=True, exist_ok=True)
         _write_table(table, output)
         return [output]
@@ -324,9 +324,7 @@ def write_deeplabcut_labels(
             relative = Path(*[p for p in group.replace("\\", "/").split("/") if p not in ("", ".", "..")])
             stem = relative.with_suffix("")
         for suffix in suffixes:
-            path = output / stem.with_suffix(suffix)
-            if path.exists() and not overwrite:
-                raise InvalidOptionError(f"{path}: already exists; pass overwrite=True to replace it.")
+            path = export_path(output / stem.with_suffix(suffix), overwrite=overwrite, flag="overwrite=True")
             planned.append((table, path))
     for table, path in planned:
         path.parent.mkdir(parents=True, exist_ok=True)

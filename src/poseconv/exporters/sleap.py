@@ -42,6 +42,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
+from .files import export_path
 
 __all__ = ["to_sleap_labels", "write_slp"]
 
@@ -189,11 +190,7 @@ def write_slp(
     """
     import sleap_io as sio
 
-    path = Path(file_path)
-    if path.suffix.lower() != ".slp":
-        raise InvalidOptionError(f"{path}: a SLEAP file ends in .slp, got {path.suffix!r}.")
-    if path.exists() and not overwrite:
-        raise InvalidOptionError(f"{path}: already exists; pass overwrite=True (--overwrite) to replace it.")
+    path = export_path(file_path, overwrite=overwrite, suffixes=(".slp",), kind="a SLEAP file")
     import h5py
 
     from .sleap_tables import write_label_tables

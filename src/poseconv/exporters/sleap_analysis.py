@@ -42,6 +42,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import is_lazy_array
+from .files import export_path
 
 __all__ = ["write_sleap_analysis"]
 
@@ -198,11 +199,7 @@ def write_sleap_analysis(
 
     from ..output import atomic_output
 
-    path = Path(file_path)
-    if path.suffix.lower() != ".h5":
-        raise InvalidOptionError(f"{path}: a SLEAP analysis file ends in .h5, got {path.suffix!r}.")
-    if path.exists() and not overwrite:
-        raise InvalidOptionError(f"{path}: already exists; pass overwrite=True (--overwrite) to replace it.")
+    path = export_path(file_path, overwrite=overwrite, suffixes=(".h5",), kind="a SLEAP analysis file")
     if pose.n_dims != 2:
         raise InvalidOptionError(
             f"{pose.source_file.name}: SLEAP analysis files hold 2D poses; these are {pose.n_dims}D. "

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..errors import InvalidOptionError
 from ..model.training import TrainingData
+from .files import export_path
 
 __all__ = ["to_sleap_labels", "write_sleap_labels"]
 
@@ -124,11 +125,9 @@ def write_sleap_labels(training: TrainingData, file_path: str | Path, *, overwri
     """
     import sleap_io as sio
 
-    path = Path(file_path)
-    if path.suffix.lower() != ".slp":
-        raise InvalidOptionError(f"{path}: a SLEAP labels file ends in .slp, got {path.suffix!r}.")
-    if path.exists() and not overwrite:
-        raise InvalidOptionError(f"{path}: already exists; pass overwrite=True to replace it.")
+    path = export_path(
+        file_path, overwrite=overwrite, suffixes=(".slp",), kind="a SLEAP labels file", flag="overwrite=True"
+    )
     labels = to_sleap_labels(training)
     if path.exists():
         path.unlink()
