@@ -69,6 +69,30 @@ class PoseEstimationSeriesMetadata(_Model):
     )
 
 
+# Fields that mean the same in several entries: one title and description each.
+SerialNumber = Annotated[str | None, Field(title="Serial number", description="Serial number.")]
+CameraKey = Annotated[
+    str | None, Field(title="Camera key", description="Key of the camera in Devices that recorded the video.")
+]
+SourceVideoKey = Annotated[
+    str | None,
+    Field(
+        title="Source video key", description="Key of the video in Behavior.ExternalVideos the poses were estimated on."
+    ),
+]
+ToolVersion = Annotated[
+    str | None, Field(title="Source software version", description="Version of the pose estimation tool.")
+]
+SeriesByBodyPart = Annotated[
+    dict[str, PoseEstimationSeriesMetadata],
+    Field(
+        default_factory=dict,
+        title="Series",
+        description="One entry per body part, keyed by the body part name in the pose file.",
+    ),
+]
+
+
 class SkeletonMetadata(_Model):
     """Nodes and edges of a skeleton."""
 
@@ -100,33 +124,21 @@ class PoseEstimationMetadata(_Model):
     source_software: str | None = Field(
         default=None, title="Source software", description="Pose estimation tool, e.g. DeepLabCut or SLEAP."
     )
-    source_software_version: str | None = Field(
-        default=None, title="Source software version", description="Version of the pose estimation tool."
-    )
+    source_software_version: ToolVersion = None
     scorer: str | None = Field(default=None, title="Scorer", description="Name of the model / scorer.")
     skeleton_metadata_key: str | None = Field(
         default=None,
         title="Skeleton key",
         description="Key of the skeleton in Pose.Skeletons that these body parts follow.",
     )
-    device_metadata_key: str | None = Field(
-        default=None, title="Camera key", description="Key of the camera in Devices that recorded the video."
-    )
-    source_video_metadata_key: str | None = Field(
-        default=None,
-        title="Source video key",
-        description="Key of the video in Behavior.ExternalVideos the poses were estimated on.",
-    )
+    device_metadata_key: CameraKey = None
+    source_video_metadata_key: SourceVideoKey = None
     labeled_video_metadata_key: str | None = Field(
         default=None,
         title="Labeled video key",
         description="Key of a video in Behavior.ExternalVideos with the poses drawn on it.",
     )
-    PoseEstimationSeries: dict[str, PoseEstimationSeriesMetadata] = Field(
-        default_factory=dict,
-        title="Series",
-        description="One entry per body part, keyed by the body part name in the pose file.",
-    )
+    PoseEstimationSeries: SeriesByBodyPart
 
 
 class DeviceMetadata(_Model):
@@ -134,7 +146,7 @@ class DeviceMetadata(_Model):
 
     name: NwbName = Field(title="Device name", description="Name of the Device in the file.")
     description: str | None = Field(default=None, title="Description", description="What the device is.")
-    serial_number: str | None = Field(default=None, title="Serial number", description="Serial number.")
+    serial_number: SerialNumber = None
     device_model_metadata_key: str | None = Field(
         default=None, title="Device model key", description="Key of the model in DeviceModels."
     )
@@ -146,9 +158,7 @@ class ExternalVideoMetadata(_Model):
     name: NwbName = Field(title="Video name", description="Name of the external ImageSeries in acquisition.")
     description: str | None = Field(default=None, title="Description", description="What the video shows.")
     unit: str | None = Field(default=None, title="Unit", description="Unit of the ImageSeries ('Frames').")
-    device_metadata_key: str | None = Field(
-        default=None, title="Camera key", description="Key of the camera in Devices that recorded the video."
-    )
+    device_metadata_key: CameraKey = None
 
 
 LengthUnit = Literal["meters", "centimeters", "millimeters", "micrometers", "n.a."]
@@ -169,7 +179,7 @@ class CalibratedCameraMetadata(_Model):
     description: str | None = Field(
         default=None, title="Description", description="What the camera is and where its calibration came from."
     )
-    serial_number: str | None = Field(default=None, title="Serial number", description="Serial number.")
+    serial_number: SerialNumber = None
     intrinsic_matrix: list[MatrixRow] | None = Field(
         default=None,
         min_length=3,
@@ -226,23 +236,13 @@ class CameraViewMetadata(_Model):
     camera_metadata_key: str = Field(
         title="Camera key", description="Key of the camera in Pose.CalibratedCameras that recorded this view."
     )
-    source_video_metadata_key: str | None = Field(
-        default=None,
-        title="Source video key",
-        description="Key of the video in Behavior.ExternalVideos the poses were estimated on.",
-    )
+    source_video_metadata_key: SourceVideoKey = None
     source_software: str | None = Field(
         default=None, title="Source software", description="Pose estimation tool of the 2D poses."
     )
-    source_software_version: str | None = Field(
-        default=None, title="Source software version", description="Version of the pose estimation tool."
-    )
+    source_software_version: ToolVersion = None
     scorer: str | None = Field(default=None, title="Scorer", description="Name of the 2D model / scorer.")
-    PoseEstimationSeries: dict[str, PoseEstimationSeriesMetadata] = Field(
-        default_factory=dict,
-        title="Series",
-        description="One entry per body part, keyed by the body part name in the pose file.",
-    )
+    PoseEstimationSeries: SeriesByBodyPart
 
 
 class MultiCameraPoseEstimationMetadata(_Model):
