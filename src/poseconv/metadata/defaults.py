@@ -114,7 +114,7 @@ def external_video_entry(video: str, description: str, *, with_camera: bool = Tr
 
 
 def camera_and_video_entries(
-    videos: Iterable[str], video_paths_known: set[str], description: str
+    videos: Iterable[str], video_paths_known: set[str] | None, description: str, *, known_only: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return the ``Devices`` entries of the cameras of ``videos``, and the ``ExternalVideos`` entries of those known.
 
@@ -122,19 +122,24 @@ def camera_and_video_entries(
     ----------
     videos : iterable of str
         Video keys, in order; each gets a camera (:func:`camera_device_entry`).
-    video_paths_known : set of str
+    video_paths_known : set of str, optional
         Video keys for which a video file exists here; each gets an external video (:func:`external_video_entry`).
     description : str
         The videos' description, with ``{video}`` standing for the video key.
+    known_only : bool, default: False
+        Give cameras only to the videos known here.
 
     Returns
     -------
     devices, external_videos : dict
         Keyed by :func:`camera_key` and :func:`video_key`.
     """
+    video_paths_known = video_paths_known or set()
     devices: dict[str, Any] = {}
     external_videos: dict[str, Any] = {}
     for video in videos:
+        if known_only and video not in video_paths_known:
+            continue
         devices[camera_key(video)] = camera_device_entry(video)
         if video in video_paths_known:
             external_videos[video_key(video)] = external_video_entry(video, description.format(video=video))

@@ -39,12 +39,12 @@ def default_training_metadata(training: TrainingData, *, video_paths_known: set[
     dict
         Metadata in the layout of :mod:`poseconv.metadata.models`.
     """
-    video_paths_known = video_paths_known or set()
     # Only videos that exist here: training frames link no camera without a video.
     devices, videos = camera_and_video_entries(
-        [key for key in training.video_keys() if key in video_paths_known],
+        training.video_keys(),
         video_paths_known,
         "Behavior video '{video}', from which the training frames were taken.",
+        known_only=True,
     )
     skeleton_names = skeleton_nwb_names(list(training.used_skeletons()))
     skeletons = {
