@@ -16,8 +16,7 @@ Importing this package imports none of them; the names below load on first use.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from ..lazy_names import lazy_attributes
 
 _LAZY = {
     "run_batch": "poseconv.batch.runner",
@@ -35,11 +34,4 @@ _LAZY = {
 __all__ = list(_LAZY)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'poseconv.batch' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)
