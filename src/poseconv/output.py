@@ -241,14 +241,9 @@ def atomic_append(path: str | Path) -> Iterator[Path]:
         The copy to append to.
     """
     path = Path(path)
-    partial = partial_path(path)
-    with _signals_raise():
-        try:
-            if path.is_dir():
-                shutil.copytree(path, partial)
-            else:
-                shutil.copy2(path, partial)
-            yield partial
-            replace(partial, path)
-        finally:
-            _remove(partial)
+    with atomic_output(path) as partial:
+        if path.is_dir():
+            shutil.copytree(path, partial)
+        else:
+            shutil.copy2(path, partial)
+        yield partial

@@ -111,10 +111,8 @@ def write_slp_session(data: MultiCameraPoseData, file_path: str | Path, *, overw
     ----------
     data : MultiCameraPoseData
         The session.
-    file_path : str or pathlib.Path
-        Output, ending in ``.slp``.
-    overwrite : bool, default: False
-        Replace an existing file.
+    file_path, overwrite
+        As for :func:`~poseconv.exporters.sleap.write_slp`, which writes the file.
 
     Returns
     -------
