@@ -7,6 +7,8 @@
 * :mod:`.summary`: the facts ``poseconv inspect`` prints (``summarize_pose``);
 * :mod:`.quicklook`: the figure ``poseconv plot`` draws (``write_quicklook_figure``).
 
+:mod:`.files` holds the check every writer makes of its output file first (``export_path``).
+
 Each module imports its heavy dependency (pandas, sleap-io, movement, matplotlib)
 inside its functions, so importing one costs little.
 """
