@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..catalog import source_help
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
@@ -29,6 +31,7 @@ __all__ = [
     "EXIT_OK",
     "DebugOption",
     "QuietOption",
+    "SourceFormatOption",
     "command_errors",
     "error_line",
     "input_location",
@@ -62,6 +65,11 @@ QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bars or status messages; errors still go to stderr.")
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the full traceback when something fails.")]
+#: ``--source`` of the commands that read one input of any format (inspect, metadata, plot).
+SourceFormatOption = Annotated[
+    str | None,
+    typer.Option("--source", "-s", help=f"The input's format, detected when omitted: {source_help()}."),
+]
 
 
 def apply_flags(quiet: bool, debug: bool) -> None:

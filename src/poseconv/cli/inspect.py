@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..catalog import source_help
 from ._common import (
     DebugOption,
     QuietOption,
+    SourceFormatOption,
     apply_flags,
     command_errors,
     input_location,
@@ -41,10 +41,7 @@ def inspect(
             show_default=False,
         ),
     ],
-    source: Annotated[
-        str | None,
-        typer.Option("--source", "-s", help=f"The input's format, detected when omitted: {source_help()}."),
-    ] = None,
+    source: SourceFormatOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,

@@ -8,10 +8,8 @@ from typing import Annotated, Literal
 
 import typer
 
-from ..catalog import source_help
-from ._common import DebugOption, QuietOption, apply_flags, command_errors, progress, split_names
+from ._common import DebugOption, QuietOption, SourceFormatOption, apply_flags, command_errors, progress, split_names
 
-SOURCE_HELP = source_help()
 __all__ = ["metadata"]
 
 _HEADER = """\
@@ -25,9 +23,7 @@ _GENERATED = ("identifier", "source_script", "source_script_file_name")
 
 def metadata(
     input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="A pose file.", show_default=False)],
-    source: Annotated[
-        str | None, typer.Option("--source", "-s", help=f"The input's format, detected when omitted: {SOURCE_HELP}.")
-    ] = None,
+    source: SourceFormatOption = None,
     video: Annotated[Path | None, typer.Option("--video", help="The analysed video.")] = None,
     fps: Annotated[float | None, typer.Option("--fps", help="Frame rate (Hz) when the files record none.")] = None,
     individuals: Annotated[

@@ -7,10 +7,17 @@ from typing import Annotated
 
 import typer
 
-from ..catalog import source_help
-from ._common import DebugOption, QuietOption, apply_flags, command_errors, progress, reading, status
+from ._common import (
+    DebugOption,
+    QuietOption,
+    SourceFormatOption,
+    apply_flags,
+    command_errors,
+    progress,
+    reading,
+    status,
+)
 
-SOURCE_HELP = source_help()
 __all__ = ["plot"]
 
 # Outputs of the overlay: one frame is an image, a range of frames a video.
@@ -39,9 +46,7 @@ def plot(
             show_default=False,
         ),
     ],
-    source: Annotated[
-        str | None, typer.Option("--source", "-s", help=f"The input's format, detected when omitted: {SOURCE_HELP}.")
-    ] = None,
+    source: SourceFormatOption = None,
     container: Annotated[
         list[str] | None, typer.Option("--container", "-c", help="NWB: plot only these containers.")
     ] = None,
