@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from poseconv.metadata.defaults import camera_device_entry, external_video_entry, pose_series_entries, producer_fields
+from poseconv.metadata.defaults import (
+    camera_and_video_entries,
+    camera_device_entry,
+    external_video_entry,
+    pose_series_entries,
+    producer_fields,
+    skeleton_entry,
+)
+from poseconv.model import Skeleton
 
 
 def test_series_entries_avoid_the_skeleton_s_name_and_keep_node_keys():
@@ -37,3 +45,17 @@ def test_video_and_camera_entries_link_by_key():
     assert external_video_entry("cam1", "d")["device_metadata_key"] == "video_cam1_camera"
     assert "device_metadata_key" not in external_video_entry("cam1", "d", with_camera=False)
     assert producer_fields(None, "Jane") == {"scorer": "Jane"}
+
+
+def test_every_video_gets_a_camera_and_those_known_here_an_external_video():
+    devices, videos = camera_and_video_entries(["a", "b"], {"b"}, "Video '{video}'.")
+    assert devices == {"video_a_camera": camera_device_entry("a"), "video_b_camera": camera_device_entry("b")}
+    assert videos == {"video_b": external_video_entry("b", "Video 'b'.")}
+    devices, videos = camera_and_video_entries(["a", "b"], {"b"}, "Video '{video}'.", known_only=True)
+    assert list(devices) == ["video_b_camera"] and list(videos) == ["video_b"]
+    assert camera_and_video_entries(["a"], None, "Video '{video}'.")[1] == {}
+
+
+def test_a_skeleton_entry_lists_nodes_and_edges_as_lists():
+    entry = skeleton_entry("Mouse", Skeleton(name="mouse", nodes=("nose", "tail"), edges=((0, 1),)))
+    assert entry == {"name": "Mouse", "nodes": ["nose", "tail"], "edges": [[0, 1]]}
