@@ -22,6 +22,7 @@ from ...errors import InvalidSourceFileError
 from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabelFile, TrainingData
 from ..safety.input_checks import check_input_file, reads_source
+from ..side_files import existing_file, given_or_found
 from .labels_table import LABELED_DATA_FOLDER, frame_index_from_image, frames_of_table, read_deeplabcut_labels_table
 from .project import load_project_config, project_edges
 from .table import (
@@ -303,9 +304,8 @@ def read_deeplabcut_labels(
         config does not match them; the message names the file.
     """
     files, project = find_collected_data_files(project_or_file)
-    config_path = Path(config_file_path) if config_file_path is not None else None
-    if config_path is None and find_side_files and project is not None and (project / "config.yaml").is_file():
-        config_path = project / "config.yaml"
+    project_config = project / "config.yaml" if project is not None else None
+    config_path = given_or_found(config_file_path, find_side_files, existing_file, project_config)
     config = None
     if config_path is not None:
         check_input_file(config_path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")

@@ -27,8 +27,9 @@ import numpy as np
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.frames import ColumnView, FrameTable
-from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_frame_count, check_input_file, is_hdf5, reads_source
+from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5, reads_source
 from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
+from ..side_files import given_or_found
 from .model_info import DeepLabCutModel, describe_model, frame_size_from_meta
 from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_edges
 from .table import (
@@ -38,12 +39,9 @@ from .table import (
     UNIQUE_BODYPARTS_INDIVIDUAL,
     UNIQUE_SKELETON_NAME,
     animal_bodyparts,
-    bodypart_coords,
-    common_coords,
     first_cells,
-    open_table,
-    parse_frame_index,
-    single_scorer,
+    open_predictions,
+    predictions_header,
 )
 from .variants import LEVEL_NAMES, h5_keypoint_columns, keypoint_header_rows, positional_software, read_csv_rows
 
@@ -123,10 +121,9 @@ def _h5_level_names(group: Any) -> tuple[str, ...]:
 
 def _parse_columns(frame: Any, path: Path) -> tuple[str, dict[str, list[str]], tuple[str, ...]]:
     """Return scorer, bodyparts per individual (file order) and coords."""
-    scorer = single_scorer(frame.columns, path)
-    by_individual = bodypart_coords(frame.columns)
+    expected = "expected the same (x, y[, z][, likelihood]) for every bodypart."
+    scorer, by_individual, coords = predictions_header(frame.columns, path, expected)
     bodyparts = {individual: list(parts) for individual, parts in by_individual.items()}
-    coords = common_coords(by_individual, path, "expected the same (x, y[, z][, likelihood]) for every bodypart.")
     if coords not in (("x", "y", "likelihood"), ("x", "y"), ("x", "y", "z"), ("x", "y", "z", "likelihood")):
         raise InvalidSourceFileError(
             f"{path}: coordinate columns are {list(coords)}; expected x, y (and z) with an optional likelihood."
@@ -204,16 +201,12 @@ def _side_files(
     find_side_files: bool,
 ) -> _SideFiles:
     found = _SideFiles()
-    found.config_path = Path(config_file_path) if config_file_path is not None else None
-    if found.config_path is None and find_side_files:
-        found.config_path = find_config_file(path)
+    found.config_path = given_or_found(config_file_path, find_side_files, find_config_file, path)
     if found.config_path is not None:
         check_input_file(found.config_path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")
         found.config = load_project_config(found.config_path)
 
-    found.meta_path = Path(metadata_file_path) if metadata_file_path is not None else None
-    if found.meta_path is None and find_side_files:
-        found.meta_path = find_metadata_file(path, scorer)
+    found.meta_path = given_or_found(metadata_file_path, find_side_files, find_metadata_file, path, scorer)
     if found.meta_path is not None:
         check_input_file(found.meta_path, suffixes={".pickle", ".json"}, what="DeepLabCut metadata")
         try:
@@ -260,11 +253,9 @@ def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> 
     return video, fps
 
 
-def _set_frames(frame: FrameTable, frame_numbers: np.ndarray, path: Path, video: VideoInfo, side: _SideFiles) -> None:
-    """Place the rows on the video's time base, refusing or warning about frame numbers no video has."""
-    # Rows may skip frames (stubbed or filtered files); frame numbers index the full time base.
-    n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
-    check_frame_count(path, n_frames, len(frame_numbers))
+def _warn_beyond_video(frame: FrameTable, path: Path, video: VideoInfo, side: _SideFiles) -> None:
+    """Warn when the predictions reach frames past the end of the video the metadata describes."""
+    n_frames = frame.n_frames
     if video.n_frames is not None and n_frames > video.n_frames:
         warnings.warn(
             f"{path}: predictions reach frame {n_frames - 1} but "
@@ -272,8 +263,6 @@ def _set_frames(frame: FrameTable, frame_numbers: np.ndarray, path: Path, video:
             PoseconvWarning,
             stacklevel=3,
         )
-    contiguous = len(frame_numbers) == n_frames
-    frame.set_frames(None if contiguous else frame_numbers, n_frames)
 
 
 def _tracks(
@@ -394,16 +383,14 @@ def read_deeplabcut(
         When the file or a side file is malformed, or the config disagrees with the file.
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
-    # Only the header and the frame numbers are read here; values are read in blocks when written.
-    frame = open_table(path)
-    frame_numbers = parse_frame_index(frame, path)
+    frame, frame_numbers = open_predictions(path)
     scorer, bodyparts, coords = _parse_columns(frame, path)
     side = _side_files(path, scorer, config_file_path, metadata_file_path, find_side_files)
     multi_animal = "individuals" in frame.columns.names
     individuals = animal_bodyparts(bodyparts, multi_animal, path)
     edges = _edges(side, individuals, path)
     video, fps = _video(path, scorer, side, find_side_files)
-    _set_frames(frame, frame_numbers, path, video, side)
+    _warn_beyond_video(frame, path, video, side)
     skeletons, tracks = _tracks(
         frame, scorer, coords, individuals, multi_animal=multi_animal, video_key=video.key, edges=edges
     )

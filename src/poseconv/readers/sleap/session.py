@@ -39,6 +39,7 @@ from ...errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarnin
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.multicamera import CameraCalibration, MultiCameraPoseData
 from ..safety.input_checks import check_input_file, reads_source
+from ..side_files import given_or_found
 from .anipose import find_points_3d_file, read_points_3d
 from .common import UNTRACKED_TRACK_NAME, check_untracked_option, sleap_names, slp_header
 from .slp import pose_from_labels
@@ -357,9 +358,7 @@ def read_sleap_session(
     cameras, views, camera_videos = _camera_views(session, labels, pose_2d, path)
     n_frames = max((view.n_frames(camera_videos[c]) for c, view in views.items()), default=0)
     pose_3d = _read_3d(session, pose_2d, n_frames, untracked, path)
-    points_path = Path(points_3d_file_path) if points_3d_file_path is not None else None
-    if points_path is None and find_side_files:
-        points_path = find_points_3d_file(path)
+    points_path = given_or_found(points_3d_file_path, find_side_files, find_points_3d_file, path)
     if points_path is not None:
         given = points_3d_file_path is not None
         pose_3d = _anipose_3d(
