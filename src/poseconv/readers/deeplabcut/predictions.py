@@ -31,7 +31,7 @@ from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_h
 from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
 from ..side_files import given_or_found
 from .model_info import DeepLabCutModel, describe_model, frame_size_from_meta
-from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_edges
+from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_skeletons
 from .table import (
     ANIMAL_SKELETON_NAME,
     PIXEL_REFERENCE_FRAME,
@@ -273,9 +273,8 @@ def _tracks(
     *,
     multi_animal: bool,
     video_key: str,
-    edges: tuple[list[tuple[int, int]], list[tuple[int, int]]],
-) -> tuple[list[Skeleton], list[PoseTrack]]:
-    """Skeletons and one track per individual, whose values are lazy views of the table's columns."""
+) -> list[PoseTrack]:
+    """One track per individual, whose values are lazy views of the table's columns."""
     animals, animal_parts, unique_parts = individuals
     n_dims = 3 if "z" in coords else 2
     has_likelihood = "likelihood" in coords
@@ -301,29 +300,21 @@ def _tracks(
             confidence_definition=CONFIDENCE_DEFINITION if has_likelihood else None,
         )
 
-    skeletons = []
-    if animals:
-        skeletons.append(Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(animal_parts), edges=tuple(edges[0])))
     tracks = [track(name, ANIMAL_SKELETON_NAME, name if multi_animal else None, animal_parts) for name in animals]
     if unique_parts:
-        skeletons.append(Skeleton(name=UNIQUE_SKELETON_NAME, nodes=tuple(unique_parts), edges=tuple(edges[1])))
         tracks.append(
             track(UNIQUE_BODYPARTS_INDIVIDUAL, UNIQUE_SKELETON_NAME, UNIQUE_BODYPARTS_INDIVIDUAL, unique_parts)
         )
-    return skeletons, tracks
+    return tracks
 
 
-def _edges(
-    side: _SideFiles, individuals: tuple[list[str], list[str], list[str]], path: Path
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Return the skeleton edges of the animals and of the unique bodyparts, from the project config."""
-    if side.config is None or side.config_path is None:
-        return [], []
-    return project_edges(
-        side.config,
-        side.config_path,
+def _skeletons(side: _SideFiles, individuals: tuple[list[str], list[str], list[str]], path: Path) -> list[Skeleton]:
+    """Return the skeletons of the animals and of the unique bodyparts, with the project config's edges."""
+    return project_skeletons(
         individuals[1],
         individuals[2],
+        side.config,
+        side.config_path,
         source=path.name,
         described=f"the bodyparts in {path.name} {individuals[1]}",
         advice="Pass the config.yaml of the project that produced these predictions "
@@ -388,12 +379,10 @@ def read_deeplabcut(
     side = _side_files(path, scorer, config_file_path, metadata_file_path, find_side_files)
     multi_animal = "individuals" in frame.columns.names
     individuals = animal_bodyparts(bodyparts, multi_animal, path)
-    edges = _edges(side, individuals, path)
+    skeletons = _skeletons(side, individuals, path)
     video, fps = _video(path, scorer, side, find_side_files)
     _warn_beyond_video(frame, path, video, side)
-    skeletons, tracks = _tracks(
-        frame, scorer, coords, individuals, multi_animal=multi_animal, video_key=video.key, edges=edges
-    )
+    tracks = _tracks(frame, scorer, coords, individuals, multi_animal=multi_animal, video_key=video.key)
     timing = {}
     if fps is not None and side.meta_path is not None:
         timing[video.key] = FrameTiming(rate=fps, source=f"fps recorded by DeepLabCut in {side.meta_path.name}")
