@@ -296,7 +296,6 @@ def read_deeplabcut_labels(
     config_path = given_or_found(config_file_path, find_side_files, existing_file, project_config)
     config = None
     if config_path is not None:
-        check_input_file(config_path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")
         config = load_project_config(config_path)
 
     tables, header = _read_tables(files)

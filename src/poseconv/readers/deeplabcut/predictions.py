@@ -203,7 +203,6 @@ def _side_files(
     found = _SideFiles()
     found.config_path = given_or_found(config_file_path, find_side_files, find_config_file, path)
     if found.config_path is not None:
-        check_input_file(found.config_path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")
         found.config = load_project_config(found.config_path)
 
     found.meta_path = given_or_found(metadata_file_path, find_side_files, find_metadata_file, path, scorer)

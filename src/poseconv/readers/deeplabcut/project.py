@@ -14,6 +14,7 @@ from typing import Any
 
 from ...errors import InvalidSourceFileError
 from ...model import Skeleton, VideoInfo
+from ..safety.input_checks import check_input_file
 from .table import ANIMAL_SKELETON_NAME, UNIQUE_SKELETON_NAME
 
 __all__ = [
@@ -63,7 +64,11 @@ def load_yaml_config(path: Path, what: str) -> dict[str, Any]:
 
 
 def load_project_config(path: Path) -> dict[str, Any]:
-    """Read a DeepLabCut project ``config.yaml`` (see :func:`load_yaml_config`)."""
+    """Check and read a DeepLabCut project ``config.yaml`` (see :func:`load_yaml_config`).
+
+    The file gets the checks every input gets (:func:`~poseconv.readers.safety.input_checks.check_input_file`).
+    """
+    check_input_file(path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")
     return load_yaml_config(path, "DeepLabCut config.yaml")
 
 
