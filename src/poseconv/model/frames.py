@@ -416,18 +416,9 @@ class ColumnView(LazyArray):
     def float32_exact(self, n_frames: int | None = None) -> bool:
         """Return whether every value of the first ``n_frames`` frames survives float64 -> float32 -> float64.
 
-        For the whole view the table's per-column answer is used (one pass over the table for all
-        its views); for fewer frames (stub conversions) only those frames are read.
-
-        Parameters
-        ----------
-        n_frames : int, optional
-            Frames to check (the first ones); all by default.
-
-        Returns
-        -------
-        bool
-            True when float32 holds every value exactly (NaN included).
+        As :meth:`LazyArray.float32_exact`, but for the whole view the table's per-column answer is
+        used (one pass over the table for all its views); for fewer frames (stub conversions) only
+        those frames are read.
         """
         if self.dtype not in (np.float32, np.float64):
             return False

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .pose import FrameTiming, PoseData, Skeleton, require_names
+from .pose import FrameTiming, PoseData, Skeleton, require_names, unique_by
 
 __all__ = ["LENGTH_UNITS", "CameraCalibration", "MultiCameraPoseData"]
 
@@ -195,11 +195,7 @@ class MultiCameraPoseData:
         ValueError
             When names, dimensions or skeletons disagree.
         """
-        camera_map: dict[str, CameraCalibration] = {}
-        for camera in cameras:
-            if camera.name in camera_map:
-                raise ValueError(f"Two cameras are named {camera.name!r}.")
-            camera_map[camera.name] = camera
+        camera_map: dict[str, CameraCalibration] = unique_by(cameras, "name", "camera")
         if not camera_map:
             raise ValueError("A multi-camera session needs at least one camera.")
         unknown = [name for name in views if name not in camera_map]

@@ -51,14 +51,14 @@ from .deeplabcut.table import (
     PIXEL_REFERENCE_FRAME,
     SINGLE_ANIMAL_NAME,
     bodypart_coords,
-    common_coords,
     first_cells,
-    open_table,
-    parse_frame_index,
+    open_predictions,
+    predictions_header,
     single_scorer,
 )
 from .deeplabcut.variants import csv_coords, has_labeled_rows, read_csv_rows
 from .safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, reads_source
+from .side_files import given_or_found
 
 __all__ = [
     "CONFIDENCE_DEFINITION",
@@ -173,9 +173,8 @@ def _parse_columns(columns: Any, path: Path) -> tuple[str, list[str], list[str],
             "LightningPose writes no multi-animal files: it reads one view per CSV (--source lp) and the "
             "per-view CSVs of a multi-view model or of EKS multi-camera smoothing together (--source lp-multiview)."
         )
-    scorer = single_scorer(columns, path)
-    by_individual = bodypart_coords(columns)
-    coords = common_coords(by_individual, path, "LightningPose writes the same columns for every keypoint.")
+    expected = "LightningPose writes the same columns for every keypoint."
+    scorer, by_individual, coords = predictions_header(columns, path, expected)
     if len(set(coords)) != len(coords):
         raise InvalidSourceFileError(f"{path}: coordinate columns repeat: {list(coords)}.")
     if "x" not in coords or "y" not in coords:
@@ -252,21 +251,15 @@ def read_lightning_pose(
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="LightningPose predictions")
     _refuse_metrics_file(path)
-    # Only the header and the frame numbers are read here; values are read in blocks when written.
-    table = open_table(path, what="LightningPose")
-    frame_numbers = parse_frame_index(table, path)
+    table, frame_numbers = open_predictions(path, what="LightningPose")
     scorer, bodyparts, pose_coords, groups = _parse_columns(table.columns, path)
 
-    config_path = Path(config_file_path) if config_file_path is not None else None
-    if config_path is None and find_side_files:
-        config_path = find_config_file(path)
+    config_path = given_or_found(config_file_path, find_side_files, find_config_file, path)
     config = _load_config(config_path) if config_path is not None else None
     if config is not None and config_path is not None:
         _check_keypoints(config, config_path, bodyparts, path)
 
     video = find_video(path.stem, None, [path.parent]) if find_side_files else VideoInfo(key=path.stem or "video")
-    n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
-    table.set_frames(None if len(frame_numbers) == n_frames else frame_numbers, n_frames)
     track = _track(table, scorer, bodyparts, pose_coords, groups, video.key)
     model = (config or {}).get("model") or {}
     notes: dict[str, Any] = {

@@ -42,6 +42,7 @@ from ..model.multicamera import CameraCalibration, MultiCameraPoseData
 from .deeplabcut.project import load_yaml_config
 from .lightningpose import find_config_file, read_lightning_pose
 from .safety.input_checks import reads_source
+from .side_files import existing_file, given_or_found
 
 __all__ = [
     "EKS_3D_FILE_NAME",
@@ -214,9 +215,7 @@ def _points_3d(
     given: str | Path | None, first: Path, config_path: Path | None, find_side_files: bool
 ) -> tuple[Path | None, PoseData | None]:
     """Return EKS's 3D file (given, or ``multicam_3d_results.csv`` beside the views) and its poses."""
-    path = Path(given) if given is not None else None
-    if path is None and find_side_files and (first.parent / EKS_3D_FILE_NAME).is_file():
-        path = first.parent / EKS_3D_FILE_NAME
+    path = given_or_found(given, find_side_files, existing_file, first.parent / EKS_3D_FILE_NAME)
     if path is None:
         return None, None
     pose_3d = read_lightning_pose(path, config_file_path=config_path, find_side_files=False)
@@ -301,9 +300,9 @@ def _cameras(
     given: str | Path | None, config_path: Path | None, files: dict[str, Path], find_side_files: bool
 ) -> tuple[Path | None, list[CameraCalibration]]:
     """Return the calibration used (given or found) and the cameras, calibrated or known by name only."""
-    path = Path(given) if given is not None else None
-    if path is None and find_side_files:
-        path = find_calibration_file(config_path, next(iter(files.values())), next(iter(files)))
+    path = given_or_found(
+        given, find_side_files, find_calibration_file, config_path, next(iter(files.values())), next(iter(files))
+    )
     if path is None:
         return None, [CameraCalibration(name=view) for view in files]
     return path, read_anipose_calibration(path, list(files))
@@ -357,9 +356,9 @@ def read_lightning_pose_multiview(
     path = Path(file_path)
     if not path.exists():
         raise InvalidSourceFileError(f"{path}: file or folder not found. Check the path of the Lightning Pose files.")
-    config_path = Path(config_file_path) if config_file_path is not None else None
-    if config_path is None and find_side_files:
-        config_path = _find_model_config(path / "_" if path.is_dir() else path)
+    # A folder's model config is looked for as a file's in that folder would be.
+    inside = path / "_" if path.is_dir() else path
+    config_path = given_or_found(config_file_path, find_side_files, _find_model_config, inside)
     names = [str(n) for n in view_names] if view_names else _config_view_names(config_path) if config_path else None
     files, how = _view_files(path, [Path(p) for p in view_file_paths or []], names)
     views: dict[str, PoseData] = {

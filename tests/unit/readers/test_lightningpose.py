@@ -163,6 +163,11 @@ def test_bad_input_names_the_file(tmp_path):
     table.drop(columns="y", level=2).to_csv(no_y)
     with pytest.raises(InvalidSourceFileError, match="no_y.csv: coordinate columns are"):
         read_lightning_pose(no_y)
+    # Frame numbers no recording has (3 rows reaching frame 2**40), refused as DeepLabCut's are.
+    sparse = tmp_path / "sparse.csv"
+    table.set_axis([0, 5, 2**40]).to_csv(sparse)
+    with pytest.raises(InvalidSourceFileError, match="sparse.csv: frame numbers reach frame 1,099,511,627,776"):
+        read_lightning_pose(sparse)
 
 
 def test_labels_every_value_and_no_invented_frame_index():

@@ -22,8 +22,9 @@ from ...errors import InvalidSourceFileError
 from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabelFile, TrainingData
 from ..safety.input_checks import check_input_file, reads_source
+from ..side_files import existing_file, given_or_found
 from .labels_table import LABELED_DATA_FOLDER, frame_index_from_image, frames_of_table, read_deeplabcut_labels_table
-from .project import load_project_config, project_edges
+from .project import load_project_config, project_skeletons
 from .table import (
     ANIMAL_SKELETON_NAME,
     SUFFIXES,
@@ -235,28 +236,16 @@ def _read_tables(files: list[Path]) -> tuple[list[tuple[Path, Any, LabelFile, st
 
 
 def _skeletons(header: _ProjectHeader, config: dict[str, Any] | None, config_path: Path | None) -> list[Skeleton]:
-    animal_edges: list[tuple[int, int]] = []
-    unique_edges: list[tuple[int, int]] = []
-    if config is not None and config_path is not None:
-        animal_edges, unique_edges = project_edges(
-            config,
-            config_path,
-            header.animal_parts,
-            header.unique_parts,
-            source=str(header.first_file),
-            described=f"the labeled bodyparts {header.animal_parts} in {header.first_file}",
-            advice="Pass the config.yaml of this project (config_file_path=...).",
-        )
-    skeletons = []
-    if header.animal_parts:
-        skeletons.append(
-            Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(header.animal_parts), edges=tuple(animal_edges))
-        )
-    if header.unique_parts:
-        skeletons.append(
-            Skeleton(name=UNIQUE_SKELETON_NAME, nodes=tuple(header.unique_parts), edges=tuple(unique_edges))
-        )
-    return skeletons
+    """Return the skeletons of the labeled bodyparts, with the project config's edges."""
+    return project_skeletons(
+        header.animal_parts,
+        header.unique_parts,
+        config,
+        config_path,
+        source=str(header.first_file),
+        described=f"the labeled bodyparts {header.animal_parts} in {header.first_file}",
+        advice="Pass the config.yaml of this project (config_file_path=...).",
+    )
 
 
 def _label_file_key(path: Path, project: Path | None) -> str:
@@ -303,12 +292,10 @@ def read_deeplabcut_labels(
         config does not match them; the message names the file.
     """
     files, project = find_collected_data_files(project_or_file)
-    config_path = Path(config_file_path) if config_file_path is not None else None
-    if config_path is None and find_side_files and project is not None and (project / "config.yaml").is_file():
-        config_path = project / "config.yaml"
+    project_config = project / "config.yaml" if project is not None else None
+    config_path = given_or_found(config_file_path, find_side_files, existing_file, project_config)
     config = None
     if config_path is not None:
-        check_input_file(config_path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")
         config = load_project_config(config_path)
 
     tables, header = _read_tables(files)

@@ -27,10 +27,11 @@ import numpy as np
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.frames import ColumnView, FrameTable
-from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_frame_count, check_input_file, is_hdf5, reads_source
+from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5, reads_source
 from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
+from ..side_files import given_or_found
 from .model_info import DeepLabCutModel, describe_model, frame_size_from_meta
-from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_edges
+from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_skeletons
 from .table import (
     ANIMAL_SKELETON_NAME,
     PIXEL_REFERENCE_FRAME,
@@ -38,12 +39,9 @@ from .table import (
     UNIQUE_BODYPARTS_INDIVIDUAL,
     UNIQUE_SKELETON_NAME,
     animal_bodyparts,
-    bodypart_coords,
-    common_coords,
     first_cells,
-    open_table,
-    parse_frame_index,
-    single_scorer,
+    open_predictions,
+    predictions_header,
 )
 from .variants import LEVEL_NAMES, h5_keypoint_columns, keypoint_header_rows, positional_software, read_csv_rows
 
@@ -123,10 +121,9 @@ def _h5_level_names(group: Any) -> tuple[str, ...]:
 
 def _parse_columns(frame: Any, path: Path) -> tuple[str, dict[str, list[str]], tuple[str, ...]]:
     """Return scorer, bodyparts per individual (file order) and coords."""
-    scorer = single_scorer(frame.columns, path)
-    by_individual = bodypart_coords(frame.columns)
+    expected = "expected the same (x, y[, z][, likelihood]) for every bodypart."
+    scorer, by_individual, coords = predictions_header(frame.columns, path, expected)
     bodyparts = {individual: list(parts) for individual, parts in by_individual.items()}
-    coords = common_coords(by_individual, path, "expected the same (x, y[, z][, likelihood]) for every bodypart.")
     if coords not in (("x", "y", "likelihood"), ("x", "y"), ("x", "y", "z"), ("x", "y", "z", "likelihood")):
         raise InvalidSourceFileError(
             f"{path}: coordinate columns are {list(coords)}; expected x, y (and z) with an optional likelihood."
@@ -204,16 +201,11 @@ def _side_files(
     find_side_files: bool,
 ) -> _SideFiles:
     found = _SideFiles()
-    found.config_path = Path(config_file_path) if config_file_path is not None else None
-    if found.config_path is None and find_side_files:
-        found.config_path = find_config_file(path)
+    found.config_path = given_or_found(config_file_path, find_side_files, find_config_file, path)
     if found.config_path is not None:
-        check_input_file(found.config_path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")
         found.config = load_project_config(found.config_path)
 
-    found.meta_path = Path(metadata_file_path) if metadata_file_path is not None else None
-    if found.meta_path is None and find_side_files:
-        found.meta_path = find_metadata_file(path, scorer)
+    found.meta_path = given_or_found(metadata_file_path, find_side_files, find_metadata_file, path, scorer)
     if found.meta_path is not None:
         check_input_file(found.meta_path, suffixes={".pickle", ".json"}, what="DeepLabCut metadata")
         try:
@@ -260,11 +252,9 @@ def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> 
     return video, fps
 
 
-def _set_frames(frame: FrameTable, frame_numbers: np.ndarray, path: Path, video: VideoInfo, side: _SideFiles) -> None:
-    """Place the rows on the video's time base, refusing or warning about frame numbers no video has."""
-    # Rows may skip frames (stubbed or filtered files); frame numbers index the full time base.
-    n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
-    check_frame_count(path, n_frames, len(frame_numbers))
+def _warn_beyond_video(frame: FrameTable, path: Path, video: VideoInfo, side: _SideFiles) -> None:
+    """Warn when the predictions reach frames past the end of the video the metadata describes."""
+    n_frames = frame.n_frames
     if video.n_frames is not None and n_frames > video.n_frames:
         warnings.warn(
             f"{path}: predictions reach frame {n_frames - 1} but "
@@ -272,8 +262,6 @@ def _set_frames(frame: FrameTable, frame_numbers: np.ndarray, path: Path, video:
             PoseconvWarning,
             stacklevel=3,
         )
-    contiguous = len(frame_numbers) == n_frames
-    frame.set_frames(None if contiguous else frame_numbers, n_frames)
 
 
 def _tracks(
@@ -284,9 +272,8 @@ def _tracks(
     *,
     multi_animal: bool,
     video_key: str,
-    edges: tuple[list[tuple[int, int]], list[tuple[int, int]]],
-) -> tuple[list[Skeleton], list[PoseTrack]]:
-    """Skeletons and one track per individual, whose values are lazy views of the table's columns."""
+) -> list[PoseTrack]:
+    """One track per individual, whose values are lazy views of the table's columns."""
     animals, animal_parts, unique_parts = individuals
     n_dims = 3 if "z" in coords else 2
     has_likelihood = "likelihood" in coords
@@ -312,29 +299,21 @@ def _tracks(
             confidence_definition=CONFIDENCE_DEFINITION if has_likelihood else None,
         )
 
-    skeletons = []
-    if animals:
-        skeletons.append(Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(animal_parts), edges=tuple(edges[0])))
     tracks = [track(name, ANIMAL_SKELETON_NAME, name if multi_animal else None, animal_parts) for name in animals]
     if unique_parts:
-        skeletons.append(Skeleton(name=UNIQUE_SKELETON_NAME, nodes=tuple(unique_parts), edges=tuple(edges[1])))
         tracks.append(
             track(UNIQUE_BODYPARTS_INDIVIDUAL, UNIQUE_SKELETON_NAME, UNIQUE_BODYPARTS_INDIVIDUAL, unique_parts)
         )
-    return skeletons, tracks
+    return tracks
 
 
-def _edges(
-    side: _SideFiles, individuals: tuple[list[str], list[str], list[str]], path: Path
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Return the skeleton edges of the animals and of the unique bodyparts, from the project config."""
-    if side.config is None or side.config_path is None:
-        return [], []
-    return project_edges(
-        side.config,
-        side.config_path,
+def _skeletons(side: _SideFiles, individuals: tuple[list[str], list[str], list[str]], path: Path) -> list[Skeleton]:
+    """Return the skeletons of the animals and of the unique bodyparts, with the project config's edges."""
+    return project_skeletons(
         individuals[1],
         individuals[2],
+        side.config,
+        side.config_path,
         source=path.name,
         described=f"the bodyparts in {path.name} {individuals[1]}",
         advice="Pass the config.yaml of the project that produced these predictions "
@@ -394,19 +373,15 @@ def read_deeplabcut(
         When the file or a side file is malformed, or the config disagrees with the file.
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
-    # Only the header and the frame numbers are read here; values are read in blocks when written.
-    frame = open_table(path)
-    frame_numbers = parse_frame_index(frame, path)
+    frame, frame_numbers = open_predictions(path)
     scorer, bodyparts, coords = _parse_columns(frame, path)
     side = _side_files(path, scorer, config_file_path, metadata_file_path, find_side_files)
     multi_animal = "individuals" in frame.columns.names
     individuals = animal_bodyparts(bodyparts, multi_animal, path)
-    edges = _edges(side, individuals, path)
+    skeletons = _skeletons(side, individuals, path)
     video, fps = _video(path, scorer, side, find_side_files)
-    _set_frames(frame, frame_numbers, path, video, side)
-    skeletons, tracks = _tracks(
-        frame, scorer, coords, individuals, multi_animal=multi_animal, video_key=video.key, edges=edges
-    )
+    _warn_beyond_video(frame, path, video, side)
+    tracks = _tracks(frame, scorer, coords, individuals, multi_animal=multi_animal, video_key=video.key)
     timing = {}
     if fps is not None and side.meta_path is not None:
         timing[video.key] = FrameTiming(rate=fps, source=f"fps recorded by DeepLabCut in {side.meta_path.name}")

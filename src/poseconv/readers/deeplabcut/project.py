@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InvalidSourceFileError
-from ...model import VideoInfo
+from ...model import Skeleton, VideoInfo
+from ..safety.input_checks import check_input_file
+from .table import ANIMAL_SKELETON_NAME, UNIQUE_SKELETON_NAME
 
 __all__ = [
     "VIDEO_SUFFIXES",
@@ -24,6 +26,7 @@ __all__ = [
     "load_project_config",
     "load_yaml_config",
     "project_edges",
+    "project_skeletons",
 ]
 
 #: Suffixes of the videos DeepLabCut analyses, looked for next to a table.
@@ -61,7 +64,11 @@ def load_yaml_config(path: Path, what: str) -> dict[str, Any]:
 
 
 def load_project_config(path: Path) -> dict[str, Any]:
-    """Read a DeepLabCut project ``config.yaml`` (see :func:`load_yaml_config`)."""
+    """Check and read a DeepLabCut project ``config.yaml`` (see :func:`load_yaml_config`).
+
+    The file gets the checks every input gets (:func:`~poseconv.readers.safety.input_checks.check_input_file`).
+    """
+    check_input_file(path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")
     return load_yaml_config(path, "DeepLabCut config.yaml")
 
 
@@ -123,6 +130,51 @@ def project_edges(
             f"{config_path}: uniquebodyparts {config_unique} do not match those in {source} {unique_parts}."
         )
     return config_edges(config.get("skeleton"), animal_parts), config_edges(config.get("skeleton"), unique_parts)
+
+
+def project_skeletons(
+    animal_parts: list[str],
+    unique_parts: list[str],
+    config: dict[str, Any] | None,
+    config_path: Path | None,
+    *,
+    source: str,
+    described: str,
+    advice: str,
+) -> list[Skeleton]:
+    """Return the skeletons of a table: the animals' and, in multi-animal projects, the unique bodyparts'.
+
+    Predictions and labels of one project get the same skeletons (same names, nodes and edges), so
+    that their NWB files share them.
+
+    Parameters
+    ----------
+    animal_parts, unique_parts : list of str
+        The table's animal and unique bodyparts; a skeleton is made for each list that is not empty.
+    config : dict or None
+        The project config, whose ``skeleton`` gives the edges (none without a config).
+    config_path : pathlib.Path or None
+        Its file, for messages.
+    source, described, advice : str
+        For messages, as in :func:`project_edges`.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the config's bodyparts are not the table's.
+    """
+    animal_edges: list[tuple[int, int]] = []
+    unique_edges: list[tuple[int, int]] = []
+    if config is not None and config_path is not None:
+        animal_edges, unique_edges = project_edges(
+            config, config_path, animal_parts, unique_parts, source=source, described=described, advice=advice
+        )
+    skeletons = []
+    if animal_parts:
+        skeletons.append(Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(animal_parts), edges=tuple(animal_edges)))
+    if unique_parts:
+        skeletons.append(Skeleton(name=UNIQUE_SKELETON_NAME, nodes=tuple(unique_parts), edges=tuple(unique_edges)))
+    return skeletons
 
 
 def find_video(

@@ -9,9 +9,10 @@ triangulated 3D output and ``x, y`` for human labels. Rows are frames (predictio
 images (labels). Lightning Pose writes the same layout.
 
 This module is what the DeepLabCut predictions, labels and 3D readers and the Lightning Pose
-reader share: the header checks (:func:`csv_header_levels`, :func:`bodypart_coords`,
-:func:`animal_bodyparts`), the frame index (:func:`parse_frame_index`), and the two ways to open a
-table: :func:`open_table` (block-wise and lazy, for predictions of any length) and
+reader share: the header checks (:func:`csv_header_levels`, :func:`predictions_header`,
+:func:`bodypart_coords`, :func:`animal_bodyparts`), the frame index (:func:`parse_frame_index`),
+and the two ways to open a table: :func:`open_table` (block-wise and lazy, for predictions of any
+length; :func:`open_predictions` also puts the rows on the video's frames) and
 :func:`read_deeplabcut_table` / :func:`read_h5_frame` (a whole pandas frame, for small tables and
 the unusual layouts). Tables in DeepLabCut's layout that DeepLabCut did not write (re-saved,
 renamed, other tools') are recognised by :mod:`.variants`.
@@ -26,7 +27,7 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError
 from ...model.frames import ArrayTable, FrameTable
-from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5
+from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_frame_count, check_input_file, is_hdf5
 from ..safety.safe_pickle import open_pandas_store, pandas_store_keys
 from ..tables import CsvTable, NotNumericError, exact_float_option, open_h5_table
 from .variants import (
@@ -52,8 +53,10 @@ __all__ = [
     "common_coords",
     "csv_header_levels",
     "first_cells",
+    "open_predictions",
     "open_table",
     "parse_frame_index",
+    "predictions_header",
     "read_csv_frame",
     "read_deeplabcut_table",
     "read_h5_frame",
@@ -316,6 +319,61 @@ def parse_frame_index(frame: Any, path: Path) -> np.ndarray:
     if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
         raise InvalidSourceFileError(f"{path}: frame numbers are negative, repeated or out of order.")
     return values
+
+
+def open_predictions(path: Path, what: str = "DeepLabCut") -> tuple[FrameTable, np.ndarray]:
+    """Open a predictions table (see :func:`open_table`) with its rows put on the video's frames.
+
+    Rows may skip frames (stubbed or filtered files): the frame numbers index the full time base,
+    which ends at the last frame number, and a frame without a row reads as NaN. Only the header
+    and the frame numbers are read here; values are read in blocks when used.
+
+    Returns
+    -------
+    (FrameTable, numpy.ndarray)
+        The table and the frame number of each of its rows.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the table cannot be read, its rows are not frame numbers (labels, not predictions), or
+        the frame numbers are out of order or reach a time base no recording has.
+    """
+    table = open_table(path, what)
+    frame_numbers = parse_frame_index(table, path)
+    n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
+    check_frame_count(path, n_frames, len(frame_numbers))
+    table.set_frames(None if len(frame_numbers) == n_frames else frame_numbers, n_frames)
+    return table, frame_numbers
+
+
+def predictions_header(
+    columns: Any, path: Path, expected: str
+) -> tuple[str, dict[str, dict[str, tuple[str, ...]]], tuple[str, ...]]:
+    """Return the scorer, the bodyparts per individual and the coord labels of a predictions header.
+
+    Parameters
+    ----------
+    columns : pandas.MultiIndex
+        The table's columns, levels named as DeepLabCut names them.
+    path : pathlib.Path
+        The file, for messages.
+    expected : str
+        Ends the message when bodyparts have different coord labels (what the tool writes).
+
+    Returns
+    -------
+    (str, dict, tuple of str)
+        The one scorer, :func:`bodypart_coords` of the header, and the coord labels every bodypart has.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the header names several scorers or the bodyparts have different coord labels.
+    """
+    scorer = single_scorer(columns, path)
+    by_individual = bodypart_coords(columns)
+    return scorer, by_individual, common_coords(by_individual, path, expected)
 
 
 def single_scorer(columns: Any, path: Path, who: str = "") -> str:

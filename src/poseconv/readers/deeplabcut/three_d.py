@@ -42,6 +42,7 @@ from ...model import FrameTiming, PoseData
 from ...model.multicamera import CameraCalibration, MultiCameraPoseData
 from ..safety.input_checks import check_input_file, reads_source
 from ..safety.safe_pickle import load_metadata_pickle
+from ..side_files import given_or_found
 from .camera_files import choose_camera_files, find_camera_files
 from .predictions import is_deeplabcut_file, read_deeplabcut
 from .project import find_config_file
@@ -161,13 +162,9 @@ def _side_files(
     find_side_files: bool,
 ) -> tuple[Path | None, dict[str, Any] | None, Path | None, dict[str, Any] | None]:
     """Return the 3D project config and the metadata pickle (paths and contents), given or found."""
-    config_path = Path(config_file_path) if config_file_path is not None else None
-    if config_path is None and find_side_files:
-        config_path = find_3d_config_file(path)
+    config_path = given_or_found(config_file_path, find_side_files, find_3d_config_file, path)
     config = _load_3d_config(config_path) if config_path is not None else None
-    meta_path = Path(metadata_file_path) if metadata_file_path is not None else None
-    if meta_path is None and find_side_files:
-        meta_path = find_3d_metadata_file(path)
+    meta_path = given_or_found(metadata_file_path, find_side_files, find_3d_metadata_file, path)
     meta = None
     if meta_path is not None:
         check_input_file(meta_path, suffixes={".pickle"}, what="DeepLabCut 3D metadata")

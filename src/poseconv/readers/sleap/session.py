@@ -39,8 +39,9 @@ from ...errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarnin
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.multicamera import CameraCalibration, MultiCameraPoseData
 from ..safety.input_checks import check_input_file, reads_source
+from ..side_files import given_or_found
 from .anipose import find_points_3d_file, read_points_3d
-from .common import UNTRACKED_TRACK_NAME, check_untracked_option, sleap_names, slp_header
+from .common import UNTRACKED_TRACK_NAME, check_untracked_option, skeletons_of, sleap_names, slp_header
 from .slp import pose_from_labels
 from .slp_objects import load_labels
 
@@ -158,15 +159,7 @@ def _read_3d(session: Any, pose_2d: PoseData, n_frames: int, untracked: str, pat
             raise InvalidSourceFileError(f"{path}: the 3D instances of '{name}' follow different skeletons.")
         source_skeleton = next(iter(skeleton_objects.values()))
         nodes = tuple(source_skeleton.node_names)
-        # Reuse the 2D skeleton of the same nodes, so 2D and 3D link one Skeleton.
-        skeleton = next(
-            (s for s in pose_2d.skeletons.values() if s.nodes == nodes),
-            Skeleton(
-                name=str(source_skeleton.name or "Skeleton"),
-                nodes=nodes,
-                edges=tuple(tuple(e) for e in source_skeleton.edge_inds),
-            ),
-        )
+        skeleton = _skeleton_3d(source_skeleton, pose_2d, str(source_skeleton.name or "Skeleton"))
         skeletons[skeleton.name] = skeleton
         positions = np.full((n_frames, len(nodes), 3), np.nan)
         confidence = np.full((n_frames, len(nodes)), np.nan)
@@ -209,6 +202,17 @@ def _read_3d(session: Any, pose_2d: PoseData, n_frames: int, untracked: str, pat
     )
 
 
+def _skeleton_3d(source: Any, pose_2d: PoseData, name: str) -> Skeleton:
+    """Return the skeleton of 3D poses that follow sleap-io skeleton ``source``.
+
+    The 2D skeleton of the same nodes when there is one, so that 2D and 3D link one Skeleton; else
+    ``source`` itself under ``name``.
+    """
+    nodes = tuple(source.node_names)
+    same = next((s for s in pose_2d.skeletons.values() if s.nodes == nodes), None)
+    return same if same is not None else skeletons_of([source], [name])[0]
+
+
 def _anipose_3d(
     points_path: Path,
     *,
@@ -237,10 +241,7 @@ def _anipose_3d(
             f"{path}: has {len(labels.skeletons)} skeletons; sleap-anipose triangulates files of one skeleton, "
             f"so the nodes of {points_path.name} cannot be named."
         )
-    nodes = tuple(labels.skeletons[0].node_names)
-    skeleton = next((s for s in pose_2d.skeletons.values() if s.nodes == nodes), None)
-    if skeleton is None:
-        skeleton = Skeleton(name="Skeleton", nodes=nodes, edges=tuple(tuple(e) for e in labels.skeletons[0].edge_inds))
+    skeleton = _skeleton_3d(labels.skeletons[0], pose_2d, "Skeleton")
     # sleap-anipose keeps the tracks of the 2D analysis files: the project's tracks, one slot when there are none.
     _, names = sleap_names([], labels.tracks)
     return read_points_3d(
@@ -357,9 +358,7 @@ def read_sleap_session(
     cameras, views, camera_videos = _camera_views(session, labels, pose_2d, path)
     n_frames = max((view.n_frames(camera_videos[c]) for c, view in views.items()), default=0)
     pose_3d = _read_3d(session, pose_2d, n_frames, untracked, path)
-    points_path = Path(points_3d_file_path) if points_3d_file_path is not None else None
-    if points_path is None and find_side_files:
-        points_path = find_points_3d_file(path)
+    points_path = given_or_found(points_3d_file_path, find_side_files, find_points_3d_file, path)
     if points_path is not None:
         given = points_3d_file_path is not None
         pose_3d = _anipose_3d(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from poseconv.errors import InvalidSourceFileError
-from poseconv.readers.deeplabcut.project import find_video, load_yaml_config, project_edges
+from poseconv.model import Skeleton
+from poseconv.readers.deeplabcut.project import find_video, load_yaml_config, project_edges, project_skeletons
 
 
 def test_find_video_prefers_the_recorded_path_then_the_folders(tmp_path):
@@ -41,3 +42,19 @@ def test_project_edges_check_the_bodyparts(tmp_path):
     assert edges == ([(1, 0)], [])
     with pytest.raises(InvalidSourceFileError, match=r"bodyparts \['nose', 'tail'\] do not match the parts. Do so."):
         project_edges(config, tmp_path, ["nose"], [], source="f.h5", described="the parts", advice="Do so.")
+
+
+def test_project_skeletons_are_the_animals_and_the_unique_bodyparts(tmp_path):
+    config = {
+        "multianimalbodyparts": ["nose", "tail"],
+        "uniquebodyparts": ["corner1", "corner2"],
+        "skeleton": [["nose", "tail"], ["corner1", "corner2"]],
+    }
+    parts = dict(source="f.h5", described="d", advice="a")
+    assert project_skeletons(["nose", "tail"], ["corner1", "corner2"], config, tmp_path, **parts) == [
+        Skeleton(name="Skeleton", nodes=("nose", "tail"), edges=((0, 1),)),
+        Skeleton(name="SkeletonUniqueBodyparts", nodes=("corner1", "corner2"), edges=((0, 1),)),
+    ]
+    # Without a config there are no edges; without unique bodyparts no second skeleton.
+    assert project_skeletons(["nose"], [], None, None, **parts) == [Skeleton(name="Skeleton", nodes=("nose",))]
+    assert project_skeletons([], [], None, None, **parts) == []
