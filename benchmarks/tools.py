@@ -12,9 +12,11 @@ Cases (inputs generate into ``benchmarks/.data``; NWB inputs are written once by
   beside them the h5py floor reads every ``data`` and ``confidence`` dataset of the file.
 * ``export_200k``: ``poseconv export --to slp`` of the NWB file of ``slp_200k`` (2 tracks x 13 nodes).
 * ``clip_training``: ``SLEAPPoseInterface(clip.slp, include_training_data=True).run_conversion``
-  (1,500 frames, 3,000 user instances written as ndx-pose training data).
+  (1,500 frames, 3,000 user instances written as ndx-pose training data); beside it sleap-io's own
+  ``save_nwb(..., nwb_format="annotations")`` of the same file.
 * ``centered_pair_cli``: ``poseconv convert centered_pair_predictions.slp`` (27 tracks x 24 nodes
-  x 1,100 frames); beside it neuroconv 0.10.2's ``SLEAPInterface`` writing one of the tracks.
+  x 1,100 frames); beside it neuroconv 0.10.2's ``SLEAPInterface`` writing one of the tracks, and
+  sleap-io's ``save_nwb(..., nwb_format="predictions")`` writing all of them (without scores).
 
 Wall time and peak RSS come from the OS for each child (``os.wait4``), as in ``run.py``.
 Results: printed as Markdown and saved to ``benchmarks/results/tools.json``.
@@ -64,6 +66,13 @@ metadata = interface.get_metadata()
 metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 3, tzinfo=UTC)
 interface.run_conversion(nwbfile_path={output!r}, metadata=metadata, overwrite=True)
 """
+# SLEAP's own NWB writer (sleap-io), beside the SLEAP cases: the same hdmf machinery, its own objects.
+_SLEAP_IO_SCRIPT = """
+import warnings
+import sleap_io
+warnings.simplefilter("ignore")
+sleap_io.save_nwb(sleap_io.load_slp({source!r}), {output!r}, nwb_format={nwb_format!r})
+"""
 # The floor of reading a pose NWB file: every data and confidence dataset, decompressed, with h5py.
 _H5PY_READ_SCRIPT = """
 import h5py, numpy as np
@@ -110,6 +119,10 @@ def cases() -> dict[str, dict[str, list[str]]]:
         },
         "clip_training": {
             "poseconv": [*python, _CLIP_SCRIPT.format(source=str(CLIP), output=str(OUT / "clip.nwb"))],
+            "sleap-io save_nwb (annotations)": [
+                *python,
+                _SLEAP_IO_SCRIPT.format(source=str(CLIP), output=str(OUT / "clip_sio.nwb"), nwb_format="annotations"),
+            ],
         },
         "centered_pair_cli": {
             "poseconv": [
@@ -120,6 +133,12 @@ def cases() -> dict[str, dict[str, list[str]]]:
             "neuroconv (1 track)": [
                 *python,
                 _NEUROCONV_SLP_SCRIPT.format(source=str(CENTERED_PAIR), output=str(OUT / "centered_pair_nc.nwb")),
+            ],
+            "sleap-io save_nwb (all tracks)": [
+                *python,
+                _SLEAP_IO_SCRIPT.format(
+                    source=str(CENTERED_PAIR), output=str(OUT / "centered_pair_sio.nwb"), nwb_format="predictions"
+                ),
             ],
         },
     }
