@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,7 +230,7 @@ def read_any(
     if is_nwb(path):
         from ..nwb.read.pose import read_nwb
 
-        poses = read_nwb(path, containers=containers)
+        poses = with_sessions_3d(path, containers, lambda names: read_nwb(path, containers=names))
     else:
         if containers:
             raise InvalidOptionError("--container applies to NWB files only.")
@@ -301,4 +301,43 @@ def reading(
     from ..nwb.read.pose import open_nwb
 
     with open_nwb(path) as nwb:
-        yield _with_fps(nwb.read(None if not containers else list(containers), lazy=True), fps)
+        yield _with_fps(with_sessions_3d(path, containers, lambda names: nwb.read(names, lazy=True)), fps)
+
+
+def with_sessions_3d(
+    path: Path | str, containers: Sequence[str] | None, read: Callable[[list[str] | None], list[PoseData]]
+) -> list[PoseData]:
+    """Return the poses ``read`` gives for the ``PoseEstimation`` containers chosen, then the sessions' 3D poses.
+
+    The 2D poses of a ``MultiCameraPoseEstimation``'s camera views are ``PoseEstimation`` containers,
+    read with the others; its 3D series sit in the session container itself. With them, an NWB file
+    gives the commands the same poses as the pose files it was converted from (each camera's 2D
+    poses, then the 3D poses). ``containers`` may name sessions as well as ``PoseEstimation``
+    containers; a session named gives its 3D poses.
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        The NWB file (or its URL).
+    containers : sequence of str, optional
+        The containers chosen; all when None or empty.
+    read : callable
+        Reads the ``PoseEstimation`` containers named (all of them when given None).
+
+    Returns
+    -------
+    list of PoseData
+        What ``read`` returned, then one PoseData per session with 3D poses.
+    """
+    from ..nwb.read.multicamera import read_multicamera
+
+    sessions = read_multicamera(path)
+    names = {id(session): set(session.notes.get("containers", [])) for session in sessions}
+    chosen = set(containers or ())
+    # The names of sessions are not PoseEstimation containers: the reader of those is not asked for them.
+    others = [name for name in containers or () if not any(name in found for found in names.values())]
+    poses = read(others or None) if not containers or others else []
+    for session in sessions:
+        if session.pose_3d is not None and session.pose_3d.tracks and (not chosen or names[id(session)] & chosen):
+            poses.append(session.pose_3d)
+    return poses

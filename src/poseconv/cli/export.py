@@ -108,6 +108,10 @@ def export(
             status(f"Wrote {path}")
 
 
+# Formats of 2D poses only: the 3D poses of a session are left out of them (with a warning) beside 2D ones.
+_2D_ONLY = ("slp", "sleap-analysis")
+
+
 def _export_poses(nwb_file: Path, to: str, output: Path, container: list[str] | None, overwrite: bool) -> list[Path]:
     """Write the poses of ``nwb_file`` (or of its ``container`` list) in the ``to`` format; return the files."""
     from ..errors import InvalidOptionError
@@ -121,7 +125,10 @@ def _export_poses(nwb_file: Path, to: str, output: Path, container: list[str] | 
         with opened as lazy_poses:
             poses = lazy_poses if lazy_poses is not None else read_any(nwb_file, containers=container)
             if not poses:
-                raise InvalidOptionError(f"{nwb_file}: holds no PoseEstimation to export.")
+                raise InvalidOptionError(
+                    f"{nwb_file}: holds no PoseEstimation to export "
+                    "(its human-labeled training frames, if it holds a PoseTraining, export with --training)."
+                )
             return _write_poses(to, poses, output, overwrite, bar, task)
 
 
@@ -145,6 +152,8 @@ def _export_sessions(nwb_file: Path, output: Path, overwrite: bool) -> list[Path
 def _write_poses(to: str, poses: list, output: Path, overwrite: bool, bar: Any, task: Any) -> list[Path]:
     """Write every PoseData (slp) or every video of every PoseData (dlc, movement, sleap-analysis); return the files."""
     written = []
+    if to in _2D_ONLY and any(pose.n_dims == 2 for pose in poses):
+        poses = _without_3d(poses, to)
     if to == "slp":
         from ..exporters.sleap import write_slp
 
@@ -158,6 +167,23 @@ def _write_poses(to: str, poses: list, output: Path, overwrite: bool, bar: Any, 
         label = video if len({v for _, v in jobs}) == len(jobs) else f"{i}_{video}"
         written.append(_write_table(to, pose, video, _numbered(output, label, len(jobs)), overwrite))
     return written
+
+
+def _without_3d(poses: list, to: str) -> list:
+    """Drop the 3D poses (of multi-camera sessions) that a 2D format cannot hold, saying so."""
+    import warnings
+
+    from ..errors import PoseconvWarning
+
+    for pose in poses:
+        if pose.n_dims != 2:
+            warnings.warn(
+                f"{pose.source_file.name}: the {pose.n_dims}D poses ({', '.join(pose.track_names())}) are not "
+                f"written: --to {to} holds 2D poses; export them with --to dlc or --to movement.",
+                PoseconvWarning,
+                stacklevel=2,
+            )
+    return [pose for pose in poses if pose.n_dims == 2]
 
 
 def _write_table(to: str, pose: object, video: str, path: Path, overwrite: bool) -> Path:

@@ -196,8 +196,9 @@ class MultiCameraPoseData:
             When names, dimensions or skeletons disagree.
         """
         camera_map: dict[str, CameraCalibration] = unique_by(cameras, "name", "camera")
-        if not camera_map:
-            raise ValueError("A multi-camera session needs at least one camera.")
+        # ndx-pose lets a MultiCameraPoseEstimation hold 3D series and no camera view (a 3D-only session).
+        if not camera_map and (pose_3d is None or not pose_3d.tracks):
+            raise ValueError("A multi-camera session needs at least one camera or 3D poses.")
         unknown = [name for name in views if name not in camera_map]
         if unknown:
             raise ValueError(f"2D poses given for unknown cameras {unknown}; cameras: {list(camera_map)}.")

@@ -17,7 +17,9 @@ import h5py
 import numpy as np
 import pytest
 import sleap_io
+from typer.testing import CliRunner
 
+from poseconv.cli.main import app
 from poseconv.errors import PoseconvWarning
 from poseconv.nwb.read.pose import read_nwb
 from poseconv.nwb.read.training import read_training
@@ -108,6 +110,10 @@ def test_sleap_io_annotations_pose_training(tmp_path):
             assert instance.individual is None
             assert_values(np.where(instance.visible[:, None], instance.points, np.nan), expected.numpy())
     run_cli("inspect", path)
+    # Without --training there are no poses to export: the error says where the labels are.
+    refused = CliRunner().invoke(app, ["export", str(path), "--to", "slp", str(tmp_path / "poses.slp"), "-q"])
+    assert refused.exit_code != 0 and "holds no PoseEstimation" in refused.output
+    assert "--training" in refused.output and not (tmp_path / "poses.slp").exists()
     run_cli("export", path, "--training", "--to", "slp", tmp_path / "annotations.slp", "-q")
     exported = sleap_io.load_slp(tmp_path / "annotations.slp")
     for labeled, expected in zip(exported.labeled_frames, labels.labeled_frames, strict=True):

@@ -1,0 +1,116 @@
+"""The 3D poses of a ``MultiCameraPoseEstimation`` reach ``inspect`` and ``export`` as the pose files' do.
+
+A session's camera views are ``PoseEstimation`` containers; its 3D series sit in the session
+container itself. The commands give the same poses for the NWB file as for the files it came from:
+each camera's 2D poses, then the 3D poses. ndx-pose also allows a session of 3D series and no camera
+view (a tool that keeps only the triangulated result): it is read, inspected and exported too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from ndx_pose import MultiCameraPoseEstimation, PoseEstimationSeries, Skeleton, Skeletons
+from pynwb import NWBHDF5IO, NWBFile
+from typer.testing import CliRunner
+
+from poseconv import DeepLabCut3DPoseInterface
+from poseconv.cli.main import app
+from poseconv.nwb.read.multicamera import read_multicamera
+from poseconv.readers.deeplabcut import read_deeplabcut
+from tests.fixtures.multicamera import DLC_3D_CONFIG, DLC_3D_H5
+from tests.fixtures.nwb import user_metadata
+
+
+def run_cli(*args: object) -> str:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, f"poseconv {' '.join(map(str, args))}: {result.output}{result.exception!r}"
+    return result.output
+
+
+def write_3d_only_session(path: Path) -> np.ndarray:
+    """A session of 3D series and no camera view, written with ndx-pose; return its (frames, nodes, 3) values."""
+    nwbfile = NWBFile(
+        session_description="3D only", identifier="3d-only", session_start_time=datetime(2024, 1, 1, tzinfo=UTC)
+    )
+    behavior = nwbfile.create_processing_module("behavior", "Behavior.")
+    skeleton = Skeleton(name="mouse", nodes=["snout", "tail"], edges=np.array([[0, 1]], dtype="uint8"))
+    behavior.add(Skeletons(skeletons=[skeleton]))
+    values = np.random.default_rng(0).normal(size=(50, 2, 3))
+    values[5, 1] = np.nan
+    series = [
+        PoseEstimationSeries(
+            name=node,
+            description=f"3D position of {node}.",
+            data=values[:, j],
+            unit="millimeters",
+            reference_frame="arena centre",
+            rate=30.0,
+        )
+        for j, node in enumerate(skeleton.nodes)
+    ]
+    behavior.add(
+        MultiCameraPoseEstimation(
+            name="MultiCameraPoseEstimation",
+            pose_estimation_series=series,
+            skeleton=skeleton,
+            source_software="DANNCE",
+            description="Triangulated poses.",
+        )
+    )
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    return values
+
+
+def test_3d_only_session_is_read_inspected_and_exported(tmp_path):
+    path = tmp_path / "session_3d.nwb"
+    values = write_3d_only_session(path)
+    (session,) = read_multicamera(path)
+    assert session.cameras == {} and session.views == {}
+    np.testing.assert_array_equal(session.pose_3d.tracks[0].positions, values)
+
+    output = run_cli("inspect", path)
+    assert "DANNCE" in output and "3D" in output and "snout" in output
+    run_cli("export", path, "--to", "dlc", tmp_path / "export.h5", "-q")
+    exported = read_deeplabcut(tmp_path / "export.h5", find_side_files=False)
+    np.testing.assert_array_equal(exported.tracks[0].positions, values)
+    assert exported.skeletons[exported.tracks[0].skeleton].nodes == ("snout", "tail")
+
+    # With no 2D poses beside them, a 2D format refuses the 3D poses, saying which format holds them.
+    refused = CliRunner().invoke(app, ["export", str(path), "--to", "sleap-analysis", str(tmp_path / "a.h5")])
+    assert refused.exit_code != 0 and "--to dlc" in refused.output and not (tmp_path / "a.h5").exists()
+
+    # --container chooses sessions by their name as it chooses PoseEstimation containers.
+    run_cli("export", path, "--to", "dlc", tmp_path / "chosen.h5", "-c", "MultiCameraPoseEstimation", "-q")
+    assert (tmp_path / "chosen.h5").exists()
+
+
+def test_deeplabcut_3d_nwb_inspects_and_exports_its_3d_poses(tmp_path):
+    interface = DeepLabCut3DPoseInterface(file_path=DLC_3D_H5, config_file_path=DLC_3D_CONFIG)
+    path = tmp_path / "dlc3d.nwb"
+    interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface))
+
+    # The NWB file and the DeepLabCut 3D file show the same poses.
+    from_nwb, from_file = run_cli("inspect", path), run_cli("inspect", DLC_3D_H5)
+    assert "DLC_3D" in from_nwb and "DLC_3D" in from_file
+    run_cli("export", path, "--to", "dlc", tmp_path / "export.h5", "-q")
+    written = sorted(p.name for p in tmp_path.glob("export*.h5"))
+    assert written == ["export_3D.h5", "export_vid1_camera-1.h5", "export_vid1_camera-2.h5"]
+    table = pd.read_hdf(DLC_3D_H5)
+    exported = read_deeplabcut(tmp_path / "export_3D.h5", find_side_files=False)
+    nodes = exported.skeletons[exported.tracks[0].skeleton].nodes
+    expected = np.stack(
+        [np.column_stack([table[("DLC_3D", node, axis)].to_numpy() for axis in "xyz"]) for node in nodes], axis=1
+    )
+    np.testing.assert_array_equal(exported.tracks[0].positions, expected)
+    assert exported.scorer == "DLC_3D"
+
+    # Formats of 2D poses get the camera views; the 3D poses are left out with a warning that says so.
+    result = CliRunner().invoke(app, ["export", str(path), "--to", "sleap-analysis", str(tmp_path / "a.h5"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "3D poses (individual) are not written" in result.output
+    assert sorted(p.name for p in tmp_path.glob("a_*.h5")) == ["a_vid1_camera-1.h5", "a_vid1_camera-2.h5"]
