@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from ndx_pose import MultiCameraPoseEstimation, PoseEstimationSeries, Skeleton, Skeletons
+from ndx_pose import MultiCameraPoseEstimation, PoseEstimation, PoseEstimationSeries, Skeleton, Skeletons
 from pynwb import NWBHDF5IO, NWBFile
 from typer.testing import CliRunner
 
@@ -114,3 +114,30 @@ def test_deeplabcut_3d_nwb_inspects_and_exports_its_3d_poses(tmp_path):
     assert result.exit_code == 0, result.output
     assert "3D poses (individual) are not written" in result.output
     assert sorted(p.name for p in tmp_path.glob("a_*.h5")) == ["a_vid1_camera-1.h5", "a_vid1_camera-2.h5"]
+
+
+def test_export_leaves_out_a_pose_estimation_without_series(tmp_path):
+    """ndx-pose allows a PoseEstimation with no series: it holds no frame, and no empty table is written for it."""
+    nwbfile = NWBFile(session_description="x", identifier="x", session_start_time=datetime(2024, 1, 1, tzinfo=UTC))
+    behavior = nwbfile.create_processing_module("behavior", "Behavior.")
+    skeleton = Skeleton(name="mouse", nodes=["snout", "tail"], edges=np.array([[0, 1]], dtype="uint8"))
+    behavior.add(Skeletons(skeletons=[skeleton]))
+    values = np.random.default_rng(1).random((10, 2))
+    series = PoseEstimationSeries(
+        name="snout", description="Snout.", data=values, unit="pixels", reference_frame="top left", rate=30.0
+    )
+    for name, members in (("empty", []), ("full", [series])):
+        behavior.add(
+            PoseEstimation(
+                name=name, pose_estimation_series=members, skeleton=skeleton, source_software="X", description=name
+            )
+        )
+    path = tmp_path / "one_empty.nwb"
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    result = CliRunner().invoke(app, ["export", str(path), "--to", "dlc", str(tmp_path / "out.csv"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "has no pose series" in result.output
+    assert [p.name for p in tmp_path.glob("out*.csv")] == ["out.csv"]
+    exported = read_deeplabcut(tmp_path / "out.csv", find_side_files=False)
+    np.testing.assert_array_equal(exported.tracks[0].positions[:, 0], values)

@@ -161,12 +161,31 @@ def _write_poses(to: str, poses: list, output: Path, overwrite: bool, bar: Any, 
             bar.update(task, description=f"Writing {to} {i + 1}/{len(poses)}")
             written.append(write_slp(pose, _numbered(output, str(i), len(poses)), overwrite=overwrite))
         return written
-    jobs = [(pose, video) for pose in poses for video in dict.fromkeys(t.video for t in pose.tracks)]
+    jobs = _non_empty([(pose, video) for pose in poses for video in dict.fromkeys(t.video for t in pose.tracks)])
     for i, (pose, video) in enumerate(jobs):
         bar.update(task, description=f"Writing {to} {i + 1}/{len(jobs)}")
         label = video if len({v for _, v in jobs}) == len(jobs) else f"{i}_{video}"
         written.append(_write_table(to, pose, video, _numbered(output, label, len(jobs)), overwrite))
     return written
+
+
+def _non_empty(jobs: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    """Leave out the videos with no frame (a PoseEstimation without series), saying so; keep one if all are."""
+    empty = [(pose, video) for pose, video in jobs if pose.n_frames(video) == 0]
+    if not empty or len(empty) == len(jobs):
+        return jobs
+    kept = [(pose, video) for pose, video in jobs if pose.n_frames(video) > 0]
+    import warnings
+
+    from ..errors import PoseconvWarning
+
+    for pose, video in empty:
+        warnings.warn(
+            f"{pose.source_file.name}: video {video!r} has no pose series (no frame); no file is written for it.",
+            PoseconvWarning,
+            stacklevel=2,
+        )
+    return kept
 
 
 def _without_3d(poses: list, to: str) -> list:
