@@ -16,7 +16,9 @@ recording sessions, ...) is read from sleap-io's ``Labels`` objects instead
 (:mod:`.slp_objects`), with the same rules:
 
 * Per frame and track, a user instance wins over the predicted one, as in
-  SLEAP's own analysis export; ``predicted_only=True`` keeps predictions only.
+  SLEAP's own analysis export; the prediction it replaced is kept beside the
+  track (:attr:`~poseconv.model.PoseTrack.replaced_predictions`, with its point,
+  instance and tracking scores). ``predicted_only=True`` keeps predictions only.
 * Instances without a track go to one track named ``"untracked"`` when they can
   be told to be one animal (see :mod:`.slp_objects`); otherwise an error, unless
   ``untracked="by_order"``.
@@ -270,32 +272,45 @@ def _array_tracks(
     with_tracking = bool(header["has_tracking_score"]) and index.has_tracking_scores
     tracks = []
     for v in dict.fromkeys(v for v, _, _ in ordered):
-        in_video = [key for key in ordered if key[0] == v]
+        keys = [(v, slot[1], s) for video, slot, s in ordered if video == v]
+        n_frames = video_frames(path, infos[v], index.last_frame[v])
         # One table per video, so that a block of frames is read once for all of its tracks.
-        table = SlpPointTable(
-            path=path,
-            index=index,
-            video=v,
-            tracks=[(v, slot[1], s) for _, slot, s in in_video],
-            n_frames=video_frames(path, infos[v], index.last_frame[v]),
+        table = SlpPointTable(path=path, index=index, video=v, tracks=keys, n_frames=n_frames)
+        with_replaced = [key for key in keys if index.tracks[key].any_replaced]
+        replaced_table = (
+            SlpPointTable(path=path, index=index, video=v, tracks=with_replaced, n_frames=n_frames, replaced=True)
+            if with_replaced
+            else None
         )
-        for column, (_, slot, s) in enumerate(in_video):
-            scored = index.tracks[v, slot[1], s].any_predicted
-
-            def per_frame(name: str, table: SlpPointTable = table, column: int = column) -> ColumnView:
-                return ColumnView(table, table.per_frame_column(column, name))
-
-            tracks.append(
-                PoseTrack(
-                    name=slot_name[slot, s],
-                    skeleton=skeleton_names[s],
-                    video=infos[v].key,
-                    positions=ColumnView(table, table.positions_columns(column)),
-                    confidence=ColumnView(table, table.confidence_columns(column)) if scored else None,
-                    confidence_definition=SLP_CONFIDENCE_DEFINITION if scored else None,
-                    instance_scores=per_frame("instance_score") if scored else None,
-                    tracking_scores=per_frame("tracking_score") if with_tracking else None,
-                    user_labeled=IsValue(per_frame("user"), 1.0),
+        for key in keys:
+            _, t, s = key
+            track = _lazy_track(
+                table, keys.index(key), scored=index.tracks[key].any_predicted, with_tracking=with_tracking
+            )
+            if replaced_table is not None and key in with_replaced:
+                replaced = _lazy_track(
+                    replaced_table, with_replaced.index(key), scored=True, with_tracking=with_tracking
                 )
+                track["replaced_predictions"] = PoseTrack(
+                    name=slot_name[("track", t), s], skeleton=skeleton_names[s], video=infos[v].key, **replaced
+                )
+            tracks.append(
+                PoseTrack(name=slot_name[("track", t), s], skeleton=skeleton_names[s], video=infos[v].key, **track)
             )
     return tracks, {slot[1] for _, slot, _ in slots}
+
+
+def _lazy_track(table: SlpPointTable, column: int, *, scored: bool, with_tracking: bool) -> dict[str, Any]:
+    """Return the arrays of track ``column`` of ``table`` as lazy views (of replaced predictions: no user flags)."""
+
+    def per_frame(name: str) -> ColumnView:
+        return ColumnView(table, table.per_frame_column(column, name))
+
+    return {
+        "positions": ColumnView(table, table.positions_columns(column)),
+        "confidence": ColumnView(table, table.confidence_columns(column)) if scored else None,
+        "confidence_definition": SLP_CONFIDENCE_DEFINITION if scored else None,
+        "instance_scores": per_frame("instance_score") if scored else None,
+        "tracking_scores": per_frame("tracking_score") if with_tracking else None,
+        "user_labeled": None if table.replaced else IsValue(per_frame("user"), 1.0),
+    }

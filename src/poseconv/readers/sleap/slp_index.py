@@ -18,7 +18,8 @@ Such a file is read from sleap-io's objects (:mod:`.slp_objects`); the tests che
 that both give the same result on every file the array path reads.
 
 The semantics reproduced: per frame and track a user instance wins over the
-prediction (``predicted_only`` drops user instances); points not visible are NaN;
+prediction, which is kept as a replaced prediction (``predicted_only`` drops user
+instances); points not visible are NaN;
 coordinates of files older than format 1.1 are shifted by -0.5 px as sleap-io does;
 confidence is the point score of predicted instances and NaN for user ones; frames
 run to the last labeled frame of the video.
@@ -39,7 +40,9 @@ from ..safety.input_checks import MAX_FRAMES, frame_count_plausible
 
 __all__ = [
     "PREDICTED",
+    "REPLACED",
     "USER",
+    "kind_rows",
     "Group",
     "InstanceTable",
     "SleapIoNeeded",
@@ -64,6 +67,8 @@ _KNOWN_KEYS = {
 }
 #: ``instance_type`` of user (human-placed) and predicted instances.
 USER, PREDICTED = 0, 1
+#: Not a SLEAP type: the index's kind of a prediction that a user instance of its track replaced in its frame.
+REPLACED = 2
 # Frame rows indexed at once: bounds the memory of indexing a long file.
 _INDEX_ROWS = 2**17
 # Rows between two remembered frame indices of a sorted video (how a block finds its rows).
@@ -89,8 +94,22 @@ def _has_repeats(values: np.ndarray) -> bool:
 
 
 # (frames, kinds, point_starts, instance scores, tracking scores or None) of one (video, track, skeleton):
-# the instance written for each frame that has one, frames increasing.
+# the instance written for each frame that has one and the prediction it replaced (kind REPLACED), frames
+# increasing.
 Group = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, "np.ndarray | None"]
+
+
+def kind_rows(group: Group, *, replaced: bool) -> Group:
+    """Return the rows of ``group`` written as the track (``replaced=False``) or as its replaced predictions.
+
+    Replaced predictions come back with the kind ``PREDICTED``: they are read like any prediction.
+    """
+    frames, kinds, point_starts, scores, tracking = group
+    keep = kinds == REPLACED if replaced else kinds != REPLACED
+    if not replaced and keep.all():
+        return group
+    kinds = np.full(int(keep.sum()), PREDICTED, dtype=kinds.dtype) if replaced else kinds[keep]
+    return (frames[keep], kinds, point_starts[keep], scores[keep], tracking[keep] if tracking is not None else None)
 
 
 class InstanceTable:
@@ -108,6 +127,9 @@ class InstanceTable:
 
     def winners(self, rows: np.ndarray, *, after: int = 0) -> dict[tuple[int, int, int], Group] | str:
         """Return the instance written for each track of each frame row, grouped by (video, track, skeleton).
+
+        A prediction a user instance of its track replaced in its frame is in the group too, of kind
+        :data:`REPLACED` (see :func:`kind_rows`).
 
         Parameters
         ----------
@@ -171,12 +193,8 @@ class InstanceTable:
         # Two instances of one kind for one track in one frame: the object reader keeps the last one and warns.
         if _has_repeats(slot * 2 + kind):
             return "two instances of one kind for one track in one frame"
-        # A user instance wins over the prediction of its track in its frame.
-        winner = ~((kind == PREDICTED) & np.isin(slot, slot[kind == USER]))
-        row, kind, track, skeleton, point_start, scores = (
-            a[winner] for a in (row, kind, track, skeleton, point_start, scores)
-        )
-        tracking = tracking[winner] if tracking is not None else None
+        # A user instance wins over the prediction of its track in its frame; the prediction is kept as replaced.
+        kind = np.where((kind == PREDICTED) & np.isin(slot, slot[kind == USER]), REPLACED, kind)
         video = rows["video"].astype("int64")[row]
         frame = rows["frame_idx"].astype("int64")[row]
         return _by_group((video, track, skeleton), len(self.sizes), (frame, kind, point_start, scores, tracking))
@@ -211,6 +229,7 @@ class SlpTrackFacts:
 
     n_nodes: int
     any_predicted: bool = False
+    any_replaced: bool = False
 
 
 @dataclass
@@ -403,6 +422,7 @@ def _scan(handle: Any, index: SlpIndex) -> dict[int, SlpVideoRows] | None:
         for key, (_, kinds, *_rest) in groups.items():
             facts = index.tracks.setdefault(key, SlpTrackFacts(n_nodes=int(index.sizes[key[2]])))
             facts.any_predicted = facts.any_predicted or bool(np.any(kinds == PREDICTED))
+            facts.any_replaced = facts.any_replaced or bool(np.any(kinds == REPLACED))
         video = rows["video"].astype("int64")
         frame = rows["frame_idx"].astype("int64")
         if np.any(frame < 0) or np.any(frame >= MAX_FRAMES):

@@ -19,7 +19,7 @@ from ...errors import InvalidSourceFileError
 from ...model import frames as lazy
 from ...model.frames import block_frames_for
 from ..tables import H5FileTable
-from .slp_index import PREDICTED, USER, Group, InstanceTable, SlpIndex
+from .slp_index import PREDICTED, USER, Group, InstanceTable, SlpIndex, kind_rows
 
 __all__ = ["SlpPointTable", "read_point_rows"]
 
@@ -54,12 +54,23 @@ class SlpPointTable(H5FileTable):
         The tracks of the video, in column order.
     n_frames : int
         Frames of the video's time base.
+    replaced : bool, default: False
+        Read the predictions that a user instance of their track replaced in their frame (each
+        track's replaced predictions) instead of the instances that are written as the tracks.
     """
 
     def __init__(
-        self, *, path: Path, index: SlpIndex, video: int, tracks: Sequence[tuple[int, int, int]], n_frames: int
+        self,
+        *,
+        path: Path,
+        index: SlpIndex,
+        video: int,
+        tracks: Sequence[tuple[int, int, int]],
+        n_frames: int,
+        replaced: bool = False,
     ) -> None:
         self.path = Path(path)
+        self.replaced = replaced
         self.keys = list(tracks)
         self.n_nodes = [index.tracks[key].n_nodes for key in self.keys]
         self.video_rows = index.rows[video] if index.rows is not None else None
@@ -91,6 +102,13 @@ class SlpPointTable(H5FileTable):
         return np.asarray(int(self.bases[index]) + 3 * self.n_nodes[index] + offset)
 
     def _groups(self, handle: Any, start: int, stop: int) -> dict[tuple[int, int, int], Group]:
+        """Return the rows of frames ``[start, stop)`` this table reads (the tracks', or their replaced predictions)."""
+        return {
+            key: kind_rows(group, replaced=self.replaced)
+            for key, group in self._all_groups(handle, start, stop).items()
+        }
+
+    def _all_groups(self, handle: Any, start: int, stop: int) -> dict[tuple[int, int, int], Group]:
         if self.groups is not None:
             found = {}
             for key, group in self.groups.items():

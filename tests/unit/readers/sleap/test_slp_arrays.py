@@ -162,6 +162,43 @@ def test_user_instance_wins_over_the_prediction(generated_edge_cases):
     assert np.isnan(table.read_frames(4, 5, table.per_frame_column(0, "instance_score"))[0])
 
 
+def test_the_prediction_a_user_instance_replaced_is_kept_beside_the_track(generated_edge_cases):
+    made = generated_edge_cases.expected["instances"]
+    slow, fast = _both(generated_edge_cases.path)
+    assert_same(slow, fast)
+    track_a, track_b = fast.tracks
+    replaced = track_a.replaced_predictions
+    assert is_lazy_array(replaced.positions)  # the array path reads them a block at a time too
+    assert (replaced.name, replaced.skeleton, replaced.video) == (track_a.name, track_a.skeleton, track_a.video)
+    prediction = made["A", 4]["predicted"]
+    np.testing.assert_array_equal(np.asarray(replaced.positions)[4], prediction.numpy())
+    np.testing.assert_array_equal(np.asarray(replaced.confidence)[4], prediction.points["score"])
+    assert np.asarray(replaced.instance_scores)[4] == np.float32(prediction.score)
+    assert np.asarray(replaced.tracking_scores)[4] == np.float32(prediction.tracking_score)
+    others = [0, 1, 2, 3, 5]
+    assert np.isnan(np.asarray(replaced.positions)[others]).all()
+    assert np.isnan(np.asarray(replaced.instance_scores)[others]).all()
+    assert replaced.user_labeled is None
+    # Track B's user instance of frame 5 replaced nothing; predictions only: nothing is replaced.
+    assert track_b.replaced_predictions is None
+    assert all(
+        t.replaced_predictions is None for t in read_sleap(generated_edge_cases.path, predicted_only=True).tracks
+    )
+
+
+@pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
+@pytest.mark.parametrize(("path", "kept"), [(SLP_DANCE, 3), (SLP_MIN_SESSION_USER, 42)], ids=["dance", "session"])
+def test_every_replaced_prediction_of_the_real_files_is_kept(path, kept):
+    # dance: untracked, one animal (the single-animal rule); the session: two tracks in 8 views.
+    pose = read_sleap(path)
+    frames = [
+        int((~np.isnan(np.asarray(t.replaced_predictions.positions)).all(axis=(1, 2))).sum())
+        for t in pose.tracks
+        if t.replaced_predictions is not None
+    ]
+    assert sum(frames) == kept
+
+
 def test_selected_videos_are_honoured(generated_two_videos):
     for indices in ([0], [1], [1, 0]):
         slow, fast = _both(generated_two_videos.path, video_indices=indices)
