@@ -11,8 +11,8 @@ How it is read: the poses from the file's tables as arrays, a block of frames at
 a time (:mod:`.slp_index` indexes the instances, :mod:`.slp_points` reads the
 points); the videos, skeletons, tracks and provenance, which are JSON, with
 sleap-io's small readers of them. A file holding what the array path does not
-reproduce exactly (the index says what, from the content: untracked instances,
-recording sessions, ...) is read from sleap-io's ``Labels`` objects instead
+reproduce exactly (the index says what, from the content: recording sessions,
+repeated instances, ...) is read from sleap-io's ``Labels`` objects instead
 (:mod:`.slp_objects`), with the same rules:
 
 * Per frame and track, a user instance wins over the predicted one, as in
@@ -20,7 +20,7 @@ recording sessions, ...) is read from sleap-io's ``Labels`` objects instead
   track (:attr:`~poseconv.model.PoseTrack.replaced_predictions`, with its point,
   instance and tracking scores). ``predicted_only=True`` keeps predictions only.
 * Instances without a track go to one track named ``"untracked"`` when they can
-  be told to be one animal (see :mod:`.slp_objects`); otherwise an error, unless
+  be told to be one animal (see :mod:`.slp_untracked`); otherwise an error, unless
   ``untracked="by_order"``.
 * Frames run from 0 to the last labeled frame (or the video length, when the
   file records it); frame index ``i`` is row ``i`` and frames without the
@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ...errors import InvalidOptionError
 from ...model import FrameTiming, PoseData, PoseTrack, VideoInfo
 from ...model.frames import ColumnView, IsValue
@@ -60,6 +62,7 @@ from .common import (
     slot_names,
     slot_order,
     slp_header,
+    too_many_untracked,
     video_frames,
 )
 from .slp_index import SlpIndex, read_slp_index
@@ -165,8 +168,7 @@ def _read_slp(
     else:
         reason = index.reason
     # A variant the array path does not read exactly, decided from the content by read_slp_index (the reason
-    # says which): read it from sleap-io's objects, whose rules for untracked instances (from_predicted links,
-    # single-animal files), repeated instances and sessions the array path does not reproduce.
+    # says which): read it from sleap-io's objects (repeated instances, sessions, odd tables).
     logger.debug("%s: read with sleap-io's objects: %s", path, reason)
     labels = load_labels(path)
     return _assemble(path, header, _labels_parts(labels), labels, video_indices, predicted_only, untracked)
@@ -213,7 +215,7 @@ def _assemble(
     selected = select_videos(path, len(parts.infos), [info.key for info in parts.infos], video_indices)
     names = sleap_names(parts.skeletons, parts.tracks)
     if isinstance(source, SlpIndex):
-        tracks, used_tracks = _array_tracks(path, header, source, parts.infos, selected, names)
+        tracks, used_tracks = _array_tracks(path, header, source, parts.infos, selected, names, untracked)
     else:
         tracks, used_tracks = object_tracks(
             path,
@@ -263,16 +265,32 @@ def _array_tracks(
     infos: list[VideoInfo],
     selected: list[int],
     names: tuple[list[str], list[str]],
+    untracked: UntrackedPolicy,
 ) -> tuple[list[PoseTrack], set[int]]:
-    """Return the tracks of the selected videos as lazy views of one :class:`SlpPointTable` per video."""
+    """Return the tracks of the selected videos as lazy views of one :class:`SlpPointTable` per video.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        With ``untracked="error"``, when a frame of a selected video holds several untracked animals.
+    """
     skeleton_names, track_names = names
-    slots = [(v, ("track", t), s) for (v, t, s) in index.tracks if v in selected]
+    if untracked == "error":
+        for v in selected:
+            if index.crowded.get(v):
+                raise too_many_untracked(path, infos[v].key, np.unique(np.concatenate(index.crowded[v])).tolist())
+    # Track ids from n_tracks on are the untracked slots (see slp_untracked).
+    slots = [
+        (v, ("track", t) if t < index.n_tracks else ("untracked", t - index.n_tracks), s)
+        for (v, t, s) in index.tracks
+        if v in selected
+    ]
     slot_name = slot_names(slots, track_names, skeleton_names)
     ordered = slot_order(slots, selected)
     with_tracking = bool(header["has_tracking_score"]) and index.has_tracking_scores
     tracks = []
     for v in dict.fromkeys(v for v, _, _ in ordered):
-        keys = [(v, slot[1], s) for video, slot, s in ordered if video == v]
+        keys = [(v, _track_id(slot, index), s) for video, slot, s in ordered if video == v]
         n_frames = video_frames(path, infos[v], index.last_frame[v])
         # One table per video, so that a block of frames is read once for all of its tracks.
         table = SlpPointTable(path=path, index=index, video=v, tracks=keys, n_frames=n_frames)
@@ -282,8 +300,7 @@ def _array_tracks(
             if with_replaced
             else None
         )
-        for key in keys:
-            _, t, s = key
+        for key, (_, slot, s) in zip(keys, [o for o in ordered if o[0] == v], strict=True):
             track = _lazy_track(
                 table, keys.index(key), scored=index.tracks[key].any_predicted, with_tracking=with_tracking
             )
@@ -292,12 +309,15 @@ def _array_tracks(
                     replaced_table, with_replaced.index(key), scored=True, with_tracking=with_tracking
                 )
                 track["replaced_predictions"] = PoseTrack(
-                    name=slot_name[("track", t), s], skeleton=skeleton_names[s], video=infos[v].key, **replaced
+                    name=slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **replaced
                 )
-            tracks.append(
-                PoseTrack(name=slot_name[("track", t), s], skeleton=skeleton_names[s], video=infos[v].key, **track)
-            )
-    return tracks, {slot[1] for _, slot, _ in slots}
+            tracks.append(PoseTrack(name=slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **track))
+    return tracks, {slot[1] for _, slot, _ in slots if slot[0] == "track"}
+
+
+def _track_id(slot: tuple[str, int], index: SlpIndex) -> int:
+    """Return the index's track id of a slot: the SLEAP track, or ``n_tracks + k`` for untracked slot ``k``."""
+    return slot[1] if slot[0] == "track" else index.n_tracks + slot[1]
 
 
 def _lazy_track(table: SlpPointTable, column: int, *, scored: bool, with_tracking: bool) -> dict[str, Any]:

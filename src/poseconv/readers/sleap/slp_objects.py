@@ -1,10 +1,11 @@
-"""The ``.slp`` variants only sleap-io's objects read exactly: untracked instances, repeats, sessions, odd tables.
+"""The ``.slp`` variants only sleap-io's objects read exactly: repeats, sessions, odd tables.
 
 :func:`poseconv.readers.sleap.read_sleap` reads a ``.slp`` from its tables as
 arrays (:mod:`.slp_index`, :mod:`.slp_points`). The index it builds first says,
 from the file's content, when the file holds something the array path does
 not reproduce (see :class:`~.slp_index.SleapIoNeeded`); such a file is read
-here from sleap-io's ``Labels``, instance by instance. The rules are the same:
+here from sleap-io's ``Labels``, instance by instance. Recording sessions are
+read here too (:mod:`.session` needs the ``Labels``). The rules are the same:
 
 * Per frame and track, a user instance wins over the predicted one, as in
   SLEAP's own analysis export, and the prediction is kept as the track's
@@ -13,11 +14,11 @@ here from sleap-io's ``Labels``, instance by instance. The rules are the same:
   with a warning.
 * Instances without a track go to one track named ``"untracked"`` when no frame
   holds more than one untracked animal. A user instance counts as the same
-  animal as the prediction it was made from (``from_predicted``, an instance
-  id the array path does not follow), and in a file with at most one user and one
-  predicted untracked instance per frame (a single-animal project) they are the
-  same animal. Anything else has no identity to split by and is an error,
-  unless ``untracked="by_order"``.
+  animal as the prediction it was made from (``from_predicted``), and in a video
+  with at most one user and one predicted untracked instance per frame (a
+  single-animal project) they are the same animal. Anything else has no identity
+  to split by and is an error, unless ``untracked="by_order"``. The array path
+  applies the same rules to the tables (:mod:`.slp_untracked`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import pytest
 from poseconv.errors import InvalidSourceFileError
 from poseconv.model import frames as lazy
 from poseconv.model.frames import is_lazy_array
-from poseconv.readers.sleap import read_sleap, slp_index, slp_points
+from poseconv.readers.sleap import read_sleap, slp_index, slp_points, slp_untracked
 from poseconv.readers.sleap.slp import pose_from_labels
 from poseconv.readers.sleap.slp_index import SleapIoNeeded, SlpIndex, SlpVideoRows, read_slp_index
 from poseconv.readers.sleap.slp_objects import load_labels
@@ -45,19 +45,19 @@ FAST = [
     SLP_CENTERED_PAIR,
     SLP_CLIP_PREDICTIONS,
     SLP_CLIP_PROOFREAD,  # user instances over predictions
+    # Instances without a track (see slp_untracked):
+    SLP_DANCE,  # single animal: user instances replaced predictions
+    SLP_TYPICAL,  # user instances on tracks and an untracked prediction
+    SLP_MINIMAL_PKG,  # two untracked user instances in a frame (refused unless by_order), embedded images
+    SLP_IMAGE_LIST,
+    SLP_LABELS_V002,  # several untracked animals, user instances corrected from predictions (from_predicted)
 ]
 # Files read from sleap-io's objects, and why (the index decides it from the content).
-UNTRACKED = "instances without a track"
 SESSIONS = "recording sessions (camera and instance groups are sleap-io objects)"
 NEEDS_OBJECTS = {
-    SLP_DANCE: UNTRACKED,
-    SLP_TYPICAL: UNTRACKED,
-    SLP_LABELS_V002: UNTRACKED,
-    SLP_MINIMAL_PKG: UNTRACKED,
     SLP_MULTIVIEW_28: "datasets the array path does not know: ['session_data']",
     SLP_MIN_SESSION: SESSIONS,
     SLP_MIN_SESSION_USER: SESSIONS,
-    SLP_IMAGE_LIST: UNTRACKED,
 }
 FALLBACK = list(NEEDS_OBJECTS)
 
@@ -104,6 +104,7 @@ def test_points_are_read_in_blocks_of_frames(path, monkeypatch):
     """Indexed 7 frame rows at a time, read in blocks of 64 frames; small files read each instance's points alone."""
     monkeypatch.setattr(slp_index, "_INDEX_ROWS", 7)
     monkeypatch.setattr(slp_index, "_CHECKPOINT_ROWS", 5)  # blocks find their rows between checkpoints
+    monkeypatch.setattr(slp_untracked, "_SCAN_ROWS", 3)  # the single-animal scan, 3 frame rows at a time
     monkeypatch.setattr(lazy, "MIN_BLOCK_FRAMES", 64)
     monkeypatch.setattr(lazy, "MAX_BLOCK_FRAMES", 64)
     if path in (SLP_CLIP_PROOFREAD, SLP_COURTSHIP, SLP_DEMO_FLIES):
