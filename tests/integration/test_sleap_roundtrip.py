@@ -21,6 +21,7 @@ What does not come back, by design (each is said where it is compared):
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path, PureWindowsPath
@@ -45,11 +46,13 @@ DANCE_VIDEO = SLEAP_REPO / "tests/data/videos/dance.mp4"
 CENTERED_PAIR_VIDEO = SLEAP_REPO / "tests/data/json_format_v1/centered_pair_low_quality.mp4"
 
 
-def poseconv(*args: object) -> None:
+def poseconv(*args: object) -> str:
+    """Run the CLI; return what it printed."""
     result = subprocess.run(
         [sys.executable, "-m", "poseconv.cli", *map(str, args)], capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, f"rc={result.returncode}\n{result.stdout}\n{result.stderr}"
+    return result.stdout
 
 
 def round_trip(source: Path, tmp_path: Path, *options: object) -> Path:
@@ -164,8 +167,16 @@ def test_slp_nwb_slp_keeps_every_field(source, options, tmp_path):
     back = round_trip(source, tmp_path, *options)
     assert_same_labels(sio.load_slp(str(source), open_videos=False), sio.load_slp(str(back), open_videos=False))
     if source == SLP_DANCE:
-        # The container of the 3 replaced predictions beside the track's is clean too (the CLI was given no subject).
-        assert_inspector_clean(tmp_path / "converted.nwb", ignore=("check_subject_exists",))
+        # The container of the 3 replaced predictions beside the track's is clean too (the CLI was given no subject),
+        # poseconv's pose checks find nothing, and inspect lists it with its track.
+        nwb = tmp_path / "converted.nwb"
+        assert_inspector_clean(nwb, ignore=("check_subject_exists",))
+        poseconv("validate", nwb, "--pose-only")
+        [summary] = json.loads(poseconv("inspect", nwb, "--json"))["poses"]
+        [track, replaced] = summary["tracks"]
+        assert (track["name"], replaced["name"]) == ("untracked", "untracked (replaced predictions)")
+        assert (replaced["frames_with_pose"], replaced["n_frames"]) == (3, 450)
+        assert replaced["container"] == "/processing/behavior/PoseEstimation_replaced_predictions"
 
 
 @pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
