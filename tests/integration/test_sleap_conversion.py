@@ -62,7 +62,13 @@ def assert_nwb_matches_sleap_io(nwbfile_path: Path, source: Path, interface) -> 
     with NWBHDF5IO(nwbfile_path, "r") as io:
         behavior = io.read().processing["behavior"]
         written = _pose_estimations(behavior)
-        assert sorted(written) == sorted(names.values())
+        # Beside a track whose user instances replaced predictions: those predictions' container.
+        replaced = [
+            f"{names[t.video, t.name]}_replaced_predictions"
+            for t in interface.pose.tracks
+            if t.replaced_predictions is not None
+        ]
+        assert sorted(written) == sorted([*names.values(), *replaced])
         for index, video in enumerate(labels.videos):
             frames = [lf.frame_idx for lf in labels.labeled_frames if lf.video is video]
             if not frames:
@@ -275,6 +281,15 @@ def test_user_instance_wins_in_the_file_and_predicted_only(tmp_path, generated_e
         assert np.isnan(series.confidence[4])
         np.testing.assert_array_equal(series_predicted.data[4], made["A", 4]["predicted"].numpy()[0])
         assert series_predicted.confidence[4] == made["A", 4]["predicted"].points["score"][0]
+        # The prediction the user instance replaced is beside the track, with its scores, in its frame.
+        behavior = io.read().processing["behavior"]
+        replaced = behavior["PoseEstimation_A_replaced_predictions"].pose_estimation_series["a"]
+        np.testing.assert_array_equal(replaced.data[4], made["A", 4]["predicted"].numpy()[0])
+        assert replaced.confidence[4] == made["A", 4]["predicted"].points["score"][0]
+        assert np.isnan(replaced.data[[0, 1, 2, 3, 5]]).all()
+        score = behavior["PoseEstimation_A_replaced_predictions_instance_score"].data[:]
+        assert score[4] == np.float32(made["A", 4]["predicted"].score) and np.isnan(score[[0, 1, 2, 3, 5]]).all()
+        assert "PoseEstimation_B_replaced_predictions" not in behavior.data_interfaces
         # Frames without the animal stay NaN on the time base; nothing is shifted.
         assert series.data.shape == (6, 2) and np.isnan(series.data[[2, 3]]).all()
         assert series.rate == 30.0

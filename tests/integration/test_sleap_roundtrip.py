@@ -6,10 +6,11 @@ scores, NaN where NaN), the tracks in order, the skeletons (nodes, edges), the v
 
 What does not come back, by design (each is said where it is compared):
 
-* A frame with a user instance and a prediction of the same animal keeps the user instance
-  only (poseconv's pose model holds one pose per animal and frame, as SLEAP's analysis export
-  does), so such predictions are not compared.
-* A user instance's ``from_predicted`` link (to the prediction it corrected) is not kept.
+* A frame with a user instance and a prediction of the same animal: the track holds the user
+  instance (poseconv's pose model holds one pose per animal and frame, as SLEAP's analysis export
+  does) and the prediction it replaced is kept beside it, written to NWB as
+  ``<container>_replaced_predictions``; both come back, with the user instance's ``from_predicted``
+  link to the prediction, and are compared.
 * Labeled frames without any instance, the file's provenance and suggestions are not kept.
 * In a recording session, the frame groups (which instances of the views are one animal) and
   3D points are not written back; the track names say which instances are one animal.
@@ -20,6 +21,7 @@ What does not come back, by design (each is said where it is compared):
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path, PureWindowsPath
@@ -44,11 +46,13 @@ DANCE_VIDEO = SLEAP_REPO / "tests/data/videos/dance.mp4"
 CENTERED_PAIR_VIDEO = SLEAP_REPO / "tests/data/json_format_v1/centered_pair_low_quality.mp4"
 
 
-def poseconv(*args: object) -> None:
+def poseconv(*args: object) -> str:
+    """Run the CLI; return what it printed."""
     result = subprocess.run(
         [sys.executable, "-m", "poseconv.cli", *map(str, args)], capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, f"rc={result.returncode}\n{result.stdout}\n{result.stderr}"
+    return result.stdout
 
 
 def round_trip(source: Path, tmp_path: Path, *options: object) -> Path:
@@ -63,17 +67,6 @@ def round_trip(source: Path, tmp_path: Path, *options: object) -> Path:
 def _file_name(filename: object) -> str:
     name = filename[0] if isinstance(filename, list) else str(filename)
     return PureWindowsPath(name).name if "\\" in name else Path(name).name
-
-
-def kept_instances(labels: sio.Labels, lf: sio.LabeledFrame) -> list:
-    """The instances of ``lf`` poseconv keeps: a prediction of an animal a user instance also places is dropped."""
-    user_tracks = {id(inst.track) for inst in lf.instances if type(inst) is sio.Instance}
-    if any(inst.track is None for inst in lf.instances if type(inst) is sio.Instance):
-        # Untracked: one animal per frame (the reader's rule for single-animal files), the user one kept.
-        user_tracks.add(id(None))
-    return [
-        inst for inst in lf.instances if not (isinstance(inst, sio.PredictedInstance) and id(inst.track) in user_tracks)
-    ]
 
 
 def _nan_equal(a: object, b: object) -> bool:
@@ -93,7 +86,6 @@ def assert_same_instance(expected: sio.Instance, got: sio.Instance, where: str) 
     if isinstance(expected, sio.PredictedInstance):
         assert _nan_equal(got.score, expected.score), where
         assert _nan_equal(got.points["score"], expected.points["score"]), where
-    # Not kept: from_predicted (the link from a user instance to the prediction it corrected).
 
 
 def assert_same_labels(expected: sio.Labels, got: sio.Labels, videos: list | None = None) -> None:
@@ -114,18 +106,31 @@ def assert_same_labels(expected: sio.Labels, got: sio.Labels, videos: list | Non
         position = {id(pair[side]): i for i, pair in enumerate(videos)}
         found = {}
         for lf in labels.labeled_frames:
-            instances = kept_instances(labels, lf)
-            if instances:  # frames without instances are not kept
+            if lf.instances:  # frames without instances are not kept
                 key = (position[id(lf.video)], int(lf.frame_idx))
-                found[key] = sorted(instances, key=lambda i: track_order.get(i.track.name, -1) if i.track else -1)
+                # By track, and in a track the prediction a user instance replaced before the user instance.
+                found[key] = sorted(
+                    lf.instances,
+                    key=lambda i: (track_order.get(i.track.name, -1) if i.track else -1, type(i) is sio.Instance),
+                )
         return found
 
     want, have = frames(expected, 0), frames(got, 1)
     assert sorted(have) == sorted(want)
     for key, instances in want.items():
+        where = f"video {key[0]}, frame {key[1]}"
         assert len(have[key]) == len(instances), key
         for expected_instance, got_instance in zip(instances, have[key], strict=True):
-            assert_same_instance(expected_instance, got_instance, f"video {key[0]}, frame {key[1]}")
+            assert_same_instance(expected_instance, got_instance, where)
+            # A user instance's link to the prediction it was corrected from, in the same frame.
+            if type(expected_instance) is sio.Instance:
+                assert _linked(instances, expected_instance) == _linked(have[key], got_instance), where
+
+
+def _linked(instances: list, instance: sio.Instance) -> int | None:
+    """Position in ``instances`` of the prediction ``instance`` was corrected from; None when unlinked."""
+    source = instance.from_predicted
+    return None if source is None else next(i for i, other in enumerate(instances) if other is source)
 
 
 def assert_same_session(expected: sio.Labels, got: sio.Labels) -> None:
@@ -151,7 +156,7 @@ def assert_same_session(expected: sio.Labels, got: sio.Labels) -> None:
     [
         # 27 tracks, predictions with instance and tracking scores: the tracks come back as 1, 2, ..., 27.
         (SLP_CENTERED_PAIR, ()),
-        # 450 untracked predictions and 3 user instances (which replace the predictions of their frames).
+        # 450 untracked predictions and 3 user instances, which replaced the predictions of their frames.
         (SLP_DANCE, ("--video", DANCE_VIDEO)),
         # User instances on tracks "1" and "2" and an untracked prediction, in one frame.
         (SLP_TYPICAL, ("--video", CENTERED_PAIR_VIDEO)),
@@ -161,6 +166,17 @@ def assert_same_session(expected: sio.Labels, got: sio.Labels) -> None:
 def test_slp_nwb_slp_keeps_every_field(source, options, tmp_path):
     back = round_trip(source, tmp_path, *options)
     assert_same_labels(sio.load_slp(str(source), open_videos=False), sio.load_slp(str(back), open_videos=False))
+    if source == SLP_DANCE:
+        # The container of the 3 replaced predictions beside the track's is clean too (the CLI was given no subject),
+        # poseconv's pose checks find nothing, and inspect lists it with its track.
+        nwb = tmp_path / "converted.nwb"
+        assert_inspector_clean(nwb, ignore=("check_subject_exists",))
+        poseconv("validate", nwb, "--pose-only")
+        [summary] = json.loads(poseconv("inspect", nwb, "--json"))["poses"]
+        [track, replaced] = summary["tracks"]
+        assert (track["name"], replaced["name"]) == ("untracked", "untracked (replaced predictions)")
+        assert (replaced["frames_with_pose"], replaced["n_frames"]) == (3, 450)
+        assert replaced["container"] == "/processing/behavior/PoseEstimation_replaced_predictions"
 
 
 @pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
@@ -169,6 +185,9 @@ def test_session_slp_nwb_slp_keeps_cameras_calibration_and_views(source, tmp_pat
     # 8 calibrated cameras, 2 tracks; the second file has a user instance beside each prediction.
     back = round_trip(source, tmp_path, "--fps", 30)
     assert_same_session(sio.load_slp(str(source), open_videos=False), sio.load_slp(str(back), open_videos=False))
+    if source == SLP_MIN_SESSION_USER:
+        # 42 replaced predictions, beside the MultiCameraPoseEstimation of their view: clean too.
+        assert_inspector_clean(tmp_path / "converted.nwb", ignore=("check_subject_exists",))
 
 
 @pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")

@@ -269,6 +269,8 @@ def _print_summary(console: Any, summary: dict[str, Any]) -> None:
         console.print(f"  video {key}: {video['n_frames']} frames; {timing}; file: {where}")
     for track in summary["tracks"]:
         frames = f"{track['frames_with_pose']}/{track['n_frames']} frames with a pose"
+        if track.get("container"):
+            frames += f"; in {track['container']}"
         table = Table(
             title=f"{track['name']} (video {track['video']}): {frames}",
             title_justify="left",

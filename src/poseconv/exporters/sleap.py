@@ -21,7 +21,11 @@ Mapping, track by track and frame by frame:
   beside the ``PoseEstimation``), else the mean point score; every instance's
   tracking score is the track's ``tracking_scores`` (NaN when it has none);
 * SLEAP poses in tracks named ``untracked`` / ``untracked_<k>`` (how poseconv's
-  SLEAP reader files instances that have no track) get no track.
+  SLEAP reader files instances that have no track) get no track;
+* a track's ``replaced_predictions`` (SLEAP predictions a user instance replaced)
+  become ``PredictedInstance`` objects of the same track in their frames, before the
+  instances of the tracks, and the user instance of that track and frame gets
+  ``from_predicted`` pointing at it, as SLEAP saves a corrected prediction.
 
 SLEAP instances are 2D; 3D poses are refused.
 
@@ -132,18 +136,24 @@ def to_sleap_labels(pose: PoseData) -> Any:
 
     labels, skeletons, tracks, videos, video_keys = _labels_without_frames(pose)
     instances: dict[tuple[str, int], list[Any]] = {}
-    for track in pose.tracks:
+    replaced: dict[tuple[str, str, int], Any] = {}
+    for track in [t.replaced_predictions for t in pose.tracks if t.replaced_predictions is not None] + pose.tracks:
         skeleton = skeletons[track.skeleton]
+        is_replaced = any(track is t.replaced_predictions for t in pose.tracks)
         present = ~np.all(np.isnan(track.positions), axis=(1, 2))
         for t in np.flatnonzero(present):
             kind = _instance_kind(track, int(t))
             common = {"skeleton": skeleton, "track": tracks[track.name], "tracking_score": kind["tracking_score"]}
-            if kind["user"]:
+            if kind["user"] and not is_replaced:
                 instance = sio.Instance.from_numpy(track.positions[t], **common)
+                # SLEAP links a user instance to the prediction it was corrected from.
+                instance.from_predicted = replaced.get((track.video, track.name, int(t)))
             else:
                 instance = sio.PredictedInstance.from_numpy(
                     track.positions[t], point_scores=kind["point_scores"], score=kind["score"], **common
                 )
+                if is_replaced:
+                    replaced[track.video, track.name, int(t)] = instance
             instances.setdefault((track.video, int(t)), []).append(instance)
 
     frames = [

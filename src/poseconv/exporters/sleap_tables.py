@@ -9,7 +9,9 @@ Here sleap-io writes everything else (skeletons, tracks, videos, provenance) fro
 ``Labels`` without frames, and the four tables are then replaced by tables of the same
 dtypes (the ones that sleap-io version writes) filled from the tracks' arrays block by
 block, with numpy: rows in the order sleap-io would write them (frames by video and
-frame index, instances in track order within a frame), the same values.
+frame index, instances in track order within a frame, the predictions user instances
+replaced first, as SLEAP saves them), the same values, and each user instance's
+``from_predicted`` pointing at the prediction it replaced in its frame.
 """
 
 from __future__ import annotations
@@ -102,13 +104,20 @@ def _block_rows(
     block: _Block,
     skeleton_ids: np.ndarray,
     track_ids: np.ndarray,
+    replaced_in: np.ndarray,
 ) -> None:
-    """Append the rows of one block of frames of one video to the four tables."""
+    """Append the rows of one block of frames of one video to the four tables.
+
+    ``replaced_in`` gives, per column, the column of the predictions its user instances replaced
+    (-1: none); a user instance's ``from_predicted`` is the replaced prediction of its frame.
+    """
     # An instance wherever a track has any coordinate in a frame; nonzero gives frame-major, track-minor order.
     present = ~np.all(np.isnan(block.positions), axis=(2, 3))
     frame_rows, track_cols = np.nonzero(present)
     if not len(frame_rows):
         return
+    row_of = np.full(present.shape, -1, dtype="int64")
+    row_of[frame_rows, track_cols] = np.arange(len(frame_rows))
     node_mask = block.valid[track_cols]  # (instances, width): the nodes each instance has
     points = block.positions[frame_rows, track_cols]  # (instances, width, 2)
     point_scores = block.scores[frame_rows, track_cols]
@@ -126,7 +135,10 @@ def _block_rows(
     instances["frame_id"] = counters.frames + np.searchsorted(labeled, frame_rows)
     instances["skeleton"] = skeleton_ids[track_cols]
     instances["track"] = track_ids[track_cols]
-    instances["from_predicted"] = -1
+    # SLEAP links a user instance to the prediction it was corrected from, in the same frame.
+    source = replaced_in[track_cols]
+    linked = np.where(source >= 0, row_of[frame_rows, np.maximum(source, 0)], -1)
+    instances["from_predicted"] = np.where(user & (linked >= 0), counters.instances + linked, -1)
     # SLEAP's instance score when the track has it, else the mean point score.
     score = block.instance_scores[frame_rows, track_cols]
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
@@ -192,9 +204,18 @@ def write_label_tables(
         tables[name] = handle.create_dataset(name, shape=(0,), maxshape=(None,), dtype=dtype, chunks=(65536,))
     counters = _Counters()
     for video_id, key in enumerate(video_keys):
-        tracks = [track for track in pose.tracks if track.video == key]
-        if not tracks:
+        owners = [track for track in pose.tracks if track.video == key]
+        if not owners:
             continue
+        # The predictions user instances replaced come first in their frames, as SLEAP saves them.
+        replaced = [track.replaced_predictions for track in owners if track.replaced_predictions is not None]
+        tracks = replaced + owners
+        replaced_in = np.full(len(tracks), -1, dtype="int64")
+        for k, track in enumerate(owners):
+            if track.replaced_predictions is not None:
+                replaced_in[len(replaced) + k] = next(
+                    j for j, r in enumerate(replaced) if r is track.replaced_predictions
+                )
         width = max(track.positions.shape[1] for track in tracks)
         block = max(256, _BLOCK_VALUES // max(1, len(tracks) * width))
         skeletons = np.array([skeleton_names.index(track.skeleton) for track in tracks], dtype="int64")
@@ -202,12 +223,15 @@ def write_label_tables(
         n_frames = max(track.n_frames for track in tracks)
         for start in range(0, n_frames, block):
             stop = min(n_frames, start + block)
+            values = _gather(tracks, start, stop, width)
+            values.user[:, : len(replaced)] = 0  # replaced predictions are predictions, scored or not
             _block_rows(
                 tables,
                 counters,
                 video_id=video_id,
                 start=start,
-                block=_gather(tracks, start, stop, width),
+                block=values,
                 skeleton_ids=skeletons,
                 track_ids=ids,
+                replaced_in=replaced_in,
             )

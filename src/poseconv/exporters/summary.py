@@ -83,6 +83,27 @@ def _timing_summary(pose: PoseData, video: str) -> dict[str, Any]:
     }
 
 
+def _track_summary(pose: PoseData, track: PoseTrack) -> dict[str, Any]:
+    """Return the facts of one track: frames, frames with a pose, missing fraction and confidence per node."""
+    nodes = pose.skeletons[track.skeleton].nodes
+    n_frames = track.n_frames
+    frames_with_pose, missing, scores = _track_statistics(track, len(nodes))
+    return {
+        "name": track.name,
+        "video": track.video,
+        "skeleton": track.skeleton,
+        "n_frames": n_frames,
+        "frames_with_pose": frames_with_pose,
+        "missing_fraction": {
+            node: (float(missing[j] / n_frames) if n_frames else None) for j, node in enumerate(nodes)
+        },
+        "confidence": (
+            None if scores is None else {node: _confidence_summary(scores[j]) for j, node in enumerate(nodes)}
+        ),
+        "confidence_definition": track.confidence_definition,
+    }
+
+
 def summarize_pose(pose: PoseData) -> dict[str, Any]:
     """Return the facts ``poseconv inspect`` shows about ``pose``.
 
@@ -99,7 +120,9 @@ def summarize_pose(pose: PoseData) -> dict[str, Any]:
         timestamps, duration, paths); ``tracks``, each with its frame count, the number of frames
         where any node is present, per-node ``missing_fraction`` (frames where the node is NaN) and
         per-node ``confidence`` (mean, min, median, max over frames with a value; None without
-        confidence).
+        confidence). A track's SLEAP ``replaced_predictions`` follow it as an entry named
+        ``"<track> (replaced predictions)"`` with ``replaced_predictions_of`` and, read from NWB,
+        the ``container`` holding them.
     """
     videos = {}
     for key, info in pose.videos.items():
@@ -111,26 +134,18 @@ def summarize_pose(pose: PoseData) -> dict[str, Any]:
             "frame_size": list(info.frame_size) if info.frame_size is not None else None,
         }
     tracks = []
+    replaced_containers = pose.notes.get("replaced_predictions_containers", {})
     for track in pose.tracks:
-        nodes = pose.skeletons[track.skeleton].nodes
-        n_frames = track.n_frames
-        frames_with_pose, missing, scores = _track_statistics(track, len(nodes))
-        tracks.append(
-            {
-                "name": track.name,
-                "video": track.video,
-                "skeleton": track.skeleton,
-                "n_frames": n_frames,
-                "frames_with_pose": frames_with_pose,
-                "missing_fraction": {
-                    node: (float(missing[j] / n_frames) if n_frames else None) for j, node in enumerate(nodes)
-                },
-                "confidence": (
-                    None if scores is None else {node: _confidence_summary(scores[j]) for j, node in enumerate(nodes)}
-                ),
-                "confidence_definition": track.confidence_definition,
-            }
-        )
+        tracks.append(_track_summary(pose, track))
+        if track.replaced_predictions is not None:
+            # SLEAP predictions a user instance of the track replaced: listed after it, with their container.
+            entry = _track_summary(pose, track.replaced_predictions)
+            entry["name"] = f"{track.name} (replaced predictions)"
+            entry["replaced_predictions_of"] = track.name
+            container = replaced_containers.get(f"{track.video}/{track.name}")
+            if container is not None:
+                entry["container"] = container
+            tracks.append(entry)
     return {
         "source_file": str(pose.source_file),
         "source_software": pose.source_software,

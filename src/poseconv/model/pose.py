@@ -186,6 +186,13 @@ class PoseTrack:
         prediction; None when the source does not say.
     extra_coords : tuple of ExtraCoords
         Other per-node values of the tool (LightningPose ensemble medians and variances), in file order.
+    replaced_predictions : PoseTrack or None
+        SLEAP only: the predictions of this animal that a user instance replaced in the same frame
+        (the frames where ``user_labeled`` is True and SLEAP also kept the prediction the user
+        corrected), as a track of the same name, skeleton, video and frames: positions,
+        confidence, instance and tracking scores, NaN in every other frame. None when there are
+        none. The pose model holds one pose per animal and frame; these are kept beside it so a
+        ``.slp`` written back holds them (and the user instances' ``from_predicted`` links) again.
     """
 
     name: str
@@ -198,6 +205,7 @@ class PoseTrack:
     tracking_scores: np.ndarray | LazyArray | None = None
     user_labeled: np.ndarray | LazyArray | None = None
     extra_coords: tuple[ExtraCoords, ...] = ()
+    replaced_predictions: PoseTrack | None = None
 
     @property
     def n_frames(self) -> int:
@@ -386,8 +394,27 @@ def _checked_track(track: PoseTrack, n_nodes: int) -> PoseTrack:
             raise ValueError(f"Track {track.name!r}: confidence must be {positions.shape[:2]}, got {confidence.shape}.")
     per_frame = _per_frame_values(track, positions.shape[0])
     extra_coords = _checked_extra_coords(track, positions.shape[:2])
+    replaced = track.replaced_predictions
+    if replaced is not None:
+        same = (replaced.name, replaced.skeleton, replaced.video) == (track.name, track.skeleton, track.video)
+        if not same or replaced.replaced_predictions is not None:
+            raise ValueError(
+                f"Track {track.name!r}: its replaced predictions must have its name, skeleton and video "
+                "and no replaced predictions of their own."
+            )
+        replaced = _checked_track(replaced, n_nodes)
+        if replaced.n_frames != positions.shape[0]:
+            raise ValueError(
+                f"Track {track.name!r}: its replaced predictions have {replaced.n_frames} frames, "
+                f"not {positions.shape[0]}."
+            )
     return dataclasses.replace(
-        track, positions=positions, confidence=confidence, extra_coords=extra_coords, **per_frame
+        track,
+        positions=positions,
+        confidence=confidence,
+        extra_coords=extra_coords,
+        replaced_predictions=replaced,
+        **per_frame,
     )
 
 

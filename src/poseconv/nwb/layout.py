@@ -13,6 +13,7 @@ __all__ = [
     "CAMERA_UNIT_SENTENCE",
     "EXTRA_COORDS_SUFFIX",
     "INSTANCE_SERIES",
+    "REPLACED_PREDICTIONS_SUFFIX",
     "TRACK_ORDER_COLUMNS",
     "TRACK_ORDER_TABLE",
     "SOURCES_TABLE_COLUMNS",
@@ -21,6 +22,8 @@ __all__ = [
     "extra_coords_name",
     "given_fields",
     "instance_series_name",
+    "replaced_predictions_description",
+    "replaced_predictions_name",
     "sources_table_name",
 ]
 
@@ -54,6 +57,27 @@ INSTANCE_SERIES = {
 def instance_series_name(pose_estimation_name: str, attribute: str) -> str:
     """Return the name of the ``TimeSeries`` holding a per-frame value (a :data:`INSTANCE_SERIES` key) of a track."""
     return f"{pose_estimation_name}_{INSTANCE_SERIES[attribute]}"
+
+
+# SLEAP predictions a user instance replaced in the same frame: a PoseEstimation beside the one holding
+# the user instances, named "<that container's name>_replaced_predictions" (how a reader finds the pair).
+REPLACED_PREDICTIONS_SUFFIX = "_replaced_predictions"
+
+
+def replaced_predictions_name(pose_estimation_name: str) -> str:
+    """Return the name of the ``PoseEstimation`` of the predictions replaced in ``pose_estimation_name``'s frames."""
+    return f"{pose_estimation_name}{REPLACED_PREDICTIONS_SUFFIX}"
+
+
+def replaced_predictions_description(track: str, pose_estimation_name: str) -> str:
+    """Return the description of the ``PoseEstimation`` of the predictions a user instance replaced."""
+    return (
+        f"SLEAP predictions of '{track}' that a user instance replaced in the same frame; the user instance "
+        f"is in '{pose_estimation_name}'. In SLEAP a user instance corrected from a prediction is saved "
+        "beside it in the frame (the user instance's from_predicted); the poses of the track are the user "
+        "instances, and these are the predictions they replaced, with their point, instance and tracking "
+        "scores. NaN in every other frame."
+    )
 
 
 # HDF5 lists groups by name ("track 10" before "track 2"): the table of this name in the processing

@@ -11,6 +11,7 @@ import sleap_io as sio
 from poseconv.errors import InvalidOptionError
 from poseconv.exporters.sleap import to_sleap_labels, write_slp
 from poseconv.testing.mock import mock_pose_data
+from tests.fixtures.sleap import with_replaced_predictions
 
 
 def test_labels_hold_every_present_frame_and_score():
@@ -131,3 +132,40 @@ def test_recorded_kinds_and_scores_win_over_the_confidence_rule(tmp_path, stream
     # No instance score recorded: the mean point score, as for files of other tools.
     assert isinstance(third, sio.PredictedInstance)
     assert third.score == pytest.approx(np.nanmean(track.confidence[2]), rel=1e-6)
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["labels", "slp-tables"])
+def test_replaced_predictions_come_back_before_their_user_instance_and_linked(tmp_path, streamed):
+    pose = with_replaced_predictions(mock_pose_data(n_frames=5, n_individuals=2, source_software="SLEAP"))
+    labels = sio.load_slp(str(write_slp(pose, tmp_path / "x.slp"))) if streamed else to_sleap_labels(pose)
+    replaced = pose.tracks[0].replaced_predictions
+    for lf in labels.labeled_frames:
+        kinds = [(type(inst).__name__, inst.track.name) for inst in lf.instances]
+        if lf.frame_idx in (1, 3):
+            # SLEAP's order: the prediction the user corrected, then the instances of the tracks.
+            assert kinds == [
+                ("PredictedInstance", "animal0"),
+                ("Instance", "animal0"),
+                ("PredictedInstance", "animal1"),
+            ]
+            prediction, user = lf.instances[:2]
+            assert user.from_predicted is prediction
+            np.testing.assert_array_equal(prediction.numpy(), replaced.positions[lf.frame_idx])
+            np.testing.assert_array_equal(prediction.points["score"], replaced.confidence[lf.frame_idx])
+            assert prediction.score == np.float32(replaced.instance_scores[lf.frame_idx])
+            assert prediction.tracking_score == np.float32(replaced.tracking_scores[lf.frame_idx])
+        else:
+            assert kinds == [("PredictedInstance", "animal0"), ("PredictedInstance", "animal1")]
+
+
+def test_streamed_tables_with_replaced_predictions_are_the_rows_sleap_io_writes(tmp_path, monkeypatch):
+    import poseconv.exporters.sleap_tables as tables
+
+    pose = with_replaced_predictions(_mixed_pose(), frames=(0, 1, 255, 256, 699))
+    expected = tmp_path / "sleap_io.slp"
+    sio.save_slp(to_sleap_labels(pose), str(expected))
+    monkeypatch.setattr(tables, "_BLOCK_VALUES", 1)  # blocks of 256 frames: links within later blocks too
+    got = _tables(write_slp(pose, tmp_path / "streamed.slp"))
+    for name, rows in _tables(expected).items():
+        assert got[name].tobytes() == rows.tobytes(), name
+    assert (got["instances"]["from_predicted"] >= 0).sum() == 5

@@ -61,3 +61,42 @@ def test_select_tracks_names_the_available_ones():
     assert pose.select_tracks(["animal2"]).track_names() == ["animal2"]
     with pytest.raises(KeyError, match="available individuals/tracks"):
         pose.select_tracks(["nope"])
+
+
+def test_replaced_predictions_are_checked_like_their_track():
+    import dataclasses
+
+    from tests.fixtures.sleap import with_replaced_predictions
+
+    pose = with_replaced_predictions(mock_pose_data(n_frames=4))
+    track = pose.tracks[0]
+    checked = PoseData.from_tracks(
+        source_software="SLEAP",
+        source_file="x.slp",
+        skeletons=pose.skeletons.values(),
+        videos=pose.videos.values(),
+        tracks=[track],
+    )
+    assert checked.tracks[0].replaced_predictions.positions.dtype == np.float64
+    for wrong, message in (
+        (dataclasses.replace(track.replaced_predictions, name="other"), "name, skeleton and video"),
+        (
+            dataclasses.replace(
+                track.replaced_predictions,
+                positions=np.zeros((3, 3, 2)),
+                confidence=None,
+                instance_scores=None,
+                tracking_scores=None,
+            ),
+            "3 frames, not 4",
+        ),
+        (dataclasses.replace(track.replaced_predictions, replaced_predictions=track.replaced_predictions), "own"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            PoseData.from_tracks(
+                source_software="SLEAP",
+                source_file="x.slp",
+                skeletons=pose.skeletons.values(),
+                videos=pose.videos.values(),
+                tracks=[dataclasses.replace(track, replaced_predictions=wrong)],
+            )

@@ -17,7 +17,7 @@ import numpy as np
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.multicamera import LENGTH_UNITS, CameraCalibration, MultiCameraPoseData
-from ..layout import CAMERA_SIZE_PATTERN, CAMERA_UNIT_PATTERN, view_extra_coords_owner
+from ..layout import CAMERA_SIZE_PATTERN, CAMERA_UNIT_PATTERN, replaced_predictions_name, view_extra_coords_owner
 from .extra_coords import read_extra_coords
 from .scores import natural_key, read_instance_series
 from .store import (
@@ -227,10 +227,22 @@ class _Session:
             view_extra_coords_owner(container_path.name, view_name),
             track.n_frames,
         )
-        track = dataclasses.replace(track, **values)
+        track = dataclasses.replace(track, **values, replaced_predictions=self._replaced(track, skeleton, extra))
         self.parts_views.setdefault(name, []).append((track, facts, skeleton, VideoInfo(key=video)))
         self.view_facts[name] = _source_facts(view)
         self.timing = self.timing or facts["timing"]
+
+    def _replaced(self, track: PoseTrack, skeleton: Skeleton, extra: tuple[Any, str]) -> PoseTrack | None:
+        """Return the SLEAP predictions a user instance replaced in a view, written beside its container."""
+        module, owner = extra
+        name = replaced_predictions_name(owner)
+        group = module.get(name)
+        if group is None or neurodata_type(group) != "PoseEstimation":
+            return None
+        replaced, _ = _track_of(group, track.name, track.video, _skeleton_of(self.root, group) or skeleton, None)
+        values = read_instance_series(module, name, replaced.n_frames)
+        values.pop("user_labeled", None)
+        return dataclasses.replace(replaced, skeleton=track.skeleton, **values)
 
     def data(self, facts: dict[str, Any], source: Path, names: list[str]) -> MultiCameraPoseData:
         software = facts["software"] or "unknown"

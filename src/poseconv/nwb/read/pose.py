@@ -7,7 +7,9 @@ time series poseconv writes beside a container (LightningPose ensembles;
 :mod:`poseconv.nwb.write.extra_coords`) become the track's ``extra_coords``; the
 ``<container>_instance_score``, ``_tracking_score`` and ``_user_labeled`` series
 (:mod:`poseconv.nwb.write.scores`) its ``instance_scores``, ``tracking_scores`` and
-``user_labeled``. Containers come in the order of their tracks: the one poseconv records
+``user_labeled``. A ``<container>_replaced_predictions`` beside a container (SLEAP predictions
+its user instances replaced; :mod:`poseconv.nwb.write.pose_estimation`) becomes the track's
+``replaced_predictions`` when both are read. Containers come in the order of their tracks: the one poseconv records
 (:mod:`poseconv.nwb.write.track_order`), else natural order of their names.
 
 Containers of one processing module with the same source software, version
@@ -27,7 +29,7 @@ the arrays it returns are plain numpy arrays that outlive the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -36,12 +38,13 @@ import numpy as np
 
 from ...errors import InvalidOptionError, InvalidSourceFileError
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from ..layout import REPLACED_PREDICTIONS_SUFFIX, view_extra_coords_owner
 from .extra_coords import read_extra_coords
 from .pose_containers import ContainerScanner, PoseContainerInfo
 from .scores import ordered_container_keys, read_instance_series
 from .store import nwb_location, open_store
 
-__all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb"]
+__all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb", "replaced_containers"]
 
 
 @dataclass(frozen=True)
@@ -238,13 +241,23 @@ class NWBPoseFile:
         """
         names = list(self.containers) if containers is None else list(containers)
         infos = {name: self._info(name) for name in names}
+        # SLEAP predictions a user instance replaced go with the track of that user instance.
+        replaced = replaced_containers(names, infos)
         grouped: dict[tuple, list[str]] = {}
         for name, info in infos.items():
-            key = (info.module, info.source_software, info.source_software_version, info.scorer)
-            grouped.setdefault(key, []).append(name)
-        return [self._pose(members, infos, lazy) for members in grouped.values()]
+            if name not in replaced.values():
+                key = (info.module, info.source_software, info.source_software_version, info.scorer)
+                grouped.setdefault(key, []).append(name)
+        return [self._pose(members, infos, replaced, lazy) for members in grouped.values()]
 
-    def _pose(self, members: list[str], infos: dict[str, PoseContainerInfo], lazy: bool = False) -> PoseData:
+    def _pose(
+        self,
+        members: list[str],
+        infos: dict[str, PoseContainerInfo],
+        replaced: Mapping[str, str],
+        lazy: bool = False,
+    ) -> PoseData:
+        replaced = {name: replaced[name] for name in members if name in replaced}
         first = infos[members[0]]
         skeletons: dict[str, Skeleton] = {}
         tracks = []
@@ -258,6 +271,11 @@ class NWBPoseFile:
             skeletons[skeleton.name] = skeleton
             track = self.load_track(name, lazy=lazy)
             track.skeleton = skeleton.name
+            if name in replaced:
+                # SLEAP predictions the track's user instances replaced: the same animal, skeleton and video.
+                predictions = self.load_track(replaced[name], lazy=lazy)
+                predictions.name, predictions.skeleton, predictions.video = track.name, track.skeleton, track.video
+                track.replaced_predictions = predictions
             tracks.append(track)
         videos: dict[str, VideoInfo] = {}
         timing: dict[str, FrameTiming] = {}
@@ -282,6 +300,10 @@ class NWBPoseFile:
                 "descriptions": {infos[n].track: infos[n].description for n in members},
             },
         }
+        if replaced:
+            kwargs["notes"]["replaced_predictions_containers"] = {
+                f"{infos[n].video}/{infos[n].track}": infos[r].path for n, r in replaced.items()
+            }
         if first.reference_frame:
             kwargs["reference_frame"] = first.reference_frame
         return PoseData.from_tracks(
@@ -293,6 +315,26 @@ class NWBPoseFile:
             timing=timing,
             **kwargs,
         )
+
+
+def replaced_containers(members: Sequence[str], infos: Mapping[str, PoseContainerInfo]) -> dict[str, str]:
+    """Return, by container, the container of the predictions its user instances replaced (SLEAP).
+
+    Found by name: ``<container>_replaced_predictions`` in the same processing module
+    (:func:`~poseconv.nwb.layout.replaced_predictions_name`), ``<container>_<view>_replaced_predictions``
+    for a camera view of a ``MultiCameraPoseEstimation``; both among ``members``.
+    """
+    by_path = {infos[name].path: name for name in members}
+    found = {}
+    for name in members:
+        path = PurePosixPath(infos[name].path)
+        # A camera view of a MultiCameraPoseEstimation has its replaced predictions beside the container.
+        view_owner = path.parent.parent / view_extra_coords_owner(path.parent.name, path.name)
+        for candidate in (f"{path}{REPLACED_PREDICTIONS_SUFFIX}", f"{view_owner}{REPLACED_PREDICTIONS_SUFFIX}"):
+            if candidate in by_path and candidate != str(path):
+                found[name] = by_path[candidate]
+                break
+    return found
 
 
 def open_nwb(path: str | Path) -> NWBPoseFile:

@@ -10,6 +10,8 @@ The object graph is that of ndx-pose's ``examples/write_multicamera_pose_estimat
   holding the 3D ``PoseEstimationSeries`` (x, y, z) and one ``PoseEstimation``
   per camera (``device=`` that camera, ``skeleton=`` the shared skeleton,
   ``source_video=`` the camera's external video when known) with its 2D series;
+* SLEAP predictions a user instance replaced in a view: a ``PoseEstimation`` of the
+  same form beside the container, ``<container>_<view>_replaced_predictions``;
 * frame times stored once: every later series of the same length links the
   first series' timestamps (or all carry one rate).
 
@@ -43,6 +45,7 @@ from ..layout import (
 from .devices import lookup
 from .extra_coords import write_extra_coords
 from .pose_estimation import behavior_module, get_or_add_skeleton, pose_estimation_series, series_timing
+from .replaced_predictions import write_replaced_predictions
 from .scores import write_instance_series
 from .video import get_or_add_external_video
 
@@ -235,8 +238,53 @@ def write_multicamera_pose_estimation(
         )
         behavior.add(container)
         _write_values_beside(behavior, data, individual, entry, anchors)
+        _write_replaced_predictions(behavior, data, individual, entry, views, anchors)
         written.append(container)
     return written
+
+
+def _write_replaced_predictions(
+    behavior: Any,
+    data: MultiCameraPoseData,
+    individual: str,
+    entry: Mapping[str, Any],
+    views: list[Any],
+    anchors: _TimeAnchors | None,
+) -> None:
+    """Add, beside the container, the SLEAP predictions a user instance replaced in each camera's view.
+
+    A ``MultiCameraPoseEstimation`` holds one ``PoseEstimation`` per camera; the replaced predictions of a
+    view go beside the container as ``<container>_<view>_replaced_predictions``
+    (:mod:`poseconv.nwb.write.replaced_predictions`), with the session's frame times.
+    """
+    if anchors is None:
+        return
+    for (camera_name, view_entry), view in zip((entry.get("CameraViews") or {}).items(), views, strict=True):
+        pose = data.views.get(camera_name)
+        track = next((t for t in pose.tracks if t.name == individual), None) if pose is not None else None
+        if track is None or track.replaced_predictions is None:
+            continue
+        owner = view_extra_coords_owner(entry["name"], view_entry["name"])
+        series = _series(
+            track.replaced_predictions,
+            pose.skeletons[track.skeleton].nodes,
+            view_entry.get("PoseEstimationSeries", {}),
+            pose,
+            anchors,
+            f"metadata['Pose']['MultiCameraPoseEstimations'] ({owner})",
+        )
+        n_frames = anchors.n_frames(track)
+        timing = {"n_frames": n_frames, "times": anchors.kwargs(n_frames), "timing_source": anchors.timing.source}
+        write_replaced_predictions(
+            behavior,
+            track,
+            like=view,
+            owner=owner,
+            user_container=f"{entry['name']}/{view.name}",
+            entry=view_entry,
+            series=series,
+            timing=timing,
+        )
 
 
 def _write_values_beside(

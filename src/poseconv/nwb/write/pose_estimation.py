@@ -27,6 +27,7 @@ from ...model import FrameTiming, PoseData, PoseTrack
 from ..layout import given_fields
 from .devices import get_or_add_device, lookup
 from .extra_coords import write_extra_coords
+from .replaced_predictions import write_replaced_predictions
 from .scores import write_instance_series
 from .track_order import record_track_order
 from .video import get_or_add_external_video
@@ -331,6 +332,28 @@ def _source_video(context: _Context, entry: Mapping[str, Any], track: PoseTrack,
     return source_video
 
 
+def _node_series(
+    context: _Context, track: PoseTrack, entries: Mapping[str, Any], n_frames: int, timing: FrameTiming
+) -> list[Any]:
+    """Return the ``PoseEstimationSeries`` of every node of ``track``; the first of a video holds its frame times."""
+    timing_kwargs = series_timing(timing, n_frames)
+    series_list = []
+    for j, node in enumerate(context.pose.skeletons[track.skeleton].nodes):
+        series = pose_estimation_series(
+            track,
+            j,
+            node,
+            entries.get(node, {}),
+            context.pose,
+            n_frames=n_frames,
+            timing_source=timing.source,
+            times=context.times(track.video, timing_kwargs),
+        )
+        series_list.append(series)
+        context.first_series_by_video.setdefault(track.video, series)
+    return series_list
+
+
 def _pose_estimation(
     context: _Context, key: str, entry: Mapping[str, Any], track: PoseTrack, timing: FrameTiming, n_frames: int
 ) -> Any:
@@ -353,21 +376,7 @@ def _pose_estimation(
             f"metadata['Pose']['PoseEstimations']['{key}']['PoseEstimationSeries'] names {missing}, "
             f"which are not body parts of '{track.name}'; body parts: {list(nodes)}."
         )
-    series_list = []
-    for j, node in enumerate(nodes):
-        times = context.times(track.video, timing_kwargs)
-        series = pose_estimation_series(
-            track,
-            j,
-            node,
-            series_entries.get(node, {}),
-            pose,
-            n_frames=n_frames,
-            timing_source=timing.source,
-            times=times,
-        )
-        series_list.append(series)
-        context.first_series_by_video.setdefault(track.video, series)
+    series_list = _node_series(context, track, series_entries, n_frames, timing)
 
     clashes = sorted({series.name for series in series_list} & (POSE_ESTIMATION_MEMBERS | {skeleton.name}))
     if clashes:
@@ -407,4 +416,19 @@ def _pose_estimation(
         times=context.times(track.video, timing_kwargs),
         timing_source=timing.source,
     )
+    if track.replaced_predictions is not None:
+        # SLEAP predictions a user instance of the track replaced: a container of the same form beside it.
+        write_replaced_predictions(
+            context.behavior,
+            track,
+            like=container,
+            owner=entry["name"],
+            entry=entry,
+            series=_node_series(context, track.replaced_predictions, series_entries, n_frames, timing),
+            timing={
+                "n_frames": n_frames,
+                "times": context.times(track.video, timing_kwargs),
+                "timing_source": timing.source,
+            },
+        )
     return container

@@ -11,14 +11,16 @@ How it is read: the poses from the file's tables as arrays, a block of frames at
 a time (:mod:`.slp_index` indexes the instances, :mod:`.slp_points` reads the
 points); the videos, skeletons, tracks and provenance, which are JSON, with
 sleap-io's small readers of them. A file holding what the array path does not
-reproduce exactly (the index says what, from the content: untracked instances,
-recording sessions, ...) is read from sleap-io's ``Labels`` objects instead
+reproduce exactly (the index says what, from the content: recording sessions,
+repeated instances, ...) is read from sleap-io's ``Labels`` objects instead
 (:mod:`.slp_objects`), with the same rules:
 
 * Per frame and track, a user instance wins over the predicted one, as in
-  SLEAP's own analysis export; ``predicted_only=True`` keeps predictions only.
+  SLEAP's own analysis export; the prediction it replaced is kept beside the
+  track (:attr:`~poseconv.model.PoseTrack.replaced_predictions`, with its point,
+  instance and tracking scores). ``predicted_only=True`` keeps predictions only.
 * Instances without a track go to one track named ``"untracked"`` when they can
-  be told to be one animal (see :mod:`.slp_objects`); otherwise an error, unless
+  be told to be one animal (see :mod:`.slp_untracked`); otherwise an error, unless
   ``untracked="by_order"``.
 * Frames run from 0 to the last labeled frame (or the video length, when the
   file records it); frame index ``i`` is row ``i`` and frames without the
@@ -40,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ...errors import InvalidOptionError
 from ...model import FrameTiming, PoseData, PoseTrack, VideoInfo
 from ...model.frames import ColumnView, IsValue
@@ -58,6 +62,7 @@ from .common import (
     slot_names,
     slot_order,
     slp_header,
+    too_many_untracked,
     video_frames,
 )
 from .slp_index import SlpIndex, read_slp_index
@@ -163,8 +168,7 @@ def _read_slp(
     else:
         reason = index.reason
     # A variant the array path does not read exactly, decided from the content by read_slp_index (the reason
-    # says which): read it from sleap-io's objects, whose rules for untracked instances (from_predicted links,
-    # single-animal files), repeated instances and sessions the array path does not reproduce.
+    # says which): read it from sleap-io's objects (repeated instances, sessions, odd tables).
     logger.debug("%s: read with sleap-io's objects: %s", path, reason)
     labels = load_labels(path)
     return _assemble(path, header, _labels_parts(labels), labels, video_indices, predicted_only, untracked)
@@ -211,7 +215,7 @@ def _assemble(
     selected = select_videos(path, len(parts.infos), [info.key for info in parts.infos], video_indices)
     names = sleap_names(parts.skeletons, parts.tracks)
     if isinstance(source, SlpIndex):
-        tracks, used_tracks = _array_tracks(path, header, source, parts.infos, selected, names)
+        tracks, used_tracks = _array_tracks(path, header, source, parts.infos, selected, names, untracked)
     else:
         tracks, used_tracks = object_tracks(
             path,
@@ -261,41 +265,72 @@ def _array_tracks(
     infos: list[VideoInfo],
     selected: list[int],
     names: tuple[list[str], list[str]],
+    untracked: UntrackedPolicy,
 ) -> tuple[list[PoseTrack], set[int]]:
-    """Return the tracks of the selected videos as lazy views of one :class:`SlpPointTable` per video."""
+    """Return the tracks of the selected videos as lazy views of one :class:`SlpPointTable` per video.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        With ``untracked="error"``, when a frame of a selected video holds several untracked animals.
+    """
     skeleton_names, track_names = names
-    slots = [(v, ("track", t), s) for (v, t, s) in index.tracks if v in selected]
+    if untracked == "error":
+        for v in selected:
+            if index.crowded.get(v):
+                raise too_many_untracked(path, infos[v].key, np.unique(np.concatenate(index.crowded[v])).tolist())
+    # Track ids from n_tracks on are the untracked slots (see slp_untracked).
+    slots = [
+        (v, ("track", t) if t < index.n_tracks else ("untracked", t - index.n_tracks), s)
+        for (v, t, s) in index.tracks
+        if v in selected
+    ]
     slot_name = slot_names(slots, track_names, skeleton_names)
     ordered = slot_order(slots, selected)
     with_tracking = bool(header["has_tracking_score"]) and index.has_tracking_scores
     tracks = []
     for v in dict.fromkeys(v for v, _, _ in ordered):
-        in_video = [key for key in ordered if key[0] == v]
+        keys = [(v, _track_id(slot, index), s) for video, slot, s in ordered if video == v]
+        n_frames = video_frames(path, infos[v], index.last_frame[v])
         # One table per video, so that a block of frames is read once for all of its tracks.
-        table = SlpPointTable(
-            path=path,
-            index=index,
-            video=v,
-            tracks=[(v, slot[1], s) for _, slot, s in in_video],
-            n_frames=video_frames(path, infos[v], index.last_frame[v]),
+        table = SlpPointTable(path=path, index=index, video=v, tracks=keys, n_frames=n_frames)
+        with_replaced = [key for key in keys if index.tracks[key].any_replaced]
+        replaced_table = (
+            SlpPointTable(path=path, index=index, video=v, tracks=with_replaced, n_frames=n_frames, replaced=True)
+            if with_replaced
+            else None
         )
-        for column, (_, slot, s) in enumerate(in_video):
-            scored = index.tracks[v, slot[1], s].any_predicted
-
-            def per_frame(name: str, table: SlpPointTable = table, column: int = column) -> ColumnView:
-                return ColumnView(table, table.per_frame_column(column, name))
-
-            tracks.append(
-                PoseTrack(
-                    name=slot_name[slot, s],
-                    skeleton=skeleton_names[s],
-                    video=infos[v].key,
-                    positions=ColumnView(table, table.positions_columns(column)),
-                    confidence=ColumnView(table, table.confidence_columns(column)) if scored else None,
-                    confidence_definition=SLP_CONFIDENCE_DEFINITION if scored else None,
-                    instance_scores=per_frame("instance_score") if scored else None,
-                    tracking_scores=per_frame("tracking_score") if with_tracking else None,
-                    user_labeled=IsValue(per_frame("user"), 1.0),
-                )
+        for key, (_, slot, s) in zip(keys, [o for o in ordered if o[0] == v], strict=True):
+            track = _lazy_track(
+                table, keys.index(key), scored=index.tracks[key].any_predicted, with_tracking=with_tracking
             )
-    return tracks, {slot[1] for _, slot, _ in slots}
+            if replaced_table is not None and key in with_replaced:
+                replaced = _lazy_track(
+                    replaced_table, with_replaced.index(key), scored=True, with_tracking=with_tracking
+                )
+                track["replaced_predictions"] = PoseTrack(
+                    name=slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **replaced
+                )
+            tracks.append(PoseTrack(name=slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **track))
+    return tracks, {slot[1] for _, slot, _ in slots if slot[0] == "track"}
+
+
+def _track_id(slot: tuple[str, int], index: SlpIndex) -> int:
+    """Return the index's track id of a slot: the SLEAP track, or ``n_tracks + k`` for untracked slot ``k``."""
+    return slot[1] if slot[0] == "track" else index.n_tracks + slot[1]
+
+
+def _lazy_track(table: SlpPointTable, column: int, *, scored: bool, with_tracking: bool) -> dict[str, Any]:
+    """Return the arrays of track ``column`` of ``table`` as lazy views (of replaced predictions: no user flags)."""
+
+    def per_frame(name: str) -> ColumnView:
+        return ColumnView(table, table.per_frame_column(column, name))
+
+    return {
+        "positions": ColumnView(table, table.positions_columns(column)),
+        "confidence": ColumnView(table, table.confidence_columns(column)) if scored else None,
+        "confidence_definition": SLP_CONFIDENCE_DEFINITION if scored else None,
+        "instance_scores": per_frame("instance_score") if scored else None,
+        "tracking_scores": per_frame("tracking_score") if with_tracking else None,
+        "user_labeled": None if table.replaced else IsValue(per_frame("user"), 1.0),
+    }

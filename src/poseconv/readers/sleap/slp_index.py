@@ -1,44 +1,43 @@
 """Index a ``.slp`` for the array reader: where each video's frames and each track's instances are.
 
-``sleap_io.load_slp`` builds one Python object per instance (and per labeled
-frame), which is most of the time of converting a long ``.slp`` (about 14 s for
-200,000 frames x 2 tracks) and needs memory for the whole file. What poseconv
-writes can be computed from the file's ``frames``, ``instances``, ``points`` and
-``pred_points`` tables with a few vectorised numpy operations instead, a block of
-frames at a time (:mod:`.slp_points`).
+``sleap_io.load_slp`` builds one Python object per instance (and per labeled frame), most
+of the time of converting a long ``.slp`` (about 14 s for 200,000 frames x 2 tracks), with
+memory for the whole file. What poseconv writes is computed from the file's ``frames``,
+``instances``, ``points`` and ``pred_points`` tables with vectorised numpy instead, a block
+of frames at a time (:mod:`.slp_points`).
 
-:func:`read_slp_index` checks the ``frames`` and ``instances`` tables chunk by chunk.
-It returns a :class:`SleapIoNeeded` naming what the file holds that the array path
-does not reproduce, decided from the content: instances without a track (whose
-identity follows sleap-io's ``from_predicted`` links), two instances of the same kind
-and track in one frame, a frame listed twice, instance ids or ranges out of order,
-point counts that differ from the skeleton's, video ids that are not list indices,
-recording sessions, damaged frame indices, or datasets this module does not know.
-Such a file is read from sleap-io's objects (:mod:`.slp_objects`); the tests check
-that both give the same result on every file the array path reads.
+:func:`read_slp_index` checks the ``frames`` and ``instances`` tables chunk by chunk. It
+returns a :class:`SleapIoNeeded` naming what the file holds that the array path does not
+reproduce, decided from the content: two instances of the same kind and track in one
+frame, a frame listed twice, instance ids or ranges out of order, point counts that differ
+from the skeleton's, track or video ids that are not list indices, recording sessions,
+damaged frame indices, or datasets this module does not know. Such a file is read from
+sleap-io's objects (:mod:`.slp_objects`); the tests check that both give the same result
+on every file the array path reads.
 
-The semantics reproduced: per frame and track a user instance wins over the
-prediction (``predicted_only`` drops user instances); points not visible are NaN;
-coordinates of files older than format 1.1 are shifted by -0.5 px as sleap-io does;
-confidence is the point score of predicted instances and NaN for user ones; frames
-run to the last labeled frame of the video.
+The semantics reproduced: per frame and track a user instance wins over the prediction,
+which is kept as a replaced prediction (``predicted_only`` drops user instances);
+instances without a track go to untracked slots by SLEAP's rules (:mod:`.slp_untracked`);
+points not visible are NaN; coordinates of files older than format 1.1 are shifted by
+-0.5 px as sleap-io does; confidence is the point score of predicted instances and NaN
+for user ones; frames run to the last labeled frame of the video.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..safety.input_checks import MAX_FRAMES, frame_count_plausible
+from .slp_layout import layout_obstacle, skeleton_sizes
+from .slp_untracked import place_untracked, single_animal_videos
 
 __all__ = [
     "PREDICTED",
+    "REPLACED",
     "USER",
     "Group",
     "InstanceTable",
@@ -49,37 +48,14 @@ __all__ = [
     "read_slp_index",
 ]
 
-# Top-level datasets/groups of a .slp that this module accounts for (videoN: embedded images).
-_KNOWN_KEYS = {
-    "frames",
-    "instances",
-    "metadata",
-    "points",
-    "pred_points",
-    "suggestions_json",
-    "tracks_json",
-    "videos_json",
-    "sessions_json",
-    "provenance_json",
-}
 #: ``instance_type`` of user (human-placed) and predicted instances.
 USER, PREDICTED = 0, 1
+#: Not a SLEAP type: the index's kind of a prediction that a user instance of its track replaced in its frame.
+REPLACED = 2
 # Frame rows indexed at once: bounds the memory of indexing a long file.
 _INDEX_ROWS = 2**17
 # Rows between two remembered frame indices of a sorted video (how a block finds its rows).
 _CHECKPOINT_ROWS = 4096
-
-
-def _skeleton_sizes(handle: Any) -> list[int] | None:
-    """Return the number of nodes of each skeleton, from the metadata JSON, in file order."""
-    raw = handle["metadata"].attrs.get("json")
-    if raw is None:
-        return None
-    metadata = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
-    skeletons = metadata.get("skeletons")
-    if not isinstance(skeletons, list):
-        return None
-    return [len(skeleton.get("nodes", [])) for skeleton in skeletons]
 
 
 def _has_repeats(values: np.ndarray) -> bool:
@@ -89,25 +65,43 @@ def _has_repeats(values: np.ndarray) -> bool:
 
 
 # (frames, kinds, point_starts, instance scores, tracking scores or None) of one (video, track, skeleton):
-# the instance written for each frame that has one, frames increasing.
+# the instance written for each frame that has one and the prediction it replaced (kind REPLACED), frames
+# increasing.
 Group = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, "np.ndarray | None"]
 
 
 class InstanceTable:
     """The ``instances`` table of an open ``.slp``, read for a run of frame rows at a time."""
 
-    def __init__(self, handle: Any, *, sizes: Sequence[int], predicted_only: bool) -> None:
+    def __init__(self, handle: Any, index: SlpIndex) -> None:
         self.instances = handle["instances"]
         self.n_instances = len(self.instances)
         self.n_points = {USER: len(handle["points"]), PREDICTED: len(handle["pred_points"])}
-        self.sizes = np.asarray(sizes, dtype="int64")
-        self.predicted_only = predicted_only
+        self.sizes = np.asarray(index.sizes, dtype="int64")
+        self.predicted_only = index.predicted_only
+        self.n_tracks = index.n_tracks
+        self.single_animal = index.single_animal
         names = self.instances.dtype.names or ()
         self.fields = ["instance_id", "instance_type", "track", "skeleton", "point_id_start", "point_id_end", "score"]
-        self.fields += ["tracking_score"] if "tracking_score" in names else []
+        self.fields += [name for name in ("tracking_score", "from_predicted") if name in names]
+
+    def _range_obstacle(self, starts: np.ndarray, ends: np.ndarray, after: int) -> str | None:
+        """Why the rows' instance ranges are not SLEAP's layout, or None when they are."""
+        if np.any(ends < starts):
+            return "frame rows whose instance range ends before it starts"
+        # Instance ranges in frame-row order, none shared: how SLEAP writes them; the rest is left to sleap-io.
+        if len(starts) and (starts[0] < after or np.any(starts[1:] < ends[:-1])):
+            return "instance ranges out of frame-row order or shared by two frames"
+        if len(starts) and ends[-1] > self.n_instances:
+            return "instance ranges past the end of the instances table"  # would make huge index arrays below
+        return None
 
     def winners(self, rows: np.ndarray, *, after: int = 0) -> dict[tuple[int, int, int], Group] | str:
         """Return the instance written for each track of each frame row, grouped by (video, track, skeleton).
+
+        A prediction a user instance of its track replaced in its frame is in the group too, of kind
+        :data:`REPLACED` (see :func:`~.slp_points.kind_rows`), and untracked instances have the
+        track id of their slot (:mod:`.slp_untracked`).
 
         Parameters
         ----------
@@ -125,13 +119,9 @@ class InstanceTable:
         starts = rows["instance_id_start"].astype("int64")
         ends = rows["instance_id_end"].astype("int64")
         counts = ends - starts
-        if np.any(counts < 0):
-            return "frame rows whose instance range ends before it starts"
-        # Instance ranges in frame-row order, none shared: how SLEAP writes them; the rest is left to sleap-io.
-        if len(rows) and (starts[0] < after or np.any(starts[1:] < ends[:-1])):
-            return "instance ranges out of frame-row order or shared by two frames"
-        if len(rows) and ends[-1] > self.n_instances:
-            return "instance ranges past the end of the instances table"  # would make huge index arrays below
+        obstacle = self._range_obstacle(starts, ends, after)
+        if obstacle is not None:
+            return obstacle
         first, last = (int(starts[0]), int(ends[-1])) if len(rows) else (0, 0)
         # One field at a time: contiguous columns, never more than these rows' records in memory.
         instances = {name: self.instances.fields(name)[first:last] for name in self.fields}
@@ -147,9 +137,8 @@ class InstanceTable:
         kind = instances["instance_type"].astype("int64")
         track = instances["track"].astype("int64")
         skeleton = instances["skeleton"].astype("int64")
-        if np.any(track < 0):
-            # Which untracked instances are one animal follows their from_predicted links: see slp_objects.
-            return "instances without a track"
+        if np.any(track >= self.n_tracks):
+            return "instances of a track the track list does not hold"
         if np.any(~np.isin(kind, (USER, PREDICTED))):
             return "instance types other than user and predicted"
         if np.any(skeleton >= len(self.sizes)) or np.any(skeleton < 0):
@@ -166,18 +155,24 @@ class InstanceTable:
         row, kind, track, skeleton, point_start = (a[keep] for a in (row, kind, track, skeleton, point_start))
         scores = instances["score"][keep]
         tracking = instances["tracking_score"][keep] if "tracking_score" in instances else None
+        tracked = track >= 0
         # One integer per (frame row, track); a frame has one row (checked over the whole file).
-        slot = row * (int(track.max(initial=0)) + 1) + track
+        slot = row * (self.n_tracks + 1) + track
         # Two instances of one kind for one track in one frame: the object reader keeps the last one and warns.
-        if _has_repeats(slot * 2 + kind):
+        if _has_repeats((slot * 2 + kind)[tracked]):
             return "two instances of one kind for one track in one frame"
-        # A user instance wins over the prediction of its track in its frame.
-        winner = ~((kind == PREDICTED) & np.isin(slot, slot[kind == USER]))
-        row, kind, track, skeleton, point_start, scores = (
-            a[winner] for a in (row, kind, track, skeleton, point_start, scores)
-        )
-        tracking = tracking[winner] if tracking is not None else None
+        # A user instance wins over the prediction of its track in its frame; the prediction is kept as replaced.
+        kind = np.where(tracked & (kind == PREDICTED) & np.isin(slot, slot[tracked & (kind == USER)]), REPLACED, kind)
         video = rows["video"].astype("int64")[row]
+        if not tracked.all():
+            # Untracked instances go to slots after the tracks: track id n_tracks + slot (see slp_untracked).
+            kept = {name: instances[name][keep] for name in ("instance_id", "from_predicted") if name in instances}
+            placed = place_untracked(
+                (row, video, track, kind), kept, self.single_animal, self.n_tracks, (USER, PREDICTED, REPLACED)
+            )
+            if isinstance(placed, str):
+                return placed
+            track, kind = placed
         frame = rows["frame_idx"].astype("int64")[row]
         return _by_group((video, track, skeleton), len(self.sizes), (frame, kind, point_start, scores, tracking))
 
@@ -211,6 +206,7 @@ class SlpTrackFacts:
 
     n_nodes: int
     any_predicted: bool = False
+    any_replaced: bool = False
 
 
 @dataclass
@@ -259,6 +255,13 @@ class SlpIndex:
         Whether user instances are ignored.
     has_tracking_scores : bool
         Whether instances have a tracking score.
+    n_tracks : int
+        Tracks of the file's track list; track id ``n_tracks + k`` is untracked slot ``k``
+        (:mod:`.slp_untracked`).
+    single_animal : dict of int to bool
+        For each video with untracked instances, whether it is a single-animal video.
+    crowded : dict of int to list of numpy.ndarray
+        Frames of each video holding more than one untracked animal.
     rows : dict of int to SlpVideoRows, optional
         When the file's frame rows are sorted by video and frame (as SLEAP writes them):
         where each video's rows are. Blocks then read their own rows and nothing is kept per frame.
@@ -273,6 +276,9 @@ class SlpIndex:
     sizes: list[int]
     predicted_only: bool
     has_tracking_scores: bool = False
+    n_tracks: int = 0
+    single_animal: dict[int, bool] = field(default_factory=dict)
+    crowded: dict[int, list[np.ndarray]] = field(default_factory=dict)
     rows: dict[int, SlpVideoRows] | None = None
     groups: dict[tuple[int, int, int], Group] | None = None
 
@@ -282,32 +288,6 @@ class SleapIoNeeded:
     """What a ``.slp`` holds that the array path does not read exactly: it is read from sleap-io's objects."""
 
     reason: str
-
-
-# Fields the array path reads, by table.
-_FIELDS = {
-    "frames": ("video", "frame_idx", "instance_id_start", "instance_id_end"),
-    "instances": ("instance_id", "instance_type", "track", "skeleton", "point_id_start", "point_id_end", "score"),
-    "points": ("x", "y", "visible"),
-    "pred_points": ("x", "y", "visible", "score"),
-}
-
-
-def _layout_obstacle(handle: Any) -> str | None:
-    """Why the file's datasets are not the layout the array path reads, or None when they are."""
-    import h5py
-
-    unknown = sorted(key for key in handle if key not in _KNOWN_KEYS and not re.fullmatch(r"video\d+", key))
-    if unknown:
-        return f"datasets the array path does not know: {unknown}"
-    if "sessions_json" in handle and len(handle["sessions_json"]):
-        return "recording sessions (camera and instance groups are sleap-io objects)"
-    for table, needed in _FIELDS.items():
-        dataset = handle.get(table)
-        fields = (dataset.dtype.names or ()) if isinstance(dataset, h5py.Dataset) else ()
-        if not set(needed) <= set(fields):
-            return f"no '{table}' table with the fields {list(needed)}"
-    return None
 
 
 def read_slp_index(path: str | Path, *, predicted_only: bool = False) -> SlpIndex | SleapIoNeeded:
@@ -334,10 +314,10 @@ def read_slp_index(path: str | Path, *, predicted_only: bool = False) -> SlpInde
     import h5py
 
     with h5py.File(path, "r") as handle:
-        obstacle = _layout_obstacle(handle)
+        obstacle = layout_obstacle(handle)
         if obstacle is not None:
             return SleapIoNeeded(obstacle)
-        sizes = _skeleton_sizes(handle)
+        sizes = skeleton_sizes(handle)
         if sizes is None:
             return SleapIoNeeded("no skeleton list in the metadata JSON")
         fields = handle["instances"].dtype.names or ()
@@ -349,6 +329,8 @@ def read_slp_index(path: str | Path, *, predicted_only: bool = False) -> SlpInde
             sizes=sizes,
             predicted_only=predicted_only,
             has_tracking_scores="tracking_score" in fields,
+            n_tracks=len(handle["tracks_json"]) if isinstance(handle.get("tracks_json"), h5py.Dataset) else 0,
+            single_animal=single_animal_videos(handle, USER, PREDICTED),
         )
         try:
             rows = _scan(handle, index)
@@ -389,7 +371,7 @@ def _scan(handle: Any, index: SlpIndex) -> dict[int, SlpVideoRows] | None:
     _NeedsObjects
         When the array path cannot read the file exactly.
     """
-    table = InstanceTable(handle, sizes=index.sizes, predicted_only=index.predicted_only)
+    table = InstanceTable(handle, index)
     frames = handle["frames"]
     videos: dict[int, SlpVideoRows] = {}
     checkpoints: dict[int, list[np.ndarray]] = {}
@@ -400,9 +382,12 @@ def _scan(handle: Any, index: SlpIndex) -> dict[int, SlpVideoRows] | None:
         rows = frames[first : first + _INDEX_ROWS]
         groups = _checked_winners(table, rows, after)
         after = int(rows["instance_id_end"][-1])
-        for key, (_, kinds, *_rest) in groups.items():
+        for key, (frames_of, kinds, *_rest) in groups.items():
             facts = index.tracks.setdefault(key, SlpTrackFacts(n_nodes=int(index.sizes[key[2]])))
             facts.any_predicted = facts.any_predicted or bool(np.any(kinds == PREDICTED))
+            facts.any_replaced = facts.any_replaced or bool(np.any(kinds == REPLACED))
+            if key[1] > index.n_tracks:  # a second untracked animal in these frames
+                index.crowded.setdefault(key[0], []).append(frames_of[kinds != REPLACED])
         video = rows["video"].astype("int64")
         frame = rows["frame_idx"].astype("int64")
         if np.any(frame < 0) or np.any(frame >= MAX_FRAMES):
@@ -434,7 +419,7 @@ def _scan(handle: Any, index: SlpIndex) -> dict[int, SlpVideoRows] | None:
 
 def _collect_groups(handle: Any, index: SlpIndex) -> dict[tuple[int, int, int], Group]:
     """Every group of a file whose frame rows are out of order, frames sorted (raises :class:`_NeedsObjects`)."""
-    table = InstanceTable(handle, sizes=index.sizes, predicted_only=index.predicted_only)
+    table = InstanceTable(handle, index)
     pieces: dict[tuple[int, int, int], list[Group]] = {}
     video_parts, frame_parts = [], []
     after = 0

@@ -1,22 +1,24 @@
-"""The ``.slp`` variants only sleap-io's objects read exactly: untracked instances, repeats, sessions, odd tables.
+"""The ``.slp`` variants only sleap-io's objects read exactly: repeats, sessions, odd tables.
 
 :func:`poseconv.readers.sleap.read_sleap` reads a ``.slp`` from its tables as
 arrays (:mod:`.slp_index`, :mod:`.slp_points`). The index it builds first says,
 from the file's content, when the file holds something the array path does
 not reproduce (see :class:`~.slp_index.SleapIoNeeded`); such a file is read
-here from sleap-io's ``Labels``, instance by instance. The rules are the same:
+here from sleap-io's ``Labels``, instance by instance. Recording sessions are
+read here too (:mod:`.session` needs the ``Labels``). The rules are the same:
 
 * Per frame and track, a user instance wins over the predicted one, as in
-  SLEAP's own analysis export; ``predicted_only=True`` keeps predictions only.
+  SLEAP's own analysis export, and the prediction is kept as the track's
+  ``replaced_predictions``; ``predicted_only=True`` keeps predictions only.
   Two instances of one kind for one track in a frame: the last one is kept,
   with a warning.
 * Instances without a track go to one track named ``"untracked"`` when no frame
   holds more than one untracked animal. A user instance counts as the same
-  animal as the prediction it was made from (``from_predicted``, an instance
-  id the array path does not follow), and in a file with at most one user and one
-  predicted untracked instance per frame (a single-animal project) they are the
-  same animal. Anything else has no identity to split by and is an error,
-  unless ``untracked="by_order"``.
+  animal as the prediction it was made from (``from_predicted``), and in a video
+  with at most one user and one predicted untracked instance per frame (a
+  single-animal project) they are the same animal. Anything else has no identity
+  to split by and is an error, unless ``untracked="by_order"``. The array path
+  applies the same rules to the tables (:mod:`.slp_untracked`).
 """
 
 from __future__ import annotations
@@ -43,18 +45,30 @@ from .common import (
 __all__ = ["load_labels", "object_tracks"]
 
 
-def _untracked_for_frame(instances: list[Any], *, predicted_only: bool, single_animal: bool) -> list[Any]:
-    """Return the untracked animals of one frame: user instances first, then unmatched predictions."""
+def _untracked_for_frame(
+    instances: list[Any], *, predicted_only: bool, single_animal: bool
+) -> tuple[list[Any], dict[int, Any]]:
+    """Return the untracked animals of one frame (user instances first, then unmatched predictions).
+
+    Also the predictions the user instances replaced, by the position of the user instance.
+    """
     from sleap_io import PredictedInstance
 
     predicted = [inst for inst in instances if isinstance(inst, PredictedInstance)]
     if predicted_only:
-        return predicted
+        return predicted, {}
     user = [inst for inst in instances if not isinstance(inst, PredictedInstance)]
     if single_animal and user:
-        return user
-    corrected = {id(inst.from_predicted) for inst in user if getattr(inst, "from_predicted", None) is not None}
-    return user + [inst for inst in predicted if id(inst) not in corrected]
+        # One animal: the user instance replaced the frame's prediction (at most one, see _is_single_animal).
+        return user, ({0: predicted[-1]} if predicted else {})
+    by_id = {id(inst): inst for inst in predicted}
+    replaced = {
+        k: by_id[id(inst.from_predicted)]
+        for k, inst in enumerate(user)
+        if getattr(inst, "from_predicted", None) is not None and id(inst.from_predicted) in by_id
+    }
+    corrected = {id(inst) for inst in replaced.values()}
+    return user + [inst for inst in predicted if id(inst) not in corrected], replaced
 
 
 def _is_single_animal(lfs: list[Any]) -> bool:
@@ -71,11 +85,12 @@ def _is_single_animal(lfs: list[Any]) -> bool:
 
 def _tracked_for_frame(
     lf: Any, track_index: dict[int, int], *, predicted_only: bool
-) -> tuple[dict[int, Any], set[int]]:
-    """Return the instance of each track in one frame (a user instance wins) and tracks seen twice."""
+) -> tuple[dict[int, Any], set[int], dict[int, Any]]:
+    """Return the instance of each track in a frame (a user instance wins), tracks seen twice, replaced predictions."""
     from sleap_io import PredictedInstance
 
     chosen: dict[int, Any] = {}
+    prediction: dict[int, Any] = {}
     seen_predicted: set[int] = set()
     seen_user: set[int] = set()
     repeated: set[int] = set()
@@ -93,11 +108,17 @@ def _tracked_for_frame(
         # User instances win; among equals the last one, as SLEAP's export keeps.
         if not (is_predicted and t in seen_user):
             chosen[t] = inst
-    return chosen, repeated
+        if is_predicted:
+            prediction[t] = inst
+    return chosen, repeated, {t: inst for t, inst in prediction.items() if t in seen_user}
 
 
 # (video index, ("track", track index) or ("untracked", k), skeleton index) -> [(frame, instance)]
 _Rows = dict[tuple[int, tuple[str, int], int], list[tuple[int, Any]]]
+
+
+def _add_rows(rows: _Rows, v: int, frame: int, slot: tuple[str, int], instance: Any, skeleton_index: dict) -> None:
+    rows.setdefault((v, slot, skeleton_index[id(instance.skeleton)]), []).append((frame, instance))
 
 
 def _collect_rows(
@@ -109,8 +130,11 @@ def _collect_rows(
     *,
     predicted_only: bool,
     untracked: UntrackedPolicy,
-) -> tuple[_Rows, dict[int, int]]:
-    """Choose the instance of every track, video and frame; return them and each video's last frame."""
+) -> tuple[_Rows, _Rows, dict[int, int]]:
+    """Choose the instance of every track, video and frame.
+
+    Returns them, the predictions user instances replaced, and each video's last frame.
+    """
     skeleton_index = {id(s): i for i, s in enumerate(labels.skeletons)}
     track_index = {id(t): i for i, t in enumerate(labels.tracks)}
     video_index = {id(v): i for i, v in enumerate(labels.videos)}
@@ -120,6 +144,7 @@ def _collect_rows(
         if i in frames_by_video:
             frames_by_video[i].append(lf)
     rows: _Rows = {}
+    replaced_rows: _Rows = {}
     last_frame: dict[int, int] = {}
     repeated: dict[tuple[int, int], list[int]] = {}
     for v in selected:
@@ -137,12 +162,14 @@ def _collect_rows(
         crowded: list[int] = []
         for lf in lfs:
             frame = int(lf.frame_idx)
-            chosen, twice = _tracked_for_frame(lf, track_index, predicted_only=predicted_only)
+            chosen, twice, replaced = _tracked_for_frame(lf, track_index, predicted_only=predicted_only)
             for t in twice:
                 repeated.setdefault((v, t), []).append(frame)
             for t, inst in chosen.items():
-                rows.setdefault((v, ("track", t), skeleton_index[id(inst.skeleton)]), []).append((frame, inst))
-            loose = _untracked_for_frame(
+                _add_rows(rows, v, frame, ("track", t), inst, skeleton_index)
+            for t, inst in replaced.items():
+                _add_rows(replaced_rows, v, frame, ("track", t), inst, skeleton_index)
+            loose, loose_replaced = _untracked_for_frame(
                 [inst for inst in lf.instances if inst.track is None],
                 predicted_only=predicted_only,
                 single_animal=single_animal,
@@ -150,7 +177,9 @@ def _collect_rows(
             if len(loose) > 1:
                 crowded.append(frame)
             for k, inst in enumerate(loose):
-                rows.setdefault((v, ("untracked", k), skeleton_index[id(inst.skeleton)]), []).append((frame, inst))
+                _add_rows(rows, v, frame, ("untracked", k), inst, skeleton_index)
+            for k, inst in loose_replaced.items():
+                _add_rows(replaced_rows, v, frame, ("untracked", k), inst, skeleton_index)
         if crowded and untracked == "error":
             raise too_many_untracked(path, keys[v], crowded)
     for (v, t), frames in repeated.items():
@@ -160,7 +189,7 @@ def _collect_rows(
             PoseconvWarning,
             stacklevel=4,
         )
-    return rows, last_frame
+    return rows, replaced_rows, last_frame
 
 
 def _fill_track(
@@ -232,17 +261,17 @@ def object_tracks(
     """
     skeleton_names, track_names = names
     keys = [info.key for info in infos]
-    rows, last_frame = _collect_rows(
+    rows, replaced_rows, last_frame = _collect_rows(
         path, labels, selected, keys, track_names, predicted_only=predicted_only, untracked=untracked
     )
     slot_name = slot_names(list(rows), track_names, skeleton_names)
     tracks: list[PoseTrack] = []
     for v, slot, s in slot_order(list(rows), selected):
-        arrays = _fill_track(
-            rows[v, slot, s],
-            video_frames(path, infos[v], last_frame[v]),
-            len(labels.skeletons[s].nodes),
-            has_tracking_score=has_tracking_score,
-        )
-        tracks.append(PoseTrack(name=slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **arrays))
+        shape = (video_frames(path, infos[v], last_frame[v]), len(labels.skeletons[s].nodes))
+        names_of = {"name": slot_name[slot, s], "skeleton": skeleton_names[s], "video": infos[v].key}
+        arrays = _fill_track(rows[v, slot, s], *shape, has_tracking_score=has_tracking_score)
+        if (v, slot, s) in replaced_rows:
+            replaced = _fill_track(replaced_rows[v, slot, s], *shape, has_tracking_score=has_tracking_score)
+            arrays["replaced_predictions"] = PoseTrack(**names_of, **{**replaced, "user_labeled": None})
+        tracks.append(PoseTrack(**names_of, **arrays))
     return tracks, {slot[1] for _, slot, _ in rows if slot[0] == "track"}

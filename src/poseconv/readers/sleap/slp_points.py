@@ -19,14 +19,27 @@ from ...errors import InvalidSourceFileError
 from ...model import frames as lazy
 from ...model.frames import block_frames_for
 from ..tables import H5FileTable
-from .slp_index import PREDICTED, USER, Group, InstanceTable, SlpIndex
+from .slp_index import PREDICTED, REPLACED, USER, Group, InstanceTable, SlpIndex
 
-__all__ = ["SlpPointTable", "read_point_rows"]
+__all__ = ["SlpPointTable", "kind_rows", "read_point_rows"]
 
 # Point-table rows between two instances of a block read past rather than read separately.
 _POINT_GAP = 4096
 # Instance score, tracking score and user flag of each track.
 _PER_FRAME_COLUMNS = 3
+
+
+def kind_rows(group: Group, *, replaced: bool) -> Group:
+    """Return the rows of ``group`` written as the track (``replaced=False``) or as its replaced predictions.
+
+    Replaced predictions come back with the kind ``PREDICTED``: they are read like any prediction.
+    """
+    frames, kinds, point_starts, scores, tracking = group
+    keep = kinds == REPLACED if replaced else kinds != REPLACED
+    if not replaced and keep.all():
+        return group
+    kinds = np.full(int(keep.sum()), PREDICTED, dtype=kinds.dtype) if replaced else kinds[keep]
+    return (frames[keep], kinds, point_starts[keep], scores[keep], tracking[keep] if tracking is not None else None)
 
 
 class SlpPointTable(H5FileTable):
@@ -54,18 +67,28 @@ class SlpPointTable(H5FileTable):
         The tracks of the video, in column order.
     n_frames : int
         Frames of the video's time base.
+    replaced : bool, default: False
+        Read the predictions that a user instance of their track replaced in their frame (each
+        track's replaced predictions) instead of the instances that are written as the tracks.
     """
 
     def __init__(
-        self, *, path: Path, index: SlpIndex, video: int, tracks: Sequence[tuple[int, int, int]], n_frames: int
+        self,
+        *,
+        path: Path,
+        index: SlpIndex,
+        video: int,
+        tracks: Sequence[tuple[int, int, int]],
+        n_frames: int,
+        replaced: bool = False,
     ) -> None:
         self.path = Path(path)
+        self.replaced = replaced
         self.keys = list(tracks)
         self.n_nodes = [index.tracks[key].n_nodes for key in self.keys]
         self.video_rows = index.rows[video] if index.rows is not None else None
         self.groups = {key: index.groups[key] for key in self.keys} if index.groups is not None else None
-        self.sizes = index.sizes
-        self.predicted_only = index.predicted_only
+        self.index = index
         self.legacy_coordinates = index.format_id < 1.1
         widths = [3 * n + _PER_FRAME_COLUMNS for n in self.n_nodes]
         self.bases = np.concatenate([[0], np.cumsum(widths)]).astype("int64")[:-1]
@@ -91,6 +114,13 @@ class SlpPointTable(H5FileTable):
         return np.asarray(int(self.bases[index]) + 3 * self.n_nodes[index] + offset)
 
     def _groups(self, handle: Any, start: int, stop: int) -> dict[tuple[int, int, int], Group]:
+        """Return the rows of frames ``[start, stop)`` this table reads (the tracks', or their replaced predictions)."""
+        return {
+            key: kind_rows(group, replaced=self.replaced)
+            for key, group in self._all_groups(handle, start, stop).items()
+        }
+
+    def _all_groups(self, handle: Any, start: int, stop: int) -> dict[tuple[int, int, int], Group]:
         if self.groups is not None:
             found = {}
             for key, group in self.groups.items():
@@ -101,7 +131,7 @@ class SlpPointTable(H5FileTable):
         rows = handle["frames"][first:last]
         frame = rows["frame_idx"].astype("int64")
         lo, hi = np.searchsorted(frame, [start, stop])
-        table = InstanceTable(handle, sizes=self.sizes, predicted_only=self.predicted_only)
+        table = InstanceTable(handle, self.index)
         groups = table.winners(rows[lo:hi])
         if isinstance(groups, str):
             raise InvalidSourceFileError(

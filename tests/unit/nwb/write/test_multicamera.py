@@ -138,3 +138,41 @@ def test_a_camera_name_taken_by_another_rig_is_refused():
     assert [c.name for c in written] == ["MultiCameraPoseEstimation_rig2_a", "MultiCameraPoseEstimation_rig2_b"]
     assert written[0].pose_estimations["PoseEstimation_left"].device is nwbfile.devices["left_rig2"]
     assert written[0].skeleton.name == "mouse_rig2"
+
+
+def test_replaced_predictions_of_a_view_go_beside_the_container_and_back(tmp_path):
+    import dataclasses
+
+    from poseconv.nwb.read.pose import read_nwb
+    from tests.fixtures.sleap import with_replaced_predictions
+
+    data = _session(FrameTiming(rate=30.0))
+    right = with_replaced_predictions(data.views["right"], frames=(0, 4))
+    data = dataclasses.replace(data, views={**data.views, "right": right})
+    nwbfile = mock_NWBFile()
+    write_multicamera_pose_estimation(nwbfile, data, metadata=default_multicamera_metadata(data))
+    behavior = nwbfile.processing["behavior"]
+    replaced = behavior["MultiCameraPoseEstimation_a_PoseEstimation_right_replaced_predictions"]
+    view = behavior["MultiCameraPoseEstimation_a"].pose_estimations["PoseEstimation_right"]
+    assert replaced.device is view.device and replaced.skeleton is view.skeleton
+    assert "'MultiCameraPoseEstimation_a/PoseEstimation_right'" in replaced.description
+    assert (
+        "MultiCameraPoseEstimation_a_PoseEstimation_right_replaced_predictions_instance_score"
+        in behavior.data_interfaces
+    )
+    assert not [name for name in behavior.data_interfaces if name.endswith("_replaced_predictions") and "_b_" in name]
+
+    path = tmp_path / "rig.nwb"
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    (back,) = read_multicamera(path)
+    want = right.tracks[0].replaced_predictions
+    got = back.views["right"].tracks[0].replaced_predictions
+    assert (got.name, got.video) == (back.views["right"].tracks[0].name, back.views["right"].tracks[0].video)
+    for field in ("positions", "confidence", "instance_scores", "tracking_scores"):
+        np.testing.assert_array_equal(getattr(got, field), getattr(want, field), err_msg=field)
+    assert back.views["right"].tracks[1].replaced_predictions is None
+    # Read as single-camera poses, the container goes with its view's track too.
+    tracks = [t for pose in read_nwb(path) for t in pose.tracks if t.replaced_predictions is not None]
+    assert len(tracks) == 1 and tracks[0].name == "a"
+    np.testing.assert_array_equal(tracks[0].replaced_predictions.positions, want.positions)

@@ -221,7 +221,7 @@ def test_untracked_with_user_corrections_is_one_track():
             np.testing.assert_array_equal(track.confidence[lf.frame_idx], inst.points["score"])
         else:
             assert np.isnan(track.confidence[lf.frame_idx]).all()
-    assert track.user_labeled.sum() == 3
+    assert np.asarray(track.user_labeled).sum() == 3
 
 
 def test_untracked_next_to_tracks_is_kept_not_dropped():

@@ -13,7 +13,7 @@ import pytest
 from poseconv.errors import InvalidSourceFileError
 from poseconv.model import frames as lazy
 from poseconv.model.frames import is_lazy_array
-from poseconv.readers.sleap import read_sleap, slp_index, slp_points
+from poseconv.readers.sleap import read_sleap, slp_index, slp_points, slp_untracked
 from poseconv.readers.sleap.slp import pose_from_labels
 from poseconv.readers.sleap.slp_index import SleapIoNeeded, SlpIndex, SlpVideoRows, read_slp_index
 from poseconv.readers.sleap.slp_objects import load_labels
@@ -45,19 +45,19 @@ FAST = [
     SLP_CENTERED_PAIR,
     SLP_CLIP_PREDICTIONS,
     SLP_CLIP_PROOFREAD,  # user instances over predictions
+    # Instances without a track (see slp_untracked):
+    SLP_DANCE,  # single animal: user instances replaced predictions
+    SLP_TYPICAL,  # user instances on tracks and an untracked prediction
+    SLP_MINIMAL_PKG,  # two untracked user instances in a frame (refused unless by_order), embedded images
+    SLP_IMAGE_LIST,
+    SLP_LABELS_V002,  # several untracked animals, user instances corrected from predictions (from_predicted)
 ]
 # Files read from sleap-io's objects, and why (the index decides it from the content).
-UNTRACKED = "instances without a track"
 SESSIONS = "recording sessions (camera and instance groups are sleap-io objects)"
 NEEDS_OBJECTS = {
-    SLP_DANCE: UNTRACKED,
-    SLP_TYPICAL: UNTRACKED,
-    SLP_LABELS_V002: UNTRACKED,
-    SLP_MINIMAL_PKG: UNTRACKED,
     SLP_MULTIVIEW_28: "datasets the array path does not know: ['session_data']",
     SLP_MIN_SESSION: SESSIONS,
     SLP_MIN_SESSION_USER: SESSIONS,
-    SLP_IMAGE_LIST: UNTRACKED,
 }
 FALLBACK = list(NEEDS_OBJECTS)
 
@@ -104,6 +104,7 @@ def test_points_are_read_in_blocks_of_frames(path, monkeypatch):
     """Indexed 7 frame rows at a time, read in blocks of 64 frames; small files read each instance's points alone."""
     monkeypatch.setattr(slp_index, "_INDEX_ROWS", 7)
     monkeypatch.setattr(slp_index, "_CHECKPOINT_ROWS", 5)  # blocks find their rows between checkpoints
+    monkeypatch.setattr(slp_untracked, "_SCAN_ROWS", 3)  # the single-animal scan, 3 frame rows at a time
     monkeypatch.setattr(lazy, "MIN_BLOCK_FRAMES", 64)
     monkeypatch.setattr(lazy, "MAX_BLOCK_FRAMES", 64)
     if path in (SLP_CLIP_PROOFREAD, SLP_COURTSHIP, SLP_DEMO_FLIES):
@@ -160,6 +161,43 @@ def test_user_instance_wins_over_the_prediction(generated_edge_cases):
     assert np.isnan(table.read_frames(4, 5, table.confidence_columns(0))).all()
     assert table.read_frames(4, 5, table.per_frame_column(0, "user"))[0] == 1.0
     assert np.isnan(table.read_frames(4, 5, table.per_frame_column(0, "instance_score"))[0])
+
+
+def test_the_prediction_a_user_instance_replaced_is_kept_beside_the_track(generated_edge_cases):
+    made = generated_edge_cases.expected["instances"]
+    slow, fast = _both(generated_edge_cases.path)
+    assert_same(slow, fast)
+    track_a, track_b = fast.tracks
+    replaced = track_a.replaced_predictions
+    assert is_lazy_array(replaced.positions)  # the array path reads them a block at a time too
+    assert (replaced.name, replaced.skeleton, replaced.video) == (track_a.name, track_a.skeleton, track_a.video)
+    prediction = made["A", 4]["predicted"]
+    np.testing.assert_array_equal(np.asarray(replaced.positions)[4], prediction.numpy())
+    np.testing.assert_array_equal(np.asarray(replaced.confidence)[4], prediction.points["score"])
+    assert np.asarray(replaced.instance_scores)[4] == np.float32(prediction.score)
+    assert np.asarray(replaced.tracking_scores)[4] == np.float32(prediction.tracking_score)
+    others = [0, 1, 2, 3, 5]
+    assert np.isnan(np.asarray(replaced.positions)[others]).all()
+    assert np.isnan(np.asarray(replaced.instance_scores)[others]).all()
+    assert replaced.user_labeled is None
+    # Track B's user instance of frame 5 replaced nothing; predictions only: nothing is replaced.
+    assert track_b.replaced_predictions is None
+    assert all(
+        t.replaced_predictions is None for t in read_sleap(generated_edge_cases.path, predicted_only=True).tracks
+    )
+
+
+@pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
+@pytest.mark.parametrize(("path", "kept"), [(SLP_DANCE, 3), (SLP_MIN_SESSION_USER, 42)], ids=["dance", "session"])
+def test_every_replaced_prediction_of_the_real_files_is_kept(path, kept):
+    # dance: untracked, one animal (the single-animal rule); the session: two tracks in 8 views.
+    pose = read_sleap(path)
+    frames = [
+        int((~np.isnan(np.asarray(t.replaced_predictions.positions)).all(axis=(1, 2))).sum())
+        for t in pose.tracks
+        if t.replaced_predictions is not None
+    ]
+    assert sum(frames) == kept
 
 
 def test_selected_videos_are_honoured(generated_two_videos):

@@ -1,0 +1,65 @@
+"""Which ``.slp`` layouts the array reader reads: the datasets and fields it knows, and the skeleton sizes.
+
+:func:`layout_obstacle` says why a file's datasets are not the layout of :mod:`.slp_index`
+(unknown datasets, recording sessions, tables without the fields read); such a file is read
+from sleap-io's objects (:mod:`.slp_objects`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+__all__ = ["layout_obstacle", "skeleton_sizes"]
+
+# Top-level datasets/groups of a .slp that the array path accounts for (videoN: embedded images).
+_KNOWN_KEYS = {
+    "frames",
+    "instances",
+    "metadata",
+    "points",
+    "pred_points",
+    "suggestions_json",
+    "tracks_json",
+    "videos_json",
+    "sessions_json",
+    "provenance_json",
+}
+
+# Fields the array path reads, by table.
+_FIELDS = {
+    "frames": ("video", "frame_idx", "instance_id_start", "instance_id_end"),
+    "instances": ("instance_id", "instance_type", "track", "skeleton", "point_id_start", "point_id_end", "score"),
+    "points": ("x", "y", "visible"),
+    "pred_points": ("x", "y", "visible", "score"),
+}
+
+
+def layout_obstacle(handle: Any) -> str | None:
+    """Why the file's datasets are not the layout the array path reads, or None when they are."""
+    import h5py
+
+    unknown = sorted(key for key in handle if key not in _KNOWN_KEYS and not re.fullmatch(r"video\d+", key))
+    if unknown:
+        return f"datasets the array path does not know: {unknown}"
+    if "sessions_json" in handle and len(handle["sessions_json"]):
+        return "recording sessions (camera and instance groups are sleap-io objects)"
+    for table, needed in _FIELDS.items():
+        dataset = handle.get(table)
+        fields = (dataset.dtype.names or ()) if isinstance(dataset, h5py.Dataset) else ()
+        if not set(needed) <= set(fields):
+            return f"no '{table}' table with the fields {list(needed)}"
+    return None
+
+
+def skeleton_sizes(handle: Any) -> list[int] | None:
+    """Return the number of nodes of each skeleton, from the metadata JSON, in file order."""
+    raw = handle["metadata"].attrs.get("json")
+    if raw is None:
+        return None
+    metadata = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
+    skeletons = metadata.get("skeletons")
+    if not isinstance(skeletons, list):
+        return None
+    return [len(skeleton.get("nodes", [])) for skeleton in skeletons]

@@ -1,0 +1,159 @@
+"""Which animal an instance without a track is, on the array path: SLEAP's rules, as :mod:`.slp_objects` applies them.
+
+A ``.slp`` instance whose ``track`` is -1 belongs to no track. The array reader files
+the untracked instances of a frame into slots ``0, 1, ...`` (the tracks ``"untracked"``,
+or ``"untracked_<k>"`` with ``untracked="by_order"``), with the rules the object reader
+(:mod:`.slp_objects`) applies to sleap-io's objects:
+
+* In a video where no frame holds more than one untracked user instance and one untracked
+  prediction (a single-animal project: :func:`single_animal_videos`), they are one animal:
+  slot 0, the user instance where there is one, and the prediction beside it is the one it
+  replaced.
+* Elsewhere the user instances of a frame come first, in file order; a prediction a user
+  instance was corrected from (its ``from_predicted``, an untracked prediction of the same
+  frame) is the one it replaced, in its slot; the other predictions follow in file order.
+* With ``predicted_only`` the predictions take the slots in file order.
+
+A frame with more than one slot holds several animals without a track: the index records it
+(``untracked="error"`` refuses such files).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["place_untracked", "single_animal_videos", "untracked_slots"]
+
+# Frame rows read at once by the single-animal scan.
+_SCAN_ROWS = 2**17
+
+
+def single_animal_videos(handle: Any, user: int, predicted: int) -> dict[int, bool]:
+    """Return, for each video with untracked instances, whether it is a single-animal video (see the module docstring).
+
+    Empty when the file has no untracked instance. Instance ranges SLEAP would not write (out of
+    order, past the table) are skipped here: the index refuses them.
+    """
+    instances = handle["instances"]
+    track = instances.fields("track")
+    if not any(np.any(track[i : i + _SCAN_ROWS] < 0) for i in range(0, len(instances), _SCAN_ROWS)):
+        return {}
+    frames = handle["frames"]
+    most: dict[int, list[int]] = {}
+    for first in range(0, len(frames), _SCAN_ROWS):
+        rows = frames.fields(["video", "instance_id_start", "instance_id_end"])[first : first + _SCAN_ROWS]
+        starts, ends = rows["instance_id_start"].astype("int64"), rows["instance_id_end"].astype("int64")
+        counts = ends - starts
+        if not len(rows) or np.any(counts < 0) or np.any(starts[1:] < ends[:-1]) or ends[-1] > len(instances):
+            continue
+        lo, hi = int(starts[0]), int(ends[-1])
+        position = np.arange(int(counts.sum()), dtype="int64") + np.repeat(
+            starts - lo - (np.cumsum(counts) - counts), counts
+        )
+        kind = instances.fields("instance_type")[lo:hi][position].astype("int64")
+        loose = instances.fields("track")[lo:hi][position] < 0
+        row = np.repeat(np.arange(len(rows)), counts)
+        n_user = np.bincount(row[loose & (kind == user)], minlength=len(rows))
+        n_predicted = np.bincount(row[loose & (kind == predicted)], minlength=len(rows))
+        video = rows["video"].astype("int64")
+        for v in np.unique(video[(n_user + n_predicted) > 0]).tolist():
+            in_video = video == v
+            seen = most.setdefault(int(v), [0, 0])
+            seen[0] = max(seen[0], int(n_user[in_video].max()))
+            seen[1] = max(seen[1], int(n_predicted[in_video].max()))
+    return {v: n_user <= 1 and n_predicted <= 1 for v, (n_user, n_predicted) in most.items()}
+
+
+def _rank_in_row(row: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Position of each of ``members`` (indices, in order) among the members of its row."""
+    rows = row[members]
+    return np.arange(len(members)) - np.searchsorted(rows, rows, side="left")
+
+
+def untracked_slots(
+    row: np.ndarray,
+    kind: np.ndarray,
+    links: tuple[np.ndarray, np.ndarray | None],
+    single: np.ndarray,
+    kinds: tuple[int, int, int],
+) -> tuple[np.ndarray, np.ndarray] | str:
+    """Return the slot and the kind (user, predicted or replaced) of each untracked instance.
+
+    Parameters
+    ----------
+    row : numpy.ndarray
+        Frame row of each untracked instance, non-decreasing (instances in file order).
+    kind : numpy.ndarray
+        Their ``instance_type`` (user or predicted).
+    links : tuple of numpy.ndarray
+        Their instance ids, and their ``from_predicted`` ids (None when the file has no such column).
+    single : numpy.ndarray
+        Whether the video of each is a single-animal video (:func:`single_animal_videos`).
+    kinds : tuple of int
+        The codes of user, predicted and replaced instances.
+
+    Returns
+    -------
+    tuple of numpy.ndarray, or str
+        Slots and kinds; or what the instances hold that only sleap-io's objects read exactly.
+    """
+    user, predicted, replaced = kinds
+    ids, from_predicted = links
+    slot = np.zeros(len(row), dtype="int64")
+    new_kind = kind.copy()
+    is_user, is_predicted = kind == user, kind == predicted
+    n_rows = int(row.max(initial=-1)) + 1
+    # One animal per frame: the user instance, and the prediction beside it replaced.
+    has_user = np.bincount(row[is_user], minlength=n_rows).astype(bool)
+    new_kind[single & is_predicted & has_user[row]] = replaced
+    several = ~single
+    if not several.any():
+        return slot, new_kind
+    users = np.flatnonzero(several & is_user)
+    slot[users] = _rank_in_row(row, users)
+    corrected = np.zeros(len(row), dtype=bool)
+    if from_predicted is not None and len(users):
+        # A user instance corrected from an untracked prediction of its frame: that prediction's slot is its own.
+        target = np.searchsorted(ids, from_predicted[users])
+        target = np.minimum(target, len(ids) - 1)
+        found = (ids[target] == from_predicted[users]) & (row[target] == row[users]) & is_predicted[target]
+        sources = target[found]
+        if len(np.unique(sources)) != len(sources):
+            return "two untracked user instances corrected from one prediction"
+        corrected[sources] = True
+        slot[sources] = slot[users[found]]
+        new_kind[sources] = replaced
+    others = np.flatnonzero(several & is_predicted & ~corrected)
+    n_users = np.bincount(row[users], minlength=n_rows)
+    slot[others] = n_users[row[others]] + _rank_in_row(row, others)
+    return slot, new_kind
+
+
+def place_untracked(
+    columns: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    kept: dict[str, np.ndarray],
+    single_animal: dict[int, bool],
+    n_tracks: int,
+    kinds: tuple[int, int, int],
+) -> tuple[np.ndarray, np.ndarray] | str:
+    """Return the track ids and kinds of a run of instances, each untracked one given its slot's id ``n_tracks + k``.
+
+    ``columns`` are the instances' frame row, video, track (-1: none) and kind; ``kept`` their
+    ``instance_id`` and (when the file has it) ``from_predicted``; ``single_animal`` is
+    :func:`single_animal_videos`' answer. Or what the instances hold that only sleap-io's objects read.
+    """
+    row, video, track, kind = columns
+    loose = track < 0
+    links = (
+        kept["instance_id"][loose].astype("int64"),
+        kept["from_predicted"][loose].astype("int64") if "from_predicted" in kept else None,
+    )
+    single = np.array([single_animal.get(v, True) for v in video[loose].tolist()], dtype=bool)
+    found = untracked_slots(row[loose], kind[loose], links, single, kinds)
+    if isinstance(found, str):
+        return found
+    track, kind = track.copy(), kind.copy()
+    track[loose], kind[loose] = n_tracks + found[0], found[1]
+    return track, kind
