@@ -170,7 +170,7 @@ def make_interface(
     wanted = {
         "--video": (video, ("video_file_path", "video_file_paths")),
         "--fps": (fps, ("sampling_frequency",)),
-        "--individuals": (individuals, ("individuals", "tracks")),
+        "--individuals": (individuals, (getattr(cls, "individuals_argument", "individuals"),)),
         "--labeled-data": (labeled_data, ("labeled_data_path",)),
         # Label sources are all training data: --training asks for nothing more of them.
         "--training": (True if training and not is_labels else None, ("include_training_data",)),

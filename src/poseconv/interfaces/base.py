@@ -4,6 +4,9 @@ The interfaces are thin: they hold their arguments, read the pose file once
 (through :mod:`poseconv.readers`), turn the :class:`~poseconv.model.PoseData`
 into metadata, keep the temporal alignment the user applies, and hand
 everything to :func:`poseconv.nwb.write.pose_estimation.write_pose_estimation`.
+
+An interface names its reader and the ``__init__`` arguments the reader takes, and
+passes every argument up (:mod:`poseconv.interfaces.mixin`).
 """
 
 from __future__ import annotations
@@ -23,15 +26,9 @@ from ..metadata.defaults import default_pose_metadata, merge_metadata
 from ..model import FrameTiming, PoseData
 from ..nwb.write.pose_estimation import write_pose_estimation
 from ..video import VideoProbe, probe_video
+from .mixin import PoseconvInterfaceMixin, check_input_format, user_stacklevel
 
-__all__ = [
-    "BasePoseInterface",
-    "FilePathArg",
-    "OptionalFilePathArg",
-    "PoseconvInterfaceMixin",
-    "check_input_format",
-    "run_interface_conversion",
-]
+__all__ = ["STUB_FRAMES", "BasePoseInterface", "FilePathArg", "OptionalFilePathArg"]
 
 # A path argument shown to form tools as a file picker; existence is checked by the reader,
 # which words the error for the user instead of pydantic.
@@ -40,159 +37,40 @@ OptionalFilePathArg = Annotated[Path | None, WithJsonSchema({"type": "string", "
 STUB_FRAMES = 100
 
 
-def _strip_nulls(schema: Any) -> Any:
-    """Collapse ``anyOf: [X, null]`` to X and drop null defaults, for form tools."""
-    if isinstance(schema, dict):
-        any_of = schema.get("anyOf")
-        if isinstance(any_of, list):
-            rest = [s for s in any_of if s != {"type": "null"}]
-            if len(rest) == 1 and len(rest) < len(any_of):
-                merged = {k: v for k, v in schema.items() if k != "anyOf"}
-                merged.update(rest[0])
-                schema = merged
-        if schema.get("default", 0) is None:
-            schema = {k: v for k, v in schema.items() if k != "default"}
-        return {k: _strip_nulls(v) for k, v in schema.items()}
-    if isinstance(schema, list):
-        return [_strip_nulls(v) for v in schema]
-    return schema
-
-
-def check_input_format(interface: Any, source_data: dict[str, Any]) -> None:
-    """Refuse an input whose content another catalog format reads better (:func:`~poseconv.catalog.check_format`)."""
-    from ..catalog import check_format, format_of_interface
-
-    fmt = format_of_interface(type(interface))
-    path = source_data.get(fmt.input_argument) if fmt is not None else None
-    if fmt is not None and path is not None:
-        check_format(path, fmt, stacklevel=5)
-
-
-def run_interface_conversion(interface: Any, nwbfile_path: Path, **kwargs: Any) -> None:
-    """Run one interface's conversion through the pipeline every entry point shares (:class:`PoseConverterPipe`).
-
-    ``kwargs`` are neuroconv's ``run_conversion`` arguments; the ones it does not name are the
-    interface's conversion options.
-    """
-    from .converter import PoseConverterPipe
-
-    named = ("nwbfile", "metadata", "overwrite", "backend", "backend_configuration", "append_on_disk_nwbfile")
-    arguments = {key: kwargs.pop(key) for key in named if key in kwargs}
-    name = type(interface).__name__
-    PoseConverterPipe({name: interface}).run_conversion(
-        nwbfile_path=nwbfile_path, conversion_options={name: kwargs}, **arguments
-    )
-
-
-class PoseconvInterfaceMixin:
-    """What every poseconv interface shares: form-friendly schemas, ``add_to_nwbfile`` and the pipeline.
-
-    Put it first among the bases; subclasses implement :meth:`_add`.
-    """
-
-    #: What the interface writes: "poses" (over time, with frame times) or "labels" (training frames).
-    #: The conversion pipeline reads it instead of importing the interface classes.
-    poseconv_writes: str = "poses"
-
-    def get_metadata_schema(self) -> dict:
-        """Return the JSON Schema (draft-07) of :meth:`get_metadata`'s result.
-
-        Returns
-        -------
-        dict
-            neuroconv's base metadata schema with poseconv's ``Pose`` and ``Behavior`` blocks.
-        """
-        # The pydantic models behind the schema are built only when a schema is asked for.
-        from ..metadata.schema import metadata_schema
-
-        return metadata_schema()
-
-    @classmethod
-    def get_source_schema(cls) -> dict:
-        """Return the JSON Schema of the constructor arguments, in a form-tool-friendly shape."""
-        from neuroconv.utils import get_json_schema_from_method_signature
-
-        from ..metadata.schema import add_missing_titles
-
-        # neuroconv reads parameter descriptions from the docstring of what it is given; ours are on __init__.
-        schema = get_json_schema_from_method_signature(cls.__init__, exclude=["source_data"])
-        return add_missing_titles(_strip_nulls(schema))
-
-    def get_conversion_options_schema(self) -> dict:
-        """Return the JSON Schema of :meth:`add_to_nwbfile`'s options."""
-        from ..metadata.schema import add_missing_titles
-
-        return add_missing_titles(_strip_nulls(super().get_conversion_options_schema()))
-
-    def add_to_nwbfile(
-        self,
-        nwbfile: Any,
-        metadata: dict | None = None,
-        *,
-        stub_test: bool = False,
-        external_files_relative_to: Path | None = None,
-    ) -> None:
-        """Add this interface's poses, session or training data (and skeletons, cameras, videos) to ``nwbfile``.
-
-        Parameters
-        ----------
-        nwbfile : pynwb.NWBFile
-            The file to add to.
-        metadata : dict, optional
-            Metadata as from :meth:`get_metadata`, edited; entries missing from it take the defaults.
-        stub_test : bool, default: False
-            Write only the first 100 frames (and training frames), for a quick test file.
-        external_files_relative_to : pathlib.Path, optional
-            Folder the NWB file will be written to, so external video paths are stored
-            relative to it (as DANDI expects); ``run_conversion`` sets it.
-        """
-        # One signature for every interface: neuroconv builds the conversion options schema from it.
-        self._add(nwbfile, metadata, stub_test=stub_test, relative_to=external_files_relative_to)
-
-    def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
-        raise NotImplementedError
-
-    def run_conversion(self, nwbfile_path: Path, **kwargs: Any) -> None:
-        """Write the NWB file through poseconv's conversion pipeline; on any failure nothing is left behind.
-
-        Parameters
-        ----------
-        nwbfile_path : pathlib.Path
-            The NWB file to write.
-        **kwargs
-            neuroconv's ``run_conversion`` arguments: ``nwbfile``, ``metadata``, ``overwrite`` (without it
-            an existing file is an error), ``backend`` ("hdf5" or "zarr"), ``backend_configuration``,
-            ``append_on_disk_nwbfile``; any other is an option of :meth:`add_to_nwbfile` (``stub_test``).
-        """
-        run_interface_conversion(self, Path(nwbfile_path), **kwargs)
-
-
 class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
-    """Base of the pose interfaces; subclasses implement :meth:`_read_pose`."""
+    """Base of the pose interfaces: a subclass names its :attr:`reader` and passes its arguments up."""
 
     keywords = ("behavior", "pose estimation", "ndx-pose")
+    #: The ``__init__`` argument naming the individuals to keep (SLEAP calls them tracks).
+    individuals_argument: str = "individuals"
 
-    def __init__(
-        self,
-        *,
-        individuals: list[str] | None = None,
-        sampling_frequency: float | None = None,
-        video_file_paths: dict[str, Path] | list[Path] | None = None,
-        metadata_key: str | None = None,
-        verbose: bool = False,
-        **source_data: Any,
-    ) -> None:
+    def __init__(self, *, verbose: bool = False, **source_data: Any) -> None:
+        """Read the input, match its videos, choose its frame times and keep the individuals asked for.
+
+        Parameters
+        ----------
+        verbose : bool, default: False
+            Print progress.
+        **source_data
+            Every other argument of the subclass's ``__init__`` (:func:`init_arguments`). Besides
+            the reader's options, these are used when the subclass takes them: the individuals
+            (:attr:`individuals_argument`), ``sampling_frequency``, ``video_file_path`` or
+            ``video_file_paths``, and ``metadata_key``.
+        """
         super().__init__(verbose=verbose, **source_data)
-        timing.user_rate(sampling_frequency)
+        self._sampling_frequency = source_data.get("sampling_frequency")
+        timing.user_rate(self._sampling_frequency)
         check_input_format(self, source_data)
+        individuals = source_data.get(self.individuals_argument)
         self._individuals = list(individuals) if individuals is not None else None
-        self._sampling_frequency = sampling_frequency
         self._aligned_timing: dict[str, FrameTiming] = {}
         self._probes: dict[Path, VideoProbe | None] = {}
-        data = self._read_pose()
-        if metadata_key is not None:
-            data = dataclasses.replace(data, metadata_key=metadata_key)
-        self._video_file_paths = self._match_video_paths(data, video_file_paths)
+        data = self._read_input()
+        if source_data.get("metadata_key") is not None:
+            data = dataclasses.replace(data, metadata_key=source_data["metadata_key"])
+        video = source_data.get("video_file_path")
+        given_videos = [video] if video is not None else source_data.get("video_file_paths")
+        self._video_file_paths = self._match_video_paths(data, given_videos)
         original = self._resolve_timing(data)
         try:
             selected = original if self._individuals is None else self._select(original, self._individuals)
@@ -200,7 +78,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
             raise InvalidOptionError(err.args[0]) from None
         self._keep(original, selected)
 
-    # -- to implement -------------------------------------------------------------------------
+    # -- hooks a session interface overrides ----------------------------------------------------
 
     def _select(self, data: PoseData, names: list[str]) -> PoseData:
         """Return ``data`` with only the individuals/tracks named (KeyError naming the others)."""
@@ -210,10 +88,6 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
         """Keep the data read (for the original timestamps) and the part chosen."""
         self._original = original
         self._pose = selected
-
-    def _read_pose(self) -> PoseData:
-        """Read the source file(s) into a PoseData."""
-        raise NotImplementedError
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -261,7 +135,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
             probe = self._probe(path) if path is not None else None
             video_timing = None
             if probe is not None:
-                timing.check_video_length(pose.source_file.name, n_frames, probe, stacklevel=5)
+                timing.check_video_length(pose.source_file.name, n_frames, probe, stacklevel=user_stacklevel())
                 video_timing = probe.timing()
                 videos[key] = dataclasses.replace(
                     info,
@@ -276,7 +150,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
                 video=video_timing,
                 recorded=pose.timing.get(key),
                 video_name=probe.path.name if probe is not None else None,
-                stacklevel=5,
+                stacklevel=user_stacklevel(),
             )
             if chosen is not None:
                 pose = pose.with_timing(key, chosen)
@@ -396,7 +270,9 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
         if len(arrays) != len(videos):
             raise InvalidOptionError(f"Expected timestamps for {len(videos)} videos, got {len(arrays)}.")
         for video, array in zip(videos, arrays, strict=True):
-            array = timing.check_timestamps(array, self._pose.n_frames(video), f"video '{video}'", stacklevel=4)
+            array = timing.check_timestamps(
+                array, self._pose.n_frames(video), f"video '{video}'", stacklevel=user_stacklevel()
+            )
             self._aligned_timing[video] = FrameTiming(timestamps=array, source="timestamps given by the user")
 
     def set_aligned_starting_time(self, aligned_starting_time: float) -> None:

@@ -193,7 +193,8 @@ class PoseNWBConverter(NWBConverter):
     def _source_names(self) -> list[str]:
         names = []
         for name, interface in self.data_interface_objects.items():
-            source = interface.source_data.get("file_path") or interface.source_data.get("labeled_data_path")
+            # A poseconv interface knows its input argument (DeepLabCut labels take labeled_data_path).
+            source = getattr(interface, "input_path", None) or interface.source_data.get("file_path")
             names.append(Path(source).name if source else name)
         return names
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import validate_call
 
-from ..model import PoseData
+from ..model.training import TrainingData
 from ..readers.deeplabcut.predictions import read_deeplabcut
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
+from .docstrings import fill_parameters
+from .mixin import init_arguments
 from .training import OptionalProjectPathArg, TrainingDataMixin, find_deeplabcut_training_data
 
 __all__ = ["DeepLabCutPoseInterface"]
@@ -26,8 +26,11 @@ class DeepLabCutPoseInterface(TrainingDataMixin, BasePoseInterface):
     keywords = (*BasePoseInterface.keywords, "DeepLabCut", "DLC")
     associated_suffixes = (".h5", ".csv", ".pickle", ".yaml")
     info = "Interface for DeepLabCut predictions (.h5/.csv) with every individual, 2D or 3D."
+    reader = staticmethod(read_deeplabcut)
+    reader_options = ("config_file_path", "metadata_file_path", "find_side_files")
 
     @validate_call
+    @fill_parameters
     def __init__(
         self,
         file_path: FilePathArg,
@@ -61,45 +64,20 @@ class DeepLabCutPoseInterface(TrainingDataMixin, BasePoseInterface):
             Frame rate in Hz, used when the DeepLabCut files do not record one.
         find_side_files : bool, default: True
             Look for config.yaml, the metadata pickle and the video next to the predictions.
-        metadata_key : str, optional
-            Suffix for this file's metadata keys and default object names, needed when several pose files
-            (e.g. one per camera) go into one NWB file: "top" gives "PoseEstimation_top", "Skeleton_top".
+        {metadata_key_of_file}
         include_training_data : bool, default: False
             Also write the project's human labels (labeled-data/<video>/CollectedData_<scorer>) as PoseTraining.
         labeled_data_path : str, optional
             The project folder or a CollectedData file, when the predictions are not inside the project.
-        verbose : bool, default: False
-            Print progress.
+        {verbose}
         """
-        self._file_path = Path(file_path)
-        self._config_file_path = config_file_path
-        self._metadata_file_path = metadata_file_path
-        self._find_side_files = find_side_files
-        super().__init__(
-            individuals=individuals,
-            sampling_frequency=sampling_frequency,
-            verbose=verbose,
-            file_path=file_path,
-            config_file_path=config_file_path,
-            metadata_file_path=metadata_file_path,
-            video_file_path=video_file_path,
-            find_side_files=find_side_files,
-            include_training_data=include_training_data,
-            labeled_data_path=labeled_data_path,
-            metadata_key=metadata_key,
-            video_file_paths=[video_file_path] if video_file_path is not None else None,
-        )
-        if include_training_data:
-            self._training = find_deeplabcut_training_data(
-                self._file_path, labeled_data_path=labeled_data_path, config_file_path=config_file_path
-            )
+        super().__init__(**init_arguments(locals()))
 
-    def _read_pose(self) -> PoseData:
-        return read_deeplabcut(
-            self._file_path,
-            config_file_path=self._config_file_path,
-            metadata_file_path=self._metadata_file_path,
-            find_side_files=self._find_side_files,
+    def _read_training_data(self) -> TrainingData:
+        return find_deeplabcut_training_data(
+            self.input_path,
+            labeled_data_path=self.source_data["labeled_data_path"],
+            config_file_path=self.source_data["config_file_path"],
         )
 
     @staticmethod

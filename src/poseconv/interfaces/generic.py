@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..model import PoseData
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
+from .docstrings import fill_parameters
+from .mixin import init_arguments
 
 __all__ = ["ReaderPoseInterface"]
 
@@ -23,6 +23,7 @@ class ReaderPoseInterface(BasePoseInterface):
     associated_suffixes: tuple[str, ...] = ()
     info = "Interface for pose estimation output read by a poseconv catalog reader."
 
+    @fill_parameters
     def __init__(
         self,
         file_path: FilePathArg,
@@ -47,21 +48,11 @@ class ReaderPoseInterface(BasePoseInterface):
             Frame rate in Hz; wins over the video's and the file's with a warning when they differ.
         metadata_key : str, optional
             Suffix for this input's metadata keys and default names, for several inputs in one file.
-        verbose : bool, default: False
-            Print progress.
+        {verbose}
         """
-        self._file_path = Path(file_path)
-        super().__init__(
-            individuals=individuals,
-            sampling_frequency=sampling_frequency,
-            video_file_paths=[video_file_path] if video_file_path is not None else None,
-            metadata_key=metadata_key,
-            verbose=verbose,
-            file_path=file_path,
-            video_file_path=video_file_path,
-        )
+        super().__init__(**init_arguments(locals()))
 
-    def _read_pose(self) -> PoseData:
+    def _read_input(self) -> PoseData:
         from ..catalog import get_format
 
-        return get_format(self.format_name).read(self._file_path)
+        return get_format(self.format_name).read(self.input_path)

@@ -8,11 +8,13 @@ from typing import Any
 from pydantic import DirectoryPath, FilePath, validate_call
 
 from ..errors import InvalidOptionError
-from ..model import PoseData
 from ..model.multicamera import MultiCameraPoseData
 from ..model.training import TrainingData
 from ..readers.lightningpose import read_lightning_pose, read_lightning_pose_labels
+from ..readers.lightningpose_multiview import read_lightning_pose_multiview
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
+from .docstrings import fill_parameters
+from .mixin import init_arguments
 from .multicamera import BaseMultiCameraPoseInterface
 from .training import BaseTrainingDataInterface, TrainingDataMixin
 
@@ -34,8 +36,11 @@ class LightningPosePoseInterface(TrainingDataMixin, BasePoseInterface):
     keywords = (*BasePoseInterface.keywords, "LightningPose", "Lightning Pose", "EKS")
     associated_suffixes = (".csv", ".mp4", ".yaml")
     info = "Interface for LightningPose predictions (.csv), with ensemble (EKS) columns when present."
+    reader = staticmethod(read_lightning_pose)
+    reader_options = ("config_file_path", "find_side_files")
 
     @validate_call
+    @fill_parameters
     def __init__(
         self,
         file_path: FilePathArg,
@@ -70,33 +75,12 @@ class LightningPosePoseInterface(TrainingDataMixin, BasePoseInterface):
         metadata_key : str, optional
             Suffix for this file's metadata keys and default object names, needed when several pose files
             go into one NWB file: "lp" gives "PoseEstimation_lp", "Skeleton_lp".
-        verbose : bool, default: False
-            Print progress.
+        {verbose}
         """
-        self._file_path = Path(file_path)
-        self._config_file_path = config_file_path
-        self._find_side_files = find_side_files
-        super().__init__(
-            sampling_frequency=sampling_frequency,
-            verbose=verbose,
-            file_path=file_path,
-            video_file_path=video_file_path,
-            config_file_path=config_file_path,
-            find_side_files=find_side_files,
-            include_training_data=include_training_data,
-            labeled_data_path=labeled_data_path,
-            metadata_key=metadata_key,
-            video_file_paths=[video_file_path] if video_file_path is not None else None,
-        )
-        if include_training_data:
-            self._training = self._find_training_data(labeled_data_path)
+        super().__init__(**init_arguments(locals()))
 
-    def _read_pose(self) -> PoseData:
-        return read_lightning_pose(
-            self._file_path, config_file_path=self._config_file_path, find_side_files=self._find_side_files
-        )
-
-    def _find_training_data(self, labeled_data_path: Path | None) -> TrainingData:
+    def _read_training_data(self) -> TrainingData:
+        labeled_data_path = self.source_data["labeled_data_path"]
         config_path = self._original.notes.get("config_file")
         if labeled_data_path is None and config_path is not None:
             # A LightningPose config names its labels: data.data_dir / data.csv_file.
@@ -108,7 +92,7 @@ class LightningPosePoseInterface(TrainingDataMixin, BasePoseInterface):
                 labeled_data_path = candidate if candidate.is_file() else None
         if labeled_data_path is None:
             raise InvalidOptionError(
-                f"{self._file_path}: include_training_data=True, but no labels file was found (the model's config "
+                f"{self.input_path}: include_training_data=True, but no labels file was found (the model's config "
                 "names none that exists here); give the CollectedData.csv as labeled_data_path=..."
             )
         return read_lightning_pose_labels(labeled_data_path, config_file_path=config_path)
@@ -126,8 +110,11 @@ class LightningPoseTrainingDataInterface(BaseTrainingDataInterface):
     keywords = (*BaseTrainingDataInterface.keywords, "LightningPose", "Lightning Pose")
     associated_suffixes = (".csv", ".yaml")
     info = "Interface for the labeled frames of a LightningPose project (CollectedData.csv)."
+    reader = staticmethod(read_lightning_pose_labels)
+    reader_options = ("config_file_path",)
 
     @validate_call
+    @fill_parameters
     def __init__(
         self,
         file_path: FilePathArg,
@@ -143,15 +130,9 @@ class LightningPoseTrainingDataInterface(BaseTrainingDataInterface):
             The labels, CollectedData.csv (DeepLabCut's labels layout, one file for all videos).
         config_file_path : FilePath, optional
             The project's LightningPose config; its keypoint_names must match the labels.
-        verbose : bool, default: False
-            Print progress.
+        {verbose}
         """
-        self._file_path = Path(file_path)
-        self._config_file_path = config_file_path
-        super().__init__(verbose=verbose, file_path=file_path, config_file_path=config_file_path)
-
-    def _read_training(self) -> TrainingData:
-        return read_lightning_pose_labels(self._file_path, config_file_path=self._config_file_path)
+        super().__init__(**init_arguments(locals()))
 
 
 class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
@@ -168,8 +149,18 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
     keywords = (*BaseMultiCameraPoseInterface.keywords, "LightningPose", "Lightning Pose", "EKS", "multi-view")
     associated_suffixes = (".csv", ".mp4", ".yaml")
     info = "Interface for the per-view predictions (.csv) of a Lightning Pose multi-view model or EKS multi-camera."
+    reader = staticmethod(read_lightning_pose_multiview)
+    reader_options = (
+        "view_file_paths",
+        "view_names",
+        "config_file_path",
+        "points_3d_file_path",
+        "calibration_file_path",
+        "find_side_files",
+    )
 
     @validate_call
+    @fill_parameters
     def __init__(
         self,
         file_path: FilePath | DirectoryPath,
@@ -214,55 +205,16 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
         metadata_key : str, optional
             Suffix for this session's metadata keys and default object names, needed when several sessions
             go into one NWB file.
-        verbose : bool, default: False
-            Print progress.
+        {verbose}
         """
-        self._file_path = Path(file_path)
-        self._view_file_paths = [Path(p) for p in view_file_paths] if view_file_paths else None
-        self._view_names = view_names
-        self._config_file_path = config_file_path
-        self._points_3d_file_path = points_3d_file_path
-        self._calibration_file_path = calibration_file_path
-        self._find_side_files = find_side_files
-        super().__init__(
-            sampling_frequency=sampling_frequency,
-            video_file_paths=video_file_paths,  # type: ignore[arg-type]
-            metadata_key=metadata_key,
-            verbose=verbose,
-            source_data=dict(
-                file_path=file_path,
-                view_file_paths=view_file_paths,
-                view_names=view_names,
-                config_file_path=config_file_path,
-                points_3d_file_path=points_3d_file_path,
-                calibration_file_path=calibration_file_path,
-                video_file_paths=video_file_paths,
-                sampling_frequency=sampling_frequency,
-                find_side_files=find_side_files,
-                metadata_key=metadata_key,
-            ),
-        )
-
-    def _read_session(self) -> MultiCameraPoseData:
-        from ..readers.lightningpose_multiview import read_lightning_pose_multiview
-
-        session = read_lightning_pose_multiview(
-            self._file_path,
-            view_file_paths=self._view_file_paths,
-            view_names=self._view_names,
-            config_file_path=self._config_file_path,
-            points_3d_file_path=self._points_3d_file_path,
-            calibration_file_path=self._calibration_file_path,
-            find_side_files=self._find_side_files,
-        )
-        return session
+        super().__init__(**init_arguments(locals()))
 
     def _match_video_paths(self, data: MultiCameraPoseData, given: Any) -> dict[str, Path]:  # type: ignore[override]
         if isinstance(given, list):
             # Videos in the order of the files given: each goes to the view its file was matched to.
-            files = self._view_file_paths or [self._file_path]
-            if self._file_path.resolve() not in {f.resolve() for f in files}:
-                files = [self._file_path, *files]
+            files = [Path(f) for f in self.source_data["view_file_paths"] or [self.input_path]]
+            if self.input_path.resolve() not in {f.resolve() for f in files}:
+                files = [self.input_path, *files]
             if len(given) != len(files):
                 raise InvalidOptionError(
                     f"{len(given)} video(s) for {len(files)} predictions file(s); give one video per file, in order."

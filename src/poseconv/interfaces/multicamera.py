@@ -28,48 +28,23 @@ from ..metadata.multicamera import default_multicamera_metadata
 from ..model import FrameTiming, PoseData
 from ..model.multicamera import MultiCameraPoseData
 from ..nwb.write.multicamera import write_multicamera_pose_estimation
+from ..readers.deeplabcut.three_d import read_deeplabcut_3d
+from ..readers.sleap import read_sleap_session
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
+from .docstrings import fill_parameters
+from .mixin import init_arguments, user_stacklevel
 
 __all__ = ["DeepLabCut3DPoseInterface", "SLEAPSessionPoseInterface"]
 
 
 class BaseMultiCameraPoseInterface(BasePoseInterface):
-    """Shared machinery of the multi-camera interfaces; subclasses implement :meth:`_read_session`."""
+    """Shared machinery of the multi-camera interfaces: a subclass names its :attr:`reader` of a session."""
 
     keywords = (*BasePoseInterface.keywords, "3D", "multi-camera", "calibration")
     #: Frame times the user aligned (one clock for every camera), or None.
     _aligned: FrameTiming | None = None
 
-    def __init__(
-        self,
-        *,
-        individuals: list[str] | None = None,
-        sampling_frequency: float | None = None,
-        video_file_paths: dict[str, Path] | None = None,
-        metadata_key: str | None = None,
-        verbose: bool = False,
-        source_data: dict[str, Any],
-    ) -> None:
-        options = dict(
-            individuals=individuals,
-            sampling_frequency=sampling_frequency,
-            video_file_paths=video_file_paths,
-            metadata_key=metadata_key,
-        )
-        super().__init__(verbose=verbose, **options, **{k: v for k, v in source_data.items() if k not in options})
-        # neuroconv keeps the constructor's arguments as given (source schema, converters built from specs).
-        self.source_data = dict(source_data)
-
-    # -- to implement -------------------------------------------------------------------------
-
-    def _read_session(self) -> MultiCameraPoseData:
-        """Read the source file(s) into a MultiCameraPoseData."""
-        raise NotImplementedError
-
-    # The base reads, matches videos, resolves timing and selects through these hooks.
-
-    def _read_pose(self) -> MultiCameraPoseData:  # type: ignore[override]
-        return self._read_session()
+    # The base matches videos, resolves timing and selects through these hooks.
 
     def _match_video_paths(self, data: MultiCameraPoseData, given: Any) -> dict[str, Path]:  # type: ignore[override]
         return self._camera_videos(data, given)
@@ -117,7 +92,9 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
                 probe = probe_video(path) if path is not None else None
                 if probe is None:
                     continue
-                timing.check_video_length(f"{data.source_file.name} (video '{key}')", view.n_frames(key), probe)
+                timing.check_video_length(
+                    f"{data.source_file.name} (video '{key}')", view.n_frames(key), probe, stacklevel=user_stacklevel()
+                )
                 video_timing, video_name = probe.timing(), probe.path.name
                 break
             if video_timing is not None:
@@ -128,7 +105,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
             video=video_timing,
             recorded=data.timing,
             video_name=video_name,
-            stacklevel=5,
+            stacklevel=user_stacklevel(),
         )
         return data.with_timing(chosen)
 
@@ -207,7 +184,9 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
         aligned_timestamps : numpy.ndarray
             One time (seconds) per frame of the session.
         """
-        array = timing.check_timestamps(aligned_timestamps, self._session.n_frames, "the session", stacklevel=4)
+        array = timing.check_timestamps(
+            aligned_timestamps, self._session.n_frames, "the session", stacklevel=user_stacklevel()
+        )
         self._aligned = FrameTiming(timestamps=array, source="timestamps given by the user")
 
     def set_aligned_starting_time(self, aligned_starting_time: float) -> None:
@@ -251,8 +230,11 @@ class DeepLabCut3DPoseInterface(BaseMultiCameraPoseInterface):
     keywords = (*BaseMultiCameraPoseInterface.keywords, "DeepLabCut", "DLC")
     associated_suffixes = (".h5", ".csv", ".pickle", ".yaml")
     info = "Interface for DeepLabCut 3D output with its camera views and stereo calibration."
+    reader = staticmethod(read_deeplabcut_3d)
+    reader_options = ("config_file_path", "metadata_file_path", "camera_file_paths", "find_side_files")
 
     @validate_call
+    @fill_parameters
     def __init__(
         self,
         file_path: FilePathArg,
@@ -288,47 +270,10 @@ class DeepLabCut3DPoseInterface(BaseMultiCameraPoseInterface):
             Frame rate in Hz, used when neither the videos nor the DeepLabCut files give one.
         find_side_files : bool, default: True
             Look for the config, metadata pickles, 2D predictions and videos next to the 3D file.
-        metadata_key : str, optional
-            Suffix for this session's metadata keys and default object names (containers, cameras,
-            skeletons), needed when several sessions go into one NWB file: "rig2" gives
-            "MultiCameraPoseEstimation_rig2" and cameras "camera-1_rig2".
-        verbose : bool, default: False
-            Print progress.
+        {metadata_key_of_session}
+        {verbose}
         """
-        self._file_path = Path(file_path)
-        self._config_file_path = config_file_path
-        self._metadata_file_path = metadata_file_path
-        self._camera_file_paths = dict(camera_file_paths) if camera_file_paths else None
-        self._find_side_files = find_side_files
-        super().__init__(
-            individuals=individuals,
-            sampling_frequency=sampling_frequency,
-            video_file_paths=video_file_paths,
-            metadata_key=metadata_key,
-            verbose=verbose,
-            source_data=dict(
-                file_path=file_path,
-                config_file_path=config_file_path,
-                metadata_file_path=metadata_file_path,
-                camera_file_paths=camera_file_paths,
-                video_file_paths=video_file_paths,
-                individuals=individuals,
-                sampling_frequency=sampling_frequency,
-                find_side_files=find_side_files,
-                metadata_key=metadata_key,
-            ),
-        )
-
-    def _read_session(self) -> MultiCameraPoseData:
-        from ..readers.deeplabcut.three_d import read_deeplabcut_3d
-
-        return read_deeplabcut_3d(
-            self._file_path,
-            config_file_path=self._config_file_path,
-            metadata_file_path=self._metadata_file_path,
-            camera_file_paths=self._camera_file_paths,
-            find_side_files=self._find_side_files,
-        )
+        super().__init__(**init_arguments(locals()))
 
 
 class SLEAPSessionPoseInterface(BaseMultiCameraPoseInterface):
@@ -343,8 +288,12 @@ class SLEAPSessionPoseInterface(BaseMultiCameraPoseInterface):
     keywords = (*BaseMultiCameraPoseInterface.keywords, "SLEAP", "sleap-io")
     associated_suffixes = (".slp",)
     info = "Interface for SLEAP .slp files with a recording session: calibrated cameras, 2D views and 3D points."
+    reader = staticmethod(read_sleap_session)
+    reader_options = ("session_index", "predicted_only", "untracked", "points_3d_file_path")
+    individuals_argument = "tracks"
 
     @validate_call
+    @fill_parameters
     def __init__(
         self,
         file_path: FilePathArg,
@@ -382,44 +331,7 @@ class SLEAPSessionPoseInterface(BaseMultiCameraPoseInterface):
             holds no 3D points; found next to the .slp when not given.
         sampling_frequency : float, optional
             Frame rate in Hz, used when neither the videos nor the SLEAP file give one.
-        metadata_key : str, optional
-            Suffix for this session's metadata keys and default object names (containers, cameras,
-            skeletons), needed when several sessions go into one NWB file: "rig2" gives
-            "MultiCameraPoseEstimation_rig2" and cameras "camera-1_rig2".
-        verbose : bool, default: False
-            Print progress.
+        {metadata_key_of_session}
+        {verbose}
         """
-        self._file_path = Path(file_path)
-        self._session_index = session_index
-        self._predicted_only = predicted_only
-        self._untracked = untracked
-        self._points_3d_file_path = points_3d_file_path
-        super().__init__(
-            individuals=tracks,
-            sampling_frequency=sampling_frequency,
-            video_file_paths=video_file_paths,
-            metadata_key=metadata_key,
-            verbose=verbose,
-            source_data=dict(
-                file_path=file_path,
-                session_index=session_index,
-                tracks=tracks,
-                predicted_only=predicted_only,
-                untracked=untracked,
-                video_file_paths=video_file_paths,
-                points_3d_file_path=points_3d_file_path,
-                sampling_frequency=sampling_frequency,
-                metadata_key=metadata_key,
-            ),
-        )
-
-    def _read_session(self) -> MultiCameraPoseData:
-        from ..readers.sleap import read_sleap_session
-
-        return read_sleap_session(
-            self._file_path,
-            session_index=self._session_index,
-            predicted_only=self._predicted_only,
-            untracked=self._untracked,
-            points_3d_file_path=self._points_3d_file_path,
-        )
+        super().__init__(**init_arguments(locals()))

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from neuroconv.utils import DeepDict
 from pydantic import validate_call
 
 from ..metadata.defaults import track_for_container_key
-from ..model import PoseData
+from ..model.training import TrainingData
 from ..readers.sleap import UNTRACKED_TRACK_NAME, read_sleap, read_sleap_labels
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
+from .docstrings import fill_parameters
 from .generic import ReaderPoseInterface
+from .mixin import init_arguments
 from .training import TrainingDataMixin
 
 __all__ = ["SLEAPCSVPoseInterface", "SLEAPPoseInterface"]
@@ -30,8 +31,12 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
     keywords = (*BasePoseInterface.keywords, "SLEAP", "sleap-io")
     associated_suffixes = (".slp", ".h5")
     info = "Interface for SLEAP labels (.slp, .pkg.slp) and analysis exports (.h5) with every track and video."
+    reader = staticmethod(read_sleap)
+    reader_options = ("video_indices", "predicted_only", "untracked")
+    individuals_argument = "tracks"
 
     @validate_call
+    @fill_parameters
     def __init__(
         self,
         file_path: FilePathArg,
@@ -69,32 +74,13 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
             Frame rate in Hz, used when the SLEAP file records none (it usually does not).
         include_training_data : bool, default: False
             Also write the user-labeled (human-placed) instances of a .slp as PoseTraining (training data).
-        metadata_key : str, optional
-            Suffix for this file's metadata keys and default object names, needed when several pose files
-            (e.g. one per camera) go into one NWB file: "top" gives "PoseEstimation_top", "Skeleton_top".
-        verbose : bool, default: False
-            Print progress.
+        {metadata_key_of_file}
+        {verbose}
         """
-        self._file_path = Path(file_path)
-        self._video_indices = list(video_indices) if video_indices is not None else None
-        self._predicted_only = predicted_only
-        self._untracked = untracked
-        super().__init__(
-            individuals=tracks,
-            sampling_frequency=sampling_frequency,
-            verbose=verbose,
-            file_path=file_path,
-            tracks=tracks,
-            video_indices=video_indices,
-            predicted_only=predicted_only,
-            untracked=untracked,
-            video_file_path=video_file_path,
-            include_training_data=include_training_data,
-            metadata_key=metadata_key,
-            video_file_paths=[video_file_path] if video_file_path is not None else None,
-        )
-        if include_training_data:
-            self._training = read_sleap_labels(self._file_path)
+        super().__init__(**init_arguments(locals()))
+
+    def _read_training_data(self) -> TrainingData:
+        return read_sleap_labels(self.input_path)
 
     def get_metadata(self) -> DeepDict:
         """Return the metadata this interface would write, ready to edit.
@@ -119,14 +105,6 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
             elif track.name == UNTRACKED_TRACK_NAME:
                 entry["description"] += " It holds the instances SLEAP left without a track (one per frame)."
         return metadata
-
-    def _read_pose(self) -> PoseData:
-        return read_sleap(
-            self._file_path,
-            video_indices=self._video_indices,
-            predicted_only=self._predicted_only,
-            untracked=self._untracked,
-        )
 
     @staticmethod
     def get_available_tracks(file_path: FilePathArg) -> list[str]:

@@ -4,9 +4,9 @@
   convert the labels of a project without any predictions (a project that was
   labeled and trained, but whose videos were never analysed, still converts).
 * :class:`TrainingDataMixin` gives a pose interface the ``include_training_data``
-  option: the pose interface reads the labels once in ``__init__`` (setting
-  ``self._training``) and the mixin adds their metadata and writes them after the
-  poses, so both share one skeleton, camera and video in the file.
+  option: with it, the mixin reads the labels once in ``__init__`` (through the
+  pose interface's ``_read_training_data``), adds their metadata and writes them
+  after the poses, so both share one skeleton, camera and video in the file.
 
 The real work is in :mod:`poseconv.readers.deeplabcut.labels`,
 :mod:`poseconv.readers.sleap.labels` and :mod:`poseconv.nwb.read.training`.
@@ -29,7 +29,9 @@ from ..model.training import TrainingData
 from ..nwb.write.training import write_pose_training
 from ..readers.deeplabcut.labels import find_project_folder, read_deeplabcut_labels
 from ..readers.sleap import read_sleap_labels
-from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg, PoseconvInterfaceMixin, check_input_format
+from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg
+from .docstrings import fill_parameters
+from .mixin import PoseconvInterfaceMixin, check_input_format, init_arguments
 
 __all__ = [
     "DeepLabCutTrainingDataInterface",
@@ -153,13 +155,21 @@ def add_training_data(
 
 
 class TrainingDataMixin:
-    """Adds the training data a pose interface read into ``self._training`` to its metadata and output.
+    """Reads, with ``include_training_data=True``, the labels next to a pose interface's input and writes them too.
 
-    Put it before the pose interface base class; set ``self._training`` (a
-    :class:`~poseconv.model.training.TrainingData` or None) in ``__init__``.
+    Put it before the pose interface base class; the interface implements :meth:`_read_training_data`.
     """
 
     _training: TrainingData | None = None
+
+    def __init__(self, *, verbose: bool = False, **source_data: Any) -> None:
+        super().__init__(verbose=verbose, **source_data)
+        if source_data.get("include_training_data"):
+            self._training = self._read_training_data()
+
+    def _read_training_data(self) -> TrainingData:
+        """Read the labels of the project the input belongs to."""
+        raise NotImplementedError
 
     @property
     def training_data(self) -> TrainingData | None:
@@ -199,7 +209,7 @@ class TrainingDataMixin:
 
 
 class BaseTrainingDataInterface(PoseconvInterfaceMixin, BaseDataInterface):
-    """Base of the interfaces that convert training data alone; subclasses implement :meth:`_read_training`."""
+    """Base of the interfaces that convert training data alone: a subclass names its :attr:`reader`."""
 
     keywords = ("behavior", "pose estimation", "ndx-pose", "training data", "labels")
     poseconv_writes = "labels"
@@ -207,11 +217,7 @@ class BaseTrainingDataInterface(PoseconvInterfaceMixin, BaseDataInterface):
     def __init__(self, *, verbose: bool = False, **source_data: Any) -> None:
         super().__init__(verbose=verbose, **source_data)
         check_input_format(self, source_data)
-        self._training = self._read_training()
-
-    def _read_training(self) -> TrainingData:
-        """Read the labels."""
-        raise NotImplementedError
+        self._training = self._read_input()
 
     @property
     def training_data(self) -> TrainingData:
@@ -254,7 +260,12 @@ class DeepLabCutTrainingDataInterface(BaseTrainingDataInterface):
     associated_suffixes = (".h5", ".csv", ".yaml")
     info = "Interface for the labeled frames of a DeepLabCut project (CollectedData .h5/.csv)."
 
+    input_argument = "labeled_data_path"
+    reader = staticmethod(read_deeplabcut_labels)
+    reader_options = ("config_file_path",)
+
     @validate_call
+    @fill_parameters
     def __init__(
         self,
         labeled_data_path: ProjectPathArg,
@@ -271,15 +282,9 @@ class DeepLabCutTrainingDataInterface(BaseTrainingDataInterface):
             labeled-data folder, one video's folder, or one CollectedData .h5/.csv file.
         config_file_path : FilePath, optional
             The project's config.yaml (skeleton, videos); found in the project folder when not given.
-        verbose : bool, default: False
-            Print progress.
+        {verbose}
         """
-        self._labeled_data_path = Path(labeled_data_path)
-        self._config_file_path = config_file_path
-        super().__init__(verbose=verbose, labeled_data_path=labeled_data_path, config_file_path=config_file_path)
-
-    def _read_training(self) -> TrainingData:
-        return read_deeplabcut_labels(self._labeled_data_path, config_file_path=self._config_file_path)
+        super().__init__(**init_arguments(locals()))
 
 
 class SLEAPTrainingDataInterface(BaseTrainingDataInterface):
@@ -294,7 +299,10 @@ class SLEAPTrainingDataInterface(BaseTrainingDataInterface):
     associated_suffixes = (".slp", ".h5")
     info = "Interface for the user-labeled frames of a SLEAP .slp / .pkg.slp."
 
+    reader = staticmethod(read_sleap_labels)
+
     @validate_call
+    @fill_parameters
     def __init__(self, file_path: FilePathArg, *, verbose: bool = False) -> None:
         """Read the user labels of a SLEAP file.
 
@@ -302,11 +310,6 @@ class SLEAPTrainingDataInterface(BaseTrainingDataInterface):
         ----------
         file_path : FilePath
             SLEAP labels (.slp or .pkg.slp) holding user-labeled instances.
-        verbose : bool, default: False
-            Print progress.
+        {verbose}
         """
-        self._file_path = Path(file_path)
-        super().__init__(verbose=verbose, file_path=file_path)
-
-    def _read_training(self) -> TrainingData:
-        return read_sleap_labels(self._file_path)
+        super().__init__(**init_arguments(locals()))

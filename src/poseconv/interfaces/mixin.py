@@ -1,0 +1,191 @@
+"""What every poseconv interface shares, pose or training data: arguments, reader, schemas and the pipeline.
+
+An interface names its reader and the ``__init__`` arguments the reader takes
+(:attr:`PoseconvInterfaceMixin.reader`, ``reader_options``) and passes every
+argument up (:func:`init_arguments`); neuroconv keeps them as ``source_data``, from
+which :class:`PoseconvInterfaceMixin` calls the reader.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "PoseconvInterfaceMixin",
+    "check_input_format",
+    "init_arguments",
+    "run_interface_conversion",
+    "user_stacklevel",
+]
+
+# Packages whose frames stand between the user's call and the code that warns (pydantic's validate_call
+# wraps the interfaces' __init__).
+_OWN_PACKAGES = ("poseconv", "pydantic")
+
+
+def _strip_nulls(schema: Any) -> Any:
+    """Collapse ``anyOf: [X, null]`` to X and drop null defaults, for form tools."""
+    if isinstance(schema, dict):
+        any_of = schema.get("anyOf")
+        if isinstance(any_of, list):
+            rest = [s for s in any_of if s != {"type": "null"}]
+            if len(rest) == 1 and len(rest) < len(any_of):
+                merged = {k: v for k, v in schema.items() if k != "anyOf"}
+                merged.update(rest[0])
+                schema = merged
+        if schema.get("default", 0) is None:
+            schema = {k: v for k, v in schema.items() if k != "default"}
+        return {k: _strip_nulls(v) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_strip_nulls(v) for v in schema]
+    return schema
+
+
+def user_stacklevel() -> int:
+    """Return the ``stacklevel`` that makes a warning raised one call below the caller name the user's line.
+
+    :func:`warnings.warn` counts the function that warns as 1, so the caller of this function is 2;
+    poseconv's and pydantic's frames above it are passed over, however many classes an interface's
+    ``__init__`` goes through.
+    """
+    level, frame = 2, inspect.currentframe().f_back
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] in _OWN_PACKAGES:
+        level, frame = level + 1, frame.f_back
+    return level
+
+
+def check_input_format(interface: Any, source_data: dict[str, Any]) -> None:
+    """Refuse an input whose content another catalog format reads better (:func:`~poseconv.catalog.check_format`)."""
+    from ..catalog import check_format, format_of_interface
+
+    fmt = format_of_interface(type(interface))
+    path = source_data.get(fmt.input_argument) if fmt is not None else None
+    if fmt is not None and path is not None:
+        check_format(path, fmt, stacklevel=user_stacklevel())
+
+
+def init_arguments(local_values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the arguments of an interface's ``__init__`` from its ``locals()``, taken before any other name.
+
+    Every argument is the interface's neuroconv ``source_data``, ``verbose`` aside, which the
+    base takes by name; ``self`` and the ``__class__`` that ``super()`` binds are left out.
+    """
+    return {name: value for name, value in local_values.items() if name != "self" and not name.startswith("__")}
+
+
+def run_interface_conversion(interface: Any, nwbfile_path: Path, **kwargs: Any) -> None:
+    """Run one interface's conversion through the pipeline every entry point shares (:class:`PoseConverterPipe`).
+
+    ``kwargs`` are neuroconv's ``run_conversion`` arguments; the ones it does not name are the
+    interface's conversion options.
+    """
+    from .converter import PoseConverterPipe
+
+    named = ("nwbfile", "metadata", "overwrite", "backend", "backend_configuration", "append_on_disk_nwbfile")
+    arguments = {key: kwargs.pop(key) for key in named if key in kwargs}
+    name = type(interface).__name__
+    PoseConverterPipe({name: interface}).run_conversion(
+        nwbfile_path=nwbfile_path, conversion_options={name: kwargs}, **arguments
+    )
+
+
+class PoseconvInterfaceMixin:
+    """What every poseconv interface shares: form-friendly schemas, ``add_to_nwbfile`` and the pipeline.
+
+    Put it first among the bases; subclasses name their :attr:`reader` and implement :meth:`_add`.
+    """
+
+    #: What the interface writes: "poses" (over time, with frame times) or "labels" (training frames).
+    #: The conversion pipeline reads it instead of importing the interface classes.
+    poseconv_writes: str = "poses"
+    #: The function reading the input (a :mod:`poseconv.readers` function, as a ``staticmethod``).
+    reader: Callable[..., Any]
+    #: The ``__init__`` argument holding the input file (or folder): the reader's first argument.
+    input_argument: str = "file_path"
+    #: The ``__init__`` arguments the reader also takes, by the same keyword.
+    reader_options: tuple[str, ...] = ()
+
+    @property
+    def input_path(self) -> Path:
+        """The input file (or folder) this interface reads."""
+        return Path(self.source_data[self.input_argument])
+
+    def _read_input(self) -> Any:
+        """Read the input with :attr:`reader` and the options :attr:`reader_options` names."""
+        options = {name: self.source_data[name] for name in self.reader_options}
+        return self.reader(self.input_path, **options)
+
+    def get_metadata_schema(self) -> dict:
+        """Return the JSON Schema (draft-07) of :meth:`get_metadata`'s result.
+
+        Returns
+        -------
+        dict
+            neuroconv's base metadata schema with poseconv's ``Pose`` and ``Behavior`` blocks.
+        """
+        # The pydantic models behind the schema are built only when a schema is asked for.
+        from ..metadata.schema import metadata_schema
+
+        return metadata_schema()
+
+    @classmethod
+    def get_source_schema(cls) -> dict:
+        """Return the JSON Schema of the constructor arguments, in a form-tool-friendly shape."""
+        from neuroconv.utils import get_json_schema_from_method_signature
+
+        from ..metadata.schema import add_missing_titles
+
+        # neuroconv reads parameter descriptions from the docstring of what it is given; ours are on __init__.
+        schema = get_json_schema_from_method_signature(cls.__init__, exclude=["source_data"])
+        return add_missing_titles(_strip_nulls(schema))
+
+    def get_conversion_options_schema(self) -> dict:
+        """Return the JSON Schema of :meth:`add_to_nwbfile`'s options."""
+        from ..metadata.schema import add_missing_titles
+
+        return add_missing_titles(_strip_nulls(super().get_conversion_options_schema()))
+
+    def add_to_nwbfile(
+        self,
+        nwbfile: Any,
+        metadata: dict | None = None,
+        *,
+        stub_test: bool = False,
+        external_files_relative_to: Path | None = None,
+    ) -> None:
+        """Add this interface's poses, session or training data (and skeletons, cameras, videos) to ``nwbfile``.
+
+        Parameters
+        ----------
+        nwbfile : pynwb.NWBFile
+            The file to add to.
+        metadata : dict, optional
+            Metadata as from :meth:`get_metadata`, edited; entries missing from it take the defaults.
+        stub_test : bool, default: False
+            Write only the first 100 frames (and training frames), for a quick test file.
+        external_files_relative_to : pathlib.Path, optional
+            Folder the NWB file will be written to, so external video paths are stored
+            relative to it (as DANDI expects); ``run_conversion`` sets it.
+        """
+        # One signature for every interface: neuroconv builds the conversion options schema from it.
+        self._add(nwbfile, metadata, stub_test=stub_test, relative_to=external_files_relative_to)
+
+    def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
+        raise NotImplementedError
+
+    def run_conversion(self, nwbfile_path: Path, **kwargs: Any) -> None:
+        """Write the NWB file through poseconv's conversion pipeline; on any failure nothing is left behind.
+
+        Parameters
+        ----------
+        nwbfile_path : pathlib.Path
+            The NWB file to write.
+        **kwargs
+            neuroconv's ``run_conversion`` arguments: ``nwbfile``, ``metadata``, ``overwrite`` (without it
+            an existing file is an error), ``backend`` ("hdf5" or "zarr"), ``backend_configuration``,
+            ``append_on_disk_nwbfile``; any other is an option of :meth:`add_to_nwbfile` (``stub_test``).
+        """
+        run_interface_conversion(self, Path(nwbfile_path), **kwargs)

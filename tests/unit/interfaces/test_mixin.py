@@ -1,0 +1,57 @@
+"""What every interface shares: its arguments, its reader, and warnings that name the user's line."""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from pathlib import Path
+
+import pytest
+
+import poseconv.interfaces as interfaces
+from poseconv.errors import PoseconvWarning
+from poseconv.interfaces import DeepLabCutPoseInterface
+from poseconv.interfaces.mixin import init_arguments
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+from tests.fixtures.paths import needs_shared_data
+
+INTERFACES = [getattr(interfaces, name) for name in interfaces.__all__ if name.endswith("Interface")]
+
+
+def test_init_arguments_are_the_parameters_without_self():
+    class Interface:
+        def __init__(self, file_path: str, *, verbose: bool = False) -> None:
+            self.arguments = init_arguments(locals())
+            super().__init__()
+
+    assert Interface("a.h5").arguments == {"file_path": "a.h5", "verbose": False}
+
+
+@pytest.mark.parametrize("cls", INTERFACES, ids=lambda cls: cls.__name__)
+def test_the_reader_takes_the_options_the_interface_names(cls):
+    if not hasattr(cls, "reader"):
+        pytest.skip(f"{cls.__name__} reads through its catalog format")
+    parameters = inspect.signature(cls.__init__).parameters
+    assert cls.input_argument in parameters
+    reader = inspect.signature(cls.reader).parameters
+    for option in cls.reader_options:
+        assert option in parameters, f"{option} is not an argument of {cls.__name__}"
+        assert option in reader, f"{option} is not an argument of {cls.reader.__name__}"
+
+
+@needs_shared_data
+def test_a_warning_of_an_interface_names_the_users_line():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        DeepLabCutPoseInterface(SINGLE_ANIMAL_H5, sampling_frequency=31.0)  # the video says 30 fps
+    lines = {(Path(w.filename).resolve(), w.lineno) for w in caught if issubclass(w.category, PoseconvWarning)}
+    assert lines == {(Path(__file__).resolve(), inspect.currentframe().f_lineno - 2)}
+
+
+@needs_shared_data
+def test_source_data_holds_every_argument_but_verbose():
+    interface = DeepLabCutPoseInterface(str(SINGLE_ANIMAL_H5), sampling_frequency=30.0)
+    expected = set(inspect.signature(DeepLabCutPoseInterface.__init__).parameters) - {"self", "verbose"}
+    assert set(interface.source_data) == expected
+    assert interface.source_data["sampling_frequency"] == 30.0
+    assert interface.input_path == SINGLE_ANIMAL_H5
