@@ -159,6 +159,10 @@ def test_inspect_export_plot_and_validate_read_a_url(written, range_server, tmp_
         url = range_server.url("session.nwb.zarr")
     document = json.loads(poseconv("inspect", url, "--json").stdout)
     assert document["file"] == url and len(document["poses"][0]["tracks"]) == 4
+    # The URL is kept whole as the poses' source (a Path would make 'http://' 'http:/').
+    assert {pose["source_file"] for pose in document["poses"]} == {url}
+    (pose, *_) = read_nwb(url)
+    assert pose.source_file == url and pose.source_name == ("session.nwb" if kind == "hdf5" else "session.nwb.zarr")
     out = tmp_path / "back.h5"
     poseconv("export", url, "--to", "dlc", out)
     pd.testing.assert_frame_equal(pd.read_hdf(out), pd.read_hdf(MULTI_ANIMAL_H5), check_exact=True)

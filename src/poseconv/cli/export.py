@@ -181,7 +181,7 @@ def _non_empty(jobs: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
 
     for pose, video in empty:
         warnings.warn(
-            f"{pose.source_file.name}: video {video!r} has no pose series (no frame); no file is written for it.",
+            f"{pose.source_name}: video {video!r} has no pose series (no frame); no file is written for it.",
             PoseconvWarning,
             stacklevel=2,
         )
@@ -197,7 +197,7 @@ def _without_3d(poses: list, to: str) -> list:
     for pose in poses:
         if pose.n_dims != 2:
             warnings.warn(
-                f"{pose.source_file.name}: the {pose.n_dims}D poses ({', '.join(pose.track_names())}) are not "
+                f"{pose.source_name}: the {pose.n_dims}D poses ({', '.join(pose.track_names())}) are not "
                 f"written: --to {to} holds 2D poses; export them with --to dlc or --to movement.",
                 PoseconvWarning,
                 stacklevel=2,

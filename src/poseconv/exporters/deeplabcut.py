@@ -43,16 +43,16 @@ _DEFAULT_SCORER = "poseconv"
 def _video_tracks(pose: PoseData, video: str | None) -> tuple[str, list[PoseTrack]]:
     videos = list(dict.fromkeys(track.video for track in pose.tracks))
     if not videos:
-        raise InvalidOptionError(f"{pose.source_file.name}: holds no tracks to export.")
+        raise InvalidOptionError(f"{pose.source_name}: holds no tracks to export.")
     if video is None:
         if len(videos) > 1:
             raise InvalidOptionError(
-                f"{pose.source_file.name}: holds poses of several videos {videos}; a DeepLabCut table holds "
+                f"{pose.source_name}: holds poses of several videos {videos}; a DeepLabCut table holds "
                 "one video, so choose one with video=..."
             )
         video = videos[0]
     if video not in videos:
-        raise InvalidOptionError(f"{pose.source_file.name}: no video {video!r}; videos: {videos}.")
+        raise InvalidOptionError(f"{pose.source_name}: no video {video!r}; videos: {videos}.")
     return video, [track for track in pose.tracks if track.video == video]
 
 
@@ -98,12 +98,12 @@ def to_deeplabcut_dataframe(
     multi = _is_multi_animal(pose, tracks) if multi_animal is None else multi_animal
     if not multi and len(tracks) > 1:
         raise InvalidOptionError(
-            f"{pose.source_file.name}: {len(tracks)} tracks cannot be written as a single-animal table; "
+            f"{pose.source_name}: {len(tracks)} tracks cannot be written as a single-animal table; "
             "use the multi-animal layout."
         )
     n_dims = {track.positions.shape[2] for track in tracks}
     if len(n_dims) > 1:
-        raise InvalidOptionError(f"{pose.source_file.name}: tracks mix 2D and 3D positions.")
+        raise InvalidOptionError(f"{pose.source_name}: tracks mix 2D and 3D positions.")
     axes = ("x", "y", "z")[: n_dims.pop()]
     # DeepLabCut writes likelihood for 2D predictions and never for triangulated 3D.
     with_likelihood = len(axes) == 2 and any(track.confidence is not None for track in tracks)

@@ -56,25 +56,23 @@ def _groups(training: TrainingData) -> dict[str, list[LabeledFrame]]:
 def _select(training: TrainingData, label_file: str | None, video: str | None) -> tuple[str, list[LabeledFrame]]:
     groups = _groups(training)
     if not groups:
-        raise InvalidOptionError(f"{training.source_file.name}: holds no labeled frames to export.")
+        raise InvalidOptionError(f"{training.source_name}: holds no labeled frames to export.")
     if label_file is not None:
         if label_file not in groups:
             files = [k for k in groups if not k.startswith(_VIDEO_GROUP)]
-            raise InvalidOptionError(
-                f"{training.source_file.name}: no label file {label_file!r}; label files: {files}."
-            )
+            raise InvalidOptionError(f"{training.source_name}: no label file {label_file!r}; label files: {files}.")
         return label_file, groups[label_file]
     if video is not None:
         frames = training.frames_of(video)
         if not frames:
             raise InvalidOptionError(
-                f"{training.source_file.name}: no labeled frames of video {video!r}; videos: {training.video_keys()}."
+                f"{training.source_name}: no labeled frames of video {video!r}; videos: {training.video_keys()}."
             )
         keys = {k for k, fs in groups.items() if any(f.video == video for f in fs)}
         return (keys.pop() if len(keys) == 1 else f"{_VIDEO_GROUP}{video}"), frames
     if len(groups) > 1:
         raise InvalidOptionError(
-            f"{training.source_file.name}: labels come from several files or videos {list(groups)}; a CollectedData "
+            f"{training.source_name}: labels come from several files or videos {list(groups)}; a CollectedData "
             "table holds one, so choose one with label_file=... or video=... (or export to a folder)."
         )
     return next(iter(groups.items()))
@@ -129,7 +127,7 @@ def _fill_row(
     training: TrainingData, frame: LabeledFrame, row: np.ndarray, offsets: dict[str | None, int], multi: bool
 ) -> None:
     """Write the points of ``frame``'s instances into ``row``, at their individuals' columns."""
-    name = training.source_file.name
+    name = training.source_name
     seen: set[str | None] = set()
     for instance in frame.instances:
         slot = instance.individual if multi else None
@@ -159,7 +157,7 @@ def _row_label(training: TrainingData, frame: LabeledFrame) -> str:
         width = _image_name_width(training, frame.video)
         return f"labeled-data/{frame.video}/img{frame.frame_index:0{width}d}.png"
     raise InvalidOptionError(
-        f"{training.source_file.name}: a frame of video {frame.video!r} has neither an image name nor a frame "
+        f"{training.source_name}: a frame of video {frame.video!r} has neither an image name nor a frame "
         "index, so it has no DeepLabCut row label."
     )
 
@@ -173,7 +171,7 @@ def _row_index(training: TrainingData, labels: list[str], group: str, row_labels
     parts = [tuple(p for p in label.replace("\\", "/").split("/") if p) for label in labels]
     if any(len(p) != 3 for p in parts):
         raise InvalidOptionError(
-            f"{training.source_file.name}: image paths {labels[:3]} of {group!r} are not "
+            f"{training.source_name}: image paths {labels[:3]} of {group!r} are not "
             "labeled-data/<video>/<image>, so they cannot be written as three index columns."
         )
     return pd.MultiIndex.from_tuples(parts) if parts else pd.MultiIndex.from_tuples([], names=[None] * 3)
@@ -224,7 +222,7 @@ def to_deeplabcut_labels(
     multi = has_individuals if multi_animal is None else multi_animal
     if multi and not has_individuals and training.frames:
         raise InvalidOptionError(
-            f"{training.source_file.name}: no instance has an individual, so there is no individuals header level."
+            f"{training.source_name}: no instance has an individual, so there is no individuals header level."
         )
     annotators = [f.annotator for f in frames if f.annotator]
     scorer = scorer or (annotators[0] if annotators else _DEFAULT_SCORER)

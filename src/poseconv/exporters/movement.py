@@ -58,11 +58,11 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
     if video is None:
         if len(videos) != 1:
             raise InvalidOptionError(
-                f"{pose.source_file.name}: holds poses of {len(videos)} videos {videos}; choose one with video=..."
+                f"{pose.source_name}: holds poses of {len(videos)} videos {videos}; choose one with video=..."
             )
         video = videos[0]
     if video not in videos:
-        raise InvalidOptionError(f"{pose.source_file.name}: no video {video!r}; videos: {videos}.")
+        raise InvalidOptionError(f"{pose.source_name}: no video {video!r}; videos: {videos}.")
     tracks = [track for track in pose.tracks if track.video == video]
     keypoints = list(dict.fromkeys(node for track in tracks for node in pose.skeletons[track.skeleton].nodes))
     n_frames = tracks[0].n_frames

@@ -71,7 +71,7 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
 
     if pose.n_dims != 2:
         raise InvalidOptionError(
-            f"{pose.source_file.name}: SLEAP files hold 2D poses; these are {pose.n_dims}D. "
+            f"{pose.source_name}: SLEAP files hold 2D poses; these are {pose.n_dims}D. "
             "Export them to DeepLabCut (--to dlc) instead."
         )
     used = list(dict.fromkeys(track.skeleton for track in pose.tracks))
@@ -93,7 +93,7 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
         videos=list(videos.values()),
         skeletons=list(skeletons.values()),
         tracks=[track for track in tracks.values() if track is not None],
-        provenance={"source": f"poseconv export of {pose.source_file.name}", "source_software": pose.source_software},
+        provenance={"source": f"poseconv export of {pose.source_name}", "source_software": pose.source_software},
     )
     return labels, skeletons, tracks, videos, video_keys
 

@@ -202,16 +202,16 @@ def write_sleap_analysis(
     path = export_path(file_path, overwrite=overwrite, suffixes=(".h5",), kind="a SLEAP analysis file")
     if pose.n_dims != 2:
         raise InvalidOptionError(
-            f"{pose.source_file.name}: SLEAP analysis files hold 2D poses; these are {pose.n_dims}D. "
+            f"{pose.source_name}: SLEAP analysis files hold 2D poses; these are {pose.n_dims}D. "
             "Export them to DeepLabCut (--to dlc) instead."
         )
     keys = list(dict.fromkeys(track.video for track in pose.tracks))
     if video is None and len(keys) > 1:
-        raise InvalidOptionError(f"{pose.source_file.name}: holds poses of {len(keys)} videos {keys}; pass video=...")
+        raise InvalidOptionError(f"{pose.source_name}: holds poses of {len(keys)} videos {keys}; pass video=...")
     video = keys[0] if video is None else video
     tracks = [track for track in pose.tracks if track.video == video]
     if not tracks:
-        raise InvalidOptionError(f"{pose.source_file.name}: has no tracks of video {video!r}; videos: {keys}.")
+        raise InvalidOptionError(f"{pose.source_name}: has no tracks of video {video!r}; videos: {keys}.")
     nodes, edges, columns = _skeleton_union(pose, tracks)
     with atomic_output(path) as partial, h5py.File(partial, "w") as handle:
         _write_arrays(handle, tracks, columns, len(nodes))
@@ -224,7 +224,7 @@ def write_sleap_analysis(
         handle["labels_path"] = str(pose.source_file)
         handle["video_path"] = _video_path(pose, video)
         handle["video_ind"] = keys.index(video)
-        provenance = {"source": f"poseconv export of {pose.source_file.name}", "source_software": pose.source_software}
+        provenance = {"source": f"poseconv export of {pose.source_name}", "source_software": pose.source_software}
         handle["provenance"] = json.dumps(provenance)
         handle.attrs["format"] = "analysis"
         handle.attrs["preset"] = "matlab"

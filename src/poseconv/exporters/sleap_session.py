@@ -74,15 +74,13 @@ def session_pose(data: MultiCameraPoseData) -> tuple[PoseData, dict[str, str]]:
     """
     views = [(name, data.views[name]) for name in data.cameras if name in data.views]
     if not views:
-        raise InvalidOptionError(f"{data.source_file.name}: the session holds no 2D poses to write to a .slp file.")
+        raise InvalidOptionError(f"{data.source_name}: the session holds no 2D poses to write to a .slp file.")
     camera_videos: dict[str, str] = {}
     skeletons, videos, tracks, timing = {}, {}, [], {}
     for name, view in views:
         [key] = list(view.videos)
         if key in videos:
-            raise InvalidOptionError(
-                f"{data.source_file.name}: cameras '{name}' and another both name their video '{key}'."
-            )
+            raise InvalidOptionError(f"{data.source_name}: cameras '{name}' and another both name their video '{key}'.")
         camera_videos[name] = key
         videos[key] = view.videos[key]
         skeletons.update(view.skeletons)

@@ -76,13 +76,13 @@ def to_sleap_labels(training: TrainingData) -> Any:
     for frame in training.frames:
         if frame.frame_index is None:
             raise InvalidOptionError(
-                f"{training.source_file.name}: a frame of video {frame.video!r} (image {frame.image!r}) has no frame "
+                f"{training.source_name}: a frame of video {frame.video!r} (image {frame.image!r}) has no frame "
                 "index; SLEAP labels frames by index."
             )
         instances = []
         for instance in frame.instances:
             if instance.points.shape[1] != 2:
-                raise InvalidOptionError(f"{training.source_file.name}: the labels are 3D; SLEAP instances are 2D.")
+                raise InvalidOptionError(f"{training.source_name}: the labels are 3D; SLEAP instances are 2D.")
             track = tracks[instance.individual] if instance.individual is not None else None
             user = sio.Instance.from_numpy(instance.points.copy(), skeleton=skeletons[instance.skeleton], track=track)
             # from_numpy marks NaN nodes not visible; SLEAP also keeps coordinates of nodes marked not visible.

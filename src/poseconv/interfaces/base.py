@@ -101,13 +101,13 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
             unknown = [key for key in given if key not in pose.videos]
             if unknown:
                 raise InvalidOptionError(
-                    f"{pose.source_file.name}: videos {unknown} are not in the file; its videos are {videos}."
+                    f"{pose.source_name}: videos {unknown} are not in the file; its videos are {videos}."
                 )
             paths = {key: Path(value) for key, value in given.items()}
         else:
             if len(given) != len(videos):
                 raise InvalidOptionError(
-                    f"{pose.source_file.name}: {len(given)} video files given for {len(videos)} videos {videos}."
+                    f"{pose.source_name}: {len(given)} video files given for {len(videos)} videos {videos}."
                 )
             paths = {key: Path(value) for key, value in zip(videos, given, strict=True)}
         for path in paths.values():
@@ -135,7 +135,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
             probe = self._probe(path) if path is not None else None
             video_timing = None
             if probe is not None:
-                timing.check_video_length(pose.source_file.name, n_frames, probe, stacklevel=user_stacklevel())
+                timing.check_video_length(pose.source_name, n_frames, probe, stacklevel=user_stacklevel())
                 video_timing = probe.timing()
                 videos[key] = dataclasses.replace(
                     info,
@@ -145,7 +145,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
                     fps=info.fps or video_timing.rate,
                 )
             chosen = timing.choose_timing(
-                source_name=pose.source_file.name,
+                source_name=pose.source_name,
                 stated=stated,
                 video=video_timing,
                 recorded=pose.timing.get(key),
@@ -227,7 +227,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
     def _timing(self, pose: PoseData, video: str) -> FrameTiming:
         found = pose.timing.get(video)
         if found is None:
-            raise timing.missing_timing_error(pose.source_file.name, f"video '{video}'")
+            raise timing.missing_timing_error(pose.source_name, f"video '{video}'")
         return found
 
     def _times(self, pose: PoseData) -> np.ndarray | list[np.ndarray]:
@@ -325,7 +325,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
     _container_block = "PoseEstimations"
 
     def _source_name(self) -> str:
-        return self._pose.source_file.name
+        return self._pose.source_name
 
     def _metadata_for_writing(self, metadata: dict | None) -> dict:
         """Return the defaults updated by ``metadata``, with only this interface's containers.

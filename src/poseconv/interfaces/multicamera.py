@@ -93,14 +93,14 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
                 if probe is None:
                     continue
                 timing.check_video_length(
-                    f"{data.source_file.name} (video '{key}')", view.n_frames(key), probe, stacklevel=user_stacklevel()
+                    f"{data.source_name} (video '{key}')", view.n_frames(key), probe, stacklevel=user_stacklevel()
                 )
                 video_timing, video_name = probe.timing(), probe.path.name
                 break
             if video_timing is not None:
                 break
         chosen = timing.choose_timing(
-            source_name=data.source_file.name,
+            source_name=data.source_name,
             stated=timing.user_rate(self._sampling_frequency),
             video=video_timing,
             recorded=data.timing,
@@ -153,7 +153,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
 
     def _session_times(self, session: MultiCameraPoseData) -> np.ndarray:
         if session.timing is None:
-            raise timing.missing_timing_error(session.source_file.name, "this session")
+            raise timing.missing_timing_error(session.source_name, "this session")
         return session.timing.times(session.n_frames)
 
     def get_original_timestamps(self) -> np.ndarray:
@@ -208,7 +208,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
     _container_block = "MultiCameraPoseEstimations"
 
     def _source_name(self) -> str:
-        return self._session.source_file.name
+        return self._session.source_name
 
     def _writer(self) -> Any:
         # The cameras and one MultiCameraPoseEstimation per chosen individual.

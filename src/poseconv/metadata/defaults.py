@@ -209,7 +209,7 @@ def _container_description(pose: PoseData, track: PoseTrack) -> str:
     description = f"Poses of '{track.name}' estimated with {pose.source_software}"
     if pose.scorer:
         description += f" (scorer {pose.scorer})"
-    description += f" on video '{track.video}', read from {pose.source_file.name}."
+    description += f" on video '{track.video}', read from {pose.source_name}."
     if pose.notes.get("model"):
         description += f" {pose.notes['model']}"
     if info.original_path and info.path is None:

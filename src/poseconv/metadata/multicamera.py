@@ -94,8 +94,7 @@ def _view_entry(
     }
     if track is None or view is None:
         entry["description"] = (
-            f"Camera '{camera}' of the rig; {data.source_file.name} holds no 2D poses of '{individual}' "
-            "seen by this camera."
+            f"Camera '{camera}' of the rig; {data.source_name} holds no 2D poses of '{individual}' seen by this camera."
         )
         return entry
     # Worded as the single-camera containers are, so readers that parse those find track and video.
@@ -103,7 +102,7 @@ def _view_entry(
     if view.scorer:
         description += f" (scorer {view.scorer})"
     description += (
-        f" on video '{track.video}', read from {view.source_file.name}; the 2D view of camera '{camera}' "
+        f" on video '{track.video}', read from {view.source_name}; the 2D view of camera '{camera}' "
         "in a multi-camera session."
     )
     entry["description"] = description
@@ -136,7 +135,7 @@ def _container_entry(
     if data.scorer:
         description += f" (scorer {data.scorer})"
     camera_list = ", ".join(f"'{name}'" for name in data.cameras)
-    description += f" from cameras {camera_list}, read from {data.source_file.name}."
+    description += f" from cameras {camera_list}, read from {data.source_name}."
     entry: dict[str, Any] = {
         "name": multicamera_container_key(data, individual),
         "description": description,

@@ -54,7 +54,7 @@ def default_training_metadata(training: TrainingData, *, video_paths_known: set[
     description = (
         f"Frames labeled by hand in {training.source_software} to train the pose estimator: "
         f"{len(training.frames)} frames of {n_videos} video(s), {training.n_instances} labeled instances, "
-        f"read from {training.source_file.name}."
+        f"read from {training.source_name}."
     )
     if training.annotators:
         description += f" Labeled by {', '.join(training.annotators)}."

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .location import location, location_name
 from .pose import FrameTiming, PoseData, Skeleton, require_names, unique_by
 
 __all__ = ["LENGTH_UNITS", "CameraCalibration", "MultiCameraPoseData"]
@@ -122,7 +123,7 @@ class MultiCameraPoseData:
     ----------
     source_software : str
         ``"DeepLabCut"``, ``"SLEAP"``, ...
-    source_file : pathlib.Path
+    source_file : pathlib.Path or str
         The file the session was read from (the 3D file, the ``.slp``).
     cameras : dict of str to CameraCalibration
         By camera name, in the rig's order.
@@ -144,7 +145,7 @@ class MultiCameraPoseData:
     """
 
     source_software: str
-    source_file: Path
+    source_file: Path | str
     cameras: dict[str, CameraCalibration]
     views: dict[str, PoseData]
     pose_3d: PoseData | None
@@ -153,6 +154,11 @@ class MultiCameraPoseData:
     scorer: str | None = None
     notes: dict[str, Any] = field(default_factory=dict)
     metadata_key: str | None = None
+
+    @property
+    def source_name(self) -> str:
+        """The name of :attr:`source_file` (its last part, for a URL too), for messages and output names."""
+        return location_name(self.source_file)
 
     @classmethod
     def from_parts(
@@ -209,7 +215,7 @@ class MultiCameraPoseData:
             raise ValueError(f"3D poses must have x, y and z; got {pose_3d.n_dims} dimensions.")
         data = cls(
             source_software=source_software,
-            source_file=Path(source_file),
+            source_file=location(source_file),
             cameras=camera_map,
             views={name: views[name] for name in camera_map if name in views},
             pose_3d=pose_3d,
@@ -255,7 +261,7 @@ class MultiCameraPoseData:
         """
         found = self._skeletons_of(individual)
         if not found:
-            raise KeyError(f"{individual!r} is not an individual of {self.source_file.name}: {self.individuals()}.")
+            raise KeyError(f"{individual!r} is not an individual of {self.source_name}: {self.individuals()}.")
         with_edges = [skeleton for _, skeleton in found if skeleton.edges]
         return with_edges[0] if with_edges else found[0][1]
 

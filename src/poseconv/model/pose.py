@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .frames import LazyArray, is_lazy_array
+from .location import location, location_name
 
 __all__ = ["ExtraCoords", "FrameTiming", "PoseData", "PoseTrack", "Skeleton", "VideoInfo"]
 
@@ -213,7 +214,7 @@ class PoseTrack:
         return int(self.positions.shape[0])
 
 
-def require_names(names: Sequence[str], available: Sequence[str], source_file: Path) -> set[str]:
+def require_names(names: Sequence[str], available: Sequence[str], source_file: Path | str) -> set[str]:
     """Return ``names`` as a set after checking each is ``available``.
 
     Raises
@@ -224,7 +225,7 @@ def require_names(names: Sequence[str], available: Sequence[str], source_file: P
     unknown = [name for name in names if name not in available]
     if unknown:
         raise KeyError(
-            f"{unknown} not found in {Path(source_file).name}; available individuals/tracks: {list(available)}."
+            f"{unknown} not found in {location_name(source_file)}; available individuals/tracks: {list(available)}."
         )
     return set(names)
 
@@ -237,7 +238,7 @@ class PoseData:
     ----------
     source_software : str
         ``"DeepLabCut"``, ``"SLEAP"``, ...
-    source_file : pathlib.Path
+    source_file : pathlib.Path or str
         The file the poses were read from.
     skeletons : dict of str to Skeleton
         By skeleton name.
@@ -263,7 +264,7 @@ class PoseData:
     """
 
     source_software: str
-    source_file: Path
+    source_file: Path | str
     skeletons: dict[str, Skeleton]
     videos: dict[str, VideoInfo]
     timing: dict[str, FrameTiming]
@@ -277,6 +278,11 @@ class PoseData:
     )
     notes: dict[str, Any] = field(default_factory=dict)
     metadata_key: str | None = None
+
+    @property
+    def source_name(self) -> str:
+        """The name of :attr:`source_file` (its last part, for a URL too), for messages and output names."""
+        return location_name(self.source_file)
 
     @classmethod
     def from_tracks(
@@ -340,7 +346,7 @@ class PoseData:
                 raise ValueError(f"Timing given for unknown video {key!r}.")
         return cls(
             source_software=source_software,
-            source_file=Path(source_file),
+            source_file=location(source_file),
             skeletons=skeleton_map,
             videos=video_map,
             timing=timing,

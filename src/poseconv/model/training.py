@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .location import location, location_name
 from .pose import Skeleton, VideoInfo, unique_by
 
 __all__ = ["LabelFile", "LabeledFrame", "LabeledInstance", "TrainingData"]
@@ -118,7 +119,7 @@ class TrainingData:
     ----------
     source_software : str
         ``"DeepLabCut"``, ``"SLEAP"``, ...
-    source_file : pathlib.Path
+    source_file : pathlib.Path or str
         The project folder or file the labels were read from.
     skeletons : dict of str to Skeleton
         By skeleton name (the names the prediction readers use, so NWB skeletons are shared).
@@ -142,7 +143,7 @@ class TrainingData:
     """
 
     source_software: str
-    source_file: Path
+    source_file: Path | str
     skeletons: dict[str, Skeleton]
     videos: dict[str, VideoInfo]
     frames: list[LabeledFrame]
@@ -154,6 +155,11 @@ class TrainingData:
         "(0, 0) is the top-left corner of the image; x increases to the right and y increases downward, in pixels."
     )
     notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source_name(self) -> str:
+        """The name of :attr:`source_file` (its last part, for a URL too), for messages and output names."""
+        return location_name(self.source_file)
 
     @classmethod
     def from_frames(
@@ -218,7 +224,7 @@ class TrainingData:
             raise ValueError("Labeled instances mix 2D and 3D points.")
         return cls(
             source_software=source_software,
-            source_file=Path(source_file),
+            source_file=location(source_file),
             skeletons=skeleton_map,
             videos=video_map,
             frames=checked,

@@ -166,7 +166,7 @@ def _source_facts(container: Any) -> dict[str, Any]:
 
 
 def _pose(
-    parts: list[tuple[PoseTrack, dict[str, Any], Skeleton, VideoInfo]], software: str, source: Path, **kwargs: Any
+    parts: list[tuple[PoseTrack, dict[str, Any], Skeleton, VideoInfo]], software: str, source: Path | str, **kwargs: Any
 ) -> PoseData:
     skeletons = {skeleton.name: skeleton for _, _, skeleton, _ in parts}
     videos = {info.key: info for _, _, _, info in parts}
@@ -244,7 +244,7 @@ class _Session:
         values.pop("user_labeled", None)
         return dataclasses.replace(replaced, skeleton=track.skeleton, **values)
 
-    def data(self, facts: dict[str, Any], source: Path, names: list[str]) -> MultiCameraPoseData:
+    def data(self, facts: dict[str, Any], source: Path | str, names: list[str]) -> MultiCameraPoseData:
         software = facts["software"] or "unknown"
         version, scorer = facts["version"], facts["scorer"]
         pose_3d = None
@@ -273,7 +273,7 @@ class _Session:
         )
 
 
-def _read_groups(root: Any, source: Path) -> list[MultiCameraPoseData]:
+def _read_groups(root: Any, source: Path | str) -> list[MultiCameraPoseData]:
     # Natural order of the names: individual 2 before individual 10.
     containers = sorted(
         visit_groups(root, "MultiCameraPoseEstimation"), key=lambda group: natural_key(base_name(group.name))
@@ -321,6 +321,6 @@ def read_multicamera(nwbfile: Any) -> list[MultiCameraPoseData]:
     """
     if isinstance(nwbfile, (str, Path)):
         with open_store(nwb_location(nwbfile)) as root:
-            return _read_groups(root, Path(nwbfile))
+            return _read_groups(root, nwb_location(nwbfile))
     with open_nwbfile_object(nwbfile) as (root, path):
-        return _read_groups(root, Path(path) if path is not None else Path(nwbfile.identifier))
+        return _read_groups(root, path if path is not None else Path(nwbfile.identifier))

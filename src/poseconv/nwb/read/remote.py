@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...errors import InvalidSourceFileError
+from ...model.location import is_url, url_name
 
 __all__ = ["BLOCK_SIZE", "HDF5_SIGNATURE", "http_url", "is_url", "open_url", "url_name"]
 
@@ -32,13 +33,6 @@ BLOCK_SIZE = 16 * 1024
 #: First bytes of an HDF5 file (at offset 0 for NWB files; HDF5 also allows 512, 1024, ...).
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
-_SCHEMES = ("http://", "https://", "s3://")
-
-
-def is_url(value: Any) -> bool:
-    """Whether ``value`` is an ``http(s)://`` or ``s3://`` URL (not a local path)."""
-    return isinstance(value, str) and value.lower().startswith(_SCHEMES)
-
 
 def http_url(url: str) -> str:
     """Return the HTTPS URL of ``url``: ``s3://bucket/key`` becomes the bucket's public endpoint."""
@@ -48,12 +42,6 @@ def http_url(url: str) -> str:
     if not parts.netloc:
         raise InvalidSourceFileError(f"{url}: an s3:// URL names a bucket and a key (s3://bucket/path/file.nwb).")
     return f"https://{parts.netloc}.s3.amazonaws.com{parts.path or '/'}"
-
-
-def url_name(url: str) -> str:
-    """Return the last part of the path of ``url`` (the file name), for messages and output names."""
-    path = urlsplit(url).path.rstrip("/")
-    return path.rsplit("/", 1)[-1] or url
 
 
 def _filesystem() -> Any:

@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
-from .remote import is_url
+from ...model.location import is_url, location_name
+from ...model.location import location as nwb_location
 
 __all__ = [
     "EMPTY_TEXT",
@@ -120,11 +121,6 @@ def is_nwb_location(value: str | Path) -> bool:
     return path.suffix.lower() == ".nwb" or name.endswith(".nwb.zarr") or is_zarr_folder(path)
 
 
-def nwb_location(value: str | Path) -> str | Path:
-    """Return ``value`` as what :func:`open_store` opens: a URL stays a str, anything else becomes a Path."""
-    return str(value) if is_url(value) else Path(value)
-
-
 def local_folder(value: str | Path) -> Path | None:
     """Return the folder external files of the NWB file ``value`` are relative to; None for a URL.
 
@@ -133,15 +129,6 @@ def local_folder(value: str | Path) -> Path | None:
     on this machine: its relative paths name nothing here.
     """
     return None if is_url(value) else Path(value).resolve().parent
-
-
-def location_name(value: str | Path) -> str:
-    """Return the file name of a path or URL (for messages and progress)."""
-    if is_url(value):
-        from .remote import url_name
-
-        return url_name(str(value))
-    return Path(value).name
 
 
 @contextmanager

@@ -418,7 +418,7 @@ def _series_3d(
     if track_3d is not None:
         return _series(track_3d, skeleton.nodes, entry.get("PoseEstimationSeries", {}), data.pose_3d, anchors, where)
     if entry.get("PoseEstimationSeries"):
-        raise MetadataError(f"{where} lists 3D series, but {data.source_file.name} has no 3D poses of it.")
+        raise MetadataError(f"{where} lists 3D series, but {data.source_name} has no 3D poses of it.")
     return []
 
 
@@ -428,11 +428,11 @@ def _check_containers(data: MultiCameraPoseData, containers: Mapping[str, Any], 
     if unknown:
         raise MetadataError(
             f"metadata['Pose']['MultiCameraPoseEstimations'] has entries {unknown} that match no individual of "
-            f"{data.source_file.name}; its containers are {sorted(individuals)}."
+            f"{data.source_name}; its containers are {sorted(individuals)}."
         )
     if containers and data.timing is None:
         raise MetadataError(
-            f"No frame times are known for {data.source_file.name}: the files record no frame rate. Give the frame "
+            f"No frame times are known for {data.source_name}: the files record no frame rate. Give the frame "
             "rate (sampling_frequency=...) or timestamps (set_aligned_timestamps)."
         )
 

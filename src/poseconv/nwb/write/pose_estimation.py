@@ -235,7 +235,7 @@ def write_pose_estimation(
     if unknown:
         raise MetadataError(
             f"metadata['Pose']['PoseEstimations'] has entries {unknown} that match no individual/track of "
-            f"{pose.source_file.name}; its containers are {sorted(tracks)}."
+            f"{pose.source_name}; its containers are {sorted(tracks)}."
         )
     context = _Context(
         nwbfile=nwbfile,
@@ -257,7 +257,7 @@ def write_pose_estimation(
         timing = pose.timing.get(track.video)
         if timing is None:
             raise MetadataError(
-                f"No frame times are known for video '{track.video}' of {pose.source_file.name}: the pose "
+                f"No frame times are known for video '{track.video}' of {pose.source_name}: the pose "
                 "files record no frame rate. Give the frame rate (sampling_frequency=...) or timestamps."
             )
         n_frames = track.n_frames if max_frames is None else min(track.n_frames, max_frames)
@@ -302,7 +302,7 @@ def _container_skeleton(context: _Context, entry: Mapping[str, Any], track: Pose
     if list(skeleton_entry["nodes"]) != expected_nodes:
         raise MetadataError(
             f"metadata['Pose']['Skeletons']['{skeleton_key}'] lists nodes {list(skeleton_entry['nodes'])}, "
-            f"but '{track.name}' in {pose.source_file.name} has {expected_nodes}; nodes cannot be "
+            f"but '{track.name}' in {pose.source_name} has {expected_nodes}; nodes cannot be "
             "renamed or reordered in metadata."
         )
     return get_or_add_skeleton(context.nwbfile, context.behavior, skeleton_entry, context.single_animal)

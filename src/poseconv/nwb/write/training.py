@@ -215,7 +215,7 @@ def _training_skeletons(
         if list(skeleton_entry["nodes"]) != list(model.nodes):
             raise MetadataError(
                 f"metadata['Pose']['Skeletons']['{skeleton_name}'] lists nodes {list(skeleton_entry['nodes'])}, but "
-                f"the labels in {training.source_file.name} have {list(model.nodes)}; nodes cannot be renamed or "
+                f"the labels in {training.source_name} have {list(model.nodes)}; nodes cannot be renamed or "
                 "reordered in metadata."
             )
         skeletons[skeleton_name] = get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
