@@ -16,6 +16,8 @@ from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
 from tests.fixtures.paths import needs_shared_data
 
 INTERFACES = [getattr(interfaces, name) for name in interfaces.__all__ if name.endswith("Interface")]
+# An interface of a catalog format with no options (SLEAPCSVPoseInterface) reads through the format.
+WITH_READER = [cls for cls in INTERFACES if hasattr(cls, "reader")]
 
 
 def test_init_arguments_are_the_parameters_without_self():
@@ -27,10 +29,16 @@ def test_init_arguments_are_the_parameters_without_self():
     assert Interface("a.h5").arguments == {"file_path": "a.h5", "verbose": False}
 
 
-@pytest.mark.parametrize("cls", INTERFACES, ids=lambda cls: cls.__name__)
+def test_every_interface_reads_through_a_reader_or_its_catalog_format():
+    from poseconv.interfaces.generic import ReaderPoseInterface
+
+    assert WITH_READER
+    for cls in INTERFACES:
+        assert hasattr(cls, "reader") or issubclass(cls, ReaderPoseInterface), cls.__name__
+
+
+@pytest.mark.parametrize("cls", WITH_READER, ids=lambda cls: cls.__name__)
 def test_the_reader_takes_the_options_the_interface_names(cls):
-    if not hasattr(cls, "reader"):
-        pytest.skip(f"{cls.__name__} reads through its catalog format")
     parameters = inspect.signature(cls.__init__).parameters
     assert cls.input_argument in parameters
     reader = inspect.signature(cls.reader).parameters
