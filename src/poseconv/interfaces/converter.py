@@ -73,6 +73,21 @@ class PoseNWBConverter(NWBConverter):
     #: Metadata of single inputs, by interface name, over the metadata given to run_conversion.
     input_metadata: dict[str, dict[str, Any]] = {}
 
+    def __init__(self, source_data: dict[str, dict], verbose: bool = False) -> None:
+        # neuroconv builds only the interfaces source_data names and passes over any other key, so a
+        # misspelt name (or a converter without data_interface_classes) would write a file without them.
+        unknown = [name for name in source_data if name not in self.data_interface_classes]
+        if unknown:
+            from ..errors import InvalidOptionError
+
+            known = list(self.data_interface_classes)
+            raise InvalidOptionError(
+                f"source_data names {unknown}, which {type(self).__name__} has no interface for; its interfaces "
+                f"(data_interface_classes) are {known}. Give each input under the name of its interface, "
+                "or build the interfaces yourself and pass them to PoseConverterPipe."
+            )
+        super().__init__(source_data=source_data, verbose=verbose)
+
     def _pose_names(self) -> list[str]:
         return [name for name, interface in self.data_interface_objects.items() if is_poseconv_interface(interface)]
 
