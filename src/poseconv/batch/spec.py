@@ -88,11 +88,14 @@ class _Model(BaseModel):
 
 
 class PoseSpec(_Model):
-    """One pose file of a session (DeepLabCut or SLEAP output) and how its frames are timed."""
+    """One pose file of a session (of any format poseconv reads) and how its frames are timed."""
 
     file_path: FilePathText = Field(
         title="Pose file",
-        description="DeepLabCut .h5/.csv or SLEAP .slp/.h5 output; relative to data_folder.",
+        description=(
+            "A pose file of any format poseconv reads (DeepLabCut, SLEAP, Lightning Pose; "
+            "'poseconv convert --help' lists them); relative to data_folder."
+        ),
     )
     interface: str | None = Field(
         default=None,
