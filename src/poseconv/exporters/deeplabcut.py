@@ -28,7 +28,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
-from .files import export_path
+from .files import export_path, video_tracks
 
 __all__ = ["DLC_H5_KEY", "to_deeplabcut_dataframe", "write_deeplabcut"]
 
@@ -38,22 +38,6 @@ DLC_H5_KEY = "df_with_missing"
 _SINGLE_ANIMAL_TRACK = "individual"
 # DeepLabCut's scorer when nothing better is known.
 _DEFAULT_SCORER = "poseconv"
-
-
-def _video_tracks(pose: PoseData, video: str | None) -> tuple[str, list[PoseTrack]]:
-    videos = list(dict.fromkeys(track.video for track in pose.tracks))
-    if not videos:
-        raise InvalidOptionError(f"{pose.source_name}: holds no tracks to export.")
-    if video is None:
-        if len(videos) > 1:
-            raise InvalidOptionError(
-                f"{pose.source_name}: holds poses of several videos {videos}; a DeepLabCut table holds "
-                "one video, so choose one with video=..."
-            )
-        video = videos[0]
-    if video not in videos:
-        raise InvalidOptionError(f"{pose.source_name}: no video {video!r}; videos: {videos}.")
-    return video, [track for track in pose.tracks if track.video == video]
 
 
 def _is_multi_animal(pose: PoseData, tracks: list[PoseTrack]) -> bool:
@@ -94,7 +78,7 @@ def to_deeplabcut_dataframe(
     """
     import pandas as pd
 
-    video, tracks = _video_tracks(pose, video)
+    video, tracks = video_tracks(pose, video, why_one="a DeepLabCut table holds one video")
     multi = _is_multi_animal(pose, tracks) if multi_animal is None else multi_animal
     if not multi and len(tracks) > 1:
         raise InvalidOptionError(

@@ -1,13 +1,17 @@
-"""The checks every exporter makes of the file it is asked to write, before reading anything."""
+"""The checks every exporter makes before writing: the file it is asked to write, and the video it exports."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidOptionError
 
-__all__ = ["export_path"]
+if TYPE_CHECKING:
+    from ..model import PoseData, PoseTrack
+
+__all__ = ["export_path", "video_tracks"]
 
 
 def export_path(
@@ -49,3 +53,40 @@ def export_path(
     if path.exists() and not overwrite:
         raise InvalidOptionError(f"{path}: already exists; pass {flag} to replace it.")
     return path
+
+
+def video_tracks(pose: PoseData, video: str | None, *, why_one: str = "") -> tuple[str, list[PoseTrack]]:
+    """Return the video an exporter of one video's poses writes, and its tracks.
+
+    Parameters
+    ----------
+    pose : PoseData
+        The poses.
+    video : str, optional
+        The video key asked for; needed only when ``pose`` holds several videos.
+    why_one : str, optional
+        Why the format holds one video, for the message (``"a DeepLabCut table holds one video"``).
+
+    Returns
+    -------
+    tuple of (str, list of PoseTrack)
+        The video key and its tracks, in order.
+
+    Raises
+    ------
+    InvalidOptionError
+        When ``pose`` has no tracks, holds several videos and none is chosen, or has no video ``video``.
+    """
+    videos = list(dict.fromkeys(track.video for track in pose.tracks))
+    if not videos:
+        raise InvalidOptionError(f"{pose.source_name}: holds no tracks to export.")
+    if video is None:
+        if len(videos) > 1:
+            reason = f"{why_one}, so " if why_one else ""
+            raise InvalidOptionError(
+                f"{pose.source_name}: holds poses of several videos {videos}; {reason}choose one with video=..."
+            )
+        video = videos[0]
+    if video not in videos:
+        raise InvalidOptionError(f"{pose.source_name}: no video {video!r}; videos: {videos}.")
+    return video, [track for track in pose.tracks if track.video == video]

@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidOptionError, PoseconvError
+from ..errors import PoseconvError
 from ..model import PoseData
+from .files import video_tracks
 
 __all__ = ["to_movement_dataset"]
 
@@ -54,16 +55,7 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
             "Exporting to movement needs the 'movement' package: pip install 'poseconv[movement]'."
         ) from err
 
-    videos = list(dict.fromkeys(track.video for track in pose.tracks))
-    if video is None:
-        if len(videos) != 1:
-            raise InvalidOptionError(
-                f"{pose.source_name}: holds poses of {len(videos)} videos {videos}; choose one with video=..."
-            )
-        video = videos[0]
-    if video not in videos:
-        raise InvalidOptionError(f"{pose.source_name}: no video {video!r}; videos: {videos}.")
-    tracks = [track for track in pose.tracks if track.video == video]
+    video, tracks = video_tracks(pose, video, why_one="a movement dataset holds one video")
     keypoints = list(dict.fromkeys(node for track in tracks for node in pose.skeletons[track.skeleton].nodes))
     n_frames = tracks[0].n_frames
     n_dims = tracks[0].positions.shape[2]

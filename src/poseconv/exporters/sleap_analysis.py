@@ -42,7 +42,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import is_lazy_array
-from .files import export_path
+from .files import export_path, video_tracks
 
 __all__ = ["write_sleap_analysis"]
 
@@ -200,18 +200,12 @@ def write_sleap_analysis(
     from ..output import atomic_output
 
     path = export_path(file_path, overwrite=overwrite, suffixes=(".h5",), kind="a SLEAP analysis file")
+    video, tracks = video_tracks(pose, video, why_one="a SLEAP analysis file holds one video")
     if pose.n_dims != 2:
         raise InvalidOptionError(
             f"{pose.source_name}: SLEAP analysis files hold 2D poses; these are {pose.n_dims}D. "
             "Export them to DeepLabCut (--to dlc) instead."
         )
-    keys = list(dict.fromkeys(track.video for track in pose.tracks))
-    if video is None and len(keys) > 1:
-        raise InvalidOptionError(f"{pose.source_name}: holds poses of {len(keys)} videos {keys}; pass video=...")
-    video = keys[0] if video is None else video
-    tracks = [track for track in pose.tracks if track.video == video]
-    if not tracks:
-        raise InvalidOptionError(f"{pose.source_name}: has no tracks of video {video!r}; videos: {keys}.")
     nodes, edges, columns = _skeleton_union(pose, tracks)
     with atomic_output(path) as partial, h5py.File(partial, "w") as handle:
         _write_arrays(handle, tracks, columns, len(nodes))
@@ -223,7 +217,7 @@ def write_sleap_analysis(
         handle["edge_inds"] = np.array(edges, dtype="int64").reshape(-1, 2)
         handle["labels_path"] = str(pose.source_file)
         handle["video_path"] = _video_path(pose, video)
-        handle["video_ind"] = keys.index(video)
+        handle["video_ind"] = list(dict.fromkeys(track.video for track in pose.tracks)).index(video)
         provenance = {"source": f"poseconv export of {pose.source_name}", "source_software": pose.source_software}
         handle["provenance"] = json.dumps(provenance)
         handle.attrs["format"] = "analysis"

@@ -30,3 +30,36 @@ def test_an_existing_file_is_replaced_only_when_asked_and_the_message_names_the_
     with pytest.raises(InvalidOptionError, match=re.escape("pass overwrite=True (--overwrite) to replace it.")):
         export_path(out, overwrite=False)
     assert export_path(out, overwrite=True) == out
+
+
+def test_video_tracks_chooses_the_one_video_and_names_the_choices_otherwise():
+    import dataclasses
+
+    from poseconv.exporters.files import video_tracks
+    from poseconv.testing.mock import mock_pose_data
+
+    one = mock_pose_data(n_individuals=2, video="cam")
+    video, tracks = video_tracks(one, None)
+    assert video == "cam" and [t.name for t in tracks] == ["animal0", "animal1"]
+    with pytest.raises(InvalidOptionError, match=re.escape("no video 'side'; videos: ['cam'].")):
+        video_tracks(one, "side")
+    other = mock_pose_data(video="side")
+    two = dataclasses.replace(one, tracks=[*one.tracks, *other.tracks], videos={**one.videos, **other.videos})
+    assert [t.video for t in video_tracks(two, "side")[1]] == ["side"]
+    expected = "several videos ['cam', 'side']; a SLEAP analysis file holds one video, so choose one with video=..."
+    with pytest.raises(InvalidOptionError, match=re.escape(expected)):
+        video_tracks(two, None, why_one="a SLEAP analysis file holds one video")
+
+
+def test_every_exporter_of_one_video_refuses_poses_without_tracks(tmp_path):
+    import dataclasses
+
+    from poseconv.exporters.deeplabcut import write_deeplabcut
+    from poseconv.exporters.sleap_analysis import write_sleap_analysis
+    from poseconv.testing.mock import mock_pose_data
+
+    empty = dataclasses.replace(mock_pose_data(), tracks=[])
+    for write, name in ((write_sleap_analysis, "a.h5"), (write_deeplabcut, "a.csv")):
+        with pytest.raises(InvalidOptionError, match="holds no tracks to export"):
+            write(empty, tmp_path / name)
+        assert not (tmp_path / name).exists()
