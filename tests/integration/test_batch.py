@@ -173,7 +173,15 @@ def test_three_sessions_one_broken_converts_two_in_parallel_and_resumes(three_se
 def test_three_sessions_one_broken_on_a_local_dask_cluster(three_sessions):
     distributed = pytest.importorskip("distributed")
 
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+    # A free port and a scratch folder of its own: clusters started by tests running at once never meet.
+    with distributed.LocalCluster(
+        n_workers=2,
+        processes=True,
+        threads_per_worker=1,
+        scheduler_port=0,
+        dashboard_address=None,
+        local_directory=str(three_sessions.parent / "dask-scratch"),
+    ) as cluster:
         report = three_sessions.parent / "report.json"
         result = poseconv("run", three_sessions, "--scheduler", cluster.scheduler_address, "--report", report)
     assert result.returncode == 1, result.stderr
