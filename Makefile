@@ -46,10 +46,12 @@ forms-deps: $(FORMS)/node_modules/.installed
 			exit 1; \
 		fi; }
 
+# pytest-xdist runs the suite on every core (at most 4 workers: each holds its own NWB stack in memory);
+# a test module goes to one worker, so the files its module-scoped fixtures convert are converted once.
 test: $(VENV)/.installed-test forms-deps
 	$(BIN)/ruff check src tests examples benchmarks
 	$(BIN)/ruff format --check src tests examples benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile
 
 # The fuzz targets of tests/fuzz with a large random budget (make test runs a small fixed one):
 # FUZZ_EXAMPLES per target, about a second each.

@@ -3,6 +3,8 @@
 The spec has three sessions: a single mouse with its video; three mice next to a (mock)
 recording, with frame times from a file; and a session whose pose file is broken. The
 broken one must be reported with its place in the spec, and the other two converted.
+``poseconv run`` runs in the test process (:mod:`tests.fixtures.cli`); its sessions run in worker
+processes all the same.
 """
 
 from __future__ import annotations
@@ -10,8 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from pynwb import NWBHDF5IO
 
 from poseconv.batch.runner import run_batch
 from poseconv.interfaces import DeepLabCutPoseInterface
+from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
 from tests.fixtures.nwb import assert_inspector_clean
 
@@ -64,9 +65,7 @@ class CrashesOnWriteInterface(DeepLabCutPoseInterface):
 
 
 def poseconv(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "poseconv.cli", *map(str, args)], capture_output=True, text=True, timeout=300
-    )
+    return poseconv_in_process(*args)
 
 
 @pytest.fixture
@@ -174,7 +173,15 @@ def test_three_sessions_one_broken_converts_two_in_parallel_and_resumes(three_se
 def test_three_sessions_one_broken_on_a_local_dask_cluster(three_sessions):
     distributed = pytest.importorskip("distributed")
 
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+    # A free port and a scratch folder of its own: clusters started by tests running at once never meet.
+    with distributed.LocalCluster(
+        n_workers=2,
+        processes=True,
+        threads_per_worker=1,
+        scheduler_port=0,
+        dashboard_address=None,
+        local_directory=str(three_sessions.parent / "dask-scratch"),
+    ) as cluster:
         report = three_sessions.parent / "report.json"
         result = poseconv("run", three_sessions, "--scheduler", cluster.scheduler_address, "--report", report)
     assert result.returncode == 1, result.stderr

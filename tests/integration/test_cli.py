@@ -1,7 +1,9 @@
-"""The `poseconv` command line, run as a user runs it: a subprocess on real files.
+"""The `poseconv` command line on real files.
 
 Each test checks the exit code, the files written and what is printed; errors must be one line on
 stderr without a traceback (unless --debug). NWB files converted once are shared by the module.
+Commands run in the test process (:mod:`tests.fixtures.cli`); what only a process shows (the
+start-up imports, the traceback of --debug) runs in a subprocess.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sleap_io as sio
 import yaml
 
 from poseconv.metadata.schema import render_metadata_schema
+from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_CSV
 from tests.fixtures.paths import SHARED_DATA
 
@@ -26,11 +29,16 @@ SLP = SHARED_DATA / "neuroconv/behavior_testing_data/sleap/predictions_1.2.7_pro
 SLEAP_IO_NWB = SHARED_DATA / "sleap-io.js/tests/data/nwb/minimal.pose.nwb"
 
 
-def poseconv(*args, check_rc: int | None = 0):
-    """Run ``python -m poseconv.cli ARGS``; return the completed process (rc checked when given)."""
-    result = subprocess.run(
+def poseconv_process(*args):
+    """Run ``python -m poseconv.cli ARGS`` in a subprocess; return the completed process."""
+    return subprocess.run(
         [sys.executable, "-m", "poseconv.cli", *map(str, args)], capture_output=True, text=True, timeout=120
     )
+
+
+def poseconv(*args, check_rc: int | None = 0):
+    """Run ``poseconv ARGS`` in this process; return the completed process (rc checked when given)."""
+    result = poseconv_in_process(*args)
     if check_rc is not None:
         assert result.returncode == check_rc, (
             f"rc={result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
@@ -58,7 +66,8 @@ def multi_nwb(tmp_path_factory):
 
 def test_help_is_fast_and_imports_nothing_heavy():
     started = time.perf_counter()
-    result = poseconv("--help")
+    result = poseconv_process("--help")
+    assert result.returncode == 0, result.stderr
     assert time.perf_counter() - started < 5
     for command in ("convert", "inspect", "schema", "metadata", "export", "plot"):
         assert command in result.stdout
@@ -204,23 +213,13 @@ BAD_INPUTS = {
 
 @pytest.fixture(scope="module")
 def bad_input_results(tmp_path_factory):
-    """Run every BAD_INPUTS case at once (they are independent) and collect the results."""
+    """Run every BAD_INPUTS case (they are independent) and collect the results."""
     tmp = tmp_path_factory.mktemp("bad")
     (tmp / "notes.txt").write_text("hello")
     (tmp / "notesDLC.h5").write_text("hello")
-    processes = {
-        name: subprocess.Popen(
-            [sys.executable, "-m", "poseconv.cli", *(str(a).format(tmp=tmp) for a in args)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for name, (args, _) in BAD_INPUTS.items()
+    results = {
+        name: poseconv(*(str(a).format(tmp=tmp) for a in args), check_rc=None) for name, (args, _) in BAD_INPUTS.items()
     }
-    results = {}
-    for name, process in processes.items():
-        stdout, stderr = process.communicate(timeout=120)
-        results[name] = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     return tmp, results
 
 
@@ -238,7 +237,8 @@ def test_existing_output_needs_overwrite(multi_nwb):
 
 
 def test_debug_shows_the_traceback(tmp_path):
-    result = poseconv("--debug", "inspect", tmp_path / "absent.nwb", check_rc=None)
+    # The traceback is what Python prints when an exception ends the process: a real process shows it.
+    result = poseconv_process("--debug", "inspect", tmp_path / "absent.nwb")
     assert result.returncode == 1 and "Traceback" in result.stderr and "InvalidSourceFileError" in result.stderr
 
 

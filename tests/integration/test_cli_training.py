@@ -1,16 +1,14 @@
-"""Training data on the command line, run as a user runs it: `poseconv` subprocesses on real labels.
+"""Training data on the command line, on real labels (commands run in the test process: :mod:`tests.fixtures.cli`).
 
 Labels go in with ``convert --source dlc-labels|sleap-labels`` (or ``--training`` next to the
 predictions), come back out with ``export --training`` and must equal the originals value for
 value; ``inspect`` summarises them; ``run`` finds the training interfaces by their aliases.
-Independent commands run in parallel to keep the module fast.
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import h5py
 import pandas as pd
@@ -22,6 +20,7 @@ from pynwb import NWBHDF5IO
 from poseconv.exporters.sleap_training import write_sleap_labels
 from poseconv.nwb.read.training import read_training
 from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels_table
+from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
 from tests.fixtures.paths import SHARED_DATA
 from tests.fixtures.sleap import SLP_MIN_SESSION_USER, SLP_TYPICAL
@@ -34,21 +33,9 @@ POSES_ONLY_NWB = SHARED_DATA / "sleap-io.js/tests/data/nwb/minimal.pose.nwb"
 MULTI_MOUSE_LABELS = sorted(MULTI_MOUSE_PROJECT.glob("labeled-data/*/CollectedData_*.*"))
 
 
-def command(*args) -> list[str]:
-    return [sys.executable, "-m", "poseconv.cli", *map(str, args)]
-
-
 def run_all(commands: dict[str, list]) -> dict[str, subprocess.CompletedProcess]:
-    """Run independent ``poseconv`` commands at once; return their results by name."""
-    processes = {
-        name: subprocess.Popen(command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for name, args in commands.items()
-    }
-    results = {}
-    for name, process in processes.items():
-        stdout, stderr = process.communicate(timeout=120)
-        results[name] = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-    return results
+    """Run independent ``poseconv`` commands; return their results by name."""
+    return {name: poseconv_in_process(*args) for name, args in commands.items()}
 
 
 def assert_ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -111,11 +98,7 @@ def test_dlc_project_labels_round_trip_through_the_cli(converted, tmp_path):
         behavior = handle["processing/behavior"]
         assert "PoseTraining" in behavior and not any(name.startswith("PoseEstimation") for name in behavior)
     out = tmp_path / "export"
-    result = assert_ok(
-        subprocess.run(
-            command("export", tmp / "dlc.nwb", "--training", "--to", "dlc", out), capture_output=True, text=True
-        )
-    )
+    result = assert_ok(poseconv_in_process("export", tmp / "dlc.nwb", "--training", "--to", "dlc", out))
     # The project's labeled-data tree comes back, .h5 and .csv, each file equal to the original.
     written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
     assert written == [p.relative_to(MULTI_MOUSE_PROJECT) for p in MULTI_MOUSE_LABELS]
@@ -134,11 +117,7 @@ def test_sleap_user_labels_round_trip_through_the_cli(converted, tmp_path):
     tmp, results = converted
     assert "24 PoseTraining frame(s) with 42 labeled instance(s)" in results["session"].stderr
     out = tmp_path / "back.slp"
-    assert_ok(
-        subprocess.run(
-            command("export", tmp / "session.nwb", "--training", "--to", "slp", out), capture_output=True, text=True
-        )
-    )
+    assert_ok(poseconv_in_process("export", tmp / "session.nwb", "--training", "--to", "slp", out))
     assert user_labels(out) == user_labels(SLP_MIN_SESSION_USER)
 
 
@@ -215,7 +194,7 @@ def test_batch_spec_names_training_interfaces_by_alias(tmp_path):
     }
     path = tmp_path / "spec.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-    result = subprocess.run(command("run", path, "-j", "1"), capture_output=True, text=True, timeout=120)
+    result = poseconv_in_process("run", path, "-j", "1")
     assert result.returncode == 0, result.stderr
     assert len(read_training(tmp_path / "nwb/dlc.nwb").frames) == 10
     assert user_labels(write_sleap_labels(read_training(tmp_path / "nwb/sleap.nwb"), tmp_path / "back.slp")) == (

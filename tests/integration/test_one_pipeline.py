@@ -1,6 +1,8 @@
 """Every entry point converts the same way: interface, PoseNWBConverter, ``poseconv convert``, ``poseconv run``.
 
 Each case of the catalog / pipeline / timing consolidation on a real file, from every entry point.
+Commands run in the test process (:mod:`tests.fixtures.cli`), except where another ``PYTHONPATH``
+(a format published by another package) needs a process of its own.
 """
 
 import subprocess
@@ -15,6 +17,7 @@ import yaml
 from pynwb import NWBHDF5IO
 
 from poseconv.errors import InvalidSourceFileError, MetadataError, PoseconvWarning
+from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.paths import REPO_ROOT, SHARED_DATA, needs_shared_data
 
 START = "2024-05-01T10:00:00+00:00"
@@ -32,6 +35,9 @@ FLIES = REPO_ROOT / "examples/data/sleap-demo/flies.slp"
 
 
 def poseconv(*args, env=None):
+    """Run ``poseconv ARGS``: in this process, or in a subprocess with ``env`` as its whole environment."""
+    if env is None:
+        return poseconv_in_process(*args)
     return subprocess.run(
         [sys.executable, "-m", "poseconv.cli", *map(str, args)], capture_output=True, text=True, timeout=300, env=env
     )

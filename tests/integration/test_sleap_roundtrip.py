@@ -22,8 +22,6 @@ What does not come back, by design (each is said where it is compared):
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path, PureWindowsPath
 
 import numpy as np
@@ -31,6 +29,7 @@ import pytest
 import sleap_io as sio
 
 from poseconv.nwb.read.pose import read_nwb
+from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.nwb import assert_inspector_clean
 from tests.fixtures.sleap import (
     SLEAP_REPO,
@@ -47,10 +46,8 @@ CENTERED_PAIR_VIDEO = SLEAP_REPO / "tests/data/json_format_v1/centered_pair_low_
 
 
 def poseconv(*args: object) -> str:
-    """Run the CLI; return what it printed."""
-    result = subprocess.run(
-        [sys.executable, "-m", "poseconv.cli", *map(str, args)], capture_output=True, text=True, timeout=300
-    )
+    """Run the CLI (in this process); return what it printed."""
+    result = poseconv_in_process(*args)
     assert result.returncode == 0, f"rc={result.returncode}\n{result.stdout}\n{result.stderr}"
     return result.stdout
 
@@ -150,6 +147,12 @@ def assert_same_session(expected: sio.Labels, got: sio.Labels) -> None:
     assert_same_labels(expected, got, videos)
 
 
+@pytest.fixture(scope="module")
+def centered_pair_round_trip(tmp_path_factory):
+    """The 27-track file converted and exported back, with no options: the exported .slp (the NWB file beside it)."""
+    return round_trip(SLP_CENTERED_PAIR, tmp_path_factory.mktemp("centered_pair"))
+
+
 @pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
 @pytest.mark.parametrize(
     ("source", "options"),
@@ -163,8 +166,12 @@ def assert_same_session(expected: sio.Labels, got: sio.Labels) -> None:
     ],
     ids=["27-tracks", "user-and-predicted", "typical"],
 )
-def test_slp_nwb_slp_keeps_every_field(source, options, tmp_path):
-    back = round_trip(source, tmp_path, *options)
+def test_slp_nwb_slp_keeps_every_field(source, options, tmp_path, request):
+    # The 27-track file's round trip (the largest) is the one the next test reads too.
+    if source == SLP_CENTERED_PAIR:
+        back = request.getfixturevalue("centered_pair_round_trip")
+    else:
+        back = round_trip(source, tmp_path, *options)
     assert_same_labels(sio.load_slp(str(source), open_videos=False), sio.load_slp(str(back), open_videos=False))
     if source == SLP_DANCE:
         # The container of the 3 replaced predictions beside the track's is clean too (the CLI was given no subject),
@@ -191,13 +198,12 @@ def test_session_slp_nwb_slp_keeps_cameras_calibration_and_views(source, tmp_pat
 
 
 @pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
-def test_converted_file_with_scores_stays_readable(tmp_path):
+def test_converted_file_with_scores_stays_readable(centered_pair_round_trip):
     """nwbinspector, pynwb and movement read the file the scores, kinds and track order are written into."""
     load_poses = pytest.importorskip("movement.io.load_poses")
     from pynwb import NWBHDF5IO
 
-    round_trip(SLP_CENTERED_PAIR, tmp_path)
-    nwb = tmp_path / "converted.nwb"
+    nwb = centered_pair_round_trip.with_name("converted.nwb")
     # The CLI was given no subject; everything else, the score series and the order table included, is clean.
     # pynwb's schema validation of SLEAP files runs in test_sleap_conversion (here 648 series would take 20 s).
     assert_inspector_clean(nwb, ignore=("check_subject_exists",), schema_validation=False)

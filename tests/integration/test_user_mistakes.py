@@ -1,6 +1,11 @@
-"""What a new user gets wrong, on real files: each mistake gets a clear answer from every entry point."""
+"""What a new user gets wrong, on real files: each mistake gets a clear answer from every entry point.
+
+Commands run in the test process (:mod:`tests.fixtures.cli`); a signal, an install without a
+package, an installed layout and the console script's help texts need a real ``poseconv`` process.
+"""
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -10,6 +15,7 @@ import yaml
 from pynwb import NWBHDF5IO
 
 from poseconv.errors import MetadataError
+from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.paths import REPO_ROOT, SHARED_DATA, needs_shared_data
 
 START = "2024-05-01T10:00:00+02:00"
@@ -18,6 +24,10 @@ SUBJECT = {"subject_id": "fly1", "species": "Drosophila melanogaster", "sex": "F
 
 
 def poseconv(*args):
+    return poseconv_in_process(*args)
+
+
+def poseconv_process(*args):
     return subprocess.run(
         [sys.executable, "-m", "poseconv.cli", *map(str, args)], capture_output=True, text=True, timeout=300
     )
@@ -447,8 +457,22 @@ def test_a_batch_warns_when_dandi_would_refuse_the_subject_and_inspect_shows_it(
 
 def test_help_texts_name_lightning_pose_and_show_no_bool_placeholders():
     commands = ["convert", "inspect", "metadata", "schema", "export", "plot", "run"]
-    helps = {name: poseconv(name, "--help").stdout for name in commands}
-    helps["main"] = poseconv("--help").stdout
+    # The console script's function (it adjusts how flags show) prints every help, in one process.
+    probe = (
+        "import contextlib, io, json, sys\n"
+        "from poseconv.cli.main import main\n"
+        "helps = {}\n"
+        f"for name in {[*commands, 'main']!r}:\n"
+        "    sys.argv = ['poseconv', *([] if name == 'main' else [name]), '--help']\n"
+        "    with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.suppress(SystemExit):\n"
+        "        main()\n"
+        "    helps[name] = out.getvalue()\n"
+        "print(json.dumps(helps))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    helps = json.loads(result.stdout)
+    assert set(helps) == {*commands, "main"} and all(helps.values()), helps
     assert "Lightning Pose" in helps["main"]
     for name, text in helps.items():
         assert "<bool>" not in text, name

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 import h5py
 import numpy as np
@@ -13,6 +11,7 @@ import pytest
 from poseconv.readers.sleap import ANALYSIS_CONFIDENCE_DEFINITION, SLP_CONFIDENCE_DEFINITION
 from poseconv.validation import check_pose_file, says_unit_interval, validate_nwb
 from poseconv.validation.report import FileReport, Problem
+from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 
 REACHING = SHARED_DATA / "deeplabcut/TEST-Alex-2019-11-04/videos"
@@ -27,11 +26,11 @@ CONTAINER = "/processing/behavior/PoseEstimation"
 def converted(tmp_path_factory):
     """The DeepLabCut reaching file with its 12-frame video, converted by the CLI."""
     path = tmp_path_factory.mktemp("validate") / "reaching.nwb"
-    subprocess.run(
-        [sys.executable, "-m", "poseconv.cli", "convert", REACHING_H5, "--video", REACHING_VIDEO, "-o", path,
-         "--session-start-time", "2024-05-03T11:26:42+02:00"],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    start = "2024-05-03T11:26:42+02:00"
+    result = poseconv_in_process(
+        "convert", REACHING_H5, "--video", REACHING_VIDEO, "-o", path, "--session-start-time", start
+    )
+    assert result.returncode == 0, result.stderr
     return path
 
 
