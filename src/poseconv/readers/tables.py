@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 import weakref
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,15 @@ from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..model.frames import FrameTable
 from .safety.safe_pickle import open_pandas_store
 
-__all__ = ["CsvTable", "H5FileTable", "NotNumericError", "PandasH5Table", "exact_float_option", "open_h5_table"]
+__all__ = [
+    "CsvTable",
+    "H5FileTable",
+    "NotNumericError",
+    "PandasH5Table",
+    "close_collected",
+    "exact_float_option",
+    "open_h5_table",
+]
 
 # Rows compared with HDFStore.select before the raw block mapping is trusted.
 _CHECK_ROWS = 512
@@ -64,12 +73,13 @@ class H5FileTable(FrameTable):
     _finalizer: Any = None
 
     def _file(self) -> Any:
+        close_collected()
         if self._handle is None or not self._handle.id.valid:
             import h5py
 
             self._handle = h5py.File(self.path, mode="r")
             # Close the file when the table is garbage collected, not only at exit.
-            self._finalizer = weakref.finalize(self, _close_quietly, self._handle)
+            self._finalizer = weakref.finalize(self, _close_quietly, self._handle, threading.get_ident())
         return self._handle
 
     def __getstate__(self) -> dict[str, Any]:
@@ -80,8 +90,9 @@ class H5FileTable(FrameTable):
     def close(self) -> None:
         """Close the HDF5 file; a later read reopens it."""
         super().close()
-        if self._finalizer is not None:
-            self._finalizer()
+        # Asked for, not collected: closed here, on the caller's thread.
+        if self._finalizer is not None and self._finalizer.detach() is not None:
+            self._handle.close()
         self._handle = None
 
 
@@ -165,10 +176,33 @@ class PandasH5Table(H5FileTable):
         return np.asarray(table.fields("index")[()])
 
 
-def _close_quietly(handle: Any) -> None:
+# Files of tables collected on a thread that must not close them, until a reading thread does.
+_COLLECTED: list[Any] = []
+_COLLECTED_LOCK = threading.Lock()
+
+
+def _close_quietly(handle: Any, opener: int) -> None:
+    # The garbage collector runs finalizers on whatever thread allocates: fsspec's event-loop thread
+    # too, while the main thread holds h5py's lock reading a URL and waits for that loop. Closing
+    # there would wait for the lock forever, so only the thread that opened the file closes it;
+    # others leave it to the next read (close_collected).
+    if threading.get_ident() != opener:
+        with _COLLECTED_LOCK:
+            _COLLECTED.append(handle)
+        return
     # Closing at collection must never raise.
     with contextlib.suppress(Exception):
         handle.close()
+
+
+def close_collected() -> None:
+    """Close the files of tables that were collected on another thread than the one reading them."""
+    with _COLLECTED_LOCK:
+        handles = list(_COLLECTED)
+        _COLLECTED.clear()
+    for handle in handles:
+        with contextlib.suppress(Exception):
+            handle.close()
 
 
 def open_h5_table(path: Path, key: str) -> tuple[PandasH5Table | None, str]:
