@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .format import Format
 
-__all__ = ["BUILTIN_FORMATS"]
+__all__ = ["BUILTIN_FORMATS", "builtin_format"]
 
 _DLC = "poseconv.readers.deeplabcut.predictions"
 _SLEAP = "poseconv.readers.sleap"
@@ -20,6 +20,7 @@ BUILTIN_FORMATS = (
         reader=f"{_DLC}:read_deeplabcut",
         interface="poseconv.interfaces.deeplabcut:DeepLabCutPoseInterface",
         sniffer=f"{_DLC}:is_deeplabcut_file",
+        reader_options=("config_file_path", "metadata_file_path", "find_side_files"),
         description="DeepLabCut predictions, single- or multi-animal, 2D or 3D (.h5 / .csv)",
         public_names=("read_deeplabcut",),
     ),
@@ -59,6 +60,8 @@ BUILTIN_FORMATS = (
         suffixes=frozenset({".slp", ".h5"}),
         reader=f"{_SLEAP}:read_sleap",
         interface="poseconv.interfaces.sleap:SLEAPPoseInterface",
+        reader_options=("video_indices", "predicted_only", "untracked"),
+        individuals_argument="tracks",
         sniffer=f"{_SLEAP}:is_sleap_file",
         description="SLEAP predictions and proofread tracks (.slp, .pkg.slp, SLEAP 1.0 labels .h5, analysis .h5)",
     ),
@@ -106,6 +109,8 @@ BUILTIN_FORMATS = (
         suffixes=frozenset({".csv"}),
         reader=f"{_LP}:read_lightning_pose",
         interface="poseconv.interfaces.lightningpose:LightningPosePoseInterface",
+        reader_options=("config_file_path", "find_side_files"),
+        individuals_argument=None,
         sniffer=f"{_LP}:is_lightning_pose_file",
         # Its predictions CSVs have DeepLabCut's header: both sniffers claim them, this one wins.
         refines=("DeepLabCut",),
@@ -140,3 +145,8 @@ BUILTIN_FORMATS = (
         public_names=("read_lightning_pose_labels",),
     ),
 )
+
+
+def builtin_format(name: str) -> Format:
+    """Return the built-in format called ``name`` (its interface takes its declarations from it)."""
+    return next(fmt for fmt in BUILTIN_FORMATS if fmt.name == name)

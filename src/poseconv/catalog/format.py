@@ -55,6 +55,12 @@ class Format:
     inputs_argument : str or None
         The interface argument that takes every input of a command at once (the views of one
         session; the first also goes to ``input_argument``); None when each input is converted alone.
+    reader_options : tuple of str
+        For a format of one camera's poses: the interface arguments the reader also takes, by the
+        same keyword (:class:`~poseconv.pose_source.PoseSource` passes them on).
+    individuals_argument : str or None
+        For a format of one camera's poses: the interface argument naming the individuals to keep
+        (SLEAP calls them tracks); None when the format has no individuals to choose.
     description : str
         One line for help texts and the docs.
     public_names : tuple of str
@@ -73,6 +79,8 @@ class Format:
     input_argument: str = "file_path"
     accepts_folder: bool = False
     inputs_argument: str | None = None
+    reader_options: tuple[str, ...] = ()
+    individuals_argument: str | None = "individuals"
     description: str = ""
     public_names: tuple[str, ...] = field(default=())
 

@@ -12,7 +12,7 @@ import inspect
 from pathlib import Path
 from typing import Any
 
-__all__ = ["check_exists", "detect_source", "interface_class", "make_interface", "resolve_source"]
+__all__ = ["check_exists", "detect_source", "interface_class", "make_interface", "pose_metadata", "resolve_source"]
 
 
 def resolve_source(name: str) -> str:
@@ -104,6 +104,12 @@ def _all_inputs(fmt: Any, inputs: list[Path] | None, source: str | None) -> dict
     return {fmt.inputs_argument: list(inputs)}
 
 
+def _unsupported(option: str, software: str) -> Exception:
+    from ..errors import InvalidOptionError
+
+    return InvalidOptionError(f"{option} is not supported for {software} files.")
+
+
 def make_interface(
     path: Path,
     *,
@@ -153,7 +159,7 @@ def make_interface(
     """
     from ..catalog import get_format
     from ..catalog import interface_class as catalog_interface
-    from ..errors import InvalidOptionError, InvalidSourceFileError
+    from ..errors import InvalidSourceFileError
 
     fmt = get_format(detect_source(path, source))
     software, cls = fmt.name, catalog_interface(fmt)
@@ -181,6 +187,42 @@ def make_interface(
         # The input's own argument is not an option (dlc-labels takes its folder as labeled_data_path).
         name = next((n for n in names if n in parameters and n != path_argument), None)
         if name is None:
-            raise InvalidOptionError(f"{option} is not supported for {software} files.")
+            raise _unsupported(option, software)
         kwargs[name] = [value] if name.endswith("_paths") and not isinstance(value, list) else value
     return cls(**kwargs)
+
+
+def pose_metadata(
+    path: Path,
+    *,
+    source: str | None = None,
+    video: Path | None = None,
+    fps: float | None = None,
+    individuals: list[str] | None = None,
+) -> dict[str, Any]:
+    """Return the metadata the conversion of ``path`` would use, as its interface's ``get_metadata`` does.
+
+    A file of one camera's poses is read by a :class:`~poseconv.pose_source.PoseSource`, which
+    imports no neuroconv (the command answers quickly); the fields neuroconv generates
+    (``NWBFile.identifier``, the provenance) are then absent. A session or training labels go
+    through their interface. The options are those of :func:`make_interface`.
+
+    Raises
+    ------
+    InvalidOptionError
+        When an option is not one the format takes.
+    """
+    from ..catalog import get_format
+
+    fmt = get_format(detect_source(path, source))
+    if fmt.kind != "predictions":
+        return make_interface(path, source=source, video=video, fps=fps, individuals=individuals).get_metadata()
+    from ..pose_source import PoseSource
+
+    # Every interface of one camera's poses takes a video and a frame rate; the individuals depend on the format.
+    kwargs: dict[str, Any] = {fmt.input_argument: path, "video_file_path": video, "sampling_frequency": fps}
+    if individuals is not None:
+        if fmt.individuals_argument is None:
+            raise _unsupported("--individuals", fmt.name)
+        kwargs[fmt.individuals_argument] = individuals
+    return PoseSource.from_format(fmt, **kwargs).get_pose_metadata()

@@ -37,14 +37,12 @@ def metadata(
     apply_flags(quiet, debug)
     with command_errors():
         from ..metadata.compose import to_plain
-        from ._sources import make_interface
+        from ._sources import pose_metadata
 
         with progress() as bar:
             bar.add_task(f"Reading {input_file.name}", total=None)
-            interface = make_interface(
-                input_file, source=source, video=video, fps=fps, individuals=split_names(individuals)
-            )
-        plain = to_plain(interface.get_metadata())
+            found = pose_metadata(input_file, source=source, video=video, fps=fps, individuals=split_names(individuals))
+        plain = to_plain(found)
         # Made afresh by every conversion: a copied identifier would make two files claim to be one.
         for key in _GENERATED:
             plain.get("NWBFile", {}).pop(key, None)

@@ -1,8 +1,8 @@
 """Shared machinery of poseconv's neuroconv interfaces.
 
 The interfaces are thin: they hold their arguments, read the pose file once
-(through :mod:`poseconv.readers`), turn the :class:`~poseconv.model.PoseData`
-into metadata, keep the temporal alignment the user applies, and hand
+(through :mod:`poseconv.readers`, by :class:`~poseconv.pose_source.PoseSource`), turn the
+:class:`~poseconv.model.PoseData` into metadata, keep the temporal alignment the user applies, and hand
 everything to :func:`poseconv.nwb.write.pose_estimation.write_pose_estimation`.
 
 An interface names its reader and the ``__init__`` arguments the reader takes, and
@@ -11,7 +11,6 @@ passes every argument up (:mod:`poseconv.interfaces.mixin`).
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,10 +21,10 @@ from pydantic import WithJsonSchema
 
 from .. import timing
 from ..errors import InvalidOptionError, MetadataError
-from ..metadata.defaults import default_pose_metadata, merge_metadata
+from ..metadata.defaults import merge_metadata
 from ..model import FrameTiming, PoseData
 from ..nwb.write.pose_estimation import write_pose_estimation
-from ..video import VideoProbe, probe_video
+from ..pose_source import PoseSource
 from .mixin import PoseconvInterfaceMixin, check_input_format, user_stacklevel
 
 __all__ = ["STUB_FRAMES", "BasePoseInterface", "FilePathArg", "OptionalFilePathArg"]
@@ -37,12 +36,14 @@ OptionalFilePathArg = Annotated[Path | None, WithJsonSchema({"type": "string", "
 STUB_FRAMES = 100
 
 
-class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
-    """Base of the pose interfaces: a subclass names its :attr:`reader` and passes its arguments up."""
+class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, PoseSource):
+    """Base of the pose interfaces: a subclass names its :attr:`reader` and passes its arguments up.
+
+    Reading, video matching, frame times and the choice of individuals are :class:`PoseSource`'s,
+    which imports no neuroconv; this class adds neuroconv's metadata, alignment and writing.
+    """
 
     keywords = ("behavior", "pose estimation", "ndx-pose")
-    #: The ``__init__`` argument naming the individuals to keep (SLEAP calls them tracks).
-    individuals_argument: str = "individuals"
 
     def __init__(self, *, verbose: bool = False, **source_data: Any) -> None:
         """Read the input, match its videos, choose its frame times and keep the individuals asked for.
@@ -58,123 +59,10 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
             ``video_file_paths``, and ``metadata_key``.
         """
         super().__init__(verbose=verbose, **source_data)
-        self._sampling_frequency = source_data.get("sampling_frequency")
-        timing.user_rate(self._sampling_frequency)
+        self._load_pose(source_data)
+
+    def _check_input_format(self, source_data: dict[str, Any]) -> None:
         check_input_format(self, source_data)
-        individuals = source_data.get(self.individuals_argument)
-        self._individuals = list(individuals) if individuals is not None else None
-        self._aligned_timing: dict[str, FrameTiming] = {}
-        self._probes: dict[Path, VideoProbe | None] = {}
-        data = self._read_input()
-        if source_data.get("metadata_key") is not None:
-            data = dataclasses.replace(data, metadata_key=source_data["metadata_key"])
-        video = source_data.get("video_file_path")
-        given_videos = [video] if video is not None else source_data.get("video_file_paths")
-        self._video_file_paths = self._match_video_paths(data, given_videos)
-        original = self._resolve_timing(data)
-        try:
-            selected = original if self._individuals is None else self._select(original, self._individuals)
-        except KeyError as err:
-            raise InvalidOptionError(err.args[0]) from None
-        self._keep(original, selected)
-
-    # -- hooks a session interface overrides ----------------------------------------------------
-
-    def _select(self, data: PoseData, names: list[str]) -> PoseData:
-        """Return ``data`` with only the individuals/tracks named (KeyError naming the others)."""
-        return data.select_tracks(names)
-
-    def _keep(self, original: PoseData, selected: PoseData) -> None:
-        """Keep the data read (for the original timestamps) and the part chosen."""
-        self._original = original
-        self._pose = selected
-
-    # -- reading ------------------------------------------------------------------------------
-
-    @staticmethod
-    def _match_video_paths(pose: PoseData, given: dict[str, Path] | list[Path] | None) -> dict[str, Path]:
-        """Map user-given video files to the pose file's videos (by key, or in order)."""
-        if not given:
-            return {}
-        videos = list(dict.fromkeys(track.video for track in pose.tracks)) or list(pose.videos)
-        if isinstance(given, dict):
-            unknown = [key for key in given if key not in pose.videos]
-            if unknown:
-                raise InvalidOptionError(
-                    f"{pose.source_name}: videos {unknown} are not in the file; its videos are {videos}."
-                )
-            paths = {key: Path(value) for key, value in given.items()}
-        else:
-            if len(given) != len(videos):
-                raise InvalidOptionError(
-                    f"{pose.source_name}: {len(given)} video files given for {len(videos)} videos {videos}."
-                )
-            paths = {key: Path(value) for key, value in zip(videos, given, strict=True)}
-        for path in paths.values():
-            if not path.is_file():
-                raise InvalidOptionError(f"{path}: video file not found.")
-        return paths
-
-    def _probe(self, path: Path) -> VideoProbe | None:
-        if path not in self._probes:
-            self._probes[path] = probe_video(path)
-        return self._probes[path]
-
-    def _resolve_timing(self, pose: PoseData) -> PoseData:
-        """Choose each video's frame times by the order of trust of :mod:`poseconv.timing`.
-
-        Timestamps the user sets (``set_aligned_timestamps``) are applied later, over these.
-        """
-        stated = timing.user_rate(self._sampling_frequency)
-        videos = dict(pose.videos)
-        for key, info in pose.videos.items():
-            n_frames = pose.n_frames(key)
-            if n_frames == 0:
-                continue
-            path = self._video_file_paths.get(key, info.path)
-            probe = self._probe(path) if path is not None else None
-            video_timing = None
-            if probe is not None:
-                timing.check_video_length(pose.source_name, n_frames, probe, stacklevel=user_stacklevel())
-                video_timing = probe.timing()
-                videos[key] = dataclasses.replace(
-                    info,
-                    path=path,
-                    n_frames=info.n_frames or probe.n_frames,
-                    frame_size=info.frame_size or probe.frame_size,
-                    fps=info.fps or video_timing.rate,
-                )
-            chosen = timing.choose_timing(
-                source_name=pose.source_name,
-                stated=stated,
-                video=video_timing,
-                recorded=pose.timing.get(key),
-                video_name=probe.path.name if probe is not None else None,
-                stacklevel=user_stacklevel(),
-            )
-            if chosen is not None:
-                pose = pose.with_timing(key, chosen)
-        return dataclasses.replace(pose, videos=videos)
-
-    @property
-    def pose(self) -> PoseData:
-        """The poses to write, with the chosen individuals and the aligned timing."""
-        pose = self._pose
-        for video, aligned in self._aligned_timing.items():
-            pose = pose.with_timing(video, aligned)
-        return pose
-
-    def _videos(self) -> list[str]:
-        return list(dict.fromkeys(track.video for track in self._pose.tracks))
-
-    def _video_paths(self) -> dict[str, Path]:
-        """Each video's file: the one the user gave, else the one the pose file names (when it exists)."""
-        paths = {key: info.path for pose in self._poses() for key, info in pose.videos.items() if info.path is not None}
-        return {**paths, **self._video_file_paths}
-
-    def _poses(self) -> list[PoseData]:
-        """Return the pose data whose videos this interface links (a session has one per camera)."""
-        return [self._pose]
 
     # -- metadata -----------------------------------------------------------------------------
 
@@ -188,11 +76,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface):
             ``Pose`` blocks for every individual/track chosen.
         """
         metadata = super().get_metadata()
-        pose = self._pose
-        metadata["NWBFile"]["session_description"] = (
-            f"Pose estimation with {pose.source_software} ({', '.join(pose.track_names())})."
-        )
-        metadata.deep_update(default_pose_metadata(pose, video_paths_known=set(self._video_paths())))
+        metadata.deep_update(self.get_pose_metadata())
         return metadata
 
     def validate_metadata(self, metadata: dict, append_mode: bool = False) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import validate_call
 
+from ..catalog.builtin import builtin_format
 from ..model.training import TrainingData
 from ..readers.deeplabcut.predictions import read_deeplabcut
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
@@ -27,7 +28,7 @@ class DeepLabCutPoseInterface(TrainingDataMixin, BasePoseInterface):
     associated_suffixes = (".h5", ".csv", ".pickle", ".yaml")
     info = "Interface for DeepLabCut predictions (.h5/.csv) with every individual, 2D or 3D."
     reader = staticmethod(read_deeplabcut)
-    reader_options = ("config_file_path", "metadata_file_path", "find_side_files")
+    reader_options = builtin_format("DeepLabCut").reader_options
 
     @validate_call
     @fill_parameters

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import DirectoryPath, FilePath, validate_call
 
+from ..catalog.builtin import builtin_format
 from ..errors import InvalidOptionError
 from ..model.multicamera import MultiCameraPoseData
 from ..model.training import TrainingData
@@ -37,7 +38,7 @@ class LightningPosePoseInterface(TrainingDataMixin, BasePoseInterface):
     associated_suffixes = (".csv", ".mp4", ".yaml")
     info = "Interface for LightningPose predictions (.csv), with ensemble (EKS) columns when present."
     reader = staticmethod(read_lightning_pose)
-    reader_options = ("config_file_path", "find_side_files")
+    reader_options = builtin_format("LightningPose").reader_options
 
     @validate_call
     @fill_parameters

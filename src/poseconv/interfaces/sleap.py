@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from neuroconv.utils import DeepDict
 from pydantic import validate_call
 
-from ..metadata.defaults import track_for_container_key
+from ..catalog.builtin import builtin_format
 from ..model.training import TrainingData
-from ..readers.sleap import UNTRACKED_TRACK_NAME, read_sleap, read_sleap_labels
+from ..readers.sleap import read_sleap, read_sleap_labels
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 from .docstrings import fill_parameters
 from .generic import ReaderPoseInterface
@@ -32,8 +31,8 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
     associated_suffixes = (".slp", ".h5")
     info = "Interface for SLEAP labels (.slp, .pkg.slp) and analysis exports (.h5) with every track and video."
     reader = staticmethod(read_sleap)
-    reader_options = ("video_indices", "predicted_only", "untracked")
-    individuals_argument = "tracks"
+    reader_options = builtin_format("SLEAP").reader_options
+    individuals_argument = builtin_format("SLEAP").individuals_argument
 
     @validate_call
     @fill_parameters
@@ -81,30 +80,6 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
 
     def _read_training_data(self) -> TrainingData:
         return read_sleap_labels(self.input_path)
-
-    def get_metadata(self) -> DeepDict:
-        """Return the metadata this interface would write, ready to edit.
-
-        Returns
-        -------
-        DeepDict
-            As for every pose interface; descriptions of containers holding untracked
-            instances say what such a container is.
-        """
-        metadata = super().get_metadata()
-        pose = self._pose
-        for key, track in track_for_container_key(pose).items():
-            entry = metadata["Pose"]["PoseEstimations"].get(key)
-            if entry is None or not track.name.startswith(UNTRACKED_TRACK_NAME):
-                continue
-            if pose.notes.get("untracked") == "by_order" and track.name != UNTRACKED_TRACK_NAME:
-                entry["description"] += (
-                    " It holds the instances SLEAP left without a track, the k-th of each frame in file order: "
-                    "it does NOT follow one animal from frame to frame."
-                )
-            elif track.name == UNTRACKED_TRACK_NAME:
-                entry["description"] += " It holds the instances SLEAP left without a track (one per frame)."
-        return metadata
 
     @staticmethod
     def get_available_tracks(file_path: FilePathArg) -> list[str]:

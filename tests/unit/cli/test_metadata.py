@@ -1,38 +1,111 @@
-"""``poseconv metadata`` prints what the interface's ``get_metadata`` returns, for every kind of input."""
+"""``poseconv metadata`` prints what the interface's ``get_metadata`` returns, without the generated fields."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from poseconv import catalog
 from poseconv.cli._sources import make_interface
 from poseconv.cli.main import app
 from poseconv.metadata.compose import to_plain
-from tests.fixtures.deeplabcut import COLLECTED_DATA_H5, SINGLE_ANIMAL_H5
+from tests.fixtures.deeplabcut import COLLECTED_DATA_H5, MULTI_ANIMAL_H5, OPEN_FIELD, SINGLE_ANIMAL_H5
 from tests.fixtures.lightningpose import LP_CSV
 from tests.fixtures.multicamera import DLC_3D_H5
-from tests.fixtures.sleap import SLP_CLIP_PREDICTIONS, SLP_MIN_SESSION
+from tests.fixtures.sleap import H5_SMALL_ROBOT, SLP_CLIP_PREDICTIONS, SLP_MIN_SESSION
 
 CASES = {
-    "deeplabcut": (SINGLE_ANIMAL_H5, None),
-    "sleap": (SLP_CLIP_PREDICTIONS, None),
-    "lightning-pose": (LP_CSV, None),
-    "multicamera": (DLC_3D_H5, None),
-    "training": (COLLECTED_DATA_H5, "dlc-labels"),
-    "sleap-session": (SLP_MIN_SESSION, None),
+    "deeplabcut": (SINGLE_ANIMAL_H5, None, {}),
+    "deeplabcut-video-fps": (SINGLE_ANIMAL_H5, None, {"video": OPEN_FIELD / "m3v1mp4.mp4", "fps": 30.0}),
+    "deeplabcut-individuals": (MULTI_ANIMAL_H5, None, {"individuals": ["single"]}),
+    "sleap": (SLP_CLIP_PREDICTIONS, None, {}),
+    "sleap-analysis-untracked": (H5_SMALL_ROBOT, None, {}),
+    "lightning-pose": (LP_CSV, None, {}),
+    "multicamera": (DLC_3D_H5, None, {}),
+    "training": (COLLECTED_DATA_H5, "dlc-labels", {}),
+    "sleap-session": (SLP_MIN_SESSION, None, {}),
 }
+_FLAGS = {"video": "--video", "fps": "--fps", "individuals": "-i"}
+
+
+def _arguments(options: dict) -> list[str]:
+    arguments = []
+    for name, value in options.items():
+        for one in value if isinstance(value, list) else [value]:
+            arguments += [_FLAGS[name], str(one)]
+    return arguments
+
+
+def _check_printed_equals_the_interfaces(path: Path, source: str | None, options: dict) -> None:
+    arguments = ["metadata", str(path), "--format", "json", "-q"] + (["--source", source] if source else [])
+    result = CliRunner().invoke(app, arguments + _arguments(options))
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    expected = to_plain(make_interface(path, source=source, **options).get_metadata())
+    for key in ("identifier", "source_script", "source_script_file_name"):
+        expected["NWBFile"].pop(key, None)
+    assert printed == json.loads(json.dumps(expected))
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_the_command_prints_the_interfaces_metadata(case):
-    path, source = CASES[case]
-    arguments = ["metadata", str(path), "--format", "json", "-q"] + (["--source", source] if source else [])
-    result = CliRunner().invoke(app, arguments)
-    assert result.exit_code == 0, result.output
-    printed = json.loads(result.stdout)
-    expected = to_plain(make_interface(path, source=source).get_metadata())
-    for key in ("identifier", "source_script", "source_script_file_name"):
-        expected["NWBFile"].pop(key, None)
-    assert printed == json.loads(json.dumps(expected))
+    _check_printed_equals_the_interfaces(*CASES[case])
+
+
+def test_the_command_prints_the_interfaces_metadata_of_a_sleap_csv(tmp_path):
+    path = tmp_path / "poses.analysis.csv"
+    path.write_text("track,frame_idx,instance.score,a.x,a.y,a.score\nt1,0,1,1,2,1\nt2,0,1,3,4,1\n")
+    _check_printed_equals_the_interfaces(path, None, {"fps": 30.0})
+
+
+def test_the_command_prints_the_interfaces_metadata_of_a_format_without_an_interface(tmp_path, monkeypatch):
+    path = tmp_path / "poses.csv"
+    path.write_text("track,frame_idx,instance.score,a.x,a.y,a.score\nt1,0,1,1,2,1\n")
+    fmt = catalog.Format(
+        name="Test poses",
+        source_software="SLEAP",
+        kind="predictions",
+        aliases=("test-poses",),
+        suffixes=frozenset({".csv"}),
+        reader="poseconv.readers.sleap:read_sleap_csv",
+    )
+    # The format is registered for this test only.
+    monkeypatch.setattr(catalog, "_CATALOG", dict(catalog.formats()))
+    catalog.register_format(fmt)
+    _check_printed_equals_the_interfaces(path, "test-poses", {"fps": 30.0})
+
+
+def test_an_option_the_format_does_not_take_is_refused_as_by_the_interface():
+    result = CliRunner().invoke(app, ["metadata", str(LP_CSV), "-i", "mouse"])
+    assert result.exit_code != 0
+    assert "--individuals is not supported for LightningPose files." in result.output
+
+
+def test_the_command_on_a_deeplabcut_file_imports_neither_neuroconv_nor_pynwb():
+    code = (
+        "import sys\n"
+        "from poseconv.cli.main import main\n"
+        f"sys.argv = ['poseconv', 'metadata', {str(SINGLE_ANIMAL_H5)!r}, '-q']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "heavy = sorted(name for name in ('neuroconv', 'pynwb', 'hdmf') if name in sys.modules)\n"
+        "print('imported:', heavy, file=sys.stderr)\n"
+    )
+    src = Path(__file__).resolve().parents[3] / "src"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(src)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "imported: []" in result.stderr

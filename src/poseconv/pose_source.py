@@ -1,0 +1,245 @@
+"""A pose file read for conversion, without neuroconv: its poses, videos, frame times and default metadata.
+
+:class:`PoseSource` reads the input with a reader and its options, matches the videos
+the user gives to the file's, chooses each video's frame times (:mod:`poseconv.timing`)
+and keeps the individuals asked for. The pose interfaces
+(:class:`~poseconv.interfaces.base.BasePoseInterface`) are built on it; ``poseconv
+metadata`` builds one from the catalog's :class:`~poseconv.catalog.Format`
+(:meth:`PoseSource.from_format`), so it does not import neuroconv, pynwb nor hdmf.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import timing
+from .errors import InvalidOptionError
+from .interfaces.mixin import user_stacklevel
+from .metadata.defaults import default_pose_metadata, merge_metadata, track_for_container_key
+from .model import FrameTiming, PoseData
+from .video import VideoProbe, probe_video
+
+__all__ = ["PoseSource"]
+
+
+class PoseSource:
+    """A pose file read with its reader, with its videos matched, frame times chosen and individuals kept.
+
+    The declarations say how to read it; an interface sets them as class attributes, a
+    source made by :meth:`from_format` takes them from the catalog.
+    """
+
+    #: The function reading the input (a :mod:`poseconv.readers` function, as a ``staticmethod``).
+    reader: Callable[..., Any]
+    #: The argument holding the input file (or folder): the reader's first argument.
+    input_argument: str = "file_path"
+    #: The arguments the reader also takes, by the same keyword.
+    reader_options: tuple[str, ...] = ()
+    #: The argument naming the individuals to keep (SLEAP calls them tracks).
+    individuals_argument: str = "individuals"
+    #: The arguments, as the interface's ``__init__`` takes them.
+    source_data: dict[str, Any]
+
+    def __init__(self, **source_data: Any) -> None:
+        """Read the input named by ``source_data`` (the arguments an interface of its format takes).
+
+        Parameters
+        ----------
+        **source_data
+            The input (:attr:`input_argument`), the reader's options (:attr:`reader_options`), the
+            individuals (:attr:`individuals_argument`), ``sampling_frequency``, ``video_file_path``
+            or ``video_file_paths``, and ``metadata_key``; those missing take the reader's defaults.
+        """
+        self.source_data = dict(source_data)
+        self._load_pose(self.source_data)
+
+    @classmethod
+    def from_format(cls, fmt: Any, **source_data: Any) -> PoseSource:
+        """Read a file of catalog format ``fmt`` (a :class:`~poseconv.catalog.Format` of one camera's poses).
+
+        Its reader, reader options and individuals argument are the format's; the caller has
+        checked the file is of that format.
+        """
+        declarations = {
+            "reader": staticmethod(fmt.read),
+            "input_argument": fmt.input_argument,
+            "reader_options": fmt.reader_options,
+            "individuals_argument": fmt.individuals_argument or "individuals",
+        }
+        source_class = type(f"{fmt.interface_name.removesuffix('Interface')}Source", (cls,), declarations)
+        return source_class(**source_data)
+
+    def _check_input_format(self, source_data: dict[str, Any]) -> None:
+        """Refuse an input another format reads better; a source made from a format was checked by its caller."""
+
+    def _load_pose(self, source_data: dict[str, Any]) -> None:
+        """Read the input, match its videos, choose its frame times and keep the individuals asked for."""
+        self._sampling_frequency = source_data.get("sampling_frequency")
+        timing.user_rate(self._sampling_frequency)
+        self._check_input_format(source_data)
+        individuals = source_data.get(self.individuals_argument)
+        self._individuals = list(individuals) if individuals is not None else None
+        self._aligned_timing: dict[str, FrameTiming] = {}
+        self._probes: dict[Path, VideoProbe | None] = {}
+        data = self._read_input()
+        if source_data.get("metadata_key") is not None:
+            data = dataclasses.replace(data, metadata_key=source_data["metadata_key"])
+        video = source_data.get("video_file_path")
+        given_videos = [video] if video is not None else source_data.get("video_file_paths")
+        self._video_file_paths = self._match_video_paths(data, given_videos)
+        original = self._resolve_timing(data)
+        try:
+            selected = original if self._individuals is None else self._select(original, self._individuals)
+        except KeyError as err:
+            raise InvalidOptionError(err.args[0]) from None
+        self._keep(original, selected)
+
+    @property
+    def input_path(self) -> Path:
+        """The input file (or folder) this source reads."""
+        return Path(self.source_data[self.input_argument])
+
+    def _read_input(self) -> Any:
+        """Read the input with :attr:`reader` and the options :attr:`reader_options` names."""
+        options = {name: self.source_data[name] for name in self.reader_options if name in self.source_data}
+        return self.reader(self.input_path, **options)
+
+    # -- hooks a session overrides ---------------------------------------------------------------
+
+    def _select(self, data: PoseData, names: list[str]) -> PoseData:
+        """Return ``data`` with only the individuals/tracks named (KeyError naming the others)."""
+        return data.select_tracks(names)
+
+    def _keep(self, original: PoseData, selected: PoseData) -> None:
+        """Keep the data read (for the original timestamps) and the part chosen."""
+        self._original = original
+        self._pose = selected
+
+    # -- videos and frame times -------------------------------------------------------------------
+
+    @staticmethod
+    def _match_video_paths(pose: PoseData, given: dict[str, Path] | list[Path] | None) -> dict[str, Path]:
+        """Map user-given video files to the pose file's videos (by key, or in order)."""
+        if not given:
+            return {}
+        videos = list(dict.fromkeys(track.video for track in pose.tracks)) or list(pose.videos)
+        if isinstance(given, dict):
+            unknown = [key for key in given if key not in pose.videos]
+            if unknown:
+                raise InvalidOptionError(
+                    f"{pose.source_name}: videos {unknown} are not in the file; its videos are {videos}."
+                )
+            paths = {key: Path(value) for key, value in given.items()}
+        else:
+            if len(given) != len(videos):
+                raise InvalidOptionError(
+                    f"{pose.source_name}: {len(given)} video files given for {len(videos)} videos {videos}."
+                )
+            paths = {key: Path(value) for key, value in zip(videos, given, strict=True)}
+        for path in paths.values():
+            if not path.is_file():
+                raise InvalidOptionError(f"{path}: video file not found.")
+        return paths
+
+    def _probe(self, path: Path) -> VideoProbe | None:
+        if path not in self._probes:
+            self._probes[path] = probe_video(path)
+        return self._probes[path]
+
+    def _resolve_timing(self, pose: PoseData) -> PoseData:
+        """Choose each video's frame times by the order of trust of :mod:`poseconv.timing`.
+
+        Timestamps the user sets (``set_aligned_timestamps``) are applied later, over these.
+        """
+        stated = timing.user_rate(self._sampling_frequency)
+        videos = dict(pose.videos)
+        for key, info in pose.videos.items():
+            n_frames = pose.n_frames(key)
+            if n_frames == 0:
+                continue
+            path = self._video_file_paths.get(key, info.path)
+            probe = self._probe(path) if path is not None else None
+            video_timing = None
+            if probe is not None:
+                timing.check_video_length(pose.source_name, n_frames, probe, stacklevel=user_stacklevel())
+                video_timing = probe.timing()
+                videos[key] = dataclasses.replace(
+                    info,
+                    path=path,
+                    n_frames=info.n_frames or probe.n_frames,
+                    frame_size=info.frame_size or probe.frame_size,
+                    fps=info.fps or video_timing.rate,
+                )
+            chosen = timing.choose_timing(
+                source_name=pose.source_name,
+                stated=stated,
+                video=video_timing,
+                recorded=pose.timing.get(key),
+                video_name=probe.path.name if probe is not None else None,
+                stacklevel=user_stacklevel(),
+            )
+            if chosen is not None:
+                pose = pose.with_timing(key, chosen)
+        return dataclasses.replace(pose, videos=videos)
+
+    @property
+    def pose(self) -> PoseData:
+        """The poses to write, with the chosen individuals and the aligned timing."""
+        pose = self._pose
+        for video, aligned in self._aligned_timing.items():
+            pose = pose.with_timing(video, aligned)
+        return pose
+
+    def _videos(self) -> list[str]:
+        return list(dict.fromkeys(track.video for track in self._pose.tracks))
+
+    def _video_paths(self) -> dict[str, Path]:
+        """Each video's file: the one the user gave, else the one the pose file names (when it exists)."""
+        paths = {key: info.path for pose in self._poses() for key, info in pose.videos.items() if info.path is not None}
+        return {**paths, **self._video_file_paths}
+
+    def _poses(self) -> list[PoseData]:
+        """Return the pose data whose videos this source links (a session has one per camera)."""
+        return [self._pose]
+
+    # -- metadata ---------------------------------------------------------------------------------
+
+    def get_pose_metadata(self) -> dict[str, Any]:
+        """Return the metadata of these poses: the session description and the pose blocks.
+
+        Returns
+        -------
+        dict
+            ``NWBFile.session_description`` and the ``Devices``, ``Behavior.ExternalVideos`` and
+            ``Pose`` blocks for every individual/track chosen; an interface adds them to neuroconv's
+            base metadata.
+        """
+        pose = self._pose
+        description = f"Pose estimation with {pose.source_software} ({', '.join(pose.track_names())})."
+        metadata = merge_metadata(
+            {"NWBFile": {"session_description": description}},
+            default_pose_metadata(pose, video_paths_known=set(self._video_paths())),
+        )
+        if pose.source_software == "SLEAP":
+            _describe_untracked(pose, metadata)
+        return metadata
+
+
+def _describe_untracked(pose: PoseData, metadata: dict[str, Any]) -> None:
+    """Say in the description of a container holding SLEAP's untracked instances what it holds."""
+    from .readers.sleap.common import UNTRACKED_TRACK_NAME
+
+    for key, track in track_for_container_key(pose).items():
+        entry = metadata.get("Pose", {}).get("PoseEstimations", {}).get(key)
+        if entry is None or not track.name.startswith(UNTRACKED_TRACK_NAME):
+            continue
+        if pose.notes.get("untracked") == "by_order" and track.name != UNTRACKED_TRACK_NAME:
+            entry["description"] += (
+                " It holds the instances SLEAP left without a track, the k-th of each frame in file order: "
+                "it does NOT follow one animal from frame to frame."
+            )
+        elif track.name == UNTRACKED_TRACK_NAME:
+            entry["description"] += " It holds the instances SLEAP left without a track (one per frame)."
