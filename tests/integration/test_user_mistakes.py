@@ -252,13 +252,19 @@ def test_sigterm_mid_write_leaves_no_partial_file(tmp_path):
     for attempt in range(5):
         out = tmp_path / f"golden_{attempt}.nwb"
         returncode, seen = _terminate_mid_write(tmp_path, out)
-        if seen:
+        if seen and returncode != 0:
             break
-        # The write finished before the temporary file was seen: try again, the test proves nothing yet.
-        out.unlink()
-    assert seen, "the conversion always finished before SIGTERM could be sent"
+        # The write finished before the temporary file was seen, or before the signal arrived (a loaded
+        # machine): try again, the test proves nothing yet.
+        seen = False
+        out.unlink(missing_ok=True)
+    assert seen, "the conversion always finished before SIGTERM could interrupt it"
     assert returncode in (-signal.SIGTERM, 128 + signal.SIGTERM)
-    assert not out.exists()
+    # Nothing, or (when the signal came while the finished file was renamed into place) the whole file.
+    if out.exists():
+        from poseconv.nwb.read.pose import read_nwb
+
+        assert read_nwb(out)
     assert list(tmp_path.glob("*.partial*")) == [] and list(tmp_path.glob(".*")) == []
 
 
