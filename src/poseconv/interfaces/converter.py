@@ -59,6 +59,24 @@ def _relative_external_files(nwbfile: Any, folder: Path) -> None:
                 ]
 
 
+def _unmerge_skeletons(metadata: Any, per_input: Mapping[str, Mapping[str, Any]]) -> None:
+    """Leave out the nodes and edges of a skeleton key whose skeletons differ between inputs (in place).
+
+    neuroconv merges the inputs' metadata key by key, so two different skeletons under one key (SLEAP
+    names most ``Skeleton-0``) become one with the nodes of both, which the metadata given back to
+    ``run_conversion`` would then impose on each input. Each input's own nodes and edges are
+    written (under names told apart by :func:`~poseconv.metadata.compose.compose_metadata`); the
+    merged entry keeps what can be edited for all of them.
+    """
+    skeletons = (metadata.get("Pose") or {}).get("Skeletons") or {}
+    for key, entry in skeletons.items():
+        found = [((m.get("Pose") or {}).get("Skeletons") or {}).get(key) for m in per_input.values()]
+        shapes = {repr((f.get("nodes"), f.get("edges"))) for f in found if f is not None}
+        if len(shapes) > 1:
+            entry.pop("nodes", None)
+            entry.pop("edges", None)
+
+
 class PoseNWBConverter(NWBConverter):
     """``NWBConverter`` for pose data, alone or next to any neuroconv interface.
 
@@ -135,7 +153,9 @@ class PoseNWBConverter(NWBConverter):
         from neuroconv.utils import DeepDict
 
         metadata = DeepDict(super().get_metadata())
-        metadata.deep_update(self.compose_metadata(None).shared)
+        composed = self.compose_metadata(None)
+        metadata.deep_update(composed.shared)
+        _unmerge_skeletons(metadata, composed.per_input)
         return metadata
 
     def metadata_problems(self, metadata: Mapping[str, Any] | None, append_mode: bool = False) -> list[Any]:

@@ -20,3 +20,31 @@ def test_source_data_naming_no_interface_is_refused_not_passed_over(tmp_path):
         PoseNWBConverter(source_data={"A": {"file_path": str(tmp_path / "a.slp")}})
     # Naming a subset of the interfaces is what neuroconv allows: nothing is refused (and nothing read).
     assert Converter(source_data={}).data_interface_objects == {}
+
+
+def test_the_metadata_of_two_inputs_whose_skeletons_share_a_name_converts_back(tmp_path):
+    """SLEAP names most skeletons 'Skeleton-0': get_metadata() given back to run_conversion must not merge them."""
+    from datetime import UTC, datetime
+
+    from poseconv.interfaces import PoseConverterPipe
+    from poseconv.nwb.read.pose import read_nwb
+    from tests.fixtures.sleap import SLEAP_REPO, SLP_DANCE
+
+    inputs = {
+        "A": SLEAPPoseInterface(file_path=SLP_DANCE, sampling_frequency=30.0),
+        "B": SLEAPPoseInterface(
+            file_path=SLEAP_REPO / "tests/data/slp_hdf5/minimal_instance.slp",
+            sampling_frequency=30.0,
+            untracked="by_order",
+        ),
+    }
+    converter = PoseConverterPipe(inputs)
+    metadata = converter.get_metadata()
+    assert "nodes" not in metadata["Pose"]["Skeletons"]["Skeleton-0"]
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    converter.run_conversion(nwbfile_path=tmp_path / "two.nwb", metadata=metadata)
+    skeletons = {name: s.nodes for pose in read_nwb(tmp_path / "two.nwb") for name, s in pose.skeletons.items()}
+    assert skeletons == {
+        "Skeleton-0": inputs["A"].pose.skeletons["Skeleton-0"].nodes,
+        "Skeleton-0_B": ("A", "B"),
+    }
