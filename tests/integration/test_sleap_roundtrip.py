@@ -219,3 +219,12 @@ def test_converted_file_with_scores_stays_readable(centered_pair_round_trip):
     assert dataset.sizes["time"] == 1100 and dataset.sizes["keypoints"] == 24 and dataset.sizes["individuals"] == 1
     [pose] = read_nwb(nwb)
     assert pose.track_names() == [str(i) for i in range(1, 28)]
+
+
+def test_convert_says_how_many_replaced_prediction_containers_it_wrote(tmp_path):
+    nwb = tmp_path / "dance.nwb"
+    result = poseconv_in_process(
+        "convert", SLP_DANCE, "-o", nwb, "--fps", "30", "--session-start-time", "2024-05-03T11:26:42+02:00"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 PoseEstimation container(s) (and 1 of SLEAP predictions a user instance replaced)" in result.stderr

@@ -63,6 +63,15 @@ def parse_session_start_time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _written_poses(interface: Any) -> list[Any]:
+    """Return the poses an interface writes: a session's camera views, or a pose file's poses."""
+    session = getattr(interface, "session", None)
+    if session is not None:
+        return list(session.views.values())
+    pose = getattr(interface, "pose", None)
+    return [pose] if pose is not None else []
+
+
 def summary(converter: Any, metadata: dict[str, Any], *, stub: bool) -> str:
     """Say what a conversion wrote: containers and training frames."""
     from ..interfaces.base import STUB_FRAMES
@@ -71,6 +80,14 @@ def summary(converter: Any, metadata: dict[str, Any], *, stub: bool) -> str:
     blocks = ("PoseEstimations", "MultiCameraPoseEstimations")
     containers = [key for m in per_input.values() for block in blocks for key in (m.get("Pose") or {}).get(block, {})]
     written = [f"{len(containers)} PoseEstimation container(s)"]
+    replaced = sum(
+        track.replaced_predictions is not None
+        for interface in converter.data_interface_objects.values()
+        for pose in _written_poses(interface)
+        for track in pose.tracks
+    )
+    if replaced:
+        written[0] += f" (and {replaced} of SLEAP predictions a user instance replaced)"
     labels = [t for t in (getattr(i, "training_data", None) for i in converter.data_interface_objects.values()) if t]
     if labels:
         # --stub writes the first training frames of each input, as it does the first pose frames.
