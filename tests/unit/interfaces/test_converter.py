@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from poseconv import PoseNWBConverter, SLEAPPoseInterface
 from poseconv.errors import InvalidOptionError
+from poseconv.interfaces import PoseConverterPipe
+from poseconv.nwb.read.pose import read_nwb
+from tests.fixtures.sleap import SLEAP_REPO, SLP_DANCE
 
 
 def test_source_data_naming_no_interface_is_refused_not_passed_over(tmp_path):
@@ -24,12 +29,6 @@ def test_source_data_naming_no_interface_is_refused_not_passed_over(tmp_path):
 
 def test_the_metadata_of_two_inputs_whose_skeletons_share_a_name_converts_back(tmp_path):
     """SLEAP names most skeletons 'Skeleton-0': get_metadata() given back to run_conversion must not merge them."""
-    from datetime import UTC, datetime
-
-    from poseconv.interfaces import PoseConverterPipe
-    from poseconv.nwb.read.pose import read_nwb
-    from tests.fixtures.sleap import SLEAP_REPO, SLP_DANCE
-
     inputs = {
         "A": SLEAPPoseInterface(file_path=SLP_DANCE, sampling_frequency=30.0),
         "B": SLEAPPoseInterface(
