@@ -11,13 +11,12 @@ metadata`` builds one from the catalog's :class:`~poseconv.catalog.Format`
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from . import timing
 from .errors import InvalidOptionError
-from .interfaces.mixin import user_stacklevel
+from .interfaces.mixin import ReadsInput, user_stacklevel
 from .metadata.defaults import default_pose_metadata, merge_metadata, track_for_container_key
 from .model import FrameTiming, PoseData
 from .video import VideoProbe, probe_video
@@ -25,23 +24,15 @@ from .video import VideoProbe, probe_video
 __all__ = ["PoseSource"]
 
 
-class PoseSource:
+class PoseSource(ReadsInput):
     """A pose file read with its reader, with its videos matched, frame times chosen and individuals kept.
 
     The declarations say how to read it; an interface sets them as class attributes, a
     source made by :meth:`from_format` takes them from the catalog.
     """
 
-    #: The function reading the input (a :mod:`poseconv.readers` function, as a ``staticmethod``).
-    reader: Callable[..., Any]
-    #: The argument holding the input file (or folder): the reader's first argument.
-    input_argument: str = "file_path"
-    #: The arguments the reader also takes, by the same keyword.
-    reader_options: tuple[str, ...] = ()
     #: The argument naming the individuals to keep (SLEAP calls them tracks).
     individuals_argument: str = "individuals"
-    #: The arguments, as the interface's ``__init__`` takes them.
-    source_data: dict[str, Any]
 
     def __init__(self, **source_data: Any) -> None:
         """Read the input named by ``source_data`` (the arguments an interface of its format takes).
@@ -96,16 +87,6 @@ class PoseSource:
         except KeyError as err:
             raise InvalidOptionError(err.args[0]) from None
         self._keep(original, selected)
-
-    @property
-    def input_path(self) -> Path:
-        """The input file (or folder) this source reads."""
-        return Path(self.source_data[self.input_argument])
-
-    def _read_input(self) -> Any:
-        """Read the input with :attr:`reader` and the options :attr:`reader_options` names."""
-        options = {name: self.source_data[name] for name in self.reader_options if name in self.source_data}
-        return self.reader(self.input_path, **options)
 
     # -- hooks a session overrides ---------------------------------------------------------------
 

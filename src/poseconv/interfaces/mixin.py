@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "PoseconvInterfaceMixin",
+    "ReadsInput",
     "check_input_format",
     "init_arguments",
     "run_interface_conversion",
@@ -92,7 +93,34 @@ def run_interface_conversion(interface: Any, nwbfile_path: Path, **kwargs: Any) 
     )
 
 
-class PoseconvInterfaceMixin:
+class ReadsInput:
+    """How an input is read, declared once: the interfaces and :class:`~poseconv.pose_source.PoseSource` share it.
+
+    A subclass names its :attr:`reader`, the argument holding the input and the arguments the reader
+    also takes; :meth:`_read_input` reads the input from ``source_data`` with them.
+    """
+
+    #: The function reading the input (a :mod:`poseconv.readers` function, as a ``staticmethod``).
+    reader: Callable[..., Any]
+    #: The ``__init__`` argument holding the input file (or folder): the reader's first argument.
+    input_argument: str = "file_path"
+    #: The ``__init__`` arguments the reader also takes, by the same keyword.
+    reader_options: tuple[str, ...] = ()
+    #: The arguments, as the interface's ``__init__`` takes them.
+    source_data: dict[str, Any]
+
+    @property
+    def input_path(self) -> Path:
+        """The input file (or folder) read."""
+        return Path(self.source_data[self.input_argument])
+
+    def _read_input(self) -> Any:
+        """Read the input with :attr:`reader` and the options :attr:`reader_options` names (those given)."""
+        options = {name: self.source_data[name] for name in self.reader_options if name in self.source_data}
+        return self.reader(self.input_path, **options)
+
+
+class PoseconvInterfaceMixin(ReadsInput):
     """What every poseconv interface shares: form-friendly schemas, ``add_to_nwbfile`` and the pipeline.
 
     Put it first among the bases; subclasses name their :attr:`reader` and implement :meth:`_add`.
@@ -101,22 +129,6 @@ class PoseconvInterfaceMixin:
     #: What the interface writes: "poses" (over time, with frame times) or "labels" (training frames).
     #: The conversion pipeline reads it instead of importing the interface classes.
     poseconv_writes: str = "poses"
-    #: The function reading the input (a :mod:`poseconv.readers` function, as a ``staticmethod``).
-    reader: Callable[..., Any]
-    #: The ``__init__`` argument holding the input file (or folder): the reader's first argument.
-    input_argument: str = "file_path"
-    #: The ``__init__`` arguments the reader also takes, by the same keyword.
-    reader_options: tuple[str, ...] = ()
-
-    @property
-    def input_path(self) -> Path:
-        """The input file (or folder) this interface reads."""
-        return Path(self.source_data[self.input_argument])
-
-    def _read_input(self) -> Any:
-        """Read the input with :attr:`reader` and the options :attr:`reader_options` names."""
-        options = {name: self.source_data[name] for name in self.reader_options}
-        return self.reader(self.input_path, **options)
 
     def get_metadata_schema(self) -> dict:
         """Return the JSON Schema (draft-07) of :meth:`get_metadata`'s result.
