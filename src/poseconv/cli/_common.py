@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from ..model import PoseData
+    from ..nwb.read.pose import NWBPoseFile
 
 __all__ = [
     "EXIT_ERROR",
@@ -228,9 +229,10 @@ def read_any(
     from ..errors import InvalidOptionError
 
     if is_nwb(path):
-        from ..nwb.read.pose import read_nwb
+        from ..nwb.read.pose import open_nwb
 
-        poses = with_sessions_3d(path, containers, lambda names: read_nwb(path, containers=names))
+        with open_nwb(path) as nwb:
+            poses = with_sessions_3d(nwb, containers, lazy=False)
     else:
         if containers:
             raise InvalidOptionError("--container applies to NWB files only.")
@@ -301,13 +303,11 @@ def reading(
     from ..nwb.read.pose import open_nwb
 
     with open_nwb(path) as nwb:
-        yield _with_fps(with_sessions_3d(path, containers, lambda names: nwb.read(names, lazy=True)), fps)
+        yield _with_fps(with_sessions_3d(nwb, containers, lazy=True), fps)
 
 
-def with_sessions_3d(
-    path: Path | str, containers: Sequence[str] | None, read: Callable[[list[str] | None], list[PoseData]]
-) -> list[PoseData]:
-    """Return the poses ``read`` gives for the ``PoseEstimation`` containers chosen, then the sessions' 3D poses.
+def with_sessions_3d(nwb: NWBPoseFile, containers: Sequence[str] | None, *, lazy: bool) -> list[PoseData]:
+    """Return the poses of the ``PoseEstimation`` containers chosen of an open NWB file, then its sessions' 3D poses.
 
     The 2D poses of a ``MultiCameraPoseEstimation``'s camera views are ``PoseEstimation`` containers,
     read with the others; its 3D series sit in the session container itself. With them, an NWB file
@@ -317,26 +317,24 @@ def with_sessions_3d(
 
     Parameters
     ----------
-    path : pathlib.Path or str
-        The NWB file (or its URL).
+    nwb : NWBPoseFile
+        The open file (:func:`~poseconv.nwb.read.pose.open_nwb`).
     containers : sequence of str, optional
         The containers chosen; all when None or empty.
-    read : callable
-        Reads the ``PoseEstimation`` containers named (all of them when given None).
+    lazy : bool
+        Whether the ``PoseEstimation`` poses are read when indexed (see ``NWBPoseFile.read``).
 
     Returns
     -------
     list of PoseData
-        What ``read`` returned, then one PoseData per session with 3D poses.
+        The ``PoseEstimation`` poses, then one PoseData per session with 3D poses.
     """
-    from ..nwb.read.multicamera import read_multicamera
-
-    sessions = read_multicamera(path)
+    sessions = nwb.sessions()
     names = {id(session): set(session.notes.get("containers", [])) for session in sessions}
     chosen = set(containers or ())
     # The names of sessions are not PoseEstimation containers: the reader of those is not asked for them.
     others = [name for name in containers or () if not any(name in found for found in names.values())]
-    poses = read(others or None) if not containers or others else []
+    poses = nwb.read(others or None, lazy=lazy) if not containers or others else []
     for session in sessions:
         if session.pose_3d is not None and session.pose_3d.tracks and (not chosen or names[id(session)] & chosen):
             poses.append(session.pose_3d)

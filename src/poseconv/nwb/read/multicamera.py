@@ -33,7 +33,7 @@ from .store import (
     visit_groups,
 )
 
-__all__ = ["read_multicamera"]
+__all__ = ["read_multicamera", "read_sessions"]
 
 _INDIVIDUAL_PATTERN = re.compile(r"^(?:3D poses|Poses) of '(?P<name>.*?)' ")
 _NODE_PATTERN = re.compile(r"^(?:3D|2D) position of '(?P<node>.*?)' of '")
@@ -273,7 +273,21 @@ class _Session:
         )
 
 
-def _read_groups(root: Any, source: Path | str) -> list[MultiCameraPoseData]:
+def read_sessions(root: Any, source: Path | str) -> list[MultiCameraPoseData]:
+    """Read every ``MultiCameraPoseEstimation`` under ``root``, an open file (see :func:`read_multicamera`).
+
+    Parameters
+    ----------
+    root : h5py.File or zarr.Group
+        The root group of an NWB file opened with :func:`~poseconv.nwb.read.store.open_store`.
+    source : pathlib.Path or str
+        Where it was opened from (a str for a URL), for the models and messages.
+
+    Returns
+    -------
+    list of MultiCameraPoseData
+        Empty when the file holds no ``MultiCameraPoseEstimation``.
+    """
     # Natural order of the names: individual 2 before individual 10.
     containers = sorted(
         visit_groups(root, "MultiCameraPoseEstimation"), key=lambda group: natural_key(base_name(group.name))
@@ -321,6 +335,6 @@ def read_multicamera(nwbfile: Any) -> list[MultiCameraPoseData]:
     """
     if isinstance(nwbfile, (str, Path)):
         with open_store(nwb_location(nwbfile)) as root:
-            return _read_groups(root, nwb_location(nwbfile))
+            return read_sessions(root, nwb_location(nwbfile))
     with open_nwbfile_object(nwbfile) as (root, path):
-        return _read_groups(root, path if path is not None else Path(nwbfile.identifier))
+        return read_sessions(root, path if path is not None else Path(nwbfile.identifier))

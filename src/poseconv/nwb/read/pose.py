@@ -223,6 +223,18 @@ class NWBPoseFile:
             confidence = StoredSeriesArray([h and h.confidence for h in handles], info.n_frames, None)
         return positions, confidence
 
+    def sessions(self) -> list[Any]:
+        """Read every ``MultiCameraPoseEstimation`` of the open file, as :func:`.multicamera.read_multicamera` does.
+
+        Returns
+        -------
+        list of MultiCameraPoseData
+            Empty when the file holds none.
+        """
+        from .multicamera import read_sessions
+
+        return read_sessions(self._file, self.path)
+
     def read(self, containers: Sequence[str] | None = None, *, lazy: bool = False) -> list[PoseData]:
         """Load the containers asked for (all by default) into PoseData, grouped as the module docstring says.
 
