@@ -15,20 +15,14 @@ import numpy as np
 import pandas as pd
 from ndx_pose import MultiCameraPoseEstimation, PoseEstimation, PoseEstimationSeries, Skeleton, Skeletons
 from pynwb import NWBHDF5IO, NWBFile
-from typer.testing import CliRunner
 
 from poseconv import DeepLabCut3DPoseInterface
-from poseconv.cli.main import app
 from poseconv.nwb.read.multicamera import read_multicamera
 from poseconv.readers.deeplabcut import read_deeplabcut
+from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.multicamera import DLC_3D_CONFIG, DLC_3D_H5
 from tests.fixtures.nwb import user_metadata
-
-
-def run_cli(*args: object) -> str:
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exit_code == 0, f"poseconv {' '.join(map(str, args))}: {result.output}{result.exception!r}"
-    return result.output
+from tests.integration.read_other_tools.checks import run_cli
 
 
 def write_3d_only_session(path: Path) -> np.ndarray:
@@ -81,8 +75,8 @@ def test_3d_only_session_is_read_inspected_and_exported(tmp_path):
     assert exported.skeletons[exported.tracks[0].skeleton].nodes == ("snout", "tail")
 
     # With no 2D poses beside them, a 2D format refuses the 3D poses, saying which format holds them.
-    refused = CliRunner().invoke(app, ["export", str(path), "--to", "sleap-analysis", str(tmp_path / "a.h5")])
-    assert refused.exit_code != 0 and "--to dlc" in refused.output and not (tmp_path / "a.h5").exists()
+    refused = poseconv_in_process("export", path, "--to", "sleap-analysis", tmp_path / "a.h5")
+    assert refused.returncode != 0 and "--to dlc" in refused.stderr and not (tmp_path / "a.h5").exists()
 
     # --container chooses sessions by their name as it chooses PoseEstimation containers.
     run_cli("export", path, "--to", "dlc", tmp_path / "chosen.h5", "-c", "MultiCameraPoseEstimation", "-q")
@@ -110,9 +104,9 @@ def test_deeplabcut_3d_nwb_inspects_and_exports_its_3d_poses(tmp_path):
     assert exported.scorer == "DLC_3D"
 
     # Formats of 2D poses get the camera views; the 3D poses are left out with a warning that says so.
-    result = CliRunner().invoke(app, ["export", str(path), "--to", "sleap-analysis", str(tmp_path / "a.h5"), "-q"])
-    assert result.exit_code == 0, result.output
-    assert "3D poses (individual) are not written" in result.output
+    result = poseconv_in_process("export", path, "--to", "sleap-analysis", tmp_path / "a.h5", "-q")
+    assert result.returncode == 0, result.stderr
+    assert "3D poses (individual) are not written" in result.stderr
     assert sorted(p.name for p in tmp_path.glob("a_*.h5")) == ["a_vid1_camera-1.h5", "a_vid1_camera-2.h5"]
 
 
@@ -135,9 +129,9 @@ def test_export_leaves_out_a_pose_estimation_without_series(tmp_path):
     path = tmp_path / "one_empty.nwb"
     with NWBHDF5IO(path, "w") as io:
         io.write(nwbfile)
-    result = CliRunner().invoke(app, ["export", str(path), "--to", "dlc", str(tmp_path / "out.csv"), "-q"])
-    assert result.exit_code == 0, result.output
-    assert "has no pose series" in result.output
+    result = poseconv_in_process("export", path, "--to", "dlc", tmp_path / "out.csv", "-q")
+    assert result.returncode == 0, result.stderr
+    assert "has no pose series" in result.stderr
     assert [p.name for p in tmp_path.glob("out*.csv")] == ["out.csv"]
     exported = read_deeplabcut(tmp_path / "out.csv", find_side_files=False)
     np.testing.assert_array_equal(exported.tracks[0].positions[:, 0], values)

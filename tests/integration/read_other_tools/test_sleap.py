@@ -17,12 +17,11 @@ import h5py
 import numpy as np
 import pytest
 import sleap_io
-from typer.testing import CliRunner
 
-from poseconv.cli.main import app
 from poseconv.errors import PoseconvWarning
 from poseconv.nwb.read.pose import read_nwb
 from poseconv.nwb.read.training import read_training
+from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.paths import SHARED_DATA
 
 from .checks import assert_values, check_inspect_and_export, run_cli
@@ -111,9 +110,9 @@ def test_sleap_io_annotations_pose_training(tmp_path):
             assert_values(np.where(instance.visible[:, None], instance.points, np.nan), expected.numpy())
     run_cli("inspect", path)
     # Without --training there are no poses to export: the error says where the labels are.
-    refused = CliRunner().invoke(app, ["export", str(path), "--to", "slp", str(tmp_path / "poses.slp"), "-q"])
-    assert refused.exit_code != 0 and "holds no PoseEstimation" in refused.output
-    assert "--training" in refused.output and not (tmp_path / "poses.slp").exists()
+    refused = poseconv_in_process("export", path, "--to", "slp", tmp_path / "poses.slp", "-q")
+    assert refused.returncode != 0 and "holds no PoseEstimation" in refused.stderr
+    assert "--training" in refused.stderr and not (tmp_path / "poses.slp").exists()
     run_cli("export", path, "--training", "--to", "slp", tmp_path / "annotations.slp", "-q")
     exported = sleap_io.load_slp(tmp_path / "annotations.slp")
     for labeled, expected in zip(exported.labeled_frames, labels.labeled_frames, strict=True):
