@@ -186,6 +186,16 @@ class PoseSource(ReadsInput):
         """Return the pose data whose videos this source links (a session has one per camera)."""
         return [self._pose]
 
+    def forget_blocks(self) -> None:
+        """Drop the pose values kept from earlier reads; writing reads the files again.
+
+        A stub write (the first frames) reads and keeps a block of each table: a source kept
+        for a later conversion (a checked batch session) would otherwise hold it all the while.
+        """
+        for pose in self._poses():
+            for track in pose.tracks:
+                track.forget_blocks()
+
     # -- metadata ---------------------------------------------------------------------------------
 
     def get_pose_metadata(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ Every problem is reported at the place in the spec that sets the value.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import pickle
 import time
@@ -150,12 +151,17 @@ def _session_metadata(job: SessionJob) -> tuple[dict[str, Any], list[_Layer]]:
     return metadata, layers
 
 
-def _build_metadata(job: SessionJob, built: _Built) -> None:
+def _converter(job: SessionJob, built: _Built) -> Any:
+    """Return the session's converter over the interfaces built."""
     from ..interfaces.converter import PoseConverterPipe
 
+    specs = [spec for spec in job.inputs if spec.name in built.interfaces]
+    input_metadata = {spec.name: to_json(spec.metadata) for spec in specs if spec.is_pose and spec.metadata}
+    return PoseConverterPipe(built.interfaces, input_metadata=input_metadata)
+
+
+def _build_metadata(job: SessionJob, built: _Built) -> None:
     specs = {spec.name: spec for spec in job.inputs if spec.name in built.interfaces}
-    input_metadata = {name: to_json(spec.metadata) for name, spec in specs.items() if spec.is_pose and spec.metadata}
-    built.converter = PoseConverterPipe(built.interfaces, input_metadata=input_metadata)
     built.metadata, layers = _session_metadata(job)
     spec_wide = to_json(job.global_metadata)
     for problem in built.converter.metadata_problems(built.metadata):
@@ -219,6 +225,12 @@ def _dry_run(job: SessionJob, built: _Built) -> None:
         except Exception as err:  # noqa: BLE001 - plug-in boundary: a pose interface may fail in any way on
             # metadata that does not fit its data; the error is recorded as this pose file's Problem.
             built.problems.append(Problem(f"{specs[name].location}.metadata", one_line(err), job.index))
+        finally:
+            # The session may be kept for its conversion: without the block the stub read (memory bounded by
+            # the headers, however many sessions a worker keeps).
+            forget = getattr(built.interfaces[name], "forget_blocks", None)
+            if forget is not None:
+                forget()
 
 
 def _build(job: SessionJob, *, dry_run: bool = False) -> _Built:
@@ -228,22 +240,26 @@ def _build(job: SessionJob, *, dry_run: bool = False) -> _Built:
     # Checked in a child of the planning process already: not forked for again while unchanged.
     trust_checks(job.checked_files)
     built = _Built()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", PoseconvWarning)
-        _build_interfaces(job, built)
-        if not built.problems:
-            _build_metadata(job, built)
-            _build_options(job, built)
-    built.notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)))
-    if built.problems:
-        return built
-    if dry_run:
-        # What the dry run adds to an in-memory file must not change what the conversion writes.
-        metadata = copy.deepcopy(built.metadata)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            _dry_run(job, built)
-        built.metadata = metadata
+    with contextlib.ExitStack() as composing:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", PoseconvWarning)
+            _build_interfaces(job, built)
+            if not built.problems:
+                built.converter = _converter(job, built)
+                # The metadata check and the dry run compose the same metadata: once.
+                composing.enter_context(built.converter.composing_once())
+                _build_metadata(job, built)
+                _build_options(job, built)
+        built.notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)))
+        if built.problems:
+            return built
+        if dry_run:
+            # What the dry run adds to an in-memory file must not change what the conversion writes.
+            metadata = copy.deepcopy(built.metadata)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                _dry_run(job, built)
+            built.metadata = metadata
     built.problems = list(dict.fromkeys(built.problems))
     return built
 

@@ -383,15 +383,11 @@ def _duplicate_keys(node: Any, path: tuple[Any, ...] = ()) -> list[str]:
     return found
 
 
-def _refuse_duplicate_keys(path: Path, text: str, loader: type) -> None:
-    """Raise when a mapping repeats a key: YAML and JSON readers silently keep the last value."""
-    import yaml
+def _refuse_duplicate_keys(path: Path, text: str, node: Any) -> None:
+    """Raise when a mapping of ``node`` (``text`` composed; None if YAML cannot read it) repeats a key.
 
-    try:
-        node = yaml.compose(text, Loader=loader)
-    except yaml.YAMLError:
-        # JSON that YAML cannot read (e.g. tabs): find the keys without their lines.
-        node = None
+    YAML and JSON readers silently keep the last value.
+    """
     found = _duplicate_keys(node) if node is not None else []
     if node is None and path.suffix.lower() == ".json":
         repeated: list[str] = []
@@ -438,17 +434,26 @@ def load_spec_document(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
             document = json.loads(text)
         except json.JSONDecodeError as err:
             raise InvalidSpecError(f"{path}: not valid JSON (line {err.lineno}: {err.msg}).") from None
-        _refuse_duplicate_keys(path, text, loader)
+        try:
+            node = yaml.compose(text, Loader=loader)
+        except yaml.YAMLError:
+            # JSON that YAML cannot read (e.g. tabs): its keys are found without their lines.
+            node = None
+        _refuse_duplicate_keys(path, text, node)
         return document, {}
+    # Parsed once: the node tree gives the lines and the repeated keys, and the document is built from it.
+    parser = loader(text)
     try:
-        document = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
-        node = yaml.compose(text, Loader=loader)
+        node = parser.get_single_node()
+        document = parser.construct_document(node) if node is not None else None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise InvalidSpecError(f"{path}: not valid YAML ({where}{problem}).") from None
-    _refuse_duplicate_keys(path, text, loader)
+    finally:
+        parser.dispose()
+    _refuse_duplicate_keys(path, text, node)
     return document, (_line_index(node) if node is not None else {})
 
 

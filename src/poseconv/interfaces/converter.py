@@ -314,7 +314,7 @@ class PoseNWBConverter(NWBConverter):
 
             self.check_timing()
             # Appended to a copy that replaces the file when complete: a failure leaves the file unchanged.
-            with atomic_append(path) as partial, self._composing_once():
+            with atomic_append(path) as partial, self.composing_once():
                 super().run_conversion(
                     nwbfile_path=partial,
                     metadata=metadata,
@@ -325,7 +325,7 @@ class PoseNWBConverter(NWBConverter):
             return
         check_output(path, overwrite=overwrite)
         self.check_timing()
-        with atomic_output(path) as partial, self._composing_once():
+        with atomic_output(path) as partial, self.composing_once():
             super().run_conversion(
                 nwbfile_path=partial,
                 nwbfile=nwbfile,
@@ -338,12 +338,21 @@ class PoseNWBConverter(NWBConverter):
             )
 
     @contextlib.contextmanager
-    def _composing_once(self) -> Iterator[None]:
-        self._compose_cache = {}
+    def composing_once(self) -> Iterator[None]:
+        """While the block lasts, compose each metadata once (:meth:`compose_metadata` hands out copies).
+
+        For a sequence of calls over interfaces that do not change meanwhile: a conversion, or a
+        check that validates the metadata and then adds the first frames to an in-memory file.
+        Nested blocks share the outermost one's compositions.
+        """
+        outermost = getattr(self, "_compose_cache", None) is None
+        if outermost:
+            self._compose_cache = {}
         try:
             yield
         finally:
-            self._compose_cache = None
+            if outermost:
+                self._compose_cache = None
 
     def _with_relative_paths(self, path: Path, conversion_options: dict | None) -> dict:
         """Ask poseconv's interfaces to store external video paths relative to the NWB file's folder."""
@@ -375,7 +384,9 @@ class PoseNWBConverter(NWBConverter):
             # file three more times (seconds per thousand instances) and buys nothing.
             from pynwb import NWBHDF5IO
 
-            with NWBHDF5IO(str(nwbfile_path), mode="w") as io:
+            from ..nwb.write.storage import writing_manager
+
+            with NWBHDF5IO(str(nwbfile_path), mode="w", manager=writing_manager()) as io:
                 io.write(nwbfile)
             return
         if backend_configuration is None:

@@ -8,6 +8,8 @@ which :class:`PoseconvInterfaceMixin` calls the reader.
 
 from __future__ import annotations
 
+import copy
+import functools
 import inspect
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -43,6 +45,18 @@ def _strip_nulls(schema: Any) -> Any:
     if isinstance(schema, list):
         return [_strip_nulls(v) for v in schema]
     return schema
+
+
+@functools.cache
+def _source_schema(cls: type) -> dict:
+    """Return the source schema of ``cls`` (see :meth:`PoseconvInterfaceMixin.get_source_schema`); not to be edited."""
+    from neuroconv.utils import get_json_schema_from_method_signature
+
+    from ..metadata.schema import add_missing_titles
+
+    # neuroconv reads parameter descriptions from the docstring of what it is given; ours are on __init__.
+    schema = get_json_schema_from_method_signature(cls.__init__, exclude=["source_data"])
+    return add_missing_titles(_strip_nulls(schema))
 
 
 def user_stacklevel() -> int:
@@ -146,13 +160,9 @@ class PoseconvInterfaceMixin(ReadsInput):
     @classmethod
     def get_source_schema(cls) -> dict:
         """Return the JSON Schema of the constructor arguments, in a form-tool-friendly shape."""
-        from neuroconv.utils import get_json_schema_from_method_signature
-
-        from ..metadata.schema import add_missing_titles
-
-        # neuroconv reads parameter descriptions from the docstring of what it is given; ours are on __init__.
-        schema = get_json_schema_from_method_signature(cls.__init__, exclude=["source_data"])
-        return add_missing_titles(_strip_nulls(schema))
+        # Built once per class (neuroconv makes a pydantic model of the signature: 13 ms, for each session
+        # of a batch); each caller gets its own copy to edit.
+        return copy.deepcopy(_source_schema(cls))
 
     def get_conversion_options_schema(self) -> dict:
         """Return the JSON Schema of :meth:`add_to_nwbfile`'s options."""

@@ -129,6 +129,13 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
     def _poses(self) -> list[PoseData]:
         return list(self._session.views.values())
 
+    def forget_blocks(self) -> None:
+        """Drop the pose values (each camera's and the 3D ones) kept from earlier reads."""
+        super().forget_blocks()
+        if self._session.pose_3d is not None:
+            for track in self._session.pose_3d.tracks:
+                track.forget_blocks()
+
     # -- metadata -----------------------------------------------------------------------------
 
     def get_metadata(self) -> DeepDict:

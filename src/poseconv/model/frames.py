@@ -143,6 +143,13 @@ class LazyArray(ABC):
         values = self[:]
         return values if dtype is None else values.astype(dtype, copy=False)
 
+    def forget_blocks(self) -> None:
+        """Drop the values this array keeps from earlier reads (a later read reads the source again).
+
+        Nothing by default; views of a :class:`FrameTable` forget the table's cached blocks.
+        """
+        return None
+
     def float32_exact(self, n_frames: int | None = None) -> bool:
         """Return whether every value of the first ``n_frames`` frames survives float64 -> float32 -> float64.
 
@@ -241,13 +248,14 @@ class FrameTable(ABC):
         """
         self.frame_numbers = None if frame_numbers is None else np.asarray(frame_numbers, dtype="int64")
         self.n_frames = int(n_frames)
-        self._forget_blocks()
+        self.forget_blocks()
 
     def close(self) -> None:
         """Release files held open and blocks kept; reading again reopens them."""
-        self._forget_blocks()
+        self.forget_blocks()
 
-    def _forget_blocks(self) -> None:
+    def forget_blocks(self) -> None:
+        """Drop the cached blocks, e.g. after a stub write read the first one; the files stay open."""
         self._cache.clear()
         self._dropped.clear()
         self._capacity = CACHED_BLOCKS
@@ -413,6 +421,10 @@ class ColumnView(LazyArray):
         """Return frames ``[start, stop)`` as a numpy array."""
         return self.table.read_frames(start, stop, self.column_map)
 
+    def forget_blocks(self) -> None:
+        """Drop the table's cached blocks (shared by every view of the table)."""
+        self.table.forget_blocks()
+
     def float32_exact(self, n_frames: int | None = None) -> bool:
         """Return whether every value of the first ``n_frames`` frames survives float64 -> float32 -> float64.
 
@@ -459,3 +471,7 @@ class IsValue(LazyArray):
     def select(self, *key: Any) -> IsValue:
         """Return a view of the trailing dimensions indexed by ``key``, reading nothing."""
         return IsValue(self.view.select(*key), self.value)
+
+    def forget_blocks(self) -> None:
+        """Drop what the compared view keeps from earlier reads."""
+        self.view.forget_blocks()

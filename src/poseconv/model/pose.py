@@ -213,6 +213,15 @@ class PoseTrack:
         """Number of frames."""
         return int(self.positions.shape[0])
 
+    def forget_blocks(self) -> None:
+        """Drop the blocks the lazy values of this track (and of its replaced predictions) keep from earlier reads."""
+        values = [self.positions, self.confidence, self.instance_scores, self.tracking_scores, self.user_labeled]
+        for value in [*values, *(coords.values for coords in self.extra_coords)]:
+            if is_lazy_array(value):
+                value.forget_blocks()
+        if self.replaced_predictions is not None:
+            self.replaced_predictions.forget_blocks()
+
 
 def require_names(names: Sequence[str], available: Sequence[str], source_file: Path | str) -> set[str]:
     """Return ``names`` as a set after checking each is ``available``.

