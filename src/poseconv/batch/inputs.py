@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import PoseconvError
 from ..metadata.compose import schema_problems
 from ..timing import TIMESTAMP_SUFFIXES
+from .detection import Detections
 from .jobs import InputJob
 from .report import Problem, one_line
 from .spec import format_location, to_json
@@ -226,28 +227,39 @@ def _pose_arguments(
     return kwargs, timestamps_file, problems
 
 
-def _pose_interface_name(file_path: Path, root: str, index: int) -> tuple[str | None, list[Problem]]:
-    """Return the interface of a pose file from its content, or None and why it has none."""
+def _pose_interface_name(
+    file_path: Path, root: str, index: int, detections: Detections | None
+) -> tuple[str | None, list[Problem]]:
+    """Return the interface of a pose file from its content (the workers' answer when they gave one), or why none."""
     from ..catalog import detect_format
 
-    try:
-        # Routed by content: a .slp holding a calibrated session converts as a session.
-        return detect_format(file_path).interface_name, []
-    except (PoseconvError, OSError) as err:
-        from ..video import is_video_path
+    detected = detections.get(file_path) if detections is not None else None
+    if detected is not None:
+        if detected.interface is not None:
+            return detected.interface, []
+        message = detected.error
+    else:
+        try:
+            # Routed by content: a .slp holding a calibrated session converts as a session.
+            return detect_format(file_path).interface_name, []
+        except (PoseconvError, OSError) as err:
+            message = one_line(err)
+    from ..video import is_video_path
 
-        # Naming an interface does not help a video: it belongs in the pose entry's video_file_path.
-        hint = "" if is_video_path(file_path) else f" Name it with {root}.interface."
-        return None, [Problem(f"{root}.file_path", f"{one_line(err)}{hint}", index)]
+    # Naming an interface does not help a video: it belongs in the pose entry's video_file_path.
+    hint = "" if is_video_path(file_path) else f" Name it with {root}.interface."
+    return None, [Problem(f"{root}.file_path", f"{message}{hint}", index)]
 
 
-def _pose_class(pose: Any, file_path: Path, root: str, index: int) -> tuple[str | None, type | None, list[Problem]]:
+def _pose_class(
+    pose: Any, file_path: Path, root: str, index: int, detections: Detections | None
+) -> tuple[str | None, type | None, list[Problem]]:
     """Return the interface name and class of a pose entry, or what stops them."""
     from .registry import is_pose_interface
 
     name, problems = pose.interface, []
     if name is None:
-        name, problems = _pose_interface_name(file_path, root, index)
+        name, problems = _pose_interface_name(file_path, root, index, detections)
         if name is None:
             return None, None, problems
     cls, problems = interface_class(name, f"{root}.interface", index)
@@ -257,7 +269,9 @@ def _pose_class(pose: Any, file_path: Path, root: str, index: int) -> tuple[str 
     return name, cls, problems
 
 
-def plan_pose(pose: Any, j: int, index: int, data_folder: Path) -> tuple[InputJob | None, list[Problem]]:
+def plan_pose(
+    pose: Any, j: int, index: int, data_folder: Path, detections: Detections | None = None
+) -> tuple[InputJob | None, list[Problem]]:
     """Check the pose entry ``sessions[index].pose[j]`` and return its job (None when it cannot be built).
 
     Parameters
@@ -268,6 +282,8 @@ def plan_pose(pose: Any, j: int, index: int, data_folder: Path) -> tuple[InputJo
         Its position in the session, and the session's in the spec.
     data_folder : pathlib.Path
         Where relative paths start.
+    detections : Detections, optional
+        The pose files' formats as the workers detect them; without, the file is read here.
 
     Returns
     -------
@@ -278,7 +294,7 @@ def plan_pose(pose: Any, j: int, index: int, data_folder: Path) -> tuple[InputJo
     kwargs, timestamps_file, problems = _pose_arguments(pose, root, index, data_folder)
     if pose.interface is None and problems:
         return None, problems
-    name, cls, found = _pose_class(pose, Path(kwargs["file_path"]), root, index)
+    name, cls, found = _pose_class(pose, Path(kwargs["file_path"]), root, index, detections)
     problems += found
     if cls is None:
         return None, problems

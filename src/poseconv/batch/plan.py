@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from pydantic import ValidationError
 from ..metadata.checks import start_time_problem
 from ..metadata.compose import schema_problems
 from ..output import folder_problem
+from .detection import Detections
 from .inputs import interface_class, metadata_problems, plan_interface, plan_pose, resolve_path
 from .jobs import InputJob, Plan, SessionJob
 from .report import Problem, one_line
@@ -98,13 +100,40 @@ def _name_clashes(inputs: list[InputJob], index: int) -> list[Problem]:
     return problems
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What planning every session shares: where relative paths start, stub files, the workers' detections."""
+
+    data_folder: Path
+    stub_test: bool = False
+    detections: Detections | None = None
+
+
+def _pose_files_to_detect(raw_sessions: list[Any], data_folder: Path) -> list[str]:
+    """Return the pose files of the spec whose format is detected from their content (no ``interface`` named).
+
+    Named as :func:`~poseconv.batch.inputs.plan_pose` names them; entries that are not mappings,
+    or whose file is missing, are left to the plan to report.
+    """
+    paths = []
+    for raw in raw_sessions:
+        entries = raw.get("pose") if isinstance(raw, dict) else None
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and entry.get("interface") is None and isinstance(entry.get("file_path"), str):
+                path = resolve_path(data_folder, entry["file_path"])
+                if path.is_file():
+                    paths.append(str(path))
+    return paths
+
+
 def _plan_session(
-    session: SessionSpec, index: int, head: ConversionSpec, data_folder: Path, output: Path, stub_test: bool
+    session: SessionSpec, index: int, head: ConversionSpec, context: _Context, output: Path
 ) -> tuple[SessionJob | None, list[Problem]]:
     root = f"sessions[{index}]"
     problems: list[Problem] = []
     inputs: list[InputJob] = []
-    planned = [plan_pose(pose, j, index, data_folder) for j, pose in enumerate(session.pose)]
+    data_folder = context.data_folder
+    planned = [plan_pose(pose, j, index, data_folder, context.detections) for j, pose in enumerate(session.pose)]
     planned += [
         plan_interface(key, entry, head.interfaces, index, data_folder) for key, entry in session.interfaces.items()
     ]
@@ -129,7 +158,7 @@ def _plan_session(
         session_start_time=session.session_start_time.isoformat() if session.session_start_time else None,
         subject=dict(session.subject),
         session_metadata=dict(session.metadata),
-        stub_test=stub_test,
+        stub_test=context.stub_test,
         backend=head.backend,
         checked_files=_checked_files(inputs),
     )
@@ -159,7 +188,7 @@ def _validate_session(raw: Any, index: int) -> tuple[SessionSpec | None, list[Pr
         return None, problems
 
 
-def _salvage(raw: Any, index: int, data_folder: Path) -> list[Problem]:
+def _salvage(raw: Any, index: int, context: _Context) -> list[Problem]:
     """Return the problems of the valid parts of a session that is invalid as a whole.
 
     Each pose entry that is valid on its own is checked (its files, its format), and the
@@ -175,7 +204,7 @@ def _salvage(raw: Any, index: int, data_folder: Path) -> list[Problem]:
         except ValidationError:
             # Not swallowed: the JSON Schema has reported what is wrong with this entry already.
             continue
-        problems += plan_pose(pose, j, index, data_folder)[1]
+        problems += plan_pose(pose, j, index, context.data_folder, context.detections)[1]
     if isinstance(raw.get("subject"), dict):
         problems += metadata_problems(raw["subject"], f"{root}.subject", index, block="Subject")
     if isinstance(raw.get("metadata"), dict):
@@ -252,12 +281,7 @@ class _Clashes:
 
 
 def _plan_sessions(
-    plan: Plan,
-    raw_sessions: list[Any],
-    by_session: dict[int, list[Problem]],
-    head: _SpecHead | None,
-    data_root: Path,
-    stub_test: bool,
+    plan: Plan, raw_sessions: list[Any], by_session: dict[int, list[Problem]], head: _SpecHead | None, context: _Context
 ) -> None:
     """Check every session of the spec; add its problems to ``plan``, and its job when it has none."""
     clashes = _Clashes(plan.output_folder)
@@ -278,10 +302,10 @@ def _plan_sessions(
         if session is None:
             # Still check what can be checked (files, subject, metadata): every problem in one pass.
             known = {(p.location, p.message) for p in plan.problems}
-            plan.problems += [p for p in _salvage(raw, index, data_root) if (p.location, p.message) not in known]
+            plan.problems += [p for p in _salvage(raw, index, context) if (p.location, p.message) not in known]
             continue
         # A clashing ID or output still gets every other check, but no job.
-        job, found = _plan_session(session, index, head, data_root, output, stub_test)
+        job, found = _plan_session(session, index, head, context, output)
         plan.problems += found
         if job is not None and not problems:
             plan.jobs.append(job)
@@ -293,6 +317,7 @@ def plan_spec(
     output_folder: Path | None = None,
     data_folder: Path | None = None,
     stub_test: bool = False,
+    workers: Any = None,
 ) -> Plan:
     """Check a spec file without reading data, and return a job per valid session.
 
@@ -306,6 +331,9 @@ def plan_spec(
         Overrides the spec's ``data_folder``.
     stub_test : bool, default: False
         Plan quick test files (the first frames only).
+    workers : LocalExecutor, optional
+        Workers that detect the pose files' formats while the sessions are planned
+        (:mod:`poseconv.batch.detection`); without, each file is read here.
 
     Returns
     -------
@@ -331,6 +359,14 @@ def plan_spec(
     head, data_root = None, base
     if not plan.problems:
         head, data_root = _check_head(plan, document, base, output_folder, data_folder)
-    _plan_sessions(plan, raw_sessions, by_session, head, data_root, stub_test)
+    detections = None
+    if workers is not None and head is not None:
+        paths = _pose_files_to_detect(raw_sessions, data_root)
+        detections = Detections(workers, paths) if paths else None
+    try:
+        _plan_sessions(plan, raw_sessions, by_session, head, _Context(data_root, stub_test, detections))
+    finally:
+        if detections is not None:
+            detections.wait()
     plan.problems = [plan.with_line(p) for p in plan.problems]
     return plan

@@ -119,6 +119,22 @@ def _convert(
         progress.advance("convert", outcome, job)
 
 
+def _stop_after_check(
+    report: BatchReport, ready: list[SessionJob], results: dict[int, SessionResult], *, strict: bool, check_only: bool
+) -> None:
+    """Mark the valid sessions checked and not converted (``--check``, or ``--strict`` with problems)."""
+    if strict and report.problems and not check_only:
+        report.stopped = "--strict: some sessions have problems, so none was converted."
+    for job in ready:
+        results[job.index] = SessionResult(
+            index=job.index,
+            session_id=job.session_id,
+            output=job.output,
+            status="checked",
+            reason="valid; not converted" + (" (--strict)" if report.stopped else " (check only)"),
+        )
+
+
 def run_batch(
     spec_path: Path,
     *,
@@ -162,37 +178,33 @@ def run_batch(
     """
     progress = progress or Progress()
     if scheduler is None:
-        # The workers' server imports neuroconv and pynwb while this process reads the spec and detects formats.
+        # The workers' server imports neuroconv and pynwb while this process reads the spec.
         LocalExecutor.warm_up()
-    plan = plan_spec(spec_path, output_folder=output_folder, data_folder=data_folder, stub_test=stub_test)
-    report = BatchReport(spec_path=Path(spec_path), problems=list(plan.problems))
-    if plan.spec_wide_problems or not plan.sessions:
-        progress.problems(report.problems)
-        report.stopped = "the spec has problems that concern every session; nothing was converted."
-        return report
-
-    results, to_check = _triage(plan, report, overwrite, check_only)
-    executor = DaskExecutor(scheduler) if scheduler is not None else LocalExecutor(jobs or default_jobs())
+    # Local workers detect the pose files' formats while the spec is planned; with a cluster, the
+    # planning reads them here, and the cluster is reached once the spec is known to be worth it.
+    executor: Any = LocalExecutor(jobs or default_jobs()) if scheduler is None else None
     try:
+        plan = plan_spec(
+            spec_path, output_folder=output_folder, data_folder=data_folder, stub_test=stub_test, workers=executor
+        )
+        report = BatchReport(spec_path=Path(spec_path), problems=list(plan.problems))
+        if plan.spec_wide_problems or not plan.sessions:
+            progress.problems(report.problems)
+            report.stopped = "the spec has problems that concern every session; nothing was converted."
+            return report
+        results, to_check = _triage(plan, report, overwrite, check_only)
+        executor = executor or DaskExecutor(scheduler)
         # Local workers get their own sessions back for the conversion (LocalExecutor), so they keep
         # what the check built; a cluster's scheduler places tasks anywhere, so its workers keep nothing.
         keep = isinstance(executor, LocalExecutor) and not check_only
         _check(executor, plan, report, to_check, results, progress, keep)
         ready = [job for job in to_check if job.index not in results]
         if (strict and report.problems) or check_only:
-            if strict and report.problems and not check_only:
-                report.stopped = "--strict: some sessions have problems, so none was converted."
-            for job in ready:
-                results[job.index] = SessionResult(
-                    index=job.index,
-                    session_id=job.session_id,
-                    output=job.output,
-                    status="checked",
-                    reason="valid; not converted" + (" (--strict)" if report.stopped else " (check only)"),
-                )
+            _stop_after_check(report, ready, results, strict=strict, check_only=check_only)
         else:
             _convert(executor, ready, overwrite, results, progress)
     finally:
-        executor.close()
+        if executor is not None:
+            executor.close()
     report.sessions = [results[index] for index in sorted(results)]
     return report

@@ -1,0 +1,74 @@
+"""The pose files' formats are detected by the workers while the spec is planned; the plan reads no pose file."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+import poseconv.catalog
+from poseconv.batch.executors import LocalExecutor, WorkerDiedError
+from poseconv.batch.plan import plan_spec
+from poseconv.readers.safety.safe_pickle import PANDAS_CHECK
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
+
+START = "2024-05-01T10:30:00+02:00"
+
+
+def _spec(tmp_path):
+    (tmp_path / "notes.h5").write_bytes(b"this is not an HDF5 file")
+    sessions = [
+        {"session_id": f"s{i}", "session_start_time": START, "pose": [{"file_path": str(path)}]}
+        for i, path in enumerate([SINGLE_ANIMAL_H5, MULTI_ANIMAL_H5, tmp_path / "notes.h5", SINGLE_ANIMAL_H5])
+    ]
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump({"output_folder": "nwb", "sessions": sessions}), encoding="utf-8")
+    return path
+
+
+def _read_here(*args, **kwargs):
+    raise AssertionError("the planning process read a pose file")
+
+
+class _DyingWorkers:
+    """Workers that die on every file, as a crash in native code would."""
+
+    def run(self, function, jobs, *args):
+        for job in jobs:
+            yield job, WorkerDiedError("the worker process died on this session (a crash or out of memory).")
+
+
+class _WorkersThatCannotStart:
+    def run(self, function, jobs, *args):
+        raise OSError("cannot start a worker process")
+        yield  # pragma: no cover - a generator, as the executors' run is
+
+
+def test_the_workers_detect_the_formats_and_the_plan_is_the_same(tmp_path, monkeypatch):
+    spec = _spec(tmp_path)
+    alone = plan_spec(spec)
+    monkeypatch.setattr(poseconv.catalog, "detect_format", _read_here)
+    workers = LocalExecutor(1)
+    try:
+        helped = plan_spec(spec, workers=workers)
+    finally:
+        workers.close()
+    assert [job.inputs[0].interface for job in helped.jobs] == [job.inputs[0].interface for job in alone.jobs]
+    assert [job.index for job in helped.jobs] == [0, 1, 3]
+    # The file no format claims is reported as the plan reports it, at its place in the spec.
+    assert helped.problems == alone.problems
+    assert [p.location for p in helped.problems] == ["sessions[2].pose[0].file_path"]
+    # The check the readers need ran in the worker: the sessions' checks trust it instead of forking again.
+    for job in helped.jobs:
+        assert PANDAS_CHECK in {what for what, _ in job.checked_files}
+
+
+def test_a_file_no_worker_answered_for_is_read_by_the_plan(tmp_path):
+    spec = _spec(tmp_path)
+    plan = plan_spec(spec, workers=_DyingWorkers())
+    assert plan.problems == plan_spec(spec).problems
+    assert [job.index for job in plan.jobs] == [0, 1, 3]
+
+
+def test_workers_that_cannot_start_stop_the_plan_with_their_error(tmp_path):
+    with pytest.raises(OSError, match="cannot start a worker process"):
+        plan_spec(_spec(tmp_path), workers=_WorkersThatCannotStart())
