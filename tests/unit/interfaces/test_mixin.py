@@ -7,12 +7,14 @@ import warnings
 from pathlib import Path
 
 import pytest
+from pynwb.testing.mock.file import mock_NWBFile
 
 import poseconv.interfaces as interfaces
 from poseconv.errors import PoseconvWarning
-from poseconv.interfaces import DeepLabCutPoseInterface
+from poseconv.interfaces import DeepLabCut3DPoseInterface, DeepLabCutPoseInterface
 from poseconv.interfaces.mixin import init_arguments
 from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+from tests.fixtures.multicamera import DLC_3D_CONFIG, DLC_3D_H5
 from tests.fixtures.paths import needs_shared_data
 
 INTERFACES = [getattr(interfaces, name) for name in interfaces.__all__ if name.endswith("Interface")]
@@ -63,3 +65,30 @@ def test_source_data_holds_every_argument_but_verbose():
     assert set(interface.source_data) == expected
     assert interface.source_data["sampling_frequency"] == 30.0
     assert interface.input_path == SINGLE_ANIMAL_H5
+
+
+def _tables(poses):
+    return {
+        id(track.positions.table): track.positions.table
+        for pose in poses
+        for track in pose.tracks
+        if hasattr(track.positions, "table")
+    }
+
+
+@pytest.mark.parametrize("kind", ["single file", "multi-camera session"])
+def test_a_stub_write_leaves_blocks_that_forget_blocks_drops(kind):
+    if kind == "single file":
+        interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+        poses = [interface.pose]
+    else:
+        interface = DeepLabCut3DPoseInterface(file_path=DLC_3D_H5, config_file_path=DLC_3D_CONFIG)
+        poses = [*interface.session.views.values(), interface.session.pose_3d]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PoseconvWarning)
+        interface.add_to_nwbfile(mock_NWBFile(), metadata=interface.get_metadata(), stub_test=True)
+    tables = _tables(poses)
+    # The stub read kept the first block of each table it read; a source kept for later holds none after this.
+    assert any(table._cache for table in tables.values())
+    interface.forget_blocks()
+    assert tables and not any(table._cache for table in tables.values())
