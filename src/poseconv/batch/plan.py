@@ -363,10 +363,9 @@ def plan_spec(
     if workers is not None and head is not None:
         paths = _pose_files_to_detect(raw_sessions, data_root)
         detections = Detections(workers, paths) if paths else None
-    try:
-        _plan_sessions(plan, raw_sessions, by_session, head, _Context(data_root, stub_test, detections))
-    finally:
-        if detections is not None:
-            detections.wait()
+    # Not waited for when planning stops early (an interrupt): closing the executor ends the detections.
+    _plan_sessions(plan, raw_sessions, by_session, head, _Context(data_root, stub_test, detections))
+    if detections is not None:
+        detections.wait()
     plan.problems = [plan.with_line(p) for p in plan.problems]
     return plan

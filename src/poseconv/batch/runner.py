@@ -193,7 +193,8 @@ def run_batch(
             report.stopped = "the spec has problems that concern every session; nothing was converted."
             return report
         results, to_check = _triage(plan, report, overwrite, check_only)
-        executor = executor or DaskExecutor(scheduler)
+        if executor is None:
+            executor = DaskExecutor(scheduler)
         # Local workers get their own sessions back for the conversion (LocalExecutor), so they keep
         # what the check built; a cluster's scheduler places tasks anywhere, so its workers keep nothing.
         keep = isinstance(executor, LocalExecutor) and not check_only

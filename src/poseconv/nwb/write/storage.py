@@ -170,7 +170,7 @@ def writing_manager() -> Any:
 
     pynwb's default manager deep-copies the type map for each file (so that namespaces cached in
     a file being read cannot change it) and so builds every object mapper again; a file being
-    written loads no namespace, so it can share the map: 25-40 ms less per file, which is what a
+    written loads no namespace, so it can share the map: 10-40 ms less per file, which is what a
     batch of small sessions pays per session.
     """
     from pynwb import get_manager
