@@ -189,8 +189,9 @@ class PoseSource(ReadsInput):
     def forget_blocks(self) -> None:
         """Drop the pose values kept from earlier reads; writing reads the files again.
 
-        A stub write (the first frames) reads and keeps a block of each table: a source kept
-        for a later conversion (a checked batch session) would otherwise hold it all the while.
+        A stub write keeps the first frames it read of each table, and a small table keeps the
+        blocks its exactness check read for the writer: a source kept for a later conversion (a
+        checked batch session) would otherwise hold them all the while.
         """
         for pose in self._poses():
             for track in pose.tracks:

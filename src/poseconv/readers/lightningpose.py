@@ -41,7 +41,8 @@ import numpy as np
 
 from ..errors import InvalidSourceFileError
 from ..model import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from ..model.frames import ColumnView, FrameTable
+from ..model.frame_tables import FrameTable
+from ..model.frames import ColumnView
 from ..model.training import LabelFile, TrainingData
 from .deeplabcut.labels import in_deeplabcut_project
 from .deeplabcut.labels_table import frames_of_table, read_deeplabcut_labels_table

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidSourceFileError, PoseconvWarning
-from ..model.frames import FrameTable
+from ..model.frame_tables import FrameTable
 from .safety.safe_pickle import open_pandas_store
 
 __all__ = [
@@ -110,7 +110,7 @@ class PandasH5Table(H5FileTable):
     block_columns : list of (str, numpy.ndarray)
         For each PyTables block column, the frame positions of its columns.
     frame_numbers : numpy.ndarray or None
-        See :class:`~poseconv.model.frames.FrameTable`.
+        See :class:`~poseconv.model.frame_tables.FrameTable`.
     n_rows : int
         Rows of the table.
     """

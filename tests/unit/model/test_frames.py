@@ -1,4 +1,4 @@
-"""IsValue: a boolean view of a lazy column, read like a numpy array."""
+"""Lazy arrays: IsValue, a boolean view of a lazy column, read like a numpy array."""
 
 from __future__ import annotations
 

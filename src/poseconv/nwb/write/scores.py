@@ -87,7 +87,7 @@ def write_instance_series(
     from pynwb import TimeSeries
 
     # Imported here: the reader imports the layout, and reading needs no hdmf.
-    from .series_iterators import FLOAT32_WHERE_EXACT, PoseSeriesIterator, storage_dtype
+    from .series_iterators import FLOAT32_WHERE_EXACT, PoseSeriesIterator, head, storage_dtype
 
     written = []
     for attribute in INSTANCE_SERIES:
@@ -100,6 +100,7 @@ def write_instance_series(
         if n_frames <= 0:
             data: Any = np.empty(0, dtype="uint8" if flags else "float64")
         else:
+            values = head(values, n_frames)
             dtype = np.dtype("uint8") if flags else storage_dtype(values, n_frames)
             data = PoseSeriesIterator(values, n_frames=n_frames, dtype=dtype)
         series = TimeSeries(

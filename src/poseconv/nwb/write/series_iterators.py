@@ -29,9 +29,10 @@ from typing import Any
 import numpy as np
 from hdmf.data_utils import GenericDataChunkIterator
 
-from ...model.frames import float32_exact_rows, is_lazy_array
+from ...model.frame_tables import float32_exact_rows
+from ...model.frames import is_lazy_array
 
-__all__ = ["FLOAT32_WHERE_EXACT", "PoseSeriesIterator", "series_values", "storage_dtype"]
+__all__ = ["FLOAT32_WHERE_EXACT", "PoseSeriesIterator", "head", "series_values", "storage_dtype"]
 
 #: The storage rule, as written in the ``comments`` of every PoseEstimationSeries.
 FLOAT32_WHERE_EXACT = (
@@ -50,7 +51,7 @@ def storage_dtype(values: Any, n_frames: int | None = None) -> np.dtype:
     dataset's type when it creates it, which hdmf does before it writes the first chunk,
     so a value found inexact while writing would mean writing the whole file again. A lazy
     table answers for all its columns in one pass that holds one block at a time (see
-    :meth:`poseconv.model.frames.FrameTable.float32_exact_columns`), so memory stays flat and every
+    :meth:`poseconv.model.frame_tables.FrameTable.float32_exact_columns`), so memory stays flat and every
     series cut from the table shares that pass; the pass stops at the first block where no
     column can be exact.
 
@@ -219,4 +220,15 @@ def series_values(values: Any, index: int, n_frames: int) -> Any:
     column = values.select(index) if is_lazy_array(values) else values[:, index]
     if n_frames <= 0:
         return np.empty((0, *column.shape[1:]), dtype="float64")
+    column = head(column, n_frames)
     return PoseSeriesIterator(column, n_frames=n_frames, dtype=storage_dtype(column, n_frames))
+
+
+def head(values: Any, n_frames: int) -> Any:
+    """Return the first ``n_frames`` frames of ``values`` to write: a lazy array reads only them (stubs).
+
+    An array written whole is returned as it is.
+    """
+    if is_lazy_array(values) and n_frames < values.shape[0]:
+        return values.head(n_frames)
+    return values

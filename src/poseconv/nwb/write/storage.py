@@ -49,7 +49,7 @@ def chunk_frames(n_frames: int, *, block_frames: int | None = None) -> int:
     n_frames : int
         Frames of the series.
     block_frames : int, optional
-        Frames the source reads at once (see :class:`~poseconv.model.frames.FrameTable`); chunks
+        Frames the source reads at once (see :class:`~poseconv.model.frame_tables.FrameTable`); chunks
         never span more, so that writing a chunk of each series reads each block once.
 
     Returns

@@ -26,7 +26,8 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from ...model.frames import ColumnView, FrameTable
+from ...model.frame_tables import FrameTable
+from ...model.frames import ColumnView
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5, reads_source
 from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
 from ..side_files import given_or_found

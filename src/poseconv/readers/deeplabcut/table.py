@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
-from ...model.frames import ArrayTable, FrameTable
+from ...model.frame_tables import ArrayTable, FrameTable
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_frame_count, check_input_file, is_hdf5
 from ..safety.safe_pickle import open_pandas_store, pandas_store_keys
 from ..tables import CsvTable, NotNumericError, exact_float_option, open_h5_table
@@ -235,7 +235,7 @@ def _not_numbers(path: Path, err: Exception, what: str = "DeepLabCut") -> Invali
 
 
 def open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
-    """Open the predictions as a :class:`~poseconv.model.frames.FrameTable` with ``columns`` and ``index``.
+    """Open the predictions as a :class:`~poseconv.model.frame_tables.FrameTable` with ``columns`` and ``index``.
 
     Table-format ``.h5`` files are read in blocks straight from PyTables and CSVs through a
     temporary binary cache, so memory does not grow with the number of frames; other ``.h5``

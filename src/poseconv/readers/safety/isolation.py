@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import time
 from collections.abc import Callable
@@ -41,6 +42,8 @@ PROBE_SECONDS = 60.0
 #: What :func:`walk_hdf5` checks, as :func:`probe` names it: the structure check every HDF5 input gets.
 HDF5_STRUCTURE = "its HDF5 structure"
 _PROBED: set[tuple[str, FileVersion]] = set()
+# Longest wait between two looks at a probe's child.
+_POLL_SECONDS = 0.05
 _FAILED = 2
 
 
@@ -188,7 +191,9 @@ def _wait(pid: int, read_end: int) -> str | None:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
                 return f"hangs (still running after {PROBE_SECONDS:.0f} s)"
-            time.sleep(0.005)
+            # Woken when the child ends (its end of the pipe closes) or writes why it failed, not on a
+            # fixed tick: a probe takes milliseconds. Bounded, in case another fork holds the pipe open.
+            select.select([read_end], [], [], min(_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
         if os.WIFSIGNALED(status):
             return f"crashes the HDF5 library (signal {os.WTERMSIG(status)})"
         if os.WEXITSTATUS(status) == 0:

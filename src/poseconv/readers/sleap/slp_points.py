@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
-from ...model import frames as lazy
-from ...model.frames import block_frames_for
+from ...model import frame_tables
+from ...model.frame_tables import block_frames_for
 from ..tables import H5FileTable
 from .slp_index import PREDICTED, REPLACED, USER, Group, InstanceTable, SlpIndex
 
@@ -95,7 +95,7 @@ class SlpPointTable(H5FileTable):
         n_columns = int(sum(widths))
         # Reading a block also holds its point rows (about as many bytes again) while they are
         # scattered, so a block is half the usual size.
-        block_frames = block_frames_for(n_columns, target_bytes=lazy.TARGET_BLOCK_BYTES // 2)
+        block_frames = block_frames_for(n_columns, target_bytes=frame_tables.TARGET_BLOCK_BYTES // 2)
         super().__init__(n_rows=n_frames, n_columns=n_columns, n_frames=n_frames, block_frames=block_frames)
 
     def positions_columns(self, index: int) -> np.ndarray:

@@ -21,7 +21,7 @@ from poseconv.errors import InvalidSourceFileError
 from poseconv.interfaces import DeepLabCutPoseInterface
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.model import FrameTiming
-from poseconv.model import frames as lazy
+from poseconv.model import frame_tables as lazy
 from poseconv.model.frames import ArrayTable, ColumnView, is_lazy_array
 from poseconv.nwb.write import chunk_encoding, hdmf_queue, storage
 from poseconv.nwb.write.pose_estimation import write_pose_estimation
@@ -34,9 +34,10 @@ BLOCK = 256
 
 @pytest.fixture
 def small_blocks(monkeypatch):
-    """Blocks (and so chunks) of 256 frames."""
+    """Blocks (and chunks) of 256 frames; tables streamed as large ones are (none kept by the exactness pass)."""
     monkeypatch.setattr(lazy, "TARGET_BLOCK_BYTES", 1)
     monkeypatch.setattr(lazy, "MIN_BLOCK_FRAMES", BLOCK)
+    monkeypatch.setattr(lazy, "KEEP_FROM_PASS_BYTES", 0)
 
 
 def _bytes64(values) -> bytes:

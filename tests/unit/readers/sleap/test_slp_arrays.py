@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from poseconv.errors import InvalidSourceFileError
-from poseconv.model import frames as lazy
+from poseconv.model import frame_tables as lazy
 from poseconv.model.frames import is_lazy_array
 from poseconv.readers.sleap import read_sleap, slp_index, slp_points, slp_untracked
 from poseconv.readers.sleap.slp import pose_from_labels
