@@ -4,16 +4,19 @@ Detecting a pose file's format reads it, after checking it in a forked child
 (:mod:`poseconv.readers.safety.isolation`). Planned in this process, file after
 file, that was most of the time a batch spent before the first session was
 checked, while the workers sat idle. So the planning process hands the pose files
-to the workers first, plans each session as their answers come in, and only reads
-a file itself when no answer came (a worker that died). The checks a file passed
-in a worker are trusted here and, through the session's job, by the worker that
-checks the session.
+to the workers first and plans each session as their answers come in. The workers
+take the files one at a time as each is free, and the planning thread, rather
+than wait for an answer, detects the files none has taken yet (while the workers'
+fork server is still importing the conversion code, the first second or two of a
+run, it does most of them). A file whose worker died is read by the plan itself.
+The checks a file passed in a worker are trusted here and, through the session's
+job, by the worker that checks the session.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,13 +100,26 @@ class Detections:
 
     def __init__(self, executor: Any, paths: Iterable[str]) -> None:
         self._answers: dict[str, Future[Detection | None]] = {path: Future() for path in dict.fromkeys(paths)}
+        # Files no worker has taken yet, in plan order; the planning thread takes one it needs from here.
+        self._waiting: dict[str, None] = dict.fromkeys(self._answers)
+        self._lock = threading.Lock()
         self._failure: BaseException | None = None
         self._thread = threading.Thread(target=self._collect, args=(executor,), name="poseconv-detect", daemon=True)
         self._thread.start()
 
+    def _jobs(self) -> Iterator[PoseFile]:
+        """Hand the waiting files to the workers one at a time, as each worker is free."""
+        while True:
+            with self._lock:
+                if not self._waiting:
+                    return
+                path = next(iter(self._waiting))
+                del self._waiting[path]
+            yield PoseFile(path)
+
     def _collect(self, executor: Any) -> None:
         try:
-            for job, outcome in executor.run(detect_pose_file, [PoseFile(path) for path in self._answers]):
+            for job, outcome in executor.run(detect_pose_file, self._jobs()):
                 if isinstance(outcome, Detection):
                     self._answers[job.path].set_result(outcome)
                 else:
@@ -112,23 +128,58 @@ class Detections:
         except BaseException as err:  # noqa: BLE001 - kept, and raised in the planning thread by wait()
             self._failure = err
         finally:
-            for answer in self._answers.values():
-                if not answer.done():
-                    answer.set_result(None)
+            with self._lock:
+                # No worker takes a file any more: one still waiting is read by the planning thread.
+                self._waiting.clear()
+                for answer in self._answers.values():
+                    if not answer.done():
+                        answer.set_result(None)
 
     def get(self, path: str | Path) -> Detection | None:
-        """Return the workers' answer for ``path`` once it is in; None when it was not asked or none came.
+        """Return the answer for ``path``; None when it was not asked for or its worker gave no answer.
 
-        The checks the file passed in the worker count as passed in this process from then on
-        (on this thread: the planning thread is the one that reads the record of checks).
+        While the answer is not in, this thread detects files itself rather than wait: ``path``
+        when no worker has taken it, else the last file waiting (the workers take from the
+        front). So the planning process works while the workers' fork server is still starting.
+        The checks a file passed in a worker count as passed in this process from then on (on
+        this thread: the planning thread is the one that reads the record of checks).
         """
         from ..readers.safety.isolation import trust_checks
 
-        answer = self._answers.get(str(path))
-        detected = None if answer is None else answer.result()
+        key = str(path)
+        answer = self._answers.get(key)
+        if answer is None:
+            return None
+        while not answer.done():
+            other = self._take(key)
+            if other is None:
+                break
+            self._detect_here(other)
+        detected = answer.result()
         if detected is not None:
             trust_checks(detected.checks)
         return detected
+
+    def _take(self, wanted: str) -> str | None:
+        """Take ``wanted`` if no worker has, else the last waiting file; None when none is waiting."""
+        with self._lock:
+            if not self._waiting:
+                return None
+            path = wanted if wanted in self._waiting else next(reversed(self._waiting))
+            del self._waiting[path]
+            return path
+
+    def _detect_here(self, path: str) -> None:
+        """Detect ``path`` in this process, as a worker would, and answer it."""
+        from ..readers.safety.safe_pickle import import_pandas_check
+
+        # As the workers have them: the file's check is then the one its reader needs, trusted by the
+        # worker that checks the session, so the file is still forked for once.
+        import_pandas_check()
+        detected = detect_pose_file(PoseFile(path))
+        with self._lock:
+            if not self._answers[path].done():
+                self._answers[path].set_result(detected)
 
     def wait(self) -> None:
         """Wait until every answer is in.

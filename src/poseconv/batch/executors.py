@@ -54,8 +54,10 @@ def default_jobs() -> int:
 class Executor(Protocol):
     """Runs a function over jobs somewhere."""
 
-    def run(self, function: Callable[..., Any], jobs: Sequence[Any], *args: Any) -> Iterator[tuple[Any, Any]]:
-        """Yield ``(job, outcome)`` as each ``function(job, *args)`` finishes."""
+    def run(
+        self, function: Callable[..., Any], jobs: Sequence[Any] | Iterator[Any], *args: Any
+    ) -> Iterator[tuple[Any, Any]]:
+        """Yield ``(job, outcome)`` as each ``function(job, *args)`` finishes (``jobs`` may be an iterator)."""
 
     def close(self) -> None:
         """Release the workers."""
@@ -126,22 +128,28 @@ class LocalExecutor:
         busiest = max(queues, key=len)
         return busiest.pop() if busiest else None
 
-    def run(self, function: Callable[..., Any], jobs: Sequence[Any], *args: Any) -> Iterator[tuple[Any, Any]]:
+    def run(
+        self, function: Callable[..., Any], jobs: Sequence[Any] | Iterator[Any], *args: Any
+    ) -> Iterator[tuple[Any, Any]]:
         """Yield ``(job, outcome)`` as each ``function(job, *args)`` finishes.
 
-        When a worker dies, the job it held is lost with it; such jobs are run again at the
-        end, each in a process of its own, so only a job that kills its worker again is
-        reported as :class:`WorkerDiedError`.
+        ``jobs`` may be an iterator: each job is then taken from it only when a worker is free
+        for it (others may take from it meanwhile). When a worker dies, the job it held is lost
+        with it; such jobs are run again at the end, each in a process of its own, so only a job
+        that kills its worker again is reported as :class:`WorkerDiedError`.
         """
-        if not jobs:
+        source = None if isinstance(jobs, Sequence) else iter(jobs)
+        if source is None and not jobs:
             return
-        while len(self._lanes) < min(self.jobs, len(jobs)):
+        while len(self._lanes) < (self.jobs if source is not None else min(self.jobs, len(jobs))):
             self._lanes.append(self._new_pool(1))
-        queues = self._queues(jobs)
+        queues = self._queues(jobs if source is None else ())
         running: dict[Future[Any], tuple[int, Any]] = {}
 
         def submit(lane: int) -> None:
             job = self._next(queues, lane)
+            if job is None and source is not None:
+                job = next(source, None)
             if job is not None:
                 running[self._lanes[lane].submit(function, job, *args)] = (lane, job)
 
@@ -212,8 +220,13 @@ class DaskExecutor:
                 raise PoseconvError(f"Cannot reach the Dask scheduler at {scheduler}: {err}") from err
             self._owned = True
 
-    def run(self, function: Callable[..., Any], jobs: Sequence[Any], *args: Any) -> Iterator[tuple[Any, Any]]:
-        """Yield ``(job, outcome)`` as each task finishes; a lost worker is the outcome of its task."""
+    def run(
+        self, function: Callable[..., Any], jobs: Sequence[Any] | Iterator[Any], *args: Any
+    ) -> Iterator[tuple[Any, Any]]:
+        """Yield ``(job, outcome)`` as each task finishes; a lost worker is the outcome of its task.
+
+        Every job is submitted at once (from an iterator too): the scheduler places them.
+        """
         from distributed import as_completed as dask_as_completed
 
         # pure=False: two runs of the same session are different work, never a cached result.

@@ -283,7 +283,7 @@ def plan_pose(
     data_folder : pathlib.Path
         Where relative paths start.
     detections : Detections, optional
-        The pose files' formats as the workers detect them; without, the file is read here.
+        The pose files' formats as they are detected while the plan runs; without, the file is read here.
 
     Returns
     -------

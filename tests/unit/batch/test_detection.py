@@ -1,6 +1,8 @@
-"""The pose files' formats are detected by the workers while the spec is planned; the plan reads no pose file."""
+"""Pose files are detected while the spec is planned: by the workers, or by the plan for a file none took."""
 
 from __future__ import annotations
+
+import threading
 
 import pytest
 import yaml
@@ -25,8 +27,46 @@ def _spec(tmp_path):
     return path
 
 
-def _read_here(*args, **kwargs):
-    raise AssertionError("the planning process read a pose file")
+class _Counting:
+    """``detect_format`` in the planning process, recording the files it reads."""
+
+    def __init__(self, original, enough: int = 0) -> None:
+        self.original, self.enough = original, enough
+        self.paths: list[str] = []
+        self.done = threading.Event()
+
+    def __call__(self, path, *args, **kwargs):
+        self.paths.append(str(path))
+        if len(set(self.paths)) >= self.enough:
+            self.done.set()
+        return self.original(path, *args, **kwargs)
+
+
+class _Recording:
+    """An executor that records the files its workers detected."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.paths: list[str] = []
+
+    def run(self, function, jobs, *args):
+        for job, outcome in self.inner.run(function, jobs, *args):
+            self.paths.append(job.path)
+            yield job, outcome
+
+
+class _SlowToStart:
+    """Workers whose start takes until the plan has read every file itself (a fork server still importing)."""
+
+    def __init__(self, started: threading.Event) -> None:
+        self.started = started
+        self.detected: list[str] = []
+
+    def run(self, function, jobs, *args):
+        assert self.started.wait(30)
+        for job in jobs:
+            self.detected.append(job.path)
+            yield job, function(job, *args)
 
 
 class _DyingWorkers:
@@ -43,15 +83,22 @@ class _WorkersThatCannotStart:
         yield  # pragma: no cover - a generator, as the executors' run is
 
 
+def _paths(tmp_path):
+    return {str(SINGLE_ANIMAL_H5), str(MULTI_ANIMAL_H5), str(tmp_path / "notes.h5")}
+
+
 def test_the_workers_detect_the_formats_and_the_plan_is_the_same(tmp_path, monkeypatch):
     spec = _spec(tmp_path)
     alone = plan_spec(spec)
-    monkeypatch.setattr(poseconv.catalog, "detect_format", _read_here)
-    workers = LocalExecutor(1)
+    here = _Counting(poseconv.catalog.detect_format)
+    monkeypatch.setattr(poseconv.catalog, "detect_format", here)
+    workers = _Recording(LocalExecutor(1))
     try:
         helped = plan_spec(spec, workers=workers)
     finally:
-        workers.close()
+        workers.inner.close()
+    # Every file is read by a worker or, when no worker had taken it yet, by the plan; never by both.
+    assert not set(here.paths) & set(workers.paths) and set(here.paths) | set(workers.paths) == _paths(tmp_path)
     assert [job.inputs[0].interface for job in helped.jobs] == [job.inputs[0].interface for job in alone.jobs]
     assert [job.index for job in helped.jobs] == [0, 1, 3]
     # The file no format claims is reported as the plan reports it, at its place in the spec.
@@ -72,3 +119,19 @@ def test_a_file_no_worker_answered_for_is_read_by_the_plan(tmp_path):
 def test_workers_that_cannot_start_stop_the_plan_with_their_error(tmp_path):
     with pytest.raises(OSError, match="cannot start a worker process"):
         plan_spec(_spec(tmp_path), workers=_WorkersThatCannotStart())
+
+
+def test_the_plan_reads_the_files_no_worker_has_taken_while_the_workers_start(tmp_path, monkeypatch):
+    spec = _spec(tmp_path)
+    alone = plan_spec(spec)
+    here = _Counting(poseconv.catalog.detect_format, enough=3)
+    monkeypatch.setattr(poseconv.catalog, "detect_format", here)
+    workers = _SlowToStart(here.done)
+    plan = plan_spec(spec, workers=workers)
+    # The plan did not wait for the workers: it read all three files, and the workers were left none.
+    assert set(here.paths) == _paths(tmp_path)
+    assert workers.detected == []
+    assert plan.problems == alone.problems
+    assert [job.inputs[0].interface for job in plan.jobs] == [job.inputs[0].interface for job in alone.jobs]
+    for job in plan.jobs:
+        assert PANDAS_CHECK in {what for what, _ in job.checked_files}

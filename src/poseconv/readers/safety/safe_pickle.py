@@ -29,6 +29,7 @@ from .isolation import HDF5_STRUCTURE, is_out_of_memory, probe, walk_hdf5
 __all__ = [
     "PANDAS_CHECK",
     "check_hdf5_attribute_pickles",
+    "import_pandas_check",
     "load_metadata_pickle",
     "open_pandas_store",
     "pandas_store_keys",
@@ -226,6 +227,17 @@ def open_pandas_store(path: str | Path) -> Iterator[Any]:
     probe(Path(path), _check_pandas_file, what=PANDAS_CHECK, covers=(HDF5_STRUCTURE,))
     with pd.HDFStore(path, mode="r") as store:
         yield store
+
+
+def import_pandas_check() -> None:
+    """Import pandas and PyTables, so that :func:`probe_hdf5` runs the check pandas readers need.
+
+    A process that detects ``.h5`` files for others to read (the planning process of a batch, for
+    the files its workers have not taken) imports them first, as the workers do: each file is then
+    forked for once, and the reader's check is trusted where the file is read.
+    """
+    import pandas  # noqa: F401
+    import tables  # noqa: F401
 
 
 def probe_hdf5(path: Path) -> None:
