@@ -20,7 +20,9 @@ The two commands timed, each a whole fresh process from start to exit:
   with its defaults.
 
 ``time`` runs them in turn within each repetition (so a change of load hits both alike), with
-wall time and peak RSS from the OS for each child (``os.wait4``), as ``run.py`` does; it prints
+wall time and peak RSS from the OS for each child (``os.wait4``), as ``run.py`` does, and the peak
+memory of the child and all its descendants together (``run.TreeMemory``: their PSS summed, sampled
+every 0.1 s; ``wait4`` sees only the largest process, not ``poseconv run``'s workers); it prints
 sessions per minute (sessions / median wall time x 60) and saves every run to
 ``benchmarks/results/batch.json``.
 """
@@ -121,7 +123,7 @@ def measure(runs: int, folder: Path = BATCH) -> dict:
     results: dict = {tool: {"runs": []} for tool in every}
     for repetition in range(runs):
         for tool, command in every.items():
-            run = run_child(command)
+            run = run_child(command, tree=True)
             results[tool]["runs"].append(run)
             print(f"  {tool} {repetition + 1}/{runs}: {run['wall_s']:.1f} s", file=sys.stderr)
     for tool in results.values():
@@ -145,11 +147,16 @@ def main(argv: list[str] | None = None) -> None:
         neuroconv_loop(args.folder)
     else:
         result = measure(args.runs, args.folder)
-        lines = ["| tool | wall s (median) | peak RSS MB (median) | sessions / min |", "|---|---:|---:|---:|"]
+        lines = [
+            "| tool | wall s (median) | peak RSS MB, largest process (median) | peak PSS MB, all processes (median) "
+            "| sessions / min |",
+            "|---|---:|---:|---:|---:|",
+        ]
         for tool, entry in result["tools"].items():
             wall = statistics.median(run["wall_s"] for run in entry["runs"])
             rss = statistics.median(run["peak_rss_mb"] for run in entry["runs"])
-            lines.append(f"| {tool} | {wall:.1f} | {rss:.0f} | {entry['sessions_per_minute']:.1f} |")
+            tree = statistics.median(run["tree_peak_pss_mb"] for run in entry["runs"])
+            lines.append(f"| {tool} | {wall:.1f} | {rss:.0f} | {tree:.0f} | {entry['sessions_per_minute']:.1f} |")
         print("\n".join(lines))
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps({"machine": machine(), **result}, indent=2))

@@ -48,23 +48,76 @@ STARTUP_IMPORTS = {
 }
 
 
-def run_child(args: list[str]) -> dict:
-    """Run one child process; return wall time, peak RSS and CPU time the OS reports for it."""
+class TreeMemory:
+    """The peak, over time, of the memory of a process and all its descendants together.
+
+    ``wait4`` reports the largest single process: a command whose work is done by worker processes
+    (``poseconv run``) would look as small as its planning process. This samples the proportional
+    set size (PSS: pages shared between processes, such as a fork server's imports, counted once in
+    all) of the whole tree every ``interval`` seconds, with psutil, and keeps the peak of the sum.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        import threading
+
+        self.peak_bytes = 0
+        self._pid, self._interval = pid, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        import psutil
+
+        try:
+            root = psutil.Process(self._pid)
+        except psutil.NoSuchProcess:
+            return
+        while not self._stop.wait(self._interval):
+            try:
+                tree = [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                return
+            total = 0
+            for process in tree:
+                try:
+                    total += process.memory_full_info().pss
+                except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                    continue
+            self.peak_bytes = max(self.peak_bytes, total)
+
+    def stop(self) -> float:
+        """Stop sampling; return the peak in MB."""
+        self._stop.set()
+        self._thread.join()
+        return self.peak_bytes / 2**20
+
+
+def run_child(args: list[str], *, tree: bool = False) -> dict:
+    """Run one child process; return wall time, peak RSS and CPU time the OS reports for it.
+
+    With ``tree``, also the peak memory of the child and its descendants together (:class:`TreeMemory`).
+    """
     started = time.perf_counter()
     process = subprocess.Popen(args, cwd=HERE.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sampler = TreeMemory(process.pid) if tree else None
     # wait4 gives the resources of this child alone (RUSAGE_CHILDREN would mix all children).
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
+    tree_mb = sampler.stop() if sampler is not None else None
     process.returncode = os.waitstatus_to_exitcode(status)
     stdout, stderr = process.communicate()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{stderr.decode()[-3000:]}")
-    return {
+    result = {
         "wall_s": wall,
         "peak_rss_mb": usage.ru_maxrss / 1024,  # kilobytes on Linux
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "load1": os.getloadavg()[0],
     }
+    if tree_mb is not None:
+        result["tree_peak_pss_mb"] = tree_mb
+    return result
 
 
 def verify(name: str, tools: list[str]) -> dict[str, str]:

@@ -314,28 +314,46 @@ class PoseNWBConverter(NWBConverter):
 
             self.check_timing()
             # Appended to a copy that replaces the file when complete: a failure leaves the file unchanged.
-            with atomic_append(path) as partial, self.composing_once():
-                super().run_conversion(
-                    nwbfile_path=partial,
-                    metadata=metadata,
-                    backend=backend,
-                    conversion_options=self._with_relative_paths(path, conversion_options),
-                    append_on_disk_nwbfile=True,
-                )
+            try:
+                with atomic_append(path) as partial, self.composing_once():
+                    super().run_conversion(
+                        nwbfile_path=partial,
+                        metadata=metadata,
+                        backend=backend,
+                        conversion_options=self._with_relative_paths(path, conversion_options),
+                        append_on_disk_nwbfile=True,
+                    )
+            finally:
+                self.forget_blocks()
             return
         check_output(path, overwrite=overwrite)
         self.check_timing()
-        with atomic_output(path) as partial, self.composing_once():
-            super().run_conversion(
-                nwbfile_path=partial,
-                nwbfile=nwbfile,
-                # None: the interfaces' defaults, composed (a merged dict would hide names made unique).
-                metadata=metadata if metadata is not None else {},
-                overwrite=True,
-                backend=backend,
-                backend_configuration=backend_configuration,
-                conversion_options=self._with_relative_paths(path, conversion_options),
-            )
+        try:
+            with atomic_output(path) as partial, self.composing_once():
+                super().run_conversion(
+                    nwbfile_path=partial,
+                    nwbfile=nwbfile,
+                    # None: the interfaces' defaults, composed (a merged dict would hide names made unique).
+                    metadata=metadata if metadata is not None else {},
+                    overwrite=True,
+                    backend=backend,
+                    backend_configuration=backend_configuration,
+                    conversion_options=self._with_relative_paths(path, conversion_options),
+                )
+        finally:
+            self.forget_blocks()
+
+    def forget_blocks(self) -> None:
+        """Drop the pose values every interface keeps from its reads; a later read reads the files again.
+
+        Called after each write. The written objects refer to one another, so they wait for Python's
+        cyclic garbage collector, and the values they read (up to a whole small table) would wait with
+        them: a loop of conversions, a batch worker's above all, would grow by a table per file.
+        """
+        for interface in self.data_interface_objects.values():
+            forget = getattr(interface, "forget_blocks", None)
+            if forget is not None:
+                forget()
 
     @contextlib.contextmanager
     def composing_once(self) -> Iterator[None]:

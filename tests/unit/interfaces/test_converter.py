@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
-from poseconv import PoseNWBConverter, SLEAPPoseInterface
+from poseconv import DeepLabCutPoseInterface, PoseNWBConverter, SLEAPPoseInterface
 from poseconv.errors import InvalidOptionError
 from poseconv.interfaces import PoseConverterPipe
 from poseconv.nwb.read.pose import read_nwb
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
 from tests.fixtures.sleap import SLEAP_REPO, SLP_DANCE
 
 
@@ -47,3 +49,17 @@ def test_the_metadata_of_two_inputs_whose_skeletons_share_a_name_converts_back(t
         "Skeleton-0": inputs["A"].pose.skeletons["Skeleton-0"].nodes,
         "Skeleton-0_B": ("A", "B"),
     }
+
+
+def test_a_conversion_leaves_no_values_read_in_its_interfaces(tmp_path):
+    """The written objects wait for the cyclic garbage collector: the values they read must not wait with them."""
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    tables = {id(track.positions.table): track.positions.table for track in interface.pose.tracks}
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
+    PoseConverterPipe({"pose": interface}).run_conversion(nwbfile_path=tmp_path / "a.nwb", metadata=metadata)
+    assert tables and all(table.blocks_read > 0 for table in tables.values())
+    assert not any(table._cache or table._heads for table in tables.values())
+    # Read again on demand: the same values as the file holds (float32 there, exactly).
+    written = read_nwb(tmp_path / "a.nwb")[0].tracks[0].positions[:]
+    assert np.asarray(written, dtype="float64").tobytes() == interface.pose.tracks[0].positions[:].tobytes()
