@@ -32,6 +32,9 @@ __all__ = ["Detection", "Detections", "PoseFile", "detect_pose_file"]
 class PoseFile:
     """A pose file to detect, as a worker job.
 
+    A job of its own rather than the path: the executor sends a job back to the worker that had
+    it before by the job's ``index`` attribute, and a ``str`` has an ``index`` method.
+
     Attributes
     ----------
     path : str

@@ -314,32 +314,34 @@ class PoseNWBConverter(NWBConverter):
 
             self.check_timing()
             # Appended to a copy that replaces the file when complete: a failure leaves the file unchanged.
-            try:
-                with atomic_append(path) as partial, self.composing_once():
-                    super().run_conversion(
-                        nwbfile_path=partial,
-                        metadata=metadata,
-                        backend=backend,
-                        conversion_options=self._with_relative_paths(path, conversion_options),
-                        append_on_disk_nwbfile=True,
-                    )
-            finally:
-                self.forget_blocks()
+            with self._forgetting_reads(), atomic_append(path) as partial, self.composing_once():
+                super().run_conversion(
+                    nwbfile_path=partial,
+                    metadata=metadata,
+                    backend=backend,
+                    conversion_options=self._with_relative_paths(path, conversion_options),
+                    append_on_disk_nwbfile=True,
+                )
             return
         check_output(path, overwrite=overwrite)
         self.check_timing()
+        with self._forgetting_reads(), atomic_output(path) as partial, self.composing_once():
+            super().run_conversion(
+                nwbfile_path=partial,
+                nwbfile=nwbfile,
+                # None: the interfaces' defaults, composed (a merged dict would hide names made unique).
+                metadata=metadata if metadata is not None else {},
+                overwrite=True,
+                backend=backend,
+                backend_configuration=backend_configuration,
+                conversion_options=self._with_relative_paths(path, conversion_options),
+            )
+
+    @contextlib.contextmanager
+    def _forgetting_reads(self) -> Iterator[None]:
+        """Call :meth:`forget_blocks` when the block ends, written or failed."""
         try:
-            with atomic_output(path) as partial, self.composing_once():
-                super().run_conversion(
-                    nwbfile_path=partial,
-                    nwbfile=nwbfile,
-                    # None: the interfaces' defaults, composed (a merged dict would hide names made unique).
-                    metadata=metadata if metadata is not None else {},
-                    overwrite=True,
-                    backend=backend,
-                    backend_configuration=backend_configuration,
-                    conversion_options=self._with_relative_paths(path, conversion_options),
-                )
+            yield
         finally:
             self.forget_blocks()
 
