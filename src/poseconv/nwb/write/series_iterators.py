@@ -50,9 +50,10 @@ def storage_dtype(values: Any, n_frames: int | None = None) -> np.dtype:
     The check is a first pass over the values, before the file is written: HDF5 fixes a
     dataset's type when it creates it, which hdmf does before it writes the first chunk,
     so a value found inexact while writing would mean writing the whole file again. A lazy
-    table answers for all its columns in one pass that holds one block at a time (see
-    :meth:`poseconv.model.frame_tables.FrameTable.float32_exact_columns`), so memory stays flat and every
-    series cut from the table shares that pass; the pass stops at the first block where no
+    table answers for all its columns in one pass (see
+    :meth:`poseconv.model.frame_tables.FrameTable.float32_exact_columns`) that every series cut
+    from the table shares: a large table is read one block at a time, so memory stays flat, and
+    a small one keeps its blocks for the writer; the pass stops at the first block where no
     column can be exact.
 
     Parameters
