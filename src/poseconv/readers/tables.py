@@ -84,7 +84,7 @@ class H5FileTable(FrameTable):
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state.update(_handle=None, _finalizer=None, _cache=type(self._cache)())
+        state.update(_handle=None, _finalizer=None, _cache=type(self._cache)(), _heads={})
         return state
 
     def close(self) -> None:
