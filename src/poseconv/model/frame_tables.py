@@ -162,6 +162,8 @@ class FrameTable(ABC):
         self.frame_numbers = None if frame_numbers is None else np.asarray(frame_numbers, dtype="int64")
         self.n_frames = int(n_frames)
         self.forget_blocks()
+        # The exactness pass answers for the frames of the time base: asked again for the new one.
+        self._float32_exact = None
 
     def close(self) -> None:
         """Release files held open and blocks kept; reading again reopens them."""
