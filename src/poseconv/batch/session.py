@@ -217,20 +217,19 @@ def _dry_run(job: SessionJob, built: _Built) -> None:
         built.problems.append(Problem(job.location, f"the NWBFile or Subject metadata: {one_line(err)}", job.index))
         return
     specs = {spec.name: spec for spec in job.inputs}
-    for name, metadata in composed.per_input.items():
-        try:
-            built.interfaces[name].add_to_nwbfile(
-                nwbfile, metadata=metadata, stub_test=True, external_files_relative_to=job.output.parent
-            )
-        except Exception as err:  # noqa: BLE001 - plug-in boundary: a pose interface may fail in any way on
-            # metadata that does not fit its data; the error is recorded as this pose file's Problem.
-            built.problems.append(Problem(f"{specs[name].location}.metadata", one_line(err), job.index))
-        finally:
-            # The session may be kept for its conversion: without the block the stub read (memory bounded by
-            # the headers, however many sessions a worker keeps).
-            forget = getattr(built.interfaces[name], "forget_blocks", None)
-            if forget is not None:
-                forget()
+    try:
+        for name, metadata in composed.per_input.items():
+            try:
+                built.interfaces[name].add_to_nwbfile(
+                    nwbfile, metadata=metadata, stub_test=True, external_files_relative_to=job.output.parent
+                )
+            except Exception as err:  # noqa: BLE001 - plug-in boundary: a pose interface may fail in any way on
+                # metadata that does not fit its data; the error is recorded as this pose file's Problem.
+                built.problems.append(Problem(f"{specs[name].location}.metadata", one_line(err), job.index))
+    finally:
+        # The session may be kept for its conversion: without the frames the stub read (memory bounded by
+        # the headers, however many sessions a worker keeps).
+        built.converter.forget_blocks()
 
 
 def _build(job: SessionJob, *, dry_run: bool = False) -> _Built:

@@ -210,13 +210,16 @@ class FrameTable(ABC):
             return block
         block = self._source_block(index)
         self.blocks_read += 1
-        whole_bytes = self.n_frames * self.n_columns * self.dtype.itemsize
-        if index in self._dropped and self.keep_whole_when_reread and whole_bytes <= KEEP_WHOLE_BYTES:
+        if index in self._dropped and self.keep_whole_when_reread and self._whole_bytes() <= KEEP_WHOLE_BYTES:
             self._capacity = -(-self.n_frames // self.block_frames)
         self._cache[index] = block
         while len(self._cache) > self._capacity:
             self._dropped.add(self._cache.popitem(last=False)[0])
         return block
+
+    def _whole_bytes(self) -> int:
+        """Bytes of the whole table as blocks hold it (every frame of the time base, every column)."""
+        return self.n_frames * self.n_columns * self.dtype.itemsize
 
     def _source_block(self, index: int) -> np.ndarray:
         """Read block ``index`` from the source, read-only and column-major, NaN for frames without a row."""
@@ -255,8 +258,7 @@ class FrameTable(ABC):
         if self._float32_exact is None:
             exact = np.ones(self.n_columns, dtype=bool)
             n_blocks = -(-self.n_frames // self.block_frames)
-            whole_bytes = self.n_frames * self.n_columns * self.dtype.itemsize
-            if self.keep_whole_when_reread and whole_bytes <= KEEP_FROM_PASS_BYTES:
+            if self.keep_whole_when_reread and self._whole_bytes() <= KEEP_FROM_PASS_BYTES:
                 self._capacity = max(self._capacity, n_blocks)
                 # Frames without a row read as NaN, which is exact: the blocks answer as the rows do.
                 blocks = (self._block(index) for index in range(n_blocks))
