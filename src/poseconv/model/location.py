@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["is_url", "location", "location_name", "url_name"]
+__all__ = ["SourceNamed", "is_url", "location", "location_name", "url_name"]
 
 _SCHEMES = ("http://", "https://", "s3://")
 
@@ -35,3 +35,14 @@ def location(value: str | Path) -> str | Path:
 def location_name(value: str | Path) -> str:
     """Return the file name of a path or URL (for messages and progress)."""
     return url_name(str(value)) if is_url(value) else Path(value).name
+
+
+class SourceNamed:
+    """Gives a model read from one file (poses, a session, labels) its :attr:`source_name`."""
+
+    source_file: str | Path
+
+    @property
+    def source_name(self) -> str:
+        """The name of :attr:`source_file` (its last part, for a URL too), for messages and output names."""
+        return location_name(self.source_file)

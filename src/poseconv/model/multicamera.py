@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .location import location, location_name
+from .location import SourceNamed, location
 from .pose import FrameTiming, PoseData, Skeleton, require_names, unique_by
 
 __all__ = ["LENGTH_UNITS", "CameraCalibration", "MultiCameraPoseData"]
@@ -116,7 +116,7 @@ class CameraCalibration:
 
 
 @dataclass
-class MultiCameraPoseData:
+class MultiCameraPoseData(SourceNamed):
     """Everything a multi-camera pose session says; see the module docstring.
 
     Attributes
@@ -154,11 +154,6 @@ class MultiCameraPoseData:
     scorer: str | None = None
     notes: dict[str, Any] = field(default_factory=dict)
     metadata_key: str | None = None
-
-    @property
-    def source_name(self) -> str:
-        """The name of :attr:`source_file` (its last part, for a URL too), for messages and output names."""
-        return location_name(self.source_file)
 
     @classmethod
     def from_parts(

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .frames import LazyArray, is_lazy_array
-from .location import location, location_name
+from .location import SourceNamed, location, location_name
 
 __all__ = ["ExtraCoords", "FrameTiming", "PoseData", "PoseTrack", "Skeleton", "VideoInfo"]
 
@@ -240,7 +240,7 @@ def require_names(names: Sequence[str], available: Sequence[str], source_file: P
 
 
 @dataclass
-class PoseData:
+class PoseData(SourceNamed):
     """Everything one pose file says; see the module docstring.
 
     Attributes
@@ -287,11 +287,6 @@ class PoseData:
     )
     notes: dict[str, Any] = field(default_factory=dict)
     metadata_key: str | None = None
-
-    @property
-    def source_name(self) -> str:
-        """The name of :attr:`source_file` (its last part, for a URL too), for messages and output names."""
-        return location_name(self.source_file)
 
     @classmethod
     def from_tracks(

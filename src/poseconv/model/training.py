@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .location import location, location_name
+from .location import SourceNamed, location
 from .pose import Skeleton, VideoInfo, unique_by
 
 __all__ = ["LabelFile", "LabeledFrame", "LabeledInstance", "TrainingData"]
@@ -112,7 +112,7 @@ class LabelFile:
 
 
 @dataclass
-class TrainingData:
+class TrainingData(SourceNamed):
     """Human-labeled training frames; see the module docstring.
 
     Attributes
@@ -155,11 +155,6 @@ class TrainingData:
         "(0, 0) is the top-left corner of the image; x increases to the right and y increases downward, in pixels."
     )
     notes: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def source_name(self) -> str:
-        """The name of :attr:`source_file` (its last part, for a URL too), for messages and output names."""
-        return location_name(self.source_file)
 
     @classmethod
     def from_frames(
