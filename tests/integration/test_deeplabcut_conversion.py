@@ -21,6 +21,7 @@ from tests.fixtures.deeplabcut import (
     THREE_D_H5,
     table_alone,
 )
+from tests.fixtures.movement import plural_dims
 from tests.fixtures.nwb import assert_inspector_clean, user_metadata
 
 
@@ -348,7 +349,9 @@ def test_movement_reads_every_individual_back(tmp_path, irregular):
     nwbfile_path = tmp_path / "multi.nwb"
     interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface))
     for track in interface.pose.tracks:
-        dataset = load_poses.from_nwb_file(nwbfile_path, pose_estimation_key=f"PoseEstimation_{track.name}")
+        dataset = plural_dims(
+            load_poses.from_nwb_file(nwbfile_path, pose_estimation_key=f"PoseEstimation_{track.name}")
+        )
         nodes = list(interface.pose.skeletons[track.skeleton].nodes)
         assert list(dataset.keypoints.values) == nodes
         # movement: position (time, space, keypoints, individuals)

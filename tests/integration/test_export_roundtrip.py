@@ -28,6 +28,7 @@ from tests.fixtures.deeplabcut import (
     THREE_D_CSV,
     table_alone,
 )
+from tests.fixtures.movement import plural_dims
 from tests.fixtures.paths import SHARED_DATA
 
 SLP_FILES = {
@@ -76,7 +77,7 @@ def test_exported_deeplabcut_file_loads_in_movement(tmp_path):
     load_poses = pytest.importorskip("movement.io.load_poses")
     nwb = to_nwb(DeepLabCutPoseInterface(file_path=RATS_H5, sampling_frequency=30.0), tmp_path / "x.nwb")
     [pose] = read_nwb(nwb)
-    ds = load_poses.from_dlc_file(write_deeplabcut(pose, tmp_path / "back.h5"), fps=30)
+    ds = plural_dims(load_poses.from_dlc_file(write_deeplabcut(pose, tmp_path / "back.h5"), fps=30))
     assert list(ds.individuals.values) == ["rat 1", "rat 2"] and ds.sizes["time"] == 1000
 
 

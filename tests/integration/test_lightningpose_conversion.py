@@ -41,6 +41,7 @@ from tests.fixtures.lightningpose import (
     read_lp_csv,
     write_eks_csv,
 )
+from tests.fixtures.movement import plural_dims
 from tests.fixtures.nwb import assert_inspector_clean, user_metadata
 
 # The AIND files record no frame rate and come without their video; the rate is an assumption of the tests.
@@ -180,7 +181,7 @@ def test_ensemble_columns_round_trip_value_for_value(tmp_path):
     exported = write_deeplabcut(pose, tmp_path / "exported.csv")
     pd.testing.assert_frame_equal(read_lp_csv(exported), table)
     # movement reads the file as it reads any ndx-pose file (the extra container is not in its way).
-    dataset = load_poses.from_nwb_file(nwbfile_path)
+    dataset = plural_dims(load_poses.from_nwb_file(nwbfile_path))
     assert dataset.attrs["source_software"] == "LightningPose"
     nose = dataset.position.sel(keypoints="nose_top").squeeze().to_numpy()
     np.testing.assert_array_equal(nose[:, 0], table[(EKS_SCORER, "nose_top", "x")])

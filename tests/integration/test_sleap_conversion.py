@@ -14,6 +14,7 @@ from pynwb import NWBHDF5IO
 from poseconv import SLEAPPoseInterface
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError, MetadataError, PoseconvWarning
 from poseconv.metadata.defaults import container_key
+from tests.fixtures.movement import plural_dims
 from tests.fixtures.nwb import user_metadata
 from tests.fixtures.sleap import (
     CENTERED_PAIR_VIDEO,
@@ -355,7 +356,7 @@ def test_movement_reads_the_output_and_stub(tmp_path):
 
     interface = SLEAPPoseInterface(file_path=SLP_COURTSHIP, sampling_frequency=25.0)
     nwbfile_path = convert(interface, tmp_path / "stub.nwb", stub_test=True)
-    dataset = load_poses.from_nwb_file(nwbfile_path, pose_estimation_key="PoseEstimation_track_1")
+    dataset = plural_dims(load_poses.from_nwb_file(nwbfile_path, pose_estimation_key="PoseEstimation_track_1"))
     track = interface.pose.tracks[1]
     assert track.n_frames == 1101 and dataset.sizes["time"] == 100
     for j, node in enumerate(interface.pose.skeletons[track.skeleton].nodes):

@@ -30,6 +30,7 @@ import sleap_io as sio
 
 from poseconv.nwb.read.pose import read_nwb
 from tests.fixtures.cli import poseconv_in_process
+from tests.fixtures.movement import plural_dims
 from tests.fixtures.nwb import assert_inspector_clean
 from tests.fixtures.sleap import (
     SLEAP_REPO,
@@ -214,7 +215,7 @@ def test_converted_file_with_scores_stays_readable(centered_pair_round_trip):
         assert score.rate == behavior["PoseEstimation_1"].pose_estimation_series["head"].rate
         assert score.data.dtype == np.float32 and behavior["PoseEstimation_1_user_labeled"].data.dtype == np.uint8
         assert list(behavior["TrackOrder"]["track"][:]) == [str(i) for i in range(1, 28)]
-    dataset = load_poses.from_nwb_file(nwb, pose_estimation_key="PoseEstimation_10")
+    dataset = plural_dims(load_poses.from_nwb_file(nwb, pose_estimation_key="PoseEstimation_10"))
     # movement names the individual after the file's subject (a random id here); the poses are all there.
     assert dataset.sizes["time"] == 1100 and dataset.sizes["keypoints"] == 24 and dataset.sizes["individuals"] == 1
     [pose] = read_nwb(nwb)

@@ -1,9 +1,10 @@
 """Export poses to a movement-style ``xarray.Dataset`` (needs the optional ``movement`` package).
 
 The dataset is built by ``movement.io.load_poses.from_numpy``, so it passes
-movement's own validation: ``position`` with dims ``(time, space,
-keypoints, individuals)`` and ``confidence`` with ``(time, keypoints,
-individuals)``. movement wants one keypoint list shared by all individuals,
+movement's own validation and has the dimension names of the movement
+installed: ``position`` with dims ``(time, space, keypoints, individuals)``
+and ``confidence`` with ``(time, keypoints, individuals)`` (``keypoint`` and
+``individual`` from movement 0.17 on). movement wants one keypoint list shared by all individuals,
 so the keypoints are the union of the tracks' nodes in first-seen order and a
 track lacking a keypoint (DeepLabCut's ``single``, which carries only the
 unique bodyparts) is NaN there. ``fps`` is the frame rate when it is known;

@@ -15,6 +15,7 @@ import pytest
 
 from poseconv.nwb.read.pose import read_nwb
 from tests.fixtures.deeplabcut import RATS_H5
+from tests.fixtures.movement import plural_dims
 
 from .checks import assert_values, check_inspect_and_export
 
@@ -25,12 +26,13 @@ def test_movement_nwb_writer_multi_individual(tmp_path):
     from pynwb import NWBHDF5IO
 
     # movement's file loader looks for the key 'df_with_missing'; this maDLC file stores '/tracks'.
-    dataset = load_poses.from_dlc_style_df(pd.read_hdf(RATS_H5), fps=30, source_software="DeepLabCut")
+    loaded = load_poses.from_dlc_style_df(pd.read_hdf(RATS_H5), fps=30, source_software="DeepLabCut")
+    dataset = plural_dims(loaded)
     individuals = [str(name) for name in dataset.individuals.values]
     assert len(individuals) == 2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        files = save_poses.to_nwb_file(dataset)
+        files = save_poses.to_nwb_file(loaded)
     assert len(files) == len(individuals)
     for nwbfile, individual in zip(files, individuals, strict=True):
         path = tmp_path / f"{individual}.nwb"

@@ -8,13 +8,14 @@ import pytest
 from poseconv.exporters.movement import to_movement_dataset
 from poseconv.model import FrameTiming, PoseData, PoseTrack, Skeleton
 from poseconv.testing.mock import mock_pose_data
+from tests.fixtures.movement import plural_dims
 
 pytest.importorskip("movement")
 
 
 def test_dataset_holds_every_value():
     pose = mock_pose_data(n_individuals=2, n_frames=5, missing_frames=[3])
-    ds = to_movement_dataset(pose)
+    ds = plural_dims(to_movement_dataset(pose))
     assert ds.position.dims == ("time", "space", "keypoints", "individuals")
     assert list(ds.individuals.values) == ["animal0", "animal1"]
     assert ds.attrs["fps"] == 30.0 and ds.attrs["source_software"] == "DeepLabCut"
@@ -35,7 +36,7 @@ def test_keypoints_are_the_union_and_timestamps_give_time():
         tracks=[*base.tracks, extra],
         timing={"video": FrameTiming(timestamps=[0.0, 0.5, 2.0])},
     )
-    ds = to_movement_dataset(pose)
+    ds = plural_dims(to_movement_dataset(pose))
     assert list(ds.keypoints.values) == ["node0", "node1", "node2", "corner"]
     assert np.isnan(ds.position.sel(individuals="single", keypoints="node0")).all()
     assert np.isnan(ds.confidence.sel(individuals="single")).all()
