@@ -35,6 +35,7 @@ from .common import (
     scorer_of,
     text,
     too_many_untracked,
+    track_name,
     unique_names,
 )
 from .videos import find_local_video, shape_facts, video_key
@@ -221,7 +222,7 @@ def _name_slots(arrays: _Arrays, path: Path, video_path: str, untracked: Untrack
             arrays.scores = {k: None if v is None else v[frames, slot][:, None] for k, v in arrays.scores.items()}
             n_slots = 1
         names = [UNTRACKED_TRACK_NAME] if n_slots == 1 else [f"{UNTRACKED_TRACK_NAME}_{k}" for k in range(n_slots)]
-    return unique_names([name or f"track_{i}" for i, name in enumerate(names)])
+    return unique_names(list(names), unnamed=track_name)
 
 
 def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:

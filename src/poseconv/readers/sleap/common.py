@@ -9,7 +9,7 @@ write agree with one another.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,6 +40,7 @@ __all__ = [
     "slp_header",
     "text",
     "too_many_untracked",
+    "track_name",
     "unique_names",
     "video_frames",
 ]
@@ -186,16 +187,46 @@ def text(value: Any) -> str:
     return str(value)
 
 
-def unique_names(names: Sequence[str]) -> list[str]:
-    """Make names unique by suffixing repeats with ``_2``, ``_3``, ... (first one unchanged)."""
+def unique_names(names: Sequence[str], *, unnamed: Callable[[int], str] | None = None) -> list[str]:
+    """Make names unique by suffixing repeats with ``_2``, ``_3``, ... (first one unchanged).
+
+    Parameters
+    ----------
+    names : sequence of str
+        The names, in order.
+    unnamed : callable, optional
+        Names an empty name from its position (``track_<i>``). A name the file gives is never
+        taken by one made up: a track named ``track_0`` keeps its name when an unnamed track
+        comes first.
+
+    Returns
+    -------
+    list of str
+        Distinct names, in the order of ``names``.
+    """
+    given = {name for name in names if name}
     taken: set[str] = set()
-    return [unique_name(name, taken) for name in names]
+    unique = []
+    for position, name in enumerate(names):
+        if name or unnamed is None:
+            unique.append(unique_name(name, taken))
+        else:
+            # A made-up name avoids every name the file gives, later ones too.
+            made_up = unique_name(unnamed(position), taken | given)
+            taken.add(made_up)
+            unique.append(made_up)
+    return unique
+
+
+def track_name(position: int) -> str:
+    """Return the name of a SLEAP track that has none: SLEAP's own default, ``track_<position>``."""
+    return f"track_{position}"
 
 
 def sleap_names(skeletons: Sequence[Any], tracks: Sequence[Any]) -> tuple[list[str], list[str]]:
     """Return unique names for SLEAP skeletons (unnamed: "Skeleton") and tracks (unnamed: "track_<i>"), in order."""
     skeleton_names = unique_names([str(s.name) if s.name else "Skeleton" for s in skeletons])
-    track_names = unique_names([str(t.name) if str(t.name or "") else f"track_{i}" for i, t in enumerate(tracks)])
+    track_names = unique_names([str(t.name or "") for t in tracks], unnamed=track_name)
     return skeleton_names, track_names
 
 

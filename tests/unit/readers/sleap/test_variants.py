@@ -125,3 +125,27 @@ def test_sleap_csv_converts_through_its_interface(tmp_path):
         behavior = io.read().processing["behavior"]
         estimations = [obj for obj in behavior.data_interfaces.values() if type(obj).__name__ == "PoseEstimation"]
         assert len(estimations) == 3 and {e.source_software for e in estimations} == {"SLEAP"}
+
+
+@pytest.mark.parametrize("suffix", [".slp", ".analysis.h5"])
+def test_an_unnamed_track_never_takes_the_name_of_a_named_one(tmp_path, suffix):
+    # A track with an empty name is called track_<position>; a track the file names "track_0"
+    # keeps that name even when the unnamed one comes first.
+    import sleap_io
+
+    source = sleap_io.load_slp(str(SLP_CENTERED_PAIR), open_videos=False)
+    first, second = source.tracks[0].name, source.tracks[1].name
+    expected = tracked_instances(source, source.videos[0])
+    labels = sleap_io.load_slp(str(SLP_CENTERED_PAIR), open_videos=False)
+    labels.tracks[0].name, labels.tracks[1].name = "", "track_0"
+    path = tmp_path / f"renamed{suffix}"
+    if suffix == ".slp":
+        sleap_io.save_slp(labels, str(path))
+    else:
+        sleap_io.save_analysis_h5(labels, str(path))
+    pose = get_format("sleap").read(path)
+    tracks = {track.name: track for track in pose.tracks}
+    assert {"track_0", "track_0_2"} <= set(tracks) and "" not in tracks
+    for name, original in (("track_0", second), ("track_0_2", first)):
+        for frame, instance in expected[original].items():
+            np.testing.assert_array_equal(tracks[name].positions[frame], instance.numpy())
