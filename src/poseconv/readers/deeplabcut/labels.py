@@ -33,7 +33,7 @@ from .table import (
     bodypart_coords,
     single_scorer,
 )
-from .variants import csv_coords, has_labeled_rows, read_csv_rows
+from .variants import csv_coords, h5_coords, has_labeled_rows, read_csv_rows
 
 __all__ = [
     "ANIMAL_SKELETON_NAME",
@@ -55,9 +55,11 @@ _REFERENCE_FRAME = (
 
 
 def _scored(path: Path) -> bool:
-    """Whether a CSV's coords carry a likelihood: a model's predictions, not human labels."""
+    """Whether a table's coords carry a likelihood: a model's predictions, not human labels."""
+    if path.suffix.lower() == ".h5":
+        return "likelihood" in h5_coords(path)
     try:
-        return path.suffix.lower() == ".csv" and "likelihood" in csv_coords(read_csv_rows(path, n_rows=4))
+        return "likelihood" in csv_coords(read_csv_rows(path, n_rows=4))
     except (OSError, UnicodeError, IndexError):
         return False
 
@@ -75,17 +77,14 @@ def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
         return False
     if path.name.startswith("CollectedData_"):
         return True
-    if _scored(path):
-        # A model's predictions on labeled frames; the predictions reader explains them.
-        return False
-    if in_deeplabcut_project(path):
-        return has_labeled_rows(path)
-    if path.name.startswith("CollectedData"):
+    if path.name.startswith("CollectedData") and not in_deeplabcut_project(path):
         # Lightning Pose's name (CollectedData.csv); its reader claims it.
         return False
-    # Renamed or moved out of its project, a table is labels by its row index (a CSV named so may
-    # also be Lightning Pose's: then the user chooses).
-    return has_labeled_rows(path)
+    # In a project, or renamed or moved out of it, a table is labels by its row index (a CSV named
+    # so may also be Lightning Pose's: then the user chooses). Rows of images with a likelihood are
+    # a model's predictions on them (machinelabels, evaluation results, time-lapse frames): the
+    # predictions reader explains those.
+    return has_labeled_rows(path) and not _scored(path)
 
 
 def in_deeplabcut_project(file_path: str | Path) -> bool:

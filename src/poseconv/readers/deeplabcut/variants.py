@@ -40,6 +40,8 @@ __all__ = [
     "IMAGE_SUFFIXES",
     "LEVEL_NAMES",
     "has_labeled_rows",
+    "h5_coords",
+    "h5_first_row",
     "h5_keypoint_columns",
     "has_image_index",
     "h5_row_index_kind",
@@ -96,11 +98,12 @@ def labeled_rows_error(path: Path, example: Any, *, scored: bool = False) -> Inv
     """
     if scored:
         return InvalidSourceFileError(
-            f"{path}: rows are labeled images such as {example!r} and the values have a likelihood: these are a "
-            "model's predictions on its labeled frames (DeepLabCut's machinelabels or evaluation results, "
-            "Lightning Pose's predictions.csv), neither poses on a video nor human labels. Convert the "
-            "predictions on the video (Lightning Pose: video_preds/<video>.csv) or the human labels "
-            "(CollectedData), with --source dlc-labels or --source lp-labels."
+            f"{path}: rows are images such as {example!r} and the values have a likelihood: these are a "
+            "model's predictions on separate images (DeepLabCut's machinelabels, evaluation results or "
+            "time-lapse analysis, Lightning Pose's predictions.csv), neither poses over a video's frames nor "
+            "human labels, the two kinds poseconv converts. Convert the predictions on the video (Lightning "
+            "Pose: video_preds/<video>.csv) or the human labels (CollectedData), with --source dlc-labels or "
+            "--source lp-labels."
         )
     return InvalidSourceFileError(
         f"{path}: rows are labeled images such as {example!r}, not frame numbers; this is labeled/training "
@@ -262,44 +265,52 @@ def h5_row_index_kind(path: Path) -> str | None:
 
 
 @per_file_version
+def h5_first_row(path: Path) -> Any:
+    """Return the first row of the first table of a pandas ``.h5`` (header and index), or None; never raises.
+
+    A labels table is small; a predictions table (table format) is read one row only.
+    """
+    try:
+        with open_pandas_store(path) as store:
+            keys = store.keys()
+            storer = store.get_storer(keys[0]) if keys else None
+            if storer is None:
+                return None
+            return store.select(keys[0], start=0, stop=1) if storer.is_table else store[keys[0]].iloc[:1]
+    except UNREADABLE_FILE_ERRORS:
+        # A sniffer says yes or no: a table pandas cannot read is not one of these.
+        return None
+
+
 def has_image_index(path: Path) -> bool:
     """Return True when the first table of a pandas ``.h5`` indexes its rows by images; never raises."""
     try:
         if h5_row_index_kind(path) == "integer":
             # Frame numbers (predictions): told from the file's attributes, without pandas.
             return False
-        with open_pandas_store(path) as store:
-            keys = store.keys()
-            if not keys:
-                return False
-            storer = store.get_storer(keys[0])
-            # Labels tables are small; predictions (table format) are read one row only.
-            first = store.select(keys[0], start=0, stop=1) if storer.is_table else store[keys[0]].iloc[:1]
-        if len(first) == 0:
-            return False
-        label = first.index[0]
-        cells = [str(c).lower() for c in (label if isinstance(label, tuple) else (label,))]
-        return cells[0] == "labeled-data" or any(cell.endswith(IMAGE_SUFFIXES) for cell in cells)
     except UNREADABLE_FILE_ERRORS:
-        # A sniffer says yes or no: a table pandas cannot read is not one of these.
         return False
+    first = h5_first_row(path)
+    if first is None or len(first) == 0:
+        return False
+    label = first.index[0]
+    cells = [str(c).lower() for c in (label if isinstance(label, tuple) else (label,))]
+    return cells[0] == "labeled-data" or any(cell.endswith(IMAGE_SUFFIXES) for cell in cells)
 
 
-@per_file_version
+def h5_coords(path: Path) -> set[str]:
+    """Return the labels of the last column level of a pandas ``.h5``'s first table (empty when unreadable)."""
+    first = h5_first_row(path)
+    return set() if first is None else {str(value) for value in first.columns.get_level_values(-1)}
+
+
 def h5_keypoint_columns(path: Path) -> bool:
     """Return True when a pandas ``.h5`` holds a table whose last column level is x, y[, z][, likelihood]."""
-    try:
-        with open_pandas_store(path) as store:
-            keys = store.keys()
-            storer = store.get_storer(keys[0]) if keys else None
-            if storer is None:
-                return False
-            first = store.select(keys[0], start=0, stop=1) if storer.is_table else store[keys[0]].iloc[:1]
-        coords = {str(value) for value in first.columns.get_level_values(-1)}
-        return first.columns.nlevels in _POSITIONAL_LEVELS and coords <= COORD_NAMES and {"x", "y"} <= coords
-    except UNREADABLE_FILE_ERRORS:
-        # A sniffer says yes or no: a table pandas cannot read is not one of these.
+    first = h5_first_row(path)
+    coords = h5_coords(path)
+    if first is None or first.columns.nlevels not in _POSITIONAL_LEVELS:
         return False
+    return coords <= COORD_NAMES and {"x", "y"} <= coords
 
 
 def positional_software(scorer: str) -> str:

@@ -143,3 +143,27 @@ def test_lightning_pose_predictions_on_labeled_frames_are_explained(tmp_path):
             read(path)
     with pytest.raises(InvalidSourceFileError, match="likelihood"):
         detect_format(path).read(path)
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+def test_predictions_on_a_folder_of_images_get_one_answer_from_every_entry_point(tmp_path, suffix):
+    # DeepLabCut's analyze_time_lapse_frames: rows named by image file, with a likelihood. Not human
+    # labels (the labels sniffer leaves it), not poses over a video: every way in says the same.
+    scorer = "DLC_resnet50_projDec1shuffle1_100000"
+    columns = pd.MultiIndex.from_product(
+        [[scorer], ["snout", "tail"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    frame = pd.DataFrame(np.random.default_rng(0).uniform(size=(20, 6)), columns=columns)
+    frame.index = [f"img{i:04d}.png" for i in range(20)]
+    path = tmp_path / f"frames{scorer}{suffix}"
+    if suffix == ".h5":
+        frame.to_hdf(path, key="df_with_missing", format="table", mode="w")
+    else:
+        frame.to_csv(path)
+    fmt = detect_format(path)
+    assert fmt.name == "DeepLabCut"
+    expected = r"rows are images such as 'img0000.png' and the values have a likelihood"
+    for read in (fmt.read, read_deeplabcut):
+        with pytest.raises(InvalidSourceFileError, match=expected):
+            read(path)
+    check_format(path, get_format("dlc"))
