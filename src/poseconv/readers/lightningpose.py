@@ -120,7 +120,8 @@ def is_lightning_pose_header(rows: list[list[str]]) -> bool:
         Whether the rows are ``scorer / bodyparts / coords`` with a LightningPose scorer
         (``<model_type>_tracker``) or coords only LightningPose ensembles write.
     """
-    if first_cells(rows[:3]) != ["scorer", "bodyparts", "coords"]:
+    # pandas writes blank level names for a header whose levels have none (a table rebuilt by other code).
+    if first_cells(rows[:3]) not in (["scorer", "bodyparts", "coords"], ["", "", ""]):
         return False
     scorers = {cell.strip() for cell in rows[0][1:] if cell.strip()}
     coords = {cell.strip() for cell in rows[2][1:] if cell.strip()}
@@ -286,7 +287,8 @@ def read_lightning_pose(
 
 def _refuse_metrics_file(path: Path) -> None:
     rows = read_csv_rows(path, n_rows=3)
-    if rows and rows[0] and rows[0][0].strip() != "scorer" and len(rows) >= 2 and len(rows[0]) == len(rows[1]):
+    header = rows and rows[0] and (rows[0][0].strip() == "scorer" or is_lightning_pose_header(rows))
+    if not header and len(rows) >= 2 and len(rows[0]) == len(rows[1]):
         # Metrics files next to the predictions (<video>_temporal_norm.csv, ..._pca_singleview_error.csv)
         # have one header row of keypoint names.
         raise InvalidSourceFileError(

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from poseconv.catalog import detect_format
-from poseconv.errors import InvalidSourceFileError
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning
 from poseconv.readers import infer_source_software, read_pose
 from poseconv.readers.deeplabcut import is_deeplabcut_file
 from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels_table
@@ -89,6 +89,21 @@ def test_every_lightning_pose_model_type_is_detected(tmp_path, scorer):
     table.to_csv(path)
     assert infer_source_software(path) == "LightningPose"
     assert read_lightning_pose(path).scorer == scorer
+
+
+def test_a_header_without_level_names_is_still_lightning_pose(tmp_path):
+    # pandas writes blank first cells for a table whose column levels have no names.
+    table = read_lp_csv(AIND_LP_CSV).iloc[:50]
+    table.columns = table.columns.set_names([None, None, None])
+    path = tmp_path / "preds.csv"
+    table.to_csv(path)
+    assert detect_format(path).name == "LightningPose"
+    with pytest.warns(PoseconvWarning, match="read by position"):
+        pose = read_pose(path, source_software="lp")
+    assert pose.source_software == "LightningPose" and pose.scorer == "heatmap_tracker"
+    named = tmp_path / "named.csv"
+    read_lp_csv(AIND_LP_CSV).iloc[:50].to_csv(named)
+    assert_matches_source(pose, named)
 
 
 def test_ensemble_columns_are_kept_by_group(tmp_path):

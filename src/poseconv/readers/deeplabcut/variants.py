@@ -213,9 +213,8 @@ def normalise_columns(columns: Any, path: Path) -> tuple[Any, bool]:
         columns = pd.MultiIndex.from_tuples(tuples, names=list(levels))
         warnings.warn(
             f"{path.name}: header levels {list(names)} are not DeepLabCut's; read by position as "
-            f"{list(levels)}. The software recorded is the scorer level's value "
-            f"({columns.get_level_values('scorer')[0]!r}); set source_software in the PoseEstimation metadata "
-            "if another tool wrote the file.",
+            f"{list(levels)}, scorer {columns.get_level_values('scorer')[0]!r}. The software is told from the "
+            "scorer; set source_software in the PoseEstimation metadata if another tool wrote the file.",
             PoseconvWarning,
             stacklevel=4,
         )
