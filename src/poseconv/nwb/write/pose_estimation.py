@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ...errors import MetadataError
+from ...errors import MetadataError, PoseconvWarning
 from ...metadata.checks import skeleton_problems
 from ...metadata.defaults import track_for_container_key
 from ...metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
@@ -169,6 +170,17 @@ def pose_estimation_series(
 
     # Imported here: hdmf (which the iterators subclass) loads only when a file is written.
     from .series_iterators import FLOAT32_WHERE_EXACT, series_values
+
+    n_dims = int(track.positions.shape[2])
+    if n_frames < n_dims:
+        # The same words for every series, so Python shows them once.
+        warnings.warn(
+            f"{pose.source_name}: {n_frames} frame(s) of {n_dims}D poses, fewer frames than coordinates: "
+            "nwbinspector and dandi validate report check_data_orientation on such series, but they are "
+            "written time first, as NWB wants.",
+            PoseconvWarning,
+            stacklevel=2,
+        )
 
     kwargs: dict[str, Any] = {
         "name": entry.get("name") or node,

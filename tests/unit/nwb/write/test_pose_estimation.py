@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from ndx_pose import PoseEstimation
 from pynwb.testing.mock.file import mock_NWBFile, mock_Subject
 
-from poseconv.errors import MetadataError
+from poseconv.errors import MetadataError, PoseconvWarning
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.model import FrameTiming
 from poseconv.nwb.write.pose_estimation import write_pose_estimation
@@ -105,3 +107,15 @@ def test_max_frames_writes_a_stub():
     pose = mock_pose_data(n_frames=50)
     written = write_pose_estimation(mock_NWBFile(), pose, metadata=default_pose_metadata(pose), max_frames=7)
     assert written[0].pose_estimation_series["node0"].data.shape == (7, 2)
+
+
+@pytest.mark.parametrize(("n_frames", "n_dims", "warns"), [(1, 2, True), (2, 3, True), (2, 2, False), (3, 3, False)])
+def test_fewer_frames_than_coordinates_says_what_the_inspector_will_report(n_frames, n_dims, warns):
+    pose = mock_pose_data(n_frames=n_frames, n_dims=n_dims)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = write_pose_estimation(mock_NWBFile(), pose, metadata=default_pose_metadata(pose))
+    said = [w for w in caught if issubclass(w.category, PoseconvWarning) and "check_data_orientation" in str(w.message)]
+    assert bool(said) is warns
+    # Written time first all the same.
+    assert written[0].pose_estimation_series["node0"].data.shape == (n_frames, n_dims)
