@@ -12,9 +12,9 @@ the track one chunk at a time while the file is written, so memory does not grow
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-import warnings
 from pathlib import Path
 from typing import Any
 
