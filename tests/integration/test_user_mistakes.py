@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import yaml
 from pynwb import NWBHDF5IO
@@ -383,6 +384,21 @@ def test_a_dlc_csv_cut_in_its_last_row_is_converted_with_a_warning_naming_the_ro
     # The whole file gives no such warning.
     result = poseconv("convert", DLC_CSV, "--fps", 30, "-o", tmp_path / "b.nwb", "--session-start-time", START)
     assert result.returncode == 0 and "cut short" not in result.stderr
+
+
+@needs_shared_data
+def test_a_dlc_csv_with_a_short_row_inside_is_converted_with_a_warning_naming_the_line(tmp_path):
+    from poseconv import DeepLabCutPoseInterface
+    from poseconv.errors import PoseconvWarning
+
+    lines = DLC_CSV.read_text().splitlines(keepends=True)
+    lines[6] = ",".join(lines[6].split(",")[:3]) + "\n"  # a data row left with 3 of its 13 values
+    damaged = tmp_path / DLC_CSV.name
+    damaged.write_text("".join(lines))
+    with pytest.warns(PoseconvWarning, match=r"1 row\(s\) have fewer values than the header's 13, the first at line 7"):
+        interface = DeepLabCutPoseInterface(file_path=damaged, sampling_frequency=30.0)
+    (track,) = interface.pose.tracks
+    assert np.isnan(track.positions[3, 1:]).all() and not np.isnan(track.positions[3, 0]).all()
 
 
 # -- 2, 3. the install does not change the result; messages recommend extras that keep it working --------

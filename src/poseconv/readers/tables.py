@@ -315,7 +315,9 @@ class CsvTable(FrameTable):
         self.columns = columns
         self.index = np.concatenate(index_parts) if index_parts else np.empty(0, dtype="int64")
         if n_rows:
-            _warn_if_cut_short(self.path, n_fields=len(columns) + 1, line=n_header + n_rows, row=self.index[-1])
+            _warn_if_rows_short(
+                self.path, n_header=n_header, n_fields=len(columns) + 1, n_rows=n_rows, last_row=self.index[-1]
+            )
         super().__init__(n_rows=n_rows, n_columns=len(columns))
         self._map: np.ndarray | None = None
 
@@ -332,28 +334,58 @@ class CsvTable(FrameTable):
         self._map = None
 
 
-def _warn_if_cut_short(path: Path, *, n_fields: int, line: int, row: Any) -> None:
-    """Warn when the last row has fewer values than the header: an export that was interrupted.
+def _count_commas(path: Path, *, skip_lines: int) -> int:
+    """Return how many commas ``path`` holds after its first ``skip_lines`` lines (numpy: ~3 GB/s)."""
+    buffer = bytearray(1 << 23)
+    view = np.frombuffer(buffer, dtype=np.uint8)
+    commas = 0
+    with path.open("rb") as handle:
+        for _ in range(skip_lines):
+            handle.readline()
+        while n := handle.readinto(buffer):
+            commas += int(np.count_nonzero(view[:n] == ord(",")))
+    return commas
 
-    pandas fills the missing values of a short row with NaN without a word, which would
-    hide a cut file among the frames a tool could not track.
+
+def _warn_if_rows_short(path: Path, *, n_header: int, n_fields: int, n_rows: int, last_row: Any) -> None:
+    """Warn when rows have fewer values than the header: an interrupted export, or a damaged or edited file.
+
+    pandas fills the missing values of a short row with NaN without a word, which would hide a
+    damaged file among the frames a tool could not track. Full rows of numbers hold exactly
+    ``n_fields - 1`` commas each, so the file is counted once (bytes, fast) and read line by line
+    only when commas are missing.
     """
     import warnings
 
-    with path.open("rb") as handle:
-        handle.seek(max(0, path.stat().st_size - 65536))
-        lines = [text for text in handle.read().splitlines() if text.strip()]
-    if not lines:
+    if _count_commas(path, skip_lines=n_header) >= n_rows * (n_fields - 1):
         return
-    found = len(lines[-1].split(b","))
-    if found < n_fields:
-        warnings.warn(
-            f"{path}: its last row (line {line}, frame {row}) has {found} of {n_fields} values: the file looks "
-            "cut short (an interrupted export or copy). The missing values are read as NaN; export the file "
-            "again from the tool to be sure nothing else is lost.",
-            PoseconvWarning,
-            stacklevel=2,
+    short, last_line = [], 0
+    with path.open("rb") as handle:
+        for number, text in enumerate(handle, start=1):
+            if number > n_header and text.strip():
+                last_line = number
+                if text.count(b",") < n_fields - 1:
+                    short.append((number, text.count(b",") + 1))
+    if not short:
+        return
+    if len(short) == 1 and short[0][0] == last_line:
+        found = short[0][1]
+        message = (
+            f"its last row (line {last_line}, frame {last_row}) has {found} of {n_fields} values: the file looks "
+            "cut short (an interrupted export or copy)"
         )
+    else:
+        first, found = short[0]
+        message = (
+            f"{len(short)} row(s) have fewer values than the header's {n_fields}, the first at line {first} "
+            f"({found} values): the file was damaged or edited"
+        )
+    warnings.warn(
+        f"{path}: {message}. The missing values are read as NaN; export the file again from the tool to be sure "
+        "nothing else is lost.",
+        PoseconvWarning,
+        stacklevel=2,
+    )
 
 
 def _remove_quietly(path: Path) -> None:
