@@ -281,6 +281,7 @@ def h5_first_row(path: Path) -> Any:
         return None
 
 
+@per_file_version
 def has_image_index(path: Path) -> bool:
     """Return True when the first table of a pandas ``.h5`` indexes its rows by images; never raises."""
     try:
