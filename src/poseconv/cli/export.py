@@ -216,12 +216,14 @@ def _write_table(to: str, pose: object, video: str, path: Path, overwrite: bool)
         return write_deeplabcut(pose, path, video=video, overwrite=overwrite)
     from ..exporters.files import export_path
     from ..exporters.movement import to_movement_dataset
+    from ..output import atomic_output
 
     export_path(path, overwrite=overwrite, flag="--overwrite")
     dataset = to_movement_dataset(pose, video=video)
     # netCDF attributes cannot be None.
     dataset.attrs = {k: v for k, v in dataset.attrs.items() if v is not None}
-    dataset.to_netcdf(path)
+    with atomic_output(path) as partial:
+        dataset.to_netcdf(partial)
     return path
 
 

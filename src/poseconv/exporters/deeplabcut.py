@@ -28,7 +28,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
-from .files import export_path, video_tracks
+from .files import export_path, video_tracks, write_pandas_table
 
 __all__ = ["DLC_H5_KEY", "to_deeplabcut_dataframe", "write_deeplabcut"]
 
@@ -153,9 +153,5 @@ def write_deeplabcut(
     """
     path = export_path(file_path, overwrite=overwrite, suffixes=(".h5", ".csv"), kind="a DeepLabCut file")
     frame = to_deeplabcut_dataframe(pose, video=video, scorer=scorer, multi_animal=multi_animal)
-    if path.suffix.lower() == ".h5":
-        # mode="w": a stale key from an older file must not survive next to the new table.
-        frame.to_hdf(path, key=DLC_H5_KEY, format="table", mode="w")
-    else:
-        frame.to_csv(path)
+    write_pandas_table(frame, path, key=DLC_H5_KEY)
     return path

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model.training import LabeledFrame, TrainingData
-from .files import export_path
+from .files import export_path, write_pandas_table
 
 __all__ = ["DLC_LABELS_H5_KEY", "to_deeplabcut_labels", "write_deeplabcut_labels"]
 
@@ -245,14 +245,11 @@ def to_deeplabcut_labels(
 
 
 def _write_table(table: Any, path: Path) -> None:
-    if path.suffix.lower() == ".csv":
-        table.to_csv(path)
-    else:
-        import pandas as pd
+    import pandas as pd
 
-        # DeepLabCut writes one-column row labels as a PyTables table and three index columns as fixed.
-        storer = "fixed" if isinstance(table.index, pd.MultiIndex) else "table"
-        table.to_hdf(path, key=DLC_LABELS_H5_KEY, format=storer, mode="w")
+    # DeepLabCut writes one-column row labels as a PyTables table and three index columns as fixed.
+    storer = "fixed" if isinstance(table.index, pd.MultiIndex) else "table"
+    write_pandas_table(table, path, key=DLC_LABELS_H5_KEY, h5_format=storer)
 
 
 def write_deeplabcut_labels(

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidOptionError
+from ..errors import InvalidOptionError, PoseconvWarning
+from ..output import atomic_output
 
 if TYPE_CHECKING:
     from ..model import PoseData, PoseTrack
 
-__all__ = ["export_path", "video_tracks"]
+__all__ = ["export_path", "video_tracks", "write_pandas_table"]
 
 
 def export_path(
@@ -90,3 +92,42 @@ def video_tracks(pose: PoseData, video: str | None, *, why_one: str = "") -> tup
     if video not in videos:
         raise InvalidOptionError(f"{pose.source_name}: no video {video!r}; videos: {videos}.")
     return video, [track for track in pose.tracks if track.video == video]
+
+
+def write_pandas_table(table: Any, path: Path, *, key: str, h5_format: str = "table") -> None:
+    """Write a DeepLabCut-layout table to ``path`` (``.csv`` or pandas ``.h5``), whole or not at all.
+
+    The table is written under a temporary name and renamed when complete (:func:`~poseconv.output.atomic_output`).
+    PyTables' table format keeps the column header in one HDF5 attribute, which holds 64 KiB: a header of
+    thousands of columns (hundreds of tracks) does not fit, so such a table is written in pandas' fixed
+    format, which ``pandas.read_hdf`` (and so DeepLabCut) reads the same way.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table.
+    path : pathlib.Path
+        The output file; its suffix chooses the format.
+    key : str
+        The HDF5 key of an ``.h5``.
+    h5_format : {"table", "fixed"}, default: "table"
+        pandas' storer for an ``.h5``, as DeepLabCut writes this kind of table.
+    """
+    with atomic_output(path) as partial:
+        if path.suffix.lower() == ".csv":
+            table.to_csv(partial)
+            return
+        from tables.exceptions import HDF5ExtError
+
+        try:
+            table.to_hdf(partial, key=key, format=h5_format, mode="w")
+        except HDF5ExtError:
+            if h5_format == "fixed":
+                raise
+            warnings.warn(
+                f"{path}: the column header ({table.shape[1]} columns) is too large for PyTables' table format; "
+                "written in pandas' fixed format, which pandas.read_hdf (and DeepLabCut) reads the same way.",
+                PoseconvWarning,
+                stacklevel=3,
+            )
+            table.to_hdf(partial, key=key, format="fixed", mode="w")

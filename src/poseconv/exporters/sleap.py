@@ -46,6 +46,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
+from ..output import atomic_output
 from .files import export_path
 
 __all__ = ["to_sleap_labels", "write_slp"]
@@ -214,13 +215,9 @@ def write_slp(
         labels.sessions.append(session)
     track_order = [track for track in tracks.values() if track is not None]
     track_ids = {name: (-1 if track is None else track_order.index(track)) for name, track in tracks.items()}
-    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
-    try:
+    with atomic_output(path) as partial:
         # sleap-io writes what it keeps outside the label tables; the tables are streamed in after.
         sio.save_slp(labels, str(partial), verbose=False)
         with h5py.File(partial, "a") as handle:
             write_label_tables(handle, pose, video_keys=video_keys, skeleton_names=list(skeletons), track_ids=track_ids)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
     return path

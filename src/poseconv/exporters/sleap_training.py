@@ -25,6 +25,7 @@ from typing import Any
 
 from ..errors import InvalidOptionError
 from ..model.training import TrainingData
+from ..output import atomic_output
 from .files import export_path
 
 __all__ = ["to_sleap_labels", "write_sleap_labels"]
@@ -129,8 +130,7 @@ def write_sleap_labels(training: TrainingData, file_path: str | Path, *, overwri
         file_path, overwrite=overwrite, suffixes=(".slp",), kind="a SLEAP labels file", flag="overwrite=True"
     )
     labels = to_sleap_labels(training)
-    if path.exists():
-        path.unlink()
-    # The videos are not opened (they may not exist here), so nothing is embedded.
-    sio.save_slp(labels, str(path), embed=False, verbose=False)
+    with atomic_output(path) as partial:
+        # The videos are not opened (they may not exist here), so nothing is embedded.
+        sio.save_slp(labels, str(partial), embed=False, verbose=False)
     return path

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from poseconv.errors import InvalidOptionError
+from poseconv.errors import InvalidOptionError, PoseconvWarning
 from poseconv.exporters.deeplabcut import DLC_H5_KEY, to_deeplabcut_dataframe, write_deeplabcut
 from poseconv.readers.deeplabcut import read_deeplabcut
 from poseconv.testing.mock import mock_pose_data
@@ -86,3 +86,27 @@ def test_refusals(tmp_path):
     with pytest.raises(InvalidOptionError, match="several videos"):
         to_deeplabcut_dataframe(two_videos)
     assert to_deeplabcut_dataframe(two_videos, video="other").columns.get_level_values("individuals")[0] == "animal1"
+
+
+def test_a_header_too_large_for_a_pytables_table_is_written_fixed(tmp_path):
+    # 120 animals x 20 nodes x 3 columns: PyTables' table format keeps the header in one 64 KiB attribute.
+    pose = mock_pose_data(n_individuals=120, n_nodes=20, n_frames=4)
+    path = tmp_path / "many.h5"
+    with pytest.warns(PoseconvWarning, match="too large for PyTables' table format"):
+        write_deeplabcut(pose, path)
+    pd.testing.assert_frame_equal(pd.read_hdf(path, key=DLC_H5_KEY), to_deeplabcut_dataframe(pose))
+    assert len(read_deeplabcut(path).tracks) == 120
+    assert [p.name for p in tmp_path.iterdir()] == ["many.h5"]  # no temporary file left
+
+
+def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(tmp_path, monkeypatch):
+    path = tmp_path / "poses.h5"
+    path.write_bytes(b"the old file")
+
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_hdf", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_deeplabcut(mock_pose_data(), path, overwrite=True)
+    assert path.read_bytes() == b"the old file" and [p.name for p in tmp_path.iterdir()] == ["poses.h5"]
