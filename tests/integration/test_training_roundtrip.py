@@ -165,7 +165,8 @@ def test_dlc_labels_next_to_predictions_share_skeleton_and_video(tmp_path):
         assert sorted(int(f.source_video_frame_index) for f in short) == [5, 11, 12, 17, 26]
         instance = next(iter(short[0].skeleton_instances.skeleton_instances.values()))
         assert instance.skeleton is skeleton or instance.skeleton is behavior["Skeletons"]["SkeletonUniqueBodyparts"]
-        assert behavior["PoseTraining"].source_videos is None
+        sources = behavior["PoseTraining"].source_videos.image_series
+        assert video in sources.values() and all(s is nwbfile.acquisition[s.name] for s in sources.values())
     back = read_training(nwb_path)
     for original in sorted(MULTI_MOUSE_PROJECT.glob("labeled-data/*/CollectedData_*.h5")):
         key = f"labeled-data/{original.parent.name}/{original.name}"
@@ -272,7 +273,13 @@ def test_sleap_proofread_file_with_its_poses_and_video(tmp_path):
         behavior = nwbfile.processing["behavior"]
         (frame, *_) = behavior["PoseTraining"].training_frames.training_frames.values()
         assert frame.source_video is nwbfile.acquisition["Video clip"]
-        assert behavior["PoseTraining"].source_videos is None
+        (listed,) = behavior["PoseTraining"].source_videos.image_series.values()
+        assert listed is nwbfile.acquisition["Video clip"]
+    # sleap-io finds the labels' video among the source videos and reads the labels back.
+    import sleap_io
+
+    labels = sleap_io.load_nwb(str(nwb_path))
+    assert len(labels.videos) == 1 and len(labels.labeled_frames) == len(back.frames)
 
 
 def test_dlc_labels_export_to_sleap_and_back(tmp_path):

@@ -10,7 +10,8 @@ The NWB layout, in ``processing["behavior"]``:
     that exists on this machine, with the path relative to the NWB file, the frame
     times read from the video container (or the frame rate the tool recorded) and its
     camera. An ``ImageSeries`` of the same name already in the file (the video the
-    poses were estimated on, in ``acquisition``) is linked instead of added twice.
+    poses were estimated on, in ``acquisition``) is listed as a link instead of added twice
+    (readers such as sleap-io look for the frames' videos here).
     Videos that exist only as a path on the labeling machine get no ImageSeries (an
     external file that does not exist is an error for DANDI); their path is kept as
     text in the sources table.
@@ -170,7 +171,7 @@ def write_pose_training(
     frames = training.frames if max_frames is None else training.frames[:max_frames]
 
     skeletons = _training_skeletons(nwbfile, behavior, training, frames, pose_metadata.get("Skeletons", {}))
-    linked, new_series = _source_videos(nwbfile, behavior, training, frames, metadata, video_paths, relative_to)
+    linked = _source_videos(nwbfile, behavior, training, frames, metadata, video_paths, relative_to)
     individual_ids = {name: i for i, name in enumerate(training.individuals)}
     taken_frames: set[str] = set()
     training_frames = []
@@ -190,8 +191,11 @@ def write_pose_training(
         "name": name,
         "training_frames": TrainingFrames(name="training_frames", training_frames=training_frames),
     }
-    if new_series:
-        pose_training_kwargs["source_videos"] = SourceVideos(name="source_videos", image_series=new_series)
+    if linked:
+        # Every video of the labels, those already in the file (acquisition) as links: readers such as
+        # sleap-io find the videos of the frames here.
+        series = list({id(s): s for s in linked.values()}.values())
+        pose_training_kwargs["source_videos"] = SourceVideos(name="source_videos", image_series=series)
     pose_training = PoseTraining(**pose_training_kwargs)
     behavior.add(pose_training)
     description = entry.get("description") or (
@@ -230,8 +234,8 @@ def _source_videos(
     metadata: Mapping[str, Any],
     video_paths: Mapping[str, Path] | None,
     relative_to: str | Path | None,
-) -> tuple[dict[str, Any], list[Any]]:
-    """Return the ImageSeries each video key links to and those to add: one of the same name, else a new one."""
+) -> dict[str, Any]:
+    """Return the ImageSeries of each video key: one of the same name in the file, else a new one."""
     video_paths = dict(video_paths or {})
     external_videos = metadata.get("Behavior", {}).get("ExternalVideos", {})
     linked: dict[str, Any] = {}
@@ -265,7 +269,7 @@ def _source_videos(
         )
         new_series.append(series)
         linked[key] = series
-    return linked, new_series
+    return linked
 
 
 def _training_frame(

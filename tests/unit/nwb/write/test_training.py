@@ -83,7 +83,9 @@ def test_existing_image_series_is_linked_not_copied():
     )
     nwbfile.add_acquisition(video)
     pose_training = write_pose_training(nwbfile, training, metadata={})
-    assert pose_training.source_videos is None
+    # Listed among the source videos too, as the same object (written as a link, not a copy).
+    (listed,) = pose_training.source_videos.image_series.values()
+    assert listed is video and video.parent is nwbfile
     (frame,) = pose_training.training_frames.training_frames.values()
     assert frame.source_video is video
     # ndx-pose declares uint8; frame indices above 255 keep a wider unsigned type.
