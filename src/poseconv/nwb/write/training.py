@@ -172,6 +172,8 @@ def write_pose_training(
 
     skeletons = _training_skeletons(nwbfile, behavior, training, frames, pose_metadata.get("Skeletons", {}))
     linked = _source_videos(nwbfile, behavior, training, frames, metadata, video_paths, relative_to)
+    # Every video of the labels, one already in acquisition as a link: readers (sleap-io) look for them here.
+    listed = list({id(series): series for series in linked.values()}.values())
     individual_ids = {name: i for i, name in enumerate(training.individuals)}
     taken_frames: set[str] = set()
     training_frames = []
@@ -191,11 +193,8 @@ def write_pose_training(
         "name": name,
         "training_frames": TrainingFrames(name="training_frames", training_frames=training_frames),
     }
-    if linked:
-        # Every video of the labels, those already in the file (acquisition) as links: readers such as
-        # sleap-io find the videos of the frames here.
-        series = list({id(s): s for s in linked.values()}.values())
-        pose_training_kwargs["source_videos"] = SourceVideos(name="source_videos", image_series=series)
+    if listed:
+        pose_training_kwargs["source_videos"] = SourceVideos(name="source_videos", image_series=listed)
     pose_training = PoseTraining(**pose_training_kwargs)
     behavior.add(pose_training)
     description = entry.get("description") or (
