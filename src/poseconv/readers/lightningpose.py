@@ -287,8 +287,9 @@ def read_lightning_pose(
 
 def _refuse_metrics_file(path: Path) -> None:
     rows = read_csv_rows(path, n_rows=3)
-    header = rows and rows[0] and (rows[0][0].strip() == "scorer" or is_lightning_pose_header(rows))
-    if not header and len(rows) >= 2 and len(rows[0]) == len(rows[1]):
+    if not rows or not rows[0] or rows[0][0].strip() == "scorer" or is_lightning_pose_header(rows):
+        return
+    if len(rows) >= 2 and len(rows[0]) == len(rows[1]):
         # Metrics files next to the predictions (<video>_temporal_norm.csv, ..._pca_singleview_error.csv)
         # have one header row of keypoint names.
         raise InvalidSourceFileError(
