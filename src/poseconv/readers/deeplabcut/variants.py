@@ -275,7 +275,10 @@ def h5_first_row(path: Path) -> Any:
             storer = store.get_storer(keys[0]) if keys else None
             if storer is None:
                 return None
-            return store.select(keys[0], start=0, stop=1) if storer.is_table else store[keys[0]].iloc[:1]
+            if storer.is_table:
+                return store.select(keys[0], start=0, stop=1)
+            # A fixed-format table is read whole; the copy keeps only its first row in the cache.
+            return store[keys[0]].iloc[:1].copy()
     except UNREADABLE_FILE_ERRORS:
         # A sniffer says yes or no: a table pandas cannot read is not one of these.
         return None
@@ -307,9 +310,9 @@ def h5_coords(path: Path) -> set[str]:
 def h5_keypoint_columns(path: Path) -> bool:
     """Return True when a pandas ``.h5`` holds a table whose last column level is x, y[, z][, likelihood]."""
     first = h5_first_row(path)
-    coords = h5_coords(path)
     if first is None or first.columns.nlevels not in _POSITIONAL_LEVELS:
         return False
+    coords = h5_coords(path)
     return coords <= COORD_NAMES and {"x", "y"} <= coords
 
 
