@@ -121,8 +121,10 @@ def write_pandas_table(table: Any, path: Path, *, key: str, h5_format: str = "ta
 
         try:
             table.to_hdf(partial, key=key, format=h5_format, mode="w")
-        except HDF5ExtError:
-            if h5_format == "fixed":
+        except HDF5ExtError as err:
+            # Only the header attribute (pandas' "non_index_axes") has a fixed-format way round; a full
+            # disk or any other HDF5 error is the user's to see.
+            if h5_format == "fixed" or "non_index_axes" not in str(err):
                 raise
             warnings.warn(
                 f"{path}: the column header ({table.shape[1]} columns) is too large for PyTables' table format; "
