@@ -30,7 +30,18 @@ class InvalidOptionError(PoseconvError, ValueError):
 
 
 class UnsupportedFormatError(PoseconvError, ValueError):
-    """No reader (or more than one) recognises an input file."""
+    """No reader (or more than one) recognises an input file.
+
+    Attributes
+    ----------
+    candidates : tuple of str
+        The aliases of the formats that each claim the file, when more than one does (else empty):
+        what to name with ``source_software=``, ``--source`` or a spec's ``interface``.
+    """
+
+    def __init__(self, *args: object, candidates: tuple[str, ...] = ()) -> None:
+        super().__init__(*args)
+        self.candidates = tuple(candidates)
 
 
 class MetadataError(PoseconvError, ValueError):

@@ -64,3 +64,13 @@ def test_lightning_pose_errors_are_one_line(tmp_path):
     )
     assert_one_line_error(result, "--individuals is not supported for LightningPose files")
     assert not list(tmp_path.glob("*.nwb"))
+
+
+def test_an_ambiguous_labels_file_names_the_sources_to_choose(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("scorer,Jane,Jane\nbodyparts,nose,nose\ncoords,x,y\nlabeled-data/v/img001.png,1,2\n")
+    out = tmp_path / "out.nwb"
+    result = poseconv("convert", path, "-o", out, "--session-start-time", START, check_rc=None)
+    assert_one_line_error(result, "name the format explicitly with --source dlc-labels or --source lp-labels")
+    poseconv("convert", path, "--source", "lp-labels", "-o", out, "--session-start-time", START)
+    assert read_training(out).n_instances == 1

@@ -170,3 +170,32 @@ def test_a_broken_sniffer_says_no_and_warns_naming_the_format(tmp_path):
         warnings.simplefilter("error")
         # A file the sniffer cannot read as its format is a plain no.
         assert fmt("_sniffer_of_another_format").sniff(path) is False
+
+
+def _labels_csv(path: Path, *, individuals: bool) -> Path:
+    """Write a small labels CSV in DeepLabCut's layout, outside any project."""
+    header = ["scorer,Jane,Jane,Jane,Jane"]
+    if individuals:
+        header.append("individuals,mouse1,mouse1,mouse2,mouse2")
+    header += ["bodyparts,nose,nose,nose,nose" if individuals else "bodyparts,nose,nose,tail,tail", "coords,x,y,x,y"]
+    path.write_text("\n".join([*header, "labeled-data/v/img001.png,1,2,3,4", "labeled-data/v/img002.png,5,6,,"]) + "\n")
+    return path
+
+
+def test_multi_animal_labels_outside_a_project_are_deeplabcut_labels(tmp_path):
+    # Lightning Pose labels are single-animal: an individuals row is DeepLabCut's alone.
+    path = _labels_csv(tmp_path / "labels.csv", individuals=True)
+    assert catalog.detect_format(path).name == "DeepLabCut labels"
+
+
+def test_an_ambiguous_file_names_the_formats_to_choose_from(tmp_path):
+    # Single-animal labels outside a DeepLabCut project, not named as either tool names them.
+    path = _labels_csv(tmp_path / "labels.csv", individuals=False)
+    with pytest.raises(
+        UnsupportedFormatError, match=r"DeepLabCut labels \(dlc-labels\) or as LightningPose labels \(lp-labels\)"
+    ) as err:
+        catalog.detect_format(path)
+    assert err.value.candidates == ("dlc-labels", "lp-labels")
+    # Each candidate named is one the user can choose, and reads the file.
+    for alias in err.value.candidates:
+        assert poseconv.read_pose(path, source_software=alias).n_instances == 2

@@ -219,8 +219,9 @@ def detect_format(file_path: str | Path) -> Format:
             "pickle), or name the format explicitly with source_software=."
         )
     raise UnsupportedFormatError(
-        f"{path}: the file could be read as {' or as '.join(fmt.name for fmt in claimed)}; "
-        "name the format explicitly with source_software=."
+        f"{path}: the file could be read as {' or as '.join(f'{fmt.name} ({fmt.alias})' for fmt in claimed)}; "
+        "name the format explicitly with source_software=.",
+        candidates=tuple(fmt.alias for fmt in claimed),
     )
 
 

@@ -79,7 +79,10 @@ def detect_source(path: Path, source: str | None = None) -> str:
         # The library names its keyword; on the command line it is an option.
         from ..catalog import formats
 
-        choices = "|".join(fmt.alias for fmt in formats().values() if fmt.kind == "predictions")
+        if err.candidates:
+            choices = " or --source ".join(err.candidates)
+        else:
+            choices = "|".join(fmt.alias for fmt in formats().values() if fmt.kind == "predictions")
         raise UnsupportedFormatError(str(err).replace("source_software=", f"--source {choices}")) from None
 
 

@@ -135,16 +135,26 @@ def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
 
     Lightning Pose keeps DeepLabCut's labels layout (rows indexed by images) but not its project
     layout, and names the files freely (``CollectedData.csv``, one ``<view>.csv`` per view of a
-    multi-view project), so any labels CSV outside a DeepLabCut project is claimed here (and by the
-    DeepLabCut labels reader unless named ``CollectedData.csv``: then the user chooses).
+    multi-view project), so any single-animal labels CSV outside a DeepLabCut project is claimed
+    here (and by the DeepLabCut labels reader unless named ``CollectedData.csv``: then the user
+    chooses, from the formats the error names).
     """
     path = Path(file_path)
     try:
-        # Likelihood columns: the model's predictions on the labeled frames (predictions.csv), not labels.
-        scored = "likelihood" in csv_coords(read_csv_rows(path, n_rows=4))
+        rows = read_csv_rows(path, n_rows=4)
     except (OSError, UnicodeError):
         return False
-    return path.suffix.lower() == ".csv" and not scored and not in_deeplabcut_project(path) and has_labeled_rows(path)
+    # Likelihood columns: the model's predictions on the labeled frames (predictions.csv), not labels.
+    scored = "likelihood" in csv_coords(rows)
+    # An individuals row: multi-animal labels, which are DeepLabCut's (Lightning Pose's are single-animal).
+    multi_animal = any(row and row[0].strip() == "individuals" for row in rows)
+    return (
+        path.suffix.lower() == ".csv"
+        and not scored
+        and not multi_animal
+        and not in_deeplabcut_project(path)
+        and has_labeled_rows(path)
+    )
 
 
 def is_lightning_pose_file(file_path: str | Path) -> bool:

@@ -267,3 +267,26 @@ def test_model_exports(tmp_path):
     assert set(EKS_EXTRA_COORDS) <= {
         c for e in read_lightning_pose(write_eks_csv(tmp_path / "e.csv")).tracks[0].extra_coords for c in e.columns
     }
+
+
+@pytest.mark.parametrize("scorer_cell", ["", "Unnamed: {i}_level_0"], ids=["blank", "pandas-placeholder"])
+@pytest.mark.parametrize("index_columns", [1, 3])
+def test_labels_without_a_labeler_name(tmp_path, scorer_cell, index_columns):
+    # Labels made by script leave the scorer row blank; pandas writes such a row back as
+    # "Unnamed: <i>_level_0" cells (Lightning Pose's own test labels). Lightning Pose ignores it.
+    lead = "," * (index_columns - 1)
+    scorers = ",".join(scorer_cell.format(i=i) for i in range(index_columns, index_columns + 4))
+    rows = [f"scorer{lead},{scorers}", f"bodyparts{lead},nose,nose,tail,tail", f"coords{lead},x,y,x,y"]
+    images = (
+        ["labeled-data,v,img001.png", "labeled-data,v,img002.png"]
+        if index_columns == 3
+        else ["a/img1.png", "a/img2.png"]
+    )
+    rows += [f"{images[0]},1.5,2,3,4", f"{images[1]},5,6,,"]
+    path = tmp_path / "CollectedData.csv"
+    path.write_text("\n".join(rows) + "\n")
+    training = read_lightning_pose_labels(path)
+    assert training.annotators == []
+    assert [frame.annotator for frame in training.frames] == ["", ""]
+    np.testing.assert_array_equal(training.frames[0].instances[0].points, [[1.5, 2], [3, 4]])
+    np.testing.assert_array_equal(training.frames[1].instances[0].visible, [True, False])

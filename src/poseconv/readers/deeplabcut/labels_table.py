@@ -51,6 +51,8 @@ __all__ = [
 LABELED_DATA_FOLDER = "labeled-data"
 # DeepLabCut names extracted frames img<index>.<ext>, zero-padded to the digits of the frame count.
 _IMAGE_NAME = re.compile(r"img(?P<index>\d+)\.[A-Za-z0-9]+")
+# A blank header cell as pandas reads (and writes back) it: "Unnamed: 3_level_0".
+_UNNAMED_CELL = re.compile(r"(Unnamed: \d+_level_\d+)?")
 
 
 def frame_index_from_image(image: str) -> int | None:
@@ -85,10 +87,11 @@ def _read_labels_frame(path: Path) -> Any:
             key="/df_with_missing",
         )
     n_header, cells = csv_header_levels(path, "DeepLabCut labels", positional=False)
-    # Three index columns leave the header's next two cells empty ("scorer,,,Jane,...").
-    first_row = read_csv_rows(path, n_rows=1)[0]
+    # Three index columns leave the header's next two cells empty ("coords,,,x,y,..."). The coords
+    # row is counted: a scorer row may be blank throughout (Lightning Pose labels made by script).
+    coords_row = read_csv_rows(path, n_rows=n_header)[n_header - 1]
     n_index = 1
-    while n_index < len(first_row) and first_row[n_index].strip() == "":
+    while n_index < len(coords_row) and coords_row[n_index].strip() == "":
         n_index += 1
     if n_index not in (1, 3):
         raise InvalidSourceFileError(
@@ -101,6 +104,21 @@ def _read_labels_frame(path: Path) -> Any:
         index_col=list(range(n_index)),
         what="DeepLabCut labels",
     )
+
+
+def _unnamed_scorer(columns: Any) -> Any:
+    """Return the columns with a scorer level of blank cells (or pandas' placeholders for them) as ``""``.
+
+    A labels CSV made without a labeler's name has a blank scorer row, which pandas reads as
+    ``Unnamed: <i>_level_0`` (a different name per column) and writes back as such; Lightning Pose
+    ignores the scorer row. One empty scorer lets the table be read as one labeler's, unnamed.
+    """
+    import pandas as pd
+
+    scorers = [str(value) for value in columns.get_level_values("scorer")]
+    if not all(_UNNAMED_CELL.fullmatch(scorer.strip()) for scorer in scorers):
+        return columns
+    return pd.MultiIndex.from_tuples([("", *column[1:]) for column in columns], names=columns.names)
 
 
 def _check_columns(frame: Any, path: Path) -> None:
@@ -163,6 +181,7 @@ def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut CollectedData")
     frame = _read_labels_frame(path)
     _check_columns(frame, path)
+    frame.columns = _unnamed_scorer(frame.columns)
     row_labels = _row_labels(frame, path)
     dtypes = {str(dtype) for dtype in frame.dtypes}
     non_numeric = [d for d in dtypes if not (d.startswith("float") or d.startswith("int"))]

@@ -55,11 +55,12 @@ def test_scorers_that_differ_otherwise_are_still_refused(tmp_path):
 def test_labels_renamed_and_moved_are_detected_by_their_rows(tmp_path, source):
     moved = tmp_path / f"labels{source.suffix}"
     shutil.copy(source, moved)
-    if source.suffix == ".h5":
+    if source.suffix == ".h5" or source == MULTI_LABELS_3_INDEX:
+        # Lightning Pose writes neither .h5 labels nor multi-animal ones.
         assert detect_format(moved).name == "DeepLabCut labels"
     else:
         # Lightning Pose writes the same labels CSVs under free names: the user says whose it is.
-        with pytest.raises(UnsupportedFormatError, match="DeepLabCut labels or as LightningPose labels"):
+        with pytest.raises(UnsupportedFormatError, match=r"DeepLabCut labels \(dlc-labels\) or as LightningPose"):
             detect_format(moved)
         check_format(moved, get_format("dlc-labels"))
     moved_frames = read_deeplabcut_labels(moved).frames
