@@ -176,6 +176,21 @@ def test_sleap_convert_and_export(tmp_path):
     assert [lf.frame_idx for lf in back] == [lf.frame_idx for lf in original]
 
 
+def test_untracked_by_order_from_the_command_line(generated_crowded_untracked, tmp_path):
+    path = generated_crowded_untracked.path
+    nwb = tmp_path / "crowded.nwb"
+    args = ("convert", path, "-o", nwb, "--session-start-time", START, "--fps", "25", "-q")
+    refused = poseconv(*args, check_rc=None)
+    assert_one_line_error(refused, "without a track", "--untracked by_order", "--source sleap-labels")
+    wrong = poseconv(*args, "--untracked", "first", check_rc=None)
+    assert_one_line_error(wrong, "--untracked first: give error or by_order")
+    poseconv(*args, "--untracked", "by_order")
+    with h5py.File(nwb) as file:
+        behavior = file["processing/behavior"]
+        containers = [name for name in behavior if behavior[name].attrs.get("neurodata_type") == "PoseEstimation"]
+        assert containers == ["PoseEstimation_untracked_0", "PoseEstimation_untracked_1"]
+
+
 # Bad inputs: (arguments, fragments the one-line error must contain). {tmp} is a scratch folder.
 BAD_INPUTS = {
     "missing-input": (["convert", "{tmp}/absentDLC_resnet50.h5", "-o", "{tmp}/o1.nwb"], ["file not found"]),

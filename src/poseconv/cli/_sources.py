@@ -113,6 +113,20 @@ def _unsupported(option: str, software: str) -> Exception:
     return InvalidOptionError(f"{option} is not supported for {software} files.")
 
 
+def _check_options(untracked: str | None, labeled_data: Path | None, training: bool) -> bool:
+    """Refuse option values that no input could take; return whether training data is asked for."""
+    from ..errors import InvalidOptionError, InvalidSourceFileError
+
+    if untracked not in (None, "error", "by_order"):
+        raise InvalidOptionError(f"--untracked {untracked}: give error or by_order.")
+    if labeled_data is None:
+        return training
+    if not labeled_data.exists():
+        raise InvalidSourceFileError(f"--labeled-data {labeled_data}: file or folder not found.")
+    # Labels given without --training are surely meant to be written, not ignored.
+    return True
+
+
 def make_interface(
     path: Path,
     *,
@@ -121,6 +135,7 @@ def make_interface(
     video: Path | list[Path] | None = None,
     fps: float | None = None,
     individuals: list[str] | None = None,
+    untracked: str | None = None,
     training: bool = False,
     labeled_data: Path | None = None,
 ) -> Any:
@@ -140,6 +155,8 @@ def make_interface(
         ``--fps``: frame rate when the files record none.
     individuals : list of str, optional
         ``--individuals``: the individuals/tracks to keep.
+    untracked : str, optional
+        ``--untracked``: what to do with several instances without a track in one frame (SLEAP).
     training : bool, default: False
         ``--training``: also read the human-labeled training data (``include_training_data``).
         Label sources (``dlc-labels``, ``sleap-labels``) are training data already.
@@ -162,24 +179,20 @@ def make_interface(
     """
     from ..catalog import get_format
     from ..catalog import interface_class as catalog_interface
-    from ..errors import InvalidSourceFileError
 
+    training = _check_options(untracked, labeled_data, training)
     fmt = get_format(detect_source(path, source))
     software, cls = fmt.name, catalog_interface(fmt)
     parameters = inspect.signature(cls.__init__).parameters
     path_argument = fmt.input_argument
     is_labels = fmt.kind == "labels"
     kwargs: dict[str, Any] = {path_argument: path, **_all_inputs(fmt, inputs, source)}
-    if labeled_data is not None:
-        if not labeled_data.exists():
-            raise InvalidSourceFileError(f"--labeled-data {labeled_data}: file or folder not found.")
-        # Labels given without --training are surely meant to be written, not ignored.
-        training = True
     # Option -> the interface argument it becomes; the first name the interface takes wins.
     wanted = {
         "--video": (video, ("video_file_path", "video_file_paths")),
         "--fps": (fps, ("sampling_frequency",)),
         "--individuals": (individuals, (getattr(cls, "individuals_argument", "individuals"),)),
+        "--untracked": (untracked, ("untracked",)),
         "--labeled-data": (labeled_data, ("labeled_data_path",)),
         # Label sources are all training data: --training asks for nothing more of them.
         "--training": (True if training and not is_labels else None, ("include_training_data",)),

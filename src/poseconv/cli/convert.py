@@ -74,6 +74,15 @@ IndividualsOption = Annotated[
     list[str] | None,
     typer.Option("--individuals", "-i", help="Keep only these individuals/tracks (repeat or comma-separate)."),
 ]
+UntrackedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--untracked",
+        help="SLEAP: frames holding several instances without a track are an error (error, the default), or "
+        "the k-th such instance of each frame goes to 'untracked_<k>' (by_order; such a container does not "
+        "follow one animal).",
+    ),
+]
 SourceOption = Annotated[
     str | None,
     typer.Option(
@@ -113,6 +122,7 @@ def convert(
     fps: FpsOption = None,
     timestamps: TimestampsOption = None,
     individuals: IndividualsOption = None,
+    untracked: UntrackedOption = None,
     source: SourceOption = None,
     training: TrainingOption = False,
     labeled_data: LabeledDataOption = None,
@@ -145,7 +155,7 @@ def convert(
         user_metadata = load_metadata_file(metadata) if metadata is not None else {}
         if session_start_time:
             user_metadata.setdefault("NWBFile", {})["session_start_time"] = parse_session_start_time(session_start_time)
-        options = {"source": source, "fps": fps, "individuals": split_names(individuals)}
+        options = {"source": source, "fps": fps, "individuals": split_names(individuals), "untracked": untracked}
         with progress() as bar:
             interfaces = _read_inputs(bar, inputs, videos, times, options, training, labeled_data)
             converter = PoseConverterPipe(interfaces)

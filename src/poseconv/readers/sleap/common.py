@@ -305,9 +305,11 @@ def too_many_untracked(path: Path, video_key: str, frames: list[int]) -> Invalid
         f"{path}: {len(frames)} frame(s) of video '{video_key}' hold more than one instance without a "
         f"track (frames {listed}). SLEAP gave these animals no identity, so they cannot be split into "
         "one PoseEstimation per animal. Assign tracks in SLEAP (run tracking, or set tracks while "
-        "proofreading) and convert again; or pass untracked='by_order' to write the k-th untracked "
-        "instance of each frame to 'untracked_<k>' (then one container does NOT follow one animal). "
-        "Human-labeled training frames belong in PoseTraining, not PoseEstimation."
+        "proofreading) and convert again; or pass untracked='by_order' (poseconv convert --untracked "
+        "by_order; in a spec, source_data: {untracked: by_order}) to write the k-th untracked instance "
+        "of each frame to 'untracked_<k>' (then one container does NOT follow one animal). Human-labeled "
+        "training frames belong in PoseTraining, not PoseEstimation: convert them as training data "
+        "(SLEAPTrainingDataInterface; poseconv convert --source sleap-labels)."
     )
 
 
