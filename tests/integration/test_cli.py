@@ -109,8 +109,9 @@ def test_metadata_yaml_feeds_convert_and_csv_round_trip(tmp_path):
     metadata["NWBFile"]["session_start_time"] = START
     metadata["Subject"] = {"subject_id": "m1", "species": "Mus musculus", "sex": "M", "age": "P90D"}
     metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["name"] = "PoseEstimationSL18"
-    meta_file = tmp_path / "meta.yaml"
-    meta_file.write_text(yaml.safe_dump(metadata))
+    # As a Windows editor may save it: JSON after a byte-order mark.
+    meta_file = tmp_path / "meta.json"
+    meta_file.write_text(json.dumps(metadata), encoding="utf-8-sig")
     nwb = tmp_path / "single.nwb"
     poseconv("convert", SINGLE_ANIMAL_CSV, "-o", nwb, "--metadata", meta_file, "--fps", "30", "-q")
     with h5py.File(nwb, "r") as handle:

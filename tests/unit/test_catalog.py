@@ -188,6 +188,12 @@ def test_multi_animal_labels_outside_a_project_are_deeplabcut_labels(tmp_path):
     assert catalog.detect_format(path).name == "DeepLabCut labels"
 
 
+def test_labels_named_after_their_labeler_are_deeplabcut_labels(tmp_path):
+    # DeepLabCut names a labels table CollectedData_<scorer>; Lightning Pose does not.
+    path = _labels_csv(tmp_path / "CollectedData_Jane.csv", individuals=False)
+    assert catalog.detect_format(path).name == "DeepLabCut labels"
+
+
 def test_an_ambiguous_file_names_the_formats_to_choose_from(tmp_path):
     # Single-animal labels outside a DeepLabCut project, not named as either tool names them.
     path = _labels_csv(tmp_path / "labels.csv", individuals=False)

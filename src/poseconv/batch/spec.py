@@ -425,7 +425,8 @@ def load_spec_document(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
     """
     if not path.is_file():
         raise InvalidSpecError(f"{path}: spec file not found.")
-    text = path.read_text(encoding="utf-8")
+    # utf-8-sig: editors on Windows may begin the file with a byte-order mark, which JSON refuses.
+    text = path.read_text(encoding="utf-8-sig")
     import yaml
 
     loader = _yaml_loader()

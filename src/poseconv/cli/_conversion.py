@@ -26,7 +26,8 @@ def load_metadata_file(path: Path) -> dict[str, Any]:
 
     if not path.is_file():
         raise MetadataError(f"{path}: metadata file not found.")
-    text = path.read_text(encoding="utf-8")
+    # utf-8-sig: editors on Windows may begin the file with a byte-order mark, which JSON refuses.
+    text = path.read_text(encoding="utf-8-sig")
     import yaml
 
     try:

@@ -136,8 +136,9 @@ def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
     Lightning Pose keeps DeepLabCut's labels layout (rows indexed by images) but not its project
     layout, and names the files freely (``CollectedData.csv``, one ``<view>.csv`` per view of a
     multi-view project), so any single-animal labels CSV outside a DeepLabCut project is claimed
-    here (and by the DeepLabCut labels reader unless named ``CollectedData.csv``: then the user
-    chooses, from the formats the error names).
+    here, unless named ``CollectedData_<scorer>.csv`` after the labeler of its scorer row as
+    DeepLabCut names them (and by the DeepLabCut labels reader unless named ``CollectedData.csv``:
+    then the user chooses, from the formats the error names).
     """
     path = Path(file_path)
     try:
@@ -148,10 +149,14 @@ def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
     scored = "likelihood" in csv_coords(rows)
     # An individuals row: multi-animal labels, which are DeepLabCut's (Lightning Pose's are single-animal).
     multi_animal = any(row and row[0].strip() == "individuals" for row in rows)
+    # DeepLabCut names the file after the labeler of its scorer row; Lightning Pose does not.
+    scorers = {cell.strip() for cell in rows[0][1:] if cell.strip()} if rows else set()
+    deeplabcut_name = len(scorers) == 1 and path.stem == f"CollectedData_{scorers.pop()}"
     return (
         path.suffix.lower() == ".csv"
         and not scored
         and not multi_animal
+        and not deeplabcut_name
         and not in_deeplabcut_project(path)
         and has_labeled_rows(path)
     )

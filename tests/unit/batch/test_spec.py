@@ -101,6 +101,15 @@ def test_a_valid_spec_plans_one_job_per_session(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_json_spec_saved_with_a_byte_order_mark_plans(tmp_path):
+    # Windows editors may begin a UTF-8 file with a byte-order mark, which json.loads refuses.
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps({"output_folder": "out", "sessions": [session("a")]}), encoding="utf-8-sig")
+    plan = plan_spec(path)
+    assert plan.problems == []
+    assert [job.session_id for job in plan.jobs] == ["a"]
+
+
 # -- every problem, with its location -------------------------------------------------------------
 
 

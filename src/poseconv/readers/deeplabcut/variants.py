@@ -74,7 +74,7 @@ UNKNOWN_SOFTWARE = "unknown (a keypoint table in DeepLabCut's column layout)"
 
 def read_csv_rows(path: Path, n_rows: int = 4) -> list[list[str]]:
     """Return the first ``n_rows`` rows of a CSV file as lists of cells (undecodable bytes replaced)."""
-    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
         return list(itertools.islice(csv.reader(handle), n_rows))
 
 

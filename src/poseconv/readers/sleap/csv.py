@@ -36,7 +36,7 @@ _BASE = ("track", "frame_idx", "instance.score")
 
 
 def _header(path: Path) -> list[str]:
-    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
         return [cell.strip() for cell in next(csv.reader(handle), [])]
 
 

@@ -168,3 +168,28 @@ def test_predictions_on_a_folder_of_images_get_one_answer_from_every_entry_point
         with pytest.raises(InvalidSourceFileError, match=expected):
             read(path)
     check_format(path, get_format("dlc"))
+
+
+def _as_excel_saves(source, target):
+    """Write ``source`` as Excel's "CSV UTF-8" does: a byte-order mark, then CRLF line ends."""
+    target.write_bytes(b"\xef\xbb\xbf" + source.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    return target
+
+
+def test_csv_saved_by_excel_reads_as_the_original(tmp_path, recwarn):
+    saved = _as_excel_saves(SINGLE_ANIMAL_CSV, tmp_path / SINGLE_ANIMAL_CSV.name)
+    pose, original = read_deeplabcut(saved), read_deeplabcut(SINGLE_ANIMAL_CSV)
+    # The mark is not part of the first header cell: the header is DeepLabCut's, read without a warning.
+    assert not [w for w in recwarn if issubclass(w.category, PoseconvWarning)]
+    assert pose.scorer == original.scorer
+    np.testing.assert_array_equal(pose.tracks[0].positions, original.tracks[0].positions)
+    np.testing.assert_array_equal(pose.tracks[0].confidence, original.tracks[0].confidence)
+    # Labels, moved out of the project, keep DeepLabCut's name for them: CollectedData_<scorer of the file>.
+    labels = _as_excel_saves(GOLDEN_MOUSE_LABELS, tmp_path / GOLDEN_MOUSE_LABELS.name)
+    assert detect_format(labels).name == "DeepLabCut labels"
+    moved, kept = read_deeplabcut_labels(labels).frames, read_deeplabcut_labels(GOLDEN_MOUSE_LABELS).frames
+    assert [frame.image for frame in moved] == [frame.image for frame in kept]
+    for a, b in zip(moved, kept, strict=True):
+        assert len(a.instances) == len(b.instances)
+        for x, y in zip(a.instances, b.instances, strict=True):
+            np.testing.assert_array_equal(x.points, y.points)
