@@ -31,6 +31,7 @@ from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_frame_count, che
 from ..safety.safe_pickle import open_pandas_store, pandas_store_keys
 from ..tables import CsvTable, NotNumericError, exact_float_option, open_h5_table
 from .variants import (
+    IMAGE_SUFFIXES,
     LEVEL_NAMES,
     csv_coords,
     first_row_label,
@@ -182,7 +183,35 @@ def read_csv_frame(path: Path, *, n_header: int, level_names: list[str], index_c
         # pandas' parser errors have no common base; say which file, and chain.
         raise InvalidSourceFileError(f"{path}: cannot be parsed as a {what} CSV ({err}).") from err
     frame.columns = frame.columns.set_names(level_names)
-    return frame
+    return _restore_empty_first_row(frame)
+
+
+def _restore_empty_first_row(frame: Any) -> Any:
+    """Return ``frame`` with its first row back when pandas took an empty one for the index's name.
+
+    After a header of several rows, pandas reads a first data row with no values (an image nobody
+    labeled, a frame where no animal was found) as the name of the index and drops it
+    (pandas-dev/pandas#21995; Lightning Pose's ``fix_empty_first_row`` undoes the same). A name
+    shaped like the row labels (a frame number, an image path) is that row; any other is a name.
+    """
+    import pandas as pd
+
+    names = list(frame.index.names)
+    if any(name is None for name in names):
+        return frame
+    if frame.index.dtype.kind in "iu" and len(names) == 1:
+        if not str(names[0]).strip().lstrip("-").isdigit():
+            return frame
+        labels: list[Any] = [int(names[0])]
+    elif str(names[-1]).strip().lower().endswith(IMAGE_SUFFIXES):
+        labels = [tuple(names) if len(names) > 1 else names[0]]
+    else:
+        return frame
+    index = pd.MultiIndex.from_tuples(labels) if len(names) > 1 else pd.Index(labels, dtype=frame.index.dtype)
+    empty = pd.DataFrame(np.nan, index=index, columns=frame.columns)
+    # With no other row, pandas gave the columns no number type: the restored row's NaN is float.
+    rest = frame.astype("float64") if frame.empty else frame
+    return pd.concat([empty, rest.set_axis(rest.index.set_names([None] * len(names)))])
 
 
 def read_deeplabcut_table(file_path: str | Path) -> Any:

@@ -189,3 +189,29 @@ def test_several_label_files_without_the_project_scorer(tmp_path):
         (folder / name).write_bytes(source.read_bytes())
     with pytest.raises(InvalidSourceFileError, match="several label files"):
         read_deeplabcut_labels(folder)
+
+
+@pytest.mark.parametrize("index_columns", [1, 3])
+@pytest.mark.parametrize("rows_after", [1, 0], ids=["then-a-labeled-row", "alone"])
+def test_an_unlabeled_first_image_is_kept(tmp_path, index_columns, rows_after):
+    # pandas reads an empty first row after a multi-row header as the index's name and drops it
+    # (pandas-dev/pandas#21995); the image was shown to the labeler and stays a frame without animals.
+    lead = "," * (index_columns - 1)
+    image = "labeled-data,v,img001.png" if index_columns == 3 else "labeled-data/v/img001.png"
+    rows = [f"scorer{lead},Jane,Jane,Jane,Jane", f"bodyparts{lead},nose,nose,tail,tail", f"coords{lead},x,y,x,y"]
+    rows += [f"{image},,,,", *[f"{image.replace('001', '002')},5,6,7,8"] * rows_after]
+    path = tmp_path / "CollectedData_Jane.csv"
+    path.write_text("\n".join(rows) + "\n")
+    frames = read_deeplabcut_labels(path).frames
+    assert [(frame.image, len(frame.instances)) for frame in frames] == [
+        ("labeled-data/v/img001.png", 0),
+        *[("labeled-data/v/img002.png", 1)] * rows_after,
+    ]
+
+
+def test_an_empty_first_frame_of_predictions_stays_frame_zero(tmp_path):
+    path = tmp_path / "videoDLC_resnet50_testJan1shuffle1_100.csv"
+    path.write_text("scorer,S,S,S\nbodyparts,nose,nose,nose\ncoords,x,y,likelihood\n0,,,\n1,1.5,2.5,0.9\n")
+    (track,) = read_deeplabcut(path).tracks
+    assert np.isnan(track.positions[0]).all()
+    np.testing.assert_array_equal(track.positions[1, 0], [1.5, 2.5])
