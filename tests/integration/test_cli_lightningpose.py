@@ -74,3 +74,23 @@ def test_an_ambiguous_labels_file_names_the_sources_to_choose(tmp_path):
     assert_one_line_error(result, "name the format explicitly with --source dlc-labels or --source lp-labels")
     poseconv("convert", path, "--source", "lp-labels", "-o", out, "--session-start-time", START)
     assert read_training(out).n_instances == 1
+
+
+def test_visible_flags_survive_nwb_and_come_back_in_the_export(tmp_path):
+    rows = [
+        "scorer,Jane,Jane,Jane,Jane,Jane,Jane",
+        "bodyparts,nose,nose,nose,tail,tail,tail",
+        "coords,x,y,visible,x,y,visible",
+        "labeled-data/v/img001.png,1.5,2.5,2,,,1",
+        "labeled-data/v/img002.png,5.5,6.5,2,7.5,8.5,0",
+        "labeled-data/v/img003.png,,,0,,,0",
+    ]
+    source = tmp_path / "CollectedData.csv"
+    source.write_text("\n".join(rows) + "\n")
+    nwb, back = tmp_path / "labels.nwb", tmp_path / "back.csv"
+    poseconv("convert", source, "-o", nwb, "--session-start-time", START, "-q")
+    flags = [i.visibility_flags.tolist() for f in read_training(nwb).frames for i in f.instances]
+    assert flags == [[2, 1], [2, 0]]
+    poseconv("export", nwb, back, "--training", "--to", "dlc", "-q")
+    read = lambda p: pd.read_csv(p, header=[0, 1, 2], index_col=0)  # noqa: E731
+    pd.testing.assert_frame_equal(read(back), read(source), check_exact=True)

@@ -105,8 +105,13 @@ def _image_name_width(training: TrainingData, video: str) -> int:
     return len(str(max(indices))) if indices else 1
 
 
-def _columns(training: TrainingData, scorer: str, multi: bool) -> tuple[list[tuple[str, ...]], dict[str | None, int]]:
-    """Return the table's column tuples, and the first column of each individual (None: the single animal)."""
+def _columns(
+    training: TrainingData, scorer: str, multi: bool, flagged: bool = False
+) -> tuple[list[tuple[str, ...]], dict[str | None, int]]:
+    """Return the table's column tuples, and the first column of each individual (None: the single animal).
+
+    ``flagged`` adds Lightning Pose's ``visible`` column after each node's x and y.
+    """
     skeleton_of = _individual_skeletons(training)
     slots: list[str | None] = list(training.individuals) if multi else [None]
     if multi:
@@ -119,14 +124,23 @@ def _columns(training: TrainingData, scorer: str, multi: bool) -> tuple[list[tup
         offsets[slot] = len(columns)
         for node in training.skeletons[skeleton_name].nodes:
             prefix = (scorer, slot, node) if multi else (scorer, node)
-            columns.extend([(*prefix, "x"), (*prefix, "y")])
+            columns.extend([(*prefix, coord) for coord in (("x", "y", "visible") if flagged else ("x", "y"))])
     return columns, offsets
 
 
 def _fill_row(
-    training: TrainingData, frame: LabeledFrame, row: np.ndarray, offsets: dict[str | None, int], multi: bool
+    training: TrainingData,
+    frame: LabeledFrame,
+    row: np.ndarray,
+    offsets: dict[str | None, int],
+    multi: bool,
+    flagged: bool = False,
 ) -> None:
-    """Write the points of ``frame``'s instances into ``row``, at their individuals' columns."""
+    """Write the points of ``frame``'s instances into ``row``, at their individuals' columns.
+
+    With ``flagged``, each node's visible flag follows its x and y: the instance's own flags, else 2
+    where visible, 1 where labeled but not visible, 0 where not labeled (-1, an empty cell, is NaN).
+    """
     name = training.source_name
     seen: set[str | None] = set()
     for instance in frame.instances:
@@ -146,7 +160,14 @@ def _fill_row(
             raise InvalidOptionError(f"{name}: the labels are 3D; DeepLabCut label files hold x and y only.")
         seen.add(slot)
         start = offsets[slot]
-        row[start : start + instance.points.size] = instance.points.reshape(-1)
+        if not flagged:
+            row[start : start + instance.points.size] = instance.points.reshape(-1)
+            continue
+        flags = instance.visibility_flags
+        if flags is None:
+            flags = np.where(instance.visible, 2, np.where(np.isnan(instance.points).any(axis=1), 0, 1))
+        cells = np.column_stack([instance.points, np.where(flags < 0, np.nan, flags)])
+        row[start : start + cells.size] = cells.reshape(-1)
 
 
 def _row_label(training: TrainingData, frame: LabeledFrame) -> str:
@@ -230,17 +251,24 @@ def to_deeplabcut_labels(
     row_labels: Literal["column", "multiindex"] = (layout.row_labels if layout else None) or "multiindex"
     value_dtype = (layout.value_dtype if layout else None) or "float64"
 
-    columns, offsets = _columns(training, scorer, multi)
+    flagged = any(i.visibility_flags is not None for f in frames for i in f.instances)
+    columns, offsets = _columns(training, scorer, multi, flagged)
     values = np.full((len(frames), len(columns)), np.nan)
+    is_flag = np.array([column[-1] == "visible" for column in columns], dtype=bool)
+    # A frame without instances: no node labeled, flag 0.
+    values[:, is_flag] = 0
     labels: list[str] = []
     for row, frame in enumerate(frames):
-        _fill_row(training, frame, values[row], offsets, multi)
+        _fill_row(training, frame, values[row], offsets, multi, flagged)
         labels.append(_row_label(training, frame))
     index = _row_index(training, labels, group, row_labels)
     names = ["scorer", "individuals", "bodyparts", "coords"] if multi else ["scorer", "bodyparts", "coords"]
     table = pd.DataFrame(values, index=index, columns=pd.MultiIndex.from_tuples(columns, names=names))
     if value_dtype != "float64" and not (np.dtype(value_dtype).kind in "iu" and np.isnan(values).any()):
         table = table.astype(value_dtype)
+    if flagged and not np.isnan(values[:, is_flag]).any():
+        # Flags are integers, as Lightning Pose writes them (an empty cell makes pandas read floats).
+        table = table.astype({column: "int64" for column in table.columns[is_flag]})
     return table
 
 

@@ -50,12 +50,17 @@ class LabeledInstance:
     individual : str or None
         Individual / track name; None when the tool gives the animal no identity
         (single-animal DeepLabCut projects, untracked SLEAP instances).
+    visibility_flags : numpy.ndarray or None
+        ``(nodes,)`` int8: the labeling tool's own flag of each node when its file has one, as
+        Lightning Pose's ``visible`` label column (COCO's 0 not labeled, 1 occluded, 2 visible;
+        -1 where the cell is empty); ``visible`` is then ``flags == 2``. None otherwise.
     """
 
     skeleton: str
     points: np.ndarray
     visible: np.ndarray
     individual: str | None = None
+    visibility_flags: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -271,4 +276,9 @@ def _checked_instance(
     visible = np.asarray(instance.visible, dtype="bool")
     if visible.shape != (n_nodes,):
         raise ValueError(f"{where}: visible must be ({n_nodes},), got {visible.shape}.")
-    return dataclasses.replace(instance, points=points, visible=visible)
+    flags = instance.visibility_flags
+    if flags is not None:
+        flags = np.asarray(flags, dtype="int8")
+        if flags.shape != (n_nodes,):
+            raise ValueError(f"{where}: visibility_flags must be ({n_nodes},), got {flags.shape}.")
+    return dataclasses.replace(instance, points=points, visible=visible, visibility_flags=flags)

@@ -18,6 +18,8 @@ __all__ = [
     "TRACK_ORDER_TABLE",
     "SOURCES_TABLE_COLUMNS",
     "SOURCES_TABLE_SUFFIX",
+    "VISIBILITY_FLAGS_COLUMN",
+    "VISIBILITY_FLAGS_DESCRIPTION",
     "SOURCE_FIELDS",
     "extra_coords_name",
     "given_fields",
@@ -126,3 +128,10 @@ SOURCES_TABLE_COLUMNS = {
     ),
     "value_dtype": "DeepLabCut only: the dtype of the label file's value columns (float64, float32, int64).",
 }
+#: The ragged column of the sources table holding label files' own visibility flags, when any has them.
+VISIBILITY_FLAGS_COLUMN = "visibility_flags"
+VISIBILITY_FLAGS_DESCRIPTION = (
+    "Lightning Pose only: the label file's visible flag of each node of the frame's instances, instance by "
+    "instance (0 not labeled, 1 occluded, 2 visible, as COCO; -1 for an empty cell); node_visibility is "
+    "flag == 2. Empty for frames whose file has no visible column."
+)

@@ -398,9 +398,9 @@ def read_lightning_pose_labels(
     parts = bodypart_coords(table.columns)[SINGLE_ANIMAL_NAME]
     bodyparts = list(parts)
     for part, part_coords in parts.items():
-        if part_coords != ("x", "y"):
+        if part_coords not in (("x", "y"), ("x", "y", "visible")):
             raise InvalidSourceFileError(
-                f"{path}: keypoint {part!r} has coordinate columns {list(part_coords)}; labels have x, y."
+                f"{path}: keypoint {part!r} has coordinate columns {list(part_coords)}; labels have x, y (and visible)."
             )
     config_path = Path(config_file_path) if config_file_path is not None else None
     if config_path is not None:

@@ -290,3 +290,45 @@ def test_labels_without_a_labeler_name(tmp_path, scorer_cell, index_columns):
     assert [frame.annotator for frame in training.frames] == ["", ""]
     np.testing.assert_array_equal(training.frames[0].instances[0].points, [[1.5, 2], [3, 4]])
     np.testing.assert_array_equal(training.frames[1].instances[0].visible, [True, False])
+
+
+def test_labels_with_visible_flags(tmp_path):
+    # Lightning Pose >= 2.1.2: an optional visible column after each x, y (COCO: 0 not labeled,
+    # 1 occluded, 2 visible); an occluded keypoint may have no coordinates.
+    rows = [
+        "scorer,Jane,Jane,Jane,Jane,Jane,Jane",
+        "bodyparts,nose,nose,nose,tail,tail,tail",
+        "coords,x,y,visible,x,y,visible",
+        "labeled-data/v/img001.png,1.5,2,2,,,1",
+        "labeled-data/v/img002.png,5,6,2,7,8,0",
+        "labeled-data/v/img003.png,,,0,,,0",
+        "labeled-data/v/img004.png,,,0,,,",
+    ]
+    path = tmp_path / "CollectedData.csv"
+    path.write_text("\n".join(rows) + "\n")
+    training = read_lightning_pose_labels(path)
+    first, second, third, fourth = training.frames
+    np.testing.assert_array_equal(first.instances[0].visibility_flags, [2, 1])
+    np.testing.assert_array_equal(first.instances[0].visible, [True, False])
+    np.testing.assert_array_equal(first.instances[0].points, [[1.5, 2], [np.nan, np.nan]])
+    # A flag 0 keeps the coordinates the file gives; a frame with nothing labeled has no instance.
+    np.testing.assert_array_equal(second.instances[0].visibility_flags, [2, 0])
+    np.testing.assert_array_equal(second.instances[0].points, [[5, 6], [7, 8]])
+    assert third.instances == ()
+    np.testing.assert_array_equal(fourth.instances[0].visibility_flags, [0, -1])
+    path.write_text("\n".join([*rows[:3], "labeled-data/v/img001.png,1,2,3,,,1"]) + "\n")
+    with pytest.raises(
+        InvalidSourceFileError, match=r"CollectedData.csv: row .*img001.png.* visible flags \[3\.0, 1\.0\]"
+    ):
+        read_lightning_pose_labels(path)
+
+
+def test_labels_without_a_scorer_row_are_lightning_pose_labels(tmp_path):
+    # Lightning Pose reads header_rows [0, 1] too (bodyparts, coords), as in its toy data set.
+    path = tmp_path / "CollectedData_.csv"
+    path.write_text("bodyparts,nose,nose,tail,tail\ncoords,x,y,x,y\nrun1/img1.png,1,2,3,4\nrun1/img2.png,5,6,,\n")
+    assert detect_format(path).name == "LightningPose labels"
+    training = read_lightning_pose_labels(path)
+    assert training.skeletons["Skeleton"].nodes == ("nose", "tail")
+    assert [frame.image for frame in training.frames] == ["run1/img1.png", "run1/img2.png"]
+    np.testing.assert_array_equal(training.frames[1].instances[0].points, [[5, 6], [np.nan, np.nan]])

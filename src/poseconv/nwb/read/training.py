@@ -9,6 +9,7 @@ group, seconds for a thousand frames) and indifferent to the extension specs oth
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from ...errors import InvalidOptionError, InvalidSourceFileError
 from ...metadata.names import nwb_name
 from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
-from ..layout import SOURCES_TABLE_COLUMNS, sources_table_name
+from ..layout import SOURCES_TABLE_COLUMNS, VISIBILITY_FLAGS_COLUMN, sources_table_name
 from .store import (
     base_name,
     child_groups,
@@ -189,6 +190,11 @@ class _StoredTraining:
             for column in SOURCES_TABLE_COLUMNS
             if column in table
         }
+        if VISIBILITY_FLAGS_COLUMN in table and f"{VISIBILITY_FLAGS_COLUMN}_index" in table:
+            # Ragged: one run of flags per row, ending where the index says.
+            flags = np.asarray(table[VISIBILITY_FLAGS_COLUMN][()], dtype="int8")
+            ends = np.asarray(table[f"{VISIBILITY_FLAGS_COLUMN}_index"][()], dtype="int64")
+            columns[VISIBILITY_FLAGS_COLUMN] = np.split(flags, ends[:-1]) if len(ends) else []
         return {
             frame_name: {column: values[i] for column, values in columns.items()}
             for i, frame_name in enumerate(columns["training_frame"])
@@ -300,6 +306,8 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
         if key not in videos:
             videos[key] = _video_info(frame.video, key, original, nwb_folder)
         instances = _instances(frame, skeletons, individuals_by_id, identity, nwb_path)
+        if row is not None and len(row.get(VISIBILITY_FLAGS_COLUMN, ())):
+            instances = _with_flags(instances, row[VISIBILITY_FLAGS_COLUMN])
         frames.append(
             LabeledFrame(
                 video=key,
@@ -345,6 +353,15 @@ def _identity_rule(raw: _RawTraining) -> str | None:
     if all(None not in group and len(set(group)) == len(group) for group in ids):
         return "id"
     return "name"
+
+
+def _with_flags(instances: tuple[LabeledInstance, ...], flags: np.ndarray) -> tuple[LabeledInstance, ...]:
+    """Return the instances with their runs of the row's visibility flags (unchanged when the counts differ)."""
+    counts = [len(instance.points) for instance in instances]
+    if sum(counts) != len(flags):
+        return instances
+    runs = np.split(flags, np.cumsum(counts)[:-1])
+    return tuple(dataclasses.replace(i, visibility_flags=run) for i, run in zip(instances, runs, strict=True))
 
 
 def _instances(

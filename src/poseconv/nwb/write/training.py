@@ -49,7 +49,12 @@ from ...metadata.names import nwb_name, skeleton_nwb_names, unique_name
 from ...metadata.training import DEFAULT_POSE_TRAINING_NAME
 from ...model import VideoInfo
 from ...model.training import LabeledFrame, TrainingData
-from ..layout import SOURCES_TABLE_COLUMNS, sources_table_name
+from ..layout import (
+    SOURCES_TABLE_COLUMNS,
+    VISIBILITY_FLAGS_COLUMN,
+    VISIBILITY_FLAGS_DESCRIPTION,
+    sources_table_name,
+)
 from .pose_estimation import behavior_module, get_or_add_skeleton
 from .video import external_image_series
 
@@ -328,11 +333,13 @@ def _add_source_row(rows: dict[str, list[Any]], training: TrainingData, frame: L
     rows["original_video"].append(info.original_path or "")
     rows["row_labels"].append((layout.row_labels if layout else None) or "")
     rows["value_dtype"].append((layout.value_dtype if layout else None) or "")
+    flags = [instance.visibility_flags for instance in frame.instances if instance.visibility_flags is not None]
+    rows.setdefault(VISIBILITY_FLAGS_COLUMN, []).append(np.concatenate(flags) if flags else np.zeros(0, "int8"))
 
 
 def _sources_table(name: str, description: str, rows: Mapping[str, list[Any]]) -> Any:
     """Return the table of where each training frame came from (plain hdmf: ndx-pose has no place for it)."""
-    from hdmf.common import DynamicTable, VectorData
+    from hdmf.common import DynamicTable, VectorData, VectorIndex
 
     columns = [
         VectorData(
@@ -342,6 +349,16 @@ def _sources_table(name: str, description: str, rows: Mapping[str, list[Any]]) -
         )
         for column, text in SOURCES_TABLE_COLUMNS.items()
     ]
+    flags = rows.get(VISIBILITY_FLAGS_COLUMN, [])
+    if any(len(row) for row in flags):
+        # Ragged: the flags of every node of the frame's instances, none for frames without them.
+        values = VectorData(
+            name=VISIBILITY_FLAGS_COLUMN,
+            description=VISIBILITY_FLAGS_DESCRIPTION,
+            data=np.concatenate(flags).astype("int8"),
+        )
+        ends = np.cumsum([len(row) for row in flags]).astype("int64")
+        columns += [values, VectorIndex(name=f"{VISIBILITY_FLAGS_COLUMN}_index", data=ends, target=values)]
     return DynamicTable(name=name, description=description, columns=columns)
 
 

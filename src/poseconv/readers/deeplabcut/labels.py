@@ -31,6 +31,7 @@ from .table import (
     UNIQUE_SKELETON_NAME,
     animal_bodyparts,
     bodypart_coords,
+    first_cells,
     single_scorer,
 )
 from .variants import csv_coords, h5_coords, has_labeled_rows, read_csv_rows
@@ -64,6 +65,13 @@ def _scored(path: Path) -> bool:
         return False
 
 
+def _has_scorer_row(path: Path) -> bool:
+    try:
+        return first_cells(read_csv_rows(path, n_rows=1))[:1] == ["scorer"]
+    except (OSError, UnicodeError):
+        return False
+
+
 def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
     """Return True when ``file_path`` is a DeepLabCut labels table; never raises.
 
@@ -74,6 +82,9 @@ def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
     path = Path(file_path)
     if path.suffix.lower() not in SUFFIXES or path.name.startswith("machinelabels"):
         # machinelabels files are the refinement step's predictions; the predictions reader explains them.
+        return False
+    if path.suffix.lower() == ".csv" and not _has_scorer_row(path):
+        # DeepLabCut always writes the scorer row; Lightning Pose's labels may go without it.
         return False
     if path.name.startswith("CollectedData_"):
         return True
@@ -205,9 +216,10 @@ def _file_header(path: Path, frame: Any) -> tuple[str, bool, list[str], list[str
     by_individual = bodypart_coords(columns)
     for parts in by_individual.values():
         for part, part_coords in parts.items():
-            if part_coords != ("x", "y"):
+            if part_coords not in (("x", "y"), ("x", "y", "visible")):
                 raise InvalidSourceFileError(
-                    f"{path}: bodypart {part!r} has coordinate columns {list(part_coords)}; expected x, y."
+                    f"{path}: bodypart {part!r} has coordinate columns {list(part_coords)}; "
+                    "expected x, y (and visible)."
                 )
     bodyparts = {individual: list(parts) for individual, parts in by_individual.items()}
     _animals, animal_parts, unique_parts = animal_bodyparts(bodyparts, multi, path)

@@ -35,6 +35,7 @@ from .table import (
     UNIQUE_BODYPARTS_INDIVIDUAL,
     UNIQUE_SKELETON_NAME,
     csv_header_levels,
+    first_cells,
     read_csv_frame,
     read_h5_frame,
 )
@@ -42,6 +43,7 @@ from .variants import DLC_LEVELS, read_csv_rows
 
 __all__ = [
     "LABELED_DATA_FOLDER",
+    "LABEL_COORDS",
     "frame_index_from_image",
     "frames_of_table",
     "read_deeplabcut_labels_table",
@@ -51,6 +53,12 @@ __all__ = [
 LABELED_DATA_FOLDER = "labeled-data"
 # DeepLabCut names extracted frames img<index>.<ext>, zero-padded to the digits of the frame count.
 _IMAGE_NAME = re.compile(r"img(?P<index>\d+)\.[A-Za-z0-9]+")
+#: The coords of a node in a labels table: DeepLabCut's x, y; Lightning Pose's may add a visible flag.
+LABEL_COORDS = {"x", "y", "visible"}
+# Lightning Pose's visible flags (COCO): 0 not labeled, 1 occluded, 2 visible.
+_FLAG_VALUES = (0, 1, 2)
+# The header of labels without a scorer row, which Lightning Pose also reads.
+_NO_SCORER_LEVELS = ("bodyparts", "coords")
 # A blank header cell as pandas reads (and writes back) it: "Unnamed: 3_level_0".
 _UNNAMED_CELL = re.compile(r"(Unnamed: \d+_level_\d+)?")
 
@@ -78,6 +86,8 @@ def _split_row_label(label: str) -> list[str]:
 
 def _read_labels_frame(path: Path) -> Any:
     """Read a CollectedData ``.csv`` or ``.h5`` whole with pandas, column levels named."""
+    import pandas as pd
+
     if path.suffix.lower() != ".csv":
         return read_h5_frame(
             path,
@@ -86,7 +96,11 @@ def _read_labels_frame(path: Path) -> Any:
             holds="a CollectedData .h5 holds one",
             key="/df_with_missing",
         )
-    n_header, cells = csv_header_levels(path, "DeepLabCut labels", positional=False)
+    if first_cells(read_csv_rows(path, n_rows=2)) == list(_NO_SCORER_LEVELS):
+        # Lightning Pose also reads labels without the scorer row (its header_rows [0, 1]).
+        n_header, cells = 2, list(_NO_SCORER_LEVELS)
+    else:
+        n_header, cells = csv_header_levels(path, "DeepLabCut labels", positional=False)
     # Three index columns leave the header's next two cells empty ("coords,,,x,y,..."). The coords
     # row is counted: a scorer row may be blank throughout (Lightning Pose labels made by script).
     coords_row = read_csv_rows(path, n_rows=n_header)[n_header - 1]
@@ -97,13 +111,19 @@ def _read_labels_frame(path: Path) -> Any:
         raise InvalidSourceFileError(
             f"{path}: {n_index} index columns; DeepLabCut labels have 1 (image path) or 3 (labeled-data, video, image)."
         )
-    return read_csv_frame(
+    frame = read_csv_frame(
         path,
         n_header=n_header,
         level_names=list(cells[:n_header]),
         index_col=list(range(n_index)),
         what="DeepLabCut labels",
     )
+    if n_header == len(_NO_SCORER_LEVELS):
+        # No labeler named: one empty scorer, as for a blank scorer row.
+        frame.columns = pd.MultiIndex.from_tuples(
+            [("", *column) for column in frame.columns], names=["scorer", *frame.columns.names]
+        )
+    return frame
 
 
 def _unnamed_scorer(columns: Any) -> Any:
@@ -134,9 +154,10 @@ def _check_columns(frame: Any, path: Path) -> None:
             f"{path}: has likelihood columns, so it holds machine predictions (DeepLabCut's machinelabels or an "
             "analysis output), not human labels. Give the CollectedData_<scorer> file of the folder."
         )
-    if not coords <= {"x", "y"}:
+    if not {"x", "y"} <= coords <= LABEL_COORDS:
         raise InvalidSourceFileError(
-            f"{path}: coordinate columns are {sorted(coords)}; DeepLabCut labels have x and y."
+            f"{path}: coordinate columns are {sorted(coords)}; labels have x and y (and Lightning Pose's a "
+            "visible flag)."
         )
 
 
@@ -193,12 +214,22 @@ def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]
     return frame, layout
 
 
-def _slots(table: Any, scorer: str, animal_parts: list[str], unique_parts: list[str]) -> list[tuple[Any, str, Any]]:
-    """(individual, skeleton, column indices of x and y per node) per individual; None is the single animal."""
+def _slots(
+    table: Any, scorer: str, animal_parts: list[str], unique_parts: list[str]
+) -> list[tuple[Any, str, Any, Any]]:
+    """(individual, skeleton, column indices of x and y per node, of the visible flags or None) per individual.
+
+    The individual None is the single animal.
+    """
     position = {column: i for i, column in enumerate(table.columns)}
+    flagged = "visible" in set(table.columns.get_level_values("coords"))
+
+    def columns(prefix: tuple[Any, ...], parts: list[str]) -> tuple[Any, Any]:
+        xy = np.array([[position[(*prefix, p, axis)] for axis in "xy"] for p in parts])
+        return xy, (np.array([position[(*prefix, p, "visible")] for p in parts]) if flagged else None)
+
     if "individuals" not in table.columns.names:
-        columns = np.array([[position[(scorer, p, axis)] for axis in "xy"] for p in animal_parts])
-        return [(None, ANIMAL_SKELETON_NAME, columns)]
+        return [(None, ANIMAL_SKELETON_NAME, *columns((scorer,), animal_parts))]
     slots = []
     for individual in dict.fromkeys(table.columns.get_level_values("individuals")):
         unique = individual == UNIQUE_BODYPARTS_INDIVIDUAL
@@ -206,9 +237,29 @@ def _slots(table: Any, scorer: str, animal_parts: list[str], unique_parts: list[
         if not parts:
             continue
         skeleton = UNIQUE_SKELETON_NAME if unique else ANIMAL_SKELETON_NAME
-        columns = np.array([[position[(scorer, individual, p, axis)] for axis in "xy"] for p in parts])
-        slots.append((str(individual), skeleton, columns))
+        slots.append((str(individual), skeleton, *columns((scorer, individual), parts)))
     return slots
+
+
+def _instance(points: Any, flags: Any, path: Path, row_label: Any, **names: Any) -> LabeledInstance | None:
+    """Return the instance of one animal's cells in a row, or None when nothing of it is labeled.
+
+    With visible flags (Lightning Pose), a node is labeled where it has coordinates or a flag other
+    than 0, and visible where the flag is 2 (-1 keeps an empty flag cell).
+    """
+    labeled = ~np.isnan(points).any(axis=1)
+    if flags is None:
+        return LabeledInstance(points=points, visible=labeled, **names) if labeled.any() else None
+    known = ~np.isnan(flags)
+    if not np.isin(flags[known], _FLAG_VALUES).all():
+        raise InvalidSourceFileError(
+            f"{path}: row {row_label!r} has visible flags {flags[known].tolist()}; Lightning Pose's flags are "
+            "0 (not labeled), 1 (occluded) or 2 (visible)."
+        )
+    codes = np.where(known, flags, -1).astype("int8")
+    if not (labeled.any() or (codes != 0).any()):
+        return None
+    return LabeledInstance(points=points, visible=codes == 2, visibility_flags=codes, **names)
 
 
 def frames_of_table(
@@ -250,12 +301,11 @@ def frames_of_table(
         if video not in videos:
             videos[video] = find_video(video, config, folders, resolve_recorded=True)
         instances = []
-        for individual, skeleton, columns in slots:
-            points = values[row][columns]
-            labeled = ~np.isnan(points).any(axis=1)
-            if not labeled.any():
-                continue
-            instances.append(LabeledInstance(skeleton=skeleton, points=points, visible=labeled, individual=individual))
+        for individual, skeleton, columns, flag_columns in slots:
+            flags = values[row][flag_columns] if flag_columns is not None else None
+            instance = _instance(values[row][columns], flags, path, label, skeleton=skeleton, individual=individual)
+            if instance is not None:
+                instances.append(instance)
         frames.append(
             LabeledFrame(
                 video=video,

@@ -338,7 +338,8 @@ def has_labeled_rows(file_path: str | Path) -> bool:
         first_cells = [row[0].strip() if row else "" for row in rows]
         n_header = next((i for i, cell in enumerate(first_cells) if cell not in LEVEL_NAMES), len(rows))
         data = [row for row in rows[n_header:] if row]
-        if n_header < 3 or not data:
+        # Two header rows: Lightning Pose's labels without the scorer row (bodyparts, coords).
+        if n_header < 2 or not data:
             return False
         cells = [cell.strip().lower() for cell in data[0][:3]]
         return cells[0] == "labeled-data" or any(cell.endswith(IMAGE_SUFFIXES) for cell in cells)
