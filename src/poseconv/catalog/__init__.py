@@ -210,8 +210,9 @@ def detect_format(file_path: str | Path) -> Format:
         from ..readers.safety.input_checks import check_input_file, is_hdf5
 
         tools = " or ".join(dict.fromkeys(fmt.source_software for fmt in by_suffix))
-        if is_hdf5(path):
-            # A truncated or damaged HDF5 file claims nothing; say it is damaged, as with a format named.
+        if is_hdf5(path) or path.suffix.lower() == ".csv":
+            # A damaged HDF5 file or a CSV saved again by a spreadsheet claims nothing; say what is wrong
+            # with it, as with a format named.
             check_input_file(path, suffixes={path.suffix.lower()}, what=f"{tools} output")
         raise UnsupportedFormatError(
             f"{path}: the file does not look like output of {tools}. Check that it is a pose "

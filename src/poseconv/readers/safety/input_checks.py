@@ -51,6 +51,10 @@ UNREADABLE_FILE_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+# Bytes of a CSV's first line looked at for its separator.
+_FIRST_LINE_BYTES = 1 << 16
+
+
 def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) -> Path:
     """Return ``file_path`` as a Path after checking it exists, is a file and has a known suffix.
 
@@ -85,15 +89,31 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
         )
     try:
         with path.open("rb") as handle:
-            handle.read(1)
+            first_line = handle.readline(_FIRST_LINE_BYTES)
     except OSError as err:
         raise InvalidSourceFileError(f"{path}: cannot be read ({err.strerror}).") from err
+    if path.suffix.lower() == ".csv":
+        _check_separator(path, first_line)
     if is_hdf5(path):
         from .isolation import HDF5_STRUCTURE, probe, walk_hdf5
 
         # A damaged header can make HDF5 allocate without bound or crash: look at it in a child first.
         probe(path, walk_hdf5, what=HDF5_STRUCTURE)
     return path
+
+
+def _check_separator(path: Path, first_line: bytes) -> None:
+    """Refuse a CSV whose cells are separated by semicolons or tabs: a spreadsheet program saved it again."""
+    if b"," in first_line:
+        return
+    for separator, name in ((b";", "semicolons"), (b"\t", "tabs")):
+        if separator in first_line:
+            raise InvalidSourceFileError(
+                f"{path}: its cells are separated by {name}, not commas: a spreadsheet program saved it again "
+                "(with a European locale, Excel separates cells by semicolons and writes decimal commas). The "
+                "pose tools write comma-separated files: convert the tool's original file, or save this one as "
+                "CSV with commas and points."
+            )
 
 
 def dataset_shapes(path: str | Path, names: tuple[str, ...]) -> dict[str, tuple[int, ...]] | None:

@@ -35,3 +35,17 @@ def test_poseconv_errors_and_wrong_calls_pass_through():
     with pytest.raises(TypeError):
         _read("x.slp", unknown_option=True)
     assert _read("fine.slp") == "fine.slp"
+
+
+@pytest.mark.parametrize(("separator", "named"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_csv_saved_again_by_a_spreadsheet_is_named_for_what_it_is(tmp_path, separator, named):
+    # A DeepLabCut CSV opened and saved by Excel with a European locale: semicolons, decimal commas.
+    rows = ["scorer;DLC_resnet50_aJan1shuffle1_10;DLC_resnet50_aJan1shuffle1_10", "bodyparts;nose;nose", "coords;x;y"]
+    path = tmp_path / "videoDLC_resnet50_aJan1shuffle1_10.csv"
+    path.write_text("\n".join([*rows, "0;1,5;2,5"]).replace(";", separator) + "\n")
+    from poseconv import read_pose
+    from poseconv.catalog import detect_format
+
+    for attempt in (lambda: detect_format(path), lambda: read_pose(path, source_software="dlc")):
+        with pytest.raises(InvalidSourceFileError, match=rf"{path.name}: its cells are separated by {named}"):
+            attempt()
