@@ -7,6 +7,7 @@ writer, so both sides use :func:`container_key`.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -14,6 +15,8 @@ from ..model import PoseData, PoseTrack, Skeleton
 from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
 
 __all__ = [
+    "MISSING_VIDEO_PATTERN",
+    "MISSING_VIDEO_SENTENCE",
     "camera_and_video_entries",
     "camera_device_entry",
     "camera_key",
@@ -29,6 +32,15 @@ __all__ = [
     "video_of_camera_key",
     "video_key",
 ]
+
+# A video the tool recorded but this machine does not have gets no ImageSeries (an external file that
+# does not exist is an error for DANDI): its path is said in the container's description, and read back.
+MISSING_VIDEO_SENTENCE = (
+    "The tool recorded the video as '{path}', which does not exist on the machine that wrote this file."
+)
+MISSING_VIDEO_PATTERN = re.compile(
+    r"The tool recorded the video as '(?P<path>.*)', which does not exist on the machine that wrote this file\."
+)
 
 
 def container_key(pose: PoseData, track: PoseTrack) -> str:
@@ -213,10 +225,7 @@ def _container_description(pose: PoseData, track: PoseTrack) -> str:
     if pose.notes.get("model"):
         description += f" {pose.notes['model']}"
     if info.original_path and info.path is None:
-        description += (
-            f" The tool recorded the video as '{info.original_path}', which does not exist on the "
-            "machine that wrote this file."
-        )
+        description += " " + MISSING_VIDEO_SENTENCE.format(path=info.original_path)
     return description
 
 

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
+from ...metadata.defaults import MISSING_VIDEO_PATTERN
 from ...model import FrameTiming, Skeleton
 from .frame_times import FrameTimes, recover_frame_times
 from .pose_names import (
@@ -294,6 +295,9 @@ class ContainerScanner:
             originals = [v for v in texts(group["original_videos"]) if v.strip() not in EMPTY_TEXT]
             if originals:
                 facts["original_video"] = originals[0]
+        elif missing := MISSING_VIDEO_PATTERN.search(facts["description"] or ""):
+            # A video the tool recorded that the writing machine did not have: named in the description.
+            facts["original_video"] = missing["path"]
         if "frame_size" not in facts and "dimensions" in group:
             facts["frame_size"] = frame_size_of_dimensions(group["dimensions"], facts.get("source_software"))
         if facts.get("original_video"):
