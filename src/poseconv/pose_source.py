@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import timing
-from .errors import InvalidOptionError
+from .errors import InvalidOptionError, InvalidSourceFileError
 from .interfaces.mixin import ReadsInput, user_stacklevel
 from .metadata.defaults import default_pose_metadata, merge_metadata, track_for_container_key
 from .model import FrameTiming, PoseData
@@ -76,6 +76,13 @@ class PoseSource(ReadsInput):
         self._aligned_timing: dict[str, FrameTiming] = {}
         self._probes: dict[Path, VideoProbe | None] = {}
         data = self._read_input()
+        if isinstance(data, PoseData) and not data.tracks:
+            raise InvalidSourceFileError(
+                f"{data.source_name}: holds no poses: no track, individual or instance in any frame, so the NWB "
+                "file would hold nothing of it. Check that this is the file with the predictions (SLEAP: a "
+                "project after inference, not one with only suggested frames; an analysis export of tracked "
+                "instances)."
+            )
         if source_data.get("metadata_key") is not None:
             data = dataclasses.replace(data, metadata_key=source_data["metadata_key"])
         video = source_data.get("video_file_path")
