@@ -229,3 +229,66 @@ def test_convert_says_how_many_replaced_prediction_containers_it_wrote(tmp_path)
     )
     assert result.returncode == 0, result.stderr
     assert "1 PoseEstimation container(s) (and 1 of SLEAP predictions a user instance replaced)" in result.stderr
+
+
+def _predicted(skeleton: sio.Skeleton, track: sio.Track | None, rng: np.random.Generator) -> sio.PredictedInstance:
+    points = rng.uniform(0, 500, size=(len(skeleton.nodes), 2)).astype("float32").astype("float64")
+    scores = rng.uniform(size=len(skeleton.nodes)).astype("float32").astype("float64")
+    return sio.PredictedInstance.from_numpy(points, point_scores=scores, score=0.5, skeleton=skeleton, track=track)
+
+
+def _other_lab_labels(tmp_path: Path, frames: list) -> tuple[Path, sio.Labels]:
+    video = sio.Video(filename="C:/Users/lab/Videos/mouse 1/session_01.mp4", open_backend=False)
+    labeled = [sio.LabeledFrame(video=video, frame_idx=t, instances=instances) for t, instances in frames]
+    skeletons = list({id(i.skeleton): i.skeleton for _, instances in frames for i in instances}.values())
+    tracks = list({id(i.track): i.track for _, instances in frames for i in instances if i.track}.values())
+    labels = sio.Labels(labeled_frames=labeled, videos=[video], skeletons=skeletons, tracks=tracks)
+    path = tmp_path / "other_lab.slp"
+    sio.save_slp(labels, path)
+    return path, sio.load_slp(str(path), open_videos=False)
+
+
+def test_one_track_under_two_skeletons_stays_one_animal(tmp_path):
+    # A second model with another skeleton predicted into the same project: its instances share the tracks.
+    rng = np.random.default_rng(3)
+    fine, coarse = sio.Skeleton(["a", "b", "c"], name="fine"), sio.Skeleton(["a", "c"], name="coarse")
+    mouse = sio.Track(name="mouse")
+    path, source = _other_lab_labels(
+        tmp_path, [(t, [_predicted(fine if t < 3 else coarse, mouse, rng)]) for t in range(6)]
+    )
+    back = round_trip(path, tmp_path, "--fps", "30")
+    # The two containers of the animal both record its track, and the export makes it one track again.
+    [pose] = read_nwb(tmp_path / "converted.nwb")
+    assert [(t.name, pose.identity(t)) for t in pose.tracks] == [("mouse_fine", "mouse"), ("mouse_coarse", "mouse")]
+    got = sio.load_slp(str(back), open_videos=False)
+    assert_same_labels(source, got)
+    # The video the file recorded is on no machine here: its path comes back as recorded.
+    assert [v.filename for v in got.videos] == ["C:/Users/lab/Videos/mouse 1/session_01.mp4"]
+
+
+def test_a_track_named_untracked_is_not_taken_for_untracked_instances(tmp_path):
+    rng = np.random.default_rng(4)
+    skeleton = sio.Skeleton(["a", "b"], name="s")
+    named = sio.Track(name="untracked")
+    frames = [
+        (t, [_predicted(skeleton, named, rng)] + ([_predicted(skeleton, None, rng)] if t % 2 else [])) for t in range(4)
+    ]
+    path, source = _other_lab_labels(tmp_path, frames)
+    assert_same_labels(source, sio.load_slp(str(round_trip(path, tmp_path, "--fps", "30")), open_videos=False))
+
+
+@pytest.mark.parametrize("kind", ["no frames", "suggestions only"])
+def test_a_project_without_poses_is_refused(tmp_path, kind):
+    from poseconv import SLEAPPoseInterface
+    from poseconv.errors import InvalidSourceFileError
+
+    video = sio.Video(filename="session.mp4", open_backend=False)
+    suggestions = [sio.SuggestionFrame(video=video, frame_idx=t) for t in range(3)] if kind != "no frames" else []
+    labels = sio.Labels(videos=[video], skeletons=[sio.Skeleton(["a", "b"])], suggestions=suggestions)
+    path = tmp_path / "empty.slp"
+    sio.save_slp(labels, path)
+    with pytest.raises(InvalidSourceFileError, match="empty.slp: holds no poses"):
+        SLEAPPoseInterface(file_path=path, sampling_frequency=30.0)
+    result = poseconv_in_process("convert", path, "-o", tmp_path / "out.nwb", "--fps", "30")
+    assert result.returncode == 1 and "holds no poses" in result.stderr
+    assert not (tmp_path / "out.nwb").exists()

@@ -37,7 +37,6 @@ with the same rows sleap-io would write for :func:`to_sleap_labels`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -52,7 +51,6 @@ from .files import export_path
 __all__ = ["to_sleap_labels", "write_slp"]
 
 # Track names poseconv's SLEAP reader gives instances that had no track (readers.sleap.UNTRACKED_TRACK_NAME).
-_UNTRACKED = re.compile(r"untracked(_\d+)?")
 
 
 def _video_filename(pose: PoseData, key: str) -> str:
@@ -82,18 +80,19 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
         )
         for name in used
     }
-    # poseconv's SLEAP reader files instances without a track under "untracked" ("untracked_<k>"):
-    # they go back without a track.
-    untracked = pose.source_software == "SLEAP"
-    tracks = {
-        name: None if untracked and _UNTRACKED.fullmatch(name) else sio.Track(name=name) for name in pose.track_names()
-    }
+    # One sio.Track per animal: poses of one track under two skeletons share it; instances without a
+    # track go back without one.
+    by_identity: dict[str, Any] = {}
+    tracks: dict[str, Any] = {}
+    for track in pose.tracks:
+        identity = pose.identity(track)
+        tracks[track.name] = None if identity is None else by_identity.setdefault(identity, sio.Track(name=identity))
     video_keys = list(dict.fromkeys(track.video for track in pose.tracks))
     videos = {key: sio.Video(filename=_video_filename(pose, key), open_backend=False) for key in video_keys}
     labels = sio.Labels(
         videos=list(videos.values()),
         skeletons=list(skeletons.values()),
-        tracks=[track for track in tracks.values() if track is not None],
+        tracks=list(by_identity.values()),
         provenance={"source": f"poseconv export of {pose.source_name}", "source_software": pose.source_software},
     )
     return labels, skeletons, tracks, videos, video_keys
@@ -213,8 +212,8 @@ def write_slp(
             if key is not None:
                 session.add_video(videos[key], camera)
         labels.sessions.append(session)
-    track_order = [track for track in tracks.values() if track is not None]
-    track_ids = {name: (-1 if track is None else track_order.index(track)) for name, track in tracks.items()}
+    position = {id(track): i for i, track in enumerate(labels.tracks)}
+    track_ids = {name: (-1 if track is None else position[id(track)]) for name, track in tracks.items()}
     with atomic_output(path) as partial:
         # sleap-io writes what it keeps outside the label tables; the tables are streamed in after.
         sio.save_slp(labels, str(partial), verbose=False)

@@ -7,7 +7,8 @@
 """
 
 from .multicamera import CameraCalibration, MultiCameraPoseData
-from .pose import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo, require_names
+from .names import require_names
+from .pose import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from .training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 
 __all__ = [

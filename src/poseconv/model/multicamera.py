@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from .location import SourceNamed, location
-from .pose import FrameTiming, PoseData, Skeleton, require_names, unique_by
+from .names import require_names, unique_by
+from .pose import FrameTiming, PoseData, Skeleton
 
 __all__ = ["LENGTH_UNITS", "CameraCalibration", "MultiCameraPoseData"]
 

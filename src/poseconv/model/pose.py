@@ -11,6 +11,7 @@ checks shapes, dtypes and names once.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,11 @@ from typing import Any
 import numpy as np
 
 from .frames import LazyArray, is_lazy_array
-from .location import SourceNamed, location, location_name
+from .location import SourceNamed, location
+from .names import require_names, unique_by
+
+# poseconv's SLEAP readers' names for instances without a track, where no track_name says otherwise.
+_UNTRACKED_NAME = re.compile(r"untracked(_\d+)?")
 
 __all__ = ["ExtraCoords", "FrameTiming", "PoseData", "PoseTrack", "Skeleton", "VideoInfo"]
 
@@ -194,6 +199,10 @@ class PoseTrack:
         confidence, instance and tracking scores, NaN in every other frame. None when there are
         none. The pose model holds one pose per animal and frame; these are kept beside it so a
         ``.slp`` written back holds them (and the user instances' ``from_predicted`` links) again.
+    track_name : str or None
+        The track (individual) as the pose file names it, when ``name`` is not it: one SLEAP track
+        whose instances use two skeletons is two PoseTracks ``<track>_<skeleton>`` of one animal;
+        ``""`` for instances the file gives no track (SLEAP's ``untracked``). None: ``name`` is it.
     """
 
     name: str
@@ -207,6 +216,7 @@ class PoseTrack:
     user_labeled: np.ndarray | LazyArray | None = None
     extra_coords: tuple[ExtraCoords, ...] = ()
     replaced_predictions: PoseTrack | None = None
+    track_name: str | None = None
 
     @property
     def n_frames(self) -> int:
@@ -221,22 +231,6 @@ class PoseTrack:
                 value.forget_blocks()
         if self.replaced_predictions is not None:
             self.replaced_predictions.forget_blocks()
-
-
-def require_names(names: Sequence[str], available: Sequence[str], source_file: Path | str) -> set[str]:
-    """Return ``names`` as a set after checking each is ``available``.
-
-    Raises
-    ------
-    KeyError
-        When a name is not available; the message lists those that are.
-    """
-    unknown = [name for name in names if name not in available]
-    if unknown:
-        raise KeyError(
-            f"{unknown} not found in {location_name(source_file)}; available individuals/tracks: {list(available)}."
-        )
-    return set(names)
 
 
 @dataclass
@@ -370,6 +364,14 @@ class PoseData(SourceNamed):
                 return track.n_frames
         return 0
 
+    def identity(self, track: PoseTrack) -> str | None:
+        """Return ``track``'s track as the pose file names it; None for instances without one (SLEAP's untracked)."""
+        if track.track_name is not None:
+            return track.track_name or None
+        if self.source_software == "SLEAP" and _UNTRACKED_NAME.fullmatch(track.name):
+            return None
+        return track.name
+
     def track_names(self) -> list[str]:
         """Return the unique track names, in file order."""
         return list(dict.fromkeys(track.name for track in self.tracks))
@@ -469,20 +471,3 @@ def _float64_array(values: Any, track: str, what: str) -> Any:
             raise ValueError(f"Track {track!r}: lazy {what} must be float64, got {values.dtype}.")
         return values
     return np.asarray(values, dtype="float64")
-
-
-def unique_by(items: Sequence[Any], attribute: str, what: str) -> dict[str, Any]:
-    """Return ``items`` by their ``attribute``, in order.
-
-    Raises
-    ------
-    ValueError
-        When two items have the same ``attribute`` (``what`` names them in the message).
-    """
-    result: dict[str, Any] = {}
-    for item in items:
-        key = getattr(item, attribute)
-        if key in result:
-            raise ValueError(f"Two {what}s are named {key!r}.")
-        result[key] = item
-    return result

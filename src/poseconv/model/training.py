@@ -25,7 +25,8 @@ from typing import Any, Literal
 import numpy as np
 
 from .location import SourceNamed, location
-from .pose import Skeleton, VideoInfo, unique_by
+from .names import unique_by
+from .pose import Skeleton, VideoInfo
 
 __all__ = ["LabelFile", "LabeledFrame", "LabeledInstance", "TrainingData"]
 

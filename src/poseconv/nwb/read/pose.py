@@ -41,7 +41,7 @@ from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..layout import REPLACED_PREDICTIONS_SUFFIX, view_extra_coords_owner
 from .extra_coords import read_extra_coords
 from .pose_containers import ContainerScanner, PoseContainerInfo
-from .scores import ordered_container_keys, read_instance_series
+from .scores import ordered_container_keys, read_instance_series, recorded_track
 from .store import nwb_location, open_store
 
 __all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb", "replaced_containers"]
@@ -198,6 +198,8 @@ class NWBPoseFile:
         module = self._file[str(PurePosixPath(info.path).parent)]
         return PoseTrack(
             name=info.track,
+            # The track as the pose file named it, when recorded beside the containers.
+            track_name=recorded_track(module, info.name),
             skeleton=info.skeleton.name,
             video=info.video,
             positions=positions,

@@ -17,7 +17,7 @@ import numpy as np
 from ..layout import INSTANCE_SERIES, TRACK_ORDER_TABLE, instance_series_name
 from .store import is_group, texts
 
-__all__ = ["natural_key", "ordered_container_keys", "read_instance_series"]
+__all__ = ["natural_key", "ordered_container_keys", "read_instance_series", "recorded_track"]
 
 
 def read_instance_series(module: Any, pose_estimation_name: str, n_frames: int) -> dict[str, np.ndarray]:
@@ -55,6 +55,15 @@ def read_instance_series(module: Any, pose_estimation_name: str, n_frames: int) 
 def natural_key(name: str) -> tuple:
     """Sort key putting ``"track 2"`` before ``"track 10"``: digit runs compare as numbers."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name) if part)
+
+
+def recorded_track(module: Any, container: str) -> str | None:
+    """Return the track a module's track-order table records for ``container`` (``""``: none), or None."""
+    table = module.get(TRACK_ORDER_TABLE)
+    if table is None or not is_group(table) or "pose_estimation" not in table or "track" not in table:
+        return None
+    tracks = dict(zip(texts(table["pose_estimation"]), texts(table["track"]), strict=False))
+    return tracks.get(container)
 
 
 def ordered_container_keys(root: Any, infos: Mapping[str, Any]) -> list[str]:

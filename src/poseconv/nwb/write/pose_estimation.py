@@ -277,8 +277,14 @@ def write_pose_estimation(
     # HDF5 lists the containers by name: the order of the tracks is recorded beside them.
     position = {id(track): i for i, track in enumerate(pose.tracks)}
     in_order = sorted(containers.items(), key=lambda item: position[id(tracks[item[0]])])
-    record_track_order(context.behavior, [(entry["name"], tracks[key].name) for key, entry in in_order])
+    # The track each holds as the file names it ("" without one): one animal may be several containers.
+    rows = [(entry["name"], _file_track(tracks[key])) for key, entry in in_order]
+    record_track_order(context.behavior, rows, always=any(tracks[key].track_name is not None for key in containers))
     return written
+
+
+def _file_track(track: PoseTrack) -> str:
+    return track.name if track.track_name is None else track.track_name
 
 
 @dataclass

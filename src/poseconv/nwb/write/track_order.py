@@ -22,7 +22,7 @@ from ..layout import TRACK_ORDER_COLUMNS, TRACK_ORDER_TABLE
 __all__ = ["record_track_order"]
 
 
-def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]]) -> Any | None:
+def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always: bool = False) -> Any | None:
     """Add ``(container name, track name)`` rows, in track order, to the module's track-order table.
 
     Parameters
@@ -31,6 +31,8 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]]) -> Any | 
         The module holding the containers.
     rows : sequence of (str, str)
         The containers just written and their tracks, in the order of the tracks in the pose file.
+    always : bool, default: False
+        Record even one container (its track is not its name); else a table is made for two or more.
 
     Returns
     -------
@@ -41,7 +43,7 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]]) -> Any | 
 
     existing = behavior.data_interfaces.get(TRACK_ORDER_TABLE)
     if existing is None:
-        if len(rows) < 2:
+        if len(rows) < 2 and not (always and rows):
             return None
         table = DynamicTable(
             name=TRACK_ORDER_TABLE,

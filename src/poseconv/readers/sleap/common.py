@@ -236,13 +236,17 @@ SlotKey = tuple[int, tuple[str, int], int]
 
 def slot_names(
     slots: Sequence[SlotKey], track_names: list[str], skeleton_names: list[str]
-) -> dict[tuple[Any, ...], str]:
-    """Name each (slot, skeleton): the track name, "untracked"/"untracked_<k>", + skeleton when a slot has several."""
+) -> dict[tuple[Any, ...], dict[str, str | None]]:
+    """Name each (slot, skeleton): the track name, "untracked"/"untracked_<k>", + skeleton when a slot has several.
+
+    Returns the :class:`~poseconv.model.PoseTrack` ``name`` and ``track_name`` of each: the file's
+    track when the name is not it (a track under two skeletons), ``""`` for instances without a track.
+    """
     by_order = any(slot[0] == "untracked" and slot[1] > 0 for _, slot, _ in slots)
     skeletons_per_slot: dict[tuple[str, int], set[int]] = {}
     for _, slot, s in slots:
         skeletons_per_slot.setdefault(slot, set()).add(s)
-    names: dict[tuple[Any, ...], str] = {}
+    names: dict[tuple[Any, ...], dict[str, str | None]] = {}
     for slot, used in skeletons_per_slot.items():
         for s in used:
             if slot[0] == "track":
@@ -254,7 +258,10 @@ def slot_names(
             # Untracked names must not collide with real track names.
             while slot[0] == "untracked" and name in track_names:
                 name = f"{name}_instances"
-            names[slot, s] = name
+            track = track_names[slot[1]] if slot[0] == "track" else ""
+            # Said whenever the name alone could mislead: a real track named like poseconv's untracked ones too.
+            said = track != name or track.startswith(UNTRACKED_TRACK_NAME)
+            names[slot, s] = {"name": name, "track_name": track if said else None}
     return names
 
 

@@ -309,9 +309,9 @@ def _array_tracks(
                     replaced_table, with_replaced.index(key), scored=True, with_tracking=with_tracking
                 )
                 track["replaced_predictions"] = PoseTrack(
-                    name=slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **replaced
+                    **slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **replaced
                 )
-            tracks.append(PoseTrack(name=slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **track))
+            tracks.append(PoseTrack(**slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **track))
     return tracks, {slot[1] for _, slot, _ in slots if slot[0] == "track"}
 
 

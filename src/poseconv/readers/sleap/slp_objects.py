@@ -268,7 +268,7 @@ def object_tracks(
     tracks: list[PoseTrack] = []
     for v, slot, s in slot_order(list(rows), selected):
         shape = (video_frames(path, infos[v], last_frame[v]), len(labels.skeletons[s].nodes))
-        names_of = {"name": slot_name[slot, s], "skeleton": skeleton_names[s], "video": infos[v].key}
+        names_of = {**slot_name[slot, s], "skeleton": skeleton_names[s], "video": infos[v].key}
         arrays = _fill_track(rows[v, slot, s], *shape, has_tracking_score=has_tracking_score)
         if (v, slot, s) in replaced_rows:
             replaced = _fill_track(replaced_rows[v, slot, s], *shape, has_tracking_score=has_tracking_score)
