@@ -50,6 +50,7 @@ def check_output(path: str | Path, *, overwrite: bool, flag: str = "overwrite=Tr
     ``overwrite``), or its folder is missing or not writable.
     """
     path = Path(path)
+    _check_not_a_folder(path)
     if path.exists() and not overwrite:
         raise OutputError(f"{path}: already exists; pass {flag} to replace it.")
     folder = path.resolve().parent
@@ -62,6 +63,16 @@ def check_output(path: str | Path, *, overwrite: bool, flag: str = "overwrite=Tr
     if problem is not None:
         raise OutputError(f"{path}: {problem}")
     return path
+
+
+def _check_not_a_folder(path: Path) -> None:
+    """Refuse an output path that is a folder other than an NWB Zarr store: replacing it would delete its files."""
+    if not path.is_dir():
+        return
+    if path.suffix.lower() == ".zarr" and any((path / marker).exists() for marker in (".zgroup", "zarr.json")):
+        return
+    not_zarr = " that is not a Zarr store" if path.suffix.lower() == ".zarr" else ""
+    raise OutputError(f"{path}: is a folder{not_zarr}, not a file; it is left as it is. Choose another output name.")
 
 
 def _existing_ancestor(folder: Path) -> Path:
@@ -184,6 +195,7 @@ def replace(partial: Path, path: Path) -> None:
     ``path`` holds either the old output or the complete new one (or, between the two renames,
     nothing), never a half-written store.
     """
+    _check_not_a_folder(path)
     if not (path.is_dir() or (partial.is_dir() and path.exists())):
         os.replace(partial, path)
         return

@@ -88,3 +88,19 @@ def test_a_zarr_store_is_not_appendable(tmp_path):
     store = _store(tmp_path / "x.nwb.zarr", "{}")
     with pytest.raises(OutputError, match="appended to HDF5 NWB files only"):
         check_appendable(store)
+
+
+@pytest.mark.parametrize("name", ["m1.nwb", "m1.nwb.zarr", "back.slp"])
+def test_a_folder_at_the_output_path_is_never_replaced(tmp_path, name):
+    from poseconv.output import atomic_output, check_output
+
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "notes.txt").write_text("precious")
+    with pytest.raises(OutputError, match=rf"{name}: is a folder.*left as it is"):
+        check_output(folder, overwrite=True)
+    # Even when the check was skipped, the rename does not put a file over it.
+    with pytest.raises(OutputError, match="is a folder"), atomic_output(folder) as partial:
+        partial.write_text("new")
+    assert (folder / "notes.txt").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
