@@ -32,6 +32,7 @@ __all__ = [
     "partial_path",
     "remove_partials",
     "replace",
+    "signals_raise",
 ]
 
 # Signals that end a run and must still clean up (SIGINT raises KeyboardInterrupt by itself).
@@ -136,8 +137,12 @@ class _Ended(BaseException):
 
 
 @contextlib.contextmanager
-def _signals_raise() -> Iterator[None]:
-    """Turn SIGTERM / SIGHUP into an exception while writing, so that ``finally`` blocks run."""
+def signals_raise() -> Iterator[None]:
+    """Turn SIGTERM / SIGHUP into an exception in the block, so that ``finally`` blocks run.
+
+    Once they have, the process ends as the signal would have ended it. Outside the main thread
+    (where Python delivers signals) the block runs as it is.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -178,7 +183,7 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     partial = partial_path(path)
-    with _signals_raise():
+    with signals_raise():
         try:
             yield partial
             replace(partial, path)

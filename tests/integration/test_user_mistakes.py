@@ -269,6 +269,54 @@ def test_sigterm_mid_write_leaves_no_partial_file(tmp_path):
     assert list(tmp_path.glob("*.partial*")) == [] and list(tmp_path.glob(".*")) == []
 
 
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux /proc), e.g. a batch's fork server and workers."""
+    from pathlib import Path
+
+    found: set[int] = set()
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in map(int, children.read_text().split()):
+            found |= {child, *_descendants(child)}
+    return found
+
+
+def _running(pid: int) -> bool:
+    from pathlib import Path
+
+    try:
+        # A zombie whose parent died is gone for this purpose (the container's init may not reap it).
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_a_batch_ended_by_a_signal_stops_its_workers(tmp_path, signal_name):
+    # How a scheduler (SIGTERM) or a closed terminal (SIGHUP) ends `poseconv run`: before, the fork
+    # server and its workers went on, holding memory and the input files.
+    import signal
+    import time
+
+    session = f"    session_start_time: {START}\n    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"
+    spec = "output_folder: out\nsessions:\n" + "".join(f"  - session_id: s{i}\n{session}" for i in range(200))
+    command = [sys.executable, "-m", "poseconv.cli", "run", write_yaml(tmp_path / "spec.yaml", spec), "--jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline and not any((tmp_path / "out").glob("*.nwb")):
+        time.sleep(0.05)
+    below = _descendants(process.pid)
+    assert process.poll() is None and below, "the batch ended before it could be interrupted"
+    process.send_signal(getattr(signal, signal_name))
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while any(map(_running, below)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in below if _running(pid)]
+    assert process.returncode in (-getattr(signal, signal_name), 128 + getattr(signal, signal_name))
+    assert not [p.name for p in (tmp_path / "out").iterdir() if "partial" in p.name]
+
+
 # -- 11. the spec check lists every problem in one pass; a key given twice is an error ------------------
 
 

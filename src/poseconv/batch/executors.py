@@ -62,6 +62,13 @@ class Executor(Protocol):
     def close(self) -> None:
         """Release the workers."""
 
+    def stop(self) -> None:
+        """Release the workers at once: the run was interrupted."""
+
+
+# How long interrupted workers get to clean up before they are killed.
+_STOP_GRACE_SECONDS = 5.0
+
 
 def _forkserver_context() -> Any:
     context = multiprocessing.get_context("forkserver")
@@ -185,11 +192,26 @@ class LocalExecutor:
                     yield job, WorkerDiedError("the worker process died on this session (a crash or out of memory).")
 
     def close(self) -> None:
-        """Stop the worker processes."""
+        """Stop the worker processes once their running jobs are done."""
         for lane in self._lanes:
             lane.shutdown(wait=True, cancel_futures=True)
         self._lanes = []
         self._lane_of = {}
+
+    def stop(self) -> None:
+        """Stop the worker processes now (the run was interrupted): their jobs clean up and end."""
+        for lane in self._lanes:
+            lane.shutdown(wait=False, cancel_futures=True)
+        # SIGTERM: a worker's atomic write removes its partial file, then the worker ends. One that has
+        # not ended after a grace period is killed; the next run removes what it left.
+        workers = multiprocessing.active_children()
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(timeout=_STOP_GRACE_SECONDS)
+            if worker.is_alive():
+                worker.kill()
+        self.close()
 
 
 class DaskExecutor:
@@ -244,3 +266,7 @@ class DaskExecutor:
         """Disconnect from the scheduler (when this executor connected)."""
         if self._owned:
             self.client.close()
+
+    def stop(self) -> None:
+        """Disconnect at once (the run was interrupted): the cluster drops the tasks of a client that left."""
+        self.close()

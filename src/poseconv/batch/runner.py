@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..output import signals_raise
 from .executors import DaskExecutor, LocalExecutor, default_jobs
 from .jobs import Plan, SessionJob
 from .plan import plan_spec
@@ -183,29 +184,35 @@ def run_batch(
     # Local workers detect the pose files' formats while the spec is planned; with a cluster, the
     # planning reads them here, and the cluster is reached once the spec is known to be worth it.
     executor: Any = LocalExecutor(jobs or default_jobs()) if scheduler is None else None
-    try:
-        plan = plan_spec(
-            spec_path, output_folder=output_folder, data_folder=data_folder, stub_test=stub_test, workers=executor
-        )
-        report = BatchReport(spec_path=Path(spec_path), problems=list(plan.problems))
-        if plan.spec_wide_problems or not plan.sessions:
-            progress.problems(report.problems)
-            report.stopped = "the spec has problems that concern every session; nothing was converted."
-            return report
-        results, to_check = _triage(plan, report, overwrite, check_only)
-        if executor is None:
-            executor = DaskExecutor(scheduler)
-        # Local workers get their own sessions back for the conversion (LocalExecutor), so they keep
-        # what the check built; a cluster's scheduler places tasks anywhere, so its workers keep nothing.
-        keep = isinstance(executor, LocalExecutor) and not check_only
-        _check(executor, plan, report, to_check, results, progress, keep)
-        ready = [job for job in to_check if job.index not in results]
-        if (strict and report.problems) or check_only:
-            _stop_after_check(report, ready, results, strict=strict, check_only=check_only)
-        else:
-            _convert(executor, ready, overwrite, results, progress)
-    finally:
-        if executor is not None:
-            executor.close()
-    report.sessions = [results[index] for index in sorted(results)]
-    return report
+    with signals_raise():
+        try:
+            plan = plan_spec(
+                spec_path, output_folder=output_folder, data_folder=data_folder, stub_test=stub_test, workers=executor
+            )
+            report = BatchReport(spec_path=Path(spec_path), problems=list(plan.problems))
+            if plan.spec_wide_problems or not plan.sessions:
+                progress.problems(report.problems)
+                report.stopped = "the spec has problems that concern every session; nothing was converted."
+                return report
+            results, to_check = _triage(plan, report, overwrite, check_only)
+            if executor is None:
+                executor = DaskExecutor(scheduler)
+            # Local workers get their own sessions back for the conversion (LocalExecutor), so they keep
+            # what the check built; a cluster's scheduler places tasks anywhere, so its workers keep nothing.
+            keep = isinstance(executor, LocalExecutor) and not check_only
+            _check(executor, plan, report, to_check, results, progress, keep)
+            ready = [job for job in to_check if job.index not in results]
+            if (strict and report.problems) or check_only:
+                _stop_after_check(report, ready, results, strict=strict, check_only=check_only)
+            else:
+                _convert(executor, ready, overwrite, results, progress)
+        except BaseException as ended:
+            if executor is not None and not isinstance(ended, Exception):
+                # Ctrl-C, SIGTERM or SIGHUP: stop the workers now, not once their sessions are done.
+                executor.stop()
+            raise
+        finally:
+            if executor is not None:
+                executor.close()
+        report.sessions = [results[index] for index in sorted(results)]
+        return report
