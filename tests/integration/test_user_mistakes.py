@@ -381,6 +381,27 @@ def test_a_key_given_twice_in_a_spec_is_an_error_with_its_lines(tmp_path, name, 
     assert result.returncode != 0 and expected[0] in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("name", ["meta.yaml", "meta.json"])
+def test_a_metadata_file_reads_as_a_spec_does(tmp_path, name):
+    # Before, a metadata file kept the last of a key given twice without a word (a first Subject
+    # block was lost), and a file saved as latin-1 gave Python's decoding error naming nothing.
+    twice = {
+        "meta.yaml": "Subject:\n  subject_id: m1\n  species: Mus musculus\nNWBFile:\n  lab: A\nSubject:\n  sex: M\n",
+        "meta.json": '{"Subject": {"subject_id": "m1"},\n "Subject": {"sex": "M"}}',
+    }[name]
+    out = tmp_path / "out.nwb"
+    args = ("convert", FLIES, "-o", out, "--session-start-time", START, "--fps", "30")
+    result = poseconv(*args, "--metadata", write_yaml(tmp_path / name, twice))
+    assert result.returncode == 1 and f"{name}: Subject is given twice (lines 1 and " in result.stderr, result.stderr
+    latin = tmp_path / f"latin1_{name}"
+    latin.write_bytes('{"NWBFile": {"lab": "Laboratoire de génétique"}}'.encode("latin-1"))
+    for command in (args + ("--metadata", latin), ("run", latin)):
+        result = poseconv(*command)
+        assert result.returncode != 0 and "is not UTF-8 text (byte 0xe9" in result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
 # -- 9. a video given as a pose file --------------------------------------------------------------------
 
 

@@ -6,7 +6,6 @@ other entry point.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,23 +19,13 @@ def load_metadata_file(path: Path) -> dict[str, Any]:
     Raises
     ------
     MetadataError
-        When the file is missing, not YAML/JSON, or not a mapping.
+        When the file is missing, not UTF-8 or not YAML/JSON, gives a key twice, or is not a mapping.
     """
+    from ..documents import load_document
     from ..errors import MetadataError
 
-    if not path.is_file():
-        raise MetadataError(f"{path}: metadata file not found.")
-    # utf-8-sig: editors on Windows may begin the file with a byte-order mark, which JSON refuses.
-    text = path.read_text(encoding="utf-8-sig")
-    import yaml
-
-    try:
-        content = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as err:
-        first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise MetadataError(
-            f"{path}: cannot be parsed as {'JSON' if path.suffix == '.json' else 'YAML'} ({first})."
-        ) from err
+    # The spec's reader: dates stay text (checked with the rest), a key given twice is an error.
+    content, _lines = load_document(path, MetadataError, "metadata")
     if content is None:
         return {}
     if not isinstance(content, dict):
