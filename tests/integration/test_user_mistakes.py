@@ -626,3 +626,30 @@ def test_the_published_schema_has_one_type_per_field_and_converters_still_merge_
         source = dict(Pose=dict(file_path=str(FLIES), sampling_frequency=30.0), Recording=dict())
         devices = Converter(source_data=source).get_metadata_schema()["properties"]["Devices"]
         assert "object" in ([devices["type"]] if isinstance(devices["type"], str) else devices["type"]), order
+
+
+@pytest.mark.parametrize(
+    ("subject", "outcome"),
+    [
+        (
+            {"date_of_birth": "01/02/2024"},
+            "error: Invalid metadata for flies.slp: metadata['Subject']['date_of_birth']: '01/02/2024' is not "
+            "an ISO 8601 date",
+        ),
+        ({"date_of_birth": ""}, None),  # what a form left empty writes: no date of birth
+        ({"age": "90 days"}, "warning: metadata['Subject']['age']: '90 days' is not an ISO 8601 duration (P90D"),
+        ({"age": "P90D/P100D"}, None),
+    ],
+    ids=["us-date", "empty-date", "age-in-words", "age-range"],
+)
+def test_subject_dates_and_ages_are_checked_with_the_field_named(tmp_path, subject, outcome):
+    # Before, a date of birth that was not ISO gave Python's "Invalid isoformat string" naming no field,
+    # and an age DANDI refuses went in without a word.
+    metadata = write_yaml(tmp_path / "meta.json", json.dumps({"Subject": {"subject_id": "f1", **subject}}))
+    out = tmp_path / "out.nwb"
+    result = poseconv("convert", FLIES, "-o", out, "--session-start-time", START, "--fps", "30", "--metadata", metadata)
+    if outcome is None:
+        assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    else:
+        assert f"poseconv: {outcome}" in result.stderr, result.stderr
+        assert out.exists() == outcome.startswith("warning")

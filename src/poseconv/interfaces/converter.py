@@ -18,13 +18,15 @@ An interface's ``run_conversion``, a ``PoseNWBConverter`` a user defines,
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from neuroconv import ConverterPipe, NWBConverter
 
-from ..errors import MetadataError
+from ..errors import MetadataError, PoseconvWarning
+from ..metadata.checks import age_problem
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..nwb.write.storage import get_pose_backend_configuration
 from ..output import atomic_append, atomic_output, check_output
@@ -220,6 +222,11 @@ class PoseNWBConverter(NWBConverter):
             Whether the NWB file exists already (then NWBFile fields are optional).
         """
         lines = [str(problem) for problem in self.metadata_problems(metadata, append_mode)]
+        subject = self.compose_metadata(metadata).shared.get("Subject")
+        age = age_problem(subject.get("age")) if isinstance(subject, dict) else None
+        if age is not None:
+            # pynwb writes any text; the file is valid NWB, but cannot be published as it is.
+            warnings.warn(f"metadata['Subject']['age']: {age}", PoseconvWarning, stacklevel=2)
         if lines:
             more = f"\n  (and {len(lines) - _MAX_LINES} more)" if len(lines) > _MAX_LINES else ""
             sources = ", ".join(self._source_names())

@@ -8,10 +8,18 @@ place gives every entry point the same answer (and the same suggested fix).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["EXAMPLE_START_TIME", "normalize_date_of_birth", "skeleton_problems", "start_time_problem"]
+__all__ = [
+    "EXAMPLE_START_TIME",
+    "age_problem",
+    "date_of_birth_problem",
+    "normalize_date_of_birth",
+    "skeleton_problems",
+    "start_time_problem",
+]
 
 #: A session start time NWB accepts, shown in messages.
 EXAMPLE_START_TIME = "2024-05-03T11:26:42+02:00"
@@ -91,6 +99,32 @@ def start_time_problem(value: Any) -> str | None:
     return None
 
 
+# An ISO 8601 duration as DANDI reads Subject.age (P90D, P12W, P1Y2M, PT36H), or a range of two ("P90D/P100D").
+_DURATION = r"P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
+_AGE = re.compile(rf"{_DURATION}(/({_DURATION})?)?|/{_DURATION}")
+
+
+def age_problem(value: Any) -> str | None:
+    """Return why ``value`` is not an age DANDI accepts (an ISO 8601 duration such as ``P90D``); None when it is."""
+    if value is None or (isinstance(value, str) and _AGE.fullmatch(value.strip())):
+        return None
+    return (
+        f"{value!r} is not an ISO 8601 duration (P90D for 90 days, P12W, P1Y2M; a range as P90D/P100D): "
+        "DANDI refuses the file, and nwbinspector reports it."
+    )
+
+
+def date_of_birth_problem(value: Any) -> str | None:
+    """Return why ``value`` is not an ISO 8601 date (and time) of birth; None when it is."""
+    if value is None or isinstance(value, dt.date):
+        return None
+    try:
+        dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return f"{value!r} is not an ISO 8601 date, e.g. 2024-01-02 (or a date and time, 2024-01-02T08:00:00+00:00)."
+    return None
+
+
 def normalize_date_of_birth(subject: dict[str, Any], session_start_time: Any) -> None:
     """Give a date of birth without a time zone one, so the file does not depend on the machine.
 
@@ -106,6 +140,10 @@ def normalize_date_of_birth(subject: dict[str, Any], session_start_time: Any) ->
         The session start time, whose zone a birth date takes.
     """
     value = subject.get("date_of_birth")
+    if value == "":
+        # A form left empty (NWB GUIDE writes "") says nothing: no date of birth.
+        del subject["date_of_birth"]
+        return
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value) if "T" in value or " " in value else dt.date.fromisoformat(value)

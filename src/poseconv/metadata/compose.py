@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .checks import normalize_date_of_birth, skeleton_problems, start_time_problem
+from .checks import date_of_birth_problem, normalize_date_of_birth, skeleton_problems, start_time_problem
 from .defaults import merge_metadata, video_of_camera_key
 from .names import unique_name
 
@@ -175,6 +175,13 @@ def _start_time_problems(metadata: Mapping[str, Any]) -> list[MetadataProblem]:
         if message is None
         else [MetadataProblem(("NWBFile", "session_start_time"), f"{to_plain(start)!r} {message}")]
     )
+
+
+def _date_of_birth_problems(metadata: Mapping[str, Any]) -> list[MetadataProblem]:
+    """Check ``Subject.date_of_birth``: an ISO 8601 date, as pynwb needs (before: its parsing error, naming nothing)."""
+    subject = metadata.get("Subject") if isinstance(metadata.get("Subject"), Mapping) else {}
+    message = date_of_birth_problem(subject.get("date_of_birth"))
+    return [] if message is None else [MetadataProblem(("Subject", "date_of_birth"), message)]
 
 
 def _skeleton_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
@@ -417,6 +424,7 @@ def compose_metadata(
         shared = merge_metadata(shared, {k: merged[k] for k in blocks if k in merged})
     result.shared = shared
     result.problems += _separate_skeletons(result.per_input, own)
-    result.problems += _start_time_problems(shared) + _duplicate_names(result.per_input)
+    result.problems += _start_time_problems(shared) + _date_of_birth_problems(shared)
+    result.problems += _duplicate_names(result.per_input)
     result.problems += _skeleton_problems(result.per_input)
     return result
