@@ -653,3 +653,34 @@ def test_subject_dates_and_ages_are_checked_with_the_field_named(tmp_path, subje
     else:
         assert f"poseconv: {outcome}" in result.stderr, result.stderr
         assert out.exists() == outcome.startswith("warning")
+
+
+def test_names_poseconv_keeps_for_itself_are_refused_clearly(tmp_path):
+    from datetime import datetime
+
+    from pynwb import NWBFile, TimeSeries
+    from pynwb.behavior import BehavioralTimeSeries
+
+    # A container named as poseconv's own objects in processing['behavior'] (before: pynwb's "Cannot add").
+    metadata = write_yaml(
+        tmp_path / "meta.yaml", "Pose:\n  PoseEstimations:\n    PoseEstimation_fly1: {name: Skeletons}\n"
+    )
+    out = tmp_path / "out.nwb"
+    args = ("convert", FLIES, "--session-start-time", START, "--fps", "30")
+    result = poseconv(*args, "-o", out, "--metadata", metadata)
+    assert result.returncode == 1 and "'Skeletons' is the name of ndx-pose's Skeletons container" in result.stderr
+    assert not out.exists()
+    # Another tool's object named Skeletons in a file poses are appended to (before: an internal AttributeError).
+    nwbfile = NWBFile("other data", "id1", datetime(2024, 5, 1, 10, tzinfo=dt.UTC))
+    series = TimeSeries(name="speed", data=[1.0, 2.0], unit="m/s", rate=1.0)
+    nwbfile.create_processing_module("behavior", "behavior").add(
+        BehavioralTimeSeries(name="Skeletons", time_series=series)
+    )
+    existing = tmp_path / "ephys.nwb"
+    with NWBHDF5IO(existing, "w") as io:
+        io.write(nwbfile)
+    before = existing.read_bytes()
+    result = poseconv("convert", FLIES, "--fps", "30", "--append", existing)
+    assert result.returncode == 1, result.stderr
+    assert "holds a BehavioralTimeSeries named 'Skeletons' in processing['behavior']" in result.stderr
+    assert "Traceback" not in result.stderr and existing.read_bytes() == before

@@ -31,7 +31,7 @@ from typing import Any
 
 from .checks import date_of_birth_problem, normalize_date_of_birth, skeleton_problems, start_time_problem
 from .defaults import merge_metadata, video_of_camera_key
-from .names import unique_name
+from .names import MODULE_OBJECT_NAMES, unique_name
 
 __all__ = [
     "CONTAINER_BLOCKS",
@@ -197,12 +197,19 @@ def _skeleton_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list[Metad
 
 
 def _duplicate_names(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
-    """Report containers of two inputs that the metadata gives the same name (the file can hold one)."""
+    """Report containers of two inputs that the metadata gives the same name (the file can hold one).
+
+    A name poseconv gives an object of its own beside them (:data:`~.names.MODULE_OBJECT_NAMES`) is taken too.
+    """
     problems = []
     for block in CONTAINER_BLOCKS:
         seen: dict[str, str] = {}
         for name, metadata in per_input.items():
             for key, entry in ((metadata.get("Pose") or {}).get(block) or {}).items():
+                if entry.get("name") in MODULE_OBJECT_NAMES:
+                    taken = MODULE_OBJECT_NAMES[entry["name"]]
+                    message = f"{entry['name']!r} is the name of {taken} in processing['behavior']; choose another."
+                    problems.append(MetadataProblem(("Pose", block, key, "name"), message, name))
                 if entry.get("name") in seen and seen[entry["name"]] != name:
                     problems.append(
                         MetadataProblem(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 __all__ = [
+    "MODULE_OBJECT_NAMES",
     "POSE_ESTIMATION_MEMBERS",
     "SKELETON_LINK_MEMBERS",
     "nwb_name",
@@ -21,6 +22,10 @@ __all__ = [
     "unique_name",
     "unique_nwb_names",
 ]
+
+#: What poseconv keeps in processing['behavior'] under fixed names (no container may take one): ndx-pose's
+#: skeletons, and the order of the tracks (see poseconv.nwb.layout.TRACK_ORDER_TABLE).
+MODULE_OBJECT_NAMES = {"Skeletons": "ndx-pose's Skeletons container", "TrackOrder": "the table of the tracks' order"}
 
 # Fixed member names of an ndx-pose 0.4 PoseEstimation group (its named datasets and links); a
 # series must not take one. tests/unit/metadata/test_names.py checks them against the spec.

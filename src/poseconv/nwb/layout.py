@@ -84,7 +84,7 @@ def replaced_predictions_description(track: str, pose_estimation_name: str) -> s
 
 # HDF5 lists groups by name ("track 10" before "track 2"): the table of this name in the processing
 # module lists the PoseEstimation containers in the order of the tracks in their source file.
-TRACK_ORDER_TABLE = "TrackOrder"
+TRACK_ORDER_TABLE = "TrackOrder"  # one of metadata.names.MODULE_OBJECT_NAMES
 TRACK_ORDER_COLUMNS = {
     "pose_estimation": "Name of the PoseEstimation container in this processing module.",
     "track": "The individual/track it holds, as the pose file names it.",

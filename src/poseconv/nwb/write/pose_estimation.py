@@ -101,6 +101,7 @@ def get_or_add_skeleton(nwbfile: Any, behavior: Any, entry: Mapping[str, Any], s
         raise MetadataError(
             f"Skeleton {name!r} (metadata['Pose']['Skeletons']) cannot be written: " + " ".join(problems)
         )
+    _check_skeletons_container(behavior)
     if "Skeletons" in behavior.data_interfaces and name in behavior["Skeletons"].skeletons:
         existing = behavior["Skeletons"].skeletons[name]
         if list(existing.nodes[:]) != list(entry["nodes"]):
@@ -126,6 +127,18 @@ def get_or_add_skeleton(nwbfile: Any, behavior: Any, entry: Mapping[str, Any], s
     else:
         behavior["Skeletons"].add_skeletons(skeleton)
     return skeleton
+
+
+def _check_skeletons_container(behavior: Any) -> None:
+    """Refuse a file whose ``processing['behavior']['Skeletons']`` is not ndx-pose's (another tool's object)."""
+    from ndx_pose import Skeletons
+
+    found = behavior.data_interfaces.get("Skeletons")
+    if found is not None and not isinstance(found, Skeletons):
+        raise MetadataError(
+            f"The file holds a {type(found).__name__} named 'Skeletons' in processing['behavior'], where ndx-pose "
+            "keeps the skeletons of the poses; rename it in that file (or write the poses to a new file)."
+        )
 
 
 def pose_estimation_series(
