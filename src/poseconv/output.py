@@ -28,6 +28,7 @@ __all__ = [
     "atomic_output",
     "check_appendable",
     "check_output",
+    "check_writable",
     "folder_problem",
     "partial_path",
     "remove_partials",
@@ -54,8 +55,29 @@ def check_output(path: str | Path, *, overwrite: bool, flag: str = "overwrite=Tr
     _check_not_a_folder(path)
     if path.exists() and not overwrite:
         raise OutputError(f"{path}: already exists; pass {flag} to replace it.")
+    check_writable(path)
+    return path
+
+
+def check_writable(path: str | Path, *, creates_folder: bool = False) -> None:
+    """Check that a file can be written at ``path``: not a folder there, its folder exists and takes files.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+    creates_folder : bool, default: False
+        The writer creates a missing folder (then its nearest existing parent must take files).
+
+    Raises
+    ------
+    OutputError
+        Naming ``path``, what is wrong and what to do.
+    """
+    path = Path(path)
+    _check_not_a_folder(path)
     folder = path.resolve().parent
-    if not folder.is_dir():
+    if not folder.is_dir() and not (creates_folder and _existing_ancestor(folder).is_dir()):
         blocker = _existing_ancestor(folder)
         if not blocker.is_dir():
             raise OutputError(f"{path}: {blocker} is a file, not a folder; choose another output folder.")
@@ -63,7 +85,6 @@ def check_output(path: str | Path, *, overwrite: bool, flag: str = "overwrite=Tr
     problem = folder_problem(folder)
     if problem is not None:
         raise OutputError(f"{path}: {problem}")
-    return path
 
 
 def _check_not_a_folder(path: Path) -> None:

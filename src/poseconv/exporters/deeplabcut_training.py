@@ -323,7 +323,7 @@ def write_deeplabcut_labels(
     output = Path(output)
     if output.suffix.lower() in (".h5", ".csv"):
         table = to_deeplabcut_labels(training, label_file=label_file, video=video, scorer=scorer)
-        export_path(output, overwrite=overwrite, flag="overwrite=True")
+        export_path(output, overwrite=overwrite, flag="overwrite=True", creates_folder=True)
         output.parent.mkdir(parents=True, exist_ok=True)
         _write_table(table, output)
         return [output]
@@ -347,7 +347,9 @@ def write_deeplabcut_labels(
             relative = Path(*[p for p in group.replace("\\", "/").split("/") if p not in ("", ".", "..")])
             stem = relative.with_suffix("")
         for suffix in suffixes:
-            path = export_path(output / stem.with_suffix(suffix), overwrite=overwrite, flag="overwrite=True")
+            path = export_path(
+                output / stem.with_suffix(suffix), overwrite=overwrite, flag="overwrite=True", creates_folder=True
+            )
             planned.append((table, path))
     for table, path in planned:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidOptionError, PoseconvWarning
-from ..output import atomic_output
+from ..output import atomic_output, check_writable
 
 if TYPE_CHECKING:
     from ..model import PoseData, PoseTrack
@@ -23,6 +23,7 @@ def export_path(
     suffixes: Sequence[str] = (),
     kind: str = "",
     flag: str = "overwrite=True (--overwrite)",
+    creates_folder: bool = False,
 ) -> Path:
     """Return ``file_path`` as a Path once it is known the exporter may write it.
 
@@ -38,6 +39,8 @@ def export_path(
         The format's files, for the message (``"a SLEAP file"``).
     flag : str, default: "overwrite=True (--overwrite)"
         How the user allows replacing a file, for the message.
+    creates_folder : bool, default: False
+        The exporter creates the file's folder when it is missing (a labeled-data tree).
 
     Returns
     -------
@@ -48,12 +51,16 @@ def export_path(
     ------
     InvalidOptionError
         When the suffix is not one of ``suffixes``, or the file exists and ``overwrite`` is False.
+    OutputError
+        When the file cannot be written there (its folder is missing or read-only, a folder is at the path).
     """
     path = Path(file_path)
     if suffixes and path.suffix.lower() not in suffixes:
         raise InvalidOptionError(f"{path}: {kind} ends in {' or '.join(suffixes)}, got {path.suffix!r}.")
     if path.exists() and not overwrite:
         raise InvalidOptionError(f"{path}: already exists; pass {flag} to replace it.")
+    # The same checks as a conversion's output: a missing or read-only folder, a folder at the path.
+    check_writable(path, creates_folder=creates_folder)
     return path
 
 

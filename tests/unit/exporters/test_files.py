@@ -63,3 +63,18 @@ def test_every_exporter_of_one_video_refuses_poses_without_tracks(tmp_path):
         with pytest.raises(InvalidOptionError, match="holds no tracks to export"):
             write(empty, tmp_path / name)
         assert not (tmp_path / name).exists()
+
+
+def test_an_output_in_a_missing_folder_is_named_before_anything_is_written(tmp_path):
+    # Before, each exporter failed in its own library: pandas, PyTables, h5py (with the hidden partial
+    # file's name) or xarray ("Permission denied").
+    from poseconv.exporters.files import export_path
+    from poseconv.output import OutputError
+
+    out = tmp_path / "missing" / "back.slp"
+    with pytest.raises(
+        OutputError, match=re.escape(f"{out}: the folder {out.parent} does not exist; create it first.")
+    ):
+        export_path(out, overwrite=False, suffixes=(".slp",), kind="a SLEAP file")
+    # An exporter that makes its own folders (a labeled-data tree) may name one that does not exist yet.
+    assert export_path(out, overwrite=False, creates_folder=True) == out
