@@ -252,9 +252,18 @@ def check_appendable(path: str | Path) -> Path:
         raise OutputError(f"{path}: not found; --append adds to an existing NWB file (use --output for a new one).")
     if not h5py.is_hdf5(path):
         raise OutputError(f"{path}: is not an HDF5 NWB file; poses can be appended to HDF5 NWB files only.")
-    with h5py.File(path, "r") as handle:
-        if "nwb_version" not in handle.attrs:
-            raise OutputError(f"{path}: is an HDF5 file but not an NWB file (it has no nwb_version).")
+    try:
+        with h5py.File(path, "r") as handle:
+            is_nwb = "nwb_version" in handle.attrs
+    except OSError as err:
+        if "lock" in str(err).lower():
+            # HDF5's file lock: another program writes the file (replacing it under that program would lose both).
+            raise OutputError(
+                f"{path}: another program has it open for writing; close it there, then append."
+            ) from None
+        raise OutputError(f"{path}: cannot be opened as HDF5 ({err}).") from None
+    if not is_nwb:
+        raise OutputError(f"{path}: is an HDF5 file but not an NWB file (it has no nwb_version).")
     problem = folder_problem(path.resolve().parent)
     if problem is not None:
         raise OutputError(f"{path}: {problem}")

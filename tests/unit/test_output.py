@@ -104,3 +104,35 @@ def test_a_folder_at_the_output_path_is_never_replaced(tmp_path, name):
         partial.write_text("new")
     assert (folder / "notes.txt").read_text() == "precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_a_file_another_program_writes_is_not_appended_to(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import h5py
+
+    if os.environ.get("HDF5_USE_FILE_LOCKING", "").upper() == "FALSE":
+        pytest.skip("HDF5 file locking is turned off here (HDF5_USE_FILE_LOCKING=FALSE)")
+
+    path = tmp_path / "ephys.nwb"
+    with h5py.File(path, "w") as handle:
+        handle.attrs["nwb_version"] = "2.7.0"
+    # Another process holds the file open for writing, as an acquisition program would (HDF5 locks it).
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import h5py, sys; f = h5py.File({str(path)!r}, 'r+'); print('open', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(OutputError, match="ephys.nwb: another program has it open for writing; close it there"):
+            check_appendable(path)
+    finally:
+        holder.communicate("")
