@@ -30,6 +30,7 @@ __all__ = [
     "check_output",
     "check_writable",
     "folder_problem",
+    "output_name_problem",
     "partial_path",
     "remove_partials",
     "replace",
@@ -85,6 +86,20 @@ def check_writable(path: str | Path, *, creates_folder: bool = False) -> None:
     problem = folder_problem(folder)
     if problem is not None:
         raise OutputError(f"{path}: {problem}")
+
+
+def output_name_problem(path: str | Path, backend: str = "hdf5") -> str | None:
+    """Return why ``path`` cannot name a new NWB output of ``backend``; None when it can.
+
+    An HDF5 NWB file ends in ``.nwb`` and an NWB Zarr store in ``.nwb.zarr``, as DANDI and the NWB
+    tools expect; every entry point (the interfaces, ``poseconv convert``, a spec) holds to it.
+    """
+    zarr_name = Path(path).name.lower().endswith(".zarr")
+    if backend == "zarr":
+        return None if zarr_name else "the zarr backend writes an NWB Zarr store; name it .nwb.zarr."
+    if zarr_name:
+        return "the hdf5 backend writes an HDF5 NWB file; name it .nwb (or choose the zarr backend)."
+    return None if Path(path).suffix.lower() == ".nwb" else "the output must end in .nwb."
 
 
 def _check_not_a_folder(path: Path) -> None:

@@ -684,3 +684,22 @@ def test_names_poseconv_keeps_for_itself_are_refused_clearly(tmp_path):
     assert result.returncode == 1, result.stderr
     assert "holds a BehavioralTimeSeries named 'Skeletons' in processing['behavior']" in result.stderr
     assert "Traceback" not in result.stderr and existing.read_bytes() == before
+
+
+def test_an_output_not_named_nwb_is_refused_by_every_entry_point(tmp_path):
+    # Before, the command line refused x.h5 and the Python interfaces wrote it (with neuroconv's warning).
+    from poseconv import SLEAPPoseInterface
+    from poseconv.output import OutputError
+
+    interface = SLEAPPoseInterface(file_path=FLIES, sampling_frequency=30.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC)
+    with pytest.raises(OutputError, match=r"x\.h5: the output must end in \.nwb\."):
+        interface.run_conversion(nwbfile_path=tmp_path / "x.h5", metadata=metadata)
+    result = poseconv("convert", FLIES, "-o", tmp_path / "x.h5", "--session-start-time", START, "--fps", "30")
+    assert result.returncode == 1 and "x.h5: the output must end in .nwb." in result.stderr
+    pose = f"    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"
+    session = f"    session_start_time: {START}\n    nwbfile_name: x.h5\n{pose}"
+    result = poseconv("run", write_yaml(tmp_path / "spec.yaml", f"sessions:\n  - session_id: s1\n{session}"), "--check")
+    assert result.returncode != 0 and "the output must end in .nwb." in result.stdout + result.stderr
+    assert list(tmp_path.glob("x.*")) == []

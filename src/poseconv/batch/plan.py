@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from ..metadata.checks import start_time_problem
 from ..metadata.compose import schema_problems
-from ..output import folder_problem
+from ..output import folder_problem, output_name_problem
 from .detection import Detections
 from .inputs import interface_class, metadata_problems, plan_interface, plan_pose, resolve_path
 from .jobs import InputJob, Plan, SessionJob
@@ -80,11 +80,8 @@ def _output_of(
 
 def _backend_problems(output: Path, backend: str, index: int) -> list[Problem]:
     """Return a problem when the output's name does not fit the backend (.nwb for hdf5, .nwb.zarr for zarr)."""
-    zarr_name = output.name.lower().endswith(".zarr")
-    if zarr_name == (backend == "zarr"):
-        return []
-    wanted = ".nwb.zarr" if backend == "zarr" else ".nwb"
-    return [Problem(f"sessions[{index}].nwbfile_name", f"backend is {backend}: name the output {wanted}.", index)]
+    problem = output_name_problem(output, backend)
+    return [] if problem is None else [Problem(f"sessions[{index}].nwbfile_name", problem, index)]
 
 
 def _name_clashes(inputs: list[InputJob], index: int) -> list[Problem]:

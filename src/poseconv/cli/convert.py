@@ -190,7 +190,7 @@ def _backend(backend: str | None, output: Path | None) -> str:
 def _target(output: Path | None, append: Path | None, overwrite: bool, backend: str = "hdf5") -> Path:
     """Return the file to write (--output) or to add to (--append), checked before any input is read."""
     from ..errors import InvalidOptionError
-    from ..output import check_output
+    from ..output import check_output, output_name_problem
 
     if (output is None) == (append is None):
         raise InvalidOptionError(
@@ -204,10 +204,9 @@ def _target(output: Path | None, append: Path | None, overwrite: bool, backend: 
         from ..output import check_appendable
 
         return check_appendable(append)
-    if backend == "zarr" and output.suffix.lower() != ".zarr":
-        raise InvalidOptionError(f"{output}: --backend zarr writes an NWB Zarr store; name it .nwb.zarr.")
-    if backend == "hdf5" and output.suffix.lower() != ".nwb":
-        raise InvalidOptionError(f"{output}: the output must end in .nwb.")
+    problem = output_name_problem(output, backend)
+    if problem is not None:
+        raise InvalidOptionError(f"{output}: {problem}")
     return check_output(output, overwrite=overwrite, flag="--overwrite")
 
 

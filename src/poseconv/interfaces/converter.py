@@ -29,7 +29,7 @@ from ..errors import MetadataError, PoseconvWarning
 from ..metadata.checks import age_problem
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..nwb.write.storage import get_pose_backend_configuration
-from ..output import atomic_append, atomic_output, check_output
+from ..output import OutputError, atomic_append, atomic_output, check_output, output_name_problem
 
 __all__ = ["PoseConverterPipe", "PoseNWBConverter", "is_poseconv_interface"]
 
@@ -330,6 +330,9 @@ class PoseNWBConverter(NWBConverter):
                     append_on_disk_nwbfile=True,
                 )
             return
+        problem = output_name_problem(path, backend or getattr(backend_configuration, "backend", None) or "hdf5")
+        if problem is not None:
+            raise OutputError(f"{path}: {problem}")
         check_output(path, overwrite=overwrite)
         self.check_timing()
         with self._forgetting_reads(), atomic_output(path) as partial, self.composing_once():
