@@ -19,7 +19,7 @@ from typing import Any
 from ...errors import PoseconvWarning
 from ...model import PoseData
 from .predictions import is_deeplabcut_file
-from .table import SUFFIXES, read_deeplabcut_table
+from .table import SUFFIXES, read_deeplabcut_table, scorer_span
 from .triangulation import retriangulation_error
 
 __all__ = ["choose_camera_files", "find_camera_files", "triangulation_base"]
@@ -59,8 +59,7 @@ def triangulation_base(video_stem: str, camera: str) -> str | None:
 def _scorer_position(stem: str, scorer: str | None) -> tuple[int, int] | None:
     """Start and end of the 2D scorer in a predictions file name."""
     if scorer:
-        position = stem.find(scorer)
-        return (position, position + len(scorer)) if position >= 0 else None
+        return scorer_span(stem, scorer)
     # Without the metadata pickle: DeepLabCut scorers start with "DLC_" or (2.0) "DeepCut_".
     match = re.search(r"(DLC|DeepCut)_[A-Za-z0-9]+_[^_]*?shuffle\d+_\d+", stem)
     return (match.start(), match.end()) if match else None

@@ -43,6 +43,7 @@ from .table import (
     first_cells,
     open_predictions,
     predictions_header,
+    scorer_span,
 )
 from .variants import LEVEL_NAMES, h5_keypoint_columns, keypoint_header_rows, positional_software, read_csv_rows
 
@@ -148,10 +149,10 @@ def find_metadata_file(file_path: str | Path, scorer: str) -> Path | None:
         The side file, when one exists.
     """
     path = Path(file_path)
-    position = path.stem.find(scorer)
-    if position < 0:
+    span = scorer_span(path.stem, scorer)
+    if span is None:
         return None
-    prefix = path.stem[: position + len(scorer)]
+    prefix = path.stem[: span[1]]
     for name in (f"{prefix}_meta.pickle", f"{prefix}_meta.json", f"{prefix}includingmetadata.pickle"):
         candidate = path.with_name(name)
         if candidate.is_file():
@@ -225,8 +226,8 @@ def _side_files(
 
 def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> tuple[VideoInfo, float | None]:
     """Return the analysed video (with what the metadata says of it) and its frame rate, when recorded."""
-    position = path.stem.find(scorer)
-    video_stem = path.stem[:position] if position > 0 else path.stem
+    span = scorer_span(path.stem, scorer)
+    video_stem = path.stem[: span[0]] if span is not None and span[0] > 0 else path.stem
     # 3D outputs separate video and scorer with "_" ("vid1_DLC_3D"); 2D outputs do not.
     if not any(path.with_name(video_stem + suffix).is_file() for suffix in VIDEO_SUFFIXES):
         video_stem = video_stem.rstrip("_") or video_stem

@@ -61,6 +61,7 @@ __all__ = [
     "read_csv_frame",
     "read_deeplabcut_table",
     "read_h5_frame",
+    "scorer_span",
     "single_scorer",
 ]
 
@@ -78,6 +79,16 @@ UNIQUE_SKELETON_NAME = "SkeletonUniqueBodyparts"
 PIXEL_REFERENCE_FRAME = (
     "(0, 0) is the top-left corner of the video frame; x increases to the right and y increases downward, in pixels."
 )
+
+
+def scorer_span(stem: str, scorer: str) -> tuple[int, int] | None:
+    """Return where the scorer stands in an output's file name ``<video><scorer>[_suffix]``, or None.
+
+    The last occurrence: a video whose own name holds the scorer (a labeled video analysed again,
+    ``vidDLC_..._labeledDLC_...``) puts it there twice, and DeepLabCut appends the output's after.
+    """
+    position = stem.rfind(scorer) if scorer else -1
+    return (position, position + len(scorer)) if position >= 0 else None
 
 
 def first_cells(rows: list[list[str]]) -> list[str]:

@@ -276,3 +276,19 @@ def test_config_yaml_with_a_python_tag_is_refused_without_running_it(tmp_path, m
     with pytest.raises(InvalidSourceFileError, match="config.yaml"):
         read_deeplabcut(path, config_file_path=config)
     assert not (tmp_path / "should-never-exist").exists()
+
+
+def test_a_labeled_video_analysed_again_takes_its_own_metadata(tmp_path):
+    # DeepLabCut names outputs <video><scorer>: a video made by create_labeled_video already holds the
+    # scorer, so the output's name holds it twice, next to the first analysis's files.
+    scorer = "DLC_resnet50_openfieldOct30shuffle1_50000"
+    rows = f"scorer,{scorer},{scorer},{scorer}\nbodyparts,nose,nose,nose\ncoords,x,y,likelihood\n0,1,2,0.9\n1,3,4,0.8\n"
+    path = tmp_path / f"vidB{scorer}_labeled{scorer}.csv"
+    path.write_text(rows)
+    (tmp_path / f"vidB{scorer}_meta.pickle").write_bytes(pickle.dumps({"data": {"fps": 30.0, "nframes": 50}}))
+    (tmp_path / f"vidB{scorer}_labeled{scorer}_meta.pickle").write_bytes(
+        pickle.dumps({"data": {"fps": 12.0, "nframes": 2}})
+    )
+    pose = read_deeplabcut(path)
+    assert list(pose.videos) == [f"vidB{scorer}_labeled"]
+    assert pose.timing[f"vidB{scorer}_labeled"].rate == 12.0
