@@ -40,6 +40,7 @@ from .variants import (
     labeled_rows_error,
     normalise_columns,
     read_csv_rows,
+    table_key,
 )
 
 __all__ = [
@@ -171,7 +172,7 @@ def read_h5_frame(path: Path, *, what: str, table: str, holds: str, hint: str = 
             keys = store.keys()
             if not keys:
                 raise InvalidSourceFileError(f"{path}: holds no pandas table; {holds}.")
-            frame = store[key if key in keys else keys[0]]
+            frame = store[key if key in keys else table_key(keys)]
     except InvalidSourceFileError:
         raise
     except Exception as err:
@@ -319,7 +320,7 @@ def _open_h5_lazily(path: Path) -> FrameTable | None:
         keys = pandas_store_keys(path)
         if not keys:
             return None
-        table, _reason = open_h5_table(path, keys[0])
+        table, _reason = open_h5_table(path, table_key(keys))
         if table is None:
             return None
         table.index = table.frame_index()

@@ -26,6 +26,7 @@ import csv
 import itertools
 import re
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ __all__ = [
     "normalise_columns",
     "positional_software",
     "read_csv_rows",
+    "table_key",
 ]
 
 #: Coordinate labels of DeepLabCut's last header level.
@@ -263,6 +265,19 @@ def h5_row_index_kind(path: Path) -> str | None:
     return found.decode("ascii", "replace") if isinstance(found, bytes) else None
 
 
+# The keys DeepLabCut writes its tables under: predictions and labels, tracklets, its own test data.
+_TABLE_KEYS = ("/df_with_missing", "/tracks", "/df", "/calib")
+
+
+def table_key(keys: Sequence[str]) -> str:
+    """Return the key of the DeepLabCut table among a pandas ``.h5``'s ``keys``: DeepLabCut's own, else the first.
+
+    DeepLabCut writes one table; a file a user added a frame to (notes, a re-analysis) keeps it under
+    its usual key.
+    """
+    return next((key for key in _TABLE_KEYS if key in keys), keys[0])
+
+
 @per_file_version
 def h5_first_row(path: Path) -> Any:
     """Return the first row of the first table of a pandas ``.h5`` (header and index), or None; never raises.
@@ -272,13 +287,14 @@ def h5_first_row(path: Path) -> Any:
     try:
         with open_pandas_store(path) as store:
             keys = store.keys()
-            storer = store.get_storer(keys[0]) if keys else None
+            key = table_key(keys) if keys else None
+            storer = store.get_storer(key) if key else None
             if storer is None:
                 return None
             if storer.is_table:
-                return store.select(keys[0], start=0, stop=1)
+                return store.select(key, start=0, stop=1)
             # A fixed-format table is read whole; the copy keeps only its first row in the cache.
-            return store[keys[0]].iloc[:1].copy()
+            return store[key].iloc[:1].copy()
     except UNREADABLE_FILE_ERRORS:
         # A sniffer says yes or no: a table pandas cannot read is not one of these.
         return None

@@ -292,3 +292,20 @@ def test_a_labeled_video_analysed_again_takes_its_own_metadata(tmp_path):
     pose = read_deeplabcut(path)
     assert list(pose.videos) == [f"vidB{scorer}_labeled"]
     assert pose.timing[f"vidB{scorer}_labeled"].rate == 12.0
+
+
+def test_a_table_a_user_added_to_the_h5_does_not_hide_deeplabcuts(tmp_path):
+    from poseconv.catalog import detect_format
+
+    scorer = "DLC_resnet50_openfieldOct30shuffle1_50000"
+    columns = pd.MultiIndex.from_product(
+        [[scorer], ["nose"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    table = pd.DataFrame(np.arange(12, dtype="float64").reshape(4, 3), columns=columns)
+    path = tmp_path / f"vid{scorer}.h5"
+    table.to_hdf(path, key="df_with_missing", format="table", mode="w")
+    # Sorted before DeepLabCut's key, as pandas lists them.
+    pd.DataFrame({"note": ["ok"]}).to_hdf(path, key="aaa_notes", mode="a")
+    assert detect_format(path).name == "DeepLabCut"
+    (track,) = read_deeplabcut(path).tracks
+    np.testing.assert_array_equal(track.positions[:, 0], table[(scorer, "nose")][["x", "y"]].to_numpy())
