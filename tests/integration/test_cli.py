@@ -216,6 +216,11 @@ BAD_INPUTS = {
         ["mouse7", "individual1"],
     ),
     "bad-output-suffix": (["convert", MULTI_ANIMAL_H5, "-o", "{tmp}/x.txt"], ["must end in .nwb"]),
+    # An unset shell variable: -i "$ANIMALS" must not convert every individual.
+    "empty-individuals": (
+        ["convert", MULTI_ANIMAL_H5, "-o", "{tmp}/oi.nwb", "-i", "", "--session-start-time", START],
+        ["--individuals was given no name"],
+    ),
     "unknown-format": (["inspect", "{tmp}/notes.txt"], ["no reader handles files ending in '.txt'"]),
     "unrecognised-content": (["inspect", "{tmp}/notesDLC.h5"], ["does not look like", "--source dlc|sleap"]),
     "schema-unknown-source": (["schema", "anipose"], ["Unknown source 'anipose'"]),

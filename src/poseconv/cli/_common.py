@@ -180,11 +180,24 @@ def progress() -> Iterator[Progress]:
 
 
 def split_names(values: Sequence[str] | None) -> list[str] | None:
-    """Accept ``-i a -i b`` and ``-i a,b`` alike; None when nothing was given."""
-    if not values:
+    """Accept ``-i a -i b`` and ``-i a,b`` alike; None when the option was not given.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the option was given without a name (``-i ""``, as an unset shell variable leaves it):
+        keeping every individual would not be what was asked.
+    """
+    if values is None:
         return None
     names = [name.strip() for value in values for name in value.split(",") if name.strip()]
-    return names or None
+    if not names:
+        from ..errors import InvalidOptionError
+
+        raise InvalidOptionError(
+            "--individuals was given no name; name the individuals/tracks to keep, or leave it out."
+        )
+    return names
 
 
 def is_nwb(path: Path | str) -> bool:
