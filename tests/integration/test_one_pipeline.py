@@ -250,6 +250,11 @@ def test_timestamps_from_a_file_on_the_command_line(tmp_path):
         container = next(iter(io.read().processing["behavior"].data_interfaces.values()))
         series = next(iter(container.pose_estimation_series.values()))
         np.testing.assert_allclose(series.get_timestamps()[:], times, rtol=0, atol=1e-9)
+    # A file of the wrong length is named with what is wrong with it.
+    (tmp_path / "short.csv").write_text("\n".join(map(repr, times[:10].tolist())), encoding="utf-8")
+    result = poseconv("convert", DLC_WITH_VIDEO, "--timestamps", tmp_path / "short.csv", "-o", tmp_path / "b.nwb")
+    assert result.returncode == 1 and f"--timestamps {tmp_path / 'short.csv'}: video " in result.stderr, result.stderr
+    assert f"has {n_frames} frames but 10 timestamps were given" in result.stderr
 
 
 # -- a new format is one reader module plus one catalog entry -------------------------------------------

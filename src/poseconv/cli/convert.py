@@ -151,7 +151,7 @@ def convert(
         videos = _per_input("--video", video, inputs)
         # A format reading every input together (the views of one session) has one clock.
         clocks = [inputs[0]] if _takes_all_inputs(source) else inputs
-        times = [load_timestamps(path) for path in _per_input("--timestamps", timestamps, clocks)]
+        times = [(path, load_timestamps(path)) for path in _per_input("--timestamps", timestamps, clocks)]
         user_metadata = load_metadata_file(metadata) if metadata is not None else {}
         if session_start_time:
             user_metadata.setdefault("NWBFile", {})["session_start_time"] = parse_session_start_time(session_start_time)
@@ -259,11 +259,21 @@ def _as_datetime(value: Any) -> Any:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
+def _align(interface: Any, path: Path, times: Any) -> None:
+    """Give ``interface`` the frame times of the ``--timestamps`` file ``path``; a mismatch names the file."""
+    from ..errors import PoseconvError
+
+    try:
+        interface.set_aligned_timestamps(times)
+    except PoseconvError as err:
+        raise type(err)(f"--timestamps {path}: {err}") from None
+
+
 def _read_inputs(
     bar: Any,
     inputs: list[Path],
     videos: list[Path],
-    times: list[Any],
+    times: list[tuple[Path, Any]],
     options: dict[str, Any],
     training: bool,
     labeled_data: Path | None,
@@ -277,7 +287,7 @@ def _read_inputs(
         given = {**options, "video": videos or None}
         interface = make_interface(inputs[0], inputs=inputs, training=training, labeled_data=labeled_data, **given)
         if times:
-            interface.set_aligned_timestamps(times[0])
+            _align(interface, *times[0])
         return {_input_name(inputs[0], interfaces): interface}
     # The training data already included, so that predictions of one DeepLabCut project write its labels once.
     included: set[tuple[str, ...]] = set()
@@ -291,7 +301,7 @@ def _read_inputs(
                 interface = make_interface(path, **given)
             included.add(key)
         if times:
-            interface.set_aligned_timestamps(times[i])
+            _align(interface, *times[i])
         interfaces[_input_name(path, interfaces)] = interface
         bar.advance(task)
     bar.update(task, visible=False)
