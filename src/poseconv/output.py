@@ -92,7 +92,8 @@ def output_name_problem(path: str | Path, backend: str = "hdf5") -> str | None:
     """Return why ``path`` cannot name a new NWB output of ``backend``; None when it can.
 
     An HDF5 NWB file ends in ``.nwb`` and an NWB Zarr store in ``.nwb.zarr``, as DANDI and the NWB
-    tools expect; every entry point (the interfaces, ``poseconv convert``, a spec) holds to it.
+    tools expect. ``poseconv convert`` and specs hold to both; the interfaces to the first (neuroconv
+    lets a Zarr store take any name, and its interface tests write ``x.nwb`` stores).
     """
     zarr_name = Path(path).name.lower().endswith(".zarr")
     if backend == "zarr":

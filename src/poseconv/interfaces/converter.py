@@ -330,7 +330,9 @@ class PoseNWBConverter(NWBConverter):
                     append_on_disk_nwbfile=True,
                 )
             return
-        problem = output_name_problem(path, backend or getattr(backend_configuration, "backend", None) or "hdf5")
+        chosen = backend or getattr(backend_configuration, "backend", None) or "hdf5"
+        # A Zarr store may take any name here, as in neuroconv (its interface tests write "x.nwb" stores).
+        problem = output_name_problem(path, chosen) if chosen == "hdf5" else None
         if problem is not None:
             raise OutputError(f"{path}: {problem}")
         check_output(path, overwrite=overwrite)
