@@ -703,3 +703,15 @@ def test_an_output_not_named_nwb_is_refused_by_every_entry_point(tmp_path):
     result = poseconv("run", write_yaml(tmp_path / "spec.yaml", f"sessions:\n  - session_id: s1\n{session}"), "--check")
     assert result.returncode != 0 and "the output must end in .nwb." in result.stdout + result.stderr
     assert list(tmp_path.glob("x.*")) == []
+
+
+def test_an_ambiguous_pose_file_in_a_spec_names_the_interfaces_to_choose(tmp_path):
+    labels = tmp_path / "labels.csv"
+    labels.write_text("scorer,Jane,Jane\nbodyparts,nose,nose\ncoords,x,y\nlabeled-data/v/img001.png,1,2\n")
+    result, out = run_spec(tmp_path, f"    session_start_time: {START}\n", f"{{file_path: {labels}}}")
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0 and not out.exists()
+    assert "DeepLabCut labels (dlc-labels) or as LightningPose labels (lp-labels)" in output, output
+    assert (
+        "name the format explicitly with sessions[0].pose[0].interface" in output and "source_software=" not in output
+    )

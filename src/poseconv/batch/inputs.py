@@ -248,6 +248,9 @@ def _pose_interface_name(
 
     # Naming an interface does not help a video: it belongs in the pose entry's video_file_path.
     hint = "" if is_video_path(file_path) else f" Name it with {root}.interface."
+    if "source_software=" in message:
+        # The catalog speaks to Python; in a spec the format is named by the entry's interface.
+        message, hint = message.replace("source_software=", f"{root}.interface"), ""
     return None, [Problem(f"{root}.file_path", f"{message}{hint}", index)]
 
 
