@@ -43,7 +43,6 @@ from .variants import DLC_LEVELS, read_csv_rows
 
 __all__ = [
     "LABELED_DATA_FOLDER",
-    "LABEL_COORDS",
     "frame_index_from_image",
     "frames_of_table",
     "read_deeplabcut_labels_table",
@@ -53,8 +52,8 @@ __all__ = [
 LABELED_DATA_FOLDER = "labeled-data"
 # DeepLabCut names extracted frames img<index>.<ext>, zero-padded to the digits of the frame count.
 _IMAGE_NAME = re.compile(r"img(?P<index>\d+)\.[A-Za-z0-9]+")
-#: The coords of a node in a labels table: DeepLabCut's x, y; Lightning Pose's may add a visible flag.
-LABEL_COORDS = {"x", "y", "visible"}
+# The coords of a node in a labels table: DeepLabCut's x, y; Lightning Pose's may add a visible flag.
+_LABEL_COORDS = {"x", "y", "visible"}
 # Lightning Pose's visible flags (COCO): 0 not labeled, 1 occluded, 2 visible.
 _FLAG_VALUES = (0, 1, 2)
 # The header of labels without a scorer row, which Lightning Pose also reads.
@@ -96,14 +95,15 @@ def _read_labels_frame(path: Path) -> Any:
             holds="a CollectedData .h5 holds one",
             key="/df_with_missing",
         )
-    if first_cells(read_csv_rows(path, n_rows=2)) == list(_NO_SCORER_LEVELS):
+    rows = read_csv_rows(path, n_rows=4)
+    if first_cells(rows[:2]) == list(_NO_SCORER_LEVELS):
         # Lightning Pose also reads labels without the scorer row (its header_rows [0, 1]).
         n_header, cells = 2, list(_NO_SCORER_LEVELS)
     else:
         n_header, cells = csv_header_levels(path, "DeepLabCut labels", positional=False)
     # Three index columns leave the header's next two cells empty ("coords,,,x,y,..."). The coords
     # row is counted: a scorer row may be blank throughout (Lightning Pose labels made by script).
-    coords_row = read_csv_rows(path, n_rows=n_header)[n_header - 1]
+    coords_row = rows[n_header - 1]
     n_index = 1
     while n_index < len(coords_row) and coords_row[n_index].strip() == "":
         n_index += 1
@@ -154,7 +154,7 @@ def _check_columns(frame: Any, path: Path) -> None:
             f"{path}: has likelihood columns, so it holds machine predictions (DeepLabCut's machinelabels or an "
             "analysis output), not human labels. Give the CollectedData_<scorer> file of the folder."
         )
-    if not {"x", "y"} <= coords <= LABEL_COORDS:
+    if not {"x", "y"} <= coords <= _LABEL_COORDS:
         raise InvalidSourceFileError(
             f"{path}: coordinate columns are {sorted(coords)}; labels have x and y (and Lightning Pose's a "
             "visible flag)."
