@@ -182,9 +182,11 @@ def _labels_csv(path: Path, *, individuals: bool) -> Path:
     return path
 
 
-def test_multi_animal_labels_outside_a_project_are_deeplabcut_labels(tmp_path):
-    # Lightning Pose labels are single-animal: an individuals row is DeepLabCut's alone.
-    path = _labels_csv(tmp_path / "labels.csv", individuals=True)
+@pytest.mark.parametrize("name", ["labels.csv", "CollectedData.csv"])
+def test_multi_animal_labels_outside_a_project_are_deeplabcut_labels(tmp_path, name):
+    # Lightning Pose labels are single-animal: an individuals row is DeepLabCut's alone, even under
+    # Lightning Pose's file name.
+    path = _labels_csv(tmp_path / name, individuals=True)
     assert catalog.detect_format(path).name == "DeepLabCut labels"
 
 

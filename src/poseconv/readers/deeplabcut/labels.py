@@ -65,11 +65,12 @@ def _scored(path: Path) -> bool:
         return False
 
 
-def _has_scorer_row(path: Path) -> bool:
+def _csv_header(path: Path) -> list[str] | None:
+    """Return the first cells of a CSV's first rows (its header levels), or None when it cannot be read."""
     try:
-        return first_cells(read_csv_rows(path, n_rows=1))[:1] == ["scorer"]
+        return first_cells(read_csv_rows(path, n_rows=4))
     except (OSError, UnicodeError):
-        return False
+        return None
 
 
 def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
@@ -83,13 +84,15 @@ def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
     if path.suffix.lower() not in SUFFIXES or path.name.startswith("machinelabels"):
         # machinelabels files are the refinement step's predictions; the predictions reader explains them.
         return False
-    if path.suffix.lower() == ".csv" and not _has_scorer_row(path):
+    header = _csv_header(path) if path.suffix.lower() == ".csv" else None
+    if path.suffix.lower() == ".csv" and (header is None or header[:1] != ["scorer"]):
         # DeepLabCut always writes the scorer row; Lightning Pose's labels may go without it.
         return False
     if path.name.startswith("CollectedData_"):
         return True
-    if path.name.startswith("CollectedData") and not in_deeplabcut_project(path):
-        # Lightning Pose's name (CollectedData.csv); its reader claims it.
+    multi_animal = header is not None and "individuals" in header
+    if path.name.startswith("CollectedData") and not in_deeplabcut_project(path) and not multi_animal:
+        # Lightning Pose's name (CollectedData.csv) for its single-animal labels: its reader claims it.
         return False
     # In a project, or renamed or moved out of it, a table is labels by its row index (a CSV named
     # so may also be Lightning Pose's: then the user chooses). Rows of images with a likelihood are
