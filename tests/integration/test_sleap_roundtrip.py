@@ -292,3 +292,29 @@ def test_a_project_without_poses_is_refused(tmp_path, kind):
     result = poseconv_in_process("convert", path, "-o", tmp_path / "out.nwb", "--fps", "30")
     assert result.returncode == 1 and "holds no poses" in result.stderr
     assert not (tmp_path / "out.nwb").exists()
+
+
+def test_files_written_before_the_track_column_said_untracked_still_export_untracked(tmp_path):
+    import h5py
+
+    rng = np.random.default_rng(5)
+    skeleton = sio.Skeleton(["a", "b"], name="s")
+    mouse = sio.Track(name="mouse")
+    frames = [(t, [_predicted(skeleton, mouse, rng), _predicted(skeleton, None, rng)]) for t in range(3)]
+    path, source = _other_lab_labels(tmp_path, frames)
+    nwb = tmp_path / "converted.nwb"
+    poseconv("convert", path, "-o", nwb, "--session-start-time", "2024-05-03T11:26:42+02:00", "--fps", "30")
+    # As the previous release wrote TrackOrder: the untracked container's track column held its name.
+    with h5py.File(nwb, "r+") as handle:
+        table = handle["processing/behavior/TrackOrder"]
+        tracks = [t.decode() if isinstance(t, bytes) else t for t in table["track"][()]]
+        assert tracks == ["mouse", ""]
+        del table["track"]
+        table.create_dataset("track", data=["mouse", "untracked"], dtype=h5py.string_dtype())
+        for name, value in (("neurodata_type", "VectorData"), ("namespace", "hdmf-common")):
+            table["track"].attrs[name] = value
+        table["track"].attrs["description"] = "The individual/track it holds, as the pose file names it."
+        table["track"].attrs["object_id"] = "00000000-0000-0000-0000-000000000000"
+    back = tmp_path / "back.slp"
+    poseconv("export", nwb, "--to", "slp", back)
+    assert_same_labels(source, sio.load_slp(str(back), open_videos=False))

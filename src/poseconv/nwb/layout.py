@@ -87,7 +87,10 @@ def replaced_predictions_description(track: str, pose_estimation_name: str) -> s
 TRACK_ORDER_TABLE = "TrackOrder"  # one of metadata.names.MODULE_OBJECT_NAMES
 TRACK_ORDER_COLUMNS = {
     "pose_estimation": "Name of the PoseEstimation container in this processing module.",
-    "track": "The individual/track it holds, as the pose file names it.",
+    "track": (
+        "The individual/track it holds, as the pose file names it (one track may be several containers, one "
+        "per skeleton); empty for instances the file gives no track."
+    ),
 }
 
 

@@ -199,7 +199,7 @@ class NWBPoseFile:
         return PoseTrack(
             name=info.track,
             # The track as the pose file named it, when recorded beside the containers.
-            track_name=recorded_track(module, info.name),
+            track_name=recorded_track(module, info.name, info.track),
             skeleton=info.skeleton.name,
             video=info.video,
             positions=positions,

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ..layout import INSTANCE_SERIES, TRACK_ORDER_TABLE, instance_series_name
-from .store import is_group, texts
+from ..layout import INSTANCE_SERIES, TRACK_ORDER_COLUMNS, TRACK_ORDER_TABLE, instance_series_name
+from .store import is_group, text, texts
 
 __all__ = ["natural_key", "ordered_container_keys", "read_instance_series", "recorded_track"]
 
@@ -57,13 +57,19 @@ def natural_key(name: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name) if part)
 
 
-def recorded_track(module: Any, container: str) -> str | None:
-    """Return the track a module's track-order table records for ``container`` (``""``: none), or None."""
+def recorded_track(module: Any, container: str, name: str) -> str | None:
+    """Return the track a module's track-order table records for ``container`` (``""``: none), or None.
+
+    Tables written before the column said so hold the container's track ``name`` for untracked
+    instances too: there only another name than ``name`` is news.
+    """
     table = module.get(TRACK_ORDER_TABLE)
     if table is None or not is_group(table) or "pose_estimation" not in table or "track" not in table:
         return None
     tracks = dict(zip(texts(table["pose_estimation"]), texts(table["track"]), strict=False))
-    return tracks.get(container)
+    found = tracks.get(container)
+    said = text(table["track"].attrs.get("description")) == TRACK_ORDER_COLUMNS["track"]
+    return found if said or found != name else None
 
 
 def ordered_container_keys(root: Any, infos: Mapping[str, Any]) -> list[str]:
