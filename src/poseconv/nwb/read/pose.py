@@ -41,7 +41,7 @@ from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..layout import REPLACED_PREDICTIONS_SUFFIX, view_extra_coords_owner
 from .extra_coords import read_extra_coords
 from .pose_containers import ContainerScanner, PoseContainerInfo
-from .scores import ordered_container_keys, read_instance_series, recorded_track
+from .scores import ordered_container_keys, read_instance_series, recorded_tracks
 from .store import nwb_location, open_store
 
 __all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb", "replaced_containers"]
@@ -105,6 +105,8 @@ class NWBPoseFile:
     def __init__(self, path: str | Path) -> None:
         self.path = nwb_location(path)
         self._file = open_store(self.path)
+        # Each module's track-order table, read once: (tracks by container, whether "" means none).
+        self._recorded: dict[str, tuple[dict[str, str], bool]] = {}
         try:
             if "nwb_version" not in self._file.attrs and "general" not in self._file:
                 raise InvalidSourceFileError(f"{self.path}: an HDF5 file or Zarr store, but not an NWB file.")
@@ -195,11 +197,16 @@ class NWBPoseFile:
             positions[rows, j, : values.shape[1]] = values
             if confidence is not None and scores is not None and len(scores) == len(values):
                 confidence[rows, j] = scores
-        module = self._file[str(PurePosixPath(info.path).parent)]
+        module_path = str(PurePosixPath(info.path).parent)
+        module = self._file[module_path]
+        if module_path not in self._recorded:
+            self._recorded[module_path] = recorded_tracks(module)
+        tracks, said = self._recorded[module_path]
+        file_track = tracks.get(info.name)
         return PoseTrack(
             name=info.track,
             # The track as the pose file named it, when recorded beside the containers.
-            track_name=recorded_track(module, info.name, info.track),
+            track_name=file_track if said or file_track != info.track else None,
             skeleton=info.skeleton.name,
             video=info.video,
             positions=positions,

@@ -17,7 +17,7 @@ import numpy as np
 from ..layout import INSTANCE_SERIES, TRACK_ORDER_COLUMNS, TRACK_ORDER_TABLE, instance_series_name
 from .store import is_group, text, texts
 
-__all__ = ["natural_key", "ordered_container_keys", "read_instance_series", "recorded_track"]
+__all__ = ["natural_key", "ordered_container_keys", "read_instance_series", "recorded_tracks"]
 
 
 def read_instance_series(module: Any, pose_estimation_name: str, n_frames: int) -> dict[str, np.ndarray]:
@@ -57,19 +57,17 @@ def natural_key(name: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name) if part)
 
 
-def recorded_track(module: Any, container: str, name: str) -> str | None:
-    """Return the track a module's track-order table records for ``container`` (``""``: none), or None.
+def recorded_tracks(module: Any) -> tuple[dict[str, str], bool]:
+    """Return the track a module's track-order table records for each container, and whether ``""`` means none.
 
-    Tables written before the column said so hold the container's track ``name`` for untracked
-    instances too: there only another name than ``name`` is news.
+    Tables written before the column said so hold an untracked container's own track name: there
+    only a name other than the container's is news (the second value is False).
     """
     table = module.get(TRACK_ORDER_TABLE)
     if table is None or not is_group(table) or "pose_estimation" not in table or "track" not in table:
-        return None
+        return {}, False
     tracks = dict(zip(texts(table["pose_estimation"]), texts(table["track"]), strict=False))
-    found = tracks.get(container)
-    said = text(table["track"].attrs.get("description")) == TRACK_ORDER_COLUMNS["track"]
-    return found if said or found != name else None
+    return tracks, text(table["track"].attrs.get("description")) == TRACK_ORDER_COLUMNS["track"]
 
 
 def ordered_container_keys(root: Any, infos: Mapping[str, Any]) -> list[str]:
