@@ -264,6 +264,8 @@ def test_one_track_under_two_skeletons_stays_one_animal(tmp_path):
     assert_same_labels(source, got)
     # The video the file recorded is on no machine here: its path comes back as recorded.
     assert [v.filename for v in got.videos] == ["C:/Users/lab/Videos/mouse 1/session_01.mp4"]
+    # The track's name chooses both of its containers.
+    assert [t.name for t in pose.select_tracks(["mouse"]).tracks] == ["mouse_fine", "mouse_coarse"]
 
 
 def test_a_track_named_untracked_is_not_taken_for_untracked_instances(tmp_path):

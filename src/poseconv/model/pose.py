@@ -379,13 +379,19 @@ class PoseData(SourceNamed):
     def select_tracks(self, names: Sequence[str]) -> PoseData:
         """Return a copy holding only the tracks named, in file order.
 
+        A name may also be a track as the file names it (:meth:`identity`): every track of it is kept
+        (a SLEAP track whose instances use two skeletons).
+
         Raises
         ------
         KeyError
             When a name is not a track of this file; the message lists those that are.
         """
-        wanted = require_names(names, self.track_names(), self.source_file)
-        return dataclasses.replace(self, tracks=[t for t in self.tracks if t.name in wanted])
+        identities = [identity for track in self.tracks if (identity := self.identity(track)) is not None]
+        wanted = require_names(names, list(dict.fromkeys([*self.track_names(), *identities])), self.source_file)
+        return dataclasses.replace(
+            self, tracks=[t for t in self.tracks if t.name in wanted or self.identity(t) in wanted]
+        )
 
     def with_timing(self, video: str, timing: FrameTiming) -> PoseData:
         """Return a copy with the timing of ``video`` replaced."""
