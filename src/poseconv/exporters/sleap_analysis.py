@@ -51,7 +51,6 @@ _BLOCK_VALUES = 2**20
 _MIN_BLOCK_FRAMES = 256
 # Frames per HDF5 chunk; blocks are whole chunks where they can be, so no chunk is compressed twice.
 _CHUNK_FRAMES = 4096
-_UNTRACKED_NAMES = ("untracked",)
 # Each array's axes (SLEAP's "matlab" order), dtype and the value of frames without the track.
 _LAYOUT = {
     "tracks": (("track", "xy", "node", "frame"), "float64", np.nan),
@@ -84,11 +83,10 @@ def _skeleton_union(pose: PoseData, tracks: list[PoseTrack]) -> tuple[list[str],
 
 
 def _track_names(pose: PoseData, tracks: list[PoseTrack]) -> list[str]:
-    names = [track.name for track in tracks]
-    if len(names) == 1 and pose.source_software == "SLEAP" and names[0] in _UNTRACKED_NAMES:
+    if len(tracks) == 1 and pose.identity(tracks[0]) is None:
         # SLEAP writes a single-animal file without tracks as no track names.
         return []
-    return names
+    return [track.name for track in tracks]
 
 
 def _create(handle: Any, name: str, shape: tuple[int, ...], dtype: str, dims: tuple[str, ...], fill: float) -> Any:

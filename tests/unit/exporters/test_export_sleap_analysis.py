@@ -82,3 +82,17 @@ def test_refusals(tmp_path):
     )
     with pytest.raises(InvalidOptionError, match="2D poses"):
         write_sleap_analysis(flat, tmp_path / "x.h5")
+
+
+@pytest.mark.parametrize(
+    ("name", "track_name", "written"),
+    [("untracked", "", []), ("untracked", "untracked", ["untracked"]), ("untracked", None, [])],
+    ids=["untracked-instances", "a-track-named-untracked", "recorded-by-an-earlier-release"],
+)
+def test_one_track_without_a_name_is_written_as_no_track_names(tmp_path, name, track_name, written):
+    # SLEAP writes a single animal without tracks as no track names; a real track keeps its name.
+    pose = mock_pose_data(source_software="SLEAP")
+    pose = dataclasses.replace(pose, tracks=[dataclasses.replace(pose.tracks[0], name=name, track_name=track_name)])
+    write_sleap_analysis(pose, tmp_path / "one.h5")
+    with h5py.File(tmp_path / "one.h5", "r") as handle:
+        assert [n.decode() for n in handle["track_names"][()]] == written
