@@ -56,7 +56,7 @@ def check_output(path: str | Path, *, overwrite: bool, flag: str = "overwrite=Tr
     _check_not_a_folder(path)
     if path.exists() and not overwrite:
         raise OutputError(f"{path}: already exists; pass {flag} to replace it.")
-    check_writable(path)
+    _check_folder(path)
     return path
 
 
@@ -77,12 +77,18 @@ def check_writable(path: str | Path, *, creates_folder: bool = False) -> None:
     """
     path = Path(path)
     _check_not_a_folder(path)
+    _check_folder(path, creates_folder=creates_folder)
+
+
+def _check_folder(path: Path, *, creates_folder: bool = False) -> None:
+    """Refuse a file whose folder is missing (unless the writer creates it), is a file, or takes no files."""
     folder = path.resolve().parent
-    if not folder.is_dir() and not (creates_folder and _existing_ancestor(folder).is_dir()):
+    if not folder.is_dir():
         blocker = _existing_ancestor(folder)
         if not blocker.is_dir():
             raise OutputError(f"{path}: {blocker} is a file, not a folder; choose another output folder.")
-        raise OutputError(f"{path}: the folder {folder} does not exist; create it first.")
+        if not creates_folder:
+            raise OutputError(f"{path}: the folder {folder} does not exist; create it first.")
     problem = folder_problem(folder)
     if problem is not None:
         raise OutputError(f"{path}: {problem}")
