@@ -11,7 +11,14 @@ from poseconv import read_nwb
 from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
 from poseconv.nwb.read.training import read_training
 from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels_table
-from tests.fixtures.lightningpose import AIND_DLC_CSV, AIND_LP_CSV, LP_COLLECTED_DATA, LP_CSV, read_lp_csv
+from tests.fixtures.lightningpose import (
+    AIND_DLC_CSV,
+    AIND_LP_CSV,
+    LP_COLLECTED_DATA,
+    LP_CSV,
+    read_lp_csv,
+    write_visible_labels,
+)
 from tests.integration.test_cli import START, assert_one_line_error, poseconv
 
 
@@ -77,16 +84,7 @@ def test_an_ambiguous_labels_file_names_the_sources_to_choose(tmp_path):
 
 
 def test_visible_flags_survive_nwb_and_come_back_in_the_export(tmp_path):
-    rows = [
-        "scorer,Jane,Jane,Jane,Jane,Jane,Jane",
-        "bodyparts,nose,nose,nose,tail,tail,tail",
-        "coords,x,y,visible,x,y,visible",
-        "labeled-data/v/img001.png,1.5,2.5,2,,,1",
-        "labeled-data/v/img002.png,5.5,6.5,2,7.5,8.5,0",
-        "labeled-data/v/img003.png,,,0,,,0",
-    ]
-    source = tmp_path / "CollectedData.csv"
-    source.write_text("\n".join(rows) + "\n")
+    source = write_visible_labels(tmp_path / "CollectedData.csv")
     nwb, back = tmp_path / "labels.nwb", tmp_path / "back.csv"
     poseconv("convert", source, "-o", nwb, "--session-start-time", START, "-q")
     flags = [i.visibility_flags.tolist() for f in read_training(nwb).frames for i in f.instances]

@@ -26,8 +26,10 @@ from tests.fixtures.lightningpose import (
     LP_CONFIG,
     LP_CSV,
     LP_VIDEO,
+    VISIBLE_LABELS_ROWS,
     read_lp_csv,
     write_eks_csv,
+    write_visible_labels,
 )
 
 
@@ -293,19 +295,8 @@ def test_labels_without_a_labeler_name(tmp_path, scorer_cell, index_columns):
 
 
 def test_labels_with_visible_flags(tmp_path):
-    # Lightning Pose >= 2.1.2: an optional visible column after each x, y (COCO: 0 not labeled,
-    # 1 occluded, 2 visible); an occluded keypoint may have no coordinates.
-    rows = [
-        "scorer,Jane,Jane,Jane,Jane,Jane,Jane",
-        "bodyparts,nose,nose,nose,tail,tail,tail",
-        "coords,x,y,visible,x,y,visible",
-        "labeled-data/v/img001.png,1.5,2,2,,,1",
-        "labeled-data/v/img002.png,5,6,2,7,8,0",
-        "labeled-data/v/img003.png,,,0,,,0",
-        "labeled-data/v/img004.png,,,0,,,",
-    ]
-    path = tmp_path / "CollectedData.csv"
-    path.write_text("\n".join(rows) + "\n")
+    # An empty flag cell too (-1).
+    path = write_visible_labels(tmp_path / "CollectedData.csv", "labeled-data/v/img004.png,,,0,,,")
     training = read_lightning_pose_labels(path)
     first, second, third, fourth = training.frames
     np.testing.assert_array_equal(first.instances[0].visibility_flags, [2, 1])
@@ -316,7 +307,7 @@ def test_labels_with_visible_flags(tmp_path):
     np.testing.assert_array_equal(second.instances[0].points, [[5, 6], [7, 8]])
     assert third.instances == ()
     np.testing.assert_array_equal(fourth.instances[0].visibility_flags, [0, -1])
-    path.write_text("\n".join([*rows[:3], "labeled-data/v/img001.png,1,2,3,,,1"]) + "\n")
+    path.write_text("\n".join([*VISIBLE_LABELS_ROWS[:3], "labeled-data/v/img001.png,1,2,3,,,1"]) + "\n")
     with pytest.raises(
         InvalidSourceFileError, match=r"CollectedData.csv: row .*img001.png.* visible flags \[3\.0, 1\.0\]"
     ):
