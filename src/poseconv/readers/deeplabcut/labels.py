@@ -55,20 +55,10 @@ _REFERENCE_FRAME = (
 )
 
 
-def _scored(path: Path) -> bool:
-    """Whether a table's coords carry a likelihood: a model's predictions, not human labels."""
-    if path.suffix.lower() == ".h5":
-        return "likelihood" in h5_coords(path)
+def _csv_rows(path: Path) -> list[list[str]] | None:
+    """Return a CSV's first rows (its header and a first data row), or None when it cannot be read."""
     try:
-        return "likelihood" in csv_coords(read_csv_rows(path, n_rows=4))
-    except (OSError, UnicodeError, IndexError):
-        return False
-
-
-def _csv_header(path: Path) -> list[str] | None:
-    """Return the first cells of a CSV's first rows (its header levels), or None when it cannot be read."""
-    try:
-        return first_cells(read_csv_rows(path, n_rows=4))
+        return read_csv_rows(path, n_rows=4)
     except (OSError, UnicodeError):
         return None
 
@@ -84,7 +74,8 @@ def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
     if path.suffix.lower() not in SUFFIXES or path.name.startswith("machinelabels"):
         # machinelabels files are the refinement step's predictions; the predictions reader explains them.
         return False
-    header = _csv_header(path) if path.suffix.lower() == ".csv" else None
+    rows = _csv_rows(path) if path.suffix.lower() == ".csv" else None
+    header = first_cells(rows) if rows is not None else None
     if path.suffix.lower() == ".csv" and (header is None or header[:1] != ["scorer"]):
         # DeepLabCut always writes the scorer row; Lightning Pose's labels may go without it.
         return False
@@ -98,7 +89,8 @@ def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
     # so may also be Lightning Pose's: then the user chooses). Rows of images with a likelihood are
     # a model's predictions on them (machinelabels, evaluation results, time-lapse frames): the
     # predictions reader explains those.
-    return has_labeled_rows(path) and not _scored(path)
+    # A likelihood among the coords: a model's predictions, not human labels.
+    return has_labeled_rows(path) and "likelihood" not in (h5_coords(path) if rows is None else csv_coords(rows))
 
 
 def in_deeplabcut_project(file_path: str | Path) -> bool:
