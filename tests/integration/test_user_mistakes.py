@@ -317,6 +317,38 @@ def test_a_batch_ended_by_a_signal_stops_its_workers(tmp_path, signal_name):
     assert not [p.name for p in (tmp_path / "out").iterdir() if "partial" in p.name]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sends Ctrl-C's SIGINT to a process group")
+def test_a_batch_interrupted_by_ctrl_c_says_which_sessions_were_converted(tmp_path):
+    # Before, Ctrl-C ended `poseconv run` with no word after the last progress line and no --report,
+    # so a user of a long batch could not tell what was done.
+    import json
+    import os
+    import signal
+    import time
+
+    session = f"    session_start_time: {START}\n    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"
+    spec = "output_folder: out\nsessions:\n" + "".join(f"  - session_id: s{i}\n{session}" for i in range(200))
+    report = tmp_path / "report.json"
+    command = [sys.executable, "-m", "poseconv.cli", "run", write_yaml(tmp_path / "spec.yaml", spec), "-j", "2"]
+    # A terminal's Ctrl-C reaches the whole process group: poseconv and its workers.
+    process = subprocess.Popen(
+        [*command, "--report", str(report)], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline and not any((tmp_path / "out").glob("s*.nwb")):
+        time.sleep(0.05)
+    assert process.poll() is None, "the batch ended before it could be interrupted"
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, _ = process.communicate(timeout=60)
+    assert process.returncode == 130
+    counts = json.loads(report.read_text())["counts"]
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert counts["converted"] == len(written) >= 1 and counts["interrupted"] == 200 - len(written)
+    assert all(name.endswith(".nwb") and "partial" not in name for name in written)
+    assert f"{len(written)} converted, {200 - len(written)} interrupted" in stdout
+    assert "run the same command again" in stdout
+
+
 # -- 11. the spec check lists every problem in one pass; a key given twice is an error ------------------
 
 

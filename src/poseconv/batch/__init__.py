@@ -21,6 +21,7 @@ from ..lazy_names import lazy_attributes
 _LAZY = {
     "run_batch": "poseconv.batch.runner",
     "plan_spec": "poseconv.batch.plan",
+    "BatchInterrupted": "poseconv.batch.report",
     "BatchReport": "poseconv.batch.report",
     "Problem": "poseconv.batch.report",
     "SessionResult": "poseconv.batch.report",

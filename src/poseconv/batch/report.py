@@ -10,14 +10,16 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-__all__ = ["BatchReport", "Problem", "SessionResult", "Status", "one_line"]
+__all__ = ["BatchInterrupted", "BatchReport", "Problem", "SessionResult", "Status", "one_line"]
 
 #: ``converted``: written now; ``skipped``: its NWB file was there already; ``invalid``: not started
 #: because of the problems listed; ``failed``: started and did not finish (nothing left behind);
-#: ``checked``: valid, and not converted because only a check was asked for.
-Status = Literal["converted", "skipped", "invalid", "failed", "checked"]
+#: ``checked``: valid, and not converted because only a check was asked for; ``interrupted``: not
+#: converted because the run was interrupted (Ctrl-C) first (nothing left behind).
+Status = Literal["converted", "skipped", "invalid", "failed", "checked", "interrupted"]
+STATUSES: tuple[str, ...] = get_args(Status)
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class BatchReport:
     sessions : list of SessionResult
         One per session of the spec, in spec order (empty when a spec-wide problem stopped the run).
     stopped : str
-        Why nothing was converted, when that is the case (spec-wide problems, ``strict``).
+        Why the run stopped short, when it did (spec-wide problems, ``strict``, an interruption).
     """
 
     spec_path: Path
@@ -104,12 +106,12 @@ class BatchReport:
     def counts(self) -> dict[str, int]:
         """Return the number of sessions per status."""
         counter = Counter(result.status for result in self.sessions)
-        return {status: counter.get(status, 0) for status in ("converted", "skipped", "invalid", "failed", "checked")}
+        return {status: counter.get(status, 0) for status in STATUSES}
 
     @property
     def ok(self) -> bool:
         """Whether the run found no problem and no session failed."""
-        failed = any(result.status in ("invalid", "failed") for result in self.sessions)
+        failed = any(result.status in ("invalid", "failed", "interrupted") for result in self.sessions)
         return not self.problems and not self.stopped and not failed
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,6 +124,22 @@ class BatchReport:
             "problems": [dataclasses.asdict(p) | {"text": str(p)} for p in self.problems],
             "sessions": [dataclasses.asdict(r) | {"output": str(r.output)} for r in self.sessions],
         }
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C ended a run; ``report`` says what was done by then (the rest is ``interrupted``).
+
+    A ``KeyboardInterrupt``, so that code which stops on Ctrl-C stops on it too.
+
+    Parameters
+    ----------
+    report : BatchReport
+        The results up to the interruption.
+    """
+
+    def __init__(self, report: BatchReport) -> None:
+        super().__init__(report.stopped)
+        self.report = report
 
 
 def one_line(err: BaseException) -> str:

@@ -25,7 +25,7 @@ from ..output import signals_raise
 from .executors import DaskExecutor, LocalExecutor, default_jobs
 from .jobs import Plan, SessionJob
 from .plan import plan_spec
-from .report import BatchReport, Problem, SessionResult, one_line
+from .report import BatchInterrupted, BatchReport, Problem, SessionResult, one_line
 from .session import check_session, convert_session, remove_partials
 
 __all__ = ["Progress", "run_batch"]
@@ -51,10 +51,9 @@ def _invalid(index: int, session_id: str, output: Path, problems: Sequence[Probl
 
 
 def _triage(
-    plan: Plan, report: BatchReport, overwrite: bool, check_only: bool
-) -> tuple[dict[int, SessionResult], list[SessionJob]]:
-    """Return the results known before any worker runs (skipped, invalid) and the jobs to check."""
-    results: dict[int, SessionResult] = {}
+    plan: Plan, report: BatchReport, results: dict[int, SessionResult], overwrite: bool, check_only: bool
+) -> list[SessionJob]:
+    """Add the results known before any worker runs (skipped, invalid) to ``results``; return the jobs to check."""
     checkable = {job.index: job for job in plan.jobs}
     to_check: list[SessionJob] = []
     for index, session_id, output in plan.sessions:
@@ -72,7 +71,7 @@ def _triage(
             to_check.append(checkable[index])
         else:
             results[index] = _invalid(index, session_id, output, report.problems)
-    return results, to_check
+    return to_check
 
 
 def _check(
@@ -136,6 +135,62 @@ def _stop_after_check(
         )
 
 
+def _run_sessions(
+    executor: Any,
+    plan: Plan,
+    report: BatchReport,
+    results: dict[int, SessionResult],
+    progress: Progress,
+    overwrite: bool,
+    strict: bool,
+    check_only: bool,
+) -> None:
+    """Run steps 2 to 5: triage, check and convert the sessions; their results go to ``results`` and ``report``."""
+    to_check = _triage(plan, report, results, overwrite, check_only)
+    # Local workers get their own sessions back for the conversion (LocalExecutor), so they keep
+    # what the check built; a cluster's scheduler places tasks anywhere, so its workers keep nothing.
+    keep = isinstance(executor, LocalExecutor) and not check_only
+    _check(executor, plan, report, to_check, results, progress, keep)
+    ready = [job for job in to_check if job.index not in results]
+    if (strict and report.problems) or check_only:
+        _stop_after_check(report, ready, results, strict=strict, check_only=check_only)
+    else:
+        _convert(executor, ready, overwrite, results, progress)
+    report.sessions = [results[index] for index in sorted(results)]
+
+
+def _ended(
+    ended: BaseException, executor: Any, report: BatchReport, plan: Plan | None, results: dict[int, SessionResult]
+) -> None:
+    """Stop the workers when a run is interrupted; after Ctrl-C, raise :class:`BatchInterrupted`.
+
+    Ctrl-C, SIGTERM and SIGHUP stop the workers now, not once their sessions are done. After Ctrl-C,
+    the report says what was done by then, the other sessions marked ``interrupted`` (SIGTERM and
+    SIGHUP end the process unseen). An error (an ``Exception``) is left to the caller.
+    """
+    if isinstance(ended, Exception):
+        return
+    if executor is not None:
+        executor.stop()
+    if not isinstance(ended, KeyboardInterrupt):
+        return
+    report.stopped = (
+        "interrupted: the sessions marked interrupted were not converted and have no NWB file; run the "
+        "same command again to convert them (sessions whose NWB file exists are skipped unless --overwrite)."
+    )
+    for index, session_id, output in plan.sessions if plan is not None else ():
+        if index not in results:
+            results[index] = SessionResult(
+                index=index,
+                session_id=session_id,
+                output=output,
+                status="interrupted",
+                reason="not converted: the run was interrupted",
+            )
+    report.sessions = [results[index] for index in sorted(results)]
+    raise BatchInterrupted(report) from ended
+
+
 def run_batch(
     spec_path: Path,
     *,
@@ -176,6 +231,11 @@ def run_batch(
     -------
     BatchReport
         The problems and one result per session.
+
+    Raises
+    ------
+    BatchInterrupted
+        On Ctrl-C, once the workers have stopped; its ``report`` says what was done by then.
     """
     progress = progress or Progress()
     if scheduler is None:
@@ -184,35 +244,26 @@ def run_batch(
     # Local workers detect the pose files' formats while the spec is planned; with a cluster, the
     # planning reads them here, and the cluster is reached once the spec is known to be worth it.
     executor: Any = LocalExecutor(jobs or default_jobs()) if scheduler is None else None
+    report = BatchReport(spec_path=Path(spec_path))
+    plan: Plan | None = None
+    results: dict[int, SessionResult] = {}
     with signals_raise():
         try:
             plan = plan_spec(
                 spec_path, output_folder=output_folder, data_folder=data_folder, stub_test=stub_test, workers=executor
             )
-            report = BatchReport(spec_path=Path(spec_path), problems=list(plan.problems))
+            report.problems = list(plan.problems)
             if plan.spec_wide_problems or not plan.sessions:
                 progress.problems(report.problems)
                 report.stopped = "the spec has problems that concern every session; nothing was converted."
                 return report
-            results, to_check = _triage(plan, report, overwrite, check_only)
             if executor is None:
                 executor = DaskExecutor(scheduler)
-            # Local workers get their own sessions back for the conversion (LocalExecutor), so they keep
-            # what the check built; a cluster's scheduler places tasks anywhere, so its workers keep nothing.
-            keep = isinstance(executor, LocalExecutor) and not check_only
-            _check(executor, plan, report, to_check, results, progress, keep)
-            ready = [job for job in to_check if job.index not in results]
-            if (strict and report.problems) or check_only:
-                _stop_after_check(report, ready, results, strict=strict, check_only=check_only)
-            else:
-                _convert(executor, ready, overwrite, results, progress)
+            _run_sessions(executor, plan, report, results, progress, overwrite, strict, check_only)
         except BaseException as ended:
-            if executor is not None and not isinstance(ended, Exception):
-                # Ctrl-C, SIGTERM or SIGHUP: stop the workers now, not once their sessions are done.
-                executor.stop()
+            _ended(ended, executor, report, plan, results)
             raise
         finally:
             if executor is not None:
                 executor.close()
-        report.sessions = [results[index] for index in sorted(results)]
         return report

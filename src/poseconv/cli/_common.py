@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EXIT_ERROR",
     "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "DebugOption",
     "QuietOption",
@@ -50,6 +51,8 @@ __all__ = [
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_INTERNAL = 3
+#: As a shell reports a command that Ctrl-C (SIGINT) ended: 128 + 2.
+EXIT_INTERRUPTED = 130
 
 
 @dataclass

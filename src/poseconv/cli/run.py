@@ -9,14 +9,29 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._common import DebugOption, QuietOption, apply_flags, command_errors, settings, stdout_console
+from ._common import (
+    EXIT_INTERRUPTED,
+    DebugOption,
+    QuietOption,
+    apply_flags,
+    command_errors,
+    settings,
+    stdout_console,
+)
 
 if TYPE_CHECKING:
     from ..batch.report import BatchReport
 
 __all__ = ["run"]
 
-_STYLE = {"converted": "green", "skipped": "cyan", "checked": "cyan", "invalid": "red", "failed": "red"}
+_STYLE = {
+    "converted": "green",
+    "skipped": "cyan",
+    "checked": "cyan",
+    "invalid": "red",
+    "failed": "red",
+    "interrupted": "yellow",
+}
 
 
 def _progress_display() -> Any:
@@ -93,7 +108,7 @@ def _print_summary(report: BatchReport) -> None:
     if report.sessions:
         console.print(table)
     counts = report.counts()
-    parts = [f"{counts[s]} {s}" for s in ("converted", "skipped", "checked", "invalid", "failed") if counts[s]]
+    parts = [f"{counts[s]} {s}" for s in _STYLE if counts[s]]
     problems = f"; {len(report.problems)} problem(s) in the spec" if report.problems else ""
     console.print(", ".join(parts) + problems if parts else f"nothing converted{problems}", markup=False)
     if report.stopped:
@@ -135,7 +150,8 @@ def run(
     converted in parallel; a session that fails never stops the others, and leaves no
     file behind. Sessions whose NWB file exists are skipped unless --overwrite.
 
-    Exit code 0 when every session was converted (or skipped), 1 otherwise.
+    Exit code 0 when every session was converted (or skipped), 1 otherwise; 130 after Ctrl-C,
+    once the summary says which sessions were converted.
     """
     apply_flags(quiet, debug)
     with command_errors():
@@ -145,9 +161,11 @@ def run(
             # The workers' fork server starts importing the conversion code (1-2 s) now, while this
             # process imports the batch machinery (0.3 s): they start that much sooner.
             LocalExecutor.warm_up()
+        from ..batch.report import BatchInterrupted
         from ..batch.runner import run_batch
 
         display = _progress_display()
+        interrupted = False
         try:
             report = run_batch(
                 spec,
@@ -161,6 +179,9 @@ def run(
                 data_folder=data_folder,
                 progress=display,
             )
+        except BatchInterrupted as stop:
+            # The workers have stopped: say which sessions were converted and which were not.
+            report, interrupted = stop.report, True
         finally:
             display.stop()
         if report_file is not None:
@@ -170,5 +191,7 @@ def run(
                 if result.detail:
                     typer.echo(f"--- {result.session_id}\n{result.detail}", err=True)
         _print_summary(report)
+    if interrupted:
+        raise typer.Exit(EXIT_INTERRUPTED)
     if not report.ok:
         raise typer.Exit(1)
