@@ -341,6 +341,30 @@ def test_a_format_published_by_another_package_converts_from_the_cli_and_a_spec(
         assert pose.timing["cam"].rate == 10.0 if "cam" in pose.timing else True
 
 
+def test_a_start_time_in_the_future_is_an_error_from_every_entry_point(tmp_path):
+    # Before, a mistyped year (2042) was written; nwbinspector then reports it as CRITICAL.
+    from poseconv import PoseNWBConverter, SLEAPPoseInterface
+
+    future = "2042-05-01T10:00:00+00:00"
+    result = poseconv("convert", FLIES, "--fps", 30, "--session-start-time", future, "-o", tmp_path / "a.nwb")
+    assert result.returncode == 1 and "is in the future" in result.stderr, result.stderr
+    metadata = {"NWBFile": {"session_start_time": datetime.fromisoformat(future)}}
+    interface = SLEAPPoseInterface(file_path=FLIES, sampling_frequency=30.0)
+    with pytest.raises(MetadataError, match="is in the future"):
+        interface.run_conversion(nwbfile_path=tmp_path / "b.nwb", metadata=metadata)
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = dict(Pose=SLEAPPoseInterface)
+
+    converter = Converter(source_data=dict(Pose=dict(file_path=str(FLIES), sampling_frequency=30.0)))
+    with pytest.raises(MetadataError, match="is in the future"):
+        converter.run_conversion(nwbfile_path=tmp_path / "c.nwb", metadata=metadata)
+    result, out = run_spec(tmp_path, {"file_path": str(FLIES), "sampling_frequency": 30.0}, session_start_time=future)
+    assert result.returncode == 1 and "sessions[0].session_start_time" in result.stderr, result.stderr
+    assert "is in the future" in result.stderr
+    assert not [p for p in tmp_path.rglob("*.nwb")]
+
+
 def test_the_start_time_is_checked_the_same_everywhere(tmp_path):
     from poseconv import SLEAPPoseInterface
 

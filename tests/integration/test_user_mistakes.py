@@ -117,6 +117,34 @@ def test_an_unquoted_birth_date_is_a_valid_birth_date_everywhere(tmp_path):
             assert io.read().subject.date_of_birth.isoformat() == "2024-04-26T00:00:00+02:00"
 
 
+def test_a_birth_date_after_the_session_is_an_error_everywhere(tmp_path):
+    # Before, a swapped or mistyped date of birth was written: the subject was born after the session.
+    from poseconv import SLEAPPoseInterface
+    from poseconv.errors import MetadataError
+
+    text = (
+        f"NWBFile:\n  session_start_time: {START}\nSubject:\n  subject_id: fly1\n  species: Drosophila melanogaster\n"
+    )
+    text += "  sex: F\n  date_of_birth: 2024-06-26\n"
+    out = tmp_path / "a.nwb"
+    result = poseconv("convert", FLIES, "--fps", 30, "-m", write_yaml(tmp_path / "m.yaml", text), "-o", out)
+    assert result.returncode == 1 and "Subject" in result.stderr and "after the session start" in result.stderr
+    interface = SLEAPPoseInterface(file_path=FLIES, sampling_frequency=30.0)
+    subject = {**SUBJECT, "date_of_birth": dt.date(2024, 6, 26)}
+    start = dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC)
+    with pytest.raises(MetadataError, match="date_of_birth.*after the session start time"):
+        interface.run_conversion(
+            nwbfile_path=tmp_path / "b.nwb", metadata={"NWBFile": {"session_start_time": start}, "Subject": subject}
+        )
+    result, spec_out = run_spec(
+        tmp_path,
+        f"    session_start_time: {START}\n    subject: {{subject_id: fly1, species: Drosophila melanogaster, "
+        "sex: F, date_of_birth: 2024-06-26}\n",
+    )
+    assert result.returncode == 1 and "after the session start time" in result.stdout + result.stderr
+    assert not [p for p in tmp_path.rglob("*.nwb")]
+
+
 class _no_local_zone_warning:
     """Fail on pynwb's "Updating to local timezone" (the result would depend on the machine)."""
 

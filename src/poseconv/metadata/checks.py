@@ -82,7 +82,8 @@ def start_time_problem(value: Any) -> str | None:
     Returns
     -------
     str or None
-        "has no time zone; ..." or "is not an ISO-8601 date and time, ..."; the suggested value parses.
+        "has no time zone; ...", "is not an ISO-8601 date and time, ..." (the suggested value
+        parses) or "is in the future; ...".
     """
     text = value if isinstance(value, str) else None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -96,6 +97,9 @@ def start_time_problem(value: Any) -> str | None:
         return f"is not an ISO-8601 date and time, e.g. {EXAMPLE_START_TIME}."
     if parsed.tzinfo is None:
         return f"has no time zone; NWB needs one, e.g. {_without_zone_hint(parsed, text or parsed.isoformat())}."
+    if parsed > dt.datetime.now(dt.UTC):
+        # Usually a mistyped year; nwbinspector reports it as CRITICAL, so DANDI's validation fails.
+        return "is in the future; check the date (nwbinspector reports a future start time as critical)."
     return None
 
 
@@ -114,14 +118,36 @@ def age_problem(value: Any) -> str | None:
     )
 
 
-def date_of_birth_problem(value: Any) -> str | None:
-    """Return why ``value`` is not an ISO 8601 date (and time) of birth; None when it is."""
-    if value is None or isinstance(value, dt.date):
+def _as_datetime(value: Any) -> dt.datetime | None:
+    """Return ``value`` (a datetime, a date, or their ISO text) as a datetime; None when it is none of these."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    return value if isinstance(value, dt.datetime) else None
+
+
+def date_of_birth_problem(value: Any, session_start_time: Any = None) -> str | None:
+    """Return why ``value`` is not a date of birth; None when it is.
+
+    Parameters
+    ----------
+    value : str, datetime.date or datetime.datetime
+        The date of birth as given: an ISO 8601 date, or a date and time.
+    session_start_time : optional
+        The session start time; a date of birth after it is a problem (a swapped or mistyped date).
+    """
+    if value is None:
         return None
-    try:
-        dt.datetime.fromisoformat(str(value))
-    except ValueError:
+    born = _as_datetime(value)
+    if born is None:
         return f"{value!r} is not an ISO 8601 date, e.g. 2024-01-02 (or a date and time, 2024-01-02T08:00:00+00:00)."
+    start = _as_datetime(session_start_time)
+    if start is not None and (born.tzinfo is None) == (start.tzinfo is None) and born > start:
+        return f"{born.isoformat()} is after the session start time {start.isoformat()}; check both dates."
     return None
 
 
@@ -144,20 +170,9 @@ def normalize_date_of_birth(subject: dict[str, Any], session_start_time: Any) ->
         # A form left empty (NWB GUIDE writes "") says nothing: no date of birth.
         del subject["date_of_birth"]
         return
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value) if "T" in value or " " in value else dt.date.fromisoformat(value)
-        except ValueError:
-            return
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time())
-    if not isinstance(value, dt.datetime) or value.tzinfo is not None:
+    born = _as_datetime(value)
+    if born is None or born.tzinfo is not None:
         return
-    start = session_start_time
-    if isinstance(start, str):
-        try:
-            start = dt.datetime.fromisoformat(start)
-        except ValueError:
-            start = None
-    zone = start.tzinfo if isinstance(start, dt.datetime) and start.tzinfo is not None else dt.UTC
-    subject["date_of_birth"] = value.replace(tzinfo=zone).isoformat()
+    start = _as_datetime(session_start_time)
+    zone = start.tzinfo if start is not None and start.tzinfo is not None else dt.UTC
+    subject["date_of_birth"] = born.replace(tzinfo=zone).isoformat()

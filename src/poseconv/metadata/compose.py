@@ -178,9 +178,10 @@ def _start_time_problems(metadata: Mapping[str, Any]) -> list[MetadataProblem]:
 
 
 def _date_of_birth_problems(metadata: Mapping[str, Any]) -> list[MetadataProblem]:
-    """Check ``Subject.date_of_birth``: an ISO 8601 date, as pynwb needs (before: its parsing error, naming nothing)."""
+    """Check ``Subject.date_of_birth``: an ISO 8601 date, as pynwb needs, not after the session started."""
     subject = metadata.get("Subject") if isinstance(metadata.get("Subject"), Mapping) else {}
-    message = date_of_birth_problem(subject.get("date_of_birth"))
+    start = (metadata.get("NWBFile") or {}).get("session_start_time")
+    message = date_of_birth_problem(subject.get("date_of_birth"), start)
     return [] if message is None else [MetadataProblem(("Subject", "date_of_birth"), message)]
 
 

@@ -8,7 +8,12 @@ from pynwb.testing.mock.file import mock_NWBFile
 
 from poseconv.cli._conversion import parse_session_start_time
 from poseconv.errors import InvalidOptionError, MetadataError
-from poseconv.metadata.checks import normalize_date_of_birth, skeleton_problems, start_time_problem
+from poseconv.metadata.checks import (
+    date_of_birth_problem,
+    normalize_date_of_birth,
+    skeleton_problems,
+    start_time_problem,
+)
 
 NODES = ["head", "thorax", "tail"]
 
@@ -71,3 +76,26 @@ def test_a_birth_date_gets_a_zone_that_does_not_depend_on_the_machine(value, sta
     subject = {"date_of_birth": value}
     normalize_date_of_birth(subject, start)
     assert subject["date_of_birth"] == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "start", "after"),
+    [
+        ("2024-06-01", "2024-05-01T10:00:00+02:00", True),
+        ("2024-05-01T09:00:00+02:00", "2024-05-01T10:00:00+02:00", False),
+        (dt.date(2024, 1, 1), dt.datetime(2024, 5, 1, tzinfo=dt.UTC), False),
+        ("2024-06-01", None, False),
+        ("2024-06-01", "not a date", False),
+    ],
+)
+def test_a_birth_date_after_the_session_start_is_a_problem(value, start, after):
+    subject = {"date_of_birth": value}
+    normalize_date_of_birth(subject, start)
+    message = date_of_birth_problem(subject["date_of_birth"], start)
+    assert (message is not None and "after the session start time" in message) is after
+
+
+def test_a_start_time_in_the_future_is_a_problem():
+    future = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
+    assert "is in the future" in start_time_problem(future.isoformat())
+    assert start_time_problem((future - dt.timedelta(days=800)).isoformat()) is None
