@@ -266,9 +266,11 @@ def to_deeplabcut_labels(
     table = pd.DataFrame(values, index=index, columns=pd.MultiIndex.from_tuples(columns, names=names))
     if value_dtype != "float64" and not (np.dtype(value_dtype).kind in "iu" and np.isnan(values).any()):
         table = table.astype(value_dtype)
-    if flagged and not np.isnan(values[:, is_flag]).any():
-        # Flags are integers, as Lightning Pose writes them (an empty cell makes pandas read floats).
-        table = table.astype({column: "int64" for column in table.columns[is_flag]})
+    if flagged:
+        # Flags are integers, as Lightning Pose writes them; a column with an empty cell is read as
+        # floats by pandas, so it stays float, as the source reads.
+        whole = is_flag & ~np.isnan(values).any(axis=0)
+        table = table.astype({column: "int64" for column in table.columns[whole]})
     return table
 
 
