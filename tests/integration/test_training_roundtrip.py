@@ -282,6 +282,28 @@ def test_sleap_proofread_file_with_its_poses_and_video(tmp_path):
     assert len(labels.videos) == 1 and len(labels.labeled_frames) == len(back.frames)
 
 
+def test_sleap_io_reads_dlc_labels_with_unique_bodyparts(tmp_path):
+    # The unique-bodyparts skeleton has no edges; it was written without an edges dataset, on which
+    # sleap_io.load_nwb failed (it iterates over the edges). It is now an empty edge table.
+    interface = DeepLabCutTrainingDataInterface(labeled_data_path=MULTI_MOUSE_PROJECT / "labeled-data/m3v1mp4short")
+    nwb_path = tmp_path / "labels.nwb"
+    convert(interface, nwb_path)
+    labels = sio.load_nwb(str(nwb_path))
+    written = read_training(nwb_path)
+    assert {s.name: s.node_names for s in labels.skeletons} == {
+        name: list(s.nodes) for name, s in written.skeletons.items()
+    }
+    assert {s.name: s.edges for s in labels.skeletons}["SkeletonUniqueBodyparts"] == []
+    # sleap-io lists the frames in the order of their names in the file.
+    by_index = {labeled.frame_idx: labeled for labeled in labels.labeled_frames}
+    assert sorted(by_index) == sorted(frame.frame_index for frame in written.frames)
+    for frame in written.frames:
+        for expected, instance in zip(frame.instances, by_index[frame.frame_index].instances, strict=True):
+            np.testing.assert_array_equal(
+                np.where(expected.visible[:, None], expected.points, np.nan), instance.numpy()
+            )
+
+
 def test_dlc_labels_export_to_sleap_and_back(tmp_path):
     interface = DeepLabCutTrainingDataInterface(labeled_data_path=MULTI_MOUSE_PROJECT / "labeled-data/m3v1mp4short")
     exported = write_sleap_labels(interface.training_data, tmp_path / "from_dlc.slp")

@@ -73,9 +73,9 @@ def series_timing(timing: FrameTiming, n_frames: int) -> dict[str, Any]:
     return {"timestamps": timestamps}
 
 
-def _edges_array(edges: list[list[int]], n_nodes: int) -> np.ndarray | None:
-    if not edges:
-        return None
+def _edges_array(edges: list[list[int]], n_nodes: int) -> np.ndarray:
+    # A skeleton without edges gets an empty (0, 2) table rather than none: readers such as
+    # sleap-io's iterate over the edges without checking that there are any.
     dtype = "uint8" if n_nodes <= np.iinfo("uint8").max + 1 else "uint16"
     return np.asarray(edges, dtype=dtype).reshape(-1, 2)
 
