@@ -8,6 +8,7 @@ as every view's video, and as EKS multi-camera smoothing writes them (with its 3
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from pynwb import NWBHDF5IO
@@ -178,6 +179,24 @@ def test_eks_multicam_writes_its_3d_poses_and_every_ensemble_column(tmp_path):
         xy = table.to_numpy(dtype="float64").reshape(len(table), 17, 9)[:, :, :2]
         np.testing.assert_array_equal(np.asarray(session.views[view].tracks[0].positions), xy)
         assert_extra_coords_equal_csv(session.views[view].tracks[0], table, nodes)
+
+
+def test_eks_multicam_exports_every_ensemble_column_back(tmp_path):
+    # The views' EKS columns are written beside the MultiCameraPoseEstimation; read_nwb (and so the
+    # export) looked for them beside each view and dropped them: 12 columns of 36 came back.
+    eks = tmp_path / "eks"
+    write_eks_multicam(eks)
+    nwb, out = tmp_path / "eks.nwb", tmp_path / "back"
+    poseconv_in_process(
+        "convert", eks, "--source", "lp-multiview", "--fps", 100, "-o", nwb, "--session-start-time", START
+    )
+    out.mkdir()
+    poseconv_in_process("export", nwb, out / "x.csv", "--to", "dlc", "-q")
+    exported = {path.name: path for path in out.iterdir()}
+    assert sorted(exported) == ["x_3D.csv", "x_multicam_bot_results.csv", "x_multicam_top_results.csv"]
+    for name, path in exported.items():
+        source = eks / ("multicam_3d_results.csv" if name == "x_3D.csv" else name.removeprefix("x_"))
+        pd.testing.assert_frame_equal(read_lp_csv(path), read_lp_csv(source), check_exact=True)
 
 
 def test_session_file_names_follow_lightning_pose(files):

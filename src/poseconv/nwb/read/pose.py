@@ -42,7 +42,7 @@ from ..layout import REPLACED_PREDICTIONS_SUFFIX, view_extra_coords_owner
 from .extra_coords import read_extra_coords
 from .pose_containers import ContainerScanner, PoseContainerInfo
 from .scores import ordered_container_keys, read_instance_series, recorded_tracks
-from .store import nwb_location, open_store
+from .store import neurodata_type, nwb_location, open_store
 
 __all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb", "replaced_containers"]
 
@@ -197,12 +197,11 @@ class NWBPoseFile:
             positions[rows, j, : values.shape[1]] = values
             if confidence is not None and scores is not None and len(scores) == len(values):
                 confidence[rows, j] = scores
-        module_path = str(PurePosixPath(info.path).parent)
-        module = self._file[module_path]
-        if module_path not in self._recorded:
-            self._recorded[module_path] = recorded_tracks(module)
-        tracks, said = self._recorded[module_path]
-        file_track = tracks.get(info.name)
+        module, owner = self._owner(info)
+        if module.name not in self._recorded:
+            self._recorded[module.name] = recorded_tracks(module)
+        tracks, said = self._recorded[module.name]
+        file_track = tracks.get(owner)
         return PoseTrack(
             name=info.track,
             # The track as the pose file named it, when recorded beside the containers.
@@ -213,10 +212,22 @@ class NWBPoseFile:
             confidence=confidence,
             confidence_definition=info.confidence_definition if info.has_confidence else None,
             # Values ndx-pose has no place for (LightningPose ensembles), written beside the container.
-            extra_coords=read_extra_coords(module, info.name, info.skeleton.nodes, info.n_frames),
+            extra_coords=read_extra_coords(module, owner, info.skeleton.nodes, info.n_frames),
             # SLEAP's instance scores, tracking scores and user/predicted kinds, written beside the container.
-            **read_instance_series(module, info.name, info.n_frames),
+            **read_instance_series(module, owner, info.n_frames),
         )
+
+    def _owner(self, info: PoseContainerInfo) -> tuple[Any, str]:
+        """Return the processing module holding what is written beside a container, and the name it goes under.
+
+        A camera view of a ``MultiCameraPoseEstimation`` has it beside that container, under
+        :func:`~poseconv.nwb.layout.view_extra_coords_owner`.
+        """
+        parent = PurePosixPath(info.path).parent
+        group = self._file[str(parent)]
+        if neurodata_type(group) == "MultiCameraPoseEstimation":
+            return self._file[str(parent.parent)], view_extra_coords_owner(parent.name, info.name)
+        return group, info.name
 
     def _stored_arrays(self, container: str, info: PoseContainerInfo) -> tuple[Any, Any]:
         from .stored_series import StoredSeriesArray
