@@ -108,7 +108,11 @@ def test_cli_gives_one_video_per_view_and_single_view_inputs_stay_apart(tmp_path
     assert_session_equals_csvs(target, files)
 
 
-def test_a_run_spec_converts_a_session_from_one_view(tmp_path, files, video_times):
+@pytest.mark.parametrize("given", ["one view", "the folder"])
+def test_a_run_spec_converts_a_session_from_one_view(tmp_path, files, video_times, given):
+    # The folder, as `poseconv convert --source lp-multiview` and the interface take it: before, a
+    # spec refused it as "not a file".
+    file_path = files["top"] if given == "one view" else files["top"].parent
     spec = {
         "output_folder": "nwb",
         "metadata": {"Subject": {"species": "Mus musculus", "description": "Test animal."}},
@@ -117,7 +121,7 @@ def test_a_run_spec_converts_a_session_from_one_view(tmp_path, files, video_time
                 "session_id": "lp-multiview",
                 "session_start_time": START,
                 "subject": {"subject_id": "m1", "sex": "M", "age": "P90D"},
-                "pose": [{"file_path": str(files["top"]), "interface": "lp-multiview"}],
+                "pose": [{"file_path": str(file_path), "interface": "lp-multiview"}],
             }
         ],
     }

@@ -196,13 +196,27 @@ def _source_data(
     return arguments, problems
 
 
+def _takes_folder(interface: str) -> bool:
+    """Whether ``interface`` names a format of the catalog whose input may be a folder."""
+    from ..catalog import get_format
+    from ..errors import UnsupportedFormatError
+
+    try:
+        return get_format(interface).accepts_folder
+    except UnsupportedFormatError:
+        # Not a format of the catalog: the interface entry is checked (and reported) on its own.
+        return False
+
+
 def _pose_arguments(
     pose: Any, root: str, index: int, data_folder: Path
 ) -> tuple[dict[str, Any], str | None, list[Problem]]:
     """Return a pose entry's own arguments (file, video, rate), its timestamps file and their problems."""
     problems: list[Problem] = []
     file_path = resolve_path(data_folder, pose.file_path)
-    if (message := missing_path(file_path, "file")) is not None:
+    # A folder is an input where the entry names a format that takes one, as with --source.
+    kind = "any" if pose.interface is not None and _takes_folder(pose.interface) else "file"
+    if (message := missing_path(file_path, kind)) is not None:
         problems.append(Problem(f"{root}.file_path", message, index))
     kwargs: dict[str, Any] = {"file_path": str(file_path)}
     if pose.video_file_path is not None:
@@ -258,6 +272,7 @@ def _pose_class(
     pose: Any, file_path: Path, root: str, index: int, detections: Detections | None
 ) -> tuple[str | None, type | None, list[Problem]]:
     """Return the interface name and class of a pose entry, or what stops them."""
+    from ..catalog import format_of_interface
     from .registry import is_pose_interface
 
     name, problems = pose.interface, []
@@ -267,8 +282,13 @@ def _pose_class(
             return None, None, problems
     cls, problems = interface_class(name, f"{root}.interface", index)
     if cls is not None and not is_pose_interface(cls):
-        message = f"{cls.__name__} is not a poseconv pose interface; list it under sessions[{index}].interfaces."
-        return name, None, [Problem(f"{root}.interface", message, index)]
+        message = f"{cls.__name__} is not a poseconv pose interface; list it under sessions[{index}].interfaces"
+        fmt = format_of_interface(cls)
+        if fmt is not None:
+            # A format of the catalog that is not poses (labels): say what to write.
+            entry = f"{{interface: {fmt.alias}, source_data: {{{fmt.input_argument}: {pose.file_path}}}}}"
+            message += f", e.g. labels: {entry}"
+        return name, None, [Problem(f"{root}.interface", message + ".", index)]
     return name, cls, problems
 
 

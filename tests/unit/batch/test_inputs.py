@@ -75,3 +75,25 @@ def test_a_schema_that_does_not_build_is_the_entry_s_problem_not_a_crash(tmp_pat
             "BrokenSchemaInterface.get_source_schema() failed: schema is broken",
         )
     ]
+
+
+def test_labels_in_a_pose_entry_are_sent_to_the_interfaces_with_the_entry_to_write(tmp_path):
+    from tests.fixtures.lightningpose import write_visible_labels
+
+    write_visible_labels(tmp_path / "CollectedData.csv")
+    pose = PoseSpec.model_validate({"file_path": "CollectedData.csv"})
+    job, problems = plan_pose(pose, 0, 3, tmp_path)
+    assert job is None
+    [problem] = problems
+    assert problem.location == "sessions[3].pose[0].interface"
+    assert "list it under sessions[3].interfaces" in problem.message
+    assert "{interface: lp-labels, source_data: {file_path: CollectedData.csv}}" in problem.message
+
+
+def test_a_folder_is_a_pose_input_only_for_a_format_that_takes_one(tmp_path):
+    folder = tmp_path / "video_preds"
+    folder.mkdir()
+    for interface, expected in ((None, [f"not a file: {folder}"]), ("lp-multiview", [])):
+        pose = PoseSpec.model_validate({"file_path": "video_preds", "interface": interface})
+        _, problems = plan_pose(pose, 0, 0, tmp_path)
+        assert [p.message for p in problems if p.location.endswith("file_path")] == expected
