@@ -61,9 +61,18 @@ EKS_3D_FILE_NAME = "multicam_3d_results.csv"
 _EKS_VIEW = re.compile(r"multicam_(?P<view>.+)_results")
 
 
+#: Stem ending of the bounding boxes ``litpose create_bbox`` writes next to a video's predictions.
+BBOX_SUFFIX = "_bbox"
+
+
 def is_metrics_file_name(path: str | Path) -> bool:
     """Whether ``path`` is named as a Lightning Pose metrics file (``<predictions stem>_temporal_norm.csv``, ...)."""
     return Path(path).stem.endswith(METRICS_SUFFIXES)
+
+
+def _holds_no_poses(path: Path) -> bool:
+    """Whether a CSV next to the predictions is one of Lightning Pose's other outputs (metrics, bounding boxes)."""
+    return is_metrics_file_name(path) or path.stem.endswith(BBOX_SUFFIX) or path.name == EKS_3D_FILE_NAME
 
 
 def _names_view(stem: str, view: str) -> bool:
@@ -106,7 +115,7 @@ def view_names_of_files(paths: Sequence[Path]) -> list[str]:
 
 
 def find_view_files(folder: Path, view_names: Sequence[str] | None) -> dict[str, Path]:
-    """Return the predictions of each view in ``folder`` (metrics files skipped).
+    """Return the predictions of each view in ``folder`` (metrics and bounding-box files skipped).
 
     Parameters
     ----------
@@ -120,7 +129,7 @@ def find_view_files(folder: Path, view_names: Sequence[str] | None) -> dict[str,
     InvalidSourceFileError
         When a view has no file or several (several sessions in one folder: give the files).
     """
-    candidates = sorted(p for p in folder.glob("*.csv") if not is_metrics_file_name(p) and p.name != EKS_3D_FILE_NAME)
+    candidates = sorted(p for p in folder.glob("*.csv") if not _holds_no_poses(p))
     if view_names is None:
         eks = [p for p in candidates if _EKS_VIEW.fullmatch(p.stem)]
         if not eks:

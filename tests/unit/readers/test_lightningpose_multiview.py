@@ -85,6 +85,18 @@ def test_metrics_files_are_never_read_as_poses(session):
         read_lightning_pose_multiview(session["bot"], view_file_paths=[metrics], view_names=["bot", "temporal"])
 
 
+def test_a_folder_s_metrics_and_bounding_box_files_are_skipped(session):
+    # `litpose create_bbox` writes <video>_bbox.csv into video_preds, beside the predictions; before,
+    # the folder was refused as having two files for each view.
+    for path in session.values():
+        path.with_name(f"{path.stem}_bbox.csv").write_text("frame,x,y,h,w\n0,1,2,3,4\n")
+        path.with_name(f"{path.stem}_temporal_norm.csv").write_text("nose,tail\n1,2\n")
+    data = read_lightning_pose_multiview(session["top"].parent, view_names=list(LP_VIEWS))
+    assert list(data.cameras) == list(LP_VIEWS)
+    for view in LP_VIEWS:
+        assert data.views[view].tracks[0].positions.shape[0] == data.n_frames
+
+
 def test_views_that_cannot_be_matched_are_refused_with_what_to_do(tmp_path, session):
     lone = tmp_path / "lone"
     lone.mkdir()
