@@ -83,6 +83,11 @@ class PoseSource(ReadsInput):
                 "project after inference, not one with only suggested frames; an analysis export of tracked "
                 "instances)."
             )
+        if isinstance(data, PoseData) and not any(data.n_frames(key) for key in data.videos):
+            raise InvalidSourceFileError(
+                f"{data.source_name}: holds no frames (its table has a header and no rows), so the NWB file "
+                "would hold nothing of it. Check that the pose estimation ran to the end on a video with frames."
+            )
         if source_data.get("metadata_key") is not None:
             data = dataclasses.replace(data, metadata_key=source_data["metadata_key"])
         video = source_data.get("video_file_path")

@@ -775,3 +775,33 @@ def test_an_ambiguous_pose_file_in_a_spec_names_the_interfaces_to_choose(tmp_pat
     assert (
         "name the format explicitly with sessions[0].pose[0].interface" in output and "source_software=" not in output
     )
+
+
+# -- a predictions table with a header and no rows ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "header"),
+    [
+        ("test_vid.csv", "scorer,heatmap_tracker,heatmap_tracker,heatmap_tracker\nbodyparts,nose,nose,nose\n"),
+        (
+            "vidDLC_resnet50_aOct1shuffle1_100.csv",
+            "scorer,DLC_resnet50_aOct1shuffle1_100,DLC_resnet50_aOct1shuffle1_100,DLC_resnet50_aOct1shuffle1_100\nbodyparts,nose,nose,nose\n",
+        ),
+    ],
+    ids=["lightning-pose", "deeplabcut"],
+)
+def test_a_predictions_table_without_rows_is_refused_as_such(tmp_path, name, header):
+    # Before, "no frame rate is recorded ... give --fps" although --fps was given.
+    from poseconv.errors import InvalidSourceFileError
+    from poseconv.interfaces import DeepLabCutPoseInterface, LightningPosePoseInterface
+
+    path = tmp_path / name
+    path.write_text(header + "coords,x,y,likelihood\n")
+    out = tmp_path / "a.nwb"
+    result = poseconv("convert", path, "--fps", 30, "--session-start-time", START, "-o", out)
+    assert result.returncode == 1 and f"{name}: holds no frames" in result.stderr, result.stderr
+    assert not out.exists()
+    cls = LightningPosePoseInterface if name == "test_vid.csv" else DeepLabCutPoseInterface
+    with pytest.raises(InvalidSourceFileError, match="holds no frames"):
+        cls(file_path=path, sampling_frequency=30.0)
