@@ -57,7 +57,7 @@ from .deeplabcut.table import (
     predictions_header,
     single_scorer,
 )
-from .deeplabcut.variants import csv_coords, has_labeled_rows, read_csv_rows
+from .deeplabcut.variants import csv_coords, has_labeled_rows, read_csv_rows, unmangled_scorer
 from .safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, reads_source
 from .side_files import given_or_found
 
@@ -123,9 +123,11 @@ def is_lightning_pose_header(rows: list[list[str]]) -> bool:
     # pandas writes blank level names for a header whose levels have none (a table rebuilt by other code).
     if first_cells(rows[:3]) not in (["scorer", "bodyparts", "coords"], ["", "", ""]):
         return False
-    scorers = {cell.strip() for cell in rows[0][1:] if cell.strip()}
+    scorers = [cell.strip() for cell in rows[0][1:] if cell.strip()]
+    # One scorer, or the numbered copies of one that a re-save by pandas makes.
+    scorer = scorers[0] if len(set(scorers)) == 1 else unmangled_scorer(scorers)
     coords = {cell.strip() for cell in rows[2][1:] if cell.strip()}
-    return (len(scorers) == 1 and bool(_SCORER.fullmatch(next(iter(scorers))))) or bool(
+    return bool(scorer is not None and _SCORER.fullmatch(scorer)) or bool(
         coords & {f"{axis}_{name}" for name in KNOWN_EXTRA_COORDS for axis in "xy"}
     )
 

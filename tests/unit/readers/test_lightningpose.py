@@ -108,6 +108,21 @@ def test_a_header_without_level_names_is_still_lightning_pose(tmp_path):
     assert_matches_source(pose, named)
 
 
+def test_predictions_re_saved_by_pandas_are_still_lightning_pose(tmp_path):
+    # pd.read_csv(path).to_csv(..., index=False) numbers the repeated scorer names (heatmap_tracker.1, ...);
+    # before, the file was taken for DeepLabCut's, and --source lp was refused.
+    named = tmp_path / "named.csv"
+    read_lp_csv(AIND_LP_CSV).iloc[:50].to_csv(named)
+    path = tmp_path / "resaved.csv"
+    pd.read_csv(named).to_csv(path, index=False)
+    assert path.read_text().splitlines()[0].split(",")[2].endswith(".1")
+    assert detect_format(path).name == "LightningPose"
+    with pytest.warns(PoseconvWarning, match="re-saved by pandas"):
+        pose = read_pose(path, source_software="lp")
+    assert pose.source_software == "LightningPose" and pose.scorer == "heatmap_tracker"
+    assert_matches_source(pose, named)
+
+
 def test_ensemble_columns_are_kept_by_group(tmp_path):
     path = write_eks_csv(tmp_path / "eks.csv")
     pose = read_pose(path)

@@ -47,6 +47,7 @@ __all__ = [
     "has_image_index",
     "h5_row_index_kind",
     "keypoint_header_rows",
+    "unmangled_scorer",
     "csv_coords",
     "first_row_label",
     "labeled_rows_error",
@@ -151,16 +152,27 @@ def keypoint_header_rows(rows: list[list[str]]) -> int | None:
     return None
 
 
+def unmangled_scorer(scorers: list[str]) -> str | None:
+    """Return the one scorer of a header pandas re-saved (``s``, ``s.1``, ``s.2``, ...), or None.
+
+    ``pd.read_csv(path).to_csv(...)`` reads the scorer row as column names, which pandas
+    numbers where they repeat.
+    """
+    names = list(dict.fromkeys(scorers))
+    if len(names) < 2:
+        return None
+    bases = {(_MANGLED.match(s)["base"] if _MANGLED.match(s) else s) for s in names}  # type: ignore[index]
+    return names[0] if len(bases) == 1 and names[0] in bases else None
+
+
 def _unmangle_scorers(columns: Any, path: Path) -> Any:
     import pandas as pd
 
-    scorers = list(dict.fromkeys(str(s) for s in columns.get_level_values("scorer")))
-    if len(scorers) < 2:
+    scorers = [str(s) for s in columns.get_level_values("scorer")]
+    base = unmangled_scorer(scorers)
+    if base is None:
         return columns
-    bases = {(_MANGLED.match(s)["base"] if _MANGLED.match(s) else s) for s in scorers}  # type: ignore[index]
-    if len(bases) != 1 or scorers[0] not in bases:
-        return columns
-    base = bases.pop()
+    scorers = list(dict.fromkeys(scorers))
     warnings.warn(
         f"{path.name}: the scorer row reads {scorers[0]!r}, {scorers[1]!r}, ...: the file was re-saved by "
         f"pandas, which numbers repeated names. Read with the scorer {base!r}.",
