@@ -100,3 +100,18 @@ def test_visible_flags_survive_nwb_and_come_back_in_the_export(tmp_path, extra_r
     poseconv("export", nwb, back, "--training", "--to", "dlc", "-q")
     read = lambda p: pd.read_csv(p, header=[0, 1, 2], index_col=0)  # noqa: E731
     pd.testing.assert_frame_equal(read(back), read(source), check_exact=True)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["bodyparts,nose,nose,tail,tail\ncoords,x,y,x,y\n", ",Jane,Jane,Jane,Jane\n,nose,nose,tail,tail\n,x,y,x,y\n"],
+    ids=["no-scorer-row", "unnamed-levels"],
+)
+def test_a_labels_header_lightning_pose_reads_survives_nwb(tmp_path, header):
+    # The header is kept in the sources table's `header` column, so the export writes the file back as it was.
+    source = tmp_path / "CollectedData.csv"
+    source.write_text(header + "labeled-data/v/img1.png,1.5,2.0,3.0,4.0\nlabeled-data/v/img2.png,5.0,6.0,,\n")
+    nwb, back = tmp_path / "labels.nwb", tmp_path / "back.csv"
+    poseconv("convert", source, "-o", nwb, "--session-start-time", START, "-q")
+    poseconv("export", nwb, back, "--training", "--to", "dlc", "-q")
+    assert back.read_text() == source.read_text()

@@ -42,6 +42,8 @@ _UNIQUE_INDIVIDUAL = "single"
 _UNIQUE_SKELETON = "SkeletonUniqueBodyparts"
 # Key prefix of the frames that came from no label file (e.g. SLEAP), exported per video.
 _VIDEO_GROUP = "video:"
+#: ``DataFrame.attrs`` key of the CSV header a label file had, when not DeepLabCut's (``LabelFile.header``).
+_CSV_HEADER = "poseconv_csv_header"
 
 
 def _groups(training: TrainingData) -> dict[str, list[LabeledFrame]]:
@@ -271,12 +273,24 @@ def to_deeplabcut_labels(
         # floats by pandas, so it stays float, as the source reads.
         whole = is_flag & ~np.isnan(values).any(axis=0)
         table = table.astype({column: "int64" for column in table.columns[whole]})
+    if layout is not None and layout.header is not None and len(layout.header) in (2, 3) and not multi:
+        # The CSV header the file had (no scorer row, levels without names), for _write_table.
+        table.attrs[_CSV_HEADER] = layout.header
     return table
+
+
+def _csv_columns(table: Any, header: tuple[str, ...]) -> Any:
+    """Return the table's columns with the header a label file had: no scorer level for 2 rows, its level names."""
+    columns = table.columns.droplevel("scorer") if len(header) == table.columns.nlevels - 1 else table.columns
+    return columns.set_names([name or None for name in header])
 
 
 def _write_table(table: Any, path: Path) -> None:
     import pandas as pd
 
+    header = table.attrs.get(_CSV_HEADER)
+    if header is not None and path.suffix.lower() == ".csv":
+        table = table.set_axis(_csv_columns(table, header), axis=1)
     # DeepLabCut writes one-column row labels as a PyTables table and three index columns as fixed.
     storer = "fixed" if isinstance(table.index, pd.MultiIndex) else "table"
     write_pandas_table(table, path, key=DLC_LABELS_H5_KEY, h5_format=storer)

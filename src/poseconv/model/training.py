@@ -110,11 +110,16 @@ class LabelFile:
     value_dtype : str or None
         DeepLabCut only: the dtype of every value column (``"float64"``, ``"float32"``,
         ``"int64"``), None when the columns differ.
+    header : tuple of str or None
+        CSV labels only: the first cell of each header row, where the file's header is not
+        DeepLabCut's (``("bodyparts", "coords")`` without a scorer row, as Lightning Pose's
+        ``header_rows: [0, 1]``; ``""`` for a level without a name); None for DeepLabCut's.
     """
 
     name: str
     row_labels: RowLabels | None = None
     value_dtype: str | None = None
+    header: tuple[str, ...] | None = None
 
 
 @dataclass

@@ -12,6 +12,8 @@ __all__ = [
     "CAMERA_UNIT_PATTERN",
     "CAMERA_UNIT_SENTENCE",
     "EXTRA_COORDS_SUFFIX",
+    "HEADER_COLUMN",
+    "HEADER_DESCRIPTION",
     "INSTANCE_SERIES",
     "REPLACED_PREDICTIONS_SUFFIX",
     "TRACK_ORDER_COLUMNS",
@@ -131,6 +133,13 @@ SOURCES_TABLE_COLUMNS = {
     ),
     "value_dtype": "DeepLabCut only: the dtype of the label file's value columns (float64, float32, int64).",
 }
+#: The column of the sources table holding a CSV label file's header when it is not DeepLabCut's (when any is not).
+HEADER_COLUMN = "header"
+HEADER_DESCRIPTION = (
+    "CSV labels only: the first cell of each header row, comma-separated, where the label file's header is not "
+    "DeepLabCut's scorer/bodyparts/coords: 'bodyparts,coords' without a scorer row (Lightning Pose's "
+    "header_rows [0, 1]), empty cells for levels without names (',,'). Empty for DeepLabCut's header."
+)
 #: The ragged column of the sources table holding label files' own visibility flags, when any has them.
 VISIBILITY_FLAGS_COLUMN = "visibility_flags"
 VISIBILITY_FLAGS_DESCRIPTION = (

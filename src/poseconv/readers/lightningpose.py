@@ -33,6 +33,7 @@ projects keep no per-video label files and often no video folder in the image pa
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ from ..errors import InvalidSourceFileError
 from ..model import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..model.frame_tables import FrameTable
 from ..model.frames import ColumnView
-from ..model.training import LabelFile, TrainingData
+from ..model.training import TrainingData
 from .deeplabcut.labels import in_deeplabcut_project
 from .deeplabcut.labels_table import frames_of_table, read_deeplabcut_labels_table
 from .deeplabcut.project import find_video, load_yaml_config
@@ -428,7 +429,7 @@ def read_lightning_pose_labels(
         skeletons=[Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(bodyparts))],
         videos=list(videos.values()),
         frames=frames,
-        label_files=[LabelFile(name=path.name, row_labels=layout.row_labels, value_dtype=layout.value_dtype)],
+        label_files=[dataclasses.replace(layout, name=path.name)],
         reference_frame=_LABELS_REFERENCE_FRAME,
         notes={"config_file": str(config_path) if config_path else None},
     )

@@ -338,3 +338,28 @@ def test_labels_without_a_scorer_row_are_lightning_pose_labels(tmp_path):
     assert training.skeletons["Skeleton"].nodes == ("nose", "tail")
     assert [frame.image for frame in training.frames] == ["run1/img1.png", "run1/img2.png"]
     np.testing.assert_array_equal(training.frames[1].instances[0].points, [[5, 6], [np.nan, np.nan]])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "bodyparts,nose,nose,tail,tail\ncoords,x,y,x,y\n",
+        ",nose,nose,tail,tail\n,x,y,x,y\n",
+        ",Jane,Jane,Jane,Jane\n,nose,nose,tail,tail\n,x,y,x,y\n",
+    ],
+    ids=["no-scorer-row", "no-scorer-row-unnamed", "unnamed-levels"],
+)
+def test_labels_headers_lightning_pose_reads_come_back_as_they_were(tmp_path, header):
+    # Levels without names (pandas writes blank first cells) were refused by every --source; a header
+    # without a scorer row was exported with one ("scorer,poseconv,..."), which Lightning Pose, told
+    # header_rows [0, 1], would then read as keypoint names.
+    from poseconv.exporters.deeplabcut_training import write_deeplabcut_labels
+
+    path = tmp_path / "CollectedData.csv"
+    path.write_text(header + "labeled-data/v/img1.png,1.5,2.0,3.0,4.0\nlabeled-data/v/img2.png,5.0,6.0,,\n")
+    assert detect_format(path).name == "LightningPose labels"
+    training = read_lightning_pose_labels(path)
+    assert training.skeletons["Skeleton"].nodes == ("nose", "tail")
+    np.testing.assert_array_equal(training.frames[1].instances[0].points, [[5, 6], [np.nan, np.nan]])
+    (back,) = write_deeplabcut_labels(training, tmp_path / "back.csv")
+    assert back.read_text() == path.read_text()

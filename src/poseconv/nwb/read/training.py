@@ -21,7 +21,7 @@ from ...errors import InvalidOptionError, InvalidSourceFileError
 from ...metadata.names import nwb_name
 from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
-from ..layout import SOURCES_TABLE_COLUMNS, VISIBILITY_FLAGS_COLUMN, sources_table_name
+from ..layout import HEADER_COLUMN, SOURCES_TABLE_COLUMNS, VISIBILITY_FLAGS_COLUMN, sources_table_name
 from .store import (
     base_name,
     child_groups,
@@ -187,7 +187,7 @@ class _StoredTraining:
             return {}
         columns = {
             column: (table[column][()] if column == "frame_index" else texts(table[column]))
-            for column in SOURCES_TABLE_COLUMNS
+            for column in (*SOURCES_TABLE_COLUMNS, HEADER_COLUMN)
             if column in table
         }
         if VISIBILITY_FLAGS_COLUMN in table and f"{VISIBILITY_FLAGS_COLUMN}_index" in table:
@@ -300,8 +300,12 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
             original = row["original_video"] or None
             software.append(row["source_software"])
             if label_file is not None and label_file not in label_files:
+                header = row.get(HEADER_COLUMN) or None
                 label_files[label_file] = LabelFile(
-                    name=label_file, row_labels=row["row_labels"] or None, value_dtype=row["value_dtype"] or None
+                    name=label_file,
+                    row_labels=row["row_labels"] or None,
+                    value_dtype=row["value_dtype"] or None,
+                    header=tuple(header.split(",")) if header else None,
                 )
         if key not in videos:
             videos[key] = _video_info(frame.video, key, original, nwb_folder)

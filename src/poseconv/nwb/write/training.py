@@ -50,6 +50,8 @@ from ...metadata.training import DEFAULT_POSE_TRAINING_NAME
 from ...model import VideoInfo
 from ...model.training import LabeledFrame, TrainingData
 from ..layout import (
+    HEADER_COLUMN,
+    HEADER_DESCRIPTION,
     SOURCES_TABLE_COLUMNS,
     VISIBILITY_FLAGS_COLUMN,
     VISIBILITY_FLAGS_DESCRIPTION,
@@ -333,6 +335,7 @@ def _add_source_row(rows: dict[str, list[Any]], training: TrainingData, frame: L
     rows["original_video"].append(info.original_path or "")
     rows["row_labels"].append((layout.row_labels if layout else None) or "")
     rows["value_dtype"].append((layout.value_dtype if layout else None) or "")
+    rows.setdefault(HEADER_COLUMN, []).append(",".join(layout.header) if layout and layout.header else "")
     flags = [instance.visibility_flags for instance in frame.instances if instance.visibility_flags is not None]
     rows.setdefault(VISIBILITY_FLAGS_COLUMN, []).append(np.concatenate(flags) if flags else np.zeros(0, "int8"))
 
@@ -349,6 +352,9 @@ def _sources_table(name: str, description: str, rows: Mapping[str, list[Any]]) -
         )
         for column, text in SOURCES_TABLE_COLUMNS.items()
     ]
+    if any(rows.get(HEADER_COLUMN, ())):
+        # Only when a label file's header is not DeepLabCut's, which every other reader expects.
+        columns.append(VectorData(name=HEADER_COLUMN, description=HEADER_DESCRIPTION, data=rows[HEADER_COLUMN]))
     flags = rows.get(VISIBILITY_FLAGS_COLUMN, [])
     if any(len(row) for row in flags):
         # Ragged: the flags of every node of the frame's instances, none for frames without them.

@@ -14,7 +14,7 @@ refinement, not human labels; they are refused with a pointer to the CollectedDa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -313,7 +313,7 @@ def read_deeplabcut_labels(
     label_files: list[LabelFile] = []
     for path, table, layout, scorer in tables:
         file_key = _label_file_key(path, project)
-        label_files.append(LabelFile(name=file_key, row_labels=layout.row_labels, value_dtype=layout.value_dtype))
+        label_files.append(replace(layout, name=file_key))
         frames.extend(
             frames_of_table(
                 path,

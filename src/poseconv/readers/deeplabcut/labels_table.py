@@ -39,7 +39,7 @@ from .table import (
     read_csv_frame,
     read_h5_frame,
 )
-from .variants import DLC_LEVELS, read_csv_rows
+from .variants import DLC_LEVELS, read_csv_rows, unnamed_label_levels
 
 __all__ = [
     "LABELED_DATA_FOLDER",
@@ -83,23 +83,34 @@ def _split_row_label(label: str) -> list[str]:
     return [part for part in re.split(r"[\\/]", label) if part]
 
 
-def _read_labels_frame(path: Path) -> Any:
-    """Read a CollectedData ``.csv`` or ``.h5`` whole with pandas, column levels named."""
+def _read_labels_frame(path: Path) -> tuple[Any, tuple[str, ...] | None]:
+    """Read a CollectedData ``.csv`` or ``.h5`` whole with pandas, column levels named.
+
+    Also returns the first cells of a CSV header that is not DeepLabCut's (see :class:`LabelFile`).
+    """
     import pandas as pd
 
     if path.suffix.lower() != ".csv":
-        return read_h5_frame(
+        frame = read_h5_frame(
             path,
             what="CollectedData .h5",
             table="DeepLabCut CollectedData table",
             holds="a CollectedData .h5 holds one",
             key="/df_with_missing",
         )
+        return frame, None
     rows = read_csv_rows(path, n_rows=4)
+    unnamed = unnamed_label_levels(rows)
     if first_cells(rows[:2]) == list(_NO_SCORER_LEVELS):
         # Lightning Pose also reads labels without the scorer row (its header_rows [0, 1]).
         n_header, cells = 2, list(_NO_SCORER_LEVELS)
+        header: tuple[str, ...] | None = _NO_SCORER_LEVELS
+    elif unnamed is not None:
+        # Levels without names (blank first cells), read by position as Lightning Pose does.
+        n_header, cells = len(unnamed), list(unnamed)
+        header = ("",) * n_header
     else:
+        header = None
         n_header, cells = csv_header_levels(path, "DeepLabCut labels", positional=False)
     # Three index columns leave the header's next two cells empty ("coords,,,x,y,..."). The coords
     # row is counted: a scorer row may be blank throughout (Lightning Pose labels made by script).
@@ -123,7 +134,7 @@ def _read_labels_frame(path: Path) -> Any:
         frame.columns = pd.MultiIndex.from_tuples(
             [("", *column) for column in frame.columns], names=["scorer", *frame.columns.names]
         )
-    return frame
+    return frame, header
 
 
 def _unnamed_scorer(columns: Any) -> Any:
@@ -200,7 +211,7 @@ def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]
         When the file is not a DeepLabCut labels table (or holds predictions).
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut CollectedData")
-    frame = _read_labels_frame(path)
+    frame, header = _read_labels_frame(path)
     _check_columns(frame, path)
     frame.columns = _unnamed_scorer(frame.columns)
     row_labels = _row_labels(frame, path)
@@ -210,7 +221,9 @@ def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]
         raise InvalidSourceFileError(
             f"{path}: label columns hold {non_numeric} values; DeepLabCut labels are numbers (NaN where unlabeled)."
         )
-    layout = LabelFile(name=path.name, row_labels=row_labels, value_dtype=dtypes.pop() if len(dtypes) == 1 else None)
+    layout = LabelFile(
+        name=path.name, row_labels=row_labels, value_dtype=dtypes.pop() if len(dtypes) == 1 else None, header=header
+    )
     return frame, layout
 
 

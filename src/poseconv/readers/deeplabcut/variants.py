@@ -48,6 +48,7 @@ __all__ = [
     "h5_row_index_kind",
     "keypoint_header_rows",
     "unmangled_scorer",
+    "unnamed_label_levels",
     "csv_coords",
     "first_row_label",
     "labeled_rows_error",
@@ -349,6 +350,27 @@ def positional_software(scorer: str) -> str:
     return "DeepLabCut" if _DLC_SCORER.match(scorer) else scorer
 
 
+def unnamed_label_levels(rows: list[list[str]]) -> tuple[str, ...] | None:
+    """Return the level names of a labels CSV header whose first cells are blank, or None.
+
+    pandas writes blank first cells for column levels without names (labels built by a script);
+    Lightning Pose reads such a header by position. 2 rows are bodyparts and coords (Lightning
+    Pose's ``header_rows: [0, 1]``), 3 add the scorer above, 4 the individuals between.
+
+    Parameters
+    ----------
+    rows : list of list of str
+        The first rows of the CSV.
+    """
+    for n_header, row in enumerate(rows[:4], start=1):
+        if not row or row[0].strip():
+            return None
+        cells = {cell.strip() for cell in row[1:] if cell.strip()}
+        if n_header >= 2 and cells <= COORD_NAMES and {"x", "y"} <= cells:
+            return (None, ("bodyparts", "coords"), *DLC_LEVELS)[n_header - 1]
+    return None
+
+
 def has_labeled_rows(file_path: str | Path) -> bool:
     """Return True when a DeepLabCut-style CSV indexes its rows by labeled images; never raises.
 
@@ -364,7 +386,12 @@ def has_labeled_rows(file_path: str | Path) -> bool:
             return False
         rows = read_csv_rows(path, 6)
         first_cells = [row[0].strip() if row else "" for row in rows]
-        n_header = next((i for i, cell in enumerate(first_cells) if cell not in LEVEL_NAMES), len(rows))
+        unnamed = unnamed_label_levels(rows)
+        n_header = (
+            len(unnamed)
+            if unnamed is not None
+            else next((i for i, cell in enumerate(first_cells) if cell not in LEVEL_NAMES), len(rows))
+        )
         data = [row for row in rows[n_header:] if row]
         # Two header rows: Lightning Pose's labels without the scorer row (bodyparts, coords).
         if n_header < 2 or not data:
