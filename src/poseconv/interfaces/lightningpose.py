@@ -11,7 +11,7 @@ from ..catalog.builtin import builtin_format
 from ..errors import InvalidOptionError
 from ..model.multicamera import MultiCameraPoseData
 from ..model.training import TrainingData
-from ..readers.lightningpose import read_lightning_pose, read_lightning_pose_labels
+from ..readers.lightningpose import find_model_labels, read_lightning_pose, read_lightning_pose_labels
 from ..readers.lightningpose_multiview import read_lightning_pose_multiview
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 from .docstrings import fill_parameters
@@ -84,17 +84,13 @@ class LightningPosePoseInterface(TrainingDataMixin, BasePoseInterface):
         labeled_data_path = self.source_data["labeled_data_path"]
         config_path = self._original.notes.get("config_file")
         if labeled_data_path is None and config_path is not None:
-            # A LightningPose config names its labels: data.data_dir / data.csv_file.
-            import yaml
-
-            data = (yaml.safe_load(Path(config_path).read_text(encoding="utf-8")) or {}).get("data") or {}
-            if data.get("data_dir") and data.get("csv_file"):
-                candidate = Path(str(data["data_dir"])) / str(data["csv_file"])
-                labeled_data_path = candidate if candidate.is_file() else None
+            # A LightningPose config names its labels (data.data_dir / data.csv_file, copied into the model folder).
+            labeled_data_path = find_model_labels(Path(config_path))
         if labeled_data_path is None:
             raise InvalidOptionError(
-                f"{self.input_path}: include_training_data=True, but no labels file was found (the model's config "
-                "names none that exists here); give the CollectedData.csv as labeled_data_path=..."
+                f"{self.input_path}: include_training_data=True, but no labels file was found (neither where the "
+                "model's config names it nor in the model folder); give the CollectedData.csv as "
+                "labeled_data_path=... (--labeled-data on the command line)."
             )
         return read_lightning_pose_labels(labeled_data_path, config_file_path=config_path)
 

@@ -35,12 +35,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidSourceFileError
+from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..model import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..model.frame_tables import FrameTable
 from ..model.frames import ColumnView
@@ -66,6 +67,8 @@ __all__ = [
     "CONFIDENCE_DEFINITION",
     "KNOWN_EXTRA_COORDS",
     "UNKNOWN_VIDEO",
+    "find_config_file",
+    "find_model_labels",
     "is_lightning_pose_file",
     "is_lightning_pose_header",
     "read_lightning_pose",
@@ -215,24 +218,63 @@ def _load_config(path: Path) -> dict[str, Any]:
     return load_yaml_config(path, "LightningPose config")
 
 
-def _check_keypoints(config: dict[str, Any], config_path: Path, bodyparts: list[str], path: Path) -> None:
+def _keypoints_problem(config: dict[str, Any], config_path: Path, bodyparts: list[str], path: Path) -> str | None:
+    """Return how the config's keypoint_names differ from the file's keypoints; None when they do not."""
     names = (config.get("data") or {}).get("keypoint_names")
     if names and [str(n) for n in names] != bodyparts:
+        return f"{config_path}: keypoint_names {list(names)} differ from the keypoints of {path.name} {bodyparts}"
+    return None
+
+
+def _check_keypoints(config: dict[str, Any], config_path: Path, bodyparts: list[str], path: Path) -> None:
+    problem = _keypoints_problem(config, config_path, bodyparts, path)
+    if problem is not None:
         raise InvalidSourceFileError(
-            f"{config_path}: keypoint_names {list(names)} differ from the keypoints of {path.name} {bodyparts}. "
-            "Pass the config of the model that wrote this file (config_file_path=...), or none."
+            f"{problem}. Pass the config of the model that wrote this file (config_file_path=...), or none."
         )
 
 
+def _is_model_config(path: Path) -> bool:
+    """Whether ``path`` is a Lightning Pose model config (a ``data`` block naming keypoints or labels); never raises."""
+    try:
+        data = load_yaml_config(path, "LightningPose config").get("data")
+    except InvalidSourceFileError:
+        return False
+    return isinstance(data, dict) and any(key in data for key in ("keypoint_names", "csv_file", "view_names"))
+
+
 def find_config_file(file_path: str | Path) -> Path | None:
-    """Find the hydra config of the model that wrote ``file_path`` (``<model dir>/.hydra/config.yaml``).
+    """Find the config of the model that wrote ``file_path``.
 
     LightningPose writes predictions to ``<model dir>/video_preds/<video>.csv`` and its config to
-    ``<model dir>/.hydra/config.yaml``; the model folder itself and its parent are looked in.
+    ``<model dir>/.hydra/config.yaml`` (hydra runs) or ``<model dir>/config.yaml`` (``litpose
+    train``, and hydra runs too); the folder of the file and its parent are looked in. A
+    ``config.yaml`` counts only when it is Lightning Pose's (not, e.g., a DeepLabCut project's).
     """
     path = Path(file_path).resolve()
     for folder in (path.parent, path.parent.parent):
         candidate = folder / ".hydra" / "config.yaml"
+        if candidate.is_file():
+            return candidate
+        candidate = folder / "config.yaml"
+        if candidate.is_file() and _is_model_config(candidate):
+            return candidate
+    return None
+
+
+def find_model_labels(config_path: Path) -> Path | None:
+    """Return the labels CSV a single-view model was trained on, where it is on this machine; None when not found.
+
+    The config names it (``data.data_dir`` / ``data.csv_file``); training also copies it into the
+    model folder, which is where it is found once the model has moved to another machine.
+    """
+    data = load_yaml_config(config_path, "LightningPose config").get("data") or {}
+    csv_file = data.get("csv_file")
+    if not isinstance(csv_file, str) or not csv_file:
+        return None
+    model_folder = config_path.parent.parent if config_path.parent.name == ".hydra" else config_path.parent
+    named = Path(csv_file) if Path(csv_file).is_absolute() else Path(str(data.get("data_dir") or "")) / csv_file
+    for candidate in (named, model_folder / Path(csv_file).name):
         if candidate.is_file():
             return candidate
     return None
@@ -277,7 +319,12 @@ def read_lightning_pose(
     config_path = given_or_found(config_file_path, find_side_files, find_config_file, path)
     config = _load_config(config_path) if config_path is not None else None
     if config is not None and config_path is not None:
-        _check_keypoints(config, config_path, bodyparts, path)
+        if config_file_path is not None:
+            _check_keypoints(config, config_path, bodyparts, path)
+        elif (problem := _keypoints_problem(config, config_path, bodyparts, path)) is not None:
+            # Found by its place, not given: another model's config (predictions copied into its folder).
+            warnings.warn(f"{problem}; the config is not used.", PoseconvWarning, stacklevel=3)
+            config = config_path = None
 
     video = find_video(path.stem, None, [path.parent]) if find_side_files else VideoInfo(key=path.stem or "video")
     track = _track(table, scorer, bodyparts, pose_coords, groups, video.key)

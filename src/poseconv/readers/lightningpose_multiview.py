@@ -172,18 +172,6 @@ def _config_view_names(config_path: Path) -> list[str] | None:
     return [str(name) for name in names] if names else None
 
 
-def _find_model_config(path: Path) -> Path | None:
-    """Find the model's config: ``.hydra/config.yaml`` (Lightning Pose 1.x) or ``config.yaml`` in the model folder."""
-    found = find_config_file(path)
-    if found is not None:
-        return found
-    folder = path.resolve().parent
-    for candidate in (folder / "config.yaml", folder.parent / "config.yaml"):
-        if candidate.is_file() and _config_view_names(candidate):
-            return candidate
-    return None
-
-
 def _view_files(
     path: Path, view_file_paths: Sequence[Path] | None, view_names: list[str] | None
 ) -> tuple[dict[str, Path], str]:
@@ -367,7 +355,7 @@ def read_lightning_pose_multiview(
         raise InvalidSourceFileError(f"{path}: file or folder not found. Check the path of the Lightning Pose files.")
     # A folder's model config is looked for as a file's in that folder would be.
     inside = path / "_" if path.is_dir() else path
-    config_path = given_or_found(config_file_path, find_side_files, _find_model_config, inside)
+    config_path = given_or_found(config_file_path, find_side_files, find_config_file, inside)
     names = [str(n) for n in view_names] if view_names else _config_view_names(config_path) if config_path else None
     files, how = _view_files(path, [Path(p) for p in view_file_paths or []], names)
     views: dict[str, PoseData] = {

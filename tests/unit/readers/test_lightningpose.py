@@ -263,9 +263,43 @@ def test_hydra_config_found_in_the_model_folder(tmp_path):
     predictions.write_bytes(AIND_LP_CSV.read_bytes())
     assert read_lightning_pose(predictions).notes["config_file"] == str((model_dir / ".hydra/config.yaml").resolve())
     (model_dir / ".hydra/config.yaml").write_text(write_config(tmp_path, keypoints[::-1]).read_text())
-    with pytest.raises(InvalidSourceFileError, match="differ from the keypoints of LP.predictions.csv"):
-        read_lightning_pose(predictions)
+    # A config found by its place that does not fit is another model's: left out, with a warning (a
+    # config given that does not fit is an error, test_config_keypoints_are_checked).
+    with pytest.warns(
+        PoseconvWarning, match=r"differ from the keypoints of LP.predictions.csv .*; the config is not used"
+    ):
+        assert read_lightning_pose(predictions).notes["config_file"] is None
     assert read_lightning_pose(predictions, find_side_files=False).notes["config_file"] is None
+
+
+def test_a_litpose_train_model_folder_gives_its_config_and_labels(tmp_path):
+    # `litpose train` writes <model dir>/config.yaml (no .hydra) and a copy of the labels CSV there;
+    # the config's data_dir is the training machine's.
+    import yaml
+
+    from poseconv.interfaces import LightningPosePoseInterface
+
+    model_dir = tmp_path / "models/m1"
+    (model_dir / "video_preds").mkdir(parents=True)
+    predictions = model_dir / "video_preds/test_vid.csv"
+    predictions.write_bytes(LP_CSV.read_bytes())
+    keypoints = list(dict.fromkeys(read_lp_csv(LP_CSV).columns.get_level_values(1)))
+    data = {"data_dir": "/cluster/lab/data", "csv_file": "CollectedData.csv", "keypoint_names": keypoints}
+    (model_dir / "config.yaml").write_text(yaml.safe_dump({"data": data, "model": {"model_type": "heatmap"}}))
+    columns = pd.MultiIndex.from_product([["rick"], keypoints, ["x", "y"]], names=["scorer", "bodyparts", "coords"])
+    pd.DataFrame([np.arange(len(columns), dtype=float)], index=["labeled-data/v/img001.png"], columns=columns).to_csv(
+        model_dir / "CollectedData.csv"
+    )
+    pose = read_lightning_pose(predictions)
+    assert pose.notes["config_file"] == str((model_dir / "config.yaml").resolve())
+    interface = LightningPosePoseInterface(file_path=predictions, sampling_frequency=30.0, include_training_data=True)
+    assert [frame.image for frame in interface.training_data.frames] == ["labeled-data/v/img001.png"]
+    # A DeepLabCut project's config.yaml one folder up is not a Lightning Pose config.
+    dlc = tmp_path / "project"
+    (dlc / "videos").mkdir(parents=True)
+    (dlc / "config.yaml").write_text("Task: reaching\nbodyparts: [a, b]\n")
+    (dlc / "videos/test_vid.csv").write_bytes(LP_CSV.read_bytes())
+    assert read_lightning_pose(dlc / "videos/test_vid.csv").notes["config_file"] is None
 
 
 def test_extra_columns_must_be_the_same_for_every_keypoint(tmp_path):
