@@ -86,8 +86,8 @@ def test_an_ambiguous_labels_file_names_the_sources_to_choose(tmp_path):
 
 @pytest.mark.parametrize(
     "extra_rows",
-    [(), ("labeled-data/v/img004.png,3,4,,5,6,2",)],
-    ids=["whole-flags", "an-empty-flag-cell"],
+    [(), ("labeled-data/v/img004.png,3,4,,5,6,2",), ("labeled-data/v/img004.png,3.0,4.0,2.0,5.0,6.0,2.0",)],
+    ids=["whole-flags", "an-empty-flag-cell", "flags-written-as-floats"],
 )
 def test_visible_flags_survive_nwb_and_come_back_in_the_export(tmp_path, extra_rows):
     # An empty flag cell makes pandas read that column as floats, and only that one: before, the

@@ -268,9 +268,9 @@ def to_deeplabcut_labels(
     table = pd.DataFrame(values, index=index, columns=pd.MultiIndex.from_tuples(columns, names=names))
     if value_dtype != "float64" and not (np.dtype(value_dtype).kind in "iu" and np.isnan(values).any()):
         table = table.astype(value_dtype)
-    if flagged:
-        # Flags are integers, as Lightning Pose writes them; a column with an empty cell is read as
-        # floats by pandas, so it stays float, as the source reads.
+    if flagged and (layout is None or layout.value_dtype != "float64"):
+        # Flags are integers, as Lightning Pose writes them (unless the file had every column as floats,
+        # "2.0"); a column with an empty cell is read as floats by pandas, so it stays float, as the source reads.
         whole = is_flag & ~np.isnan(values).any(axis=0)
         table = table.astype({column: "int64" for column in table.columns[whole]})
     if layout is not None and layout.header is not None and len(layout.header) in (2, 3) and not multi:
