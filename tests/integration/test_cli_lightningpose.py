@@ -115,3 +115,15 @@ def test_a_labels_header_lightning_pose_reads_survives_nwb(tmp_path, header):
     poseconv("convert", source, "-o", nwb, "--session-start-time", START, "-q")
     poseconv("export", nwb, back, "--training", "--to", "dlc", "-q")
     assert back.read_text() == source.read_text()
+
+
+@pytest.mark.parametrize("source", [(), ("--source", "lp-labels")], ids=["detected", "named"])
+def test_inspect_summarises_a_labels_csv(tmp_path, source):
+    # Before, a detected labels file was refused ("'inspect' ... take them"), and a named one failed
+    # with an internal error on --json.
+    path = write_visible_labels(tmp_path / "CollectedData.csv")
+    document = json.loads(poseconv("inspect", path, *source, "--json").stdout)
+    assert document["poses"] == [] and document["session"] is None
+    [training] = document["training"]
+    assert training["source_software"] == "LightningPose" and training["n_frames"] == 3
+    assert "labeled frames: 3" in poseconv("inspect", path, *source).stdout

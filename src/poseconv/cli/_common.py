@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..catalog import source_help
+from ..errors import InvalidOptionError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -195,8 +196,6 @@ def split_names(values: Sequence[str] | None) -> list[str] | None:
         return None
     names = [name.strip() for value in values for name in value.split(",") if name.strip()]
     if not names:
-        from ..errors import InvalidOptionError
-
         raise InvalidOptionError(
             "--individuals was given no name; name the individuals/tracks to keep, or leave it out."
         )
@@ -242,8 +241,6 @@ def read_any(
     list of PoseData
         One for an input file, one per group of containers for an NWB file.
     """
-    from ..errors import InvalidOptionError
-
     if is_nwb(path):
         from ..nwb.read.pose import open_nwb
 
@@ -258,9 +255,10 @@ def read_any(
         fmt = get_format(detect_source(path, source))
         if fmt.kind == "labels":
             # Labels are frames a person labeled, not poses over time: no reader of poses takes them.
-            raise InvalidOptionError(
+            raise LabelsNotPosesError(
                 f"{path.name} holds {fmt.name} (training labels), no poses over time; "
-                "'convert', 'inspect' and 'metadata' take them."
+                "'convert', 'inspect' and 'metadata' take them.",
+                fmt.alias,
             )
         data = fmt.read(path)
         # A multi-camera session: each camera's 2D poses, then the 3D poses.
@@ -270,6 +268,14 @@ def read_any(
             else [data]
         )
     return _with_fps(poses, fps)
+
+
+class LabelsNotPosesError(InvalidOptionError):
+    """The input holds training labels where poses over time were wanted; ``source`` is their format's alias."""
+
+    def __init__(self, message: str, source: str) -> None:
+        super().__init__(message)
+        self.source = source
 
 
 def _with_fps(poses: list[PoseData], fps: float | None) -> list[PoseData]:

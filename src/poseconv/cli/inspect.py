@@ -15,6 +15,7 @@ import typer
 
 from ._common import (
     DebugOption,
+    LabelsNotPosesError,
     QuietOption,
     SourceFormatOption,
     apply_flags,
@@ -53,23 +54,24 @@ def inspect(
     """
     apply_flags(quiet, debug)
     with command_errors():
-        from ..catalog import get_format
         from ..exporters.summary import summarize_pose
         from ..nwb.read.store import location_name
         from ._sources import make_interface
 
         file = input_location(file)
+        session = None
         with progress() as bar:
             bar.add_task(f"Reading {location_name(file)}", total=None)
-            if not is_nwb(file) and source and get_format(source).kind == "labels":
-                summaries = []
-                trainings = [summarize_training(make_interface(file, source=source).training_data)]
-            else:
+            try:
                 # NWB tracks are summarized a block at a time from the open file.
                 with reading(file, source=source) as poses:
                     summaries = [summarize_pose(pose) for pose in poses]
                 session, names = _nwb_facts(file) if is_nwb(file) else (None, [])
                 trainings = [summarize_training(t, name=n) for n, t in _read_trainings(file, names)]
+            except LabelsNotPosesError as labels:
+                # Labels (named or detected): their frames and instances, as the training data of an NWB file.
+                summaries = []
+                trainings = [summarize_training(make_interface(file, source=labels.source).training_data)]
         if as_json:
             document = {"file": str(file), "session": session, "poses": summaries, "training": trainings}
             typer.echo(json.dumps(document, indent=2))
