@@ -171,11 +171,18 @@ def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
 def is_lightning_pose_file(file_path: str | Path) -> bool:
     """Return True when ``file_path`` looks like LightningPose predictions; never raises.
 
-    Checked: whether it is a ``.csv`` with a LightningPose header (see :func:`is_lightning_pose_header`).
+    Checked: whether it is a ``.csv`` with a LightningPose header (see :func:`is_lightning_pose_header`),
+    and not rows of labeled images without likelihoods: those are labels, whatever their scorer
+    (Lightning Pose's converter from SLEAP labels names it ``lightning_tracker``).
     """
     path = Path(file_path)
     try:
-        return path.suffix.lower() == ".csv" and is_lightning_pose_header(read_csv_rows(path, n_rows=3))
+        if path.suffix.lower() != ".csv":
+            return False
+        rows = read_csv_rows(path, n_rows=3)
+        if not is_lightning_pose_header(rows):
+            return False
+        return "likelihood" in csv_coords(rows) or not has_labeled_rows(path)
     except UNREADABLE_FILE_ERRORS:
         # A sniffer says yes or no: a file that cannot be read is not Lightning Pose's.
         return False

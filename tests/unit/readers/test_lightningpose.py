@@ -397,3 +397,15 @@ def test_labels_headers_lightning_pose_reads_come_back_as_they_were(tmp_path, he
     np.testing.assert_array_equal(training.frames[1].instances[0].points, [[5, 6], [np.nan, np.nan]])
     (back,) = write_deeplabcut_labels(training, tmp_path / "back.csv")
     assert back.read_text() == path.read_text()
+
+
+def test_labels_with_a_tracker_scorer_are_labels(tmp_path):
+    # Lightning Pose's converter from SLEAP labels writes the scorer 'lightning_tracker'; before, the file
+    # was ambiguous (predictions or labels) and, read as predictions, failed.
+    path = tmp_path / "CollectedData.csv"
+    rows = "scorer,lightning_tracker,lightning_tracker\nbodyparts,nose,nose\ncoords,x,y\n"
+    path.write_text(rows + "labeled-data/vid1/img00000000.png,1.5,2.5\nlabeled-data/vid1/img00000007.png,3.5,4.5\n")
+    assert detect_format(path).name == "LightningPose labels"
+    training = read_lightning_pose_labels(path)
+    assert [frame.frame_index for frame in training.frames] == [0, 7]
+    np.testing.assert_array_equal(training.frames[1].instances[0].points, [[3.5, 4.5]])
