@@ -127,7 +127,10 @@ def is_lightning_pose_header(rows: list[list[str]]) -> bool:
     # pandas writes blank level names for a header whose levels have none (a table rebuilt by other code).
     if first_cells(rows[:3]) not in (["scorer", "bodyparts", "coords"], ["", "", ""]):
         return False
-    scorers = [cell.strip() for cell in rows[0][1:] if cell.strip()]
+    # Lightning Pose's predictions on labeled frames end with a "set" column (train/val/test) that
+    # names no keypoint; the scorer is that of the keypoint columns.
+    keypoint_columns = [i for i, cell in enumerate(rows[1][1:], start=1) if cell.strip()] if len(rows) > 1 else []
+    scorers = [rows[0][i].strip() for i in keypoint_columns if i < len(rows[0]) and rows[0][i].strip()]
     # One scorer, or the numbered copies of one that a re-save by pandas makes.
     scorer = scorers[0] if len(set(scorers)) == 1 else unmangled_scorer(scorers)
     coords = {cell.strip() for cell in rows[2][1:] if cell.strip()}

@@ -409,3 +409,16 @@ def test_labels_with_a_tracker_scorer_are_labels(tmp_path):
     training = read_lightning_pose_labels(path)
     assert [frame.frame_index for frame in training.frames] == [0, 7]
     np.testing.assert_array_equal(training.frames[1].instances[0].points, [[3.5, 4.5]])
+
+
+def test_predictions_on_labeled_frames_are_refused_as_such_under_every_source(tmp_path):
+    # Lightning Pose's predictions.csv (rows are images, a last "set" column); before, --source lp said
+    # the file "holds DeepLabCut output" and pointed to --source dlc.
+    path = tmp_path / "predictions.csv"
+    rows = "scorer,heatmap_tracker,heatmap_tracker,heatmap_tracker,set\nbodyparts,nose,nose,nose,\n"
+    path.write_text(rows + "coords,x,y,likelihood,\nlabeled-data/vid1/img000.png,1.5,2.5,0.9,train\n")
+    assert detect_format(path).name == "LightningPose"
+    with pytest.raises(InvalidSourceFileError, match="predictions on separate images"):
+        read_pose(path, source_software="lp")
+    with pytest.raises(InvalidSourceFileError, match="predictions on separate images"):
+        read_pose(path)
