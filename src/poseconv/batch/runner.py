@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,12 @@ def _run_sessions(
 
 
 def _ended(
-    ended: BaseException, executor: Any, report: BatchReport, plan: Plan | None, results: dict[int, SessionResult]
+    ended: BaseException,
+    executor: Any,
+    report: BatchReport,
+    plan: Plan | None,
+    results: dict[int, SessionResult],
+    started: float,
 ) -> None:
     """Stop the workers when a run is interrupted; after Ctrl-C, raise :class:`BatchInterrupted`.
 
@@ -179,14 +185,18 @@ def _ended(
         "same command again to convert them (sessions whose NWB file exists are skipped unless --overwrite)."
     )
     for index, session_id, output in plan.sessions if plan is not None else ():
-        if index not in results:
-            results[index] = SessionResult(
-                index=index,
-                session_id=session_id,
-                output=output,
-                status="interrupted",
-                reason="not converted: the run was interrupted",
-            )
+        if index in results:
+            continue
+        # A worker may have put its file in place (whole: files are renamed once complete) just
+        # before it was stopped, its result not yet received.
+        done = output.is_file() and output.stat().st_mtime >= started
+        results[index] = SessionResult(
+            index=index,
+            session_id=session_id,
+            output=output,
+            status="converted" if done else "interrupted",
+            reason="finished as the run was interrupted" if done else "not converted: the run was interrupted",
+        )
     report.sessions = [results[index] for index in sorted(results)]
     raise BatchInterrupted(report) from ended
 
@@ -238,6 +248,7 @@ def run_batch(
         On Ctrl-C, once the workers have stopped; its ``report`` says what was done by then.
     """
     progress = progress or Progress()
+    started = time.time()
     if scheduler is None:
         # The workers' server imports neuroconv and pynwb while this process reads the spec.
         LocalExecutor.warm_up()
@@ -261,7 +272,7 @@ def run_batch(
                 executor = DaskExecutor(scheduler)
             _run_sessions(executor, plan, report, results, progress, overwrite, strict, check_only)
         except BaseException as ended:
-            _ended(ended, executor, report, plan, results)
+            _ended(ended, executor, report, plan, results, started)
             raise
         finally:
             if executor is not None:
