@@ -127,8 +127,16 @@ def _parse_columns(frame: Any, path: Path) -> tuple[str, dict[str, list[str]], t
     scorer, by_individual, coords = predictions_header(frame.columns, path, expected)
     bodyparts = {individual: list(parts) for individual, parts in by_individual.items()}
     if coords not in (("x", "y", "likelihood"), ("x", "y"), ("x", "y", "z"), ("x", "y", "z", "likelihood")):
+        several = "x2" in coords
         raise InvalidSourceFileError(
             f"{path}: coordinate columns are {list(coords)}; expected x, y (and z) with an optional likelihood."
+            + (
+                " x2, y2, likelihood2 are DeepLabCut's second prediction per bodypart (num_outputs > 1 in "
+                "pose_cfg.yaml); poseconv converts one prediction per bodypart: analyse the video again with "
+                "num_outputs: 1."
+                if several
+                else ""
+            )
         )
     return scorer, bodyparts, coords
 

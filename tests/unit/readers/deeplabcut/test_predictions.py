@@ -126,6 +126,18 @@ def test_generated_without_likelihood(tmp_path, suffix):
     np.testing.assert_array_equal(track.positions[:, 0, :], positions["nose"])
 
 
+def test_several_outputs_per_bodypart_are_refused_with_what_to_do(tmp_path):
+    # DeepLabCut with num_outputs: 2 in pose_cfg.yaml writes x, y, likelihood, x2, y2, likelihood2.
+    columns = pd.MultiIndex.from_product(
+        [["DLC_x"], ["nose"], ["x", "y", "likelihood", "x2", "y2", "likelihood2"]],
+        names=["scorer", "bodyparts", "coords"],
+    )
+    path = tmp_path / "vDLC_x.h5"
+    pd.DataFrame(np.ones((3, 6)), columns=columns).to_hdf(path, key="df_with_missing", format="table")
+    with pytest.raises(InvalidSourceFileError, match="num_outputs > 1 .* again with num_outputs: 1"):
+        read_deeplabcut(path)
+
+
 def test_generated_3d_multi_animal_without_likelihood(tmp_path):
     positions = {("a", "nose"): np.arange(12.0).reshape(4, 3), ("b", "nose"): -np.arange(12.0).reshape(4, 3)}
     path = write_dlc_file(tmp_path / "v_DLC_3D.h5", positions, scorer="DLC_3D")
