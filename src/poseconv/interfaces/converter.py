@@ -61,31 +61,14 @@ def _relative_external_files(nwbfile: Any, folder: Path) -> None:
                 ]
 
 
-def _unmerge_skeletons(metadata: Any, per_input: Mapping[str, Mapping[str, Any]]) -> None:
-    """Leave out the nodes and edges of a skeleton key whose skeletons differ between inputs (in place).
-
-    neuroconv merges the inputs' metadata key by key, so two different skeletons under one key (SLEAP
-    names most ``Skeleton-0``) become one with the nodes of both, which the metadata given back to
-    ``run_conversion`` would then impose on each input. Each input's own nodes and edges are
-    written (under names told apart by :func:`~poseconv.metadata.compose.compose_metadata`); the
-    merged entry keeps what can be edited for all of them.
-    """
-    skeletons = (metadata.get("Pose") or {}).get("Skeletons") or {}
-    for key, entry in skeletons.items():
-        found = [((m.get("Pose") or {}).get("Skeletons") or {}).get(key) for m in per_input.values()]
-        shapes = {repr((f.get("nodes"), f.get("edges"))) for f in found if f is not None}
-        if len(shapes) > 1:
-            entry.pop("nodes", None)
-            entry.pop("edges", None)
-
-
 class PoseNWBConverter(NWBConverter):
     """``NWBConverter`` for pose data, alone or next to any neuroconv interface.
 
     Use it exactly like ``NWBConverter`` (set ``data_interface_classes``), or over interfaces
     already built with :class:`PoseConverterPipe`. Beyond ``NWBConverter`` it composes each
     pose input's metadata (two inputs may share container keys: clashing names get the video
-    or input name), refuses metadata keys that match nothing, adds pose interfaces last,
+    or input name, and ``get_metadata()`` handed back unedited imposes nothing on either),
+    refuses metadata keys that match nothing, adds pose interfaces last,
     stores video paths relative to the file, compresses every pose dataset (``confidence``
     too) and writes atomically.
     """
@@ -155,9 +138,7 @@ class PoseNWBConverter(NWBConverter):
         from neuroconv.utils import DeepDict
 
         metadata = DeepDict(super().get_metadata())
-        composed = self.compose_metadata(None)
-        metadata.deep_update(composed.shared)
-        _unmerge_skeletons(metadata, composed.per_input)
+        metadata.deep_update(self.compose_metadata(None).shared)
         return metadata
 
     def metadata_problems(self, metadata: Mapping[str, Any] | None, append_mode: bool = False) -> list[Any]:

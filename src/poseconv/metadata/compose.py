@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .checks import date_of_birth_problem, normalize_date_of_birth, skeleton_problems, start_time_problem
-from .defaults import merge_metadata, video_of_camera_key
+from .defaults import merge_metadata, to_plain, video_of_camera_key
 from .names import MODULE_OBJECT_NAMES, unique_name
+from .shared_keys import shared_entries, without_handed_back
 
 __all__ = [
     "CONTAINER_BLOCKS",
@@ -92,35 +93,6 @@ class ComposedMetadata:
     shared: dict[str, Any] = field(default_factory=dict)
     per_input: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[MetadataProblem] = field(default_factory=list)
-
-
-def to_plain(value: Any) -> Any:
-    """Return ``value`` with JSON types only: dates as ISO-8601 text, paths as text, tuples and arrays as lists.
-
-    Parameters
-    ----------
-    value : object
-        A document (mappings, lists, scalars, datetimes, paths, numpy values).
-
-    Returns
-    -------
-    object
-        The same document in JSON types.
-    """
-    import datetime as dt
-    from pathlib import Path
-
-    if isinstance(value, Mapping):
-        return {str(k): to_plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_plain(v) for v in value]
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    if hasattr(value, "tolist") and callable(value.tolist):
-        return to_plain(value.tolist())
-    return value
 
 
 def _short(text: str) -> str:
@@ -259,13 +231,14 @@ def _rename_clashes(defaults: dict[str, dict[str, Any]], inputs: list[str]) -> N
 
 
 def _separate_skeletons(
-    per_input: dict[str, dict[str, Any]], defaults: Mapping[str, Mapping[str, Any]]
+    per_input: dict[str, dict[str, Any]], defaults: Mapping[str, Mapping[str, Any]], shared_keys: set[str]
 ) -> list[MetadataProblem]:
     """Give skeletons that differ (nodes or edges) but share a name distinct names, or report the clash.
 
     The writer shares a skeleton between inputs by name, so two different skeletons under one
-    name would silently become the first. A default name takes the input's name; a name the
-    user chose is theirs to change.
+    name would silently become the first. A default name, or one the user gave a key several
+    inputs share (``shared_keys``), takes the input's name; another name the user chose is theirs
+    to change.
     """
     problems = []
     seen: dict[str, tuple[Any, str]] = {}
@@ -274,7 +247,7 @@ def _separate_skeletons(
             shape = (list(entry.get("nodes", [])), [list(e) for e in entry.get("edges", [])])
             if entry["name"] in seen and seen[entry["name"]][0] != shape:
                 default = ((defaults[name].get("Pose") or {}).get("Skeletons") or {}).get(key, {}).get("name")
-                if entry["name"] != default:
+                if entry["name"] != default and key not in shared_keys:
                     problems.append(
                         MetadataProblem(
                             ("Pose", "Skeletons", key, "name"),
@@ -363,11 +336,23 @@ def _user_problems(
 
 
 def _input_metadata(
-    own: Mapping[str, Any], user: Mapping[str, Any], own_user: Mapping[str, Any], file_blocks: Mapping[str, Any]
+    own: Mapping[str, Any],
+    user: Mapping[str, Any],
+    own_user: Mapping[str, Any],
+    file_blocks: Mapping[str, Any],
+    shared: Mapping[tuple[str, str], Any],
 ) -> dict[str, Any]:
     """Return one pose input's metadata: its defaults, the user's entries for its keys, its own metadata."""
     keys = _pose_keys(own)
-    merged = merge_metadata(merge_metadata(own, _restrict(user, keys)), own_user)
+    restricted = _restrict(user, keys)
+    for block in CONTAINER_BLOCKS:
+        for key, entry in ((restricted.get("Pose") or {}).get(block) or {}).items():
+            series = entry.get("PoseEstimationSeries") if isinstance(entry, dict) else None
+            if (block, key) in shared and isinstance(series, dict):
+                # A key several inputs share lists the series of all; each input takes those of its nodes.
+                mine = own["Pose"][block][key].get("PoseEstimationSeries") or {}
+                entry["PoseEstimationSeries"] = {node: value for node, value in series.items() if node in mine}
+    merged = merge_metadata(merge_metadata(own, restricted), own_user)
     merged = merge_metadata(merged, {k: v for k, v in file_blocks.items() if k not in ("Devices", "Behavior")})
     for block in CONTAINER_BLOCKS:
         listed = set().union(*(_pose_keys(layer)[block] for layer in (user, own_user)))
@@ -410,7 +395,8 @@ def compose_metadata(
     poses = [name for name in defaults if name in set(pose_inputs)]
     own = {name: copy.deepcopy(dict(defaults[name])) for name in poses}
     _rename_clashes(own, poses)
-    user = copy.deepcopy(dict(metadata or {}))
+    common = shared_entries(defaults, poses)
+    user = without_handed_back(copy.deepcopy(dict(metadata or {})), common)
     if isinstance(user.get("Subject"), dict):
         nwbfile = user.get("NWBFile") if isinstance(user.get("NWBFile"), dict) else {}
         normalize_date_of_birth(user["Subject"], nwbfile.get("session_start_time"))
@@ -426,12 +412,13 @@ def compose_metadata(
     shared = merge_metadata(shared, {k: copy.deepcopy(v) for k, v in user.items() if k != "Pose"})
     file_blocks = {k: v for k, v in shared.items() if k != "Pose"}
     for name in poses:
-        merged = _input_metadata(own[name], user, per_input_user.get(name, {}), file_blocks)
+        merged = _input_metadata(own[name], user, per_input_user.get(name, {}), file_blocks, common)
         result.per_input[name] = merged
         blocks = ("Devices", "Behavior", "Pose") if len(poses) == 1 else ("Devices", "Behavior")
         shared = merge_metadata(shared, {k: merged[k] for k in blocks if k in merged})
     result.shared = shared
-    result.problems += _separate_skeletons(result.per_input, own)
+    shared_skeletons = {key for block, key in common if block == "Skeletons"}
+    result.problems += _separate_skeletons(result.per_input, own, shared_skeletons)
     result.problems += _start_time_problems(shared) + _date_of_birth_problems(shared)
     result.problems += _duplicate_names(result.per_input)
     result.problems += _skeleton_problems(result.per_input)

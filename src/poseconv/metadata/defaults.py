@@ -24,6 +24,7 @@ __all__ = [
     "pose_series_entries",
     "producer_fields",
     "merge_metadata",
+    "to_plain",
     "container_key",
     "skeleton_entry",
     "skeleton_key",
@@ -84,6 +85,35 @@ def video_of_camera_key(entry: Mapping[str, Any]) -> str | None:
     """Return the video whose camera an entry names (``device_metadata_key``): the inverse of :func:`camera_key`."""
     key = str(entry.get("device_metadata_key") or "")
     return key[len("video_") : -len("_camera")] if key.startswith("video_") and key.endswith("_camera") else None
+
+
+def to_plain(value: Any) -> Any:
+    """Return ``value`` with JSON types only: dates as ISO-8601 text, paths as text, tuples and arrays as lists.
+
+    Parameters
+    ----------
+    value : object
+        A document (mappings, lists, scalars, datetimes, paths, numpy values).
+
+    Returns
+    -------
+    object
+        The same document in JSON types.
+    """
+    import datetime as dt
+    from pathlib import Path
+
+    if isinstance(value, Mapping):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "tolist") and callable(value.tolist):
+        return to_plain(value.tolist())
+    return value
 
 
 def merge_metadata(base: Any, override: Any) -> Any:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+from pynwb import NWBHDF5IO
 
 from poseconv import DeepLabCutPoseInterface, PoseNWBConverter, SLEAPPoseInterface
 from poseconv.errors import InvalidOptionError
@@ -41,8 +43,10 @@ def test_the_metadata_of_two_inputs_whose_skeletons_share_a_name_converts_back(t
     }
     converter = PoseConverterPipe(inputs)
     metadata = converter.get_metadata()
-    assert "nodes" not in metadata["Pose"]["Skeletons"]["Skeleton-0"]
     metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    # The merged entry neuroconv shows (nodes of both) is valid metadata, and handed back it imposes
+    # nothing: each input keeps its own skeleton.
+    converter.validate_metadata(metadata)
     converter.run_conversion(nwbfile_path=tmp_path / "two.nwb", metadata=metadata)
     skeletons = {name: s.nodes for pose in read_nwb(tmp_path / "two.nwb") for name, s in pose.skeletons.items()}
     assert skeletons == {
@@ -63,3 +67,36 @@ def test_a_conversion_leaves_no_values_read_in_its_interfaces(tmp_path):
     # Read again on demand: the same values as the file holds (float32 there, exactly).
     written = read_nwb(tmp_path / "a.nwb")[0].tracks[0].positions[:]
     assert np.asarray(written, dtype="float64").tobytes() == interface.pose.tracks[0].positions[:].tobytes()
+
+
+def test_get_metadata_of_two_single_animal_inputs_is_valid_and_converts_back(tmp_path):
+    # A DeepLabCut and a Lightning Pose file share the keys PoseEstimation and Skeleton. Before, the merged
+    # entry get_metadata() shows failed its own schema (no nodes) and, handed back, gave both inputs the
+    # name 'PoseEstimation' (an error), so a form's metadata could not be converted.
+    import jsonschema
+
+    from poseconv import LightningPosePoseInterface
+    from tests.fixtures.lightningpose import LP_CSV
+
+    inputs = {
+        "DLC": DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5),
+        "LP": LightningPosePoseInterface(file_path=LP_CSV),
+    }
+    converter = PoseConverterPipe(inputs)
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    schema = converter.get_metadata_schema()
+    jsonschema.validate(json.loads(json.dumps(metadata, default=str)), schema)
+    # What the user changed in a shared entry applies to each input: the description to both, a series
+    # to the input that has that node.
+    entry = metadata["Pose"]["PoseEstimations"]["PoseEstimation"]
+    entry["description"] = "Both cameras."
+    entry["PoseEstimationSeries"]["snout"]["description"] = "The snout."
+    converter.run_conversion(nwbfile_path=tmp_path / "two.nwb", metadata=metadata, conversion_options=None)
+    with NWBHDF5IO(str(tmp_path / "two.nwb"), "r") as io:
+        behavior = io.read().processing["behavior"]
+        dlc, lp = behavior["PoseEstimation_m3v1mp4"], behavior["PoseEstimation_test_vid"]
+        assert dlc.description == lp.description == "Both cameras."
+        assert dlc.pose_estimation_series["snout"].description == "The snout."
+        assert lp.source_software == "LightningPose" and dlc.source_software == "DeepLabCut"
+        assert list(lp.skeleton.nodes[:]) == list(inputs["LP"].pose.skeletons["Skeleton"].nodes)

@@ -1,0 +1,78 @@
+"""Keyed Pose entries several pose inputs of one conversion share, as ``get_metadata()`` shows them.
+
+neuroconv's ``NWBConverter.get_metadata`` merges the inputs' metadata key by key: two inputs whose
+containers have the same key (two single-animal files: ``PoseEstimation``) show one entry, with a
+name both have by default and the body parts of both. A user who hands that metadata back has
+chosen none of it; :func:`without_handed_back` leaves out what is unchanged, so each input keeps
+its own, and only what the user changed applies to every input sharing the key.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from .defaults import to_plain
+
+__all__ = ["shared_entries", "without_handed_back"]
+
+_KEYED_BLOCKS = ("PoseEstimations", "MultiCameraPoseEstimations", "Skeletons", "CalibratedCameras")
+
+
+def shared_entries(defaults: Mapping[str, Mapping[str, Any]], inputs: list[str]) -> dict[tuple[str, str], Any]:
+    """Return, by ``(block, key)``, the merged entry of every keyed Pose entry several inputs share.
+
+    Merged as neuroconv's ``NWBConverter.get_metadata`` merges them (lists appended), so these are
+    the values a user who hands ``get_metadata()`` back gives for the shared keys.
+    """
+    from neuroconv.utils import dict_deep_update
+
+    shared: dict[tuple[str, str], Any] = {}
+    for block in (*_KEYED_BLOCKS, "PoseTraining"):
+        found: dict[str, list[Any]] = {}
+        for name in inputs:
+            entries = (defaults[name].get("Pose") or {}).get(block)
+            if block == "PoseTraining":
+                entries = {"": entries} if isinstance(entries, dict) else {}
+            for key, entry in (entries or {}).items():
+                found.setdefault(key, []).append(entry)
+        for key, entries in found.items():
+            if len(entries) > 1 and all(isinstance(entry, dict) for entry in entries):
+                merged: dict[str, Any] = {}
+                for entry in entries:
+                    merged = dict_deep_update(merged, copy.deepcopy(entry))
+                shared[(block, key)] = to_plain(merged)
+    return shared
+
+
+def _drop_equal(given: dict[str, Any], handed_back: Mapping[str, Any]) -> None:
+    """Remove from ``given`` (in place) every value equal to the one ``handed_back`` has there."""
+    for field_name in list(given):
+        if field_name not in handed_back:
+            continue
+        value, default = given[field_name], handed_back[field_name]
+        if isinstance(value, dict) and isinstance(default, Mapping):
+            _drop_equal(value, default)
+            if not value:
+                del given[field_name]
+        elif to_plain(value) == default:
+            del given[field_name]
+
+
+def without_handed_back(user: dict[str, Any], shared: Mapping[tuple[str, str], Any]) -> dict[str, Any]:
+    """Return the user's metadata without what ``get_metadata()`` shows of entries several inputs share (in place).
+
+    Those entries merge the inputs' own (a name they all have by default, the body parts of all);
+    handed back unedited, they would be imposed on each input (their containers then clash). Only
+    what the user changed there is a choice, applied to every input that shares the key.
+    """
+    pose = user.get("Pose")
+    if not isinstance(pose, dict):
+        return user
+    for (block, key), merged in shared.items():
+        entries = pose.get(block)
+        entry = entries if block == "PoseTraining" else (entries.get(key) if isinstance(entries, dict) else None)
+        if isinstance(entry, dict):
+            _drop_equal(entry, merged)
+    return user
