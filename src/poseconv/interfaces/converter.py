@@ -217,7 +217,9 @@ class PoseNWBConverter(NWBConverter):
         names = []
         for name, interface in self.data_interface_objects.items():
             # A poseconv interface knows its input argument (DeepLabCut labels take labeled_data_path).
-            source = getattr(interface, "input_path", None) or interface.source_data.get("file_path")
+            # Other interfaces may have no source_data (neuroconv's mock interfaces, nested converters).
+            source_data = getattr(interface, "source_data", None) or {}
+            source = getattr(interface, "input_path", None) or source_data.get("file_path")
             names.append(Path(source).name if source else name)
         return names
 

@@ -322,10 +322,12 @@ def _user_problems(
     own: Mapping[str, Mapping[str, Any]],
     poses: list[str],
     known: set[str],
+    others: Mapping[str, Mapping[str, Any]],
 ) -> list[MetadataProblem]:
     """Return what in the user's metadata matches no input: blocks, keys, input names."""
     problems = _unknown_blocks(user, known)
-    all_keys = {block: set().union(*(_pose_keys(own[n])[block] for n in poses)) for block in _KEYED_BLOCKS}
+    layers = [*(own[n] for n in poses), *others.values()]
+    all_keys = {block: set().union(*(_pose_keys(layer)[block] for layer in layers)) for block in _KEYED_BLOCKS}
     problems += _unknown_keys(user, all_keys, None)
     for name, values in per_input_user.items():
         if name not in own:
@@ -402,7 +404,9 @@ def compose_metadata(
         normalize_date_of_birth(user["Subject"], nwbfile.get("session_start_time"))
     per_input_user = {name: dict(value or {}) for name, value in (input_metadata or {}).items()}
     known = set(known_blocks) | {key for value in defaults.values() for key in value}
-    result.problems += _user_problems(user, per_input_user, own, poses, known)
+    # Other interfaces' keyed Pose entries (neuroconv's own pose interfaces) are theirs, not unknown.
+    others = {name: dict(value) for name, value in defaults.items() if name not in own}
+    result.problems += _user_problems(user, per_input_user, own, poses, known, others)
 
     shared: dict[str, Any] = {}
     for name, value in defaults.items():

@@ -100,3 +100,28 @@ def test_get_metadata_of_two_single_animal_inputs_is_valid_and_converts_back(tmp
         assert dlc.pose_estimation_series["snout"].description == "The snout."
         assert lp.source_software == "LightningPose" and dlc.source_software == "DeepLabCut"
         assert list(lp.skeleton.nodes[:]) == list(inputs["LP"].pose.skeletons["Skeleton"].nodes)
+
+
+def test_neuroconv_interfaces_beside_poseconv_ones_in_one_converter(tmp_path):
+    # neuroconv's own pose interface has keyed Pose entries too: before, PoseNWBConverter called them
+    # unknown ("matches no PoseEstimation of the inputs"). An interface without source_data (a mock)
+    # made any metadata problem an AttributeError.
+    from neuroconv.tools.testing.mock_interfaces import MockBehaviorEventInterface, MockPoseEstimationInterface
+
+    from poseconv.errors import MetadataError
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = dict(
+            Mock=MockPoseEstimationInterface, Events=MockBehaviorEventInterface, DLC=DeepLabCutPoseInterface
+        )
+
+    converter = Converter(dict(Mock=dict(num_samples=50), Events={}, DLC=dict(file_path=str(SINGLE_ANIMAL_H5))))
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    converter.run_conversion(nwbfile_path=tmp_path / "both.nwb", metadata=metadata, conversion_options=None)
+    with NWBHDF5IO(str(tmp_path / "both.nwb"), "r") as io:
+        names = set(io.read().processing["behavior"].data_interfaces)
+    assert {"MockPoseEstimation", "PoseEstimation"} <= names
+    metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["name"] = "bad/name"
+    with pytest.raises(MetadataError, match="PoseEstimation"):
+        converter.validate_metadata(metadata)
