@@ -103,6 +103,15 @@ def test_deeplabcut_3d_nwb_inspects_and_exports_its_3d_poses(tmp_path):
     np.testing.assert_array_equal(exported.tracks[0].positions, expected)
     assert exported.scorer == "DLC_3D"
 
+    # One of the files in the way stops the export before any is written (before, the first was left).
+    for name in written:
+        (tmp_path / name).unlink()
+    (tmp_path / "export_vid1_camera-2.h5").write_bytes(b"mine")
+    result = poseconv_in_process("export", path, "--to", "dlc", tmp_path / "export.h5", "-q")
+    assert result.returncode == 1 and "export_vid1_camera-2.h5: already exists" in result.stderr
+    assert "--overwrite" in result.stderr and "overwrite=True" not in result.stderr
+    assert sorted(p.name for p in tmp_path.glob("export*.h5")) == ["export_vid1_camera-2.h5"]
+
     # Formats of 2D poses get the camera views; the 3D poses are left out with a warning that says so.
     result = poseconv_in_process("export", path, "--to", "sleap-analysis", tmp_path / "a.h5", "-q")
     assert result.returncode == 0, result.stderr
@@ -135,3 +144,20 @@ def test_export_leaves_out_a_pose_estimation_without_series(tmp_path):
     assert [p.name for p in tmp_path.glob("out*.csv")] == ["out.csv"]
     exported = read_deeplabcut(tmp_path / "out.csv", find_side_files=False)
     np.testing.assert_array_equal(exported.tracks[0].positions[:, 0], values)
+
+
+def test_export_of_pose_estimations_without_series_is_refused(tmp_path):
+    # ndx-pose allows a PoseEstimation without series; before, its export was an empty .h5 (no table)
+    # that pandas cannot read, with exit code 0.
+    nwbfile = NWBFile(session_description="x", identifier="x", session_start_time=datetime(2024, 1, 1, tzinfo=UTC))
+    behavior = nwbfile.create_processing_module("behavior", "Behavior.")
+    skeleton = Skeleton(name="mouse", nodes=["snout", "tail"], edges=np.array([[0, 1]], dtype="uint8"))
+    behavior.add(Skeletons(skeletons=[skeleton]))
+    behavior.add(PoseEstimation(name="empty", pose_estimation_series=[], skeleton=skeleton, source_software="X"))
+    path = tmp_path / "empty.nwb"
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    for to, out in (("dlc", "out.h5"), ("slp", "out.slp")):
+        result = poseconv_in_process("export", path, "--to", to, tmp_path / out, "-q")
+        assert result.returncode == 1 and "holds no pose series" in result.stderr, result.stderr
+        assert not (tmp_path / out).exists()

@@ -152,27 +152,42 @@ def _export_sessions(nwb_file: Path, output: Path, overwrite: bool) -> list[Path
 def _write_poses(to: str, poses: list, output: Path, overwrite: bool, bar: Any, task: Any) -> list[Path]:
     """Write every PoseData (slp) or every video of every PoseData (dlc, movement, sleap-analysis); return the files."""
     written = []
+    if all(pose.n_frames(video) == 0 for pose in poses for video in pose.videos):
+        from ..errors import InvalidOptionError
+
+        # A PoseEstimation without series (ndx-pose allows it): an export would be an empty, unreadable file.
+        names = ", ".join(dict.fromkeys(pose.source_name for pose in poses))
+        raise InvalidOptionError(f"{names}: holds no pose series (no frame), so there is nothing to export.")
     if to in _2D_ONLY and any(pose.n_dims == 2 for pose in poses):
         poses = _without_3d(poses, to)
     if to == "slp":
         from ..exporters.sleap import write_slp
 
-        for i, pose in enumerate(poses):
+        paths = _checked([_numbered(output, str(i), len(poses)) for i in range(len(poses))], overwrite)
+        for i, (pose, path) in enumerate(zip(poses, paths, strict=True)):
             bar.update(task, description=f"Writing {to} {i + 1}/{len(poses)}")
-            written.append(write_slp(pose, _numbered(output, str(i), len(poses)), overwrite=overwrite))
+            written.append(write_slp(pose, path, overwrite=overwrite))
         return written
     jobs = _non_empty([(pose, video) for pose in poses for video in dict.fromkeys(t.video for t in pose.tracks)])
-    for i, (pose, video) in enumerate(jobs):
+    labels = [video if len({v for _, v in jobs}) == len(jobs) else f"{i}_{video}" for i, (_, video) in enumerate(jobs)]
+    paths = _checked([_numbered(output, label, len(jobs)) for label in labels], overwrite)
+    for i, ((pose, video), path) in enumerate(zip(jobs, paths, strict=True)):
         bar.update(task, description=f"Writing {to} {i + 1}/{len(jobs)}")
-        label = video if len({v for _, v in jobs}) == len(jobs) else f"{i}_{video}"
-        written.append(_write_table(to, pose, video, _numbered(output, label, len(jobs)), overwrite))
+        written.append(_write_table(to, pose, video, path, overwrite))
     return written
 
 
+def _checked(paths: list[Path], overwrite: bool) -> list[Path]:
+    """Return ``paths`` once none of them is in the way: a file that exists stops the export before any is written."""
+    from ..exporters.files import export_path
+
+    return [export_path(path, overwrite=overwrite, flag="--overwrite") for path in paths]
+
+
 def _non_empty(jobs: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
-    """Leave out the videos with no frame (a PoseEstimation without series), saying so; keep one if all are."""
+    """Leave out the videos with no frame (a PoseEstimation without series), saying so."""
     empty = [(pose, video) for pose, video in jobs if pose.n_frames(video) == 0]
-    if not empty or len(empty) == len(jobs):
+    if not empty:
         return jobs
     kept = [(pose, video) for pose, video in jobs if pose.n_frames(video) > 0]
     import warnings
