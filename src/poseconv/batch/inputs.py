@@ -143,6 +143,13 @@ def _resolve_source_data(
             for i, path in enumerate(paths):
                 if (message := missing_path(path, kind)) is not None:
                     problems.append(Problem(f"{locate(key)}[{i}]", message, session))
+        elif isinstance(value, Mapping) and all(isinstance(v, str) for v in value.values()):
+            # Paths by name (video_file_paths / camera_file_paths by camera): each one from data_folder too.
+            by_name = {name: resolve_path(data_folder, v) for name, v in value.items()}
+            resolved[key] = {name: str(p) for name, p in by_name.items()}
+            for name, path in by_name.items():
+                if (message := missing_path(path, kind)) is not None:
+                    problems.append(Problem(f"{locate(key)}.{name}", message, session))
         else:
             resolved[key] = value
     return resolved, problems

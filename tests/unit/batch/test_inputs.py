@@ -97,3 +97,26 @@ def test_a_folder_is_a_pose_input_only_for_a_format_that_takes_one(tmp_path):
         pose = PoseSpec.model_validate({"file_path": "video_preds", "interface": interface})
         _, problems = plan_pose(pose, 0, 0, tmp_path)
         assert [p.message for p in problems if p.location.endswith("file_path")] == expected
+
+
+def test_paths_by_name_in_source_data_start_at_the_data_folder(tmp_path):
+    # video_file_paths / camera_file_paths are dicts (by camera); before, their relative paths were taken
+    # from the working directory, not data_folder, so a spec's result depended on where it was run.
+    (tmp_path / "videos").mkdir()
+    (tmp_path / "videos/back.mp4").write_bytes(b"")
+    pose = PoseSpec.model_validate(
+        {
+            "file_path": "s.slp",
+            "interface": "sleap-session",
+            "source_data": {"video_file_paths": {"back": "videos/back.mp4", "top": "videos/top.mp4"}},
+        }
+    )
+    (tmp_path / "s.slp").write_bytes(b"")
+    job, problems = plan_pose(pose, 0, 0, tmp_path)
+    assert job.source_data["video_file_paths"] == {
+        "back": str(tmp_path / "videos/back.mp4"),
+        "top": str(tmp_path / "videos/top.mp4"),
+    }
+    assert [(p.location, p.message) for p in problems] == [
+        ("sessions[0].pose[0].source_data.video_file_paths.top", f"file not found: {tmp_path / 'videos/top.mp4'}")
+    ]
