@@ -77,7 +77,8 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         """
         metadata = super().get_metadata()
         metadata.deep_update(self.get_pose_metadata())
-        return metadata
+        # Every level a DeepDict, so that users' deep_update edits nest (deep_update stores plain dicts).
+        return DeepDict(metadata)
 
     def validate_metadata(self, metadata: dict, append_mode: bool = False) -> None:
         """Check ``metadata`` against the schema; raise MetadataError naming the field at fault.

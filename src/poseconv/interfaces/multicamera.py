@@ -154,7 +154,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
             f"{', '.join(session.individuals())})."
         )
         metadata.deep_update(default_multicamera_metadata(session, video_paths_known=set(self._video_paths())))
-        return metadata
+        return DeepDict(metadata)
 
     # -- timing -------------------------------------------------------------------------------
 

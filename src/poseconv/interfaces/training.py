@@ -239,7 +239,7 @@ class BaseTrainingDataInterface(PoseconvInterfaceMixin, BaseDataInterface):
             f"Training data for pose estimation: frames labeled by hand in {training.source_software}."
         )
         metadata.deep_update(training_metadata(training))
-        return metadata
+        return DeepDict(metadata)
 
     def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
         add_training_data(

@@ -125,3 +125,13 @@ def test_neuroconv_interfaces_beside_poseconv_ones_in_one_converter(tmp_path):
     metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["name"] = "bad/name"
     with pytest.raises(MetadataError, match="PoseEstimation"):
         converter.validate_metadata(metadata)
+
+
+def test_an_interface_s_metadata_takes_deep_updates_at_every_level():
+    # neuroconv's DeepDict.deep_update stores plain dicts; a second edit of a nested block then failed
+    # with an AttributeError on the interface's metadata (not on the converter's).
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    metadata = interface.get_metadata()
+    metadata.deep_update({"Pose": {"PoseEstimations": {"PoseEstimation": {"name": "PoseEstimationFront"}}}})
+    assert metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["name"] == "PoseEstimationFront"
+    assert metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["PoseEstimationSeries"]
