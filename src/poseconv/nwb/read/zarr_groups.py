@@ -72,7 +72,10 @@ class ZarrGroup:
     def _wrap(self, obj: Any) -> Any:
         if _is_zarr_group(obj):
             return ZarrGroup(obj, self._root)
-        return ZarrScalar(obj) if obj.attrs.get("zarr_dtype") == "scalar" else obj
+        if obj.attrs.get("zarr_dtype") == "scalar":
+            return ZarrScalar(obj)
+        _check_chunks(obj)
+        return obj
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._member(name) is not None
@@ -179,6 +182,27 @@ class ZarrScalar:
 
     def __repr__(self) -> str:
         return f"<NWB Zarr scalar {self.name!r}>"
+
+
+def _check_chunks(array: Any) -> None:
+    """Refuse an array of a store folder with chunks missing, which zarr would read as its fill value.
+
+    hdmf-zarr writes every chunk, so a missing one is damage (a copy that did not finish, a file
+    deleted): its values would read as 0.0, silently. Checked where listing the chunks is cheap and
+    sure, a store folder on this machine; a store at a URL cannot always be listed.
+    """
+    import zarr
+
+    from ...errors import InvalidSourceFileError
+
+    if not isinstance(array.chunk_store, zarr.storage.DirectoryStore) or array.nchunks_initialized >= array.nchunks:
+        return
+    missing = array.nchunks - array.nchunks_initialized
+    raise InvalidSourceFileError(
+        f"{array.chunk_store.path}: the Zarr array {array.name} lacks {missing} of its {array.nchunks} chunk "
+        f"file(s), which would read as {array.fill_value}: the store is damaged or was not copied whole. "
+        "Copy it again from where it was written."
+    )
 
 
 def _is_zarr_group(obj: Any) -> bool:

@@ -119,6 +119,20 @@ def test_a_zarr_store_reads_its_links_as_h5py_reads_soft_links(tmp_path):
         assert scalar.shape == () and scalar[()] == 2.5 and scalar.attrs["rate"] == 30.0
 
 
+def test_a_zarr_array_with_a_chunk_file_missing_is_refused(tmp_path):
+    # zarr reads a missing chunk as the fill value (0.0): before, a store copied only in part read as
+    # poses at the origin, with no error.
+    folder = _zarr_store_with_links(tmp_path / "x.nwb.zarr")
+    group = zarr.open_group(str(folder / "processing/pose/nose"), mode="a")
+    group.create_dataset("data", data=np.arange(20.0).reshape(10, 2), chunks=(5, 2))
+    zarr.consolidate_metadata(str(folder))
+    with open_store(folder) as root:
+        assert root["processing/pose/nose/data"][:].sum() == 190.0
+    (folder / "processing/pose/nose/data/1.0").unlink()
+    with open_store(folder) as root, pytest.raises(InvalidSourceFileError, match=r"x.nwb.zarr: .*lacks 1 of its 2"):
+        root["processing/pose/nose/data"]
+
+
 def test_open_store_tells_a_zarr_store_from_other_folders(tmp_path):
     from poseconv.nwb.read.store import is_nwb_location, is_zarr_folder
 
