@@ -696,16 +696,20 @@ def test_the_published_schema_has_one_type_per_field_and_converters_still_merge_
             "error: Invalid metadata for flies.slp: metadata['Subject']['date_of_birth']: '01/02/2024' is not "
             "an ISO 8601 date",
         ),
-        ({"date_of_birth": ""}, None),  # what a form left empty writes: no date of birth
+        # What a form left empty writes: no date of birth (and, without an age, DANDI misses one).
+        ({"date_of_birth": ""}, "warning: no age; DANDI requires them"),
         ({"age": "90 days"}, "warning: metadata['Subject']['age']: '90 days' is not an ISO 8601 duration (P90D"),
         ({"age": "P90D/P100D"}, None),
+        ({}, "warning: no age; DANDI requires them (age as ISO 8601"),
     ],
-    ids=["us-date", "empty-date", "age-in-words", "age-range"],
+    ids=["us-date", "empty-date", "age-in-words", "age-range", "no-age"],
 )
 def test_subject_dates_and_ages_are_checked_with_the_field_named(tmp_path, subject, outcome):
     # Before, a date of birth that was not ISO gave Python's "Invalid isoformat string" naming no field,
-    # and an age DANDI refuses went in without a word.
-    metadata = write_yaml(tmp_path / "meta.json", json.dumps({"Subject": {"subject_id": "f1", **subject}}))
+    # and an age DANDI refuses went in without a word; a Subject DANDI cannot take went in without a
+    # word from `poseconv convert`, while `poseconv run` warned.
+    full = {"subject_id": "f1", "species": "Drosophila melanogaster", "sex": "F", **subject}
+    metadata = write_yaml(tmp_path / "meta.json", json.dumps({"Subject": full}))
     out = tmp_path / "out.nwb"
     result = poseconv("convert", FLIES, "-o", out, "--session-start-time", START, "--fps", "30", "--metadata", metadata)
     if outcome is None:

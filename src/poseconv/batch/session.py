@@ -365,13 +365,7 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
 
 def _dandi_notes(job: SessionJob, metadata: dict[str, Any]) -> list[str]:
     """Say what DANDI will refuse about the subject: the file is valid NWB, but cannot be published as is."""
-    subject = metadata.get("Subject") or {}
-    where = f"{job.location}.subject"
-    if not subject:
-        return [f"{where}: no Subject; DANDI requires one (subject_id, species, sex and age), set it there."]
-    missing = [key for key in ("subject_id", "species", "sex") if not subject.get(key)]
-    if not subject.get("age") and not subject.get("date_of_birth"):
-        missing.append("age")
-    if not missing:
-        return []
-    return [f"{where}: no {', '.join(missing)}; DANDI requires them (age as ISO 8601, e.g. P90D, or a date_of_birth)."]
+    from ..metadata.checks import dandi_subject_gap
+
+    gap = dandi_subject_gap(metadata.get("Subject"))
+    return [] if gap is None else [f"{job.location}.subject: {gap}; set it there."]

@@ -345,6 +345,16 @@ def _require_start_time(converter: object, user_metadata: dict) -> None:
             "NWB files need a session start time: pass --session-start-time 2024-05-03T11:26:42+02:00 "
             "or set NWBFile.session_start_time in the --metadata file."
         )
+    from ..metadata.checks import dandi_subject_gap
+
+    gap = dandi_subject_gap(composed.shared.get("Subject"))
+    if gap is not None:
+        import warnings
+
+        from ..errors import PoseconvWarning
+
+        # As `poseconv run` says it: the file is valid NWB, but DANDI will not take it as it is.
+        warnings.warn(f"{gap}; set Subject in the --metadata file.", PoseconvWarning, stacklevel=2)
 
 
 def _is_pose(interface: object) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 __all__ = [
     "EXAMPLE_START_TIME",
     "age_problem",
+    "dandi_subject_gap",
     "date_of_birth_problem",
     "normalize_date_of_birth",
     "skeleton_problems",
@@ -106,6 +107,21 @@ def start_time_problem(value: Any) -> str | None:
 # An ISO 8601 duration as DANDI reads Subject.age (P90D, P12W, P1Y2M, PT36H), or a range of two ("P90D/P100D").
 _DURATION = r"P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
 _AGE = re.compile(rf"{_DURATION}(/({_DURATION})?)?|/{_DURATION}")
+
+
+def dandi_subject_gap(subject: Mapping[str, Any] | None) -> str | None:
+    """Return what DANDI will miss in a ``Subject`` block; None when it has what DANDI requires.
+
+    The file is valid NWB without them, but cannot be published on DANDI as it is.
+    """
+    if not subject:
+        return "no Subject; DANDI requires one (subject_id, species, sex and age)"
+    missing = [key for key in ("subject_id", "species", "sex") if not subject.get(key)]
+    if not subject.get("age") and not subject.get("date_of_birth"):
+        missing.append("age")
+    if not missing:
+        return None
+    return f"no {', '.join(missing)}; DANDI requires them (age as ISO 8601, e.g. P90D, or a date_of_birth)"
 
 
 def age_problem(value: Any) -> str | None:
