@@ -337,3 +337,21 @@ def test_training_interfaces_follow_neuroconv_conventions(cls, source):
     before = copy.deepcopy(metadata)
     interface.add_to_nwbfile(mock_NWBFile(), metadata)
     assert metadata == before
+
+
+def test_the_video_of_labels_alone_is_in_acquisition_and_linked(tmp_path):
+    # dandi organize moves the external files of acquisition with the NWB file; before, the labels' video
+    # was only inside PoseTraining/source_videos, so the organized file pointed at nothing (CRITICAL).
+    interface = DeepLabCutTrainingDataInterface(labeled_data_path=MULTI_MOUSE_PROJECT)
+    nwb_path = tmp_path / "labels.nwb"
+    convert(interface, nwb_path)
+    with NWBHDF5IO(nwb_path, "r") as io:
+        nwbfile = io.read()
+        pose_training = nwbfile.processing["behavior"]["PoseTraining"]
+        listed = list(pose_training.source_videos.image_series.values())
+        assert listed and all(series is nwbfile.acquisition[series.name] for series in listed)
+        frames = pose_training.training_frames.training_frames.values()
+        assert {frame.source_video.name for frame in frames if frame.source_video is not None} <= set(
+            nwbfile.acquisition
+        )
+    assert_inspector_clean(nwb_path)

@@ -6,12 +6,13 @@ The NWB layout, in ``processing["behavior"]``:
   same file (an existing skeleton of the same name and nodes is linked, not copied).
 * ``PoseTraining`` (name from ``metadata["Pose"]["PoseTraining"]``):
 
-  - ``source_videos`` (``SourceVideos``): one external-mode ``ImageSeries`` per video
-    that exists on this machine, with the path relative to the NWB file, the frame
-    times read from the video container (or the frame rate the tool recorded) and its
-    camera. An ``ImageSeries`` of the same name already in the file (the video the
-    poses were estimated on, in ``acquisition``) is listed as a link instead of added twice
-    (readers such as sleap-io look for the frames' videos here).
+  - ``source_videos`` (``SourceVideos``): a link to the external-mode ``ImageSeries`` in
+    ``acquisition`` of each video that exists on this machine, with the path relative to
+    the NWB file, the frame times read from the video container (or the frame rate the tool
+    recorded) and its camera. An ``ImageSeries`` of the same name already in the file (the
+    video the poses were estimated on) is linked, not added twice. The series are in
+    ``acquisition`` because DANDI moves the external files it finds there with the NWB file;
+    readers such as sleap-io look for the frames' videos in ``source_videos``.
     Videos that exist only as a path on the labeling machine get no ImageSeries (an
     external file that does not exist is an error for DANDI); their path is kept as
     text in the sources table.
@@ -273,6 +274,9 @@ def _source_videos(
             n_frames=n_frames,
             frame_size=frame_size,
         )
+        # In acquisition, where DANDI (`dandi organize`) finds the external files it moves with the NWB
+        # file; PoseTraining's source_videos links it, as it links a video the poses already added.
+        nwbfile.add_acquisition(series)
         new_series.append(series)
         linked[key] = series
     return linked
