@@ -135,3 +135,20 @@ def test_an_interface_s_metadata_takes_deep_updates_at_every_level():
     metadata.deep_update({"Pose": {"PoseEstimations": {"PoseEstimation": {"name": "PoseEstimationFront"}}}})
     assert metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["name"] == "PoseEstimationFront"
     assert metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["PoseEstimationSeries"]
+
+
+def test_a_session_of_several_inputs_is_described_by_all_of_them():
+    # Before, the last input's description ("Training data for pose estimation ...") described a file
+    # that also holds the predictions.
+    from poseconv.interfaces.training import DeepLabCutTrainingDataInterface
+    from tests.fixtures.training import TEST_ALEX_PROJECT
+
+    inputs = {
+        "Pose": DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5),
+        "Labels": DeepLabCutTrainingDataInterface(labeled_data_path=TEST_ALEX_PROJECT),
+    }
+    converter = PoseConverterPipe(inputs)
+    description = converter.get_metadata()["NWBFile"]["session_description"]
+    assert description.startswith("Pose estimation with DeepLabCut") and "Training data" in description
+    given = {"NWBFile": {"session_description": "Reaching, day 1."}}
+    assert converter.compose_metadata(given).shared["NWBFile"]["session_description"] == "Reaching, day 1."
