@@ -375,3 +375,26 @@ def test_the_start_time_is_checked_the_same_everywhere(tmp_path):
     aware = {"NWBFile": {"session_start_time": datetime(2024, 5, 1, 10, tzinfo=UTC)}}
     interface.run_conversion(nwbfile_path=tmp_path / "a.nwb", metadata=aware)
     assert (tmp_path / "a.nwb").is_file()
+
+
+@needs_shared_data
+def test_two_files_of_one_video_get_the_same_names_from_the_cli_and_a_spec(tmp_path):
+    # Both name the files' inputs by the files; before, a spec named them Pose0, Pose1, and the containers
+    # (renamed apart by their input's name, the video being shared) were named otherwise than by the CLI.
+    videos = SHARED_DATA / "deeplabcut/TEST-Alex-2019-11-04/videos"
+    files = [videos / "reachingvideo1shortDLC_resnet50_TESTNov4shuffle1_10.h5"]
+    files.append(files[0].with_name(files[0].stem + "filtered.h5"))
+    out = tmp_path / "cli.nwb"
+    result = poseconv("convert", *files, "--source", "dlc", "-o", out, "--session-start-time", START, "-q")
+    assert result.returncode == 0, result.stderr
+    spec = {
+        "output_folder": str(tmp_path / "nwb"),
+        "sessions": [{"session_id": "s1", "session_start_time": START, "pose": [{"file_path": str(f)} for f in files]}],
+    }
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    assert poseconv("run", tmp_path / "spec.yaml", "--jobs", "1").returncode == 0
+    assert behavior_types(out) == behavior_types(tmp_path / "nwb/s1.nwb")
+    with NWBHDF5IO(str(out), "r") as a, NWBHDF5IO(str(tmp_path / "nwb/s1.nwb"), "r") as b:
+        names = set(a.read().processing["behavior"].data_interfaces)
+        assert names == set(b.read().processing["behavior"].data_interfaces)
+    assert {f"PoseEstimation_{f.stem}" for f in files} <= names

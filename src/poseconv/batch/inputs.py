@@ -300,7 +300,12 @@ def _pose_class(
 
 
 def plan_pose(
-    pose: Any, j: int, index: int, data_folder: Path, detections: Detections | None = None
+    pose: Any,
+    j: int,
+    index: int,
+    data_folder: Path,
+    detections: Detections | None = None,
+    default_name: str | None = None,
 ) -> tuple[InputJob | None, list[Problem]]:
     """Check the pose entry ``sessions[index].pose[j]`` and return its job (None when it cannot be built).
 
@@ -314,6 +319,8 @@ def plan_pose(
         Where relative paths start.
     detections : Detections, optional
         The pose files' formats as they are detected while the plan runs; without, the file is read here.
+    default_name : str, optional
+        The entry's key in the converter when it names none (``Pose<j>`` without).
 
     Returns
     -------
@@ -338,7 +345,7 @@ def plan_pose(
     kwargs, found = _source_data(cls, pose.source_data, kwargs, data_folder, locate, index)
     problems += found + metadata_problems(pose.metadata, f"{root}.metadata", index)
     job = InputJob(
-        name=pose.name or f"Pose{j}",
+        name=pose.name or default_name or f"Pose{j}",
         interface=name,
         location=root,
         is_pose=True,

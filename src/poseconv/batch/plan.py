@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from ..metadata.checks import start_time_problem
 from ..metadata.compose import schema_problems
+from ..metadata.names import input_name
 from ..output import folder_problem, output_name_problem
 from .detection import Detections
 from .inputs import interface_class, metadata_problems, plan_interface, plan_pose, resolve_path
@@ -130,7 +131,15 @@ def _plan_session(
     problems: list[Problem] = []
     inputs: list[InputJob] = []
     data_folder = context.data_folder
-    planned = [plan_pose(pose, j, index, data_folder, context.detections) for j, pose in enumerate(session.pose)]
+    # Pose files are named in the converter by their file, as `poseconv convert` names them.
+    taken = {*session.interfaces, *(pose.name for pose in session.pose if pose.name)}
+    names = []
+    for pose in session.pose:
+        names.append(pose.name or input_name(pose.file_path, taken))
+        taken.add(names[-1])
+    planned = [
+        plan_pose(pose, j, index, data_folder, context.detections, names[j]) for j, pose in enumerate(session.pose)
+    ]
     planned += [
         plan_interface(key, entry, head.interfaces, index, data_folder) for key, entry in session.interfaces.items()
     ]

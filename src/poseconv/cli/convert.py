@@ -279,6 +279,7 @@ def _read_inputs(
     labeled_data: Path | None,
 ) -> dict[str, Any]:
     """Return an interface per input, named by its file; each DeepLabCut project's labels are included once."""
+    from ..metadata.names import input_name
     from ._sources import make_interface
 
     interfaces: dict[str, Any] = {}
@@ -288,7 +289,7 @@ def _read_inputs(
         interface = make_interface(inputs[0], inputs=inputs, training=training, labeled_data=labeled_data, **given)
         if times:
             _align(interface, *times[0])
-        return {_input_name(inputs[0], interfaces): interface}
+        return {input_name(inputs[0], interfaces): interface}
     # The training data already included, so that predictions of one DeepLabCut project write its labels once.
     included: set[tuple[str, ...]] = set()
     task = bar.add_task("Reading", total=len(inputs))
@@ -302,7 +303,7 @@ def _read_inputs(
             included.add(key)
         if times:
             _align(interface, *times[i])
-        interfaces[_input_name(path, interfaces)] = interface
+        interfaces[input_name(path, interfaces)] = interface
         bar.advance(task)
     bar.update(task, visible=False)
     return interfaces
@@ -323,16 +324,6 @@ def _per_input(option: str, values: list[Path] | None, inputs: list[Path]) -> li
     if given and len(given) != len(inputs):
         raise InvalidOptionError(f"{option} was given {len(given)} times for {len(inputs)} inputs; give one per input.")
     return given
-
-
-def _input_name(path: Path, taken: dict[str, object]) -> str:
-    """Name an input in the converter by its file (made unique): names made unique in the file may end in it."""
-    import re
-
-    from ..metadata.names import unique_name
-
-    base = re.sub(r"[^0-9A-Za-z_-]+", "_", path.stem.split(".")[0]) or "input"
-    return unique_name(base, set(taken))
 
 
 def _require_start_time(converter: object, user_metadata: dict) -> None:

@@ -11,12 +11,15 @@ restores it from there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 __all__ = [
     "MODULE_OBJECT_NAMES",
     "POSE_ESTIMATION_MEMBERS",
     "SKELETON_LINK_MEMBERS",
+    "input_name",
     "nwb_name",
     "skeleton_nwb_names",
     "unique_name",
@@ -126,3 +129,13 @@ def skeleton_nwb_names(names: Sequence[str]) -> dict[str, str]:
         NWB name by name.
     """
     return dict(zip(names, unique_nwb_names(names, taken=SKELETON_LINK_MEMBERS), strict=True))
+
+
+def input_name(path: str | Path, taken: Iterable[str]) -> str:
+    """Name a pose file's input in a converter by the file (made unique among ``taken``).
+
+    Names made unique in the NWB file may end in it (``PoseEstimation_<input>``), so the command
+    line and a spec name the same file alike.
+    """
+    base = re.sub(r"[^0-9A-Za-z_-]+", "_", Path(path).stem.split(".")[0]) or "input"
+    return unique_name(base, set(taken))
