@@ -398,3 +398,14 @@ def test_two_files_of_one_video_get_the_same_names_from_the_cli_and_a_spec(tmp_p
         names = set(a.read().processing["behavior"].data_interfaces)
         assert names == set(b.read().processing["behavior"].data_interfaces)
     assert {f"PoseEstimation_{f.stem}" for f in files} <= names
+
+
+@needs_shared_data
+def test_video_for_a_session_file_says_how_to_give_its_cameras_videos(tmp_path):
+    # Before, --video on a session .slp failed with pydantic's "video_file_paths: Input should be a valid
+    # dictionary", which names nothing a command-line user can change.
+    video = SESSION_SLP.parent.parent.parent / "videos/min_session_back.mp4"
+    out = tmp_path / "s.nwb"
+    result = poseconv("convert", SESSION_SLP, "--video", video, "--fps", 30, "--session-start-time", START, "-o", out)
+    assert result.returncode == 1 and "one video per camera" in result.stderr, result.stderr
+    assert "video_file_paths: {camera: path}" in result.stderr and not out.exists()
