@@ -32,7 +32,7 @@ from typing import Any
 from .checks import date_of_birth_problem, normalize_date_of_birth, skeleton_problems, start_time_problem
 from .defaults import merge_metadata, to_plain, video_of_camera_key
 from .names import MODULE_OBJECT_NAMES, unique_name
-from .shared_keys import shared_entries, without_handed_back
+from .shared_keys import CONTAINER_BLOCKS, KEYED_BLOCKS, shared_entries, without_handed_back
 
 __all__ = [
     "CONTAINER_BLOCKS",
@@ -45,11 +45,6 @@ __all__ = [
 
 # Message length cap: jsonschema quotes whole instances, which for a metadata block is pages long.
 _MAX_MESSAGE = 240
-
-#: Blocks of ``metadata["Pose"]`` whose entries are the containers of one input, by key.
-CONTAINER_BLOCKS = ("PoseEstimations", "MultiCameraPoseEstimations")
-# Blocks whose keys belong to an input (a user's entry must name a key of some input).
-_KEYED_BLOCKS = (*CONTAINER_BLOCKS, "Skeletons", "CalibratedCameras")
 
 
 @dataclass(frozen=True)
@@ -265,9 +260,7 @@ def _separate_skeletons(
 
 def _pose_keys(metadata: Mapping[str, Any]) -> dict[str, set[str]]:
     pose = metadata.get("Pose") or {}
-    return {
-        block: set(pose.get(block) or {}) if isinstance(pose.get(block), dict) else set() for block in _KEYED_BLOCKS
-    }
+    return {block: set(pose.get(block) or {}) if isinstance(pose.get(block), dict) else set() for block in KEYED_BLOCKS}
 
 
 def _restrict(user: Mapping[str, Any], keys: Mapping[str, set[str]]) -> dict[str, Any]:
@@ -277,7 +270,7 @@ def _restrict(user: Mapping[str, Any], keys: Mapping[str, set[str]]) -> dict[str
     if isinstance(pose, dict):
         result["Pose"] = {
             block: {k: copy.deepcopy(v) for k, v in entries.items() if k in keys[block]}
-            if block in _KEYED_BLOCKS and isinstance(entries, dict)
+            if block in KEYED_BLOCKS and isinstance(entries, dict)
             else copy.deepcopy(entries)
             for block, entries in pose.items()
         }
@@ -306,7 +299,7 @@ def _unknown_blocks(user: Mapping[str, Any], known: set[str]) -> list[MetadataPr
     """Return a problem for each top-level block of the user's metadata that no input knows."""
     problems = []
     for key in sorted(set(user) - known):
-        nested = difflib.get_close_matches(key, [*_KEYED_BLOCKS, "PoseTraining"], n=1, cutoff=0.6)
+        nested = difflib.get_close_matches(key, [*KEYED_BLOCKS, "PoseTraining"], n=1, cutoff=0.6)
         hint = _close(key, known)
         if nested and not hint:
             hint = f" Did you mean 'Pose' (the block {nested[0]!r} goes inside 'Pose')?"
@@ -327,7 +320,7 @@ def _user_problems(
     """Return what in the user's metadata matches no input: blocks, keys, input names."""
     problems = _unknown_blocks(user, known)
     layers = [*(own[n] for n in poses), *others.values()]
-    all_keys = {block: set().union(*(_pose_keys(layer)[block] for layer in layers)) for block in _KEYED_BLOCKS}
+    all_keys = {block: set().union(*(_pose_keys(layer)[block] for layer in layers)) for block in KEYED_BLOCKS}
     problems += _unknown_keys(user, all_keys, None)
     for name, values in per_input_user.items():
         if name not in own:

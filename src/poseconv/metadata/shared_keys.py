@@ -15,9 +15,12 @@ from typing import Any
 
 from .defaults import to_plain
 
-__all__ = ["shared_entries", "without_handed_back"]
+__all__ = ["CONTAINER_BLOCKS", "KEYED_BLOCKS", "shared_entries", "without_handed_back"]
 
-_KEYED_BLOCKS = ("PoseEstimations", "MultiCameraPoseEstimations", "Skeletons", "CalibratedCameras")
+#: Blocks of ``metadata["Pose"]`` whose entries are the containers of one input, by key.
+CONTAINER_BLOCKS = ("PoseEstimations", "MultiCameraPoseEstimations")
+#: Blocks whose keys belong to an input (a user's entry must name a key of some input).
+KEYED_BLOCKS = (*CONTAINER_BLOCKS, "Skeletons", "CalibratedCameras")
 
 
 def shared_entries(defaults: Mapping[str, Mapping[str, Any]], inputs: list[str]) -> dict[tuple[str, str], Any]:
@@ -29,7 +32,7 @@ def shared_entries(defaults: Mapping[str, Mapping[str, Any]], inputs: list[str])
     from neuroconv.utils import dict_deep_update
 
     shared: dict[tuple[str, str], Any] = {}
-    for block in (*_KEYED_BLOCKS, "PoseTraining"):
+    for block in (*KEYED_BLOCKS, "PoseTraining"):
         found: dict[str, list[Any]] = {}
         for name in inputs:
             entries = (defaults[name].get("Pose") or {}).get(block)
