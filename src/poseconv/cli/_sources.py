@@ -204,19 +204,19 @@ def make_interface(
         name = next((n for n in names if n in parameters and n != path_argument), None)
         if name is None:
             raise _unsupported(option, software)
-        if name == "video_file_paths" and fmt.kind == "session" and fmt.inputs_argument is None:
-            # One file, several cameras: their videos go by camera name (views given as files go in order).
-            raise _videos_by_camera(software)
+        _check_videos_option(name, fmt)
         kwargs[name] = [value] if name.endswith("_paths") and not isinstance(value, list) else value
     return cls(**kwargs)
 
 
-def _videos_by_camera(software: str) -> Exception:
-    """Return the error for --video given to a session whose videos go by camera name (one file, several cameras)."""
+def _check_videos_option(name: str, fmt: Any) -> None:
+    """Refuse --video for a session of one file, whose videos go by camera name (views given as files go in order)."""
     from ..errors import InvalidOptionError
 
-    return InvalidOptionError(
-        f"--video: a {software} file has one video per camera, given by camera name, which --video cannot say. "
+    if name != "video_file_paths" or fmt.kind != "session" or fmt.inputs_argument is not None:
+        return
+    raise InvalidOptionError(
+        f"--video: a {fmt.name} file has one video per camera, given by camera name, which --video cannot say. "
         "Keep each camera's video where the file records it or next to the file, named as the tool names it "
         "(they are found by name), or give them by camera in a spec (source_data: {video_file_paths: {camera: "
         "path}}) or in Python (video_file_paths={'camera': path})."
