@@ -512,3 +512,32 @@ def test_sleap_session_needs_a_frame_rate(tmp_path):
     with pytest.raises(MetadataError, match="frame rate"):
         convert(interface, tmp_path / "no_rate.nwb")
     assert not (tmp_path / "no_rate.nwb").exists()
+
+
+def test_a_sleap_session_exports_one_table_per_camera_with_every_track(tmp_path):
+    # Each track's MultiCameraPoseEstimation holds a view per camera; read back, the views of all tracks
+    # of one processing module form one PoseData, as the .slp holds them. Before, the export wrote a table
+    # per track and camera (14 files, each with one animal).
+    from poseconv import read_nwb
+    from tests.fixtures.cli import poseconv_in_process
+
+    interface = SLEAPSessionPoseInterface(file_path=SLEAP_SESSION, sampling_frequency=30.0)
+    path = convert(interface, tmp_path / "session.nwb")
+    (pose,) = read_nwb(path)
+    assert {track.name for track in pose.tracks if track.n_frames} == {"track_0", "track_1"}
+    out = tmp_path / "out"
+    out.mkdir()
+    result = poseconv_in_process("export", path, "--to", "dlc", out / "x.h5", "-q")
+    assert result.returncode == 0, result.stderr
+    labels = sleap_io.load_slp(str(SLEAP_SESSION), open_videos=False)
+    written = sorted(out.iterdir())
+    assert len(written) <= len(labels.videos)
+    by_video = {f"x_{Path(video.filename).stem}.h5": video for video in labels.videos}
+    both = 0
+    for table_path in written:
+        video = by_video[table_path.name]
+        seen = {i.track.name for frame in labels.find(video) for i in frame.instances if i.track is not None}
+        individuals = set(pd.read_hdf(table_path).columns.get_level_values("individuals"))
+        assert individuals == seen, table_path.name
+        both += individuals == {"track_0", "track_1"}
+    assert both >= 2

@@ -14,7 +14,10 @@ its user instances replaced; :mod:`poseconv.nwb.write.pose_estimation`) becomes 
 
 Containers of one processing module with the same source software, version
 and scorer form one :class:`PoseData` (a multi-animal DeepLabCut file written
-by poseconv comes back as one PoseData with every individual).
+by poseconv comes back as one PoseData with every individual). The camera views
+of ``MultiCameraPoseEstimation`` containers count as containers of the module that
+holds those (a SLEAP session's tracks come back together, each camera's video with
+every track, as in the ``.slp``).
 
 Laziness and lifetime: :func:`open_nwb` returns an :class:`NWBPoseFile` that
 keeps the file (HDF5, Zarr store or URL: :func:`~poseconv.nwb.read.store.open_store`) open
@@ -278,7 +281,10 @@ class NWBPoseFile:
         grouped: dict[tuple, list[str]] = {}
         for name, info in infos.items():
             if name not in replaced.values():
-                key = (info.module, info.source_software, info.source_software_version, info.scorer)
+                # The camera views of a session's MultiCameraPoseEstimation containers (one per track) go by
+                # the processing module holding those, as the session's file holds every track of each video.
+                module = self._owner(info)[0].name
+                key = (module, info.source_software, info.source_software_version, info.scorer)
                 grouped.setdefault(key, []).append(name)
         return [self._pose(members, infos, replaced, lazy) for members in grouped.values()]
 
