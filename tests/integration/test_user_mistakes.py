@@ -809,3 +809,27 @@ def test_a_predictions_table_without_rows_is_refused_as_such(tmp_path, name, hea
     cls = LightningPosePoseInterface if name == "test_vid.csv" else DeepLabCutPoseInterface
     with pytest.raises(InvalidSourceFileError, match="holds no frames"):
         cls(file_path=path, sampling_frequency=30.0)
+
+
+# -- a damaged NWB file -------------------------------------------------------------------------------------
+
+
+def test_a_damaged_nwb_file_is_named_as_damaged_not_an_internal_error(tmp_path):
+    # HDF5 reports damaged objects as RuntimeError ("bad local heap signature") or KeyError ("Unable to
+    # ... open object"); before, inspect and export showed them as internal errors or as a bare h5py line.
+    seed = tmp_path / "seed.nwb"
+    result = poseconv("convert", FLIES, "--fps", 30, "--session-start-time", START, "-o", seed, "-q")
+    assert result.returncode == 0, result.stderr
+    data = seed.read_bytes()
+    refused = 0
+    for offset in range(2048, len(data), 32768):
+        damaged = bytearray(data)
+        damaged[offset : offset + 512] = bytes(512)
+        path = tmp_path / f"damaged_{offset}.nwb"
+        path.write_bytes(bytes(damaged))
+        result = poseconv("inspect", path)
+        assert result.returncode in (0, 1), (offset, result.stderr)
+        if result.returncode == 1:
+            refused += 1
+            assert result.stderr.startswith(f"poseconv: error: {path}") and "damaged" in result.stderr, result.stderr
+    assert refused >= 3

@@ -31,6 +31,7 @@ __all__ = [
     "EMPTY_TEXT",
     "base_name",
     "child_groups",
+    "damaged_file_error",
     "decode",
     "is_dataset",
     "is_group",
@@ -242,3 +243,21 @@ def linked(root: Any, parent: Any, name: str) -> tuple[str, Any] | None:
 def base_name(path: str) -> str:
     """Return the last part of a stored path."""
     return PurePosixPath(path).name
+
+
+def damaged_file_error(path: str | Path, err: BaseException) -> InvalidSourceFileError | None:
+    """Return the error to raise for ``err`` when it is HDF5 saying the file is damaged; None otherwise.
+
+    HDF5 reports an object or a chunk it cannot decode as ``RuntimeError`` ("bad local heap
+    signature"), ``KeyError`` ("Unable to synchronously open object") or ``OSError`` ("Can't
+    synchronously read data (filter returned failure ...)"); other errors (a lost connection to a
+    URL) are what they say.
+    """
+    message = str(err.args[0]) if err.args else type(err).__name__
+    hdf5_words = ("Unable to", "Can't synchronously", "Can't read", "filter returned failure")
+    if not isinstance(err, RuntimeError) and not any(words in message for words in hdf5_words):
+        return None
+    return InvalidSourceFileError(
+        f"{path}: part of the file cannot be read ({message}): the file is damaged. "
+        "Copy it again, or write it again from its source."
+    )
