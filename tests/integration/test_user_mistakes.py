@@ -84,15 +84,23 @@ def test_valid_skeleton_edges_are_written_and_read_back(tmp_path):
 # -- 4. unquoted YAML dates and Python dates --------------------------------------------------------
 
 
+def _born_on(tmp_path, date: str):
+    """Convert FLIES with a Subject born on ``date`` (unquoted YAML) from the CLI and from a spec.
+
+    Returns the CLI's result and output, and the spec's result and output.
+    """
+    subject = f"subject_id: fly1, species: Drosophila melanogaster, sex: F, date_of_birth: {date}"
+    text = f"NWBFile:\n  session_start_time: {START}\nSubject: {{{subject}}}\n"
+    out = tmp_path / "a.nwb"
+    result = poseconv("convert", FLIES, "--fps", 30, "-m", write_yaml(tmp_path / "m.yaml", text), "-o", out)
+    spec_result, spec_out = run_spec(tmp_path, f"    session_start_time: {START}\n    subject: {{{subject}}}\n")
+    return result, out, spec_result, spec_out
+
+
 def test_an_unquoted_birth_date_is_a_valid_birth_date_everywhere(tmp_path):
     from poseconv import SLEAPPoseInterface
 
-    text = (
-        f"NWBFile:\n  session_start_time: {START}\nSubject:\n  subject_id: fly1\n  species: Drosophila melanogaster\n"
-    )
-    text += "  sex: F\n  date_of_birth: 2024-04-26\n"
-    out = tmp_path / "a.nwb"
-    result = poseconv("convert", FLIES, "--fps", 30, "-m", write_yaml(tmp_path / "m.yaml", text), "-o", out)
+    result, out, spec_result, spec_out = _born_on(tmp_path, "2024-04-26")
     assert result.returncode == 0, result.stderr
     assert "local timezone" not in result.stderr
 
@@ -104,13 +112,7 @@ def test_an_unquoted_birth_date_is_a_valid_birth_date_everywhere(tmp_path):
         interface.run_conversion(
             nwbfile_path=tmp_path / "b.nwb", metadata={"NWBFile": {"session_start_time": start}, "Subject": subject}
         )
-
-    result, spec_out = run_spec(
-        tmp_path,
-        f"    session_start_time: {START}\n    subject: {{subject_id: fly1, species: Drosophila melanogaster, "
-        "sex: F, date_of_birth: 2024-04-26}\n",
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert spec_result.returncode == 0, spec_result.stdout + spec_result.stderr
     for path in (out, tmp_path / "b.nwb", spec_out):
         with NWBHDF5IO(str(path), "r") as io:
             # Midnight in the session's zone, whatever the zone of the computer that converted.
@@ -122,13 +124,9 @@ def test_a_birth_date_after_the_session_is_an_error_everywhere(tmp_path):
     from poseconv import SLEAPPoseInterface
     from poseconv.errors import MetadataError
 
-    text = (
-        f"NWBFile:\n  session_start_time: {START}\nSubject:\n  subject_id: fly1\n  species: Drosophila melanogaster\n"
-    )
-    text += "  sex: F\n  date_of_birth: 2024-06-26\n"
-    out = tmp_path / "a.nwb"
-    result = poseconv("convert", FLIES, "--fps", 30, "-m", write_yaml(tmp_path / "m.yaml", text), "-o", out)
+    result, _, spec_result, _ = _born_on(tmp_path, "2024-06-26")
     assert result.returncode == 1 and "Subject" in result.stderr and "after the session start" in result.stderr
+    assert spec_result.returncode == 1 and "after the session start time" in spec_result.stdout + spec_result.stderr
     interface = SLEAPPoseInterface(file_path=FLIES, sampling_frequency=30.0)
     subject = {**SUBJECT, "date_of_birth": dt.date(2024, 6, 26)}
     start = dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC)
@@ -136,12 +134,6 @@ def test_a_birth_date_after_the_session_is_an_error_everywhere(tmp_path):
         interface.run_conversion(
             nwbfile_path=tmp_path / "b.nwb", metadata={"NWBFile": {"session_start_time": start}, "Subject": subject}
         )
-    result, spec_out = run_spec(
-        tmp_path,
-        f"    session_start_time: {START}\n    subject: {{subject_id: fly1, species: Drosophila melanogaster, "
-        "sex: F, date_of_birth: 2024-06-26}\n",
-    )
-    assert result.returncode == 1 and "after the session start time" in result.stdout + result.stderr
     assert not [p for p in tmp_path.rglob("*.nwb")]
 
 
