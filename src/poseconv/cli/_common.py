@@ -243,8 +243,9 @@ def read_any(
     """
     if is_nwb(path):
         from ..nwb.read.pose import open_nwb
+        from ..nwb.read.store import damage_named
 
-        with open_nwb(path) as nwb, _damage_named(path):
+        with open_nwb(path) as nwb, damage_named(path):
             poses = with_sessions_3d(nwb, containers, lazy=False)
     else:
         if containers:
@@ -323,24 +324,11 @@ def reading(
         yield read_any(path, source=source, fps=fps, containers=containers)
         return
     from ..nwb.read.pose import open_nwb
+    from ..nwb.read.store import damage_named
 
     # Data is read as the block goes: a damaged chunk surfaces there, named by HDF5 alone.
-    with open_nwb(path) as nwb, _damage_named(path):
+    with open_nwb(path) as nwb, damage_named(path):
         yield _with_fps(with_sessions_3d(nwb, containers, lazy=True), fps)
-
-
-@contextmanager
-def _damage_named(path: Path | str) -> Iterator[None]:
-    """Turn HDF5's errors for damaged bytes met while reading ``path`` into one naming the file."""
-    from ..nwb.read.store import damaged_file_error
-
-    try:
-        yield
-    except (KeyError, OSError, RuntimeError) as err:
-        damaged = damaged_file_error(path, err)
-        if damaged is None:
-            raise
-        raise damaged from None
 
 
 def with_sessions_3d(nwb: NWBPoseFile, containers: Sequence[str] | None, *, lazy: bool) -> list[PoseData]:

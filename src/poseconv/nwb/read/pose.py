@@ -45,7 +45,7 @@ from ..layout import REPLACED_PREDICTIONS_SUFFIX, view_extra_coords_owner
 from .extra_coords import read_extra_coords
 from .pose_containers import ContainerScanner, PoseContainerInfo
 from .scores import ordered_container_keys, read_instance_series, recorded_tracks
-from .store import damaged_file_error, neurodata_type, nwb_location, open_store
+from .store import damage_named, neurodata_type, nwb_location, open_store
 
 __all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb", "replaced_containers"]
 
@@ -113,15 +113,10 @@ class NWBPoseFile:
         try:
             if "nwb_version" not in self._file.attrs and "general" not in self._file:
                 raise InvalidSourceFileError(f"{self.path}: an HDF5 file or Zarr store, but not an NWB file.")
-            scanned = ContainerScanner(self._file, self.path).scan()
-            # HDF5 lists groups by name; the containers go in the order of their tracks.
-            self.containers = {key: scanned[key] for key in ordered_container_keys(self._file, scanned)}
-        except (KeyError, OSError, RuntimeError) as err:
-            self._file.close()
-            damaged = damaged_file_error(self.path, err)
-            if damaged is None:
-                raise
-            raise damaged from None
+            with damage_named(self.path):
+                scanned = ContainerScanner(self._file, self.path).scan()
+                # HDF5 lists groups by name; the containers go in the order of their tracks.
+                self.containers = {key: scanned[key] for key in ordered_container_keys(self._file, scanned)}
         except BaseException:
             # The file stays open only for a caller that gets the object back.
             self._file.close()

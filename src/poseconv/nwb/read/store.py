@@ -31,6 +31,7 @@ __all__ = [
     "EMPTY_TEXT",
     "base_name",
     "child_groups",
+    "damage_named",
     "damaged_file_error",
     "decode",
     "is_dataset",
@@ -261,3 +262,15 @@ def damaged_file_error(path: str | Path, err: BaseException) -> InvalidSourceFil
         f"{path}: part of the file cannot be read ({message}): the file is damaged. "
         "Copy it again, or write it again from its source."
     )
+
+
+@contextmanager
+def damage_named(path: str | Path) -> Iterator[None]:
+    """Turn HDF5's errors for damaged bytes met in the block into one naming ``path`` (:func:`damaged_file_error`)."""
+    try:
+        yield
+    except (KeyError, OSError, RuntimeError) as err:
+        damaged = damaged_file_error(path, err)
+        if damaged is None:
+            raise
+        raise damaged from None
