@@ -23,6 +23,7 @@ import pickle
 import time
 import traceback
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,6 +218,7 @@ def _dry_run(job: SessionJob, built: _Built) -> None:
         built.problems.append(Problem(job.location, f"the NWBFile or Subject metadata: {one_line(err)}", job.index))
         return
     specs = {spec.name: spec for spec in job.inputs}
+    _stand_in_labeled_videos(nwbfile, composed.per_input)
     try:
         for name, metadata in composed.per_input.items():
             try:
@@ -230,6 +232,25 @@ def _dry_run(job: SessionJob, built: _Built) -> None:
         # The session may be kept for its conversion: without the frames the stub read (memory bounded by
         # the headers, however many sessions a worker keeps).
         built.converter.forget_blocks()
+
+
+def _stand_in_labeled_videos(nwbfile: Any, per_input: Mapping[str, Mapping[str, Any]]) -> None:
+    """Add an empty stand-in for each labeled video the poses link (in place).
+
+    A labeled video is always another interface's ``ImageSeries`` (poseconv does not read that
+    file), and the dry run leaves the other interfaces out; the writer needs only its name.
+    """
+    from pynwb.image import ImageSeries
+
+    for metadata in per_input.values():
+        videos = (metadata.get("Behavior") or {}).get("ExternalVideos") or {}
+        for entry in ((metadata.get("Pose") or {}).get("PoseEstimations") or {}).values():
+            name = (videos.get(entry.get("labeled_video_metadata_key")) or {}).get("name")
+            if name is not None and name not in nwbfile.acquisition:
+                stand_in = ImageSeries(
+                    name=name, external_file=[""], format="external", starting_frame=[0], timestamps=[0.0]
+                )
+                nwbfile.add_acquisition(stand_in)
 
 
 def _build(job: SessionJob, *, dry_run: bool = False) -> _Built:

@@ -12,11 +12,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .names import DEPRECATED_POSE_ESTIMATION_FIELDS
+
 __all__ = [
     "EXAMPLE_START_TIME",
     "age_problem",
     "dandi_subject_gap",
     "date_of_birth_problem",
+    "deprecated_field_problems",
     "normalize_date_of_birth",
     "skeleton_problems",
     "start_time_problem",
@@ -63,6 +66,37 @@ def skeleton_problems(entry: Mapping[str, Any]) -> list[str]:
             problems.append(f"{where} repeats edge {seen[(a, b)]}; remove it.")
         seen.setdefault((a, b), index)
     return problems
+
+
+# What poseconv writes in place of each of ndx-pose's deprecated PoseEstimation fields.
+_INSTEAD_OF_DEPRECATED = {
+    "original_videos": "the video given to the input (video_file_path=..., --video) is linked as source_video",
+    "labeled_videos": "a labeled video another interface adds is linked by labeled_video_metadata_key",
+    "dimensions": "the frame size is written on the video's ImageSeries",
+}
+
+
+def deprecated_field_problems(entry: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Return ``(field, message)`` for each of ndx-pose's deprecated fields a poseconv container entry gives.
+
+    The schema accepts them because neuroconv's own pose interfaces give them in their entries;
+    poseconv does not write them, so in its own entries they would be dropped.
+
+    Parameters
+    ----------
+    entry : mapping
+        A ``metadata["Pose"]["PoseEstimations"][key]`` entry of a poseconv input.
+
+    Returns
+    -------
+    list of (str, str)
+        The field and what to do instead; empty when the entry gives none (``None`` gives none).
+    """
+    return [
+        (name, f"is deprecated in ndx-pose and poseconv does not write it: {_INSTEAD_OF_DEPRECATED[name]}. Remove it.")
+        for name in DEPRECATED_POSE_ESTIMATION_FIELDS
+        if entry.get(name) is not None
+    ]
 
 
 def _without_zone_hint(value: dt.datetime, text: str) -> str:

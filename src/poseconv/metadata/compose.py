@@ -29,7 +29,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .checks import date_of_birth_problem, normalize_date_of_birth, skeleton_problems, start_time_problem
+from .checks import (
+    date_of_birth_problem,
+    deprecated_field_problems,
+    normalize_date_of_birth,
+    skeleton_problems,
+    start_time_problem,
+)
 from .defaults import merge_metadata, to_plain, video_of_camera_key
 from .names import MODULE_OBJECT_NAMES, unique_name
 from .shared_keys import CONTAINER_BLOCKS, KEYED_BLOCKS, shared_entries, without_handed_back
@@ -164,6 +170,17 @@ def _skeleton_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list[Metad
     return problems
 
 
+def _deprecated_field_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
+    """Report ndx-pose's deprecated fields given for a pose input's container (it would not write them)."""
+    problems = []
+    for name, metadata in per_input.items():
+        for key, entry in ((metadata.get("Pose") or {}).get("PoseEstimations") or {}).items():
+            for field_name, message in deprecated_field_problems(entry) if isinstance(entry, Mapping) else []:
+                where = ("Pose", "PoseEstimations", key, field_name)
+                problems.append(MetadataProblem(where, message, name if len(per_input) > 1 else None))
+    return problems
+
+
 def _duplicate_names(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
     """Report containers of two inputs that the metadata gives the same name (the file can hold one).
 
@@ -196,8 +213,12 @@ def _close(key: str, choices: Iterable[str]) -> str:
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
-def _rename_clashes(defaults: dict[str, dict[str, Any]], inputs: list[str]) -> None:
-    """Give every container whose default name another pose input also uses a suffix (video, then input)."""
+def _rename_clashes(defaults: dict[str, dict[str, Any]], inputs: list[str], reserved: set[str]) -> None:
+    """Give every container whose default name another input also uses a suffix (video, then input).
+
+    ``reserved`` holds the names of other interfaces' containers (neuroconv's own pose interfaces):
+    those keep their names, a pose input's container of the same name takes the suffix.
+    """
     for block in (*CONTAINER_BLOCKS, "PoseTraining"):
         entries = []
         for name in inputs:
@@ -210,9 +231,9 @@ def _rename_clashes(defaults: dict[str, dict[str, Any]], inputs: list[str]) -> N
         by_name: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         for name, entry in entries:
             by_name.setdefault(entry["name"], []).append((name, entry))
-        taken = set(by_name)
+        taken = set(by_name) | reserved
         for base, group in by_name.items():
-            if len(group) < 2:
+            if len(group) < 2 and base not in reserved:
                 continue
             videos = [video_of_camera_key(entry) for _, entry in group]
             for (name, entry), video in zip(group, videos, strict=True):
@@ -223,6 +244,17 @@ def _rename_clashes(defaults: dict[str, dict[str, Any]], inputs: list[str]) -> N
                     taken.add(by_video)
                 else:
                     entry["name"] = unique_name(f"{base}_{name}", taken)
+
+
+def _container_names(metadata: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Return the names of the containers the ``Pose`` blocks of ``metadata`` give."""
+    names = set()
+    for value in metadata:
+        for block in CONTAINER_BLOCKS:
+            entries = (value.get("Pose") or {}).get(block)
+            if isinstance(entries, Mapping):
+                names |= {entry["name"] for entry in entries.values() if isinstance(entry, Mapping) and "name" in entry}
+    return names
 
 
 def _separate_skeletons(
@@ -344,6 +376,42 @@ def _describe_session(shared: dict[str, Any], user: Mapping[str, Any], own: list
         shared.setdefault("NWBFile", {})["session_description"] = " ".join(distinct)
 
 
+# Fields of a container entry that name another interface's entry by key, and the block that holds it.
+_REFERENCES = {
+    "source_video_metadata_key": ("Behavior", "ExternalVideos"),
+    "labeled_video_metadata_key": ("Behavior", "ExternalVideos"),
+    "device_metadata_key": ("Devices",),
+}
+
+
+def _borrow_referenced(merged: dict[str, Any], file_blocks: Mapping[str, Any]) -> None:
+    """Copy into an input's metadata the video and camera entries of other interfaces it names (in place).
+
+    An input keeps its own ``Devices`` and ``Behavior`` (another input may use the same keys for
+    other videos); a container naming a video or camera only another interface has (a labeled
+    video of neuroconv's ``ExternalVideoInterface``) takes that entry from the file's metadata.
+    """
+
+    def entries(metadata: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:
+        for step in path:
+            metadata = metadata.get(step) if isinstance(metadata, Mapping) else None
+        return metadata if isinstance(metadata, Mapping) else {}
+
+    containers = list(((merged.get("Pose") or {}).get("PoseEstimations") or {}).values())
+    for entry in containers:
+        for field_name, path in _REFERENCES.items():
+            key = entry.get(field_name) if isinstance(entry, Mapping) else None
+            if key is None or key in entries(merged, path) or key not in entries(file_blocks, path):
+                continue
+            borrowed = copy.deepcopy(dict(entries(file_blocks, path)[key]))
+            target = merged
+            for step in path:
+                target = target.setdefault(step, {})
+            target[key] = borrowed
+            # A borrowed video brings the camera it names.
+            containers.append({"device_metadata_key": borrowed.get("device_metadata_key")})
+
+
 def _input_metadata(
     own: Mapping[str, Any],
     user: Mapping[str, Any],
@@ -363,6 +431,7 @@ def _input_metadata(
                 entry["PoseEstimationSeries"] = {node: value for node, value in series.items() if node in mine}
     merged = merge_metadata(merge_metadata(own, restricted), own_user)
     merged = merge_metadata(merged, {k: v for k, v in file_blocks.items() if k not in ("Devices", "Behavior")})
+    _borrow_referenced(merged, file_blocks)
     for block in CONTAINER_BLOCKS:
         listed = set().union(*(_pose_keys(layer)[block] for layer in (user, own_user)))
         if listed & keys[block]:
@@ -403,7 +472,7 @@ def compose_metadata(
     result = ComposedMetadata()
     poses = [name for name in defaults if name in set(pose_inputs)]
     own = {name: copy.deepcopy(dict(defaults[name])) for name in poses}
-    _rename_clashes(own, poses)
+    _rename_clashes(own, poses, _container_names(defaults[name] for name in defaults if name not in own))
     common = shared_entries(defaults, poses)
     user = without_handed_back(copy.deepcopy(dict(metadata or {})), common)
     if isinstance(user.get("Subject"), dict):
@@ -434,4 +503,5 @@ def compose_metadata(
     result.problems += _start_time_problems(shared) + _date_of_birth_problems(shared)
     result.problems += _duplicate_names(result.per_input)
     result.problems += _skeleton_problems(result.per_input)
+    result.problems += _deprecated_field_problems(result.per_input)
     return result

@@ -21,6 +21,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
+from .names import DEPRECATED_POSE_ESTIMATION_FIELDS
+
 __all__ = [
     "BehaviorMetadata",
     "CalibratedCameraMetadata",
@@ -117,6 +119,13 @@ class SkeletonMetadata(_Model):
 class PoseEstimationMetadata(_Model):
     """One PoseEstimation container: one animal seen by one camera."""
 
+    # neuroconv's own pose interfaces' entries of this block give ndx-pose's deprecated fields: the
+    # schema lets them by (any value, no form field) so that those entries validate beside poseconv's.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"patternProperties": {f"^({'|'.join(DEPRECATED_POSE_ESTIMATION_FIELDS)})$": {}}},
+    )
+
     name: NwbName = Field(title="Container name", description="Name of the PoseEstimation in the file.")
     description: str | None = Field(
         default=None, title="Description", description="How the poses were estimated and what they show."
@@ -136,7 +145,10 @@ class PoseEstimationMetadata(_Model):
     labeled_video_metadata_key: str | None = Field(
         default=None,
         title="Labeled video key",
-        description="Key of a video in Behavior.ExternalVideos with the poses drawn on it.",
+        description=(
+            "Key of a video in Behavior.ExternalVideos with the poses drawn on it, linked as labeled_video; "
+            "another interface of the conversion (neuroconv's ExternalVideoInterface) adds its ImageSeries."
+        ),
     )
     PoseEstimationSeries: SeriesByBodyPart
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 __all__ = [
+    "DEPRECATED_POSE_ESTIMATION_FIELDS",
     "MODULE_OBJECT_NAMES",
     "POSE_ESTIMATION_MEMBERS",
     "SKELETON_LINK_MEMBERS",
@@ -45,6 +46,10 @@ POSE_ESTIMATION_MEMBERS = frozenset(
         "labeled_video",
     }
 )
+#: ndx-pose's deprecated PoseEstimation fields. neuroconv's own pose interfaces give them in their
+#: ``Pose.PoseEstimations`` entries, which the metadata schema therefore accepts; poseconv's own entries
+#: may not (:mod:`poseconv.metadata.compose`): it links the videos instead.
+DEPRECATED_POSE_ESTIMATION_FIELDS = ("original_videos", "labeled_videos", "dimensions")
 # ndx-pose groups link their Skeleton under the skeleton's own name (PoseEstimation,
 # MultiCameraPoseEstimation, SkeletonInstance), so a skeleton must not take a fixed member name of
 # any of them: a skeleton called "device" would collide with the camera link.

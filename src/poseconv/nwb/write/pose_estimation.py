@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import MetadataError, PoseconvWarning
-from ...metadata.checks import skeleton_problems
+from ...metadata.checks import deprecated_field_problems, skeleton_problems
 from ...metadata.defaults import track_for_container_key
 from ...metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
 from ...model import FrameTiming, PoseData, PoseTrack
@@ -31,7 +31,7 @@ from .extra_coords import write_extra_coords
 from .replaced_predictions import write_replaced_predictions
 from .scores import write_instance_series
 from .track_order import record_track_order
-from .video import get_or_add_external_video
+from .video import get_or_add_external_video, labeled_video
 
 __all__ = [
     "behavior_module",
@@ -274,11 +274,7 @@ def write_pose_estimation(
     written = []
     for key, entry in containers.items():
         track: PoseTrack = tracks[key]
-        if entry["name"] in context.behavior.data_interfaces:
-            raise MetadataError(
-                f"The file already holds '{entry['name']}' in processing['behavior']; give the container "
-                f"'{key}' another name in metadata['Pose']['PoseEstimations']."
-            )
+        _check_entry(context.behavior, key, entry)
         timing = pose.timing.get(track.video)
         if timing is None:
             raise MetadataError(
@@ -294,6 +290,17 @@ def write_pose_estimation(
     rows = [(entry["name"], _file_track(tracks[key])) for key, entry in in_order]
     record_track_order(context.behavior, rows, always=any(tracks[key].track_name is not None for key in containers))
     return written
+
+
+def _check_entry(behavior: Any, key: str, entry: Mapping[str, Any]) -> None:
+    """Refuse a container entry the file cannot take: a name it holds, a deprecated field given."""
+    for field_name, message in deprecated_field_problems(entry)[:1]:
+        raise MetadataError(f"metadata['Pose']['PoseEstimations']['{key}']['{field_name}'] {message}")
+    if entry["name"] in behavior.data_interfaces:
+        raise MetadataError(
+            f"The file already holds '{entry['name']}' in processing['behavior']; give the container "
+            f"'{key}' another name in metadata['Pose']['PoseEstimations']."
+        )
 
 
 def _file_track(track: PoseTrack) -> str:
@@ -424,6 +431,7 @@ def _pose_estimation(
             skeleton=skeleton,
             device=device,
             source_video=source_video,
+            labeled_video=labeled_video(context.nwbfile, context.metadata, entry.get("labeled_video_metadata_key")),
         )
     )
     context.behavior.add(container)

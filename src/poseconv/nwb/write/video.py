@@ -10,7 +10,7 @@ from typing import Any
 from ...errors import MetadataError
 from .devices import get_or_add_device, lookup
 
-__all__ = ["external_image_series", "get_or_add_external_video"]
+__all__ = ["external_image_series", "get_or_add_external_video", "labeled_video"]
 
 
 def get_or_add_external_video(
@@ -32,11 +32,9 @@ def get_or_add_external_video(
     """
     entry = lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "source_video_metadata_key")
     name = entry["name"]
-    if name in nwbfile.acquisition:
-        return nwbfile.acquisition[name]
-    behavior = nwbfile.processing.get("behavior")
-    if behavior is not None and name in behavior.data_interfaces:
-        return behavior[name]
+    existing = _image_series_named(nwbfile, name)
+    if existing is not None:
+        return existing
     if video_path is None:
         raise MetadataError(
             f"source_video_metadata_key '{key}' names the video '{name}', but no video file is known for it; "
@@ -54,6 +52,42 @@ def get_or_add_external_video(
     )
     nwbfile.add_acquisition(image_series)
     return image_series
+
+
+def _image_series_named(nwbfile: Any, name: str) -> Any:
+    """Return the ``ImageSeries`` called ``name`` in ``acquisition`` or ``processing['behavior']``, or None."""
+    if name in nwbfile.acquisition:
+        return nwbfile.acquisition[name]
+    behavior = nwbfile.processing.get("behavior")
+    if behavior is not None and name in behavior.data_interfaces:
+        return behavior[name]
+    return None
+
+
+def labeled_video(nwbfile: Any, metadata: Mapping[str, Any], key: str | None) -> Any:
+    """Return the ``ImageSeries`` of the labeled video ``metadata["Behavior"]["ExternalVideos"][key]`` (None: None).
+
+    The poses drawn on a video are a file poseconv does not read: another interface of the
+    conversion (neuroconv's ``ExternalVideoInterface``, as neuroconv's Lightning Pose converter uses)
+    adds its ``ImageSeries``, which the ``PoseEstimation`` links as ``labeled_video``.
+
+    Raises
+    ------
+    MetadataError
+        When no video of the entry's name is in the file.
+    """
+    if key is None:
+        return None
+    entry = lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "labeled_video_metadata_key")
+    found = _image_series_named(nwbfile, entry["name"])
+    if found is None:
+        raise MetadataError(
+            f"labeled_video_metadata_key '{key}' names the video '{entry['name']}', which no interface of this "
+            f"conversion has added to the file; add the labeled video with neuroconv's ExternalVideoInterface "
+            f"(metadata_key='{key}', added before the poses; in a spec, under the session's interfaces) "
+            "or remove labeled_video_metadata_key."
+        )
+    return found
 
 
 def external_image_series(
