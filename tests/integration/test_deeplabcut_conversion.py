@@ -281,7 +281,7 @@ def test_failure_while_writing_leaves_no_partial_file_and_keeps_old_one(tmp_path
         ),
         (
             lambda m: m["Pose"]["PoseEstimations"]["PoseEstimation"].update(colour="red"),
-            "'colour' was unexpected",
+            r"\['colour'\]: unknown field; expected one of: name, ",
         ),
         (lambda m: m["Pose"]["Skeletons"]["Skeleton"].update(edges=[[0, 1, 2]]), r"\['edges'\]\[0\]"),
         (lambda m: m["Subject"].update(sex="male"), r"metadata\['Subject'\]\['sex'\]"),

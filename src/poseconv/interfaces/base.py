@@ -92,18 +92,14 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         """
         from jsonschema import Draft7Validator
 
-        from ..metadata.compose import to_plain
+        from ..metadata.compose import MetadataProblem, schema_problems, to_plain
 
         schema = self.get_metadata_schema()
         if append_mode:
             schema["properties"]["NWBFile"].pop("required", None)
-        instance = to_plain(metadata)
-        errors = sorted(Draft7Validator(schema).iter_errors(instance), key=lambda e: list(e.absolute_path))
+        errors = list(schema_problems(Draft7Validator(schema), to_plain(metadata)))
         if errors:
-            lines = []
-            for error in errors[:10]:
-                where = "metadata" + "".join(f"[{p!r}]" for p in error.absolute_path)
-                lines.append(f"{where}: {error.message}")
+            lines = [str(MetadataProblem(path, message)) for path, message in errors[:10]]
             more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
             raise MetadataError(f"Invalid metadata for {self._source_name()}{more}:\n  " + "\n  ".join(lines))
 
