@@ -320,3 +320,51 @@ def test_files_written_before_the_track_column_said_untracked_still_export_untra
     back = tmp_path / "back.slp"
     poseconv("export", nwb, "--to", "slp", back)
     assert_same_labels(source, sio.load_slp(str(back), open_videos=False))
+
+
+def test_instances_without_points_and_a_nan_instance_score_come_back(tmp_path):
+    # SLEAP keeps a prediction whose points are all missing (with its score) and a user instance whose
+    # points are all hidden; the NWB file records them by their scores and user flag. Before, the exports
+    # left both out (.slp and analysis), and a prediction's NaN instance score came back as the mean of
+    # its point scores (0.85 here).
+    skeleton = sio.Skeleton(["a", "b", "c"], name="body")
+    track_t, track_u = sio.Track("t"), sio.Track("u")
+    video = sio.Video(filename="clip.mp4", open_backend=False)
+    nan = np.full((3, 2), np.nan)
+    points = np.array([[1.5, 2.5], [np.nan, np.nan], [3.25, 4.0]])
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=0,
+            instances=[
+                sio.PredictedInstance.from_numpy(
+                    nan, point_scores=[np.nan] * 3, score=0.11, skeleton=skeleton, track=track_t
+                )
+            ],
+        ),
+        sio.LabeledFrame(
+            video=video, frame_idx=1, instances=[sio.Instance.from_numpy(nan, skeleton=skeleton, track=track_u)]
+        ),
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=2,
+            instances=[
+                sio.PredictedInstance.from_numpy(
+                    points, point_scores=[0.0, np.nan, 1.7], score=np.nan, skeleton=skeleton, track=track_t
+                )
+            ],
+        ),
+    ]
+    source = tmp_path / "pointless.slp"
+    sio.save_slp(
+        sio.Labels(labeled_frames=frames, skeletons=[skeleton], tracks=[track_t, track_u], videos=[video]), str(source)
+    )
+    back = round_trip(source, tmp_path, "--fps", 30)
+    assert_same_labels(sio.load_slp(str(source), open_videos=False), sio.load_slp(str(back), open_videos=False))
+    poseconv("export", tmp_path / "converted.nwb", "--to", "sleap-analysis", tmp_path / "back.analysis.h5")
+    import h5py
+
+    with h5py.File(tmp_path / "back.analysis.h5", "r") as handle:
+        # (frames, tracks): t in frames 0 and 2, u in frame 1.
+        np.testing.assert_array_equal(handle["track_occupancy"][()], [[1, 0], [0, 1], [1, 0]])
+        np.testing.assert_array_equal(handle["instance_scores"][()][0], [np.float32(0.11), np.nan, np.nan])

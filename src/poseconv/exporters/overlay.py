@@ -36,7 +36,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError, InvalidSourceFileError
 from ..model import PoseData, PoseTrack
-from ..model.frames import is_lazy_array
+from ..model.frames import read_frames
 from .linked_video import LinkedVideo, video_frame_indices
 from .quicklook import node_colours
 
@@ -93,15 +93,11 @@ class OverlayLayer:
             scores = self.track.confidence
             self._block = (
                 start,
-                _read(self.track.positions, start, stop),
-                None if scores is None else _read(scores, start, stop),
+                read_frames(self.track.positions, start, stop),
+                None if scores is None else read_frames(scores, start, stop),
             )
         start, positions, scores = self._block
         return positions[frame - start, :, :2], None if scores is None else scores[frame - start]
-
-
-def _read(values: Any, start: int, stop: int) -> np.ndarray:
-    return np.asarray(values.read(start, stop) if is_lazy_array(values) else values[start:stop], dtype="float64")
 
 
 def overlay_layers(poses: Sequence[PoseData], video: str, *, color_by: str = "auto") -> list[OverlayLayer]:

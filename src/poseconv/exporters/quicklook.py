@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
-from ..model.frames import is_lazy_array
+from ..model.frames import read_frames
 
 __all__ = ["BINS", "MAX_TRACKS", "TrackDigest", "decimate_track", "node_colours", "write_quicklook_figure"]
 
@@ -68,10 +68,6 @@ class TrackDigest:
     frames_per_bin: int
 
 
-def _frames(values: Any, start: int, stop: int) -> np.ndarray:
-    return np.asarray(values.read(start, stop) if is_lazy_array(values) else values[start:stop], dtype="float64")
-
-
 def decimate_track(track: PoseTrack, *, bins: int = BINS, pcutoff: float | None = None) -> TrackDigest:
     """Reduce a track to at most ``bins`` bins of frames, reading it a block at a time.
 
@@ -102,10 +98,10 @@ def decimate_track(track: PoseTrack, *, bins: int = BINS, pcutoff: float | None 
     for start in range(0, n_frames, block):
         stop = min(n_frames, start + block)
         first, last = start // per_bin, -(-stop // per_bin)
-        values = _frames(track.positions, start, stop)
+        values = read_frames(track.positions, start, stop)
         if pcutoff is not None and has_confidence:
             # NaN confidence compares False: below any cutoff.
-            values[~(_frames(track.confidence, start, stop) >= pcutoff)] = np.nan
+            values[~(read_frames(track.confidence, start, stop) >= pcutoff)] = np.nan
         positions[first:last] = values[::per_bin]
         # Bins of whole frames: the last one is padded (not missing) and divided by its real length below.
         gone = np.zeros(((last - first) * per_bin, n_nodes), dtype=bool)
@@ -113,7 +109,7 @@ def decimate_track(track: PoseTrack, *, bins: int = BINS, pcutoff: float | None 
         missing[first:last] = gone.reshape(last - first, per_bin, n_nodes).sum(axis=1)
         if has_confidence:
             scores = np.full(((last - first) * per_bin, n_nodes), np.nan)
-            scores[: stop - start] = _frames(track.confidence, start, stop)
+            scores[: stop - start] = read_frames(track.confidence, start, stop)
             scores = scores.reshape(last - first, per_bin, n_nodes)
             # fmin/fmax skip NaN (and give NaN only when the whole bin is NaN), without warnings.
             low[first:last] = np.fmin.reduce(scores, axis=1)

@@ -9,8 +9,9 @@ Mapping, track by track and frame by frame:
   is known here, else at the path the tool recorded, else at the video key
   (the video is never opened);
 * frame ``t`` of a track becomes an instance in the ``LabeledFrame`` with
-  ``frame_idx=t`` of its video, unless every coordinate of the track is NaN
-  in that frame (then the animal was not there and no instance is made);
+  ``frame_idx=t`` of its video where the track has a coordinate in that frame, or
+  records an instance there (an instance or tracking score, a user flag: SLEAP keeps
+  instances whose points are all missing); elsewhere the animal was not there;
   frames with no instance at all get no ``LabeledFrame``;
 * an instance is a user ``Instance`` where the track's ``user_labeled`` says so,
   a ``PredictedInstance`` elsewhere; a track that does not say (not read from
@@ -18,7 +19,8 @@ Mapping, track by track and frame by frame:
   value and a user ``Instance`` where it has none;
 * a ``PredictedInstance``'s point scores are the confidence values, its score the
   track's ``instance_scores`` (SLEAP's instance score, which poseconv writes to NWB
-  beside the ``PoseEstimation``), else the mean point score; every instance's
+  beside the ``PoseEstimation``; NaN stays NaN), else (another tool's track) the mean
+  point score; every instance's
   tracking score is the track's ``tracking_scores`` (NaN when it has none);
 * SLEAP poses in tracks named ``untracked`` / ``untracked_<k>`` (how poseconv's
   SLEAP reader files instances that have no track) get no track;
@@ -47,6 +49,7 @@ from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..output import atomic_output
 from .files import export_path
+from .sleap_tables import instance_present
 
 __all__ = ["to_sleap_labels", "write_slp"]
 
@@ -107,9 +110,10 @@ def _instance_kind(track: PoseTrack, frame: int) -> dict[str, Any]:
     else:
         # No score for any point: a human placed them (SLEAP scores every predicted point).
         user = bool(np.all(np.isnan(scores)))
-    score = float(track.instance_scores[frame]) if track.instance_scores is not None else np.nan
-    if np.isnan(score) and not np.all(np.isnan(scores)):
-        score = float(np.nanmean(scores))
+    if track.instance_scores is not None:
+        score = float(track.instance_scores[frame])  # as SLEAP recorded it, NaN too
+    else:
+        score = float(np.nanmean(scores)) if not np.all(np.isnan(scores)) else np.nan
     tracking = float(track.tracking_scores[frame]) if track.tracking_scores is not None else np.nan
     return {"user": user, "point_scores": scores, "score": score, "tracking_score": tracking}
 
@@ -140,7 +144,9 @@ def to_sleap_labels(pose: PoseData) -> Any:
     for track in [t.replaced_predictions for t in pose.tracks if t.replaced_predictions is not None] + pose.tracks:
         skeleton = skeletons[track.skeleton]
         is_replaced = any(track is t.replaced_predictions for t in pose.tracks)
-        present = ~np.all(np.isnan(track.positions), axis=(1, 2))
+        values = (track.instance_scores, track.tracking_scores, track.user_labeled)
+        recorded = [None if v is None else np.asarray(v, "float64") for v in values]
+        present = instance_present(np.asarray(track.positions), tuple(recorded[:2]), recorded[2])
         for t in np.flatnonzero(present):
             kind = _instance_kind(track, int(t))
             common = {"skeleton": skeleton, "track": tracks[track.name], "tracking_score": kind["tracking_score"]}

@@ -41,8 +41,9 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
-from ..model.frames import is_lazy_array
+from ..model.frames import read_frames
 from .files import export_path, video_tracks
+from .sleap_tables import instance_present
 
 __all__ = ["write_sleap_analysis"]
 
@@ -59,10 +60,6 @@ _LAYOUT = {
     "instance_scores": (("track", "frame"), "float64", np.nan),
     "tracking_scores": (("track", "frame"), "float64", np.nan),
 }
-
-
-def _values(values: Any, start: int, stop: int) -> np.ndarray:
-    return np.asarray(values.read(start, stop) if is_lazy_array(values) else values[start:stop], dtype="float64")
 
 
 def _skeleton_union(pose: PoseData, tracks: list[PoseTrack]) -> tuple[list[str], list[tuple[int, int]], dict]:
@@ -106,30 +103,35 @@ def _create(handle: Any, name: str, shape: tuple[int, ...], dtype: str, dims: tu
 
 def _block(
     tracks: list[PoseTrack], columns: dict, n_nodes: int, start: int, stop: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Positions ``(frames, tracks, nodes, 2)``, point, instance and tracking scores of frames ``start:stop``."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Positions ``(frames, tracks, nodes, 2)``, point, instance and tracking scores and occupancy of ``start:stop``."""
     n = stop - start
     positions = np.full((n, len(tracks), n_nodes, 2), np.nan)
     scores = np.full((n, len(tracks), n_nodes), np.nan)
     instance = np.full((n, len(tracks)), np.nan)
     tracking = np.full((n, len(tracks)), np.nan)
+    occupied = np.zeros((n, len(tracks)), dtype=bool)
     for k, track in enumerate(tracks):
         upto = min(stop, track.n_frames)
         if upto <= start:
             continue
+        rows = slice(0, upto - start)
         cols = columns[track.skeleton]
-        positions[: upto - start, k][:, cols] = _values(track.positions, start, upto)[..., :2]
+        positions[rows, k][:, cols] = read_frames(track.positions, start, upto)[..., :2]
         if track.confidence is not None:
-            scores[: upto - start, k][:, cols] = _values(track.confidence, start, upto)
-        if track.instance_scores is not None:
-            instance[: upto - start, k] = _values(track.instance_scores, start, upto)
+            scores[rows, k][:, cols] = read_frames(track.confidence, start, upto)
+        values = (track.instance_scores, track.tracking_scores, track.user_labeled)
+        recorded = [None if v is None else read_frames(v, start, upto) for v in values]
+        occupied[rows, k] = instance_present(positions[rows, k], tuple(recorded[:2]), recorded[2])
+        if recorded[0] is not None:
+            instance[rows, k] = recorded[0]
         elif track.confidence is not None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # frames without any score: NaN
-                instance[: upto - start, k] = np.nanmean(scores[: upto - start, k][:, cols], axis=1)
-        if track.tracking_scores is not None:
-            tracking[: upto - start, k] = _values(track.tracking_scores, start, upto)
-    return positions, scores, instance, tracking
+                instance[rows, k] = np.nanmean(scores[rows, k][:, cols], axis=1)
+        if recorded[1] is not None:
+            tracking[rows, k] = recorded[1]
+    return positions, scores, instance, tracking, occupied
 
 
 def _write_arrays(handle: Any, tracks: list[PoseTrack], columns: dict, n_nodes: int) -> None:
@@ -145,8 +147,7 @@ def _write_arrays(handle: Any, tracks: list[PoseTrack], columns: dict, n_nodes: 
         block -= block % _CHUNK_FRAMES
     for start in range(0, n_frames, block):
         stop = min(n_frames, start + block)
-        positions, scores, instance, tracking = _block(tracks, columns, n_nodes, start, stop)
-        occupied = ~np.all(np.isnan(positions), axis=(2, 3))
+        positions, scores, instance, tracking, occupied = _block(tracks, columns, n_nodes, start, stop)
         # SLEAP's axis order: frames last, except for the occupancy.
         out["tracks"][..., start:stop] = positions.transpose(1, 3, 2, 0)
         out["track_occupancy"][start:stop] = occupied.astype("uint8")

@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 
 from ..model import PoseData, PoseTrack
-from ..model.frames import is_lazy_array
+from ..model.frames import read_frames
 
-__all__ = ["write_label_tables"]
+__all__ = ["instance_present", "write_label_tables"]
 
 # sleap-io's codes for instance types.
 _USER, _PREDICTED = 0, 1
@@ -34,16 +34,45 @@ _BLOCK_VALUES = 2**19
 _TABLES = ("frames", "instances", "points", "pred_points")
 
 
+def instance_present(
+    positions: np.ndarray, scores: tuple[np.ndarray | None, ...] = (), user: np.ndarray | None = None
+) -> np.ndarray:
+    """Return where a track has an instance: a coordinate, a recorded instance or tracking score, a user flag.
+
+    SLEAP keeps an instance whose points are all missing (a prediction with its score, a user
+    instance with every point hidden); the NWB file records it by its scores and user flag
+    (:mod:`poseconv.nwb.write.scores`), so it is exported again.
+
+    Parameters
+    ----------
+    positions : numpy.ndarray
+        ``(frames, [tracks,] nodes, dims)``.
+    scores : tuple of numpy.ndarray or None
+        Recorded instance and tracking scores, ``(frames, [tracks])``, NaN where there is no instance;
+        None where the track records none. A mean of point scores is not a record.
+    user : numpy.ndarray, optional
+        User flags, ``(frames, [tracks])``: 1 for a user instance.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(frames, [tracks])`` bool.
+    """
+    present = ~np.all(np.isnan(positions), axis=(-2, -1))
+    for values in scores:
+        if values is not None:
+            present |= ~np.isnan(values)
+    if user is not None:
+        present |= np.asarray(user) == 1
+    return present
+
+
 @dataclass
 class _Counters:
     frames: int = 0
     instances: int = 0
     points: int = 0
     pred_points: int = 0
-
-
-def _frames(values: Any, start: int, stop: int) -> np.ndarray:
-    return np.asarray(values.read(start, stop) if is_lazy_array(values) else values[start:stop], dtype="float64")
 
 
 def _append(dataset: Any, rows: np.ndarray) -> None:
@@ -61,6 +90,7 @@ class _Block:
     scores: np.ndarray  # (frames, tracks, width) point scores
     valid: np.ndarray  # (tracks, width): the nodes each track has
     instance_scores: np.ndarray  # (frames, tracks), NaN where the track has none
+    scored: np.ndarray  # (tracks,): whether the track records instance scores
     tracking_scores: np.ndarray  # (frames, tracks), NaN where the track has none
     user: np.ndarray  # (frames, tracks): 1 user, 0 predicted, NaN where the track does not say
 
@@ -73,6 +103,7 @@ def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int) -> _Bloc
         scores=np.full((n, len(tracks), width), np.nan),
         valid=np.zeros((len(tracks), width), dtype=bool),
         instance_scores=np.full((n, len(tracks)), np.nan),
+        scored=np.array([track.instance_scores is not None for track in tracks], dtype=bool),
         tracking_scores=np.full((n, len(tracks)), np.nan),
         user=np.full((n, len(tracks)), np.nan),
     )
@@ -82,16 +113,16 @@ def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int) -> _Bloc
         upto = min(stop, track.n_frames)
         if upto <= start:
             continue
-        block.positions[: upto - start, k, :nodes] = _frames(track.positions, start, upto)[..., :2]
+        block.positions[: upto - start, k, :nodes] = read_frames(track.positions, start, upto)[..., :2]
         if track.confidence is not None:
-            block.scores[: upto - start, k, :nodes] = _frames(track.confidence, start, upto)
+            block.scores[: upto - start, k, :nodes] = read_frames(track.confidence, start, upto)
         for values, target in (
             (track.instance_scores, block.instance_scores),
             (track.tracking_scores, block.tracking_scores),
             (track.user_labeled, block.user),
         ):
             if values is not None:
-                target[: upto - start, k] = _frames(values, start, upto)
+                target[: upto - start, k] = read_frames(values, start, upto)
     return block
 
 
@@ -111,8 +142,8 @@ def _block_rows(
     ``replaced_in`` gives, per column, the column of the predictions its user instances replaced
     (-1: none); a user instance's ``from_predicted`` is the replaced prediction of its frame.
     """
-    # An instance wherever a track has any coordinate in a frame; nonzero gives frame-major, track-minor order.
-    present = ~np.all(np.isnan(block.positions), axis=(2, 3))
+    # nonzero gives frame-major, track-minor order.
+    present = instance_present(block.positions, (block.instance_scores, block.tracking_scores), block.user)
     frame_rows, track_cols = np.nonzero(present)
     if not len(frame_rows):
         return
@@ -139,12 +170,12 @@ def _block_rows(
     source = replaced_in[track_cols]
     linked = np.where(source >= 0, row_of[frame_rows, np.maximum(source, 0)], -1)
     instances["from_predicted"] = np.where(user & (linked >= 0), counters.instances + linked, -1)
-    # SLEAP's instance score when the track has it, else the mean point score.
+    # SLEAP's instance score when the track records them (NaN stays NaN), else the mean point score.
     score = block.instance_scores[frame_rows, track_cols]
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: NaN, as wanted
         mean = np.nanmean(np.where(node_mask, point_scores, np.nan), axis=1)
-    score = np.where(np.isnan(score) & ~np.isnan(mean), mean, score)
+    score = np.where(block.scored[track_cols] | np.isnan(mean), score, mean)
     instances["score"][~user] = score[~user].astype("float32")
     instances["tracking_score"] = block.tracking_scores[frame_rows, track_cols].astype("float32")
     for kind, table, rows in (("points", "points", user), ("pred_points", "pred_points", ~user)):

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..model import PoseData, PoseTrack
-from ..model.frames import is_lazy_array
+from ..model.frames import read_frames
 
 __all__ = ["summarize_pose"]
 
@@ -38,10 +38,6 @@ def _confidence_summary(values: np.ndarray) -> dict[str, float | None]:
     }
 
 
-def _frames(values: Any, start: int, stop: int) -> np.ndarray:
-    return np.asarray(values.read(start, stop) if is_lazy_array(values) else values[start:stop])
-
-
 def _track_statistics(track: PoseTrack, n_nodes: int) -> tuple[int, np.ndarray, list[np.ndarray] | None]:
     """Frames with any node, missing frames per node and confidence values per node, read a block at a time.
 
@@ -52,11 +48,11 @@ def _track_statistics(track: PoseTrack, n_nodes: int) -> tuple[int, np.ndarray, 
     scores: list[list[np.ndarray]] | None = None if track.confidence is None else [[] for _ in range(n_nodes)]
     for start in range(0, track.n_frames, _BLOCK_FRAMES):
         stop = min(track.n_frames, start + _BLOCK_FRAMES)
-        gone = np.isnan(_frames(track.positions, start, stop)).any(axis=2)
+        gone = np.isnan(read_frames(track.positions, start, stop, dtype=None)).any(axis=2)
         missing += gone.sum(axis=0)
         frames_with_pose += int((~gone).any(axis=1).sum()) if n_nodes else 0
         if scores is not None:
-            block = _frames(track.confidence, start, stop)
+            block = read_frames(track.confidence, start, stop, dtype=None)
             for j in range(n_nodes):
                 column = block[:, j]
                 scores[j].append(column[~np.isnan(column)])

@@ -38,7 +38,7 @@ from .checks import (
 )
 from .defaults import merge_metadata, to_plain, video_of_camera_key
 from .names import MODULE_OBJECT_NAMES, unique_name
-from .shared_keys import CONTAINER_BLOCKS, KEYED_BLOCKS, shared_entries, without_handed_back
+from .shared_keys import CONTAINER_BLOCKS, KEYED_BLOCKS, borrow_referenced, shared_entries, without_handed_back
 
 __all__ = [
     "CONTAINER_BLOCKS",
@@ -376,42 +376,6 @@ def _describe_session(shared: dict[str, Any], user: Mapping[str, Any], own: list
         shared.setdefault("NWBFile", {})["session_description"] = " ".join(distinct)
 
 
-# Fields of a container entry that name another interface's entry by key, and the block that holds it.
-_REFERENCES = {
-    "source_video_metadata_key": ("Behavior", "ExternalVideos"),
-    "labeled_video_metadata_key": ("Behavior", "ExternalVideos"),
-    "device_metadata_key": ("Devices",),
-}
-
-
-def _borrow_referenced(merged: dict[str, Any], file_blocks: Mapping[str, Any]) -> None:
-    """Copy into an input's metadata the video and camera entries of other interfaces it names (in place).
-
-    An input keeps its own ``Devices`` and ``Behavior`` (another input may use the same keys for
-    other videos); a container naming a video or camera only another interface has (a labeled
-    video of neuroconv's ``ExternalVideoInterface``) takes that entry from the file's metadata.
-    """
-
-    def entries(metadata: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:
-        for step in path:
-            metadata = metadata.get(step) if isinstance(metadata, Mapping) else None
-        return metadata if isinstance(metadata, Mapping) else {}
-
-    containers = list(((merged.get("Pose") or {}).get("PoseEstimations") or {}).values())
-    for entry in containers:
-        for field_name, path in _REFERENCES.items():
-            key = entry.get(field_name) if isinstance(entry, Mapping) else None
-            if key is None or key in entries(merged, path) or key not in entries(file_blocks, path):
-                continue
-            borrowed = copy.deepcopy(dict(entries(file_blocks, path)[key]))
-            target = merged
-            for step in path:
-                target = target.setdefault(step, {})
-            target[key] = borrowed
-            # A borrowed video brings the camera it names.
-            containers.append({"device_metadata_key": borrowed.get("device_metadata_key")})
-
-
 def _input_metadata(
     own: Mapping[str, Any],
     user: Mapping[str, Any],
@@ -431,7 +395,7 @@ def _input_metadata(
                 entry["PoseEstimationSeries"] = {node: value for node, value in series.items() if node in mine}
     merged = merge_metadata(merge_metadata(own, restricted), own_user)
     merged = merge_metadata(merged, {k: v for k, v in file_blocks.items() if k not in ("Devices", "Behavior")})
-    _borrow_referenced(merged, file_blocks)
+    borrow_referenced(merged, file_blocks)
     for block in CONTAINER_BLOCKS:
         listed = set().union(*(_pose_keys(layer)[block] for layer in (user, own_user)))
         if listed & keys[block]:

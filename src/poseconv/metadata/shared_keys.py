@@ -5,6 +5,9 @@ containers have the same key (two single-animal files: ``PoseEstimation``) show 
 name both have by default and the body parts of both. A user who hands that metadata back has
 chosen none of it; :func:`without_handed_back` leaves out what is unchanged, so each input keeps
 its own, and only what the user changed applies to every input sharing the key.
+
+The other way round, an input's container may name by key a video or camera that another
+interface of the conversion has (:func:`borrow_referenced`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 from .defaults import to_plain
 
-__all__ = ["CONTAINER_BLOCKS", "KEYED_BLOCKS", "shared_entries", "without_handed_back"]
+__all__ = ["CONTAINER_BLOCKS", "KEYED_BLOCKS", "borrow_referenced", "shared_entries", "without_handed_back"]
 
 #: Blocks of ``metadata["Pose"]`` whose entries are the containers of one input, by key.
 CONTAINER_BLOCKS = ("PoseEstimations", "MultiCameraPoseEstimations")
@@ -79,3 +82,39 @@ def without_handed_back(user: dict[str, Any], shared: Mapping[tuple[str, str], A
         if isinstance(entry, dict):
             _drop_equal(entry, merged)
     return user
+
+
+# Fields of a container entry that name another interface's entry by key, and the block that holds it.
+_REFERENCES = {
+    "source_video_metadata_key": ("Behavior", "ExternalVideos"),
+    "labeled_video_metadata_key": ("Behavior", "ExternalVideos"),
+    "device_metadata_key": ("Devices",),
+}
+
+
+def borrow_referenced(merged: dict[str, Any], file_blocks: Mapping[str, Any]) -> None:
+    """Copy into an input's metadata the video and camera entries of other interfaces it names (in place).
+
+    An input keeps its own ``Devices`` and ``Behavior`` (another input may use the same keys for
+    other videos); a container naming a video or camera only another interface has (a labeled
+    video of neuroconv's ``ExternalVideoInterface``) takes that entry from the file's metadata.
+    """
+
+    def entries(metadata: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:
+        for step in path:
+            metadata = metadata.get(step) if isinstance(metadata, Mapping) else None
+        return metadata if isinstance(metadata, Mapping) else {}
+
+    containers = list(((merged.get("Pose") or {}).get("PoseEstimations") or {}).values())
+    for entry in containers:
+        for field_name, path in _REFERENCES.items():
+            key = entry.get(field_name) if isinstance(entry, Mapping) else None
+            if key is None or key in entries(merged, path) or key not in entries(file_blocks, path):
+                continue
+            borrowed = copy.deepcopy(dict(entries(file_blocks, path)[key]))
+            target = merged
+            for step in path:
+                target = target.setdefault(step, {})
+            target[key] = borrowed
+            # A borrowed video brings the camera it names.
+            containers.append({"device_metadata_key": borrowed.get("device_metadata_key")})

@@ -29,6 +29,7 @@ __all__ = [
     "block_frames_for",
     "float32_exact_rows",
     "is_lazy_array",
+    "read_frames",
 ]
 
 
@@ -126,6 +127,21 @@ class LazyArray(ABC):
 def is_lazy_array(values: Any) -> bool:
     """Return True when ``values`` is a :class:`LazyArray` (kept as is by the model, read in blocks by the writer)."""
     return isinstance(values, LazyArray)
+
+
+def read_frames(values: Any, start: int, stop: int, dtype: str | None = "float64") -> np.ndarray:
+    """Return frames ``[start, stop)`` of a model array, lazy (read now) or in memory, as numpy.
+
+    Parameters
+    ----------
+    values : LazyArray or array-like
+        A track's positions, confidence or per-frame values.
+    start, stop : int
+        The frames.
+    dtype : str or None, default: "float64"
+        The dtype returned; None keeps the array's own.
+    """
+    return np.asarray(values.read(start, stop) if is_lazy_array(values) else values[start:stop], dtype=dtype)
 
 
 class ColumnView(LazyArray):

@@ -129,9 +129,9 @@ def test_recorded_kinds_and_scores_win_over_the_confidence_rule(tmp_path, stream
     assert isinstance(first, sio.PredictedInstance) and first.score == np.float32(7.5)
     assert first.tracking_score == np.float32(0.25)
     assert type(second) is sio.Instance and second.tracking_score == np.float32(0.5)
-    # No instance score recorded: the mean point score, as for files of other tools.
-    assert isinstance(third, sio.PredictedInstance)
-    assert third.score == pytest.approx(np.nanmean(track.confidence[2]), rel=1e-6)
+    # The track records instance scores: a NaN one stays NaN (before, the mean point score was made up).
+    # A track recording none (another tool's) gets the mean point score (test_labels_hold_every_present_frame...).
+    assert isinstance(third, sio.PredictedInstance) and np.isnan(third.score)
 
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["labels", "slp-tables"])
