@@ -309,6 +309,59 @@ def test_embedded_package_converts_and_links_the_source_video(tmp_path, generate
         np.testing.assert_array_equal(series.data[7], [17.0, 20.0])
 
 
+def test_predictions_on_a_package_and_on_hdf5_images_convert(tmp_path, generated_package):
+    # sleap-track / sleap-nn run on a .pkg.slp write predictions whose video is the package's images; a
+    # video can also be an HDF5 dataset of frames (HDF5Video). Before, both were opened with PyAV: "cannot
+    # be read as a video", whatever --fps said.
+    import h5py
+
+    package = sio.load_slp(str(generated_package.path))
+    skeleton = package.skeletons[0]
+
+    def predictions(video, frames, name):
+        labels = sio.Labels(
+            labeled_frames=[
+                sio.LabeledFrame(
+                    video=video,
+                    frame_idx=f,
+                    instances=[
+                        sio.PredictedInstance.from_numpy(
+                            np.array([[1.0 + f, 2.0], [3.0, 4.0]]),
+                            point_scores=[0.5, 0.25],
+                            score=0.75,
+                            skeleton=skeleton,
+                        )
+                    ],
+                )
+                for f in frames
+            ],
+            videos=[video],
+            skeletons=[skeleton],
+        )
+        path = tmp_path / name
+        sio.save_slp(labels, str(path))
+        return path
+
+    on_package = predictions(package.videos[0], (2, 7), "on_package.slp")
+    with h5py.File(tmp_path / "frames.h5", "w") as handle:
+        handle.create_dataset("box", data=np.zeros((6, 8, 8, 1), np.uint8))
+    on_images = predictions(sio.Video.from_filename(str(tmp_path / "frames.h5"), dataset="box"), (0, 5), "on_h5.slp")
+    for path, frames in ((on_package, 1100), (on_images, 6)):
+        nwbfile_path = convert(
+            SLEAPPoseInterface(file_path=path, sampling_frequency=15.0), tmp_path / f"{path.stem}.nwb"
+        )
+        with NWBHDF5IO(nwbfile_path, "r") as io:
+            container = io.read().processing["behavior"]["PoseEstimation"]
+            series = container.pose_estimation_series["a"]
+            assert series.data.shape == (frames, 2)
+            np.testing.assert_array_equal(series.data[5 if frames == 6 else 7], [6.0 if frames == 6 else 8.0, 2.0])
+            # The package's frames came from a video: it is linked; frames only in HDF5 link nothing.
+            linked = container.source_video
+            assert (linked is not None) == (path == on_package)
+            if linked is not None:
+                assert (nwbfile_path.parent / linked.external_file[0]).resolve().samefile(CENTERED_PAIR_VIDEO)
+
+
 def test_real_package_with_untracked_by_order(tmp_path):
     interface = SLEAPPoseInterface(file_path=SLP_MINIMAL_PKG, untracked="by_order", sampling_frequency=15.0)
     nwbfile_path = convert(interface, tmp_path / "pkg.nwb")

@@ -98,21 +98,29 @@ def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, d
     backend_metadata = dict(getattr(video, "backend_metadata", {}) or {})
     filename = video.filename
     source_video = getattr(video, "source_video", None)
-    embedded = (
-        bool(backend_metadata.get("dataset"))
-        and isinstance(filename, str)
-        and (filename in (".", "") or Path(filename).resolve() == slp_path.resolve())
+    # Frames stored as images in an HDF5 dataset (SLEAP's HDF5Video): in this package, or in another one
+    # (predictions made on a .pkg.slp). Neither is a video file to open or to link.
+    in_hdf5 = bool(backend_metadata.get("dataset")) and isinstance(filename, str)
+    embedded = in_hdf5 and (
+        filename in (".", "") or Path(filename).resolve() == slp_path.resolve() or source_video is not None
     )
     n_frames, frame_size, fps = shape_facts(backend_metadata)
     if embedded:
-        # Images are embedded in the package: the only external video is the one they came from.
+        # Images embedded in a package: the only external video is the one they came from.
         facts["embedded_images"] = True
+        if filename not in (".", "") and Path(filename).resolve() != slp_path.resolve():
+            facts["images_file"] = filename
         original = source_video.filename if source_video is not None else None
         original = original if isinstance(original, str) else None
         n_frames, frame_size, source_fps = shape_facts(dict(getattr(source_video, "backend_metadata", {}) or {}))
         fps = fps or source_fps
         local, how = find_local_video(original, slp_path.parent)
         key = video_key(original, video_key(slp_path.name.removesuffix(".slp").removesuffix(".h5"), f"video{index}"))
+    elif in_hdf5:
+        # Images in an HDF5 file, with no video they came from: nothing to link; the file is recorded.
+        facts["images_file"] = filename
+        original, local, how = filename, None, None
+        key = video_key(original, f"video{index}")
     elif isinstance(filename, (list, tuple)):
         # An image sequence ("single image video"): no one external file to link.
         facts["image_files"] = [str(f) for f in filename]
