@@ -241,6 +241,23 @@ def test_sleap_user_labels_round_trip_exactly(tmp_path, slp):
     assert {t.name for t in sio.load_slp(str(exported), open_videos=False).tracks} == used_tracks
 
 
+def test_sleap_negative_frames_are_labels_and_come_back(tmp_path):
+    # A frame a user marked as holding no animal (LabeledFrame.is_negative) is a training label, as DeepLabCut's
+    # empty rows are. Before, it was dropped from PoseTraining.
+    labels = sio.load_slp(str(SLP_TYPICAL), open_videos=False)
+    video = labels.videos[0]
+    labels.labeled_frames.append(sio.LabeledFrame(video=video, frame_idx=5, is_negative=True))
+    source = tmp_path / "with_negative.slp"
+    sio.save_slp(labels, str(source))
+    nwb_path = tmp_path / "labels.nwb"
+    convert(SLEAPTrainingDataInterface(file_path=source), nwb_path)
+    back = read_training(nwb_path)
+    assert [(f.frame_index, len(f.instances)) for f in back.frames][-1] == (5, 0)
+    exported = sio.load_slp(str(write_sleap_labels(back, tmp_path / "back.slp")), open_videos=False)
+    assert [(lf.frame_idx, lf.is_negative) for lf in exported.labeled_frames] == [(0, False), (5, True)]
+    assert user_labels(tmp_path / "back.slp") == user_labels(source)
+
+
 def test_sleap_labels_pass_nwbinspector(tmp_path):
     interface = SLEAPTrainingDataInterface(file_path=SLP_TYPICAL)
     nwb_path = tmp_path / "typical.nwb"

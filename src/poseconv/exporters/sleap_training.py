@@ -90,8 +90,14 @@ def to_sleap_labels(training: TrainingData) -> Any:
             user.points["xy"] = instance.points
             user.points["visible"] = instance.visible
             instances.append(user)
+        # A frame labeled with no animal is SLEAP's negative sample.
         labeled_frames.append(
-            sio.LabeledFrame(video=videos[frame.video], frame_idx=int(frame.frame_index), instances=instances)
+            sio.LabeledFrame(
+                video=videos[frame.video],
+                frame_idx=int(frame.frame_index),
+                instances=instances,
+                is_negative=not instances,
+            )
         )
     return sio.Labels(
         labeled_frames=labeled_frames,

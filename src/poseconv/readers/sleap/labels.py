@@ -40,7 +40,7 @@ def _labeled_frames(
     names: tuple[list[str], list[str]],
     label_file: str,
 ) -> tuple[list[LabeledFrame], int]:
-    """Return the frames of ``labels`` holding user instances, in file order, and the number of predictions left out."""
+    """Return the frames holding user instances or marked negative, in file order, and the predictions left out."""
     skeleton_names, track_names = names
     video_index = {id(video): i for i, video in enumerate(labels.videos)}
     skeleton_index = {id(s): i for i, s in enumerate(labels.skeletons)}
@@ -50,7 +50,8 @@ def _labeled_frames(
     for lf in labels.labeled_frames:
         user = list(lf.user_instances)
         n_predicted += len(lf.instances) - len(user)
-        if not user:
+        if not user and not getattr(lf, "is_negative", False):
+            # A frame a user marked as holding no animal (a negative sample) is a label too.
             continue
         v = video_index[id(lf.video)]
         instances = []
