@@ -32,6 +32,8 @@ _USER, _PREDICTED = 0, 1
 # Values (frames x tracks x nodes) gathered per block, which bounds memory whatever the number of tracks.
 _BLOCK_VALUES = 2**19
 _TABLES = ("frames", "instances", "points", "pred_points")
+# Rows per chunk of a table of a long recording (about 4 MB of instances).
+_CHUNK_ROWS = 65536
 
 
 def instance_present(
@@ -205,6 +207,15 @@ def _block_rows(
     counters.frames += len(labeled)
 
 
+def _row_bounds(pose: PoseData) -> dict[str, int]:
+    """Return the most rows each table can get: every track (and replaced predictions) in every frame."""
+    tracks = pose.tracks + [t.replaced_predictions for t in pose.tracks if t.replaced_predictions is not None]
+    instances = sum(track.n_frames for track in tracks)
+    points = sum(track.n_frames * track.positions.shape[1] for track in tracks)
+    frames = sum(max((t.n_frames for t in pose.tracks if t.video == key), default=0) for key in pose.videos)
+    return {"frames": frames, "instances": instances, "points": points, "pred_points": points}
+
+
 def write_label_tables(
     handle: Any,
     pose: PoseData,
@@ -229,10 +240,13 @@ def write_label_tables(
         Index of each track name in the file's track list; -1 for instances without a track.
     """
     tables = {}
+    bounds = _row_bounds(pose)
     for name in _TABLES:
         dtype = handle[name].dtype  # the layout this sleap-io version writes
         del handle[name]
-        tables[name] = handle.create_dataset(name, shape=(0,), maxshape=(None,), dtype=dtype, chunks=(65536,))
+        # HDF5 stores whole chunks: a chunk no longer than the table can grow keeps a small export small.
+        chunk = max(1, min(_CHUNK_ROWS, bounds[name]))
+        tables[name] = handle.create_dataset(name, shape=(0,), maxshape=(None,), dtype=dtype, chunks=(chunk,))
     counters = _Counters()
     for video_id, key in enumerate(video_keys):
         owners = [track for track in pose.tracks if track.video == key]

@@ -52,6 +52,12 @@ def test_write_slp_round_trips_through_sleap_io(tmp_path):
     np.testing.assert_array_equal(labels[0].instances[0].numpy(), pose.tracks[0].positions[1])
 
 
+def test_a_small_export_is_a_small_file(tmp_path):
+    # HDF5 stores whole chunks: with 65,536-row chunks every export was at least about 8 MB (two frames: 9 MB).
+    path = write_slp(mock_pose_data(n_frames=5, n_individuals=2), tmp_path / "small.slp")
+    assert path.stat().st_size < 200_000
+
+
 def test_refusals(tmp_path):
     with pytest.raises(InvalidOptionError, match="SLEAP files hold 2D poses"):
         to_sleap_labels(mock_pose_data(n_dims=3))
