@@ -147,7 +147,7 @@ def frame_count_plausible(n_frames: int, n_rows: int) -> bool:
     return n_frames <= MAX_FRAMES and (n_frames <= _SPARSE_FRAMES or n_frames <= _MAX_SPARSITY * max(n_rows, 1))
 
 
-def check_frame_count(path: Path, n_frames: int, n_rows: int, *, what: str = "frame numbers") -> None:
+def check_frame_count(path: Path, n_frames: int, n_rows: int, *, what: str = "frame numbers", hint: str = "") -> None:
     """Refuse a time base that no real recording has.
 
     Parameters
@@ -160,6 +160,8 @@ def check_frame_count(path: Path, n_frames: int, n_rows: int, *, what: str = "fr
         Poses (rows, labeled frames) the file really holds.
     what : str
         Where ``n_frames`` comes from, for the message.
+    hint : str
+        What else the file may be and how to convert it, appended to the message.
 
     Raises
     ------
@@ -172,7 +174,7 @@ def check_frame_count(path: Path, n_frames: int, n_rows: int, *, what: str = "fr
         raise InvalidSourceFileError(
             f"{path}: {what} reach frame {n_frames - 1:,} but the file holds only {n_rows:,} poses; "
             "the file is damaged or its frame numbers are not frames of a video. Re-export it from the "
-            "tool that wrote it."
+            f"tool that wrote it.{hint}"
         )
 
 

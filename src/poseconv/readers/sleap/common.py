@@ -22,6 +22,7 @@ from ..safety.input_checks import dataset_shapes, is_hdf5
 
 __all__ = [
     "ANALYSIS_CONFIDENCE_DEFINITION",
+    "SPARSE_LABELS_HINT",
     "MAX_FRAMES_LISTED",
     "SLEAP_REFERENCE_FRAME",
     "SLP_CONFIDENCE_DEFINITION",
@@ -344,6 +345,13 @@ def slot_order(slots: Sequence[SlotKey], selected: list[int]) -> list[SlotKey]:
     return sorted(slots, key=lambda k: (selected.index(k[0]), k[1][0] != "track", k[1][1], k[2]))
 
 
+#: What a .slp whose poses are too sparse for a time series most likely is, and how to convert it.
+SPARSE_LABELS_HINT = (
+    " If it holds human labels on a few frames of a long video, convert them as training data "
+    "(--source sleap-labels; SLEAPTrainingDataInterface in Python)."
+)
+
+
 def video_frames(path: Path, info: Any, last_frame: int) -> int:
     """Frames of a video's time base: to the last labeled frame, or the recorded video length when longer.
 
@@ -353,5 +361,5 @@ def video_frames(path: Path, info: Any, last_frame: int) -> int:
     from ..safety.input_checks import check_frame_count
 
     n_frames = max(last_frame + 1, info.n_frames or 0)
-    check_frame_count(path, n_frames, last_frame + 1, what=f"frames of video {info.key!r}")
+    check_frame_count(path, n_frames, last_frame + 1, what=f"frames of video {info.key!r}", hint=SPARSE_LABELS_HINT)
     return n_frames

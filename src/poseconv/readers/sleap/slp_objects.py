@@ -35,6 +35,7 @@ from ..safety.input_checks import check_frame_count
 from .common import (
     MAX_FRAMES_LISTED,
     SLP_CONFIDENCE_DEFINITION,
+    SPARSE_LABELS_HINT,
     UntrackedPolicy,
     slot_names,
     slot_order,
@@ -157,7 +158,8 @@ def _collect_rows(
                     "the file is damaged. Re-save it with SLEAP."
                 )
             last_frame[v] = max(int(lf.frame_idx) for lf in lfs)
-            check_frame_count(path, last_frame[v] + 1, len(lfs), what=f"labeled frames of video {keys[v]!r}")
+            where = f"labeled frames of video {keys[v]!r}"
+            check_frame_count(path, last_frame[v] + 1, len(lfs), what=where, hint=SPARSE_LABELS_HINT)
         single_animal = _is_single_animal(lfs)
         crowded: list[int] = []
         for lf in lfs:

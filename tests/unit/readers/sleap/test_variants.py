@@ -149,3 +149,25 @@ def test_an_unnamed_track_never_takes_the_name_of_a_named_one(tmp_path, suffix):
     for name, original in (("track_0", second), ("track_0_2", first)):
         for frame, instance in expected[original].items():
             np.testing.assert_array_equal(tracks[name].positions[frame], instance.numpy())
+
+
+def test_labels_on_a_few_frames_of_a_long_video_are_pointed_to_training_data(tmp_path):
+    # Three labels spread over a 24-hour recording are too sparse for a time series; the message said only
+    # "damaged", although --source sleap-labels converts them.
+    import sleap_io as sio
+
+    from poseconv.readers.sleap import read_sleap
+
+    skeleton = sio.Skeleton(["a", "b"], name="s")
+    video = sio.Video(filename="longrec.mp4", open_backend=False)
+    frames = [
+        sio.LabeledFrame(
+            video=video, frame_idx=f, instances=[sio.Instance.from_numpy(np.ones((2, 2)), skeleton=skeleton)]
+        )
+        for f in (100, 6_000_000, 12_000_000)
+    ]
+    path = tmp_path / "sparse.slp"
+    sio.save_slp(sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton]), str(path))
+    with pytest.raises(InvalidSourceFileError, match=r"reach frame 12,000,000.*--source sleap-labels"):
+        read_sleap(path)
+    assert len(read_sleap_labels(path).frames) == 3
