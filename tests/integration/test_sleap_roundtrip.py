@@ -35,6 +35,7 @@ from tests.fixtures.nwb import assert_inspector_clean
 from tests.fixtures.sleap import (
     SLEAP_REPO,
     SLP_CENTERED_PAIR,
+    SLP_CLIP_PROOFREAD,
     SLP_DANCE,
     SLP_MIN_SESSION,
     SLP_MIN_SESSION_USER,
@@ -164,8 +165,10 @@ def centered_pair_round_trip(tmp_path_factory):
         (SLP_DANCE, ("--video", DANCE_VIDEO)),
         # User instances on tracks "1" and "2" and an untracked prediction, in one frame.
         (SLP_TYPICAL, ("--video", CENTERED_PAIR_VIDEO)),
+        # SLEAP 1.0 format (no tracking score column: sleap-io reads 0.0), 3,000 user instances of 2 tracks.
+        (SLP_CLIP_PROOFREAD, ("--fps", 25)),
     ],
-    ids=["27-tracks", "user-and-predicted", "typical"],
+    ids=["27-tracks", "user-and-predicted", "typical", "no-tracking-scores"],
 )
 def test_slp_nwb_slp_keeps_every_field(source, options, tmp_path, request):
     # The 27-track file's round trip (the largest) is the one the next test reads too.

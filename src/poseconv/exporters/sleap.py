@@ -21,7 +21,8 @@ Mapping, track by track and frame by frame:
   track's ``instance_scores`` (SLEAP's instance score, which poseconv writes to NWB
   beside the ``PoseEstimation``; NaN stays NaN), else (another tool's track) the mean
   point score; every instance's
-  tracking score is the track's ``tracking_scores`` (NaN when it has none);
+  tracking score is the track's ``tracking_scores`` (0.0, SLEAP's value for an
+  instance without one, when it has none);
 * SLEAP poses in tracks named ``untracked`` / ``untracked_<k>`` (how poseconv's
   SLEAP reader files instances that have no track) get no track;
 * a track's ``replaced_predictions`` (SLEAP predictions a user instance replaced)
@@ -49,7 +50,7 @@ from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..output import atomic_output
 from .files import export_path
-from .sleap_tables import instance_present
+from .sleap_tables import NO_TRACKING_SCORE, instance_present
 
 __all__ = ["to_sleap_labels", "write_slp"]
 
@@ -114,7 +115,7 @@ def _instance_kind(track: PoseTrack, frame: int) -> dict[str, Any]:
         score = float(track.instance_scores[frame])  # as SLEAP recorded it, NaN too
     else:
         score = float(np.nanmean(scores)) if not np.all(np.isnan(scores)) else np.nan
-    tracking = float(track.tracking_scores[frame]) if track.tracking_scores is not None else np.nan
+    tracking = float(track.tracking_scores[frame]) if track.tracking_scores is not None else NO_TRACKING_SCORE
     return {"user": user, "point_scores": scores, "score": score, "tracking_score": tracking}
 
 

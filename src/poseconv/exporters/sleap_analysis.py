@@ -19,9 +19,11 @@ indices), ``labels_path``, ``video_path``, ``video_ind`` and ``provenance`` (a J
 and the file attributes ``format="analysis"``, ``preset="matlab"`` and ``skeleton_name``.
 
 Mapping: track ``k`` of the video is column ``k``; frame ``t`` of a track is frame ``t``; a
-track is occupied in a frame where any of its coordinates is not NaN. Point scores are the
-confidence values; the instance score is the track's recorded SLEAP instance score when it
-has one, else the mean of its point scores; the tracking score is the recorded one or NaN.
+track is occupied in a frame where any of its coordinates is not NaN or it records an instance
+(:func:`~poseconv.exporters.sleap_tables.instance_present`). Point scores are the confidence
+values; the instance score is the track's recorded SLEAP instance score when it has one, else
+the mean of its point scores; the tracking score is the recorded one, or SLEAP's 0.0 for an
+instance without one.
 An analysis file holds one skeleton: tracks of different skeletons (DeepLabCut's unique
 body parts beside the animals') share one skeleton with every node, NaN where a track has
 no such node. A file with a single track that SLEAP left untracked gets no track names, as
@@ -43,7 +45,7 @@ from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames
 from .files import export_path, video_tracks
-from .sleap_tables import instance_present
+from .sleap_tables import NO_TRACKING_SCORE, instance_present
 
 __all__ = ["write_sleap_analysis"]
 
@@ -129,8 +131,7 @@ def _block(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # frames without any score: NaN
                 instance[rows, k] = np.nanmean(scores[rows, k][:, cols], axis=1)
-        if recorded[1] is not None:
-            tracking[rows, k] = recorded[1]
+        tracking[rows, k] = recorded[1] if recorded[1] is not None else NO_TRACKING_SCORE
     return positions, scores, instance, tracking, occupied
 
 

@@ -25,13 +25,15 @@ import numpy as np
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames
 
-__all__ = ["instance_present", "write_label_tables"]
+__all__ = ["NO_TRACKING_SCORE", "instance_present", "write_label_tables"]
 
 # sleap-io's codes for instance types.
 _USER, _PREDICTED = 0, 1
 # Values (frames x tracks x nodes) gathered per block, which bounds memory whatever the number of tracks.
 _BLOCK_VALUES = 2**19
 _TABLES = ("frames", "instances", "points", "pred_points")
+#: The tracking score SLEAP gives an instance without one (files before format 1.2, untracked instances).
+NO_TRACKING_SCORE = 0.0
 # Rows per chunk of a table of a long recording (about 4 MB of instances).
 _CHUNK_ROWS = 65536
 
@@ -93,6 +95,7 @@ class _Block:
     valid: np.ndarray  # (tracks, width): the nodes each track has
     instance_scores: np.ndarray  # (frames, tracks), NaN where the track has none
     scored: np.ndarray  # (tracks,): whether the track records instance scores
+    tracked: np.ndarray  # (tracks,): whether the track records tracking scores
     tracking_scores: np.ndarray  # (frames, tracks), NaN where the track has none
     user: np.ndarray  # (frames, tracks): 1 user, 0 predicted, NaN where the track does not say
 
@@ -107,6 +110,7 @@ def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int) -> _Bloc
         instance_scores=np.full((n, len(tracks)), np.nan),
         scored=np.array([track.instance_scores is not None for track in tracks], dtype=bool),
         tracking_scores=np.full((n, len(tracks)), np.nan),
+        tracked=np.array([track.tracking_scores is not None for track in tracks], dtype=bool),
         user=np.full((n, len(tracks)), np.nan),
     )
     for k, track in enumerate(tracks):
@@ -179,7 +183,9 @@ def _block_rows(
         mean = np.nanmean(np.where(node_mask, point_scores, np.nan), axis=1)
     score = np.where(block.scored[track_cols] | np.isnan(mean), score, mean)
     instances["score"][~user] = score[~user].astype("float32")
-    instances["tracking_score"] = block.tracking_scores[frame_rows, track_cols].astype("float32")
+    # Where the track records none, SLEAP's own value for an instance without one (sleap-io reads 0.0).
+    tracking = np.where(block.tracked[track_cols], block.tracking_scores[frame_rows, track_cols], NO_TRACKING_SCORE)
+    instances["tracking_score"] = tracking.astype("float32")
     for kind, table, rows in (("points", "points", user), ("pred_points", "pred_points", ~user)):
         counts = np.where(rows, n_points, 0)
         ends = getattr(counters, kind) + np.cumsum(counts)
