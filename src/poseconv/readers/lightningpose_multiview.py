@@ -134,8 +134,10 @@ def find_view_files(folder: Path, view_names: Sequence[str] | None) -> dict[str,
         eks = [p for p in candidates if _EKS_VIEW.fullmatch(p.stem)]
         if not eks:
             raise InvalidSourceFileError(
-                f"{folder}: no multicam_<view>_results.csv (EKS) here, and no view names given; pass "
-                "view_names=[...] (Lightning Pose's data.view_names) or the model's config, or give the files."
+                f"{folder}: no multicam_<view>_results.csv (EKS) here, and no view names given; give every view's "
+                "file (on the command line: poseconv convert <session>_<view1>.csv <session>_<view2>.csv ... "
+                "--source lp-multiview), or the views: view_names=[...] in Python, or the model's config "
+                "(data.view_names) next to the files."
             )
         return dict(zip(view_names_of_files(eks), eks, strict=True))
     return match_views(candidates, view_names, folder)

@@ -106,6 +106,11 @@ def test_views_that_cannot_be_matched_are_refused_with_what_to_do(tmp_path, sess
         read_lightning_pose_multiview(only)
     with pytest.raises(InvalidSourceFileError, match=r"predictions of view 'bot' are missing"):
         read_lightning_pose_multiview(only, view_names=["top", "bot"])
+    # A folder of views without a config: the command line (which takes no view names) gives the files.
+    with pytest.raises(
+        InvalidSourceFileError, match=r"poseconv convert <session>_<view1>\.csv .* --source lp-multiview"
+    ):
+        read_lightning_pose_multiview(lone)
     other = session["top"].with_name("mouse2_top.csv")
     other.write_bytes(session["top"].read_bytes())
     with pytest.raises(InvalidSourceFileError, match="several files name the view 'top'"):
