@@ -35,6 +35,21 @@ def test_convert_detects_lightning_pose_and_takes_the_video_beside_it(tmp_path):
     assert summary["poses"][0]["source_software"] == "LightningPose"
 
 
+def test_export_to_lp_gives_the_lightning_pose_csv_back(tmp_path):
+    # Before, --to lp was a usage error; Lightning Pose's CSV is DeepLabCut's layout.
+    output = tmp_path / "lp.nwb"
+    poseconv("convert", LP_CSV, "-o", output, "--session-start-time", START)
+    poseconv("export", output, tmp_path / "back.csv", "--to", "lp")
+    assert (tmp_path / "back.csv").read_bytes() == LP_CSV.read_bytes()
+    assert_one_line_error(poseconv("export", output, tmp_path / "back.h5", "--to", "lp", check_rc=None), "writes .csv")
+    labels = tmp_path / "labels.nwb"
+    poseconv("convert", LP_COLLECTED_DATA, "--source", "lp-labels", "-o", labels, "--session-start-time", START)
+    poseconv("export", labels, tmp_path / "CollectedData.csv", "--training", "--to", "lp")
+    original, _ = read_deeplabcut_labels_table(LP_COLLECTED_DATA)
+    back, _ = read_deeplabcut_labels_table(tmp_path / "CollectedData.csv")
+    pd.testing.assert_frame_equal(back, original)
+
+
 def test_lightning_pose_and_deeplabcut_files_in_one_nwb_file(tmp_path):
     output = tmp_path / "both.nwb"
     poseconv("convert", AIND_LP_CSV, AIND_DLC_CSV, "--fps", 500, "-o", output, "--session-start-time", START)

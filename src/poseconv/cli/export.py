@@ -47,11 +47,12 @@ def export(
         ),
     ],
     to: Annotated[
-        Literal["dlc", "slp", "movement", "sleap-analysis"],
+        Literal["dlc", "lp", "slp", "movement", "sleap-analysis"],
         typer.Option(
             "--to",
             "-t",
-            help="dlc (.h5/.csv), slp, movement (.nc), or sleap-analysis (SLEAP's analysis .h5, one per video).",
+            help="dlc (.h5/.csv), lp (Lightning Pose .csv), slp, movement (.nc), or sleap-analysis (SLEAP's "
+            "analysis .h5, one per video).",
             show_default=False,
         ),
     ],
@@ -88,7 +89,7 @@ def export(
 
     With --training, export its training data instead: --to dlc writes CollectedData files (OUT a
     folder: labeled-data/VIDEO/CollectedData_SCORER.h5 and .csv, as in a DeepLabCut project;
-    OUT a .h5/.csv: one table), --to slp a .slp of user-labeled instances.
+    OUT a .h5/.csv: one table), --to lp one CollectedData.csv, --to slp a .slp of user-labeled instances.
     """
     apply_flags(quiet, debug)
     with command_errors():
@@ -96,6 +97,11 @@ def export(
         from ._common import input_location
 
         nwb_file = input_location(nwb_file)
+        if to == "lp":
+            # Lightning Pose's predictions and labels (CollectedData.csv) are DeepLabCut's CSV layout.
+            if output.suffix.lower() != ".csv":
+                raise InvalidOptionError(f"{output}: --to lp writes .csv files (Lightning Pose reads CSV).")
+            to = "dlc"
         if training:
             written = _export_training(nwb_file, to, output, container, overwrite)
         else:
