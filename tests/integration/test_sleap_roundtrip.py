@@ -143,8 +143,10 @@ def assert_same_session(expected: sio.Labels, got: sio.Labels) -> None:
         assert back.size == camera.size
         # The NWB file stores the rotation matrix (sleap-io's Rodrigues of rvec); rvec is computed back from it.
         np.testing.assert_allclose(back.rvec, camera.rvec, rtol=0, atol=1e-12, err_msg=camera.name)
-        # The videos are named after the cameras: the recorded paths (on another machine) are not kept.
-        videos.append((want.get_video(camera), have.get_video(back)))
+        # Each camera's video comes back under the file name the session recorded (before: the camera's name).
+        pair = (want.get_video(camera), have.get_video(back))
+        assert _file_name(pair[1].filename) == _file_name(pair[0].filename), camera.name
+        videos.append(pair)
     # Not kept: the frame groups (which instances of the views are one animal; their track names say it).
     assert_same_labels(expected, got, videos)
 

@@ -19,7 +19,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.multicamera import CameraCalibration, MultiCameraPoseData
-from .defaults import external_video_entry, pose_series_entries, producer_fields, skeleton_entry, video_key
+from .defaults import (
+    MISSING_VIDEO_SENTENCE,
+    external_video_entry,
+    pose_series_entries,
+    producer_fields,
+    skeleton_entry,
+    video_key,
+)
 from .names import nwb_name, skeleton_nwb_names
 
 __all__ = [
@@ -105,6 +112,10 @@ def _view_entry(
         f" on video '{track.video}', read from {view.source_name}; the 2D view of camera '{camera}' "
         "in a multi-camera session."
     )
+    original = view.videos[track.video].original_path
+    if track.video not in video_paths_known and original:
+        # As for one camera: the recorded video, which this machine does not have, is kept in the description.
+        description += " " + MISSING_VIDEO_SENTENCE.format(path=original)
     entry["description"] = description
     entry["source_software"] = view.source_software
     entry.update(producer_fields(view.source_software_version, view.scorer))

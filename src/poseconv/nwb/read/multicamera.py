@@ -19,6 +19,7 @@ from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.multicamera import LENGTH_UNITS, CameraCalibration, MultiCameraPoseData
 from ..layout import CAMERA_SIZE_PATTERN, CAMERA_UNIT_PATTERN, replaced_predictions_name, view_extra_coords_owner
 from .extra_coords import read_extra_coords
+from .pose_containers import video_facts
 from .scores import natural_key, read_instance_series
 from .store import (
     base_name,
@@ -187,8 +188,9 @@ def _pose(
 class _Session:
     """The 3D poses, camera views and cameras of the containers that form one session."""
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: Any, source: Path | str) -> None:
         self.root = root
+        self.source = source
         self.cameras: dict[str, CameraCalibration] = {}
         self.parts_3d: list[tuple] = []
         self.parts_views: dict[str, list] = {}
@@ -228,7 +230,15 @@ class _Session:
             track.n_frames,
         )
         track = dataclasses.replace(track, **values, replaced_predictions=self._replaced(track, skeleton, extra))
-        self.parts_views.setdefault(name, []).append((track, facts, skeleton, VideoInfo(key=video)))
+        # The video as the single-camera reader finds it: the linked file, or the recorded path.
+        found = video_facts(view, self.source, text(view.get("description")), text(view.get("source_software")))
+        info = VideoInfo(
+            key=video,
+            original_path=found.get("original_video"),
+            path=found.get("video_path"),
+            frame_size=found.get("frame_size"),
+        )
+        self.parts_views.setdefault(name, []).append((track, facts, skeleton, info))
         self.view_facts[name] = _source_facts(view)
         self.timing = self.timing or facts["timing"]
 
@@ -303,7 +313,7 @@ def read_sessions(root: Any, source: Path | str) -> list[MultiCameraPoseData]:
         groups.setdefault(signature, []).append(container)
     result = []
     for members in groups.values():
-        session = _Session(root)
+        session = _Session(root, source)
         for container in members:
             try:
                 session.add(container)

@@ -49,7 +49,7 @@ from .store import (
     visit_groups,
 )
 
-__all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo"]
+__all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo", "video_facts"]
 
 # Two frame times closer than this (seconds) are the same frame; video frames are >= 1 ms apart.
 _SAME_TIME_TOLERANCE = 1e-6
@@ -282,32 +282,9 @@ class ContainerScanner:
             if neurodata_type(child) == "PoseEstimationSeries" and "confidence" in child:
                 facts["confidence_definition"] = text(child["confidence"].attrs.get("definition"))
                 break
-        source_video = group.get("source_video")
-        if source_video is not None and "external_file" in source_video:
-            external = texts(source_video["external_file"])
-            if external:
-                facts["original_video"] = external[0]
-            if "dimension" in source_video:
-                width, height = (int(v) for v in np.asarray(source_video["dimension"][()]).reshape(-1)[:2])
-                facts["frame_size"] = (height, width)
-        elif "original_videos" in group:
-            # VAME's export stores [None] as "None" when it knows no video.
-            originals = [v for v in texts(group["original_videos"]) if v.strip() not in EMPTY_TEXT]
-            if originals:
-                facts["original_video"] = originals[0]
-        elif missing := MISSING_VIDEO_PATTERN.search(facts["description"] or ""):
-            # A video the tool recorded that the writing machine did not have: named in the description.
-            facts["original_video"] = missing["path"]
-        if "frame_size" not in facts and "dimensions" in group:
-            facts["frame_size"] = frame_size_of_dimensions(group["dimensions"], facts.get("source_software"))
+        facts.update(video_facts(group, self.path, facts["description"], facts.get("source_software")))
         if facts.get("original_video"):
             facts["video_hint"] = file_stem(facts["original_video"])
-            candidate = Path(facts["original_video"])
-            folder = local_folder(self.path)
-            if not candidate.is_absolute():
-                # NWB stores external files relative to the NWB file (DANDI's convention); a URL has no folder here.
-                candidate = (folder / candidate).resolve() if folder is not None else None
-            facts["video_path"] = candidate if candidate is not None and candidate.is_file() else None
         return facts
 
     def _align(self, raws: list[RawContainer]) -> list[PoseContainerInfo]:
@@ -418,6 +395,53 @@ class ContainerScanner:
         return infos
 
     # -- access -------------------------------------------------------------------------------
+
+
+def video_facts(group: Any, path: Path | str, description: str | None, software: str | None) -> dict[str, Any]:
+    """Return what a ``PoseEstimation`` group says of its video: ``original_video``, ``video_path``, ``frame_size``.
+
+    The video is its ``source_video`` link's external file, else ndx-pose's deprecated
+    ``original_videos``, else the recorded path the description names (a video the writing machine
+    did not have); ``video_path`` is that file on this machine, when it is there.
+
+    Parameters
+    ----------
+    group : h5py.Group or zarr.Group
+        The ``PoseEstimation``.
+    path : pathlib.Path or str
+        The NWB file (a str for a URL): external files are relative to it.
+    description : str or None
+        The group's description.
+    software : str or None
+        Its source software (how the deprecated ``dimensions`` are ordered).
+    """
+    facts: dict[str, Any] = {}
+    source_video = group.get("source_video")
+    if source_video is not None and "external_file" in source_video:
+        external = texts(source_video["external_file"])
+        if external:
+            facts["original_video"] = external[0]
+        if "dimension" in source_video:
+            width, height = (int(v) for v in np.asarray(source_video["dimension"][()]).reshape(-1)[:2])
+            facts["frame_size"] = (height, width)
+    elif "original_videos" in group:
+        # VAME's export stores [None] as "None" when it knows no video.
+        originals = [v for v in texts(group["original_videos"]) if v.strip() not in EMPTY_TEXT]
+        if originals:
+            facts["original_video"] = originals[0]
+    elif missing := MISSING_VIDEO_PATTERN.search(description or ""):
+        # A video the tool recorded that the writing machine did not have: named in the description.
+        facts["original_video"] = missing["path"]
+    if "frame_size" not in facts and "dimensions" in group:
+        facts["frame_size"] = frame_size_of_dimensions(group["dimensions"], software)
+    if facts.get("original_video"):
+        candidate = Path(facts["original_video"])
+        folder = local_folder(path)
+        if not candidate.is_absolute():
+            # NWB stores external files relative to the NWB file (DANDI's convention); a URL has no folder here.
+            candidate = (folder / candidate).resolve() if folder is not None else None
+        facts["video_path"] = candidate if candidate is not None and candidate.is_file() else None
+    return facts
 
 
 def frame_size_of_dimensions(dimensions: Any, software: str | None) -> tuple[int, int] | None:
