@@ -27,24 +27,15 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidOptionError
-from ..model import PoseData, PoseTrack
-from .files import export_path, video_tracks, write_pandas_table
+from ..model import PoseData
+from .files import export_path, is_multi_animal, video_tracks, write_pandas_table
 
 __all__ = ["DLC_H5_KEY", "to_deeplabcut_dataframe", "write_deeplabcut"]
 
 #: The HDF5 key DeepLabCut writes predictions under.
 DLC_H5_KEY = "df_with_missing"
-# The track name poseconv's DeepLabCut reader gives the animal of a single-animal file.
-_SINGLE_ANIMAL_TRACK = "individual"
 # DeepLabCut's scorer when nothing better is known.
 _DEFAULT_SCORER = "poseconv"
-
-
-def _is_multi_animal(pose: PoseData, tracks: list[PoseTrack]) -> bool:
-    recorded = pose.notes.get("multi_animal")
-    if isinstance(recorded, bool):
-        return recorded
-    return not (len(tracks) == 1 and tracks[0].name == _SINGLE_ANIMAL_TRACK)
 
 
 def to_deeplabcut_dataframe(
@@ -79,7 +70,7 @@ def to_deeplabcut_dataframe(
     import pandas as pd
 
     video, tracks = video_tracks(pose, video, why_one="a DeepLabCut table holds one video")
-    multi = _is_multi_animal(pose, tracks) if multi_animal is None else multi_animal
+    multi = is_multi_animal(pose, tracks) if multi_animal is None else multi_animal
     if not multi and len(tracks) > 1:
         raise InvalidOptionError(
             f"{pose.source_name}: {len(tracks)} tracks cannot be written as a single-animal table; "

@@ -13,7 +13,23 @@ from ..output import atomic_output, check_writable
 if TYPE_CHECKING:
     from ..model import PoseData, PoseTrack
 
-__all__ = ["export_path", "video_tracks", "write_pandas_table"]
+__all__ = ["export_path", "is_multi_animal", "video_tracks", "write_pandas_table"]
+
+
+# The track name poseconv's DeepLabCut and Lightning Pose readers give the animal of a single-animal file.
+_SINGLE_ANIMAL_TRACK = "individual"
+
+
+def is_multi_animal(pose: PoseData, tracks: list[PoseTrack]) -> bool:
+    """Return whether ``tracks`` are animals a file named, not the one animal of a single-animal file.
+
+    What the reader recorded decides (``notes["multi_animal"]``); otherwise one track named
+    ``individual`` is the one animal of a single-animal DeepLabCut or Lightning Pose file.
+    """
+    recorded = pose.notes.get("multi_animal")
+    if isinstance(recorded, bool):
+        return recorded
+    return not (len(tracks) == 1 and tracks[0].name == _SINGLE_ANIMAL_TRACK)
 
 
 def export_path(

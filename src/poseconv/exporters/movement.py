@@ -7,7 +7,9 @@ and ``confidence`` with ``(time, keypoints, individuals)`` (``keypoint`` and
 ``individual`` from movement 0.17 on). movement wants one keypoint list shared by all individuals,
 so the keypoints are the union of the tracks' nodes in first-seen order and a
 track lacking a keypoint (DeepLabCut's ``single``, which carries only the
-unique bodyparts) is NaN there. ``fps`` is the frame rate when it is known;
+unique bodyparts) is NaN there. Individuals keep their track names, except where the
+source names none: movement's own names then (``individual_0``, ``id_<k>``). ``fps`` is the
+frame rate when it is known;
 with irregular frame times the ``time`` coordinate is replaced by the
 timestamps in seconds. Confidence missing from the poses is NaN, as movement
 does for tools that write none.
@@ -20,10 +22,23 @@ from typing import Any
 import numpy as np
 
 from ..errors import PoseconvError
-from ..model import PoseData
-from .files import video_tracks
+from ..model import PoseData, PoseTrack
+from .files import is_multi_animal, video_tracks
 
 __all__ = ["to_movement_dataset"]
+
+
+def _individual_names(pose: PoseData, tracks: list[PoseTrack]) -> list[str]:
+    """Return the tracks' names, or movement's own where the source names no animal.
+
+    movement's loaders call the animal of a single-animal DeepLabCut or Lightning Pose file
+    ``individual_0`` and SLEAP instances without a track ``id_<k>``: the dataset is then the one
+    movement loads from the source file.
+    """
+    if not is_multi_animal(pose, tracks):
+        return ["individual_0"]
+    untracked = iter(range(len(tracks)))
+    return [track.name if pose.identity(track) is not None else f"id_{next(untracked)}" for track in tracks]
 
 
 def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
@@ -73,7 +88,7 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
     dataset = load_poses.from_numpy(
         position_array=position,
         confidence_array=confidence,
-        individual_names=[track.name for track in tracks],
+        individual_names=_individual_names(pose, tracks),
         keypoint_names=keypoints,
         fps=fps,
         source_software=pose.source_software,

@@ -5,10 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from poseconv import read_deeplabcut, read_sleap
 from poseconv.exporters.movement import to_movement_dataset
 from poseconv.model import FrameTiming, PoseData, PoseTrack, Skeleton
 from poseconv.testing.mock import mock_pose_data
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
 from tests.fixtures.movement import plural_dims
+from tests.fixtures.paths import needs_shared_data
+from tests.fixtures.sleap import SLP_DANCE
 
 pytest.importorskip("movement")
 
@@ -41,3 +45,18 @@ def test_keypoints_are_the_union_and_timestamps_give_time():
     assert np.isnan(ds.position.sel(individuals="single", keypoints="node0")).all()
     assert np.isnan(ds.confidence.sel(individuals="single")).all()
     np.testing.assert_array_equal(ds.time.values, [0.0, 0.5, 2.0])
+
+
+@needs_shared_data
+@pytest.mark.parametrize(
+    ("loader", "source", "reader"),
+    [("from_dlc_file", SINGLE_ANIMAL_H5, read_deeplabcut), ("from_sleap_file", SLP_DANCE, read_sleap)],
+    ids=["dlc-single-animal", "sleap-untracked"],
+)
+def test_animals_the_source_does_not_name_take_movement_s_names(loader, source, reader):
+    # Before, 'individual' and 'untracked' where movement's loaders give 'individual_0' and 'id_0'.
+    from movement.io import load_poses
+
+    ours = plural_dims(to_movement_dataset(reader(source)))
+    theirs = plural_dims(getattr(load_poses, loader)(source, fps=30))
+    assert list(ours.individuals.values) == list(theirs.individuals.values)
