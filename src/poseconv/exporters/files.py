@@ -156,3 +156,19 @@ def write_pandas_table(table: Any, path: Path, *, key: str, h5_format: str = "ta
                 stacklevel=3,
             )
             table.to_hdf(partial, key=key, format="fixed", mode="w")
+        _stamp_pandas_version(partial, key)
+
+
+# What pandas before 3 write on every stored table, and need to read it back (DeepLabCut 3 pins
+# pandas < 3): pandas 3 writes none, and pandas 1 and 2 then fail on the file's attribute.
+_PANDAS_VERSION_ATTRIBUTE = "0.15.2"
+
+
+def _stamp_pandas_version(path: Path, key: str) -> None:
+    """Give the stored table the ``pandas_version`` attribute earlier pandas versions need (in place)."""
+    import tables
+
+    with tables.open_file(str(path), mode="a") as handle:
+        node = handle.get_node("/" + key.strip("/"))
+        if "pandas_version" not in node._v_attrs._f_list("user"):
+            node._v_attrs.pandas_version = _PANDAS_VERSION_ATTRIBUTE

@@ -53,6 +53,18 @@ def test_h5_is_written_as_deeplabcut_does(tmp_path):
         assert store.get_storer(DLC_H5_KEY).is_table
     # DeepLabCut reads its outputs with pd.read_hdf(path) (one key, no key given).
     assert pd.read_hdf(path).shape == (10, 9)
+    assert _pandas_version(path, DLC_H5_KEY) == "0.15.2"
+
+
+def _pandas_version(path, key):
+    """The attribute pandas 1 and 2 (DeepLabCut 3 pins pandas < 3) read on a stored table; pandas 3 writes none.
+
+    Without it pandas 2.2 fails on the file: "'NoneType' object has no attribute 'startswith'".
+    """
+    import tables
+
+    with tables.open_file(str(path)) as handle:
+        return str(handle.get_node(f"/{key}")._v_attrs.pandas_version)
 
 
 @pytest.mark.parametrize("path", [SINGLE_ANIMAL_CSV, MULTI_ANIMAL_H5, MULTI_ANIMAL_CSV, RATS_H5, THREE_D_H5])
@@ -97,6 +109,7 @@ def test_a_header_too_large_for_a_pytables_table_is_written_fixed(tmp_path):
     pd.testing.assert_frame_equal(pd.read_hdf(path, key=DLC_H5_KEY), to_deeplabcut_dataframe(pose))
     assert len(read_deeplabcut(path).tracks) == 120
     assert [p.name for p in tmp_path.iterdir()] == ["many.h5"]  # no temporary file left
+    assert _pandas_version(path, DLC_H5_KEY) == "0.15.2"
 
 
 def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(tmp_path, monkeypatch):
