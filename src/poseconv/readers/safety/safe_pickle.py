@@ -2,11 +2,13 @@
 
 A pickle is a program: ``pickle.load`` on a crafted file runs arbitrary code.
 DeepLabCut's ``_meta.pickle`` and ``includingmetadata.pickle`` files only hold
-dicts, lists, numbers, strings and a few numpy arrays, plus two harmless
-classes (``easydict.EasyDict`` in DLC 2.0/2.1 and ruamel's ``ScalarFloat``).
-This loader resolves exactly those names to inert local stand-ins and refuses
-every other global, so no callable named by the file is ever invoked except
-numpy's array reconstruction.
+dicts, lists, numbers, strings and a few numpy arrays, plus a few harmless
+classes (``easydict.EasyDict`` in DLC 2.0/2.1, ruamel's ``ScalarFloat``, and in
+DLC 3.0.1 ``pathlib`` paths and DeepLabCut's own config enums). This loader
+resolves exactly those names to inert local stand-ins (any ``deeplabcut.*`` name
+to one that keeps values, never importing DeepLabCut) and refuses every other
+global, so no callable named by the file is ever invoked except numpy's array
+reconstruction.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pickle
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import numpy as np
@@ -55,6 +57,37 @@ class _PlainFloat(float):
         pass
 
 
+class _DeepLabCutObject(dict):
+    """Stand-in for an object of DeepLabCut's own classes; their code is never imported or run.
+
+    DeepLabCut 3.0.1 pickles its PyTorch config with its string enums (``NetType``, ``MethodType``,
+    ...): a member pickles as its class called with its value, which the stand-in returns. Any other
+    object keeps its pickled state as a dict.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs and isinstance(args[0], (str, int, float)):
+            return args[0]
+        return super().__new__(cls)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def __setstate__(self, state: Any) -> None:
+        if isinstance(state, dict):
+            self.update(state)
+
+
+def _posix_path_text(*parts: Any) -> str:
+    """Stand-in for ``pathlib`` paths (DeepLabCut 3.0.1 pickles its project paths): the path as text."""
+    return str(PurePosixPath(*(str(part) for part in parts)))
+
+
+def _windows_path_text(*parts: Any) -> str:
+    """Stand-in for ``pathlib``'s Windows paths: the path as text."""
+    return str(PureWindowsPath(*(str(part) for part in parts)))
+
+
 def _numpy_reconstruct() -> Any:
     # The private home of `_reconstruct` moved in numpy 2; both spellings occur in old pickles.
     try:
@@ -80,6 +113,11 @@ _ALLOWED: dict[tuple[str, str], Any] = {
     ("builtins", "set"): set,
     ("builtins", "frozenset"): frozenset,
     ("collections", "OrderedDict"): dict,
+    **{
+        (module, name): _windows_path_text if "Windows" in name else _posix_path_text
+        for module in ("pathlib", "pathlib._local")
+        for name in ("Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath")
+    },
 }
 _NUMPY_RECONSTRUCT = {
     ("numpy.core.multiarray", "_reconstruct"),
@@ -97,11 +135,13 @@ class _RestrictedUnpickler(pickle.Unpickler):
             return _numpy_reconstruct()
         if key in _NUMPY_SCALAR:
             return _numpy_scalar()
+        if module == "deeplabcut" or module.startswith("deeplabcut."):
+            return _DeepLabCutObject
         raise pickle.UnpicklingError(f"refusing to load global '{module}.{name}'")
 
 
 def _to_plain(value: Any) -> Any:
-    if isinstance(value, dict):
+    if isinstance(value, dict):  # _AttributeDict and _DeepLabCutObject too
         return {key: _to_plain(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_to_plain(item) for item in value]

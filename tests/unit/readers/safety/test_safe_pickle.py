@@ -107,3 +107,39 @@ def test_a_pickle_inside_a_string_array_attribute_is_refused(tmp_path):
     with pytest.raises(InvalidSourceFileError, match="refusing to load global"):
         read_deeplabcut(path)
     assert not marker.exists()
+
+
+def test_deeplabcut_3_0_1_metadata_with_its_enums_and_paths_is_read_without_importing_deeplabcut(tmp_path):
+    # DeepLabCut 3.0.1 pickles its PyTorch config with its own string enums and pathlib paths; before, the
+    # whole pickle was refused (so its frame rate and crop were not used).
+    import enum
+    import sys
+    import types
+
+    from poseconv.readers.safety.safe_pickle import load_metadata_pickle
+
+    module = types.ModuleType("deeplabcut.pose_estimation_pytorch.config.enums")
+
+    class NetType(str, enum.Enum):  # noqa: UP042 - as DeepLabCut defines its enums
+        HRNET_W32 = "hrnet_w32"
+
+    NetType.__module__ = module.__name__
+    NetType.__qualname__ = "NetType"
+    module.NetType = NetType
+    # The package and its parents, only while pickling (pickle imports the class's module to check it).
+    parts = module.__name__.split(".")
+    names = [".".join(parts[: i + 1]) for i in range(len(parts))]
+    sys.modules.update({name: types.ModuleType(name) for name in names[:-1]} | {module.__name__: module})
+    try:
+        blob = pickle.dumps(
+            {"data": {"fps": 40.0, "pytorch-config": {"net_type": NetType.HRNET_W32, "project": Path("/p/q")}}}
+        )
+    finally:
+        for name in names:
+            del sys.modules[name]
+    path = tmp_path / "videoDLC_HrnetW32_meta.pickle"
+    path.write_bytes(blob)
+    loaded = load_metadata_pickle(path)
+    assert loaded["data"]["fps"] == 40.0
+    assert loaded["data"]["pytorch-config"] == {"net_type": "hrnet_w32", "project": "/p/q"}
+    assert "deeplabcut" not in sys.modules
