@@ -15,6 +15,7 @@ import numpy as np
 
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames
+from ..model.pose import NO_DETECTION
 
 __all__ = ["summarize_pose"]
 
@@ -48,14 +49,18 @@ def _track_statistics(track: PoseTrack, n_nodes: int) -> tuple[int, np.ndarray, 
     scores: list[list[np.ndarray]] | None = None if track.confidence is None else [[] for _ in range(n_nodes)]
     for start in range(0, track.n_frames, _BLOCK_FRAMES):
         stop = min(track.n_frames, start + _BLOCK_FRAMES)
-        gone = np.isnan(read_frames(track.positions, start, stop, dtype=None)).any(axis=2)
+        positions = read_frames(track.positions, start, stop, dtype=None)
+        block = None if scores is None else read_frames(track.confidence, start, stop, dtype=None)
+        gone = np.isnan(positions).any(axis=2)
+        if block is not None:
+            # DeepLabCut 3 marks an animal it did not detect with x = y = likelihood = -1.
+            gone |= (positions == NO_DETECTION).all(axis=2) & (block == NO_DETECTION)
         missing += gone.sum(axis=0)
         frames_with_pose += int((~gone).any(axis=1).sum()) if n_nodes else 0
         if scores is not None:
-            block = read_frames(track.confidence, start, stop, dtype=None)
             for j in range(n_nodes):
                 column = block[:, j]
-                scores[j].append(column[~np.isnan(column)])
+                scores[j].append(column[~np.isnan(column) & ~gone[:, j]])
     kept = None if scores is None else [np.concatenate(parts) if parts else np.empty(0) for parts in scores]
     return frames_with_pose, missing, kept
 

@@ -26,7 +26,11 @@ from .names import require_names, unique_by
 # poseconv's SLEAP readers' names for instances without a track, where no track_name says otherwise.
 _UNTRACKED_NAME = re.compile(r"untracked(_\d+)?")
 
-__all__ = ["ExtraCoords", "FrameTiming", "PoseData", "PoseTrack", "Skeleton", "VideoInfo"]
+__all__ = ["NO_DETECTION", "ExtraCoords", "FrameTiming", "PoseData", "PoseTrack", "Skeleton", "VideoInfo"]
+
+#: What DeepLabCut 3 writes for x, y and likelihood of an animal it did not detect in a frame (its
+#: outputs are padded to the number of animals). Kept as written; summaries and checks count it missing.
+NO_DETECTION = -1.0
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model.pose import NO_DETECTION
 from .report import Problem
 
 __all__ = ["check_pose_file", "says_unit_interval"]
@@ -129,7 +130,8 @@ def _check_confidence(series: Any) -> list[Problem]:
         return []
     outside, low, high = 0, np.inf, -np.inf
     for block in _blocks(confidence):
-        finite = block[np.isfinite(block)]
+        # -1 is DeepLabCut 3's mark of an animal it did not detect (x and y are -1 too), not a score.
+        finite = block[np.isfinite(block) & (block != NO_DETECTION)]
         if finite.size:
             outside += int(np.count_nonzero((finite < 0) | (finite > 1)))
             low, high = min(low, float(finite.min())), max(high, float(finite.max()))

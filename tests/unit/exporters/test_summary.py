@@ -34,6 +34,18 @@ def test_summary_counts_missing_and_confidence():
     assert track["confidence"]["node1"] == pytest.approx({"mean": 0.55, "min": 0.55, "median": 0.55, "max": 0.55})
 
 
+def test_deeplabcut_3_s_no_detection_mark_counts_missing():
+    # DeepLabCut 3 pads an animal it did not detect with x = y = likelihood = -1: before, inspect reported such
+    # an animal in every frame with a mean confidence of -1.
+    pose = mock_pose_data(n_frames=10, n_individuals=2)
+    pose.tracks[1].positions[:4] = -1.0
+    pose.tracks[1].confidence[:4] = -1.0
+    track = summarize_pose(pose)["tracks"][1]
+    assert track["frames_with_pose"] == 6
+    assert track["missing_fraction"] == {"node0": 0.4, "node1": 0.4, "node2": 0.4}
+    assert track["confidence"]["node0"]["min"] >= 0
+
+
 def test_summary_without_rate_or_confidence():
     summary = summarize_pose(mock_pose_data(rate=None, with_confidence=False))
     assert summary["videos"]["video"]["rate"] is None

@@ -96,6 +96,19 @@ def test_confidence_above_1_is_a_violation_when_defined_as_0_to_1(copy):
 
 
 @needs_shared_data
+def test_deeplabcut_3_s_no_detection_mark_is_not_a_score_out_of_range(copy):
+    # DeepLabCut 3 pads an animal it did not detect with x = y = likelihood = -1 (kept as written): before,
+    # every default DeepLabCut 3 multi-animal file converted to one this check rejected.
+    with h5py.File(copy, "a") as handle:
+        handle[f"{CONTAINER}/bodypart1/confidence"][3:6] = -1.0
+    assert check_pose_file(copy) == []
+    with h5py.File(copy, "a") as handle:
+        handle[f"{CONTAINER}/bodypart1/confidence"][7] = -0.5
+    [problem] = check_pose_file(copy)
+    assert problem.check == "poseconv:confidence_range" and "1 confidence value(s)" in problem.message
+
+
+@needs_shared_data
 def test_a_missing_video_and_a_video_of_another_length(copy, tmp_path):
     with h5py.File(copy, "a") as handle:
         external = handle["/acquisition/Video reachingvideo1short/external_file"]

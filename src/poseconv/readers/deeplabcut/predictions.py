@@ -56,7 +56,8 @@ __all__ = [
 
 CONFIDENCE_DEFINITION = (
     "DeepLabCut likelihood: the network's score-map confidence (0 to 1) that the body part "
-    "is at the predicted location."
+    "is at the predicted location; -1, with x = y = -1, where DeepLabCut 3 found no such animal "
+    "(kept as written)."
 )
 _TRIANGULATED_FRAME = (
     "3D coordinates triangulated by DeepLabCut from calibrated cameras; the origin and axes "
