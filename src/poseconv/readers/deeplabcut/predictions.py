@@ -17,6 +17,7 @@ loaded with :mod:`poseconv.readers.safety.safe_pickle`, never with ``pickle.load
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,6 +182,30 @@ def _load_meta(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidSourceFileError(f"{path}: expected a 'data' mapping in the DeepLabCut metadata.")
     return data
+
+
+# Suffixes DeepLabCut's trackers give the files they write (ellipse, skeleton, box, identity), before "filtered".
+_TRACKED_STEM = re.compile(r"_(?:el|sk|bx|id)(?:_?filtered)?$")
+
+
+def _untracked_detections(path: Path, animals: list[str], model: DeepLabCutModel | None) -> str | None:
+    """Return why the animals of a multi-animal file are the k-th detections of each frame, not tracks; else None.
+
+    SuperAnimal video inference never tracks, and DeepLabCut 3 saves a multi-animal model's
+    predictions before tracking (``save_as_df``) under a name without a tracker's suffix.
+    """
+    if len(animals) < 2:
+        return None
+    if "_superanimal_" in path.name:
+        who = "SuperAnimal video inference does not track animals"
+    elif model is not None and model.engine == "pytorch" and not _TRACKED_STEM.search(path.stem):
+        who = "DeepLabCut 3 wrote these predictions before tracking (no tracker suffix such as _el in the name)"
+    else:
+        return None
+    return (
+        f"{who}: '{animals[0]}', '{animals[1]}', ... are the first, second, ... detection of each frame and do "
+        "NOT follow one animal over time. Track them in DeepLabCut (the tracked _el.h5) to convert animals."
+    )
 
 
 def _software_version(meta: dict[str, Any] | None, model: DeepLabCutModel | None) -> str | None:
@@ -405,6 +430,10 @@ def read_deeplabcut(
     model = describe_model(path, scorer, side.meta)
     if model is not None:
         notes["model"] = model.describe()
+    untracked = _untracked_detections(path, individuals[0], model)
+    if untracked is not None:
+        notes["untracked"] = untracked
+        warnings.warn(f"{path.name}: {untracked}", PoseconvWarning, stacklevel=3)
     unit, reference_frame = _frame_of_reference(side.meta, 3 if "z" in coords else 2, notes)
     return PoseData.from_tracks(
         source_software=positional_software(scorer) if getattr(frame, "positional_levels", False) else "DeepLabCut",

@@ -100,3 +100,37 @@ def test_tensorflow_scorer_keeps_its_frame_dimensions_and_names_its_iterations()
 @pytest.mark.parametrize("scorer", ["DLC_3D", "Alex"])
 def test_scorers_that_name_no_model(tmp_path, scorer):
     assert describe_model(tmp_path / "x.h5", scorer, None) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "untracked"),
+    [
+        ("vid_superanimal_topviewmouse_hrnet_w32_fasterrcnn_resnet50_fpn_v2.h5", "SuperAnimal video inference"),
+        ("vidDLC_DlcrnetStride16Ms5_maprojDec1shuffle1_snapshot_200.h5", "before tracking"),
+        ("vidDLC_DlcrnetStride16Ms5_maprojDec1shuffle1_snapshot_200_el.h5", None),
+        ("vidDLC_DlcrnetStride16Ms5_maprojDec1shuffle1_snapshot_200_el_filtered.h5", None),
+        ("vidDLC_dlcrnetms5_maprojDec1shuffle1_200000.h5", None),  # TensorFlow engine: not known to save untracked
+    ],
+)
+def test_untracked_multi_animal_predictions_say_their_columns_are_not_animals(tmp_path, name, untracked):
+    # SuperAnimal video inference and DeepLabCut 3's save_as_df write the k-th detection of each frame as
+    # animal k; before, they were written as animals with nothing said.
+    import warnings
+
+    from poseconv.errors import PoseconvWarning
+
+    positions = {(animal, part): np.ones((3, 2)) for animal in ("animal0", "animal1") for part in ("nose", "tail")}
+    likelihood = {key: np.full(3, 0.5) for key in positions}
+    # The scorer is the file name after the video's, without the tracker's suffix (SuperAnimal: the model).
+    scorer = name.removeprefix("vid").removeprefix("_").removesuffix(".h5").removesuffix("_filtered")
+    path = write_dlc_file(tmp_path / name, positions, likelihood=likelihood, scorer=scorer.removesuffix("_el"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PoseconvWarning)
+        pose = read_deeplabcut(path, find_side_files=False)
+    said = [str(w.message) for w in caught if "NOT follow one animal" in str(w.message)]
+    if untracked is None:
+        assert not said and "untracked" not in pose.notes
+    else:
+        assert untracked in said[0] and "'animal0', 'animal1', ..." in said[0]
+        description = default_pose_metadata(pose)["Pose"]["PoseEstimations"]["PoseEstimation_animal0"]["description"]
+        assert "do NOT follow one animal over time" in description
