@@ -20,6 +20,7 @@ renamed, other tools') are recognised by :mod:`.variants`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -343,6 +344,18 @@ def _open_with_pandas(path: Path) -> FrameTable:
     return table
 
 
+# DeepLabCut 2.3's SuperAnimal video inference labels its rows "frame" + the frame number, zero-padded.
+_FRAME_LABEL = re.compile(r"frame(\d+)")
+
+
+def _frame_labels(index: Any) -> np.ndarray | None:
+    """Return the frame numbers of rows labelled ``frame<number>``; None when any row is labelled otherwise."""
+    matches = [_FRAME_LABEL.fullmatch(str(label)) for label in index]
+    if not matches or not all(matches):
+        return None
+    return np.array([int(match.group(1)) for match in matches], dtype="int64")
+
+
 def parse_frame_index(frame: Any, path: Path) -> np.ndarray:
     """Return the frame numbers of a predictions table's rows, checked to be increasing and not negative.
 
@@ -355,8 +368,10 @@ def parse_frame_index(frame: Any, path: Path) -> np.ndarray:
     try:
         values = np.asarray(index, dtype="int64")
     except (TypeError, ValueError) as err:
-        scored = "likelihood" in set(frame.columns.get_level_values("coords"))
-        raise labeled_rows_error(path, index[0], scored=scored) from err
+        values = _frame_labels(index)
+        if values is None:
+            scored = "likelihood" in set(frame.columns.get_level_values("coords"))
+            raise labeled_rows_error(path, index[0], scored=scored) from err
     if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
         raise InvalidSourceFileError(f"{path}: frame numbers are negative, repeated or out of order.")
     return values

@@ -321,3 +321,20 @@ def test_a_table_a_user_added_to_the_h5_does_not_hide_deeplabcuts(tmp_path):
     assert detect_format(path).name == "DeepLabCut"
     (track,) = read_deeplabcut(path).tracks
     np.testing.assert_array_equal(track.positions[:, 0], table[(scorer, "nose")][["x", "y"]].to_numpy())
+
+
+def test_rows_labelled_frame_and_a_number_are_those_frames(tmp_path):
+    # DeepLabCut 2.3's SuperAnimal video inference labels its rows "frame00", "frame01", ... in video order;
+    # before, they were taken for images ("predictions on separate images") and refused.
+
+    columns = pd.MultiIndex.from_product(
+        [["DLC_snapshot-700000"], ["nose", "tail"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    values = np.arange(12 * 6, dtype="float64").reshape(12, 6)
+    frame = pd.DataFrame(values, columns=columns, index=[f"frame{i:02d}" for i in range(12)])
+    path = tmp_path / "videoDLC_snapshot-700000.h5"
+    frame.to_hdf(path, key="df_with_missing", format="fixed")
+    pose = read_deeplabcut(path, find_side_files=False)
+    [track] = pose.tracks
+    assert track.n_frames == 12
+    np.testing.assert_array_equal(np.asarray(track.positions)[:, 1], values[:, 3:5])
