@@ -128,7 +128,11 @@ def _parse_columns(frame: Any, path: Path) -> tuple[str, dict[str, list[str]], t
     expected = "expected the same (x, y[, z][, likelihood]) for every bodypart."
     scorer, by_individual, coords = predictions_header(frame.columns, path, expected)
     bodyparts = {individual: list(parts) for individual, parts in by_individual.items()}
-    if coords not in (("x", "y", "likelihood"), ("x", "y"), ("x", "y", "z"), ("x", "y", "z", "likelihood")):
+    accepted = (("x", "y", "likelihood"), ("x", "y"), ("x", "y", "z"), ("x", "y", "z", "likelihood"))
+    # Columns sorted by name (df.sort_index(axis=1), which labs run to quiet pandas' lexsort warning) put
+    # likelihood first; values are looked up by column name, so any order of the same columns reads alike.
+    coords = next((order for order in accepted if sorted(order) == sorted(coords)), coords)
+    if coords not in accepted:
         several = "x2" in coords
         raise InvalidSourceFileError(
             f"{path}: coordinate columns are {list(coords)}; expected x, y (and z) with an optional likelihood."

@@ -338,3 +338,26 @@ def test_rows_labelled_frame_and_a_number_are_those_frames(tmp_path):
     [track] = pose.tracks
     assert track.n_frames == 12
     np.testing.assert_array_equal(np.asarray(track.positions)[:, 1], values[:, 3:5])
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+def test_columns_sorted_by_name_read_alike(tmp_path, suffix):
+    # Labs run df.sort_index(axis=1) to quiet pandas' lexsort warning: likelihood then comes before x and y.
+    # Before, the file was refused ("coordinate columns are ['likelihood', 'x', 'y']").
+    columns = pd.MultiIndex.from_product(
+        [["DLC_resnet50_testJan1shuffle1_100"], ["nose", "tail"], ["x", "y", "likelihood"]],
+        names=["scorer", "bodyparts", "coords"],
+    )
+    frame = pd.DataFrame(np.arange(4 * 6, dtype="float64").reshape(4, 6), columns=columns)
+    path = tmp_path / f"vidDLC_resnet50_testJan1shuffle1_100{suffix}"
+    if suffix == ".h5":
+        frame.sort_index(axis=1).to_hdf(path, key="df_with_missing", format="table")
+    else:
+        frame.sort_index(axis=1).to_csv(path)
+    [track] = read_deeplabcut(path, find_side_files=False).tracks
+    np.testing.assert_array_equal(
+        np.asarray(track.positions)[:, 1], frame[("DLC_resnet50_testJan1shuffle1_100", "tail")][["x", "y"]]
+    )
+    np.testing.assert_array_equal(
+        np.asarray(track.confidence)[:, 0], frame[("DLC_resnet50_testJan1shuffle1_100", "nose", "likelihood")]
+    )
