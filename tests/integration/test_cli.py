@@ -222,6 +222,8 @@ BAD_INPUTS = {
         ["--individuals was given no name"],
     ),
     "unknown-format": (["inspect", "{tmp}/notes.txt"], ["no reader handles files ending in '.txt'"]),
+    # DeepLabCut's intermediate pickles: the table to convert instead.
+    "dlc-pickle": (["inspect", "{tmp}/videoDLC_resnet50_full.pickle"], ["intermediate file", "_el.h5"]),
     "unrecognised-content": (["inspect", "{tmp}/notesDLC.h5"], ["does not look like", "--source dlc|sleap"]),
     "schema-unknown-source": (["schema", "anipose"], ["Unknown source 'anipose'"]),
     "export-suffix": (["export", SLEAP_IO_NWB, "--to", "dlc", "{tmp}/x.slp"], ["--to dlc writes .h5 or .csv"]),
@@ -237,6 +239,7 @@ def bad_input_results(tmp_path_factory):
     """Run every BAD_INPUTS case (they are independent) and collect the results."""
     tmp = tmp_path_factory.mktemp("bad")
     (tmp / "notes.txt").write_text("hello")
+    (tmp / "videoDLC_resnet50_full.pickle").write_bytes(b"\x80\x04N.")
     (tmp / "notesDLC.h5").write_text("hello")
     results = {
         name: poseconv(*(str(a).format(tmp=tmp) for a in args), check_rc=None) for name, (args, _) in BAD_INPUTS.items()

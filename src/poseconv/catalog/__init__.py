@@ -164,6 +164,14 @@ def _claims(path: Path) -> list[Format]:
     return [fmt for fmt in claimed if fmt.name not in refined]
 
 
+# DeepLabCut's intermediate pickles (_full, _assemblies, _el/_sk/_bx tracklets, _meta) sit beside its tables.
+_DLC_PICKLE_HINT = (
+    " A DeepLabCut .pickle beside the predictions (_full, _assemblies, _el tracklets, _meta) is an intermediate "
+    "file: convert the table DeepLabCut writes from it, the .h5 (for multi-animal projects the tracked "
+    "<video><scorer>_el.h5, written by deeplabcut.stitch_tracklets or analyze_videos(auto_track=True))."
+)
+
+
 def detect_format(file_path: str | Path) -> Format:
     """Return the format of ``file_path``, from its content.
 
@@ -202,6 +210,7 @@ def detect_format(file_path: str | Path) -> Format:
             )
         raise UnsupportedFormatError(
             f"{path}: no reader handles files ending in {path.suffix!r}; poseconv reads {', '.join(known)}."
+            + _DLC_PICKLE_HINT * (path.suffix.lower() == ".pickle")
         )
     claimed = _claims(path)
     if len(claimed) == 1:
