@@ -60,6 +60,10 @@ CONFIDENCE_DEFINITION = (
     "is at the predicted location; -1, with x = y = -1, where DeepLabCut 3 found no such animal "
     "(kept as written)."
 )
+_LIFTED_FRAME = (
+    "3D coordinates a DeepLabCut model-zoo model (FMPose3D) lifted from one camera's 2D poses; no camera "
+    "calibration is involved, and the origin, axes and unit are the model's."
+)
 _TRIANGULATED_FRAME = (
     "3D coordinates triangulated by DeepLabCut from calibrated cameras; the origin and axes "
     "are those of the first camera of the stereo calibration and the length unit is that of "
@@ -361,7 +365,9 @@ def _skeletons(side: _SideFiles, individuals: tuple[list[str], list[str], list[s
     )
 
 
-def _frame_of_reference(meta: dict[str, Any] | None, n_dims: int, notes: dict[str, Any]) -> tuple[str, str]:
+def _frame_of_reference(
+    meta: dict[str, Any] | None, n_dims: int, notes: dict[str, Any], scorer: str
+) -> tuple[str, str]:
     """Return the unit and the reference frame of the coordinates (noting a crop in ``notes``)."""
     reference_frame = PIXEL_REFERENCE_FRAME
     unit = "pixels"
@@ -376,7 +382,8 @@ def _frame_of_reference(meta: dict[str, Any] | None, n_dims: int, notes: dict[st
     if n_dims == 3:
         # nwbinspector accepts "n.a." for a length unit the files do not state.
         unit = "n.a."
-        reference_frame = _TRIANGULATED_FRAME
+        # DeepLabCut 3.0.1's model zoo also lifts one camera's 2D poses to 3D (FMPose3D): nothing triangulated.
+        reference_frame = _LIFTED_FRAME if "fmpose3d" in scorer.lower() else _TRIANGULATED_FRAME
     return unit, reference_frame
 
 
@@ -438,7 +445,7 @@ def read_deeplabcut(
     if untracked is not None:
         notes["untracked"] = untracked
         warnings.warn(f"{path.name}: {untracked}", PoseconvWarning, stacklevel=3)
-    unit, reference_frame = _frame_of_reference(side.meta, 3 if "z" in coords else 2, notes)
+    unit, reference_frame = _frame_of_reference(side.meta, 3 if "z" in coords else 2, notes, scorer)
     return PoseData.from_tracks(
         source_software=positional_software(scorer) if getattr(frame, "positional_levels", False) else "DeepLabCut",
         source_file=path,

@@ -361,3 +361,13 @@ def test_columns_sorted_by_name_read_alike(tmp_path, suffix):
     np.testing.assert_array_equal(
         np.asarray(track.confidence)[:, 0], frame[("DLC_resnet50_testJan1shuffle1_100", "nose", "likelihood")]
     )
+
+
+def test_3d_poses_a_model_lifted_from_one_camera_are_not_called_triangulated(tmp_path):
+    # DeepLabCut 3.0.1's model zoo writes FMPose3D's 3D poses in DeepLabCut's layout, with no calibration.
+    path = write_dlc_file(
+        tmp_path / "walk_DLC_fmpose3d_humans_3d.h5", {"spine": np.ones((3, 3))}, scorer="DLC_fmpose3d_humans_3d"
+    )
+    pose = read_deeplabcut(path, find_side_files=False)
+    assert pose.n_dims == 3 and "lifted from one camera" in pose.reference_frame
+    assert "triangulated" not in pose.reference_frame
