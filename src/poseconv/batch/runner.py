@@ -185,11 +185,14 @@ def _ended(
         "same command again to convert them (sessions whose NWB file exists are skipped unless --overwrite)."
     )
     for index, session_id, output in plan.sessions if plan is not None else ():
-        if index in results:
+        if index in results and results[index].status != "failed":
             continue
-        # A worker may have put its file in place (whole: files are renamed once complete) just
-        # before it was stopped, its result not yet received.
+        # A worker may have put its file in place (whole: files are renamed once complete) just before it
+        # was stopped, its result not yet received or lost to the signal (then "failed"; a session that
+        # really fails leaves no file).
         done = output.is_file() and output.stat().st_mtime >= started
+        if index in results and not done:
+            continue
         results[index] = SessionResult(
             index=index,
             session_id=session_id,

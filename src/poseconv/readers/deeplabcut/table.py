@@ -10,7 +10,7 @@ images (labels). Lightning Pose writes the same layout.
 
 This module is what the DeepLabCut predictions, labels and 3D readers and the Lightning Pose
 reader share: the header checks (:func:`csv_header_levels`, :func:`predictions_header`,
-:func:`bodypart_coords`, :func:`animal_bodyparts`), the frame index (:func:`parse_frame_index`),
+:func:`bodypart_coords`, :func:`animal_bodyparts`), the frame index (:func:`~.variants.parse_frame_index`, re-exported),
 and the two ways to open a table: :func:`open_table` (block-wise and lazy, for predictions of any
 length; :func:`open_predictions` also puts the rows on the video's frames) and
 :func:`read_deeplabcut_table` / :func:`read_h5_frame` (a whole pandas frame, for small tables and
@@ -20,7 +20,6 @@ renamed, other tools') are recognised by :mod:`.variants`.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from .variants import (
     keypoint_header_rows,
     labeled_rows_error,
     normalise_columns,
+    parse_frame_index,
     read_csv_rows,
     table_key,
 )
@@ -342,39 +342,6 @@ def _open_with_pandas(path: Path) -> FrameTable:
     table.index = frame.index
     table.positional_levels = bool(frame.attrs.get("positional_levels"))
     return table
-
-
-# DeepLabCut 2.3's SuperAnimal video inference labels its rows "frame" + the frame number, zero-padded.
-_FRAME_LABEL = re.compile(r"frame(\d+)")
-
-
-def _frame_labels(index: Any) -> np.ndarray | None:
-    """Return the frame numbers of rows labelled ``frame<number>``; None when any row is labelled otherwise."""
-    matches = [_FRAME_LABEL.fullmatch(str(label)) for label in index]
-    if not matches or not all(matches):
-        return None
-    return np.array([int(match.group(1)) for match in matches], dtype="int64")
-
-
-def parse_frame_index(frame: Any, path: Path) -> np.ndarray:
-    """Return the frame numbers of a predictions table's rows, checked to be increasing and not negative.
-
-    Raises
-    ------
-    InvalidSourceFileError
-        When rows are labeled images (labels, not predictions) or the numbers are out of order.
-    """
-    index = frame.index
-    try:
-        values = np.asarray(index, dtype="int64")
-    except (TypeError, ValueError) as err:
-        values = _frame_labels(index)
-        if values is None:
-            scored = "likelihood" in set(frame.columns.get_level_values("coords"))
-            raise labeled_rows_error(path, index[0], scored=scored) from err
-    if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
-        raise InvalidSourceFileError(f"{path}: frame numbers are negative, repeated or out of order.")
-    return values
 
 
 def open_predictions(path: Path, what: str = "DeepLabCut") -> tuple[FrameTable, np.ndarray]:
