@@ -436,7 +436,10 @@ def compose_metadata(
     result = ComposedMetadata()
     poses = [name for name in defaults if name in set(pose_inputs)]
     own = {name: copy.deepcopy(dict(defaults[name])) for name in poses}
-    _rename_clashes(own, poses, _container_names(defaults[name] for name in defaults if name not in own))
+    # Other interfaces' metadata (neuroconv's own pose interfaces): their keyed Pose entries are theirs,
+    # not unknown, and their containers keep their names.
+    others = {name: dict(value) for name, value in defaults.items() if name not in own}
+    _rename_clashes(own, poses, _container_names(others.values()))
     common = shared_entries(defaults, poses)
     user = without_handed_back(copy.deepcopy(dict(metadata or {})), common)
     if isinstance(user.get("Subject"), dict):
@@ -444,8 +447,6 @@ def compose_metadata(
         normalize_date_of_birth(user["Subject"], nwbfile.get("session_start_time"))
     per_input_user = {name: dict(value or {}) for name, value in (input_metadata or {}).items()}
     known = set(known_blocks) | {key for value in defaults.values() for key in value}
-    # Other interfaces' keyed Pose entries (neuroconv's own pose interfaces) are theirs, not unknown.
-    others = {name: dict(value) for name, value in defaults.items() if name not in own}
     result.problems += _user_problems(user, per_input_user, own, poses, known, others)
 
     shared: dict[str, Any] = {}
