@@ -825,3 +825,29 @@ def test_a_damaged_nwb_file_is_named_as_damaged_not_an_internal_error(tmp_path):
             refused += 1
             assert result.stderr.startswith(f"poseconv: error: {path}") and "damaged" in result.stderr, result.stderr
     assert refused >= 3
+
+
+@needs_shared_data
+def test_a_deeplabcut_csv_saved_without_its_index_converts_from_the_cli(tmp_path):
+    import pandas as pd
+
+    source = SHARED_DATA / (
+        "neuroconv/behavior_testing_data/DLC/SL18_csv/"
+        "SL18_D19_S01_F01_BOX_SLP_20230503_112642.1DLC_resnet50_SubLearnSleepBoxRedLightJun26shuffle1_100000_stubbed.csv"
+    )
+    table = pd.read_csv(source, header=[0, 1, 2], index_col=0)
+    resaved = tmp_path / source.name
+    table.to_csv(resaved, index=False)
+    out = tmp_path / "out.nwb"
+    result = poseconv("convert", resaved, "-o", out, "--fps", "30", "--session-start-time", START)
+    assert result.returncode == 0, result.stderr
+    assert "no frame-number column" in result.stderr and "row k is taken as frame k" in result.stderr
+    with NWBHDF5IO(out, "r") as io:
+        nwbfile = io.read()
+        containers = nwbfile.processing["behavior"].data_interfaces.values()
+        (container,) = [c for c in containers if c.neurodata_type == "PoseEstimation"]
+        assert container.source_software == "DeepLabCut"
+        scorer = table.columns.get_level_values(0)[0]
+        for name, series in container.pose_estimation_series.items():
+            np.testing.assert_array_equal(series.data[:], table[(scorer, name)][["x", "y"]].to_numpy())
+            np.testing.assert_array_equal(series.confidence[:], table[(scorer, name, "likelihood")].to_numpy())

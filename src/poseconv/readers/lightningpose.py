@@ -54,12 +54,11 @@ from .deeplabcut.table import (
     PIXEL_REFERENCE_FRAME,
     SINGLE_ANIMAL_NAME,
     bodypart_coords,
-    first_cells,
     open_predictions,
     predictions_header,
     single_scorer,
 )
-from .deeplabcut.variants import csv_coords, has_labeled_rows, read_csv_rows, unmangled_scorer
+from .deeplabcut.variants import csv_coords, first_cells, has_labeled_rows, read_csv_rows, unmangled_scorer
 from .safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, reads_source
 from .side_files import given_or_found
 

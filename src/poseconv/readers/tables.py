@@ -275,11 +275,15 @@ class CsvTable(FrameTable):
         Names of the column levels.
     read_csv_options : dict
         Extra options for ``pandas.read_csv`` (exact float parsing on pandas 2).
+    frame_column : bool, default: True
+        Whether the first column holds the frame numbers; without it, row k is frame k.
     """
 
     keep_whole_when_reread = False  # blocks come from a memory map
 
-    def __init__(self, *, path: Path, n_header: int, level_names: list[str], read_csv_options: dict) -> None:
+    def __init__(
+        self, *, path: Path, n_header: int, level_names: list[str], read_csv_options: dict, frame_column: bool = True
+    ) -> None:
         import pandas as pd
 
         self.path = Path(path)
@@ -289,12 +293,13 @@ class CsvTable(FrameTable):
         self._finalizer = weakref.finalize(self, _remove_quietly, self.cache_path)
         index_parts = []
         columns = None
+        index_col = 0 if frame_column else None
         n_rows = 0
         with os.fdopen(handle, "wb") as out:
             reader = pd.read_csv(
                 self.path,
                 header=list(range(n_header)),
-                index_col=0,
+                index_col=index_col,
                 chunksize=_CSV_CHUNK_ROWS,
                 **read_csv_options,
             )
@@ -310,13 +315,20 @@ class CsvTable(FrameTable):
                     np.ascontiguousarray(values).tofile(out)
                     n_rows += len(chunk)
         if columns is None:
-            columns = pd.read_csv(self.path, header=list(range(n_header)), index_col=0, nrows=0).columns
+            columns = pd.read_csv(self.path, header=list(range(n_header)), index_col=index_col, nrows=0).columns
             columns = columns.set_names(level_names)
         self.columns = columns
-        self.index = np.concatenate(index_parts) if index_parts else np.empty(0, dtype="int64")
+        if frame_column:
+            self.index = np.concatenate(index_parts) if index_parts else np.empty(0, dtype="int64")
+        else:
+            self.index = np.arange(n_rows, dtype="int64")
         if n_rows:
             _warn_if_rows_short(
-                self.path, n_header=n_header, n_fields=len(columns) + 1, n_rows=n_rows, last_row=self.index[-1]
+                self.path,
+                n_header=n_header,
+                n_fields=len(columns) + int(frame_column),
+                n_rows=n_rows,
+                last_row=self.index[-1],
             )
         super().__init__(n_rows=n_rows, n_columns=len(columns))
         self._map: np.ndarray | None = None

@@ -31,10 +31,9 @@ from .table import (
     UNIQUE_SKELETON_NAME,
     animal_bodyparts,
     bodypart_coords,
-    first_cells,
     single_scorer,
 )
-from .variants import csv_coords, h5_coords, has_labeled_rows, read_csv_rows
+from .variants import csv_coords, first_cells, h5_coords, has_labeled_rows, read_csv_rows
 
 __all__ = [
     "ANIMAL_SKELETON_NAME",

@@ -28,18 +28,17 @@ from ...errors import InvalidSourceFileError
 from ...model import VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile
 from ..safety.input_checks import check_input_file
+from .csv_header import csv_header_levels
 from .project import find_video
 from .table import (
     ANIMAL_SKELETON_NAME,
     SUFFIXES,
     UNIQUE_BODYPARTS_INDIVIDUAL,
     UNIQUE_SKELETON_NAME,
-    csv_header_levels,
-    first_cells,
     read_csv_frame,
     read_h5_frame,
 )
-from .variants import DLC_LEVELS, read_csv_rows, unnamed_label_levels
+from .variants import DLC_LEVELS, first_cells, read_csv_rows, unnamed_label_levels
 
 __all__ = [
     "LABELED_DATA_FOLDER",
@@ -111,7 +110,7 @@ def _read_labels_frame(path: Path) -> tuple[Any, tuple[str, ...] | None]:
         header = ("",) * n_header
     else:
         header = None
-        n_header, cells = csv_header_levels(path, "DeepLabCut labels", positional=False)
+        n_header, cells, _ = csv_header_levels(path, "DeepLabCut labels", positional=False)
     # Three index columns leave the header's next two cells empty ("coords,,,x,y,..."). The coords
     # row is counted: a scorer row may be blank throughout (Lightning Pose labels made by script).
     coords_row = rows[n_header - 1]

@@ -41,12 +41,18 @@ from .table import (
     UNIQUE_BODYPARTS_INDIVIDUAL,
     UNIQUE_SKELETON_NAME,
     animal_bodyparts,
-    first_cells,
     open_predictions,
     predictions_header,
     scorer_span,
 )
-from .variants import LEVEL_NAMES, h5_keypoint_columns, keypoint_header_rows, positional_software, read_csv_rows
+from .variants import (
+    LEVEL_NAMES,
+    first_cells,
+    h5_keypoint_columns,
+    keypoint_header_rows,
+    positional_software,
+    read_csv_rows,
+)
 
 __all__ = [
     "CONFIDENCE_DEFINITION",
@@ -69,6 +75,9 @@ _TRIANGULATED_FRAME = (
     "are those of the first camera of the stereo calibration and the length unit is that of "
     "the calibration pattern (checkerboard squares unless the calibration says otherwise)."
 )
+
+
+_LIVE_POSES_STEM = re.compile(r"_poses_\d{8}_\d{6}$")
 
 
 def is_deeplabcut_file(file_path: str | Path) -> bool:
@@ -270,6 +279,9 @@ def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> 
     """Return the analysed video (with what the metadata says of it) and its frame rate, when recorded."""
     span = scorer_span(path.stem, scorer)
     video_stem = path.stem[: span[0]] if span is not None and span[0] > 0 else path.stem
+    if span is None:
+        # DeepLabCut-live's benchmark names its poses "<video>_poses_<YYYYmmdd_HHMMSS>".
+        video_stem = _LIVE_POSES_STEM.sub("", video_stem) or video_stem
     # 3D outputs separate video and scorer with "_" ("vid1_DLC_3D"); 2D outputs do not.
     if not any(path.with_name(video_stem + suffix).is_file() for suffix in VIDEO_SUFFIXES):
         video_stem = video_stem.rstrip("_") or video_stem

@@ -9,8 +9,9 @@ triangulated 3D output and ``x, y`` for human labels. Rows are frames (predictio
 images (labels). Lightning Pose writes the same layout.
 
 This module is what the DeepLabCut predictions, labels and 3D readers and the Lightning Pose
-reader share: the header checks (:func:`csv_header_levels`, :func:`predictions_header`,
-:func:`bodypart_coords`, :func:`animal_bodyparts`), the frame index (:func:`~.variants.parse_frame_index`, re-exported),
+reader share: the header checks (:func:`predictions_header`, :func:`bodypart_coords`,
+:func:`animal_bodyparts`; a CSV's header rows are read by :mod:`.csv_header`), the frame index
+(:func:`~.variants.parse_frame_index`, re-exported),
 and the two ways to open a table: :func:`open_table` (block-wise and lazy, for predictions of any
 length; :func:`open_predictions` also puts the rows on the video's frames) and
 :func:`read_deeplabcut_table` / :func:`read_h5_frame` (a whole pandas frame, for small tables and
@@ -20,23 +21,23 @@ renamed, other tools') are recognised by :mod:`.variants`.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ...errors import InvalidSourceFileError
+from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model.frame_tables import ArrayTable, FrameTable
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_frame_count, check_input_file, is_hdf5
 from ..safety.safe_pickle import open_pandas_store, pandas_store_keys
 from ..tables import CsvTable, NotNumericError, exact_float_option, open_h5_table
+from .csv_header import csv_header_levels
 from .variants import (
     IMAGE_SUFFIXES,
-    LEVEL_NAMES,
     csv_coords,
     first_row_label,
     has_labeled_rows,
-    keypoint_header_rows,
     labeled_rows_error,
     normalise_columns,
     parse_frame_index,
@@ -54,8 +55,6 @@ __all__ = [
     "animal_bodyparts",
     "bodypart_coords",
     "common_coords",
-    "csv_header_levels",
-    "first_cells",
     "open_predictions",
     "open_table",
     "parse_frame_index",
@@ -91,54 +90,6 @@ def scorer_span(stem: str, scorer: str) -> tuple[int, int] | None:
     """
     position = stem.rfind(scorer) if scorer else -1
     return (position, position + len(scorer)) if position >= 0 else None
-
-
-def first_cells(rows: list[list[str]]) -> list[str]:
-    """Return the first cell of each CSV row, stripped (``""`` for an empty row)."""
-    return [row[0].strip() if row else "" for row in rows]
-
-
-def csv_header_levels(path: Path, what: str, *, positional: bool = True) -> tuple[int, list[str]]:
-    """Return the number of header rows of a DeepLabCut-style CSV and the names of its levels.
-
-    Parameters
-    ----------
-    path : pathlib.Path
-        The CSV.
-    what : str
-        What the file should be, for the message ("DeepLabCut predictions", "DeepLabCut labels").
-    positional : bool, default: True
-        Accept a header in DeepLabCut's layout under other level names (or none), whose levels are
-        then named ``level_<i>`` (see :func:`.variants.keypoint_header_rows`).
-
-    Returns
-    -------
-    (int, list of str)
-        3 or 4 header rows (2 to 4 by position) and the first cell of each row.
-
-    Raises
-    ------
-    InvalidSourceFileError
-        When the first cells are not DeepLabCut's level names.
-    """
-    rows = read_csv_rows(path, n_rows=5)
-    cells = first_cells(rows)
-    n_header = 0
-    for cell in cells:
-        if cell not in LEVEL_NAMES:
-            break
-        n_header += 1
-    if n_header not in (3, 4) or cells[0] != "scorer" or cells[n_header - 1] != "coords":
-        # Other tools' tables in DeepLabCut's layout name the levels otherwise (or not at all).
-        by_position = keypoint_header_rows(rows) if positional else None
-        if by_position is not None:
-            return by_position, [cell or f"level_{i}" for i, cell in enumerate(cells[:by_position])]
-        raise InvalidSourceFileError(
-            f"{path}: not a {what} CSV. Expected 3 header rows "
-            "(scorer, bodyparts, coords) or 4 (scorer, individuals, bodyparts, coords), "
-            f"found first cells {cells[:4]}."
-        )
-    return n_header, cells
 
 
 def read_h5_frame(path: Path, *, what: str, table: str, holds: str, hint: str = "", key: str | None = None) -> Any:
@@ -186,7 +137,9 @@ def read_h5_frame(path: Path, *, what: str, table: str, holds: str, hint: str = 
     return frame
 
 
-def read_csv_frame(path: Path, *, n_header: int, level_names: list[str], index_col: int | list[int], what: str) -> Any:
+def read_csv_frame(
+    path: Path, *, n_header: int, level_names: list[str], index_col: int | list[int] | None, what: str
+) -> Any:
     """Read a DeepLabCut-style CSV whole with pandas (exact floats), its column levels named."""
     import pandas as pd
 
@@ -247,11 +200,17 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
     if path.suffix.lower() == ".csv":
-        n_header, cells = csv_header_levels(path, "DeepLabCut predictions")
+        header = csv_header_levels(path, "DeepLabCut predictions")
         frame = read_csv_frame(
-            path, n_header=n_header, level_names=list(cells[:n_header]), index_col=0, what="DeepLabCut"
+            path,
+            n_header=header.n_rows,
+            level_names=header.level_names,
+            index_col=0 if header.frame_column else None,
+            what="DeepLabCut",
         )
-        if cells[:n_header] != ["scorer"] and not _numeric_index(frame.index) and has_labeled_rows(path):
+        if not header.frame_column:
+            _warn_no_frame_column(path)
+        elif header.level_names[:1] != ["scorer"] and not _numeric_index(frame.index) and has_labeled_rows(path):
             scored = "likelihood" in set(frame.columns.get_level_values(-1))
             raise labeled_rows_error(path, frame.index[0], scored=scored)
     else:
@@ -297,22 +256,36 @@ def open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
 
 
 def _open_csv(path: Path, what: str) -> FrameTable:
-    n_header, cells = csv_header_levels(path, f"{what} predictions")
+    header = csv_header_levels(path, f"{what} predictions")
     try:
-        return CsvTable(
+        table = CsvTable(
             path=path,
-            n_header=n_header,
-            level_names=list(cells[:n_header]),
+            n_header=header.n_rows,
+            level_names=header.level_names,
             read_csv_options=exact_float_option(),
+            frame_column=header.frame_column,
         )
     except NotNumericError as err:
         if has_labeled_rows(path):
-            rows = read_csv_rows(path, n_rows=n_header + 1)
+            rows = read_csv_rows(path, n_rows=header.n_rows + 1)
             raise labeled_rows_error(path, first_row_label(rows[-1]), scored="likelihood" in csv_coords(rows)) from err
         raise _not_numbers(path, err, what) from err
     except Exception as err:
         # pandas' parser errors have no common base; say which file, and chain.
         raise InvalidSourceFileError(f"{path}: cannot be parsed as a {what} CSV ({err}).") from err
+    if not header.frame_column:
+        _warn_no_frame_column(path)
+    return table
+
+
+def _warn_no_frame_column(path: Path) -> None:
+    warnings.warn(
+        f"{path.name}: the table has no frame-number column (it was saved without its row index, as "
+        "to_csv(index=False) does); row k is taken as frame k. If rows were dropped before saving, the "
+        "frame times are wrong: convert the tool's original file instead.",
+        PoseconvWarning,
+        stacklevel=4,
+    )
 
 
 def _open_h5_lazily(path: Path) -> FrameTable | None:

@@ -46,12 +46,14 @@ __all__ = [
     "h5_coords",
     "h5_first_row",
     "h5_keypoint_columns",
+    "has_frame_column",
     "has_image_index",
     "h5_row_index_kind",
     "keypoint_header_rows",
     "unmangled_scorer",
     "unnamed_label_levels",
     "csv_coords",
+    "first_cells",
     "first_row_label",
     "labeled_rows_error",
     "normalise_columns",
@@ -83,6 +85,11 @@ def read_csv_rows(path: Path, n_rows: int = 4) -> list[list[str]]:
     """Return the first ``n_rows`` rows of a CSV file as lists of cells (undecodable bytes replaced)."""
     with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
         return list(itertools.islice(csv.reader(handle), n_rows))
+
+
+def first_cells(rows: list[list[str]]) -> list[str]:
+    """Return the first cell of each CSV row, stripped (``""`` for an empty row)."""
+    return [row[0].strip() if row else "" for row in rows]
 
 
 def labeled_rows_error(path: Path, example: Any, *, scored: bool = False) -> InvalidSourceFileError:
@@ -150,10 +157,22 @@ def keypoint_header_rows(rows: list[list[str]]) -> int | None:
         cell, with x and y) and the rows above it repeat names, else None.
     """
     for n_header, row in enumerate(rows[:4], start=1):
-        cells = [cell.strip() for cell in row[1:]]
+        # A table saved without its index has no first column of row labels (see has_frame_column).
+        cells = [cell.strip() for cell in (row if row and row[0].strip() in COORD_NAMES else row[1:])]
         if n_header >= 2 and cells and set(cells) <= COORD_NAMES and {"x", "y"} <= set(cells):
             return n_header
     return None
+
+
+def has_frame_column(rows: list[list[str]], n_header: int) -> bool:
+    """Return whether a CSV in DeepLabCut's layout starts each row with the frame number.
+
+    A table re-saved with ``to_csv(index=False)``, or written that way (DeepLabCut-live's
+    benchmark), has no such column: its coords row starts with a coordinate label, where
+    DeepLabCut's starts with ``coords`` (or is blank when the levels have no names).
+    """
+    coords_row = rows[n_header - 1] if len(rows) >= n_header else []
+    return not coords_row or coords_row[0].strip() not in COORD_NAMES
 
 
 def unmangled_scorer(scorers: list[str]) -> str | None:
@@ -209,10 +228,12 @@ def normalise_columns(columns: Any, path: Path) -> tuple[Any, bool]:
     """
     import pandas as pd
 
+    # Level values written by scripts may be numbers (individuals 0, 1, ...); DeepLabCut's are text.
+    columns = _text_levels(columns)
     names = tuple(columns.names)
     positional = False
     if names not in DLC_LEVELS:
-        levels = _POSITIONAL_LEVELS.get(columns.nlevels)
+        levels = _positional_levels(columns)
         coords = {str(value) for value in columns.get_level_values(-1)} if levels else set()
         if not levels or not coords <= COORD_NAMES or not {"x", "y"} <= coords:
             hint = ""
@@ -225,10 +246,13 @@ def normalise_columns(columns: Any, path: Path) -> tuple[Any, bool]:
             )
         positional = True
         tuples = [tuple(str(v) for v in column) for column in columns]
-        if columns.nlevels == 2:
+        if levels[0] != "scorer":
             tuples = [(UNKNOWN_SOFTWARE, *column) for column in tuples]
-            levels = DLC_LEVELS[0]
+            levels = ("scorer", *levels)
         columns = pd.MultiIndex.from_tuples(tuples, names=list(levels))
+        if _DLC_SCORER.match(columns.get_level_values("scorer")[0]):
+            # DeepLabCut's own table, its level names lost (a CSV saved without its index): nothing to doubt.
+            return _unmangle_scorers(columns, path), positional
         warnings.warn(
             f"{path.name}: header levels {list(names)} are not DeepLabCut's; read by position as "
             f"{list(levels)}, scorer {columns.get_level_values('scorer')[0]!r}. The software is told from the "
@@ -237,6 +261,27 @@ def normalise_columns(columns: Any, path: Path) -> tuple[Any, bool]:
             stacklevel=4,
         )
     return _unmangle_scorers(columns, path), positional
+
+
+def _text_levels(columns: Any) -> Any:
+    """Return ``columns`` with every level value as text (unchanged when they already are)."""
+    import pandas as pd
+
+    if all(level.dtype == object and all(isinstance(v, str) for v in level) for level in columns.levels):
+        return columns
+    return pd.MultiIndex.from_tuples([tuple(str(value) for value in column) for column in columns], names=columns.names)
+
+
+def _positional_levels(columns: Any) -> tuple[str, ...] | None:
+    """Return the DeepLabCut level names a header under other names is read as, by position; None if none fit.
+
+    Three levels are ``scorer, bodyparts, coords``, unless the top one varies or is named
+    ``individuals``: a table with no scorer level (DeepLabCut-live's multi-animal output), whose
+    top level names the animals, since a DeepLabCut table has one scorer.
+    """
+    if columns.nlevels == 3 and (columns.names[0] == "individuals" or len(set(columns.get_level_values(0))) > 1):
+        return DLC_LEVELS[1][1:]
+    return _POSITIONAL_LEVELS.get(columns.nlevels)
 
 
 def h5_row_index_kind(path: Path) -> str | None:
@@ -388,12 +433,11 @@ def has_labeled_rows(file_path: str | Path) -> bool:
         if path.suffix.lower() != ".csv":
             return False
         rows = read_csv_rows(path, 6)
-        first_cells = [row[0].strip() if row else "" for row in rows]
         unnamed = unnamed_label_levels(rows)
         n_header = (
             len(unnamed)
             if unnamed is not None
-            else next((i for i, cell in enumerate(first_cells) if cell not in LEVEL_NAMES), len(rows))
+            else next((i for i, cell in enumerate(first_cells(rows)) if cell not in LEVEL_NAMES), len(rows))
         )
         data = [row for row in rows[n_header:] if row]
         # Two header rows: Lightning Pose's labels without the scorer row (bodyparts, coords).

@@ -9,7 +9,6 @@ from poseconv.errors import InvalidSourceFileError
 from poseconv.readers.deeplabcut.table import (
     animal_bodyparts,
     bodypart_coords,
-    csv_header_levels,
     parse_frame_index,
     single_scorer,
 )
@@ -17,18 +16,6 @@ from poseconv.readers.deeplabcut.table import (
 
 def _columns(tuples, names):
     return pd.MultiIndex.from_tuples(tuples, names=names)
-
-
-def test_csv_header_levels_reads_deeplabcut_and_positional_headers(tmp_path):
-    dlc = tmp_path / "dlc.csv"
-    dlc.write_text("scorer,S,S\nbodyparts,nose,nose\ncoords,x,y\n0,1.0,2.0\n")
-    assert csv_header_levels(dlc, "DeepLabCut predictions") == (3, ["scorer", "bodyparts", "coords", "0"])
-    other = tmp_path / "other.csv"
-    other.write_text(",S,S\n,nose,nose\n,x,y\n0,1.0,2.0\n")
-    assert csv_header_levels(other, "DeepLabCut predictions") == (3, ["level_0", "level_1", "level_2"])
-    # Labels take DeepLabCut's level names only.
-    with pytest.raises(InvalidSourceFileError, match="other.csv: not a DeepLabCut labels CSV"):
-        csv_header_levels(other, "DeepLabCut labels", positional=False)
 
 
 def test_bodypart_coords_and_animals_of_a_multi_animal_header():

@@ -12,7 +12,7 @@ from poseconv.catalog import check_format, detect_format, get_format
 from poseconv.errors import InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
 from poseconv.readers.deeplabcut import read_deeplabcut
 from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels
-from tests.fixtures.deeplabcut import DLC, SINGLE_ANIMAL_CSV, THREE_D_H5
+from tests.fixtures.deeplabcut import DLC, MULTI_ANIMAL_CSV, MULTI_ANIMAL_DIR, SINGLE_ANIMAL_CSV, THREE_D_H5
 from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 
 pytestmark = needs_shared_data
@@ -193,3 +193,79 @@ def test_csv_saved_by_excel_reads_as_the_original(tmp_path, recwarn):
         assert len(a.instances) == len(b.instances)
         for x, y in zip(a.instances, b.instances, strict=True):
             np.testing.assert_array_equal(x.points, y.points)
+
+
+def _track_values(pose, name):
+    (track,) = [track for track in pose.tracks if track.name == name]
+    return track, pose.skeletons[track.skeleton].nodes
+
+
+@pytest.mark.parametrize("source", [SINGLE_ANIMAL_CSV, MULTI_ANIMAL_CSV], ids=["single", "multi"])
+def test_csv_saved_without_its_index_reads_row_k_as_frame_k(tmp_path, source):
+    # to_csv(index=False): no frame column, and the header rows lose the levels' names.
+    frame = pd.read_csv(source, header=list(range(4 if source == MULTI_ANIMAL_CSV else 3)), index_col=0)
+    resaved = tmp_path / source.name
+    frame.to_csv(resaved, index=False)
+    assert detect_format(resaved).name == "DeepLabCut"
+    with pytest.warns(PoseconvWarning, match="no frame-number column.*row k is taken as frame k") as caught:
+        pose = read_deeplabcut(resaved)
+    # The scorer is DeepLabCut's: reading the levels by position leaves nothing to doubt.
+    assert not [w for w in caught if "read by position" in str(w.message)]
+    original = read_deeplabcut(source)
+    assert pose.scorer == original.scorer and pose.source_software == "DeepLabCut"
+    assert [t.name for t in pose.tracks] == [t.name for t in original.tracks]
+    for track, kept in zip(pose.tracks, original.tracks, strict=True):
+        np.testing.assert_array_equal(track.positions[:], kept.positions[:])
+        np.testing.assert_array_equal(track.confidence[:], kept.confidence[:])
+
+
+def _live_frame(n_individuals: int) -> pd.DataFrame:
+    """A table as DeepLabCut-live's benchmark saves poses: no scorer level, animals named individual_<i>."""
+    bodyparts = ["nose", "tail"]
+    values = np.arange(6.0 * 3 * len(bodyparts) * n_individuals).reshape(6, -1) / 7
+    if n_individuals > 1:
+        levels = [[f"individual_{i}" for i in range(n_individuals)], bodyparts, ["x", "y", "likelihood"]]
+        names = ["individuals", "bodyparts", "coords"]
+    else:
+        levels, names = [bodyparts, ["x", "y", "likelihood"]], ["bodyparts", "coords"]
+    return pd.DataFrame(values, columns=pd.MultiIndex.from_product(levels, names=names))
+
+
+@pytest.mark.parametrize("n_individuals", [1, 3])
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+def test_tables_without_a_scorer_level_are_read_with_their_animals(tmp_path, n_individuals, suffix):
+    frame = _live_frame(n_individuals)
+    path = tmp_path / f"video_poses_20250101_120000{suffix}"
+    if suffix == ".h5":
+        frame.to_hdf(path, key="df_with_missing")
+    else:
+        frame.to_csv(path, index=False)
+    # The video the poses were made from, under the name DeepLabCut-live gives them.
+    shutil.copy(MULTI_ANIMAL_DIR / "m3v1mp4short.mp4", tmp_path / "video.mp4")
+    with pytest.warns(PoseconvWarning, match="read by position"):
+        pose = read_deeplabcut(path)
+    assert "unknown" in pose.source_software
+    assert [video.path.name for video in pose.videos.values()] == ["video.mp4"]
+    names = list(dict.fromkeys(frame.columns.get_level_values(0))) if n_individuals > 1 else ["individual"]
+    assert [track.name for track in pose.tracks] == names
+    for name in names:
+        track, nodes = _track_values(pose, name)
+        part = frame[name] if n_individuals > 1 else frame
+        for j, node in enumerate(nodes):
+            np.testing.assert_array_equal(track.positions[:, j], part[node][["x", "y"]].to_numpy())
+            np.testing.assert_array_equal(track.confidence[:, j], part[node]["likelihood"].to_numpy())
+
+
+def test_numbers_as_animal_and_bodypart_names_are_read_as_text(tmp_path):
+    scorer = "DLC_dlcrnetms5_maprojDec1shuffle1_50000"
+    columns = pd.MultiIndex.from_product(
+        [[scorer], [0, 1], [0, 1, 2], ["x", "y", "likelihood"]], names=["scorer", "individuals", "bodyparts", "coords"]
+    )
+    frame = pd.DataFrame(np.random.default_rng(0).uniform(size=(5, len(columns))), columns=columns)
+    path = tmp_path / f"vid{scorer}_el.h5"
+    frame.to_hdf(path, key="tracks")
+    pose = read_deeplabcut(path)
+    assert [track.name for track in pose.tracks] == ["0", "1"]
+    track, nodes = _track_values(pose, "1")
+    assert list(nodes) == ["0", "1", "2"]
+    np.testing.assert_array_equal(track.positions[:, 2], frame[(scorer, 1, 2)][["x", "y"]].to_numpy())

@@ -1,0 +1,74 @@
+"""The header of a CSV in DeepLabCut's layout: how many rows, the levels' names, whether rows are labeled.
+
+DeepLabCut starts each header row with its level's name (``scorer``, ``individuals``,
+``bodyparts``, ``coords``) and each data row with the frame number or image path. Tables in
+that layout written by other code name the levels otherwise or not at all, and a table saved
+with ``to_csv(index=False)`` has neither the names nor the frame column (see :mod:`.variants`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from ...errors import InvalidSourceFileError
+from .variants import LEVEL_NAMES, first_cells, has_frame_column, keypoint_header_rows, read_csv_rows
+
+__all__ = ["CsvHeader", "csv_header_levels"]
+
+
+class CsvHeader(NamedTuple):
+    """The header of a CSV in DeepLabCut's layout (see :func:`csv_header_levels`)."""
+
+    #: Header rows: 3 or 4 (2 to 4 by position).
+    n_rows: int
+    #: Names of the column levels: the first cell of each header row, or ``level_<i>`` by position.
+    level_names: list[str]
+    #: Whether each row starts with its frame number or image label (False: rows are frames 0, 1, ...).
+    frame_column: bool = True
+
+
+def csv_header_levels(path: Path, what: str, *, positional: bool = True) -> CsvHeader:
+    """Return the header rows of a DeepLabCut-style CSV, the names of its levels, and whether rows are labeled.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV.
+    what : str
+        What the file should be, for the message ("DeepLabCut predictions", "DeepLabCut labels").
+    positional : bool, default: True
+        Accept a header in DeepLabCut's layout under other level names (or none), whose levels are
+        then named ``level_<i>`` (see :func:`.variants.keypoint_header_rows`), and a table with no
+        frame-number column (see :func:`.variants.has_frame_column`).
+
+    Returns
+    -------
+    CsvHeader
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the first cells are not DeepLabCut's level names.
+    """
+    rows = read_csv_rows(path, n_rows=5)
+    cells = first_cells(rows)
+    n_header = 0
+    for cell in cells:
+        if cell not in LEVEL_NAMES:
+            break
+        n_header += 1
+    if n_header not in (3, 4) or cells[0] != "scorer" or cells[n_header - 1] != "coords":
+        # Other tools' tables in DeepLabCut's layout name the levels otherwise (or not at all).
+        by_position = keypoint_header_rows(rows) if positional else None
+        if by_position is not None:
+            if not has_frame_column(rows, by_position):
+                # The first cells are values, not the levels' names.
+                return CsvHeader(by_position, [f"level_{i}" for i in range(by_position)], frame_column=False)
+            return CsvHeader(by_position, [cell or f"level_{i}" for i, cell in enumerate(cells[:by_position])])
+        raise InvalidSourceFileError(
+            f"{path}: not a {what} CSV. Expected 3 header rows "
+            "(scorer, bodyparts, coords) or 4 (scorer, individuals, bodyparts, coords), "
+            f"found first cells {cells[:4]}."
+        )
+    return CsvHeader(n_header, cells[:n_header])
