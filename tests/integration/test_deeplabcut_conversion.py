@@ -357,3 +357,34 @@ def test_movement_reads_every_individual_back(tmp_path, irregular):
         # movement: position (time, space, keypoints, individuals)
         np.testing.assert_array_equal(dataset.position.values[:, :, :, 0], np.transpose(track.positions, (0, 2, 1)))
         np.testing.assert_array_equal(dataset.confidence.values[:, :, 0], track.confidence)
+
+
+@pytest.mark.parametrize("entry", ["convert", "run"])
+def test_deeplabcut_live_gui_poses_keep_their_frame_times_from_the_cli_and_a_spec(tmp_path, entry):
+    from tests.fixtures.cli import poseconv_in_process
+    from tests.fixtures.deeplabcut import write_live_gui_file
+
+    source = tmp_path / "session1_DLC.hdf5"
+    frame = write_live_gui_file(source)
+    out = tmp_path / "session1.nwb"
+    start = "2024-01-01T00:00:00+00:00"
+    if entry == "convert":
+        result = poseconv_in_process("convert", source, "-o", out, "--session-start-time", start)
+    else:
+        spec = tmp_path / "spec.yaml"
+        spec.write_text(
+            f"output_folder: {tmp_path}\nsessions:\n  - session_id: session1\n    session_start_time: '{start}'\n"
+            f"    pose: [{{interface: dlc, file_path: {source}}}]\n",
+            encoding="utf-8",
+        )
+        result = poseconv_in_process("run", spec, "--jobs", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    frame_time = frame[("frame_time", "")].to_numpy()
+    with NWBHDF5IO(out, "r") as io:
+        container = io.read().processing["behavior"]["PoseEstimation"]
+        assert container.source_software == "DeepLabCut-live"
+        for node in ("nose", "tail"):
+            series = container.pose_estimation_series[node]
+            np.testing.assert_array_equal(series.timestamps[:], frame_time - frame_time[0])
+            np.testing.assert_array_equal(series.data[:], frame[node][["x", "y"]].to_numpy())
+            np.testing.assert_array_equal(series.confidence[:], frame[node]["likelihood"].to_numpy())

@@ -32,6 +32,7 @@ from ...model.frames import ColumnView
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5, reads_source
 from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
 from ..side_files import given_or_found
+from .live import live_timing, live_video_stem
 from .model_info import DeepLabCutModel, describe_model, frame_size_from_meta
 from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_skeletons
 from .table import (
@@ -77,9 +78,6 @@ _TRIANGULATED_FRAME = (
 )
 
 
-_LIVE_POSES_STEM = re.compile(r"_poses_\d{8}_\d{6}$")
-
-
 def is_deeplabcut_file(file_path: str | Path) -> bool:
     """Return True when ``file_path`` looks like DeepLabCut keypoint output; never raises.
 
@@ -95,7 +93,7 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
             )
             # Lightning Pose writes the same header: the catalog's LightningPose format refines this one.
             return dlc_header or keypoint_header_rows(rows) is not None
-        if path.suffix.lower() == ".h5" and is_hdf5(path):
+        if path.suffix.lower() in (".h5", ".hdf5") and is_hdf5(path):
             import h5py
 
             # The check every input gets, before this process reads a header (once per version of a file).
@@ -280,8 +278,7 @@ def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> 
     span = scorer_span(path.stem, scorer)
     video_stem = path.stem[: span[0]] if span is not None and span[0] > 0 else path.stem
     if span is None:
-        # DeepLabCut-live's benchmark names its poses "<video>_poses_<YYYYmmdd_HHMMSS>".
-        video_stem = _LIVE_POSES_STEM.sub("", video_stem) or video_stem
+        video_stem = live_video_stem(video_stem)
     # 3D outputs separate video and scorer with "_" ("vid1_DLC_3D"); 2D outputs do not.
     if not any(path.with_name(video_stem + suffix).is_file() for suffix in VIDEO_SUFFIXES):
         video_stem = video_stem.rstrip("_") or video_stem
@@ -444,6 +441,9 @@ def read_deeplabcut(
     timing = {}
     if fps is not None and side.meta_path is not None:
         timing[video.key] = FrameTiming(rate=fps, source=f"fps recorded by DeepLabCut in {side.meta_path.name}")
+    clock = getattr(frame, "clock_columns", None)
+    if clock and "frame_time" in clock:
+        timing[video.key] = live_timing(clock, path)
     notes: dict[str, Any] = {
         "multi_animal": multi_animal,
         "config_file": str(side.config_path) if side.config_path else None,

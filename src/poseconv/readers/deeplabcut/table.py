@@ -33,6 +33,7 @@ from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_frame_count, che
 from ..safety.safe_pickle import open_pandas_store, pandas_store_keys
 from ..tables import CsvTable, NotNumericError, exact_float_option, open_h5_table
 from .csv_header import csv_header_levels
+from .live import LIVE_SOFTWARE, split_clock_columns
 from .variants import (
     IMAGE_SUFFIXES,
     csv_coords,
@@ -66,8 +67,8 @@ __all__ = [
     "single_scorer",
 ]
 
-#: Suffixes of DeepLabCut tables.
-SUFFIXES = {".h5", ".csv"}
+#: Suffixes of DeepLabCut tables (DeepLabCut-live's GUI names its poses ``<session>_DLC.hdf5``).
+SUFFIXES = {".h5", ".hdf5", ".csv"}
 #: DeepLabCut's name for the pseudo-individual that carries unique bodyparts.
 UNIQUE_BODYPARTS_INDIVIDUAL = "single"
 #: Track name of the animal of a single-animal table.
@@ -221,7 +222,10 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
             holds="DeepLabCut .h5 files hold one (key 'df_with_missing' or 'tracks')",
             hint=" If it is a SLEAP analysis file, use the SLEAP reader.",
         )
-    frame.columns, frame.attrs["positional_levels"] = normalise_columns(frame.columns, path)
+        frame, clock = split_clock_columns(frame)
+        frame.attrs["clock_columns"] = clock
+    writer = LIVE_SOFTWARE if frame.attrs.get("clock_columns") else None
+    frame.columns, frame.attrs["positional_levels"] = normalise_columns(frame.columns, path, writer=writer)
     return frame
 
 
@@ -314,6 +318,7 @@ def _open_with_pandas(path: Path) -> FrameTable:
     table.columns = frame.columns
     table.index = frame.index
     table.positional_levels = bool(frame.attrs.get("positional_levels"))
+    table.clock_columns = frame.attrs.get("clock_columns") or {}
     return table
 
 

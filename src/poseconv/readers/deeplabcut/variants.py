@@ -205,7 +205,7 @@ def _unmangle_scorers(columns: Any, path: Path) -> Any:
     return pd.MultiIndex.from_tuples([(base, *column[1:]) for column in columns], names=columns.names)
 
 
-def normalise_columns(columns: Any, path: Path) -> tuple[Any, bool]:
+def normalise_columns(columns: Any, path: Path, *, writer: str | None = None) -> tuple[Any, bool]:
     """Return DeepLabCut's column header for a table in its layout, and whether it was read by position.
 
     Parameters
@@ -214,6 +214,9 @@ def normalise_columns(columns: Any, path: Path) -> tuple[Any, bool]:
         The table's columns, as parsed.
     path : pathlib.Path
         The file, for messages.
+    writer : str, optional
+        The tool known to have written a table without a scorer level (:data:`.live.LIVE_SOFTWARE`):
+        it stands for the scorer, and the levels are read by position without a warning.
 
     Returns
     -------
@@ -247,11 +250,12 @@ def normalise_columns(columns: Any, path: Path) -> tuple[Any, bool]:
         positional = True
         tuples = [tuple(str(v) for v in column) for column in columns]
         if levels[0] != "scorer":
-            tuples = [(UNKNOWN_SOFTWARE, *column) for column in tuples]
+            tuples = [(writer or UNKNOWN_SOFTWARE, *column) for column in tuples]
             levels = ("scorer", *levels)
         columns = pd.MultiIndex.from_tuples(tuples, names=list(levels))
-        if _DLC_SCORER.match(columns.get_level_values("scorer")[0]):
-            # DeepLabCut's own table, its level names lost (a CSV saved without its index): nothing to doubt.
+        if writer is not None or _DLC_SCORER.match(columns.get_level_values("scorer")[0]):
+            # DeepLabCut's own table, its level names lost (a CSV saved without its index), or a
+            # table whose writer is known: nothing to doubt.
             return _unmangle_scorers(columns, path), positional
         warnings.warn(
             f"{path.name}: header levels {list(names)} are not DeepLabCut's; read by position as "

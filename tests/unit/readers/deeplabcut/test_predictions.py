@@ -23,6 +23,7 @@ from tests.fixtures.deeplabcut import (
     THREE_D_CSV,
     THREE_D_H5,
     write_dlc_file,
+    write_live_gui_file,
 )
 
 
@@ -371,3 +372,32 @@ def test_3d_poses_a_model_lifted_from_one_camera_are_not_called_triangulated(tmp
     pose = read_deeplabcut(path, find_side_files=False)
     assert pose.n_dims == 3 and "lifted from one camera" in pose.reference_frame
     assert "triangulated" not in pose.reference_frame
+
+
+def test_deeplabcut_live_gui_poses_are_placed_by_their_frame_times(tmp_path, recwarn):
+    path = tmp_path / "session1_DLC.hdf5"
+    frame = write_live_gui_file(path)
+    assert is_deeplabcut_file(path) and infer_source_software(path) == "DeepLabCut"
+    pose = read_deeplabcut(path)
+    # The writer is known: nothing read by position is left to doubt.
+    assert not [w for w in recwarn if issubclass(w.category, PoseconvWarning)]
+    assert pose.source_software == "DeepLabCut-live"
+    (track,) = pose.tracks
+    nodes = pose.skeletons[track.skeleton].nodes
+    assert list(nodes) == ["nose", "tail"]
+    for j, node in enumerate(nodes):
+        np.testing.assert_array_equal(track.positions[:, j], frame[node][["x", "y"]].to_numpy())
+        np.testing.assert_array_equal(track.confidence[:, j], frame[node]["likelihood"].to_numpy())
+    timing = pose.timing[track.video]
+    frame_time = frame[("frame_time", "")].to_numpy()
+    np.testing.assert_array_equal(timing.timestamps, frame_time - frame_time[0])
+    assert repr(float(frame_time[0])) in timing.source and "15.0 ms later" in timing.source
+
+
+def test_deeplabcut_live_clock_columns_that_are_not_times_are_refused(tmp_path):
+    path = tmp_path / "session1_DLC.hdf5"
+    frame = write_live_gui_file(path, n=5)
+    frame[("frame_time", "")] = frame[("frame_time", "")].to_numpy()[::-1]
+    frame.to_hdf(path, key="df_with_missing", mode="w")
+    with pytest.raises(InvalidSourceFileError, match="session1_DLC.hdf5: its frame_time column is not"):
+        read_deeplabcut(path)

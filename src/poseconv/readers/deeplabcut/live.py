@@ -1,0 +1,81 @@
+"""DeepLabCut-live's outputs: what its GUI and its benchmark add to DeepLabCut's table layout.
+
+* The GUI (``<session>_DLC.hdf5``) saves the poses of the frames it analysed with two clock
+  columns, ``("frame_time", "")`` and ``("pose_time", "")``, and no scorer level. It analyses
+  frames as fast as the model goes, so its rows are not every camera frame: ``frame_time``,
+  not a frame rate, places them (:func:`live_timing`).
+* The benchmark (``<video>_poses_<YYYYmmdd_HHMMSS>.h5`` / ``.csv``) saves one row per frame with
+  no scorer level, its animals named ``individual_<i>``, and the CSV without its frame column;
+  :mod:`.variants` reads those layouts, and :func:`live_video_stem` finds the video.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidSourceFileError
+from ...model import FrameTiming
+
+__all__ = ["CLOCK_COLUMNS", "LIVE_SOFTWARE", "live_timing", "live_video_stem", "split_clock_columns"]
+
+#: DeepLabCut-live's clock columns, in seconds: when the analysed frame was captured, when its pose was ready.
+CLOCK_COLUMNS = ("frame_time", "pose_time")
+#: The software of a table with DeepLabCut-live's clock columns.
+LIVE_SOFTWARE = "DeepLabCut-live"
+# The benchmark's file names: "<video>_poses_<YYYYmmdd_HHMMSS>".
+_POSES_STEM = re.compile(r"_poses_\d{8}_\d{6}$")
+
+
+def live_video_stem(stem: str) -> str:
+    """Return the video's stem in the name of DeepLabCut-live's benchmark poses; ``stem`` if it is not one."""
+    return _POSES_STEM.sub("", stem) or stem
+
+
+def split_clock_columns(frame: Any) -> tuple[Any, dict[str, np.ndarray]]:
+    """Return ``frame`` without DeepLabCut-live's clock columns, and their values by name (empty if none).
+
+    DeepLabCut-live's GUI saves each pose with two more columns, ``("frame_time", "")`` (when the
+    analysed frame was captured) and ``("pose_time", "")`` (when its pose was ready), in seconds
+    of the recording computer's clock.
+    """
+    clock = [
+        column
+        for column in frame.columns
+        if isinstance(column, tuple) and column[0] in CLOCK_COLUMNS and not any(str(v) for v in column[1:])
+    ]
+    if not clock:
+        return frame, {}
+    values = {column[0]: frame[column].to_numpy(dtype="float64") for column in clock}
+    return frame.drop(columns=clock), values
+
+
+def live_timing(clock: dict[str, np.ndarray], path: Path) -> FrameTiming:
+    """Return the times DeepLabCut-live's GUI recorded for its poses, the first at 0 s.
+
+    Its rows are the frames it analysed, which need not be every frame the camera took, so
+    ``frame_time`` (when each was captured), not a frame rate, places them. The clock is the
+    recording computer's (``time.time()`` or a performance counter), so the first pose's reading
+    is kept in the text, not guessed into a date.
+    """
+    frame_time = clock["frame_time"]
+    if len(frame_time) == 0 or not np.all(np.isfinite(frame_time)) or np.any(np.diff(frame_time) < 0):
+        raise InvalidSourceFileError(
+            f"{path}: its frame_time column is not a series of increasing clock readings; give the frame "
+            "times another way (sampling_frequency, or timestamps)."
+        )
+    source = (
+        f"frame_time column of {path.name}, written by DeepLabCut-live (when each analysed frame was "
+        f"captured), counted from the first pose, whose clock read {float(frame_time[0])!r} s"
+    )
+    pose_time = clock.get("pose_time")
+    if pose_time is not None and len(pose_time) == len(frame_time):
+        latency = (pose_time - frame_time) * 1000
+        source += (
+            f"; its pose_time column (when each pose was ready) is {np.nanmedian(latency):.1f} ms later "
+            f"in the median, {np.nanmax(latency):.1f} ms at most"
+        )
+    return FrameTiming(timestamps=frame_time - frame_time[0], source=source)
