@@ -254,7 +254,7 @@ def _container_description(pose: PoseData, track: PoseTrack) -> str:
     description += f" on video '{track.video}', read from {pose.source_name}."
     if pose.notes.get("model"):
         description += f" {pose.notes['model']}"
-    if pose.notes.get("untracked") and track.name != "single":
+    if pose.notes.get("untracked") and track.name in pose.notes.get("untracked_tracks", ()):
         description += f" {pose.notes['untracked']}"
     if info.original_path and info.path is None:
         description += " " + MISSING_VIDEO_SENTENCE.format(path=info.original_path)

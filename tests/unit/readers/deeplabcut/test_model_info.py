@@ -120,6 +120,7 @@ def test_untracked_multi_animal_predictions_say_their_columns_are_not_animals(tm
     from poseconv.errors import PoseconvWarning
 
     positions = {(animal, part): np.ones((3, 2)) for animal in ("animal0", "animal1") for part in ("nose", "tail")}
+    positions[("single", "corner")] = np.ones((3, 2))  # a unique bodypart: one per frame, detected or not
     likelihood = {key: np.full(3, 0.5) for key in positions}
     # The scorer is the file name after the video's, without the tracker's suffix (SuperAnimal: the model).
     scorer = name.removeprefix("vid").removeprefix("_").removesuffix(".h5").removesuffix("_filtered")
@@ -132,5 +133,6 @@ def test_untracked_multi_animal_predictions_say_their_columns_are_not_animals(tm
         assert not said and "untracked" not in pose.notes
     else:
         assert untracked in said[0] and "'animal0', 'animal1', ..." in said[0]
-        description = default_pose_metadata(pose)["Pose"]["PoseEstimations"]["PoseEstimation_animal0"]["description"]
-        assert "do NOT follow one animal over time" in description
+        containers = default_pose_metadata(pose)["Pose"]["PoseEstimations"]
+        assert "do NOT follow one animal over time" in containers["PoseEstimation_animal0"]["description"]
+        assert "do NOT follow" not in containers["PoseEstimation_single"]["description"]
