@@ -27,6 +27,10 @@ _PYTORCH_SCORER = re.compile(
     r"^DLC_(?P<net>[A-Za-z0-9]+)_.*?shuffle(?P<shuffle>\d+)_(?:detector_(?P<detector>.+?)_)?snapshot_(?P<snapshot>.+)$"
 )
 _TENSORFLOW_SCORER = re.compile(r"^(?:DLC|DeepCut)_.*shuffle(?P<shuffle>\d+)_(?P<iterations>\d+)$")
+# Model zoo video inference (get_super_animal_scorer): "superanimal_<dataset>_<pose model>[_<detector>]".
+_SUPERANIMAL_SCORER = re.compile(r"^superanimal_(?P<dataset>[A-Za-z0-9]+)_(?P<models>.+)$")
+# The detectors the model zoo runs (its own snapshots and torchvision's COCO detectors) start so.
+_DETECTOR_START = re.compile(r"_(?=(?:fasterrcnn|ssdlite|retinanet|fcos|maskrcnn)(?:_|$))")
 _METHODS = {"bu": "bottom-up", "td": "top-down", "ctd": "conditional top-down"}
 
 
@@ -48,6 +52,9 @@ class DeepLabCutModel:
         ``bottom-up``, ``top-down`` or ``conditional top-down`` (PyTorch).
     detector : str or None
         Detector of a top-down model: its type and snapshot (``FasterRCNN, snapshot best-90``).
+    superanimal : str or None
+        The model zoo's SuperAnimal dataset the models were trained on (``topviewmouse``), for
+        predictions of a pretrained model rather than of a project's.
     """
 
     engine: str
@@ -56,10 +63,13 @@ class DeepLabCutModel:
     shuffle: int | None = None
     method: str | None = None
     detector: str | None = None
+    superanimal: str | None = None
 
     def describe(self) -> str:
         """Return one sentence for the PoseEstimation description."""
         engine = "DeepLabCut 3.x PyTorch engine" if self.engine == "pytorch" else "DeepLabCut TensorFlow engine"
+        if self.superanimal:
+            engine = f"DeepLabCut model zoo, SuperAnimal-{self.superanimal}, PyTorch engine"
         parts = [f"network {self.net_type}" if self.net_type else None]
         if self.method:
             parts.append(f"{self.method} model")
@@ -133,6 +143,16 @@ def describe_model(path: Path, scorer: str, meta: dict[str, Any] | None) -> Deep
     match = _TENSORFLOW_SCORER.match(scorer)
     if match:
         return DeepLabCutModel(engine="tensorflow", snapshot=match["iterations"], shuffle=int(match["shuffle"]))
+    match = _SUPERANIMAL_SCORER.match(scorer)
+    if match:
+        pose_model, *detector = _DETECTOR_START.split(match["models"], maxsplit=1)
+        return DeepLabCutModel(
+            engine="pytorch",
+            net_type=pose_model,
+            method="top-down" if detector else None,
+            detector=detector[0] if detector else None,
+            superanimal=match["dataset"],
+        )
     return None
 
 

@@ -136,3 +136,27 @@ def test_untracked_multi_animal_predictions_say_their_columns_are_not_animals(tm
         containers = default_pose_metadata(pose)["Pose"]["PoseEstimations"]
         assert "do NOT follow one animal over time" in containers["PoseEstimation_animal0"]["description"]
         assert "do NOT follow" not in containers["PoseEstimation_single"]["description"]
+
+
+@pytest.mark.parametrize(
+    ("scorer", "said"),
+    [
+        (
+            "superanimal_topviewmouse_hrnet_w32_fasterrcnn_resnet50_fpn_v2",
+            "Model: DeepLabCut model zoo, SuperAnimal-topviewmouse, PyTorch engine (network hrnet_w32, top-down "
+            "model, detector fasterrcnn_resnet50_fpn_v2).",
+        ),
+        (
+            "superanimal_humanbody_rtmpose_x_fasterrcnn_mobilenet_v3_large_fpn",
+            "Model: DeepLabCut model zoo, SuperAnimal-humanbody, PyTorch engine (network rtmpose_x, top-down "
+            "model, detector fasterrcnn_mobilenet_v3_large_fpn).",
+        ),
+        (
+            "superanimal_quadruped_resnet_50",
+            "Model: DeepLabCut model zoo, SuperAnimal-quadruped, PyTorch engine (network resnet_50).",
+        ),
+    ],
+)
+def test_model_zoo_predictions_name_the_superanimal_models(tmp_path, scorer, said):
+    # The model zoo's video inference names its scorer after the dataset, the pose model and the detector.
+    assert describe_model(tmp_path / f"vid_{scorer}.h5", scorer, None).describe() == said
