@@ -851,3 +851,33 @@ def test_a_deeplabcut_csv_saved_without_its_index_converts_from_the_cli(tmp_path
         for name, series in container.pose_estimation_series.items():
             np.testing.assert_array_equal(series.data[:], table[(scorer, name)][["x", "y"]].to_numpy())
             np.testing.assert_array_equal(series.confidence[:], table[(scorer, name, "likelihood")].to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("poses.h5", b"", r"is empty \(0 bytes\), as an interrupted copy or export leaves a file"),
+        ("poses.slp", b"", r"is empty \(0 bytes\)"),
+        ("session.nwb", b"\x89HDF\r\n\x1a\n", r"is an NWB file already: 'poseconv inspect'.*--append"),
+        ("config.yaml", b"Task: reaching\n", r"a project's configuration: give the predictions made with it"),
+    ],
+    ids=["empty-h5", "empty-slp", "nwb", "project-config"],
+)
+def test_a_file_that_is_no_pose_file_says_what_it_is_and_what_to_give(tmp_path, name, content, said):
+    from poseconv import DeepLabCutPoseInterface
+    from poseconv.errors import PoseconvError
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = poseconv("convert", path, "-o", tmp_path / "out.nwb", "--session-start-time", START)
+    assert result.returncode == 1 and re.search(said, result.stderr), result.stderr
+    assert not (tmp_path / "out.nwb").exists()
+    if content == b"":
+        with pytest.raises(PoseconvError, match=said):
+            DeepLabCutPoseInterface(file_path=path)
+
+
+def test_a_device_given_as_the_pose_file_is_not_called_a_directory(tmp_path):
+    result = poseconv("convert", "/dev/null", "-o", tmp_path / "out.nwb", "--session-start-time", START)
+    assert result.returncode == 1
+    assert "is not a regular file (a device, pipe or socket)" in result.stderr

@@ -164,12 +164,27 @@ def _claims(path: Path) -> list[Format]:
     return [fmt for fmt in claimed if fmt.name not in refined]
 
 
-# DeepLabCut's intermediate pickles (_full, _assemblies, _el/_sk/_bx tracklets, _meta) sit beside its tables.
-_DLC_PICKLE_HINT = (
-    " A DeepLabCut .pickle beside the predictions (_full, _assemblies, _el tracklets, _meta) is an intermediate "
-    "file: convert the table DeepLabCut writes from it, the .h5 (for multi-animal projects the tracked "
-    "<video><scorer>_el.h5, written by deeplabcut.stitch_tracklets or analyze_videos(auto_track=True))."
+# What users give instead of a pose file, and what to give: DeepLabCut's intermediate pickles
+# (_full, _assemblies, _el/_sk/_bx tracklets, _meta) beside its tables, an NWB file already, a project config.
+_PROJECT_CONFIG_HINT = (
+    " A .yaml is a project's configuration: give the predictions made with it (the .h5, .csv or .slp); the "
+    "configuration is found beside them or one folder up (or given as config_file_path=). With --source "
+    "dlc-labels, the project folder gives its labeled frames."
 )
+_SUFFIX_HINTS = {
+    ".pickle": (
+        " A DeepLabCut .pickle beside the predictions (_full, _assemblies, _el tracklets, _meta) is an "
+        "intermediate file: convert the table DeepLabCut writes from it, the .h5 (for multi-animal projects the "
+        "tracked <video><scorer>_el.h5, written by deeplabcut.stitch_tracklets or "
+        "analyze_videos(auto_track=True))."
+    ),
+    ".nwb": (
+        " This is an NWB file already: 'poseconv inspect', 'validate' and 'export' read it; to add poses to it, "
+        "convert their pose file with --append."
+    ),
+    ".yaml": _PROJECT_CONFIG_HINT,
+    ".yml": _PROJECT_CONFIG_HINT,
+}
 
 
 def detect_format(file_path: str | Path) -> Format:
@@ -192,11 +207,12 @@ def detect_format(file_path: str | Path) -> Format:
     UnsupportedFormatError
         When no format, or more than one, claims the file.
     """
+    from ..readers.safety.input_checks import not_a_file_to_read
+
     path = Path(file_path)
-    if not path.is_file():
-        raise InvalidSourceFileError(
-            f"{path}: file not found." if not path.exists() else f"{path}: is a directory, not a pose file."
-        )
+    problem = not_a_file_to_read(path)
+    if problem is not None:
+        raise InvalidSourceFileError(f"{path}: {problem}")
     by_suffix = [fmt for fmt in formats().values() if path.suffix.lower() in fmt.suffixes]
     if not by_suffix:
         from ..video import is_video_path
@@ -210,7 +226,7 @@ def detect_format(file_path: str | Path) -> Format:
             )
         raise UnsupportedFormatError(
             f"{path}: no reader handles files ending in {path.suffix!r}; poseconv reads {', '.join(known)}."
-            + _DLC_PICKLE_HINT * (path.suffix.lower() == ".pickle")
+            + _SUFFIX_HINTS.get(path.suffix.lower(), "")
         )
     claimed = _claims(path)
     if len(claimed) == 1:

@@ -25,6 +25,7 @@ __all__ = [
     "dataset_shapes",
     "frame_count_plausible",
     "is_hdf5",
+    "not_a_file_to_read",
     "reads_source",
 ]
 
@@ -83,6 +84,9 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
         raise InvalidSourceFileError(f"{path}: file not found. Check the path of the {what} file.")
     if path.is_dir():
         raise InvalidSourceFileError(f"{path}: is a directory; give the {what} file inside it.")
+    problem = not_a_file_to_read(path)
+    if problem is not None:
+        raise InvalidSourceFileError(f"{path}: {problem}")
     if path.suffix.lower() not in suffixes:
         raise InvalidSourceFileError(
             f"{path}: expected a {what} file ending in {sorted(suffixes)}, got {path.suffix!r}."
@@ -100,6 +104,23 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
         # A damaged header can make HDF5 allocate without bound or crash: look at it in a child first.
         probe(path, walk_hdf5, what=HDF5_STRUCTURE)
     return path
+
+
+def not_a_file_to_read(path: Path) -> str | None:
+    """Return why ``path`` is no file to read, or None: missing, a folder, a device or pipe, empty.
+
+    An empty file is what an interrupted copy or export leaves; no reader would say more than
+    that the content is not its format.
+    """
+    if not path.exists():
+        return "file not found."
+    if path.is_dir():
+        return "is a directory, not a pose file."
+    if not path.is_file():
+        return "is not a regular file (a device, pipe or socket), so not a pose file."
+    if path.stat().st_size == 0:
+        return "is empty (0 bytes), as an interrupted copy or export leaves a file; copy or export it again."
+    return None
 
 
 def _check_separator(path: Path, first_line: bytes) -> None:
