@@ -881,3 +881,22 @@ def test_a_device_given_as_the_pose_file_is_not_called_a_directory(tmp_path):
     result = poseconv("convert", "/dev/null", "-o", tmp_path / "out.nwb", "--session-start-time", START)
     assert result.returncode == 1
     assert "is not a regular file (a device, pipe or socket)" in result.stderr
+
+
+def test_subject_species_and_sex_a_new_user_writes_get_dandi_s_words(tmp_path):
+    from poseconv import SLEAPPoseInterface
+    from poseconv.errors import MetadataError
+
+    subject = "Subject:\n  subject_id: m1\n  species: mouse\n  sex: male\n  age: P90D\n"
+    meta = write_yaml(tmp_path / "meta.yaml", subject)
+    out = tmp_path / "out.nwb"
+    result = poseconv("convert", FLIES, "-o", out, "--fps", "30", "--session-start-time", START, "-m", meta)
+    assert result.returncode == 1 and not out.exists()
+    assert "'mouse' is neither a Latin binomial (genus and species, as 'Mus musculus')" in result.stderr
+    assert "'male' is not one of ['M', 'F', 'U', 'O', 'XX', 'XO']: M (male), F (female)" in result.stderr
+    interface = SLEAPPoseInterface(file_path=FLIES)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = START
+    metadata["Subject"] = yaml.safe_load(subject)["Subject"]
+    with pytest.raises(MetadataError, match="Latin binomial"):
+        interface.validate_metadata(metadata)

@@ -136,7 +136,20 @@ def schema_problems(validator: Any, instance: Any) -> Iterator[tuple[tuple[Any, 
                 hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(known)}."
                 yield (*path, key), f"unknown field; {hint}"
         else:
-            yield path, _short(error.message)
+            yield path, _said_for_dandi(path, error) or _short(error.message)
+
+
+def _said_for_dandi(path: tuple[Any, ...], error: Any) -> str | None:
+    """Return what DANDI's Subject fields take, in words, for the two a new user gets wrong; else None."""
+    field = path[-1] if path and "Subject" in path else None
+    if field == "species" and error.validator == "pattern":
+        return (
+            f"{error.instance!r} is neither a Latin binomial (genus and species, as 'Mus musculus') nor an NCBI "
+            "taxonomy URL (as 'http://purl.obolibrary.org/obo/NCBITaxon_10090'); DANDI needs one of the two"
+        )
+    if field == "sex" and error.validator == "enum":
+        return f"{error.instance!r} is not one of {error.validator_value}: M (male), F (female), U (unknown), O (other)"
+    return None
 
 
 def _start_time_problems(metadata: Mapping[str, Any]) -> list[MetadataProblem]:
