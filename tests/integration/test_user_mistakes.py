@@ -900,3 +900,13 @@ def test_subject_species_and_sex_a_new_user_writes_get_dandi_s_words(tmp_path):
     metadata["Subject"] = yaml.safe_load(subject)["Subject"]
     with pytest.raises(MetadataError, match="Latin binomial"):
         interface.validate_metadata(metadata)
+
+
+@pytest.mark.parametrize("command", ["convert", "metadata"])
+@pytest.mark.parametrize("fps", ["0", "-30", "nan"])
+def test_a_frame_rate_that_is_no_rate_is_a_usage_error_naming_fps(tmp_path, command, fps):
+    args = ["-o", tmp_path / "out.nwb", "--session-start-time", START] if command == "convert" else []
+    result = poseconv(command, FLIES, "--fps", fps, *args)
+    assert result.returncode == 2
+    said = " ".join((result.stdout + result.stderr).split())
+    assert "Invalid value for --fps: must be a positive number (frames per second)" in said

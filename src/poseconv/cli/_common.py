@@ -77,6 +77,19 @@ SourceFormatOption = Annotated[
 ]
 
 
+def checked_fps(value: float | None) -> float | None:
+    """Check --fps where it is typed, so that the message names the option (a usage error)."""
+    if value is None:
+        return None
+    from ..timing import user_rate
+
+    try:
+        user_rate(value, what="--fps")
+    except InvalidOptionError as err:
+        raise typer.BadParameter(str(err).removeprefix("--fps "), param_hint="--fps") from None
+    return value
+
+
 def apply_flags(quiet: bool, debug: bool) -> None:
     """Record the per-command ``--quiet`` / ``--debug`` on top of the global ones."""
     settings.quiet = settings.quiet or quiet

@@ -8,7 +8,16 @@ from typing import Annotated, Any
 import typer
 
 from ..catalog import source_help
-from ._common import DebugOption, QuietOption, apply_flags, command_errors, progress, split_names, status
+from ._common import (
+    DebugOption,
+    QuietOption,
+    apply_flags,
+    checked_fps,
+    command_errors,
+    progress,
+    split_names,
+    status,
+)
 
 __all__ = ["convert"]
 
@@ -59,7 +68,9 @@ VideoOption = Annotated[
 FpsOption = Annotated[
     float | None,
     typer.Option(
-        "--fps", help="Frame rate (Hz); wins over the video's and the pose file's, with a warning if they differ."
+        "--fps",
+        help="Frame rate (Hz); wins over the video's and the pose file's, with a warning if they differ.",
+        callback=checked_fps,
     ),
 ]
 TimestampsOption = Annotated[

@@ -8,7 +8,16 @@ from typing import Annotated, Literal
 
 import typer
 
-from ._common import DebugOption, QuietOption, SourceFormatOption, apply_flags, command_errors, progress, split_names
+from ._common import (
+    DebugOption,
+    QuietOption,
+    SourceFormatOption,
+    apply_flags,
+    checked_fps,
+    command_errors,
+    progress,
+    split_names,
+)
 
 __all__ = ["metadata"]
 
@@ -25,7 +34,10 @@ def metadata(
     input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="A pose file.", show_default=False)],
     source: SourceFormatOption = None,
     video: Annotated[Path | None, typer.Option("--video", help="The analysed video.")] = None,
-    fps: Annotated[float | None, typer.Option("--fps", help="Frame rate (Hz) when the files record none.")] = None,
+    fps: Annotated[
+        float | None,
+        typer.Option("--fps", help="Frame rate (Hz) when the files record none.", callback=checked_fps),
+    ] = None,
     individuals: Annotated[
         list[str] | None, typer.Option("--individuals", "-i", help="Keep only these individuals/tracks.")
     ] = None,
