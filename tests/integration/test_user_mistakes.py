@@ -910,3 +910,22 @@ def test_a_frame_rate_that_is_no_rate_is_a_usage_error_naming_fps(tmp_path, comm
     assert result.returncode == 2
     said = " ".join((result.stdout + result.stderr).split())
     assert "Invalid value for --fps: must be a positive number (frames per second)" in said
+
+
+@pytest.mark.parametrize(
+    ("pose", "said"),
+    [
+        (
+            f"[{{file_path: {FLIES}, fps: 30}}]",
+            "pose[0].fps (line 4): unknown field; did you mean 'sampling_frequency'?",
+        ),
+        (f"{FLIES}", f"pose (line 4): '{FLIES}' is a path; give the pose entry as [{{file_path: {FLIES}}}]"),
+        (f"[{FLIES}]", f"pose[0] (line 4): '{FLIES}' is a path; give the pose entry as {{file_path: {FLIES}}}"),
+    ],
+    ids=["fps", "pose-a-path", "entry-a-path"],
+)
+def test_spec_slips_are_answered_with_the_spec_s_own_words(tmp_path, pose, said):
+    spec = f"output_folder: {tmp_path / 'nwb'}\nsessions:\n  - session_id: s1\n    pose: {pose}\n"
+    result = poseconv("run", write_yaml(tmp_path / "spec.yaml", spec), "--jobs", "1")
+    assert result.returncode == 1
+    assert said in result.stderr, result.stderr

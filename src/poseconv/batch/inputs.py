@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PoseconvError
-from ..metadata.compose import schema_problems
+from ..metadata.schema_messages import schema_problems
 from ..timing import TIMESTAMP_SUFFIXES
 from .detection import Detections
 from .jobs import InputJob

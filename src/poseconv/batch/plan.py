@@ -27,8 +27,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..metadata.checks import start_time_problem
-from ..metadata.compose import schema_problems
 from ..metadata.names import input_name
+from ..metadata.schema_messages import schema_problems
 from ..output import folder_problem, output_name_problem
 from .detection import Detections
 from .inputs import interface_class, metadata_problems, plan_interface, plan_pose, resolve_path

@@ -27,8 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..metadata.compose import schema_problems
 from ..metadata.defaults import merge_metadata
+from ..metadata.schema_messages import schema_problems
 from ..output import remove_partials
 from ..timing import load_timestamps
 from .jobs import SessionJob

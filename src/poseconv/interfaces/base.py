@@ -92,7 +92,8 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         """
         from jsonschema import Draft7Validator
 
-        from ..metadata.compose import MetadataProblem, schema_problems, to_plain
+        from ..metadata.compose import MetadataProblem, to_plain
+        from ..metadata.schema_messages import schema_problems
 
         schema = self.get_metadata_schema()
         if append_mode:

@@ -158,7 +158,8 @@ class PoseNWBConverter(NWBConverter):
         """
         from jsonschema import Draft7Validator
 
-        from ..metadata.compose import MetadataProblem, schema_problems
+        from ..metadata.compose import MetadataProblem
+        from ..metadata.schema_messages import schema_problems
 
         composed = self.compose_metadata(metadata)
         problems = list(composed.problems)

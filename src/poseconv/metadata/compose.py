@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import copy
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,12 +45,10 @@ __all__ = [
     "ComposedMetadata",
     "MetadataProblem",
     "compose_metadata",
-    "schema_problems",
     "to_plain",
 ]
 
 # Message length cap: jsonschema quotes whole instances, which for a metadata block is pages long.
-_MAX_MESSAGE = 240
 
 
 @dataclass(frozen=True)
@@ -94,62 +92,6 @@ class ComposedMetadata:
     shared: dict[str, Any] = field(default_factory=dict)
     per_input: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[MetadataProblem] = field(default_factory=list)
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
-
-
-def schema_problems(validator: Any, instance: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Yield ``(path, message)`` for every error of ``instance``, with the path of the field at fault.
-
-    A missing required field and an unknown field are reported at the field itself (with
-    a suggestion for a misspelt one), not at the object that holds it.
-
-    Parameters
-    ----------
-    validator : jsonschema.Validator
-        The validator of the schema.
-    instance : object
-        The document.
-
-    Yields
-    ------
-    tuple
-        The path (keys and indices) and the message.
-    """
-    import re
-
-    for error in sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]):
-        path = tuple(error.absolute_path)
-        if error.validator == "required" and isinstance(error.instance, dict):
-            for name in error.validator_value:
-                if name not in error.instance:
-                    yield (*path, name), "required, but missing."
-        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = list(error.schema.get("properties", {}))
-            patterns = list(error.schema.get("patternProperties", {}))
-            for key in error.instance:
-                if key in known or any(re.search(p, key) for p in patterns):
-                    continue
-                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(known)}."
-                yield (*path, key), f"unknown field; {hint}"
-        else:
-            yield path, _said_for_dandi(path, error) or _short(error.message)
-
-
-def _said_for_dandi(path: tuple[Any, ...], error: Any) -> str | None:
-    """Return what DANDI's Subject fields take, in words, for the two a new user gets wrong; else None."""
-    field = path[-1] if path and "Subject" in path else None
-    if field == "species" and error.validator == "pattern":
-        return (
-            f"{error.instance!r} is neither a Latin binomial (genus and species, as 'Mus musculus') nor an NCBI "
-            "taxonomy URL (as 'http://purl.obolibrary.org/obo/NCBITaxon_10090'); DANDI needs one of the two"
-        )
-    if field == "sex" and error.validator == "enum":
-        return f"{error.instance!r} is not one of {error.validator_value}: M (male), F (female), U (unknown), O (other)"
-    return None
 
 
 def _start_time_problems(metadata: Mapping[str, Any]) -> list[MetadataProblem]:

@@ -1,0 +1,100 @@
+"""jsonschema's errors of a metadata document or a spec, said at the field at fault and in the user's words.
+
+Every entry point validates against a JSON schema (the interfaces', the converters', a spec's);
+jsonschema words its errors for the schema's author ("does not match '^[A-Z][a-z]+ ...'",
+"is not of type 'array'"). :func:`schema_problems` reports each at the field itself, suggests
+the field meant for an unknown one (by spelling, or by the names users bring from the command
+line and other tools), and says plainly what the fields new users get wrong take.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = ["schema_problems"]
+
+# jsonschema repeats whole values in its messages: a long one is cut.
+_MAX_MESSAGE = 240
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
+
+
+# What users write for a field, by the command line's option names or other tools' words.
+_SYNONYMS = {
+    "fps": "sampling_frequency",
+    "frame_rate": "sampling_frequency",
+    "rate": "sampling_frequency",
+    "video": "video_file_path",
+    "video_path": "video_file_path",
+    "timestamps": "timestamps_file",
+    "source": "interface",
+}
+
+
+def schema_problems(validator: Any, instance: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Yield ``(path, message)`` for every error of ``instance``, with the path of the field at fault.
+
+    A missing required field and an unknown field are reported at the field itself (with
+    a suggestion for a misspelt one), not at the object that holds it.
+
+    Parameters
+    ----------
+    validator : jsonschema.Validator
+        The validator of the schema.
+    instance : object
+        The document.
+
+    Yields
+    ------
+    tuple
+        The path (keys and indices) and the message.
+    """
+    import re
+
+    for error in sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = tuple(error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            for name in error.validator_value:
+                if name not in error.instance:
+                    yield (*path, name), "required, but missing."
+        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = list(error.schema.get("properties", {}))
+            patterns = list(error.schema.get("patternProperties", {}))
+            for key in error.instance:
+                if key in known or any(re.search(p, key) for p in patterns):
+                    continue
+                close = [_SYNONYMS[key]] if _SYNONYMS.get(key) in known else []
+                close = close or difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(known)}."
+                yield (*path, key), f"unknown field; {hint}"
+        else:
+            yield path, _said_plainly(path, error) or _short(error.message)
+
+
+def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
+    """Return, in words, what a field takes where jsonschema's message would puzzle a new user; else None.
+
+    A single value where a list goes, and DANDI's Subject species and sex.
+    """
+    in_pose = "pose" in path[-2:]
+    if error.validator == "type" and isinstance(error.instance, str) and in_pose:
+        # A spec's pose entries are objects; the file alone is the commonest slip.
+        entry = f"{{file_path: {error.instance}}}"
+        return f"{error.instance!r} is a path; give the pose entry as " + (
+            f"[{entry}]" if error.validator_value == "array" else entry
+        )
+    if error.validator == "type" and error.validator_value == "array" and not isinstance(error.instance, list):
+        return f"{error.instance!r} is one value; give a list (one '- ' line per item)"
+    field = path[-1] if path and "Subject" in path else None
+    if field == "species" and error.validator == "pattern":
+        return (
+            f"{error.instance!r} is neither a Latin binomial (genus and species, as 'Mus musculus') nor an NCBI "
+            "taxonomy URL (as 'http://purl.obolibrary.org/obo/NCBITaxon_10090'); DANDI needs one of the two"
+        )
+    if field == "sex" and error.validator == "enum":
+        return f"{error.instance!r} is not one of {error.validator_value}: M (male), F (female), U (unknown), O (other)"
+    return None
