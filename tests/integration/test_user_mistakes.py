@@ -929,3 +929,14 @@ def test_spec_slips_are_answered_with_the_spec_s_own_words(tmp_path, pose, said)
     result = poseconv("run", write_yaml(tmp_path / "spec.yaml", spec), "--jobs", "1")
     assert result.returncode == 1
     assert said in result.stderr, result.stderr
+
+
+def test_another_tool_s_file_given_to_an_interface_names_the_interface_that_reads_it(tmp_path):
+    from poseconv import DeepLabCutPoseInterface
+    from poseconv.errors import InvalidSourceFileError
+
+    said = r"flies.slp: holds SLEAP output \(.*\), not DeepLabCut's. Convert it with SLEAPPoseInterface"
+    with pytest.raises(InvalidSourceFileError, match=said):
+        DeepLabCutPoseInterface(file_path=FLIES)
+    result = poseconv("convert", FLIES, "-s", "dlc", "-o", tmp_path / "out.nwb", "--session-start-time", START)
+    assert result.returncode == 1 and re.search(said, result.stderr) and "--source sleap" in result.stderr

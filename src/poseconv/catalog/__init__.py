@@ -275,7 +275,16 @@ def check_format(file_path: str | Path, chosen: Format, *, stacklevel: int = 2) 
         When the content is another format of the same tool and nothing is lost.
     """
     path = Path(file_path)
-    if not path.is_file() or path.suffix.lower() not in chosen.suffixes:
+    if not path.is_file():
+        return
+    if path.suffix.lower() not in chosen.suffixes:
+        # Another tool's file given to this format's interface: name the one that reads it.
+        other = next(iter(_claims(path)), None)
+        if other is not None:
+            raise InvalidSourceFileError(
+                f"{path}: holds {other.source_software} output ({other.description}), not {chosen.name}'s. "
+                + _how_to_choose(other)
+            )
         return
     claimed = _claims(path)
     if not claimed or chosen in claimed:
