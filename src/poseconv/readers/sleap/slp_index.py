@@ -156,9 +156,11 @@ class InstanceTable:
         scores = instances["score"][keep]
         tracking = instances["tracking_score"][keep] if "tracking_score" in instances else None
         tracked = track >= 0
-        # One integer per (frame row, track); a frame has one row (checked over the whole file).
-        slot = row * (self.n_tracks + 1) + track
-        # Two instances of one kind for one track in one frame: the object reader keeps the last one and warns.
+        # One integer per (frame row, track, skeleton); a frame has one row (checked over the whole file). A
+        # track's instances of two skeletons go to two containers, so they are not one slot.
+        slot = (row * (self.n_tracks + 1) + track) * len(self.sizes) + skeleton
+        # Two instances of one kind for one track and skeleton in one frame: the object reader keeps the last
+        # one and warns.
         if _has_repeats((slot * 2 + kind)[tracked]):
             return "two instances of one kind for one track in one frame"
         # A user instance wins over the prediction of its track in its frame; the prediction is kept as replaced.

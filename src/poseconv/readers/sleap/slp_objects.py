@@ -86,19 +86,23 @@ def _is_single_animal(lfs: list[Any]) -> bool:
 
 def _tracked_for_frame(
     lf: Any, track_index: dict[int, int], *, predicted_only: bool
-) -> tuple[dict[int, Any], set[int], dict[int, Any]]:
-    """Return the instance of each track in a frame (a user instance wins), tracks seen twice, replaced predictions."""
+) -> tuple[dict[tuple[int, int], Any], set[tuple[int, int]], dict[tuple[int, int], Any]]:
+    """Return the instance of each track in a frame (a user instance wins), tracks seen twice, replaced predictions.
+
+    Keyed by (track, skeleton): a track's instances of two skeletons go to two containers.
+    """
     from sleap_io import PredictedInstance
 
-    chosen: dict[int, Any] = {}
-    prediction: dict[int, Any] = {}
-    seen_predicted: set[int] = set()
-    seen_user: set[int] = set()
-    repeated: set[int] = set()
+    chosen: dict[tuple[int, int], Any] = {}
+    prediction: dict[tuple[int, int], Any] = {}
+    seen_predicted: set[tuple[int, int]] = set()
+    seen_user: set[tuple[int, int]] = set()
+    repeated: set[tuple[int, int]] = set()
     for inst in lf.instances:
-        t = track_index.get(id(inst.track)) if inst.track is not None else None
-        if t is None:
+        track = track_index.get(id(inst.track)) if inst.track is not None else None
+        if track is None:
             continue
+        t = (track, id(inst.skeleton))
         is_predicted = isinstance(inst, PredictedInstance)
         if predicted_only and not is_predicted:
             continue
@@ -165,11 +169,11 @@ def _collect_rows(
         for lf in lfs:
             frame = int(lf.frame_idx)
             chosen, twice, replaced = _tracked_for_frame(lf, track_index, predicted_only=predicted_only)
-            for t in twice:
+            for t, _ in twice:
                 repeated.setdefault((v, t), []).append(frame)
-            for t, inst in chosen.items():
+            for (t, _), inst in chosen.items():
                 _add_rows(rows, v, frame, ("track", t), inst, skeleton_index)
-            for t, inst in replaced.items():
+            for (t, _), inst in replaced.items():
                 _add_rows(replaced_rows, v, frame, ("track", t), inst, skeleton_index)
             loose, loose_replaced = _untracked_for_frame(
                 [inst for inst in lf.instances if inst.track is None],
@@ -186,7 +190,7 @@ def _collect_rows(
             raise too_many_untracked(path, keys[v], crowded)
     for (v, t), frames in repeated.items():
         warnings.warn(
-            f"{path}: track {track_names[t]!r} of video '{keys[v]}' has two instances of the same kind in "
+            f"{path}: track {track_names[t]!r} of video '{keys[v]}' has two instances of the same kind and skeleton in "
             f"frame(s) {frames[:MAX_FRAMES_LISTED]}; the last one is kept, as in SLEAP's analysis export.",
             PoseconvWarning,
             stacklevel=4,

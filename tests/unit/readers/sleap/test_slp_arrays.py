@@ -143,7 +143,13 @@ def test_other_files_are_read_from_objects_and_say_why(path):
 
 @pytest.mark.parametrize(
     "fixture",
-    ["generated_edge_cases", "generated_two_skeletons", "generated_two_videos", "generated_single_animal_untracked"],
+    [
+        "generated_edge_cases",
+        "generated_two_skeletons",
+        "generated_one_track_two_skeletons",
+        "generated_two_videos",
+        "generated_single_animal_untracked",
+    ],
 )
 def test_generated_edge_cases_are_equal(fixture, request):
     path = request.getfixturevalue(fixture).path
@@ -279,3 +285,21 @@ def test_damaged_tables_are_refused_not_read_another_way(tmp_path):
         handle["metadata"].attrs["json"] = "{not json"
     with pytest.raises(InvalidSourceFileError, match="damaged.slp"):
         read_sleap(path)
+
+
+def test_a_track_s_instances_of_two_skeletons_in_one_frame_are_both_kept(generated_one_track_two_skeletons, recwarn):
+    # The track is written as one container per skeleton, so a frame holding both is no repeat.
+    path = generated_one_track_two_skeletons.path
+    assert isinstance(read_slp_index(path), SlpIndex)
+    pose = read_sleap(path)
+    assert not [w for w in recwarn if "two instances" in str(w.message)]
+    labels = generated_one_track_two_skeletons.expected["labels"]
+    by_skeleton = {track.skeleton: track for track in pose.tracks}
+    assert sorted(by_skeleton) == ["fly", "mouse"]
+    for lf in labels.labeled_frames:
+        for inst in lf.instances:
+            track = by_skeleton[inst.skeleton.name]
+            if type(inst).__name__ == "PredictedInstance" and inst.skeleton.name == "mouse" and lf.frame_idx == 2:
+                # The user instance corrected from it wins; the prediction is kept beside it.
+                track = track.replaced_predictions
+            np.testing.assert_array_equal(np.asarray(track.positions[lf.frame_idx]), inst.numpy())
