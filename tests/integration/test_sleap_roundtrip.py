@@ -373,3 +373,18 @@ def test_instances_without_points_and_a_nan_instance_score_come_back(tmp_path):
         # (frames, tracks): t in frames 0 and 2, u in frame 1.
         np.testing.assert_array_equal(handle["track_occupancy"][()], [[1, 0], [0, 1], [1, 0]])
         np.testing.assert_array_equal(handle["instance_scores"][()][0], [np.float32(0.11), np.nan, np.nan])
+
+
+def test_the_exported_video_records_the_frame_rate_the_poses_were_written_at(
+    tmp_path, generated_single_animal_untracked
+):
+    # The source's video records 30 fps; an exported video without it left sleap-io's fps None.
+    source = sio.load_slp(str(generated_single_animal_untracked.path), open_videos=False)
+    assert source.videos[0].fps == 30.0
+    back = round_trip(generated_single_animal_untracked.path, tmp_path)
+    assert [video.fps for video in sio.load_slp(str(back), open_videos=False).videos] == [30.0]
+    # A rate the user states is the one the poses are written at, and the one exported.
+    stated = tmp_path / "stated"
+    stated.mkdir()
+    back = round_trip(generated_single_animal_untracked.path, stated, "--fps", "25")
+    assert [video.fps for video in sio.load_slp(str(back), open_videos=False).videos] == [25.0]

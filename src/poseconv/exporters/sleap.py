@@ -64,6 +64,22 @@ def _video_filename(pose: PoseData, key: str) -> str:
     return info.original_path or key
 
 
+def _video(pose: PoseData, key: str) -> Any:
+    """Return the ``sleap_io.Video`` of a video key, with the frame rate the poses were written at.
+
+    Not opened: sleap-io then saves what ``backend_metadata`` records (the rate; not the shape,
+    whose channel count NWB does not keep), and reads the rest from the file when it is there.
+    """
+    import sleap_io as sio
+
+    video = sio.Video(filename=_video_filename(pose, key), open_backend=False)
+    timing = pose.timing.get(key)
+    fps = timing.rate if timing is not None and timing.rate is not None else pose.videos[key].fps
+    if fps is not None and fps > 0:
+        video.fps = float(fps)
+    return video
+
+
 def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[str, Any], dict[str, Any], list[str]]:
     """Return a ``sleap_io.Labels`` with skeletons, tracks, videos and provenance but no frames.
 
@@ -92,7 +108,7 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
         identity = pose.identity(track)
         tracks[track.name] = None if identity is None else by_identity.setdefault(identity, sio.Track(name=identity))
     video_keys = list(dict.fromkeys(track.video for track in pose.tracks))
-    videos = {key: sio.Video(filename=_video_filename(pose, key), open_backend=False) for key in video_keys}
+    videos = {key: _video(pose, key) for key in video_keys}
     labels = sio.Labels(
         videos=list(videos.values()),
         skeletons=list(skeletons.values()),
