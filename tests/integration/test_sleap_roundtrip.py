@@ -301,6 +301,25 @@ def test_a_project_without_poses_is_refused(tmp_path, kind):
     assert not (tmp_path / "out.nwb").exists()
 
 
+def test_centroids_without_poses_are_refused_as_centroids(tmp_path):
+    from poseconv import SLEAPPoseInterface
+    from poseconv.errors import InvalidSourceFileError
+
+    # What a centroid model run alone writes (sleap-nn): one point per animal and frame, no instance.
+    video = sio.Video(filename="session.mp4", open_backend=False)
+    frames = [
+        sio.LabeledFrame(video=video, frame_idx=t, centroids=[sio.PredictedCentroid(x=1.0 + t, y=2.0, score=0.7)])
+        for t in range(3)
+    ]
+    path = tmp_path / "centroids.slp"
+    sio.save_slp(sio.Labels(labeled_frames=frames, videos=[video], skeletons=[sio.Skeleton(["centroid"])]), path)
+    said = "centroids.slp: holds 3 centroid\\(s\\) and no pose"
+    with pytest.raises(InvalidSourceFileError, match=said):
+        SLEAPPoseInterface(file_path=path, sampling_frequency=30.0)
+    result = poseconv_in_process("convert", path, "-o", tmp_path / "out.nwb", "--fps", "30")
+    assert result.returncode == 1 and "centered-instance model" in result.stderr
+
+
 def test_files_written_before_the_track_column_said_untracked_still_export_untracked(tmp_path):
     import h5py
 

@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import InvalidOptionError
+from ...errors import InvalidOptionError, InvalidSourceFileError
 from ...model import FrameTiming, PoseData, PoseTrack, VideoInfo
 from ...model.frames import ColumnView, IsValue
 from ..safety.input_checks import check_input_file, reads_source
@@ -227,6 +227,8 @@ def _assemble(
             predicted_only=predicted_only,
             untracked=untracked,
         )
+    if not tracks:
+        _refuse_centroids_only(path)
     notes = {
         "file_kind": "slp",
         "format_id": header["format_id"],
@@ -334,3 +336,18 @@ def _lazy_track(table: SlpPointTable, column: int, *, scored: bool, with_trackin
         "tracking_scores": per_frame("tracking_score") if with_tracking else None,
         "user_labeled": None if table.replaced else IsValue(per_frame("user"), 1.0),
     }
+
+
+def _refuse_centroids_only(path: Path) -> None:
+    """Refuse, saying so, a ``.slp`` whose detections are centroids alone (sleap-nn's ``centroids`` table)."""
+    import h5py
+
+    with h5py.File(path, "r") as handle:
+        group = handle.get("centroids")
+        count = len(group["frame_idx"]) if isinstance(group, h5py.Group) and "frame_idx" in group else 0
+    if count:
+        raise InvalidSourceFileError(
+            f"{path}: holds {count} centroid(s) and no pose: one point per detected animal, as a centroid "
+            "model run alone writes, not the keypoints of a skeleton. Convert the predictions of the whole "
+            "pipeline (the centroid and the centered-instance model together)."
+        )
