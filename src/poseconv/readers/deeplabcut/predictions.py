@@ -37,6 +37,7 @@ from .model_info import DeepLabCutModel, describe_model, frame_size_from_meta
 from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_skeletons
 from .table import (
     ANIMAL_SKELETON_NAME,
+    H5_SUFFIXES,
     PIXEL_REFERENCE_FRAME,
     SUFFIXES,
     UNIQUE_BODYPARTS_INDIVIDUAL,
@@ -93,7 +94,7 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
             )
             # Lightning Pose writes the same header: the catalog's LightningPose format refines this one.
             return dlc_header or keypoint_header_rows(rows) is not None
-        if path.suffix.lower() in (".h5", ".hdf5") and is_hdf5(path):
+        if path.suffix.lower() in H5_SUFFIXES and is_hdf5(path):
             import h5py
 
             # The check every input gets, before this process reads a header (once per version of a file).

@@ -48,6 +48,7 @@ from .variants import (
 
 __all__ = [
     "ANIMAL_SKELETON_NAME",
+    "H5_SUFFIXES",
     "PIXEL_REFERENCE_FRAME",
     "SINGLE_ANIMAL_NAME",
     "SUFFIXES",
@@ -67,8 +68,10 @@ __all__ = [
     "single_scorer",
 ]
 
-#: Suffixes of DeepLabCut tables (DeepLabCut-live's GUI names its poses ``<session>_DLC.hdf5``).
-SUFFIXES = {".h5", ".hdf5", ".csv"}
+#: Suffixes of DeepLabCut's HDF5 tables (DeepLabCut-live's GUI names its poses ``<session>_DLC.hdf5``).
+H5_SUFFIXES = {".h5", ".hdf5"}
+#: Suffixes of DeepLabCut tables.
+SUFFIXES = H5_SUFFIXES | {".csv"}
 #: DeepLabCut's name for the pseudo-individual that carries unique bodyparts.
 UNIQUE_BODYPARTS_INDIVIDUAL = "single"
 #: Track name of the animal of a single-animal table.

@@ -271,7 +271,7 @@ def _text_levels(columns: Any) -> Any:
     """Return ``columns`` with every level value as text (unchanged when they already are)."""
     import pandas as pd
 
-    if all(level.dtype == object and all(isinstance(v, str) for v in level) for level in columns.levels):
+    if all(isinstance(value, str) for level in columns.levels for value in level):
         return columns
     return pd.MultiIndex.from_tuples([tuple(str(value) for value in column) for column in columns], names=columns.names)
 
