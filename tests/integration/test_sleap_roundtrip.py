@@ -100,6 +100,7 @@ def assert_same_labels(expected: sio.Labels, got: sio.Labels, videos: list | Non
         assert [_file_name(v.filename) for v in got.videos] == [_file_name(v.filename) for v in expected.videos]
         videos = list(zip(expected.videos, got.videos, strict=True))
     track_order = {t.name: i for i, t in enumerate(expected.tracks)}
+    skeleton_order = {s.name: i for i, s in enumerate(expected.skeletons)}
 
     def frames(labels: sio.Labels, side: int) -> dict:
         position = {id(pair[side]): i for i, pair in enumerate(videos)}
@@ -107,10 +108,15 @@ def assert_same_labels(expected: sio.Labels, got: sio.Labels, videos: list | Non
         for lf in labels.labeled_frames:
             if lf.instances:  # frames without instances are not kept
                 key = (position[id(lf.video)], int(lf.frame_idx))
-                # By track, and in a track the prediction a user instance replaced before the user instance.
+                # By track and skeleton (a track's two skeletons are two containers, in no order within a frame),
+                # and in each the prediction a user instance replaced before the user instance.
                 found[key] = sorted(
                     lf.instances,
-                    key=lambda i: (track_order.get(i.track.name, -1) if i.track else -1, type(i) is sio.Instance),
+                    key=lambda i: (
+                        track_order.get(i.track.name, -1) if i.track else -1,
+                        skeleton_order[i.skeleton.name],
+                        type(i) is sio.Instance,
+                    ),
                 )
         return found
 
@@ -407,3 +413,18 @@ def test_the_exported_video_records_the_frame_rate_the_poses_were_written_at(
     stated.mkdir()
     back = round_trip(generated_single_animal_untracked.path, stated, "--fps", "25")
     assert [video.fps for video in sio.load_slp(str(back), open_videos=False).videos] == [25.0]
+
+
+@pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
+def test_a_track_s_two_skeletons_in_one_frame_come_back_from_both_exports(generated_one_track_two_skeletons, tmp_path):
+    # Frame 2 holds the track's "fly" instance and its "mouse" one (a user instance over a prediction): two containers.
+    source = generated_one_track_two_skeletons.expected["labels"]
+    back = round_trip(generated_one_track_two_skeletons.path, tmp_path, "--fps", "30")
+    assert_same_labels(source, sio.load_slp(str(back), open_videos=False))
+    # The analysis layout has one skeleton: each container is a track of the nodes of both skeletons.
+    analysis = tmp_path / "back.analysis.h5"
+    poseconv("export", tmp_path / "converted.nwb", "--to", "sleap-analysis", analysis)
+    frame_2 = {i.track.name: i.numpy() for lf in sio.load_analysis_h5(str(analysis)) if lf.frame_idx == 2 for i in lf}
+    fly, user = source[2].instances[0], source[2].instances[2]
+    np.testing.assert_array_equal(frame_2["animal_fly"][:3], fly.numpy())
+    np.testing.assert_array_equal(frame_2["animal_mouse"][3:], user.numpy())

@@ -159,11 +159,10 @@ class InstanceTable:
         # One integer per (frame row, track, skeleton); a frame has one row (checked over the whole file). A
         # track's instances of two skeletons go to two containers, so they are not one slot.
         slot = (row * (self.n_tracks + 1) + track) * len(self.sizes) + skeleton
-        # Two instances of one kind for one track and skeleton in one frame: the object reader keeps the last
-        # one and warns.
+        # Two instances of one kind, track and skeleton in one frame: the object reader keeps the last and warns.
         if _has_repeats((slot * 2 + kind)[tracked]):
-            return "two instances of one kind for one track in one frame"
-        # A user instance wins over the prediction of its track in its frame; the prediction is kept as replaced.
+            return "two instances of one kind, track and skeleton in one frame"
+        # A user instance wins over the prediction of its track (and skeleton) in its frame, kept as replaced.
         kind = np.where(tracked & (kind == PREDICTED) & np.isin(slot, slot[tracked & (kind == USER)]), REPLACED, kind)
         video = rows["video"].astype("int64")[row]
         if not tracked.all():

@@ -10,7 +10,7 @@ read here too (:mod:`.session` needs the ``Labels``). The rules are the same:
 * Per frame and track, a user instance wins over the predicted one, as in
   SLEAP's own analysis export, and the prediction is kept as the track's
   ``replaced_predictions``; ``predicted_only=True`` keeps predictions only.
-  Two instances of one kind for one track in a frame: the last one is kept,
+  Two instances of one kind, track and skeleton in a frame: the last one is kept,
   with a warning.
 * Instances without a track go to one track named ``"untracked"`` when no frame
   holds more than one untracked animal. A user instance counts as the same
