@@ -279,6 +279,19 @@ def test_one_track_under_two_skeletons_stays_one_animal(tmp_path):
     assert [t.name for t in pose.select_tracks(["mouse"]).tracks] == ["mouse_fine", "mouse_coarse"]
 
 
+def test_skeleton_names_nwb_cannot_hold_come_back_with_their_nodes(tmp_path):
+    # "sk/1" is written as the NWB skeleton "sk_1", so "sk_1" became "sk_1_2": the export swapped their nodes.
+    rng = np.random.default_rng(5)
+    slashed, plain = sio.Skeleton(["h", "t"], name="sk/1"), sio.Skeleton(["x", "y", "z"], name="sk_1")
+    p, q = sio.Track("p"), sio.Track("q")
+    path, source = _other_lab_labels(
+        tmp_path, [(t, [_predicted(slashed, p, rng), _predicted(plain, q, rng)]) for t in range(3)]
+    )
+    back = round_trip(path, tmp_path, "--fps", "30")
+    assert_inspector_clean(tmp_path / "converted.nwb", ignore=("check_subject_exists",))
+    assert_same_labels(source, sio.load_slp(str(back), open_videos=False))
+
+
 def test_a_track_named_untracked_is_not_taken_for_untracked_instances(tmp_path):
     rng = np.random.default_rng(4)
     skeleton = sio.Skeleton(["a", "b"], name="s")

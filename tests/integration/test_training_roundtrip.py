@@ -258,6 +258,30 @@ def test_sleap_negative_frames_are_labels_and_come_back(tmp_path):
     assert user_labels(tmp_path / "back.slp") == user_labels(source)
 
 
+def test_sleap_names_nwb_cannot_hold_come_back_with_their_animals_and_nodes(tmp_path):
+    # NWB names cannot hold "/": tracks "fly/1" and "fly_1" (and skeletons "sk/1" and "sk_1") would both be "fly_1"
+    # ("sk_1"); the second got "_2", and the export gave the name "fly_1" to the animal of "fly/1".
+    rng = np.random.default_rng(9)
+    skeletons = [sio.Skeleton(["h", "t"], name="sk/1"), sio.Skeleton(["x", "y", "z"], name="sk_1")]
+    tracks = [sio.Track(name) for name in ("fly/1", "fly_1", "fly 1", "fly:1")]
+    video = sio.Video(filename="names.mp4", open_backend=False)
+    instances = [
+        sio.Instance.from_numpy(rng.uniform(0, 300, (len(sk.nodes), 2)), skeleton=sk, track=track)
+        for sk, track in zip([*skeletons, *skeletons], tracks, strict=True)
+    ]
+    source = tmp_path / "names.slp"
+    frames = [sio.LabeledFrame(video=video, frame_idx=1, instances=instances)]
+    sio.save_slp(sio.Labels(labeled_frames=frames, videos=[video], skeletons=skeletons, tracks=tracks), str(source))
+    nwb_path = tmp_path / "labels.nwb"
+    convert(SLEAPTrainingDataInterface(file_path=source), nwb_path)
+    assert_inspector_clean(nwb_path)
+    back = read_training(nwb_path)
+    assert back.individuals == ["fly/1", "fly_1", "fly 1", "fly:1"]
+    assert list(back.skeletons) == ["sk/1", "sk_1"]
+    exported = write_sleap_labels(back, tmp_path / "back.slp")
+    assert user_labels(exported) == user_labels(source)
+
+
 def test_sleap_labels_pass_nwbinspector(tmp_path):
     interface = SLEAPTrainingDataInterface(file_path=SLP_TYPICAL)
     nwb_path = tmp_path / "typical.nwb"

@@ -28,8 +28,13 @@ __all__ = [
 ]
 
 #: What poseconv keeps in processing['behavior'] under fixed names (no container may take one): ndx-pose's
-#: skeletons, and the order of the tracks (see poseconv.nwb.layout.TRACK_ORDER_TABLE).
-MODULE_OBJECT_NAMES = {"Skeletons": "ndx-pose's Skeletons container", "TrackOrder": "the table of the tracks' order"}
+#: skeletons, the order of the tracks and the skeletons' own names (see poseconv.nwb.layout.TRACK_ORDER_TABLE
+#: and SKELETON_NAMES_TABLE).
+MODULE_OBJECT_NAMES = {
+    "Skeletons": "ndx-pose's Skeletons container",
+    "TrackOrder": "the table of the tracks' order",
+    "SkeletonNames": "the table of the skeletons' names in their pose files",
+}
 
 # Fixed member names of an ndx-pose 0.4 PoseEstimation group (its named datasets and links); a
 # series must not take one. tests/unit/metadata/test_names.py checks them against the spec.

@@ -14,8 +14,12 @@ __all__ = [
     "EXTRA_COORDS_SUFFIX",
     "HEADER_COLUMN",
     "HEADER_DESCRIPTION",
+    "INDIVIDUALS_TABLE_COLUMNS",
+    "INDIVIDUALS_TABLE_SUFFIX",
     "INSTANCE_SERIES",
     "REPLACED_PREDICTIONS_SUFFIX",
+    "SKELETON_NAMES_COLUMNS",
+    "SKELETON_NAMES_TABLE",
     "TRACK_ORDER_COLUMNS",
     "TRACK_ORDER_TABLE",
     "SOURCES_TABLE_COLUMNS",
@@ -25,6 +29,7 @@ __all__ = [
     "SOURCE_FIELDS",
     "extra_coords_name",
     "given_fields",
+    "individuals_table_name",
     "instance_series_name",
     "replaced_predictions_description",
     "replaced_predictions_name",
@@ -94,6 +99,27 @@ TRACK_ORDER_COLUMNS = {
         "per skeleton); empty for instances the file gives no track."
     ),
 }
+
+
+# NWB names cannot hold "/" (poseconv also replaces ":" and "\\"), and a name another object took gets a suffix
+# ("sk_1_2"). Where the NWB name of a skeleton or an individual is not the pose file's, the file's is kept here.
+SKELETON_NAMES_TABLE = "SkeletonNames"  # one of metadata.names.MODULE_OBJECT_NAMES
+SKELETON_NAMES_COLUMNS = {
+    "skeleton": "Name of the Skeleton in this processing module's Skeletons.",
+    "source_name": "The skeleton's name as the pose or label file names it, where its NWB name differs.",
+}
+INDIVIDUALS_TABLE_SUFFIX = "Individuals"
+INDIVIDUALS_TABLE_COLUMNS = {
+    "individual": (
+        "The individual (track) as the label file names it; row i is the individual of the SkeletonInstances "
+        "whose id is i, whatever their names (NWB names cannot hold '/', and repeats get a suffix)."
+    ),
+}
+
+
+def individuals_table_name(pose_training_name: str) -> str:
+    """Return the name of the table of the individuals' names, beside a ``PoseTraining`` that needs one."""
+    return f"{pose_training_name}{INDIVIDUALS_TABLE_SUFFIX}"
 
 
 def sources_table_name(pose_training_name: str) -> str:

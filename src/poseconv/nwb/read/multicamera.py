@@ -21,6 +21,7 @@ from ..layout import CAMERA_SIZE_PATTERN, CAMERA_UNIT_PATTERN, replaced_predicti
 from .extra_coords import read_extra_coords
 from .pose_containers import video_facts
 from .scores import natural_key, read_instance_series
+from .skeletons import stored_skeleton
 from .store import (
     base_name,
     child_groups,
@@ -30,7 +31,6 @@ from .store import (
     open_nwbfile_object,
     open_store,
     text,
-    texts,
     visit_groups,
 )
 
@@ -137,11 +137,7 @@ def _skeleton_of(root: Any, container: Any) -> Skeleton | None:
     found = next((m for m in members if m is not None and neurodata_type(m[1]) == "Skeleton"), None)
     if found is None:
         return None
-    path, node = found
-    edges = np.asarray(node["edges"][()]).reshape(-1, 2) if "edges" in node else []
-    return Skeleton(
-        name=base_name(path), nodes=tuple(texts(node["nodes"])), edges=tuple((int(a), int(b)) for a, b in edges)
-    )
+    return stored_skeleton(root, *found)
 
 
 def _individual_of(container: Any) -> str:

@@ -38,10 +38,12 @@ from .pose_names import (
     names_from_description,
     node_of_series,
 )
+from .skeletons import stored_skeleton
 from .store import (
     EMPTY_TEXT,
     child_groups,
     is_dataset,
+    linked,
     local_folder,
     neurodata_type,
     text,
@@ -170,11 +172,11 @@ class ContainerScanner:
     def _skeleton_of(self, group: Any, series_names: list[str]) -> tuple[list[str], list[tuple[int, int]], str]:
         """Return (nodes, edges, skeleton name) from the linked Skeleton or the 0.1 datasets."""
         for key in group:
-            child = group[key]
-            if neurodata_type(child) == "Skeleton":
-                nodes = texts(child.get("nodes"))
-                edges = np.asarray(child["edges"][()]).reshape(-1, 2) if "edges" in child else np.empty((0, 2))
-                return nodes, [(int(a), int(b)) for a, b in edges], PurePosixPath(child.name).name
+            if neurodata_type(group[key]) == "Skeleton":
+                found = linked(self._file, group, key)
+                skeleton = stored_skeleton(self._file, *found) if found is not None else None
+                if skeleton is not None:
+                    return list(skeleton.nodes), list(skeleton.edges), skeleton.name
         nodes = texts(group["nodes"]) if "nodes" in group and is_dataset(group["nodes"]) else []
         edges = np.asarray(group["edges"][()]).reshape(-1, 2) if "edges" in group else np.empty((0, 2))
         if not nodes:

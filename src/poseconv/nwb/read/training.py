@@ -21,7 +21,14 @@ from ...errors import InvalidOptionError, InvalidSourceFileError
 from ...metadata.names import nwb_name
 from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
-from ..layout import HEADER_COLUMN, SOURCES_TABLE_COLUMNS, VISIBILITY_FLAGS_COLUMN, sources_table_name
+from ..layout import (
+    HEADER_COLUMN,
+    SOURCES_TABLE_COLUMNS,
+    VISIBILITY_FLAGS_COLUMN,
+    individuals_table_name,
+    sources_table_name,
+)
+from .skeletons import stored_skeleton
 from .store import (
     base_name,
     child_groups,
@@ -76,6 +83,8 @@ class _RawTraining:
     module: str
     frames: dict[str, _RawFrame]
     sources: dict[str, dict[str, Any]]
+    # The label file's name of the individual of each id, when NWB names could not say it (a table beside).
+    individuals: tuple[str, ...] = ()
 
 
 def _choose(where: Any, found: list[tuple[str, str]], name: str | None) -> tuple[str, str]:
@@ -113,7 +122,11 @@ class _StoredTraining:
             for frame_name, frame in child_groups(frames_group, "TrainingFrame").items():
                 frames[frame_name] = self._frame(frame_name, frame)
         sources = self._sources(module.get(sources_table_name(container_name)))
-        return _RawTraining(name=container_name, module=module_name, frames=frames, sources=sources)
+        table = module.get(individuals_table_name(container_name))
+        named = texts(table["individual"]) if table is not None and is_group(table) and "individual" in table else ()
+        return _RawTraining(
+            name=container_name, module=module_name, frames=frames, sources=sources, individuals=tuple(named)
+        )
 
     def _linked(self, parent: Any, wanted: str) -> tuple[str, Any] | None:
         """Return the member of ``parent`` (a soft link, or a group) whose type is ``wanted``."""
@@ -170,12 +183,7 @@ class _StoredTraining:
 
     def _skeleton(self, where: str, node: Any) -> Skeleton:
         if where not in self.skeletons:
-            edges = np.asarray(node["edges"][()]).reshape(-1, 2) if "edges" in node else np.empty((0, 2))
-            self.skeletons[where] = Skeleton(
-                name=base_name(where),
-                nodes=tuple(texts(node["nodes"])),
-                edges=tuple((int(a), int(b)) for a, b in edges),
-            )
+            self.skeletons[where] = stored_skeleton(self.root, where, node)
         return self.skeletons[where]
 
     @staticmethod
@@ -283,7 +291,7 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
     skeletons: dict[str, Skeleton] = {}
     videos: dict[str, VideoInfo] = {}
     label_files: dict[str, LabelFile] = {}
-    individuals_by_id: dict[int, str] = {}
+    individuals_by_id: dict[int, str] = dict(enumerate(raw.individuals))
     software: list[str] = []
     frames: list[LabeledFrame] = []
     for frame_name in order:

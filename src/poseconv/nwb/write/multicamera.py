@@ -343,7 +343,7 @@ def _shared_skeleton(
             f"{list(skeleton_entry['nodes'])}, but '{individual}' has {list(expected.nodes)}; nodes cannot "
             "be renamed or reordered in metadata."
         )
-    return get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
+    return get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal, source_name=expected.name)
 
 
 def _camera_view(

@@ -30,6 +30,7 @@ from .devices import get_or_add_device, lookup
 from .extra_coords import write_extra_coords
 from .replaced_predictions import write_replaced_predictions
 from .scores import write_instance_series
+from .source_names import record_skeleton_name
 from .track_order import record_track_order
 from .video import get_or_add_external_video, labeled_video
 
@@ -80,11 +81,14 @@ def _edges_array(edges: list[list[int]], n_nodes: int) -> np.ndarray:
     return np.asarray(edges, dtype=dtype).reshape(-1, 2)
 
 
-def get_or_add_skeleton(nwbfile: Any, behavior: Any, entry: Mapping[str, Any], single_animal: bool) -> Any:
+def get_or_add_skeleton(
+    nwbfile: Any, behavior: Any, entry: Mapping[str, Any], single_animal: bool, source_name: str | None = None
+) -> Any:
     """Return the skeleton of metadata ``entry``, adding it to ``Skeletons`` when new.
 
     A skeleton of that name already in the file is reused if its nodes match, refused otherwise.
-    It links the file's Subject when the entry names it, or when the file holds one animal.
+    It links the file's Subject when the entry names it, or when the file holds one animal. A new
+    skeleton's ``source_name`` (its name in the pose file) is recorded when its NWB name differs.
     """
     from ndx_pose import Skeleton, Skeletons
 
@@ -126,6 +130,8 @@ def get_or_add_skeleton(nwbfile: Any, behavior: Any, entry: Mapping[str, Any], s
         behavior.add(Skeletons(skeletons=[skeleton]))
     else:
         behavior["Skeletons"].add_skeletons(skeleton)
+    if source_name is not None:
+        record_skeleton_name(behavior, name, source_name)
     return skeleton
 
 
@@ -343,7 +349,9 @@ def _container_skeleton(context: _Context, entry: Mapping[str, Any], track: Pose
             f"but '{track.name}' in {pose.source_name} has {expected_nodes}; nodes cannot be "
             "renamed or reordered in metadata."
         )
-    return get_or_add_skeleton(context.nwbfile, context.behavior, skeleton_entry, context.single_animal)
+    return get_or_add_skeleton(
+        context.nwbfile, context.behavior, skeleton_entry, context.single_animal, source_name=track.skeleton
+    )
 
 
 def _source_video(context: _Context, entry: Mapping[str, Any], track: PoseTrack, timing_kwargs: dict[str, Any]) -> Any:

@@ -31,6 +31,9 @@ The NWB layout, in ``processing["behavior"]``:
   the video path the tool recorded, and how a DeepLabCut label file laid out its rows
   and values. ndx-pose has no place for these facts; they are what lets
   :func:`poseconv.nwb.read.training.read_training` give back exactly what was read, in order.
+* ``<PoseTraining name>Individuals`` (a ``DynamicTable``), when an individual's name is not
+  an NWB name (``fly/1``): the individuals' names, row ``i`` for ``id`` ``i``
+  (:mod:`.source_names`).
 """
 
 from __future__ import annotations
@@ -56,9 +59,11 @@ from ..layout import (
     SOURCES_TABLE_COLUMNS,
     VISIBILITY_FLAGS_COLUMN,
     VISIBILITY_FLAGS_DESCRIPTION,
+    individuals_table_name,
     sources_table_name,
 )
 from .pose_estimation import behavior_module, get_or_add_skeleton
+from .source_names import individuals_table
 from .video import external_image_series
 
 __all__ = ["write_pose_training"]
@@ -175,7 +180,8 @@ def write_pose_training(
     name = entry.get("name") or DEFAULT_POSE_TRAINING_NAME
     behavior = behavior_module(nwbfile)
     table_name = sources_table_name(name)
-    _check_names_free(behavior, (name, table_name))
+    individuals = individuals_table(individuals_table_name(name), training.individuals)
+    _check_names_free(behavior, (name, table_name) + ((individuals.name,) if individuals is not None else ()))
     frames = training.frames if max_frames is None else training.frames[:max_frames]
 
     skeletons = _training_skeletons(nwbfile, behavior, training, frames, pose_metadata.get("Skeletons", {}))
@@ -205,10 +211,9 @@ def write_pose_training(
         pose_training_kwargs["source_videos"] = SourceVideos(name="source_videos", image_series=listed)
     pose_training = PoseTraining(**pose_training_kwargs)
     behavior.add(pose_training)
-    description = entry.get("description") or (
-        f"Where each training frame of '{name}' came from: one row per TrainingFrame, in the order of the label files."
-    )
-    behavior.add(_sources_table(table_name, description, rows))
+    behavior.add(_sources_table(table_name, entry.get("description") or _sources_description(name), rows))
+    if individuals is not None:
+        behavior.add(individuals)
     return pose_training
 
 
@@ -229,7 +234,9 @@ def _training_skeletons(
                 f"the labels in {training.source_name} have {list(model.nodes)}; nodes cannot be renamed or "
                 "reordered in metadata."
             )
-        skeletons[skeleton_name] = get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal)
+        skeletons[skeleton_name] = get_or_add_skeleton(
+            nwbfile, behavior, skeleton_entry, single_animal, source_name=skeleton_name
+        )
     return skeletons
 
 
@@ -342,6 +349,13 @@ def _add_source_row(rows: dict[str, list[Any]], training: TrainingData, frame: L
     rows.setdefault(HEADER_COLUMN, []).append(",".join(layout.header) if layout and layout.header else "")
     flags = [instance.visibility_flags for instance in frame.instances if instance.visibility_flags is not None]
     rows.setdefault(VISIBILITY_FLAGS_COLUMN, []).append(np.concatenate(flags) if flags else np.zeros(0, "int8"))
+
+
+def _sources_description(pose_training_name: str) -> str:
+    return (
+        f"Where each training frame of '{pose_training_name}' came from: one row per TrainingFrame, in the order "
+        "of the label files."
+    )
 
 
 def _sources_table(name: str, description: str, rows: Mapping[str, list[Any]]) -> Any:
