@@ -189,9 +189,14 @@ class PoseSource(ReadsInput):
     def _videos(self) -> list[str]:
         return list(dict.fromkeys(track.video for track in self._pose.tracks))
 
-    def _video_paths(self) -> dict[str, Path]:
-        """Each video's file: the one the user gave, else the one the pose file names (when it exists)."""
-        paths = {key: info.path for pose in self._poses() for key, info in pose.videos.items() if info.path is not None}
+    def _video_paths(self) -> dict[str, Path | tuple[Path, ...]]:
+        """Each video's file (an image sequence: its images): the user's, else the pose file's (when it exists)."""
+        paths = {
+            key: info.local_files
+            for pose in self._poses()
+            for key, info in pose.videos.items()
+            if info.local_files is not None
+        }
         return {**paths, **self._video_file_paths}
 
     def _poses(self) -> list[PoseData]:

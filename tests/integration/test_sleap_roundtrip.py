@@ -27,6 +27,7 @@ from pathlib import Path, PureWindowsPath
 import numpy as np
 import pytest
 import sleap_io as sio
+from pynwb import NWBHDF5IO
 
 from poseconv.nwb.read.pose import read_nwb
 from tests.fixtures.cli import poseconv_in_process
@@ -441,3 +442,36 @@ def test_a_track_s_two_skeletons_in_one_frame_come_back_from_both_exports(genera
     fly, user = source[2].instances[0], source[2].instances[2]
     np.testing.assert_array_equal(frame_2["animal_fly"][:3], fly.numpy())
     np.testing.assert_array_equal(frame_2["animal_mouse"][3:], user.numpy())
+
+
+@pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
+def test_an_image_sequence_is_linked_as_its_images_and_comes_back_as_one(generated_image_sequence, tmp_path):
+    # Before, the NWB file linked no video, its description said the first image did not exist, and the
+    # export named the first image alone: sleap-io then read a 1-frame video ("Frame index 3 out of range").
+    files = generated_image_sequence.expected["files"]
+    back = round_trip(generated_image_sequence.path, tmp_path, "--fps", "30")
+    nwb = tmp_path / "converted.nwb"
+    assert_inspector_clean(nwb, ignore=("check_subject_exists",))
+    with NWBHDF5IO(nwb, "r") as io:
+        [video] = io.read().acquisition.values()
+        assert [str((tmp_path / f).resolve()) for f in video.external_file[:]] == files
+        assert list(video.starting_frame[:]) == [0, 1, 2, 3]
+        pose_estimation = io.read().processing["behavior"]["PoseEstimation"]
+        assert pose_estimation.source_video.name == video.name
+        assert "does not exist" not in pose_estimation.description
+    got = sio.load_slp(str(back))
+    assert_same_labels(generated_image_sequence.expected["labels"], got)
+    assert got.videos[0].filename == files
+    assert got.videos[0].shape == (4, 40, 60, 1)
+    assert got[-1].frame_idx == 3 and int(got[-1].image[0, 0, 0]) == 150
+
+
+@pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
+def test_an_image_sequence_whose_images_are_not_all_here_says_so(generated_image_sequence, tmp_path):
+    Path(generated_image_sequence.expected["files"][2]).unlink()
+    round_trip(generated_image_sequence.path, tmp_path, "--fps", "30")
+    [pose] = read_nwb(tmp_path / "converted.nwb")
+    description = pose.notes["descriptions"]["m"]
+    first = generated_image_sequence.expected["files"][0]
+    assert f"recorded the video as 4 image files, the first '{first}', which do not all exist" in description
+    assert pose.videos["img_000"].original_path == first

@@ -282,6 +282,24 @@ def test_sleap_names_nwb_cannot_hold_come_back_with_their_animals_and_nodes(tmp_
     assert user_labels(exported) == user_labels(source)
 
 
+def test_sleap_labels_on_an_image_sequence_link_its_images_and_come_back(tmp_path, generated_image_sequence):
+    # The images have no frame times of their own: the poses' rate times them, and the labels link the same series.
+    nwb_path = tmp_path / "labels.nwb"
+    interface = SLEAPPoseInterface(
+        file_path=generated_image_sequence.path, include_training_data=True, sampling_frequency=30.0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 2D poses of fewer frames than coordinates
+        convert(interface, nwb_path)
+    assert_inspector_clean(nwb_path)
+    back = read_training(nwb_path)
+    files = generated_image_sequence.expected["files"]
+    assert [str(f) for f in back.videos["img_000"].image_files] == files
+    exported = sio.load_slp(str(write_sleap_labels(back, tmp_path / "back.slp")))
+    assert exported.videos[0].filename == files
+    assert exported[0].frame_idx == 1 and exported[0].image.shape == (40, 60, 1)
+
+
 def test_sleap_labels_pass_nwbinspector(tmp_path):
     interface = SLEAPTrainingDataInterface(file_path=SLP_TYPICAL)
     nwb_path = tmp_path / "typical.nwb"

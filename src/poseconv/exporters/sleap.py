@@ -50,34 +50,31 @@ from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..output import atomic_output
 from .files import export_path
-from .sleap_tables import NO_TRACKING_SCORE, instance_present
+from .sleap_tables import NO_TRACKING_SCORE, instance_present, unopened_video
 
 __all__ = ["to_sleap_labels", "write_slp"]
 
 # Track names poseconv's SLEAP reader gives instances that had no track (readers.sleap.UNTRACKED_TRACK_NAME).
 
 
-def _video_filename(pose: PoseData, key: str) -> str:
+def _video_filename(pose: PoseData, key: str) -> str | list[str]:
     info = pose.videos[key]
     if info.path is not None:
         return str(info.path)
+    if info.image_files:
+        return [str(image) for image in info.image_files]
     return info.original_path or key
 
 
 def _video(pose: PoseData, key: str) -> Any:
     """Return the ``sleap_io.Video`` of a video key, with the frame rate the poses were written at.
 
-    Not opened: sleap-io then saves what ``backend_metadata`` records (the rate; not the shape,
-    whose channel count NWB does not keep), and reads the rest from the file when it is there.
+    Not opened: sleap-io then saves what ``backend_metadata`` records (the rate, an image sequence's
+    files; not the shape, whose channel count NWB does not keep), and reads the rest from the file.
     """
-    import sleap_io as sio
-
-    video = sio.Video(filename=_video_filename(pose, key), open_backend=False)
     timing = pose.timing.get(key)
     fps = timing.rate if timing is not None and timing.rate is not None else pose.videos[key].fps
-    if fps is not None and fps > 0:
-        video.fps = float(fps)
-    return video
+    return unopened_video(_video_filename(pose, key), fps)
 
 
 def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[str, Any], dict[str, Any], list[str]]:

@@ -25,7 +25,7 @@ import numpy as np
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames
 
-__all__ = ["NO_TRACKING_SCORE", "instance_present", "write_label_tables"]
+__all__ = ["NO_TRACKING_SCORE", "instance_present", "unopened_video", "write_label_tables"]
 
 # sleap-io's codes for instance types.
 _USER, _PREDICTED = 0, 1
@@ -286,3 +286,19 @@ def write_label_tables(
                 track_ids=ids,
                 replaced_in=replaced_in,
             )
+
+
+def unopened_video(source: str | list[str], fps: float | None) -> Any:
+    """Return a ``sleap_io.Video`` of a file, or of image files (an image sequence), not opened, with its frame rate.
+
+    Unopened, sleap-io saves what ``backend_metadata`` records: the rate, and for image files the
+    ``filenames`` that make it an image sequence (an ``ImageVideo``) when read again.
+    """
+    import sleap_io as sio
+
+    video = sio.Video(filename=source, open_backend=False)
+    if isinstance(source, list):
+        video.backend_metadata.update(filename=source[0], filenames=list(source))
+    if fps is not None and fps > 0:
+        video.fps = float(fps)
+    return video

@@ -27,11 +27,14 @@ from ..errors import InvalidOptionError
 from ..model.training import TrainingData
 from ..output import atomic_output
 from .files import export_path
+from .sleap_tables import unopened_video
 
 __all__ = ["to_sleap_labels", "write_sleap_labels"]
 
 
 def _video_source(training: TrainingData, key: str) -> str | list[str]:
+    if training.videos[key].image_files:
+        return [str(image) for image in training.videos[key].image_files]
     frames = training.frames_of(key)
     images = {f.frame_index: f.image for f in frames if f.image is not None and f.frame_index is not None}
     if images and len(images) == len(frames) and sorted(images) == list(range(len(images))):
@@ -67,12 +70,7 @@ def to_sleap_labels(training: TrainingData) -> Any:
     tracks = {name: sio.Track(name=name) for name in training.individuals}
     videos = {}
     for key in training.video_keys():
-        source = _video_source(training, key)
-        video = sio.Video(filename=source, open_backend=False)
-        if isinstance(source, list):
-            # Without an open backend sleap-io saves backend_metadata; "filenames" marks an image sequence.
-            video.backend_metadata.update(filename=source[0], filenames=list(source))
-        videos[key] = video
+        videos[key] = unopened_video(_video_source(training, key), training.videos[key].fps)
     labeled_frames = []
     for frame in training.frames:
         if frame.frame_index is None:

@@ -15,6 +15,7 @@ The real work is in :mod:`poseconv.readers.deeplabcut.labels`,
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,9 +48,14 @@ ProjectPathArg = Annotated[Path, WithJsonSchema({"type": "string"})]
 OptionalProjectPathArg = Annotated[Path | None, WithJsonSchema({"type": "string"})]
 
 
-def _video_paths(training: TrainingData, overrides: dict[str, Path] | None = None) -> dict[str, Path]:
-    paths = {key: info.path for key, info in training.videos.items() if info.path is not None}
-    paths.update({key: Path(path) for key, path in (overrides or {}).items() if key in training.videos})
+def _video_paths(
+    training: TrainingData, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Path | tuple[Path, ...]]:
+    """Each video's file (or image files, for an image sequence) here: the given one, else the one found."""
+    paths = {key: info.local_files for key, info in training.videos.items() if info.local_files is not None}
+    for key, path in (overrides or {}).items():
+        if key in training.videos:
+            paths[key] = Path(path) if isinstance(path, (str, Path)) else tuple(Path(p) for p in path)
     return paths
 
 

@@ -15,6 +15,7 @@ from ..model import PoseData, PoseTrack, Skeleton
 from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
 
 __all__ = [
+    "MISSING_IMAGES_SENTENCE",
     "MISSING_VIDEO_PATTERN",
     "MISSING_VIDEO_SENTENCE",
     "camera_and_video_entries",
@@ -39,8 +40,14 @@ __all__ = [
 MISSING_VIDEO_SENTENCE = (
     "The tool recorded the video as '{path}', which does not exist on the machine that wrote this file."
 )
+# A video that is a sequence of image files (SLEAP) is linked when every image is here; otherwise this is said.
+MISSING_IMAGES_SENTENCE = (
+    "The tool recorded the video as {n} image files, the first '{path}', which do not all exist on the machine "
+    "that wrote this file."
+)
 MISSING_VIDEO_PATTERN = re.compile(
-    r"The tool recorded the video as '(?P<path>.*)', which does not exist on the machine that wrote this file\."
+    r"The tool recorded the video as (?:\d+ image files, the first )?'(?P<path>.*)', which do(?:es)? not "
+    r"(?:all )?exist on the machine that wrote this file\."
 )
 
 
@@ -256,8 +263,10 @@ def _container_description(pose: PoseData, track: PoseTrack) -> str:
         description += f" {pose.notes['model']}"
     if pose.notes.get("untracked") and track.name in pose.notes.get("untracked_tracks", ()):
         description += f" {pose.notes['untracked']}"
-    if info.original_path and info.path is None:
-        description += " " + MISSING_VIDEO_SENTENCE.format(path=info.original_path)
+    if info.original_path and info.local_files is None:
+        images = pose.notes.get("videos", {}).get(track.video, {}).get("image_files")
+        sentence = MISSING_IMAGES_SENTENCE if images and len(images) > 1 else MISSING_VIDEO_SENTENCE
+        description += " " + sentence.format(path=info.original_path, n=len(images or ()))
     return description
 
 

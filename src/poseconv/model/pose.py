@@ -125,6 +125,10 @@ class VideoInfo:
         ``(height, width)`` in pixels.
     fps : float or None
         Frame rate as recorded by the tool.
+    image_files : tuple of pathlib.Path, optional
+        A video that is a sequence of image files, one per frame (SLEAP's image videos): the
+        images on this machine, in frame order, when every one was found (``path`` is None,
+        ``original_path`` the first image as recorded).
     """
 
     key: str
@@ -133,6 +137,12 @@ class VideoInfo:
     n_frames: int | None = None
     frame_size: tuple[int, int] | None = None
     fps: float | None = None
+    image_files: tuple[Path, ...] | None = None
+
+    @property
+    def local_files(self) -> Path | tuple[Path, ...] | None:
+        """The video on this machine: its file, its image files (an image sequence), or None when not here."""
+        return self.path if self.path is not None else self.image_files
 
 
 @dataclass(frozen=True)

@@ -233,6 +233,7 @@ class _Session:
             original_path=found.get("original_video"),
             path=found.get("video_path"),
             frame_size=found.get("frame_size"),
+            image_files=found.get("image_files"),
         )
         self.parts_views.setdefault(name, []).append((track, facts, skeleton, info))
         self.view_facts[name] = _source_facts(view)

@@ -327,6 +327,7 @@ class NWBPoseFile:
                     path=info.video_path,
                     frame_size=info.frame_size,
                     fps=info.timing.rate if info.timing is not None else None,
+                    image_files=info.image_files,
                 )
                 if info.timing is not None:
                     timing[info.video] = info.timing

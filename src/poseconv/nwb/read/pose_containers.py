@@ -44,6 +44,7 @@ from .store import (
     child_groups,
     is_dataset,
     linked,
+    local_file,
     local_folder,
     neurodata_type,
     text,
@@ -97,6 +98,8 @@ class PoseContainerInfo:
         That video on this machine, when it exists (relative paths are relative to the NWB file).
     frame_size : tuple of (int, int) or None
         ``(height, width)`` of the linked source video.
+    image_files : tuple of pathlib.Path or None
+        A source video of several image files (one per frame): those files, when all exist here.
     """
 
     name: str
@@ -119,6 +122,7 @@ class PoseContainerInfo:
     original_video: str | None = None
     video_path: Path | None = None
     frame_size: tuple[int, int] | None = None
+    image_files: tuple[Path, ...] | None = None
     # Internal: series paths per node (None for a node without series) and frame index per node.
     _series: tuple[str | None, ...] = field(default=(), repr=False)
     _frames: tuple[np.ndarray | None, ...] = field(default=(), repr=False, compare=False)
@@ -390,6 +394,7 @@ class ContainerScanner:
                     original_video=facts.get("original_video"),
                     video_path=facts.get("video_path"),
                     frame_size=facts.get("frame_size"),
+                    image_files=facts.get("image_files"),
                     _series=tuple(raw.series),
                     _frames=tuple(frames),
                 )
@@ -423,6 +428,10 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
         external = texts(source_video["external_file"])
         if external:
             facts["original_video"] = external[0]
+        if len(external) > 1:
+            # A video of image files, one per frame (SLEAP's image sequences).
+            images = [local_file(image, local_folder(path)) for image in external]
+            facts["image_files"] = tuple(images) if all(images) else None
         if "dimension" in source_video:
             width, height = (int(v) for v in np.asarray(source_video["dimension"][()]).reshape(-1)[:2])
             facts["frame_size"] = (height, width)
@@ -436,13 +445,8 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
         facts["original_video"] = missing["path"]
     if "frame_size" not in facts and "dimensions" in group:
         facts["frame_size"] = frame_size_of_dimensions(group["dimensions"], software)
-    if facts.get("original_video"):
-        candidate = Path(facts["original_video"])
-        folder = local_folder(path)
-        if not candidate.is_absolute():
-            # NWB stores external files relative to the NWB file (DANDI's convention); a URL has no folder here.
-            candidate = (folder / candidate).resolve() if folder is not None else None
-        facts["video_path"] = candidate if candidate is not None and candidate.is_file() else None
+    if facts.get("original_video") and "image_files" not in facts:
+        facts["video_path"] = local_file(facts["original_video"], local_folder(path))
     return facts
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "is_zarr_folder",
     "link_target",
     "linked",
+    "local_file",
     "local_folder",
     "location_name",
     "neurodata_type",
@@ -131,6 +132,19 @@ def local_folder(value: str | Path) -> Path | None:
     on this machine: its relative paths name nothing here.
     """
     return None if is_url(value) else Path(value).resolve().parent
+
+
+def local_file(recorded: str, folder: Path | None) -> Path | None:
+    """Return an external file an NWB file records, on this machine (relative to ``folder``); None when not here.
+
+    NWB stores external files relative to the NWB file (DANDI's convention); a URL has no folder here.
+    """
+    candidate = Path(recorded)
+    if not candidate.is_absolute():
+        if folder is None:
+            return None
+        candidate = folder / candidate
+    return candidate.resolve() if candidate.is_file() else None
 
 
 @contextmanager

@@ -36,6 +36,7 @@ from .store import (
     is_group,
     is_url,
     linked,
+    local_file,
     local_folder,
     neurodata_type,
     nwb_location,
@@ -216,14 +217,11 @@ def _natural(name: str) -> tuple[Any, ...]:
 def _video_info(video: _RawVideo | None, key: str, original: str | None, nwb_folder: Path | None) -> VideoInfo:
     if video is None:
         return VideoInfo(key=key, original_path=original)
-    recorded = video.external_file[0] if len(video.external_file) == 1 else None
-    path = None
-    if recorded is not None:
-        candidate = Path(recorded)
-        if not candidate.is_absolute() and nwb_folder is not None:
-            candidate = nwb_folder / candidate
-        if candidate.is_file():
-            path = candidate.resolve()
+    recorded = video.external_file[0] if video.external_file else None
+    found = [local_file(f, nwb_folder) for f in video.external_file]
+    path = found[0] if len(found) == 1 else None
+    # Several files: a video of image files, one per frame (SLEAP's image sequences).
+    images = tuple(found) if len(found) > 1 and all(found) else None
     frame_size = None
     if len(video.dimension) == 2 and min(video.dimension) > 0:
         frame_size = (video.dimension[1], video.dimension[0])
@@ -234,6 +232,7 @@ def _video_info(video: _RawVideo | None, key: str, original: str | None, nwb_fol
         n_frames=video.num_samples,
         frame_size=frame_size,
         fps=video.rate,
+        image_files=images,
     )
 
 

@@ -380,7 +380,7 @@ def _camera_view(
                 nwbfile,
                 metadata,
                 view_entry["source_video_metadata_key"],
-                video_path=paths.by_video.get(track.video, info.path),
+                video_path=paths.by_video.get(track.video, info.local_files),
                 relative_to=paths.relative_to,
                 timing_kwargs=series_timing(data.timing, n_frames),
                 n_frames=n_frames,

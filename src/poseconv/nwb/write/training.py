@@ -104,17 +104,24 @@ def _find_image_series(nwbfile: Any, behavior: Any, name: str) -> Any:
     return None
 
 
-def _video_timing(info: VideoInfo, path: Path) -> tuple[dict[str, Any], int, tuple[int, int] | None] | None:
-    """Return the frame timing, frame count and size of a training video; None (with a warning) when unknown."""
+def _video_timing(
+    info: VideoInfo, path: Path | tuple[Path, ...]
+) -> tuple[dict[str, Any], int, tuple[int, int] | None] | None:
+    """Return the frame timing, frame count and size of a training video; None (with a warning) when unknown.
+
+    An image sequence (``path`` its image files) has one frame per image, at the rate the tool recorded.
+    """
     from ...video import probe_video
 
     n_frames, frame_size = info.n_frames, info.frame_size
     timing: dict[str, Any] | None = None
     try:
-        probe = probe_video(path)
+        probe = probe_video(path) if isinstance(path, Path) else None
     except InvalidSourceFileError as err:
         warnings.warn(f"{err} The training frames do not link it.", PoseconvWarning, stacklevel=3)
         return None
+    if not isinstance(path, Path):
+        n_frames, path = len(path), path[0]
     if probe is not None:
         n_frames, frame_size = probe.n_frames, probe.frame_size
         probed = probe.timing()
@@ -264,10 +271,11 @@ def _source_videos(
             linked[key] = existing
             continue
         info = training.videos[key]
-        path = video_paths.get(key, info.path)
-        if video_entry is None or path is None or not Path(path).is_file():
+        path = video_paths.get(key, info.local_files)
+        files = [Path(path)] if isinstance(path, (str, Path)) else list(path or [])
+        if video_entry is None or not files or not all(file.is_file() for file in files):
             continue
-        known = _video_timing(info, Path(path))
+        known = _video_timing(info, files[0] if isinstance(path, (str, Path)) else tuple(files))
         if known is None:
             continue
         timing, n_frames, frame_size = known
@@ -275,7 +283,7 @@ def _source_videos(
             nwbfile,
             metadata,
             video_entry,
-            video_path=Path(path),
+            video_path=files,
             relative_to=Path(relative_to) if relative_to else None,
             timing_kwargs=timing,
             n_frames=n_frames,

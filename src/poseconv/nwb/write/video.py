@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ def get_or_add_external_video(
     metadata: Mapping[str, Any],
     key: str,
     *,
-    video_path: Path | None,
+    video_path: Path | Sequence[Path] | None,
     relative_to: Path | None,
     timing_kwargs: dict[str, Any],
     n_frames: int,
@@ -28,7 +28,7 @@ def get_or_add_external_video(
 
     An ImageSeries of that name already in the file (e.g. written by neuroconv's video
     interface) is reused; otherwise one is added to ``acquisition`` with the pose frame
-    timing and the video path relative to ``relative_to``.
+    timing and the video path (or the image files of an image sequence) relative to ``relative_to``.
     """
     entry = lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "source_video_metadata_key")
     name = entry["name"]
@@ -44,7 +44,7 @@ def get_or_add_external_video(
         nwbfile,
         metadata,
         entry,
-        video_path=Path(video_path),
+        video_path=video_path,
         relative_to=relative_to,
         timing_kwargs=timing_kwargs,
         n_frames=n_frames,
@@ -95,7 +95,7 @@ def external_image_series(
     metadata: Mapping[str, Any],
     entry: Mapping[str, Any],
     *,
-    video_path: Path,
+    video_path: Path | Sequence[Path],
     relative_to: Path | None,
     timing_kwargs: dict[str, Any],
     n_frames: int,
@@ -111,8 +111,8 @@ def external_image_series(
         The metadata, holding the camera (``Devices``) the entry names.
     entry : mapping
         The video's ``metadata["Behavior"]["ExternalVideos"]`` entry.
-    video_path : pathlib.Path
-        The video file.
+    video_path : pathlib.Path or sequence of pathlib.Path
+        The video file, or the image files of a video that is a sequence of images (one per frame).
     relative_to : pathlib.Path, optional
         Folder the NWB file will be written to: the path is stored relative to it.
     timing_kwargs : dict
@@ -129,19 +129,23 @@ def external_image_series(
     """
     from pynwb.image import ImageSeries
 
-    external = video_path.resolve()
+    files = (
+        [Path(video_path).resolve()] if isinstance(video_path, (str, Path)) else [Path(f).resolve() for f in video_path]
+    )
     if relative_to is not None:
         # DANDI and NWB best practice: external files are stored relative to the NWB file.
-        external_file = os.path.relpath(external, Path(relative_to).resolve())
+        external_files = [os.path.relpath(file, Path(relative_to).resolve()) for file in files]
     else:
-        external_file = str(external)
+        external_files = [str(file) for file in files]
+    what = f"Behavior video {files[0].name}." if len(files) == 1 else f"Behavior video of {len(files)} image files."
     kwargs: dict[str, Any] = {
         "name": entry["name"],
-        "description": entry.get("description") or f"Behavior video {external.name}.",
+        "description": entry.get("description") or what,
         "unit": entry.get("unit") or "Frames",
         "format": "external",
-        "external_file": [external_file],
-        "starting_frame": [0],
+        "external_file": external_files,
+        # Frame k of the series is the first frame of file k: each image is one frame.
+        "starting_frame": list(range(len(files))),
     }
     if "rate" in timing_kwargs:
         kwargs.update(timing_kwargs, num_samples=int(n_frames))

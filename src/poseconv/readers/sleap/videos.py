@@ -105,6 +105,7 @@ def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, d
         filename in (".", "") or Path(filename).resolve() == slp_path.resolve() or source_video is not None
     )
     n_frames, frame_size, fps = shape_facts(backend_metadata)
+    image_files = None
     if embedded:
         # Images embedded in a package: the only external video is the one they came from.
         facts["embedded_images"] = True
@@ -122,9 +123,13 @@ def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, d
         original, local, how = filename, None, None
         key = video_key(original, f"video{index}")
     elif isinstance(filename, (list, tuple)):
-        # An image sequence ("single image video"): no one external file to link.
+        # An image sequence ("single image video"): linked as its images when every one is here.
         facts["image_files"] = [str(f) for f in filename]
         original = str(filename[0]) if filename else None
+        found = [find_local_video(str(f), slp_path.parent) for f in filename]
+        if found and all(image is not None for image, _ in found):
+            image_files = tuple(image for image, _ in found)
+            facts["found_by"] = found[0][1]
         local, how = None, None
         key = video_key(original, f"video{index}")
     else:
@@ -133,7 +138,15 @@ def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, d
         key = video_key(original, f"video{index}")
     if local is not None:
         facts["found_by"] = how
-    info = VideoInfo(key=key, original_path=original, path=local, n_frames=n_frames, frame_size=frame_size, fps=fps)
+    info = VideoInfo(
+        key=key,
+        original_path=original,
+        path=local,
+        n_frames=n_frames,
+        frame_size=frame_size,
+        fps=fps,
+        image_files=image_files,
+    )
     return info, facts
 
 
