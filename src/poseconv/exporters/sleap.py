@@ -54,8 +54,6 @@ from .sleap_tables import NO_TRACKING_SCORE, instance_present, unopened_video
 
 __all__ = ["to_sleap_labels", "write_slp"]
 
-# Track names poseconv's SLEAP reader gives instances that had no track (readers.sleap.UNTRACKED_TRACK_NAME).
-
 
 def _video_filename(pose: PoseData, key: str) -> str | list[str]:
     info = pose.videos[key]
