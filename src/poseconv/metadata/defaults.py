@@ -261,8 +261,8 @@ def _container_description(pose: PoseData, track: PoseTrack) -> str:
     description += f" on video '{track.video}', read from {pose.source_name}."
     if pose.notes.get("model"):
         description += f" {pose.notes['model']}"
-    if pose.notes.get("untracked") and track.name in pose.notes.get("untracked_tracks", ()):
-        description += f" {pose.notes['untracked']}"
+    if pose.notes.get("untracked_detections") and track.name in pose.notes.get("untracked_tracks", ()):
+        description += f" {pose.notes['untracked_detections']}"
     if info.original_path and info.local_files is None:
         images = pose.notes.get("videos", {}).get(track.video, {}).get("image_files")
         sentence = MISSING_IMAGES_SENTENCE if images and len(images) > 1 else MISSING_VIDEO_SENTENCE

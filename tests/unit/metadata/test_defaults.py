@@ -59,3 +59,15 @@ def test_every_video_gets_a_camera_and_those_known_here_an_external_video():
 def test_a_skeleton_entry_lists_nodes_and_edges_as_lists():
     entry = skeleton_entry("Mouse", Skeleton(name="mouse", nodes=("nose", "tail"), edges=((0, 1),)))
     assert entry == {"name": "Mouse", "nodes": ["nose", "tail"], "edges": [[0, 1]]}
+
+
+def test_a_sleap_container_description_ends_with_what_the_file_says_not_a_reader_option():
+    # The SLEAP reader notes its untracked policy ("error"); in the last release every description carried it.
+    from poseconv.metadata.defaults import default_pose_metadata
+    from poseconv.readers.sleap import read_sleap
+    from tests.fixtures.paths import REPO_ROOT
+
+    pose = read_sleap(REPO_ROOT / "examples/data/sleap-demo/flies.slp")
+    assert pose.notes["untracked"] == "error"
+    for entry in default_pose_metadata(pose)["Pose"]["PoseEstimations"].values():
+        assert " error" not in entry["description"], entry["description"]

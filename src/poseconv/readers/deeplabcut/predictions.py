@@ -456,8 +456,9 @@ def read_deeplabcut(
         notes["model"] = model.describe()
     untracked = _untracked_detections(path, individuals[0], model)
     if untracked is not None:
-        notes["untracked"] = untracked
-        # The note is about the animals, not the unique bodyparts' track.
+        # Not "untracked", SLEAP's reader's policy note. The note is about the animals, not the unique
+        # bodyparts' track.
+        notes["untracked_detections"] = untracked
         notes["untracked_tracks"] = list(individuals[0])
         warnings.warn(f"{path.name}: {untracked}", PoseconvWarning, stacklevel=3)
     unit, reference_frame = _frame_of_reference(side.meta, 3 if "z" in coords else 2, notes, scorer)

@@ -130,7 +130,7 @@ def test_untracked_multi_animal_predictions_say_their_columns_are_not_animals(tm
         pose = read_deeplabcut(path, find_side_files=False)
     said = [str(w.message) for w in caught if "NOT follow one animal" in str(w.message)]
     if untracked is None:
-        assert not said and "untracked" not in pose.notes
+        assert not said and "untracked_detections" not in pose.notes
     else:
         assert untracked in said[0] and "'animal0', 'animal1', ..." in said[0]
         containers = default_pose_metadata(pose)["Pose"]["PoseEstimations"]
