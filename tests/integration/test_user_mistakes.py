@@ -350,10 +350,16 @@ def test_a_batch_interrupted_by_ctrl_c_says_which_sessions_were_converted(tmp_pa
     spec = "output_folder: out\nsessions:\n" + "".join(f"  - session_id: s{i}\n{session}" for i in range(200))
     report = tmp_path / "report.json"
     command = [sys.executable, "-m", "poseconv.cli", "run", write_yaml(tmp_path / "spec.yaml", spec), "-j", "2"]
-    # A terminal's Ctrl-C reaches the whole process group: poseconv and its workers.
-    process = subprocess.Popen(
-        [*command, "--report", str(report)], stdout=subprocess.PIPE, text=True, start_new_session=True
-    )
+    # A terminal's Ctrl-C reaches the whole process group: poseconv and its workers. A shell starts
+    # background jobs with SIGINT ignored, and a child inherits that (so `make test &` would run a batch
+    # deaf to Ctrl-C); a handler of Python's own is reset to the default in the child, as in a terminal.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [*command, "--report", str(report)], stdout=subprocess.PIPE, text=True, start_new_session=True
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     deadline = time.monotonic() + 120
     while process.poll() is None and time.monotonic() < deadline and not any((tmp_path / "out").glob("s*.nwb")):
         time.sleep(0.05)
