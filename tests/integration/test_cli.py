@@ -100,6 +100,19 @@ def test_convert_then_export_gives_the_deeplabcut_file_back(multi_nwb, tmp_path)
     pd.testing.assert_frame_equal(pd.read_hdf(out), pd.read_hdf(MULTI_ANIMAL_H5), check_exact=True)
 
 
+def test_export_takes_its_output_with_o_as_convert_and_plot_do(multi_nwb, tmp_path):
+    # Before, `export NWB --to dlc -o out.h5` (the option convert and plot take) was "No such option: -o".
+    out = tmp_path / "back.h5"
+    result = poseconv("export", multi_nwb, "--to", "dlc", "-o", out)
+    assert f"Wrote {out}" in result.stderr
+    pd.testing.assert_frame_equal(pd.read_hdf(out), pd.read_hdf(MULTI_ANIMAL_H5), check_exact=True)
+    both = poseconv("export", multi_nwb, tmp_path / "a.h5", "--to", "dlc", "-o", tmp_path / "b.h5", check_rc=2)
+    assert "two outputs given" in both.stderr
+    neither = poseconv("export", multi_nwb, "--to", "dlc", check_rc=2)
+    assert "give the file to write, as OUT or with -o" in neither.stderr
+    assert not (tmp_path / "a.h5").exists() and not (tmp_path / "b.h5").exists()
+
+
 def test_metadata_yaml_feeds_convert_and_csv_round_trip(tmp_path):
     printed = poseconv("metadata", SINGLE_ANIMAL_CSV, "--fps", "30").stdout
     assert printed.startswith("# Metadata poseconv would write")

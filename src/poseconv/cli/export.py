@@ -57,14 +57,14 @@ def export(
         ),
     ],
     output: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
             metavar="OUT",
             help="Output file; its suffix picks .h5 or .csv for dlc. With --training --to dlc, a folder gets a "
-            "labeled-data tree.",
+            "labeled-data tree. Or give it with -o, as convert and plot take theirs.",
             show_default=False,
         ),
-    ],
+    ] = None,
     container: Annotated[
         list[str] | None,
         typer.Option(
@@ -82,6 +82,10 @@ def export(
         ),
     ] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing output files.")] = False,
+    output_option: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The output, as OUT (give one of the two).", show_default=False),
+    ] = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -92,6 +96,7 @@ def export(
     OUT a .h5/.csv: one table), --to lp one CollectedData.csv, --to slp a .slp of user-labeled instances.
     """
     apply_flags(quiet, debug)
+    output = _one_output(output, output_option)
     with command_errors():
         from ..errors import InvalidOptionError
         from ._common import input_location
@@ -112,6 +117,16 @@ def export(
             written = written or _export_poses(nwb_file, to, output, container, overwrite)
         for path in written:
             status(f"Wrote {path}")
+
+
+def _one_output(argument: Path | None, option: Path | None) -> Path:
+    """Return the output given as OUT or as -o (users of convert and plot give -o); a usage error without one."""
+    if argument is not None and option is not None and argument != option:
+        raise typer.BadParameter(f"two outputs given, {argument} (OUT) and {option} (-o); give one.", param_hint="-o")
+    chosen = argument if argument is not None else option
+    if chosen is None:
+        raise typer.BadParameter("give the file to write, as OUT or with -o.", param_hint="OUT")
+    return chosen
 
 
 # Formats of 2D poses only: the 3D poses of a session are left out of them (with a warning) beside 2D ones.
