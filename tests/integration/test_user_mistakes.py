@@ -221,6 +221,17 @@ def test_convert_refuses_an_unwritable_output_before_reading(tmp_path):
         assert "not_a_folder is a file, not a folder; choose another output folder" in result.stderr, result.stderr
 
 
+def test_convert_in_out_nwb_says_to_give_the_output_with_o(tmp_path):
+    # Before, `convert flies.slp out.nwb` said only "give --output NEW.nwb ... or --append EXISTING.nwb".
+    result = poseconv("convert", FLIES, tmp_path / "out.nwb", "--fps", 30)
+    assert result.returncode == 1
+    assert (
+        f"out.nwb does not exist, so it is not an input: to write it, give it with -o (poseconv convert {FLIES} -o"
+        in (result.stderr)
+    )
+    assert not (tmp_path / "out.nwb").exists()
+
+
 def test_run_reports_an_unwritable_output_folder_once_in_the_spec_check(tmp_path):
     (tmp_path / "not_a_folder").write_text("", encoding="utf-8")
     session = f"    session_start_time: {START}\n    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"

@@ -158,6 +158,7 @@ def convert(
         from ._conversion import load_metadata_file, parse_session_start_time, summary
 
         backend = _backend(backend, output)
+        _output_given_as_input(inputs, output, append)
         target = _target(output, append, overwrite, backend)
         videos = _per_input("--video", video, inputs)
         # A format reading every input together (the views of one session) has one clock.
@@ -196,6 +197,18 @@ def _backend(backend: str | None, output: Path | None) -> str:
     if backend.lower() not in ("hdf5", "zarr"):
         raise InvalidOptionError(f"--backend {backend}: give hdf5 or zarr.")
     return backend.lower()
+
+
+def _output_given_as_input(inputs: list[Path], output: Path | None, append: Path | None) -> None:
+    """Refuse ``convert IN OUT.nwb``: a missing .nwb input, with no output given, is the file meant to be written."""
+    from ..errors import InvalidOptionError
+
+    last = inputs[-1]
+    if output is None and append is None and last.suffix.lower() == ".nwb" and not last.exists():
+        raise InvalidOptionError(
+            f"{last} does not exist, so it is not an input: to write it, give it with -o "
+            f"(poseconv convert {' '.join(str(p) for p in inputs[:-1]) or 'INPUT'} -o {last})."
+        )
 
 
 def _target(output: Path | None, append: Path | None, overwrite: bool, backend: str = "hdf5") -> Path:
