@@ -200,8 +200,10 @@ def _load_meta(path: Path) -> dict[str, Any]:
     return data
 
 
-# Suffixes DeepLabCut's trackers give the files they write (ellipse, skeleton, box, identity), before "filtered".
-_TRACKED_STEM = re.compile(r"_(?:el|sk|bx|id)(?:_?filtered)?$")
+# Suffixes DeepLabCut's trackers give the files they write, before "filtered": ellipse, skeleton, box,
+# identity, and DeepLabCut 3's transformer and conditional top-down (CTD) tracking, whose model tracks
+# as it predicts (trackingutils.TRACK_METHODS).
+_TRACKED_STEM = re.compile(r"_(?:el|sk|bx|id|tr|ctd)(?:_?filtered)?$")
 
 
 def _untracked_detections(path: Path, animals: list[str], model: DeepLabCutModel | None) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -109,6 +110,10 @@ def test_scorers_that_name_no_model(tmp_path, scorer):
         ("vidDLC_DlcrnetStride16Ms5_maprojDec1shuffle1_snapshot_200.h5", "before tracking"),
         ("vidDLC_DlcrnetStride16Ms5_maprojDec1shuffle1_snapshot_200_el.h5", None),
         ("vidDLC_DlcrnetStride16Ms5_maprojDec1shuffle1_snapshot_200_el_filtered.h5", None),
+        # Conditional top-down models track as they predict: analyze_videos writes <video><scorer>_ctd.h5.
+        ("vidDLC_CtdPrenetRtmposeS_maprojDec1shuffle3_snapshot_best-50_ctd.h5", None),
+        ("vidDLC_CtdPrenetRtmposeS_maprojDec1shuffle3_snapshot_best-50_ctd_filtered.h5", None),
+        ("vidDLC_DlcrnetStride16Ms5_maprojDec1shuffle1_snapshot_200_tr.h5", None),  # transformer tracking
         ("vidDLC_dlcrnetms5_maprojDec1shuffle1_200000.h5", None),  # TensorFlow engine: not known to save untracked
     ],
 )
@@ -124,7 +129,8 @@ def test_untracked_multi_animal_predictions_say_their_columns_are_not_animals(tm
     likelihood = {key: np.full(3, 0.5) for key in positions}
     # The scorer is the file name after the video's, without the tracker's suffix (SuperAnimal: the model).
     scorer = name.removeprefix("vid").removeprefix("_").removesuffix(".h5").removesuffix("_filtered")
-    path = write_dlc_file(tmp_path / name, positions, likelihood=likelihood, scorer=scorer.removesuffix("_el"))
+    scorer = re.sub(r"_(?:el|ctd|tr)$", "", scorer)
+    path = write_dlc_file(tmp_path / name, positions, likelihood=likelihood, scorer=scorer)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PoseconvWarning)
         pose = read_deeplabcut(path, find_side_files=False)
