@@ -21,7 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DeepLabCutModel", "describe_model", "frame_size_from_meta"]
+__all__ = ["MOVEMENT_NOTE", "MOVEMENT_SCORER", "DeepLabCutModel", "describe_model", "frame_size_from_meta"]
+
+#: The scorer movement's DeepLabCut writers (``save_poses.to_dlc_file``, ``to_dlc_style_df``) put in
+#: every file, whichever tool (DeepLabCut, SLEAP, Lightning Pose, ...) estimated the poses.
+MOVEMENT_SCORER = "movement"
+#: What a container's description says of such a file.
+MOVEMENT_NOTE = (
+    "Written in DeepLabCut's layout by movement (save_poses.to_dlc_file), which records neither the "
+    "software that estimated the poses nor its model; set source_software in the PoseEstimation metadata "
+    "if it is known."
+)
 
 _PYTORCH_SCORER = re.compile(
     r"^DLC_(?P<net>[A-Za-z0-9]+)_.*?shuffle(?P<shuffle>\d+)_(?:detector_(?P<detector>.+?)_)?snapshot_(?P<snapshot>.+)$"

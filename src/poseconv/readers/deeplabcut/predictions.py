@@ -33,7 +33,7 @@ from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_h
 from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
 from ..side_files import given_or_found
 from .live import live_timing, live_video_stem
-from .model_info import DeepLabCutModel, describe_model, frame_size_from_meta
+from .model_info import MOVEMENT_NOTE, MOVEMENT_SCORER, DeepLabCutModel, describe_model, frame_size_from_meta
 from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_skeletons
 from .table import (
     ANIMAL_SKELETON_NAME,
@@ -224,6 +224,15 @@ def _untracked_detections(path: Path, animals: list[str], model: DeepLabCutModel
         f"{who}: '{animals[0]}', '{animals[1]}', ... are the first, second, ... detection of each frame and do "
         "NOT follow one animal over time. Track them in DeepLabCut (the tracked _el.h5) to convert animals."
     )
+
+
+def _producer(frame: FrameTable, scorer: str, model: DeepLabCutModel | None) -> tuple[str, str | None]:
+    """Return the software to record for a predictions table and what its description says of the model."""
+    if scorer == MOVEMENT_SCORER:
+        # movement's writers name no estimating software: the file says only who wrote it.
+        return MOVEMENT_SCORER, MOVEMENT_NOTE
+    software = positional_software(scorer) if getattr(frame, "positional_levels", False) else "DeepLabCut"
+    return software, None if model is None else model.describe()
 
 
 def _software_version(meta: dict[str, Any] | None, model: DeepLabCutModel | None) -> str | None:
@@ -454,8 +463,9 @@ def read_deeplabcut(
         "n_rows": int(len(frame_numbers)),
     }
     model = describe_model(path, scorer, side.meta)
-    if model is not None:
-        notes["model"] = model.describe()
+    software, model_note = _producer(frame, scorer, model)
+    if model_note:
+        notes["model"] = model_note
     untracked = _untracked_detections(path, individuals[0], model)
     if untracked is not None:
         # Not "untracked", SLEAP's reader's policy note. The note is about the animals, not the unique
@@ -465,7 +475,7 @@ def read_deeplabcut(
         warnings.warn(f"{path.name}: {untracked}", PoseconvWarning, stacklevel=3)
     unit, reference_frame = _frame_of_reference(side.meta, 3 if "z" in coords else 2, notes, scorer)
     return PoseData.from_tracks(
-        source_software=positional_software(scorer) if getattr(frame, "positional_levels", False) else "DeepLabCut",
+        source_software=software,
         source_file=path,
         skeletons=skeletons,
         videos=[video],
