@@ -11,7 +11,7 @@ images (labels). Lightning Pose writes the same layout.
 This module is what the DeepLabCut predictions, labels and 3D readers and the Lightning Pose
 reader share: the header checks (:func:`predictions_header`, :func:`bodypart_coords`,
 :func:`animal_bodyparts`; a CSV's header rows are read by :mod:`.csv_header`), the frame index
-(:func:`~.variants.parse_frame_index`, re-exported),
+(:func:`~.frame_index.parse_frame_index`, re-exported),
 and the two ways to open a table: :func:`open_table` (block-wise and lazy, for predictions of any
 length; :func:`open_predictions` also puts the rows on the video's frames) and
 :func:`read_deeplabcut_table` / :func:`read_h5_frame` (a whole pandas frame, for small tables and
@@ -33,6 +33,7 @@ from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_frame_count, che
 from ..safety.safe_pickle import open_pandas_store, pandas_store_keys
 from ..tables import CsvTable, NotNumericError, exact_float_option, open_h5_table
 from .csv_header import csv_header_levels
+from .frame_index import parse_frame_index
 from .live import LIVE_SOFTWARE, split_clock_columns
 from .variants import (
     IMAGE_SUFFIXES,
@@ -41,7 +42,6 @@ from .variants import (
     has_labeled_rows,
     labeled_rows_error,
     normalise_columns,
-    parse_frame_index,
     read_csv_rows,
     table_key,
 )

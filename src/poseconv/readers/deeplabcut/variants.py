@@ -30,8 +30,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ..safety.file_versions import per_file_version
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS
@@ -57,7 +55,6 @@ __all__ = [
     "first_row_label",
     "labeled_rows_error",
     "normalise_columns",
-    "parse_frame_index",
     "positional_software",
     "read_csv_rows",
     "table_key",
@@ -451,36 +448,3 @@ def has_labeled_rows(file_path: str | Path) -> bool:
         return cells[0] == "labeled-data" or any(cell.endswith(IMAGE_SUFFIXES) for cell in cells)
     except (OSError, UnicodeError, IndexError):
         return False
-
-
-# DeepLabCut 2.3's SuperAnimal video inference labels its rows "frame" + the frame number, zero-padded.
-_FRAME_LABEL = re.compile(r"frame(\d+)")
-
-
-def _frame_labels(index: Any) -> np.ndarray | None:
-    """Return the frame numbers of rows labelled ``frame<number>``; None when any row is labelled otherwise."""
-    matches = [_FRAME_LABEL.fullmatch(str(label)) for label in index]
-    if not matches or not all(matches):
-        return None
-    return np.array([int(match.group(1)) for match in matches], dtype="int64")
-
-
-def parse_frame_index(frame: Any, path: Path) -> np.ndarray:
-    """Return the frame numbers of a predictions table's rows, checked to be increasing and not negative.
-
-    Raises
-    ------
-    InvalidSourceFileError
-        When rows are labeled images (labels, not predictions) or the numbers are out of order.
-    """
-    index = frame.index
-    try:
-        values = np.asarray(index, dtype="int64")
-    except (TypeError, ValueError) as err:
-        values = _frame_labels(index)
-        if values is None:
-            scored = "likelihood" in set(frame.columns.get_level_values("coords"))
-            raise labeled_rows_error(path, index[0], scored=scored) from err
-    if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
-        raise InvalidSourceFileError(f"{path}: frame numbers are negative, repeated or out of order.")
-    return values

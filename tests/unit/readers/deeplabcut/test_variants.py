@@ -269,3 +269,26 @@ def test_numbers_as_animal_and_bodypart_names_are_read_as_text(tmp_path):
     track, nodes = _track_values(pose, "1")
     assert list(nodes) == ["0", "1", "2"]
     np.testing.assert_array_equal(track.positions[:, 2], frame[(scorer, 1, 2)][["x", "y"]].to_numpy())
+
+
+@pytest.mark.parametrize("layout", ["fixed", "table", "csv"])
+def test_rows_numbered_by_times_are_refused_naming_the_cause(tmp_path, layout):
+    # A table indexed by seconds (a movement dataset's time coordinate, set as the index before
+    # saving): before, 0, 0.033, ... were cut to frames 0, 0, ... and refused as "repeated or out of
+    # order", and 0, 1.5, 3, 4.5, ... s read as frames 0, 1, 3, 4 with NaN frames between.
+    columns = pd.MultiIndex.from_product(
+        [["movement"], ["snout", "tail"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    for times in (np.arange(12) / 30, np.arange(12) * 1.5):
+        frame = pd.DataFrame(np.random.default_rng(0).uniform(size=(12, 6)), columns=columns, index=times)
+        path = tmp_path / ("poses.csv" if layout == "csv" else "poses.h5")
+        if layout == "csv":
+            frame.to_csv(path)
+        else:
+            frame.to_hdf(path, key="df_with_missing", format=layout, mode="w")
+        with pytest.raises(InvalidSourceFileError, match=r"is a fraction: not frame numbers \(times in seconds"):
+            read_deeplabcut(path, find_side_files=False)
+    # Whole numbers stored as floats are frame numbers.
+    frame.index = np.arange(12, dtype=float) * 2
+    frame.to_hdf(tmp_path / "frames.h5", key="df_with_missing", format="table", mode="w")
+    assert read_deeplabcut(tmp_path / "frames.h5", find_side_files=False).tracks[0].positions.shape[0] == 23

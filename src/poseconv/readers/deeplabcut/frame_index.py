@@ -1,0 +1,75 @@
+"""The frame numbers of a predictions table's rows: checked, or refused with what the rows are instead.
+
+DeepLabCut numbers each row by its video frame (0, 1, 2, ..., or the frames a stub or filter kept);
+SuperAnimal video inference labels them ``frame0000``. Rows named by images are labels or
+predictions on images; rows numbered by fractions are times.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidSourceFileError
+from .variants import labeled_rows_error
+
+__all__ = ["parse_frame_index"]
+
+# DeepLabCut 2.3's SuperAnimal video inference labels its rows "frame" + the frame number, zero-padded.
+_FRAME_LABEL = re.compile(r"frame(\d+)")
+
+
+def _frame_labels(index: Any) -> np.ndarray | None:
+    """Return the frame numbers of rows labelled ``frame<number>``; None when any row is labelled otherwise."""
+    matches = [_FRAME_LABEL.fullmatch(str(label)) for label in index]
+    if not matches or not all(matches):
+        return None
+    return np.array([int(match.group(1)) for match in matches], dtype="int64")
+
+
+def parse_frame_index(frame: Any, path: Path) -> np.ndarray:
+    """Return the frame numbers of a predictions table's rows, checked to be increasing and not negative.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When rows are labeled images (labels, not predictions) or the numbers are out of order.
+    """
+    index = frame.index
+    _refuse_fractional_index(index, path)
+    try:
+        values = np.asarray(index, dtype="int64")
+    except (TypeError, ValueError) as err:
+        values = _frame_labels(index)
+        if values is None:
+            scored = "likelihood" in set(frame.columns.get_level_values("coords"))
+            raise labeled_rows_error(path, index[0], scored=scored) from err
+    if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
+        raise InvalidSourceFileError(f"{path}: frame numbers are negative, repeated or out of order.")
+    return values
+
+
+def _refuse_fractional_index(index: Any, path: Path) -> None:
+    """Refuse rows numbered by fractions (times, such as a movement dataset's seconds), not frames.
+
+    Cast to frame numbers, 0.0, 0.033, 0.067, ... would become 0, 0, 0 (an error about repeated
+    frames that says nothing of the cause) and 0.0, 2.0, 4.0 s frames 0, 2, 4.
+    """
+    values = np.asarray(index)
+    if values.dtype.kind != "f" or not len(values):
+        return
+    finite = values[np.isfinite(values)]
+    if np.array_equal(finite, np.round(finite)):
+        return
+    fraction = finite[finite != np.round(finite)][0]
+    shown = ", ".join(f"{value:g}" for value in values[:3])
+    raise InvalidSourceFileError(
+        f"{path}: rows are numbered {shown}, ..., and {float(fraction)!r} is a fraction: not frame numbers "
+        "(times in seconds, perhaps). "
+        "poseconv places each row on the video frame its index names; write the table with the frame "
+        "numbers as its index (0, 1, 2, ..., as DeepLabCut does) and give the times with --timestamps "
+        "(set_aligned_timestamps() in Python)."
+    )
