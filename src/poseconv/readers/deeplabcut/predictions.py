@@ -295,7 +295,10 @@ def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> 
     if not any(path.with_name(video_stem + suffix).is_file() for suffix in VIDEO_SUFFIXES):
         video_stem = video_stem.rstrip("_") or video_stem
     if find_side_files:
-        video = find_video(video_stem, side.config, [path.parent])
+        # Predictions analysed into another folder (destfolder=) of a project moved from another machine:
+        # its config records the video where it was; DeepLabCut keeps a copy in <project>/videos, as labels find it.
+        project_videos = [side.config_path.parent / "videos"] if side.config_path is not None else []
+        video = find_video(video_stem, side.config, [path.parent, *project_videos])
     else:
         video = VideoInfo(key=video_stem or "video")
     meta = side.meta

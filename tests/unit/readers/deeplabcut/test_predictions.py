@@ -401,3 +401,24 @@ def test_deeplabcut_live_clock_columns_that_are_not_times_are_refused(tmp_path):
     frame.to_hdf(path, key="df_with_missing", mode="w")
     with pytest.raises(InvalidSourceFileError, match="session1_DLC.hdf5: its frame_time column is not"):
         read_deeplabcut(path)
+
+
+def test_moved_project_video_is_found_in_the_project_videos_folder(tmp_path):
+    # A project made on Windows, moved here; its predictions analysed into another folder (destfolder=)
+    # and its config given. Before, only the predictions' folder was searched: no video linked, no rate.
+    project = tmp_path / "proj-me-2024-01-01"
+    (project / "videos").mkdir(parents=True)
+    (project / "videos" / "trial1.mp4").write_bytes(b"")
+    (project / "config.yaml").write_text(
+        "Task: proj\nscorer: me\ndate: Jan1\nproject_path: C:\\Users\\me\\proj-me-2024-01-01\n"
+        "video_sets:\n  C:\\Users\\me\\proj-me-2024-01-01\\videos\\trial1.mp4:\n    crop: 0, 640, 0, 480\n"
+        "bodyparts:\n- nose\n- tail\nskeleton:\n- - nose\n  - tail\n"
+    )
+    scorer = "DLC_Resnet50_projJan1shuffle1_snapshot_best-200"
+    analysed = tmp_path / "analysis"
+    analysed.mkdir()
+    positions = {"nose": np.ones((3, 2)), "tail": np.zeros((3, 2))}
+    path = write_dlc_file(analysed / f"trial1{scorer}.h5", positions, scorer=scorer)
+    video = read_deeplabcut(path, config_file_path=project / "config.yaml").videos["trial1"]
+    assert video.original_path == "C:\\Users\\me\\proj-me-2024-01-01\\videos\\trial1.mp4"
+    assert video.path == (project / "videos" / "trial1.mp4").resolve()
