@@ -44,6 +44,7 @@ from .variants import (
     normalise_columns,
     read_csv_rows,
     table_key,
+    unread_table_keys,
 )
 
 __all__ = [
@@ -253,6 +254,7 @@ def open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
     if path.suffix.lower() == ".csv":
         table = _open_csv(path, what)
     else:
+        _warn_unread_tables(path)
         table = _open_h5_lazily(path) if is_hdf5(path) else None
         if table is None:
             # Anything unusual goes through pandas, which words the errors.
@@ -283,6 +285,23 @@ def _open_csv(path: Path, what: str) -> FrameTable:
     if not header.frame_column:
         _warn_no_frame_column(path)
     return table
+
+
+def _warn_unread_tables(path: Path) -> None:
+    """Warn that a ``.h5`` holding several tables under keys of its own has only its first converted."""
+    try:
+        keys = pandas_store_keys(path) if is_hdf5(path) else ()
+    except UNREADABLE_FILE_ERRORS:
+        return
+    unread = unread_table_keys(keys)
+    if unread:
+        warnings.warn(
+            f"{path.name}: holds {len(keys)} tables, under keys {', '.join(map(repr, keys))}; only the first, "
+            f"{keys[0]!r}, is read (DeepLabCut writes one, under '/df_with_missing'). Save each table as its "
+            "own file to convert the others.",
+            PoseconvWarning,
+            stacklevel=4,
+        )
 
 
 def _warn_no_frame_column(path: Path) -> None:

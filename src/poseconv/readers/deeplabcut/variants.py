@@ -58,6 +58,7 @@ __all__ = [
     "positional_software",
     "read_csv_rows",
     "table_key",
+    "unread_table_keys",
 ]
 
 #: Coordinate labels of DeepLabCut's last header level.
@@ -338,6 +339,17 @@ def table_key(keys: Sequence[str]) -> str:
     its usual key.
     """
     return next((key for key in _TABLE_KEYS if key in keys), keys[0])
+
+
+def unread_table_keys(keys: Sequence[str]) -> list[str]:
+    """Return the keys :func:`table_key` leaves unread when none is DeepLabCut's: another tool's tables.
+
+    Several tables under keys of a script's choosing (one per animal, say) are not one DeepLabCut
+    table; beside DeepLabCut's own key, other keys are notes a user added, and none is returned.
+    """
+    if len(keys) < 2 or any(key in _TABLE_KEYS for key in keys):
+        return []
+    return list(keys[1:])
 
 
 @per_file_version

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -292,3 +293,24 @@ def test_rows_numbered_by_times_are_refused_naming_the_cause(tmp_path, layout):
     frame.index = np.arange(12, dtype=float) * 2
     frame.to_hdf(tmp_path / "frames.h5", key="df_with_missing", format="table", mode="w")
     assert read_deeplabcut(tmp_path / "frames.h5", find_side_files=False).tracks[0].positions.shape[0] == 23
+
+
+def test_h5_with_a_table_per_animal_warns_that_only_the_first_is_read(tmp_path):
+    # A script saving movement's to_dlc_style_df(split_individuals=True) dict into one file, a key per
+    # animal: before, the first animal was converted and the others dropped without a word.
+    columns = pd.MultiIndex.from_product(
+        [["movement"], ["snout", "tail"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    path = tmp_path / "poses.h5"
+    for animal in ("female", "male"):
+        frame = pd.DataFrame(np.random.default_rng(0).uniform(size=(5, 6)), columns=columns)
+        frame.to_hdf(path, key=animal, format="table")
+    with pytest.warns(PoseconvWarning, match=r"holds 2 tables, under keys '/female', '/male'; only the first"):
+        read_deeplabcut(path, find_side_files=False)
+    # Beside DeepLabCut's own key, another table is a user's addition: read DeepLabCut's, nothing said.
+    other = tmp_path / "notes.h5"
+    frame.to_hdf(other, key="df_with_missing", format="table")
+    pd.DataFrame({"note": [1.0]}).to_hdf(other, key="notes")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PoseconvWarning)
+        read_deeplabcut(other, find_side_files=False)
