@@ -28,7 +28,7 @@ __all__ = ["MOVEMENT_NOTE", "MOVEMENT_SCORER", "DeepLabCutModel", "describe_mode
 MOVEMENT_SCORER = "movement"
 #: What a container's description says of such a file.
 MOVEMENT_NOTE = (
-    "Written in DeepLabCut's layout by movement (save_poses.to_dlc_file), which records neither the "
+    "Written in DeepLabCut's layout by movement (save_poses.to_dlc_file or to_lp_file), which records neither the "
     "software that estimated the poses nor its model; set source_software in the PoseEstimation metadata "
     "if it is known."
 )

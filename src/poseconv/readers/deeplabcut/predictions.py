@@ -287,7 +287,8 @@ def _side_files(
 
 def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> tuple[VideoInfo, float | None]:
     """Return the analysed video (with what the metadata says of it) and its frame rate, when recorded."""
-    span = scorer_span(path.stem, scorer)
+    # movement's writers name files as their users do: "movement" in a name is no scorer after a video's.
+    span = scorer_span(path.stem, scorer) if scorer != MOVEMENT_SCORER else None
     video_stem = path.stem[: span[0]] if span is not None and span[0] > 0 else path.stem
     if span is None:
         video_stem = live_video_stem(video_stem)

@@ -94,3 +94,12 @@ def test_movement_file_converted_on_the_command_line_names_movement(tmp_path):
             container = behavior[f"PoseEstimation_{animal}"]
             assert container.source_software == "movement" and container.scorer == "movement"
             assert MOVEMENT_NOTE in container.description
+
+
+def test_movement_in_a_file_name_is_not_taken_for_the_scorer_after_a_video(tmp_path):
+    # DeepLabCut names outputs <video><scorer>; movement's files are named by their users. Before,
+    # "trial_movement_rat 1.h5" was read as the poses of video "trial".
+    _, _, dataset = _dataset(2)
+    files = _write(dataset, tmp_path / "trial_movement.h5", split=True)
+    pose = read_deeplabcut(files["rat 1"])
+    assert list(pose.videos) == ["trial_movement_rat 1"]
