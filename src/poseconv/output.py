@@ -27,6 +27,7 @@ __all__ = [
     "atomic_append",
     "atomic_output",
     "check_appendable",
+    "check_not_a_folder",
     "check_output",
     "check_writable",
     "folder_problem",
@@ -53,7 +54,7 @@ def check_output(path: str | Path, *, overwrite: bool, flag: str = "overwrite=Tr
     ``overwrite``), or its folder is missing or not writable.
     """
     path = Path(path)
-    _check_not_a_folder(path)
+    check_not_a_folder(path)
     if path.exists() and not overwrite:
         raise OutputError(f"{path}: already exists; pass {flag} to replace it.")
     _check_folder(path)
@@ -76,7 +77,7 @@ def check_writable(path: str | Path, *, creates_folder: bool = False) -> None:
         Naming ``path``, what is wrong and what to do.
     """
     path = Path(path)
-    _check_not_a_folder(path)
+    check_not_a_folder(path)
     _check_folder(path, creates_folder=creates_folder)
 
 
@@ -102,6 +103,10 @@ def output_name_problem(path: str | Path, backend: str = "hdf5") -> str | None:
     lets a Zarr store take any name, and its interface tests write ``x.nwb`` stores).
     """
     zarr_name = Path(path).name.lower().endswith(".zarr")
+    in_the_way = _folder_problem_at(Path(path))
+    if in_the_way is not None:
+        # Said before the suffix: "-o results" names a folder, whatever its name ends in.
+        return in_the_way
     if backend == "zarr":
         return None if zarr_name else "the zarr backend writes an NWB Zarr store; name it .nwb.zarr."
     if zarr_name:
@@ -109,14 +114,28 @@ def output_name_problem(path: str | Path, backend: str = "hdf5") -> str | None:
     return None if Path(path).suffix.lower() == ".nwb" else "the output must end in .nwb."
 
 
-def _check_not_a_folder(path: Path) -> None:
-    """Refuse an output path that is a folder other than an NWB Zarr store: replacing it would delete its files."""
+def _folder_problem_at(path: Path) -> str | None:
+    """Return why ``path``, a folder other than an NWB Zarr store, cannot be the output; None when it is none."""
     if not path.is_dir():
-        return
+        return None
     if path.suffix.lower() == ".zarr" and any((path / marker).exists() for marker in (".zgroup", "zarr.json")):
-        return
+        return None
     not_zarr = " that is not a Zarr store" if path.suffix.lower() == ".zarr" else ""
-    raise OutputError(f"{path}: is a folder{not_zarr}, not a file; it is left as it is. Choose another output name.")
+    # Usually "-o results/": the user named the folder the file goes in.
+    return f"is a folder{not_zarr}, not a file; it is left as it is. Give the name of the file to write in it."
+
+
+def check_not_a_folder(path: str | Path) -> None:
+    """Refuse an output path that is a folder other than an NWB Zarr store: replacing it would delete its files.
+
+    Raises
+    ------
+    OutputError
+        Naming ``path`` and saying to give the name of a file in it.
+    """
+    problem = _folder_problem_at(Path(path))
+    if problem is not None:
+        raise OutputError(f"{path}: {problem}")
 
 
 def _existing_ancestor(folder: Path) -> Path:
@@ -243,7 +262,7 @@ def replace(partial: Path, path: Path) -> None:
     ``path`` holds either the old output or the complete new one (or, between the two renames,
     nothing), never a half-written store.
     """
-    _check_not_a_folder(path)
+    check_not_a_folder(path)
     if not (path.is_dir() or (partial.is_dir() and path.exists())):
         os.replace(partial, path)
         return

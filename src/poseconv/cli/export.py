@@ -98,25 +98,43 @@ def export(
     apply_flags(quiet, debug)
     output = _one_output(output, output_option)
     with command_errors():
-        from ..errors import InvalidOptionError
         from ._common import input_location
 
         nwb_file = input_location(nwb_file)
-        if to == "lp":
-            # Lightning Pose's predictions and labels (CollectedData.csv) are DeepLabCut's CSV layout.
-            if output.suffix.lower() != ".csv":
-                raise InvalidOptionError(f"{output}: --to lp writes .csv files (Lightning Pose reads CSV).")
-            to = "dlc"
+        to = _format_for(to, output, training)
         if training:
             written = _export_training(nwb_file, to, output, container, overwrite)
         else:
-            if output.suffix.lower() not in _SUFFIXES[to]:
-                raise InvalidOptionError(f"{output}: --to {to} writes {' or '.join(_SUFFIXES[to])} files.")
             # A file of multi-camera sessions goes to .slp sessions, with their cameras.
             written = _export_sessions(nwb_file, output, overwrite) if to == "slp" and not container else []
             written = written or _export_poses(nwb_file, to, output, container, overwrite)
         for path in written:
             status(f"Wrote {path}")
+
+
+def _format_for(to: str, output: Path, training: bool) -> str:
+    """Return the exporter's format (``lp`` writes DeepLabCut's CSV layout) once ``output`` suits it.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the output's suffix is not one the format writes.
+    OutputError
+        When poses would go to a folder (--training writes a labeled-data tree into one).
+    """
+    from ..errors import InvalidOptionError
+    from ..output import check_not_a_folder
+
+    if not training:
+        check_not_a_folder(output)
+    if to == "lp":
+        # Lightning Pose's predictions and labels (CollectedData.csv) are DeepLabCut's CSV layout.
+        if output.suffix.lower() != ".csv":
+            raise InvalidOptionError(f"{output}: --to lp writes .csv files (Lightning Pose reads CSV).")
+        return "dlc"
+    if not training and output.suffix.lower() not in _SUFFIXES[to]:
+        raise InvalidOptionError(f"{output}: --to {to} writes {' or '.join(_SUFFIXES[to])} files.")
+    return to
 
 
 def _one_output(argument: Path | None, option: Path | None) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidOptionError, PoseconvWarning
-from ..output import atomic_output, check_writable
+from ..output import atomic_output, check_not_a_folder, check_writable
 
 if TYPE_CHECKING:
     from ..model import PoseData, PoseTrack
@@ -71,6 +71,8 @@ def export_path(
         When the file cannot be written there (its folder is missing or read-only, a folder is at the path).
     """
     path = Path(file_path)
+    # A folder is never replaced, --overwrite or not: said before its suffix or its existence.
+    check_not_a_folder(path)
     if suffixes and path.suffix.lower() not in suffixes:
         raise InvalidOptionError(f"{path}: {kind} ends in {' or '.join(suffixes)}, got {path.suffix!r}.")
     if path.exists() and not overwrite:
