@@ -230,13 +230,17 @@ def pose_metadata(
     video: Path | None = None,
     fps: float | None = None,
     individuals: list[str] | None = None,
+    untracked: str | None = None,
+    training: bool = False,
+    labeled_data: Path | None = None,
 ) -> dict[str, Any]:
     """Return the metadata the conversion of ``path`` would use, as its interface's ``get_metadata`` does.
 
     A file of one camera's poses is read by a :class:`~poseconv.pose_source.PoseSource`, which
     imports no neuroconv (the command answers quickly); the fields neuroconv generates
     (``NWBFile.identifier``, the provenance) are then absent. A session or training labels go
-    through their interface. The options are those of :func:`make_interface`.
+    through their interface, as does a file read with an option a PoseSource does not take
+    (``untracked``, ``training``, ``labeled_data``). The options are those of :func:`make_interface`.
 
     Raises
     ------
@@ -246,8 +250,10 @@ def pose_metadata(
     from ..catalog import get_format
 
     fmt = get_format(detect_source(path, source))
-    if fmt.kind != "predictions":
-        return make_interface(path, source=source, video=video, fps=fps, individuals=individuals).get_metadata()
+    if fmt.kind != "predictions" or untracked is not None or training or labeled_data is not None:
+        # The options a PoseSource does not take (a SLEAP file's untracked instances, the training data).
+        given = {"untracked": untracked, "training": training, "labeled_data": labeled_data, "individuals": individuals}
+        return make_interface(path, source=source, video=video, fps=fps, **given).get_metadata()
     from ..pose_source import PoseSource
 
     # Every interface of one camera's poses takes a video and a frame rate; the individuals depend on the format.

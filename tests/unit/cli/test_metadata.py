@@ -18,6 +18,7 @@ from poseconv.metadata.compose import to_plain
 from tests.fixtures.deeplabcut import COLLECTED_DATA_H5, MULTI_ANIMAL_H5, OPEN_FIELD, SINGLE_ANIMAL_H5
 from tests.fixtures.lightningpose import LP_CSV
 from tests.fixtures.multicamera import DLC_3D_H5
+from tests.fixtures.paths import needs_shared_data
 from tests.fixtures.sleap import H5_SMALL_ROBOT, SLP_CLIP_PREDICTIONS, SLP_MIN_SESSION
 
 CASES = {
@@ -109,3 +110,63 @@ def test_the_command_on_a_deeplabcut_file_imports_neither_neuroconv_nor_pynwb():
     )
     assert result.returncode == 0, result.stderr
     assert "imported: []" in result.stderr
+
+
+def _header_command(printed: str) -> list[str]:
+    """Return the ``poseconv convert`` command the printed metadata's header says to run, as its words."""
+    import shlex
+
+    line = next(line for line in printed.splitlines() if line.startswith("# Edit it, then: "))
+    return shlex.split(line.removeprefix("# Edit it, then: "))
+
+
+def _round_trip(tmp_path: Path, path: Path, *options: str) -> Path:
+    """Print the metadata of ``path``, edit one container's description, run the header's command; return the file."""
+    import yaml
+
+    result = CliRunner().invoke(app, ["metadata", str(path), "-q", *options])
+    assert result.exit_code == 0, result.output
+    printed = yaml.safe_load(result.stdout)
+    printed["NWBFile"]["session_start_time"] = "2024-05-01T10:00:00+02:00"
+    container = next(iter(printed["Pose"]["PoseEstimations"].values()))
+    container["description"] = "Edited by hand."
+    (tmp_path / "this.yaml").write_text(yaml.safe_dump(printed, allow_unicode=True), encoding="utf-8")
+    command = _header_command(result.stdout)
+    assert command[:3] == ["poseconv", "convert", str(path)]
+    command = [str(tmp_path / word) if word in ("out.nwb", "this.yaml") else word for word in command[1:]]
+    converted = CliRunner().invoke(app, [*command, "-q"])
+    assert converted.exit_code == 0, converted.output
+    return tmp_path / "out.nwb"
+
+
+def _descriptions(nwb: Path) -> list[str]:
+    from pynwb import NWBHDF5IO
+
+    with NWBHDF5IO(nwb, "r", load_namespaces=True) as io:
+        behavior = io.read().processing["behavior"]
+        return [c.description for c in behavior.data_interfaces.values() if type(c).__name__ == "PoseEstimation"]
+
+
+def test_the_metadata_of_untracked_instances_by_order_goes_back_to_convert(tmp_path, generated_crowded_untracked):
+    # Before, 'metadata' took no --untracked: such a file had no metadata to edit, though the error said to pass it.
+    nwb = _round_trip(tmp_path, generated_crowded_untracked.path, "--untracked", "by_order", "--fps", "30")
+    assert "Edited by hand." in _descriptions(nwb)
+
+
+@needs_shared_data
+def test_the_metadata_with_the_training_data_goes_back_to_convert_with_its_options(tmp_path):
+    result = CliRunner().invoke(app, ["metadata", str(MULTI_ANIMAL_H5), "--training", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "PoseTraining:" in result.stdout
+    nwb = _round_trip(tmp_path, MULTI_ANIMAL_H5, "--training")
+    assert "Edited by hand." in _descriptions(nwb)
+
+
+def test_the_header_command_is_quoted_for_a_shell(tmp_path, generated_crowded_untracked):
+    folder = tmp_path / "my data é"
+    folder.mkdir()
+    path = folder / "crowded poses.slp"
+    generated_crowded_untracked.path.rename(path)
+    result = CliRunner().invoke(app, ["metadata", str(path), "--untracked", "by_order", "--fps", "30", "-q"])
+    assert result.exit_code == 0, result.output
+    assert _header_command(result.stdout)[2:6] == [str(path), "--fps", "30", "--untracked"]
