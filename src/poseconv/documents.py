@@ -58,9 +58,11 @@ def _line_index(node: Any, path: tuple[Any, ...] = (), lines: dict[tuple[Any, ..
     import yaml
 
     lines = {} if lines is None else lines
-    lines[path] = node.start_mark.line + 1
+    lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            # The key's line: a block's own entries start on the line after "Subject:".
+            lines[(*path, key_node.value)] = key_node.start_mark.line + 1
             _line_index(value_node, (*path, key_node.value), lines)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):

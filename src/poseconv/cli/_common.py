@@ -111,8 +111,11 @@ def error_line(err: BaseException) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return type(err).__name__
-    head, rest = lines[0], lines[1:]
-    return head + (" " + "; ".join(rest) if rest else "")
+    text = lines[0]
+    for line in lines[1:]:
+        # Lines that end a sentence are followed by the next; others are items of a list.
+        text += (" " if text.endswith((".", ":", "?")) else "; ") + line
+    return text
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:

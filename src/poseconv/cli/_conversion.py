@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["load_metadata_file", "parse_session_start_time", "summary"]
+__all__ = ["check_metadata_file", "load_metadata_file", "parse_session_start_time", "summary"]
 
 
 def load_metadata_file(path: Path) -> dict[str, Any]:
@@ -33,6 +33,38 @@ def load_metadata_file(path: Path) -> dict[str, Any]:
             f"{path}: metadata must be a mapping (NWBFile:, Subject:, Pose: ...), found {type(content).__name__}."
         )
     return content
+
+
+def check_metadata_file(converter: Any, metadata: dict[str, Any], path: Path, *, append_mode: bool = False) -> None:
+    """Refuse, before anything is written, metadata with problems, each said at its place in the file ``path``.
+
+    The converter finds the problems (as it would while writing); those of a value the file gives are
+    located in it, with their line in a YAML file: ``session.yaml: NWBFile.session_start_time (line 2): ...``.
+
+    Raises
+    ------
+    MetadataError
+        Listing every problem.
+    """
+    from ..documents import format_location, load_document
+    from ..errors import MetadataError
+
+    problems = converter.metadata_problems(metadata, append_mode)
+    if not problems:
+        return
+    _content, lines = load_document(path, MetadataError, "metadata")
+    said = []
+    for problem in problems:
+        # The field itself, or the nearest block the file writes (a missing field is at its block).
+        given = next((problem.path[:n] for n in range(len(problem.path), 0, -1) if problem.path[:n] in lines), None)
+        if given is None and not lines and problem.path[:1] and problem.path[0] in metadata:
+            given = problem.path  # JSON: no lines, but the file gives the block.
+        if given is None:
+            said.append(str(problem))
+            continue
+        line = f" (line {lines[given]})" if given in lines else ""
+        said.append(f"{format_location(problem.path)}{line}: {problem.message}")
+    raise MetadataError(f"{path}: invalid metadata:\n  " + "\n  ".join(said))
 
 
 def parse_session_start_time(text: str) -> datetime:

@@ -155,7 +155,7 @@ def convert(
     with command_errors():
         from ..interfaces.converter import PoseConverterPipe
         from ..timing import load_timestamps
-        from ._conversion import load_metadata_file, parse_session_start_time, summary
+        from ._conversion import check_metadata_file, load_metadata_file, parse_session_start_time, summary
 
         backend = _backend(backend, output)
         _output_given_as_input(inputs, output, append)
@@ -175,6 +175,8 @@ def convert(
                 _prepare_append(append, converter, user_metadata)
             else:
                 _require_start_time(converter, user_metadata)
+            if metadata is not None:
+                check_metadata_file(converter, user_metadata, metadata, append_mode=append is not None)
             bar.add_task(f"Writing {target.name}", total=None)
             converter.run_conversion(
                 nwbfile_path=target,

@@ -163,6 +163,7 @@ class PoseNWBConverter(NWBConverter):
 
         composed = self.compose_metadata(metadata)
         problems = list(composed.problems)
+        own = {problem.path for problem in problems}
         checks = [(None, composed.shared, self._file_schema())]
         checks += [
             (n, composed.per_input[n], self.data_interface_objects[n].get_metadata_schema()) for n in composed.per_input
@@ -175,7 +176,9 @@ class PoseNWBConverter(NWBConverter):
                 instance = {k: v for k, v in instance.items() if k != "Pose"}
             for path, message in schema_problems(Draft7Validator(schema), instance):
                 # The file's blocks (NWBFile, Subject) are checked once, with the file's metadata.
-                if name is None or path[:1] in (("Pose",), ("Devices",), ("Behavior",)):
+                # A field poseconv's own checks found wrong is said once, in their words: a start time given
+                # as a number "is not an ISO-8601 date and time, e.g. ..."; "is not of type 'string'" adds nothing.
+                if (name is None or path[:1] in (("Pose",), ("Devices",), ("Behavior",))) and path not in own:
                     problems.append(MetadataProblem(path, message, name if len(checks) > 2 else None))
         return list(dict.fromkeys(problems))
 

@@ -284,11 +284,17 @@ def _unknown_keys(
 
 def _unknown_blocks(user: Mapping[str, Any], known: set[str]) -> list[MetadataProblem]:
     """Return a problem for each top-level block of the user's metadata that no input knows."""
+    from .schema import block_of_field
+
     problems = []
     for key in sorted(set(user) - known):
         nested = difflib.get_close_matches(key, [*KEYED_BLOCKS, "PoseTraining"], n=1, cutoff=0.6)
         hint = _close(key, known)
-        if nested and not hint:
+        owner = block_of_field(key)
+        if owner in known:
+            # "subject_id: m1" at the top level: the field is right, its place is not.
+            hint = f" {key!r} is a field of {owner!r}: write it under {owner} ({owner}: {{{key}: ...}})."
+        elif nested and not hint:
             hint = f" Did you mean 'Pose' (the block {nested[0]!r} goes inside 'Pose')?"
         problems.append(
             MetadataProblem((key,), f"is not a metadata block of these inputs; they have {sorted(known)}.{hint}")

@@ -24,6 +24,7 @@ __all__ = [
     "SCHEMA_FILE_NAME",
     "FormFriendlyJsonSchema",
     "add_missing_titles",
+    "block_of_field",
     "form_schema",
     "metadata_schema",
     "pose_block_schema",
@@ -147,6 +148,15 @@ def metadata_schema() -> dict[str, Any]:
     """
     # Built once per process (pydantic's generation takes ~15 ms); callers get their own copy to edit.
     return copy.deepcopy(_built_metadata_schema())
+
+
+def block_of_field(key: str) -> str | None:
+    """Return the block (``NWBFile`` or ``Subject``) that has a field ``key``; None when neither has one.
+
+    A field written at the top level of a metadata file (``subject_id: m1``) belongs in its block.
+    """
+    properties = _built_metadata_schema()["properties"]
+    return next((block for block in ("Subject", "NWBFile") if key in properties[block].get("properties", {})), None)
 
 
 @functools.cache

@@ -89,6 +89,11 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
         )
     if error.validator == "type" and error.validator_value == "array" and not isinstance(error.instance, list):
         return f"{error.instance!r} is one value; give a list (one '- ' line per item)"
+    if path and path[-1] in ("session_start_time", "date_of_birth") and error.validator == "type":
+        from .checks import start_time_problem
+
+        # A number or a list where a date goes: the same words and value to copy as the command line's.
+        return f"{error.instance!r} {start_time_problem(str(error.instance))}".removesuffix(".")
     field = path[-1] if path and "Subject" in path else None
     if field == "species" and error.validator == "pattern":
         return (
