@@ -110,3 +110,79 @@ def test_a_start_time_given_as_a_number_in_a_spec_gets_the_command_lines_words(t
     result = poseconv("run", spec, "--jobs", "1")
     assert result.returncode == 1
     assert "sessions[0].session_start_time (line 4): 1714728402 is not an ISO-8601 date and time, e.g." in result.stderr
+
+
+# -- specs: paths written on another system, outputs named twice, options in the spec ------------------
+
+
+def _spec(tmp_path, sessions: str, top: str = "") -> tuple[object, str]:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"output_folder: nwb\n{top}metadata:\n  NWBFile: {{session_start_time: '{START}'}}\nsessions:\n{sessions}",
+        encoding="utf-8",
+    )
+    result = poseconv("run", spec, "--jobs", "1")
+    return result, result.stdout + result.stderr
+
+
+def _session(session_id: str, file_path: str, more: str = "") -> str:
+    return f"  - session_id: {session_id}\n{more}    pose: [{{file_path: '{file_path}', sampling_frequency: 30}}]\n"
+
+
+def test_a_spec_written_on_windows_finds_its_files_and_says_what_a_drive_path_needs(tmp_path):
+    import shutil
+
+    (tmp_path / "data é" / "m1").mkdir(parents=True)
+    shutil.copy(FLIES, tmp_path / "data é" / "m1" / "flies 1.slp")
+    sessions = _session("relative", r"data é\m1\flies 1.slp") + _session("drive", r"C:\data\m1\flies.slp")
+    result, said = _spec(tmp_path, sessions)
+    assert result.returncode == 1
+    assert (tmp_path / "nwb" / "relative.nwb").is_file()
+    assert (
+        r"sessions[1].pose[0].file_path (line 8): C:\data\m1\flies.slp is a Windows path, which this computer "
+        "cannot open; give its path on this computer (or set data_folder and give paths relative to it)."
+    ) in said
+    assert not (tmp_path / "nwb" / "drive.nwb").exists()
+
+
+def test_an_output_folder_on_a_windows_drive_is_a_problem_not_a_folder_named_c(tmp_path):
+    result, said = _spec(tmp_path, _session("s1", str(FLIES)), top="data_folder: .\n")
+    assert result.returncode == 0
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("output_folder: nwb", r"output_folder: 'D:\nwb'"))
+    result = poseconv("run", spec, "--jobs", "1")
+    assert result.returncode == 1
+    assert r"output_folder (line 1): D:\nwb is a Windows path, which this computer cannot open" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nwb", "spec.yaml"]
+
+
+def test_outputs_whose_names_differ_only_in_case_are_one_file_on_macos_and_windows(tmp_path):
+    sessions = _session("a", str(FLIES), "    nwbfile_name: Mouse1.nwb\n")
+    sessions += _session("b", str(FLIES), "    nwbfile_name: mouse1.nwb\n")
+    result, said = _spec(tmp_path, sessions)
+    assert result.returncode == 1
+    assert "the names differ only in case, which makes them one file on macOS and Windows" in said
+    assert sorted(p.name for p in (tmp_path / "nwb").iterdir()) == ["Mouse1.nwb"]
+
+
+def test_an_output_not_named_nwb_in_a_spec_is_said_once(tmp_path):
+    result, said = _spec(tmp_path, _session("a", str(FLIES), "    nwbfile_name: a.h5\n"))
+    assert result.returncode == 1
+    assert "poseconv: problem: sessions[0].nwbfile_name (line 6): 'a.h5': the output must end in .nwb" in said
+    assert said.count("sessions[0].nwbfile_name") == 2  # the problem line and the summary table
+    assert "does not match" not in said
+
+
+def test_options_of_run_written_in_the_spec_say_to_give_them_on_the_command_line(tmp_path):
+    result, said = _spec(tmp_path, _session("a", str(FLIES)), top="jobs: '2'\n")
+    assert result.returncode == 1
+    assert "jobs (line 2): unknown field; 'jobs' is an option of poseconv run, not of the spec: give --jobs." in said
+
+
+@pytest.mark.parametrize("text", ["", "# sessions to come\n"])
+def test_an_empty_spec_is_said_to_be_empty(tmp_path, text):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    result = poseconv("run", spec)
+    assert result.returncode == 1
+    assert "poseconv: problem: spec: is empty; it must be a mapping with 'sessions'" in result.stderr

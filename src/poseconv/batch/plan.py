@@ -31,7 +31,14 @@ from ..metadata.names import input_name
 from ..metadata.schema_messages import schema_problems
 from ..output import folder_problem, output_name_problem
 from .detection import Detections
-from .inputs import interface_class, metadata_problems, plan_interface, plan_pose, resolve_path
+from .inputs import (
+    interface_class,
+    metadata_problems,
+    plan_interface,
+    plan_pose,
+    resolve_path,
+    windows_path_problem,
+)
 from .jobs import InputJob, Plan, SessionJob
 from .report import Problem, one_line
 from .spec import (
@@ -250,8 +257,11 @@ def _check_head(
     if output_folder is None:
         plan.output_folder = resolve_path(base, head.output_folder)
     if not data_root.is_dir():
-        plan.problems.append(Problem("data_folder", f"folder not found: {data_root}"))
-    if (problem := folder_problem(plan.output_folder)) is not None:
+        windows = windows_path_problem(data_root, relative_hint=False)
+        plan.problems.append(Problem("data_folder", windows or f"folder not found: {data_root}"))
+    if (windows := windows_path_problem(plan.output_folder, relative_hint=False)) is not None:
+        plan.problems.append(Problem("output_folder", windows))
+    elif (problem := folder_problem(plan.output_folder)) is not None:
         # Found here, once, rather than as the same failure of every session.
         plan.problems.append(Problem("output_folder", f"{plan.output_folder}: {problem}"))
     plan.problems += metadata_problems(head.metadata, "metadata", None)
@@ -266,7 +276,7 @@ class _Clashes:
     def __init__(self, output_folder: Path) -> None:
         self.output_folder = output_folder.resolve()
         self.ids: dict[str, int] = {}
-        self.outputs: dict[Path, int] = {}
+        self.outputs: dict[Path, tuple[int, Path]] = {}
 
     def problems(self, raw: Any, index: int, session_id: str, output: Path) -> list[Problem]:
         """Return the problems of session ``index``'s ID and output file, and remember them."""
@@ -276,11 +286,19 @@ class _Clashes:
             problems.append(Problem(f"sessions[{index}].session_id", message, index))
         self.ids.setdefault(session_id, index)
         resolved = output.resolve()
-        if resolved in self.outputs:
+        # Names that differ only in case are one file on macOS and Windows: the second would replace the first.
+        key = Path(str(resolved).casefold())
+        if key in self.outputs:
             where = "nwbfile_name" if isinstance(raw, dict) and raw.get("nwbfile_name") else "session_id"
-            message = f"writes {output}, as sessions[{self.outputs[resolved]}] does."
+            other, other_output = self.outputs[key]
+            message = f"writes {output}, as sessions[{other}] does."
+            if other_output != resolved:
+                message = (
+                    f"writes {output}, and sessions[{other}] writes {other_output}: the names differ only in "
+                    "case, which makes them one file on macOS and Windows; name them apart."
+                )
             problems.append(Problem(f"sessions[{index}].{where}", message, index))
-        self.outputs.setdefault(resolved, index)
+        self.outputs.setdefault(key, (index, resolved))
         if not resolved.is_relative_to(self.output_folder):
             problems.append(Problem(f"sessions[{index}].nwbfile_name", "must stay inside output_folder.", index))
         return problems
@@ -296,7 +314,10 @@ def _plan_sessions(
         session_id, output = _output_of(raw, index, plan.output_folder, backend)
         plan.sessions.append((index, session_id, output))
         found_by_schema = by_session.get(index, [])
-        problems = clashes.problems(raw, index, session_id, output) + _backend_problems(output, backend, index)
+        # A name the schema refused (not .nwb) is said once.
+        said = {problem.location for problem in found_by_schema}
+        named = [p for p in _backend_problems(output, backend, index) if p.location not in said]
+        problems = clashes.problems(raw, index, session_id, output) + named
         plan.problems += found_by_schema + problems
         if head is None:
             continue
@@ -356,7 +377,9 @@ def plan_spec(
         return plan
     plan.lines = {format_location(path): line for path, line in lines.items()}
     if not isinstance(document, dict):
-        plan.problems.append(Problem("spec", "must be a mapping with 'sessions' (and 'metadata', ...)."))
+        # An empty file (or comments only) is said to be one.
+        said = "is empty; it must be a mapping" if document is None else "must be a mapping"
+        plan.problems.append(Problem("spec", f"{said} with 'sessions' (and 'metadata', ...)."))
         return plan
 
     document = to_json(document)

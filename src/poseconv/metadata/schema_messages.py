@@ -35,6 +35,12 @@ _SYNONYMS = {
 }
 
 
+# The options of ``poseconv run`` users put in a spec.
+_RUN_OPTIONS = frozenset(
+    {"jobs", "overwrite", "force", "strict", "check", "stub", "scheduler", "output-folder", "data-folder", "report"}
+)
+
+
 def schema_problems(validator: Any, instance: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Yield ``(path, message)`` for every error of ``instance``, with the path of the field at fault.
 
@@ -70,6 +76,9 @@ def schema_problems(validator: Any, instance: Any) -> Iterator[tuple[tuple[Any, 
                 close = [_SYNONYMS[key]] if _SYNONYMS.get(key) in known else []
                 close = close or difflib.get_close_matches(key, known, n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(known)}."
+                if not path and "sessions" in known and key.replace("_", "-") in _RUN_OPTIONS:
+                    # A spec's top level: how the run goes is said on the command line.
+                    hint = f"{key!r} is an option of poseconv run, not of the spec: give --{key.replace('_', '-')}."
                 yield (*path, key), f"unknown field; {hint}"
         else:
             yield path, _said_plainly(path, error) or _short(error.message)
@@ -94,6 +103,8 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
 
         # A number or a list where a date goes: the same words and value to copy as the command line's.
         return f"{error.instance!r} {start_time_problem(str(error.instance))}".removesuffix(".")
+    if path and path[-1] == "nwbfile_name" and error.validator == "pattern":
+        return f"{error.instance!r}: the output must end in .nwb. With backend zarr it must end in .nwb.zarr"
     field = path[-1] if path and "Subject" in path else None
     if field == "species" and error.validator == "pattern":
         return (
