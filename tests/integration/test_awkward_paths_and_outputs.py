@@ -10,7 +10,7 @@ import pytest
 
 from poseconv.output import OutputError
 from tests.fixtures.cli import poseconv_in_process as poseconv
-from tests.fixtures.paths import REPO_ROOT
+from tests.fixtures.paths import REPO_ROOT, SHARED_DATA, needs_shared_data
 
 START = "2024-05-01T10:00:00+02:00"
 IS_A_FOLDER = "is a folder, not a file; it is left as it is. Give the name of the file to write in it."
@@ -186,3 +186,27 @@ def test_an_empty_spec_is_said_to_be_empty(tmp_path, text):
     result = poseconv("run", spec)
     assert result.returncode == 1
     assert "poseconv: problem: spec: is empty; it must be a mapping with 'sessions'" in result.stderr
+
+
+# -- a pose file given through a symbolic link ------------------------------------------------------------
+
+
+@needs_shared_data
+def test_a_linked_pose_file_finds_its_side_files_beside_the_file_it_points_to(tmp_path):
+    from poseconv import DeepLabCutPoseInterface
+
+    videos = SHARED_DATA / "deeplabcut/TEST-Alex-2019-11-04/videos"
+    target = videos / "reachingvideo1shortDLC_resnet50_TESTNov4shuffle1_10.h5"
+    link = tmp_path / "links é" / target.name
+    link.parent.mkdir()
+    link.symlink_to(target)
+    # Before, the frame rate (in the _includingmetadata.pickle), the video and the config were looked for beside
+    # the link only, so the conversion asked for a frame rate.
+    interface = DeepLabCutPoseInterface(file_path=link)
+    assert interface.pose.tracks[0].video == "reachingvideo1short"
+    assert interface.get_metadata()["Pose"]["Skeletons"]["Skeleton"]["edges"]
+    out = tmp_path / "out.nwb"
+    result = poseconv("convert", link, "-o", out, "--session-start-time", START)
+    assert result.returncode == 0, result.stderr
+    inspected = poseconv("inspect", out)
+    assert "rate 30 Hz" in inspected.stdout and str(videos / "reachingvideo1short.avi") in inspected.stdout

@@ -60,7 +60,7 @@ from .deeplabcut.table import (
 )
 from .deeplabcut.variants import csv_coords, first_cells, has_labeled_rows, read_csv_rows, unmangled_scorer
 from .safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, reads_source
-from .side_files import given_or_found
+from .side_files import given_or_found, side_folders
 
 __all__ = [
     "CONFIDENCE_DEFINITION",
@@ -335,7 +335,7 @@ def read_lightning_pose(
             warnings.warn(f"{problem}; the config is not used.", PoseconvWarning, stacklevel=3)
             config = config_path = None
 
-    video = find_video(path.stem, None, [path.parent]) if find_side_files else VideoInfo(key=path.stem or "video")
+    video = find_video(path.stem, None, side_folders(path)) if find_side_files else VideoInfo(key=path.stem or "video")
     track = _track(table, scorer, bodyparts, pose_coords, groups, video.key)
     model = (config or {}).get("model") or {}
     notes: dict[str, Any] = {

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["existing_file", "given_or_found"]
+__all__ = ["existing_file", "given_or_found", "side_folders"]
 
 
 def given_or_found(
@@ -31,7 +31,8 @@ def given_or_found(
     find : callable
         The reader's finder, returning the file or None; called only when needed.
     *args
-        Arguments of ``find``.
+        Arguments of ``find``; when the first is a symbolic link and nothing is found beside it,
+        ``find`` looks again beside the file it points to.
 
     Returns
     -------
@@ -40,9 +41,23 @@ def given_or_found(
     """
     if given is not None:
         return Path(given)
-    return find(*args) if find_side_files else None
+    if not find_side_files:
+        return None
+    found = find(*args)
+    if found is None and args and isinstance(args[0], Path) and args[0].is_symlink():
+        # A link to the input (a folder of links to the data): its side files are beside the file it points to.
+        found = find(args[0].resolve(), *args[1:])
+    return found
 
 
 def existing_file(path: Path | None) -> Path | None:
     """Return ``path`` when it is a file, else None: the finder of a side file with a fixed name."""
     return path if path is not None and path.is_file() else None
+
+
+def side_folders(path: Path) -> list[Path]:
+    """Return where to look for the side files of ``path``: its folder, then, for a link, its target's folder."""
+    folders = [path.parent]
+    if path.is_symlink() and path.resolve().parent != path.parent:
+        folders.append(path.resolve().parent)
+    return folders

@@ -31,7 +31,7 @@ from ...model.frame_tables import FrameTable
 from ...model.frames import ColumnView
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5, reads_source
 from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
-from ..side_files import given_or_found
+from ..side_files import given_or_found, side_folders
 from .live import live_timing, live_video_stem
 from .model_info import MOVEMENT_NOTE, MOVEMENT_SCORER, DeepLabCutModel, describe_model, frame_size_from_meta
 from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_skeletons
@@ -299,7 +299,7 @@ def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> 
         # Predictions analysed into another folder (destfolder=) of a project moved from another machine:
         # its config records the video where it was; DeepLabCut keeps a copy in <project>/videos, as labels find it.
         project_videos = [side.config_path.parent / "videos"] if side.config_path is not None else []
-        video = find_video(video_stem, side.config, [path.parent, *project_videos])
+        video = find_video(video_stem, side.config, [*side_folders(path), *project_videos])
     else:
         video = VideoInfo(key=video_stem or "video")
     meta = side.meta
