@@ -160,3 +160,21 @@ def test_a_video_shorter_than_the_poses_leaves_no_mp4(nwb_with_video, tmp_path):
     with pytest.raises(InvalidOptionError, match="has 31 frames"):
         write_overlay_video(poses, mp4, video=late, video_key=poses[0].tracks[0].video, frames=range(20, 31))
     assert not mp4.exists()
+
+
+def test_a_failed_overwrite_of_an_mp4_leaves_the_older_video_as_it_was(nwb_with_video, tmp_path):
+    from poseconv.errors import InvalidOptionError
+    from poseconv.exporters.linked_video import LinkedVideo
+    from poseconv.exporters.overlay import write_overlay_video
+    from poseconv.model import FrameTiming
+
+    mp4 = tmp_path / "clip.mp4"
+    run("plot", nwb_with_video, "--video", "--frames", "5:8", "-o", mp4)
+    before = mp4.read_bytes()
+    poses = poseconv.read_nwb(nwb_with_video)
+    late = LinkedVideo((VIDEO,), (0,), FrameTiming(rate=30.0003, starting_time=-0.5), "test")
+    # Before, the video was written under its own name and deleted on failure: the older one was lost.
+    with pytest.raises(InvalidOptionError, match="has 31 frames"):
+        write_overlay_video(poses, mp4, video=late, video_key=poses[0].tracks[0].video, frames=range(20, 31))
+    assert mp4.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["clip.mp4"]

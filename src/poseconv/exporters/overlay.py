@@ -37,6 +37,7 @@ import numpy as np
 from ..errors import InvalidOptionError, InvalidSourceFileError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames
+from ..output import atomic_output
 from .linked_video import LinkedVideo, video_frame_indices
 from .quicklook import node_colours
 
@@ -321,7 +322,9 @@ def write_overlay_image(
     image = draw_poses(decoded.to_image(), layers, frame, pcutoff=pcutoff)
     output = Path(output)
     try:
-        image.save(output)
+        # Under a temporary name of the same suffix (which chooses the format), renamed when complete.
+        with atomic_output(output) as partial:
+            image.save(partial)
     except (ValueError, KeyError) as err:
         raise InvalidOptionError(f"{output}: cannot write this image format ({err}); use .png or .jpg.") from err
     return output
@@ -367,24 +370,21 @@ def write_overlay_video(
         file_index, local = video.locate(int(video_frame))
         by_file.setdefault(file_index, {}).setdefault(local, []).append(pose_frame)
     written = 0
-    try:
-        with av.open(str(output), "w") as container:
-            stream = None
-            for file_index in sorted(by_file):
-                wanted = by_file[file_index]
-                for local, decoded in iter_video_frames(video.files[file_index], sorted(wanted)):
-                    if stream is None:
-                        stream = _add_stream(container, decoded, _rate(video, timing))
-                    for pose_frame in wanted[local]:
-                        image = _even(draw_poses(decoded.to_image(), layers, pose_frame, pcutoff=pcutoff))
-                        container.mux(stream.encode(av.VideoFrame.from_image(image)))
-                        written += 1
-            if stream is not None:
-                container.mux(stream.encode())
-    except BaseException:
-        # A video cut short would look complete to a player: leave nothing behind.
-        Path(output).unlink(missing_ok=True)
-        raise
+    # A video cut short would look complete to a player: it is written under a temporary name, renamed when
+    # complete, so a failure leaves nothing (and an older video under the name as it was).
+    with atomic_output(Path(output)) as partial, av.open(str(partial), "w") as container:
+        stream = None
+        for file_index in sorted(by_file):
+            wanted = by_file[file_index]
+            for local, decoded in iter_video_frames(video.files[file_index], sorted(wanted)):
+                if stream is None:
+                    stream = _add_stream(container, decoded, _rate(video, timing))
+                for pose_frame in wanted[local]:
+                    image = _even(draw_poses(decoded.to_image(), layers, pose_frame, pcutoff=pcutoff))
+                    container.mux(stream.encode(av.VideoFrame.from_image(image)))
+                    written += 1
+        if stream is not None:
+            container.mux(stream.encode())
     return written
 
 

@@ -31,6 +31,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames
+from ..output import atomic_output
 
 __all__ = ["BINS", "MAX_TRACKS", "TrackDigest", "decimate_track", "node_colours", "write_quicklook_figure"]
 
@@ -170,7 +171,9 @@ def write_quicklook_figure(
     if len(rows) > len(shown):
         figure.suptitle(f"first {len(shown)} of {len(rows)} tracks shown", fontsize=9)
     try:
-        figure.savefig(path, dpi=dpi)
+        # Under a temporary name of the same suffix (which chooses the format), renamed when complete.
+        with atomic_output(path) as partial:
+            figure.savefig(partial, dpi=dpi)
     except ValueError as err:
         raise InvalidOptionError(f"{path}: cannot write this image format ({err}).") from err
     return path

@@ -98,3 +98,21 @@ def test_pcutoff_counts_low_confidence_as_missing(tmp_path):
     assert np.isnan(digest.positions[:5, 0]).all() and not np.isnan(digest.positions[5:, 0]).any()
     assert digest.missing[:5, 0].tolist() == [1.0] * 5 and digest.confidence_min[0, 0] == 0.1
     assert write_quicklook_figure(pose, tmp_path / "cut.png", pcutoff=0.5).exists()
+
+
+def test_a_figure_that_fails_half_written_leaves_the_older_one_and_no_partial_file(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    path = write_quicklook_figure(mock_pose_data(), tmp_path / "q.png")
+    before = path.read_bytes()
+
+    def full_disk(self, fname, **kwargs):
+        with open(fname, "wb") as handle:
+            handle.write(b"\x89PNG half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Figure, "savefig", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        write_quicklook_figure(mock_pose_data(), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["q.png"]
