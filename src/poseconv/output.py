@@ -248,9 +248,24 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     with signals_raise():
         try:
             yield partial
-            replace(partial, path)
+            _put_in_place(partial, path)
         finally:
             _remove(partial)
+
+
+def _put_in_place(partial: Path, path: Path) -> None:
+    """:func:`replace`, with an error naming ``path`` (not the temporary name) when the system refuses."""
+    try:
+        replace(partial, path)
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        if path.exists():
+            # Windows refuses to replace a file another program has open; any system a read-only or locked one.
+            raise OutputError(
+                f"{path}: cannot be replaced ({reason}); another program may have it open, or it is read-only or "
+                "locked. Close it there (or choose another output name); it is left as it was."
+            ) from None
+        raise OutputError(f"{path}: cannot be written ({reason}); choose a folder that takes new files.") from None
 
 
 def replace(partial: Path, path: Path) -> None:

@@ -136,3 +136,27 @@ def test_a_file_another_program_writes_is_not_appended_to(tmp_path):
             check_appendable(path)
     finally:
         holder.communicate("")
+
+
+def test_a_file_the_system_will_not_replace_is_named_with_what_to_do(tmp_path, monkeypatch):
+    import os
+
+    from poseconv.output import atomic_output
+
+    path = tmp_path / "session.nwb"
+    path.write_bytes(b"open in another program")
+
+    def refused(src, dst):
+        # What Windows answers when another program has the file open.
+        raise PermissionError(13, "Permission denied", str(src), None, str(dst))
+
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(OutputError) as err, atomic_output(path) as partial:
+        partial.write_bytes(b"new")
+    # Before, the message named the hidden temporary file: "[Errno 13] Permission denied: '.session.ab12.partial.nwb'".
+    assert str(err.value) == (
+        f"{path}: cannot be replaced (Permission denied); another program may have it open, or it is read-only or "
+        "locked. Close it there (or choose another output name); it is left as it was."
+    )
+    assert path.read_bytes() == b"open in another program"
+    assert [p.name for p in tmp_path.iterdir()] == ["session.nwb"]
