@@ -11,6 +11,7 @@ failed append leaves the file as it was.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import signal
@@ -102,6 +103,8 @@ def output_name_problem(path: str | Path, backend: str = "hdf5") -> str | None:
     tools expect. ``poseconv convert`` and specs hold to both; the interfaces to the first (neuroconv
     lets a Zarr store take any name, and its interface tests write ``x.nwb`` stores).
     """
+    if (too_long := _name_length_problem(Path(path))) is not None:
+        return too_long
     zarr_name = Path(path).name.lower().endswith(".zarr")
     in_the_way = _folder_problem_at(Path(path))
     if in_the_way is not None:
@@ -126,14 +129,17 @@ def _folder_problem_at(path: Path) -> str | None:
 
 
 def check_not_a_folder(path: str | Path) -> None:
-    """Refuse an output path that is a folder other than an NWB Zarr store: replacing it would delete its files.
+    """Refuse an output path that is a folder other than an NWB Zarr store, or too long a name for a file.
+
+    Replacing a folder would delete its files.
 
     Raises
     ------
     OutputError
-        Naming ``path`` and saying to give the name of a file in it.
+        Naming ``path`` and saying to give the name of a file in it (or a shorter name).
     """
-    problem = _folder_problem_at(Path(path))
+    # First: the system answers nothing else about a name it cannot hold ("File name too long").
+    problem = _name_length_problem(Path(path)) or _folder_problem_at(Path(path))
     if problem is not None:
         raise OutputError(f"{path}: {problem}")
 
@@ -175,15 +181,48 @@ def folder_problem(folder: str | Path) -> str | None:
     return None
 
 
+# Longest file name (bytes) where the system does not say; 255 on every common file system.
+_NAME_MAX = 255
+# What a temporary name adds to the output's stem: ".", ".<8 hex>.partial".
+_PARTIAL_EXTRA = len(".") + len(".12345678.partial")
+
+
+def _name_max(folder: Path) -> int:
+    """Return the longest file name, in bytes, the file system of ``folder`` (or its nearest parent) takes."""
+    try:
+        return os.pathconf(_existing_ancestor(folder), "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return _NAME_MAX
+
+
+def _name_length_problem(path: Path) -> str | None:
+    """Return why the name of ``path`` is too long for its file system; None when it fits."""
+    limit = _name_max(path.parent)
+    length = len(path.name.encode())
+    if length <= limit:
+        return None
+    return f"the name is {length} bytes long; this file system takes names of up to {limit}. Choose a shorter name."
+
+
+def _partial_stem(path: Path) -> str:
+    """Return the output's stem, cut so that its temporary name fits the file system's limit."""
+    budget = _name_max(path.parent) - _PARTIAL_EXTRA - len(path.suffix.encode())
+    # Cut by bytes, not letters (an "é" takes two): a cut letter is dropped whole.
+    return path.stem.encode()[: max(budget, 1)].decode(errors="ignore")
+
+
 def partial_path(path: Path) -> Path:
-    """Return a hidden, unique temporary name next to ``path`` (same folder: the rename is atomic)."""
-    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.partial{path.suffix}")
+    """Return a hidden, unique temporary name next to ``path`` (same folder: the rename is atomic).
+
+    The name fits the file system even when ``path``'s own name is near its limit.
+    """
+    return path.with_name(f".{_partial_stem(path)}.{uuid.uuid4().hex[:8]}.partial{path.suffix}")
 
 
 def remove_partials(path: Path) -> None:
     """Remove temporary files a killed process left for ``path`` (it could not clean up itself)."""
     if path.parent.is_dir():
-        for stale in path.parent.glob(f".{path.stem}.*.partial{path.suffix}"):
+        for stale in path.parent.glob(f".{glob.escape(_partial_stem(path))}.*.partial{path.suffix}"):
             _remove(stale)
 
 

@@ -160,3 +160,27 @@ def test_a_file_the_system_will_not_replace_is_named_with_what_to_do(tmp_path, m
     )
     assert path.read_bytes() == b"open in another program"
     assert [p.name for p in tmp_path.iterdir()] == ["session.nwb"]
+
+
+@pytest.mark.parametrize("letter", ["a", "é"])
+def test_an_output_name_near_the_file_systems_limit_is_written_and_a_longer_one_refused_first(tmp_path, letter):
+    from poseconv.output import atomic_output, check_output, output_name_problem, partial_path, remove_partials
+
+    # 250 bytes: a name the file system takes; before, its temporary name (19 bytes longer) did not fit, and the
+    # conversion failed at the end with "File name too long" naming the temporary file.
+    path = tmp_path / (letter * (246 // len(letter.encode())) + ".nwb")
+    assert len(path.name.encode()) <= 250
+    assert len(partial_path(path).name.encode()) <= 255 and partial_path(path).suffix == ".nwb"
+    with atomic_output(check_output(path, overwrite=False)) as partial:
+        partial.write_bytes(b"complete")
+    assert path.read_bytes() == b"complete"
+    stale = partial_path(path)
+    stale.write_bytes(b"left by a killed process")
+    remove_partials(path)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+    too_long = tmp_path / ("a" * 300 + ".nwb")
+    expected = "the name is 304 bytes long; this file system takes names of up to 255. Choose a shorter name."
+    assert output_name_problem(too_long) == expected
+    with pytest.raises(OutputError, match=expected):
+        check_output(too_long, overwrite=False)
