@@ -210,3 +210,20 @@ def test_a_linked_pose_file_finds_its_side_files_beside_the_file_it_points_to(tm
     assert result.returncode == 0, result.stderr
     inspected = poseconv("inspect", out)
     assert "rate 30 Hz" in inspected.stdout and str(videos / "reachingvideo1short.avi") in inspected.stdout
+
+
+@pytest.mark.parametrize("where", ["a-folder", "a-missing-folder"])
+def test_a_report_file_that_cannot_be_written_is_refused_before_any_session_is_converted(tmp_path, where):
+    report = tmp_path if where == "a-folder" else tmp_path / "absent" / "report.json"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"output_folder: nwb\nmetadata:\n  NWBFile: {{session_start_time: '{START}'}}\nsessions:\n"
+        + _session("s1", str(FLIES)),
+        encoding="utf-8",
+    )
+    # Before, every session was converted and then the run ended with "[Errno 21] Is a directory".
+    result = poseconv("run", spec, "--jobs", "1", "--report", report)
+    assert result.returncode == 1
+    expected = "is a folder, not a file" if where == "a-folder" else "does not exist; create it first."
+    assert f"poseconv: error: {report}" in result.stderr and expected in result.stderr
+    assert not (tmp_path / "nwb" / "s1.nwb").exists()

@@ -91,6 +91,24 @@ def _progress_display() -> Any:
     return Display()
 
 
+def _check_report_file(path: Path | None) -> None:
+    """Refuse a --report file that cannot be written now, not once every session is converted."""
+    if path is not None:
+        from ..output import check_writable
+
+        check_writable(path)
+
+
+def _write_report(report: BatchReport, path: Path | None) -> None:
+    """Write the results as JSON to ``path`` (--report); with --debug, print each failure's traceback."""
+    if path is not None:
+        path.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+    if settings.debug:
+        for result in report.sessions:
+            if result.detail:
+                typer.echo(f"--- {result.session_id}\n{result.detail}", err=True)
+
+
 def _print_summary(report: BatchReport) -> None:
     from rich.table import Table
 
@@ -155,6 +173,7 @@ def run(
     """
     apply_flags(quiet, debug)
     with command_errors():
+        _check_report_file(report_file)
         if scheduler is None:
             from ..batch.executors import LocalExecutor
 
@@ -184,12 +203,7 @@ def run(
             report, interrupted = stop.report, True
         finally:
             display.stop()
-        if report_file is not None:
-            report_file.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
-        if settings.debug:
-            for result in report.sessions:
-                if result.detail:
-                    typer.echo(f"--- {result.session_id}\n{result.detail}", err=True)
+        _write_report(report, report_file)
         _print_summary(report)
     if interrupted:
         raise typer.Exit(EXIT_INTERRUPTED)
