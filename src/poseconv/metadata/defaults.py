@@ -45,6 +45,13 @@ MISSING_IMAGES_SENTENCE = (
     "The tool recorded the video as {n} image files, the first '{path}', which do not all exist on the machine "
     "that wrote this file."
 )
+# A SLEAP video that is a virtual crop of a video file (sleap-io, SLP format 2.3): the poses are in the crop's
+# coordinates while the video linked is the whole file, so each container and series says where the crop is.
+CROP_SENTENCE = (
+    "The poses are in the coordinates of a crop of this video (x {x1} to {x2}, y {y1} to {y2} of its frames, "
+    "as SLEAP recorded it): (0, 0) here is the video's pixel ({x1}, {y1}); add ({x1}, {y1}) to place them on "
+    "the video."
+)
 MISSING_VIDEO_PATTERN = re.compile(
     r"The tool recorded the video as (?:\d+ image files, the first )?'(?P<path>.*)', which do(?:es)? not "
     r"(?:all )?exist on the machine that wrote this file\."
@@ -267,7 +274,19 @@ def _container_description(pose: PoseData, track: PoseTrack) -> str:
         images = pose.notes.get("videos", {}).get(track.video, {}).get("image_files")
         sentence = MISSING_IMAGES_SENTENCE if images and len(images) > 1 else MISSING_VIDEO_SENTENCE
         description += " " + sentence.format(path=info.original_path, n=len(images or ()))
+    crop_sentence = _crop_sentence(pose, track)
+    if crop_sentence:
+        description += " " + crop_sentence
     return description
+
+
+def _crop_sentence(pose: PoseData, track: PoseTrack) -> str:
+    """Return the sentence saying that ``track``'s video is a crop (:data:`CROP_SENTENCE`); "" for a whole video."""
+    crop = pose.notes.get("videos", {}).get(track.video, {}).get("crop")
+    if not crop:
+        return ""
+    x1, y1, x2, y2 = crop
+    return CROP_SENTENCE.format(x1=x1, y1=y1, x2=x2, y2=y2)
 
 
 def _skeleton_entries(pose: PoseData) -> tuple[dict[str, Any], dict[str, str]]:
@@ -323,7 +342,7 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
             pose.skeletons[track.skeleton].nodes,
             track.name,
             unit=pose.unit,
-            reference_frame=pose.reference_frame,
+            reference_frame=" ".join(filter(None, (pose.reference_frame, _crop_sentence(pose, track)))),
             skeleton_name=skeleton_names[track.skeleton],
             confidence_definition=track.confidence_definition if track.confidence is not None else None,
         )

@@ -19,7 +19,7 @@ import numpy as np
 from ...model import VideoInfo
 from .common import unique_names
 
-__all__ = ["describe_videos", "find_local_video", "shape_facts", "slp_video_info", "video_key"]
+__all__ = ["describe_videos", "find_local_video", "shape_facts", "slp_video_info", "video_crop", "video_key"]
 
 
 def file_name(recorded: str) -> str:
@@ -92,6 +92,21 @@ def shape_facts(backend_metadata: dict[str, Any]) -> tuple[int | None, tuple[int
     return n_frames, frame_size, fps
 
 
+def video_crop(backend_metadata: dict[str, Any]) -> list[int] | None:
+    """Return the region ``[x1, y1, x2, y2]`` of a sleap-io virtual crop (SLP format 2.3); None for a whole video.
+
+    A cropped video is recorded as the whole video file; its labels are in the coordinates of the
+    crop, so (0, 0) is the video's pixel (x1, y1).
+    """
+    crop = backend_metadata.get("crop")
+    if not isinstance(crop, (list, tuple)) or len(crop) != 4:
+        return None
+    try:
+        return [int(value) for value in crop]
+    except (TypeError, ValueError):
+        return None
+
+
 def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, dict[str, Any]]:
     """Describe one sleap-io ``Video`` of a ``.slp`` without opening it; return it and facts for the notes."""
     facts: dict[str, Any] = {"index": index}
@@ -105,6 +120,9 @@ def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, d
         filename in (".", "") or Path(filename).resolve() == slp_path.resolve() or source_video is not None
     )
     n_frames, frame_size, fps = shape_facts(backend_metadata)
+    crop = video_crop(backend_metadata)
+    if crop is not None:
+        facts["crop"] = crop
     image_files = None
     if embedded:
         # Images embedded in a package: the only external video is the one they came from.

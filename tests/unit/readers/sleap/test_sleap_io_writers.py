@@ -1,0 +1,76 @@
+"""SLEAP files as the installed sleap-io writes them: features newer SLEAP files carry.
+
+Each file is built in ``tmp_path`` with sleap-io's own writer and read back with sleap-io to
+compare values.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+import pytest
+
+sio = pytest.importorskip("sleap_io")
+
+# A virtual crop (SLP format 2.3): the labels are in the crop's coordinates, the video recorded is the whole file.
+CROP = [100, 50, 400, 250]
+
+
+def _cropped_video_labels(path):
+    skeleton = sio.Skeleton(["head", "tail"])
+    video = sio.Video(
+        filename=str(path.parent / "vid.mp4"),
+        backend_metadata={"shape": [3, 200, 300, 1], "source_shape": [3, 320, 560, 1], "crop": CROP, "fps": 10.0},
+        open_backend=False,
+    )
+    frames = [
+        sio.LabeledFrame(
+            video,
+            i,
+            [sio.PredictedInstance.from_numpy(np.array([[1.0 + i, 2.0], [3.0, 4.5]]), skeleton=skeleton, score=0.9)],
+        )
+        for i in range(3)
+    ]
+    sio.save_slp(sio.Labels(frames, skeletons=[skeleton], videos=[video]), str(path))
+    return sio.load_slp(str(path), open_videos=False)
+
+
+def test_poses_on_a_cropped_video_say_where_the_crop_is(tmp_path):
+    import pynwb
+
+    from poseconv import SLEAPPoseInterface
+
+    path = tmp_path / "cropped.slp"
+    labels = _cropped_video_labels(path)
+    assert labels.videos[0].backend_metadata["crop"] == CROP
+    interface = SLEAPPoseInterface(file_path=path)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    interface.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata, overwrite=True)
+    with pynwb.NWBHDF5IO(tmp_path / "out.nwb", "r") as io:
+        pose = io.read().processing["behavior"]["PoseEstimation"]
+        where = "(0, 0) here is the video's pixel (100, 50); add (100, 50) to place them on the video."
+        assert "crop of this video (x 100 to 400, y 50 to 250" in pose.description and where in pose.description
+        for k, node in enumerate(("head", "tail")):
+            series = pose.pose_estimation_series[node]
+            assert series.reference_frame.endswith(where)
+            # The values stay as SLEAP wrote them (in the crop), as sleap-io reads them.
+            expected = np.stack([lf.instances[0].numpy()[k] for lf in labels.labeled_frames])
+            np.testing.assert_array_equal(series.data[:], expected)
+
+
+def test_poses_on_a_whole_video_say_nothing_of_a_crop(tmp_path):
+    from poseconv.metadata.defaults import default_pose_metadata
+    from poseconv.readers.sleap import read_sleap
+
+    path = tmp_path / "whole.slp"
+    skeleton = sio.Skeleton(["head"])
+    video = sio.Video(
+        filename=str(tmp_path / "vid.mp4"), backend_metadata={"shape": [1, 20, 30, 1]}, open_backend=False
+    )
+    frame = sio.LabeledFrame(video, 0, [sio.Instance.from_numpy(np.array([[1.0, 2.0]]), skeleton=skeleton)])
+    sio.save_slp(sio.Labels([frame], skeletons=[skeleton], videos=[video]), str(path))
+    (container,) = default_pose_metadata(read_sleap(path))["Pose"]["PoseEstimations"].values()
+    assert "crop" not in container["description"]
+    assert "crop" not in container["PoseEstimationSeries"]["head"]["reference_frame"]
