@@ -14,12 +14,17 @@ order in sleap-io's; the file keeps no edges. One file holds one video.
 Every row becomes the pose of its track at its frame; frames run from 0 to the
 last frame in the file and frames without a row are NaN. Instances without a
 track form the track ``"untracked"`` when no frame holds more than one of them.
-The file does not say which rows a user placed, and holds no frame rate.
+SLEAP's export holds one instance per track and frame; sleap-io's holds every
+instance, so a proofread frame has the user instance (a row without scores) and
+the prediction it replaced: the user instance is the pose, as in SLEAP, and the
+prediction is kept as the track's replaced prediction. Otherwise the file does
+not say which rows a user placed. It holds no frame rate.
 """
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +117,70 @@ def _numbers(path: Path, table: Any, column: str) -> np.ndarray:
         ) from err
 
 
+@dataclass(frozen=True)
+class _RowValues:
+    """Per-row values of the file: positions (rows, nodes, 2), point scores (rows, nodes), instance scores."""
+
+    xy: np.ndarray
+    point_scores: np.ndarray | None
+    instance_scores: np.ndarray | None
+
+
+def _user_rows(table: Any, nodes: list[str], has_scores: bool) -> np.ndarray:
+    """Rows of user instances: no instance score and no point score in a file that has both columns."""
+    if "instance.score" not in table or not has_scores:
+        return np.zeros(len(table), dtype=bool)
+    scores = [table[f"{n}.score"].isna().to_numpy() for n in nodes if f"{n}.score" in table]
+    return table["instance.score"].isna().to_numpy() & np.logical_and.reduce(scores)
+
+
+def _choose_rows(
+    path: Path, name: str, rows: np.ndarray, frames: np.ndarray, user_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the rows that are the track's poses and the predictions a user instance replaced.
+
+    A frame holding the track twice is read as SLEAP reads a proofread file when one of the two is a
+    user instance and the other a prediction (sleap-io's CSV writer keeps both): the user instance
+    wins. Anything else is refused, since the animals cannot be told apart.
+    """
+    in_frames = frames[rows]
+    values, counts = np.unique(in_frames, return_counts=True)
+    twice = values[counts > 1]
+    if not len(twice):
+        return rows, rows[:0]
+    user, predicted = rows[user_rows[rows]], rows[~user_rows[rows]]
+    if name == UNTRACKED_TRACK_NAME or any(len(np.unique(frames[r])) != len(r) for r in (user, predicted)):
+        _check_once_per_frame(path, name, in_frames)
+    replaced = predicted[np.isin(frames[predicted], frames[user])]
+    kept = np.concatenate([user, predicted[~np.isin(frames[predicted], frames[user])]])
+    return np.sort(kept), replaced
+
+
+def _track(
+    values: _RowValues, name: str, at: np.ndarray, rows: np.ndarray, n_frames: int, skeleton: str, video: str
+) -> PoseTrack:
+    """Return the pose track of ``rows`` (one per frame, placed at frames ``at``), NaN in every other frame."""
+    n_nodes = values.xy.shape[1]
+    positions = np.full((n_frames, n_nodes, 2), np.nan)
+    positions[at] = values.xy[rows]
+    confidence = scores = None
+    if values.point_scores is not None:
+        confidence = np.full((n_frames, n_nodes), np.nan)
+        confidence[at] = values.point_scores[rows]
+    if values.instance_scores is not None:
+        scores = np.full(n_frames, np.nan)
+        scores[at] = values.instance_scores[rows]
+    return PoseTrack(
+        name=name,
+        skeleton=skeleton,
+        video=video,
+        positions=positions,
+        confidence=confidence,
+        confidence_definition=ANALYSIS_CONFIDENCE_DEFINITION if confidence is not None else None,
+        instance_scores=scores,
+    )
+
+
 @reads_source("SLEAP analysis CSV")
 def read_sleap_csv(file_path: str | Path) -> PoseData:
     """Read a SLEAP analysis CSV export into a :class:`~poseconv.model.PoseData`.
@@ -161,27 +230,25 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     if UNTRACKED_TRACK_NAME in tracks_of_rows:
         order.append(UNTRACKED_TRACK_NAME)
     track_array = np.asarray(tracks_of_rows, dtype=object)
+    user_rows = _user_rows(table, nodes, has_scores)
+    values = _RowValues(
+        xy, point_scores if has_scores else None, instance_scores if "instance.score" in table else None
+    )
+    chosen = {name: _choose_rows(path, name, np.flatnonzero(track_array == name), frames, user_rows) for name in order}
+    # A file holding a user instance and the prediction it replaced (sleap-io writes every instance) says
+    # which rows a user placed: those without scores.
+    says_user = any(len(replaced) for _, replaced in chosen.values())
     pose_tracks = []
-    for name in order:
-        rows = np.flatnonzero(track_array == name)
-        _check_once_per_frame(path, name, frames[rows])
-        positions = np.full((n_frames, len(nodes), 2), np.nan)
-        positions[frames[rows]] = xy[rows]
-        confidence = np.full((n_frames, len(nodes)), np.nan)
-        confidence[frames[rows]] = point_scores[rows]
-        scores = np.full(n_frames, np.nan)
-        scores[frames[rows]] = instance_scores[rows]
-        pose_tracks.append(
-            PoseTrack(
-                name=name,
-                skeleton=skeleton.name,
-                video=video_key,
-                positions=positions,
-                confidence=confidence if has_scores else None,
-                confidence_definition=ANALYSIS_CONFIDENCE_DEFINITION if has_scores else None,
-                instance_scores=scores if "instance.score" in table else None,
+    for name, (rows, replaced) in chosen.items():
+        track = _track(values, name, frames[rows], rows, n_frames, skeleton.name, video_key)
+        if says_user:
+            track.user_labeled = np.zeros(n_frames, dtype=bool)
+            track.user_labeled[frames[rows]] = user_rows[rows]
+        if len(replaced):
+            track.replaced_predictions = _track(
+                values, name, frames[replaced], replaced, n_frames, skeleton.name, video_key
             )
-        )
+        pose_tracks.append(track)
     return PoseData.from_tracks(
         source_software="SLEAP",
         source_file=path,

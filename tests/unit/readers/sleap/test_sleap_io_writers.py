@@ -74,3 +74,53 @@ def test_poses_on_a_whole_video_say_nothing_of_a_crop(tmp_path):
     (container,) = default_pose_metadata(read_sleap(path))["Pose"]["PoseEstimations"].values()
     assert "crop" not in container["description"]
     assert "crop" not in container["PoseEstimationSeries"]["head"]["reference_frame"]
+
+
+def _proofread_labels(path):
+    """Predictions of tracks A and B on 3 frames; in frame 1 a user corrected A's prediction."""
+    skeleton = sio.Skeleton(["head", "thorax", "tail"])
+    video = sio.Video(filename=str(path.parent / "vid.mp4"), open_backend=False)
+    tracks = [sio.Track("A"), sio.Track("B")]
+    rng = np.random.default_rng(0)
+    frames = []
+    for i in range(3):
+        predictions = [
+            sio.PredictedInstance.from_numpy(
+                rng.uniform(0, 100, (3, 2)), skeleton=skeleton, point_scores=rng.uniform(size=3), score=0.5, track=t
+            )
+            for t in tracks
+        ]
+        user = []
+        if i == 1:
+            user = [
+                sio.Instance.from_numpy(
+                    rng.uniform(0, 100, (3, 2)), skeleton=skeleton, track=tracks[0], from_predicted=predictions[0]
+                )
+            ]
+        frames.append(sio.LabeledFrame(video, i, [*user, *predictions]))
+    labels = sio.Labels(frames, skeletons=[skeleton], videos=[video], tracks=tracks)
+    sio.save_slp(labels, str(path))
+    return labels
+
+
+def test_sleap_io_csv_of_a_proofread_file_keeps_the_user_instance_as_the_slp_does(tmp_path):
+    from poseconv.readers.sleap import read_sleap, read_sleap_csv
+
+    labels = _proofread_labels(tmp_path / "proofread.slp")
+    # sleap-io's CSV writer keeps every instance: frame 1 holds track A twice, the user row without scores.
+    sio.save_csv(labels, str(tmp_path / "proofread.csv"), format="sleap")
+    from_csv = read_sleap_csv(tmp_path / "proofread.csv")
+    from_slp = read_sleap(tmp_path / "proofread.slp")
+    nodes_csv = list(from_csv.skeletons["Skeleton"].nodes)
+    order = [nodes_csv.index(node) for node in ("head", "thorax", "tail")]  # sleap-io's CSV sorts the nodes
+    assert [t.name for t in from_csv.tracks] == ["A", "B"]
+    for track in from_csv.tracks:
+        expected = next(t for t in from_slp.tracks if t.name == track.name)
+        np.testing.assert_array_equal(np.asarray(track.positions)[:, order], np.asarray(expected.positions))
+        np.testing.assert_array_equal(np.asarray(track.confidence)[:, order], np.asarray(expected.confidence))
+        np.testing.assert_array_equal(track.user_labeled, [False, track.name == "A", False])
+    replaced = from_csv.tracks[0].replaced_predictions
+    expected = from_slp.tracks[0].replaced_predictions
+    np.testing.assert_array_equal(np.asarray(replaced.positions)[:, order], np.asarray(expected.positions))
+    np.testing.assert_array_equal(replaced.instance_scores, np.asarray(expected.instance_scores))
+    assert from_csv.tracks[1].replaced_predictions is None
