@@ -293,7 +293,7 @@ def write_pose_estimation(
     position = {id(track): i for i, track in enumerate(pose.tracks)}
     in_order = sorted(containers.items(), key=lambda item: position[id(tracks[item[0]])])
     # The track each holds as the file names it ("" without one): one animal may be several containers.
-    rows = [(entry["name"], _file_track(tracks[key])) for key, entry in in_order]
+    rows = [(entry["name"], _file_track(pose, tracks[key])) for key, entry in in_order]
     record_track_order(context.behavior, rows, always=any(tracks[key].track_name is not None for key in containers))
     return written
 
@@ -309,8 +309,10 @@ def _check_entry(behavior: Any, key: str, entry: Mapping[str, Any]) -> None:
         )
 
 
-def _file_track(track: PoseTrack) -> str:
-    return track.name if track.track_name is None else track.track_name
+def _file_track(pose: PoseData, track: PoseTrack) -> str:
+    # SLEAP's untracked instances (poseconv's "untracked" tracks) have no track: "" says so, whatever the reader.
+    identity = pose.identity(track)
+    return "" if identity is None else identity
 
 
 @dataclass

@@ -124,3 +124,28 @@ def test_sleap_io_csv_of_a_proofread_file_keeps_the_user_instance_as_the_slp_doe
     np.testing.assert_array_equal(np.asarray(replaced.positions)[:, order], np.asarray(expected.positions))
     np.testing.assert_array_equal(replaced.instance_scores, np.asarray(expected.instance_scores))
     assert from_csv.tracks[1].replaced_predictions is None
+
+
+def test_untracked_rows_of_a_sleap_csv_come_back_without_a_track(tmp_path):
+    import pynwb
+
+    from poseconv.exporters.sleap import write_slp
+    from poseconv.interfaces import SLEAPCSVPoseInterface
+    from poseconv.nwb.read.pose import read_nwb
+
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "track,frame_idx,instance.score,a.x,a.y,a.score\nt,0,0.9,1,2,0.8\n,0,0.7,3,4,0.6\nt,2,0.9,5,6,0.8\n"
+    )
+    interface = SLEAPCSVPoseInterface(path, sampling_frequency=30.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    interface.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata, overwrite=True)
+    with pynwb.NWBHDF5IO(tmp_path / "out.nwb", "r") as io:
+        order = io.read().processing["behavior"]["TrackOrder"].to_dataframe()
+    assert order["track"].tolist() == ["t", ""]
+    [pose] = read_nwb(tmp_path / "out.nwb")
+    assert [pose.identity(track) for track in pose.tracks] == ["t", None]
+    write_slp(pose, tmp_path / "back.slp")
+    frame = sio.load_slp(str(tmp_path / "back.slp"), open_videos=False).labeled_frames[0]
+    assert sorted((inst.track.name if inst.track else "") for inst in frame.instances) == ["", "t"]
