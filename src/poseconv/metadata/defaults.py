@@ -270,6 +270,11 @@ def _container_description(pose: PoseData, track: PoseTrack) -> str:
         description += f" {pose.notes['model']}"
     if pose.notes.get("untracked_detections") and track.name in pose.notes.get("untracked_tracks", ()):
         description += f" {pose.notes['untracked_detections']}"
+    if (track.track_name or track.name) in pose.notes.get("tracks_from_identities", ()):
+        description += (
+            " SLEAP gave these instances no track but an identity (sleap-io re-identification), whose name is the "
+            "track here."
+        )
     if info.original_path and info.local_files is None:
         images = pose.notes.get("videos", {}).get(track.video, {}).get("image_files")
         sentence = MISSING_IMAGES_SENTENCE if images and len(images) > 1 else MISSING_VIDEO_SENTENCE

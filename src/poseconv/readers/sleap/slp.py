@@ -66,7 +66,7 @@ from .common import (
     video_frames,
 )
 from .slp_index import SlpIndex, read_slp_index
-from .slp_objects import load_labels, object_tracks
+from .slp_objects import load_labels, object_tracks, tracks_from_identities
 from .slp_points import SlpPointTable
 from .videos import describe_videos
 
@@ -171,7 +171,11 @@ def _read_slp(
     # says which): read it from sleap-io's objects (repeated instances, sessions, odd tables).
     logger.debug("%s: read with sleap-io's objects: %s", path, reason)
     labels = load_labels(path)
-    return _assemble(path, header, _labels_parts(labels), labels, video_indices, predicted_only, untracked)
+    from_identities = tracks_from_identities(labels)
+    pose = _assemble(path, header, _labels_parts(labels), labels, video_indices, predicted_only, untracked)
+    if from_identities:
+        pose.notes["tracks_from_identities"] = from_identities
+    return pose
 
 
 def pose_from_labels(

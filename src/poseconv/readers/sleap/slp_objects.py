@@ -247,6 +247,36 @@ def load_labels(path: Path) -> Any:
         ) from err
 
 
+def tracks_from_identities(labels: Any) -> list[str]:
+    """Give each instance without a track the track of its identity; return the names of the tracks added.
+
+    sleap-io's re-identification (SLP format 2.5) names the animal of an instance with an
+    ``Identity`` instead of a ``Track``: that is the animal, so an untracked instance with an
+    identity joins the track of that name (a track of the file named so, else a new one) and is
+    split from the others as tracked instances are. Instances with a track keep it. Only the
+    in-memory ``labels`` change.
+    """
+    import sleap_io
+
+    untracked = [
+        instance
+        for frame in labels.labeled_frames
+        for instance in frame.instances
+        if instance.track is None and getattr(getattr(instance, "identity", None), "name", None)
+    ]
+    # New tracks follow the file's identity list (then first use), as tracks follow the track list.
+    catalog = [str(identity.name) for identity in getattr(labels, "identities", None) or []]
+    used = dict.fromkeys(str(instance.identity.name) for instance in untracked)
+    tracks = {track.name: track for track in labels.tracks}
+    added = [name for name in dict.fromkeys([*catalog, *used]) if name in used and name not in tracks]
+    for name in added:
+        tracks[name] = sleap_io.Track(name)
+        labels.tracks.append(tracks[name])
+    for instance in untracked:
+        instance.track = tracks[str(instance.identity.name)]
+    return added
+
+
 def object_tracks(
     path: Path,
     labels: Any,

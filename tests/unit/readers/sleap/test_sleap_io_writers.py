@@ -149,3 +149,34 @@ def test_untracked_rows_of_a_sleap_csv_come_back_without_a_track(tmp_path):
     write_slp(pose, tmp_path / "back.slp")
     frame = sio.load_slp(str(tmp_path / "back.slp"), open_videos=False).labeled_frames[0]
     assert sorted((inst.track.name if inst.track else "") for inst in frame.instances) == ["", "t"]
+
+
+def test_untracked_instances_with_identities_are_split_by_identity(tmp_path):
+    from poseconv.metadata.defaults import default_pose_metadata
+    from poseconv.readers.sleap import read_sleap
+
+    # A re-identification model names each instance's animal with an Identity, not a Track (SLP format 2.5).
+    skeleton = sio.Skeleton(["head", "tail"])
+    video = sio.Video(filename=str(tmp_path / "vid.mp4"), open_backend=False)
+    identities = [sio.Identity("mouseA"), sio.Identity("mouseB")]
+    rng = np.random.default_rng(0)
+    frames = []
+    for i in range(3):
+        instances = []
+        for identity in identities[:: 1 if i % 2 else -1]:  # the order in the frame changes; the identity does not
+            instance = sio.PredictedInstance.from_numpy(rng.uniform(0, 99, (2, 2)), skeleton=skeleton, score=0.5)
+            instance.identity = identity
+            instances.append(instance)
+        frames.append(sio.LabeledFrame(video, i, instances))
+    reid = sio.Labels(frames, skeletons=[skeleton], videos=[video], identities=identities)
+    sio.save_slp(reid, str(tmp_path / "reid.slp"))
+    labels = sio.load_slp(str(tmp_path / "reid.slp"), open_videos=False)
+    assert all(inst.track is None and inst.identity is not None for lf in labels for inst in lf)
+
+    pose = read_sleap(tmp_path / "reid.slp")
+    assert [track.name for track in pose.tracks] == ["mouseA", "mouseB"]
+    for track in pose.tracks:
+        expected = [next(inst for inst in lf if inst.identity.name == track.name).numpy() for lf in labels]
+        np.testing.assert_array_equal(np.asarray(track.positions), np.stack(expected))
+    descriptions = [c["description"] for c in default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()]
+    assert all("no track but an identity" in description for description in descriptions)
