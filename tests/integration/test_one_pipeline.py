@@ -181,6 +181,55 @@ def test_a_source_that_mislabels_the_software_is_refused(tmp_path, path, source,
     )
 
 
+def test_movement_lightning_pose_files_convert_as_lightning_pose_from_every_entry_point(tmp_path):
+    # movement's to_lp_file writes DeepLabCut's layout with the scorer "movement", which names no tool:
+    # chosen as Lightning Pose, it is read as Lightning Pose, not refused as DeepLabCut output.
+    pytest.importorskip("movement")
+    from movement.io import load_poses, save_poses
+
+    from poseconv import LightningPosePoseInterface, PoseNWBConverter
+
+    rng = np.random.default_rng(0)
+    position = rng.uniform(0, 500, (40, 2, 3, 1))
+    position[5:8, :, 1] = np.nan
+    dataset = load_poses.from_numpy(
+        position, rng.uniform(0, 1, (40, 3, 1)), individual_names=["mouse"], keypoint_names=["nose", "ear", "tail"]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        save_poses.to_lp_file(dataset, tmp_path / "preds.csv")
+    path = tmp_path / "preds_mouse.csv"
+    assert path.exists()
+
+    def check(nwb_path):
+        with NWBHDF5IO(str(nwb_path), "r") as io:
+            pose = io.read().processing["behavior"]["PoseEstimation"]
+            assert pose.source_software == "LightningPose" and pose.scorer == "movement"
+            for k, node in enumerate(["nose", "ear", "tail"]):
+                np.testing.assert_array_equal(pose.pose_estimation_series[node].data[:], position[:, :, k, 0])
+
+    result = poseconv(
+        "convert", path, "--source", "lp", "--fps", 30, "-o", tmp_path / "a.nwb", "--session-start-time", START
+    )
+    assert result.returncode == 0, result.stderr
+    check(tmp_path / "a.nwb")
+    metadata = {"NWBFile": {"session_start_time": datetime(2024, 5, 1, tzinfo=UTC)}}
+    LightningPosePoseInterface(file_path=path, sampling_frequency=30.0).run_conversion(
+        nwbfile_path=tmp_path / "b.nwb", metadata=metadata
+    )
+    check(tmp_path / "b.nwb")
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = dict(Pose=LightningPosePoseInterface)
+
+    converter = Converter(source_data=dict(Pose=dict(file_path=str(path), sampling_frequency=30.0)))
+    converter.run_conversion(nwbfile_path=tmp_path / "c.nwb", metadata={**converter.get_metadata(), **metadata})
+    check(tmp_path / "c.nwb")
+    result, out = run_spec(tmp_path, {"file_path": str(path), "interface": "lp", "sampling_frequency": 30.0})
+    assert result.returncode == 0, result.stderr
+    check(out)
+
+
 # -- the spec knows the session kinds, by alias ---------------------------------------------------------
 
 

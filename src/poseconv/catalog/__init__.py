@@ -303,6 +303,9 @@ def check_format(file_path: str | Path, chosen: Format, *, stacklevel: int = 2) 
         )
         return
     found = richer[0]
+    if chosen.reads_if_chosen(path):
+        # The layout is another tool's too but nothing in the file names the tool: the user's choice stands.
+        return
     if found.source_software != chosen.source_software:
         why = (
             f"holds {found.source_software} output ({found.description}), but {chosen.name} was chosen, "

@@ -114,6 +114,8 @@ BUILTIN_FORMATS = (
         sniffer=f"{_LP}:is_lightning_pose_file",
         # Its predictions CSVs have DeepLabCut's header: both sniffers claim them, this one wins.
         refines=("DeepLabCut",),
+        # movement's to_lp_file writes DeepLabCut's layout with the scorer "movement": chosen, it is read as such.
+        also_reads="poseconv.readers.deeplabcut.csv_header:names_no_tool",
         description="Lightning Pose predictions, any model and the Ensemble Kalman Smoother (.csv)",
         public_names=("read_lightning_pose",),
     ),

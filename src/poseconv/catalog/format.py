@@ -48,6 +48,10 @@ class Format:
     refines : tuple of str
         Names of formats this one is a richer reading of: when both claim a file, this one wins,
         and choosing one of those for such a file would drop what this one keeps.
+    also_reads : str or None
+        ``"module:function"`` of a check ``(path) -> bool`` that never raises: files another format
+        claims by their layout, which this one may read when the user chooses it, because nothing
+        in them names the tool (files other programs rewrote). None: no such files.
     input_argument : str
         The interface argument that takes the input path.
     accepts_folder : bool
@@ -76,6 +80,7 @@ class Format:
     interface: str | None = None
     sniffer: str | None = None
     refines: tuple[str, ...] = ()
+    also_reads: str | None = None
     input_argument: str = "file_path"
     accepts_folder: bool = False
     inputs_argument: str | None = None
@@ -113,6 +118,15 @@ class Format:
                 PoseconvWarning,
                 stacklevel=2,
             )
+            return False
+
+    def reads_if_chosen(self, path: Path) -> bool:
+        """Whether ``path``, which another format claims, is one this format may read when chosen (``also_reads``)."""
+        if self.also_reads is None or path.suffix.lower() not in self.suffixes:
+            return False
+        try:
+            return bool(load(self.also_reads)(path))
+        except (OSError, ValueError, KeyError):
             return False
 
     def read(self, path: str | Path, **options: Any) -> Any:

@@ -8,13 +8,15 @@ with ``to_csv(index=False)`` has neither the names nor the frame column (see :mo
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import NamedTuple
 
 from ...errors import InvalidSourceFileError
+from ..safety.input_checks import UNREADABLE_FILE_ERRORS
 from .variants import LEVEL_NAMES, first_cells, has_frame_column, keypoint_header_rows, read_csv_rows
 
-__all__ = ["CsvHeader", "csv_header_levels"]
+__all__ = ["CsvHeader", "csv_header_levels", "names_no_tool"]
 
 
 class CsvHeader(NamedTuple):
@@ -72,3 +74,26 @@ def csv_header_levels(path: Path, what: str, *, positional: bool = True) -> CsvH
             f"found first cells {cells[:4]}."
         )
     return CsvHeader(n_header, cells[:n_header])
+
+
+# The scorer DeepLabCut gives its predictions names the model ("DLC_resnet50_...", "DeepCut_resnet50_..."),
+# Lightning Pose's ends in "_tracker"; other programs that write the layout put their own name there.
+_TOOL_SCORER = re.compile(r"(?:DLC|DeepCut).*|[A-Za-z0-9][A-Za-z0-9_-]*_tracker")
+
+
+def names_no_tool(file_path: str | Path) -> bool:
+    """Return True for single-animal predictions in DeepLabCut's CSV layout whose scorer names no tool; never raises.
+
+    movement's ``to_lp_file`` and ``to_dlc_file`` write the scorer ``movement``, whatever tool made the
+    poses: such a file may be read as any format of that layout the user chooses.
+    """
+    path = Path(file_path)
+    try:
+        rows = read_csv_rows(path, n_rows=3) if path.suffix.lower() == ".csv" else []
+    except UNREADABLE_FILE_ERRORS:
+        return False
+    if len(rows) < 3 or first_cells(rows) != ["scorer", "bodyparts", "coords"]:
+        return False
+    scorers = {cell.strip() for cell in rows[0][1:] if cell.strip()}
+    coords = {cell.strip() for cell in rows[2][1:] if cell.strip()}
+    return len(scorers) == 1 and not _TOOL_SCORER.fullmatch(scorers.pop()) and "likelihood" in coords
