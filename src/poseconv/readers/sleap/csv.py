@@ -18,12 +18,15 @@ SLEAP's export holds one instance per track and frame; sleap-io's holds every
 instance, so a proofread frame has the user instance (a row without scores) and
 the prediction it replaced: the user instance is the pose, as in SLEAP, and the
 prediction is kept as the track's replaced prediction. Otherwise the file does
-not say which rows a user placed. It holds no frame rate.
+not say which rows a user placed. It holds no frame rate; the metadata sleap-io
+writes beside it (``save_metadata=True``, :mod:`.csv_metadata`) gives the video,
+its frame rate and the skeleton.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,9 +34,10 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
-from ...model import PoseData, PoseTrack, Skeleton, VideoInfo
+from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..safety.input_checks import check_frame_count, check_input_file, reads_source
 from .common import ANALYSIS_CONFIDENCE_DEFINITION, SLEAP_REFERENCE_FRAME, UNTRACKED_TRACK_NAME
+from .csv_metadata import read_csv_metadata
 
 __all__ = ["is_sleap_csv_file", "read_sleap_csv"]
 
@@ -101,7 +105,9 @@ def _check_once_per_frame(path: Path, name: str, frames: np.ndarray) -> None:
         who = "more than one instance without a track" if name == UNTRACKED_TRACK_NAME else f"track {name!r} twice"
         raise InvalidSourceFileError(
             f"{path}: frame(s) {twice[:5].tolist()} hold {who}; poseconv cannot tell the animals apart. Track "
-            "the animals in SLEAP (or proofread the tracks) and export again."
+            "the animals in SLEAP (or proofread the tracks) and export again. If the labels have several videos, "
+            "the file may hold the rows of each (sleap-io's save_csv writes them all into one file unless given "
+            "video=): export one video per file."
         )
 
 
@@ -181,6 +187,44 @@ def _track(
     )
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """Where each row of the file goes: its frame, its track, whether a user placed it; and the frame count."""
+
+    frames: np.ndarray
+    tracks: list[str]
+    user: np.ndarray
+    n_frames: int
+
+
+def _pose_tracks(
+    path: Path, rows_at: _Rows, values: _RowValues, listed: Sequence[str], names: tuple[str, str]
+) -> list[PoseTrack]:
+    """Return one track per track of the rows: the listed tracks first, then in file order, ``untracked`` last."""
+    skeleton, video = names
+    frames, n_frames, user_rows = rows_at.frames, rows_at.n_frames, rows_at.user
+    present = set(rows_at.tracks)
+    order = list(dict.fromkeys([*(t for t in listed if t in present), *rows_at.tracks]))
+    if UNTRACKED_TRACK_NAME in order:
+        order.remove(UNTRACKED_TRACK_NAME)
+        order.append(UNTRACKED_TRACK_NAME)
+    track_array = np.asarray(rows_at.tracks, dtype=object)
+    chosen = {name: _choose_rows(path, name, np.flatnonzero(track_array == name), frames, user_rows) for name in order}
+    # A file holding a user instance and the prediction it replaced (sleap-io writes every instance) says
+    # which rows a user placed: those without scores.
+    says_user = any(len(replaced) for _, replaced in chosen.values())
+    pose_tracks = []
+    for name, (rows, replaced) in chosen.items():
+        track = _track(values, name, frames[rows], rows, n_frames, skeleton, video)
+        if says_user:
+            track.user_labeled = np.zeros(n_frames, dtype=bool)
+            track.user_labeled[frames[rows]] = user_rows[rows]
+        if len(replaced):
+            track.replaced_predictions = _track(values, name, frames[replaced], replaced, n_frames, skeleton, video)
+        pose_tracks.append(track)
+    return pose_tracks
+
+
 @reads_source("SLEAP analysis CSV")
 def read_sleap_csv(file_path: str | Path) -> PoseData:
     """Read a SLEAP analysis CSV export into a :class:`~poseconv.model.PoseData`.
@@ -210,6 +254,13 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     columns = _header(path)
     nodes = _node_names(columns)
     _check_columns(path, columns, nodes)
+    video_key = path.name.removesuffix(".csv").removesuffix(".analysis") or "video"
+    # sleap-io's metadata beside the CSV: its video (frame rate, file), skeleton (node order, edges) and tracks.
+    side = read_csv_metadata(path, nodes, video_key)
+    skeleton = side.skeleton if side and side.skeleton else Skeleton(name="Skeleton", nodes=tuple(nodes), edges=())
+    nodes = list(skeleton.nodes)
+    video = side.video if side and side.video else VideoInfo(key=video_key)
+    video_key = video.key
     table = pd.read_csv(path, dtype={"track": "string"}, keep_default_na=True, **exact_float_option())
     frames = _frame_numbers(path, table["frame_idx"].to_numpy())
     raw_tracks = table["track"].astype(object).where(table["track"].notna(), None).tolist() if "track" in table else []
@@ -224,38 +275,22 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     point_scores = np.stack([numbers(f"{n}.score") for n in nodes], axis=1)
     instance_scores = numbers("instance.score")
     has_scores = any(f"{n}.score" in table for n in nodes)
-    video_key = path.name.removesuffix(".csv").removesuffix(".analysis") or "video"
-    skeleton = Skeleton(name="Skeleton", nodes=tuple(nodes), edges=())
-    order = list(dict.fromkeys(t for t in tracks_of_rows if t != UNTRACKED_TRACK_NAME))
-    if UNTRACKED_TRACK_NAME in tracks_of_rows:
-        order.append(UNTRACKED_TRACK_NAME)
-    track_array = np.asarray(tracks_of_rows, dtype=object)
     user_rows = _user_rows(table, nodes, has_scores)
     values = _RowValues(
         xy, point_scores if has_scores else None, instance_scores if "instance.score" in table else None
     )
-    chosen = {name: _choose_rows(path, name, np.flatnonzero(track_array == name), frames, user_rows) for name in order}
-    # A file holding a user instance and the prediction it replaced (sleap-io writes every instance) says
-    # which rows a user placed: those without scores.
-    says_user = any(len(replaced) for _, replaced in chosen.values())
-    pose_tracks = []
-    for name, (rows, replaced) in chosen.items():
-        track = _track(values, name, frames[rows], rows, n_frames, skeleton.name, video_key)
-        if says_user:
-            track.user_labeled = np.zeros(n_frames, dtype=bool)
-            track.user_labeled[frames[rows]] = user_rows[rows]
-        if len(replaced):
-            track.replaced_predictions = _track(
-                values, name, frames[replaced], replaced, n_frames, skeleton.name, video_key
-            )
-        pose_tracks.append(track)
+    at = _Rows(frames, tracks_of_rows, user_rows, n_frames)
+    pose_tracks = _pose_tracks(path, at, values, side.tracks if side else (), (skeleton.name, video_key))
     return PoseData.from_tracks(
         source_software="SLEAP",
         source_file=path,
         skeletons=[skeleton],
-        videos=[VideoInfo(key=video_key)],
+        videos=[video],
         tracks=pose_tracks,
+        timing={video_key: FrameTiming(rate=video.fps, source=f"video fps recorded in {side.file_name}")}
+        if side and video.fps
+        else {},
         unit="pixels",
         reference_frame=SLEAP_REFERENCE_FRAME,
-        notes={"n_rows": len(table), "layout": "SLEAP analysis CSV"},
+        notes={"n_rows": len(table), "layout": "SLEAP analysis CSV", "metadata_file": side.file_name if side else None},
     )

@@ -180,3 +180,58 @@ def test_untracked_instances_with_identities_are_split_by_identity(tmp_path):
         np.testing.assert_array_equal(np.asarray(track.positions), np.stack(expected))
     descriptions = [c["description"] for c in default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()]
     assert all("no track but an identity" in description for description in descriptions)
+
+
+def _labels_on_videos(folder, n_videos):
+    skeleton = sio.Skeleton(["head", "thorax", "tail"], edges=[("head", "thorax"), ("thorax", "tail")], name="fly")
+    videos = [
+        sio.Video(
+            filename=str(folder / f"vid{v}.mp4"),
+            backend_metadata={"shape": [5, 40, 60, 1], "fps": 12.5},
+            open_backend=False,
+        )
+        for v in range(n_videos)
+    ]
+    track = sio.Track("A")
+    rng = np.random.default_rng(1)
+    frames = [
+        sio.LabeledFrame(
+            video,
+            i,
+            [sio.PredictedInstance.from_numpy(rng.uniform(0, 40, (3, 2)), skeleton=skeleton, score=0.5, track=track)],
+        )
+        for video in videos
+        for i in range(3)
+    ]
+    return sio.Labels(frames, skeletons=[skeleton], videos=videos, tracks=[track])
+
+
+def test_sleap_io_csv_metadata_gives_the_video_frame_rate_and_skeleton(tmp_path):
+    from poseconv.readers.sleap import read_sleap_csv
+
+    labels = _labels_on_videos(tmp_path, 1)
+    (tmp_path / "vid0.mp4").write_bytes(b"")  # the video beside the CSV, as the metadata records it
+    sio.save_csv(labels, str(tmp_path / "preds.csv"), format="sleap", save_metadata=True)
+    assert (tmp_path / "preds.json").is_file()
+    pose = read_sleap_csv(tmp_path / "preds.csv")
+    (skeleton,) = pose.skeletons.values()
+    assert skeleton.name == "fly" and skeleton.nodes == ("head", "thorax", "tail")  # not the CSV's sorted columns
+    assert skeleton.edges == ((0, 1), (1, 2))
+    (video,) = pose.videos.values()
+    assert video.key == "vid0" and video.path == (tmp_path / "vid0.mp4").resolve() and video.fps == 12.5
+    assert pose.timing["vid0"].rate == 12.5
+    (track,) = pose.tracks
+    np.testing.assert_array_equal(np.asarray(track.positions), np.stack([lf[0].numpy() for lf in labels]))
+
+
+def test_sleap_io_csv_of_several_videos_is_refused_not_merged(tmp_path):
+    from poseconv.errors import InvalidSourceFileError
+    from poseconv.readers.sleap import read_sleap_csv
+
+    sio.save_csv(_labels_on_videos(tmp_path, 2), str(tmp_path / "both.csv"), format="sleap", save_metadata=True)
+    with pytest.raises(InvalidSourceFileError, match=r"both.csv: its metadata \(both.json\) lists 2 videos"):
+        read_sleap_csv(tmp_path / "both.csv")
+    # Without its metadata, the file shows it only where one track meets itself in a frame.
+    (tmp_path / "both.json").unlink()
+    with pytest.raises(InvalidSourceFileError, match="export one video per file"):
+        read_sleap_csv(tmp_path / "both.csv")
