@@ -74,7 +74,10 @@ BUILTIN_FORMATS = (
         reader=f"{_SLEAP}:read_sleap_csv",
         interface="poseconv.interfaces.sleap:SLEAPCSVPoseInterface",
         sniffer=f"{_SLEAP}:is_sleap_csv_file",
-        description="SLEAP analysis CSV export: one row per instance, with instance and point scores (.csv)",
+        description=(
+            "SLEAP analysis CSV export and sleap-io's instances CSV: one row per instance, with instance and point "
+            "scores (.csv)"
+        ),
         public_names=("read_sleap_csv",),
     ),
     Format(

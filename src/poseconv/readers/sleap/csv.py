@@ -37,7 +37,7 @@ from ...errors import InvalidSourceFileError
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..safety.input_checks import check_frame_count, check_input_file, reads_source
 from .common import ANALYSIS_CONFIDENCE_DEFINITION, SLEAP_REFERENCE_FRAME, UNTRACKED_TRACK_NAME
-from .csv_metadata import read_csv_metadata
+from .csv_metadata import VIDEO_COLUMNS, check_sleap_io_layout, read_csv_metadata, rows_video, sleap_io_layout
 
 __all__ = ["is_sleap_csv_file", "read_sleap_csv"]
 
@@ -63,13 +63,17 @@ def is_sleap_csv_file(file_path: str | Path) -> bool:
     try:
         path = Path(file_path)
         columns = _header(path) if path.suffix.lower() == ".csv" else []
-        return "frame_idx" in columns and "instance.score" in columns and bool(_node_names(columns))
+        sleap = "frame_idx" in columns and "instance.score" in columns and bool(_node_names(columns))
+        # sleap-io's other layouts are claimed too: the reader reads one, and says how to export the others.
+        return sleap or sleap_io_layout(columns) is not None
     except (OSError, UnicodeError, csv.Error):  # a sniffer says yes or no
         return False
 
 
 def _check_columns(path: Path, columns: list[str], nodes: list[str]) -> None:
-    known = {*_BASE, *(f"{node}.{part}" for node in nodes for part in ("x", "y", "score"))}
+    # sleap-io's "instances" layout adds the tracking score and the video; it names the instance score "score".
+    known = {*_BASE, "score", "track_score", *VIDEO_COLUMNS}
+    known |= {f"{node}.{part}" for node in nodes for part in ("x", "y", "score")}
     unknown = [c for c in columns if c not in known]
     if "frame_idx" not in columns or not nodes or unknown:
         found = f"; columns it does not know: {unknown}" if unknown else ""
@@ -130,6 +134,7 @@ class _RowValues:
     xy: np.ndarray
     point_scores: np.ndarray | None
     instance_scores: np.ndarray | None
+    tracking_scores: np.ndarray | None = None
 
 
 def _user_rows(table: Any, nodes: list[str], has_scores: bool) -> np.ndarray:
@@ -176,6 +181,10 @@ def _track(
     if values.instance_scores is not None:
         scores = np.full(n_frames, np.nan)
         scores[at] = values.instance_scores[rows]
+    tracking = None
+    if values.tracking_scores is not None:
+        tracking = np.full(n_frames, np.nan)
+        tracking[at] = values.tracking_scores[rows]
     return PoseTrack(
         name=name,
         skeleton=skeleton,
@@ -184,6 +193,7 @@ def _track(
         confidence=confidence,
         confidence_definition=ANALYSIS_CONFIDENCE_DEFINITION if confidence is not None else None,
         instance_scores=scores,
+        tracking_scores=tracking,
     )
 
 
@@ -252,6 +262,8 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
 
     path = check_input_file(file_path, suffixes={".csv"}, what="SLEAP analysis CSV")
     columns = _header(path)
+    layout = sleap_io_layout(columns)
+    check_sleap_io_layout(path, layout)
     nodes = _node_names(columns)
     _check_columns(path, columns, nodes)
     video_key = path.name.removesuffix(".csv").removesuffix(".analysis") or "video"
@@ -262,6 +274,10 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     video = side.video if side and side.video else VideoInfo(key=video_key)
     video_key = video.key
     table = pd.read_csv(path, dtype={"track": "string"}, keep_default_na=True, **exact_float_option())
+    if layout == "instances":
+        table = table.rename(columns={"score": "instance.score"})
+        video = rows_video(path, table, video_key) or video
+        video_key = video.key
     frames = _frame_numbers(path, table["frame_idx"].to_numpy())
     raw_tracks = table["track"].astype(object).where(table["track"].notna(), None).tolist() if "track" in table else []
     tracks_of_rows = _track_names(path, raw_tracks) if raw_tracks else [UNTRACKED_TRACK_NAME] * len(table)
@@ -277,7 +293,10 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     has_scores = any(f"{n}.score" in table for n in nodes)
     user_rows = _user_rows(table, nodes, has_scores)
     values = _RowValues(
-        xy, point_scores if has_scores else None, instance_scores if "instance.score" in table else None
+        xy,
+        point_scores if has_scores else None,
+        instance_scores if "instance.score" in table else None,
+        numbers("track_score") if "track_score" in table else None,
     )
     at = _Rows(frames, tracks_of_rows, user_rows, n_frames)
     pose_tracks = _pose_tracks(path, at, values, side.tracks if side else (), (skeleton.name, video_key))

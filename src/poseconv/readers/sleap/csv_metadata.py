@@ -1,14 +1,21 @@
-"""The metadata sleap-io writes beside a CSV export: ``<name>.json`` (``save_csv(..., save_metadata=True)``).
+"""What sleap-io's CSV exports add to SLEAP's: their layouts and the metadata written beside them.
 
-It lists the labels' videos (path and backend metadata: frame count, size, fps), skeletons
-(nodes in order, edges) and tracks, which the CSV itself does not hold. sleap-io's "sleap" CSV
-of labels with several videos holds every video's rows with no column saying which video a
-row belongs to; such a file is refused rather than merged into one video.
+``sleap_io.save_csv`` writes SLEAP's analysis layout (``format="sleap"``), the ``"instances"``
+layout (the same rows, with ``score`` for ``instance.score``, a ``track_score`` and, for labels
+of several videos, a video column) and two layouts of other shapes (``"points"``: a row per
+point; ``"frames"``: a row per frame), which are refused with how to export again.
+
+The metadata it writes beside a CSV, ``<name>.json`` (``save_metadata=True``), lists the
+labels' videos (path and backend metadata: frame count, size, fps), skeletons (nodes in order,
+edges) and tracks, which the CSV itself does not hold. sleap-io's "sleap" CSV of labels with
+several videos holds every video's rows with no column saying which video a row belongs to;
+such a file is refused rather than merged into one video.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +24,61 @@ from ...errors import InvalidSourceFileError
 from ...model import Skeleton, VideoInfo
 from .videos import find_local_video, shape_facts, video_key
 
-__all__ = ["CsvMetadata", "read_csv_metadata"]
+__all__ = [
+    "VIDEO_COLUMNS",
+    "CsvMetadata",
+    "check_sleap_io_layout",
+    "read_csv_metadata",
+    "rows_video",
+    "sleap_io_layout",
+]
+
+
+#: The column naming each row's video in sleap-io's "instances" layout (by ``video_id``: path, index, name).
+VIDEO_COLUMNS = ("video_path", "video_idx", "video")
+
+
+def sleap_io_layout(columns: list[str]) -> str | None:
+    """Return the sleap-io CSV layout of a header (``"instances"``, ``"points"``, ``"frames"``); None for others."""
+    names = set(columns)
+    if "frame_idx" not in names:
+        return None
+    if {"node", "x", "y"} <= names:
+        return "points"
+    if any(re.fullmatch(r"inst\d+\.(track|score|.+\.x)", c) for c in columns):
+        return "frames"
+    if "score" in names and "instance.score" not in names and any(c.endswith(".x") for c in columns):
+        return "instances"
+    return None
+
+
+def check_sleap_io_layout(path: Path, layout: str | None) -> None:
+    """Refuse the layouts that are not one row per instance, saying how to export the file again."""
+    if layout in ("points", "frames"):
+        per = "point" if layout == "points" else "frame"
+        raise InvalidSourceFileError(
+            f"{path}: a sleap-io CSV in its '{layout}' layout (one row per {per}); poseconv reads the layouts "
+            "with one row per instance. Export it again with sleap_io.save_csv(labels, path, format='sleap') "
+            "(or format='instances'), or convert the .slp."
+        )
+
+
+def rows_video(path: Path, table: Any, fallback: str) -> VideoInfo | None:
+    """Return the video an "instances" CSV's video column names; None without one. Several videos are refused."""
+    column = next((c for c in VIDEO_COLUMNS if c in table), None)
+    if column is None:
+        return None
+    values = list(dict.fromkeys(str(v) for v in table[column].dropna()))
+    if len(values) > 1:
+        raise InvalidSourceFileError(
+            f"{path}: holds the rows of {len(values)} videos ({', '.join(repr(v) for v in values[:3])}); poseconv "
+            "converts one video per CSV. Export one video per file (sleap_io.save_csv(labels, path, "
+            "format='sleap', video=<index>)), or convert the .slp."
+        )
+    if column != "video_path" or not values:
+        return None
+    local, _ = find_local_video(values[0], path.parent)
+    return VideoInfo(key=video_key(values[0], fallback), original_path=values[0], path=local)
 
 
 @dataclass(frozen=True)

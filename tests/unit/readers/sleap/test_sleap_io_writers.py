@@ -235,3 +235,41 @@ def test_sleap_io_csv_of_several_videos_is_refused_not_merged(tmp_path):
     (tmp_path / "both.json").unlink()
     with pytest.raises(InvalidSourceFileError, match="export one video per file"):
         read_sleap_csv(tmp_path / "both.csv")
+
+
+def test_sleap_io_instances_csv_reads_as_the_slp_with_tracking_scores(tmp_path):
+    from poseconv.catalog import detect_format
+    from poseconv.readers.sleap import read_sleap
+
+    labels = _proofread_labels(tmp_path / "proofread.slp")
+    sio.save_csv(labels, str(tmp_path / "instances.csv"), format="instances")
+    fmt = detect_format(tmp_path / "instances.csv")
+    assert fmt.name == "SLEAP CSV"
+    from_csv, from_slp = fmt.read(tmp_path / "instances.csv"), read_sleap(tmp_path / "proofread.slp")
+    for track, expected in zip(from_csv.tracks, from_slp.tracks, strict=True):
+        assert track.name == expected.name
+        for field in ("positions", "confidence", "instance_scores", "tracking_scores", "user_labeled"):
+            np.testing.assert_array_equal(np.asarray(getattr(track, field)), np.asarray(getattr(expected, field)))
+    np.testing.assert_array_equal(
+        np.asarray(from_csv.tracks[0].replaced_predictions.tracking_scores),
+        np.asarray(from_slp.tracks[0].replaced_predictions.tracking_scores),
+    )
+
+
+@pytest.mark.parametrize(("layout", "per"), [("points", "point"), ("frames", "frame")])
+def test_sleap_io_csv_layouts_of_other_shapes_are_refused_with_how_to_export(tmp_path, layout, per):
+    from poseconv.catalog import detect_format
+    from poseconv.errors import InvalidSourceFileError
+
+    sio.save_csv(_proofread_labels(tmp_path / "p.slp"), str(tmp_path / "p.csv"), format=layout)
+    with pytest.raises(InvalidSourceFileError, match=rf"'{layout}' layout \(one row per {per}\).*format='sleap'"):
+        detect_format(tmp_path / "p.csv").read(tmp_path / "p.csv")
+
+
+def test_sleap_io_instances_csv_of_several_videos_is_refused(tmp_path):
+    from poseconv.errors import InvalidSourceFileError
+    from poseconv.readers.sleap import read_sleap_csv
+
+    sio.save_csv(_labels_on_videos(tmp_path, 2), str(tmp_path / "both.csv"), format="instances")
+    with pytest.raises(InvalidSourceFileError, match="holds the rows of 2 videos"):
+        read_sleap_csv(tmp_path / "both.csv")
