@@ -103,30 +103,29 @@ class Format:
 
     def sniff(self, path: Path) -> bool:
         """Whether the content of ``path`` is this format; never raises."""
-        if self.sniffer is None or path.suffix.lower() not in self.suffixes:
-            return False
-        try:
-            return bool(load(self.sniffer)(path))
-        except (OSError, ValueError, KeyError):
-            # What reading a file of another format (or a damaged one) raises: not this format.
-            return False
-        except Exception as err:  # noqa: BLE001 - plug-in boundary: a broken sniffer (a plug-in's too) must not
-            # stop detection; it says no, and the warning names the format and the error.
-            warnings.warn(
-                f"The sniffer of {self.name} ({self.sniffer}) failed on {path} ({type(err).__name__}: {err}); "
-                "taken as not this format.",
-                PoseconvWarning,
-                stacklevel=2,
-            )
-            return False
+        return self._asks(self.sniffer, "sniffer", path)
 
     def reads_if_chosen(self, path: Path) -> bool:
         """Whether ``path``, which another format claims, is one this format may read when chosen (``also_reads``)."""
-        if self.also_reads is None or path.suffix.lower() not in self.suffixes:
+        return self._asks(self.also_reads, "also_reads check", path)
+
+    def _asks(self, check: str | None, role: str, path: Path) -> bool:
+        """Answer the content check ``check`` (a dotted name) for ``path``; False for other suffixes; never raises."""
+        if check is None or path.suffix.lower() not in self.suffixes:
             return False
         try:
-            return bool(load(self.also_reads)(path))
+            return bool(load(check)(path))
         except (OSError, ValueError, KeyError):
+            # What reading a file of another format (or a damaged one) raises: not this format.
+            return False
+        except Exception as err:  # noqa: BLE001 - plug-in boundary: a broken check (a plug-in's too) must not
+            # stop detection; it says no, and the warning names the format and the error.
+            warnings.warn(
+                f"The {role} of {self.name} ({check}) failed on {path} ({type(err).__name__}: {err}); "
+                "taken as not this format.",
+                PoseconvWarning,
+                stacklevel=3,
+            )
             return False
 
     def read(self, path: str | Path, **options: Any) -> Any:
