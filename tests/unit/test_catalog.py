@@ -207,3 +207,22 @@ def test_an_ambiguous_file_names_the_formats_to_choose_from(tmp_path):
     # Each candidate named is one the user can choose, and reads the file.
     for alias in err.value.candidates:
         assert poseconv.read_pose(path, source_software=alias).n_instances == 2
+
+
+@pytest.mark.parametrize("field", ["sniffer", "also_reads"])
+def test_a_broken_content_check_says_no_with_a_warning(tmp_path, field):
+    # json.loads given a Path raises TypeError: a check that breaks, not one that reads another format.
+    fmt = catalog.Format(
+        name="Broken",
+        aliases=("broken",),
+        source_software="Broken",
+        kind="predictions",
+        suffixes=frozenset({".txt"}),
+        reader="json:loads",
+        **{field: "json:loads"},
+    )
+    path = tmp_path / "a.txt"
+    path.write_text("{}", encoding="utf-8")
+    check = fmt.sniff if field == "sniffer" else fmt.reads_if_chosen
+    with pytest.warns(PoseconvWarning, match=r"of Broken \(json:loads\) failed on .*TypeError"):
+        assert check(path) is False
