@@ -103,13 +103,10 @@ def output_name_problem(path: str | Path, backend: str = "hdf5") -> str | None:
     tools expect. ``poseconv convert`` and specs hold to both; the interfaces to the first (neuroconv
     lets a Zarr store take any name, and its interface tests write ``x.nwb`` stores).
     """
-    if (too_long := _name_length_problem(Path(path))) is not None:
-        return too_long
+    # Said before the suffix: "-o results" names a folder, whatever its name ends in.
+    if (unusable := _unusable_path(Path(path))) is not None:
+        return unusable
     zarr_name = Path(path).name.lower().endswith(".zarr")
-    in_the_way = _folder_problem_at(Path(path))
-    if in_the_way is not None:
-        # Said before the suffix: "-o results" names a folder, whatever its name ends in.
-        return in_the_way
     if backend == "zarr":
         return None if zarr_name else "the zarr backend writes an NWB Zarr store; name it .nwb.zarr."
     if zarr_name:
@@ -138,10 +135,15 @@ def check_not_a_folder(path: str | Path) -> None:
     OutputError
         Naming ``path`` and saying to give the name of a file in it (or a shorter name).
     """
-    # First: the system answers nothing else about a name it cannot hold ("File name too long").
-    problem = _name_length_problem(Path(path)) or _folder_problem_at(Path(path))
+    problem = _unusable_path(Path(path))
     if problem is not None:
         raise OutputError(f"{path}: {problem}")
+
+
+def _unusable_path(path: Path) -> str | None:
+    """Return why no file can be written at ``path`` (too long a name, a folder there); None when one can."""
+    # The length first: the system answers nothing else about a name it cannot hold ("File name too long").
+    return _name_length_problem(path) or _folder_problem_at(path)
 
 
 def _existing_ancestor(folder: Path) -> Path:
