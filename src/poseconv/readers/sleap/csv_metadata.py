@@ -77,8 +77,8 @@ def rows_video(path: Path, table: Any, fallback: str) -> VideoInfo | None:
         )
     if column != "video_path" or not values:
         return None
-    local, _ = find_local_video(values[0], path.parent)
-    return VideoInfo(key=video_key(values[0], fallback), original_path=values[0], path=local)
+    # A path with no backend metadata: the video as the metadata file's entry names one.
+    return _video(path, {"filename": values[0]}, fallback)
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ def _load(path: Path) -> dict[str, Any] | None:
 
 
 def _video(path: Path, entry: Any, fallback: str) -> VideoInfo | None:
+    """Return the video of a sleap-io video entry (``filename``, ``backend_metadata``), found here when it is."""
     if not isinstance(entry, dict) or not isinstance(entry.get("filename"), str):
         return None
     recorded = entry["filename"]
