@@ -471,6 +471,19 @@ def test_a_metadata_file_reads_as_a_spec_does(tmp_path, name):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("text", ["", "# NWBFile:\n#   lab: A\n"])
+def test_an_empty_metadata_file_is_an_error_not_no_metadata(tmp_path, text):
+    # Before, an empty (or all-comment) --metadata file was read as no metadata, without a word:
+    # given on purpose, it is more likely the wrong file, or one not yet saved.
+    out = tmp_path / "out.nwb"
+    meta = write_yaml(tmp_path / "meta.yaml", text)
+    result = poseconv("convert", FLIES, "-o", out, "--session-start-time", START, "--fps", "30", "--metadata", meta)
+    assert result.returncode == 1, result.stderr
+    assert f"{meta}: metadata must be a mapping" in result.stderr
+    assert "the file is empty or only comments" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
 # -- 9. a video given as a pose file --------------------------------------------------------------------
 
 

@@ -19,18 +19,19 @@ def load_metadata_file(path: Path) -> dict[str, Any]:
     Raises
     ------
     MetadataError
-        When the file is missing, not UTF-8 or not YAML/JSON, gives a key twice, or is not a mapping.
+        When the file is missing, not UTF-8 or not YAML/JSON, gives a key twice, or is not a mapping
+        (an empty file too: given on purpose, it is more likely the wrong file than no metadata).
     """
     from ..documents import load_document
     from ..errors import MetadataError
 
     # The spec's reader: dates stay text (checked with the rest), a key given twice is an error.
     content, _lines = load_document(path, MetadataError, "metadata")
-    if content is None:
-        return {}
     if not isinstance(content, dict):
+        found = "nothing (the file is empty or only comments)" if content is None else type(content).__name__
         raise MetadataError(
-            f"{path}: metadata must be a mapping (NWBFile:, Subject:, Pose: ...), found {type(content).__name__}."
+            f"{path}: metadata must be a mapping (NWBFile:, Subject:, Pose: ...), found {found}; "
+            "write the metadata in it (poseconv metadata INPUT prints a template) or leave out --metadata."
         )
     return content
 
