@@ -230,15 +230,37 @@ def child_groups(group: Any, kind: str) -> dict[str, Any]:
     return {name: child for name, child in group.items() if is_group(child) and neurodata_type(child) == kind}
 
 
+# Types whose subtrees hold no container a reader looks for: skipped, not walked. A PoseTraining holds a
+# group per labeled frame and per instance (thousands), which a walk of every object opened one by one.
+_HOLD_NO_CONTAINERS = frozenset({"PoseTraining", "Skeletons", "PoseEstimationSeries"})
+
+
 def visit_groups(root: Any, kind: str) -> list[Any]:
-    """Return every group of the file of type ``kind``, once each (links are not followed), in file order."""
+    """Return every group of the file of type ``kind``, once each (links are not followed), in file order.
+
+    The subtrees of types that hold no pose container (training frames, skeletons, series) are not walked.
+    """
+    import h5py
+
     found = []
-
-    def visit(name: str, obj: Any) -> None:
-        if not name.startswith("specifications") and neurodata_type(obj) == kind:
-            found.append(obj)
-
-    root.visititems(visit)
+    # A loop, not a recursive closure: a closure that calls itself is a reference cycle, which would keep the
+    # groups found alive until a garbage collection, run in whichever thread allocates then (fsspec's, for a
+    # URL), where closing them waits for h5py's lock that the reading thread holds.
+    pending = [(root, name) for name in reversed(list(root)) if name != "specifications"]
+    while pending:
+        group, name = pending.pop()
+        # Soft and external links point at objects found where they are stored, or outside the file.
+        if not isinstance(group.get(name, getlink=True), h5py.HardLink):
+            continue
+        member = group[name]
+        if not is_group(member):
+            continue
+        member_type = neurodata_type(member)
+        if member_type == kind:
+            found.append(member)
+        if member_type not in _HOLD_NO_CONTAINERS:
+            # Reversed onto the stack: members are taken in file order, each subtree before the next member.
+            pending.extend((member, child) for child in reversed(list(member)))
     return found
 
 

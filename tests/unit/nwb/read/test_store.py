@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import h5py
 import numpy as np
 import pytest
@@ -19,6 +21,7 @@ from poseconv.nwb.read.store import (
     open_store,
     text,
     texts,
+    visit_groups,
 )
 
 
@@ -154,3 +157,46 @@ def test_locations_are_paths_or_urls():
     assert not is_nwb_location("a.h5")
     assert location_name(url) == "session.nwb" and location_name("a/b.nwb") == "b.nwb"
     assert local_folder(url) is None and local_folder("a/b.nwb") == Path("a").resolve()
+
+
+def _nested_poses(handle):
+    behavior = handle.create_group("processing/behavior")
+    for name in ("b_pose", "a_pose"):
+        behavior.create_group(name).attrs["neurodata_type"] = "PoseEstimation"
+    multi = behavior.create_group("multi")
+    multi.attrs["neurodata_type"] = "MultiCameraPoseEstimation"
+    multi.create_group("view").attrs["neurodata_type"] = "PoseEstimation"
+    training = behavior.create_group("PoseTraining")
+    training.attrs["neurodata_type"] = "PoseTraining"
+    # Not a place ndx-pose puts one: a PoseTraining's subtree is not walked.
+    training.create_group("frames/f0").attrs["neurodata_type"] = "PoseEstimation"
+    handle["processing/linked"] = h5py.SoftLink("/processing/behavior/a_pose")
+    handle.create_group("specifications/x").attrs["neurodata_type"] = "PoseEstimation"
+
+
+def test_visit_groups_finds_containers_in_file_order_once(tmp_path):
+    with h5py.File(tmp_path / "x.h5", "w") as handle:
+        _nested_poses(handle)
+        found = [group.name for group in visit_groups(handle, "PoseEstimation")]
+        assert found == [
+            "/processing/behavior/a_pose",
+            "/processing/behavior/b_pose",
+            "/processing/behavior/multi/view",
+        ]
+        assert [group.name for group in visit_groups(handle, "MultiCameraPoseEstimation")] == [
+            "/processing/behavior/multi"
+        ]
+
+
+def test_visit_groups_leaves_no_reference_cycle(tmp_path):
+    # Groups kept alive by a cycle are freed by a later garbage collection, in any thread: in fsspec's, while
+    # another reads a URL through h5py, closing them waited for h5py's lock and the reading hung.
+    with h5py.File(tmp_path / "x.h5", "w") as handle:
+        _nested_poses(handle)
+        gc.collect()
+        gc.disable()
+        try:
+            assert len(visit_groups(handle, "PoseEstimation")) == 3
+            assert gc.collect() == 0
+        finally:
+            gc.enable()
