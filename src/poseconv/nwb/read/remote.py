@@ -63,6 +63,11 @@ def _fetch_error(url: str, err: BaseException) -> InvalidSourceFileError:
             f"{url}: access denied (HTTP {status}); poseconv reads public URLs only (for an embargoed DANDI "
             "asset, download it with `dandi download` first)."
         )
+    if isinstance(err, TimeoutError):
+        return InvalidSourceFileError(
+            f"{url}: could not be read: the server did not answer in time; try again later, or download the "
+            "file and give its path."
+        )
     return InvalidSourceFileError(f"{url}: could not be read ({type(err).__name__}: {err}).")
 
 
@@ -146,6 +151,10 @@ def _open_hdf5_stream(url: str, stream: Any) -> Any:
 
     try:
         return RemoteFile(stream, "r")
+    except (TimeoutError, ConnectionError) as err:
+        # Both are OSErrors too, raised by the reads (h5py passes them on), not by what the file holds.
+        stream.close()
+        raise _fetch_error(url, err) from err
     except OSError as err:
         stream.close()
         raise InvalidSourceFileError(f"{url}: not an HDF5 NWB file ({err}).") from err

@@ -108,3 +108,31 @@ def test_s3_urls_are_read_from_the_buckets_https_endpoint():
         http_url("s3:///key")
     assert is_url("HTTPS://x") and not is_url("x.nwb") and not is_url(None)
     assert url_name("https://api.dandiarchive.org/api/assets/abc/download/") == "download"
+
+
+def test_a_read_that_times_out_is_said_as_such(tmp_path):
+    import io
+
+    import h5py
+
+    from poseconv.nwb.read.remote import _open_hdf5_stream
+
+    with h5py.File(tmp_path / "x.h5", "w") as handle:
+        handle.create_group("processing")
+
+    class StallingStream(io.BytesIO):
+        """An HDF5 file whose reads stop answering after its signature, as a stalled server's."""
+
+        def read(self, size=-1):
+            if self.tell() >= 8:
+                raise TimeoutError()
+            return super().read(size)
+
+        def readinto(self, buffer):
+            raise TimeoutError()
+
+    stream = StallingStream((tmp_path / "x.h5").read_bytes())
+    # Before, the reads' TimeoutError (an OSError) was said as "not an HDF5 NWB file ()".
+    with pytest.raises(InvalidSourceFileError, match="the server did not answer in time") as caught:
+        _open_hdf5_stream("https://example.org/x.nwb", stream)
+    assert "not an HDF5" not in str(caught.value) and stream.closed
