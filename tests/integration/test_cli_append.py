@@ -114,3 +114,32 @@ def test_the_api_appends_through_neuroconv(ephys):
         assert "PoseEstimation" in nwbfile.processing["behavior"].data_interfaces
         assert "lick" in nwbfile.acquisition and nwbfile.session_start_time == STARTED
     assert _leftovers(ephys) == []
+
+
+def _behavior_storage(path):
+    """Every dataset of ``processing/behavior`` with its dtype, shape, chunks and filters."""
+    import h5py
+
+    found = {}
+    with h5py.File(path, "r") as file:
+
+        def visit(name, node):
+            if isinstance(node, h5py.Dataset):
+                found[name] = (str(node.dtype), node.shape, node.chunks, node.compression, node.shuffle)
+
+        file["processing/behavior"].visititems(visit)
+    return found
+
+
+@needs_shared_data
+def test_labels_are_stored_alike_in_a_new_file_and_appended(ephys, tmp_path):
+    labels = SHARED_DATA / "sleap/tests/data/slp_hdf5/minimal_instance.slp"
+    new = tmp_path / "labels.nwb"
+    result = poseconv("convert", labels, "--source", "sleap-labels", "-o", new, "--session-start-time", START)
+    assert result.returncode == 0, result.stderr
+    result = poseconv("convert", labels, "--source", "sleap-labels", "--append", ephys)
+    assert result.returncode == 0, result.stderr
+    written, appended = _behavior_storage(new), _behavior_storage(ephys)
+    assert written == appended
+    # The table of where each frame came from is compressed, as every other table neuroconv configures.
+    assert written["PoseTrainingSources/training_frame"][3] == "gzip"

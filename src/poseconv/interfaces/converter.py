@@ -398,26 +398,11 @@ class PoseNWBConverter(NWBConverter):
         else:
             self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, conversion_options=conversion_options)
         _relative_external_files(nwbfile, Path(nwbfile_path).resolve().parent)
-        if backend_configuration is None and (backend or "hdf5") == "hdf5" and self._labels_only():
-            # Training datasets are a few numbers each: choosing chunks and compression for them builds the
-            # file three more times (seconds per thousand instances) and buys nothing.
-            from pynwb import NWBHDF5IO
-
-            from ..nwb.write.storage import writing_manager
-
-            with NWBHDF5IO(str(nwbfile_path), mode="w", manager=writing_manager()) as io:
-                io.write(nwbfile)
-            return
         if backend_configuration is None:
             backend_configuration = self.get_default_backend_configuration(nwbfile=nwbfile, backend=backend or "hdf5")
         configure_and_write_nwbfile(
             nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration
         )
-
-    def _labels_only(self) -> bool:
-        """Whether every interface writes training labels only (no poses over time, no other data)."""
-        kinds = [getattr(i, "poseconv_writes", None) for i in self.data_interface_objects.values()]
-        return bool(kinds) and all(kind == "labels" for kind in kinds)
 
 
 class PoseConverterPipe(PoseNWBConverter, ConverterPipe):
