@@ -414,3 +414,23 @@ def test_the_video_of_labels_alone_is_in_acquisition_and_linked(tmp_path):
             nwbfile.acquisition
         )
     assert_inspector_clean(nwb_path)
+
+
+def test_sleap_instances_come_back_in_their_order_in_each_frame(tmp_path):
+    # SLEAP keeps a frame's user instances in the order they were labeled (here 'male' before 'female' in some
+    # frames, after it in others); the NWB file names them by track, so the order is kept beside them.
+    labels = sio.load_slp(str(SLP_CLIP_PROOFREAD), open_videos=False)
+    labels.labeled_frames = labels.labeled_frames[:6]
+    source = tmp_path / "clip6.slp"
+    sio.save_slp(labels, str(source))
+    orders = [[i.track.name for i in lf.user_instances] for lf in labels.labeled_frames]
+    assert ["male", "female"] in orders and ["female", "male"] in orders
+    nwb_path = tmp_path / "labels.nwb"
+    convert(SLEAPTrainingDataInterface(file_path=source), nwb_path)
+    back = read_training(nwb_path)
+    assert [[i.individual for i in frame.instances] for frame in back.frames] == orders
+    exported = sio.load_slp(str(write_sleap_labels(back, tmp_path / "back.slp")), open_videos=False)
+    for original, written in zip(labels.labeled_frames, exported.labeled_frames, strict=True):
+        assert [i.track.name for i in written.user_instances] == [i.track.name for i in original.user_instances]
+        for a, b in zip(original.user_instances, written.user_instances, strict=True):
+            np.testing.assert_array_equal(a.numpy(), b.numpy())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
@@ -16,6 +16,8 @@ __all__ = [
     "HEADER_DESCRIPTION",
     "INDIVIDUALS_TABLE_COLUMNS",
     "INDIVIDUALS_TABLE_SUFFIX",
+    "INSTANCE_ORDER_COLUMN",
+    "INSTANCE_ORDER_DESCRIPTION",
     "INSTANCE_SERIES",
     "REPLACED_PREDICTIONS_SUFFIX",
     "SKELETON_NAMES_COLUMNS",
@@ -28,9 +30,11 @@ __all__ = [
     "VISIBILITY_FLAGS_DESCRIPTION",
     "SOURCE_FIELDS",
     "extra_coords_name",
+    "default_instance_order",
     "given_fields",
     "individuals_table_name",
     "instance_series_name",
+    "natural_key",
     "replaced_predictions_description",
     "replaced_predictions_name",
     "sources_table_name",
@@ -173,3 +177,25 @@ VISIBILITY_FLAGS_DESCRIPTION = (
     "instance (0 not labeled, 1 occluded, 2 visible, as COCO; -1 for an empty cell); node_visibility is "
     "flag == 2. Empty for frames whose file has no visible column."
 )
+#: The ragged column of the sources table naming each frame's instances in the label file's order, when any
+#: frame lists them otherwise than :func:`default_instance_order` (SLEAP keeps a frame's instances as labeled).
+INSTANCE_ORDER_COLUMN = "instance_order"
+INSTANCE_ORDER_DESCRIPTION = (
+    "The names of the frame's SkeletonInstances in the order the label file lists them, where that is not by id "
+    "then name. Empty for frames in that order."
+)
+
+
+def natural_key(name: str) -> tuple[Any, ...]:
+    """Return the sort key of ``name`` in natural order: ``frame_2`` before ``frame_10``."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part)
+
+
+def default_instance_order(instances: Sequence[tuple[str, int | None]]) -> list[str]:
+    """Return the names of a frame's ``(name, id)`` instances in the order readers give without an order column.
+
+    By ``id`` (the individual's index), then by name in natural order (``instance_2`` before ``instance_10``);
+    instances without an id last.
+    """
+    ordered = sorted(instances, key=lambda i: (i[1] is None, -1 if i[1] is None else i[1], natural_key(i[0])))
+    return [name for name, _id in ordered]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,12 @@ from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from ..layout import (
     HEADER_COLUMN,
+    INSTANCE_ORDER_COLUMN,
     SOURCES_TABLE_COLUMNS,
     VISIBILITY_FLAGS_COLUMN,
+    default_instance_order,
     individuals_table_name,
+    natural_key,
     sources_table_name,
 )
 from .skeletons import stored_skeleton
@@ -204,14 +208,15 @@ class _StoredTraining:
             flags = np.asarray(table[VISIBILITY_FLAGS_COLUMN][()], dtype="int8")
             ends = np.asarray(table[f"{VISIBILITY_FLAGS_COLUMN}_index"][()], dtype="int64")
             columns[VISIBILITY_FLAGS_COLUMN] = np.split(flags, ends[:-1]) if len(ends) else []
+        if INSTANCE_ORDER_COLUMN in table and f"{INSTANCE_ORDER_COLUMN}_index" in table:
+            names = texts(table[INSTANCE_ORDER_COLUMN])
+            ends = np.asarray(table[f"{INSTANCE_ORDER_COLUMN}_index"][()], dtype="int64")
+            starts = np.concatenate([[0], ends[:-1]]) if len(ends) else ends
+            columns[INSTANCE_ORDER_COLUMN] = [list(names[a:b]) for a, b in zip(starts, ends, strict=True)]
         return {
             frame_name: {column: values[i] for column, values in columns.items()}
             for i, frame_name in enumerate(columns["training_frame"])
         }
-
-
-def _natural(name: str) -> tuple[Any, ...]:
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part)
 
 
 def _video_info(video: _RawVideo | None, key: str, original: str | None, nwb_folder: Path | None) -> VideoInfo:
@@ -282,7 +287,7 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
     def fallback_order(frame_name: str) -> tuple[Any, ...]:
         frame = raw.frames[frame_name]
         video = frame.video.name if frame.video is not None else ""
-        return (video, -1 if frame.frame_index is None else frame.frame_index, _natural(frame_name))
+        return (video, -1 if frame.frame_index is None else frame.frame_index, natural_key(frame_name))
 
     order = [n for n in raw.sources if n in raw.frames]
     order += sorted((n for n in raw.frames if n not in raw.sources), key=fallback_order)
@@ -316,7 +321,8 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
                 )
         if key not in videos:
             videos[key] = _video_info(frame.video, key, original, nwb_folder)
-        instances = _instances(frame, skeletons, individuals_by_id, identity, nwb_path)
+        order = row.get(INSTANCE_ORDER_COLUMN) if row is not None else None
+        instances = _instances(frame, skeletons, individuals_by_id, identity, nwb_path, order or None)
         if row is not None and len(row.get(VISIBILITY_FLAGS_COLUMN, ())):
             instances = _with_flags(instances, row[VISIBILITY_FLAGS_COLUMN])
         frames.append(
@@ -381,11 +387,18 @@ def _instances(
     individuals_by_id: dict[int, str],
     identity: str | None,
     nwb_path: Path | str | None,
+    order: Sequence[str] | None = None,
 ) -> tuple[LabeledInstance, ...]:
-    """Return a frame's instances by individual then name, identified as :func:`_identity_rule` says."""
+    """Return a frame's instances in ``order`` (their names), else by individual then name.
+
+    The instances are identified as :func:`_identity_rule` says.
+    """
     instances = []
-    ordered = sorted(frame.instances, key=lambda i: (i.id is None, -1 if i.id is None else i.id, _natural(i.name)))
-    for instance in ordered:
+    by_name = {instance.name: instance for instance in frame.instances}
+    names = default_instance_order([(instance.name, instance.id) for instance in frame.instances])
+    if order is not None and sorted(order) == sorted(by_name):
+        names = list(order)  # the label file's order, which the sources table keeps where it is not the default
+    for instance in (by_name[name] for name in names):
         known = skeletons.setdefault(instance.skeleton.name, instance.skeleton)
         if known != instance.skeleton:
             raise InvalidSourceFileError(

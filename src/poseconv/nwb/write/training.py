@@ -29,7 +29,8 @@ The NWB layout, in ``processing["behavior"]``:
   the order of the label files, saying where it came from: video, frame index (-1 when
   unknown), the image file as the tool recorded it, the label file, the labeling tool,
   the video path the tool recorded, and how a DeepLabCut label file laid out its rows
-  and values. ndx-pose has no place for these facts; they are what lets
+  and values, and (``instance_order``) the order of a frame's instances where it is not by id then name,
+  as SLEAP keeps them. ndx-pose has no place for these facts; they are what lets
   :func:`poseconv.nwb.read.training.read_training` give back exactly what was read, in order.
 * ``<PoseTraining name>Individuals`` (a ``DynamicTable``), when an individual's name is not
   an NWB name (``fly/1``): the individuals' names, row ``i`` for ``id`` ``i``
@@ -56,9 +57,12 @@ from ...model.training import LabeledFrame, TrainingData
 from ..layout import (
     HEADER_COLUMN,
     HEADER_DESCRIPTION,
+    INSTANCE_ORDER_COLUMN,
+    INSTANCE_ORDER_DESCRIPTION,
     SOURCES_TABLE_COLUMNS,
     VISIBILITY_FLAGS_COLUMN,
     VISIBILITY_FLAGS_DESCRIPTION,
+    default_instance_order,
     individuals_table_name,
     sources_table_name,
 )
@@ -203,12 +207,12 @@ def write_pose_training(
         frame_name = unique_name(_frame_name(frame, position), taken_frames)
         source_video = linked.get(frame.video) if frame.frame_index is not None else None
         annotator = entry.get("annotator") or frame.annotator
-        training_frames.append(
-            _training_frame(
-                frame, frame_name, skeletons, individual_ids, source_video=source_video, annotator=annotator
-            )
+        training_frame = _training_frame(
+            frame, frame_name, skeletons, individual_ids, source_video=source_video, annotator=annotator
         )
+        training_frames.append(training_frame)
         _add_source_row(rows, training, frame, frame_name)
+        rows.setdefault(INSTANCE_ORDER_COLUMN, []).append(_instance_order(training_frame))
 
     pose_training_kwargs: dict[str, Any] = {
         "name": name,
@@ -391,7 +395,27 @@ def _sources_table(name: str, description: str, rows: Mapping[str, list[Any]]) -
         )
         ends = np.cumsum([len(row) for row in flags]).astype("int64")
         columns += [values, VectorIndex(name=f"{VISIBILITY_FLAGS_COLUMN}_index", data=ends, target=values)]
+    columns += _ragged_columns(INSTANCE_ORDER_COLUMN, INSTANCE_ORDER_DESCRIPTION, rows.get(INSTANCE_ORDER_COLUMN, []))
     return DynamicTable(name=name, description=description, columns=columns)
+
+
+def _instance_order(training_frame: Any) -> list[str]:
+    """Return the names of a frame's instances in the label file's order; empty when readers give that order."""
+    instances = list(training_frame.skeleton_instances.skeleton_instances.values())
+    names = [instance.name for instance in instances]
+    default = default_instance_order([(instance.name, instance.id) for instance in instances])
+    return [] if names == default else names
+
+
+def _ragged_columns(name: str, description: str, values: Sequence[Sequence[str]]) -> list[Any]:
+    """Return a ragged text column and its index, one run per row; none when every run is empty."""
+    from hdmf.common import VectorData, VectorIndex
+
+    if not any(values):
+        return []
+    data = VectorData(name=name, description=description, data=[text for row in values for text in row])
+    ends = np.cumsum([len(row) for row in values]).astype("int64")
+    return [data, VectorIndex(name=f"{name}_index", data=ends, target=data)]
 
 
 def _check_names_free(behavior: Any, names: Sequence[str]) -> None:
