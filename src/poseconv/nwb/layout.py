@@ -187,8 +187,8 @@ INSTANCE_ORDER_DESCRIPTION = (
 
 
 def natural_key(name: str) -> tuple[Any, ...]:
-    """Return the sort key of ``name`` in natural order: ``frame_2`` before ``frame_10``."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part)
+    """Return the sort key of ``name`` in natural order: ``track 2`` before ``track 10`` (digit runs as numbers)."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name) if part)
 
 
 def default_instance_order(instances: Sequence[tuple[str, int | None]]) -> list[str]:

@@ -17,10 +17,16 @@ import numpy as np
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.multicamera import LENGTH_UNITS, CameraCalibration, MultiCameraPoseData
-from ..layout import CAMERA_SIZE_PATTERN, CAMERA_UNIT_PATTERN, replaced_predictions_name, view_extra_coords_owner
+from ..layout import (
+    CAMERA_SIZE_PATTERN,
+    CAMERA_UNIT_PATTERN,
+    natural_key,
+    replaced_predictions_name,
+    view_extra_coords_owner,
+)
 from .extra_coords import read_extra_coords
 from .pose_containers import video_facts
-from .scores import natural_key, read_instance_series
+from .scores import read_instance_series
 from .skeletons import stored_skeleton
 from .store import (
     base_name,

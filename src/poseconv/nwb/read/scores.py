@@ -8,16 +8,15 @@ containers are put in natural order (``track 2`` before ``track 10``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from ..layout import INSTANCE_SERIES, TRACK_ORDER_COLUMNS, TRACK_ORDER_TABLE, instance_series_name
+from ..layout import INSTANCE_SERIES, TRACK_ORDER_COLUMNS, TRACK_ORDER_TABLE, instance_series_name, natural_key
 from .store import is_group, text, texts
 
-__all__ = ["natural_key", "ordered_container_keys", "read_instance_series", "recorded_tracks"]
+__all__ = ["ordered_container_keys", "read_instance_series", "recorded_tracks"]
 
 
 def read_instance_series(module: Any, pose_estimation_name: str, n_frames: int) -> dict[str, np.ndarray]:
@@ -50,11 +49,6 @@ def read_instance_series(module: Any, pose_estimation_name: str, n_frames: int) 
         values[: len(stored)] = (stored != 0) if flags else stored.astype("float64")
         found[attribute] = values
     return found
-
-
-def natural_key(name: str) -> tuple:
-    """Sort key putting ``"track 2"`` before ``"track 10"``: digit runs compare as numbers."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name) if part)
 
 
 def recorded_tracks(module: Any) -> tuple[dict[str, str], bool]:

@@ -9,8 +9,8 @@ from pynwb import NWBHDF5IO
 from pynwb.testing.mock.file import mock_NWBFile
 
 from poseconv.metadata.defaults import default_pose_metadata
+from poseconv.nwb.layout import natural_key
 from poseconv.nwb.read.pose import open_nwb, read_nwb
-from poseconv.nwb.read.scores import natural_key
 from poseconv.nwb.write.pose_estimation import write_pose_estimation
 from poseconv.testing.mock import mock_pose_data
 
