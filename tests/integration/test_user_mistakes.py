@@ -484,6 +484,22 @@ def test_an_empty_metadata_file_is_an_error_not_no_metadata(tmp_path, text):
     assert "Traceback" not in result.stderr and not out.exists()
 
 
+@needs_shared_data
+def test_a_warning_is_said_once_and_machine_labels_are_refused_alike(tmp_path):
+    # Before, "looks like DeepLabCut" was printed twice (the command line's check of --source, then the
+    # interface's), and the error said only "give CollectedData", where without --source it said what the file is.
+    from tests.fixtures.training import MACHINE_LABELS
+
+    args = ("convert", MACHINE_LABELS, "-o", tmp_path / "out.nwb", "--session-start-time", START)
+    chosen = poseconv(*args, "--source", "dlc-labels")
+    detected = poseconv(*args)
+    assert chosen.returncode == detected.returncode == 1
+    assert chosen.stderr.count("looks like DeepLabCut") == 1, chosen.stderr
+    for result in (chosen, detected):
+        assert "neither poses over a video's frames nor human labels" in result.stderr, result.stderr
+    assert not (tmp_path / "out.nwb").exists()
+
+
 # -- 9. a video given as a pose file --------------------------------------------------------------------
 
 

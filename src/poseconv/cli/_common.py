@@ -7,6 +7,7 @@ imported inside the functions that need them.
 
 from __future__ import annotations
 
+import functools
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -118,12 +119,17 @@ def error_line(err: BaseException) -> str:
     return text
 
 
-def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-    """Show poseconv's warnings as one line; other libraries' warnings only with ``--debug``."""
+def _show_warning(shown: set[str], message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    """Show poseconv's warnings as one line, each once (``shown``); other libraries' only with ``--debug``."""
     from ..errors import PoseconvWarning
 
     if issubclass(category, PoseconvWarning):
-        typer.echo(f"poseconv: warning: {error_line(message) if isinstance(message, Warning) else message}", err=True)
+        line = f"poseconv: warning: {error_line(message) if isinstance(message, Warning) else message}"
+        # The same check may run at two places of one command (the command line's choice of format, then
+        # the interface's own): the user reads it once.
+        if line not in shown:
+            shown.add(line)
+            typer.echo(line, err=True)
     elif settings.debug:
         typer.echo(warnings.formatwarning(message, category, *args[:2]), err=True, nl=False)
 
@@ -138,7 +144,7 @@ def command_errors() -> Iterator[None]:
 
     try:
         with warnings.catch_warnings():
-            warnings.showwarning = _show_warning
+            warnings.showwarning = functools.partial(_show_warning, set())
             yield
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise

@@ -38,7 +38,7 @@ from .table import (
     read_csv_frame,
     read_h5_frame,
 )
-from .variants import DLC_LEVELS, first_cells, read_csv_rows, unnamed_label_levels
+from .variants import DLC_LEVELS, first_cells, labeled_rows_error, read_csv_rows, unnamed_label_levels
 
 __all__ = [
     "LABELED_DATA_FOLDER",
@@ -160,6 +160,11 @@ def _check_columns(frame: Any, path: Path) -> None:
         )
     coords = set(frame.columns.get_level_values("coords"))
     if "likelihood" in coords:
+        example = frame.index[0] if len(frame.index) else None
+        if example is not None and not isinstance(example, int | np.integer):
+            # Scored rows of images (machinelabels): the same words as when read as predictions, which refuse
+            # them too, so that neither reading sends the user to the other.
+            raise labeled_rows_error(path, example, scored=True)
         raise InvalidSourceFileError(
             f"{path}: has likelihood columns, so it holds machine predictions (DeepLabCut's machinelabels or an "
             "analysis output), not human labels. Give the CollectedData_<scorer> file of the folder."

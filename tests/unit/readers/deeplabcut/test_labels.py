@@ -146,8 +146,10 @@ def test_file_spanning_two_videos_without_frame_indices():
 
 
 def test_machine_labels_are_refused_naming_the_file():
-    with pytest.raises(InvalidSourceFileError, match="machinelabels-iter0.h5.*machine predictions"):
+    # Said as when read as predictions (which refuse them too): neither reading points to the other.
+    with pytest.raises(InvalidSourceFileError, match="machinelabels-iter0.h5: rows are images such as") as err:
         read_deeplabcut_labels(MACHINE_LABELS)
+    assert "neither poses over a video's frames nor human labels" in str(err.value)
 
 
 def test_predictions_are_not_labels_and_labels_are_not_predictions():
