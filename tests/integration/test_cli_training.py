@@ -234,3 +234,18 @@ def test_training_errors_are_one_line_and_exit_1(tmp_path):
     assert_one_line_error(results["missing-labeled-data"], "--labeled-data", "not found")
     assert_one_line_error(results["folder-without-source"], "is a directory", "--source dlc-labels")
     assert not list(tmp_path.glob("*.nwb")) and not (tmp_path / "out").exists()
+
+
+def test_labels_sleap_io_wrote_in_deeplabcuts_layout_convert_from_the_command_line(tmp_path):
+    # save_csv(format="dlc") of user instances: labels with an empty likelihood column.
+    labels = sio.load_slp(str(SLP_TYPICAL), open_videos=False)
+    labels.labeled_frames[0].instances = list(labels.labeled_frames[0].user_instances)
+    path = tmp_path / "CollectedData_sleap-io.csv"
+    sio.save_csv(labels, str(path), format="dlc")
+    out = tmp_path / "labels.nwb"
+    assert_ok(poseconv_in_process("convert", path, "--source", "dlc-labels", "-o", out, "--session-start-time", START))
+    training = read_training(out)
+    expected = {inst.track.name: inst.numpy() for inst in labels.labeled_frames[0].user_instances}
+    assert {i.individual: i.points.tolist() for i in training.frames[0].instances} == {
+        name: points.tolist() for name, points in expected.items()
+    }

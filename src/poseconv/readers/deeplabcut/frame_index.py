@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
-from .variants import labeled_rows_error
+from .variants import has_scores, labeled_rows_error
 
 __all__ = ["parse_frame_index"]
 
@@ -45,8 +45,7 @@ def parse_frame_index(frame: Any, path: Path) -> np.ndarray:
     except (TypeError, ValueError) as err:
         values = _frame_labels(index)
         if values is None:
-            scored = "likelihood" in set(frame.columns.get_level_values("coords"))
-            raise labeled_rows_error(path, index[0], scored=scored) from err
+            raise labeled_rows_error(path, index[0], scored=has_scores(frame)) from err
     if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
         raise InvalidSourceFileError(f"{path}: frame numbers are negative, repeated or out of order.")
     return values

@@ -38,7 +38,7 @@ from .table import (
     read_csv_frame,
     read_h5_frame,
 )
-from .variants import DLC_LEVELS, first_cells, labeled_rows_error, read_csv_rows, unnamed_label_levels
+from .variants import DLC_LEVELS, first_cells, has_scores, labeled_rows_error, read_csv_rows, unnamed_label_levels
 
 __all__ = [
     "LABELED_DATA_FOLDER",
@@ -151,7 +151,8 @@ def _unnamed_scorer(columns: Any) -> Any:
     return pd.MultiIndex.from_tuples([("", *column[1:]) for column in columns], names=columns.names)
 
 
-def _check_columns(frame: Any, path: Path) -> None:
+def _check_columns(frame: Any, path: Path) -> Any:
+    """Return the labels table ``frame`` with its columns checked, empty likelihood columns left out."""
     names = tuple(frame.columns.names)
     if names not in DLC_LEVELS:
         raise InvalidSourceFileError(
@@ -159,6 +160,11 @@ def _check_columns(frame: Any, path: Path) -> None:
             f"or {list(DLC_LEVELS[1])}."
         )
     coords = set(frame.columns.get_level_values("coords"))
+    if "likelihood" in coords and not has_scores(frame):
+        # An empty score column beside the labels (sleap-io's save_csv(format="dlc") of user instances):
+        # nothing a model scored, so human labels.
+        frame = frame.drop(columns="likelihood", level="coords")
+        coords.discard("likelihood")
     if "likelihood" in coords:
         example = frame.index[0] if len(frame.index) else None
         if example is not None and not isinstance(example, int | np.integer):
@@ -174,6 +180,7 @@ def _check_columns(frame: Any, path: Path) -> None:
             f"{path}: coordinate columns are {sorted(coords)}; labels have x and y (and Lightning Pose's a "
             "visible flag)."
         )
+    return frame
 
 
 def _row_labels(frame: Any, path: Path) -> str:
@@ -216,7 +223,7 @@ def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut CollectedData")
     frame, header = _read_labels_frame(path)
-    _check_columns(frame, path)
+    frame = _check_columns(frame, path)
     frame.columns = _unnamed_scorer(frame.columns)
     row_labels = _row_labels(frame, path)
     dtypes = {str(dtype) for dtype in frame.dtypes}

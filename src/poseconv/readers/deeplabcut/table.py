@@ -40,6 +40,7 @@ from .variants import (
     csv_coords,
     first_row_label,
     has_labeled_rows,
+    has_scores,
     labeled_rows_error,
     normalise_columns,
     read_csv_rows,
@@ -216,8 +217,7 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
         if not header.frame_column:
             _warn_no_frame_column(path)
         elif header.level_names[:1] != ["scorer"] and not _numeric_index(frame.index) and has_labeled_rows(path):
-            scored = "likelihood" in set(frame.columns.get_level_values(-1))
-            raise labeled_rows_error(path, frame.index[0], scored=scored)
+            raise labeled_rows_error(path, frame.index[0], scored=has_scores(frame))
     else:
         frame = read_h5_frame(
             path,

@@ -41,6 +41,7 @@ __all__ = [
     "IMAGE_SUFFIXES",
     "LEVEL_NAMES",
     "has_labeled_rows",
+    "has_scores",
     "h5_coords",
     "h5_first_row",
     "h5_keypoint_columns",
@@ -88,6 +89,18 @@ def read_csv_rows(path: Path, n_rows: int = 4) -> list[list[str]]:
 def first_cells(rows: list[list[str]]) -> list[str]:
     """Return the first cell of each CSV row, stripped (``""`` for an empty row)."""
     return [row[0].strip() if row else "" for row in rows]
+
+
+def has_scores(frame: Any) -> bool:
+    """Whether a table's likelihood columns hold any value (a model's scores), not only empty cells.
+
+    A table read lazily (not a DataFrame) is not read for it: its likelihood columns are taken as scores.
+    """
+    if "likelihood" not in set(frame.columns.get_level_values(-1)):
+        return False
+    if not hasattr(frame, "xs"):
+        return True
+    return bool(frame.xs("likelihood", axis=1, level=-1, drop_level=False).notna().to_numpy().any())
 
 
 def labeled_rows_error(path: Path, example: Any, *, scored: bool = False) -> InvalidSourceFileError:

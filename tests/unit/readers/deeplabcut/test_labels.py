@@ -217,3 +217,31 @@ def test_an_empty_first_frame_of_predictions_stays_frame_zero(tmp_path):
     (track,) = read_deeplabcut(path).tracks
     assert np.isnan(track.positions[0]).all()
     np.testing.assert_array_equal(track.positions[1, 0], [1.5, 2.5])
+
+
+def test_labels_sleap_io_writes_in_deeplabcuts_layout_are_read_as_labels(tmp_path):
+    # sleap-io's save_csv(format="dlc") writes a likelihood column, empty for user instances. Before, it
+    # was refused as "machine predictions" whether read as labels or as predictions.
+    import sleap_io
+
+    from tests.fixtures.sleap import SLP_CLIP_PROOFREAD
+
+    labels = sleap_io.load_slp(str(SLP_CLIP_PROOFREAD))
+    path = tmp_path / "CollectedData_sleap-io.csv"
+    sleap_io.save_csv(labels, str(path), format="dlc")
+    training = read_deeplabcut_labels(path)
+    expected = {
+        (frame.frame_idx, instance.track.name): instance.numpy()
+        for frame in labels.labeled_frames
+        for instance in frame.user_instances
+    }
+    read = {(f.frame_index, i.individual): i.points for f in training.frames for i in f.instances}
+    assert read.keys() == expected.keys() and len(read) == 3000
+    for key, points in expected.items():
+        np.testing.assert_array_equal(read[key], points)
+    # A likelihood with values is a model's: still refused as labels.
+    table = pd.read_csv(path, header=[0, 1, 2, 3], index_col=0)
+    table.loc[:, table.columns.get_level_values(-1) == "likelihood"] = 0.9
+    table.to_csv(tmp_path / "scored.csv")
+    with pytest.raises(InvalidSourceFileError, match="scored.csv: rows are images such as"):
+        read_deeplabcut_labels(tmp_path / "scored.csv")
