@@ -239,6 +239,11 @@ def detect_format(file_path: str | Path) -> Format:
             # A damaged HDF5 file or a CSV saved again by a spreadsheet claims nothing; say what is wrong
             # with it, as with a format named.
             check_input_file(path, suffixes={path.suffix.lower()}, what=f"{tools} output")
+        from ..readers.other_tools import other_tool_problem
+
+        other = other_tool_problem(path)
+        if other is not None:
+            raise UnsupportedFormatError(f"{path}: {other}")
         raise UnsupportedFormatError(
             f"{path}: the file does not look like output of {tools}. Check that it is a pose "
             "predictions file (not a video, a bone-analysis '_skeleton' file or an intermediate "

@@ -1,0 +1,51 @@
+"""Pose files of tools poseconv does not read, recognised so that refusing them says what they are.
+
+Detection asks every format's sniffer; a file none claims gets a generic message unless it is one
+of these, whose message names the tool and the way to a format poseconv reads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import h5py
+
+from .safety.input_checks import is_hdf5
+
+__all__ = ["other_tool_problem"]
+
+
+def _jabs(path: Path) -> str | None:
+    # JABS pose files (JAX Animal Behavior System, also written by sleap-io's save_jabs): an HDF5 file whose
+    # poses are in poseest/points, with a version attribute (2 to 6).
+    try:
+        with h5py.File(path, "r") as handle:
+            group = handle.get("poseest")
+            if not isinstance(group, h5py.Group) or "points" not in group:
+                return None
+            version = group.attrs.get("version")
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    said = f" (version {'.'.join(str(int(v)) for v in version)})" if version is not None else ""
+    return (
+        f"is a JABS pose file{said}, which poseconv does not convert. sleap-io reads it: "
+        "sleap_io.save_slp(sleap_io.load_jabs(path), 'poses.slp'), then convert poses.slp."
+    )
+
+
+def other_tool_problem(path: Path) -> str | None:
+    """Return what ``path`` is and how to convert it, when it is a known tool's file poseconv does not read.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A file no format claims.
+
+    Returns
+    -------
+    str or None
+        The sentence to follow the file's name; None for a file of no tool known here.
+    """
+    if path.suffix.lower() == ".h5" and is_hdf5(path):
+        return _jabs(path)
+    return None

@@ -1,0 +1,80 @@
+"""Pose files of other tools are refused by name, with a way to a format poseconv reads that works.
+
+The JABS file is written in ``tmp_path`` by sleap-io's own JABS writer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from poseconv import catalog
+from poseconv.errors import UnsupportedFormatError
+from poseconv.readers.other_tools import other_tool_problem
+from tests.fixtures.cli import poseconv_in_process
+
+sio = pytest.importorskip("sleap_io")
+jabs = pytest.importorskip("sleap_io.io.jabs")
+
+
+def _jabs_file(folder):
+    skeleton = jabs.JABS_DEFAULT_SKELETON
+    video = sio.Video(filename="mouse.avi", open_backend=False)
+    track = sio.Track("1")
+    rng = np.random.default_rng(0)
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=i,
+            instances=[
+                sio.PredictedInstance.from_numpy(
+                    rng.uniform(0, 100, (12, 2)).astype("float32"),
+                    skeleton=skeleton,
+                    point_scores=np.ones(12),
+                    score=1.0,
+                    track=track,
+                )
+            ],
+        )
+        for i in range(4)
+    ]
+    labels = sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=[track])
+    jabs.write_labels(labels, 5, str(folder))
+    (path,) = folder.glob("*.h5")
+    return path
+
+
+def test_a_jabs_file_is_refused_by_name_everywhere(tmp_path):
+    path = _jabs_file(tmp_path)
+    assert "JABS pose file (version 5.0)" in other_tool_problem(path)
+    with pytest.raises(UnsupportedFormatError, match=r"is a JABS pose file \(version 5\.0\).*load_jabs"):
+        catalog.detect_format(path)
+    result = poseconv_in_process("convert", path, "-o", tmp_path / "out.nwb")
+    assert result.returncode != 0
+    assert "JABS pose file" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out.nwb").exists()
+
+
+def test_the_way_given_for_a_jabs_file_converts_it(tmp_path):
+    path = _jabs_file(tmp_path)
+    expected = sio.load_jabs(str(path))
+    sio.save_slp(expected, str(tmp_path / "poses.slp"))
+    assert catalog.detect_format(tmp_path / "poses.slp").name == "SLEAP"
+    from poseconv import read_sleap
+
+    pose = read_sleap(tmp_path / "poses.slp")
+    (skeleton,) = pose.skeletons.values()
+    assert list(skeleton.nodes) == [node.name for node in jabs.JABS_DEFAULT_SKELETON.nodes]
+    (track,) = pose.tracks
+    want = np.stack([lf.instances[0].numpy() for lf in expected.labeled_frames])
+    np.testing.assert_array_equal(np.asarray(track.positions[:]), want)
+
+
+def test_other_hdf5_files_are_not_claimed(tmp_path):
+    import h5py
+
+    with h5py.File(tmp_path / "x.h5", "w") as handle:
+        handle["points"] = np.zeros(3)
+    assert other_tool_problem(tmp_path / "x.h5") is None
+    (tmp_path / "y.h5").write_bytes(b"not hdf5")
+    assert other_tool_problem(tmp_path / "y.h5") is None
