@@ -236,14 +236,19 @@ def test_training_errors_are_one_line_and_exit_1(tmp_path):
     assert not list(tmp_path.glob("*.nwb")) and not (tmp_path / "out").exists()
 
 
-def test_labels_sleap_io_wrote_in_deeplabcuts_layout_convert_from_the_command_line(tmp_path):
-    # save_csv(format="dlc") of user instances: labels with an empty likelihood column.
+@pytest.mark.parametrize("source", [(), ("--source", "dlc-labels")], ids=["detected", "named"])
+@pytest.mark.parametrize("name", ["CollectedData_sleap-io.csv", "labels.csv"])
+def test_labels_sleap_io_wrote_in_deeplabcuts_layout_convert_from_the_command_line(tmp_path, name, source):
+    # save_csv(format="dlc") of user instances: labels with an empty likelihood column, found to be
+    # labels by their content (before, detection refused them as a model's predictions on images).
     labels = sio.load_slp(str(SLP_TYPICAL), open_videos=False)
     labels.labeled_frames[0].instances = list(labels.labeled_frames[0].user_instances)
-    path = tmp_path / "CollectedData_sleap-io.csv"
+    path = tmp_path / name
     sio.save_csv(labels, str(path), format="dlc")
     out = tmp_path / "labels.nwb"
-    assert_ok(poseconv_in_process("convert", path, "--source", "dlc-labels", "-o", out, "--session-start-time", START))
+    result = poseconv_in_process("convert", path, *source, "-o", out, "--session-start-time", START)
+    assert_ok(result)
+    assert "predictions" not in result.stderr
     training = read_training(out)
     expected = {inst.track.name: inst.numpy() for inst in labels.labeled_frames[0].user_instances}
     assert {i.individual: i.points.tolist() for i in training.frames[0].instances} == {

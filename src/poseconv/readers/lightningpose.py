@@ -58,7 +58,13 @@ from .deeplabcut.table import (
     predictions_header,
     single_scorer,
 )
-from .deeplabcut.variants import csv_coords, first_cells, has_labeled_rows, read_csv_rows, unmangled_scorer
+from .deeplabcut.variants import (
+    csv_has_scores,
+    first_cells,
+    has_labeled_rows,
+    read_csv_rows,
+    unmangled_scorer,
+)
 from .safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, reads_source
 from .side_files import given_or_found, side_folders
 
@@ -153,8 +159,6 @@ def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
         rows = read_csv_rows(path, n_rows=4)
     except (OSError, UnicodeError):
         return False
-    # Likelihood columns: the model's predictions on the labeled frames (predictions.csv), not labels.
-    scored = "likelihood" in csv_coords(rows)
     # An individuals row: multi-animal labels, which are DeepLabCut's (Lightning Pose's are single-animal).
     multi_animal = any(row and row[0].strip() == "individuals" for row in rows)
     # DeepLabCut names the file after the labeler of its scorer row; Lightning Pose does not.
@@ -162,11 +166,12 @@ def is_lightning_pose_labels_file(file_path: str | Path) -> bool:
     deeplabcut_name = len(scorers) == 1 and path.stem == f"CollectedData_{scorers.pop()}"
     return (
         path.suffix.lower() == ".csv"
-        and not scored
         and not multi_animal
         and not deeplabcut_name
         and not in_deeplabcut_project(path)
         and has_labeled_rows(path)
+        # Likelihood values: the model's predictions on the labeled frames (predictions.csv), not labels.
+        and not csv_has_scores(path, rows)
     )
 
 
@@ -184,7 +189,7 @@ def is_lightning_pose_file(file_path: str | Path) -> bool:
         rows = read_csv_rows(path, n_rows=3)
         if not is_lightning_pose_header(rows):
             return False
-        return "likelihood" in csv_coords(rows) or not has_labeled_rows(path)
+        return not has_labeled_rows(path) or csv_has_scores(path, rows)
     except UNREADABLE_FILE_ERRORS:
         # A sniffer says yes or no: a file that cannot be read is not Lightning Pose's.
         return False

@@ -33,7 +33,7 @@ from .table import (
     bodypart_coords,
     single_scorer,
 )
-from .variants import csv_coords, first_cells, h5_coords, has_labeled_rows, read_csv_rows
+from .variants import csv_has_scores, first_cells, h5_coords, has_labeled_rows, read_csv_rows
 
 __all__ = [
     "ANIMAL_SKELETON_NAME",
@@ -88,8 +88,11 @@ def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
     # so may also be Lightning Pose's: then the user chooses). Rows of images with a likelihood are
     # a model's predictions on them (machinelabels, evaluation results, time-lapse frames): the
     # predictions reader explains those.
-    # A likelihood among the coords: a model's predictions, not human labels.
-    return has_labeled_rows(path) and "likelihood" not in (h5_coords(path) if rows is None else csv_coords(rows))
+    # A likelihood among the coords: a model's predictions, not human labels, unless every likelihood
+    # cell of a CSV is empty (labels other tools write in DeepLabCut's layout).
+    if not has_labeled_rows(path):
+        return False
+    return "likelihood" not in h5_coords(path) if rows is None else not csv_has_scores(path, rows)
 
 
 def in_deeplabcut_project(file_path: str | Path) -> bool:
