@@ -46,6 +46,7 @@ from ..model import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, Vid
 from ..model.frame_tables import FrameTable
 from ..model.frames import ColumnView
 from ..model.training import TrainingData
+from .deeplabcut.csv_header import csv_has_scores
 from .deeplabcut.labels import in_deeplabcut_project
 from .deeplabcut.labels_table import frames_of_table, read_deeplabcut_labels_table
 from .deeplabcut.project import find_video, load_yaml_config
@@ -58,13 +59,7 @@ from .deeplabcut.table import (
     predictions_header,
     single_scorer,
 )
-from .deeplabcut.variants import (
-    csv_has_scores,
-    first_cells,
-    has_labeled_rows,
-    read_csv_rows,
-    unmangled_scorer,
-)
+from .deeplabcut.variants import first_cells, has_labeled_rows, read_csv_rows, unmangled_scorer
 from .safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, reads_source
 from .side_files import given_or_found, side_folders
 

@@ -8,6 +8,8 @@ with ``to_csv(index=False)`` has neither the names nor the frame column (see :mo
 
 from __future__ import annotations
 
+import csv
+import itertools
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -16,7 +18,7 @@ from ...errors import InvalidSourceFileError
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS
 from .variants import LEVEL_NAMES, first_cells, has_frame_column, keypoint_header_rows, read_csv_rows
 
-__all__ = ["CsvHeader", "csv_header_levels", "names_no_tool"]
+__all__ = ["CsvHeader", "csv_has_scores", "csv_header_levels", "names_no_tool"]
 
 
 class CsvHeader(NamedTuple):
@@ -97,3 +99,32 @@ def names_no_tool(file_path: str | Path) -> bool:
     scorers = {cell.strip() for cell in rows[0][1:] if cell.strip()}
     coords = {cell.strip() for cell in rows[2][1:] if cell.strip()}
     return len(scorers) == 1 and not _TOOL_SCORER.fullmatch(scorers.pop()) and "likelihood" in coords
+
+
+def csv_has_scores(path: Path, rows: list[list[str]]) -> bool:
+    """Whether a DeepLabCut-style CSV's likelihood columns hold any value (a model's scores).
+
+    Human labels written in DeepLabCut's layout by other tools (sleap-io's ``save_csv(format="dlc")``)
+    carry likelihood columns with every cell empty. The data rows are read up to the first value, so
+    a model's predictions answer at their first row; labels tables (a row per labeled image) are small.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file.
+    rows : list of list of str
+        Its first rows (the header).
+    """
+    header = next((k for k, row in enumerate(rows[:4]) if row and row[0].strip() == "coords"), None)
+    if header is None:
+        return False
+    columns = [k for k, cell in enumerate(rows[header]) if cell.strip() == "likelihood"]
+    if not columns:
+        return False
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        for row in itertools.islice(csv.reader(handle), header + 1, None):
+            for k in columns:
+                cell = row[k].strip() if k < len(row) else ""
+                if cell and cell.lower() != "nan":
+                    return True
+    return False

@@ -23,6 +23,7 @@ from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabelFile, TrainingData
 from ..safety.input_checks import check_input_file, reads_source
 from ..side_files import existing_file, given_or_found
+from .csv_header import csv_has_scores
 from .labels_table import LABELED_DATA_FOLDER, frame_index_from_image, frames_of_table, read_deeplabcut_labels_table
 from .project import load_project_config, project_skeletons
 from .table import (
@@ -33,7 +34,7 @@ from .table import (
     bodypart_coords,
     single_scorer,
 )
-from .variants import csv_has_scores, first_cells, h5_coords, has_labeled_rows, read_csv_rows
+from .variants import first_cells, h5_coords, has_labeled_rows, read_csv_rows
 
 __all__ = [
     "ANIMAL_SKELETON_NAME",

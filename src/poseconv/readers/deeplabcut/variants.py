@@ -42,7 +42,6 @@ __all__ = [
     "LEVEL_NAMES",
     "has_labeled_rows",
     "has_scores",
-    "csv_has_scores",
     "h5_coords",
     "h5_first_row",
     "h5_keypoint_columns",
@@ -102,35 +101,6 @@ def has_scores(frame: Any) -> bool:
     if not hasattr(frame, "xs"):
         return True
     return bool(frame.xs("likelihood", axis=1, level=-1, drop_level=False).notna().to_numpy().any())
-
-
-def csv_has_scores(path: Path, rows: list[list[str]]) -> bool:
-    """Whether a DeepLabCut-style CSV's likelihood columns hold any value (a model's scores).
-
-    Human labels written in DeepLabCut's layout by other tools (sleap-io's ``save_csv(format="dlc")``)
-    carry likelihood columns with every cell empty. The data rows are read up to the first value, so
-    a model's predictions answer at their first row; labels tables (a row per labeled image) are small.
-
-    Parameters
-    ----------
-    path : pathlib.Path
-        The CSV file.
-    rows : list of list of str
-        Its first rows (the header).
-    """
-    header = next((k for k, row in enumerate(rows[:4]) if row and row[0].strip() == "coords"), None)
-    if header is None:
-        return False
-    columns = [k for k, cell in enumerate(rows[header]) if cell.strip() == "likelihood"]
-    if not columns:
-        return False
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-        for row in itertools.islice(csv.reader(handle), header + 1, None):
-            for k in columns:
-                cell = row[k].strip() if k < len(row) else ""
-                if cell and cell.lower() != "nan":
-                    return True
-    return False
 
 
 def labeled_rows_error(path: Path, example: Any, *, scored: bool = False) -> InvalidSourceFileError:

@@ -314,19 +314,3 @@ def test_h5_with_a_table_per_animal_warns_that_only_the_first_is_read(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", PoseconvWarning)
         read_deeplabcut(other, find_side_files=False)
-
-
-def test_csv_has_scores_reads_the_likelihood_cells_up_to_the_first_value(tmp_path):
-    from poseconv.readers.deeplabcut.variants import csv_has_scores, read_csv_rows
-
-    header = "scorer,s,s,s\nbodyparts,a,a,a\ncoords,x,y,likelihood\n"
-    cases = {
-        "empty": (header + "img0.png,1,2,\nimg1.png,3,4\n", False),
-        "nan": (header + "img0.png,1,2,NaN\nimg1.png,3,4,nan\n", False),
-        "later": (header + "img0.png,1,2,\nimg1.png,3,4,0.9\n", True),
-        "no likelihood": ("scorer,s,s\nbodyparts,a,a\ncoords,x,y\nimg0.png,1,2\n", False),
-    }
-    for name, (text, scored) in cases.items():
-        path = tmp_path / f"{name}.csv"
-        path.write_text(text)
-        assert csv_has_scores(path, read_csv_rows(path)) is scored, name
