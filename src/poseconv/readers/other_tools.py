@@ -1,11 +1,13 @@
 """Pose files of tools poseconv does not read, recognised so that refusing them says what they are.
 
 Detection asks every format's sniffer; a file none claims gets a generic message unless it is one
-of these, whose message names the tool and the way to a format poseconv reads.
+of these (JABS pose files, Anipose's triangulated tables), whose message names the tool and the way
+to a format poseconv reads.
 """
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import h5py
@@ -33,6 +35,23 @@ def _jabs(path: Path) -> str | None:
     )
 
 
+def _anipose(path: Path) -> str | None:
+    # Anipose's triangulated table (pose-3d/<session>.csv): <bodypart>_x/_y/_z/_error/_ncams/_score columns,
+    # the alignment matrix M_ij and center_i, and the frame number fnum.
+    try:
+        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+            names = {cell.strip() for cell in next(csv.reader(handle), [])}
+    except OSError:
+        return None
+    if "fnum" not in names or not any(name.endswith("_ncams") for name in names):
+        return None
+    return (
+        "is Anipose's triangulated 3D table, which poseconv does not convert. Convert each camera's 2D "
+        "predictions instead: Anipose's pose-2d or pose-2d-filtered files, in DeepLabCut's layout, which "
+        "poseconv converts one camera at a time."
+    )
+
+
 def other_tool_problem(path: Path) -> str | None:
     """Return what ``path`` is and how to convert it, when it is a known tool's file poseconv does not read.
 
@@ -48,4 +67,6 @@ def other_tool_problem(path: Path) -> str | None:
     """
     if path.suffix.lower() == ".h5" and is_hdf5(path):
         return _jabs(path)
+    if path.suffix.lower() == ".csv":
+        return _anipose(path)
     return None

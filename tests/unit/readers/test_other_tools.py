@@ -70,6 +70,30 @@ def test_the_way_given_for_a_jabs_file_converts_it(tmp_path):
     np.testing.assert_array_equal(np.asarray(track.positions[:]), want)
 
 
+ANIPOSE_HEADER = [
+    *(f"{part}_{what}" for part in ("nose", "tail") for what in ("x", "y", "z", "error", "ncams", "score")),
+    *(f"M_{i}{j}" for i in range(3) for j in range(3)),
+    *(f"center_{i}" for i in range(3)),
+    "fnum",
+]
+
+
+def test_an_anipose_3d_table_is_refused_by_name_with_the_way_to_its_2d_files(tmp_path):
+    # Anipose's triangulate writes this header (pose-3d/<session>.csv); the rows are one frame each.
+    path = tmp_path / "session.csv"
+    path.write_text(",".join(ANIPOSE_HEADER) + "\n" + ",".join(["1.5"] * (len(ANIPOSE_HEADER) - 1) + ["0"]) + "\n")
+    with pytest.raises(UnsupportedFormatError, match=r"is Anipose's triangulated 3D table.*pose-2d"):
+        catalog.detect_format(path)
+    result = poseconv_in_process("convert", path, "-o", tmp_path / "out.nwb")
+    assert result.returncode != 0 and "Anipose" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_other_csv_files_are_not_claimed(tmp_path):
+    path = tmp_path / "table.csv"
+    path.write_text("fnum,x,y\n0,1,2\n")
+    assert other_tool_problem(path) is None
+
+
 def test_other_hdf5_files_are_not_claimed(tmp_path):
     import h5py
 
