@@ -26,7 +26,7 @@ from ...errors import InvalidSourceFileError
 from ...model import VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from ..safety.input_checks import check_input_file, reads_source
-from .common import SLEAP_REFERENCE_FRAME, is_slp_file, skeletons_of, sleap_names, slp_header
+from .common import SLEAP_REFERENCE_FRAME, is_slp_file, skeletons_of, sleap_names, slp_header, warn_other_annotations
 from .slp_objects import load_labels
 from .videos import describe_videos
 
@@ -108,7 +108,7 @@ def read_sleap_labels(file_path: str | Path) -> TrainingData:
             f"{path}: expected a SLEAP .slp labels file (or SLEAP 1.0 labels saved as .h5); this .h5 is an "
             "analysis export or not SLEAP's, and does not record which poses a user placed. Give the .slp file."
         )
-    slp_header(path)
+    warn_other_annotations(path, slp_header(path))
     labels = load_labels(path)
     infos, video_facts = describe_videos(labels.videos, path)
     skeleton_names, track_names = sleap_names(labels.skeletons, labels.tracks)

@@ -64,6 +64,7 @@ from .common import (
     slp_header,
     too_many_untracked,
     video_frames,
+    warn_other_annotations,
 )
 from .slp_index import SlpIndex, read_slp_index
 from .slp_objects import load_labels, object_tracks, tracks_from_identities
@@ -233,6 +234,7 @@ def _assemble(
         )
     if not tracks:
         _refuse_centroids_only(path)
+    warn_other_annotations(path, header)
     notes = {
         "file_kind": "slp",
         "format_id": header["format_id"],

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-__all__ = ["layout_obstacle", "skeleton_sizes"]
+__all__ = ["layout_obstacle", "other_annotations", "skeleton_sizes"]
 
 # Top-level datasets/groups of a .slp that the array path accounts for (videoN: embedded images).
 _KNOWN_KEYS = {
@@ -25,6 +25,17 @@ _KNOWN_KEYS = {
     "videos_json",
     "sessions_json",
     "provenance_json",
+}
+
+# sleap-io's annotations beside the poses (groups or tables of newer .slp files), which ndx-pose has no
+# place for: named so that leaving them out is said, never silent.
+_ANNOTATIONS = {
+    "bboxes": "bounding box(es)",
+    "centroids": "centroid(s)",
+    "masks": "segmentation mask(s)",
+    "label_images": "label image(s)",
+    "rois": "region(s) of interest",
+    "events": "event(s)",
 }
 
 # Fields the array path reads, by table.
@@ -63,3 +74,29 @@ def skeleton_sizes(handle: Any) -> list[int] | None:
     if not isinstance(skeletons, list):
         return None
     return [len(skeleton.get("nodes", [])) for skeleton in skeletons]
+
+
+def other_annotations(handle: Any) -> dict[str, int]:
+    """Return how many of each of sleap-io's non-pose annotations the file holds (only those it has).
+
+    Parameters
+    ----------
+    handle : h5py.File
+        The open ``.slp``.
+
+    Returns
+    -------
+    dict
+        What they are (``"bounding box(es)"``, ``"event(s)"``, ...) -> how many.
+    """
+    import h5py
+
+    counts: dict[str, int] = {}
+    for key, what in _ANNOTATIONS.items():
+        item = handle.get(key)
+        if isinstance(item, h5py.Group):
+            # A group of columns, one row per annotation: any column's length.
+            item = next((column for column in item.values() if isinstance(column, h5py.Dataset) and column.shape), None)
+        if isinstance(item, h5py.Dataset) and item.shape and item.shape[0]:
+            counts[what] = int(item.shape[0])
+    return counts

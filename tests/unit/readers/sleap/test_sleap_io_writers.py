@@ -273,3 +273,45 @@ def test_sleap_io_instances_csv_of_several_videos_is_refused(tmp_path):
     sio.save_csv(_labels_on_videos(tmp_path, 2), str(tmp_path / "both.csv"), format="instances")
     with pytest.raises(InvalidSourceFileError, match="holds the rows of 2 videos"):
         read_sleap_csv(tmp_path / "both.csv")
+
+
+def _annotated_labels(path, *, user: bool):
+    # Poses with sleap-io's other annotations beside them: bounding boxes, centroids and an event.
+    skeleton = sio.Skeleton(["nose", "tail"])
+    video = sio.Video(filename="vid.mp4", backend_metadata={"shape": [4, 100, 100, 1], "fps": 30.0}, open_backend=False)
+    track = sio.Track("mouse")
+    frames = []
+    for i in range(4):
+        points = np.array([[1.0 + i, 2.0], [3.0, 4.5]])
+        instance = (
+            sio.Instance.from_numpy(points, skeleton=skeleton, track=track)
+            if user
+            else sio.PredictedInstance.from_numpy(points, skeleton=skeleton, score=0.9, track=track)
+        )
+        box = sio.PredictedBoundingBox(0.0, 0.0, 10.0 + i, 10.0, track=track, score=0.8)
+        centroid = sio.PredictedCentroid(5.0, 5.0 + i, track=track, score=0.7)
+        frames.append(
+            sio.LabeledFrame(video=video, frame_idx=i, instances=[instance], bboxes=[box], centroids=[centroid])
+        )
+    groom = sio.EventType(name="groom")
+    event = sio.PredictedEvent(type=groom, video=video, start_frame=1, end_frame=3, subject=track, score=0.6)
+    labels = sio.Labels(
+        frames, videos=[video], skeletons=[skeleton], tracks=[track], event_types=[groom], events=[event]
+    )
+    sio.save_slp(labels, str(path))
+    return np.stack([frame.instances[0].numpy() for frame in labels.labeled_frames])
+
+
+def test_annotations_ndx_pose_has_no_place_for_are_said_to_be_left_out(tmp_path):
+    from poseconv import read_sleap, read_sleap_labels
+    from poseconv.errors import PoseconvWarning
+
+    said = r"also holds 4 bounding box\(es\), 4 centroid\(s\) and 1 event\(s\).*not in the NWB file"
+    expected = _annotated_labels(tmp_path / "poses.slp", user=False)
+    with pytest.warns(PoseconvWarning, match=said):
+        pose = read_sleap(tmp_path / "poses.slp")
+    np.testing.assert_array_equal(np.asarray(pose.tracks[0].positions[:]), expected)
+    expected = _annotated_labels(tmp_path / "labels.slp", user=True)
+    with pytest.warns(PoseconvWarning, match=said):
+        training = read_sleap_labels(tmp_path / "labels.slp")
+    np.testing.assert_array_equal(np.stack([frame.instances[0].points for frame in training.frames]), expected)
