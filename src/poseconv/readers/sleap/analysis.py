@@ -32,6 +32,7 @@ from .common import (
     SLEAP_REFERENCE_FRAME,
     UNTRACKED_TRACK_NAME,
     UntrackedPolicy,
+    inference_note,
     scorer_of,
     text,
     too_many_untracked,
@@ -268,6 +269,8 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
         for t, name in enumerate(track_names)
     ]
     version = notes["provenance"].get("sleap_version")
+    if (note := inference_note(notes["provenance"])) is not None:
+        notes["model"] = note
     skeleton = Skeleton(name=facts["skeleton_name"], nodes=tuple(arrays.node_names), edges=tuple(facts["edges"]))
     return PoseData.from_tracks(
         source_software="SLEAP",

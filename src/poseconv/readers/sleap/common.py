@@ -33,6 +33,7 @@ __all__ = [
     "is_sleap_analysis_file",
     "is_sleap_file",
     "is_slp_file",
+    "inference_note",
     "scorer_of",
     "select_videos",
     "skeletons_of",
@@ -311,7 +312,8 @@ def scorer_of(provenance: dict[str, Any]) -> str | None:
     names = []
     for recorded in paths:
         parts = [p for p in re.split(r"[\\/]", recorded) if p]
-        if parts and parts[-1].endswith(".json") and len(parts) > 1:
+        # A model's file (SLEAP's training_config.json, sleap-nn's .ckpt): its folder names the model.
+        if parts and parts[-1].endswith((".json", ".ckpt")) and len(parts) > 1:
             parts = parts[:-1]
         if parts:
             names.append(parts[-1])
@@ -388,3 +390,15 @@ def video_frames(path: Path, info: Any, last_frame: int) -> int:
     n_frames = max(last_frame + 1, info.n_frames or 0)
     check_frame_count(path, n_frames, last_frame + 1, what=f"frames of video {info.key!r}", hint=SPARSE_LABELS_HINT)
     return n_frames
+
+
+def inference_note(provenance: dict[str, Any]) -> str | None:
+    """Say which sleap-nn made the predictions, from its provenance (SLEAP 1.5 and later infer with it).
+
+    sleap-nn records ``sleap_nn_version`` and ``model_type`` rather than SLEAP's ``sleap_version``.
+    """
+    version = provenance.get("sleap_nn_version")
+    if not version:
+        return None
+    model = provenance.get("model_type")
+    return f"Predicted by sleap-nn {version}" + (f" ({model} model)." if model else ".")

@@ -54,6 +54,7 @@ from .common import (
     SLP_CONFIDENCE_DEFINITION,
     UntrackedPolicy,
     check_untracked_option,
+    inference_note,
     is_slp_file,
     scorer_of,
     select_videos,
@@ -248,6 +249,8 @@ def _assemble(
     if parts.n_sessions:
         notes["n_recording_sessions"] = parts.n_sessions
     version = parts.provenance.get("sleap_version")
+    if (note := inference_note(parts.provenance)) is not None:
+        notes["model"] = note
     return PoseData.from_tracks(
         source_software="SLEAP",
         source_file=path,

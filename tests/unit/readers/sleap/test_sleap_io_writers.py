@@ -315,3 +315,29 @@ def test_annotations_ndx_pose_has_no_place_for_are_said_to_be_left_out(tmp_path)
     with pytest.warns(PoseconvWarning, match=said):
         training = read_sleap_labels(tmp_path / "labels.slp")
     np.testing.assert_array_equal(np.stack([frame.instances[0].points for frame in training.frames]), expected)
+
+
+def test_predictions_of_sleap_nn_name_it_and_its_models(tmp_path):
+    # SLEAP 1.5 and later infer with sleap-nn, whose provenance (build_inference_provenance) records its own
+    # version, the model type and the checkpoints' paths instead of SLEAP's sleap_version.
+    from poseconv import read_sleap
+    from poseconv.metadata.defaults import default_pose_metadata
+
+    skeleton = sio.Skeleton(["nose", "tail"])
+    video = sio.Video(filename="vid.mp4", backend_metadata={"shape": [2, 10, 10, 1], "fps": 30.0}, open_backend=False)
+    frames = [
+        sio.LabeledFrame(video, i, [sio.PredictedInstance.from_numpy(np.ones((2, 2)), skeleton=skeleton, score=0.9)])
+        for i in range(2)
+    ]
+    labels = sio.Labels(frames, videos=[video], skeletons=[skeleton])
+    labels.provenance = {
+        "sleap_nn_version": "0.1.2",
+        "model_paths": ["models/centroid_250101/best.ckpt", "models/centered_instance_250101/"],
+        "model_type": "top_down",
+    }
+    sio.save_slp(labels, str(tmp_path / "nn.slp"))
+    pose = read_sleap(tmp_path / "nn.slp")
+    assert pose.scorer == "centroid_250101, centered_instance_250101"
+    assert pose.source_software_version is None
+    (container,) = default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()
+    assert "Predicted by sleap-nn 0.1.2 (top_down model)." in container["description"]
