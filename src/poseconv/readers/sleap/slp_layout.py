@@ -36,6 +36,8 @@ _ANNOTATIONS = {
     "label_images": "label image(s)",
     "rois": "region(s) of interest",
     "events": "event(s)",
+    # Instances' categories (species, classes; SLP 2.7): the catalog alone is not counted, its links are.
+    "categories/links": "category label(s) of detections",
 }
 
 # Fields the array path reads, by table.

@@ -280,6 +280,7 @@ def _annotated_labels(path, *, user: bool):
     skeleton = sio.Skeleton(["nose", "tail"])
     video = sio.Video(filename="vid.mp4", backend_metadata={"shape": [4, 100, 100, 1], "fps": 30.0}, open_backend=False)
     track = sio.Track("mouse")
+    species = sio.Category("mouse")
     frames = []
     for i in range(4):
         points = np.array([[1.0 + i, 2.0], [3.0, 4.5]])
@@ -288,6 +289,7 @@ def _annotated_labels(path, *, user: bool):
             if user
             else sio.PredictedInstance.from_numpy(points, skeleton=skeleton, score=0.9, track=track)
         )
+        instance.category = species
         box = sio.PredictedBoundingBox(0.0, 0.0, 10.0 + i, 10.0, track=track, score=0.8)
         centroid = sio.PredictedCentroid(5.0, 5.0 + i, track=track, score=0.7)
         frames.append(
@@ -306,7 +308,10 @@ def test_annotations_ndx_pose_has_no_place_for_are_said_to_be_left_out(tmp_path)
     from poseconv import read_sleap, read_sleap_labels
     from poseconv.errors import PoseconvWarning
 
-    said = r"also holds 4 bounding box\(es\), 4 centroid\(s\) and 1 event\(s\).*not in the NWB file"
+    said = (
+        r"also holds 4 bounding box\(es\), 4 centroid\(s\), 1 event\(s\) and 4 category label\(s\) of "
+        r"detections.*not in the NWB file"
+    )
     expected = _annotated_labels(tmp_path / "poses.slp", user=False)
     with pytest.warns(PoseconvWarning, match=said):
         pose = read_sleap(tmp_path / "poses.slp")
