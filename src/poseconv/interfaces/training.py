@@ -25,7 +25,7 @@ from pydantic import WithJsonSchema, validate_call
 
 from ..errors import InvalidOptionError
 from ..metadata.defaults import merge_metadata
-from ..metadata.training import default_training_metadata
+from ..metadata.training import default_training_metadata, how_labeled
 from ..model.training import TrainingData
 from ..nwb.write.training import write_pose_training
 from ..readers.deeplabcut.labels import find_project_folder, read_deeplabcut_labels
@@ -242,7 +242,7 @@ class BaseTrainingDataInterface(PoseconvInterfaceMixin, BaseDataInterface):
         metadata = super().get_metadata()
         training = self._training
         metadata["NWBFile"]["session_description"] = (
-            f"Training data for pose estimation: frames labeled by hand in {training.source_software}."
+            f"Training data for pose estimation: frames {how_labeled(training)}."
         )
         metadata.deep_update(training_metadata(training))
         return DeepDict(metadata)

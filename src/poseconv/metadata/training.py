@@ -18,9 +18,24 @@ from ..model.training import TrainingData
 from .defaults import camera_and_video_entries, skeleton_entry
 from .names import skeleton_nwb_names
 
-__all__ = ["DEFAULT_POSE_TRAINING_NAME", "default_training_metadata"]
+__all__ = ["DEFAULT_POSE_TRAINING_NAME", "default_training_metadata", "how_labeled"]
 
 DEFAULT_POSE_TRAINING_NAME = "PoseTraining"
+
+
+def how_labeled(training: TrainingData) -> str:
+    """Say how the frames were labeled: by hand in the labeling software, or what wrote a file that does not say.
+
+    A labels table another library wrote in DeepLabCut's layout (``notes["written_by"]``) records neither the
+    software the frames were labeled in nor whether a person placed each pose.
+    """
+    writer = training.notes.get("written_by")
+    if writer:
+        return (
+            f"labeled (written in DeepLabCut's layout by {writer}, which records neither the software they were "
+            "labeled in nor whether each pose was placed by hand)"
+        )
+    return f"labeled by hand in {training.source_software}"
 
 
 def default_training_metadata(training: TrainingData, *, video_paths_known: set[str] | None = None) -> dict[str, Any]:
@@ -52,11 +67,12 @@ def default_training_metadata(training: TrainingData, *, video_paths_known: set[
     }
     n_videos = len(training.video_keys())
     description = (
-        f"Frames labeled by hand in {training.source_software} to train the pose estimator: "
+        f"Frames {how_labeled(training)} to train the pose estimator: "
         f"{len(training.frames)} frames of {n_videos} video(s), {training.n_instances} labeled instances, "
         f"read from {training.source_name}."
     )
-    if training.annotators:
+    if training.annotators and not training.notes.get("written_by"):
+        # A writer's table names the writer where DeepLabCut names the labeler.
         description += f" Labeled by {', '.join(training.annotators)}."
     return {
         "Devices": devices,

@@ -25,6 +25,7 @@ from ..safety.input_checks import check_input_file, reads_source
 from ..side_files import existing_file, given_or_found
 from .csv_header import csv_has_scores
 from .labels_table import LABELED_DATA_FOLDER, frame_index_from_image, frames_of_table, read_deeplabcut_labels_table
+from .model_info import WRITER_NOTES
 from .project import load_project_config, project_skeletons
 from .table import (
     ANIMAL_SKELETON_NAME,
@@ -244,6 +245,15 @@ def _read_tables(files: list[Path]) -> tuple[list[tuple[Path, Any, LabelFile, st
     return tables, header
 
 
+def _writer(tables: list[tuple[Path, Any, LabelFile, str]]) -> str | None:
+    """Return the library that wrote every table in DeepLabCut's layout (sleap-io's save_csv format="dlc").
+
+    Such a table's scorer names only its writer, not the software the frames were labeled in.
+    """
+    writers = {scorer for *_, scorer in tables}
+    return writers.pop() if len(writers) == 1 and writers <= set(WRITER_NOTES) else None
+
+
 def _skeletons(header: _ProjectHeader, config: dict[str, Any] | None, config_path: Path | None) -> list[Skeleton]:
     """Return the skeletons of the labeled bodyparts, with the project config's edges."""
     return project_skeletons(
@@ -331,8 +341,9 @@ def read_deeplabcut_labels(
                 project=project if find_side_files else None,
             )
         )
+    writer = _writer(tables)
     return TrainingData.from_frames(
-        source_software="DeepLabCut",
+        source_software=writer or "DeepLabCut",
         source_file=project if project is not None and Path(project_or_file).is_dir() else Path(project_or_file),
         skeletons=skeletons,
         videos=list(videos.values()),
@@ -344,5 +355,6 @@ def read_deeplabcut_labels(
             "multi_animal": header.multi_animal,
             "config_file": str(config_path) if config_path else None,
             "project": str(project) if project else None,
+            "written_by": writer,
         },
     )

@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MOVEMENT_NOTE", "MOVEMENT_SCORER", "DeepLabCutModel", "describe_model", "frame_size_from_meta"]
+__all__ = [
+    "MOVEMENT_NOTE",
+    "MOVEMENT_SCORER",
+    "WRITER_NOTES",
+    "DeepLabCutModel",
+    "describe_model",
+    "frame_size_from_meta",
+]
 
 #: The scorer movement's DeepLabCut writers (``save_poses.to_dlc_file``, ``to_dlc_style_df``) put in
 #: every file, whichever tool (DeepLabCut, SLEAP, Lightning Pose, ...) estimated the poses.
@@ -32,6 +39,17 @@ MOVEMENT_NOTE = (
     "software that estimated the poses nor its model; set source_software in the PoseEstimation metadata "
     "if it is known."
 )
+#: Scorers of libraries that write other tools' poses in DeepLabCut's layout, and what a container's
+#: description says of their files: the writer is recorded as the software, since the file names no other.
+WRITER_NOTES = {
+    MOVEMENT_SCORER: MOVEMENT_NOTE,
+    # sleap-io's save_csv(format="dlc") default scorer.
+    "sleap-io": (
+        "Written in DeepLabCut's layout by sleap-io (save_csv with format='dlc'), which records neither the "
+        "software that estimated the poses (SLEAP, for a SLEAP file saved so) nor its model; set source_software "
+        "in the PoseEstimation metadata if it is known."
+    ),
+}
 
 _PYTORCH_SCORER = re.compile(
     r"^DLC_(?P<net>[A-Za-z0-9]+)_.*?shuffle(?P<shuffle>\d+)_(?:detector_(?P<detector>.+?)_)?snapshot_(?P<snapshot>.+)$"

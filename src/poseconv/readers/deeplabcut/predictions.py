@@ -33,7 +33,7 @@ from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_h
 from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
 from ..side_files import given_or_found, side_folders
 from .live import live_timing, live_video_stem
-from .model_info import MOVEMENT_NOTE, MOVEMENT_SCORER, DeepLabCutModel, describe_model, frame_size_from_meta
+from .model_info import WRITER_NOTES, DeepLabCutModel, describe_model, frame_size_from_meta
 from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_skeletons
 from .table import (
     ANIMAL_SKELETON_NAME,
@@ -228,9 +228,9 @@ def _untracked_detections(path: Path, animals: list[str], model: DeepLabCutModel
 
 def _producer(frame: FrameTable, scorer: str, model: DeepLabCutModel | None) -> tuple[str, str | None]:
     """Return the software to record for a predictions table and what its description says of the model."""
-    if scorer == MOVEMENT_SCORER:
-        # movement's writers name no estimating software: the file says only who wrote it.
-        return MOVEMENT_SCORER, MOVEMENT_NOTE
+    if scorer in WRITER_NOTES:
+        # movement's and sleap-io's writers name no estimating software: the file says only who wrote it.
+        return scorer, WRITER_NOTES[scorer]
     software = positional_software(scorer) if getattr(frame, "positional_levels", False) else "DeepLabCut"
     return software, None if model is None else model.describe()
 
@@ -287,8 +287,8 @@ def _side_files(
 
 def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> tuple[VideoInfo, float | None]:
     """Return the analysed video (with what the metadata says of it) and its frame rate, when recorded."""
-    # movement's writers name files as their users do: "movement" in a name is no scorer after a video's.
-    span = scorer_span(path.stem, scorer) if scorer != MOVEMENT_SCORER else None
+    # movement's and sleap-io's writers name files as their users do: their name in a file's is no scorer.
+    span = scorer_span(path.stem, scorer) if scorer not in WRITER_NOTES else None
     video_stem = path.stem[: span[0]] if span is not None and span[0] > 0 else path.stem
     if span is None:
         video_stem = live_video_stem(video_stem)

@@ -239,6 +239,12 @@ def test_labels_sleap_io_writes_in_deeplabcuts_layout_are_read_as_labels(tmp_pat
     assert read.keys() == expected.keys() and len(read) == 3000
     for key, points in expected.items():
         np.testing.assert_array_equal(read[key], points)
+    # The scorer names sleap-io, the writer, not a labeler or the software the frames were labeled in.
+    from poseconv.metadata.training import default_training_metadata
+
+    assert training.source_software == "sleap-io"
+    description = default_training_metadata(training)["Pose"]["PoseTraining"]["description"]
+    assert "written in DeepLabCut's layout by sleap-io" in description and "Labeled by" not in description
     # A likelihood with values is a model's: still refused as labels.
     table = pd.read_csv(path, header=[0, 1, 2, 3], index_col=0)
     table.loc[:, table.columns.get_level_values(-1) == "likelihood"] = 0.9

@@ -422,3 +422,20 @@ def test_moved_project_video_is_found_in_the_project_videos_folder(tmp_path):
     video = read_deeplabcut(path, config_file_path=project / "config.yaml").videos["trial1"]
     assert video.original_path == "C:\\Users\\me\\proj-me-2024-01-01\\videos\\trial1.mp4"
     assert video.path == (project / "videos" / "trial1.mp4").resolve()
+
+
+def test_poses_sleap_io_wrote_in_deeplabcuts_layout_name_sleap_io_as_their_writer(tmp_path):
+    # sleap-io's save_csv(format="dlc") puts its own name in the scorer row; renumbered by frame, the table
+    # is predictions over a video that name no estimating software.
+    from poseconv.metadata.defaults import default_pose_metadata
+
+    columns = pd.MultiIndex.from_product(
+        [["sleap-io"], ["nose", "tail"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    values = np.arange(18, dtype=float).reshape(3, 6) / 4
+    pd.DataFrame(values, columns=columns).to_csv(tmp_path / "poses.csv")
+    pose = read_deeplabcut(tmp_path / "poses.csv")
+    assert pose.source_software == "sleap-io"
+    np.testing.assert_array_equal(np.asarray(pose.tracks[0].positions[:])[:, 1], values[:, 3:5])
+    (container,) = default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()
+    assert "Written in DeepLabCut's layout by sleap-io" in container["description"]
