@@ -239,11 +239,7 @@ def detect_format(file_path: str | Path) -> Format:
             # A damaged HDF5 file or a CSV saved again by a spreadsheet claims nothing; say what is wrong
             # with it, as with a format named.
             check_input_file(path, suffixes={path.suffix.lower()}, what=f"{tools} output")
-        from ..readers.other_tools import other_tool_problem
-
-        other = other_tool_problem(path)
-        if other is not None:
-            raise UnsupportedFormatError(f"{path}: {other}")
+        _refuse_other_tool(path, UnsupportedFormatError)
         raise UnsupportedFormatError(
             f"{path}: the file does not look like output of {tools}. Check that it is a pose "
             "predictions file (not a video, a bone-analysis '_skeleton' file or an intermediate "
@@ -254,6 +250,15 @@ def detect_format(file_path: str | Path) -> Format:
         "name the format explicitly with source_software=.",
         candidates=tuple(fmt.alias for fmt in claimed),
     )
+
+
+def _refuse_other_tool(path: Path, error: type[Exception]) -> None:
+    """Raise ``error`` naming the tool when ``path`` is a known tool's file poseconv does not read."""
+    from ..readers.other_tools import other_tool_problem
+
+    other = other_tool_problem(path)
+    if other is not None:
+        raise error(f"{path}: {other}")
 
 
 def check_format(file_path: str | Path, chosen: Format, *, stacklevel: int = 2) -> None:
@@ -292,6 +297,9 @@ def check_format(file_path: str | Path, chosen: Format, *, stacklevel: int = 2) 
             )
         return
     claimed = _claims(path)
+    if not claimed:
+        # No format's file: the reader chosen would fail on it without saying what it is, when it is known.
+        _refuse_other_tool(path, InvalidSourceFileError)
     if not claimed or chosen in claimed:
         return
     richer = [fmt for fmt in claimed if chosen.name in fmt.refines or fmt.source_software != chosen.source_software]

@@ -55,6 +55,27 @@ def test_a_jabs_file_is_refused_by_name_everywhere(tmp_path):
     assert not (tmp_path / "out.nwb").exists()
 
 
+@pytest.mark.parametrize("interface", ["SLEAPPoseInterface", "DeepLabCutPoseInterface"])
+def test_a_jabs_file_given_to_an_interface_or_a_named_source_is_refused_by_name(tmp_path, interface):
+    import poseconv
+    from poseconv.errors import InvalidSourceFileError
+
+    path = _jabs_file(tmp_path)
+    with pytest.raises(InvalidSourceFileError, match="is a JABS pose file"):
+        getattr(poseconv, interface)(file_path=path)
+    result = poseconv_in_process("convert", path, "--source", "sleap", "-o", tmp_path / "out.nwb")
+    assert result.returncode != 0 and "JABS pose file" in result.stderr
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"output_folder: {tmp_path / 'nwb'}\nsessions:\n  - session_id: s1\n"
+        f"    session_start_time: '2024-01-01T00:00:00+00:00'\n"
+        f"    pose: [{{interface: sleap, file_path: {path}, sampling_frequency: 30}}]\n"
+    )
+    result = poseconv_in_process("run", spec, "--jobs", "1")
+    assert result.returncode != 0 and "JABS pose file" in result.stdout + result.stderr
+    assert not (tmp_path / "nwb" / "s1.nwb").exists()
+
+
 def test_the_way_given_for_a_jabs_file_converts_it(tmp_path):
     path = _jabs_file(tmp_path)
     expected = sio.load_jabs(str(path))
