@@ -11,6 +11,7 @@ import csv
 from pathlib import Path
 
 import h5py
+import numpy as np
 
 from .safety.input_checks import is_hdf5
 
@@ -28,7 +29,9 @@ def _jabs(path: Path) -> str | None:
             version = group.attrs.get("version")
     except (OSError, ValueError, TypeError, KeyError):
         return None
-    said = f" (version {'.'.join(str(int(v)) for v in version)})" if version is not None else ""
+    # JABS writes [major, minor]; a scalar or a string says as much.
+    parts = [v.decode() if isinstance(v, bytes) else str(v) for v in np.atleast_1d(version).tolist()]
+    said = f" (version {'.'.join(parts)})" if version is not None and parts else ""
     return (
         f"is a JABS pose file{said}, which poseconv does not convert. sleap-io reads it: "
         "sleap_io.save_slp(sleap_io.load_jabs(path), 'poses.slp'), then convert poses.slp."
