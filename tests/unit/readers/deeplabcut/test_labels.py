@@ -14,6 +14,7 @@ from poseconv.readers.deeplabcut.labels import (
     read_deeplabcut_labels,
     read_deeplabcut_labels_table,
 )
+from tests.fixtures.paths import needs_shared_data
 from tests.fixtures.training import (
     COLLECTED_DATA_FILES,
     GOLDEN_MOUSE_PROJECT,
@@ -219,6 +220,7 @@ def test_an_empty_first_frame_of_predictions_stays_frame_zero(tmp_path):
     np.testing.assert_array_equal(track.positions[1, 0], [1.5, 2.5])
 
 
+@needs_shared_data
 def test_labels_sleap_io_writes_in_deeplabcuts_layout_are_read_as_labels(tmp_path):
     # sleap-io's save_csv(format="dlc") writes a likelihood column, empty for user instances. Before, it
     # was refused as "machine predictions" whether read as labels or as predictions.
