@@ -164,7 +164,7 @@ class PoseSource(ReadsInput):
                     path=path,
                     n_frames=info.n_frames or probe.n_frames,
                     frame_size=info.frame_size or probe.frame_size,
-                    fps=info.fps or video_timing.rate,
+                    fps=info.fps or (video_timing.rate if video_timing is not None else None),
                 )
             chosen = timing.choose_timing(
                 source_name=pose.source_name,

@@ -178,11 +178,19 @@ def shift_timing(timing: FrameTiming, offset: float) -> FrameTiming:
     return FrameTiming(timestamps=np.asarray(timing.timestamps) + offset, source=source)
 
 
-def missing_timing_error(source_name: str, what: str = "") -> MetadataError:
-    """Return the error for pose data with no frame times at all, naming every way to give them."""
+def missing_timing_error(source_name: str, what: str = "", video: Path | None = None) -> MetadataError:
+    """Return the error for pose data with no frame times at all, naming every way to give them.
+
+    ``video`` is the video found, when it gives no frame times either (a TIFF image stack).
+    """
+    where = (
+        f"and the video {video.name} records none (an image stack has no frame times)"
+        if video is not None
+        else "and no video was found to read one from"
+    )
     return MetadataError(
-        f"{source_name}: no frame rate is recorded{f' for {what}' if what else ''}, and no video was found to read "
-        "one from. Give the rate with sampling_frequency= (poseconv convert --fps; a spec's sampling_frequency), "
+        f"{source_name}: no frame rate is recorded{f' for {what}' if what else ''}, {where}. Give the rate with "
+        "sampling_frequency= (poseconv convert --fps; a spec's sampling_frequency), "
         "or one time per frame with set_aligned_timestamps() (--timestamps FILE; a spec's timestamps_file), or "
         "the video with video_file_path= (--video)."
     )

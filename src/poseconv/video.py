@@ -19,10 +19,20 @@ import numpy as np
 from .errors import InvalidSourceFileError, PoseconvError
 from .model import FrameTiming
 
-__all__ = ["VIDEO_SUFFIXES", "VideoProbe", "is_video_path", "probe_video", "video_decoder_available"]
+__all__ = [
+    "IMAGE_STACK_SUFFIXES",
+    "VIDEO_SUFFIXES",
+    "VideoProbe",
+    "is_video_path",
+    "probe_video",
+    "video_decoder_available",
+]
 
 #: Suffixes of the behavior videos pose tools run on (to tell a video given as a pose file).
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".mpg", ".mpeg", ".wmv", ".m4v", ".webm")
+#: Multi-page TIFF stacks (sleap-io's TiffVideo): one frame a page, and no frame times. FFmpeg's demuxer
+#: reads only their first page, so Pillow counts them.
+IMAGE_STACK_SUFFIXES = (".tif", ".tiff")
 
 
 def is_video_path(path: str | Path) -> bool:
@@ -59,8 +69,11 @@ class VideoProbe:
     timestamps: np.ndarray
     constant_rate: float | None
 
-    def timing(self) -> FrameTiming:
-        """Return the frame timing this video gives, naming the video as its source."""
+    def timing(self) -> FrameTiming | None:
+        """Return the frame timing this video gives, naming the video as its source; None for an image stack."""
+        if self.constant_rate is None and not len(self.timestamps):
+            # A TIFF stack records no frame times: the rate comes from the pose file or the user.
+            return None
         if self.constant_rate is not None:
             return FrameTiming(
                 rate=self.constant_rate,
@@ -102,6 +115,8 @@ def probe_video(path: str | Path) -> VideoProbe:
         ) from err
 
     path = Path(path)
+    if path.suffix.lower() in IMAGE_STACK_SUFFIXES:
+        return _probe_image_stack(path)
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
@@ -132,3 +147,18 @@ def probe_video(path: str | Path) -> VideoProbe:
         timestamps=timestamps,
         constant_rate=constant_rate,
     )
+
+
+def _probe_image_stack(path: Path) -> VideoProbe:
+    """Count the pages of a multi-page TIFF and read their size; a stack has no frame times."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            n_frames = int(getattr(image, "n_frames", 1))
+            frame_size = (int(image.height), int(image.width))
+    except (OSError, UnidentifiedImageError, ValueError) as err:
+        raise InvalidSourceFileError(
+            f"{path}: cannot be read as a TIFF image stack ({type(err).__name__}: {err})."
+        ) from err
+    return VideoProbe(path=path, n_frames=n_frames, frame_size=frame_size, timestamps=np.empty(0), constant_rate=None)

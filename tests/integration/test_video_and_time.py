@@ -170,3 +170,40 @@ def test_two_cameras_in_one_converter_with_metadata_keys(tmp_path):
         assert behavior["PoseEstimation_top"].skeleton.name == "Skeleton_top"
         assert behavior["PoseEstimation_side"].skeleton.name == "Skeleton_side"
         assert behavior["PoseEstimation_top"].device.name != behavior["PoseEstimation_side"].device.name
+
+
+def _slp_on_tiff_stack(tmp_path):
+    # A .slp whose video is a multi-page TIFF (sleap-io's TiffVideo), its shape recorded in the file.
+    sio = pytest.importorskip("sleap_io")
+    from tests.fixtures.video import write_tiff_stack
+
+    write_tiff_stack(tmp_path / "stack.tif", n_frames=12)
+    video = sio.Video(filename="stack.tif", backend_metadata={"shape": [12, 24, 32, 1]}, open_backend=False)
+    skeleton = sio.Skeleton(["nose", "tail"])
+    frames = [
+        sio.LabeledFrame(
+            video, i, [sio.PredictedInstance.from_numpy(np.array([[1.0 + i, 2.0], [3.0, 4.5]]), skeleton=skeleton)]
+        )
+        for i in range(0, 12, 3)
+    ]
+    sio.save_slp(sio.Labels(frames, videos=[video], skeletons=[skeleton]), str(tmp_path / "poses.slp"))
+    return tmp_path / "poses.slp"
+
+
+def test_poses_on_a_tiff_stack_take_its_pages_as_frames_and_a_stated_rate(tmp_path):
+    from poseconv import SLEAPPoseInterface
+    from poseconv.errors import MetadataError
+
+    path = _slp_on_tiff_stack(tmp_path)
+    metadata = {"NWBFile": {"session_start_time": datetime(2024, 1, 1, tzinfo=UTC)}}
+    with pytest.raises(MetadataError, match=r"the video stack\.tif records none \(an image stack"):
+        SLEAPPoseInterface(file_path=path).run_conversion(nwbfile_path=tmp_path / "no_rate.nwb", metadata=metadata)
+    interface = SLEAPPoseInterface(file_path=path, sampling_frequency=10.0)
+    interface.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata)
+    with NWBHDF5IO(tmp_path / "out.nwb", "r") as io:
+        nwbfile = io.read()
+        series = nwbfile.processing["behavior"]["PoseEstimation"].pose_estimation_series["nose"]
+        assert series.data.shape[0] == 12 and series.rate == 10.0
+        np.testing.assert_array_equal(series.data[[0, 3, 6, 9], 0], [1.0, 4.0, 7.0, 10.0])
+        (video,) = [obj for obj in nwbfile.objects.values() if type(obj).__name__ == "ImageSeries"]
+        assert list(video.external_file[:]) == ["stack.tif"]

@@ -109,7 +109,8 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
     def _timing(self, pose: PoseData, video: str) -> FrameTiming:
         found = pose.timing.get(video)
         if found is None:
-            raise timing.missing_timing_error(pose.source_name, f"video '{video}'")
+            info = pose.videos.get(video)
+            raise timing.missing_timing_error(pose.source_name, f"video '{video}'", info.path if info else None)
         return found
 
     def _times(self, pose: PoseData) -> np.ndarray | list[np.ndarray]:

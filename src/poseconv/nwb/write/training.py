@@ -126,9 +126,10 @@ def _video_timing(
         return None
     if not isinstance(path, Path):
         n_frames, path = len(path), path[0]
+    probed = probe.timing() if probe is not None else None
     if probe is not None:
         n_frames, frame_size = probe.n_frames, probe.frame_size
-        probed = probe.timing()
+    if probed is not None:
         if probed.rate is not None:
             timing = {"rate": probed.rate, "starting_time": probed.starting_time}
         else:
