@@ -11,8 +11,11 @@ frame rate and its exact average rate is used, otherwise the per-frame times are
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -24,6 +27,7 @@ __all__ = [
     "VIDEO_SUFFIXES",
     "VideoProbe",
     "is_video_path",
+    "open_image_stack",
     "probe_video",
     "video_decoder_available",
 ]
@@ -149,16 +153,29 @@ def probe_video(path: str | Path) -> VideoProbe:
     )
 
 
-def _probe_image_stack(path: Path) -> VideoProbe:
-    """Count the pages of a multi-page TIFF and read their size; a stack has no frame times."""
+@contextmanager
+def open_image_stack(path: Path) -> Iterator[Any]:
+    """Open a multi-page TIFF with Pillow (``seek(i)`` goes to frame ``i``, ``n_frames`` counts them).
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the file, or a page of it, cannot be read as an image.
+    """
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(path) as image:
-            n_frames = int(getattr(image, "n_frames", 1))
-            frame_size = (int(image.height), int(image.width))
+            yield image
     except (OSError, UnidentifiedImageError, ValueError) as err:
         raise InvalidSourceFileError(
             f"{path}: cannot be read as a TIFF image stack ({type(err).__name__}: {err})."
         ) from err
+
+
+def _probe_image_stack(path: Path) -> VideoProbe:
+    """Count the pages of a multi-page TIFF and read their size; a stack has no frame times."""
+    with open_image_stack(path) as image:
+        n_frames = int(getattr(image, "n_frames", 1))
+        frame_size = (int(image.height), int(image.width))
     return VideoProbe(path=path, n_frames=n_frames, frame_size=frame_size, timestamps=np.empty(0), constant_rate=None)

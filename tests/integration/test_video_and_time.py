@@ -207,3 +207,27 @@ def test_poses_on_a_tiff_stack_take_its_pages_as_frames_and_a_stated_rate(tmp_pa
         np.testing.assert_array_equal(series.data[[0, 3, 6, 9], 0], [1.0, 4.0, 7.0, 10.0])
         (video,) = [obj for obj in nwbfile.objects.values() if type(obj).__name__ == "ImageSeries"]
         assert list(video.external_file[:]) == ["stack.tif"]
+
+
+def test_plot_draws_over_the_page_of_a_tiff_stack(tmp_path):
+    # The overlay reads the stack's pages with Pillow (FFmpeg would give only the first page).
+    from PIL import Image
+
+    from tests.fixtures.cli import poseconv_in_process
+
+    path = _slp_on_tiff_stack(tmp_path)
+    out = tmp_path / "out.nwb"
+    start = "2024-01-01T00:00:00+00:00"
+    result = poseconv_in_process("convert", path, "--fps", "10", "-o", out, "--session-start-time", start)
+    assert result.returncode == 0, result.stderr
+    result = poseconv_in_process("plot", out, "--video", "--frame", "9", "-o", tmp_path / "f9.png")
+    assert result.returncode == 0, result.stderr
+    with Image.open(tmp_path / "stack.tif") as stack:
+        stack.seek(9)
+        page = np.asarray(stack.convert("RGB"))
+    with Image.open(tmp_path / "f9.png") as drawn:
+        drawn = np.asarray(drawn.convert("RGB"))
+    assert drawn.shape == page.shape
+    # Away from the two keypoints (10, 2) and (3, 4.5), the picture is page 9 itself.
+    np.testing.assert_array_equal(drawn[12:, 16:], page[12:, 16:])
+    assert not np.array_equal(drawn[:8, :16], page[:8, :16])

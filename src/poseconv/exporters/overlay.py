@@ -38,6 +38,7 @@ from ..errors import InvalidOptionError, InvalidSourceFileError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames
 from ..output import atomic_output
+from ..video import IMAGE_STACK_SUFFIXES, open_image_stack
 from .linked_video import LinkedVideo, video_frame_indices
 from .quicklook import node_colours
 
@@ -205,6 +206,10 @@ def iter_video_frames(path: str | Path, indices: Sequence[int]) -> Iterator[tupl
     wanted = sorted(set(int(i) for i in indices))
     if not wanted:
         return
+    if Path(path).suffix.lower() in IMAGE_STACK_SUFFIXES:
+        # FFmpeg's demuxer reads a TIFF stack's first page only; Pillow reads a page a frame.
+        yield from _stack_frames(Path(path), wanted)
+        return
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
@@ -220,6 +225,21 @@ def iter_video_frames(path: str | Path, indices: Sequence[int]) -> Iterator[tupl
             yield from _decode(container, stream, wanted, pts[wanted])
     except av.FFmpegError as err:
         raise InvalidSourceFileError(f"{path}: cannot be decoded ({type(err).__name__}: {err}).") from err
+
+
+def _stack_frames(path: Path, wanted: list[int]) -> Iterator[tuple[int, Any]]:
+    """Yield ``(index, frame)`` for the pages of a multi-page TIFF, as PyAV frames (RGB)."""
+    import av
+
+    with open_image_stack(path) as image:
+        n_frames = int(getattr(image, "n_frames", 1))
+        if wanted[-1] >= n_frames:
+            raise InvalidOptionError(
+                f"{path}: has {n_frames} frames; frame {wanted[-1]} was asked for. Is it the video of these poses?"
+            )
+        for index in wanted:
+            image.seek(index)
+            yield index, av.VideoFrame.from_image(image.convert("RGB"))
 
 
 def _decode(container: Any, stream: Any, wanted: list[int], targets: np.ndarray) -> Iterator[tuple[int, Any]]:
