@@ -19,7 +19,7 @@ from .errors import InvalidOptionError, InvalidSourceFileError
 from .interfaces.mixin import ReadsInput, user_stacklevel
 from .metadata.defaults import default_pose_metadata, merge_metadata, track_for_container_key
 from .model import FrameTiming, PoseData
-from .video import VideoProbe, probe_video
+from .video import VideoProbe, probe_found_video, probe_video
 
 __all__ = ["PoseSource"]
 
@@ -142,6 +142,12 @@ class PoseSource(ReadsInput):
             self._probes[path] = probe_video(path)
         return self._probes[path]
 
+    def _found_probe(self, pose: PoseData, path: Path | None) -> VideoProbe | None:
+        """Probe a video the reader found beside the poses (:func:`~poseconv.video.probe_found_video`)."""
+        if path is not None and path not in self._probes:
+            self._probes[path] = probe_found_video(path, pose.source_name, stacklevel=user_stacklevel())
+        return self._probes.get(path) if path is not None else None
+
     def _resolve_timing(self, pose: PoseData) -> PoseData:
         """Choose each video's frame times by the order of trust of :mod:`poseconv.timing`.
 
@@ -154,7 +160,7 @@ class PoseSource(ReadsInput):
             if n_frames == 0:
                 continue
             path = self._video_file_paths.get(key, info.path)
-            probe = self._probe(path) if path is not None else None
+            probe = self._probe(path) if key in self._video_file_paths else self._found_probe(pose, path)
             video_timing = None
             if probe is not None:
                 timing.check_video_length(pose.source_name, n_frames, probe, stacklevel=user_stacklevel())

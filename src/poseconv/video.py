@@ -11,6 +11,7 @@ frame rate and its exact average rate is used, otherwise the per-frame times are
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InvalidSourceFileError, PoseconvError
+from .errors import InvalidSourceFileError, PoseconvError, PoseconvWarning
 from .model import FrameTiming
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "VideoProbe",
     "is_video_path",
     "open_image_stack",
+    "probe_found_video",
     "probe_video",
     "video_decoder_available",
 ]
@@ -151,6 +153,26 @@ def probe_video(path: str | Path) -> VideoProbe:
         timestamps=timestamps,
         constant_rate=constant_rate,
     )
+
+
+def probe_found_video(path: Path, source_name: str, *, stacklevel: int = 3) -> VideoProbe | None:
+    """Probe a video a reader found beside the poses; None, with a warning, when it cannot be read.
+
+    The user did not name it: a file there FFmpeg cannot read (a codec it lacks, a truncated copy) does
+    not stop the conversion. The poses keep the frame times their file records; the video is still
+    linked, as the file the tool recorded. A video the user names is probed with :func:`probe_video`,
+    whose error stops the conversion.
+    """
+    try:
+        return probe_video(path)
+    except InvalidSourceFileError as err:
+        warnings.warn(
+            f"{source_name}: the video found beside it gives no frame count or times: {err} The frame times "
+            "come from the pose file or the rate given; name a readable copy with video_file_path= (--video).",
+            PoseconvWarning,
+            stacklevel=stacklevel,
+        )
+        return None
 
 
 @contextmanager

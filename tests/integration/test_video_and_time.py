@@ -231,3 +231,38 @@ def test_plot_draws_over_the_page_of_a_tiff_stack(tmp_path):
     # Away from the two keypoints (10, 2) and (3, 4.5), the picture is page 9 itself.
     np.testing.assert_array_equal(drawn[12:, 16:], page[12:, 16:])
     assert not np.array_equal(drawn[:8, :16], page[:8, :16])
+
+
+def test_an_unreadable_video_found_beside_the_poses_gives_no_times_and_a_warning(tmp_path):
+    # Found, not named by the user: a truncated copy or a codec FFmpeg lacks does not stop the conversion.
+    sio = pytest.importorskip("sleap_io")
+    from poseconv import SLEAPPoseInterface
+    from poseconv.errors import InvalidSourceFileError, PoseconvWarning
+
+    video = sio.Video(filename="cam.mp4", backend_metadata={"shape": [4, 24, 32, 1], "fps": 25.0}, open_backend=False)
+    skeleton = sio.Skeleton(["nose", "tail"])
+    frames = [
+        sio.LabeledFrame(video, i, [sio.PredictedInstance.from_numpy(np.full((2, 2), 1.0 + i), skeleton=skeleton)])
+        for i in range(4)
+    ]
+    sio.save_slp(sio.Labels(frames, videos=[video], skeletons=[skeleton]), str(tmp_path / "poses.slp"))
+    (tmp_path / "cam.mp4").write_bytes(b"not a video" * 50)
+    metadata = {"NWBFile": {"session_start_time": datetime(2024, 1, 1, tzinfo=UTC)}}
+    said = r"the video found beside it gives no frame count or times: .*cam\.mp4: cannot be read"
+    with pytest.warns(PoseconvWarning, match=said):
+        SLEAPPoseInterface(file_path=tmp_path / "poses.slp").run_conversion(
+            nwbfile_path=tmp_path / "out.nwb", metadata=metadata
+        )
+    with NWBHDF5IO(tmp_path / "out.nwb", "r") as io:
+        nwbfile = io.read()
+        series = nwbfile.processing["behavior"]["PoseEstimation"].pose_estimation_series["nose"]
+        assert series.rate == 25.0 and series.data.shape == (4, 2)
+        # Still linked: the file the tool recorded as its video.
+        (linked,) = [obj for obj in nwbfile.objects.values() if type(obj).__name__ == "ImageSeries"]
+        assert list(linked.external_file[:]) == ["cam.mp4"]
+    # Named by the user, the same file is an error.
+    with pytest.raises(InvalidSourceFileError, match=r"cam\.mp4: cannot be read as a video"):
+        SLEAPPoseInterface(file_path=tmp_path / "poses.slp", video_file_path=tmp_path / "cam.mp4").run_conversion(
+            nwbfile_path=tmp_path / "given.nwb", metadata=metadata
+        )
+    assert not (tmp_path / "given.nwb").exists()

@@ -83,13 +83,19 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
 
         The cameras are synchronized, so the first camera whose video is on this machine speaks for all.
         """
-        from ..video import probe_video
+        from ..video import probe_found_video, probe_video
 
         video_timing, video_name = None, None
         for view in data.views.values():
             for key, info in view.videos.items():
                 path = self._video_file_paths.get(key, info.path)
-                probe = probe_video(path) if path is not None else None
+                if path is None:
+                    continue
+                probe = (
+                    probe_video(path)
+                    if key in self._video_file_paths
+                    else probe_found_video(path, f"{data.source_name} (video '{key}')", stacklevel=user_stacklevel())
+                )
                 if probe is None:
                     continue
                 timing.check_video_length(
