@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import PoseconvError
 from ..metadata.schema_messages import schema_problems
+from ..readers.safety.input_checks import content_not_here
 from ..timing import TIMESTAMP_SUFFIXES
 from .detection import Detections
 from .jobs import InputJob
@@ -143,6 +144,8 @@ def missing_path(path: Path, kind: str) -> str | None:
     """Return what is wrong with ``path`` (``kind``: ``file``, ``folder`` or ``any``), or None when it is there."""
     if (problem := windows_path_problem(path)) is not None:
         return problem
+    if kind != "folder" and (absent := content_not_here(path)) is not None:
+        return f"{path}: {absent}"
     if kind == "file" and not path.is_file():
         return f"file not found: {path}" if not path.exists() else f"not a file: {path}"
     if kind == "folder" and not path.is_dir():

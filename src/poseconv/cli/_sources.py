@@ -44,7 +44,10 @@ def check_exists(path: Path, *, allow_folder: bool = False) -> None:
         When ``path`` does not exist, or is a folder where a file is needed.
     """
     from ..errors import InvalidSourceFileError
+    from ..readers.safety.input_checks import content_not_here
 
+    if (absent := content_not_here(path)) is not None:
+        raise InvalidSourceFileError(f"{path}: {absent}")
     if not path.exists():
         raise InvalidSourceFileError(f"{path}: {'file or folder' if allow_folder else 'file'} not found.")
     if path.is_dir() and not allow_folder:

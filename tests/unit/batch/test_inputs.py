@@ -120,3 +120,12 @@ def test_paths_by_name_in_source_data_start_at_the_data_folder(tmp_path):
     assert [(p.location, p.message) for p in problems] == [
         ("sessions[0].pose[0].source_data.video_file_paths.top", f"file not found: {tmp_path / 'videos/top.mp4'}")
     ]
+
+
+def test_a_spec_input_not_downloaded_from_its_data_repository_is_named_so(tmp_path):
+    from poseconv.batch.inputs import missing_path
+
+    (tmp_path / "preds.csv").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 9\n")
+    (tmp_path / "poses.slp").symlink_to("../.git/annex/objects/Xx/Yy/SHA256E-s9--00.slp/SHA256E-s9--00.slp")
+    assert "is a Git LFS pointer" in missing_path(tmp_path / "preds.csv", "file")
+    assert "git-annex (DataLad) link" in missing_path(tmp_path / "poses.slp", "any")

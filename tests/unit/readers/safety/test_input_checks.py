@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from poseconv.errors import InvalidSourceFileError
@@ -49,3 +51,49 @@ def test_a_csv_saved_again_by_a_spreadsheet_is_named_for_what_it_is(tmp_path, se
     for attempt in (lambda: detect_format(path), lambda: read_pose(path, source_software="dlc")):
         with pytest.raises(InvalidSourceFileError, match=rf"{path.name}: its cells are separated by {named}"):
             attempt()
+
+
+LFS_POINTER = (
+    "version https://git-lfs.github.com/spec/v1\n"
+    "oid sha256:a64dc87cf58817e4fee0c70103fcc026564c11c79460b0181e09f1dc1167d268\nsize 19923140\n"
+)
+ANNEX_KEY = "SHA256E-s19923140--a64dc87cf58817e4fee0c70103fcc026564c11c79460b0181e09f1dc1167d268.slp"
+
+
+def _placeholders(tmp_path):
+    """What a data repository leaves where a file was not downloaded: an LFS pointer, annex pointer and link."""
+    (tmp_path / "predsDLC_resnet50_xJan1shuffle1_100.csv").write_text(LFS_POINTER)
+    (tmp_path / "unlocked.slp").write_text(f"/annex/objects/{ANNEX_KEY}\n")
+    (tmp_path / "locked.slp").symlink_to(f"../.git/annex/objects/Xx/Yy/{ANNEX_KEY}/{ANNEX_KEY}")
+    return {
+        "predsDLC_resnet50_xJan1shuffle1_100.csv": "is a Git LFS pointer, not the file: .* git lfs pull",
+        "unlocked.slp": "is a git-annex \\(DataLad\\) pointer, not the file: .* datalad get",
+        "locked.slp": "is a git-annex \\(DataLad\\) link whose content is not downloaded. .* datalad get",
+    }
+
+
+def test_a_file_not_downloaded_from_its_data_repository_says_how_to_get_it(tmp_path):
+    from poseconv import catalog
+    from poseconv.readers.safety.input_checks import check_input_file
+    from tests.fixtures.cli import poseconv_in_process
+
+    for name, said in _placeholders(tmp_path).items():
+        path = tmp_path / name
+        with pytest.raises(InvalidSourceFileError, match=said):
+            catalog.detect_format(path)
+        with pytest.raises(InvalidSourceFileError, match=said):
+            check_input_file(path, suffixes={".csv", ".slp"}, what="pose")
+        for source in ((), ("--source", "sleap")):
+            result = poseconv_in_process("convert", path, *source, "-o", tmp_path / "out.nwb")
+            assert result.returncode != 0 and "Traceback" not in result.stderr
+            assert re.search(said, result.stderr), result.stderr
+    assert not (tmp_path / "out.nwb").exists()
+
+
+def test_small_files_that_are_no_placeholder_are_left_to_the_readers(tmp_path):
+    from poseconv.readers.safety.input_checks import content_not_here
+
+    (tmp_path / "tiny.csv").write_text("scorer,a\nbodyparts,b\n")
+    (tmp_path / "elsewhere.slp").symlink_to(tmp_path / "missing.slp")
+    assert content_not_here(tmp_path / "tiny.csv") is None
+    assert content_not_here(tmp_path / "elsewhere.slp") is None
