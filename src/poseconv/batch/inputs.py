@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import PoseconvError
 from ..metadata.schema_messages import schema_problems
-from ..readers.safety.input_checks import content_not_here
+from ..model.location import content_not_here
 from ..timing import TIMESTAMP_SUFFIXES
 from .detection import Detections
 from .jobs import InputJob

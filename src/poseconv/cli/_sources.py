@@ -44,7 +44,7 @@ def check_exists(path: Path, *, allow_folder: bool = False) -> None:
         When ``path`` does not exist, or is a folder where a file is needed.
     """
     from ..errors import InvalidSourceFileError
-    from ..readers.safety.input_checks import content_not_here
+    from ..model.location import content_not_here
 
     if (absent := content_not_here(path)) is not None:
         raise InvalidSourceFileError(f"{path}: {absent}")

@@ -1,4 +1,4 @@
-"""Where a file was read from: a local path, or the URL of a remote NWB file.
+"""Where a file was read from: a local path, or the URL of a remote NWB file; whether its content is here.
 
 A URL cannot be a :class:`pathlib.Path` (``Path("https://host/a.nwb")`` is ``https:/host/a.nwb``),
 so the models keep a URL as the string it was given and a local file as a Path; messages and
@@ -7,11 +7,13 @@ output names use :func:`location_name` for both.
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["SourceNamed", "is_url", "location", "location_name", "url_name"]
+__all__ = ["SourceNamed", "content_not_here", "is_url", "location", "location_name", "url_name"]
 
 _SCHEMES = ("http://", "https://", "s3://")
 
@@ -46,3 +48,37 @@ class SourceNamed:
     def source_name(self) -> str:
         """The name of :attr:`source_file` (its last part, for a URL too), for messages and output names."""
         return location_name(self.source_file)
+
+
+# What a data repository leaves in place of a file whose content was not downloaded.
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+_ANNEX_KEY = re.compile(rb"^/?(?:\.\./)*(?:\.git/)?annex/objects/")
+
+
+def content_not_here(path: Path) -> str | None:
+    """Say so when ``path`` stands for a file whose content is in a data repository but not downloaded.
+
+    Git LFS leaves a small pointer file (``version https://git-lfs.github.com/spec/v1 ...``); git-annex and
+    DataLad (GIN, DANDI's datasets) a link into ``.git/annex/objects`` that leads nowhere, or in an
+    unlocked checkout a one-line ``/annex/objects/...`` file.
+    """
+    if path.is_symlink() and not path.exists() and "annex/objects/" in os.readlink(path):
+        return (
+            "is a git-annex (DataLad) link whose content is not downloaded. Get it first: datalad get "
+            f"'{path}' (or git annex get)."
+        )
+    try:
+        if not path.is_file() or path.stat().st_size > 1024:
+            return None
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError:
+        return None
+    if head.startswith(_LFS_POINTER):
+        return "is a Git LFS pointer, not the file: its content was not downloaded. Run git lfs pull in its repository."
+    if _ANNEX_KEY.match(head.strip()):
+        return (
+            "is a git-annex (DataLad) pointer, not the file: its content was not downloaded. Get it first: "
+            f"datalad get '{path}' (or git annex get)."
+        )
+    return None

@@ -17,29 +17,14 @@ _COVERED_CHECKS = frozenset({"check_image_series_external_file_valid"})
 
 def require_nwb(path: Path | str) -> None:
     """Raise a clear error unless ``path`` is an NWB file: HDF5, an NWB Zarr store, or the URL of either."""
-    from ..nwb.read.store import is_url, is_zarr_folder, open_store
+    from ..nwb.read.store import open_store
 
-    if not is_url(path):
-        path = Path(path)
-        if not path.exists():
-            raise InvalidSourceFileError(f"{path}: not found; give the path of an NWB file.")
-        if path.is_dir() and not is_zarr_folder(path):
-            raise InvalidSourceFileError(
-                f"{path}: is a folder; give the path of an NWB (HDF5) file or of an NWB Zarr store."
-            )
-        if path.is_file() and not _is_hdf5(path):
-            raise InvalidSourceFileError(f"{path}: is not an HDF5 file, so not an NWB file poseconv validates.")
+    # The opener says what a path is not (missing, not downloaded, a folder that is no Zarr store, not HDF5).
     with open_store(path) as handle:
         if "nwb_version" not in handle.attrs:
             raise InvalidSourceFileError(
                 f"{path}: is an HDF5 file or Zarr store but not an NWB file (it has no nwb_version)."
             )
-
-
-def _is_hdf5(path: Path) -> bool:
-    import h5py
-
-    return bool(h5py.is_hdf5(path))
 
 
 def _inspector_messages(path: Path | str) -> list:

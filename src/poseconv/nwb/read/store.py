@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
-from ...model.location import is_url, location_name
+from ...model.location import content_not_here, is_url, location_name
 from ...model.location import location as nwb_location
 
 __all__ = [
@@ -85,10 +85,17 @@ def open_store(path: str | Path) -> Any:
 
         return open_url(str(path))
     path = Path(path)
+    if (absent := content_not_here(path)) is not None:
+        raise InvalidSourceFileError(f"{path}: {absent}")
     if not path.exists():
         raise InvalidSourceFileError(f"{path}: file not found. Check the path of the NWB file.")
     if path.is_dir():
         return _open_zarr_folder(path)
+    if path.is_file() and not h5py.is_hdf5(path):
+        raise InvalidSourceFileError(
+            f"{path}: not an HDF5 NWB file: it is not an HDF5 file (no HDF5 signature at its start), nor an NWB "
+            "Zarr store."
+        )
     try:
         return h5py.File(path, "r")
     except OSError as err:

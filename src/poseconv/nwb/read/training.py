@@ -38,7 +38,6 @@ from .store import (
     child_groups,
     decode,
     is_group,
-    is_url,
     linked,
     local_file,
     local_folder,
@@ -270,8 +269,6 @@ def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
     nwb_path: Path | str | None = None
     if isinstance(nwbfile, (str, Path)):
         nwb_path = nwb_location(nwbfile)
-        if not is_url(nwb_path) and not Path(nwb_path).exists():
-            raise InvalidSourceFileError(f"{nwb_path}: file not found. Check the path of the NWB file.")
         with open_store(nwb_path) as root:
             raw = _StoredTraining(root, nwb_path).read(name)
     else:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +16,7 @@ from typing import Any, TypeVar
 import h5py
 
 from ...errors import InvalidSourceFileError, PoseconvError
+from ...model.location import content_not_here
 
 __all__ = [
     "MAX_FRAMES",
@@ -27,7 +26,6 @@ __all__ = [
     "dataset_shapes",
     "frame_count_plausible",
     "is_hdf5",
-    "content_not_here",
     "not_a_file_to_read",
     "reads_source",
 ]
@@ -127,40 +125,6 @@ def not_a_file_to_read(path: Path) -> str | None:
         return "is not a regular file (a device, pipe or socket), so not a pose file."
     if path.stat().st_size == 0:
         return "is empty (0 bytes), as an interrupted copy or export leaves a file; copy or export it again."
-    return None
-
-
-# What a data repository leaves in place of a file whose content was not downloaded.
-_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
-_ANNEX_KEY = re.compile(rb"^/?(?:\.\./)*(?:\.git/)?annex/objects/")
-
-
-def content_not_here(path: Path) -> str | None:
-    """Say so when ``path`` stands for a file whose content is in a data repository but not downloaded.
-
-    Git LFS leaves a small pointer file (``version https://git-lfs.github.com/spec/v1 ...``); git-annex and
-    DataLad (GIN, DANDI's datasets) a link into ``.git/annex/objects`` that leads nowhere, or in an
-    unlocked checkout a one-line ``/annex/objects/...`` file.
-    """
-    if path.is_symlink() and not path.exists() and "annex/objects/" in os.readlink(path):
-        return (
-            "is a git-annex (DataLad) link whose content is not downloaded. Get it first: datalad get "
-            f"'{path}' (or git annex get)."
-        )
-    try:
-        if not path.is_file() or path.stat().st_size > 1024:
-            return None
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError:
-        return None
-    if head.startswith(_LFS_POINTER):
-        return "is a Git LFS pointer, not the file: its content was not downloaded. Run git lfs pull in its repository."
-    if _ANNEX_KEY.match(head.strip()):
-        return (
-            "is a git-annex (DataLad) pointer, not the file: its content was not downloaded. Get it first: "
-            f"datalad get '{path}' (or git annex get)."
-        )
     return None
 
 

@@ -200,3 +200,18 @@ def test_visit_groups_leaves_no_reference_cycle(tmp_path):
             assert gc.collect() == 0
         finally:
             gc.enable()
+
+
+def test_an_nwb_file_not_downloaded_from_its_dataset_says_how_to_get_it(tmp_path):
+    # DANDI datasets cloned with DataLad hold links into .git/annex until `datalad get`.
+    from poseconv.errors import InvalidSourceFileError
+    from poseconv.nwb.read.store import open_store
+    from tests.fixtures.cli import poseconv_in_process
+
+    key = "MD5E-s1234--0123456789abcdef0123456789abcdef.nwb"
+    (tmp_path / "sub-01_behavior.nwb").symlink_to(f"../.git/annex/objects/Ab/Cd/{key}/{key}")
+    with pytest.raises(InvalidSourceFileError, match=r"git-annex \(DataLad\) link whose content is not downloaded"):
+        open_store(tmp_path / "sub-01_behavior.nwb")
+    for command in ("inspect", "validate"):
+        result = poseconv_in_process(command, tmp_path / "sub-01_behavior.nwb")
+        assert result.returncode != 0 and "datalad get" in result.stderr, result.stderr

@@ -88,12 +88,3 @@ def test_a_file_not_downloaded_from_its_data_repository_says_how_to_get_it(tmp_p
             assert result.returncode != 0 and "Traceback" not in result.stderr
             assert re.search(said, result.stderr), result.stderr
     assert not (tmp_path / "out.nwb").exists()
-
-
-def test_small_files_that_are_no_placeholder_are_left_to_the_readers(tmp_path):
-    from poseconv.readers.safety.input_checks import content_not_here
-
-    (tmp_path / "tiny.csv").write_text("scorer,a\nbodyparts,b\n")
-    (tmp_path / "elsewhere.slp").symlink_to(tmp_path / "missing.slp")
-    assert content_not_here(tmp_path / "tiny.csv") is None
-    assert content_not_here(tmp_path / "elsewhere.slp") is None
