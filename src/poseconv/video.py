@@ -22,6 +22,7 @@ import numpy as np
 
 from .errors import InvalidSourceFileError, PoseconvError, PoseconvWarning
 from .model import FrameTiming
+from .model.location import content_not_here
 
 __all__ = [
     "IMAGE_STACK_SUFFIXES",
@@ -121,6 +122,8 @@ def probe_video(path: str | Path) -> VideoProbe:
         ) from err
 
     path = Path(path)
+    if (absent := content_not_here(path)) is not None:
+        raise InvalidSourceFileError(f"{path}: {absent}")
     if path.suffix.lower() in IMAGE_STACK_SUFFIXES:
         return _probe_image_stack(path)
     try:

@@ -32,3 +32,9 @@ def test_a_found_video_that_cannot_be_read_is_a_warning_a_named_one_an_error(tmp
         assert probe_found_video(tmp_path / "cam.mp4", "poses.slp") is None
     with pytest.raises(InvalidSourceFileError, match=r"cam\.mp4: cannot be read as a video"):
         probe_video(tmp_path / "cam.mp4")
+
+
+def test_a_video_not_downloaded_from_its_data_repository_says_so(tmp_path):
+    (tmp_path / "cam.mp4").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 9\n")
+    with pytest.raises(InvalidSourceFileError, match=r"cam\.mp4: is a Git LFS pointer"):
+        probe_video(tmp_path / "cam.mp4")
