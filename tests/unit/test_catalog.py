@@ -226,3 +226,18 @@ def test_a_broken_content_check_says_no_with_a_warning(tmp_path, field):
     check = fmt.sniff if field == "sniffer" else fmt.reads_if_chosen
     with pytest.warns(PoseconvWarning, match=r"of Broken \(json:loads\) failed on .*TypeError"):
         assert check(path) is False
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("keypoints.json", r"sleap-io reads keypoint labels in COCO.*load_file"),
+        ("leap_labels.mat", r"LEAP \.mat files"),
+        ("session.zip", r"an archive: unpack it"),
+        ("preds.csv.gz", r"an archive: unpack it"),
+    ],
+)
+def test_files_of_other_kinds_say_the_way_to_a_file_poseconv_reads(tmp_path, name, said):
+    (tmp_path / name).write_bytes(b"{}")
+    with pytest.raises(UnsupportedFormatError, match=said):
+        catalog.detect_format(tmp_path / name)

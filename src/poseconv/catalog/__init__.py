@@ -171,6 +171,14 @@ _PROJECT_CONFIG_HINT = (
     "configuration is found beside them or one folder up (or given as config_file_path=). With --source "
     "dlc-labels, the project folder gives its labeled frames."
 )
+# Label files of other tools sleap-io reads (COCO keypoints, AlphaTracker and Label Studio JSON, LEAP .mat).
+_OTHER_LABELS_HINT = (
+    " sleap-io reads keypoint labels in COCO, AlphaTracker and Label Studio .json files and LEAP .mat files: "
+    "sleap_io.save_slp(sleap_io.load_file(path), 'labels.slp'), then convert labels.slp (--source sleap-labels "
+    "for labels placed by hand)."
+)
+_ARCHIVE_HINT = " This is an archive: unpack it and convert the pose file inside."
+
 _SUFFIX_HINTS = {
     ".pickle": (
         " A DeepLabCut .pickle beside the predictions (_full, _assemblies, _el tracklets, _meta) is an "
@@ -184,6 +192,9 @@ _SUFFIX_HINTS = {
     ),
     ".yaml": _PROJECT_CONFIG_HINT,
     ".yml": _PROJECT_CONFIG_HINT,
+    ".json": _OTHER_LABELS_HINT,
+    ".mat": _OTHER_LABELS_HINT,
+    **dict.fromkeys((".zip", ".gz", ".tgz", ".tar", ".7z", ".bz2", ".xz"), _ARCHIVE_HINT),
 }
 
 
