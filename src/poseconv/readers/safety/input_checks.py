@@ -7,8 +7,10 @@ reader's unforeseen failure on a damaged file into an error that names the file.
 
 from __future__ import annotations
 
+import csv
 import functools
 import inspect
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -101,6 +103,7 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
         raise InvalidSourceFileError(f"{path}: cannot be read ({err.strerror}).") from err
     if path.suffix.lower() == ".csv":
         _check_separator(path, first_line)
+        _check_trailing_cells(path)
     if is_hdf5(path):
         from .isolation import HDF5_STRUCTURE, probe, walk_hdf5
 
@@ -126,6 +129,20 @@ def not_a_file_to_read(path: Path) -> str | None:
     if path.stat().st_size == 0:
         return "is empty (0 bytes), as an interrupted copy or export leaves a file; copy or export it again."
     return None
+
+
+def _check_trailing_cells(path: Path) -> None:
+    """Refuse a CSV whose header rows all end in empty cells: a trailing comma no pose tool writes."""
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        rows = list(itertools.islice(csv.reader(handle), 3))
+    if not rows or any(len(row) < 2 or row[-1].strip() for row in rows):
+        return
+    empty = min(len(row) - len(list(itertools.dropwhile(lambda cell: not cell.strip(), reversed(row)))) for row in rows)
+    raise InvalidSourceFileError(
+        f"{path}: its lines end in {empty} empty cell(s) (a trailing comma), which no pose tool writes: a "
+        "spreadsheet program or a script saved it again. Convert the tool's original file, or remove the "
+        "trailing comma(s)."
+    )
 
 
 def _check_separator(path: Path, first_line: bytes) -> None:

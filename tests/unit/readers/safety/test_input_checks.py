@@ -88,3 +88,23 @@ def test_a_file_not_downloaded_from_its_data_repository_says_how_to_get_it(tmp_p
             assert result.returncode != 0 and "Traceback" not in result.stderr
             assert re.search(said, result.stderr), result.stderr
     assert not (tmp_path / "out.nwb").exists()
+
+
+def test_a_csv_with_a_trailing_comma_on_each_line_is_refused_saying_so(tmp_path):
+    from poseconv import catalog
+    from poseconv.readers.safety.input_checks import check_input_file
+
+    header = "scorer,DLC_resnet50_xJan1shuffle1_100,DLC_resnet50_xJan1shuffle1_100,DLC_resnet50_xJan1shuffle1_100,\n"
+    header += "bodyparts,nose,nose,nose,\ncoords,x,y,likelihood,\n0,1.5,2.5,0.9,\n"
+    (tmp_path / "predsDLC_resnet50_xJan1shuffle1_100.csv").write_text(header)
+    said = r"its lines end in 1 empty cell\(s\) \(a trailing comma\)"
+    with pytest.raises(InvalidSourceFileError, match=said):
+        check_input_file(tmp_path / "predsDLC_resnet50_xJan1shuffle1_100.csv", suffixes={".csv"}, what="pose")
+    with pytest.raises(InvalidSourceFileError, match=said):
+        from poseconv.readers.deeplabcut import read_deeplabcut
+
+        read_deeplabcut(tmp_path / "predsDLC_resnet50_xJan1shuffle1_100.csv")
+    # A last value left empty in a data row (a NaN likelihood) is no trailing comma.
+    (tmp_path / "ok.csv").write_text(header.replace(",\n", "\n").replace("0.9", ""))
+    check_input_file(tmp_path / "ok.csv", suffixes={".csv"}, what="pose")
+    assert catalog.detect_format(tmp_path / "ok.csv").name == "DeepLabCut"
