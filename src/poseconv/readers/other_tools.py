@@ -1,8 +1,9 @@
-"""Pose files of tools poseconv does not read, recognised so that refusing them says what they are.
+"""Files poseconv does not convert, recognised so that refusing them says what they are.
 
 Detection asks every format's sniffer; a file none claims gets a generic message unless it is one
-of these (JABS pose files, Anipose's triangulated tables), whose message names the tool and the way
-to a format poseconv reads.
+of these: other tools' pose files (JABS, Anipose's triangulated tables), whose message names the
+tool and the way to a format poseconv reads, or a pose tool's outputs that hold no poses (Lightning
+Pose's metrics and bounding boxes), whose message names the predictions they came from.
 """
 
 from __future__ import annotations
@@ -55,6 +56,26 @@ def _anipose(path: Path) -> str | None:
     )
 
 
+def _lightning_pose_side_file(path: Path) -> str | None:
+    # Written next to the predictions <stem>.csv by Lightning Pose (metrics.py, litpose create_bbox).
+    from .lightningpose_multiview import BBOX_SUFFIX, METRICS_SUFFIXES
+
+    for suffix in METRICS_SUFFIXES:
+        if path.stem.endswith(suffix):
+            metric = suffix.strip("_").replace("_", " ")
+            return (
+                f"is a Lightning Pose metrics file ({metric} per keypoint and frame), not poses. It is computed "
+                f"from the predictions {path.stem.removesuffix(suffix)}.csv beside it; poseconv converts the "
+                "predictions, not their metrics."
+            )
+    if path.stem.endswith(BBOX_SUFFIX):
+        return (
+            "is the bounding boxes Lightning Pose's create_bbox writes, not poses; poseconv converts the "
+            f"predictions ({path.stem.removesuffix(BBOX_SUFFIX)}.csv beside it)."
+        )
+    return None
+
+
 def other_tool_problem(path: Path) -> str | None:
     """Return what ``path`` is and how to convert it, when it is a known tool's file poseconv does not read.
 
@@ -71,5 +92,5 @@ def other_tool_problem(path: Path) -> str | None:
     if path.suffix.lower() == ".h5" and is_hdf5(path):
         return _jabs(path)
     if path.suffix.lower() == ".csv":
-        return _anipose(path)
+        return _anipose(path) or _lightning_pose_side_file(path)
     return None

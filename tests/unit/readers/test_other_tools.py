@@ -123,3 +123,20 @@ def test_other_hdf5_files_are_not_claimed(tmp_path):
     assert other_tool_problem(tmp_path / "x.h5") is None
     (tmp_path / "y.h5").write_bytes(b"not hdf5")
     assert other_tool_problem(tmp_path / "y.h5") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("video1_temporal_norm.csv", r"Lightning Pose metrics file \(temporal norm .*predictions video1\.csv"),
+        ("predictions_pca_singleview_error.csv", r"metrics file \(pca singleview error .*predictions\.csv"),
+        ("video1_bbox.csv", r"bounding boxes Lightning Pose's create_bbox writes.*video1\.csv"),
+    ],
+)
+def test_lightning_pose_files_that_hold_no_poses_name_their_predictions(tmp_path, name, said):
+    # Lightning Pose writes its metrics as one column per keypoint (DataFrame.to_csv), beside the predictions.
+    import pandas as pd
+
+    pd.DataFrame(np.ones((3, 2)), columns=["nose", "tail"]).to_csv(tmp_path / name)
+    with pytest.raises(UnsupportedFormatError, match=said):
+        catalog.detect_format(tmp_path / name)
