@@ -22,7 +22,7 @@ import numpy as np
 
 from .errors import InvalidSourceFileError, PoseconvError, PoseconvWarning
 from .model import FrameTiming
-from .model.location import content_not_here
+from .model.location import require_content
 
 __all__ = [
     "IMAGE_STACK_SUFFIXES",
@@ -122,8 +122,7 @@ def probe_video(path: str | Path) -> VideoProbe:
         ) from err
 
     path = Path(path)
-    if (absent := content_not_here(path)) is not None:
-        raise InvalidSourceFileError(f"{path}: {absent}")
+    require_content(path)
     if path.suffix.lower() in IMAGE_STACK_SUFFIXES:
         return _probe_image_stack(path)
     try:

@@ -44,10 +44,9 @@ def check_exists(path: Path, *, allow_folder: bool = False) -> None:
         When ``path`` does not exist, or is a folder where a file is needed.
     """
     from ..errors import InvalidSourceFileError
-    from ..model.location import content_not_here
+    from ..model.location import require_content
 
-    if (absent := content_not_here(path)) is not None:
-        raise InvalidSourceFileError(f"{path}: {absent}")
+    require_content(path)
     if not path.exists():
         raise InvalidSourceFileError(f"{path}: {'file or folder' if allow_folder else 'file'} not found.")
     if path.is_dir() and not allow_folder:

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["SourceNamed", "content_not_here", "is_url", "location", "location_name", "url_name"]
+from ..errors import InvalidSourceFileError
+
+__all__ = ["SourceNamed", "content_not_here", "is_url", "location", "location_name", "require_content", "url_name"]
 
 _SCHEMES = ("http://", "https://", "s3://")
 
@@ -82,3 +84,9 @@ def content_not_here(path: Path) -> str | None:
             f"datalad get '{path}' (or git annex get)."
         )
     return None
+
+
+def require_content(path: Path) -> None:
+    """Raise ``InvalidSourceFileError`` when ``path`` is a placeholder (:func:`content_not_here`)."""
+    if (absent := content_not_here(path)) is not None:
+        raise InvalidSourceFileError(f"{path}: {absent}")

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
-from ...model.location import content_not_here, is_url, location_name
+from ...model.location import is_url, location_name, require_content
 from ...model.location import location as nwb_location
 
 __all__ = [
@@ -85,8 +85,7 @@ def open_store(path: str | Path) -> Any:
 
         return open_url(str(path))
     path = Path(path)
-    if (absent := content_not_here(path)) is not None:
-        raise InvalidSourceFileError(f"{path}: {absent}")
+    require_content(path)
     if not path.exists():
         raise InvalidSourceFileError(f"{path}: file not found. Check the path of the NWB file.")
     if path.is_dir():

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import h5py
 
 from ...errors import InvalidSourceFileError, PoseconvError
-from ...model.location import content_not_here
+from ...model.location import content_not_here, require_content
 
 __all__ = [
     "MAX_FRAMES",
@@ -83,8 +83,7 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
         structure crashes, hangs or exhausts a forked child (see :mod:`poseconv.readers.safety.isolation`).
     """
     path = Path(file_path)
-    if (absent := content_not_here(path)) is not None:
-        raise InvalidSourceFileError(f"{path}: {absent}")
+    require_content(path)
     if not path.exists():
         raise InvalidSourceFileError(f"{path}: file not found. Check the path of the {what} file.")
     if path.is_dir():
