@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import InvalidOptionError, MetadataError, PoseconvWarning
 from .model import FrameTiming
-from .video import VideoProbe
+from .video import IMAGE_STACK_SUFFIXES, VideoProbe
 
 __all__ = [
     "TIMESTAMP_SUFFIXES",
@@ -181,13 +181,15 @@ def shift_timing(timing: FrameTiming, offset: float) -> FrameTiming:
 def missing_timing_error(source_name: str, what: str = "", video: Path | None = None) -> MetadataError:
     """Return the error for pose data with no frame times at all, naming every way to give them.
 
-    ``video`` is the video found, when it gives no frame times either (a TIFF image stack).
+    ``video`` is the video found, when it gives no frame times either (a TIFF image stack, or a file
+    FFmpeg could not read, as the warning before said).
     """
-    where = (
-        f"and the video {video.name} records none (an image stack has no frame times)"
-        if video is not None
-        else "and no video was found to read one from"
-    )
+    if video is None:
+        where = "and no video was found to read one from"
+    elif video.suffix.lower() in IMAGE_STACK_SUFFIXES:
+        where = f"and the video {video.name} records none (an image stack has no frame times)"
+    else:
+        where = f"and the video {video.name} gives none (it could not be read)"
     return MetadataError(
         f"{source_name}: no frame rate is recorded{f' for {what}' if what else ''}, {where}. Give the rate with "
         "sampling_frequency= (poseconv convert --fps; a spec's sampling_frequency), "
