@@ -266,3 +266,29 @@ def test_an_unreadable_video_found_beside_the_poses_gives_no_times_and_a_warning
             nwbfile_path=tmp_path / "given.nwb", metadata=metadata
         )
     assert not (tmp_path / "given.nwb").exists()
+
+
+def test_training_labels_link_an_unreadable_video_found_beside_them_as_the_poses_do(tmp_path):
+    sio = pytest.importorskip("sleap_io")
+    from poseconv import SLEAPTrainingDataInterface
+    from poseconv.errors import PoseconvWarning
+
+    video = sio.Video(filename="cam.mp4", backend_metadata={"shape": [4, 24, 32, 1], "fps": 25.0}, open_backend=False)
+    skeleton = sio.Skeleton(["nose", "tail"])
+    frames = [
+        sio.LabeledFrame(video, i, [sio.Instance.from_numpy(np.full((2, 2), 1.0 + i), skeleton=skeleton)])
+        for i in range(4)
+    ]
+    sio.save_slp(sio.Labels(frames, videos=[video], skeletons=[skeleton]), str(tmp_path / "labels.slp"))
+    (tmp_path / "cam.mp4").write_bytes(b"not a video" * 50)
+    metadata = {"NWBFile": {"session_start_time": datetime(2024, 1, 1, tzinfo=UTC)}}
+    with pytest.warns(PoseconvWarning, match=r"cam\.mp4: cannot be read as a video.*taken from the labels file"):
+        SLEAPTrainingDataInterface(file_path=tmp_path / "labels.slp").run_conversion(
+            nwbfile_path=tmp_path / "out.nwb", metadata=metadata
+        )
+    with NWBHDF5IO(tmp_path / "out.nwb", "r") as io:
+        nwbfile = io.read()
+        (linked,) = [obj for obj in nwbfile.objects.values() if type(obj).__name__ == "ImageSeries"]
+        assert list(linked.external_file[:]) == ["cam.mp4"] and linked.rate == 25.0
+        training = nwbfile.processing["behavior"]["PoseTraining"]
+        assert all(frame.source_video is linked for frame in training.training_frames.training_frames.values())

@@ -122,8 +122,10 @@ def _video_timing(
     try:
         probe = probe_video(path) if isinstance(path, Path) else None
     except InvalidSourceFileError as err:
-        warnings.warn(f"{err} The training frames do not link it.", PoseconvWarning, stacklevel=3)
-        return None
+        # As for poses (video.probe_found_video): a video FFmpeg cannot read gives no frame count or times;
+        # it is still linked when the labels file records the rate.
+        warnings.warn(f"{err} Its frame count and rate are taken from the labels file.", PoseconvWarning, stacklevel=3)
+        probe = None
     if not isinstance(path, Path):
         n_frames, path = len(path), path[0]
     probed = probe.timing() if probe is not None else None
