@@ -10,7 +10,9 @@ movement, sleap-io and every script that reads DLC output accept it:
   likelihood); with no confidence at all, ``x, y[, z]`` only; a track's extra
   columns (:class:`~poseconv.model.ExtraCoords`, LightningPose ensembles) follow
   under their own labels, so an EKS file exports back to its own layout;
-* one row per frame, indexed by frame number (int64);
+* one row per frame, indexed by frame number (int64), or, for a video that is a sequence of images
+  (DeepLabCut's time-lapse analysis, SLEAP's image videos), by each image's file name, as
+  ``deeplabcut.analyze_time_lapse_frames`` writes it;
 * ``.h5`` files hold the table under ``key="df_with_missing"`` in PyTables
   ``format="table"``, as ``deeplabcut.analyze_videos`` writes them;
   ``.csv`` files are ``DataFrame.to_csv`` of the same table.
@@ -59,7 +61,7 @@ def to_deeplabcut_dataframe(
     Returns
     -------
     pandas.DataFrame
-        Rows are frames ``0 .. n-1``; float64 values, NaN where missing.
+        Rows are frames ``0 .. n-1`` (image names for a video of images); float64 values, NaN where missing.
 
     Raises
     ------
@@ -106,8 +108,19 @@ def to_deeplabcut_dataframe(
     return pd.DataFrame(
         values,
         columns=pd.MultiIndex.from_tuples(columns, names=names),
-        index=pd.Index(np.arange(n_frames, dtype="int64")),
+        index=_row_labels(pose, video, n_frames),
     )
+
+
+def _row_labels(pose: PoseData, video: str, n_frames: int) -> Any:
+    """Frame numbers, or the image names of a video that is one folder's images (a time-lapse analysis)."""
+    import pandas as pd
+
+    images = pose.videos[video].image_files if video in pose.videos else None
+    names = [Path(image).name for image in images or ()]
+    if len(names) == n_frames and len(set(names)) == n_frames:
+        return pd.Index(names)
+    return pd.Index(np.arange(n_frames, dtype="int64"))
 
 
 def write_deeplabcut(

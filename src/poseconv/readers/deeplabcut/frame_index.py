@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
+from .time_lapse import time_lapse_images
 from .variants import has_scores, labeled_rows_error
 
 __all__ = ["parse_frame_index"]
@@ -30,8 +31,11 @@ def _frame_labels(index: Any) -> np.ndarray | None:
     return np.array([int(match.group(1)) for match in matches], dtype="int64")
 
 
-def parse_frame_index(frame: Any, path: Path) -> np.ndarray:
+def parse_frame_index(frame: Any, path: Path, *, images_as_frames: bool = False) -> np.ndarray:
     """Return the frame numbers of a predictions table's rows, checked to be increasing and not negative.
+
+    With ``images_as_frames``, rows labelled by the images of a time-lapse folder
+    (:func:`time_lapse_images`) are frames 0, 1, 2, ... in row order.
 
     Raises
     ------
@@ -44,6 +48,8 @@ def parse_frame_index(frame: Any, path: Path) -> np.ndarray:
         values = np.asarray(index, dtype="int64")
     except (TypeError, ValueError) as err:
         values = _frame_labels(index)
+        if values is None and images_as_frames and time_lapse_images(index) is not None:
+            values = np.arange(len(index), dtype="int64")
         if values is None:
             raise labeled_rows_error(path, index[0], scored=has_scores(frame)) from err
     if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):

@@ -20,7 +20,14 @@ import numpy as np
 from ...errors import InvalidSourceFileError
 from ...model import FrameTiming
 
-__all__ = ["CLOCK_COLUMNS", "LIVE_SOFTWARE", "live_timing", "live_video_stem", "split_clock_columns"]
+__all__ = [
+    "CLOCK_COLUMNS",
+    "LIVE_SOFTWARE",
+    "live_timing",
+    "live_video_stem",
+    "recorded_timing",
+    "split_clock_columns",
+]
 
 #: DeepLabCut-live's clock columns, in seconds: when the analysed frame was captured, when its pose was ready.
 CLOCK_COLUMNS = ("frame_time", "pose_time")
@@ -79,3 +86,18 @@ def live_timing(clock: dict[str, np.ndarray], path: Path) -> FrameTiming:
             f"in the median, {np.nanmax(latency):.1f} ms at most"
         )
     return FrameTiming(timestamps=frame_time - frame_time[0], source=source)
+
+
+def recorded_timing(
+    clock: dict[str, Any] | None, path: Path, key: str, fps: float | None, meta_path: Path | None
+) -> dict[str, FrameTiming]:
+    """Return the frame times a DeepLabCut predictions file records, by video key; empty when none.
+
+    DeepLabCut-live's clock columns (``clock``, from :func:`split_clock_columns`) win over the fps of
+    the analysis metadata (``meta_path``); a time-lapse analysis records neither.
+    """
+    if clock and "frame_time" in clock:
+        return {key: live_timing(clock, path)}
+    if fps is not None and meta_path is not None:
+        return {key: FrameTiming(rate=fps, source=f"fps recorded by DeepLabCut in {meta_path.name}")}
+    return {}

@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
-from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from ...model import PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.frame_tables import FrameTable
 from ...model.frames import ColumnView
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5, reads_source
 from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
 from ..side_files import given_or_found, side_folders
-from .live import live_timing, live_video_stem
+from .live import live_video_stem, recorded_timing
 from .model_info import WRITER_NOTES, DeepLabCutModel, describe_model, frame_size_from_meta
 from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_skeletons
 from .table import (
@@ -47,6 +47,7 @@ from .table import (
     predictions_header,
     scorer_span,
 )
+from .time_lapse import time_lapse_video
 from .variants import (
     LEVEL_NAMES,
     first_cells,
@@ -445,26 +446,23 @@ def read_deeplabcut(
         When the file or a side file is malformed, or the config disagrees with the file.
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
-    frame, frame_numbers = open_predictions(path)
+    frame, frame_numbers = open_predictions(path, images_as_frames=True)
     scorer, bodyparts, coords = _parse_columns(frame, path)
     side = _side_files(path, scorer, config_file_path, metadata_file_path, find_side_files)
     multi_animal = "individuals" in frame.columns.names
     individuals = animal_bodyparts(bodyparts, multi_animal, path)
     skeletons = _skeletons(side, individuals, path)
-    video, fps = _video(path, scorer, side, find_side_files)
+    lapse = time_lapse_video(path, frame.index)
+    video, fps = (lapse[0], None) if lapse else _video(path, scorer, side, find_side_files)
     _warn_beyond_video(frame, path, video, side)
     tracks = _tracks(frame, scorer, coords, individuals, multi_animal=multi_animal, video_key=video.key)
-    timing = {}
-    if fps is not None and side.meta_path is not None:
-        timing[video.key] = FrameTiming(rate=fps, source=f"fps recorded by DeepLabCut in {side.meta_path.name}")
-    clock = getattr(frame, "clock_columns", None)
-    if clock and "frame_time" in clock:
-        timing[video.key] = live_timing(clock, path)
+    timing = recorded_timing(getattr(frame, "clock_columns", None), path, video.key, fps, side.meta_path)
     notes: dict[str, Any] = {
         "multi_animal": multi_animal,
         "config_file": str(side.config_path) if side.config_path else None,
         "metadata_file": str(side.meta_path) if side.meta_path else None,
         "n_rows": int(len(frame_numbers)),
+        **(lapse[1] if lapse else {}),
     }
     model = describe_model(path, scorer, side.meta)
     software, model_note = _producer(frame, scorer, model)

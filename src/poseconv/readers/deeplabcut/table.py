@@ -344,12 +344,17 @@ def _open_with_pandas(path: Path) -> FrameTable:
     return table
 
 
-def open_predictions(path: Path, what: str = "DeepLabCut") -> tuple[FrameTable, np.ndarray]:
+def open_predictions(
+    path: Path, what: str = "DeepLabCut", *, images_as_frames: bool = False
+) -> tuple[FrameTable, np.ndarray]:
     """Open a predictions table (see :func:`open_table`) with its rows put on the video's frames.
 
     Rows may skip frames (stubbed or filtered files): the frame numbers index the full time base,
     which ends at the last frame number, and a frame without a row reads as NaN. Only the header
     and the frame numbers are read here; values are read in blocks when used.
+
+    ``images_as_frames`` reads the rows of a time-lapse analysis (images of one folder) as frames 0, 1, ...
+    (:func:`~.frame_index.parse_frame_index`).
 
     Returns
     -------
@@ -363,7 +368,7 @@ def open_predictions(path: Path, what: str = "DeepLabCut") -> tuple[FrameTable, 
         the frame numbers are out of order or reach a time base no recording has.
     """
     table = open_table(path, what)
-    frame_numbers = parse_frame_index(table, path)
+    frame_numbers = parse_frame_index(table, path, images_as_frames=images_as_frames)
     n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
     check_frame_count(path, n_frames, len(frame_numbers))
     table.set_frames(None if len(frame_numbers) == n_frames else frame_numbers, n_frames)

@@ -125,8 +125,9 @@ def labeled_rows_error(path: Path, example: Any, *, scored: bool = False) -> Inv
         return InvalidSourceFileError(
             f"{path}: rows are images such as {example!r} and the values have a likelihood: these are a "
             "model's predictions on separate images (DeepLabCut's machinelabels, evaluation results or "
-            "time-lapse analysis, Lightning Pose's predictions.csv), neither poses over a video's frames nor "
-            "human labels, the two kinds poseconv converts. Convert the predictions on the video (Lightning "
+            "analyze_images, Lightning Pose's predictions.csv), neither poses over a video's frames nor "
+            "human labels, the two kinds poseconv converts (a time-lapse analysis, whose rows are the image "
+            "names of its folder, converts as that folder's frames). Convert the predictions on the video (Lightning "
             "Pose: video_preds/<video>.csv) or the human labels (CollectedData), with --source dlc-labels or "
             "--source lp-labels."
         )

@@ -150,7 +150,8 @@ def test_lightning_pose_predictions_on_labeled_frames_are_explained(tmp_path):
 @pytest.mark.parametrize("suffix", [".h5", ".csv"])
 def test_predictions_on_a_folder_of_images_get_one_answer_from_every_entry_point(tmp_path, suffix):
     # DeepLabCut's analyze_time_lapse_frames: rows named by image file, with a likelihood. Not human
-    # labels (the labels sniffer leaves it), not poses over a video: every way in says the same.
+    # labels (the labels sniffer leaves it): the images are the frames, in row order, from every way in
+    # (before, every way in refused them as predictions on separate images).
     scorer = "DLC_resnet50_projDec1shuffle1_100000"
     columns = pd.MultiIndex.from_product(
         [[scorer], ["snout", "tail"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
@@ -164,10 +165,9 @@ def test_predictions_on_a_folder_of_images_get_one_answer_from_every_entry_point
         frame.to_csv(path)
     fmt = detect_format(path)
     assert fmt.name == "DeepLabCut"
-    expected = r"rows are images such as 'img0000.png' and the values have a likelihood"
     for read in (fmt.read, read_deeplabcut):
-        with pytest.raises(InvalidSourceFileError, match=expected):
-            read(path)
+        (track,) = read(path).tracks
+        np.testing.assert_array_equal(np.asarray(track.positions[:])[:, 0], frame.iloc[:, :2].to_numpy())
     check_format(path, get_format("dlc"))
 
 

@@ -1,0 +1,115 @@
+"""DeepLabCut's time-lapse analysis (analyze_time_lapse_frames): predictions on the images of a folder.
+
+The tables are written as DeepLabCut's ``auxiliaryfunctions.save_data`` writes them: a DataFrame indexed
+by the sorted image names, ``to_hdf(key="df_with_missing", format="table")`` and ``to_csv``, saved in
+the folder of the images.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from poseconv.errors import InvalidSourceFileError
+from poseconv.readers.deeplabcut import read_deeplabcut
+
+SCORER = "DLC_resnet50_lapseJan1shuffle1_1000"
+IMAGES = ["img0001.png", "img0002.png", "img0005.png"]
+
+
+def _time_lapse(folder, *, images: bool = True, index=IMAGES):
+    folder.mkdir(parents=True, exist_ok=True)
+    if images:
+        for k, name in enumerate(IMAGES):
+            Image.fromarray(np.full((24, 32), 40 * k, dtype="uint8")).save(folder / name)
+    columns = pd.MultiIndex.from_product(
+        [[SCORER], ["nose", "tail"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    table = pd.DataFrame(np.arange(18, dtype=float).reshape(3, 6) / 4 + 0.5, columns=columns, index=index)
+    table.to_hdf(folder / f"{folder.name}{SCORER}.h5", key="df_with_missing", format="table", mode="w")
+    table.to_csv(folder / f"{folder.name}{SCORER}.csv")
+    return table
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+def test_rows_of_images_are_frames_of_the_image_folder_in_row_order(tmp_path, suffix):
+    folder = tmp_path / "session1"
+    table = _time_lapse(folder)
+    pose = read_deeplabcut(folder / f"session1{SCORER}{suffix}")
+    (track,) = pose.tracks
+    positions = np.asarray(track.positions[:])
+    assert positions.shape == (3, 2, 2)
+    np.testing.assert_array_equal(positions[:, 1], table.xs("tail", axis=1, level="bodyparts").to_numpy()[:, :2])
+    np.testing.assert_array_equal(np.asarray(track.confidence[:])[:, 0], table.iloc[:, 2].to_numpy())
+    video = pose.videos[track.video]
+    assert video.key == "session1" and video.n_frames == 3
+    assert video.image_files == tuple(folder / name for name in IMAGES)
+    assert pose.notes["videos"]["session1"]["image_files"] == IMAGES
+    assert pose.timing == {}  # DeepLabCut records no rate for a time lapse: the user gives it
+
+
+def test_a_time_lapse_converts_with_a_rate_and_links_its_images(tmp_path):
+    import pynwb
+
+    from tests.fixtures.cli import poseconv_in_process
+
+    folder = tmp_path / "session1"
+    table = _time_lapse(folder)
+    out = tmp_path / "lapse.nwb"
+    start = "2024-01-01T00:00:00+00:00"
+    result = poseconv_in_process("convert", folder / f"session1{SCORER}.h5", "-o", out, "--session-start-time", start)
+    assert result.returncode != 0 and "no frame rate is recorded" in result.stderr
+    args = ("convert", folder / f"session1{SCORER}.h5", "--fps", "0.5", "-o", out, "--session-start-time", start)
+    result = poseconv_in_process(*args)
+    assert result.returncode == 0, result.stderr
+    with pynwb.NWBHDF5IO(out, "r") as io:
+        nwbfile = io.read()
+        series = nwbfile.processing["behavior"]["PoseEstimation"].pose_estimation_series["nose"]
+        np.testing.assert_array_equal(series.data[:], table.iloc[:, :2].to_numpy())
+        assert series.rate == 0.5
+        (images,) = [obj for obj in nwbfile.objects.values() if type(obj).__name__ == "ImageSeries"]
+        assert list(images.external_file[:]) == [f"session1/{name}" for name in IMAGES]
+        assert list(images.starting_frame[:]) == [0, 1, 2]
+
+
+def test_a_time_lapse_without_its_images_names_them(tmp_path):
+    from poseconv.metadata.defaults import default_pose_metadata
+
+    folder = tmp_path / "session1"
+    _time_lapse(folder, images=False)
+    pose = read_deeplabcut(folder / f"session1{SCORER}.h5")
+    assert pose.videos["session1"].image_files is None
+    (container,) = default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()
+    assert "as 3 image files, the first 'img0001.png', which do not all exist" in container["description"]
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        ["labeled-data/v1/img0001.png", "labeled-data/v1/img0002.png", "labeled-data/v1/img0005.png"],  # machine labels
+        ["/data/imgs/b.png", "/data/imgs/a.png", "/data/imgs/c.png"],  # DLC 3's analyze_images
+    ],
+)
+def test_predictions_on_images_named_by_path_are_still_refused(tmp_path, index):
+    folder = tmp_path / "session1"
+    _time_lapse(folder, index=index)
+    with pytest.raises(InvalidSourceFileError, match="predictions on separate images"):
+        read_deeplabcut(folder / f"session1{SCORER}.h5")
+
+
+def test_a_time_lapse_exports_back_to_its_own_table(tmp_path):
+    from poseconv import read_nwb
+    from poseconv.exporters.deeplabcut import write_deeplabcut
+    from tests.fixtures.cli import poseconv_in_process
+
+    folder = tmp_path / "session1"
+    table = _time_lapse(folder)
+    out = tmp_path / "lapse.nwb"
+    start = "2024-01-01T00:00:00+00:00"
+    args = ("convert", folder / f"session1{SCORER}.h5", "--fps", "0.5", "-o", out, "--session-start-time", start)
+    assert poseconv_in_process(*args).returncode == 0
+    (pose,) = read_nwb(out)
+    write_deeplabcut(pose, tmp_path / "back.h5")
+    pd.testing.assert_frame_equal(pd.read_hdf(tmp_path / "back.h5"), table, check_names=False)
