@@ -61,4 +61,4 @@ def time_lapse_video(path: Path, index: Any) -> tuple[VideoInfo, dict[str, Any]]
         n_frames=len(images),
         image_files=found if all(image.is_file() for image in found) else None,
     )
-    return video, {"videos": {video.key: {"image_files": images}}, "time_lapse": True}
+    return video, {"videos": {video.key: {"image_files": images}}}
