@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ..safety.file_versions import per_file_version
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS
@@ -94,13 +96,15 @@ def first_cells(rows: list[list[str]]) -> list[str]:
 def has_scores(frame: Any) -> bool:
     """Whether a table's likelihood columns hold any value (a model's scores), not only empty cells.
 
-    A table read lazily (not a DataFrame) is not read for it: its likelihood columns are taken as scores.
+    ``frame`` is a DataFrame or a block-wise :class:`~poseconv.model.frame_tables.FrameTable`; the latter
+    is asked only when its rows turned out to be images, so its likelihood columns are few rows to read.
     """
-    if "likelihood" not in set(frame.columns.get_level_values(-1)):
+    levels = np.asarray(frame.columns.get_level_values(-1))
+    if "likelihood" not in set(levels):
         return False
-    if not hasattr(frame, "xs"):
-        return True
-    return bool(frame.xs("likelihood", axis=1, level=-1, drop_level=False).notna().to_numpy().any())
+    if hasattr(frame, "xs"):
+        return bool(frame.xs("likelihood", axis=1, level=-1, drop_level=False).notna().to_numpy().any())
+    return bool((~np.isnan(frame.read_frames(0, frame.n_frames, np.flatnonzero(levels == "likelihood")))).any())
 
 
 def labeled_rows_error(path: Path, example: Any, *, scored: bool = False) -> InvalidSourceFileError:

@@ -253,3 +253,15 @@ def test_labels_sleap_io_writes_in_deeplabcuts_layout_are_read_as_labels(tmp_pat
     table.to_csv(tmp_path / "scored.csv")
     with pytest.raises(InvalidSourceFileError, match="scored.csv: rows are images such as"):
         read_deeplabcut_labels(tmp_path / "scored.csv")
+
+
+def test_labels_with_an_empty_likelihood_read_as_predictions_are_called_labels(tmp_path):
+    # The predictions reader opens a CSV block-wise; whether its likelihood holds values is read from those
+    # blocks (before, such a table was taken as scored and called "a model's predictions on separate images").
+    header = "scorer,sleap-io,sleap-io,sleap-io\nbodyparts,nose,nose,nose\ncoords,x,y,likelihood\n"
+    (tmp_path / "labels.csv").write_text(header + "labeled-data/v/img0000.png,1.5,2.5,\n")
+    with pytest.raises(InvalidSourceFileError, match="rows are labeled images such as .*Convert it as training data"):
+        read_deeplabcut(tmp_path / "labels.csv")
+    (tmp_path / "scored.csv").write_text(header + "labeled-data/v/img0000.png,1.5,2.5,0.9\n")
+    with pytest.raises(InvalidSourceFileError, match="values have a likelihood: these are a model's predictions"):
+        read_deeplabcut(tmp_path / "scored.csv")
