@@ -172,22 +172,26 @@ def test_two_cameras_in_one_converter_with_metadata_keys(tmp_path):
         assert behavior["PoseEstimation_top"].device.name != behavior["PoseEstimation_side"].device.name
 
 
+def _slp_on_video(tmp_path, video_name, backend_metadata, frames, *, user=False, name="poses.slp"):
+    """Write a .slp of one 2-node animal, (1 + i, 2), (3, 4.5) at frame i, on the video ``video_name``."""
+    sio = pytest.importorskip("sleap_io")
+    video = sio.Video(filename=video_name, backend_metadata=backend_metadata, open_backend=False)
+    skeleton = sio.Skeleton(["nose", "tail"])
+    kind = sio.Instance if user else sio.PredictedInstance
+    labeled = [
+        sio.LabeledFrame(video, i, [kind.from_numpy(np.array([[1.0 + i, 2.0], [3.0, 4.5]]), skeleton=skeleton)])
+        for i in frames
+    ]
+    sio.save_slp(sio.Labels(labeled, videos=[video], skeletons=[skeleton]), str(tmp_path / name))
+    return tmp_path / name
+
+
 def _slp_on_tiff_stack(tmp_path):
     # A .slp whose video is a multi-page TIFF (sleap-io's TiffVideo), its shape recorded in the file.
-    sio = pytest.importorskip("sleap_io")
     from tests.fixtures.video import write_tiff_stack
 
     write_tiff_stack(tmp_path / "stack.tif", n_frames=12)
-    video = sio.Video(filename="stack.tif", backend_metadata={"shape": [12, 24, 32, 1]}, open_backend=False)
-    skeleton = sio.Skeleton(["nose", "tail"])
-    frames = [
-        sio.LabeledFrame(
-            video, i, [sio.PredictedInstance.from_numpy(np.array([[1.0 + i, 2.0], [3.0, 4.5]]), skeleton=skeleton)]
-        )
-        for i in range(0, 12, 3)
-    ]
-    sio.save_slp(sio.Labels(frames, videos=[video], skeletons=[skeleton]), str(tmp_path / "poses.slp"))
-    return tmp_path / "poses.slp"
+    return _slp_on_video(tmp_path, "stack.tif", {"shape": [12, 24, 32, 1]}, range(0, 12, 3))
 
 
 def test_poses_on_a_tiff_stack_take_its_pages_as_frames_and_a_stated_rate(tmp_path):
@@ -235,17 +239,10 @@ def test_plot_draws_over_the_page_of_a_tiff_stack(tmp_path):
 
 def test_an_unreadable_video_found_beside_the_poses_gives_no_times_and_a_warning(tmp_path):
     # Found, not named by the user: a truncated copy or a codec FFmpeg lacks does not stop the conversion.
-    sio = pytest.importorskip("sleap_io")
     from poseconv import SLEAPPoseInterface
     from poseconv.errors import InvalidSourceFileError, PoseconvWarning
 
-    video = sio.Video(filename="cam.mp4", backend_metadata={"shape": [4, 24, 32, 1], "fps": 25.0}, open_backend=False)
-    skeleton = sio.Skeleton(["nose", "tail"])
-    frames = [
-        sio.LabeledFrame(video, i, [sio.PredictedInstance.from_numpy(np.full((2, 2), 1.0 + i), skeleton=skeleton)])
-        for i in range(4)
-    ]
-    sio.save_slp(sio.Labels(frames, videos=[video], skeletons=[skeleton]), str(tmp_path / "poses.slp"))
+    _slp_on_video(tmp_path, "cam.mp4", {"shape": [4, 24, 32, 1], "fps": 25.0}, range(4))
     (tmp_path / "cam.mp4").write_bytes(b"not a video" * 50)
     metadata = {"NWBFile": {"session_start_time": datetime(2024, 1, 1, tzinfo=UTC)}}
     said = r"the video found beside it gives no frame count or times: .*cam\.mp4: cannot be read"
@@ -269,17 +266,10 @@ def test_an_unreadable_video_found_beside_the_poses_gives_no_times_and_a_warning
 
 
 def test_training_labels_link_an_unreadable_video_found_beside_them_as_the_poses_do(tmp_path):
-    sio = pytest.importorskip("sleap_io")
     from poseconv import SLEAPTrainingDataInterface
     from poseconv.errors import PoseconvWarning
 
-    video = sio.Video(filename="cam.mp4", backend_metadata={"shape": [4, 24, 32, 1], "fps": 25.0}, open_backend=False)
-    skeleton = sio.Skeleton(["nose", "tail"])
-    frames = [
-        sio.LabeledFrame(video, i, [sio.Instance.from_numpy(np.full((2, 2), 1.0 + i), skeleton=skeleton)])
-        for i in range(4)
-    ]
-    sio.save_slp(sio.Labels(frames, videos=[video], skeletons=[skeleton]), str(tmp_path / "labels.slp"))
+    _slp_on_video(tmp_path, "cam.mp4", {"shape": [4, 24, 32, 1], "fps": 25.0}, range(4), user=True, name="labels.slp")
     (tmp_path / "cam.mp4").write_bytes(b"not a video" * 50)
     metadata = {"NWBFile": {"session_start_time": datetime(2024, 1, 1, tzinfo=UTC)}}
     with pytest.warns(PoseconvWarning, match=r"cam\.mp4: cannot be read as a video.*taken from the labels file"):
