@@ -181,11 +181,13 @@ def shift_timing(timing: FrameTiming, offset: float) -> FrameTiming:
 def missing_timing_error(source_name: str, what: str = "", video: Path | None = None) -> MetadataError:
     """Return the error for pose data with no frame times at all, naming every way to give them.
 
-    ``video`` is the video found, when it gives no frame times either (a TIFF image stack, or a file
-    FFmpeg could not read, as the warning before said).
+    ``video`` is the video found, when it gives no frame times either (a TIFF image stack, frames
+    stored as images in an HDF5 file, or a file FFmpeg could not read, as the warning before said).
     """
     if video is None:
         where = "and no video was found to read one from"
+    elif video.suffix.lower() in (".h5", ".hdf5", ".slp"):
+        where = f"and its frames are images stored in the HDF5 file {video.name}, which records no frame times"
     elif video.suffix.lower() in IMAGE_STACK_SUFFIXES:
         where = f"and the video {video.name} records none (an image stack has no frame times)"
     else:

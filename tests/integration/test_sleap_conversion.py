@@ -360,6 +360,9 @@ def test_predictions_on_a_package_and_on_hdf5_images_convert(tmp_path, generated
             assert (linked is not None) == (path == on_package)
             if linked is not None:
                 assert (nwbfile_path.parent / linked.external_file[0]).resolve().samefile(CENTERED_PAIR_VIDEO)
+    # Without a rate, the error says the frames are images in an HDF5 file, not that no video was found.
+    with pytest.raises(MetadataError, match=r"images stored in the HDF5 file frames\.h5, which records no frame"):
+        SLEAPPoseInterface(file_path=on_images).get_original_timestamps()
 
 
 def test_real_package_with_untracked_by_order(tmp_path):

@@ -110,7 +110,12 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         found = pose.timing.get(video)
         if found is None:
             info = pose.videos.get(video)
-            raise timing.missing_timing_error(pose.source_name, f"video '{video}'", info.path if info else None)
+            found_at = info.path if info else None
+            if found_at is None and info is not None and info.original_path:
+                # Frames stored as images in an HDF5 file (SLEAP's HDF5Video) are recorded, not linked.
+                recorded = Path(info.original_path)
+                found_at = recorded if recorded.suffix.lower() in (".h5", ".hdf5") else None
+            raise timing.missing_timing_error(pose.source_name, f"video '{video}'", found_at)
         return found
 
     def _times(self, pose: PoseData) -> np.ndarray | list[np.ndarray]:
