@@ -108,12 +108,14 @@ def _put_files(code: str, folder: Path) -> None:
 
 
 def _path_with_this_python(folder: Path) -> dict[str, str]:
-    """An environment whose ``poseconv`` and ``python`` are this interpreter's, whatever else is installed."""
+    """An environment whose ``poseconv``, ``python`` and ``dandi`` are this interpreter's."""
     bin_dir = folder / ".bin"
     bin_dir.mkdir()
     for name, run in (("poseconv", "-m poseconv.cli"), ("python", "")):
         (bin_dir / name).write_text(f'#!/bin/sh\nexec "{sys.executable}" {run} "$@"\n', encoding="utf-8")
         (bin_dir / name).chmod(0o755)
+    # dandi (a test dependency) is a console script beside this interpreter, not a runnable module.
+    (bin_dir / "dandi").symlink_to(Path(sys.executable).parent / "dandi")
     return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
 
 
