@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..model import PoseData, PoseTrack
-from ..model.frames import read_frames
-from ..model.pose import NO_DETECTION
+from ..model.frames import missing_points, read_frames
 
 __all__ = ["summarize_pose"]
 
@@ -51,10 +50,7 @@ def _track_statistics(track: PoseTrack, n_nodes: int) -> tuple[int, np.ndarray, 
         stop = min(track.n_frames, start + _BLOCK_FRAMES)
         positions = read_frames(track.positions, start, stop, dtype=None)
         block = None if scores is None else read_frames(track.confidence, start, stop, dtype=None)
-        gone = np.isnan(positions).any(axis=2)
-        if block is not None:
-            # DeepLabCut 3 marks an animal it did not detect with x = y = likelihood = -1.
-            gone |= (positions == NO_DETECTION).all(axis=2) & (block == NO_DETECTION)
+        gone = missing_points(positions, block)
         missing += gone.sum(axis=0)
         frames_with_pose += int((~gone).any(axis=1).sum()) if n_nodes else 0
         if scores is not None:

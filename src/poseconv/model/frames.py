@@ -25,11 +25,14 @@ __all__ = [
     "ColumnView",
     "FrameTable",
     "IsValue",
+    "NO_DETECTION",
     "LazyArray",
     "block_frames_for",
     "float32_exact_rows",
     "is_lazy_array",
+    "missing_points",
     "read_frames",
+    "undetected_points",
 ]
 
 
@@ -127,6 +130,51 @@ class LazyArray(ABC):
 def is_lazy_array(values: Any) -> bool:
     """Return True when ``values`` is a :class:`LazyArray` (kept as is by the model, read in blocks by the writer)."""
     return isinstance(values, LazyArray)
+
+
+#: What DeepLabCut 3 writes for x, y and likelihood of an animal it did not detect in a frame (its
+#: outputs are padded to the number of animals). Kept as written; summaries, plots and checks count it missing.
+NO_DETECTION = -1.0
+
+
+def undetected_points(positions: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+    """Return ``(frames, nodes)``, True where every coordinate and the confidence are :data:`NO_DETECTION`.
+
+    That is DeepLabCut 3's padding for an animal it did not detect in a frame; no other tool writes it.
+
+    Parameters
+    ----------
+    positions : numpy.ndarray
+        ``(frames, nodes, dims)`` coordinates.
+    confidence : numpy.ndarray
+        ``(frames, nodes)`` scores.
+    """
+    # Coordinate by coordinate: numpy reduces a 2- or 3-long last axis far slower than it compares columns.
+    undetected = confidence == NO_DETECTION
+    for axis in range(positions.shape[2]):
+        undetected &= positions[..., axis] == NO_DETECTION
+    return undetected
+
+
+def missing_points(positions: np.ndarray, confidence: np.ndarray | None = None) -> np.ndarray:
+    """Return ``(frames, nodes)``, True where a node has no position in a frame.
+
+    A node is missing when a coordinate is NaN or, given the confidence, when the values are
+    DeepLabCut 3's padding (:func:`undetected_points`).
+
+    Parameters
+    ----------
+    positions : numpy.ndarray
+        ``(frames, nodes, dims)`` coordinates.
+    confidence : numpy.ndarray, optional
+        ``(frames, nodes)`` scores; without them no value counts as padding.
+    """
+    gone = np.isnan(positions[..., 0])
+    for axis in range(1, positions.shape[2]):
+        gone |= np.isnan(positions[..., axis])
+    if confidence is not None:
+        gone |= undetected_points(positions, confidence)
+    return gone
 
 
 def read_frames(values: Any, start: int, stop: int, dtype: str | None = "float64") -> np.ndarray:

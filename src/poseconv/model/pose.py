@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .frames import LazyArray, is_lazy_array
+from .frames import NO_DETECTION, LazyArray, is_lazy_array
 from .location import SourceNamed, location
 from .names import require_names, unique_by
 
@@ -27,10 +27,6 @@ from .names import require_names, unique_by
 _UNTRACKED_NAME = re.compile(r"untracked(_\d+)?")
 
 __all__ = ["NO_DETECTION", "ExtraCoords", "FrameTiming", "PoseData", "PoseTrack", "Skeleton", "VideoInfo"]
-
-#: What DeepLabCut 3 writes for x, y and likelihood of an animal it did not detect in a frame (its
-#: outputs are padded to the number of animals). Kept as written; summaries and checks count it missing.
-NO_DETECTION = -1.0
 
 
 @dataclass(frozen=True)

@@ -116,3 +116,28 @@ def test_a_figure_that_fails_half_written_leaves_the_older_one_and_no_partial_fi
         write_quicklook_figure(mock_pose_data(), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["q.png"]
+
+
+def test_deeplabcut_3_padding_is_missing_not_a_point_at_minus_one():
+    # DeepLabCut 3 pads an animal it did not detect with x = y = likelihood = -1; inspect counts it
+    # missing, and the plot drew it at (-1, -1) with a confidence of -1.
+    pose = mock_pose_data(n_frames=20)
+    track = pose.tracks[0]
+    track.confidence[:] = 0.9
+    track.positions[:4] = -1.0
+    track.confidence[:4] = -1.0
+    digest = decimate_track(track)
+    assert np.isnan(digest.positions[:4]).all() and not np.isnan(digest.positions[4:]).any()
+    assert digest.missing[:4].tolist() == [[1.0] * track.positions.shape[1]] * 4 and not digest.missing[4:].any()
+    assert np.isnan(digest.confidence_min[:4]).all() and (digest.confidence_min[4:] == 0.9).all()
+    # The track itself keeps the values as written.
+    assert (track.positions[:4] == -1.0).all() and (track.confidence[:4] == -1.0).all()
+
+
+def test_pcutoff_leaves_an_in_memory_track_as_it_was():
+    pose = mock_pose_data(n_frames=20)
+    track = pose.tracks[0]
+    track.confidence[:] = 0.1
+    before = track.positions.copy()
+    decimate_track(track, pcutoff=0.5)
+    np.testing.assert_array_equal(track.positions, before)

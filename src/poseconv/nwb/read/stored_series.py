@@ -66,7 +66,10 @@ class StoredSeriesArray(LazyArray):
         """Return frames ``[start, stop)`` as a new float64 array, NaN where a node has no value."""
         start, stop = max(0, int(start)), min(self.shape[0], int(stop))
         trailing = () if self.n_dims is None else (self.n_dims,)
-        out = np.full((max(0, stop - start), len(self.datasets), *trailing), np.nan)
+        shape = (max(0, stop - start), len(self.datasets), *trailing)
+        # Filled with NaN only where some node is absent or ends early; usually every value is overwritten.
+        whole = all(dataset is not None and len(dataset) >= stop for dataset in self.datasets)
+        out = np.empty(shape) if whole and self._fills_trailing() else np.full(shape, np.nan)
         for j, dataset in enumerate(self.datasets):
             if dataset is None or start >= min(stop, len(dataset)):
                 continue
@@ -81,6 +84,12 @@ class StoredSeriesArray(LazyArray):
                 values = values.reshape(len(values), -1)
                 out[: len(values), j, : values.shape[1]] = values
         return out[:, 0] if self.squeeze else out
+
+    def _fills_trailing(self) -> bool:
+        """Whether every dataset holds all ``n_dims`` values of a frame (a 2D series in a 3D array does not)."""
+        if self.n_dims is None:
+            return True
+        return all(dataset.ndim == 2 and dataset.shape[1] == self.n_dims for dataset in self.datasets)
 
     def select(self, *key: Any) -> LazyArray:
         """Node ``key[0]`` alone (an int), or the nodes it lists, reading nothing."""
