@@ -93,69 +93,83 @@ def _nwb(name: str, source: Path) -> Path:
     return path
 
 
-def cases() -> dict[str, dict[str, list[str]]]:
-    """Every case: the poseconv command and, where one exists, what it is compared with."""
+CASES = (
+    "help",
+    "schema",
+    "metadata_small",
+    "inspect_small",
+    "inspect_small_nwb",
+    "inspect_1m",
+    "plot_1m",
+    "export_200k",
+    "clip_training",
+    "centered_pair_cli",
+)
+
+
+def case_commands(name: str) -> dict[str, list[str]]:
+    """The poseconv command of case ``name`` and, where one exists, what it is compared with.
+
+    Only the inputs this case needs are generated (the 1M-frame and 200k-frame files take a minute).
+    """
     OUT.mkdir(parents=True, exist_ok=True)
-    small_nwb = _nwb("small", SMALL_DLC)
-    nwb_1m = _nwb("dlc_1m", generate.ensure("dlc_1m"))
-    nwb_200k = _nwb("slp_200k", generate.ensure("slp_200k"))
     python = [sys.executable, "-c"]
-    return {
-        "help": {"poseconv": [*POSECONV, "--help"]},
-        "schema": {"poseconv": [*POSECONV, "schema"]},
-        "metadata_small": {"poseconv": [*POSECONV, "metadata", str(SMALL_DLC)]},
-        "inspect_small": {"poseconv": [*POSECONV, "inspect", str(SMALL_DLC)]},
-        "inspect_small_nwb": {"poseconv": [*POSECONV, "inspect", str(small_nwb)]},
-        "inspect_1m": {
-            "poseconv": [*POSECONV, "inspect", str(nwb_1m)],
-            "h5py floor": [*python, _H5PY_READ_SCRIPT.format(source=str(nwb_1m))],
-        },
-        "plot_1m": {
-            "poseconv": [*POSECONV, "plot", str(nwb_1m), "-o", str(OUT / "plot_1m.png"), "--overwrite"],
-            "h5py floor": [*python, _H5PY_READ_SCRIPT.format(source=str(nwb_1m))],
-        },
-        "export_200k": {
+    if name in ("help", "schema"):
+        return {"poseconv": [*POSECONV, "--help" if name == "help" else "schema"]}
+    if name in ("metadata_small", "inspect_small"):
+        return {"poseconv": [*POSECONV, name.removesuffix("_small"), str(SMALL_DLC)]}
+    if name == "inspect_small_nwb":
+        return {"poseconv": [*POSECONV, "inspect", str(_nwb("small", SMALL_DLC))]}
+    if name in ("inspect_1m", "plot_1m"):
+        nwb_1m = _nwb("dlc_1m", generate.ensure("dlc_1m"))
+        command = [*POSECONV, "inspect", str(nwb_1m)]
+        if name == "plot_1m":
+            command = [*POSECONV, "plot", str(nwb_1m), "-o", str(OUT / "plot_1m.png"), "--overwrite"]
+        return {"poseconv": command, "h5py floor": [*python, _H5PY_READ_SCRIPT.format(source=str(nwb_1m))]}
+    if name == "export_200k":
+        nwb_200k = _nwb("slp_200k", generate.ensure("slp_200k"))
+        return {
             "poseconv": [*POSECONV, "export", str(nwb_200k), str(OUT / "export_200k.slp"), "--to", "slp", "--overwrite"]
-        },
-        "clip_training": {
+        }
+    if name == "clip_training":
+        return {
             "poseconv": [*python, _CLIP_SCRIPT.format(source=str(CLIP), output=str(OUT / "clip.nwb"))],
             "sleap-io save_nwb (annotations)": [
                 *python,
                 _SLEAP_IO_SCRIPT.format(source=str(CLIP), output=str(OUT / "clip_sio.nwb"), nwb_format="annotations"),
             ],
-        },
-        "centered_pair_cli": {
-            "poseconv": [
-                *POSECONV,
-                *("convert", str(CENTERED_PAIR), "-o", str(OUT / "centered_pair.nwb")),
-                *("--overwrite", "--session-start-time", START),
-            ],
-            "neuroconv (1 track)": [
-                *python,
-                _NEUROCONV_SLP_SCRIPT.format(source=str(CENTERED_PAIR), output=str(OUT / "centered_pair_nc.nwb")),
-            ],
-            "sleap-io save_nwb (all tracks)": [
-                *python,
-                _SLEAP_IO_SCRIPT.format(
-                    source=str(CENTERED_PAIR), output=str(OUT / "centered_pair_sio.nwb"), nwb_format="predictions"
-                ),
-            ],
-        },
+        }
+    return {
+        "poseconv": [
+            *POSECONV,
+            *("convert", str(CENTERED_PAIR), "-o", str(OUT / "centered_pair.nwb")),
+            *("--overwrite", "--session-start-time", START),
+        ],
+        "neuroconv (1 track)": [
+            *python,
+            _NEUROCONV_SLP_SCRIPT.format(source=str(CENTERED_PAIR), output=str(OUT / "centered_pair_nc.nwb")),
+        ],
+        "sleap-io save_nwb (all tracks)": [
+            *python,
+            _SLEAP_IO_SCRIPT.format(
+                source=str(CENTERED_PAIR), output=str(OUT / "centered_pair_sio.nwb"), nwb_format="predictions"
+            ),
+        ],
     }
 
 
 def main(argv: list[str] | None = None) -> None:
-    every = cases()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", nargs="+", default=list(every), help=f"of {list(every)}")
+    parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES, metavar="CASE", help=f"of {CASES}")
     parser.add_argument("--runs", type=int, default=3, help="repetitions per case (median reported)")
     parser.add_argument("--output", type=Path, default=HERE / "results" / "tools.json", help="where to save the runs")
     args = parser.parse_args(argv)
     results = {}
     for name in args.cases:
-        results[name] = {tool: [] for tool in every[name]}
+        commands = case_commands(name)
+        results[name] = {tool: [] for tool in commands}
         for repetition in range(args.runs):
-            for tool, command in every[name].items():
+            for tool, command in commands.items():
                 run = run_child(command)
                 results[name][tool].append(run)
                 print(f"  {name} {tool} {repetition + 1}/{args.runs}: {run['wall_s']:.2f} s", file=sys.stderr)
