@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .model.location import require_file
+
 __all__ = ["format_location", "load_document"]
 
 
@@ -136,8 +138,7 @@ def load_document(path: Path, error: type[Exception], what: str) -> tuple[Any, d
     Exception
         ``error``: the file is missing, not UTF-8, not valid YAML/JSON, or gives a key twice.
     """
-    if not path.is_file():
-        raise error(f"{path}: {what} file not found.")
+    require_file(path, what, error)
     try:
         # utf-8-sig: editors on Windows may begin the file with a byte-order mark, which JSON refuses.
         text = path.read_text(encoding="utf-8-sig")

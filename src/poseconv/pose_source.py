@@ -19,6 +19,7 @@ from .errors import InvalidOptionError, InvalidSourceFileError
 from .interfaces.mixin import ReadsInput, user_stacklevel
 from .metadata.defaults import default_pose_metadata, merge_metadata, track_for_container_key
 from .model import FrameTiming, PoseData
+from .model.location import require_file
 from .video import VideoProbe, probe_found_video, probe_video
 
 __all__ = ["PoseSource"]
@@ -133,8 +134,7 @@ class PoseSource(ReadsInput):
                 )
             paths = {key: Path(value) for key, value in zip(videos, given, strict=True)}
         for path in paths.values():
-            if not path.is_file():
-                raise InvalidOptionError(f"{path}: video file not found.")
+            require_file(path, "video", InvalidOptionError)
         return paths
 
     def _probe(self, path: Path) -> VideoProbe | None:

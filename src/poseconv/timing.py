@@ -21,6 +21,7 @@ import numpy as np
 
 from .errors import InvalidOptionError, MetadataError, PoseconvWarning
 from .model import FrameTiming
+from .model.location import require_file
 from .video import IMAGE_STACK_SUFFIXES, VideoProbe
 
 __all__ = [
@@ -219,8 +220,7 @@ def load_timestamps(path: str | Path) -> np.ndarray:
         When the file is missing, of another kind, or does not hold one number per line.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InvalidOptionError(f"{path}: timestamps file not found.")
+    require_file(path, "timestamps", InvalidOptionError)
     suffix = path.suffix.lower()
     if suffix not in TIMESTAMP_SUFFIXES:
         raise InvalidOptionError(f"{path}: timestamps must be one of {', '.join(TIMESTAMP_SUFFIXES)}.")

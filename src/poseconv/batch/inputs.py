@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import PoseconvError
 from ..metadata.schema_messages import schema_problems
-from ..model.location import content_not_here
+from ..model.location import content_not_here, is_url, url_as_path
 from ..timing import TIMESTAMP_SUFFIXES
 from .detection import Detections
 from .jobs import InputJob
@@ -104,9 +104,10 @@ def resolve_path(folder: Path, text: str) -> Path:
 
     A spec written on Windows separates folders with ``\``, which is a letter of a file name
     elsewhere: where no file has the name as written, its ``\`` are read as folder separators.
-    A Windows drive or share path stays as written (:func:`missing_path` says what to do).
+    A Windows drive or share path, or a URL, stays as written (:func:`missing_path` says what to do).
     """
-    if os.sep == "/" and _WINDOWS_ONLY.match(text):
+    if (os.sep == "/" and _WINDOWS_ONLY.match(text)) or is_url(text):
+        # Kept as written, not joined to the data folder, so that the problem names the path or URL given.
         return Path(text)
     if os.sep == "/" and "\\" in text:
         as_written = Path(text).expanduser()
@@ -145,7 +146,7 @@ def missing_path(path: Path, kind: str) -> str | None:
     if (problem := windows_path_problem(path)) is not None:
         return problem
     if kind != "folder" and (absent := content_not_here(path)) is not None:
-        return f"{path}: {absent}"
+        return f"{url_as_path(path) or path}: {absent}"
     if kind == "file" and not path.is_file():
         return f"file not found: {path}" if not path.exists() else f"not a file: {path}"
     if kind == "folder" and not path.is_dir():

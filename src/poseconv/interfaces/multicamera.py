@@ -26,6 +26,7 @@ from .. import timing
 from ..errors import InvalidOptionError
 from ..metadata.multicamera import default_multicamera_metadata
 from ..model import FrameTiming, PoseData
+from ..model.location import require_file
 from ..model.multicamera import MultiCameraPoseData
 from ..nwb.write.multicamera import write_multicamera_pose_estimation
 from ..readers.deeplabcut.three_d import read_deeplabcut_3d
@@ -73,8 +74,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
             view = data.views.get(camera)
             if view is None or not view.tracks:
                 raise InvalidOptionError(f"Camera {camera!r} has no 2D poses, so no video to link.")
-            if not Path(path).is_file():
-                raise InvalidOptionError(f"{path}: video file not found.")
+            require_file(Path(path), "video", InvalidOptionError)
             paths[view.tracks[0].video] = Path(path)
         return paths
 

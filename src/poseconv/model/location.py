@@ -15,7 +15,17 @@ from urllib.parse import urlsplit
 
 from ..errors import InvalidSourceFileError
 
-__all__ = ["SourceNamed", "content_not_here", "is_url", "location", "location_name", "require_content", "url_name"]
+__all__ = [
+    "SourceNamed",
+    "content_not_here",
+    "is_url",
+    "location",
+    "location_name",
+    "require_content",
+    "require_file",
+    "url_as_path",
+    "url_name",
+]
 
 _SCHEMES = ("http://", "https://", "s3://")
 
@@ -64,6 +74,11 @@ def content_not_here(path: Path) -> str | None:
     DataLad (GIN, DANDI's datasets) a link into ``.git/annex/objects`` that leads nowhere, or in an
     unlocked checkout a one-line ``/annex/objects/...`` file.
     """
+    if (url := url_as_path(path)) is not None:
+        return (
+            "is a URL: poseconv reads NWB files from URLs, but converts pose files, videos and labels from this "
+            f"computer. Download it first ({_download_command(url)}) and give the local copy."
+        )
     if path.is_symlink() and not path.exists() and "annex/objects/" in os.readlink(path):
         return (
             "is a git-annex (DataLad) link whose content is not downloaded. Get it first: datalad get "
@@ -86,7 +101,37 @@ def content_not_here(path: Path) -> str | None:
     return None
 
 
-def require_content(path: Path) -> None:
-    """Raise ``InvalidSourceFileError`` when ``path`` is a placeholder (:func:`content_not_here`)."""
+def url_as_path(path: Path) -> str | None:
+    """Return the URL a path was made from (``Path("https://h/a.h5")`` is ``https:/h/a.h5``), or None."""
+    text = str(path).replace("\\", "/")
+    match = re.match(r"^(https?|s3):/+(?=[^/])", text, flags=re.IGNORECASE)
+    return f"{match[1]}://{text[match.end() :]}" if match else None
+
+
+def _download_command(url: str) -> str:
+    if url.lower().startswith("s3://"):
+        return f"for example aws s3 cp --no-sign-request '{url}' ."
+    return f"for example curl -LO '{url}'"
+
+
+def require_content(path: Path, error: type[Exception] = InvalidSourceFileError) -> None:
+    """Raise ``error`` when ``path`` is a placeholder or a URL (:func:`content_not_here`)."""
     if (absent := content_not_here(path)) is not None:
-        raise InvalidSourceFileError(f"{path}: {absent}")
+        raise error(f"{url_as_path(path) or path}: {absent}")
+
+
+def require_file(path: Path, what: str, error: type[Exception] = InvalidSourceFileError) -> None:
+    """Raise ``error`` naming ``path`` when it is a placeholder, a URL or no file (``<what> file not found``).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file a user named.
+    what : str
+        What it should be, for the message ("video", "timestamps", "metadata").
+    error : type of Exception
+        The error raised (the callers' own kind: a bad option or a bad source file).
+    """
+    require_content(path, error)
+    if not path.is_file():
+        raise error(f"{path}: {what} file not found.")

@@ -129,3 +129,11 @@ def test_a_spec_input_not_downloaded_from_its_data_repository_is_named_so(tmp_pa
     (tmp_path / "poses.slp").symlink_to("../.git/annex/objects/Xx/Yy/SHA256E-s9--00.slp/SHA256E-s9--00.slp")
     assert "is a Git LFS pointer" in missing_path(tmp_path / "preds.csv", "file")
     assert "git-annex (DataLad) link" in missing_path(tmp_path / "poses.slp", "any")
+
+
+def test_a_spec_input_given_as_a_url_is_kept_and_named_so(tmp_path):
+    from poseconv.batch.inputs import missing_path, resolve_path
+
+    path = resolve_path(tmp_path, "https://host.org/data/a.h5")
+    assert str(tmp_path) not in str(path)
+    assert missing_path(path, "file").startswith("https://host.org/data/a.h5: is a URL")

@@ -10,3 +10,21 @@ def test_small_files_that_are_no_placeholder_are_left_to_the_readers(tmp_path):
     (tmp_path / "elsewhere.slp").symlink_to(tmp_path / "missing.slp")
     assert content_not_here(tmp_path / "tiny.csv") is None
     assert content_not_here(tmp_path / "elsewhere.slp") is None
+
+
+def test_a_url_made_into_a_path_is_recognised_and_given_back_whole(tmp_path):
+    from pathlib import Path
+
+    import pytest
+
+    from poseconv.errors import InvalidOptionError
+    from poseconv.model.location import require_file, url_as_path
+
+    assert url_as_path(Path("https://host.org/a/b.h5")) == "https://host.org/a/b.h5"
+    assert url_as_path(Path("S3://bucket/key.slp")) == "S3://bucket/key.slp"
+    assert url_as_path(Path("https_data/b.h5")) is None and url_as_path(tmp_path / "http:/x") is None
+    assert "curl -LO 'http://host.org/b.csv'" in content_not_here(Path("http://host.org/b.csv"))
+    with pytest.raises(InvalidOptionError, match=r"^s3://bucket/v\.mp4: is a URL.*aws s3 cp --no-sign-request"):
+        require_file(Path("s3://bucket/v.mp4"), "video", InvalidOptionError)
+    with pytest.raises(InvalidOptionError, match=r"missing\.npy: timestamps file not found\.$"):
+        require_file(tmp_path / "missing.npy", "timestamps", InvalidOptionError)
