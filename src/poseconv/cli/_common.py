@@ -173,11 +173,18 @@ def _is_tty(stream: Any) -> bool:
 
 
 def stdout_console() -> Console:
-    """Return a rich console on stdout; wide and colourless when stdout is not a terminal."""
+    """Return a rich console on stdout; wide and colourless when stdout is not a terminal.
+
+    Without markup: what it prints holds names from the files (nodes, tracks, scorers, paths), whose
+    brackets rich would read as style tags (``[left]`` vanished, ``[/x]`` raised); styles are given as
+    ``style=`` or :class:`rich.text.Text`.
+    """
     from rich.console import Console
 
     tty = _is_tty(sys.stdout)
-    return Console(file=sys.stdout, width=None if tty else 160, no_color=not tty, highlight=False, soft_wrap=not tty)
+    return Console(
+        file=sys.stdout, width=None if tty else 160, no_color=not tty, highlight=False, soft_wrap=not tty, markup=False
+    )
 
 
 def status(message: str) -> None:
@@ -195,7 +202,7 @@ def progress() -> Iterator[Progress]:
     disabled = settings.quiet or not _is_tty(sys.stderr)
     with Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         TimeElapsedColumn(),
         console=Console(file=sys.stderr),

@@ -121,16 +121,16 @@ def _nwb_facts(path: Path | str) -> tuple[dict[str, Any] | None, list[str]]:
 
 
 def _print_session(console: Any, path: Path | str, session: dict[str, Any]) -> None:
-    from rich.markup import escape
+    from rich.text import Text
 
-    console.print(f"[bold]{escape(str(path))}[/bold] (session)")
+    console.print(Text.assemble((str(path), "bold"), " (session)"))
     console.print(f"  session start: {session['session_start_time'] or '-'}")
-    console.print(f"  description: {escape(session['session_description'] or '-')}")
+    console.print(f"  description: {session['session_description'] or '-'}")
     subject = session["subject"]
     if subject is None:
         console.print("  Subject: none (DANDI requires subject_id, species, sex and age)")
         return
-    shown = ", ".join(f"{key}={escape(value)}" for key, value in subject.items() if value)
+    shown = ", ".join(f"{key}={value}" for key, value in subject.items() if value)
     missing = [key for key in ("subject_id", "species", "sex", "age") if not subject.get(key)]
     if "age" in missing and subject.get("date_of_birth"):
         missing.remove("age")
@@ -210,7 +210,7 @@ def summarize_training(training: TrainingData, *, name: str | None = None) -> di
 def _print_training(console: Any, summary: dict[str, Any]) -> None:
     version = f" {summary['source_software_version']}" if summary["source_software_version"] else ""
     title = summary["name"] or summary["source_file"]
-    console.print(f"[bold]Training data {title}[/bold]")
+    console.print(f"Training data {title}", style="bold")
     annotators = ", ".join(summary["annotators"]) or "-"
     console.print(
         f"  software: {summary['source_software']}{version}   labeled frames: {summary['n_frames']}   "
@@ -249,9 +249,10 @@ def _fmt(value: float | None, pattern: str = "{:.3f}") -> str:
 
 def _print_summary(console: Any, summary: dict[str, Any]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     version = f" {summary['source_software_version']}" if summary["source_software_version"] else ""
-    console.print(f"[bold]{summary['source_file']}[/bold]")
+    console.print(summary["source_file"], style="bold")
     console.print(
         f"  software: {summary['source_software']}{version}   scorer: {summary['scorer'] or '-'}   "
         f"unit: {summary['unit']}   {summary['n_dims']}D"
@@ -273,17 +274,14 @@ def _print_summary(console: Any, summary: dict[str, Any]) -> None:
         frames = f"{track['frames_with_pose']}/{track['n_frames']} frames with a pose"
         if track.get("container"):
             frames += f"; in {track['container']}"
-        table = Table(
-            title=f"{track['name']} (video {track['video']}): {frames}",
-            title_justify="left",
-        )
+        table = Table(title=Text(f"{track['name']} (video {track['video']}): {frames}"), title_justify="left")
         table.add_column("node")
         table.add_column("missing", justify="right")
         if track["confidence"] is not None:
             for column in ("conf. mean", "min", "median", "max"):
                 table.add_column(column, justify="right")
         for node, missing in track["missing_fraction"].items():
-            row = [node, _fmt(missing, "{:.1%}")]
+            row = [Text(node), _fmt(missing, "{:.1%}")]
             if track["confidence"] is not None:
                 stats = track["confidence"][node]
                 row += [_fmt(stats["mean"]), _fmt(stats["min"]), _fmt(stats["median"]), _fmt(stats["max"])]

@@ -46,7 +46,7 @@ def _progress_display() -> Any:
             self.console = Console(file=sys.stderr)
             self.live = not settings.quiet and self.console.is_terminal
             self.bar = Progress(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -111,9 +111,10 @@ def _write_report(report: BatchReport, path: Path | None) -> None:
 
 def _print_summary(report: BatchReport) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     console = stdout_console()
-    table = Table(title=f"poseconv run {report.spec_path.name}", title_justify="left")
+    table = Table(title=Text(f"poseconv run {report.spec_path.name}"), title_justify="left")
     for column in ("#", "session", "status", "time (s)", "NWB file / reason"):
         table.add_column(column, overflow="fold")
     for result in report.sessions:
@@ -122,7 +123,8 @@ def _print_summary(report: BatchReport) -> None:
             detail += "".join(f"\nwarning: {w}" for w in result.warnings)
         seconds = f"{result.seconds:.1f}" if result.status in ("converted", "failed") else ""
         style = _STYLE.get(result.status, "")
-        table.add_row(str(result.index), result.session_id, f"[{style}]{result.status}[/]", seconds, detail)
+        # Text cells: a session id, path or message may hold brackets that rich would read as markup.
+        table.add_row(str(result.index), Text(result.session_id), Text(result.status, style), seconds, Text(detail))
     if report.sessions:
         console.print(table)
     counts = report.counts()

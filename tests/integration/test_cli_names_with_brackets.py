@@ -1,0 +1,58 @@
+"""Names from the files (nodes, tracks, skeletons, session ids) are printed as written, brackets included.
+
+rich reads ``[word]`` as a style tag: ``[left]paw`` was printed as ``paw``, and a node named
+``[/x]tail`` made ``poseconv inspect`` fail with an internal error.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sleap_io as sio
+
+from tests.integration.test_cli import START, poseconv
+
+NAMES = ("[left]paw", "[/x]tail")
+
+
+def _slp(tmp_path):
+    skeleton = sio.Skeleton(list(NAMES), name="[bold]body")
+    video = sio.Video(filename=str(tmp_path / "missing.mp4"))
+    track = sio.Track("[red]m1")
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=i,
+            instances=[
+                sio.PredictedInstance.from_numpy(
+                    np.ones((2, 2)), point_scores=np.ones(2), score=0.9, skeleton=skeleton, track=track
+                )
+            ],
+        )
+        for i in range(3)
+    ]
+    path = tmp_path / "[cam]session.slp"
+    sio.Labels(frames).save(str(path))
+    return path
+
+
+def test_inspect_prints_bracketed_names_as_written(tmp_path):
+    slp = _slp(tmp_path)
+    nwb = tmp_path / "out.nwb"
+    poseconv("convert", slp, "-o", nwb, "--fps", "30", "--session-start-time", START)
+    for target in (slp, nwb):
+        result = poseconv("inspect", target)
+        for name in (*NAMES, "[bold]body", "[red]m1"):
+            assert name in result.stdout, result.stdout
+    assert "[cam]session.slp" in poseconv("inspect", slp).stdout
+
+
+def test_the_run_report_prints_bracketed_session_ids_as_written(tmp_path):
+    slp = _slp(tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"output_folder: nwb\nsessions:\n  - session_id: '[day1]m1'\n    session_start_time: '{START}'\n"
+        f"    pose: [{{file_path: '{slp}', sampling_frequency: 30}}]\n",
+        encoding="utf-8",
+    )
+    result = poseconv("run", spec, "--jobs", "1")
+    assert "[day1]m1" in result.stdout and (tmp_path / "nwb" / "[day1]m1.nwb").is_file(), result.stdout
