@@ -243,6 +243,10 @@ def _print_training(console: Any, summary: dict[str, Any]) -> None:
         console.print(f"  label files: {', '.join(summary['label_files'])}")
 
 
+# Characters of the scorer shown in the text summary.
+_SCORER_SHOWN = 100
+
+
 def _fmt(value: float | None, pattern: str = "{:.3f}") -> str:
     return "-" if value is None else pattern.format(value)
 
@@ -253,8 +257,12 @@ def _print_summary(console: Any, summary: dict[str, Any]) -> None:
 
     version = f" {summary['source_software_version']}" if summary["source_software_version"] else ""
     console.print(summary["source_file"], style="bold")
+    scorer = summary["scorer"] or "-"
+    if len(scorer) > _SCORER_SHOWN:
+        # Some writers store a whole provenance record here (sleap-io's NWB export); --json has all of it.
+        scorer = f"{scorer[: _SCORER_SHOWN - 1]}… ({len(scorer)} characters; --json shows all)"
     console.print(
-        f"  software: {summary['source_software']}{version}   scorer: {summary['scorer'] or '-'}   "
+        f"  software: {summary['source_software']}{version}   scorer: {scorer}   "
         f"unit: {summary['unit']}   {summary['n_dims']}D"
     )
     for name, skeleton in summary["skeletons"].items():

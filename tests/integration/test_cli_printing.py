@@ -1,4 +1,4 @@
-"""Names from the files (nodes, tracks, skeletons, session ids) are printed as written, brackets included.
+"""What the CLI prints of the files' own text: names as written, and no page-long scorer.
 
 rich reads ``[word]`` as a style tag: ``[left]paw`` was printed as ``paw``, and a node named
 ``[/x]tail`` made ``poseconv inspect`` fail with an internal error.
@@ -14,8 +14,8 @@ from tests.integration.test_cli import START, poseconv
 NAMES = ("[left]paw", "[/x]tail")
 
 
-def _slp(tmp_path):
-    skeleton = sio.Skeleton(list(NAMES), name="[bold]body")
+def _slp(tmp_path, names=NAMES):
+    skeleton = sio.Skeleton(list(names), name="[bold]body")
     video = sio.Video(filename=str(tmp_path / "missing.mp4"))
     track = sio.Track("[red]m1")
     frames = [
@@ -56,3 +56,19 @@ def test_the_run_report_prints_bracketed_session_ids_as_written(tmp_path):
     )
     result = poseconv("run", spec, "--jobs", "1")
     assert "[day1]m1" in result.stdout and (tmp_path / "nwb" / "[day1]m1.nwb").is_file(), result.stdout
+
+
+def test_a_scorer_holding_a_whole_provenance_record_is_cut_in_the_text_summary(tmp_path):
+    # sleap-io's NWB writer stores str(labels.provenance) as the scorer: the model's arguments, paths, times.
+    import warnings
+
+    labels = sio.load_slp(str(_slp(tmp_path, names=("paw", "tail"))))
+    labels.provenance = {"sleap_version": "1.4.1", "args": {f"tracking.option_{i}": None for i in range(80)}}
+    nwb = tmp_path / "sleap_io.nwb"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sio.save_nwb(labels, str(nwb), nwb_format="predictions")
+    scorer = str(labels.provenance)
+    text = poseconv("inspect", nwb).stdout
+    assert f"({len(scorer)} characters; --json shows all)" in text and scorer not in text
+    assert scorer in poseconv("inspect", nwb, "--json").stdout
