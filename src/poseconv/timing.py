@@ -22,7 +22,7 @@ import numpy as np
 from .errors import InvalidOptionError, MetadataError, PoseconvWarning
 from .model import FrameTiming
 from .model.location import require_file
-from .video import IMAGE_STACK_SUFFIXES, VideoProbe
+from .video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, VideoProbe
 
 __all__ = [
     "TIMESTAMP_SUFFIXES",
@@ -187,7 +187,7 @@ def missing_timing_error(source_name: str, what: str = "", video: Path | None = 
     """
     if video is None:
         where = "and no video was found to read one from"
-    elif video.suffix.lower() in (".h5", ".hdf5", ".slp"):
+    elif video.suffix.lower() in HDF5_IMAGE_SUFFIXES:
         where = f"and its frames are images stored in the HDF5 file {video.name}, which records no frame times"
     elif video.suffix.lower() in IMAGE_STACK_SUFFIXES:
         where = f"and the video {video.name} records none (an image stack has no frame times)"

@@ -25,6 +25,7 @@ from .model import FrameTiming
 from .model.location import require_content
 
 __all__ = [
+    "HDF5_IMAGE_SUFFIXES",
     "IMAGE_STACK_SUFFIXES",
     "VIDEO_SUFFIXES",
     "VideoProbe",
@@ -40,6 +41,9 @@ VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".mpg", ".mpeg", ".wmv", ".m4v
 #: Multi-page TIFF stacks (sleap-io's TiffVideo): one frame a page, and no frame times. FFmpeg's demuxer
 #: reads only their first page, so Pillow counts them.
 IMAGE_STACK_SUFFIXES = (".tif", ".tiff")
+#: Files that hold frames as images in an HDF5 dataset (SLEAP's HDF5Video, a package's embedded images):
+#: recorded, never linked as a video, and with no frame times.
+HDF5_IMAGE_SUFFIXES = (".h5", ".hdf5", ".slp")
 
 
 def is_video_path(path: str | Path) -> bool:

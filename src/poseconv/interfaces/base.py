@@ -25,6 +25,7 @@ from ..metadata.defaults import merge_metadata
 from ..model import FrameTiming, PoseData
 from ..nwb.write.pose_estimation import write_pose_estimation
 from ..pose_source import PoseSource
+from ..video import HDF5_IMAGE_SUFFIXES
 from .mixin import PoseconvInterfaceMixin, check_input_format, user_stacklevel
 
 __all__ = ["STUB_FRAMES", "BasePoseInterface", "FilePathArg", "OptionalFilePathArg"]
@@ -114,7 +115,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
             if found_at is None and info is not None and info.original_path:
                 # Frames stored as images in an HDF5 file (SLEAP's HDF5Video) are recorded, not linked.
                 recorded = Path(info.original_path)
-                found_at = recorded if recorded.suffix.lower() in (".h5", ".hdf5") else None
+                found_at = recorded if recorded.suffix.lower() in HDF5_IMAGE_SUFFIXES else None
             raise timing.missing_timing_error(pose.source_name, f"video '{video}'", found_at)
         return found
 
