@@ -282,3 +282,21 @@ def test_debug_shows_the_traceback(tmp_path):
 def test_usage_errors_exit_2():
     assert poseconv("convert", check_rc=None).returncode == 2
     assert poseconv("export", SLEAP_IO_NWB, "--to", "xlsx", "x.xlsx", check_rc=None).returncode == 2
+
+
+def test_a_folder_given_as_input_names_the_files_inside_it(tmp_path):
+    # Before: "give the pose file inside it", without saying which files the folder holds.
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    for name in ("cam1DLC_resnet50_xshuffle1_1.h5", "cam2DLC_resnet50_xshuffle1_1.csv", "notes.txt"):
+        (folder / name).write_text("x")
+    result = poseconv("convert", folder, "-o", tmp_path / "a.nwb", check_rc=None)
+    assert_one_line_error(
+        result, "is a directory; give a pose file inside it", "cam1DLC_resnet50_xshuffle1_1.h5, cam2DLC", "lp-multiview"
+    )
+    assert "notes.txt" not in result.stderr
+    (folder / "sub").mkdir()
+    for name in ("cam1DLC_resnet50_xshuffle1_1.h5", "cam2DLC_resnet50_xshuffle1_1.csv"):
+        (folder / name).unlink()
+    result = poseconv("convert", folder, "-o", tmp_path / "a.nwb", check_rc=None)
+    assert_one_line_error(result, "it holds no .csv/.h5/.hdf5/.slp file", "--source dlc-labels")
