@@ -251,6 +251,13 @@ def _takes_folder(interface: str) -> bool:
         return False
 
 
+def _choose_in_spec(session: str, fmt: Any) -> str:
+    """How a spec converts a folder in ``fmt``: a pose entry's ``interface``, or one of the session's interfaces."""
+    if fmt.kind == "labels":
+        return f"{{interface: {fmt.alias}, source_data: {{{fmt.input_argument}: ...}}}} under {session}.interfaces"
+    return f"interface: {fmt.alias}"
+
+
 def _pose_arguments(
     pose: Any, root: str, index: int, data_folder: Path
 ) -> tuple[dict[str, Any], str | None, list[Problem]]:
@@ -259,7 +266,12 @@ def _pose_arguments(
     file_path = resolve_path(data_folder, pose.file_path)
     # A folder is an input where the entry names a format that takes one, as with --source.
     kind = "any" if pose.interface is not None and _takes_folder(pose.interface) else "file"
-    if (message := missing_path(file_path, kind)) is not None:
+    if kind == "file" and file_path.is_dir():
+        from ..catalog import folder_advice
+
+        advice = folder_advice(file_path, functools.partial(_choose_in_spec, root.split(".pose[")[0]))
+        problems.append(Problem(f"{root}.file_path", f"{file_path} is a folder; {advice}", index))
+    elif (message := missing_path(file_path, kind)) is not None:
         problems.append(Problem(f"{root}.file_path", message, index))
     kwargs: dict[str, Any] = {"file_path": str(file_path)}
     if pose.video_file_path is not None:

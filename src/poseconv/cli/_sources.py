@@ -50,23 +50,11 @@ def check_exists(path: Path, *, allow_folder: bool = False) -> None:
     if not path.exists():
         raise InvalidSourceFileError(f"{path}: {'file or folder' if allow_folder else 'file'} not found.")
     if path.is_dir() and not allow_folder:
-        raise InvalidSourceFileError(f"{path}: is a directory; {_folder_advice(path)}")
+        from ..catalog import folder_advice
 
-
-def _folder_advice(folder: Path) -> str:
-    """Say which files of ``folder`` could be given instead, and which formats take a folder."""
-    from ..catalog import formats
-
-    suffixes = {suffix for fmt in formats().values() for suffix in fmt.suffixes}
-    try:
-        names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in suffixes and p.is_file())
-    except OSError:
-        names = []
-    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-    kinds = "/".join(sorted(suffixes))
-    files = f"give a pose file inside it (its {kinds} files: {shown})" if names else f"it holds no {kinds} file"
-    takers = [f"--source {fmt.alias} ({fmt.name})" for fmt in formats().values() if fmt.accepts_folder]
-    return f"{files}, or convert the folder with {' or '.join(takers)}."
+        raise InvalidSourceFileError(
+            f"{path}: is a directory; {folder_advice(path, lambda fmt: f'--source {fmt.alias}')}"
+        )
 
 
 def detect_source(path: Path, source: str | None = None) -> str:

@@ -93,9 +93,16 @@ def test_labels_in_a_pose_entry_are_sent_to_the_interfaces_with_the_entry_to_wri
 def test_a_folder_is_a_pose_input_only_for_a_format_that_takes_one(tmp_path):
     folder = tmp_path / "video_preds"
     folder.mkdir()
-    for interface, expected in ((None, [f"not a file: {folder}"]), ("lp-multiview", [])):
+    (folder / "cam_top.csv").write_text("x")
+    # The problem names the files inside and how a spec converts a folder (before: "not a file: <folder>").
+    advice = (
+        f"{folder} is a folder; give a pose file inside it (its .csv/.h5/.hdf5/.slp files: cam_top.csv), or "
+        "convert the folder with {interface: dlc-labels, source_data: {labeled_data_path: ...}} under "
+        "sessions[2].interfaces (DeepLabCut labels) or interface: lp-multiview (LightningPose multi-view)."
+    )
+    for interface, expected in ((None, [advice]), ("lp-multiview", [])):
         pose = PoseSpec.model_validate({"file_path": "video_preds", "interface": interface})
-        _, problems = plan_pose(pose, 0, 0, tmp_path)
+        _, problems = plan_pose(pose, 0, 2, tmp_path)
         assert [p.message for p in problems if p.location.endswith("file_path")] == expected
 
 
