@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from poseconv.output import OutputError
+from tests.fixtures.cli import one_session_spec
 from tests.fixtures.cli import poseconv_in_process as poseconv
 from tests.fixtures.paths import REPO_ROOT, SHARED_DATA, needs_shared_data
 
@@ -101,12 +102,7 @@ def test_a_json_metadata_file_mistake_names_the_file_and_field(tmp_path):
 
 
 def test_a_start_time_given_as_a_number_in_a_spec_gets_the_command_lines_words(tmp_path):
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(
-        f"output_folder: nwb\nsessions:\n  - session_id: s1\n    session_start_time: 1714728402\n"
-        f"    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n",
-        encoding="utf-8",
-    )
+    spec = one_session_spec(tmp_path, f"{{file_path: {FLIES}, sampling_frequency: 30}}", start="1714728402")
     result = poseconv("run", spec, "--jobs", "1")
     assert result.returncode == 1
     assert "sessions[0].session_start_time (line 4): 1714728402 is not an ISO-8601 date and time, e.g." in result.stderr

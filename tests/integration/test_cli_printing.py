@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import sleap_io as sio
 
+from tests.fixtures.cli import one_session_spec
+from tests.fixtures.sleap import one_instance_per_frame
 from tests.integration.test_cli import START, poseconv
 
 NAMES = ("[left]paw", "[/x]tail")
@@ -18,20 +20,11 @@ def _slp(tmp_path, names=NAMES):
     skeleton = sio.Skeleton(list(names), name="[bold]body")
     video = sio.Video(filename=str(tmp_path / "missing.mp4"))
     track = sio.Track("[red]m1")
-    frames = [
-        sio.LabeledFrame(
-            video=video,
-            frame_idx=i,
-            instances=[
-                sio.PredictedInstance.from_numpy(
-                    np.ones((2, 2)), point_scores=np.ones(2), score=0.9, skeleton=skeleton, track=track
-                )
-            ],
-        )
-        for i in range(3)
-    ]
+    labels = one_instance_per_frame(
+        video, skeleton, range(3), np.ones((2, 2)), point_scores=np.ones(2), score=0.9, track=track
+    )
     path = tmp_path / "[cam]session.slp"
-    sio.Labels(frames).save(str(path))
+    labels.save(str(path))
     return path
 
 
@@ -48,12 +41,8 @@ def test_inspect_prints_bracketed_names_as_written(tmp_path):
 
 def test_the_run_report_prints_bracketed_session_ids_as_written(tmp_path):
     slp = _slp(tmp_path)
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(
-        f"output_folder: nwb\nsessions:\n  - session_id: '[day1]m1'\n    session_start_time: '{START}'\n"
-        f"    pose: [{{file_path: '{slp}', sampling_frequency: 30}}]\n",
-        encoding="utf-8",
-    )
+    pose = f"{{file_path: '{slp}', sampling_frequency: 30}}"
+    spec = one_session_spec(tmp_path, pose, session_id="'[day1]m1'", start=f"'{START}'")
     result = poseconv("run", spec, "--jobs", "1")
     assert "[day1]m1" in result.stdout and (tmp_path / "nwb" / "[day1]m1.nwb").is_file(), result.stdout
 

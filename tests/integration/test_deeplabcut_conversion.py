@@ -12,6 +12,7 @@ from pynwb import NWBHDF5IO
 
 from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
 from poseconv.errors import InvalidOptionError, MetadataError, PoseconvError, PoseconvWarning
+from tests.fixtures.cli import one_session_spec
 from tests.fixtures.deeplabcut import (
     MULTI_ANIMAL_CSV,
     MULTI_ANIMAL_H5,
@@ -371,12 +372,8 @@ def test_deeplabcut_live_gui_poses_keep_their_frame_times_from_the_cli_and_a_spe
     if entry == "convert":
         result = poseconv_in_process("convert", source, "-o", out, "--session-start-time", start)
     else:
-        spec = tmp_path / "spec.yaml"
-        spec.write_text(
-            f"output_folder: {tmp_path}\nsessions:\n  - session_id: session1\n    session_start_time: '{start}'\n"
-            f"    pose: [{{interface: dlc, file_path: {source}}}]\n",
-            encoding="utf-8",
-        )
+        pose = f"{{interface: dlc, file_path: {source}}}"
+        spec = one_session_spec(tmp_path, pose, session_id="session1", start=f"'{start}'", output_folder=tmp_path)
         result = poseconv_in_process("run", spec, "--jobs", "1")
     assert result.returncode == 0, result.stdout + result.stderr
     frame_time = frame[("frame_time", "")].to_numpy()

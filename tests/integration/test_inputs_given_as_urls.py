@@ -10,6 +10,7 @@ import pytest
 
 from poseconv import PoseNWBConverter, SLEAPPoseInterface
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError
+from tests.fixtures.cli import one_session_spec
 from tests.fixtures.paths import REPO_ROOT
 from tests.integration.test_cli import START, assert_one_line_error, poseconv
 
@@ -36,12 +37,7 @@ def test_convert_names_each_url_given_whole(tmp_path):
 
 
 def test_a_spec_keeps_the_url_instead_of_joining_it_to_its_folder(tmp_path):
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(
-        f"output_folder: nwb\nsessions:\n  - session_id: s1\n    session_start_time: '{START}'\n"
-        f"    pose: [{{file_path: '{URL}'}}]\n",
-        encoding="utf-8",
-    )
+    spec = one_session_spec(tmp_path, f"{{file_path: '{URL}'}}", start=f"'{START}'")
     result = poseconv("run", spec, check_rc=1)
     assert f"sessions[0].pose[0].file_path (line 5): {URL}: is a URL" in result.stderr, result.stderr
     assert str(tmp_path) not in result.stderr.split("is a URL")[0]

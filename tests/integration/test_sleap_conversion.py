@@ -27,6 +27,7 @@ from tests.fixtures.sleap import (
     SLP_MINIMAL_PKG,
     SLP_PREDICTIONS_V11,
     SLP_PROVENANCE,
+    one_instance_per_frame,
     tracked_instances,
 )
 
@@ -318,26 +319,11 @@ def test_predictions_on_a_package_and_on_hdf5_images_convert(tmp_path, generated
     package = sio.load_slp(str(generated_package.path))
     skeleton = package.skeletons[0]
 
+    def points(frame):
+        return np.array([[1.0 + frame, 2.0], [3.0, 4.0]])
+
     def predictions(video, frames, name):
-        labels = sio.Labels(
-            labeled_frames=[
-                sio.LabeledFrame(
-                    video=video,
-                    frame_idx=f,
-                    instances=[
-                        sio.PredictedInstance.from_numpy(
-                            np.array([[1.0 + f, 2.0], [3.0, 4.0]]),
-                            point_scores=[0.5, 0.25],
-                            score=0.75,
-                            skeleton=skeleton,
-                        )
-                    ],
-                )
-                for f in frames
-            ],
-            videos=[video],
-            skeletons=[skeleton],
-        )
+        labels = one_instance_per_frame(video, skeleton, frames, points, point_scores=[0.5, 0.25], score=0.75)
         path = tmp_path / name
         sio.save_slp(labels, str(path))
         return path

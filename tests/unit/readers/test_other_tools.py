@@ -12,6 +12,7 @@ from poseconv import catalog
 from poseconv.errors import UnsupportedFormatError
 from poseconv.readers.other_tools import other_tool_problem
 from tests.fixtures.cli import poseconv_in_process
+from tests.fixtures.sleap import one_instance_per_frame
 
 sio = pytest.importorskip("sleap_io")
 jabs = pytest.importorskip("sleap_io.io.jabs")
@@ -22,23 +23,14 @@ def _jabs_file(folder):
     video = sio.Video(filename="mouse.avi", open_backend=False)
     track = sio.Track("1")
     rng = np.random.default_rng(0)
-    frames = [
-        sio.LabeledFrame(
-            video=video,
-            frame_idx=i,
-            instances=[
-                sio.PredictedInstance.from_numpy(
-                    rng.uniform(0, 100, (12, 2)).astype("float32"),
-                    skeleton=skeleton,
-                    point_scores=np.ones(12),
-                    score=1.0,
-                    track=track,
-                )
-            ],
-        )
-        for i in range(4)
-    ]
-    labels = sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=[track])
+    labels = one_instance_per_frame(
+        video,
+        skeleton,
+        range(4),
+        lambda _: rng.uniform(0, 100, (12, 2)).astype("float32"),
+        point_scores=np.ones(12),
+        track=track,
+    )
     jabs.write_labels(labels, 5, str(folder))
     (path,) = folder.glob("*.h5")
     return path
