@@ -234,6 +234,9 @@ def open_h5_table(path: Path, key: str) -> tuple[PandasH5Table | None, str]:
         index_axes = storer.index_axes
         if len(index_axes) != 1 or index_axes[0].cname != "index":
             return None, "no single 'index' column"
+        if head.index.dtype.kind in "mM":
+            # Stored as int64 nanoseconds: pandas gives the dates or durations, which the reader refuses by name.
+            return None, "rows labelled by dates or durations"
         labels = list(columns)
         position_of = {label: i for i, label in enumerate(labels)}
         if len(position_of) != len(labels):

@@ -64,6 +64,10 @@ def _refuse_fractional_index(index: Any, path: Path) -> None:
     frames that says nothing of the cause) and 0.0, 2.0, 4.0 s frames 0, 2, 4.
     """
     values = np.asarray(index)
+    if values.dtype.kind in "mM" and len(values):
+        # Dates or durations: cast to int64 they are nanoseconds, "frames" in the billions.
+        shown = ", ".join(str(value) for value in index[:3])
+        raise InvalidSourceFileError(f"{path}: rows are labelled {shown}, ..., times, not frame numbers. {_FIX}")
     if values.dtype.kind != "f" or not len(values):
         return
     finite = values[np.isfinite(values)]
@@ -73,8 +77,12 @@ def _refuse_fractional_index(index: Any, path: Path) -> None:
     shown = ", ".join(f"{value:g}" for value in values[:3])
     raise InvalidSourceFileError(
         f"{path}: rows are numbered {shown}, ..., and {float(fraction)!r} is a fraction: not frame numbers "
-        "(times in seconds, perhaps). "
-        "poseconv places each row on the video frame its index names; write the table with the frame "
-        "numbers as its index (0, 1, 2, ..., as DeepLabCut does) and give the times with --timestamps "
-        "(set_aligned_timestamps() in Python)."
+        f"(times in seconds, perhaps). {_FIX}"
     )
+
+
+_FIX = (
+    "poseconv places each row on the video frame its index names; write the table with the frame "
+    "numbers as its index (0, 1, 2, ..., as DeepLabCut does) and give the times with --timestamps "
+    "(set_aligned_timestamps() in Python)."
+)

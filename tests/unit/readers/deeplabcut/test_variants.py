@@ -295,6 +295,20 @@ def test_rows_numbered_by_times_are_refused_naming_the_cause(tmp_path, layout):
     assert read_deeplabcut(tmp_path / "frames.h5", find_side_files=False).tracks[0].positions.shape[0] == 23
 
 
+@pytest.mark.parametrize("layout", ["fixed", "table"])
+def test_rows_labelled_by_dates_or_durations_are_refused_naming_the_cause(tmp_path, layout):
+    # A table indexed by a pandas DatetimeIndex or TimedeltaIndex: before, its nanoseconds were taken
+    # as frame numbers and refused as "frame numbers reach frame 11,000,000".
+    columns = pd.MultiIndex.from_product(
+        [["movement"], ["snout"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    for index in (pd.to_datetime(np.arange(12), unit="s"), pd.to_timedelta(np.arange(12) / 30, unit="s")):
+        frame = pd.DataFrame(np.random.default_rng(0).uniform(size=(12, 3)), columns=columns, index=index)
+        frame.to_hdf(tmp_path / "poses.h5", key="df_with_missing", format=layout, mode="w")
+        with pytest.raises(InvalidSourceFileError, match=r"rows are labelled .*, \.\.\., times, not frame numbers"):
+            read_deeplabcut(tmp_path / "poses.h5", find_side_files=False)
+
+
 def test_h5_with_a_table_per_animal_warns_that_only_the_first_is_read(tmp_path):
     # A script saving movement's to_dlc_style_df(split_individuals=True) dict into one file, a key per
     # animal: before, the first animal was converted and the others dropped without a word.
