@@ -37,6 +37,17 @@ def _numbered(output: Path, label: str, count: int) -> Path:
     return output if count == 1 else output.with_name(f"{output.stem}_{label}{output.suffix}")
 
 
+UntrackedLabelsOption = Annotated[
+    Literal["error", "by_order"],
+    typer.Option(
+        "--untracked",
+        help="With --training --to dlc/lp: labeled animals without an individual (SLEAP labels without tracks) "
+        "where the table needs one are an error (error), or the k-th of each frame is named individual<k> "
+        "(by_order), as DeepLabCut names the animals of a multi-animal project.",
+    ),
+]
+
+
 def export(
     nwb_file: Annotated[
         str,
@@ -82,6 +93,7 @@ def export(
         ),
     ] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing output files.")] = False,
+    untracked: UntrackedLabelsOption = "error",
     output_option: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="The output, as OUT (give one of the two).", show_default=False),
@@ -103,7 +115,7 @@ def export(
         nwb_file = input_location(nwb_file)
         to = _format_for(to, output, training)
         if training:
-            written = _export_training(nwb_file, to, output, container, overwrite)
+            written = _export_training(nwb_file, to, output, container, overwrite, untracked)
         else:
             # A file of multi-camera sessions goes to .slp sessions, with their cameras.
             written = _export_sessions(nwb_file, output, overwrite) if to == "slp" and not container else []
@@ -281,8 +293,47 @@ def _write_table(to: str, pose: object, video: str, path: Path, overwrite: bool)
     return path
 
 
+def _check_training_output(to: str, output: Path, containers: list[str] | None) -> None:
+    """Refuse a format or output that training data cannot go to, before the file is read."""
+    from ..errors import InvalidOptionError
+
+    if to in ("movement", "sleap-analysis"):
+        raise InvalidOptionError(f"--training exports to dlc or slp; {to} files hold poses over time, not labels.")
+    if len(containers or []) > 1:
+        raise InvalidOptionError(f"--training exports one PoseTraining at a time; --container was given {containers}.")
+    suffix = output.suffix.lower()
+    if to == "slp" and suffix != ".slp":
+        raise InvalidOptionError(f"{output}: --to slp writes .slp files.")
+    if to == "dlc" and suffix and suffix not in _SUFFIXES["dlc"]:
+        raise InvalidOptionError(f"{output}: --training --to dlc writes a .h5 or .csv file, or a folder (no suffix).")
+
+
+def _read_training(nwb_file: Path | str, containers: list[str] | None) -> Any:
+    """Read the PoseTraining to export, its errors in the command line's words."""
+    from ..errors import InvalidOptionError, InvalidSourceFileError
+    from ..nwb.read.training import read_training
+
+    try:
+        return read_training(nwb_file, name=containers[0] if containers else None)
+    except InvalidSourceFileError as err:
+        if "holds no PoseTraining" not in str(err):
+            raise
+        raise InvalidSourceFileError(
+            f"{nwb_file}: holds no PoseTraining (human-labeled training frames) to export; "
+            "convert with --training or --source dlc-labels|sleap-labels to include them."
+        ) from None
+    except InvalidOptionError as err:
+        # The library names its keyword; on the command line it is an option.
+        raise InvalidOptionError(str(err).replace("name=...", "--container NAME")) from None
+
+
 def _export_training(
-    nwb_file: Path | str, to: str, output: Path, containers: list[str] | None, overwrite: bool
+    nwb_file: Path | str,
+    to: str,
+    output: Path,
+    containers: list[str] | None,
+    overwrite: bool,
+    untracked: Literal["error", "by_order"] = "error",
 ) -> list[Path]:
     """Write the PoseTraining of ``nwb_file`` to DeepLabCut label files or a SLEAP .slp.
 
@@ -298,6 +349,8 @@ def _export_training(
         ``--container``: the PoseTraining to export, when the file holds several.
     overwrite : bool
         Replace existing files.
+    untracked : {"error", "by_order"}
+        ``--untracked``: how a DeepLabCut table takes animals without an individual.
 
     Returns
     -------
@@ -311,35 +364,14 @@ def _export_training(
     InvalidSourceFileError
         When the NWB file holds no PoseTraining.
     """
-    from ..errors import InvalidOptionError, InvalidSourceFileError
-
-    if to in ("movement", "sleap-analysis"):
-        raise InvalidOptionError(f"--training exports to dlc or slp; {to} files hold poses over time, not labels.")
-    if len(containers or []) > 1:
-        raise InvalidOptionError(f"--training exports one PoseTraining at a time; --container was given {containers}.")
-    suffix = output.suffix.lower()
-    if to == "slp" and suffix != ".slp":
-        raise InvalidOptionError(f"{output}: --to slp writes .slp files.")
-    if to == "dlc" and suffix and suffix not in _SUFFIXES["dlc"]:
-        raise InvalidOptionError(f"{output}: --training --to dlc writes a .h5 or .csv file, or a folder (no suffix).")
-
+    from ..errors import InvalidOptionError
     from ..nwb.read.store import location_name
-    from ..nwb.read.training import read_training
 
+    _check_training_output(to, output, containers)
+    suffix = output.suffix.lower()
     with progress() as bar:
         task = bar.add_task(f"Reading {location_name(nwb_file)}", total=None)
-        try:
-            training = read_training(nwb_file, name=containers[0] if containers else None)
-        except InvalidSourceFileError as err:
-            if "holds no PoseTraining" not in str(err):
-                raise
-            raise InvalidSourceFileError(
-                f"{nwb_file}: holds no PoseTraining (human-labeled training frames) to export; "
-                "convert with --training or --source dlc-labels|sleap-labels to include them."
-            ) from None
-        except InvalidOptionError as err:
-            # The library names its keyword; on the command line it is an option.
-            raise InvalidOptionError(str(err).replace("name=...", "--container NAME")) from None
+        training = _read_training(nwb_file, containers)
         bar.update(task, description=f"Writing {output.name}")
         try:
             if to == "slp":
@@ -356,7 +388,8 @@ def _export_training(
                         f"{nwb_file}: the labels come from {len(groups)} label files or videos, and a CollectedData "
                         "table holds one; give a folder as OUT to write them all as a labeled-data tree."
                     )
-            return write_deeplabcut_labels(training, output, overwrite=overwrite)
+            return write_deeplabcut_labels(training, output, overwrite=overwrite, untracked=untracked)
         except InvalidOptionError as err:
-            # The exporters name their keyword; on the command line it is an option.
-            raise InvalidOptionError(str(err).replace("overwrite=True", "--overwrite")) from None
+            # The exporters name their keywords; on the command line they are options.
+            message = str(err).replace("overwrite=True", "--overwrite")
+            raise InvalidOptionError(message.replace("untracked='by_order'", "--untracked by_order")) from None

@@ -24,6 +24,7 @@ the originals (``pandas.testing.assert_frame_equal``).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,7 +34,7 @@ from ..errors import InvalidOptionError
 from ..model.training import LabeledFrame, TrainingData
 from .files import export_path, write_pandas_table
 
-__all__ = ["DLC_LABELS_H5_KEY", "to_deeplabcut_labels", "write_deeplabcut_labels"]
+__all__ = ["DLC_LABELS_H5_KEY", "name_untracked_by_order", "to_deeplabcut_labels", "write_deeplabcut_labels"]
 
 #: The HDF5 key DeepLabCut writes labels under.
 DLC_LABELS_H5_KEY = "df_with_missing"
@@ -44,6 +45,40 @@ _UNIQUE_SKELETON = "SkeletonUniqueBodyparts"
 _VIDEO_GROUP = "video:"
 #: ``DataFrame.attrs`` key of the CSV header a label file had, when not DeepLabCut's (``LabelFile.header``).
 _CSV_HEADER = "poseconv_csv_header"
+#: DeepLabCut's names for the animals of a multi-animal project (config.yaml: individual1, individual2, ...).
+_INDIVIDUAL_PREFIX = "individual"
+#: How to ask for those names, in the exporters' words (the CLI puts its option in their place).
+_BY_ORDER = "untracked='by_order'"
+
+
+def name_untracked_by_order(training: TrainingData) -> TrainingData:
+    """Name each frame's k-th instance without an individual ``individual<k+1>``, as DeepLabCut names animals.
+
+    A multi-animal DeepLabCut table has columns per individual; SLEAP labels without tracks (and
+    sleap-io's NWB annotations) give their animals none. DeepLabCut does not need an animal to keep its
+    name from frame to frame (unless its project learns identities), so the k-th animal of each
+    frame takes the k-th name; names the labels already use are skipped. Labels with at most one
+    animal a frame and no individual at all stay single-animal.
+    """
+    untracked = [sum(i.individual is None for i in f.instances) for f in training.frames]
+    most = max(untracked, default=0)
+    if most == 0 or (most == 1 and not training.individuals):
+        return training
+    used = set(training.individuals)
+    names: list[str] = []
+    number = 1
+    while len(names) < most:
+        if (name := f"{_INDIVIDUAL_PREFIX}{number}") not in used:
+            names.append(name)
+        number += 1
+    frames = []
+    for frame in training.frames:
+        order = iter(names)
+        instances = tuple(
+            dataclasses.replace(i, individual=next(order)) if i.individual is None else i for i in frame.instances
+        )
+        frames.append(dataclasses.replace(frame, instances=instances))
+    return dataclasses.replace(training, frames=frames, individuals=[*training.individuals, *names])
 
 
 def _groups(training: TrainingData) -> dict[str, list[LabeledFrame]]:
@@ -149,14 +184,20 @@ def _fill_row(
         slot = instance.individual if multi else None
         if slot in seen:
             what = f"individual {slot!r}" if multi else "animal"
+            hint = (
+                ""
+                if slot is not None
+                else f" To name the animals individual1, individual2, ... by order, pass {_BY_ORDER}."
+            )
             raise InvalidOptionError(
                 f"{name}: frame {frame.frame_index} of video {frame.video!r} has two "
-                f"instances of one {what}; a DeepLabCut table holds one per individual."
+                f"instances of one {what}; a DeepLabCut table holds one per individual.{hint}"
             )
         if slot not in offsets:
             raise InvalidOptionError(
                 f"{name}: frame {frame.frame_index} of video {frame.video!r} has an instance "
-                "without an individual, which has no column in a multi-animal DeepLabCut table."
+                "without an individual, which has no column in a multi-animal DeepLabCut table. To name such "
+                f"animals individual1, individual2, ... by order in each frame, pass {_BY_ORDER}."
             )
         if instance.points.shape[1] != 2:
             raise InvalidOptionError(f"{name}: the labels are 3D; DeepLabCut label files hold x and y only.")
@@ -207,6 +248,7 @@ def to_deeplabcut_labels(
     video: str | None = None,
     scorer: str | None = None,
     multi_animal: bool | None = None,
+    untracked: Literal["error", "by_order"] = "error",
 ) -> Any:
     """Return the labels of one label file (or one video) as a DeepLabCut CollectedData DataFrame.
 
@@ -225,6 +267,9 @@ def to_deeplabcut_labels(
     multi_animal : bool, optional
         Force the four-level (with ``individuals``) or three-level header; by default four
         levels when any instance has an individual.
+    untracked : {"error", "by_order"}, default: "error"
+        Instances without an individual where a table needs one (several animals in a frame, or
+        beside named ones): an error, or named by order (:func:`name_untracked_by_order`).
 
     Returns
     -------
@@ -240,6 +285,8 @@ def to_deeplabcut_labels(
     """
     import pandas as pd
 
+    if untracked == "by_order":
+        training = name_untracked_by_order(training)
     group, frames = _select(training, label_file, video)
     has_individuals = any(i.individual is not None for f in training.frames for i in f.instances)
     multi = has_individuals if multi_animal is None else multi_animal
@@ -266,16 +313,24 @@ def to_deeplabcut_labels(
     index = _row_index(training, labels, group, row_labels)
     names = ["scorer", "individuals", "bodyparts", "coords"] if multi else ["scorer", "bodyparts", "coords"]
     table = pd.DataFrame(values, index=index, columns=pd.MultiIndex.from_tuples(columns, names=names))
+    table = _as_label_file_typed(table, values, value_dtype, is_flag if flagged else None, layout)
+    if layout is not None and layout.header is not None and len(layout.header) in (2, 3) and not multi:
+        # The CSV header the file had (no scorer row, levels without names), for _write_table.
+        table.attrs[_CSV_HEADER] = layout.header
+    return table
+
+
+def _as_label_file_typed(
+    table: Any, values: np.ndarray, value_dtype: str, is_flag: np.ndarray | None, layout: Any
+) -> Any:
+    """Give ``table`` the value dtype of the label file read, and integer visibility flags where it had them."""
     if value_dtype != "float64" and not (np.dtype(value_dtype).kind in "iu" and np.isnan(values).any()):
         table = table.astype(value_dtype)
-    if flagged and (layout is None or layout.value_dtype != "float64"):
+    if is_flag is not None and (layout is None or layout.value_dtype != "float64"):
         # Flags are integers, as Lightning Pose writes them (unless the file had every column as floats,
         # "2.0"); a column with an empty cell is read as floats by pandas, so it stays float, as the source reads.
         whole = is_flag & ~np.isnan(values).any(axis=0)
         table = table.astype({column: "int64" for column in table.columns[whole]})
-    if layout is not None and layout.header is not None and len(layout.header) in (2, 3) and not multi:
-        # The CSV header the file had (no scorer row, levels without names), for _write_table.
-        table.attrs[_CSV_HEADER] = layout.header
     return table
 
 
@@ -305,6 +360,7 @@ def write_deeplabcut_labels(
     scorer: str | None = None,
     file_format: Literal["h5", "csv", "both"] = "both",
     overwrite: bool = False,
+    untracked: Literal["error", "by_order"] = "error",
 ) -> list[Path]:
     """Write DeepLabCut label files.
 
@@ -325,6 +381,8 @@ def write_deeplabcut_labels(
         For a folder output, which files to write (DeepLabCut keeps both).
     overwrite : bool, default: False
         Replace existing files.
+    untracked : {"error", "by_order"}, default: "error"
+        As for :func:`to_deeplabcut_labels`.
 
     Returns
     -------
@@ -337,6 +395,8 @@ def write_deeplabcut_labels(
         When a file exists and ``overwrite`` is False, or the output, file or video does not fit.
     """
     output = Path(output)
+    if untracked == "by_order":
+        training = name_untracked_by_order(training)
     if output.suffix.lower() in (".h5", ".csv"):
         table = to_deeplabcut_labels(training, label_file=label_file, video=video, scorer=scorer)
         export_path(output, overwrite=overwrite, flag="overwrite=True", creates_folder=True)
