@@ -54,3 +54,13 @@ def test_the_interface_and_the_converter_say_so_too():
         SessionConverter(source_data={"Pose": {"file_path": URL}})
     with pytest.raises(InvalidOptionError, match=r"https://lab\.example\.org/v\.mp4: is a URL"):
         SLEAPPoseInterface(file_path=FLIES, video_file_path="https://lab.example.org/v.mp4").get_metadata()
+
+
+def test_inspect_of_a_pose_file_at_a_url_says_to_download_it(range_server):
+    # inspect reads NWB files from URLs; a .slp (HDF5, but no NWB file) there is a pose file to download.
+    import shutil
+
+    shutil.copy(FLIES, range_server.root / "flies.slp")
+    url = range_server.url("flies.slp")
+    result = poseconv("inspect", url, check_rc=None)
+    assert_one_line_error(result, f"{url}: an HDF5 file or Zarr store, but not an NWB file.", "download it first")

@@ -45,7 +45,7 @@ from ..layout import REPLACED_PREDICTIONS_SUFFIX, view_extra_coords_owner
 from .extra_coords import read_extra_coords
 from .pose_containers import ContainerScanner, PoseContainerInfo
 from .scores import ordered_container_keys, read_instance_series, recorded_tracks
-from .store import damage_named, neurodata_type, nwb_location, open_store
+from .store import damage_named, is_url, neurodata_type, nwb_location, open_store
 
 __all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb", "replaced_containers"]
 
@@ -112,7 +112,9 @@ class NWBPoseFile:
         self._recorded: dict[str, tuple[dict[str, str], bool]] = {}
         try:
             if "nwb_version" not in self._file.attrs and "general" not in self._file:
-                raise InvalidSourceFileError(f"{self.path}: an HDF5 file or Zarr store, but not an NWB file.")
+                # A pose file (a DeepLabCut .h5, a .slp) at a URL: the readers take local files only.
+                remote = " poseconv reads pose files on this computer: download it first." if is_url(self.path) else ""
+                raise InvalidSourceFileError(f"{self.path}: an HDF5 file or Zarr store, but not an NWB file.{remote}")
             with damage_named(self.path):
                 scanned = ContainerScanner(self._file, self.path).scan()
                 # HDF5 lists groups by name; the containers go in the order of their tracks.
