@@ -114,6 +114,11 @@ def read_sleap_labels(file_path: str | Path) -> TrainingData:
     skeleton_names, track_names = sleap_names(labels.skeletons, labels.tracks)
     label_file = LabelFile(name=path.name)
     frames, n_predicted = _labeled_frames(labels, infos, video_facts, (skeleton_names, track_names), label_file.name)
+    if not frames and not n_predicted:
+        raise InvalidSourceFileError(
+            f"{path}: holds no labeled instance at all (a project before any frame was labeled, or one with "
+            "only suggested frames); label frames in SLEAP first, or give the .slp that holds the labels."
+        )
     if not frames:
         raise InvalidSourceFileError(
             f"{path}: holds no user-labeled instance ({n_predicted} predicted); predictions are not training "

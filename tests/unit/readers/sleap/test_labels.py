@@ -73,6 +73,17 @@ def test_predictions_only_file_has_no_training_data():
         read_sleap_labels(SLP_CLIP_PREDICTIONS)
 
 
+def test_a_project_with_no_labels_yet_says_so(tmp_path):
+    # Before: "holds no user-labeled instance (0 predicted); ... Convert them as poses", of no predictions.
+    skeleton = sio.Skeleton(["a", "b"])
+    video = sio.Video(filename=str(tmp_path / "arena.mp4"))
+    path = tmp_path / "new_project.slp"
+    sio.Labels([], skeletons=[skeleton], videos=[video], suggestions=[sio.SuggestionFrame(video, 3)]).save(str(path))
+    with pytest.raises(InvalidSourceFileError, match="new_project.slp: holds no labeled instance at all") as err:
+        read_sleap_labels(path)
+    assert "Convert them as poses" not in str(err.value)
+
+
 def test_not_a_slp_file():
     with pytest.raises(InvalidSourceFileError, match=r"expected a SLEAP \.slp labels file"):
         read_sleap_labels(DLC_H5)
