@@ -50,7 +50,7 @@ from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..output import atomic_output
 from .files import export_path
-from .sleap_tables import NO_TRACKING_SCORE, instance_present, unopened_video
+from .sleap_tables import NO_TRACKING_SCORE, instance_present, unopened_video, without_padding
 
 __all__ = ["to_sleap_labels", "write_slp"]
 
@@ -113,9 +113,12 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
     return labels, skeletons, tracks, videos, video_keys
 
 
-def _instance_kind(track: PoseTrack, frame: int) -> dict[str, Any]:
-    """Return whether frame ``frame`` of ``track`` is a user instance, and its scores (see the module docstring)."""
-    scores = track.confidence[frame] if track.confidence is not None else np.full(track.positions.shape[1], np.nan)
+def _instance_kind(track: PoseTrack, frame: int, confidence: np.ndarray | None) -> dict[str, Any]:
+    """Return whether frame ``frame`` of ``track`` is a user instance, and its scores (see the module docstring).
+
+    ``confidence`` is the track's, as exported (:func:`~.sleap_tables.without_padding`).
+    """
+    scores = confidence[frame] if confidence is not None else np.full(track.positions.shape[1], np.nan)
     scores = np.asarray(scores, dtype="float64")
     if track.user_labeled is not None:
         user = bool(track.user_labeled[frame])
@@ -158,17 +161,19 @@ def to_sleap_labels(pose: PoseData) -> Any:
         is_replaced = any(track is t.replaced_predictions for t in pose.tracks)
         values = (track.instance_scores, track.tracking_scores, track.user_labeled)
         recorded = [None if v is None else np.asarray(v, "float64") for v in values]
-        present = instance_present(np.asarray(track.positions), tuple(recorded[:2]), recorded[2])
+        confidence = None if track.confidence is None else np.asarray(track.confidence, "float64")
+        positions, confidence = without_padding(np.asarray(track.positions, "float64"), confidence)
+        present = instance_present(positions, tuple(recorded[:2]), recorded[2])
         for t in np.flatnonzero(present):
-            kind = _instance_kind(track, int(t))
+            kind = _instance_kind(track, int(t), confidence)
             common = {"skeleton": skeleton, "track": tracks[track.name], "tracking_score": kind["tracking_score"]}
             if kind["user"] and not is_replaced:
-                instance = sio.Instance.from_numpy(track.positions[t], **common)
+                instance = sio.Instance.from_numpy(positions[t], **common)
                 # SLEAP links a user instance to the prediction it was corrected from.
                 instance.from_predicted = replaced.get((track.video, track.name, int(t)))
             else:
                 instance = sio.PredictedInstance.from_numpy(
-                    track.positions[t], point_scores=kind["point_scores"], score=kind["score"], **common
+                    positions[t], point_scores=kind["point_scores"], score=kind["score"], **common
                 )
                 if is_replaced:
                     replaced[track.video, track.name, int(t)] = instance

@@ -45,7 +45,7 @@ from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames
 from .files import export_path, video_tracks
-from .sleap_tables import NO_TRACKING_SCORE, instance_present
+from .sleap_tables import NO_TRACKING_SCORE, instance_present, without_padding
 
 __all__ = ["write_sleap_analysis"]
 
@@ -119,9 +119,11 @@ def _block(
             continue
         rows = slice(0, upto - start)
         cols = columns[track.skeleton]
-        positions[rows, k][:, cols] = read_frames(track.positions, start, upto)[..., :2]
-        if track.confidence is not None:
-            scores[rows, k][:, cols] = read_frames(track.confidence, start, upto)
+        confidence = read_frames(track.confidence, start, upto) if track.confidence is not None else None
+        points, confidence = without_padding(read_frames(track.positions, start, upto), confidence)
+        positions[rows, k][:, cols] = points[..., :2]
+        if confidence is not None:
+            scores[rows, k][:, cols] = confidence
         values = (track.instance_scores, track.tracking_scores, track.user_labeled)
         recorded = [None if v is None else read_frames(v, start, upto) for v in values]
         occupied[rows, k] = instance_present(positions[rows, k], tuple(recorded[:2]), recorded[2])

@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 
 from ..model import PoseData, PoseTrack
-from ..model.frames import read_frames
+from ..model.frames import read_frames, undetected_points
 
-__all__ = ["NO_TRACKING_SCORE", "instance_present", "unopened_video", "write_label_tables"]
+__all__ = ["NO_TRACKING_SCORE", "instance_present", "unopened_video", "without_padding", "write_label_tables"]
 
 # sleap-io's codes for instance types.
 _USER, _PREDICTED = 0, 1
@@ -36,6 +36,21 @@ _TABLES = ("frames", "instances", "points", "pred_points")
 NO_TRACKING_SCORE = 0.0
 # Rows per chunk of a table of a long recording (about 4 MB of instances).
 _CHUNK_ROWS = 65536
+
+
+def without_padding(positions: np.ndarray, scores: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return ``positions`` and ``scores`` with DeepLabCut 3's padding (x = y = score = -1) made NaN.
+
+    DeepLabCut 3 pads an animal it did not detect with -1; SLEAP has no instance there, so the SLEAP
+    writers export no point (and, where nothing else is recorded, no instance). The arrays given are
+    not changed.
+    """
+    if scores is None:
+        return positions, scores
+    padded = undetected_points(positions, scores)
+    if not padded.any():
+        return positions, scores
+    return np.where(padded[..., None], np.nan, positions), np.where(padded, np.nan, scores)
 
 
 def instance_present(
@@ -119,9 +134,11 @@ def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int) -> _Bloc
         upto = min(stop, track.n_frames)
         if upto <= start:
             continue
-        block.positions[: upto - start, k, :nodes] = read_frames(track.positions, start, upto)[..., :2]
-        if track.confidence is not None:
-            block.scores[: upto - start, k, :nodes] = read_frames(track.confidence, start, upto)
+        confidence = read_frames(track.confidence, start, upto) if track.confidence is not None else None
+        positions, confidence = without_padding(read_frames(track.positions, start, upto), confidence)
+        block.positions[: upto - start, k, :nodes] = positions[..., :2]
+        if confidence is not None:
+            block.scores[: upto - start, k, :nodes] = confidence
         for values, target in (
             (track.instance_scores, block.instance_scores),
             (track.tracking_scores, block.tracking_scores),
