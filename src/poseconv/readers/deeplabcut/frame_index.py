@@ -2,7 +2,7 @@
 
 DeepLabCut numbers each row by its video frame (0, 1, 2, ..., or the frames a stub or filter kept);
 SuperAnimal video inference labels them ``frame0000``. Rows named by images are labels or
-predictions on images; rows numbered by fractions are times.
+predictions on images; rows numbered by fractions, dates or durations are times.
 """
 
 from __future__ import annotations
@@ -21,6 +21,12 @@ __all__ = ["parse_frame_index"]
 
 # DeepLabCut 2.3's SuperAnimal video inference labels its rows "frame" + the frame number, zero-padded.
 _FRAME_LABEL = re.compile(r"frame(\d+)")
+# What to do about rows labelled by times, for the errors that refuse them.
+_FIX = (
+    "poseconv places each row on the video frame its index names; write the table with the frame "
+    "numbers as its index (0, 1, 2, ..., as DeepLabCut does) and give the times with --timestamps "
+    "(set_aligned_timestamps() in Python)."
+)
 
 
 def _frame_labels(index: Any) -> np.ndarray | None:
@@ -79,10 +85,3 @@ def _refuse_fractional_index(index: Any, path: Path) -> None:
         f"{path}: rows are numbered {shown}, ..., and {float(fraction)!r} is a fraction: not frame numbers "
         f"(times in seconds, perhaps). {_FIX}"
     )
-
-
-_FIX = (
-    "poseconv places each row on the video frame its index names; write the table with the frame "
-    "numbers as its index (0, 1, 2, ..., as DeepLabCut does) and give the times with --timestamps "
-    "(set_aligned_timestamps() in Python)."
-)
