@@ -641,6 +641,17 @@ def test_a_batch_warns_when_dandi_would_refuse_the_subject_and_inspect_shows_it(
     assert result.returncode == 0 and "DANDI requires" not in result.stdout + result.stderr
 
 
+def test_the_subject_warning_follows_the_file_written_not_an_error(tmp_path):
+    # Before, "no Subject; DANDI requires one" came first, and then the error that stopped the conversion.
+    out = tmp_path / "out.nwb"
+    failed = poseconv("convert", FLIES, "-o", out, "--session-start-time", START)
+    assert failed.returncode == 1 and "no frame rate is recorded" in failed.stderr, failed.stderr
+    assert "DANDI requires" not in failed.stderr and not out.exists()
+    written = poseconv("convert", FLIES, "-o", out, "--session-start-time", START, "--fps", "30")
+    assert written.returncode == 0, written.stderr
+    assert "warning: no Subject; DANDI requires one" in written.stderr, written.stderr
+
+
 # -- 13. help texts, the schema command and the published schema -----------------------------------------
 
 

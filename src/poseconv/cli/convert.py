@@ -171,10 +171,11 @@ def convert(
         with progress() as bar:
             interfaces = _read_inputs(bar, inputs, videos, times, options, training, labeled_data)
             converter = PoseConverterPipe(interfaces)
+            dandi_gap = None
             if append is not None:
                 _prepare_append(append, converter, user_metadata)
             else:
-                _require_start_time(converter, user_metadata)
+                dandi_gap = _require_start_time(converter, user_metadata)
             if metadata is not None:
                 check_metadata_file(converter, user_metadata, metadata, append_mode=append is not None)
             bar.add_task(f"Writing {target.name}", total=None)
@@ -188,6 +189,14 @@ def convert(
             )
         done = "Added to" if append is not None else "Wrote"
         status(f"{done} {target}: {summary(converter, user_metadata, stub=stub)} from {len(inputs)} file(s).")
+        if dandi_gap is not None:
+            import warnings
+
+            from ..errors import PoseconvWarning
+
+            # Said of the file written (as `poseconv run` says it), not before an error that stops the conversion:
+            # the file is valid NWB, but DANDI will not take it as it is.
+            warnings.warn(f"{dandi_gap}; set Subject in the --metadata file.", PoseconvWarning, stacklevel=2)
 
 
 def _backend(backend: str | None, output: Path | None) -> str:
@@ -352,8 +361,8 @@ def _per_input(option: str, values: list[Path] | None, inputs: list[Path]) -> li
     return given
 
 
-def _require_start_time(converter: object, user_metadata: dict) -> None:
-    """Ask for the session start time with the command line's own options."""
+def _require_start_time(converter: object, user_metadata: dict) -> str | None:
+    """Ask for the session start time with the command line's own options; return what DANDI will miss of Subject."""
     from ..errors import MetadataError
 
     composed = converter.compose_metadata(user_metadata)
@@ -364,14 +373,7 @@ def _require_start_time(converter: object, user_metadata: dict) -> None:
         )
     from ..metadata.checks import dandi_subject_gap
 
-    gap = dandi_subject_gap(composed.shared.get("Subject"))
-    if gap is not None:
-        import warnings
-
-        from ..errors import PoseconvWarning
-
-        # As `poseconv run` says it: the file is valid NWB, but DANDI will not take it as it is.
-        warnings.warn(f"{gap}; set Subject in the --metadata file.", PoseconvWarning, stacklevel=2)
+    return dandi_subject_gap(composed.shared.get("Subject"))
 
 
 def _is_pose(interface: object) -> bool:
