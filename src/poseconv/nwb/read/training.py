@@ -202,16 +202,17 @@ class _StoredTraining:
             for column in (*SOURCES_TABLE_COLUMNS, HEADER_COLUMN)
             if column in table
         }
-        if VISIBILITY_FLAGS_COLUMN in table and f"{VISIBILITY_FLAGS_COLUMN}_index" in table:
-            # Ragged: one run of flags per row, ending where the index says.
-            flags = np.asarray(table[VISIBILITY_FLAGS_COLUMN][()], dtype="int8")
-            ends = np.asarray(table[f"{VISIBILITY_FLAGS_COLUMN}_index"][()], dtype="int64")
-            columns[VISIBILITY_FLAGS_COLUMN] = np.split(flags, ends[:-1]) if len(ends) else []
-        if INSTANCE_ORDER_COLUMN in table and f"{INSTANCE_ORDER_COLUMN}_index" in table:
-            names = texts(table[INSTANCE_ORDER_COLUMN])
-            ends = np.asarray(table[f"{INSTANCE_ORDER_COLUMN}_index"][()], dtype="int64")
-            starts = np.concatenate([[0], ends[:-1]]) if len(ends) else ends
-            columns[INSTANCE_ORDER_COLUMN] = [list(names[a:b]) for a, b in zip(starts, ends, strict=True)]
+        ragged = (
+            (VISIBILITY_FLAGS_COLUMN, lambda values: np.asarray(values[()], dtype="int8")),
+            (INSTANCE_ORDER_COLUMN, texts),
+        )
+        for column, read in ragged:
+            if column in table and f"{column}_index" in table:
+                # Ragged: one run of values per row, ending where the index says.
+                ends = np.asarray(table[f"{column}_index"][()], dtype="int64")
+                values = read(table[column])
+                starts = np.concatenate([[0], ends[:-1]]) if len(ends) else ends
+                columns[column] = [values[a:b] for a, b in zip(starts, ends, strict=True)]
         return {
             frame_name: {column: values[i] for column, values in columns.items()}
             for i, frame_name in enumerate(columns["training_frame"])

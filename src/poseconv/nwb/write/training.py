@@ -375,7 +375,7 @@ def _sources_description(pose_training_name: str) -> str:
 
 def _sources_table(name: str, description: str, rows: Mapping[str, list[Any]]) -> Any:
     """Return the table of where each training frame came from (plain hdmf: ndx-pose has no place for it)."""
-    from hdmf.common import DynamicTable, VectorData, VectorIndex
+    from hdmf.common import DynamicTable, VectorData
 
     columns = [
         VectorData(
@@ -388,16 +388,9 @@ def _sources_table(name: str, description: str, rows: Mapping[str, list[Any]]) -
     if any(rows.get(HEADER_COLUMN, ())):
         # Only when a label file's header is not DeepLabCut's, which every other reader expects.
         columns.append(VectorData(name=HEADER_COLUMN, description=HEADER_DESCRIPTION, data=rows[HEADER_COLUMN]))
+    # Ragged: the flags of every node of the frame's instances, none for frames without them.
     flags = rows.get(VISIBILITY_FLAGS_COLUMN, [])
-    if any(len(row) for row in flags):
-        # Ragged: the flags of every node of the frame's instances, none for frames without them.
-        values = VectorData(
-            name=VISIBILITY_FLAGS_COLUMN,
-            description=VISIBILITY_FLAGS_DESCRIPTION,
-            data=np.concatenate(flags).astype("int8"),
-        )
-        ends = np.cumsum([len(row) for row in flags]).astype("int64")
-        columns += [values, VectorIndex(name=f"{VISIBILITY_FLAGS_COLUMN}_index", data=ends, target=values)]
+    columns += _ragged_columns(VISIBILITY_FLAGS_COLUMN, VISIBILITY_FLAGS_DESCRIPTION, flags, dtype="int8")
     columns += _ragged_columns(INSTANCE_ORDER_COLUMN, INSTANCE_ORDER_DESCRIPTION, rows.get(INSTANCE_ORDER_COLUMN, []))
     return DynamicTable(name=name, description=description, columns=columns)
 
@@ -410,14 +403,18 @@ def _instance_order(training_frame: Any) -> list[str]:
     return [] if names == default else names
 
 
-def _ragged_columns(name: str, description: str, values: Sequence[Sequence[str]]) -> list[Any]:
-    """Return a ragged text column and its index, one run per row; none when every run is empty."""
+def _ragged_columns(name: str, description: str, runs: Sequence[Sequence[Any]], dtype: str | None = None) -> list[Any]:
+    """Return a ragged column and its index, one run of values per row; none when every run is empty.
+
+    ``dtype`` stores numeric runs (arrays) as one array of it; without it the runs are texts.
+    """
     from hdmf.common import VectorData, VectorIndex
 
-    if not any(values):
+    if not any(len(run) for run in runs):
         return []
-    data = VectorData(name=name, description=description, data=[text for row in values for text in row])
-    ends = np.cumsum([len(row) for row in values]).astype("int64")
+    flat = np.concatenate(runs).astype(dtype) if dtype is not None else [item for run in runs for item in run]
+    data = VectorData(name=name, description=description, data=flat)
+    ends = np.cumsum([len(run) for run in runs]).astype("int64")
     return [data, VectorIndex(name=f"{name}_index", data=ends, target=data)]
 
 
