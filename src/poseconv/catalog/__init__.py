@@ -42,7 +42,6 @@ __all__ = [
     "check_format",
     "detect_format",
     "folder_advice",
-    "folder_choices",
     "format_of_interface",
     "format_table",
     "formats",
@@ -128,34 +127,21 @@ def formats() -> dict[str, Format]:
     return dict(_CATALOG)
 
 
-def folder_choices(folder: Path) -> tuple[list[str], list[Format]]:
-    """Return what to give instead of ``folder`` where a file is needed.
+def folder_advice(folder: Path, choose: Callable[[Format], str]) -> str:
+    """Say which files of ``folder`` could be given instead, and how to convert the folder itself.
 
-    Returns
-    -------
-    names : list of str
-        The files in ``folder`` with a suffix some format reads (sorted; not opened).
-    takers : list of Format
-        The formats whose input may be a folder.
+    The files are those with a suffix some format reads (not opened). ``choose`` words the choice of a
+    format that takes a folder at the entry point (``--source dlc-labels``).
     """
     suffixes = {suffix for fmt in formats().values() for suffix in fmt.suffixes}
     try:
         names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in suffixes and p.is_file())
     except OSError:
         names = []
-    return names, [fmt for fmt in formats().values() if fmt.accepts_folder]
-
-
-def folder_advice(folder: Path, choose: Callable[[Format], str]) -> str:
-    """Say which files of ``folder`` could be given instead, and how to convert the folder itself.
-
-    ``choose`` words the choice of a format that takes a folder at the entry point (``--source dlc-labels``).
-    """
-    names, takers = folder_choices(folder)
-    kinds = "/".join(sorted({suffix for fmt in formats().values() for suffix in fmt.suffixes}))
+    kinds = "/".join(sorted(suffixes))
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     files = f"give a pose file inside it (its {kinds} files: {shown})" if names else f"it holds no {kinds} file"
-    folders = " or ".join(f"{choose(fmt)} ({fmt.name})" for fmt in takers)
+    folders = " or ".join(f"{choose(fmt)} ({fmt.name})" for fmt in formats().values() if fmt.accepts_folder)
     return f"{files}, or convert the folder with {folders}."
 
 
