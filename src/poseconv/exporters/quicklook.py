@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
-from ..model.frames import missing_points, read_frames, undetected_points
+from ..model.frames import missing_points, read_frames, without_padding
 from ..output import atomic_output
 
 __all__ = ["BINS", "MAX_TRACKS", "TrackDigest", "decimate_track", "node_colours", "write_quicklook_figure"]
@@ -99,16 +99,12 @@ def decimate_track(track: PoseTrack, *, bins: int = BINS, pcutoff: float | None 
     for start in range(0, n_frames, block):
         stop = min(n_frames, start + block)
         first, last = start // per_bin, -(-stop // per_bin)
-        # A copy: the values are masked below, and an in-memory track must keep its own.
-        values = np.array(read_frames(track.positions, start, stop), copy=True)
         confidence = read_frames(track.confidence, start, stop) if has_confidence else None
         # DeepLabCut 3's padding for an undetected animal is missing, not a point at (-1, -1) scored -1.
-        padded = undetected_points(values, confidence) if confidence is not None else None
-        if padded is not None:
-            values[padded] = np.nan
+        values, confidence = without_padding(read_frames(track.positions, start, stop), confidence)
         if pcutoff is not None and confidence is not None:
-            # NaN confidence compares False: below any cutoff.
-            values[~(confidence >= pcutoff)] = np.nan
+            # NaN confidence compares False: below any cutoff. A new array: an in-memory track keeps its own.
+            values = np.where((confidence >= pcutoff)[..., None], values, np.nan)
         positions[first:last] = values[::per_bin]
         # Bins of whole frames: the last one is padded (not missing) and divided by its real length below.
         gone = np.zeros(((last - first) * per_bin, n_nodes), dtype=bool)
@@ -116,7 +112,7 @@ def decimate_track(track: PoseTrack, *, bins: int = BINS, pcutoff: float | None 
         missing[first:last] = gone.reshape(last - first, per_bin, n_nodes).sum(axis=1)
         if has_confidence:
             scores = np.full(((last - first) * per_bin, n_nodes), np.nan)
-            scores[: stop - start] = np.where(padded, np.nan, confidence)
+            scores[: stop - start] = confidence
             scores = scores.reshape(last - first, per_bin, n_nodes)
             # fmin/fmax skip NaN (and give NaN only when the whole bin is NaN), without warnings.
             low[first:last] = np.fmin.reduce(scores, axis=1)

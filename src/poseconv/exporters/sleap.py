@@ -48,9 +48,10 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
+from ..model.frames import without_padding
 from ..output import atomic_output
 from .files import export_path
-from .sleap_tables import NO_TRACKING_SCORE, instance_present, unopened_video, without_padding
+from .sleap_tables import NO_TRACKING_SCORE, instance_present, unopened_video
 
 __all__ = ["to_sleap_labels", "write_slp"]
 
@@ -116,7 +117,7 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
 def _instance_kind(track: PoseTrack, frame: int, confidence: np.ndarray | None) -> dict[str, Any]:
     """Return whether frame ``frame`` of ``track`` is a user instance, and its scores (see the module docstring).
 
-    ``confidence`` is the track's, as exported (:func:`~.sleap_tables.without_padding`).
+    ``confidence`` is the track's, as exported (:func:`~poseconv.model.frames.without_padding`).
     """
     scores = confidence[frame] if confidence is not None else np.full(track.positions.shape[1], np.nan)
     scores = np.asarray(scores, dtype="float64")

@@ -43,9 +43,9 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
-from ..model.frames import read_frames
+from ..model.frames import read_frames, without_padding
 from .files import export_path, video_tracks
-from .sleap_tables import NO_TRACKING_SCORE, instance_present, without_padding
+from .sleap_tables import NO_TRACKING_SCORE, instance_present
 
 __all__ = ["write_sleap_analysis"]
 

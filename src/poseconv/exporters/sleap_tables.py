@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 
 from ..model import PoseData, PoseTrack
-from ..model.frames import read_frames, undetected_points
+from ..model.frames import read_frames, without_padding
 
-__all__ = ["NO_TRACKING_SCORE", "instance_present", "unopened_video", "without_padding", "write_label_tables"]
+__all__ = ["NO_TRACKING_SCORE", "instance_present", "unopened_video", "write_label_tables"]
 
 # sleap-io's codes for instance types.
 _USER, _PREDICTED = 0, 1
@@ -36,21 +36,6 @@ _TABLES = ("frames", "instances", "points", "pred_points")
 NO_TRACKING_SCORE = 0.0
 # Rows per chunk of a table of a long recording (about 4 MB of instances).
 _CHUNK_ROWS = 65536
-
-
-def without_padding(positions: np.ndarray, scores: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Return ``positions`` and ``scores`` with DeepLabCut 3's padding (x = y = score = -1) made NaN.
-
-    DeepLabCut 3 pads an animal it did not detect with -1; SLEAP has no instance there, so the SLEAP
-    writers export no point (and, where nothing else is recorded, no instance). The arrays given are
-    not changed.
-    """
-    if scores is None:
-        return positions, scores
-    padded = undetected_points(positions, scores)
-    if not padded.any():
-        return positions, scores
-    return np.where(padded[..., None], np.nan, positions), np.where(padded, np.nan, scores)
 
 
 def instance_present(

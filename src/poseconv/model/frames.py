@@ -33,6 +33,7 @@ __all__ = [
     "missing_points",
     "read_frames",
     "undetected_points",
+    "without_padding",
 ]
 
 
@@ -154,6 +155,20 @@ def undetected_points(positions: np.ndarray, confidence: np.ndarray) -> np.ndarr
     for axis in range(positions.shape[2]):
         undetected &= positions[..., axis] == NO_DETECTION
     return undetected
+
+
+def without_padding(positions: np.ndarray, confidence: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return ``positions`` and ``confidence`` with DeepLabCut 3's padding (:func:`undetected_points`) made NaN.
+
+    For what draws or exports poses as absent where there is none (a plot, SLEAP's files); the arrays
+    given are not changed.
+    """
+    if confidence is None:
+        return positions, confidence
+    padded = undetected_points(positions, confidence)
+    if not padded.any():
+        return positions, confidence
+    return np.where(padded[..., None], np.nan, positions), np.where(padded, np.nan, confidence)
 
 
 def missing_points(positions: np.ndarray, confidence: np.ndarray | None = None) -> np.ndarray:
