@@ -88,7 +88,8 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
         raise InvalidSourceFileError(f"{path}: file not found. Check the path of the {what} file.")
     if path.is_dir():
         raise InvalidSourceFileError(f"{path}: is a directory; give the {what} file inside it.")
-    problem = not_a_file_to_read(path)
+    # Placeholders were refused above (require_content): the rest of not_a_file_to_read's checks.
+    problem = _not_a_regular_file(path)
     if problem is not None:
         raise InvalidSourceFileError(f"{path}: {problem}")
     if path.suffix.lower() not in suffixes:
@@ -112,13 +113,18 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
 
 
 def not_a_file_to_read(path: Path) -> str | None:
-    """Return why ``path`` is no file to read, or None: missing, a folder, a device or pipe, empty.
+    """Return why ``path`` is no file to read, or None: not downloaded or a URL, missing, a folder, a device, empty.
 
     An empty file is what an interrupted copy or export leaves; no reader would say more than
     that the content is not its format.
     """
     if (absent := content_not_here(path)) is not None:
         return absent
+    return _not_a_regular_file(path)
+
+
+def _not_a_regular_file(path: Path) -> str | None:
+    """Return why ``path`` is no file to read, its content aside: missing, a folder, a device or pipe, empty."""
     if not path.exists():
         return "file not found."
     if path.is_dir():
