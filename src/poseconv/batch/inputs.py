@@ -337,13 +337,19 @@ def _pose_class(
             return None, None, problems
     cls, problems = interface_class(name, f"{root}.interface", index)
     if cls is not None and not is_pose_interface(cls):
-        message = f"{cls.__name__} is not a poseconv pose interface; list it under sessions[{index}].interfaces"
         fmt = format_of_interface(cls)
+        if pose.interface is None and fmt is not None:
+            # Found from the file's content: the file, not an interface the user named, is the problem.
+            location = f"{root}.file_path"
+            message = f"{pose.file_path} holds training labels ({fmt.name}), not predictions"
+        else:
+            location, message = f"{root}.interface", f"{cls.__name__} is not a poseconv pose interface"
+        message += f"; list it under sessions[{index}].interfaces"
         if fmt is not None:
             # A format of the catalog that is not poses (labels): say what to write.
             entry = f"{{interface: {fmt.alias}, source_data: {{{fmt.input_argument}: {pose.file_path}}}}}"
             message += f", e.g. labels: {entry}"
-        return name, None, [Problem(f"{root}.interface", message + ".", index)]
+        return name, None, [Problem(location, message + ".", index)]
     return name, cls, problems
 
 

@@ -85,9 +85,23 @@ def test_labels_in_a_pose_entry_are_sent_to_the_interfaces_with_the_entry_to_wri
     job, problems = plan_pose(pose, 0, 3, tmp_path)
     assert job is None
     [problem] = problems
-    assert problem.location == "sessions[3].pose[0].interface"
+    # Found from the content, the file is what the problem names (not an interface the entry never named).
+    assert problem.location == "sessions[3].pose[0].file_path"
+    assert "CollectedData.csv holds training labels (LightningPose labels), not predictions" in problem.message
     assert "list it under sessions[3].interfaces" in problem.message
     assert "{interface: lp-labels, source_data: {file_path: CollectedData.csv}}" in problem.message
+
+
+def test_labels_named_as_a_pose_entry_s_interface_are_that_entry_s_problem(tmp_path):
+    from tests.fixtures.lightningpose import write_visible_labels
+
+    write_visible_labels(tmp_path / "CollectedData.csv")
+    pose = PoseSpec.model_validate({"file_path": "CollectedData.csv", "interface": "lp-labels"})
+    job, problems = plan_pose(pose, 0, 3, tmp_path)
+    assert job is None
+    [problem] = problems
+    assert problem.location == "sessions[3].pose[0].interface"
+    assert problem.message.startswith("LightningPoseTrainingDataInterface is not a poseconv pose interface;")
 
 
 def test_a_folder_is_a_pose_input_only_for_a_format_that_takes_one(tmp_path):
