@@ -95,6 +95,11 @@ def open_store(path: str | Path) -> Any:
             f"{path}: not an HDF5 NWB file: it is not an HDF5 file (no HDF5 signature at its start), nor an NWB "
             "Zarr store."
         )
+    from ...readers.safety.isolation import HDF5_STRUCTURE, probe, walk_hdf5
+
+    # A damaged header can make HDF5 loop, crash or allocate without bound, as in any HDF5 input: the
+    # structure is read in a child first (once per version of the file), and only a file it got through is opened.
+    probe(path, walk_hdf5, what=HDF5_STRUCTURE, advice="Write it again, or copy it again from where it came from.")
     try:
         return h5py.File(path, "r")
     except OSError as err:

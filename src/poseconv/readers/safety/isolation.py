@@ -63,8 +63,9 @@ def walk_hdf5(path: Path, on_attribute: Callable[[Any], None] | None = None) -> 
         owners: list[Any] = [file]
         file.visititems(lambda _name, item: owners.append(item))
         for owner in owners:
-            for key in owner.attrs:
-                value = owner.attrs[key]
+            attributes = owner.attrs
+            for key in attributes:
+                value = attributes[key]
                 if on_attribute is not None:
                     on_attribute(value)
 
@@ -74,7 +75,14 @@ def is_out_of_memory(error: BaseException) -> bool:
     return isinstance(error, MemoryError) or "memory allocation failed" in str(error)
 
 
-def probe(path: Path, check: Callable[[Path], None], *, what: str, covers: tuple[str, ...] = ()) -> None:
+def probe(
+    path: Path,
+    check: Callable[[Path], None],
+    *,
+    what: str,
+    covers: tuple[str, ...] = (),
+    advice: str = "Export it again from the tool.",
+) -> None:
     """Run ``check(path)`` in a forked child with bounded memory and time; raise if it fails there.
 
     Parameters
@@ -89,6 +97,8 @@ def probe(path: Path, check: Callable[[Path], None], *, what: str, covers: tuple
     covers : tuple of str, optional
         The other checks (their ``what``) that ``check`` includes: once it passes, they are not
         run again on this version of the file.
+    advice : str, optional
+        What the message of a damaged file tells to do.
 
     Raises
     ------
@@ -118,7 +128,7 @@ def probe(path: Path, check: Callable[[Path], None], *, what: str, covers: tuple
         raise InvalidSourceFileError(
             message
             if message.startswith(str(path))
-            else f"{path}: the file is damaged: reading {what} {message}. Export it again from the tool."
+            else f"{path}: the file is damaged: reading {what} {message}. {advice}"
         )
     _PROBED.update((name, version[1]) for name in (what, *covers))
 
