@@ -143,3 +143,18 @@ def test_labels_are_stored_alike_in_a_new_file_and_appended(ephys, tmp_path):
     assert written == appended
     # The table of where each frame came from is compressed, as every other table neuroconv configures.
     assert written["PoseTrainingSources/training_frame"][3] == "gzip"
+
+
+@needs_shared_data
+@pytest.mark.parametrize("mode", ["--output", "--append"])
+def test_readers_get_the_series_in_the_skeleton_s_order(ephys, tmp_path, mode):
+    # HDF5 lists a group's members by name unless it records their creation order; the files poseconv
+    # writes (and the groups it adds to another's) record it, so pynwb lists the body parts as DeepLabCut
+    # does, not 'leftear', 'rightear', 'snout', 'tailbase'.
+    openfield = SHARED_DATA / "dlc2nwb/examples/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.h5"
+    path = ephys if mode == "--append" else tmp_path / "new.nwb"
+    start = () if mode == "--append" else ("--session-start-time", START)
+    poseconv("convert", openfield, mode, path, "--fps", "30", *start)
+    with NWBHDF5IO(path, "r") as io:
+        pose = io.read().processing["behavior"]["PoseEstimation"]
+        assert list(pose.pose_estimation_series) == ["snout", "leftear", "rightear", "tailbase"]

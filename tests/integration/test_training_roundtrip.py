@@ -339,6 +339,13 @@ def test_sleap_proofread_file_with_its_poses_and_video(tmp_path):
 
     labels = sleap_io.load_nwb(str(nwb_path))
     assert len(labels.videos) == 1 and len(labels.labeled_frames) == len(back.frames)
+    # sleap-io keeps no track of training instances: it gives a frame's instances in the order the file
+    # lists them, which is the .slp's order (listed by name, 'female' before 'male', they had
+    # their two animals swapped in 66 of the first 100 frames).
+    source = {lf.frame_idx: lf.user_instances for lf in sio.load_slp(str(SLP_CLIP_PROOFREAD), open_videos=False)}
+    for labeled in labels.labeled_frames:
+        expected = [instance.numpy() for instance in source[labeled.frame_idx]]
+        np.testing.assert_array_equal([instance.numpy() for instance in labeled.instances], expected)
 
 
 def test_sleap_io_reads_dlc_labels_with_unique_bodyparts(tmp_path):

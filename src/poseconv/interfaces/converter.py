@@ -28,7 +28,7 @@ from neuroconv import ConverterPipe, NWBConverter
 from ..errors import MetadataError, PoseconvWarning
 from ..metadata.checks import age_problem
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
-from ..nwb.write.storage import get_pose_backend_configuration
+from ..nwb.write.storage import creation_order, get_pose_backend_configuration
 from ..output import OutputError, atomic_append, atomic_output, check_output, output_name_problem
 
 __all__ = ["PoseConverterPipe", "PoseNWBConverter", "is_poseconv_interface"]
@@ -308,7 +308,8 @@ class PoseNWBConverter(NWBConverter):
 
             self.check_timing()
             # Appended to a copy that replaces the file when complete: a failure leaves the file unchanged.
-            with self._forgetting_reads(), atomic_append(path) as partial, self.composing_once():
+            # The groups added keep their members' order, as in a file poseconv writes whole.
+            with self._forgetting_reads(), atomic_append(path) as partial, self.composing_once(), creation_order():
                 super().run_conversion(
                     nwbfile_path=partial,
                     metadata=metadata,

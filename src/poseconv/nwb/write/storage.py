@@ -16,10 +16,13 @@ Storage choices, measured on this project's benchmarks (``benchmarks/README.md``
   name but takes one chunk of every series in turn (hdmf's ``exhaust_dci=False``),
   so each block of the source is read once, and with HDF5 it compresses chunks on
   every core (:mod:`poseconv.nwb.write.chunk_encoding`).
+* Groups keep the order their members were written in (:func:`creation_order`).
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +31,7 @@ __all__ = [
     "GZIP_LEVEL",
     "chunk_frames",
     "configure_and_write_nwbfile",
+    "creation_order",
     "get_pose_backend_configuration",
     "writing_manager",
 ]
@@ -39,6 +43,31 @@ DEFAULT_CHUNK_FRAMES = 65536
 # planes stored, the others run-length coded; about three times as fast as zlib's default on pose data.
 DEFLATE_STRATEGY: Literal["adaptive", "rle", "default"] = "adaptive"
 _POSE_DATASETS = ("data", "confidence", "timestamps")
+
+
+@contextlib.contextmanager
+def creation_order() -> Iterator[None]:
+    """Have the HDF5 groups created in the block keep the order their members are written in.
+
+    HDF5 lists a group's members by name unless the group records their creation order (h5py's
+    ``track_order``, here its process-wide default, restored after the block). With the order
+    recorded, every reader (pynwb, sleap-io, movement, h5py) gets a ``PoseEstimation``'s series in
+    the skeleton's node order and a training frame's instances in the order of the source file:
+    sleap-io's reader of training data, which keeps no track, reads 1,848 of clip.slp's 3,000
+    labeled instances in another animal's place when they are listed by name. Such groups are also
+    stored in HDF5's compact form (links in the group's header, not a B-tree and a heap each):
+    clip.slp's training data takes 7.0 MB instead of 12.4 MB, in the same time. HDF5 1.8 (2008)
+    and later read them.
+    """
+    import h5py
+
+    config = h5py.get_config()
+    before = config.track_order
+    config.track_order = True
+    try:
+        yield
+    finally:
+        config.track_order = before
 
 
 def chunk_frames(n_frames: int, *, block_frames: int | None = None) -> int:
@@ -218,12 +247,13 @@ def configure_and_write_nwbfile(
         backend_configuration = get_pose_backend_configuration(nwbfile, backend=backend or "hdf5")
     if nwbfile.read_io is not None:
         # Exporting an NWB file read from disk: neuroconv's export path.
-        neuroconv_write(nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration)
+        with creation_order():
+            neuroconv_write(nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration)
         return
     # Like neuroconv's configure_backend, without building the file (the write is the only build).
     apply_dataset_configurations(nwbfile, backend_configuration)
     io_class = BACKEND_NWB_IO[backend_configuration.backend]
-    with io_class(str(nwbfile_path), mode="w", manager=writing_manager()) as io:
+    with creation_order(), io_class(str(nwbfile_path), mode="w", manager=writing_manager()) as io:
         if backend_configuration.backend == "hdf5" and (workers is None or workers > 1):
             from .hdmf_queue import install_parallel_chunk_queue
 
