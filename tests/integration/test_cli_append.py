@@ -16,7 +16,7 @@ from pynwb.file import NWBFile, Subject
 
 from poseconv import DeepLabCutPoseInterface
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
-from tests.fixtures.paths import SHARED_DATA, needs_shared_data
+from tests.fixtures.paths import REPO_ROOT, SHARED_DATA, needs_shared_data
 from tests.integration.test_cli import START, assert_one_line_error, poseconv
 
 REACHING = SHARED_DATA / "deeplabcut/TEST-Alex-2019-11-04/videos"
@@ -158,3 +158,23 @@ def test_readers_get_the_series_in_the_skeleton_s_order(ephys, tmp_path, mode):
     with NWBHDF5IO(path, "r") as io:
         pose = io.read().processing["behavior"]["PoseEstimation"]
         assert list(pose.pose_estimation_series) == ["snout", "leftear", "rightear", "tailbase"]
+
+
+@needs_shared_data
+def test_a_damaged_file_to_append_to_is_named_and_left_unchanged(tmp_path, monkeypatch):
+    # Zeros at offset 34,816 of this file make HDF5 loop for ever reading an attribute; neuroconv opened
+    # the copy in this process and the command never ended. The file is read in a child first (stopped
+    # here after 5 s instead of 60).
+    from poseconv.readers.safety import isolation
+
+    monkeypatch.setattr(isolation, "PROBE_SECONDS", 5.0)
+    seed = tmp_path / "seed.nwb"
+    flies = REPO_ROOT / "examples/data/sleap-demo/flies.slp"
+    poseconv("convert", flies, "--fps", "30", "--session-start-time", START, "-o", seed, "-q")
+    damaged = bytearray(seed.read_bytes())
+    damaged[34816 : 34816 + 512] = bytes(512)
+    target = tmp_path / "damaged.nwb"
+    target.write_bytes(bytes(damaged))
+    result = poseconv("convert", REACHING_H5, "--append", target, "--fps", "30", check_rc=None)
+    assert_one_line_error(result, f"{target}: the file is damaged", "Write it again")
+    assert target.read_bytes() == bytes(damaged) and _leftovers(target) == []

@@ -307,6 +307,11 @@ class PoseNWBConverter(NWBConverter):
             import ndx_pose  # noqa: F401
 
             self.check_timing()
+            if path.is_file():
+                from ..nwb.read.store import probe_nwb_file
+
+                # neuroconv opens the file in this process: a damaged one must not hang or crash it.
+                probe_nwb_file(path)
             # Appended to a copy that replaces the file when complete: a failure leaves the file unchanged.
             # The groups added keep their members' order, as in a file poseconv writes whole.
             with self._forgetting_reads(), atomic_append(path) as partial, self.composing_once(), creation_order():

@@ -49,6 +49,7 @@ __all__ = [
     "open_nwbfile_object",
     "open_store",
     "parent_path",
+    "probe_nwb_file",
     "text",
     "texts",
     "visit_groups",
@@ -95,15 +96,28 @@ def open_store(path: str | Path) -> Any:
             f"{path}: not an HDF5 NWB file: it is not an HDF5 file (no HDF5 signature at its start), nor an NWB "
             "Zarr store."
         )
-    from ...readers.safety.isolation import HDF5_STRUCTURE, probe, walk_hdf5
-
-    # A damaged header can make HDF5 loop, crash or allocate without bound, as in any HDF5 input: the
-    # structure is read in a child first (once per version of the file), and only a file it got through is opened.
-    probe(path, walk_hdf5, what=HDF5_STRUCTURE, advice="Write it again, or copy it again from where it came from.")
+    probe_nwb_file(path)
     try:
         return h5py.File(path, "r")
     except OSError as err:
         raise InvalidSourceFileError(f"{path}: not an HDF5 NWB file ({err}).") from err
+
+
+def probe_nwb_file(path: Path) -> None:
+    """Read the structure of the HDF5 NWB file ``path`` in a child process first; raise if it is damaged.
+
+    A damaged header can make HDF5 loop, crash or allocate without bound, as in any HDF5 input
+    (:func:`poseconv.readers.safety.isolation.probe`, once per version of the file): only a file the
+    child got through is opened here.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When reading the structure fails, crashes, runs out of memory or hangs.
+    """
+    from ...readers.safety.isolation import HDF5_STRUCTURE, probe, walk_hdf5
+
+    probe(path, walk_hdf5, what=HDF5_STRUCTURE, advice="Write it again, or copy it again from where it came from.")
 
 
 def _open_zarr_folder(path: Path) -> Any:
