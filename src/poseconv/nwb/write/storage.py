@@ -51,7 +51,7 @@ def creation_order() -> Iterator[None]:
 
     HDF5 lists a group's members by name unless the group records their creation order (h5py's
     ``track_order``, here its process-wide default, restored after the block). With the order
-    recorded, every reader (pynwb, sleap-io, movement, h5py) gets a ``PoseEstimation``'s series in
+    recorded, readers that list members (pynwb, sleap-io, h5py) get a ``PoseEstimation``'s series in
     the skeleton's node order and a training frame's instances in the order of the source file:
     sleap-io's reader of training data, which keeps no track, reads 1,848 of clip.slp's 3,000
     labeled instances in another animal's place when they are listed by name. Such groups are also
