@@ -23,7 +23,7 @@ from tests.fixtures.deeplabcut import (
     table_alone,
 )
 from tests.fixtures.movement import plural_dims
-from tests.fixtures.nwb import assert_inspector_clean, user_metadata
+from tests.fixtures.nwb import assert_inspector_clean, pose_estimations, user_metadata
 
 
 def source_table(path: Path) -> pd.DataFrame:
@@ -42,7 +42,7 @@ def assert_nwb_matches_source(nwbfile_path: Path, source: Path, interface) -> No
         nwbfile = io.read()
         behavior = nwbfile.processing["behavior"]
         individuals = list(dict.fromkeys(table.columns.get_level_values("individuals"))) if multi else [None]
-        containers = [n for n, obj in behavior.data_interfaces.items() if type(obj).__name__ == "PoseEstimation"]
+        containers = list(pose_estimations(behavior))
         assert len(containers) == len(individuals)
         for individual in individuals:
             container_name = next(

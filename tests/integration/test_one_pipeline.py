@@ -18,6 +18,7 @@ from pynwb import NWBHDF5IO
 
 from poseconv.errors import InvalidSourceFileError, MetadataError, PoseconvWarning
 from tests.fixtures.cli import poseconv_in_process
+from tests.fixtures.nwb import pose_estimations
 from tests.fixtures.paths import REPO_ROOT, SHARED_DATA, needs_shared_data
 
 START = "2024-05-01T10:00:00+00:00"
@@ -53,8 +54,7 @@ def behavior_types(path):
 
 def first_pose_estimation(nwbfile):
     # The behavior module lists its members as written: the Skeletons come before the poses that use them.
-    behavior = nwbfile.processing["behavior"].data_interfaces.values()
-    return next(obj for obj in behavior if type(obj).__name__ == "PoseEstimation")
+    return next(iter(pose_estimations(nwbfile.processing["behavior"]).values()))
 
 
 def run_spec(tmp_path, pose: dict, **session_fields):

@@ -15,7 +15,7 @@ from poseconv import SLEAPPoseInterface
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError, MetadataError, PoseconvWarning
 from poseconv.metadata.defaults import container_key
 from tests.fixtures.movement import plural_dims
-from tests.fixtures.nwb import user_metadata
+from tests.fixtures.nwb import pose_estimations, user_metadata
 from tests.fixtures.sleap import (
     CENTERED_PAIR_VIDEO,
     DLC_H5,
@@ -44,11 +44,6 @@ def assert_inspector_clean(nwbfile_path: Path) -> None:
     assert not bad, "\n".join(f"{m.importance.name} {m.check_function_name}: {m.message} ({m.location})" for m in bad)
 
 
-def _pose_estimations(behavior) -> list[str]:
-    """The PoseEstimation containers of a module (it also holds the skeletons, the SLEAP score series, the order)."""
-    return [name for name, obj in behavior.data_interfaces.items() if type(obj).__name__ == "PoseEstimation"]
-
-
 def container_names(interface) -> dict[tuple[str, str], str]:
     """NWB container name by (video key, track name)."""
     metadata = interface.get_metadata()["Pose"]["PoseEstimations"]
@@ -63,7 +58,7 @@ def assert_nwb_matches_sleap_io(nwbfile_path: Path, source: Path, interface) -> 
     keys = {facts["index"]: key for key, facts in interface.pose.notes["videos"].items()}
     with NWBHDF5IO(nwbfile_path, "r") as io:
         behavior = io.read().processing["behavior"]
-        written = _pose_estimations(behavior)
+        written = list(pose_estimations(behavior))
         # Beside a track whose user instances replaced predictions: those predictions' container.
         replaced = [
             f"{names[t.video, t.name]}_replaced_predictions"
@@ -261,7 +256,7 @@ def test_eight_camera_videos_convert(tmp_path, flat_min_session):
     labels = sio.load_slp(str(SLP_MIN_SESSION), open_videos=False)
     with NWBHDF5IO(nwbfile_path, "r") as io:
         behavior = io.read().processing["behavior"]
-        assert sorted(_pose_estimations(behavior)) == sorted(names.values())
+        assert sorted(list(pose_estimations(behavior))) == sorted(names.values())
         for (key, track_name), name in names.items():
             video = labels.videos[0 if key == "min_session_topL" else 5]
             for frame, inst in tracked_instances(labels, video)[track_name].items():
@@ -356,7 +351,7 @@ def test_real_package_with_untracked_by_order(tmp_path):
     nwbfile_path = convert(interface, tmp_path / "pkg.nwb")
     with NWBHDF5IO(nwbfile_path, "r") as io:
         behavior = io.read().processing["behavior"]
-        assert sorted(_pose_estimations(behavior)) == [
+        assert sorted(list(pose_estimations(behavior))) == [
             "PoseEstimation_untracked_0",
             "PoseEstimation_untracked_1",
         ]
