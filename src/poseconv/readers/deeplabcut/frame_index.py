@@ -56,6 +56,8 @@ def parse_frame_index(frame: Any, path: Path, *, images_as_frames: bool = False)
         values = _frame_labels(index)
         if values is None and images_as_frames and time_lapse_images(index) is not None:
             values = np.arange(len(index), dtype="int64")
+        if values is None and _labelled_by_times(index):
+            raise _times_error(path, index) from err
         if values is None:
             raise labeled_rows_error(path, index[0], scored=has_scores(frame)) from err
     if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
@@ -72,8 +74,7 @@ def _refuse_fractional_index(index: Any, path: Path) -> None:
     values = np.asarray(index)
     if values.dtype.kind in "mM" and len(values):
         # Dates or durations: cast to int64 they are nanoseconds, "frames" in the billions.
-        shown = ", ".join(str(value) for value in index[:3])
-        raise InvalidSourceFileError(f"{path}: rows are labelled {shown}, ..., times, not frame numbers. {_FIX}")
+        raise _times_error(path, index)
     if values.dtype.kind != "f" or not len(values):
         return
     finite = values[np.isfinite(values)]
@@ -85,3 +86,26 @@ def _refuse_fractional_index(index: Any, path: Path) -> None:
         f"{path}: rows are numbered {shown}, ..., and {float(fraction)!r} is a fraction: not frame numbers "
         f"(times in seconds, perhaps). {_FIX}"
     )
+
+
+def _labelled_by_times(index: Any) -> bool:
+    """Whether text row labels read as durations or dates: how pandas writes a time index to a CSV.
+
+    ``0 days 00:00:00.033333333`` or ``2024-05-01 10:00:00.033333333`` are no images; said to be
+    predictions on images, the rows would be refused for what they are not.
+    """
+    import pandas as pd
+
+    sample = [str(label) for label in index[:5]]
+    for parse in (pd.to_timedelta, lambda labels: pd.to_datetime(labels, format="ISO8601")):
+        try:
+            parse(sample)
+        except (ValueError, TypeError, OverflowError):
+            continue
+        return True
+    return False
+
+
+def _times_error(path: Path, index: Any) -> InvalidSourceFileError:
+    shown = ", ".join(str(value) for value in index[:3])
+    return InvalidSourceFileError(f"{path}: rows are labelled {shown}, ..., times, not frame numbers. {_FIX}")

@@ -295,18 +295,23 @@ def test_rows_numbered_by_times_are_refused_naming_the_cause(tmp_path, layout):
     assert read_deeplabcut(tmp_path / "frames.h5", find_side_files=False).tracks[0].positions.shape[0] == 23
 
 
-@pytest.mark.parametrize("layout", ["fixed", "table"])
+@pytest.mark.parametrize("layout", ["fixed", "table", "csv"])
 def test_rows_labelled_by_dates_or_durations_are_refused_naming_the_cause(tmp_path, layout):
     # A table indexed by a pandas DatetimeIndex or TimedeltaIndex: before, its nanoseconds were taken
-    # as frame numbers and refused as "frame numbers reach frame 11,000,000".
+    # as frame numbers and refused as "frame numbers reach frame 11,000,000"; in a CSV, where pandas
+    # writes them as text ('0 days 00:00:00.033333333'), the rows were said to be images.
     columns = pd.MultiIndex.from_product(
         [["movement"], ["snout"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
     )
+    path = tmp_path / ("poses.csv" if layout == "csv" else "poses.h5")
     for index in (pd.to_datetime(np.arange(12), unit="s"), pd.to_timedelta(np.arange(12) / 30, unit="s")):
         frame = pd.DataFrame(np.random.default_rng(0).uniform(size=(12, 3)), columns=columns, index=index)
-        frame.to_hdf(tmp_path / "poses.h5", key="df_with_missing", format=layout, mode="w")
+        if layout == "csv":
+            frame.to_csv(path)
+        else:
+            frame.to_hdf(path, key="df_with_missing", format=layout, mode="w")
         with pytest.raises(InvalidSourceFileError, match=r"rows are labelled .*, \.\.\., times, not frame numbers"):
-            read_deeplabcut(tmp_path / "poses.h5", find_side_files=False)
+            read_deeplabcut(path, find_side_files=False)
 
 
 def test_h5_with_a_table_per_animal_warns_that_only_the_first_is_read(tmp_path):
