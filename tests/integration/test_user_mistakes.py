@@ -886,7 +886,8 @@ def test_a_damaged_nwb_file_is_named_as_damaged_not_an_internal_error(tmp_path, 
             refused += 1
             assert result.stderr.startswith(f"poseconv: error: {path}") and "damaged" in result.stderr, result.stderr
             hung += "hangs (still running after 5 s)" in result.stderr
-    assert refused >= 3 and hung >= 1
+    # If the written layout moves, the looping spot may move off these offsets: find it again (a 4 KB scan).
+    assert refused >= 3 and hung >= 1, (refused, hung)
 
 
 @needs_shared_data
