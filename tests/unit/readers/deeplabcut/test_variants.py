@@ -272,6 +272,15 @@ def test_numbers_as_animal_and_bodypart_names_are_read_as_text(tmp_path):
     np.testing.assert_array_equal(track.positions[:, 2], frame[(scorer, 1, 2)][["x", "y"]].to_numpy())
 
 
+def _save(frame, folder, layout):
+    """Save ``frame`` as DeepLabCut does: ``poses.csv``, or ``poses.h5`` in PyTables' ``layout`` ("fixed", "table")."""
+    if layout == "csv":
+        frame.to_csv(path := folder / "poses.csv")
+    else:
+        frame.to_hdf(path := folder / "poses.h5", key="df_with_missing", format=layout, mode="w")
+    return path
+
+
 @pytest.mark.parametrize("layout", ["fixed", "table", "csv"])
 def test_rows_numbered_by_times_are_refused_naming_the_cause(tmp_path, layout):
     # A table indexed by seconds (a movement dataset's time coordinate, set as the index before
@@ -282,11 +291,7 @@ def test_rows_numbered_by_times_are_refused_naming_the_cause(tmp_path, layout):
     )
     for times in (np.arange(12) / 30, np.arange(12) * 1.5):
         frame = pd.DataFrame(np.random.default_rng(0).uniform(size=(12, 6)), columns=columns, index=times)
-        path = tmp_path / ("poses.csv" if layout == "csv" else "poses.h5")
-        if layout == "csv":
-            frame.to_csv(path)
-        else:
-            frame.to_hdf(path, key="df_with_missing", format=layout, mode="w")
+        path = _save(frame, tmp_path, layout)
         with pytest.raises(InvalidSourceFileError, match=r"is a fraction: not frame numbers \(times in seconds"):
             read_deeplabcut(path, find_side_files=False)
     # Whole numbers stored as floats are frame numbers.
@@ -303,13 +308,9 @@ def test_rows_labelled_by_dates_or_durations_are_refused_naming_the_cause(tmp_pa
     columns = pd.MultiIndex.from_product(
         [["movement"], ["snout"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
     )
-    path = tmp_path / ("poses.csv" if layout == "csv" else "poses.h5")
     for index in (pd.to_datetime(np.arange(12), unit="s"), pd.to_timedelta(np.arange(12) / 30, unit="s")):
         frame = pd.DataFrame(np.random.default_rng(0).uniform(size=(12, 3)), columns=columns, index=index)
-        if layout == "csv":
-            frame.to_csv(path)
-        else:
-            frame.to_hdf(path, key="df_with_missing", format=layout, mode="w")
+        path = _save(frame, tmp_path, layout)
         with pytest.raises(InvalidSourceFileError, match=r"rows are labelled .*, \.\.\., times, not frame numbers"):
             read_deeplabcut(path, find_side_files=False)
 
