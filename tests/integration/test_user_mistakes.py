@@ -396,7 +396,7 @@ def test_the_spec_check_lists_every_problem_of_a_session_in_one_pass(tmp_path):
 sessions:
   - session_id: s1
     session_start_time: 2024-05-01T10:00:00
-    subject: {{subject_id: m, species: Mus musculus, sex: male}}
+    subject: {{subject_id: m, species: Mus musculus, sex: male, age: 90}}
     pose: [{{file_path: missing.slp, sampling_frequency: 30}}]
   - session_id: s2
     session_start_time: {START}
@@ -407,11 +407,18 @@ sessions:
     found = {p.location: p.line for p in plan.problems}
     assert found == {
         "sessions[0].session_start_time": 4,
+        "sessions[0].subject.age": 5,
         "sessions[0].subject.sex": 5,
         "sessions[0].pose[0].file_path": 6,
         "sessions[1].metadata.NWBFile.session_description": 9,
         "sessions[1].pose[1].sampling_frequency": 10,
     }, plan.problems
+    # The subject is checked as a spec field and as the metadata's Subject: each problem is said once,
+    # in the same words as for a metadata file (before, twice: once in jsonschema's).
+    said = {p.location: p.message for p in plan.problems}
+    assert len(plan.problems) == len(said), plan.problems
+    assert said["sessions[0].subject.sex"].endswith("M (male), F (female), U (unknown), O (other)")
+    assert said["sessions[0].subject.age"].startswith("90 is a number; give an ISO 8601 duration (P90D")
 
 
 def test_pose_metadata_problems_point_at_the_pose_entry(tmp_path):
@@ -749,8 +756,10 @@ def test_the_published_schema_has_one_type_per_field_and_converters_still_merge_
         ({"age": "90 days"}, "warning: metadata['Subject']['age']: '90 days' is not an ISO 8601 duration (P90D"),
         ({"age": "P90D/P100D"}, None),
         ({}, "warning: no age; DANDI requires them (age as ISO 8601"),
+        # YAML reads "age: 90" as a number, which the schema called "not of type 'string'".
+        ({"age": 90}, "invalid metadata: Subject.age: 90 is a number; give an ISO 8601 duration (P90D for 90 days"),
     ],
-    ids=["us-date", "empty-date", "age-in-words", "age-range", "no-age"],
+    ids=["us-date", "empty-date", "age-in-words", "age-range", "no-age", "age-a-number"],
 )
 def test_subject_dates_and_ages_are_checked_with_the_field_named(tmp_path, subject, outcome):
     # Before, a date of birth that was not ISO gave Python's "Invalid isoformat string" naming no field,

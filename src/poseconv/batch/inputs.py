@@ -88,7 +88,9 @@ def metadata_problems(
     """
     return [
         Problem(format_location(path, root), message, session)
-        for path, message in schema_problems(_partial_metadata_validator(block), to_json(dict(metadata)))
+        for path, message in schema_problems(
+            _partial_metadata_validator(block), to_json(dict(metadata)), within=(block,) if block else ()
+        )
     ]
 
 

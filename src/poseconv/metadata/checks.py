@@ -15,6 +15,7 @@ from typing import Any
 from .names import DEPRECATED_POSE_ESTIMATION_FIELDS
 
 __all__ = [
+    "AGE_FORM",
     "EXAMPLE_START_TIME",
     "age_problem",
     "dandi_subject_gap",
@@ -158,14 +159,15 @@ def dandi_subject_gap(subject: Mapping[str, Any] | None) -> str | None:
     return f"no {', '.join(missing)}; DANDI requires them (age as ISO 8601, e.g. P90D, or a date_of_birth)"
 
 
+# What an age is, in the words of every message about one.
+AGE_FORM = "an ISO 8601 duration (P90D for 90 days, P12W, P1Y2M; a range as P90D/P100D)"
+
+
 def age_problem(value: Any) -> str | None:
     """Return why ``value`` is not an age DANDI accepts (an ISO 8601 duration such as ``P90D``); None when it is."""
     if value is None or (isinstance(value, str) and _AGE.fullmatch(value.strip())):
         return None
-    return (
-        f"{value!r} is not an ISO 8601 duration (P90D for 90 days, P12W, P1Y2M; a range as P90D/P100D): "
-        "DANDI refuses the file, and nwbinspector reports it."
-    )
+    return f"{value!r} is not {AGE_FORM}: DANDI refuses the file, and nwbinspector reports it."
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:

@@ -41,7 +41,9 @@ _RUN_OPTIONS = frozenset(
 )
 
 
-def schema_problems(validator: Any, instance: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+def schema_problems(
+    validator: Any, instance: Any, *, within: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Yield ``(path, message)`` for every error of ``instance``, with the path of the field at fault.
 
     A missing required field and an unknown field are reported at the field itself (with
@@ -53,6 +55,9 @@ def schema_problems(validator: Any, instance: Any) -> Iterator[tuple[tuple[Any, 
         The validator of the schema.
     instance : object
         The document.
+    within : tuple, optional
+        Where ``instance`` stands in the metadata (``("Subject",)`` for a Subject block checked on
+        its own), so that its fields are said as they are in the whole document; not part of the paths.
 
     Yields
     ------
@@ -81,7 +86,7 @@ def schema_problems(validator: Any, instance: Any) -> Iterator[tuple[tuple[Any, 
                     hint = f"{key!r} is an option of poseconv run, not of the spec: give --{key.replace('_', '-')}."
                 yield (*path, key), f"unknown field; {hint}"
         else:
-            yield path, _said_plainly(path, error) or _short(error.message)
+            yield path, _said_plainly((*within, *path), error) or _short(error.message)
 
 
 def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
@@ -103,6 +108,12 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
 
         # A number or a list where a date goes: the same words and value to copy as the command line's.
         return f"{error.instance!r} {start_time_problem(str(error.instance))}".removesuffix(".")
+    number = isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool)
+    if path[-2:] in (("Subject", "age"), ("subject", "age")) and error.validator == "type" and number:
+        from .checks import AGE_FORM
+
+        # "age: 90" is the commonest slip: say what an age is, not that 90 is no string.
+        return f"{error.instance!r} is a number; give {AGE_FORM}"
     if path and path[-1] == "nwbfile_name" and error.validator == "pattern":
         return f"{error.instance!r}: the output must end in .nwb. With backend zarr it must end in .nwb.zarr"
     field = path[-1] if path and "Subject" in path else None
