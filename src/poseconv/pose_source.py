@@ -11,11 +11,12 @@ metadata`` builds one from the catalog's :class:`~poseconv.catalog.Format`
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from pathlib import Path
 from typing import Any
 
 from . import timing
-from .errors import InvalidOptionError, InvalidSourceFileError
+from .errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from .interfaces.mixin import ReadsInput, user_stacklevel
 from .metadata.defaults import default_pose_metadata, merge_metadata, track_for_container_key
 from .model import FrameTiming, PoseData
@@ -145,6 +146,15 @@ class PoseSource(ReadsInput):
     def _found_probe(self, pose: PoseData, path: Path | None) -> VideoProbe | None:
         """Probe a video the reader found beside the poses (:func:`~poseconv.video.probe_found_video`)."""
         if path is not None and path not in self._probes:
+            others = next((info.others for info in pose.videos.values() if info.path == path), ())
+            if others:
+                warnings.warn(
+                    f"{pose.source_name}: {', '.join(str(other) for other in (path, *others))} are all videos of "
+                    f"this name; linked {path.name}, which nothing recorded names. Give the one the poses were "
+                    "estimated on with video_file_path= (--video).",
+                    PoseconvWarning,
+                    stacklevel=user_stacklevel(),
+                )
             self._probes[path] = probe_found_video(path, pose.source_name, stacklevel=user_stacklevel())
         return self._probes.get(path) if path is not None else None
 

@@ -36,8 +36,9 @@ __all__ = [
     "video_decoder_available",
 ]
 
-#: Suffixes of the behavior videos pose tools run on (to tell a video given as a pose file).
-VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".mpg", ".mpeg", ".wmv", ".m4v", ".webm")
+#: Suffixes of the behavior videos pose tools run on (to tell a video given as a pose file, and to find the
+#: video beside a pose file): DeepLabCut's SUPPORTED_VIDEOS but raw .yuv (no frame size to read), and more.
+VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".mpg", ".mpeg", ".wmv", ".m4v", ".webm", ".flv", ".mpv", ".qt")
 #: Multi-page TIFF stacks (sleap-io's TiffVideo): one frame a page, and no frame times. FFmpeg's demuxer
 #: reads only their first page, so Pillow counts them.
 IMAGE_STACK_SUFFIXES = (".tif", ".tiff")

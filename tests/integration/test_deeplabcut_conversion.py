@@ -14,6 +14,7 @@ from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
 from poseconv.errors import InvalidOptionError, MetadataError, PoseconvError, PoseconvWarning
 from tests.fixtures.cli import one_session_spec
 from tests.fixtures.deeplabcut import (
+    DLC,
     MULTI_ANIMAL_CSV,
     MULTI_ANIMAL_H5,
     RATS_H5,
@@ -385,3 +386,40 @@ def test_deeplabcut_live_gui_poses_keep_their_frame_times_from_the_cli_and_a_spe
             np.testing.assert_array_equal(series.timestamps[:], frame_time - frame_time[0])
             np.testing.assert_array_equal(series.data[:], frame[node][["x", "y"]].to_numpy())
             np.testing.assert_array_equal(series.confidence[:], frame[node]["likelihood"].to_numpy())
+
+
+def test_of_two_videos_named_alike_the_recorded_one_is_linked_else_a_warning_names_both(tmp_path):
+    # A lab keeps the raw .avi DeepLabCut analysed and an .mp4 made from it; the .mp4 was linked (and its
+    # frame rate used) because .mp4 came first in the suffixes looked for, though config.yaml names the .avi.
+    import shutil
+    import warnings
+
+    videos = tmp_path / "project" / "videos"
+    videos.mkdir(parents=True)
+    source = DLC / "TEST-Alex-2019-11-04/videos"
+    stem = "reachingvideo1short"
+    for name in (
+        f"{stem}DLC_resnet50_TESTNov4shuffle1_10.h5",
+        f"{stem}DLC_resnet50_TESTNov4shuffle1_10includingmetadata.pickle",
+    ):
+        shutil.copy(source / name, videos / name)
+    shutil.copy(source / f"{stem}.avi", videos / f"{stem}.avi")
+    shutil.copy(DLC / "TEST-Alex-2019-08-16/videos/brief.mp4", videos / f"{stem}.mp4")
+    config = tmp_path / "project" / "config.yaml"
+    recorded = f"C:\\lab\\videos\\{stem}.avi"
+    config.write_text(f"bodyparts: [bodypart1, bodypart2, bodypart3, objectA]\nvideo_sets:\n  {recorded}: {{}}\n")
+    predictions = videos / f"{stem}DLC_resnet50_TESTNov4shuffle1_10.h5"
+
+    def linked(**options):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            interface = DeepLabCutPoseInterface(file_path=predictions, **options)
+        said = [str(w.message) for w in caught if "are all videos of this name" in str(w.message)]
+        return interface.pose.videos[stem].path.name, said
+
+    assert linked() == (f"{stem}.avi", [])
+    config.unlink()
+    name, said = linked()
+    assert name == f"{stem}.mp4" and len(said) == 1, said
+    assert f"{stem}.mp4" in said[0] and f"{stem}.avi" in said[0] and "video_file_path= (--video)" in said[0]
+    assert linked(video_file_path=videos / f"{stem}.avi") == (f"{stem}.avi", [])

@@ -125,6 +125,9 @@ class VideoInfo:
         A video that is a sequence of image files, one per frame (SLEAP's image videos): the
         images on this machine, in frame order, when every one was found (``path`` is None,
         ``original_path`` the first image as recorded).
+    others : tuple of pathlib.Path, optional
+        Other videos of the same name beside the poses (another suffix, e.g. an ``.mp4`` made from the
+        ``.avi``), not linked: nothing recorded said which one was analysed.
     """
 
     key: str
@@ -134,6 +137,7 @@ class VideoInfo:
     frame_size: tuple[int, int] | None = None
     fps: float | None = None
     image_files: tuple[Path, ...] | None = None
+    others: tuple[Path, ...] = ()
 
     @property
     def local_files(self) -> Path | tuple[Path, ...] | None:

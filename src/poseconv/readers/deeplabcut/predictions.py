@@ -16,6 +16,7 @@ loaded with :mod:`poseconv.readers.safety.safe_pickle`, never with ``pickle.load
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import warnings
@@ -311,10 +312,8 @@ def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> 
     if isinstance(raw_fps, (int, float)) and np.isfinite(raw_fps) and raw_fps > 0:
         fps = float(raw_fps)
     n_frames_meta = meta.get("nframes")
-    video = VideoInfo(
-        key=video.key,
-        original_path=video.original_path,
-        path=video.path,
+    video = dataclasses.replace(
+        video,
         n_frames=int(n_frames_meta) if isinstance(n_frames_meta, int) else None,
         frame_size=frame_size_from_meta(meta),
         fps=fps,

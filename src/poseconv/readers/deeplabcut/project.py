@@ -14,6 +14,7 @@ from typing import Any
 
 from ...errors import InvalidSourceFileError
 from ...model import Skeleton, VideoInfo
+from ...video import VIDEO_SUFFIXES
 from ..safety.input_checks import check_input_file
 from .table import ANIMAL_SKELETON_NAME, UNIQUE_SKELETON_NAME
 
@@ -28,9 +29,6 @@ __all__ = [
     "project_edges",
     "project_skeletons",
 ]
-
-#: Suffixes of the videos DeepLabCut analyses, looked for next to a table.
-VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".mpg", ".mpeg", ".wmv", ".m4v")
 
 
 def find_config_file(file_path: str | Path) -> Path | None:
@@ -212,16 +210,25 @@ def find_video(
                 # A recorded path this system cannot even look at (too long, bad characters) is not here.
                 found = None
             break
+    # A raw .avi often sits beside an .mp4 made from it: the one the config records is the one analysed.
+    recorded_suffix = Path(re.split(r"[\\/]", original)[-1]).suffix.lower() if original else ""
+    others: tuple[Path, ...] = ()
     for folder in folders if found is None else []:
-        found = _video_in(folder, key)
-        if found is not None:
+        candidates = _videos_in(folder, key, recorded_suffix)
+        if candidates:
+            found = candidates[0]
+            others = tuple(candidates[1:]) if found.suffix.lower() != recorded_suffix else ()
             break
-    return VideoInfo(key=key or "video", original_path=original, path=found)
+    return VideoInfo(key=key or "video", original_path=original, path=found, others=others)
 
 
-def _video_in(folder: Path, key: str) -> Path | None:
-    for suffix in VIDEO_SUFFIXES:
+def _videos_in(folder: Path, key: str, preferred_suffix: str) -> list[Path]:
+    """Return the videos named ``key`` in ``folder``, the one with ``preferred_suffix`` first."""
+    suffixes = sorted(VIDEO_SUFFIXES, key=lambda suffix: suffix != preferred_suffix)
+    found: list[Path] = []
+    for suffix in suffixes:
         for candidate in (folder / f"{key}{suffix}", folder / f"{key}{suffix.upper()}"):
-            if candidate.is_file():
-                return candidate.resolve()
-    return None
+            if candidate.is_file() and candidate.resolve() not in found:
+                found.append(candidate.resolve())
+                break
+    return found

@@ -24,6 +24,9 @@ def test_find_video_prefers_the_recorded_path_then_the_folders(tmp_path):
     assert found.original_path == "C:\\\\lab\\\\vid2.avi" and found.path is None
     assert find_video("vid1", None, [local.parent]).path == local.resolve()
     assert find_video("", None, []).key == "video"
+    # Every container DeepLabCut analyses (its SUPPORTED_VIDEOS) is looked for, .flv too.
+    (local.parent / "vid3.flv").write_bytes(b"")
+    assert find_video("vid3", None, [local.parent]).path == (local.parent / "vid3.flv").resolve()
 
 
 def test_yaml_config_must_be_a_mapping(tmp_path):
