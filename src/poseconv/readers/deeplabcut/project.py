@@ -9,10 +9,11 @@ Predictions sit next to their video, often in ``videos/``; the config is then on
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
-from ...errors import InvalidSourceFileError
+from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton, VideoInfo
 from ...video import VIDEO_SUFFIXES
 from ..safety.input_checks import check_input_file
@@ -121,13 +122,36 @@ def project_edges(
         When the config's bodyparts are not the table's.
     """
     config_parts, config_unique = config_bodyparts(config)
-    if config_parts and set(config_parts) != set(animal_parts):
+    if (
+        config_parts
+        and set(config_parts) != set(animal_parts)
+        and not _grown(config_parts, animal_parts, config_path, source)
+    ):
         raise InvalidSourceFileError(f"{config_path}: bodyparts {config_parts} do not match {described}. {advice}")
-    if unique_parts and config_unique and set(config_unique) != set(unique_parts):
+    unique_differ = unique_parts and config_unique and set(config_unique) != set(unique_parts)
+    if unique_differ and not _grown(config_unique, unique_parts, config_path, source):
         raise InvalidSourceFileError(
             f"{config_path}: uniquebodyparts {config_unique} do not match those in {source} {unique_parts}."
         )
     return config_edges(config.get("skeleton"), animal_parts), config_edges(config.get("skeleton"), unique_parts)
+
+
+def _grown(config_parts: list[str], table_parts: list[str], config_path: Path, source: str) -> bool:
+    """Warn and return True when the config lists every bodypart of the table and more.
+
+    A project's config.yaml grows: bodyparts added (and a network trained again) after a video was
+    analysed are in the config, not in the older table, and DeepLabCut keeps one config.yaml.
+    """
+    added = [part for part in config_parts if part not in set(table_parts)]
+    if not table_parts or not set(table_parts) < set(config_parts):
+        return False
+    warnings.warn(
+        f"{config_path}: bodyparts {added} are not in {source} (added to the project after it was made?); "
+        "the config's skeleton edges between the bodyparts the file has are kept.",
+        PoseconvWarning,
+        stacklevel=2,
+    )
+    return True
 
 
 def project_skeletons(

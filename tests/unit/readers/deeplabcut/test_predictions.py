@@ -210,6 +210,10 @@ def test_config_bodyparts_mismatch(tmp_path):
         read_deeplabcut(path)
     # The same predictions read without side files.
     assert read_deeplabcut(path, find_side_files=False).skeletons["Skeleton"].edges == ()
+    # A config that has every bodypart of the file and more (a bodypart added to the project later).
+    config.write_text("bodyparts:\n- nose\n- paw\n- tail\nskeleton:\n- [nose, paw]\n- [tail, nose]\n")
+    with pytest.warns(PoseconvWarning, match=r"config.yaml: bodyparts \['paw'\] are not in vDLC_x.h5"):
+        assert read_deeplabcut(path).skeletons["Skeleton"].edges == ((1, 0),)
 
 
 def test_config_edges_follow_file_node_order(tmp_path):

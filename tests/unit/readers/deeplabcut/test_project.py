@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from poseconv.errors import InvalidSourceFileError
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning
 from poseconv.model import Skeleton
 from poseconv.readers.deeplabcut.project import find_video, load_yaml_config, project_edges, project_skeletons
 
@@ -44,7 +44,20 @@ def test_project_edges_check_the_bodyparts(tmp_path):
     edges = project_edges(config, tmp_path, ["tail", "nose"], [], source="f.h5", described="d", advice="a")
     assert edges == ([(1, 0)], [])
     with pytest.raises(InvalidSourceFileError, match=r"bodyparts \['nose', 'tail'\] do not match the parts. Do so."):
-        project_edges(config, tmp_path, ["nose"], [], source="f.h5", described="the parts", advice="Do so.")
+        project_edges(config, tmp_path, ["nose", "paw"], [], source="f.h5", described="the parts", advice="Do so.")
+    # A config that grew after the table was made (bodyparts added, the network trained again): its edges
+    # between the table's bodyparts, with a warning; before, the conversion was refused.
+    config = {"bodyparts": ["nose", "ear", "tail"], "skeleton": [["nose", "tail"], ["nose", "ear"]]}
+    with pytest.warns(PoseconvWarning, match=r"bodyparts \['ear'\] are not in f.h5 \(added to the project after"):
+        assert project_edges(config, tmp_path, ["tail", "nose"], [], source="f.h5", described="d", advice="a") == (
+            [(1, 0)],
+            [],
+        )
+    config = {"multianimalproject": True, "multianimalbodyparts": ["nose"], "uniquebodyparts": ["a", "b"]}
+    with pytest.warns(PoseconvWarning, match=r"bodyparts \['b'\] are not in f.h5"):
+        assert project_edges(config, tmp_path, ["nose"], ["a"], source="f.h5", described="d", advice="a") == ([], [])
+    with pytest.raises(InvalidSourceFileError, match=r"uniquebodyparts \['a', 'b'\] do not match those in f.h5"):
+        project_edges(config, tmp_path, ["nose"], ["c"], source="f.h5", described="d", advice="a")
 
 
 def test_project_skeletons_are_the_animals_and_the_unique_bodyparts(tmp_path):
