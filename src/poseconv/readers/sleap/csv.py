@@ -274,6 +274,10 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     video = side.video if side and side.video else VideoInfo(key=video_key)
     video_key = video.key
     table = pd.read_csv(path, dtype={"track": "string"}, keep_default_na=True, **exact_float_option())
+    if "track" in table and table["track"].isna().any():
+        # pandas reads a track named "NA", "None" or "nan" as missing; only an empty cell is no track.
+        named = pd.read_csv(path, usecols=["track"], dtype="string", keep_default_na=False)["track"]
+        table["track"] = named.mask(named == "")
     if layout == "instances":
         table = table.rename(columns={"score": "instance.score"})
         video = rows_video(path, table, video_key) or video

@@ -206,6 +206,18 @@ def _labels_on_videos(folder, n_videos):
     return sio.Labels(frames, skeletons=[skeleton], videos=videos, tracks=[track])
 
 
+def test_a_sleap_csv_track_named_like_a_missing_value_keeps_its_name(tmp_path):
+    # pandas reads "None", "NA", "nan" as missing: such an animal went to the untracked container.
+    from poseconv.readers.sleap import read_sleap_csv
+
+    path = tmp_path / "names.csv"
+    rows = "".join(f"{name},0,0.9,{i},2,0.8\n" for i, name in enumerate(["None", "NA", "nan", "", "null"]))
+    path.write_text("track,frame_idx,instance.score,a.x,a.y,a.score\n" + rows)
+    pose = read_sleap_csv(path)
+    assert sorted(track.name for track in pose.tracks) == sorted(["None", "NA", "nan", "null", "untracked"])
+    assert {track.name: track.positions[0, 0, 0] for track in pose.tracks}["nan"] == 2.0
+
+
 def test_sleap_io_csv_metadata_gives_the_video_frame_rate_and_skeleton(tmp_path):
     from poseconv.readers.sleap import read_sleap_csv
 
