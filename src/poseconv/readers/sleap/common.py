@@ -134,6 +134,10 @@ def is_sleap_file(file_path: str | Path) -> bool:
     return False
 
 
+# A major SLP format changes what the datasets mean: sleap-io (0.9) reads formats below 3, as poseconv.
+_FORMAT_ID_LIMIT = 3.0
+
+
 def slp_header(path: Path) -> dict[str, Any]:
     """Check the HDF5 container of a ``.slp`` before it is read; return format facts.
 
@@ -168,8 +172,15 @@ def slp_header(path: Path) -> dict[str, Any]:
                 )
             fields = handle["instances"].dtype.names or ()
             format_id = metadata.attrs.get("format_id")
+            format_id = float(format_id) if format_id is not None else None
+            if format_id is not None and format_id >= _FORMAT_ID_LIMIT:
+                raise InvalidSourceFileError(
+                    f"{path}: SLP format {format_id:g} is newer than the formats poseconv reads (below "
+                    f"{_FORMAT_ID_LIMIT:g}); its layout may mean other things. Save it in an older format with "
+                    "the SLEAP or sleap-io that wrote it, or export it as a SLEAP analysis .h5."
+                )
             return {
-                "format_id": float(format_id) if format_id is not None else None,
+                "format_id": format_id,
                 "has_tracking_score": "tracking_score" in fields,
                 "other_annotations": other_annotations(handle),
             }
