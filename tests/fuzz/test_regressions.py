@@ -127,6 +127,18 @@ def test_names_nwb_cannot_hold_or_that_collide_once_made_safe(tmp_path):
                 np.testing.assert_array_equal(
                     np.asarray(track.positions)[:, i, d], source[("DLC_x", track.name, node, coord)].to_numpy()
                 )
+    # A name NWB takes keeps it, for readers that go by series and container names: "a_b" is the series of
+    # node a_b ("a/b" yields, as a_b_2), "m_1" the container of animal m_1.
+    from pynwb import NWBHDF5IO
+
+    with NWBHDF5IO(output, "r") as io:
+        behavior = io.read().processing["behavior"]
+        container = behavior["PoseEstimation_m_1"]
+        assert container.description.startswith("Poses of 'm_1'")
+        np.testing.assert_array_equal(
+            container.pose_estimation_series["a_b"].data[:, 0], source[("DLC_x", "m_1", "a_b", "x")]
+        )
+        assert container.pose_estimation_series["a_b_2"].description.startswith("Position of 'a/b'")
 
 
 def test_a_slp_whose_video_has_no_name_is_refused(tmp_path):

@@ -4,7 +4,7 @@ NWB (HDF5) names cannot hold ``/``; ``:`` and ``\`` are flagged by nwbinspector;
 name or ``.`` cannot be a link in HDF5; and a ``PoseEstimation`` group already has members
 with fixed names (``scorer``, ``device``, ...). :func:`nwb_name` replaces the characters, and
 :func:`unique_nwb_names` also keeps the names of one group distinct ("a/b" and "a_b" become
-``a_b`` and ``a_b_2``). The original name is never lost: it is written verbatim where NWB
+``a_b_2`` and ``a_b``: a name NWB takes keeps it). The original name is never lost: it is written verbatim where NWB
 takes any text (a ``Skeleton``'s ``nodes``, descriptions), and :mod:`poseconv.nwb.read.pose`
 restores it from there.
 """
@@ -98,9 +98,22 @@ def unique_nwb_names(names: Sequence[str], *, taken: Iterable[str] = ()) -> list
     -------
     list of str
         :func:`nwb_name` of each name; a name already used gets ``_2``, ``_3``, ... appended.
+        A name NWB takes as it is keeps it: a name made NWB-safe yields to it (``a/b`` becomes
+        ``a_b_2`` beside an ``a_b``), so that readers naming a body part by its series find the right one.
     """
     used = set(taken)
-    return [unique_name(nwb_name(name), used) for name in names]
+    reserved = {str(name) for name in names if nwb_name(name) == name} - used
+    result = []
+    for name in names:
+        safe = nwb_name(name)
+        if safe == name and safe in reserved:
+            reserved.discard(safe)
+            chosen = safe
+        else:
+            chosen = unique_name(safe, used | reserved)
+        used.add(chosen)
+        result.append(chosen)
+    return result
 
 
 def unique_name(name: str, taken: set[str]) -> str:

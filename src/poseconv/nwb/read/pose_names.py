@@ -75,8 +75,8 @@ def node_of_series(key: str, description: str | None, nodes: Sequence[str]) -> s
     """Return the node a series holds, from its description or its name; None when unknown.
 
     The description comes first: it names the node verbatim, where the series name may be
-    the NWB-safe form of another node's name ("a/b" is written as ``a_b``, next to a node
-    ``a_b`` written as ``a_b_2``).
+    the NWB-safe form of another node's name (poseconv once gave "a/b" the series ``a_b`` and a
+    node ``a_b`` the series ``a_b_2``; now ``a_b`` keeps its name and "a/b" gets ``a_b_2``).
     """
     text = description or ""
     # poseconv's "Position of '<node>' of '<track>'.": the longest node that fits, as names may hold quotes.
