@@ -258,23 +258,32 @@ def tracks_from_identities(labels: Any) -> list[str]:
     """
     import sleap_io
 
-    untracked = [
-        instance
+    untracked = {
+        id(instance): (instance, name)
         for frame in labels.labeled_frames
         for instance in frame.instances
-        if instance.track is None and getattr(getattr(instance, "identity", None), "name", None)
-    ]
+        if instance.track is None and (name := _identity_name(instance))
+    }
     # New tracks follow the file's identity list (then first use), as tracks follow the track list.
     catalog = [str(identity.name) for identity in getattr(labels, "identities", None) or []]
-    used = dict.fromkeys(str(instance.identity.name) for instance in untracked)
+    used = dict.fromkeys(name for _, name in untracked.values())
     tracks = {track.name: track for track in labels.tracks}
     added = [name for name in dict.fromkeys([*catalog, *used]) if name in used and name not in tracks]
     for name in added:
         tracks[name] = sleap_io.Track(name)
         labels.tracks.append(tracks[name])
-    for instance in untracked:
-        instance.track = tracks[str(instance.identity.name)]
+    for instance, name in untracked.values():
+        instance.track = tracks[name]
     return added
+
+
+def _identity_name(instance: Any) -> str | None:
+    """Return the name of an instance's identity: its own, else (a user's correction) its prediction's."""
+    for source in (instance, getattr(instance, "from_predicted", None)):
+        name = getattr(getattr(source, "identity", None), "name", None)
+        if name:
+            return str(name)
+    return None
 
 
 def object_tracks(

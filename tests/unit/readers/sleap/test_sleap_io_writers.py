@@ -181,6 +181,17 @@ def test_untracked_instances_with_identities_are_split_by_identity(tmp_path):
     descriptions = [c["description"] for c in default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()]
     assert all("no track but an identity" in description for description in descriptions)
 
+    # A user's correction of such a prediction carries no identity of its own: it is the same animal
+    # (before, it went to an "untracked" animal and the prediction stayed mouseA's pose in that frame).
+    predicted = labels.labeled_frames[1].instances[0]
+    corrected = sio.Instance.from_numpy(predicted.numpy() + 1, skeleton=predicted.skeleton, from_predicted=predicted)
+    labels.labeled_frames[1].instances.append(corrected)
+    sio.save_slp(labels, str(tmp_path / "corrected.slp"))
+    pose = read_sleap(tmp_path / "corrected.slp")
+    assert [track.name for track in pose.tracks] == ["mouseA", "mouseB"]
+    track = next(t for t in pose.tracks if t.name == predicted.identity.name)
+    np.testing.assert_array_equal(np.asarray(track.positions)[1], predicted.numpy() + 1)
+
 
 def _labels_on_videos(folder, n_videos):
     skeleton = sio.Skeleton(["head", "thorax", "tail"], edges=[("head", "thorax"), ("thorax", "tail")], name="fly")
