@@ -14,6 +14,9 @@ for the Ensemble Kalman Smoother (EKS) of LightningPose ensembles. The coords ar
 * ``x_ens_var, y_ens_var``: variance of the ensemble members' predictions;
 * ``x_posterior_var, y_posterior_var``: posterior variance of the smoothed estimate.
 
+EKS before its 2025 rewrite wrote ``x_var, y_var`` (the posterior variance), ``zscore``, and in its
+multi-camera smoother ``nll`` and ``ensemble_std``; they are described as such.
+
 Any other coord column is kept the same way: ``<axis>_<name>`` columns form the group
 ``<name>`` and any other label is a group of its own, so no value is dropped.
 
@@ -95,6 +98,17 @@ KNOWN_EXTRA_COORDS: dict[str, tuple[str, str]] = {
         "Posterior variance of the x and y estimates of the Ensemble Kalman Smoother (EKS).",
         "{unit}^2",
     ),
+    # The columns of EKS before its 2025 rewrite (x_var, y_var, zscore, nll, ensemble_std).
+    "var": (
+        "Posterior variance of the x and y estimates of the Ensemble Kalman Smoother (EKS before 2025: x_var, y_var).",
+        "{unit}^2",
+    ),
+    "zscore": (
+        "EKS z-score: the distance of the smoothed estimate from the ensemble's, in ensemble standard deviations.",
+        "n.a.",
+    ),
+    "nll": ("EKS negative log-likelihood of the ensemble's predictions given the smoothed estimate.", "n.a."),
+    "ensemble_std": ("Standard deviation of the predictions of the members of the ensemble EKS smoothed.", "{unit}"),
 }
 # z: the 3D latent positions EKS multi-camera smoothing writes (multicam_3d_results.csv, no likelihood).
 _POSE_COORDS = ("x", "y", "z", "likelihood")

@@ -145,6 +145,22 @@ def test_ensemble_columns_are_kept_by_group(tmp_path):
     assert_matches_source(pose, path)
 
 
+def test_columns_of_eks_before_2025_are_described_as_eks_wrote_them(tmp_path):
+    # EKS's multi-camera smoother of 2024 wrote x, y, likelihood, x_var, y_var, zscore, nll, ensemble_std;
+    # they were kept with "n.a." units and a description that named only the columns.
+    extra = ("x_var", "y_var", "zscore", "nll", "ensemble_std")
+    pose = read_lightning_pose(write_eks_csv(tmp_path / "eks_v1.csv", extra_coords=extra))
+    extras = {e.name: e for e in pose.tracks[0].extra_coords}
+    assert [(name, e.columns, e.unit) for name, e in extras.items()] == [
+        ("var", ("x_var", "y_var"), "pixels^2"),
+        ("zscore", ("zscore",), "n.a."),
+        ("nll", ("nll",), "n.a."),
+        ("ensemble_std", ("ensemble_std",), "pixels"),
+    ]
+    assert extras["var"].description.startswith("Posterior variance of the x and y estimates of the Ensemble Kalman")
+    assert "z-score" in extras["zscore"].description
+
+
 def test_unknown_extra_columns_are_kept_not_dropped(tmp_path):
     path = write_eks_csv(tmp_path / "other.csv", extra_coords=("x_smoothed", "y_smoothed", "quality"))
     pose = read_lightning_pose(path)
