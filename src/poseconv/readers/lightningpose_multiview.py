@@ -83,9 +83,9 @@ def _names_view(stem: str, view: str) -> bool:
 def view_names_of_files(paths: Sequence[Path]) -> list[str]:
     """Return the view name of each file from the names alone.
 
-    ``multicam_<view>_results.csv`` (EKS) names its view; otherwise the ``_``-separated parts
-    every name shares at its start and at its end are the session (``<session>_<view>.csv``)
-    and what differs is the view.
+    ``multicam_<view>_results.csv`` (EKS) names its view; otherwise the parts, separated by ``_``
+    or ``.``, every name shares at its start and at its end are the session (``<session>_<view>.csv``,
+    ``<session>.<model>.<view>.csv``) and what differs is the view.
 
     Raises
     ------
@@ -97,14 +97,20 @@ def view_names_of_files(paths: Sequence[Path]) -> list[str]:
     if all(eks):
         names = [match["view"] for match in eks if match]
     else:
-        parts = [stem.split("_") for stem in stems]
-        start = 0
-        while all(len(p) > start + 1 and p[start] == parts[0][start] for p in parts):
-            start += 1
-        end = 0
-        while all(len(p) > start + end + 1 and p[-1 - end] == parts[0][-1 - end] for p in parts):
-            end += 1
-        names = ["_".join(p[start : len(p) - end]) for p in parts]
+        # Words and the separators between them (re.split keeps them): [word, sep, word, ...].
+        parts = [re.split(r"([_.])", stem) for stem in stems]
+        first = parts[0]
+        start = 0  # shared leading [word, separator] pairs
+        while all(len(p) > start + 2 and p[start : start + 2] == first[start : start + 2] for p in parts):
+            start += 2
+        end = 0  # shared trailing [separator, word] pairs
+
+        def tail(p: list[str]) -> list[str]:
+            return p[len(p) - end - 2 : len(p) - end]
+
+        while all(len(p) > start + end + 2 and tail(p) == tail(first) for p in parts):
+            end += 2
+        names = ["".join(p[start : len(p) - end]) for p in parts]
     if len(paths) < 2 or len(set(names)) != len(names) or not all(names):
         raise InvalidSourceFileError(
             f"Cannot tell the views of {[Path(p).name for p in paths]} from their names (Lightning Pose names "

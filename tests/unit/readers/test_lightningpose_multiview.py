@@ -74,6 +74,11 @@ def test_view_names_come_from_the_file_names_without_a_config(tmp_path):
         "cam0",
         "cam1",
     ]
+    # EKS's example data names files <session>.<model>.<view>.csv: the views were "frames=75.rng=0.top", ...
+    stems = [f"180607_004.train_frames=75.rng=0.{view}" for view in ("top", "bot")]
+    assert view_names_of_files([tmp_path / f"{stem}.csv" for stem in stems]) == ["top", "bot"]
+    # A view's own name keeps its hyphen.
+    assert view_names_of_files([tmp_path / f"s1_cam-{i}.csv" for i in (1, 2)]) == ["cam-1", "cam-2"]
     with pytest.raises(InvalidSourceFileError, match="Cannot tell the views"):
         view_names_of_files([tmp_path / "a.csv"])
 
