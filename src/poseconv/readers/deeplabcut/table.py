@@ -21,6 +21,7 @@ renamed, other tools') are recognised by :mod:`.variants`.
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -441,12 +442,31 @@ def common_coords(by_individual: dict[str, dict[str, tuple[str, ...]]], path: Pa
     InvalidSourceFileError
         When bodyparts have different coord labels; ``expected`` ends the message.
     """
+    repeated = [part for parts in by_individual.values() for part, coords in parts.items() if _repeats(coords)]
+    if repeated:
+        raise InvalidSourceFileError(
+            f"{path}: bodypart(s) {list(dict.fromkeys(repeated))} have their coordinate columns twice: the header "
+            "names such a bodypart twice (was it listed twice in config.yaml when the network was trained?), so "
+            "its two sets of values cannot be told apart. Rename one of them in the table."
+        )
     coords_seen = {coords for parts in by_individual.values() for coords in parts.values()}
     if len(coords_seen) != 1:
-        raise InvalidSourceFileError(
-            f"{path}: bodyparts have different coordinate columns {sorted(coords_seen)}; {expected}"
+        having: dict[tuple[str, ...], list[str]] = {}  # in header order
+        for parts in by_individual.values():
+            for part, coords in parts.items():
+                if part not in having.setdefault(coords, []):
+                    having[coords].append(part)
+        said = "; ".join(
+            f"{parts[:5]}{' ...' if len(parts) > 5 else ''} have {list(coords)}" for coords, parts in having.items()
         )
+        raise InvalidSourceFileError(f"{path}: bodyparts have different coordinate columns ({said}); {expected}")
     return coords_seen.pop()
+
+
+def _repeats(coords: tuple[str, ...]) -> bool:
+    """Whether a bodypart's coord labels repeat (pandas reads a CSV's second ``x`` as ``x.1``)."""
+    bases = [base if (base := re.sub(r"\.\d+$", "", c)) in coords else c for c in coords]
+    return len(set(bases)) < len(bases)
 
 
 def animal_bodyparts(

@@ -191,6 +191,21 @@ def test_malformed_header(tmp_path):
         read_deeplabcut(path)
 
 
+def test_a_bodypart_named_twice_and_columns_that_differ_are_said_by_bodypart(tmp_path):
+    # A config.yaml that listed a bodypart twice gives a header with its columns twice; before, the message
+    # was "bodyparts have different coordinate columns [('x', 'y'), ('x', 'y', 'x', 'y')]".
+    path = tmp_path / "twice.csv"
+    path.write_text("scorer,s,s,s,s,s,s\nbodyparts,nose,nose,paw,paw,paw,paw\ncoords,x,y,x,y,x,y\n0,1,2,3,4,5,6\n")
+    with pytest.raises(
+        InvalidSourceFileError, match=r"twice.csv: bodypart\(s\) \['paw'\] have their coordinate columns twice"
+    ):
+        read_deeplabcut(path)
+    path.write_text("scorer,s,s,s,s,s\nbodyparts,nose,nose,paw,paw,paw\ncoords,x,y,x,y,q\n0,1,2,3,4,5\n")
+    said = r"bodyparts have different coordinate columns \(\['nose'\] have \['x', 'y'\]; \['paw'\] have \['x', 'y', 'q'\]\)"
+    with pytest.raises(InvalidSourceFileError, match=said):
+        read_deeplabcut(path)
+
+
 def test_bone_analysis_file_is_rejected():
     with pytest.raises(InvalidSourceFileError, match="_skeleton"):
         read_deeplabcut(SKELETON_ANALYSIS_H5)
