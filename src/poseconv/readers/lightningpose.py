@@ -8,7 +8,7 @@ is the scorer, ``<model_type>_tracker`` (``heatmap_tracker``,
 ...; LightningPose's ``make_dlc_pandas_index``), and ``ensemble-kalman_tracker``
 for the Ensemble Kalman Smoother (EKS) of LightningPose ensembles. The coords are
 ``x, y, likelihood``; EKS adds six columns per keypoint, kept as
-:class:`~poseconv.model.ExtraCoords` groups (see :data:`KNOWN_EXTRA_COORDS`):
+:class:`~poseconv.model.ExtraCoords` groups (see :mod:`.lightningpose_columns`):
 
 * ``x_ens_median, y_ens_median``: median of the ensemble members' predictions;
 * ``x_ens_var, y_ens_var``: variance of the ensemble members' predictions;
@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidSourceFileError, PoseconvWarning
-from ..model import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..model.frame_tables import FrameTable
 from ..model.frames import ColumnView
 from ..model.training import TrainingData
@@ -63,6 +63,7 @@ from .deeplabcut.table import (
     single_scorer,
 )
 from .deeplabcut.variants import first_cells, has_labeled_rows, read_csv_rows, unmangled_scorer
+from .lightningpose_columns import KNOWN_EXTRA_COORDS, extra_coords_of, extra_group
 from .safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, reads_source
 from .side_files import given_or_found, side_folders
 
@@ -86,30 +87,6 @@ CONFIDENCE_DEFINITION = (
 # LightningPose names the scorer "<model_type>_tracker"; EKS "ensemble-kalman_tracker". DeepLabCut
 # scorers end in the training iteration ("..._200000") or are a labeler's name.
 _SCORER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*_tracker")
-#: Extra coord groups of LightningPose / EKS: name -> (description, unit relative to the pose unit).
-KNOWN_EXTRA_COORDS: dict[str, tuple[str, str]] = {
-    "ens_median": (
-        "Median of the x and y predictions of the members of a LightningPose ensemble (the input of the "
-        "Ensemble Kalman Smoother).",
-        "{unit}",
-    ),
-    "ens_var": ("Variance of the x and y predictions across the members of a LightningPose ensemble.", "{unit}^2"),
-    "posterior_var": (
-        "Posterior variance of the x and y estimates of the Ensemble Kalman Smoother (EKS).",
-        "{unit}^2",
-    ),
-    # The columns of EKS before its 2025 rewrite (x_var, y_var, zscore, nll, ensemble_std).
-    "var": (
-        "Posterior variance of the x and y estimates of the Ensemble Kalman Smoother (EKS before 2025: x_var, y_var).",
-        "{unit}^2",
-    ),
-    "zscore": (
-        "EKS z-score: the distance of the smoothed estimate from the ensemble's, in ensemble standard deviations.",
-        "n.a.",
-    ),
-    "nll": ("EKS negative log-likelihood of the ensemble's predictions given the smoothed estimate.", "n.a."),
-    "ensemble_std": ("Standard deviation of the predictions of the members of the ensemble EKS smoothed.", "{unit}"),
-}
 # z: the 3D latent positions EKS multi-camera smoothing writes (multicam_3d_results.csv, no likelihood).
 _POSE_COORDS = ("x", "y", "z", "likelihood")
 #: Reference frame of 3D positions (EKS multi-camera smoothing's latent state, multicam_3d_results.csv).
@@ -204,12 +181,6 @@ def is_lightning_pose_file(file_path: str | Path) -> bool:
         return False
 
 
-def _extra_group(coord: str) -> tuple[str, str]:
-    """Return (group, axis) of an extra coord label: ``x_ens_var`` -> (``ens_var``, ``x``)."""
-    match = re.fullmatch(r"(?P<axis>[xyz])_(?P<group>.+)", coord)
-    return (match["group"], match["axis"]) if match else (coord, "")
-
-
 def _parse_columns(columns: Any, path: Path) -> tuple[str, list[str], list[str], dict[str, tuple[str, ...]]]:
     """Return scorer, bodyparts, pose coords and extra coord groups (name -> column labels) of the header."""
     if "individuals" in columns.names:
@@ -231,7 +202,7 @@ def _parse_columns(columns: Any, path: Path) -> tuple[str, list[str], list[str],
     groups: dict[str, tuple[str, ...]] = {}
     for coord in coords:
         if coord not in _POSE_COORDS:
-            group, _axis = _extra_group(coord)
+            group = extra_group(coord)
             groups[group] = (*groups.get(group, ()), coord)
     return scorer, list(by_individual[SINGLE_ANIMAL_NAME]), pose_coords, groups
 
@@ -401,21 +372,8 @@ def _track(
         # (frames, nodes, len(coords)) lazy columns: nothing is read until the values are used.
         return ColumnView(table, np.array([[position[(scorer, p, c)] for c in coords] for p in bodyparts], "intp"))
 
-    extra_coords = []
-    for group, columns in groups.items():
-        description, unit = KNOWN_EXTRA_COORDS.get(
-            group, (f"Column(s) {', '.join(columns)} of every keypoint, as LightningPose wrote them.", "n.a.")
-        )
-        extra_coords.append(
-            ExtraCoords(
-                name=group,
-                columns=columns,
-                values=view(columns),
-                description=description,
-                # 3D (EKS multi-camera): the calibration's length unit, which the file does not record.
-                unit=unit.format(unit="pixels") if "z" not in pose_coords else "n.a.",
-            )
-        )
+    # 3D (EKS multi-camera): the calibration's length unit, which the file does not record.
+    extra_coords = extra_coords_of(groups, view, "pixels" if "z" not in pose_coords else None)
     has_likelihood = "likelihood" in pose_coords
     return PoseTrack(
         name=SINGLE_ANIMAL_NAME,

@@ -442,25 +442,20 @@ def common_coords(by_individual: dict[str, dict[str, tuple[str, ...]]], path: Pa
     InvalidSourceFileError
         When bodyparts have different coord labels; ``expected`` ends the message.
     """
-    repeated = [part for parts in by_individual.values() for part, coords in parts.items() if _repeats(coords)]
-    if repeated:
+    having: dict[tuple[str, ...], dict[str, None]] = {}  # coord labels -> bodyparts, in header order
+    for parts in by_individual.values():
+        for part, coords in parts.items():
+            having.setdefault(coords, {})[part] = None
+    if repeated := [part for coords, parts in having.items() if _repeats(coords) for part in parts]:
         raise InvalidSourceFileError(
-            f"{path}: bodypart(s) {list(dict.fromkeys(repeated))} have their coordinate columns twice: the header "
-            "names such a bodypart twice (was it listed twice in config.yaml when the network was trained?), so "
-            "its two sets of values cannot be told apart. Rename one of them in the table."
+            f"{path}: bodypart(s) {repeated} have their coordinate columns twice: the header names such a bodypart "
+            "twice (was it listed twice in config.yaml when the network was trained?), so its two sets of values "
+            "cannot be told apart. Rename one of them in the table."
         )
-    coords_seen = {coords for parts in by_individual.values() for coords in parts.values()}
-    if len(coords_seen) != 1:
-        having: dict[tuple[str, ...], list[str]] = {}  # in header order
-        for parts in by_individual.values():
-            for part, coords in parts.items():
-                if part not in having.setdefault(coords, []):
-                    having[coords].append(part)
-        said = "; ".join(
-            f"{parts[:5]}{' ...' if len(parts) > 5 else ''} have {list(coords)}" for coords, parts in having.items()
-        )
+    if len(having) != 1:
+        said = "; ".join(f"{list(parts)[:5]}{' ...' * (len(parts) > 5)} have {list(c)}" for c, parts in having.items())
         raise InvalidSourceFileError(f"{path}: bodyparts have different coordinate columns ({said}); {expected}")
-    return coords_seen.pop()
+    return next(iter(having))
 
 
 def _repeats(coords: tuple[str, ...]) -> bool:

@@ -236,6 +236,20 @@ def _pose_tracks(
 
 
 @reads_source("SLEAP analysis CSV")
+def _read_rows(path: Path) -> Any:
+    """Read the CSV's rows: numbers exactly as written, a track's name as written (empty: no track)."""
+    import pandas as pd
+
+    from ..tables import exact_float_option
+
+    table = pd.read_csv(path, dtype={"track": "string"}, keep_default_na=True, **exact_float_option())
+    if "track" in table and table["track"].isna().any():
+        # pandas reads a track named "NA", "None" or "nan" as missing; only an empty cell is no track.
+        named = pd.read_csv(path, usecols=["track"], dtype="string", keep_default_na=False)["track"]
+        table["track"] = named.mask(named == "")
+    return table
+
+
 def read_sleap_csv(file_path: str | Path) -> PoseData:
     """Read a SLEAP analysis CSV export into a :class:`~poseconv.model.PoseData`.
 
@@ -256,10 +270,6 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
         When the columns are not SLEAP's, frame numbers are not frame numbers, or one track (or
         more than one untracked instance) appears twice in a frame.
     """
-    import pandas as pd
-
-    from ..tables import exact_float_option
-
     path = check_input_file(file_path, suffixes={".csv"}, what="SLEAP analysis CSV")
     columns = _header(path)
     layout = sleap_io_layout(columns)
@@ -273,11 +283,7 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     nodes = list(skeleton.nodes)
     video = side.video if side and side.video else VideoInfo(key=video_key)
     video_key = video.key
-    table = pd.read_csv(path, dtype={"track": "string"}, keep_default_na=True, **exact_float_option())
-    if "track" in table and table["track"].isna().any():
-        # pandas reads a track named "NA", "None" or "nan" as missing; only an empty cell is no track.
-        named = pd.read_csv(path, usecols=["track"], dtype="string", keep_default_na=False)["track"]
-        table["track"] = named.mask(named == "")
+    table = _read_rows(path)
     if layout == "instances":
         table = table.rename(columns={"score": "instance.score"})
         video = rows_video(path, table, video_key) or video
