@@ -1,0 +1,27 @@
+"""The columns Lightning Pose and EKS write beside x, y and likelihood, grouped and described."""
+
+from __future__ import annotations
+
+from poseconv.readers.lightningpose_columns import extra_coords_of, extra_group
+
+
+def test_axis_columns_form_a_group_and_other_labels_are_their_own():
+    assert [extra_group(c) for c in ("x_ens_var", "y_ens_var", "z_posterior_var", "zscore", "x")] == [
+        "ens_var",
+        "ens_var",
+        "posterior_var",
+        "zscore",
+        "x",
+    ]
+
+
+def test_known_groups_get_units_of_the_poses_and_unknown_ones_none():
+    groups = {"ens_var": ("x_ens_var", "y_ens_var"), "quality": ("quality",)}
+    extras = extra_coords_of(groups, lambda columns: columns, "pixels")
+    assert [(e.name, e.unit, e.values) for e in extras] == [
+        ("ens_var", "pixels^2", ("x_ens_var", "y_ens_var")),
+        ("quality", "n.a.", ("quality",)),
+    ]
+    assert extras[1].description == "Column(s) quality of every keypoint, as LightningPose wrote them."
+    # EKS's 3D latents: the calibration's unit, which the file does not record.
+    assert {e.unit for e in extra_coords_of(groups, lambda columns: columns, None)} == {"n.a."}
