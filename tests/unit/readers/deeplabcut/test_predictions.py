@@ -201,7 +201,7 @@ def test_a_bodypart_named_twice_and_columns_that_differ_are_said_by_bodypart(tmp
     ):
         read_deeplabcut(path)
     path.write_text("scorer,s,s,s,s,s\nbodyparts,nose,nose,paw,paw,paw\ncoords,x,y,x,y,q\n0,1,2,3,4,5\n")
-    said = r"bodyparts have different coordinate columns \(\['nose'\] have \['x', 'y'\]; \['paw'\] have \['x', 'y', 'q'\]\)"
+    said = r"different coordinate columns \(\['nose'\] have \['x', 'y'\]; \['paw'\] have \['x', 'y', 'q'\]\)"
     with pytest.raises(InvalidSourceFileError, match=said):
         read_deeplabcut(path)
 
