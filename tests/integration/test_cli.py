@@ -300,3 +300,27 @@ def test_a_folder_given_as_input_names_the_files_inside_it(tmp_path):
         (folder / name).unlink()
     result = poseconv("convert", folder, "-o", tmp_path / "a.nwb", check_rc=None)
     assert_one_line_error(result, "it holds no .csv/.h5/.hdf5/.slp file", "--source dlc-labels")
+
+
+def test_config_gives_the_project_config_when_the_one_beside_the_predictions_is_not_theirs(tmp_path):
+    # The advice "pass the config.yaml (config_file_path=...)" had no command-line form.
+    import shutil
+
+    from tests.fixtures.deeplabcut import DLC
+
+    source = DLC / "TEST-Alex-2019-11-04/videos/reachingvideo1shortDLC_resnet50_TESTNov4shuffle1_10.h5"
+    predictions = tmp_path / "videos" / source.name
+    predictions.parent.mkdir()
+    shutil.copy(source, predictions)
+    (tmp_path / "config.yaml").write_text("bodyparts: [snout, tailbase]\n")  # another project's
+    right = tmp_path / "elsewhere.yaml"
+    right.write_text("bodyparts: [bodypart1, bodypart2, bodypart3, objectA]\nskeleton: [[bodypart1, objectA]]\n")
+    out = tmp_path / "out.nwb"
+    refused = poseconv("convert", predictions, "-o", out, "--fps", "30", "--session-start-time", START, check_rc=1)
+    assert_one_line_error(refused, "do not match the bodyparts in", "(config_file_path=..., --config)")
+    poseconv("convert", predictions, "-o", out, "--fps", "30", "--session-start-time", START, "--config", right)
+    with h5py.File(out, "r") as handle:
+        assert handle["processing/behavior/Skeletons/Skeleton/edges"][()].tolist() == [[0, 3]]
+    said = yaml.safe_load(poseconv("metadata", predictions, "--config", right).stdout)
+    assert said["Pose"]["Skeletons"]["Skeleton"]["edges"] == [[0, 3]]
+    assert_one_line_error(poseconv("convert", SLP, "-o", out, "--overwrite", "--config", right, check_rc=1), "--config")

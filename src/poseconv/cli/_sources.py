@@ -141,6 +141,7 @@ def make_interface(
     untracked: str | None = None,
     training: bool = False,
     labeled_data: Path | None = None,
+    config: Path | None = None,
 ) -> Any:
     """Build the interface for ``path`` with the command-line options it takes.
 
@@ -166,6 +167,8 @@ def make_interface(
     labeled_data : pathlib.Path, optional
         ``--labeled-data``: the DeepLabCut project or label file of the predictions (``labeled_data_path``);
         implies ``training``.
+    config : pathlib.Path, optional
+        ``--config``: the project's ``config.yaml`` (``config_file_path``; DeepLabCut, Lightning Pose).
 
     Returns
     -------
@@ -197,6 +200,7 @@ def make_interface(
         "--individuals": (individuals, (getattr(cls, "individuals_argument", "individuals"),)),
         "--untracked": (untracked, ("untracked",)),
         "--labeled-data": (labeled_data, ("labeled_data_path",)),
+        "--config": (config, ("config_file_path",)),
         # Label sources are all training data: --training asks for nothing more of them.
         "--training": (True if training and not is_labels else None, ("include_training_data",)),
     }
@@ -236,6 +240,7 @@ def pose_metadata(
     untracked: str | None = None,
     training: bool = False,
     labeled_data: Path | None = None,
+    config: Path | None = None,
 ) -> dict[str, Any]:
     """Return the metadata the conversion of ``path`` would use, as its interface's ``get_metadata`` does.
 
@@ -256,7 +261,7 @@ def pose_metadata(
     if fmt.kind != "predictions" or untracked is not None or training or labeled_data is not None:
         # The options a PoseSource does not take (a SLEAP file's untracked instances, the training data).
         given = {"untracked": untracked, "training": training, "labeled_data": labeled_data, "individuals": individuals}
-        return make_interface(path, source=source, video=video, fps=fps, **given).get_metadata()
+        return make_interface(path, source=source, video=video, fps=fps, config=config, **given).get_metadata()
     from ..pose_source import PoseSource
 
     # Every interface of one camera's poses takes a video and a frame rate; the individuals depend on the format.
@@ -265,4 +270,8 @@ def pose_metadata(
         if fmt.individuals_argument is None:
             raise _unsupported("--individuals", fmt.name)
         kwargs[fmt.individuals_argument] = individuals
+    if config is not None:
+        if "config_file_path" not in fmt.reader_options:
+            raise _unsupported("--config", fmt.name)
+        kwargs["config_file_path"] = config
     return PoseSource.from_format(fmt, **kwargs).get_pose_metadata()

@@ -115,6 +115,14 @@ LabeledDataOption = Annotated[
         "not inside the project (implies --training).",
     ),
 ]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="DeepLabCut / Lightning Pose: the project's config.yaml (skeleton, bodypart order), when the one "
+        "next to the predictions is not theirs or there is none.",
+    ),
+]
 StartTimeOption = Annotated[
     str | None,
     typer.Option("--session-start-time", help="ISO-8601 with time zone, e.g. 2024-05-03T11:26:42+02:00."),
@@ -137,6 +145,7 @@ def convert(
     source: SourceOption = None,
     training: TrainingOption = False,
     labeled_data: LabeledDataOption = None,
+    config: ConfigOption = None,
     session_start_time: StartTimeOption = None,
     stub: StubOption = False,
     overwrite: OverwriteOption = False,
@@ -167,7 +176,13 @@ def convert(
         user_metadata = load_metadata_file(metadata) if metadata is not None else {}
         if session_start_time:
             user_metadata.setdefault("NWBFile", {})["session_start_time"] = parse_session_start_time(session_start_time)
-        options = {"source": source, "fps": fps, "individuals": split_names(individuals), "untracked": untracked}
+        options = {
+            "source": source,
+            "fps": fps,
+            "individuals": split_names(individuals),
+            "untracked": untracked,
+            "config": config,
+        }
         with progress() as bar:
             interfaces = _read_inputs(bar, inputs, videos, times, options, training, labeled_data)
             converter = PoseConverterPipe(interfaces)

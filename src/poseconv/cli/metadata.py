@@ -19,7 +19,7 @@ from ._common import (
     progress,
     split_names,
 )
-from .convert import LabeledDataOption, TrainingOption, UntrackedOption
+from .convert import ConfigOption, LabeledDataOption, TrainingOption, UntrackedOption
 
 __all__ = ["metadata"]
 
@@ -46,6 +46,7 @@ def metadata(
     untracked: UntrackedOption = None,
     training: TrainingOption = False,
     labeled_data: LabeledDataOption = None,
+    config: ConfigOption = None,
     output_format: Annotated[Literal["yaml", "json"], typer.Option("--format", "-f", help="yaml or json.")] = "yaml",
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -66,6 +67,7 @@ def metadata(
                 "untracked": untracked,
                 "training": training,
                 "labeled_data": labeled_data,
+                "config": config,
             }
             found = pose_metadata(input_file, **options)
         plain = to_plain(found)
@@ -93,6 +95,7 @@ _FLAGS = {
     "untracked": "--untracked",
     "training": "--training",
     "labeled_data": "--labeled-data",
+    "config": "--config",
 }
 
 

@@ -263,7 +263,7 @@ def _skeletons(header: _ProjectHeader, config: dict[str, Any] | None, config_pat
         config_path,
         source=str(header.first_file),
         described=f"the labeled bodyparts {header.animal_parts} in {header.first_file}",
-        advice="Pass the config.yaml of this project (config_file_path=...).",
+        advice="Pass the config.yaml of this project (config_file_path=..., --config).",
     )
 
 

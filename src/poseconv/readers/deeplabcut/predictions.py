@@ -386,7 +386,7 @@ def _skeletons(side: _SideFiles, individuals: tuple[list[str], list[str], list[s
         source=path.name,
         described=f"the bodyparts in {path.name} {individuals[1]}",
         advice="Pass the config.yaml of the project that produced these predictions "
-        "(config_file_path=...), or find_side_files=False to convert without a config.",
+        "(config_file_path=..., --config), or find_side_files=False to convert without a config.",
     )
 
 
