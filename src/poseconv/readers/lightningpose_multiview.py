@@ -281,23 +281,21 @@ def read_anipose_calibration(path: Path, view_names: Sequence[str]) -> list[Came
 
 
 def find_calibration_file(config_path: Path | None, first_view: Path, view: str) -> Path | None:
-    """Find the session's calibration as Lightning Pose does, or None.
+    """Find the session's calibration as Lightning Pose does, else beside the predictions; None when none is.
 
     ``<data_dir>/calibrations/<session>.toml``, else ``<data_dir>/calibration.toml``; ``data_dir``
-    from the model config, the session from the file name ``<session>_<view>``.
+    from the model config, the session from the file name ``<session>_<view>``. Without a config
+    (EKS multi-camera output, files moved), the same two names in the predictions' folder.
     """
-    if config_path is None:
-        return None
-    data_dir = ((load_yaml_config(config_path, "LightningPose config") or {}).get("data") or {}).get("data_dir")
-    if not data_dir:
-        return None
     session = re.sub(rf"[^0-9a-zA-Z]{re.escape(view)}(?![0-9a-zA-Z]).*$", "", first_view.stem)
-    for candidate in (
-        Path(str(data_dir)) / "calibrations" / f"{session}.toml",
-        Path(str(data_dir)) / "calibration.toml",
-    ):
-        if candidate.is_file():
-            return candidate
+    folders = [first_view.parent]
+    if config_path is not None:
+        data_dir = ((load_yaml_config(config_path, "LightningPose config") or {}).get("data") or {}).get("data_dir")
+        folders = [Path(str(data_dir)), *folders] if data_dir else folders
+    for folder in folders:
+        for candidate in (folder / "calibrations" / f"{session}.toml", folder / "calibration.toml"):
+            if candidate.is_file():
+                return candidate
     return None
 
 

@@ -182,6 +182,17 @@ def test_the_session_calibration_is_found_as_lightning_pose_finds_it(tmp_path, s
         np.testing.assert_allclose(camera.rotation_matrix, rotation, rtol=0, atol=1e-12)
 
 
+def test_eks_multicam_output_finds_the_calibration_beside_it(tmp_path):
+    # EKS writes its 3D results only when given the calibration, which users keep beside the output;
+    # without a model config it was not found, and no command-line option could give it.
+    write_eks_multicam(tmp_path / "eks")
+    path = write_lp_calibration(tmp_path / "eks").rename(tmp_path / "eks" / "calibration.toml")
+    data = read_lightning_pose_multiview(tmp_path / "eks")
+    assert data.notes["calibration_file"] == str(path)
+    assert all(camera.is_calibrated for camera in data.cameras.values())
+    np.testing.assert_array_equal(data.cameras["top"].intrinsic_matrix, LP_CALIBRATION["top"]["matrix"])
+
+
 def test_a_calibration_without_a_view_s_camera_is_refused(tmp_path, session):
     path = tmp_path / "calibration.toml"
     text = (
