@@ -160,15 +160,13 @@ def make_interface(
     individuals : list of str, optional
         ``--individuals``: the individuals/tracks to keep.
     untracked : str, optional
-        ``--untracked``: what to do with several instances without a track in one frame (SLEAP).
+        ``--untracked``: several instances without a track in one frame (SLEAP).
     training : bool, default: False
         ``--training``: also read the human-labeled training data (``include_training_data``).
         Label sources (``dlc-labels``, ``sleap-labels``) are training data already.
-    labeled_data : pathlib.Path, optional
-        ``--labeled-data``: the DeepLabCut project or label file of the predictions (``labeled_data_path``);
-        implies ``training``.
-    config : pathlib.Path, optional
-        ``--config``: the project's ``config.yaml`` (``config_file_path``; DeepLabCut, Lightning Pose).
+    labeled_data, config : pathlib.Path, optional
+        ``--labeled-data``: the DeepLabCut project or label file of the predictions (``labeled_data_path``;
+        implies ``training``); ``--config``: the project's ``config.yaml`` (``config_file_path``).
 
     Returns
     -------
@@ -188,10 +186,8 @@ def make_interface(
 
     training = _check_options(untracked, labeled_data, training)
     fmt = get_format(detect_source(path, source))
-    software, cls = fmt.name, catalog_interface(fmt)
+    cls, path_argument = catalog_interface(fmt), fmt.input_argument
     parameters = inspect.signature(cls.__init__).parameters
-    path_argument = fmt.input_argument
-    is_labels = fmt.kind == "labels"
     kwargs: dict[str, Any] = {path_argument: path, **_all_inputs(fmt, inputs, source)}
     # Option -> the interface argument it becomes; the first name the interface takes wins.
     wanted = {
@@ -202,7 +198,7 @@ def make_interface(
         "--labeled-data": (labeled_data, ("labeled_data_path",)),
         "--config": (config, ("config_file_path",)),
         # Label sources are all training data: --training asks for nothing more of them.
-        "--training": (True if training and not is_labels else None, ("include_training_data",)),
+        "--training": (True if training and fmt.kind != "labels" else None, ("include_training_data",)),
     }
     for option, (value, names) in wanted.items():
         if value is None:
@@ -210,7 +206,7 @@ def make_interface(
         # The input's own argument is not an option (dlc-labels takes its folder as labeled_data_path).
         name = next((n for n in names if n in parameters and n != path_argument), None)
         if name is None:
-            raise _unsupported(option, software)
+            raise _unsupported(option, fmt.name)
         _check_videos_option(name, fmt)
         kwargs[name] = [value] if name.endswith("_paths") and not isinstance(value, list) else value
     return cls(**kwargs)

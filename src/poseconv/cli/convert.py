@@ -176,13 +176,7 @@ def convert(
         user_metadata = load_metadata_file(metadata) if metadata is not None else {}
         if session_start_time:
             user_metadata.setdefault("NWBFile", {})["session_start_time"] = parse_session_start_time(session_start_time)
-        options = {
-            "source": source,
-            "fps": fps,
-            "individuals": split_names(individuals),
-            "untracked": untracked,
-            "config": config,
-        }
+        options = dict(source=source, fps=fps, individuals=split_names(individuals), untracked=untracked, config=config)
         with progress() as bar:
             interfaces = _read_inputs(bar, inputs, videos, times, options, training, labeled_data)
             converter = PoseConverterPipe(interfaces)
