@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import PoseconvError
+from .model.location import locked_by_writer
 
 __all__ = [
     "OutputError",
@@ -353,11 +354,9 @@ def check_appendable(path: str | Path) -> Path:
         with h5py.File(path, "r") as handle:
             is_nwb = "nwb_version" in handle.attrs
     except OSError as err:
-        if "lock" in str(err).lower():
-            # HDF5's file lock: another program writes the file (replacing it under that program would lose both).
-            raise OutputError(
-                f"{path}: another program has it open for writing; close it there, then append."
-            ) from None
+        if (locked := locked_by_writer(f"{type(err).__name__}: {err}")) is not None:
+            # Replacing the file under the program writing it would lose both.
+            raise OutputError(f"{path}: {locked}") from None
         raise OutputError(f"{path}: cannot be opened as HDF5 ({err}).") from None
     if not is_nwb:
         raise OutputError(f"{path}: is an HDF5 file but not an NWB file (it has no nwb_version).")

@@ -868,6 +868,31 @@ def test_a_predictions_table_without_rows_is_refused_as_such(tmp_path, name, hea
         cls(file_path=path, sampling_frequency=30.0)
 
 
+# -- a file another program writes -------------------------------------------------------------------------
+
+
+def test_a_file_another_program_writes_is_said_to_be_open_there_not_damaged(tmp_path):
+    # A notebook holding the NWB file open with NWBHDF5IO(..., "a"): HDF5 locks it, and inspect, export,
+    # validate and read_nwb said "the file is damaged ... Write it again", which could cost a good file.
+    from poseconv import read_nwb
+    from poseconv.errors import InvalidSourceFileError
+
+    path = tmp_path / "open.nwb"
+    assert poseconv("convert", FLIES, "--fps", 30, "--session-start-time", START, "-o", path, "-q").returncode == 0
+    script = f"import h5py, sys; f = h5py.File({str(path)!r}, 'a'); print('open', flush=True); sys.stdin.read()"
+    holder = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    said = "open.nwb: another program has it open for writing (HDF5 locks such a file); close it there"
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        for command in (["inspect", path], ["export", path, "--to", "dlc", tmp_path / "x.h5"]):
+            result = poseconv(*command)
+            assert result.returncode == 1 and said in result.stderr and "damaged" not in result.stderr, result.stderr
+        with pytest.raises(InvalidSourceFileError, match=re.escape(said)):
+            read_nwb(path)
+    finally:
+        holder.communicate("")
+
+
 # -- a damaged NWB file -------------------------------------------------------------------------------------
 
 

@@ -132,7 +132,10 @@ def test_a_file_another_program_writes_is_not_appended_to(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "open"
-        with pytest.raises(OutputError, match="ephys.nwb: another program has it open for writing; close it there"):
+        with pytest.raises(
+            OutputError,
+            match="ephys.nwb: another program has it open for writing .HDF5 locks such a file.; close it there",
+        ):
             check_appendable(path)
     finally:
         holder.communicate("")

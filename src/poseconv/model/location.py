@@ -19,6 +19,7 @@ __all__ = [
     "SourceNamed",
     "content_not_here",
     "is_url",
+    "locked_by_writer",
     "location",
     "location_name",
     "require_content",
@@ -99,6 +100,17 @@ def content_not_here(path: Path) -> str | None:
             f"datalad get '{path}' (or git annex get)."
         )
     return None
+
+
+def locked_by_writer(error_text: str) -> str | None:
+    """Say so when an HDF5 error is the file lock of another program writing the file; else None.
+
+    HDF5 locks a file a program has open for writing (h5py or pynwb mode "a" in a notebook, a running
+    conversion); reading it elsewhere fails with "unable to lock file". The file is not damaged.
+    """
+    if "unable to lock file" not in error_text.lower() and "blockingioerror" not in error_text.lower():
+        return None
+    return "another program has it open for writing (HDF5 locks such a file); close it there, then run this again."
 
 
 def url_as_path(path: Path) -> str | None:

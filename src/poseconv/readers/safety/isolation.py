@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InvalidSourceFileError
+from ...model.location import locked_by_writer
 from .file_versions import FileVersion, file_version
 
 __all__ = [
@@ -125,6 +126,8 @@ def probe(
     os.close(write_end)
     message = _wait(pid, read_end)
     if message is not None:
+        if (locked := locked_by_writer(message)) is not None:
+            raise InvalidSourceFileError(f"{path}: {locked}")
         raise InvalidSourceFileError(
             message
             if message.startswith(str(path))
