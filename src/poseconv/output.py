@@ -20,6 +20,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import PoseconvError
 from .model.location import locked_by_writer
@@ -35,6 +36,7 @@ __all__ = [
     "folder_problem",
     "output_name_problem",
     "partial_path",
+    "prepare_append",
     "remove_partials",
     "replace",
     "signals_raise",
@@ -336,8 +338,8 @@ def replace(partial: Path, path: Path) -> None:
 def check_appendable(path: str | Path) -> Path:
     """Check, before reading any input, that poses can be added to the NWB file ``path``; return it as a Path.
 
-    Raises :class:`OutputError` when the file is missing, not an HDF5 NWB file, or its folder is not
-    writable (the appended copy is written beside it).
+    Raises :class:`OutputError` when the file is missing, not an HDF5 NWB file, read-only, or its
+    folder is not writable (the appended copy is written beside it).
     """
     import h5py
 
@@ -347,7 +349,10 @@ def check_appendable(path: str | Path) -> Path:
     if is_zarr_folder(path):
         raise OutputError(f"{path}: is an NWB Zarr store; poses can be appended to HDF5 NWB files only.")
     if not path.is_file():
-        raise OutputError(f"{path}: not found; --append adds to an existing NWB file (use --output for a new one).")
+        raise OutputError(
+            f"{path}: not found; appending adds to an existing NWB file (for a new one: --output, or no "
+            "append_on_disk_nwbfile)."
+        )
     if not h5py.is_hdf5(path):
         raise OutputError(f"{path}: is not an HDF5 NWB file; poses can be appended to HDF5 NWB files only.")
     try:
@@ -360,10 +365,65 @@ def check_appendable(path: str | Path) -> Path:
         raise OutputError(f"{path}: cannot be opened as HDF5 ({err}).") from None
     if not is_nwb:
         raise OutputError(f"{path}: is an HDF5 file but not an NWB file (it has no nwb_version).")
+    if not os.access(path, os.W_OK):
+        raise OutputError(
+            f"{path}: is read-only; make it writable (chmod u+w) to add the poses to it, or write a new file."
+        )
     problem = folder_problem(path.resolve().parent)
     if problem is not None:
         raise OutputError(f"{path}: {problem}")
     return path
+
+
+def prepare_append(path: str | Path, converter: Any, metadata: dict | None) -> dict:
+    """Return ``metadata`` with the file's session start time, refusing what cannot be appended, before writing.
+
+    Appending keeps the file's start time: a different one given is an error (the poses would be
+    timed on another clock). Skeletons and cameras of the same name are reused (linked), as when
+    poses are added beside a video interface's camera; a PoseEstimation or PoseTraining of the same
+    name would be a second copy, and is an error naming the container to rename.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the start times differ or a container's name is taken.
+    """
+    import datetime as dt
+
+    import h5py
+
+    from .errors import InvalidOptionError
+
+    def as_datetime(value: Any) -> dt.datetime:
+        text = value.decode("utf-8") if isinstance(value, bytes) else value
+        return text if isinstance(text, dt.datetime) else dt.datetime.fromisoformat(str(text))
+
+    with h5py.File(path, "r") as handle:
+        start = as_datetime(handle["session_start_time"][()])
+        behavior = handle.get("processing/behavior")
+        taken = set(behavior) if behavior is not None else set()
+    metadata = dict(metadata or {})
+    nwbfile = dict(metadata.get("NWBFile") or {})
+    given = nwbfile.get("session_start_time")
+    if given is not None and as_datetime(given) != start:
+        raise InvalidOptionError(
+            f"{path}: its session starts at {start.isoformat()}, not {as_datetime(given).isoformat()}; appending keeps "
+            "the file's start time: leave NWBFile.session_start_time out of the metadata (--session-start-time)."
+        )
+    metadata["NWBFile"] = {**nwbfile, "session_start_time": start}
+    for per_input in converter.compose_metadata(metadata).per_input.values():
+        pose = per_input.get("Pose") or {}
+        blocks = [*(pose.get("PoseEstimations") or {}).items(), *(pose.get("MultiCameraPoseEstimations") or {}).items()]
+        if pose.get("PoseTraining"):
+            blocks.append(("PoseTraining", pose["PoseTraining"]))
+        for key, entry in blocks:
+            if entry.get("name") in taken:
+                raise InvalidOptionError(
+                    f"{path}: already holds '{entry['name']}' in processing/behavior (were these poses appended "
+                    "before?); to add them as a second container, give it another name in the metadata "
+                    f"(Pose: ... {key}: name: ...; on the command line in the --metadata file)."
+                )
+    return metadata
 
 
 @contextlib.contextmanager

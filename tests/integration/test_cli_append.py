@@ -116,6 +116,30 @@ def test_the_api_appends_through_neuroconv(ephys):
     assert _leftovers(ephys) == []
 
 
+@needs_shared_data
+def test_the_api_refuses_what_the_command_line_refuses_before_writing(ephys, tmp_path):
+    # From Python, another start time went in silently (the poses then a day off the user's clock), a second
+    # copy failed inside neuroconv, and a missing file was a bare FileNotFoundError naming the partial copy.
+    from poseconv.errors import InvalidOptionError
+    from poseconv.output import OutputError
+
+    interface = DeepLabCutPoseInterface(REACHING_H5, sampling_frequency=30.0)
+    before = _digest(ephys)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 4, 9, 0, tzinfo=UTC)
+    with pytest.raises(InvalidOptionError, match=r"starts at 2024-05-03T09:00:00\+00:00, not 2024-05-04"):
+        interface.run_conversion(nwbfile_path=ephys, metadata=metadata, append_on_disk_nwbfile=True)
+    assert _digest(ephys) == before and _leftovers(ephys) == []
+    metadata["NWBFile"]["session_start_time"] = STARTED
+    interface.run_conversion(nwbfile_path=ephys, metadata=metadata, append_on_disk_nwbfile=True)
+    before = _digest(ephys)
+    with pytest.raises(InvalidOptionError, match="already holds 'PoseEstimation' in processing/behavior"):
+        interface.run_conversion(nwbfile_path=ephys, append_on_disk_nwbfile=True)
+    assert _digest(ephys) == before and _leftovers(ephys) == []
+    with pytest.raises(OutputError, match="absent.nwb: not found"):
+        interface.run_conversion(nwbfile_path=tmp_path / "absent.nwb", append_on_disk_nwbfile=True)
+
+
 def _behavior_storage(path):
     """Every dataset of ``processing/behavior`` with its dtype, shape, chunks and filters."""
     import h5py

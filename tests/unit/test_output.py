@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+
+import h5py
 import pytest
 
 from poseconv.output import OutputError, atomic_append, check_appendable
@@ -28,12 +31,23 @@ def test_a_finished_append_replaces_the_file(tmp_path):
 
 
 def test_only_existing_nwb_files_are_appendable(tmp_path):
-    with pytest.raises(OutputError, match="not found; --append adds to an existing NWB file"):
+    with pytest.raises(OutputError, match="not found; appending adds to an existing NWB file"):
         check_appendable(tmp_path / "absent.nwb")
     text = tmp_path / "notes.nwb"
     text.write_text("not hdf5")
     with pytest.raises(OutputError, match="not an HDF5 NWB file"):
         check_appendable(text)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files, so nothing refuses them")
+def test_a_read_only_file_is_refused_before_anything_is_read(tmp_path):
+    # Before, the inputs were read and converted, then the hidden partial copy (read-only too) could not be opened.
+    path = tmp_path / "locked.nwb"
+    with h5py.File(path, "w") as handle:
+        handle.attrs["nwb_version"] = "2.7.0"
+    path.chmod(0o444)
+    with pytest.raises(OutputError, match="locked.nwb: is read-only; make it writable"):
+        check_appendable(path)
 
 
 def _store(path, text):

@@ -182,7 +182,9 @@ def convert(
             converter = PoseConverterPipe(interfaces)
             dandi_gap = None
             if append is not None:
-                _prepare_append(append, converter, user_metadata)
+                from ..output import prepare_append
+
+                user_metadata = prepare_append(append, converter, user_metadata)
             else:
                 dandi_gap = _require_start_time(converter, user_metadata)
             if metadata is not None:
@@ -252,55 +254,6 @@ def _target(output: Path | None, append: Path | None, overwrite: bool, backend: 
     if problem is not None:
         raise InvalidOptionError(f"{output}: {problem}")
     return check_output(output, overwrite=overwrite, flag="--overwrite")
-
-
-def _prepare_append(path: Path, converter: Any, user_metadata: dict) -> None:
-    """Take the session start time from the file and refuse containers it already holds, before writing.
-
-    Skeletons and cameras of the same name are reused (linked), as when poses are added beside a
-    video interface's camera; a PoseEstimation or PoseTraining of the same name is a second copy.
-    """
-    from datetime import datetime
-
-    import h5py
-
-    from ..errors import InvalidOptionError
-
-    with h5py.File(path, "r") as handle:
-        start = datetime.fromisoformat(_text(handle["session_start_time"][()]))
-        behavior = handle.get("processing/behavior")
-        taken = set(behavior) if behavior is not None else set()
-    given = (user_metadata.get("NWBFile") or {}).get("session_start_time")
-    if given is not None and _as_datetime(given) != start:
-        raise InvalidOptionError(
-            f"{path}: its session starts at {start.isoformat()}, not {_as_datetime(given).isoformat()}; --append "
-            "keeps the file's start time: drop --session-start-time (or NWBFile.session_start_time from the "
-            "metadata file)."
-        )
-    user_metadata.setdefault("NWBFile", {})["session_start_time"] = start
-    composed = converter.compose_metadata(user_metadata)
-    for per_input in composed.per_input.values():
-        pose = per_input.get("Pose") or {}
-        blocks = [*(pose.get("PoseEstimations") or {}).items(), *(pose.get("MultiCameraPoseEstimations") or {}).items()]
-        if pose.get("PoseTraining"):
-            blocks.append(("PoseTraining", pose["PoseTraining"]))
-        for key, entry in blocks:
-            if entry.get("name") in taken:
-                raise InvalidOptionError(
-                    f"{path}: already holds '{entry['name']}' in processing/behavior (were these poses appended "
-                    f"before?); to add them as a second container, give it another name in the --metadata file "
-                    f"(Pose: ... {key}: name: ...)."
-                )
-
-
-def _text(value: Any) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-def _as_datetime(value: Any) -> Any:
-    from datetime import datetime
-
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _align(interface: Any, path: Path, times: Any) -> None:

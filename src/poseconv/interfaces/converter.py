@@ -29,7 +29,15 @@ from ..errors import MetadataError, PoseconvWarning
 from ..metadata.checks import age_problem
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..nwb.write.storage import creation_order, get_pose_backend_configuration
-from ..output import OutputError, atomic_append, atomic_output, check_output, output_name_problem
+from ..output import (
+    OutputError,
+    atomic_append,
+    atomic_output,
+    check_appendable,
+    check_output,
+    output_name_problem,
+    prepare_append,
+)
 
 __all__ = ["PoseConverterPipe", "PoseNWBConverter", "is_poseconv_interface"]
 
@@ -307,11 +315,13 @@ class PoseNWBConverter(NWBConverter):
             import ndx_pose  # noqa: F401
 
             self.check_timing()
-            if path.is_file():
-                from ..nwb.read.store import probe_nwb_file
+            from ..nwb.read.store import is_zarr_folder, probe_nwb_file
 
+            if not is_zarr_folder(path):
+                check_appendable(path)
                 # neuroconv opens the file in this process: a damaged one must not hang or crash it.
                 probe_nwb_file(path)
+                metadata = prepare_append(path, self, metadata)
             # Appended to a copy that replaces the file when complete: a failure leaves the file unchanged.
             # The groups added keep their members' order, as in a file poseconv writes whole.
             with self._forgetting_reads(), atomic_append(path) as partial, self.composing_once(), creation_order():
