@@ -11,7 +11,7 @@ from pynwb import NWBHDF5IO
 
 from poseconv import DeepLabCutPoseInterface, SLEAPPoseInterface
 from poseconv.interfaces.training import DeepLabCutTrainingDataInterface
-from tests.fixtures.deeplabcut import DLC, MULTI_ANIMAL_H5
+from tests.fixtures.deeplabcut import DLC, MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
 from tests.fixtures.paths import SHARED_DATA
 
 CASES = {
@@ -47,3 +47,35 @@ def test_schema_metadata_and_conversion_in_a_plain_converter(tmp_path, case):
     with NWBHDF5IO(nwbfile_path, "r") as io:
         behavior = io.read().processing["behavior"]
         assert any(name.startswith(("PoseEstimation", "PoseTraining")) for name in behavior.data_interfaces)
+
+
+@pytest.mark.parametrize("second", ["camera-2", "other-project"])
+def test_two_cameras_with_the_same_keys_are_told_how_to_tell_them_apart(tmp_path, second):
+    # neuroconv merges the two interfaces' metadata: the same 'PoseEstimation' key (a name taken), or one
+    # 'Skeleton' holding both files' nodes. The advice to rename the key could not help, as both share it.
+    from poseconv.errors import MetadataError
+
+    views = DLC / "3Dtestviews_videos"
+    files = {
+        "camera-2": views / "vid1_camera-2DLC_resnet50_TESTNov4shuffle2_10.h5",
+        "other-project": SINGLE_ANIMAL_H5,  # other bodyparts
+    }
+
+    class TwoCameras(NWBConverter):
+        data_interface_classes = dict(top=DeepLabCutPoseInterface, side=DeepLabCutPoseInterface)
+
+    first = views / "vid1_camera-1DLC_resnet50_TESTNov4shuffle1_10.h5"
+    source = dict(top=dict(file_path=str(first)), side=dict(file_path=str(files[second])))
+    converter = TwoCameras(source_data=source)
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
+    with pytest.raises(MetadataError, match="its own metadata_key=..., or by converting them with PoseNWBConverter"):
+        converter.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata, overwrite=True)
+    source["top"]["metadata_key"], source["side"]["metadata_key"] = "top", "side"
+    converter = TwoCameras(source_data=source)
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
+    converter.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata, overwrite=True)
+    with NWBHDF5IO(tmp_path / "out.nwb", "r") as io:
+        behavior = io.read().processing["behavior"]
+        assert {"PoseEstimation_top", "PoseEstimation_side"} <= set(behavior.data_interfaces)

@@ -298,6 +298,14 @@ def write_pose_estimation(
     return written
 
 
+# Two interfaces of one converter whose metadata have the same keys: neuroconv merges the entries.
+_SHARED_KEYS = (
+    "Two inputs with the same keys (two cameras' 'PoseEstimation' and 'Skeleton' in a neuroconv NWBConverter, "
+    "which merges their metadata) are told apart by giving each interface its own metadata_key=..., or by "
+    "converting them with PoseNWBConverter."
+)
+
+
 def _check_entry(behavior: Any, key: str, entry: Mapping[str, Any]) -> None:
     """Refuse a container entry the file cannot take: a name it holds, a deprecated field given."""
     for field_name, message in deprecated_field_problems(entry)[:1]:
@@ -305,7 +313,7 @@ def _check_entry(behavior: Any, key: str, entry: Mapping[str, Any]) -> None:
     if entry["name"] in behavior.data_interfaces:
         raise MetadataError(
             f"The file already holds '{entry['name']}' in processing['behavior']; give the container "
-            f"'{key}' another name in metadata['Pose']['PoseEstimations']."
+            f"'{key}' another name in metadata['Pose']['PoseEstimations']. {_SHARED_KEYS}"
         )
 
 
@@ -346,10 +354,12 @@ def _container_skeleton(context: _Context, entry: Mapping[str, Any], track: Pose
     )
     expected_nodes = list(pose.skeletons[track.skeleton].nodes)
     if list(skeleton_entry["nodes"]) != expected_nodes:
+        # More nodes than the file's: the skeletons of two inputs merged under one key.
+        merged = set(expected_nodes) < set(skeleton_entry["nodes"])
         raise MetadataError(
             f"metadata['Pose']['Skeletons']['{skeleton_key}'] lists nodes {list(skeleton_entry['nodes'])}, "
             f"but '{track.name}' in {pose.source_name} has {expected_nodes}; nodes cannot be "
-            "renamed or reordered in metadata."
+            "renamed or reordered in metadata." + (f" {_SHARED_KEYS}" if merged else "")
         )
     return get_or_add_skeleton(
         context.nwbfile, context.behavior, skeleton_entry, context.single_animal, source_name=track.skeleton
