@@ -402,6 +402,23 @@ def prepare_append(path: str | Path, converter: Any, metadata: dict | None) -> d
         start = as_datetime(handle["session_start_time"][()])
         behavior = handle.get("processing/behavior")
         taken = set(behavior) if behavior is not None else set()
+        modules = handle.get("processing") or {}
+        # ndx-pose 0.1 kept nodes and edges in each PoseEstimation; ndx-pose 0.2 on reads them as a Skeleton
+        # it cannot write back, so the whole write would fail inside hdmf.
+        old = [
+            f"{module}/{name}"
+            for module in modules
+            for name, group in modules[module].items()
+            if isinstance(group, h5py.Group)
+            and group.attrs.get("neurodata_type") in ("PoseEstimation", b"PoseEstimation")
+            and "nodes" in group
+        ]
+    if old:
+        raise InvalidOptionError(
+            f"{path}: holds poses written with ndx-pose 0.1 ({', '.join(old[:3])}: nodes and edges in the "
+            "PoseEstimation), which ndx-pose 0.2 and later read but cannot write back, so nothing can be appended "
+            "to this file. Write the poses to a new NWB file instead."
+        )
     metadata = dict(metadata or {})
     nwbfile = dict(metadata.get("NWBFile") or {})
     given = nwbfile.get("session_start_time")

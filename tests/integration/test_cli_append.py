@@ -202,3 +202,19 @@ def test_a_damaged_file_to_append_to_is_named_and_left_unchanged(tmp_path, monke
     result = poseconv("convert", REACHING_H5, "--append", target, "--fps", "30", check_rc=None)
     assert_one_line_error(result, f"{target}: the file is damaged", "Write it again")
     assert target.read_bytes() == bytes(damaged) and _leftovers(target) == []
+
+
+@needs_shared_data
+def test_a_file_of_ndx_pose_0_1_is_refused_before_writing(tmp_path):
+    # ndx-pose 0.4 reads 0.1's nodes and edges as a Skeleton it cannot write back: the append failed inside
+    # hdmf as an internal error ("Linked Skeleton 'subject' has no parent").
+    import shutil
+
+    old = tmp_path / "old.nwb"
+    shutil.copy(SHARED_DATA / "ndx-pose/back_compat/0.1.1_poseestimation_nodes_edges.nwb", old)
+    before = _digest(old)
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text("Pose:\n  PoseEstimations:\n    PoseEstimation:\n      name: New\n")
+    result = poseconv("convert", REACHING_H5, "--append", old, "-m", renamed, check_rc=None)
+    assert_one_line_error(result, "holds poses written with ndx-pose 0.1", "Write the poses to a new NWB file")
+    assert _digest(old) == before and _leftovers(old) == []
