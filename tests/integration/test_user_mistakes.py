@@ -776,6 +776,22 @@ def test_subject_dates_and_ages_are_checked_with_the_field_named(tmp_path, subje
         assert out.exists() == outcome.startswith("warning")
 
 
+def test_fields_a_form_left_empty_are_absent_not_empty_text(tmp_path):
+    # NWB GUIDE and templates write "" for a field not filled in; before, Subject.weight "" went in (nwbinspector:
+    # CRITICAL check_subject_weight), and so did an empty session description, institution or genotype.
+    subject = {**SUBJECT, "weight": "", "genotype": " ", "description": ""}
+    nwbfile = {"session_description": "", "institution": "", "lab": "Doe lab"}
+    metadata = write_yaml(tmp_path / "meta.json", json.dumps({"Subject": subject, "NWBFile": nwbfile}))
+    out = tmp_path / "out.nwb"
+    result = poseconv("convert", FLIES, "-o", out, "--session-start-time", START, "--fps", "30", "--metadata", metadata)
+    assert result.returncode == 0, result.stderr
+    with NWBHDF5IO(out, "r") as io:
+        written = io.read()
+        assert written.subject.weight is None and written.subject.genotype is None
+        assert written.subject.description is None and written.institution is None and written.lab == "Doe lab"
+        assert written.session_description.startswith("Pose estimation with SLEAP")
+
+
 def test_names_poseconv_keeps_for_itself_are_refused_clearly(tmp_path):
     from datetime import datetime
 

@@ -21,6 +21,7 @@ __all__ = [
     "dandi_subject_gap",
     "date_of_birth_problem",
     "deprecated_field_problems",
+    "drop_empty_text",
     "normalize_date_of_birth",
     "skeleton_problems",
     "start_time_problem",
@@ -203,6 +204,17 @@ def date_of_birth_problem(value: Any, session_start_time: Any = None) -> str | N
     return None
 
 
+def drop_empty_text(block: dict[str, Any]) -> None:
+    """Remove the fields of ``block`` whose value is empty text: a form left empty says nothing.
+
+    NWB GUIDE and metadata templates write ``""`` for a field not filled in; written as it is, an
+    empty weight or description is a value that says nothing, and nwbinspector reports some as
+    critical. The field is then absent, as if not given (the interfaces' defaults apply).
+    """
+    for key in [key for key, value in block.items() if isinstance(value, str) and not value.strip()]:
+        del block[key]
+
+
 def normalize_date_of_birth(subject: dict[str, Any], session_start_time: Any) -> None:
     """Give a date of birth without a time zone one, so the file does not depend on the machine.
 
@@ -218,10 +230,6 @@ def normalize_date_of_birth(subject: dict[str, Any], session_start_time: Any) ->
         The session start time, whose zone a birth date takes.
     """
     value = subject.get("date_of_birth")
-    if value == "":
-        # A form left empty (NWB GUIDE writes "") says nothing: no date of birth.
-        del subject["date_of_birth"]
-        return
     born = _as_datetime(value)
     if born is None or born.tzinfo is not None:
         return

@@ -32,6 +32,7 @@ from typing import Any
 from .checks import (
     date_of_birth_problem,
     deprecated_field_problems,
+    drop_empty_text,
     normalize_date_of_birth,
     skeleton_problems,
     start_time_problem,
@@ -403,6 +404,9 @@ def compose_metadata(
     _rename_clashes(own, poses, _container_names(others.values()))
     common = shared_entries(defaults, poses)
     user = without_handed_back(copy.deepcopy(dict(metadata or {})), common)
+    for block in ("NWBFile", "Subject"):
+        if isinstance(user.get(block), dict):
+            drop_empty_text(user[block])
     if isinstance(user.get("Subject"), dict):
         nwbfile = user.get("NWBFile") if isinstance(user.get("NWBFile"), dict) else {}
         normalize_date_of_birth(user["Subject"], nwbfile.get("session_start_time"))
