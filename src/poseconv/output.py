@@ -3,9 +3,7 @@
 An NWB file (or NWB Zarr store, a folder) is written under a hidden temporary name in its
 folder and renamed when complete, so a failure, Ctrl-C or a cluster's ``SIGTERM`` never leaves a
 half-written file under the real name, and an existing file is replaced only
-when the user said so. Appending to an existing file works on a copy under a
-temporary name that replaces the file when complete (:func:`atomic_append`), so a
-failed append leaves the file as it was.
+when the user said so. Appending to an existing file (:mod:`poseconv.appending`) works on a copy written so too.
 """
 
 from __future__ import annotations
@@ -20,23 +18,18 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from .errors import PoseconvError
-from .model.location import locked_by_writer
 
 __all__ = [
     "OutputError",
-    "atomic_append",
     "atomic_output",
-    "check_appendable",
     "check_not_a_folder",
     "check_output",
     "check_writable",
     "folder_problem",
     "output_name_problem",
     "partial_path",
-    "prepare_append",
     "remove_partials",
     "replace",
     "signals_raise",
@@ -274,13 +267,17 @@ def signals_raise() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def atomic_output(path: str | Path) -> Iterator[Path]:
+def atomic_output(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]:
     """Yield a temporary path to write to; on success it becomes ``path``, otherwise it is removed.
 
     Parameters
     ----------
     path : str or pathlib.Path
         The final NWB file (or Zarr store).
+    overwrite : bool, default: True
+        Replace what is at ``path``. Without it, a file that appeared there while this one was
+        written (another conversion to the same output) is left as it is and :class:`OutputError`
+        is raised: the check before writing cannot see what comes after it.
 
     Yields
     ------
@@ -292,15 +289,23 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     with signals_raise():
         try:
             yield partial
-            _put_in_place(partial, path)
+            _put_in_place(partial, path, overwrite)
         finally:
             _remove(partial)
 
 
-def _put_in_place(partial: Path, path: Path) -> None:
-    """:func:`replace`, with an error naming ``path`` (not the temporary name) when the system refuses."""
+def _put_in_place(partial: Path, path: Path, overwrite: bool) -> None:
+    """:func:`replace` (or :func:`_place_new`), with an error naming ``path`` when the system refuses."""
     try:
-        replace(partial, path)
+        if overwrite:
+            replace(partial, path)
+        else:
+            _place_new(partial, path)
+    except FileExistsError:
+        raise OutputError(
+            f"{path}: appeared while this was written (another conversion to the same output?); it is left as it "
+            "was and nothing was written. Pass overwrite=True (--overwrite) to replace it, or choose another name."
+        ) from None
     except OSError as err:
         reason = err.strerror or type(err).__name__
         if path.exists():
@@ -310,6 +315,29 @@ def _put_in_place(partial: Path, path: Path) -> None:
                 "locked. Close it there (or choose another output name); it is left as it was."
             ) from None
         raise OutputError(f"{path}: cannot be written ({reason}); choose a folder that takes new files.") from None
+
+
+def _place_new(partial: Path, path: Path) -> None:
+    """Put ``partial`` at ``path`` only when nothing is there (FileExistsError otherwise), in one step.
+
+    A file is hard-linked (which fails when ``path`` exists, however late it appeared) and the
+    temporary name then removed; a store is renamed (which fails onto a store that holds files).
+    """
+    if partial.is_dir() or not _links(partial, path):
+        if os.path.lexists(path):
+            raise FileExistsError(path)
+        os.rename(partial, path)
+
+
+def _links(partial: Path, path: Path) -> bool:
+    """Hard-link ``partial`` as ``path``; False where the file system has no hard links (FileExistsError raised)."""
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        return False
+    return True
 
 
 def replace(partial: Path, path: Path) -> None:
@@ -333,137 +361,3 @@ def replace(partial: Path, path: Path) -> None:
         os.replace(old, path)
         raise
     _remove(old)
-
-
-def check_appendable(path: str | Path) -> Path:
-    """Check, before reading any input, that poses can be added to the NWB file ``path``; return it as a Path.
-
-    Raises :class:`OutputError` when the file is missing, not an HDF5 NWB file, read-only, or its
-    folder is not writable (the appended copy is written beside it).
-    """
-    import h5py
-
-    from .nwb.read.store import is_zarr_folder
-
-    path = Path(path)
-    if is_zarr_folder(path):
-        raise OutputError(f"{path}: is an NWB Zarr store; poses can be appended to HDF5 NWB files only.")
-    if not path.is_file():
-        raise OutputError(
-            f"{path}: not found; appending adds to an existing NWB file (for a new one: --output, or no "
-            "append_on_disk_nwbfile)."
-        )
-    if not h5py.is_hdf5(path):
-        raise OutputError(f"{path}: is not an HDF5 NWB file; poses can be appended to HDF5 NWB files only.")
-    try:
-        with h5py.File(path, "r") as handle:
-            is_nwb = "nwb_version" in handle.attrs
-    except OSError as err:
-        if (locked := locked_by_writer(f"{type(err).__name__}: {err}")) is not None:
-            # Replacing the file under the program writing it would lose both.
-            raise OutputError(f"{path}: {locked}") from None
-        raise OutputError(f"{path}: cannot be opened as HDF5 ({err}).") from None
-    if not is_nwb:
-        raise OutputError(f"{path}: is an HDF5 file but not an NWB file (it has no nwb_version).")
-    if not os.access(path, os.W_OK):
-        raise OutputError(
-            f"{path}: is read-only; make it writable (chmod u+w) to add the poses to it, or write a new file."
-        )
-    problem = folder_problem(path.resolve().parent)
-    if problem is not None:
-        raise OutputError(f"{path}: {problem}")
-    return path
-
-
-def prepare_append(path: str | Path, converter: Any, metadata: dict | None) -> dict:
-    """Return ``metadata`` with the file's session start time, refusing what cannot be appended, before writing.
-
-    Appending keeps the file's start time: a different one given is an error (the poses would be
-    timed on another clock). Skeletons and cameras of the same name are reused (linked), as when
-    poses are added beside a video interface's camera; a PoseEstimation or PoseTraining of the same
-    name would be a second copy, and is an error naming the container to rename.
-
-    Raises
-    ------
-    InvalidOptionError
-        When the start times differ or a container's name is taken.
-    """
-    import datetime as dt
-
-    import h5py
-
-    from .errors import InvalidOptionError
-
-    def as_datetime(value: Any) -> dt.datetime:
-        text = value.decode("utf-8") if isinstance(value, bytes) else value
-        return text if isinstance(text, dt.datetime) else dt.datetime.fromisoformat(str(text))
-
-    with h5py.File(path, "r") as handle:
-        start = as_datetime(handle["session_start_time"][()])
-        behavior = handle.get("processing/behavior")
-        taken = set(behavior) if behavior is not None else set()
-        modules = handle.get("processing") or {}
-        # ndx-pose 0.1 kept nodes and edges in each PoseEstimation; ndx-pose 0.2 on reads them as a Skeleton
-        # it cannot write back, so the whole write would fail inside hdmf.
-        old = [
-            f"{module}/{name}"
-            for module in modules
-            for name, group in modules[module].items()
-            if isinstance(group, h5py.Group)
-            and group.attrs.get("neurodata_type") in ("PoseEstimation", b"PoseEstimation")
-            and "nodes" in group
-        ]
-    if old:
-        raise InvalidOptionError(
-            f"{path}: holds poses written with ndx-pose 0.1 ({', '.join(old[:3])}: nodes and edges in the "
-            "PoseEstimation), which ndx-pose 0.2 and later read but cannot write back, so nothing can be appended "
-            "to this file. Write the poses to a new NWB file instead."
-        )
-    metadata = dict(metadata or {})
-    nwbfile = dict(metadata.get("NWBFile") or {})
-    given = nwbfile.get("session_start_time")
-    if given is not None and as_datetime(given) != start:
-        raise InvalidOptionError(
-            f"{path}: its session starts at {start.isoformat()}, not {as_datetime(given).isoformat()}; appending keeps "
-            "the file's start time: leave NWBFile.session_start_time out of the metadata (--session-start-time)."
-        )
-    metadata["NWBFile"] = {**nwbfile, "session_start_time": start}
-    for per_input in converter.compose_metadata(metadata).per_input.values():
-        pose = per_input.get("Pose") or {}
-        blocks = [*(pose.get("PoseEstimations") or {}).items(), *(pose.get("MultiCameraPoseEstimations") or {}).items()]
-        if pose.get("PoseTraining"):
-            blocks.append(("PoseTraining", pose["PoseTraining"]))
-        for key, entry in blocks:
-            if entry.get("name") in taken:
-                raise InvalidOptionError(
-                    f"{path}: already holds '{entry['name']}' in processing/behavior (were these poses appended "
-                    "before?); to add them as a second container, give it another name in the metadata "
-                    f"(Pose: ... {key}: name: ...; on the command line in the --metadata file)."
-                )
-    return metadata
-
-
-@contextlib.contextmanager
-def atomic_append(path: str | Path) -> Iterator[Path]:
-    """Yield a copy of the existing file ``path`` to add to; on success it replaces ``path``, otherwise it is removed.
-
-    The copy costs the file's size in time and disk space, which is the price of never leaving a
-    half-appended file: HDF5 cannot undo a write.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        The existing NWB file (or Zarr store).
-
-    Yields
-    ------
-    pathlib.Path
-        The copy to append to.
-    """
-    path = Path(path)
-    with atomic_output(path) as partial:
-        if path.is_dir():
-            shutil.copytree(path, partial)
-        else:
-            shutil.copy2(path, partial)
-        yield partial

@@ -1,53 +1,12 @@
-"""The append copy of poseconv.output: the file changes only when the whole append succeeded."""
+"""The writes of poseconv.output: an output appears whole under its name or not at all, and replaces only when told."""
 
 from __future__ import annotations
 
 import os
 
-import h5py
 import pytest
 
-from poseconv.output import OutputError, atomic_append, check_appendable
-
-
-def test_a_failed_append_leaves_the_file_and_no_copy(tmp_path):
-    path = tmp_path / "session.nwb"
-    path.write_bytes(b"original")
-    with pytest.raises(RuntimeError, match="half way"), atomic_append(path) as copy:
-        assert copy.parent == path.parent and copy.read_bytes() == b"original"
-        copy.write_bytes(b"original + half")
-        raise RuntimeError("half way")
-    assert path.read_bytes() == b"original"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["session.nwb"]
-
-
-def test_a_finished_append_replaces_the_file(tmp_path):
-    path = tmp_path / "session.nwb"
-    path.write_bytes(b"original")
-    with atomic_append(path) as copy:
-        copy.write_bytes(b"original + poses")
-    assert path.read_bytes() == b"original + poses"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["session.nwb"]
-
-
-def test_only_existing_nwb_files_are_appendable(tmp_path):
-    with pytest.raises(OutputError, match="not found; appending adds to an existing NWB file"):
-        check_appendable(tmp_path / "absent.nwb")
-    text = tmp_path / "notes.nwb"
-    text.write_text("not hdf5")
-    with pytest.raises(OutputError, match="not an HDF5 NWB file"):
-        check_appendable(text)
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files, so nothing refuses them")
-def test_a_read_only_file_is_refused_before_anything_is_read(tmp_path):
-    # Before, the inputs were read and converted, then the hidden partial copy (read-only too) could not be opened.
-    path = tmp_path / "locked.nwb"
-    with h5py.File(path, "w") as handle:
-        handle.attrs["nwb_version"] = "2.7.0"
-    path.chmod(0o444)
-    with pytest.raises(OutputError, match="locked.nwb: is read-only; make it writable"):
-        check_appendable(path)
+from poseconv.output import OutputError
 
 
 def _store(path, text):
@@ -79,7 +38,6 @@ def test_a_failed_zarr_write_leaves_the_old_store_and_no_partial(tmp_path):
 
 
 def test_a_failed_rename_puts_the_old_store_back(tmp_path, monkeypatch):
-    import os
 
     from poseconv.output import replace
 
@@ -98,12 +56,6 @@ def test_a_failed_rename_puts_the_old_store_back(tmp_path, monkeypatch):
     assert (store / ".zgroup").read_text() == "old"
 
 
-def test_a_zarr_store_is_not_appendable(tmp_path):
-    store = _store(tmp_path / "x.nwb.zarr", "{}")
-    with pytest.raises(OutputError, match="appended to HDF5 NWB files only"):
-        check_appendable(store)
-
-
 @pytest.mark.parametrize("name", ["m1.nwb", "m1.nwb.zarr", "back.slp"])
 def test_a_folder_at_the_output_path_is_never_replaced(tmp_path, name):
     from poseconv.output import atomic_output, check_output
@@ -120,43 +72,7 @@ def test_a_folder_at_the_output_path_is_never_replaced(tmp_path, name):
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
-def test_a_file_another_program_writes_is_not_appended_to(tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    import h5py
-
-    if os.environ.get("HDF5_USE_FILE_LOCKING", "").upper() == "FALSE":
-        pytest.skip("HDF5 file locking is turned off here (HDF5_USE_FILE_LOCKING=FALSE)")
-
-    path = tmp_path / "ephys.nwb"
-    with h5py.File(path, "w") as handle:
-        handle.attrs["nwb_version"] = "2.7.0"
-    # Another process holds the file open for writing, as an acquisition program would (HDF5 locks it).
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import h5py, sys; f = h5py.File({str(path)!r}, 'r+'); print('open', flush=True); sys.stdin.read()",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "open"
-        with pytest.raises(
-            OutputError,
-            match="ephys.nwb: another program has it open for writing .HDF5 locks such a file.; close it there",
-        ):
-            check_appendable(path)
-    finally:
-        holder.communicate("")
-
-
 def test_a_file_the_system_will_not_replace_is_named_with_what_to_do(tmp_path, monkeypatch):
-    import os
 
     from poseconv.output import atomic_output
 
@@ -201,3 +117,26 @@ def test_an_output_name_near_the_file_systems_limit_is_written_and_a_longer_one_
     assert output_name_problem(too_long) == expected
     with pytest.raises(OutputError, match=expected):
         check_output(too_long, overwrite=False)
+
+
+@pytest.mark.parametrize("kind", ["file", "store"])
+def test_an_output_that_appears_while_writing_is_not_replaced_without_overwrite(tmp_path, kind):
+    # Two conversions to one output, neither with overwrite: both said "Wrote", the later replacing the earlier.
+    from poseconv.output import atomic_output
+
+    path = tmp_path / ("m1.nwb" if kind == "file" else "m1.nwb.zarr")
+    refused = pytest.raises(OutputError, match="m1.nwb.*: appeared while this was written")
+    with refused, atomic_output(path, overwrite=False) as partial:
+        if kind == "file":
+            partial.write_bytes(b"mine")
+            path.write_bytes(b"theirs")
+        else:
+            partial.mkdir()
+            (partial / ".zgroup").write_text("mine")
+            path.mkdir()
+            (path / ".zgroup").write_text("theirs")
+    assert (path.read_bytes() if kind == "file" else (path / ".zgroup").read_bytes()) == b"theirs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    with atomic_output(tmp_path / "new.nwb", overwrite=False) as partial:
+        partial.write_bytes(b"new")
+    assert (tmp_path / "new.nwb").read_bytes() == b"new" and len(list(tmp_path.iterdir())) == 2

@@ -182,7 +182,7 @@ def convert(
             converter = PoseConverterPipe(interfaces)
             dandi_gap = None
             if append is not None:
-                from ..output import prepare_append
+                from ..appending import prepare_append
 
                 user_metadata = prepare_append(append, converter, user_metadata)
             else:
@@ -247,7 +247,7 @@ def _target(output: Path | None, append: Path | None, overwrite: bool, backend: 
             raise InvalidOptionError("--append adds to the file and --overwrite replaces it; give one of them.")
         if backend == "zarr":
             raise InvalidOptionError("--append adds to HDF5 NWB files; --backend zarr writes new stores only.")
-        from ..output import check_appendable
+        from ..appending import check_appendable
 
         return check_appendable(append)
     problem = output_name_problem(output, backend)

@@ -288,7 +288,7 @@ def _write_table(to: str, pose: object, video: str, path: Path, overwrite: bool)
     dataset = to_movement_dataset(pose, video=video)
     # netCDF attributes cannot be None.
     dataset.attrs = {k: v for k, v in dataset.attrs.items() if v is not None}
-    with atomic_output(path) as partial:
+    with atomic_output(path, overwrite=overwrite) as partial:
         dataset.to_netcdf(partial)
     return path
 

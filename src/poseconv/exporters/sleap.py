@@ -238,7 +238,7 @@ def write_slp(
         labels.sessions.append(session)
     position = {id(track): i for i, track in enumerate(labels.tracks)}
     track_ids = {name: (-1 if track is None else position[id(track)]) for name, track in tracks.items()}
-    with atomic_output(path) as partial:
+    with atomic_output(path, overwrite=overwrite) as partial:
         # sleap-io writes what it keeps outside the label tables; the tables are streamed in after.
         sio.save_slp(labels, str(partial), verbose=False)
         with h5py.File(partial, "a") as handle:

@@ -209,7 +209,7 @@ def write_sleap_analysis(
             "Export them to DeepLabCut (--to dlc) instead."
         )
     nodes, edges, columns = _skeleton_union(pose, tracks)
-    with atomic_output(path) as partial, h5py.File(partial, "w") as handle:
+    with atomic_output(path, overwrite=overwrite) as partial, h5py.File(partial, "w") as handle:
         _write_arrays(handle, tracks, columns, len(nodes))
         handle["track_names"] = _strings(_track_names(pose, tracks))
         handle["node_names"] = _strings(nodes)

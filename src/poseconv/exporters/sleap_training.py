@@ -134,7 +134,7 @@ def write_sleap_labels(training: TrainingData, file_path: str | Path, *, overwri
         file_path, overwrite=overwrite, suffixes=(".slp",), kind="a SLEAP labels file", flag="overwrite=True"
     )
     labels = to_sleap_labels(training)
-    with atomic_output(path) as partial:
+    with atomic_output(path, overwrite=overwrite) as partial:
         # The videos are not opened (they may not exist here), so nothing is embedded.
         sio.save_slp(labels, str(partial), embed=False, verbose=False)
     return path

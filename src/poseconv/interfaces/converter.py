@@ -25,19 +25,12 @@ from typing import Any
 
 from neuroconv import ConverterPipe, NWBConverter
 
+from ..appending import atomic_append, check_appendable, prepare_append
 from ..errors import MetadataError, PoseconvWarning
 from ..metadata.checks import age_problem
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..nwb.write.storage import creation_order, get_pose_backend_configuration
-from ..output import (
-    OutputError,
-    atomic_append,
-    atomic_output,
-    check_appendable,
-    check_output,
-    output_name_problem,
-    prepare_append,
-)
+from ..output import OutputError, atomic_output, check_output, output_name_problem
 
 __all__ = ["PoseConverterPipe", "PoseNWBConverter", "is_poseconv_interface"]
 
@@ -340,7 +333,7 @@ class PoseNWBConverter(NWBConverter):
             raise OutputError(f"{path}: {problem}")
         check_output(path, overwrite=overwrite)
         self.check_timing()
-        with self._forgetting_reads(), atomic_output(path) as partial, self.composing_once():
+        with self._forgetting_reads(), atomic_output(path, overwrite=overwrite) as partial, self.composing_once():
             super().run_conversion(
                 nwbfile_path=partial,
                 nwbfile=nwbfile,

@@ -1,0 +1,156 @@
+"""Adding poses to an existing NWB file: what is checked before writing, and the copy that replaces it.
+
+Every entry point appends through :class:`~poseconv.interfaces.converter.PoseNWBConverter`
+(``append_on_disk_nwbfile=True``; ``poseconv convert --append``): :func:`check_appendable` before
+any input is read, :func:`prepare_append` once the metadata is known, and :func:`atomic_append`,
+a copy under a temporary name that replaces the file when complete, so a failed append leaves the
+file as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .model.location import locked_by_writer
+from .output import OutputError, atomic_output, folder_problem
+
+__all__ = ["atomic_append", "check_appendable", "prepare_append"]
+
+
+def check_appendable(path: str | Path) -> Path:
+    """Check, before reading any input, that poses can be added to the NWB file ``path``; return it as a Path.
+
+    Raises :class:`OutputError` when the file is missing, not an HDF5 NWB file, read-only, or its
+    folder is not writable (the appended copy is written beside it).
+    """
+    import h5py
+
+    from .nwb.read.store import is_zarr_folder
+
+    path = Path(path)
+    if is_zarr_folder(path):
+        raise OutputError(f"{path}: is an NWB Zarr store; poses can be appended to HDF5 NWB files only.")
+    if not path.is_file():
+        raise OutputError(
+            f"{path}: not found; appending adds to an existing NWB file (for a new one: --output, or no "
+            "append_on_disk_nwbfile)."
+        )
+    if not h5py.is_hdf5(path):
+        raise OutputError(f"{path}: is not an HDF5 NWB file; poses can be appended to HDF5 NWB files only.")
+    try:
+        with h5py.File(path, "r") as handle:
+            is_nwb = "nwb_version" in handle.attrs
+    except OSError as err:
+        if (locked := locked_by_writer(f"{type(err).__name__}: {err}")) is not None:
+            # Replacing the file under the program writing it would lose both.
+            raise OutputError(f"{path}: {locked}") from None
+        raise OutputError(f"{path}: cannot be opened as HDF5 ({err}).") from None
+    if not is_nwb:
+        raise OutputError(f"{path}: is an HDF5 file but not an NWB file (it has no nwb_version).")
+    if not os.access(path, os.W_OK):
+        raise OutputError(
+            f"{path}: is read-only; make it writable (chmod u+w) to add the poses to it, or write a new file."
+        )
+    problem = folder_problem(path.resolve().parent)
+    if problem is not None:
+        raise OutputError(f"{path}: {problem}")
+    return path
+
+
+def prepare_append(path: str | Path, converter: Any, metadata: dict | None) -> dict:
+    """Return ``metadata`` with the file's session start time, refusing what cannot be appended, before writing.
+
+    Appending keeps the file's start time: a different one given is an error (the poses would be
+    timed on another clock). Skeletons and cameras of the same name are reused (linked), as when
+    poses are added beside a video interface's camera; a PoseEstimation or PoseTraining of the same
+    name would be a second copy, and is an error naming the container to rename.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the start times differ or a container's name is taken.
+    """
+    import datetime as dt
+
+    import h5py
+
+    from .errors import InvalidOptionError
+
+    def as_datetime(value: Any) -> dt.datetime:
+        text = value.decode("utf-8") if isinstance(value, bytes) else value
+        return text if isinstance(text, dt.datetime) else dt.datetime.fromisoformat(str(text))
+
+    with h5py.File(path, "r") as handle:
+        start = as_datetime(handle["session_start_time"][()])
+        behavior = handle.get("processing/behavior")
+        taken = set(behavior) if behavior is not None else set()
+        modules = handle.get("processing") or {}
+        # ndx-pose 0.1 kept nodes and edges in each PoseEstimation; ndx-pose 0.2 on reads them as a Skeleton
+        # it cannot write back, so the whole write would fail inside hdmf.
+        old = [
+            f"{module}/{name}"
+            for module in modules
+            for name, group in modules[module].items()
+            if isinstance(group, h5py.Group)
+            and group.attrs.get("neurodata_type") in ("PoseEstimation", b"PoseEstimation")
+            and "nodes" in group
+        ]
+    if old:
+        raise InvalidOptionError(
+            f"{path}: holds poses written with ndx-pose 0.1 ({', '.join(old[:3])}: nodes and edges in the "
+            "PoseEstimation), which ndx-pose 0.2 and later read but cannot write back, so nothing can be appended "
+            "to this file. Write the poses to a new NWB file instead."
+        )
+    metadata = dict(metadata or {})
+    nwbfile = dict(metadata.get("NWBFile") or {})
+    given = nwbfile.get("session_start_time")
+    if given is not None and as_datetime(given) != start:
+        raise InvalidOptionError(
+            f"{path}: its session starts at {start.isoformat()}, not {as_datetime(given).isoformat()}; appending keeps "
+            "the file's start time: leave NWBFile.session_start_time out of the metadata (--session-start-time)."
+        )
+    metadata["NWBFile"] = {**nwbfile, "session_start_time": start}
+    for per_input in converter.compose_metadata(metadata).per_input.values():
+        pose = per_input.get("Pose") or {}
+        blocks = [*(pose.get("PoseEstimations") or {}).items(), *(pose.get("MultiCameraPoseEstimations") or {}).items()]
+        if pose.get("PoseTraining"):
+            blocks.append(("PoseTraining", pose["PoseTraining"]))
+        for key, entry in blocks:
+            if entry.get("name") in taken:
+                raise InvalidOptionError(
+                    f"{path}: already holds '{entry['name']}' in processing/behavior (were these poses appended "
+                    "before?); to add them as a second container, give it another name in the metadata "
+                    f"(Pose: ... {key}: name: ...; on the command line in the --metadata file)."
+                )
+    return metadata
+
+
+@contextlib.contextmanager
+def atomic_append(path: str | Path) -> Iterator[Path]:
+    """Yield a copy of the existing file ``path`` to add to; on success it replaces ``path``, otherwise it is removed.
+
+    The copy costs the file's size in time and disk space, which is the price of never leaving a
+    half-appended file: HDF5 cannot undo a write.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The existing NWB file (or Zarr store).
+
+    Yields
+    ------
+    pathlib.Path
+        The copy to append to.
+    """
+    path = Path(path)
+    with atomic_output(path) as partial:
+        if path.is_dir():
+            shutil.copytree(path, partial)
+        else:
+            shutil.copy2(path, partial)
+        yield partial

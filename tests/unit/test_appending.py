@@ -1,0 +1,93 @@
+"""Appending to an existing NWB file: the checks before, and the copy that leaves the file as it was on failure."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import h5py
+import pytest
+
+from poseconv.appending import atomic_append, check_appendable
+from poseconv.output import OutputError
+
+
+def test_a_failed_append_leaves_the_file_and_no_copy(tmp_path):
+    path = tmp_path / "session.nwb"
+    path.write_bytes(b"original")
+    with pytest.raises(RuntimeError, match="half way"), atomic_append(path) as copy:
+        assert copy.parent == path.parent and copy.read_bytes() == b"original"
+        copy.write_bytes(b"original + half")
+        raise RuntimeError("half way")
+    assert path.read_bytes() == b"original"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["session.nwb"]
+
+
+def test_a_finished_append_replaces_the_file(tmp_path):
+    path = tmp_path / "session.nwb"
+    path.write_bytes(b"original")
+    with atomic_append(path) as copy:
+        copy.write_bytes(b"original + poses")
+    assert path.read_bytes() == b"original + poses"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["session.nwb"]
+
+
+def test_only_existing_nwb_files_are_appendable(tmp_path):
+    with pytest.raises(OutputError, match="not found; appending adds to an existing NWB file"):
+        check_appendable(tmp_path / "absent.nwb")
+    text = tmp_path / "notes.nwb"
+    text.write_text("not hdf5")
+    with pytest.raises(OutputError, match="not an HDF5 NWB file"):
+        check_appendable(text)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files, so nothing refuses them")
+def test_a_read_only_file_is_refused_before_anything_is_read(tmp_path):
+    # Before, the inputs were read and converted, then the hidden partial copy (read-only too) could not be opened.
+    path = tmp_path / "locked.nwb"
+    with h5py.File(path, "w") as handle:
+        handle.attrs["nwb_version"] = "2.7.0"
+    path.chmod(0o444)
+    with pytest.raises(OutputError, match="locked.nwb: is read-only; make it writable"):
+        check_appendable(path)
+
+
+def test_a_zarr_store_is_not_appendable(tmp_path):
+    store = tmp_path / "x.nwb.zarr"
+    store.mkdir()
+    (store / ".zgroup").write_text("{}")
+    with pytest.raises(OutputError, match="appended to HDF5 NWB files only"):
+        check_appendable(store)
+
+
+def test_a_file_another_program_writes_is_not_appended_to(tmp_path):
+
+    import h5py
+
+    if os.environ.get("HDF5_USE_FILE_LOCKING", "").upper() == "FALSE":
+        pytest.skip("HDF5 file locking is turned off here (HDF5_USE_FILE_LOCKING=FALSE)")
+
+    path = tmp_path / "ephys.nwb"
+    with h5py.File(path, "w") as handle:
+        handle.attrs["nwb_version"] = "2.7.0"
+    # Another process holds the file open for writing, as an acquisition program would (HDF5 locks it).
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import h5py, sys; f = h5py.File({str(path)!r}, 'r+'); print('open', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(
+            OutputError,
+            match="ephys.nwb: another program has it open for writing .HDF5 locks such a file.; close it there",
+        ):
+            check_appendable(path)
+    finally:
+        holder.communicate("")
