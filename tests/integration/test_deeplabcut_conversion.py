@@ -257,7 +257,7 @@ def test_existing_file_is_not_overwritten_without_overwrite(tmp_path):
     interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
     nwbfile_path = tmp_path / "x.nwb"
     nwbfile_path.write_bytes(b"precious")
-    with pytest.raises(PoseconvError, match="already exists; pass overwrite=True"):
+    with pytest.raises(PoseconvError, match=r"already exists; pass overwrite=True \(--overwrite\) to replace it"):
         interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface))
     assert nwbfile_path.read_bytes() == b"precious"
 

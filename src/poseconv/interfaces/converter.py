@@ -331,7 +331,7 @@ class PoseNWBConverter(NWBConverter):
         problem = output_name_problem(path, chosen) if chosen == "hdf5" else None
         if problem is not None:
             raise OutputError(f"{path}: {problem}")
-        check_output(path, overwrite=overwrite)
+        check_output(path, overwrite=overwrite, flag="overwrite=True (--overwrite)")
         self.check_timing()
         with self._forgetting_reads(), atomic_output(path, overwrite=overwrite) as partial, self.composing_once():
             super().run_conversion(
