@@ -223,3 +223,48 @@ def test_a_report_file_that_cannot_be_written_is_refused_before_any_session_is_c
     expected = "is a folder, not a file" if where == "a-folder" else "does not exist; create it first."
     assert f"poseconv: error: {report}" in result.stderr and expected in result.stderr
     assert not (tmp_path / "nwb" / "s1.nwb").exists()
+
+
+def _annexed(source, link, store):
+    """Put ``source``'s content in ``store`` (as git-annex does, read-only) and ``link`` to it, relative."""
+    import hashlib
+    import os
+    import shutil
+
+    key = f"SHA256E-s{source.stat().st_size}--{hashlib.sha256(source.read_bytes()).hexdigest()}{source.suffix}"
+    content = store / key[:20] / key
+    content.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, content)
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(os.path.relpath(content, link.parent))
+
+
+@needs_shared_data
+def test_a_datalad_dataset_is_read_where_its_links_are_not_where_git_annex_keeps_their_content(tmp_path):
+    # Every file of a DataLad/GIN dataset is a link into .git/annex/objects: the config.yaml one folder up was
+    # not found (the skeleton lost its edges without a word), --training found no project, and the video was
+    # recorded at .git/annex/objects/... rather than videos/reachingvideo1short.avi.
+    import h5py
+
+    source = SHARED_DATA / "deeplabcut/TEST-Alex-2019-11-04"
+    dataset, store = tmp_path / "dataset", tmp_path / "dataset/.git/annex/objects"
+    predictions = "videos/reachingvideo1shortDLC_resnet50_TESTNov4shuffle1_10"
+    for name in (
+        "config.yaml",
+        "videos/reachingvideo1short.avi",
+        f"{predictions}.h5",
+        f"{predictions}includingmetadata.pickle",
+        "labeled-data/reachingvideo1short/CollectedData_Alex.h5",
+    ):
+        _annexed(source / name, dataset / "project" / name, store)
+    out = tmp_path / "out.nwb"
+    result = poseconv(
+        "convert", dataset / "project" / f"{predictions}.h5", "-o", out, "--training", "--session-start-time", START
+    )
+    assert result.returncode == 0, result.stderr
+    with h5py.File(out, "r") as handle:
+        assert handle["processing/behavior/Skeletons/Skeleton/edges"][()].tolist() == [[0, 1], [0, 2]]
+        video = handle["acquisition/Video reachingvideo1short/external_file"][0].decode()
+        assert video == "dataset/project/videos/reachingvideo1short.avi"
+        training = handle["processing/behavior/PoseTraining"]
+        assert len(training["training_frames"]) == 5

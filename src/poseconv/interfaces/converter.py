@@ -29,6 +29,7 @@ from ..appending import atomic_append, check_appendable, prepare_append
 from ..errors import MetadataError, PoseconvWarning
 from ..metadata.checks import age_problem
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
+from ..model.location import where_linked
 from ..nwb.write.storage import creation_order, get_pose_backend_configuration
 from ..output import OutputError, atomic_output, check_output, output_name_problem
 
@@ -58,7 +59,7 @@ def _relative_external_files(nwbfile: Any, folder: Path) -> None:
             if any(Path(p).is_absolute() for p in paths):
                 # pynwb fields are write-once; this object is still in memory only, not yet written.
                 obj.fields["external_file"] = [
-                    os.path.relpath(Path(p).resolve(), folder) if Path(p).is_absolute() else p for p in paths
+                    os.path.relpath(where_linked(p), folder) if Path(p).is_absolute() else p for p in paths
                 ]
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "require_file",
     "url_as_path",
     "url_name",
+    "where_linked",
 ]
 
 _SCHEMES = ("http://", "https://", "s3://")
@@ -147,3 +148,15 @@ def require_file(path: Path, what: str, error: type[Exception] = InvalidSourceFi
     require_content(path, error)
     if not path.is_file():
         raise error(f"{path}: {what} file not found.")
+
+
+def where_linked(path: str | Path) -> Path:
+    """Return ``path`` with its folders resolved but not the file itself: a link stays the link.
+
+    DataLad and git-annex datasets (GIN, DANDI's) hold every file as a link into
+    ``.git/annex/objects``: what is beside a file, and the path to record for it, is where the link
+    is, not where its content is stored. The folders are resolved so that relative paths between
+    two such paths hold.
+    """
+    path = Path(path)
+    return path.absolute().parent.resolve() / path.name

@@ -48,6 +48,7 @@ from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..model.frame_tables import FrameTable
 from ..model.frames import ColumnView
+from ..model.location import where_linked
 from ..model.training import TrainingData
 from .deeplabcut.csv_header import csv_has_scores
 from .deeplabcut.labels import in_deeplabcut_project
@@ -245,7 +246,7 @@ def find_config_file(file_path: str | Path) -> Path | None:
     train``, and hydra runs too); the folder of the file and its parent are looked in. A
     ``config.yaml`` counts only when it is Lightning Pose's (not, e.g., a DeepLabCut project's).
     """
-    path = Path(file_path).resolve()
+    path = where_linked(file_path)
     for folder in (path.parent, path.parent.parent):
         candidate = folder / ".hydra" / "config.yaml"
         if candidate.is_file():
@@ -448,7 +449,7 @@ def read_lightning_pose_labels(
         videos=videos,
         config=None,
         # LightningPose keeps the videos in <data_dir>/videos/, as a DeepLabCut project does.
-        project=path.resolve().parent if find_side_files else None,
+        project=where_linked(path).parent if find_side_files else None,
         unknown_video=UNKNOWN_VIDEO,
     )
     return TrainingData.from_frames(

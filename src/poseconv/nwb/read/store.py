@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
-from ...model.location import is_url, location_name, require_content
+from ...model.location import is_url, location_name, require_content, where_linked
 from ...model.location import location as nwb_location
 
 __all__ = [
@@ -169,7 +169,8 @@ def local_file(recorded: str, folder: Path | None) -> Path | None:
         if folder is None:
             return None
         candidate = folder / candidate
-    return candidate.resolve() if candidate.is_file() else None
+    # Where it is named (a DataLad dataset's video is a link into .git/annex/objects), not where a link leads.
+    return where_linked(candidate) if candidate.is_file() else None
 
 
 @contextmanager

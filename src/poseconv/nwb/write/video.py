@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import MetadataError
+from ...model.location import where_linked
 from .devices import get_or_add_device, lookup
 
 __all__ = ["external_image_series", "get_or_add_external_video", "labeled_video"]
@@ -129,9 +130,8 @@ def external_image_series(
     """
     from pynwb.image import ImageSeries
 
-    files = (
-        [Path(video_path).resolve()] if isinstance(video_path, (str, Path)) else [Path(f).resolve() for f in video_path]
-    )
+    # The video where it is named, not where a link leads (a DataLad dataset's .git/annex/objects).
+    files = [where_linked(video_path)] if isinstance(video_path, (str, Path)) else [where_linked(f) for f in video_path]
     if relative_to is not None:
         # DANDI and NWB best practice: external files are stored relative to the NWB file.
         external_files = [os.path.relpath(file, Path(relative_to).resolve()) for file in files]

@@ -20,6 +20,7 @@ from typing import Any
 
 from ...errors import InvalidSourceFileError
 from ...model import Skeleton, VideoInfo
+from ...model.location import where_linked
 from ...model.training import LabeledFrame, LabelFile, TrainingData
 from ..safety.input_checks import check_input_file, reads_source
 from ..side_files import existing_file, given_or_found
@@ -123,10 +124,11 @@ def find_project_folder(file_path: str | Path) -> Path | None:
     pathlib.Path or None
         The project folder.
     """
-    path = Path(file_path).resolve()
-    for folder in (path, *path.parents)[:5]:
-        if (folder / "config.yaml").is_file() and (folder / LABELED_DATA_FOLDER).is_dir():
-            return folder
+    # Above the file as named (a DataLad link in its project), then above the file it links to.
+    for path in dict.fromkeys([where_linked(file_path), Path(file_path).resolve()]):
+        for folder in (path, *path.parents)[:5]:
+            if (folder / "config.yaml").is_file() and (folder / LABELED_DATA_FOLDER).is_dir():
+                return folder
     return None
 
 
@@ -172,9 +174,8 @@ def find_collected_data_files(project_or_file: str | Path) -> tuple[list[Path], 
         raise InvalidSourceFileError(f"{path}: not found. Give a DeepLabCut project folder or a CollectedData file.")
     if path.is_file():
         check_input_file(path, suffixes=SUFFIXES, what="DeepLabCut CollectedData")
-        project = (
-            path.resolve().parent.parent.parent if path.resolve().parent.parent.name == LABELED_DATA_FOLDER else None
-        )
+        linked = where_linked(path)
+        project = linked.parent.parent.parent if linked.parent.parent.name == LABELED_DATA_FOLDER else None
         return [path], project
     scorer = None
     if (path / LABELED_DATA_FOLDER).is_dir():
@@ -271,7 +272,7 @@ def _label_file_key(path: Path, project: Path | None) -> str:
     """Return the label file's name in the NWB file: its path in the project, or its name outside one."""
     if project is not None:
         try:
-            return path.resolve().relative_to(project.resolve()).as_posix()
+            return where_linked(path).relative_to(project.resolve()).as_posix()
         except ValueError:
             return path.name
     return path.name

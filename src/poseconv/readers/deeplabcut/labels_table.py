@@ -26,6 +26,7 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError
 from ...model import VideoInfo
+from ...model.location import where_linked
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile
 from ..safety.input_checks import check_input_file
 from .csv_header import csv_header_levels
@@ -321,7 +322,7 @@ def frames_of_table(
             video, frame_index = unknown_video, None
         else:
             # A row label without the labeled-data/<video>/ prefix: the folder of the file is the video.
-            video = path.resolve().parent.name
+            video = where_linked(path).parent.name
         if video not in videos:
             videos[video] = find_video(video, config, folders, resolve_recorded=True)
         instances = []

@@ -15,6 +15,7 @@ from typing import Any
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton, VideoInfo
+from ...model.location import where_linked
 from ...video import VIDEO_SUFFIXES
 from ..safety.input_checks import check_input_file
 from .table import ANIMAL_SKELETON_NAME, UNIQUE_SKELETON_NAME
@@ -34,7 +35,8 @@ __all__ = [
 
 def find_config_file(file_path: str | Path) -> Path | None:
     """Find the project ``config.yaml`` next to the predictions or one folder up (``project/videos/``)."""
-    path = Path(file_path).resolve()
+    # Beside the file as named (a DataLad link's project), not beside its content (given_or_found looks there next).
+    path = where_linked(file_path)
     for folder in (path.parent, path.parent.parent):
         candidate = folder / "config.yaml"
         if candidate.is_file():
@@ -229,7 +231,7 @@ def find_video(
             original = str(recorded)
             try:
                 if Path(original).is_file():
-                    found = Path(original).resolve() if resolve_recorded else Path(original)
+                    found = where_linked(original) if resolve_recorded else Path(original)
             except OSError:
                 # A recorded path this system cannot even look at (too long, bad characters) is not here.
                 found = None
@@ -252,7 +254,7 @@ def _videos_in(folder: Path, key: str, preferred_suffix: str) -> list[Path]:
     found: list[Path] = []
     for suffix in suffixes:
         for candidate in (folder / f"{key}{suffix}", folder / f"{key}{suffix.upper()}"):
-            if candidate.is_file() and candidate.resolve() not in found:
-                found.append(candidate.resolve())
+            if candidate.is_file() and where_linked(candidate) not in found:
+                found.append(where_linked(candidate))
                 break
     return found

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ...model import VideoInfo
+from ...model.location import where_linked
 from .common import unique_names
 
 __all__ = ["describe_videos", "find_local_video", "shape_facts", "slp_video_info", "video_crop", "video_key"]
@@ -70,7 +71,7 @@ def find_local_video(recorded: str | None, base_dir: Path) -> tuple[Path | None,
     for candidate, how in candidates:
         try:
             if candidate.is_file():
-                return candidate.resolve(), how
+                return where_linked(candidate), how
         except OSError:
             continue
     return None, None
