@@ -244,6 +244,8 @@ def test_a_datalad_dataset_is_read_where_its_links_are_not_where_git_annex_keeps
     # Every file of a DataLad/GIN dataset is a link into .git/annex/objects: the config.yaml one folder up was
     # not found (the skeleton lost its edges without a word), --training found no project, and the video was
     # recorded at .git/annex/objects/... rather than videos/reachingvideo1short.avi.
+    import os
+
     import h5py
 
     source = SHARED_DATA / "deeplabcut/TEST-Alex-2019-11-04"
@@ -268,3 +270,13 @@ def test_a_datalad_dataset_is_read_where_its_links_are_not_where_git_annex_keeps
         assert video == "dataset/project/videos/reachingvideo1short.avi"
         training = handle["processing/behavior/PoseTraining"]
         assert len(training["training_frames"]) == 5
+    # The video's content not downloaded (datalad get of the pose files only): before, no video was found at all.
+    video_link = dataset / "project/videos/reachingvideo1short.avi"
+    (video_link.parent / os.readlink(video_link)).unlink()
+    result = poseconv(
+        "convert", dataset / "project" / f"{predictions}.h5", "-o", out, "--overwrite", "--session-start-time", START
+    )
+    assert result.returncode == 0 and "is a git-annex (DataLad) link whose content is not downloaded" in result.stderr
+    assert f"datalad get '{video_link}'" in result.stderr, result.stderr
+    with h5py.File(out, "r") as handle:
+        assert handle["acquisition/Video reachingvideo1short/external_file"][0].decode() == video

@@ -22,6 +22,7 @@ __all__ = [
     "locked_by_writer",
     "location",
     "location_name",
+    "named_file",
     "require_content",
     "require_file",
     "url_as_path",
@@ -112,6 +113,18 @@ def locked_by_writer(error_text: str) -> str | None:
     if "unable to lock file" not in error_text.lower() and "blockingioerror" not in error_text.lower():
         return None
     return "another program has it open for writing (HDF5 locks such a file); close it there, then run this again."
+
+
+def named_file(path: Path) -> bool:
+    """Whether ``path`` is a file, or a git-annex link to a file whose content is not downloaded yet.
+
+    A finder counts both: the second is the file the dataset names, and reading it then says how to
+    get it (:func:`content_not_here`) instead of the file seeming absent.
+    """
+    try:
+        return path.is_file() or (path.is_symlink() and content_not_here(path) is not None)
+    except OSError:
+        return False
 
 
 def url_as_path(path: Path) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton, VideoInfo
-from ...model.location import where_linked
+from ...model.location import named_file, where_linked
 from ...video import VIDEO_SUFFIXES
 from ..safety.input_checks import check_input_file
 from .table import ANIMAL_SKELETON_NAME, UNIQUE_SKELETON_NAME
@@ -254,7 +254,7 @@ def _videos_in(folder: Path, key: str, preferred_suffix: str) -> list[Path]:
     found: list[Path] = []
     for suffix in suffixes:
         for candidate in (folder / f"{key}{suffix}", folder / f"{key}{suffix.upper()}"):
-            if candidate.is_file() and where_linked(candidate) not in found:
+            if named_file(candidate) and where_linked(candidate) not in found:
                 found.append(where_linked(candidate))
                 break
     return found

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ...model import VideoInfo
-from ...model.location import where_linked
+from ...model.location import named_file, where_linked
 from .common import unique_names
 
 __all__ = ["describe_videos", "find_local_video", "shape_facts", "slp_video_info", "video_crop", "video_key"]
@@ -70,7 +70,7 @@ def find_local_video(recorded: str | None, base_dir: Path) -> tuple[Path | None,
     candidates.append((base_dir / file_name(recorded), "same file name next to the SLEAP file"))
     for candidate, how in candidates:
         try:
-            if candidate.is_file():
+            if named_file(candidate):
                 return where_linked(candidate), how
         except OSError:
             continue
