@@ -124,7 +124,7 @@ def open_url(url: str) -> Any:
             "rb",
             block_size=BLOCK_SIZE,
             cache_type=RunBlockCache.name,
-            cache_options={"maxblocks": MAX_BLOCKS},
+            cache_options={"maxblocks": MAX_BLOCKS, "url": url},
             size=info.get("size"),
         )
     except (OSError, aiohttp.ClientError, ValueError) as err:

@@ -101,6 +101,20 @@ def test_urls_that_cannot_be_read_are_clear_errors(range_server):
     assert "HTTP 404" not in str(caught.value) and "not found" not in str(caught.value)
 
 
+def test_a_server_that_fails_while_reading_is_named_with_what_to_do(large_nwb, range_server):
+    # A server without Range support (python -m http.server) gave fsspec's "Open with block_size=0", naming
+    # no URL; a connection that dropped mid-read was an internal error (aiohttp's ClientPayloadError).
+    path, _, _ = large_nwb
+    shutil.copy(path, range_server.root / "large.nwb")
+    whole = range_server.url("whole/large.nwb")
+    with pytest.raises(InvalidSourceFileError, match=f"{whole}: the server does not answer Range requests"):
+        read_nwb(whole)
+    cut = range_server.url("cut/large.nwb")
+    with pytest.raises(InvalidSourceFileError, match=f"{cut}: the connection broke while reading it") as caught:
+        read_nwb(cut)
+    assert "try again later, or download the file" in str(caught.value)
+
+
 def test_s3_urls_are_read_from_the_buckets_https_endpoint():
     assert http_url("s3://dandiarchive/blobs/a/b/c") == "https://dandiarchive.s3.amazonaws.com/blobs/a/b/c"
     assert http_url("https://example.org/x.nwb") == "https://example.org/x.nwb"
