@@ -167,6 +167,9 @@ def test_inspect_export_plot_and_validate_read_a_url(written, range_server, tmp_
     poseconv("export", url, "--to", "dlc", out)
     pd.testing.assert_frame_equal(pd.read_hdf(out), pd.read_hdf(MULTI_ANIMAL_H5), check_exact=True)
     poseconv("plot", url, "-o", tmp_path / "summary.png")
+    # The video is relative to the file on the server: the .slp names it as recorded, and says so (before, silently).
+    exported = poseconv("export", url, "--to", "slp", tmp_path / "back.slp")
+    assert f"', relative to the NWB file at {url}, which is not on this computer" in exported.stderr
     # The video is relative to the file on the server: --video-path gives it.
     args = ("plot", url, "--container", "PoseEstimation_individual1", "--frame", "3", "-o", tmp_path / "f.png")
     assert_one_line_error(poseconv(*args, check_rc=None), "is read from a URL", "--video-path")
@@ -251,3 +254,25 @@ def test_training_labels_and_multi_camera_poses_read_back_from_a_store(tmp_path)
     for camera, view in expected.views.items():
         for a, b in zip(stored.views[camera].tracks, view.tracks, strict=True):
             np.testing.assert_array_equal(a.positions, b.positions)
+
+
+def test_a_slp_exported_elsewhere_names_the_video_where_the_nwb_file_does(written, tmp_path):
+    # NWB stores the video relative to the NWB file; a .slp written in another folder gave that relative path,
+    # which from the .slp's folder named nothing when the video was not here.
+    import os
+
+    import h5py
+    import sleap_io as sio
+
+    reference, _ = written
+    moved = tmp_path / "nwb" / "session.nwb"
+    moved.parent.mkdir()
+    shutil.copy(reference, moved)
+    out = tmp_path / "elsewhere" / "deeper" / "back.slp"
+    out.parent.mkdir(parents=True)
+    poseconv("export", moved, "--to", "slp", out)
+    with h5py.File(moved, "r") as handle:
+        recorded = handle["acquisition/Video m3v1mp4short/external_file"][0].decode()
+    expected = os.path.normpath(moved.parent / recorded)
+    assert not os.path.isabs(recorded) and expected != os.path.normpath(out.parent / recorded)
+    assert sio.load_slp(str(out), open_videos=False).videos[0].filename == expected

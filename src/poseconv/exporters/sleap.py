@@ -40,15 +40,18 @@ with the same rows sleap-io would write for :func:`to_sleap_labels`.
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidOptionError
+from ..errors import InvalidOptionError, PoseconvWarning
 from ..model import PoseData, PoseTrack
 from ..model.frames import without_padding
+from ..model.location import is_absolute_anywhere, is_url, location_name
 from ..output import atomic_output
 from .files import export_path
 from .sleap_tables import NO_TRACKING_SCORE, instance_present, unopened_video
@@ -62,7 +65,27 @@ def _video_filename(pose: PoseData, key: str) -> str | list[str]:
         return str(info.path)
     if info.image_files:
         return [str(image) for image in info.image_files]
-    return info.original_path or key
+    recorded = info.original_path or key
+    if not _relative_to_nwb(pose, recorded):
+        return recorded
+    # NWB records a video relative to the NWB file: the .slp elsewhere would name another place.
+    if not is_url(pose.source_file):
+        return os.path.normpath(Path(pose.source_file).absolute().parent / recorded)
+    warnings.warn(
+        f"{location_name(pose.source_file)}: video {key!r} is recorded as {recorded!r}, relative to the NWB file at "
+        f"{pose.source_file}, which is not on this computer; the .slp names it so, relative to the .slp. Put the "
+        "video there, or point SLEAP to it when it asks.",
+        PoseconvWarning,
+        stacklevel=4,
+    )
+    return recorded
+
+
+def _relative_to_nwb(pose: PoseData, recorded: str) -> bool:
+    """Whether ``recorded`` is a relative video path an NWB file (the poses' source) records."""
+    source = str(pose.source_file)
+    from_nwb = is_url(source) or source.lower().endswith((".nwb", ".nwb.zarr"))
+    return from_nwb and not is_absolute_anywhere(recorded) and not is_url(recorded)
 
 
 def _video(pose: PoseData, key: str) -> Any:

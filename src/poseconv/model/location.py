@@ -18,6 +18,7 @@ from ..errors import InvalidSourceFileError
 __all__ = [
     "SourceNamed",
     "content_not_here",
+    "is_absolute_anywhere",
     "is_url",
     "locked_by_writer",
     "location",
@@ -113,6 +114,11 @@ def locked_by_writer(error_text: str) -> str | None:
     if "unable to lock file" not in error_text.lower() and "blockingioerror" not in error_text.lower():
         return None
     return "another program has it open for writing (HDF5 locks such a file); close it there, then run this again."
+
+
+def is_absolute_anywhere(recorded: str) -> bool:
+    """Whether a path a tool recorded is absolute on the machine that wrote it: POSIX, a Windows drive or share."""
+    return recorded.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", recorded) is not None
 
 
 def named_file(path: Path) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ...model import VideoInfo
-from ...model.location import named_file, where_linked
+from ...model.location import is_absolute_anywhere, named_file, where_linked
 from .common import unique_names
 
 __all__ = ["describe_videos", "find_local_video", "shape_facts", "slp_video_info", "video_crop", "video_key"]
@@ -38,10 +38,6 @@ def video_key(recorded: str | None, fallback: str) -> str:
     return stem or fallback
 
 
-def _is_absolute(recorded: str) -> bool:
-    return recorded.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", recorded) is not None
-
-
 def find_local_video(recorded: str | None, base_dir: Path) -> tuple[Path | None, str | None]:
     """Find the video a SLEAP file recorded, on this machine; never guesses by similarity.
 
@@ -57,7 +53,7 @@ def find_local_video(recorded: str | None, base_dir: Path) -> tuple[Path | None,
     if not recorded:
         return None, None
     candidates: list[tuple[Path, str]] = []
-    if _is_absolute(recorded):
+    if is_absolute_anywhere(recorded):
         if not re.match(r"^[A-Za-z]:", recorded):
             candidates.append((Path(recorded), "recorded path"))
     else:
