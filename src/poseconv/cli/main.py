@@ -73,8 +73,27 @@ def _hide_flag_types(command: Any) -> None:
         _hide_flag_types(sub)
 
 
+def _home_expanded(args: list[str]) -> list[str]:
+    """Return the arguments with a leading ``~/`` expanded, as the shell does for a word but not for ``--opt=~/x``.
+
+    A path given as ``--video=~/clip.mp4`` (or quoted) reached poseconv as ``~/clip.mp4`` and was
+    "not found"; every option and argument of poseconv that starts with ``~/`` is a path.
+    """
+    import os
+
+    expanded = []
+    for arg in args:
+        option, equals, value = arg.partition("=") if arg.startswith("--") else ("", "", arg)
+        if value.startswith("~/"):
+            arg = f"{option}{equals}{os.path.expanduser(value)}"
+        expanded.append(arg)
+    return expanded
+
+
 def main() -> None:
     """Run the ``poseconv`` command."""
+    import sys
+
     command = typer.main.get_command(app)
     _hide_flag_types(command)
-    command()
+    command(args=_home_expanded(sys.argv[1:]))

@@ -1,5 +1,6 @@
 """The command line starts the same way from the script, ``python -m poseconv`` and ``python -m poseconv.cli``."""
 
+import os
 import subprocess
 import sys
 
@@ -13,3 +14,18 @@ def test_python_dash_m_runs_the_command_line(module):
     assert "Usage:" in result.stdout
     for command in ("convert", "run", "inspect", "export", "plot", "validate", "metadata", "schema"):
         assert command in result.stdout
+
+
+def test_a_path_starting_with_a_tilde_is_in_the_home_folder_as_the_shell_would_have_it(tmp_path):
+    # The shell expands ~/ in a word but not in --output=~/x (nor quoted): poseconv said "not found".
+    import shutil
+
+    from tests.fixtures.paths import REPO_ROOT
+
+    shutil.copy(REPO_ROOT / "examples/data/sleap-demo/flies.slp", tmp_path / "flies.slp")
+    command = [sys.executable, "-m", "poseconv.cli", "convert", "~/flies.slp", "--output=~/out.nwb", "--fps", "30"]
+    command += ["--session-start-time", "2024-05-01T10:00:00+00:00", "-q"]
+    env = {**os.environ, "HOME": str(tmp_path)}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path / "..", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out.nwb").is_file()
