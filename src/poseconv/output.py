@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import PoseconvError
+from .model.location import url_as_path
 
 __all__ = [
     "OutputError",
@@ -80,6 +81,8 @@ def check_writable(path: str | Path, *, creates_folder: bool = False) -> None:
 
 def _check_folder(path: Path, *, creates_folder: bool = False) -> None:
     """Refuse a file whose folder is missing (unless the writer creates it), is a file, or takes no files."""
+    if (url := url_as_path(path)) is not None:
+        raise OutputError(f"{url}: is a URL; poseconv writes files on this computer: give a local path.")
     folder = path.resolve().parent
     if not folder.is_dir():
         blocker = _existing_ancestor(folder)

@@ -140,3 +140,11 @@ def test_an_output_that_appears_while_writing_is_not_replaced_without_overwrite(
     with atomic_output(tmp_path / "new.nwb", overwrite=False) as partial:
         partial.write_bytes(b"new")
     assert (tmp_path / "new.nwb").read_bytes() == b"new" and len(list(tmp_path.iterdir())) == 2
+
+
+def test_a_url_as_the_output_is_named_a_url(tmp_path):
+    # Before: "the folder .../http:/127.0.0.1:1 does not exist; create it first".
+    from poseconv.output import check_output
+
+    with pytest.raises(OutputError, match=r"^http://127.0.0.1:1/x.nwb: is a URL; poseconv writes files on this"):
+        check_output("http://127.0.0.1:1/x.nwb", overwrite=False)
