@@ -341,6 +341,8 @@ def read_lightning_pose(
         timing=timing,
         scorer=scorer,
         reference_frame=WORLD_REFERENCE_FRAME if "z" in pose_coords else PIXEL_REFERENCE_FRAME,
+        # 3D (EKS multi-camera): the calibration's length unit, which no file records.
+        unit="n.a." if "z" in pose_coords else "pixels",
         notes=notes,
     )
 

@@ -149,13 +149,14 @@ def test_eks_multicam_output_reads_its_views_and_its_3d_poses(tmp_path):
         np.testing.assert_array_equal(np.asarray(track_3d.positions), values[:, :, :3])
         assert track_3d.confidence is None
         np.testing.assert_array_equal(np.asarray(track_3d.extra_coords[0].values), values[:, :, 3:])
-        assert data.pose_3d.unit != "pixels" or "world frame" in data.pose_3d.reference_frame
+        # The calibration's length unit, which no file records (it was "pixels").
+        assert data.pose_3d.unit == "n.a." and "world frame" in data.pose_3d.reference_frame
 
 
 def test_the_3d_file_alone_reads_as_3d_poses(tmp_path):
     write_eks_multicam(tmp_path)
     pose = read_lightning_pose(tmp_path / "multicam_3d_results.csv")
-    assert pose.n_dims == 3 and "world frame" in pose.reference_frame
+    assert pose.n_dims == 3 and "world frame" in pose.reference_frame and pose.unit == "n.a."
 
 
 def test_an_individuals_level_is_refused_saying_what_lightning_pose_writes(tmp_path):
