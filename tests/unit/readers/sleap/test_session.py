@@ -83,3 +83,19 @@ def test_file_without_session_is_refused():
 def test_session_index_out_of_range():
     with pytest.raises(InvalidOptionError, match="1 session"):
         read_sleap_session(SLEAP_SESSION, session_index=3)
+
+
+def test_a_file_of_several_sessions_says_which_one_is_converted(tmp_path):
+    # Only session 0 was converted, without a word about the others.
+    from sleap_io.model.camera import CameraGroup, RecordingSession
+
+    labels = _labels(SLEAP_SESSION)
+    cameras = labels.sessions[0].camera_group.cameras
+    labels.sessions.append(RecordingSession(camera_group=CameraGroup(cameras=list(cameras))))
+    path = tmp_path / "two_sessions.slp"
+    labels.save(str(path))
+    with pytest.warns(
+        UserWarning, match=r"two_sessions.slp: holds 2 recording sessions; session 0 is converted, not \[1\]"
+    ):
+        data = read_sleap_session(path)
+    assert data.notes["n_sessions"] == 2
