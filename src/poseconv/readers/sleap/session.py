@@ -71,7 +71,24 @@ def has_recording_session(file_path: str | Path) -> bool:
         return False
 
 
+def _uncalibrated(camera: Any) -> bool:
+    """Whether a sleap-io ``Camera`` holds only its defaults (identity intrinsics, no distortion, at the origin)."""
+    return (
+        camera.size is None
+        and np.array_equal(np.asarray(camera.matrix, dtype="float64"), np.eye(3))
+        and not np.any(np.asarray(camera.dist, dtype="float64"))
+        and not np.any(np.asarray(camera.rvec, dtype="float64"))
+        and not np.any(np.asarray(camera.tvec, dtype="float64"))
+    )
+
+
 def _camera_calibration(camera: Any, name: str, path: Path) -> CameraCalibration:
+    if _uncalibrated(camera):
+        # A camera named only to group the views (Camera(name=...)): sleap-io's defaults are no calibration.
+        return CameraCalibration(
+            name=name,
+            description=f"Camera '{name}' of the SLEAP recording session in {path.name}, without a calibration.",
+        )
     rvec = [float(v) for v in np.asarray(camera.rvec, dtype="float64").ravel()]
     size = tuple(int(v) for v in camera.size) if camera.size is not None else None
     return CameraCalibration(

@@ -99,3 +99,22 @@ def test_a_file_of_several_sessions_says_which_one_is_converted(tmp_path):
     ):
         data = read_sleap_session(path)
     assert data.notes["n_sessions"] == 2
+
+
+def test_a_camera_named_only_to_group_views_is_not_a_calibration(tmp_path):
+    # sleap-io's Camera(name=...) holds identity intrinsics and no position: it was written as a CalibratedCamera
+    # with fx = fy = 1 and a "sleap-anipose calibration" description.
+    from sleap_io.model.camera import Camera
+
+    labels = _labels(SLEAP_SESSION)
+    group = labels.sessions[0].camera_group
+    named_only = Camera(name=group.cameras[0].name)
+    session = labels.sessions[0]
+    video = session.get_video(group.cameras[0])
+    group.cameras[0] = named_only
+    session.add_video(video, named_only)
+    path = tmp_path / "named_only.slp"
+    labels.save(str(path))
+    cameras = read_sleap_session(path).cameras
+    assert not cameras[named_only.name].is_calibrated
+    assert sum(camera.is_calibrated for camera in cameras.values()) == len(cameras) - 1
