@@ -80,15 +80,24 @@ def _get_or_add_camera(
         entry = entry.model_copy(update=missing)
     if entry.name in nwbfile.devices:
         existing = nwbfile.devices[entry.name]
-        # Reusing a camera is right for the same rig (several pose files of it) and wrong for another one.
-        existing_matrix = getattr(existing, "intrinsic_matrix", None)
-        if entry.intrinsic_matrix is not None and (
-            existing_matrix is None
-            or not np.array_equal(np.asarray(existing_matrix, dtype="float64"), np.asarray(entry.intrinsic_matrix))
-        ):
+        # Reusing a camera is right for the same rig (several pose files of it) and wrong for another one,
+        # or for the same cameras calibrated again (another position: the second would be linked to the first).
+        differs = [
+            field
+            for field in ("intrinsic_matrix", "rotation_matrix", "translation_vector", "distortion_coefficients")
+            if getattr(entry, field) is not None
+            and (
+                getattr(existing, field, None) is None
+                or not np.array_equal(
+                    np.asarray(getattr(existing, field), "float64"), np.asarray(getattr(entry, field))
+                )
+            )
+        ]
+        if differs:
             raise MetadataError(
-                f"The file already has a device named '{entry.name}' without this calibration; give the camera "
-                f"another name in metadata['Pose']['CalibratedCameras']['{key}'] (or a metadata_key to the interface)."
+                f"The file already has a device named '{entry.name}' without this calibration ({', '.join(differs)} "
+                f"differ); give the camera another name in metadata['Pose']['CalibratedCameras']['{key}'] (or a "
+                "metadata_key to the interface)."
             )
         return existing
     description = entry.description or f"Camera '{entry.name}' of a multi-camera rig."

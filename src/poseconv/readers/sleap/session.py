@@ -270,8 +270,8 @@ def _anipose_3d(
     )
 
 
-def _sessions(labels: Any, session_index: int, path: Path) -> list[Any]:
-    """Return the recording sessions of ``labels``, checking that ``session_index`` is one of them."""
+def _session(labels: Any, session_index: int, path: Path) -> Any:
+    """Return the recording session ``session_index`` of ``labels``, saying so when it holds others."""
     sessions = list(getattr(labels, "sessions", None) or [])
     if not sessions:
         raise InvalidSourceFileError(
@@ -281,7 +281,17 @@ def _sessions(labels: Any, session_index: int, path: Path) -> list[Any]:
         raise InvalidOptionError(
             f"{path}: session_index {session_index} is out of range; the file holds {len(sessions)} session(s)."
         )
-    return sessions
+    if len(sessions) > 1:
+        # One NWB file holds one session: the others are converted each to its own file.
+        others = [i for i in range(len(sessions)) if i != session_index]
+        warnings.warn(
+            f"{path.name}: holds {len(sessions)} recording sessions; session {session_index} is converted, not "
+            f"{others}. Convert each to its own NWB file with session_index=k (a spec's source_data: "
+            "{session_index: k}).",
+            PoseconvWarning,
+            stacklevel=4,
+        )
+    return sessions[session_index]
 
 
 def _camera_views(
@@ -371,18 +381,7 @@ def read_sleap_session(
     slp_header(path)
     labels = load_labels(path)  # sessions are sleap-io objects; the 2D poses are read from the same Labels
     pose_2d = pose_from_labels(path, labels, predicted_only=predicted_only, untracked=untracked)
-    sessions = _sessions(labels, session_index, path)
-    session = sessions[session_index]
-    if len(sessions) > 1:
-        # One NWB file holds one session: the others are converted each to its own file.
-        others = [i for i in range(len(sessions)) if i != session_index]
-        warnings.warn(
-            f"{path.name}: holds {len(sessions)} recording sessions; session {session_index} is converted, not "
-            f"{others}. Convert each to its own NWB file with session_index=k (a spec's source_data: "
-            "{session_index: k}).",
-            PoseconvWarning,
-            stacklevel=3,
-        )
+    session = _session(labels, session_index, path)
     cameras, views, camera_videos = _camera_views(session, labels, pose_2d, path)
     n_frames = max((view.n_frames(camera_videos[c]) for c, view in views.items()), default=0)
     pose_3d = _read_3d(session, pose_2d, n_frames, untracked, path)

@@ -132,6 +132,16 @@ def test_a_camera_name_taken_by_another_rig_is_refused():
         entry["name"] += "_rig2"
     with pytest.raises(MetadataError, match="without this calibration"):
         write_multicamera_pose_estimation(nwbfile, other_rig, metadata=metadata)
+    # The same cameras calibrated again on another day (only their positions differ): before, the second
+    # session's views were linked to the first session's cameras, and its rotations and translations lost.
+    left = data.cameras["left"]
+    moved = dataclasses.replace(left, translation_vector=np.asarray(left.translation_vector) + 1.0)
+    recalibrated = dataclasses.replace(data, cameras={**data.cameras, "left": moved})
+    metadata = default_multicamera_metadata(recalibrated)
+    for entry in metadata["Pose"]["MultiCameraPoseEstimations"].values():
+        entry["name"] += "_day2"
+    with pytest.raises(MetadataError, match=r"'left' without this calibration \(translation_vector differ\)"):
+        write_multicamera_pose_estimation(nwbfile, recalibrated, metadata=metadata)
     # With a metadata key every name of the second rig is its own.
     keyed = dataclasses.replace(other_rig, metadata_key="rig2")
     written = write_multicamera_pose_estimation(nwbfile, keyed, metadata=default_multicamera_metadata(keyed))
