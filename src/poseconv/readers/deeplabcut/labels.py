@@ -14,11 +14,12 @@ refinement, not human labels; they are refused with a pointer to the CollectedDa
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ...errors import InvalidSourceFileError
+from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton, VideoInfo
 from ...model.location import where_linked
 from ...model.training import LabeledFrame, LabelFile, TrainingData
@@ -139,10 +140,18 @@ def _pick_label_file(folder: Path, scorer: str | None) -> Path | None:
             continue
         if len(candidates) == 1:
             return candidates[0]
-        if scorer is not None:
-            for candidate in candidates:
-                if candidate.stem == f"CollectedData_{scorer}":
-                    return candidate
+        chosen = next((c for c in candidates if scorer is not None and c.stem == f"CollectedData_{scorer}"), None)
+        if chosen is not None:
+            # DeepLabCut trains on the project scorer's labels only, and says so: so does poseconv.
+            others = [c.name for c in candidates if c != chosen]
+            warnings.warn(
+                f"{folder}: the labels of {others} are not converted: the project's scorer is {scorer!r} "
+                f"({chosen.name}), whose labels DeepLabCut trains on. To convert another labeler's, give its file as "
+                "the labels (the input of --source dlc-labels, or labeled_data_path=..., --labeled-data).",
+                PoseconvWarning,
+                stacklevel=4,
+            )
+            return chosen
         raise InvalidSourceFileError(
             f"{folder}: holds several label files {[c.name for c in candidates]} and none matches the project's "
             f"scorer {scorer!r}; give the one to convert."

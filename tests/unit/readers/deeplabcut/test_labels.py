@@ -194,6 +194,22 @@ def test_several_label_files_without_the_project_scorer(tmp_path):
         read_deeplabcut_labels(folder)
 
 
+def test_another_labelers_file_beside_the_project_scorers_is_said_to_be_left_out(tmp_path):
+    # DeepLabCut's wiki has each labeler save CollectedData_<name>; DeepLabCut trains on the config's scorer and
+    # says so. poseconv converted the scorer's file and left the other out without a word.
+    import shutil
+
+    from poseconv.errors import PoseconvWarning
+
+    project = tmp_path / "project"
+    shutil.copytree(REACHING_PROJECT, project)
+    folder = project / "labeled-data/reachingvideo1"
+    shutil.copy(folder / "CollectedData_Mackenzie.h5", folder / "CollectedData_bob.h5")
+    with pytest.warns(PoseconvWarning, match=r"the labels of \['CollectedData_bob.h5'\] are not converted"):
+        training = read_deeplabcut_labels(project)
+    assert {f.label_file for f in training.frames} == {"labeled-data/reachingvideo1/CollectedData_Mackenzie.h5"}
+
+
 @pytest.mark.parametrize("index_columns", [1, 3])
 @pytest.mark.parametrize("rows_after", [1, 0], ids=["then-a-labeled-row", "alone"])
 def test_an_unlabeled_first_image_is_kept(tmp_path, index_columns, rows_after):
