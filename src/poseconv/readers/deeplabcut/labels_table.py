@@ -184,17 +184,27 @@ def _check_columns(frame: Any, path: Path) -> Any:
     return frame
 
 
+def _with_path_rows(frame: Any) -> Any:
+    """Return ``frame`` with rows labeled by image paths when its index splits a path into other than 3 levels.
+
+    DeepLabCut's ``guarantee_multiindex_rows`` splits an image path at its slashes: 3 levels for
+    ``labeled-data/<video>/<image>``, 4 for an image in a subfolder, 1 for a bare name. The
+    path, joined again, is what those rows label.
+    """
+    import pandas as pd
+
+    if isinstance(frame.index, pd.MultiIndex) and frame.index.nlevels != 3:
+        frame = frame.copy()
+        frame.index = pd.Index(["/".join(str(part) for part in row) for row in frame.index])
+    return frame
+
+
 def _row_labels(frame: Any, path: Path) -> str:
     """How the rows are labeled: ``"multiindex"`` (three index columns) or ``"column"`` (one path)."""
     import pandas as pd
 
     index = frame.index
     if isinstance(index, pd.MultiIndex):
-        if index.nlevels != 3:
-            raise InvalidSourceFileError(
-                f"{path}: rows are labeled by {index.nlevels} index levels; DeepLabCut uses 1 (image path) or 3 "
-                "(labeled-data, video, image)."
-            )
         return "multiindex"
     if len(index) and not all(isinstance(value, str) for value in index):
         raise InvalidSourceFileError(
@@ -226,6 +236,7 @@ def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]
     frame, header = _read_labels_frame(path)
     frame = _check_columns(frame, path)
     frame.columns = _unnamed_scorer(frame.columns)
+    frame = _with_path_rows(frame)
     row_labels = _row_labels(frame, path)
     dtypes = {str(dtype) for dtype in frame.dtypes}
     non_numeric = [d for d in dtypes if not (d.startswith("float") or d.startswith("int"))]

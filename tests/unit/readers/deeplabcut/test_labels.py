@@ -194,6 +194,27 @@ def test_several_label_files_without_the_project_scorer(tmp_path):
         read_deeplabcut_labels(folder)
 
 
+@pytest.mark.parametrize("levels", [1, 4])
+def test_rows_split_into_other_than_three_levels_are_image_paths(tmp_path, levels):
+    # DeepLabCut's guarantee_multiindex_rows splits an image path at its slashes: 4 levels for an image in a
+    # subfolder, 1 for a bare name. Both were refused ("DeepLabCut uses 1 (image path) or 3"), the 1-level one
+    # contradicting itself.
+    source = pd.read_hdf(REACHING_PROJECT / "labeled-data/reachingvideo1/CollectedData_Mackenzie.h5")
+    table = source.copy()
+    parts = [str(path).replace("\\", "/").split("/") for path in source.index]
+    rows = [(p[0], p[1], "cam1", p[2]) for p in parts] if levels == 4 else [(p[-1],) for p in parts]
+    table.index = pd.MultiIndex.from_tuples(rows)
+    folder = tmp_path / "labeled-data" / "reachingvideo1"
+    folder.mkdir(parents=True)
+    table.to_hdf(folder / "CollectedData_Mackenzie.h5", key="df_with_missing")
+    training = read_deeplabcut_labels(folder / "CollectedData_Mackenzie.h5")
+    assert [frame.image for frame in training.frames] == ["/".join(row) for row in rows]
+    assert {frame.video for frame in training.frames} == {"reachingvideo1"}
+    first = training.frames[0].instances[0]
+    expected = source.iloc[0].to_numpy().reshape(-1, 2)
+    np.testing.assert_array_equal(np.asarray(first.points), expected)
+
+
 def test_another_labelers_file_beside_the_project_scorers_is_said_to_be_left_out(tmp_path):
     # DeepLabCut's wiki has each labeler save CollectedData_<name>; DeepLabCut trains on the config's scorer and
     # says so. poseconv converted the scorer's file and left the other out without a word.
