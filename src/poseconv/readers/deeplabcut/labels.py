@@ -244,15 +244,35 @@ def _read_tables(files: list[Path]) -> tuple[list[tuple[Path, Any, LabelFile, st
         scorer, multi, individuals, animal_parts, unique_parts = _file_header(path, frame)
         if header.first_file is None:
             header = _ProjectHeader(path, multi, animal_parts, unique_parts)
-        elif (multi, animal_parts, unique_parts) != (header.multi_animal, header.animal_parts, header.unique_parts):
+        elif multi != header.multi_animal:
             raise InvalidSourceFileError(
-                f"{path}: its bodyparts ({animal_parts}, unique {unique_parts}) or header layout differ from "
-                f"those of {header.first_file} ({header.animal_parts}, unique {header.unique_parts}); the label "
-                "files of one project must agree."
+                f"{path}: is {'multi' if multi else 'single'}-animal labels and {header.first_file} is not; the label "
+                "files of one project must have one header layout."
             )
+        elif (animal_parts, unique_parts) != (header.animal_parts, header.unique_parts):
+            _join_bodyparts(header, path, animal_parts, unique_parts)
         header.individuals.extend(i for i in individuals if i not in header.individuals)
         tables.append((path, frame, layout, scorer))
     return tables, header
+
+
+def _join_bodyparts(header: _ProjectHeader, path: Path, animal_parts: list[str], unique_parts: list[str]) -> None:
+    """Add the bodyparts of ``path`` to the project's, warning that each file lacks some (NaN there).
+
+    A bodypart added to a project part-way is in the label files saved since and not in the older
+    ones; DeepLabCut merges them (merge_annotateddatasets), the older frames unlabeled there.
+    """
+    new = [p for p in animal_parts if p not in header.animal_parts]
+    new_unique = [p for p in unique_parts if p not in header.unique_parts]
+    header.animal_parts += new
+    header.unique_parts += new_unique
+    warnings.warn(
+        f"{path}: its bodyparts differ from those of {header.first_file} (a bodypart added to the project part-way?). "
+        f"They are read together, {[*header.animal_parts, *header.unique_parts]}, each unlabeled in the files "
+        "without it, as DeepLabCut merges them; an export gives every file all of them.",
+        PoseconvWarning,
+        stacklevel=5,
+    )
 
 
 def _writer(tables: list[tuple[Path, Any, LabelFile, str]]) -> str | None:

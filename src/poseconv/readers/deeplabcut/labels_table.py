@@ -259,10 +259,13 @@ def _slots(
     """
     position = {column: i for i, column in enumerate(table.columns)}
     flagged = "visible" in set(table.columns.get_level_values("coords"))
+    # A bodypart this file does not have (added to the project after it was labeled): the NaN column
+    # frames_of_table puts after the table's.
+    missing = len(table.columns)
 
     def columns(prefix: tuple[Any, ...], parts: list[str]) -> tuple[Any, Any]:
-        xy = np.array([[position[(*prefix, p, axis)] for axis in "xy"] for p in parts])
-        return xy, (np.array([position[(*prefix, p, "visible")] for p in parts]) if flagged else None)
+        xy = np.array([[position.get((*prefix, p, axis), missing) for axis in "xy"] for p in parts])
+        return xy, (np.array([position.get((*prefix, p, "visible"), missing) for p in parts]) if flagged else None)
 
     if "individuals" not in table.columns.names:
         return [(None, ANIMAL_SKELETON_NAME, *columns((scorer,), animal_parts))]
@@ -319,7 +322,7 @@ def frames_of_table(
     is given, to that video key with no frame index (LightningPose keeps one file for all videos).
     Videos met for the first time are added to ``videos`` (looked for in ``project``'s ``videos/``).
     """
-    values = table.to_numpy(dtype="float64")
+    values = np.concatenate([table.to_numpy(dtype="float64"), np.full((len(table), 1), np.nan)], axis=1)
     slots = _slots(table, scorer, animal_parts, unique_parts)
     folders = [project / "videos"] if project is not None else []
     frames = []

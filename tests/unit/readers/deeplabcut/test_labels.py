@@ -215,6 +215,37 @@ def test_rows_split_into_other_than_three_levels_are_image_paths(tmp_path, level
     np.testing.assert_array_equal(np.asarray(first.points), expected)
 
 
+def test_a_bodypart_added_part_way_through_a_project_is_read_as_deeplabcut_merges_it(tmp_path):
+    # The files labeled before a bodypart was added lack its columns: "the label files of one project must
+    # agree" refused the project, which DeepLabCut trains on (merge_annotateddatasets).
+    import shutil
+
+    from poseconv.errors import PoseconvWarning
+
+    project = tmp_path / "project"
+    shutil.copytree(REACHING_PROJECT, project)
+    old = pd.read_hdf(project / "labeled-data/reachingvideo1/CollectedData_Mackenzie.h5")
+    scorer = old.columns.get_level_values("scorer")[0]
+    new = old.copy()
+    new[(scorer, "newpart", "x")] = np.arange(len(new), dtype="float64")
+    new[(scorer, "newpart", "y")] = np.arange(len(new), dtype="float64") + 0.5
+    new.index = [str(label).replace("reachingvideo1", "reachingvideo2") for label in new.index]
+    (project / "labeled-data/reachingvideo2").mkdir()
+    new.to_hdf(project / "labeled-data/reachingvideo2/CollectedData_Mackenzie.h5", key="df_with_missing")
+    config = (project / "config.yaml").read_text()
+    (project / "config.yaml").write_text(config.replace("- Joystick2", "- Joystick2\n- newpart", 1))
+    with pytest.warns(PoseconvWarning, match="its bodyparts differ from those of .*a bodypart added to the project"):
+        training = read_deeplabcut_labels(project)
+    nodes = list(training.skeletons[training.frames[0].instances[0].skeleton].nodes)
+    assert nodes[-1] == "newpart" and len(nodes) == 6
+    by_video = {}
+    for frame in training.frames:
+        by_video.setdefault(frame.video, []).append(frame)
+    assert all(np.isnan(frame.instances[0].points[-1]).all() for frame in by_video["reachingvideo1"])
+    labeled = [frame.instances[0].points[-1] for frame in by_video["reachingvideo2"]]
+    np.testing.assert_array_equal(labeled, np.stack([np.arange(len(new)), np.arange(len(new)) + 0.5], axis=1))
+
+
 def test_another_labelers_file_beside_the_project_scorers_is_said_to_be_left_out(tmp_path):
     # DeepLabCut's wiki has each labeler save CollectedData_<name>; DeepLabCut trains on the config's scorer and
     # says so. poseconv converted the scorer's file and left the other out without a word.
