@@ -25,7 +25,7 @@ from ..errors import InvalidOptionError
 from ..model import PoseData
 from ..model.multicamera import CameraCalibration, MultiCameraPoseData
 
-__all__ = ["rotation_vector", "session_pose", "write_slp_session"]
+__all__ = ["camera_of", "rotation_vector", "session_pose", "write_slp_session"]
 
 
 def rotation_vector(rotation: np.ndarray) -> np.ndarray:
@@ -47,13 +47,20 @@ def rotation_vector(rotation: np.ndarray) -> np.ndarray:
     return axis * angle
 
 
-def _camera(calibration: CameraCalibration) -> Any:
+def camera_of(calibration: CameraCalibration) -> Any:
+    """Return the ``sleap_io.Camera`` of a camera (SLEAP's cameras take 5 distortion coefficients)."""
     import sleap_io as sio
 
     kwargs: dict[str, Any] = {"name": calibration.name}
     if calibration.intrinsic_matrix is not None:
         kwargs["matrix"] = calibration.intrinsic_matrix
     if calibration.distortion_coefficients is not None:
+        if np.size(calibration.distortion_coefficients) != 5:
+            raise InvalidOptionError(
+                f"camera {calibration.name!r} has {np.size(calibration.distortion_coefficients)} distortion "
+                "coefficients (a fisheye or another lens model); SLEAP's cameras take 5 (k1, k2, p1, p2, k3), so the "
+                "session cannot be exported to .slp with its calibration. Export each view instead (--container)."
+            )
         kwargs["dist"] = calibration.distortion_coefficients
     if calibration.image_size is not None:
         kwargs["size"] = tuple(calibration.image_size)
@@ -120,5 +127,5 @@ def write_slp_session(data: MultiCameraPoseData, file_path: str | Path, *, overw
     from .sleap import write_slp
 
     pose, camera_videos = session_pose(data)
-    cameras = [(_camera(calibration), camera_videos.get(name)) for name, calibration in data.cameras.items()]
+    cameras = [(camera_of(calibration), camera_videos.get(name)) for name, calibration in data.cameras.items()]
     return write_slp(pose, file_path, overwrite=overwrite, cameras=cameras)

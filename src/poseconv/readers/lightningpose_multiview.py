@@ -232,28 +232,32 @@ def _points_3d(
 def read_anipose_calibration(path: Path, view_names: Sequence[str]) -> list[CameraCalibration]:
     """Return the cameras of an Anipose calibration ``.toml`` (Lightning Pose's format), in view order.
 
+    The distortion coefficients are kept as written: 5 (k1, k2, p1, p2, k3) for Anipose's pinhole
+    cameras, 4 (k1 to k4) for its fisheye ones (``fisheye = true``), or another OpenCV count.
+
     Raises
     ------
     InvalidSourceFileError
         When the file is not TOML, a camera misses a field, or a view has no camera of its name.
     """
-    import sleap_io as sio
+    # The Rodrigues conversion of sleap-io's Camera, as for sleap-anipose's calibrations; its Camera itself
+    # takes 5 distortion coefficients only.
+    from sleap_io.model.camera import rodrigues_transformation
 
     try:
         tables = tomllib.loads(path.read_text(encoding="utf-8"))
         cameras = {}
         for key, table in tables.items():
             if key.startswith("cam_"):
-                # sleap-io's Camera does the Rodrigues conversion, as for sleap-anipose's calibrations.
-                camera = sio.Camera(
-                    name=str(table["name"]),
-                    matrix=np.asarray(table["matrix"], dtype="float64"),
-                    dist=np.asarray(table["distortions"], dtype="float64"),
-                    size=tuple(int(v) for v in table["size"]),
-                    rvec=np.asarray(table["rotation"], dtype="float64"),
-                    tvec=np.asarray(table["translation"], dtype="float64"),
-                )
-                cameras[camera.name] = camera
+                rvec = np.asarray(table["rotation"], dtype="float64").reshape(3)
+                cameras[str(table["name"])] = {
+                    "intrinsic_matrix": np.asarray(table["matrix"], dtype="float64").reshape(3, 3),
+                    "rotation_matrix": np.asarray(rodrigues_transformation(rvec)[0], dtype="float64"),
+                    "translation_vector": np.asarray(table["translation"], dtype="float64").reshape(3),
+                    "distortion_coefficients": np.asarray(table["distortions"], dtype="float64").reshape(-1),
+                    "image_size": tuple(int(v) for v in table["size"]),
+                    "description": _anipose_description(path, str(table["name"]), rvec, bool(table.get("fisheye"))),
+                }
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, OSError, UnicodeError) as err:
         raise InvalidSourceFileError(
             f"{path}: not an Anipose camera calibration ([cam_N] tables with name, size, matrix, distortions, "
@@ -262,22 +266,19 @@ def read_anipose_calibration(path: Path, view_names: Sequence[str]) -> list[Came
     missing = [view for view in view_names if view not in cameras]
     if missing:
         raise InvalidSourceFileError(f"{path}: no camera named {missing}; its cameras are {list(cameras)}.")
-    return [
-        CameraCalibration(
-            name=view,
-            intrinsic_matrix=cameras[view].matrix,
-            rotation_matrix=np.asarray(cameras[view].extrinsic_matrix, dtype="float64")[:3, :3],
-            translation_vector=cameras[view].tvec,
-            distortion_coefficients=cameras[view].dist,
-            image_size=cameras[view].size,
-            description=(
-                f"Camera '{view}' of the Anipose calibration {path.name} (Lightning Pose). Rotation = "
-                f"Rodrigues(rotation {np.asarray(cameras[view].rvec).tolist()}); translation in the unit of the "
-                "calibration board, which the file does not record."
-            ),
-        )
-        for view in view_names
-    ]
+    return [CameraCalibration(name=view, **cameras[view]) for view in view_names]
+
+
+def _anipose_description(path: Path, name: str, rvec: np.ndarray, fisheye: bool) -> str:
+    lens = (
+        "Fisheye lens model: the distortion coefficients are k1 to k4 (OpenCV's fisheye model)."
+        if fisheye
+        else "Distortion coefficients as OpenCV orders them (k1, k2, p1, p2, k3, ...)."
+    )
+    return (
+        f"Camera '{name}' of the Anipose calibration {path.name} (Lightning Pose). Rotation = Rodrigues(rotation "
+        f"{rvec.tolist()}); translation in the unit of the calibration board, which the file does not record. {lens}"
+    )
 
 
 def find_calibration_file(config_path: Path | None, first_view: Path, view: str) -> Path | None:

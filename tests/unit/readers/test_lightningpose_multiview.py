@@ -194,6 +194,30 @@ def test_eks_multicam_output_finds_the_calibration_beside_it(tmp_path):
     np.testing.assert_array_equal(data.cameras["top"].intrinsic_matrix, LP_CALIBRATION["top"]["matrix"])
 
 
+def test_a_fisheye_calibration_keeps_its_four_coefficients(tmp_path, session):
+    # aniposelib writes a fisheye camera with 4 distortions and fisheye = true; it was refused as "not an
+    # Anipose camera calibration" (sleap-io's Camera takes 5).
+    from poseconv.errors import InvalidOptionError
+    from poseconv.exporters.sleap_session import camera_of
+    from poseconv.readers.lightningpose_multiview import read_anipose_calibration
+
+    lines = []
+    for i, (name, camera) in enumerate(LP_CALIBRATION.items()):
+        lines += [f"[cam_{i}]", f'name = "{name}"', "fisheye = true"]
+        lines += [f"{key} = {value}" for key, value in {**camera, "distortions": [0.1, 0.2, 0.3, 0.4]}.items()]
+    path = tmp_path / "calibration.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cameras = read_anipose_calibration(path, list(LP_CALIBRATION))
+    for camera, expected in zip(cameras, LP_CALIBRATION.values(), strict=True):
+        np.testing.assert_array_equal(camera.distortion_coefficients, [0.1, 0.2, 0.3, 0.4])
+        rotation = Rotation.from_rotvec(expected["rotation"]).as_matrix()
+        np.testing.assert_allclose(camera.rotation_matrix, rotation, rtol=0, atol=1e-12)
+        assert "Fisheye lens model" in camera.description
+    # SLEAP's cameras take 5 coefficients: a .slp export says so rather than fail inside sleap-io.
+    with pytest.raises(InvalidOptionError, match="has 4 distortion coefficients"):
+        camera_of(cameras[0])
+
+
 def test_a_calibration_without_a_view_s_camera_is_refused(tmp_path, session):
     path = tmp_path / "calibration.toml"
     text = (
