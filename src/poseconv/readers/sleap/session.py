@@ -43,7 +43,7 @@ from ..side_files import given_or_found
 from .anipose import find_points_3d_file, read_points_3d
 from .common import UNTRACKED_TRACK_NAME, check_untracked_option, skeletons_of, sleap_names, slp_header
 from .slp import pose_from_labels
-from .slp_objects import load_labels
+from .slp_objects import load_labels, tracks_from_identities
 
 __all__ = ["SLEAP_3D_CONFIDENCE_DEFINITION", "SLEAP_3D_REFERENCE_FRAME", "has_recording_session", "read_sleap_session"]
 
@@ -125,6 +125,23 @@ def _view(pose: PoseData, video_key: str) -> PoseData:
         reference_frame=pose.reference_frame,
         notes={"video_index": pose.notes.get("videos", {}).get(video_key, {}).get("index")},
     )
+
+
+def _identities_of_groups(labels: Any) -> None:
+    """Give the untracked 2D instances of an instance group with an identity the group's animal.
+
+    sleap-io's multi-view identity names the animal of a group (across the views), not of each 2D
+    instance: without it the views of several animals would have no identity to split them by, while
+    their 3D points do. Instances with a track keep it; only the in-memory ``labels`` change.
+    """
+    for session in getattr(labels, "sessions", None) or []:
+        for frame_group in (getattr(session, "frame_groups", None) or {}).values():
+            for group in getattr(frame_group, "instance_groups", None) or []:
+                identity = getattr(group, "identity", None)
+                for instance in group.instances if identity is not None else []:
+                    if instance.track is None and getattr(instance, "identity", None) is None:
+                        instance.identity = identity
+    tracks_from_identities(labels)
 
 
 def _group_name(group: Any, frame: int, n_unnamed: int, untracked: str, path: Path) -> str:
@@ -380,6 +397,7 @@ def read_sleap_session(
     check_untracked_option(untracked)
     slp_header(path)
     labels = load_labels(path)  # sessions are sleap-io objects; the 2D poses are read from the same Labels
+    _identities_of_groups(labels)
     pose_2d = pose_from_labels(path, labels, predicted_only=predicted_only, untracked=untracked)
     session = _session(labels, session_index, path)
     cameras, views, camera_videos = _camera_views(session, labels, pose_2d, path)

@@ -118,3 +118,47 @@ def test_a_camera_named_only_to_group_views_is_not_a_calibration(tmp_path):
     cameras = read_sleap_session(path).cameras
     assert not cameras[named_only.name].is_calibrated
     assert sum(camera.is_calibrated for camera in cameras.values()) == len(cameras) - 1
+
+
+def test_a_group_identity_names_its_untracked_views_as_it_names_its_3d_points(tmp_path):
+    # sleap-io's multi-view identity names a group's animal across the views; its 2D instances carried none,
+    # so the conversion was refused: "SLEAP gave these animals no identity", which the groups did.
+    from sleap_io.model.camera import Camera, CameraGroup, FrameGroup, InstanceGroup, RecordingSession
+    from sleap_io.model.identity import Identity
+    from sleap_io.model.instance import Instance3D
+
+    skeleton = sleap_io.Skeleton(["a", "b"])
+    cameras = [Camera(name=f"cam{c}", matrix=np.diag([900.0, 900.0, 1.0]), size=(64, 48)) for c in (1, 2)]
+    session = RecordingSession(camera_group=CameraGroup(cameras=cameras))
+    videos = [sleap_io.Video(filename=f"cam{c}.mp4", open_backend=False) for c in (1, 2)]
+    for camera, video in zip(cameras, videos, strict=True):
+        session.add_video(video, camera)
+    animals = [Identity(name="mouseA"), Identity(name="mouseB")]
+    frames = []
+    for f in range(2):
+        by_camera = {c: sleap_io.LabeledFrame(video=videos[c], frame_idx=f) for c in range(2)}
+        groups = []
+        for k, identity in enumerate(animals):
+            views = {}
+            for c, camera in enumerate(cameras):
+                points = np.array([[100.0 * c + 10 * k + f, 1.0], [2.0, 3.0]])
+                instance = sleap_io.PredictedInstance.from_numpy(points, skeleton=skeleton, score=0.9)
+                by_camera[c].instances.append(instance)
+                views[camera] = instance
+            group = InstanceGroup(instance_by_camera=views, identity=identity)
+            group._instance_3d = Instance3D(points=np.full((2, 3), 10.0 * k + f), skeleton=skeleton)
+            groups.append(group)
+        session.frame_groups[f] = FrameGroup(
+            frame_idx=f, instance_groups=groups, labeled_frame_by_camera={cameras[c]: by_camera[c] for c in range(2)}
+        )
+        frames += by_camera.values()
+    labels = sleap_io.Labels(labeled_frames=frames, videos=videos, skeletons=[skeleton], sessions=[session])
+    labels.identities = animals
+    labels.save(str(tmp_path / "identities.slp"))
+    data = read_sleap_session(tmp_path / "identities.slp")
+    assert sorted(track.name for track in data.pose_3d.tracks) == ["mouseA", "mouseB"]
+    for camera in ("cam1", "cam2"):
+        view = {track.name: track for track in data.views[camera].tracks}
+        assert sorted(view) == ["mouseA", "mouseB"]
+        offset = 100.0 * (camera == "cam2")
+        np.testing.assert_array_equal(np.asarray(view["mouseB"].positions)[:, 0, 0], [offset + 10, offset + 11])
