@@ -218,3 +218,21 @@ def test_a_file_of_ndx_pose_0_1_is_refused_before_writing(tmp_path):
     result = poseconv("convert", REACHING_H5, "--append", old, "-m", renamed, check_rc=None)
     assert_one_line_error(result, "holds poses written with ndx-pose 0.1", "Write the poses to a new NWB file")
     assert _digest(old) == before and _leftovers(old) == []
+
+
+@needs_shared_data
+def test_a_second_append_records_the_tracks_of_its_containers(tmp_path):
+    # A file's track-order table cannot grow when appended to (fixed-size datasets): the appended containers
+    # were not recorded, and read_nwb and export --to slp named their tracks after the containers.
+    from poseconv import read_nwb
+    from tests.integration.test_cli import SLP
+
+    path = tmp_path / "session.nwb"
+    poseconv("convert", SLP, "-o", path, "--fps", "30", "--session-start-time", START)
+    renamed = tmp_path / "run2.yaml"
+    entries = "".join(f"    PoseEstimation_track_{k}: {{name: PoseEstimation_track_{k}_run2}}\n" for k in (0, 1))
+    renamed.write_text("Pose:\n  PoseEstimations:\n" + entries)
+    poseconv("convert", SLP, "--append", path, "--fps", "30", "-m", renamed)
+    poses = read_nwb(path)
+    tracks = {track.name: pose.identity(track) for pose in poses for track in pose.tracks}
+    assert tracks["PoseEstimation_track_0_run2"] == "track_0" and tracks["PoseEstimation_track_1_run2"] == "track_1"

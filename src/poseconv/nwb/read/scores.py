@@ -8,6 +8,7 @@ containers are put in natural order (``track 2`` before ``track 10``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -51,17 +52,26 @@ def read_instance_series(module: Any, pose_estimation_name: str, n_frames: int) 
     return found
 
 
+def _track_order_tables(module: Any) -> list[Any]:
+    """Return a module's track-order tables: ``TrackOrder``, then those appends added (``TrackOrder_2``, ...)."""
+    names = [n for n in module if n == TRACK_ORDER_TABLE or re.fullmatch(rf"{TRACK_ORDER_TABLE}_\d+", n)]
+    tables = [module[n] for n in sorted(names, key=natural_key)]
+    return [t for t in tables if is_group(t) and "pose_estimation" in t]
+
+
 def recorded_tracks(module: Any) -> tuple[dict[str, str], bool]:
-    """Return the track a module's track-order table records for each container, and whether ``""`` means none.
+    """Return the track a module's track-order tables record for each container, and whether ``""`` means none.
 
     Tables written before the column said so hold an untracked container's own track name: there
     only a name other than the container's is news (the second value is False).
     """
-    table = module.get(TRACK_ORDER_TABLE)
-    if table is None or not is_group(table) or "pose_estimation" not in table or "track" not in table:
+    tables = [table for table in _track_order_tables(module) if "track" in table]
+    if not tables:
         return {}, False
-    tracks = dict(zip(texts(table["pose_estimation"]), texts(table["track"]), strict=False))
-    return tracks, text(table["track"].attrs.get("description")) == TRACK_ORDER_COLUMNS["track"]
+    tracks = {}
+    for table in tables:
+        tracks.update(zip(texts(table["pose_estimation"]), texts(table["track"]), strict=False))
+    return tracks, text(tables[0]["track"].attrs.get("description")) == TRACK_ORDER_COLUMNS["track"]
 
 
 def ordered_container_keys(root: Any, infos: Mapping[str, Any]) -> list[str]:
@@ -77,10 +87,11 @@ def ordered_container_keys(root: Any, infos: Mapping[str, Any]) -> list[str]:
         if module_path in modules:
             continue
         modules.add(module_path)
-        table = root.get(f"{module_path}/{TRACK_ORDER_TABLE}")
-        if table is not None and is_group(table) and "pose_estimation" in table:
-            for position, name in enumerate(texts(table["pose_estimation"])):
-                recorded.setdefault(f"{module_path}/{name}", position)
+        module = root.get(module_path)
+        tables = _track_order_tables(module) if module is not None and is_group(module) else []
+        names = [name for table in tables for name in texts(table["pose_estimation"])]
+        for position, name in enumerate(names):
+            recorded.setdefault(f"{module_path}/{name}", position)
 
     def key(item: tuple[str, Any]) -> tuple:
         info = item[1]

@@ -42,11 +42,20 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always
     from hdmf.common import DynamicTable
 
     existing = behavior.data_interfaces.get(TRACK_ORDER_TABLE)
+    name = TRACK_ORDER_TABLE
+    if existing is not None and not isinstance(existing.id.data, list):
+        # A table read from a file being appended to has fixed-size datasets: the containers added go in a
+        # table of their own, TrackOrder_2, ..., which readers read after it.
+        taken = set(behavior.data_interfaces)
+        name = next(
+            f"{TRACK_ORDER_TABLE}_{k}" for k in range(2, len(taken) + 3) if f"{TRACK_ORDER_TABLE}_{k}" not in taken
+        )
+        existing = None
     if existing is None:
         if len(rows) < 2 and not (always and rows):
             return None
         table = DynamicTable(
-            name=TRACK_ORDER_TABLE,
+            name=name,
             description=(
                 "The PoseEstimation containers of this processing module in the order of the tracks "
                 "(individuals) in the pose files they were read from; HDF5 lists them by name."
@@ -55,12 +64,8 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always
         for column, description in TRACK_ORDER_COLUMNS.items():
             table.add_column(name=column, description=description)
         behavior.add(table)
-    elif isinstance(existing.id.data, list):
-        table = existing
     else:
-        # A table read from a file being appended to has fixed-size datasets; readers then order the
-        # new containers after the recorded ones, by name.
-        return None
+        table = existing
     for container, track in rows:
         table.add_row(pose_estimation=container, track=track)
     return table
