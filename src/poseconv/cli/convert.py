@@ -180,13 +180,8 @@ def convert(
         with progress() as bar:
             interfaces = _read_inputs(bar, inputs, videos, times, options, training, labeled_data)
             converter = PoseConverterPipe(interfaces)
-            dandi_gap = None
-            if append is not None:
-                from ..appending import prepare_append
-
-                user_metadata = prepare_append(append, converter, user_metadata)
-            else:
-                dandi_gap = _require_start_time(converter, user_metadata)
+            # An append takes the file's start time; the converter checks what it holds (appending.prepare_append).
+            dandi_gap = None if append is not None else _require_start_time(converter, user_metadata)
             if metadata is not None:
                 check_metadata_file(converter, user_metadata, metadata, append_mode=append is not None)
             bar.add_task(f"Writing {target.name}", total=None)
