@@ -30,7 +30,8 @@ def check_appendable(path: str | Path) -> Path:
     """
     import h5py
 
-    from .nwb.read.store import is_zarr_folder
+    from .errors import InvalidSourceFileError
+    from .nwb.read.store import is_zarr_folder, probe_nwb_file
 
     path = Path(path)
     if is_zarr_folder(path):
@@ -42,6 +43,11 @@ def check_appendable(path: str | Path) -> Path:
         )
     if not h5py.is_hdf5(path):
         raise OutputError(f"{path}: is not an HDF5 NWB file; poses can be appended to HDF5 NWB files only.")
+    try:
+        # Read in a child first: a damaged file must not hang or crash this process when opened below.
+        probe_nwb_file(path)
+    except InvalidSourceFileError as err:
+        raise OutputError(str(err)) from None
     try:
         with h5py.File(path, "r") as handle:
             is_nwb = "nwb_version" in handle.attrs

@@ -309,12 +309,11 @@ class PoseNWBConverter(NWBConverter):
             import ndx_pose  # noqa: F401
 
             self.check_timing()
-            from ..nwb.read.store import is_zarr_folder, probe_nwb_file
+            from ..nwb.read.store import is_zarr_folder
 
             if not is_zarr_folder(path):
+                # Probed in a child first: neuroconv opens the file in this process.
                 check_appendable(path)
-                # neuroconv opens the file in this process: a damaged one must not hang or crash it.
-                probe_nwb_file(path)
                 metadata = prepare_append(path, self, metadata)
             # Appended to a copy that replaces the file when complete: a failure leaves the file unchanged.
             # The groups added keep their members' order, as in a file poseconv writes whole.
