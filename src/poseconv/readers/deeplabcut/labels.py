@@ -249,7 +249,8 @@ def _read_tables(files: list[Path]) -> tuple[list[tuple[Path, Any, LabelFile, st
                 f"{path}: is {'multi' if multi else 'single'}-animal labels and {header.first_file} is not; the label "
                 "files of one project must have one header layout."
             )
-        elif (animal_parts, unique_parts) != (header.animal_parts, header.unique_parts):
+        elif {*animal_parts} != {*header.animal_parts} or {*unique_parts} != {*header.unique_parts}:
+            # Another order alone is no difference: the columns are found by name.
             _join_bodyparts(header, path, animal_parts, unique_parts)
         header.individuals.extend(i for i in individuals if i not in header.individuals)
         tables.append((path, frame, layout, scorer))
