@@ -235,7 +235,6 @@ def _pose_tracks(
     return pose_tracks
 
 
-@reads_source("SLEAP analysis CSV")
 def _read_rows(path: Path) -> Any:
     """Read the CSV's rows: numbers exactly as written, a track's name as written (empty: no track)."""
     import pandas as pd
@@ -250,6 +249,7 @@ def _read_rows(path: Path) -> Any:
     return table
 
 
+@reads_source("SLEAP analysis CSV")
 def read_sleap_csv(file_path: str | Path) -> PoseData:
     """Read a SLEAP analysis CSV export into a :class:`~poseconv.model.PoseData`.
 
