@@ -254,7 +254,8 @@ def _videos_in(folder: Path, key: str, preferred_suffix: str) -> list[Path]:
     found: list[Path] = []
     for suffix in suffixes:
         for candidate in (folder / f"{key}{suffix}", folder / f"{key}{suffix.upper()}"):
-            if named_file(candidate) and where_linked(candidate) not in found:
-                found.append(where_linked(candidate))
+            if named_file(candidate):
+                if (linked := where_linked(candidate)) not in found:
+                    found.append(linked)
                 break
     return found
