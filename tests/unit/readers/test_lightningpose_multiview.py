@@ -194,19 +194,14 @@ def test_eks_multicam_output_finds_the_calibration_beside_it(tmp_path):
     np.testing.assert_array_equal(data.cameras["top"].intrinsic_matrix, LP_CALIBRATION["top"]["matrix"])
 
 
-def test_a_fisheye_calibration_keeps_its_four_coefficients(tmp_path, session):
+def test_a_fisheye_calibration_keeps_its_four_coefficients(tmp_path):
     # aniposelib writes a fisheye camera with 4 distortions and fisheye = true; it was refused as "not an
     # Anipose camera calibration" (sleap-io's Camera takes 5).
     from poseconv.errors import InvalidOptionError
     from poseconv.exporters.sleap_session import camera_of
     from poseconv.readers.lightningpose_multiview import read_anipose_calibration
 
-    lines = []
-    for i, (name, camera) in enumerate(LP_CALIBRATION.items()):
-        lines += [f"[cam_{i}]", f'name = "{name}"', "fisheye = true"]
-        lines += [f"{key} = {value}" for key, value in {**camera, "distortions": [0.1, 0.2, 0.3, 0.4]}.items()]
-    path = tmp_path / "calibration.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = write_lp_calibration(tmp_path, fisheye_distortions=[0.1, 0.2, 0.3, 0.4])
     cameras = read_anipose_calibration(path, list(LP_CALIBRATION))
     for camera, expected in zip(cameras, LP_CALIBRATION.values(), strict=True):
         np.testing.assert_array_equal(camera.distortion_coefficients, [0.1, 0.2, 0.3, 0.4])
