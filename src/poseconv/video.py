@@ -29,6 +29,7 @@ __all__ = [
     "IMAGE_STACK_SUFFIXES",
     "VIDEO_SUFFIXES",
     "VideoProbe",
+    "image_size",
     "is_video_path",
     "open_image_stack",
     "probe_found_video",
@@ -179,6 +180,17 @@ def probe_found_video(path: Path, source_name: str, *, stacklevel: int = 3) -> V
             PoseconvWarning,
             stacklevel=stacklevel,
         )
+        return None
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Return ``(height, width)`` of an image file (its header only); None when absent or not an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            return int(image.height), int(image.width)
+    except (OSError, UnidentifiedImageError, ValueError):
         return None
 
 

@@ -254,3 +254,43 @@ def test_labels_sleap_io_wrote_in_deeplabcuts_layout_convert_from_the_command_li
     assert {i.individual: i.points.tolist() for i in training.frames[0].instances} == {
         name: points.tolist() for name, points in expected.items()
     }
+
+
+@pytest.mark.parametrize("image_size", [(350, 400), (747, 832)], ids=["cropped", "whole"])
+def test_labels_of_frames_cropped_on_extraction_say_where_the_crop_is_in_the_linked_video(tmp_path, image_size):
+    # extract_frames(crop=True) saves frames cut to config.yaml's video_sets crop, and the labels are in those
+    # images' pixels; the training frames link the whole video, with nothing saying the labels are offset.
+    import shutil
+
+    from PIL import Image
+
+    from tests.fixtures.training import TEST_ALEX_PROJECT
+
+    project = tmp_path / "TEST-Alex-2019-11-04"
+    shutil.copytree(TEST_ALEX_PROJECT, project)
+    config = (project / "config.yaml").read_text()
+    (project / "config.yaml").write_text(config.replace("crop: 0, 832, 0, 747", "crop: 100, 500, 50, 400"))
+    folder = project / "labeled-data/reachingvideo1short"
+    for name in ("img01.png", "img04.png"):
+        Image.new("RGB", image_size[::-1]).save(folder / name)
+    out = tmp_path / "labels.nwb"
+    result = poseconv_in_process("convert", project, "--source", "dlc-labels", "-o", out, "--session-start-time", START)
+    assert_ok(result)
+    with NWBHDF5IO(out, "r") as io:
+        nwbfile = io.read()
+        training = nwbfile.processing["behavior"]["PoseTraining"]
+        video = training.source_videos.image_series["Video reachingvideo1short"]
+        sources = nwbfile.processing["behavior"]["PoseTrainingSources"].description
+        frame = training.training_frames.training_frames["reachingvideo1short_img04.png"]
+        assert frame.source_video.name == video.name
+    sentence = "(x 100 to 500, y 50 to 400 of its frames, as DeepLabCut cropped the frames it extracted"
+    if image_size == (350, 400):
+        assert "The labels are in the coordinates of a crop of this video " + sentence in video.description
+        assert "add (100, 50) to place them on the video" in video.description
+        assert "The labels of 'reachingvideo1short' are in the coordinates of a crop" in sources
+    else:
+        assert "crop" not in video.description and "crop" not in sources
+    # The labels themselves stay as labeled, in the images' pixels.
+    table = read_deeplabcut_labels_table(folder / "CollectedData_Alex.h5")[0]
+    labels = read_training(out)
+    assert [f.instances[0].points.ravel().tolist() for f in labels.frames] == table.to_numpy().tolist()

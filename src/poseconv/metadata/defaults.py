@@ -21,6 +21,7 @@ __all__ = [
     "camera_and_video_entries",
     "camera_device_entry",
     "camera_key",
+    "crop_sentence",
     "external_video_entry",
     "pose_series_entries",
     "producer_fields",
@@ -45,13 +46,39 @@ MISSING_IMAGES_SENTENCE = (
     "The tool recorded the video as {n} image files, the first '{path}', which do not all exist on the machine "
     "that wrote this file."
 )
-# A SLEAP video that is a virtual crop of a video file (sleap-io, SLP format 2.3): the poses are in the crop's
-# coordinates while the video linked is the whole file, so each container and series says where the crop is.
+# A SLEAP video that is a virtual crop of a video file (sleap-io, SLP format 2.3), or DeepLabCut frames
+# extracted with crop=True: the poses are in the crop's coordinates while the video linked is the whole file,
+# so each container and series (the training video, for labels) says where the crop is.
 CROP_SENTENCE = (
-    "The poses are in the coordinates of a crop of this video (x {x1} to {x2}, y {y1} to {y2} of its frames, "
-    "as SLEAP recorded it): (0, 0) here is the video's pixel ({x1}, {y1}); add ({x1}, {y1}) to place them on "
-    "the video."
+    "The {what} are in the coordinates of a crop of this video (x {x1} to {x2}, y {y1} to {y2} of its frames, "
+    "as {how}): (0, 0) here is the video's pixel ({x1}, {y1}); add ({x1}, {y1}) to place them on the video."
 )
+#: Who recorded a crop, for :data:`CROP_SENTENCE`.
+CROP_RECORDED_BY = {
+    "SLEAP": "SLEAP recorded it",
+    "DeepLabCut": "DeepLabCut cropped the frames it extracted for labeling, config.yaml's video_sets crop",
+}
+
+
+def crop_sentence(crop: Sequence[int] | None, *, what: str = "poses", software: str = "SLEAP") -> str:
+    """Return the sentence saying that coordinates are in a crop ``[x1, y1, x2, y2]`` of the video; "" for None.
+
+    Parameters
+    ----------
+    crop : sequence of int, optional
+        The crop's corners, ``[x1, y1, x2, y2]`` in the video's pixels.
+    what : str, default: "poses"
+        What is in the crop's coordinates ("poses", "labels").
+    software : str, default: "SLEAP"
+        The tool that cropped (a key of :data:`CROP_RECORDED_BY`).
+    """
+    if not crop:
+        return ""
+    x1, y1, x2, y2 = crop
+    how = CROP_RECORDED_BY.get(software, f"{software} recorded it")
+    return CROP_SENTENCE.format(what=what, how=how, x1=x1, y1=y1, x2=x2, y2=y2)
+
+
 MISSING_VIDEO_PATTERN = re.compile(
     r"The tool recorded the video as (?:\d+ image files, the first )?'(?P<path>.*)', which do(?:es)? not "
     r"(?:all )?exist on the machine that wrote this file\."
@@ -287,11 +314,7 @@ def _container_description(pose: PoseData, track: PoseTrack) -> str:
 
 def _crop_sentence(pose: PoseData, track: PoseTrack) -> str:
     """Return the sentence saying that ``track``'s video is a crop (:data:`CROP_SENTENCE`); "" for a whole video."""
-    crop = pose.notes.get("videos", {}).get(track.video, {}).get("crop")
-    if not crop:
-        return ""
-    x1, y1, x2, y2 = crop
-    return CROP_SENTENCE.format(x1=x1, y1=y1, x2=x2, y2=y2)
+    return crop_sentence(pose.notes.get("videos", {}).get(track.video, {}).get("crop"))
 
 
 def _skeleton_entries(pose: PoseData) -> tuple[dict[str, Any], dict[str, str]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.training import TrainingData
-from .defaults import camera_and_video_entries, skeleton_entry
+from .defaults import camera_and_video_entries, crop_sentence, skeleton_entry, video_key
 from .names import skeleton_nwb_names
 
 __all__ = ["DEFAULT_POSE_TRAINING_NAME", "default_training_metadata", "how_labeled"]
@@ -74,6 +74,16 @@ def default_training_metadata(training: TrainingData, *, video_paths_known: set[
     if training.annotators and not training.notes.get("written_by"):
         # A writer's table names the writer where DeepLabCut names the labeler.
         description += f" Labeled by {', '.join(training.annotators)}."
+    for video, facts in training.notes.get("videos", {}).items():
+        # Labels of a cropped video (frames DeepLabCut cropped on extraction, a sleap-io crop) are in the crop's
+        # coordinates, while the training frames link the whole video: the video and the labels say where.
+        crop = facts.get("crop")
+        if crop and video_key(video) in videos:
+            videos[video_key(video)]["description"] += " " + crop_sentence(
+                crop, what="labels", software=training.source_software
+            )
+        if crop:
+            description += " " + crop_sentence(crop, what=f"labels of '{video}'", software=training.source_software)
     return {
         "Devices": devices,
         "Behavior": {"ExternalVideos": videos},

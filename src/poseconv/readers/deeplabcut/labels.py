@@ -14,6 +14,7 @@ refinement, not human labels; they are refused with a pointer to the CollectedDa
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,12 +24,13 @@ from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton, VideoInfo
 from ...model.location import where_linked
 from ...model.training import LabeledFrame, LabelFile, TrainingData
+from ...video import image_size
 from ..safety.input_checks import check_input_file, reads_source
 from ..side_files import existing_file, given_or_found
 from .csv_header import csv_has_scores
 from .labels_table import LABELED_DATA_FOLDER, frame_index_from_image, frames_of_table, read_deeplabcut_labels_table
 from .model_info import WRITER_NOTES
-from .project import load_project_config, project_skeletons
+from .project import load_project_config, project_skeletons, video_set_crop
 from .table import (
     ANIMAL_SKELETON_NAME,
     SUFFIXES,
@@ -353,25 +355,7 @@ def read_deeplabcut_labels(
         raise InvalidSourceFileError(f"{project_or_file}: no DeepLabCut label file to read.")
     skeletons = _skeletons(header, config, config_path)
     videos: dict[str, VideoInfo] = {}
-    frames: list[LabeledFrame] = []
-    label_files: list[LabelFile] = []
-    for path, table, layout, scorer in tables:
-        file_key = _label_file_key(path, project)
-        label_files.append(replace(layout, name=file_key))
-        frames.extend(
-            frames_of_table(
-                path,
-                table,
-                layout,
-                scorer=scorer,
-                label_file=file_key,
-                animal_parts=header.animal_parts,
-                unique_parts=header.unique_parts,
-                videos=videos,
-                config=config if find_side_files or config_file_path is not None else None,
-                project=project if find_side_files else None,
-            )
-        )
+    frames, label_files, crops = _frames_of_tables(tables, header, videos, config, project, find_side_files)
     writer = _writer(tables)
     return TrainingData.from_frames(
         source_software=writer or "DeepLabCut",
@@ -387,5 +371,63 @@ def read_deeplabcut_labels(
             "config_file": str(config_path) if config_path else None,
             "project": str(project) if project else None,
             "written_by": writer,
+            "videos": {video: {"crop": crop} for video, crop in crops.items() if crop},
         },
     )
+
+
+def _frames_of_tables(
+    tables: list[tuple[Path, Any, LabelFile, str]],
+    header: _ProjectHeader,
+    videos: dict[str, VideoInfo],
+    config: dict[str, Any] | None,
+    project: Path | None,
+    find_side_files: bool,
+) -> tuple[list[LabeledFrame], list[LabelFile], dict[str, list[int] | None]]:
+    """Return the frames of every table, the label files, and the crop of each video (:func:`_extraction_crops`)."""
+    frames: list[LabeledFrame] = []
+    label_files: list[LabelFile] = []
+    crops: dict[str, list[int] | None] = {}
+    for path, table, layout, scorer in tables:
+        file_key = _label_file_key(path, project)
+        label_files.append(replace(layout, name=file_key))
+        table_frames = frames_of_table(
+            path,
+            table,
+            layout,
+            scorer=scorer,
+            label_file=file_key,
+            animal_parts=header.animal_parts,
+            unique_parts=header.unique_parts,
+            videos=videos,
+            config=config,
+            project=project if find_side_files else None,
+        )
+        frames.extend(table_frames)
+        _extraction_crops(path, table_frames, config, project, crops)
+    return frames, label_files, crops
+
+
+def _extraction_crops(
+    path: Path, frames: list[LabeledFrame], config: dict[str, Any] | None, project: Path | None, crops: dict
+) -> None:
+    """Add to ``crops`` the region ``[x1, y1, x2, y2]`` of each video whose frames were cropped on extraction.
+
+    ``extract_frames(crop=True)`` saves each frame cut to the config's ``crop``, and the labels are in those
+    images' pixels, while the training frames link the whole video. Nothing records that the crop was
+    applied but the images' size: a video is taken as cropped when its crop is not at (0, 0) and one of its
+    images (in the project, or beside the label file) has the crop's size. A video checked is ``None``
+    in ``crops`` when its frames are whole.
+    """
+    for frame in frames:
+        crop = video_set_crop(config, frame.video) if frame.video not in crops and frame.image else None
+        if crop is None or crop[0] == crop[2] == 0:
+            crops.setdefault(frame.video, None)
+            continue
+        parts = re.split(r"[\\/]", frame.image or "")
+        places = ([project.joinpath(*parts)] if project is not None else []) + [where_linked(path).parent / parts[-1]]
+        size = next((size for place in places if (size := image_size(place)) is not None), None)
+        if size is not None:
+            # The next image of the video is tried when this one is not here.
+            x1, x2, y1, y2 = crop
+            crops[frame.video] = [x1, y1, x2, y2] if size == (y2 - y1, x2 - x1) else None

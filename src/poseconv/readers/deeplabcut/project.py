@@ -30,6 +30,7 @@ __all__ = [
     "load_yaml_config",
     "project_edges",
     "project_skeletons",
+    "video_set_crop",
 ]
 
 
@@ -246,6 +247,26 @@ def find_video(
             others = tuple(candidates[1:]) if found.suffix.lower() != recorded_suffix else ()
             break
     return VideoInfo(key=key or "video", original_path=original, path=found, others=others)
+
+
+def video_set_crop(config: dict[str, Any] | None, key: str) -> tuple[int, int, int, int] | None:
+    """Return the ``crop`` of the video ``key`` in the config's ``video_sets``, as DeepLabCut orders it.
+
+    DeepLabCut records every video with a crop, ``"x1, x2, y1, y2"`` (the whole frame unless the user chose
+    a region); ``extract_frames(crop=True)`` saves the frames cut to it. None when the video or its crop
+    is not recorded, or the crop is not four integers.
+    """
+    for recorded, entry in ((config or {}).get("video_sets") or {}).items():
+        if Path(re.split(r"[\\/]", str(recorded))[-1]).stem != key or not isinstance(entry, dict):
+            continue
+        crop = entry.get("crop")
+        values = crop.split(",") if isinstance(crop, str) else crop
+        try:
+            x1, x2, y1, y2 = (int(str(value).strip()) for value in values)
+        except (TypeError, ValueError):
+            return None
+        return x1, x2, y1, y2
+    return None
 
 
 def _videos_in(folder: Path, key: str, preferred_suffix: str) -> list[Path]:

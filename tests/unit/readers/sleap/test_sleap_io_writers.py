@@ -76,6 +76,26 @@ def test_poses_on_a_whole_video_say_nothing_of_a_crop(tmp_path):
     assert "crop" not in container["PoseEstimationSeries"]["head"]["reference_frame"]
 
 
+def test_labels_on_a_cropped_video_say_where_the_crop_is(tmp_path):
+    # The training metadata said nothing of the crop the poses' metadata names (the labels were as offset).
+    from poseconv.metadata.training import default_training_metadata
+    from poseconv.readers.sleap.labels import read_sleap_labels
+
+    path = tmp_path / "cropped.slp"
+    labels = _cropped_video_labels(path)
+    labels.labeled_frames[0].instances = [
+        sio.Instance.from_numpy(labels.labeled_frames[0].instances[0].numpy(), skeleton=labels.skeletons[0])
+    ]
+    sio.save_slp(labels, str(path))
+    metadata = default_training_metadata(read_sleap_labels(path), video_paths_known={"vid"})
+    where = "(0, 0) here is the video's pixel (100, 50); add (100, 50) to place them on the video."
+    description = metadata["Pose"]["PoseTraining"]["description"]
+    assert "The labels of 'vid' are in the coordinates of a crop of this video (x 100 to 400" in description
+    assert where in description
+    video = metadata["Behavior"]["ExternalVideos"]["video_vid"]["description"]
+    assert "The labels are in the coordinates of a crop" in video and "as SLEAP recorded it" in video
+
+
 def _proofread_labels(path):
     """Predictions of tracks A and B on 3 frames; in frame 1 a user corrected A's prediction."""
     skeleton = sio.Skeleton(["head", "thorax", "tail"])
