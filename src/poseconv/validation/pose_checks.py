@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..model.pose import NO_DETECTION
+from ..nwb.read.store import link_target
 from .report import Problem
 
 __all__ = ["check_pose_file", "says_unit_interval"]
@@ -152,10 +153,11 @@ def _check_confidence(series: Any) -> list[Problem]:
 def _check_times(series: Any, kind: str, seen: set[Any]) -> list[Problem]:
     if "timestamps" in series:
         timestamps = series["timestamps"]
-        if timestamps.id in seen:
-            # A series that links another's timestamps: checked once.
+        # A series that links another's timestamps: checked once (by the link's target, in HDF5 and Zarr alike).
+        key = link_target(series, "timestamps") or f"{series.name}/timestamps"
+        if key in seen:
             return []
-        seen.add(timestamps.id)
+        seen.add(key)
         previous, bad, first_bad = -np.inf, 0, None
         for offset, block in zip(range(0, timestamps.shape[0], _BLOCK), _blocks(timestamps), strict=True):
             steps = np.diff(np.concatenate([[previous], block]))
