@@ -148,18 +148,22 @@ def test_neuroconv_sleap_interface_one_track(tmp_path, timing):
             lf.frame_idx for lf in labels.labeled_frames if any(i.track and i.track.name == track_name for i in lf)
         )
         positions, scores = _expected(labels, track_name, frames)
-        assert_values(track.positions, positions)
-        assert_values(track.confidence, scores)
+        # neuroconv stores the track's frames only, with their times (frame / fps, or the video's): each pose is
+        # read onto its video frame (frames 0 to the last), the frames the track is not in missing.
+        assert track.n_frames == frames[-1] + 1
+        assert_values(track.positions[frames], positions)
+        assert_values(track.confidence[frames], scores)
+        absent = np.setdiff1d(np.arange(track.n_frames), frames)
+        assert np.isnan(track.positions[absent]).all() and np.isnan(track.confidence[absent]).all()
         if timing == "frames_per_second":
-            # neuroconv stores a rate of 30.0 when the track holds every frame, timestamps otherwise.
-            np.testing.assert_allclose(
-                pose.timing[track.video].times(track.n_frames), np.asarray(frames) / 30.0, rtol=0, atol=1e-12
-            )
+            expected_times = np.arange(track.n_frames) / 30.0
         else:
             from neuroconv.datainterfaces.behavior.sleap.sleap_utils import extract_timestamps
 
-            times = np.asarray(extract_timestamps(options["video_file_path"]))[frames]
-            np.testing.assert_allclose(pose.timing[track.video].times(track.n_frames), times, rtol=0, atol=1e-9)
+            expected_times = np.asarray(extract_timestamps(options["video_file_path"]))[: track.n_frames]
+        times = pose.timing[track.video].times(track.n_frames)
+        np.testing.assert_allclose(times[frames], expected_times[frames], rtol=0, atol=1e-9)
+        np.testing.assert_allclose(times, expected_times, rtol=0, atol=1e-9)
         folder = tmp_path / f"{timing}_{track_name}"
         folder.mkdir()
         check_inspect_and_export(path, [pose], folder)
@@ -213,3 +217,46 @@ def test_rate_zero_without_a_step_is_refused(tmp_path):
     ):
         warnings.simplefilter("ignore", PoseconvWarning)
         read_nwb(path)
+
+
+def test_sleap_io_poses_with_video_timestamps_stay_on_their_frames(tmp_path):
+    # sleap-io's writer, given the video's times, stores a series without a missing frame as the rate
+    # float(int(1 / period)): 29.0 (or 7.0 for every 4th frame) at 30 fps, and the frames the other series
+    # store skip those no node was in. Read as rows, the poses after a gap (and after a 29.0 series' phantom
+    # frames) were on other frames in the exports.
+    from sleap_io.io import nwb_predictions
+
+    source = SHARED_DATA / "sleap/tests/data/hdf5_format_v1/centered_pair_predictions.slp"
+    labels = sleap_io.load_slp(source)
+    n_frames = max(lf.frame_idx for lf in labels.labeled_frames) + 1
+    path = tmp_path / "timestamps.nwb"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        metadata = {"video_timestamps": np.arange(n_frames) / 30.0}
+        nwb_predictions.write_nwb(labels, path, pose_estimation_metadata=metadata)
+    with h5py.File(path) as f:
+        rates = {
+            float(f[name].attrs["rate"])
+            for name in _datasets_named(f, "starting_time")
+            if name.startswith("/processing/SLEAP_VIDEO_")
+        }
+    assert {29.0, 7.0} <= rates  # the file has the truncated rates this is about
+    with pytest.warns(PoseconvWarning, match=r"store the rate\(s\) \[7.0, 29.0\] .* read at 30 fps"):
+        [pose] = read_nwb(path)
+    tracks = {track.name: track for track in pose.tracks}
+    assert {track.n_frames for track in pose.tracks} == {n_frames}
+    np.testing.assert_allclose(pose.timing[pose.tracks[0].video].times(n_frames), np.arange(n_frames) / 30.0)
+    names = sorted({instance.track.name for lf in labels.labeled_frames for instance in lf.instances})
+    for name in names:
+        positions, scores = _expected(labels, name, list(range(n_frames)))
+        # sleap-io's writer drops the NaN points, so a frame where a node is missing is missing here too.
+        track = tracks[f"track={name}"] if f"track={name}" in tracks else tracks[name]
+        assert_values(track.positions, positions)
+        seen = ~np.isnan(positions[..., 0])
+        assert_values(track.confidence[seen], scores[seen])
+
+
+def _datasets_named(f, name: str) -> list[str]:
+    found = []
+    f.visititems(lambda key, obj: found.append(obj.name) if key.endswith(f"/{name}") else None)
+    return found

@@ -37,7 +37,7 @@ from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming
 from .store import link_target
 
-__all__ = ["FrameTimes", "UnknownRate", "frame_numbers", "recover_frame_times"]
+__all__ = ["FrameTimes", "UnknownRate", "correct_truncated_rates", "frame_numbers", "recover_frame_times"]
 
 # Stored times within this fraction of a step of a whole multiple are that multiple.
 _WHOLE_TOLERANCE = 1e-6
@@ -61,6 +61,10 @@ class FrameTimes:
         self._warned = False
         #: Series (by HDF5 path) whose stored rate is not a positive number; see :mod:`.unknown_rate`.
         self.unknown: dict[str, UnknownRate] = {}
+        #: Every series (by HDF5 path) that stores a positive rate: what it stores.
+        self.rates: dict[str, UnknownRate] = {}
+        #: The frame rate of each video whose times were recovered from sleap-io's ``frame x fps``.
+        self.recovered_rates: dict[str, float] = {}
 
     def of(self, group: Any, n_samples: int) -> tuple[np.ndarray | None, FrameTiming | None]:
         """Return (times, timing) of one series group; (None, None) when it stores neither."""
@@ -71,6 +75,8 @@ class FrameTimes:
             if not (np.isfinite(rate) and rate > 0):
                 self.unknown[group.name] = UnknownRate(starting_time=start, n_samples=n_samples, rate=rate)
                 rate, source = 1.0, self._no_rate(group, rate)
+            else:
+                self.rates[group.name] = UnknownRate(starting_time=start, n_samples=n_samples, rate=rate)
             times = start + np.arange(n_samples, dtype="float64") / rate
             return times, FrameTiming(rate=rate, starting_time=start, source=source)
         if "timestamps" in group:
@@ -218,6 +224,7 @@ def recover_frame_times(
             stacklevel=5,
         )
     rate = 1.0 if step is None else step
+    reader.recovered_rates[video] = rate
     source = (
         "frame numbers (one per second): the NWB file stores a rate of 0.0, so the real times are unknown"
         if step is None
@@ -239,3 +246,63 @@ def recover_frame_times(
                 timings.append(FrameTiming(timestamps=frames / rate, source=source))
         result.append((times, timings))
     return result
+
+
+def correct_truncated_rates(
+    containers: Sequence[tuple[Sequence[str | None], Sequence[np.ndarray | None]]], reader: FrameTimes, video: str
+) -> list[tuple[list[np.ndarray | None], list[FrameTiming | None]]] | None:
+    """Return the containers' times with the rates sleap-io's writer truncated put right; None when none is.
+
+    Given the video's timestamps, sleap-io's writer stores a series without a missing frame as a rate,
+    ``float(int(1 / period))``: 29.0 for a period of 1/30 s computed as 0.03333...34. The other series
+    of the video keep timestamps; their step (the smallest gap, of which every time is a whole multiple)
+    is the period, and a stored whole rate within one below ``1 / (m x step)`` but not equal to it is that
+    truncation, for a series with a value every ``m`` frames (7.0 for every 4th frame at 30 fps): its
+    times are taken every ``m`` steps from its starting time.
+    """
+    found = [
+        (path, times)
+        for paths, all_times in containers
+        for path, times in zip(paths, all_times, strict=True)
+        if path is not None and times is not None
+    ]
+    stamped = [times for path, times in found if path not in reader.rates and path not in reader.unknown and len(times)]
+    step = _step(np.concatenate(stamped)) if stamped else None
+    if step is None:
+        return None
+    fps = 1.0 / step
+
+    steps = {path: every for path, _ in found if path and (every := _frames_per_sample(reader.rates.get(path), fps))}
+    if not steps:
+        return None
+    stored_rates = sorted({reader.rates[path].rate for path in steps})
+    warnings.warn(
+        f"{reader.path}: series of video {video!r} store the rate(s) {stored_rates} where the other series' times "
+        f"step by 1/{fps:g} s (sleap-io's NWB writer stores int(1 / period)); read at {fps:g} fps.",
+        PoseconvWarning,
+        stacklevel=5,
+    )
+    result = []
+    for paths, all_times in containers:
+        times: list[np.ndarray | None] = []
+        timings: list[FrameTiming | None] = []
+        for path, stored in zip(paths, all_times, strict=True):
+            if stored is not None and path and path in steps:
+                start, every = reader.rates[path].starting_time, steps[path]
+                stored = start + np.arange(len(stored), dtype="float64") * (every * step)
+                timings.append(
+                    FrameTiming(rate=fps / every, starting_time=start, source=f"every {every} frame(s) at {fps:g} fps")
+                )
+            else:
+                timings.append(None)
+            times.append(stored)
+        result.append((times, timings))
+    return result
+
+
+def _frames_per_sample(stored: UnknownRate | None, fps: float) -> int | None:
+    """Return ``m`` when a stored whole rate is ``int(fps / m)`` but not ``fps / m`` (one ``m`` only); else None."""
+    if stored is None or stored.rate != int(stored.rate):
+        return None
+    fits = [m for m in range(1, int(fps) + 2) if 1e-6 * fps < fps / m - stored.rate <= 1 + 1e-6]
+    return fits[0] if len(fits) == 1 else None

@@ -25,7 +25,6 @@ from ..layout import (
     view_extra_coords_owner,
 )
 from .extra_coords import read_extra_coords
-from .pose_containers import video_facts
 from .scores import read_instance_series
 from .skeletons import stored_skeleton
 from .store import (
@@ -39,6 +38,7 @@ from .store import (
     text,
     visit_groups,
 )
+from .video_facts import video_facts
 
 __all__ = ["read_multicamera", "read_sessions"]
 

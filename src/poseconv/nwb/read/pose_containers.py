@@ -27,9 +27,8 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
-from ...metadata.defaults import MISSING_VIDEO_PATTERN
 from ...model import FrameTiming, Skeleton
-from .frame_times import FrameTimes, recover_frame_times
+from .frame_times import FrameTimes, correct_truncated_rates, recover_frame_times
 from .pose_names import (
     DEFAULT_TRACK_NAME,
     common_prefix,
@@ -40,17 +39,16 @@ from .pose_names import (
 )
 from .skeletons import stored_skeleton
 from .store import (
-    EMPTY_TEXT,
     child_groups,
     is_dataset,
     linked,
-    local_file,
-    local_folder,
     neurodata_type,
     text,
     texts,
     visit_groups,
 )
+from .video_facts import video_facts
+from .video_frames import frames_on_video, video_timing
 
 __all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo", "video_facts"]
 
@@ -289,6 +287,7 @@ class ContainerScanner:
                 facts["confidence_definition"] = text(child["confidence"].attrs.get("definition"))
                 break
         facts.update(video_facts(group, self.path, facts["description"], facts.get("source_software")))
+        facts["video_timing"] = video_timing(group.get("source_video"))
         if facts.get("original_video"):
             facts["video_hint"] = file_stem(facts["original_video"])
         return facts
@@ -322,41 +321,49 @@ class ContainerScanner:
         order = {raw.path: i for i, raw in enumerate(raws)}
         return sorted(infos, key=lambda info: order[info.path])
 
-    def _frame_base(self, video: str, containers: list[RawContainer]) -> list[PoseContainerInfo]:
-        # sleap-io's writer stores frame x fps as times and may store a rate of 0.0 (see .frame_times).
+    def _corrected_times(self, video: str, containers: list[RawContainer]) -> tuple[list[RawContainer], bool]:
+        """Return the containers with sleap-io's frame x fps times, rates of 0.0 or truncated rates put right.
+
+        The bool says whether the times were recovered from frame numbers (see .frame_times).
+        """
+        # sleap-io's writer stores frame x fps as times, a rate of 0.0 or a truncated rate (see .frame_times).
+        sleap_io_layout = any(raw.module.startswith("SLEAP_VIDEO_") for raw in containers)
+        series = [(raw.series, raw.times) for raw in containers]
+        corrected = correct_truncated_rates(series, self._times, video) if sleap_io_layout else None
+        if corrected is not None:
+            containers = [
+                replace(raw, times=times, timings=[new or old for new, old in zip(timings, raw.timings, strict=True)])
+                for raw, (times, timings) in zip(containers, corrected, strict=True)
+            ]
         recovered = recover_frame_times(
             [(raw.series, raw.times) for raw in containers],
             self._times,
             video,
-            sleap_io_layout=any(raw.module.startswith("SLEAP_VIDEO_") for raw in containers),
+            sleap_io_layout=sleap_io_layout,
         )
         if recovered is not None:
             containers = [
                 replace(raw, times=times, timings=timings)
                 for raw, (times, timings) in zip(containers, recovered, strict=True)
             ]
-        all_times = [t for raw in containers for t in raw.times if t is not None]
-        timings = [timing for raw in containers for timing in raw.timings if timing is not None]
-        first = all_times[0] if all_times else None
-        shared = first is not None and all(len(t) == len(first) and np.array_equal(t, first) for t in all_times)
-        if not all_times:
-            base, timing = np.empty(0), None
-        elif shared:
-            base, timing = first, timings[0]
-        else:
-            union = np.unique(np.concatenate(all_times))
-            keep = np.concatenate([[True], np.diff(union) > _SAME_TIME_TOLERANCE]) if len(union) else union.astype(bool)
-            base = union[keep]
-            rate = timings[0].rate if recovered is not None else None
-            if rate is not None and np.allclose(base, base[0] + np.arange(len(base)) / rate, rtol=0, atol=1e-9):
-                timing = FrameTiming(rate=rate, starting_time=float(base[0]), source=timings[0].source)
-            else:
-                timing = FrameTiming(
-                    timestamps=base,
-                    source=timings[0].source
-                    if recovered is not None
-                    else "union of the series' times stored in the NWB file (series store different frames)",
-                )
+        return containers, recovered is not None
+
+    def _frame_base(self, video: str, containers: list[RawContainer]) -> list[PoseContainerInfo]:
+        containers, recovered = self._corrected_times(video, containers)
+        base, timing, shared = _union_base(containers, recovered)
+        # Times that skip frames are numbered by video frame (see .video_frames), so rows are the video's frames.
+        placed = frames_on_video(
+            base,
+            video_times=next((raw.facts["video_timing"] for raw in containers if raw.facts.get("video_timing")), None),
+            recovered_rate=self._times.recovered_rates.get(video) if recovered else None,
+            path=self.path,
+            video=video,
+        )
+        frame_of_time = None
+        if placed is not None:
+            frame_of_time, timing = placed
+            shared = False
+        n_frames = int(frame_of_time[-1]) + 1 if frame_of_time is not None else len(base)
         infos = []
         used_tracks: set[str] = set()
         for raw in containers:
@@ -370,7 +377,8 @@ class ContainerScanner:
                 if t is None or shared:
                     frames.append(None)
                 else:
-                    frames.append(np.searchsorted(base, t - _SAME_TIME_TOLERANCE))
+                    rows = np.searchsorted(base, t - _SAME_TIME_TOLERANCE)
+                    frames.append(rows if frame_of_time is None else frame_of_time[rows])
             facts = raw.facts
             infos.append(
                 PoseContainerInfo(
@@ -380,7 +388,7 @@ class ContainerScanner:
                     track=track,
                     video=video,
                     skeleton=raw.skeleton,
-                    n_frames=int(len(base)),
+                    n_frames=n_frames,
                     n_dims=raw.n_dims,
                     timing=timing,
                     source_software=facts.get("source_software"),
@@ -404,71 +412,35 @@ class ContainerScanner:
     # -- access -------------------------------------------------------------------------------
 
 
-def video_facts(group: Any, path: Path | str, description: str | None, software: str | None) -> dict[str, Any]:
-    """Return what a ``PoseEstimation`` group says of its video: ``original_video``, ``video_path``, ``frame_size``.
-
-    The video is its ``source_video`` link's external file, else ndx-pose's deprecated
-    ``original_videos``, else the recorded path the description names (a video the writing machine
-    did not have); ``video_path`` is that file on this machine, when it is there.
-
-    Parameters
-    ----------
-    group : h5py.Group or zarr.Group
-        The ``PoseEstimation``.
-    path : pathlib.Path or str
-        The NWB file (a str for a URL): external files are relative to it.
-    description : str or None
-        The group's description.
-    software : str or None
-        Its source software (how the deprecated ``dimensions`` are ordered).
-    """
-    facts: dict[str, Any] = {}
-    source_video = group.get("source_video")
-    if source_video is not None and "external_file" in source_video:
-        external = texts(source_video["external_file"])
-        if external:
-            facts["original_video"] = external[0]
-        if len(external) > 1:
-            # A video of image files, one per frame (SLEAP's image sequences).
-            images = [local_file(image, local_folder(path)) for image in external]
-            facts["image_files"] = tuple(images) if all(images) else None
-        if "dimension" in source_video:
-            width, height = (int(v) for v in np.asarray(source_video["dimension"][()]).reshape(-1)[:2])
-            facts["frame_size"] = (height, width)
-    elif "original_videos" in group:
-        # VAME's export stores [None] as "None" when it knows no video.
-        originals = [v for v in texts(group["original_videos"]) if v.strip() not in EMPTY_TEXT]
-        if originals:
-            facts["original_video"] = originals[0]
-    elif missing := MISSING_VIDEO_PATTERN.search(description or ""):
-        # A video the tool recorded that the writing machine did not have: named in the description.
-        facts["original_video"] = missing["path"]
-    if "frame_size" not in facts and "dimensions" in group:
-        facts["frame_size"] = frame_size_of_dimensions(group["dimensions"], software)
-    if facts.get("original_video") and "image_files" not in facts:
-        facts["video_path"] = local_file(facts["original_video"], local_folder(path))
-    return facts
-
-
-def frame_size_of_dimensions(dimensions: Any, software: str | None) -> tuple[int, int] | None:
-    """Return ``(height, width)`` of the first video from ndx-pose's deprecated ``dimensions``.
-
-    ndx-pose defines them as ``[width, height]``; neuroconv's LightningPose interface (the one
-    writer of ``source_software`` "LightningPose" that stores them) writes the frame shape
-    ``[height, width]``. None when unknown: dlc2nwb stores ``[[0, 0]]``, and ndx-pose 0.1 stored
-    them as uint8, so real sizes wrapped around (640 x 480 reads 128 x 224).
-    """
-    values = np.asarray(dimensions[()])
-    if values.dtype == np.uint8 or values.size < 2:
-        return None
-    first, second = (int(v) for v in values.reshape(-1, values.shape[-1])[0][:2])
-    if first <= 0 or second <= 0:
-        return None
-    return (first, second) if software == "LightningPose" else (second, first)
-
-
 def times_signature(raw: RawContainer) -> tuple:
     t = next((t for t in raw.times if t is not None), None)
     if t is None:
         return ()
     return (len(t), float(t[0]) if len(t) else None, float(t[-1]) if len(t) else None)
+
+
+def _union_base(containers: list[RawContainer], recovered: bool) -> tuple[np.ndarray, FrameTiming | None, bool]:
+    """Return the times of the video's frames (every series' times), their timing, and whether all series share them."""
+    all_times = [t for raw in containers for t in raw.times if t is not None]
+    timings = [timing for raw in containers for timing in raw.timings if timing is not None]
+    first = all_times[0] if all_times else None
+    shared = first is not None and all(len(t) == len(first) and np.array_equal(t, first) for t in all_times)
+    if not all_times:
+        base, timing = np.empty(0), None
+    elif shared:
+        base, timing = first, timings[0]
+    else:
+        union = np.unique(np.concatenate(all_times))
+        keep = np.concatenate([[True], np.diff(union) > _SAME_TIME_TOLERANCE]) if len(union) else union.astype(bool)
+        base = union[keep]
+        rate = timings[0].rate if recovered else None
+        if rate is not None and np.allclose(base, base[0] + np.arange(len(base)) / rate, rtol=0, atol=1e-9):
+            timing = FrameTiming(rate=rate, starting_time=float(base[0]), source=timings[0].source)
+        else:
+            timing = FrameTiming(
+                timestamps=base,
+                source=timings[0].source
+                if recovered
+                else "union of the series' times stored in the NWB file (series store different frames)",
+            )
+    return base, timing, shared

@@ -1,0 +1,82 @@
+"""What a ``PoseEstimation`` group says of its video: the file recorded, the file here, the frame size.
+
+The video is the ``source_video`` link's external file (ndx-pose 0.2+), else ndx-pose's deprecated
+``original_videos``, else the recorded path poseconv's description names (a video the writing machine
+did not have). The frame size is the linked ``ImageSeries``' ``dimension``, else the deprecated
+``dimensions``, whose order depends on the writer (:func:`frame_size_of_dimensions`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...metadata.defaults import MISSING_VIDEO_PATTERN
+from .store import EMPTY_TEXT, local_file, local_folder, texts
+
+__all__ = ["frame_size_of_dimensions", "video_facts"]
+
+
+def video_facts(group: Any, path: Path | str, description: str | None, software: str | None) -> dict[str, Any]:
+    """Return what a ``PoseEstimation`` group says of its video: ``original_video``, ``video_path``, ``frame_size``.
+
+    The video is its ``source_video`` link's external file, else ndx-pose's deprecated
+    ``original_videos``, else the recorded path the description names (a video the writing machine
+    did not have); ``video_path`` is that file on this machine, when it is there.
+
+    Parameters
+    ----------
+    group : h5py.Group or zarr.Group
+        The ``PoseEstimation``.
+    path : pathlib.Path or str
+        The NWB file (a str for a URL): external files are relative to it.
+    description : str or None
+        The group's description.
+    software : str or None
+        Its source software (how the deprecated ``dimensions`` are ordered).
+    """
+    facts: dict[str, Any] = {}
+    source_video = group.get("source_video")
+    if source_video is not None and "external_file" in source_video:
+        external = texts(source_video["external_file"])
+        if external:
+            facts["original_video"] = external[0]
+        if len(external) > 1:
+            # A video of image files, one per frame (SLEAP's image sequences).
+            images = [local_file(image, local_folder(path)) for image in external]
+            facts["image_files"] = tuple(images) if all(images) else None
+        if "dimension" in source_video:
+            width, height = (int(v) for v in np.asarray(source_video["dimension"][()]).reshape(-1)[:2])
+            facts["frame_size"] = (height, width)
+    elif "original_videos" in group:
+        # VAME's export stores [None] as "None" when it knows no video.
+        originals = [v for v in texts(group["original_videos"]) if v.strip() not in EMPTY_TEXT]
+        if originals:
+            facts["original_video"] = originals[0]
+    elif missing := MISSING_VIDEO_PATTERN.search(description or ""):
+        # A video the tool recorded that the writing machine did not have: named in the description.
+        facts["original_video"] = missing["path"]
+    if "frame_size" not in facts and "dimensions" in group:
+        facts["frame_size"] = frame_size_of_dimensions(group["dimensions"], software)
+    if facts.get("original_video") and "image_files" not in facts:
+        facts["video_path"] = local_file(facts["original_video"], local_folder(path))
+    return facts
+
+
+def frame_size_of_dimensions(dimensions: Any, software: str | None) -> tuple[int, int] | None:
+    """Return ``(height, width)`` of the first video from ndx-pose's deprecated ``dimensions``.
+
+    ndx-pose defines them as ``[width, height]``; neuroconv's LightningPose interface (the one
+    writer of ``source_software`` "LightningPose" that stores them) writes the frame shape
+    ``[height, width]``. None when unknown: dlc2nwb stores ``[[0, 0]]``, and ndx-pose 0.1 stored
+    them as uint8, so real sizes wrapped around (640 x 480 reads 128 x 224).
+    """
+    values = np.asarray(dimensions[()])
+    if values.dtype == np.uint8 or values.size < 2:
+        return None
+    first, second = (int(v) for v in values.reshape(-1, values.shape[-1])[0][:2])
+    if first <= 0 or second <= 0:
+        return None
+    return (first, second) if software == "LightningPose" else (second, first)

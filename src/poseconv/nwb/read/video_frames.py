@@ -1,0 +1,138 @@
+"""Which video frame each stored pose time is, when the stored times skip frames.
+
+poseconv writes every frame of a video, from frame 0, so a container's row ``k`` is the video's
+frame ``k``. Other writers store only the frames an animal was seen in: neuroconv's
+``SLEAPInterface`` writes one track's frames with times ``frame / fps`` (or the video's times of
+those frames), sleap-io's NWB writer the frames where a node has a value. Read as rows, the frames
+after a gap would be the wrong video frames, and so would every frame of a series that starts
+late. :func:`frames_on_video` numbers the stored times by video frame, so that readers and the
+exports (DeepLabCut rows, SLEAP ``frame_idx``) keep each pose on its frame:
+
+* times of a ``source_video`` ``ImageSeries`` that has them (its ``timestamps``, or ``rate`` and
+  ``starting_time``): each stored time is the frame with that time;
+* frame numbers recovered from sleap-io's ``frame x fps`` times (:mod:`.frame_times`);
+* without a linked video, times with gaps that are all whole multiples of one step (the smallest
+  gap): frame ``t / step``, time 0 being frame 0, as neuroconv and sleap-io write them, with a warning.
+
+Times without gaps are left as rows (frame 0 is the first stored time), as before: a file whose
+poses start later than its video's clock cannot be told from one whose clock was moved
+(``set_aligned_starting_time``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import PoseconvWarning
+from ...model import FrameTiming
+
+__all__ = ["frames_on_video", "video_timing"]
+
+# A stored time within this many frames of a video frame's time is that frame (float rounding of t = k / fps).
+_FRAME_TOLERANCE = 1e-3
+
+
+def video_timing(source_video: Any) -> FrameTiming | None:
+    """Return the frame times an ``ImageSeries`` stores (``timestamps``, or a positive ``rate``); None otherwise."""
+    if source_video is None:
+        return None
+    if "timestamps" in source_video:
+        timestamps = np.asarray(source_video["timestamps"][()], dtype="float64").reshape(-1)
+        return FrameTiming(timestamps=timestamps, source="timestamps of the linked video") if len(timestamps) else None
+    if "starting_time" in source_video:
+        rate = float(source_video["starting_time"].attrs.get("rate", 0.0))
+        if np.isfinite(rate) and rate > 0:
+            start = float(source_video["starting_time"][()])
+            return FrameTiming(rate=rate, starting_time=start, source="rate of the linked video")
+    return None
+
+
+def _has_gaps(base: np.ndarray) -> bool:
+    steps = np.diff(base)
+    return len(steps) > 0 and float(steps.max()) > 1.5 * float(steps.min())
+
+
+def _on_video(base: np.ndarray, video: FrameTiming) -> np.ndarray | None:
+    """Return the frame of the video of each time of ``base``; None when a time is not one of its frames."""
+    if video.timestamps is not None:
+        times = np.asarray(video.timestamps)
+        steps = np.diff(times)
+        tolerance = _FRAME_TOLERANCE * (float(steps[steps > 0].min()) if np.any(steps > 0) else 1.0)
+        index = np.clip(np.searchsorted(times, base - tolerance), 0, len(times) - 1)
+        return index if np.all(np.abs(times[index] - base) <= tolerance) else None
+    frames = (base - float(video.starting_time or 0.0)) * float(video.rate)
+    whole = np.round(frames)
+    return whole.astype("int64") if np.all(np.abs(frames - whole) <= _FRAME_TOLERANCE) and whole.min() >= 0 else None
+
+
+def _from_step(base: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """Return frame numbers ``t / step`` and the step when every time is a whole multiple of the smallest gap."""
+    steps = np.diff(base)
+    step = float(steps.min())
+    frames = base / step
+    whole = np.round(frames)
+    ok = step > 0 and whole.min() >= 0 and np.all(np.abs(frames - whole) <= _FRAME_TOLERANCE)
+    return (whole.astype("int64"), step) if ok else None
+
+
+def frames_on_video(
+    base: np.ndarray,
+    *,
+    video_times: FrameTiming | None,
+    recovered_rate: float | None,
+    path: Path | str,
+    video: str,
+) -> tuple[np.ndarray, FrameTiming] | None:
+    """Return the video frame of each time of ``base`` and the times of frames 0 to the last; None: rows are frames.
+
+    Parameters
+    ----------
+    base : numpy.ndarray
+        The sorted times of a video's containers (the union of their series' times).
+    video_times : FrameTiming, optional
+        The times of the video's frames, from its linked ``ImageSeries``.
+    recovered_rate : float, optional
+        The frame rate when the times are sleap-io's ``frame x fps`` recovered as ``frame / rate``.
+    path, video : pathlib.Path or str, str
+        The file and the video, for the warning.
+
+    Returns
+    -------
+    (numpy.ndarray, FrameTiming) or None
+        Frame number per time of ``base`` and the timing of every frame up to the last; None when
+        the times have no gap (and are not recovered frame numbers), or are frames 0, 1, 2, ... already.
+    """
+    if len(base) == 0 or (recovered_rate is None and not _has_gaps(base)):
+        return None
+    frames: np.ndarray | None = None
+    timing: FrameTiming | None = None
+    if recovered_rate is not None:
+        frames = np.round(base * recovered_rate).astype("int64")
+        timing = FrameTiming(rate=recovered_rate, starting_time=0.0, source="frames of sleap-io's frame x fps times")
+    elif video_times is not None:
+        # Times that are not the video's frames (a clock moved for the poses only) stay rows.
+        frames = _on_video(base, video_times)
+        if frames is not None and video_times.timestamps is not None:
+            n_frames = int(frames[-1]) + 1
+            timing = FrameTiming(timestamps=np.asarray(video_times.timestamps)[:n_frames], source=video_times.source)
+        elif frames is not None:
+            timing = video_times
+    elif (found := _from_step(base)) is not None:
+        frames, step = found
+        timing = FrameTiming(
+            rate=1.0 / step, starting_time=0.0, source=f"frame numbers: stored times / {step:g} s (time 0 = frame 0)"
+        )
+        warnings.warn(
+            f"{path}: the poses of video {video!r} store times with gaps, each a whole multiple of {step:g} s; "
+            f"read as frame time / {step:g} (time 0 is frame 0, as neuroconv and sleap-io write them), so each "
+            "pose keeps its video frame.",
+            PoseconvWarning,
+            stacklevel=6,
+        )
+    if frames is None or timing is None or np.array_equal(frames, np.arange(len(base))):
+        return None
+    return frames, timing

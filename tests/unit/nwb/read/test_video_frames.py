@@ -1,0 +1,54 @@
+"""Stored pose times that skip frames, numbered by video frame (:mod:`poseconv.nwb.read.video_frames`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from poseconv.errors import PoseconvWarning
+from poseconv.model import FrameTiming
+from poseconv.nwb.read.video_frames import frames_on_video
+
+FRAMES = np.array([3, 4, 5, 9, 10, 12])
+
+
+def place(base, video_times=None, recovered_rate=None):
+    return frames_on_video(base, video_times=video_times, recovered_rate=recovered_rate, path="f.nwb", video="v")
+
+
+def test_times_with_gaps_go_to_the_linked_videos_frames():
+    # The video's clock starts at 100 s: its frame k is at 100 + k / 25, whatever the poses' first time.
+    rate = FrameTiming(rate=25.0, starting_time=100.0)
+    frames, timing = place(100.0 + FRAMES / 25.0, rate)
+    np.testing.assert_array_equal(frames, FRAMES)
+    assert timing is rate
+    # A video of irregular frame times: each pose is the frame of its time, the times are the video's.
+    stamps = np.cumsum(np.r_[0.0, np.where(np.arange(20) % 3, 0.04, 0.041)])
+    frames, timing = place(stamps[FRAMES], FrameTiming(timestamps=stamps))
+    np.testing.assert_array_equal(frames, FRAMES)
+    np.testing.assert_array_equal(timing.timestamps, stamps[: FRAMES[-1] + 1])
+
+
+def test_times_with_gaps_without_a_video_are_frames_of_their_step_from_time_zero():
+    with pytest.warns(PoseconvWarning, match="time 0 is frame 0"):
+        frames, timing = place(FRAMES / 30.0)
+    np.testing.assert_array_equal(frames, FRAMES)
+    assert timing.rate == pytest.approx(30.0) and timing.starting_time == 0.0
+
+
+def test_times_that_are_rows_or_no_frames_are_left_as_rows():
+    # No gap: frame 0 is the first stored time (the clock may have been moved), as before.
+    assert place(5.0 + np.arange(10) / 30.0) is None
+    assert place(5.0 + np.arange(10) / 30.0, FrameTiming(rate=30.0, starting_time=0.0)) is None
+    # Gaps that are no whole multiples of one step, and times that are no frames of the video: rows.
+    assert place(np.array([0.0, 0.1, 0.25, 0.3001])) is None
+    assert place(np.array([0.0, 0.1, 0.5]), FrameTiming(rate=7.0, starting_time=0.0)) is None
+    # Frames 0, 1, 2, ...: nothing to place.
+    assert place(np.arange(5) / 30.0, recovered_rate=30.0) is None
+
+
+def test_recovered_frame_numbers_start_at_frame_zero_without_a_gap():
+    # sleap-io's frame x fps times, recovered as frame / fps: a series from frame 10 is frames 10 on.
+    frames, timing = place(np.arange(10, 15) / 30.0, recovered_rate=30.0)
+    np.testing.assert_array_equal(frames, np.arange(10, 15))
+    assert timing.rate == 30.0 and timing.starting_time == 0.0
