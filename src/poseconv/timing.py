@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -40,6 +41,8 @@ __all__ = [
 TIMESTAMP_SUFFIXES = (".npy", ".csv", ".tsv", ".txt")
 # Relative difference of two rates that is reported: even 0.1 % drifts by 3.6 s over an hour.
 _RATE_RTOL = 1e-5
+# Given frame times whose rate is this factor off the video's or the file's are said to be (milliseconds...).
+_CLOCK_FACTOR = 1.5
 
 
 def user_rate(sampling_frequency: float | None, *, what: str = "sampling_frequency") -> FrameTiming | None:
@@ -146,8 +149,13 @@ def check_video_length(source_name: str, n_frames: int, probe: VideoProbe, *, st
         )
 
 
-def check_timestamps(timestamps: np.ndarray, n_frames: int, what: str, *, stacklevel: int = 3) -> np.ndarray:
-    """Return ``timestamps`` as float64 after checking there is one finite time per frame.
+def check_timestamps(
+    timestamps: np.ndarray, n_frames: int, what: str, *, known: FrameTiming | None = None, stacklevel: int = 3
+) -> np.ndarray:
+    """Return ``timestamps`` as float64 after checking there is one finite, ascending time per frame.
+
+    A rate of the given times far from the ``known`` one (the video's, the pose file's) is warned about:
+    times in milliseconds, or of another camera, give the poses another clock without an error.
 
     Raises
     ------
@@ -162,9 +170,23 @@ def check_timestamps(timestamps: np.ndarray, n_frames: int, what: str, *, stackl
         )
     if np.any(~np.isfinite(array)):
         raise InvalidOptionError(f"Timestamps for {what} must be finite numbers (seconds).")
-    if np.any(np.diff(array) < 0):
+    steps = np.diff(array)
+    if np.any(steps <= 0):
+        # NWB times strictly increase (nwbinspector and `poseconv validate` call a file breaking it critical):
+        # swapped or repeated times are refused before anything is written, naming the first.
+        bad = int(np.flatnonzero(steps <= 0)[0])
+        n_bad = int(np.count_nonzero(steps <= 0))
+        raise InvalidOptionError(
+            f"Timestamps for {what} must increase from frame to frame, but frame {bad + 1} is at "
+            f"{float(array[bad + 1]):.9g} s, not after frame {bad} at {float(array[bad]):.9g} s ({n_bad} such "
+            "step(s)); give one ascending time per frame."
+        )
+    given, expected = nominal_rate(FrameTiming(timestamps=array)), nominal_rate(known) if known else None
+    # Aligned clocks differ from a video's nominal rate by a little (drift, jitter); a factor is a mistake.
+    if given and expected and not 1 / _CLOCK_FACTOR < given / expected < _CLOCK_FACTOR:
         warnings.warn(
-            f"Timestamps for {what} go backwards in places; NWB readers expect ascending times.",
+            f"Timestamps for {what} run at {given:.6g} frames per second, but {known.source} gives {expected:.6g} "
+            "fps; the times given are used. Are they in seconds, and of this video's frames?",
             PoseconvWarning,
             stacklevel=stacklevel,
         )
@@ -201,6 +223,25 @@ def missing_timing_error(source_name: str, what: str = "", video: Path | None = 
     )
 
 
+def _load_text_times(path: Path, delimiter: str | None) -> np.ndarray:
+    """Read the numbers of a text file of times, skipping one header line; a byte-order mark is not a header.
+
+    Spreadsheets save "CSV UTF-8" with a byte-order mark (Excel) and often one line of comma-separated times.
+    """
+    # utf-8-sig: a BOM before the first time made it unreadable, so it was skipped as a header (a time lost).
+    options: dict[str, Any] = {"delimiter": delimiter, "dtype": "float64", "ndmin": 1, "encoding": "utf-8-sig"}
+    try:
+        return np.loadtxt(path, **options)
+    except ValueError:
+        # One header line ("timestamp", "time_s", ...) is common in exported frame times.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # numpy's "input contained no data": said below
+            values = np.loadtxt(path, skiprows=1, **options)
+    if values.size == 0:
+        raise ValueError("no time after its first line, which is not one number; write one time per line")
+    return values
+
+
 def load_timestamps(path: str | Path) -> np.ndarray:
     """Read one time (seconds) per frame from ``.npy`` or a text file with one number per line.
 
@@ -228,12 +269,7 @@ def load_timestamps(path: str | Path) -> np.ndarray:
         if suffix == ".npy":
             values = np.load(path, allow_pickle=False)
         else:
-            delimiter = {".csv": ",", ".tsv": "\t"}.get(suffix)
-            try:
-                values = np.loadtxt(path, delimiter=delimiter, dtype="float64", ndmin=1)
-            except ValueError:
-                # One header line ("timestamp", "time_s", ...) is common in exported frame times.
-                values = np.loadtxt(path, delimiter=delimiter, dtype="float64", ndmin=1, skiprows=1)
+            values = _load_text_times(path, {".csv": ",", ".tsv": "\t"}.get(suffix))
         values = np.asarray(values, dtype="float64")
     except (ValueError, OSError) as err:
         raise InvalidOptionError(f"{path}: cannot be read as one time (seconds) per line ({err}).") from err

@@ -17,3 +17,68 @@ def test_the_missing_rate_error_says_why_the_video_found_gave_none():
     assert "its frames are images stored in the HDF5 file frames.h5, which records no frame times" in in_hdf5
     for message in (stack, unreadable, in_hdf5):
         assert "--fps" in message and "--timestamps FILE" in message
+
+
+def test_a_byte_order_mark_is_not_a_header_line(tmp_path):
+    # Excel's "CSV UTF-8" starts with a BOM: the first time was unreadable, skipped as a header, and lost
+    # (12 times for 12 frames refused as 11; 13 for 12 accepted, every time a frame late).
+    import numpy as np
+
+    from poseconv.timing import load_timestamps
+
+    times = np.arange(12) / 30.0
+    path = tmp_path / "times.csv"
+    path.write_text("\r\n".join(repr(float(t)) for t in times) + "\r\n", encoding="utf-8-sig")
+    np.testing.assert_array_equal(load_timestamps(path), times)
+    with_header = tmp_path / "header.csv"
+    with_header.write_text("time_s\n" + "\n".join(repr(float(t)) for t in times), encoding="utf-8-sig")
+    np.testing.assert_array_equal(load_timestamps(with_header), times)
+
+
+def test_times_on_one_line_of_a_text_file_are_not_zero_times(tmp_path):
+    import pytest
+
+    from poseconv.errors import InvalidOptionError
+    from poseconv.timing import load_timestamps
+
+    path = tmp_path / "times.txt"
+    path.write_text(",".join(str(i / 30) for i in range(12)))
+    with pytest.raises(InvalidOptionError, match=r"times.txt: .*write one time per line"):
+        load_timestamps(path)
+
+
+def test_times_that_go_back_or_repeat_are_refused_naming_the_first():
+    # They were written with a warning naming no frame (backwards) or none at all (repeated), making a file
+    # `poseconv validate` calls critical.
+    import numpy as np
+    import pytest
+
+    from poseconv.errors import InvalidOptionError
+    from poseconv.timing import check_timestamps
+
+    with pytest.raises(InvalidOptionError, match=r"frame 3 is at 0.05 s, not after frame 2 at 0.2 s \(1 such"):
+        check_timestamps(np.array([0.0, 0.1, 0.2, 0.05, 0.3]), 5, "video 'v'")
+    with pytest.raises(InvalidOptionError, match=r"frame 2 is at 0.1 s, not after frame 1 at 0.1 s"):
+        check_timestamps(np.array([0.0, 0.1, 0.1, 0.3]), 4, "video 'v'")
+    np.testing.assert_array_equal(check_timestamps([0, 0.5, 1], 3, "video 'v'"), [0.0, 0.5, 1.0])
+
+
+def test_times_far_from_the_known_rate_are_said_to_be_used():
+    # Frame times in milliseconds against a 30 fps video were written as seconds without a word, while the same
+    # rate given as --fps was warned about. A DAQ clock a little off the nominal rate is no mistake.
+    import numpy as np
+    import pytest
+
+    from poseconv.errors import PoseconvWarning
+    from poseconv.model import FrameTiming
+    from poseconv.timing import check_timestamps
+
+    video = FrameTiming(rate=30.0, source="the video")
+    with pytest.warns(PoseconvWarning, match=r"run at 0.0300003 frames per second, but the video gives 30 fps"):
+        check_timestamps(np.arange(10) * 33.333, 10, "video 'v'", known=video)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_timestamps(np.arange(10) / 30.0003 + 12.5, 10, "video 'v'", known=video)
+        check_timestamps(np.arange(10) * 33.333, 10, "video 'v'")

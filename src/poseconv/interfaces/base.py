@@ -160,7 +160,11 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
             raise InvalidOptionError(f"Expected timestamps for {len(videos)} videos, got {len(arrays)}.")
         for video, array in zip(videos, arrays, strict=True):
             array = timing.check_timestamps(
-                array, self._pose.n_frames(video), f"video '{video}'", stacklevel=user_stacklevel()
+                array,
+                self._pose.n_frames(video),
+                f"video '{video}'",
+                known=self._pose.timing.get(video),
+                stacklevel=user_stacklevel(),
             )
             self._aligned_timing[video] = FrameTiming(timestamps=array, source="timestamps given by the user")
 

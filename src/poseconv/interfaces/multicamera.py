@@ -198,7 +198,11 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
             One time (seconds) per frame of the session.
         """
         array = timing.check_timestamps(
-            aligned_timestamps, self._session.n_frames, "the session", stacklevel=user_stacklevel()
+            aligned_timestamps,
+            self._session.n_frames,
+            "the session",
+            known=self._session.timing,
+            stacklevel=user_stacklevel(),
         )
         self._aligned = FrameTiming(timestamps=array, source="timestamps given by the user")
 
