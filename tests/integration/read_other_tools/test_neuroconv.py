@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from datetime import UTC, datetime
 
+import h5py
 import numpy as np
 import pandas as pd
 
@@ -75,3 +76,27 @@ def test_neuroconv_lightningpose_interface(tmp_path):
     assert (timing.rate, timing.starting_time) == (250.0, 0.0)
     np.testing.assert_allclose(timing.times(track.n_frames), np.arange(len(source)) / 250.0, rtol=0, atol=1e-9)
     check_inspect_and_export(path, [pose], tmp_path)
+
+
+def test_neuroconv_deeplabcut_dimensions_height_first(tmp_path):
+    """With a project config naming the video, neuroconv stores dimensions [[height, width]] (crop 0, 640, 0, 480).
+
+    The video is 640 wide and 480 high; ndx-pose's order would be [[640, 480]].
+    """
+    from neuroconv.datainterfaces import DeepLabCutInterface
+
+    config = (SINGLE_ANIMAL_H5.parent / "config.yaml").read_text()
+    recorded = "/content/cloned-DLC-repo/examples/openfield-Pranav-2018-10-30/videos/m4s1.mp4"
+    assert recorded in config
+    # The analysed video's name (m3v1mp4) in video_sets, as in the project that analysed it.
+    (tmp_path / "config.yaml").write_text(config.replace(recorded, "/data/videos/m3v1mp4.mp4"))
+    interface = DeepLabCutInterface(
+        file_path=SINGLE_ANIMAL_H5, config_file_path=tmp_path / "config.yaml", sampling_frequency=30.0
+    )
+    path = _run(interface, tmp_path / "dlc.nwb")
+    with h5py.File(path) as f:
+        assert f["processing/behavior/PoseEstimationDeepLabCut/dimensions"][()].tolist() == [[480, 640]]
+    [pose] = read_nwb(path)
+    [video] = pose.videos.values()
+    assert video.original_path == "/data/videos/m3v1mp4.mp4"
+    assert video.frame_size == (480, 640)

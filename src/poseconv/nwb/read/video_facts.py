@@ -3,20 +3,26 @@
 The video is the ``source_video`` link's external file (ndx-pose 0.2+), else ndx-pose's deprecated
 ``original_videos``, else the recorded path poseconv's description names (a video the writing machine
 did not have). The frame size is the linked ``ImageSeries``' ``dimension``, else the deprecated
-``dimensions``, whose order depends on the writer (:func:`frame_size_of_dimensions`).
+``dimensions``, whose order depends on the writer (:func:`frame_size_of_dimensions`): ndx-pose's
+``[width, height]``, but ``[height, width]`` from neuroconv's LightningPose interface and from its
+DeepLabCut interface since that builds the container from metadata (:func:`dimensions_height_first`).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ...metadata.defaults import MISSING_VIDEO_PATTERN
-from .store import EMPTY_TEXT, local_file, local_folder, texts
+from .store import EMPTY_TEXT, local_file, local_folder, neurodata_type, texts
 
-__all__ = ["frame_size_of_dimensions", "video_facts"]
+__all__ = ["frame_size_of_dimensions", "dimensions_height_first", "video_facts"]
+
+# The name neuroconv's DeepLabCut interface gives a container's skeleton: "Skeleton<container>_<Subject>".
+_NEUROCONV_SKELETON = re.compile(r"^Skeleton.+_.+$")
 
 
 def video_facts(group: Any, path: Path | str, description: str | None, software: str | None) -> dict[str, Any]:
@@ -59,19 +65,47 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
         # A video the tool recorded that the writing machine did not have: named in the description.
         facts["original_video"] = missing["path"]
     if "frame_size" not in facts and "dimensions" in group:
-        facts["frame_size"] = frame_size_of_dimensions(group["dimensions"], software)
+        facts["frame_size"] = frame_size_of_dimensions(group["dimensions"], dimensions_height_first(group, software))
     if facts.get("original_video") and "image_files" not in facts:
         facts["video_path"] = local_file(facts["original_video"], local_folder(path))
     return facts
 
 
-def frame_size_of_dimensions(dimensions: Any, software: str | None) -> tuple[int, int] | None:
+def dimensions_height_first(group: Any, software: str | None) -> bool:
+    """Return whether the writer of ``group`` stored its deprecated ``dimensions`` as ``[height, width]``.
+
+    ndx-pose defines them as ``[width, height]``. neuroconv's LightningPose interface (the one
+    writer of ``source_software`` "LightningPose" that stores them) writes the frame shape. Its
+    DeepLabCut interface writes ``[[height, width]]`` (crop ``x1, x2, y1, y2`` as ``[[y2, x2]]``)
+    since it builds the container from metadata: those versions link a ``Skeleton`` named
+    ``Skeleton<container>_<Subject>``. The versions before (dlc2nwb's code, ``[x2, y2]``) linked
+    such a skeleton too, but also a camera named after the container (``PoseEstimation...``), which
+    the later ones do not (``Camera<container>``, or none).
+
+    Parameters
+    ----------
+    group : h5py.Group or zarr.Group
+        The ``PoseEstimation``.
+    software : str or None
+        Its source software.
+    """
+    if software == "LightningPose":
+        return True
+    if software != "DeepLabCut":
+        return False
+    # Dangling links are left out: "in" is False for them.
+    members = {key: neurodata_type(group[key]) for key in group if key in group}
+    if any(kind == "Device" and key.startswith("PoseEstimation") for key, kind in members.items()):
+        return False
+    return any(kind == "Skeleton" and _NEUROCONV_SKELETON.match(key) for key, kind in members.items())
+
+
+def frame_size_of_dimensions(dimensions: Any, height_first: bool) -> tuple[int, int] | None:
     """Return ``(height, width)`` of the first video from ndx-pose's deprecated ``dimensions``.
 
-    ndx-pose defines them as ``[width, height]``; neuroconv's LightningPose interface (the one
-    writer of ``source_software`` "LightningPose" that stores them) writes the frame shape
-    ``[height, width]``. None when unknown: dlc2nwb stores ``[[0, 0]]``, and ndx-pose 0.1 stored
-    them as uint8, so real sizes wrapped around (640 x 480 reads 128 x 224).
+    ``height_first`` says the writer stored ``[height, width]`` rather than ndx-pose's
+    ``[width, height]`` (:func:`dimensions_height_first`). None when unknown: dlc2nwb stores ``[[0, 0]]``,
+    and ndx-pose 0.1 stored them as uint8, so real sizes wrapped around (640 x 480 reads 128 x 224).
     """
     values = np.asarray(dimensions[()])
     if values.dtype == np.uint8 or values.size < 2:
@@ -79,4 +113,4 @@ def frame_size_of_dimensions(dimensions: Any, software: str | None) -> tuple[int
     first, second = (int(v) for v in values.reshape(-1, values.shape[-1])[0][:2])
     if first <= 0 or second <= 0:
         return None
-    return (first, second) if software == "LightningPose" else (second, first)
+    return (first, second) if height_first else (second, first)
