@@ -561,6 +561,49 @@ def test_a_dlc_csv_cut_in_its_last_row_is_converted_with_a_warning_naming_the_ro
 
 
 @needs_shared_data
+def test_the_value_a_cut_row_ends_in_is_not_read_as_written(tmp_path):
+    # A copy stopped inside "363.09275..." left "36", which was written as objectA's x in frame 5.
+    from poseconv import DeepLabCutPoseInterface
+    from poseconv.errors import PoseconvWarning
+
+    lines = DLC_CSV.read_text().splitlines(keepends=True)
+    values = lines[8].rstrip("\n").split(",")
+    cut = tmp_path / DLC_CSV.name
+    cut.write_text("".join(lines[:8]) + ",".join(values[:10] + [values[10][:2]]))
+    with pytest.warns(PoseconvWarning, match=r"has 11 of 13 values.*and the last one it holds, cut in the middle, too"):
+        interface = DeepLabCutPoseInterface(file_path=cut, sampling_frequency=30.0)
+    (track,) = interface.pose.tracks
+    assert np.isnan(track.positions[5, 3]).all()
+    np.testing.assert_array_equal(track.positions[5, 2], [float(values[7]), float(values[8])])
+    # A whole last row without its line end may end in a cut value: said, and read as written.
+    whole = tmp_path / "whole.csv"
+    whole.write_text("".join(lines[:9]).rstrip("\n"))
+    with pytest.warns(PoseconvWarning, match=r"does not end its last line \(frame 5\).*It is read as written"):
+        interface = DeepLabCutPoseInterface(file_path=whole, sampling_frequency=30.0)
+    assert interface.pose.tracks[0].confidence[5, 3] == float(values[12])
+
+
+def test_a_sleap_csv_cut_in_its_last_row_says_so(tmp_path):
+    import sleap_io as sio
+
+    from poseconv.errors import PoseconvWarning
+    from poseconv.readers.sleap.csv import read_sleap_csv
+
+    full = tmp_path / "flies.csv"
+    sio.save_csv(sio.load_slp(str(FLIES)), str(full), format="sleap")
+    lines = full.read_text().splitlines(keepends=True)[:4]
+    values = lines[3].rstrip("\n").split(",")
+    cut = tmp_path / "cut.csv"
+    cut.write_text("".join(lines[:3]) + ",".join(values[:10] + [values[10][:2]]))
+    with pytest.warns(PoseconvWarning, match=r"has 11 of \d+ values: the file looks cut short"):
+        pose = read_sleap_csv(cut)
+    track = next(t for t in pose.tracks if t.name == values[0])
+    frame = int(values[1])
+    assert np.isnan(track.positions[frame, 2, 0])  # eyeR.x, "75" of "755.94"
+    np.testing.assert_array_equal(track.positions[frame, 1], [float(values[7]), float(values[8])])
+
+
+@needs_shared_data
 def test_a_dlc_csv_with_a_short_row_inside_is_converted_with_a_warning_naming_the_line(tmp_path):
     from poseconv import DeepLabCutPoseInterface
     from poseconv.errors import PoseconvWarning

@@ -38,6 +38,7 @@ __all__ = [
     "close_collected",
     "exact_float_option",
     "open_h5_table",
+    "warn_if_rows_short",
 ]
 
 # Rows compared with HDFStore.select before the raw block mapping is trusted.
@@ -326,13 +327,19 @@ class CsvTable(FrameTable):
         else:
             self.index = np.arange(n_rows, dtype="int64")
         if n_rows:
-            _warn_if_rows_short(
+            cut = warn_if_rows_short(
                 self.path,
                 n_header=n_header,
                 n_fields=len(columns) + int(frame_column),
                 n_rows=n_rows,
                 last_row=self.index[-1],
             )
+            if cut is not None and cut - int(frame_column) >= 0:
+                # The last value a cut row holds is itself cut ("363.0927" written as "36"): not a value.
+                cached = np.memmap(self.cache_path, dtype="float64", mode="r+", shape=(n_rows, len(columns)))
+                cached[n_rows - 1, cut - int(frame_column)] = np.nan
+                cached.flush()
+                del cached
         super().__init__(n_rows=n_rows, n_columns=len(columns))
         self._map: np.ndarray | None = None
 
@@ -362,45 +369,66 @@ def _count_commas(path: Path, *, skip_lines: int) -> int:
     return commas
 
 
-def _warn_if_rows_short(path: Path, *, n_header: int, n_fields: int, n_rows: int, last_row: Any) -> None:
+def _ends_a_line(path: Path) -> bool:
+    """Whether the file's last byte ends a line (pandas and the tools end every CSV so)."""
+    with path.open("rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        if handle.tell() == 0:
+            return True
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) in (b"\n", b"\r")
+
+
+def warn_if_rows_short(path: Path, *, n_header: int, n_fields: int, n_rows: int, last_row: Any) -> int | None:
     """Warn when rows have fewer values than the header: an interrupted export, or a damaged or edited file.
 
     pandas fills the missing values of a short row with NaN without a word, which would hide a
     damaged file among the frames a tool could not track. Full rows of numbers hold exactly
     ``n_fields - 1`` commas each, so the file is counted once (bytes, fast) and read line by line
-    only when commas are missing.
+    only when commas are missing. A file that does not end a line was cut in its last row: when that
+    row is short, its last value was cut too, and its position among the fields is returned (the
+    caller reads it as NaN); None otherwise.
     """
     import warnings
 
-    if _count_commas(path, skip_lines=n_header) >= n_rows * (n_fields - 1):
-        return
-    short, last_line = [], 0
-    with path.open("rb") as handle:
-        for number, text in enumerate(handle, start=1):
-            if number > n_header and text.strip():
-                last_line = number
-                if text.count(b",") < n_fields - 1:
-                    short.append((number, text.count(b",") + 1))
-    if not short:
-        return
+    ends_a_line = _ends_a_line(path)
+    short: list[tuple[int, int]] = []
+    last_line = 0
+    if _count_commas(path, skip_lines=n_header) < n_rows * (n_fields - 1):
+        with path.open("rb") as handle:
+            for number, text in enumerate(handle, start=1):
+                if number > n_header and text.strip():
+                    last_line = number
+                    if text.count(b",") < n_fields - 1:
+                        short.append((number, text.count(b",") + 1))
+    cut = None
     if len(short) == 1 and short[0][0] == last_line:
         found = short[0][1]
+        cut = found - 1 if not ends_a_line else None
         message = (
             f"its last row (line {last_line}, frame {last_row}) has {found} of {n_fields} values: the file looks "
-            "cut short (an interrupted export or copy)"
+            "cut short (an interrupted export or copy). The missing values are read as NaN"
+            + (", and the last one it holds, cut in the middle, too" if cut is not None else "")
         )
-    else:
+    elif short:
         first, found = short[0]
         message = (
             f"{len(short)} row(s) have fewer values than the header's {n_fields}, the first at line {first} "
-            f"({found} values): the file was damaged or edited"
+            f"({found} values): the file was damaged or edited. The missing values are read as NaN"
         )
+    elif not ends_a_line:
+        message = (
+            f"it does not end its last line (frame {last_row}), as the tools always do: it may be cut short (an "
+            "interrupted copy), and that row's last value cut in the middle. It is read as written"
+        )
+    else:
+        return None
     warnings.warn(
-        f"{path}: {message}. The missing values are read as NaN; export the file again from the tool to be sure "
-        "nothing else is lost.",
+        f"{path}: {message}; export the file again from the tool to be sure nothing else is lost.",
         PoseconvWarning,
-        stacklevel=2,
+        stacklevel=3,
     )
+    return cut
 
 
 def _remove_quietly(path: Path) -> None:

@@ -239,9 +239,15 @@ def _read_rows(path: Path) -> Any:
     """Read the CSV's rows: numbers exactly as written, a track's name as written (empty: no track)."""
     import pandas as pd
 
-    from ..tables import exact_float_option
+    from ..tables import exact_float_option, warn_if_rows_short
 
     table = pd.read_csv(path, dtype={"track": "string"}, keep_default_na=True, **exact_float_option())
+    if len(table):
+        # A file cut short: pandas fills the row with NaN and keeps its last value, cut in the middle, as written.
+        last = table["frame_idx"].iloc[-1] if "frame_idx" in table else len(table) - 1
+        cut = warn_if_rows_short(path, n_header=1, n_fields=len(table.columns), n_rows=len(table), last_row=last)
+        if cut is not None and table.columns[cut] != "track":
+            table.iloc[-1, cut] = np.nan
     if "track" in table and table["track"].isna().any():
         # pandas reads a track named "NA", "None" or "nan" as missing; only an empty cell is no track.
         named = pd.read_csv(path, usecols=["track"], dtype="string", keep_default_na=False)["track"]
