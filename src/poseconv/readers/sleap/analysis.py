@@ -205,6 +205,30 @@ def _file_facts(handle: Any, arrays: _Arrays) -> dict[str, Any]:
     }
 
 
+#: The software recorded for an analysis file SLEAP did not write, which names none.
+UNKNOWN_WRITER = "unknown"
+#: What such a file's container descriptions say.
+OTHER_WRITER_NOTE = (
+    "Written in SLEAP's analysis layout by a program other than SLEAP (points have scores but their instances "
+    "none, as movement's save_poses.to_sleap_analysis_file writes any tool's poses), which records neither the "
+    "software that estimated the poses nor its model; set source_software in the PoseEstimation metadata if it "
+    "is known."
+)
+OTHER_WRITER_CONFIDENCE = (
+    "The point_scores of the analysis file, as written; the file does not say what computed them (for "
+    "DeepLabCut poses, the likelihood). NaN where the animal is absent."
+)
+
+
+def _scored_without_instance_scores(arrays: _Arrays) -> bool:
+    """Whether a point has a score where its instance has none: SLEAP never exports that."""
+    point, instance = arrays.scores["point_scores"], arrays.scores["instance_scores"]
+    if point is None:
+        return False
+    scored = np.any(np.isfinite(point), axis=-1)
+    return bool(np.any(scored & ~np.isfinite(instance))) if instance is not None else bool(scored.any())
+
+
 def _name_slots(arrays: _Arrays, path: Path, video_path: str, untracked: UntrackedPolicy) -> list[str]:
     """Track names of the slots; unnamed slots that never meet in a frame are folded into one animal."""
     n_slots = arrays.locations.shape[1]
@@ -271,9 +295,15 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
     version = notes["provenance"].get("sleap_version")
     if (note := inference_note(notes["provenance"])) is not None:
         notes["model"] = note
+    software = "SLEAP"
+    if _scored_without_instance_scores(arrays):
+        # SLEAP scores every predicted instance; movement's to_sleap_analysis_file (of any tool's poses) does not.
+        software, notes["model"] = UNKNOWN_WRITER, OTHER_WRITER_NOTE
+        for track in pose_tracks:
+            track.confidence_definition = OTHER_WRITER_CONFIDENCE if track.confidence is not None else None
     skeleton = Skeleton(name=facts["skeleton_name"], nodes=tuple(arrays.node_names), edges=tuple(facts["edges"]))
     return PoseData.from_tracks(
-        source_software="SLEAP",
+        source_software=software,
         source_file=path,
         skeletons=[skeleton],
         videos=[video],

@@ -171,3 +171,31 @@ def test_labels_on_a_few_frames_of_a_long_video_are_pointed_to_training_data(tmp
     with pytest.raises(InvalidSourceFileError, match=r"reach frame 12,000,000.*--source sleap-labels"):
         read_sleap(path)
     assert len(read_sleap_labels(path).frames) == 3
+
+
+def test_movements_sleap_analysis_files_do_not_say_sleap_estimated_the_poses(tmp_path):
+    # movement writes any tool's poses in SLEAP's analysis layout: points with scores, instances without. They
+    # were recorded as SLEAP's, their DeepLabCut likelihoods described as SLEAP's part confidence maps.
+    load_poses = pytest.importorskip("movement.io.load_poses")
+    save_poses = pytest.importorskip("movement.io.save_poses")
+    from poseconv.metadata.defaults import default_pose_metadata
+    from poseconv.readers.sleap import read_sleap
+    from poseconv.readers.sleap.analysis import OTHER_WRITER_NOTE, UNKNOWN_WRITER
+
+    rng = np.random.default_rng(3)
+    position = rng.uniform(0, 640, size=(12, 2, 2, 2))
+    confidence = rng.uniform(size=(12, 2, 2))
+    position[7] = confidence[7] = np.nan
+    dataset = load_poses.from_numpy(
+        position_array=position, confidence_array=confidence, individual_names=["a", "b"], fps=30
+    )
+    path = tmp_path / "poses.analysis.h5"
+    save_poses.to_sleap_analysis_file(dataset, path)
+    pose = read_sleap(path)
+    assert pose.source_software == UNKNOWN_WRITER
+    assert "part confidence map" not in pose.tracks[0].confidence_definition
+    container = next(iter(default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()))
+    assert OTHER_WRITER_NOTE in container["description"]
+    for k, track in enumerate(pose.tracks):
+        np.testing.assert_array_equal(track.positions, position[..., k].transpose(0, 2, 1))
+        np.testing.assert_array_equal(track.confidence, confidence[..., k])
