@@ -9,10 +9,14 @@ when the user said so. Appending to an existing file (:mod:`poseconv.appending`)
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
+import hashlib
 import os
+import re
 import shutil
 import signal
+import socket
 import tempfile
 import threading
 import uuid
@@ -184,8 +188,11 @@ def folder_problem(folder: str | Path) -> str | None:
 
 # Longest file name (bytes) where the system does not say; 255 on every common file system.
 _NAME_MAX = 255
-# What a temporary name adds to the output's stem: ".", ".<8 hex>.partial".
-_PARTIAL_EXTRA = len(".") + len(".12345678.partial")
+# What a temporary name adds to the output's stem: ".", ".<8 hex>.<process ID>-<computer>.partial" (room for
+# any process ID, so that every process cuts a long stem alike and finds the others' temporary files).
+_PARTIAL_EXTRA = len(".") + len(".12345678.4294967295-abcdef.partial")
+# The rest of a temporary name after ".<stem>": without the writer (poseconv before it was recorded), or with it.
+_PARTIAL_TAIL = r"\.[0-9a-f]{8}(?:\.(?P<pid>[0-9]+)-(?P<host>[0-9a-f]{6}))?\.partial"
 
 
 def _name_max(folder: Path) -> int:
@@ -212,19 +219,73 @@ def _partial_stem(path: Path) -> str:
     return path.stem.encode()[: max(budget, 1)].decode(errors="ignore")
 
 
+@functools.cache
+def _host_tag() -> str:
+    """Return a short tag of this computer's name: a process ID in a temporary name is looked up only here."""
+    return hashlib.blake2b(socket.gethostname().encode(), digest_size=3).hexdigest()
+
+
 def partial_path(path: Path) -> Path:
     """Return a hidden, unique temporary name next to ``path`` (same folder: the rename is atomic).
 
-    The name fits the file system even when ``path``'s own name is near its limit.
+    The name fits the file system even when ``path``'s own name is near its limit, and records the
+    writing process and computer, so that :func:`remove_partials` can tell a leftover of a process
+    that ended from a file being written.
     """
-    return path.with_name(f".{_partial_stem(path)}.{uuid.uuid4().hex[:8]}.partial{path.suffix}")
+    writer = f"{os.getpid()}-{_host_tag()}"
+    return path.with_name(f".{_partial_stem(path)}.{uuid.uuid4().hex[:8]}.{writer}.partial{path.suffix}")
 
 
 def remove_partials(path: Path) -> None:
-    """Remove temporary files a killed process left for ``path`` (it could not clean up itself)."""
-    if path.parent.is_dir():
-        for stale in path.parent.glob(f".{glob.escape(_partial_stem(path))}.*.partial{path.suffix}"):
-            _remove(stale)
+    """Remove the temporary files that processes which have ended left for ``path`` (they could not clean up).
+
+    Only ``path``'s own: a name :func:`partial_path` gives for it, not one of an output whose stem starts with
+    its stem (``m1.day2.nwb`` for ``m1.nwb``). A temporary file whose process still runs is being written and
+    stays, as does one written on another computer (a cluster's worker), whose process cannot be looked up.
+    """
+    if not path.parent.is_dir():
+        return
+    stem = f".{_partial_stem(path)}"
+    own = re.compile(re.escape(stem) + _PARTIAL_TAIL + re.escape(path.suffix))
+    for candidate in path.parent.glob(f"{glob.escape(stem)}.*"):
+        found = own.fullmatch(candidate.name)
+        if found is not None and _writer_ended(candidate, found["pid"], found["host"]):
+            # Gone already (another run cleaning up) or, on Windows, open in the process writing it.
+            with contextlib.suppress(OSError):
+                _remove(candidate)
+
+
+def _writer_ended(partial: Path, pid: str | None, host: str | None) -> bool:
+    """Return whether the process that wrote the temporary file ``partial`` has ended (nothing writes it now)."""
+    if pid is None:
+        # Named by a poseconv that did not record its writer; this one names none so.
+        return True
+    if host != _host_tag():
+        return False
+    if os.name == "nt":  # pragma: no cover - Windows
+        # os.kill(pid, 0) would end the process there. Windows refuses to remove a file a process has open,
+        # so the removal itself tells; a Zarr store's files are opened one at a time, so a store stays.
+        return not partial.is_dir()
+    return not _running(int(pid))
+
+
+def _running(pid: int) -> bool:
+    """Return whether process ``pid`` of this computer runs (another user's too); POSIX systems."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        # Another user's process (PermissionError): it runs.
+        return True
+    try:
+        # A process that ended and was not yet waited for (a zombie) keeps its ID but writes nothing.
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 def _remove(path: Path) -> None:

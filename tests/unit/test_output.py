@@ -3,10 +3,46 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from poseconv.output import OutputError
+
+# A process writing an output: it prints its temporary file, then holds it until told to finish (or killed).
+_WRITING = """
+import sys
+from pathlib import Path
+from poseconv.output import atomic_output
+with atomic_output(Path(sys.argv[1]), overwrite=False) as partial:
+    partial.write_bytes(b"written by another process")
+    print(partial, flush=True)
+    sys.stdin.readline()
+"""
+
+
+class _Writer:
+    """Another process writing ``path`` through :func:`~poseconv.output.atomic_output`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WRITING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self.partial = Path(self.process.stdout.readline().strip())
+        assert self.partial.is_file(), "the writer did not start"
+
+    def finish(self) -> int:
+        """Let it put its file in place; return its exit code."""
+        self.process.communicate("\n", timeout=60)
+        return self.process.returncode
+
+    def kill(self) -> None:
+        """End it as the system's out-of-memory killer would: it cannot remove its temporary file."""
+        self.process.kill()
+        self.process.communicate(timeout=60)
 
 
 def _store(path, text):
@@ -107,8 +143,9 @@ def test_an_output_name_near_the_file_systems_limit_is_written_and_a_longer_one_
     with atomic_output(check_output(path, overwrite=False)) as partial:
         partial.write_bytes(b"complete")
     assert path.read_bytes() == b"complete"
-    stale = partial_path(path)
-    stale.write_bytes(b"left by a killed process")
+    killed = _Writer(path)
+    killed.kill()
+    assert len(killed.partial.name.encode()) <= 255 and killed.partial.is_file()
     remove_partials(path)
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
@@ -148,3 +185,22 @@ def test_a_url_as_the_output_is_named_a_url(tmp_path):
 
     with pytest.raises(OutputError, match=r"^http://127.0.0.1:1/x.nwb: is a URL; poseconv writes files on this"):
         check_output("http://127.0.0.1:1/x.nwb", overwrite=False)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows tells a file being written by refusing to remove it")
+def test_the_cleanup_of_an_output_removes_its_own_leftovers_only(tmp_path):
+    from poseconv.output import remove_partials
+
+    # Before, m1's cleanup removed every ".m1.*.partial.nwb": the temporary file of m1.day2, being written
+    # by another worker, which then failed with "cannot be written (No such file or directory)".
+    other_output = _Writer(tmp_path / "m1.day2.nwb")
+    same_output = _Writer(tmp_path / "m1.nwb")  # another run converting m1 at the same time
+    remove_partials(tmp_path / "m1.nwb")
+    assert other_output.partial.is_file() and same_output.partial.is_file()
+
+    same_output.kill()
+    assert same_output.partial.is_file()  # left by the killed process, as the next run finds it
+    remove_partials(tmp_path / "m1.nwb")
+    assert not same_output.partial.exists() and other_output.partial.is_file()
+    assert other_output.finish() == 0
+    assert (tmp_path / "m1.day2.nwb").read_bytes() == b"written by another process"

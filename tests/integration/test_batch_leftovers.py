@@ -1,0 +1,86 @@
+"""``poseconv run`` and the temporary files of NWB files being written: its own leftovers go, nobody else's.
+
+Each NWB file is written under a hidden temporary name and renamed when complete; a process killed
+while writing (the out-of-memory killer, a scheduler's ``SIGKILL``) leaves its temporary file behind.
+The other writers here are real processes, started with :func:`~poseconv.output.atomic_output` as a
+worker uses it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from poseconv.batch.runner import run_batch
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+from tests.fixtures.paths import needs_shared_data
+
+START = "2024-05-01T10:30:00+02:00"
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="Windows tells a file being written by refusing to remove it")
+
+# A process writing an output: it prints its temporary file, then holds it until told to finish (or killed).
+_WRITING = """
+import sys
+from pathlib import Path
+from poseconv.output import atomic_output
+with atomic_output(Path(sys.argv[1]), overwrite=False) as partial:
+    partial.write_bytes(b"written by another process")
+    print(partial, flush=True)
+    sys.stdin.readline()
+"""
+
+
+class _Writer:
+    """Another process writing ``path`` through :func:`~poseconv.output.atomic_output`."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WRITING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self.partial = Path(self.process.stdout.readline().strip())
+        assert self.partial.is_file(), "the writer did not start"
+
+    def finish(self) -> int:
+        """Let it put its file in place; return its exit code."""
+        self.process.communicate("\n", timeout=60)
+        return self.process.returncode
+
+    def kill(self) -> None:
+        """End it as the out-of-memory killer would: it cannot remove its temporary file."""
+        self.process.kill()
+        self.process.communicate(timeout=60)
+
+
+def _spec(tmp_path: Path, *session_ids: str) -> Path:
+    sessions = [
+        {
+            "session_id": session_id,
+            "session_start_time": START,
+            "subject": {"subject_id": "m1", "species": "Mus musculus", "sex": "M", "age": "P90D"},
+            "pose": [{"file_path": str(SINGLE_ANIMAL_H5)}],
+        }
+        for session_id in session_ids
+    ]
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump({"output_folder": "out", "sessions": sessions}), encoding="utf-8")
+    return path
+
+
+@needs_shared_data
+def test_a_session_leaves_the_file_another_session_is_writing(tmp_path):
+    # Before, session m1 removed every ".m1.*.partial.nwb" before writing: the temporary file of session
+    # m1.day2, which another worker was writing; m1.day2 then failed with "cannot be written (No such file
+    # or directory); choose a folder that takes new files".
+    other = _Writer(tmp_path / "out" / "m1.day2.nwb")
+    report = run_batch(_spec(tmp_path, "m1"), jobs=1)
+    assert [r.status for r in report.sessions] == ["converted"], report.to_dict()
+    assert other.partial.is_file()
+    assert other.finish() == 0
+    assert (tmp_path / "out" / "m1.day2.nwb").read_bytes() == b"written by another process"
