@@ -65,7 +65,10 @@ def _video_filename(pose: PoseData, key: str) -> str | list[str]:
         return str(info.path)
     if info.image_files:
         return [str(image) for image in info.image_files]
-    recorded = info.original_path or key
+    recorded = info.original_path
+    if recorded is None:
+        # No video recorded: the key is no path, so it is not put beside the NWB file.
+        return key
     if not _relative_to_nwb(pose, recorded):
         return recorded
     # NWB records a video relative to the NWB file: the .slp elsewhere would name another place.

@@ -16,16 +16,16 @@ import pandas as pd
 
 from poseconv.nwb.read.pose import read_nwb
 from poseconv.readers.deeplabcut import read_deeplabcut
-from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
 from tests.fixtures.paths import SHARED_DATA
 
-from .checks import assert_values, check_inspect_and_export
+from .checks import assert_values, check_inspect_and_export, run_cli
 
 LP_PREDICTIONS = SHARED_DATA / "neuroconv/behavior_testing_data/lightningpose/outputs/2023-11-09/10-14-37/video_preds"
 
 
-def _run(interface, path):
-    metadata = interface.get_metadata()
+def _run(interface, path, metadata=None):
+    metadata = interface.get_metadata() if metadata is None else metadata
     metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -100,3 +100,46 @@ def test_neuroconv_deeplabcut_dimensions_height_first(tmp_path):
     [video] = pose.videos.values()
     assert video.original_path == "/data/videos/m3v1mp4.mp4"
     assert video.frame_size == (480, 640)
+
+
+def test_neuroconv_deeplabcut_one_interface_per_animal(tmp_path):
+    """A multi-animal file converted as neuroconv documents it: one interface per individual, containers renamed.
+
+    The animals are one video's, named by their skeletons ('SkeletonPoseEstimationDeepLabCut_Individual2',
+    the subject capitalised) or, for the one whose Subject is in the file, by the skeleton's subject link.
+    """
+    import sleap_io as sio
+    from neuroconv import ConverterPipe
+    from neuroconv.datainterfaces import DeepLabCutInterface
+
+    animals = ["individual1", "individual2", "individual3"]
+    interfaces = {
+        animal: DeepLabCutInterface(
+            file_path=MULTI_ANIMAL_H5, sampling_frequency=30.0, metadata_key=animal, subject_name=animal
+        )
+        for animal in animals
+    }
+    converter = ConverterPipe(data_interfaces=interfaces)
+    metadata = converter.get_metadata()
+    metadata["Subject"] = {"subject_id": "individual1", "species": "Mus musculus", "sex": "U", "age": "P90D"}
+    for animal in animals:
+        metadata["Pose"]["PoseEstimations"][animal]["name"] = f"PoseEstimation{animal.capitalize()}"
+    path = _run(converter, tmp_path / "three_mice.nwb", metadata)
+
+    [pose] = read_nwb(path)
+    assert [t.name for t in pose.tracks] == ["individual1", "Individual2", "Individual3"]
+    assert {t.video for t in pose.tracks} == {"video"} and list(pose.videos) == ["video"]
+    expected = read_deeplabcut(MULTI_ANIMAL_H5, find_side_files=False)
+    by_name = {t.name: t for t in expected.tracks}
+    for got, want in zip(pose.tracks, [by_name[animal] for animal in animals], strict=True):
+        assert_values(got.positions, want.positions)
+        assert_values(got.confidence, want.confidence)
+
+    run_cli("export", path, "--to", "dlc", tmp_path / "back.h5", "-q")
+    table = pd.read_hdf(tmp_path / "back.h5")
+    assert list(table.columns.get_level_values("individuals").unique()) == ["individual1", "Individual2", "Individual3"]
+    run_cli("export", path, "--to", "slp", tmp_path / "back.slp", "-q")
+    labels = sio.load_slp(str(tmp_path / "back.slp"), open_videos=False)
+    assert [t.name for t in labels.tracks] == ["individual1", "Individual2", "Individual3"]
+    # No video was recorded: the .slp names the video key, not a file beside the NWB file.
+    assert [v.filename for v in labels.videos] == ["video"]

@@ -32,9 +32,8 @@ from .frame_times import FrameTimes, correct_truncated_rates, recover_frame_time
 from .pose_names import (
     DEFAULT_TRACK_NAME,
     common_prefix,
+    container_names,
     file_stem,
-    names_from_container_name,
-    names_from_description,
     node_of_series,
 )
 from .skeletons import stored_skeleton
@@ -141,6 +140,10 @@ class RawContainer:
     timings: list[FrameTiming | None]
     n_dims: int
     facts: dict[str, Any]
+    # The animal neuroconv's DeepLabCut interface named in the skeleton, and the recorded video's name:
+    # the track and video when the containers of a group name several animals (see ContainerScanner._align).
+    animal: str | None = None
+    recorded_video: str | None = None
 
 
 class ContainerScanner:
@@ -171,31 +174,37 @@ class ContainerScanner:
             names[f"{info.module}/{info.name}" if info.name in clashing else info.name] = info
         return names
 
-    def _skeleton_of(self, group: Any, series_names: list[str]) -> tuple[list[str], list[tuple[int, int]], str]:
-        """Return (nodes, edges, skeleton name) from the linked Skeleton or the 0.1 datasets."""
+    def _skeleton_of(
+        self, group: Any, series_names: list[str]
+    ) -> tuple[list[str], list[tuple[int, int]], str, str | None]:
+        """Return (nodes, edges, skeleton name, subject id) from the linked Skeleton or the 0.1 datasets.
+
+        The subject id is that of the ``Subject`` the skeleton links to (ndx-pose 0.2+), if any.
+        """
         for key in group:
             if neurodata_type(group[key]) == "Skeleton":
                 found = linked(self._file, group, key)
                 skeleton = stored_skeleton(self._file, *found) if found is not None else None
                 if skeleton is not None:
-                    return list(skeleton.nodes), list(skeleton.edges), skeleton.name
+                    subject = linked(self._file, found[1], "subject")
+                    subject_id = text(subject[1].get("subject_id")) if subject is not None else None
+                    return list(skeleton.nodes), list(skeleton.edges), skeleton.name, subject_id
         nodes = texts(group["nodes"]) if "nodes" in group and is_dataset(group["nodes"]) else []
         edges = np.asarray(group["edges"][()]).reshape(-1, 2) if "edges" in group else np.empty((0, 2))
         if not nodes:
             nodes = list(series_names)
             edges = np.empty((0, 2))
-        return nodes, [(int(a), int(b)) for a, b in edges], "Skeleton"
+        return nodes, [(int(a), int(b)) for a, b in edges], "Skeleton", None
 
     def _read_container(self, group: Any) -> RawContainer:
         name = PurePosixPath(group.name).name
         module = PurePosixPath(group.name).parent.name
         series_groups = child_groups(group, "PoseEstimationSeries")
-        nodes, edges, skeleton_name = self._skeleton_of(group, list(series_groups))
+        nodes, edges, skeleton_name, subject_id = self._skeleton_of(group, list(series_groups))
         facts = self._container_facts(group)
+        recorded_video = facts.pop("video_hint", None)
 
-        track, video_hint = names_from_description(facts.get("description"))
-        if track is None:
-            track, video_hint = names_from_container_name(name, facts.get("source_software"))
+        track, video_hint, animal = container_names(name, facts, skeleton_name, subject_id)
 
         # Match series to nodes: by name, by description, by neuroconv's name, by a common prefix (dlc2nwb).
         by_node: dict[str, str] = {}
@@ -221,6 +230,28 @@ class ContainerScanner:
                 by_node[key] = key
         series_paths = [series_groups[by_node[node]].name if node in by_node else None for node in nodes]
 
+        times, timings, n_dims = self._series_times(group, series_paths)
+        skeleton = Skeleton(name=skeleton_name, nodes=tuple(nodes), edges=tuple(edges))
+        return RawContainer(
+            name=name,
+            path=group.name,
+            module=module,
+            track=track,
+            video_hint=video_hint or recorded_video,
+            skeleton=skeleton,
+            series=series_paths,
+            times=times,
+            timings=timings,
+            n_dims=n_dims,
+            facts=facts,
+            animal=animal,
+            recorded_video=recorded_video,
+        )
+
+    def _series_times(
+        self, group: Any, series_paths: list[str | None]
+    ) -> tuple[list[np.ndarray | None], list[FrameTiming | None], int]:
+        """Return each series' frame times and timing (None for a node without one) and the positions' dimensions."""
         times_reader = self._times
         times: list[np.ndarray | None] = []
         timings: list[FrameTiming | None] = []
@@ -246,26 +277,13 @@ class ContainerScanner:
                 f"{self.path}: {group.name} mixes {sorted(dims)}-dimensional series; the missing "
                 "coordinates of the lower-dimensional ones are read as NaN.",
                 PoseconvWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
         if n_dims not in (2, 3):
             raise InvalidSourceFileError(
                 f"{self.path}: {group.name} holds {n_dims}-dimensional positions; expected 2 or 3."
             )
-        skeleton = Skeleton(name=skeleton_name, nodes=tuple(nodes), edges=tuple(edges))
-        return RawContainer(
-            name=name,
-            path=group.name,
-            module=module,
-            track=track,
-            video_hint=video_hint or facts.pop("video_hint", None),
-            skeleton=skeleton,
-            series=series_paths,
-            times=times,
-            timings=timings,
-            n_dims=n_dims,
-            facts=facts,
-        )
+        return times, timings, n_dims
 
     def _container_facts(self, group: Any) -> dict[str, Any]:
         facts: dict[str, Any] = {"description": text(group.get("description"))}
@@ -305,6 +323,7 @@ class ContainerScanner:
             groups.setdefault(key, []).append(raw)
         infos = []
         for members in groups.values():
+            members = _named_animals(members)
             videos: dict[str, list[RawContainer]] = {}
             unhinted = [m for m in members if m.video_hint is None and any(t is not None for t in m.times)]
             share_times = len({times_signature(m) for m in unhinted}) <= 1
@@ -410,6 +429,22 @@ class ContainerScanner:
         return infos
 
     # -- access -------------------------------------------------------------------------------
+
+
+def _named_animals(members: list[RawContainer]) -> list[RawContainer]:
+    """Return the containers of one group with the animals neuroconv's DeepLabCut interface named as tracks.
+
+    neuroconv converts a multi-animal DeepLabCut file with one interface per individual, each
+    container named by metadata (``PoseEstimationIndividual1``): the animals of one video, not
+    the cameras an IBL-style name would give. Several animals named in the group say so; then
+    each such container's track is its animal and its video the recorded one (else shared by
+    times). One animal (neuroconv's single-animal default, ``ind1``) changes nothing.
+    """
+    if len({raw.animal for raw in members if raw.animal is not None}) < 2:
+        return members
+    return [
+        raw if raw.animal is None else replace(raw, track=raw.animal, video_hint=raw.recorded_video) for raw in members
+    ]
 
 
 def times_signature(raw: RawContainer) -> tuple:

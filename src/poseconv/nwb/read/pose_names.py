@@ -5,7 +5,9 @@ Track name: poseconv's default description (``"Poses of 'rat 1' estimated with .
 rat 1 using ..."``); else the container name: ``PoseEstimation_<track>`` (poseconv),
 ``track=<track>`` (sleap-io), ``PoseEstimation<Track>`` with software SLEAP (neuroconv's SLEAP
 interface, the track title-cased: ``Track0``); a common series prefix ``ind1_`` (dlc2nwb); otherwise
-:data:`DEFAULT_TRACK_NAME` (neuroconv's ``PoseEstimation<Software>`` names no animal). Series
+:data:`DEFAULT_TRACK_NAME` (neuroconv's ``PoseEstimation<Software>`` names no animal). neuroconv's
+DeepLabCut interface, run once per individual of a multi-animal file, names the animal in the
+container's skeleton (:func:`neuroconv_dlc_animal`). Series
 are matched to nodes by name, by their description (poseconv's and neuroconv's), or by
 neuroconv's ``PoseEstimationSeries<Node>`` names.
 """
@@ -15,13 +17,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
 
 __all__ = [
     "DEFAULT_TRACK_NAME",
     "common_prefix",
+    "container_names",
     "file_stem",
     "names_from_container_name",
     "names_from_description",
+    "neuroconv_dlc_animal",
     "node_of_series",
 ]
 
@@ -38,6 +43,11 @@ _CONTAINER_DESCRIPTIONS = (
 _NEUROCONV_SERIES_DESCRIPTION = re.compile(r"^Pose estimation series for (?P<node>.+)\.$")
 # neuroconv names series "PoseEstimationSeries" + the capitalised node.
 _NEUROCONV_SERIES_PREFIX = "PoseEstimationSeries"
+# The container name neuroconv's DeepLabCut interface builds the skeleton's name from when the container
+# is named otherwise by metadata ("Skeleton" + this + "_" + the subject).
+_NEUROCONV_DLC_CONTAINER = "PoseEstimationDeepLabCut"
+# DeepLabCut's individual holding a multi-animal project's unique bodyparts, which neuroconv capitalises.
+_DLC_UNIQUE_BODYPARTS = "single"
 
 
 def file_stem(recorded: str) -> str:
@@ -45,6 +55,37 @@ def file_stem(recorded: str) -> str:
     # Paths come from other machines: split on both separators.
     name = PureWindowsPath(recorded).name if "\\" in recorded else PurePosixPath(recorded).name
     return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def container_names(
+    name: str, facts: dict[str, Any], skeleton: str, subject_id: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """Return (track, video hint, animal) of a container, as the module docstring lists.
+
+    Parameters
+    ----------
+    name : str
+        The container's name.
+    facts : dict
+        Its ``description`` and ``source_software``.
+    skeleton : str
+        Its skeleton's name.
+    subject_id : str or None
+        The id of the ``Subject`` its skeleton links to.
+
+    Returns
+    -------
+    tuple
+        The track and video named (None when not), and the animal neuroconv's DeepLabCut interface
+        named in the skeleton (:func:`neuroconv_dlc_animal`), which is the track only when the other
+        containers of its group name other animals (the reader decides).
+    """
+    track, video_hint = names_from_description(facts.get("description"))
+    if track is not None:
+        return track, video_hint, None
+    track, video_hint = names_from_container_name(name, facts.get("source_software"))
+    animal = neuroconv_dlc_animal(skeleton, name, subject_id) if facts.get("source_software") == "DeepLabCut" else None
+    return track, video_hint, animal
 
 
 def names_from_description(description: str | None) -> tuple[str | None, str | None]:
@@ -69,6 +110,35 @@ def names_from_container_name(name: str, software: str | None) -> tuple[str | No
     # neuroconv's SLEAP interface names the container after the track ("PoseEstimationTrack0" for
     # track_0); IBL's name the camera ("PoseEstimationLeftCamera").
     return (rest, None) if software == "SLEAP" else (None, rest)
+
+
+def neuroconv_dlc_animal(skeleton: str, container: str, subject_id: str | None = None) -> str | None:
+    """Return the animal neuroconv's DeepLabCut interface named in a container's skeleton; None if it did not.
+
+    It names the skeleton ``Skeleton<container>_<Subject>``: the container name it was given
+    (``PoseEstimationDeepLabCut`` unless metadata renames the container afterwards) and the
+    interface's ``subject_name`` (for a multi-animal file, the DeepLabCut individual), passed through
+    ``str.capitalize``. The Skeleton's ``subject`` link, written when a ``Subject`` of that id is in the
+    file, gives the name as it was; else the capitalised one is returned, but for DeepLabCut's
+    ``single`` (unique bodyparts), whose name is known.
+
+    Parameters
+    ----------
+    skeleton : str
+        The skeleton's name.
+    container : str
+        The container's name.
+    subject_id : str, optional
+        ``subject_id`` of the ``Subject`` the skeleton links to.
+    """
+    for owner in (container, _NEUROCONV_DLC_CONTAINER):
+        prefix = f"Skeleton{owner}_"
+        if skeleton.startswith(prefix) and len(skeleton) > len(prefix):
+            animal = skeleton[len(prefix) :]
+            if subject_id is not None and subject_id.capitalize() == animal:
+                return subject_id
+            return _DLC_UNIQUE_BODYPARTS if animal == _DLC_UNIQUE_BODYPARTS.capitalize() else animal
+    return None
 
 
 def node_of_series(key: str, description: str | None, nodes: Sequence[str]) -> str | None:

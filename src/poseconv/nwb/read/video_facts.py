@@ -10,19 +10,16 @@ DeepLabCut interface since that builds the container from metadata (:func:`dimen
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ...metadata.defaults import MISSING_VIDEO_PATTERN
-from .store import EMPTY_TEXT, local_file, local_folder, neurodata_type, texts
+from .pose_names import neuroconv_dlc_animal
+from .store import EMPTY_TEXT, base_name, local_file, local_folder, neurodata_type, texts
 
 __all__ = ["frame_size_of_dimensions", "dimensions_height_first", "video_facts"]
-
-# The name neuroconv's DeepLabCut interface gives a container's skeleton: "Skeleton<container>_<Subject>".
-_NEUROCONV_SKELETON = re.compile(r"^Skeleton.+_.+$")
 
 
 def video_facts(group: Any, path: Path | str, description: str | None, software: str | None) -> dict[str, Any]:
@@ -78,9 +75,9 @@ def dimensions_height_first(group: Any, software: str | None) -> bool:
     writer of ``source_software`` "LightningPose" that stores them) writes the frame shape. Its
     DeepLabCut interface writes ``[[height, width]]`` (crop ``x1, x2, y1, y2`` as ``[[y2, x2]]``)
     since it builds the container from metadata: those versions link a ``Skeleton`` named
-    ``Skeleton<container>_<Subject>``. The versions before (dlc2nwb's code, ``[x2, y2]``) linked
-    such a skeleton too, but also a camera named after the container (``PoseEstimation...``), which
-    the later ones do not (``Camera<container>``, or none).
+    ``Skeleton<container>_<Subject>`` (:func:`~.pose_names.neuroconv_dlc_animal`). The versions
+    before (dlc2nwb's code, ``[x2, y2]``) linked such a skeleton too, but also a camera named after
+    the container (``PoseEstimation...``), which the later ones do not (``Camera<container>``, or none).
 
     Parameters
     ----------
@@ -97,7 +94,8 @@ def dimensions_height_first(group: Any, software: str | None) -> bool:
     members = {key: neurodata_type(group[key]) for key in group if key in group}
     if any(kind == "Device" and key.startswith("PoseEstimation") for key, kind in members.items()):
         return False
-    return any(kind == "Skeleton" and _NEUROCONV_SKELETON.match(key) for key, kind in members.items())
+    container = base_name(group.name)
+    return any(kind == "Skeleton" and neuroconv_dlc_animal(key, container) for key, kind in members.items())
 
 
 def frame_size_of_dimensions(dimensions: Any, height_first: bool) -> tuple[int, int] | None:
