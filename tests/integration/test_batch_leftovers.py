@@ -84,3 +84,23 @@ def test_a_session_leaves_the_file_another_session_is_writing(tmp_path):
     assert other.partial.is_file()
     assert other.finish() == 0
     assert (tmp_path / "out" / "m1.day2.nwb").read_bytes() == b"written by another process"
+
+
+@needs_shared_data
+def test_a_run_removes_what_a_killed_run_left_for_the_sessions_it_skips(tmp_path):
+    # Before, a session whose NWB file existed was skipped without a look at the temporary file a killed
+    # `run --overwrite` had left next to it, which then stayed forever (tens of MB, hidden).
+    spec = _spec(tmp_path, "L0")
+    assert run_batch(spec, jobs=1).ok
+    killed = _Writer(tmp_path / "out" / "L0.nwb")
+    killed.kill()
+    running = _Writer(tmp_path / "out" / "L0.nwb")  # another run converting it again now
+    report = run_batch(spec, jobs=1)
+    assert [r.status for r in report.sessions] == ["skipped"]
+    assert not killed.partial.exists() and running.partial.is_file()
+    # --check writes nothing, and removes nothing either.
+    killed = _Writer(tmp_path / "out" / "L0.nwb")
+    killed.kill()
+    run_batch(spec, jobs=1, check_only=True)
+    assert killed.partial.is_file()
+    running.kill()

@@ -4,7 +4,8 @@
    A problem outside the sessions stops the run here.
 2. Sessions whose NWB file exists are skipped (unless ``overwrite`` or
    ``check_only``): a file is only ever renamed into place once complete, so its
-   presence means done.
+   presence means done. The temporary files that killed processes left for any
+   session are removed first (not with ``check_only``).
 3. :func:`~poseconv.batch.session.check_session` runs for the other sessions
    in the workers (building the interfaces, full metadata validation); local
    workers keep what they built for step 5.
@@ -58,6 +59,9 @@ def _triage(
     checkable = {job.index: job for job in plan.jobs}
     to_check: list[SessionJob] = []
     for index, session_id, output in plan.sessions:
+        if not check_only:
+            # What a killed run left (a skipped session is never converted, so its own cleanup would not run).
+            remove_partials(output)
         if output.exists() and not overwrite and not check_only:
             # Done by an earlier run (files are renamed into place only when whole), so not checked again.
             results[index] = SessionResult(
@@ -181,8 +185,9 @@ def _ended(
     if not isinstance(ended, KeyboardInterrupt):
         return
     report.stopped = (
-        "interrupted: the sessions marked interrupted were not converted and have no NWB file; run the "
-        "same command again to convert them (sessions whose NWB file exists are skipped unless --overwrite)."
+        "interrupted: the sessions marked interrupted were not converted (nothing was written for them; a file "
+        "of an earlier run is left as it was); run the same command again to convert them (sessions whose NWB "
+        "file exists are skipped unless --overwrite)."
     )
     for index, session_id, output in plan.sessions if plan is not None else ():
         if index in results and results[index].status != "failed":
@@ -193,12 +198,16 @@ def _ended(
         done = output.is_file() and output.stat().st_mtime >= started
         if index in results and not done:
             continue
+        reason = "not converted: the run was interrupted"
+        if not done and output.exists():
+            # --overwrite: the file of an earlier run, untouched (the new one is renamed over it only when whole).
+            reason += "; its earlier NWB file is left as it was"
         results[index] = SessionResult(
             index=index,
             session_id=session_id,
             output=output,
             status="converted" if done else "interrupted",
-            reason="finished as the run was interrupted" if done else "not converted: the run was interrupted",
+            reason="finished as the run was interrupted" if done else reason,
         )
     report.sessions = [results[index] for index in sorted(results)]
     raise BatchInterrupted(report) from ended

@@ -30,6 +30,12 @@ def test_ctrl_c_reports_each_session_by_what_is_on_disk(tmp_path):
     assert raised.value.report is report and "run the same command again" in report.stopped
     assert [r.status for r in report.sessions] == ["interrupted", "converted", "interrupted", "skipped"]
     assert report.counts()["interrupted"] == 2 and not report.ok
+    # Interrupted with --overwrite, a session keeps the file of an earlier run; before, the summary said
+    # every interrupted session had "no NWB file".
+    assert "have no NWB file" not in report.stopped and "a file of an earlier run is left as it was" in report.stopped
+    reasons = [r.reason for r in report.sessions]
+    assert reasons[0] == "not converted: the run was interrupted; its earlier NWB file is left as it was"
+    assert reasons[2] == "not converted: the run was interrupted"
 
 
 def test_an_error_or_a_termination_is_left_to_the_caller(tmp_path):
