@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import numpy as np
 from neuroconv.basetemporalalignmentinterface import BaseTemporalAlignmentInterface
 from neuroconv.utils import DeepDict
-from pydantic import WithJsonSchema
+from pydantic import BeforeValidator, WithJsonSchema
 
 from .. import timing
 from ..errors import InvalidOptionError, MetadataError
@@ -28,12 +28,27 @@ from ..pose_source import PoseSource
 from ..video import HDF5_IMAGE_SUFFIXES
 from .mixin import PoseconvInterfaceMixin, check_input_format, user_stacklevel
 
-__all__ = ["STUB_FRAMES", "BasePoseInterface", "FilePathArg", "OptionalFilePathArg"]
+__all__ = ["STUB_FRAMES", "BasePoseInterface", "FilePathArg", "OptionalFilePathArg", "blank_is_none"]
 
 # A path argument shown to form tools as a file picker; existence is checked by the reader,
 # which words the error for the user instead of pydantic.
-FilePathArg = Annotated[Path, WithJsonSchema({"type": "string", "format": "file-path"})]
-OptionalFilePathArg = Annotated[Path | None, WithJsonSchema({"type": "string", "format": "file-path"})]
+
+
+def blank_is_none(value: Any) -> Any:
+    """Return None for a path left blank: a form's empty field is no path, not ``Path("")``, the working folder."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _not_blank(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("is empty; give the path of the file")
+    return value
+
+
+FilePathArg = Annotated[Path, BeforeValidator(_not_blank), WithJsonSchema({"type": "string", "format": "file-path"})]
+OptionalFilePathArg = Annotated[
+    Path | None, BeforeValidator(blank_is_none), WithJsonSchema({"type": "string", "format": "file-path"})
+]
 STUB_FRAMES = 100
 
 

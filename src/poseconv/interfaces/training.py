@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from neuroconv.basedatainterface import BaseDataInterface
 from neuroconv.utils import DeepDict
-from pydantic import WithJsonSchema, validate_call
+from pydantic import BeforeValidator, WithJsonSchema, validate_call
 
 from ..errors import InvalidOptionError
 from ..metadata.defaults import merge_metadata
@@ -30,7 +30,7 @@ from ..model.training import TrainingData
 from ..nwb.write.training import write_pose_training
 from ..readers.deeplabcut.labels import find_project_folder, read_deeplabcut_labels
 from ..readers.sleap import read_sleap_labels
-from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg
+from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg, blank_is_none
 from .docstrings import fill_parameters
 from .mixin import PoseconvInterfaceMixin, check_input_format, init_arguments
 
@@ -45,7 +45,7 @@ __all__ = [
 
 # A project folder or a label file: shown to form tools as a plain path (it may be either).
 ProjectPathArg = Annotated[Path, WithJsonSchema({"type": "string"})]
-OptionalProjectPathArg = Annotated[Path | None, WithJsonSchema({"type": "string"})]
+OptionalProjectPathArg = Annotated[Path | None, BeforeValidator(blank_is_none), WithJsonSchema({"type": "string"})]
 
 
 def _video_paths(

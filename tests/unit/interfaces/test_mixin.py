@@ -95,3 +95,26 @@ def test_a_stub_write_leaves_blocks_that_forget_blocks_drops(kind):
     assert any(table._cache or table._heads for table in tables.values())
     interface.forget_blocks()
     assert tables and not any(table._cache or table._heads for table in tables.values())
+
+
+@needs_shared_data
+def test_a_path_a_form_left_blank_is_no_path(tmp_path, monkeypatch):
+    # "" passed the source schema and became Path(""), the working folder: a side file "." was "a directory",
+    # and labeled_data_path="" read the labels of whatever DeepLabCut project the process ran in.
+    import shutil
+
+    from poseconv.errors import InvalidOptionError
+    from tests.fixtures.training import OPENFIELD_PROJECT
+
+    blank = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5, config_file_path="", video_file_path=" ")
+    plain = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    assert blank.source_data["config_file_path"] is None and blank.source_data["video_file_path"] is None
+    assert blank.get_metadata()["Pose"] == plain.get_metadata()["Pose"]
+    shutil.copytree(OPENFIELD_PROJECT, tmp_path / "project")
+    monkeypatch.chdir(tmp_path / "project")
+    with pytest.raises(InvalidOptionError, match="no DeepLabCut project"):
+        DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5, include_training_data=True, labeled_data_path="")
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="is empty; give the path of the file"):
+        DeepLabCutPoseInterface(file_path="")
