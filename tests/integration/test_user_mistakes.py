@@ -835,6 +835,40 @@ def test_fields_a_form_left_empty_are_absent_not_empty_text(tmp_path):
         assert written.session_description.startswith("Pose estimation with SLEAP")
 
 
+@needs_shared_data
+def test_pose_camera_and_video_fields_a_form_left_empty_take_the_defaults(tmp_path):
+    # A camera's or a video's description left "" was written as empty text (nwbinspector:
+    # check_empty_string_for_optional_attribute), a container's left out, a series' given a shorter default.
+    from poseconv import DeepLabCutPoseInterface
+    from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    defaults = interface.get_metadata()
+    metadata = {"Subject": SUBJECT, "Devices": {}, "Behavior": {"ExternalVideos": {}}, "Pose": {"PoseEstimations": {}}}
+    for key in defaults["Devices"]:
+        metadata["Devices"][key] = {"description": ""}
+    for key in defaults["Behavior"]["ExternalVideos"]:
+        metadata["Behavior"]["ExternalVideos"][key] = {"description": " "}
+    container_key, container = next(iter(defaults["Pose"]["PoseEstimations"].items()))
+    node = next(iter(container["PoseEstimationSeries"]))
+    metadata["Pose"]["PoseEstimations"][container_key] = {
+        "description": "",
+        "scorer": "",
+        "PoseEstimationSeries": {node: {"description": ""}},
+    }
+    path = write_yaml(tmp_path / "meta.json", json.dumps(metadata))
+    out = tmp_path / "out.nwb"
+    result = poseconv("convert", SINGLE_ANIMAL_H5, "-o", out, "--session-start-time", START, "--metadata", path)
+    assert result.returncode == 0, result.stderr
+    with NWBHDF5IO(out, "r") as io:
+        written = io.read()
+        pose = written.processing["behavior"][container["name"]]
+        assert pose.description == container["description"]
+        assert pose.pose_estimation_series[node].description == container["PoseEstimationSeries"][node]["description"]
+        assert written.devices and all(device.description for device in written.devices.values())
+        assert written.acquisition and all(series.description for series in written.acquisition.values())
+
+
 def test_names_poseconv_keeps_for_itself_are_refused_clearly(tmp_path):
     from datetime import datetime
 

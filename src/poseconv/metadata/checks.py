@@ -213,6 +213,10 @@ def drop_empty_text(block: dict[str, Any]) -> None:
     """
     for key in [key for key, value in block.items() if isinstance(value, str) and not value.strip()]:
         del block[key]
+    for value in block.values():
+        # Nested entries alike (a camera's, a video's, a container's or a series' description).
+        if isinstance(value, dict):
+            drop_empty_text(value)
 
 
 def normalize_date_of_birth(subject: dict[str, Any], session_start_time: Any) -> None:

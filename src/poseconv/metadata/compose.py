@@ -404,7 +404,7 @@ def compose_metadata(
     _rename_clashes(own, poses, _container_names(others.values()))
     common = shared_entries(defaults, poses)
     user = without_handed_back(copy.deepcopy(dict(metadata or {})), common)
-    for block in ("NWBFile", "Subject"):
+    for block in ("NWBFile", "Subject", "Devices", "Behavior", "Pose"):
         if isinstance(user.get(block), dict):
             drop_empty_text(user[block])
     if isinstance(user.get("Subject"), dict):
