@@ -39,6 +39,9 @@ def _strip_nulls(schema: Any) -> Any:
                 merged = {k: v for k, v in schema.items() if k != "anyOf"}
                 merged.update(rest[0])
                 schema = merged
+            elif len(rest) < len(any_of):
+                # anyOf [X, Y, null]: an optional argument is left out, not given null, by form tools.
+                schema = {**schema, "anyOf": rest}
         if schema.get("default", 0) is None:
             schema = {k: v for k, v in schema.items() if k != "default"}
         return {k: _strip_nulls(v) for k, v in schema.items()}
