@@ -152,7 +152,9 @@ def check_video_length(source_name: str, n_frames: int, probe: VideoProbe, *, st
 def check_timestamps(
     timestamps: np.ndarray, n_frames: int, what: str, *, known: FrameTiming | None = None, stacklevel: int = 3
 ) -> np.ndarray:
-    """Return ``timestamps`` as float64 after checking there is one finite, ascending time per frame.
+    """Return ``timestamps`` as float64 after checking there is one finite time per frame.
+
+    Times that do not increase are warned about, naming the first (neuroconv's interfaces take them).
 
     A rate of the given times far from the ``known`` one (the video's, the pose file's) is warned about:
     times in milliseconds, or of another camera, give the poses another clock without an error.
@@ -170,17 +172,10 @@ def check_timestamps(
         )
     if np.any(~np.isfinite(array)):
         raise InvalidOptionError(f"Timestamps for {what} must be finite numbers (seconds).")
-    steps = np.diff(array)
-    if np.any(steps <= 0):
-        # NWB times strictly increase (nwbinspector and `poseconv validate` call a file breaking it critical):
-        # swapped or repeated times are refused before anything is written, naming the first.
-        bad = int(np.flatnonzero(steps <= 0)[0])
-        n_bad = int(np.count_nonzero(steps <= 0))
-        raise InvalidOptionError(
-            f"Timestamps for {what} must increase from frame to frame, but frame {bad + 1} is at "
-            f"{float(array[bad + 1]):.9g} s, not after frame {bad} at {float(array[bad]):.9g} s ({n_bad} such "
-            "step(s)); give one ascending time per frame."
-        )
+    if (problem := _not_ascending(array)) is not None:
+        # Warned, not refused: neuroconv's interfaces take any aligned times (its alignment tests give jittered
+        # ones); a file of times (load_timestamps) is refused.
+        warnings.warn(f"Timestamps for {what} {problem}", PoseconvWarning, stacklevel=stacklevel)
     given, expected = nominal_rate(FrameTiming(timestamps=array)), nominal_rate(known) if known else None
     # Aligned clocks differ from a video's nominal rate by a little (drift, jitter); a factor is a mistake.
     if given and expected and not 1 / _CLOCK_FACTOR < given / expected < _CLOCK_FACTOR:
@@ -220,6 +215,19 @@ def missing_timing_error(source_name: str, what: str = "", video: Path | None = 
         "sampling_frequency= (poseconv convert --fps; a spec's sampling_frequency), "
         "or one time per frame with set_aligned_timestamps() (--timestamps FILE; a spec's timestamps_file), or "
         "the video with video_file_path= (--video)."
+    )
+
+
+def _not_ascending(times: np.ndarray) -> str | None:
+    """Say where ``times`` first fail to increase (NWB times strictly increase); None when they do."""
+    steps = np.diff(times)
+    if not np.any(steps <= 0):
+        return None
+    bad = int(np.flatnonzero(steps <= 0)[0])
+    return (
+        f"must increase from frame to frame, but frame {bad + 1} is at {float(times[bad + 1]):.9g} s, not after "
+        f"frame {bad} at {float(times[bad]):.9g} s ({int(np.count_nonzero(steps <= 0))} such step(s)); "
+        "give one ascending time per frame."
     )
 
 
@@ -277,4 +285,7 @@ def load_timestamps(path: str | Path) -> np.ndarray:
         values = values[:, 0]
     if values.ndim != 1:
         raise InvalidOptionError(f"{path}: expected one time per line (one column), found shape {values.shape}.")
+    if np.all(np.isfinite(values)) and (problem := _not_ascending(values)) is not None:
+        # NWB times strictly increase (`poseconv validate` calls a file that breaks it critical).
+        raise InvalidOptionError(f"{path}: the times {problem}")
     return values
