@@ -20,7 +20,7 @@ from neuroconv.utils import DeepDict
 from pydantic import BeforeValidator, WithJsonSchema
 
 from .. import timing
-from ..errors import InvalidOptionError, MetadataError
+from ..errors import InvalidOptionError
 from ..metadata.defaults import merge_metadata
 from ..model import FrameTiming, PoseData
 from ..nwb.write.pose_estimation import write_pose_estimation
@@ -95,30 +95,6 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         metadata.deep_update(self.get_pose_metadata())
         # Every level a DeepDict, so that users' deep_update edits nest (deep_update stores plain dicts).
         return DeepDict(metadata)
-
-    def validate_metadata(self, metadata: dict, append_mode: bool = False) -> None:
-        """Check ``metadata`` against the schema; raise MetadataError naming the field at fault.
-
-        Parameters
-        ----------
-        metadata : dict
-            The metadata.
-        append_mode : bool, default: False
-            Whether the NWB file already exists (then NWBFile fields are optional).
-        """
-        from jsonschema import Draft7Validator
-
-        from ..metadata.compose import MetadataProblem, to_plain
-        from ..metadata.schema_messages import schema_problems
-
-        schema = self.get_metadata_schema()
-        if append_mode:
-            schema["properties"]["NWBFile"].pop("required", None)
-        errors = list(schema_problems(Draft7Validator(schema), to_plain(metadata)))
-        if errors:
-            lines = [str(MetadataProblem(path, message)) for path, message in errors[:10]]
-            more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
-            raise MetadataError(f"Invalid metadata for {self._source_name()}{more}:\n  " + "\n  ".join(lines))
 
     # -- timing -------------------------------------------------------------------------------
 

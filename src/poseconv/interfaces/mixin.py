@@ -201,6 +201,24 @@ class PoseconvInterfaceMixin(ReadsInput):
     def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
         raise NotImplementedError
 
+    def validate_metadata(self, metadata: dict, append_mode: bool = False) -> None:
+        """Check ``metadata`` as the conversion will; raise one MetadataError naming every field at fault.
+
+        The checks are the pipeline's (:meth:`PoseConverterPipe.validate_metadata`), so what passes here
+        is what :meth:`run_conversion` writes: unknown keys, the schema, a session start time with a
+        time zone and not in the future, a date of birth before it.
+
+        Parameters
+        ----------
+        metadata : dict
+            The metadata.
+        append_mode : bool, default: False
+            Whether the NWB file already exists (then NWBFile fields are optional).
+        """
+        from .converter import PoseConverterPipe
+
+        PoseConverterPipe({type(self).__name__: self}).validate_metadata(metadata, append_mode=append_mode)
+
     def run_conversion(self, nwbfile_path: Path, **kwargs: Any) -> None:
         """Write the NWB file through poseconv's conversion pipeline; on any failure nothing is left behind.
 

@@ -110,3 +110,25 @@ def test_conversion_options_schema(interface_class):
     schema = interface_class(file_path=MULTI_ANIMAL_H5).get_conversion_options_schema()
     Draft7Validator.check_schema(schema)
     assert set(schema["properties"]) == {"stub_test", "external_files_relative_to"}
+
+
+@pytest.mark.parametrize(
+    "change, said",
+    [
+        ({"NWBFile": {"session_start_time": "2024-05-01T10:00"}}, "has no time zone"),
+        ({"NWBFile": {"session_start_time": "2999-05-01T10:00:00+00:00"}}, "is in the future"),
+        ({"Subject": {"subject_id": "m", "date_of_birth": "2025-01-01"}}, "is after the session start time"),
+        ({"Pose": {"PoseEstimations": {"PoseEstimation_individual9": {}}}}, "PoseEstimation_individual9"),
+    ],
+)
+def test_an_interfaces_validate_metadata_refuses_what_its_conversion_refuses(change, said):
+    # Form tools and neuroconv's DataInterfaceTestMixin call the interface's check, which passed metadata the
+    # conversion then refused (schema only; the converter's check already found them).
+    from poseconv.errors import MetadataError
+    from poseconv.metadata.defaults import merge_metadata
+
+    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = "2024-05-01T10:00:00+00:00"
+    with pytest.raises(MetadataError, match=said):
+        interface.validate_metadata(merge_metadata(metadata, change))
