@@ -260,3 +260,41 @@ def _datasets_named(f, name: str) -> list[str]:
     found = []
     f.visititems(lambda key, obj: found.append(obj.name) if key.endswith(f"/{name}") else None)
     return found
+
+
+def test_sleap_io_annotations_with_subjects_table(tmp_path):
+    """sleap-io's use_multisubjects=True: an instance's id is the SubjectsTable row whose subject_id is its track."""
+    import pandas as pd
+    from sleap_io.io import nwb_annotations
+
+    labels = sleap_io.load_slp(SHARED_DATA / "sleap/tests/data/tracks/clip.slp")  # proofread tracks female, male
+    labels.labeled_frames = labels.labeled_frames[:10]
+    path = tmp_path / "clip.nwb"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nwb_annotations.save_labels(labels, path, use_multisubjects=True)
+    training = read_training(path)
+    assert sorted(training.individuals) == ["female", "male"]
+    for frame, labeled in zip(training.frames, labels.labeled_frames, strict=True):
+        got = {instance.individual: instance.points for instance in frame.instances}
+        want = {instance.track.name: instance.numpy() for instance in labeled.instances}
+        assert sorted(got) == sorted(want)
+        for name, points in want.items():
+            assert_values(got[name], points)
+
+    run_cli("export", path, "--training", "--to", "slp", tmp_path / "back.slp", "-q")
+    back = sleap_io.load_slp(tmp_path / "back.slp")
+    for labeled, expected in zip(back.labeled_frames, labels.labeled_frames, strict=True):
+        assert sorted(i.track.name for i in labeled.instances) == sorted(i.track.name for i in expected.instances)
+        for instance in labeled.instances:
+            [want] = [i for i in expected.instances if i.track.name == instance.track.name]
+            assert_values(instance.numpy(), want.numpy())
+    # One animal per individual, as a DeepLabCut table holds them.
+    run_cli("export", path, "--training", "--to", "dlc", tmp_path / "back.h5", "-q")
+    table = pd.read_hdf(tmp_path / "back.h5")
+    assert sorted(table.columns.get_level_values("individuals").unique()) == ["female", "male"]
+    scorer = table.columns.get_level_values("scorer")[0]
+    for row, labeled in enumerate(labels.labeled_frames):
+        for instance in labeled.instances:
+            values = table[scorer][instance.track.name].iloc[row].to_numpy().reshape(-1, 2)
+            assert_values(values, instance.numpy())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import InvalidOptionError, InvalidSourceFileError
+from ...errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ...metadata.names import nwb_name
 from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
@@ -89,6 +90,8 @@ class _RawTraining:
     sources: dict[str, dict[str, Any]]
     # The label file's name of the individual of each id, when NWB names could not say it (a table beside).
     individuals: tuple[str, ...] = ()
+    # The subject_id of each row of an ndx-multisubjects SubjectsTable (sleap-io: the instance ids' rows).
+    subjects: tuple[str, ...] = ()
 
 
 def _choose(where: Any, found: list[tuple[str, str]], name: str | None) -> tuple[str, str]:
@@ -129,8 +132,23 @@ class _StoredTraining:
         table = module.get(individuals_table_name(container_name))
         named = texts(table["individual"]) if table is not None and is_group(table) and "individual" in table else ()
         return _RawTraining(
-            name=container_name, module=module_name, frames=frames, sources=sources, individuals=tuple(named)
+            name=container_name,
+            module=module_name,
+            frames=frames,
+            sources=sources,
+            individuals=tuple(named),
+            subjects=self._subjects(),
         )
+
+    def _subjects(self) -> tuple[str, ...]:
+        """Return the ``subject_id`` column of the file's ndx-multisubjects ``SubjectsTable``; empty without one."""
+        general = self.root.get("general")
+        if general is None or not is_group(general):
+            return ()
+        for table in child_groups(general, "SubjectsTable").values():
+            if "subject_id" in table:
+                return tuple(texts(table["subject_id"]))
+        return ()
 
     def _linked(self, parent: Any, wanted: str) -> tuple[str, Any] | None:
         """Return the member of ``parent`` (a soft link, or a group) whose type is ``wanted``."""
@@ -280,7 +298,7 @@ def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
 
 def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
     nwb_folder = local_folder(nwb_path) if nwb_path is not None else None
-    identity = _identity_rule(raw)
+    identity, named = _identity_rule(raw, nwb_path)
 
     def fallback_order(frame_name: str) -> tuple[Any, ...]:
         frame = raw.frames[frame_name]
@@ -293,7 +311,7 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
     skeletons: dict[str, Skeleton] = {}
     videos: dict[str, VideoInfo] = {}
     label_files: dict[str, LabelFile] = {}
-    individuals_by_id: dict[int, str] = dict(enumerate(raw.individuals))
+    individuals_by_id: dict[int, str] = dict(enumerate(named))
     software: list[str] = []
     frames: list[LabeledFrame] = []
     for frame_name in order:
@@ -351,23 +369,36 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
     )
 
 
-def _identity_rule(raw: _RawTraining) -> str | None:
-    """Return what tells the individuals apart: ``"id"``, ``"name"`` (of the instance) or None (nothing).
+def _identity_rule(raw: _RawTraining, nwb_path: Path | str | None) -> tuple[str | None, tuple[str, ...]]:
+    """Return what tells the individuals apart and their names by id, where the file names them.
 
-    poseconv's ids are identities. sleap-io names every instance ``instance_<i>`` and writes no tracks:
-    nothing identifies an animal there. ndx-pose's own example gives both instances of a frame the
-    frame number as id, so ids repeat within a frame; its instance names (``skeleton1_instance``) are
-    the same across frames and tell the animals apart.
+    The rule is ``"id"``, ``"name"`` (of the instance) or None (nothing). poseconv's ids are
+    identities, named by the table beside the container. sleap-io names every instance
+    ``instance_<i>`` and writes no tracks: nothing identifies an animal there, unless it wrote an
+    ndx-multisubjects ``SubjectsTable`` (``use_multisubjects=True``): then a tracked instance's id is
+    the row of its track, whose ``subject_id`` is the track's name (an untracked one's id is its
+    place in the frame, which nothing tells apart). ndx-pose's own example gives both instances of a
+    frame the frame number as id, so ids repeat within a frame; its instance names
+    (``skeleton1_instance``) are the same across frames and tell the animals apart.
     """
     if raw.sources:
-        return "id"
+        return "id", raw.individuals
     instances = [frame.instances for frame in raw.frames.values()]
-    if all(_UNTRACKED_NAME.fullmatch(i.name) for group in instances for i in group):
-        return None
     ids = [[i.id for i in group] for group in instances]
-    if all(None not in group and len(set(group)) == len(group) for group in ids):
-        return "id"
-    return "name"
+    distinct = all(None not in group and len(set(group)) == len(group) for group in ids)
+    if all(_UNTRACKED_NAME.fullmatch(i.name) for group in instances for i in group):
+        if not raw.subjects:
+            return None, ()
+        if distinct and all(0 <= i < len(raw.subjects) for group in ids for i in group):
+            return "id", raw.subjects
+        warnings.warn(
+            f"{nwb_path or 'The NWB file'}: the instance ids of {raw.name} are not rows of its SubjectsTable "
+            f"{list(raw.subjects)} (or repeat in a frame); the instances are read without their animals.",
+            PoseconvWarning,
+            stacklevel=4,
+        )
+        return None, ()
+    return ("id" if distinct else "name"), raw.individuals
 
 
 def _with_flags(instances: tuple[LabeledInstance, ...], flags: np.ndarray) -> tuple[LabeledInstance, ...]:
