@@ -54,7 +54,11 @@ from .spec import (
 
 # InputJob, SessionJob and Plan live in .jobs and schema_problems in poseconv.metadata.compose;
 # they stay importable from here, where they were first.
-__all__ = ["InputJob", "Plan", "SessionJob", "plan_spec", "schema_problems"]
+__all__ = ["STUB_FOLDER", "InputJob", "Plan", "SessionJob", "plan_spec", "schema_problems"]
+
+#: The folder of ``output_folder`` where a stub run (``--stub``) writes its test files, as CatalystNeuro's
+#: conversion scripts do: at the sessions' own paths, a real run would take them as finished and skip them.
+STUB_FOLDER = "nwb_stub"
 
 
 # pydantic's words for what the JSON Schema cannot check, in the words of this spec.
@@ -270,11 +274,24 @@ def _check_head(
     return head, data_root
 
 
-class _Clashes:
-    """The session IDs and output files seen so far, to find the sessions that repeat one."""
+def _to_stub_folder(plan: Plan, *, checked: bool) -> None:
+    """Send a stub run's files to the stub folder of the output folder; check it as the output folder is checked."""
+    plan.output_folder = plan.output_folder / STUB_FOLDER
+    if not checked or any(problem.location == "output_folder" for problem in plan.problems):
+        return
+    if (problem := folder_problem(plan.output_folder)) is not None:
+        plan.problems.append(Problem("output_folder", f"{plan.output_folder}: {problem}"))
 
-    def __init__(self, output_folder: Path) -> None:
+
+class _Clashes:
+    """The session IDs and output files seen so far, to find the sessions that repeat one.
+
+    ``stub_test``: the outputs are test files, in the stub folder; otherwise a real output may not be there.
+    """
+
+    def __init__(self, output_folder: Path, stub_test: bool = False) -> None:
         self.output_folder = output_folder.resolve()
+        self.stub_folder = None if stub_test else self.output_folder / STUB_FOLDER
         self.ids: dict[str, int] = {}
         self.outputs: dict[Path, tuple[int, Path]] = {}
 
@@ -301,6 +318,9 @@ class _Clashes:
         self.outputs.setdefault(key, (index, resolved))
         if not resolved.is_relative_to(self.output_folder):
             problems.append(Problem(f"sessions[{index}].nwbfile_name", "must stay inside output_folder.", index))
+        elif self.stub_folder is not None and resolved.is_relative_to(self.stub_folder):
+            message = f"{STUB_FOLDER}/ is where --stub writes its test files; choose another folder."
+            problems.append(Problem(f"sessions[{index}].nwbfile_name", message, index))
         return problems
 
 
@@ -308,7 +328,7 @@ def _plan_sessions(
     plan: Plan, raw_sessions: list[Any], by_session: dict[int, list[Problem]], head: _SpecHead | None, context: _Context
 ) -> None:
     """Check every session of the spec; add its problems to ``plan``, and its job when it has none."""
-    clashes = _Clashes(plan.output_folder)
+    clashes = _Clashes(plan.output_folder, context.stub_test)
     backend = head.backend if head is not None else "hdf5"
     for index, raw in enumerate(raw_sessions):
         session_id, output = _output_of(raw, index, plan.output_folder, backend)
@@ -357,7 +377,7 @@ def plan_spec(
     data_folder : pathlib.Path, optional
         Overrides the spec's ``data_folder``.
     stub_test : bool, default: False
-        Plan quick test files (the first frames only).
+        Plan quick test files (the first frames only), in the output folder's :data:`STUB_FOLDER`.
     workers : LocalExecutor, optional
         Workers that detect the pose files' formats while the sessions are planned
         (:mod:`poseconv.batch.detection`); without, each file is read here.
@@ -388,6 +408,8 @@ def plan_spec(
     head, data_root = None, base
     if not plan.problems:
         head, data_root = _check_head(plan, document, base, output_folder, data_folder)
+    if stub_test:
+        _to_stub_folder(plan, checked=head is not None)
     detections = None
     if workers is not None and head is not None:
         paths = _pose_files_to_detect(raw_sessions, data_root)

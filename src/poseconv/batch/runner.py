@@ -243,7 +243,8 @@ def run_batch(
     check_only : bool, default: False
         Check everything (sessions already converted too) and write nothing.
     stub_test : bool, default: False
-        Write quick test files (``stub_test=True`` for every interface that takes it).
+        Write quick test files (``stub_test=True`` for every interface that takes it) in
+        ``<output folder>/nwb_stub``, never at the sessions' own paths, where a real run would skip them.
     output_folder, data_folder : pathlib.Path, optional
         Override the spec's folders.
     progress : Progress, optional

@@ -376,9 +376,31 @@ def test_check_only_and_strict_write_nothing_and_stub_writes_the_first_frames(tm
     spec["sessions"].pop()
     report = run_batch(write_spec(tmp_path, spec), jobs=1, stub_test=True)
     assert report.ok and report.counts()["converted"] == 1
-    with NWBHDF5IO(tmp_path / "out/good.nwb", "r") as io:
+    with NWBHDF5IO(tmp_path / "out/nwb_stub/good.nwb", "r") as io:
         series = io.read().processing["behavior"]["PoseEstimation"].pose_estimation_series["snout"]
         assert series.data.shape == (100, 2)
+
+
+def test_a_stub_run_writes_apart_so_the_real_run_converts_every_session(tmp_path):
+    from pynwb import NWBHDF5IO
+
+    # Before, `run --stub` wrote its 100-frame files at the sessions' own paths, and the real run then
+    # skipped every session ("its NWB file exists"), exit code 0, the stubs left as the final files.
+    path = write_spec(tmp_path, {"output_folder": "out", "sessions": [session("s1")]})
+    stub = run_batch(path, jobs=1, stub_test=True)
+    assert [r.output for r in stub.sessions] == [tmp_path / "out/nwb_stub/s1.nwb"]
+    assert not (tmp_path / "out/s1.nwb").exists()
+    real = run_batch(path, jobs=1)
+    assert [(r.status, r.output) for r in real.sessions] == [("converted", tmp_path / "out/s1.nwb")]
+    for name, frames in (("s1.nwb", 2330), ("nwb_stub/s1.nwb", 100)):
+        with NWBHDF5IO(tmp_path / "out" / name, "r") as io:
+            series = io.read().processing["behavior"]["PoseEstimation"].pose_estimation_series["snout"]
+            assert series.data.shape == (frames, 2)
+    # A session's own file cannot be put where the stubs go.
+    path = write_spec(tmp_path, {"output_folder": "out", "sessions": [session("s2", nwbfile_name="nwb_stub/s2.nwb")]})
+    assert [str(p) for p in plan_spec(path).problems] == [
+        "sessions[0].nwbfile_name (line 12): nwb_stub/ is where --stub writes its test files; choose another folder."
+    ]
 
 
 def test_two_pose_files_of_a_session_keep_their_own_metadata(tmp_path):
