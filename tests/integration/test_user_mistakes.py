@@ -1130,3 +1130,12 @@ def test_another_tool_s_file_given_to_an_interface_names_the_interface_that_read
         DeepLabCutPoseInterface(file_path=FLIES)
     result = poseconv("convert", FLIES, "-s", "dlc", "-o", tmp_path / "out.nwb", "--session-start-time", START)
     assert result.returncode == 1 and re.search(said, result.stderr) and "--source sleap" in result.stderr
+
+
+@pytest.mark.parametrize("text", ["NWBFile:\n  session_start_tme: 2024-05-01T10:00:00+02:00\n", "NWBFle: {}\n"])
+def test_a_misspelt_start_time_is_named_not_hidden_behind_the_missing_one(tmp_path, text):
+    metadata = write_yaml(tmp_path / "meta.yaml", text)
+    result = poseconv("convert", FLIES, "--fps", "30", "-o", tmp_path / "a.nwb", "--metadata", metadata)
+    assert result.returncode == 1 and "meta.yaml: invalid metadata" in result.stderr, result.stderr
+    assert "Did you mean 'NWBFile'" in result.stderr or "did you mean 'session_start_time'" in result.stderr
+    assert not (tmp_path / "a.nwb").exists()

@@ -323,7 +323,9 @@ def _require_start_time(converter: object, user_metadata: dict) -> str | None:
     from ..errors import MetadataError
 
     composed = converter.compose_metadata(user_metadata)
-    if not (composed.shared.get("NWBFile") or {}).get("session_start_time"):
+    if not (composed.shared.get("NWBFile") or {}).get("session_start_time") and not _other_problems(
+        converter, user_metadata
+    ):
         raise MetadataError(
             "NWB files need a session start time: pass --session-start-time 2024-05-03T11:26:42+02:00 "
             "or set NWBFile.session_start_time in the --metadata file."
@@ -331,6 +333,16 @@ def _require_start_time(converter: object, user_metadata: dict) -> str | None:
     from ..metadata.checks import dandi_subject_gap
 
     return dandi_subject_gap(composed.shared.get("Subject"))
+
+
+def _other_problems(converter: object, user_metadata: dict) -> bool:
+    """Whether the metadata has problems besides a missing start time (then reported with them).
+
+    A misspelt ``session_start_tme`` or ``NWBFle`` is said naming the file and line, rather than
+    hidden behind "NWB files need a session start time".
+    """
+    start = ("NWBFile", "session_start_time")
+    return any(tuple(problem.path) != start for problem in converter.metadata_problems(user_metadata))
 
 
 def _is_pose(interface: object) -> bool:
