@@ -6,8 +6,9 @@ movement, sleap-io and every script that reads DLC output accept it:
 * columns ``(scorer, bodyparts, coords)`` for one animal, or
   ``(scorer, individuals, bodyparts, coords)`` for several, where the
   individual ``single`` carries the unique bodyparts of a multi-animal
-  project; ``coords`` is ``x, y, likelihood`` (2D) or ``x, y, z`` (3D, no
-  likelihood); with no confidence at all, ``x, y[, z]`` only; a track's extra
+  project; ``coords`` is ``x, y, likelihood`` (2D) or ``x, y, z`` (3D: DeepLabCut's
+  triangulation writes no likelihood, nor does movement's ``to_dlc_file``, so the confidence of
+  3D poses is left out, with a warning); with no confidence at all, ``x, y[, z]`` only; a track's extra
   columns (:class:`~poseconv.model.ExtraCoords`, LightningPose ensembles) follow
   under their own labels, so an EKS file exports back to its own layout;
 * one row per frame, indexed by frame number (int64), or, for a video that is a sequence of images
@@ -23,13 +24,14 @@ for value (NaN stays NaN), header for header.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidOptionError
-from ..model import PoseData
+from ..errors import InvalidOptionError, PoseconvWarning
+from ..model import PoseData, PoseTrack
 from .files import export_path, is_multi_animal, video_tracks, write_pandas_table
 
 __all__ = ["DLC_H5_KEY", "to_deeplabcut_dataframe", "write_deeplabcut"]
@@ -84,6 +86,8 @@ def to_deeplabcut_dataframe(
     axes = ("x", "y", "z")[: n_dims.pop()]
     # DeepLabCut writes likelihood for 2D predictions and never for triangulated 3D.
     with_likelihood = len(axes) == 2 and any(track.confidence is not None for track in tracks)
+    if len(axes) == 3:
+        _warn_confidence_left_out(pose, video, tracks)
     scorer = scorer or pose.scorer or _DEFAULT_SCORER
     n_frames = tracks[0].n_frames
 
@@ -110,6 +114,23 @@ def to_deeplabcut_dataframe(
         columns=pd.MultiIndex.from_tuples(columns, names=names),
         index=_row_labels(pose, video, n_frames),
     )
+
+
+def _warn_confidence_left_out(pose: PoseData, video: str, tracks: list[PoseTrack]) -> None:
+    """Say that the confidence of 3D poses has no place in the table, when there is any."""
+    scored = [
+        track.name
+        for track in tracks
+        if track.confidence is not None and np.isfinite(np.asarray(track.confidence, dtype="float64")).any()
+    ]
+    if scored:
+        warnings.warn(
+            f"{pose.source_name}: DeepLabCut's 3D tables (and Lightning Pose's CSV, their layout) hold x, y, z and "
+            f"no likelihood; the confidence of the 3D poses of {scored} on video {video!r} is not written. "
+            "Export --to movement to keep it.",
+            PoseconvWarning,
+            stacklevel=3,
+        )
 
 
 def _row_labels(pose: PoseData, video: str, n_frames: int) -> Any:

@@ -51,3 +51,48 @@ def test_movement_nwb_writer_multi_individual(tmp_path):
         folder = tmp_path / individual
         folder.mkdir()
         check_inspect_and_export(path, [pose], folder)
+
+
+def test_movement_3d_confidence_left_out_of_deeplabcut_tables_with_a_warning(tmp_path):
+    """3D poses with confidence (movement's writer): DeepLabCut and Lightning Pose tables hold x, y, z, and say so."""
+    pytest.importorskip("movement")
+    from movement.io import load_poses, save_poses
+    from pynwb import NWBHDF5IO
+
+    from poseconv.readers.deeplabcut import read_deeplabcut
+    from tests.fixtures.cli import poseconv_in_process
+    from tests.fixtures.deeplabcut import DLC
+
+    views = DLC / "3Dtestviews_videos"
+    one = read_deeplabcut(views / "vid1_camera-1DLC_resnet50_TESTNov4shuffle1_10.h5", find_side_files=False)
+    two = read_deeplabcut(views / "vid1_camera-2DLC_resnet50_TESTNov4shuffle2_10.h5", find_side_files=False)
+    # Stand-in 3D points (x, y of camera 1, z from camera 2's x) with camera 1's likelihood as confidence.
+    positions = np.concatenate(
+        [np.asarray(one.tracks[0].positions), np.asarray(two.tracks[0].positions)[..., :1]], axis=2
+    )
+    confidence = np.asarray(one.tracks[0].confidence)
+    keypoints = list(one.skeletons[one.tracks[0].skeleton].nodes)
+    dataset = load_poses.from_numpy(
+        positions.transpose(0, 2, 1)[..., None],
+        confidence[..., None],
+        individual_names=["mouse"],
+        keypoint_names=keypoints,
+        fps=30,
+        source_software="Anipose",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nwbfile = save_poses.to_nwb_file(dataset)
+    path = tmp_path / "mouse3d.nwb"
+    with NWBHDF5IO(str(path), "w") as io:
+        io.write(nwbfile)
+    [pose] = read_nwb(path)
+    assert_values(pose.tracks[0].confidence, confidence)
+    for to, name in (("dlc", "back.h5"), ("lp", "back.csv")):
+        result = poseconv_in_process("export", path, "--to", to, tmp_path / name)
+        assert result.returncode == 0, result.stderr
+        assert "no likelihood; the confidence of the 3D poses of ['mouse']" in result.stderr
+        back = read_deeplabcut(tmp_path / name, find_side_files=False)
+        [track] = back.tracks
+        assert back.tracks[0].confidence is None and track.positions.shape[2] == 3
+        assert_values(track.positions, positions)
