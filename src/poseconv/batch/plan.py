@@ -26,7 +26,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..metadata.checks import start_time_problem
 from ..metadata.names import input_name
 from ..metadata.schema_messages import schema_problems
 from ..output import folder_problem, output_name_problem
@@ -59,14 +58,6 @@ __all__ = ["STUB_FOLDER", "InputJob", "Plan", "SessionJob", "plan_spec", "schema
 #: The folder of ``output_folder`` where a stub run (``--stub``) writes its test files, as CatalystNeuro's
 #: conversion scripts do: at the sessions' own paths, a real run would take them as finished and skip them.
 STUB_FOLDER = "nwb_stub"
-
-
-# pydantic's words for what the JSON Schema cannot check, in the words of this spec.
-_PYDANTIC_MESSAGES = {
-    "timezone_aware": "needs a time zone, e.g. 2024-05-01T10:30:00+02:00 or 2024-05-01T08:30:00Z.",
-    "datetime_from_date_parsing": "is not an ISO-8601 date and time, e.g. 2024-05-01T10:30:00+02:00.",
-    "datetime_parsing": "is not an ISO-8601 date and time, e.g. 2024-05-01T10:30:00+02:00.",
-}
 
 
 @functools.cache
@@ -195,14 +186,8 @@ def _validate_session(raw: Any, index: int) -> tuple[SessionSpec | None, list[Pr
     try:
         return SessionSpec.model_validate(raw), []
     except ValidationError as err:
-        problems = []
-        for item in err.errors():
-            message = _PYDANTIC_MESSAGES.get(item["type"], item["msg"])
-            if item["type"] in _PYDANTIC_MESSAGES:
-                # The same words and suggested value as --session-start-time and metadata files.
-                message = start_time_problem(item.get("input")) or message
-            problems.append(Problem(format_location(item["loc"], f"sessions[{index}]"), message, index))
-        return None, problems
+        # A start time's message is start_time_problem's: the words and value of --session-start-time.
+        return None, [Problem(format_location(e["loc"], f"sessions[{index}]"), e["msg"], index) for e in err.errors()]
 
 
 def _salvage(raw: Any, index: int, context: _Context) -> list[Problem]:

@@ -29,15 +29,19 @@ problem is reported as ``sessions[2].pose[0].file_path (line 14): ...``.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from ..documents import format_location, load_document
 from ..errors import PoseconvError
+from ..metadata.checks import start_time_problem
 from ..metadata.compose import to_plain
 from ..metadata.schema import FormFriendlyJsonSchema
 
@@ -81,6 +85,27 @@ FilePathText = Annotated[
 ]
 # A name that becomes part of a file name or an NWB object name.
 Identifier = Annotated[str, Field(min_length=1, pattern=r"^[^/\\:]+$")]
+
+
+def _start_time(value: Any) -> dt.datetime:
+    """Read a session start time as ``poseconv convert --session-start-time`` and metadata files do.
+
+    One parser for every entry point (``datetime.fromisoformat``, checked by
+    :func:`~poseconv.metadata.checks.start_time_problem`): it takes the ISO 8601 forms pydantic's own
+    refuses, the basic ``20240501T103000+0200`` and an offset in hours ``+02``.
+    """
+    parsed = value if isinstance(value, dt.datetime) else None
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            parsed = dt.datetime.fromisoformat(value)
+    if parsed is None or parsed.tzinfo is None:
+        problem = start_time_problem(value) or "is not an ISO-8601 date and time with a time zone."
+        raise PydanticCustomError("session_start_time", "{problem}", {"problem": problem})
+    return parsed
+
+
+# An ISO 8601 date and time with a time zone.
+StartTime = Annotated[dt.datetime, BeforeValidator(_start_time)]
 
 
 class _Model(BaseModel):
@@ -200,7 +225,7 @@ class SessionSpec(_Model):
         description="File name (or path) inside output_folder; '<session_id>.nwb' when omitted "
         "('<session_id>.nwb.zarr' with backend zarr).",
     )
-    session_start_time: AwareDatetime | None = Field(
+    session_start_time: StartTime | None = Field(
         default=None,
         title="Session start time",
         description="ISO-8601 date and time with a time zone, e.g. 2024-05-01T10:30:00+02:00.",

@@ -8,6 +8,7 @@ outputs in ../shared/data. Nothing here starts a worker process: the data checks
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -358,6 +359,34 @@ def test_the_example_in_the_docs_is_a_valid_spec(tmp_path):
     assert document["sessions"][0]["session_start_time"] == "2024-05-01T10:30:00+02:00"  # kept as written
     assert list(Draft7Validator(spec_schema()).iter_errors(document)) == []
     ConversionSpec.model_validate(document)
+
+
+@pytest.mark.parametrize("written", ["20240501T103000+0200", "2024-05-01T10:30:00+02", "2024-05-01 10:30+02:00"])
+def test_a_start_time_poseconv_convert_takes_is_taken_by_a_spec(tmp_path, written):
+    from poseconv.cli._conversion import parse_session_start_time
+
+    # Before, the spec's own parser (pydantic's) refused ISO 8601's basic form and an offset in hours, which
+    # `poseconv convert --session-start-time` and metadata files take: same value, two answers.
+    plan = plan_spec(write_spec(tmp_path, {"sessions": [session("s1", session_start_time=written)]}))
+    assert plan.problems == []
+    assert plan.jobs[0].session_start_time == parse_session_start_time(written).isoformat() == START
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("2024-05-01T10:30:00", "has no time zone; NWB needs one, e.g. 2024-05-01T10:30:00+00:00 or"),
+        ("yesterday", "is not an ISO-8601 date and time, e.g."),
+    ],
+)
+def test_a_start_time_the_command_line_refuses_is_refused_in_its_words(tmp_path, written, said):
+    from poseconv.cli._conversion import parse_session_start_time
+    from poseconv.errors import InvalidOptionError
+
+    plan = plan_spec(write_spec(tmp_path, {"sessions": [session("s1", session_start_time=written)]}))
+    assert [(p.location, p.message[: len(said)]) for p in plan.problems] == [("sessions[0].session_start_time", said)]
+    with pytest.raises(InvalidOptionError, match=re.escape(said)):
+        parse_session_start_time(written)
 
 
 def test_check_only_and_strict_write_nothing_and_stub_writes_the_first_frames(tmp_path):
