@@ -1139,3 +1139,24 @@ def test_a_misspelt_start_time_is_named_not_hidden_behind_the_missing_one(tmp_pa
     assert result.returncode == 1 and "meta.yaml: invalid metadata" in result.stderr, result.stderr
     assert "Did you mean 'NWBFile'" in result.stderr or "did you mean 'session_start_time'" in result.stderr
     assert not (tmp_path / "a.nwb").exists()
+
+
+def test_a_misspelt_series_key_is_named_with_the_nodes_it_could_be(tmp_path):
+    # It was "...bodypart_1.name: required, but missing", as though the entry lacked a field.
+    from poseconv import SLEAPPoseInterface
+
+    container_key, container = next(
+        iter(
+            SLEAPPoseInterface(file_path=FLIES, sampling_frequency=30.0)
+            .get_metadata()["Pose"]["PoseEstimations"]
+            .items()
+        )
+    )
+    node = next(iter(container["PoseEstimationSeries"]))
+    text = f"Pose:\n  PoseEstimations:\n    {container_key}:\n      PoseEstimationSeries:\n        {node}_x: {{}}\n"
+    metadata = write_yaml(tmp_path / "meta.yaml", text)
+    result = poseconv(
+        "convert", FLIES, "--fps", "30", "-o", tmp_path / "a.nwb", "--session-start-time", START, "--metadata", metadata
+    )
+    assert result.returncode == 1 and f"PoseEstimationSeries.{node}_x (line 5): matches no node" in result.stderr
+    assert f"Did you mean '{node}'?" in result.stderr and "required, but missing" not in result.stderr

@@ -180,7 +180,9 @@ class PoseNWBConverter(NWBConverter):
                 # The file's blocks (NWBFile, Subject) are checked once, with the file's metadata.
                 # A field poseconv's own checks found wrong is said once, in their words: a start time given
                 # as a number "is not an ISO-8601 date and time, e.g. ..."; "is not of type 'string'" adds nothing.
-                if (name is None or path[:1] in (("Pose",), ("Devices",), ("Behavior",))) and path not in own:
+                # So is what lies inside an entry found to match nothing (a misspelt series' missing name).
+                inside_own = any(tuple(path[: len(found)]) == tuple(found) for found in own if found)
+                if (name is None or path[:1] in (("Pose",), ("Devices",), ("Behavior",))) and not inside_own:
                     problems.append(MetadataProblem(path, message, name if len(checks) > 2 else None))
         return list(dict.fromkeys(problems))
 

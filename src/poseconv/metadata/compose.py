@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import copy
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -283,6 +283,38 @@ def _unknown_keys(
     return problems
 
 
+def _series_entries(metadata: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the ``PoseEstimationSeries`` entries of each ``Pose.PoseEstimations`` container of ``metadata``."""
+    containers = (metadata.get("Pose") or {}).get("PoseEstimations") or {}
+    return {
+        key: entry["PoseEstimationSeries"]
+        for key, entry in (containers.items() if isinstance(containers, dict) else ())
+        if isinstance(entry, dict) and isinstance(entry.get("PoseEstimationSeries"), dict)
+    }
+
+
+def _unknown_series(
+    user: Mapping[str, Any], layers: Sequence[Mapping[str, Any]], input_name: str | None
+) -> list[MetadataProblem]:
+    """Return a problem for each series key of a known container that names none of its nodes."""
+    known: dict[str, set[str]] = {}
+    for layer in layers:
+        for key, series in _series_entries(layer).items():
+            known.setdefault(key, set()).update(series)
+    problems = []
+    for key, series in _series_entries(user).items():
+        for node in sorted(set(series) - known.get(key, set(series))):
+            valid = sorted(known[key])
+            problems.append(
+                MetadataProblem(
+                    ("Pose", "PoseEstimations", key, "PoseEstimationSeries", node),
+                    f"matches no node of the container; its series are {valid}.{_close(node, valid)}",
+                    input_name,
+                )
+            )
+    return problems
+
+
 def _unknown_blocks(user: Mapping[str, Any], known: set[str]) -> list[MetadataProblem]:
     """Return a problem for each top-level block of the user's metadata that no input knows."""
     from .schema import block_of_field
@@ -315,12 +347,12 @@ def _user_problems(
     problems = _unknown_blocks(user, known)
     layers = [*(own[n] for n in poses), *others.values()]
     all_keys = {block: set().union(*(_pose_keys(layer)[block] for layer in layers)) for block in KEYED_BLOCKS}
-    problems += _unknown_keys(user, all_keys, None)
+    problems += _unknown_keys(user, all_keys, None) + _unknown_series(user, layers, None)
     for name, values in per_input_user.items():
         if name not in own:
             problems.append(MetadataProblem((), f"no pose input is called {name!r}.{_close(name, poses)}", name))
             continue
-        problems += _unknown_keys(values, _pose_keys(own[name]), name)
+        problems += _unknown_keys(values, _pose_keys(own[name]), name) + _unknown_series(values, [own[name]], name)
     return problems
 
 
