@@ -1160,3 +1160,16 @@ def test_a_misspelt_series_key_is_named_with_the_nodes_it_could_be(tmp_path):
     )
     assert result.returncode == 1 and f"PoseEstimationSeries.{node}_x (line 5): matches no node" in result.stderr
     assert f"Did you mean '{node}'?" in result.stderr and "required, but missing" not in result.stderr
+
+
+@needs_shared_data
+def test_an_empty_row_a_spreadsheet_left_at_the_end_is_named(tmp_path):
+    # It was "frame numbers are negative, repeated or out of order".
+    path = tmp_path / DLC_CSV.name
+    path.write_text(DLC_CSV.read_text() + ",,,,,,,,,,,,\n")
+    result = poseconv("convert", path, "--fps", "30", "-o", tmp_path / "a.nwb", "--session-start-time", START)
+    assert result.returncode == 1 and "its last 1 row(s) have no frame number" in result.stderr, result.stderr
+    lines = DLC_CSV.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[:5]) + ",1,2,3,4,5,6,7,8,9,10,11,12\n" + "".join(lines[5:]))
+    result = poseconv("convert", path, "--fps", "30", "-o", tmp_path / "a.nwb", "--session-start-time", START)
+    assert result.returncode == 1 and "row 2 of the table has no frame number" in result.stderr, result.stderr

@@ -77,7 +77,18 @@ def _refuse_fractional_index(index: Any, path: Path) -> None:
         raise _times_error(path, index)
     if values.dtype.kind != "f" or not len(values):
         return
-    finite = values[np.isfinite(values)]
+    missing = np.flatnonzero(np.isnan(values))
+    if len(missing):
+        # pandas reads an empty first cell as NaN, which cast to a frame number is far below 0.
+        trailing = np.array_equal(missing, np.arange(len(values) - len(missing), len(values)))
+        what = (
+            f"its last {len(missing)} row(s) have no frame number (empty rows a spreadsheet leaves at the end?); "
+            "delete them"
+            if trailing
+            else f"row {int(missing[0])} of the table has no frame number; give every row its frame number"
+        )
+        raise InvalidSourceFileError(f"{path}: {what}.")
+    finite = values
     if np.array_equal(finite, np.round(finite)):
         return
     fraction = finite[finite != np.round(finite)][0]
