@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from datetime import UTC, datetime
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -143,3 +144,27 @@ def test_neuroconv_deeplabcut_one_interface_per_animal(tmp_path):
     assert [t.name for t in labels.tracks] == ["individual1", "Individual2", "Individual3"]
     # No video was recorded: the .slp names the video key, not a file beside the NWB file.
     assert [v.filename for v in labels.videos] == ["video"]
+
+
+def test_neuroconv_lightningpose_converter_legacy_metadata_names_the_image_series(tmp_path):
+    """With get_metadata(use_new_metadata_format=False), original_videos holds the ImageSeries' name.
+
+    The video is that acquisition ImageSeries' external file.
+    """
+    import sleap_io as sio
+    from neuroconv.datainterfaces.behavior.lightningpose.lightningposeconverter import LightningPoseConverter
+
+    converter = LightningPoseConverter(
+        file_path=LP_PREDICTIONS / "test_vid.csv", original_video_file_path=LP_PREDICTIONS / "test_vid.mp4"
+    )
+    path = _run(converter, tmp_path / "legacy.nwb", converter.get_metadata(use_new_metadata_format=False))
+    video_file = str(LP_PREDICTIONS / "test_vid.mp4")
+    with h5py.File(path) as f:
+        assert f["processing/behavior/PoseEstimation/original_videos"][()].tolist() == [b"ImageSeriesOriginalVideo"]
+        assert f["acquisition/ImageSeriesOriginalVideo/external_file"][()].tolist() == [video_file.encode()]
+    [pose] = read_nwb(path)
+    [video] = pose.videos.values()
+    assert (video.key, video.original_path, video.path) == ("test_vid", video_file, Path(video_file))
+    assert video.frame_size == (406, 396)
+    run_cli("export", path, "--to", "slp", tmp_path / "back.slp", "-q")
+    assert [v.filename for v in sio.load_slp(str(tmp_path / "back.slp"), open_videos=False).videos] == [video_file]

@@ -47,7 +47,7 @@ from .store import (
     visit_groups,
 )
 from .video_facts import video_facts
-from .video_frames import frames_on_video, video_timing
+from .video_frames import frames_on_video
 
 __all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo", "video_facts"]
 
@@ -305,7 +305,6 @@ class ContainerScanner:
                 facts["confidence_definition"] = text(child["confidence"].attrs.get("definition"))
                 break
         facts.update(video_facts(group, self.path, facts["description"], facts.get("source_software")))
-        facts["video_timing"] = video_timing(group.get("source_video"))
         if facts.get("original_video"):
             facts["video_hint"] = file_stem(facts["original_video"])
         return facts

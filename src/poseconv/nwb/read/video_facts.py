@@ -18,16 +18,21 @@ import numpy as np
 from ...metadata.defaults import MISSING_VIDEO_PATTERN
 from .pose_names import neuroconv_dlc_animal
 from .store import EMPTY_TEXT, base_name, local_file, local_folder, neurodata_type, texts
+from .video_frames import video_timing
 
 __all__ = ["frame_size_of_dimensions", "dimensions_height_first", "video_facts"]
 
 
 def video_facts(group: Any, path: Path | str, description: str | None, software: str | None) -> dict[str, Any]:
-    """Return what a ``PoseEstimation`` group says of its video: ``original_video``, ``video_path``, ``frame_size``.
+    """Return what a ``PoseEstimation`` group says of its video.
 
-    The video is its ``source_video`` link's external file, else ndx-pose's deprecated
-    ``original_videos``, else the recorded path the description names (a video the writing machine
-    did not have); ``video_path`` is that file on this machine, when it is there.
+    ``original_video``, ``video_path``, ``frame_size``, ``image_files`` and ``video_timing`` (the
+    linked ``ImageSeries``' frame times). The video is its ``source_video`` link's external file, else
+    ndx-pose's deprecated ``original_videos``, else the recorded path the description names (a video
+    the writing machine did not have); ``video_path`` is that file on this machine, when it is there.
+    An ``original_videos`` entry that is the name of an external ``ImageSeries`` of ``acquisition``
+    (neuroconv's LightningPose converter with its legacy metadata stores the name it gave the
+    video's ``ImageSeries``) stands for that ``ImageSeries``, as a ``source_video`` link would.
 
     Parameters
     ----------
@@ -42,6 +47,9 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
     """
     facts: dict[str, Any] = {}
     source_video = group.get("source_video")
+    if source_video is None:
+        source_video = _named_image_series(group)
+    facts["video_timing"] = video_timing(source_video)
     if source_video is not None and "external_file" in source_video:
         external = texts(source_video["external_file"])
         if external:
@@ -66,6 +74,21 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
     if facts.get("original_video") and "image_files" not in facts:
         facts["video_path"] = local_file(facts["original_video"], local_folder(path))
     return facts
+
+
+def _named_image_series(group: Any) -> Any | None:
+    """Return the external ``ImageSeries`` of ``acquisition`` that the first ``original_videos`` entry names, if any."""
+    if "original_videos" not in group:
+        return None
+    originals = texts(group["original_videos"])
+    name = originals[0].strip() if originals else ""
+    # A name, not a path: a path's separators would be read as the file's groups.
+    if not name or "/" in name or "\\" in name:
+        return None
+    series = group.get(f"/acquisition/{name}")
+    if series is None or neurodata_type(series) != "ImageSeries" or "external_file" not in series:
+        return None
+    return series
 
 
 def dimensions_height_first(group: Any, software: str | None) -> bool:
