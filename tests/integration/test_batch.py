@@ -258,3 +258,50 @@ def test_neuroconv_yaml_runner_uses_poseconv_interfaces(tmp_path):
         nwbfile = io.read()
         assert nwbfile.processing["behavior"]["PoseEstimation"].source_software == "DeepLabCut"
         assert nwbfile.subject.subject_id == "m1"
+
+
+def test_nwbfile_and_subject_of_one_pose_file_are_a_problem_and_the_sessions_write_as_convert(tmp_path):
+    # Before, NWBFile and Subject under a pose file's metadata were dropped without a word (exit code 0),
+    # while `poseconv convert -m` with the same values wrote them.
+    file_wide = {
+        "NWBFile": {"lab": "PoseLab", "experiment_description": "Set on the pose file."},
+        "Subject": {"subject_id": "m1", "species": "Mus musculus", "sex": "M", "age": "P90D", "strain": "C57BL/6J"},
+    }
+    session = {"session_id": "s1", "session_start_time": START, "pose": [{"file_path": str(SINGLE_ANIMAL_H5)}]}
+    spec = tmp_path / "spec.yaml"
+    session["pose"][0]["metadata"] = file_wide
+    spec.write_text(yaml.safe_dump({"output_folder": "out", "sessions": [session]}, sort_keys=False), encoding="utf-8")
+    result = poseconv("run", spec, "--jobs", "1")
+    assert result.returncode == 1 and not (tmp_path / "out").exists()
+    problems = [line for line in result.stderr.splitlines() if line.startswith("poseconv: problem:")]
+    assert problems == [
+        "poseconv: problem: sessions[0].pose[0].metadata.NWBFile (line 8): NWBFile describes the whole NWB file, "
+        "not one pose file: give it in sessions[0].metadata.NWBFile (a pose file's metadata holds that file's own "
+        "Pose, Devices and Behavior entries).",
+        "poseconv: problem: sessions[0].pose[0].metadata.Subject (line 11): Subject describes the whole NWB file, "
+        "not one pose file: give it in sessions[0].subject (a pose file's metadata holds that file's own Pose, "
+        "Devices and Behavior entries).",
+    ]
+
+    # Given for the session, as -m gives them to convert: the same file.
+    del session["pose"][0]["metadata"]
+    session["metadata"] = file_wide
+    spec.write_text(yaml.safe_dump({"output_folder": "out", "sessions": [session]}, sort_keys=False), encoding="utf-8")
+    assert poseconv("run", spec, "--jobs", "1").returncode == 0
+    metadata = tmp_path / "metadata.yaml"
+    metadata.write_text(yaml.safe_dump(file_wide), encoding="utf-8")
+    converted = tmp_path / "convert.nwb"
+    result = poseconv("convert", SINGLE_ANIMAL_H5, "-m", metadata, "--session-start-time", START, "-o", converted)
+    assert result.returncode == 0, result.stderr
+
+    def written(path):
+        with NWBHDF5IO(path, "r") as io:
+            nwbfile = io.read()
+            subject = nwbfile.subject
+            return nwbfile.lab, nwbfile.experiment_description, subject.subject_id, subject.sex, subject.strain
+
+    assert (
+        written(tmp_path / "out/s1.nwb")
+        == written(converted)
+        == ("PoseLab", "Set on the pose file.", "m1", "M", "C57BL/6J")
+    )

@@ -355,6 +355,28 @@ def _pose_class(
     return name, cls, problems
 
 
+# Blocks of the NWB file as a whole, and where a session gives them: one per file, so not one pose file's.
+_FILE_WIDE_BLOCKS = {"NWBFile": "metadata.NWBFile", "Subject": "subject"}
+
+
+def _file_wide_problems(metadata: Mapping[str, Any], root: str, index: int) -> list[Problem]:
+    """Return a problem for each block of a pose file's ``metadata`` that only the whole NWB file has.
+
+    The file's blocks are the session's: given for one pose file, they were dropped without a word.
+    """
+    session = f"sessions[{index}]"
+    return [
+        Problem(
+            f"{root}.metadata.{block}",
+            f"{block} describes the whole NWB file, not one pose file: give it in {session}.{where} (a pose "
+            "file's metadata holds that file's own Pose, Devices and Behavior entries).",
+            index,
+        )
+        for block, where in _FILE_WIDE_BLOCKS.items()
+        if block in metadata
+    ]
+
+
 def plan_pose(
     pose: Any,
     j: int,
@@ -400,6 +422,7 @@ def plan_pose(
 
     kwargs, found = _source_data(cls, pose.source_data, kwargs, data_folder, locate, index)
     problems += found + metadata_problems(pose.metadata, f"{root}.metadata", index)
+    problems += _file_wide_problems(pose.metadata, root, index)
     job = InputJob(
         name=pose.name or default_name or f"Pose{j}",
         interface=name,
