@@ -1173,3 +1173,16 @@ def test_an_empty_row_a_spreadsheet_left_at_the_end_is_named(tmp_path):
     path.write_text("".join(lines[:5]) + ",1,2,3,4,5,6,7,8,9,10,11,12\n" + "".join(lines[5:]))
     result = poseconv("convert", path, "--fps", "30", "-o", tmp_path / "a.nwb", "--session-start-time", START)
     assert result.returncode == 1 and "row 2 of the table has no frame number" in result.stderr, result.stderr
+
+
+@needs_shared_data
+@pytest.mark.parametrize("source", [[], ["--source", "dlc"]])
+def test_a_compressed_file_named_as_a_pose_file_says_so(tmp_path, source):
+    # It was "does not look like output of ...", or with --source a line of its compressed bytes.
+    import gzip
+
+    path = tmp_path / DLC_CSV.name
+    path.write_bytes(gzip.compress(DLC_CSV.read_bytes()))
+    result = poseconv("convert", path, *source, "--fps", "30", "-o", tmp_path / "a.nwb", "--session-start-time", START)
+    assert result.returncode == 1 and f"{path.name}: is a gzip archive, though named .csv; unpack it" in result.stderr
+    assert len(result.stderr) < 400, result.stderr

@@ -101,6 +101,12 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
             first_line = handle.readline(_FIRST_LINE_BYTES)
     except OSError as err:
         raise InvalidSourceFileError(f"{path}: cannot be read ({err.strerror}).") from err
+    for magic, kind in _ARCHIVE_MAGIC.items():
+        if first_line.startswith(magic):
+            # Its bytes would otherwise go into a message about separators or formats.
+            raise InvalidSourceFileError(
+                f"{path}: is a {kind} archive, though named {path.suffix}; unpack it and convert the file inside."
+            )
     if path.suffix.lower() == ".csv":
         _check_separator(path, first_line)
         _check_trailing_cells(path)
@@ -110,6 +116,15 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
         # A damaged header can make HDF5 allocate without bound or crash: look at it in a child first.
         probe(path, walk_hdf5, what=HDF5_STRUCTURE)
     return path
+
+
+# The first bytes of the archives a pose file is sent in (gzip, zip, xz, 7-Zip).
+_ARCHIVE_MAGIC = {
+    b"\x1f\x8b": "gzip",
+    b"PK\x03\x04": "zip",
+    b"\xfd7zXZ\x00": "xz",
+    b"7z\xbc\xaf\x27\x1c": "7-Zip",
+}
 
 
 def not_a_file_to_read(path: Path) -> str | None:
