@@ -57,11 +57,15 @@ class Detection:
     checks : tuple
         The safety checks the file passed in the worker
         (:func:`~poseconv.readers.safety.isolation.passed_checks`).
+    unrecognised : bool
+        The file could be read but its format not told (naming an interface may help), rather than
+        the file being missing or damaged (which no interface reads).
     """
 
     interface: str | None
     error: str | None
     checks: tuple[Any, ...] = ()
+    unrecognised: bool = False
 
 
 def detect_pose_file(job: PoseFile) -> Detection:
@@ -78,13 +82,16 @@ def detect_pose_file(job: PoseFile) -> Detection:
         Its interface, or why it has none, and the checks it passed.
     """
     from ..catalog import detect_format
+    from ..errors import UnsupportedFormatError
     from ..readers.safety.isolation import passed_checks
 
+    unrecognised = False
     try:
         interface, error = detect_format(Path(job.path)).interface_name, None
     except (PoseconvError, OSError) as err:
-        interface, error = None, one_line(err)
-    return Detection(interface, error, passed_checks(job.path))
+        # UnsupportedFormatError: no format (or several) claims the file; any other: it cannot be read.
+        interface, error, unrecognised = None, one_line(err), isinstance(err, UnsupportedFormatError)
+    return Detection(interface, error, passed_checks(job.path), unrecognised)
 
 
 class Detections:

@@ -17,11 +17,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import PoseconvError
 from ..metadata.schema_messages import schema_problems
 from ..model.location import content_not_here, is_url, url_as_path
 from ..timing import TIMESTAMP_SUFFIXES
-from .detection import Detections
+from .detection import Detections, PoseFile, detect_pose_file
 from .jobs import InputJob
 from .report import Problem, one_line
 from .spec import format_location, to_json
@@ -302,23 +301,18 @@ def _pose_interface_name(
     file_path: Path, root: str, index: int, detections: Detections | None
 ) -> tuple[str | None, list[Problem]]:
     """Return the interface of a pose file from its content (the workers' answer when they gave one), or why none."""
-    from ..catalog import detect_format
-
     detected = detections.get(file_path) if detections is not None else None
-    if detected is not None:
-        if detected.interface is not None:
-            return detected.interface, []
-        message = detected.error
-    else:
-        try:
-            # Routed by content: a .slp holding a calibrated session converts as a session.
-            return detect_format(file_path).interface_name, []
-        except (PoseconvError, OSError) as err:
-            message = one_line(err)
+    if detected is None:
+        # Read here, as a worker reads it. Routed by content: a .slp holding a calibrated session is a session.
+        detected = detect_pose_file(PoseFile(str(file_path)))
+    if detected.interface is not None:
+        return detected.interface, []
+    message = detected.error or "its format cannot be told."
     from ..video import is_video_path
 
-    # Naming an interface does not help a video: it belongs in the pose entry's video_file_path.
-    hint = "" if is_video_path(file_path) else f" Name it with {root}.interface."
+    # Naming an interface helps only a file whose format was not told: not a missing or damaged file (no
+    # interface reads it), nor a video (it belongs in the pose entry's video_file_path).
+    hint = f" Name it with {root}.interface." if detected.unrecognised and not is_video_path(file_path) else ""
     if "source_software=" in message:
         # The catalog speaks to Python; in a spec the format is named by the entry's interface.
         message, hint = message.replace("source_software=", f"{root}.interface"), ""

@@ -135,3 +135,29 @@ def test_the_plan_reads_the_files_no_worker_has_taken_while_the_workers_start(tm
     assert [job.inputs[0].interface for job in plan.jobs] == [job.inputs[0].interface for job in alone.jobs]
     for job in plan.jobs:
         assert PANDAS_CHECK in {what for what, _ in job.checked_files}
+
+
+def test_a_damaged_pose_file_is_not_told_to_name_its_interface(tmp_path):
+    # Before, a truncated file was said to be damaged, then "Name it with sessions[0].pose[0].interface.",
+    # which no interface can help. A file whose format is not told keeps the advice.
+    damaged = tmp_path / "m3v1mp4DLC_resnet50_openfieldOct30shuffle1_1000.h5"
+    damaged.write_bytes(SINGLE_ANIMAL_H5.read_bytes()[:141189])  # an interrupted copy
+    unknown = tmp_path / "poses.txt"
+    unknown.write_text("x,y\n1,2\n", encoding="utf-8")
+    sessions = [
+        {"session_id": f"s{i}", "session_start_time": START, "pose": [{"file_path": str(path)}]}
+        for i, path in enumerate([damaged, unknown])
+    ]
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump({"output_folder": "nwb", "sessions": sessions}), encoding="utf-8")
+    workers = LocalExecutor(1)
+    try:
+        plans = [plan_spec(spec), plan_spec(spec, workers=workers)]  # read here, and by a worker
+    finally:
+        workers.close()
+    for plan in plans:
+        said = {p.location: p.message for p in plan.problems}
+        assert said.keys() == {"sessions[0].pose[0].file_path", "sessions[1].pose[0].file_path"}
+        assert said["sessions[0].pose[0].file_path"].startswith(f"{damaged}: the file is damaged")
+        assert "interface" not in said["sessions[0].pose[0].file_path"]
+        assert said["sessions[1].pose[0].file_path"].endswith(" Name it with sessions[1].pose[0].interface.")
