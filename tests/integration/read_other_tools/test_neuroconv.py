@@ -146,6 +146,30 @@ def test_neuroconv_deeplabcut_one_interface_per_animal(tmp_path):
     assert [v.filename for v in labels.videos] == ["video"]
 
 
+def test_neuroconv_deeplabcut_animals_named_by_their_containers(tmp_path):
+    """Containers named 'PoseEstimation_<individual>' give the names as they are, not the skeletons' capitalised."""
+    from neuroconv import ConverterPipe
+    from neuroconv.datainterfaces import DeepLabCutInterface
+
+    animals = ["individual1", "individual2"]
+    interfaces = {
+        animal: DeepLabCutInterface(
+            file_path=MULTI_ANIMAL_H5, sampling_frequency=30.0, metadata_key=animal, subject_name=animal
+        )
+        for animal in animals
+    }
+    converter = ConverterPipe(data_interfaces=interfaces)
+    metadata = converter.get_metadata()
+    for animal in animals:
+        metadata["Pose"]["PoseEstimations"][animal]["name"] = f"PoseEstimation_{animal}"
+    [pose] = read_nwb(_run(converter, tmp_path / "two_mice.nwb", metadata))
+    assert [(t.name, t.video) for t in pose.tracks] == [("individual1", "video"), ("individual2", "video")]
+    assert list(pose.skeletons) == [
+        "SkeletonPoseEstimationDeepLabCut_Individual1",
+        "SkeletonPoseEstimationDeepLabCut_Individual2",
+    ]
+
+
 def test_neuroconv_lightningpose_converter_legacy_metadata_names_the_image_series(tmp_path):
     """With get_metadata(use_new_metadata_format=False), original_videos holds the ImageSeries' name.
 

@@ -84,8 +84,9 @@ def container_names(
     if track is not None:
         return track, video_hint, None
     track, video_hint = names_from_container_name(name, facts.get("source_software"))
-    animal = neuroconv_dlc_animal(skeleton, name, subject_id) if facts.get("source_software") == "DeepLabCut" else None
-    return track, video_hint, animal
+    # A track the container name gives (PoseEstimation_<track>) is exact; the skeleton's is capitalised.
+    neuroconv = track is None and facts.get("source_software") == "DeepLabCut"
+    return track, video_hint, neuroconv_dlc_animal(skeleton, name, subject_id) if neuroconv else None
 
 
 def names_from_description(description: str | None) -> tuple[str | None, str | None]:
