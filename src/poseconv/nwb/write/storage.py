@@ -245,6 +245,11 @@ def configure_and_write_nwbfile(
         )
     if backend_configuration is None:
         backend_configuration = get_pose_backend_configuration(nwbfile, backend=backend or "hdf5")
+    else:
+        # A configuration the user got for another NWBFile object (run_conversion builds its own) cannot hold
+        # confidence: it gets poseconv's storage here, as get_pose_backend_configuration gives it (a no-op when
+        # it is wrapped already).
+        _wrap_confidence(nwbfile, backend_configuration.backend, backend_configuration.data_io_class)
     if nwbfile.read_io is not None:
         # Exporting an NWB file read from disk: neuroconv's export path.
         with creation_order():

@@ -359,3 +359,39 @@ def test_a_writer_taking_one_series_at_a_time_reads_each_block_at_most_twice(tmp
         _assert_slp_file_equals(tmp_path / "plain.nwb", expected, nodes)
     table = pose.tracks[0].positions.table
     assert table.blocks_read <= 2 * -(-700 // BLOCK)
+
+
+@pytest.mark.parametrize("backend", ["hdf5", "zarr"])
+def test_a_users_backend_configuration_leaves_confidence_compressed(tmp_path, backend):
+    # neuroconv's documented workflow: a configuration from create_nwbfile, edited, passed to run_conversion,
+    # which builds another NWBFile; the confidence, which the configuration cannot hold, was written raw.
+    from poseconv import PoseNWBConverter
+    from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+    from tests.fixtures.paths import SHARED_DATA
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip("needs ../shared/data")
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = {"Pose": DeepLabCutPoseInterface}
+
+    converter = Converter(source_data={"Pose": {"file_path": SINGLE_ANIMAL_H5}})
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, 10, tzinfo=UTC)
+    configuration = converter.get_default_backend_configuration(converter.create_nwbfile(metadata), backend=backend)
+    for item in configuration.dataset_configurations.values():
+        item.chunk_shape = (500, *item.full_shape[1:])
+    out = tmp_path / ("c.nwb" if backend == "hdf5" else "c.nwb.zarr")
+    converter.run_conversion(nwbfile_path=out, metadata=metadata, backend_configuration=configuration)
+    if backend == "hdf5":
+        with h5py.File(out, "r") as f:
+            container = f["processing/behavior/PoseEstimation"]
+            series = [g for g in container.values() if isinstance(g, h5py.Group) and "confidence" in g]
+            assert series and all(g["data"].chunks[0] == 500 for g in series)
+            assert all(g["confidence"].compression == "gzip" for g in series)
+    else:
+        import zarr
+
+        group = zarr.open(str(out), mode="r")["processing/behavior/PoseEstimation"]
+        confidences = [group[node]["confidence"] for node in group.group_keys() if "confidence" in group[node]]
+        assert confidences and all(c.compressor is not None for c in confidences)
