@@ -309,11 +309,33 @@ class _Clashes:
         return problems
 
 
+def _subfolder_problem(output: Path, output_folder: Path, index: int, seen: dict[Path, str | None]) -> list[Problem]:
+    """Return why the folder an ``nwbfile_name`` puts a session's file in cannot hold it (``seen``: by folder).
+
+    The output folder itself is checked once for the whole spec; a folder of its own, e.g. ``sub-m1/``, is
+    made when the session is written, which a file of that name would stop with a bare FileExistsError.
+    """
+    folder = output.parent
+    if folder.resolve() == output_folder.resolve():
+        return []
+    if folder not in seen:
+        blocker = next((path for path in (folder, *folder.parents) if path.exists()), None)
+        seen[folder] = folder_problem(folder)
+        if blocker is not None and not blocker.is_dir():
+            seen[folder] = (
+                f"{blocker} is a file, so the folder {folder} cannot be made; rename or move that file, or "
+                "choose another nwbfile_name."
+            )
+    problem = seen[folder]
+    return [] if problem is None else [Problem(f"sessions[{index}].nwbfile_name", problem, index)]
+
+
 def _plan_sessions(
     plan: Plan, raw_sessions: list[Any], by_session: dict[int, list[Problem]], head: _SpecHead | None, context: _Context
 ) -> None:
     """Check every session of the spec; add its problems to ``plan``, and its job when it has none."""
     clashes = _Clashes(plan.output_folder, context.stub_test)
+    folders: dict[Path, str | None] = {}
     backend = head.backend if head is not None else "hdf5"
     for index, raw in enumerate(raw_sessions):
         session_id, output = _output_of(raw, index, plan.output_folder, backend)
@@ -323,6 +345,8 @@ def _plan_sessions(
         said = {problem.location for problem in found_by_schema}
         named = [p for p in _backend_problems(output, backend, index) if p.location not in said]
         problems = clashes.problems(raw, index, session_id, output) + named
+        if not problems and head is not None and not plan.spec_wide_problems:
+            problems = _subfolder_problem(output, plan.output_folder, index, folders)
         plan.problems += found_by_schema + problems
         if head is None:
             continue

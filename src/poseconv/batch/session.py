@@ -29,7 +29,7 @@ from typing import Any
 
 from ..metadata.defaults import merge_metadata
 from ..metadata.schema_messages import schema_problems
-from ..output import remove_partials
+from ..output import check_writable, remove_partials
 from ..timing import load_timestamps
 from .jobs import SessionJob
 from .report import Problem, SessionResult, one_line
@@ -367,6 +367,9 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
             built = built or _build(job)
             if built.problems:
                 return result("failed", "; ".join(str(p) for p in built.problems))
+            # Checked when the spec was, but a file may have taken the folder's name since: said so, not as
+            # a bare FileExistsError.
+            check_writable(job.output, creates_folder=True)
             job.output.parent.mkdir(parents=True, exist_ok=True)
             built.converter.run_conversion(
                 nwbfile_path=job.output,

@@ -389,6 +389,34 @@ def test_a_start_time_the_command_line_refuses_is_refused_in_its_words(tmp_path,
         parse_session_start_time(written)
 
 
+def test_a_file_where_an_nwbfile_name_needs_a_folder_is_found_before_writing(tmp_path):
+    from poseconv.batch.session import convert_session
+
+    # Before, `--check` passed and the conversion failed with a bare "FileExistsError: [Errno 17] File exists".
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out/sub-1").write_text("a file, not a folder")
+    sessions = [session("s1", nwbfile_name="sub-1/s1.nwb"), session("s2", nwbfile_name="sub-2/s2.nwb")]
+    path = write_spec(tmp_path, {"output_folder": "out", "sessions": sessions})
+    report = run_batch(path, jobs=1, check_only=True)
+    assert [r.status for r in report.sessions] == ["invalid", "checked"]
+    assert [(p.location, p.message) for p in report.problems] == [
+        (
+            "sessions[0].nwbfile_name",
+            f"{tmp_path / 'out/sub-1'} is a file, so the folder {tmp_path / 'out/sub-1'} cannot be made; rename or "
+            "move that file, or choose another nwbfile_name.",
+        )
+    ]
+    # A file that takes the folder's name after the check: the conversion says so too.
+    (tmp_path / "out/sub-1").unlink()
+    job = plan_spec(path).jobs[0]
+    (tmp_path / "out/sub-1").write_text("a file, not a folder")
+    result = convert_session(job)
+    assert (result.status, result.reason) == (
+        "failed",
+        f"OutputError: {job.output}: {tmp_path / 'out/sub-1'} is a file, not a folder; choose another output folder.",
+    )
+
+
 def test_check_only_and_strict_write_nothing_and_stub_writes_the_first_frames(tmp_path):
     from pynwb import NWBHDF5IO
 
