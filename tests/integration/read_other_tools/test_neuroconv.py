@@ -14,6 +14,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pandas as pd
+import pytest
 
 from poseconv.nwb.read.pose import read_nwb
 from poseconv.readers.deeplabcut import read_deeplabcut
@@ -192,3 +193,52 @@ def test_neuroconv_lightningpose_converter_legacy_metadata_names_the_image_serie
     assert video.frame_size == (406, 396)
     run_cli("export", path, "--to", "slp", tmp_path / "back.slp", "-q")
     assert [v.filename for v in sio.load_slp(str(tmp_path / "back.slp"), open_videos=False).videos] == [video_file]
+
+
+def test_neuroconv_deeplabcut_out_of_range_edges_left_out(tmp_path):
+    """neuroconv gives 'single' (2 unique bodyparts) the multi-animal edges, (1, 2) among them.
+
+    That edge is left out with a warning naming the file, skeleton and container; the rest reads.
+    """
+    from neuroconv import ConverterPipe
+    from neuroconv.datainterfaces import DeepLabCutInterface
+
+    from poseconv.errors import PoseconvWarning
+
+    animals = ["individual1", "single"]
+    interfaces = {
+        animal: DeepLabCutInterface(
+            file_path=MULTI_ANIMAL_H5, sampling_frequency=30.0, metadata_key=animal, subject_name=animal
+        )
+        for animal in animals
+    }
+    converter = ConverterPipe(data_interfaces=interfaces)
+    metadata = converter.get_metadata()
+    for animal in animals:
+        metadata["Pose"]["PoseEstimations"][animal]["name"] = f"PoseEstimation_{animal}"
+    path = _run(converter, tmp_path / "with_single.nwb", metadata)
+    with h5py.File(path) as f:
+        stored = f["processing/behavior/Skeletons/SkeletonPoseEstimationDeepLabCut_Single/edges"][()].tolist()
+    assert [1, 2] in stored
+
+    message = (
+        f"{path}: the skeleton /processing/behavior/Skeletons/SkeletonPoseEstimationDeepLabCut_Single of "
+        r"/processing/behavior/PoseEstimation_single has edges \[\(1, 2\)\]"
+    )
+    with pytest.warns(PoseconvWarning, match=message):
+        [pose] = read_nwb(path)
+    expected = read_deeplabcut(MULTI_ANIMAL_H5, find_side_files=False)
+    by_name = {t.name: t for t in expected.tracks}
+    assert [t.name for t in pose.tracks] == animals
+    single = pose.skeletons[pose.tracks[1].skeleton]
+    assert single.nodes == ("corner1", "corner2")
+    assert single.edges == tuple(tuple(e) for e in stored if max(e) < 2)
+    for track in pose.tracks:
+        assert_values(track.positions, by_name[track.name].positions)
+    with pytest.warns(PoseconvWarning, match=message):
+        [one] = read_nwb(path, containers=["PoseEstimation_individual1"])
+    assert_values(one.tracks[0].positions, by_name["individual1"].positions)
+    run_cli("inspect", path)
+    run_cli("export", path, "--to", "dlc", tmp_path / "one.h5", "-c", "PoseEstimation_individual1", "-q")
+    [back] = read_deeplabcut(tmp_path / "one.h5", find_side_files=False).tracks
+    assert_values(back.positions, by_name["individual1"].positions)

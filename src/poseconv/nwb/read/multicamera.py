@@ -137,13 +137,13 @@ def _track_of(
     return track, facts
 
 
-def _skeleton_of(root: Any, container: Any) -> Skeleton | None:
+def _skeleton_of(root: Any, container: Any, source: Path | str) -> Skeleton | None:
     # ndx-pose links the skeleton under the skeleton's own name.
     members = (linked(root, container, name) for name in container)
     found = next((m for m in members if m is not None and neurodata_type(m[1]) == "Skeleton"), None)
     if found is None:
         return None
-    return stored_skeleton(root, *found)
+    return stored_skeleton(root, *found, source=source, owner=container.name)
 
 
 def _individual_of(container: Any) -> str:
@@ -201,7 +201,7 @@ class _Session:
 
     def add(self, container: Any) -> None:
         individual = _individual_of(container)
-        skeleton = _skeleton_of(self.root, container)
+        skeleton = _skeleton_of(self.root, container, self.source)
         series = child_groups(container, "PoseEstimationSeries")
         if skeleton is None:
             skeleton = Skeleton(name="Skeleton", nodes=tuple(_node_of(name, s) for name, s in series.items()))
@@ -223,7 +223,7 @@ class _Session:
             return
         source_video = linked(self.root, view, "source_video")
         video = base_name(source_video[0]) if source_video is not None else name
-        track, facts = _track_of(view, individual, video, _skeleton_of(self.root, view) or skeleton, extra)
+        track, facts = _track_of(view, individual, video, _skeleton_of(self.root, view, self.source) or skeleton, extra)
         # SLEAP's instance values of the view, beside the container (poseconv.nwb.write.multicamera).
         container_path = PurePosixPath(view.name).parent
         values = read_instance_series(
@@ -252,7 +252,8 @@ class _Session:
         group = module.get(name)
         if group is None or neurodata_type(group) != "PoseEstimation":
             return None
-        replaced, _ = _track_of(group, track.name, track.video, _skeleton_of(self.root, group) or skeleton, None)
+        own = _skeleton_of(self.root, group, self.source)
+        replaced, _ = _track_of(group, track.name, track.video, own or skeleton, None)
         values = read_instance_series(module, name, replaced.n_frames)
         values.pop("user_labeled", None)
         return dataclasses.replace(replaced, skeleton=track.skeleton, **values)

@@ -36,7 +36,7 @@ from .pose_names import (
     file_stem,
     node_of_series,
 )
-from .skeletons import stored_skeleton
+from .skeletons import checked_edges, stored_skeleton
 from .store import (
     child_groups,
     is_dataset,
@@ -184,7 +184,11 @@ class ContainerScanner:
         for key in group:
             if neurodata_type(group[key]) == "Skeleton":
                 found = linked(self._file, group, key)
-                skeleton = stored_skeleton(self._file, *found) if found is not None else None
+                skeleton = (
+                    stored_skeleton(self._file, *found, source=self.path, owner=group.name)
+                    if found is not None
+                    else None
+                )
                 if skeleton is not None:
                     subject = linked(self._file, found[1], "subject")
                     subject_id = text(subject[1].get("subject_id")) if subject is not None else None
@@ -194,7 +198,7 @@ class ContainerScanner:
         if not nodes:
             nodes = list(series_names)
             edges = np.empty((0, 2))
-        return nodes, [(int(a), int(b)) for a, b in edges], "Skeleton", None
+        return nodes, list(checked_edges(edges, len(nodes), f"{self.path}: {group.name}")), "Skeleton", None
 
     def _read_container(self, group: Any) -> RawContainer:
         name = PurePosixPath(group.name).name

@@ -3,22 +3,57 @@
 An NWB name cannot always be the pose file's (``sk/1`` is written as ``sk_1``); the writer then
 records the file's name in the module's :data:`~poseconv.nwb.layout.SKELETON_NAMES_TABLE`
 (:mod:`poseconv.nwb.write.source_names`), and this gives it back.
+
+Edges between nodes the skeleton does not have are left out, with a warning (:func:`checked_edges`):
+neuroconv's DeepLabCut interface gives every individual's skeleton the edges of the multi-animal
+bodyparts, also to ``single``'s, whose unique bodyparts are fewer. The rest of the file stays readable.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton
 from ..layout import SKELETON_NAMES_TABLE
 from .store import base_name, is_group, texts
 
-__all__ = ["stored_skeleton"]
+__all__ = ["checked_edges", "stored_skeleton"]
 
 
-def stored_skeleton(root: Any, path: str, node: Any) -> Skeleton:
+def checked_edges(edges: Iterable[tuple[int, int]], n_nodes: int, where: str) -> tuple[tuple[int, int], ...]:
+    """Return the edges between nodes ``0 .. n_nodes - 1``; warn of the others, which are left out.
+
+    Parameters
+    ----------
+    edges : iterable of (int, int)
+        Node indices, as stored.
+    n_nodes : int
+        Number of nodes of the skeleton.
+    where : str
+        The file and skeleton (and container) the warning names.
+    """
+    pairs = [(int(a), int(b)) for a, b in edges]
+    kept = tuple((a, b) for a, b in pairs if 0 <= a < n_nodes and 0 <= b < n_nodes)
+    if len(kept) < len(pairs):
+        bad = [pair for pair in pairs if pair not in kept]
+        warnings.warn(
+            f"{where} has edges {bad} between nodes it does not have ({n_nodes} nodes, indices 0 to "
+            f"{n_nodes - 1}); they are left out.",
+            PoseconvWarning,
+            stacklevel=4,
+        )
+    return kept
+
+
+def stored_skeleton(
+    root: Any, path: str, node: Any, *, source: Path | str | None = None, owner: str | None = None
+) -> Skeleton:
     """Return the ``Skeleton`` stored at ``path`` (the group ``node``), with its recorded name when there is one.
 
     Parameters
@@ -29,6 +64,15 @@ def stored_skeleton(root: Any, path: str, node: Any) -> Skeleton:
         Where the skeleton is stored (``/processing/behavior/Skeletons/<name>``), not a link to it.
     node : h5py.Group or zarr.Group
         The skeleton's group.
+    source : pathlib.Path or str, optional
+        The NWB file, for messages.
+    owner : str, optional
+        The container the skeleton is read for, for messages.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the skeleton names a node twice.
     """
     edges = np.asarray(node["edges"][()]).reshape(-1, 2) if "edges" in node else np.empty((0, 2))
     name = base_name(path)
@@ -36,4 +80,9 @@ def stored_skeleton(root: Any, path: str, node: Any) -> Skeleton:
     table = root.get(f"{path.rsplit('/', 2)[0]}/{SKELETON_NAMES_TABLE}")
     if table is not None and is_group(table) and "skeleton" in table and "source_name" in table:
         name = dict(zip(texts(table["skeleton"]), texts(table["source_name"]), strict=False)).get(name, name)
-    return Skeleton(name=name, nodes=tuple(texts(node["nodes"])), edges=tuple((int(a), int(b)) for a, b in edges))
+    nodes = tuple(texts(node["nodes"]))
+    where = f"{source or 'The NWB file'}: the skeleton {path}" + (f" of {owner}" if owner else "")
+    try:
+        return Skeleton(name=name, nodes=nodes, edges=checked_edges(edges, len(nodes), where))
+    except ValueError as err:
+        raise InvalidSourceFileError(f"{where}: {err}") from err

@@ -205,7 +205,7 @@ class _StoredTraining:
 
     def _skeleton(self, where: str, node: Any) -> Skeleton:
         if where not in self.skeletons:
-            self.skeletons[where] = stored_skeleton(self.root, where, node)
+            self.skeletons[where] = stored_skeleton(self.root, where, node, source=self.where)
         return self.skeletons[where]
 
     @staticmethod
