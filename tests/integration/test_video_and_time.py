@@ -62,6 +62,32 @@ def test_pose_and_neuroconv_video_interface_share_one_image_series(tmp_path, vid
             np.testing.assert_allclose(times, video_times, rtol=0, atol=1e-9)
 
 
+def test_a_video_interface_with_its_own_metadata_key_shares_its_video_and_camera(tmp_path):
+    # ExternalVideoInterface(metadata_key="BehaviorCam") declares 'Video <stem>' and its camera under keys of its
+    # own; the pose's defaults declared the same objects under video_<stem>(_camera), and neuroconv refused two
+    # keys for one device, whatever the user did to the metadata get_metadata() gave.
+    class Converter(PoseNWBConverter):
+        data_interface_classes = dict(Video=ExternalVideoInterface, Pose=DeepLabCutPoseInterface)
+
+    converter = Converter(
+        source_data=dict(
+            Video=dict(file_paths=[str(VIDEO)], metadata_key="BehaviorCam"), Pose=dict(file_path=str(MULTI_ANIMAL_H5))
+        )
+    )
+    metadata = user_metadata(converter)
+    assert set(metadata["Devices"]) == {"BehaviorCam_camera"}
+    assert set(metadata["Behavior"]["ExternalVideos"]) == {"BehaviorCam"}
+    nwbfile_path = tmp_path / "session.nwb"
+    converter.run_conversion(nwbfile_path=nwbfile_path, metadata=metadata)
+    with NWBHDF5IO(nwbfile_path, "r") as io:
+        nwbfile = io.read()
+        video = nwbfile.acquisition["Video m3v1mp4short"]
+        assert list(nwbfile.devices) == ["Video m3v1mp4short Camera Device"]
+        for name in ("PoseEstimation_individual1", "PoseEstimation_single"):
+            container = nwbfile.processing["behavior"][name]
+            assert container.source_video is video and container.device is video.device
+
+
 def test_video_given_by_the_user_is_linked_relative_to_the_nwb_file(tmp_path):
     """A training-machine path in config.yaml is never written; the user's video is, relatively."""
     project = tmp_path / "project"

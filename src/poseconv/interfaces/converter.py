@@ -140,7 +140,17 @@ class PoseNWBConverter(NWBConverter):
         from neuroconv.utils import DeepDict
 
         metadata = DeepDict(super().get_metadata())
-        metadata.deep_update(self.compose_metadata(None).shared)
+        composed = self.compose_metadata(None).shared
+        metadata.deep_update(composed)
+        # A pose input's video and camera entries the composition left out (another interface's entries for the
+        # same video stand for them: shared_keys.defer_to_other_videos) are left out here too.
+        for block, inner in (("Devices", None), ("Behavior", "ExternalVideos")):
+            kept = composed.get(block) or {}
+            entries = metadata.get(block) or {}
+            if inner is not None:
+                kept, entries = kept.get(inner) or {}, entries.get(inner) or {}
+            for key in [key for key in entries if key not in kept]:
+                del entries[key]
         return metadata
 
     def metadata_problems(self, metadata: Mapping[str, Any] | None, append_mode: bool = False) -> list[Any]:

@@ -39,7 +39,14 @@ from .checks import (
 )
 from .defaults import merge_metadata, to_plain, video_of_camera_key
 from .names import MODULE_OBJECT_NAMES, unique_name
-from .shared_keys import CONTAINER_BLOCKS, KEYED_BLOCKS, borrow_referenced, shared_entries, without_handed_back
+from .shared_keys import (
+    CONTAINER_BLOCKS,
+    KEYED_BLOCKS,
+    borrow_referenced,
+    defer_to_other_videos,
+    shared_entries,
+    without_handed_back,
+)
 
 __all__ = [
     "CONTAINER_BLOCKS",
@@ -434,6 +441,7 @@ def compose_metadata(
     # not unknown, and their containers keep their names.
     others = {name: dict(value) for name, value in defaults.items() if name not in own}
     _rename_clashes(own, poses, _container_names(others.values()))
+    defer_to_other_videos(own, others.values())
     common = shared_entries(defaults, poses)
     user = without_handed_back(copy.deepcopy(dict(metadata or {})), common)
     for block in ("NWBFile", "Subject", "Devices", "Behavior", "Pose"):

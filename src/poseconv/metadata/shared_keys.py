@@ -13,12 +13,19 @@ interface of the conversion has (:func:`borrow_referenced`).
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .defaults import to_plain
 
-__all__ = ["CONTAINER_BLOCKS", "KEYED_BLOCKS", "borrow_referenced", "shared_entries", "without_handed_back"]
+__all__ = [
+    "CONTAINER_BLOCKS",
+    "KEYED_BLOCKS",
+    "borrow_referenced",
+    "defer_to_other_videos",
+    "shared_entries",
+    "without_handed_back",
+]
 
 #: Blocks of ``metadata["Pose"]`` whose entries are the containers of one input, by key.
 CONTAINER_BLOCKS = ("PoseEstimations", "MultiCameraPoseEstimations")
@@ -118,3 +125,38 @@ def borrow_referenced(merged: dict[str, Any], file_blocks: Mapping[str, Any]) ->
             target[key] = borrowed
             # A borrowed video brings the camera it names.
             containers.append({"device_metadata_key": borrowed.get("device_metadata_key")})
+
+
+def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Mapping[str, Any]]) -> None:
+    """Point an input's containers at another interface's entry for the same video, and drop its own (in place).
+
+    neuroconv's ``ExternalVideoInterface`` given its own ``metadata_key`` ("BehaviorCam") declares the
+    video (``Video <stem>``) and its camera under keys of its own; a pose input's defaults declare the same
+    objects under ``video_<stem>`` and ``video_<stem>_camera``, and neuroconv refuses two keys for one
+    device. An input's video entry whose object name another interface's entry has under another key
+    is that interface's video: the input's containers link it (and its camera), as they do when the keys
+    are the same. Inputs with training data keep their entries (their frames look videos up by key).
+    """
+    theirs: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    for metadata in others:
+        for key, entry in ((metadata.get("Behavior") or {}).get("ExternalVideos") or {}).items():
+            if isinstance(entry, Mapping) and entry.get("name"):
+                theirs.setdefault(entry["name"], (key, entry))
+    for metadata in own.values():
+        pose = metadata.get("Pose") or {}
+        videos = (metadata.get("Behavior") or {}).get("ExternalVideos") or {}
+        if "PoseTraining" in pose or not theirs:
+            continue
+        for key, entry in list(videos.items()):
+            other_key, other = theirs.get(entry.get("name"), (key, None))
+            if other is None or other_key == key:
+                continue
+            camera = entry.get("device_metadata_key")
+            for container in (pose.get("PoseEstimations") or {}).values():
+                if container.get("source_video_metadata_key") == key:
+                    container["source_video_metadata_key"] = other_key
+                    if other.get("device_metadata_key") and container.get("device_metadata_key") == camera:
+                        container["device_metadata_key"] = other["device_metadata_key"]
+            del videos[key]
+            if other.get("device_metadata_key"):
+                (metadata.get("Devices") or {}).pop(camera, None)
