@@ -5,13 +5,17 @@ The jobs are plain frozen dataclasses, so they pickle to a process or a Dask wor
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .report import Problem
 
-__all__ = ["InputJob", "Plan", "SessionJob"]
+__all__ = ["NOT_TEXT", "InputJob", "Plan", "SessionJob"]
+
+#: How the JSON Schema says that a value is not text ("10 is not of type 'string'").
+NOT_TEXT = "is not of type 'string'"
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,9 @@ class Plan:
         Every problem found, in spec order.
     lines : dict of str to int
         Line of each location in a YAML spec.
+    as_written : dict of str to str
+        For a location where YAML read an unquoted value as a number or true/false and a text is
+        needed, the message that says so, with the value as written (``012``, not the 10 read).
     """
 
     spec_path: Path
@@ -128,6 +135,7 @@ class Plan:
     jobs: list[SessionJob] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
+    as_written: dict[str, str] = field(default_factory=dict)
 
     @property
     def spec_wide_problems(self) -> list[Problem]:
@@ -135,7 +143,12 @@ class Plan:
         return [p for p in self.problems if p.session is None]
 
     def with_line(self, problem: Problem) -> Problem:
-        """Return ``problem`` with the line of its location (or of the nearest enclosing one)."""
+        """Return ``problem`` with the line of its location (or of the nearest enclosing one).
+
+        A value that needs to be text but that YAML read as a number is said as written (:attr:`as_written`).
+        """
+        if problem.location in self.as_written and NOT_TEXT in problem.message:
+            problem = dataclasses.replace(problem, message=self.as_written[problem.location])
         if problem.line is not None or not self.lines:
             return problem
         location = problem.location

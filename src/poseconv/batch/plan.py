@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ from .inputs import (
     resolve_path,
     windows_path_problem,
 )
-from .jobs import InputJob, Plan, SessionJob
+from .jobs import NOT_TEXT, InputJob, Plan, SessionJob
 from .report import Problem, one_line
 from .spec import (
     ConversionSpec,
@@ -427,5 +428,41 @@ def plan_spec(
     _plan_sessions(plan, raw_sessions, by_session, head, _Context(data_root, stub_test, detections))
     if detections is not None:
         detections.wait()
+    if spec_path.suffix.lower() != ".json" and any(NOT_TEXT in p.message for p in plan.problems):
+        plan.as_written = _unquoted_non_text(spec_path)
     plan.problems = [plan.with_line(p) for p in plan.problems]
     return plan
+
+
+def _unquoted_non_text(spec_path: Path) -> dict[str, str]:
+    """Return, by location, what to say of each unquoted YAML value read as a number or true/false.
+
+    YAML reads ``subject_id: 012`` as the number 10 (an octal), ``session_id: 007`` as 7: the schema then
+    shows the number read, which the user never wrote. Read again, as written, only when a problem needs it.
+    """
+    import yaml
+
+    try:
+        node = yaml.compose(spec_path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return {}
+    found: dict[str, str] = {}
+    stack = [((), node)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            stack += [((*path, key.value), value) for key, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [((*path, i), item) for i, item in enumerate(node.value)]
+        elif isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in _NOT_TEXT_TAGS:
+            read = json.dumps(yaml.safe_load(node.value))
+            what = read if node.tag.endswith(":bool") else "a number" if read == node.value else f"the number {read}"
+            found[format_location(path)] = (
+                f"{node.value} is read by YAML as {what}, not as text; put it in quotes to keep it as written: "
+                f'"{node.value}".'
+            )
+    return found
+
+
+# The tags YAML gives an unquoted value it reads as other than text (dates are kept as text by the loader).
+_NOT_TEXT_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool")}

@@ -97,7 +97,9 @@ def _check(
         if isinstance(outcome, BaseException):
             outcome = [Problem(job.location, f"the check did not finish: {one_line(outcome)}", job.index)]
         known = {(p.location, p.message) for p in report.problems}
-        report.problems += [plan.with_line(p) for p in outcome if (p.location, p.message) not in known]
+        # In the plan's words first (a value as written): the plan may have found the same already.
+        found = [plan.with_line(p) for p in outcome]
+        report.problems += [p for p in found if (p.location, p.message) not in known]
         if any(p.session == job.index for p in report.problems):
             results[job.index] = _invalid(job.index, job.session_id, job.output, report.problems)
         progress.advance("check", None, job)

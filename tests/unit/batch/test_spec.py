@@ -417,6 +417,39 @@ def test_a_file_where_an_nwbfile_name_needs_a_folder_is_found_before_writing(tmp
     )
 
 
+def test_a_number_yaml_read_where_text_is_needed_is_shown_as_written_with_quotes(tmp_path):
+    # Before: "sessions[0].subject.subject_id: 10 is not of type 'string'" for a subject_id written 012 (an
+    # octal to YAML), and 7 for 007: numbers the user never wrote, and no word of the quotes that fix them.
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        f"""metadata:
+  NWBFile: {{session_description: x}}
+  Subject: {{species: Mus musculus, sex: F, age: P90D}}
+sessions:
+  - session_id: "a"
+    session_start_time: {START}
+    subject: {{subject_id: 012}}
+    metadata: {{NWBFile: {{lab: yes}}}}
+    pose: [{{file_path: {SINGLE_ANIMAL_H5}}}]
+  - session_id: 007
+    session_start_time: {START}
+    subject: {{subject_id: "1.50"}}
+    pose: [{{file_path: {SINGLE_ANIMAL_H5}}}]
+""",
+        encoding="utf-8",
+    )
+    report = run_batch(path, jobs=1, check_only=True)
+    # Said once each, though the workers' check of session 0 finds them again (in the schema's words).
+    assert [str(p) for p in report.problems] == [
+        "sessions[0].subject.subject_id (line 7): 012 is read by YAML as the number 10, not as text; put it in "
+        'quotes to keep it as written: "012".',
+        "sessions[0].metadata.NWBFile.lab (line 8): yes is read by YAML as true, not as text; put it in quotes to "
+        'keep it as written: "yes".',
+        "sessions[1].session_id (line 10): 007 is read by YAML as the number 7, not as text; put it in quotes to "
+        'keep it as written: "007".',
+    ]
+
+
 def test_check_only_and_strict_write_nothing_and_stub_writes_the_first_frames(tmp_path):
     from pynwb import NWBHDF5IO
 
