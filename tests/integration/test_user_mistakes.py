@@ -1186,3 +1186,16 @@ def test_a_compressed_file_named_as_a_pose_file_says_so(tmp_path, source):
     result = poseconv("convert", path, *source, "--fps", "30", "-o", tmp_path / "a.nwb", "--session-start-time", START)
     assert result.returncode == 1 and f"{path.name}: is a gzip archive, though named .csv; unpack it" in result.stderr
     assert len(result.stderr) < 400, result.stderr
+
+
+@needs_shared_data
+def test_a_table_saved_again_with_pandas_row_numbers_in_front_says_so(tmp_path):
+    # pd.read_csv(f, header=[0, 1, 2]).to_csv(g): one column before DeepLabCut's; it was only "does not look like".
+    import pandas as pd
+
+    path = tmp_path / "resaved.csv"
+    pd.read_csv(DLC_CSV, header=[0, 1, 2]).to_csv(path)
+    result = poseconv("convert", path, "--fps", "30", "-o", tmp_path / "a.nwb", "--session-start-time", START)
+    assert result.returncode == 1 and "Its header rows start one column late" in result.stderr, result.stderr
+    result = poseconv("convert", DLC_CSV, "--fps", "30", "-o", tmp_path / "b.nwb", "--session-start-time", START)
+    assert result.returncode == 0, result.stderr

@@ -27,6 +27,7 @@ options of its own has no interface class: :func:`interface_class` gives it one
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -274,12 +275,32 @@ def detect_format(file_path: str | Path) -> Format:
         raise UnsupportedFormatError(
             f"{path}: the file does not look like output of {tools}. Check that it is a pose "
             "predictions file (not a video, a bone-analysis '_skeleton' file or an intermediate "
-            "pickle), or name the format explicitly with source_software=."
+            "pickle), or name the format explicitly with source_software=." + _extra_column_hint(path)
         )
     raise UnsupportedFormatError(
         f"{path}: the file could be read as {' or as '.join(f'{fmt.name} ({fmt.alias})' for fmt in claimed)}; "
         "name the format explicitly with source_software=.",
         candidates=tuple(fmt.alias for fmt in claimed),
+    )
+
+
+# DeepLabCut's header rows with one more column before them: pandas' row numbers, written again by to_csv
+# after a read without index_col=0.
+_SHIFTED_HEADER = re.compile(rb"^(?:\xef\xbb\xbf)?[^,\n]*,(?:scorer|bodyparts|individuals),")
+
+
+def _extra_column_hint(path: Path) -> str:
+    """Say so when a CSV's first column stands before DeepLabCut's header column (a table saved again)."""
+    if path.suffix.lower() != ".csv":
+        return ""
+    with path.open("rb") as handle:
+        first = handle.readline(4096)
+    if not _SHIFTED_HEADER.match(first):
+        return ""
+    return (
+        " Its header rows start one column late, after a column DeepLabCut never writes: pandas' row numbers, "
+        "saved when the table was read without index_col=0 and written again. Convert the tool's original "
+        "file, or delete that first column."
     )
 
 
