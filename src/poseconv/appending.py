@@ -10,8 +10,11 @@ file as it was.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
+import re
 import shutil
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,12 +24,16 @@ from .output import OutputError, atomic_output, folder_problem
 
 __all__ = ["atomic_append", "check_appendable", "prepare_append"]
 
+# The namespace an NWB extension caches ("ndx-multisubjects"), whose package's module is "ndx_multisubjects".
+_EXTENSION_NAMESPACE = re.compile(r"^ndx(-[a-z0-9]+)+$")
+
 
 def check_appendable(path: str | Path) -> Path:
     """Check, before reading any input, that poses can be added to the NWB file ``path``; return it as a Path.
 
-    Raises :class:`OutputError` when the file is missing, not an HDF5 NWB file, read-only, or its
-    folder is not writable (the appended copy is written beside it).
+    Raises :class:`OutputError` when the file is missing, not an HDF5 NWB file, read-only, its
+    folder is not writable (the appended copy is written beside it), or pynwb cannot load the
+    extension specs it caches (:func:`_load_cached_extensions`).
     """
     import h5py
 
@@ -65,7 +72,49 @@ def check_appendable(path: str | Path) -> Path:
     problem = folder_problem(path.resolve().parent)
     if problem is not None:
         raise OutputError(f"{path}: {problem}")
+    _load_cached_extensions(path)
     return path
+
+
+def _load_cached_extensions(path: Path) -> None:
+    """Import the installed packages of the extensions ``path`` caches; refuse it when pynwb cannot load its specs.
+
+    neuroconv reads the file to append to with pynwb's ``load_namespaces=True``: each extension
+    spec cached in the file is loaded beside the installed NWB schema, unless the extension's
+    package is imported, whose spec is then used. sleap-io caches ndx-multisubjects 0.1.0, whose
+    ``NWBFile`` copy of core 2.7 has an ``electrodes`` table that the installed core's
+    ``ElectrodesTable`` cannot resolve; with ndx-multisubjects imported, the file reads (and
+    pynwb, as with ``load_namespaces=False``, appends to it).
+
+    Raises
+    ------
+    OutputError
+        When the specs cannot be loaded even so, naming the extensions that are not installed.
+    """
+    import h5py
+    from pynwb import NWBHDF5IO
+
+    with h5py.File(path, "r") as handle:
+        specifications = handle.get("specifications")
+        cached = list(specifications) if isinstance(specifications, h5py.Group) else []
+    missing = []
+    for namespace in filter(_EXTENSION_NAMESPACE.match, cached):
+        try:
+            importlib.import_module(namespace.replace("-", "_"))
+        except Exception:  # not installed, or failing to import: its cached spec is what pynwb loads
+            missing.append(namespace)
+    try:
+        with warnings.catch_warnings():
+            # pynwb warns that cached versions differ from the loaded ones; appending uses the loaded ones.
+            warnings.simplefilter("ignore")
+            NWBHDF5IO(str(path), mode="r", load_namespaces=True).close()
+    except Exception as err:
+        install = f"install {', '.join(missing)} (pip install {' '.join(missing)}), or " if missing else ""
+        raise OutputError(
+            f"{path}: pynwb cannot load the NWB extension specs the file caches ({type(err).__name__}: {err}); "
+            f"poses are appended by pynwb reading the file with them, so nothing was written. To append, "
+            f"{install}write the poses to a new NWB file (--output) instead."
+        ) from None
 
 
 def prepare_append(path: str | Path, converter: Any, metadata: dict | None) -> dict:

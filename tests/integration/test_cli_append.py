@@ -236,3 +236,65 @@ def test_a_second_append_records_the_tracks_of_its_containers(tmp_path):
     poses = read_nwb(path)
     tracks = {track.name: pose.identity(track) for pose in poses for track in pose.tracks}
     assert tracks["PoseEstimation_track_0_run2"] == "track_0" and tracks["PoseEstimation_track_1_run2"] == "track_1"
+
+
+SLEAP_IO_POSES = SHARED_DATA / "sleap-io.js/tests/data/nwb/minimal.pose.nwb"
+# sleap-io's file has a skeleton named 'Skeleton' too, with other nodes.
+RENAMED_SKELETON = "Pose:\n  Skeletons:\n    Skeleton:\n      name: ReachSkeleton\n"
+
+
+@needs_shared_data
+def test_append_to_a_file_caching_an_extension_written_for_an_older_core(tmp_path):
+    # sleap-io caches ndx-multisubjects 0.1.0 (core 2.7.0), which pynwb's load_namespaces=True cannot resolve
+    # against the installed core: the append failed with hdmf's "Cannot resolve included group spec
+    # 'electrodes'". A process of its own: what the command imports is what decides.
+    import shutil
+
+    import sleap_io
+
+    from poseconv import read_nwb
+    from poseconv.readers.deeplabcut import read_deeplabcut
+    from tests.integration.test_cli import poseconv_process
+
+    target = tmp_path / "minimal.pose.nwb"
+    shutil.copy(SLEAP_IO_POSES, target)
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(RENAMED_SKELETON)
+    result = poseconv_process("convert", REACHING_H5, "--append", target, "--fps", "30", "-m", renamed)
+    assert result.returncode == 0, result.stderr
+    sleap, dlc = read_nwb(target)
+    assert sleap.track_names() == ["1", "2"] and dlc.source_software == "DeepLabCut"
+    [track] = dlc.tracks
+    np.testing.assert_array_equal(
+        track.positions, read_deeplabcut(REACHING_H5, find_side_files=False).tracks[0].positions
+    )
+    # sleap-io still reads its poses.
+    labels = sleap_io.load_nwb(str(target))
+    np.testing.assert_array_equal(labels.labeled_frames[0].instances[0].numpy(), sleap.tracks[0].positions[0])
+
+
+@needs_shared_data
+def test_a_file_whose_cached_extension_specs_cannot_load_is_refused_before_writing(tmp_path):
+    # Without ndx-multisubjects importable, pynwb loads the cached 0.1.0 spec, which it cannot resolve.
+    import shutil
+    import subprocess
+    import sys
+
+    target = tmp_path / "minimal.pose.nwb"
+    shutil.copy(SLEAP_IO_POSES, target)
+    before = _digest(target)
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(RENAMED_SKELETON)
+    args = ["convert", str(REACHING_H5), "--append", str(target), "--fps", "30", "-m", str(renamed)]
+    blocked = (
+        "import runpy, sys; sys.modules['ndx_multisubjects'] = None; "
+        f"sys.argv = ['poseconv', *{args!r}]; runpy.run_module('poseconv.cli', run_name='__main__')"
+    )
+    result = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=120)
+    assert_one_line_error(
+        result,
+        f"{target}: pynwb cannot load the NWB extension specs the file caches",
+        "Cannot resolve included group spec 'electrodes'",
+        "install ndx-multisubjects (pip install ndx-multisubjects), or write the poses to a new NWB file",
+    )
+    assert _digest(target) == before and _leftovers(target) == []
