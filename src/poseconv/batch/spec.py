@@ -177,7 +177,10 @@ class PoseSpec(_Model):
     metadata: dict[str, Any] = Field(
         default_factory=dict,
         title="Metadata",
-        description="Metadata for this file only, over the session's, e.g. Pose.PoseEstimations.<key>.name.",
+        description=(
+            "Metadata for this file only, over the session's, e.g. Pose.PoseEstimations.<key>.name; NWBFile and "
+            "Subject belong to the session (its metadata or subject)."
+        ),
     )
 
 
