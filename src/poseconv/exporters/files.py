@@ -7,13 +7,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..errors import InvalidOptionError, PoseconvWarning
+from ..model.frames import missing_points
 from ..output import atomic_output, check_not_a_folder, check_writable
 
 if TYPE_CHECKING:
     from ..model import PoseData, PoseTrack
 
-__all__ = ["export_path", "is_multi_animal", "video_tracks", "write_pandas_table"]
+__all__ = ["export_path", "is_multi_animal", "missing_nodes", "planar_nodes", "video_tracks", "write_pandas_table"]
 
 
 # The track name poseconv's DeepLabCut and Lightning Pose readers give the animal of a single-animal file.
@@ -30,6 +33,32 @@ def is_multi_animal(pose: PoseData, tracks: list[PoseTrack]) -> bool:
     if isinstance(recorded, bool):
         return recorded
     return not (len(tracks) == 1 and tracks[0].name == _SINGLE_ANIMAL_TRACK)
+
+
+def planar_nodes(pose: PoseData, track: PoseTrack) -> list[int]:
+    """Return the indices of the nodes of a 3D ``track`` that were stored as x and y only (their z is NaN).
+
+    The NWB reader records them (``notes["planar_nodes"]``): ndx-pose 0.1 files may mix 2D and 3D
+    series in one container.
+    """
+    if track.positions.shape[2] != 3:
+        return []
+    named = set(pose.notes.get("planar_nodes", {}).get(track.name, ()))
+    return [j for j, node in enumerate(pose.skeletons[track.skeleton].nodes) if node in named]
+
+
+def missing_nodes(positions: np.ndarray, confidence: np.ndarray | None, planar: Sequence[int] = ()) -> np.ndarray:
+    """Return ``(frames, nodes)``, True where a node has no position (:func:`~poseconv.model.frames.missing_points`).
+
+    The ``planar`` nodes (:func:`planar_nodes`) are missing only where x or y is: they have no z.
+    """
+    gone = missing_points(positions, confidence)
+    if len(planar):
+        columns = list(planar)
+        gone[:, columns] = missing_points(
+            positions[:, columns, :2], None if confidence is None else confidence[:, columns]
+        )
+    return gone
 
 
 def export_path(

@@ -30,8 +30,9 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
-from ..model.frames import missing_points, read_frames, without_padding
+from ..model.frames import read_frames, without_padding
 from ..output import atomic_output
+from .files import missing_nodes, planar_nodes
 
 __all__ = ["BINS", "MAX_TRACKS", "TrackDigest", "decimate_track", "node_colours", "write_quicklook_figure"]
 
@@ -69,7 +70,9 @@ class TrackDigest:
     frames_per_bin: int
 
 
-def decimate_track(track: PoseTrack, *, bins: int = BINS, pcutoff: float | None = None) -> TrackDigest:
+def decimate_track(
+    track: PoseTrack, *, bins: int = BINS, pcutoff: float | None = None, planar: Sequence[int] = ()
+) -> TrackDigest:
     """Reduce a track to at most ``bins`` bins of frames, reading it a block at a time.
 
     Parameters
@@ -81,6 +84,9 @@ def decimate_track(track: PoseTrack, *, bins: int = BINS, pcutoff: float | None 
     pcutoff : float, optional
         Positions whose confidence is below it (or NaN) count as missing, as DeepLabCut leaves them
         out of its plots; the confidence itself is kept. Ignored for tracks without confidence.
+    planar : sequence of int, optional
+        Nodes of a 3D track stored as x, y only (:func:`~poseconv.exporters.files.planar_nodes`): missing only
+        where x or y is.
 
     Returns
     -------
@@ -108,7 +114,7 @@ def decimate_track(track: PoseTrack, *, bins: int = BINS, pcutoff: float | None 
         positions[first:last] = values[::per_bin]
         # Bins of whole frames: the last one is padded (not missing) and divided by its real length below.
         gone = np.zeros(((last - first) * per_bin, n_nodes), dtype=bool)
-        gone[: len(values)] = missing_points(values)
+        gone[: len(values)] = missing_nodes(values, None, planar)
         missing[first:last] = gone.reshape(last - first, per_bin, n_nodes).sum(axis=1)
         if has_confidence:
             scores = np.full(((last - first) * per_bin, n_nodes), np.nan)
@@ -185,7 +191,7 @@ def _draw_track(pose: PoseData, track: PoseTrack, row_axes: Sequence[Any], *, pc
     """Draw one track's three panels from its decimated digest; the node legend goes right of the row."""
     ax_xy, ax_conf, ax_missing = row_axes
     nodes = pose.skeletons[track.skeleton].nodes
-    digest = decimate_track(track, pcutoff=pcutoff)
+    digest = decimate_track(track, pcutoff=pcutoff, planar=planar_nodes(pose, track))
     timing = pose.timing.get(track.video)
     if timing is not None and track.n_frames:
         time, time_label = timing.times(track.n_frames)[digest.first_frames], "time (s)"

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from ..model import PoseData, PoseTrack
-from ..model.frames import missing_points, read_frames
+from ..model.frames import read_frames
+from .files import missing_nodes, planar_nodes
 
 __all__ = ["summarize_pose"]
 
@@ -38,10 +39,13 @@ def _confidence_summary(values: np.ndarray) -> dict[str, float | None]:
     }
 
 
-def _track_statistics(track: PoseTrack, n_nodes: int) -> tuple[int, np.ndarray, list[np.ndarray] | None]:
+def _track_statistics(
+    track: PoseTrack, n_nodes: int, planar: list[int]
+) -> tuple[int, np.ndarray, list[np.ndarray] | None]:
     """Frames with any node, missing frames per node and confidence values per node, read a block at a time.
 
-    Only the confidence values (NaN dropped) are kept whole, for the median.
+    Only the confidence values (NaN dropped) are kept whole, for the median. The ``planar`` nodes (stored
+    as x, y in a 3D track) are missing only where x or y is.
     """
     missing = np.zeros(n_nodes, dtype="int64")
     frames_with_pose = 0
@@ -50,7 +54,7 @@ def _track_statistics(track: PoseTrack, n_nodes: int) -> tuple[int, np.ndarray, 
         stop = min(track.n_frames, start + _BLOCK_FRAMES)
         positions = read_frames(track.positions, start, stop, dtype=None)
         block = None if scores is None else read_frames(track.confidence, start, stop, dtype=None)
-        gone = missing_points(positions, block)
+        gone = missing_nodes(positions, block, planar)
         missing += gone.sum(axis=0)
         frames_with_pose += int((~gone).any(axis=1).sum()) if n_nodes else 0
         if scores is not None:
@@ -84,7 +88,7 @@ def _track_summary(pose: PoseData, track: PoseTrack) -> dict[str, Any]:
     """Return the facts of one track: frames, frames with a pose, missing fraction and confidence per node."""
     nodes = pose.skeletons[track.skeleton].nodes
     n_frames = track.n_frames
-    frames_with_pose, missing, scores = _track_statistics(track, len(nodes))
+    frames_with_pose, missing, scores = _track_statistics(track, len(nodes), planar_nodes(pose, track))
     return {
         "name": track.name,
         "video": track.video,

@@ -138,6 +138,38 @@ def test_ndx_pose_0_1_1_nodes_edges_mixed_dimensions(tmp_path):
     check_inspect_and_export(path, [pose], tmp_path)
 
 
+def test_ndx_pose_0_1_1_mixed_dimensions_2d_node_is_not_missing():
+    """front_right_paw is stored (100, 2), fully finite: its z is NaN by absence, so it is 0 % missing."""
+    from poseconv.exporters.quicklook import _draw_track, decimate_track
+    from poseconv.exporters.summary import summarize_pose
+
+    path = BACK_COMPAT / "0.1.1_poseestimation_nodes_edges.nwb"
+    with pytest.warns(PoseconvWarning, match="mixes"):
+        [pose] = read_nwb(path)
+    assert pose.notes["planar_nodes"] == {"individual": ["front_right_paw"]}
+    with h5py.File(path, "r") as handle:
+        scores = handle["processing/behavior/PoseEstimation/front_right_paw/confidence"][()]
+    [summary] = summarize_pose(pose)["tracks"]
+    assert summary["missing_fraction"] == {"front_left_paw": 0.0, "front_right_paw": 0.0}
+    assert summary["frames_with_pose"] == 100
+    stats = summary["confidence"]["front_right_paw"]
+    assert (stats["min"], stats["median"], stats["max"]) == (scores.min(), np.median(scores), scores.max())
+    [track] = pose.tracks
+    assert not decimate_track(track, planar=[1]).missing.any()
+    # The quick-look plot's missing-data panel shows no missing frame for it either.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, 3)
+    _draw_track(pose, track, axes)
+    [image] = axes[2].images
+    title = axes[2].get_title()
+    plt.close(figure)
+    assert not np.asarray(image.get_array()).any() and title == "missing (dark): 0.0% of node-frames"
+
+
 def test_ndx_pose_0_1_1_without_series():
     [pose] = read_nwb(BACK_COMPAT / "0.1.1_poseestimation_no_cameras.nwb")
     assert pose.tracks[0].n_frames == 0 and pose.timing == {}

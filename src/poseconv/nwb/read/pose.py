@@ -342,6 +342,10 @@ class NWBPoseFile:
                 "descriptions": {infos[n].track: infos[n].description for n in members},
             },
         }
+        planar = {infos[n].track: list(infos[n].planar_nodes) for n in members if infos[n].planar_nodes}
+        if planar:
+            # Nodes stored as x, y in a 3D container: NaN z, yet not missing (exporters.files.planar_nodes).
+            kwargs["notes"]["planar_nodes"] = planar
         if replaced:
             kwargs["notes"]["replaced_predictions_containers"] = {
                 f"{infos[n].video}/{infos[n].track}": infos[r].path for n, r in replaced.items()

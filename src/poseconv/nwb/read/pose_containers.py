@@ -97,6 +97,9 @@ class PoseContainerInfo:
         ``(height, width)`` of the linked source video.
     image_files : tuple of pathlib.Path or None
         A source video of several image files (one per frame): those files, when all exist here.
+    planar_nodes : tuple of str
+        Nodes of a 3D container whose series store x and y only (ndx-pose allows it): their z is NaN
+        because it was never estimated, not because the node is missing.
     """
 
     name: str
@@ -120,6 +123,7 @@ class PoseContainerInfo:
     video_path: Path | None = None
     frame_size: tuple[int, int] | None = None
     image_files: tuple[Path, ...] | None = None
+    planar_nodes: tuple[str, ...] = ()
     # Internal: series paths per node (None for a node without series) and frame index per node.
     _series: tuple[str | None, ...] = field(default=(), repr=False)
     _frames: tuple[np.ndarray | None, ...] = field(default=(), repr=False, compare=False)
@@ -144,6 +148,8 @@ class RawContainer:
     # the track and video when the containers of a group name several animals (see ContainerScanner._align).
     animal: str | None = None
     recorded_video: str | None = None
+    # Nodes whose series store fewer coordinates than the container's others (x, y beside x, y, z).
+    planar_nodes: tuple[str, ...] = ()
 
 
 class ContainerScanner:
@@ -234,7 +240,8 @@ class ContainerScanner:
                 by_node[key] = key
         series_paths = [series_groups[by_node[node]].name if node in by_node else None for node in nodes]
 
-        times, timings, n_dims = self._series_times(group, series_paths)
+        times, timings, dims = self._series_times(group, series_paths)
+        n_dims = max((d for d in dims if d is not None), default=2)
         skeleton = Skeleton(name=skeleton_name, nodes=tuple(nodes), edges=tuple(edges))
         return RawContainer(
             name=name,
@@ -250,24 +257,26 @@ class ContainerScanner:
             facts=facts,
             animal=animal,
             recorded_video=recorded_video,
+            planar_nodes=tuple(node for node, d in zip(nodes, dims, strict=True) if d is not None and d < n_dims),
         )
 
     def _series_times(
         self, group: Any, series_paths: list[str | None]
-    ) -> tuple[list[np.ndarray | None], list[FrameTiming | None], int]:
-        """Return each series' frame times and timing (None for a node without one) and the positions' dimensions."""
+    ) -> tuple[list[np.ndarray | None], list[FrameTiming | None], list[int | None]]:
+        """Return each series' frame times, timing and dimensions (None for a node without series)."""
         times_reader = self._times
         times: list[np.ndarray | None] = []
         timings: list[FrameTiming | None] = []
-        dims = set()
+        per_series: list[int | None] = []
         for series_path in series_paths:
             if series_path is None:
                 times.append(None)
                 timings.append(None)
+                per_series.append(None)
                 continue
             series = self._file[series_path]
             shape = series["data"].shape
-            dims.add(shape[1] if len(shape) > 1 else 1)
+            per_series.append(shape[1] if len(shape) > 1 else 1)
             t, timing = times_reader.of(series, int(shape[0]))
             if t is None:
                 raise InvalidSourceFileError(
@@ -275,6 +284,7 @@ class ContainerScanner:
                 )
             times.append(t)
             timings.append(timing)
+        dims = {d for d in per_series if d is not None}
         n_dims = max(dims) if dims else 2
         if len(dims) > 1:
             warnings.warn(
@@ -287,7 +297,7 @@ class ContainerScanner:
             raise InvalidSourceFileError(
                 f"{self.path}: {group.name} holds {n_dims}-dimensional positions; expected 2 or 3."
             )
-        return times, timings, n_dims
+        return times, timings, per_series
 
     def _container_facts(self, group: Any) -> dict[str, Any]:
         facts: dict[str, Any] = {"description": text(group.get("description"))}
@@ -425,6 +435,7 @@ class ContainerScanner:
                     video_path=facts.get("video_path"),
                     frame_size=facts.get("frame_size"),
                     image_files=facts.get("image_files"),
+                    planar_nodes=raw.planar_nodes,
                     _series=tuple(raw.series),
                     _frames=tuple(frames),
                 )
