@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -70,6 +72,33 @@ class Executor(Protocol):
 _STOP_GRACE_SECONDS = 5.0
 
 
+# How often a worker looks whether the run that started it is still there.
+_PARENT_CHECK_SECONDS = 1.0
+
+
+def exit_with_run(run_pid: int) -> None:
+    """Make this worker end when the run process ``run_pid`` is gone (a worker's initializer).
+
+    A run killed outright (``kill -9``, the out-of-memory killer, a scheduler's time limit) cannot
+    stop its workers, whose parent is the fork server: they would wait for work forever. A daemon
+    thread ends the worker once the run has ended; what it was writing is a temporary file the next
+    run removes (:func:`poseconv.output.remove_partials`).
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(_PARENT_CHECK_SECONDS)
+            try:
+                os.kill(run_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                continue  # alive, another user's: not ours to judge
+
+    if os.name == "posix":  # on Windows, os.kill(pid, 0) would interrupt the run instead of asking about it
+        threading.Thread(target=watch, name="poseconv-run-watch", daemon=True).start()
+
+
 def _forkserver_context() -> Any:
     context = multiprocessing.get_context("forkserver")
     # The server imports neuroconv and pynwb once; every worker is a cheap fork of it.
@@ -103,7 +132,12 @@ class LocalExecutor:
         self._lane_of: dict[Any, int] = {}
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=_forkserver_context())
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=_forkserver_context(),
+            initializer=exit_with_run,
+            initargs=(os.getpid(),),
+        )
 
     @staticmethod
     def warm_up() -> None:
