@@ -11,7 +11,8 @@ unique bodyparts) is NaN there. Individuals keep their track names, except where
 source names none: movement's own names then (``individual_0``, ``id_<k>``). ``fps`` is the
 frame rate when it is known;
 with irregular frame times the ``time`` coordinate is replaced by the
-timestamps in seconds. Confidence missing from the poses is NaN, as movement
+timestamps in seconds, and ``time_unit`` says seconds (movement's writers read times in frames
+as frame numbers). Confidence missing from the poses is NaN, as movement
 does for tools that write none.
 """
 
@@ -96,6 +97,8 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
     if timing is not None and timing.timestamps is not None:
         dataset = dataset.assign_coords(time=timing.times(n_frames))
         dataset["time"].attrs["units"] = "seconds"
+        # from_numpy said "frames" (no fps): movement would divide these seconds by a frame rate.
+        dataset.attrs["time_unit"] = "seconds"
     elif timing is not None and timing.rate is not None and timing.starting_time:
         dataset = dataset.assign_coords(time=dataset["time"].values + timing.starting_time)
     dataset.attrs["source_file"] = str(pose.source_file)

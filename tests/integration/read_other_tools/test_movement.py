@@ -8,6 +8,7 @@ positions of ... for rat 1 using DeepLabCut."), gives every series its own copy 
 from __future__ import annotations
 
 import warnings
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -96,3 +97,41 @@ def test_movement_3d_confidence_left_out_of_deeplabcut_tables_with_a_warning(tmp
         [track] = back.tracks
         assert back.tracks[0].confidence is None and track.positions.shape[2] == 3
         assert_values(track.positions, positions)
+
+
+def test_movement_export_of_timestamps_is_in_seconds(tmp_path):
+    """neuroconv's DeepLabCut interface with aligned timestamps: the movement time is in seconds, and says so."""
+    pytest.importorskip("movement")
+    import xarray as xr
+    from movement.io import save_poses
+    from neuroconv.datainterfaces import DeepLabCutInterface
+
+    from poseconv.exporters.movement import to_movement_dataset
+    from tests.fixtures.paths import SHARED_DATA
+
+    from .checks import run_cli
+
+    interface = DeepLabCutInterface(file_path=SHARED_DATA / "movement/data/DLC_sample_poses.h5")
+    # A camera clock with one jump (a dropped frame): no constant rate.
+    times = 0.5 + np.arange(1085) / 108.5
+    times[500:] += 0.013
+    interface.set_aligned_timestamps(times)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
+    path = tmp_path / "wasp.nwb"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        interface.run_conversion(nwbfile_path=path, metadata=metadata)
+
+    dataset = to_movement_dataset(read_nwb(path)[0])
+    assert dataset.attrs["time_unit"] == "seconds" and dataset.attrs.get("fps") is None
+    np.testing.assert_allclose(dataset.time.values, times, rtol=0, atol=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nwbfile = save_poses.to_nwb_file(dataset)
+    series = next(iter(nwbfile.processing["behavior"]["PoseEstimation"].pose_estimation_series.values()))
+    np.testing.assert_allclose(series.timestamps[:], times, rtol=0, atol=1e-9)
+    run_cli("export", path, "--to", "movement", tmp_path / "wasp.nc", "-q")
+    with xr.open_dataset(tmp_path / "wasp.nc", decode_timedelta=False) as saved:
+        assert saved.attrs["time_unit"] == "seconds"
+        np.testing.assert_allclose(saved.time.values, times, rtol=0, atol=1e-9)
