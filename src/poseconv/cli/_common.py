@@ -146,8 +146,18 @@ def command_errors() -> Iterator[None]:
         with warnings.catch_warnings():
             warnings.showwarning = functools.partial(_show_warning, set())
             yield
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+    except (typer.Exit, typer.Abort):
         raise
+    except KeyboardInterrupt:
+        if settings.debug:
+            raise
+        # Outputs are written under a temporary name and put in place when complete (poseconv.output).
+        typer.echo(
+            "poseconv: interrupted; what was being written is not left behind, and files already there are as "
+            "they were.",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except (PoseconvError, OSError, ValueError, KeyError) as err:
         if settings.debug:
             raise

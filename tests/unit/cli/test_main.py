@@ -29,3 +29,15 @@ def test_a_path_starting_with_a_tilde_is_in_the_home_folder_as_the_shell_would_h
     result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path / "..", timeout=300)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out.nwb").is_file()
+
+
+def test_ctrl_c_says_what_became_of_the_output(capsys):
+    # convert ended by Ctrl-C exited 130 without a word.
+    import typer
+
+    from poseconv.cli._common import EXIT_INTERRUPTED, command_errors
+
+    with pytest.raises(typer.Exit) as stopped, command_errors():
+        raise KeyboardInterrupt
+    assert stopped.value.exit_code == EXIT_INTERRUPTED
+    assert capsys.readouterr().err.startswith("poseconv: interrupted; what was being written is not left behind")
