@@ -101,7 +101,7 @@ def _load_cached_extensions(path: Path) -> None:
     for namespace in filter(_EXTENSION_NAMESPACE.match, cached):
         try:
             importlib.import_module(namespace.replace("-", "_"))
-        except Exception:  # not installed, or failing to import: its cached spec is what pynwb loads
+        except ImportError:  # not installed: its cached spec is what pynwb loads
             missing.append(namespace)
     try:
         with warnings.catch_warnings():
