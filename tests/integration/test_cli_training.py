@@ -22,7 +22,7 @@ from poseconv.nwb.read.training import read_training
 from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels_table
 from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
-from tests.fixtures.paths import SHARED_DATA
+from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 from tests.fixtures.sleap import SLP_MIN_SESSION_USER, SLP_TYPICAL
 from tests.fixtures.training import MULTI_MOUSE_PROJECT
 
@@ -256,6 +256,7 @@ def test_labels_sleap_io_wrote_in_deeplabcuts_layout_convert_from_the_command_li
     }
 
 
+@needs_shared_data
 @pytest.mark.parametrize("image_size", [(350, 400), (747, 832)], ids=["cropped", "whole"])
 def test_labels_of_frames_cropped_on_extraction_say_where_the_crop_is_in_the_linked_video(tmp_path, image_size):
     # extract_frames(crop=True) saves frames cut to config.yaml's video_sets crop, and the labels are in those

@@ -17,6 +17,7 @@ import pytest
 from poseconv.nwb.read.pose import read_nwb
 from tests.fixtures.deeplabcut import RATS_H5
 from tests.fixtures.movement import plural_dims
+from tests.fixtures.paths import needs_shared_data
 
 from .checks import assert_values, check_inspect_and_export
 
@@ -54,6 +55,7 @@ def test_movement_nwb_writer_multi_individual(tmp_path):
         check_inspect_and_export(path, [pose], folder)
 
 
+@needs_shared_data
 def test_movement_3d_confidence_left_out_of_deeplabcut_tables_with_a_warning(tmp_path):
     """3D poses with confidence (movement's writer): DeepLabCut and Lightning Pose tables hold x, y, z, and say so."""
     pytest.importorskip("movement")
