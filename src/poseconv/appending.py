@@ -144,6 +144,7 @@ def prepare_append(path: str | Path, converter: Any, metadata: dict | None) -> d
         start = as_datetime(handle["session_start_time"][()])
         behavior = handle.get("processing/behavior")
         taken = set(behavior) if behavior is not None else set()
+        skeletons = _file_skeletons(behavior)
         modules = handle.get("processing") or {}
         # ndx-pose 0.1 kept nodes and edges in each PoseEstimation; ndx-pose 0.2 on reads them as a Skeleton
         # it cannot write back, so the whole write would fail inside hdmf.
@@ -171,18 +172,44 @@ def prepare_append(path: str | Path, converter: Any, metadata: dict | None) -> d
         )
     metadata["NWBFile"] = {**nwbfile, "session_start_time": start}
     for per_input in converter.compose_metadata(metadata).per_input.values():
-        pose = per_input.get("Pose") or {}
-        blocks = [*(pose.get("PoseEstimations") or {}).items(), *(pose.get("MultiCameraPoseEstimations") or {}).items()]
-        if pose.get("PoseTraining"):
-            blocks.append(("PoseTraining", pose["PoseTraining"]))
-        for key, entry in blocks:
-            if entry.get("name") in taken:
-                raise InvalidOptionError(
-                    f"{path}: already holds '{entry['name']}' in processing/behavior (were these poses appended "
-                    "before?); to add them as a second container, give it another name in the metadata "
-                    f"(Pose: ... {key}: name: ...; on the command line in the --metadata file)."
-                )
+        _check_names_free(path, per_input.get("Pose") or {}, taken, skeletons)
     return metadata
+
+
+def _file_skeletons(behavior: Any) -> dict[str, list[str]]:
+    """Return the nodes of each skeleton in ``processing/behavior/Skeletons`` of an open file (h5py group or None)."""
+    group = behavior.get("Skeletons") if behavior is not None else None
+    found = {}
+    for name, skeleton in group.items() if group is not None else ():
+        nodes = skeleton.get("nodes") if hasattr(skeleton, "get") else None
+        if nodes is not None:
+            found[name] = [v.decode() if isinstance(v, bytes) else str(v) for v in nodes[()]]
+    return found
+
+
+def _check_names_free(path: Path, pose: dict, taken: set[str], skeletons: dict[str, list[str]]) -> None:
+    """Refuse a container whose name the file holds, or a skeleton whose name it holds with other nodes."""
+    from .errors import InvalidOptionError
+
+    blocks = [*(pose.get("PoseEstimations") or {}).items(), *(pose.get("MultiCameraPoseEstimations") or {}).items()]
+    if pose.get("PoseTraining"):
+        blocks.append(("PoseTraining", pose["PoseTraining"]))
+    for key, entry in blocks:
+        if entry.get("name") in taken:
+            raise InvalidOptionError(
+                f"{path}: already holds '{entry['name']}' in processing/behavior (were these poses appended "
+                "before?); to add them as a second container, give it another name in the metadata "
+                f"(Pose: ... {key}: name: ...; on the command line in the --metadata file)."
+            )
+    for key, entry in (pose.get("Skeletons") or {}).items():
+        nodes = skeletons.get(entry.get("name"))
+        # A skeleton of the same name and nodes is linked; of other nodes, it would be a second, clashing one.
+        if nodes is not None and nodes != list(entry.get("nodes") or []):
+            raise InvalidOptionError(
+                f"{path}: already has a skeleton named '{entry['name']}' with nodes {nodes}, not "
+                f"{list(entry.get('nodes') or [])}; give this one another name in the metadata (Pose: Skeletons: "
+                f"{key}: name: ...; on the command line in the --metadata file)."
+            )
 
 
 @contextlib.contextmanager

@@ -76,15 +76,35 @@ def test_a_second_copy_is_refused_and_the_file_is_unchanged(ephys):
 
 
 @needs_shared_data
-def test_a_failed_append_leaves_the_file_byte_for_byte(ephys, tmp_path):
-    """The writer refuses a skeleton of the same name with other nodes, after the copy is made."""
+def test_a_failed_append_leaves_the_file_byte_for_byte(ephys, tmp_path, monkeypatch):
+    """A failure while writing, after the copy is made, leaves the file as it was and no copy behind."""
+    import poseconv.interfaces.base as base
+    from poseconv.errors import MetadataError
+
+    poseconv("convert", REACHING_H5, "--append", ephys, "--fps", "30")
+    before = _digest(ephys)
+
+    def fail(*args, **kwargs):
+        raise MetadataError("a failure while writing")
+
+    monkeypatch.setattr(base, "write_pose_estimation", fail)
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text("Pose:\n  PoseEstimations:\n    PoseEstimation:\n      name: Other\n")
+    result = poseconv("convert", REACHING_H5, "--append", ephys, "--fps", "30", "-m", renamed, check_rc=None)
+    assert_one_line_error(result, "a failure while writing")
+    assert _digest(ephys) == before and _leftovers(ephys) == []
+
+
+@needs_shared_data
+def test_a_skeleton_name_the_file_has_with_other_nodes_is_refused_before_writing(ephys, tmp_path):
+    # The writer refused it after the copy was made, in a message that named no file.
     poseconv("convert", REACHING_H5, "--append", ephys, "--fps", "30")
     before = _digest(ephys)
     renamed = tmp_path / "renamed.yaml"
     renamed.write_text("Pose:\n  PoseEstimations:\n    PoseEstimation:\n      name: Other\n")
     args = ["convert", MULTI_ANIMAL_H5, "--append", ephys, "-i", "individual1", "-m", renamed]
     result = poseconv(*args, check_rc=None)
-    assert_one_line_error(result, "already has a skeleton named")
+    assert_one_line_error(result, f"{ephys}: already has a skeleton named 'Skeleton' with nodes", "another name")
     assert _digest(ephys) == before and _leftovers(ephys) == []
 
 
