@@ -1199,3 +1199,21 @@ def test_a_table_saved_again_with_pandas_row_numbers_in_front_says_so(tmp_path):
     assert result.returncode == 1 and "Its header rows start one column late" in result.stderr, result.stderr
     result = poseconv("convert", DLC_CSV, "--fps", "30", "-o", tmp_path / "b.nwb", "--session-start-time", START)
     assert result.returncode == 0, result.stderr
+
+
+@needs_shared_data
+def test_listing_one_container_of_several_says_the_others_are_not_written(tmp_path):
+    # Editing one animal's description left the other animals out of the file without a word.
+    from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
+
+    text = "Pose:\n  PoseEstimations:\n    PoseEstimation_individual1: {description: the first mouse}\n"
+    metadata = write_yaml(tmp_path / "meta.yaml", text)
+    out = tmp_path / "a.nwb"
+    result = poseconv("convert", MULTI_ANIMAL_H5, "-o", out, "--session-start-time", START, "-m", metadata)
+    assert result.returncode == 0, result.stderr
+    said = "lists ['PoseEstimation_individual1'] but not ['PoseEstimation_individual2', 'PoseEstimation_individual3'"
+    assert said in result.stderr and "list them too" in result.stderr
+    with NWBHDF5IO(out, "r") as io:
+        assert [name for name in io.read().processing["behavior"].data_interfaces if "PoseEstimation_" in name] == [
+            "PoseEstimation_individual1"
+        ]

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import copy
 import difflib
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import PoseconvWarning
 from .checks import (
     date_of_birth_problem,
     deprecated_field_problems,
@@ -402,6 +404,15 @@ def _input_metadata(
         if listed & keys[block]:
             # Listing some of an input's containers chooses which are written.
             merged["Pose"][block] = {k: v for k, v in merged["Pose"][block].items() if k in listed}
+            if left_out := sorted(keys[block] - listed):
+                # Said: a user editing one animal's description would otherwise lose the others without a word.
+                warnings.warn(
+                    f"metadata['Pose']['{block}'] lists {sorted(listed & keys[block])} but not {left_out}, which "
+                    "are therefore not written; list them too (their entries may be empty: {}) to write them, or "
+                    "choose animals with individuals= (--individuals) to leave them out without this warning.",
+                    PoseconvWarning,
+                    stacklevel=4,
+                )
     return merged
 
 
