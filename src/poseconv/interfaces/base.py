@@ -34,15 +34,20 @@ __all__ = ["STUB_FRAMES", "BasePoseInterface", "FilePathArg", "OptionalFilePathA
 # which words the error for the user instead of pydantic.
 
 
+def _home_expanded(value: Any) -> Any:
+    # "~/data/x.h5" in Python is the home folder's, as pandas and the shell read it (pathlib does not).
+    return str(Path(value).expanduser()) if isinstance(value, str) and value.startswith("~") else value
+
+
 def blank_is_none(value: Any) -> Any:
     """Return None for a path left blank: a form's empty field is no path, not ``Path("")``, the working folder."""
-    return None if isinstance(value, str) and not value.strip() else value
+    return None if isinstance(value, str) and not value.strip() else _home_expanded(value)
 
 
 def _not_blank(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
         raise ValueError("is empty; give the path of the file")
-    return value
+    return _home_expanded(value)
 
 
 FilePathArg = Annotated[Path, BeforeValidator(_not_blank), WithJsonSchema({"type": "string", "format": "file-path"})]

@@ -118,3 +118,14 @@ def test_a_path_a_form_left_blank_is_no_path(tmp_path, monkeypatch):
 
     with pytest.raises(ValidationError, match="is empty; give the path of the file"):
         DeepLabCutPoseInterface(file_path="")
+
+
+@needs_shared_data
+def test_a_path_from_the_home_folder_is_read_there(tmp_path, monkeypatch):
+    # file_path="~/x.h5" was "file not found": pathlib does not expand "~", which pandas and the shell do.
+    import shutil
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    shutil.copy(SINGLE_ANIMAL_H5, tmp_path / SINGLE_ANIMAL_H5.name)
+    interface = DeepLabCutPoseInterface(file_path=f"~/{SINGLE_ANIMAL_H5.name}", find_side_files=False)
+    assert interface.input_path == tmp_path / SINGLE_ANIMAL_H5.name
