@@ -35,6 +35,7 @@ __all__ = [
     "folder_problem",
     "output_name_problem",
     "partial_path",
+    "process_running",
     "remove_partials",
     "replace",
     "signals_raise",
@@ -266,10 +267,10 @@ def _writer_ended(partial: Path, pid: str | None, host: str | None) -> bool:
         # os.kill(pid, 0) would end the process there. Windows refuses to remove a file a process has open,
         # so the removal itself tells; a Zarr store's files are opened one at a time, so a store stays.
         return not partial.is_dir()
-    return not _running(int(pid))
+    return not process_running(int(pid))
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
     """Return whether process ``pid`` of this computer runs (another user's too); POSIX systems."""
     if pid == os.getpid():
         return True

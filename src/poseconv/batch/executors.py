@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 from ..errors import PoseconvError
+from ..output import process_running
 
 __all__ = ["DaskExecutor", "Executor", "LocalExecutor", "WorkerDiedError", "default_jobs"]
 
@@ -86,14 +87,9 @@ def exit_with_run(run_pid: int) -> None:
     """
 
     def watch() -> None:
-        while True:
+        while process_running(run_pid):
             time.sleep(_PARENT_CHECK_SECONDS)
-            try:
-                os.kill(run_pid, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:
-                continue  # alive, another user's: not ours to judge
+        os._exit(1)
 
     if os.name == "posix":  # on Windows, os.kill(pid, 0) would interrupt the run instead of asking about it
         threading.Thread(target=watch, name="poseconv-run-watch", daemon=True).start()
