@@ -409,7 +409,15 @@ def plan_spec(
     if not isinstance(document, dict):
         # An empty file (or comments only) is said to be one.
         said = "is empty; it must be a mapping" if document is None else "must be a mapping"
-        plan.problems.append(Problem("spec", f"{said} with 'sessions' (and 'metadata', ...)."))
+        table = spec_path.suffix.lower() in (".csv", ".tsv", ".xlsx", ".xls")
+        # A table of sessions reads as one YAML text: say what a spec is, not only what this is not.
+        kind = (
+            " A conversion spec is a YAML or JSON file (docs/batch.md); a table of sessions is not read: write its "
+            "rows as the spec's sessions."
+            if table
+            else ""
+        )
+        plan.problems.append(Problem("spec", f"{said} with 'sessions' (and 'metadata', ...).{kind}"))
         return plan
 
     document = to_json(document)

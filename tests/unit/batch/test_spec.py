@@ -523,3 +523,12 @@ def test_two_pose_files_of_a_session_keep_their_own_metadata(tmp_path):
         assert top.skeleton.name != side.skeleton.name  # different edges: two skeletons
         first_top = top.pose_estimation_series["snout"].starting_time
         assert side.pose_estimation_series["snout"].starting_time == pytest.approx(first_top + 1.5)
+
+
+def test_a_table_of_sessions_given_as_the_spec_is_told_what_a_spec_is(tmp_path):
+    # It was only "spec: must be a mapping with 'sessions'", with no word that a table is not read.
+    table = tmp_path / "sessions.csv"
+    table.write_text("session_id,file_path,session_start_time\ns1,a.csv,2024-05-01T10:30:00+02:00\n")
+    plan = plan_spec(table)
+    assert [problem.location for problem in plan.problems] == ["spec"]
+    assert "A conversion spec is a YAML or JSON file" in plan.problems[0].message
