@@ -9,8 +9,6 @@ worker uses it.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,43 +17,11 @@ import yaml
 from poseconv.batch.runner import run_batch
 from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
 from tests.fixtures.paths import needs_shared_data
+from tests.fixtures.writers import OtherWriter
 
 START = "2024-05-01T10:30:00+02:00"
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="Windows tells a file being written by refusing to remove it")
-
-# A process writing an output: it prints its temporary file, then holds it until told to finish (or killed).
-_WRITING = """
-import sys
-from pathlib import Path
-from poseconv.output import atomic_output
-with atomic_output(Path(sys.argv[1]), overwrite=False) as partial:
-    partial.write_bytes(b"written by another process")
-    print(partial, flush=True)
-    sys.stdin.readline()
-"""
-
-
-class _Writer:
-    """Another process writing ``path`` through :func:`~poseconv.output.atomic_output`."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _WRITING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        self.partial = Path(self.process.stdout.readline().strip())
-        assert self.partial.is_file(), "the writer did not start"
-
-    def finish(self) -> int:
-        """Let it put its file in place; return its exit code."""
-        self.process.communicate("\n", timeout=60)
-        return self.process.returncode
-
-    def kill(self) -> None:
-        """End it as the out-of-memory killer would: it cannot remove its temporary file."""
-        self.process.kill()
-        self.process.communicate(timeout=60)
 
 
 def _spec(tmp_path: Path, *session_ids: str) -> Path:
@@ -78,7 +44,7 @@ def test_a_session_leaves_the_file_another_session_is_writing(tmp_path):
     # Before, session m1 removed every ".m1.*.partial.nwb" before writing: the temporary file of session
     # m1.day2, which another worker was writing; m1.day2 then failed with "cannot be written (No such file
     # or directory); choose a folder that takes new files".
-    other = _Writer(tmp_path / "out" / "m1.day2.nwb")
+    other = OtherWriter(tmp_path / "out" / "m1.day2.nwb")
     report = run_batch(_spec(tmp_path, "m1"), jobs=1)
     assert [r.status for r in report.sessions] == ["converted"], report.to_dict()
     assert other.partial.is_file()
@@ -92,14 +58,14 @@ def test_a_run_removes_what_a_killed_run_left_for_the_sessions_it_skips(tmp_path
     # `run --overwrite` had left next to it, which then stayed forever (tens of MB, hidden).
     spec = _spec(tmp_path, "L0")
     assert run_batch(spec, jobs=1).ok
-    killed = _Writer(tmp_path / "out" / "L0.nwb")
+    killed = OtherWriter(tmp_path / "out" / "L0.nwb")
     killed.kill()
-    running = _Writer(tmp_path / "out" / "L0.nwb")  # another run converting it again now
+    running = OtherWriter(tmp_path / "out" / "L0.nwb")  # another run converting it again now
     report = run_batch(spec, jobs=1)
     assert [r.status for r in report.sessions] == ["skipped"]
     assert not killed.partial.exists() and running.partial.is_file()
     # --check writes nothing, and removes nothing either.
-    killed = _Writer(tmp_path / "out" / "L0.nwb")
+    killed = OtherWriter(tmp_path / "out" / "L0.nwb")
     killed.kill()
     run_batch(spec, jobs=1, check_only=True)
     assert killed.partial.is_file()

@@ -3,46 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from poseconv.output import OutputError
-
-# A process writing an output: it prints its temporary file, then holds it until told to finish (or killed).
-_WRITING = """
-import sys
-from pathlib import Path
-from poseconv.output import atomic_output
-with atomic_output(Path(sys.argv[1]), overwrite=False) as partial:
-    partial.write_bytes(b"written by another process")
-    print(partial, flush=True)
-    sys.stdin.readline()
-"""
-
-
-class _Writer:
-    """Another process writing ``path`` through :func:`~poseconv.output.atomic_output`."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _WRITING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        self.partial = Path(self.process.stdout.readline().strip())
-        assert self.partial.is_file(), "the writer did not start"
-
-    def finish(self) -> int:
-        """Let it put its file in place; return its exit code."""
-        self.process.communicate("\n", timeout=60)
-        return self.process.returncode
-
-    def kill(self) -> None:
-        """End it as the system's out-of-memory killer would: it cannot remove its temporary file."""
-        self.process.kill()
-        self.process.communicate(timeout=60)
+from tests.fixtures.writers import OtherWriter
 
 
 def _store(path, text):
@@ -143,7 +108,7 @@ def test_an_output_name_near_the_file_systems_limit_is_written_and_a_longer_one_
     with atomic_output(check_output(path, overwrite=False)) as partial:
         partial.write_bytes(b"complete")
     assert path.read_bytes() == b"complete"
-    killed = _Writer(path)
+    killed = OtherWriter(path)
     killed.kill()
     assert len(killed.partial.name.encode()) <= 255 and killed.partial.is_file()
     remove_partials(path)
@@ -193,8 +158,8 @@ def test_the_cleanup_of_an_output_removes_its_own_leftovers_only(tmp_path):
 
     # Before, m1's cleanup removed every ".m1.*.partial.nwb": the temporary file of m1.day2, being written
     # by another worker, which then failed with "cannot be written (No such file or directory)".
-    other_output = _Writer(tmp_path / "m1.day2.nwb")
-    same_output = _Writer(tmp_path / "m1.nwb")  # another run converting m1 at the same time
+    other_output = OtherWriter(tmp_path / "m1.day2.nwb")
+    same_output = OtherWriter(tmp_path / "m1.nwb")  # another run converting m1 at the same time
     remove_partials(tmp_path / "m1.nwb")
     assert other_output.partial.is_file() and same_output.partial.is_file()
 
