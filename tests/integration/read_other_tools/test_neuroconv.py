@@ -35,6 +35,21 @@ def _run(interface, path, metadata=None):
     return path
 
 
+def _one_interface_per_animal(animals: list[str]) -> tuple:
+    """Return one DeepLabCutInterface per individual in a ConverterPipe (neuroconv's way), and its metadata."""
+    from neuroconv import ConverterPipe
+    from neuroconv.datainterfaces import DeepLabCutInterface
+
+    interfaces = {
+        animal: DeepLabCutInterface(
+            file_path=MULTI_ANIMAL_H5, sampling_frequency=30.0, metadata_key=animal, subject_name=animal
+        )
+        for animal in animals
+    }
+    converter = ConverterPipe(data_interfaces=interfaces)
+    return converter, converter.get_metadata()
+
+
 def test_neuroconv_deeplabcut_interface(tmp_path):
     """'PoseEstimationDeepLabCut', series 'PoseEstimationSeries<Node>', a rate of 30.0."""
     from neuroconv.datainterfaces import DeepLabCutInterface
@@ -111,18 +126,9 @@ def test_neuroconv_deeplabcut_one_interface_per_animal(tmp_path):
     the subject capitalised) or, for the one whose Subject is in the file, by the skeleton's subject link.
     """
     import sleap_io as sio
-    from neuroconv import ConverterPipe
-    from neuroconv.datainterfaces import DeepLabCutInterface
 
     animals = ["individual1", "individual2", "individual3"]
-    interfaces = {
-        animal: DeepLabCutInterface(
-            file_path=MULTI_ANIMAL_H5, sampling_frequency=30.0, metadata_key=animal, subject_name=animal
-        )
-        for animal in animals
-    }
-    converter = ConverterPipe(data_interfaces=interfaces)
-    metadata = converter.get_metadata()
+    converter, metadata = _one_interface_per_animal(animals)
     metadata["Subject"] = {"subject_id": "individual1", "species": "Mus musculus", "sex": "U", "age": "P90D"}
     for animal in animals:
         metadata["Pose"]["PoseEstimations"][animal]["name"] = f"PoseEstimation{animal.capitalize()}"
@@ -149,18 +155,8 @@ def test_neuroconv_deeplabcut_one_interface_per_animal(tmp_path):
 
 def test_neuroconv_deeplabcut_animals_named_by_their_containers(tmp_path):
     """Containers named 'PoseEstimation_<individual>' give the names as they are, not the skeletons' capitalised."""
-    from neuroconv import ConverterPipe
-    from neuroconv.datainterfaces import DeepLabCutInterface
-
     animals = ["individual1", "individual2"]
-    interfaces = {
-        animal: DeepLabCutInterface(
-            file_path=MULTI_ANIMAL_H5, sampling_frequency=30.0, metadata_key=animal, subject_name=animal
-        )
-        for animal in animals
-    }
-    converter = ConverterPipe(data_interfaces=interfaces)
-    metadata = converter.get_metadata()
+    converter, metadata = _one_interface_per_animal(animals)
     for animal in animals:
         metadata["Pose"]["PoseEstimations"][animal]["name"] = f"PoseEstimation_{animal}"
     [pose] = read_nwb(_run(converter, tmp_path / "two_mice.nwb", metadata))
@@ -200,20 +196,10 @@ def test_neuroconv_deeplabcut_out_of_range_edges_left_out(tmp_path):
 
     That edge is left out with a warning naming the file, skeleton and container; the rest reads.
     """
-    from neuroconv import ConverterPipe
-    from neuroconv.datainterfaces import DeepLabCutInterface
-
     from poseconv.errors import PoseconvWarning
 
     animals = ["individual1", "single"]
-    interfaces = {
-        animal: DeepLabCutInterface(
-            file_path=MULTI_ANIMAL_H5, sampling_frequency=30.0, metadata_key=animal, subject_name=animal
-        )
-        for animal in animals
-    }
-    converter = ConverterPipe(data_interfaces=interfaces)
-    metadata = converter.get_metadata()
+    converter, metadata = _one_interface_per_animal(animals)
     for animal in animals:
         metadata["Pose"]["PoseEstimations"][animal]["name"] = f"PoseEstimation_{animal}"
     path = _run(converter, tmp_path / "with_single.nwb", metadata)
