@@ -24,6 +24,7 @@ __all__ = [
     "location",
     "location_name",
     "named_file",
+    "recorded_file_name",
     "require_content",
     "require_file",
     "url_as_path",
@@ -32,6 +33,11 @@ __all__ = [
 ]
 
 _SCHEMES = ("http://", "https://", "s3://")
+
+
+def recorded_file_name(recorded: str) -> str:
+    r"""Return the last component of a path recorded on any system (tools mix ``/`` and ``\``)."""
+    return re.split(r"[\\/]", recorded.rstrip("\\/"))[-1]
 
 
 def is_url(value: Any) -> bool:

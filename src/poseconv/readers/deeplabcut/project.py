@@ -8,14 +8,13 @@ Predictions sit next to their video, often in ``videos/``; the config is then on
 
 from __future__ import annotations
 
-import re
 import warnings
 from pathlib import Path
 from typing import Any
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton, VideoInfo
-from ...model.location import named_file, where_linked
+from ...model.location import named_file, recorded_file_name, where_linked
 from ...video import VIDEO_SUFFIXES
 from ..safety.input_checks import check_input_file
 from .table import ANIMAL_SKELETON_NAME, UNIQUE_SKELETON_NAME
@@ -224,21 +223,18 @@ def find_video(
     VideoInfo
         Key (``"video"`` when empty), original path and the local file (None when not found).
     """
-    original = None
     found = None
-    for recorded in (config or {}).get("video_sets") or {}:
-        name = re.split(r"[\\/]", str(recorded))[-1]
-        if Path(name).stem == key:
-            original = str(recorded)
-            try:
-                if Path(original).is_file():
-                    found = where_linked(original) if resolve_recorded else Path(original)
-            except OSError:
-                # A recorded path this system cannot even look at (too long, bad characters) is not here.
-                found = None
-            break
+    video_set = _video_set(config, key)
+    original = video_set[0] if video_set is not None else None
+    if original is not None:
+        try:
+            if Path(original).is_file():
+                found = where_linked(original) if resolve_recorded else Path(original)
+        except OSError:
+            # A recorded path this system cannot even look at (too long, bad characters) is not here.
+            found = None
     # A raw .avi often sits beside an .mp4 made from it: the one the config records is the one analysed.
-    recorded_suffix = Path(re.split(r"[\\/]", original)[-1]).suffix.lower() if original else ""
+    recorded_suffix = Path(recorded_file_name(original)).suffix.lower() if original else ""
     others: tuple[Path, ...] = ()
     for folder in folders if found is None else []:
         candidates = _videos_in(folder, key, recorded_suffix)
@@ -256,16 +252,23 @@ def video_set_crop(config: dict[str, Any] | None, key: str) -> tuple[int, int, i
     a region); ``extract_frames(crop=True)`` saves the frames cut to it. None when the video or its crop
     is not recorded, or the crop is not four integers.
     """
+    video_set = _video_set(config, key)
+    if video_set is None or not isinstance(video_set[1], dict):
+        return None
+    crop = video_set[1].get("crop")
+    values = crop.split(",") if isinstance(crop, str) else crop
+    try:
+        x1, x2, y1, y2 = (int(str(value).strip()) for value in values)
+    except (TypeError, ValueError):
+        return None
+    return x1, x2, y1, y2
+
+
+def _video_set(config: dict[str, Any] | None, key: str) -> tuple[str, Any] | None:
+    """Return the first ``video_sets`` path of the config whose file stem is ``key``, and its entry; None if none."""
     for recorded, entry in ((config or {}).get("video_sets") or {}).items():
-        if Path(re.split(r"[\\/]", str(recorded))[-1]).stem != key or not isinstance(entry, dict):
-            continue
-        crop = entry.get("crop")
-        values = crop.split(",") if isinstance(crop, str) else crop
-        try:
-            x1, x2, y1, y2 = (int(str(value).strip()) for value in values)
-        except (TypeError, ValueError):
-            return None
-        return x1, x2, y1, y2
+        if Path(recorded_file_name(str(recorded))).stem == key:
+            return str(recorded), entry
     return None
 
 

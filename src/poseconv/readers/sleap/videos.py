@@ -17,22 +17,17 @@ from typing import Any
 import numpy as np
 
 from ...model import VideoInfo
-from ...model.location import is_absolute_anywhere, named_file, where_linked
+from ...model.location import is_absolute_anywhere, named_file, recorded_file_name, where_linked
 from .common import unique_names
 
 __all__ = ["describe_videos", "find_local_video", "shape_facts", "slp_video_info", "video_crop", "video_key"]
-
-
-def file_name(recorded: str) -> str:
-    r"""Last component of a path recorded on any OS (SLEAP mixes ``/`` and ``\``)."""
-    return re.split(r"[\\/]", recorded.rstrip("\\/"))[-1]
 
 
 def video_key(recorded: str | None, fallback: str) -> str:
     """Readable video key: the recorded file name without extension, safe for NWB names."""
     stem = ""
     if recorded:
-        name = file_name(recorded)
+        name = recorded_file_name(recorded)
         stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._")
     return stem or fallback
@@ -63,7 +58,7 @@ def find_local_video(recorded: str | None, base_dir: Path) -> tuple[Path | None,
             folders = [base_dir, *base_dir.parents] if len(parts) > 1 else [base_dir]
             for folder in folders:
                 candidates.append((folder / relative, f"relative path resolved against {folder}"))
-    candidates.append((base_dir / file_name(recorded), "same file name next to the SLEAP file"))
+    candidates.append((base_dir / recorded_file_name(recorded), "same file name next to the SLEAP file"))
     for candidate, how in candidates:
         try:
             if named_file(candidate):
