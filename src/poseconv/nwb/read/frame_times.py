@@ -37,7 +37,14 @@ from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming
 from .store import link_target
 
-__all__ = ["FrameTimes", "UnknownRate", "correct_truncated_rates", "frame_numbers", "recover_frame_times"]
+__all__ = [
+    "FrameTimes",
+    "UnknownRate",
+    "correct_truncated_rates",
+    "frame_numbers",
+    "frame_step",
+    "recover_frame_times",
+]
 
 # Stored times within this fraction of a step of a whole multiple are that multiple.
 _WHOLE_TOLERANCE = 1e-6
@@ -142,7 +149,7 @@ def frame_numbers(
                 "unknown. Convert the source file again with its frame rate (poseconv convert --fps)."
             )
         return [np.arange(u.n_samples, dtype="float64") if u else times for _, times, u in series], None
-    step = _step(np.concatenate(known))
+    step = frame_step(np.concatenate(known))
     if step is None:
         raise InvalidSourceFileError(
             f"{path}: series of video {video!r} store a frame rate of 0.0, and the timestamps of the others "
@@ -164,7 +171,7 @@ def frame_numbers(
     return result, step
 
 
-def _step(times: np.ndarray) -> float | None:
+def frame_step(times: np.ndarray) -> float | None:
     """Return the step every stored time is a whole multiple of (the smallest gap); None when there is none."""
     unique = np.unique(times)
     gaps = np.diff(unique)
@@ -213,7 +220,7 @@ def recover_frame_times(
     if any(u is not None for _, _, u in found):
         numbers, step = frame_numbers(found, reader.path, video)
     else:
-        step = _step(np.concatenate([t for _, t, _ in found])) if sleap_io_layout and found else None
+        step = frame_step(np.concatenate([t for _, t, _ in found])) if sleap_io_layout and found else None
         if step is None or step < 2 or step != round(step):
             return None
         numbers = [np.round(times / step) for _, times, _ in found]
@@ -267,7 +274,7 @@ def correct_truncated_rates(
         if path is not None and times is not None
     ]
     stamped = [times for path, times in found if path not in reader.rates and path not in reader.unknown and len(times)]
-    step = _step(np.concatenate(stamped)) if stamped else None
+    step = frame_step(np.concatenate(stamped)) if stamped else None
     if step is None:
         return None
     fps = 1.0 / step

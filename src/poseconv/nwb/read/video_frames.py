@@ -29,6 +29,7 @@ import numpy as np
 
 from ...errors import PoseconvWarning
 from ...model import FrameTiming
+from .frame_times import frame_step
 
 __all__ = ["frames_on_video", "video_timing"]
 
@@ -70,13 +71,15 @@ def _on_video(base: np.ndarray, video: FrameTiming) -> np.ndarray | None:
 
 
 def _from_step(base: np.ndarray) -> tuple[np.ndarray, float] | None:
-    """Return frame numbers ``t / step`` and the step when every time is a whole multiple of the smallest gap."""
-    steps = np.diff(base)
-    step = float(steps.min())
-    frames = base / step
-    whole = np.round(frames)
-    ok = step > 0 and whole.min() >= 0 and np.all(np.abs(frames - whole) <= _FRAME_TOLERANCE)
-    return (whole.astype("int64"), step) if ok else None
+    """Return frame numbers ``t / step`` and the step when every time is a whole multiple of the smallest gap.
+
+    The step is the one sleap-io's ``frame x fps`` times are recovered by (:func:`.frame_times.frame_step`).
+    """
+    step = frame_step(base)
+    if step is None:
+        return None
+    frames = np.round(base / step)
+    return (frames.astype("int64"), step) if frames.min() >= 0 else None
 
 
 def frames_on_video(
