@@ -185,18 +185,16 @@ def probe_found_video(path: Path, source_name: str, *, stacklevel: int = 3) -> V
 
 def image_size(path: Path) -> tuple[int, int] | None:
     """Return ``(height, width)`` of an image file (its header only); None when absent or not an image."""
-    from PIL import Image, UnidentifiedImageError
-
     try:
-        with Image.open(path) as image:
+        with open_image_stack(path) as image:
             return int(image.height), int(image.width)
-    except (OSError, UnidentifiedImageError, ValueError):
+    except InvalidSourceFileError:
         return None
 
 
 @contextmanager
 def open_image_stack(path: Path) -> Iterator[Any]:
-    """Open a multi-page TIFF with Pillow (``seek(i)`` goes to frame ``i``, ``n_frames`` counts them).
+    """Open an image with Pillow: a multi-page TIFF's ``seek(i)`` goes to frame ``i``, ``n_frames`` counts them.
 
     Raises
     ------
