@@ -300,6 +300,27 @@ def test_sleap_labels_on_an_image_sequence_link_its_images_and_come_back(tmp_pat
     assert exported[0].frame_idx == 1 and exported[0].image.shape == (40, 60, 1)
 
 
+def test_sleap_labels_alone_on_an_image_sequence_link_its_images_without_inventing_a_rate(
+    tmp_path, generated_image_sequence
+):
+    # SLEAP's "Add images": labels on images that have no times. The images are still linked (numbered at one a
+    # second, which the series says), so the export gives the sequence back with the label on its own image.
+    nwb_path = tmp_path / "labels.nwb"
+    convert(SLEAPTrainingDataInterface(file_path=generated_image_sequence.path), nwb_path)
+    assert_inspector_clean(nwb_path)
+    with NWBHDF5IO(nwb_path, "r") as io:
+        (series,) = io.read().processing["behavior"]["PoseTraining"].source_videos.image_series.values()
+        assert "no recorded times" in series.description and series.rate == 1.0
+    back = read_training(nwb_path)
+    files = generated_image_sequence.expected["files"]
+    assert [str(f) for f in back.videos["img_000"].image_files] == files
+    assert back.videos["img_000"].fps is None
+    exported = sio.load_slp(str(write_sleap_labels(back, tmp_path / "back.slp")))
+    assert exported.videos[0].filename == files and exported.videos[0].fps is None
+    (frame,) = exported.labeled_frames
+    assert frame.frame_idx == 1 and int(frame.image[0, 0, 0]) == 50  # img_001.png
+
+
 def test_sleap_labels_pass_nwbinspector(tmp_path):
     interface = SLEAPTrainingDataInterface(file_path=SLP_TYPICAL)
     nwb_path = tmp_path / "typical.nwb"

@@ -17,6 +17,7 @@ from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique
 __all__ = [
     "MISSING_IMAGES_SENTENCE",
     "MISSING_VIDEO_PATTERN",
+    "UNTIMED_IMAGES_SENTENCE",
     "MISSING_VIDEO_SENTENCE",
     "camera_and_video_entries",
     "camera_device_entry",
@@ -45,6 +46,12 @@ MISSING_VIDEO_SENTENCE = (
 MISSING_IMAGES_SENTENCE = (
     "The tool recorded the video as {n} image files, the first '{path}', which do not all exist on the machine "
     "that wrote this file."
+)
+# Labels on a sequence of images without times (SLEAP's "Add images", sleap-io's ImageVideo): NWB gives an
+# ImageSeries a rate or times, so the images are linked at one a second, which this says; read back, no rate.
+UNTIMED_IMAGES_SENTENCE = (
+    "The images have no recorded times: the rate of 1 image per second only numbers them (image k at k s), "
+    "it is not a camera's rate."
 )
 # A SLEAP video that is a virtual crop of a video file (sleap-io, SLP format 2.3), or DeepLabCut frames
 # extracted with crop=True: the poses are in the crop's coordinates while the video linked is the whole file,

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
+from ...metadata.defaults import UNTIMED_IMAGES_SENTENCE
 from ...metadata.names import nwb_name
 from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
@@ -194,6 +195,8 @@ class _StoredTraining:
     def _video(self, where: str, series: Any) -> _RawVideo:
         if where not in self.videos:
             rate = float(series["starting_time"].attrs["rate"]) if "starting_time" in series else None
+            if UNTIMED_IMAGES_SENTENCE in decode(series.attrs.get("description", "")):
+                rate = None  # images numbered at one a second, not a rate the tool recorded
             self.videos[where] = _RawVideo(
                 name=base_name(where),
                 external_file=tuple(texts(series["external_file"])) if "external_file" in series else (),

@@ -48,8 +48,8 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError, MetadataError, PoseconvWarning
+from ...metadata.defaults import UNTIMED_IMAGES_SENTENCE, video_key
 from ...metadata.defaults import skeleton_entry as default_skeleton_entry
-from ...metadata.defaults import video_key
 from ...metadata.names import nwb_name, skeleton_nwb_names, unique_name
 from ...metadata.training import DEFAULT_POSE_TRAINING_NAME
 from ...model import VideoInfo
@@ -110,10 +110,12 @@ def _find_image_series(nwbfile: Any, behavior: Any, name: str) -> Any:
 
 def _video_timing(
     info: VideoInfo, path: Path | tuple[Path, ...]
-) -> tuple[dict[str, Any], int, tuple[int, int] | None] | None:
-    """Return the frame timing, frame count and size of a training video; None (with a warning) when unknown.
+) -> tuple[dict[str, Any], int, tuple[int, int] | None, str] | None:
+    """Return the frame timing, frame count, size and a description note of a training video.
 
-    An image sequence (``path`` its image files) has one frame per image, at the rate the tool recorded.
+    None (with a warning) when a video file gives no times. An image sequence (``path`` its image files)
+    has one frame per image, at the rate the tool recorded, else numbered at one a second (the note says so):
+    labels placed on images need no times, and their images are still linked, so readers find them.
     """
     from ...video import probe_video
 
@@ -126,7 +128,8 @@ def _video_timing(
         # it is still linked when the labels file records the rate.
         warnings.warn(f"{err} Its frame count and rate are taken from the labels file.", PoseconvWarning, stacklevel=3)
         probe = None
-    if not isinstance(path, Path):
+    images = not isinstance(path, Path)
+    if images:
         n_frames, path = len(path), path[0]
     probed = probe.timing() if probe is not None else None
     if probe is not None:
@@ -138,6 +141,8 @@ def _video_timing(
             timing = {"timestamps": probed.timestamps}
     elif info.fps is not None and n_frames:
         timing = {"rate": float(info.fps), "starting_time": 0.0}
+    elif images:
+        return {"rate": 1.0, "starting_time": 0.0}, n_frames, frame_size, UNTIMED_IMAGES_SENTENCE
     if timing is None:
         warnings.warn(
             f"{path}: the frame times of this training video are unknown (the video container gives none); "
@@ -146,7 +151,7 @@ def _video_timing(
             stacklevel=3,
         )
         return None
-    return timing, n_frames, frame_size
+    return timing, n_frames, frame_size, ""
 
 
 def write_pose_training(
@@ -285,7 +290,9 @@ def _source_videos(
         known = _video_timing(info, files[0] if isinstance(path, (str, Path)) else tuple(files))
         if known is None:
             continue
-        timing, n_frames, frame_size = known
+        timing, n_frames, frame_size, note = known
+        if note:
+            video_entry = {**video_entry, "description": " ".join(filter(None, (video_entry.get("description"), note)))}
         series = external_image_series(
             nwbfile,
             metadata,
