@@ -8,7 +8,7 @@ DLC 3.0.1 ``pathlib`` paths and DeepLabCut's own config enums). This loader
 resolves exactly those names to inert local stand-ins (any ``deeplabcut.*`` name
 to one that keeps values, never importing DeepLabCut) and refuses every other
 global, so no callable named by the file is ever invoked except numpy's array
-reconstruction.
+reconstruction (``_reconstruct``, ``scalar`` and, for pickle protocol 5, ``_frombuffer``).
 """
 
 from __future__ import annotations
@@ -105,6 +105,16 @@ def _numpy_scalar() -> Any:
     return scalar
 
 
+def _numpy_frombuffer() -> Any:
+    # Pickle protocol 5 (Python 3.8+'s HIGHEST_PROTOCOL, as DeepLabCut's triangulate saves its 3D metadata)
+    # pickles a contiguous array as its bytes, rebuilt by numpy's `_frombuffer` (bytes, dtype, shape, order).
+    try:
+        from numpy._core.numeric import _frombuffer
+    except ImportError:  # pragma: no cover - numpy < 2
+        from numpy.core.numeric import _frombuffer
+    return _frombuffer
+
+
 _ALLOWED: dict[tuple[str, str], Any] = {
     ("easydict", "EasyDict"): _AttributeDict,
     ("ruamel.yaml.scalarfloat", "ScalarFloat"): _PlainFloat,
@@ -124,6 +134,7 @@ _NUMPY_RECONSTRUCT = {
     ("numpy._core.multiarray", "_reconstruct"),
 }
 _NUMPY_SCALAR = {("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar")}
+_NUMPY_FROMBUFFER = {("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer")}
 
 
 class _RestrictedUnpickler(pickle.Unpickler):
@@ -135,6 +146,8 @@ class _RestrictedUnpickler(pickle.Unpickler):
             return _numpy_reconstruct()
         if key in _NUMPY_SCALAR:
             return _numpy_scalar()
+        if key in _NUMPY_FROMBUFFER:
+            return _numpy_frombuffer()
         if module == "deeplabcut" or module.startswith("deeplabcut."):
             return _DeepLabCutObject
         raise pickle.UnpicklingError(f"refusing to load global '{module}.{name}'")

@@ -143,3 +143,28 @@ def test_deeplabcut_3_0_1_metadata_with_its_enums_and_paths_is_read_without_impo
     assert loaded["data"]["fps"] == 40.0
     assert loaded["data"]["pytorch-config"] == {"net_type": "hrnet_w32", "project": "/p/q"}
     assert "deeplabcut" not in sys.modules
+
+
+@pytest.mark.parametrize("protocol", [3, 4, 5])
+def test_numpy_arrays_of_every_pickle_protocol_are_read(tmp_path, protocol):
+    # DeepLabCut's triangulate saves its 3D metadata (OpenCV's stereo matrices) with pickle.HIGHEST_PROTOCOL:
+    # 5 since Python 3.8, where numpy rebuilds an array from its bytes with `_frombuffer`, which was refused.
+    from poseconv.readers.safety.safe_pickle import load_metadata_pickle
+
+    stereo = {"cameraMatrix1": np.arange(9.0).reshape(3, 3), "roi1": (0, 0, 640, 480), "T": np.array([[-10.0]])}
+    path = tmp_path / "trial1_DLC_3D_meta.pickle"
+    path.write_bytes(pickle.dumps({"stereo_matrix": stereo, "fortran": np.asfortranarray(np.eye(2))}, protocol))
+    loaded = load_metadata_pickle(path)
+    np.testing.assert_array_equal(loaded["stereo_matrix"]["cameraMatrix1"], stereo["cameraMatrix1"])
+    np.testing.assert_array_equal(loaded["fortran"], np.eye(2))
+    assert loaded["stereo_matrix"]["roi1"] == (0, 0, 640, 480)
+
+
+def test_an_object_array_in_a_protocol_5_pickle_builds_nothing(tmp_path):
+    # `_frombuffer` only reinterprets bytes: an object dtype is refused by numpy, never called.
+    from poseconv.readers.safety.safe_pickle import load_metadata_pickle
+
+    path = tmp_path / "x_meta.pickle"
+    path.write_bytes(pickle.dumps({"a": np.array([_Command("true")], dtype=object)}, 5))
+    with pytest.raises(InvalidSourceFileError, match="x_meta.pickle"):
+        load_metadata_pickle(path)
