@@ -30,8 +30,10 @@ SLEAP 1.0 also saved labels files in the ``.slp`` layout under a ``.h5`` name;
 such files are told from analysis exports (:mod:`.analysis`) by their content.
 
 Coordinates are in pixels with (0, 0) at the center of the top-left pixel
-(SLEAP >= 1.1; coordinates of older files are shifted by -0.5 on reading, as
-SLEAP and sleap-io do).
+(SLEAP >= 1.1). Coordinates of format 1.0 files are shifted by -0.5 on reading, user
+and predicted points alike, as sleap-io reads them; SLEAP's own reader shifts only the
+user points (its predictions were said to be saved centered already). No real file of
+format 1.0 was at hand to tell; SLEAP 1.0.5 already wrote format 1.1.
 """
 
 from __future__ import annotations
