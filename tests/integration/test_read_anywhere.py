@@ -278,6 +278,27 @@ def test_a_slp_exported_elsewhere_names_the_video_where_the_nwb_file_does(writte
     assert sio.load_slp(str(out), open_videos=False).videos[0].filename == expected
 
 
+@needs_shared_data
+def test_a_slp_exported_names_a_video_the_converting_machine_lacked_as_the_tool_recorded_it(tmp_path):
+    # clip.predictions.slp records 'tests/data/tracks/clip.mp4', relative to where SLEAP ran. Converted where that
+    # video is not, the NWB file links nothing and names the path in its description; the export put the NWB
+    # file's folder in front, a path nobody recorded (only a linked ImageSeries' file is relative to the NWB file).
+    import sleap_io as sio
+
+    from tests.fixtures.sleap import SLP_CLIP_PREDICTIONS
+
+    source = tmp_path / "in" / SLP_CLIP_PREDICTIONS.name
+    source.parent.mkdir()
+    shutil.copy(SLP_CLIP_PREDICTIONS, source)
+    recorded = sio.load_slp(str(source), open_videos=False).videos[0].filename
+    nwb = tmp_path / "out" / "clip.nwb"
+    nwb.parent.mkdir()
+    poseconv("convert", source, "-o", nwb, "--fps", "25", "--session-start-time", START)
+    poseconv("export", nwb, "--to", "slp", tmp_path / "back.slp")
+    assert recorded == "tests/data/tracks/clip.mp4"
+    assert sio.load_slp(str(tmp_path / "back.slp"), open_videos=False).videos[0].filename == recorded
+
+
 def test_validate_reads_the_timestamps_of_a_store(tmp_path):
     # A store whose series store timestamps (linked to the first series') stopped validate with an internal
     # error: the check of timestamps shared between series took the HDF5 object id, which zarr arrays lack.

@@ -69,7 +69,8 @@ def _video_filename(pose: PoseData, key: str) -> str | list[str]:
     if recorded is None:
         # No video recorded: the key is no path, so it is not put beside the NWB file.
         return key
-    if not _relative_to_nwb(pose, recorded):
+    if not (info.linked_in_nwb and _relative_to_nwb(pose, recorded)):
+        # A path the tool recorded (the NWB file names it, the converting machine lacked it): as recorded.
         return recorded
     # NWB records a video relative to the NWB file: the .slp elsewhere would name another place.
     if not is_url(pose.source_file):

@@ -128,6 +128,9 @@ class VideoInfo:
     others : tuple of pathlib.Path, optional
         Other videos of the same name beside the poses (another suffix, e.g. an ``.mp4`` made from the
         ``.avi``), not linked: nothing recorded said which one was analysed.
+    linked_in_nwb : bool, default: False
+        ``original_path`` is the external file an NWB file (the poses' source) links, so a relative
+        path is relative to that file; not a path the tool recorded and the NWB file only names.
     """
 
     key: str
@@ -138,6 +141,7 @@ class VideoInfo:
     fps: float | None = None
     image_files: tuple[Path, ...] | None = None
     others: tuple[Path, ...] = ()
+    linked_in_nwb: bool = False
 
     @property
     def local_files(self) -> Path | tuple[Path, ...] | None:

@@ -240,6 +240,7 @@ class _Session:
             path=found.get("video_path"),
             frame_size=found.get("frame_size"),
             image_files=found.get("image_files"),
+            linked_in_nwb=bool(found.get("video_linked")),
         )
         self.parts_views.setdefault(name, []).append((track, facts, skeleton, info))
         self.view_facts[name] = _source_facts(view)

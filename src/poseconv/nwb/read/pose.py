@@ -330,6 +330,7 @@ class NWBPoseFile:
                     frame_size=info.frame_size,
                     fps=info.timing.rate if info.timing is not None else None,
                     image_files=info.image_files,
+                    linked_in_nwb=info.video_linked,
                 )
                 if info.timing is not None:
                     timing[info.video] = info.timing

@@ -97,6 +97,8 @@ class PoseContainerInfo:
         ``(height, width)`` of the linked source video.
     image_files : tuple of pathlib.Path or None
         A source video of several image files (one per frame): those files, when all exist here.
+    video_linked : bool
+        ``original_video`` is a file the NWB file links (relative to it), not a path a description names.
     planar_nodes : tuple of str
         Nodes of a 3D container whose series store x and y only (ndx-pose allows it): their z is NaN
         because it was never estimated, not because the node is missing.
@@ -123,6 +125,7 @@ class PoseContainerInfo:
     video_path: Path | None = None
     frame_size: tuple[int, int] | None = None
     image_files: tuple[Path, ...] | None = None
+    video_linked: bool = False
     planar_nodes: tuple[str, ...] = ()
     # Internal: series paths per node (None for a node without series) and frame index per node.
     _series: tuple[str | None, ...] = field(default=(), repr=False)
@@ -435,6 +438,7 @@ class ContainerScanner:
                     video_path=facts.get("video_path"),
                     frame_size=facts.get("frame_size"),
                     image_files=facts.get("image_files"),
+                    video_linked=bool(facts.get("video_linked")),
                     planar_nodes=raw.planar_nodes,
                     _series=tuple(raw.series),
                     _frames=tuple(frames),

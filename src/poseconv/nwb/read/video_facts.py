@@ -26,10 +26,12 @@ __all__ = ["frame_size_of_dimensions", "dimensions_height_first", "video_facts"]
 def video_facts(group: Any, path: Path | str, description: str | None, software: str | None) -> dict[str, Any]:
     """Return what a ``PoseEstimation`` group says of its video.
 
-    ``original_video``, ``video_path``, ``frame_size``, ``image_files`` and ``video_timing`` (the
-    linked ``ImageSeries``' frame times). The video is its ``source_video`` link's external file, else
-    ndx-pose's deprecated ``original_videos``, else the recorded path the description names (a video
-    the writing machine did not have); ``video_path`` is that file on this machine, when it is there.
+    ``original_video``, ``video_path``, ``frame_size``, ``image_files``, ``video_timing`` (the
+    linked ``ImageSeries``' frame times) and ``video_linked`` (``original_video`` is a file the NWB
+    file links, relative to it, rather than the tool's path its description names). The video is
+    its ``source_video`` link's external file, else ndx-pose's deprecated ``original_videos``, else
+    the recorded path the description names (a video the writing machine did not have);
+    ``video_path`` is that file on this machine, when it is there.
     An ``original_videos`` entry that is the name of an external ``ImageSeries`` of ``acquisition``
     (neuroconv's LightningPose converter with its legacy metadata stores the name it gave the
     video's ``ImageSeries``) stands for that ``ImageSeries``, as a ``source_video`` link would.
@@ -54,6 +56,7 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
         external = texts(source_video["external_file"])
         if external:
             facts["original_video"] = external[0]
+            facts["video_linked"] = True
         if len(external) > 1:
             # A video of image files, one per frame (SLEAP's image sequences).
             images = [local_file(image, local_folder(path)) for image in external]
@@ -66,6 +69,7 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
         originals = [v for v in texts(group["original_videos"]) if v.strip() not in EMPTY_TEXT]
         if originals:
             facts["original_video"] = originals[0]
+            facts["video_linked"] = True
     elif missing := MISSING_VIDEO_PATTERN.search(description or ""):
         # A video the tool recorded that the writing machine did not have: named in the description.
         facts["original_video"] = missing["path"]
