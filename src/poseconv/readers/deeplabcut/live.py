@@ -6,7 +6,8 @@
   not a frame rate, places them (:func:`live_timing`).
 * The benchmark (``<video>_poses_<YYYYmmdd_HHMMSS>.h5`` / ``.csv``) saves one row per frame with
   no scorer level, its animals named ``individual_<i>``, and the CSV without its frame column;
-  :mod:`.variants` reads those layouts, and :func:`live_video_stem` finds the video.
+  :mod:`.variants` reads those layouts, and :func:`live_video_stem` finds the video. Its first
+  versions saved a flat CSV and plain HDF5 datasets instead, which :mod:`.live_flat` reads.
 """
 
 from __future__ import annotations
@@ -35,11 +36,28 @@ CLOCK_COLUMNS = ("frame_time", "pose_time")
 LIVE_SOFTWARE = "DeepLabCut-live"
 # The benchmark's file names: "<video>_poses_<YYYYmmdd_HHMMSS>".
 _POSES_STEM = re.compile(r"_poses_\d{8}_\d{6}$")
+# Its first versions named them "<video>_poses", a name too common to take from tables of unknown writers.
+_UNTIMED_POSES_STEM = re.compile(r"_poses(?:_\d{8}_\d{6})?$")
 
 
-def live_video_stem(stem: str) -> str:
-    """Return the video's stem in the name of DeepLabCut-live's benchmark poses; ``stem`` if it is not one."""
-    return _POSES_STEM.sub("", stem) or stem
+def live_video_stem(stem: str, scorer: str | None = None) -> str:
+    """Return the video's stem in the name of DeepLabCut-live's benchmark poses; ``stem`` if it is not one.
+
+    Parameters
+    ----------
+    stem : str
+        The poses file's stem, ``<video>_poses_<YYYYmmdd_HHMMSS>``.
+    scorer : str, optional
+        The table's scorer: when it is :data:`LIVE_SOFTWARE` (the flat files of :mod:`.live_flat`),
+        ``<video>_poses``, the name of the first versions, is one too.
+
+    Returns
+    -------
+    str
+        The video's stem.
+    """
+    pattern = _UNTIMED_POSES_STEM if scorer == LIVE_SOFTWARE else _POSES_STEM
+    return pattern.sub("", stem) or stem
 
 
 def split_clock_columns(frame: Any) -> tuple[Any, dict[str, np.ndarray]]:

@@ -34,6 +34,7 @@ from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_h
 from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
 from ..side_files import given_or_found, side_folders
 from .live import live_video_stem, recorded_timing
+from .live_flat import flat_bodyparts, h5_flat_bodyparts, open_live_flat
 from .model_info import WRITER_NOTES, DeepLabCutModel, describe_model, frame_size_from_meta
 from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_skeletons
 from .table import (
@@ -95,7 +96,8 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
                 len(cells) >= 3 and cells[0] == "scorer" and "bodyparts" in cells[1:3] and "coords" in cells[2:4]
             )
             # Lightning Pose writes the same header: the catalog's LightningPose format refines this one.
-            return dlc_header or keypoint_header_rows(rows) is not None
+            # DeepLabCut-live's first analyze_live_video wrote a one-row header: frame, <bp>_x, <bp>_y, ...
+            return dlc_header or keypoint_header_rows(rows) is not None or bool(flat_bodyparts(rows[0] if rows else []))
         if path.suffix.lower() in H5_SUFFIXES and is_hdf5(path):
             import h5py
 
@@ -107,6 +109,8 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
                     if isinstance(group, h5py.Group) and "pandas_type" in group.attrs:
                         # Other tools' tables in DeepLabCut's layout may leave the levels unnamed.
                         return "bodyparts" in _h5_level_names(group) or h5_keypoint_columns(path)
+                # DeepLabCut-live's first analyze_live_video saved plain datasets, no pandas table.
+                return h5_flat_bodyparts(handle) is not None
     except UNREADABLE_FILE_ERRORS:
         # A sniffer says yes or no: a file that cannot be read is not DeepLabCut's.
         return False
@@ -293,7 +297,7 @@ def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> 
     span = scorer_span(path.stem, scorer) if scorer not in WRITER_NOTES else None
     video_stem = path.stem[: span[0]] if span is not None and span[0] > 0 else path.stem
     if span is None:
-        video_stem = live_video_stem(video_stem)
+        video_stem = live_video_stem(video_stem, scorer)
     # 3D outputs separate video and scorer with "_" ("vid1_DLC_3D"); 2D outputs do not.
     if not any(path.with_name(video_stem + suffix).is_file() for suffix in VIDEO_SUFFIXES):
         video_stem = video_stem.rstrip("_") or video_stem
@@ -445,7 +449,7 @@ def read_deeplabcut(
         When the file or a side file is malformed, or the config disagrees with the file.
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
-    frame, frame_numbers = open_predictions(path, images_as_frames=True)
+    frame, frame_numbers = open_live_flat(path) or open_predictions(path, images_as_frames=True)
     scorer, bodyparts, coords = _parse_columns(frame, path)
     side = _side_files(path, scorer, config_file_path, metadata_file_path, find_side_files)
     multi_animal = "individuals" in frame.columns.names
