@@ -247,6 +247,15 @@ class PoseNWBConverter(NWBConverter):
             if getattr(interface, "poseconv_writes", None) == "poses":
                 interface.get_timestamps()
 
+    def _aligns_in_hook(self) -> bool:
+        """Whether the converter overrides neuroconv's ``temporally_align_data_interfaces``.
+
+        That hook is neuroconv's documented place to give interfaces their times (TTLs on the ephys
+        clock); ``run_conversion`` calls it after the early timing check, so an input whose frame rate
+        only the hook supplies is checked once the hook has run, before the interfaces add anything.
+        """
+        return type(self).temporally_align_data_interfaces is not NWBConverter.temporally_align_data_interfaces
+
     def create_nwbfile(self, metadata: dict | None = None, conversion_options: dict | None = None) -> Any:
         """Return a new in-memory NWBFile holding every interface's data.
 
@@ -270,6 +279,8 @@ class PoseNWBConverter(NWBConverter):
         Pose links to the video and camera that a video interface writes; running it last means a
         video named by both is written once, by the video interface, and linked from the poses.
         """
+        if self._aligns_in_hook():
+            self.check_timing()
         composed = self.compose_metadata(metadata)
         options = conversion_options or {}
         order = sorted(self.data_interface_objects.items(), key=lambda item: is_poseconv_interface(item[1]))
@@ -320,7 +331,8 @@ class PoseNWBConverter(NWBConverter):
             # without ndx-pose (ephys, video) must be read knowing them, or the poses are built without data.
             import ndx_pose  # noqa: F401
 
-            self.check_timing()
+            if not self._aligns_in_hook():
+                self.check_timing()
             from ..nwb.read.store import is_zarr_folder
 
             if not is_zarr_folder(path):
@@ -344,7 +356,8 @@ class PoseNWBConverter(NWBConverter):
         if problem is not None:
             raise OutputError(f"{path}: {problem}")
         check_output(path, overwrite=overwrite, flag="overwrite=True (--overwrite)")
-        self.check_timing()
+        if not self._aligns_in_hook():
+            self.check_timing()
         with self._forgetting_reads(), atomic_output(path, overwrite=overwrite) as partial, self.composing_once():
             super().run_conversion(
                 nwbfile_path=partial,

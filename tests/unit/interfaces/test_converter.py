@@ -152,3 +152,52 @@ def test_a_session_of_several_inputs_is_described_by_all_of_them():
     assert description.startswith("Pose estimation with DeepLabCut") and "Training data" in description
     given = {"NWBFile": {"session_description": "Reaching, day 1."}}
     assert converter.compose_metadata(given).shared["NWBFile"]["session_description"] == "Reaching, day 1."
+
+
+@pytest.mark.parametrize("append", [False, True], ids=["write", "append"])
+def test_times_given_in_neuroconv_s_alignment_hook_reach_an_input_without_a_rate(tmp_path, append):
+    # neuroconv's documented alignment: override temporally_align_data_interfaces and give the pose interface its
+    # camera TTLs there. A CSV without rate, video or _meta.pickle was refused before run_conversion reached the hook.
+    from tests.fixtures.deeplabcut import SINGLE_ANIMAL_CSV
+
+    ttl = 3.0 + np.arange(100) / 29.97 + np.random.default_rng(0).random(100) * 1e-4  # on the ephys clock
+
+    class Aligned(PoseNWBConverter):
+        data_interface_classes = dict(Pose=DeepLabCutPoseInterface)
+
+        def temporally_align_data_interfaces(self, metadata=None, conversion_options=None):
+            self.data_interface_objects["Pose"].set_aligned_timestamps(ttl)
+
+    path = tmp_path / "aligned.nwb"
+    start = datetime(2024, 5, 1, 10, tzinfo=UTC)
+    if append:
+        from pynwb.testing.mock.file import mock_NWBFile
+
+        with NWBHDF5IO(path, "w") as io:
+            io.write(mock_NWBFile(session_start_time=start))
+    converter = Aligned(source_data=dict(Pose=dict(file_path=SINGLE_ANIMAL_CSV)))
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = start
+    converter.run_conversion(nwbfile_path=path, metadata=metadata, overwrite=not append, append_on_disk_nwbfile=append)
+    with NWBHDF5IO(path, "r") as io:
+        series = list(io.read().processing["behavior"]["PoseEstimation"].pose_estimation_series.values())
+        assert len(series) == 4  # bodyparts; the others link the first one's times
+        np.testing.assert_array_equal(series[0].timestamps[:], ttl)
+
+
+def test_a_hook_that_gives_no_times_still_gets_the_message_naming_the_options(tmp_path):
+    from poseconv.errors import MetadataError
+    from tests.fixtures.deeplabcut import SINGLE_ANIMAL_CSV
+
+    class Aligned(PoseNWBConverter):
+        data_interface_classes = dict(Pose=DeepLabCutPoseInterface)
+
+        def temporally_align_data_interfaces(self, metadata=None, conversion_options=None):
+            pass
+
+    converter = Aligned(source_data=dict(Pose=dict(file_path=SINGLE_ANIMAL_CSV)))
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, 10, tzinfo=UTC)
+    with pytest.raises((MetadataError, InvalidOptionError), match="set_aligned_timestamps"):
+        converter.run_conversion(nwbfile_path=tmp_path / "x.nwb", metadata=metadata)
+    assert list(tmp_path.iterdir()) == []
