@@ -150,9 +150,19 @@ def check_video_length(source_name: str, n_frames: int, probe: VideoProbe, *, st
 
 
 def check_timestamps(
-    timestamps: np.ndarray, n_frames: int, what: str, *, known: FrameTiming | None = None, stacklevel: int = 3
+    timestamps: np.ndarray,
+    n_frames: int,
+    what: str,
+    *,
+    known: FrameTiming | None = None,
+    stacklevel: int = 3,
+    video_frames: int | None = None,
 ) -> np.ndarray:
     """Return ``timestamps`` as float64 after checking there is one finite time per frame.
+
+    ``video_frames``, the video file's frame count when the poses end before it does (SLEAP predicts up to
+    the last frame with an animal): one time per video frame (a camera's TTLs) is taken too; the poses
+    use the first ``n_frames`` and the video keeps them all.
 
     Times that do not increase are warned about, naming the first (neuroconv's interfaces take them).
 
@@ -165,10 +175,17 @@ def check_timestamps(
         When the count is wrong or a time is not finite.
     """
     array = np.asarray(timestamps, dtype="float64")
-    if array.shape != (n_frames,):
+    counts = {n_frames} if video_frames is None or video_frames <= n_frames else {n_frames, video_frames}
+    if array.ndim != 1 or array.shape[0] not in counts:
         given = array.shape[0] if array.ndim == 1 else f"an array of shape {array.shape} of"
+        if len(counts) == 1:
+            raise InvalidOptionError(
+                f"{what} has {n_frames} frames but {given} timestamps were given; give one timestamp per frame."
+            )
         raise InvalidOptionError(
-            f"{what} has {n_frames} frames but {given} timestamps were given; give one timestamp per frame."
+            f"the poses of {what} cover its first {n_frames} frames, of the {video_frames} of the video file, but "
+            f"{given} timestamps were given; give one timestamp per pose frame ({n_frames}) or per video frame "
+            f"({video_frames})."
         )
     if np.any(~np.isfinite(array)):
         raise InvalidOptionError(f"Timestamps for {what} must be finite numbers (seconds).")

@@ -14,6 +14,7 @@ from pynwb import NWBHDF5IO
 from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_DIR, MULTI_ANIMAL_H5
 from tests.fixtures.nwb import assert_inspector_clean, user_metadata
+from tests.fixtures.paths import needs_shared_data
 
 VIDEO = MULTI_ANIMAL_DIR / "m3v1mp4short.mp4"
 
@@ -308,3 +309,46 @@ def test_training_labels_link_an_unreadable_video_found_beside_them_as_the_poses
         assert list(linked.external_file[:]) == ["cam.mp4"] and linked.rate == 25.0
         training = nwbfile.processing["behavior"]["PoseTraining"]
         assert all(frame.source_video is linked for frame in training.training_frames.training_frames.values())
+
+
+@needs_shared_data
+def test_one_time_per_video_frame_is_taken_when_the_poses_end_before_the_video(tmp_path):
+    # SLEAP predicts up to the last frame with an animal: here frames 5-59 of a 1100-frame video. The lab's camera
+    # TTLs, one per video frame, were refused ("the video has 60 frames"); cut to 60, they gave the linked video
+    # 60 times for its 1100 frames. The poses take the first 60 and the video keeps all 1100.
+    import sleap_io as sio
+
+    from poseconv import SLEAPPoseInterface
+    from poseconv.errors import InvalidOptionError
+    from poseconv.nwb.read.pose import read_nwb
+    from tests.fixtures.sleap import CENTERED_PAIR_VIDEO
+
+    slp = tmp_path / "moved.slp"
+    skeleton, track = sio.Skeleton(nodes=["head", "thorax"]), sio.Track(name="fly0")
+    video = sio.Video(filename="D:/lab/videos/centered_pair_low_quality.mp4", open_backend=False)
+    scores = dict(point_scores=np.full(2, 0.9), score=0.8, skeleton=skeleton, track=track)
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=f,
+            instances=[sio.PredictedInstance.from_numpy(np.array([[f, 1.0], [f, 2.0]]), **scores)],
+        )
+        for f in range(5, 60)
+    ]
+    sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=[track]).save(str(slp))
+    ttl = 3.0 + np.arange(1100) / 15.0 + np.random.default_rng(0).random(1100) * 1e-3
+    interface = SLEAPPoseInterface(file_path=slp, video_file_path=CENTERED_PAIR_VIDEO)
+    counts = r"cover its first 60 frames, of the 1100 of the video file.*\(60\).*\(1100\)"
+    with pytest.raises(InvalidOptionError, match=counts):
+        interface.set_aligned_timestamps(ttl[:500])
+    interface.set_aligned_timestamps(ttl)
+    path = tmp_path / "aligned.nwb"
+    interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface), overwrite=True)
+    assert_inspector_clean(path)
+    with NWBHDF5IO(path, "r") as io:
+        nwbfile = io.read()
+        np.testing.assert_array_equal(nwbfile.acquisition["Video centered_pair_low_quality"].timestamps[:], ttl)
+        (series, *_) = nwbfile.processing["behavior"]["PoseEstimation"].pose_estimation_series.values()
+        np.testing.assert_array_equal(series.timestamps[:], ttl[:60])
+    (pose,) = read_nwb(path)
+    np.testing.assert_array_equal(pose.tracks[0].positions[5:60, 0, 0], np.arange(5, 60))

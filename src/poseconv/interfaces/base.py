@@ -161,6 +161,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
                 f"video '{video}'",
                 known=self._pose.timing.get(video),
                 stacklevel=user_stacklevel(),
+                video_frames=self._pose.videos[video].n_frames,
             )
             self._aligned_timing[video] = FrameTiming(timestamps=array, source="timestamps given by the user")
 

@@ -366,12 +366,18 @@ def _container_skeleton(context: _Context, entry: Mapping[str, Any], track: Pose
     )
 
 
-def _source_video(context: _Context, entry: Mapping[str, Any], track: PoseTrack, timing_kwargs: dict[str, Any]) -> Any:
+def _source_video(
+    context: _Context, entry: Mapping[str, Any], track: PoseTrack, timing: FrameTiming, n_frames: int
+) -> Any:
     """Return the external ``ImageSeries`` of the track's video, when metadata names one."""
     if entry.get("source_video_metadata_key") is None:
         return None
     nwbfile = context.nwbfile
     info = context.pose.videos[track.video]
+    video_frames = info.n_frames or track.n_frames
+    # One time per video frame (a camera's TTLs) while the poses end earlier: the video keeps every time.
+    whole_video = timing.timestamps is not None and len(timing.timestamps) == video_frames > n_frames
+    timing_kwargs = series_timing(timing, video_frames if whole_video else n_frames)
     existing_names = set(nwbfile.acquisition)
     source_video = get_or_add_external_video(
         nwbfile,
@@ -380,11 +386,12 @@ def _source_video(context: _Context, entry: Mapping[str, Any], track: PoseTrack,
         video_path=context.video_paths.get(track.video, info.local_files),
         relative_to=context.relative_to,
         timing_kwargs=timing_kwargs,
-        n_frames=info.n_frames or track.n_frames,
+        n_frames=video_frames,
         frame_size=info.frame_size,
     )
     created_here = source_video.name not in existing_names
-    if created_here and source_video.timestamps is not None and track.video not in context.first_series_by_video:
+    linkable = created_here and not whole_video and source_video.timestamps is not None
+    if linkable and track.video not in context.first_series_by_video:
         # The video holds the frame times; every pose series of it links to them.
         context.first_series_by_video[track.video] = source_video
     return source_video
@@ -424,7 +431,7 @@ def _pose_estimation(
     device = None
     if entry.get("device_metadata_key") is not None:
         device = get_or_add_device(context.nwbfile, context.metadata, entry["device_metadata_key"])
-    source_video = _source_video(context, entry, track, timing_kwargs)
+    source_video = _source_video(context, entry, track, timing, n_frames)
 
     series_entries = entry.get("PoseEstimationSeries", {})
     nodes = pose.skeletons[track.skeleton].nodes
