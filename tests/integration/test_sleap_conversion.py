@@ -231,6 +231,14 @@ def test_two_videos_one_set_of_containers_each(tmp_path, generated_two_videos):
         np.testing.assert_allclose(backup.pose_estimation_series["a"].get_timestamps(), 100 + np.arange(2) / 10.0)
 
 
+def test_one_array_of_times_for_two_videos_says_how_to_give_each_its_own(generated_two_videos):
+    # `--timestamps FILE` on a two-video .slp said "Expected timestamps for 2 videos, got 4": the 4 times counted as
+    # videos, and neither the command line nor a spec was shown a way.
+    interface = SLEAPPoseInterface(file_path=generated_two_videos.path, sampling_frequency=30.0)
+    with pytest.raises(InvalidOptionError, match=r"2 videos \('left', 'left_2'\), and 4 times.*video_indices=\[i\]"):
+        interface.set_aligned_timestamps(np.arange(4) / 10.0)
+
+
 @pytest.fixture
 def flat_min_session(tmp_path) -> Path:
     """min_session.slp (8 videos, 2 tracks) without its recording session: 8 camera videos, no calibration."""

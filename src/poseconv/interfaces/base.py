@@ -151,6 +151,15 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
             One time (seconds) per frame; a list with one array per video when there are several.
         """
         videos = self._videos()
+        one_array = isinstance(aligned_timestamps, np.ndarray) and aligned_timestamps.ndim == 1
+        if len(videos) > 1 and one_array:
+            # A times file (--timestamps, a spec's timestamps_file) holds one video's times.
+            raise InvalidOptionError(
+                f"{self._pose.source_name} holds poses of {len(videos)} videos ({', '.join(map(repr, videos))}), "
+                f"and {len(aligned_timestamps)} times were given for one: give one array of times per video, in "
+                "this order (set_aligned_timestamps([times_1, times_2, ...])), or convert one video at a time "
+                "(video_indices=[i]; in a spec, source_data: {video_indices: [i]}), each with its times file."
+            )
         arrays = [aligned_timestamps] if len(videos) == 1 else list(aligned_timestamps)
         if len(arrays) != len(videos):
             raise InvalidOptionError(f"Expected timestamps for {len(videos)} videos, got {len(arrays)}.")
