@@ -352,3 +352,31 @@ def test_one_time_per_video_frame_is_taken_when_the_poses_end_before_the_video(t
         np.testing.assert_array_equal(series.timestamps[:], ttl[:60])
     (pose,) = read_nwb(path)
     np.testing.assert_array_equal(pose.tracks[0].positions[5:60, 0, 0], np.arange(5, 60))
+
+
+@pytest.mark.parametrize("video_start", [2.5, 0.0], ids=["aligned-alike", "video-not-aligned"])
+def test_poses_linking_a_video_of_other_times_are_warned_about(tmp_path, video_start):
+    # A lab aligned the poses (from a TTL) but not neuroconv's video interface of the same video: each pose links a
+    # video frame of another time, which nothing said.
+    import warnings
+
+    from poseconv.errors import PoseconvWarning
+    from poseconv.interfaces import PoseConverterPipe
+
+    video = ExternalVideoInterface(file_paths=[str(VIDEO)])
+    pose = DeepLabCutPoseInterface(file_path=str(MULTI_ANIMAL_H5))
+    video.set_aligned_starting_time(video_start)
+    pose.set_aligned_starting_time(2.5)
+    converter = PoseConverterPipe(dict(Video=video, Pose=pose))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        converter.run_conversion(nwbfile_path=tmp_path / "s.nwb", metadata=user_metadata(converter))
+    said = [
+        str(w.message)
+        for w in caught
+        if issubclass(w.category, PoseconvWarning) and "are not the poses'" in str(w.message)
+    ]
+    if video_start == 2.5:
+        assert said == []
+    else:
+        assert said and "first 0 s" in said[0] and "first 2.5 s" in said[0]

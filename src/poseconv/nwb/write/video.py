@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ...errors import MetadataError
+import numpy as np
+
+from ...errors import MetadataError, PoseconvWarning
 from ...model.location import where_linked
 from .devices import get_or_add_device, lookup
 
@@ -35,6 +38,7 @@ def get_or_add_external_video(
     name = entry["name"]
     existing = _image_series_named(nwbfile, name)
     if existing is not None:
+        _warn_if_other_times(existing, timing_kwargs)
         return existing
     if video_path is None:
         raise MetadataError(
@@ -53,6 +57,40 @@ def get_or_add_external_video(
     )
     nwbfile.add_acquisition(image_series)
     return image_series
+
+
+def _first_time_and_step(timing: Mapping[str, Any]) -> tuple[float, float] | None:
+    """Return the first frame's time and the frame step of ``rate``/``starting_time`` or ``timestamps``."""
+    if timing.get("rate"):
+        return float(timing.get("starting_time") or 0.0), 1.0 / float(timing["rate"])
+    times = timing.get("timestamps")
+    if times is None or len(times) < 2:
+        return None
+    first = np.asarray(times[:2], dtype="float64")  # a stored dataset reads only these two
+    return float(first[0]), float(first[1] - first[0])
+
+
+def _warn_if_other_times(series: Any, timing_kwargs: Mapping[str, Any]) -> None:
+    """Warn when the poses link a video already in the file whose frame times are not theirs.
+
+    A video interface aligned otherwise than the poses (``set_aligned_starting_time`` on one of them)
+    leaves each pose on a frame of the video at another time; nothing else would say so.
+    """
+    stored = {"rate": series.rate, "starting_time": series.starting_time, "timestamps": series.timestamps}
+    theirs, ours = _first_time_and_step(stored), _first_time_and_step(timing_kwargs)
+    if theirs is None or ours is None:
+        return
+    # Half a frame apart at the start, or steps 1 % apart (a nominal 30 fps against a measured 29.97 is 0.1 %).
+    if abs(theirs[0] - ours[0]) <= 0.5 * ours[1] and abs(theirs[1] - ours[1]) <= 0.01 * ours[1]:
+        return
+    warnings.warn(
+        f"The poses link the video '{series.name}' already in the file, whose frame times (first {theirs[0]:.6g} s, "
+        f"{1 / theirs[1]:.6g} fps) are not the poses' (first {ours[0]:.6g} s, {1 / ours[1]:.6g} fps): the poses keep "
+        "their times, and a reader that takes a pose's time from its video frame gets another one. Align the video "
+        "and the poses alike (e.g. the same set_aligned_starting_time on the video interface and the pose interface).",
+        PoseconvWarning,
+        stacklevel=2,
+    )
 
 
 def _image_series_named(nwbfile: Any, name: str) -> Any:
