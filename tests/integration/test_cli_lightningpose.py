@@ -20,6 +20,7 @@ from tests.fixtures.lightningpose import (
     read_lp_csv,
     write_visible_labels,
 )
+from tests.fixtures.paths import needs_shared_data
 from tests.integration.test_cli import START, assert_one_line_error, poseconv
 
 
@@ -48,6 +49,42 @@ def test_export_to_lp_gives_the_lightning_pose_csv_back(tmp_path):
     original, _ = read_deeplabcut_labels_table(LP_COLLECTED_DATA)
     back, _ = read_deeplabcut_labels_table(tmp_path / "CollectedData.csv")
     pd.testing.assert_frame_equal(back, original)
+
+
+@needs_shared_data
+def test_export_to_lp_of_several_animals_writes_one_lightning_pose_csv_per_animal(tmp_path):
+    # Lightning Pose reads single-animal tables (scorer, bodyparts, coords): a two-track file gave one table with an
+    # individuals row that neither Lightning Pose, movement's from_lp_file nor `--source lp` reads.
+    from movement.io import load_poses
+
+    from tests.fixtures.sleap import SLP_CLIP_PREDICTIONS
+
+    poseconv("convert", SLP_CLIP_PREDICTIONS, "-o", tmp_path / "two.nwb", "--fps", "30", "--session-start-time", START)
+    poseconv("export", tmp_path / "two.nwb", "--to", "lp", tmp_path / "lp.csv")
+    (pose,) = read_nwb(tmp_path / "two.nwb")
+    for track in pose.tracks:
+        path = tmp_path / f"lp_{track.video}_{track.name}.csv"
+        table = pd.read_csv(path, header=[0, 1, 2], index_col=0)
+        assert list(table.columns.names) == ["scorer", "bodyparts", "coords"]
+        np.testing.assert_array_equal(table.xs("x", axis=1, level="coords").to_numpy(), track.positions[:, :, 0])
+        np.testing.assert_array_equal(table.xs("likelihood", axis=1, level="coords").to_numpy(), track.confidence)
+        dataset = load_poses.from_lp_file(path, fps=30)
+        assert dataset.position.shape[-1] == 1  # one individual
+        poseconv(
+            "convert",
+            path,
+            "--source",
+            "lp",
+            "-o",
+            tmp_path / f"{track.name}.nwb",
+            "--fps",
+            "30",
+            "--session-start-time",
+            START,
+        )
+    assert sorted(p.name for p in tmp_path.glob("lp*.csv")) == [
+        f"lp_{t.video}_{t.name}.csv" for t in sorted(pose.tracks, key=lambda t: t.name)
+    ]
 
 
 def test_lightning_pose_and_deeplabcut_files_in_one_nwb_file(tmp_path):

@@ -113,13 +113,14 @@ def export(
         from ._common import input_location
 
         nwb_file = input_location(nwb_file)
+        per_animal = to == "lp"  # Lightning Pose's CSV holds one animal
         to = _format_for(to, output, training)
         if training:
             written = _export_training(nwb_file, to, output, container, overwrite, untracked)
         else:
             # A file of multi-camera sessions goes to .slp sessions, with their cameras.
             written = _export_sessions(nwb_file, output, overwrite) if to == "slp" and not container else []
-            written = written or _export_poses(nwb_file, to, output, container, overwrite)
+            written = written or _export_poses(nwb_file, to, output, container, overwrite, per_animal)
         for path in written:
             status(f"Wrote {path}")
 
@@ -163,8 +164,13 @@ def _one_output(argument: Path | None, option: Path | None) -> Path:
 _2D_ONLY = ("slp", "sleap-analysis")
 
 
-def _export_poses(nwb_file: Path, to: str, output: Path, container: list[str] | None, overwrite: bool) -> list[Path]:
-    """Write the poses of ``nwb_file`` (or of its ``container`` list) in the ``to`` format; return the files."""
+def _export_poses(
+    nwb_file: Path, to: str, output: Path, container: list[str] | None, overwrite: bool, per_animal: bool = False
+) -> list[Path]:
+    """Write the poses of ``nwb_file`` (or of its ``container`` list) in the ``to`` format; return the files.
+
+    ``per_animal``: one table per animal and video (Lightning Pose's CSV holds one animal).
+    """
     from ..errors import InvalidOptionError
     from ..nwb.read.store import location_name
 
@@ -180,7 +186,7 @@ def _export_poses(nwb_file: Path, to: str, output: Path, container: list[str] | 
                     f"{nwb_file}: holds no PoseEstimation to export "
                     "(its human-labeled training frames, if it holds a PoseTraining, export with --training)."
                 )
-            return _write_poses(to, poses, output, overwrite, bar, task)
+            return _write_poses(to, poses, output, overwrite, bar, task, per_animal)
 
 
 def _export_sessions(nwb_file: Path, output: Path, overwrite: bool) -> list[Path]:
@@ -200,8 +206,13 @@ def _export_sessions(nwb_file: Path, output: Path, overwrite: bool) -> list[Path
     ]
 
 
-def _write_poses(to: str, poses: list, output: Path, overwrite: bool, bar: Any, task: Any) -> list[Path]:
-    """Write every PoseData (slp) or every video of every PoseData (dlc, movement, sleap-analysis); return the files."""
+def _write_poses(
+    to: str, poses: list, output: Path, overwrite: bool, bar: Any, task: Any, per_animal: bool = False
+) -> list[Path]:
+    """Write every PoseData (slp) or every video of every PoseData (dlc, movement, sleap-analysis); return the files.
+
+    ``per_animal``: every animal of every video to a file of its own (``<output>_<video>_<animal>``).
+    """
     written = []
     if all(pose.n_frames(video) == 0 for pose in poses for video in pose.videos):
         from ..errors import InvalidOptionError
@@ -220,12 +231,27 @@ def _write_poses(to: str, poses: list, output: Path, overwrite: bool, bar: Any, 
             written.append(write_slp(pose, path, overwrite=overwrite))
         return written
     jobs = _non_empty([(pose, video) for pose in poses for video in dict.fromkeys(t.video for t in pose.tracks)])
-    labels = [video if len({v for _, v in jobs}) == len(jobs) else f"{i}_{video}" for i, (_, video) in enumerate(jobs)]
+    names = [video for _, video in jobs]
+    if per_animal:
+        # As movement's to_lp_file: a multi-animal table is one Lightning Pose cannot read.
+        jobs, names = _per_animal(jobs)
+    labels = [name if len(set(names)) == len(names) else f"{i}_{name}" for i, name in enumerate(names)]
     paths = _checked([_numbered(output, label, len(jobs)) for label in labels], overwrite)
     for i, ((pose, video), path) in enumerate(zip(jobs, paths, strict=True)):
         bar.update(task, description=f"Writing {to} {i + 1}/{len(jobs)}")
-        written.append(_write_table(to, pose, video, path, overwrite))
+        written.append(_write_table(to, pose, video, path, overwrite, one_animal=per_animal))
     return written
+
+
+def _per_animal(jobs: list[tuple[Any, str]]) -> tuple[list[tuple[Any, str]], list[str]]:
+    """Split each (poses, video) job into one per animal; return the jobs and their names (``video_animal``)."""
+    split, names = [], []
+    for pose, video in jobs:
+        animals = list(dict.fromkeys(track.name for track in pose.tracks if track.video == video))
+        for animal in animals:
+            split.append((pose.select_tracks([animal]) if len(animals) > 1 else pose, video))
+            names.append(f"{video}_{animal}" if len(animals) > 1 else video)
+    return split, names
 
 
 def _checked(paths: list[Path], overwrite: bool) -> list[Path]:
@@ -271,7 +297,7 @@ def _without_3d(poses: list, to: str) -> list:
     return [pose for pose in poses if pose.n_dims == 2]
 
 
-def _write_table(to: str, pose: object, video: str, path: Path, overwrite: bool) -> Path:
+def _write_table(to: str, pose: Any, video: str, path: Path, overwrite: bool, one_animal: bool = False) -> Path:
     if to == "sleap-analysis":
         from ..exporters.sleap_analysis import write_sleap_analysis
 
@@ -279,7 +305,9 @@ def _write_table(to: str, pose: object, video: str, path: Path, overwrite: bool)
     if to == "dlc":
         from ..exporters.deeplabcut import write_deeplabcut
 
-        return write_deeplabcut(pose, path, video=video, overwrite=overwrite)
+        # Lightning Pose reads the three header rows of a single-animal table (scorer, bodyparts, coords).
+        multi_animal = False if one_animal else None
+        return write_deeplabcut(pose, path, video=video, overwrite=overwrite, multi_animal=multi_animal)
     from ..exporters.files import export_path
     from ..exporters.movement import to_movement_dataset
     from ..output import atomic_output
