@@ -220,3 +220,16 @@ def test_the_session_calibration_becomes_calibrated_cameras(tmp_path, files):
         np.testing.assert_array_equal(camera.intrinsic_matrix, expected["matrix"])
         np.testing.assert_array_equal(camera.translation_vector, expected["translation"])
         np.testing.assert_array_equal(camera.rotation_matrix, interface.session.cameras[view].rotation_matrix)
+
+
+def test_views_whose_videos_run_at_other_rates_are_refused(tmp_path, files):
+    # A rig whose cameras run at different rates (the EKS repository's ibl-paw views: 1000 and 2500 rows): every
+    # view was written on the first view's video times, without a word; one view here is re-linked to a 30 fps video.
+    from poseconv.errors import InvalidOptionError
+    from tests.fixtures.deeplabcut import OPEN_FIELD
+
+    other = files[LP_VIEWS[1]].with_suffix(".mp4")
+    other.unlink()
+    other.symlink_to(OPEN_FIELD / "m3v1mp4.mp4")
+    with pytest.raises(InvalidOptionError, match=r"run at different rates: .*30\.\d* fps.*convert each camera"):
+        LightningPoseMultiViewInterface(file_path=files[LP_VIEWS[0]]).get_timestamps()

@@ -38,6 +38,29 @@ from .mixin import init_arguments, user_stacklevel
 __all__ = ["DeepLabCut3DPoseInterface", "SLEAPSessionPoseInterface"]
 
 
+def _check_one_clock(source_name: str, found: dict[str, tuple[FrameTiming, str]]) -> None:
+    """Refuse cameras whose videos run at other rates: every view would be written on the first one's times."""
+    rates = {camera: (timing.nominal_rate(times), name) for camera, (times, name) in found.items()}
+    first_camera, (first_rate, first_name) = next(iter(rates.items()), (None, (None, None)))
+    if first_rate is None:
+        return
+    # 1 %: a camera's measured rate (29.97) against another's nominal one (30) is the same clock.
+    others = {
+        camera: (rate, name)
+        for camera, (rate, name) in rates.items()
+        if rate is not None and abs(rate - first_rate) > 0.01 * first_rate
+    }
+    if others:
+        listed = ", ".join(f"'{camera}' ({name}, {rate:g} fps)" for camera, (rate, name) in others.items())
+        raise InvalidOptionError(
+            f"{source_name}: the videos of the cameras run at different rates: '{first_camera}' ({first_name}, "
+            f"{first_rate:g} fps) and {listed}. A session has one clock for all its cameras, so the other cameras' "
+            "poses would be written at the first one's times; convert each camera's 2D poses on their own (one "
+            "interface per file, e.g. LightningPosePoseInterface; poseconv convert without --source lp-multiview), "
+            "each with its video."
+        )
+
+
 class BaseMultiCameraPoseInterface(BasePoseInterface):
     """Shared machinery of the multi-camera interfaces: a subclass names its :attr:`reader` of a session."""
 
@@ -81,12 +104,13 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
     def _resolve_session_timing(self, data: MultiCameraPoseData) -> MultiCameraPoseData:
         """Choose the session's frame times by the order of trust of :mod:`poseconv.timing`.
 
-        The cameras are synchronized, so the first camera whose video is on this machine speaks for all.
+        The cameras are synchronized, so the first camera whose video is on this machine speaks for all;
+        videos of the cameras at other rates are refused (the session has one clock).
         """
         from ..video import probe_found_video, probe_video
 
-        video_timing, video_name = None, None
-        for view in data.views.values():
+        found: dict[str, tuple[FrameTiming, str]] = {}
+        for camera, view in data.views.items():
             for key, info in view.videos.items():
                 path = self._video_file_paths.get(key, info.path)
                 if path is None:
@@ -101,10 +125,11 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
                 timing.check_video_length(
                     f"{data.source_name} (video '{key}')", view.n_frames(key), probe, stacklevel=user_stacklevel()
                 )
-                video_timing, video_name = probe.timing(), probe.path.name
+                if probe.timing() is not None:
+                    found[camera] = (probe.timing(), probe.path.name)
                 break
-            if video_timing is not None:
-                break
+        _check_one_clock(data.source_name, found)
+        video_timing, video_name = next(iter(found.values()), (None, None))
         chosen = timing.choose_timing(
             source_name=data.source_name,
             stated=timing.user_rate(self._sampling_frequency),
