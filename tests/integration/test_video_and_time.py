@@ -89,6 +89,39 @@ def test_a_video_interface_with_its_own_metadata_key_shares_its_video_and_camera
             assert container.source_video is video and container.device is video.device
 
 
+@pytest.mark.parametrize("pose_first", [False, True], ids=["video-first", "pose-first"])
+def test_the_name_a_lab_gives_its_video_in_neuroconv_s_video_interface_stands(tmp_path, pose_first):
+    # ExternalVideoInterface(video_name="BehaviorVideo") under its default key video_<stem>, which the pose's defaults
+    # use too: the pose's default name 'Video <stem>' (and its camera's) replaced the lab's, in either order.
+    interfaces = dict(Video=ExternalVideoInterface, Pose=DeepLabCutPoseInterface)
+    if pose_first:
+        interfaces = dict(Pose=DeepLabCutPoseInterface, Video=ExternalVideoInterface)
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = interfaces
+
+    converter = Converter(
+        source_data=dict(
+            Video=dict(file_paths=[str(VIDEO)], video_name="BehaviorVideo"), Pose=dict(file_path=str(MULTI_ANIMAL_H5))
+        )
+    )
+    metadata = user_metadata(converter)
+    (entry,) = metadata["Behavior"]["ExternalVideos"].values()
+    assert entry["name"] == "BehaviorVideo"
+    nwbfile_path = tmp_path / "session.nwb"
+    converter.run_conversion(nwbfile_path=nwbfile_path, metadata=metadata)
+    with NWBHDF5IO(nwbfile_path, "r") as io:
+        nwbfile = io.read()
+        assert [name for name, obj in nwbfile.acquisition.items() if type(obj).__name__ == "ImageSeries"] == [
+            "BehaviorVideo"
+        ]
+        video = nwbfile.acquisition["BehaviorVideo"]
+        assert list(nwbfile.devices) == ["BehaviorVideo Camera Device"]
+        for name in ("PoseEstimation_individual1", "PoseEstimation_single"):
+            container = nwbfile.processing["behavior"][name]
+            assert container.source_video is video and container.device is video.device
+
+
 def test_video_given_by_the_user_is_linked_relative_to_the_nwb_file(tmp_path):
     """A training-machine path in config.yaml is never written; the user's video is, relatively."""
     project = tmp_path / "project"

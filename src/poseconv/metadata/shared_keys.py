@@ -138,10 +138,12 @@ def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Ma
     are the same. Inputs with training data keep their entries (their frames look videos up by key).
     """
     theirs: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    theirs_by_key: dict[str, Mapping[str, Any]] = {}
     for metadata in others:
         for key, entry in ((metadata.get("Behavior") or {}).get("ExternalVideos") or {}).items():
             if isinstance(entry, Mapping) and entry.get("name"):
                 theirs.setdefault(entry["name"], (key, entry))
+                theirs_by_key.setdefault(key, entry)
     for metadata in own.values():
         pose = metadata.get("Pose") or {}
         videos = (metadata.get("Behavior") or {}).get("ExternalVideos") or {}
@@ -149,7 +151,11 @@ def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Ma
             continue
         for key, entry in list(videos.items()):
             other_key, other = theirs.get(entry.get("name"), (key, None))
-            if other is None or other_key == key:
+            if other is None and key in theirs_by_key:
+                # The same key (neuroconv's video_<stem>) under the name the lab gave the video (video_name=):
+                # that interface writes it, so its name stands, not the input's default one.
+                other = theirs_by_key[key]
+            if other is None or (other_key == key and other.get("name") == entry.get("name")):
                 continue
             camera = entry.get("device_metadata_key")
             for container in (pose.get("PoseEstimations") or {}).values():
