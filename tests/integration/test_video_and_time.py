@@ -89,8 +89,10 @@ def test_a_video_interface_with_its_own_metadata_key_shares_its_video_and_camera
             assert container.source_video is video and container.device is video.device
 
 
-@pytest.mark.parametrize("pose_first", [False, True], ids=["video-first", "pose-first"])
-def test_the_name_a_lab_gives_its_video_in_neuroconv_s_video_interface_stands(tmp_path, pose_first):
+@pytest.mark.parametrize(
+    "pose_first, own_key", [(False, False), (True, False), (False, True)], ids=["video-first", "pose-first", "own-key"]
+)
+def test_the_name_a_lab_gives_its_video_in_neuroconv_s_video_interface_stands(tmp_path, pose_first, own_key):
     # ExternalVideoInterface(video_name="BehaviorVideo") under its default key video_<stem>, which the pose's defaults
     # use too: the pose's default name 'Video <stem>' (and its camera's) replaced the lab's, in either order.
     interfaces = dict(Video=ExternalVideoInterface, Pose=DeepLabCutPoseInterface)
@@ -102,12 +104,15 @@ def test_the_name_a_lab_gives_its_video_in_neuroconv_s_video_interface_stands(tm
 
     converter = Converter(
         source_data=dict(
-            Video=dict(file_paths=[str(VIDEO)], video_name="BehaviorVideo"), Pose=dict(file_path=str(MULTI_ANIMAL_H5))
+            Video=dict(
+                file_paths=[str(VIDEO)], video_name="BehaviorVideo", **({"metadata_key": "Cam"} if own_key else {})
+            ),
+            Pose=dict(file_path=str(MULTI_ANIMAL_H5)),
         )
     )
     metadata = user_metadata(converter)
-    (entry,) = metadata["Behavior"]["ExternalVideos"].values()
-    assert entry["name"] == "BehaviorVideo"
+    # With a key of its own, nothing in the metadata says it is the pose's video: its file does, when written.
+    assert "BehaviorVideo" in [entry["name"] for entry in metadata["Behavior"]["ExternalVideos"].values()]
     nwbfile_path = tmp_path / "session.nwb"
     converter.run_conversion(nwbfile_path=nwbfile_path, metadata=metadata)
     with NWBHDF5IO(nwbfile_path, "r") as io:

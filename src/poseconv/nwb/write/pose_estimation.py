@@ -366,6 +366,21 @@ def _container_skeleton(context: _Context, entry: Mapping[str, Any], track: Pose
     )
 
 
+def _container_device(context: _Context, entry: Mapping[str, Any], source_video: Any) -> Any:
+    """Return the camera of a container: its video's, when the entry names the camera its video entry names.
+
+    The video may be another interface's (found by its file), whose camera is then the one that filmed it.
+    """
+    key = entry.get("device_metadata_key")
+    if key is None:
+        return None
+    videos = context.metadata.get("Behavior", {}).get("ExternalVideos", {})
+    video_entry = videos.get(entry.get("source_video_metadata_key")) or {}
+    if source_video is not None and source_video.device is not None and video_entry.get("device_metadata_key") == key:
+        return source_video.device
+    return get_or_add_device(context.nwbfile, context.metadata, key)
+
+
 def _source_video(
     context: _Context, entry: Mapping[str, Any], track: PoseTrack, timing: FrameTiming, n_frames: int
 ) -> Any:
@@ -428,10 +443,8 @@ def _pose_estimation(
     pose = context.pose
     timing_kwargs = series_timing(timing, n_frames)
     skeleton = _container_skeleton(context, entry, track)
-    device = None
-    if entry.get("device_metadata_key") is not None:
-        device = get_or_add_device(context.nwbfile, context.metadata, entry["device_metadata_key"])
     source_video = _source_video(context, entry, track, timing, n_frames)
+    device = _container_device(context, entry, source_video)
 
     series_entries = entry.get("PoseEstimationSeries", {})
     nodes = pose.skeletons[track.skeleton].nodes

@@ -37,6 +37,10 @@ def get_or_add_external_video(
     entry = lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "source_video_metadata_key")
     name = entry["name"]
     existing = _image_series_named(nwbfile, name)
+    if existing is None and video_path is not None:
+        # Another interface's video of the same file under a name of its own (neuroconv's ExternalVideoInterface
+        # with video_name= and a metadata_key of its own): linked, not written twice.
+        existing = _image_series_of_file(nwbfile, video_path, relative_to)
     if existing is not None:
         _warn_if_other_times(existing, timing_kwargs)
         return existing
@@ -91,6 +95,21 @@ def _warn_if_other_times(series: Any, timing_kwargs: Mapping[str, Any]) -> None:
         PoseconvWarning,
         stacklevel=2,
     )
+
+
+def _image_series_of_file(nwbfile: Any, video_path: Path | Sequence[Path], relative_to: Path | None) -> Any:
+    """Return the external ``ImageSeries`` of ``acquisition`` whose files are ``video_path``, or None."""
+    paths = [video_path] if isinstance(video_path, (str, Path)) else list(video_path)
+    wanted = [where_linked(path) for path in paths]
+    for series in nwbfile.acquisition.values():
+        files = getattr(series, "external_file", None)
+        if files is None or len(files) != len(wanted):
+            continue
+        # Relative external files are relative to the NWB file (neuroconv writes them as given, often absolute).
+        folder = Path(relative_to) if relative_to is not None else Path.cwd()
+        if [where_linked(folder / str(f)) for f in files] == wanted:
+            return series
+    return None
 
 
 def _image_series_named(nwbfile: Any, name: str) -> Any:
