@@ -26,13 +26,13 @@ from ...metadata.defaults import track_for_container_key
 from ...metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
 from ...model import FrameTiming, PoseData, PoseTrack
 from ..layout import given_fields
-from .devices import get_or_add_device, lookup
+from .devices import lookup
 from .extra_coords import write_extra_coords
 from .replaced_predictions import write_replaced_predictions
 from .scores import write_instance_series
 from .source_names import record_skeleton_name
 from .track_order import record_track_order
-from .video import get_or_add_external_video, labeled_video
+from .video import container_camera, get_or_add_external_video, labeled_video
 
 __all__ = [
     "behavior_module",
@@ -366,21 +366,6 @@ def _container_skeleton(context: _Context, entry: Mapping[str, Any], track: Pose
     )
 
 
-def _container_device(context: _Context, entry: Mapping[str, Any], source_video: Any) -> Any:
-    """Return the camera of a container: its video's, when the entry names the camera its video entry names.
-
-    The video may be another interface's (found by its file), whose camera is then the one that filmed it.
-    """
-    key = entry.get("device_metadata_key")
-    if key is None:
-        return None
-    videos = context.metadata.get("Behavior", {}).get("ExternalVideos", {})
-    video_entry = videos.get(entry.get("source_video_metadata_key")) or {}
-    if source_video is not None and source_video.device is not None and video_entry.get("device_metadata_key") == key:
-        return source_video.device
-    return get_or_add_device(context.nwbfile, context.metadata, key)
-
-
 def _source_video(
     context: _Context, entry: Mapping[str, Any], track: PoseTrack, timing: FrameTiming, n_frames: int
 ) -> Any:
@@ -444,7 +429,7 @@ def _pose_estimation(
     timing_kwargs = series_timing(timing, n_frames)
     skeleton = _container_skeleton(context, entry, track)
     source_video = _source_video(context, entry, track, timing, n_frames)
-    device = _container_device(context, entry, source_video)
+    device = container_camera(context.nwbfile, context.metadata, entry, source_video)
 
     series_entries = entry.get("PoseEstimationSeries", {})
     nodes = pose.skeletons[track.skeleton].nodes

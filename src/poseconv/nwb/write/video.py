@@ -14,7 +14,7 @@ from ...errors import MetadataError, PoseconvWarning
 from ...model.location import where_linked
 from .devices import get_or_add_device, lookup
 
-__all__ = ["external_image_series", "get_or_add_external_video", "labeled_video"]
+__all__ = ["container_camera", "external_image_series", "get_or_add_external_video", "labeled_video"]
 
 
 def get_or_add_external_video(
@@ -61,6 +61,21 @@ def get_or_add_external_video(
     )
     nwbfile.add_acquisition(image_series)
     return image_series
+
+
+def container_camera(nwbfile: Any, metadata: Mapping[str, Any], entry: Mapping[str, Any], source_video: Any) -> Any:
+    """Return the camera of a pose container entry: its video's, when the entry names the camera its video names.
+
+    The video may be another interface's (found by its file), whose camera is the one that filmed it.
+    """
+    key = entry.get("device_metadata_key")
+    if key is None:
+        return None
+    video_entry = metadata.get("Behavior", {}).get("ExternalVideos", {}).get(entry.get("source_video_metadata_key"))
+    same_camera = (video_entry or {}).get("device_metadata_key") == key
+    if same_camera and source_video is not None and source_video.device is not None:
+        return source_video.device
+    return get_or_add_device(nwbfile, metadata, key)
 
 
 def _first_time_and_step(timing: Mapping[str, Any]) -> tuple[float, float] | None:
