@@ -18,7 +18,9 @@ EKS before its 2025 rewrite wrote ``x_var, y_var`` (the posterior variance), ``z
 multi-camera smoother ``nll`` and ``ensemble_std``; they are described as such.
 
 Any other coord column is kept the same way: ``<axis>_<name>`` columns form the group
-``<name>`` and any other label is a group of its own, so no value is dropped.
+``<name>`` and any other label is a group of its own, so no value is dropped; but a group only
+some keypoints have (EKS run on a subset of them, see :mod:`.lightningpose_columns`) is left
+out with a warning, since a track's extra coords hold a value for every keypoint.
 
 The CSVs are read with the DeepLabCut table module (:mod:`poseconv.readers.deeplabcut.table`:
 the same header checks, exact float parsing and block-wise lazy columns). The video is
@@ -60,11 +62,10 @@ from .deeplabcut.table import (
     SINGLE_ANIMAL_NAME,
     bodypart_coords,
     open_predictions,
-    predictions_header,
     single_scorer,
 )
 from .deeplabcut.variants import first_cells, has_labeled_rows, read_csv_rows, unmangled_scorer
-from .lightningpose_columns import KNOWN_EXTRA_COORDS, extra_coords_of, extra_group
+from .lightningpose_columns import KNOWN_EXTRA_COORDS, LightningPoseColumns, extra_coords_of, parse_columns
 from .safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, reads_source
 from .side_files import given_or_found, side_folders
 
@@ -88,8 +89,6 @@ CONFIDENCE_DEFINITION = (
 # LightningPose names the scorer "<model_type>_tracker"; EKS "ensemble-kalman_tracker". DeepLabCut
 # scorers end in the training iteration ("..._200000") or are a labeler's name.
 _SCORER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*_tracker")
-# z: the 3D latent positions EKS multi-camera smoothing writes (multicam_3d_results.csv, no likelihood).
-_POSE_COORDS = ("x", "y", "z", "likelihood")
 #: Reference frame of 3D positions (EKS multi-camera smoothing's latent state, multicam_3d_results.csv).
 WORLD_REFERENCE_FRAME = (
     "The world frame of the camera calibration the Ensemble Kalman Smoother used (Anipose calibration.toml), "
@@ -182,8 +181,8 @@ def is_lightning_pose_file(file_path: str | Path) -> bool:
         return False
 
 
-def _parse_columns(columns: Any, path: Path) -> tuple[str, list[str], list[str], dict[str, tuple[str, ...]]]:
-    """Return scorer, bodyparts, pose coords and extra coord groups (name -> column labels) of the header."""
+def _parse_columns(columns: Any, path: Path) -> LightningPoseColumns:
+    """Return what the header holds (see :func:`~.lightningpose_columns.parse_columns`); refuse multi-animal ones."""
     if "individuals" in columns.names:
         raise InvalidSourceFileError(
             f"{path}: has an 'individuals' header row; LightningPose predictions are single-animal "
@@ -191,21 +190,29 @@ def _parse_columns(columns: Any, path: Path) -> tuple[str, list[str], list[str],
             "LightningPose writes no multi-animal files: it reads one view per CSV (--source lp) and the "
             "per-view CSVs of a multi-view model or of EKS multi-camera smoothing together (--source lp-multiview)."
         )
-    expected = "LightningPose writes the same columns for every keypoint."
-    scorer, by_individual, coords = predictions_header(columns, path, expected)
-    if len(set(coords)) != len(coords):
-        raise InvalidSourceFileError(f"{path}: coordinate columns repeat: {list(coords)}.")
-    if "x" not in coords or "y" not in coords:
-        raise InvalidSourceFileError(
-            f"{path}: coordinate columns are {list(coords)}; LightningPose predictions have x, y and likelihood."
+    return parse_columns(columns, path)
+
+
+def _whole_groups(header: LightningPoseColumns, path: Path) -> dict[str, tuple[str, ...]]:
+    """Return the extra groups every keypoint has; warn of those only some have (EKS run on a subset)."""
+    partial = header.partial_groups()
+    if partial:
+        said = "; ".join(
+            f"{', '.join(header.groups[group])} for {len(parts)} of {len(header.bodyparts)} keypoints "
+            f"({', '.join(parts[:6])}{' ...' * (len(parts) > 6)})"
+            for group, parts in partial.items()
         )
-    pose_coords = [c for c in _POSE_COORDS if c in coords]
-    groups: dict[str, tuple[str, ...]] = {}
-    for coord in coords:
-        if coord not in _POSE_COORDS:
-            group = extra_group(coord)
-            groups[group] = (*groups.get(group, ()), coord)
-    return scorer, list(by_individual[SINGLE_ANIMAL_NAME]), pose_coords, groups
+        # A track's extra coords hold a value for every keypoint: the other keypoints' would be NaN the
+        # file never held, so these columns are left out, and said, rather than filled.
+        warnings.warn(
+            f"{path.name}: only some keypoints have the columns {said} (EKS smoothed a subset of the "
+            "keypoints); they are left out: an extra column of a track holds a value for every keypoint, and "
+            "NaN for the others would be values the file does not hold. The poses (x, y, likelihood) of every "
+            "keypoint are converted.",
+            PoseconvWarning,
+            stacklevel=4,
+        )
+    return {group: columns for group, columns in header.groups.items() if group not in partial}
 
 
 def _load_config(path: Path) -> dict[str, Any]:
@@ -309,7 +316,8 @@ def read_lightning_pose(
     path = check_input_file(file_path, suffixes=SUFFIXES, what="LightningPose predictions")
     _refuse_metrics_file(path)
     table, frame_numbers = open_predictions(path, what="LightningPose")
-    scorer, bodyparts, pose_coords, groups = _parse_columns(table.columns, path)
+    header = _parse_columns(table.columns, path)
+    scorer, bodyparts, pose_coords = header.scorer, list(header.bodyparts), list(header.pose_coords)
 
     config_path = given_or_found(config_file_path, find_side_files, find_config_file, path)
     config = _load_config(config_path) if config_path is not None else None
@@ -322,7 +330,7 @@ def read_lightning_pose(
             config = config_path = None
 
     video = find_video(path.stem, None, side_folders(path)) if find_side_files else VideoInfo(key=path.stem or "video")
-    track = _track(table, scorer, bodyparts, pose_coords, groups, video.key)
+    track = _track(table, scorer, bodyparts, pose_coords, _whole_groups(header, path), video.key)
     model = (config or {}).get("model") or {}
     notes: dict[str, Any] = {
         "config_file": str(config_path) if config_path else None,

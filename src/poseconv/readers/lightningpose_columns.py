@@ -3,17 +3,38 @@
 Each ``<axis>_<name>`` column of every keypoint belongs to the group ``<name>`` (``x_ens_var`` and
 ``y_ens_var`` to ``ens_var``); any other label is a group of its own. :data:`KNOWN_EXTRA_COORDS`
 says what EKS's groups hold; an unknown group is kept as written, with no unit.
+
+EKS run on a subset of the keypoints (``--bodypart-list`` of its v1 scripts, ``populate_output_dataframe``
+of v2) copies x, y and likelihood of every keypoint from its input but adds its own columns (``zscore``;
+``nll``, ``x_var``, ``y_var``) for the smoothed keypoints only, after all the others. :func:`parse_columns`
+reads such a header: the pose columns must be the same for every keypoint, and each extra group names the
+keypoints that have it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from ..errors import InvalidSourceFileError
 from ..model import ExtraCoords
+from .deeplabcut.table import SINGLE_ANIMAL_NAME, bodypart_coords, common_coords, single_scorer
 
-__all__ = ["KNOWN_EXTRA_COORDS", "extra_coords_of", "extra_group"]
+__all__ = [
+    "KNOWN_EXTRA_COORDS",
+    "POSE_COORDS",
+    "LightningPoseColumns",
+    "extra_coords_of",
+    "extra_group",
+    "parse_columns",
+]
+
+#: The pose columns (z: the 3D latent positions EKS multi-camera smoothing writes, multicam_3d_results.csv,
+#: without likelihood); every other column is an extra one.
+POSE_COORDS = ("x", "y", "z", "likelihood")
 
 #: Extra coord groups of LightningPose / EKS: name -> (description, unit relative to the pose unit).
 KNOWN_EXTRA_COORDS: dict[str, tuple[str, str]] = {
@@ -70,3 +91,90 @@ def extra_coords_of(
             )
         )
     return extra_coords
+
+
+@dataclass(frozen=True)
+class LightningPoseColumns:
+    """What the header of a LightningPose predictions CSV holds.
+
+    Attributes
+    ----------
+    scorer : str
+        The one scorer (``heatmap_tracker``, ``ensemble-kalman_tracker``, ...).
+    bodyparts : tuple of str
+        The keypoints, in header order.
+    pose_coords : tuple of str
+        The pose columns every keypoint has, of :data:`POSE_COORDS`, in that order.
+    groups : dict of str to tuple of str
+        Each extra group (see :func:`extra_group`) and its column labels, in header order.
+    holders : dict of str to tuple of str
+        Each extra group and the keypoints that have it, in header order: every keypoint, but for EKS
+        run on a subset of them, only the smoothed ones.
+    """
+
+    scorer: str
+    bodyparts: tuple[str, ...]
+    pose_coords: tuple[str, ...]
+    groups: dict[str, tuple[str, ...]]
+    holders: dict[str, tuple[str, ...]]
+
+    def partial_groups(self) -> dict[str, tuple[str, ...]]:
+        """Return the extra groups that only some keypoints have, with those keypoints."""
+        return {group: parts for group, parts in self.holders.items() if len(parts) != len(self.bodyparts)}
+
+
+def parse_columns(columns: Any, path: Path) -> LightningPoseColumns:
+    """Read the header of a single-animal LightningPose predictions table.
+
+    Parameters
+    ----------
+    columns : pandas.MultiIndex
+        The table's columns (``scorer / bodyparts / coords``).
+    path : pathlib.Path
+        The file, for messages.
+
+    Returns
+    -------
+    LightningPoseColumns
+        The scorer, keypoints, pose columns and extra groups.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the header names several scorers, a keypoint's columns repeat, the pose columns (x, y,
+        likelihood) differ between keypoints or lack x or y, or a group's columns differ between the
+        keypoints that have it (``x_ens_var`` without ``y_ens_var``).
+    """
+    expected = "LightningPose writes x, y and likelihood, and each of its other columns, alike for every keypoint."
+    scorer = single_scorer(columns, path)
+    parts = bodypart_coords(columns)[SINGLE_ANIMAL_NAME]
+    for part, coords in parts.items():
+        # One keypoint at a time, so that only repeated columns (x, x.1), not a subset's extras, are refused.
+        common_coords({SINGLE_ANIMAL_NAME: {part: coords}}, path, expected)
+    pose = {part: tuple(c for c in coords if c in POSE_COORDS) for part, coords in parts.items()}
+    coords = common_coords({SINGLE_ANIMAL_NAME: pose}, path, expected)
+    if "x" not in coords or "y" not in coords:
+        raise InvalidSourceFileError(
+            f"{path}: coordinate columns are {list(coords)}; LightningPose predictions have x, y and likelihood."
+        )
+    by_group: dict[str, dict[tuple[str, ...], dict[str, None]]] = {}  # group -> its columns -> keypoints
+    for part, part_coords in parts.items():
+        part_groups: dict[str, tuple[str, ...]] = {}
+        for coord in part_coords:
+            if coord not in POSE_COORDS:
+                group = extra_group(coord)
+                part_groups[group] = (*part_groups.get(group, ()), coord)
+        for group, group_columns in part_groups.items():
+            by_group.setdefault(group, {}).setdefault(group_columns, {})[part] = None
+    for found in by_group.values():
+        # A group's columns differ between keypoints: a damaged table, not a subset EKS smoothed.
+        common_coords({SINGLE_ANIMAL_NAME: {p: c for c, holders in found.items() for p in holders}}, path, expected)
+    # Checked: each group now has one set of columns, and the keypoints that have it.
+    only = {group: next(iter(found.items())) for group, found in by_group.items()}
+    return LightningPoseColumns(
+        scorer=scorer,
+        bodyparts=tuple(parts),
+        pose_coords=tuple(c for c in POSE_COORDS if c in coords),
+        groups={group: group_columns for group, (group_columns, _) in only.items()},
+        holders={group: tuple(holders) for group, (_, holders) in only.items()},
+    )
