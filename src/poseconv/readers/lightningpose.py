@@ -65,7 +65,13 @@ from .deeplabcut.table import (
     single_scorer,
 )
 from .deeplabcut.variants import first_cells, has_labeled_rows, read_csv_rows, unmangled_scorer
-from .lightningpose_columns import KNOWN_EXTRA_COORDS, LightningPoseColumns, extra_coords_of, parse_columns
+from .lightningpose_columns import (
+    KNOWN_EXTRA_COORDS,
+    LightningPoseColumns,
+    extra_coords_of,
+    is_bbox_header,
+    parse_columns,
+)
 from .safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, reads_source
 from .side_files import given_or_found, side_folders
 
@@ -361,10 +367,16 @@ def _refuse_metrics_file(path: Path) -> None:
         return
     if len(rows) >= 2 and len(rows[0]) == len(rows[1]):
         # Metrics files next to the predictions (<video>_temporal_norm.csv, ..._pca_singleview_error.csv)
-        # have one header row of keypoint names.
+        # have one header row of keypoint names; create_bbox's bounding boxes one of x, y, h, w.
+        said = (
+            "it is the bounding boxes (x, y, h, w) Lightning Pose's create_bbox writes, which hold no keypoint "
+            "positions: convert the predictions they were computed from"
+            if is_bbox_header(rows[0])
+            else "LightningPose metrics files (temporal norm, PCA errors) hold no keypoint positions"
+        )
         raise InvalidSourceFileError(
             f"{path}: has one header row ({rows[0][:4]}...), not LightningPose's three (scorer, bodyparts, "
-            "coords); LightningPose metrics files (temporal norm, PCA errors) hold no keypoint positions."
+            f"coords); {said}."
         )
 
 

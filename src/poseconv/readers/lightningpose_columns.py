@@ -9,12 +9,15 @@ of v2) copies x, y and likelihood of every keypoint from its input but adds its 
 ``nll``, ``x_var``, ``y_var``) for the smoothed keypoints only, after all the others. :func:`parse_columns`
 reads such a header: the pose columns must be the same for every keypoint, and each extra group names the
 keypoints that have it.
+
+Lightning Pose's bounding boxes (``litpose create_bbox``) are a table of their own, :data:`BBOX_COLUMNS`
+per frame or labeled image, which :func:`is_bbox_header` tells from the one-row headers of its metrics.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,13 +27,18 @@ from ..model import ExtraCoords
 from .deeplabcut.table import SINGLE_ANIMAL_NAME, bodypart_coords, common_coords, single_scorer
 
 __all__ = [
+    "BBOX_COLUMNS",
     "KNOWN_EXTRA_COORDS",
     "POSE_COORDS",
     "LightningPoseColumns",
     "extra_coords_of",
     "extra_group",
+    "is_bbox_header",
     "parse_columns",
 ]
+
+#: The columns of Lightning Pose's bounding boxes (``cropzoom.generate_bbox``): top-left corner, height, width.
+BBOX_COLUMNS = ("x", "y", "h", "w")
 
 #: The pose columns (z: the 3D latent positions EKS multi-camera smoothing writes, multicam_3d_results.csv,
 #: without likelihood); every other column is an extra one.
@@ -178,3 +186,14 @@ def parse_columns(columns: Any, path: Path) -> LightningPoseColumns:
         groups={group: group_columns for group, (group_columns, _) in only.items()},
         holders={group: tuple(holders) for group, (_, holders) in only.items()},
     )
+
+
+def is_bbox_header(row: Sequence[str]) -> bool:
+    """Return whether a CSV's first row is that of Lightning Pose's bounding boxes; never raises.
+
+    ``litpose create_bbox`` writes ``video_preds/<video>_bbox.csv`` and, for labeled frames,
+    ``image_preds/<labels csv>/bbox.csv``: :data:`BBOX_COLUMNS`, after the frame or image index
+    pandas writes (an empty first cell).
+    """
+    cells = [cell.strip() for cell in row]
+    return cells[-len(BBOX_COLUMNS) :] == list(BBOX_COLUMNS) and len(cells) <= len(BBOX_COLUMNS) + 1

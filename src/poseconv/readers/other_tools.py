@@ -14,9 +14,13 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from .lightningpose_columns import is_bbox_header
 from .safety.input_checks import is_hdf5
 
 __all__ = ["other_tool_problem"]
+
+# The labeled frames Lightning Pose's train.py evaluates besides the training set (CollectedData_new.csv, _test.csv).
+_EVALUATION_SETS = ("_new", "_test")
 
 
 def _jabs(path: Path) -> str | None:
@@ -61,19 +65,38 @@ def _lightning_pose_side_file(path: Path) -> str | None:
     from .lightningpose_multiview import BBOX_SUFFIX, METRICS_SUFFIXES
 
     for suffix in METRICS_SUFFIXES:
-        if path.stem.endswith(suffix):
-            metric = suffix.strip("_").replace("_", " ")
-            return (
-                f"is a Lightning Pose metrics file ({metric} per keypoint and frame), not poses. It is computed "
-                f"from the predictions {path.stem.removesuffix(suffix)}.csv beside it; poseconv converts the "
-                "predictions, not their metrics."
-            )
+        # train.py also copies the metrics of its predictions on CollectedData_new.csv / _test.csv into the
+        # model folder as predictions<metric>_new.csv / _test.csv, computed from predictions_new.csv / _test.csv.
+        for evaluated in ("", *_EVALUATION_SETS):
+            if path.stem.endswith(suffix + evaluated):
+                metric = suffix.strip("_").replace("_", " ")
+                return (
+                    f"is a Lightning Pose metrics file ({metric} per keypoint and frame), not poses. It is computed "
+                    f"from the predictions {path.stem.removesuffix(suffix + evaluated)}{evaluated}.csv beside it; "
+                    "poseconv converts the predictions, not their metrics."
+                )
     if path.stem.endswith(BBOX_SUFFIX):
         return (
             "is the bounding boxes Lightning Pose's create_bbox writes, not poses; poseconv converts the "
             f"predictions ({path.stem.removesuffix(BBOX_SUFFIX)}.csv beside it)."
         )
+    if path.stem == "bbox" and is_bbox_header(_first_row(path)):
+        # create_bbox on labeled frames: image_preds/<labels csv>/bbox.csv, from predictions.csv in that folder.
+        # The folder is named after the labels CSV whose frames were predicted on.
+        labels = f", on the labeled frames of {path.parent.name}" if path.parent.name.lower().endswith(".csv") else ""
+        return (
+            "is the bounding boxes Lightning Pose's create_bbox writes for labeled frames (x, y, h, w per image), "
+            f"not poses; poseconv converts the predictions (predictions.csv beside it{labels})."
+        )
     return None
+
+
+def _first_row(path: Path) -> list[str]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+            return next(csv.reader(handle), [])
+    except OSError:
+        return []
 
 
 def other_tool_problem(path: Path) -> str | None:

@@ -438,3 +438,52 @@ def test_predictions_on_labeled_frames_are_refused_as_such_under_every_source(tm
         read_pose(path, source_software="lp")
     with pytest.raises(InvalidSourceFileError, match="predictions on separate images"):
         read_pose(path)
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "said"),
+    [
+        ("", "predictions_pixel_error_new.csv", r"metrics file \(pixel error .*predictions predictions_new\.csv"),
+        (
+            "",
+            "predictions_pca_singleview_error_test.csv",
+            r"metrics file \(pca singleview error .*predictions predictions_test\.csv",
+        ),
+        (
+            "image_preds/CollectedData.csv",
+            "bbox.csv",
+            r"bounding boxes Lightning Pose's create_bbox writes for labeled frames .*"
+            r"predictions\.csv beside it, on the labeled frames of CollectedData\.csv",
+        ),
+    ],
+)
+def test_evaluation_metrics_and_labeled_frames_bounding_boxes_are_named(tmp_path, folder, name, said):
+    # train.py copies the metrics of its predictions on CollectedData_new.csv / _test.csv as
+    # predictions<metric>_new.csv / _test.csv; create_bbox writes image_preds/<labels csv>/bbox.csv (x, y, h, w).
+    # Both got the generic "does not look like output", and --source lp called bbox.csv a metrics file.
+    from poseconv.errors import UnsupportedFormatError
+    from tests.fixtures.cli import poseconv_in_process
+
+    path = tmp_path / folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    images = pd.Index([f"labeled-data/vid1/img{i:03d}.png" for i in range(3)])
+    if name == "bbox.csv":
+        pd.DataFrame(np.arange(12).reshape(3, 4), index=images, columns=["x", "y", "h", "w"]).to_csv(path)
+    else:
+        metrics = {"nose_top": [1.5, 2.0, 0.5], "obs_top": [0.1, 0.2, 0.3], "set": "test"}
+        pd.DataFrame(metrics, index=images).to_csv(path)
+    with pytest.raises(UnsupportedFormatError, match=said):
+        detect_format(path)
+    word = "bounding boxes" if name == "bbox.csv" else "metrics"
+    with pytest.raises(InvalidSourceFileError, match=f"{name}: has one header row .*{word}"):
+        read_lightning_pose(path)
+    for source in ([], ["--source", "lp"]):
+        result = poseconv_in_process("convert", path, "-o", tmp_path / "out.nwb", "--fps", "30", *source)
+        assert result.returncode == 1 and word in result.stderr
+        assert name != "bbox.csv" or "metrics file" not in result.stderr
+    if name == "bbox.csv":
+        # Only create_bbox's columns make a bbox.csv Lightning Pose's: another tool's keeps the generic message.
+        pd.DataFrame({"minx": [0.0], "miny": [0.0], "maxx": [1.0], "maxy": [1.0]}).to_csv(path, index=False)
+        with pytest.raises(UnsupportedFormatError, match="does not look like output") as raised:
+            detect_format(path)
+        assert "Lightning Pose's" not in str(raised.value)
