@@ -12,7 +12,9 @@ score). Nodes follow the skeleton's order in SLEAP's export and alphabetical
 order in sleap-io's; the file keeps no edges. One file holds one video.
 
 Every row becomes the pose of its track at its frame; frames run from 0 to the
-last frame in the file and frames without a row are NaN. Instances without a
+last frame in the file and frames without a row are NaN. A row with no track and
+no value is sleap-io's placeholder of a frame without instances
+(``include_empty=True``): no animal, though its frame counts. Instances without a
 track form the track ``"untracked"`` when no frame holds more than one of them.
 SLEAP's export holds one instance per track and frame; sleap-io's holds every
 instance, so a proofread frame has the user instance (a row without scores) and
@@ -235,6 +237,18 @@ def _pose_tracks(
     return pose_tracks
 
 
+def _placeholder_rows(table: Any) -> np.ndarray:
+    """Return the rows that stand for a frame without instances: no track and no value at all.
+
+    sleap-io's ``save_csv(..., include_empty=True)`` (``"sleap"`` and ``"instances"`` layouts) writes one
+    such row per frame that has no instance; it is no instance, so it must not become an animal.
+    """
+    no_track = table["track"].isna().to_numpy() if "track" in table else np.ones(len(table), dtype=bool)
+    values = [column for column in table.columns if column not in ("track", "frame_idx", *VIDEO_COLUMNS)]
+    # An untracked instance with every point missing looks the same, and holds nothing to convert either.
+    return no_track & table[values].isna().all(axis=1).to_numpy()
+
+
 def _read_rows(path: Path) -> Any:
     """Read the CSV's rows: numbers exactly as written, a track's name as written (empty: no track)."""
     import pandas as pd
@@ -295,10 +309,14 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
         video = rows_video(path, table, video_key) or video
         video_key = video.key
     frames = _frame_numbers(path, table["frame_idx"].to_numpy())
-    raw_tracks = table["track"].astype(object).where(table["track"].notna(), None).tolist() if "track" in table else []
-    tracks_of_rows = _track_names(path, raw_tracks) if raw_tracks else [UNTRACKED_TRACK_NAME] * len(table)
+    # Frames run from 0 to the last frame_idx of any row, a frame placeholder's too: sleap-io writes them up to
+    # the video's last frame (its length when known), so the poses span the video as its analysis .h5 does.
     n_frames = int(frames.max()) + 1 if len(frames) else 0
     check_frame_count(path, n_frames, len(frames))
+    instances = ~_placeholder_rows(table)
+    table, frames = table[instances].reset_index(drop=True), frames[instances]
+    raw_tracks = table["track"].astype(object).where(table["track"].notna(), None).tolist() if "track" in table else []
+    tracks_of_rows = _track_names(path, raw_tracks) if raw_tracks else [UNTRACKED_TRACK_NAME] * len(table)
 
     def numbers(column: str) -> np.ndarray:
         return _numbers(path, table, column)

@@ -1,0 +1,48 @@
+"""SLEAP analysis CSVs as SLEAP and sleap-io write them beyond the plain export.
+
+Each file is written in ``tmp_path`` with sleap-io's own ``save_csv`` and read back with poseconv's reader.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from poseconv.readers.sleap import read_sleap_csv
+
+sio = pytest.importorskip("sleap_io")
+
+
+def _tracked_labels() -> tuple[object, dict[str, dict[int, np.ndarray]]]:
+    """Two tracked animals in frames 0, 2 and 4 of one video, none in frames 1 and 3; and their points."""
+    skeleton = sio.Skeleton(["head", "tail"])
+    video = sio.Video(filename="/elsewhere/session.mp4", open_backend=False)
+    tracks = [sio.Track("a"), sio.Track("b")]
+    expected: dict[str, dict[int, np.ndarray]] = {"a": {}, "b": {}}
+    frames = []
+    for frame in (0, 2, 4):
+        instances = []
+        for k, track in enumerate(tracks):
+            points = np.array([[10.0 * k + frame, 1.5], [3.25, 100.0 + frame]])
+            expected[track.name][frame] = points
+            instances.append(sio.PredictedInstance.from_numpy(points, skeleton=skeleton, track=track, score=0.5))
+        frames.append(sio.LabeledFrame(video=video, frame_idx=frame, instances=instances))
+    return sio.Labels(frames, videos=[video], skeletons=[skeleton], tracks=tracks), expected
+
+
+@pytest.mark.parametrize("layout", ["sleap", "instances"])
+def test_frames_without_instances_are_no_animal_and_still_count(tmp_path, layout):
+    # save_csv(include_empty=True) writes a row with no track and no value for each frame without instances
+    # (here 1, 3 and, up to end_frame, 5 and 6): not an "untracked" animal, but frames of the video.
+    labels, expected = _tracked_labels()
+    path = tmp_path / "session.analysis.csv"
+    sio.save_csv(labels, str(path), format=layout, include_empty=True, end_frame=7)
+    pose = read_sleap_csv(path)
+    assert [track.name for track in pose.tracks] == ["a", "b"]
+    for track in pose.tracks:
+        assert track.n_frames == 7
+        for frame in range(7):
+            if frame in expected[track.name]:
+                np.testing.assert_array_equal(track.positions[frame], expected[track.name][frame])
+            else:
+                assert np.isnan(track.positions[frame]).all()
