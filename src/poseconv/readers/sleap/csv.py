@@ -22,7 +22,9 @@ the prediction it replaced: the user instance is the pose, as in SLEAP, and the
 prediction is kept as the track's replaced prediction. Otherwise the file does
 not say which rows a user placed. It holds no frame rate; the metadata sleap-io
 writes beside it (``save_metadata=True``, :mod:`.csv_metadata`) gives the video,
-its frame rate and the skeleton.
+its frame rate and the skeleton. Without it, the video is the one the file is
+named after (SLEAP's default ``<labels>.<NNN>_<video>.analysis.csv``, or
+``<video>.analysis.csv``), found beside the file.
 """
 
 from __future__ import annotations
@@ -36,8 +38,11 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
-from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
+from ..deeplabcut.project import find_video
 from ..safety.input_checks import check_frame_count, check_input_file, reads_source
+from ..side_files import side_folders
+from .analysis import analysis_video_stem
 from .common import ANALYSIS_CONFIDENCE_DEFINITION, SLEAP_REFERENCE_FRAME, UNTRACKED_TRACK_NAME
 from .csv_metadata import VIDEO_COLUMNS, check_sleap_io_layout, read_csv_metadata, rows_video, sleap_io_layout
 
@@ -296,12 +301,14 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     check_sleap_io_layout(path, layout)
     nodes = _node_names(columns)
     _check_columns(path, columns, nodes)
-    video_key = path.name.removesuffix(".csv").removesuffix(".analysis") or "video"
+    # SLEAP names its export after the video (<labels>.<NNN>_<video>.analysis.csv by default), as do users.
+    video_stem = analysis_video_stem(path.name) or "video"
     # sleap-io's metadata beside the CSV: its video (frame rate, file), skeleton (node order, edges) and tracks.
-    side = read_csv_metadata(path, nodes, video_key)
+    side = read_csv_metadata(path, nodes, video_stem)
     skeleton = side.skeleton if side and side.skeleton else Skeleton(name="Skeleton", nodes=tuple(nodes), edges=())
     nodes = list(skeleton.nodes)
-    video = side.video if side and side.video else VideoInfo(key=video_key)
+    # Without the metadata the CSV records no video: the one of that name beside it is the one exported.
+    video = side.video if side and side.video else find_video(video_stem, None, side_folders(path))
     video_key = video.key
     table = _read_rows(path)
     if layout == "instances":

@@ -46,3 +46,30 @@ def test_frames_without_instances_are_no_animal_and_still_count(tmp_path, layout
                 np.testing.assert_array_equal(track.positions[frame], expected[track.name][frame])
             else:
                 assert np.isnan(track.positions[frame]).all()
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("clip.predictions.000_clip.analysis.csv", "clip"),  # SLEAP's default: <labels>.<NNN>_<video>.analysis.csv
+        ("exp.20240101_1200.002_cam.left.analysis.h5", "cam.left"),  # stems with dots, digits and underscores
+        ("clip.analysis.csv", "clip"),  # named by the user after the video
+        ("clip.000_x.csv", "clip.000_x"),  # SLEAP's pattern without .analysis: a user's name, kept whole
+    ],
+)
+def test_the_video_an_analysis_export_is_named_after(name, stem):
+    from poseconv.readers.sleap.analysis import analysis_video_stem
+
+    assert analysis_video_stem(name) == stem
+
+
+def test_sleap_default_csv_name_finds_the_video_beside_it(tmp_path):
+    # SLEAP's GUI exports clip.predictions.slp's poses on clip.mp4 as clip.predictions.000_clip.analysis.csv.
+    labels, _ = _tracked_labels()
+    path = tmp_path / "clip.predictions.000_clip.analysis.csv"
+    sio.save_csv(labels, str(path), format="sleap")
+    (tmp_path / "clip.mp4").write_bytes(b"")
+    pose = read_sleap_csv(path)
+    assert list(pose.videos) == ["clip"]
+    assert pose.videos["clip"].path == (tmp_path / "clip.mp4").resolve()
+    assert {track.video for track in pose.tracks} == {"clip"}
