@@ -14,6 +14,7 @@ from poseconv.errors import InvalidOptionError
 from poseconv.interfaces import PoseConverterPipe
 from poseconv.nwb.read.pose import read_nwb
 from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+from tests.fixtures.paths import needs_shared_data
 from tests.fixtures.sleap import SLEAP_REPO, SLP_DANCE
 
 
@@ -154,6 +155,7 @@ def test_a_session_of_several_inputs_is_described_by_all_of_them():
     assert converter.compose_metadata(given).shared["NWBFile"]["session_description"] == "Reaching, day 1."
 
 
+@needs_shared_data
 @pytest.mark.parametrize("append", [False, True], ids=["write", "append"])
 def test_times_given_in_neuroconv_s_alignment_hook_reach_an_input_without_a_rate(tmp_path, append):
     # neuroconv's documented alignment: override temporally_align_data_interfaces and give the pose interface its
@@ -185,6 +187,7 @@ def test_times_given_in_neuroconv_s_alignment_hook_reach_an_input_without_a_rate
         np.testing.assert_array_equal(series[0].timestamps[:], ttl)
 
 
+@needs_shared_data
 def test_a_hook_that_gives_no_times_still_gets_the_message_naming_the_options(tmp_path):
     from poseconv.errors import MetadataError
     from tests.fixtures.deeplabcut import SINGLE_ANIMAL_CSV
