@@ -44,7 +44,14 @@ from ..safety.input_checks import check_frame_count, check_input_file, reads_sou
 from ..side_files import side_folders
 from .analysis import analysis_video_stem
 from .common import ANALYSIS_CONFIDENCE_DEFINITION, SLEAP_REFERENCE_FRAME, UNTRACKED_TRACK_NAME
-from .csv_metadata import VIDEO_COLUMNS, check_sleap_io_layout, read_csv_metadata, rows_video, sleap_io_layout
+from .csv_metadata import (
+    VIDEO_COLUMNS,
+    check_sleap_io_layout,
+    read_csv_metadata,
+    rows_video,
+    sleap_io_layout,
+    warn_if_frames_go_back,
+)
 
 __all__ = ["is_sleap_csv_file", "read_sleap_csv"]
 
@@ -142,6 +149,23 @@ class _RowValues:
     point_scores: np.ndarray | None
     instance_scores: np.ndarray | None
     tracking_scores: np.ndarray | None = None
+
+
+def _row_values(path: Path, table: Any, nodes: list[str]) -> tuple[_RowValues, np.ndarray]:
+    """Return the values of every row (positions and scores, in the order of ``nodes``) and which are a user's."""
+
+    def numbers(column: str) -> np.ndarray:
+        return _numbers(path, table, column)
+
+    xy = np.stack([np.stack([numbers(f"{n}.x"), numbers(f"{n}.y")], axis=-1) for n in nodes], axis=1)
+    has_scores = any(f"{n}.score" in table for n in nodes)
+    values = _RowValues(
+        xy,
+        np.stack([numbers(f"{n}.score") for n in nodes], axis=1) if has_scores else None,
+        numbers("instance.score") if "instance.score" in table else None,
+        numbers("track_score") if "track_score" in table else None,
+    )
+    return values, _user_rows(table, nodes, has_scores)
 
 
 def _user_rows(table: Any, nodes: list[str], has_scores: bool) -> np.ndarray:
@@ -316,6 +340,9 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
         video = rows_video(path, table, video_key) or video
         video_key = video.key
     frames = _frame_numbers(path, table["frame_idx"].to_numpy())
+    if not (side and side.video) and not any(column in table for column in VIDEO_COLUMNS):
+        # Nothing names the rows' video (metadata of several videos, or a video column of several, was refused).
+        warn_if_frames_go_back(path, frames)
     # Frames run from 0 to the last frame_idx of any row, a frame placeholder's too: sleap-io writes them up to
     # the video's last frame (its length when known), so the poses span the video as its analysis .h5 does.
     n_frames = int(frames.max()) + 1 if len(frames) else 0
@@ -324,21 +351,7 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     table, frames = table[instances].reset_index(drop=True), frames[instances]
     raw_tracks = table["track"].astype(object).where(table["track"].notna(), None).tolist() if "track" in table else []
     tracks_of_rows = _track_names(path, raw_tracks) if raw_tracks else [UNTRACKED_TRACK_NAME] * len(table)
-
-    def numbers(column: str) -> np.ndarray:
-        return _numbers(path, table, column)
-
-    xy = np.stack([np.stack([numbers(f"{n}.x"), numbers(f"{n}.y")], axis=-1) for n in nodes], axis=1)
-    point_scores = np.stack([numbers(f"{n}.score") for n in nodes], axis=1)
-    instance_scores = numbers("instance.score")
-    has_scores = any(f"{n}.score" in table for n in nodes)
-    user_rows = _user_rows(table, nodes, has_scores)
-    values = _RowValues(
-        xy,
-        point_scores if has_scores else None,
-        instance_scores if "instance.score" in table else None,
-        numbers("track_score") if "track_score" in table else None,
-    )
+    values, user_rows = _row_values(path, table, nodes)
     at = _Rows(frames, tracks_of_rows, user_rows, n_frames)
     pose_tracks = _pose_tracks(path, at, values, side.tracks if side else (), (skeleton.name, video_key))
     return PoseData.from_tracks(

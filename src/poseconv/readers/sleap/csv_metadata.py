@@ -9,18 +9,22 @@ The metadata it writes beside a CSV, ``<name>.json`` (``save_metadata=True``), l
 labels' videos (path and backend metadata: frame count, size, fps), skeletons (nodes in order,
 edges) and tracks, which the CSV itself does not hold. sleap-io's "sleap" CSV of labels with
 several videos holds every video's rows with no column saying which video a row belongs to;
-such a file is refused rather than merged into one video.
+such a file is refused rather than merged into one video when its metadata lists the videos, and
+read with a warning when, without metadata, its frame numbers go back (:func:`warn_if_frames_go_back`).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...errors import InvalidSourceFileError
+import numpy as np
+
+from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton, VideoInfo
 from .videos import find_local_video, shape_facts, video_key
 
@@ -31,6 +35,7 @@ __all__ = [
     "read_csv_metadata",
     "rows_video",
     "sleap_io_layout",
+    "warn_if_frames_go_back",
 ]
 
 
@@ -79,6 +84,38 @@ def rows_video(path: Path, table: Any, fallback: str) -> VideoInfo | None:
         return None
     # A path with no backend metadata: the video as the metadata file's entry names one.
     return _video(path, {"filename": values[0]}, fallback)
+
+
+def warn_if_frames_go_back(path: Path, frames: np.ndarray) -> None:
+    """Warn that the rows may be of several videos when ``frame_idx`` goes back; call only when nothing names the video.
+
+    A step back is a sign, not a proof, of several videos: SLEAP's export is in frame order and sleap-io's
+    ``include_empty=True`` sorts by video then frame, but sleap-io otherwise writes the labels' frames in
+    their order, which for frames a user labeled out of order goes back within one video. So the file is
+    read (as one video), with a warning saying where and how to export one video per file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV, for the message.
+    frames : numpy.ndarray
+        The ``frame_idx`` of every row, in file order.
+    """
+    back = np.flatnonzero(np.diff(frames) < 0)
+    if not len(back):
+        return
+    row = int(back[0]) + 1
+    more = f" (and {len(back) - 1} more time(s))" if len(back) > 1 else ""
+    warnings.warn(
+        f"{path}: frame_idx goes back from {frames[row - 1]} to {frames[row]} at row {row + 1} (line {row + 2} of "
+        f"the file){more}; the rows may be of several videos (sleap-io's save_csv writes the rows of every video "
+        "into one file, with no column saying which video a row belongs to), and they are read as one video. "
+        "Export one video per file (sleap_io.save_csv(labels, path, format='sleap', video=<index>)), or with its "
+        "metadata (save_metadata=True), or convert the .slp. If the file holds one video whose frames are out of "
+        "order, the poses are right.",
+        PoseconvWarning,
+        stacklevel=3,
+    )
 
 
 @dataclass(frozen=True)

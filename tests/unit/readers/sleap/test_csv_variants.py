@@ -73,3 +73,45 @@ def test_sleap_default_csv_name_finds_the_video_beside_it(tmp_path):
     assert list(pose.videos) == ["clip"]
     assert pose.videos["clip"].path == (tmp_path / "clip.mp4").resolve()
     assert {track.video for track in pose.tracks} == {"clip"}
+
+
+def _labels_on(frames_of_videos: dict[str, list[int]]) -> object:
+    """One untracked instance in each listed frame of each video, the videos' frames one after the other."""
+    skeleton = sio.Skeleton(["head", "tail"])
+    videos = {name: sio.Video(filename=f"/elsewhere/{name}.mp4", open_backend=False) for name in frames_of_videos}
+    frames = [
+        sio.LabeledFrame(
+            video=videos[name],
+            frame_idx=frame,
+            instances=[sio.Instance.from_numpy(np.array([[frame, 1.0], [2.0, 3.0]]), skeleton=skeleton)],
+        )
+        for name, numbers in frames_of_videos.items()
+        for frame in numbers
+    ]
+    return sio.Labels(frames, videos=list(videos.values()), skeletons=[skeleton])
+
+
+def test_rows_of_two_videos_without_metadata_are_read_with_a_warning(tmp_path):
+    # save_csv(format="sleap") of labels with two videos drops the video column: frame_idx goes back where the
+    # second video's rows start (20 -> 5), the only sign that the file holds two videos.
+    from poseconv.errors import PoseconvWarning
+
+    path = tmp_path / "two_videos.csv"
+    sio.save_csv(_labels_on({"sessionA": [0, 10, 20], "sessionB": [5, 15]}), str(path), format="sleap")
+    with pytest.warns(PoseconvWarning, match=r"two_videos.csv: frame_idx goes back from 20 to 5 at row 4") as caught:
+        pose = read_sleap_csv(path)
+    message = str(caught[0].message)
+    assert "several videos" in message and "video=<index>" in message
+    (track,) = pose.tracks
+    assert track.n_frames == 21
+    np.testing.assert_array_equal(track.positions[5], [[5.0, 1.0], [2.0, 3.0]])
+
+
+def test_one_video_out_of_frame_order_with_its_metadata_reads_without_a_warning(tmp_path, recwarn):
+    # sleap-io writes the labels' frames in their order (a user's labeling order) unless include_empty=True:
+    # with the metadata naming the one video, going back says nothing of videos.
+    path = tmp_path / "labeled.csv"
+    sio.save_csv(_labels_on({"session": [5, 2, 9]}), str(path), format="sleap", save_metadata=True)
+    pose = read_sleap_csv(path)
+    assert not [w for w in recwarn if "goes back" in str(w.message)]
+    assert pose.tracks[0].n_frames == 10
