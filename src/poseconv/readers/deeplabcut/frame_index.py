@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
+from ..safety.input_checks import check_frame_count
 from .time_lapse import time_lapse_images
 from .variants import has_scores, labeled_rows_error
 
-__all__ = ["parse_frame_index"]
+__all__ = ["parse_frame_index", "place_on_frames"]
 
 # DeepLabCut 2.3's SuperAnimal video inference labels its rows "frame" + the frame number, zero-padded.
 _FRAME_LABEL = re.compile(r"frame(\d+)")
@@ -120,3 +121,16 @@ def _labelled_by_times(index: Any) -> bool:
 def _times_error(path: Path, index: Any) -> InvalidSourceFileError:
     shown = ", ".join(str(value) for value in index[:3])
     return InvalidSourceFileError(f"{path}: rows are labelled {shown}, ..., times, not frame numbers. {_FIX}")
+
+
+def place_on_frames(table: Any, path: Path, *, images_as_frames: bool = False) -> np.ndarray:
+    """Put the rows of ``table`` (a FrameTable) on the frames its index numbers, in place; return their numbers.
+
+    The time base ends at the last frame number; a frame without a row reads as NaN. Raises as
+    :func:`parse_frame_index`, and when the frames reach a time base no recording has.
+    """
+    frame_numbers = parse_frame_index(table, path, images_as_frames=images_as_frames)
+    n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
+    check_frame_count(path, n_frames, len(frame_numbers))
+    table.set_frames(None if len(frame_numbers) == n_frames else frame_numbers, n_frames)
+    return frame_numbers

@@ -27,10 +27,10 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model.frame_tables import ArrayTable
-from ..safety.input_checks import check_frame_count, is_hdf5
+from ..safety.input_checks import is_hdf5
 from ..safety.safe_pickle import import_pandas_check, probe_hdf5
 from ..tables import exact_float_option
-from .frame_index import parse_frame_index
+from .frame_index import place_on_frames
 from .live import LIVE_SOFTWARE
 from .variants import read_csv_rows
 
@@ -195,8 +195,4 @@ def _on_frames(
     table.positional_levels = True
     table.clock_columns = {}
     # As open_predictions places DeepLabCut's rows: frames may start late or skip (NaN between).
-    frame_numbers = parse_frame_index(table, path)
-    n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
-    check_frame_count(path, n_frames, len(frame_numbers))
-    table.set_frames(None if len(frame_numbers) == n_frames else frame_numbers, n_frames)
-    return table, frame_numbers
+    return table, place_on_frames(table, path)

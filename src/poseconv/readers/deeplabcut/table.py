@@ -30,11 +30,11 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model.frame_tables import ArrayTable, FrameTable
-from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_frame_count, check_input_file, is_hdf5
+from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5
 from ..safety.safe_pickle import open_pandas_store, pandas_store_keys
 from ..tables import CsvTable, NotNumericError, exact_float_option, open_h5_table
 from .csv_header import csv_header_levels
-from .frame_index import parse_frame_index
+from .frame_index import parse_frame_index, place_on_frames
 from .live import LIVE_SOFTWARE, split_clock_columns
 from .variants import (
     IMAGE_SUFFIXES,
@@ -369,11 +369,7 @@ def open_predictions(
         the frame numbers are out of order or reach a time base no recording has.
     """
     table = open_table(path, what)
-    frame_numbers = parse_frame_index(table, path, images_as_frames=images_as_frames)
-    n_frames = int(frame_numbers[-1]) + 1 if len(frame_numbers) else 0
-    check_frame_count(path, n_frames, len(frame_numbers))
-    table.set_frames(None if len(frame_numbers) == n_frames else frame_numbers, n_frames)
-    return table, frame_numbers
+    return table, place_on_frames(table, path, images_as_frames=images_as_frames)
 
 
 def predictions_header(
