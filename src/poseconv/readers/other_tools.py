@@ -8,12 +8,12 @@ Pose's metrics and bounding boxes), whose message names the predictions they cam
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import h5py
 import numpy as np
 
+from .deeplabcut.variants import read_csv_rows
 from .lightningpose_columns import is_bbox_header
 from .safety.input_checks import is_hdf5
 
@@ -46,11 +46,7 @@ def _jabs(path: Path) -> str | None:
 def _anipose(path: Path) -> str | None:
     # Anipose's triangulated table (pose-3d/<session>.csv): <bodypart>_x/_y/_z/_error/_ncams/_score columns,
     # the alignment matrix M_ij and center_i, and the frame number fnum.
-    try:
-        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-            names = {cell.strip() for cell in next(csv.reader(handle), [])}
-    except OSError:
-        return None
+    names = {cell.strip() for cell in _first_row(path)}
     if "fnum" not in names or not any(name.endswith("_ncams") for name in names):
         return None
     return (
@@ -92,9 +88,9 @@ def _lightning_pose_side_file(path: Path) -> str | None:
 
 
 def _first_row(path: Path) -> list[str]:
+    """Return the first row of a CSV file; empty when it cannot be read (a sniffer never raises)."""
     try:
-        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-            return next(csv.reader(handle), [])
+        return (read_csv_rows(path, n_rows=1) or [[]])[0]
     except OSError:
         return []
 
