@@ -26,6 +26,7 @@ from .model.location import require_file
 from .video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, VideoProbe
 
 __all__ = [
+    "SAME_CLOCK_RTOL",
     "TIMESTAMP_SUFFIXES",
     "check_timestamps",
     "check_video_length",
@@ -41,6 +42,9 @@ __all__ = [
 TIMESTAMP_SUFFIXES = (".npy", ".csv", ".tsv", ".txt")
 # Relative difference of two rates that is reported: even 0.1 % drifts by 3.6 s over an hour.
 _RATE_RTOL = 1e-5
+#: Relative difference of two frame rates still taken for one clock: a camera's measured rate (29.97)
+#: against a nominal one (30) is 0.1 %; cameras or videos further apart are other clocks.
+SAME_CLOCK_RTOL = 0.01
 # Given frame times whose rate is this factor off the video's or the file's are said to be (milliseconds...).
 _CLOCK_FACTOR = 1.5
 

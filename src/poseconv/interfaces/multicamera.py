@@ -44,11 +44,10 @@ def _check_one_clock(source_name: str, found: dict[str, tuple[FrameTiming, str]]
     first_camera, (first_rate, first_name) = next(iter(rates.items()), (None, (None, None)))
     if first_rate is None:
         return
-    # 1 %: a camera's measured rate (29.97) against another's nominal one (30) is the same clock.
     others = {
         camera: (rate, name)
         for camera, (rate, name) in rates.items()
-        if rate is not None and abs(rate - first_rate) > 0.01 * first_rate
+        if rate is not None and abs(rate - first_rate) > timing.SAME_CLOCK_RTOL * first_rate
     }
     if others:
         listed = ", ".join(f"'{camera}' ({name}, {rate:g} fps)" for camera, (rate, name) in others.items())

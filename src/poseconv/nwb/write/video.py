@@ -12,6 +12,7 @@ import numpy as np
 
 from ...errors import MetadataError, PoseconvWarning
 from ...model.location import where_linked
+from ...timing import SAME_CLOCK_RTOL
 from .devices import get_or_add_device, lookup
 
 __all__ = ["container_camera", "external_image_series", "get_or_add_external_video", "labeled_video"]
@@ -99,8 +100,8 @@ def _warn_if_other_times(series: Any, timing_kwargs: Mapping[str, Any]) -> None:
     theirs, ours = _first_time_and_step(stored), _first_time_and_step(timing_kwargs)
     if theirs is None or ours is None:
         return
-    # Half a frame apart at the start, or steps 1 % apart (a nominal 30 fps against a measured 29.97 is 0.1 %).
-    if abs(theirs[0] - ours[0]) <= 0.5 * ours[1] and abs(theirs[1] - ours[1]) <= 0.01 * ours[1]:
+    # Half a frame apart at the start, or steps of other clocks.
+    if abs(theirs[0] - ours[0]) <= 0.5 * ours[1] and abs(theirs[1] - ours[1]) <= SAME_CLOCK_RTOL * ours[1]:
         return
     warnings.warn(
         f"The poses link the video '{series.name}' already in the file, whose frame times (first {theirs[0]:.6g} s, "
