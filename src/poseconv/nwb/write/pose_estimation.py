@@ -367,17 +367,18 @@ def _container_skeleton(context: _Context, entry: Mapping[str, Any], track: Pose
 
 
 def _source_video(
-    context: _Context, entry: Mapping[str, Any], track: PoseTrack, timing: FrameTiming, n_frames: int
+    context: _Context, entry: Mapping[str, Any], track: PoseTrack, timing: FrameTiming, timing_kwargs: dict[str, Any]
 ) -> Any:
-    """Return the external ``ImageSeries`` of the track's video, when metadata names one."""
+    """Return the external ``ImageSeries`` of the track's video (its timing the poses' ``timing_kwargs``), if named."""
     if entry.get("source_video_metadata_key") is None:
         return None
     nwbfile = context.nwbfile
     info = context.pose.videos[track.video]
     video_frames = info.n_frames or track.n_frames
     # One time per video frame (a camera's TTLs) while the poses end earlier: the video keeps every time.
-    whole_video = timing.timestamps is not None and len(timing.timestamps) == video_frames > n_frames
-    timing_kwargs = series_timing(timing, video_frames if whole_video else n_frames)
+    short = len(timing_kwargs.get("timestamps", ())) < video_frames
+    whole_video = short and timing.timestamps is not None and len(timing.timestamps) == video_frames
+    video_timing = series_timing(timing, video_frames) if whole_video else timing_kwargs
     existing_names = set(nwbfile.acquisition)
     source_video = get_or_add_external_video(
         nwbfile,
@@ -385,7 +386,7 @@ def _source_video(
         entry["source_video_metadata_key"],
         video_path=context.video_paths.get(track.video, info.local_files),
         relative_to=context.relative_to,
-        timing_kwargs=timing_kwargs,
+        timing_kwargs=video_timing,
         n_frames=video_frames,
         frame_size=info.frame_size,
     )
@@ -428,7 +429,7 @@ def _pose_estimation(
     pose = context.pose
     timing_kwargs = series_timing(timing, n_frames)
     skeleton = _container_skeleton(context, entry, track)
-    source_video = _source_video(context, entry, track, timing, n_frames)
+    source_video = _source_video(context, entry, track, timing, timing_kwargs)
     device = container_camera(context.nwbfile, context.metadata, entry, source_video)
 
     series_entries = entry.get("PoseEstimationSeries", {})
