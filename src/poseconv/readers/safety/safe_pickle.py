@@ -13,6 +13,7 @@ reconstruction (``_reconstruct``, ``scalar`` and, for pickle protocol 5, ``_from
 
 from __future__ import annotations
 
+import importlib
 import io
 import pickle
 import sys
@@ -88,31 +89,26 @@ def _windows_path_text(*parts: Any) -> str:
     return str(PureWindowsPath(*(str(part) for part in parts)))
 
 
-def _numpy_reconstruct() -> Any:
-    # The private home of `_reconstruct` moved in numpy 2; both spellings occur in old pickles.
+# numpy's array rebuilders a pickle may name, by the submodule of numpy's private core that holds them:
+# `_reconstruct` and `scalar` (every protocol), and `_frombuffer`, which rebuilds a contiguous array from
+# its bytes, dtype, shape and order under pickle protocol 5 (Python 3.8+'s HIGHEST_PROTOCOL, as DeepLabCut's
+# triangulate saves its 3D metadata). That core moved from numpy.core to numpy._core in numpy 2; both
+# spellings occur in pickles.
+_NUMPY_REBUILDERS = {("multiarray", "_reconstruct"), ("multiarray", "scalar"), ("numeric", "_frombuffer")}
+
+
+def _numpy_rebuilder(module: str, name: str) -> Any | None:
+    """Return the numpy rebuilder ``module.name`` names (either spelling of numpy's core); None for any other."""
+    for core in ("numpy._core.", "numpy.core."):
+        submodule = module.removeprefix(core)
+        if submodule != module and (submodule, name) in _NUMPY_REBUILDERS:
+            break
+    else:
+        return None
     try:
-        from numpy._core.multiarray import _reconstruct
+        return getattr(importlib.import_module(f"numpy._core.{submodule}"), name)
     except ImportError:  # pragma: no cover - numpy < 2
-        from numpy.core.multiarray import _reconstruct
-    return _reconstruct
-
-
-def _numpy_scalar() -> Any:
-    try:
-        from numpy._core.multiarray import scalar
-    except ImportError:  # pragma: no cover - numpy < 2
-        from numpy.core.multiarray import scalar
-    return scalar
-
-
-def _numpy_frombuffer() -> Any:
-    # Pickle protocol 5 (Python 3.8+'s HIGHEST_PROTOCOL, as DeepLabCut's triangulate saves its 3D metadata)
-    # pickles a contiguous array as its bytes, rebuilt by numpy's `_frombuffer` (bytes, dtype, shape, order).
-    try:
-        from numpy._core.numeric import _frombuffer
-    except ImportError:  # pragma: no cover - numpy < 2
-        from numpy.core.numeric import _frombuffer
-    return _frombuffer
+        return getattr(importlib.import_module(f"numpy.core.{submodule}"), name)
 
 
 _ALLOWED: dict[tuple[str, str], Any] = {
@@ -129,12 +125,6 @@ _ALLOWED: dict[tuple[str, str], Any] = {
         for name in ("Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath")
     },
 }
-_NUMPY_RECONSTRUCT = {
-    ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy._core.multiarray", "_reconstruct"),
-}
-_NUMPY_SCALAR = {("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar")}
-_NUMPY_FROMBUFFER = {("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer")}
 
 
 class _RestrictedUnpickler(pickle.Unpickler):
@@ -142,12 +132,9 @@ class _RestrictedUnpickler(pickle.Unpickler):
         key = (module, name)
         if key in _ALLOWED:
             return _ALLOWED[key]
-        if key in _NUMPY_RECONSTRUCT:
-            return _numpy_reconstruct()
-        if key in _NUMPY_SCALAR:
-            return _numpy_scalar()
-        if key in _NUMPY_FROMBUFFER:
-            return _numpy_frombuffer()
+        rebuilder = _numpy_rebuilder(module, name)
+        if rebuilder is not None:
+            return rebuilder
         if module == "deeplabcut" or module.startswith("deeplabcut."):
             return _DeepLabCutObject
         raise pickle.UnpicklingError(f"refusing to load global '{module}.{name}'")
