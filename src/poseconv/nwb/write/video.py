@@ -117,12 +117,12 @@ def _image_series_of_file(nwbfile: Any, video_path: Path | Sequence[Path], relat
     """Return the external ``ImageSeries`` of ``acquisition`` whose files are ``video_path``, or None."""
     paths = [video_path] if isinstance(video_path, (str, Path)) else list(video_path)
     wanted = [where_linked(path) for path in paths]
+    # Relative external files are relative to the NWB file (neuroconv writes them as given, often absolute).
+    folder = Path(relative_to) if relative_to is not None else Path.cwd()
     for series in nwbfile.acquisition.values():
         files = getattr(series, "external_file", None)
         if files is None or len(files) != len(wanted):
             continue
-        # Relative external files are relative to the NWB file (neuroconv writes them as given, often absolute).
-        folder = Path(relative_to) if relative_to is not None else Path.cwd()
         if [where_linked(folder / str(f)) for f in files] == wanted:
             return series
     return None
