@@ -16,8 +16,8 @@ otherwise see the ``untracked`` option of :func:`read_sleap_analysis`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
-from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
 from ..safety.input_checks import is_hdf5
 from .common import (
     ANALYSIS_CONFIDENCE_DEFINITION,
@@ -40,39 +40,9 @@ from .common import (
     track_name,
     unique_names,
 )
-from .videos import find_local_video, shape_facts, video_key
+from .videos import analysis_video_stem, export_video, shape_facts, video_key
 
-__all__ = ["analysis_video_stem", "read_sleap_analysis"]
-
-# SLEAP's default name of an analysis export, .h5 or .csv (sleap/io/convert.py default_analysis_filename, which the
-# GUI's "Export Analysis" uses too): f"{labels stem}.{video index:03}_{video stem}.analysis.{suffix}". Both stems
-# may hold dots; the last ".<digits>_" is taken as the index, since a labels stem is the user's free choice
-# (often a date and time) while the video index is SLEAP's.
-_DEFAULT_EXPORT_NAME = re.compile(r".+\.\d{3,}_(?P<video>.+)")
-
-
-def analysis_video_stem(file_name: str) -> str:
-    """Return the stem of the video an analysis export is named after.
-
-    Parameters
-    ----------
-    file_name : str
-        The export's file name (``.h5`` or ``.csv``).
-
-    Returns
-    -------
-    str
-        ``<video>`` of SLEAP's default name ``<labels>.<NNN>_<video>.analysis.<h5|csv>``; otherwise the name
-        without its suffix and ``.analysis`` (``<video>.analysis.csv``, as a user names an export after its
-        video). Empty when nothing is left.
-    """
-    stem = re.sub(r"\.(h5|csv)$", "", file_name, flags=re.IGNORECASE)
-    if not stem.endswith(".analysis"):
-        return stem
-    stem = stem.removesuffix(".analysis")
-    default = _DEFAULT_EXPORT_NAME.fullmatch(stem)
-    return default["video"] if default else stem
-
+__all__ = ["read_sleap_analysis"]
 
 _MATLAB_ORDER = {"track": 0, "xy": 1, "node": 2, "frame": 3}
 _STANDARD_ORDER = {"frame": 0, "track": 1, "node": 2, "xy": 3}
@@ -303,12 +273,10 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
     backend_metadata = facts["backend_metadata"]
     n_video_frames, frame_size, fps = shape_facts(backend_metadata if isinstance(backend_metadata, dict) else {})
     key = video_key(video_path, video_key(analysis_video_stem(path.name), "video"))
-    local, how = find_local_video(video_path or None, path.parent)
-    if local is not None:
+    video, how = export_video(path, video_path or None, key)
+    if how is not None:
         notes["video_found_by"] = how
-    video = VideoInfo(
-        key=key, original_path=video_path or None, path=local, n_frames=n_video_frames, frame_size=frame_size, fps=fps
-    )
+    video = dataclasses.replace(video, n_frames=n_video_frames, frame_size=frame_size, fps=fps)
     point_scores, instance_scores, tracking_scores = (arrays.scores[name] for name in _SCORES)
     pose_tracks = [
         PoseTrack(

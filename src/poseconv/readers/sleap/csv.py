@@ -39,10 +39,7 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
-from ..deeplabcut.project import find_video
 from ..safety.input_checks import check_frame_count, check_input_file, reads_source
-from ..side_files import side_folders
-from .analysis import analysis_video_stem
 from .common import ANALYSIS_CONFIDENCE_DEFINITION, SLEAP_REFERENCE_FRAME, UNTRACKED_TRACK_NAME
 from .csv_metadata import (
     VIDEO_COLUMNS,
@@ -52,6 +49,7 @@ from .csv_metadata import (
     sleap_io_layout,
     warn_if_frames_go_back,
 )
+from .videos import analysis_video_stem, export_video
 
 __all__ = ["is_sleap_csv_file", "read_sleap_csv"]
 
@@ -332,7 +330,7 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     skeleton = side.skeleton if side and side.skeleton else Skeleton(name="Skeleton", nodes=tuple(nodes), edges=())
     nodes = list(skeleton.nodes)
     # Without the metadata the CSV records no video: the one of that name beside it is the one exported.
-    video = side.video if side and side.video else find_video(video_stem, None, side_folders(path))
+    video = side.video if side and side.video else export_video(path, None, video_stem)[0]
     video_key = video.key
     table = _read_rows(path)
     if layout == "instances":

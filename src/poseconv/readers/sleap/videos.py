@@ -18,9 +18,83 @@ import numpy as np
 
 from ...model import VideoInfo
 from ...model.location import is_absolute_anywhere, named_file, recorded_file_name, where_linked
+from ..deeplabcut.project import find_video
+from ..side_files import side_folders
 from .common import unique_names
 
-__all__ = ["describe_videos", "find_local_video", "shape_facts", "slp_video_info", "video_crop", "video_key"]
+__all__ = [
+    "analysis_video_stem",
+    "describe_videos",
+    "export_video",
+    "find_local_video",
+    "shape_facts",
+    "slp_video_info",
+    "video_crop",
+    "video_key",
+]
+
+# SLEAP's default name of an analysis export, .h5 or .csv (sleap/io/convert.py default_analysis_filename, which the
+# GUI's "Export Analysis" uses too): f"{labels stem}.{video index:03}_{video stem}.analysis.{suffix}". Both stems
+# may hold dots; the last ".<digits>_" is taken as the index, since a labels stem is the user's free choice
+# (often a date and time) while the video index is SLEAP's.
+_DEFAULT_EXPORT_NAME = re.compile(r".+\.\d{3,}_(?P<video>.+)")
+
+
+def analysis_video_stem(file_name: str) -> str:
+    """Return the stem of the video an analysis export is named after.
+
+    Parameters
+    ----------
+    file_name : str
+        The export's file name (``.h5`` or ``.csv``).
+
+    Returns
+    -------
+    str
+        ``<video>`` of SLEAP's default name ``<labels>.<NNN>_<video>.analysis.<h5|csv>``; otherwise the name
+        without its suffix and ``.analysis`` (``<video>.analysis.csv``, as a user names an export after its
+        video). Empty when nothing is left.
+    """
+    stem = re.sub(r"\.(h5|csv)$", "", file_name, flags=re.IGNORECASE)
+    if not stem.endswith(".analysis"):
+        return stem
+    stem = stem.removesuffix(".analysis")
+    default = _DEFAULT_EXPORT_NAME.fullmatch(stem)
+    return default["video"] if default else stem
+
+
+def export_video(path: Path, recorded: str | None, key: str) -> tuple[VideoInfo, str | None]:
+    """Describe the video of an analysis export (``.h5`` or ``.csv``) and say how its local file was found.
+
+    A recorded path is looked for by SLEAP's rules (:func:`find_local_video`). An export that records none
+    (a CSV, an ``.h5`` written without its video's path) is named after its video, and the video of that
+    name beside it is the one exported: SLEAP's default name is tried first, then the whole name (a video
+    stem may itself hold ``.<digits>_``).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The export.
+    recorded : str, optional
+        The video path the export records.
+    key : str
+        The video's key.
+
+    Returns
+    -------
+    tuple
+        The video (``others``: more videos of the name, none of which anything records) and how it was
+        found (None when it was not).
+    """
+    if recorded:
+        local, how = find_local_video(recorded, path.parent)
+        return VideoInfo(key=key, original_path=recorded, path=local), how
+    whole = re.sub(r"(\.analysis)?\.(h5|csv)$", "", path.name, flags=re.IGNORECASE)
+    for stem in dict.fromkeys([analysis_video_stem(path.name), whole]):
+        found = find_video(stem, None, side_folders(path)) if stem else None
+        if found is not None and found.path is not None:
+            return dataclasses.replace(found, key=key), f"named after the video, beside the {path.suffix} export"
+    return VideoInfo(key=key), None
 
 
 def video_key(recorded: str | None, fallback: str) -> str:

@@ -58,7 +58,7 @@ def test_frames_without_instances_are_no_animal_and_still_count(tmp_path, layout
     ],
 )
 def test_the_video_an_analysis_export_is_named_after(name, stem):
-    from poseconv.readers.sleap.analysis import analysis_video_stem
+    from poseconv.readers.sleap.videos import analysis_video_stem
 
     assert analysis_video_stem(name) == stem
 

@@ -199,3 +199,35 @@ def test_movements_sleap_analysis_files_do_not_say_sleap_estimated_the_poses(tmp
     for k, track in enumerate(pose.tracks):
         np.testing.assert_array_equal(track.positions, position[..., k].transpose(0, 2, 1))
         np.testing.assert_array_equal(track.confidence, confidence[..., k])
+
+
+def test_an_analysis_file_that_records_no_video_links_the_one_it_is_named_after(tmp_path):
+    # movement's to_sleap_analysis_file records video_path "", as can any writer: like the CSV export, the
+    # file is named after its video, which sits beside it (SLEAP's default name, or the user's).
+    load_poses = pytest.importorskip("movement.io.load_poses")
+    save_poses = pytest.importorskip("movement.io.save_poses")
+    from poseconv.readers.sleap import read_sleap
+
+    dataset = load_poses.from_numpy(position_array=np.ones((4, 2, 1, 1)), individual_names=["a"], fps=30)
+    for name, video in [
+        ("mouse1.analysis.h5", "mouse1.mp4"),
+        ("labels.v001.000_mouse2.analysis.h5", "mouse2.avi"),
+        ("day.003_cam.analysis.h5", "day.003_cam.mp4"),  # a video name that looks like SLEAP's default
+    ]:
+        save_poses.to_sleap_analysis_file(dataset, tmp_path / name)
+        (tmp_path / video).write_bytes(b"")
+        pose = read_sleap(tmp_path / name)
+        assert [info.path for info in pose.videos.values()] == [(tmp_path / video).resolve()], name
+        assert pose.notes["video_found_by"].startswith("named after the video")
+
+
+def test_an_analysis_file_that_records_no_video_links_nothing_when_none_is_beside_it(tmp_path):
+    load_poses = pytest.importorskip("movement.io.load_poses")
+    save_poses = pytest.importorskip("movement.io.save_poses")
+    from poseconv.readers.sleap import read_sleap
+
+    dataset = load_poses.from_numpy(position_array=np.ones((4, 2, 1, 1)), individual_names=["a"], fps=30)
+    save_poses.to_sleap_analysis_file(dataset, tmp_path / "mouse1.analysis.h5")
+    (tmp_path / "mouse2.mp4").write_bytes(b"")
+    pose = read_sleap(tmp_path / "mouse1.analysis.h5")
+    assert [(info.key, info.path) for info in pose.videos.values()] == [("mouse1", None)]
