@@ -105,8 +105,11 @@ def to_deeplabcut_dataframe(
                 blocks.append(confidence[:, None])
             # Extra columns (LightningPose ensembles) go back after x, y, likelihood, as EKS writes them.
             for extra in track.extra_coords:
-                columns.extend((*prefix, column) for column in extra.columns)
-                blocks.append(np.asarray(extra.values[:, j, :], dtype="float64"))
+                # A group only some nodes have (EKS on a subset of the keypoints) goes back for those only.
+                if extra.nodes is None or node in extra.nodes:
+                    k = j if extra.nodes is None else extra.nodes.index(node)
+                    columns.extend((*prefix, column) for column in extra.columns)
+                    blocks.append(np.asarray(extra.values[:, k, :], dtype="float64"))
     names = ["scorer", "individuals", "bodyparts", "coords"] if multi else ["scorer", "bodyparts", "coords"]
     values = np.concatenate(blocks, axis=1) if blocks else np.empty((n_frames, 0))
     return pd.DataFrame(

@@ -55,10 +55,8 @@ class Skeleton:
             raise ValueError(f"Skeleton {self.name!r} has duplicate node names: {duplicates}.")
         for a, b in self.edges:
             if not (0 <= a < len(self.nodes) and 0 <= b < len(self.nodes)):
-                raise ValueError(
-                    f"Skeleton {self.name!r} has edge ({a}, {b}) but only "
-                    f"{len(self.nodes)} nodes (indices 0-{len(self.nodes) - 1})."
-                )
+                n = len(self.nodes)
+                raise ValueError(f"Skeleton {self.name!r} has edge ({a}, {b}) but only {n} nodes (indices 0-{n - 1}).")
 
 
 @dataclass(frozen=True)
@@ -96,9 +94,8 @@ class FrameTiming:
         """Return the time in seconds of each of the first ``n_frames`` frames."""
         if self.timestamps is not None:
             if len(self.timestamps) < n_frames:
-                raise ValueError(
-                    f"{len(self.timestamps)} timestamps were given for {n_frames} frames; give one timestamp per frame."
-                )
+                given = len(self.timestamps)
+                raise ValueError(f"{given} timestamps were given for {n_frames} frames; give one timestamp per frame.")
             return self.timestamps[:n_frames]
         return self.starting_time + np.arange(n_frames, dtype="float64") / self.rate
 
@@ -165,11 +162,15 @@ class ExtraCoords:
     columns : tuple of str
         The column labels exactly as the file names them (``("x_ens_var", "y_ens_var")``).
     values : numpy.ndarray or poseconv.model.frames.LazyArray
-        ``(frames, nodes, len(columns))`` float64, NaN where missing.
+        ``(frames, nodes, len(columns))`` float64, NaN where missing; ``nodes`` are the skeleton's, or
+        :attr:`nodes` when only some have the group.
     description : str
         What the values are.
     unit : str
         Unit of the values.
+    nodes : tuple of str or None
+        The nodes that have the group, when only some do (EKS smoothing a subset of the keypoints adds
+        its ``zscore`` to those only); None: every node of the skeleton.
     """
 
     name: str
@@ -177,6 +178,7 @@ class ExtraCoords:
     values: np.ndarray | LazyArray
     description: str = ""
     unit: str = "n.a."
+    nodes: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -349,7 +351,7 @@ class PoseData(SourceNamed):
             if (track.video, track.name) in seen:
                 raise ValueError(f"Track {track.name!r} appears twice for video {track.video!r}.")
             seen.add((track.video, track.name))
-            checked_tracks.append(_checked_track(track, len(skeleton_map[track.skeleton].nodes)))
+            checked_tracks.append(_checked_track(track, skeleton_map[track.skeleton].nodes))
         frames_per_video: dict[str, set[int]] = {}
         for track in checked_tracks:
             frames_per_video.setdefault(track.video, set()).add(track.n_frames)
@@ -416,8 +418,9 @@ class PoseData(SourceNamed):
         return dataclasses.replace(self, timing={**self.timing, video: timing})
 
 
-def _checked_track(track: PoseTrack, n_nodes: int) -> PoseTrack:
-    """Return ``track`` with its arrays checked against its skeleton's ``n_nodes`` and as their dtypes."""
+def _checked_track(track: PoseTrack, nodes: tuple[str, ...]) -> PoseTrack:
+    """Return ``track`` with its arrays checked against its skeleton's ``nodes`` and as their dtypes."""
+    n_nodes = len(nodes)
     positions = _float64_array(track.positions, track.name, "positions")
     if positions.ndim != 3 or positions.shape[1] != n_nodes or positions.shape[2] not in (2, 3):
         raise ValueError(
@@ -429,7 +432,7 @@ def _checked_track(track: PoseTrack, n_nodes: int) -> PoseTrack:
         if tuple(confidence.shape) != tuple(positions.shape[:2]):
             raise ValueError(f"Track {track.name!r}: confidence must be {positions.shape[:2]}, got {confidence.shape}.")
     per_frame = _per_frame_values(track, positions.shape[0])
-    extra_coords = _checked_extra_coords(track, positions.shape[:2])
+    extra_coords = _checked_extra_coords(track, positions.shape[0], nodes)
     replaced = track.replaced_predictions
     if replaced is not None:
         same = (replaced.name, replaced.skeleton, replaced.video) == (track.name, track.skeleton, track.video)
@@ -438,7 +441,7 @@ def _checked_track(track: PoseTrack, n_nodes: int) -> PoseTrack:
                 f"Track {track.name!r}: its replaced predictions must have its name, skeleton and video "
                 "and no replaced predictions of their own."
             )
-        replaced = _checked_track(replaced, n_nodes)
+        replaced = _checked_track(replaced, nodes)
         if replaced.n_frames != positions.shape[0]:
             raise ValueError(
                 f"Track {track.name!r}: its replaced predictions have {replaced.n_frames} frames, "
@@ -472,17 +475,17 @@ def _per_frame_values(track: PoseTrack, n_frames: int) -> dict[str, Any]:
     return per_frame
 
 
-def _checked_extra_coords(track: PoseTrack, frames_nodes: tuple[int, ...]) -> tuple[ExtraCoords, ...]:
-    """Return the track's extra coordinates as float64, checked against its ``(frames, nodes)``."""
+def _checked_extra_coords(track: PoseTrack, n_frames: int, skeleton_nodes: tuple[str, ...]) -> tuple[ExtraCoords, ...]:
+    """Return the track's extra coordinates as float64, checked against its frames and nodes."""
     extra_coords = []
     for extra in track.extra_coords:
         values = _float64_array(extra.values, track.name, f"extra coords {extra.name!r}")
-        if tuple(values.shape) != (*frames_nodes, len(extra.columns)):
-            raise ValueError(
-                f"Track {track.name!r}: extra coords {extra.name!r} must be "
-                f"{(*frames_nodes, len(extra.columns))}, got {tuple(values.shape)}."
-            )
-        extra_coords.append(dataclasses.replace(extra, columns=tuple(extra.columns), values=values))
+        held = skeleton_nodes if extra.nodes is None else tuple(extra.nodes)
+        shape = (n_frames, len(held), len(extra.columns))
+        if tuple(values.shape) != shape or len(set(held) & set(skeleton_nodes)) < len(held):
+            raise ValueError(f"Track {track.name!r}: extra coords {extra.name!r} must be {shape}, nodes {held} once.")
+        nodes = None if extra.nodes is None else held
+        extra_coords.append(dataclasses.replace(extra, columns=tuple(extra.columns), values=values, nodes=nodes))
     if len({extra.name for extra in extra_coords}) != len(extra_coords):
         raise ValueError(f"Track {track.name!r}: extra coords names repeat.")
     return tuple(extra_coords)

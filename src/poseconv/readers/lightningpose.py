@@ -18,9 +18,9 @@ EKS before its 2025 rewrite wrote ``x_var, y_var`` (the posterior variance), ``z
 multi-camera smoother ``nll`` and ``ensemble_std``; they are described as such.
 
 Any other coord column is kept the same way: ``<axis>_<name>`` columns form the group
-``<name>`` and any other label is a group of its own, so no value is dropped; but a group only
-some keypoints have (EKS run on a subset of them, see :mod:`.lightningpose_columns`) is left
-out with a warning, since a track's extra coords hold a value for every keypoint.
+``<name>`` and any other label is a group of its own, so no value is dropped; a group only
+some keypoints have (EKS run on a subset of them, see :mod:`.lightningpose_columns`) is kept for
+those keypoints (:attr:`~poseconv.model.ExtraCoords.nodes`).
 
 The CSVs are read with the DeepLabCut table module (:mod:`poseconv.readers.deeplabcut.table`:
 the same header checks, exact float parsing and block-wise lazy columns). The video is
@@ -41,6 +41,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -199,28 +200,6 @@ def _parse_columns(columns: Any, path: Path) -> LightningPoseColumns:
     return parse_columns(columns, path)
 
 
-def _whole_groups(header: LightningPoseColumns, path: Path) -> dict[str, tuple[str, ...]]:
-    """Return the extra groups every keypoint has; warn of those only some have (EKS run on a subset)."""
-    partial = header.partial_groups()
-    if partial:
-        said = "; ".join(
-            f"{', '.join(header.groups[group])} for {len(parts)} of {len(header.bodyparts)} keypoints "
-            f"({', '.join(parts[:6])}{' ...' * (len(parts) > 6)})"
-            for group, parts in partial.items()
-        )
-        # A track's extra coords hold a value for every keypoint: the other keypoints' would be NaN the
-        # file never held, so these columns are left out, and said, rather than filled.
-        warnings.warn(
-            f"{path.name}: only some keypoints have the columns {said} (EKS smoothed a subset of the "
-            "keypoints); they are left out: an extra column of a track holds a value for every keypoint, and "
-            "NaN for the others would be values the file does not hold. The poses (x, y, likelihood) of every "
-            "keypoint are converted.",
-            PoseconvWarning,
-            stacklevel=4,
-        )
-    return {group: columns for group, columns in header.groups.items() if group not in partial}
-
-
 def _load_config(path: Path) -> dict[str, Any]:
     check_input_file(path, suffixes={".yaml", ".yml"}, what="LightningPose config")
     return load_yaml_config(path, "LightningPose config")
@@ -336,7 +315,7 @@ def read_lightning_pose(
             config = config_path = None
 
     video = find_video(path.stem, None, side_folders(path)) if find_side_files else VideoInfo(key=path.stem or "video")
-    track = _track(table, scorer, bodyparts, pose_coords, _whole_groups(header, path), video.key)
+    track = _track(table, header, video.key)
     model = (config or {}).get("model") or {}
     notes: dict[str, Any] = {
         "config_file": str(config_path) if config_path else None,
@@ -380,23 +359,19 @@ def _refuse_metrics_file(path: Path) -> None:
         )
 
 
-def _track(
-    table: FrameTable,
-    scorer: str,
-    bodyparts: list[str],
-    pose_coords: list[str],
-    groups: dict[str, tuple[str, ...]],
-    video_key: str,
-) -> PoseTrack:
+def _track(table: FrameTable, header: LightningPoseColumns, video_key: str) -> PoseTrack:
     """Return the one track of a predictions table: lazy views of its columns, extra coords in groups."""
     position = {tuple(str(level) for level in column): i for i, column in enumerate(table.columns)}
+    scorer, bodyparts, pose_coords = header.scorer, list(header.bodyparts), list(header.pose_coords)
 
-    def view(coords: tuple[str, ...] | list[str]) -> ColumnView:
-        # (frames, nodes, len(coords)) lazy columns: nothing is read until the values are used.
-        return ColumnView(table, np.array([[position[(scorer, p, c)] for c in coords] for p in bodyparts], "intp"))
+    def view(coords: tuple[str, ...] | list[str], parts: Sequence[str] = bodyparts) -> ColumnView:
+        # (frames, parts, len(coords)) lazy columns: nothing is read until the values are used.
+        return ColumnView(table, np.array([[position[(scorer, p, c)] for c in coords] for p in parts], "intp"))
 
-    # 3D (EKS multi-camera): the calibration's length unit, which the file does not record.
-    extra_coords = extra_coords_of(groups, view, "pixels" if "z" not in pose_coords else None)
+    # 3D (EKS multi-camera): the calibration's length unit, which the file does not record. A group only
+    # some keypoints have (EKS run on a subset of them) is kept for those keypoints only.
+    partial = {group: tuple(p for p in bodyparts if p in parts) for group, parts in header.partial_groups().items()}
+    extra_coords = extra_coords_of(header.groups, partial, view, "pixels" if "z" not in pose_coords else None)
     has_likelihood = "likelihood" in pose_coords
     return PoseTrack(
         name=SINGLE_ANIMAL_NAME,

@@ -77,25 +77,31 @@ def extra_group(coord: str) -> str:
 
 
 def extra_coords_of(
-    groups: Mapping[str, tuple[str, ...]], view: Callable[[tuple[str, ...]], Any], pose_unit: str | None
+    groups: Mapping[str, tuple[str, ...]],
+    partial: Mapping[str, tuple[str, ...]],
+    view: Callable[..., Any],
+    pose_unit: str | None,
 ) -> list[ExtraCoords]:
     """Return the :class:`~poseconv.model.ExtraCoords` of each group (name -> its column labels).
 
-    ``view`` gives the lazy ``(frames, keypoints, columns)`` values of column labels; ``pose_unit``
-    is the unit of x and y (None: unknown, as for EKS's 3D latents, whose unit is the calibration's).
+    ``partial`` names the keypoints of the groups only some keypoints have; ``view(columns[, keypoints])``
+    gives the lazy ``(frames, keypoints, columns)`` values of column labels; ``pose_unit`` is the unit of
+    x and y (None: unknown, as for EKS's 3D latents, whose unit is the calibration's).
     """
     extra_coords = []
     for group, columns in groups.items():
+        holders = "the keypoints that have them" if group in partial else "every keypoint"
         description, unit = KNOWN_EXTRA_COORDS.get(
-            group, (f"Column(s) {', '.join(columns)} of every keypoint, as LightningPose wrote them.", "n.a.")
+            group, (f"Column(s) {', '.join(columns)} of {holders}, as LightningPose wrote them.", "n.a.")
         )
         extra_coords.append(
             ExtraCoords(
                 name=group,
                 columns=columns,
-                values=view(columns),
+                values=view(columns, partial[group]) if group in partial else view(columns),
                 description=description,
                 unit=unit.format(unit=pose_unit) if pose_unit is not None else "n.a.",
+                nodes=partial.get(group),
             )
         )
     return extra_coords

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from poseconv.model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
+from poseconv.model import ExtraCoords, FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from poseconv.testing.mock import mock_pose_data
 
 
@@ -34,6 +34,9 @@ def test_valid_pose_is_float64():
         (dict(confidence=np.ones((2, 2))), "confidence must be"),
         (dict(skeleton="T"), "unknown skeleton"),
         (dict(video="w"), "unknown video"),
+        (dict(extra_coords=(ExtraCoords("z", ("z",), np.ones((3, 2, 1)), nodes=("n1",)),)), r"must be \(3, 1, 1\)"),
+        (dict(extra_coords=(ExtraCoords("z", ("z",), np.ones((3, 1, 1)), nodes=("n9",)),)), r"nodes \('n9',\) once"),
+        (dict(extra_coords=(ExtraCoords("z", ("z",), np.ones((3, 2, 1)), nodes=("n1", "n1")),)), "once"),
     ],
 )
 def test_invalid_tracks_are_refused(overrides, message):
@@ -100,3 +103,10 @@ def test_replaced_predictions_are_checked_like_their_track():
                 videos=pose.videos.values(),
                 tracks=[dataclasses.replace(track, replaced_predictions=wrong)],
             )
+
+
+def test_extra_coords_of_some_nodes_keep_those_nodes():
+    extra = ExtraCoords("zscore", ("zscore",), np.arange(3.0).reshape(3, 1, 1), nodes=["n1"])
+    (track,) = _pose(extra_coords=(extra,)).tracks
+    assert track.extra_coords[0].nodes == ("n1",)
+    np.testing.assert_array_equal(track.extra_coords[0].values[:, 0, 0], [0.0, 1.0, 2.0])

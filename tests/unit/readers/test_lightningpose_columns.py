@@ -17,11 +17,18 @@ def test_axis_columns_form_a_group_and_other_labels_are_their_own():
 
 def test_known_groups_get_units_of_the_poses_and_unknown_ones_none():
     groups = {"ens_var": ("x_ens_var", "y_ens_var"), "quality": ("quality",)}
-    extras = extra_coords_of(groups, lambda columns: columns, "pixels")
+    extras = extra_coords_of(groups, {}, lambda columns: columns, "pixels")
     assert [(e.name, e.unit, e.values) for e in extras] == [
         ("ens_var", "pixels^2", ("x_ens_var", "y_ens_var")),
         ("quality", "n.a.", ("quality",)),
     ]
     assert extras[1].description == "Column(s) quality of every keypoint, as LightningPose wrote them."
     # EKS's 3D latents: the calibration's unit, which the file does not record.
-    assert {e.unit for e in extra_coords_of(groups, lambda columns: columns, None)} == {"n.a."}
+    assert {e.unit for e in extra_coords_of(groups, {}, lambda columns: columns, None)} == {"n.a."}
+    # A group only some keypoints have (EKS run on a subset): viewed and named for those keypoints.
+    partial = extra_coords_of(groups, {"quality": ("nose",)}, lambda columns, parts=None: (columns, parts), "pixels")
+    assert [(e.nodes, e.values) for e in partial] == [
+        (None, (("x_ens_var", "y_ens_var"), None)),
+        (("nose",), (("quality",), ("nose",))),
+    ]
+    assert partial[1].description == "Column(s) quality of the keypoints that have them, as LightningPose wrote them."

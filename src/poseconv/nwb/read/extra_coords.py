@@ -37,8 +37,9 @@ def read_extra_coords(module: Any, pose_estimation_name: str, nodes: Sequence[st
     Returns
     -------
     tuple of ExtraCoords
-        One per group, in the order written; ``values`` ``(n_frames, nodes, columns)``, NaN for a
-        node without a series. Empty when the file holds none.
+        One per group, in the order written; ``values`` ``(n_frames, nodes, columns)``. A group with
+        series for only some nodes (written so, as every node gets one otherwise) has those as its
+        ``nodes``, in skeleton order. Empty when the file holds none.
     """
     group = module.get(extra_coords_name(pose_estimation_name))
     if group is None:
@@ -61,17 +62,22 @@ def read_extra_coords(module: Any, pose_estimation_name: str, nodes: Sequence[st
                 "values": np.full((n_frames, len(nodes), len(columns)), np.nan),
                 "description": _attr_text(series.attrs.get("description")),
                 "unit": _attr_text(series["data"].attrs.get("unit")) or "n.a.",
+                "held": np.zeros(len(nodes), dtype=bool),
             },
         )
+        entry["held"][index[facts["node"]]] = True
         values = np.asarray(series["data"][()], dtype="float64").reshape(-1, len(entry["columns"]))
         entry["values"][: len(values), index[facts["node"]]] = values[:n_frames]
     return tuple(
         ExtraCoords(
             name=name,
             columns=entry["columns"],
-            values=entry["values"],
+            values=entry["values"] if entry["held"].all() else entry["values"][:, entry["held"]],
             description=entry["description"],
             unit=entry["unit"],
+            nodes=None
+            if entry["held"].all()
+            else tuple(n for n, held in zip(nodes, entry["held"], strict=True) if held),
         )
         # h5py lists series by name; the groups go back in the order the tool wrote them.
         for name, entry in sorted(found.items(), key=lambda item: item[1]["position"])

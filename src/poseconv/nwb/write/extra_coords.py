@@ -13,7 +13,8 @@ processing module:
   variances), ``description`` the group's description, the timestamps linked to the
   pose series' (or the same rate and starting time), and ``comments`` a JSON object
   ``{"node": ..., "group": ..., "columns": [...]}`` that :func:`poseconv.nwb.read.extra_coords.read_extra_coords`
-  uses to give the values back to the node and columns they came from.
+  uses to give the values back to the node and columns they came from. A group only some nodes have
+  (:attr:`~poseconv.model.ExtraCoords.nodes`) has series for those nodes only.
 
 Values are streamed to the file chunk by chunk, as the pose series are.
 """
@@ -77,7 +78,8 @@ def write_extra_coords(
     check_name_beside(behavior, name, pose_estimation_name)
     container = BehavioralTimeSeries(name=name)
     for position, extra in enumerate(track.extra_coords):
-        for index, node in enumerate(nodes):
+        # A group only some nodes have (EKS smoothing a subset of the keypoints) gets series for those only.
+        for index, node in enumerate(nodes if extra.nodes is None else extra.nodes):
             container.add_timeseries(
                 TimeSeries(
                     name=f"{node}_{extra.name}".replace("/", "_").replace(":", "_"),
