@@ -49,6 +49,7 @@ __all__ = [
     "METRICS_SUFFIXES",
     "find_view_files",
     "is_metrics_file_name",
+    "metrics_of",
     "read_anipose_calibration",
     "read_lightning_pose_multiview",
     "view_names_of_files",
@@ -65,9 +66,28 @@ _EKS_VIEW = re.compile(r"multicam_(?P<view>.+)_results")
 BBOX_SUFFIX = "_bbox"
 
 
+#: The labeled frames Lightning Pose's train.py evaluates besides the training set (CollectedData_new.csv, _test.csv):
+#: it writes the metrics of their predictions into the model folder as predictions<metric>_new.csv / _test.csv.
+EVALUATION_SETS = ("_new", "_test")
+
+
+def metrics_of(path: str | Path) -> tuple[str, str] | None:
+    """Return the metric suffix and evaluation set of a Lightning Pose metrics file's name; None for another name.
+
+    ``<stem>_temporal_norm.csv`` gives ``("_temporal_norm", "")``, ``predictions_pixel_error_new.csv``
+    ``("_pixel_error", "_new")``.
+    """
+    stem = Path(path).stem
+    for suffix in METRICS_SUFFIXES:
+        for evaluated in ("", *EVALUATION_SETS):
+            if stem.endswith(suffix + evaluated):
+                return suffix, evaluated
+    return None
+
+
 def is_metrics_file_name(path: str | Path) -> bool:
     """Whether ``path`` is named as a Lightning Pose metrics file (``<predictions stem>_temporal_norm.csv``, ...)."""
-    return Path(path).stem.endswith(METRICS_SUFFIXES)
+    return metrics_of(path) is not None
 
 
 def _holds_no_poses(path: Path) -> bool:

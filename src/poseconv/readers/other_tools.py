@@ -19,9 +19,6 @@ from .safety.input_checks import is_hdf5
 
 __all__ = ["other_tool_problem"]
 
-# The labeled frames Lightning Pose's train.py evaluates besides the training set (CollectedData_new.csv, _test.csv).
-_EVALUATION_SETS = ("_new", "_test")
-
 
 def _jabs(path: Path) -> str | None:
     # JABS pose files (JAX Animal Behavior System, also written by sleap-io's save_jabs): an HDF5 file whose
@@ -58,19 +55,15 @@ def _anipose(path: Path) -> str | None:
 
 def _lightning_pose_side_file(path: Path) -> str | None:
     # Written next to the predictions <stem>.csv by Lightning Pose (metrics.py, litpose create_bbox).
-    from .lightningpose_multiview import BBOX_SUFFIX, METRICS_SUFFIXES
+    from .lightningpose_multiview import BBOX_SUFFIX, metrics_of
 
-    for suffix in METRICS_SUFFIXES:
-        # train.py also copies the metrics of its predictions on CollectedData_new.csv / _test.csv into the
-        # model folder as predictions<metric>_new.csv / _test.csv, computed from predictions_new.csv / _test.csv.
-        for evaluated in ("", *_EVALUATION_SETS):
-            if path.stem.endswith(suffix + evaluated):
-                metric = suffix.strip("_").replace("_", " ")
-                return (
-                    f"is a Lightning Pose metrics file ({metric} per keypoint and frame), not poses. It is computed "
-                    f"from the predictions {path.stem.removesuffix(suffix + evaluated)}{evaluated}.csv beside it; "
-                    "poseconv converts the predictions, not their metrics."
-                )
+    if (metrics := metrics_of(path)) is not None:
+        suffix, evaluated = metrics
+        return (
+            f"is a Lightning Pose metrics file ({suffix.strip('_').replace('_', ' ')} per keypoint and frame), not "
+            f"poses. It is computed from the predictions {path.stem.removesuffix(suffix + evaluated)}{evaluated}.csv "
+            "beside it; poseconv converts the predictions, not their metrics."
+        )
     if path.stem.endswith(BBOX_SUFFIX):
         return (
             "is the bounding boxes Lightning Pose's create_bbox writes, not poses; poseconv converts the "

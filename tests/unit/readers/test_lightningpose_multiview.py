@@ -86,6 +86,10 @@ def test_view_names_come_from_the_file_names_without_a_config(tmp_path):
 def test_metrics_files_are_never_read_as_poses(session):
     metrics = session["top"].with_name(session["top"].stem + "_temporal_norm.csv")
     assert is_metrics_file_name(metrics) and not is_metrics_file_name(session["top"])
+    # train.py's metrics of its predictions on CollectedData_new.csv / _test.csv, in the model folder.
+    assert is_metrics_file_name("predictions_top_pixel_error_new.csv")
+    assert is_metrics_file_name("predictions_top_pca_singleview_error_test.csv")
+    assert not is_metrics_file_name("predictions_top_new.csv")
     with pytest.raises(InvalidSourceFileError, match="metrics files"):
         read_lightning_pose_multiview(session["bot"], view_file_paths=[metrics], view_names=["bot", "temporal"])
 
@@ -96,6 +100,7 @@ def test_a_folder_s_metrics_and_bounding_box_files_are_skipped(session):
     for path in session.values():
         path.with_name(f"{path.stem}_bbox.csv").write_text("frame,x,y,h,w\n0,1,2,3,4\n")
         path.with_name(f"{path.stem}_temporal_norm.csv").write_text("nose,tail\n1,2\n")
+        path.with_name(f"{path.stem}_pixel_error_new.csv").write_text("nose,tail\n1,2\n")
     data = read_lightning_pose_multiview(session["top"].parent, view_names=list(LP_VIEWS))
     assert list(data.cameras) == list(LP_VIEWS)
     for view in LP_VIEWS:
