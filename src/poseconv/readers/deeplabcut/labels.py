@@ -9,7 +9,11 @@ that they agree with each other and with the project's ``config.yaml``, and gath
 when it exists here, at that path or in the project's ``videos/`` folder.
 
 ``machinelabels-iter<N>.h5`` files in the same folders are predictions written during
-refinement, not human labels; they are refused with a pointer to the CollectedData file.
+refinement, not human labels; they are refused with a pointer to the CollectedData file. Any other
+table given as labels (a ``CollectedData_<scorer>`` file, or a file the user chose to read as labels)
+whose likelihood columns hold values is read as labels without them, with a warning, as DeepLabCut
+reads it: napari-deeplabcut 0.3.0.0 saved the likelihood of the refined machine labels into
+CollectedData (DeepLabCut issue #3319).
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ __all__ = [
     "read_deeplabcut_labels_table",
 ]
 
+# The refinement step's predictions (machinelabels-iter<N>.h5), which DeepLabCut never reads as labels.
+_MACHINE_LABELS = "machinelabels"
 _REFERENCE_FRAME = (
     "(0, 0) is the top-left corner of the labeled image (the video frame DeepLabCut extracted); "
     "x increases to the right and y increases downward, in pixels."
@@ -76,7 +82,7 @@ def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
     ``labeled-data/<video>/`` folder with image-indexed rows counts too.
     """
     path = Path(file_path)
-    if path.suffix.lower() not in SUFFIXES or path.name.startswith("machinelabels"):
+    if path.suffix.lower() not in SUFFIXES or path.name.startswith(_MACHINE_LABELS):
         # machinelabels files are the refinement step's predictions; the predictions reader explains them.
         return False
     rows = _csv_rows(path) if path.suffix.lower() == ".csv" else None
@@ -242,7 +248,7 @@ def _read_tables(files: list[Path]) -> tuple[list[tuple[Path, Any, LabelFile, st
     header = _ProjectHeader()
     tables = []
     for path in files:
-        frame, layout = read_deeplabcut_labels_table(path)
+        frame, layout = read_deeplabcut_labels_table(path, drop_scores=not path.name.startswith(_MACHINE_LABELS))
         scorer, multi, individuals, animal_parts, unique_parts = _file_header(path, frame)
         if header.first_file is None:
             header = _ProjectHeader(path, multi, animal_parts, unique_parts)

@@ -19,12 +19,13 @@ too, and reads them with the functions here.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ...errors import InvalidSourceFileError
+from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import VideoInfo
 from ...model.location import where_linked
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile
@@ -152,8 +153,12 @@ def _unnamed_scorer(columns: Any) -> Any:
     return pd.MultiIndex.from_tuples([("", *column[1:]) for column in columns], names=columns.names)
 
 
-def _check_columns(frame: Any, path: Path) -> Any:
-    """Return the labels table ``frame`` with its columns checked, empty likelihood columns left out."""
+def _check_columns(frame: Any, path: Path, *, drop_scores: bool = False) -> Any:
+    """Return the labels table ``frame`` with its columns checked, empty likelihood columns left out.
+
+    With ``drop_scores``, likelihood columns holding values beside rows of images are left out too,
+    with a warning (see :func:`read_deeplabcut_labels_table`).
+    """
     names = tuple(frame.columns.names)
     if names not in DLC_LEVELS:
         raise InvalidSourceFileError(
@@ -168,6 +173,9 @@ def _check_columns(frame: Any, path: Path) -> Any:
         coords.discard("likelihood")
     if "likelihood" in coords:
         example = frame.index[0] if len(frame.index) else None
+        if drop_scores and example is not None and not isinstance(example, int | np.integer):
+            _warn_scores_dropped(path)
+            return _check_columns(frame.drop(columns="likelihood", level="coords"), path)
         if example is not None and not isinstance(example, int | np.integer):
             # Scored rows of images (machinelabels): the same words as when read as predictions, which refuse
             # them too, so that neither reading sends the user to the other.
@@ -182,6 +190,19 @@ def _check_columns(frame: Any, path: Path) -> Any:
             "visible flag)."
         )
     return frame
+
+
+def _warn_scores_dropped(path: Path) -> None:
+    """Warn that the likelihood of a labels table was left out, as DeepLabCut leaves it out."""
+    warnings.warn(
+        f"{path}: labels with a likelihood column (napari-deeplabcut 0.3.0.0 saved the likelihood of the "
+        "machine labels a user refined into CollectedData; DeepLabCut issue #3319): read as human labels "
+        "without it, as DeepLabCut reads them to build a training set (merge_annotateddatasets drops "
+        "likelihood columns). If this file is a model's predictions on images rather than labels, do not "
+        "convert it as labels.",
+        PoseconvWarning,
+        stacklevel=5,
+    )
 
 
 def _with_path_rows(frame: Any) -> Any:
@@ -214,13 +235,19 @@ def _row_labels(frame: Any, path: Path) -> str:
     return "column"
 
 
-def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]:
+def read_deeplabcut_labels_table(file_path: str | Path, *, drop_scores: bool = False) -> tuple[Any, LabelFile]:
     """Read one CollectedData table with named column levels, and how it lays out its rows.
 
     Parameters
     ----------
     file_path : str or pathlib.Path
         A ``CollectedData_<scorer>.h5`` or ``.csv``.
+    drop_scores : bool, default: False
+        Read a table of labeled images whose likelihood columns hold values as labels, those columns
+        left out with a warning, as DeepLabCut does (``trainingsetmanipulation.merge_annotateddatasets``
+        calls ``drop_likelihood_columns``): napari-deeplabcut 0.3.0.0 saved the likelihood of refined
+        machine labels into CollectedData. Otherwise such a table (machinelabels, Lightning Pose's
+        ``predictions.csv``) is refused as a model's predictions.
 
     Returns
     -------
@@ -234,7 +261,7 @@ def read_deeplabcut_labels_table(file_path: str | Path) -> tuple[Any, LabelFile]
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut CollectedData")
     frame, header = _read_labels_frame(path)
-    frame = _check_columns(frame, path)
+    frame = _check_columns(frame, path, drop_scores=drop_scores)
     frame.columns = _unnamed_scorer(frame.columns)
     frame = _with_path_rows(frame)
     row_labels = _row_labels(frame, path)

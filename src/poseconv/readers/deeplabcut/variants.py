@@ -133,7 +133,8 @@ def labeled_rows_error(path: Path, example: Any, *, scored: bool = False) -> Inv
             "human labels, the two kinds poseconv converts (a time-lapse analysis, whose rows are the image "
             "names of its folder, converts as that folder's frames). Convert the predictions on the video (Lightning "
             "Pose: video_preds/<video>.csv) or the human labels (CollectedData), with --source dlc-labels or "
-            "--source lp-labels."
+            "--source lp-labels; human labels saved with a likelihood column (napari-deeplabcut 0.3.0.0 kept the "
+            "refined machine labels' in CollectedData) are read as labels, without it, by --source dlc-labels."
         )
     return InvalidSourceFileError(
         f"{path}: rows are labeled images such as {example!r}, not frame numbers; this is labeled/training "

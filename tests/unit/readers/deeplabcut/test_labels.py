@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from poseconv.errors import InvalidSourceFileError
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning
 from poseconv.readers.deeplabcut import read_deeplabcut
 from poseconv.readers.deeplabcut.labels import (
     find_project_folder,
     frame_index_from_image,
+    is_deeplabcut_labels_file,
     read_deeplabcut_labels,
     read_deeplabcut_labels_table,
 )
@@ -315,12 +316,50 @@ def test_labels_sleap_io_writes_in_deeplabcuts_layout_are_read_as_labels(tmp_pat
     assert training.source_software == "sleap-io"
     description = default_training_metadata(training)["Pose"]["PoseTraining"]["description"]
     assert "written in DeepLabCut's layout by sleap-io" in description and "Labeled by" not in description
-    # A likelihood with values is a model's: still refused as labels.
+    # A likelihood with values, in a file given as labels, is left out with a warning, as DeepLabCut does.
     table = pd.read_csv(path, header=[0, 1, 2, 3], index_col=0)
     table.loc[:, table.columns.get_level_values(-1) == "likelihood"] = 0.9
     table.to_csv(tmp_path / "scored.csv")
-    with pytest.raises(InvalidSourceFileError, match="scored.csv: rows are images such as"):
-        read_deeplabcut_labels(tmp_path / "scored.csv")
+    with pytest.warns(PoseconvWarning, match="scored.csv: labels with a likelihood column"):
+        assert len(read_deeplabcut_labels(tmp_path / "scored.csv").frames) == len(training.frames)
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+def test_labels_napari_deeplabcut_saved_with_a_likelihood_are_read_as_deeplabcut_reads_them(tmp_path, suffix):
+    # napari-deeplabcut 0.3.0.0 kept the likelihood of the machine labels a user refined when it saved them
+    # into CollectedData_<scorer> (DeepLabCut issue #3319): NaN on the frames labeled by hand, values on the
+    # refined ones. DeepLabCut drops the column (merge_annotateddatasets -> drop_likelihood_columns); the
+    # file was refused as "a model's predictions", and a project holding it failed whole.
+    columns = pd.MultiIndex.from_product(
+        [["me"], ["snout", "tail"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    values = np.arange(30, dtype=float).reshape(5, 6)
+    values[:3, 2::3] = np.nan
+    values[3:, 2::3] = 0.9
+    rows = pd.MultiIndex.from_tuples([("labeled-data", "m1", f"img{i:03d}.png") for i in (1, 5, 9, 120, 130)])
+    table = pd.DataFrame(values, columns=columns, index=rows)
+    folder = tmp_path / "labeled-data" / "m1"
+    folder.mkdir(parents=True)
+    path = folder / f"CollectedData_me{suffix}"
+    if suffix == ".h5":
+        table.to_hdf(path, key="df_with_missing", mode="w")
+    else:
+        table.to_csv(path)
+    assert is_deeplabcut_labels_file(path)
+    with pytest.warns(PoseconvWarning, match="read as human labels without it, as DeepLabCut reads them"):
+        training = read_deeplabcut_labels(path)
+    dlc_view = table.loc[:, table.columns.get_level_values("coords") != "likelihood"]
+    assert [frame.frame_index for frame in training.frames] == [1, 5, 9, 120, 130]
+    for frame, expected in zip(training.frames, dlc_view.to_numpy(), strict=True):
+        (instance,) = frame.instances
+        np.testing.assert_array_equal(instance.points, expected.reshape(2, 2))
+    # The refinement step's own predictions stay refused as labels, and read as predictions they are explained.
+    machine = folder / "machinelabels-iter0.h5"
+    table.to_hdf(machine, key="df_with_missing", mode="w")
+    with pytest.raises(InvalidSourceFileError, match="machinelabels-iter0.h5: rows are images such as"):
+        read_deeplabcut_labels(machine)
+    with pytest.raises(InvalidSourceFileError, match="are read as labels, without it, by --source dlc-labels"):
+        read_deeplabcut(machine)
 
 
 def test_labels_with_an_empty_likelihood_read_as_predictions_are_called_labels(tmp_path):
