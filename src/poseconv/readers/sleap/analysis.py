@@ -16,7 +16,6 @@ otherwise see the ``untracked`` option of :func:`read_sleap_analysis`.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,7 +39,7 @@ from .common import (
     track_name,
     unique_names,
 )
-from .videos import analysis_video_stem, export_video, shape_facts, video_key
+from .videos import analysis_video, analysis_video_stem, video_key
 
 __all__ = ["read_sleap_analysis"]
 
@@ -271,12 +270,15 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
     track_names = _name_slots(arrays, path, facts["video_path"], untracked)
     video_path = facts["video_path"]
     backend_metadata = facts["backend_metadata"]
-    n_video_frames, frame_size, fps = shape_facts(backend_metadata if isinstance(backend_metadata, dict) else {})
     key = video_key(video_path, video_key(analysis_video_stem(path.name), "video"))
-    video, how = export_video(path, video_path or None, key)
-    if how is not None:
-        notes["video_found_by"] = how
-    video = dataclasses.replace(video, n_frames=n_video_frames, frame_size=frame_size, fps=fps)
+    video, video_notes = analysis_video(
+        path, video_path or None, backend_metadata if isinstance(backend_metadata, dict) else {}, key
+    )
+    key, fps = video.key, video.fps
+    if video_notes.get("found_by") is not None:
+        notes["video_found_by"] = video_notes["found_by"]
+    if "package" in video_notes:
+        notes["video_package"] = video_notes["package"]
     point_scores, instance_scores, tracking_scores = (arrays.scores[name] for name in _SCORES)
     pose_tracks = [
         PoseTrack(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ from ...model import VideoInfo
 from ...model.location import is_absolute_anywhere, named_file, recorded_file_name, where_linked
 from ..deeplabcut.project import find_video
 from ..side_files import side_folders
-from .common import unique_names
+from .common import is_slp_file, unique_names
 
 __all__ = [
+    "analysis_video",
     "analysis_video_stem",
     "describe_videos",
     "export_video",
@@ -173,65 +175,177 @@ def video_crop(backend_metadata: dict[str, Any]) -> list[int] | None:
         return None
 
 
+def _backend_metadata(video: Any) -> dict[str, Any]:
+    return dict(getattr(video, "backend_metadata", {}) or {})
+
+
+def _in_hdf5(video: Any) -> bool:
+    """Whether a sleap-io ``Video`` is frames stored as images in an HDF5 dataset (SLEAP's HDF5Video)."""
+    return bool(_backend_metadata(video).get("dataset")) and isinstance(video.filename, str)
+
+
+def _origin(video: Any) -> Any | None:
+    """Return the video the frames of an embedded video came from: the end of its ``source_video`` chain.
+
+    Frames embedded from a package that itself embeds them (sleap-nn ``track -i labels.pkg.slp`` saving with
+    ``restore_original_videos=False``; sleap-io ``Labels.save`` -> ``embed_videos``) record that package as their
+    ``source_video`` and the package's own source beneath it (sleap_io/io/slp.py ``make_video``): the video is at
+    the end. None when nothing is recorded.
+    """
+    origin, seen = getattr(video, "source_video", None), set()
+    while origin is not None and getattr(origin, "source_video", None) is not None and id(origin) not in seen:
+        seen.add(id(origin))
+        origin = origin.source_video
+    return origin
+
+
+def image_sequence(filenames: Sequence[str], base_dir: Path) -> tuple[tuple[Path, ...] | None, str | None]:
+    """Find the images of an image-sequence video (sleap-io's ImageVideo, SLEAP's "Add images"), by SLEAP's rules.
+
+    Returns
+    -------
+    tuple
+        The images here, in frame order, when every one is (else None), and how the first was found.
+    """
+    found = [find_local_video(str(f), base_dir) for f in filenames]
+    if found and all(image is not None for image, _ in found):
+        return tuple(image for image, _ in found if image is not None), found[0][1]
+    return None, None
+
+
+@dataclass
+class _Linked:
+    """What :func:`_link` found of a video: its key, recorded path, local file or images, and how."""
+
+    key: str
+    original: str | None = None
+    local: Path | None = None
+    how: str | None = None
+    image_files: tuple[Path, ...] | None = None
+
+
+def _link(video: Any, slp_path: Path, fallback_key: str, facts: dict[str, Any]) -> _Linked:
+    """Describe the external file of a video that is no embedded image (or nothing, for None)."""
+    if video is None:
+        return _Linked(fallback_key)
+    filename = video.filename
+    if _in_hdf5(video):
+        # Images in an HDF5 file, with no video they came from: nothing to link; the file is recorded.
+        facts["images_file"] = filename
+        return _Linked(video_key(filename, fallback_key), original=filename)
+    if isinstance(filename, (list, tuple)):
+        # An image sequence ("single image video"): linked as its images when every one is here.
+        facts["image_files"] = [str(f) for f in filename]
+        original = str(filename[0]) if filename else None
+        images, how = image_sequence(facts["image_files"], slp_path.parent)
+        return _Linked(video_key(original, fallback_key), original=original, how=how, image_files=images)
+    original = str(filename) if filename else None
+    local, how = find_local_video(original, slp_path.parent)
+    return _Linked(video_key(original, fallback_key), original=original, local=local, how=how)
+
+
 def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, dict[str, Any]]:
     """Describe one sleap-io ``Video`` of a ``.slp`` without opening it; return it and facts for the notes."""
     facts: dict[str, Any] = {"index": index}
-    backend_metadata = dict(getattr(video, "backend_metadata", {}) or {})
+    backend_metadata = _backend_metadata(video)
     filename = video.filename
-    source_video = getattr(video, "source_video", None)
     # Frames stored as images in an HDF5 dataset (SLEAP's HDF5Video): in this package, or in another one
     # (predictions made on a .pkg.slp). Neither is a video file to open or to link.
-    in_hdf5 = bool(backend_metadata.get("dataset")) and isinstance(filename, str)
-    embedded = in_hdf5 and (
-        filename in (".", "") or Path(filename).resolve() == slp_path.resolve() or source_video is not None
+    embedded = _in_hdf5(video) and (
+        filename in (".", "") or Path(filename).resolve() == slp_path.resolve() or video.source_video is not None
     )
     n_frames, frame_size, fps = shape_facts(backend_metadata)
     crop = video_crop(backend_metadata)
     if crop is not None:
         facts["crop"] = crop
-    image_files = None
+    fallback_key = f"video{index}"
     if embedded:
         # Images embedded in a package: the only external video is the one they came from.
         facts["embedded_images"] = True
         if filename not in (".", "") and Path(filename).resolve() != slp_path.resolve():
             facts["images_file"] = filename
-        original = source_video.filename if source_video is not None else None
-        original = original if isinstance(original, str) else None
-        n_frames, frame_size, source_fps = shape_facts(dict(getattr(source_video, "backend_metadata", {}) or {}))
+        video = _origin(video)
+        video = video if video is None or isinstance(video.filename, str) else None
+        origin_metadata = _backend_metadata(video)
+        n_frames, frame_size, source_fps = shape_facts(origin_metadata)
+        if origin_metadata.get("has_embedded_images"):
+            n_frames = None  # the frames a package holds, not the video's
         fps = fps or source_fps
-        local, how = find_local_video(original, slp_path.parent)
-        key = video_key(original, video_key(slp_path.name.removesuffix(".slp").removesuffix(".h5"), f"video{index}"))
-    elif in_hdf5:
-        # Images in an HDF5 file, with no video they came from: nothing to link; the file is recorded.
-        facts["images_file"] = filename
-        original, local, how = filename, None, None
-        key = video_key(original, f"video{index}")
-    elif isinstance(filename, (list, tuple)):
-        # An image sequence ("single image video"): linked as its images when every one is here.
-        facts["image_files"] = [str(f) for f in filename]
-        original = str(filename[0]) if filename else None
-        found = [find_local_video(str(f), slp_path.parent) for f in filename]
-        if found and all(image is not None for image, _ in found):
-            image_files = tuple(image for image, _ in found)
-            facts["found_by"] = found[0][1]
-        local, how = None, None
-        key = video_key(original, f"video{index}")
-    else:
-        original = str(filename) if filename else None
-        local, how = find_local_video(original, slp_path.parent)
-        key = video_key(original, f"video{index}")
-    if local is not None:
-        facts["found_by"] = how
+        fallback_key = video_key(slp_path.name.removesuffix(".slp").removesuffix(".h5"), fallback_key)
+    linked = _link(video, slp_path, fallback_key, facts)
+    if linked.local is not None or linked.image_files is not None:
+        facts["found_by"] = linked.how
     info = VideoInfo(
-        key=key,
-        original_path=original,
-        path=local,
+        key=linked.key,
+        original_path=linked.original,
+        path=linked.local,
         n_frames=n_frames,
         frame_size=frame_size,
         fps=fps,
-        image_files=image_files,
+        image_files=linked.image_files,
     )
     return info, facts
+
+
+def _packaged_video(path: Path, recorded: str, backend_metadata: dict[str, Any], key: str) -> tuple[VideoInfo, dict]:
+    """Describe the video of an analysis export whose recorded video is frames in an HDF5 file (a ``.pkg.slp``).
+
+    sleap-io's ``save_analysis_h5`` of predictions on a package (sleap-nn ``track -i labels.pkg.slp``) records the
+    package as ``video_path`` and its HDF5Video as ``video_backend_metadata`` (sleap_io/io/analysis_h5.py
+    ``write_labels``); SLEAP's GUI export records the package's path (sleap/info/write_tracking_h5.py ``main``).
+    The package is no video: when it is here, the video its frames came from is read from its ``videos_json``
+    with sleap-io (the video of the same dataset, or its only one) and described as the ``.slp`` reader does;
+    otherwise nothing is linked and the package is the recorded path.
+    """
+    local, _ = find_local_video(recorded, path.parent)
+    _, frame_size, fps = shape_facts(backend_metadata)  # its frame count is the package's, not the video's
+    if local is None or not is_slp_file(local):
+        return VideoInfo(key=key, original_path=None if local else recorded, frame_size=frame_size, fps=fps), {}
+    from sleap_io.io import slp as sio_slp
+
+    try:
+        videos = sio_slp.read_videos(str(local), open_backend=False)
+    except (OSError, KeyError, ValueError, TypeError):
+        videos = []
+    dataset = backend_metadata.get("dataset")
+    same = [i for i, video in enumerate(videos) if dataset and _backend_metadata(video).get("dataset") == dataset]
+    same = same or ([0] if len(videos) == 1 and not dataset else [])
+    if len(same) != 1:
+        return VideoInfo(key=key, frame_size=frame_size, fps=fps), {"package": str(local)}
+    info, facts = slp_video_info(videos[same[0]], same[0], local)
+    return info, {**facts, "package": str(local)}
+
+
+def analysis_video(
+    path: Path, recorded: str | None, backend_metadata: dict[str, Any], key: str
+) -> tuple[VideoInfo, dict[str, Any]]:
+    """Describe the video of an analysis ``.h5`` export from what it records (no video is opened).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The export.
+    recorded : str, optional
+        Its ``video_path``.
+    backend_metadata : dict
+        Its ``video_backend_metadata`` (sleap-io's exports; empty for SLEAP's).
+    key : str
+        The video's key when nothing better is known.
+
+    Returns
+    -------
+    tuple
+        The video and facts for the notes (``found_by``: how its local file was found).
+    """
+    is_package = recorded and (
+        bool(backend_metadata.get("dataset")) or recorded_file_name(recorded).lower().endswith((".slp", ".h5"))
+    )
+    if recorded and is_package:
+        return _packaged_video(path, recorded, backend_metadata, key)
+    n_frames, frame_size, fps = shape_facts(backend_metadata)
+    video, how = export_video(path, recorded, key)
+    facts = {"found_by": how} if how is not None else {}
+    return dataclasses.replace(video, n_frames=n_frames, frame_size=frame_size, fps=fps), facts
 
 
 def describe_videos(videos: Sequence[Any], slp_path: Path) -> tuple[list[VideoInfo], list[dict[str, Any]]]:
