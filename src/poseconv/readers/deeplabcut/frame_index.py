@@ -42,7 +42,8 @@ def parse_frame_index(frame: Any, path: Path, *, images_as_frames: bool = False)
     """Return the frame numbers of a predictions table's rows, checked to be increasing and not negative.
 
     With ``images_as_frames``, rows labelled by the images of a time-lapse folder
-    (:func:`time_lapse_images`) are frames 0, 1, 2, ... in row order.
+    (:func:`time_lapse_images`) are frames 0, 1, 2, ... in row order (put in the order of their image names
+    after, by :func:`~.time_lapse.in_image_order`).
 
     Raises
     ------
@@ -55,7 +56,7 @@ def parse_frame_index(frame: Any, path: Path, *, images_as_frames: bool = False)
         values = np.asarray(index, dtype="int64")
     except (TypeError, ValueError) as err:
         values = _frame_labels(index)
-        if values is None and images_as_frames and time_lapse_images(index) is not None:
+        if values is None and images_as_frames and time_lapse_images(index, path) is not None:
             values = np.arange(len(index), dtype="int64")
         if values is None and _labelled_by_times(index):
             raise _times_error(path, index) from err

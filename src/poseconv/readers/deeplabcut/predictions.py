@@ -49,7 +49,7 @@ from .table import (
     predictions_header,
     scorer_span,
 )
-from .time_lapse import time_lapse_video
+from .time_lapse import in_image_order, time_lapse_video
 from .variants import (
     LEVEL_NAMES,
     first_cells,
@@ -450,6 +450,7 @@ def read_deeplabcut(
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut predictions")
     frame, frame_numbers = open_live_flat(path) or open_predictions(path, images_as_frames=True)
+    frame = in_image_order(frame, path)
     scorer, bodyparts, coords = _parse_columns(frame, path)
     side = _side_files(path, scorer, config_file_path, metadata_file_path, find_side_files)
     multi_animal = "individuals" in frame.columns.names

@@ -1,37 +1,89 @@
 """DeepLabCut's time-lapse analysis (``analyze_time_lapse_frames``): predictions on the images of a folder.
 
-DeepLabCut writes ``<folder><scorer>.h5`` (and ``.csv``) into the folder of the images it analysed,
-one row an image, labelled by its file name, in the sorted order of the folder; it records no frame
-rate. poseconv reads the rows as frames 0, 1, 2, ... of an image-sequence video, the folder, whose
-images are linked when every one is here (as SLEAP's image sequences are); the times come from the
-user (``--fps``, ``--timestamps``).
+DeepLabCut writes its predictions into the folder of the images it analysed, one row an image, and
+records no frame rate:
+
+* DeepLabCut 2 (TensorFlow, ``predict_videos.analyze_time_lapse_frames``) writes ``<folder><scorer>.h5``
+  (and ``.csv``), each row labelled by the image's file name, in the sorted order of the folder.
+* DeepLabCut 3 (PyTorch, ``compat.analyze_time_lapse_frames``) runs ``analyze_images(images=folder,
+  output_dir=folder)``, which writes ``image_predictions_<scorer>.h5`` (key ``predictions``; and
+  ``.csv``), each row labelled by the image's path (``str(path)``) in the order ``Path.iterdir`` lists
+  them (``analyze_images.parse_images_and_image_folders``), not sorted. ``analyze_images`` writes the
+  same file for images given otherwise, into the first image's folder unless ``output_dir`` says
+  elsewhere: it is read the same way when every image is in the file's folder.
+
+poseconv reads the images as the frames of an image-sequence video, the folder, in the order of their
+names (as DeepLabCut 2 sorts them), each row's values on its image's frame; the images are linked
+when every one is here (as SLEAP's image sequences are); the times come from the user (``--fps``,
+``--timestamps``).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ...model import VideoInfo
+from ...model.frame_tables import ArrayTable
 from .variants import IMAGE_SUFFIXES
 
-__all__ = ["time_lapse_images", "time_lapse_video"]
+__all__ = ["in_image_order", "time_lapse_images", "time_lapse_video"]
+
+# DeepLabCut 3's analyze_images names its output after the scorer (analyze_images.py, analyze_images).
+_IMAGE_PREDICTIONS = "image_predictions_"
 
 
-def time_lapse_images(index: Any) -> list[str] | None:
-    """Return the row labels when every one is an image's bare file name, else None.
+def time_lapse_images(index: Any, path: Path | None = None) -> list[str] | None:
+    """Return the image file name of each row of a time-lapse analysis, in row order; None for other rows.
 
-    DeepLabCut's ``analyze_time_lapse_frames`` labels each row by the name of the image it analysed, in the
-    sorted order of the folder it writes into; machine labels, evaluation results and DLC 3's
-    ``analyze_images`` name images by a path (``labeled-data/<video>/img.png``, a full path) instead.
+    DeepLabCut 2 labels each row by the bare name of the image; DeepLabCut 3 (``path``, named
+    ``image_predictions_<scorer>``) by its path, which must be in the file's folder. Machine labels
+    and evaluation results name images by other paths (``labeled-data/<video>/img.png``).
+
+    Parameters
+    ----------
+    index : sequence
+        The table's row labels.
+    path : pathlib.Path, optional
+        The predictions file; without it, only bare names are images of its folder.
     """
     if not len(index) or not isinstance(index[0], str):
         return None  # frame numbers: not looked at row by row
-    names = [label for label in index if isinstance(label, str)]
-    if len(names) != len(index):
+    labels = [label for label in index if isinstance(label, str)]
+    if len(labels) != len(index) or not all(label.lower().endswith(IMAGE_SUFFIXES) for label in labels):
         return None
-    bare = all("/" not in name and "\\" not in name and name.lower().endswith(IMAGE_SUFFIXES) for name in names)
-    return names if bare else None
+    split = [re.split(r"[\\/]", label) for label in labels]
+    if all(len(parts) == 1 for parts in split):
+        return labels
+    if path is None or not path.name.startswith(_IMAGE_PREDICTIONS):
+        return None
+    folders = {tuple(parts[:-1]) for parts in split}
+    folder = folders.pop() if len(folders) == 1 else ()
+    names = [parts[-1] for parts in split]
+    # The images' folder as DeepLabCut was given it (absolute, or relative to where it ran): the file's folder.
+    here = folder and folder[-1] == path.absolute().parent.name and len(set(names)) == len(names)
+    return names if here else None
+
+
+def in_image_order(table: Any, path: Path) -> Any:
+    """Return a time-lapse ``table`` (a FrameTable) with its rows in the order of their image names.
+
+    DeepLabCut 3 writes the rows in ``iterdir`` order; the frames of the folder are its images by name.
+    Other tables, and those already in order, are returned as they are.
+    """
+    images = time_lapse_images(table.index, path)
+    if images is None or images == sorted(images):
+        return table
+    order = np.argsort(np.array(images), kind="stable")
+    ordered = ArrayTable(table.read_frames(0, table.n_frames)[order])
+    ordered.columns = table.columns
+    ordered.index = [table.index[k] for k in order]
+    ordered.positional_levels = getattr(table, "positional_levels", False)
+    ordered.clock_columns = getattr(table, "clock_columns", None) or {}
+    return ordered
 
 
 def time_lapse_video(path: Path, index: Any) -> tuple[VideoInfo, dict[str, Any]] | None:
@@ -42,7 +94,7 @@ def time_lapse_video(path: Path, index: Any) -> tuple[VideoInfo, dict[str, Any]]
     path : pathlib.Path
         The predictions, in the folder of the images.
     index : sequence
-        The table's row labels.
+        The table's row labels, in the order of the images' names (:func:`in_image_order`).
 
     Returns
     -------
@@ -50,7 +102,7 @@ def time_lapse_video(path: Path, index: Any) -> tuple[VideoInfo, dict[str, Any]]
         The folder as a video of ``len(index)`` frames, and the notes naming its images (read back, and
         said in the description when they are not all here).
     """
-    images = time_lapse_images(index)
+    images = time_lapse_images(index, path)
     if images is None:
         return None
     folder = path.absolute().parent

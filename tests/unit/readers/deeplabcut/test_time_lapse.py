@@ -113,3 +113,57 @@ def test_a_time_lapse_exports_back_to_its_own_table(tmp_path):
     (pose,) = read_nwb(out)
     write_deeplabcut(pose, tmp_path / "back.h5")
     pd.testing.assert_frame_equal(pd.read_hdf(tmp_path / "back.h5"), table, check_names=False)
+
+
+DLC3_SCORER = "DLC_Resnet50_lapseJan1shuffle1_snapshot_best-200"
+# The order Path.iterdir may list a folder in: DeepLabCut 3 keeps it (analyze_images.parse_images_and_image_folders).
+DLC3_ORDER = ["img0005.png", "img0001.png", "img0002.png"]
+
+
+def _dlc3_time_lapse(folder, rows):
+    """analyze_time_lapse_frames of DeepLabCut 3: analyze_images(images=folder, output_dir=folder).
+
+    Written as analyze_images writes it: rows str(path) in iterdir order, the 4-level header of
+    build_predictions_dataframe, ``to_hdf(key="predictions")`` (fixed format) and ``to_csv``.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for k, name in enumerate(IMAGES):
+        Image.fromarray(np.full((24, 32), 40 * k, dtype="uint8")).save(folder / name)
+    columns = pd.MultiIndex.from_product(
+        [[DLC3_SCORER], ["animal"], ["nose", "tail"], ["x", "y", "likelihood"]],
+        names=["scorer", "individuals", "bodyparts", "coords"],
+    )
+    table = pd.DataFrame(np.arange(18, dtype=float).reshape(3, 6) / 4 + 0.5, columns=columns, index=rows)
+    table.to_hdf(folder / f"image_predictions_{DLC3_SCORER}.h5", key="predictions")
+    table.to_csv(folder / f"image_predictions_{DLC3_SCORER}.csv")
+    return table
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+@pytest.mark.parametrize("absolute", [True, False], ids=["absolute", "relative"])
+def test_a_deeplabcut_3_time_lapse_puts_each_row_on_its_image(tmp_path, suffix, absolute):
+    # DeepLabCut 3's analyze_time_lapse_frames writes image_predictions_<scorer>.h5, rows the images' paths in
+    # iterdir order: before, refused as "predictions on separate images". The frames are the images by name,
+    # as DeepLabCut 2 sorts them, each with the values of its own row.
+    folder = tmp_path / "session1"
+    rows = [str(folder / name) if absolute else f"session1/{name}" for name in DLC3_ORDER]
+    table = _dlc3_time_lapse(folder, rows)
+    pose = read_deeplabcut(folder / f"image_predictions_{DLC3_SCORER}{suffix}")
+    (track,) = pose.tracks
+    positions, confidence = np.asarray(track.positions[:]), np.asarray(track.confidence[:])
+    for frame, name in enumerate(IMAGES):
+        row = table.iloc[DLC3_ORDER.index(name)].to_numpy()
+        np.testing.assert_array_equal(positions[frame].ravel(), row[[0, 1, 3, 4]])
+        np.testing.assert_array_equal(confidence[frame], row[[2, 5]])
+    video = pose.videos[track.video]
+    assert video.key == "session1" and video.n_frames == 3
+    assert video.image_files == tuple(folder / name for name in IMAGES)
+    assert pose.notes["videos"]["session1"]["image_files"] == IMAGES
+
+
+def test_deeplabcut_3_predictions_on_images_of_another_folder_are_still_refused(tmp_path):
+    # analyze_images(images=..., output_dir=elsewhere): the file is not in the images' folder.
+    folder = tmp_path / "session1"
+    _dlc3_time_lapse(folder, [f"/data/imgs/{name}" for name in DLC3_ORDER])
+    with pytest.raises(InvalidSourceFileError, match="predictions on separate images"):
+        read_deeplabcut(folder / f"image_predictions_{DLC3_SCORER}.h5")
