@@ -272,13 +272,15 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
     backend_metadata = facts["backend_metadata"]
     key = video_key(video_path, video_key(analysis_video_stem(path.name), "video"))
     video, video_notes = analysis_video(
-        path, video_path or None, backend_metadata if isinstance(backend_metadata, dict) else {}, key
+        path,
+        video_path or None,
+        backend_metadata if isinstance(backend_metadata, dict) else {},
+        key,
+        labels=(notes["labels_path"], notes["video_ind"]),
     )
     key, fps = video.key, video.fps
-    if video_notes.get("found_by") is not None:
-        notes["video_found_by"] = video_notes["found_by"]
-    if "package" in video_notes:
-        notes["video_package"] = video_notes["package"]
+    # How the video was found, the package it was found through, the image recorded in place of the video.
+    notes.update({f"video_{k}": video_notes[k] for k in ("found_by", "package", "first_image") if video_notes.get(k)})
     point_scores, instance_scores, tracking_scores = (arrays.scores[name] for name in _SCORES)
     pose_tracks = [
         PoseTrack(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import numpy as np
 from ...model import VideoInfo
 from ...model.location import is_absolute_anywhere, named_file, recorded_file_name, where_linked
 from ..deeplabcut.project import find_video
+from ..deeplabcut.variants import IMAGE_SUFFIXES
 from ..side_files import side_folders
 from .common import is_slp_file, unique_names
 
@@ -287,37 +288,81 @@ def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, d
     return info, facts
 
 
+def _video_of_labels(labels_file: Path, pick: Callable[[list[Any]], int | None]) -> tuple[VideoInfo, dict] | None:
+    """Describe the video ``pick`` chooses among those of a SLEAP labels file, as the ``.slp`` reader does.
+
+    The videos are read from the file's ``videos_json`` (and the ``source_video`` of embedded ones) with sleap-io,
+    which knows every version of that layout; no video is opened. None when the file is no labels file or ``pick``
+    chooses none.
+    """
+    if not is_slp_file(labels_file):
+        return None
+    from sleap_io.io import slp as sio_slp
+
+    try:
+        videos = list(sio_slp.read_videos(str(labels_file), open_backend=False))
+    except (OSError, KeyError, ValueError, TypeError):
+        return None
+    index = pick(videos)
+    return slp_video_info(videos[index], index, labels_file) if index is not None else None
+
+
 def _packaged_video(path: Path, recorded: str, backend_metadata: dict[str, Any], key: str) -> tuple[VideoInfo, dict]:
     """Describe the video of an analysis export whose recorded video is frames in an HDF5 file (a ``.pkg.slp``).
 
     sleap-io's ``save_analysis_h5`` of predictions on a package (sleap-nn ``track -i labels.pkg.slp``) records the
     package as ``video_path`` and its HDF5Video as ``video_backend_metadata`` (sleap_io/io/analysis_h5.py
     ``write_labels``); SLEAP's GUI export records the package's path (sleap/info/write_tracking_h5.py ``main``).
-    The package is no video: when it is here, the video its frames came from is read from its ``videos_json``
-    with sleap-io (the video of the same dataset, or its only one) and described as the ``.slp`` reader does;
-    otherwise nothing is linked and the package is the recorded path.
+    The package is no video: when it is here, the video its frames came from is the package's video of the same
+    dataset (or its only one); otherwise nothing is linked and the package is the recorded path.
     """
     local, _ = find_local_video(recorded, path.parent)
     _, frame_size, fps = shape_facts(backend_metadata)  # its frame count is the package's, not the video's
-    if local is None or not is_slp_file(local):
-        return VideoInfo(key=key, original_path=None if local else recorded, frame_size=frame_size, fps=fps), {}
-    from sleap_io.io import slp as sio_slp
-
-    try:
-        videos = sio_slp.read_videos(str(local), open_backend=False)
-    except (OSError, KeyError, ValueError, TypeError):
-        videos = []
     dataset = backend_metadata.get("dataset")
-    same = [i for i, video in enumerate(videos) if dataset and _backend_metadata(video).get("dataset") == dataset]
-    same = same or ([0] if len(videos) == 1 and not dataset else [])
-    if len(same) != 1:
-        return VideoInfo(key=key, frame_size=frame_size, fps=fps), {"package": str(local)}
-    info, facts = slp_video_info(videos[same[0]], same[0], local)
-    return info, {**facts, "package": str(local)}
+
+    def same_dataset(videos: list[Any]) -> int | None:
+        same = [i for i, video in enumerate(videos) if dataset and _backend_metadata(video).get("dataset") == dataset]
+        same = same or ([0] if len(videos) == 1 and not dataset else [])
+        return same[0] if len(same) == 1 else None
+
+    found = _video_of_labels(local, same_dataset) if local is not None else None
+    if found is not None:
+        return found[0], {**found[1], "package": str(local)}
+    return VideoInfo(key=key, original_path=None if local else recorded, frame_size=frame_size, fps=fps), {}
+
+
+def _first_image_video(
+    path: Path, recorded: str, backend_metadata: dict[str, Any], key: str, labels: tuple[str | None, int | None]
+) -> tuple[VideoInfo, dict]:
+    """Describe the video of an analysis export that records an image as its video: an image sequence's first.
+
+    SLEAP's export of a project on images ("Add images": ``SingleImageVideo``, whose ``filename`` is its first
+    image, sleap/io/video.py) records that image (sleap/info/write_tracking_h5.py ``main``: ``video.backend.filename``).
+    One image is not the video, and is neither probed nor linked: the images are those of the export's
+    ``labels_path`` video ``video_ind`` when that labels file is here and its video begins with the image.
+    """
+    labels_path, index = labels
+    labels_file = find_local_video(labels_path, path.parent)[0] if labels_path else None
+
+    def begins_with_image(videos: list[Any]) -> int | None:
+        if index is None or not 0 <= index < len(videos) or not isinstance(videos[index].filename, (list, tuple)):
+            return None
+        first = videos[index].filename[:1]
+        return index if first and recorded_file_name(str(first[0])) == recorded_file_name(recorded) else None
+
+    found = _video_of_labels(labels_file, begins_with_image) if labels_file is not None else None
+    if found is not None:
+        return found
+    _, frame_size, fps = shape_facts(backend_metadata)
+    return VideoInfo(key=key, frame_size=frame_size, fps=fps), {"first_image": recorded}
 
 
 def analysis_video(
-    path: Path, recorded: str | None, backend_metadata: dict[str, Any], key: str
+    path: Path,
+    recorded: str | None,
+    backend_metadata: dict[str, Any],
+    key: str,
+    labels: tuple[str | None, int | None] = (None, None),
 ) -> tuple[VideoInfo, dict[str, Any]]:
     """Describe the video of an analysis ``.h5`` export from what it records (no video is opened).
 
@@ -331,17 +376,19 @@ def analysis_video(
         Its ``video_backend_metadata`` (sleap-io's exports; empty for SLEAP's).
     key : str
         The video's key when nothing better is known.
+    labels : tuple
+        Its ``labels_path`` and ``video_ind``: the labels file it was exported from and the video's index there.
 
     Returns
     -------
     tuple
         The video and facts for the notes (``found_by``: how its local file was found).
     """
-    is_package = recorded and (
-        bool(backend_metadata.get("dataset")) or recorded_file_name(recorded).lower().endswith((".slp", ".h5"))
-    )
-    if recorded and is_package:
+    name = recorded_file_name(recorded).lower() if recorded else ""
+    if recorded and (bool(backend_metadata.get("dataset")) or name.endswith((".slp", ".h5"))):
         return _packaged_video(path, recorded, backend_metadata, key)
+    if recorded and name.endswith(IMAGE_SUFFIXES):
+        return _first_image_video(path, recorded, backend_metadata, key, labels)
     n_frames, frame_size, fps = shape_facts(backend_metadata)
     video, how = export_video(path, recorded, key)
     facts = {"found_by": how} if how is not None else {}

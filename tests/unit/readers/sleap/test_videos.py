@@ -74,3 +74,76 @@ def test_an_analysis_export_of_predictions_on_a_missing_package_links_no_video(t
     assert video.local_files is None
     assert video.original_path == str(package)
     assert (video.n_frames, video.fps) == (None, 25.0)
+
+
+def _images(folder: Path, n: int) -> list[str]:
+    import imageio.v3 as iio
+
+    folder.mkdir(exist_ok=True)
+    files = [str(folder / f"img_{i:03d}.png") for i in range(n)]
+    for i, file in enumerate(files):
+        iio.imwrite(file, np.full((16, 24), i, np.uint8))
+    return files
+
+
+def _sleap_export_of_images(path: Path, files: list[str], labels_path: Path, n_frames: int) -> np.ndarray:
+    """Write an analysis file as SLEAP's ``write_tracking_h5`` does for a project on images; return its points.
+
+    sleap/info/write_tracking_h5.py ``main``: ``video_path=video.backend.filename``, which for a
+    ``SingleImageVideo`` is its first image (sleap/io/video.py); ``write_occupancy_file(transpose=True)``.
+    """
+    import h5py
+
+    points = np.random.default_rng(3).uniform(0, 16, (n_frames, 2, 2, 1))  # frames, nodes, xy, tracks
+    data = {
+        "track_names": np.array([], dtype="S"),
+        "node_names": [b"head", b"thorax"],
+        "edge_names": [(b"head", b"thorax")],
+        "edge_inds": [(0, 1)],
+        "tracks": points,
+        "track_occupancy": np.ones((1, n_frames), np.uint8),
+        "point_scores": np.full((n_frames, 2, 1), 0.9),
+        "instance_scores": np.full((n_frames, 1), 0.8),
+        "tracking_scores": np.zeros((n_frames, 1)),
+        "labels_path": str(labels_path),
+        "video_path": files[0],
+        "video_ind": 0,
+        "provenance": "{}",
+    }
+    with h5py.File(path, "w") as handle:
+        for name, value in data.items():
+            value = np.transpose(value) if isinstance(value, np.ndarray) else value
+            handle.create_dataset(name, data=value)
+    return points[..., 0]
+
+
+def test_an_analysis_export_of_images_is_not_linked_to_its_first_image(tmp_path):
+    from datetime import UTC, datetime
+
+    from poseconv import SLEAPPoseInterface
+
+    files = _images(tmp_path, 12)
+    path = tmp_path / "labels.000_img_000.analysis.h5"
+    points = _sleap_export_of_images(path, files, tmp_path / "labels.slp", 12)
+    pose = read_sleap(path)
+    (video,) = pose.videos.values()
+    assert (video.local_files, video.original_path) == (None, None)
+    np.testing.assert_array_equal(pose.tracks[0].positions, points)
+    # The image is not probed as the video (it has 1 frame for 12 poses): the file converts.
+    interface = SLEAPPoseInterface(file_path=str(path), sampling_frequency=10.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    interface.run_conversion(nwbfile_path=str(tmp_path / "out.nwb"), metadata=metadata)
+
+
+def test_an_analysis_export_of_images_links_the_images_of_its_labels_file(tmp_path):
+    files = _images(tmp_path / "frames", 12)
+    labels_path = tmp_path / "labels.slp"
+    video = sio.Video.from_filename(files)
+    skeleton = _skeleton()
+    frame = sio.LabeledFrame(video=video, frame_idx=0, instances=[sio.Instance.from_numpy(np.ones((2, 2)), skeleton)])
+    sio.Labels(labeled_frames=[frame], videos=[video], skeletons=[skeleton]).save(str(labels_path))
+    path = tmp_path / "labels.000_img_000.analysis.h5"
+    _sleap_export_of_images(path, files, labels_path, 12)
+    (video,) = read_sleap(path).videos.values()
+    assert video.image_files == tuple(Path(file) for file in files)
