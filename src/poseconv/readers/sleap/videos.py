@@ -266,7 +266,6 @@ def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, d
         if filename not in (".", "") and Path(filename).resolve() != slp_path.resolve():
             facts["images_file"] = filename
         video = _origin(video)
-        video = video if video is None or isinstance(video.filename, str) else None
         origin_metadata = _backend_metadata(video)
         n_frames, frame_size, source_fps = shape_facts(origin_metadata)
         if origin_metadata.get("has_embedded_images"):

@@ -147,3 +147,23 @@ def test_an_analysis_export_of_images_links_the_images_of_its_labels_file(tmp_pa
     _sleap_export_of_images(path, files, labels_path, 12)
     (video,) = read_sleap(path).videos.values()
     assert video.image_files == tuple(Path(file) for file in files)
+
+
+def test_a_package_of_labels_on_images_links_the_images_as_its_slp_does(generated_image_sequence, tmp_path):
+    # SLEAP's training package of a project on images: labels.save("x.pkg.slp", embed="user") records the
+    # ImageVideo, whose filename is the list of images, as the embedded frames' source_video.
+    package = tmp_path / "image_sequence.pkg.slp"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        generated_image_sequence.expected["labels"].save(str(package), embed="user")
+    (from_slp,) = read_sleap(generated_image_sequence.path).videos.values()
+    (from_package,) = read_sleap(package).videos.values()
+    assert from_package.image_files == tuple(Path(file) for file in generated_image_sequence.expected["files"])
+    assert (
+        (from_package.key, from_package.original_path)
+        == (from_slp.key, from_slp.original_path)
+        == (
+            "img_000",
+            generated_image_sequence.expected["files"][0],
+        )
+    )
