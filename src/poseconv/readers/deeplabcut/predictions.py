@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
-from ...model import PoseData, PoseTrack, Skeleton, VideoInfo
+from ...model import PoseData, PoseTrack, VideoInfo
 from ...model.frame_tables import FrameTable
 from ...model.frames import ColumnView
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5, reads_source
@@ -36,7 +36,7 @@ from ..side_files import given_or_found, side_folders
 from .live import live_video_stem, recorded_timing
 from .live_flat import flat_bodyparts, h5_flat_bodyparts, open_live_flat
 from .model_info import WRITER_NOTES, DeepLabCutModel, describe_model, frame_size_from_meta
-from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, project_skeletons
+from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, predictions_skeletons
 from .table import (
     ANIMAL_SKELETON_NAME,
     H5_SUFFIXES,
@@ -380,20 +380,6 @@ def _tracks(
     return tracks
 
 
-def _skeletons(side: _SideFiles, individuals: tuple[list[str], list[str], list[str]], path: Path) -> list[Skeleton]:
-    """Return the skeletons of the animals and of the unique bodyparts, with the project config's edges."""
-    return project_skeletons(
-        individuals[1],
-        individuals[2],
-        side.config,
-        side.config_path,
-        source=path.name,
-        described=f"the bodyparts in {path.name} {individuals[1]}",
-        advice="Pass the config.yaml of the project that produced these predictions "
-        "(config_file_path=..., --config), or find_side_files=False to convert without a config.",
-    )
-
-
 def _frame_of_reference(
     meta: dict[str, Any] | None, n_dims: int, notes: dict[str, Any], scorer: str
 ) -> tuple[str, str]:
@@ -455,7 +441,7 @@ def read_deeplabcut(
     side = _side_files(path, scorer, config_file_path, metadata_file_path, find_side_files)
     multi_animal = "individuals" in frame.columns.names
     individuals = animal_bodyparts(bodyparts, multi_animal, path)
-    skeletons = _skeletons(side, individuals, path)
+    skeletons, edges_note = predictions_skeletons(side.config, side.config_path, individuals[1:], path)
     lapse = time_lapse_video(path, frame.index)
     video, fps = (lapse[0], None) if lapse else _video(path, scorer, side, find_side_files)
     _warn_beyond_video(frame, path, video, side)
@@ -470,6 +456,8 @@ def read_deeplabcut(
     }
     model = describe_model(path, scorer, side.meta)
     software, model_note = _producer(frame, scorer, model)
+    # Every container's description ends with the "model" note: the config's edges no skeleton holds are said there.
+    model_note = " ".join(filter(None, (model_note, edges_note)))
     if model_note:
         notes["model"] = model_note
     untracked = _untracked_detections(path, individuals[0], model)

@@ -23,10 +23,13 @@ __all__ = [
     "VIDEO_SUFFIXES",
     "config_bodyparts",
     "config_edges",
+    "cross_edges",
+    "cross_edges_sentence",
     "find_config_file",
     "find_video",
     "load_project_config",
     "load_yaml_config",
+    "predictions_skeletons",
     "project_edges",
     "project_skeletons",
     "video_set_crop",
@@ -135,7 +138,45 @@ def project_edges(
         raise InvalidSourceFileError(
             f"{config_path}: uniquebodyparts {config_unique} do not match those in {source} {unique_parts}."
         )
+    crossing = cross_edges(config, animal_parts, unique_parts)
+    if crossing:
+        warnings.warn(
+            f"{config_path}: skeleton edges {crossing} join an animal's bodypart to a unique bodypart; the animals "
+            "and the unique bodyparts have skeletons of their own (ndx-pose keeps one per PoseEstimation, one "
+            "PoseEstimation per animal and one for the unique bodyparts), so these edges are left out of both.",
+            PoseconvWarning,
+            stacklevel=3,
+        )
     return config_edges(config.get("skeleton"), animal_parts), config_edges(config.get("skeleton"), unique_parts)
+
+
+def cross_edges(config: dict[str, Any] | None, animal_parts: list[str], unique_parts: list[str]) -> list[list[str]]:
+    """Return the config's skeleton edges that join an animal bodypart to a unique bodypart, as the config names them.
+
+    DeepLabCut's config takes any pair of bodyparts as an edge; the animals' and the unique bodyparts'
+    skeletons (:func:`project_skeletons`) can hold neither such edge.
+    """
+    animal, unique = set(animal_parts), set(unique_parts)
+    return [
+        [str(pair[0]), str(pair[1])]
+        for pair in (config or {}).get("skeleton") or []
+        if isinstance(pair, (list, tuple))
+        and len(pair) == 2
+        and ({pair[0], pair[1]} & animal)
+        and ({pair[0], pair[1]} & unique)
+    ]
+
+
+def cross_edges_sentence(config: dict[str, Any] | None, animal_parts: list[str], unique_parts: list[str]) -> str:
+    """Return the sentence a description says of the config's :func:`cross_edges` ("" when there are none)."""
+    crossing = cross_edges(config, animal_parts, unique_parts)
+    if not crossing:
+        return ""
+    return (
+        f"The project's config.yaml skeleton also joins animal and unique bodyparts by the edges {crossing}, "
+        "which no skeleton here holds: each PoseEstimation has the skeleton of its own bodyparts, the animals' "
+        "and the unique bodyparts' apart."
+    )
 
 
 def _grown(config_parts: list[str], table_parts: list[str], config_path: Path, source: str) -> bool:
@@ -199,6 +240,39 @@ def project_skeletons(
     if unique_parts:
         skeletons.append(Skeleton(name=UNIQUE_SKELETON_NAME, nodes=tuple(unique_parts), edges=tuple(unique_edges)))
     return skeletons
+
+
+def predictions_skeletons(
+    config: dict[str, Any] | None, config_path: Path | None, bodyparts: tuple[list[str], list[str]], path: Path
+) -> tuple[list[Skeleton], str]:
+    """Return the skeletons of a predictions table (:func:`project_skeletons`) and what its description says of them.
+
+    Parameters
+    ----------
+    config, config_path
+        The project config and its file (None when not found).
+    bodyparts : (list of str, list of str)
+        The table's animal and unique bodyparts.
+    path : pathlib.Path
+        The predictions file, for messages.
+
+    Returns
+    -------
+    (list of Skeleton, str)
+        The skeletons, and the sentence naming the config's edges no skeleton holds (:func:`cross_edges_sentence`).
+    """
+    animal_parts, unique_parts = bodyparts
+    skeletons = project_skeletons(
+        animal_parts,
+        unique_parts,
+        config,
+        config_path,
+        source=path.name,
+        described=f"the bodyparts in {path.name} {animal_parts}",
+        advice="Pass the config.yaml of the project that produced these predictions "
+        "(config_file_path=..., --config), or find_side_files=False to convert without a config.",
+    )
+    return skeletons, cross_edges_sentence(config, animal_parts, unique_parts)
 
 
 def find_video(

@@ -74,3 +74,42 @@ def test_project_skeletons_are_the_animals_and_the_unique_bodyparts(tmp_path):
     # Without a config there are no edges; without unique bodyparts no second skeleton.
     assert project_skeletons(["nose"], [], None, None, **parts) == [Skeleton(name="Skeleton", nodes=("nose",))]
     assert project_skeletons([], [], None, None, **parts) == []
+
+
+def test_an_edge_from_an_animal_to_a_unique_bodypart_is_said_not_dropped_silently(tmp_path):
+    # DeepLabCut's config takes any pair of bodyparts as an edge (skeleton: [[head, food]], food unique); ndx-pose
+    # keeps a skeleton per PoseEstimation, the animals' and the unique bodyparts' apart, so neither holds it.
+    # Before, it vanished without a word.
+    import numpy as np
+    import pandas as pd
+    import yaml
+
+    from poseconv.metadata.defaults import default_pose_metadata
+    from poseconv.readers.deeplabcut import read_deeplabcut
+
+    config = {
+        "multianimalproject": True,
+        "individuals": ["m1", "m2"],
+        "multianimalbodyparts": ["head", "neck"],
+        "uniquebodyparts": ["food"],
+        "skeleton": [["head", "neck"], ["food", "head"]],
+    }
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    scorer = "DLC_Resnet50_maJan1shuffle1_snapshot_best-100"
+    columns = [(scorer, i, b, c) for i in ("m1", "m2") for b in ("head", "neck") for c in ("x", "y", "likelihood")]
+    columns += [(scorer, "single", "food", c) for c in ("x", "y", "likelihood")]
+    index = pd.MultiIndex.from_tuples(columns, names=["scorer", "individuals", "bodyparts", "coords"])
+    path = tmp_path / f"v{scorer}_el.h5"
+    pd.DataFrame(np.ones((4, len(columns))), columns=index).to_hdf(path, key="tracks", format="table")
+    with pytest.warns(PoseconvWarning, match=r"skeleton edges \[\['food', 'head'\]\] join an animal's bodypart to a"):
+        pose = read_deeplabcut(path)
+    assert [skeleton.edges for skeleton in pose.skeletons.values()] == [((0, 1),), ()]
+    containers = default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()
+    assert len(containers) == 3
+    for container in containers:
+        assert "joins animal and unique bodyparts by the edges [['food', 'head']]" in container["description"]
+    # Without such an edge, nothing is said.
+    config["skeleton"] = [["head", "neck"]]
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    pose = read_deeplabcut(path)
+    assert all("edges" not in c["description"] for c in default_pose_metadata(pose)["Pose"]["PoseEstimations"].values())
