@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import socket
+import sys
 import tempfile
 import threading
 import uuid
@@ -314,7 +315,20 @@ def signals_raise() -> Iterator[None]:
     def handler(signum: int, frame: object) -> None:
         raise _Ended(signum)
 
+    def unraisable(report: sys.UnraisableHookArgs) -> None:
+        # A signal that arrives while a finalizer or weakref callback runs (hdmf and h5py drop many
+        # objects) raises there, where Python prints the exception and goes on: the run would carry on
+        # and put its output in place. Deliver the signal again, from another thread so that it is
+        # raised once the callback has returned, where the run is.
+        if isinstance(report.exc_value, _Ended):
+            again = threading.Timer(0.01, os.kill, (os.getpid(), report.exc_value.args[0]))
+            again.daemon = True
+            again.start()
+        else:
+            previous_hook(report)
+
     previous = {sig: signal.signal(sig, handler) for sig in _ENDING_SIGNALS}
+    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
     except _Ended as ended:
@@ -329,6 +343,7 @@ def signals_raise() -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+        sys.unraisablehook = previous_hook
 
 
 @contextlib.contextmanager
