@@ -57,8 +57,12 @@ _PYTORCH_SCORER = re.compile(
 _TENSORFLOW_SCORER = re.compile(r"^(?:DLC|DeepCut)_.*shuffle(?P<shuffle>\d+)_(?P<iterations>\d+)$")
 # Model zoo video inference (get_super_animal_scorer): "superanimal_<dataset>_<pose model>[_<detector>]".
 _SUPERANIMAL_SCORER = re.compile(r"^superanimal_(?P<dataset>[A-Za-z0-9]+)_(?P<models>.+)$")
-# The detectors the model zoo runs (its own snapshots and torchvision's COCO detectors) start so.
-_DETECTOR_START = re.compile(r"_(?=(?:fasterrcnn|ssdlite|retinanet|fcos|maskrcnn)(?:_|$))")
+# The detectors the model zoo runs (its own snapshots and torchvision's COCO detectors) start so, or, adapted to
+# a video, their snapshot does.
+_DETECTOR_START = re.compile(r"_(?=(?:snapshot-)?(?:fasterrcnn|ssdlite|retinanet|fcos|maskrcnn)(?:_|$))")
+# Video adaptation (modelzoo/video_inference.py, video_inference_superanimal(video_adapt=True)) runs the models it
+# saved as snapshot-<model>-[best-]<epoch>.pt, whose stems name the scorer (modelzoo/utils.get_super_animal_scorer).
+_ADAPTED_SNAPSHOT = re.compile(r"snapshot-(?P<model>.+?)-(?P<epoch>(?:best-)?\d+)")
 _METHODS = {"bu": "bottom-up", "td": "top-down", "ctd": "conditional top-down"}
 
 
@@ -172,16 +176,26 @@ def describe_model(path: Path, scorer: str, meta: dict[str, Any] | None) -> Deep
     if match:
         return DeepLabCutModel(engine="tensorflow", snapshot=match["iterations"], shuffle=int(match["shuffle"]))
     match = _SUPERANIMAL_SCORER.match(scorer)
-    if match:
-        pose_model, *detector = _DETECTOR_START.split(match["models"], maxsplit=1)
-        return DeepLabCutModel(
-            engine="pytorch",
-            net_type=pose_model,
-            method="top-down" if detector else None,
-            detector=detector[0] if detector else None,
-            superanimal=match["dataset"],
-        )
-    return None
+    return _superanimal_model(match["dataset"], match["models"]) if match else None
+
+
+def _superanimal_model(dataset: str, models: str) -> DeepLabCutModel:
+    """Return the model of a SuperAnimal scorer's ``<pose model>[_<detector>]``, either adapted to the video."""
+    pose_model, *detector = _DETECTOR_START.split(models, maxsplit=1)
+    adapted = _ADAPTED_SNAPSHOT.fullmatch(pose_model)
+    adapted_detector = _ADAPTED_SNAPSHOT.fullmatch(detector[0]) if detector else None
+    return DeepLabCutModel(
+        engine="pytorch",
+        net_type=adapted["model"] if adapted else pose_model,
+        snapshot=f"{adapted['epoch']}, adapted to the video" if adapted else None,
+        method="top-down" if detector else None,
+        detector=(
+            f"{adapted_detector['model']}, snapshot {adapted_detector['epoch']}, adapted to the video"
+            if adapted_detector
+            else (detector[0] if detector else None)
+        ),
+        superanimal=dataset,
+    )
 
 
 def frame_size_from_meta(meta: dict[str, Any]) -> tuple[int, int] | None:

@@ -161,6 +161,19 @@ def test_untracked_multi_animal_predictions_say_their_columns_are_not_animals(tm
             "superanimal_quadruped_resnet_50",
             "Model: DeepLabCut model zoo, SuperAnimal-quadruped, PyTorch engine (network resnet_50).",
         ),
+        # Adapted to the video (video_inference_superanimal(video_adapt=True)): the scorer names the snapshots
+        # it saved, snapshot-<model>-<epoch>; before, the two were described as one network.
+        (
+            "superanimal_topviewmouse_snapshot-hrnet_w32-004_snapshot-fasterrcnn_resnet50_fpn_v2-004",
+            "Model: DeepLabCut model zoo, SuperAnimal-topviewmouse, PyTorch engine (network hrnet_w32, top-down "
+            "model, snapshot 004, adapted to the video, detector fasterrcnn_resnet50_fpn_v2, snapshot 004, adapted "
+            "to the video).",
+        ),
+        (
+            "superanimal_quadruped_snapshot-resnet_50-best-010",
+            "Model: DeepLabCut model zoo, SuperAnimal-quadruped, PyTorch engine (network resnet_50, snapshot best-010, "
+            "adapted to the video).",
+        ),
     ],
 )
 def test_model_zoo_predictions_name_the_superanimal_models(tmp_path, scorer, said):
