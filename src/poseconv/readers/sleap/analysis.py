@@ -183,13 +183,25 @@ def _json(raw: Any) -> Any:
         return {}
 
 
+def _video_path(handle: Any) -> str | list[str]:
+    """Return the recorded ``video_path``: a list of images for an image sequence, as sleap-io writes it."""
+    if "video_path" not in handle:
+        return ""
+    raw = handle["video_path"][()]
+    # sleap_io/io/analysis_h5.py write_labels: write_dataset("video_path", video.filename or ""), a list of the
+    # images for an ImageVideo; SLEAP writes the one path of its video.
+    if isinstance(raw, np.ndarray) and raw.ndim >= 1:
+        return [text(name) for name in raw.reshape(-1)]
+    return text(raw)
+
+
 def _file_facts(handle: Any, arrays: _Arrays) -> dict[str, Any]:
     """Everything but the arrays: skeleton, video, provenance and the notes."""
     provenance = _json(handle["provenance"][()]) if "provenance" in handle else {}
     return {
         "skeleton_name": text(handle.attrs.get("skeleton_name", "")) or "Skeleton",
         "edges": _edges(handle, arrays.node_names),
-        "video_path": text(handle["video_path"][()]) if "video_path" in handle else "",
+        "video_path": _video_path(handle),
         "backend_metadata": _json(handle.attrs.get("video_backend_metadata", "{}")),
         "notes": {
             "file_kind": "analysis_h5",
@@ -267,10 +279,11 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
         arrays = _read_arrays(handle, path)
         facts = _file_facts(handle, arrays)
     notes = {**facts["notes"], "untracked": untracked}
-    track_names = _name_slots(arrays, path, facts["video_path"], untracked)
     video_path = facts["video_path"]
+    first_path = (video_path[0] if video_path else "") if isinstance(video_path, list) else video_path
+    track_names = _name_slots(arrays, path, first_path, untracked)
     backend_metadata = facts["backend_metadata"]
-    key = video_key(video_path, video_key(analysis_video_stem(path.name), "video"))
+    key = video_key(first_path, video_key(analysis_video_stem(path.name), "video"))
     video, video_notes = analysis_video(
         path,
         video_path or None,
@@ -281,6 +294,9 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
     key, fps = video.key, video.fps
     # How the video was found, the package it was found through, the image recorded in place of the video.
     notes.update({f"video_{k}": video_notes[k] for k in ("found_by", "package", "first_image") if video_notes.get(k)})
+    if "image_files" in video_notes:
+        # Images not all here are said to be so, as for a .slp (the notes of its videos).
+        notes["videos"] = {key: {"image_files": video_notes["image_files"]}}
     point_scores, instance_scores, tracking_scores = (arrays.scores[name] for name in _SCORES)
     pose_tracks = [
         PoseTrack(

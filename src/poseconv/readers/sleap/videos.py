@@ -225,6 +225,14 @@ class _Linked:
     image_files: tuple[Path, ...] | None = None
 
 
+def _image_video(filenames: Sequence[Any], base_dir: Path, fallback_key: str, facts: dict[str, Any]) -> _Linked:
+    """Describe an image sequence ("single image video"): linked as its images when every one is here."""
+    facts["image_files"] = [str(f) for f in filenames]
+    original = facts["image_files"][0] if filenames else None
+    images, how = image_sequence(facts["image_files"], base_dir)
+    return _Linked(video_key(original, fallback_key), original=original, how=how, image_files=images)
+
+
 def _link(video: Any, slp_path: Path, fallback_key: str, facts: dict[str, Any]) -> _Linked:
     """Describe the external file of a video that is no embedded image (or nothing, for None)."""
     if video is None:
@@ -235,11 +243,7 @@ def _link(video: Any, slp_path: Path, fallback_key: str, facts: dict[str, Any]) 
         facts["images_file"] = filename
         return _Linked(video_key(filename, fallback_key), original=filename)
     if isinstance(filename, (list, tuple)):
-        # An image sequence ("single image video"): linked as its images when every one is here.
-        facts["image_files"] = [str(f) for f in filename]
-        original = str(filename[0]) if filename else None
-        images, how = image_sequence(facts["image_files"], slp_path.parent)
-        return _Linked(video_key(original, fallback_key), original=original, how=how, image_files=images)
+        return _image_video(filename, slp_path.parent, fallback_key, facts)
     original = str(filename) if filename else None
     local, how = find_local_video(original, slp_path.parent)
     return _Linked(video_key(original, fallback_key), original=original, local=local, how=how)
@@ -358,7 +362,7 @@ def _first_image_video(
 
 def analysis_video(
     path: Path,
-    recorded: str | None,
+    recorded: str | list[str] | None,
     backend_metadata: dict[str, Any],
     key: str,
     labels: tuple[str | None, int | None] = (None, None),
@@ -369,8 +373,8 @@ def analysis_video(
     ----------
     path : pathlib.Path
         The export.
-    recorded : str, optional
-        Its ``video_path``.
+    recorded : str or list of str, optional
+        Its ``video_path``: a list for the images of an image sequence.
     backend_metadata : dict
         Its ``video_backend_metadata`` (sleap-io's exports; empty for SLEAP's).
     key : str
@@ -381,8 +385,17 @@ def analysis_video(
     Returns
     -------
     tuple
-        The video and facts for the notes (``found_by``: how its local file was found).
+        The video and facts for the notes (``found_by``: how its local file was found; ``image_files``: the
+        images an image sequence records).
     """
+    if isinstance(recorded, list):
+        # sleap-io's export of an ImageVideo records its images (analysis_h5.py write_labels: video.filename).
+        facts: dict[str, Any] = {}
+        linked = _image_video(recorded, path.parent, key, facts)
+        n_frames, frame_size, fps = shape_facts(backend_metadata)
+        found = {"found_by": linked.how} if linked.image_files is not None else {}
+        info = VideoInfo(linked.key, linked.original, None, n_frames, frame_size, fps, linked.image_files)
+        return info, {**facts, **found}
     name = recorded_file_name(recorded).lower() if recorded else ""
     if recorded and (bool(backend_metadata.get("dataset")) or name.endswith((".slp", ".h5"))):
         return _packaged_video(path, recorded, backend_metadata, key)

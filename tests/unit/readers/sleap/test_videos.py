@@ -167,3 +167,23 @@ def test_a_package_of_labels_on_images_links_the_images_as_its_slp_does(generate
             generated_image_sequence.expected["files"][0],
         )
     )
+
+
+@pytest.mark.parametrize("all_here", [True, False])
+def test_sleap_io_analysis_export_of_images_links_them_as_the_slp_does(generated_image_sequence, tmp_path, all_here):
+    from poseconv import SLEAPPoseInterface
+
+    # sleap_io/io/analysis_h5.py write_labels records an ImageVideo's filename, the list of its images.
+    path = tmp_path / "image_sequence.000_img_000.analysis.h5"
+    sio.save_analysis_h5(generated_image_sequence.expected["labels"], str(path))
+    files = generated_image_sequence.expected["files"]
+    if not all_here:
+        Path(files[2]).unlink()
+    pose = read_sleap(path)
+    (video,) = pose.videos.values()
+    assert (video.key, video.original_path) == ("img_000", files[0])
+    assert video.image_files == (tuple(Path(file) for file in files) if all_here else None)
+    description = SLEAPPoseInterface(file_path=str(path), sampling_frequency=10.0).get_metadata()["Pose"]
+    description = str(description)
+    assert "[b'" not in description
+    assert ("recorded the video as 4 image files" in description) is not all_here
