@@ -9,6 +9,7 @@ when the user said so. Appending to an existing file (:mod:`poseconv.appending`)
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import glob
 import hashlib
@@ -370,8 +371,31 @@ def atomic_output(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]
         try:
             yield partial
             _put_in_place(partial, path, overwrite)
+        except OSError as err:
+            if not is_disk_full(err):
+                raise
+            raise disk_full(path) from err
         finally:
             _remove(partial)
+
+
+#: errno of a write refused for room: no space left, disk quota exceeded, file size limit (ulimit -f).
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def is_disk_full(err: BaseException) -> bool:
+    """Whether ``err`` is a write refused for lack of room (HDF5 reports the errno in its message only)."""
+    if isinstance(err, OSError) and err.errno in _NO_ROOM:
+        return True
+    return any(f"errno = {number}," in str(err) or os.strerror(number) in str(err) for number in _NO_ROOM)
+
+
+def disk_full(path: Path) -> OutputError:
+    """Return the error of an output the disk had no room for (nothing of it is left)."""
+    return OutputError(
+        f"{path}: not written, the disk (or your quota) has no room left in {path.parent}; nothing of it is "
+        "left there. Free some space or write it elsewhere, then run again."
+    )
 
 
 def _put_in_place(partial: Path, path: Path, overwrite: bool) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError, PoseconvWarning
 from ..model.frames import missing_points
-from ..output import atomic_output, check_not_a_folder, check_writable
+from ..output import OutputError, atomic_output, check_not_a_folder, check_writable, disk_full, is_disk_full
 
 if TYPE_CHECKING:
     from ..model import PoseData, PoseTrack
@@ -178,6 +178,8 @@ def write_pandas_table(table: Any, path: Path, *, key: str, h5_format: str = "ta
         except HDF5ExtError as err:
             # Only the header attribute (pandas' "non_index_axes") has a fixed-format way round; a full
             # disk or any other HDF5 error is the user's to see.
+            if is_disk_full(err):
+                raise disk_full(path) from err
             if h5_format == "fixed" or "non_index_axes" not in str(err):
                 raise
             warnings.warn(
@@ -187,7 +189,42 @@ def write_pandas_table(table: Any, path: Path, *, key: str, h5_format: str = "ta
                 stacklevel=3,
             )
             table.to_hdf(partial, key=key, format="fixed", mode="w")
+        _check_written(table, partial, path, key)
+
+
+def _check_written(table: Any, partial: Path, path: Path, key: str) -> None:
+    """Stamp the table for older pandas and read it back whole.
+
+    PyTables reports no error when the disk fills up or a file size limit is reached: it leaves a file
+    with holes, which only reading it back tells.
+    """
+    import pandas as pd
+    from tables.exceptions import HDF5ExtError
+
+    try:
         _stamp_pandas_version(partial, key)
+        back = pd.read_hdf(partial, key=key)
+        whole = back is not None and back.shape == table.shape
+        whole = whole and np.array_equal(back.to_numpy(), table.to_numpy(), equal_nan=True)
+    except (HDF5ExtError, OSError, ValueError, KeyError) as err:
+        if is_disk_full(err) or _no_room(partial):
+            raise disk_full(path) from err
+        raise OutputError(f"{path}: {_NOT_WHOLE}.") from err
+    if not whole:
+        raise disk_full(path) if _no_room(partial) else OutputError(f"{path}: {_NOT_WHOLE}.")
+
+
+_NOT_WHOLE = (
+    "not written, the table does not read back as written: the disk or your quota may be full, or a file "
+    "size limit (ulimit -f) reached; nothing of it is left. Free some space or write it elsewhere"
+)
+
+
+def _no_room(partial: Path) -> bool:
+    """Whether the disk holding ``partial`` is full (a write refused there left the file with holes)."""
+    import shutil
+
+    return shutil.disk_usage(partial.parent).free < 1 << 20
 
 
 # What pandas before 3 write on every stored table, and need to read it back (DeepLabCut 3 pins

@@ -37,7 +37,7 @@ import numpy as np
 from ..errors import InvalidOptionError, InvalidSourceFileError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames
-from ..output import atomic_output
+from ..output import OutputError, atomic_output
 from ..video import IMAGE_STACK_SUFFIXES, open_image_stack
 from .linked_video import LinkedVideo, video_frame_indices
 from .quicklook import node_colours
@@ -345,6 +345,8 @@ def write_overlay_image(
         # Under a temporary name of the same suffix (which chooses the format), renamed when complete.
         with atomic_output(output) as partial:
             image.save(partial)
+    except OutputError:
+        raise
     except (ValueError, KeyError) as err:
         raise InvalidOptionError(f"{output}: cannot write this image format ({err}); use .png or .jpg.") from err
     return output

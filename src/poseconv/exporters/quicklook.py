@@ -31,7 +31,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames, without_padding
-from ..output import atomic_output
+from ..output import OutputError, atomic_output
 from .files import missing_nodes, planar_nodes
 
 __all__ = ["BINS", "MAX_TRACKS", "TrackDigest", "decimate_track", "node_colours", "write_quicklook_figure"]
@@ -182,6 +182,8 @@ def write_quicklook_figure(
         # Under a temporary name of the same suffix (which chooses the format), renamed when complete.
         with atomic_output(path) as partial:
             figure.savefig(partial, dpi=dpi)
+    except OutputError:
+        raise
     except ValueError as err:
         raise InvalidOptionError(f"{path}: cannot write this image format ({err}).") from err
     return path
