@@ -1217,3 +1217,39 @@ def test_listing_one_container_of_several_says_the_others_are_not_written(tmp_pa
         assert [name for name in io.read().processing["behavior"].data_interfaces if "PoseEstimation_" in name] == [
             "PoseEstimation_individual1"
         ]
+
+
+# -- metadata of the wrong shape, misspelt keys, names NWB refuses, two series of one name -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Subject: m1\n", "Subject (line 1): 'm1' is not a block of fields"),
+        ("NWBFile: foo\n", "NWBFile (line 1): 'foo' is not a block of fields"),
+        (
+            "Subject:\n  subject_id: m1\nPose:\n  PoseEstimations:\n    PoseEstimation_fly1:\n",
+            "Pose.PoseEstimations.PoseEstimation_fly1 (line 5): is empty (a key with nothing under it is null)",
+        ),
+    ],
+)
+def test_a_metadata_block_of_the_wrong_shape_is_said_at_its_line(tmp_path, text, said):
+    # Each was "internal error: AttributeError: 'str' object has no attribute 'get'" (exit 3).
+    metadata = write_yaml(tmp_path / "meta.yaml", text)
+    out = tmp_path / "a.nwb"
+    result = poseconv("convert", FLIES, "--fps", "30", "-o", out, "--session-start-time", START, "-m", metadata)
+    assert result.returncode == 1 and "meta.yaml: invalid metadata" in result.stderr and said in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("block", ["PoseEstimations", "Skeletons"])
+def test_an_entry_set_to_none_in_python_is_a_metadata_error(tmp_path, block):
+    from poseconv import SLEAPPoseInterface
+
+    interface = SLEAPPoseInterface(file_path=FLIES, sampling_frequency=30.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = START
+    key = next(iter(metadata["Pose"][block]))
+    metadata["Pose"][block][key] = None
+    with pytest.raises(MetadataError, match=rf"\['{block}'\]\['{key}'\]: is empty"):
+        interface.run_conversion(nwbfile_path=tmp_path / "a.nwb", metadata=metadata)

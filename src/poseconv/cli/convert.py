@@ -174,8 +174,9 @@ def convert(
         clocks = [inputs[0]] if _takes_all_inputs(source) else inputs
         times = [(path, load_timestamps(path)) for path in _per_input("--timestamps", timestamps, clocks)]
         user_metadata = load_metadata_file(metadata) if metadata is not None else {}
-        if session_start_time:
-            user_metadata.setdefault("NWBFile", {})["session_start_time"] = parse_session_start_time(session_start_time)
+        if session_start_time and isinstance(user_metadata.setdefault("NWBFile", {}), dict):
+            # An NWBFile that is no block (NWBFile: foo) is said, with its line, by check_metadata_file.
+            user_metadata["NWBFile"]["session_start_time"] = parse_session_start_time(session_start_time)
         options = dict(source=source, fps=fps, individuals=split_names(individuals), untracked=untracked, config=config)
         with progress() as bar:
             interfaces = _read_inputs(bar, inputs, videos, times, options, training, labeled_data)

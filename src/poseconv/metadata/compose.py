@@ -41,6 +41,7 @@ from .checks import (
 )
 from .defaults import merge_metadata, to_plain, video_of_camera_key
 from .names import MODULE_OBJECT_NAMES, unique_name
+from .shape import shaped_copy
 from .shared_keys import (
     CONTAINER_BLOCKS,
     KEYED_BLOCKS,
@@ -454,14 +455,20 @@ def compose_metadata(
     _rename_clashes(own, poses, _container_names(others.values()))
     defer_to_other_videos(own, others.values())
     common = shared_entries(defaults, poses)
-    user = without_handed_back(copy.deepcopy(dict(metadata or {})), common)
+    # The shape first: everything below reads the blocks and entries as the schema has them.
+    user, found = shaped_copy(metadata)
+    result.problems += [MetadataProblem(path, message) for path, message in found]
+    user = without_handed_back(user, common)
     for block in ("NWBFile", "Subject", "Devices", "Behavior", "Pose"):
         if isinstance(user.get(block), dict):
             drop_empty_text(user[block])
     if isinstance(user.get("Subject"), dict):
         nwbfile = user.get("NWBFile") if isinstance(user.get("NWBFile"), dict) else {}
         normalize_date_of_birth(user["Subject"], nwbfile.get("session_start_time"))
-    per_input_user = {name: dict(value or {}) for name, value in (input_metadata or {}).items()}
+    per_input_user = {}
+    for name, value in (input_metadata or {}).items():
+        per_input_user[name], found = shaped_copy(value)
+        result.problems += [MetadataProblem(path, message, name) for path, message in found]
     known = set(known_blocks) | {key for value in defaults.values() for key in value}
     result.problems += _user_problems(user, per_input_user, own, poses, known, others)
 

@@ -101,6 +101,19 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
         return f"{error.instance!r} is a path; give the pose entry as " + (
             f"[{entry}]" if error.validator_value == "array" else entry
         )
+    types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    if error.validator == "type" and error.instance is None and {"object", "array"} & set(types):
+        # A YAML key with nothing under it (its fields deleted) is null.
+        if "object" in types:
+            return (
+                "is empty (a key with nothing under it is null); write its fields under it, or {} to keep the defaults"
+            )
+        return "is empty (a key with nothing under it is null); give a list (one '- ' line per item), or [] for none"
+    if error.validator == "type" and "object" in types and not isinstance(error.instance, dict):
+        under = f"under {path[-1]}:" if path and isinstance(path[-1], str) else "under it"
+        return (
+            f"{error.instance!r} is not a block of fields: write its fields {under}, one indented 'field: value' each"
+        )
     if error.validator == "type" and error.validator_value == "array" and not isinstance(error.instance, list):
         return f"{error.instance!r} is one value; give a list (one '- ' line per item)"
     if path and path[-1] in ("session_start_time", "date_of_birth") and error.validator == "type":
