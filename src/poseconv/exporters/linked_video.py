@@ -44,6 +44,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError, InvalidSourceFileError
 from ..model import FrameTiming, PoseData
+from ..model.location import require_file
 
 __all__ = ["LinkedVideo", "find_linked_video", "video_frame_indices", "video_of_poses"]
 
@@ -224,8 +225,7 @@ def find_linked_video(
     candidates = list(unique.values())
     if override is not None:
         override = Path(override)
-        if not override.is_file():
-            raise InvalidSourceFileError(f"{override}: video not found (given with --video-path).")
+        require_file(override, "--video-path video")
         timed = next((c for c in candidates if c.timing is not None and len(c.paths) == 1), None)
         return LinkedVideo((override,), (0,), timed.timing if timed else None, "--video-path")
     tried, relative_to_url = [], []
@@ -358,8 +358,7 @@ def video_of_poses(
         ]
         return key, find_linked_video(source, containers, video_key=key, override=override)
     if override is not None:
-        if not Path(override).is_file():
-            raise InvalidSourceFileError(f"{override}: video not found (given with --video-path).")
+        require_file(Path(override), "--video-path video")
         return key, LinkedVideo((Path(override),), (0,), None, "--video-path")
     found = next((pose.videos[key].path for pose in poses if key in pose.videos and pose.videos[key].path), None)
     if found is None:

@@ -159,7 +159,7 @@ def require_content(path: Path, error: type[Exception] = InvalidSourceFileError)
 
 
 def require_file(path: Path, what: str, error: type[Exception] = InvalidSourceFileError) -> None:
-    """Raise ``error`` naming ``path`` when it is a placeholder, a URL or no file (``<what> file not found``).
+    """Raise ``error`` naming ``path`` when it is a placeholder, a URL, a folder or no file (``<what> file not found``).
 
     Parameters
     ----------
@@ -171,6 +171,8 @@ def require_file(path: Path, what: str, error: type[Exception] = InvalidSourceFi
         The error raised (the callers' own kind: a bad option or a bad source file).
     """
     require_content(path, error)
+    if path.is_dir():
+        raise error(f"{path}: is a folder, not a {what} file; give the {what} file inside it.")
     if not path.is_file():
         raise error(f"{path}: {what} file not found.")
 

@@ -28,3 +28,15 @@ def test_a_url_made_into_a_path_is_recognised_and_given_back_whole(tmp_path):
         require_file(Path("s3://bucket/v.mp4"), "video", InvalidOptionError)
     with pytest.raises(InvalidOptionError, match=r"missing\.npy: timestamps file not found\.$"):
         require_file(tmp_path / "missing.npy", "timestamps", InvalidOptionError)
+
+
+def test_a_folder_given_for_a_file_is_said_to_be_a_folder_not_missing(tmp_path):
+    # --video, --timestamps, --metadata, a spec and --video-path given a folder were "file not found".
+    import pytest
+
+    from poseconv.errors import InvalidOptionError
+    from poseconv.model.location import require_file
+
+    (tmp_path / "videos").mkdir()
+    with pytest.raises(InvalidOptionError, match=r"videos: is a folder, not a video file; give the video file inside"):
+        require_file(tmp_path / "videos", "video", InvalidOptionError)
