@@ -12,6 +12,7 @@ from matplotlib.legend import Legend
 from poseconv.errors import InvalidOptionError
 from poseconv.exporters.quicklook import _draw_track, decimate_track, write_quicklook_figure
 from poseconv.model.frames import ArrayTable, ColumnView
+from poseconv.output import OutputError
 from poseconv.testing.mock import mock_pose_data
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -112,7 +113,7 @@ def test_a_figure_that_fails_half_written_leaves_the_older_one_and_no_partial_fi
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Figure, "savefig", full_disk)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OutputError, match=r"q.png: not written, the disk \(or your quota\) has no room left"):
         write_quicklook_figure(mock_pose_data(), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["q.png"]
