@@ -47,6 +47,8 @@ _RATE_RTOL = 1e-5
 SAME_CLOCK_RTOL = 0.01
 # Given frame times whose rate is this factor off the video's or the file's are said to be (milliseconds...).
 _CLOCK_FACTOR = 1.5
+# The source of a rate the user stated (sampling_frequency, --fps, a spec's sampling_frequency): user_rate's.
+_STATED_RATE = "sampling_frequency given by the user"
 
 
 def user_rate(sampling_frequency: float | None, *, what: str = "sampling_frequency") -> FrameTiming | None:
@@ -198,8 +200,16 @@ def check_timestamps(
         # ones); a file of times (load_timestamps) is refused.
         warnings.warn(f"Timestamps for {what} {problem}", PoseconvWarning, stacklevel=stacklevel)
     given, expected = nominal_rate(FrameTiming(timestamps=array)), nominal_rate(known) if known else None
+    if given and expected and known.source == _STATED_RATE and not np.isclose(given, expected, rtol=SAME_CLOCK_RTOL):
+        # The user stated both a rate and times that disagree: the times win, and the rate is not silently lost.
+        warnings.warn(
+            f"Timestamps for {what} run at {given:.6g} frames per second, but the sampling_frequency (--fps) given "
+            f"is {expected:.6g}; the timestamps are used. Give one of the two.",
+            PoseconvWarning,
+            stacklevel=stacklevel,
+        )
     # Aligned clocks differ from a video's nominal rate by a little (drift, jitter); a factor is a mistake.
-    if given and expected and not 1 / _CLOCK_FACTOR < given / expected < _CLOCK_FACTOR:
+    elif given and expected and not 1 / _CLOCK_FACTOR < given / expected < _CLOCK_FACTOR:
         warnings.warn(
             f"Timestamps for {what} run at {given:.6g} frames per second, but {known.source} gives {expected:.6g} "
             "fps; the times given are used. Are they in seconds, and of this video's frames?",

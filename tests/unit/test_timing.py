@@ -88,3 +88,22 @@ def test_times_far_from_the_known_rate_are_said_to_be_used():
         warnings.simplefilter("error")
         check_timestamps(np.arange(10) / 30.0003 + 12.5, 10, "video 'v'", known=video)
         check_timestamps(np.arange(10) * 33.333, 10, "video 'v'")
+
+
+def test_times_that_disagree_with_the_rate_the_user_stated_are_said_to_win():
+    # --fps 25 with --timestamps of a 30 fps camera (a spec's sampling_frequency with its timestamps_file):
+    # the rate was dropped without a word. Times within a clock's drift of it are no mistake.
+    import warnings
+
+    import numpy as np
+    import pytest
+
+    from poseconv.errors import PoseconvWarning
+    from poseconv.timing import check_timestamps, user_rate
+
+    stated = user_rate(25.0)
+    with pytest.warns(PoseconvWarning, match=r"run at 30 frames per second, but the sampling_frequency \(--fps\)"):
+        check_timestamps(np.arange(100) / 30.0, 100, "video 'v'", known=stated)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_timestamps(np.arange(100) / 25.02 + 3.0, 100, "video 'v'", known=stated)
