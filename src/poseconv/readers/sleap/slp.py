@@ -30,10 +30,12 @@ SLEAP 1.0 also saved labels files in the ``.slp`` layout under a ``.h5`` name;
 such files are told from analysis exports (:mod:`.analysis`) by their content.
 
 Coordinates are in pixels with (0, 0) at the center of the top-left pixel
-(SLEAP >= 1.1). Coordinates of format 1.0 files are shifted by -0.5 on reading, user
-and predicted points alike, as sleap-io reads them; SLEAP's own reader shifts only the
-user points (its predictions were said to be saved centered already). No real file of
-format 1.0 was at hand to tell; SLEAP 1.0.5 already wrote format 1.1.
+(SLEAP >= 1.1). User points of format 1.0 files (no ``format_id``) are shifted by -0.5 on
+reading, as SLEAP's own reader does (sleap/io/format/hdf5.py ``LabelsV1Adaptor.read``: "Shift
+the *non-predicted* points"); predicted points are read as saved, although sleap-io shifts them
+too. SLEAP's test files settled it: ``tests/data/hdf5_format_v1/centered_pair_predictions.h5``
+(format 1.0) and SLEAP's re-save of it, ``centered_pair_predictions.slp`` (format 1.2), hold the
+very same ``pred_points``. SLEAP 1.0.5 already wrote format 1.1.
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ on every file the array path reads.
 The semantics reproduced: per frame and track a user instance wins over the prediction,
 which is kept as a replaced prediction (``predicted_only`` drops user instances);
 instances without a track go to untracked slots by SLEAP's rules (:mod:`.slp_untracked`);
-points not visible are NaN; coordinates of files older than format 1.1 are shifted by
--0.5 px as sleap-io does; confidence is the point score of predicted instances and NaN
-for user ones; frames run to the last labeled frame of the video.
+points not visible are NaN; user coordinates of files older than format 1.1 are shifted by
+-0.5 px as SLEAP does (:data:`~.slp_objects.LEGACY_SHIFT_NOTE`); confidence is the point
+score of predicted instances and NaN for user ones; frames run to the last labeled frame of the video.
 """
 
 from __future__ import annotations

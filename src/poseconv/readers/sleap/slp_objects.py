@@ -39,11 +39,12 @@ from .common import (
     UntrackedPolicy,
     slot_names,
     slot_order,
+    slp_header,
     too_many_untracked,
     video_frames,
 )
 
-__all__ = ["load_labels", "object_tracks"]
+__all__ = ["LEGACY_SHIFT_NOTE", "load_labels", "object_tracks"]
 
 
 def _untracked_for_frame(
@@ -232,19 +233,36 @@ def _fill_track(
     }
 
 
+#: Why only user points of files before format 1.1 are shifted by -0.5 px (both reading paths follow it).
+LEGACY_SHIFT_NOTE = (
+    "SLEAP's reader (sleap/io/format/hdf5.py LabelsV1Adaptor.read) shifts the *non-predicted* points of files "
+    "before format 1.1, saved with a gridline coordinate system; sleap-io shifts predicted points too. SLEAP's re-save "
+    "of its format-1.0 tests/data/hdf5_format_v1/centered_pair_predictions.h5 as centered_pair_predictions.slp "
+    "(format 1.2) holds the same pred_points, so SLEAP's reading is the one followed."
+)
+
+
 def load_labels(path: Path) -> Any:
-    """Return sleap-io's ``Labels`` of a SLEAP file (videos not opened); a file it cannot read is refused."""
+    """Return sleap-io's ``Labels`` of a SLEAP file (videos not opened); a file it cannot read is refused.
+
+    Predicted points of a file before format 1.1 are put back where SLEAP reads them (:data:`LEGACY_SHIFT_NOTE`).
+    """
     import sleap_io
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return sleap_io.load_slp(str(path), open_videos=False)
+            labels = sleap_io.load_slp(str(path), open_videos=False)
     except Exception as err:
         raise InvalidSourceFileError(
             f"{path}: sleap-io cannot read this SLEAP file ({type(err).__name__}: {err}); it may be "
             "corrupt or written by a newer SLEAP than sleap-io supports."
         ) from err
+    if (slp_header(path)["format_id"] or 1.0) < 1.1:
+        predicted = {id(i): i for frame in labels.labeled_frames for i in frame.predicted_instances}
+        for instance in predicted.values():
+            instance.points["xy"] += 0.5  # sleap_io/io/slp.py read_instances shifted them as user points
+    return labels
 
 
 def tracks_from_identities(labels: Any) -> list[str]:

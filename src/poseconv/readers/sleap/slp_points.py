@@ -52,7 +52,7 @@ class SlpPointTable(H5FileTable):
     the rows of ``points`` and ``pred_points`` they use (ranges more than
     :data:`_POINT_GAP` rows apart separately) and scatters them into frames; frames
     without an instance are NaN. Values follow ``read_sleap``: NaN where a point is not
-    visible, legacy coordinates (format before 1.1) shifted by -0.5 px, point and
+    visible, legacy user coordinates (format before 1.1) shifted by -0.5 px, point and
     instance scores only for predicted instances.
 
     Parameters
@@ -169,8 +169,8 @@ class SlpPointTable(H5FileTable):
                 visible = points["visible"][rows].astype(bool)
                 for axis, name in enumerate(("x", "y")):
                     values = points[name][rows].astype("float64")
-                    if self.legacy_coordinates:
-                        values -= 0.5  # sleap-io's shift of the legacy pixel-corner coordinates
+                    if self.legacy_coordinates and kind == USER:
+                        values -= 0.5  # SLEAP's shift of the legacy pixel-corner coordinates (LEGACY_SHIFT_NOTE)
                     out[base + axis * n : base + (axis + 1) * n, frames] = np.where(visible, values, np.nan).T
                 if kind == PREDICTED:
                     out[base + 2 * n : base + 3 * n, frames] = points["score"][rows].astype("float64").T
