@@ -108,6 +108,7 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
                 f"{path}: is a {kind} archive, though named {path.suffix}; unpack it and convert the file inside."
             )
     if path.suffix.lower() == ".csv":
+        _check_zero_tail(path)
         _check_separator(path, first_line)
         _check_trailing_cells(path)
     if is_hdf5(path):
@@ -149,6 +150,30 @@ def _not_a_regular_file(path: Path) -> str | None:
     if path.stat().st_size == 0:
         return "is empty (0 bytes), as an interrupted copy or export leaves a file; copy or export it again."
     return None
+
+
+# How much of a text file's end is looked at for NUL bytes.
+_TAIL_BYTES = 1 << 16
+
+
+def _check_zero_tail(path: Path) -> None:
+    """Refuse a text table with NUL bytes at its end: a crash or power loss while writing leaves them, no tool.
+
+    The file system kept the file's size but not its last data, so it reads as zeros; read as text, they
+    would go into messages about frame numbers or values.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - _TAIL_BYTES))
+        tail = handle.read()
+    if b"\x00" not in tail:
+        return
+    start = max(0, size - _TAIL_BYTES) + tail.index(b"\x00")
+    raise InvalidSourceFileError(
+        f"{path}: ends in zeros (NUL bytes, from byte {start:,} of {size:,}), which no tool writes in a text "
+        "table: what a crash or power loss while the file was written leaves. The rows there are lost; export "
+        "the file again from the tool (or copy it again from where it is whole)."
+    )
 
 
 def _check_trailing_cells(path: Path) -> None:

@@ -108,3 +108,22 @@ def test_a_csv_with_a_trailing_comma_on_each_line_is_refused_saying_so(tmp_path)
     (tmp_path / "ok.csv").write_text(header.replace(",\n", "\n").replace("0.9", ""))
     check_input_file(tmp_path / "ok.csv", suffixes={".csv"}, what="pose")
     assert catalog.detect_format(tmp_path / "ok.csv").name == "DeepLabCut"
+
+
+@pytest.mark.parametrize("cut", [None, 150], ids=["whole-then-zeros", "cut-then-zeros"])
+def test_a_csv_that_ends_in_zeros_is_said_to_be_damaged_without_printing_them(tmp_path, cut):
+    # A crash or power loss while a tool writes leaves the file's size and zeros for its last data: read
+    # as text they were "rows labelled ..., times" or "values that are not numbers" with hundreds of NULs.
+    from poseconv.exporters.deeplabcut import write_deeplabcut
+    from poseconv.readers import read_pose
+    from poseconv.testing.mock import mock_pose_data
+
+    path = write_deeplabcut(mock_pose_data(n_frames=5), tmp_path / "posesDLC_x.csv")
+    text = path.read_bytes()
+    text = text[:cut] if cut else text
+    path.write_bytes(text + b"\x00" * 300)
+    with pytest.raises(
+        InvalidSourceFileError, match=rf"posesDLC_x.csv: ends in zeros \(NUL bytes, from byte {len(text):,}"
+    ) as err:
+        read_pose(path)
+    assert "\x00" not in str(err.value) and "\\x00" not in str(err.value)
