@@ -164,10 +164,12 @@ def _strings(values: list[str]) -> np.ndarray:
 
 
 def _video_path(pose: PoseData, key: str) -> str:
+    """Return the video's file, or its path as recorded; empty when neither is known, as sleap-io writes it."""
     info = pose.videos.get(key)
     if info is not None and info.path is not None:
         return str(info.path)
-    return (info.original_path if info is not None else None) or key
+    # The key alone (a file stem, "video") is no path: a reader would look for a file of that name.
+    return (info.original_path if info is not None else None) or ""
 
 
 def write_sleap_analysis(

@@ -96,3 +96,16 @@ def test_one_track_without_a_name_is_written_as_no_track_names(tmp_path, name, t
     write_sleap_analysis(pose, tmp_path / "one.h5")
     with h5py.File(tmp_path / "one.h5", "r") as handle:
         assert [n.decode() for n in handle["track_names"][()]] == written
+
+
+def test_a_video_nothing_records_is_written_as_no_path_as_sleap_io_writes_it(tmp_path):
+    # The poses' video key (here "video") was written as video_path: a reader looked for a file "video".
+    pose = mock_pose_data()
+    assert pose.videos["video"].original_path is None and pose.videos["video"].path is None
+    path = write_sleap_analysis(pose, tmp_path / "poses.analysis.h5")
+    with h5py.File(path, "r") as handle:
+        assert handle["video_path"][()] == b""
+    recorded = dataclasses.replace(pose.videos["video"], original_path="D:/lab/cam1.mp4")
+    path = write_sleap_analysis(dataclasses.replace(pose, videos={"video": recorded}), tmp_path / "rec.analysis.h5")
+    with h5py.File(path, "r") as handle:
+        assert handle["video_path"][()] == b"D:/lab/cam1.mp4"
