@@ -96,6 +96,8 @@ def export_video(path: Path, recorded: str | None, key: str) -> tuple[VideoInfo,
     for stem in dict.fromkeys([analysis_video_stem(path.name), whole]):
         found = find_video(stem, None, side_folders(path)) if stem else None
         if found is not None and found.path is not None:
+            # Found by the whole name: the video's key is that name, not the part SLEAP's default would give.
+            key = key if stem != whole else safe_key(whole, key)
             return dataclasses.replace(found, key=key), f"named after the video, beside the {path.suffix} export"
     return VideoInfo(key=key), None
 
@@ -106,8 +108,12 @@ def video_key(recorded: str | None, fallback: str) -> str:
     if recorded:
         name = recorded_file_name(recorded)
         stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._")
-    return stem or fallback
+    return safe_key(stem, fallback)
+
+
+def safe_key(stem: str, fallback: str) -> str:
+    """Return ``stem`` safe for NWB names (other characters as ``_``), or ``fallback`` when nothing is left."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or fallback
 
 
 def find_local_video(recorded: str | None, base_dir: Path) -> tuple[Path | None, str | None]:

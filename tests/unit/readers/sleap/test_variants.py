@@ -217,7 +217,9 @@ def test_an_analysis_file_that_records_no_video_links_the_one_it_is_named_after(
         save_poses.to_sleap_analysis_file(dataset, tmp_path / name)
         (tmp_path / video).write_bytes(b"")
         pose = read_sleap(tmp_path / name)
-        assert [info.path for info in pose.videos.values()] == [(tmp_path / video).resolve()], name
+        assert [(key, info.path) for key, info in pose.videos.items()] == [
+            (video.rsplit(".", 1)[0], (tmp_path / video).resolve())
+        ], name
         assert pose.notes["video_found_by"].startswith("named after the video")
 
 
