@@ -1253,3 +1253,24 @@ def test_an_entry_set_to_none_in_python_is_a_metadata_error(tmp_path, block):
     metadata["Pose"][block][key] = None
     with pytest.raises(MetadataError, match=rf"\['{block}'\]\['{key}'\]: is empty"):
         interface.run_conversion(nwbfile_path=tmp_path / "a.nwb", metadata=metadata)
+
+
+def test_a_misspelt_camera_key_is_named_not_dropped(tmp_path):
+    # The camera's name and description were dropped without a word (exit 0).
+    metadata = write_yaml(tmp_path / "meta.yaml", "Devices:\n  video_flies_cam: {name: Top camera}\n")
+    out = tmp_path / "a.nwb"
+    result = poseconv("convert", FLIES, "--fps", "30", "-o", out, "--session-start-time", START, "-m", metadata)
+    said = "Devices.video_flies_cam (line 2): matches no Device of the inputs; their keys are ['video_flies_camera']"
+    assert result.returncode == 1 and said in result.stderr and "Did you mean 'video_flies_camera'" in result.stderr
+    assert not out.exists()
+
+
+def test_run_check_names_a_misspelt_behavior_section(tmp_path):
+    spec = (
+        "sessions:\n  - session_id: s1\n    session_start_time: 2024-05-01T10:30:00+02:00\n"
+        "    metadata: {Behavior: {ExternalVideo: {}}}\n"
+        f"    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"
+    )
+    result = poseconv("run", write_yaml(tmp_path / "spec.yaml", spec), "--check", "--jobs", "1")
+    said = "sessions[0].metadata.Behavior.ExternalVideo (line 4): matches no section of Behavior of the inputs"
+    assert result.returncode == 1 and said in result.stderr, result.stderr

@@ -161,6 +161,10 @@ def _converter(job: SessionJob, built: _Built) -> Any:
     return PoseConverterPipe(built.interfaces, input_metadata=input_metadata)
 
 
+# The blocks whose entries are keyed by the pose files' keys: a pose file's own metadata may give them.
+_KEYED_BLOCKS = (("Pose",), ("Devices",), ("Behavior",))
+
+
 def _build_metadata(job: SessionJob, built: _Built) -> None:
     specs = {spec.name: spec for spec in job.inputs if spec.name in built.interfaces}
     built.metadata, layers = _session_metadata(job)
@@ -170,7 +174,7 @@ def _build_metadata(job: SessionJob, built: _Built) -> None:
             where = format_location(problem.path, f"{specs[problem.input].location}.metadata")
             built.problems.append(Problem(where, problem.message, job.index))
             continue
-        if problem.input is None and problem.path[:1] == ("Pose",):
+        if problem.input is None and problem.path[:1] in _KEYED_BLOCKS:
             # One pose input: its problems name no input, but its own metadata may set the value.
             own = [n for n, spec in specs.items() if _Layer("", to_json(spec.metadata)).location(problem.path)]
             if len(own) == 1:
@@ -178,8 +182,8 @@ def _build_metadata(job: SessionJob, built: _Built) -> None:
                 built.problems.append(Problem(where, problem.message, job.index))
                 continue
         spec_sets_it = _Layer("metadata", spec_wide).location(problem.path) is not None
-        if problem.path[:1] == ("Pose",) and spec_sets_it and "matches no" in problem.message:
-            # The spec's own Pose entries apply to the sessions that have their keys.
+        if problem.path[:1] in _KEYED_BLOCKS and spec_sets_it and "matches no" in problem.message:
+            # The spec's own keyed entries (containers, cameras, videos) apply to the sessions that have their keys.
             continue
         location, text = _locate(problem.path, layers, job, problem.message)
         built.problems.append(Problem(location, text, job.index))

@@ -24,9 +24,8 @@ the closest valid names.
 from __future__ import annotations
 
 import copy
-import difflib
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +40,7 @@ from .checks import (
 )
 from .defaults import merge_metadata, to_plain, video_of_camera_key
 from .names import MODULE_OBJECT_NAMES, unique_name
+from .problems import MetadataProblem
 from .shape import shaped_copy
 from .shared_keys import (
     CONTAINER_BLOCKS,
@@ -50,6 +50,7 @@ from .shared_keys import (
     shared_entries,
     without_handed_back,
 )
+from .unknown import pose_keys, user_problems
 
 __all__ = [
     "CONTAINER_BLOCKS",
@@ -60,29 +61,6 @@ __all__ = [
 ]
 
 # Message length cap: jsonschema quotes whole instances, which for a metadata block is pages long.
-
-
-@dataclass(frozen=True)
-class MetadataProblem:
-    """One thing wrong with the metadata of a conversion.
-
-    Attributes
-    ----------
-    path : tuple
-        Where in the metadata (``("Pose", "PoseEstimations", "PoseEstimation_mael")``).
-    message : str
-        What is wrong and what the valid values are.
-    input : str or None
-        The input whose own metadata (``input_metadata``) holds the value; None for the shared metadata.
-    """
-
-    path: tuple[Any, ...]
-    message: str
-    input: str | None = None
-
-    def __str__(self) -> str:
-        where = "metadata" + "".join(f"[{p!r}]" for p in self.path)
-        return f"{where}: {self.message}" if self.input is None else f"{self.input}: {where}: {self.message}"
 
 
 @dataclass
@@ -174,11 +152,6 @@ def _duplicate_names(per_input: Mapping[str, Mapping[str, Any]]) -> list[Metadat
     return problems
 
 
-def _close(key: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(key), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" Did you mean {close[0]!r}?" if close else ""
-
-
 def _rename_clashes(defaults: dict[str, dict[str, Any]], inputs: list[str], reserved: set[str]) -> None:
     """Give every container whose default name another input also uses a suffix (video, then input).
 
@@ -256,11 +229,6 @@ def _separate_skeletons(
     return problems
 
 
-def _pose_keys(metadata: Mapping[str, Any]) -> dict[str, set[str]]:
-    pose = metadata.get("Pose") or {}
-    return {block: set(pose.get(block) or {}) if isinstance(pose.get(block), dict) else set() for block in KEYED_BLOCKS}
-
-
 def _restrict(user: Mapping[str, Any], keys: Mapping[str, set[str]]) -> dict[str, Any]:
     """Return the user's metadata with only the keyed Pose entries that an input has."""
     result = {k: copy.deepcopy(v) for k, v in user.items() if k != "Pose"}
@@ -273,97 +241,6 @@ def _restrict(user: Mapping[str, Any], keys: Mapping[str, set[str]]) -> dict[str
             for block, entries in pose.items()
         }
     return result
-
-
-def _unknown_keys(
-    user: Mapping[str, Any], known: Mapping[str, set[str]], input_name: str | None
-) -> list[MetadataProblem]:
-    problems = []
-    for block, keys in _pose_keys(user).items():
-        for key in sorted(keys - known[block]):
-            valid = sorted(known[block])
-            problems.append(
-                MetadataProblem(
-                    ("Pose", block, key),
-                    f"matches no {block[:-1]} of the {'input' if input_name else 'inputs'}; "
-                    f"{'its' if input_name else 'their'} keys are {valid}.{_close(key, valid)}",
-                    input_name,
-                )
-            )
-    return problems
-
-
-def _series_entries(metadata: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Return the ``PoseEstimationSeries`` entries of each ``Pose.PoseEstimations`` container of ``metadata``."""
-    containers = (metadata.get("Pose") or {}).get("PoseEstimations") or {}
-    return {
-        key: entry["PoseEstimationSeries"]
-        for key, entry in (containers.items() if isinstance(containers, dict) else ())
-        if isinstance(entry, dict) and isinstance(entry.get("PoseEstimationSeries"), dict)
-    }
-
-
-def _unknown_series(
-    user: Mapping[str, Any], layers: Sequence[Mapping[str, Any]], input_name: str | None
-) -> list[MetadataProblem]:
-    """Return a problem for each series key of a known container that names none of its nodes."""
-    known: dict[str, set[str]] = {}
-    for layer in layers:
-        for key, series in _series_entries(layer).items():
-            known.setdefault(key, set()).update(series)
-    problems = []
-    for key, series in _series_entries(user).items():
-        for node in sorted(set(series) - known.get(key, set(series))):
-            valid = sorted(known[key])
-            problems.append(
-                MetadataProblem(
-                    ("Pose", "PoseEstimations", key, "PoseEstimationSeries", node),
-                    f"matches no node of the container; its series are {valid}.{_close(node, valid)}",
-                    input_name,
-                )
-            )
-    return problems
-
-
-def _unknown_blocks(user: Mapping[str, Any], known: set[str]) -> list[MetadataProblem]:
-    """Return a problem for each top-level block of the user's metadata that no input knows."""
-    from .schema import block_of_field
-
-    problems = []
-    for key in sorted(set(user) - known):
-        nested = difflib.get_close_matches(key, [*KEYED_BLOCKS, "PoseTraining"], n=1, cutoff=0.6)
-        hint = _close(key, known)
-        owner = block_of_field(key)
-        if owner in known:
-            # "subject_id: m1" at the top level: the field is right, its place is not.
-            hint = f" {key!r} is a field of {owner!r}: write it under {owner} ({owner}: {{{key}: ...}})."
-        elif nested and not hint:
-            hint = f" Did you mean 'Pose' (the block {nested[0]!r} goes inside 'Pose')?"
-        problems.append(
-            MetadataProblem((key,), f"is not a metadata block of these inputs; they have {sorted(known)}.{hint}")
-        )
-    return problems
-
-
-def _user_problems(
-    user: Mapping[str, Any],
-    per_input_user: Mapping[str, Mapping[str, Any]],
-    own: Mapping[str, Mapping[str, Any]],
-    poses: list[str],
-    known: set[str],
-    others: Mapping[str, Mapping[str, Any]],
-) -> list[MetadataProblem]:
-    """Return what in the user's metadata matches no input: blocks, keys, input names."""
-    problems = _unknown_blocks(user, known)
-    layers = [*(own[n] for n in poses), *others.values()]
-    all_keys = {block: set().union(*(_pose_keys(layer)[block] for layer in layers)) for block in KEYED_BLOCKS}
-    problems += _unknown_keys(user, all_keys, None) + _unknown_series(user, layers, None)
-    for name, values in per_input_user.items():
-        if name not in own:
-            problems.append(MetadataProblem((), f"no pose input is called {name!r}.{_close(name, poses)}", name))
-            continue
-        problems += _unknown_keys(values, _pose_keys(own[name]), name) + _unknown_series(values, [own[name]], name)
-    return problems
 
 
 def _describe_session(shared: dict[str, Any], user: Mapping[str, Any], own: list[Mapping[str, Any]]) -> None:
@@ -388,7 +265,7 @@ def _input_metadata(
     shared: Mapping[tuple[str, str], Any],
 ) -> dict[str, Any]:
     """Return one pose input's metadata: its defaults, the user's entries for its keys, its own metadata."""
-    keys = _pose_keys(own)
+    keys = pose_keys(own)
     restricted = _restrict(user, keys)
     for block in CONTAINER_BLOCKS:
         for key, entry in ((restricted.get("Pose") or {}).get(block) or {}).items():
@@ -401,7 +278,7 @@ def _input_metadata(
     merged = merge_metadata(merged, {k: v for k, v in file_blocks.items() if k not in ("Devices", "Behavior")})
     borrow_referenced(merged, file_blocks)
     for block in CONTAINER_BLOCKS:
-        listed = set().union(*(_pose_keys(layer)[block] for layer in (user, own_user)))
+        listed = set().union(*(pose_keys(layer)[block] for layer in (user, own_user)))
         if listed & keys[block]:
             # Listing some of an input's containers chooses which are written.
             merged["Pose"][block] = {k: v for k, v in merged["Pose"][block].items() if k in listed}
@@ -470,7 +347,7 @@ def compose_metadata(
         per_input_user[name], found = shaped_copy(value)
         result.problems += [MetadataProblem(path, message, name) for path, message in found]
     known = set(known_blocks) | {key for value in defaults.values() for key in value}
-    result.problems += _user_problems(user, per_input_user, own, poses, known, others)
+    result.problems += user_problems(user, per_input_user, own, poses, known, others)
 
     shared: dict[str, Any] = {}
     for name, value in defaults.items():

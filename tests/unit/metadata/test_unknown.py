@@ -1,0 +1,67 @@
+"""A keyed entry of the user's metadata that no input has is a problem, wherever the entry is."""
+
+from __future__ import annotations
+
+from poseconv.metadata.compose import compose_metadata
+
+DEFAULTS = {
+    "NWBFile": {"session_description": "poses"},
+    "Devices": {"video_top_camera": {"name": "Video top Camera Device"}},
+    "Behavior": {"ExternalVideos": {"video_top": {"name": "Video top", "device_metadata_key": "video_top_camera"}}},
+    "Pose": {
+        "Skeletons": {"Skeleton": {"name": "Skeleton", "nodes": ["a"], "edges": []}},
+        "PoseEstimations": {"PoseEstimation": {"name": "PoseEstimation", "skeleton_metadata_key": "Skeleton"}},
+    },
+}
+BLOCKS = {"NWBFile", "Subject", "Devices", "Behavior", "Pose"}
+
+
+def _problems(metadata, others=None, input_metadata=None):
+    composed = compose_metadata(
+        {"pose": DEFAULTS, **(others or {})},
+        pose_inputs=["pose"],
+        metadata=metadata,
+        input_metadata=input_metadata,
+        known_blocks=BLOCKS,
+    )
+    return {(problem.path, problem.input): problem.message for problem in composed.problems}
+
+
+def test_misspelt_camera_video_and_behavior_section_keys_are_named_with_the_keys_there_are():
+    said = _problems(
+        {
+            "Devices": {"video_top_cam": {"name": "Top camera"}},
+            "Behavior": {"ExternalVideos": {"video_tpo": {"name": "Top"}}, "ExternalVideo": {}},
+        }
+    )
+    assert said == {
+        (("Devices", "video_top_cam"), None): "matches no Device of the inputs; their keys are ['video_top_camera']. "
+        "Did you mean 'video_top_camera'?",
+        (("Behavior", "ExternalVideos", "video_tpo"), None): "matches no ExternalVideo of the inputs; their keys are "
+        "['video_top']. Did you mean 'video_top'?",
+        (("Behavior", "ExternalVideo"), None): "matches no section of Behavior of the inputs; their keys are "
+        "['ExternalVideos']. Did you mean 'ExternalVideos'?",
+    }
+
+
+def test_a_pose_file_s_own_misspelt_camera_is_named_for_that_file():
+    said = _problems({}, input_metadata={"pose": {"Devices": {"video_top_cam": {}}}})
+    assert (
+        list(said) == [(("Devices", "video_top_cam"), "pose")]
+        and "its keys are" in said[(("Devices", "video_top_cam"), "pose")]
+    )
+
+
+def test_a_camera_the_user_adds_and_names_from_a_video_is_no_problem():
+    metadata = {
+        "Devices": {"basler": {"name": "Basler acA1300"}},
+        "Behavior": {"ExternalVideos": {"video_top": {"device_metadata_key": "basler"}}},
+    }
+    assert _problems(metadata) == {}
+
+
+def test_with_another_interface_only_a_near_miss_of_a_camera_is_a_problem():
+    # Another interface (neuroconv's) may take devices its defaults do not list.
+    others = {"ophys": {"Devices": {"Microscope": {"name": "Microscope"}}}}
+    said = _problems({"Devices": {"LaserSource": {}, "video_top_cam": {}}}, others=others)
+    assert list(said) == [(("Devices", "video_top_cam"), None)]
