@@ -127,6 +127,8 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
 
         # "age: 90" is the commonest slip: say what an age is, not that 90 is no string.
         return f"{error.instance!r} is a number; give {AGE_FORM}"
+    if error.validator == "pattern" and str(error.validator_value).startswith("^[^/"):
+        return _name_problem(path, error.instance, str(error.validator_value))
     if path and path[-1] == "nwbfile_name" and error.validator == "pattern":
         return f"{error.instance!r}: the output must end in .nwb. With backend zarr it must end in .nwb.zarr"
     field = path[-1] if path and "Subject" in path else None
@@ -138,3 +140,16 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
     if field == "sex" and error.validator == "enum":
         return f"{error.instance!r} is not one of {error.validator_value}: M (male), F (female), U (unknown), O (other)"
     return None
+
+
+def _name_problem(path: tuple[Any, ...], value: Any, pattern: str) -> str:
+    """Say which characters a name may not hold (``^[^/:]+$``: pynwb's rule for names) and what to do."""
+    refused = [char for char in ("/", "\\", ":") if char in pattern.removeprefix("^[^").split("]")[0]]
+    found = " and ".join(f"'{char}'" for char in refused if char in str(value)) or "a character that is not allowed"
+    session = bool(path) and path[-1] == "session_id"
+    who = "a session_id (it names the NWB file)" if session else "an NWB name (they separate its paths)"
+    text = f"{value!r} holds {found}, which {who} may not hold: write - or _ instead"
+    if session and ("/" in str(value) or "\\" in str(value)):
+        # A lab's m1/day1: the folders go in nwbfile_name (docs/batch.md: "sub-m2/sub-m2_ses-day1.nwb").
+        text += f" (and, for a file in a sub-folder, give nwbfile_name: {str(value).replace(chr(92), '/')}.nwb)"
+    return text

@@ -51,3 +51,22 @@ def test_a_single_value_where_a_list_goes():
     said = _problems({"pose": "a.slp", "tags": "x"})
     assert said[("pose",)] == "'a.slp' is a path; give the pose entry as [{file_path: a.slp}]"
     assert said[("tags",)] == "'x' is one value; give a list (one '- ' line per item)"
+
+
+def test_a_name_with_a_character_nwb_refuses_says_which_and_what_to_write():
+    from poseconv.metadata.schema import metadata_schema
+
+    said = dict(
+        schema_problems(
+            Draft7Validator(metadata_schema()), {"Pose": {"Skeletons": {"s": {"name": "top/left", "nodes": []}}}}
+        )
+    )
+    assert said[("Pose", "Skeletons", "s", "name")] == (
+        "'top/left' holds '/', which an NWB name (they separate its paths) may not hold: write - or _ instead"
+    )
+    spec = {"properties": {"session_id": {"type": "string", "pattern": r"^[^/\\:]+$"}}}
+    said = dict(schema_problems(Draft7Validator(spec), {"session_id": "m1/day1"}))
+    assert said[("session_id",)].startswith("'m1/day1' holds '/', which a session_id (it names the NWB file) may not")
+    assert said[("session_id",)].endswith("give nwbfile_name: m1/day1.nwb)")
+    said = dict(schema_problems(Draft7Validator(spec), {"session_id": "m2:day1"}))
+    assert "holds ':'" in said[("session_id",)] and "nwbfile_name" not in said[("session_id",)]
