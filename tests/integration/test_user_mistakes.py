@@ -1274,3 +1274,19 @@ def test_run_check_names_a_misspelt_behavior_section(tmp_path):
     result = poseconv("run", write_yaml(tmp_path / "spec.yaml", spec), "--check", "--jobs", "1")
     said = "sessions[0].metadata.Behavior.ExternalVideo (line 4): matches no section of Behavior of the inputs"
     assert result.returncode == 1 and said in result.stderr, result.stderr
+
+
+def test_two_series_given_one_name_are_refused_before_writing(tmp_path):
+    # It was hdmf's "Cannot add <class 'ndx_pose.pose.PoseEstimationSeries'> ... already exists", naming no metadata.
+    from poseconv import SLEAPPoseInterface
+
+    container = SLEAPPoseInterface(file_path=FLIES, sampling_frequency=30.0).get_metadata()["Pose"]["PoseEstimations"]
+    key, entry = next(iter(container.items()))
+    first, second = list(entry["PoseEstimationSeries"])[:2]
+    text = f"Pose:\n  PoseEstimations:\n    {key}:\n      PoseEstimationSeries:\n        {first}: {{name: {second}}}\n"
+    metadata = write_yaml(tmp_path / "meta.yaml", text)
+    out = tmp_path / "a.nwb"
+    result = poseconv("convert", FLIES, "--fps", "30", "-o", out, "--session-start-time", START, "-m", metadata)
+    said = f"PoseEstimationSeries.{first}.name (line 5): '{second}' is the name of series '{second}' too"
+    assert result.returncode == 1 and "meta.yaml: invalid metadata" in result.stderr and said in result.stderr
+    assert "Cannot add" not in result.stderr and not out.exists()

@@ -23,6 +23,7 @@ __all__ = [
     "deprecated_field_problems",
     "drop_empty_text",
     "normalize_date_of_birth",
+    "series_name_problems",
     "skeleton_problems",
     "start_time_problem",
 ]
@@ -67,6 +68,43 @@ def skeleton_problems(entry: Mapping[str, Any]) -> list[str]:
             # (a, b) and (b, a) may both be meant: SLEAP skeletons are directed.
             problems.append(f"{where} repeats edge {seen[(a, b)]}; remove it.")
         seen.setdefault((a, b), index)
+    return problems
+
+
+def series_name_problems(entry: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Return ``(series key, message)`` for each series of a container entry named as another series of it.
+
+    A PoseEstimation holds its series by name (hdmf refuses a second of one name only while writing).
+    Of series sharing a name, the one whose key is that name keeps it (else the first); the others,
+    usually the one renamed, are reported.
+
+    Parameters
+    ----------
+    entry : mapping
+        A ``metadata["Pose"]["PoseEstimations"][key]`` entry.
+
+    Returns
+    -------
+    list of (str, str)
+        The series key and what is wrong; empty when every series has a name of its own.
+    """
+    by_name: dict[Any, list[str]] = {}
+    series = entry.get("PoseEstimationSeries")
+    for key, value in series.items() if isinstance(series, Mapping) else ():
+        if isinstance(value, Mapping) and value.get("name") is not None:
+            by_name.setdefault(value["name"], []).append(key)
+    problems = []
+    for name, keys in by_name.items():
+        owner = name if name in keys else keys[0]
+        problems += [
+            (
+                key,
+                f"{name!r} is the name of series {owner!r} too; a PoseEstimation holds one series of each name: "
+                "give one of them another name.",
+            )
+            for key in keys
+            if key != owner
+        ]
     return problems
 
 

@@ -35,6 +35,7 @@ from .checks import (
     deprecated_field_problems,
     drop_empty_text,
     normalize_date_of_birth,
+    series_name_problems,
     skeleton_problems,
     start_time_problem,
 )
@@ -114,14 +115,28 @@ def _skeleton_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list[Metad
     return problems
 
 
-def _deprecated_field_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
-    """Report ndx-pose's deprecated fields given for a pose input's container (it would not write them)."""
+def _container_entry_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
+    """Report what a pose input's container entry gives that cannot be written.
+
+    ndx-pose's deprecated fields (poseconv would not write them), and two series of one name
+    (hdmf would refuse the second only while writing, without naming the metadata).
+    """
     problems = []
     for name, metadata in per_input.items():
-        for key, entry in ((metadata.get("Pose") or {}).get("PoseEstimations") or {}).items():
-            for field_name, message in deprecated_field_problems(entry) if isinstance(entry, Mapping) else []:
-                where = ("Pose", "PoseEstimations", key, field_name)
-                problems.append(MetadataProblem(where, message, name if len(per_input) > 1 else None))
+        for block in CONTAINER_BLOCKS:
+            for key, entry in ((metadata.get("Pose") or {}).get(block) or {}).items():
+                if not isinstance(entry, Mapping):
+                    continue
+                deprecated = deprecated_field_problems(entry) if block == "PoseEstimations" else []
+                found = [((field_name,), message) for field_name, message in deprecated]
+                found += [
+                    (("PoseEstimationSeries", series, "name"), message)
+                    for series, message in series_name_problems(entry)
+                ]
+                for where, message in found:
+                    problems.append(
+                        MetadataProblem(("Pose", block, key, *where), message, name if len(per_input) > 1 else None)
+                    )
     return problems
 
 
@@ -368,5 +383,5 @@ def compose_metadata(
     result.problems += _start_time_problems(shared) + _date_of_birth_problems(shared)
     result.problems += _duplicate_names(result.per_input)
     result.problems += _skeleton_problems(result.per_input)
-    result.problems += _deprecated_field_problems(result.per_input)
+    result.problems += _container_entry_problems(result.per_input)
     return result

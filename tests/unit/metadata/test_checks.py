@@ -99,3 +99,19 @@ def test_a_start_time_in_the_future_is_a_problem():
     future = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
     assert "is in the future" in start_time_problem(future.isoformat())
     assert start_time_problem((future - dt.timedelta(days=800)).isoformat()) is None
+
+
+def test_two_series_of_one_name_are_named_at_the_renamed_one():
+    from poseconv.metadata.checks import series_name_problems
+
+    entry = {"PoseEstimationSeries": {"nose": {"name": "tail"}, "tail": {"name": "tail"}, "ear": {"name": "ear"}}}
+    assert series_name_problems(entry) == [
+        (
+            "nose",
+            "'tail' is the name of series 'tail' too; a PoseEstimation holds one series of each name: "
+            "give one of them another name.",
+        )
+    ]
+    renamed = {"PoseEstimationSeries": {"a": {"name": "x"}, "b": {"name": "x"}, "c": None}}
+    assert [key for key, _ in series_name_problems(renamed)] == ["b"]
+    assert series_name_problems({"PoseEstimationSeries": {"a": {"name": "a"}}}) == []
