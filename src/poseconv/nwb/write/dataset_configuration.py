@@ -198,7 +198,7 @@ def _remapped(nwbfile: Any, backend_configuration: Any) -> dict[str, Any]:
     return remapped
 
 
-def apply_dataset_configurations(nwbfile: Any, backend_configuration: Any) -> None:
+def apply_dataset_configurations(nwbfile: Any, backend_configuration: Any) -> dict[str, Any]:
     """Wrap every dataset a neuroconv backend configuration lists in its DataIO, without a build.
 
     Does what ``neuroconv.tools.nwb_helpers.configure_backend`` does for a file built in
@@ -212,13 +212,19 @@ def apply_dataset_configurations(nwbfile: Any, backend_configuration: Any) -> No
     backend_configuration : HDF5BackendConfiguration or ZarrBackendConfiguration
         The configuration, e.g. from :func:`poseconv.nwb.write.storage.get_pose_backend_configuration`
         or neuroconv's ``get_default_backend_configuration``, edited or not.
+
+    Returns
+    -------
+    dict
+        The configurations applied (location -> item), with the object ids of ``nwbfile``.
     """
     from hdmf.common import Data
     from pynwb import TimeSeries
 
     objects = {child.object_id: child for child in nwbfile.all_children()}
     data_io_class = backend_configuration.data_io_class
-    for item in _remapped(nwbfile, backend_configuration).values():
+    remapped = _remapped(nwbfile, backend_configuration)
+    for item in remapped.values():
         neurodata_object = objects[item.object_id]
         kwargs = item.get_data_io_kwargs()
         if isinstance(neurodata_object, Data):
@@ -229,3 +235,4 @@ def apply_dataset_configurations(nwbfile: Any, backend_configuration: Any) -> No
             neurodata_object.set_data_io(
                 dataset_name=item.dataset_name, data_io_class=data_io_class, data_io_kwargs=kwargs
             )
+    return remapped

@@ -123,30 +123,57 @@ def _set_pose_storage(item: Any, backend: str) -> None:
         item.compressor_options = [None, {"level": GZIP_LEVEL}]
 
 
-def _wrap_confidence(nwbfile: Any, backend: str, data_io_class: type) -> list[Any]:
+def _wrap_confidence(nwbfile: Any, backend: str, data_io_class: type, like: dict[str, Any] | None = None) -> list[Any]:
     """Wrap every pose ``confidence`` for storage in place; return the file's pose series.
 
     neuroconv's configuration must list exactly the datasets it finds itself (``data`` and
-    ``timestamps``), so confidence is wrapped here directly, with the chunking neuroconv
-    would choose for it and poseconv's filters. No builder is needed: neuroconv asks one only
-    whether a dataset is compound, and confidence is a plain float array.
+    ``timestamps``), so confidence is wrapped here directly. With ``like`` (a configuration's
+    items, location -> item), a series' confidence is stored as the configuration stores its
+    ``data`` (compressors, frames per chunk), so the options a user edits reach it too, even
+    when it was wrapped before; otherwise it gets poseconv's storage, unless wrapped already.
+    No builder is needed: neuroconv asks one only whether a dataset is compound, and
+    confidence is a plain float array.
     """
     from hdmf.data_utils import DataIO
     from ndx_pose import PoseEstimationSeries
 
     configuration_class = _confidence_configuration_classes()[backend]
+    data_items = {item.object_id: item for item in (like or {}).values() if item.dataset_name == "data"}
     pose_series = [obj for obj in nwbfile.all_children() if isinstance(obj, PoseEstimationSeries)]
     for series in pose_series:
-        if series.confidence is None or isinstance(series.confidence, DataIO) or len(series.confidence) == 0:
+        data_item = data_items.get(series.object_id)
+        if isinstance(series.confidence, DataIO):
+            if data_item is None:
+                continue
+            # Wrapped with poseconv's storage before the user's configuration was applied: wrap it again.
+            series.fields["confidence"] = series.confidence.data
+        if series.confidence is None or len(series.confidence) == 0:
             continue
         item = configuration_class.from_neurodata_object_with_defaults(
             neurodata_object=series, dataset_name="confidence"
         )
-        _set_pose_storage(item, backend)
+        if data_item is None:
+            _set_pose_storage(item, backend)
+        else:
+            _store_like(item, data_item)
         series.set_data_io(
             dataset_name="confidence", data_io_class=data_io_class, data_io_kwargs=item.get_data_io_kwargs()
         )
     return pose_series
+
+
+def _store_like(item: Any, data_item: Any) -> None:
+    """Give a confidence configuration the filters and frames per chunk of its series' ``data``."""
+    full_shape = tuple(item.full_shape)
+    if full_shape and full_shape[0] > 0 and data_item.chunk_shape:
+        item.buffer_shape = full_shape
+        item.chunk_shape = (min(int(data_item.chunk_shape[0]), full_shape[0]), *full_shape[1:])
+    for methods, options in (("compressors", "compressor_options"), ("filters", "filter_options")):
+        if methods in type(item).model_fields:
+            # Options first to None: each assignment is validated, and a list of options must match its methods.
+            setattr(item, options, None)
+            setattr(item, methods, getattr(data_item, methods))
+            setattr(item, options, getattr(data_item, options))
 
 
 def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"] = "hdf5") -> Any:
@@ -243,20 +270,24 @@ def configure_and_write_nwbfile(
         raise ValueError(
             f"backend={backend!r} conflicts with the backend configuration's {backend_configuration.backend!r}."
         )
+    # No configuration can hold confidence: with the user's, it is stored as its series' data is (the options
+    # they set reach it too); with poseconv's, get_pose_backend_configuration wrapped it already.
+    users = backend_configuration is not None
     if backend_configuration is None:
         backend_configuration = get_pose_backend_configuration(nwbfile, backend=backend or "hdf5")
-    else:
-        # A configuration the user got for another NWBFile object (run_conversion builds its own) cannot hold
-        # confidence: it gets poseconv's storage here, as get_pose_backend_configuration gives it (a no-op when
-        # it is wrapped already).
-        _wrap_confidence(nwbfile, backend_configuration.backend, backend_configuration.data_io_class)
+    backend_name, data_io_class = backend_configuration.backend, backend_configuration.data_io_class
     if nwbfile.read_io is not None:
         # Exporting an NWB file read from disk: neuroconv's export path.
+        if users:
+            _wrap_confidence(nwbfile, backend_name, data_io_class, like=backend_configuration.dataset_configurations)
         with creation_order():
             neuroconv_write(nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration)
         return
-    # Like neuroconv's configure_backend, without building the file (the write is the only build).
-    apply_dataset_configurations(nwbfile, backend_configuration)
+    # Like neuroconv's configure_backend, without building the file (the write is the only build); a
+    # configuration made for another NWBFile object (run_conversion builds its own) is matched by location.
+    applied = apply_dataset_configurations(nwbfile, backend_configuration)
+    if users:
+        _wrap_confidence(nwbfile, backend_name, data_io_class, like=applied)
     io_class = BACKEND_NWB_IO[backend_configuration.backend]
     with creation_order(), io_class(str(nwbfile_path), mode="w", manager=writing_manager()) as io:
         if backend_configuration.backend == "hdf5" and (workers is None or workers > 1):

@@ -138,3 +138,29 @@ def test_pose_configuration_matches_neuroconv_and_compresses_confidence():
     assert pose and all(configuration.dataset_configurations[k].compressors == ["shuffle", "gzip"] for k in pose)
     confidence = nwbfile.processing["behavior"]["PoseEstimation_animal0"].pose_estimation_series["node0"].confidence
     assert isinstance(confidence, DataIO)
+
+
+@pytest.mark.parametrize("same_file", [False, True], ids=["configuration-of-another-file", "of-this-file"])
+def test_the_users_options_reach_confidence_as_they_reach_data(tmp_path, same_file):
+    # neuroconv's configuration lists data only; the compressors and chunks a user set in it reached every
+    # data but no confidence, which kept poseconv's shuffle + gzip and its own chunks.
+    import h5py
+
+    from poseconv.nwb.write.storage import configure_and_write_nwbfile
+
+    nwbfile = make_file()
+    configuration = get_pose_backend_configuration(nwbfile if same_file else make_file(), backend="hdf5")
+    for item in configuration.dataset_configurations.values():
+        if "PoseEstimation_" in item.location_in_file:
+            item.compressor_options, item.compressors = None, ["lzf"]
+            item.buffer_shape, item.chunk_shape = item.full_shape, (50, *item.full_shape[1:])
+    path = tmp_path / "user.nwb"
+    configure_and_write_nwbfile(nwbfile, path, backend_configuration=configuration)
+    with h5py.File(path, "r") as handle:
+        series = handle["processing/behavior/PoseEstimation_animal0/node0"]
+        for name in ("data", "confidence"):
+            assert (series[name].compression, series[name].chunks[0]) == ("lzf", 50), name
+        np.testing.assert_array_equal(
+            series["confidence"][()],
+            mock_pose_data(n_individuals=2, n_frames=200, rate=None).tracks[0].confidence[:, 0],
+        )
