@@ -16,6 +16,8 @@ from .names import DEPRECATED_POSE_ESTIMATION_FIELDS
 
 __all__ = [
     "AGE_FORM",
+    "AGE_PATTERN",
+    "DATE_OR_DATE_TIME_PATTERN",
     "EXAMPLE_START_TIME",
     "age_problem",
     "dandi_subject_gap",
@@ -181,6 +183,13 @@ def start_time_problem(value: Any) -> str | None:
 # An ISO 8601 duration as DANDI reads Subject.age (P90D, P12W, P1Y2M, PT36H), or a range of two ("P90D/P100D").
 _DURATION = r"P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
 _AGE = re.compile(rf"{_DURATION}(/({_DURATION})?)?|/{_DURATION}")
+#: The same, as a JSON Schema pattern (ECMA-262 reads it as Python does); anchored, as patterns match anywhere.
+AGE_PATTERN = rf"^(?:{_AGE.pattern})$"
+#: An ISO 8601 date, or date and time (with or without a zone): the date of birth :func:`date_of_birth_problem` takes.
+# (Python's datetime.fromisoformat, which the converter parses with, reads the basic forms too: 20240102T0800.)
+DATE_OR_DATE_TIME_PATTERN = (
+    r"^\d{4}-?\d{2}-?\d{2}([T ]\d{2}(:?\d{2}(:?\d{2}([.,]\d+)?)?)?(Z|[+-]\d{2}(:?\d{2}(:?\d{2}(\.\d+)?)?)?)?)?$"
+)
 
 
 def dandi_subject_gap(subject: Mapping[str, Any] | None) -> str | None:

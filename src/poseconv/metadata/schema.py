@@ -172,7 +172,27 @@ def _built_metadata_schema() -> dict[str, Any]:
     # Devices keeps neuroconv's own definition: NWBConverter merges every interface's schema into one,
     # and a different type here would corrupt the merged one.
     schema["properties"].update(pose_block_schema())
+    _date_of_birth_as_taken(schema["properties"]["Subject"]["properties"])
     return add_missing_titles(schema)
+
+
+def _date_of_birth_as_taken(subject: dict[str, Any]) -> None:
+    """Make ``Subject.date_of_birth`` take a date as the converter does, not only a date and time (in place).
+
+    neuroconv's base schema gives it ``"format": "date-time"``, which form tools (ajv-formats) enforce:
+    their form refused ``2024-01-02``, which docs/metadata.md shows and the converter writes (at midnight,
+    in the session start time's zone: checks.normalize_date_of_birth).
+    """
+    from .checks import DATE_OR_DATE_TIME_PATTERN
+
+    field = subject.get("date_of_birth")
+    if isinstance(field, dict):
+        field.pop("format", None)
+        field["pattern"] = DATE_OR_DATE_TIME_PATTERN
+        field["description"] = (
+            "Date of birth of the subject, an ISO 8601 date (2024-01-02) or date and time "
+            "(2024-01-02T08:00:00+00:00). Can be supplied instead of 'age'."
+        )
 
 
 def render_metadata_schema() -> str:
@@ -223,4 +243,13 @@ def form_schema(schema: dict[str, Any]) -> dict[str, Any]:
                 node.pop("properties", None)
         return node
 
-    return visit(copy.deepcopy(schema))
+    form = visit(copy.deepcopy(schema))
+    age = form.get("properties", {}).get("Subject", {}).get("properties", {}).get("age")
+    if isinstance(age, dict):
+        from .checks import AGE_PATTERN
+
+        # neuroconv's pattern ends in an unanchored "|(\\d+W)?$", which any text matches. The form refuses what
+        # DANDI refuses; the converter writes such an age with a warning (docs/metadata.md), so the interfaces'
+        # own schema keeps neuroconv's.
+        age["pattern"] = AGE_PATTERN
+    return form

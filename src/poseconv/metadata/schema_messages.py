@@ -121,6 +121,10 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
 
         # A number or a list where a date goes: the same words and value to copy as the command line's.
         return f"{error.instance!r} {start_time_problem(str(error.instance))}".removesuffix(".")
+    if path and path[-1] == "date_of_birth" and error.validator == "pattern":
+        from .checks import date_of_birth_problem
+
+        return (date_of_birth_problem(error.instance) or "").removesuffix(".") or None
     number = isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool)
     if path[-2:] in (("Subject", "age"), ("subject", "age")) and error.validator == "type" and number:
         from .checks import AGE_FORM
