@@ -174,7 +174,8 @@ def find_collected_data_files(project_or_file: str | Path) -> tuple[list[Path], 
     ----------
     project_or_file : str or pathlib.Path
         A project folder, its ``labeled-data`` folder, one ``labeled-data/<video>`` folder, or one
-        ``CollectedData_<scorer>.h5/.csv`` file.
+        ``CollectedData_<scorer>.h5/.csv`` file (its project is the one it is in, as
+        :func:`find_project_folder` finds it: a file of ``training-datasets/`` has its project too).
 
     Returns
     -------
@@ -192,8 +193,12 @@ def find_collected_data_files(project_or_file: str | Path) -> tuple[list[Path], 
     if path.is_file():
         check_input_file(path, suffixes=SUFFIXES, what="DeepLabCut CollectedData")
         linked = where_linked(path)
-        project = linked.parent.parent.parent if linked.parent.parent.name == LABELED_DATA_FOLDER else None
-        return [path], project
+        if linked.parent.parent.name == LABELED_DATA_FOLDER:
+            return [path], linked.parent.parent.parent
+        # Elsewhere in a project: the training set DeepLabCut merges from every video's labels
+        # (trainingsetmanipulation.py merge_annotateddatasets writes training-datasets/iteration-<N>/
+        # UnaugmentedDataSet_<Task><date>/CollectedData_<scorer>.h5), whose rows name their videos.
+        return [path], find_project_folder(path)
     scorer = None
     if (path / LABELED_DATA_FOLDER).is_dir():
         project, folders = path, sorted(p for p in (path / LABELED_DATA_FOLDER).iterdir() if p.is_dir())

@@ -372,3 +372,40 @@ def test_labels_with_an_empty_likelihood_read_as_predictions_are_called_labels(t
     (tmp_path / "scored.csv").write_text(header + "labeled-data/v/img0000.png,1.5,2.5,0.9\n")
     with pytest.raises(InvalidSourceFileError, match="values have a likelihood: these are a model's predictions"):
         read_deeplabcut(tmp_path / "scored.csv")
+
+
+@needs_shared_data
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+def test_the_merged_training_set_file_has_its_projects_skeleton_and_videos(tmp_path, suffix):
+    # create_training_dataset -> merge_annotateddatasets (trainingsetmanipulation.py) concatenates every
+    # video's labels into training-datasets/iteration-0/UnaugmentedDataSet_<Task><date>/CollectedData_<scorer>.h5
+    # (and .csv), rows as a 3-level index. Before, its project (three folders up) was not looked for:
+    # no skeleton edges, no video linked.
+    import shutil
+
+    project = tmp_path / MULTI_MOUSE_PROJECT.name
+    shutil.copytree(MULTI_MOUSE_PROJECT, project)
+    tables = []
+    for folder in sorted((project / "labeled-data").iterdir()):
+        table = pd.read_hdf(folder / "CollectedData_dlc_team.h5")
+        if not isinstance(table.index, pd.MultiIndex):  # conversioncode.guarantee_multiindex_rows
+            table.index = pd.MultiIndex.from_tuples([tuple(label.split("/")) for label in table.index])
+        tables.append(table)
+    merged = pd.concat(tables).sort_index()
+    out = project / "training-datasets/iteration-0/UnaugmentedDataSet_multi_mouseApr12"
+    out.mkdir(parents=True)
+    path = out / f"CollectedData_dlc_team{suffix}"
+    if suffix == ".h5":
+        merged.to_hdf(path, key="df_with_missing", mode="w")
+    else:
+        merged.to_csv(path)
+
+    training = read_deeplabcut_labels(path)
+    whole = read_deeplabcut_labels(project)
+    assert training.skeletons == whole.skeletons
+    assert training.skeletons["Skeleton"].edges == ((0, 1), (1, 2), (0, 2))
+    assert training.videos == whole.videos
+    assert training.videos["m3v1mp4short"].path == (project / "videos/m3v1mp4short.mp4").resolve()
+    by_image = {f.image: (f.video, f.frame_index) for f in whole.frames}
+    assert {f.image: (f.video, f.frame_index) for f in training.frames} == by_image
+    assert list(training.label_files) == [path.relative_to(project).as_posix()]
