@@ -336,11 +336,14 @@ def test_model_exports(tmp_path):
     }
 
 
-@pytest.mark.parametrize("scorer_cell", ["", "Unnamed: {i}_level_0"], ids=["blank", "pandas-placeholder"])
+@pytest.mark.parametrize(
+    "scorer_cell", ["", "Unnamed: {i}_level_0", "scorer"], ids=["blank", "pandas-placeholder", "lp-app-placeholder"]
+)
 @pytest.mark.parametrize("index_columns", [1, 3])
 def test_labels_without_a_labeler_name(tmp_path, scorer_cell, index_columns):
     # Labels made by script leave the scorer row blank; pandas writes such a row back as
-    # "Unnamed: <i>_level_0" cells (Lightning Pose's own test labels). Lightning Pose ignores it.
+    # "Unnamed: <i>_level_0" cells (Lightning Pose's own test labels). lightning-pose-app's init_label_file
+    # (routes/extract_frames.py) writes the word "scorer" in it. Lightning Pose ignores it.
     lead = "," * (index_columns - 1)
     scorers = ",".join(scorer_cell.format(i=i) for i in range(index_columns, index_columns + 4))
     rows = [f"scorer{lead},{scorers}", f"bodyparts{lead},nose,nose,tail,tail", f"coords{lead},x,y,x,y"]

@@ -59,8 +59,10 @@ _LABEL_COORDS = {"x", "y", "visible"}
 _FLAG_VALUES = (0, 1, 2)
 # The header of labels without a scorer row, which Lightning Pose also reads.
 _NO_SCORER_LEVELS = ("bodyparts", "coords")
-# A blank header cell as pandas reads (and writes back) it: "Unnamed: 3_level_0".
-_UNNAMED_CELL = re.compile(r"(Unnamed: \d+_level_\d+)?")
+# A scorer cell that names no labeler: blank, as pandas reads (and writes back) a blank cell
+# ("Unnamed: 3_level_0"), or the word "scorer" itself, which lightning-pose-app writes as the scorer of
+# every label file it starts (app_server/src/litpose_app/routes/extract_frames.py, init_label_file).
+_UNNAMED_CELL = re.compile(r"(Unnamed: \d+_level_\d+|scorer)?")
 
 
 def frame_index_from_image(image: str) -> int | None:
@@ -139,11 +141,12 @@ def _read_labels_frame(path: Path) -> tuple[Any, tuple[str, ...] | None]:
 
 
 def _unnamed_scorer(columns: Any) -> Any:
-    """Return the columns with a scorer level of blank cells (or pandas' placeholders for them) as ``""``.
+    """Return the columns with a scorer level of blank cells (or placeholders for them) as ``""``.
 
     A labels CSV made without a labeler's name has a blank scorer row, which pandas reads as
-    ``Unnamed: <i>_level_0`` (a different name per column) and writes back as such; Lightning Pose
-    ignores the scorer row. One empty scorer lets the table be read as one labeler's, unnamed.
+    ``Unnamed: <i>_level_0`` (a different name per column) and writes back as such, or the placeholder
+    ``scorer`` (lightning-pose-app's label files); Lightning Pose ignores the scorer row. One empty
+    scorer lets the table be read as one labeler's, unnamed.
     """
     import pandas as pd
 
