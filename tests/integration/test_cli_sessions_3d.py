@@ -161,3 +161,24 @@ def test_export_of_pose_estimations_without_series_is_refused(tmp_path):
         result = poseconv_in_process("export", path, "--to", to, tmp_path / out, "-q")
         assert result.returncode == 1 and "holds no pose series" in result.stderr, result.stderr
         assert not (tmp_path / out).exists()
+
+
+def test_a_3d_folder_converted_whole_warns_of_the_views_given_twice_and_reads_back(tmp_path):
+    # `poseconv convert videos/*.h5` on DeepLabCut's 3D output folder gives the 3D file and both cameras' 2D files
+    # (which the 3D file reads as its views): each view was written twice without a word, and every reader of
+    # the file failed ("Track 'individual' appears twice for video 'vid1_camera-1'").
+    from poseconv import read_nwb
+    from tests.fixtures.multicamera import DLC_3D_DIR
+
+    unfiltered = sorted(p for p in DLC_3D_DIR.glob("*.h5") if "filtered" not in p.name)
+    out = tmp_path / "whole.nwb"
+    result = poseconv_in_process(
+        "convert", *unfiltered, "-o", out, "--fps", "30", "--session-start-time", "2024-05-01T10:00:00+00:00"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("view of the session vid1_DLC_3D.h5, given too") == 2
+    poses = read_nwb(out)
+    views = {track.video for pose in poses for track in pose.tracks if pose.tracks[0].positions.shape[-1] == 2}
+    assert {"vid1_camera-1", "vid1_camera-2"} <= views
+    for args in (["inspect", out], ["export", out, "--to", "dlc", tmp_path / "back.h5"]):
+        assert poseconv_in_process(*args).returncode == 0

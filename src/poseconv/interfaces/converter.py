@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,8 @@ from ..appending import atomic_append, check_appendable, prepare_append
 from ..errors import MetadataError, PoseconvWarning
 from ..metadata.checks import age_problem
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
-from ..model.location import where_linked
+from ..model.location import is_url, where_linked
+from ..model.multicamera import MultiCameraPoseData
 from ..nwb.write.storage import creation_order, get_pose_backend_configuration
 from ..output import OutputError, atomic_output, check_output, output_name_problem
 
@@ -61,6 +62,33 @@ def _relative_external_files(nwbfile: Any, folder: Path) -> None:
                 obj.fields["external_file"] = [
                     os.path.relpath(where_linked(p), folder) if Path(p).is_absolute() else p for p in paths
                 ]
+
+
+def _warn_views_given_apart(interfaces: Iterable[Any]) -> None:
+    """Warn of a 2D input that is a camera view of a session given beside it: its poses are written twice.
+
+    ``poseconv convert videos/*.h5`` on DeepLabCut's 3D output folder gives the 3D file, which reads both
+    cameras' 2D files as its views, and those files again: each view is written in the session's
+    ``MultiCameraPoseEstimation`` and as a ``PoseEstimation`` of its own.
+    """
+    views: dict[Path, tuple[str, str]] = {}
+    for interface in interfaces:
+        if isinstance(session := getattr(interface, "session", None), MultiCameraPoseData):
+            for camera, view in session.views.items():
+                if isinstance(view.source_file, Path):
+                    views[view.source_file.resolve()] = (camera, session.source_name)
+    for interface in interfaces:
+        source = (getattr(interface, "source_data", None) or {}).get("file_path")
+        if isinstance(getattr(interface, "session", None), MultiCameraPoseData) or not source or is_url(str(source)):
+            continue
+        if (found := views.get(Path(source).resolve())) is not None:
+            warnings.warn(
+                f"{Path(source).name} is camera {found[0]!r}'s view of the session {found[1]}, given too: its poses "
+                "are written twice, in the session's MultiCameraPoseEstimation and in a PoseEstimation of their "
+                "own. Give the session file alone to convert each view once.",
+                PoseconvWarning,
+                stacklevel=4,
+            )
 
 
 class PoseNWBConverter(NWBConverter):
@@ -281,6 +309,7 @@ class PoseNWBConverter(NWBConverter):
         """
         if self._aligns_in_hook():
             self.check_timing()
+        _warn_views_given_apart(self.data_interface_objects.values())
         composed = self.compose_metadata(metadata)
         options = conversion_options or {}
         order = sorted(self.data_interface_objects.items(), key=lambda item: is_poseconv_interface(item[1]))

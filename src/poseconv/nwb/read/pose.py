@@ -286,8 +286,11 @@ class NWBPoseFile:
             if name not in replaced.values():
                 # The camera views of a session's MultiCameraPoseEstimation containers (one per track) go by
                 # the processing module holding those, as the session's file holds every track of each video.
-                module = self._owner(info)[0].name
-                key = (module, info.source_software, info.source_software_version, info.scorer)
+                module, owner = self._owner(info)
+                # A 2D container of a video a session's view also shows (its source file converted beside the
+                # session) is another PoseData: one PoseData holds a track once per video.
+                in_session = owner != info.name
+                key = (module.name, in_session, info.source_software, info.source_software_version, info.scorer)
                 grouped.setdefault(key, []).append(name)
         return [self._pose(members, infos, replaced, lazy) for members in grouped.values()]
 
