@@ -324,14 +324,62 @@ def _camera_views(
     views: dict[str, PoseData] = {}
     camera_videos: dict[str, str] = {}
     for camera, name in zip(session.camera_group.cameras, names, strict=True):
-        cameras.append(_camera_calibration(camera, name, path))
+        calibration = _camera_calibration(camera, name, path)
         video = session.get_video(camera)
+        if video is None:
+            # SLEAP's Sessions tab links the videos to the cameras one at a time: this one is not linked yet.
+            calibration = dataclasses.replace(
+                calibration,
+                description=f"{calibration.description} No video is linked to this camera in the session, so "
+                "none of the file's 2D poses is known to be seen by it.",
+            )
+        cameras.append(calibration)
         key = key_by_index.get(video_index.get(id(video))) if video is not None else None
         if key is None:
             continue
         camera_videos[name] = key
         views[name] = _view(pose_2d, key)
     return cameras, views, camera_videos
+
+
+def _warn_videos_outside(
+    labels: Any, pose_2d: PoseData, camera_videos: dict[str, str], cameras: list[CameraCalibration], path: Path
+) -> list[str]:
+    """Warn about the poses on videos linked to no camera of the session, which are not converted; return their keys.
+
+    sleap-io's ``Labels.videos`` is the project's list and ``RecordingSession`` links only the cameras' videos
+    (sleap_io/model/camera.py, ``RecordingSession.add_video``): a project keeps other videos, and SLEAP's GUI
+    links a session's videos to its cameras one at a time. A ``MultiCameraPoseEstimation`` has no place for
+    them, and ``--source sleap`` refuses the file (it would drop the calibration), so the user must hear of them.
+    """
+    linked = set(camera_videos.values())
+    outside = [key for key in pose_2d.videos if key not in linked]
+    if not outside:
+        return outside
+    facts = pose_2d.notes.get("videos", {})
+    counts = {i: 0 for i in range(len(labels.videos))}
+    video_index = {id(video): i for i, video in enumerate(labels.videos)}
+    for frame in labels.labeled_frames:
+        i = video_index.get(id(frame.video))
+        if i is not None:
+            counts[i] += len(frame.instances)
+    indices = [facts.get(key, {}).get("index") for key in outside]
+    listed = ", ".join(
+        f"'{key}' (video index {i}, {counts.get(i, 0)} instances)" for key, i in zip(outside, indices, strict=True)
+    )
+    unlinked = [c.name for c in cameras if c.name not in camera_videos]
+    why = f"; the session's camera(s) {unlinked} have no video linked yet" if unlinked else ""
+    warnings.warn(
+        f"{path}: the poses on {len(outside)} video(s) linked to no camera of the recording session are not "
+        f"converted: {listed}{why}. Link a camera's video to its camera in SLEAP (Sessions tab) and save; or "
+        "convert the poses of those videos on their own, as single-camera poses, from a copy of the file without "
+        "its sessions (sleap-io: labels = sleap_io.load_slp(path); labels.sessions.clear(); labels.save(copy)) "
+        "with --source sleap (only those videos: SLEAPPoseInterface(video_indices="
+        f"{[i for i in indices if i is not None]}), in a spec source_data: {{video_indices: [...]}}).",
+        PoseconvWarning,
+        stacklevel=4,
+    )
+    return outside
 
 
 def _session_timing(pose_2d: PoseData, camera_videos: dict[str, str], path: Path) -> FrameTiming | None:
@@ -409,7 +457,7 @@ def read_sleap_session(
         pose_3d = _anipose_3d(
             points_path, given=given, pose_3d=pose_3d, labels=labels, pose_2d=pose_2d, n_frames=n_frames, path=path
         )
-    session_videos = set(camera_videos.values())
+    outside = _warn_videos_outside(labels, pose_2d, camera_videos, cameras, path)
     return MultiCameraPoseData.from_parts(
         source_software="SLEAP",
         source_file=path,
@@ -423,7 +471,7 @@ def read_sleap_session(
             "session_index": session_index,
             "n_sessions": len(labels.sessions),
             "camera_videos": camera_videos,
-            "videos_outside_session": [key for key in pose_2d.videos if key not in session_videos],
+            "videos_outside_session": outside,
             "session_metadata": dict(session.metadata or {}),
             "predicted_only": predicted_only,
             "untracked": untracked,

@@ -162,3 +162,64 @@ def test_a_group_identity_names_its_untracked_views_as_it_names_its_3d_points(tm
         assert sorted(view) == ["mouseA", "mouseB"]
         offset = 100.0 * (camera == "cam2")
         np.testing.assert_array_equal(np.asarray(view["mouseB"].positions)[:, 0, 0], [offset + 10, offset + 11])
+
+
+def _rig_with_other_video(tmp_path, *, link_right: bool, other: bool = True):
+    """A session .slp as sleap-io writes one: cameras left and right, and a project video outside the session."""
+    from sleap_io.model.camera import Camera, CameraGroup, RecordingSession
+
+    skeleton, track = sleap_io.Skeleton(["a", "b"]), sleap_io.Track("mouse")
+    videos = [
+        sleap_io.Video(filename=str(tmp_path / f"s1_{c}.mp4")) for c in ("left", "right", "other")[: 3 if other else 2]
+    ]
+    cameras = [
+        Camera(name=c, size=(640, 480), rvec=np.array([0.0, 0.1 * i, 0]), tvec=np.array([10.0 * i, 0, 0]))
+        for i, c in enumerate(("left", "right"))
+    ]
+    session = RecordingSession(camera_group=CameraGroup(cameras=cameras))
+    for camera, video in zip(cameras, videos[: 2 if link_right else 1], strict=False):
+        session.add_video(video, camera)
+    frames = [
+        sleap_io.LabeledFrame(
+            video=video,
+            frame_idx=frame,
+            instances=[
+                sleap_io.PredictedInstance.from_numpy(
+                    np.full((2, 2), 10.0 + frame), skeleton=skeleton, point_scores=np.array([0.9, 0.8]), track=track
+                )
+            ],
+        )
+        for video in videos
+        for frame in range(5)
+    ]
+    path = tmp_path / "rig.slp"
+    labels = sleap_io.Labels(
+        labeled_frames=frames, videos=videos, skeletons=[skeleton], tracks=[track], sessions=[session]
+    )
+    sleap_io.save_slp(labels, str(path))
+    return path
+
+
+def test_poses_on_a_video_outside_the_session_are_named_not_dropped_silently(tmp_path):
+    # A project video outside the RecordingSession: its 5 instances were dropped, recorded only in a note.
+    path = _rig_with_other_video(tmp_path, link_right=True)
+    with pytest.warns(Warning, match=r"'s1_other' \(video index 2, 5 instances\).*video_indices=\[2\]"):
+        data = read_sleap_session(path)
+    assert data.notes["videos_outside_session"] == ["s1_other"]
+    assert sorted(data.views) == ["left", "right"]
+
+
+def test_a_camera_without_its_video_linked_yet_says_so(tmp_path):
+    # SLEAP's Sessions tab links videos to cameras one at a time: camera 'right' has none yet.
+    path = _rig_with_other_video(tmp_path, link_right=False)
+    with pytest.warns(Warning, match=r"'s1_right' \(video index 1, 5 instances\).*\['right'\] have no video linked"):
+        data = read_sleap_session(path)
+    assert "No video is linked to this camera" in data.cameras["right"].description
+    assert "No video is linked" not in data.cameras["left"].description
+
+
+def test_a_session_with_every_video_linked_warns_of_none(tmp_path):
+    path = _rig_with_other_video(tmp_path, link_right=True, other=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_sleap_session(path).notes["videos_outside_session"] == []
