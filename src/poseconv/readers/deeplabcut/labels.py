@@ -6,7 +6,8 @@ read by :mod:`.labels_table`. This module finds those tables in a project (or ta
 that they agree with each other and with the project's ``config.yaml``, and gathers them into one
 :class:`~poseconv.model.training.TrainingData`. The video is matched by stem to the config's
 ``video_sets``, whose paths (on the labeling machine) are kept as text; the video is linked only
-when it exists here, at that path or in the project's ``videos/`` folder.
+when it exists here, at that path or in the project's ``videos/`` folder. A folder of photos that
+is no video's is an image sequence of its labeled images, linked when they are here.
 
 ``machinelabels-iter<N>.h5`` files in the same folders are predictions written during
 refinement, not human labels; they are refused with a pointer to the CollectedData file. Any other
@@ -414,9 +415,56 @@ def _frames_of_tables(
             config=config,
             project=project if find_side_files else None,
         )
+        table_frames = _image_folder_frames(path, table_frames, videos, project, find_side_files)
         frames.extend(table_frames)
         _extraction_crops(path, table_frames, config, project, crops)
     return frames, label_files, crops
+
+
+def _image_places(path: Path, image: str, project: Path | None) -> list[Path]:
+    """Where the labeled ``image`` (as a row names it) may be: in the project, else beside the label file."""
+    parts = re.split(r"[\\/]", image)
+    return ([project.joinpath(*parts)] if project is not None else []) + [where_linked(path).parent / parts[-1]]
+
+
+def _image_folder_frames(
+    path: Path, frames: list[LabeledFrame], videos: dict[str, VideoInfo], project: Path | None, find_side_files: bool
+) -> list[LabeledFrame]:
+    """Return ``frames`` with the images of a folder of photos as the frames ``0 .. n-1`` of an image sequence.
+
+    A ``labeled-data/<name>/`` folder of images never extracted from a video (no ``video_sets`` entry, no
+    video of that name, images not named ``img<index>``) labels no video frame. sleap-io's ``load_dlc``
+    (io/dlc.py, ``_load_dlc_csv``) makes such a folder an image video of its labeled images; so does
+    poseconv, in the order of the table's rows, when every image is here: the images are linked (as
+    SLEAP's image sequences are) and the labels export to SLEAP. Without the images, no frame index is
+    made up. Each frame keeps its image, which the DeepLabCut export writes back.
+    """
+    if not find_side_files:
+        return frames
+    by_video: dict[str, list[LabeledFrame]] = {}
+    for frame in frames:
+        by_video.setdefault(frame.video, []).append(frame)
+    numbered: dict[str, dict[str, int]] = {}
+    for key, video_frames in by_video.items():
+        info = videos[key]
+        if info.original_path is not None or info.local_files is not None:
+            continue
+        if any(frame.frame_index is not None or frame.image is None for frame in video_frames):
+            continue
+        images = list(dict.fromkeys(frame.image for frame in video_frames if frame.image is not None))
+        here = [next((p for p in _image_places(path, image, project) if p.is_file()), None) for image in images]
+        found = tuple(place for place in here if place is not None)
+        if len(found) == len(images):
+            videos[key] = replace(info, n_frames=len(images), image_files=found)
+            numbered[key] = {image: index for index, image in enumerate(images)}
+    if not numbered:
+        return frames
+    return [
+        replace(frame, frame_index=numbered[frame.video][frame.image])
+        if frame.video in numbered and frame.image is not None
+        else frame
+        for frame in frames
+    ]
 
 
 def _extraction_crops(
@@ -435,8 +483,7 @@ def _extraction_crops(
         if crop is None or crop[0] == crop[2] == 0:
             crops.setdefault(frame.video, None)
             continue
-        parts = re.split(r"[\\/]", frame.image or "")
-        places = ([project.joinpath(*parts)] if project is not None else []) + [where_linked(path).parent / parts[-1]]
+        places = _image_places(path, frame.image or "", project)
         size = next((size for place in places if (size := image_size(place)) is not None), None)
         if size is not None:
             # The next image of the video is tried when this one is not here.
