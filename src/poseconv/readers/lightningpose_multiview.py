@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidSourceFileError
+from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..model import PoseData
 from ..model.multicamera import CameraCalibration, MultiCameraPoseData
 from .deeplabcut.project import load_yaml_config
@@ -200,19 +201,48 @@ def _config_view_names(config_path: Path) -> list[str] | None:
     return [str(name) for name in names] if names else None
 
 
-def _view_files(
-    path: Path, view_file_paths: Sequence[Path] | None, view_names: list[str] | None
-) -> tuple[dict[str, Path], str]:
-    """Return the predictions by view and how the views were found."""
-    if path.is_dir():
-        return find_view_files(path, view_names), f"the files of {path}"
+def _given_files(path: Path, view_file_paths: Sequence[Path] | None) -> tuple[list[Path], Path | None]:
+    """Return the files given as views, without those a folder scan skips, and EKS's 3D file among them.
+
+    ``poseconv convert out/multicam_*.csv`` gives EKS's ``multicam_3d_results.csv`` (written into the same
+    ``save_dir`` as the views by eks ``multicam_smoother.py``) and a ``video_preds/*.csv`` gives Lightning
+    Pose's metrics and bounding boxes: as in a folder, the 3D file is the session's 3D poses and the others
+    are no view.
+    """
     given = [Path(p) for p in (view_file_paths or [])]
     if given and path.resolve() not in {p.resolve() for p in given}:
         given.insert(0, path)
+    points = list(dict.fromkeys(p.resolve() for p in given if p.name == EKS_3D_FILE_NAME))
+    if len(points) > 1:
+        raise InvalidSourceFileError(
+            f"{[str(p) for p in points]}: several EKS 3D files ({EKS_3D_FILE_NAME}) given; give one session's files."
+        )
+    skipped = [p.name for p in given if _holds_no_poses(p) and p.name != EKS_3D_FILE_NAME]
+    if skipped:
+        warnings.warn(
+            f"{path.parent}: {skipped} are Lightning Pose metrics or bounding-box files, which hold no keypoint "
+            "positions; they are not read as views (as in a folder of views).",
+            PoseconvWarning,
+            stacklevel=4,
+        )
+    views = [p for p in given if not _holds_no_poses(p)]
+    return views, points[0] if points else None
+
+
+def _view_files(
+    path: Path, view_file_paths: Sequence[Path] | None, view_names: list[str] | None
+) -> tuple[dict[str, Path], str, Path | None]:
+    """Return the predictions by view, how the views were found and EKS's 3D file when given among them."""
+    if path.is_dir():
+        return find_view_files(path, view_names), f"the files of {path}", None
+    given, points = _given_files(path, view_file_paths)
+    if not given and path.name == EKS_3D_FILE_NAME:
+        # EKS's 3D file alone: its views are the multicam_<view>_results.csv written beside it.
+        return find_view_files(path.parent, view_names), f"the files beside {path.name}", path
     if given:
         if view_names is None:
-            return dict(zip(view_names_of_files(given), given, strict=True)), "the files given"
-        return match_views(given, view_names), "the files given"
+            return dict(zip(view_names_of_files(given), given, strict=True)), "the files given", points
+        return match_views(given, view_names), "the files given", points
     if view_names is None:
         raise InvalidSourceFileError(
             f"{path}: one view's predictions, and no view names: give every view's file (view_file_paths=[...], "
@@ -233,13 +263,18 @@ def _view_files(
                 "give every view's file (view_file_paths=[...])."
             )
         found[view] = sibling
-    return found, f"the siblings of {path.name}"
+    return found, f"the siblings of {path.name}", None
 
 
 def _points_3d(
-    given: str | Path | None, first: Path, config_path: Path | None, find_side_files: bool
+    given: str | Path | None, among_views: Path | None, first: Path, config_path: Path | None, find_side_files: bool
 ) -> tuple[Path | None, PoseData | None]:
-    """Return EKS's 3D file (given, or ``multicam_3d_results.csv`` beside the views) and its poses."""
+    """Return EKS's 3D file (given, among the views, or ``multicam_3d_results.csv`` beside them) and its poses."""
+    if among_views and given and Path(given).resolve() != among_views.resolve():
+        raise InvalidSourceFileError(
+            f"{among_views}: given among the views, and points_3d_file_path={given} too; give one."
+        )
+    given = given if given is not None else among_views
     path = given_or_found(given, find_side_files, existing_file, first.parent / EKS_3D_FILE_NAME)
     if path is None:
         return None, None
@@ -384,13 +419,13 @@ def read_lightning_pose_multiview(
     inside = path / "_" if path.is_dir() else path
     config_path = given_or_found(config_file_path, find_side_files, find_config_file, inside)
     names = [str(n) for n in view_names] if view_names else _config_view_names(config_path) if config_path else None
-    files, how = _view_files(path, [Path(p) for p in view_file_paths or []], names)
+    files, how, given_3d = _view_files(path, [Path(p) for p in view_file_paths or []], names)
     views: dict[str, PoseData] = {
         view: read_lightning_pose(file, config_file_path=config_path, find_side_files=find_side_files)
         for view, file in files.items()
     }
     first = next(iter(files.values()))
-    points_path, pose_3d = _points_3d(points_3d_file_path, first, config_path, find_side_files)
+    points_path, pose_3d = _points_3d(points_3d_file_path, given_3d, first, config_path, find_side_files)
     calibration, cameras = _cameras(calibration_file_path, config_path, files, find_side_files)
     side_files = {"config_file": config_path, "points_3d_file": points_path, "calibration_file": calibration}
     notes: dict[str, Any] = {

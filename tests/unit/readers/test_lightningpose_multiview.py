@@ -7,7 +7,7 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from poseconv import read_lightning_pose_multiview
-from poseconv.errors import InvalidSourceFileError
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning
 from poseconv.readers.lightningpose import read_lightning_pose
 from poseconv.readers.lightningpose_multiview import is_metrics_file_name, view_names_of_files
 from tests.fixtures.lightningpose import (
@@ -90,8 +90,16 @@ def test_metrics_files_are_never_read_as_poses(session):
     assert is_metrics_file_name("predictions_top_pixel_error_new.csv")
     assert is_metrics_file_name("predictions_top_pca_singleview_error_test.csv")
     assert not is_metrics_file_name("predictions_top_new.csv")
-    with pytest.raises(InvalidSourceFileError, match="metrics files"):
+    # Given as a view, a metrics file is skipped as a folder scan skips it (a glob of video_preds/*.csv gives them).
+    metrics.write_text("nose,tail\n1,2\n")
+    with (
+        pytest.warns(PoseconvWarning, match=r"metrics or bounding-box files.*not read as views"),
+        pytest.raises(InvalidSourceFileError, match="no file names the view 'temporal'"),
+    ):
         read_lightning_pose_multiview(session["bot"], view_file_paths=[metrics], view_names=["bot", "temporal"])
+    with pytest.warns(PoseconvWarning, match=r"_temporal_norm\.csv"):
+        data = read_lightning_pose_multiview(session["top"], view_file_paths=[*session.values(), metrics])
+    assert list(data.cameras) == list(LP_VIEWS)
 
 
 def test_a_folder_s_metrics_and_bounding_box_files_are_skipped(session):
@@ -156,6 +164,30 @@ def test_eks_multicam_output_reads_its_views_and_its_3d_poses(tmp_path):
         np.testing.assert_array_equal(np.asarray(track_3d.extra_coords[0].values), values[:, :, 3:])
         # The calibration's length unit, which no file records (it was "pixels").
         assert data.pose_3d.unit == "n.a." and "world frame" in data.pose_3d.reference_frame
+
+
+def test_eks_files_given_with_the_3d_file_among_them_read_as_the_folder(tmp_path):
+    # `poseconv convert out/multicam_*.csv --source lp-multiview`: the 3D file, first in name order, was read as
+    # a camera named '3d' and the session refused ("the poses of camera '3d' are 3D").
+    files = write_eks_multicam(tmp_path / "eks")
+    points = tmp_path / "eks/multicam_3d_results.csv"
+    folder = read_lightning_pose_multiview(tmp_path / "eks")
+    given = sorted([points, *files.values()])
+    for data in (
+        read_lightning_pose_multiview(given[0], view_file_paths=given),
+        read_lightning_pose_multiview(points),  # the 3D file alone: its views are beside it
+        read_lightning_pose_multiview(given[0], view_file_paths=given, points_3d_file_path=points),
+    ):
+        assert list(data.cameras) == list(folder.cameras)
+        assert data.notes["points_3d_file"] == str(points)
+        assert data.source_file.name != points.name
+        np.testing.assert_array_equal(data.pose_3d.tracks[0].positions, folder.pose_3d.tracks[0].positions)
+        for view in folder.views:
+            np.testing.assert_array_equal(data.views[view].tracks[0].positions, folder.views[view].tracks[0].positions)
+    other = tmp_path / "other_3d.csv"
+    other.write_bytes(points.read_bytes())
+    with pytest.raises(InvalidSourceFileError, match="give one"):
+        read_lightning_pose_multiview(given[0], view_file_paths=given, points_3d_file_path=other)
 
 
 def test_the_3d_file_alone_reads_as_3d_poses(tmp_path):
