@@ -24,7 +24,7 @@ IMAGES = ["cage3_0007.jpg", "cage3_0001.jpg", "IMG_2231.JPG"]
 VALUES = [[1.5, 2.0, 3.0, 4.0], [5.0, 6.0, np.nan, np.nan], [7.0, 8.0, 9.0, 10.0]]
 
 
-def photo_project(root, *, with_images=True):
+def photo_project(root, *, with_images=True, images=IMAGES, values=VALUES):
     """A single-animal project labeling ``labeled-data/cage3/`` photos, as the DeepLabCut GUI saves them."""
     import imageio.v3 as iio
 
@@ -33,12 +33,12 @@ def photo_project(root, *, with_images=True):
     config = {"Task": "photos", "scorer": "me", "date": "Jan1", "multianimalproject": False, "video_sets": {}}
     config |= {"project_path": str(root), "bodyparts": ["nose", "tail"], "skeleton": [["nose", "tail"]]}
     (root / "config.yaml").write_text(yaml.safe_dump(config))
-    for i, image in enumerate(IMAGES if with_images else []):
+    for i, image in enumerate(images if with_images else []):
         iio.imwrite(folder / image, np.full((40, 60, 3), 60 * i, dtype=np.uint8), extension=".jpg")
-    index = pd.MultiIndex.from_tuples([("labeled-data", "cage3", image) for image in IMAGES])
+    index = pd.MultiIndex.from_tuples([("labeled-data", "cage3", image) for image in images])
     names = ["scorer", "bodyparts", "coords"]
     columns = pd.MultiIndex.from_product([["me"], ["nose", "tail"], ["x", "y"]], names=names)
-    table = pd.DataFrame(VALUES, index=index, columns=columns)
+    table = pd.DataFrame(values, index=index, columns=columns)
     table.to_hdf(folder / "CollectedData_me.h5", key="df_with_missing", mode="w")
     return table
 
@@ -78,3 +78,21 @@ def test_photos_not_here_get_no_frame_index(tmp_path):
     training = read_deeplabcut_labels(project)
     assert training.videos["cage3"].image_files is None
     assert all(frame.frame_index is None for frame in training.frames)
+
+
+def test_one_labeled_photo_reads_back_as_an_image_not_a_video(tmp_path):
+    # One external file was read back as a video path: the .slp export named the photo by its path relative to
+    # the NWB file, as a video sleap-io could not open.
+    project = tmp_path / "photos-me-2024-01-01"
+    table = photo_project(project, images=IMAGES[:1], values=VALUES[:1])
+    nwb_path = tmp_path / "labels.nwb"
+    interface = DeepLabCutTrainingDataInterface(labeled_data_path=project)
+    interface.run_conversion(nwbfile_path=nwb_path, metadata=user_metadata(interface))
+    back = read_training(nwb_path)
+    photo = (project / "labeled-data/cage3" / IMAGES[0]).resolve()
+    assert (back.videos["cage3"].path, back.videos["cage3"].image_files) == (None, (photo,))
+    labels = sio.load_slp(str(write_sleap_labels(back, tmp_path / "back.slp")))
+    assert labels.videos[0].filename == [str(photo)]
+    np.testing.assert_array_equal(labels.labeled_frames[0].instances[0].numpy(), np.reshape(VALUES[0], (2, 2)))
+    (written,) = [p for p in write_deeplabcut_labels(back, tmp_path / "dlc") if p.suffix == ".h5"]
+    pd.testing.assert_frame_equal(pd.read_hdf(written), table)

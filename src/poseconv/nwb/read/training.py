@@ -49,6 +49,7 @@ from .store import (
     open_store,
     texts,
 )
+from .video_facts import image_sequence
 
 __all__ = ["read_training"]
 
@@ -244,10 +245,10 @@ def _video_info(video: _RawVideo | None, key: str, original: str | None, nwb_fol
     if video is None:
         return VideoInfo(key=key, original_path=original)
     recorded = video.external_file[0] if video.external_file else None
-    found = [local_file(f, nwb_folder) for f in video.external_file]
-    path = found[0] if len(found) == 1 else None
-    # Several files: a video of image files, one per frame (SLEAP's image sequences).
-    images = tuple(found) if len(found) > 1 and all(found) else None
+    # A sequence of image files, one per frame (SLEAP's image sequences, labels on a folder of photos), or a video.
+    sequence = image_sequence(list(video.external_file), nwb_folder)
+    path = local_file(video.external_file[0], nwb_folder) if sequence is None and video.external_file else None
+    images = sequence if sequence and all(sequence) else None
     frame_size = None
     if len(video.dimension) == 2 and min(video.dimension) > 0:
         frame_size = (video.dimension[1], video.dimension[0])

@@ -20,7 +20,13 @@ from .pose_names import neuroconv_dlc_animal
 from .store import EMPTY_TEXT, base_name, local_file, local_folder, neurodata_type, texts
 from .video_frames import video_timing
 
-__all__ = ["frame_size_of_dimensions", "dimensions_height_first", "video_facts"]
+__all__ = [
+    "STILL_IMAGE_SUFFIXES",
+    "dimensions_height_first",
+    "frame_size_of_dimensions",
+    "image_sequence",
+    "video_facts",
+]
 
 
 def video_facts(group: Any, path: Path | str, description: str | None, software: str | None) -> dict[str, Any]:
@@ -57,10 +63,8 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
         if external:
             facts["original_video"] = external[0]
             facts["video_linked"] = True
-        if len(external) > 1:
-            # A video of image files, one per frame (SLEAP's image sequences).
-            images = [local_file(image, local_folder(path)) for image in external]
-            facts["image_files"] = tuple(images) if all(images) else None
+        if (images := image_sequence(external, local_folder(path))) is not None:
+            facts["image_files"] = images if all(images) else None
         if "dimension" in source_video:
             width, height = (int(v) for v in np.asarray(source_video["dimension"][()]).reshape(-1)[:2])
             facts["frame_size"] = (height, width)
@@ -78,6 +82,21 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
     if facts.get("original_video") and "image_files" not in facts:
         facts["video_path"] = local_file(facts["original_video"], local_folder(path))
     return facts
+
+
+#: Files that hold one image each: an ImageSeries of them is a sequence of images, even of one.
+STILL_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
+
+
+def image_sequence(external: list[str], folder: Path | None) -> tuple[Path | None, ...] | None:
+    """Return the local files of an ImageSeries that is a sequence of images, one per frame; None for a video.
+
+    Several files are images (SLEAP's image sequences, labels on a folder of photos); so is one file of an
+    image format (such a folder with one labeled photo). Each file is None when it is not on this machine.
+    """
+    if len(external) > 1 or (external and Path(external[0]).suffix.lower() in STILL_IMAGE_SUFFIXES):
+        return tuple(local_file(image, folder) for image in external)
+    return None
 
 
 def _named_image_series(group: Any) -> Any | None:
