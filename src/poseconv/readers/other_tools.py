@@ -1,9 +1,9 @@
 """Files poseconv does not convert, recognised so that refusing them says what they are.
 
 Detection asks every format's sniffer; a file none claims gets a generic message unless it is one
-of these: other tools' pose files (JABS, Anipose's triangulated tables), whose message names the
-tool and the way to a format poseconv reads, or a pose tool's outputs that hold no poses (Lightning
-Pose's metrics and bounding boxes), whose message names the predictions they came from.
+of these: other tools' pose files (JABS, Anipose's triangulated tables, sleap-anipose's ``points3d.h5``),
+whose message names the tool and the way to a format poseconv reads, or a pose tool's outputs that hold
+no poses (Lightning Pose's metrics and bounding boxes), whose message names the predictions they came from.
 """
 
 from __future__ import annotations
@@ -37,6 +37,23 @@ def _jabs(path: Path) -> str | None:
     return (
         f"is a JABS pose file{said}, which poseconv does not convert. sleap-io reads it: "
         "sleap_io.save_slp(sleap_io.load_jabs(path), 'poses.slp'), then convert poses.slp."
+    )
+
+
+def _sleap_anipose_points(path: Path) -> str | None:
+    # sleap-anipose's triangulation (sleap_anipose/triangulation.py, triangulate: points3d.h5 at the session
+    # root, docs/FOLDER_STRUCTURE.md): one 'tracks' dataset (frames, tracks, nodes, 3), no node or track names.
+    from .sleap.anipose import is_points_3d_file
+
+    if not is_points_3d_file(path):
+        return None
+    return (
+        "is sleap-anipose's triangulated 3D points (a 'tracks' array of frames x tracks x nodes x 3, without node "
+        "or track names), which poseconv does not convert alone: its names and calibration are in the SLEAP "
+        "session it was triangulated from. Convert that session: a SLEAP .slp with a recording session (in SLEAP "
+        ">= 1.4's Sessions tab: load the calibration.toml and link each camera's video), with this file beside it "
+        "or given as points_3d_file_path (poseconv convert session.slp --source sleap-session); or convert each "
+        "camera's 2D predictions (<view>/*.analysis.h5) one camera at a time."
     )
 
 
@@ -102,7 +119,7 @@ def other_tool_problem(path: Path) -> str | None:
         The sentence to follow the file's name; None for a file of no tool known here.
     """
     if path.suffix.lower() == ".h5" and is_hdf5(path):
-        return _jabs(path)
+        return _jabs(path) or _sleap_anipose_points(path)
     if path.suffix.lower() == ".csv":
         return _anipose(path) or _lightning_pose_side_file(path)
     return None

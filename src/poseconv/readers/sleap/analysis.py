@@ -17,6 +17,7 @@ otherwise see the ``untracked`` option of :func:`read_sleap_analysis`.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import InvalidSourceFileError
+from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
 from ..safety.input_checks import is_hdf5
+from .anipose import POINTS_3D_FILE_NAME, is_points_3d_file
 from .common import (
     ANALYSIS_CONFIDENCE_DEFINITION,
     SLEAP_REFERENCE_FRAME,
@@ -262,6 +264,31 @@ def _name_slots(arrays: _Arrays, path: Path, video_path: str, untracked: Untrack
     return unique_names(list(names), unnamed=track_name)
 
 
+def _warn_sleap_anipose_session(path: Path) -> None:
+    """Say that a sleap-anipose session's calibration and 3D points beside an analysis file are not converted.
+
+    sleap-anipose's session layout (docs/FOLDER_STRUCTURE.md) puts each camera's ``<view>/*.analysis.h5`` under
+    the session root, which holds ``calibration.toml`` and the triangulated ``points3d.h5``
+    (sleap_anipose/triangulation.py). An analysis file is one camera's 2D poses; the rest would be lost unheard.
+    """
+    for root in (path.parent.parent, path.parent):
+        found = [name for name in ("calibration.toml", POINTS_3D_FILE_NAME) if (root / name).is_file()]
+        if POINTS_3D_FILE_NAME in found and not is_points_3d_file(root / POINTS_3D_FILE_NAME):
+            found.remove(POINTS_3D_FILE_NAME)
+        if found:
+            warnings.warn(
+                f"{root}: a sleap-anipose session ({', '.join(found)}); its cameras' analysis files are converted "
+                "as 2D poses of one camera each, without the calibration and the 3D points. To convert the session "
+                "(calibrated cameras, every camera's 2D poses and the 3D points), make a SLEAP .slp with a "
+                "recording session (SLEAP >= 1.4's Sessions tab: load calibration.toml, link each camera's video) "
+                f"and convert it with {POINTS_3D_FILE_NAME} beside it (poseconv convert session.slp --source "
+                "sleap-session).",
+                PoseconvWarning,
+                stacklevel=4,
+            )
+            return
+
+
 def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
     """Read a SLEAP analysis ``.h5`` (any layout) into a :class:`~poseconv.model.PoseData`.
 
@@ -278,6 +305,7 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
     with handle:
         arrays = _read_arrays(handle, path)
         facts = _file_facts(handle, arrays)
+    _warn_sleap_anipose_session(path)
     notes = {**facts["notes"], "untracked": untracked}
     video_path = facts["video_path"]
     first_path = (video_path[0] if video_path else "") if isinstance(video_path, list) else video_path
