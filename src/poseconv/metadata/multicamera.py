@@ -100,9 +100,13 @@ def _view_entry(
         "source_software": data.source_software,
     }
     if track is None or view is None:
-        entry["description"] = (
-            f"Camera '{camera}' of the rig; {data.source_name} holds no 2D poses of '{individual}' seen by this camera."
-        )
+        linked = data.notes.get("camera_videos")
+        if view is None and isinstance(linked, dict) and camera not in linked:
+            # A SLEAP session whose camera has no video linked yet: poses of its video may be in the file.
+            said = "no video is linked to this camera in its session, so none of its 2D poses is known to be seen by it"
+        else:
+            said = f"it holds no 2D poses of '{individual}' seen by this camera"
+        entry["description"] = f"Camera '{camera}' of the rig in {data.source_name}; {said}."
         return entry
     # Worded as the single-camera containers are, so readers that parse those find track and video.
     description = f"Poses of '{individual}' estimated with {view.source_software}"

@@ -216,6 +216,14 @@ def test_a_camera_without_its_video_linked_yet_says_so(tmp_path):
         data = read_sleap_session(path)
     assert "No video is linked to this camera" in data.cameras["right"].description
     assert "No video is linked" not in data.cameras["left"].description
+    # Its view in the file says so too, instead of that the file holds no poses seen by the camera.
+    from poseconv.metadata.multicamera import default_multicamera_metadata
+
+    (container,) = default_multicamera_metadata(data)["Pose"]["MultiCameraPoseEstimations"].values()
+    views = {key: view["description"] for key, view in container["CameraViews"].items()}
+    assert views["right"].endswith(
+        "no video is linked to this camera in its session, so none of its 2D poses is known to be seen by it."
+    )
 
 
 def test_a_session_with_every_video_linked_warns_of_none(tmp_path):
