@@ -39,6 +39,7 @@ __all__ = ["DLC_LABELS_H5_KEY", "name_untracked_by_order", "to_deeplabcut_labels
 #: The HDF5 key DeepLabCut writes labels under.
 DLC_LABELS_H5_KEY = "df_with_missing"
 _DEFAULT_SCORER = "poseconv"
+_LIGHTNING_POSE_SCORER = "scorer"
 _UNIQUE_INDIVIDUAL = "single"
 _UNIQUE_SKELETON = "SkeletonUniqueBodyparts"
 # Key prefix of the frames that came from no label file (e.g. SLEAP), exported per video.
@@ -295,7 +296,9 @@ def to_deeplabcut_labels(
             f"{training.source_name}: no instance has an individual, so there is no individuals header level."
         )
     annotators = [f.annotator for f in frames if f.annotator]
-    scorer = scorer or (annotators[0] if annotators else _DEFAULT_SCORER)
+    # Labels no one signed: Lightning Pose's app heads them "scorer" (init_label_file), poseconv names itself.
+    unsigned = _LIGHTNING_POSE_SCORER if training.source_software == "LightningPose" else _DEFAULT_SCORER
+    scorer = scorer or (annotators[0] if annotators else unsigned)
     layout = training.label_files.get(group)
     row_labels: Literal["column", "multiindex"] = (layout.row_labels if layout else None) or "multiindex"
     value_dtype = (layout.value_dtype if layout else None) or "float64"

@@ -490,3 +490,17 @@ def test_evaluation_metrics_and_labeled_frames_bounding_boxes_are_named(tmp_path
         with pytest.raises(UnsupportedFormatError, match="does not look like output") as raised:
             detect_format(path)
         assert "Lightning Pose's" not in str(raised.value)
+
+
+def test_labels_of_lightning_pose_s_app_export_back_with_its_scorer_row(tmp_path):
+    # lightning-pose-app heads its CollectedData "scorer", read as no labeler; exported back, the row was "poseconv".
+    import pandas as pd
+
+    from poseconv.exporters.deeplabcut_training import write_deeplabcut_labels
+
+    rows = ["scorer,scorer,scorer", "bodyparts,nose,nose", "coords,x,y", "labeled-data/v/img00000003.jpg,1.5,2.25"]
+    path = tmp_path / "CollectedData.csv"
+    path.write_text("\n".join(rows) + "\n")
+    (written,) = write_deeplabcut_labels(read_lightning_pose_labels(path), tmp_path / "back.csv")
+    back = pd.read_csv(written, header=[0, 1, 2], index_col=0)
+    pd.testing.assert_frame_equal(back, pd.read_csv(path, header=[0, 1, 2], index_col=0))
