@@ -22,6 +22,7 @@ from poseconv.readers.deeplabcut import read_deeplabcut
 from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.multicamera import DLC_3D_CONFIG, DLC_3D_H5
 from tests.fixtures.nwb import user_metadata
+from tests.fixtures.paths import needs_shared_data
 from tests.integration.read_other_tools.checks import run_cli
 
 
@@ -163,6 +164,7 @@ def test_export_of_pose_estimations_without_series_is_refused(tmp_path):
         assert not (tmp_path / out).exists()
 
 
+@needs_shared_data
 def test_a_3d_folder_converted_whole_warns_of_the_views_given_twice_and_reads_back(tmp_path):
     # `poseconv convert videos/*.h5` on DeepLabCut's 3D output folder gives the 3D file and both cameras' 2D files
     # (which the 3D file reads as its views): each view was written twice without a word, and every reader of
