@@ -27,6 +27,7 @@ from .model.location import require_content
 __all__ = [
     "HDF5_IMAGE_SUFFIXES",
     "IMAGE_STACK_SUFFIXES",
+    "STILL_IMAGE_SUFFIXES",
     "VIDEO_SUFFIXES",
     "VideoProbe",
     "image_size",
@@ -43,6 +44,8 @@ VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".mpg", ".mpeg", ".wmv", ".m4v
 #: Multi-page TIFF stacks (sleap-io's TiffVideo): one frame a page, and no frame times. FFmpeg's demuxer
 #: reads only their first page, so Pillow counts them.
 IMAGE_STACK_SUFFIXES = (".tif", ".tiff")
+#: Files that hold one image each (labeled frames, photos): an ImageSeries of them is a sequence of images.
+STILL_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 #: Files that hold frames as images in an HDF5 dataset (SLEAP's HDF5Video, a package's embedded images):
 #: recorded, never linked as a video, and with no frame times.
 HDF5_IMAGE_SUFFIXES = (".h5", ".hdf5", ".slp")

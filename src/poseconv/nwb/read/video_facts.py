@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 
 from ...metadata.defaults import MISSING_VIDEO_PATTERN
+from ...video import STILL_IMAGE_SUFFIXES
 from .pose_names import neuroconv_dlc_animal
 from .store import EMPTY_TEXT, base_name, local_file, local_folder, neurodata_type, texts
 from .video_frames import video_timing
 
 __all__ = [
-    "STILL_IMAGE_SUFFIXES",
     "dimensions_height_first",
     "frame_size_of_dimensions",
     "image_sequence",
@@ -82,10 +82,6 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
     if facts.get("original_video") and "image_files" not in facts:
         facts["video_path"] = local_file(facts["original_video"], local_folder(path))
     return facts
-
-
-#: Files that hold one image each: an ImageSeries of them is a sequence of images, even of one.
-STILL_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 
 
 def image_sequence(external: list[str], folder: Path | None) -> tuple[Path | None, ...] | None:

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
+from ...video import IMAGE_STACK_SUFFIXES, STILL_IMAGE_SUFFIXES
 from ..safety.file_versions import per_file_version
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS
 from ..safety.safe_pickle import open_pandas_store, probe_hdf5
@@ -73,7 +74,7 @@ LEVEL_NAMES = ("scorer", "individuals", "bodyparts", "coords")
 DLC_LEVELS = (("scorer", "bodyparts", "coords"), ("scorer", "individuals", "bodyparts", "coords"))
 _POSITIONAL_LEVELS = {2: ("bodyparts", "coords"), 3: DLC_LEVELS[0], 4: DLC_LEVELS[1]}
 #: Suffixes of the labeled images that name the rows of a labels table.
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
+IMAGE_SUFFIXES = STILL_IMAGE_SUFFIXES + IMAGE_STACK_SUFFIXES
 # pandas appends ".1", ".2", ... to repeated column names when it reads a one-row header.
 _MANGLED = re.compile(r"^(?P<base>.*?)\.(?P<n>\d+)$")
 # DeepLabCut scorers: "DLC_<net>..." (2.1+), "DeepCut_<net>..." (2.0), the 3D "scorername_3d" default.
