@@ -340,11 +340,7 @@ def test_labels_napari_deeplabcut_saved_with_a_likelihood_are_read_as_deeplabcut
     table = pd.DataFrame(values, columns=columns, index=rows)
     folder = tmp_path / "labeled-data" / "m1"
     folder.mkdir(parents=True)
-    path = folder / f"CollectedData_me{suffix}"
-    if suffix == ".h5":
-        table.to_hdf(path, key="df_with_missing", mode="w")
-    else:
-        table.to_csv(path)
+    path = _save_labels(table, folder / f"CollectedData_me{suffix}")
     assert is_deeplabcut_labels_file(path)
     with pytest.warns(PoseconvWarning, match="read as human labels without it, as DeepLabCut reads them"):
         training = read_deeplabcut_labels(path)
@@ -394,11 +390,7 @@ def test_the_merged_training_set_file_has_its_projects_skeleton_and_videos(tmp_p
     merged = pd.concat(tables).sort_index()
     out = project / "training-datasets/iteration-0/UnaugmentedDataSet_multi_mouseApr12"
     out.mkdir(parents=True)
-    path = out / f"CollectedData_dlc_team{suffix}"
-    if suffix == ".h5":
-        merged.to_hdf(path, key="df_with_missing", mode="w")
-    else:
-        merged.to_csv(path)
+    path = _save_labels(merged, out / f"CollectedData_dlc_team{suffix}")
 
     training = read_deeplabcut_labels(path)
     whole = read_deeplabcut_labels(project)
@@ -409,3 +401,12 @@ def test_the_merged_training_set_file_has_its_projects_skeleton_and_videos(tmp_p
     by_image = {f.image: (f.video, f.frame_index) for f in whole.frames}
     assert {f.image: (f.video, f.frame_index) for f in training.frames} == by_image
     assert list(training.label_files) == [path.relative_to(project).as_posix()]
+
+
+def _save_labels(table, path):
+    """Save a labels table as DeepLabCut does, in the format of ``path``'s suffix (.h5 or .csv); return ``path``."""
+    if path.suffix == ".h5":
+        table.to_hdf(path, key="df_with_missing", mode="w")
+    else:
+        table.to_csv(path)
+    return path

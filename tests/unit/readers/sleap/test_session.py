@@ -12,6 +12,7 @@ from poseconv.errors import InvalidOptionError, InvalidSourceFileError
 from poseconv.readers.sleap import has_recording_session, read_sleap, read_sleap_session
 from tests.fixtures.multicamera import SLEAP_MULTIVIEW_3D, SLEAP_SESSION, SLEAP_SESSION_USER
 from tests.fixtures.paths import SHARED_DATA
+from tests.fixtures.sleap import one_instance_per_frame
 
 
 def _labels(path):
@@ -179,18 +180,13 @@ def _rig_with_other_video(tmp_path, *, link_right: bool, other: bool = True):
     session = RecordingSession(camera_group=CameraGroup(cameras=cameras))
     for camera, video in zip(cameras, videos[: 2 if link_right else 1], strict=False):
         session.add_video(video, camera)
+    scores = np.array([0.9, 0.8])
     frames = [
-        sleap_io.LabeledFrame(
-            video=video,
-            frame_idx=frame,
-            instances=[
-                sleap_io.PredictedInstance.from_numpy(
-                    np.full((2, 2), 10.0 + frame), skeleton=skeleton, point_scores=np.array([0.9, 0.8]), track=track
-                )
-            ],
-        )
+        frame
         for video in videos
-        for frame in range(5)
+        for frame in one_instance_per_frame(
+            video, skeleton, range(5), lambda f: np.full((2, 2), 10.0 + f), point_scores=scores, track=track
+        ).labeled_frames
     ]
     path = tmp_path / "rig.slp"
     labels = sleap_io.Labels(
