@@ -19,8 +19,8 @@ import numpy as np
 
 from ...model import VideoInfo
 from ...model.location import is_absolute_anywhere, named_file, recorded_file_name, where_linked
+from ...video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, STILL_IMAGE_SUFFIXES
 from ..deeplabcut.project import find_video
-from ..deeplabcut.variants import IMAGE_SUFFIXES
 from ..side_files import side_folders
 from .common import is_slp_file, unique_names
 
@@ -341,14 +341,14 @@ def _packaged_video(path: Path, recorded: str, backend_metadata: dict[str, Any],
 
 
 def _first_image_video(
-    path: Path, recorded: str, backend_metadata: dict[str, Any], key: str, labels: tuple[str | None, int | None]
-) -> tuple[VideoInfo, dict]:
-    """Describe the video of an analysis export that records an image as its video: an image sequence's first.
+    path: Path, recorded: str, labels: tuple[str | None, int | None]
+) -> tuple[VideoInfo, dict] | None:
+    """Describe the image sequence whose first image an analysis export records as its video; None if unknown.
 
     SLEAP's export of a project on images ("Add images": ``SingleImageVideo``, whose ``filename`` is its first
     image, sleap/io/video.py) records that image (sleap/info/write_tracking_h5.py ``main``: ``video.backend.filename``).
-    One image is not the video, and is neither probed nor linked: the images are those of the export's
-    ``labels_path`` video ``video_ind`` when that labels file is here and its video begins with the image.
+    The images are those of the export's ``labels_path`` video ``video_ind`` when that labels file is here and
+    its video begins with the image.
     """
     labels_path, index = labels
     labels_file = find_local_video(labels_path, path.parent)[0] if labels_path else None
@@ -359,11 +359,7 @@ def _first_image_video(
         first = videos[index].filename[:1]
         return index if first and recorded_file_name(str(first[0])) == recorded_file_name(recorded) else None
 
-    found = _video_of_labels(labels_file, begins_with_image) if labels_file is not None else None
-    if found is not None:
-        return found
-    _, frame_size, fps = shape_facts(backend_metadata)
-    return VideoInfo(key=key, frame_size=frame_size, fps=fps), {"first_image": recorded}
+    return _video_of_labels(labels_file, begins_with_image) if labels_file is not None else None
 
 
 def analysis_video(
@@ -403,11 +399,17 @@ def analysis_video(
         info = VideoInfo(linked.key, linked.original, None, n_frames, frame_size, fps, linked.image_files)
         return info, {**facts, **found}
     name = recorded_file_name(recorded).lower() if recorded else ""
-    if recorded and (bool(backend_metadata.get("dataset")) or name.endswith((".slp", ".h5"))):
+    if recorded and (bool(backend_metadata.get("dataset")) or name.endswith(HDF5_IMAGE_SUFFIXES)):
         return _packaged_video(path, recorded, backend_metadata, key)
-    if recorded and name.endswith(IMAGE_SUFFIXES):
-        return _first_image_video(path, recorded, backend_metadata, key, labels)
     n_frames, frame_size, fps = shape_facts(backend_metadata)
+    if recorded and name.endswith(STILL_IMAGE_SUFFIXES + IMAGE_STACK_SUFFIXES):
+        found = _first_image_video(path, recorded, labels)
+        if found is not None:
+            return found
+        if name.endswith(STILL_IMAGE_SUFFIXES):
+            # One image is not the video: neither probed nor linked. (A TIFF may be a stack, sleap-io's
+            # TiffVideo: a video, looked for as any other.)
+            return VideoInfo(key=key, frame_size=frame_size, fps=fps), {"first_image": recorded}
     video, how = export_video(path, recorded, key)
     facts = {"found_by": how} if how is not None else {}
     return dataclasses.replace(video, n_frames=n_frames, frame_size=frame_size, fps=fps), facts

@@ -233,3 +233,24 @@ def test_an_analysis_file_that_records_no_video_links_nothing_when_none_is_besid
     (tmp_path / "mouse2.mp4").write_bytes(b"")
     pose = read_sleap(tmp_path / "mouse1.analysis.h5")
     assert [(info.key, info.path) for info in pose.videos.values()] == [("mouse1", None)]
+
+
+@pytest.mark.parametrize(("recorded", "linked"), [("stack.tif", True), ("img_000.png", False)])
+def test_an_analysis_file_recording_a_tiff_links_it_as_a_stack_and_an_image_as_no_video(tmp_path, recorded, linked):
+    # A TIFF may be a multi-page stack (sleap-io's TiffVideo), a video; one PNG is the first image of an image
+    # sequence (SLEAP's SingleImageVideo), never the video.
+    import h5py
+
+    load_poses = pytest.importorskip("movement.io.load_poses")
+    save_poses = pytest.importorskip("movement.io.save_poses")
+    from poseconv.readers.sleap import read_sleap
+
+    dataset = load_poses.from_numpy(position_array=np.ones((4, 2, 1, 1)), individual_names=["a"], fps=30)
+    path = tmp_path / "poses.analysis.h5"
+    save_poses.to_sleap_analysis_file(dataset, path)
+    (tmp_path / recorded).write_bytes(b"")
+    with h5py.File(path, "a") as handle:
+        del handle["video_path"]
+        handle["video_path"] = str(tmp_path / recorded)
+    (info,) = read_sleap(path).videos.values()
+    assert info.path == ((tmp_path / recorded).resolve() if linked else None)
