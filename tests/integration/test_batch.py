@@ -306,3 +306,45 @@ def test_nwbfile_and_subject_of_one_pose_file_are_a_problem_and_the_sessions_wri
         == written(converted)
         == ("PoseLab", "Set on the pose file.", "m1", "M", "C57BL/6J")
     )
+
+
+def test_a_keyed_entry_of_the_spec_metadata_applies_to_the_sessions_with_its_key_and_no_session_is_a_problem(
+    tmp_path,
+):
+    # Before, `run --check` passed a misspelt spec-wide Devices key that `run` then refused per session (a
+    # "matches no Device" failure), and a spec-wide entry without a name was an "unexpected error" of the check.
+    def spec(devices):
+        sessions = [
+            {"session_id": f"s{i}", "session_start_time": START, "pose": [{"file_path": str(path)}]}
+            for i, path in enumerate([SINGLE_ANIMAL_H5, MULTI_ANIMAL_H5])
+        ]
+        path = tmp_path / "spec.yaml"
+        body = {"output_folder": "out", "metadata": {"Devices": devices}, "sessions": sessions}
+        path.write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
+        return path
+
+    misspelt = spec({"video_m3v1mp4_camra": {"description": "Top camera."}})
+    checked, ran = poseconv("run", misspelt, "--check", "--jobs", "1"), poseconv("run", misspelt, "--jobs", "1")
+    assert checked.returncode == ran.returncode == 1 and not (tmp_path / "out").exists()
+    problems = [
+        [line for line in result.stderr.splitlines() if line.startswith("poseconv: problem:")]
+        for result in (checked, ran)
+    ]
+    assert (
+        problems[0]
+        == problems[1]
+        == [
+            "poseconv: problem: metadata.Devices.video_m3v1mp4_camra (line 4): no session has it; in sessions[0], it "
+            "matches no Device of the inputs; their keys are ['video_m3v1mp4_camera']. Did you mean "
+            "'video_m3v1mp4_camera'?"
+        ]
+    )
+    assert "nothing was converted" in ran.stdout
+
+    # Spelt right, it is the first session's camera only; the second session has no such key and converts.
+    one = spec({"video_m3v1mp4_camera": {"name": "TopCamera", "description": "Top camera."}})
+    assert poseconv("run", one, "--jobs", "1").returncode == 0
+    with NWBHDF5IO(tmp_path / "out/s0.nwb", "r") as io:
+        assert io.read().devices["TopCamera"].description == "Top camera."
+    with NWBHDF5IO(tmp_path / "out/s1.nwb", "r") as io:
+        assert "TopCamera" not in io.read().devices

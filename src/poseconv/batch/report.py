@@ -48,6 +48,16 @@ class Problem:
         return f"{self.location}{line}: {self.message}"
 
 
+@dataclass(frozen=True)
+class UnmatchedEntry(Problem):
+    """A keyed entry of the spec's ``metadata`` that one session has no input for.
+
+    Such an entry (a container, camera or video by key) applies to the sessions whose inputs have
+    the key and is dropped from the others' metadata; it is a problem only when no session of the
+    spec has it (a misspelt key), which the runner decides once every session is checked.
+    """
+
+
 @dataclass
 class SessionResult:
     """What happened to one session.

@@ -27,7 +27,7 @@ from ..output import signals_raise
 from .executors import DaskExecutor, LocalExecutor, default_jobs
 from .jobs import Plan, SessionJob
 from .plan import plan_spec
-from .report import BatchInterrupted, BatchReport, Problem, SessionResult, one_line
+from .report import BatchInterrupted, BatchReport, Problem, SessionResult, UnmatchedEntry, one_line
 from .session import check_session, convert_session, remove_partials
 
 __all__ = ["Progress", "run_batch"]
@@ -93,9 +93,14 @@ def _check(
     With ``keep``, each worker keeps the interfaces it built for the conversion of the same session.
     """
     progress.start("check", len(to_check))
+    unmatched: dict[str, list[UnmatchedEntry]] = {}
     for job, outcome in executor.run(check_session, to_check, keep):
         if isinstance(outcome, BaseException):
             outcome = [Problem(job.location, f"the check did not finish: {one_line(outcome)}", job.index)]
+        for entry in outcome:
+            if isinstance(entry, UnmatchedEntry):
+                unmatched.setdefault(entry.location, []).append(entry)
+        outcome = [p for p in outcome if not isinstance(p, UnmatchedEntry)]
         known = {(p.location, p.message) for p in report.problems}
         # In the plan's words first (a value as written): the plan may have found the same already.
         found = [plan.with_line(p) for p in outcome]
@@ -103,8 +108,24 @@ def _check(
         if any(p.session == job.index for p in report.problems):
             results[job.index] = _invalid(job.index, job.session_id, job.output, report.problems)
         progress.advance("check", None, job)
+    report.problems += [plan.with_line(p) for p in _unmatched_everywhere(unmatched, len(plan.sessions))]
     report.problems.sort(key=lambda p: -1 if p.session is None else p.session)
     progress.problems(report.problems)
+
+
+def _unmatched_everywhere(unmatched: dict[str, list[UnmatchedEntry]], sessions: int) -> list[Problem]:
+    """Return a spec-wide problem for each keyed entry of the spec's metadata that no session has.
+
+    Known only when every session of the spec was checked: a skipped session (its file written by an
+    earlier run) may be the one the entry is for.
+    """
+    problems = []
+    for location, entries in unmatched.items():
+        if len({entry.session for entry in entries}) == sessions:
+            first = entries[0]
+            message = f"no session has it; in sessions[{first.session}], it {first.message}"
+            problems.append(Problem(location, message))
+    return problems
 
 
 def _convert(
@@ -130,15 +151,21 @@ def _stop_after_check(
     report: BatchReport, ready: list[SessionJob], results: dict[int, SessionResult], *, strict: bool, check_only: bool
 ) -> None:
     """Mark the valid sessions checked and not converted (``--check``, or ``--strict`` with problems)."""
-    if strict and report.problems and not check_only:
+    why = " (check only)"
+    if any(problem.session is None for problem in report.problems) and not check_only:
+        # A misspelt key of the spec's metadata (found once every session was checked) concerns every session.
+        report.stopped = "the spec has problems that concern every session; nothing was converted."
+        why = " (the spec's problems)"
+    elif strict and report.problems and not check_only:
         report.stopped = "--strict: some sessions have problems, so none was converted."
+        why = " (--strict)"
     for job in ready:
         results[job.index] = SessionResult(
             index=job.index,
             session_id=job.session_id,
             output=job.output,
             status="checked",
-            reason="valid; not converted" + (" (--strict)" if report.stopped else " (check only)"),
+            reason="valid; not converted" + why,
         )
 
 
@@ -159,7 +186,8 @@ def _run_sessions(
     keep = isinstance(executor, LocalExecutor) and not check_only
     _check(executor, plan, report, to_check, results, progress, keep)
     ready = [job for job in to_check if job.index not in results]
-    if (strict and report.problems) or check_only:
+    spec_wide = any(problem.session is None for problem in report.problems)
+    if (strict and report.problems) or spec_wide or check_only:
         _stop_after_check(report, ready, results, strict=strict, check_only=check_only)
     else:
         _convert(executor, ready, overwrite, results, progress)

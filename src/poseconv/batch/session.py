@@ -32,7 +32,7 @@ from ..metadata.schema_messages import schema_problems
 from ..output import check_writable, remove_partials
 from ..timing import load_timestamps
 from .jobs import SessionJob
-from .report import Problem, SessionResult, one_line
+from .report import Problem, SessionResult, UnmatchedEntry, one_line
 from .spec import format_location, to_json
 
 __all__ = ["check_session", "convert_session", "load_timestamps", "remove_partials"]
@@ -107,6 +107,8 @@ class _Built:
     metadata: dict[str, Any] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: The spec-wide keyed entries this session has no input for, dropped from its metadata.
+    unmatched: list[UnmatchedEntry] = field(default_factory=list)
     #: poseconv's warnings raised while building (reading the files, setting the frame times).
     notes: list[str] = field(default_factory=list)
 
@@ -168,7 +170,6 @@ _KEYED_BLOCKS = (("Pose",), ("Devices",), ("Behavior",))
 def _build_metadata(job: SessionJob, built: _Built) -> None:
     specs = {spec.name: spec for spec in job.inputs if spec.name in built.interfaces}
     built.metadata, layers = _session_metadata(job)
-    spec_wide = to_json(job.global_metadata)
     for problem in built.converter.metadata_problems(built.metadata):
         if problem.input is not None and problem.input in specs:
             where = format_location(problem.path, f"{specs[problem.input].location}.metadata")
@@ -181,12 +182,29 @@ def _build_metadata(job: SessionJob, built: _Built) -> None:
                 where = format_location(problem.path, f"{specs[own[0]].location}.metadata")
                 built.problems.append(Problem(where, problem.message, job.index))
                 continue
-        spec_sets_it = _Layer("metadata", spec_wide).location(problem.path) is not None
-        if problem.path[:1] in _KEYED_BLOCKS and spec_sets_it and "matches no" in problem.message:
-            # The spec's own keyed entries (containers, cameras, videos) apply to the sessions that have their keys.
-            continue
+        if problem.path[:1] in _KEYED_BLOCKS and "matches no" in problem.message:
+            where = [layer.location(problem.path) for layer in layers]
+            if where[0] is not None and where[1:] == [None] * (len(where) - 1):
+                # The spec's own keyed entries (containers, cameras, videos) apply to the sessions that have
+                # their keys: dropped from this session's metadata, so that what the check passes is what the
+                # conversion writes; the runner reports an entry that no session has.
+                _drop(built.metadata, problem.path)
+                built.unmatched.append(UnmatchedEntry(where[0], problem.message, job.index))
+                continue
         location, text = _locate(problem.path, layers, job, problem.message)
         built.problems.append(Problem(location, text, job.index))
+
+
+def _drop(metadata: dict[str, Any], path: tuple[Any, ...]) -> None:
+    """Remove the entry at ``path`` from ``metadata`` (in place), and the blocks it leaves empty."""
+    parents = [metadata]
+    for part in path[:-1]:
+        parents.append(parents[-1][part])
+    parents[-1].pop(path[-1], None)
+    for parent, part in zip(reversed(parents[:-1]), reversed(path[:-1]), strict=True):
+        if parent[part]:
+            break
+        del parent[part]
 
 
 def _build_options(job: SessionJob, built: _Built) -> None:
@@ -310,7 +328,8 @@ def check_session(job: SessionJob, keep: bool = False) -> list[Problem]:
     Returns
     -------
     list of Problem
-        Empty when the session can be converted.
+        Empty when the session can be converted, but for :class:`~poseconv.batch.report.UnmatchedEntry`
+        ones: keyed entries of the spec's metadata that this session has no input for (left out).
     """
     try:
         with warnings.catch_warnings():
@@ -323,7 +342,7 @@ def check_session(job: SessionJob, keep: bool = False) -> list[Problem]:
         while len(_CHECKED) >= MAX_CHECKED:
             _CHECKED.pop(next(iter(_CHECKED)))
         _CHECKED[_job_key(job)] = built
-    return built.problems
+    return [*built.problems, *built.unmatched]
 
 
 # -- writing ------------------------------------------------------------------------------------
