@@ -11,9 +11,10 @@ unique bodyparts) is NaN there. Individuals keep their track names, except where
 source names none: movement's own names then (``individual_0``, ``id_<k>``). ``fps`` is the
 frame rate when it is known;
 with irregular frame times the ``time`` coordinate is replaced by the
-timestamps in seconds, and ``time_unit`` says seconds (movement's writers read times in frames
-as frame numbers). Confidence missing from the poses is NaN, as movement
-does for tools that write none.
+timestamps in float seconds, and the dataset's ``time_unit`` says seconds (movement's writers read
+times in frames as frame numbers); the coordinate itself has no ``units`` attribute, as in
+movement's datasets, so ``xarray.open_dataset`` keeps it in seconds. Confidence missing from the
+poses is NaN, as movement does for tools that write none.
 """
 
 from __future__ import annotations
@@ -95,8 +96,11 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
         source_software=pose.source_software,
     )
     if timing is not None and timing.timestamps is not None:
-        dataset = dataset.assign_coords(time=timing.times(n_frames))
-        dataset["time"].attrs["units"] = "seconds"
+        # Float seconds with no attrs on the coordinate, as movement's own datasets
+        # (validators/datasets.py ValidPosesInputs.to_dataset): a CF ``units`` attribute there
+        # makes xarray.open_dataset (movement's napari loader) decode the times to timedelta64,
+        # and movement's kinematics would then differentiate per nanosecond.
+        dataset = dataset.assign_coords(time=np.asarray(timing.times(n_frames), dtype=np.float64))
         # from_numpy said "frames" (no fps): movement would divide these seconds by a frame rate.
         dataset.attrs["time_unit"] = "seconds"
     elif timing is not None and timing.rate is not None and timing.starting_time:

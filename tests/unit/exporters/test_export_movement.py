@@ -60,3 +60,29 @@ def test_animals_the_source_does_not_name_take_movement_s_names(loader, source, 
     ours = plural_dims(to_movement_dataset(reader(source)))
     theirs = plural_dims(getattr(load_poses, loader)(source, fps=30))
     assert list(ours.individuals.values) == list(theirs.individuals.values)
+
+
+def test_saved_dataset_opens_with_its_times_in_seconds(tmp_path):
+    # Before, time had attrs units='seconds': xarray.open_dataset (movement's napari loader) decoded it
+    # to timedelta64 and movement's velocities were per nanosecond, 1e9 too small.
+    import xarray as xr
+    from movement.kinematics import compute_velocity
+
+    times = [0.0, 0.5, 2.0]
+    pose = mock_pose_data(n_frames=3)
+    pose = PoseData.from_tracks(
+        source_software="DeepLabCut",
+        source_file=pose.source_file,
+        skeletons=list(pose.skeletons.values()),
+        videos=list(pose.videos.values()),
+        tracks=pose.tracks,
+        timing={"video": FrameTiming(timestamps=times)},
+    )
+    ds = to_movement_dataset(pose)
+    assert ds.time.attrs == {} and ds.attrs["time_unit"] == "seconds"
+    ds.attrs = {k: v for k, v in ds.attrs.items() if v is not None}
+    ds.to_netcdf(tmp_path / "poses.nc")
+    with xr.open_dataset(tmp_path / "poses.nc") as back:
+        assert back.time.dtype == np.float64
+        np.testing.assert_array_equal(back.time.values, times)
+        np.testing.assert_allclose(compute_velocity(back.position).values, compute_velocity(ds.position).values)
