@@ -179,3 +179,40 @@ def test_inspect_summarises_a_labels_csv(tmp_path, source):
     [training] = document["training"]
     assert training["source_software"] == "LightningPose" and training["n_frames"] == 3
     assert "labeled frames: 3" in poseconv("inspect", path, *source).stdout
+
+
+def test_export_to_lp_names_the_file_of_an_animal_with_a_slash(tmp_path):
+    # Before, a SLEAP track 'm/1' stopped the export: "Invalid name 'lp_session_m/1.csv'". Its file takes the
+    # name NWB gives it ('m_1'); 'm_1' beside it is told apart by number, not written over.
+    import sleap_io as sio
+
+    skeleton = sio.Skeleton(["nose", "tail"])
+    video = sio.Video(filename="/lab/session.mp4", open_backend=False)
+    tracks = [sio.Track("m/1"), sio.Track("m_1")]
+    rng = np.random.default_rng(0)
+    points = {(track.name, frame): rng.uniform(0, 100, (2, 2)) for track in tracks for frame in range(3)}
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=frame,
+            instances=[
+                sio.PredictedInstance.from_numpy(
+                    points[track.name, frame], point_scores=[0.9, 0.8], score=0.9, skeleton=skeleton, track=track
+                )
+                for track in tracks
+            ],
+        )
+        for frame in range(3)
+    ]
+    sio.save_slp(
+        sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=tracks), tmp_path / "s.slp"
+    )
+    nwb = tmp_path / "s.nwb"
+    poseconv("convert", tmp_path / "s.slp", "-o", nwb, "--fps", "30", "--session-start-time", START, "-q")
+    poseconv("export", nwb, "--to", "lp", tmp_path / "lp.csv", "-q")
+    written = {p.name: p for p in tmp_path.glob("lp*.csv")}
+    assert sorted(written) == ["lp_0_session_m_1.csv", "lp_1_session_m_1.csv"]
+    for i, track in enumerate(tracks):
+        table = pd.read_csv(written[f"lp_{i}_session_m_1.csv"], header=[0, 1, 2], index_col=0)
+        expected = np.stack([points[track.name, frame][:, 0] for frame in range(3)])
+        np.testing.assert_allclose(table.xs("x", axis=1, level="coords").to_numpy(), expected)

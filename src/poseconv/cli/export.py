@@ -230,11 +230,16 @@ def _write_poses(
             bar.update(task, description=f"Writing {to} {i + 1}/{len(poses)}")
             written.append(write_slp(pose, path, overwrite=overwrite))
         return written
+    from ..metadata.names import nwb_name
+
     jobs = _non_empty([(pose, video) for pose in poses for video in dict.fromkeys(t.video for t in pose.tracks)])
     names = [video for _, video in jobs]
     if per_animal:
         # As movement's to_lp_file: a multi-animal table is one Lightning Pose cannot read.
         jobs, names = _per_animal(jobs)
+    # A file name cannot hold '/' (a SLEAP track 'm/1'): the names NWB takes, as the containers are named;
+    # made safe before they are told apart, so that 'm/1' beside 'm_1' is no second file of one name.
+    names = [nwb_name(name) for name in names]
     labels = [name if len(set(names)) == len(names) else f"{i}_{name}" for i, name in enumerate(names)]
     paths = _checked([_numbered(output, label, len(jobs)) for label in labels], overwrite)
     for i, ((pose, video), path) in enumerate(zip(jobs, paths, strict=True)):
