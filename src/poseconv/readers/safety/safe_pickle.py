@@ -8,7 +8,9 @@ DLC 3.0.1 ``pathlib`` paths and DeepLabCut's own config enums). This loader
 resolves exactly those names to inert local stand-ins (any ``deeplabcut.*`` name
 to one that keeps values, never importing DeepLabCut) and refuses every other
 global, so no callable named by the file is ever invoked except numpy's array
-reconstruction (``_reconstruct``, ``scalar`` and, for pickle protocol 5, ``_frombuffer``).
+reconstruction (``_reconstruct``, ``scalar`` and, for pickle protocol 5, ``_frombuffer``) and
+stand-ins for the latin-1 ``_codecs.encode`` and empty ``bytes()`` that protocols 0-2 write
+for bytes (pandas' PyTables attributes hold them for ``numpy.str_`` column labels).
 """
 
 from __future__ import annotations
@@ -111,7 +113,34 @@ def _numpy_rebuilder(module: str, name: str) -> Any | None:
         return getattr(importlib.import_module(f"numpy.core.{submodule}"), name)
 
 
+def _latin1_bytes(text: Any, encoding: Any) -> bytes:
+    """Stand-in for ``_codecs.encode``, as pickle protocols 0-2 rebuild bytes: ``encode(text, 'latin1')``.
+
+    Python's ``pickle._Pickler.save_bytes`` writes a bytes object under protocol < 3 as that call, so
+    PyTables' protocol-0 attribute pickles hold it for every numpy string scalar (``numpy.str_`` column
+    labels, ``scalar(dtype, bytes)``). Only a str with the literal ``'latin1'`` is taken: the built-in
+    latin-1 codec turns each character into one byte and runs nothing else (no codec registry lookup,
+    which a third-party codec could hook), and the result is no larger than the text in the pickle.
+    """
+    if not isinstance(text, str) or encoding != "latin1":
+        raise pickle.UnpicklingError(f"refusing to load global '_codecs.encode' with encoding {encoding!r}")
+    return text.encode("latin-1")
+
+
+def _empty_bytes(*args: Any) -> bytes:
+    """Stand-in for ``bytes``, which ``save_bytes`` calls with no argument for ``b''`` under protocol < 3.
+
+    Only the empty call is taken: ``bytes(n)`` would allocate n bytes the file asks for.
+    """
+    if args:
+        raise pickle.UnpicklingError("refusing to load global 'bytes' called with arguments")
+    return b""
+
+
 _ALLOWED: dict[tuple[str, str], Any] = {
+    # Bytes under pickle protocols 0-2 (numpy string scalars in PyTables' protocol-0 attributes).
+    ("_codecs", "encode"): _latin1_bytes,
+    **{(module, "bytes"): _empty_bytes for module in ("builtins", "__builtin__")},
     ("easydict", "EasyDict"): _AttributeDict,
     ("ruamel.yaml.scalarfloat", "ScalarFloat"): _PlainFloat,
     ("numpy", "ndarray"): np.ndarray,

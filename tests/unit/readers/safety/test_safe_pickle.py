@@ -168,3 +168,58 @@ def test_an_object_array_in_a_protocol_5_pickle_builds_nothing(tmp_path):
     path.write_bytes(pickle.dumps({"a": np.array([_Command("true")], dtype=object)}, 5))
     with pytest.raises(InvalidSourceFileError, match="x_meta.pickle"):
         load_metadata_pickle(path)
+
+
+def test_bytes_of_pickle_protocol_0_are_read(tmp_path):
+    # Protocols 0-2 pickle bytes as _codecs.encode(text, 'latin1') (b'' as bytes()): PyTables' protocol-0
+    # attributes hold that for every numpy string scalar, e.g. numpy.str_ column labels. Before, refused.
+    from poseconv.readers.safety.safe_pickle import load_metadata_pickle
+
+    values = [np.str_("nose"), np.str_("é☃"), np.str_(""), np.bytes_(b"ab"), b"", b"\xff\x00"]
+    path = tmp_path / "p0_meta.pickle"
+    path.write_bytes(pickle.dumps({"labels": values}, protocol=0))
+    loaded = load_metadata_pickle(path)["labels"]
+    assert loaded == values and [type(v) for v in loaded] == [type(v) for v in values]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [b"c_codecs\nencode\n(Vabc\nVrot13\ntR", b"c_codecs\nencode\n(I1\nVlatin1\ntR", b"c__builtin__\nbytes\n(I10\ntR"],
+    ids=["another-codec", "not-text", "sized-bytes"],
+)
+def test_only_the_bytes_of_pickle_protocol_0_are_built(tmp_path, call):
+    # Another codec may be a third party's (codecs.register) and bytes(n) allocates what the file asks for.
+    from poseconv.readers.safety.safe_pickle import load_metadata_pickle
+
+    path = tmp_path / "x_meta.pickle"
+    path.write_bytes(b"(dVa\n" + call + b"\ns.")
+    with pytest.raises(InvalidSourceFileError, match="not a plain DeepLabCut metadata pickle"):
+        load_metadata_pickle(path)
+
+
+def test_table_h5_with_numpy_string_labels_is_read_with_plain_names(tmp_path):
+    # pandas 'table' format (DeepLabCut's analyze_videos) pickles its column labels with protocol 0; labels taken
+    # from a numpy array (list(np.array([...]))) are numpy.str_, whose bytes the pickle builds with _codecs.encode.
+    # Before, the file was refused as a code-running pickle.
+    individuals, bodyparts = list(np.array(["m1", "m2"])), list(np.array(["nose", "tail"]))
+    columns = pd.MultiIndex.from_product(
+        [
+            [np.str_("DLC_resnet50_labMay1shuffle1_1000")],
+            individuals,
+            bodyparts,
+            list(np.array(["x", "y", "likelihood"])),
+        ],
+        names=["scorer", "individuals", "bodyparts", "coords"],
+    )
+    frame = pd.DataFrame(np.random.default_rng(0).uniform(0, 1, (5, 12)), columns=columns)
+    path = tmp_path / "vidDLC_resnet50_labMay1shuffle1_1000_el.h5"
+    frame.to_hdf(path, key="df_with_missing", format="table", mode="w")
+    check_hdf5_attribute_pickles(path)
+    pose = read_deeplabcut(path)
+    assert [(type(t.name), t.name) for t in pose.tracks] == [(str, "m1"), (str, "m2")]
+    for track in pose.tracks:
+        nodes = pose.skeletons[track.skeleton].nodes
+        assert [(type(n), n) for n in nodes] == [(str, "nose"), (str, "tail")]
+        expected = frame.xs(track.name, axis=1, level="individuals")
+        np.testing.assert_array_equal(track.positions[:, :, 0], expected.xs("x", axis=1, level="coords").to_numpy())
+        np.testing.assert_array_equal(track.confidence, expected.xs("likelihood", axis=1, level="coords").to_numpy())
