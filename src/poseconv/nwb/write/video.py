@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import MetadataError, PoseconvWarning
+from ...metadata.names import nwb_name, unique_name
 from ...model.location import where_linked
 from ...timing import SAME_CLOCK_RTOL
 from .devices import get_or_add_device, lookup
@@ -32,12 +33,17 @@ def get_or_add_external_video(
     """Return the external ``ImageSeries`` of ``metadata["Behavior"]["ExternalVideos"][key]``.
 
     An ImageSeries of that name already in the file (e.g. written by neuroconv's video
-    interface) is reused; otherwise one is added to ``acquisition`` with the pose frame
-    timing and the video path (or the image files of an image sequence) relative to ``relative_to``.
+    interface) is reused, unless it links other files: that is another camera's video of the
+    same file name (``top/session1.mp4``, ``side/session1.mp4``), and this one is written under
+    a name of its own (:func:`_apart_from`). Otherwise one is added to ``acquisition`` with the
+    pose frame timing and the video path (or the image files of an image sequence) relative to ``relative_to``.
     """
     entry = lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "source_video_metadata_key")
     name = entry["name"]
     existing = _image_series_named(nwbfile, name)
+    if existing is not None and video_path is not None and _links_other_files(existing, video_path, relative_to):
+        metadata, entry = _apart_from(nwbfile, metadata, entry, existing, video_path)
+        existing = None
     if existing is None and video_path is not None:
         # Another interface's video of the same file under a name of its own (neuroconv's ExternalVideoInterface
         # with video_name= and a metadata_key of its own): linked, not written twice.
@@ -113,19 +119,63 @@ def _warn_if_other_times(series: Any, timing_kwargs: Mapping[str, Any]) -> None:
     )
 
 
-def _image_series_of_file(nwbfile: Any, video_path: Path | Sequence[Path], relative_to: Path | None) -> Any:
-    """Return the external ``ImageSeries`` of ``acquisition`` whose files are ``video_path``, or None."""
+def _links_files(series: Any, video_path: Path | Sequence[Path], relative_to: Path | None) -> bool | None:
+    """Return whether the external files of ``series`` are ``video_path``; None when it links no files.
+
+    A relative external file is relative to the NWB file (poseconv's, as DANDI asks) or to the folder
+    the conversion ran in (neuroconv's ``ExternalVideoInterface`` writes the paths it was given): either counts.
+    """
+    files = getattr(series, "external_file", None)
+    if files is None or len(files) == 0:
+        return None
     paths = [video_path] if isinstance(video_path, (str, Path)) else list(video_path)
     wanted = [where_linked(path) for path in paths]
-    # Relative external files are relative to the NWB file (neuroconv writes them as given, often absolute).
-    folder = Path(relative_to) if relative_to is not None else Path.cwd()
+    if len(files) != len(wanted):
+        return False
+    folders = [Path(relative_to)] if relative_to is not None else []
+    return any([where_linked(folder / str(f)) for f in files] == wanted for folder in [*folders, Path.cwd()])
+
+
+def _links_other_files(series: Any, video_path: Path | Sequence[Path], relative_to: Path | None) -> bool:
+    """Return whether ``series`` is an external ImageSeries of files other than ``video_path``."""
+    return _links_files(series, video_path, relative_to) is False
+
+
+def _image_series_of_file(nwbfile: Any, video_path: Path | Sequence[Path], relative_to: Path | None) -> Any:
+    """Return the external ``ImageSeries`` of ``acquisition`` whose files are ``video_path``, or None."""
     for series in nwbfile.acquisition.values():
-        files = getattr(series, "external_file", None)
-        if files is None or len(files) != len(wanted):
-            continue
-        if [where_linked(folder / str(f)) for f in files] == wanted:
+        if _links_files(series, video_path, relative_to):
             return series
     return None
+
+
+def _apart_from(
+    nwbfile: Any, metadata: Mapping[str, Any], entry: Mapping[str, Any], other: Any, video_path: Path | Sequence[Path]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the metadata and video entry that write ``video_path`` apart from ``other``, the video of its name.
+
+    Two cameras whose videos have one file name in folders of their own (``top/session1.mp4``,
+    ``side/session1.mp4``: DeepLabCut's and SLEAP's per-camera layouts) have one default video key,
+    name and camera (``video_session1``): linking the first camera's video would silently give the
+    second camera's poses the wrong video. This one takes its folder's name (``Video session1_side``),
+    and its camera too when the camera is the other video's of the default name (``<video> Camera Device``,
+    poseconv's and neuroconv's); a camera the user named is kept.
+    """
+    first = Path(video_path) if isinstance(video_path, (str, Path)) else Path(next(iter(video_path)))
+    taken = set(nwbfile.acquisition) | set(
+        nwbfile.processing["behavior"].data_interfaces if "behavior" in nwbfile.processing else ()
+    )
+    name = unique_name(nwb_name(f"{entry['name']}_{where_linked(first).parent.name}"), taken)
+    entry = {**entry, "name": name}
+    metadata = dict(metadata)
+    device_key = entry.get("device_metadata_key")
+    devices = metadata.get("Devices") or {}
+    camera = devices.get(device_key) if device_key is not None else None
+    other_camera = getattr(getattr(other, "device", None), "name", None)
+    if camera is not None and camera.get("name") == other_camera == f"{other.name} Camera Device":
+        camera_name = unique_name(f"{name} Camera Device", set(nwbfile.devices))
+        metadata["Devices"] = {**devices, device_key: {**camera, "name": camera_name}}
+    return metadata, entry
 
 
 def _image_series_named(nwbfile: Any, name: str) -> Any:
