@@ -7,7 +7,9 @@ old SLEAP 1.0 export without ``point_scores``, ``instance_scores`` or
 ``tracking_scores`` (which sleap-io cannot load, so all layouts are read here
 with h5py). Row ``i`` of an analysis file is frame ``i`` of the video (SLEAP
 exports from frame 0). Analysis files do not say which poses were placed by a
-user; SLEAP writes NaN scores for them.
+user; SLEAP writes NaN scores for them. movement's ``save_poses.to_sleap_analysis_file``
+writes 3D poses in the matlab layout with x, y, z (3) where SLEAP has x, y: they are
+read as 3D poses of an unknown writer, in an unknown frame and unit.
 
 Without track names, SLEAP slotted each frame's untracked instances in order:
 slots that never hold two animals in one frame are one animal (``"untracked"``);
@@ -148,8 +150,11 @@ def _read_arrays(handle: Any, path: Path) -> _Arrays:
         ) from err
     shape = {name: raw_tracks.shape[axis] for name, axis in order.items()}
     problems = []
-    if shape["xy"] != 2:
-        problems.append(f"the x/y axis has {shape['xy']} entries instead of 2")
+    if shape["xy"] not in (2, 3):
+        # 3 is x, y, z: movement's save_poses.to_sleap_analysis_file writes 3D poses in this layout
+        # (tracks = ds.position.data.transpose(3, 1, 2, 0), any number of space entries) and its
+        # load_poses.from_sleap_file reads them back as 3D.
+        problems.append(f"the x/y axis has {shape['xy']} entries instead of 2 (x, y) or 3 (x, y, z)")
     if shape["node"] != len(node_names):
         problems.append(f"{shape['node']} nodes in 'tracks' but {len(node_names)} node names")
     if track_names and shape["track"] != len(track_names):
@@ -231,6 +236,20 @@ OTHER_WRITER_NOTE = (
 OTHER_WRITER_CONFIDENCE = (
     "The point_scores of the analysis file, as written; the file does not say what computed them (for "
     "DeepLabCut poses, the likelihood). NaN where the animal is absent."
+)
+
+
+#: What a 3D file's container descriptions say: SLEAP's analysis export holds 2D poses only.
+OTHER_WRITER_3D_NOTE = (
+    "x, y, z points written in SLEAP's analysis layout by a program other than SLEAP, whose analysis export holds "
+    "2D poses (movement's save_poses.to_sleap_analysis_file writes any tool's 3D poses so); the file records "
+    "neither the software that estimated the poses nor its model; set source_software in the PoseEstimation "
+    "metadata if it is known."
+)
+#: The reference frame of such 3D points, which the file does not record.
+OTHER_WRITER_3D_FRAME = (
+    "3D coordinates (x, y, z) as written in SLEAP's analysis layout by a program other than SLEAP; the file "
+    "records neither their origin and axes nor their length unit (those of the tool that made them)."
 )
 
 
@@ -342,12 +361,7 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
     version = notes["provenance"].get("sleap_version")
     if (note := inference_note(notes["provenance"])) is not None:
         notes["model"] = note
-    software = "SLEAP"
-    if _scored_without_instance_scores(arrays):
-        # SLEAP scores every predicted instance; movement's to_sleap_analysis_file (of any tool's poses) does not.
-        software, notes["model"] = UNKNOWN_WRITER, OTHER_WRITER_NOTE
-        for track in pose_tracks:
-            track.confidence_definition = OTHER_WRITER_CONFIDENCE if track.confidence is not None else None
+    software, frame = _writer(arrays, notes, pose_tracks)
     skeleton = Skeleton(name=facts["skeleton_name"], nodes=tuple(arrays.node_names), edges=tuple(facts["edges"]))
     return PoseData.from_tracks(
         source_software=software,
@@ -358,6 +372,21 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
         timing={key: FrameTiming(rate=fps, source=f"video fps recorded in {path.name}")} if fps else {},
         source_software_version=str(version) if version else None,
         scorer=scorer_of(notes["provenance"]),
-        reference_frame=SLEAP_REFERENCE_FRAME,
+        reference_frame=frame,
+        # nwbinspector takes "n.a." for a length unit the file does not state.
+        unit="pixels" if frame == SLEAP_REFERENCE_FRAME else "n.a.",
         notes=notes,
     )
+
+
+def _writer(arrays: _Arrays, notes: dict[str, Any], tracks: list[PoseTrack]) -> tuple[str, str]:
+    """Return the software and the reference frame of the poses, noting in ``notes`` a writer other than SLEAP."""
+    three_d = arrays.locations.shape[-1] == 3
+    # SLEAP scores every predicted instance and exports 2D poses; movement's to_sleap_analysis_file (of any
+    # tool's poses, 3D ones too) does neither.
+    if not three_d and not _scored_without_instance_scores(arrays):
+        return "SLEAP", SLEAP_REFERENCE_FRAME
+    notes["model"] = OTHER_WRITER_3D_NOTE if three_d else OTHER_WRITER_NOTE
+    for track in tracks:
+        track.confidence_definition = OTHER_WRITER_CONFIDENCE if track.confidence is not None else None
+    return UNKNOWN_WRITER, OTHER_WRITER_3D_FRAME if three_d else SLEAP_REFERENCE_FRAME
