@@ -56,6 +56,7 @@ def get_or_add_external_video(
             f"source_video_metadata_key '{key}' names the video '{name}', but no video file is known for it; "
             "pass the video path to the interface (video_file_path=...) or remove source_video_metadata_key."
         )
+    _refuse_a_video_interface_s_entry(key, entry)
     image_series = external_image_series(
         nwbfile,
         metadata,
@@ -68,6 +69,34 @@ def get_or_add_external_video(
     )
     nwbfile.add_acquisition(image_series)
     return image_series
+
+
+#: The description neuroconv's ``ExternalVideoInterface.get_metadata`` gives its video entry
+#: (neuroconv/datainterfaces/behavior/video/externalvideointerface.py).
+NEUROCONV_VIDEO_DESCRIPTION = "Video recorded by camera."
+
+
+def _refuse_a_video_interface_s_entry(key: str, entry: Mapping[str, Any]) -> None:
+    """Refuse to write a video whose entry is neuroconv's ``ExternalVideoInterface``'s, which writes it itself.
+
+    In neuroconv's ``NWBConverter`` the interfaces share one metadata, merged in their order: a video
+    interface listed after the poses, under the same key (``video_<stem>``), gives the entry, and then adds
+    the video itself, without looking for it in the file; had the poses written it first, pynwb would refuse
+    the second one ("already exists"), after the poses were built, without saying which interface to move.
+    """
+    if entry.get("description") != NEUROCONV_VIDEO_DESCRIPTION:
+        return
+    raise MetadataError(
+        f"metadata['Behavior']['ExternalVideos']['{key}'] is the entry of neuroconv's ExternalVideoInterface "
+        f"(its description {NEUROCONV_VIDEO_DESCRIPTION!r}), which adds the video '{entry['name']}' itself: "
+        "added before it, the poses would write it first and pynwb would refuse the video interface's. "
+        "Build the converter on poseconv's PoseNWBConverter instead of neuroconv's NWBConverter (it writes the "
+        "video interfaces first and keeps the name each gives its video, video_name= included); in a neuroconv "
+        "NWBConverter, list the video interface before the pose interface and give the video's name in the "
+        f"metadata (metadata['Behavior']['ExternalVideos']['{key}']['name']), since neuroconv's merge gives the "
+        "pose interface's name to a key both interfaces have. Without a video interface in this conversion, give "
+        "the entry a description of your own."
+    )
 
 
 def container_camera(nwbfile: Any, metadata: Mapping[str, Any], entry: Mapping[str, Any], source_video: Any) -> Any:

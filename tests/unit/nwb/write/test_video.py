@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pynwb.testing.mock.file import mock_NWBFile
 
+from poseconv.errors import MetadataError
 from poseconv.metadata.defaults import camera_device_entry, camera_key, external_video_entry, video_key
 from poseconv.nwb.write.video import container_camera, get_or_add_external_video
 
@@ -70,3 +72,15 @@ def test_a_camera_the_user_named_is_kept_for_another_video_of_the_name(tmp_path)
     assert second.name == "Video session1_day2"
     assert first.device is second.device
     assert list(nwbfile.devices) == ["RigCamera"]
+
+
+def test_a_video_interface_s_entry_is_not_written_by_the_poses(tmp_path):
+    # neuroconv's NWBConverter with the pose interface before ExternalVideoInterface (one key, video_session1):
+    # the merged entry is the video interface's, which adds the video itself after the poses.
+    nwbfile, metadata = mock_NWBFile(), _metadata()
+    metadata["Behavior"]["ExternalVideos"][video_key("session1")].update(
+        name="BehaviorVideo", description="Video recorded by camera."
+    )
+    with pytest.raises(MetadataError, match=r"ExternalVideoInterface.*PoseNWBConverter.*before the pose interface"):
+        _add(nwbfile, metadata, tmp_path / "session1.mp4", tmp_path)
+    assert list(nwbfile.acquisition) == []
