@@ -28,6 +28,8 @@ from .video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, VideoProbe
 __all__ = [
     "SAME_CLOCK_RTOL",
     "TIMESTAMP_SUFFIXES",
+    "check_offset",
+    "check_sync_times",
     "check_timestamps",
     "check_video_length",
     "choose_timing",
@@ -219,8 +221,77 @@ def check_timestamps(
     return array
 
 
+def check_offset(offset: Any, what: str = "aligned_starting_time") -> float:
+    """Return ``offset`` (seconds) as a float after checking it is one finite number.
+
+    A Python or numpy number (or a 0-d array) is taken. A NaN comes from a sync computation that found
+    no pulse (``np.nanmin`` of an empty selection): written as the series' ``starting_time``, every
+    frame would be at NaN.
+
+    Raises
+    ------
+    InvalidOptionError
+        When ``offset`` is text, an array of numbers, a bool, or not finite.
+    """
+    number = isinstance(offset, int | float | np.number) or (isinstance(offset, np.ndarray) and offset.ndim == 0)
+    if not number or isinstance(offset, bool) or not np.issubdtype(np.asarray(offset).dtype, np.number):
+        hint = ""
+        if isinstance(offset, str):
+            hint = "; convert text read from a file with float()"
+        elif isinstance(offset, np.ndarray | list | tuple):
+            hint = "; the first of an array of sync times is times[0]"
+        raise InvalidOptionError(
+            f"{what} must be one number of seconds, got {offset!r} ({type(offset).__name__}){hint}."
+        )
+    value = float(offset)
+    if not np.isfinite(value):
+        raise InvalidOptionError(f"{what} must be a finite number of seconds, got {value!r}: was a sync pulse missing?")
+    return value
+
+
+def check_sync_times(unaligned_timestamps: Any, aligned_timestamps: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Return the sync times of ``align_by_interpolation`` as float64 arrays after checking they pair up.
+
+    ``np.interp`` needs as many times on either clock, finite, the interface's own ascending: otherwise
+    it fails in its own words or maps frames onto nonsense without an error.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the arrays are not 1-D arrays of as many finite times, or the unaligned ones do not increase.
+    """
+    arrays = []
+    for name, values in (("unaligned_timestamps", unaligned_timestamps), ("aligned_timestamps", aligned_timestamps)):
+        try:
+            array = np.asarray(values, dtype="float64")
+        except (TypeError, ValueError) as err:
+            raise InvalidOptionError(
+                f"align_by_interpolation: {name} must be an array of times (seconds), got {values!r}."
+            ) from err
+        if array.ndim != 1 or array.size == 0 or not np.all(np.isfinite(array)):
+            raise InvalidOptionError(
+                f"align_by_interpolation: {name} must be a 1-D array of finite times (seconds), got "
+                f"{'shape ' + str(array.shape) if array.ndim != 1 or array.size == 0 else 'NaN or infinite times'}."
+            )
+        arrays.append(array)
+    if arrays[0].size != arrays[1].size:
+        raise InvalidOptionError(
+            f"align_by_interpolation: {arrays[0].size} unaligned_timestamps but {arrays[1].size} aligned_timestamps; "
+            "give the same sync events on both clocks, one time each (this interface's, then the session's)."
+        )
+    if np.any((steps := np.diff(arrays[0])) <= 0):
+        bad = int(np.flatnonzero(steps <= 0)[0])
+        raise InvalidOptionError(
+            f"align_by_interpolation: unaligned_timestamps must increase (frame times are interpolated between "
+            f"them), but sync time [{bad + 1}] ({arrays[0][bad + 1]:.9g} s) is not after sync time [{bad}] "
+            f"({arrays[0][bad]:.9g} s)."
+        )
+    return arrays[0], arrays[1]
+
+
 def shift_timing(timing: FrameTiming, offset: float) -> FrameTiming:
-    """Return ``timing`` with every time moved by ``offset`` seconds."""
+    """Return ``timing`` with every time moved by ``offset`` seconds (:func:`check_offset` first)."""
+    offset = check_offset(offset)
     source = f"{timing.source}, shifted by {offset} s"
     if timing.rate is not None:
         return FrameTiming(rate=timing.rate, starting_time=timing.starting_time + offset, source=source)

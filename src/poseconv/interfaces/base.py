@@ -14,6 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+# ndx-pose's types are known from the moment an interface module is imported (every one imports this
+# module): pynwb copies the types known when a file is opened (NWBHDF5IO(path, "a"), neuroconv's
+# append_on_disk_nwbfile), and reads and writes a PoseEstimation added to a file opened without them as
+# an empty NWBDataInterface group, without an error.
+import ndx_pose  # noqa: F401
 import numpy as np
 from neuroconv.basetemporalalignmentinterface import BaseTemporalAlignmentInterface
 from neuroconv.utils import DeepDict
@@ -28,7 +33,14 @@ from ..pose_source import PoseSource
 from ..video import HDF5_IMAGE_SUFFIXES
 from .mixin import PoseconvInterfaceMixin, check_input_format, user_stacklevel
 
-__all__ = ["STUB_FRAMES", "BasePoseInterface", "FilePathArg", "OptionalFilePathArg", "blank_is_none"]
+__all__ = [
+    "STUB_FRAMES",
+    "BasePoseInterface",
+    "FilePathArg",
+    "OptionalFilePathArg",
+    "blank_is_none",
+    "require_pose_types",
+]
 
 # A path argument shown to form tools as a file picker; existence is checked by the reader,
 # which words the error for the user instead of pydantic.
@@ -55,6 +67,29 @@ OptionalFilePathArg = Annotated[
     Path | None, BeforeValidator(blank_is_none), WithJsonSchema({"type": "string", "format": "file-path"})
 ]
 STUB_FRAMES = 100
+
+
+def require_pose_types(nwbfile: Any) -> None:
+    """Refuse to add poses to an NWB file read by an io opened before ndx-pose's types were loaded.
+
+    Such an io (``NWBHDF5IO(path, "a")`` opened before any poseconv interface was imported) writes every
+    ndx-pose object as an empty ``NWBDataInterface`` group, without an error: the poses would be lost.
+
+    Raises
+    ------
+    InvalidOptionError
+        When ``nwbfile`` was read by such an io.
+    """
+    get_read_io = getattr(nwbfile, "get_read_io", None)
+    io = get_read_io() if callable(get_read_io) else None
+    catalog = getattr(getattr(io, "manager", None), "namespace_catalog", None)
+    if catalog is not None and "ndx-pose" not in catalog.namespaces:
+        source = getattr(io, "source", None) or "the NWB file"
+        raise InvalidOptionError(
+            f"{source} was opened before ndx-pose's types were loaded, so poses added to it would be written as "
+            "empty groups. Import poseconv's interfaces (or ndx_pose) before opening the file with NWBHDF5IO, "
+            "or append with run_conversion(..., append_on_disk_nwbfile=True)."
+        )
 
 
 class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, PoseSource):
@@ -180,11 +215,18 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         Parameters
         ----------
         aligned_starting_time : float
-            Start of the pose data relative to the session start, in seconds.
+            Start of the pose data relative to the session start, in seconds: a finite number (a numpy
+            number too), not text nor an array.
+
+        Raises
+        ------
+        InvalidOptionError
+            When ``aligned_starting_time`` is not one finite number.
         """
+        offset = timing.check_offset(aligned_starting_time)
         pose = self.pose
         for video in self._videos():
-            self._aligned_timing[video] = timing.shift_timing(self._timing(pose, video), aligned_starting_time)
+            self._aligned_timing[video] = timing.shift_timing(self._timing(pose, video), offset)
 
     def align_by_interpolation(self, unaligned_timestamps: np.ndarray, aligned_timestamps: np.ndarray) -> None:
         """Map frame times onto the session clock by interpolating between known pairs of times.
@@ -195,15 +237,23 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
             Times of sync events on this interface's clock.
         aligned_timestamps : numpy.ndarray
             The same events on the session clock.
+
+        Raises
+        ------
+        InvalidOptionError
+            When the arrays differ in length, hold a time that is not finite, or ``unaligned_timestamps``
+            do not increase.
         """
+        unaligned, aligned = timing.check_sync_times(unaligned_timestamps, aligned_timestamps)
         times = self.get_timestamps()
         arrays = times if isinstance(times, list) else [times]
-        mapped = [np.interp(x=t, xp=unaligned_timestamps, fp=aligned_timestamps) for t in arrays]
+        mapped = [np.interp(x=t, xp=unaligned, fp=aligned) for t in arrays]
         self.set_aligned_timestamps(mapped if isinstance(times, list) else mapped[0])
 
     # -- writing ------------------------------------------------------------------------------
 
     def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
+        require_pose_types(nwbfile)
         self._writer()(
             nwbfile,
             self._data_to_write(),

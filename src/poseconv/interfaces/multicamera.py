@@ -236,13 +236,19 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
         Parameters
         ----------
         aligned_starting_time : float
-            Start of the session's frames relative to the session start, in seconds.
+            Start of the session's frames relative to the session start, in seconds (one finite number).
+
+        Raises
+        ------
+        InvalidOptionError
+            When ``aligned_starting_time`` is not one finite number.
         """
+        offset = timing.check_offset(aligned_starting_time)
         current = self.session.timing
         if current is None:
             self._session_times(self.session)
             return
-        self._aligned = timing.shift_timing(current, aligned_starting_time)
+        self._aligned = timing.shift_timing(current, offset)
 
     # -- writing ------------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from ..model.training import TrainingData
 from ..nwb.write.training import write_pose_training
 from ..readers.deeplabcut.labels import find_project_folder, read_deeplabcut_labels
 from ..readers.sleap import read_sleap_labels
-from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg, blank_is_none
+from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg, blank_is_none, require_pose_types
 from .docstrings import fill_parameters
 from .mixin import PoseconvInterfaceMixin, check_input_format, init_arguments
 
@@ -148,6 +148,7 @@ def add_training_data(
     ndx_pose.PoseTraining
         The container written.
     """
+    require_pose_types(nwbfile)
     defaults = training_metadata(training, video_paths)
     merged = merge_metadata(defaults, copy.deepcopy(dict(metadata))) if metadata else defaults
     return write_pose_training(

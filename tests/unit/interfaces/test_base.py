@@ -1,0 +1,115 @@
+"""The interfaces' temporal alignment and the types they need: what is refused, in words that say what to do."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from poseconv import DeepLabCut3DPoseInterface, DeepLabCutPoseInterface
+from poseconv.errors import InvalidOptionError
+from tests.fixtures.deeplabcut import write_dlc_file
+
+
+@pytest.fixture
+def dlc_interface(tmp_path) -> DeepLabCutPoseInterface:
+    """A 6-frame DeepLabCut file at 30 fps."""
+    rng = np.random.default_rng(0)
+    positions = {part: rng.uniform(0, 640, size=(6, 2)) for part in ("nose", "tail")}
+    path = write_dlc_file(tmp_path / "sessionDLC_resnet50_testJan1shuffle1_100.h5", positions)
+    return DeepLabCutPoseInterface(file_path=path, sampling_frequency=30.0)
+
+
+@pytest.fixture
+def session_interface(generated_dlc_3d_session) -> DeepLabCut3DPoseInterface:
+    return DeepLabCut3DPoseInterface(file_path=generated_dlc_3d_session["path"], sampling_frequency=30.0)
+
+
+@pytest.mark.parametrize("kind", ["pose", "session"])
+def test_a_starting_time_that_is_not_one_finite_number_is_refused(kind, request):
+    """A NaN start (np.nanmin of no sync pulse) was written as every series' starting_time; text failed in numpy."""
+    interface = request.getfixturevalue("dlc_interface" if kind == "pose" else "session_interface")
+    original = np.asarray(interface.get_timestamps())
+    for value in (float("nan"), np.inf, -np.inf):
+        with pytest.raises(InvalidOptionError, match=r"aligned_starting_time must be a finite number of seconds"):
+            interface.set_aligned_starting_time(value)
+    with pytest.raises(
+        InvalidOptionError, match=r"one number of seconds, got '2\.5' \(str\); convert text .* with float\(\)"
+    ):
+        interface.set_aligned_starting_time("2.5")
+    # A first TTL taken as a 1-element slice was accepted, and failed in the writer ("0-dimensional arrays").
+    with pytest.raises(
+        InvalidOptionError,
+        match=r"got array\(\[2\.5\]\) \(ndarray\); the first of an array of sync times is times\[0\]",
+    ):
+        interface.set_aligned_starting_time(np.array([2.5]))
+    with pytest.raises(InvalidOptionError, match="one number of seconds"):
+        interface.set_aligned_starting_time(True)
+    np.testing.assert_array_equal(interface.get_timestamps(), original)
+    # numpy numbers (a sync computation's result) are numbers; each call shifts the times further, as neuroconv's.
+    for value in (np.float64(2.5), np.float32(2.5), np.int64(2), np.array(2.5)):
+        before = np.asarray(interface.get_timestamps())
+        interface.set_aligned_starting_time(value)
+        np.testing.assert_allclose(interface.get_timestamps(), before + float(value))
+    np.testing.assert_allclose(interface.get_timestamps(), original + 9.5)
+
+
+def test_align_by_interpolation_refuses_sync_times_that_do_not_pair_up(dlc_interface):
+    """np.interp said 'fp and xp are not of the same length', and mapped frames onto nonsense for unordered times."""
+    with pytest.raises(InvalidOptionError, match=r"3 unaligned_timestamps but 2 aligned_timestamps"):
+        dlc_interface.align_by_interpolation(np.array([0.0, 1.0, 2.0]), np.array([5.0, 6.0]))
+    with pytest.raises(InvalidOptionError, match=r"unaligned_timestamps must increase.*sync time \[2\]"):
+        dlc_interface.align_by_interpolation(np.array([0.0, 1.0, 0.5]), np.array([5.0, 6.0, 7.0]))
+    with pytest.raises(InvalidOptionError, match=r"aligned_timestamps must be a 1-D array of finite times"):
+        dlc_interface.align_by_interpolation(np.array([0.0, 1.0]), np.array([5.0, np.nan]))
+    dlc_interface.align_by_interpolation(np.array([0.0, 1.0]), np.array([5.0, 6.0]))
+    np.testing.assert_allclose(dlc_interface.get_timestamps(), 5.0 + np.arange(6) / 30.0)
+
+
+_APPEND_WITH_PYNWB = """
+import sys, warnings
+from datetime import datetime, timezone
+warnings.simplefilter("ignore")
+import h5py
+from pynwb import NWBHDF5IO
+from pynwb.testing.mock.file import mock_NWBFile
+
+path, table = sys.argv[1], sys.argv[2]
+with NWBHDF5IO(path, "w") as io:
+    io.write(mock_NWBFile(session_start_time=datetime(2024, 1, 1, tzinfo=timezone.utc)))
+if sys.argv[3] == "import-first":
+    from poseconv import DeepLabCutPoseInterface
+with NWBHDF5IO(path, "a") as io:
+    nwbfile = io.read()
+    from poseconv import DeepLabCutPoseInterface
+    interface = DeepLabCutPoseInterface(file_path=table, sampling_frequency=30.0)
+    try:
+        interface.add_to_nwbfile(nwbfile, metadata=interface.get_metadata())
+    except Exception as error:
+        print(type(error).__name__, error)
+        sys.exit(0)
+    io.write(nwbfile)
+with h5py.File(path, "r") as f:
+    group = f["processing/behavior/PoseEstimation"]
+    print(group.attrs["neurodata_type"], group["nose/data"].shape)
+"""
+
+
+def test_poses_appended_with_pynwb_are_written_not_left_empty(tmp_path, dlc_interface):
+    """pynwb copies the types known when a file is opened: ndx-pose, imported in the write, came too late.
+
+    The poses were written as an empty NWBDataInterface group without an error. Now the interface modules
+    load ndx-pose's types, and a file opened before any of them is refused, saying what to do.
+    """
+    table = dlc_interface.source_data["file_path"]
+    script = textwrap.dedent(_APPEND_WITH_PYNWB)
+    run = [sys.executable, "-c", script, str(tmp_path / "a.nwb"), str(table)]
+    done = subprocess.run([*run, "import-first"], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["PoseEstimation", "(6,", "2)"], done.stderr
+    run[3] = str(tmp_path / "b.nwb")
+    done = subprocess.run([*run, "open-first"], capture_output=True, text=True, check=True)
+    assert "InvalidOptionError" in done.stdout and "before ndx-pose's types were loaded" in done.stdout, done.stderr
+    assert "Import poseconv's interfaces (or ndx_pose) before opening the file" in done.stdout
