@@ -29,10 +29,11 @@ from ..appending import atomic_append, check_appendable, prepare_append
 from ..errors import MetadataError, PoseconvWarning
 from ..metadata.checks import age_problem
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
-from ..model.location import is_url, where_linked
+from ..model.location import is_url
 from ..model.multicamera import MultiCameraPoseData
 from ..nwb.write.storage import creation_order, get_pose_backend_configuration
 from ..output import OutputError, atomic_output, check_output, output_name_problem
+from .external_files import options_with_relative_paths, relative_external_files
 
 __all__ = ["PoseConverterPipe", "PoseNWBConverter", "is_poseconv_interface"]
 
@@ -42,26 +43,6 @@ _MAX_LINES = 15
 def is_poseconv_interface(interface: Any) -> bool:
     """Whether ``interface`` writes poses, sessions or training data with poseconv's writers."""
     return getattr(interface, "poseconv_writes", None) in ("poses", "labels")
-
-
-def _relative_external_files(nwbfile: Any, folder: Path) -> None:
-    """Store every absolute external video path relative to ``folder`` (in place), as DANDI expects.
-
-    neuroconv's video interfaces store paths as given; the poses link to those ImageSeries, so the
-    file is only portable once their paths are relative too.
-    """
-    import os
-
-    from pynwb.image import ImageSeries
-
-    for obj in nwbfile.all_children():
-        if isinstance(obj, ImageSeries) and obj.external_file is not None and obj.container_source is None:
-            paths = [str(p) for p in obj.external_file]
-            if any(Path(p).is_absolute() for p in paths):
-                # pynwb fields are write-once; this object is still in memory only, not yet written.
-                obj.fields["external_file"] = [
-                    os.path.relpath(where_linked(p), folder) if Path(p).is_absolute() else p for p in paths
-                ]
 
 
 def _warn_views_given_apart(interfaces: Iterable[Any]) -> None:
@@ -438,11 +419,7 @@ class PoseNWBConverter(NWBConverter):
 
     def _with_relative_paths(self, path: Path, conversion_options: dict | None) -> dict:
         """Ask poseconv's interfaces to store external video paths relative to the NWB file's folder."""
-        options = {name: dict(value or {}) for name, value in (conversion_options or {}).items()}
-        folder = path.resolve().parent
-        for name in self._pose_names():
-            options.setdefault(name, {}).setdefault("external_files_relative_to", folder)
-        return options
+        return options_with_relative_paths(conversion_options, self._pose_names(), path.resolve().parent)
 
     def _write_nwbfile(
         self,
@@ -460,7 +437,7 @@ class PoseNWBConverter(NWBConverter):
             nwbfile = self.create_nwbfile(metadata=metadata, conversion_options=conversion_options)
         else:
             self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, conversion_options=conversion_options)
-        _relative_external_files(nwbfile, Path(nwbfile_path).resolve().parent)
+        relative_external_files(nwbfile, Path(nwbfile_path).resolve().parent)
         if backend_configuration is None:
             backend_configuration = self.get_default_backend_configuration(nwbfile=nwbfile, backend=backend or "hdf5")
         configure_and_write_nwbfile(
