@@ -7,6 +7,7 @@ import threading
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from poseconv.readers.tables import close_collected, open_h5_table
 
@@ -44,3 +45,39 @@ def test_a_table_collected_on_its_own_thread_or_closed_closes_its_file(tmp_path)
     assert not handle.id.valid
     # A later read opens the file again.
     assert other._file().id.valid
+
+
+def _dlc_like(path, index):
+    columns = pd.MultiIndex.from_product(
+        [["S"], ["nose"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    values = np.arange(len(index) * 3.0).reshape(-1, 3)
+    # As DeepLabCut saves its predictions (auxiliaryfunctions.SaveData: to_hdf(format="table")).
+    pd.DataFrame(values, index=index, columns=columns).to_hdf(path, key="df_with_missing", format="table", mode="w")
+    table, reason = open_h5_table(path, "df_with_missing")
+    assert table is not None, reason
+    return table
+
+
+def test_the_frame_index_is_read_whole_not_taken_from_its_first_and_last_rows(tmp_path, monkeypatch):
+    import poseconv.readers.tables as tables
+
+    # Slices of 10 rows, so that the index is compared over many slices.
+    monkeypatch.setattr(tables, "_ROW_SLICE_BYTES", 320)
+    in_order = np.arange(300)
+    np.testing.assert_array_equal(_dlc_like(tmp_path / "a.h5", in_order).frame_index(), in_order)
+    # The parts of a video joined out of order: first row 0, last row n - 1, frames 100-199 after 200-299.
+    joined = np.concatenate([np.arange(100), np.arange(200, 250), np.arange(100, 200), np.arange(250, 300)])
+    np.testing.assert_array_equal(_dlc_like(tmp_path / "b.h5", joined).frame_index(), joined)
+
+
+def test_a_predictions_table_out_of_order_in_the_middle_is_refused_when_opened(tmp_path):
+    from poseconv.errors import InvalidSourceFileError
+    from poseconv.readers.deeplabcut.table import open_predictions
+
+    joined = np.concatenate([np.arange(2000), np.arange(3000, 4000), np.arange(2000, 3000), np.arange(4000, 5000)])
+    path = tmp_path / "videoDLC_resnet50_testJan1shuffle1_1000.h5"
+    _dlc_like(path, joined).close()
+    # Before any value is read (as run --check opens the file), not midway through a conversion.
+    with pytest.raises(InvalidSourceFileError, match="out of order"):
+        open_predictions(path)
