@@ -188,11 +188,20 @@ def _date_of_birth_as_taken(subject: dict[str, Any]) -> None:
     field = subject.get("date_of_birth")
     if isinstance(field, dict):
         field.pop("format", None)
-        field["pattern"] = DATE_OR_DATE_TIME_PATTERN
+        field["pattern"] = _or_empty(DATE_OR_DATE_TIME_PATTERN)
         field["description"] = (
             "Date of birth of the subject, an ISO 8601 date (2024-01-02) or date and time "
             "(2024-01-02T08:00:00+00:00). Can be supplied instead of 'age'."
         )
+
+
+def _or_empty(pattern: str) -> str:
+    """Return an anchored ``pattern`` that also matches empty (or blank) text: a field a form leaves empty.
+
+    NWB GUIDE and metadata templates write ``""`` for a text field not filled in, which the converter
+    takes as not given (:func:`~poseconv.metadata.checks.drop_empty_text`); the schema takes it too.
+    """
+    return rf"^\s*$|{pattern}"
 
 
 def render_metadata_schema() -> str:
@@ -251,5 +260,5 @@ def form_schema(schema: dict[str, Any]) -> dict[str, Any]:
         # neuroconv's pattern ends in an unanchored "|(\\d+W)?$", which any text matches. The form refuses what
         # DANDI refuses; the converter writes such an age with a warning (docs/metadata.md), so the interfaces'
         # own schema keeps neuroconv's.
-        age["pattern"] = AGE_PATTERN
+        age["pattern"] = _or_empty(AGE_PATTERN)
     return form

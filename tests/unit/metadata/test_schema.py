@@ -160,3 +160,18 @@ def test_the_form_takes_the_dates_of_birth_and_ages_the_converter_takes():
     # The interfaces' schema keeps taking them: the converter writes such an age, with a warning.
     start = {"session_start_time": "2024-05-01T10:00:00+02:00"}
     assert list(Draft7Validator(metadata_schema()).iter_errors({"NWBFile": start, "Subject": {"age": "90 days"}})) == []
+
+
+def test_the_schemas_take_a_date_of_birth_or_an_age_left_empty_as_the_converter_does():
+    from poseconv.metadata.schema import form_schema
+
+    # NWB GUIDE and metadata templates write "" for a field not filled in, which the converter takes as not given
+    # (convert -m and run alike); the interfaces' schema refused date_of_birth "" by its pattern.
+    start = {"session_start_time": "2024-05-01T10:00:00+02:00"}
+    subject = {"subject_id": "m1", "species": "Mus musculus", "date_of_birth": "", "age": "", "weight": ""}
+    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
+    for schema in (metadata_schema(), form_schema(metadata_schema()), interface.get_metadata_schema()):
+        validator = Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+        assert [e.message for e in validator.iter_errors({"NWBFile": start, "Subject": subject})] == []
+        assert [e.message for e in validator.iter_errors({"NWBFile": start, "Subject": {"date_of_birth": " "}})] == []
+        assert list(validator.iter_errors({"NWBFile": start, "Subject": {"date_of_birth": "x 2024-01-02"}})) != []
