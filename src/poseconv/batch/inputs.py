@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..metadata.checks import drop_empty_text
 from ..metadata.schema_messages import schema_problems
 from ..model.location import content_not_here, is_url, url_as_path
 from ..timing import TIMESTAMP_SUFFIXES
@@ -85,10 +86,16 @@ def metadata_problems(
     list of Problem
         What the metadata schema (with nothing required) finds.
     """
+    document = to_json(dict(metadata))
+    # Validated as the conversion reads it (compose_metadata, as `poseconv convert -m`): a field left empty
+    # ("", as NWB GUIDE and metadata templates write one not filled in) is not given, not a wrong value.
+    for value in [document] if block else document.values():
+        if isinstance(value, dict):
+            drop_empty_text(value)
     return [
         Problem(format_location(path, root), message, session)
         for path, message in schema_problems(
-            _partial_metadata_validator(block), to_json(dict(metadata)), within=(block,) if block else ()
+            _partial_metadata_validator(block), document, within=(block,) if block else ()
         )
     ]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-__all__ = ["BatchInterrupted", "BatchReport", "Problem", "SessionResult", "Status", "one_line"]
+__all__ = ["BatchInterrupted", "BatchReport", "Problem", "SessionNote", "SessionResult", "Status", "one_line"]
 
 #: ``converted``: written now; ``skipped``: its NWB file was there already; ``invalid``: not started
 #: because of the problems listed; ``failed``: started and did not finish (nothing left behind);
@@ -56,6 +56,25 @@ class UnmatchedEntry(Problem):
     the key and is dropped from the others' metadata; it is a problem only when no session of the
     spec has it (a misspelt key), which the runner decides once every session is checked.
     """
+
+
+@dataclass(frozen=True)
+class SessionNote:
+    """A warning of poseconv's about one session, found by its check (not a problem: it may be converted).
+
+    E.g. a ``sampling_frequency`` that is not the video's, or a subject DANDI would refuse: the
+    check hands them back so that ``run --check`` reports what ``run`` would (the result's ``warnings``).
+
+    Attributes
+    ----------
+    message : str
+        The warning.
+    session : int
+        Index of the session it concerns.
+    """
+
+    message: str
+    session: int
 
 
 @dataclass

@@ -27,7 +27,7 @@ from ..output import signals_raise
 from .executors import DaskExecutor, LocalExecutor, default_jobs
 from .jobs import Plan, SessionJob
 from .plan import plan_spec
-from .report import BatchInterrupted, BatchReport, Problem, SessionResult, UnmatchedEntry, one_line
+from .report import BatchInterrupted, BatchReport, Problem, SessionNote, SessionResult, UnmatchedEntry, one_line
 from .session import check_session, convert_session, remove_partials
 
 __all__ = ["Progress", "run_batch"]
@@ -52,6 +52,16 @@ def _invalid(index: int, session_id: str, output: Path, problems: Sequence[Probl
     return SessionResult(index=index, session_id=session_id, output=output, status="invalid", reason=reason)
 
 
+def _names_no_file_of_its_own(index: int, problems: Sequence[Problem]) -> bool:
+    """Whether session ``index`` has a problem in the fields that name its NWB file (its ID, its ``nwbfile_name``).
+
+    Its output path is then not its own (another session's ID or file, a name outside the output folder):
+    a file there says nothing of this session, whose data may be in no file.
+    """
+    fields = tuple(f"sessions[{index}].{name}" for name in ("session_id", "nwbfile_name"))
+    return any(p.session == index and p.location.startswith(fields) for p in problems)
+
+
 def _triage(
     plan: Plan, report: BatchReport, results: dict[int, SessionResult], overwrite: bool, check_only: bool
 ) -> list[SessionJob]:
@@ -62,7 +72,9 @@ def _triage(
         if not check_only:
             # What a killed run left (a skipped session is never converted, so its own cleanup would not run).
             remove_partials(output)
-        if output.exists() and not overwrite and not check_only:
+        # Two sessions of one ID or file: the first one's file is not the second's, which stays invalid.
+        own_file = not _names_no_file_of_its_own(index, report.problems)
+        if own_file and output.exists() and not overwrite and not check_only:
             # Done by an earlier run (files are renamed into place only when whole), so not checked again.
             results[index] = SessionResult(
                 index=index,
@@ -87,30 +99,35 @@ def _check(
     results: dict[int, SessionResult],
     progress: Progress,
     keep: bool,
-) -> None:
+) -> dict[int, list[str]]:
     """Check the sessions in the workers; add their problems to ``report`` and mark the invalid ones.
 
     With ``keep``, each worker keeps the interfaces it built for the conversion of the same session.
+    Returns poseconv's warnings of each session checked, which an invalid session's result has already.
     """
     progress.start("check", len(to_check))
     unmatched: dict[str, list[UnmatchedEntry]] = {}
+    notes: dict[int, list[str]] = {}
     for job, outcome in executor.run(check_session, to_check, keep):
         if isinstance(outcome, BaseException):
             outcome = [Problem(job.location, f"the check did not finish: {one_line(outcome)}", job.index)]
+        notes[job.index] = [entry.message for entry in outcome if isinstance(entry, SessionNote)]
         for entry in outcome:
             if isinstance(entry, UnmatchedEntry):
                 unmatched.setdefault(entry.location, []).append(entry)
-        outcome = [p for p in outcome if not isinstance(p, UnmatchedEntry)]
+        outcome = [p for p in outcome if isinstance(p, Problem) and not isinstance(p, UnmatchedEntry)]
         known = {(p.location, p.message) for p in report.problems}
         # In the plan's words first (a value as written): the plan may have found the same already.
         found = [plan.with_line(p) for p in outcome]
         report.problems += [p for p in found if (p.location, p.message) not in known]
         if any(p.session == job.index for p in report.problems):
             results[job.index] = _invalid(job.index, job.session_id, job.output, report.problems)
+            results[job.index].warnings = notes[job.index]
         progress.advance("check", None, job)
     report.problems += [plan.with_line(p) for p in _unmatched_everywhere(unmatched, len(plan.sessions))]
     report.problems.sort(key=lambda p: -1 if p.session is None else p.session)
     progress.problems(report.problems)
+    return notes
 
 
 def _unmatched_everywhere(unmatched: dict[str, list[UnmatchedEntry]], sessions: int) -> list[Problem]:
@@ -148,9 +165,18 @@ def _convert(
 
 
 def _stop_after_check(
-    report: BatchReport, ready: list[SessionJob], results: dict[int, SessionResult], *, strict: bool, check_only: bool
+    report: BatchReport,
+    ready: list[SessionJob],
+    results: dict[int, SessionResult],
+    notes: dict[int, list[str]],
+    *,
+    strict: bool,
+    check_only: bool,
 ) -> None:
-    """Mark the valid sessions checked and not converted (``--check``, or ``--strict`` with problems)."""
+    """Mark the valid sessions checked and not converted (``--check``, or ``--strict`` with problems).
+
+    Each with the warnings its check gave (``notes``), which its conversion would give.
+    """
     why = " (check only)"
     if any(problem.session is None for problem in report.problems) and not check_only:
         # A misspelt key of the spec's metadata (found once every session was checked) concerns every session.
@@ -166,6 +192,7 @@ def _stop_after_check(
             output=job.output,
             status="checked",
             reason="valid; not converted" + why,
+            warnings=notes.get(job.index, []),
         )
 
 
@@ -184,12 +211,13 @@ def _run_sessions(
     # Local workers get their own sessions back for the conversion (LocalExecutor), so they keep
     # what the check built; a cluster's scheduler places tasks anywhere, so its workers keep nothing.
     keep = isinstance(executor, LocalExecutor) and not check_only
-    _check(executor, plan, report, to_check, results, progress, keep)
+    notes = _check(executor, plan, report, to_check, results, progress, keep)
     ready = [job for job in to_check if job.index not in results]
     spec_wide = any(problem.session is None for problem in report.problems)
     if (strict and report.problems) or spec_wide or check_only:
-        _stop_after_check(report, ready, results, strict=strict, check_only=check_only)
+        _stop_after_check(report, ready, results, notes, strict=strict, check_only=check_only)
     else:
+        # A conversion gives its session's warnings itself (the check's among them): said once.
         _convert(executor, ready, overwrite, results, progress)
     report.sessions = [results[index] for index in sorted(results)]
 

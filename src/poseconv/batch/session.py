@@ -27,12 +27,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..metadata.checks import drop_empty_text
 from ..metadata.defaults import merge_metadata
 from ..metadata.schema_messages import schema_problems
 from ..output import check_writable, remove_partials
 from ..timing import load_timestamps
 from .jobs import SessionJob
-from .report import Problem, SessionResult, UnmatchedEntry, one_line
+from .report import Problem, SessionNote, SessionResult, UnmatchedEntry, one_line
 from .spec import format_location, to_json
 
 __all__ = ["check_session", "convert_session", "load_timestamps", "remove_partials"]
@@ -76,11 +77,18 @@ def _session_layers(job: SessionJob) -> list[_Layer]:
         ("NWBFile", "session_start_time"): f"{root}.session_start_time",
         ("Subject",): f"{root}.subject",
     }
-    return [
+    layers = [
         _Layer("metadata", to_json(job.global_metadata)),
         _Layer(root, fields, moved),
         _Layer(f"{root}.metadata", to_json(job.session_metadata)),
     ]
+    for layer in layers:
+        # A field left empty ("", as a form leaves it) is not given (compose_metadata's rule): a layer below
+        # keeps its value, as the spec's Subject.sex under a session's form with no sex filled in.
+        for block in layer.values.values():
+            if isinstance(block, dict):
+                drop_empty_text(block)
+    return layers
 
 
 def _locate(path: tuple[Any, ...], layers: list[_Layer], job: SessionJob, message: str) -> tuple[str, str]:
@@ -295,6 +303,8 @@ def _build(job: SessionJob, *, dry_run: bool = False) -> _Built:
         built.notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)))
         if built.problems:
             return built
+        # Known from the metadata, as the check has it: said by run --check as by run.
+        built.notes += _dandi_notes(job, built.converter.compose_metadata(built.metadata).shared)
         if dry_run:
             # What the dry run adds to an in-memory file must not change what the conversion writes.
             metadata = copy.deepcopy(built.metadata)
@@ -311,7 +321,7 @@ def _job_key(job: SessionJob) -> bytes:
     return pickle.dumps(job)
 
 
-def check_session(job: SessionJob, keep: bool = False) -> list[Problem]:
+def check_session(job: SessionJob, keep: bool = False) -> list[Problem | SessionNote]:
     """Read a session's data and check everything short of writing: interfaces, timing, metadata, options.
 
     The pose files are also added, first frames only, to an in-memory NWB file, which
@@ -327,9 +337,11 @@ def check_session(job: SessionJob, keep: bool = False) -> list[Problem]:
 
     Returns
     -------
-    list of Problem
+    list of Problem or SessionNote
         Empty when the session can be converted, but for :class:`~poseconv.batch.report.UnmatchedEntry`
-        ones: keyed entries of the spec's metadata that this session has no input for (left out).
+        ones (keyed entries of the spec's metadata that this session has no input for, left out) and
+        :class:`~poseconv.batch.report.SessionNote` ones (poseconv's warnings, which the conversion
+        gives too).
     """
     try:
         with warnings.catch_warnings():
@@ -342,7 +354,7 @@ def check_session(job: SessionJob, keep: bool = False) -> list[Problem]:
         while len(_CHECKED) >= MAX_CHECKED:
             _CHECKED.pop(next(iter(_CHECKED)))
         _CHECKED[_job_key(job)] = built
-    return [*built.problems, *built.unmatched]
+    return [*built.problems, *built.unmatched, *(SessionNote(note, job.index) for note in built.notes)]
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -405,9 +417,7 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
             # and its traceback are recorded in the session's result, and the other sessions go on.
             return result("failed", f"{type(err).__name__}: {one_line(err)}", traceback.format_exc())
     written = [str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)]
-    notes = list(dict.fromkeys([*built.notes, *written]))
-    notes += _dandi_notes(job, built.converter.compose_metadata(built.metadata).shared)
-    return result("converted", notes=notes)
+    return result("converted", notes=list(dict.fromkeys([*built.notes, *written])))
 
 
 def _dandi_notes(job: SessionJob, metadata: dict[str, Any]) -> list[str]:

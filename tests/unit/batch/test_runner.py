@@ -7,8 +7,8 @@ import time
 import pytest
 
 from poseconv.batch.jobs import Plan
-from poseconv.batch.report import BatchInterrupted, BatchReport, SessionResult
-from poseconv.batch.runner import _ended
+from poseconv.batch.report import BatchInterrupted, BatchReport, Problem, SessionResult
+from poseconv.batch.runner import _ended, _triage
 
 
 def test_ctrl_c_reports_each_session_by_what_is_on_disk(tmp_path):
@@ -43,3 +43,33 @@ def test_an_error_or_a_termination_is_left_to_the_caller(tmp_path):
     _ended(ValueError("bad"), None, report, None, {}, time.time())
     _ended(SystemExit(143), None, report, None, {}, time.time())
     assert report.sessions == [] and report.stopped == ""
+
+
+@pytest.mark.parametrize("field", ["session_id", "nwbfile_name"])
+def test_a_session_named_as_another_stays_invalid_when_the_others_file_exists(tmp_path, field):
+    # Two sessions of one ID (a row copied in the lab's session table): the first run writes the first
+    # session's file; the re-run skipped the second too, as its path held that file, and said nothing.
+    output = tmp_path / "day1.nwb"
+    output.write_bytes(b"the first session's file")
+    (tmp_path / "m4.nwb").write_bytes(b"converted by an earlier run")
+    clash = Problem(f"sessions[1].{field}", "'day1' is also sessions[0].", 1)
+    other = Problem("sessions[2].pose[0].file_path", "file not found: m3.h5", 2)
+    since = Problem("sessions[3].pose[0].file_path", "file not found: m4.h5", 3)
+    plan = Plan(
+        spec_path=tmp_path / "spec.yaml",
+        output_folder=tmp_path,
+        sessions=[
+            (0, "day1", output),
+            (1, "day1", output),
+            (2, "m3", tmp_path / "m3.nwb"),
+            (3, "m4", tmp_path / "m4.nwb"),
+        ],
+        problems=[clash, other, since],
+    )
+    report = BatchReport(spec_path=plan.spec_path, problems=list(plan.problems))
+    results: dict[int, SessionResult] = {}
+    assert _triage(plan, report, results, overwrite=False, check_only=False) == []
+    assert {i: r.status for i, r in results.items()} == {0: "skipped", 1: "invalid", 2: "invalid", 3: "skipped"}
+    assert clash in report.problems and "is also sessions[0]" in results[1].reason
+    # A session done by an earlier run is not checked again: its problems since then are not reported.
+    assert report.problems == [clash, other]

@@ -16,7 +16,7 @@ import yaml
 from jsonschema import Draft7Validator
 
 from poseconv.batch.plan import plan_spec
-from poseconv.batch.report import UnmatchedEntry
+from poseconv.batch.report import Problem, UnmatchedEntry
 from poseconv.batch.runner import Progress, run_batch
 from poseconv.batch.session import check_session, load_timestamps
 from poseconv.batch.spec import (
@@ -63,7 +63,8 @@ def session(session_id: str, file_path=SINGLE_ANIMAL_H5, **fields) -> dict:
 
 
 def locations(problems) -> set[str]:
-    return {p.location for p in problems}
+    # A check's SessionNote entries are warnings, not problems.
+    return {p.location for p in problems if isinstance(p, Problem)}
 
 
 # -- the schema ---------------------------------------------------------------------------------
@@ -537,3 +538,55 @@ def test_a_table_of_sessions_given_as_the_spec_is_told_what_a_spec_is(tmp_path):
     plan = plan_spec(table)
     assert [problem.location for problem in plan.problems] == ["spec"]
     assert "A conversion spec is a YAML or JSON file" in plan.problems[0].message
+
+
+def test_check_only_reports_the_warnings_the_conversion_gives(tmp_path):
+    from tests.fixtures.deeplabcut import OPEN_FIELD
+
+    # A mistyped rate (the video's is 30 fps) and a subject DANDI refuses: before, --check said "valid" with no
+    # warning, and only the conversion (writing 200 files with frame times 33 times too short) said so.
+    pose = [{"file_path": str(SINGLE_ANIMAL_H5), "video_file_path": str(OPEN_FIELD / "m3v1mp4.mp4")}]
+    pose[0]["sampling_frequency"] = 1000.0
+    spec = {"output_folder": "out", "sessions": [session("s1", pose=pose, subject={"subject_id": "m1"})]}
+    path = write_spec(tmp_path, spec)
+    checked = run_batch(path, jobs=1, check_only=True).sessions[0]
+    assert checked.status == "checked" and not (tmp_path / "out").exists()
+    converted = run_batch(path, jobs=1).sessions[0]
+    assert converted.status == "converted", converted.reason
+    # The same warnings, each said once.
+    assert checked.warnings == converted.warnings and len(set(converted.warnings)) == len(converted.warnings)
+    assert any("1000" in w and "sampling_frequency" in w for w in checked.warnings), checked.warnings
+    assert any(w.startswith("sessions[0].subject: no species, sex, age; DANDI") for w in checked.warnings)
+
+
+def test_fields_a_form_left_empty_are_not_given_as_with_convert_metadata(tmp_path):
+    from pynwb import NWBHDF5IO
+
+    from poseconv.batch.session import convert_session
+
+    # NWB GUIDE and lab templates write "" for a field not filled in: `poseconv convert -m` took them as not
+    # given, run refused them ("'' is not one of ['M', 'F', ...]", "'' is not an ISO 8601 date").
+    form = {"sex": "", "date_of_birth": "", "weight": "", "strain": ""}
+    spec = {
+        "metadata": {"Subject": {"species": "Mus musculus", "sex": "F", "age": "P90D"}},
+        "sessions": [
+            session(
+                "s1",
+                subject={"subject_id": "m1", **form},
+                metadata={"NWBFile": {"experiment_description": "", "lab": ""}, "Subject": {"age": ""}},
+            )
+        ],
+    }
+    plan = plan_spec(write_spec(tmp_path, spec))
+    assert plan.problems == []
+    (job,) = plan.jobs
+    assert locations(check_session(job)) == set()
+    result = convert_session(job)
+    assert result.status == "converted", result.reason
+    with NWBHDF5IO(job.output, "r") as io:
+        nwbfile = io.read()
+        subject = nwbfile.subject
+        # Not given: the spec's values below stay (a form's blank does not erase them), the rest are absent.
+        assert (subject.sex, subject.age, subject.species) == ("F", "P90D", "Mus musculus")
+        assert subject.date_of_birth is None and subject.weight is None and subject.strain is None
+        assert nwbfile.experiment_description is None and nwbfile.lab is None
