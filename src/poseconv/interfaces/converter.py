@@ -297,6 +297,11 @@ class PoseNWBConverter(NWBConverter):
         for name, interface in order:
             own = composed.per_input.get(name, composed.shared)
             interface.add_to_nwbfile(nwbfile=nwbfile, metadata=own, **options.get(name, {}))
+        # run_conversion gives the pose inputs the file's folder: the other interfaces' videos are stored relative
+        # to it too, also when appending (neuroconv's _append_nwbfile writes without _write_nwbfile).
+        folders = {options.get(name, {}).get("external_files_relative_to") for name in self._pose_names()} - {None}
+        if len(folders) == 1:
+            relative_external_files(nwbfile, Path(folders.pop()))
 
     def get_default_backend_configuration(self, nwbfile: Any, backend: str = "hdf5") -> Any:
         """Return the default backend configuration, with pose confidence compressed."""

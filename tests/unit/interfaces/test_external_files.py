@@ -57,7 +57,8 @@ def test_paths_relative_to_the_working_folder_are_rebased_on_the_file_s_folder(t
 
 
 @needs_shared_data
-def test_a_video_interface_given_a_relative_path_links_the_video_from_the_file(tmp_path, monkeypatch):
+@pytest.mark.parametrize("append", [False, True], ids=["write", "append"])
+def test_a_video_interface_given_a_relative_path_links_the_video_from_the_file(tmp_path, monkeypatch, append):
     from neuroconv.datainterfaces import ExternalVideoInterface
 
     data = tmp_path / "data"
@@ -78,7 +79,11 @@ def test_a_video_interface_given_a_relative_path_links_the_video_from_the_file(t
     metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
     path = tmp_path / "out" / "session.nwb"
     path.parent.mkdir()
-    converter.run_conversion(nwbfile_path=path, metadata=metadata)
+    if append:
+        # An existing file (ephys written earlier): neuroconv appends without its _write_nwbfile.
+        with NWBHDF5IO(path, "w") as io:
+            io.write(mock_NWBFile(session_start_time=datetime(2024, 1, 1, tzinfo=UTC)))
+    converter.run_conversion(nwbfile_path=path, metadata=metadata, append_on_disk_nwbfile=append)
     with NWBHDF5IO(path, "r") as io:
         video = io.read().processing["behavior"]["PoseEstimation_individual1"].source_video
         stored = video.external_file[0]
