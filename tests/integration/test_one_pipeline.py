@@ -312,6 +312,28 @@ def test_timestamps_from_a_file_on_the_command_line(tmp_path):
     assert f"has {n_frames} frames but 10 timestamps were given" in result.stderr
 
 
+@needs_shared_data
+def test_a_starting_time_shifts_the_frames_alike_from_the_command_line_and_a_spec(tmp_path):
+    # Before, only a spec's starting_time and set_aligned_starting_time could shift the frames: the command line
+    # had no way, so it wrote 0.0 where the others wrote 2.5.
+    times = 3.0 + np.arange(31) * 0.04
+    np.save(tmp_path / "times.npy", times)
+    given = {"file_path": str(DLC_WITH_VIDEO), "timestamps_file": str(tmp_path / "times.npy"), "starting_time": 2.5}
+    result, from_spec = run_spec(tmp_path, given)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "a.nwb"
+    args = ("--timestamps", tmp_path / "times.npy", "--starting-time", 2.5, "-o", out, "--session-start-time", START)
+    result = poseconv("convert", DLC_WITH_VIDEO, *args)
+    assert result.returncode == 0, result.stderr
+    for path in (from_spec, out):
+        with NWBHDF5IO(str(path), "r") as io:
+            series = next(iter(first_pose_estimation(io.read()).pose_estimation_series.values()))
+            np.testing.assert_allclose(series.get_timestamps()[:], times + 2.5, rtol=0, atol=1e-9)
+    # Not a number of seconds: said with the option, and nothing written.
+    result = poseconv("convert", DLC_WITH_VIDEO, "--fps", 30, "--starting-time", "nan", "-o", tmp_path / "b.nwb")
+    assert result.returncode == 1 and "--starting-time nan: " in result.stderr and not (tmp_path / "b.nwb").exists()
+
+
 # -- a new format is one reader module plus one catalog entry -------------------------------------------
 
 TOY_MODULE = '''

@@ -81,6 +81,14 @@ TimestampsOption = Annotated[
         "--fps, the video and the pose file.",
     ),
 ]
+StartingTimeOption = Annotated[
+    list[float] | None,
+    typer.Option(
+        "--starting-time",
+        help="Shift every frame time by this many seconds (the camera's first frame on the session clock, after "
+        "--timestamps); once per input, in order.",
+    ),
+]
 IndividualsOption = Annotated[
     list[str] | None,
     typer.Option("--individuals", "-i", help="Keep only these individuals/tracks (repeat or comma-separate)."),
@@ -140,6 +148,7 @@ def convert(
     video: VideoOption = None,
     fps: FpsOption = None,
     timestamps: TimestampsOption = None,
+    starting_time: StartingTimeOption = None,
     individuals: IndividualsOption = None,
     untracked: UntrackedOption = None,
     source: SourceOption = None,
@@ -170,14 +179,15 @@ def convert(
         _output_given_as_input(inputs, output, append)
         target = _target(output, append, overwrite, backend)
         videos = _per_input("--video", video, inputs)
+        options = dict(source=source, fps=fps, individuals=split_names(individuals), untracked=untracked, config=config)
         # A format reading every input together (the views of one session) has one clock.
         clocks = [inputs[0]] if _takes_all_inputs(source) else inputs
         times = [(path, load_timestamps(path)) for path in _per_input("--timestamps", timestamps, clocks)]
+        options["starting_time"] = _per_input("--starting-time", starting_time, clocks)
         user_metadata = load_metadata_file(metadata) if metadata is not None else {}
         if session_start_time and isinstance(user_metadata.setdefault("NWBFile", {}), dict):
             # An NWBFile that is no block (NWBFile: foo) is said, with its line, by check_metadata_file.
             user_metadata["NWBFile"]["session_start_time"] = parse_session_start_time(session_start_time)
-        options = dict(source=source, fps=fps, individuals=split_names(individuals), untracked=untracked, config=config)
         with progress() as bar:
             interfaces = _read_inputs(bar, inputs, videos, times, options, training, labeled_data)
             converter = PoseConverterPipe(interfaces)
@@ -252,14 +262,22 @@ def _target(output: Path | None, append: Path | None, overwrite: bool, backend: 
     return check_output(output, overwrite=overwrite, flag="--overwrite")
 
 
-def _align(interface: Any, path: Path, times: Any) -> None:
-    """Give ``interface`` the frame times of the ``--timestamps`` file ``path``; a mismatch names the file."""
-    from ..errors import PoseconvError
+def _align(interface: Any, times: list[tuple[Path, Any]], starts: list[float], i: int) -> None:
+    """Give ``interface`` (input ``i``) its ``--timestamps`` and ``--starting-time``; an error names the option."""
+    from ..errors import InvalidOptionError, PoseconvError
 
-    try:
-        interface.set_aligned_timestamps(times)
-    except PoseconvError as err:
-        raise type(err)(f"--timestamps {path}: {err}") from None
+    if times:
+        path, values = times[i]
+        try:
+            interface.set_aligned_timestamps(values)
+        except PoseconvError as err:
+            raise type(err)(f"--timestamps {path}: {err}") from None
+    if starts:
+        try:
+            # Applied after --timestamps, as a spec's starting_time is after its timestamps_file.
+            interface.set_aligned_starting_time(starts[i])
+        except (PoseconvError, ValueError, TypeError) as err:
+            raise InvalidOptionError(f"--starting-time {starts[i]}: {err}") from None
 
 
 def _read_inputs(
@@ -276,12 +294,13 @@ def _read_inputs(
     from ._sources import make_interface
 
     interfaces: dict[str, Any] = {}
+    options = dict(options)
+    starts = options.pop("starting_time")
     if _takes_all_inputs(options["source"]):
         # The inputs are the views of one session: one interface reads them all.
         given = {**options, "video": videos or None}
         interface = make_interface(inputs[0], inputs=inputs, training=training, labeled_data=labeled_data, **given)
-        if times:
-            _align(interface, *times[0])
+        _align(interface, times, starts, 0)
         return {input_name(inputs[0], interfaces): interface}
     # The training data already included, so that predictions of one DeepLabCut project write its labels once.
     included: set[tuple[str, ...]] = set()
@@ -294,8 +313,7 @@ def _read_inputs(
             if key in included:
                 interface = make_interface(path, **given)
             included.add(key)
-        if times:
-            _align(interface, *times[i])
+        _align(interface, times, starts, i)
         interfaces[input_name(path, interfaces)] = interface
         bar.advance(task)
     bar.update(task, visible=False)
