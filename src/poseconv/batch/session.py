@@ -226,6 +226,16 @@ def _build_options(job: SessionJob, built: _Built) -> None:
         schema = interface.get_conversion_options_schema()
         if job.stub_test and "stub_test" in schema.get("properties", {}):
             options.setdefault("stub_test", True)
+        elif options.get("stub_test") is True:
+            # A test file at the session's own path would be taken as done (and skipped) by the real run.
+            built.problems.append(
+                Problem(
+                    f"{spec.location}.conversion_options.stub_test",
+                    "would write a test file at the session's own path, which the real run then skips as done; "
+                    "run `poseconv run --stub` instead (its test files go to the output folder's nwb_stub/).",
+                    job.index,
+                )
+            )
         for path, message in schema_problems(Draft7Validator(schema), options):
             built.problems.append(
                 Problem(format_location(path, f"{spec.location}.conversion_options"), message, job.index)

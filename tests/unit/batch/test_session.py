@@ -6,6 +6,7 @@ import yaml
 
 from poseconv.batch import session
 from poseconv.batch.plan import plan_spec
+from poseconv.batch.report import Problem
 from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
 
 
@@ -70,3 +71,25 @@ def test_a_kept_session_holds_no_pose_values_and_composes_its_metadata_once(tmp_
     assert tables and all(not table._cache for table in tables.values())
     result = session.convert_session(job)
     assert result.status == "converted", result.reason
+
+
+def test_a_stub_option_of_a_pose_file_is_a_problem_but_in_a_stub_run(tmp_path):
+    # Before, conversion_options {stub_test: true} wrote 100 frames at the session's own path, which the
+    # real run then skipped as done.
+    spec = {
+        "output_folder": "nwb",
+        "sessions": [
+            {
+                "session_id": "m1",
+                "session_start_time": "2024-05-01T10:30:00+02:00",
+                "pose": [{"file_path": str(SINGLE_ANIMAL_H5), "conversion_options": {"stub_test": True}}],
+            }
+        ],
+    }
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    problems = [p for p in session.check_session(plan_spec(path).jobs[0]) if type(p) is Problem]
+    assert [p.location for p in problems] == ["sessions[0].pose[0].conversion_options.stub_test"]
+    assert "poseconv run --stub" in problems[0].message
+    stub = [p for p in session.check_session(plan_spec(path, stub_test=True).jobs[0]) if type(p) is Problem]
+    assert stub == []
