@@ -57,6 +57,21 @@ def test_the_readme_format_table_is_the_catalog_s():
     assert table.group(1) == catalog.format_table()
 
 
+def test_the_argument_that_keeps_animals_is_the_interface_s_own():
+    # Before, the SLEAP session format said "individuals" while its interface takes tracks (a second table of
+    # the fact, on the interface); labels formats said "individuals" while their interfaces take none.
+    import inspect
+
+    for fmt in catalog.formats().values():
+        cls = catalog.interface_class(fmt)
+        parameters = inspect.signature(cls.__init__).parameters
+        if fmt.individuals_argument is None:
+            assert not {"individuals", "tracks"} & set(parameters), fmt.name
+        else:
+            assert fmt.individuals_argument in parameters, fmt.name
+            assert getattr(cls, "individuals_argument", fmt.individuals_argument) == fmt.individuals_argument
+
+
 def test_unknown_source_suggests_a_close_alias():
     with pytest.raises(UnsupportedFormatError, match="Did you mean 'sleap-session'"):
         catalog.get_format("sleap-sesion")

@@ -247,6 +247,34 @@ def _source_data(
     return arguments, problems
 
 
+def _animals_named_otherwise(
+    source_data: Mapping[str, Any], cls: type, root: str, index: int
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Say which argument takes the animals to keep, when ``source_data`` names them as another format does.
+
+    The command line's ``--individuals`` gives every format's own argument (SLEAP's ``tracks``, DeepLabCut's
+    ``individuals``, the catalog's ``individuals_argument``); a spec names the interface's argument itself.
+    """
+    from ..catalog import format_of_interface
+
+    fmt = format_of_interface(cls)
+    wanted = getattr(fmt, "individuals_argument", None)
+    given = dict(source_data)
+    problems = []
+    for key in ("individuals", "tracks"):
+        if key in given and wanted is not None and key != wanted:
+            del given[key]
+            problems.append(
+                Problem(
+                    f"{root}.source_data.{key}",
+                    f"{cls.__name__} takes the animals to keep as {wanted!r} (what --individuals gives it on the "
+                    f"command line): give {root}.source_data.{wanted} instead.",
+                    index,
+                )
+            )
+    return given, problems
+
+
 def _takes_folder(interface: str) -> bool:
     """Whether ``interface`` names a format of the catalog whose input may be a folder."""
     from ..catalog import get_format
@@ -421,8 +449,9 @@ def plan_pose(
             return root
         return f"{root}.{key}" if key in own_fields else f"{root}.source_data.{key}"
 
-    kwargs, found = _source_data(cls, pose.source_data, kwargs, data_folder, locate, index)
-    problems += found + metadata_problems(pose.metadata, f"{root}.metadata", index)
+    source_data, named_otherwise = _animals_named_otherwise(pose.source_data, cls, root, index)
+    kwargs, found = _source_data(cls, source_data, kwargs, data_folder, locate, index)
+    problems += named_otherwise + found + metadata_problems(pose.metadata, f"{root}.metadata", index)
     problems += _file_wide_problems(pose.metadata, root, index)
     job = InputJob(
         name=pose.name or default_name or f"Pose{j}",

@@ -23,6 +23,7 @@ from neuroconv.utils import DeepDict
 from pydantic import validate_call
 
 from .. import timing
+from ..catalog.builtin import builtin_format
 from ..errors import InvalidOptionError
 from ..metadata.multicamera import default_multicamera_metadata
 from ..model import FrameTiming, PoseData
@@ -336,8 +337,8 @@ class SLEAPSessionPoseInterface(BaseMultiCameraPoseInterface):
     associated_suffixes = (".slp",)
     info = "Interface for SLEAP .slp files with a recording session: calibrated cameras, 2D views and 3D points."
     reader = staticmethod(read_sleap_session)
-    reader_options = ("session_index", "predicted_only", "untracked", "points_3d_file_path")
-    individuals_argument = "tracks"
+    reader_options = builtin_format("SLEAP session").reader_options
+    individuals_argument = builtin_format("SLEAP session").individuals_argument
 
     @validate_call
     @fill_parameters

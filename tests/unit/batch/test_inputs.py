@@ -158,3 +158,17 @@ def test_a_spec_input_given_as_a_url_is_kept_and_named_so(tmp_path):
     path = resolve_path(tmp_path, "https://host.org/data/a.h5")
     assert str(tmp_path) not in str(path)
     assert missing_path(path, "file").startswith("https://host.org/data/a.h5: is a URL")
+
+
+def test_animals_named_as_another_format_names_them_are_a_problem_naming_the_argument(tmp_path):
+    # Before, `individuals` on a SLEAP file was the schema's bare "unknown field" though --individuals works there.
+    (tmp_path / "a.slp").write_bytes(b"")
+    pose = PoseSpec.model_validate({"file_path": "a.slp", "interface": "sleap", "source_data": {"individuals": ["m1"]}})
+    job, problems = plan_pose(pose, 0, 2, tmp_path)
+    assert [(p.location, p.message) for p in problems] == [
+        (
+            "sessions[2].pose[0].source_data.individuals",
+            "SLEAPPoseInterface takes the animals to keep as 'tracks' (what --individuals gives it on the command "
+            "line): give sessions[2].pose[0].source_data.tracks instead.",
+        )
+    ]
