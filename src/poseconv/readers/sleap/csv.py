@@ -9,7 +9,9 @@ write one header row and one row per instance::
 the frame of the video, ``instance.score`` the instance score and
 ``<node>.score`` the point score (both empty for user instances, which have no
 score). Nodes follow the skeleton's order in SLEAP's export and alphabetical
-order in sleap-io's; the file keeps no edges. One file holds one video.
+order in sleap-io's; the file keeps no edges. One file holds one video: sleap-io's of labels with
+several videos names it in a column (``video_idx``, or ``video_path`` in its "instances" layout), and
+rows of several videos are refused.
 
 Every row becomes the pose of its track at its frame; frames run from 0 to the
 last frame in the file and frames without a row are NaN. A row with no track and
@@ -21,8 +23,9 @@ instance, so a proofread frame has the user instance (a row without scores) and
 the prediction it replaced: the user instance is the pose, as in SLEAP, and the
 prediction is kept as the track's replaced prediction. Otherwise the file does
 not say which rows a user placed. It holds no frame rate; the metadata sleap-io
-writes beside it (``save_metadata=True``, :mod:`.csv_metadata`) gives the video,
-its frame rate and the skeleton. Without it, the video is the one the file is
+writes beside it (``save_metadata=True``, :mod:`.csv_metadata`) gives the video (the
+one the rows name when it lists several), its frame rate and the skeleton. Without it,
+the video is the one the file is
 named after (SLEAP's default ``<labels>.<NNN>_<video>.analysis.csv``, or
 ``<video>.analysis.csv``), found beside the file.
 """
@@ -46,6 +49,7 @@ from .csv_metadata import (
     check_sleap_io_layout,
     read_csv_metadata,
     rows_video,
+    rows_video_name,
     sleap_io_layout,
     warn_if_frames_go_back,
 )
@@ -325,20 +329,22 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     _check_columns(path, columns, nodes)
     # SLEAP names its export after the video (<labels>.<NNN>_<video>.analysis.csv by default), as do users.
     video_stem = analysis_video_stem(path.name) or "video"
-    # sleap-io's metadata beside the CSV: its video (frame rate, file), skeleton (node order, edges) and tracks.
-    side = read_csv_metadata(path, nodes, video_stem)
-    skeleton = side.skeleton if side and side.skeleton else Skeleton(name="Skeleton", nodes=tuple(nodes), edges=())
-    nodes = list(skeleton.nodes)
-    # Without the metadata the CSV records no video: the one of that name beside it is the one exported.
-    video = side.video if side and side.video else export_video(path, None, video_stem)[0]
-    video_key = video.key
     table = _read_rows(path)
     if layout == "instances":
         table = table.rename(columns={"score": "instance.score"})
-        video = rows_video(path, table, video_key) or video
-        video_key = video.key
+    # The video the rows name, in either layout: sleap-io's "sleap" layout keeps video_id="index"'s video_idx
+    # (sleap_io/io/csv.py _transform_to_sleap_format drops only video_path and track_score). Several: refused.
+    named = rows_video_name(path, table)
+    # sleap-io's metadata beside the CSV: its video (frame rate, file), skeleton (node order, edges) and tracks.
+    side = read_csv_metadata(path, nodes, video_stem, named)
+    skeleton = side.skeleton if side and side.skeleton else Skeleton(name="Skeleton", nodes=tuple(nodes), edges=())
+    nodes = list(skeleton.nodes)
+    # Without the metadata the CSV records no video (or only its path): the one of that name beside it.
+    video = side.video if side and side.video else None
+    video = video or rows_video(path, named, video_stem) or export_video(path, None, video_stem)[0]
+    video_key = video.key
     frames = _frame_numbers(path, table["frame_idx"].to_numpy())
-    if not (side and side.video) and not any(column in table for column in VIDEO_COLUMNS):
+    if not (side and side.video) and named is None:
         # Nothing names the rows' video (metadata of several videos, or a video column of several, was refused).
         warn_if_frames_go_back(path, frames)
     # Frames run from 0 to the last frame_idx of any row, a frame placeholder's too: sleap-io writes them up to

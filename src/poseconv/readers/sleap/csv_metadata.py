@@ -7,10 +7,14 @@ point; ``"frames"``: a row per frame), which are refused with how to export agai
 
 The metadata it writes beside a CSV, ``<name>.json`` (``save_metadata=True``), lists the
 labels' videos (path and backend metadata: frame count, size, fps), skeletons (nodes in order,
-edges) and tracks, which the CSV itself does not hold. sleap-io's "sleap" CSV of labels with
-several videos holds every video's rows with no column saying which video a row belongs to;
-such a file is refused rather than merged into one video when its metadata lists the videos, and
-read with a warning when, without metadata, its frame numbers go back (:func:`warn_if_frames_go_back`).
+edges) and tracks, which the CSV itself does not hold. For labels of several videos sleap-io's
+rows name their video in a column (``to_dataframe``'s ``include_video``; by ``video_id``:
+``video_path`` holding the path or, ``"name"``, the file name, or ``video_idx`` the index in the
+labels' videos, the metadata's order), which the "sleap" layout keeps only as ``video_idx``
+(``_transform_to_sleap_format`` drops ``video_path``). The rows' video is the metadata's entry the
+column names; rows of several videos are refused. A CSV whose metadata lists several videos and
+whose rows do not name theirs is refused rather than merged into one video, and one without
+metadata is read with a warning when its frame numbers go back (:func:`warn_if_frames_go_back`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton, VideoInfo
+from ...model.location import recorded_file_name
 from .videos import find_local_video, shape_facts, video_key
 
 __all__ = [
@@ -34,6 +39,7 @@ __all__ = [
     "check_sleap_io_layout",
     "read_csv_metadata",
     "rows_video",
+    "rows_video_name",
     "sleap_io_layout",
     "warn_if_frames_go_back",
 ]
@@ -68,22 +74,44 @@ def check_sleap_io_layout(path: Path, layout: str | None) -> None:
         )
 
 
-def rows_video(path: Path, table: Any, fallback: str) -> VideoInfo | None:
-    """Return the video an "instances" CSV's video column names; None without one. Several videos are refused."""
+#: How to export one video per file so that its rows name the video (sleap_io/io/csv.py write_labels).
+_EXPORT_ONE_VIDEO = (
+    "sleap_io.save_csv(labels, path, format='sleap', video=<index>, video_id='index'): its video_idx column "
+    "names the video (format='instances' keeps a video_path column)"
+)
+
+
+def _cell(value: Any) -> str:
+    """Return a video cell as text: an index pandas read as a float (empty cells in the column) without ``.0``."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def rows_video_name(path: Path, table: Any) -> tuple[str, str] | None:
+    """Return the video column of the rows and the one video it names; None without one.
+
+    sleap-io's ``to_dataframe`` writes the column for labels of several videos, even when ``video=`` keeps
+    the rows of one (sleap_io/codecs/dataframe.py ``include_video``); rows of several videos are refused.
+    """
     column = next((c for c in VIDEO_COLUMNS if c in table), None)
     if column is None:
         return None
-    values = list(dict.fromkeys(str(v) for v in table[column].dropna()))
+    values = list(dict.fromkeys(_cell(v) for v in table[column].dropna()))
     if len(values) > 1:
         raise InvalidSourceFileError(
             f"{path}: holds the rows of {len(values)} videos ({', '.join(repr(v) for v in values[:3])}); poseconv "
-            "converts one video per CSV. Export one video per file (sleap_io.save_csv(labels, path, "
-            "format='sleap', video=<index>)), or convert the .slp."
+            f"converts one video per CSV. Export one video per file with {_EXPORT_ONE_VIDEO}; or convert the .slp."
         )
-    if column != "video_path" or not values:
+    return (column, values[0]) if values else None
+
+
+def rows_video(path: Path, named: tuple[str, str] | None, fallback: str) -> VideoInfo | None:
+    """Return the video a ``video_path`` column names (:func:`rows_video_name`); None for other columns."""
+    if named is None or named[0] != "video_path":
         return None
     # A path with no backend metadata: the video as the metadata file's entry names one.
-    return _video(path, {"filename": values[0]}, fallback)
+    return _video(path, {"filename": named[1]}, fallback)
 
 
 def warn_if_frames_go_back(path: Path, frames: np.ndarray) -> None:
@@ -109,10 +137,9 @@ def warn_if_frames_go_back(path: Path, frames: np.ndarray) -> None:
     warnings.warn(
         f"{path}: frame_idx goes back from {frames[row - 1]} to {frames[row]} at row {row + 1} (line {row + 2} of "
         f"the file){more}; the rows may be of several videos (sleap-io's save_csv writes the rows of every video "
-        "into one file, with no column saying which video a row belongs to), and they are read as one video. "
-        "Export one video per file (sleap_io.save_csv(labels, path, format='sleap', video=<index>)), or with its "
-        "metadata (save_metadata=True), or convert the .slp. If the file holds one video whose frames are out of "
-        "order, the poses are right.",
+        "into one file, and its 'sleap' layout drops the video_path column), and they are read as one video. "
+        f"Export one video per file with {_EXPORT_ONE_VIDEO}; or convert the .slp. If the file holds one video whose "
+        "frames are out of order, the poses are right.",
         PoseconvWarning,
         stacklevel=3,
     )
@@ -176,30 +203,91 @@ def _skeleton(entries: Any, nodes: list[str]) -> Skeleton | None:
     return None
 
 
-def read_csv_metadata(path: Path, nodes: list[str], fallback_key: str) -> CsvMetadata | None:
+def _filenames(entry: Any) -> list[str]:
+    """Return the file name(s) of a metadata video entry: one for a video file, every image of a sequence."""
+    filename = entry.get("filename") if isinstance(entry, dict) else None
+    if isinstance(filename, list):
+        return [str(f) for f in filename]
+    return [filename] if isinstance(filename, str) else []
+
+
+def _is_named(entry: Any, column: str, value: str) -> bool:
+    """Whether a video cell names this metadata entry, as sleap-io's ``_format_video`` writes it.
+
+    ``"path"``: the entry's filename (an image sequence's list as pandas writes it); ``"name"``: its
+    file name (an image sequence's first image's); ``"object"`` (column ``video``): the Video's text.
+    """
+    names = _filenames(entry)
+    if not names:
+        return False
+    whole = names[0] if isinstance(entry.get("filename"), str) else str(names)
+    if column == "video":
+        return whole in value
+    return value == whole or value == recorded_file_name(names[0])
+
+
+def _listed_video(path: Path, videos: list[Any], named: tuple[str, str] | None) -> Any | None:
+    """Return the metadata's entry of the rows' video (``named``: column and value); refuse when none is."""
+    listed = ", ".join(repr(v.get("filename")) for v in videos if isinstance(v, dict))
+    count = f"{len(videos)} video" + ("" if len(videos) == 1 else "s")
+    where = f"{path}: its metadata ({path.with_suffix('.json').name}) lists {count} ({listed})"
+    if named is None:
+        if len(videos) > 1:
+            raise InvalidSourceFileError(
+                f"{where}, and the CSV has no column saying which of them its rows belong to (sleap-io's "
+                "format='sleap' drops the video_path column, and save_csv writes the rows of every video unless "
+                f"given video=). Export it again with save_metadata=True and {_EXPORT_ONE_VIDEO}; or convert the .slp."
+            )
+        return videos[0] if videos else None
+    column, value = named
+    if not videos:  # nothing to tell the video by: the rows' own name of it is used
+        return None
+    if column == "video_idx":
+        index = int(value) if value.isdigit() else -1
+        matches = [videos[index]] if 0 <= index < len(videos) else []
+    else:
+        matches = [v for v in videos if _is_named(v, column, value)]
+    if len(matches) != 1:
+        what = "none of them" if not matches else f"{len(matches)} of them (the same file name)"
+        raise InvalidSourceFileError(
+            f"{where}; the CSV's {column} column names {value!r}, which is {what}: the metadata is not the CSV's, "
+            "or the name does not tell the videos apart. Export it again with save_metadata=True and "
+            f"{_EXPORT_ONE_VIDEO}; or convert the .slp."
+        )
+    return matches[0]
+
+
+def read_csv_metadata(
+    path: Path, nodes: list[str], fallback_key: str, named: tuple[str, str] | None = None
+) -> CsvMetadata | None:
     """Read sleap-io's metadata beside the CSV ``path``; None when there is none.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV.
+    nodes : list of str
+        The CSV's nodes, to find their skeleton.
+    fallback_key : str
+        The video's key when its entry names none.
+    named : tuple of str, optional
+        The rows' video column and the video it names (:func:`rows_video_name`): the metadata's video of
+        that name is the CSV's video.
 
     Raises
     ------
     InvalidSourceFileError
-        When it lists several videos: the CSV does not say which video each row belongs to.
+        When it lists several videos and the rows do not name theirs, or lists none the rows name.
     """
     data = _load(path)
     if data is None:
         return None
     videos = data["videos"] if isinstance(data["videos"], list) else []
-    if len(videos) > 1:
-        names = ", ".join(repr(v.get("filename")) for v in videos if isinstance(v, dict))
-        raise InvalidSourceFileError(
-            f"{path}: its metadata ({path.with_suffix('.json').name}) lists {len(videos)} videos ({names}), and "
-            "the CSV does not say which video each row belongs to (sleap-io's save_csv writes the rows of every "
-            "video into one file). Export one video per file (sleap_io.save_csv(labels, path, format='sleap', "
-            "video=<index>)), or convert the .slp."
-        )
+    entry = _listed_video(path, videos, named)
     tracks = data.get("tracks") if isinstance(data.get("tracks"), list) else []
     return CsvMetadata(
         file_name=path.with_suffix(".json").name,
-        video=_video(path, videos[0], fallback_key) if videos else None,
+        video=_video(path, entry, fallback_key) if entry is not None else None,
         skeleton=_skeleton(data["skeletons"], nodes),
         tracks=tuple(str(t) for t in tracks),
     )
