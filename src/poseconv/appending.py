@@ -176,20 +176,28 @@ def prepare_append(path: str | Path, converter: Any, metadata: dict | None) -> d
     return metadata
 
 
-def _file_skeletons(behavior: Any) -> dict[str, list[str]]:
-    """Return the nodes of each skeleton in ``processing/behavior/Skeletons`` of an open file (h5py group or None)."""
+def _file_skeletons(behavior: Any) -> dict[str, tuple[list[str], list[Any]]]:
+    """Return the nodes and edges of each skeleton in ``processing/behavior/Skeletons`` of an open file.
+
+    ``behavior`` is the h5py group (or None).
+    """
     group = behavior.get("Skeletons") if behavior is not None else None
     found = {}
     for name, skeleton in group.items() if group is not None else ():
         nodes = skeleton.get("nodes") if hasattr(skeleton, "get") else None
         if nodes is not None:
-            found[name] = [v.decode() if isinstance(v, bytes) else str(v) for v in nodes[()]]
+            edges = skeleton.get("edges")
+            found[name] = (
+                [v.decode() if isinstance(v, bytes) else str(v) for v in nodes[()]],
+                [] if edges is None else edges[()].tolist(),
+            )
     return found
 
 
-def _check_names_free(path: Path, pose: dict, taken: set[str], skeletons: dict[str, list[str]]) -> None:
-    """Refuse a container whose name the file holds, or a skeleton whose name it holds with other nodes."""
+def _check_names_free(path: Path, pose: dict, taken: set[str], skeletons: dict[str, tuple[list, list]]) -> None:
+    """Refuse a container whose name the file holds, or a skeleton whose name it holds with other nodes or edges."""
     from .errors import InvalidOptionError
+    from .metadata.checks import skeleton_clash
 
     blocks = [*(pose.get("PoseEstimations") or {}).items(), *(pose.get("MultiCameraPoseEstimations") or {}).items()]
     if pose.get("PoseTraining"):
@@ -202,13 +210,13 @@ def _check_names_free(path: Path, pose: dict, taken: set[str], skeletons: dict[s
                 f"(Pose: ... {key}: name: ...; on the command line in the --metadata file)."
             )
     for key, entry in (pose.get("Skeletons") or {}).items():
-        nodes = skeletons.get(entry.get("name"))
-        # A skeleton of the same name and nodes is linked; of other nodes, it would be a second, clashing one.
-        if nodes is not None and nodes != list(entry.get("nodes") or []):
+        # A skeleton of the same name, nodes and edges is linked; another would be a second, clashing one.
+        clash = skeleton_clash(*skeletons[entry["name"]], entry) if entry.get("name") in skeletons else None
+        if clash is not None:
             raise InvalidOptionError(
-                f"{path}: already has a skeleton named '{entry['name']}' with nodes {nodes}, not "
-                f"{list(entry.get('nodes') or [])}; give this one another name in the metadata (Pose: Skeletons: "
-                f"{key}: name: ...; on the command line in the --metadata file)."
+                f"{path}: already has a skeleton named '{entry['name']}' with {clash}; give this one another "
+                f"name in the metadata (Pose: Skeletons: {key}: name: ...; on the command line in the --metadata "
+                "file)."
             )
 
 

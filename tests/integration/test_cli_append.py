@@ -96,6 +96,23 @@ def test_a_failed_append_leaves_the_file_byte_for_byte(ephys, tmp_path, monkeypa
 
 
 @needs_shared_data
+def test_a_skeleton_name_the_file_has_with_other_edges_is_refused_before_writing(ephys, tmp_path):
+    # Before, the file's skeleton was linked and the appended poses' edges were lost without a word.
+    poseconv("convert", REACHING_H5, "--append", ephys, "--fps", "30")
+    before = _digest(ephys)
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        "Pose:\n  PoseEstimations:\n    PoseEstimation:\n      name: Other\n"
+        "  Skeletons:\n    Skeleton:\n      edges: [[1, 2]]\n"
+    )
+    result = poseconv("convert", REACHING_H5, "--append", ephys, "--fps", "30", "-m", other, check_rc=None)
+    assert_one_line_error(
+        result, f"{ephys}: already has a skeleton named 'Skeleton' with edges [[0, 1], [0, 2]], not [[1, 2]]"
+    )
+    assert _digest(ephys) == before and _leftovers(ephys) == []
+
+
+@needs_shared_data
 def test_a_skeleton_name_the_file_has_with_other_nodes_is_refused_before_writing(ephys, tmp_path):
     # The writer refused it after the copy was made, in a message that named no file.
     poseconv("convert", REACHING_H5, "--append", ephys, "--fps", "30")

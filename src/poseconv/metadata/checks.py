@@ -26,6 +26,7 @@ __all__ = [
     "drop_empty_text",
     "normalize_date_of_birth",
     "series_name_problems",
+    "skeleton_clash",
     "skeleton_problems",
     "start_time_problem",
 ]
@@ -71,6 +72,36 @@ def skeleton_problems(entry: Mapping[str, Any]) -> list[str]:
             problems.append(f"{where} repeats edge {seen[(a, b)]}; remove it.")
         seen.setdefault((a, b), index)
     return problems
+
+
+def skeleton_clash(nodes: list[str], edges: Any, entry: Mapping[str, Any]) -> str | None:
+    """Say how a skeleton already in a file differs from the metadata entry of the same name; None if it does not.
+
+    A file's skeleton of the same name is linked, not written again, only when it is the same skeleton:
+    the same nodes in the same order and the same edges (in any order; SLEAP's edges have a direction).
+    SLEAP's default names (``Skeleton-0``) recur across projects, so a name alone says little.
+
+    Parameters
+    ----------
+    nodes : list of str
+        The file's skeleton's nodes.
+    edges : array-like
+        The file's skeleton's edges, pairs of node indices.
+    entry : mapping
+        The ``metadata["Pose"]["Skeletons"][key]`` entry of the same name.
+
+    Returns
+    -------
+    str or None
+        "nodes [...]" or "edges [...]" of the file's skeleton, for a message; None when they match.
+    """
+    if list(nodes) != list(entry.get("nodes") or []):
+        return f"nodes {list(nodes)}, not {list(entry.get('nodes') or [])}"
+    have = sorted({(int(a), int(b)) for a, b in edges})
+    want = sorted({(int(a), int(b)) for a, b in entry.get("edges") or []})
+    if have != want:
+        return f"edges {[list(e) for e in have]}, not {[list(e) for e in want]}"
+    return None
 
 
 def series_name_problems(entry: Mapping[str, Any]) -> list[tuple[str, str]]:

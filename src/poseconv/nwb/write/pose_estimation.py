@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import MetadataError, PoseconvWarning
-from ...metadata.checks import deprecated_field_problems, skeleton_problems
+from ...metadata.checks import deprecated_field_problems, skeleton_clash, skeleton_problems
 from ...metadata.defaults import track_for_container_key
 from ...metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
 from ...model import FrameTiming, PoseData, PoseTrack
@@ -108,10 +108,10 @@ def get_or_add_skeleton(
     _check_skeletons_container(behavior)
     if "Skeletons" in behavior.data_interfaces and name in behavior["Skeletons"].skeletons:
         existing = behavior["Skeletons"].skeletons[name]
-        if list(existing.nodes[:]) != list(entry["nodes"]):
+        clash = skeleton_clash(list(existing.nodes[:]), existing.edges[:], entry)
+        if clash is not None:
             raise MetadataError(
-                f"The file already has a skeleton named '{name}' with nodes {list(existing.nodes[:])}, "
-                f"which differ from {list(entry['nodes'])}; give this skeleton another name in "
+                f"The file already has a skeleton named '{name}' with {clash}; give this skeleton another name in "
                 "metadata['Pose']['Skeletons']."
             )
         return existing

@@ -3,7 +3,7 @@
 The NWB layout, in ``processing["behavior"]``:
 
 * ``Skeletons``: the skeletons, shared with the ``PoseEstimation`` containers of the
-  same file (an existing skeleton of the same name and nodes is linked, not copied).
+  same file (an existing skeleton of the same name, nodes and edges is linked, not copied).
 * ``PoseTraining`` (name from ``metadata["Pose"]["PoseTraining"]``):
 
   - ``source_videos`` (``SourceVideos``): a link to the external-mode ``ImageSeries`` in

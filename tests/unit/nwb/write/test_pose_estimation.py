@@ -97,6 +97,25 @@ def test_existing_skeleton_with_other_nodes_is_refused():
         write_pose_estimation(nwbfile, second, metadata=metadata)
 
 
+def test_existing_skeleton_with_other_edges_is_refused_and_with_the_same_ones_linked():
+    # Before, a skeleton of the same name and nodes was linked whatever its edges (SLEAP's default names, such as
+    # Skeleton-0, recur across projects): the poses written got the file's edges, theirs lost without a word.
+    nwbfile = mock_NWBFile()
+    first = mock_pose_data(n_nodes=3)
+    metadata = default_pose_metadata(first)
+    metadata["Pose"]["Skeletons"]["Skeleton"]["edges"] = [[0, 1]]
+    write_pose_estimation(nwbfile, first, metadata=metadata)
+    second = mock_pose_data(n_nodes=3, video="other")
+    metadata = default_pose_metadata(second)
+    metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["name"] = "PoseEstimationOther"
+    metadata["Pose"]["Skeletons"]["Skeleton"]["edges"] = [[1, 2]]
+    with pytest.raises(MetadataError, match=r"named 'Skeleton' with edges \[\[0, 1\]\], not \[\[1, 2\]\]"):
+        write_pose_estimation(nwbfile, second, metadata=metadata)
+    metadata["Pose"]["Skeletons"]["Skeleton"]["edges"] = [[0, 1]]
+    (container,) = write_pose_estimation(nwbfile, second, metadata=metadata)
+    assert container.skeleton is nwbfile.processing["behavior"]["Skeletons"].skeletons["Skeleton"]
+
+
 def test_missing_frame_rate_is_a_clear_error():
     pose = mock_pose_data(rate=None)
     with pytest.raises(MetadataError, match="No frame times are known"):
