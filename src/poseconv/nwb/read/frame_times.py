@@ -171,17 +171,39 @@ def frame_numbers(
     return result, step
 
 
-def frame_step(times: np.ndarray) -> float | None:
-    """Return the step every stored time is a whole multiple of (the smallest gap); None when there is none."""
+def frame_step(times: np.ndarray, *, origin: float = 0.0) -> float | None:
+    """Return the step every stored time is a whole multiple of, counted from ``origin``; None when there is none.
+
+    The step is the smallest gap (two consecutive frames) refined over the whole span: a gap between
+    two times of magnitude ``t`` is off by float rounding of ``t``, which, multiplied by a frame number
+    in the hundreds of thousands, would be a whole frame. "Whole" is judged in frames, to
+    ``_WHOLE_TOLERANCE`` plus a few float64 rounding units of the largest ``|t| / step`` (a tolerance
+    that grew with the time itself let any times hours into a session, or on a Unix-epoch camera
+    clock, pass as whole multiples of their smallest gap, jitter and all).
+
+    Parameters
+    ----------
+    times : numpy.ndarray
+        The stored times.
+    origin : float, optional
+        The time of frame 0: 0.0 for times that count frames from time 0 (``frame / fps``, sleap-io's
+        ``frame x fps``), the first time for frames counted from the first stored one.
+    """
     unique = np.unique(times)
     gaps = np.diff(unique)
     gaps = gaps[gaps > 0]
     if not len(gaps):
         # One stored time: any step fits only if it is frame 0.
-        return 1.0 if len(unique) == 1 and unique[0] == 0 else None
-    step = float(gaps.min())
-    ratios = unique / step
-    return step if np.all(np.abs(ratios - np.round(ratios)) <= _WHOLE_TOLERANCE * np.maximum(1, ratios)) else None
+        return 1.0 if len(unique) == 1 and unique[0] == origin else None
+    offsets = unique - origin
+    numbers = np.round(offsets / float(gaps.min()))
+    last = int(np.argmax(np.abs(numbers)))
+    step = float(offsets[last] / numbers[last]) if numbers[last] else 0.0
+    if not (np.isfinite(step) and step > 0):
+        return None
+    ratios = offsets / step
+    tolerance = _WHOLE_TOLERANCE + 8 * np.finfo("float64").eps * float(np.abs(unique).max()) / step
+    return step if np.all(np.abs(ratios - np.round(ratios)) <= tolerance) else None
 
 
 def recover_frame_times(

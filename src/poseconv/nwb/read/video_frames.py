@@ -12,7 +12,11 @@ exports (DeepLabCut rows, SLEAP ``frame_idx``) keep each pose on its frame:
   ``starting_time``): each stored time is the frame with that time;
 * frame numbers recovered from sleap-io's ``frame x fps`` times (:mod:`.frame_times`);
 * without a linked video, times with gaps that are all whole multiples of one step (the smallest
-  gap): frame ``t / step``, time 0 being frame 0, as neuroconv and sleap-io write them, with a warning.
+  gap): frame ``t / step``, time 0 being frame 0, as neuroconv and sleap-io write them, with a warning;
+  times whose differences from the first are whole multiples (or that would put the first pose
+  implausibly many frames after time 0: a clock hours into a session, a Unix-epoch camera clock)
+  are numbered from the first stored time instead. Times with camera jitter are no whole multiples
+  and stay rows.
 
 Times without gaps are left as rows (frame 0 is the first stored time), as before: a file whose
 poses start later than its video's clock cannot be told from one whose clock was moved
@@ -35,6 +39,10 @@ __all__ = ["frames_on_video", "video_timing"]
 
 # A stored time within this many frames of a video frame's time is that frame (float rounding of t = k / fps).
 _FRAME_TOLERANCE = 1e-3
+# Times numbered from time 0 may need at most this many frames, or this many per stored time (a long
+# video whose poses start late); beyond, the clock is not the video's (see _from_step).
+_MAX_FRAMES = 10**6
+_MAX_FRAMES_PER_TIME = 10
 
 
 def video_timing(source_video: Any) -> FrameTiming | None:
@@ -70,16 +78,36 @@ def _on_video(base: np.ndarray, video: FrameTiming) -> np.ndarray | None:
     return whole.astype("int64") if np.all(np.abs(frames - whole) <= _FRAME_TOLERANCE) and whole.min() >= 0 else None
 
 
-def _from_step(base: np.ndarray) -> tuple[np.ndarray, float] | None:
-    """Return frame numbers ``t / step`` and the step when every time is a whole multiple of the smallest gap.
+def _from_step(base: np.ndarray, path: Path | str, video: str) -> tuple[np.ndarray, FrameTiming] | None:
+    """Return frame numbers and their timing when every time is a whole multiple of the smallest gap; else None.
 
     The step is the one sleap-io's ``frame x fps`` times are recovered by (:func:`.frame_times.frame_step`).
+    Times that are whole multiples from time 0 are frames ``t / step`` (neuroconv's and sleap-io's
+    ``frame / fps``), unless that numbering needs far more frames than there are times (a clock that
+    does not start at the video's first frame: hours into a session, a Unix-epoch camera clock); such
+    times, and times whose differences from the first are whole multiples, are numbered from the
+    first stored time, as times without gaps are.
     """
+    limit = max(_MAX_FRAMES_PER_TIME * len(base), _MAX_FRAMES)
     step = frame_step(base)
-    if step is None:
-        return None
-    frames = np.round(base / step)
-    return (frames.astype("int64"), step) if frames.min() >= 0 else None
+    frames = None if step is None else np.round(base / step)
+    if step is not None and frames is not None and frames.min() >= 0 and frames[-1] < limit:
+        origin, source = 0.0, f"frame numbers: stored times / {step:g} s (time 0 = frame 0)"
+        said = f"each a whole multiple of {step:g} s; read as frame time / {step:g} (time 0 is frame 0, as neuroconv "
+        said += "and sleap-io write them)"
+    else:
+        origin = float(base[0])
+        step = frame_step(base, origin=origin)
+        if step is None or (frames := np.round((base - origin) / step))[-1] >= limit:
+            return None
+        source = f"frame numbers: (stored times - {origin!r} s) / {step:g} s (the first stored time = frame 0)"
+        said = f"{step:g} s or a whole multiple of it apart; read as frames from the first stored time ({origin!r} s)"
+    warnings.warn(
+        f"{path}: the poses of video {video!r} store times with gaps, {said}, so each pose keeps its frame.",
+        PoseconvWarning,
+        stacklevel=7,
+    )
+    return frames.astype("int64"), FrameTiming(rate=1.0 / step, starting_time=origin, source=source)
 
 
 def frames_on_video(
@@ -124,18 +152,8 @@ def frames_on_video(
             timing = FrameTiming(timestamps=np.asarray(video_times.timestamps)[:n_frames], source=video_times.source)
         elif frames is not None:
             timing = video_times
-    elif (found := _from_step(base)) is not None:
-        frames, step = found
-        timing = FrameTiming(
-            rate=1.0 / step, starting_time=0.0, source=f"frame numbers: stored times / {step:g} s (time 0 = frame 0)"
-        )
-        warnings.warn(
-            f"{path}: the poses of video {video!r} store times with gaps, each a whole multiple of {step:g} s; "
-            f"read as frame time / {step:g} (time 0 is frame 0, as neuroconv and sleap-io write them), so each "
-            "pose keeps its video frame.",
-            PoseconvWarning,
-            stacklevel=6,
-        )
+    elif (found := _from_step(base, path, video)) is not None:
+        frames, timing = found
     if frames is None or timing is None or np.array_equal(frames, np.arange(len(base))):
         return None
     return frames, timing

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from poseconv.errors import InvalidSourceFileError, PoseconvWarning
-from poseconv.nwb.read.frame_times import FrameTimes, UnknownRate, frame_numbers, recover_frame_times
+from poseconv.nwb.read.frame_times import FrameTimes, UnknownRate, frame_numbers, frame_step, recover_frame_times
 
 
 def test_rate_zero_series_take_their_frames_from_the_step_of_the_others():
@@ -60,3 +60,20 @@ def test_real_times_are_left_alone():
     # Whole steps of 2 s or more in a file that is not sleap-io's: another tool's (time-lapse) times.
     containers = [(["/a"], [np.array([0.0, 25.0, 50.0])])]
     assert recover_frame_times(containers, FrameTimes("f.nwb"), "v", sleap_io_layout=False) is None
+
+
+def test_frame_step_judges_whole_multiples_in_frames_whatever_the_times_magnitude():
+    frames = np.delete(np.arange(60), 30)  # one dropped frame
+    jitter = np.random.default_rng(0).normal(0, 0.0003, len(frames))  # 0.3 ms camera jitter: 1% of a frame
+    # Hours into a session and on a Unix-epoch camera clock, jittered times are no whole multiples of a step
+    # (a tolerance growing with the time let them pass, and every time was moved onto a grid from time 0).
+    for start in (20000.0123, 1.7e9):
+        assert frame_step(start + frames / 30.0 + jitter) is None
+        assert frame_step(start + frames / 30.0 + jitter, origin=start) is None
+    # Exact times on such a clock are whole multiples counted from the first one.
+    step = frame_step(1.7e9 + frames / 30.0, origin=1.7e9)
+    assert step == pytest.approx(1 / 30.0, rel=1e-6)
+    # frame / fps of a long video (a million frames) still is: the smallest gap is refined over the span.
+    long = np.delete(np.arange(10**6), 500000) / 30.0
+    assert frame_step(long) == pytest.approx(1 / 30.0, rel=1e-12)
+    assert frame_step(np.delete(np.arange(10**6), 500000) * 29.97) == pytest.approx(29.97, rel=1e-12)

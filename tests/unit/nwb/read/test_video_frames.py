@@ -52,3 +52,23 @@ def test_recovered_frame_numbers_start_at_frame_zero_without_a_gap():
     frames, timing = place(np.arange(10, 15) / 30.0, recovered_rate=30.0)
     np.testing.assert_array_equal(frames, np.arange(10, 15))
     assert timing.rate == 30.0 and timing.starting_time == 0.0
+
+
+def test_late_or_epoch_times_with_a_dropped_frame_are_never_put_on_a_grid_from_time_zero():
+    frames = np.delete(np.arange(60), 30)
+    jitter = np.random.default_rng(0).normal(0, 0.0003, len(frames))
+    # Jittered camera times hours into a session or on a Unix-epoch clock: rows as stored (they were snapped
+    # to 615,303 frames from time 0, or 52 billion: a MemoryError).
+    for start in (20000.0123, 1.7e9):
+        assert place(start + frames / 30.0 + jitter) is None
+    # Exact times on a Unix-epoch clock: frame 0 is the first stored time, the dropped frame a gap.
+    with pytest.warns(PoseconvWarning, match="read as frames from the first stored time"):
+        placed, timing = place(1.7e9 + frames / 30.0)
+    np.testing.assert_array_equal(placed, frames)
+    assert timing.starting_time == 1.7e9 and timing.rate == pytest.approx(30.0, rel=1e-6)
+    # Times that are frame / fps of a long video whose poses start late keep their video frames.
+    late = np.r_[np.arange(100000, 100500), np.arange(100600, 105000)]
+    with pytest.warns(PoseconvWarning, match="time 0 is frame 0"):
+        placed, timing = place(late / 30.0)
+    np.testing.assert_array_equal(placed, late)
+    assert timing.starting_time == 0.0
