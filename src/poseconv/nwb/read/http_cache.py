@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from itertools import groupby
 from typing import Any
@@ -10,24 +9,9 @@ from typing import Any
 from fsspec.caching import BaseCache, register_cache
 
 from ...errors import InvalidSourceFileError
+from .http_retry import read_with_retries
 
 __all__ = ["MAX_BLOCKS", "RunBlockCache"]
-
-# Tries of a request whose connection broke (a dropped connection on a long read of a large DANDI file).
-_ATTEMPTS = 3
-
-
-def _dropped_errors() -> tuple[type[BaseException], ...]:
-    import aiohttp
-
-    return (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError)
-
-
-def _timeout_errors() -> tuple[type[BaseException], ...]:
-    from fsspec.exceptions import FSTimeoutError
-
-    return (FSTimeoutError,)
-
 
 #: Blocks kept in memory per open file (least recently used dropped first): 16 MiB of 16 KiB blocks.
 MAX_BLOCKS = 1024
@@ -64,36 +48,23 @@ class RunBlockCache(BaseCache):
         self.blocks: OrderedDict[int, bytes] = OrderedDict()
 
     def _request(self, begin: int, end: int) -> bytes:
-        """Fetch bytes ``[begin, end)``; a connection that broke is tried again, then said in words.
+        """Fetch bytes ``[begin, end)``; a dropped connection or a server error is tried again, then said in words.
 
         h5py passes an exception of a read on to its caller, so what a user sees is this message
         (naming the URL) rather than aiohttp's or fsspec's.
         """
-        for attempt in range(_ATTEMPTS):
-            try:
-                return self.fetcher(begin, end)
-            except (ConnectionError, *_dropped_errors()) as err:
-                if attempt + 1 < _ATTEMPTS:
-                    time.sleep(0.5 * 2**attempt)
-                    continue
-                raise InvalidSourceFileError(
-                    f"{self.url}: the connection broke while reading it ({type(err).__name__}: {err}), {_ATTEMPTS} "
-                    "times; try again later, or download the file and give its path."
-                ) from err
-            except (TimeoutError, *_timeout_errors()) as err:
-                raise InvalidSourceFileError(
-                    f"{self.url}: the server stopped answering while it was read ({type(err).__name__}); try "
-                    "again later, or download the file and give its path."
-                ) from err
-            except ValueError as err:
-                if "range" not in str(err).lower():
-                    raise
-                # A server that sends the whole file for every request (python -m http.server).
-                raise InvalidSourceFileError(
-                    f"{self.url}: the server does not answer Range requests, so the file cannot be read in parts; "
-                    "download it and give its path."
-                ) from err
-        raise AssertionError("unreachable")  # pragma: no cover
+        try:
+            return read_with_retries(str(self.url), lambda: self.fetcher(begin, end))
+        except InvalidSourceFileError:
+            raise
+        except ValueError as err:
+            if "range" not in str(err).lower():
+                raise
+            # A server that sends the whole file for every request (python -m http.server).
+            raise InvalidSourceFileError(
+                f"{self.url}: the server does not answer Range requests, so the file cannot be read in parts; "
+                "download it and give its path."
+            ) from err
 
     def _fetch(self, start: int | None, stop: int | None) -> bytes:
         start = 0 if start is None else start

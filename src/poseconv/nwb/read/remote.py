@@ -163,12 +163,14 @@ def _open_hdf5_stream(url: str, stream: Any) -> Any:
 def _open_zarr_url(url: str, fs: Any, target: str) -> Any:
     import aiohttp
 
-    from .zarr_groups import open_zarr
+    from .zarr_http import open_zarr_url
 
     try:
-        return open_zarr(fs.get_mapper(target.rstrip("/")))
+        return open_zarr_url(url, fs, target)
     except (OSError, aiohttp.ClientError) as err:
         raise _fetch_error(url, err) from err
+    except InvalidSourceFileError:
+        raise
     except (KeyError, ValueError) as err:
         raise InvalidSourceFileError(
             f"{url}: neither an HDF5 NWB file nor an NWB Zarr store (no .zgroup or .zmetadata at that URL)."

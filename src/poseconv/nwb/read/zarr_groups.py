@@ -50,6 +50,13 @@ class ZarrGroup:
         return self._group.name or "/"
 
     @property
+    def consolidated(self) -> bool:
+        """Whether the store's metadata was read from its consolidated ``.zmetadata`` (no listing needed)."""
+        import zarr
+
+        return isinstance(self._root.store, zarr.storage.ConsolidatedMetadataStore)
+
+    @property
     def attrs(self) -> Any:
         """The group's attributes (zarr's, which read like h5py's)."""
         return self._group.attrs

@@ -1,0 +1,136 @@
+"""Reads of a URL that a network or a busy server failed: tried again a few times, then said in a sentence.
+
+One helper for every read of an opened URL, the Range requests of an HDF5 file's block cache
+(:mod:`poseconv.nwb.read.http_cache`) and the key reads of a Zarr store
+(:mod:`poseconv.nwb.read.zarr_http`): a connection that dropped part way (aiohttp's
+``ClientPayloadError``) and a server error (HTTP 5xx, or 429 Too Many Requests) are tried again after a
+short wait, as S3 asks of its clients for ``500 InternalError`` and ``503 SlowDown`` (Amazon S3 API
+reference, "Error responses": "retry the request"). What still fails, and any other refusal, is an
+:class:`~poseconv.errors.InvalidSourceFileError` naming the URL, what the server did and what to do,
+not aiohttp's exception.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from ...errors import InvalidSourceFileError
+
+__all__ = ["ATTEMPTS", "read_with_retries", "retried_status"]
+
+T = TypeVar("T")
+
+#: Tries of a read that failed in a way that may pass (a dropped connection, a server error).
+ATTEMPTS = 3
+
+#: Seconds waited before the second try; doubled before each next one.
+FIRST_WAIT = 0.5
+
+
+def retried_status(status: int | None) -> bool:
+    """Whether an HTTP status asks the client to try again later (a server error, or Too Many Requests)."""
+    return status is not None and (status >= 500 or status == 429)
+
+
+def _dropped_errors() -> tuple[type[BaseException], ...]:
+    import aiohttp
+
+    return (ConnectionError, aiohttp.ClientPayloadError, aiohttp.ClientConnectionError)
+
+
+def _timeout_errors() -> tuple[type[BaseException], ...]:
+    from fsspec.exceptions import FSTimeoutError
+
+    return (TimeoutError, FSTimeoutError)
+
+
+def _final_error(url: str, err: BaseException, thing: str) -> InvalidSourceFileError:
+    """Return the error said when a read failed for good."""
+    later = f"try again later, or download the {thing} and give its path."
+    status = getattr(err, "status", None)
+    if isinstance(err, _timeout_errors()):
+        return InvalidSourceFileError(
+            f"{url}: the server stopped answering while it was read ({type(err).__name__}); {later}"
+        )
+    if status is None:
+        return InvalidSourceFileError(
+            f"{url}: the connection broke while reading it ({type(err).__name__}: {err}), {ATTEMPTS} times; {later}"
+        )
+    reason = getattr(err, "message", "") or ""
+    answered = f"the server answered HTTP {status}{f' ({reason})' if reason else ''}"
+    if retried_status(status):
+        return InvalidSourceFileError(
+            f"{url}: {answered} to a read, {ATTEMPTS} times (a server error or a request to slow down); {later}"
+        )
+    if status in (401, 403):
+        return InvalidSourceFileError(
+            f"{url}: {answered} to a read after it had opened (a signed URL that expired, or access withdrawn); "
+            f"open the URL again (for a DANDI asset, its api/assets/<id>/download/ URL), or download the {thing} "
+            "and give its path."
+        )
+    return InvalidSourceFileError(f"{url}: {answered} to a read after it had opened; {later}")
+
+
+def _forget(err: BaseException) -> None:
+    """Drop the tracebacks of a failed try, now, in this thread.
+
+    fsspec's ``sync`` keeps the exception of its coroutine in a list its frame holds, and the exception's
+    traceback holds that frame: a reference cycle, whose frames (through ``f_back``) keep the reader's
+    h5py objects. Left to the garbage collector, it is freed in whichever thread collects, fsspec's
+    event-loop thread among them, where freeing an h5py object waits for h5py's lock that the reading
+    thread holds: the read after a retried one hung.
+    """
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [err]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        pending += [current.__cause__, current.__context__]
+
+
+def read_with_retries(url: str, read: Callable[[], T], *, thing: str = "file") -> T:
+    """Return ``read()``, tried again when its connection dropped or the server answered an error to retry.
+
+    Parameters
+    ----------
+    url : str
+        The URL read, named in the error.
+    read : callable
+        Makes the request and returns what it read.
+    thing : str, default: "file"
+        What the URL is ("file", "store"), for the advice to download it.
+
+    Returns
+    -------
+    object
+        What ``read`` returned.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the read still failed after :data:`ATTEMPTS` tries, timed out, or was refused (another HTTP
+        error status).
+    """
+    import aiohttp
+
+    for attempt in range(ATTEMPTS):
+        try:
+            return read()
+        except aiohttp.ClientResponseError as err:
+            if not retried_status(err.status) or attempt + 1 == ATTEMPTS:
+                raise _final_error(url, err, thing) from err
+            _forget(err)
+        except _timeout_errors() as err:
+            # A stalled server already took the whole timeout: said at once rather than waited on again.
+            raise _final_error(url, err, thing) from err
+        except _dropped_errors() as err:
+            if attempt + 1 == ATTEMPTS:
+                raise _final_error(url, err, thing) from err
+            _forget(err)
+        time.sleep(FIRST_WAIT * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover

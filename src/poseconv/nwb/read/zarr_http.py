@@ -1,0 +1,125 @@
+"""NWB Zarr stores read from a URL: every key read tried again as an HDF5 URL's reads are, never read as missing.
+
+zarr reads a store given as an fsspec mapper through its ``FSStore`` (zarr.storage
+``_normalize_store_arg_v2``), which turns any ``OSError`` of a read into a missing key (its default
+``exceptions=(KeyError, PermissionError, IOError)``): a refused or reset connection (aiohttp's
+``ClientOSError``) while a chunk is read then reads as the array's fill value, silently, and
+aiohttp's other errors (a dropped connection, HTTP 500/503) escape as they are. :class:`RetryingStore`
+counts only a missing key (HTTP 404) as missing, and reads every key through
+:func:`~poseconv.nwb.read.http_retry.read_with_retries`, the helper of HDF5 URLs' block cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from zarr.storage import FSStore
+
+from ...errors import InvalidSourceFileError
+from .http_retry import read_with_retries, retried_status
+from .zarr_groups import ZarrGroup, open_zarr
+
+__all__ = ["RetryingStore", "open_zarr_url"]
+
+# zarr's metadata keys (zarr.storage: group_meta_key, array_meta_key, attrs_key); small, and read again by
+# every membership test of an unconsolidated store, so kept once read.
+_METADATA_KEYS = (".zgroup", ".zarray", ".zattrs")
+
+
+class RetryingStore(FSStore):
+    """A read-only zarr store of an HTTP URL whose reads are tried again, then said in words naming the URL.
+
+    Parameters
+    ----------
+    url : str
+        The store's URL as the user gave it (named in errors).
+    fs : fsspec.AbstractFileSystem
+        The HTTP filesystem.
+    target : str
+        The URL requests go to (``s3://`` URLs as the bucket's HTTPS endpoint).
+    """
+
+    def __init__(self, url: str, fs: Any, target: str) -> None:
+        # Only a key that is not there is missing (FSMap turns HTTP 404 into KeyError); not a failed read.
+        super().__init__(target.rstrip("/"), fs=fs, mode="r", exceptions=(KeyError,))
+        self.url = url.rstrip("/")
+        self._metadata: dict[str, bytes] = {}
+
+    def _read(self, key: str, read: Any) -> Any:
+        return read_with_retries(f"{self.url}/{key}", read, thing="store")
+
+    def __getitem__(self, key: str) -> bytes:
+        if key in self._metadata:
+            return self._metadata[key]
+        value = self._read(key, lambda: FSStore.__getitem__(self, key))
+        if key.rsplit("/", 1)[-1] in _METADATA_KEYS:
+            self._metadata[key] = value
+        return value
+
+    def getitems(self, keys: Sequence[str], *, contexts: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Read the chunks ``keys`` concurrently (as FSStore does); the batch is tried again when a read failed."""
+        first = keys[0] if keys else ""
+        return self._read(first, lambda: FSStore.getitems(self, keys, contexts=contexts))
+
+    def __contains__(self, key: object) -> bool:
+        # FSStore asks fsspec's exists(), which answers False for a failed request (HTTP 500, a dropped
+        # connection): a group would be read as absent. Reading the key says which it is.
+        try:
+            self[str(key)]
+        except KeyError:
+            return False
+        return True
+
+    def listdir(self, path: str | None = None) -> list[str]:
+        """Names in folder ``path``; none when the server does not list folders (S3, nginx without autoindex)."""
+
+        def list_once() -> list[str]:
+            import aiohttp
+
+            try:
+                return list(FSStore.listdir(self, path))
+            except aiohttp.ClientResponseError as err:
+                if retried_status(err.status):
+                    raise
+                return []  # A folder URL refused (403, 405): the server lists nothing.
+
+        return self._read(path or "", list_once)
+
+
+def open_zarr_url(url: str, fs: Any, target: str) -> ZarrGroup:
+    """Open the NWB Zarr store at ``url``; refuse one whose groups cannot be found.
+
+    Parameters
+    ----------
+    url : str
+        The URL given (named in errors).
+    fs : fsspec.AbstractFileSystem
+        The HTTP filesystem.
+    target : str
+        The URL requests go to.
+
+    Returns
+    -------
+    ZarrGroup
+        The store's root group, whose reads go through :class:`RetryingStore`.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When the store has no consolidated metadata and the server does not list its folders.
+    KeyError, ValueError
+        When there is no Zarr group at ``url`` (see :func:`~poseconv.nwb.read.zarr_groups.open_zarr`).
+    """
+    root = open_zarr(RetryingStore(url, fs, target))
+    if not root.consolidated and not root.keys():
+        # hdmf-zarr records no group's members (only attributes and links in .zattrs): without .zmetadata
+        # (NWBZarrIO.write(..., consolidate_metadata=False)) they are found by listing folders. An NWB file's
+        # root always has members (general, processing, ...), so none listed means the server does not list.
+        raise InvalidSourceFileError(
+            f"{url}: this NWB Zarr store has no consolidated metadata (.zmetadata) and the server does not list "
+            "its folders (S3 and DANDI's bucket do not), so its groups cannot be found. Consolidate it where it "
+            "was written (zarr.consolidate_metadata(path_of_the_store)) and upload its .zmetadata, or download "
+            "the store and give its path."
+        )
+    return root

@@ -1,0 +1,79 @@
+"""NWB Zarr stores read from a URL: a store whose groups cannot be found is said, never read as empty."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from poseconv import open_nwb, read_nwb
+from poseconv.errors import InvalidSourceFileError
+from tests.fixtures.remote_failures import assert_same_poses
+
+
+@pytest.fixture
+def unconsolidated(small_nwb, tmp_path):
+    """The store as NWBZarrIO.write(..., consolidate_metadata=False) leaves it: no .zmetadata."""
+    store = tmp_path / "u.nwb.zarr"
+    shutil.copytree(small_nwb["s.nwb.zarr"], store)
+    (store / ".zmetadata").unlink()
+    return store
+
+
+def test_a_store_without_zmetadata_on_a_server_that_does_not_list_folders_is_said(unconsolidated, range_server):
+    # S3 (DANDI's bucket) and nginx without autoindex list no folder; the store read as holding no poses (read_nwb
+    # gave [], inspect "no PoseEstimation found", exit 0).
+    shutil.copytree(unconsolidated, range_server.root / "u.nwb.zarr")
+    url = range_server.url("u.nwb.zarr")
+    with pytest.raises(InvalidSourceFileError, match="no consolidated metadata") as caught:
+        read_nwb(url)
+    message = str(caught.value)
+    assert message.startswith(f"{url}: ") and "zarr.consolidate_metadata" in message and "download the store" in message
+    with pytest.raises(InvalidSourceFileError, match="no consolidated metadata"), open_nwb(url):
+        pass
+
+
+def test_a_store_without_zmetadata_is_read_from_a_server_that_lists_folders(unconsolidated, small_nwb):
+    # python -m http.server lists folders (and ignores Range, which a store's key reads do not use).
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(unconsolidated.parent))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        remote = read_nwb(f"http://127.0.0.1:{httpd.server_address[1]}/u.nwb.zarr")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+    assert_same_poses(remote, read_nwb(small_nwb["s.nwb.zarr"]))
+
+
+def test_a_chunk_whose_connection_was_reset_is_read_again_not_read_as_missing(monkeypatch):
+    # zarr's FSStore counts any OSError of a read as a missing key, which reads as the array's fill value: a
+    # connection reset by the server (aiohttp's ClientOSError is an OSError) gave zeros, silently.
+    import fsspec
+
+    from poseconv.nwb.read.zarr_http import RetryingStore
+
+    monkeypatch.setattr("poseconv.nwb.read.http_retry.FIRST_WAIT", 0.0)
+    fs = fsspec.filesystem("memory")
+    fs.pipe("/reset/x/0.0", b"chunk")
+    store = RetryingStore("https://example.org/reset", fs, "/reset")
+    calls = []
+    cat = fs.cat
+
+    def reset_once(path, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == 1:
+            raise ConnectionResetError(104, "Connection reset by peer")
+        return cat(path, *args, **kwargs)
+
+    monkeypatch.setattr(fs, "cat", reset_once)
+    assert store["x/0.0"] == b"chunk" and len(calls) == 2
+    with pytest.raises(KeyError):
+        store["x/1.0"]  # A chunk that is not there is still missing (zarr reads the fill value for it).
+    assert "x/0.0" in store and "x/9.9" not in store
