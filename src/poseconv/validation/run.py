@@ -60,9 +60,42 @@ def _inspector_messages(path: Path | str) -> list:
         else:
             io = NWBHDF5IO(file=root, mode="r", load_namespaces=True)
         with io:
+            try:
+                nwbfile = io.read()
+            except InvalidSourceFileError:
+                raise  # The URL failed (poseconv's reader said how), not pynwb.
+            except Exception as err:  # noqa: BLE001 - as nwbinspector's inspect_nwbfile does for a file pynwb cannot read
+                return [_unreadable_message(root, err)]
             # A URL's last part is no file name (DANDI's are blobs/<id> or .../download/): its extension says nothing.
             ignore = ["check_file_extension"] if is_url(path) else None
-            return list(inspect_nwbfile_object(io.read(), config=load_config("dandi"), ignore=ignore))
+            return list(inspect_nwbfile_object(nwbfile, config=load_config("dandi"), ignore=ignore))
+
+
+def _unreadable_message(root: object, err: Exception) -> object:
+    """Say in one line that pynwb could not read the file, so nwbinspector inspected nothing, and why.
+
+    nwbinspector's ``inspect_nwbfile`` yields an ERROR message holding the traceback for a file pynwb cannot
+    read (nwbinspector/_nwb_inspection.py); the last line of a ``ConstructError``'s is a dump of every
+    builder of the failed object (kilobytes), so the reason is said here instead.
+    """
+    from nwbinspector import Importance, InspectorMessage
+
+    from ..nwb.read.store import visit_groups
+    from ..nwb.read.zarr_groups import ZarrGroup
+
+    if isinstance(root, ZarrGroup) and visit_groups(root, "PoseTraining"):
+        reason = (
+            "the Zarr store holds a PoseTraining, which pynwb (hdmf-zarr) cannot open: Zarr keeps attributes as "
+            "JSON, where ndx-pose's unsigned SkeletonInstance.id comes back signed (hdmf-zarr#323). poseconv's "
+            "checks ran; write training data to an HDF5 .nwb file for DANDI and other tools"
+        )
+    else:
+        first = (str(err).strip().splitlines() or [""])[0]
+        reason = f"pynwb failed with {type(err).__name__}: {first[:200]}{'...' if len(first) > 200 else ''}"
+    # _inspector_problems words an ERROR as "<check's first sentence>: <message's last line>".
+    return InspectorMessage(
+        message=reason, importance=Importance.ERROR, check_function_name="nwbinspector could not read the file"
+    )
 
 
 def _inspector_problems(path: Path | str) -> list[Problem]:
