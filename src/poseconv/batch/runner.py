@@ -32,6 +32,9 @@ from .session import check_session, convert_session, remove_partials
 
 __all__ = ["Progress", "run_batch"]
 
+#: Why a run stopped on a problem outside the sessions (the spec's fields, its metadata, its interfaces).
+SPEC_WIDE_STOP = "the spec has problems that concern every session; nothing was converted."
+
 
 class Progress:
     """Receives the run's events; the default does nothing. The CLI shows them with rich."""
@@ -172,15 +175,17 @@ def _stop_after_check(
     *,
     strict: bool,
     check_only: bool,
+    spec_wide: bool,
 ) -> None:
-    """Mark the valid sessions checked and not converted (``--check``, or ``--strict`` with problems).
+    """Mark the valid sessions checked and not converted (``--check``, ``--strict`` with problems, ``spec_wide``).
 
-    Each with the warnings its check gave (``notes``), which its conversion would give.
+    Each with the warnings its check gave (``notes``), which its conversion would give. ``spec_wide``: a
+    problem outside the sessions was found by their checks (a keyed metadata entry no session has).
     """
     why = " (check only)"
-    if any(problem.session is None for problem in report.problems) and not check_only:
+    if spec_wide and not check_only:
         # A misspelt key of the spec's metadata (found once every session was checked) concerns every session.
-        report.stopped = "the spec has problems that concern every session; nothing was converted."
+        report.stopped = SPEC_WIDE_STOP
         why = " (the spec's problems)"
     elif strict and report.problems and not check_only:
         report.stopped = "--strict: some sessions have problems, so none was converted."
@@ -215,7 +220,7 @@ def _run_sessions(
     ready = [job for job in to_check if job.index not in results]
     spec_wide = any(problem.session is None for problem in report.problems)
     if (strict and report.problems) or spec_wide or check_only:
-        _stop_after_check(report, ready, results, notes, strict=strict, check_only=check_only)
+        _stop_after_check(report, ready, results, notes, strict=strict, check_only=check_only, spec_wide=spec_wide)
     else:
         # A conversion gives its session's warnings itself (the check's among them): said once.
         _convert(executor, ready, overwrite, results, progress)
@@ -337,7 +342,7 @@ def run_batch(
             report.problems = list(plan.problems)
             if plan.spec_wide_problems or not plan.sessions:
                 progress.problems(report.problems)
-                report.stopped = "the spec has problems that concern every session; nothing was converted."
+                report.stopped = SPEC_WIDE_STOP
                 return report
             if executor is None:
                 executor = DaskExecutor(scheduler)
