@@ -14,32 +14,12 @@ import datetime
 import numpy as np
 import pytest
 
+from tests.fixtures.sleap import labels_on_videos
+
 sio = pytest.importorskip("sleap_io")
 
-
-def _labels(folder):
-    """Two videos, frames 0-2 each, one track; nodes not in alphabetical order (sleap-io sorts the columns)."""
-    skeleton = sio.Skeleton(["head", "thorax", "tail"], edges=[("head", "thorax"), ("thorax", "tail")], name="fly")
-    videos = [
-        sio.Video(
-            filename=str(folder / f"vid{v}.mp4"),
-            backend_metadata={"shape": [5, 40, 60, 1], "fps": 12.5 * (v + 1)},
-            open_backend=False,
-        )
-        for v in range(2)
-    ]
-    track = sio.Track("A")
-    rng = np.random.default_rng(1)
-    frames = [
-        sio.LabeledFrame(
-            video,
-            i,
-            [sio.PredictedInstance.from_numpy(rng.uniform(0, 40, (3, 2)), skeleton=skeleton, score=0.5, track=track)],
-        )
-        for video in videos
-        for i in range(3)
-    ]
-    return sio.Labels(frames, skeletons=[skeleton], videos=videos, tracks=[track])
+#: Two videos of other frame rates, so that the video a CSV is read as is told by its rate too.
+RATES = [12.5, 25.0]
 
 
 def _poses_of(labels, video):
@@ -53,7 +33,7 @@ def test_sleap_layout_rows_of_several_videos_by_index_are_refused(tmp_path, meta
     from poseconv.readers.sleap import read_sleap_csv
 
     path = tmp_path / "both.csv"
-    sio.save_csv(_labels(tmp_path), str(path), format="sleap", video_id="index", save_metadata=metadata)
+    sio.save_csv(labels_on_videos(tmp_path, RATES), str(path), format="sleap", video_id="index", save_metadata=metadata)
     assert path.read_text().splitlines()[0].endswith(",video_idx")
     with pytest.raises(InvalidSourceFileError, match=r"both.csv: holds the rows of 2 videos \('0', '1'\)"):
         read_sleap_csv(path)
@@ -67,7 +47,7 @@ def test_one_video_of_several_with_metadata_is_the_video_its_rows_name(tmp_path,
     # second; it was refused, advising the export that had been done.
     from poseconv.readers.sleap import read_sleap_csv
 
-    labels = _labels(tmp_path)
+    labels = labels_on_videos(tmp_path, RATES)
     (tmp_path / "vid1.mp4").write_bytes(b"")
     path = tmp_path / "second.csv"
     sio.save_csv(labels, str(path), format=layout, video=1, video_id=video_id, save_metadata=True)
@@ -86,7 +66,7 @@ def test_rows_naming_no_video_of_several_in_the_metadata_are_refused_with_an_exp
     from poseconv.errors import InvalidSourceFileError
     from poseconv.readers.sleap import read_sleap_csv
 
-    labels = _labels(tmp_path)
+    labels = labels_on_videos(tmp_path, RATES)
     path = tmp_path / "second.csv"
     # The default video_id="path": the "sleap" layout drops the video_path column, so nothing names the video.
     sio.save_csv(labels, str(path), format="sleap", video=1, save_metadata=True)
@@ -103,7 +83,7 @@ def test_rows_naming_a_video_the_metadata_does_not_list_are_refused(tmp_path):
     from poseconv.errors import InvalidSourceFileError
     from poseconv.readers.sleap import read_sleap_csv
 
-    labels = _labels(tmp_path)
+    labels = labels_on_videos(tmp_path, RATES)
     path = tmp_path / "second.csv"
     sio.save_csv(labels, str(path), format="instances", video=1, save_metadata=True)
     path.write_text(path.read_text().replace(str(tmp_path / "vid1.mp4"), "elsewhere.mp4"))
@@ -114,7 +94,7 @@ def test_rows_naming_a_video_the_metadata_does_not_list_are_refused(tmp_path):
 def test_one_video_by_index_without_metadata_reads_without_a_warning(tmp_path, recwarn):
     from poseconv.readers.sleap import read_sleap_csv
 
-    labels = _labels(tmp_path)
+    labels = labels_on_videos(tmp_path, RATES)
     path = tmp_path / "second.csv"
     sio.save_csv(labels, str(path), format="sleap", video=1, video_id="index")
     pose = read_sleap_csv(path)
@@ -131,7 +111,7 @@ def test_one_video_of_several_reaches_the_nwb_and_its_export(tmp_path):
 
     from poseconv import SLEAPCSVPoseInterface, read_nwb, write_sleap_analysis
 
-    labels = _labels(tmp_path)
+    labels = labels_on_videos(tmp_path, RATES)
     (tmp_path / "vid1.mp4").write_bytes(b"")
     path = tmp_path / "second.csv"
     sio.save_csv(labels, str(path), format="sleap", video=1, video_id="index", save_metadata=True)

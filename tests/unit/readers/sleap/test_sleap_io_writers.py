@@ -11,6 +11,8 @@ import datetime
 import numpy as np
 import pytest
 
+from tests.fixtures.sleap import labels_on_videos
+
 sio = pytest.importorskip("sleap_io")
 
 # A virtual crop (SLP format 2.3): the labels are in the crop's coordinates, the video recorded is the whole file.
@@ -213,30 +215,6 @@ def test_untracked_instances_with_identities_are_split_by_identity(tmp_path):
     np.testing.assert_array_equal(np.asarray(track.positions)[1], predicted.numpy() + 1)
 
 
-def _labels_on_videos(folder, n_videos):
-    skeleton = sio.Skeleton(["head", "thorax", "tail"], edges=[("head", "thorax"), ("thorax", "tail")], name="fly")
-    videos = [
-        sio.Video(
-            filename=str(folder / f"vid{v}.mp4"),
-            backend_metadata={"shape": [5, 40, 60, 1], "fps": 12.5},
-            open_backend=False,
-        )
-        for v in range(n_videos)
-    ]
-    track = sio.Track("A")
-    rng = np.random.default_rng(1)
-    frames = [
-        sio.LabeledFrame(
-            video,
-            i,
-            [sio.PredictedInstance.from_numpy(rng.uniform(0, 40, (3, 2)), skeleton=skeleton, score=0.5, track=track)],
-        )
-        for video in videos
-        for i in range(3)
-    ]
-    return sio.Labels(frames, skeletons=[skeleton], videos=videos, tracks=[track])
-
-
 def test_a_sleap_csv_track_named_like_a_missing_value_keeps_its_name(tmp_path):
     # pandas reads "None", "NA", "nan" as missing: such an animal went to the untracked container.
     from poseconv.readers.sleap import read_sleap_csv
@@ -252,7 +230,7 @@ def test_a_sleap_csv_track_named_like_a_missing_value_keeps_its_name(tmp_path):
 def test_sleap_io_csv_metadata_gives_the_video_frame_rate_and_skeleton(tmp_path):
     from poseconv.readers.sleap import read_sleap_csv
 
-    labels = _labels_on_videos(tmp_path, 1)
+    labels = labels_on_videos(tmp_path, [12.5])
     (tmp_path / "vid0.mp4").write_bytes(b"")  # the video beside the CSV, as the metadata records it
     sio.save_csv(labels, str(tmp_path / "preds.csv"), format="sleap", save_metadata=True)
     assert (tmp_path / "preds.json").is_file()
@@ -271,7 +249,8 @@ def test_sleap_io_csv_of_several_videos_is_refused_not_merged(tmp_path):
     from poseconv.errors import InvalidSourceFileError
     from poseconv.readers.sleap import read_sleap_csv
 
-    sio.save_csv(_labels_on_videos(tmp_path, 2), str(tmp_path / "both.csv"), format="sleap", save_metadata=True)
+    labels = labels_on_videos(tmp_path, [12.5, 12.5])
+    sio.save_csv(labels, str(tmp_path / "both.csv"), format="sleap", save_metadata=True)
     with pytest.raises(InvalidSourceFileError, match=r"both.csv: its metadata \(both.json\) lists 2 videos"):
         read_sleap_csv(tmp_path / "both.csv")
     # Without its metadata, the file shows it only where one track meets itself in a frame.
@@ -313,7 +292,7 @@ def test_sleap_io_instances_csv_of_several_videos_is_refused(tmp_path):
     from poseconv.errors import InvalidSourceFileError
     from poseconv.readers.sleap import read_sleap_csv
 
-    sio.save_csv(_labels_on_videos(tmp_path, 2), str(tmp_path / "both.csv"), format="instances")
+    sio.save_csv(labels_on_videos(tmp_path, [12.5, 12.5]), str(tmp_path / "both.csv"), format="instances")
     with pytest.raises(InvalidSourceFileError, match="holds the rows of 2 videos"):
         read_sleap_csv(tmp_path / "both.csv")
 
