@@ -11,7 +11,7 @@ with nothing required, since the interfaces complete it later).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from .detection import Detections, PoseFile, detect_pose_file
 from .jobs import InputJob
 from .paths import missing_path, resolve_path, windows_path_problem
 from .report import Problem, one_line
+from .source_data import check_source_data
 from .spec import format_location, to_json
 
 __all__ = [
@@ -33,10 +34,6 @@ __all__ = [
     "resolve_path",
     "windows_path_problem",
 ]
-
-#: Gives the spec location of a source-data argument (None: the entry itself).
-Locate = Callable[[str | None], str]
-
 
 # -- metadata -----------------------------------------------------------------------------------
 
@@ -98,56 +95,6 @@ def metadata_problems(
     ]
 
 
-# -- paths --------------------------------------------------------------------------------------
-
-
-def _path_kind(key: str, prop: Mapping[str, Any]) -> str | None:
-    """``file``, ``folder`` or ``any`` for arguments that name paths; None otherwise."""
-    fmt = prop.get("format") or (prop.get("items") or {}).get("format")
-    if fmt == "file-path" or key.endswith(("file_path", "file_paths")):
-        return "file"
-    if fmt == "directory-path" or key.endswith(("folder_path", "folder_paths", "directory_path")):
-        return "folder"
-    if key.endswith(("_path", "_paths")):
-        return "any"
-    return None
-
-
-def _resolve_source_data(
-    source_data: Mapping[str, Any], schema: Mapping[str, Any], data_folder: Path, locate: Locate, session: int
-) -> tuple[dict[str, Any], list[Problem]]:
-    """Make the path arguments absolute and check they exist."""
-    properties = schema.get("properties", {})
-    resolved: dict[str, Any] = {}
-    problems = []
-    for key, value in source_data.items():
-        kind = _path_kind(key, properties.get(key, {}))
-        if kind is None or value is None:
-            resolved[key] = value
-            continue
-        if isinstance(value, str):
-            path = resolve_path(data_folder, value)
-            resolved[key] = str(path)
-            if (message := missing_path(path, kind)) is not None:
-                problems.append(Problem(locate(key), message, session))
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            paths = [resolve_path(data_folder, v) for v in value]
-            resolved[key] = [str(p) for p in paths]
-            for i, path in enumerate(paths):
-                if (message := missing_path(path, kind)) is not None:
-                    problems.append(Problem(f"{locate(key)}[{i}]", message, session))
-        elif isinstance(value, Mapping) and all(isinstance(v, str) for v in value.values()):
-            # Paths by name (video_file_paths / camera_file_paths by camera): each one from data_folder too.
-            by_name = {name: resolve_path(data_folder, v) for name, v in value.items()}
-            resolved[key] = {name: str(p) for name, p in by_name.items()}
-            for name, path in by_name.items():
-                if (message := missing_path(path, kind)) is not None:
-                    problems.append(Problem(f"{locate(key)}.{name}", message, session))
-        else:
-            resolved[key] = value
-    return resolved, problems
-
-
 # -- interfaces ---------------------------------------------------------------------------------
 
 
@@ -160,40 +107,6 @@ def interface_class(name: str, location: str, session: int | None) -> tuple[type
     except Exception as err:  # noqa: BLE001 - plug-in boundary: a lab's interface module may fail to import in
         # any way (SyntaxError, RuntimeError, ...); the error is recorded, with the spec location, as a Problem.
         return None, [Problem(location, one_line(err), session)]
-
-
-def _source_schema(cls: type, locate: Locate, session: int) -> tuple[dict[str, Any], list[Problem]]:
-    """Return the interface's source schema, or an empty one and the problem that stops it."""
-    try:
-        return cls.get_source_schema(), []
-    except Exception as err:  # noqa: BLE001 - plug-in boundary: a third-party interface's schema may fail to
-        # build in any way; the error is recorded, with the class and the spec location, as a Problem.
-        return {}, [Problem(locate(None), f"{cls.__name__}.get_source_schema() failed: {one_line(err)}", session)]
-
-
-def _source_data(
-    cls: type,
-    source_data: Mapping[str, Any],
-    own: Mapping[str, Any],
-    data_folder: Path,
-    locate: Locate,
-    session: int,
-) -> tuple[dict[str, Any], list[Problem]]:
-    """Return an interface's arguments (``own`` ones, then ``source_data`` with absolute paths) and their problems.
-
-    The problems: paths that are missing, then what the interface's source schema finds.
-    """
-    from jsonschema import Draft7Validator
-
-    schema, schema_failed = _source_schema(cls, locate, session)
-    resolved, problems = _resolve_source_data(source_data, schema, data_folder, locate, session)
-    arguments = {**own, **resolved}
-    if schema_failed:
-        return arguments, problems + schema_failed
-    for path, message in schema_problems(Draft7Validator(schema), to_json(dict(arguments))):
-        key = path[0] if path else None
-        problems.append(Problem(format_location(path[1:], locate(key)), message, session))
-    return arguments, problems
 
 
 def _animals_named_otherwise(
@@ -399,7 +312,7 @@ def plan_pose(
         return f"{root}.{key}" if key in own_fields else f"{root}.source_data.{key}"
 
     source_data, named_otherwise = _animals_named_otherwise(pose.source_data, cls, root, index)
-    kwargs, found = _source_data(cls, source_data, kwargs, data_folder, locate, index)
+    kwargs, found = check_source_data(cls, source_data, kwargs, data_folder, locate, index)
     problems += named_otherwise + found + metadata_problems(pose.metadata, f"{root}.metadata", index)
     problems += _file_wide_problems(pose.metadata, root, index)
     job = InputJob(
@@ -453,7 +366,7 @@ def plan_interface(
     def locate(field_name: str | None) -> str:
         return f"{root}.source_data" + (f".{field_name}" if field_name is not None else "")
 
-    source_data, found = _source_data(cls, entry.source_data, {}, data_folder, locate, index)
+    source_data, found = check_source_data(cls, entry.source_data, {}, data_folder, locate, index)
     job = InputJob(
         name=key,
         interface=name,
