@@ -9,10 +9,19 @@ CLI starts fast.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["check_exists", "detect_source", "interface_class", "make_interface", "pose_metadata", "resolve_source"]
+__all__ = [
+    "check_exists",
+    "check_option_keys",
+    "detect_source",
+    "interface_class",
+    "make_interface",
+    "pose_metadata",
+    "resolve_source",
+]
 
 
 def resolve_source(name: str) -> str:
@@ -142,6 +151,7 @@ def make_interface(
     training: bool = False,
     labeled_data: Path | None = None,
     config: Path | None = None,
+    source_options: Mapping[str, str] | None = None,
 ) -> Any:
     """Build the interface for ``path`` with the command-line options it takes.
 
@@ -167,6 +177,8 @@ def make_interface(
     labeled_data, config : pathlib.Path, optional
         ``--labeled-data``: the DeepLabCut project or label file of the predictions (``labeled_data_path``;
         implies ``training``); ``--config``: the project's ``config.yaml`` (``config_file_path``).
+    source_options : Mapping, optional
+        ``--option KEY=VALUE``: any other argument of the interface by name, VALUE as typed.
 
     Returns
     -------
@@ -176,7 +188,8 @@ def make_interface(
     Raises
     ------
     InvalidOptionError
-        When an option is not one the interface takes, or several inputs are given to a format that
+        When an option is not one the interface takes, an ``--option`` is refused (a flag gives its
+        KEY, the interface takes no KEY, a wrong VALUE), or several inputs are given to a format that
         reads one at a time.
     InvalidSourceFileError
         When the input or the ``--labeled-data`` path does not exist.
@@ -186,43 +199,108 @@ def make_interface(
 
     training = _check_options(untracked, labeled_data, training)
     fmt = get_format(detect_source(path, source))
-    cls, path_argument = catalog_interface(fmt), fmt.input_argument
-    parameters = inspect.signature(cls.__init__).parameters
-    kwargs: dict[str, Any] = {path_argument: path, **_all_inputs(fmt, inputs, source)}
-    # Option -> the interface argument it becomes; the first name the interface takes wins.
-    wanted = {
-        "--video": (video, ("video_file_path", "video_file_paths")),
-        "--fps": (fps, ("sampling_frequency",)),
-        "--individuals": (individuals, (getattr(cls, "individuals_argument", "individuals"),)),
-        "--untracked": (untracked, ("untracked",)),
-        "--labeled-data": (labeled_data, ("labeled_data_path",)),
-        "--config": (config, ("config_file_path",)),
-        # Label sources are all training data: --training asks for nothing more of them.
-        "--training": (True if training and fmt.kind != "labels" else None, ("include_training_data",)),
-    }
-    for option, (value, names) in wanted.items():
-        if value is None:
+    cls = catalog_interface(fmt)
+    kwargs: dict[str, Any] = {fmt.input_argument: path, **_all_inputs(fmt, inputs, source)}
+    given = {"--video": video, "--fps": fps, "--individuals": individuals, "--untracked": untracked}
+    given |= {"--labeled-data": labeled_data, "--config": config}
+    # Label sources are all training data: --training asks for nothing more of them.
+    given["--training"] = True if training and fmt.kind != "labels" else None
+    for option, name in _flag_arguments(cls, fmt).items():
+        if (value := given[option]) is None:
             continue
-        # The input's own argument is not an option (dlc-labels takes its folder as labeled_data_path).
-        name = next((n for n in names if n in parameters and n != path_argument), None)
         if name is None:
             raise _unsupported(option, fmt.name)
         _check_videos_option(name, fmt)
         kwargs[name] = [value] if name.endswith("_paths") and not isinstance(value, list) else value
-    return cls(**kwargs)
+    return _with_source_options(cls, fmt, path, kwargs, source_options) if source_options else cls(**kwargs)
+
+
+def _with_source_options(
+    cls: type, fmt: Any, path: Path, kwargs: dict[str, Any], source_options: Mapping[str, str]
+) -> Any:
+    """Build the interface with the flags' ``kwargs`` and the ``--option`` arguments, checked as a spec's are."""
+    from ..errors import PoseconvError
+    from ._options import renamed_error
+    from ._options import source_options as checked
+
+    kwargs = {**kwargs, **checked(cls, path, fmt.name, source_options, kwargs, _flags_of_arguments(cls, fmt))}
+    try:
+        return cls(**kwargs)
+    except PoseconvError as err:
+        # The interface names its argument; on the command line it is an --option.
+        raise (renamed_error(err, list(source_options)) or err) from None
+
+
+def check_option_keys(inputs: list[Path], source: str | None, source_options: Mapping[str, str] | None) -> None:
+    """Refuse, before any input is read, an ``--option`` KEY the interface of one of ``inputs`` does not take.
+
+    Raises
+    ------
+    InvalidOptionError
+        Naming the first such input, the KEY and what to give instead.
+    """
+    from ..catalog import get_format
+    from ..catalog import interface_class as catalog_interface
+    from ._options import refuse_keys
+
+    for path in inputs if source_options else []:
+        fmt = get_format(detect_source(path, source))
+        cls = catalog_interface(fmt)
+        refuse_keys(cls, path, fmt.name, source_options, _flags_of_arguments(cls, fmt))
+
+
+def _flag_arguments(cls: type, fmt: Any) -> dict[str, str | None]:
+    """Return the interface argument each flag becomes for ``fmt`` (None: the format takes no such flag)."""
+    parameters = inspect.signature(cls.__init__).parameters
+    # Option -> the interface arguments it may become; the first name the interface takes wins.
+    names = {
+        "--video": ("video_file_path", "video_file_paths"),
+        "--fps": ("sampling_frequency",),
+        "--individuals": (getattr(cls, "individuals_argument", "individuals"),),
+        "--untracked": ("untracked",),
+        "--labeled-data": ("labeled_data_path",),
+        "--config": ("config_file_path",),
+        "--training": ("include_training_data",),
+    }
+    # The input's own argument is not an option (dlc-labels takes its folder as labeled_data_path).
+    return {
+        option: next((n for n in choices if n in parameters and n != fmt.input_argument), None)
+        for option, choices in names.items()
+    }
+
+
+def _flags_of_arguments(cls: type, fmt: Any) -> dict[str, str]:
+    """Return what gives each interface argument on the command line: the inputs, or a flag (refused as --option)."""
+    flags = {fmt.input_argument: "INPUT"}
+    if fmt.inputs_argument is not None:
+        flags[fmt.inputs_argument] = "the INPUT arguments (every view, in order)"
+    for option, name in _flag_arguments(cls, fmt).items():
+        # A session file's videos go by camera, which --video cannot say: --option video_file_paths gives them.
+        if name is not None and not _videos_by_camera(name, fmt):
+            flags[name] = option
+    if fmt.individuals_argument is not None:
+        # --individuals gives the format's own argument, whatever another format calls it (a spec is told the same).
+        flags.setdefault("individuals", "--individuals")
+        flags.setdefault("tracks", "--individuals")
+    return flags
+
+
+def _videos_by_camera(name: str, fmt: Any) -> bool:
+    """Whether ``name`` is the videos by camera of a session of one file, which --video cannot give."""
+    return name == "video_file_paths" and fmt.kind == "session" and fmt.inputs_argument is None
 
 
 def _check_videos_option(name: str, fmt: Any) -> None:
     """Refuse --video for a session of one file, whose videos go by camera name (views given as files go in order)."""
     from ..errors import InvalidOptionError
 
-    if name != "video_file_paths" or fmt.kind != "session" or fmt.inputs_argument is not None:
+    if not _videos_by_camera(name, fmt):
         return
     raise InvalidOptionError(
         f"--video: a {fmt.name} file has one video per camera, given by camera name, which --video cannot say. "
         "Keep each camera's video where the file records it or next to the file, named as the tool names it "
-        "(they are found by name), or give them by camera in a spec (source_data: {video_file_paths: {camera: "
-        "path}}) or in Python (video_file_paths={'camera': path})."
+        "(they are found by name), or give them by camera: --option 'video_file_paths={camera: path}' (a spec's "
+        "source_data: {video_file_paths: {camera: path}}, Python's video_file_paths={'camera': path})."
     )
 
 
@@ -237,6 +315,7 @@ def pose_metadata(
     training: bool = False,
     labeled_data: Path | None = None,
     config: Path | None = None,
+    source_options: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Return the metadata the conversion of ``path`` would use, as its interface's ``get_metadata`` does.
 
@@ -244,7 +323,8 @@ def pose_metadata(
     imports no neuroconv (the command answers quickly); the fields neuroconv generates
     (``NWBFile.identifier``, the provenance) are then absent. A session or training labels go
     through their interface, as does a file read with an option a PoseSource does not take
-    (``untracked``, ``training``, ``labeled_data``). The options are those of :func:`make_interface`.
+    (``untracked``, ``training``, ``labeled_data``, any ``--option``). The options are those of
+    :func:`make_interface`.
 
     Raises
     ------
@@ -254,9 +334,10 @@ def pose_metadata(
     from ..catalog import get_format
 
     fmt = get_format(detect_source(path, source))
-    if fmt.kind != "predictions" or untracked is not None or training or labeled_data is not None:
-        # The options a PoseSource does not take (a SLEAP file's untracked instances, the training data).
+    if fmt.kind != "predictions" or untracked is not None or training or labeled_data is not None or source_options:
+        # The options a PoseSource does not take (a SLEAP file's untracked instances, the training data, --option).
         given = {"untracked": untracked, "training": training, "labeled_data": labeled_data, "individuals": individuals}
+        given["source_options"] = source_options
         return make_interface(path, source=source, video=video, fps=fps, config=config, **given).get_metadata()
     from ..pose_source import PoseSource
 

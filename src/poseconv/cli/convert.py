@@ -18,6 +18,7 @@ from ._common import (
     split_names,
     status,
 )
+from ._options import OptionsOption, option_pairs
 
 __all__ = ["convert"]
 
@@ -155,6 +156,7 @@ def convert(
     training: TrainingOption = False,
     labeled_data: LabeledDataOption = None,
     config: ConfigOption = None,
+    option: OptionsOption = None,
     session_start_time: StartTimeOption = None,
     stub: StubOption = False,
     overwrite: OverwriteOption = False,
@@ -168,6 +170,8 @@ def convert(
     frames the model was trained on go in too, as ndx-pose PoseTraining; --source dlc-labels,
     sleap-labels or lp-labels converts the labels alone. With --append EXISTING.nwb the poses are
     added to a file that holds other data: a copy is written and replaces it when complete.
+    Any other argument of an input's interface is given with --option KEY=VALUE, as a spec's
+    source_data gives it (e.g. -O predicted_only=true for SLEAP).
     """
     apply_flags(quiet, debug)
     with command_errors():
@@ -180,6 +184,7 @@ def convert(
         target = _target(output, append, overwrite, backend)
         videos = _per_input("--video", video, inputs)
         options = dict(source=source, fps=fps, individuals=split_names(individuals), untracked=untracked, config=config)
+        options["source_options"] = option_pairs(option)
         # A format reading every input together (the views of one session) has one clock.
         clocks = [inputs[0]] if _takes_all_inputs(source) else inputs
         times = [(path, load_timestamps(path)) for path in _per_input("--timestamps", timestamps, clocks)]
@@ -291,7 +296,7 @@ def _read_inputs(
 ) -> dict[str, Any]:
     """Return an interface per input, named by its file; each DeepLabCut project's labels are included once."""
     from ..metadata.names import input_name
-    from ._sources import make_interface
+    from ._sources import check_option_keys, make_interface
 
     interfaces: dict[str, Any] = {}
     options = dict(options)
@@ -302,6 +307,8 @@ def _read_inputs(
         interface = make_interface(inputs[0], inputs=inputs, training=training, labeled_data=labeled_data, **given)
         _align(interface, times, starts, 0)
         return {input_name(inputs[0], interfaces): interface}
+    # An --option for every input: one no interface of them takes is said before any is read.
+    check_option_keys(inputs, options["source"], options["source_options"])
     # The training data already included, so that predictions of one DeepLabCut project write its labels once.
     included: set[tuple[str, ...]] = set()
     task = bar.add_task("Reading", total=len(inputs))

@@ -19,6 +19,7 @@ from ._common import (
     progress,
     split_names,
 )
+from ._options import OptionsOption, option_pairs, option_words
 from .convert import ConfigOption, LabeledDataOption, TrainingOption, UntrackedOption
 
 __all__ = ["metadata"]
@@ -47,6 +48,7 @@ def metadata(
     training: TrainingOption = False,
     labeled_data: LabeledDataOption = None,
     config: ConfigOption = None,
+    option: OptionsOption = None,
     output_format: Annotated[Literal["yaml", "json"], typer.Option("--format", "-f", help="yaml or json.")] = "yaml",
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -68,6 +70,7 @@ def metadata(
                 "training": training,
                 "labeled_data": labeled_data,
                 "config": config,
+                "source_options": option_pairs(option),
             }
             found = pose_metadata(input_file, **options)
         plain = to_plain(found)
@@ -102,8 +105,8 @@ _FLAGS = {
 def _convert_command(input_file: Path, options: dict[str, Any]) -> str:
     """Return the ``poseconv convert`` command that uses this metadata: the same input and options, quoted for a shell.
 
-    The metadata depends on them (a frame rate, the individuals kept, the training data), so the
-    file fits the conversion of the same input with the same options.
+    The metadata depends on them (a frame rate, the individuals kept, the training data, an
+    --option's metadata_key), so the file fits the conversion of the same input with the same options.
     """
     words = ["poseconv", "convert", str(input_file)]
     for name, flag in _FLAGS.items():
@@ -114,4 +117,5 @@ def _convert_command(input_file: Path, options: dict[str, Any]) -> str:
             words += [flag, ",".join(value)]
         elif value not in (None, False):
             words += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
+    words += option_words(options.get("source_options") or {})
     return shlex.join([*words, "-o", "out.nwb", "--metadata", "this.yaml"])
