@@ -12,10 +12,11 @@ records no frame rate:
   same file for images given otherwise, into the first image's folder unless ``output_dir`` says
   elsewhere: it is read the same way when every image is in the file's folder.
 
-poseconv reads the images as the frames of an image-sequence video, the folder, in the order of their
-names (as DeepLabCut 2 sorts them), each row's values on its image's frame; the images are linked
-when every one is here (as SLEAP's image sequences are); the times come from the user (``--fps``,
-``--timestamps``).
+poseconv reads the images as the frames of an image-sequence video, the folder, in the natural order of
+their names (digit runs compared as numbers: ``img2`` before ``img10``, as acquisition scripts number
+images without zero padding; zero-padded names keep DeepLabCut 2's sorted order), each row's values on
+its image's frame; the images are linked when every one is here (as SLEAP's image sequences are); the
+times come from the user (``--fps``, ``--timestamps``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ...model import VideoInfo
 from ...model.frame_tables import ArrayTable
 from .variants import IMAGE_SUFFIXES
 
-__all__ = ["in_image_order", "time_lapse_images", "time_lapse_video"]
+__all__ = ["image_order", "in_image_order", "time_lapse_images", "time_lapse_video"]
 
 # DeepLabCut 3's analyze_images names its output after the scorer (analyze_images.py, analyze_images).
 _IMAGE_PREDICTIONS = "image_predictions_"
@@ -68,16 +67,34 @@ def time_lapse_images(index: Any, path: Path | None = None) -> list[str] | None:
     return names if here else None
 
 
-def in_image_order(table: Any, path: Path) -> Any:
-    """Return a time-lapse ``table`` (a FrameTable) with its rows in the order of their image names.
+def image_order(names: list[str]) -> list[int]:
+    """Return the positions of ``names`` in natural order: digit runs compared as numbers.
 
-    DeepLabCut 3 writes the rows in ``iterdir`` order; the frames of the folder are its images by name.
-    Other tables, and those already in order, are returned as they are.
+    Each digit run is padded with zeros to the longest run before the names are compared as text, so
+    ``img2`` comes before ``img10`` and names zero-padded alike keep their sorted order (which is what
+    DeepLabCut 2 writes); names equal as numbers (``img01``, ``img1``) follow in text order.
+    """
+    width = max((len(run) for name in names for run in re.findall(r"\d+", name)), default=0)
+
+    def key(k: int) -> tuple[str, str]:
+        return re.sub(r"\d+", lambda run: run.group().zfill(width), names[k]), names[k]
+
+    return sorted(range(len(names)), key=key)
+
+
+def in_image_order(table: Any, path: Path) -> Any:
+    """Return a time-lapse ``table`` (a FrameTable) with its rows in the natural order of their image names.
+
+    DeepLabCut 3 writes the rows in ``iterdir`` order and DeepLabCut 2 in text order (``img10`` before
+    ``img2``); the frames of the folder are its images in the order they were numbered
+    (:func:`image_order`). Other tables, and those already in order, are returned as they are.
     """
     images = time_lapse_images(table.index, path)
-    if images is None or images == sorted(images):
+    if images is None:
         return table
-    order = np.argsort(np.array(images), kind="stable")
+    order = image_order(images)
+    if order == list(range(len(images))):
+        return table
     ordered = ArrayTable(table.read_frames(0, table.n_frames)[order])
     ordered.columns = table.columns
     ordered.index = [table.index[k] for k in order]

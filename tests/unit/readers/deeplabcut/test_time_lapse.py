@@ -7,6 +7,8 @@ the folder of the images.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -167,3 +169,42 @@ def test_deeplabcut_3_predictions_on_images_of_another_folder_are_still_refused(
     _dlc3_time_lapse(folder, [f"/data/imgs/{name}" for name in DLC3_ORDER])
     with pytest.raises(InvalidSourceFileError, match="predictions on separate images"):
         read_deeplabcut(folder / f"image_predictions_{DLC3_SCORER}.h5")
+
+
+# Images numbered without zero padding, as many acquisition scripts name them.
+UNPADDED = [f"img{k}.png" for k in range(1, 13)]
+
+
+@pytest.mark.parametrize("dlc3", [True, False], ids=["dlc3-iterdir", "dlc2-sorted"])
+def test_images_numbered_without_padding_are_frames_in_their_numbers_order(tmp_path, dlc3):
+    # Before, the rows were put in text order (img1, img10, img11, img12, img2, ...): with --timestamps or
+    # --fps each pose got another image's time. DeepLabCut 2 writes its rows in that text order
+    # (np.sort), DeepLabCut 3 in iterdir order: both are now the images in the order they were numbered.
+    folder = tmp_path / "session1"
+    folder.mkdir()
+    for name in UNPADDED:
+        Image.fromarray(np.zeros((24, 32), dtype="uint8")).save(folder / name)
+    rows = sorted(UNPADDED) if not dlc3 else [str(folder / name) for name in UNPADDED[::-1]]
+    levels = [[DLC3_SCORER], ["animal"]] if dlc3 else [[SCORER]]
+    names = ["scorer", "individuals"] if dlc3 else ["scorer"]
+    columns = pd.MultiIndex.from_product(
+        [*levels, ["nose"], ["x", "y", "likelihood"]], names=[*names, "bodyparts", "coords"]
+    )
+    number = [float(re.sub(r"\D", "", str(row).rsplit("/", 1)[-1])) for row in rows]  # x = y = the image's number
+    table = pd.DataFrame({columns[0]: number, columns[1]: number, columns[2]: 0.9}, index=rows)
+    path = folder / (f"image_predictions_{DLC3_SCORER}.h5" if dlc3 else f"session1{SCORER}.h5")
+    table.to_hdf(path, key="predictions" if dlc3 else "df_with_missing")
+    pose = read_deeplabcut(path)
+    (track,) = pose.tracks
+    np.testing.assert_array_equal(np.asarray(track.positions[:])[:, 0, 0], np.arange(1, 13))
+    assert pose.videos[track.video].image_files == tuple(folder / name for name in UNPADDED)
+    assert pose.notes["videos"]["session1"]["image_files"] == UNPADDED
+
+
+def test_image_order_is_natural_and_keeps_zero_padded_names_sorted():
+    from poseconv.readers.deeplabcut.time_lapse import image_order
+
+    names = ["img10.png", "img2.png", "img1.png", "img01.png"]
+    assert [names[k] for k in image_order(names)] == ["img01.png", "img1.png", "img2.png", "img10.png"]
+    padded = ["a-0010.png", "a0002.png", "a0010.png", "b0001.png", "a_0003.png"]
+    assert [padded[k] for k in image_order(padded)] == sorted(padded)
