@@ -1,4 +1,4 @@
-"""Which DeepLabCut model made a predictions file: engine, network, snapshot and detector.
+"""Which DeepLabCut model made a predictions file: engine, network, snapshot and detector; and whether it tracked.
 
 DeepLabCut 3.x (PyTorch engine) names its scorer
 ``DLC_<Net>_<Task><date>shuffle<N>_snapshot_<uid>`` and, for top-down models run
@@ -12,14 +12,23 @@ DeepLabCut 2.x (TensorFlow) names the scorer ``DLC_<net>_<Task><date>shuffle<N>_
 and stores ``frame_dimensions`` as ``(height, width)``. A ``pytorch_config.yaml`` left
 beside the predictions (copied from the model's ``train`` folder) says the same as the
 pickle's copy and is used when the pickle has none.
+
+A multi-animal file DeepLabCut 3 wrote before tracking (no tracker suffix in the name, not
+``stitch_tracklets``' key ``tracks``) holds each frame's detections in turn, unless the model has an
+identity head, which orders them by the identity it predicts (:func:`untracked_detections`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..safety.input_checks import UNREADABLE_FILE_ERRORS, is_hdf5
+from ..safety.safe_pickle import pandas_store_keys
+from .table import H5_SUFFIXES
 
 __all__ = [
     "MOVEMENT_NOTE",
@@ -28,6 +37,8 @@ __all__ = [
     "DeepLabCutModel",
     "describe_model",
     "frame_size_from_meta",
+    "untracked_detections",
+    "with_project_identity",
 ]
 
 #: The scorer movement's DeepLabCut writers (``save_poses.to_dlc_file``, ``to_dlc_style_df``) put in
@@ -87,6 +98,11 @@ class DeepLabCutModel:
     superanimal : str or None
         The model zoo's SuperAnimal dataset the models were trained on (``topviewmouse``), for
         predictions of a pretrained model rather than of a project's.
+    with_identity : bool or None
+        Whether the model has an identity head (``pytorch-config.metadata.with_identity``; the project's
+        ``identity: true``): DeepLabCut 3 then orders each frame's animals by the identity it predicts
+        (the ``AssignIndividualIdentities`` postprocessor), so an animal's columns are that animal's.
+        None when not recorded.
     """
 
     engine: str
@@ -96,6 +112,7 @@ class DeepLabCutModel:
     method: str | None = None
     detector: str | None = None
     superanimal: str | None = None
+    with_identity: bool | None = None
 
     def describe(self) -> str:
         """Return one sentence for the PoseEstimation description."""
@@ -112,6 +129,8 @@ class DeepLabCutModel:
             parts.append(f"{what} {self.snapshot}")
         if self.detector:
             parts.append(f"detector {self.detector}")
+        if self.with_identity:
+            parts.append("identity head: each frame's animals ordered by the identity it predicts")
         details = ", ".join(p for p in parts if p)
         return f"Model: {engine}" + (f" ({details})." if details else ".")
 
@@ -131,6 +150,13 @@ def _pytorch_config(meta: dict[str, Any] | None, path: Path) -> dict[str, Any]:
             return {}
         return loaded if isinstance(loaded, dict) else {}
     return {}
+
+
+def _with_identity(config: dict[str, Any]) -> bool | None:
+    """Return the model config's ``metadata.with_identity``, None when it is not recorded."""
+    metadata = config.get("metadata")
+    flag = metadata.get("with_identity") if isinstance(metadata, dict) else None
+    return flag if isinstance(flag, bool) else None
 
 
 def _detector(config: dict[str, Any], snapshot: str | None) -> str | None:
@@ -171,6 +197,7 @@ def describe_model(path: Path, scorer: str, meta: dict[str, Any] | None) -> Deep
             shuffle=int(match["shuffle"]) if match else None,
             method=_METHODS.get(str(method).lower(), str(method)) if method else None,
             detector=_detector(config, match["detector"] if match else None),
+            with_identity=_with_identity(config),
         )
     match = _TENSORFLOW_SCORER.match(scorer)
     if match:
@@ -208,3 +235,53 @@ def frame_size_from_meta(meta: dict[str, Any]) -> tuple[int, int] | None:
         return None
     first, second = int(dims[0]), int(dims[1])
     return (second, first) if isinstance(meta.get("pytorch-config"), dict) else (first, second)
+
+
+# Suffixes DeepLabCut's trackers give the files they write, before "filtered": ellipse, skeleton, box,
+# identity, and DeepLabCut 3's transformer and conditional top-down (CTD) tracking, whose model tracks
+# as it predicts (trackingutils.TRACK_METHODS).
+_TRACKED_STEM = re.compile(r"_(?:el|sk|bx|id|tr|ctd)(?:_?filtered)?$")
+
+
+def _is_tracked(path: Path) -> bool:
+    """Return True when DeepLabCut's tracking wrote ``path``: a tracker's suffix in its name, or its HDF5 key.
+
+    ``stitch_tracklets`` saves under the key ``tracks``, which a file renamed by a lab's pipeline keeps.
+    """
+    if _TRACKED_STEM.search(path.stem):
+        return True
+    try:
+        return path.suffix.lower() in H5_SUFFIXES and is_hdf5(path) and "/tracks" in pandas_store_keys(path)
+    except UNREADABLE_FILE_ERRORS:
+        # The table was read already: a store whose keys cannot be listed again is not known to be tracked.
+        return False
+
+
+def untracked_detections(path: Path, animals: list[str], model: DeepLabCutModel | None) -> str | None:
+    """Return why the animals of a multi-animal file are the k-th detections of each frame, not tracks; else None.
+
+    SuperAnimal video inference never tracks, and DeepLabCut 3 saves a multi-animal model's
+    predictions before tracking (``save_as_df``) under a name without a tracker's suffix, under the key
+    ``df_with_missing``; a model with an identity head orders the animals by their predicted identity.
+    """
+    if len(animals) < 2:
+        return None
+    if "_superanimal_" in path.name:
+        who = "SuperAnimal video inference does not track animals"
+    elif model is not None and model.engine == "pytorch" and not model.with_identity and not _is_tracked(path):
+        who = "DeepLabCut 3 wrote these predictions before tracking (no tracker suffix such as _el in the name)"
+    else:
+        return None
+    return (
+        f"{who}: '{animals[0]}', '{animals[1]}', ... are the first, second, ... detection of each frame and do "
+        "NOT follow one animal over time. Track them in DeepLabCut (the tracked _el.h5) to convert animals."
+    )
+
+
+def with_project_identity(model: DeepLabCutModel | None, config: dict[str, Any] | None) -> DeepLabCutModel | None:
+    """Return ``model`` with the project's ``identity: true`` when its own config does not say (no _meta.pickle)."""
+    if model is None or model.engine != "pytorch" or model.superanimal or model.with_identity is not None:
+        return model
+    if config and config.get("identity") is True:
+        return dataclasses.replace(model, with_identity=True)
+    return model

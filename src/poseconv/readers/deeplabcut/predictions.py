@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +34,14 @@ from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
 from ..side_files import given_or_found, side_folders
 from .live import live_video_stem, recorded_timing
 from .live_flat import flat_bodyparts, h5_flat_bodyparts, open_live_flat
-from .model_info import WRITER_NOTES, DeepLabCutModel, describe_model, frame_size_from_meta
+from .model_info import (
+    WRITER_NOTES,
+    DeepLabCutModel,
+    describe_model,
+    frame_size_from_meta,
+    untracked_detections,
+    with_project_identity,
+)
 from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, predictions_skeletons
 from .table import (
     ANIMAL_SKELETON_NAME,
@@ -204,32 +210,6 @@ def _load_meta(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidSourceFileError(f"{path}: expected a 'data' mapping in the DeepLabCut metadata.")
     return data
-
-
-# Suffixes DeepLabCut's trackers give the files they write, before "filtered": ellipse, skeleton, box,
-# identity, and DeepLabCut 3's transformer and conditional top-down (CTD) tracking, whose model tracks
-# as it predicts (trackingutils.TRACK_METHODS).
-_TRACKED_STEM = re.compile(r"_(?:el|sk|bx|id|tr|ctd)(?:_?filtered)?$")
-
-
-def _untracked_detections(path: Path, animals: list[str], model: DeepLabCutModel | None) -> str | None:
-    """Return why the animals of a multi-animal file are the k-th detections of each frame, not tracks; else None.
-
-    SuperAnimal video inference never tracks, and DeepLabCut 3 saves a multi-animal model's
-    predictions before tracking (``save_as_df``) under a name without a tracker's suffix.
-    """
-    if len(animals) < 2:
-        return None
-    if "_superanimal_" in path.name:
-        who = "SuperAnimal video inference does not track animals"
-    elif model is not None and model.engine == "pytorch" and not _TRACKED_STEM.search(path.stem):
-        who = "DeepLabCut 3 wrote these predictions before tracking (no tracker suffix such as _el in the name)"
-    else:
-        return None
-    return (
-        f"{who}: '{animals[0]}', '{animals[1]}', ... are the first, second, ... detection of each frame and do "
-        "NOT follow one animal over time. Track them in DeepLabCut (the tracked _el.h5) to convert animals."
-    )
 
 
 def _producer(frame: FrameTable, scorer: str, model: DeepLabCutModel | None) -> tuple[str, str | None]:
@@ -454,13 +434,13 @@ def read_deeplabcut(
         "n_rows": int(len(frame_numbers)),
         **(lapse[1] if lapse else {}),
     }
-    model = describe_model(path, scorer, side.meta)
+    model = with_project_identity(describe_model(path, scorer, side.meta), side.config)
     software, model_note = _producer(frame, scorer, model)
     # Every container's description ends with the "model" note: the config's edges no skeleton holds are said there.
     model_note = " ".join(filter(None, (model_note, edges_note)))
     if model_note:
         notes["model"] = model_note
-    untracked = _untracked_detections(path, individuals[0], model)
+    untracked = untracked_detections(path, individuals[0], model)
     if untracked is not None:
         # Not "untracked", SLEAP's reader's policy note. The note is about the animals, not the unique
         # bodyparts' track.

@@ -179,3 +179,83 @@ def test_untracked_multi_animal_predictions_say_their_columns_are_not_animals(tm
 def test_model_zoo_predictions_name_the_superanimal_models(tmp_path, scorer, said):
     # The model zoo's video inference names its scorer after the dataset, the pose model and the detector.
     assert describe_model(tmp_path / f"vid_{scorer}.h5", scorer, None).describe() == said
+
+
+UNTRACKED_SCORER = "DLC_DlcrnetStride16Ms5_identDec3shuffle1_snapshot_best-200"
+# A DeepLabCut 3 multi-animal project (config.yaml), with or without identity.
+IDENTITY_PROJECT = {
+    "Task": "ident",
+    "multianimalproject": True,
+    "individuals": ["mus1", "mus2"],
+    "multianimalbodyparts": ["snout", "tail"],
+    "uniquebodyparts": [],
+    "bodyparts": "MULTI!",
+    "skeleton": [],
+}
+
+
+def _multi_animal(path, key="df_with_missing"):
+    """A multi-animal table as analyze_videos(save_as_df=True) writes it, or under stitch_tracklets' key."""
+    positions = {(animal, part): np.ones((3, 2)) for animal in ("mus1", "mus2") for part in ("snout", "tail")}
+    likelihood = {key: np.full(3, 0.5) for key in positions}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_dlc_file(path, positions, likelihood=likelihood, scorer=UNTRACKED_SCORER)
+    if key != "df_with_missing":
+        import pandas as pd
+
+        frame = pd.read_hdf(path)
+        frame.to_hdf(path, key=key, format="table", mode="w")
+    return path
+
+
+def _model_config(with_identity):
+    metadata = {"bodyparts": ["snout", "tail"], "individuals": ["mus1", "mus2"], "with_identity": with_identity}
+    return {"net_type": "dlcrnet_stride16_ms5", "method": "bu", "metadata": metadata}
+
+
+def _read_saying(path):
+    import warnings
+
+    from poseconv.errors import PoseconvWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PoseconvWarning)
+        pose = read_deeplabcut(path)
+    said = [str(w.message) for w in caught if "NOT follow one animal" in str(w.message)]
+    containers = default_pose_metadata(pose)["Pose"]["PoseEstimations"]
+    return pose, said, containers["PoseEstimation_mus1"]["description"]
+
+
+@pytest.mark.parametrize("where", ["meta", "pytorch_config", "project"])
+def test_a_model_with_an_identity_head_orders_its_animals_by_identity(tmp_path, where):
+    # DeepLabCut 3 orders each frame's animals by the identity head's prediction (AssignIndividualIdentities):
+    # before, the file was said to be untracked detections, in every container's description.
+    project = tmp_path / "ident-me-2025-12-03"
+    path = _multi_animal(project / "videos" / f"mouse{UNTRACKED_SCORER}.h5")
+    if where == "meta":
+        _write_meta(path, UNTRACKED_SCORER, _model_config(True))
+    elif where == "pytorch_config":
+        (path.parent / "pytorch_config.yaml").write_text(yaml.safe_dump(_model_config(True)))
+    (project / "config.yaml").write_text(yaml.safe_dump({**IDENTITY_PROJECT, "identity": where == "project"}))
+    pose, said, description = _read_saying(path)
+    assert not said and "untracked_detections" not in pose.notes and "do NOT follow" not in description
+    assert "identity head: each frame's animals ordered by the identity it predicts" in description
+
+
+def test_a_model_without_identity_in_a_project_with_identity_stays_untracked(tmp_path):
+    # The model's own config wins over the project's: a model trained without the identity head.
+    project = tmp_path / "ident-me-2025-12-03"
+    path = _multi_animal(project / "videos" / f"mouse{UNTRACKED_SCORER}.h5")
+    _write_meta(path, UNTRACKED_SCORER, _model_config(False))
+    (project / "config.yaml").write_text(yaml.safe_dump({**IDENTITY_PROJECT, "identity": True}))
+    _pose, said, description = _read_saying(path)
+    assert said and "do NOT follow one animal over time" in description and "identity head" not in description
+
+
+@pytest.mark.parametrize(("key", "untracked"), [("tracks", False), ("df_with_missing", True)])
+def test_a_renamed_stitched_file_is_tracked_by_its_key(tmp_path, key, untracked):
+    # stitch_tracklets saves under the key 'tracks'; a lab's pipeline renames the _el.h5 (sub-01_ses-01_pose.h5).
+    # Before, the name alone decided, and a stitched file was said to be untracked detections.
+    path = _multi_animal(tmp_path / "sub-01_ses-01_pose.h5", key=key)
+    _pose, said, description = _read_saying(path)
+    assert bool(said) is untracked and ("do NOT follow" in description) is untracked
