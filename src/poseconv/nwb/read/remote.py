@@ -6,7 +6,8 @@ through fsspec's HTTP filesystem (aiohttp underneath): an HDF5 file as a file ob
 reads from, through a block cache (:class:`~poseconv.nwb.read.http_cache.RunBlockCache`), so opening a file reads its
 metadata and a series read fetches the chunks of that series only;
 a Zarr store (a URL ending in ``.zarr``, or any URL that is not an HDF5 file) as a key-value
-store whose consolidated metadata (``.zmetadata``) is read once, then one request per chunk.
+store whose consolidated metadata (``.zmetadata``) is read once, then its chunks in concurrent batches
+(:mod:`~poseconv.nwb.read.zarr_readahead`).
 The redirect of an API URL is followed once, when the file is opened, not at every read.
 
 ``s3://bucket/key`` URLs are read over HTTPS from the bucket's public endpoint

@@ -19,12 +19,16 @@ from zarr.storage import FSStore
 from ...errors import InvalidSourceFileError
 from .http_retry import read_with_retries, retried_status
 from .zarr_groups import ZarrGroup, open_zarr
+from .zarr_readahead import ReadAhead
 
 __all__ = ["RetryingStore", "open_zarr_url"]
 
 # zarr's metadata keys (zarr.storage: group_meta_key, array_meta_key, attrs_key); small, and read again by
 # every membership test of an unconsolidated store, so kept once read.
 _METADATA_KEYS = (".zgroup", ".zarray", ".zattrs")
+
+# The consolidated metadata (zarr.convenience.consolidate_metadata), which names every array of the store.
+_CONSOLIDATED_KEY = ".zmetadata"
 
 
 class RetryingStore(FSStore):
@@ -45,6 +49,7 @@ class RetryingStore(FSStore):
         super().__init__(target.rstrip("/"), fs=fs, mode="r", exceptions=(KeyError,))
         self.url = url.rstrip("/")
         self._metadata: dict[str, bytes] = {}
+        self._ahead = ReadAhead()
 
     def _read(self, key: str, read: Any) -> Any:
         return read_with_retries(f"{self.url}/{key}", read, thing="store")
@@ -52,15 +57,49 @@ class RetryingStore(FSStore):
     def __getitem__(self, key: str) -> bytes:
         if key in self._metadata:
             return self._metadata[key]
-        value = self._read(key, lambda: FSStore.__getitem__(self, key))
-        if key.rsplit("/", 1)[-1] in _METADATA_KEYS:
-            self._metadata[key] = value
-        return value
+        if key.rsplit("/", 1)[-1] in (*_METADATA_KEYS, _CONSOLIDATED_KEY):
+            value = self._read(key, lambda: FSStore.__getitem__(self, key))
+            if key == _CONSOLIDATED_KEY:
+                self._ahead.plan(value)
+            else:
+                self._metadata[key] = value
+            return value
+        found = self.getitems([key], contexts={})
+        if key not in found:
+            raise KeyError(key)
+        return found[key]
 
     def getitems(self, keys: Sequence[str], *, contexts: Mapping[str, Any]) -> Mapping[str, Any]:
-        """Read the chunks ``keys`` concurrently (as FSStore does); the batch is tried again when a read failed."""
-        first = keys[0] if keys else ""
-        return self._read(first, lambda: FSStore.getitems(self, keys, contexts=contexts))
+        """Read the chunks ``keys`` with those planned after them (:class:`ReadAhead`), concurrently as FSStore does.
+
+        A key whose read failed is read again; a key that is not there (HTTP 404) is left out, and zarr reads
+        the array's fill value for it.
+        """
+        return self._ahead.read(keys, self._fetch)
+
+    def _fetch(self, batch: list[str]) -> dict[str, bytes]:
+        """Read ``batch`` concurrently; a key whose read failed is read again (the others are not), then said."""
+        found: dict[str, bytes] = {}
+        pending = list(batch)
+
+        def once() -> dict[str, bytes]:
+            # fsspec's mapper turns a missing key (HTTP 404) into a KeyError instance; any other failure stays.
+            results = self.map.getitems(pending, on_error="return")
+            failed = []
+            for key in pending:
+                value = results.get(key, KeyError(key))
+                if isinstance(value, KeyError):
+                    continue
+                if isinstance(value, BaseException):
+                    failed.append((key, value))
+                else:
+                    found[key] = value
+            pending[:] = [key for key, _ in failed]
+            if failed:
+                raise failed[0][1]
+            return found
+
+        return self._read(pending[0], once)
 
     def __contains__(self, key: object) -> bool:
         # FSStore asks fsspec's exists(), which answers False for a failed request (HTTP 500, a dropped

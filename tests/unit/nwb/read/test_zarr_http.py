@@ -77,3 +77,34 @@ def test_a_chunk_whose_connection_was_reset_is_read_again_not_read_as_missing(mo
     with pytest.raises(KeyError):
         store["x/1.0"]  # A chunk that is not there is still missing (zarr reads the fill value for it).
     assert "x/0.0" in store and "x/9.9" not in store
+
+
+def test_a_store_is_read_in_concurrent_batches_not_one_request_at_a_time(small_nwb, tmp_path):
+    # Every series of an NWB Zarr store is a few one-chunk arrays (data, confidence, starting_time, unit, ...): read
+    # one request after another, a file of 27 tracks x 24 nodes made 2,248 requests, each waiting for the server.
+    import time
+
+    from tests.fixtures.http_server import RangeServer, range_handler, serving
+
+    state = RangeServer(root=tmp_path.resolve(), port=0)
+    shutil.copytree(small_nwb["s.nwb.zarr"], tmp_path / "s.nwb.zarr")
+    in_flight, most = [0], [0]
+    lock = threading.Lock()
+
+    class Slow(range_handler(state)):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            with lock:
+                in_flight[0] += 1
+                most[0] = max(most[0], in_flight[0])
+            time.sleep(0.05)  # A server's latency, during which other reads can be under way.
+            try:
+                super().do_GET()
+            finally:
+                with lock:
+                    in_flight[0] -= 1
+
+    with serving(state, Slow):
+        remote = read_nwb(state.url("s.nwb.zarr"))
+        chunk_reads = [r for r in state.requests if "/.z" not in r]
+    assert_same_poses(remote, read_nwb(small_nwb["s.nwb.zarr"]))
+    assert most[0] > 10 and len(chunk_reads) > 20
