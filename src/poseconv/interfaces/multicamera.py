@@ -115,16 +115,16 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
                 path = self._video_file_paths.get(key, info.path)
                 if path is None:
                     continue
+                # A view read from its own file (Lightning Pose: one CSV per view) is named by that file.
+                where = f"{view.source_name} (video '{key}')"
                 probe = (
                     probe_video(path)
                     if key in self._video_file_paths
-                    else probe_found_video(path, f"{data.source_name} (video '{key}')", stacklevel=user_stacklevel())
+                    else probe_found_video(path, where, stacklevel=user_stacklevel())
                 )
                 if probe is None:
                     continue
-                timing.check_video_length(
-                    f"{data.source_name} (video '{key}')", view.n_frames(key), probe, stacklevel=user_stacklevel()
-                )
+                timing.check_video_length(where, view.n_frames(key), probe, stacklevel=user_stacklevel())
                 if probe.timing() is not None:
                     found[camera] = (probe.timing(), probe.path.name)
                 break

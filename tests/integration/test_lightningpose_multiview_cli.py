@@ -1,0 +1,84 @@
+"""``poseconv convert --source lp-multiview``: options given per view file, and the messages naming a view's file.
+
+The session is small and written here: two views' CSVs as Lightning Pose's multi-view prediction writes them
+(scorer ``heatmap_multiview_tracker``, three header rows), the top view 10 frames and the bot view 8, and one
+20-frame video at 20 fps standing for each view's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+import pandas as pd
+import pytest
+from pynwb import NWBHDF5IO
+
+from tests.fixtures.cli import poseconv_in_process
+
+START = "2024-05-01T10:30:00+02:00"
+KEYPOINTS = ("paw_l", "paw_r", "nose")
+FRAMES = {"top": 10, "bot": 8}
+
+
+def _write_video(path: Path, n_frames: int = 20, rate: int = 20) -> Path:
+    """Write a small gray MPEG-4 video of ``n_frames`` frames at ``rate`` fps."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=rate)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 128, "uint8"), format="rgb24")
+        for _ in range(n_frames):
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+@pytest.fixture
+def session(tmp_path) -> dict[str, Path]:
+    """Each view's predictions (``video_preds/s1_<view>.csv``) and, under ``"video"``, a 20-frame video."""
+    preds = tmp_path / "video_preds"
+    preds.mkdir()
+    rng = np.random.default_rng(7)
+    columns = pd.MultiIndex.from_product(
+        [["heatmap_multiview_tracker"], KEYPOINTS, ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    files: dict[str, Path] = {}
+    for view, n_frames in FRAMES.items():
+        values = rng.uniform(0, 500, (n_frames, 3 * len(KEYPOINTS)))
+        values[:, 2::3] = rng.uniform(0, 1, (n_frames, len(KEYPOINTS)))
+        files[view] = preds / f"s1_{view}.csv"
+        pd.DataFrame(values, columns=columns).to_csv(files[view])
+    files["video"] = _write_video(tmp_path / "clip.mp4")
+    return files
+
+
+def _convert(session: dict[str, Path], out: Path, *options: object, views=("top", "bot")):
+    inputs = [session[view] for view in views]
+    return poseconv_in_process(
+        "convert", *inputs, "--source", "lp-multiview", "--session-start-time", START, "-o", out, *options
+    )
+
+
+def _view_times(path: Path) -> dict[str, np.ndarray]:
+    """The frame times of each view's series in the NWB file, by view (camera) name."""
+    with NWBHDF5IO(path, "r") as io:
+        nwbfile = io.read()
+        found = {}
+        for pose in nwbfile.processing["behavior"]["MultiCameraPoseEstimation"].pose_estimations.values():
+            series = next(iter(pose.pose_estimation_series.values()))
+            found[pose.devices[0].name] = np.asarray(series.get_timestamps())
+        return found
+
+
+def test_each_views_video_warning_names_that_views_file(tmp_path, session):
+    # Each view's poses (10 and 8 frames) are shorter than its 20-frame video: the warning about a view
+    # named the first view's CSV for every view.
+    video = session["video"]
+    result = _convert(session, tmp_path / "s1.nwb", "--video", video, "--video", video)
+    assert result.returncode == 0, result.stderr
+    for view in FRAMES:
+        (warning,) = [line for line in result.stderr.splitlines() if f"(video 's1_{view}')" in line]
+        assert warning.startswith(f"poseconv: warning: s1_{view}.csv (video 's1_{view}') has poses for"), warning
