@@ -37,6 +37,7 @@ __all__ = [
     "DeepLabCutModel",
     "describe_model",
     "frame_size_from_meta",
+    "is_tracked",
     "untracked_detections",
     "with_project_identity",
 ]
@@ -243,7 +244,7 @@ def frame_size_from_meta(meta: dict[str, Any]) -> tuple[int, int] | None:
 _TRACKED_STEM = re.compile(r"_(?:el|sk|bx|id|tr|ctd)(?:_?filtered)?$")
 
 
-def _is_tracked(path: Path) -> bool:
+def is_tracked(path: Path) -> bool:
     """Return True when DeepLabCut's tracking wrote ``path``: a tracker's suffix in its name, or its HDF5 key.
 
     ``stitch_tracklets`` saves under the key ``tracks``, which a file renamed by a lab's pipeline keeps.
@@ -268,7 +269,7 @@ def untracked_detections(path: Path, animals: list[str], model: DeepLabCutModel 
         return None
     if "_superanimal_" in path.name:
         who = "SuperAnimal video inference does not track animals"
-    elif model is not None and model.engine == "pytorch" and not model.with_identity and not _is_tracked(path):
+    elif model is not None and model.engine == "pytorch" and not model.with_identity and not is_tracked(path):
         who = "DeepLabCut 3 wrote these predictions before tracking (no tracker suffix such as _el in the name)"
     else:
         return None

@@ -25,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import InvalidSourceFileError, PoseconvWarning
+from ...errors import InvalidSourceFileError, PoseconvError, PoseconvWarning
 from ...model import PoseData, PoseTrack, VideoInfo
 from ...model.frame_tables import FrameTable
 from ...model.frames import ColumnView
+from ...video import probe_video
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5, reads_source
 from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
 from ..side_files import given_or_found, side_folders
@@ -39,6 +40,7 @@ from .model_info import (
     DeepLabCutModel,
     describe_model,
     frame_size_from_meta,
+    is_tracked,
     untracked_detections,
     with_project_identity,
 )
@@ -317,6 +319,35 @@ def _warn_beyond_video(frame: FrameTable, path: Path, video: VideoInfo, side: _S
         )
 
 
+def _fit_to_video(
+    frame: FrameTable, frame_numbers: Any, path: Path, video: VideoInfo, side: _SideFiles, *, tracks: bool
+) -> str | None:
+    """Check the frames against the video's; extend a tracked file's to the video's end, saying so; else None.
+
+    DeepLabCut's ``stitch_tracklets`` writes no rows after the last frame with a track (``format_df``
+    reindexes up to it), so a tracked file (``tracks``: multi-animal, not a time lapse) routinely ends
+    before its video: the frames after it have no pose, as those before its first row have none. The
+    video's frame count is the ``_meta.pickle``'s, else that of the video found beside the file.
+    """
+    _warn_beyond_video(frame, path, video, side)
+    if not tracks or not is_tracked(path):
+        return None
+    n_video, counted = video.n_frames, side.meta_path.name if side.meta_path else None
+    if n_video is None and video.path is not None:
+        try:
+            n_video, counted = probe_video(video.path).n_frames, video.path.name
+        except PoseconvError:
+            return None  # the conversion probes it again, and says why it cannot be read
+    last = frame.n_frames - 1
+    if n_video is None or n_video <= frame.n_frames:
+        return None
+    frame.set_frames(np.asarray(frame_numbers), n_video)
+    return (
+        f"DeepLabCut's tracking wrote no rows after frame {last}, the last with a tracked animal; the video has "
+        f"{n_video} frames ({counted}), so frames {last + 1} to {n_video - 1} have no pose (NaN)."
+    )
+
+
 def _tracks(
     frame: FrameTable,
     scorer: str,
@@ -424,7 +455,7 @@ def read_deeplabcut(
     skeletons, edges_note = predictions_skeletons(side.config, side.config_path, individuals[1:], path)
     lapse = time_lapse_video(path, frame.index)
     video, fps = (lapse[0], None) if lapse else _video(path, scorer, side, find_side_files)
-    _warn_beyond_video(frame, path, video, side)
+    to_video_end = _fit_to_video(frame, frame_numbers, path, video, side, tracks=multi_animal and not lapse)
     tracks = _tracks(frame, scorer, coords, individuals, multi_animal=multi_animal, video_key=video.key)
     timing = recorded_timing(getattr(frame, "clock_columns", None), path, video.key, fps, side.meta_path)
     notes: dict[str, Any] = {
@@ -437,7 +468,7 @@ def read_deeplabcut(
     model = with_project_identity(describe_model(path, scorer, side.meta), side.config)
     software, model_note = _producer(frame, scorer, model)
     # Every container's description ends with the "model" note: the config's edges no skeleton holds are said there.
-    model_note = " ".join(filter(None, (model_note, edges_note)))
+    model_note = " ".join(filter(None, (model_note, edges_note, to_video_end)))
     if model_note:
         notes["model"] = model_note
     untracked = untracked_detections(path, individuals[0], model)

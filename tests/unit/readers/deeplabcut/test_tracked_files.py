@@ -1,0 +1,120 @@
+"""DeepLabCut's tracked multi-animal files (stitch_tracklets' ``_el.h5``), which end at the last tracked frame.
+
+Written as DeepLabCut 3.0.1's ``refine_training_dataset/stitch.py`` writes them: ``format_df`` reindexes the
+tracklets to ``range(last_frame + 1)`` (NaN rows before the first track), ``write_tracks`` saves them under the
+key ``tracks`` as ``<video><scorer>_el.h5``, beside analyze_videos' ``<video><scorer>_meta.pickle``.
+"""
+
+from __future__ import annotations
+
+import fractions
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from poseconv.readers.deeplabcut import read_deeplabcut
+
+SCORER = "DLC_HrnetW32_multiDec3shuffle1_snapshot_best-200"
+VIDEO_FRAMES = 12
+
+
+def _write_video(path, n_frames=VIDEO_FRAMES):
+    import av
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=fractions.Fraction(30))
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for _ in range(n_frames):
+            image = av.VideoFrame.from_ndarray(np.zeros((48, 64, 3), np.uint8), format="rgb24")
+            for packet in stream.encode(image):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def _write_tracks(folder, *, name=f"m{SCORER}_el.h5", key="tracks", meta_frames=None):
+    """Tracks on frames 2 to 8 of the video: rows 0 to 8, the first two NaN."""
+    columns = pd.MultiIndex.from_product(
+        [[SCORER], ["mus1", "mus2"], ["snout", "tail"], ["x", "y", "likelihood"]],
+        names=["scorer", "individuals", "bodyparts", "coords"],
+    )
+    values = np.random.default_rng(1).uniform(0, 1, (7, len(columns)))
+    values[:, columns.get_level_values("coords") != "likelihood"] *= 40
+    table = pd.DataFrame(values, columns=columns, index=range(2, 9)).reindex(range(9))
+    path = folder / name
+    table.to_hdf(path, key=key, format="table", mode="w")
+    if meta_frames is not None:
+        # analyze_videos' _generate_metadata: nframes is the analysed video's frame count.
+        data = {"Scorer": SCORER, "fps": 30.0, "nframes": meta_frames, "frame_dimensions": (64, 48)}
+        with (folder / f"m{SCORER}_meta.pickle").open("wb") as handle:
+            pickle.dump({"data": data}, handle)
+    return path, table
+
+
+def _positions(pose, animal):
+    (track,) = [track for track in pose.tracks if track.name == animal]
+    return np.asarray(track.positions[:])
+
+
+@pytest.mark.parametrize("counted_by", ["meta", "video"])
+def test_a_tracked_file_that_ends_before_its_video_covers_the_video(tmp_path, counted_by):
+    # Before, the poses stopped at the last tracked frame (9 of 12): the conversion warned that they were
+    # "taken to be its first 9 frames" and poseconv validate flagged the file it wrote.
+    path, table = _write_tracks(tmp_path, meta_frames=VIDEO_FRAMES if counted_by == "meta" else None)
+    if counted_by == "video":
+        _write_video(tmp_path / "m.mp4")
+    pose = read_deeplabcut(path)
+    positions = _positions(pose, "mus2")
+    assert positions.shape == (VIDEO_FRAMES, 2, 2)
+    expected = table.xs("mus2", axis=1, level="individuals").xs("x", axis=1, level="coords").to_numpy()
+    np.testing.assert_array_equal(positions[:9, :, 0], expected)
+    assert np.isnan(positions[9:]).all()
+    said = "m.mp4" if counted_by == "video" else f"m{SCORER}_meta.pickle"
+    assert (
+        f"DeepLabCut's tracking wrote no rows after frame 8, the last with a tracked animal; the video has 12 frames "
+        f"({said}), so frames 9 to 11 have no pose (NaN)." in pose.notes["model"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "covered"),
+    [
+        ("sub-01_ses-01_pose.h5", "tracks", True),  # stitched, renamed by a pipeline: its key says so
+        (f"m{SCORER}.h5", "df_with_missing", False),  # before tracking: analyze_videos writes every frame
+    ],
+)
+@pytest.mark.filterwarnings("ignore:.*before tracking")
+def test_only_tracked_files_are_extended(tmp_path, name, key, covered):
+    path, _ = _write_tracks(tmp_path, name=name, key=key, meta_frames=VIDEO_FRAMES)
+    if not name.startswith("m"):
+        (tmp_path / f"m{SCORER}_meta.pickle").rename(tmp_path / "sub-01_ses-01_pose_meta.pickle")
+        _write_video(tmp_path / "sub-01_ses-01_pose.mp4")
+    pose = read_deeplabcut(path)
+    assert _positions(pose, "mus1").shape[0] == (VIDEO_FRAMES if covered else 9)
+
+
+def test_a_tracked_file_as_long_as_its_video_is_unchanged(tmp_path):
+    path, _ = _write_tracks(tmp_path, meta_frames=9)
+    pose = read_deeplabcut(path)
+    assert _positions(pose, "mus1").shape[0] == 9 and "tracking wrote no rows" not in pose.notes.get("model", "")
+
+
+def test_the_conversion_of_a_short_tracked_file_passes_poseconvs_own_validation(tmp_path):
+    import warnings
+
+    from poseconv.errors import PoseconvWarning
+    from poseconv.validation import check_pose_file
+    from tests.fixtures.cli import poseconv_in_process
+
+    path, _ = _write_tracks(tmp_path)
+    _write_video(tmp_path / "m.mp4")
+    out = tmp_path / "m.nwb"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PoseconvWarning)
+        result = poseconv_in_process("convert", path, "-o", out, "--session-start-time", "2025-12-03T10:00:00+00:00")
+    assert result.returncode == 0, result.stderr
+    assert "first 9 frames" not in result.stderr
+    assert [problem.check for problem in check_pose_file(out)] == []
