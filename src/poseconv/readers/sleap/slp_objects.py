@@ -19,6 +19,11 @@ read here too (:mod:`.session` needs the ``Labels``). The rules are the same:
   single-animal project) they are the same animal. Anything else has no identity
   to split by and is an error, unless ``untracked="by_order"``. The array path
   applies the same rules to the tables (:mod:`.slp_untracked`).
+* A frame listed in two ``LabeledFrame`` entries (sleap-io's ``Labels.append`` and
+  ``extend`` save them so, for example the user instance in one entry and the
+  predictions in another) is one frame: its entries are merged first, as SLEAP's
+  ``LabeledFrame.merge_frames`` does (:func:`merged_frames`), so the rules above
+  apply across them.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from .common import (
     video_frames,
 )
 
-__all__ = ["LEGACY_SHIFT_NOTE", "load_labels", "object_tracks"]
+__all__ = ["LEGACY_SHIFT_NOTE", "load_labels", "merged_frames", "object_tracks"]
 
 
 def _untracked_for_frame(
@@ -73,20 +78,60 @@ def _untracked_for_frame(
     return user + [inst for inst in predicted if id(inst) not in corrected], replaced
 
 
-def _is_single_animal(lfs: list[Any]) -> bool:
+def _is_single_animal(frames: list[tuple[int, list[Any]]]) -> bool:
     """Whether no frame holds more than one user and one predicted untracked instance."""
     from sleap_io import PredictedInstance
 
-    for lf in lfs:
-        loose = [inst for inst in lf.instances if inst.track is None]
+    for _, instances in frames:
+        loose = [inst for inst in instances if inst.track is None]
         n_predicted = sum(isinstance(inst, PredictedInstance) for inst in loose)
         if n_predicted > 1 or len(loose) - n_predicted > 1:
             return False
     return True
 
 
+def _same_instance(a: Any, b: Any) -> bool:
+    """Whether two instances of one frame are the same, by SLEAP's ``Instance.matches``.
+
+    The same type (user or predicted), skeleton and track (sleap-io makes one object per entry of the
+    file's lists; SLEAP compares them by value), and the same points: SLEAP compares the points that
+    have coordinates (``x``, ``y``, ``visible``, ``complete`` and a prediction's ``score``), so a NaN
+    score never matches.
+    """
+    if type(a) is not type(b) or a.skeleton is not b.skeleton or a.track is not b.track:
+        return False
+    points_a, points_b = a.points, b.points
+    set_a = ~np.isnan(points_a["xy"]).any(axis=1)
+    if not np.array_equal(set_a, ~np.isnan(points_b["xy"]).any(axis=1)):
+        return False
+    fields = ["xy", "visible", "complete"] + (["score"] if "score" in (points_a.dtype.names or ()) else [])
+    return all(np.array_equal(points_a[name][set_a], points_b[name][set_a]) for name in fields)
+
+
+def merged_frames(lfs: list[Any]) -> list[tuple[int, list[Any]]]:
+    """Return each frame index of one video's labeled frames once, with the instances of every entry listing it.
+
+    As SLEAP's ``LabeledFrame.merge_frames`` (``Labels.merge_matching_frames``): the instances of a later
+    entry follow those of the first entry of the frame, in file order, except an instance that
+    :func:`_same_instance` finds already there (a repeat, dropped). A user instance and the prediction
+    it replaced are then in one frame, whichever entry came first, and ``from_predicted`` links
+    (instance ids of the whole file) hold across entries.
+    """
+    merged: dict[int, list[Any]] = {}
+    for lf in lfs:
+        frame = int(lf.frame_idx)
+        if frame not in merged:
+            merged[frame] = list(lf.instances)
+            continue
+        instances = merged[frame]
+        for inst in lf.instances:
+            if not any(_same_instance(inst, kept) for kept in instances):
+                instances.append(inst)
+    return list(merged.items())
+
+
 def _tracked_for_frame(
-    lf: Any, track_index: dict[int, int], *, predicted_only: bool
+    instances: list[Any], track_index: dict[int, int], *, predicted_only: bool
 ) -> tuple[dict[tuple[int, int], Any], set[tuple[int, int]], dict[tuple[int, int], Any]]:
     """Return the instance of each track in a frame (a user instance wins), tracks seen twice, replaced predictions.
 
@@ -99,7 +144,7 @@ def _tracked_for_frame(
     seen_predicted: set[tuple[int, int]] = set()
     seen_user: set[tuple[int, int]] = set()
     repeated: set[tuple[int, int]] = set()
-    for inst in lf.instances:
+    for inst in instances:
         track = track_index.get(id(inst.track)) if inst.track is not None else None
         if track is None:
             continue
@@ -154,22 +199,21 @@ def _collect_rows(
     last_frame: dict[int, int] = {}
     repeated: dict[tuple[int, int], list[int]] = {}
     for v in selected:
-        lfs = frames_by_video[v]
-        if lfs:
-            first = min(int(lf.frame_idx) for lf in lfs)
+        frames = merged_frames(frames_by_video[v])
+        if frames:
+            first = min(frame for frame, _ in frames)
             if first < 0:
                 raise InvalidSourceFileError(
                     f"{path}: a labeled frame of video {keys[v]!r} has the negative frame index {first}; "
                     "the file is damaged. Re-save it with SLEAP."
                 )
-            last_frame[v] = max(int(lf.frame_idx) for lf in lfs)
+            last_frame[v] = max(frame for frame, _ in frames)
             where = f"labeled frames of video {keys[v]!r}"
-            check_frame_count(path, last_frame[v] + 1, len(lfs), what=where, hint=SPARSE_LABELS_HINT)
-        single_animal = _is_single_animal(lfs)
+            check_frame_count(path, last_frame[v] + 1, len(frames), what=where, hint=SPARSE_LABELS_HINT)
+        single_animal = _is_single_animal(frames)
         crowded: list[int] = []
-        for lf in lfs:
-            frame = int(lf.frame_idx)
-            chosen, twice, replaced = _tracked_for_frame(lf, track_index, predicted_only=predicted_only)
+        for frame, instances in frames:
+            chosen, twice, replaced = _tracked_for_frame(instances, track_index, predicted_only=predicted_only)
             for t, _ in twice:
                 repeated.setdefault((v, t), []).append(frame)
             for (t, _), inst in chosen.items():
@@ -177,7 +221,7 @@ def _collect_rows(
             for (t, _), inst in replaced.items():
                 _add_rows(replaced_rows, v, frame, ("track", t), inst, skeleton_index)
             loose, loose_replaced = _untracked_for_frame(
-                [inst for inst in lf.instances if inst.track is None],
+                [inst for inst in instances if inst.track is None],
                 predicted_only=predicted_only,
                 single_animal=single_animal,
             )
