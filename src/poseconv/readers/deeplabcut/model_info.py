@@ -1,4 +1,4 @@
-"""Which DeepLabCut model made a predictions file: engine, network, snapshot and detector; and whether it tracked.
+"""Which DeepLabCut model made a predictions file (engine, network, snapshot, detector); tracking; coordinates.
 
 DeepLabCut 3.x (PyTorch engine) names its scorer
 ``DLC_<Net>_<Task><date>shuffle<N>_snapshot_<uid>`` and, for top-down models run
@@ -28,7 +28,7 @@ from typing import Any
 
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, is_hdf5
 from ..safety.safe_pickle import pandas_store_keys
-from .table import H5_SUFFIXES
+from .table import H5_SUFFIXES, PIXEL_REFERENCE_FRAME
 
 __all__ = [
     "MOVEMENT_NOTE",
@@ -36,7 +36,9 @@ __all__ = [
     "WRITER_NOTES",
     "DeepLabCutModel",
     "describe_model",
+    "frame_of_reference",
     "frame_size_from_meta",
+    "is_model_zoo",
     "is_tracked",
     "untracked_detections",
     "with_project_identity",
@@ -63,6 +65,15 @@ WRITER_NOTES = {
     ),
 }
 
+_LIFTED_FRAME = (
+    "3D coordinates a DeepLabCut model-zoo model (FMPose3D) lifted from one camera's 2D poses; no camera "
+    "calibration is involved, and the origin, axes and unit are the model's."
+)
+_TRIANGULATED_FRAME = (
+    "3D coordinates triangulated by DeepLabCut from calibrated cameras; the origin and axes "
+    "are those of the first camera of the stereo calibration and the length unit is that of "
+    "the calibration pattern (checkerboard squares unless the calibration says otherwise)."
+)
 _PYTORCH_SCORER = re.compile(
     r"^DLC_(?P<net>[A-Za-z0-9]+)_.*?shuffle(?P<shuffle>\d+)_(?:detector_(?P<detector>.+?)_)?snapshot_(?P<snapshot>.+)$"
 )
@@ -226,6 +237,15 @@ def _superanimal_model(dataset: str, models: str) -> DeepLabCutModel:
     )
 
 
+def is_model_zoo(scorer: str) -> bool:
+    """Return True for the scorer of a pretrained model of DeepLabCut's model zoo, made without a project.
+
+    SuperAnimal video inference (``superanimal_<dataset>_<models>``) and DeepLabCut 3.0.1's FMPose3D
+    (``DLC_fmpose3d_<model>``, and ``..._3d`` for its 3D file).
+    """
+    return bool(_SUPERANIMAL_SCORER.match(scorer)) or scorer.lower().startswith("dlc_fmpose3d")
+
+
 def frame_size_from_meta(meta: dict[str, Any]) -> tuple[int, int] | None:
     """Return ``(height, width)`` from a ``_meta.pickle``'s ``frame_dimensions``.
 
@@ -286,3 +306,26 @@ def with_project_identity(model: DeepLabCutModel | None, config: dict[str, Any] 
     if config and config.get("identity") is True:
         return dataclasses.replace(model, with_identity=True)
     return model
+
+
+def frame_of_reference(meta: dict[str, Any] | None, n_dims: int, notes: dict[str, Any], scorer: str) -> tuple[str, str]:
+    """Return the unit and the reference frame of the coordinates (noting a crop in ``notes``).
+
+    A model-zoo model (FMPose3D) lifts 3D from one camera; other 3D files are triangulated.
+    """
+    reference_frame = PIXEL_REFERENCE_FRAME
+    unit = "pixels"
+    if meta and meta.get("cropping"):
+        crop = meta.get("cropping_parameters")
+        notes["cropping_parameters"] = crop
+        reference_frame = (
+            "(0, 0) is the top-left corner of the analysed frame; DeepLabCut cropped the video "
+            f"to [x1, x2, y1, y2] = {crop} before analysis. x increases to the right and y "
+            "increases downward, in pixels."
+        )
+    if n_dims == 3:
+        # nwbinspector accepts "n.a." for a length unit the files do not state.
+        unit = "n.a."
+        # DeepLabCut 3.0.1's model zoo also lifts one camera's 2D poses to 3D (FMPose3D): nothing triangulated.
+        reference_frame = _LIFTED_FRAME if "fmpose3d" in scorer.lower() else _TRIANGULATED_FRAME
+    return unit, reference_frame

@@ -39,16 +39,24 @@ from .model_info import (
     WRITER_NOTES,
     DeepLabCutModel,
     describe_model,
+    frame_of_reference,
     frame_size_from_meta,
+    is_model_zoo,
     is_tracked,
     untracked_detections,
     with_project_identity,
 )
-from .project import VIDEO_SUFFIXES, find_config_file, find_video, load_project_config, predictions_skeletons
+from .project import (
+    VIDEO_SUFFIXES,
+    find_config_file,
+    find_video,
+    ignore_project_config,
+    load_project_config,
+    predictions_skeletons,
+)
 from .table import (
     ANIMAL_SKELETON_NAME,
     H5_SUFFIXES,
-    PIXEL_REFERENCE_FRAME,
     SUFFIXES,
     UNIQUE_BODYPARTS_INDIVIDUAL,
     UNIQUE_SKELETON_NAME,
@@ -78,15 +86,6 @@ CONFIDENCE_DEFINITION = (
     "DeepLabCut likelihood: the network's score-map confidence (0 to 1) that the body part "
     "is at the predicted location; -1, with x = y = -1, where DeepLabCut 3 found no such animal "
     "(kept as written)."
-)
-_LIFTED_FRAME = (
-    "3D coordinates a DeepLabCut model-zoo model (FMPose3D) lifted from one camera's 2D poses; no camera "
-    "calibration is involved, and the origin, axes and unit are the model's."
-)
-_TRIANGULATED_FRAME = (
-    "3D coordinates triangulated by DeepLabCut from calibrated cameras; the origin and axes "
-    "are those of the first camera of the stereo calibration and the length unit is that of "
-    "the calibration pattern (checkerboard squares unless the calibration says otherwise)."
 )
 
 
@@ -253,6 +252,8 @@ def _side_files(
 ) -> _SideFiles:
     found = _SideFiles()
     found.config_path = given_or_found(config_file_path, find_side_files, find_config_file, path)
+    if config_file_path is None and found.config_path is not None and is_model_zoo(scorer):
+        found.config_path = ignore_project_config(found.config_path, path, scorer)
     if found.config_path is not None:
         found.config = load_project_config(found.config_path)
 
@@ -391,28 +392,6 @@ def _tracks(
     return tracks
 
 
-def _frame_of_reference(
-    meta: dict[str, Any] | None, n_dims: int, notes: dict[str, Any], scorer: str
-) -> tuple[str, str]:
-    """Return the unit and the reference frame of the coordinates (noting a crop in ``notes``)."""
-    reference_frame = PIXEL_REFERENCE_FRAME
-    unit = "pixels"
-    if meta and meta.get("cropping"):
-        crop = meta.get("cropping_parameters")
-        notes["cropping_parameters"] = crop
-        reference_frame = (
-            "(0, 0) is the top-left corner of the analysed frame; DeepLabCut cropped the video "
-            f"to [x1, x2, y1, y2] = {crop} before analysis. x increases to the right and y "
-            "increases downward, in pixels."
-        )
-    if n_dims == 3:
-        # nwbinspector accepts "n.a." for a length unit the files do not state.
-        unit = "n.a."
-        # DeepLabCut 3.0.1's model zoo also lifts one camera's 2D poses to 3D (FMPose3D): nothing triangulated.
-        reference_frame = _LIFTED_FRAME if "fmpose3d" in scorer.lower() else _TRIANGULATED_FRAME
-    return unit, reference_frame
-
-
 @reads_source("DeepLabCut file")
 def read_deeplabcut(
     file_path: str | Path,
@@ -478,7 +457,7 @@ def read_deeplabcut(
         notes["untracked_detections"] = untracked
         notes["untracked_tracks"] = list(individuals[0])
         warnings.warn(f"{path.name}: {untracked}", PoseconvWarning, stacklevel=3)
-    unit, reference_frame = _frame_of_reference(side.meta, 3 if "z" in coords else 2, notes, scorer)
+    unit, reference_frame = frame_of_reference(side.meta, 3 if "z" in coords else 2, notes, scorer)
     return PoseData.from_tracks(
         source_software=software,
         source_file=path,

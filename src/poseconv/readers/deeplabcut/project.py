@@ -27,6 +27,7 @@ __all__ = [
     "cross_edges_sentence",
     "find_config_file",
     "find_video",
+    "ignore_project_config",
     "load_project_config",
     "load_yaml_config",
     "predictions_skeletons",
@@ -45,6 +46,22 @@ def find_config_file(file_path: str | Path) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def ignore_project_config(config_path: Path, path: Path, scorer: str) -> None:
+    """Warn that the project ``config_path`` found beside the model zoo's predictions ``path`` is not used; None.
+
+    ``video_inference_superanimal`` writes beside the video, often in the user's own project, whose
+    config (other bodyparts, other skeleton) had no part in the predictions: checked against them, it
+    would refuse the file.
+    """
+    warnings.warn(
+        f"{path.name}: {config_path} is ignored: these are predictions of DeepLabCut's model zoo ({scorer}), "
+        "made without a project's config.yaml. For the model's skeleton, pass its own config "
+        "(deeplabcut/modelzoo/project_configs/<model>.yaml) with config_file_path= (--config).",
+        PoseconvWarning,
+        stacklevel=4,
+    )
 
 
 def load_yaml_config(path: Path, what: str) -> dict[str, Any]:
