@@ -258,6 +258,31 @@ def test_files_of_other_kinds_say_the_way_to_a_file_poseconv_reads(tmp_path, nam
         catalog.detect_format(tmp_path / name)
 
 
+SUPERANIMAL = "superanimal_topviewmouse_hrnet_w32_fasterrcnn_resnet50_fpn_v2"
+
+
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        (f"openfield_{SUPERANIMAL}.json", f"openfield_{SUPERANIMAL}.h5"),
+        (f"openfield_{SUPERANIMAL}_before_adapt.json", f"openfield_{SUPERANIMAL}.h5"),
+        ("run_DLC_fmpose3d_humans_3d.json", "run_DLC_fmpose3d_humans.h5, run_DLC_fmpose3d_humans_3d.h5"),
+        (f"mouse1_{SUPERANIMAL}.json", "mouse1_<scorer>.h5"),  # the table not beside it: its name's pattern
+    ],
+)
+def test_a_model_zoo_json_names_the_table_beside_it(tmp_path, name, table):
+    # DeepLabCut's model zoo video inference writes each frame's predictions as JSON beside its .h5: before,
+    # the advice was sleap-io's COCO / AlphaTracker / Label Studio reader, which cannot read it.
+    (tmp_path / name).write_text("[]")
+    for beside in (f"openfield_{SUPERANIMAL}.h5", "run_DLC_fmpose3d_humans.h5", "run_DLC_fmpose3d_humans_3d.h5"):
+        (tmp_path / beside).write_bytes(b"")
+    with pytest.raises(UnsupportedFormatError) as raised:
+        catalog.detect_format(tmp_path / name)
+    message = str(raised.value)
+    assert "per-frame JSON of DeepLabCut's model zoo video inference" in message and "sleap-io" not in message
+    assert f"convert that .h5 ({table})." in message
+
+
 def test_every_reader_of_the_catalog_names_its_file_when_a_library_fails_on_it():
     # reads_source turns a library's error on a damaged file into one naming the file; a helper slipped in
     # between it and read_sleap_csv once took the decorator from the reader.

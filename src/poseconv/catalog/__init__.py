@@ -219,6 +219,30 @@ _SUFFIX_HINTS = {
 }
 
 
+# DeepLabCut's model zoo names its outputs <video>_<scorer>: SuperAnimal's scorer superanimal_<dataset>_...,
+# FMPose3D's DLC_fmpose3d_<model>.
+_MODEL_ZOO_NAME = re.compile(r"_(?:superanimal_|DLC_fmpose3d)", re.IGNORECASE)
+
+
+def _model_zoo_json_hint(path: Path) -> str | None:
+    """Say what a .json of DeepLabCut's model zoo is, naming the tables beside it; None for other files.
+
+    Video inference (SuperAnimal, FMPose3D) writes each frame's predictions as JSON (also
+    ``_before_adapt`` / ``_after_adapt`` with video adaptation) beside the ``<video>_<scorer>.h5`` table
+    poseconv reads; sleap-io cannot read that JSON.
+    """
+    match = _MODEL_ZOO_NAME.search(path.name) if path.suffix.lower() == ".json" else None
+    if match is None:
+        return None
+    video = path.name[: match.start()]
+    tables = sorted(p.name for p in path.parent.glob("*.h5") if p.name.startswith(f"{video}_"))
+    named = ", ".join(tables) if tables else f"{video}_<scorer>.h5"
+    return (
+        " This is the per-frame JSON of DeepLabCut's model zoo video inference (SuperAnimal, FMPose3D); it writes "
+        f"the same predictions as a table beside it: convert that .h5 ({named})."
+    )
+
+
 def detect_format(file_path: str | Path) -> Format:
     """Return the format of ``file_path``, from its content.
 
@@ -258,7 +282,7 @@ def detect_format(file_path: str | Path) -> Format:
             )
         raise UnsupportedFormatError(
             f"{path}: no reader handles files ending in {path.suffix!r}; poseconv reads {', '.join(known)}."
-            + _SUFFIX_HINTS.get(path.suffix.lower(), "")
+            + (_model_zoo_json_hint(path) or _SUFFIX_HINTS.get(path.suffix.lower(), ""))
         )
     claimed = _claims(path)
     if len(claimed) == 1:
