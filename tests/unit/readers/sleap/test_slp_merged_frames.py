@@ -231,3 +231,14 @@ def test_the_interface_writes_what_the_joined_file_gives(tmp_path):
     for name, value in written[0].items():
         np.testing.assert_array_equal(value, written[1][name], err_msg=name)
     assert isinstance(read_slp_index(joined), SlpIndex)
+
+
+def test_entries_of_one_frame_apart_in_the_file_are_merged(tmp_path):
+    # Frames 3 and 5 each listed twice, their entries interleaved: the index finds the repeat all the same.
+    entries, tracks, corrected = _tracked(_Maker(8), user_first=True)
+    first, u3, p3, u5, p5 = entries
+    split, joined = _pair(tmp_path, [first, u3, u5, p3, p5], tracks)
+    _assert_read_alike(split, joined)
+    pose = {track.name: track for track in _read(split).tracks}
+    for name, (frame, user, _) in corrected.items():
+        np.testing.assert_array_equal(np.asarray(pose[name].positions)[frame], user.numpy())
