@@ -69,7 +69,7 @@ def _view_times(path: Path) -> dict[str, np.ndarray]:
         found = {}
         for pose in nwbfile.processing["behavior"]["MultiCameraPoseEstimation"].pose_estimations.values():
             series = next(iter(pose.pose_estimation_series.values()))
-            found[pose.devices[0].name] = np.asarray(series.get_timestamps())
+            found[pose.device.name] = np.asarray(series.get_timestamps())
         return found
 
 
@@ -82,3 +82,46 @@ def test_each_views_video_warning_names_that_views_file(tmp_path, session):
     for view in FRAMES:
         (warning,) = [line for line in result.stderr.splitlines() if f"(video 's1_{view}')" in line]
         assert warning.startswith(f"poseconv: warning: s1_{view}.csv (video 's1_{view}') has poses for"), warning
+
+
+def test_timestamps_and_starting_time_are_given_once_per_view_file(tmp_path, session):
+    # Given as --video is, once per input in the inputs' order (here bot first): each view's times are
+    # its file's, and its series holds them; the 10-frame view's times are the session's.
+    times = np.arange(10) / 25.0 + 100.0
+    np.save(tmp_path / "top.npy", times)
+    np.save(tmp_path / "bot.npy", times[: FRAMES["bot"]])
+    options = ("--timestamps", tmp_path / "bot.npy", "--timestamps", tmp_path / "top.npy")
+    out = tmp_path / "s1.nwb"
+    result = _convert(session, out, *options, "--starting-time", 2.5, "--starting-time", 2.5, views=("bot", "top"))
+    assert result.returncode == 0, result.stderr
+    written = _view_times(out)
+    np.testing.assert_allclose(written["top"], times + 2.5)
+    np.testing.assert_allclose(written["bot"], times[: FRAMES["bot"]] + 2.5)
+
+
+def test_timestamps_given_for_another_views_file_are_refused(tmp_path, session):
+    # In the other order, the bot view (8 frames) would get the top view's 10 times.
+    times = np.arange(10) / 25.0
+    np.save(tmp_path / "top.npy", times)
+    np.save(tmp_path / "bot.npy", times[: FRAMES["bot"]])
+    options = ("--timestamps", tmp_path / "top.npy", "--timestamps", tmp_path / "bot.npy")
+    result = _convert(session, tmp_path / "s1.nwb", *options, views=("bot", "top"))
+    assert result.returncode != 0
+    assert "8 times for view 'top', which has 10 frames" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("option", ["--timestamps", "--starting-time"])
+def test_views_given_other_times_are_refused_as_one_clock(tmp_path, session, option):
+    np.save(tmp_path / "a.npy", np.arange(10) / 25.0)
+    np.save(tmp_path / "b.npy", np.arange(10) / 25.0 + 0.01)
+    values = (tmp_path / "a.npy", tmp_path / "b.npy") if option == "--timestamps" else (0.0, 1.0)
+    result = _convert(session, tmp_path / "s1.nwb", option, values[0], option, values[1])
+    assert result.returncode != 0
+    assert "share one clock" in result.stderr and "convert each view on its own" in result.stderr, result.stderr
+
+
+def test_timestamps_given_once_for_two_view_files_are_refused_as_video_is(tmp_path, session):
+    np.save(tmp_path / "t.npy", np.arange(10) / 25.0)
+    result = _convert(session, tmp_path / "s1.nwb", "--timestamps", tmp_path / "t.npy")
+    assert result.returncode != 0
+    assert "--timestamps was given 1 times for 2 inputs; give one per input" in result.stderr, result.stderr

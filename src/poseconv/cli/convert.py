@@ -185,10 +185,9 @@ def convert(
         videos = _per_input("--video", video, inputs)
         options = dict(source=source, fps=fps, individuals=split_names(individuals), untracked=untracked, config=config)
         options["source_options"] = option_pairs(option)
-        # A format reading every input together (the views of one session) has one clock.
-        clocks = [inputs[0]] if _takes_all_inputs(source) else inputs
-        times = [(path, load_timestamps(path)) for path in _per_input("--timestamps", timestamps, clocks)]
-        options["starting_time"] = _per_input("--starting-time", starting_time, clocks)
+        # Once per input, as --video, also for a format reading every input together (one per view file).
+        times = [(path, load_timestamps(path)) for path in _per_input("--timestamps", timestamps, inputs)]
+        options["starting_time"] = _per_input("--starting-time", starting_time, inputs)
         user_metadata = load_metadata_file(metadata) if metadata is not None else {}
         if session_start_time and isinstance(user_metadata.setdefault("NWBFile", {}), dict):
             # An NWBFile that is no block (NWBFile: foo) is said, with its line, by check_metadata_file.
@@ -267,22 +266,74 @@ def _target(output: Path | None, append: Path | None, overwrite: bool, backend: 
     return check_output(output, overwrite=overwrite, flag="--overwrite")
 
 
-def _align(interface: Any, times: list[tuple[Path, Any]], starts: list[float], i: int) -> None:
-    """Give ``interface`` (input ``i``) its ``--timestamps`` and ``--starting-time``; an error names the option."""
+def _align(interface: Any, times: tuple[Path, Any] | None, start: float | None) -> None:
+    """Give ``interface`` its ``--timestamps`` (file, values) and ``--starting-time``; an error names the option."""
     from ..errors import InvalidOptionError, PoseconvError
 
-    if times:
-        path, values = times[i]
+    if times is not None:
+        path, values = times
         try:
             interface.set_aligned_timestamps(values)
         except PoseconvError as err:
             raise type(err)(f"--timestamps {path}: {err}") from None
-    if starts:
+    if start is not None:
         try:
             # Applied after --timestamps, as a spec's starting_time is after its timestamps_file.
-            interface.set_aligned_starting_time(starts[i])
+            interface.set_aligned_starting_time(start)
         except (PoseconvError, ValueError, TypeError) as err:
-            raise InvalidOptionError(f"--starting-time {starts[i]}: {err}") from None
+            raise InvalidOptionError(f"--starting-time {start}: {err}") from None
+
+
+def _align_views(interface: Any, inputs: list[Path], times: list[tuple[Path, Any]], starts: list[float]) -> None:
+    """Give a session read from every input (a file per view) its files' ``--timestamps`` and ``--starting-time``.
+
+    They are given once per input, as ``--video`` is, each for the view its file was read as. The views of
+    a session share one clock (every view's series is written on the same frame times), so the times given
+    must agree: each view's are the session's first frames, and the starting times are one.
+    """
+    from ..errors import InvalidOptionError
+
+    session = interface.session
+    view_of = {Path(file).resolve(): view for view, file in (session.notes.get("view_files") or {}).items()}
+    views = [view_of.get(path.resolve()) for path in inputs]
+    chosen = _session_times(session, views, times) if times else None
+    if len(set(starts)) > 1:
+        given = ", ".join(f"{start:g} s ({path.name})" for path, start in zip(inputs, starts, strict=True))
+        raise InvalidOptionError(f"--starting-time: {given}; {_ONE_CLOCK}")
+    _align(interface, chosen, starts[0] if starts else None)
+
+
+_ONE_CLOCK = (
+    "the views of one session share one clock (lp-multiview writes every view on the same frame times), so give the "
+    "same for every view file, or convert each view on its own (without --source lp-multiview), each with its own."
+)
+
+
+def _session_times(session: Any, views: list[str | None], times: list[tuple[Path, Any]]) -> tuple[Path, Any]:
+    """Return the (file, times) of the session among each view file's ``--timestamps``, checked to agree."""
+    import numpy as np
+
+    from ..errors import InvalidOptionError
+
+    for view, (path, values) in zip(views, times, strict=True):
+        if view is None:
+            continue
+        n_frames = max((track.n_frames for track in session.views[view].tracks), default=0)
+        if len(values) not in (n_frames, session.n_frames):
+            raise InvalidOptionError(
+                f"--timestamps {path}: {len(values)} times for view '{view}', which has {n_frames} frames (the "
+                f"session {session.n_frames}); give each view file's times in the order of the inputs, as --video."
+            )
+    longest_path, longest = max(times, key=lambda pair: len(pair[1]))
+    for path, values in times:
+        # A shorter view's frames are the session's first ones.
+        if not np.allclose(values, longest[: len(values)], rtol=0, atol=1e-9):
+            frame = int(np.flatnonzero(~np.isclose(values, longest[: len(values)], rtol=0, atol=1e-9))[0])
+            raise InvalidOptionError(
+                f"--timestamps {path} and {longest_path} differ at frame {frame} ({values[frame]:g} s and "
+                f"{longest[frame]:g} s); {_ONE_CLOCK}"
+            )
+    return longest_path, longest
 
 
 def _read_inputs(
@@ -305,7 +356,7 @@ def _read_inputs(
         # The inputs are the views of one session: one interface reads them all.
         given = {**options, "video": videos or None}
         interface = make_interface(inputs[0], inputs=inputs, training=training, labeled_data=labeled_data, **given)
-        _align(interface, times, starts, 0)
+        _align_views(interface, inputs, times, starts)
         return {input_name(inputs[0], interfaces): interface}
     # An --option for every input: one no interface of them takes is said before any is read.
     check_option_keys(inputs, options["source"], options["source_options"])
@@ -320,7 +371,7 @@ def _read_inputs(
             if key in included:
                 interface = make_interface(path, **given)
             included.add(key)
-        _align(interface, times, starts, i)
+        _align(interface, times[i] if times else None, starts[i] if starts else None)
         interfaces[input_name(path, interfaces)] = interface
         bar.advance(task)
     bar.update(task, visible=False)
