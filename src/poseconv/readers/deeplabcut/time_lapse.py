@@ -10,7 +10,8 @@ records no frame rate:
   ``.csv``), each row labelled by the image's path (``str(path)``) in the order ``Path.iterdir`` lists
   them (``analyze_images.parse_images_and_image_folders``), not sorted. ``analyze_images`` writes the
   same file for images given otherwise, into the first image's folder unless ``output_dir`` says
-  elsewhere: it is read the same way when every image is in the file's folder.
+  elsewhere: it is read the same way when every image is in one folder, the file's or, by its absolute
+  path, another (linked when its images are on this machine, named in the description when not).
 
 poseconv reads the images as the frames of an image-sequence video, the folder, in the natural order of
 their names (digit runs compared as numbers: ``img2`` before ``img10``, as acquisition scripts number
@@ -22,7 +23,7 @@ times come from the user (``--fps``, ``--timestamps``).
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from ...model import VideoInfo
@@ -35,12 +36,56 @@ __all__ = ["image_order", "in_image_order", "time_lapse_images", "time_lapse_vid
 _IMAGE_PREDICTIONS = "image_predictions_"
 
 
+def _images_folder(written: str, path: Path) -> tuple[str, Path | None] | None:
+    """Return the name and, when here, the local folder of the images a DeepLabCut 3 file names by path.
+
+    ``written`` is their folder as DeepLabCut was given it: absolute, or relative to where it ran. The
+    file's own folder when it is that folder, or one of its name holding the images (a copy moved with
+    them); else an absolute folder elsewhere (``analyze_images(output_dir=...)``), linked when its images
+    are on this machine. A relative folder of another name is not known: None.
+    """
+    here = path.absolute().parent
+    name = PureWindowsPath(written).name if "\\" in written else PurePosixPath(written).name
+    absolute = PurePosixPath(written).is_absolute() or PureWindowsPath(written).is_absolute()
+    elsewhere = Path(written) if absolute and "\\" not in written else None
+    if elsewhere is not None and elsewhere.is_dir() and elsewhere.resolve() != here.resolve():
+        return name, elsewhere
+    if name == here.name or (elsewhere is not None and elsewhere.resolve() == here.resolve()):
+        return name, here
+    if not absolute:
+        return None
+    # Elsewhere and not on this machine: still that folder's images, named in the description.
+    return name or "images", None
+
+
+def _time_lapse(index: Any, path: Path | None) -> tuple[list[str], str | None, Path | None] | None:
+    """Return the image names of a time lapse's rows, its folder's name and the local folder; else None."""
+    if not len(index) or not isinstance(index[0], str):
+        return None  # frame numbers: not looked at row by row
+    labels = [label for label in index if isinstance(label, str)]
+    if len(labels) != len(index) or not all(label.lower().endswith(IMAGE_SUFFIXES) for label in labels):
+        return None
+    split = [re.split(r"[\\/]", label) for label in labels]
+    if all(len(parts) == 1 for parts in split):
+        here = path.absolute().parent if path is not None else None
+        return labels, here.name if here is not None else None, here
+    if path is None or not path.name.startswith(_IMAGE_PREDICTIONS):
+        return None
+    names = [parts[-1] for parts in split]
+    folders = {label[: len(label) - len(name)].rstrip("\\/") for label, name in zip(labels, names, strict=True)}
+    if len(folders) != 1 or len(set(names)) != len(names) or not (folder := folders.pop()):
+        return None
+    found = _images_folder(folder, path)
+    return None if found is None else (names, *found)
+
+
 def time_lapse_images(index: Any, path: Path | None = None) -> list[str] | None:
     """Return the image file name of each row of a time-lapse analysis, in row order; None for other rows.
 
     DeepLabCut 2 labels each row by the bare name of the image; DeepLabCut 3 (``path``, named
-    ``image_predictions_<scorer>``) by its path, which must be in the file's folder. Machine labels
-    and evaluation results name images by other paths (``labeled-data/<video>/img.png``).
+    ``image_predictions_<scorer>``) by its path: the images of one folder, the file's or, written with
+    ``output_dir``, another given by its absolute path. Machine labels and evaluation results name
+    images by other paths (``labeled-data/<video>/img.png``).
 
     Parameters
     ----------
@@ -49,22 +94,8 @@ def time_lapse_images(index: Any, path: Path | None = None) -> list[str] | None:
     path : pathlib.Path, optional
         The predictions file; without it, only bare names are images of its folder.
     """
-    if not len(index) or not isinstance(index[0], str):
-        return None  # frame numbers: not looked at row by row
-    labels = [label for label in index if isinstance(label, str)]
-    if len(labels) != len(index) or not all(label.lower().endswith(IMAGE_SUFFIXES) for label in labels):
-        return None
-    split = [re.split(r"[\\/]", label) for label in labels]
-    if all(len(parts) == 1 for parts in split):
-        return labels
-    if path is None or not path.name.startswith(_IMAGE_PREDICTIONS):
-        return None
-    folders = {tuple(parts[:-1]) for parts in split}
-    folder = folders.pop() if len(folders) == 1 else ()
-    names = [parts[-1] for parts in split]
-    # The images' folder as DeepLabCut was given it (absolute, or relative to where it ran): the file's folder.
-    here = folder and folder[-1] == path.absolute().parent.name and len(set(names)) == len(names)
-    return names if here else None
+    lapse = _time_lapse(index, path)
+    return None if lapse is None else lapse[0]
 
 
 def image_order(names: list[str]) -> list[int]:
@@ -119,15 +150,15 @@ def time_lapse_video(path: Path, index: Any) -> tuple[VideoInfo, dict[str, Any]]
         The folder as a video of ``len(index)`` frames, and the notes naming its images (read back, and
         said in the description when they are not all here).
     """
-    images = time_lapse_images(index, path)
-    if images is None:
+    lapse = _time_lapse(index, path)
+    if lapse is None:
         return None
-    folder = path.absolute().parent
-    found = tuple(folder / name for name in images)
+    images, key, folder = lapse
+    found = tuple(folder / name for name in images) if folder is not None else ()
     video = VideoInfo(
-        key=folder.name or "images",
-        original_path=images[0],
+        key=key or "images",
+        original_path=images[0] if folder is not None else str(index[0]),
         n_frames=len(images),
-        image_files=found if all(image.is_file() for image in found) else None,
+        image_files=found if found and all(image.is_file() for image in found) else None,
     )
     return video, {"videos": {video.key: {"image_files": images}}}

@@ -130,12 +130,12 @@ def labeled_rows_error(path: Path, example: Any, *, scored: bool = False) -> Inv
         return InvalidSourceFileError(
             f"{path}: rows are images such as {example!r} and the values have a likelihood: these are a "
             "model's predictions on separate images (DeepLabCut's machinelabels, evaluation results or "
-            "analyze_images of images outside the file's folder, Lightning Pose's predictions.csv), neither poses "
+            "analyze_images of images of several folders, Lightning Pose's predictions.csv), neither poses "
             "over a video's frames nor human labels, the two kinds poseconv converts (a time-lapse analysis, whose "
-            "rows are the images of its folder: their names, or with DeepLabCut 3 their paths in an "
+            "rows are the images of one folder: their names, or with DeepLabCut 3 their paths in an "
             "image_predictions_<scorer> file, converts as that folder's frames). Convert the predictions on the "
-            "video (Lightning "
-            "Pose: video_preds/<video>.csv) or the human labels (CollectedData), with --source dlc-labels or "
+            "video (Lightning Pose: video_preds/<video>.csv) or the human labels (CollectedData), with "
+            "--source dlc-labels or "
             "--source lp-labels; human labels saved with a likelihood column (napari-deeplabcut 0.3.0.0 kept the "
             "refined machine labels' in CollectedData) are read as labels, without it, by --source dlc-labels."
         )

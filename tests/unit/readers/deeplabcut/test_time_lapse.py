@@ -163,10 +163,44 @@ def test_a_deeplabcut_3_time_lapse_puts_each_row_on_its_image(tmp_path, suffix, 
     assert pose.notes["videos"]["session1"]["image_files"] == IMAGES
 
 
-def test_deeplabcut_3_predictions_on_images_of_another_folder_are_still_refused(tmp_path):
-    # analyze_images(images=..., output_dir=elsewhere): the file is not in the images' folder.
+@pytest.mark.parametrize("output_dir", ["preds", "preds/session1"])
+def test_deeplabcut_3_predictions_written_into_another_folder_are_the_images_folder(tmp_path, output_dir):
+    # analyze_images(images=raw, output_dir=preds): the rows are the absolute paths of the images in raw/.
+    # Before, refused as "predictions on separate images" while the same file beside the images converted;
+    # in a folder of the images' folder's name, taken for it and the images not linked.
+    raw = tmp_path / "session1"
+    table = _dlc3_time_lapse(raw, [str(raw / name) for name in DLC3_ORDER])
+    preds = tmp_path / output_dir
+    preds.mkdir(parents=True)
+    (raw / f"image_predictions_{DLC3_SCORER}.h5").rename(preds / f"image_predictions_{DLC3_SCORER}.h5")
+    pose = read_deeplabcut(preds / f"image_predictions_{DLC3_SCORER}.h5")
+    (track,) = pose.tracks
+    video = pose.videos[track.video]
+    assert video.key == "session1" and video.image_files == tuple(raw / name for name in IMAGES)
+    positions = np.asarray(track.positions[:])
+    for frame, name in enumerate(IMAGES):
+        np.testing.assert_array_equal(
+            positions[frame].ravel(), table.iloc[DLC3_ORDER.index(name)].to_numpy()[[0, 1, 3, 4]]
+        )
+
+
+def test_deeplabcut_3_predictions_on_images_of_a_folder_not_here_name_it(tmp_path):
+    # The images' absolute folder is not on this machine: still that folder's frames, the images named.
+    from poseconv.metadata.defaults import default_pose_metadata
+
     folder = tmp_path / "session1"
     _dlc3_time_lapse(folder, [f"/data/imgs/{name}" for name in DLC3_ORDER])
+    pose = read_deeplabcut(folder / f"image_predictions_{DLC3_SCORER}.h5")
+    video = pose.videos["imgs"]
+    assert video.image_files is None and video.n_frames == 3
+    (container,) = default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()
+    assert "which do not all exist" in container["description"]
+
+
+def test_deeplabcut_3_predictions_on_images_of_another_relative_folder_are_still_refused(tmp_path):
+    # A relative folder of another name: relative to where DeepLabCut ran, which the file does not record.
+    folder = tmp_path / "session1"
+    _dlc3_time_lapse(folder, [f"other/{name}" for name in DLC3_ORDER])
     with pytest.raises(InvalidSourceFileError, match="predictions on separate images"):
         read_deeplabcut(folder / f"image_predictions_{DLC3_SCORER}.h5")
 
