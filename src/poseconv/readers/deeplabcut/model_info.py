@@ -287,15 +287,19 @@ def untracked_detections(path: Path, animals: list[str], model: DeepLabCutModel 
     """
     if len(animals) < 2:
         return None
+    advice = " Track them in DeepLabCut (the tracked _el.h5) to convert animals."
     if "_superanimal_" in path.name:
         who = "SuperAnimal video inference does not track animals"
-    elif model is not None and model.engine == "pytorch" and not model.with_identity and not is_tracked(path):
-        who = "DeepLabCut 3 wrote these predictions before tracking (no tracker suffix such as _el in the name)"
-    else:
+    elif model is None or model.engine != "pytorch" or model.with_identity or is_tracked(path):
         return None
+    elif path.name.startswith("image_predictions_"):
+        # analyze_images predicts each image on its own: DeepLabCut tracks videos only.
+        who, advice = "DeepLabCut 3's analyze_images predicts each image on its own, without tracking", ""
+    else:
+        who = "DeepLabCut 3 wrote these predictions before tracking (no tracker suffix such as _el in the name)"
     return (
         f"{who}: '{animals[0]}', '{animals[1]}', ... are the first, second, ... detection of each frame and do "
-        "NOT follow one animal over time. Track them in DeepLabCut (the tracked _el.h5) to convert animals."
+        f"NOT follow one animal over time.{advice}"
     )
 
 

@@ -242,3 +242,28 @@ def test_image_order_is_natural_and_keeps_zero_padded_names_sorted():
     assert [names[k] for k in image_order(names)] == ["img01.png", "img1.png", "img2.png", "img10.png"]
     padded = ["a-0010.png", "a0002.png", "a0010.png", "b0001.png", "a_0003.png"]
     assert [padded[k] for k in image_order(padded)] == sorted(padded)
+
+
+def test_multi_animal_image_predictions_are_not_told_to_be_tracked(tmp_path):
+    # analyze_images predicts each image on its own: before, the advice was to track them into an _el.h5,
+    # which DeepLabCut does for videos only.
+    import warnings
+
+    from poseconv.errors import PoseconvWarning
+
+    folder = tmp_path / "session1"
+    folder.mkdir()
+    for name in IMAGES:
+        Image.fromarray(np.zeros((24, 32), dtype="uint8")).save(folder / name)
+    columns = pd.MultiIndex.from_product(
+        [[DLC3_SCORER], ["mus1", "mus2"], ["nose"], ["x", "y", "likelihood"]],
+        names=["scorer", "individuals", "bodyparts", "coords"],
+    )
+    table = pd.DataFrame(np.full((3, 6), 0.5), columns=columns, index=[str(folder / name) for name in IMAGES])
+    table.to_hdf(folder / f"image_predictions_{DLC3_SCORER}.h5", key="predictions")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PoseconvWarning)
+        pose = read_deeplabcut(folder / f"image_predictions_{DLC3_SCORER}.h5")
+    (said,) = [str(w.message) for w in caught if "NOT follow one animal" in str(w.message)]
+    assert "analyze_images predicts each image on its own" in said and "_el.h5" not in said
+    assert pose.notes["untracked_detections"] in said
