@@ -205,11 +205,14 @@ def _pose_interface_name(
     if detected.interface is not None:
         return detected.interface, []
     message = detected.error or "its format cannot be told."
+    from ..readers.other_tools import other_tool_problem
     from ..video import is_video_path
 
     # Naming an interface helps only a file whose format was not told: not a missing or damaged file (no
-    # interface reads it), nor a video (it belongs in the pose entry's video_file_path).
-    hint = f" Name it with {root}.interface." if detected.unrecognised and not is_video_path(file_path) else ""
+    # interface reads it), a video (it belongs in the pose entry's video_file_path), nor a file the message
+    # says is another tool's or a side file no interface converts (Lightning Pose's metrics, bounding boxes).
+    named = detected.unrecognised and not is_video_path(file_path) and other_tool_problem(file_path) is None
+    hint = f" Name it with {root}.interface." if named else ""
     if "source_software=" in message:
         # The catalog speaks to Python; in a spec the format is named by the entry's interface.
         message, hint = message.replace("source_software=", f"{root}.interface"), ""
