@@ -61,7 +61,9 @@ from .table import (
     UNIQUE_BODYPARTS_INDIVIDUAL,
     UNIQUE_SKELETON_NAME,
     animal_bodyparts,
+    bodypart_coords,
     open_predictions,
+    open_table,
     predictions_header,
     scorer_span,
 )
@@ -170,6 +172,24 @@ def _parse_columns(frame: Any, path: Path) -> tuple[str, dict[str, list[str]], t
             )
         )
     return scorer, bodyparts, coords
+
+
+def _lifted_order(path: Path, scorer: str, bodyparts: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Return the bodyparts of an FMPose3D ``_3d`` file in the order of its 2D file, when that is beside it.
+
+    DeepLabCut 3.0.1's ``create_empty_df`` puts each bodypart in front of those before it, so the 3D file
+    lists them reversed; in the 2D file's (the model's) order, the two files share one skeleton.
+    """
+    flat = path.with_name(path.stem.removesuffix("_3d") + path.suffix)
+    if not scorer.lower().startswith("dlc_fmpose3d") or flat == path or not flat.is_file():
+        return bodyparts
+    try:
+        table = open_table(flat)
+        order = list(next(iter(bodypart_coords(table.columns).values()), {}))
+        table.close()
+    except (InvalidSourceFileError, *UNREADABLE_FILE_ERRORS):
+        return bodyparts  # the 2D file only orders the nodes: unreadable, the 3D file's order stays
+    return {who: order if set(order) == set(parts) else parts for who, parts in bodyparts.items()}
 
 
 def find_metadata_file(file_path: str | Path, scorer: str) -> Path | None:
@@ -428,6 +448,7 @@ def read_deeplabcut(
     frame, frame_numbers = open_live_flat(path) or open_predictions(path, images_as_frames=True)
     frame = in_image_order(frame, path)
     scorer, bodyparts, coords = _parse_columns(frame, path)
+    bodyparts = _lifted_order(path, scorer, bodyparts)
     side = _side_files(path, scorer, config_file_path, metadata_file_path, find_side_files)
     multi_animal = "individuals" in frame.columns.names
     individuals = animal_bodyparts(bodyparts, multi_animal, path)

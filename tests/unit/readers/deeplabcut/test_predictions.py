@@ -393,6 +393,28 @@ def test_3d_poses_a_model_lifted_from_one_camera_are_not_called_triangulated(tmp
     assert "triangulated" not in pose.reference_frame
 
 
+def test_fmpose3d_3d_bodyparts_take_the_order_of_its_2d_file(tmp_path):
+    # DeepLabCut 3.0.1's create_empty_df puts each bodypart in front of the last: the _3d file lists them
+    # reversed. Before, converted with its 2D file, it gave a second skeleton of the same nodes reversed.
+    order = ["pelvis", "right_hip", "right_knee"]
+    rng = np.random.default_rng(5)
+    flat = {("individual1", part): rng.uniform(0, 60, (4, 2)) for part in order}
+    write_dlc_file(
+        tmp_path / "run_DLC_fmpose3d_humans.h5",
+        flat,
+        likelihood={key: np.full(4, 0.5) for key in flat},
+        scorer="DLC_fmpose3d_humans",
+    )
+    lifted = {part: rng.normal(0, 1, (4, 3)) for part in reversed(order)}
+    path = write_dlc_file(tmp_path / "run_DLC_fmpose3d_humans_3d.h5", lifted, scorer="DLC_fmpose3d_humans_3d")
+    pose = read_deeplabcut(path)
+    (skeleton,) = pose.skeletons.values()
+    assert list(skeleton.nodes) == order
+    np.testing.assert_array_equal(
+        np.asarray(pose.tracks[0].positions[:]), np.stack([lifted[part] for part in order], axis=1)
+    )
+
+
 def test_deeplabcut_live_gui_poses_are_placed_by_their_frame_times(tmp_path, recwarn):
     path = tmp_path / "session1_DLC.hdf5"
     frame = write_live_gui_file(path)
