@@ -70,7 +70,7 @@ from .lightningpose_columns import (
     KNOWN_EXTRA_COORDS,
     LightningPoseColumns,
     extra_coords_of,
-    is_bbox_header,
+    one_header_row_table,
     parse_columns,
 )
 from .safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, reads_source
@@ -346,16 +346,11 @@ def _refuse_metrics_file(path: Path) -> None:
         return
     if len(rows) >= 2 and len(rows[0]) == len(rows[1]):
         # Metrics files next to the predictions (<video>_temporal_norm.csv, ..._pca_singleview_error.csv)
-        # have one header row of keypoint names; create_bbox's bounding boxes one of x, y, h, w.
-        said = (
-            "it is the bounding boxes (x, y, h, w) Lightning Pose's create_bbox writes, which hold no keypoint "
-            "positions: convert the predictions they were computed from"
-            if is_bbox_header(rows[0])
-            else "LightningPose metrics files (temporal norm, PCA errors) hold no keypoint positions"
-        )
+        # have one header row of keypoint names; create_bbox's bounding boxes one of x, y, h, w; a flat
+        # table of positions (EKS's of SLEAP predictions) one of <keypoint>_x, <keypoint>_y.
         raise InvalidSourceFileError(
             f"{path}: has one header row ({rows[0][:4]}...), not LightningPose's three (scorer, bodyparts, "
-            f"coords); {said}."
+            f"coords); {one_header_row_table(path, rows[0])}."
         )
 
 

@@ -11,7 +11,8 @@ reads such a header: the pose columns must be the same for every keypoint, and e
 keypoints that have it.
 
 Lightning Pose's bounding boxes (``litpose create_bbox``) are a table of their own, :data:`BBOX_COLUMNS`
-per frame or labeled image, which :func:`is_bbox_header` tells from the one-row headers of its metrics.
+per frame or labeled image, which :func:`is_bbox_header` tells from the one-row headers of its metrics;
+:func:`one_header_row_table` says what a table of one header row given as predictions is.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "extra_coords_of",
     "extra_group",
     "is_bbox_header",
+    "one_header_row_table",
     "parse_columns",
 ]
 
@@ -203,3 +205,56 @@ def is_bbox_header(row: Sequence[str]) -> bool:
     """
     cells = [cell.strip() for cell in row]
     return cells[-len(BBOX_COLUMNS) :] == list(BBOX_COLUMNS) and len(cells) <= len(BBOX_COLUMNS) + 1
+
+
+# A flat table's column of one keypoint's coordinate: <keypoint>_x, <keypoint>_y, <keypoint>_likelihood.
+_FLAT_COLUMN = re.compile(r"^(?P<name>.+)_(?P<coord>x|y|likelihood)$")
+# EKS's flat table of SLEAP predictions (eks/utils.py convert_slp_dlc): <instance number>_<keypoint>_<coord>.
+_EKS_SLEAP_COLUMN = re.compile(r"^\d+_.+_(?:x|y|likelihood)$")
+
+
+def one_header_row_table(path: Path, row: Sequence[str]) -> str:
+    """Say what a CSV with one header row ``row``, given as Lightning Pose predictions, is and what to do.
+
+    Lightning Pose writes such tables beside its predictions: metrics (a column per keypoint, and ``set`` for
+    labeled frames) and bounding boxes. A header of ``<keypoint>_x``, ``<keypoint>_y`` columns is a flat table
+    of positions, which no Lightning Pose writer makes; EKS writes one from a SLEAP file
+    (``convert_slp_dlc``: ``<file>.slp.csv``, one row per labeled frame of the .slp, instances in the frame's
+    order, a missing point as 0 and ``score + 1e-6`` as the likelihood), which loses the frame numbers,
+    the tracks and the missing points, so it is not converted: the .slp it was made from is.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV (named in the sentence to follow it).
+    row : sequence of str
+        Its first row.
+
+    Returns
+    -------
+    str
+        The sentence, after "has one header row (...), not LightningPose's three (...);".
+    """
+    cells = [cell.strip() for cell in row if cell.strip()]
+    if is_bbox_header(row):
+        return (
+            "it is the bounding boxes (x, y, h, w) Lightning Pose's create_bbox writes, which hold no keypoint "
+            "positions: convert the predictions they were computed from"
+        )
+    if cells and all(_EKS_SLEAP_COLUMN.match(cell) for cell in cells):
+        slp = path.name.removesuffix(path.suffix) if path.name.lower().endswith(".slp.csv") else "the .slp"
+        return (
+            "it is the flat table EKS writes from SLEAP predictions (eks.utils.convert_slp_dlc: "
+            "<instance>_<keypoint>_<x|y|likelihood> columns, one row per labeled frame of the .slp, instances in "
+            "the frame's order rather than by track, a missing point written as 0), which has lost the frame "
+            f"numbers, the tracks and which points are missing. Convert the SLEAP file it was made from ({slp}) "
+            "with poseconv convert, or EKS's smoothed output (the CSV with three header rows it writes)"
+        )
+    names = [match["name"] for cell in cells if (match := _FLAT_COLUMN.match(cell)) and match["coord"] == "x"]
+    if names and all(f"{name}_y" in cells for name in names):
+        return (
+            "it is a flat table of positions (<keypoint>_x, <keypoint>_y columns), which no Lightning Pose writer "
+            "makes. Convert the tool's own output (Lightning Pose's video_preds/<video>.csv, with its scorer, "
+            "bodyparts and coords rows)"
+        )
+    return "LightningPose metrics files (temporal norm, PCA errors) hold no keypoint positions"
