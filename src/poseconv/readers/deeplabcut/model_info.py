@@ -80,6 +80,8 @@ _PYTORCH_SCORER = re.compile(
 _TENSORFLOW_SCORER = re.compile(r"^(?:DLC|DeepCut)_.*shuffle(?P<shuffle>\d+)_(?P<iterations>\d+)$")
 # Model zoo video inference (get_super_animal_scorer): "superanimal_<dataset>_<pose model>[_<detector>]".
 _SUPERANIMAL_SCORER = re.compile(r"^superanimal_(?P<dataset>[A-Za-z0-9]+)_(?P<models>.+)$")
+# FMPose3D of the model zoo (modelzoo/fmpose_3d/inference.py): "DLC_fmpose3d_<model>", "..._3d" for its 3D file.
+_FMPOSE3D_SCORER = re.compile(r"^DLC_fmpose3d_(?P<model>.+?)(?:_3d)?$", re.IGNORECASE)
 # The detectors the model zoo runs (its own snapshots and torchvision's COCO detectors) start so, or, adapted to
 # a video, their snapshot does.
 _DETECTOR_START = re.compile(r"_(?=(?:snapshot-)?(?:fasterrcnn|ssdlite|retinanet|fcos|maskrcnn)(?:_|$))")
@@ -109,7 +111,8 @@ class DeepLabCutModel:
         Detector of a top-down model: its type and snapshot (``FasterRCNN, snapshot best-90``).
     superanimal : str or None
         The model zoo's SuperAnimal dataset the models were trained on (``topviewmouse``), for
-        predictions of a pretrained model rather than of a project's.
+        predictions of a pretrained model rather than of a project's; or ``FMPose3D-<model>`` for the
+        model zoo's FMPose3D (DeepLabCut 3.0.1), which lifts one camera's 2D poses to 3D.
     with_identity : bool or None
         Whether the model has an identity head (``pytorch-config.metadata.with_identity``; the project's
         ``identity: true``): DeepLabCut 3 then orders each frame's animals by the identity it predicts
@@ -130,7 +133,8 @@ class DeepLabCutModel:
         """Return one sentence for the PoseEstimation description."""
         engine = "DeepLabCut 3.x PyTorch engine" if self.engine == "pytorch" else "DeepLabCut TensorFlow engine"
         if self.superanimal:
-            engine = f"DeepLabCut model zoo, SuperAnimal-{self.superanimal}, PyTorch engine"
+            zoo = self.superanimal if self.superanimal.startswith("FMPose3D") else f"SuperAnimal-{self.superanimal}"
+            engine = f"DeepLabCut model zoo, {zoo}, PyTorch engine"
         parts = [f"network {self.net_type}" if self.net_type else None]
         if self.method:
             parts.append(f"{self.method} model")
@@ -214,6 +218,9 @@ def describe_model(path: Path, scorer: str, meta: dict[str, Any] | None) -> Deep
     match = _TENSORFLOW_SCORER.match(scorer)
     if match:
         return DeepLabCutModel(engine="tensorflow", snapshot=match["iterations"], shuffle=int(match["shuffle"]))
+    match = _FMPOSE3D_SCORER.match(scorer)
+    if match:
+        return DeepLabCutModel(engine="pytorch", superanimal=f"FMPose3D-{match['model']}")
     match = _SUPERANIMAL_SCORER.match(scorer)
     return _superanimal_model(match["dataset"], match["models"]) if match else None
 
@@ -243,7 +250,7 @@ def is_model_zoo(scorer: str) -> bool:
     SuperAnimal video inference (``superanimal_<dataset>_<models>``) and DeepLabCut 3.0.1's FMPose3D
     (``DLC_fmpose3d_<model>``, and ``..._3d`` for its 3D file).
     """
-    return bool(_SUPERANIMAL_SCORER.match(scorer)) or scorer.lower().startswith("dlc_fmpose3d")
+    return bool(_SUPERANIMAL_SCORER.match(scorer) or _FMPOSE3D_SCORER.match(scorer))
 
 
 def frame_size_from_meta(meta: dict[str, Any]) -> tuple[int, int] | None:
@@ -290,7 +297,8 @@ def untracked_detections(path: Path, animals: list[str], model: DeepLabCutModel 
     advice = " Track them in DeepLabCut (the tracked _el.h5) to convert animals."
     if "_superanimal_" in path.name:
         who = "SuperAnimal video inference does not track animals"
-    elif model is None or model.engine != "pytorch" or model.with_identity or is_tracked(path):
+    elif model is None or model.engine != "pytorch" or model.superanimal or model.with_identity or is_tracked(path):
+        # A model-zoo model's other outputs (FMPose3D) are not DeepLabCut's save_as_df before tracking.
         return None
     elif path.name.startswith("image_predictions_"):
         # analyze_images predicts each image on its own: DeepLabCut tracks videos only.

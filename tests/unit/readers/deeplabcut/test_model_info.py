@@ -115,6 +115,7 @@ def test_scorers_that_name_no_model(tmp_path, scorer):
         ("vidDLC_CtdPrenetRtmposeS_maprojDec1shuffle3_snapshot_best-50_ctd_filtered.h5", None),
         ("vidDLC_DlcrnetStride16Ms5_maprojDec1shuffle1_snapshot_200_tr.h5", None),  # transformer tracking
         ("vidDLC_dlcrnetms5_maprojDec1shuffle1_200000.h5", None),  # TensorFlow engine: not known to save untracked
+        ("vid_DLC_fmpose3d_humans.h5", None),  # FMPose3D: a model of the zoo, not save_as_df before tracking
     ],
 )
 def test_untracked_multi_animal_predictions_say_their_columns_are_not_animals(tmp_path, name, untracked):
@@ -169,6 +170,9 @@ def test_untracked_multi_animal_predictions_say_their_columns_are_not_animals(tm
             "model, snapshot 004, adapted to the video, detector fasterrcnn_resnet50_fpn_v2, snapshot 004, adapted "
             "to the video).",
         ),
+        # DeepLabCut 3.0.1's FMPose3D, its 2D and its 3D file; before, no model was said.
+        ("DLC_fmpose3d_humans", "Model: DeepLabCut model zoo, FMPose3D-humans, PyTorch engine."),
+        ("DLC_fmpose3d_humans_3d", "Model: DeepLabCut model zoo, FMPose3D-humans, PyTorch engine."),
         (
             "superanimal_quadruped_snapshot-resnet_50-best-010",
             "Model: DeepLabCut model zoo, SuperAnimal-quadruped, PyTorch engine (network resnet_50, snapshot best-010, "
