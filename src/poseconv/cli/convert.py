@@ -121,7 +121,8 @@ LabeledDataOption = Annotated[
     typer.Option(
         "--labeled-data",
         help="DeepLabCut: the project folder or CollectedData file of the labels, when the predictions are "
-        "not inside the project (implies --training).",
+        "not inside the project; Lightning Pose: the labels CSV (one view's, for a multi-view model) "
+        "(implies --training).",
     ),
 ]
 ConfigOption = Annotated[

@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidSourceFileError, PoseconvWarning
+from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ..model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..model.frame_tables import FrameTable
 from ..model.frames import ColumnView
@@ -254,11 +254,32 @@ def find_model_labels(config_path: Path) -> Path | None:
 
     The config names it (``data.data_dir`` / ``data.csv_file``); training also copies it into the
     model folder, which is where it is found once the model has moved to another machine.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the config is a multi-view model's (``data.csv_file`` lists one labels file per view): which
+        view's labels go with one view's predictions is not known, so the message lists them.
     """
     data = load_yaml_config(config_path, "LightningPose config").get("data") or {}
     csv_file = data.get("csv_file")
+    if isinstance(csv_file, list) and len(csv_file) == 1:
+        csv_file = csv_file[0]
+    if isinstance(csv_file, list) and csv_file:
+        found = [_labels_file(config_path, data, str(name)) or Path(str(name)) for name in csv_file]
+        raise InvalidOptionError(
+            f"{config_path}: is a multi-view model's config (data.csv_file names one labels file per view: "
+            f"{', '.join(str(path) for path in found)}), so which of them are these predictions' labels is not "
+            "known. Give the view's labels file as labeled_data_path=... (--labeled-data on the command line), "
+            "or convert each view's labels on its own (--source lp-labels; a spec's interface: lp-labels)."
+        )
     if not isinstance(csv_file, str) or not csv_file:
         return None
+    return _labels_file(config_path, data, csv_file)
+
+
+def _labels_file(config_path: Path, data: dict[str, Any], csv_file: str) -> Path | None:
+    """Return the labels file ``csv_file`` of a model's config where it is: under data_dir, or in the model folder."""
     model_folder = config_path.parent.parent if config_path.parent.name == ".hydra" else config_path.parent
     named = Path(csv_file) if Path(csv_file).is_absolute() else Path(str(data.get("data_dir") or "")) / csv_file
     for candidate in (named, model_folder / Path(csv_file).name):
