@@ -31,10 +31,12 @@ from ..safety.safe_pickle import pandas_store_keys
 from .table import H5_SUFFIXES, PIXEL_REFERENCE_FRAME
 
 __all__ = [
+    "CONFIDENCE_DEFINITION",
     "MOVEMENT_NOTE",
     "MOVEMENT_SCORER",
     "WRITER_NOTES",
     "DeepLabCutModel",
+    "confidence_definition",
     "describe_model",
     "frame_of_reference",
     "frame_size_from_meta",
@@ -65,6 +67,15 @@ WRITER_NOTES = {
     ),
 }
 
+_LIKELIHOOD = (
+    "DeepLabCut likelihood: the network's score-map confidence (0 to 1) that the body part is at the predicted location"
+)
+#: The likelihood of DeepLabCut 3's untracked outputs, which pad an animal not found with -1.
+CONFIDENCE_DEFINITION = (
+    f"{_LIKELIHOOD}; -1, with x = y = -1, where DeepLabCut 3 found no such animal (kept as written)."
+)
+# FMPose3D's 2D file (modelzoo/fmpose_3d/inference.py) leaves a frame without a detection as np.zeros.
+_FMPOSE3D_LIKELIHOOD = f"{_LIKELIHOOD}; 0, with x = y = 0, where FMPose3D detected no one (kept as written)."
 _LIFTED_FRAME = (
     "3D coordinates a DeepLabCut model-zoo model (FMPose3D) lifted from one camera's 2D poses; no camera "
     "calibration is involved, and the origin, axes and unit are the model's."
@@ -318,6 +329,19 @@ def with_project_identity(model: DeepLabCutModel | None, config: dict[str, Any] 
     if config and config.get("identity") is True:
         return dataclasses.replace(model, with_identity=True)
     return model
+
+
+def confidence_definition(model: DeepLabCutModel | None, path: Path) -> str:
+    """Return what a file's likelihood means: its no-detection mark is said only where the writer puts one.
+
+    DeepLabCut 3 pads the animals it did not find with -1 before tracking; tracking (and DeepLabCut 2)
+    leaves NaN there; FMPose3D writes 0.
+    """
+    if model is None or model.engine != "pytorch" or is_tracked(path):
+        return f"{_LIKELIHOOD}."
+    if model.superanimal and model.superanimal.startswith("FMPose3D"):
+        return _FMPOSE3D_LIKELIHOOD
+    return CONFIDENCE_DEFINITION
 
 
 def frame_of_reference(meta: dict[str, Any] | None, n_dims: int, notes: dict[str, Any], scorer: str) -> tuple[str, str]:

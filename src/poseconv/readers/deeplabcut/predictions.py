@@ -36,8 +36,10 @@ from ..side_files import given_or_found, side_folders
 from .live import live_video_stem, recorded_timing
 from .live_flat import flat_bodyparts, h5_flat_bodyparts, open_live_flat
 from .model_info import (
+    CONFIDENCE_DEFINITION,
     WRITER_NOTES,
     DeepLabCutModel,
+    confidence_definition,
     describe_model,
     frame_of_reference,
     frame_size_from_meta,
@@ -83,12 +85,6 @@ __all__ = [
     "is_deeplabcut_file",
     "read_deeplabcut",
 ]
-
-CONFIDENCE_DEFINITION = (
-    "DeepLabCut likelihood: the network's score-map confidence (0 to 1) that the body part "
-    "is at the predicted location; -1, with x = y = -1, where DeepLabCut 3 found no such animal "
-    "(kept as written)."
-)
 
 
 def is_deeplabcut_file(file_path: str | Path) -> bool:
@@ -374,11 +370,11 @@ def _tracks(
     scorer: str,
     coords: tuple[str, ...],
     individuals: tuple[list[str], list[str], list[str]],
-    *,
     multi_animal: bool,
     video_key: str,
+    definition: str,
 ) -> list[PoseTrack]:
-    """One track per individual, whose values are lazy views of the table's columns."""
+    """One track per individual, whose values are lazy views of the table's columns, ``definition`` their scores'."""
     animals, animal_parts, unique_parts = individuals
     n_dims = 3 if "z" in coords else 2
     has_likelihood = "likelihood" in coords
@@ -401,7 +397,7 @@ def _tracks(
             video=video_key,
             positions=ColumnView(frame, position_columns),
             confidence=confidence,
-            confidence_definition=CONFIDENCE_DEFINITION if has_likelihood else None,
+            confidence_definition=definition if has_likelihood else None,
         )
 
     tracks = [track(name, ANIMAL_SKELETON_NAME, name if multi_animal else None, animal_parts) for name in animals]
@@ -456,7 +452,8 @@ def read_deeplabcut(
     lapse = time_lapse_video(path, frame.index)
     video, fps = (lapse[0], None) if lapse else _video(path, scorer, side, find_side_files)
     to_video_end = _fit_to_video(frame, frame_numbers, path, video, side, tracks=multi_animal and not lapse)
-    tracks = _tracks(frame, scorer, coords, individuals, multi_animal=multi_animal, video_key=video.key)
+    model = with_project_identity(describe_model(path, scorer, side.meta), side.config)
+    tracks = _tracks(frame, scorer, coords, individuals, multi_animal, video.key, confidence_definition(model, path))
     timing = recorded_timing(getattr(frame, "clock_columns", None), path, video.key, fps, side.meta_path)
     notes: dict[str, Any] = {
         "multi_animal": multi_animal,
@@ -465,7 +462,6 @@ def read_deeplabcut(
         "n_rows": int(len(frame_numbers)),
         **(lapse[1] if lapse else {}),
     }
-    model = with_project_identity(describe_model(path, scorer, side.meta), side.config)
     software, model_note = _producer(frame, scorer, model)
     # Every container's description ends with the "model" note: the config's edges no skeleton holds are said there.
     model_note = " ".join(filter(None, (model_note, edges_note, to_video_end)))

@@ -263,3 +263,30 @@ def test_a_renamed_stitched_file_is_tracked_by_its_key(tmp_path, key, untracked)
     path = _multi_animal(tmp_path / "sub-01_ses-01_pose.h5", key=key)
     _pose, said, description = _read_saying(path)
     assert bool(said) is untracked and ("do NOT follow" in description) is untracked
+
+
+@pytest.mark.parametrize(
+    ("name", "scorer", "said"),
+    [
+        # DeepLabCut 3 before tracking pads an animal it did not find with -1.
+        (f"vid{UNTRACKED_SCORER}.h5", UNTRACKED_SCORER, "-1, with x = y = -1, where DeepLabCut 3 found no such animal"),
+        # Tracking and DeepLabCut 2 leave NaN there: before, the -1 sentence was written for them too.
+        (f"vid{UNTRACKED_SCORER}_el.h5", UNTRACKED_SCORER, None),
+        ("vidDLC_resnet50_maprojDec1shuffle1_200000.h5", "DLC_resnet50_maprojDec1shuffle1_200000", None),
+        # FMPose3D's 2D file leaves a frame without a detection as zeros.
+        ("vid_DLC_fmpose3d_humans.h5", "DLC_fmpose3d_humans", "0, with x = y = 0, where FMPose3D detected no one"),
+    ],
+)
+def test_the_confidence_definition_names_the_no_detection_mark_its_writer_puts(tmp_path, name, scorer, said):
+    positions = {(animal, "nose"): np.ones((3, 2)) for animal in ("mus1", "mus2")}
+    path = write_dlc_file(tmp_path / name, positions, likelihood={k: np.full(3, 0.5) for k in positions}, scorer=scorer)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        definition = read_deeplabcut(path, find_side_files=False).tracks[0].confidence_definition
+    assert definition.startswith("DeepLabCut likelihood: the network's score-map confidence (0 to 1)")
+    if said is None:
+        assert definition.endswith("at the predicted location.") and "-1" not in definition
+    else:
+        assert said in definition
