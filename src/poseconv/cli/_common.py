@@ -46,6 +46,7 @@ __all__ = [
     "split_names",
     "status",
     "stdout_console",
+    "whole_names",
 ]
 
 #: Exit codes: 0 done; 1 bad input, options or metadata (one line on stderr); 2 command-line usage
@@ -239,6 +240,17 @@ def split_names(values: Sequence[str] | None) -> list[str] | None:
             "--individuals was given no name; name the individuals/tracks to keep, or leave it out."
         )
     return names
+
+
+def whole_names(values: Sequence[str] | None) -> list[str] | None:
+    """Return each ``--individuals`` value as one name when a value holds a comma; None when none does.
+
+    A track may be named with a comma (a SLEAP track ``mouse 1, left``): a value is split at its commas
+    (:func:`split_names`), and taken whole when the split names are not the file's.
+    """
+    if not values or not any("," in value for value in values):
+        return None
+    return [value.strip() for value in values if value.strip()]
 
 
 def is_nwb(path: Path | str) -> bool:

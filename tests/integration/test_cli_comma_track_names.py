@@ -1,0 +1,74 @@
+"""``poseconv convert -i`` with a track whose name holds a comma (a SLEAP track ``mouse 1, left``).
+
+``-i a,b`` names two tracks; a value that names none of the file's tracks once split at its commas is
+taken whole, so ``-i "mouse 1, left"`` keeps that track. Before, it was split and refused.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sleap_io as sio
+
+from poseconv import read_nwb
+from tests.fixtures.cli import poseconv_in_process
+
+TRACKS = ("mouse 1, left", "mouse 2", "mouse 3")
+START = "2024-05-01T10:30:00+02:00"
+
+
+@pytest.fixture
+def slp(tmp_path):
+    """Three tracked animals over three frames, the first track's name holding a comma."""
+    rng = np.random.default_rng(3)
+    skeleton = sio.Skeleton(["a", "b"])
+    video = sio.Video(filename=str(tmp_path / "v.mp4"), open_backend=False)
+    tracks = [sio.Track(name) for name in TRACKS]
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=i,
+            instances=[
+                sio.PredictedInstance.from_numpy(
+                    np.c_[rng.uniform(0, 9, (2, 2)), rng.uniform(0, 1, 2)], skeleton=skeleton, track=track, score=0.5
+                )
+                for track in tracks
+            ],
+        )
+        for i in range(3)
+    ]
+    path = tmp_path / "c.slp"
+    sio.save_slp(sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=tracks), path)
+    return path
+
+
+def _kept(path) -> list[str]:
+    """The tracks of the NWB file's poses, as the file names them."""
+    (pose,) = read_nwb(path)
+    return sorted({pose.identity(track) for track in pose.tracks})
+
+
+@pytest.mark.parametrize(
+    ("values", "kept"),
+    [
+        (["mouse 1, left"], ["mouse 1, left"]),
+        (["mouse 1, left", "mouse 2"], ["mouse 1, left", "mouse 2"]),
+        (["mouse 2,mouse 3"], ["mouse 2", "mouse 3"]),
+    ],
+)
+def test_a_value_naming_a_track_whole_is_that_track(tmp_path, slp, values, kept):
+    out = tmp_path / "out.nwb"
+    options = [arg for value in values for arg in ("-i", value)]
+    result = poseconv_in_process("convert", slp, "-o", out, "--fps", 10, "--session-start-time", START, *options)
+    assert result.returncode == 0, result.stderr
+    assert _kept(out) == kept
+
+
+def test_a_name_not_found_lists_the_files_names(tmp_path, slp):
+    result = poseconv_in_process(
+        "convert", slp, "-o", tmp_path / "out.nwb", "--fps", 10, "--session-start-time", START, "-i", "mouse 2,mouse 9"
+    )
+    assert result.returncode == 1
+    assert "['mouse 9'] not found in c.slp; available individuals/tracks: ['mouse 1, left', 'mouse 2', 'mouse 3']" in (
+        result.stderr
+    ), result.stderr
