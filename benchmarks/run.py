@@ -24,6 +24,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
@@ -98,17 +99,21 @@ def run_child(args: list[str], *, tree: bool = False) -> dict:
 
     With ``tree``, also the peak memory of the child and its descendants together (:class:`TreeMemory`).
     """
-    started = time.perf_counter()
-    process = subprocess.Popen(args, cwd=HERE.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    sampler = TreeMemory(process.pid) if tree else None
-    # wait4 gives the resources of this child alone (RUSAGE_CHILDREN would mix all children).
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    tree_mb = sampler.stop() if sampler is not None else None
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stdout, stderr = process.communicate()
+    # The child's output goes to a file, not a pipe: a child printing more than a pipe holds (64 KiB, the JSON of
+    # `inspect` on a large file) would wait for a reader while this process waits for it to end.
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, cwd=HERE.parent, stdout=subprocess.DEVNULL, stderr=stderr)
+        sampler = TreeMemory(process.pid) if tree else None
+        # wait4 gives the resources of this child alone (RUSAGE_CHILDREN would mix all children).
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        tree_mb = sampler.stop() if sampler is not None else None
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stderr.seek(0)
+        error = stderr.read().decode(errors="replace")
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{stderr.decode()[-3000:]}")
+        raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{error[-3000:]}")
     result = {
         "wall_s": wall,
         "peak_rss_mb": usage.ru_maxrss / 1024,  # kilobytes on Linux
