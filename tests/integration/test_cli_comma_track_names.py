@@ -6,6 +6,8 @@ taken whole, so ``-i "mouse 1, left"`` keeps that track. Before, it was split an
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import sleap_io as sio
@@ -72,3 +74,11 @@ def test_a_name_not_found_lists_the_files_names(tmp_path, slp):
     assert "['mouse 9'] not found in c.slp; available individuals/tracks: ['mouse 1, left', 'mouse 2', 'mouse 3']" in (
         result.stderr
     ), result.stderr
+
+
+def test_metadata_keeps_a_track_named_with_a_comma_as_convert_does(slp):
+    # `poseconv metadata` prints the metadata the conversion would use: the same tracks, the same rule.
+    result = poseconv_in_process("metadata", slp, "--fps", 10, "-i", "mouse 1, left", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    containers = json.loads(result.stdout)["Pose"]["PoseEstimations"]
+    assert len(containers) == 1 and "mouse 1, left" in json.dumps(containers)

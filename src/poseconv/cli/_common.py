@@ -10,11 +10,11 @@ from __future__ import annotations
 import functools
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
     from ..model import PoseData
     from ..nwb.read.pose import NWBPoseFile
+
+T = TypeVar("T")
 
 __all__ = [
     "EXIT_ERROR",
@@ -47,6 +49,7 @@ __all__ = [
     "status",
     "stdout_console",
     "whole_names",
+    "kept_by_name",
 ]
 
 #: Exit codes: 0 done; 1 bad input, options or metadata (one line on stderr); 2 command-line usage
@@ -251,6 +254,26 @@ def whole_names(values: Sequence[str] | None) -> list[str] | None:
     if not values or not any("," in value for value in values):
         return None
     return [value.strip() for value in values if value.strip()]
+
+
+def kept_by_name(build: Callable[[list[str] | None], T], values: Sequence[str] | None) -> tuple[T, list[str] | None]:
+    """Return ``build(names)`` and the names of ``--individuals`` it took: split at commas, else each value whole.
+
+    A value split at its commas names no track of a file whose track has a comma in its name (SLEAP's
+    ``mouse 1, left``): then the values are taken whole (:func:`whole_names`). When neither names the
+    file's tracks, the error is the split names', which lists the file's.
+    """
+    split, whole = split_names(values), whole_names(values)
+    try:
+        return build(split), split
+    except InvalidOptionError as err:
+        if whole is None:
+            raise
+        split_error = err
+    try:
+        return build(whole), whole
+    except InvalidOptionError:
+        raise split_error from None
 
 
 def is_nwb(path: Path | str) -> bool:

@@ -17,7 +17,6 @@ from ._common import (
     progress,
     split_names,
     status,
-    whole_names,
 )
 from ._options import OptionsOption, option_pairs
 
@@ -191,7 +190,7 @@ def convert(
         target = _target(output, append, overwrite, backend)
         videos = _per_input("--video", video, inputs)
         options = dict(source=source, fps=fps, individuals=split_names(individuals), untracked=untracked, config=config)
-        options["whole_individuals"] = whole_names(individuals)
+        options["individuals_given"] = individuals  # As typed: a value may name a track with a comma.
         options["source_options"] = option_pairs(option)
         # Once per input, as --video, also for a format reading every input together (one per view file).
         times = [(path, load_timestamps(path)) for path in _per_input("--timestamps", timestamps, inputs)]
@@ -360,11 +359,11 @@ def _read_inputs(
     interfaces: dict[str, Any] = {}
     options = dict(options)
     starts = options.pop("starting_time")
-    whole = options.pop("whole_individuals")
+    named = options.pop("individuals_given")
     if _takes_all_inputs(options["source"]):
         # The inputs are the views of one session: one interface reads them all.
         given = {**options, "video": videos or None, "inputs": inputs}
-        interface, _ = _make_naming(inputs[0], whole, training=training, labeled_data=labeled_data, **given)
+        interface, _ = _make_naming(inputs[0], named, training=training, labeled_data=labeled_data, **given)
         _align_views(interface, inputs, times, starts)
         return {input_name(inputs[0], interfaces): interface}
     # An --option for every input: one no interface of them takes is said before any is read.
@@ -376,7 +375,7 @@ def _read_inputs(
         bar.update(task, description=f"Reading {path.name}")
         given = {**options, "video": videos[i] if videos else None}
         interface, given["individuals"] = _make_naming(
-            path, whole, training=training, labeled_data=labeled_data, **given
+            path, named, training=training, labeled_data=labeled_data, **given
         )
         if _is_pose(interface) and (key := _training_key(interface)) is not None:
             if key in included:
@@ -389,26 +388,12 @@ def _read_inputs(
     return interfaces
 
 
-def _make_naming(path: Path, whole: list[str] | None, **given: Any) -> tuple[Any, list[str] | None]:
-    """Return the interface of ``path`` and the individuals it keeps: ``--individuals`` split at commas or whole.
-
-    A value split at its commas names no track of a file whose track has a comma in its name (SLEAP's
-    ``mouse 1, left``): then the values are taken whole. When neither names the file's tracks, the error
-    is the split names', which lists the file's.
-    """
-    from ..errors import InvalidOptionError
+def _make_naming(path: Path, values: list[str] | None, **given: Any) -> tuple[Any, list[str] | None]:
+    """Return the interface of ``path`` and the individuals it keeps (``--individuals`` values, see kept_by_name)."""
+    from ._common import kept_by_name
     from ._sources import make_interface
 
-    try:
-        return make_interface(path, **given), given["individuals"]
-    except InvalidOptionError as err:
-        if whole is None:
-            raise
-        split_error = err
-    try:
-        return make_interface(path, **{**given, "individuals": whole}), whole
-    except InvalidOptionError:
-        raise split_error from None
+    return kept_by_name(lambda names: make_interface(path, **{**given, "individuals": names}), values)
 
 
 def _takes_all_inputs(source: str | None) -> bool:

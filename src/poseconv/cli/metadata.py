@@ -16,6 +16,7 @@ from ._common import (
     apply_flags,
     checked_fps,
     command_errors,
+    kept_by_name,
     progress,
     split_names,
 )
@@ -72,7 +73,9 @@ def metadata(
                 "config": config,
                 "source_options": option_pairs(option),
             }
-            found = pose_metadata(input_file, **options)
+            found, _ = kept_by_name(
+                lambda names: pose_metadata(input_file, **{**options, "individuals": names}), individuals
+            )
         plain = to_plain(found)
         # Made afresh by every conversion: a copied identifier would make two files claim to be one.
         for key in _GENERATED:
