@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,7 @@ from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels_table
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
 from tests.fixtures.nwb import assert_inspector_clean, user_metadata
 from tests.fixtures.sleap import (
+    SLEAP_REPO,
     SLP_CLIP_PROOFREAD,
     SLP_DANCE,
     SLP_IMAGE_LIST,
@@ -239,6 +241,21 @@ def test_sleap_user_labels_round_trip_exactly(tmp_path, slp):
     original = sio.load_slp(str(slp), open_videos=False)
     used_tracks = {i.track.name for lf in original.labeled_frames for i in lf.user_instances if i.track is not None}
     assert {t.name for t in sio.load_slp(str(exported), open_videos=False).tracks} == used_tracks
+
+
+def test_exported_labels_name_the_video_the_nwb_file_links_not_the_path_the_labeler_recorded(tmp_path):
+    # SLEAP's minimal_instance.slp records its video as tests/data/json_format_v1/centered_pair_low_quality.mp4,
+    # relative to where SLEAP ran; the NWB file links the video found here. The exported .slp (elsewhere) named
+    # the recorded path, which SLEAP then looked for beside the export.
+    nwb_path = tmp_path / "labels.nwb"
+    convert(SLEAPTrainingDataInterface(file_path=SLEAP_REPO / "tests/data/slp_hdf5/minimal_instance.slp"), nwb_path)
+    back = read_training(nwb_path)
+    (info,) = back.videos.values()
+    assert info.path is not None and Path(info.path).exists()
+    (tmp_path / "out").mkdir()
+    exported = write_sleap_labels(back, tmp_path / "out" / "user_labels.slp")
+    (video,) = sio.load_slp(str(exported), open_videos=False).videos
+    assert Path(video.filename) == Path(info.path) and Path(video.filename).exists()
 
 
 def test_sleap_negative_frames_are_labels_and_come_back(tmp_path):

@@ -52,14 +52,24 @@ from ..errors import InvalidOptionError, PoseconvWarning
 from ..model import PoseData, PoseTrack
 from ..model.frames import without_padding
 from ..model.location import is_absolute_anywhere, is_url, location_name
+from ..model.training import TrainingData
 from ..output import atomic_output
 from .files import export_path
 from .sleap_tables import NO_TRACKING_SCORE, instance_present, unopened_video
 
-__all__ = ["to_sleap_labels", "write_slp"]
+__all__ = ["to_sleap_labels", "video_filename", "write_slp"]
 
 
-def _video_filename(pose: PoseData, key: str) -> str | list[str]:
+def video_filename(pose: PoseData | TrainingData, key: str) -> str | list[str]:
+    """Return what a ``.slp`` names video ``key`` by: the video here, its images, else the path the NWB file records.
+
+    Parameters
+    ----------
+    pose : PoseData or TrainingData
+        The poses or labels read from an NWB file (their ``source_file``), whose ``videos`` hold ``key``.
+    key : str
+        The video's key.
+    """
     info = pose.videos[key]
     if info.path is not None:
         return str(info.path)
@@ -85,7 +95,7 @@ def _video_filename(pose: PoseData, key: str) -> str | list[str]:
     return recorded
 
 
-def _relative_to_nwb(pose: PoseData, recorded: str) -> bool:
+def _relative_to_nwb(pose: PoseData | TrainingData, recorded: str) -> bool:
     """Whether ``recorded`` is a relative video path an NWB file (the poses' source) records."""
     source = str(pose.source_file)
     from_nwb = is_url(source) or source.lower().endswith((".nwb", ".nwb.zarr"))
@@ -100,7 +110,7 @@ def _video(pose: PoseData, key: str) -> Any:
     """
     timing = pose.timing.get(key)
     fps = timing.rate if timing is not None and timing.rate is not None else pose.videos[key].fps
-    return unopened_video(_video_filename(pose, key), fps)
+    return unopened_video(video_filename(pose, key), fps)
 
 
 def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[str, Any], dict[str, Any], list[str]]:

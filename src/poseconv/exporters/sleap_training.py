@@ -27,20 +27,22 @@ from ..errors import InvalidOptionError
 from ..model.training import TrainingData
 from ..output import atomic_output
 from .files import export_path
+from .sleap import video_filename
 from .sleap_tables import unopened_video
 
 __all__ = ["to_sleap_labels", "write_sleap_labels"]
 
 
 def _video_source(training: TrainingData, key: str) -> str | list[str]:
-    if training.videos[key].image_files:
-        return [str(image) for image in training.videos[key].image_files]
-    frames = training.frames_of(key)
-    images = {f.frame_index: f.image for f in frames if f.image is not None and f.frame_index is not None}
-    if images and len(images) == len(frames) and sorted(images) == list(range(len(images))):
-        return [images[i] for i in range(len(images))]
+    """Return video ``key`` as the predictions' export names it; for labels of single images, those images."""
     info = training.videos[key]
-    return info.original_path or (str(info.path) if info.path is not None else key)
+    if info.path is None and not info.image_files:
+        # No video here: labels on images named frame by frame (a DeepLabCut labeled-data folder) name them.
+        frames = training.frames_of(key)
+        images = {f.frame_index: f.image for f in frames if f.image is not None and f.frame_index is not None}
+        if images and len(images) == len(frames) and sorted(images) == list(range(len(images))):
+            return [images[i] for i in range(len(images))]
+    return video_filename(training, key)
 
 
 def to_sleap_labels(training: TrainingData) -> Any:
