@@ -19,7 +19,7 @@ from zarr.storage import FSStore
 from ...errors import InvalidSourceFileError
 from .http_retry import read_with_retries, retried_status
 from .zarr_groups import ZarrGroup, open_zarr
-from .zarr_readahead import ReadAhead
+from .zarr_readahead import CONCURRENT_READS, ReadAhead
 
 __all__ = ["RetryingStore", "open_zarr_url"]
 
@@ -83,12 +83,14 @@ class RetryingStore(FSStore):
         pending = list(batch)
 
         def once() -> dict[str, bytes]:
-            # fsspec's mapper turns a missing key (HTTP 404) into a KeyError instance; any other failure stays.
-            results = self.map.getitems(pending, on_error="return")
+            urls = {f"{self.map.root.rstrip('/')}/{key}": key for key in pending}
+            # fsspec reads a list of URLs concurrently, CONCURRENT_READS at a time; a missing key (HTTP 404) comes
+            # back as a FileNotFoundError instance, any other failure as its own exception.
+            results = self.fs.cat(list(urls), on_error="return", batch_size=CONCURRENT_READS)
             failed = []
-            for key in pending:
-                value = results.get(key, KeyError(key))
-                if isinstance(value, KeyError):
+            for url, key in urls.items():
+                value = results.get(url, FileNotFoundError(url))
+                if isinstance(value, FileNotFoundError):
                     continue
                 if isinstance(value, BaseException):
                     failed.append((key, value))
