@@ -14,6 +14,7 @@ import sleap_io as sio
 
 from poseconv import read_nwb
 from tests.fixtures.cli import poseconv_in_process
+from tests.fixtures.sleap import predictions_per_frame
 
 TRACKS = ("mouse 1, left", "mouse 2", "mouse 3")
 START = "2024-05-01T10:30:00+02:00"
@@ -26,21 +27,16 @@ def slp(tmp_path):
     skeleton = sio.Skeleton(["a", "b"])
     video = sio.Video(filename=str(tmp_path / "v.mp4"), open_backend=False)
     tracks = [sio.Track(name) for name in TRACKS]
-    frames = [
-        sio.LabeledFrame(
-            video=video,
-            frame_idx=i,
-            instances=[
-                sio.PredictedInstance.from_numpy(
-                    np.c_[rng.uniform(0, 9, (2, 2)), rng.uniform(0, 1, 2)], skeleton=skeleton, track=track, score=0.5
-                )
-                for track in tracks
-            ],
-        )
-        for i in range(3)
-    ]
+    labels = predictions_per_frame(
+        video,
+        skeleton,
+        range(3),
+        lambda *_: np.c_[rng.uniform(0, 9, (2, 2)), rng.uniform(0, 1, 2)],
+        score=0.5,
+        tracks=tracks,
+    )
     path = tmp_path / "c.slp"
-    sio.save_slp(sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=tracks), path)
+    sio.save_slp(labels, path)
     return path
 
 

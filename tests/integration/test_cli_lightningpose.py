@@ -21,6 +21,7 @@ from tests.fixtures.lightningpose import (
     write_visible_labels,
 )
 from tests.fixtures.paths import needs_shared_data
+from tests.fixtures.sleap import predictions_per_frame
 from tests.integration.test_cli import START, assert_one_line_error, poseconv
 
 
@@ -191,22 +192,16 @@ def test_export_to_lp_names_the_file_of_an_animal_with_a_slash(tmp_path):
     tracks = [sio.Track("m/1"), sio.Track("m_1")]
     rng = np.random.default_rng(0)
     points = {(track.name, frame): rng.uniform(0, 100, (2, 2)) for track in tracks for frame in range(3)}
-    frames = [
-        sio.LabeledFrame(
-            video=video,
-            frame_idx=frame,
-            instances=[
-                sio.PredictedInstance.from_numpy(
-                    points[track.name, frame], point_scores=[0.9, 0.8], score=0.9, skeleton=skeleton, track=track
-                )
-                for track in tracks
-            ],
-        )
-        for frame in range(3)
-    ]
-    sio.save_slp(
-        sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=tracks), tmp_path / "s.slp"
+    labels = predictions_per_frame(
+        video,
+        skeleton,
+        range(3),
+        lambda track, frame: points[track.name, frame],
+        point_scores=[0.9, 0.8],
+        score=0.9,
+        tracks=tracks,
     )
+    sio.save_slp(labels, tmp_path / "s.slp")
     nwb = tmp_path / "s.nwb"
     poseconv("convert", tmp_path / "s.slp", "-o", nwb, "--fps", "30", "--session-start-time", START, "-q")
     poseconv("export", nwb, "--to", "lp", tmp_path / "lp.csv", "-q")
