@@ -286,6 +286,7 @@ def is_tracked(path: Path) -> bool:
     """Return True when DeepLabCut's tracking wrote ``path``: a tracker's suffix in its name, or its HDF5 key.
 
     ``stitch_tracklets`` saves under the key ``tracks``, which a file renamed by a lab's pipeline keeps.
+    Reading the key opens the file: a reader asks once and passes the answer on.
     """
     if _TRACKED_STEM.search(path.stem):
         return True
@@ -296,19 +297,20 @@ def is_tracked(path: Path) -> bool:
         return False
 
 
-def untracked_detections(path: Path, animals: list[str], model: DeepLabCutModel | None) -> str | None:
+def untracked_detections(path: Path, animals: list[str], model: DeepLabCutModel | None, *, tracked: bool) -> str | None:
     """Return why the animals of a multi-animal file are the k-th detections of each frame, not tracks; else None.
 
     SuperAnimal video inference never tracks, and DeepLabCut 3 saves a multi-animal model's
     predictions before tracking (``save_as_df``) under a name without a tracker's suffix, under the key
     ``df_with_missing``; a model with an identity head orders the animals by their predicted identity.
+    ``tracked``: whether DeepLabCut's tracking wrote ``path`` (:func:`is_tracked`).
     """
     if len(animals) < 2:
         return None
     advice = " Track them in DeepLabCut (the tracked _el.h5) to convert animals."
     if "_superanimal_" in path.name:
         who = "SuperAnimal video inference does not track animals"
-    elif model is None or model.engine != "pytorch" or model.superanimal or model.with_identity or is_tracked(path):
+    elif model is None or model.engine != "pytorch" or model.superanimal or model.with_identity or tracked:
         # A model-zoo model's other outputs (FMPose3D) are not DeepLabCut's save_as_df before tracking.
         return None
     elif path.name.startswith("image_predictions_"):
@@ -331,13 +333,13 @@ def with_project_identity(model: DeepLabCutModel | None, config: dict[str, Any] 
     return model
 
 
-def confidence_definition(model: DeepLabCutModel | None, path: Path) -> str:
+def confidence_definition(model: DeepLabCutModel | None, tracked: bool) -> str:
     """Return what a file's likelihood means: its no-detection mark is said only where the writer puts one.
 
     DeepLabCut 3 pads the animals it did not find with -1 before tracking; tracking (and DeepLabCut 2)
-    leaves NaN there; FMPose3D writes 0.
+    leaves NaN there; FMPose3D writes 0. ``tracked``: whether tracking wrote the file (:func:`is_tracked`).
     """
-    if model is None or model.engine != "pytorch" or is_tracked(path):
+    if model is None or model.engine != "pytorch" or tracked:
         return f"{_LIKELIHOOD}."
     if model.superanimal and model.superanimal.startswith("FMPose3D"):
         return _FMPOSE3D_LIKELIHOOD

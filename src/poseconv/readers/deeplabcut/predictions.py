@@ -342,12 +342,12 @@ def _fit_to_video(
     """Check the frames against the video's; extend a tracked file's to the video's end, saying so; else None.
 
     DeepLabCut's ``stitch_tracklets`` writes no rows after the last frame with a track (``format_df``
-    reindexes up to it), so a tracked file (``tracks``: multi-animal, not a time lapse) routinely ends
+    reindexes up to it), so a tracked file (``tracks``: tracked, multi-animal, not a time lapse) routinely ends
     before its video: the frames after it have no pose, as those before its first row have none. The
     video's frame count is the ``_meta.pickle``'s, else that of the video found beside the file.
     """
     _warn_beyond_video(frame, path, video, side)
-    if not tracks or not is_tracked(path):
+    if not tracks:
         return None
     n_video, counted = video.n_frames, side.meta_path.name if side.meta_path else None
     if n_video is None and video.path is not None:
@@ -451,9 +451,10 @@ def read_deeplabcut(
     skeletons, edges_note = predictions_skeletons(side.config, side.config_path, individuals[1:], path)
     lapse = time_lapse_video(path, frame.index)
     video, fps = (lapse[0], None) if lapse else _video(path, scorer, side, find_side_files)
-    to_video_end = _fit_to_video(frame, frame_numbers, path, video, side, tracks=multi_animal and not lapse)
+    tracked = is_tracked(path)
+    to_video_end = _fit_to_video(frame, frame_numbers, path, video, side, tracks=multi_animal and not lapse and tracked)
     model = with_project_identity(describe_model(path, scorer, side.meta), side.config)
-    tracks = _tracks(frame, scorer, coords, individuals, multi_animal, video.key, confidence_definition(model, path))
+    tracks = _tracks(frame, scorer, coords, individuals, multi_animal, video.key, confidence_definition(model, tracked))
     timing = recorded_timing(getattr(frame, "clock_columns", None), path, video.key, fps, side.meta_path)
     notes: dict[str, Any] = {
         "multi_animal": multi_animal,
@@ -467,7 +468,7 @@ def read_deeplabcut(
     model_note = " ".join(filter(None, (model_note, edges_note, to_video_end)))
     if model_note:
         notes["model"] = model_note
-    untracked = untracked_detections(path, individuals[0], model)
+    untracked = untracked_detections(path, individuals[0], model, tracked=tracked)
     if untracked is not None:
         # Not "untracked", SLEAP's reader's policy note. The note is about the animals, not the unique
         # bodyparts' track.
