@@ -334,8 +334,9 @@ def _session_times(session: Any, views: list[str | None], times: list[tuple[Path
     longest_path, longest = max(times, key=lambda pair: len(pair[1]))
     for path, values in times:
         # A shorter view's frames are the session's first ones.
-        if not np.allclose(values, longest[: len(values)], rtol=0, atol=1e-9):
-            frame = int(np.flatnonzero(~np.isclose(values, longest[: len(values)], rtol=0, atol=1e-9))[0])
+        differ = np.flatnonzero(~np.isclose(values, longest[: len(values)], rtol=0, atol=1e-9))
+        if differ.size:
+            frame = int(differ[0])
             raise InvalidOptionError(
                 f"--timestamps {path} and {longest_path} differ at frame {frame} ({values[frame]:g} s and "
                 f"{longest[frame]:g} s); {_ONE_CLOCK}"
