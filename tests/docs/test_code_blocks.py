@@ -4,7 +4,8 @@ Each block runs in its own temporary folder that holds the files it names, copie
 the real example files (``examples/data``) and the shared test data (files and whole
 project folders, and the files a copied spec names). ``poseconv`` and ``python`` on the
 PATH are this interpreter's. A block preceded by ``<!-- continues: why -->`` runs after the
-runnable block above it, in the same folder (it reads what that block wrote). A block that
+runnable block above it, in a copy of that block's folder (it reads what that block wrote; the block
+runs again first when its folder is not at hand). A block that
 cannot run in a test (a cluster address, recording data that is not public, a browser) is
 preceded by ``<!-- not-runnable: why -->``; the test checks that the reason is given.
 """
@@ -110,6 +111,8 @@ def _put_files(code: str, folder: Path) -> None:
 def _path_with_this_python(folder: Path) -> dict[str, str]:
     """An environment whose ``poseconv``, ``python`` and ``dandi`` are this interpreter's."""
     bin_dir = folder / ".bin"
+    if bin_dir.exists():  # the folder of the block a continuing block starts from has them
+        return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
     bin_dir.mkdir()
     for name, run in (("poseconv", "-m poseconv.cli"), ("python", "")):
         (bin_dir / name).write_text(f'#!/bin/sh\nexec "{sys.executable}" {run} "$@"\n', encoding="utf-8")
@@ -119,14 +122,24 @@ def _path_with_this_python(folder: Path) -> dict[str, str]:
     return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
 
 
+#: The folder each run of steps left behind, by its steps: a continuing block starts from a copy of the
+#: folder of the block it continues instead of running that block again (the blocks of a file run in order,
+#: in one worker: ``--dist loadfile``).
+_FOLDERS: dict[tuple[tuple[str, str], ...], Path] = {}
+
+
 @pytest.mark.parametrize(("steps", "reason"), list(_blocks()))
 def test_code_block_runs_as_written(tmp_path, steps, reason):
     if reason is not None:
         assert len(reason.strip()) > 10, "say why the block cannot run in a test"
         pytest.skip(reason.strip())
+    done = next((n for n in range(len(steps) - 1, 0, -1) if tuple(steps[:n]) in _FOLDERS), 0)
+    if done:
+        shutil.copytree(_FOLDERS[tuple(steps[:done])], tmp_path, symlinks=True, dirs_exist_ok=True)
     env = _path_with_this_python(tmp_path)
-    for lang, code in steps:
+    for lang, code in steps[done:]:
         _put_files(code, tmp_path)
         command = [sys.executable, "-c", code] if lang == "python" else ["bash", "-euo", "pipefail", "-c", code]
         result = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path, env=env)
         assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    _FOLDERS[tuple(steps)] = tmp_path
