@@ -378,7 +378,7 @@ def test_choose_tracks_and_discover_names():
 def test_clear_errors_name_the_file(tmp_path, flat_min_session):
     with pytest.raises(InvalidOptionError, match=r"\['nope'\] not found in predictions_1\.2\.7.*track_0"):
         SLEAPPoseInterface(file_path=SLP_PROVENANCE, tracks=["nope"])
-    with pytest.raises(InvalidOptionError, match=r"min_session\.slp: video index 9 is out of range"):
+    with pytest.raises(InvalidOptionError, match=r"min_session\.slp: video_indices holds 9, which is out of range"):
         SLEAPPoseInterface(file_path=flat_min_session, video_indices=[9])
     with pytest.raises(InvalidSourceFileError, match=rf"{DLC_H5.name}.*DeepLabCutPoseInterface"):
         SLEAPPoseInterface(file_path=DLC_H5)

@@ -110,6 +110,8 @@ def test_a_relative_path_starts_at_the_working_folder_and_a_missing_one_is_named
 def test_the_interfaces_own_error_names_the_option(tmp_path):
     result = convert(tmp_path, SLP_MIN_SESSION_USER, "-O", "session_index=3")
     assert "--option session_index 3 is out of range; the file holds 1 session(s)." in result.stderr
+    result = convert(tmp_path, SLP_LABELS_V002, "-O", "video_indices=[0, 4]", "--untracked", "by_order")
+    assert "--option video_indices holds 4, which is out of range; the file has 1 video(s)" in result.stderr
 
 
 @needs_shared_data

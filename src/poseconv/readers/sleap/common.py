@@ -370,7 +370,7 @@ def select_videos(path: Path, n_videos: int, keys: list[str], video_indices: Seq
     for index in video_indices:
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < n_videos:
             raise InvalidOptionError(
-                f"{path}: video index {index!r} is out of range; the file has {n_videos} video(s) "
+                f"{path}: video_indices holds {index!r}, which is out of range; the file has {n_videos} video(s) "
                 f"(index: key) {available}."
             )
         if int(index) not in selected:
