@@ -104,6 +104,15 @@ def _value(key: str, text: str, prop: Mapping[str, Any]) -> Any:
     return text if _takes_text(prop) and not isinstance(value, str) else value
 
 
+#: Words for what a flag gives (``-O fps=30``), by the flag that gives it.
+_FLAG_WORDS = {
+    **dict.fromkeys(("fps", "rate", "frame_rate", "framerate", "sampling_rate"), "--fps"),
+    **dict.fromkeys(("video", "video_path", "video_file", "videos", "video_paths"), "--video"),
+    **dict.fromkeys(("config", "config_path", "config_file", "config_yaml"), "--config"),
+    **dict.fromkeys(("tracks", "individuals", "animals", "track_names"), "--individuals"),
+}
+
+
 def _refused(key: str, flags: Mapping[str, str], properties: Mapping[str, Any], label: str) -> str | None:
     """Return why ``--option key`` is refused for this input (None: it is an argument --option gives)."""
     import difflib
@@ -112,6 +121,9 @@ def _refused(key: str, flags: Mapping[str, str], properties: Mapping[str, Any], 
         return f"it is given by {flags[key]}, not by --option."
     if key in properties:
         return None
+    # What a user of the tools calls a flag's value (DeepLabCut's fps, a video) is the flag, not the key meant.
+    if (flag := _FLAG_WORDS.get(key.lower())) in flags.values():
+        return f"{label} takes no {key}; give it with {flag}."
     close = difflib.get_close_matches(key, list(properties), n=1, cutoff=0.6)
     hint = ""
     if close:

@@ -83,6 +83,14 @@ def test_a_key_a_flag_gives_is_refused_naming_the_flag(tmp_path, key, flag):
 
 
 @needs_shared_data
+@pytest.mark.parametrize(("key", "flag"), [("fps", "--fps"), ("frame_rate", "--fps"), ("video", "--video")])
+def test_a_key_naming_what_a_flag_gives_names_the_flag(tmp_path, key, flag):
+    # DeepLabCut's config and metadata call the frame rate fps: the key is not a typo of another argument.
+    result = convert(tmp_path, SLP_LABELS_V002, "-O", f"{key}=30")
+    assert f"--option {key}: SLEAPPoseInterface (SLEAP) takes no {key}; give it with {flag}.\n" in result.stderr
+
+
+@needs_shared_data
 def test_a_wrong_value_gets_the_message_a_spec_gets_for_it(tmp_path):
     result = convert(tmp_path, SLP_LABELS_V002, "-O", "predicted_only=maybe")
     pose = PoseSpec.model_validate({"file_path": str(SLP_LABELS_V002), "source_data": {"predicted_only": "maybe"}})
