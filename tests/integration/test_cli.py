@@ -153,6 +153,18 @@ def test_inspect_input_file_prints_tables():
         assert text in out
 
 
+def test_inspect_of_poses_without_a_rate_says_where_the_conversion_takes_their_times(tmp_path):
+    # A DeepLabCut table without its _meta.pickle, beside its video: converting takes the video's frame times.
+    videos = SHARED_DATA / "deeplabcut/TEST-Alex-2019-11-04/videos"
+    table = tmp_path / "reachingvideo1shortDLC_resnet50_TESTNov4shuffle1_10.csv"
+    table.write_bytes((videos / table.name).read_bytes())
+    alone = poseconv("inspect", table).stdout
+    assert "no frame rate recorded (give --fps when converting)" in alone
+    (tmp_path / "reachingvideo1short.avi").write_bytes((videos / "reachingvideo1short.avi").read_bytes())
+    beside = poseconv("inspect", table).stdout
+    assert "no frame rate recorded (converting reads the video's frame times; --fps sets a rate)" in beside
+
+
 def test_export_to_slp_and_movement(multi_nwb, tmp_path):
     slp = tmp_path / "back.slp"
     poseconv("export", multi_nwb, "--to", "slp", slp, "-q")

@@ -271,7 +271,10 @@ def _print_summary(console: Any, summary: dict[str, Any]) -> None:
             f"  skeleton {name}: {len(skeleton['nodes'])} nodes ({', '.join(skeleton['nodes'])}); edges: {edges}"
         )
     for key, video in summary["videos"].items():
-        if video["rate"] is None:
+        if video["rate"] is None and video["path"]:
+            # The conversion takes the frame times of a video found beside the poses (poseconv.timing).
+            timing = "no frame rate recorded (converting reads the video's frame times; --fps sets a rate)"
+        elif video["rate"] is None:
             timing = "no frame rate recorded (give --fps when converting)"
         else:
             kind = "timestamps, mean rate" if video["timestamps"] else "rate"
