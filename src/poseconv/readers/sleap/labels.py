@@ -7,7 +7,9 @@ placed or corrected in the SLEAP GUI and which SLEAP trains on. Only user
 instances are training data; a frame with none is not a training frame.
 
 Each labeled frame keeps its video and frame index, each instance its track
-(``individual``; None when untracked), skeleton, coordinates (exactly as
+(``individual``; None when untracked; an instance with no track but an ``Identity``,
+as sleap-io's re-identification labels them, is the track of that name, as in
+predictions), skeleton, coordinates (exactly as
 sleap-io reads them, including the coordinates SLEAP keeps for nodes marked not
 visible) and per-node visibility. Skeleton, track and video names are made the
 same way as the prediction reader makes them, so the NWB skeletons and source
@@ -27,7 +29,7 @@ from ...model import VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from ..safety.input_checks import check_input_file, reads_source
 from .common import SLEAP_REFERENCE_FRAME, is_slp_file, skeletons_of, sleap_names, slp_header, warn_other_annotations
-from .slp_objects import load_labels
+from .slp_objects import load_labels, tracks_from_identities
 from .videos import describe_videos
 
 __all__ = ["read_sleap_labels"]
@@ -110,6 +112,8 @@ def read_sleap_labels(file_path: str | Path) -> TrainingData:
         )
     warn_other_annotations(path, slp_header(path))
     labels = load_labels(path)
+    # Re-identification labels name their animals by Identity, not Track: they are tracked as the predictions are.
+    from_identities = tracks_from_identities(labels)
     infos, video_facts = describe_videos(labels.videos, path)
     skeleton_names, track_names = sleap_names(labels.skeletons, labels.tracks)
     label_file = LabelFile(name=path.name)
@@ -140,5 +144,6 @@ def read_sleap_labels(file_path: str | Path) -> TrainingData:
         notes={
             "videos": {info.key: facts for info, facts in zip(infos, video_facts, strict=True)},
             "n_predicted_instances_ignored": n_predicted,
+            **({"tracks_from_identities": from_identities} if from_identities else {}),
         },
     )
