@@ -64,6 +64,7 @@ from .common import (
     select_videos,
     skeletons_of,
     sleap_names,
+    sleap_version_of,
     slot_names,
     slot_order,
     slp_header,
@@ -252,7 +253,7 @@ def _assemble(
     }
     if parts.n_sessions:
         notes["n_recording_sessions"] = parts.n_sessions
-    version = parts.provenance.get("sleap_version")
+    version = sleap_version_of(parts.provenance)
     if (note := inference_note(parts.provenance)) is not None:
         notes["model"] = note
     return PoseData.from_tracks(
@@ -266,7 +267,7 @@ def _assemble(
             for info in parts.infos
             if info.fps is not None
         },
-        source_software_version=str(version) if version else None,
+        source_software_version=version,
         scorer=scorer_of(parts.provenance),
         reference_frame=SLEAP_REFERENCE_FRAME,
         notes=notes,
