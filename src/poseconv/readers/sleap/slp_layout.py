@@ -38,6 +38,9 @@ _ANNOTATIONS = {
     "events": "event(s)",
     # Instances' categories (species, classes; SLP 2.7): the catalog alone is not counted, its links are.
     "categories/links": "category label(s) of detections",
+    # Appearance vectors of detections (re-identification, SLP 2.5; categories, 2.7), counted by their rows.
+    "embeddings/vectors": "re-identification appearance embedding(s)",
+    "embeddings/category_vectors": "category appearance embedding(s)",
 }
 
 # Fields the array path reads, by table.
