@@ -15,6 +15,7 @@ from ..model import PoseData, PoseTrack, Skeleton
 from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
 
 __all__ = [
+    "HDF5_IMAGES_SENTENCE",
     "MISSING_IMAGES_SENTENCE",
     "MISSING_VIDEO_PATTERN",
     "UNTIMED_IMAGES_SENTENCE",
@@ -41,6 +42,11 @@ __all__ = [
 # does not exist is an error for DANDI): its path is said in the container's description, and read back.
 MISSING_VIDEO_SENTENCE = (
     "The tool recorded the video as '{path}', which does not exist on the machine that wrote this file."
+)
+# Frames SLEAP stored as images in a dataset of an HDF5 file (its HDF5Video): no video file NWB can link, here or not.
+HDF5_IMAGES_SENTENCE = (
+    "The tool recorded the video as frames stored as images in the HDF5 file '{path}' (dataset '{dataset}'), "
+    "which NWB cannot link as a video: it is not linked."
 )
 # A video that is a sequence of image files (SLEAP) is linked when every image is here; otherwise this is said.
 MISSING_IMAGES_SENTENCE = (
@@ -87,8 +93,9 @@ def crop_sentence(crop: Sequence[int] | None, *, what: str = "poses", software: 
 
 
 MISSING_VIDEO_PATTERN = re.compile(
-    r"The tool recorded the video as (?:\d+ image files, the first )?'(?P<path>.*)', which do(?:es)? not "
-    r"(?:all )?exist on the machine that wrote this file\."
+    r"The tool recorded the video as (?:\d+ image files, the first |frames stored as images in the HDF5 file )?"
+    r"'(?P<path>.*)'(?:, which do(?:es)? not (?:all )?exist on the machine that wrote this file\.| \(dataset '.*'\), "
+    r"which NWB cannot link as a video)"
 )
 
 
@@ -310,13 +317,20 @@ def _container_description(pose: PoseData, track: PoseTrack) -> str:
             "track here."
         )
     if info.original_path and info.local_files is None:
-        images = pose.notes.get("videos", {}).get(track.video, {}).get("image_files")
-        sentence = MISSING_IMAGES_SENTENCE if images and len(images) > 1 else MISSING_VIDEO_SENTENCE
-        description += " " + sentence.format(path=info.original_path, n=len(images or ()))
+        description += " " + _unlinked_video_sentence(pose.notes.get("videos", {}).get(track.video, {}), info)
     crop_sentence = _crop_sentence(pose, track)
     if crop_sentence:
         description += " " + crop_sentence
     return description
+
+
+def _unlinked_video_sentence(facts: dict[str, Any], info: Any) -> str:
+    """Say what the recorded video of a container is that no ``ImageSeries`` links (``facts``: the reader's notes)."""
+    if facts.get("images_dataset") and facts.get("images_file") == info.original_path:
+        return HDF5_IMAGES_SENTENCE.format(path=info.original_path, dataset=facts["images_dataset"])
+    images = facts.get("image_files")
+    sentence = MISSING_IMAGES_SENTENCE if images and len(images) > 1 else MISSING_VIDEO_SENTENCE
+    return sentence.format(path=info.original_path, n=len(images or ()))
 
 
 def _crop_sentence(pose: PoseData, track: PoseTrack) -> str:

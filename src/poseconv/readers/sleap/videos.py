@@ -245,8 +245,9 @@ def _link(video: Any, slp_path: Path, fallback_key: str, facts: dict[str, Any]) 
         return _Linked(fallback_key)
     filename = video.filename
     if _in_hdf5(video):
-        # Images in an HDF5 file, with no video they came from: nothing to link; the file is recorded.
+        # Images in an HDF5 file, with no video they came from: nothing to link; the file and dataset are recorded.
         facts["images_file"] = filename
+        facts["images_dataset"] = str(_backend_metadata(video)["dataset"])
         return _Linked(video_key(filename, fallback_key), original=filename)
     if isinstance(filename, (list, tuple)):
         return _image_video(filename, slp_path.parent, fallback_key, facts)

@@ -187,3 +187,39 @@ def test_sleap_io_analysis_export_of_images_links_them_as_the_slp_does(generated
     description = str(description)
     assert "[b'" not in description
     assert ("recorded the video as 4 image files" in description) is not all_here
+
+
+def test_frames_stored_in_an_hdf5_file_are_said_to_be_so_not_missing(tmp_path):
+    # SLEAP's HDF5Video: frames as images in a dataset of an .h5 beside the .slp. The description said that file
+    # "does not exist on the machine that wrote this file", though it was there; NWB cannot link it as a video.
+    import h5py
+
+    from poseconv.metadata.defaults import MISSING_VIDEO_PATTERN, default_pose_metadata
+
+    frames_file = tmp_path / "frames.h5"
+    with h5py.File(frames_file, "w") as handle:
+        handle.create_dataset("box", data=np.zeros((5, 16, 16, 1), np.uint8))
+    video = sio.load_video(str(frames_file), dataset="box")
+    skeleton, track = _skeleton(), sio.Track("t")
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=f,
+            instances=[
+                sio.PredictedInstance.from_numpy(np.array([[f, 1, 0.5], [2, 3, 0.6]], float), skeleton, track=track)
+            ],
+        )
+        for f in (0, 3)
+    ]
+    sio.save_slp(sio.Labels(labeled_frames=frames, videos=[video], tracks=[track]), str(tmp_path / "h5vid.slp"))
+    video.close()
+    pose = read_sleap(tmp_path / "h5vid.slp")
+    (container,) = default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()
+    description = container["description"]
+    assert "does not exist" not in description
+    assert (
+        f"The tool recorded the video as frames stored as images in the HDF5 file '{frames_file}' (dataset 'box'), "
+        "which NWB cannot link as a video: it is not linked."
+    ) in description
+    # Read back, the recorded file is found in the description as a missing video's is.
+    assert MISSING_VIDEO_PATTERN.search(description)["path"] == str(frames_file)
