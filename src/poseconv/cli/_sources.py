@@ -119,10 +119,23 @@ def _all_inputs(fmt: Any, inputs: list[Path] | None, source: str | None) -> dict
     return {fmt.inputs_argument: list(inputs)}
 
 
-def _unsupported(option: str, software: str) -> Exception:
+# The way forward where an option has another form for the same file ({path}: the input).
+_INSTEAD = {
+    ("--training", "SLEAP session"): (
+        " A session's user labels convert as training data with --source sleap-labels (poseconv convert "
+        "{path} --source sleap-labels), to an NWB file of their own (-o labels.nwb) or into the session's "
+        "(--append session.nwb)."
+    ),
+}
+
+
+def _unsupported(option: str, software: str, path: Path | None = None) -> Exception:
+    import shlex
+
     from ..errors import InvalidOptionError
 
-    return InvalidOptionError(f"{option} is not supported for {software} files.")
+    instead = _INSTEAD.get((option, software), "").format(path=shlex.quote(str(path)) if path else "FILE")
+    return InvalidOptionError(f"{option} is not supported for {software} files.{instead}")
 
 
 def _check_options(untracked: str | None, labeled_data: Path | None, training: bool) -> bool:
@@ -209,7 +222,7 @@ def make_interface(
         if (value := given[option]) is None:
             continue
         if name is None:
-            raise _unsupported(option, fmt.name)
+            raise _unsupported(option, fmt.name, path)
         _check_videos_option(name, fmt)
         kwargs[name] = [value] if name.endswith("_paths") and not isinstance(value, list) else value
     return _with_source_options(cls, fmt, path, kwargs, source_options) if source_options else cls(**kwargs)
