@@ -15,8 +15,9 @@ The 2D poses of each view are read as :func:`poseconv.readers.sleap.read_sleap`
 reads them, from the same sleap-io ``Labels`` as the session (same track rules:
 a user instance wins over a prediction, instances without a track become
 ``"untracked"``), so a view here is exactly what the SLEAP interface would write
-for that video. The 3D individual of an instance group
-is its identity, else the track its 2D instances share, else ``"untracked"``.
+for that video. An instance group's 3D points and its untracked 2D instances go
+to the individual :mod:`~poseconv.readers.sleap.session_groups` names: the track its 2D
+instances share, else its identity, else ``"untracked"`` (``"untracked_<k>"`` by order).
 
 A session ``.slp`` without 3D points may have sleap-anipose's triangulation beside it
 (``points3d.h5``, see :mod:`poseconv.readers.sleap.anipose`); its points become the
@@ -42,8 +43,8 @@ from ..safety.input_checks import check_input_file, reads_source
 from ..side_files import given_or_found
 from .anipose import find_points_3d_file, read_points_3d
 from .common import UNTRACKED_TRACK_NAME, check_untracked_option, skeletons_of, sleap_names, slp_header
-from .slp import pose_from_labels
-from .slp_objects import load_labels, tracks_from_identities
+from .session_groups import GroupNames, group_names, group_scores, identities_of_groups, views_by_group
+from .slp_objects import load_labels
 
 __all__ = ["SLEAP_3D_CONFIDENCE_DEFINITION", "SLEAP_3D_REFERENCE_FRAME", "has_recording_session", "read_sleap_session"]
 
@@ -127,61 +128,15 @@ def _view(pose: PoseData, video_key: str) -> PoseData:
     )
 
 
-def _identities_of_groups(labels: Any) -> None:
-    """Give the untracked 2D instances of an instance group with an identity the group's animal.
-
-    sleap-io's multi-view identity names the animal of a group (across the views), not of each 2D
-    instance: without it the views of several animals would have no identity to split them by, while
-    their 3D points do. Instances with a track keep it; only the in-memory ``labels`` change.
-    """
-    for session in getattr(labels, "sessions", None) or []:
-        for frame_group in (getattr(session, "frame_groups", None) or {}).values():
-            for group in getattr(frame_group, "instance_groups", None) or []:
-                identity = getattr(group, "identity", None)
-                for instance in group.instances if identity is not None else []:
-                    if instance.track is None and getattr(instance, "identity", None) is None:
-                        instance.identity = identity
-    tracks_from_identities(labels)
-
-
-def _group_name(group: Any, frame: int, n_unnamed: int, untracked: str, path: Path) -> str:
-    identity = getattr(group, "identity", None)
-    if identity is not None and getattr(identity, "name", None):
-        return str(identity.name)
-    tracks = {inst.track.name for inst in group.instances if inst.track is not None and inst.track.name}
-    if len(tracks) == 1:
-        return str(tracks.pop())
-    if len(tracks) > 1:
-        raise InvalidSourceFileError(
-            f"{path}: an instance group of frame {frame} joins instances of different tracks {sorted(tracks)}; "
-            "it does not follow one animal. Fix the grouping in SLEAP."
-        )
-    if n_unnamed > 1 and untracked != "by_order":
-        raise InvalidSourceFileError(
-            f"{path}: frame {frame} holds several 3D instance groups without identity or track; they cannot be told "
-            "apart. Assign tracks in SLEAP, or pass untracked='by_order'."
-        )
-    return UNTRACKED_TRACK_NAME
-
-
-def _read_3d(session: Any, pose_2d: PoseData, n_frames: int, untracked: str, path: Path) -> PoseData | None:
+def _read_3d(session: Any, pose_2d: PoseData, n_frames: int, names: GroupNames, path: Path) -> PoseData | None:
     """3D points of the session's instance groups as a PoseData, or None when there are none."""
     from sleap_io.model.instance import PredictedInstance3D
 
     rows: dict[str, list[tuple[int, Any]]] = {}
     for frame, frame_group in sorted(session.frame_groups.items()):
-        groups = [g for g in frame_group.instance_groups if g.instance_3d is not None and g.points is not None]
-        unnamed = sum(
-            1
-            for g in groups
-            if getattr(g, "identity", None) is None and not any(i.track is not None for i in g.instances)
-        )
-        order = 0
-        for group in groups:
-            name = _group_name(group, int(frame), unnamed, untracked, path)
-            if name == UNTRACKED_TRACK_NAME and unnamed > 1:
-                name, order = f"{UNTRACKED_TRACK_NAME}_{order}", order + 1
-            rows.setdefault(name, []).append((int(frame), group.instance_3d))
+        for group in frame_group.instance_groups:
+            if group.instance_3d is not None and group.points is not None:
+                rows.setdefault(names[id(group)], []).append((int(frame), group.instance_3d))
     if not rows:
         return None
     n_frames = max(n_frames, *(frame + 1 for entries in rows.values() for frame, _ in entries))
@@ -343,42 +298,62 @@ def _camera_views(
 
 
 def _warn_videos_outside(
-    labels: Any, pose_2d: PoseData, camera_videos: dict[str, str], cameras: list[CameraCalibration], path: Path
+    labels: Any,
+    session_index: int,
+    pose_2d: PoseData,
+    camera_videos: dict[str, str],
+    cameras: list[CameraCalibration],
+    path: Path,
 ) -> list[str]:
     """Warn about the poses on videos linked to no camera of the session, which are not converted; return their keys.
 
     sleap-io's ``Labels.videos`` is the project's list and ``RecordingSession`` links only the cameras' videos
-    (sleap_io/model/camera.py, ``RecordingSession.add_video``): a project keeps other videos, and SLEAP's GUI
-    links a session's videos to its cameras one at a time. A ``MultiCameraPoseEstimation`` has no place for
-    them, and ``--source sleap`` refuses the file (it would drop the calibration), so the user must hear of them.
+    (sleap_io/model/camera.py, ``RecordingSession.add_video``): a project keeps other videos (those of its
+    other sessions, converted with their ``session_index``), and SLEAP's GUI links a session's videos to its
+    cameras one at a time. A ``MultiCameraPoseEstimation`` has no place for them, and ``--source sleap``
+    refuses the file (it would drop the calibration), so the user must hear of them.
     """
     linked = set(camera_videos.values())
     outside = [key for key in pose_2d.videos if key not in linked]
     if not outside:
         return outside
     facts = pose_2d.notes.get("videos", {})
-    counts = {i: 0 for i in range(len(labels.videos))}
     video_index = {id(video): i for i, video in enumerate(labels.videos)}
+    counts = dict.fromkeys(range(len(labels.videos)), 0)
     for frame in labels.labeled_frames:
-        i = video_index.get(id(frame.video))
-        if i is not None:
+        if (i := video_index.get(id(frame.video))) is not None:
             counts[i] += len(frame.instances)
+    session_of = {
+        video_index.get(id(video)): k
+        for k, other in enumerate(labels.sessions)
+        if k != session_index
+        for video in other.videos
+    }
     indices = [facts.get(key, {}).get("index") for key in outside]
-    listed = ", ".join(
-        f"'{key}' (video index {i}, {counts.get(i, 0)} instances)" for key, i in zip(outside, indices, strict=True)
-    )
-    unlinked = [c.name for c in cameras if c.name not in camera_videos]
-    why = f"; the session's camera(s) {unlinked} have no video linked yet" if unlinked else ""
-    warnings.warn(
-        f"{path}: the poses on {len(outside)} video(s) linked to no camera of the recording session are not "
-        f"converted: {listed}{why}. Link a camera's video to its camera in SLEAP (Sessions tab) and save; or "
-        "convert the poses of those videos on their own, as single-camera poses, from a copy of the file without "
-        "its sessions (sleap-io: labels = sleap_io.load_slp(path); labels.sessions.clear(); labels.save(copy)) "
-        "with --source sleap (only those videos: SLEAPPoseInterface(video_indices="
-        f"{[i for i in indices if i is not None]}), in a spec source_data: {{video_indices: [...]}}).",
-        PoseconvWarning,
-        stacklevel=4,
-    )
+    others = sorted({session_of[i] for i in indices if i in session_of})
+    loose = [(key, i) for key, i in zip(outside, indices, strict=True) if i not in session_of]
+    said = []
+    if others:
+        keys = [key for key, i in zip(outside, indices, strict=True) if i in session_of]
+        said.append(
+            f"{path}: the poses on video(s) {keys} belong to the file's other recording session(s) {others}, not to "
+            f"session {session_index}: convert each session to its own NWB file with session_index=k (poseconv "
+            f"convert -O session_index={others[0]}; a spec's source_data: {{session_index: {others[0]}}})."
+        )
+    if loose:
+        listed = ", ".join(f"'{key}' (video index {i}, {counts.get(i, 0)} instances)" for key, i in loose)
+        unlinked = [c.name for c in cameras if c.name not in camera_videos]
+        why = f"; the session's camera(s) {unlinked} have no video linked yet" if unlinked else ""
+        said.append(
+            f"{path}: the poses on {len(loose)} video(s) linked to no camera of the recording session are not "
+            f"converted: {listed}{why}. Link a camera's video to its camera in SLEAP (Sessions tab) and save; or "
+            "convert the poses of those videos on their own, as single-camera poses, from a copy of the file "
+            "without its sessions (sleap-io: labels = sleap_io.load_slp(path); labels.sessions.clear(); "
+            "labels.save(copy)) with --source sleap (only those videos: SLEAPPoseInterface(video_indices="
+            f"{[i for _, i in loose if i is not None]}), in a spec source_data: {{video_indices: [...]}})."
+        )
+    for message in said:
+        warnings.warn(message, PoseconvWarning, stacklevel=4)
     return outside
 
 
@@ -445,19 +420,21 @@ def read_sleap_session(
     check_untracked_option(untracked)
     slp_header(path)
     labels = load_labels(path)  # sessions are sleap-io objects; the 2D poses are read from the same Labels
-    _identities_of_groups(labels)
-    pose_2d = pose_from_labels(path, labels, predicted_only=predicted_only, untracked=untracked)
+    identities_of_groups(labels)
     session = _session(labels, session_index, path)
+    names = group_names(session, untracked, {str(t.name) for t in labels.tracks}, path)
+    pose_2d = views_by_group(path, labels, session, names, predicted_only, untracked)
     cameras, views, camera_videos = _camera_views(session, labels, pose_2d, path)
     n_frames = max((view.n_frames(camera_videos[c]) for c, view in views.items()), default=0)
-    pose_3d = _read_3d(session, pose_2d, n_frames, untracked, path)
+    pose_3d = _read_3d(session, pose_2d, n_frames, names, path)
+    n_frames = max(n_frames, pose_3d.n_frames("3D") if pose_3d is not None else 0)
     points_path = given_or_found(points_3d_file_path, find_side_files, find_points_3d_file, path)
     if points_path is not None:
         given = points_3d_file_path is not None
         pose_3d = _anipose_3d(
             points_path, given=given, pose_3d=pose_3d, labels=labels, pose_2d=pose_2d, n_frames=n_frames, path=path
         )
-    outside = _warn_videos_outside(labels, pose_2d, camera_videos, cameras, path)
+    outside = _warn_videos_outside(labels, session_index, pose_2d, camera_videos, cameras, path)
     return MultiCameraPoseData.from_parts(
         source_software="SLEAP",
         source_file=path,
@@ -476,5 +453,6 @@ def read_sleap_session(
             "predicted_only": predicted_only,
             "untracked": untracked,
             "points_3d_file": str(points_path) if pose_3d is not None and points_path is not None else None,
+            "instance_group_scores": group_scores(session, names, n_frames, path),
         },
     )
