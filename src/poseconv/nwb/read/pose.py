@@ -235,6 +235,10 @@ class NWBPoseFile:
             return self._file[str(parent.parent)], view_extra_coords_owner(parent.name, info.name)
         return group, info.name
 
+    def _empty_view(self, info: PoseContainerInfo) -> bool:
+        """Whether a container is a camera view of a ``MultiCameraPoseEstimation`` that holds no series."""
+        return all(path is None for path in info._series) and self._owner(info)[1] != info.name
+
     def _stored_arrays(self, container: str, info: PoseContainerInfo) -> tuple[Any, Any]:
         from .stored_series import StoredSeriesArray
 
@@ -278,7 +282,10 @@ class NWBPoseFile:
             One per group of containers, in file order; arrays are numpy copies unless ``lazy``.
         """
         names = list(self.containers) if containers is None else list(containers)
-        infos = {name: self._info(name) for name in names}
+        # A camera view of a MultiCameraPoseEstimation without series records only that camera (an animal it
+        # did not see): no track to read, and two such views of one camera would be one track twice.
+        infos = {name: info for name in names if not self._empty_view(info := self._info(name))}
+        names = list(infos)
         # SLEAP predictions a user instance replaced go with the track of that user instance.
         replaced = replaced_containers(names, infos)
         grouped: dict[tuple, list[str]] = {}
