@@ -1,7 +1,9 @@
 """Read ndx-pose's ``MultiCameraPoseEstimation`` back into :class:`~poseconv.model.multicamera.MultiCameraPoseData`.
 
 :mod:`poseconv.nwb.write.multicamera` says how the objects are written; the stored groups are
-read through :mod:`poseconv.nwb.read.store`, as every reader here does.
+read through :mod:`poseconv.nwb.read.store`, as every reader here does. SLEAP's values beside a
+container come back too: the instance scores of its 3D poses and views, and a session's
+``InstanceGroup.score`` per individual in ``notes["instance_group_scores"]``.
 """
 
 from __future__ import annotations
@@ -198,6 +200,7 @@ class _Session:
         self.parts_views: dict[str, list] = {}
         self.view_facts: dict[str, dict[str, Any]] = {}
         self.timing: FrameTiming | None = None
+        self.group_scores: dict[str, np.ndarray] = {}
 
     def add(self, container: Any) -> None:
         individual = _individual_of(container)
@@ -208,8 +211,16 @@ class _Session:
         module = self.root[container.name.rsplit("/", 1)[0]]
         if series:
             track, facts = _track_of(container, individual, "3D", skeleton, (module, base_name(container.name)))
+            # SLEAP's 3D instance scores, beside the container (poseconv.nwb.write.multicamera).
+            track = dataclasses.replace(
+                track, **read_instance_series(module, base_name(container.name), track.n_frames)
+            )
             self.parts_3d.append((track, facts, skeleton, VideoInfo(key="3D")))
             self.timing = self.timing or facts["timing"]
+        # A SLEAP session's InstanceGroup.score, written beside the container as <container>_instance_group_score.
+        scores = module.get(f"{base_name(container.name)}_instance_group_score")
+        if scores is not None and "data" in scores:
+            self.group_scores[individual] = np.asarray(scores["data"][()], dtype="float64")
         for view_name, view in child_groups(container, "PoseEstimation").items():
             extra = (module, view_extra_coords_owner(base_name(container.name), view_name))
             self._add_view(view_name, view, individual, skeleton, extra)
@@ -284,7 +295,7 @@ class _Session:
             timing=self.timing,
             source_software_version=version,
             scorer=scorer,
-            notes={"containers": names},
+            notes={"containers": names, **({"instance_group_scores": self.group_scores} if self.group_scores else {})},
         )
 
 

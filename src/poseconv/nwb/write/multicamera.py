@@ -12,6 +12,8 @@ The object graph is that of ndx-pose's ``examples/write_multicamera_pose_estimat
   ``source_video=`` the camera's external video when known) with its 2D series;
 * SLEAP predictions a user instance replaced in a view: a ``PoseEstimation`` of the
   same form beside the container, ``<container>_<view>_replaced_predictions``;
+* SLEAP's 3D instance scores and ``InstanceGroup.score`` (a session's): ``TimeSeries`` beside the
+  container, ``<container>_instance_score`` and ``<container>_instance_group_score``;
 * frame times stored once: every later series of the same length links the
   first series' timestamps (or all carry one rate).
 
@@ -302,17 +304,18 @@ def _write_values_beside(
     """Add what ndx-pose has no place for inside a ``MultiCameraPoseEstimation``, beside it.
 
     The extra coords (EKS ensemble and posterior variances) of the 3D poses and of each view, as
-    :mod:`poseconv.nwb.write.extra_coords` does for one camera, and the SLEAP instance values of each view,
-    as :mod:`poseconv.nwb.write.scores` does; named after the container (3D) or after the container and
-    the view (:func:`~poseconv.nwb.layout.view_extra_coords_owner`).
+    :mod:`poseconv.nwb.write.extra_coords` does for one camera, and the SLEAP instance values of each view
+    and of the 3D instances, as :mod:`poseconv.nwb.write.scores` does; named after the container (3D) or after
+    the container and the view (:func:`~poseconv.nwb.layout.view_extra_coords_owner`). A SLEAP session's
+    ``InstanceGroup.score`` goes beside the container too, as ``<container>_instance_group_score``.
     """
     if anchors is None:
         return
-    owners: list[tuple[str, PoseData | None, bool]] = [(entry["name"], data.pose_3d, False)]
+    owners: list[tuple[str, PoseData | None]] = [(entry["name"], data.pose_3d)]
     for camera_name, view_entry in (entry.get("CameraViews") or {}).items():
         owner = view_extra_coords_owner(entry["name"], view_entry["name"])
-        owners.append((owner, data.views.get(camera_name), True))
-    for owner, pose, is_view in owners:
+        owners.append((owner, data.views.get(camera_name)))
+    for owner, pose in owners:
         track = next((t for t in pose.tracks if t.name == individual), None) if pose is not None else None
         if track is None:
             continue
@@ -322,8 +325,40 @@ def _write_values_beside(
             write_extra_coords(
                 behavior, track, pose.skeletons[track.skeleton].nodes, pose_estimation_name=owner, **timing
             )
-        if is_view:
-            write_instance_series(behavior, track, pose_estimation_name=owner, **timing)
+        # SLEAP's instance scores: a view's 2D instances, or the 3D instances of the session's groups.
+        write_instance_series(behavior, track, pose_estimation_name=owner, **timing)
+    scores = data.notes.get("instance_group_scores") or {}
+    if scores.get(individual) is not None:
+        _write_group_scores(behavior, entry["name"], scores[individual], anchors)
+
+
+#: Suffix of the series of a SLEAP session's ``InstanceGroup.score`` beside the container of its individual.
+INSTANCE_GROUP_SCORE_SUFFIX = "_instance_group_score"
+
+
+def _write_group_scores(behavior: Any, container: str, values: np.ndarray, anchors: _TimeAnchors) -> None:
+    """Add the ``InstanceGroup.score`` of an individual's groups (one per frame) beside its container."""
+    from pynwb import TimeSeries
+
+    from .beside import check_name_beside
+    from .series_iterators import FLOAT32_WHERE_EXACT, storage_dtype
+
+    name = f"{container}{INSTANCE_GROUP_SCORE_SUFFIX}"
+    check_name_beside(behavior, name, container)
+    n_frames = len(values) if anchors.max_frames is None else min(len(values), anchors.max_frames)
+    values = np.asarray(values[:n_frames], dtype="float64")
+    description = (
+        "SLEAP InstanceGroup score in each frame: the score of the group joining this animal's instances across "
+        "the camera views (and its 3D points), as stored in the .slp file. NaN where the frame has no such group "
+        "or the group no score."
+    )
+    comments = f"Frame times: {anchors.timing.source}. {FLOAT32_WHERE_EXACT}"
+    data = values.astype(storage_dtype(values, n_frames))
+    behavior.add(
+        TimeSeries(
+            name=name, description=description, data=data, unit="n.a.", comments=comments, **anchors.kwargs(n_frames)
+        )
+    )
 
 
 class _VideoPaths(NamedTuple):
