@@ -353,9 +353,9 @@ def _read_inputs(
     training: bool,
     labeled_data: Path | None,
 ) -> dict[str, Any]:
-    """Return an interface per input, named by its file; each DeepLabCut project's labels are included once."""
+    """Return an interface per input, named by its file (the converter writes one project's labels once)."""
     from ..metadata.names import input_name
-    from ._sources import check_option_keys, make_interface
+    from ._sources import check_option_keys
 
     interfaces: dict[str, Any] = {}
     options = dict(options)
@@ -369,8 +369,6 @@ def _read_inputs(
         return {input_name(inputs[0], interfaces): interface}
     # An --option for every input: one no interface of them takes is said before any is read.
     check_option_keys(inputs, options["source"], options["source_options"])
-    # The training data already included, so that predictions of one DeepLabCut project write its labels once.
-    included: set[tuple[str, ...]] = set()
     task = bar.add_task("Reading", total=len(inputs))
     for i, path in enumerate(inputs):
         bar.update(task, description=f"Reading {path.name}")
@@ -378,10 +376,6 @@ def _read_inputs(
         interface, given["individuals"] = _make_naming(
             path, named, training=training, labeled_data=labeled_data, **given
         )
-        if _is_pose(interface) and (key := _training_key(interface)) is not None:
-            if key in included:
-                interface = make_interface(path, **given)
-            included.add(key)
         _align(interface, times[i] if times else None, starts[i] if starts else None)
         interfaces[input_name(path, interfaces)] = interface
         bar.advance(task)
@@ -439,22 +433,3 @@ def _other_problems(converter: object, user_metadata: dict) -> bool:
     """
     start = ("NWBFile", "session_start_time")
     return any(tuple(problem.path) != start for problem in converter.metadata_problems(user_metadata))
-
-
-def _is_pose(interface: object) -> bool:
-    """Whether ``interface`` converts poses (training-data interfaces convert labels only)."""
-    from ..interfaces.base import BasePoseInterface
-
-    return isinstance(interface, BasePoseInterface)
-
-
-def _training_key(interface: object) -> tuple[str, ...] | None:
-    """Identify the training data a pose interface includes (None when it includes none).
-
-    Predictions of one DeepLabCut project (several cameras or a filtered copy) all read
-    the project's labels; the key tells that they are the same labels.
-    """
-    training = getattr(interface, "training_data", None)
-    if training is None:
-        return None
-    return (training.source_software, str(training.source_file.resolve()), *sorted(training.label_files))

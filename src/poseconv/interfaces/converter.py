@@ -72,6 +72,22 @@ def _warn_views_given_apart(interfaces: Iterable[Any]) -> None:
             )
 
 
+def include_training_once(interfaces: Iterable[Any]) -> None:
+    """Leave the training data to the first of ``interfaces`` that includes the same labels.
+
+    Predictions of one DeepLabCut project (several cameras, or a file and its filtered copy) each read the
+    project's labels; a file holds them once, whichever entry point builds the conversion.
+    """
+    included: set[tuple[str, ...]] = set()
+    for interface in interfaces:
+        if (training := getattr(interface, "training_data", None)) is None:
+            continue
+        key = (training.source_software, str(training.source_file.resolve()), *sorted(training.label_files))
+        if key in included:
+            interface.exclude_training_data()
+        included.add(key)
+
+
 class PoseNWBConverter(NWBConverter):
     """``NWBConverter`` for pose data, alone or next to any neuroconv interface.
 
@@ -101,6 +117,7 @@ class PoseNWBConverter(NWBConverter):
                 "or build the interfaces yourself and pass them to PoseConverterPipe."
             )
         super().__init__(source_data=source_data, verbose=verbose)
+        include_training_once(self.data_interface_objects.values())
 
     def _pose_names(self) -> list[str]:
         return [name for name, interface in self.data_interface_objects.items() if is_poseconv_interface(interface)]
@@ -473,4 +490,5 @@ class PoseConverterPipe(PoseNWBConverter, ConverterPipe):
         ConverterPipe.__init__(
             self, dict(data_interfaces) if isinstance(data_interfaces, Mapping) else data_interfaces, verbose=verbose
         )
+        include_training_once(self.data_interface_objects.values())
         self.input_metadata = {name: dict(value) for name, value in (input_metadata or {}).items()}

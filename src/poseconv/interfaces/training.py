@@ -171,7 +171,8 @@ class TrainingDataMixin:
 
     def __init__(self, *, verbose: bool = False, **source_data: Any) -> None:
         super().__init__(verbose=verbose, **source_data)
-        if source_data.get("include_training_data"):
+        # A labels path given is training data asked for, as --labeled-data implies --training on the command line.
+        if source_data.get("include_training_data") or source_data.get("labeled_data_path") is not None:
             self._training = self._read_training_data()
 
     def _read_training_data(self) -> TrainingData:
@@ -182,6 +183,10 @@ class TrainingDataMixin:
     def training_data(self) -> TrainingData | None:
         """The human-labeled training frames this interface writes, or None."""
         return self._training
+
+    def exclude_training_data(self) -> None:
+        """Write no training data: another interface of the conversion writes the same labels."""
+        self._training = None
 
     def get_metadata(self) -> DeepDict:
         """Return the metadata of the poses plus that of the training data, when included.

@@ -1,0 +1,77 @@
+"""Training data asked for the same way gives the same file from the interface, a converter, convert and run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import h5py
+import yaml
+
+from poseconv.interfaces import DeepLabCutPoseInterface, PoseConverterPipe
+from tests.fixtures.cli import poseconv_in_process
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_DIR, MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
+from tests.fixtures.training import OPENFIELD_PROJECT
+
+START = "2024-05-01T10:00:00+00:00"
+#: The filtered copy of MULTI_ANIMAL_H5: predictions of the same project, whose labels both include.
+FILTERED_H5 = MULTI_ANIMAL_DIR / "m3v1mp4shortDLC_effnet_b0_multi_mouseApr12shuffle1_5_el_filtered.h5"
+
+
+def _training_frames(path) -> dict[str, int]:
+    """Each PoseTraining of the file and its number of labeled frames."""
+    with h5py.File(path, "r") as file:
+        behavior = file["processing/behavior"]
+        return {
+            name: len(behavior[name]["training_frames"])
+            for name in behavior
+            if behavior[name].attrs.get("neurodata_type") == "PoseTraining"
+        }
+
+
+def _run(tmp_path, pose: list[dict]) -> dict[str, int]:
+    spec = {"output_folder": str(tmp_path / "nwb"), "sessions": [{"session_id": "s1", "session_start_time": START}]}
+    spec["sessions"][0]["pose"] = pose
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    result = poseconv_in_process("run", tmp_path / "spec.yaml", "--jobs", "1", "-q")
+    assert result.returncode == 0, result.stderr
+    return _training_frames(tmp_path / "nwb/s1.nwb")
+
+
+def _convert(tmp_path, *args) -> dict[str, int]:
+    out = tmp_path / "convert.nwb"
+    result = poseconv_in_process("convert", *args, "-o", out, "--session-start-time", START, "-q")
+    assert result.returncode == 0, result.stderr
+    return _training_frames(out)
+
+
+def test_a_labels_path_given_includes_the_training_data_everywhere(tmp_path):
+    # --labeled-data implies --training; the interface and a spec given the same path wrote no labels before.
+    from_cli = _convert(tmp_path, SINGLE_ANIMAL_H5, "--labeled-data", OPENFIELD_PROJECT)
+    assert from_cli == {"PoseTraining": 116}
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5, labeled_data_path=OPENFIELD_PROJECT)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime.fromisoformat(START)
+    interface.run_conversion(nwbfile_path=tmp_path / "interface.nwb", metadata=metadata)
+    assert _training_frames(tmp_path / "interface.nwb") == from_cli
+    spec_entry = {"file_path": str(SINGLE_ANIMAL_H5), "source_data": {"labeled_data_path": str(OPENFIELD_PROJECT)}}
+    assert _run(tmp_path, [spec_entry]) == from_cli
+
+
+def test_predictions_of_one_project_write_its_labels_once_from_every_entry_point(tmp_path):
+    # A file and its filtered copy both include the project's labels: convert wrote them once, while a spec and
+    # a converter wrote two PoseTraining with the same frames.
+    from_cli = _convert(tmp_path, MULTI_ANIMAL_H5, FILTERED_H5, "--training")
+    assert list(from_cli) == ["PoseTraining"]
+    interfaces = [
+        DeepLabCutPoseInterface(file_path=p, include_training_data=True) for p in (MULTI_ANIMAL_H5, FILTERED_H5)
+    ]
+    converter = PoseConverterPipe({"raw": interfaces[0], "filtered": interfaces[1]})
+    assert interfaces[1].training_data is None
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime.fromisoformat(START)
+    converter.run_conversion(nwbfile_path=tmp_path / "pipe.nwb", metadata=metadata)
+    assert _training_frames(tmp_path / "pipe.nwb") == from_cli
+    entries = [
+        {"file_path": str(p), "source_data": {"include_training_data": True}} for p in (MULTI_ANIMAL_H5, FILTERED_H5)
+    ]
+    assert _run(tmp_path, entries) == from_cli
