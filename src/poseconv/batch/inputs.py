@@ -219,6 +219,50 @@ def _pose_interface_name(
     return None, [Problem(f"{root}.file_path", f"{message}{hint}", index)]
 
 
+def pose_field_hint(path: tuple[Any, ...], message: str) -> str:
+    """Return the spec check's ``message`` for ``path``, pointing an interface's argument to ``source_data``.
+
+    A pose entry takes the file, its video, rate and timing as fields of its own; the other arguments of the
+    input's interface (``predicted_only``, ``video_file_paths``, ``include_training_data``) go in its
+    ``source_data``, where a close field name of the entry would not lead.
+    """
+    if len(path) != 5 or path[0] != "sessions" or path[2] != "pose" or not message.startswith("unknown field"):
+        return message
+    key = path[4]
+    if key not in _interface_arguments():
+        return message
+    return f"not a field of a pose entry; {key} is an argument of the input's interface: give it in source_data."
+
+
+@functools.cache
+def _interface_arguments() -> frozenset[str]:
+    """Return the arguments any format's interface takes (its source schema's properties)."""
+    from ..catalog import formats
+    from ..catalog import interface_class as class_of
+    from ..errors import UnsupportedFormatError
+
+    names: set[str] = set()
+    for fmt in formats().values():
+        try:
+            names |= set(class_of(fmt).get_source_schema().get("properties", {}))
+        except UnsupportedFormatError:  # its interface does not load: said where a pose entry names the format
+            continue
+    return frozenset(names)
+
+
+def _videos_by_camera(cls: type, kwargs: dict[str, Any], root: str, index: int) -> list[Problem]:
+    """Refuse (and drop) the entry's one video for a format that takes its videos by camera (a session file)."""
+    properties = cls.get_source_schema().get("properties", {})
+    if "video_file_path" not in kwargs or "video_file_path" in properties or "video_file_paths" not in properties:
+        return []
+    del kwargs["video_file_path"]
+    message = (
+        f"{cls.__name__} takes one video per camera, by camera name: give them as "
+        f"{root}.source_data: {{video_file_paths: {{camera: path}}}} (or keep each where the file records it)."
+    )
+    return [Problem(f"{root}.video_file_path", message, index)]
+
+
 def _pose_class(
     pose: Any, file_path: Path, root: str, index: int, detections: Detections | None
 ) -> tuple[str | None, type | None, list[Problem]]:
@@ -307,6 +351,7 @@ def plan_pose(
     problems += found
     if cls is None:
         return None, problems
+    problems += _videos_by_camera(cls, kwargs, root, index)
     own_fields = set(kwargs)  # file_path, video_file_path, sampling_frequency: fields of the pose entry itself
 
     def locate(key: str | None) -> str:

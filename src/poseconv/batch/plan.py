@@ -36,6 +36,7 @@ from .inputs import (
     metadata_problems,
     plan_interface,
     plan_pose,
+    pose_field_hint,
     resolve_path,
     windows_path_problem,
 )
@@ -226,7 +227,7 @@ def _schema_check(plan: Plan, document: dict[str, Any]) -> dict[int, list[Proble
     by_session: dict[int, list[Problem]] = {}
     for path, message in schema_problems(_spec_validator(), document):
         session = path[1] if len(path) > 1 and path[0] == "sessions" and isinstance(path[1], int) else None
-        problem = Problem(format_location(path), message, session)
+        problem = Problem(format_location(path), pose_field_hint(path, message), session)
         if session is None:
             plan.problems.append(problem)
         else:

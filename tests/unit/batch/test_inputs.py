@@ -172,3 +172,46 @@ def test_animals_named_as_another_format_names_them_are_a_problem_naming_the_arg
             "line): give sessions[2].pose[0].source_data.tracks instead.",
         )
     ]
+
+
+def _entry_problems(tmp_path, entry: dict) -> list[tuple[str, str]]:
+    """The problems ``poseconv run --check`` finds in a spec of one session with this pose entry."""
+    import yaml
+
+    from poseconv.batch.plan import plan_spec
+
+    spec = {
+        "output_folder": "nwb",
+        "sessions": [{"session_id": "s1", "session_start_time": "2024-05-01T10:00:00+00:00"}],
+    }
+    spec["sessions"][0]["pose"] = [entry]
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    plan = plan_spec(tmp_path / "spec.yaml")
+    return [(p.location, p.message) for p in plan.problems]
+
+
+def test_an_interface_argument_given_as_a_field_of_the_pose_entry_is_pointed_to_source_data(tmp_path):
+    # Before: "unknown field; did you mean 'video_file_path'?" for video_file_paths, and the other way round.
+    from tests.fixtures.sleap import SLP_MIN_SESSION
+
+    entry = {"file_path": str(SLP_MIN_SESSION), "video_file_paths": {"top": "top.mp4"}}
+    assert _entry_problems(tmp_path, entry) == [
+        (
+            "sessions[0].pose[0].video_file_paths",
+            "not a field of a pose entry; video_file_paths is an argument of the input's interface: give it in "
+            "source_data.",
+        )
+    ]
+
+
+def test_one_video_for_a_file_with_a_video_per_camera_says_how_to_give_them(tmp_path):
+    from tests.fixtures.sleap import SLP_MIN_SESSION
+
+    (tmp_path / "top.mp4").write_bytes(b"\0")
+    entry = {"file_path": str(SLP_MIN_SESSION), "video_file_path": "top.mp4", "sampling_frequency": 30}
+    [(location, message)] = _entry_problems(tmp_path, entry)
+    assert location == "sessions[0].pose[0].video_file_path"
+    assert message == (
+        "SLEAPSessionPoseInterface takes one video per camera, by camera name: give them as "
+        "sessions[0].pose[0].source_data: {video_file_paths: {camera: path}} (or keep each where the file records it)."
+    )
