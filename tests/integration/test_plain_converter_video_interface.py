@@ -57,3 +57,40 @@ def test_the_name_given_in_the_metadata_stands_with_the_video_interface_first(tm
         for container in nwbfile.processing["behavior"].data_interfaces.values():
             if type(container).__name__ == "PoseEstimation":
                 assert container.source_video is nwbfile.acquisition["BehaviorVideo"]
+
+
+def _sleap_with_its_video(order: tuple[str, str]) -> NWBConverter:
+    # The .slp records its video as 20190128_113421.mp4; the video file given to both is named otherwise.
+    from poseconv import SLEAPPoseInterface
+    from tests.fixtures.sleap import SLP_COURTSHIP
+
+    video = str(SLP_COURTSHIP.with_suffix(".mp4"))
+    classes = dict(Video=ExternalVideoInterface, Pose=SLEAPPoseInterface)
+    source = dict(Video=dict(file_paths=[video]), Pose=dict(file_path=str(SLP_COURTSHIP), video_file_path=video))
+
+    class Session(NWBConverter):
+        data_interface_classes = {name: classes[name] for name in order}
+
+    return Session(source_data={name: source[name] for name in order})
+
+
+@needs_shared_data
+def test_a_video_the_pose_file_records_under_another_name_is_written_once_or_refused(tmp_path):
+    # Before, poses listed first wrote 'Video 20190128_113421' and the video interface 'Video
+    # melanogaster_courtship' after them: one file, two ImageSeries.
+    refused = _sleap_with_its_video(("Pose", "Video"))
+    metadata = refused.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    with pytest.raises(MetadataError, match=r"video_melanogaster_courtship.*twice, under two names.*PoseNWBConverter"):
+        refused.run_conversion(nwbfile_path=tmp_path / "refused.nwb", metadata=metadata)
+    assert not (tmp_path / "refused.nwb").exists()
+    converter = _sleap_with_its_video(("Video", "Pose"))
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    converter.run_conversion(nwbfile_path=tmp_path / "session.nwb", metadata=metadata)
+    with NWBHDF5IO(tmp_path / "session.nwb", "r") as io:
+        nwbfile = io.read()
+        videos = [name for name, obj in nwbfile.acquisition.items() if type(obj).__name__ == "ImageSeries"]
+        assert videos == ["Video melanogaster_courtship"]
+        pose = next(c for c in nwbfile.processing["behavior"].data_interfaces.values() if hasattr(c, "source_video"))
+        assert pose.source_video is nwbfile.acquisition["Video melanogaster_courtship"]

@@ -57,6 +57,7 @@ def get_or_add_external_video(
             "pass the video path to the interface (video_file_path=...) or remove source_video_metadata_key."
         )
     _refuse_a_video_interface_s_entry(key, entry)
+    _refuse_a_video_interface_s_entry_of_the_file(metadata, video_path)
     image_series = external_image_series(
         nwbfile,
         metadata,
@@ -76,7 +77,9 @@ def get_or_add_external_video(
 NEUROCONV_VIDEO_DESCRIPTION = "Video recorded by camera."
 
 
-def _refuse_a_video_interface_s_entry(key: str, entry: Mapping[str, Any]) -> None:
+def _refuse_a_video_interface_s_entry(
+    key: str, entry: Mapping[str, Any], outcome: str = "pynwb would refuse the video interface's"
+) -> None:
     """Refuse to write a video whose entry is neuroconv's ``ExternalVideoInterface``'s, which writes it itself.
 
     In neuroconv's ``NWBConverter`` the interfaces share one metadata, merged in their order: a video
@@ -89,7 +92,7 @@ def _refuse_a_video_interface_s_entry(key: str, entry: Mapping[str, Any]) -> Non
     raise MetadataError(
         f"metadata['Behavior']['ExternalVideos']['{key}'] is the entry of neuroconv's ExternalVideoInterface "
         f"(its description {NEUROCONV_VIDEO_DESCRIPTION!r}), which adds the video '{entry['name']}' itself: "
-        "added before it, the poses would write it first and pynwb would refuse the video interface's. "
+        f"added before it, the poses would write it first and {outcome}. "
         "Build the converter on poseconv's PoseNWBConverter instead of neuroconv's NWBConverter (it writes the "
         "video interfaces first and keeps the name each gives its video, video_name= included); in a neuroconv "
         "NWBConverter, list the video interface before the pose interface and give the video's name in the "
@@ -97,6 +100,19 @@ def _refuse_a_video_interface_s_entry(key: str, entry: Mapping[str, Any]) -> Non
         "pose interface's name to a key both interfaces have. Without a video interface in this conversion, give "
         "the entry a description of your own."
     )
+
+
+def _refuse_a_video_interface_s_entry_of_the_file(metadata: Mapping[str, Any], video_path: Path) -> None:
+    """Refuse, as :func:`_refuse_a_video_interface_s_entry`, the video of an ``ExternalVideoInterface`` of the file.
+
+    The pose file may record its video under another name than the file's (a SLEAP project renamed, a copy):
+    the video interface's entry then stands under its own key, named after the file (``Video <stem>``, its
+    default), and it would add the same file a second time after the poses wrote it.
+    """
+    videos = metadata.get("Behavior", {}).get("ExternalVideos", {}) or {}
+    for key, entry in videos.items():
+        if isinstance(entry, Mapping) and entry.get("name") == f"Video {Path(video_path).stem}":
+            _refuse_a_video_interface_s_entry(key, entry, "the file would hold the video twice, under two names")
 
 
 def container_camera(nwbfile: Any, metadata: Mapping[str, Any], entry: Mapping[str, Any], source_video: Any) -> Any:
