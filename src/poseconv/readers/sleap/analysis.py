@@ -38,6 +38,7 @@ from .common import (
     UntrackedPolicy,
     inference_note,
     scorer_of,
+    sleap_version_of,
     text,
     too_many_untracked,
     track_name,
@@ -358,7 +359,7 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
         )
         for t, name in enumerate(track_names)
     ]
-    version = notes["provenance"].get("sleap_version")
+    version = sleap_version_of(notes["provenance"])
     if (note := inference_note(notes["provenance"])) is not None:
         notes["model"] = note
     software, frame = _writer(arrays, notes, pose_tracks)

@@ -111,3 +111,21 @@ def test_sleap_predictions_get_no_note():
     # Their version is the container's source_software_version already.
     assert common.inference_note(SLEAP_14_PREDICTIONS) is None
     assert common.sleap_version_of(SLEAP_14_PREDICTIONS) == "1.4.1"
+
+
+def test_an_analysis_export_of_a_tracking_only_run_takes_the_predicting_sleap_version(tmp_path):
+    # SLEAP's analysis .h5 keeps the .slp's provenance as JSON; the version is the predicting run's, as for the .slp.
+    import json
+    import shutil
+
+    import h5py
+
+    from tests.fixtures.sleap import H5_SMALL_ROBOT
+
+    path = shutil.copy(H5_SMALL_ROBOT, tmp_path / "tracked.analysis.h5")
+    with h5py.File(path, "r+") as file:
+        del file["provenance"]
+        file["provenance"] = json.dumps(_tracking_only(SLEAP_14_PREDICTIONS))
+    pose = read_sleap(path)
+    assert pose.source_software_version == "1.4.1"
+    assert pose.scorer == "250101_centroid, 250101_centered_instance"
