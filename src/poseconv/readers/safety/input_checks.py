@@ -108,6 +108,8 @@ def check_input_file(file_path: str | Path, *, suffixes: set[str], what: str) ->
                 f"{path}: is a {kind} archive, though named {path.suffix}; unpack it and convert the file inside."
             )
     if path.suffix.lower() == ".csv":
+        # Before the zero check: UTF-16 text is half NUL bytes, and is no file cut short.
+        _check_wide_text(path)
         _check_zero_tail(path)
         _check_separator(path, first_line)
         _check_trailing_cells(path)
@@ -150,6 +152,48 @@ def _not_a_regular_file(path: Path) -> str | None:
     if path.stat().st_size == 0:
         return "is empty (0 bytes), as an interrupted copy or export leaves a file; copy or export it again."
     return None
+
+
+# Byte-order marks of the wide Unicode encodings, the four-byte ones first (UTF-32-LE's starts as UTF-16-LE's).
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+# Bytes of a text file's start looked at for UTF-16 without a byte-order mark.
+_HEAD_BYTES = 512
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """Return "UTF-16" or "UTF-32" when ``head``, a text file's first bytes, is in that encoding, else None.
+
+    Told by the byte-order mark, or without one by a NUL byte beside each letter: a table's header is
+    ASCII, which UTF-16 writes as the letter and a zero byte.
+    """
+    for bom, name in _WIDE_BOMS:
+        if head.startswith(bom):
+            return name
+    even, odd = head[0::2], head[1::2]
+    # Letters in one half, zeros in the other; a file that is zeros throughout is one a crash emptied.
+    for zeros, letters in ((even, odd), (odd, even)):
+        if len(head) >= 8 and zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) <= 0.1 * len(letters):
+            return "UTF-16"
+    return None
+
+
+def _check_wide_text(path: Path) -> None:
+    """Refuse a text table saved as UTF-16 or UTF-32: Excel's "Unicode Text", Windows PowerShell 5's default."""
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD_BYTES)
+    encoding = _wide_encoding(head)
+    if encoding is None:
+        return
+    raise InvalidSourceFileError(
+        f"{path}: is {encoding} text, not the UTF-8 the pose tools write: Excel's 'Unicode Text' and Windows "
+        "PowerShell 5 (Out-File, Export-Csv, '>') save files so. Convert the tool's original file, or save this "
+        "one as UTF-8 CSV (Excel: 'CSV UTF-8 (Comma delimited)'; PowerShell: -Encoding utf8)."
+    )
 
 
 # How much of a text file's end is looked at for NUL bytes.

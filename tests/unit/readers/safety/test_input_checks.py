@@ -7,7 +7,7 @@ import re
 import pytest
 
 from poseconv.errors import InvalidSourceFileError
-from poseconv.readers.safety.input_checks import reads_source
+from poseconv.readers.safety.input_checks import check_input_file, reads_source
 
 
 @reads_source("test file")
@@ -127,3 +127,27 @@ def test_a_csv_that_ends_in_zeros_is_said_to_be_damaged_without_printing_them(tm
     ) as err:
         read_pose(path)
     assert "\x00" not in str(err.value) and "\\x00" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "said"),
+    [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32")],
+)
+def test_a_csv_saved_as_wide_unicode_text_is_said_to_be_so_not_cut_by_a_crash(tmp_path, encoding, said):
+    # Excel's "Unicode Text" and Windows PowerShell 5's Out-File / Export-Csv save UTF-16: half its bytes are NUL.
+    from poseconv.exporters.deeplabcut import write_deeplabcut
+    from poseconv.readers import read_pose
+    from poseconv.testing.mock import mock_pose_data
+
+    path = write_deeplabcut(mock_pose_data(n_frames=5), tmp_path / "posesDLC_x.csv")
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    with pytest.raises(InvalidSourceFileError, match=rf"posesDLC_x.csv: is {said} text, not the UTF-8") as err:
+        read_pose(path)
+    assert "crash" not in str(err.value) and "CSV UTF-8" in str(err.value)
+
+
+def test_a_csv_of_zeros_only_is_still_said_to_be_cut_by_a_crash(tmp_path):
+    path = tmp_path / "posesDLC_x.csv"
+    path.write_bytes(b"\x00" * 600)
+    with pytest.raises(InvalidSourceFileError, match=r"posesDLC_x.csv: ends in zeros \(NUL bytes, from byte 0 "):
+        check_input_file(path, suffixes={".csv"}, what="pose")
