@@ -37,6 +37,7 @@ from ...video import IMAGE_STACK_SUFFIXES, STILL_IMAGE_SUFFIXES
 from ..safety.file_versions import per_file_version
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS
 from ..safety.safe_pickle import open_pandas_store, probe_hdf5
+from .level_order import in_dlc_order, one_row_header_error
 
 __all__ = [
     "COORD_NAMES",
@@ -251,8 +252,13 @@ def normalise_columns(columns: Any, path: Path, *, writer: str | None = None) ->
     """
     import pandas as pd
 
+    if columns.nlevels == 1:
+        raise one_row_header_error(columns, path)
     # Level values written by scripts may be numbers (individuals 0, 1, ...); DeepLabCut's are text.
     columns = _text_levels(columns)
+    # DeepLabCut's level names in another order (df.swaplevel(...)): reading by position would swap
+    # animals and bodyparts, so the levels are put back in DeepLabCut's order, each with its values.
+    columns = in_dlc_order(columns)
     names = tuple(columns.names)
     positional = False
     if names not in DLC_LEVELS:
