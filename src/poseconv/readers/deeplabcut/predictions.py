@@ -31,10 +31,11 @@ from ...model.frame_tables import FrameTable
 from ...model.frames import ColumnView
 from ...video import probe_video
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5, reads_source
-from ..safety.safe_pickle import load_metadata_pickle, probe_hdf5
+from ..safety.safe_pickle import load_metadata_pickle
 from ..side_files import given_or_found, side_folders
+from .h5_detection import is_deeplabcut_h5
 from .live import live_video_stem, recorded_timing
-from .live_flat import flat_bodyparts, h5_flat_bodyparts, open_live_flat
+from .live_flat import flat_bodyparts, open_live_flat
 from .model_info import (
     CONFIDENCE_DEFINITION,
     WRITER_NOTES,
@@ -71,9 +72,7 @@ from .table import (
 )
 from .time_lapse import in_image_order, time_lapse_video
 from .variants import (
-    LEVEL_NAMES,
     first_cells,
-    h5_keypoint_columns,
     keypoint_header_rows,
     positional_software,
     read_csv_rows,
@@ -104,46 +103,11 @@ def is_deeplabcut_file(file_path: str | Path) -> bool:
             # DeepLabCut-live's first analyze_live_video wrote a one-row header: frame, <bp>_x, <bp>_y, ...
             return dlc_header or keypoint_header_rows(rows) is not None or bool(flat_bodyparts(rows[0] if rows else []))
         if path.suffix.lower() in H5_SUFFIXES and is_hdf5(path):
-            import h5py
-
-            # The check every input gets, before this process reads a header (once per version of a file).
-            probe_hdf5(path)
-            with h5py.File(path, "r") as handle:
-                for key in handle:
-                    group = handle[key]
-                    if isinstance(group, h5py.Group) and "pandas_type" in group.attrs:
-                        # Other tools' tables in DeepLabCut's layout may leave the levels unnamed.
-                        return "bodyparts" in _h5_level_names(group) or h5_keypoint_columns(path)
-                # DeepLabCut-live's first analyze_live_video saved plain datasets, no pandas table.
-                return h5_flat_bodyparts(handle) is not None
+            return is_deeplabcut_h5(path)
     except UNREADABLE_FILE_ERRORS:
         # A sniffer says yes or no: a file that cannot be read is not DeepLabCut's.
         return False
     return False
-
-
-def _h5_level_names(group: Any) -> tuple[str, ...]:
-    """Column level names of a pandas HDF5 table, read from its attributes without pandas."""
-    names: list[str] = []
-    for attr in ("non_index_axes", "axis0_level_names", "columns_level_names"):
-        if attr in group.attrs:
-            names.append(str(group.attrs[attr]))
-    table = group.get("table")
-    if table is not None:
-        for attr in table.attrs:
-            if attr.endswith("_kind") or "names" in attr:
-                names.append(str(table.attrs[attr]))
-    # Fixed-format frames keep level names on the axis0 datasets' attributes.
-    for key in group:
-        if key.startswith("axis0"):
-            names.append(str(dict(group[key].attrs)))
-    blob = " ".join(names)
-    found = tuple(level for level in LEVEL_NAMES if level in blob)
-    if not found:
-        # Level names are stored pickled in some pandas versions; fall back to a byte search.
-        raw = b" ".join(bytes(str(v), "utf-8") for v in group.attrs.values())
-        found = tuple(level for level in LEVEL_NAMES if level.encode() in raw)
-    return found
 
 
 def _parse_columns(frame: Any, path: Path) -> tuple[str, dict[str, list[str]], tuple[str, ...]]:
