@@ -16,9 +16,9 @@ import numpy as np
 from ...errors import InvalidSourceFileError
 from ..safety.input_checks import check_frame_count
 from .time_lapse import time_lapse_images
-from .variants import has_scores, labeled_rows_error
+from .variants import IMAGE_SUFFIXES, has_scores, labeled_rows_error
 
-__all__ = ["parse_frame_index", "place_on_frames"]
+__all__ = ["parse_frame_index", "place_on_frames", "row_labels_error"]
 
 # DeepLabCut 2.3's SuperAnimal video inference labels its rows "frame" + the frame number, zero-padded.
 _FRAME_LABEL = re.compile(r"frame(\d+)")
@@ -60,11 +60,70 @@ def parse_frame_index(frame: Any, path: Path, *, images_as_frames: bool = False)
             values = np.arange(len(index), dtype="int64")
         if values is None and _labelled_by_times(index):
             raise _times_error(path, index) from err
-        if values is None:
+        if values is None and _names_images(index):
             raise labeled_rows_error(path, index[0], scored=has_scores(frame)) from err
+        if values is None:
+            raise row_labels_error(path, index, second_index=_has_second_index(frame)) from err
     if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
         raise InvalidSourceFileError(f"{path}: frame numbers are negative, repeated or out of order.")
     return values
+
+
+def _names_images(index: Any) -> bool:
+    """Whether the first row labels name images (an image suffix, DeepLabCut's ``labeled-data`` folder)."""
+    for label in index[:5]:
+        for cell in label if isinstance(label, tuple) else (label,):
+            text = str(cell).strip().lower().replace("\\", "/")
+            if text.endswith(IMAGE_SUFFIXES) or text == "labeled-data" or "labeled-data/" in text:
+                return True
+    return False
+
+
+def _has_second_index(frame: Any) -> bool:
+    """Whether the rows have a second index column: several index levels, or a column without a header.
+
+    A CSV written from rows indexed by (video, frame) is read with its first column as the row labels:
+    the frame numbers become a column whose header cells are blank (pandas names them ``Unnamed: ...``).
+    """
+    if getattr(frame.index, "nlevels", 1) > 1:
+        return True
+    return any(
+        all(str(part).startswith("Unnamed: ") for part in (column if isinstance(column, tuple) else (column,)))
+        for column in frame.columns
+    )
+
+
+def row_labels_error(
+    path: Path, labels: Any, *, second_index: bool = False, names: list[str] | None = None
+) -> InvalidSourceFileError:
+    """Return the error for rows labelled by text that names no image, where frame numbers should be.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    labels : sequence
+        The first row labels, shown to the user.
+    second_index : bool, default: False
+        Whether the rows have a second index column (rows indexed by video and frame).
+    names : list of str, optional
+        The names of the index columns, when the file gives them.
+
+    Returns
+    -------
+    InvalidSourceFileError
+        Saying what the rows are labelled by and how to write the table.
+    """
+    shown = ", ".join(repr(label) for label in list(dict.fromkeys(labels[:3]))[:3])
+    said = f"{path}: rows are labelled {shown}, ..., not frame numbers"
+    if second_index or names:
+        columns = f" ({', '.join(names)})" if names else " (video, frame, as set_index(['video', 'frame']) writes)"
+        return InvalidSourceFileError(
+            f"{said}: the table has a second index column{columns}, which a DeepLabCut table has not; its rows "
+            "are numbered by the frame only. Save each video's rows as a table of its own with the frame numbers "
+            "as its only index (df.xs(video, level=0) for each video), or convert DeepLabCut's original files."
+        )
+    return InvalidSourceFileError(f"{said}, and they name no images (as labels and predictions on images do). {_FIX}")
 
 
 def _refuse_fractional_index(index: Any, path: Path) -> None:

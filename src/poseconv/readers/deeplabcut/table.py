@@ -33,11 +33,11 @@ from ...model.frame_tables import ArrayTable, FrameTable
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5
 from ..safety.safe_pickle import open_pandas_store, pandas_store_keys
 from ..tables import CsvTable, NotNumericError, exact_float_option, open_h5_table
+from .csv_frame import index_names, not_utf8_error, read_csv_frame
 from .csv_header import csv_header_levels
-from .frame_index import parse_frame_index, place_on_frames
-from .live import LIVE_SOFTWARE, split_clock_columns
+from .frame_index import parse_frame_index, place_on_frames, row_labels_error
+from .live import CLOCK_COLUMNS, LIVE_SOFTWARE, split_clock_columns
 from .variants import (
-    IMAGE_SUFFIXES,
     csv_coords,
     first_row_label,
     has_labeled_rows,
@@ -144,49 +144,6 @@ def read_h5_frame(path: Path, *, what: str, table: str, holds: str, hint: str = 
     return frame
 
 
-def read_csv_frame(
-    path: Path, *, n_header: int, level_names: list[str], index_col: int | list[int] | None, what: str
-) -> Any:
-    """Read a DeepLabCut-style CSV whole with pandas (exact floats), its column levels named."""
-    import pandas as pd
-
-    try:
-        frame = pd.read_csv(path, header=list(range(n_header)), index_col=index_col, **exact_float_option())
-    except Exception as err:
-        # pandas' parser errors have no common base; say which file, and chain.
-        raise InvalidSourceFileError(f"{path}: cannot be parsed as a {what} CSV ({err}).") from err
-    frame.columns = frame.columns.set_names(level_names)
-    return _restore_empty_first_row(frame)
-
-
-def _restore_empty_first_row(frame: Any) -> Any:
-    """Return ``frame`` with its first row back when pandas took an empty one for the index's name.
-
-    After a header of several rows, pandas reads a first data row with no values (an image nobody
-    labeled, a frame where no animal was found) as the name of the index and drops it
-    (pandas-dev/pandas#21995; Lightning Pose's ``fix_empty_first_row`` undoes the same). A name
-    shaped like the row labels (a frame number, an image path) is that row; any other is a name.
-    """
-    import pandas as pd
-
-    names = list(frame.index.names)
-    if any(name is None for name in names):
-        return frame
-    if frame.index.dtype.kind in "iu" and len(names) == 1:
-        if not str(names[0]).strip().lstrip("-").isdigit():
-            return frame
-        labels: list[Any] = [int(names[0])]
-    elif str(names[-1]).strip().lower().endswith(IMAGE_SUFFIXES):
-        labels = [tuple(names) if len(names) > 1 else names[0]]
-    else:
-        return frame
-    index = pd.MultiIndex.from_tuples(labels) if len(names) > 1 else pd.Index(labels, dtype=frame.index.dtype)
-    empty = pd.DataFrame(np.nan, index=index, columns=frame.columns)
-    # With no other row, pandas gave the columns no number type: the restored row's NaN is float.
-    rest = frame.astype("float64") if frame.empty else frame
-    return pd.concat([empty, rest.set_axis(rest.index.set_names([None] * len(names)))])
-
-
 def read_deeplabcut_table(file_path: str | Path) -> Any:
     """Read a DeepLabCut table into a pandas DataFrame with named column levels.
 
@@ -276,10 +233,16 @@ def _open_csv(path: Path, what: str) -> FrameTable:
             frame_column=header.frame_column,
         )
     except NotNumericError as err:
+        rows = read_csv_rows(path, n_rows=header.n_rows + 2)
         if has_labeled_rows(path):
-            rows = read_csv_rows(path, n_rows=header.n_rows + 1)
-            raise labeled_rows_error(path, first_row_label(rows[-1]), scored="likelihood" in csv_coords(rows)) from err
+            row = rows[header.n_rows] if len(rows) > header.n_rows else []
+            raise labeled_rows_error(path, first_row_label(row), scored="likelihood" in csv_coords(rows)) from err
+        if names := index_names(rows, header.n_rows):
+            # Rows indexed by (video, frame): pandas wrote the index's names in a row of their own.
+            raise row_labels_error(path, [rows[-1][0] if len(rows) > header.n_rows + 1 else ""], names=names) from err
         raise _not_numbers(path, err, what) from err
+    except UnicodeDecodeError as err:
+        raise not_utf8_error(path, err) from err
     except Exception as err:
         # pandas' parser errors have no common base; say which file, and chain.
         raise InvalidSourceFileError(f"{path}: cannot be parsed as a {what} CSV ({err}).") from err
@@ -324,11 +287,21 @@ def _open_h5_lazily(path: Path) -> FrameTable | None:
         table, _reason = open_h5_table(path, table_key(keys))
         if table is None:
             return None
+        if any(_is_clock_column(column) for column in table.columns):
+            # DeepLabCut-live's poses re-saved as a table: pandas reads them, as it does the GUI's own
+            # (fixed-format) files, and their clock columns are split off there.
+            table.close()
+            return None
         table.index = table.frame_index()
     except UNREADABLE_FILE_ERRORS:
         # pandas reads the file next and words what is wrong with it.
         return None
     return table
+
+
+def _is_clock_column(column: Any) -> bool:
+    """Whether ``column`` is one of DeepLabCut-live's clock columns (``("frame_time", "")``)."""
+    return isinstance(column, tuple) and column[0] in CLOCK_COLUMNS and not any(str(v) for v in column[1:])
 
 
 def _open_with_pandas(path: Path) -> FrameTable:

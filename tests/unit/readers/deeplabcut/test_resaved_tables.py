@@ -1,0 +1,145 @@
+"""DeepLabCut tables that other labs' scripts re-saved: levels reordered, flattened, other keys, encodings, indexes."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from poseconv.catalog import detect_format
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning
+from poseconv.readers.deeplabcut import read_deeplabcut
+from poseconv.readers.deeplabcut.predictions import is_deeplabcut_file
+from tests.fixtures.deeplabcut import write_live_gui_file
+
+SCORER = "DLC_resnet50_aJan1shuffle1_100"
+
+
+def _multi_animal() -> pd.DataFrame:
+    columns = pd.MultiIndex.from_product(
+        [[SCORER], ["rat 1", "rat 2"], ["snout", "head", "tail"], ["x", "y", "likelihood"]],
+        names=["scorer", "individuals", "bodyparts", "coords"],
+    )
+    return pd.DataFrame(np.random.default_rng(3).uniform(0, 640, (12, len(columns))), columns=columns)
+
+
+def _save(frame: pd.DataFrame, path, table_format: str = "table"):
+    if path.suffix == ".h5":
+        frame.to_hdf(path, key="df_with_missing", format=table_format, mode="w")
+    else:
+        frame.to_csv(path)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+def test_levels_swapped_by_name_keep_animals_and_bodyparts(tmp_path, suffix):
+    # df.swaplevel("individuals", "bodyparts", axis=1): read by position, each bodypart was an animal.
+    original = _multi_animal()
+    swapped = original.swaplevel("individuals", "bodyparts", axis=1)
+    path = _save(swapped, tmp_path / f"session1{SCORER}_el{suffix}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PoseconvWarning)
+        pose = read_deeplabcut(path, find_side_files=False)
+    assert [track.name for track in pose.tracks] == ["rat 1", "rat 2"]
+    assert pose.source_software == "DeepLabCut" and pose.scorer == SCORER
+    for track in pose.tracks:
+        nodes = list(pose.skeletons[track.skeleton].nodes)
+        assert nodes == ["snout", "head", "tail"]
+        for j, part in enumerate(nodes):
+            for d, axis in enumerate("xy"):
+                expected = original[(SCORER, track.name, part, axis)].to_numpy()
+                np.testing.assert_array_equal(track.positions[:, j, d], expected)
+            np.testing.assert_array_equal(
+                track.confidence[:, j], original[(SCORER, track.name, part, "likelihood")].to_numpy()
+            )
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+def test_single_animal_levels_in_another_order_read_by_name(tmp_path, suffix):
+    original = _multi_animal().xs("rat 1", axis=1, level="individuals")
+    reordered = original.reorder_levels(["bodyparts", "scorer", "coords"], axis=1)
+    path = _save(reordered, tmp_path / f"session1{SCORER}{suffix}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PoseconvWarning)
+        pose = read_deeplabcut(path, find_side_files=False)
+    (track,) = pose.tracks
+    assert pose.scorer == SCORER
+    assert list(pose.skeletons[track.skeleton].nodes) == ["snout", "head", "tail"]
+    np.testing.assert_array_equal(track.positions[:, 1, 0], original[(SCORER, "head", "x")].to_numpy())
+
+
+@pytest.mark.parametrize("table_format", ["fixed", "table"])
+def test_deeplabcut_live_poses_resaved_as_a_table_read_as_the_gui_wrote_them(tmp_path, table_format):
+    written = tmp_path / "gui" / "session1_DLC.hdf5"
+    written.parent.mkdir()
+    frame = write_live_gui_file(written)
+    path = tmp_path / "session1_DLC.hdf5"
+    pd.read_hdf(written).to_hdf(path, key="df_with_missing", mode="w", format=table_format)
+    pose = read_deeplabcut(path, find_side_files=False)
+    assert pose.source_software == "DeepLabCut-live"
+    (track,) = pose.tracks
+    for j, node in enumerate(pose.skeletons[track.skeleton].nodes):
+        np.testing.assert_array_equal(track.positions[:, j], frame[node][["x", "y"]].to_numpy())
+    frame_time = frame[("frame_time", "")].to_numpy()
+    np.testing.assert_array_equal(pose.timing[track.video].timestamps, frame_time - frame_time[0])
+
+
+@pytest.mark.parametrize("table_format", ["fixed", "table"])
+def test_a_flattened_header_is_said_to_be_one_row(tmp_path, table_format):
+    columns = [f"{part}_{c}" for part in ("snout", "tail") for c in ("x", "y", "likelihood")]
+    path = tmp_path / f"session1{SCORER}.h5"
+    pd.DataFrame(np.ones((4, 6)), columns=columns).to_hdf(path, key="df_with_missing", format=table_format)
+    with pytest.raises(InvalidSourceFileError, match=r"header is one row of names \('snout_x'.*flattened") as err:
+        read_deeplabcut(path, find_side_files=False)
+    assert "levels" in str(err.value) and "please report" not in str(err.value)
+
+
+def test_deeplabcut_live_poses_without_bodypart_names_are_recognised_and_said_to_be_so(tmp_path):
+    # The GUI's save when it does not know the bodyparts: pd.DataFrame(poses) plus its two clock columns.
+    frame = pd.DataFrame(np.ones((5, 6)))
+    frame["frame_time"] = 1.7e9 + np.arange(5) / 30
+    frame["pose_time"] = frame["frame_time"] + 0.02
+    path = tmp_path / "session1_DLC.hdf5"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas: mixed column name types
+        frame.to_hdf(path, key="df_with_missing", mode="w")
+    assert is_deeplabcut_file(path)
+    with pytest.raises(InvalidSourceFileError, match="frame_time and pose_time columns are DeepLabCut-live's clock"):
+        read_deeplabcut(path, find_side_files=False)
+
+
+def test_a_table_under_a_nested_key_is_detected(tmp_path):
+    path = tmp_path / f"session1{SCORER}.h5"
+    _multi_animal().to_hdf(path, key="session1/poses", format="table")
+    assert is_deeplabcut_file(path)
+    assert detect_format(path).name == "DeepLabCut"
+
+
+def test_a_windows_code_page_csv_is_said_not_to_be_utf8(tmp_path):
+    frame = _multi_animal().xs("rat 1", axis=1, level="individuals").rename(columns={"head": "Ohr-links ü"})
+    path = tmp_path / f"session1{SCORER}.csv"
+    path.write_bytes(frame.to_csv().encode("cp1252"))
+    with pytest.raises(InvalidSourceFileError, match=r"not UTF-8 text .*0xfc, 'ü'.*'CSV UTF-8"):
+        read_deeplabcut(path, find_side_files=False)
+
+
+@pytest.mark.parametrize("names", [None, ["video", "frame"]], ids=["unnamed", "named"])
+@pytest.mark.parametrize("suffix", [".csv", ".h5"])
+def test_rows_indexed_by_video_and_frame_are_not_called_images(tmp_path, names, suffix):
+    frame = _multi_animal().xs("rat 1", axis=1, level="individuals")
+    frame.index = pd.MultiIndex.from_arrays([["session1"] * len(frame), range(len(frame))], names=names)
+    # pandas writes rows of several index levels under these columns in its fixed format only.
+    path = _save(frame, tmp_path / f"session1{SCORER}{suffix}", "fixed")
+    with pytest.raises(InvalidSourceFileError, match="rows are labelled .*'session1'.*second index column") as err:
+        read_deeplabcut(path, find_side_files=False)
+    assert "images" not in str(err.value)
+
+
+def test_rows_labelled_by_text_that_names_no_image_are_not_called_images(tmp_path):
+    frame = _multi_animal().xs("rat 1", axis=1, level="individuals")
+    frame.index = [f"trial{i}" for i in range(len(frame))]
+    path = _save(frame, tmp_path / f"session1{SCORER}.csv")
+    with pytest.raises(InvalidSourceFileError, match="rows are labelled 'trial0', 'trial1'.*name no images"):
+        read_deeplabcut(path, find_side_files=False)
