@@ -102,13 +102,15 @@ def _refuse_a_video_interface_s_entry(
     )
 
 
-def _refuse_a_video_interface_s_entry_of_the_file(metadata: Mapping[str, Any], video_path: Path) -> None:
+def _refuse_a_video_interface_s_entry_of_the_file(metadata: Mapping[str, Any], video_path: object) -> None:
     """Refuse, as :func:`_refuse_a_video_interface_s_entry`, the video of an ``ExternalVideoInterface`` of the file.
 
     The pose file may record its video under another name than the file's (a SLEAP project renamed, a copy):
     the video interface's entry then stands under its own key, named after the file (``Video <stem>``, its
     default), and it would add the same file a second time after the poses wrote it.
     """
+    if not isinstance(video_path, (str, os.PathLike)):
+        return  # the image files of a time lapse or image sequence: no video interface names its entry after them
     videos = metadata.get("Behavior", {}).get("ExternalVideos", {}) or {}
     for key, entry in videos.items():
         if isinstance(entry, Mapping) and entry.get("name") == f"Video {Path(video_path).stem}":
