@@ -107,3 +107,25 @@ def test_group_scores_follow_the_frames_written(tmp_path, stub):
         interface.run_conversion(nwbfile_path=tmp_path / "s.nwb", metadata=user_metadata(interface), stub_test=stub)
     (session,) = read_multicamera(tmp_path / "s.nwb")
     assert len(session.notes["instance_group_scores"]["r1"]) == STUB_FRAMES + (0 if stub else 2)
+
+
+def test_a_camera_whose_frames_are_stored_in_an_hdf5_file_is_said_to_be_so(tmp_path):
+    # As for one camera (metadata/defaults): a view on SLEAP's HDF5Video was described as a video that "does not
+    # exist on the machine that wrote this file", though its frames file is here.
+    import sleap_io
+
+    from poseconv.metadata.multicamera import default_multicamera_metadata
+
+    videos = []
+    for i in range(2):
+        with h5py.File(tmp_path / f"cam{i}.h5", "w") as handle:
+            handle.create_dataset("box", data=np.zeros((3, 8, 8, 1), np.uint8))
+        videos.append(sleap_io.load_video(str(tmp_path / f"cam{i}.h5"), dataset="box"))
+    slp = session_file(tmp_path / "s.slp", tracks=["r1", "r2"], videos=videos)
+    for video in videos:
+        video.close()
+    interface = SLEAPSessionPoseInterface(file_path=slp)
+    entries = default_multicamera_metadata(interface.session)["Pose"]["MultiCameraPoseEstimations"]
+    views = [view for entry in entries.values() for view in entry["CameraViews"].values()]
+    assert views and all("does not exist" not in view["description"] for view in views)
+    assert all("frames stored as images in the HDF5 file" in view["description"] for view in views)

@@ -36,6 +36,7 @@ __all__ = [
     "track_for_container_key",
     "video_of_camera_key",
     "video_key",
+    "unlinked_video_sentence",
 ]
 
 # A video the tool recorded but this machine does not have gets no ImageSeries (an external file that
@@ -317,20 +318,30 @@ def _container_description(pose: PoseData, track: PoseTrack) -> str:
             "track here."
         )
     if info.original_path and info.local_files is None:
-        description += " " + _unlinked_video_sentence(pose.notes.get("videos", {}).get(track.video, {}), info)
+        description += " " + unlinked_video_sentence(
+            pose.notes.get("videos", {}).get(track.video, {}), info.original_path
+        )
     crop_sentence = _crop_sentence(pose, track)
     if crop_sentence:
         description += " " + crop_sentence
     return description
 
 
-def _unlinked_video_sentence(facts: dict[str, Any], info: Any) -> str:
-    """Say what the recorded video of a container is that no ``ImageSeries`` links (``facts``: the reader's notes)."""
-    if facts.get("images_dataset") and facts.get("images_file") == info.original_path:
-        return HDF5_IMAGES_SENTENCE.format(path=info.original_path, dataset=facts["images_dataset"])
+def unlinked_video_sentence(facts: Mapping[str, Any], original_path: str) -> str:
+    """Say what the recorded video of a container is that no ``ImageSeries`` links.
+
+    Parameters
+    ----------
+    facts : mapping
+        The reader's notes of the video (``pose.notes["videos"][key]``): its image files or HDF5 dataset.
+    original_path : str
+        The path the tool recorded.
+    """
+    if facts.get("images_dataset") and facts.get("images_file") == original_path:
+        return HDF5_IMAGES_SENTENCE.format(path=original_path, dataset=facts["images_dataset"])
     images = facts.get("image_files")
     sentence = MISSING_IMAGES_SENTENCE if images and len(images) > 1 else MISSING_VIDEO_SENTENCE
-    return sentence.format(path=info.original_path, n=len(images or ()))
+    return sentence.format(path=original_path, n=len(images or ()))
 
 
 def _crop_sentence(pose: PoseData, track: PoseTrack) -> str:

@@ -20,11 +20,11 @@ from typing import Any
 
 from ..model.multicamera import CameraCalibration, MultiCameraPoseData
 from .defaults import (
-    MISSING_VIDEO_SENTENCE,
     external_video_entry,
     pose_series_entries,
     producer_fields,
     skeleton_entry,
+    unlinked_video_sentence,
     video_key,
 )
 from .names import nwb_name, skeleton_nwb_names
@@ -119,7 +119,7 @@ def _view_entry(
     original = view.videos[track.video].original_path
     if track.video not in video_paths_known and original:
         # As for one camera: the recorded video, which this machine does not have, is kept in the description.
-        description += " " + MISSING_VIDEO_SENTENCE.format(path=original)
+        description += " " + unlinked_video_sentence(view.notes.get("videos", {}).get(track.video, {}), original)
     entry["description"] = description
     entry["source_software"] = view.source_software
     entry.update(producer_fields(view.source_software_version, view.scorer))
