@@ -9,7 +9,8 @@ pynwb objects at all, and long series are read a block at a time, so memory stay
 * confidence values lie in [0, 1] when the series' ``confidence_definition`` says they are
   a probability or a score from 0 to 1 (a definition that says nothing of the range, or that
   the score is not bounded, as SLEAP's does, is not checked);
-* timestamps strictly increase, and a rate is positive;
+* timestamps strictly increase, and a rate is positive; a series has as many timestamps as
+  samples of ``data``;
 * each external video of an ``ImageSeries`` resolves relative to the NWB file, and the video
   a ``PoseEstimation`` links as its ``source_video`` has as many frames as its series (for a
   file read from a URL, only absolute video paths are checked).
@@ -73,12 +74,18 @@ def _text(value: Any) -> str:
 
 
 def _typed(handle: Any) -> Iterator[tuple[str, Any]]:
-    """Yield ``(neurodata_type, group)`` for every typed group of the file."""
+    """Yield ``(neurodata_type, group)`` for every typed group of the file.
+
+    Typed datasets (``VectorData`` spike times, an ``RGBImage``, Units ``waveform_mean``) are left out:
+    no check is of them, and ``"data" in dataset`` would compare every stored value with "data".
+    """
+    from ..nwb.read.store import is_dataset
+
     found: list[tuple[str, Any]] = []
 
     def visit(name: str, obj: Any) -> None:
         kind = obj.attrs.get("neurodata_type")
-        if kind is not None:
+        if kind is not None and not is_dataset(obj):
             found.append((_text(kind), obj))
 
     handle.visititems(visit)
@@ -183,6 +190,25 @@ def _check_times(series: Any, kind: str, seen: set[Any]) -> list[Problem]:
     if rate is not None and not float(rate) > 0:
         return [_problem("CRITICAL", "rate_positive", series, kind, f"rate is {float(rate):g}; it must be above 0.")]
     return []
+
+
+def _check_lengths(series: Any, kind: str) -> list[Problem]:
+    """Compare the samples of a series' ``data`` with its ``timestamps`` (pynwb before 3.0 only warned)."""
+    if "timestamps" not in series or "data" not in series:
+        return []
+    n_data, n_times = int(series["data"].shape[0]), int(series["timestamps"].shape[0])
+    if n_data == n_times:
+        return []
+    return [
+        _problem(
+            "CRITICAL",
+            "data_timestamps_length",
+            series,
+            kind,
+            f"data has {n_data} samples but timestamps has {n_times}; each sample needs one time. poseconv reads "
+            f"the first {min(n_data, n_times)}; write the series again with as many timestamps as samples.",
+        )
+    ]
 
 
 def _external_files(image_series: Any) -> list[str]:
@@ -296,6 +322,7 @@ def check_pose_file(path: str | Path) -> list[Problem]:
                 problems += _check_confidence(group)
             if "data" in group and ("timestamps" in group or "starting_time" in group):
                 problems += _check_times(group, kind, seen_times)
+                problems += _check_lengths(group, kind)
             if kind == "ImageSeries" and _external_files(group):
                 found, paths = _check_videos(folder, group)
                 problems += found
