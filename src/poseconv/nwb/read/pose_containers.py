@@ -47,12 +47,9 @@ from .store import (
     visit_groups,
 )
 from .video_facts import video_facts
-from .video_frames import frames_on_video
+from .video_frames import SAME_TIME_TOLERANCE, frames_on_video, union_base
 
 __all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo", "video_facts"]
-
-# Two frame times closer than this (seconds) are the same frame; video frames are >= 1 ms apart.
-_SAME_TIME_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -271,6 +268,7 @@ class ContainerScanner:
         times: list[np.ndarray | None] = []
         timings: list[FrameTiming | None] = []
         per_series: list[int | None] = []
+        uneven: dict[tuple[int, int], list[str]] = {}
         for series_path in series_paths:
             if series_path is None:
                 times.append(None)
@@ -285,8 +283,22 @@ class ContainerScanner:
                 raise InvalidSourceFileError(
                     f"{self.path}: {series_path} stores neither timestamps nor a starting time and rate."
                 )
+            if len(t) != shape[0]:
+                # pynwb before 3.0 only warned of it (DLC2NWB's timestamps read from the video can be one off):
+                # the samples past the shorter of the two have no time or no value, and are left out, not padded.
+                uneven.setdefault((int(shape[0]), len(t)), []).append(series_path.rsplit("/", 1)[-1])
+                t = t[: shape[0]]
+                timing = FrameTiming(timestamps=t, source="timestamps stored in the NWB file")
             times.append(t)
             timings.append(timing)
+        for (n_data, n_times), names in uneven.items():
+            warnings.warn(
+                f"{self.path}: in {group.name}, series {', '.join(names)} store{'s' if len(names) == 1 else ''} "
+                f"{n_data} samples of data but {n_times} timestamps; the first {min(n_data, n_times)} are read and "
+                f"the last {abs(n_data - n_times)} left out.",
+                PoseconvWarning,
+                stacklevel=5,
+            )
         dims = {d for d in per_series if d is not None}
         n_dims = max(dims) if dims else 2
         if len(dims) > 1:
@@ -385,7 +397,9 @@ class ContainerScanner:
 
     def _frame_base(self, video: str, containers: list[RawContainer]) -> list[PoseContainerInfo]:
         containers, recovered = self._corrected_times(video, containers)
-        base, timing, shared = _union_base(containers, recovered)
+        base, timing, shared = union_base(
+            [raw.times for raw in containers], [raw.timings for raw in containers], recovered
+        )
         # Times that skip frames are numbered by video frame (see .video_frames), so rows are the video's frames.
         placed = frames_on_video(
             base,
@@ -412,7 +426,7 @@ class ContainerScanner:
                 if t is None or shared:
                     frames.append(None)
                 else:
-                    rows = np.searchsorted(base, t - _SAME_TIME_TOLERANCE)
+                    rows = np.searchsorted(base, t - SAME_TIME_TOLERANCE)
                     frames.append(rows if frame_of_time is None else frame_of_time[rows])
             facts = raw.facts
             infos.append(
@@ -470,30 +484,3 @@ def times_signature(raw: RawContainer) -> tuple:
     if t is None:
         return ()
     return (len(t), float(t[0]) if len(t) else None, float(t[-1]) if len(t) else None)
-
-
-def _union_base(containers: list[RawContainer], recovered: bool) -> tuple[np.ndarray, FrameTiming | None, bool]:
-    """Return the times of the video's frames (every series' times), their timing, and whether all series share them."""
-    all_times = [t for raw in containers for t in raw.times if t is not None]
-    timings = [timing for raw in containers for timing in raw.timings if timing is not None]
-    first = all_times[0] if all_times else None
-    shared = first is not None and all(len(t) == len(first) and np.array_equal(t, first) for t in all_times)
-    if not all_times:
-        base, timing = np.empty(0), None
-    elif shared:
-        base, timing = first, timings[0]
-    else:
-        union = np.unique(np.concatenate(all_times))
-        keep = np.concatenate([[True], np.diff(union) > _SAME_TIME_TOLERANCE]) if len(union) else union.astype(bool)
-        base = union[keep]
-        rate = timings[0].rate if recovered else None
-        if rate is not None and np.allclose(base, base[0] + np.arange(len(base)) / rate, rtol=0, atol=1e-9):
-            timing = FrameTiming(rate=rate, starting_time=float(base[0]), source=timings[0].source)
-        else:
-            timing = FrameTiming(
-                timestamps=base,
-                source=timings[0].source
-                if recovered
-                else "union of the series' times stored in the NWB file (series store different frames)",
-            )
-    return base, timing, shared

@@ -18,14 +18,19 @@ exports (DeepLabCut rows, SLEAP ``frame_idx``) keep each pose on its frame:
   are numbered from the first stored time instead. Times with camera jitter are no whole multiples
   and stay rows.
 
-Times without gaps are left as rows (frame 0 is the first stored time), as before: a file whose
-poses start later than its video's clock cannot be told from one whose clock was moved
-(``set_aligned_starting_time``).
+The times of a linked video are used whether or not the stored times have gaps: poses of a
+trimmed segment (a DeepLabCut run on seconds 10 to 20 of a video) or of every 2nd frame are on
+the video's frames 300, 301, ... or 0, 2, 4, ..., as ``poseconv plot --video`` shows them, and the
+exports number them so. poseconv's own files store the video's times for the poses, so there the
+rows stay the frames. Without a linked video, times without gaps are left as rows (frame 0 is the
+first stored time): a file whose poses start later than its video's clock cannot be told from one
+whose clock was moved (``set_aligned_starting_time``).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +40,10 @@ from ...errors import PoseconvWarning
 from ...model import FrameTiming
 from .frame_times import frame_step
 
-__all__ = ["frames_on_video", "video_timing"]
+__all__ = ["SAME_TIME_TOLERANCE", "frames_on_video", "union_base", "video_timing"]
 
+#: Two frame times closer than this (seconds) are the same frame; video frames are >= 1 ms apart.
+SAME_TIME_TOLERANCE = 1e-6
 # A stored time within this many frames of a video frame's time is that frame (float rounding of t = k / fps).
 _FRAME_TOLERANCE = 1e-3
 # Times numbered from time 0 may need at most this many frames, or this many per stored time (a long
@@ -135,9 +142,10 @@ def frames_on_video(
     -------
     (numpy.ndarray, FrameTiming) or None
         Frame number per time of ``base`` and the timing of every frame up to the last; None when
-        the times have no gap (and are not recovered frame numbers), or are frames 0, 1, 2, ... already.
+        the times have no gap (and are neither recovered frame numbers nor times of a linked video's
+        frames), or are frames 0, 1, 2, ... already.
     """
-    if len(base) == 0 or (recovered_rate is None and not _has_gaps(base)):
+    if len(base) == 0 or (recovered_rate is None and video_times is None and not _has_gaps(base)):
         return None
     frames: np.ndarray | None = None
     timing: FrameTiming | None = None
@@ -157,3 +165,38 @@ def frames_on_video(
     if frames is None or timing is None or np.array_equal(frames, np.arange(len(base))):
         return None
     return frames, timing
+
+
+def union_base(
+    times: Sequence[Sequence[np.ndarray | None]], timings: Sequence[Sequence[FrameTiming | None]], recovered: bool
+) -> tuple[np.ndarray, FrameTiming | None, bool]:
+    """Return the times of a video's frames (every series' times), their timing, and whether all series share them.
+
+    Parameters
+    ----------
+    times, timings : sequence of sequence
+        Per container of the video, the times and timing of each series (None for a node without series).
+    recovered : bool
+        Whether the times are frame numbers recovered from sleap-io's ``frame x fps`` (then regular
+        union times keep the recovered rate).
+    """
+    all_times = [t for per_container in times for t in per_container if t is not None]
+    all_timings = [timing for per_container in timings for timing in per_container if timing is not None]
+    first = all_times[0] if all_times else None
+    shared = first is not None and all(len(t) == len(first) and np.array_equal(t, first) for t in all_times)
+    if first is None:
+        return np.empty(0), None, shared
+    if shared:
+        return first, all_timings[0], shared
+    union = np.unique(np.concatenate(all_times))
+    keep = np.concatenate([[True], np.diff(union) > SAME_TIME_TOLERANCE]) if len(union) else union.astype(bool)
+    base = union[keep]
+    rate = all_timings[0].rate if recovered else None
+    if rate is not None and np.allclose(base, base[0] + np.arange(len(base)) / rate, rtol=0, atol=1e-9):
+        return base, FrameTiming(rate=rate, starting_time=float(base[0]), source=all_timings[0].source), shared
+    source = (
+        all_timings[0].source
+        if recovered
+        else "union of the series' times stored in the NWB file (series store different frames)"
+    )
+    return base, FrameTiming(timestamps=base, source=source), shared

@@ -36,10 +36,29 @@ def test_times_with_gaps_without_a_video_are_frames_of_their_step_from_time_zero
     assert timing.rate == pytest.approx(30.0) and timing.starting_time == 0.0
 
 
+def test_times_without_gaps_go_to_the_linked_videos_frames():
+    # A segment from 10 s of a 30 fps video: frames 300.. (they were rows 0.., exported as frames 0..).
+    video = FrameTiming(rate=30.0, starting_time=0.0)
+    frames, timing = place(10.0 + np.arange(100) / 30.0, video)
+    np.testing.assert_array_equal(frames, 300 + np.arange(100))
+    assert timing is video
+    # Every 2nd frame, at 15 Hz: frames 0, 2, 4, ...
+    frames, timing = place(np.arange(100) / 15.0, video)
+    np.testing.assert_array_equal(frames, 2 * np.arange(100))
+    stamps = np.cumsum(np.r_[0.0, np.where(np.arange(40) % 3, 0.04, 0.041)])
+    frames, timing = place(stamps[5:25], FrameTiming(timestamps=stamps))
+    np.testing.assert_array_equal(frames, np.arange(5, 25))
+    np.testing.assert_array_equal(timing.timestamps, stamps[:25])
+    # The video's own times (what poseconv writes): rows are frames already.
+    assert place(np.arange(100) / 30.0, video) is None
+    assert place(stamps[:20], FrameTiming(timestamps=stamps)) is None
+
+
 def test_times_that_are_rows_or_no_frames_are_left_as_rows():
-    # No gap: frame 0 is the first stored time (the clock may have been moved), as before.
+    # No gap and no linked video: frame 0 is the first stored time (the clock may have been moved), as before.
     assert place(5.0 + np.arange(10) / 30.0) is None
-    assert place(5.0 + np.arange(10) / 30.0, FrameTiming(rate=30.0, starting_time=0.0)) is None
+    # Times between the video's frames (a clock moved for the poses only): rows.
+    assert place(5.01 + np.arange(10) / 30.0, FrameTiming(rate=30.0, starting_time=0.0)) is None
     # Gaps that are no whole multiples of one step, and times that are no frames of the video: rows.
     assert place(np.array([0.0, 0.1, 0.25, 0.3001])) is None
     assert place(np.array([0.0, 0.1, 0.5]), FrameTiming(rate=7.0, starting_time=0.0)) is None
