@@ -33,6 +33,7 @@ from .pose_names import (
     DEFAULT_TRACK_NAME,
     common_prefix,
     container_names,
+    dlc2nwb_individual,
     file_stem,
     node_of_series,
 )
@@ -222,7 +223,8 @@ class ContainerScanner:
             node = node_of_series(key, text(series.attrs.get("description")), nodes)
             if node is not None and node not in by_node:
                 by_node[node] = key
-        prefix = common_prefix(nodes, track)
+        descriptions = {key: text(series.attrs.get("description")) for key, series in series_groups.items()}
+        prefix = common_prefix(nodes, track, dlc2nwb_individual(descriptions))
         if prefix:
             nodes = [node[len(prefix) :] for node in nodes]
             by_node = {node[len(prefix) :] if node.startswith(prefix) else node: key for node, key in by_node.items()}

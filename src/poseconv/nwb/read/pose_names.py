@@ -4,7 +4,8 @@ Track name: poseconv's default description (``"Poses of 'rat 1' estimated with .
 'm3v1mp4' ..."``) gives the exact names, as does movement's (``"Estimated positions of ... for
 rat 1 using ..."``); else the container name: ``PoseEstimation_<track>`` (poseconv),
 ``track=<track>`` (sleap-io), ``PoseEstimation<Track>`` with software SLEAP (neuroconv's SLEAP
-interface, the track title-cased: ``Track0``); a common series prefix ``ind1_`` (dlc2nwb); otherwise
+interface, the track title-cased: ``Track0``); a common series prefix ``ind1_``, or the individual
+every series' DLC2NWB description names (``"Keypoint snout from individual mouse."``); otherwise
 :data:`DEFAULT_TRACK_NAME` (neuroconv's ``PoseEstimation<Software>`` names no animal). neuroconv's
 DeepLabCut interface, run once per individual of a multi-animal file, names the animal in the
 container's skeleton (:func:`neuroconv_dlc_animal`). Series
@@ -15,7 +16,7 @@ neuroconv's ``PoseEstimationSeries<Node>`` names.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -23,6 +24,7 @@ __all__ = [
     "DEFAULT_TRACK_NAME",
     "common_prefix",
     "container_names",
+    "dlc2nwb_individual",
     "file_stem",
     "names_from_container_name",
     "names_from_description",
@@ -41,6 +43,8 @@ _CONTAINER_DESCRIPTIONS = (
 )
 # neuroconv's series description names the node (poseconv's is matched in _node_of_series).
 _NEUROCONV_SERIES_DESCRIPTION = re.compile(r"^Pose estimation series for (?P<node>.+)\.$")
+# DLC2NWB's series description (and neuroconv's before it wrote its own): its series are named "<individual>_<node>".
+_DLC2NWB_SERIES_DESCRIPTION = re.compile(r"^Keypoint (?P<node>.+?) from individual (?P<animal>.*)\.$", re.DOTALL)
 # neuroconv names series "PoseEstimationSeries" + the capitalised node.
 _NEUROCONV_SERIES_PREFIX = "PoseEstimationSeries"
 # The container name neuroconv's DeepLabCut interface builds the skeleton's name from when the container
@@ -154,9 +158,10 @@ def node_of_series(key: str, description: str | None, nodes: Sequence[str]) -> s
     quoted = [node for node in nodes if text.startswith((f"Position of '{node}' of '", f"Position of '{node}'."))]
     if quoted:
         return max(quoted, key=len)
-    match = _NEUROCONV_SERIES_DESCRIPTION.match(text)
-    if match and match["node"] in nodes:
-        return match["node"]
+    for pattern in (_NEUROCONV_SERIES_DESCRIPTION, _DLC2NWB_SERIES_DESCRIPTION):
+        match = pattern.match(text)
+        if match and match["node"] in nodes:
+            return match["node"]
     if key in nodes:
         return key
     if key.startswith(_NEUROCONV_SERIES_PREFIX):
@@ -167,11 +172,35 @@ def node_of_series(key: str, description: str | None, nodes: Sequence[str]) -> s
     return None
 
 
-def common_prefix(nodes: list[str], track: str | None) -> str | None:
-    """Return ``"<individual>_"`` when every node carries it (dlc2nwb names nodes ``ind1_snout``)."""
+def dlc2nwb_individual(descriptions: Mapping[str, str | None]) -> str | None:
+    """Return the individual DLC2NWB's description of every series names; None unless all name the same one.
+
+    DLC2NWB names a series ``<individual>_<bodypart>`` and describes it as ``"Keypoint <bodypart> from
+    individual <individual>."``; the individual may be any name (``ind1``, ``individual1``, DeepLabCut's
+    ``single``, a custom one), so the description, checked against the series name, tells it.
+
+    Parameters
+    ----------
+    descriptions : mapping of str to str or None
+        The description of each series of a container, by series name.
+    """
+    animals = set()
+    for key, description in descriptions.items():
+        match = _DLC2NWB_SERIES_DESCRIPTION.match(description or "")
+        if match is None or not match["animal"] or key != f"{match['animal']}_{match['node']}":
+            return None
+        animals.add(match["animal"])
+    return animals.pop() if len(animals) == 1 else None
+
+
+def common_prefix(nodes: list[str], track: str | None, individual: str | None = None) -> str | None:
+    """Return ``"<individual>_"`` when every node carries it (dlc2nwb names nodes ``ind1_snout``).
+
+    ``individual`` is the one the series' descriptions name (:func:`dlc2nwb_individual`).
+    """
     if not nodes:
         return None
-    candidates = [f"{track}_"] if track else []
+    candidates = [f"{name}_" for name in (track, individual) if name]
     match = re.match(r"^(ind\d+)_", nodes[0])
     if match:
         candidates.append(match.group(0))
