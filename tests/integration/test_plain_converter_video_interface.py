@@ -20,13 +20,13 @@ SOURCE = dict(
 )
 
 
-def _converter(order: tuple[str, str]) -> NWBConverter:
-    classes = dict(Video=ExternalVideoInterface, Pose=DeepLabCutPoseInterface)
+def _converter(order: tuple[str, str], pose_class: type = DeepLabCutPoseInterface, source=SOURCE) -> NWBConverter:
+    classes = dict(Video=ExternalVideoInterface, Pose=pose_class)
 
     class Session(NWBConverter):
         data_interface_classes = {name: classes[name] for name in order}
 
-    return Session(source_data={name: SOURCE[name] for name in order})
+    return Session(source_data={name: source[name] for name in order})
 
 
 @needs_shared_data
@@ -65,13 +65,8 @@ def _sleap_with_its_video(order: tuple[str, str]) -> NWBConverter:
     from tests.fixtures.sleap import SLP_COURTSHIP
 
     video = str(SLP_COURTSHIP.with_suffix(".mp4"))
-    classes = dict(Video=ExternalVideoInterface, Pose=SLEAPPoseInterface)
     source = dict(Video=dict(file_paths=[video]), Pose=dict(file_path=str(SLP_COURTSHIP), video_file_path=video))
-
-    class Session(NWBConverter):
-        data_interface_classes = {name: classes[name] for name in order}
-
-    return Session(source_data={name: source[name] for name in order})
+    return _converter(order, SLEAPPoseInterface, source)
 
 
 @needs_shared_data
