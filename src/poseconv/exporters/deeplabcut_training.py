@@ -11,8 +11,8 @@ on its own:
 * one row per labeled frame in the order read; rows labeled as the label file
   labeled them (one column of image paths, ``/`` or ``\\`` kept as recorded, or
   three index columns), or, for frames that did not come from DeepLabCut,
-  ``labeled-data/<video>/img<frame index>.png`` in three index columns as
-  DeepLabCut >= 2.2 writes them;
+  ``labeled-data/<video>/img<frame index>.png`` (``labeled-data/<video>/<image>`` for an
+  image named without a folder) in three index columns as DeepLabCut >= 2.2 writes them;
 * values in the dtype of the label file read (float64 by default), NaN where a
   node was not labeled;
 * ``.h5`` under ``key="df_with_missing"`` (PyTables ``table`` format for
@@ -216,6 +216,10 @@ def _fill_row(
 
 def _row_label(training: TrainingData, frame: LabeledFrame) -> str:
     """Return the row label of ``frame``: the image it was labeled on, else DeepLabCut's name for the frame."""
+    if frame.image is not None and frame.label_file is None and "/" not in frame.image.replace("\\", "/"):
+        # An image named without a folder, not from a DeepLabCut file (ndx-pose's source_frame Images): put
+        # in labeled-data/<video>/ as DeepLabCut keeps them.
+        return f"labeled-data/{frame.video}/{frame.image}"
     if frame.image is not None:
         return frame.image
     if frame.frame_index is not None:

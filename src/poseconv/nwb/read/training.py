@@ -47,6 +47,7 @@ from .store import (
     nwb_location,
     open_nwbfile_object,
     open_store,
+    parent_path,
     texts,
 )
 from .video_facts import image_sequence
@@ -82,6 +83,9 @@ class _RawFrame:
     video: _RawVideo | None
     frame_index: int | None
     instances: tuple[_RawInstance, ...]
+    # ndx-pose's source_frame: the Image labeled, stored in the file (its name, and the Images group holding it).
+    image: str | None = None
+    image_set: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,12 +189,16 @@ class _StoredTraining:
             source = None
         index = frame.attrs.get("source_video_frame_index")
         annotator = frame.attrs.get("annotator")
+        # ndx-pose's other way to name what was labeled: an Image (RGBImage, GrayscaleImage) stored in the file.
+        picture = linked(self.root, frame, "source_frame")
         return _RawFrame(
             name=frame_name,
             annotator=decode(annotator) if annotator is not None else None,
             video=self._video(*source) if source is not None else None,
             frame_index=None if index is None else int(index),
             instances=tuple(instances),
+            image=base_name(picture[0]) if picture is not None else None,
+            image_set=base_name(parent_path(picture[1])) if picture is not None else None,
         )
 
     def _video(self, where: str, series: Any) -> _RawVideo:
@@ -324,6 +332,9 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
         frame_index = frame.frame_index if frame.video is not None else None
         image = label_file = original = None
         key = nwb_name(frame.video.name) if frame.video is not None else "video"
+        if frame.video is None and frame.image_set is not None:
+            # Images stored in the file, no video: the frame is named by its image, in the set holding it.
+            key, image = frame.image_set, frame.image
         if row is not None:
             key = row["video"]
             frame_index = None if int(row["frame_index"]) < 0 else int(row["frame_index"])

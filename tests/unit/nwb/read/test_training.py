@@ -45,3 +45,46 @@ def test_read_errors(tmp_path):
     with pytest.raises(InvalidOptionError, match="no PoseTraining named 'x'"):
         read_training(nwbfile, name="x")
     assert read_training(nwbfile, name="Other").frames[0].frame_index == 1029
+
+
+def test_frames_labeled_on_images_stored_in_the_file_are_named_by_them(tmp_path):
+    # ndx-pose's source_frame: each TrainingFrame links an Image of the file, and there is no video.
+    from ndx_pose import PoseTraining, Skeleton, SkeletonInstance, SkeletonInstances, TrainingFrame, TrainingFrames
+    from pynwb.base import Images
+    from pynwb.image import RGBImage
+
+    from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
+
+    nwbfile = mock_NWBFile()
+    module = nwbfile.create_processing_module("behavior", "b")
+    skeleton = Skeleton(name="mouse", nodes=["nose", "tail"], edges=np.zeros((0, 2), dtype="uint8"))
+    images = [RGBImage(name=f"img{k:03d}.png", data=np.zeros((4, 6, 3), dtype="uint8")) for k in range(2)]
+    nwbfile.add_acquisition(Images(name="labeled_images", images=images))
+    points = [np.array([[1.0, 2.0], [3.0, 4.0]]) + k for k in range(2)]
+    frames = [
+        TrainingFrame(
+            name=f"frame_{k}",
+            skeleton_instances=SkeletonInstances(
+                skeleton_instances=[
+                    SkeletonInstance(name="mouse1", id=np.uint8(0), node_locations=points[k], skeleton=skeleton)
+                ]
+            ),
+            source_frame=images[k],
+        )
+        for k in range(2)
+    ]
+    module.add(skeleton)
+    module.add(PoseTraining(training_frames=TrainingFrames(training_frames=frames)))
+    path = tmp_path / "source_frame.nwb"
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    training = read_training(path)
+    assert [(f.video, f.image, f.frame_index) for f in training.frames] == [
+        ("labeled_images", "img000.png", None),
+        ("labeled_images", "img001.png", None),
+    ]
+    assert list(training.videos) == ["labeled_images"]
+    # DeepLabCut's rows: labeled-data/<video>/<image>, as it keeps labeled images.
+    table = to_deeplabcut_labels(training, video="labeled_images")
+    assert list(table.index) == [("labeled-data", "labeled_images", f"img{k:03d}.png") for k in range(2)]
+    np.testing.assert_array_equal(table.to_numpy(), np.stack([p.reshape(-1) for p in points]))
