@@ -51,7 +51,7 @@ def _nwb_of(tmp_path, slp):
 def test_untracked_animals_are_refused_by_default_and_named_by_order_on_request(tmp_path):
     nwb = _nwb_of(tmp_path, _untracked_labels(tmp_path))
     refused = poseconv("export", nwb, tmp_path / "a.csv", "--to", "dlc", "--training", check_rc=None)
-    assert_one_line_error(refused, "has two instances of one animal", "pass --untracked by_order")
+    assert_one_line_error(refused, "has 2 untracked instances", "pass --untracked by_order")
     out = tmp_path / "CollectedData.csv"
     poseconv("export", nwb, out, "--to", "dlc", "--training", "--untracked", "by_order")
     table = pd.read_csv(out, header=[0, 1, 2, 3], index_col=[0, 1, 2])

@@ -40,6 +40,21 @@ __all__ = ["DLC_H5_KEY", "to_deeplabcut_dataframe", "write_deeplabcut"]
 DLC_H5_KEY = "df_with_missing"
 # DeepLabCut's scorer when nothing better is known.
 _DEFAULT_SCORER = "poseconv"
+# A scorer longer than this is no DeepLabCut scorer (a SLEAP provenance dict neuroconv stored as text).
+_MAX_SCORER_CHARS = 200
+
+
+def _header_scorer(pose: PoseData) -> str:
+    """Return the scorer for the header row: the poses' own, unless it is a whole mapping or very long text.
+
+    neuroconv stores SLEAP's provenance dict as the scorer (about 2000 characters); a header cell of it
+    is unreadable, so the software's name (``SLEAP``) stands for it.
+    """
+    scorer = (pose.scorer or "").strip()
+    if scorer and len(scorer) <= _MAX_SCORER_CHARS and not (scorer.startswith("{") and scorer.endswith("}")):
+        return scorer
+    software = (pose.source_software or "").strip()
+    return software if software and len(software) <= _MAX_SCORER_CHARS else _DEFAULT_SCORER
 
 
 def to_deeplabcut_dataframe(
@@ -54,7 +69,8 @@ def to_deeplabcut_dataframe(
     video : str, optional
         Video key; needed only when ``pose`` holds several videos.
     scorer : str, optional
-        The ``scorer`` header value; ``pose.scorer`` (or ``"poseconv"``) by default.
+        The ``scorer`` header value; ``pose.scorer`` by default, unless that is a whole mapping or
+        over 200 characters (then ``pose.source_software``, else ``"poseconv"``).
     multi_animal : bool, optional
         Force the four-level (with ``individuals``) or three-level header. By default a
         single track named ``"individual"`` (how poseconv reads single-animal DeepLabCut
@@ -88,7 +104,7 @@ def to_deeplabcut_dataframe(
     with_likelihood = len(axes) == 2 and any(track.confidence is not None for track in tracks)
     if len(axes) == 3:
         _warn_confidence_left_out(pose, video, tracks)
-    scorer = scorer or pose.scorer or _DEFAULT_SCORER
+    scorer = scorer or _header_scorer(pose)
     n_frames = tracks[0].n_frames
 
     columns: list[tuple[str, ...]] = []

@@ -183,16 +183,19 @@ def _fill_row(
     seen: set[str | None] = set()
     for instance in frame.instances:
         slot = instance.individual if multi else None
-        if slot in seen:
-            what = f"individual {slot!r}" if multi else "animal"
-            hint = (
-                ""
-                if slot is not None
-                else f" To name the animals individual1, individual2, ... by order, pass {_BY_ORDER}."
+        if slot in seen and slot is None:
+            # Untracked labels (SLEAP instances without a track): nothing says which animal each is.
+            untracked = sum(1 for other in frame.instances if (other.individual if multi else None) is None)
+            raise InvalidOptionError(
+                f"{name}: frame {frame.frame_index} of video {frame.video!r} has {untracked} untracked instances "
+                "(no individual or track), and a single-animal DeepLabCut table holds one animal per frame. To write "
+                "a multi-animal table whose individual1, individual2, ... are each frame's first, second, ... "
+                f"instance, pass {_BY_ORDER}; or assign the instances to tracks in the labeling tool and export again."
             )
+        if slot in seen:
             raise InvalidOptionError(
                 f"{name}: frame {frame.frame_index} of video {frame.video!r} has two "
-                f"instances of one {what}; a DeepLabCut table holds one per individual.{hint}"
+                f"instances of individual {slot!r}; a DeepLabCut table holds one per individual."
             )
         if slot not in offsets:
             raise InvalidOptionError(

@@ -123,3 +123,16 @@ def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(tmp_path, monkeypa
     with pytest.raises(OSError, match="disk full"):
         write_deeplabcut(mock_pose_data(), path, overwrite=True)
     assert path.read_bytes() == b"the old file" and [p.name for p in tmp_path.iterdir()] == ["poses.h5"]
+
+
+def test_a_provenance_mapping_as_scorer_is_not_the_header():
+    # neuroconv stores SLEAP's provenance dict (~2000 characters) as the scorer.
+    provenance = repr({"model_paths": ["models/centroid/training_config.json"] * 40, "sleap_version": "1.2.8"})
+    for scorer, software, header in (
+        (provenance, "SLEAP", "SLEAP"),
+        ("{'filename': 'labels.slp'}", "SLEAP", "SLEAP"),
+        ("x" * 201, None, "poseconv"),
+        ("DLC_resnet50_openfieldOct30shuffle1_1000", "DeepLabCut", "DLC_resnet50_openfieldOct30shuffle1_1000"),
+    ):
+        pose = dataclasses.replace(mock_pose_data(), scorer=scorer, source_software=software)
+        assert set(to_deeplabcut_dataframe(pose).columns.get_level_values("scorer")) == {header}
