@@ -200,6 +200,10 @@ class NWBPoseFile:
             values, scores = self.series(container, node).load()
             frames = info._frames[j]
             rows = slice(None) if frames is None else frames
+            # Data longer than its timestamps (pynwb < 3 only warned) is read for the times it has, as the lazy
+            # path reads it (the length check in pose_containers warns of it).
+            n_rows = info.n_frames if frames is None else len(frames)
+            values, scores = values[:n_rows], None if scores is None else scores[:n_rows]
             positions[rows, j, : values.shape[1]] = values
             if confidence is not None and scores is not None and len(scores) == len(values):
                 confidence[rows, j] = scores

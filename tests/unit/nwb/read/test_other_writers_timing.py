@@ -140,11 +140,13 @@ def test_data_shorter_than_timestamps_is_read_to_its_length_with_a_warning(tmp_p
     assert len(pose.timing[pose.tracks[0].video].times(90)) == 90
 
 
-def test_data_longer_than_timestamps_is_read_to_the_timestamps_with_a_warning(tmp_path):
+@pytest.mark.parametrize("lazy", [True, False])
+def test_data_longer_than_timestamps_is_read_to_the_timestamps_with_a_warning(tmp_path, lazy):
+    # Read whole (read_nwb, export --to dlc / movement), numpy refused: "could not broadcast ... (100,2) into (90,2)".
     path, data = _uneven(tmp_path, 100, 90)
     warned = pytest.warns(PoseconvWarning, match=r"100 samples of data but 90 timestamps; the first 90 are read")
     with warned, open_nwb(path) as nwb:
-        [pose] = nwb.read(lazy=True)
+        [pose] = nwb.read(lazy=lazy)
         positions = pose.tracks[0].positions[0:100]
     np.testing.assert_array_equal(positions, data[:90])
 
