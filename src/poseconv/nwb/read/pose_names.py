@@ -34,8 +34,6 @@ __all__ = [
 
 #: Track name given to a container whose name and description do not name one (DeepLabCut's own).
 DEFAULT_TRACK_NAME = "individual"
-# Two frame times closer than this (seconds) are the same frame; video frames are >= 1 ms apart.
-_SAME_TIME_TOLERANCE = 1e-6
 # Container descriptions that name the animal (and the video): poseconv's, then movement's.
 _CONTAINER_DESCRIPTIONS = (
     re.compile(r"^Poses of '(?P<track>.*)' estimated with .*? on video '(?P<video>.*?)', read from "),
