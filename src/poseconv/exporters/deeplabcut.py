@@ -51,7 +51,9 @@ def _header_scorer(pose: PoseData) -> str:
     is unreadable, so the software's name (``SLEAP``) stands for it.
     """
     scorer = (pose.scorer or "").strip()
-    if scorer and len(scorer) <= _MAX_SCORER_CHARS and not (scorer.startswith("{") and scorer.endswith("}")):
+    if not scorer:
+        return _DEFAULT_SCORER  # as the training export and earlier versions name it
+    if len(scorer) <= _MAX_SCORER_CHARS and not (scorer.startswith("{") and scorer.endswith("}")):
         return scorer
     software = (pose.source_software or "").strip()
     return software if software and len(software) <= _MAX_SCORER_CHARS else _DEFAULT_SCORER

@@ -133,6 +133,9 @@ def test_a_provenance_mapping_as_scorer_is_not_the_header():
         ("{'filename': 'labels.slp'}", "SLEAP", "SLEAP"),
         ("x" * 201, None, "poseconv"),
         ("DLC_resnet50_openfieldOct30shuffle1_1000", "DeepLabCut", "DLC_resnet50_openfieldOct30shuffle1_1000"),
+        # No scorer at all (SLEAP analysis files, movement's NWB): poseconv's, as the training export says.
+        (None, "SLEAP", "poseconv"),
+        ("", "DeepLabCut", "poseconv"),
     ):
         pose = dataclasses.replace(mock_pose_data(), scorer=scorer, source_software=software)
         assert set(to_deeplabcut_dataframe(pose).columns.get_level_values("scorer")) == {header}
