@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import h5py
+import pytest
 import yaml
 
 from poseconv.interfaces import DeepLabCutPoseInterface, PoseConverterPipe
@@ -44,17 +45,26 @@ def _convert(tmp_path, *args) -> dict[str, int]:
     return _training_frames(out)
 
 
-def test_a_labels_path_given_includes_the_training_data_everywhere(tmp_path):
-    # --labeled-data implies --training; the interface and a spec given the same path wrote no labels before.
+def test_a_labels_path_includes_the_training_data_asked_for_and_is_never_ignored(tmp_path):
+    # --labeled-data implies --training; the interface and a spec given the path alone wrote no labels and said
+    # nothing. They are told to ask for the training data (an explicit include_training_data=False stays so).
+    from poseconv.errors import InvalidOptionError
+
     from_cli = _convert(tmp_path, SINGLE_ANIMAL_H5, "--labeled-data", OPENFIELD_PROJECT)
     assert from_cli == {"PoseTraining": 116}
-    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5, labeled_data_path=OPENFIELD_PROJECT)
+    for include in (False, None):
+        given = {} if include is None else {"include_training_data": include}
+        with pytest.raises(InvalidOptionError, match=r"labeled_data_path=.* give include_training_data=True"):
+            DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5, labeled_data_path=OPENFIELD_PROJECT, **given)
+    interface = DeepLabCutPoseInterface(
+        file_path=SINGLE_ANIMAL_H5, labeled_data_path=OPENFIELD_PROJECT, include_training_data=True
+    )
     metadata = interface.get_metadata()
     metadata["NWBFile"]["session_start_time"] = datetime.fromisoformat(START)
     interface.run_conversion(nwbfile_path=tmp_path / "interface.nwb", metadata=metadata)
     assert _training_frames(tmp_path / "interface.nwb") == from_cli
-    spec_entry = {"file_path": str(SINGLE_ANIMAL_H5), "source_data": {"labeled_data_path": str(OPENFIELD_PROJECT)}}
-    assert _run(tmp_path, [spec_entry]) == from_cli
+    source_data = {"labeled_data_path": str(OPENFIELD_PROJECT), "include_training_data": True}
+    assert _run(tmp_path, [{"file_path": str(SINGLE_ANIMAL_H5), "source_data": source_data}]) == from_cli
 
 
 def test_predictions_of_one_project_write_its_labels_once_from_every_entry_point(tmp_path):

@@ -69,8 +69,8 @@ class DeepLabCutPoseInterface(TrainingDataMixin, BasePoseInterface):
         include_training_data : bool, default: False
             Also write the project's human labels (labeled-data/<video>/CollectedData_<scorer>) as PoseTraining.
         labeled_data_path : str, optional
-            The project folder or a CollectedData file, when the predictions are not inside the project;
-            giving it includes the training data.
+            The project folder or a CollectedData file, when the predictions are not inside the project
+            (with ``include_training_data=True``).
         {verbose}
         """
         super().__init__(**init_arguments(locals()))

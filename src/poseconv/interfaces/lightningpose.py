@@ -72,8 +72,8 @@ class LightningPosePoseInterface(TrainingDataMixin, BasePoseInterface):
         include_training_data : bool, default: False
             Also write the project's human labels (CollectedData.csv) as PoseTraining.
         labeled_data_path : FilePath, optional
-            The labels CSV; the config's data.data_dir/data.csv_file when not given. Giving it includes the
-            training data.
+            The labels CSV; the config's data.data_dir/data.csv_file when not given (with
+            ``include_training_data=True``).
         metadata_key : str, optional
             Suffix for this file's metadata keys and default object names, needed when several pose files
             go into one NWB file: "lp" gives "PoseEstimation_lp", "Skeleton_lp".

@@ -170,9 +170,16 @@ class TrainingDataMixin:
     _training: TrainingData | None = None
 
     def __init__(self, *, verbose: bool = False, **source_data: Any) -> None:
+        labels = source_data.get("labeled_data_path")
+        if labels is not None and not source_data.get("include_training_data"):
+            # Neither ignored silently nor included against an explicit include_training_data=False.
+            raise InvalidOptionError(
+                f"{source_data.get('file_path')}: labeled_data_path={labels} names labels to include, but "
+                "include_training_data is not set: give include_training_data=True as well (--training, or "
+                "--labeled-data alone, on the command line) to write them, or leave labeled_data_path out."
+            )
         super().__init__(verbose=verbose, **source_data)
-        # A labels path given is training data asked for, as --labeled-data implies --training on the command line.
-        if source_data.get("include_training_data") or source_data.get("labeled_data_path") is not None:
+        if source_data.get("include_training_data"):
             self._training = self._read_training_data()
 
     def _read_training_data(self) -> TrainingData:
