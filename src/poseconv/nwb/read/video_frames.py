@@ -153,8 +153,16 @@ def frames_on_video(
         frames = np.round(base * recovered_rate).astype("int64")
         timing = FrameTiming(rate=recovered_rate, starting_time=0.0, source="frames of sleap-io's frame x fps times")
     elif video_times is not None:
-        # Times that are not the video's frames (a clock moved for the poses only) stay rows.
+        # Times that are not the video's frames (a clock moved for the poses only) stay rows, as said.
         frames = _on_video(base, video_times)
+        if frames is None:
+            warnings.warn(
+                f"{path}: the poses of video {video!r} store times that are not all frame times of the video their "
+                f"PoseEstimation links ({video_times.source}): each pose is numbered by its row (row 0 = frame 0) "
+                "in what is read and exported.",
+                PoseconvWarning,
+                stacklevel=7,
+            )
         if frames is not None and video_times.timestamps is not None:
             n_frames = int(frames[-1]) + 1
             timing = FrameTiming(timestamps=np.asarray(video_times.timestamps)[:n_frames], source=video_times.source)
@@ -163,6 +171,16 @@ def frames_on_video(
     elif (found := _from_step(base, path, video)) is not None:
         frames, timing = found
     if frames is None or timing is None or np.array_equal(frames, np.arange(len(base))):
+        return None
+    if np.any(np.diff(frames) <= 0):
+        # Two poses on one frame (a camera clock that repeats a time, poses faster than the video): one would
+        # overwrite the other, so every pose keeps its row.
+        warnings.warn(
+            f"{path}: {int(np.sum(np.diff(frames) <= 0))} pose time(s) of video {video!r} fall on the frame of the "
+            "time before them; each pose is numbered by its row (row 0 = frame 0) instead, so none is lost.",
+            PoseconvWarning,
+            stacklevel=7,
+        )
         return None
     return frames, timing
 

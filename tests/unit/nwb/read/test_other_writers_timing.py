@@ -113,6 +113,34 @@ def test_poses_on_the_videos_own_times_keep_their_rows(tmp_path, truth):
     np.testing.assert_array_equal(pose.tracks[0].positions, truth[:50])
 
 
+def test_poses_whose_times_are_not_the_linked_videos_frames_keep_their_rows_with_a_warning(tmp_path, truth):
+    # 60 Hz poses on a 30 fps video: half their times are no frame of it. They were numbered by row silently.
+    path = _nwb(
+        tmp_path / "fast.nwb",
+        truth[:100],
+        series_timing={"rate": 60.0},
+        video_timing={"rate": 30.0, "num_samples": 400},
+    )
+    with pytest.warns(PoseconvWarning, match=r"not all frame times of the video .* numbered by its row"):
+        [pose] = read_nwb(path)
+    np.testing.assert_array_equal(pose.tracks[0].positions, truth[:100])
+
+
+def test_a_video_time_given_twice_keeps_every_pose(tmp_path, truth):
+    # A camera clock that repeats a time (frames 49 and 50 both at 49/30 s): both poses went to frame 49, one lost.
+    times = np.arange(100) / 30.0
+    times[50] = times[49]
+    path = _nwb(
+        tmp_path / "repeat.nwb",
+        truth[:100],
+        series_timing={"timestamps": times},
+        video_timing={"timestamps": np.concatenate([times, 100 / 30.0 + np.arange(300) / 30.0])},
+    )
+    with pytest.warns(PoseconvWarning, match=r"1 pose time\(s\) .* fall on the frame of the time before them"):
+        [pose] = read_nwb(path)
+    np.testing.assert_array_equal(pose.tracks[0].positions, truth[:100])
+
+
 def _uneven(tmp_path, n_data, n_times):
     """A series file whose data holds ``n_data`` samples and timestamps ``n_times`` (as pynwb 2 let through)."""
     data = np.arange(max(n_data, n_times) * len(NODES) * 2, dtype="float64").reshape(-1, len(NODES), 2)
