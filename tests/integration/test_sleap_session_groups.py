@@ -129,3 +129,24 @@ def test_a_camera_whose_frames_are_stored_in_an_hdf5_file_is_said_to_be_so(tmp_p
     views = [view for entry in entries.values() for view in entry["CameraViews"].values()]
     assert views and all("does not exist" not in view["description"] for view in views)
     assert all("frames stored as images in the HDF5 file" in view["description"] for view in views)
+
+
+def test_views_tracked_apart_follow_the_identity_of_their_groups(tmp_path):
+    # Each view's tracker named the animals its own way (animal 0 is t1 in cam0, t2 in cam1); the groups'
+    # identities join them. The 3D went to _mouseA / _mouseB without views, and _t1 / _t2 each mixed both animals.
+    slp = session_file(
+        tmp_path / "s.slp", identities=["mouseA", "mouseB"], tracks_by_camera=[["t1", "t2"], ["t2", "t1"]]
+    )
+    with pytest.warns(Warning, match=r"2D instances of different tracks in different views .* named by its identity"):
+        interface = SLEAPSessionPoseInterface(file_path=slp)
+        interface.run_conversion(nwbfile_path=tmp_path / "s.nwb", metadata=user_metadata(interface))
+    assert _containers(tmp_path / "s.nwb") == {
+        "MultiCameraPoseEstimation_mouseA": (True, ["PoseEstimation_cam0", "PoseEstimation_cam1"]),
+        "MultiCameraPoseEstimation_mouseB": (True, ["PoseEstimation_cam0", "PoseEstimation_cam1"]),
+    }
+    (session,) = read_multicamera(tmp_path / "s.nwb")
+    for track in session.pose_3d.tracks:
+        animal = int(track.positions[0, 0, 0] // 10)
+        for view in session.views.values():
+            (seen,) = [t for t in view.tracks if t.name == track.name]
+            assert animal_of_2d(seen.positions[0, 0, 0]) == animal

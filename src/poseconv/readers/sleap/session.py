@@ -424,7 +424,7 @@ def read_sleap_session(
     check_untracked_option(untracked)
     slp_header(path)
     labels = load_labels(path)  # sessions are sleap-io objects; the 2D poses are read from the same Labels
-    identities_of_groups(labels)
+    identities_of_groups(labels, path)
     session = _session(labels, session_index, path)
     names = group_names(session, untracked, {str(t.name) for t in labels.tracks}, path)
     pose_2d = views_by_group(path, labels, session, names, predicted_only, untracked)

@@ -24,19 +24,28 @@ from .slp_objects import tracks_from_identities
 __all__ = ["GroupNames", "group_names", "group_scores", "identities_of_groups", "views_by_group"]
 
 
-def identities_of_groups(labels: Any) -> None:
+def identities_of_groups(labels: Any, path: Path | str = "") -> None:
     """Give the untracked 2D instances of an instance group the group's animal.
 
     A group joins one animal's instances across the views: its untracked instances are that animal too,
     named as the group is (:func:`_group_name`): the track its tracked instances share, else the group's
     multi-view identity (without which the views of several animals would have nothing to split them by,
-    while their 3D points do). Instances with a track keep it; only the in-memory ``labels`` change.
+    while their 3D points do). Instances with a track keep it, unless the tracks of a group's views differ
+    and the group has an identity (each view tracked on its own): then the identity names them all, as said in a
+    warning naming ``path``. Only the in-memory ``labels`` change.
     """
+    overridden: list[tuple[int, list[str], str]] = []
     for session in getattr(labels, "sessions", None) or []:
-        for frame_group in (getattr(session, "frame_groups", None) or {}).values():
+        for frame, frame_group in sorted((getattr(session, "frame_groups", None) or {}).items()):
             for group in getattr(frame_group, "instance_groups", None) or []:
                 tracks = {i.track.name: i.track for i in group.instances if i.track is not None and i.track.name}
                 identity = getattr(group, "identity", None)
+                if len(tracks) > 1 and identity is not None and getattr(identity, "name", None):
+                    # Each view's tracker named the animal its own way; the group's identity is the one animal.
+                    overridden.append((int(frame), sorted(tracks), str(identity.name)))
+                    for instance in group.instances:
+                        instance.track, instance.identity = None, identity
+                    tracks = {}
                 for instance in group.instances:
                     if instance.track is not None or (len(tracks) != 1 and identity is None):
                         continue
@@ -44,6 +53,15 @@ def identities_of_groups(labels: Any) -> None:
                         instance.track = next(iter(tracks.values()))
                     elif getattr(instance, "identity", None) is None:
                         instance.identity = identity
+    if overridden:
+        frame, tracks, identity = overridden[0]
+        warnings.warn(
+            f"{path}: {len(overridden)} instance group(s) join 2D instances of different tracks in different views "
+            f"(frame {frame}: {', '.join(tracks)}, identity {identity!r}): each group's 2D instances are named by its "
+            "identity, with its 3D points, not by the views' tracks.",
+            PoseconvWarning,
+            stacklevel=4,
+        )
     tracks_from_identities(labels)
 
 
