@@ -8,6 +8,7 @@ from neuroconv.basedatainterface import BaseDataInterface
 
 from poseconv.batch.inputs import missing_path, plan_interface, plan_pose, resolve_path
 from poseconv.batch.spec import InterfaceSpec, PoseSpec
+from tests.fixtures.paths import needs_shared_data
 
 
 class BrokenSchemaInterface(BaseDataInterface):
@@ -190,6 +191,7 @@ def _entry_problems(tmp_path, entry: dict) -> list[tuple[str, str]]:
     return [(p.location, p.message) for p in plan.problems]
 
 
+@needs_shared_data
 def test_an_interface_argument_given_as_a_field_of_the_pose_entry_is_pointed_to_source_data(tmp_path):
     # Before: "unknown field; did you mean 'video_file_path'?" for video_file_paths, and the other way round.
     from tests.fixtures.sleap import SLP_MIN_SESSION
@@ -204,6 +206,7 @@ def test_an_interface_argument_given_as_a_field_of_the_pose_entry_is_pointed_to_
     ]
 
 
+@needs_shared_data
 def test_one_video_for_a_file_with_a_video_per_camera_says_how_to_give_them(tmp_path):
     from tests.fixtures.sleap import SLP_MIN_SESSION
 

@@ -8,6 +8,7 @@ import pytest
 from poseconv import read_sleap
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.readers.sleap import common
+from tests.fixtures.paths import needs_shared_data
 
 sio = pytest.importorskip("sleap_io")
 
@@ -113,6 +114,7 @@ def test_sleap_predictions_get_no_note():
     assert common.sleap_version_of(SLEAP_14_PREDICTIONS) == "1.4.1"
 
 
+@needs_shared_data
 def test_an_analysis_export_of_a_tracking_only_run_takes_the_predicting_sleap_version(tmp_path):
     # SLEAP's analysis .h5 keeps the .slp's provenance as JSON; the version is the predicting run's, as for the .slp.
     import json
