@@ -30,6 +30,7 @@ __all__ = [
     "VISIBILITY_FLAGS_DESCRIPTION",
     "SOURCE_FIELDS",
     "extra_coords_name",
+    "instance_group_score_name",
     "default_instance_order",
     "given_fields",
     "individuals_table_name",
@@ -70,6 +71,11 @@ INSTANCE_SERIES = {
 def instance_series_name(pose_estimation_name: str, attribute: str) -> str:
     """Return the name of the ``TimeSeries`` holding a per-frame value (a :data:`INSTANCE_SERIES` key) of a track."""
     return f"{pose_estimation_name}_{INSTANCE_SERIES[attribute]}"
+
+
+def instance_group_score_name(container_name: str) -> str:
+    """Return the name of the ``TimeSeries`` of a SLEAP session's ``InstanceGroup.score`` beside its container."""
+    return f"{container_name}_instance_group_score"
 
 
 # SLEAP predictions a user instance replaced in the same frame: a PoseEstimation beside the one holding

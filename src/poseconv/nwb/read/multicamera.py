@@ -22,6 +22,7 @@ from ...model.multicamera import LENGTH_UNITS, CameraCalibration, MultiCameraPos
 from ..layout import (
     CAMERA_SIZE_PATTERN,
     CAMERA_UNIT_PATTERN,
+    instance_group_score_name,
     natural_key,
     replaced_predictions_name,
     view_extra_coords_owner,
@@ -218,7 +219,7 @@ class _Session:
             self.parts_3d.append((track, facts, skeleton, VideoInfo(key="3D")))
             self.timing = self.timing or facts["timing"]
         # A SLEAP session's InstanceGroup.score, written beside the container as <container>_instance_group_score.
-        scores = module.get(f"{base_name(container.name)}_instance_group_score")
+        scores = module.get(instance_group_score_name(base_name(container.name)))
         if scores is not None and "data" in scores:
             self.group_scores[individual] = np.asarray(scores["data"][()], dtype="float64")
         for view_name, view in child_groups(container, "PoseEstimation").items():

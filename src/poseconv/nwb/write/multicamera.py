@@ -42,6 +42,7 @@ from ..layout import (
     CAMERA_UNIT_PATTERN,
     CAMERA_UNIT_SENTENCE,
     given_fields,
+    instance_group_score_name,
     view_extra_coords_owner,
 )
 from .devices import lookup
@@ -332,10 +333,6 @@ def _write_values_beside(
         _write_group_scores(behavior, entry["name"], scores[individual], anchors)
 
 
-#: Suffix of the series of a SLEAP session's ``InstanceGroup.score`` beside the container of its individual.
-INSTANCE_GROUP_SCORE_SUFFIX = "_instance_group_score"
-
-
 def _write_group_scores(behavior: Any, container: str, values: np.ndarray, anchors: _TimeAnchors) -> None:
     """Add the ``InstanceGroup.score`` of an individual's groups (one per frame) beside its container."""
     from pynwb import TimeSeries
@@ -343,7 +340,7 @@ def _write_group_scores(behavior: Any, container: str, values: np.ndarray, ancho
     from .beside import check_name_beside
     from .series_iterators import FLOAT32_WHERE_EXACT, storage_dtype
 
-    name = f"{container}{INSTANCE_GROUP_SCORE_SUFFIX}"
+    name = instance_group_score_name(container)
     check_name_beside(behavior, name, container)
     n_frames = len(values) if anchors.max_frames is None else min(len(values), anchors.max_frames)
     values = np.asarray(values[:n_frames], dtype="float64")
