@@ -219,11 +219,11 @@ class ContainerScanner:
 
         # Match series to nodes: by name, by description, by neuroconv's name, by a common prefix (dlc2nwb).
         by_node: dict[str, str] = {}
-        for key, series in series_groups.items():
-            node = node_of_series(key, text(series.attrs.get("description")), nodes)
+        descriptions = {key: text(series.attrs.get("description")) for key, series in series_groups.items()}
+        for key, description in descriptions.items():
+            node = node_of_series(key, description, nodes)
             if node is not None and node not in by_node:
                 by_node[node] = key
-        descriptions = {key: text(series.attrs.get("description")) for key, series in series_groups.items()}
         prefix = common_prefix(nodes, track, dlc2nwb_individual(descriptions))
         if prefix:
             nodes = [node[len(prefix) :] for node in nodes]
