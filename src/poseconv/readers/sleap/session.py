@@ -124,11 +124,9 @@ def _view(pose: PoseData, video_key: str) -> PoseData:
         scorer=pose.scorer,
         unit=pose.unit,
         reference_frame=pose.reference_frame,
-        # The video's facts (its index; image files or HDF5 dataset, which the view's description names).
-        notes={
-            "video_index": pose.notes.get("videos", {}).get(video_key, {}).get("index"),
-            "videos": {video_key: pose.notes.get("videos", {}).get(video_key, {})},
-        },
+        # The video's facts, as the reader noted them: its index in the file, image files or HDF5 dataset (which
+        # the view's description names).
+        notes={"videos": {video_key: pose.notes.get("videos", {}).get(video_key, {})}},
     )
 
 
