@@ -173,9 +173,10 @@ def test_three_sessions_one_broken_converts_two_in_parallel_and_resumes(three_se
 def test_three_sessions_one_broken_on_a_local_dask_cluster(three_sessions):
     distributed = pytest.importorskip("distributed")
 
-    # A free port and a scratch folder of its own: clusters started by tests running at once never meet.
+    # A free port and a scratch folder of its own: clusters started by tests running at once never meet. One
+    # worker process (each imports the NWB stack): the sessions still go through the scheduler one by one.
     with distributed.LocalCluster(
-        n_workers=2,
+        n_workers=1,
         processes=True,
         threads_per_worker=1,
         scheduler_port=0,

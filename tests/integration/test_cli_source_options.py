@@ -23,6 +23,7 @@ from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.lightningpose import write_lp_calibration, write_lp_multiview_session
 from tests.fixtures.paths import needs_shared_data
 from tests.fixtures.sleap import SLEAP_REPO, SLP_LABELS_V002, SLP_MIN_SESSION_USER
+from tests.fixtures.sleap_session_groups import session_file
 
 pytestmark = needs_shared_data
 
@@ -120,9 +121,12 @@ def test_sleap_predicted_only_as_in_python_and_in_a_spec(tmp_path):
 
 @pytest.fixture
 def multi_video_slp(tmp_path) -> Path:
-    """A .slp of 8 videos (not a session) with user and predicted instances: the real 8-camera file, no session."""
+    """A .slp of 3 videos (not a session) with user and predicted instances: the real 8-camera file's first 3."""
     labels = sio.load_slp(str(SLP_MIN_SESSION_USER))
     labels.sessions.clear()
+    # Three videos are enough to choose two; each more one adds a second to each of the four conversions.
+    labels.videos = labels.videos[:3]
+    labels.labeled_frames = [frame for frame in labels.labeled_frames if frame.video in labels.videos]
     path = tmp_path / "eight_videos.slp"
     sio.save_slp(labels, str(path))
     return path
@@ -136,17 +140,18 @@ def test_sleap_video_indices_and_predicted_only_as_in_python_and_in_a_spec(tmp_p
 
 @pytest.mark.filterwarnings("ignore:.*has poses for 3 frames")
 def test_sleap_session_index_predicted_only_and_videos_by_camera(tmp_path, monkeypatch):
-    # The file records the videos on its author's drive (D:/...): they are given by camera, relative to the
-    # working folder, which --video cannot say.
-    cameras = ("back", "backL", "mid", "midL", "side", "sideL", "top", "topL")
-    videos = {camera: SLEAP_VIDEOS / f"min_session_{camera}.mp4" for camera in cameras}
+    # The session records its videos on its author's drive (D:/...): they are given by camera, relative to
+    # the working folder, which --video cannot say. Animal 1 of frame 0 is a user's, which predicted_only drops.
+    recorded = [sio.Video(filename=f"D:/rig/cam{i}.mp4", open_backend=False) for i in range(2)]
+    session = session_file(tmp_path / "session.slp", videos=recorded, tracks=["a", "b"], user_labeled=((0, 1),))
+    videos = {"cam0": SLEAP_VIDEOS / "min_session_back.mp4", "cam1": SLEAP_VIDEOS / "min_session_mid.mp4"}
     monkeypatch.chdir(SLEAP_VIDEOS)
     by_camera = "{" + ", ".join(f"{camera}: {path.name}" for camera, path in videos.items()) + "}"
     source_data = {"session_index": 0, "predicted_only": True}
     source_data["video_file_paths"] = {camera: str(path) for camera, path in videos.items()}
     kept = ["-O", f"video_file_paths={by_camera}"]
     options = [*kept, "-O", "session_index=0", "-O", "predicted_only=true"]
-    assert_three_ways_alike(tmp_path, "sleap-session", SLP_MIN_SESSION_USER, source_data, options, kept=kept)
+    assert_three_ways_alike(tmp_path, "sleap-session", session, source_data, options, kept=kept)
 
 
 def test_lightning_pose_calibration_given_relative_to_the_working_folder(tmp_path, monkeypatch):
