@@ -46,6 +46,10 @@ __all__ = ["SAME_TIME_TOLERANCE", "frames_on_video", "union_base", "video_timing
 SAME_TIME_TOLERANCE = 1e-6
 # A stored time within this many frames of a video frame's time is that frame (float rounding of t = k / fps).
 _FRAME_TOLERANCE = 1e-3
+# Or within this many float32 steps of it: times a writer kept as float32 (a camera's clock, an array built in
+# float32; hdmf stores them as float64 unchanged) are off by up to half a step, 0.2 ms an hour into a recording,
+# more than _FRAME_TOLERANCE of a frame, while a clock moved for the poses only is off by far more.
+_FLOAT32_STEPS = 2.0
 # Times numbered from time 0 may need at most this many frames, or this many per stored time (a long
 # video whose poses start late); beyond, the clock is not the video's (see _from_step).
 _MAX_FRAMES = 10**6
@@ -72,17 +76,26 @@ def _has_gaps(base: np.ndarray) -> bool:
     return len(steps) > 0 and float(steps.max()) > 1.5 * float(steps.min())
 
 
+def _float32_slack(times: np.ndarray) -> np.ndarray:
+    """Return, per time, how far (s) float32 rounding may have moved it: :data:`_FLOAT32_STEPS` float32 steps."""
+    return _FLOAT32_STEPS * np.spacing(np.abs(times).astype("float32")).astype("float64")
+
+
 def _on_video(base: np.ndarray, video: FrameTiming) -> np.ndarray | None:
     """Return the frame of the video of each time of ``base``; None when a time is not one of its frames."""
     if video.timestamps is not None:
-        times = np.asarray(video.timestamps)
+        times = np.asarray(video.timestamps, dtype="float64")
         steps = np.diff(times)
         tolerance = _FRAME_TOLERANCE * (float(steps[steps > 0].min()) if np.any(steps > 0) else 1.0)
+        tolerance = np.maximum(tolerance, _float32_slack(base))
         index = np.clip(np.searchsorted(times, base - tolerance), 0, len(times) - 1)
         return index if np.all(np.abs(times[index] - base) <= tolerance) else None
-    frames = (base - float(video.starting_time or 0.0)) * float(video.rate)
+    start = float(video.starting_time or 0.0)
+    frames = (base - start) * float(video.rate)
     whole = np.round(frames)
-    return whole.astype("int64") if np.all(np.abs(frames - whole) <= _FRAME_TOLERANCE) and whole.min() >= 0 else None
+    # Either side may be the rounded one: the stored time or the video's start.
+    tolerance = np.maximum(_FRAME_TOLERANCE, (_float32_slack(base) + _float32_slack(np.array([start]))) * video.rate)
+    return whole.astype("int64") if np.all(np.abs(frames - whole) <= tolerance) and whole.min() >= 0 else None
 
 
 def _from_step(base: np.ndarray, path: Path | str, video: str) -> tuple[np.ndarray, FrameTiming] | None:

@@ -91,3 +91,20 @@ def test_late_or_epoch_times_with_a_dropped_frame_are_never_put_on_a_grid_from_t
         placed, timing = place(late / 30.0)
     np.testing.assert_array_equal(placed, late)
     assert timing.starting_time == 0.0
+
+
+def test_times_rounded_to_float32_hours_into_a_recording_are_still_the_videos_frames():
+    # A video whose frame times a writer kept as float32 (hdmf stores them as float64 unchanged): an hour in,
+    # float32 moves a time by up to 0.12 ms, 0.4 % of a 30 fps frame. The poses, at exact times and stored only
+    # where an animal was seen, were numbered by row (with a warning): every pose after a gap on another frame.
+    exact = 3600.0 + np.arange(400) / 30.0
+    rounded = exact.astype("float32").astype("float64")
+    assert np.abs(rounded - exact).max() > 1e-3 / 30.0  # more than the tolerance for float64 rounding
+    frames, timing = place(exact[FRAMES], FrameTiming(timestamps=rounded))
+    np.testing.assert_array_equal(frames, FRAMES)
+    # The other way round: float32 pose times on a video timed by its rate from 3600 s.
+    frames, timing = place(rounded[FRAMES], FrameTiming(rate=30.0, starting_time=3600.0))
+    np.testing.assert_array_equal(frames, FRAMES)
+    # A clock moved for the poses only (by a tenth of a frame) is still no frame of the video.
+    with pytest.warns(PoseconvWarning, match="not all frame times of the video"):
+        assert place(exact[FRAMES] + 0.1 / 30.0, FrameTiming(timestamps=rounded)) is None
