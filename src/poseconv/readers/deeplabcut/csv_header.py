@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ...errors import InvalidSourceFileError
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS
-from .variants import LEVEL_NAMES, first_cells, has_frame_column, keypoint_header_rows, read_csv_rows
+from .variants import DLC_LEVELS, LEVEL_NAMES, first_cells, has_frame_column, keypoint_header_rows, read_csv_rows
 
 __all__ = ["CsvHeader", "csv_has_scores", "csv_header_levels", "names_no_tool"]
 
@@ -62,7 +62,9 @@ def csv_header_levels(path: Path, what: str, *, positional: bool = True) -> CsvH
         if cell not in LEVEL_NAMES:
             break
         n_header += 1
-    if n_header not in (3, 4) or cells[0] != "scorer" or cells[n_header - 1] != "coords":
+    # DeepLabCut's level names in another order (a script's swaplevel or reorder_levels) are its header too:
+    # the table reader puts them back in DeepLabCut's order (see .level_order).
+    if sorted(cells[:n_header]) not in [sorted(levels) for levels in DLC_LEVELS]:
         # Other tools' tables in DeepLabCut's layout name the levels otherwise (or not at all).
         by_position = keypoint_header_rows(rows) if positional else None
         if by_position is not None:

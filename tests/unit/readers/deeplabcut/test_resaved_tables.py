@@ -34,10 +34,20 @@ def _save(frame: pd.DataFrame, path, table_format: str = "table"):
 
 
 @pytest.mark.parametrize("suffix", [".h5", ".csv"])
-def test_levels_swapped_by_name_keep_animals_and_bodyparts(tmp_path, suffix):
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["scorer", "bodyparts", "individuals", "coords"],
+        # coords not last, scorer not first: a CSV's header was refused, its bodypart names read as values.
+        ["scorer", "individuals", "coords", "bodyparts"],
+        ["individuals", "bodyparts", "coords", "scorer"],
+    ],
+    ids=["swapped", "coords-not-last", "scorer-last"],
+)
+def test_levels_swapped_by_name_keep_animals_and_bodyparts(tmp_path, suffix, order):
     # df.swaplevel("individuals", "bodyparts", axis=1): read by position, each bodypart was an animal.
     original = _multi_animal()
-    swapped = original.swaplevel("individuals", "bodyparts", axis=1)
+    swapped = original.reorder_levels(order, axis=1)
     path = _save(swapped, tmp_path / f"session1{SCORER}_el{suffix}")
     with warnings.catch_warnings():
         warnings.simplefilter("error", PoseconvWarning)
