@@ -31,6 +31,7 @@ from ...model.location import where_linked
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile
 from ..safety.input_checks import check_input_file
 from .csv_header import csv_header_levels
+from .level_order import in_dlc_order
 from .project import find_video
 from .table import (
     ANIMAL_SKELETON_NAME,
@@ -162,6 +163,8 @@ def _check_columns(frame: Any, path: Path, *, drop_scores: bool = False) -> Any:
     With ``drop_scores``, likelihood columns holding values beside rows of images are left out too,
     with a warning (see :func:`read_deeplabcut_labels_table`).
     """
+    # Levels a script re-saved in another order (swaplevel): read by name, as predictions are.
+    frame.columns = in_dlc_order(frame.columns)
     names = tuple(frame.columns.names)
     if names not in DLC_LEVELS:
         raise InvalidSourceFileError(

@@ -153,3 +153,32 @@ def test_rows_labelled_by_text_that_names_no_image_are_not_called_images(tmp_pat
     path = _save(frame, tmp_path / f"session1{SCORER}.csv")
     with pytest.raises(InvalidSourceFileError, match="rows are labelled 'trial0', 'trial1'.*name no images"):
         read_deeplabcut(path, find_side_files=False)
+
+
+def _labels(frame: pd.DataFrame, path) -> list:
+    from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # DeepLabCut saves CollectedData in the fixed format (the table format holds no multi-index rows).
+    data = read_deeplabcut_labels(_save(frame, path, "fixed"), find_side_files=False)
+    return [
+        (labeled.image, instance.individual, instance.points.tobytes())
+        for labeled in data.frames
+        for instance in labeled.instances
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".csv"])
+def test_labels_with_levels_swapped_by_name_are_read_as_the_original(tmp_path, suffix):
+    # A CollectedData file re-saved with swaplevel("individuals", "bodyparts") was refused ("column header
+    # levels are ['scorer', 'bodyparts', 'individuals', 'coords']") although its levels say what each is.
+    columns = pd.MultiIndex.from_product(
+        [["alice"], ["mouse1", "mouse2"], ["snout", "tail"], ["x", "y"]],
+        names=["scorer", "individuals", "bodyparts", "coords"],
+    )
+    rows = pd.MultiIndex.from_tuples([("labeled-data", "video1", f"img{i:03d}.png") for i in (3, 7, 12)])
+    original = pd.DataFrame(np.random.default_rng(5).uniform(0, 640, (3, len(columns))), index=rows, columns=columns)
+    expected = _labels(original, tmp_path / "original/labeled-data/video1" / f"CollectedData_alice{suffix}")
+    swapped = original.swaplevel("individuals", "bodyparts", axis=1)
+    assert _labels(swapped, tmp_path / "swapped/labeled-data/video1" / f"CollectedData_alice{suffix}") == expected
+    assert {individual for _, individual, _ in expected} == {"mouse1", "mouse2"}
