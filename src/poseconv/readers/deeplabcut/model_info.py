@@ -265,10 +265,14 @@ def is_model_zoo(scorer: str) -> bool:
 
 
 def frame_size_from_meta(meta: dict[str, Any]) -> tuple[int, int] | None:
-    """Return ``(height, width)`` from a ``_meta.pickle``'s ``frame_dimensions``.
+    """Return ``(height, width)`` from a ``_meta.pickle``'s ``frame_dimensions``; None for a cropped analysis.
 
-    The PyTorch engine stores ``(width, height)``, the TensorFlow one ``(height, width)``.
+    The PyTorch engine stores ``(width, height)``, the TensorFlow one ``(height, width)``. Analysing with
+    ``cropping`` records the crop's size there (``checkcropping``'s ``(ny, nx)``; the PyTorch engine's
+    cropped video iterator's box), not the video's: the video, when found, gives its own size instead.
     """
+    if meta.get("cropping"):
+        return None
     dims = meta.get("frame_dimensions")
     if not isinstance(dims, (list, tuple)) or len(dims) != 2:
         return None

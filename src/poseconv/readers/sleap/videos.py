@@ -152,9 +152,13 @@ def find_local_video(recorded: str | None, base_dir: Path) -> tuple[Path | None,
 
 
 def shape_facts(backend_metadata: dict[str, Any]) -> tuple[int | None, tuple[int, int] | None, float | None]:
-    """Frame count, (height, width) and fps recorded in a video's backend metadata (no decoding)."""
+    """Frame count, (height, width) and fps recorded in a video's backend metadata (no decoding).
+
+    A sleap-io virtual crop (SLP format 2.3) records the crop's shape as ``shape`` and the video
+    file's as ``source_shape``: the video linked is the whole file, so its shape is the one given.
+    """
     n_frames = frame_size = fps = None
-    shape = backend_metadata.get("shape")
+    shape = backend_metadata.get("source_shape") or backend_metadata.get("shape")
     if isinstance(shape, (list, tuple)) and len(shape) == 4:
         try:
             n_frames = int(shape[0]) if int(shape[0]) > 0 else None

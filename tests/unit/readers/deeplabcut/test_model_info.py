@@ -290,3 +290,20 @@ def test_the_confidence_definition_names_the_no_detection_mark_its_writer_puts(t
         assert definition.endswith("at the predicted location.") and "-1" not in definition
     else:
         assert said in definition
+
+
+@pytest.mark.parametrize("pytorch", [True, False])
+def test_cropped_analysis_gives_no_frame_size_for_the_whole_video(tmp_path, pytorch):
+    # analyze_videos(cropping=...) records the crop's size as frame_dimensions (TensorFlow: checkcropping's
+    # (ny, nx); PyTorch: the cropped iterator's box); before, it became the whole video's ImageSeries.dimension.
+    path, _ = _write_predictions(tmp_path, TOP_DOWN_SCORER if pytorch else "DLC_resnet50_openfieldOct30shuffle1_1000")
+    meta = {"Scorer": "x", "fps": 30.0, "nframes": 5, "cropping": True, "cropping_parameters": [100, 500, 50, 400]}
+    meta["frame_dimensions"] = (400, 350) if pytorch else (350, 400)
+    if pytorch:
+        meta["pytorch-config"] = TOP_DOWN_CONFIG
+    with path.with_name(path.stem + "_meta.pickle").open("wb") as handle:
+        pickle.dump({"data": meta}, handle)
+    pose = read_deeplabcut(path)
+    (video,) = pose.videos.values()
+    assert video.frame_size is None
+    assert "[100, 500, 50, 400]" in pose.reference_frame

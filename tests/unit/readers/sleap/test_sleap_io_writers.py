@@ -62,6 +62,19 @@ def test_poses_on_a_cropped_video_say_where_the_crop_is(tmp_path):
             np.testing.assert_array_equal(series.data[:], expected)
 
 
+def test_a_cropped_video_keeps_the_whole_frame_size(tmp_path):
+    # sleap-io records the crop's shape as "shape" and the file's as "source_shape": the crop's size was written
+    # as the ImageSeries.dimension of the whole video linked.
+    from poseconv.readers.sleap import read_sleap
+
+    path = tmp_path / "cropped.slp"
+    labels = _cropped_video_labels(path)
+    assert labels.videos[0].backend_metadata["shape"][1:3] == (200, 300)
+    (video,) = read_sleap(path).videos.values()
+    assert video.frame_size == (320, 560)
+    assert video.n_frames == 3
+
+
 def test_poses_on_a_whole_video_say_nothing_of_a_crop(tmp_path):
     from poseconv.metadata.defaults import default_pose_metadata
     from poseconv.readers.sleap import read_sleap
