@@ -22,6 +22,7 @@ from poseconv.nwb.read.training import read_training
 from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels_table
 from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
+from tests.fixtures.nwb import write_source_frame_training
 from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 from tests.fixtures.sleap import SLP_MIN_SESSION_USER, SLP_TYPICAL
 from tests.fixtures.training import MULTI_MOUSE_PROJECT
@@ -173,6 +174,14 @@ def test_inspect_summarises_training_data(converted):
     text = assert_ok(results["text"]).stdout
     for fragment in ("individual1", "Training data PoseTraining", "labeled frames: 10", "source video m3v1mp4short"):
         assert fragment in text
+
+
+def test_inspect_says_images_stored_in_the_file_are_labeled_images_not_a_missing_video(tmp_path):
+    # ndx-pose's source_frame Images: inspect said "source video labeled_images: ... file: not found".
+    path = write_source_frame_training(tmp_path / "source_frame.nwb")
+    text = assert_ok(poseconv_in_process("inspect", path)).stdout
+    assert "labeled images labeled_images: 2 image(s), 2 instance(s); no video" in text
+    assert "source video" not in text and "not found" not in text
 
 
 def test_batch_spec_names_training_interfaces_by_alias(tmp_path):

@@ -182,6 +182,7 @@ def summarize_training(training: TrainingData, *, name: str | None = None) -> di
             "frames_without_index": len(frames) - len(indices),
             "path": str(info.path) if info.path is not None else None,
             "original_path": info.original_path,
+            "images": sum(1 for f in frames if f.image),
         }
     return {
         "name": name or training.notes.get("pose_training"),
@@ -234,7 +235,13 @@ def _print_training(console: Any, summary: dict[str, Any]) -> None:
         span = f"frames {first}-{last}" if first is not None else "no frame indices"
         if video["frames_without_index"] and first is not None:
             span += f", {video['frames_without_index']} without index"
-        where = video["path"] or video["original_path"] or "not found"
+        if video["path"] is None and video["original_path"] is None and video["images"] and first is None:
+            # Images with no video recorded (ndx-pose's source_frame Images in the file, photos labeled by name).
+            console.print(
+                f"  labeled images {key}: {video['images']} image(s), {video['instances']} instance(s); no video"
+            )
+            continue
+        where = video["path"] or video["original_path"] or "none recorded"
         console.print(
             f"  source video {key}: {video['labeled_frames']} labeled frame(s), {video['instances']} instance(s), "
             f"{span}; file: {where}"

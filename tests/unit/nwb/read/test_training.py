@@ -10,6 +10,7 @@ from pynwb.testing.mock.file import mock_NWBFile
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError
 from poseconv.nwb.read.training import read_training
 from poseconv.nwb.write.training import write_pose_training
+from tests.fixtures.nwb import SOURCE_FRAME_POINTS, write_source_frame_training
 from tests.fixtures.paths import SHARED_DATA
 from tests.unit.nwb.write.test_training import tracked_training
 
@@ -49,35 +50,10 @@ def test_read_errors(tmp_path):
 
 def test_frames_labeled_on_images_stored_in_the_file_are_named_by_them(tmp_path):
     # ndx-pose's source_frame: each TrainingFrame links an Image of the file, and there is no video.
-    from ndx_pose import PoseTraining, Skeleton, SkeletonInstance, SkeletonInstances, TrainingFrame, TrainingFrames
-    from pynwb.base import Images
-    from pynwb.image import RGBImage
-
     from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
 
-    nwbfile = mock_NWBFile()
-    module = nwbfile.create_processing_module("behavior", "b")
-    skeleton = Skeleton(name="mouse", nodes=["nose", "tail"], edges=np.zeros((0, 2), dtype="uint8"))
-    images = [RGBImage(name=f"img{k:03d}.png", data=np.zeros((4, 6, 3), dtype="uint8")) for k in range(2)]
-    nwbfile.add_acquisition(Images(name="labeled_images", images=images))
-    points = [np.array([[1.0, 2.0], [3.0, 4.0]]) + k for k in range(2)]
-    frames = [
-        TrainingFrame(
-            name=f"frame_{k}",
-            skeleton_instances=SkeletonInstances(
-                skeleton_instances=[
-                    SkeletonInstance(name="mouse1", id=np.uint8(0), node_locations=points[k], skeleton=skeleton)
-                ]
-            ),
-            source_frame=images[k],
-        )
-        for k in range(2)
-    ]
-    module.add(skeleton)
-    module.add(PoseTraining(training_frames=TrainingFrames(training_frames=frames)))
-    path = tmp_path / "source_frame.nwb"
-    with NWBHDF5IO(path, "w") as io:
-        io.write(nwbfile)
+    points = SOURCE_FRAME_POINTS
+    path = write_source_frame_training(tmp_path / "source_frame.nwb")
     training = read_training(path)
     assert [(f.video, f.image, f.frame_index) for f in training.frames] == [
         ("labeled_images", "img000.png", None),
