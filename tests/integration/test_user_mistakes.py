@@ -795,10 +795,10 @@ def test_the_published_schema_has_one_type_per_field_and_converters_still_merge_
             "invalid metadata: Subject.date_of_birth: '01/02/2024' is not an ISO 8601 date",
         ),
         # What a form left empty writes: no date of birth (and, without an age, DANDI misses one).
-        ({"date_of_birth": ""}, "warning: no age; DANDI requires them"),
+        ({"date_of_birth": ""}, "warning: no age; DANDI requires it"),
         ({"age": "90 days"}, "warning: metadata['Subject']['age']: '90 days' is not an ISO 8601 duration (P90D"),
         ({"age": "P90D/P100D"}, None),
-        ({}, "warning: no age; DANDI requires them (age as ISO 8601"),
+        ({}, "warning: no age; DANDI requires it (age as ISO 8601"),
         # YAML reads "age: 90" as a number, which the schema called "not of type 'string'".
         ({"age": 90}, "invalid metadata: Subject.age: 90 is a number; give an ISO 8601 duration (P90D for 90 days"),
     ],

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..metadata.checks import space_problem, text_space_problems
 from ..metadata.names import input_name
 from ..metadata.schema_messages import schema_problems
 from ..output import folder_problem, output_name_problem
@@ -51,6 +51,7 @@ from .spec import (
     load_spec_document,
     spec_schema,
     to_json,
+    unquoted_non_text,
 )
 
 # InputJob, SessionJob and Plan live in .jobs and schema_problems in poseconv.metadata.compose;
@@ -256,6 +257,9 @@ def _check_head(
         # Found here, once, rather than as the same failure of every session.
         plan.problems.append(Problem("output_folder", f"{plan.output_folder}: {problem}"))
     plan.problems += metadata_problems(head.metadata, "metadata", None)
+    plan.problems += [
+        Problem(format_location(path, "metadata"), text) for path, text in text_space_problems(head.metadata)
+    ]
     for key, name in head.interfaces.items():
         plan.problems += interface_class(name, format_location(("interfaces", key)), None)[1]
     return head, data_root
@@ -332,6 +336,52 @@ def _subfolder_problem(output: Path, output_folder: Path, index: int, seen: dict
     return [] if problem is None else [Problem(f"sessions[{index}].nwbfile_name", problem, index)]
 
 
+def _space_problems(raw: Any, index: int) -> list[Problem]:
+    """Return the problems of a session's texts with a space at an end: its ID, its subject's, its metadata's."""
+    if not isinstance(raw, dict):
+        return []
+    root = f"sessions[{index}]"
+    found = [(("session_id",), space_problem(raw.get("session_id")))]
+    found += [(("subject", *path[1:]), text) for path, text in text_space_problems({"Subject": raw.get("subject")})]
+    found += [(("metadata", *path), text) for path, text in text_space_problems(raw.get("metadata"))]
+    return [Problem(format_location(path, root), text, index) for path, text in found if text is not None]
+
+
+def _identifier(metadata: Any) -> str | None:
+    """Return the ``NWBFile.identifier`` a metadata mapping gives (empty text gives none)."""
+    nwbfile = metadata.get("NWBFile") if isinstance(metadata, dict) else None
+    value = nwbfile.get("identifier") if isinstance(nwbfile, dict) else None
+    return None if value is None or (isinstance(value, str) and not value.strip()) else str(value)
+
+
+def _identifier_problems(document: dict[str, Any], raw_sessions: list[Any]) -> list[Problem]:
+    """Return a problem for each ``NWBFile.identifier`` that the files of several sessions would have.
+
+    An identifier names one NWB file (nwbinspector's check_unique_identifiers is critical); without one,
+    each file gets a unique identifier of its own. The spec's one is said once, the sessions' at each.
+    """
+    shared = _identifier(document.get("metadata"))
+    first: dict[str, int] = {}
+    inheriting: list[int] = []
+    problems = []
+    for index, raw in enumerate(raw_sessions):
+        own = _identifier(raw.get("metadata") if isinstance(raw, dict) else None)
+        if own is None and shared is not None:
+            inheriting.append(index)
+        elif own is not None and own in first:
+            message = f"{own!r} is the identifier of sessions[{first[own]}]'s file too; it names one file: change it."
+            problems.append(Problem(f"sessions[{index}].metadata.NWBFile.identifier", message, index))
+        first.setdefault(own or shared or "", index)
+    if len(inheriting) > 1 or (inheriting and first.get(shared or "") != inheriting[0]):
+        sessions = ", ".join(f"sessions[{i}]" for i in inheriting[:3]) + ", ..." * (len(inheriting) > 3)
+        message = (
+            f"{shared!r} would be the identifier of the files of {sessions}, but an identifier names one file: "
+            "remove it (each file then gets a unique one) or give each session its own in its metadata."
+        )
+        problems.insert(0, Problem("metadata.NWBFile.identifier", message))
+    return problems
+
+
 def _plan_sessions(
     plan: Plan, raw_sessions: list[Any], by_session: dict[int, list[Problem]], head: _SpecHead | None, context: _Context
 ) -> None:
@@ -347,6 +397,8 @@ def _plan_sessions(
         said = {problem.location for problem in found_by_schema}
         named = [p for p in _backend_problems(output, backend, index) if p.location not in said]
         problems = clashes.problems(raw, index, session_id, output) + named
+        # Not in the way of a job: found with the rest of the session's metadata problems.
+        plan.problems += _space_problems(raw, index)
         if not problems and head is not None and not plan.spec_wide_problems:
             problems = _subfolder_problem(output, plan.output_folder, index, folders)
         plan.problems += found_by_schema + problems
@@ -435,43 +487,11 @@ def plan_spec(
         detections = Detections(workers, paths) if paths else None
     # Not waited for when planning stops early (an interrupt): closing the executor ends the detections.
     _plan_sessions(plan, raw_sessions, by_session, head, _Context(data_root, stub_test, detections))
+    if head is not None:
+        plan.problems += _identifier_problems(document, raw_sessions)
     if detections is not None:
         detections.wait()
     if spec_path.suffix.lower() != ".json" and any(NOT_TEXT in p.message for p in plan.problems):
-        plan.as_written = _unquoted_non_text(spec_path)
+        plan.as_written = unquoted_non_text(spec_path)
     plan.problems = [plan.with_line(p) for p in plan.problems]
     return plan
-
-
-def _unquoted_non_text(spec_path: Path) -> dict[str, str]:
-    """Return, by location, what to say of each unquoted YAML value read as a number or true/false.
-
-    YAML reads ``subject_id: 012`` as the number 10 (an octal), ``session_id: 007`` as 7: the schema then
-    shows the number read, which the user never wrote. Read again, as written, only when a problem needs it.
-    """
-    import yaml
-
-    try:
-        node = yaml.compose(spec_path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeError, yaml.YAMLError):
-        return {}
-    found: dict[str, str] = {}
-    stack = [((), node)]
-    while stack:
-        path, node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            stack += [((*path, key.value), value) for key, value in node.value]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += [((*path, i), item) for i, item in enumerate(node.value)]
-        elif isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in _NOT_TEXT_TAGS:
-            read = json.dumps(yaml.safe_load(node.value))
-            what = read if node.tag.endswith(":bool") else "a number" if read == node.value else f"the number {read}"
-            found[format_location(path)] = (
-                f"{node.value} is read by YAML as {what}, not as text; put it in quotes to keep it as written: "
-                f'"{node.value}".'
-            )
-    return found
-
-
-# The tags YAML gives an unquoted value it reads as other than text (dates are kept as text by the loader).
-_NOT_TEXT_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool")}

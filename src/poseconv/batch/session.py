@@ -427,12 +427,30 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
             # and its traceback are recorded in the session's result, and the other sessions go on.
             return result("failed", f"{type(err).__name__}: {one_line(err)}", traceback.format_exc())
     written = [str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)]
+    written = _said_by_the_check(written, built.notes)
     return result("converted", notes=list(dict.fromkeys([*built.notes, *written])))
 
 
 def _dandi_notes(job: SessionJob, metadata: dict[str, Any]) -> list[str]:
-    """Say what DANDI will refuse about the subject: the file is valid NWB, but cannot be published as is."""
-    from ..metadata.checks import dandi_subject_gap
+    """Say what DANDI will refuse about the subject: the file is valid NWB, but cannot be published as is.
 
+    Each said where the spec sets it (the converter says an age DANDI refuses when writing too, as
+    ``metadata['Subject']['age']``, for the Python API: :func:`convert_session` keeps this one).
+    """
+    from ..metadata.checks import age_problem, dandi_subject_gap
+
+    subject = metadata.get("Subject") if isinstance(metadata.get("Subject"), dict) else {}
     gap = dandi_subject_gap(metadata.get("Subject"))
-    return [] if gap is None else [f"{job.location}.subject: {gap}; set it there."]
+    notes = [] if gap is None else [f"{job.location}.subject: {gap}; set it there."]
+    age = age_problem(subject.get("age"))
+    if age is not None:
+        where, _message = _locate(("Subject", "age"), _session_layers(job), job, age)
+        notes.append(f"{where}: {age}")
+    return notes
+
+
+def _said_by_the_check(written: list[str], notes: list[str]) -> list[str]:
+    """Return the warnings of writing a session but those its check's notes say already, in the spec's words."""
+    # The converter's words for an age DANDI refuses, which _dandi_notes says at its place in the spec.
+    age = "metadata['Subject']['age']: "
+    return [w for w in written if not (w.startswith(age) and any(n.endswith(f": {w[len(age) :]}") for n in notes))]

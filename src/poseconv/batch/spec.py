@@ -36,7 +36,7 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from ..documents import format_location, load_document
@@ -57,6 +57,7 @@ __all__ = [
     "render_spec_schema",
     "spec_schema",
     "to_json",
+    "unquoted_non_text",
 ]
 
 SPEC_SCHEMA_FILE_NAME = "conversion-spec.schema.json"
@@ -254,6 +255,13 @@ class SessionSpec(_Model):
         description="Metadata of this session, over the spec's metadata and the fields above.",
     )
 
+    @field_validator("session_start_time", mode="before")
+    @classmethod
+    def _empty_is_not_given(cls, value: Any) -> Any:
+        # A table's empty cell ("", as a form leaves a field): not given, as in every metadata layer
+        # (drop_empty_text), so the spec's metadata.NWBFile.session_start_time applies.
+        return None if isinstance(value, str) and not value.strip() else value
+
 
 class ConversionSpec(_Model):
     """A batch of conversions: one NWB file per session."""
@@ -348,6 +356,40 @@ def load_spec_document(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
         mapping; the message gives the line.
     """
     return load_document(path, InvalidSpecError, "spec")
+
+
+def unquoted_non_text(spec_path: Path) -> dict[str, str]:
+    """Return, by location, what to say of each unquoted YAML value read as a number or true/false.
+
+    YAML reads ``subject_id: 012`` as the number 10 (an octal), ``session_id: 007`` as 7: the schema then
+    shows the number read, which the user never wrote. Read again, as written, only when a problem needs it.
+    """
+    import yaml
+
+    try:
+        node = yaml.compose(spec_path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return {}
+    found: dict[str, str] = {}
+    stack = [((), node)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            stack += [((*path, key.value), value) for key, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [((*path, i), item) for i, item in enumerate(node.value)]
+        elif isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in _NOT_TEXT_TAGS:
+            read = json.dumps(yaml.safe_load(node.value))
+            what = read if node.tag.endswith(":bool") else "a number" if read == node.value else f"the number {read}"
+            found[format_location(path)] = (
+                f"{node.value} is read by YAML as {what}, not as text; put it in quotes to keep it as written: "
+                f'"{node.value}".'
+            )
+    return found
+
+
+# The tags YAML gives an unquoted value it reads as other than text (dates are kept as text by the loader).
+_NOT_TEXT_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool")}
 
 
 if __name__ == "__main__":  # pragma: no cover - the regeneration command named in the module docstring

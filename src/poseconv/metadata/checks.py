@@ -28,7 +28,9 @@ __all__ = [
     "series_name_problems",
     "skeleton_clash",
     "skeleton_problems",
+    "space_problem",
     "start_time_problem",
+    "text_space_problems",
 ]
 
 #: A session start time NWB accepts, shown in messages.
@@ -194,6 +196,9 @@ def start_time_problem(value: Any) -> str | None:
         parses) or "is in the future; ...".
     """
     text = value if isinstance(value, str) else None
+    if text is not None and text.strip() and text != text.strip() and start_time_problem(text.strip()) is None:
+        # A table's cell with a space after the value: the value itself is right.
+        return f"has a space at its {_space_ends(text)}; remove it."
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         # A date alone (an unquoted YAML date, a Python date): the same answer as its ISO text.
         value, text = dt.datetime.combine(value, dt.time()), value.isoformat()
@@ -223,19 +228,50 @@ DATE_OR_DATE_TIME_PATTERN = (
 )
 
 
-def dandi_subject_gap(subject: Mapping[str, Any] | None) -> str | None:
-    """Return what DANDI will miss in a ``Subject`` block; None when it has what DANDI requires.
+# nwbinspector's forms of Subject.species and Subject.weight (check_subject_species_form, which its DANDI
+# configuration makes critical, and check_subject_weight, critical), matched whole as it matches them.
+_SPECIES_FORM = re.compile(r"([A-Z][a-z]* [a-z]+)|(http://purl.obolibrary.org/obo/NCBITaxon_\d+)")
+_WEIGHT_FORM = re.compile(r"(?i)^\d+(\.\d+)? (kg|g|mg|ug|μg|ng|pg)$")
 
-    The file is valid NWB without them, but cannot be published on DANDI as it is.
+
+def _subject_form_gaps(subject: Mapping[str, Any]) -> list[str]:
+    """Return what DANDI's validation (nwbinspector) refuses in the subject's species and weight, as written."""
+    gaps = []
+    species, weight = subject.get("species"), subject.get("weight")
+    # A space around the value is a problem of its own (text_space_problems): the value is judged without it.
+    if isinstance(species, str) and species.strip() and not _SPECIES_FORM.fullmatch(species.strip()):
+        gaps.append(
+            f"species {species!r} is neither a Latin binomial alone (genus and species, as 'Mus musculus'; a strain "
+            "goes in strain) nor an NCBI taxonomy URL (http://purl.obolibrary.org/obo/NCBITaxon_10090), which DANDI's "
+            "validation refuses"
+        )
+    if isinstance(weight, str) and weight.strip() and not _WEIGHT_FORM.fullmatch(weight.strip()):
+        gaps.append(
+            f"weight {weight!r} is not a number, a space and a unit (kg, g, mg, ug, μg, ng, pg), as '25 g', which "
+            "DANDI's validation requires"
+        )
+    return gaps
+
+
+def dandi_subject_gap(subject: Mapping[str, Any] | None) -> str | None:
+    """Return what DANDI will miss or refuse in a ``Subject`` block; None when it has what DANDI requires.
+
+    The file is valid NWB without them, but cannot be published on DANDI as it is: DANDI requires
+    subject_id, species, sex and an age (or a date of birth), and its validation (nwbinspector's
+    checks) refuses a species or a weight not written in their forms.
     """
     if not subject:
         return "no Subject; DANDI requires one (subject_id, species, sex and age)"
     missing = [key for key in ("subject_id", "species", "sex") if not subject.get(key)]
     if not subject.get("age") and not subject.get("date_of_birth"):
         missing.append("age")
-    if not missing:
-        return None
-    return f"no {', '.join(missing)}; DANDI requires them (age as ISO 8601, e.g. P90D, or a date_of_birth)"
+    gaps = []
+    if missing:
+        # The age's form is said only when the age is missing; "it" or "them" as many as are missing.
+        how = " (age as ISO 8601, e.g. P90D, or a date_of_birth)" if "age" in missing else ""
+        gaps.append(f"no {', '.join(missing)}; DANDI requires {'them' if len(missing) > 1 else 'it'}{how}")
+    gaps += _subject_form_gaps(subject)
+    return "; ".join(gaps) or None
 
 
 # What an age is, in the words of every message about one.
@@ -273,6 +309,8 @@ def date_of_birth_problem(value: Any, session_start_time: Any = None) -> str | N
     """
     if value is None:
         return None
+    if isinstance(value, str) and value != value.strip() and date_of_birth_problem(value.strip()) is None:
+        return space_problem(value)
     born = _as_datetime(value)
     if born is None:
         return f"{value!r} is not an ISO 8601 date, e.g. 2024-01-02 (or a date and time, 2024-01-02T08:00:00+00:00)."
@@ -280,6 +318,59 @@ def date_of_birth_problem(value: Any, session_start_time: Any = None) -> str | N
     if start is not None and (born.tzinfo is None) == (start.tzinfo is None) and born > start:
         return f"{born.isoformat()} is after the session start time {start.isoformat()}; check both dates."
     return None
+
+
+def space_problem(value: Any) -> str | None:
+    """Return what to do about text that starts or ends with a space (or a tab); None for other values.
+
+    A table exported to a spec or a metadata file (Excel, a CSV) often keeps a space after a value.
+    Written as given, ``'m2 '`` is not subject ``m2`` for DANDI, and ``'Mus musculus '`` not a species
+    nwbinspector accepts. A line break at the end (a YAML block of text, ``|``) is not a space.
+    """
+    ends = _space_ends(value)
+    return None if ends is None else f"{value!r} has a space at its {ends}; remove it (the value is written as given)."
+
+
+def _space_ends(value: Any) -> str | None:
+    """Return "start", "end" or "start and end": where text that is not blank has a space; None when it has none."""
+    spaces = (" ", "\t", "\u00a0")
+    if not isinstance(value, str) or not value.strip("".join(spaces)):
+        return None
+    ends = [name for name, side in (("start", value[:1]), ("end", value[-1:])) if side in spaces]
+    return " and ".join(ends) or None
+
+
+# Subject and NWBFile fields that other checks read (a date says its space in its own message).
+_DATE_FIELDS = ("session_start_time", "timestamps_reference_time", "date_of_birth")
+
+
+def text_space_problems(metadata: Mapping[str, Any] | None) -> list[tuple[tuple[Any, ...], str]]:
+    """Return ``(path, message)`` for each text of the ``NWBFile`` and ``Subject`` blocks with a space at an end.
+
+    Parameters
+    ----------
+    metadata : mapping, optional
+        Metadata as the user gives it (a spec's ``metadata``, a metadata file); a session's ``subject``
+        is checked as ``{"Subject": subject}``.
+
+    Returns
+    -------
+    list of (tuple, str)
+        The path of each such value (``("Subject", "species")``, ``("NWBFile", "experimenter", 0)``) and
+        :func:`space_problem`'s message.
+    """
+    found = []
+    for block in ("NWBFile", "Subject"):
+        fields = (metadata or {}).get(block) if isinstance(metadata, Mapping) else None
+        for key, value in fields.items() if isinstance(fields, Mapping) else ():
+            if key in _DATE_FIELDS:
+                continue
+            values = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+            for position, item in values:
+                path = (block, key) if position is None else (block, key, position)
+                if (message := space_problem(item)) is not None:
+                    found.append((path, message))
+    return found
 
 
 def drop_empty_text(block: dict[str, Any]) -> None:

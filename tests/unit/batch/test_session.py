@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import yaml
 
 from poseconv.batch import session
@@ -93,3 +95,17 @@ def test_a_stub_option_of_a_pose_file_is_a_problem_but_in_a_stub_run(tmp_path):
     assert "poseconv run --stub" in problems[0].message
     stub = [p for p in session.check_session(plan_spec(path, stub_test=True).jobs[0]) if type(p) is Problem]
     assert stub == []
+
+
+def test_an_age_dandi_refuses_is_said_by_the_check_at_its_place_and_once_by_the_conversion(tmp_path):
+    job = _job(tmp_path)
+    job = dataclasses.replace(job, subject={**job.subject, "age": "90 days"})
+    # Before, `run --check` did not say it; `run` said it as "metadata['Subject']['age']", no place in the spec.
+    notes = [entry.message for entry in session.check_session(job)]
+    said = "sessions[0].subject.age: '90 days' is not an ISO 8601 duration"
+    assert [note for note in notes if "age" in note] == [note for note in notes if note.startswith(said)], notes
+    assert len([note for note in notes if note.startswith(said)]) == 1
+    result = session.convert_session(job)
+    assert result.status == "converted", result.reason
+    # The converter's own warning (for the Python API) is the same, said once.
+    assert [w for w in result.warnings if "90 days" in w] == [n for n in notes if "90 days" in n], result.warnings

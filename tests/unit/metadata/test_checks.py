@@ -9,10 +9,13 @@ from pynwb.testing.mock.file import mock_NWBFile
 from poseconv.cli._conversion import parse_session_start_time
 from poseconv.errors import InvalidOptionError, MetadataError
 from poseconv.metadata.checks import (
+    dandi_subject_gap,
     date_of_birth_problem,
     normalize_date_of_birth,
     skeleton_problems,
+    space_problem,
     start_time_problem,
+    text_space_problems,
 )
 
 NODES = ["head", "thorax", "tail"]
@@ -115,3 +118,55 @@ def test_two_series_of_one_name_are_named_at_the_renamed_one():
     renamed = {"PoseEstimationSeries": {"a": {"name": "x"}, "b": {"name": "x"}, "c": None}}
     assert [key for key, _ in series_name_problems(renamed)] == ["b"]
     assert series_name_problems({"PoseEstimationSeries": {"a": {"name": "a"}}}) == []
+
+
+# -- spaces around values, and what DANDI refuses of a subject ------------------------------------------------
+
+
+def test_a_space_around_a_text_is_found_in_nwbfile_and_subject_lists_too():
+    metadata = {
+        "NWBFile": {"experimenter": ["Doe, Jane", "Roe, Rich "], "lab": "\u00a0Lab", "session_start_time": "x "},
+        "Subject": {"subject_id": "m2", "age": "P90D "},
+        "Devices": {"camera": {"description": "a "}},
+    }
+    assert [path for path, _ in text_space_problems(metadata)] == [
+        ("NWBFile", "experimenter", 1),
+        ("NWBFile", "lab"),
+        ("Subject", "age"),
+    ]
+    assert space_problem(" a ") == "' a ' has a space at its start and end; remove it (the value is written as given)."
+    assert space_problem("text\n") is None and space_problem("   ") is None and space_problem(3) is None
+
+
+def test_a_date_with_a_space_is_said_to_have_one():
+    # Before: "is not an ISO-8601 date and time" of a value that is one but for the space.
+    assert start_time_problem("2024-05-01T10:30:00+02:00 ") == "has a space at its end; remove it."
+    assert date_of_birth_problem(" 2024-01-02").startswith("' 2024-01-02' has a space at its start")
+    assert start_time_problem("yesterday ").startswith("is not an ISO-8601 date and time")
+
+
+@pytest.mark.parametrize(
+    ("subject", "said"),
+    [
+        ({"species": "Mus musculus", "sex": "F", "age": "P90D"}, "no subject_id; DANDI requires it"),
+        ({"subject_id": "m", "species": "Mus musculus"}, "no sex, age; DANDI requires them (age as ISO 8601"),
+        ({"subject_id": "m", "species": "Mus musculus", "sex": "F", "age": "P90D"}, None),
+        # nwbinspector's forms (check_subject_species_form, matched whole; check_subject_weight).
+        (
+            {"subject_id": "m", "species": "Mus musculus C57BL/6J", "sex": "F", "age": "P90D"},
+            "species 'Mus musculus C57BL/6J' is neither a Latin binomial alone",
+        ),
+        ({"subject_id": "m", "species": "Mus musculus", "sex": "F", "age": "P90D", "weight": "25g"}, "weight '25g'"),
+        ({"subject_id": "m", "species": "Mus musculus", "sex": "F", "age": "P90D", "weight": "0.025 KG"}, None),
+    ],
+    ids=["no-id", "no-sex-age", "complete", "strain-in-species", "weight-without-space", "weight-in-form"],
+)
+def test_what_dandi_refuses_of_a_subject_is_said_in_one_note(subject, said):
+    # Before, a missing subject_id alone was said "DANDI requires them (age as ISO 8601, ...)", and a strain
+    # after the species or a weight without its space went in unsaid, for nwbinspector to find as critical.
+    gap = dandi_subject_gap(subject)
+    if said is None:
+        assert gap is None
+    else:
+        assert gap is not None and gap.startswith(said), gap
+        assert "age as" not in gap or "age" in said
