@@ -15,12 +15,29 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import PoseconvError
 from ..output import process_running
 
-__all__ = ["DaskExecutor", "Executor", "LocalExecutor", "WorkerDiedError", "default_jobs"]
+__all__ = [
+    "DaskExecutor",
+    "Executor",
+    "LocalExecutor",
+    "UnguardedScriptError",
+    "WorkerDiedError",
+    "default_jobs",
+    "unguarded_script_problem",
+]
+
+
+class UnguardedScriptError(PoseconvError, RuntimeError):
+    """A script runs the batch from its top-level code, outside ``if __name__ == "__main__":``.
+
+    Worker processes start by running the script that started them again (Python's multiprocessing),
+    so each would run the batch again, and die.
+    """
 
 
 class WorkerDiedError(PoseconvError, RuntimeError):
@@ -95,6 +112,65 @@ def exit_with_run(run_pid: int) -> None:
         threading.Thread(target=watch, name="poseconv-run-watch", daemon=True).start()
 
 
+def _is_main_guard(node: Any) -> bool:
+    """Whether an ``ast`` statement is ``if __name__ == "__main__":`` (either way round)."""
+    import ast
+
+    test = node.test if isinstance(node, ast.If) else None
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = [test.left, *test.comparators]
+    return {type(side).__name__ for side in sides} == {"Name", "Constant"} and {
+        getattr(side, "id", getattr(side, "value", None)) for side in sides
+    } == {"__name__", "__main__"}
+
+
+def unguarded_script_problem() -> str | None:
+    """Say so when this is called, through the stack, from the main script's top-level code outside its guard.
+
+    The workers run ``__main__``'s file again when they start (multiprocessing's spawn and forkserver
+    methods); a run started by its unguarded top-level code would start again in each of them.
+
+    Returns
+    -------
+    str or None
+        The message, naming the script and the line; None when the call is guarded (or not from a script).
+    """
+    import ast
+    import inspect
+    import sys
+
+    main = sys.modules.get("__main__")
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name is not None and (name == "__main__" or name.endswith(".__main__")):
+        return None  # A package's __main__.py (python -m package): multiprocessing never runs it again.
+    path = getattr(main, "__file__", None)
+    frame = inspect.currentframe()
+    while frame is not None and not (frame.f_code.co_name == "<module>" and frame.f_code.co_filename == path):
+        frame = frame.f_back
+    if frame is None or path is None:
+        return None
+    line = frame.f_lineno
+    try:
+        module = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeError, SyntaxError, ValueError):
+        return None
+    statement = next((node for node in module.body if node.lineno <= line <= (node.end_lineno or line)), None)
+    if statement is None or _is_main_guard(statement):
+        return None
+    return (
+        f"{path}, line {line}: the batch is run by the script's top-level code, outside "
+        '`if __name__ == "__main__":`. Its worker processes start by running the script again, which would start '
+        'the batch again in each of them: put the call under `if __name__ == "__main__":` (docs/batch.md).'
+    )
+
+
+def _refuse_unguarded_script() -> None:
+    problem = unguarded_script_problem()
+    if problem is not None:
+        raise UnguardedScriptError(problem)
+
+
 def _forkserver_context() -> Any:
     context = multiprocessing.get_context("forkserver")
     # The server imports neuroconv and pynwb once; every worker is a cheap fork of it.
@@ -122,6 +198,8 @@ class LocalExecutor:
     """
 
     def __init__(self, jobs: int) -> None:
+        # Said before a worker starts: each would otherwise die, said only as "the worker process died".
+        _refuse_unguarded_script()
         self.jobs = max(1, int(jobs))
         self._lanes: list[ProcessPoolExecutor] = []
         # The lane each session (a job's ``index``) last ran in.
@@ -140,6 +218,7 @@ class LocalExecutor:
         """Start the fork server now, so that it imports the conversion code while this process does other work."""
         from multiprocessing import forkserver
 
+        _refuse_unguarded_script()
         _forkserver_context()
         forkserver.ensure_running()
 

@@ -30,3 +30,56 @@ def test_a_worker_ends_when_the_run_that_started_it_is_killed():
     run.wait()
     worker.join(timeout=10)
     assert worker.exitcode == 1
+
+
+_SCRIPT = """\
+import sys
+from poseconv.batch.executors import LocalExecutor, unguarded_script_problem
+
+def main():
+    print("problem:", unguarded_script_problem())
+    if sys.argv[1] == "start":
+        LocalExecutor(1)
+
+{call}
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "unguarded"),
+    [("main()", True), ('if __name__ == "__main__":\n    main()', False), ("if True:\n    main()", True)],
+    ids=["top-level", "guarded", "other-if"],
+)
+def test_a_script_running_the_batch_outside_its_main_guard_is_told_to_guard_it(tmp_path, call, unguarded):
+    # Before, each worker ran the script again, and every session was "invalid: the worker process died on this
+    # session (a crash or out of memory)", the cause said nowhere.
+    script = tmp_path / "convert_all.py"
+    script.write_text(_SCRIPT.format(call=call), encoding="utf-8")
+    said = subprocess.run([sys.executable, str(script), "check"], capture_output=True, text=True, timeout=120)
+    assert said.returncode == 0, said.stderr
+    problem = said.stdout.split("problem: ", 1)[1]
+    assert (problem.strip() != "None") == unguarded, problem
+    if unguarded:
+        assert f"{script}, line " in problem and 'put the call under `if __name__ == "__main__":`' in problem
+        started = subprocess.run([sys.executable, str(script), "start"], capture_output=True, text=True, timeout=120)
+        assert started.returncode == 1 and "UnguardedScriptError" in started.stderr, started.stderr
+
+
+def test_a_run_from_an_interpreter_or_a_test_is_not_a_script_to_guard():
+    from poseconv.batch.executors import unguarded_script_problem
+
+    assert unguarded_script_problem() is None
+
+
+def test_a_package_main_module_is_not_a_script_to_guard(tmp_path):
+    # `python -m poseconv.cli run` (its __main__.py calls main() unguarded): multiprocessing never runs a
+    # package's __main__ again in a worker.
+    package = tmp_path / "labtools"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "__main__.py").write_text(
+        "from poseconv.batch.executors import unguarded_script_problem\nprint(unguarded_script_problem())\n",
+        encoding="utf-8",
+    )
+    said = subprocess.run([sys.executable, "-m", "labtools"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert said.returncode == 0 and said.stdout.strip() == "None", said.stdout + said.stderr
