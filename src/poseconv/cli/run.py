@@ -99,6 +99,23 @@ def _check_report_file(path: Path | None) -> None:
         check_writable(path)
 
 
+#: What ``--report`` holds while the run has not finished: a run ended by SIGTERM or SIGHUP (a scheduler's time
+#: limit, a closed terminal) does not write its report, and the report of an earlier run must not stay, saying ok.
+UNFINISHED = (
+    "the run did not finish: it is still running, or was ended (by SIGTERM, SIGHUP or kill) before it could write "
+    "this report; sessions whose NWB file exists were converted (files are put in place only when whole). Run the "
+    "same command again to convert the others."
+)
+
+
+def _mark_unfinished(spec: Path, path: Path | None) -> None:
+    """Replace a ``--report`` file by one that says the run has not finished; the run's own report replaces it."""
+    if path is not None:
+        from ..batch.report import BatchReport
+
+        _write_report(BatchReport(spec_path=spec, stopped=UNFINISHED), path)
+
+
 def _write_report(report: BatchReport, path: Path | None) -> None:
     """Write the results as JSON to ``path`` (--report); with --debug, print each failure's traceback."""
     if path is not None:
@@ -178,6 +195,7 @@ def run(
     apply_flags(quiet, debug)
     with command_errors():
         _check_report_file(report_file)
+        _mark_unfinished(spec, report_file)
         if scheduler is None:
             from ..batch.executors import LocalExecutor
 

@@ -1,0 +1,32 @@
+"""``poseconv run``'s own part: the --report file (:mod:`poseconv.cli.run`)."""
+
+from __future__ import annotations
+
+import json
+
+from poseconv.batch import runner
+from poseconv.batch.executors import LocalExecutor
+from poseconv.cli.run import UNFINISHED
+from tests.fixtures.cli import poseconv_in_process
+
+
+def test_a_run_ended_before_its_report_leaves_no_earlier_report_saying_ok(tmp_path, monkeypatch):
+    # A scheduler's SIGTERM ends the run unseen (the process ends as the signal ends it): before, --report then
+    # still held the earlier run's report, "ok": true, for the sessions the run had been replacing.
+    report = tmp_path / "run.json"
+    report.write_text(json.dumps({"ok": True, "stopped": "", "sessions": []}), encoding="utf-8")
+    seen = []
+
+    def ended_by_a_signal(*args, **kwargs):
+        seen.append(json.loads(report.read_text(encoding="utf-8")))
+        raise SystemExit(128 + 15)
+
+    monkeypatch.setattr(LocalExecutor, "warm_up", staticmethod(lambda: None))
+    monkeypatch.setattr(runner, "run_batch", ended_by_a_signal)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("sessions: []\n", encoding="utf-8")
+    result = poseconv_in_process("run", spec, "--report", report)
+    assert result.returncode == 143 and len(seen) == 1
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert written == seen[0] and written["ok"] is False and written["stopped"] == UNFINISHED
+    assert written["spec"] == str(spec) and written["sessions"] == []
