@@ -5,8 +5,9 @@ Three layouts are found in real files: SLEAP GUI "matlab" (``tracks`` is
 nodes, 2)``; both carry a ``dims`` attribute when written by sleap-io) and the
 old SLEAP 1.0 export without ``point_scores``, ``instance_scores`` or
 ``tracking_scores`` (which sleap-io cannot load, so all layouts are read here
-with h5py). Row ``i`` of an analysis file is frame ``i`` of the video (SLEAP
-exports from frame 0). Analysis files do not say which poses were placed by a
+with h5py). Row ``i`` of an analysis file is frame ``i`` of the video (SLEAP's
+exports start at frame 0, but for its tracking CLI's default: see :func:`_place_first_row`).
+Analysis files do not say which poses were placed by a
 user; SLEAP writes NaN scores for them. movement's ``save_poses.to_sleap_analysis_file``
 writes 3D poses in the matlab layout with x, y, z (3) where SLEAP has x, y: they are
 read as 3D poses of an unknown writer, in an unknown frame and unit.
@@ -284,6 +285,79 @@ def _name_slots(arrays: _Arrays, path: Path, video_path: str, untracked: Untrack
     return unique_names(list(names), unnamed=track_name)
 
 
+# SLEAP's ``python -m sleap.info.write_tracking_h5 LABELS`` names its file after the labels file (".slp", ".h5",
+# ".json" replaced by this) and, without --all-frames (its default), writes rows from the video's first labeled
+# frame on (get_occupancy_and_points_matrices: first_frame_idx = frame_idxs[0]), recording no first frame. Since
+# SLEAP 1.2.4 it records str(None) as labels_path, where the GUI's export and sleap-convert (all frames from 0,
+# all_frames=True) record the labels file; before, neither recorded one, and only the name tells the CLI's apart.
+_CLI_SUFFIX = ".tracking.h5"
+_CLI_LABELS_PATH = "None"
+_LABELS_SUFFIXES = (".slp", ".h5")
+
+
+def _cli_labels_frames(path: Path, video: int, n_rows: int) -> tuple[int, Path] | None:
+    """Return the first labeled frame of ``video`` in the labels file the CLI named ``path`` after, and that file.
+
+    None when no such labels file is beside ``path``, or its labeled frames of the video do not span exactly
+    the file's rows (labels changed since the export: the first frame they give may not be the one exported).
+    """
+    import h5py
+
+    from .common import is_slp_file
+
+    stem = path.name[: -len(_CLI_SUFFIX)] if path.name.lower().endswith(_CLI_SUFFIX) else ""
+    for labels in (path.with_name(stem + suffix) for suffix in _LABELS_SUFFIXES if stem):
+        if not is_slp_file(labels):
+            continue
+        try:
+            with h5py.File(labels, "r") as handle:
+                frames = handle["frames"][()]
+            indices = frames["frame_idx"][frames["video"] == video]
+        except (OSError, KeyError, ValueError, TypeError):
+            continue
+        if len(indices) and int(indices.max()) - int(indices.min()) + 1 == n_rows:
+            return int(indices.min()), labels
+    return None
+
+
+def _pad_rows(values: np.ndarray | None, n: int) -> np.ndarray | None:
+    if values is None:
+        return None
+    return np.concatenate([np.full((n, *values.shape[1:]), np.nan), values.astype("float64", copy=False)])
+
+
+def _place_first_row(path: Path, arrays: _Arrays, notes: dict[str, Any]) -> None:
+    """Put the rows of a file SLEAP's tracking CLI wrote from the first labeled frame on that frame; else warn.
+
+    The frame is taken from the labels file the CLI named the file after, when it is beside it and still spans
+    the rows; without it, row 0 stays frame 0 and the warning says how to give the poses' timing.
+    """
+    labels_path = notes["labels_path"]
+    by_cli = labels_path == _CLI_LABELS_PATH or (labels_path is None and path.name.lower().endswith(_CLI_SUFFIX))
+    # A CLI export's row 0 is a labeled frame; an empty one is frame 0 of an all-frames export.
+    if notes["exported_by_sleap_io"] or not by_cli or not np.isfinite(arrays.locations[:1]).any():
+        return
+    found = _cli_labels_frames(path, notes["video_ind"] or 0, len(arrays.locations))
+    if found is not None:
+        first, labels = found
+        if first:
+            arrays.locations = _pad_rows(arrays.locations, first)
+            arrays.scores = {name: _pad_rows(values, first) for name, values in arrays.scores.items()}
+        notes["first_frame"] = {"frame": first, "from": f"the first labeled frame of the video in {labels.name}"}
+        return
+    warnings.warn(
+        f"{path}: made by SLEAP's `python -m sleap.info.write_tracking_h5` (the name it gives, or the labels_path "
+        "'None' it records), whose rows start at the video's first labeled frame unless it was given "
+        "--all-frames, which the file does not record; its first row is read as frame 0 of the video. If the "
+        "poses start later, give their timing: set_aligned_starting_time(first frame / frame rate) (poseconv convert "
+        "--starting-time; a spec's starting_time) or set_aligned_timestamps() (--timestamps FILE; a spec's "
+        "timestamps_file); or put the labels file it was made from beside it (same name, .slp), or export "
+        "again with --all-frames or SLEAP's File > Export Analysis HDF5, whose rows start at frame 0.",
+        PoseconvWarning,
+        stacklevel=4,
+    )
+
+
 def _warn_sleap_anipose_session(path: Path) -> None:
     """Say that a sleap-anipose session's calibration and 3D points beside an analysis file are not converted.
 
@@ -327,6 +401,7 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
         facts = _file_facts(handle, arrays)
     _warn_sleap_anipose_session(path)
     notes = {**facts["notes"], "untracked": untracked}
+    _place_first_row(path, arrays, notes)
     video_path = facts["video_path"]
     first_path = (video_path[0] if video_path else "") if isinstance(video_path, list) else video_path
     track_names = _name_slots(arrays, path, first_path, untracked)
