@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .errors import InvalidOptionError
 from .model.location import locked_by_writer
 from .output import OutputError, atomic_output, folder_problem
 
-__all__ = ["atomic_append", "check_appendable", "prepare_append"]
+__all__ = ["atomic_append", "check_append_arguments", "check_appendable", "prepare_append"]
 
 # The namespace an NWB extension caches ("ndx-multisubjects"), whose package's module is "ndx_multisubjects".
 _EXTENSION_NAMESPACE = re.compile(r"^ndx(-[a-z0-9]+)+$")
@@ -244,3 +245,25 @@ def atomic_append(path: str | Path) -> Iterator[Path]:
         else:
             shutil.copy2(path, partial)
         yield partial
+
+
+def check_append_arguments(path: Path, nwbfile: Any, backend_configuration: Any) -> None:
+    """Refuse what an append cannot honour, as neuroconv's ``run_conversion`` does, instead of dropping it.
+
+    Raises
+    ------
+    InvalidOptionError
+        When an in-memory ``nwbfile`` or a ``backend_configuration`` is given with ``append_on_disk_nwbfile``.
+    """
+    if nwbfile is not None:
+        raise InvalidOptionError(
+            f"{path}: cannot append to the file on disk and also add to an in-memory NWBFile (nwbfile=...), whose "
+            "contents would not be written. Remove nwbfile to append to the file, or write the in-memory file "
+            "with overwrite=True instead."
+        )
+    if backend_configuration is not None:
+        raise InvalidOptionError(
+            f"{path}: cannot append with a backend_configuration: the file is read and the poses added to it "
+            "before it is configured, so a configuration built beforehand does not describe what is written. "
+            "Give backend= instead (the configuration is then derived after the poses are added)."
+        )

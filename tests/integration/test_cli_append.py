@@ -154,6 +154,28 @@ def test_the_api_appends_through_neuroconv(ephys):
 
 
 @needs_shared_data
+def test_an_append_refuses_an_in_memory_file_or_a_backend_configuration_it_would_drop(ephys):
+    # Both were dropped silently: the in-memory file's series never written, the chunking never applied.
+    from poseconv.errors import InvalidOptionError
+    from poseconv.interfaces.converter import PoseConverterPipe
+
+    before = _digest(ephys)
+    interface = DeepLabCutPoseInterface(REACHING_H5, sampling_frequency=30.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = STARTED
+    in_memory = NWBFile(session_description="d", identifier="i", session_start_time=STARTED)
+    with pytest.raises(InvalidOptionError, match="in-memory NWBFile"):
+        interface.run_conversion(nwbfile_path=ephys, nwbfile=in_memory, metadata=metadata, append_on_disk_nwbfile=True)
+    converter = PoseConverterPipe({"Pose": interface})
+    configuration = converter.get_default_backend_configuration(converter.create_nwbfile(metadata), backend="hdf5")
+    with pytest.raises(InvalidOptionError, match="backend_configuration.*Give backend= instead"):
+        converter.run_conversion(
+            nwbfile_path=ephys, metadata=metadata, backend_configuration=configuration, append_on_disk_nwbfile=True
+        )
+    assert _digest(ephys) == before and _leftovers(ephys) == []
+
+
+@needs_shared_data
 def test_the_api_refuses_what_the_command_line_refuses_before_writing(ephys, tmp_path):
     # From Python, another start time went in silently (the poses then a day off the user's clock), a second
     # copy failed inside neuroconv, and a missing file was a bare FileNotFoundError naming the partial copy.

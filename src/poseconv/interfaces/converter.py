@@ -25,7 +25,7 @@ from typing import Any
 
 from neuroconv import ConverterPipe, NWBConverter
 
-from ..appending import atomic_append, check_appendable, prepare_append
+from ..appending import atomic_append, check_append_arguments, check_appendable, prepare_append
 from ..errors import MetadataError, PoseconvWarning
 from ..metadata.checks import age_problem
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
@@ -359,6 +359,7 @@ class PoseNWBConverter(NWBConverter):
         """
         path = Path(nwbfile_path)
         if append_on_disk_nwbfile:
+            check_append_arguments(path, nwbfile, backend_configuration)
             # neuroconv reads the file before the interfaces add to it, with the types known then: a file
             # without ndx-pose (ephys, video) must be read knowing them, or the poses are built without data.
             import ndx_pose  # noqa: F401
