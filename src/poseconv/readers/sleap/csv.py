@@ -17,7 +17,8 @@ Every row becomes the pose of its track at its frame; frames run from 0 to the
 last frame in the file and frames without a row are NaN. A row with no track and
 no value is sleap-io's placeholder of a frame without instances
 (``include_empty=True``): no animal, though its frame counts. Instances without a
-track form the track ``"untracked"`` when no frame holds more than one of them.
+track form the track ``"untracked"`` when no frame holds more than one of them
+(otherwise see the ``untracked`` option of :func:`read_sleap_csv`).
 SLEAP's export holds one instance per track and frame; sleap-io's holds every
 instance, so a proofread frame has the user instance (a row without scores) and
 the prediction it replaced: the user instance is the pose, as in SLEAP, and the
@@ -43,7 +44,14 @@ import numpy as np
 from ...errors import InvalidSourceFileError
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
 from ..safety.input_checks import check_frame_count, check_input_file, reads_source
-from .common import ANALYSIS_CONFIDENCE_DEFINITION, SLEAP_REFERENCE_FRAME, UNTRACKED_TRACK_NAME
+from .common import (
+    ANALYSIS_CONFIDENCE_DEFINITION,
+    SLEAP_REFERENCE_FRAME,
+    UNTRACKED_TRACK_NAME,
+    UntrackedPolicy,
+    check_untracked_option,
+    slot_names,
+)
 from .csv_metadata import (
     VIDEO_COLUMNS,
     check_sleap_io_layout,
@@ -118,17 +126,56 @@ def _track_names(path: Path, raw: list[object]) -> list[str]:
     return names
 
 
-def _check_once_per_frame(path: Path, name: str, frames: np.ndarray) -> None:
+# sleap-io's save_csv writes the rows of every video of the labels into one file unless given video=.
+_SEVERAL_VIDEOS = (
+    " If the labels have several videos, the file may hold the rows of each (sleap-io's save_csv writes them all "
+    "into one file unless given video=): export one video per file."
+)
+
+
+def _check_once_per_frame(path: Path, name: str, frames: np.ndarray, video: str) -> None:
     values, counts = np.unique(frames, return_counts=True)
     twice = values[counts > 1]
-    if len(twice):
-        who = "more than one instance without a track" if name == UNTRACKED_TRACK_NAME else f"track {name!r} twice"
-        raise InvalidSourceFileError(
-            f"{path}: frame(s) {twice[:5].tolist()} hold {who}; poseconv cannot tell the animals apart. Track "
-            "the animals in SLEAP (or proofread the tracks) and export again. If the labels have several videos, "
-            "the file may hold the rows of each (sleap-io's save_csv writes them all into one file unless given "
-            "video=): export one video per file."
+    if not len(twice):
+        return
+    who = f"track {name!r} twice"
+    by_order = ""
+    if name == UNTRACKED_TRACK_NAME:
+        # As for a .slp or an analysis .h5 of the same instances: untracked="by_order" reads them.
+        who = f"more than one instance without a track in video {video!r}"
+        by_order = (
+            "; or pass untracked='by_order' (poseconv convert --untracked by_order; in a spec, source_data: "
+            "{untracked: by_order}) to write the k-th untracked instance of each frame to 'untracked_<k>' (then "
+            "one container does NOT follow one animal)"
         )
+    raise InvalidSourceFileError(
+        f"{path}: frame(s) {twice[:5].tolist()} hold {who}; poseconv cannot tell the animals apart. Track the "
+        f"animals in SLEAP (or proofread the tracks) and export again{by_order}." + _SEVERAL_VIDEOS
+    )
+
+
+def _untracked_by_order(rows_at: _Rows) -> _Rows:
+    """Name the k-th row without a track of each frame as a ``.slp``'s k-th untracked instance (``untracked_<k>``).
+
+    A frame's user instances come first, then its predictions, each in file order, as the ``.slp`` readers
+    order them (a CSV keeps no ``from_predicted`` link to pair a user instance with the prediction it replaced).
+    The names are the ``.slp`` readers' (``"untracked"`` when no frame holds two), listed in slot order.
+    """
+    frames, tracks = rows_at.frames, rows_at.tracks
+    rows = np.flatnonzero(np.asarray(tracks, dtype=object) == UNTRACKED_TRACK_NAME)
+    if not len(rows):
+        return rows_at
+    ordered = rows[np.lexsort((rows, ~rows_at.user[rows], frames[rows]))]
+    firsts = np.r_[0, np.flatnonzero(np.diff(frames[ordered])) + 1]
+    slot = np.arange(len(ordered)) - np.repeat(firsts, np.diff(np.r_[firsts, len(ordered)]))
+    tracked = [name for name in dict.fromkeys(tracks) if name != UNTRACKED_TRACK_NAME]
+    slots = [("untracked", k) for k in range(int(slot.max()) + 1)]
+    names = slot_names([(0, key, 0) for key in slots], tracked, ["Skeleton"])
+    renamed = list(tracks)
+    for row, k in zip(ordered, slot, strict=True):
+        renamed[row] = names[slots[k], 0]["name"]
+    loose = tuple(names[key, 0]["name"] for key in slots)
+    return _Rows(frames, renamed, rows_at.user, rows_at.n_frames, loose)
 
 
 def _numbers(path: Path, table: Any, column: str) -> np.ndarray:
@@ -178,15 +225,14 @@ def _user_rows(table: Any, nodes: list[str], has_scores: bool) -> np.ndarray:
     return table["instance.score"].isna().to_numpy() & np.logical_and.reduce(scores)
 
 
-def _choose_rows(
-    path: Path, name: str, rows: np.ndarray, frames: np.ndarray, user_rows: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _choose_rows(path: Path, name: str, rows: np.ndarray, rows_at: _Rows, video: str) -> tuple[np.ndarray, np.ndarray]:
     """Return the rows that are the track's poses and the predictions a user instance replaced.
 
     A frame holding the track twice is read as SLEAP reads a proofread file when one of the two is a
     user instance and the other a prediction (sleap-io's CSV writer keeps both): the user instance
     wins. Anything else is refused, since the animals cannot be told apart.
     """
+    frames, user_rows = rows_at.frames, rows_at.user
     in_frames = frames[rows]
     values, counts = np.unique(in_frames, return_counts=True)
     twice = values[counts > 1]
@@ -194,7 +240,7 @@ def _choose_rows(
         return rows, rows[:0]
     user, predicted = rows[user_rows[rows]], rows[~user_rows[rows]]
     if name == UNTRACKED_TRACK_NAME or any(len(np.unique(frames[r])) != len(r) for r in (user, predicted)):
-        _check_once_per_frame(path, name, in_frames)
+        _check_once_per_frame(path, name, in_frames, video)
     replaced = predicted[np.isin(frames[predicted], frames[user])]
     kept = np.concatenate([user, predicted[~np.isin(frames[predicted], frames[user])]])
     return np.sort(kept), replaced
@@ -232,27 +278,32 @@ def _track(
 
 @dataclass(frozen=True)
 class _Rows:
-    """Where each row of the file goes: its frame, its track, whether a user placed it; and the frame count."""
+    """Where each row of the file goes: its frame, its track, whether a user placed it; and the frame count.
+
+    ``untracked``: the tracks of rows without one, in slot order (placed after the others).
+    """
 
     frames: np.ndarray
     tracks: list[str]
     user: np.ndarray
     n_frames: int
+    untracked: tuple[str, ...] = (UNTRACKED_TRACK_NAME,)
 
 
 def _pose_tracks(
     path: Path, rows_at: _Rows, values: _RowValues, listed: Sequence[str], names: tuple[str, str]
 ) -> list[PoseTrack]:
-    """Return one track per track of the rows: the listed tracks first, then in file order, ``untracked`` last."""
+    """Return one track per track of the rows: the listed tracks first, then in file order, untracked ones last."""
     skeleton, video = names
     frames, n_frames, user_rows = rows_at.frames, rows_at.n_frames, rows_at.user
     present = set(rows_at.tracks)
-    order = list(dict.fromkeys([*(t for t in listed if t in present), *rows_at.tracks]))
-    if UNTRACKED_TRACK_NAME in order:
-        order.remove(UNTRACKED_TRACK_NAME)
-        order.append(UNTRACKED_TRACK_NAME)
+    loose = [name for name in rows_at.untracked if name in present]
+    order = [
+        name for name in dict.fromkeys([*(t for t in listed if t in present), *rows_at.tracks]) if name not in loose
+    ]
+    order += loose
     track_array = np.asarray(rows_at.tracks, dtype=object)
-    chosen = {name: _choose_rows(path, name, np.flatnonzero(track_array == name), frames, user_rows) for name in order}
+    chosen = {name: _choose_rows(path, name, np.flatnonzero(track_array == name), rows_at, video) for name in order}
     # A file holding a user instance and the prediction it replaced (sleap-io writes every instance) says
     # which rows a user placed: those without scores.
     says_user = any(len(replaced) for _, replaced in chosen.values())
@@ -301,13 +352,17 @@ def _read_rows(path: Path) -> Any:
 
 
 @reads_source("SLEAP analysis CSV")
-def read_sleap_csv(file_path: str | Path) -> PoseData:
+def read_sleap_csv(file_path: str | Path, *, untracked: UntrackedPolicy = "error") -> PoseData:
     """Read a SLEAP analysis CSV export into a :class:`~poseconv.model.PoseData`.
 
     Parameters
     ----------
     file_path : str or pathlib.Path
         The ``.csv`` SLEAP (or sleap-io, ``format="sleap"``) exported.
+    untracked : {"error", "by_order"}, default: "error"
+        When a frame holds several instances without a track (sleap-io's ``save_csv`` of untracked
+        predictions): raise an error, or write the k-th one of each frame (its user instances first) to
+        ``"untracked_<k>"``, as for a ``.slp`` (such a track does not follow one animal).
 
     Returns
     -------
@@ -321,6 +376,7 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
         When the columns are not SLEAP's, frame numbers are not frame numbers, or one track (or
         more than one untracked instance) appears twice in a frame.
     """
+    check_untracked_option(untracked)
     path = check_input_file(file_path, suffixes={".csv"}, what="SLEAP analysis CSV")
     columns = _header(path)
     layout = sleap_io_layout(columns)
@@ -342,7 +398,6 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     # Without the metadata the CSV records no video (or only its path): the one of that name beside it.
     video = side.video if side and side.video else None
     video = video or rows_video(path, named, video_stem) or export_video(path, None, video_stem)[0]
-    video_key = video.key
     frames = _frame_numbers(path, table["frame_idx"].to_numpy())
     if not (side and side.video) and named is None:
         # Nothing names the rows' video (metadata of several videos, or a video column of several, was refused).
@@ -357,17 +412,23 @@ def read_sleap_csv(file_path: str | Path) -> PoseData:
     tracks_of_rows = _track_names(path, raw_tracks) if raw_tracks else [UNTRACKED_TRACK_NAME] * len(table)
     values, user_rows = _row_values(path, table, nodes)
     at = _Rows(frames, tracks_of_rows, user_rows, n_frames)
-    pose_tracks = _pose_tracks(path, at, values, side.tracks if side else (), (skeleton.name, video_key))
+    at = _untracked_by_order(at) if untracked == "by_order" else at
+    pose_tracks = _pose_tracks(path, at, values, side.tracks if side else (), (skeleton.name, video.key))
     return PoseData.from_tracks(
         source_software="SLEAP",
         source_file=path,
         skeletons=[skeleton],
         videos=[video],
         tracks=pose_tracks,
-        timing={video_key: FrameTiming(rate=video.fps, source=f"video fps recorded in {side.file_name}")}
+        timing={video.key: FrameTiming(rate=video.fps, source=f"video fps recorded in {side.file_name}")}
         if side and video.fps
         else {},
         unit="pixels",
         reference_frame=SLEAP_REFERENCE_FRAME,
-        notes={"n_rows": len(table), "layout": "SLEAP analysis CSV", "metadata_file": side.file_name if side else None},
+        notes={
+            "n_rows": len(table),
+            "layout": "SLEAP analysis CSV",
+            "metadata_file": side.file_name if side else None,
+            "untracked": untracked,
+        },
     )
