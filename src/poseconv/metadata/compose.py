@@ -38,6 +38,7 @@ from .checks import (
     series_name_problems,
     skeleton_problems,
     start_time_problem,
+    text_space_problems,
 )
 from .defaults import merge_metadata, to_plain, video_of_camera_key
 from .names import MODULE_OBJECT_NAMES, unique_name
@@ -363,6 +364,8 @@ def compose_metadata(
         result.problems += [MetadataProblem(path, message, name) for path, message in found]
     known = set(known_blocks) | {key for value in defaults.values() for key in value}
     result.problems += user_problems(user, per_input_user, own, poses, known, others)
+    # Values a spreadsheet left a space on ('m2 ', 'Mus musculus '): DANDI would take them as other values.
+    result.problems += [MetadataProblem(path, message) for path, message in text_space_problems(user)]
 
     shared: dict[str, Any] = {}
     for name, value in defaults.items():
