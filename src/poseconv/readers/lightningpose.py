@@ -67,8 +67,10 @@ from .deeplabcut.table import (
 )
 from .deeplabcut.variants import first_cells, has_labeled_rows, read_csv_rows, unmangled_scorer
 from .lightningpose_columns import (
+    HEATMAP_CONFIDENCE_DEFINITION,
     KNOWN_EXTRA_COORDS,
     LightningPoseColumns,
+    confidence_definition,
     extra_coords_of,
     one_header_row_table,
     parse_columns,
@@ -89,10 +91,9 @@ __all__ = [
 ]
 
 SUFFIXES = {".csv"}
-CONFIDENCE_DEFINITION = (
-    "LightningPose likelihood: the maximum of the keypoint's normalized heatmap (0 to 1), the network's "
-    "confidence that the keypoint is at the predicted location."
-)
+#: The likelihood of Lightning Pose's heatmap models; :func:`.lightningpose_columns.confidence_definition` gives
+#: each file's (a regression model's and EKS's differ).
+CONFIDENCE_DEFINITION = HEATMAP_CONFIDENCE_DEFINITION
 # LightningPose names the scorer "<model_type>_tracker"; EKS "ensemble-kalman_tracker". DeepLabCut
 # scorers end in the training iteration ("..._200000") or are a labeler's name.
 _SCORER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*_tracker")
@@ -336,7 +337,7 @@ def read_lightning_pose(
             config = config_path = None
 
     video = find_video(path.stem, None, side_folders(path)) if find_side_files else VideoInfo(key=path.stem or "video")
-    track = _track(table, header, video.key)
+    track = _track(table, header, video.key, confidence_definition(header, path))
     model = (config or {}).get("model") or {}
     notes: dict[str, Any] = {
         "config_file": str(config_path) if config_path else None,
@@ -345,6 +346,9 @@ def read_lightning_pose(
         "model_name": model.get("model_name"),
         "backbone": model.get("backbone"),
     }
+    if config_path is not None and (model_note := _model_note(model, config_path)):
+        # Ends every container's description, as DeepLabCut's and SLEAP's model notes do.
+        notes["model"] = model_note
     timing: dict[str, FrameTiming] = {}
     return PoseData.from_tracks(
         source_software="LightningPose",
@@ -375,7 +379,15 @@ def _refuse_metrics_file(path: Path) -> None:
         )
 
 
-def _track(table: FrameTable, header: LightningPoseColumns, video_key: str) -> PoseTrack:
+def _model_note(model: dict[str, Any], config_path: Path) -> str | None:
+    """Say which model the config describes (model_type, model_name, backbone); None when it names none."""
+    parts = [f"{key} {model[key]}" for key in ("model_type", "model_name", "backbone") if model.get(key)]
+    return f"Model: LightningPose {', '.join(parts)} (read from {config_path.name})." if parts else None
+
+
+def _track(
+    table: FrameTable, header: LightningPoseColumns, video_key: str, confidence_definition: str | None
+) -> PoseTrack:
     """Return the one track of a predictions table: lazy views of its columns, extra coords in groups."""
     position = {tuple(str(level) for level in column): i for i, column in enumerate(table.columns)}
     scorer, bodyparts, pose_coords = header.scorer, list(header.bodyparts), list(header.pose_coords)
@@ -395,7 +407,7 @@ def _track(table: FrameTable, header: LightningPoseColumns, video_key: str) -> P
         video=video_key,
         positions=view(("x", "y", "z") if "z" in pose_coords else ("x", "y")),
         confidence=view(("likelihood",)).select(slice(None), 0) if has_likelihood else None,
-        confidence_definition=CONFIDENCE_DEFINITION if has_likelihood else None,
+        confidence_definition=confidence_definition if has_likelihood else None,
         extra_coords=tuple(extra_coords),
     )
 

@@ -18,20 +18,25 @@ per frame or labeled image, which :func:`is_bbox_header` tells from the one-row 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidSourceFileError
+from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..model import ExtraCoords
 from .deeplabcut.table import SINGLE_ANIMAL_NAME, bodypart_coords, common_coords, single_scorer
 
 __all__ = [
     "BBOX_COLUMNS",
+    "EKS_CONFIDENCE_DEFINITION",
+    "HEATMAP_CONFIDENCE_DEFINITION",
     "KNOWN_EXTRA_COORDS",
     "POSE_COORDS",
+    "REGRESSION_CONFIDENCE_DEFINITION",
     "LightningPoseColumns",
+    "confidence_definition",
     "extra_coords_of",
     "extra_group",
     "is_bbox_header",
@@ -70,6 +75,82 @@ KNOWN_EXTRA_COORDS: dict[str, tuple[str, str]] = {
     "nll": ("EKS negative log-likelihood of the ensemble's predictions given the smoothed estimate.", "n.a."),
     "ensemble_std": ("Standard deviation of the predictions of the members of the ensemble EKS smoothed.", "{unit}"),
 }
+
+
+#: The likelihood of Lightning Pose's heatmap models (``heatmap``, ``heatmap_mhcrnn``,
+#: ``heatmap_multiview_transformer``): ``run_subpixelmaxima`` -> ``evaluate_heatmaps_at_location``.
+HEATMAP_CONFIDENCE_DEFINITION = (
+    "LightningPose likelihood of a heatmap model (0 to 1): the spatial softmax of the keypoint's heatmap summed "
+    "over the 5 x 5 heatmap pixels (two heatmap standard deviations) around the predicted location, the share of "
+    "the heatmap near the prediction. A heatmap_mhcrnn (context) model writes that of its single-frame or its "
+    "context head, whichever is higher: the head whose location is written."
+)
+#: Lightning Pose's regression models write 0 as every likelihood (``RegressionTracker.predict_step``).
+REGRESSION_CONFIDENCE_DEFINITION = (
+    "LightningPose regression model (regression_tracker): no confidence. A regression model has no notion of "
+    "confidence and LightningPose writes 0 as the likelihood of every keypoint in every frame; the value says "
+    "nothing of the prediction."
+)
+#: EKS (since its v3 output, ``x_ens_median`` ... columns): the members' mean likelihood (``eks.core`` ``ensemble``).
+EKS_CONFIDENCE_DEFINITION = (
+    "Ensemble Kalman Smoother (EKS) likelihood (0 to 1): the mean of the likelihoods the members of the ensemble "
+    "gave the keypoint in the frame (each member's own likelihood, for LightningPose's heatmap models their "
+    "heatmap confidence; in multi-camera smoothing, their likelihoods in this view), not a confidence of the "
+    "smoothed position."
+)
+# EKS before its v3 output (late 2024 for one camera, 2025 for several) wrote x_var, y_var, zscore (nll,
+# ensemble_std) and a placeholder likelihood: NaN from its smoothers, 1.0 from its v2 scripts'
+# make_output_dataframe, the constant its pupil smoother was given.
+_EKS_BEFORE_V3_CONFIDENCE_DEFINITION = (
+    "Ensemble Kalman Smoother (EKS) before its 2025 output format (x_var, y_var, zscore columns): EKS wrote no "
+    "likelihood; the column holds a placeholder (NaN, 1.0 in the files of its v2 scripts, or a constant given to "
+    "its pupil smoother), not a confidence."
+)
+_EKS_GROUPS = frozenset({"ens_median", "ens_var", "posterior_var"})
+_EKS_BEFORE_V3_GROUPS = frozenset({"var", "zscore", "nll", "ensemble_std"})
+
+
+def confidence_definition(header: LightningPoseColumns, path: Path) -> str | None:
+    """Return what the likelihood column of a predictions file means, from its scorer and columns.
+
+    The one place that decides it for every reader of Lightning Pose predictions: the scorer names the model
+    type (``<model_type>_tracker``) or EKS (``ensemble-kalman_tracker``, whose columns tell its versions apart).
+    A regression model's likelihood, which is 0 throughout, is kept as written, with a warning.
+
+    Parameters
+    ----------
+    header : LightningPoseColumns
+        The file's header (:func:`parse_columns`).
+    path : pathlib.Path
+        The file, for the warning.
+
+    Returns
+    -------
+    str or None
+        The definition; None when the file has no likelihood column (EKS's 3D file).
+    """
+    if "likelihood" not in header.pose_coords:
+        return None
+    scorer, groups = header.scorer, set(header.groups)
+    if scorer.startswith("regression"):
+        warnings.warn(
+            f"{path}: predictions of a LightningPose regression model (scorer {scorer}): no confidence; the "
+            "likelihood column is all 0. It is written as it is, with a confidence_definition that says so: do "
+            "not filter these poses by it.",
+            PoseconvWarning,
+            stacklevel=4,
+        )
+        return REGRESSION_CONFIDENCE_DEFINITION
+    if scorer.startswith("heatmap"):
+        return HEATMAP_CONFIDENCE_DEFINITION
+    if groups & _EKS_BEFORE_V3_GROUPS and not groups & _EKS_GROUPS:
+        return _EKS_BEFORE_V3_CONFIDENCE_DEFINITION
+    if scorer == "ensemble-kalman_tracker" or groups & _EKS_GROUPS:
+        return EKS_CONFIDENCE_DEFINITION
+    return (
+        f"Likelihood column of scorer {scorer}, a LightningPose model type this converter does not know, as "
+        "written; what it measures is not known here."
+    )
 
 
 def extra_group(coord: str) -> str:
