@@ -7,10 +7,10 @@ processing module:
 
 * one ``BehavioralTimeSeries`` named ``<PoseEstimation name>ExtraCoords``
   (:func:`extra_coords_name`), holding
-* one ``TimeSeries`` per node and group, named ``<node>_<group>``
-  (``nose_top_ens_var``): ``data`` is ``(frames, columns)`` float64 in the group's
-  order (``x_ens_var, y_ens_var``), ``unit`` the group's unit (``pixels^2`` for
-  variances), ``description`` the group's description, the timestamps linked to the
+* one ``TimeSeries`` per node and group, named ``<node>_<group>`` (``nose_top_ens_var``; made unique
+  as pose series names are, :func:`~poseconv.metadata.names.unique_nwb_names`): ``data`` is
+  ``(frames, columns)`` float64 in the group's order (``x_ens_var, y_ens_var``), ``unit`` the
+  group's unit (``pixels^2`` for variances), ``description`` the group's description, the timestamps linked to the
   pose series' (or the same rate and starting time), and ``comments`` a JSON object
   ``{"node": ..., "group": ..., "columns": [...]}`` that :func:`poseconv.nwb.read.extra_coords.read_extra_coords`
   uses to give the values back to the node and columns they came from. A group only some nodes have
@@ -25,6 +25,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from ...metadata.names import unique_nwb_names
 from ...model import PoseTrack
 from ..layout import EXTRA_COORDS_SUFFIX, extra_coords_name
 from .beside import check_name_beside
@@ -77,26 +78,33 @@ def write_extra_coords(
     name = extra_coords_name(pose_estimation_name)
     check_name_beside(behavior, name, pose_estimation_name)
     container = BehavioralTimeSeries(name=name)
-    for position, extra in enumerate(track.extra_coords):
-        # A group only some nodes have (EKS smoothing a subset of the keypoints) gets series for those only.
-        for index, node in enumerate(nodes if extra.nodes is None else extra.nodes):
-            container.add_timeseries(
-                TimeSeries(
-                    name=f"{node}_{extra.name}".replace("/", "_").replace(":", "_"),
-                    description=extra.description or f"Columns {', '.join(extra.columns)} of '{node}'.",
-                    data=series_values(extra.values, index, n_frames),
-                    unit=extra.unit,
-                    comments=json.dumps(
-                        {
-                            "node": node,
-                            "group": extra.name,
-                            "position": position,
-                            "columns": list(extra.columns),
-                            "frame_times": timing_source,
-                        }
-                    ),
-                    **times,
-                )
+    # A group only some nodes have (EKS smoothing a subset of the keypoints) gets series for those only.
+    series = [
+        (position, extra, index, node)
+        for position, extra in enumerate(track.extra_coords)
+        for index, node in enumerate(nodes if extra.nodes is None else extra.nodes)
+    ]
+    # Named as pose series are: "<node>_<group>" of two pairs can be one name (tail + ens_var, tail_ens + var;
+    # kp/3 + var, kp_3 + var), the second gets "_2". The comments say which node and group a series holds.
+    names = unique_nwb_names([f"{node}_{extra.name}" for _, extra, _, node in series])
+    for (position, extra, index, node), series_name in zip(series, names, strict=True):
+        container.add_timeseries(
+            TimeSeries(
+                name=series_name,
+                description=extra.description or f"Columns {', '.join(extra.columns)} of '{node}'.",
+                data=series_values(extra.values, index, n_frames),
+                unit=extra.unit,
+                comments=json.dumps(
+                    {
+                        "node": node,
+                        "group": extra.name,
+                        "position": position,
+                        "columns": list(extra.columns),
+                        "frame_times": timing_source,
+                    }
+                ),
+                **times,
             )
+        )
     behavior.add(container)
     return container
