@@ -131,12 +131,21 @@ def formats() -> dict[str, Format]:
 def folder_advice(folder: Path, choose: Callable[[Format], str]) -> str:
     """Say which files of ``folder`` could be given instead, and how to convert the folder itself.
 
-    The files are those with a suffix some format reads (not opened). ``choose`` words the choice of a
+    The files are those with a suffix some format reads (not opened), but Lightning Pose's metrics and bounding
+    boxes, named after the predictions they were computed from. ``choose`` words the choice of a
     format that takes a folder at the entry point (``--source dlc-labels``).
     """
+    # Imported here: readers import the catalog.
+    from ..readers.lightningpose_multiview import is_side_output_name
+
     suffixes = {suffix for fmt in formats().values() for suffix in fmt.suffixes}
     try:
-        names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in suffixes and p.is_file())
+        # Lightning Pose's metrics and bounding boxes beside its predictions share their suffix but hold no poses.
+        names = sorted(
+            p.name
+            for p in folder.iterdir()
+            if p.suffix.lower() in suffixes and p.is_file() and not is_side_output_name(p)
+        )
     except OSError:
         names = []
     kinds = "/".join(sorted(suffixes))

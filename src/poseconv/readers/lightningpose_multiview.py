@@ -50,6 +50,7 @@ __all__ = [
     "METRICS_SUFFIXES",
     "find_view_files",
     "is_metrics_file_name",
+    "is_side_output_name",
     "metrics_of",
     "read_anipose_calibration",
     "read_lightning_pose_multiview",
@@ -91,9 +92,17 @@ def is_metrics_file_name(path: str | Path) -> bool:
     return metrics_of(path) is not None
 
 
+def is_side_output_name(path: str | Path) -> bool:
+    """Whether ``path`` is named as an output Lightning Pose writes beside its predictions that holds no keypoints.
+
+    Its metrics (``<stem>_temporal_norm.csv``, ...) and bounding boxes (``<stem>_bbox.csv``), by name only.
+    """
+    return is_metrics_file_name(path) or Path(path).stem.endswith(BBOX_SUFFIX)
+
+
 def _holds_no_poses(path: Path) -> bool:
-    """Whether a CSV next to the predictions is one of Lightning Pose's other outputs (metrics, bounding boxes)."""
-    return is_metrics_file_name(path) or path.stem.endswith(BBOX_SUFFIX) or path.name == EKS_3D_FILE_NAME
+    """Whether a CSV next to the predictions is no view: Lightning Pose's other outputs, or EKS's 3D file."""
+    return is_side_output_name(path) or path.name == EKS_3D_FILE_NAME
 
 
 def _names_view(stem: str, view: str) -> bool:
