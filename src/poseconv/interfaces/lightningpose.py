@@ -194,8 +194,9 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
             The session's Anipose calibration (.toml, one [cam_N] per view) written as CalibratedCamera devices;
             found as Lightning Pose finds it (data.data_dir/calibrations/<session>.toml) when not given.
         video_file_paths : dict of str to FilePath, or list of FilePath, optional
-            Each view's video, by view name, or in the order of view_file_paths; found beside the predictions
-            by name (<session>_<view>.mp4) when not given.
+            Each view's video, by view name, or in the order of view_file_paths (without them, of view_names
+            or the config's data.view_names); found beside the predictions by name (<session>_<view>.mp4)
+            when not given.
         sampling_frequency : float, optional
             Frame rate in Hz, used when no video gives the frame times (Lightning Pose records none).
         find_side_files : bool, default: True
@@ -209,14 +210,42 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
 
     def _match_video_paths(self, data: MultiCameraPoseData, given: Any) -> dict[str, Path]:  # type: ignore[override]
         if isinstance(given, list):
+            given = self._videos_by_view(data, [Path(v) for v in given])
+        return self._camera_videos(data, given)
+
+    def _videos_by_view(self, data: MultiCameraPoseData, given: list[Path]) -> dict[str, Path]:
+        """Give each view its video of a list: in the order of the files given, else of the views' names."""
+        views = list(data.notes["view_files"])
+        by_name = "video_file_paths={" + ", ".join(f"'{view}': ..." for view in views) + "}"
+        how = (
+            f"give them by view name: {by_name} (a spec's source_data: {{video_file_paths: "
+            f"{{{', '.join(f'{view}: PATH' for view in views)}}}}}; on the command line, give every view's file as "
+            "an input and a --video for each, in the same order)"
+        )
+        if self.source_data["view_file_paths"]:
             # Videos in the order of the files given: each goes to the view its file was matched to.
-            files = [Path(f) for f in self.source_data["view_file_paths"] or [self.input_path]]
+            files = [Path(f) for f in self.source_data["view_file_paths"]]
             if self.input_path.resolve() not in {f.resolve() for f in files}:
                 files = [self.input_path, *files]
             if len(given) != len(files):
                 raise InvalidOptionError(
-                    f"{len(given)} video(s) for {len(files)} predictions file(s); give one video per file, in order."
+                    f"{len(given)} video(s) for {len(files)} predictions file(s); give one video per file, in "
+                    f"order, or {how}."
                 )
             view_of = {Path(f).resolve(): view for view, f in data.notes["view_files"].items()}
-            given = {view_of[f.resolve()]: Path(v) for f, v in zip(files, given, strict=True)}
-        return self._camera_videos(data, given)
+            return {view_of[f.resolve()]: v for f, v in zip(files, given, strict=True)}
+        # A folder or one view's file: the views are in the order of view_names or of the config's data.view_names.
+        order = {"view_names": "view_names", "config": "the model config's data.view_names"}.get(
+            data.notes.get("view_order") or ""
+        )
+        if order is None:
+            raise InvalidOptionError(
+                f"{self.input_path}: {len(given)} video(s) given as a list, but the views {views} were named by "
+                f"their files ({data.notes['views_from']}), in no order given: {how}."
+            )
+        if len(given) != len(views):
+            raise InvalidOptionError(
+                f"{self.input_path}: {len(given)} video(s) for the {len(views)} views {views} (in the order of "
+                f"{order}); give one video per view, in that order, or {how}."
+            )
+        return dict(zip(views, given, strict=True))

@@ -202,7 +202,24 @@ def match_views(paths: Sequence[Path], view_names: Sequence[str], where: Path | 
     repeated = [p.name for p in found.values() if list(found.values()).count(p) > 1]
     if repeated:
         raise InvalidSourceFileError(f"{where_text}{sorted(set(repeated))} name several views of {list(view_names)}.")
+    _warn_other_sessions(found, where_text)
     return found
+
+
+def _warn_other_sessions(found: dict[str, Path], where_text: str) -> None:
+    """Warn when the files of the views differ by more than the view's name: views of several sessions."""
+    bounded = r"(?<![0-9a-zA-Z]){}(?![0-9a-zA-Z])"
+    sessions = {view: re.sub(bounded.format(re.escape(view)), "<view>", path.stem) for view, path in found.items()}
+    if len(set(sessions.values())) > 1:
+        # Lightning Pose names one session's videos, hence predictions, <session>_<view>: same but for the view.
+        named = ", ".join(f"{path.name} ({view!r}: {sessions[view]})" for view, path in found.items())
+        warnings.warn(
+            f"{where_text}the view files {named} differ by more than their view's name, so they look like views "
+            "of different sessions (Lightning Pose names one session's files <session>_<view>.csv). They are read "
+            "as one session; if they are not one, give one session's files.",
+            PoseconvWarning,
+            stacklevel=5,
+        )
 
 
 def _config_view_names(config_path: Path) -> list[str] | None:
@@ -440,6 +457,7 @@ def read_lightning_pose_multiview(
     notes: dict[str, Any] = {
         "view_files": {view: str(file) for view, file in files.items()},
         "views_from": how,
+        "view_order": "view_names" if view_names else "config" if names else None,  # None: named by their files
         **{key: str(value) if value else None for key, value in side_files.items()},
     }
     try:
