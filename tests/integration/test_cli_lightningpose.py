@@ -18,6 +18,7 @@ from tests.fixtures.lightningpose import (
     LP_COLLECTED_DATA,
     LP_CSV,
     read_lp_csv,
+    write_eks_csv,
     write_visible_labels,
 )
 from tests.fixtures.paths import needs_shared_data
@@ -35,6 +36,24 @@ def test_convert_detects_lightning_pose_and_takes_the_video_beside_it(tmp_path):
     np.testing.assert_array_equal(pose.tracks[0].positions[:, 6, 0], table[("heatmap_tracker", "nose_top", "x")])
     summary = json.loads(poseconv("inspect", output, "--json").stdout)
     assert summary["poses"][0]["source_software"] == "LightningPose"
+
+
+@needs_shared_data
+def test_inspect_names_the_ensemble_columns_kept_beside_the_poses(tmp_path):
+    # An EKS file's ens_median / ens_var / posterior_var columns were kept but inspect never said so.
+    eks = write_eks_csv(tmp_path / "test_vid.csv")
+    output = tmp_path / "eks.nwb"
+    poseconv("convert", eks, "--fps", "250", "-o", output, "--session-start-time", START)
+    said = "also per node, kept beside x, y and confidence: x_ens_median/y_ens_median, x_ens_var/y_ens_var, "
+    said += "x_posterior_var/y_posterior_var"
+    for path in (eks, output):
+        assert said in poseconv("inspect", path).stdout
+        [track] = json.loads(poseconv("inspect", path, "--json").stdout)["poses"][0]["tracks"]
+        assert track["extra_columns"] == {
+            "ens_median": ["x_ens_median", "y_ens_median"],
+            "ens_var": ["x_ens_var", "y_ens_var"],
+            "posterior_var": ["x_posterior_var", "y_posterior_var"],
+        }
 
 
 def test_export_to_lp_gives_the_lightning_pose_csv_back(tmp_path):

@@ -305,3 +305,6 @@ def _print_summary(console: Any, summary: dict[str, Any]) -> None:
                 row += [_fmt(stats["mean"]), _fmt(stats["min"]), _fmt(stats["median"]), _fmt(stats["max"])]
             table.add_row(*row)
         console.print(table)
+        if track.get("extra_columns"):
+            columns = ", ".join("/".join(columns) for columns in track["extra_columns"].values())
+            console.print(f"  also per node, kept beside x, y and confidence: {columns}")

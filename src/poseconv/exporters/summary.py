@@ -102,6 +102,8 @@ def _track_summary(pose: PoseData, track: PoseTrack) -> dict[str, Any]:
             None if scores is None else {node: _confidence_summary(scores[j]) for j, node in enumerate(nodes)}
         ),
         "confidence_definition": track.confidence_definition,
+        # Per-node columns beside x, y and confidence (EKS's ens_median, ens_var, ...), kept in the file too.
+        "extra_columns": {extra.name: list(extra.columns) for extra in track.extra_coords},
     }
 
 
