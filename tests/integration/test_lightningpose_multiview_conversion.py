@@ -69,6 +69,9 @@ def test_interface_writes_one_camera_per_view_timed_by_the_videos(tmp_path, file
         container = nwbfile.processing["behavior"]["MultiCameraPoseEstimation"]
         assert container.source_software == "LightningPose"
         assert len(container.pose_estimations) == len(LP_VIEWS)
+        # The model its config names, as a single view's container says it (the views' descriptions lacked it).
+        for view in container.pose_estimations.values():
+            assert "Model: LightningPose model_type heatmap_multiview" in view.description
 
 
 def test_cli_converts_the_views_given_together_and_a_folder(tmp_path, files, video_times):

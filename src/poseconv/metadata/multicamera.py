@@ -116,6 +116,9 @@ def _view_entry(
         f" on video '{track.video}', read from {view.source_name}; the 2D view of camera '{camera}' "
         "in a multi-camera session."
     )
+    if view.notes.get("model"):
+        # The model sentence of a single-camera container (a DeepLabCut or Lightning Pose config's model).
+        description += f" {view.notes['model']}"
     original = view.videos[track.video].original_path
     if track.video not in video_paths_known and original:
         # As for one camera: the recorded video, which this machine does not have, is kept in the description.
