@@ -135,8 +135,8 @@ def confidence_definition(header: LightningPoseColumns, path: Path) -> str | Non
     if scorer.startswith("regression"):
         warnings.warn(
             f"{path}: predictions of a LightningPose regression model (scorer {scorer}): no confidence; the "
-            "likelihood column is all 0. It is written as it is, with a confidence_definition that says so: do "
-            "not filter these poses by it.",
+            "likelihood column is what LightningPose writes for such a model (0 throughout), not a score. It is "
+            "written as it is, with a confidence_definition that says so: do not filter these poses by it.",
             PoseconvWarning,
             stacklevel=4,
         )
