@@ -102,12 +102,23 @@ def export_video(path: Path, recorded: str | None, key: str) -> tuple[VideoInfo,
     return VideoInfo(key=key), None
 
 
+# The file SLEAP records for an ImgStore video (ImgStoreVideo: ``<store>/metadata.yaml``), whose every store has one.
+_IMGSTORE_METADATA = "metadata.yaml"
+
+
 def video_key(recorded: str | None, fallback: str) -> str:
-    """Readable video key: the recorded file name without extension, safe for NWB names."""
+    """Readable video key: the recorded file name without extension, safe for NWB names.
+
+    An ImgStore video (older SLEAP's ``.slp.frames/frame_data_vid<i>/metadata.yaml``) is named by its store's
+    folder: every store's file is ``metadata.yaml``.
+    """
     stem = ""
     if recorded:
         name = recorded_file_name(recorded)
         stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
+        parts = [part for part in re.split(r"[\\/]", recorded) if part not in ("", ".")]
+        if name.lower() == _IMGSTORE_METADATA and len(parts) > 1:
+            stem = parts[-2]  # a folder: its whole name
     return safe_key(stem, fallback)
 
 
@@ -224,6 +235,20 @@ def image_sequence(filenames: Sequence[str], base_dir: Path) -> tuple[tuple[Path
     return None, None
 
 
+#: SLEAP's backend of images ("Add images"): ``filenames`` (older files: one ``filename``), ``height_``, ``width_``.
+_SINGLE_IMAGE = "SingleImageVideo"
+
+
+def _single_image_shape(backend_metadata: dict[str, Any]) -> tuple[int | None, tuple[int, int] | None]:
+    """Return the frame count and (height, width) SLEAP records of a SingleImageVideo; (None, None) otherwise."""
+    if backend_metadata.get("type") != _SINGLE_IMAGE:
+        return None, None
+    files = backend_metadata.get("filenames") or [backend_metadata.get("filename")]
+    height, width = backend_metadata.get("height_"), backend_metadata.get("width_")
+    sized = isinstance(height, int) and isinstance(width, int) and height > 0 and width > 0
+    return len(files), (height, width) if sized else None
+
+
 @dataclass
 class _Linked:
     """What :func:`_link` found of a video: its key, recorded path, local file or images, and how."""
@@ -255,6 +280,10 @@ def _link(video: Any, slp_path: Path, fallback_key: str, facts: dict[str, Any]) 
         return _Linked(video_key(filename, fallback_key), original=filename)
     if isinstance(filename, (list, tuple)):
         return _image_video(filename, slp_path.parent, fallback_key, facts)
+    if _backend_metadata(video).get("type") == _SINGLE_IMAGE and filename:
+        # Older SLEAP's "Add images" made one SingleImageVideo per image, recorded by its path alone (no
+        # "filenames", which sleap-io reads as an image sequence): an image sequence of that one image.
+        return _image_video([str(filename)], slp_path.parent, fallback_key, facts)
     original = str(filename) if filename else None
     local, how = find_local_video(original, slp_path.parent)
     return _Linked(video_key(original, fallback_key), original=original, local=local, how=how)
@@ -271,6 +300,8 @@ def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, d
         filename in (".", "") or Path(filename).resolve() == slp_path.resolve() or video.source_video is not None
     )
     n_frames, frame_size, fps = shape_facts(backend_metadata)
+    if n_frames is None and frame_size is None:
+        n_frames, frame_size = _single_image_shape(backend_metadata)
     crop = video_crop(backend_metadata)
     if crop is not None:
         facts["crop"] = crop

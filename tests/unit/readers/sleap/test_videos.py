@@ -223,3 +223,47 @@ def test_frames_stored_in_an_hdf5_file_are_said_to_be_so_not_missing(tmp_path):
     ) in description
     # Read back, the recorded file is found in the description as a missing video's is.
     assert MISSING_VIDEO_PATTERN.search(description)["path"] == str(frames_file)
+
+
+def _slp_with_old_videos(path: Path, backends: list[dict]) -> None:
+    """A .slp whose videos_json holds older SLEAP's backends, as SLEAP wrote them, one prediction on each video."""
+    import json
+
+    import h5py
+
+    skeleton = _skeleton()
+    videos = [sio.Video(filename=f"v{i}.mp4", open_backend=False) for i in range(len(backends))]
+    frames = [
+        sio.LabeledFrame(video=video, frame_idx=0, instances=[sio.Instance.from_numpy(np.ones((2, 2)), skeleton)])
+        for video in videos
+    ]
+    sio.save_slp(sio.Labels(frames, videos=videos, skeletons=[skeleton]), str(path))
+    with h5py.File(path, "r+") as handle:
+        del handle["videos_json"]
+        rows = [json.dumps({"backend": backend}).encode() for backend in backends]
+        handle.create_dataset("videos_json", data=rows, maxshape=(None,))
+
+
+def test_imgstore_videos_are_named_by_their_store(tmp_path):
+    # Before, every ImgStore video was "metadata" (metadata, metadata_2, ...), the file each store records.
+    stores = [f"labels.slp.frames/frame_data_vid{i}/metadata.yaml" for i in range(2)]
+    _slp_with_old_videos(tmp_path / "old.slp", [{"filename": f, "type": "ImgStoreVideo"} for f in stores])
+    assert list(read_sleap(tmp_path / "old.slp").videos) == ["frame_data_vid0", "frame_data_vid1"]
+
+
+def test_single_image_videos_are_images(tmp_path):
+    # Older SLEAP's "Add images": one SingleImageVideo per image, recorded by its path alone. Before, each was a
+    # video file named by the image (probed as a video when here, with no frame size from SLEAP's record).
+    from PIL import Image
+
+    (tmp_path / "imgs").mkdir()
+    Image.fromarray(np.zeros((48, 64), np.uint8)).save(tmp_path / "imgs" / "img0.png")
+    backend = {"height_": 48, "width_": 64, "channels_": 1, "grayscale": True, "type": "SingleImageVideo"}
+    images = [{**backend, "filename": f"imgs/img{i}.png"} for i in range(2)]
+    _slp_with_old_videos(tmp_path / "old.slp", images)
+    pose = read_sleap(tmp_path / "old.slp")
+    here, elsewhere = pose.videos["img0"], pose.videos["img1"]
+    assert here.image_files == (tmp_path / "imgs" / "img0.png",) and here.path is None
+    assert elsewhere.image_files is None and elsewhere.original_path == "imgs/img1.png"
+    assert (here.n_frames, here.frame_size) == (elsewhere.n_frames, elsewhere.frame_size) == (1, (48, 64))
+    assert pose.notes["videos"]["img1"]["image_files"] == ["imgs/img1.png"]
