@@ -332,7 +332,8 @@ def test_a_batch_ended_by_a_signal_stops_its_workers(tmp_path, signal_name):
     session = f"    session_start_time: {START}\n    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"
     spec = "output_folder: out\nsessions:\n" + "".join(f"  - session_id: s{i}\n{session}" for i in range(200))
     command = [sys.executable, "-m", "poseconv.cli", "run", write_yaml(tmp_path / "spec.yaml", spec), "--jobs", "2"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    report = tmp_path / "report.json"
+    process = subprocess.Popen([*command, "--report", report], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while process.poll() is None and time.monotonic() < deadline and not any((tmp_path / "out").glob("*.nwb")):
         time.sleep(0.05)
@@ -346,6 +347,15 @@ def test_a_batch_ended_by_a_signal_stops_its_workers(tmp_path, signal_name):
     assert not [pid for pid in below if _running(pid)]
     assert process.returncode in (-getattr(signal, signal_name), 128 + getattr(signal, signal_name))
     assert not [p.name for p in (tmp_path / "out").iterdir() if "partial" in p.name]
+    # The report says what was done (it said only that the run did not finish, no session named).
+    import json
+
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert written["ok"] is False and written["stopped"].startswith("ended by a signal (SIGTERM or SIGHUP)")
+    status = {session["session_id"]: session["status"] for session in written["sessions"]}
+    converted = {p.stem for p in (tmp_path / "out").glob("s*.nwb")}
+    assert len(status) == 200 and {s for s, v in status.items() if v == "converted"} == converted
+    assert set(status.values()) <= {"converted", "interrupted"} and "interrupted" in status.values()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sends Ctrl-C's SIGINT to a process group")

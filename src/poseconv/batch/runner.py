@@ -48,6 +48,9 @@ class Progress:
     def advance(self, phase: str, result: SessionResult | None, job: SessionJob) -> None:
         """Count a session that finished its phase (``result`` is None for the check phase)."""
 
+    def ended(self, report: BatchReport) -> None:
+        """Take the report of a run ended by SIGTERM or SIGHUP (the process ends once this returns)."""
+
 
 def _invalid(index: int, session_id: str, output: Path, problems: Sequence[Problem]) -> SessionResult:
     own = [p for p in problems if p.session == index]
@@ -234,21 +237,25 @@ def _ended(
     plan: Plan | None,
     results: dict[int, SessionResult],
     started: float,
+    progress: Progress,
 ) -> None:
     """Stop the workers when a run is interrupted; after Ctrl-C, raise :class:`BatchInterrupted`.
 
-    Ctrl-C, SIGTERM and SIGHUP stop the workers now, not once their sessions are done. After Ctrl-C,
-    the report says what was done by then, the other sessions marked ``interrupted`` (SIGTERM and
-    SIGHUP end the process unseen). An error (an ``Exception``) is left to the caller.
+    Ctrl-C, SIGTERM and SIGHUP stop the workers now, not once their sessions are done. The report
+    then says what was done by then, the other sessions marked ``interrupted``: raised with
+    :class:`BatchInterrupted` after Ctrl-C; handed to ``progress.ended`` after SIGTERM or SIGHUP (a
+    scheduler's time limit, a closed terminal), which end the process once it returns. An error (an
+    ``Exception``) is left to the caller.
     """
     if isinstance(ended, Exception):
         return
     if executor is not None:
         executor.stop()
-    if not isinstance(ended, KeyboardInterrupt):
-        return
+    if isinstance(ended, SystemExit | GeneratorExit):
+        return  # not an interruption: the caller's to say
+    how = "interrupted" if isinstance(ended, KeyboardInterrupt) else "ended by a signal (SIGTERM or SIGHUP)"
     report.stopped = (
-        "interrupted: the sessions marked interrupted were not converted (nothing was written for them; a file "
+        f"{how}: the sessions marked interrupted were not converted (nothing was written for them; a file "
         "of an earlier run is left as it was); run the same command again to convert them (sessions whose NWB "
         "file exists are skipped unless --overwrite)."
     )
@@ -273,6 +280,9 @@ def _ended(
             reason="finished as the run was interrupted" if done else reason,
         )
     report.sessions = [results[index] for index in sorted(results)]
+    if not isinstance(ended, KeyboardInterrupt):
+        progress.ended(report)
+        return
     raise BatchInterrupted(report) from ended
 
 
@@ -348,7 +358,7 @@ def run_batch(
                 executor = DaskExecutor(scheduler)
             _run_sessions(executor, plan, report, results, progress, overwrite, strict, check_only)
         except BaseException as ended:
-            _ended(ended, executor, report, plan, results, started)
+            _ended(ended, executor, report, plan, results, started, progress)
             raise
         finally:
             if executor is not None:

@@ -34,8 +34,11 @@ _STYLE = {
 }
 
 
-def _progress_display() -> Any:
-    """Return a :class:`~poseconv.batch.runner.Progress` drawing rich bars on a terminal, status lines elsewhere."""
+def _progress_display(report_file: Path | None = None) -> Any:
+    """Return a :class:`~poseconv.batch.runner.Progress` drawing rich bars on a terminal, status lines elsewhere.
+
+    A run ended by SIGTERM or SIGHUP writes its report to ``report_file`` (--report) before the process ends.
+    """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -88,6 +91,12 @@ def _progress_display() -> Any:
         def stop(self) -> None:
             self.bar.stop()
 
+        def ended(self, report: Any) -> None:
+            # The process ends once this returns (a scheduler's time limit, a closed terminal): only the
+            # report file, which replaces the one saying the run did not finish, and no summary.
+            self.bar.stop()
+            _write_report(report, report_file)
+
     return Display()
 
 
@@ -99,12 +108,12 @@ def _check_report_file(path: Path | None) -> None:
         check_writable(path)
 
 
-#: What ``--report`` holds while the run has not finished: a run ended by SIGTERM or SIGHUP (a scheduler's time
-#: limit, a closed terminal) does not write its report, and the report of an earlier run must not stay, saying ok.
+#: What ``--report`` holds while the run has not finished: a run killed (``kill -9``, out of memory) writes no report
+#: of its own, and the report of an earlier run must not stay, saying ok. SIGTERM and SIGHUP write theirs.
 UNFINISHED = (
-    "the run did not finish: it is still running, or was ended (by SIGTERM, SIGHUP or kill) before it could write "
-    "this report; sessions whose NWB file exists were converted (files are put in place only when whole). Run the "
-    "same command again to convert the others."
+    "the run did not finish: it is still running, or was killed before it could write this report; sessions whose "
+    "NWB file exists were converted (files are put in place only when whole). Run the same command again to "
+    "convert the others."
 )
 
 
@@ -205,7 +214,7 @@ def run(
         from ..batch.report import BatchInterrupted
         from ..batch.runner import run_batch
 
-        display = _progress_display()
+        display = _progress_display(report_file)
         interrupted = False
         try:
             report = run_batch(

@@ -8,7 +8,7 @@ import pytest
 
 from poseconv.batch.jobs import Plan
 from poseconv.batch.report import BatchInterrupted, BatchReport, Problem, SessionResult
-from poseconv.batch.runner import _ended, _triage
+from poseconv.batch.runner import Progress, _ended, _triage
 
 
 def test_ctrl_c_reports_each_session_by_what_is_on_disk(tmp_path):
@@ -26,7 +26,7 @@ def test_ctrl_c_reports_each_session_by_what_is_on_disk(tmp_path):
     results = {3: SessionResult(index=3, session_id="skipped", output=skipped, status="skipped")}
     report = BatchReport(spec_path=plan.spec_path)
     with pytest.raises(BatchInterrupted) as raised:
-        _ended(KeyboardInterrupt(), None, report, plan, results, started)
+        _ended(KeyboardInterrupt(), None, report, plan, results, started, Progress())
     assert raised.value.report is report and "run the same command again" in report.stopped
     assert [r.status for r in report.sessions] == ["interrupted", "converted", "interrupted", "skipped"]
     assert report.counts()["interrupted"] == 2 and not report.ok
@@ -40,8 +40,8 @@ def test_ctrl_c_reports_each_session_by_what_is_on_disk(tmp_path):
 
 def test_an_error_or_a_termination_is_left_to_the_caller(tmp_path):
     report = BatchReport(spec_path=tmp_path / "spec.yaml")
-    _ended(ValueError("bad"), None, report, None, {}, time.time())
-    _ended(SystemExit(143), None, report, None, {}, time.time())
+    _ended(ValueError("bad"), None, report, None, {}, time.time(), Progress())
+    _ended(SystemExit(143), None, report, None, {}, time.time(), Progress())
     assert report.sessions == [] and report.stopped == ""
 
 
