@@ -50,6 +50,8 @@ _FRAME_TOLERANCE = 1e-3
 # float32; hdmf stores them as float64 unchanged) are off by up to half a step, 0.2 ms an hour into a recording,
 # more than _FRAME_TOLERANCE of a frame, while a clock moved for the poses only is off by far more.
 _FLOAT32_STEPS = 2.0
+# ... but never more than this much of a frame, so that the nearest frame is the only one a time can be.
+_MAX_SLACK = 0.45
 # Times numbered from time 0 may need at most this many frames, or this many per stored time (a long
 # video whose poses start late); beyond, the clock is not the video's (see _from_step).
 _MAX_FRAMES = 10**6
@@ -82,19 +84,28 @@ def _float32_slack(times: np.ndarray) -> np.ndarray:
 
 
 def _on_video(base: np.ndarray, video: FrameTiming) -> np.ndarray | None:
-    """Return the frame of the video of each time of ``base``; None when a time is not one of its frames."""
+    """Return the frame of the video of each time of ``base``; None when a time is not one of its frames.
+
+    Each time goes to the nearest frame, and must be within the tolerance of it: :data:`_FRAME_TOLERANCE`
+    of a frame, or the float32 slack of the time, never more than :data:`_MAX_SLACK` of a frame (on a
+    clock far from zero, a Unix-epoch camera clock, float32 steps are longer than frames: no float32
+    time could be told apart there, and times that close are the same frame only if they are that near).
+    """
     if video.timestamps is not None:
         times = np.asarray(video.timestamps, dtype="float64")
         steps = np.diff(times)
-        tolerance = _FRAME_TOLERANCE * (float(steps[steps > 0].min()) if np.any(steps > 0) else 1.0)
-        tolerance = np.maximum(tolerance, _float32_slack(base))
-        index = np.clip(np.searchsorted(times, base - tolerance), 0, len(times) - 1)
+        step = float(steps[steps > 0].min()) if np.any(steps > 0) else 1.0
+        tolerance = np.minimum(np.maximum(_FRAME_TOLERANCE * step, _float32_slack(base)), _MAX_SLACK * step)
+        after = np.clip(np.searchsorted(times, base), 0, len(times) - 1)
+        before = np.clip(after - 1, 0, len(times) - 1)
+        index = np.where(np.abs(times[before] - base) <= np.abs(times[after] - base), before, after)
         return index if np.all(np.abs(times[index] - base) <= tolerance) else None
     start = float(video.starting_time or 0.0)
     frames = (base - start) * float(video.rate)
     whole = np.round(frames)
     # Either side may be the rounded one: the stored time or the video's start.
-    tolerance = np.maximum(_FRAME_TOLERANCE, (_float32_slack(base) + _float32_slack(np.array([start]))) * video.rate)
+    slack = (_float32_slack(base) + _float32_slack(np.array([start]))) * video.rate
+    tolerance = np.minimum(np.maximum(_FRAME_TOLERANCE, slack), _MAX_SLACK)
     return whole.astype("int64") if np.all(np.abs(frames - whole) <= tolerance) and whole.min() >= 0 else None
 
 

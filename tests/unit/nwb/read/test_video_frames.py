@@ -108,3 +108,20 @@ def test_times_rounded_to_float32_hours_into_a_recording_are_still_the_videos_fr
     # A clock moved for the poses only (by a tenth of a frame) is still no frame of the video.
     with pytest.warns(PoseconvWarning, match="not all frame times of the video"):
         assert place(exact[FRAMES] + 0.1 / 30.0, FrameTiming(timestamps=rounded)) is None
+
+
+@pytest.mark.parametrize(
+    ("video_times", "frames"),
+    [
+        # A Unix-epoch camera clock at 30 fps, poses from minute 10 of 20: a float32 step there is 128 s.
+        (1.7e9 + np.arange(36000) / 30.0, np.arange(18000, 36000, 7)),
+        # A 1000 fps camera 3 h into a recording: float32 steps (1 ms) are a whole frame.
+        (10800.0 + np.arange(5000) / 1000.0, np.arange(100, 5000, 3)),
+    ],
+    ids=["epoch-clock", "1000-fps"],
+)
+def test_float32_slack_never_moves_a_pose_to_another_frame(video_times, frames):
+    # The slack of two float32 steps, not capped by the frame, put each pose on the earliest frame within it:
+    # frame 18000 read on frame 10320, or every pose one frame early, silently.
+    placed, _ = place(video_times[frames], FrameTiming(timestamps=video_times))
+    np.testing.assert_array_equal(placed, frames)
