@@ -321,31 +321,38 @@ def date_of_birth_problem(value: Any, session_start_time: Any = None) -> str | N
 
 
 def space_problem(value: Any) -> str | None:
-    """Return what to do about text that starts or ends with a space (or a tab); None for other values.
+    """Return what to do about a name or date that starts or ends with white space; None for other values.
 
-    A table exported to a spec or a metadata file (Excel, a CSV) often keeps a space after a value.
-    Written as given, ``'m2 '`` is not subject ``m2`` for DANDI, and ``'Mus musculus '`` not a species
-    nwbinspector accepts. A line break at the end (a YAML block of text, ``|``) is not a space.
+    A table exported to a spec or a metadata file (Excel, a CSV) often keeps a space (or the cell's
+    line break) after a value. Written as given, ``'m2 '`` is not subject ``m2`` for DANDI, and
+    ``'Mus musculus '`` not a species nwbinspector accepts.
     """
     ends = _space_ends(value)
     return None if ends is None else f"{value!r} has a space at its {ends}; remove it (the value is written as given)."
 
 
 def _space_ends(value: Any) -> str | None:
-    """Return "start", "end" or "start and end": where text that is not blank has a space; None when it has none."""
-    spaces = (" ", "\t", "\u00a0")
-    if not isinstance(value, str) or not value.strip("".join(spaces)):
+    """Return "start", "end" or "start and end": where text that is not blank has white space; None when it has none."""
+    if not isinstance(value, str) or not value.strip():
         return None
-    ends = [name for name, side in (("start", value[:1]), ("end", value[-1:])) if side in spaces]
+    ends = [name for name, side in (("start", value[:1]), ("end", value[-1:])) if side.isspace()]
     return " and ".join(ends) or None
 
 
-# Subject and NWBFile fields that other checks read (a date says its space in its own message).
-_DATE_FIELDS = ("session_start_time", "timestamps_reference_time", "date_of_birth")
+# The fields whose value is a name or a term that DANDI and nwbinspector compare as written (a subject's
+# sessions are grouped by subject_id, a species matched whole): a space at an end makes it another value.
+# Free text (session_description, notes, keywords, descriptions) may end as its writer likes (a Python
+# triple-quoted string, a YAML block), and the dates say their space in their own message.
+_NAME_FIELDS = {
+    "NWBFile": ("identifier", "session_id", "experimenter"),
+    "Subject": ("subject_id", "species", "sex", "strain", "genotype", "age", "weight"),
+}
 
 
 def text_space_problems(metadata: Mapping[str, Any] | None) -> list[tuple[tuple[Any, ...], str]]:
-    """Return ``(path, message)`` for each text of the ``NWBFile`` and ``Subject`` blocks with a space at an end.
+    """Return ``(path, message)`` for each name of the ``NWBFile`` and ``Subject`` blocks with a space at an end.
+
+    The names are the fields DANDI compares as written (:data:`_NAME_FIELDS`), not free text.
 
     Parameters
     ----------
@@ -363,7 +370,7 @@ def text_space_problems(metadata: Mapping[str, Any] | None) -> list[tuple[tuple[
     for block in ("NWBFile", "Subject"):
         fields = (metadata or {}).get(block) if isinstance(metadata, Mapping) else None
         for key, value in fields.items() if isinstance(fields, Mapping) else ():
-            if key in _DATE_FIELDS:
+            if key not in _NAME_FIELDS[block]:
                 continue
             values = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
             for position, item in values:

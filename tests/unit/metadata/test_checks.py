@@ -123,19 +123,31 @@ def test_two_series_of_one_name_are_named_at_the_renamed_one():
 # -- spaces around values, and what DANDI refuses of a subject ------------------------------------------------
 
 
-def test_a_space_around_a_text_is_found_in_nwbfile_and_subject_lists_too():
+def test_a_space_around_a_name_is_found_in_nwbfile_and_subject_lists_too():
+    # Names DANDI compares as written; free text may end as its writer likes (a triple-quoted description,
+    # Markdown's line-ending spaces, a YAML block): refusing those refused valid conversions.
     metadata = {
-        "NWBFile": {"experimenter": ["Doe, Jane", "Roe, Rich "], "lab": "\u00a0Lab", "session_start_time": "x "},
-        "Subject": {"subject_id": "m2", "age": "P90D "},
+        "NWBFile": {
+            "experimenter": ["Doe, Jane", "Roe, Rich "],
+            "identifier": "\u00a0abc",
+            "session_start_time": "x ",
+            "session_description": "\n    Mouse reaching task.\n    ",
+            "notes": "line  \nline  ",
+            "keywords": ["reaching "],
+            "institution": "University of X ",
+        },
+        "Subject": {"subject_id": "m2\n", "age": "P90D ", "description": "A mouse. "},
         "Devices": {"camera": {"description": "a "}},
     }
     assert [path for path, _ in text_space_problems(metadata)] == [
         ("NWBFile", "experimenter", 1),
-        ("NWBFile", "lab"),
+        ("NWBFile", "identifier"),
+        ("Subject", "subject_id"),
         ("Subject", "age"),
     ]
     assert space_problem(" a ") == "' a ' has a space at its start and end; remove it (the value is written as given)."
-    assert space_problem("text\n") is None and space_problem("   ") is None and space_problem(3) is None
+    assert space_problem("m1\n").startswith("'m1\\n' has a space at its end")
+    assert space_problem("   ") is None and space_problem(3) is None
 
 
 def test_a_date_with_a_space_is_said_to_have_one():
@@ -143,6 +155,9 @@ def test_a_date_with_a_space_is_said_to_have_one():
     assert start_time_problem("2024-05-01T10:30:00+02:00 ") == "has a space at its end; remove it."
     assert date_of_birth_problem(" 2024-01-02").startswith("' 2024-01-02' has a space at its start")
     assert start_time_problem("yesterday ").startswith("is not an ISO-8601 date and time")
+    # A cell copied with its line break: neuroconv's bare "Invalid isoformat string" after the check let it by.
+    assert date_of_birth_problem("2023-10-01\n").startswith("'2023-10-01\\n' has a space at its end")
+    assert start_time_problem("2024-01-01T10:00:00+00:00\n") == "has a space at its end; remove it."
 
 
 @pytest.mark.parametrize(
