@@ -265,18 +265,25 @@ def is_model_zoo(scorer: str) -> bool:
 
 
 def frame_size_from_meta(meta: dict[str, Any]) -> tuple[int, int] | None:
-    """Return ``(height, width)`` from a ``_meta.pickle``'s ``frame_dimensions``; None for a cropped analysis.
+    """Return ``(height, width)`` from a ``_meta.pickle``'s ``frame_dimensions``; None when it is a crop's size.
 
     The PyTorch engine stores ``(width, height)``, the TensorFlow one ``(height, width)``. Analysing with
-    ``cropping`` records the crop's size there (``checkcropping``'s ``(ny, nx)``; the PyTorch engine's
-    cropped video iterator's box), not the video's: the video, when found, gives its own size instead.
+    ``cropping``, some versions record the crop's size there (``checkcropping``'s ``(ny, nx)``; the PyTorch
+    engine's cropped video iterator's box) and others the video's, read before cropping (TensorFlow's
+    ``AnalyzeVideo``): a size that is the crop box's (``cropping_parameters`` ``[x1, x2, y1, y2]``) is not
+    the video's, which, when found, gives its own size instead.
     """
-    if meta.get("cropping"):
-        return None
     dims = meta.get("frame_dimensions")
     if not isinstance(dims, (list, tuple)) or len(dims) != 2:
         return None
     first, second = int(dims[0]), int(dims[1])
+    if meta.get("cropping"):
+        box = meta.get("cropping_parameters")
+        if not isinstance(box, (list, tuple)) or len(box) != 4:
+            return None  # cropped, by a box not recorded: the size may be either
+        width, height = int(box[1]) - int(box[0]), int(box[3]) - int(box[2])
+        if {(first, second), (second, first)} & {(height, width)}:
+            return None
     return (second, first) if isinstance(meta.get("pytorch-config"), dict) else (first, second)
 
 

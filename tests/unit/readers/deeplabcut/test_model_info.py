@@ -307,3 +307,15 @@ def test_cropped_analysis_gives_no_frame_size_for_the_whole_video(tmp_path, pyto
     (video,) = pose.videos.values()
     assert video.frame_size is None
     assert "[100, 500, 50, 400]" in pose.reference_frame
+
+
+def test_cropped_analysis_recording_the_whole_videos_size_keeps_it(tmp_path):
+    # TensorFlow's AnalyzeVideo records the size it read before cropping (movement's DLC_sample_metadata.pickle:
+    # 1088 x 1456, crop 1128 x 1054): dropping every cropped analysis's size lost the video's.
+    path, _ = _write_predictions(tmp_path, "DLC_resnet50_openfieldOct30shuffle1_1000")
+    meta = {"Scorer": "x", "fps": 30.0, "nframes": 5, "cropping": True, "cropping_parameters": [285, 1413, 12, 1066]}
+    meta["frame_dimensions"] = (1088, 1456)
+    with path.with_name(path.stem + "_meta.pickle").open("wb") as handle:
+        pickle.dump({"data": meta}, handle)
+    (video,) = read_deeplabcut(path).videos.values()
+    assert video.frame_size == (1088, 1456)
