@@ -100,11 +100,15 @@ def _progress_display(report_file: Path | None = None) -> Any:
     return Display()
 
 
-def _check_report_file(path: Path | None) -> None:
-    """Refuse a --report file that cannot be written now, not once every session is converted."""
+def _check_report_file(path: Path | None, spec: Path) -> None:
+    """Refuse a --report file that cannot be written now, not once every session is converted, or that is the spec."""
     if path is not None:
+        from ..errors import InvalidOptionError
         from ..output import check_writable
 
+        if path.resolve() == spec.resolve():
+            # The report is written before the spec is read (a report saying the run has not finished).
+            raise InvalidOptionError(f"--report {path}: is the spec itself; give the report another file name.")
         check_writable(path)
 
 
@@ -203,7 +207,7 @@ def run(
     """
     apply_flags(quiet, debug)
     with command_errors():
-        _check_report_file(report_file)
+        _check_report_file(report_file, spec)
         _mark_unfinished(spec, report_file)
         if scheduler is None:
             from ..batch.executors import LocalExecutor
@@ -232,6 +236,12 @@ def run(
         except BatchInterrupted as stop:
             # The workers have stopped: say which sessions were converted and which were not.
             report, interrupted = stop.report, True
+        except Exception as err:
+            # An error ended the run (a scheduler not reached, ...): the report says so, not "still running".
+            from ..batch.report import BatchReport, one_line
+
+            _write_report(BatchReport(spec_path=spec, stopped=f"failed: {one_line(err)}"), report_file)
+            raise
         finally:
             display.stop()
         _write_report(report, report_file)

@@ -30,3 +30,29 @@ def test_a_run_ended_before_its_report_leaves_no_earlier_report_saying_ok(tmp_pa
     written = json.loads(report.read_text(encoding="utf-8"))
     assert written == seen[0] and written["ok"] is False and written["stopped"] == UNFINISHED
     assert written["spec"] == str(spec) and written["sessions"] == []
+
+
+def test_a_report_named_as_the_spec_is_refused_before_the_spec_is_overwritten(tmp_path):
+    # The 'did not finish' report was written over the spec before it was read, then checked as the spec.
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("sessions: []\n", encoding="utf-8")
+    result = poseconv_in_process("run", spec, "--report", spec)
+    assert result.returncode != 0 and "is the spec itself" in result.stderr
+    assert spec.read_text(encoding="utf-8") == "sessions: []\n"
+
+
+def test_a_run_ended_by_an_error_says_so_in_its_report(tmp_path, monkeypatch):
+    # An unreachable scheduler ended the run with an error, and the report still said "still running".
+    report = tmp_path / "run.json"
+
+    def fails(*args, **kwargs):
+        raise ValueError("Cannot reach the Dask scheduler at tcp://127.0.0.1:1")
+
+    monkeypatch.setattr(LocalExecutor, "warm_up", staticmethod(lambda: None))
+    monkeypatch.setattr(runner, "run_batch", fails)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("sessions: []\n", encoding="utf-8")
+    result = poseconv_in_process("run", spec, "--report", report)
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert result.returncode != 0 and written["ok"] is False
+    assert written["stopped"] == "failed: Cannot reach the Dask scheduler at tcp://127.0.0.1:1"
