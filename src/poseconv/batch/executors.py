@@ -113,16 +113,44 @@ def exit_with_run(run_pid: int) -> None:
 
 
 def _is_main_guard(node: Any) -> bool:
-    """Whether an ``ast`` statement is ``if __name__ == "__main__":`` (either way round)."""
+    """Whether an ``ast`` statement is ``if __name__ == "__main__":``.
+
+    Either way round, as ``__name__ in ("__main__",)``, or as the first condition of an ``and``.
+    """
     import ast
 
     test = node.test if isinstance(node, ast.If) else None
-    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        test = test.values[0]
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
         return False
-    sides = [test.left, *test.comparators]
+    left, right = test.left, test.comparators[0]
+    if isinstance(test.ops[0], ast.In) and isinstance(right, ast.Tuple | ast.List | ast.Set):
+        return getattr(left, "id", None) == "__name__" and [getattr(e, "value", None) for e in right.elts] == [
+            "__main__"
+        ]
+    if not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = [left, right]
     return {type(side).__name__ for side in sides} == {"Name", "Constant"} and {
         getattr(side, "id", getattr(side, "value", None)) for side in sides
     } == {"__name__", "__main__"}
+
+
+def _statement_at(body: list[Any], line: int) -> Any | None:
+    """Return the statement of ``body`` holding ``line``, looking into a top-level ``try`` or ``with`` block."""
+    import ast
+
+    statement = next((node for node in body if node.lineno <= line <= (node.end_lineno or line)), None)
+    if isinstance(statement, ast.Try | ast.With):
+        blocks = [statement.body] + (
+            [h.body for h in statement.handlers] + [statement.orelse, statement.finalbody]
+            if isinstance(statement, ast.Try)
+            else []
+        )
+        inner = next((found for block in blocks if (found := _statement_at(block, line)) is not None), None)
+        return inner if inner is not None else statement
+    return statement
 
 
 def unguarded_script_problem() -> str | None:
@@ -155,7 +183,7 @@ def unguarded_script_problem() -> str | None:
         module = ast.parse(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeError, SyntaxError, ValueError):
         return None
-    statement = next((node for node in module.body if node.lineno <= line <= (node.end_lineno or line)), None)
+    statement = _statement_at(module.body, line)
     if statement is None or _is_main_guard(statement):
         return None
     return (

@@ -47,8 +47,17 @@ def main():
 
 @pytest.mark.parametrize(
     ("call", "unguarded"),
-    [("main()", True), ('if __name__ == "__main__":\n    main()', False), ("if True:\n    main()", True)],
-    ids=["top-level", "guarded", "other-if"],
+    [
+        ("main()", True),
+        ('if __name__ == "__main__":\n    main()', False),
+        ("if True:\n    main()", True),
+        # Guards written otherwise were refused although the workers never run what they hold.
+        ('if __name__ == "__main__" and len(sys.argv) > 1:\n    main()', False),
+        ('if __name__ in ("__main__",):\n    main()', False),
+        ('try:\n    if __name__ == "__main__":\n        main()\nexcept KeyboardInterrupt:\n    pass', False),
+        ("try:\n    main()\nexcept KeyboardInterrupt:\n    pass", True),
+    ],
+    ids=["top-level", "guarded", "other-if", "guard-and", "guard-in", "guard-in-try", "unguarded-in-try"],
 )
 def test_a_script_running_the_batch_outside_its_main_guard_is_told_to_guard_it(tmp_path, call, unguarded):
     # Before, each worker ran the script again, and every session was "invalid: the worker process died on this
