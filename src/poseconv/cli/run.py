@@ -165,6 +165,27 @@ def _print_summary(report: BatchReport) -> None:
         console.print(report.stopped, markup=False)
 
 
+def _run_reporting(spec: Path, report_file: Path | None, **options: Any) -> tuple[BatchReport, bool]:
+    """Run the batch with the progress display; return its report and whether Ctrl-C interrupted it.
+
+    An error that ends the run (a scheduler not reached, ...) leaves a report saying so, then goes on.
+    """
+    from ..batch.report import BatchInterrupted, BatchReport, one_line
+    from ..batch.runner import run_batch
+
+    display = _progress_display(report_file)
+    try:
+        return run_batch(spec, progress=display, **options), False
+    except BatchInterrupted as stop:
+        # The workers have stopped: say which sessions were converted and which were not.
+        return stop.report, True
+    except Exception as err:
+        _write_report(BatchReport(spec_path=spec, stopped=f"failed: {one_line(err)}"), report_file)
+        raise
+    finally:
+        display.stop()
+
+
 def run(
     spec: Annotated[Path, typer.Argument(metavar="SPEC", help="Conversion spec, YAML or JSON.", show_default=False)],
     jobs: Annotated[
@@ -215,35 +236,18 @@ def run(
             # The workers' fork server starts importing the conversion code (1-2 s) now, while this
             # process imports the batch machinery (0.3 s): they start that much sooner.
             LocalExecutor.warm_up()
-        from ..batch.report import BatchInterrupted
-        from ..batch.runner import run_batch
-
-        display = _progress_display(report_file)
-        interrupted = False
-        try:
-            report = run_batch(
-                spec,
-                jobs=jobs,
-                scheduler=scheduler,
-                overwrite=overwrite,
-                strict=strict,
-                check_only=check,
-                stub_test=stub,
-                output_folder=output_folder,
-                data_folder=data_folder,
-                progress=display,
-            )
-        except BatchInterrupted as stop:
-            # The workers have stopped: say which sessions were converted and which were not.
-            report, interrupted = stop.report, True
-        except Exception as err:
-            # An error ended the run (a scheduler not reached, ...): the report says so, not "still running".
-            from ..batch.report import BatchReport, one_line
-
-            _write_report(BatchReport(spec_path=spec, stopped=f"failed: {one_line(err)}"), report_file)
-            raise
-        finally:
-            display.stop()
+        report, interrupted = _run_reporting(
+            spec,
+            report_file,
+            jobs=jobs,
+            scheduler=scheduler,
+            overwrite=overwrite,
+            strict=strict,
+            check_only=check,
+            stub_test=stub,
+            output_folder=output_folder,
+            data_folder=data_folder,
+        )
         _write_report(report, report_file)
         _print_summary(report)
     if interrupted:
