@@ -74,6 +74,7 @@ BUILTIN_FORMATS = (
         suffixes=frozenset({".csv"}),
         reader=f"{_SLEAP}:read_sleap_csv",
         interface="poseconv.interfaces.sleap:SLEAPCSVPoseInterface",
+        reader_options=("untracked",),
         sniffer=f"{_SLEAP}:is_sleap_csv_file",
         description=(
             "SLEAP analysis CSV export and sleap-io's instances CSV: one row per instance, with instance and point "

@@ -8,10 +8,9 @@ from pydantic import validate_call
 
 from ..catalog.builtin import builtin_format
 from ..model.training import TrainingData
-from ..readers.sleap import read_sleap, read_sleap_labels
+from ..readers.sleap import read_sleap, read_sleap_csv, read_sleap_labels
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 from .docstrings import fill_parameters
-from .generic import ReaderPoseInterface
 from .mixin import init_arguments
 from .training import TrainingDataMixin
 
@@ -92,15 +91,49 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
         return list(read_sleap(file_path, untracked="by_order").videos)
 
 
-class SLEAPCSVPoseInterface(ReaderPoseInterface):
+class SLEAPCSVPoseInterface(BasePoseInterface):
     """Convert SLEAP's analysis CSV export (one row per instance) to ndx-pose.
 
     Every SLEAP track becomes its own ``PoseEstimation``; point scores are the confidence.
     The file holds no frame rate: give ``sampling_frequency`` or the video.
     """
 
-    format_name = "SLEAP CSV"
     display_name = "SLEAP analysis CSV (poseconv)"
     keywords = (*BasePoseInterface.keywords, "SLEAP", "sleap-io")
     associated_suffixes = (".csv",)
     info = "Interface for SLEAP analysis CSV exports (track, frame_idx, instance.score, <node>.x/.y/.score)."
+    reader = staticmethod(read_sleap_csv)
+    reader_options = builtin_format("SLEAP CSV").reader_options
+
+    @validate_call
+    @fill_parameters
+    def __init__(
+        self,
+        file_path: FilePathArg,
+        *,
+        video_file_path: OptionalFilePathArg = None,
+        individuals: list[str] | None = None,
+        untracked: Literal["error", "by_order"] = "error",
+        sampling_frequency: float | None = None,
+        metadata_key: str | None = None,
+        verbose: bool = False,
+    ) -> None:
+        """Read a SLEAP analysis CSV export.
+
+        Parameters
+        ----------
+        file_path : FilePath
+            The .csv SLEAP or sleap-io (save_csv) exported.
+        video_file_path : FilePath, optional
+            The analysed video (frame times, frame count and size).
+        individuals : list of str, optional
+            Write only these tracks ("untracked" holds instances without a track).
+        untracked : {"error", "by_order"}, default: "error"
+            When a frame holds several instances without a track: raise an error, or write the k-th
+            one of each frame to "untracked_<k>" (such a container does not follow one animal).
+        sampling_frequency : float, optional
+            Frame rate in Hz; the file records none.
+        {metadata_key_of_file}
+        {verbose}
+        """
+        super().__init__(**init_arguments(locals()))

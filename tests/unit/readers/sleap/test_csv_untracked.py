@@ -83,3 +83,27 @@ def test_an_unknown_untracked_policy_is_refused(tmp_path):
     path.write_text("track,frame_idx,instance.score,a.x,a.y,a.score\n,0,0.9,1,2,0.5\n")
     with pytest.raises(InvalidOptionError, match="by_order"):
         read_sleap_csv(path, untracked="first")
+
+
+def test_the_interface_and_the_command_line_take_by_order(tmp_path):
+    # Before, `poseconv convert x.csv --untracked by_order` said "--untracked is not supported for SLEAP CSV files".
+    import datetime
+
+    import pynwb
+
+    from poseconv.cli._sources import make_interface
+    from poseconv.interfaces import SLEAPCSVPoseInterface
+
+    path = tmp_path / "session.analysis.csv"
+    sio.save_csv(_untracked_labels(), str(path))
+    interface = make_interface(path, untracked="by_order", fps=30.0)
+    assert isinstance(interface, SLEAPCSVPoseInterface) and interface.source_data["untracked"] == "by_order"
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    interface.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata, overwrite=True)
+    with pynwb.NWBHDF5IO(tmp_path / "out.nwb", "r") as io:
+        containers = io.read().processing["behavior"].data_interfaces
+        assert {"PoseEstimation_untracked_0", "PoseEstimation_untracked_1"} <= set(containers)
+        assert "does NOT follow one animal" in containers["PoseEstimation_untracked_0"].description
+    with pytest.raises(InvalidSourceFileError, match="--untracked by_order"):
+        SLEAPCSVPoseInterface(path, sampling_frequency=30.0)
