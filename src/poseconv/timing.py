@@ -298,13 +298,19 @@ def shift_timing(timing: FrameTiming, offset: float) -> FrameTiming:
     return FrameTiming(timestamps=np.asarray(timing.timestamps) + offset, source=source)
 
 
-def missing_timing_error(source_name: str, what: str = "", video: Path | None = None) -> MetadataError:
+def missing_timing_error(
+    source_name: str, what: str = "", video: Path | None = None, *, images: bool = False
+) -> MetadataError:
     """Return the error for pose data with no frame times at all, naming every way to give them.
 
     ``video`` is the video found, when it gives no frame times either (a TIFF image stack, frames
     stored as images in an HDF5 file, or a file FFmpeg could not read, as the warning before said).
+    ``images``: the frames are still images (SLEAP's "Add images", DeepLabCut's analysed images), which
+    record no time, found or not.
     """
-    if video is None:
+    if images:
+        where = "and image files record no frame times"
+    elif video is None:
         where = "and no video was found to read one from"
     elif video.suffix.lower() in HDF5_IMAGE_SUFFIXES:
         where = f"and its frames are images stored in the HDF5 file {video.name}, which records no frame times"

@@ -30,7 +30,7 @@ from ..metadata.defaults import merge_metadata
 from ..model import FrameTiming, PoseData
 from ..nwb.write.pose_estimation import write_pose_estimation
 from ..pose_source import PoseSource
-from ..video import HDF5_IMAGE_SUFFIXES
+from ..video import HDF5_IMAGE_SUFFIXES, STILL_IMAGE_SUFFIXES
 from .mixin import PoseconvInterfaceMixin, check_input_format, user_stacklevel
 
 __all__ = [
@@ -143,11 +143,15 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         if found is None:
             info = pose.videos.get(video)
             found_at = info.path if info else None
-            if found_at is None and info is not None and info.original_path:
+            recorded = Path(info.original_path) if info is not None and info.original_path else None
+            if found_at is None and recorded is not None:
                 # Frames stored as images in an HDF5 file (SLEAP's HDF5Video) are recorded, not linked.
-                recorded = Path(info.original_path)
                 found_at = recorded if recorded.suffix.lower() in HDF5_IMAGE_SUFFIXES else None
-            raise timing.missing_timing_error(pose.source_name, f"video '{video}'", found_at)
+            # Still images (SLEAP's "Add images", DeepLabCut's analysed images): linked, or recorded by the first.
+            suffix = recorded.suffix.lower() if recorded is not None else ""
+            images = info is not None and (info.image_files is not None or suffix in STILL_IMAGE_SUFFIXES)
+            what = f"video '{video}' (image files, not a video file)" if images else f"video '{video}'"
+            raise timing.missing_timing_error(pose.source_name, what, found_at, images=images)
         return found
 
     def _times(self, pose: PoseData) -> np.ndarray | list[np.ndarray]:
