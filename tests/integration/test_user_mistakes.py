@@ -359,6 +359,31 @@ def test_a_batch_ended_by_a_signal_stops_its_workers(tmp_path, signal_name):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sends Ctrl-C's SIGINT to a process group")
+def test_ctrl_c_while_the_workers_start_prints_no_traceback(tmp_path):
+    # The workers' fork server imports neuroconv and pynwb for its first seconds: a Ctrl-C to the process group
+    # then printed a KeyboardInterrupt traceback from its interpreter's start or its imports.
+    import os
+    import signal
+    import time
+
+    session = f"    session_start_time: {START}\n    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"
+    spec = "output_folder: out\nsessions:\n" + "".join(f"  - session_id: s{i}\n{session}" for i in range(3))
+    command = [sys.executable, "-m", "poseconv.cli", "run", write_yaml(tmp_path / "spec.yaml", spec), "-j", "2"]
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as a terminal starts it (see below)
+    try:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    time.sleep(0.6)
+    os.killpg(process.pid, signal.SIGINT)
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == 130, output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sends Ctrl-C's SIGINT to a process group")
 def test_a_batch_interrupted_by_ctrl_c_says_which_sessions_were_converted(tmp_path):
     # Before, Ctrl-C ended `poseconv run` with no word after the last progress line and no --report,
     # so a user of a long batch could not tell what was done.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -44,19 +45,8 @@ class WorkerDiedError(PoseconvError, RuntimeError):
     """The process working on a session ended without an answer (a crash in native code, out of memory...)."""
 
 
-# What every session needs: imported once by the fork server (a module that fails to import is skipped).
-_WORKER_PRELOAD = (
-    "poseconv.batch.session",
-    "poseconv.interfaces",
-    "poseconv.readers.deeplabcut",
-    "poseconv.readers.sleap",
-    "poseconv.nwb.write.pose_estimation",
-    "neuroconv.tools.nwb_helpers",
-    "ndx_pose",
-    "tables",
-    "av",
-    "jsonschema",
-)
+# Imported once by the fork server (what every session needs), deaf to Ctrl-C meanwhile (see the module).
+_WORKER_PRELOAD = ("poseconv.batch.worker_imports",)
 
 
 # The outcome of a job whose worker died: it is run again, alone, at the end.
@@ -248,7 +238,16 @@ class LocalExecutor:
 
         _refuse_unguarded_script()
         _forkserver_context()
-        forkserver.ensure_running()
+        if threading.current_thread() is not threading.main_thread():
+            forkserver.ensure_running()
+            return
+        # Started with SIGINT ignored, which its interpreter keeps: a Ctrl-C to the process group in the
+        # server's first seconds printed a traceback from its start or imports (poseconv.batch.worker_imports).
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
     def _queues(self, jobs: Sequence[Any]) -> list[deque[Any]]:
         """Return each lane's waiting jobs: those it ran before, then the new ones dealt in turn."""
