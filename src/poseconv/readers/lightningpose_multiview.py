@@ -105,9 +105,14 @@ def _holds_no_poses(path: Path) -> bool:
     return is_side_output_name(path) or path.name == EKS_3D_FILE_NAME
 
 
+def _view_in_name(view: str) -> re.Pattern[str]:
+    """Return the pattern of ``view`` in a file name: between non-alphanumeric characters, as Lightning Pose matches."""
+    return re.compile(rf"(?<![0-9a-zA-Z]){re.escape(view)}(?![0-9a-zA-Z])")
+
+
 def _names_view(stem: str, view: str) -> bool:
     """Whether the file stem names ``view`` between non-alphanumeric characters (``io.collect_video_files_by_view``)."""
-    return re.search(rf"(?<![0-9a-zA-Z]){re.escape(view)}(?![0-9a-zA-Z])", stem) is not None
+    return _view_in_name(view).search(stem) is not None
 
 
 def view_names_of_files(paths: Sequence[Path]) -> list[str]:
@@ -208,8 +213,7 @@ def match_views(paths: Sequence[Path], view_names: Sequence[str], where: Path | 
 
 def _warn_other_sessions(found: dict[str, Path], where_text: str) -> None:
     """Warn when the files of the views differ by more than the view's name: views of several sessions."""
-    bounded = r"(?<![0-9a-zA-Z]){}(?![0-9a-zA-Z])"
-    sessions = {view: re.sub(bounded.format(re.escape(view)), "<view>", path.stem) for view, path in found.items()}
+    sessions = {view: _view_in_name(view).sub("<view>", path.stem) for view, path in found.items()}
     if len(set(sessions.values())) > 1:
         # Lightning Pose names one session's videos, hence predictions, <session>_<view>: same but for the view.
         named = ", ".join(f"{path.name} ({view!r}: {sessions[view]})" for view, path in found.items())
@@ -281,7 +285,7 @@ def _view_files(
         raise InvalidSourceFileError(f"{path}: its name names {len(own)} of the views {view_names}; expected one.")
     found = {}
     for view in view_names:
-        sibling = path.with_name(re.sub(rf"(?<![0-9a-zA-Z]){re.escape(own[0])}(?![0-9a-zA-Z])", view, path.stem))
+        sibling = path.with_name(_view_in_name(own[0]).sub(view, path.stem))
         sibling = sibling.with_suffix(path.suffix)
         if not sibling.is_file():
             raise InvalidSourceFileError(
