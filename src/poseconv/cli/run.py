@@ -100,9 +100,14 @@ def _progress_display(report_file: Path | None = None) -> Any:
     return Display()
 
 
+def _to_stdout(path: Path | None) -> bool:
+    """Whether ``--report -`` asks for the JSON on stdout (the summary table then goes to stderr)."""
+    return path is not None and str(path) == "-"
+
+
 def _check_report_file(path: Path | None, spec: Path) -> None:
     """Refuse a --report file that cannot be written now, not once every session is converted, or that is the spec."""
-    if path is not None:
+    if path is not None and not _to_stdout(path):
         from ..errors import InvalidOptionError
         from ..output import check_writable
 
@@ -123,7 +128,8 @@ UNFINISHED = (
 
 def _mark_unfinished(spec: Path, path: Path | None) -> None:
     """Replace a ``--report`` file by one that says the run has not finished; the run's own report replaces it."""
-    if path is not None:
+    # On stdout there is no earlier report to replace, and one JSON document must come out, not two.
+    if path is not None and not _to_stdout(path):
         from ..batch.report import BatchReport
 
         _write_report(BatchReport(spec_path=spec, stopped=UNFINISHED), path)
@@ -131,19 +137,25 @@ def _mark_unfinished(spec: Path, path: Path | None) -> None:
 
 def _write_report(report: BatchReport, path: Path | None) -> None:
     """Write the results as JSON to ``path`` (--report); with --debug, print each failure's traceback."""
-    if path is not None:
-        path.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(report.to_dict(), indent=2) + "\n"
+    if _to_stdout(path):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    elif path is not None:
+        path.write_text(text, encoding="utf-8")
     if settings.debug:
         for result in report.sessions:
             if result.detail:
                 typer.echo(f"--- {result.session_id}\n{result.detail}", err=True)
 
 
-def _print_summary(report: BatchReport) -> None:
+def _print_summary(report: BatchReport, to_stderr: bool = False) -> None:
+    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = stdout_console()
+    # With --report -, stdout holds the JSON alone, for a pipe to read.
+    console = Console(file=sys.stderr, markup=False, highlight=False) if to_stderr else stdout_console()
     table = Table(title=Text(f"poseconv run {report.spec_path.name}"), title_justify="left")
     for column in ("#", "session", "status", "time (s)", "NWB file / reason"):
         table.add_column(column, overflow="fold")
@@ -210,7 +222,10 @@ def run(
         Path | None, typer.Option("--data-folder", help="Resolve relative input paths here instead.")
     ] = None,
     report_file: Annotated[
-        Path | None, typer.Option("--report", help="Also write the results as JSON to this file.")
+        Path | None,
+        typer.Option(
+            "--report", help="Also write the results as JSON to this file ('-': to stdout, the summary to stderr)."
+        ),
     ] = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -249,7 +264,7 @@ def run(
             data_folder=data_folder,
         )
         _write_report(report, report_file)
-        _print_summary(report)
+        _print_summary(report, to_stderr=_to_stdout(report_file))
     if interrupted:
         raise typer.Exit(EXIT_INTERRUPTED)
     if not report.ok:

@@ -56,3 +56,20 @@ def test_a_run_ended_by_an_error_says_so_in_its_report(tmp_path, monkeypatch):
     written = json.loads(report.read_text(encoding="utf-8"))
     assert result.returncode != 0 and written["ok"] is False
     assert written["stopped"] == "failed: Cannot reach the Dask scheduler at tcp://127.0.0.1:1"
+
+
+def test_a_report_to_stdout_is_one_json_document_and_no_file_named_dash(tmp_path, monkeypatch):
+    # `--report -` wrote a file named '-' in the working folder, and the summary table went to stdout.
+    import numpy as np
+
+    from tests.fixtures.cli import one_session_spec
+    from tests.fixtures.deeplabcut import write_dlc_file
+
+    monkeypatch.chdir(tmp_path)
+    pose = write_dlc_file(tmp_path / "m1DLC_resnet50_aJan1shuffle1_100.h5", {"snout": np.ones((5, 2))})
+    spec = one_session_spec(tmp_path, f"{{file_path: {pose}, sampling_frequency: 30}}", start="'2024-01-01T10:00:00Z'")
+    result = poseconv_in_process("run", spec, "--report", "-", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    written = json.loads(result.stdout)
+    assert written["ok"] is True and [s["status"] for s in written["sessions"]] == ["converted"]
+    assert "1 converted" in result.stderr and not (tmp_path / "-").exists()
