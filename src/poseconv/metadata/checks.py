@@ -217,7 +217,11 @@ def start_time_problem(value: Any) -> str | None:
 
 
 # An ISO 8601 duration as DANDI reads Subject.age (P90D, P12W, P1Y2M, PT36H), or a range of two ("P90D/P100D").
-_DURATION = r"P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
+# Any unit may be decimal (P1.5Y, P2.5W), as ISO 8601, nwbinspector's check_subject_age and DANDI read it.
+_NUMBER = r"\d+(\.\d+)?"
+_DURATION = (
+    rf"P(?=\d|T\d)({_NUMBER}Y)?({_NUMBER}M)?({_NUMBER}W)?({_NUMBER}D)?(T(?=\d)({_NUMBER}H)?({_NUMBER}M)?({_NUMBER}S)?)?"
+)
 _AGE = re.compile(rf"{_DURATION}(/({_DURATION})?)?|/{_DURATION}")
 #: The same, as a JSON Schema pattern (ECMA-262 reads it as Python does); anchored, as patterns match anywhere.
 AGE_PATTERN = rf"^(?:{_AGE.pattern})$"
@@ -275,7 +279,7 @@ def dandi_subject_gap(subject: Mapping[str, Any] | None) -> str | None:
 
 
 # What an age is, in the words of every message about one.
-AGE_FORM = "an ISO 8601 duration (P90D for 90 days, P12W, P1Y2M; a range as P90D/P100D)"
+AGE_FORM = "an ISO 8601 duration (P90D for 90 days, P12W, P1Y2M, P1.5Y; a range as P90D/P100D)"
 
 
 def age_problem(value: Any) -> str | None:

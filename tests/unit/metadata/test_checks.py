@@ -185,3 +185,19 @@ def test_what_dandi_refuses_of_a_subject_is_said_in_one_note(subject, said):
     else:
         assert gap is not None and gap.startswith(said), gap
         assert "age as" not in gap or "age" in said
+
+
+def test_an_age_is_judged_as_nwbinspector_judges_it():
+    # Decimal ages (P1.5Y, P2.5W), which ISO 8601, nwbinspector and DANDI read, were refused by run --check and
+    # warned about by the converter.
+    from nwbinspector.checks import check_subject_age
+    from pynwb.file import Subject
+
+    from poseconv.metadata.checks import age_problem
+
+    ages = ["P1.5Y", "P0.5D", "P2.5W", "PT1.5H", "P90D", "P1Y2M", "PT36H", "P1DT12H", "P90D/P100D", "P90D/"]
+    ages += ["P1.5Y/P2Y", "/P2Y"]
+    wrong = ["P1,5Y", "P1.Y", "P", "PT", "90 days", "P.5Y", "3 months"]
+    for age in ages + wrong:
+        inspector_ok = check_subject_age(Subject(subject_id="m", age=age)) is None
+        assert (age_problem(age) is None) == inspector_ok == (age in ages), age
