@@ -30,6 +30,7 @@ from ..metadata.checks import space_problem, text_space_problems
 from ..metadata.names import input_name
 from ..metadata.schema_messages import schema_problems
 from ..output import folder_problem, output_name_problem
+from .across_sessions import identifier_problems, subject_problems
 from .detection import Detections
 from .inputs import (
     interface_class,
@@ -347,41 +348,6 @@ def _space_problems(raw: Any, index: int) -> list[Problem]:
     return [Problem(format_location(path, root), text, index) for path, text in found if text is not None]
 
 
-def _identifier(metadata: Any) -> str | None:
-    """Return the ``NWBFile.identifier`` a metadata mapping gives (empty text gives none)."""
-    nwbfile = metadata.get("NWBFile") if isinstance(metadata, dict) else None
-    value = nwbfile.get("identifier") if isinstance(nwbfile, dict) else None
-    return None if value is None or (isinstance(value, str) and not value.strip()) else str(value)
-
-
-def _identifier_problems(document: dict[str, Any], raw_sessions: list[Any]) -> list[Problem]:
-    """Return a problem for each ``NWBFile.identifier`` that the files of several sessions would have.
-
-    An identifier names one NWB file (nwbinspector's check_unique_identifiers is critical); without one,
-    each file gets a unique identifier of its own. The spec's one is said once, the sessions' at each.
-    """
-    shared = _identifier(document.get("metadata"))
-    first: dict[str, int] = {}
-    inheriting: list[int] = []
-    problems = []
-    for index, raw in enumerate(raw_sessions):
-        own = _identifier(raw.get("metadata") if isinstance(raw, dict) else None)
-        if own is None and shared is not None:
-            inheriting.append(index)
-        elif own is not None and own in first:
-            message = f"{own!r} is the identifier of sessions[{first[own]}]'s file too; it names one file: change it."
-            problems.append(Problem(f"sessions[{index}].metadata.NWBFile.identifier", message, index))
-        first.setdefault(own or shared or "", index)
-    if len(inheriting) > 1 or (inheriting and first.get(shared or "") != inheriting[0]):
-        sessions = ", ".join(f"sessions[{i}]" for i in inheriting[:3]) + ", ..." * (len(inheriting) > 3)
-        message = (
-            f"{shared!r} would be the identifier of the files of {sessions}, but an identifier names one file: "
-            "remove it (each file then gets a unique one) or give each session its own in its metadata."
-        )
-        problems.insert(0, Problem("metadata.NWBFile.identifier", message))
-    return problems
-
-
 def _plan_sessions(
     plan: Plan, raw_sessions: list[Any], by_session: dict[int, list[Problem]], head: _SpecHead | None, context: _Context
 ) -> None:
@@ -488,7 +454,7 @@ def plan_spec(
     # Not waited for when planning stops early (an interrupt): closing the executor ends the detections.
     _plan_sessions(plan, raw_sessions, by_session, head, _Context(data_root, stub_test, detections))
     if head is not None:
-        plan.problems += _identifier_problems(document, raw_sessions)
+        plan.problems += identifier_problems(document, raw_sessions) + subject_problems(document, raw_sessions)
     if detections is not None:
         detections.wait()
     if spec_path.suffix.lower() != ".json" and any(NOT_TEXT in p.message for p in plan.problems):

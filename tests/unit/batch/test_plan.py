@@ -1,4 +1,4 @@
-"""What the plan finds in the spec's metadata before any data is read: spaces around values, shared identifiers."""
+"""What the plan finds in the spec's metadata before any data is read: spaces around values, an empty start time."""
 
 from __future__ import annotations
 
@@ -61,31 +61,3 @@ def test_an_empty_session_start_time_is_not_given(tmp_path, empty):
     plan = plan_spec(write_spec(tmp_path, spec))
     assert plan.problems == []
     assert plan.jobs[0].session_start_time is None
-
-
-def test_one_identifier_for_several_sessions_is_a_problem(tmp_path):
-    # Before, every file was written with the spec's identifier, silently; nwbinspector then reports the files
-    # as critical (check_unique_identifiers).
-    spec = {"metadata": {"NWBFile": {"identifier": "openfield"}}, "sessions": [session("s1"), session("s2")]}
-    plan = plan_spec(write_spec(tmp_path, spec))
-    (problem,) = plan.problems
-    assert (problem.location, problem.session) == ("metadata.NWBFile.identifier", None)
-    assert "'openfield' would be the identifier of the files of sessions[0], sessions[1]" in problem.message
-    assert plan.spec_wide_problems
-
-
-def test_two_sessions_with_one_identifier_are_a_problem_of_the_second(tmp_path):
-    own = {"NWBFile": {"identifier": "x"}}
-    spec = {"sessions": [session("s1", metadata=own), session("s2", metadata=own), session("s3")]}
-    plan = plan_spec(write_spec(tmp_path, spec))
-    assert [(p.location, p.session) for p in plan.problems] == [("sessions[1].metadata.NWBFile.identifier", 1)]
-    assert "'x' is the identifier of sessions[0]'s file too;" in plan.problems[0].message
-
-
-def test_an_identifier_of_one_session_only_is_fine(tmp_path):
-    # The spec's identifier taken by one session, the other giving its own.
-    spec = {
-        "metadata": {"NWBFile": {"identifier": "x"}},
-        "sessions": [session("s1"), session("s2", metadata={"NWBFile": {"identifier": "y"}})],
-    }
-    assert plan_spec(write_spec(tmp_path, spec)).problems == []
