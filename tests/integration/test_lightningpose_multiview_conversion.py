@@ -111,6 +111,30 @@ def test_cli_gives_one_video_per_view_and_single_view_inputs_stay_apart(tmp_path
     assert_session_equals_csvs(target, files)
 
 
+def test_cli_gives_a_folder_of_views_one_video_per_view(tmp_path, files):
+    # Before: "--video was given 2 times for 1 inputs", and -O video_file_paths was refused as --video's.
+    other_video = tmp_path / "elsewhere.mp4"
+    other_video.write_bytes(LP_VIDEO.read_bytes())
+    target = tmp_path / "folder_videos.nwb"
+    folder = files["top"].parent
+    result = poseconv_in_process(
+        "convert", folder, "--source", "lp-multiview", "--video", other_video, "--video", LP_VIDEO,
+        "--session-start-time", START, "-o", target,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with NWBHDF5IO(target, "r") as io:
+        # In the config's view order (top, bot), as a list of videos given to the interface with a folder.
+        acquisition = io.read().acquisition
+        assert acquisition[f"Video {files['top'].stem}"].external_file[0].endswith("elsewhere.mp4")
+        assert acquisition[f"Video {files['bot'].stem}"].external_file[0].endswith("test_vid.mp4")
+    assert_session_equals_csvs(target, files)
+    one = poseconv_in_process(
+        "convert", folder, "--source", "lp-multiview", "--video", LP_VIDEO, "--session-start-time", START,
+        "-o", tmp_path / "one.nwb",
+    )  # fmt: skip
+    assert one.returncode != 0 and "Traceback" not in one.stderr and "view" in one.stderr, one.stderr
+
+
 @pytest.mark.parametrize("given", ["one view", "the folder"])
 def test_a_run_spec_converts_a_session_from_one_view(tmp_path, files, video_times, given):
     # The folder, as `poseconv convert --source lp-multiview` and the interface take it: before, a

@@ -64,7 +64,10 @@ MetadataOption = Annotated[
     typer.Option("--metadata", "-m", help="YAML/JSON metadata merged over the defaults (see 'poseconv metadata')."),
 ]
 VideoOption = Annotated[
-    list[Path] | None, typer.Option("--video", help="The analysed video; once per input, in order.")
+    list[Path] | None,
+    typer.Option(
+        "--video", help="The analysed video; once per input, in order (for a folder of views, once per view)."
+    ),
 ]
 FpsOption = Annotated[
     float | None,
@@ -188,7 +191,9 @@ def convert(
         backend = _backend(backend, output)
         _output_given_as_input(inputs, output, append)
         target = _target(output, append, overwrite, backend)
-        videos = _per_input("--video", video, inputs)
+        # The folder of one session's views (--source lp-multiview) takes one --video per view, in view order.
+        one_folder = len(inputs) == 1 and inputs[0].is_dir() and _takes_all_inputs(source)
+        videos = list(video or []) if one_folder else _per_input("--video", video, inputs)
         options = dict(source=source, fps=fps, individuals=split_names(individuals), untracked=untracked, config=config)
         options["individuals_given"] = individuals  # As typed: a value may name a track with a comma.
         options["source_options"] = option_pairs(option)

@@ -220,7 +220,8 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
         how = (
             f"give them by view name: {by_name} (a spec's source_data: {{video_file_paths: "
             f"{{{', '.join(f'{view}: PATH' for view in views)}}}}}; on the command line, give every view's file as "
-            "an input and a --video for each, in the same order)"
+            "an input and a --video for each, in the same order, or the folder and a --video per view, in the "
+            "views' order)"
         )
         if self.source_data["view_file_paths"]:
             # Videos in the order of the files given: each goes to the view its file was matched to.
