@@ -17,27 +17,85 @@ def lookup(registry: Mapping[str, Any], key: str, where: str) -> Any:
     return registry[key]
 
 
+#: What a ``Devices`` entry may hold: the fields neuroconv's Devices schema offers (a camera's make and model too,
+#: which pynwb keeps on a DeviceModel now) and the entry's links.
+_DEVICE_FIELDS = ("name", "description", "serial_number")
+_MAKE_FIELDS = ("manufacturer", "model_number", "model_name")
+_ENTRY_KEYS = ("device_model_metadata_key", "type")
+_MODEL_FIELDS = ("name", "description", "manufacturer", "model_number")
+
+
+def _given(entry: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: entry[name] for name in names if entry.get(name) not in (None, "")}
+
+
+def _check_fields(entry: Mapping[str, Any], key: str) -> None:
+    """Refuse a field no camera Device has: the schema of ``Devices`` is neuroconv's, open to any field.
+
+    Open because an extension's device has fields of its own; so a misspelt ``manufactuer`` passed every
+    form and check, and was dropped. Said here, with the field it resembles.
+    """
+    import difflib
+
+    fields = _DEVICE_FIELDS + _MAKE_FIELDS
+    unknown = [name for name in entry if name not in fields + _ENTRY_KEYS]
+    kind = entry.get("type")
+    if unknown or kind not in (None, "", "Device"):
+        said = [
+            f"{name!r} (did you mean {close[0]!r}?)"
+            if (close := difflib.get_close_matches(name, fields, 1))
+            else repr(name)
+            for name in unknown
+        ]
+        what = f"{', '.join(said)} is not a field of a camera Device" if said else f"type {kind!r}: cameras are Device"
+        raise MetadataError(
+            f"metadata['Devices']['{key}']: {what}; its fields are {', '.join(fields)} and device_model_metadata_key."
+        )
+
+
+def _model(nwbfile: Any, fields: dict[str, Any]) -> Any:
+    """Return the file's DeviceModel named ``fields["name"]``, adding it if new (its make "unknown" if not given).
+
+    pynwb keeps a device's make on a DeviceModel (``Device.manufacturer`` is deprecated: every reader of such a
+    file is warned); ``manufacturer`` is required there, and neuroconv writes "unknown" when none is given.
+    """
+    from pynwb.device import DeviceModel
+
+    if fields["name"] in nwbfile.device_models:
+        return nwbfile.device_models[fields["name"]]
+    model = DeviceModel(**{"manufacturer": "unknown", **fields})
+    nwbfile.add_device_model(model)
+    return model
+
+
 def get_or_add_device(nwbfile: Any, metadata: Mapping[str, Any], key: str) -> Any:
-    """Return the device of ``metadata["Devices"][key]``, adding it (and its model) to the file if new."""
+    """Return the device of ``metadata["Devices"][key]``, adding it (and its model) to the file if new.
+
+    A make given on the device itself (``manufacturer``, ``model_number``, ``model_name``, as neuroconv's
+    schema offers them) becomes its DeviceModel, named ``model_name`` or after the make and number.
+    """
     from pynwb.device import Device
 
     entry = lookup(metadata.get("Devices", {}), key, "metadata['Devices'] key")
     name = entry["name"]
     if name in nwbfile.devices:
         return nwbfile.devices[name]
-    kwargs = {k: v for k, v in entry.items() if k in ("name", "description", "serial_number") and v is not None}
+    _check_fields(entry, key)
+    kwargs = _given(entry, _DEVICE_FIELDS)
     model_key = entry.get("device_model_metadata_key")
-    if model_key is not None:
-        from pynwb.device import DeviceModel
-
+    make = _given(entry, _MAKE_FIELDS)
+    if model_key not in (None, "") and make:
+        raise MetadataError(
+            f"metadata['Devices']['{key}'] gives {', '.join(make)} and a device_model_metadata_key: give the make in "
+            f"metadata['DeviceModels']['{model_key}'] (or on the device, without the key), not in both."
+        )
+    if model_key not in (None, ""):
         model_entry = lookup(metadata.get("DeviceModels", {}), model_key, "metadata['DeviceModels'] key")
-        if model_entry["name"] in nwbfile.device_models:
-            kwargs["model"] = nwbfile.device_models[model_entry["name"]]
-        else:
-            allowed = ("name", "description", "manufacturer", "model_number")
-            model = DeviceModel(**{k: v for k, v in model_entry.items() if k in allowed and v is not None})
-            nwbfile.add_device_model(model)
-            kwargs["model"] = model
+        kwargs["model"] = _model(nwbfile, _given(model_entry, _MODEL_FIELDS))
+    elif make:
+        named = make.pop("model_name", None)
+        label = " ".join(str(make[k]) for k in ("manufacturer", "model_number") if k in make)
+        kwargs["model"] = _model(nwbfile, {"name": named or label or f"{name} model", **make})
     device = Device(**kwargs)
     nwbfile.add_device(device)
     return device

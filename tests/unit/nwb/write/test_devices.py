@@ -1,0 +1,64 @@
+"""Cameras as metadata describes them (:mod:`poseconv.nwb.write.devices`)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from pynwb import NWBHDF5IO
+from pynwb.testing.mock.file import mock_NWBFile
+
+from poseconv.errors import MetadataError
+from poseconv.nwb.write.devices import get_or_add_device
+
+
+def _written(tmp_path, devices: dict, models: dict | None = None):
+    nwbfile = mock_NWBFile()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no deprecated Device field, which warns every reader of the file
+        for key in devices:
+            get_or_add_device(nwbfile, {"Devices": devices, "DeviceModels": models or {}}, key)
+    path = tmp_path / "cam.nwb"
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    return path
+
+
+def test_a_make_given_on_the_camera_is_written_as_its_device_model(tmp_path):
+    # manufacturer is in the Devices schema of every form (neuroconv's), and was dropped without a word.
+    top = {"name": "top", "description": "Top camera.", "serial_number": "SN1", "manufacturer": "Basler"}
+    top |= {"model_number": "acA1300", "type": "Device", "device_model_metadata_key": ""}
+    side = {"name": "side", "manufacturer": "FLIR", "model_name": "Blackfly S"}
+    path = _written(tmp_path, {"top": top, "side": side})
+    with NWBHDF5IO(path, "r") as io, warnings.catch_warnings():
+        warnings.simplefilter("error")
+        devices = io.read().devices
+        model = devices["top"].model
+        assert (devices["top"].description, devices["top"].serial_number) == ("Top camera.", "SN1")
+        assert (model.name, model.manufacturer, model.model_number) == ("Basler acA1300", "Basler", "acA1300")
+        assert (devices["side"].model.name, devices["side"].model.manufacturer) == ("Blackfly S", "FLIR")
+
+
+def test_a_device_model_entry_without_a_make_is_written_as_neuroconv_writes_it(tmp_path):
+    # pynwb requires a DeviceModel's manufacturer: a model entry without one was a TypeError from pynwb.
+    devices = {"cam": {"name": "top", "device_model_metadata_key": "m"}}
+    path = _written(tmp_path, devices, {"m": {"name": "ace", "model_number": "acA1300"}})
+    with NWBHDF5IO(path, "r") as io:
+        model = io.read().devices["top"].model
+        assert (model.name, model.manufacturer, model.model_number) == ("ace", "unknown", "acA1300")
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        ({"manufactuer": "Basler"}, "'manufactuer' (did you mean 'manufacturer'?) is not a field of a camera Device"),
+        ({"type": "OpticalFiber"}, "type 'OpticalFiber': cameras are Device"),
+        ({"manufacturer": "Basler", "device_model_metadata_key": "m"}, "give the make in metadata['DeviceModels']"),
+    ],
+)
+def test_a_field_no_camera_has_is_an_error_naming_it(entry, said):
+    # The Devices schema is open to any field (neuroconv's), so a typo passed every form and check.
+    metadata = {"Devices": {"cam": {"name": "top", **entry}}, "DeviceModels": {"m": {"name": "ace"}}}
+    with pytest.raises(MetadataError, match=r"metadata\['Devices'\]\['cam'\]") as raised:
+        get_or_add_device(mock_NWBFile(), metadata, "cam")
+    assert said in str(raised.value)
