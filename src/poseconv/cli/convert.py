@@ -191,9 +191,7 @@ def convert(
         backend = _backend(backend, output)
         _output_given_as_input(inputs, output, append)
         target = _target(output, append, overwrite, backend)
-        # The folder of one session's views (--source lp-multiview) takes one --video per view, in view order.
-        one_folder = len(inputs) == 1 and inputs[0].is_dir() and _takes_all_inputs(source)
-        videos = list(video or []) if one_folder else _per_input("--video", video, inputs)
+        videos = _videos(video, inputs, source)
         options = dict(source=source, fps=fps, individuals=split_names(individuals), untracked=untracked, config=config)
         options["individuals_given"] = individuals  # As typed: a value may name a track with a comma.
         options["source_options"] = option_pairs(option)
@@ -411,6 +409,14 @@ def _per_input(option: str, values: list[Path] | None, inputs: list[Path]) -> li
     if given and len(given) != len(inputs):
         raise InvalidOptionError(f"{option} was given {len(given)} times for {len(inputs)} inputs; give one per input.")
     return given
+
+
+def _videos(video: list[Path] | None, inputs: list[Path], source: str | None) -> list[Path]:
+    """Return the --video values: once per input, or once per view after the folder of one session's views."""
+    if len(inputs) == 1 and inputs[0].is_dir() and _takes_all_inputs(source):
+        # --source lp-multiview with a folder: the interface gives the videos to the views in their order.
+        return list(video or [])
+    return _per_input("--video", video, inputs)
 
 
 def _require_start_time(converter: object, user_metadata: dict) -> str | None:
