@@ -11,6 +11,7 @@ passes every argument up (:mod:`poseconv.interfaces.mixin`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,8 +26,11 @@ from neuroconv.utils import DeepDict
 from pydantic import BeforeValidator, WithJsonSchema
 
 from .. import timing
-from ..errors import InvalidOptionError
+from ..errors import InvalidOptionError, MetadataError
+from ..metadata.checks import series_name_problems
 from ..metadata.defaults import merge_metadata
+from ..metadata.names import MODULE_OBJECT_NAMES
+from ..metadata.problems import MetadataProblem
 from ..model import FrameTiming, PoseData
 from ..nwb.write.pose_estimation import write_pose_estimation
 from ..pose_source import PoseSource
@@ -39,6 +43,7 @@ __all__ = [
     "FilePathArg",
     "OptionalFilePathArg",
     "blank_is_none",
+    "container_name_problems",
     "require_pose_types",
 ]
 
@@ -90,6 +95,41 @@ def require_pose_types(nwbfile: Any) -> None:
             "empty groups. Import poseconv's interfaces (or ndx_pose) before opening the file with NWBHDF5IO, "
             "or append with run_conversion(..., append_on_disk_nwbfile=True)."
         )
+
+
+def container_name_problems(metadata: Mapping[str, Any], block: str) -> list[MetadataProblem]:
+    """Return what the names of the ``metadata["Pose"][block]`` entries keep from being written.
+
+    poseconv's pipeline reports these while composing the metadata; neuroconv's own ``NWBConverter`` (NWB
+    GUIDE's) hands an interface its metadata without it, and pynwb would refuse them only while adding the
+    objects, in a traceback that names no field: a container named as an object poseconv keeps beside the
+    containers (:data:`~poseconv.metadata.names.MODULE_OBJECT_NAMES`), and two series of one container of one name.
+
+    Parameters
+    ----------
+    metadata : mapping
+        The metadata an interface writes with.
+    block : str
+        The block of its containers (``PoseEstimations``, ``MultiCameraPoseEstimations``).
+
+    Returns
+    -------
+    list of MetadataProblem
+        One per name at fault, with the field and what to do; empty when every name can be written.
+    """
+    problems = []
+    for key, entry in ((metadata.get("Pose") or {}).get(block) or {}).items():
+        if not isinstance(entry, Mapping):
+            continue
+        name = entry.get("name")
+        if isinstance(name, str) and name in MODULE_OBJECT_NAMES:
+            message = f"{name!r} is the name of {MODULE_OBJECT_NAMES[name]} in processing['behavior']; choose another."
+            problems.append(MetadataProblem(("Pose", block, key, "name"), message))
+        problems += [
+            MetadataProblem(("Pose", block, key, "PoseEstimationSeries", series, "name"), message)
+            for series, message in series_name_problems(entry)
+        ]
+    return problems
 
 
 class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, PoseSource):
@@ -285,6 +325,11 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
 
         In a converter the metadata also holds other interfaces' containers: this one's are kept.
         Of these, the ones the caller lists are written (all of them when none is listed).
+
+        Raises
+        ------
+        MetadataError
+            When a container or series name cannot be written (:func:`container_name_problems`).
         """
         defaults = self.get_metadata().to_dict()
         if metadata is None:
@@ -295,4 +340,8 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         listed = (metadata.get("Pose") or {}).get(block) or {}
         given = {key: entry for key, entry in listed.items() if key in own}
         merged["Pose"][block] = {key: merge_metadata(own[key], entry) for key, entry in (given or own).items()}
+        if problems := container_name_problems(merged, block):
+            # The pipeline reports these before writing; neuroconv's NWBConverter reaches here with them.
+            lines = "\n  ".join(map(str, problems))
+            raise MetadataError(f"Invalid metadata for {self._source_name()}:\n  {lines}")
         return merged

@@ -22,6 +22,7 @@ __all__ = [
     "init_arguments",
     "run_interface_conversion",
     "user_stacklevel",
+    "without_empty_text",
 ]
 
 # Packages whose frames stand between the user's call and the code that warns (pydantic's validate_call
@@ -92,6 +93,36 @@ def init_arguments(local_values: Mapping[str, Any]) -> dict[str, Any]:
     base takes by name; ``self`` and the ``__class__`` that ``super()`` binds are left out.
     """
     return {name: value for name, value in local_values.items() if name != "self" and not name.startswith("__")}
+
+
+def without_empty_text(metadata: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Return a copy of ``metadata`` without the text fields a form left empty, as the pipeline reads them.
+
+    NWB GUIDE's converter (neuroconv's ``NWBConverter``) hands an interface the form as it was filled in, where a
+    cleared field is ``""``: "keep the default". poseconv's pipeline drops such fields while composing the
+    metadata (:func:`~poseconv.metadata.checks.drop_empty_text`); ``add_to_nwbfile`` does the same, so that a
+    cleared scorer or description is the default, not an empty value, and a cleared ``device_metadata_key`` is
+    the default camera, not a key ``''`` that does not exist. The caller's metadata is left as it was.
+
+    Parameters
+    ----------
+    metadata : mapping or None
+        The metadata given to ``add_to_nwbfile``.
+
+    Returns
+    -------
+    dict or None
+        A copy without empty text in the blocks the pipeline cleans; None when ``metadata`` is None.
+    """
+    from ..metadata.checks import drop_empty_text
+
+    if metadata is None:
+        return None
+    cleaned = copy.deepcopy(dict(metadata))
+    for block in ("NWBFile", "Subject", "Devices", "Behavior", "Pose"):
+        if isinstance(cleaned.get(block), dict):
+            drop_empty_text(cleaned[block])
+    return cleaned
 
 
 def run_interface_conversion(interface: Any, nwbfile_path: Path, **kwargs: Any) -> None:
@@ -188,7 +219,8 @@ class PoseconvInterfaceMixin(ReadsInput):
         nwbfile : pynwb.NWBFile
             The file to add to.
         metadata : dict, optional
-            Metadata as from :meth:`get_metadata`, edited; entries missing from it take the defaults.
+            Metadata as from :meth:`get_metadata`, edited; entries missing from it, and text fields left empty
+            (``""``, as a form clears them), take the defaults. It is not changed.
         stub_test : bool, default: False
             Write only the first 100 frames (and training frames), for a quick test file.
         external_files_relative_to : pathlib.Path, optional
@@ -196,7 +228,9 @@ class PoseconvInterfaceMixin(ReadsInput):
             relative to it (as DANDI expects); ``run_conversion`` sets it.
         """
         # One signature for every interface: neuroconv builds the conversion options schema from it.
-        self._add(nwbfile, metadata, stub_test=stub_test, relative_to=external_files_relative_to)
+        # A form's cleared fields reach here as "" from neuroconv's own NWBConverter (NWB GUIDE's).
+        cleaned = without_empty_text(metadata)
+        self._add(nwbfile, cleaned, stub_test=stub_test, relative_to=external_files_relative_to)
 
     def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
         raise NotImplementedError
