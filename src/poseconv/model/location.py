@@ -18,6 +18,7 @@ from ..errors import InvalidSourceFileError
 __all__ = [
     "SourceNamed",
     "content_not_here",
+    "dandi_reference",
     "is_absolute_anywhere",
     "is_url",
     "locked_by_writer",
@@ -52,8 +53,8 @@ def url_name(url: str) -> str:
 
 
 def location(value: str | Path) -> str | Path:
-    """Return ``value`` as the readers take it: a URL stays a str, anything else becomes a Path."""
-    return str(value) if is_url(value) else Path(value)
+    """Return ``value`` as the readers take it: a URL stays a str, anything else becomes a Path (``~`` expanded)."""
+    return str(value) if is_url(value) else Path(value).expanduser()
 
 
 def location_name(value: str | Path) -> str:
@@ -84,6 +85,13 @@ def content_not_here(path: Path) -> str | None:
     DataLad (GIN, DANDI's datasets) a link into ``.git/annex/objects`` that leads nowhere, or in an
     unlocked checkout a one-line ``/annex/objects/...`` file.
     """
+    if (reference := dandi_reference(path)) is not None:
+        return (
+            "is a DANDI reference, which poseconv does not look up. An NWB file is read from its asset download "
+            f"URL, https://api.dandiarchive.org/api/assets/<asset id>/download/ (`dandi ls '{reference}'` prints "
+            "its asset_id; on the dandiset's Files page, the file's menu has the URL); or download the file "
+            f"(dandi download '{reference}') and give its path."
+        )
     if (url := url_as_path(path)) is not None:
         return (
             "is a URL: poseconv reads NWB files from URLs, but converts pose files, videos and labels from this "
@@ -146,6 +154,19 @@ def url_as_path(path: Path) -> str | None:
     return f"{match[1]}://{text[match.end() :]}" if match else None
 
 
+def dandi_reference(path: str | Path) -> str | None:
+    """Return the DANDI resource identifier a path was made from (``dandi://DANDI/000123/...``, ``DANDI:000123``).
+
+    ``Path("dandi://DANDI/000123/a.nwb")`` is ``dandi:/DANDI/000123/a.nwb``: the ``//`` is put back. None for
+    any other path.
+    """
+    text = str(path).replace("\\", "/")
+    match = re.match(r"^dandi:(/*)", text, flags=re.IGNORECASE)
+    if match is None:
+        return None
+    return f"{text[:6]}//{text[match.end() :]}" if match[1] else text
+
+
 def _download_command(url: str) -> str:
     if url.lower().startswith("s3://"):
         return f"for example aws s3 cp --no-sign-request '{url}' ."
@@ -155,7 +176,7 @@ def _download_command(url: str) -> str:
 def require_content(path: Path, error: type[Exception] = InvalidSourceFileError) -> None:
     """Raise ``error`` when ``path`` is a placeholder or a URL (:func:`content_not_here`)."""
     if (absent := content_not_here(path)) is not None:
-        raise error(f"{url_as_path(path) or path}: {absent}")
+        raise error(f"{url_as_path(path) or dandi_reference(path) or path}: {absent}")
 
 
 def require_file(path: Path, what: str, error: type[Exception] = InvalidSourceFileError) -> None:

@@ -1,12 +1,21 @@
-"""The block cache of remote HDF5 files: what h5py reads of a URL is fetched once, in as few requests as can be."""
+"""The block cache of remote HDF5 files: what h5py reads of a URL is fetched once, in as few requests as can be.
+
+Every answer is checked to be the bytes asked for: fsspec's ``HTTPFile`` takes any 206 answer as the range it
+asked (whatever its ``Content-Range`` says) and returns what it read, so a server (or a proxy) that answers
+another range or fewer bytes gave h5py bytes of other offsets, read as a checksum error ("the file is
+damaged"), or as wrong values where no checksum covers them.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from itertools import groupby
 from typing import Any
 
+from fsspec.asyn import sync
 from fsspec.caching import BaseCache, register_cache
+from fsspec.implementations.http import HTTPFile
 
 from ...errors import InvalidSourceFileError
 from .http_retry import read_with_retries
@@ -42,7 +51,7 @@ class RunBlockCache(BaseCache):
     def __init__(
         self, blocksize: int, fetcher: Any, size: int, maxblocks: int = MAX_BLOCKS, url: str | None = None
     ) -> None:
-        super().__init__(blocksize, fetcher, size)
+        super().__init__(blocksize, _checked_fetcher(fetcher, url), size)
         self.maxblocks = maxblocks
         self.url = url
         self.blocks: OrderedDict[int, bytes] = OrderedDict()
@@ -54,7 +63,7 @@ class RunBlockCache(BaseCache):
         (naming the URL) rather than aiohttp's or fsspec's.
         """
         try:
-            return read_with_retries(str(self.url), lambda: self.fetcher(begin, end))
+            data = read_with_retries(str(self.url), lambda: self.fetcher(begin, end))
         except InvalidSourceFileError:
             raise
         except ValueError as err:
@@ -65,6 +74,12 @@ class RunBlockCache(BaseCache):
                 f"{self.url}: the server does not answer Range requests, so the file cannot be read in parts; "
                 "download it and give its path."
             ) from err
+        if len(data) != end - begin:
+            raise InvalidSourceFileError(
+                f"{self.url}: the server answered {len(data)} bytes for a Range of {end - begin} (bytes "
+                f"{begin}-{end - 1}), so the file cannot be read in parts; download it and give its path."
+            )
+        return data
 
     def _fetch(self, start: int | None, stop: int | None) -> bytes:
         start = 0 if start is None else start
@@ -89,6 +104,46 @@ class RunBlockCache(BaseCache):
         while len(self.blocks) > max(self.maxblocks, len(wanted)):
             self.blocks.popitem(last=False)
         return out[start - first * self.blocksize : stop - first * self.blocksize]
+
+
+def _checked_fetcher(fetcher: Any, url: str | None) -> Any:
+    """Return ``fetcher``, or for an fsspec ``HTTPFile``'s own a fetcher that checks the answer's ``Content-Range``."""
+    file = getattr(fetcher, "__self__", None)
+    if not isinstance(file, HTTPFile):
+        return fetcher
+    return lambda start, stop: sync(file.loop, _read_range, file, start, stop, url or file.url)
+
+
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/")
+
+
+async def _read_range(file: HTTPFile, start: int, stop: int, url: str) -> bytes:
+    """Return bytes ``[start, stop)`` of ``file``'s URL, as ``HTTPFile.async_fetch_range`` does, the range checked.
+
+    An answer whose ``Content-Range`` starts elsewhere than asked is an error naming ``url``; a whole-file answer
+    (200) is read for the first bytes of the file only, and is a ``ValueError`` naming "range" otherwise (the
+    server does not answer Range requests), as fsspec's is.
+    """
+    kwargs = dict(file.kwargs)
+    headers = {**kwargs.pop("headers", {}), "Range": f"bytes={start}-{stop - 1}"}
+    answer = await file.session.get(file.fs.encode_url(file.url), headers=headers, **kwargs)
+    async with answer:
+        answer.raise_for_status()
+        if answer.status == 206:
+            given = _CONTENT_RANGE.match(answer.headers.get("Content-Range", ""))
+            if given is not None and int(given[1]) != start:
+                raise InvalidSourceFileError(
+                    f"{url}: the server answered bytes {given[1]}-{given[2]} for a Range of bytes {start}-{stop - 1}, "
+                    "so the file cannot be read in parts; download it and give its path."
+                )
+            return await answer.read()
+        if start > 0:
+            raise ValueError("The HTTP server does not answer range requests.")
+        parts, length = [], 0
+        while length < stop and (part := await answer.content.read(2**20)):
+            parts.append(part)
+            length += len(part)
+        return b"".join(parts)[:stop]
 
 
 # fsspec finds caches by name (``fs.open(..., cache_type=RunBlockCache.name)``).

@@ -7,7 +7,8 @@ One helper for every read of an opened URL, the Range requests of an HDF5 file's
 short wait, as S3 asks of its clients for ``500 InternalError`` and ``503 SlowDown`` (Amazon S3 API
 reference, "Error responses": "retry the request"). What still fails, and any other refusal, is an
 :class:`~poseconv.errors.InvalidSourceFileError` naming the URL, what the server did and what to do,
-not aiohttp's exception.
+not aiohttp's exception. Opening a URL (:func:`open_with_retries`) is tried again in the same cases; what
+still fails is raised as it is, for the opener to say.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TypeVar
 
 from ...errors import InvalidSourceFileError
 
-__all__ = ["ATTEMPTS", "read_with_retries", "retried_status"]
+__all__ = ["ATTEMPTS", "open_with_retries", "read_with_retries", "retried_status"]
 
 T = TypeVar("T")
 
@@ -58,6 +59,14 @@ def _final_error(url: str, err: BaseException, thing: str) -> InvalidSourceFileE
         return InvalidSourceFileError(
             f"{url}: the connection broke while reading it ({type(err).__name__}: {err}), {ATTEMPTS} times; {later}"
         )
+    import aiohttp
+
+    if isinstance(err, aiohttp.TooManyRedirects):
+        # aiohttp gives it status 0 ("HTTP 0"): a redirect loop, which waiting does not end.
+        return InvalidSourceFileError(
+            f"{url}: the server redirected it too many times (a redirect loop); check the URL, or download the "
+            f"{thing} and give its path."
+        )
     reason = getattr(err, "message", "") or ""
     answered = f"the server answered HTTP {status}{f' ({reason})' if reason else ''}"
     if retried_status(status):
@@ -91,6 +100,47 @@ def _forget(err: BaseException) -> None:
         seen.add(id(current))
         current.__traceback__ = None
         pending += [current.__cause__, current.__context__]
+
+
+def _may_pass(err: BaseException) -> bool:
+    """Whether opening a URL failed in a way that trying again may pass: a server error, a dropped connection.
+
+    fsspec's ``info`` raises ``FileNotFoundError`` for any failed request, the server's answer as its cause. A
+    connection that could not be made at all (no server at that address, an unknown host) is not waited on.
+    """
+    import aiohttp
+
+    while isinstance(err, FileNotFoundError) and err.__cause__ is not None:
+        err = err.__cause__
+    if isinstance(err, aiohttp.ClientResponseError):
+        return retried_status(err.status)
+    if isinstance(err, (*_timeout_errors(), aiohttp.ClientConnectorError)):
+        return False
+    return isinstance(err, _dropped_errors())
+
+
+def open_with_retries(open_: Callable[[], T]) -> T:
+    """Return ``open_()``, tried again as a read is (:func:`read_with_retries`); the last failure raised as it is.
+
+    Parameters
+    ----------
+    open_ : callable
+        Makes the requests that open it (fsspec's ``info``) and returns what they found.
+
+    Returns
+    -------
+    object
+        What ``open_`` returned.
+    """
+    for attempt in range(ATTEMPTS):
+        try:
+            return open_()
+        except Exception as err:
+            if attempt + 1 == ATTEMPTS or not _may_pass(err):
+                raise
+            _forget(err)
+        time.sleep(FIRST_WAIT * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def read_with_retries(url: str, read: Callable[[], T], *, thing: str = "file") -> T:

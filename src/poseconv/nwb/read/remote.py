@@ -10,6 +10,10 @@ store whose consolidated metadata (``.zmetadata``) is read once, then its chunks
 (:mod:`~poseconv.nwb.read.zarr_readahead`).
 The redirect of an API URL is followed once, when the file is opened, not at every read.
 
+Opening is tried again after a server error, as every read is (:mod:`~poseconv.nwb.read.http_retry`), and
+a server that stops answering is given up on after :data:`READ_TIMEOUT` seconds of silence (aiohttp's own
+default waits 300 s in all for each request).
+
 ``s3://bucket/key`` URLs are read over HTTPS from the bucket's public endpoint
 (``https://bucket.s3.amazonaws.com/key``): DANDI's buckets are public, so no AWS client
 or credentials are needed.
@@ -17,13 +21,23 @@ or credentials are needed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from ...errors import InvalidSourceFileError
 from ...model.location import is_url, url_name
 
-__all__ = ["BLOCK_SIZE", "HDF5_SIGNATURE", "http_url", "is_url", "open_url", "url_name"]
+__all__ = [
+    "BLOCK_SIZE",
+    "CONNECT_TIMEOUT",
+    "HDF5_SIGNATURE",
+    "READ_TIMEOUT",
+    "http_url",
+    "is_url",
+    "open_url",
+    "url_name",
+]
 
 #: Bytes per cached block when h5py reads a remote HDF5 file. HDF5 metadata lies in small pieces
 #: all over a file (each dataset's header next to its chunks): small blocks fetch little beyond
@@ -33,6 +47,16 @@ BLOCK_SIZE = 16 * 1024
 
 #: First bytes of an HDF5 file (at offset 0 for NWB files; HDF5 also allows 512, 1024, ...).
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+#: Seconds a server may stay silent while answering a request (between two parts of its answer) before the read
+#: is given up on: a stalled server is then said at once instead of after aiohttp's 300 s per request.
+READ_TIMEOUT = 30.0
+
+#: Seconds to connect to a server.
+CONNECT_TIMEOUT = 30.0
+
+# Query fields of a signed S3 URL (a presigned GET, signature version 4 or 2), valid for a limited time only.
+_SIGNED = re.compile(r"(?:^|&)(?:X-Amz-Signature|X-Amz-Expires|Signature|Expires)=", re.IGNORECASE)
 
 
 def http_url(url: str) -> str:
@@ -46,30 +70,88 @@ def http_url(url: str) -> str:
 
 
 def _filesystem() -> Any:
+    import aiohttp
     import fsspec
 
-    return fsspec.filesystem("http")
+    # No limit on a whole answer (a large chunk over a slow link takes what it takes), only on silence.
+    timeout = aiohttp.ClientTimeout(total=None, sock_connect=CONNECT_TIMEOUT, sock_read=READ_TIMEOUT)
+    return fsspec.filesystem("http", client_kwargs={"timeout": timeout})
+
+
+def _dandi_web_page(url: str) -> str | None:
+    """Say so when ``url`` is a page of DANDI's web site (a dandiset's file list), not a file; else None."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    on_site = host == "dandiarchive.org" or (host.endswith(".dandiarchive.org") and not host.startswith("api"))
+    if not on_site or "dandiset" not in f"{parts.path}#{parts.fragment}":
+        return None
+    return (
+        f"{url}: is a page of DANDI's web site, not the NWB file. Give the file's asset download URL, "
+        "https://api.dandiarchive.org/api/assets/<asset id>/download/ (on the dandiset's Files page, the file's "
+        "menu has it; `dandi ls dandi://DANDI/<dandiset>/<path>` prints its asset_id), or download it with "
+        "`dandi download` and give its path."
+    )
 
 
 def _fetch_error(url: str, err: BaseException) -> InvalidSourceFileError:
+    import aiohttp
+
+    from .http_retry import ATTEMPTS, retried_status
+
     cause = err.__cause__
     if isinstance(err, FileNotFoundError) and cause is not None and getattr(cause, "status", None) != 404:
         # fsspec says "not found" for any failed request (a refused connection too): the cause tells.
         err = cause
+    if isinstance(err, aiohttp.TooManyRedirects):
+        # aiohttp's says "TooManyRedirects: 0" (status 0).
+        return InvalidSourceFileError(
+            f"{url}: could not be read: the server redirected it too many times (a redirect loop); check the URL, "
+            "or download the file and give its path."
+        )
     status = getattr(err, "status", None) or getattr(err, "code", None)
+    later = "try again later, or download the file and give its path."
     if isinstance(err, FileNotFoundError) or status == 404:
         return InvalidSourceFileError(f"{url}: not found (HTTP 404). Check the URL of the NWB file.")
+    if status == 403 and _SIGNED.search(urlsplit(url).query):
+        return InvalidSourceFileError(
+            f"{url}: access denied (HTTP 403): this is a signed URL, which works for a limited time only and may "
+            "have expired. Get a new one (for a DANDI asset, give its https://api.dandiarchive.org/api/assets/"
+            "<asset id>/download/ URL, which leads to a fresh one each time), or download the file and give its path."
+        )
     if status in (401, 403):
         return InvalidSourceFileError(
             f"{url}: access denied (HTTP {status}); poseconv reads public URLs only (for an embargoed DANDI "
             "asset, download it with `dandi download` first)."
         )
     if isinstance(err, TimeoutError):
+        return InvalidSourceFileError(f"{url}: could not be read: the server did not answer in time; {later}")
+    if isinstance(status, int):
+        reason = getattr(err, "message", "") or ""
+        answered = f"the server answered HTTP {status}{f' ({reason})' if reason else ''}"
+        if retried_status(status):
+            return InvalidSourceFileError(
+                f"{url}: could not be opened: {answered}, {ATTEMPTS} times (a server error or a request to slow "
+                f"down); {later}"
+            )
         return InvalidSourceFileError(
-            f"{url}: could not be read: the server did not answer in time; try again later, or download the "
-            "file and give its path."
+            f"{url}: could not be opened: {answered}; check the URL, or download the file and give its path."
         )
     return InvalidSourceFileError(f"{url}: could not be read ({type(err).__name__}: {err}).")
+
+
+def _may_be_a_folder(err: FileNotFoundError) -> bool:
+    """Whether a URL that did not open as a file may be a Zarr store's folder: refused or missing, not failing.
+
+    A folder (a DANDI zarr/<id>/ store) is no object of its own (HTTP 404 or 403 on S3); a server error, a
+    redirect loop or a connection that could not be made says nothing of what is there.
+    """
+    import aiohttp
+
+    cause = err.__cause__
+    if isinstance(cause, aiohttp.TooManyRedirects):
+        return False
+    status = getattr(cause, "status", None)
+    return cause is None or (isinstance(status, int) and 400 <= status < 500 and status != 429)
 
 
 def _is_zarr_url(url: str) -> bool:
@@ -97,14 +179,19 @@ def open_url(url: str) -> Any:
     import aiohttp
 
     from .http_cache import MAX_BLOCKS, RunBlockCache
+    from .http_retry import open_with_retries
 
     target = http_url(url)
+    if (page := _dandi_web_page(target)) is not None:
+        raise InvalidSourceFileError(page)
     fs = _filesystem()
     if _is_zarr_url(target):
         return _open_zarr_url(url, fs, target)
     try:
-        info = fs.info(target)
+        info = open_with_retries(lambda: fs.info(target))
     except FileNotFoundError as err:
+        if not _may_be_a_folder(err):
+            raise _fetch_error(url, err) from err
         # A folder URL (a DANDI zarr/<id>/ store) is no object of its own: it may be a Zarr store.
         try:
             return _open_zarr_url(url, fs, target)
@@ -112,6 +199,11 @@ def open_url(url: str) -> Any:
             raise _fetch_error(url, err) from err
     except (OSError, aiohttp.ClientError, ValueError) as err:
         raise _fetch_error(url, err) from err
+    if info.get("size") == 0:
+        raise InvalidSourceFileError(
+            f"{url}: the file is empty (0 bytes): an upload or a copy that did not finish? Check the URL, or give "
+            "the file's path."
+        )
     if not info.get("size") or info.get("partial") is False:
         raise InvalidSourceFileError(
             f"{url}: the server does not give the file's size or does not answer Range requests, so the file "

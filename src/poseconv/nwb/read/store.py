@@ -85,7 +85,7 @@ def open_store(path: str | Path) -> Any:
         from .remote import open_url
 
         return open_url(str(path))
-    path = Path(path)
+    path = Path(path).expanduser()
     require_content(path)
     if not path.exists():
         raise InvalidSourceFileError(f"{path}: file not found. Check the path of the NWB file.")

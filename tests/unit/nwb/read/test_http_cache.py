@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from poseconv.errors import InvalidSourceFileError
 from poseconv.nwb.read.http_cache import RunBlockCache
 
 DATA = np.random.default_rng(0).integers(0, 256, size=10_000, dtype=np.uint8).tobytes()
@@ -40,3 +42,15 @@ def test_the_least_recently_used_blocks_are_dropped():
     # A read larger than the cache keeps what it read until it returns.
     assert cache._fetch(2_000, 2_600) == DATA[2_000:2_600]
     assert len(cache.blocks) == 6
+
+
+def test_an_answer_of_another_length_than_asked_is_an_error_naming_the_url():
+    # A server or proxy that sent half the range (or more, from elsewhere): h5py read it as the bytes asked for.
+    cache = RunBlockCache(100, lambda start, stop: DATA[start : start + (stop - start) // 2], len(DATA), url="u")
+    with pytest.raises(
+        InvalidSourceFileError, match=r"^u: the server answered 200 bytes for a Range of 400 \(bytes 100-499\)"
+    ):
+        cache._fetch(150, 420)
+    # The file's last block is as long as what is left of the file.
+    whole = RunBlockCache(100, lambda start, stop: DATA[start:stop], len(DATA) - 30, url="u")
+    assert whole._fetch(9_900, None) == DATA[9_900 : len(DATA) - 30]

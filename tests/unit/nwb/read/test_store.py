@@ -215,3 +215,17 @@ def test_an_nwb_file_not_downloaded_from_its_dataset_says_how_to_get_it(tmp_path
     for command in ("inspect", "validate"):
         result = poseconv_in_process(command, tmp_path / "sub-01_behavior.nwb")
         assert result.returncode != 0 and "datalad get" in result.stderr, result.stderr
+
+
+def test_a_path_from_the_home_folder_is_expanded(tmp_path, monkeypatch, small_nwb):
+    import shutil
+
+    from poseconv import read_nwb
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    shutil.copy(small_nwb["s.nwb"], tmp_path / "s.nwb")
+    # The command line expanded ~ (the shell does); the API took "~/s.nwb" as a folder named "~".
+    with open_store("~/s.nwb") as root:
+        assert "processing" in root
+    poses = read_nwb("~/s.nwb")
+    assert poses and poses[0].source_file == tmp_path / "s.nwb"
