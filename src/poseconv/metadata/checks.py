@@ -16,6 +16,7 @@ from .names import DEPRECATED_POSE_ESTIMATION_FIELDS
 
 __all__ = [
     "AGE_FORM",
+    "FORM_EMPTY_CAMERA_ARRAYS",
     "AGE_PATTERN",
     "DATE_OR_DATE_TIME_PATTERN",
     "EXAMPLE_START_TIME",
@@ -384,15 +385,27 @@ def text_space_problems(metadata: Mapping[str, Any] | None) -> list[tuple[tuple[
     return found
 
 
+# The calibration arrays a camera takes from the pose files when not given: get_metadata() leaves them out, so a
+# form (NWB GUIDE) shows them as empty lists. Other lists keep [] as a value (edges: [] is a skeleton without edges).
+FORM_EMPTY_CAMERA_ARRAYS = ("translation_vector", "distortion_coefficients", "image_size")
+
+
 def drop_empty_text(block: dict[str, Any]) -> None:
-    """Remove the fields of ``block`` whose value is empty text: a form left empty says nothing.
+    """Remove the fields of ``block`` that a form left empty: they say nothing.
 
     NWB GUIDE and metadata templates write ``""`` for a field not filled in; written as it is, an
     empty weight or description is a value that says nothing, and nwbinspector reports some as
-    critical. The field is then absent, as if not given (the interfaces' defaults apply).
+    critical. The field is then absent, as if not given (the interfaces' defaults apply). So is
+    ``[]`` in a calibrated camera's optional arrays (:data:`FORM_EMPTY_CAMERA_ARRAYS`), which the form
+    shows empty when the pose files give them.
     """
     for key in [key for key, value in block.items() if isinstance(value, str) and not value.strip()]:
         del block[key]
+    cameras = block.get("CalibratedCameras")
+    for camera in cameras.values() if isinstance(cameras, dict) else ():
+        for key in FORM_EMPTY_CAMERA_ARRAYS if isinstance(camera, dict) else ():
+            if isinstance(camera.get(key), list) and not camera[key]:
+                del camera[key]
     for value in block.values():
         # Nested entries alike (a camera's, a video's, a container's or a series' description).
         if isinstance(value, dict):

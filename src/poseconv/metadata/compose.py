@@ -104,15 +104,60 @@ def _date_of_birth_problems(metadata: Mapping[str, Any]) -> list[MetadataProblem
     return [] if message is None else [MetadataProblem(("Subject", "date_of_birth"), message)]
 
 
-def _skeleton_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
-    """Report skeleton edges that cannot be written or read back (past the last node, self, repeated)."""
+def _given_in(layer: Any, path: tuple[Any, ...]) -> bool:
+    """Whether ``layer`` (the user's metadata of one input) gives a value at ``path``."""
+    for step in path:
+        if not isinstance(layer, Mapping) or step not in layer:
+            return False
+        layer = layer[step]
+    return True
+
+
+def _nodes_problem(
+    entry: Mapping[str, Any], expected: Any, where: tuple[Any, ...], name: str, own_user: Any, several: bool
+) -> MetadataProblem | None:
+    """Report skeleton nodes that are not the input's own (``expected``, in its order); None when they are.
+
+    The writer links each pose series to its node by the pose file's body part, so it refuses nodes
+    renamed or reordered; said here, validate_metadata and ``run --check`` refuse what the writer would.
+    The problem is the input's when its own metadata (``own_user``) gives the nodes.
+    """
+    nodes = entry.get("nodes")
+    if not isinstance(nodes, list) or not isinstance(expected, list) or nodes == expected:
+        return None
+    source = f"the pose file of {name}" if several else "the pose file"
+    message = (
+        f"lists {nodes}, but {source} has {expected}; nodes cannot be renamed or reordered in metadata: "
+        "give them as the file has them, or leave nodes out."
+    )
+    return MetadataProblem(where, message, name if _given_in(own_user, where) else None)
+
+
+def _skeleton_problems(
+    per_input: Mapping[str, Mapping[str, Any]],
+    defaults: Mapping[str, Mapping[str, Any]],
+    input_user: Mapping[str, Mapping[str, Any]],
+) -> list[MetadataProblem]:
+    """Report skeleton nodes that are not the pose file's, and edges that cannot be written or read back.
+
+    ``input_user`` holds the user's metadata of single inputs (which input gave a value is said).
+    """
     problems = []
     for name, metadata in per_input.items():
+        own = (defaults[name].get("Pose") or {}).get("Skeletons") or {}
         for key, entry in ((metadata.get("Pose") or {}).get("Skeletons") or {}).items():
-            if isinstance(entry, Mapping):
-                for message in skeleton_problems(entry):
-                    where = ("Pose", "Skeletons", key, "edges")
-                    problems.append(MetadataProblem(where, message, name if len(per_input) > 1 else None))
+            if not isinstance(entry, Mapping):
+                continue
+            expected = (own.get(key) or {}).get("nodes") if isinstance(own.get(key), Mapping) else None
+            where = ("Pose", "Skeletons", key, "nodes")
+            found = _nodes_problem(entry, expected, where, name, input_user.get(name), len(per_input) > 1)
+            if found is not None:
+                # Its edges index nodes that are not the file's: what is past the last node follows from the nodes.
+                problems.append(found)
+                continue
+            for message in skeleton_problems(entry):
+                where = ("Pose", "Skeletons", key, "edges")
+                problems.append(MetadataProblem(where, message, name if len(per_input) > 1 else None))
     return problems
 
 
@@ -212,36 +257,61 @@ def _container_names(metadata: Iterable[Mapping[str, Any]]) -> set[str]:
     return names
 
 
-def _separate_skeletons(
-    per_input: dict[str, dict[str, Any]], defaults: Mapping[str, Mapping[str, Any]], shared_keys: set[str]
-) -> list[MetadataProblem]:
-    """Give skeletons that differ (nodes or edges) but share a name distinct names, or report the clash.
+def _skeleton_shape(entry: Mapping[str, Any]) -> tuple[list[Any], list[list[Any]]]:
+    """Return what makes two skeletons of one name the same skeleton: their nodes and edges."""
+    return list(entry.get("nodes") or []), [list(edge) for edge in entry.get("edges") or []]
 
-    The writer shares a skeleton between inputs by name, so two different skeletons under one
-    name would silently become the first. A default name, or one the user gave a key several
-    inputs share (``shared_keys``), takes the input's name; another name the user chose is theirs
-    to change.
+
+def _separate_skeletons(
+    per_input: dict[str, dict[str, Any]],
+    defaults: Mapping[str, Mapping[str, Any]],
+    shared_keys: set[str],
+    input_user: Mapping[str, Mapping[str, Any]],
+) -> list[MetadataProblem]:
+    """Give skeletons that differ (nodes or edges) but share a default name distinct names; report chosen names.
+
+    The writer shares a skeleton between containers by name, so two different skeletons under one
+    name would silently become the first. A name the user chose that another skeleton has is theirs
+    to change (renaming the other one, which the user did not touch, would move its name away from
+    under them); default names, and one the user gave a key several inputs share (``shared_keys``),
+    take the input's name.
     """
-    problems = []
-    seen: dict[str, tuple[Any, str]] = {}
+    several = len(per_input) > 1
+    entries = []
     for name, metadata in per_input.items():
+        own = (defaults[name].get("Pose") or {}).get("Skeletons") or {}
         for key, entry in ((metadata.get("Pose") or {}).get("Skeletons") or {}).items():
-            shape = (list(entry.get("nodes", [])), [list(e) for e in entry.get("edges", [])])
-            if entry["name"] in seen and seen[entry["name"]][0] != shape:
-                default = ((defaults[name].get("Pose") or {}).get("Skeletons") or {}).get(key, {}).get("name")
-                if entry["name"] != default and key not in shared_keys:
-                    problems.append(
-                        MetadataProblem(
-                            ("Pose", "Skeletons", key, "name"),
-                            f"skeleton {entry['name']!r} differs from the one of that name in "
-                            f"{seen[entry['name']][1]}; "
-                            "give it another name.",
-                            name,
-                        )
-                    )
-                    continue
-                entry["name"] = unique_name(f"{entry['name']}_{name}", set(seen))
-            seen.setdefault(entry["name"], (shape, name))
+            default = (own.get(key) or {}).get("name") if isinstance(own.get(key), Mapping) else None
+            entries.append((name, key, entry, entry["name"] != default and key not in shared_keys))
+    problems, refused = [], set()
+    for index, (name, key, entry, chosen) in enumerate(entries):
+        clashes = [
+            (other_name, other_key)
+            for other_index, (other_name, other_key, other, other_chosen) in enumerate(entries)
+            if other_index != index
+            and other["name"] == entry["name"]
+            and _skeleton_shape(other) != _skeleton_shape(entry)
+            # Of two names the user chose, the later one is said.
+            and not (other_chosen and other_index > index)
+        ]
+        if chosen and clashes:
+            other_name, other_key = clashes[0]
+            where = ("Pose", "Skeletons", key, "name")
+            message = (
+                f"{entry['name']!r} is also the name of the skeleton under key {other_key!r}"
+                f"{f' of {other_name}' if several else ''}, whose nodes or edges differ (a file holds one "
+                "skeleton of each name); choose another."
+            )
+            problems.append(MetadataProblem(where, message, name if _given_in(input_user.get(name), where) else None))
+            refused.add(index)
+    # The names the user chose stand; default names that clash among themselves take the input's name.
+    seen = {e["name"]: _skeleton_shape(e) for i, (_, _, e, chosen) in enumerate(entries) if chosen and i not in refused}
+    for name, _, entry, chosen in entries:
+        if chosen:
+            continue
+        if entry["name"] in seen and seen[entry["name"]] != _skeleton_shape(entry):
+            entry["name"] = unique_name(f"{entry['name']}_{name}", set(seen))
+        seen.setdefault(entry["name"], _skeleton_shape(entry))
     return problems
 
 
@@ -382,9 +452,9 @@ def compose_metadata(
         shared = merge_metadata(shared, {k: merged[k] for k in blocks if k in merged})
     result.shared = shared
     shared_skeletons = {key for block, key in common if block == "Skeletons"}
-    result.problems += _separate_skeletons(result.per_input, own, shared_skeletons)
+    result.problems += _separate_skeletons(result.per_input, own, shared_skeletons, per_input_user)
     result.problems += _start_time_problems(shared) + _date_of_birth_problems(shared)
     result.problems += _duplicate_names(result.per_input)
-    result.problems += _skeleton_problems(result.per_input)
+    result.problems += _skeleton_problems(result.per_input, own, per_input_user)
     result.problems += _container_entry_problems(result.per_input)
     return result

@@ -315,7 +315,8 @@ def test_data_checks_locate_problems_in_the_spec(tmp_path):
         "sessions[2].metadata.Pose.PoseEstimations.PoseEstimaton_individual1",
         "sessions[2].session_start_time",
     }, by_session[2]
-    assert locations(by_session[3]) == {"sessions[3].pose[0].metadata"}
+    # Said at the nodes by the metadata check (the writer, in the dry run, is the guard).
+    assert locations(by_session[3]) == {"sessions[3].pose[0].metadata.Pose.Skeletons.Skeleton.nodes"}
     assert "nodes cannot be renamed" in by_session[3][0].message
 
 

@@ -9,8 +9,10 @@ from pynwb.testing.mock.file import mock_NWBFile
 from poseconv.cli._conversion import parse_session_start_time
 from poseconv.errors import InvalidOptionError, MetadataError
 from poseconv.metadata.checks import (
+    FORM_EMPTY_CAMERA_ARRAYS,
     dandi_subject_gap,
     date_of_birth_problem,
+    drop_empty_text,
     normalize_date_of_birth,
     skeleton_problems,
     space_problem,
@@ -201,3 +203,24 @@ def test_an_age_is_judged_as_nwbinspector_judges_it():
     for age in ages + wrong:
         inspector_ok = check_subject_age(Subject(subject_id="m", age=age)) is None
         assert (age_problem(age) is None) == inspector_ok == (age in ages), age
+
+
+def test_calibration_arrays_a_form_left_empty_are_not_given_and_other_empty_lists_stay():
+    # A form shows a camera's translation, distortion and image size empty (get_metadata() leaves them to the
+    # pose files): [] was refused ("should be non-empty") where an untouched "" is not given.
+    from poseconv.metadata.models import CalibratedCameraMetadata
+
+    pose = {
+        "CalibratedCameras": {
+            "back": {"name": "back", "serial_number": "", **dict.fromkeys(FORM_EMPTY_CAMERA_ARRAYS, [])}
+        },
+        "Skeletons": {"fly": {"edges": []}},
+    }
+    nwbfile = {"keywords": [], "experimenter": []}
+    drop_empty_text(pose)
+    drop_empty_text(nwbfile)
+    assert pose == {"CalibratedCameras": {"back": {"name": "back"}}, "Skeletons": {"fly": {"edges": []}}}
+    # edges: [] is a skeleton without edges, keywords: [] no keywords: values, not fields left empty.
+    assert nwbfile == {"keywords": [], "experimenter": []}
+    # Only optional arrays are dropped: the camera is then written with the pose files' values.
+    assert all(CalibratedCameraMetadata.model_fields[key].default is None for key in FORM_EMPTY_CAMERA_ARRAYS)

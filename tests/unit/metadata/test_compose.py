@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from poseconv.metadata.compose import compose_metadata
 from tests.unit.metadata.test_unknown import BLOCKS, DEFAULTS
 
@@ -22,4 +24,118 @@ def test_text_a_spreadsheet_left_a_space_on_is_a_problem_for_every_entry_point()
     }
     clean = {**metadata, "Subject": {**metadata["Subject"], "subject_id": "m2"}, "NWBFile": {"experimenter": ["Doe"]}}
     composed = compose_metadata({"pose": DEFAULTS}, pose_inputs=["pose"], metadata=clean, known_blocks=BLOCKS)
+    assert composed.problems == []
+
+
+# Two skeletons of one input, as a DeepLabCut multi-animal file has them (the animals', the unique body parts').
+TWO_SKELETONS = {
+    "NWBFile": {"session_description": "poses"},
+    "Pose": {
+        "Skeletons": {
+            "Skeleton": {"name": "Skeleton", "nodes": ["a", "b", "c"], "edges": [[0, 1], [1, 2]]},
+            "SkeletonUniqueBodyparts": {"name": "SkeletonUniqueBodyparts", "nodes": ["corner"], "edges": []},
+        },
+        "PoseEstimations": {
+            "PoseEstimation_m1": {"name": "PoseEstimation_m1", "skeleton_metadata_key": "Skeleton"},
+            "PoseEstimation_single": {
+                "name": "PoseEstimation_single",
+                "skeleton_metadata_key": "SkeletonUniqueBodyparts",
+            },
+        },
+    },
+}
+
+
+def _compose(metadata, defaults=None, input_metadata=None):
+    inputs = defaults or {"pose": TWO_SKELETONS}
+    return compose_metadata(
+        inputs, pose_inputs=list(inputs), metadata=metadata, input_metadata=input_metadata, known_blocks=BLOCKS
+    )
+
+
+def _skeleton_names(composed, name="pose"):
+    return {key: entry["name"] for key, entry in composed.per_input[name]["Pose"]["Skeletons"].items()}
+
+
+@pytest.mark.parametrize(
+    "renamed, other", [("Skeleton", "SkeletonUniqueBodyparts"), ("SkeletonUniqueBodyparts", "Skeleton")]
+)
+def test_a_skeleton_renamed_to_the_other_skeleton_s_name_is_a_problem_not_a_rename_of_the_other(renamed, other):
+    # Renaming the animals' skeleton 'SkeletonUniqueBodyparts' converted without a word: the unique body parts'
+    # skeleton, which the user did not touch, became 'SkeletonUniqueBodyparts_<file>' (in one order only).
+    composed = _compose({"Pose": {"Skeletons": {renamed: {"name": other}}}})
+    assert [(p.path, p.input, p.message) for p in composed.problems] == [
+        (
+            ("Pose", "Skeletons", renamed, "name"),
+            None,
+            f"'{other}' is also the name of the skeleton under key '{other}', whose nodes or edges differ (a file "
+            "holds one skeleton of each name); choose another.",
+        )
+    ]
+    assert _skeleton_names(composed)[other] == other
+
+
+def _two_inputs(fly_key):
+    skeletons = {
+        "fly": {fly_key: {"name": fly_key, "nodes": ["head"], "edges": []}},
+        "mouse": {"Skeleton": {"name": "Skeleton", "nodes": ["snout", "tail"], "edges": [[0, 1]]}},
+    }
+    return {
+        name: {"NWBFile": {"session_description": name}, "Pose": {"Skeletons": value}}
+        for name, value in skeletons.items()
+    }
+
+
+def test_default_skeleton_names_that_clash_take_the_input_s_name_and_chosen_ones_are_said():
+    composed = _compose({}, _two_inputs("Skeleton"))
+    assert composed.problems == []
+    assert [_skeleton_names(composed, name) for name in ("fly", "mouse")] == [
+        {"Skeleton": "Skeleton"},
+        {"Skeleton": "Skeleton_mouse"},
+    ]
+    # The mouse's skeleton named as the fly's in its own metadata: said for the mouse; the fly's keeps its name.
+    chosen = {"mouse": {"Pose": {"Skeletons": {"Skeleton": {"name": "Fly"}}}}}
+    composed = _compose({}, _two_inputs("Fly"), chosen)
+    assert [(p.path, p.input, p.message) for p in composed.problems] == [
+        (
+            ("Pose", "Skeletons", "Skeleton", "name"),
+            "mouse",
+            "'Fly' is also the name of the skeleton under key 'Fly' of fly, whose nodes or edges differ (a file "
+            "holds one skeleton of each name); choose another.",
+        )
+    ]
+    assert _skeleton_names(composed, "fly") == {"Fly": "Fly"}
+
+
+@pytest.mark.parametrize(
+    "nodes",
+    [["c", "b", "a"], ["a", "b", "x"], ["a", "b"], ["a", "b", "c", "d"]],
+    ids=["reordered", "renamed", "fewer", "more"],
+)
+def test_skeleton_nodes_that_are_not_the_pose_file_s_are_a_problem_where_they_are_given(nodes):
+    # validate_metadata passed them (the form's check) and the writer refused them; nodes of another length
+    # were said as edges past the last node, never as nodes that must be the pose file's.
+    composed = _compose({"Pose": {"Skeletons": {"Skeleton": {"nodes": nodes}}}})
+    assert [(p.path, p.input, p.message) for p in composed.problems] == [
+        (
+            ("Pose", "Skeletons", "Skeleton", "nodes"),
+            None,
+            f"lists {nodes}, but the pose file has ['a', 'b', 'c']; nodes cannot be renamed or reordered in "
+            "metadata: give them as the file has them, or leave nodes out.",
+        )
+    ]
+    # Given in one input's own metadata, the problem is that input's; the pose file is named when there are several.
+    other = {
+        "NWBFile": {"session_description": "more"},
+        "Pose": {"Skeletons": {"Other": {"name": "Other", "nodes": ["z"]}}},
+    }
+    composed = _compose(
+        {}, {"pose": TWO_SKELETONS, "other": other}, {"pose": {"Pose": {"Skeletons": {"Skeleton": {"nodes": nodes}}}}}
+    )
+    assert [(p.path, p.input) for p in composed.problems] == [(("Pose", "Skeletons", "Skeleton", "nodes"), "pose")]
+    assert "but the pose file of pose has ['a', 'b', 'c']" in composed.problems[0].message
+
+
+def test_the_pose_file_s_own_nodes_handed_back_are_no_problem():
+    composed = _compose({"Pose": {"Skeletons": {"Skeleton": {"nodes": ["a", "b", "c"], "edges": [[2, 0]]}}}})
     assert composed.problems == []

@@ -119,6 +119,11 @@ def test_conversion_options_schema(interface_class):
         ({"NWBFile": {"session_start_time": "2999-05-01T10:00:00+00:00"}}, "is in the future"),
         ({"Subject": {"subject_id": "m", "date_of_birth": "2025-01-01"}}, "is after the session start time"),
         ({"Pose": {"PoseEstimations": {"PoseEstimation_individual9": {}}}}, "PoseEstimation_individual9"),
+        # Nodes renamed (as many as the file's) passed, and the writer refused them.
+        (
+            {"Pose": {"Skeletons": {"Skeleton": {"nodes": ["nose", "back", "tail"]}}}},
+            r"\['Skeleton'\]\['nodes'\]: lists \['nose', 'back', 'tail'\], but the pose file has .* cannot be renamed",
+        ),
     ],
 )
 def test_an_interfaces_validate_metadata_refuses_what_its_conversion_refuses(change, said):
