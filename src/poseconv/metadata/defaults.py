@@ -27,6 +27,7 @@ __all__ = [
     "external_video_entry",
     "pose_series_entries",
     "producer_fields",
+    "recorded_size_sentence",
     "merge_metadata",
     "to_plain",
     "container_key",
@@ -302,7 +303,7 @@ def producer_fields(source_software_version: str | None, scorer: str | None) -> 
     return fields
 
 
-def _container_description(pose: PoseData, track: PoseTrack) -> str:
+def _container_description(pose: PoseData, track: PoseTrack, *, linked: bool) -> str:
     info = pose.videos[track.video]
     description = f"Poses of '{track.name}' estimated with {pose.source_software}"
     if pose.scorer:
@@ -321,6 +322,8 @@ def _container_description(pose: PoseData, track: PoseTrack) -> str:
         description += " " + unlinked_video_sentence(
             pose.notes.get("videos", {}).get(track.video, {}), info.original_path
         )
+    if not linked:
+        description += recorded_size_sentence(pose, track.video)
     crop_sentence = _crop_sentence(pose, track)
     if crop_sentence:
         description += " " + crop_sentence
@@ -342,6 +345,42 @@ def unlinked_video_sentence(facts: Mapping[str, Any], original_path: str) -> str
     images = facts.get("image_files")
     sentence = MISSING_IMAGES_SENTENCE if images and len(images) > 1 else MISSING_VIDEO_SENTENCE
     return sentence.format(path=original_path, n=len(images or ()))
+
+
+def recorded_size_sentence(pose: PoseData, video: str) -> str:
+    """Say the frame size and count the tool recorded of a video no ``ImageSeries`` links; "" when it did not.
+
+    A linked video's ``ImageSeries`` holds its size; without one (the video not beside the poses, a project
+    moved), what the tool recorded is said here or it is lost. Said only when the reader notes where the
+    tool recorded it (``pose.notes["videos"][video]["size_recorded_in"]``): a size probed or guessed is not
+    the tool's record.
+
+    Parameters
+    ----------
+    pose : PoseData
+        The poses.
+    video : str
+        The video's key.
+
+    Returns
+    -------
+    str
+        The sentence, with a leading space, or "".
+    """
+    info = pose.videos[video]
+    where = pose.notes.get("videos", {}).get(video, {}).get("size_recorded_in")
+    parts = []
+    if info.frame_size is not None:
+        height, width = info.frame_size
+        parts.append(f"{width} x {height} pixels (width x height)")
+    if info.n_frames is not None:
+        parts.append(f"{info.n_frames} frames")
+    if not where or not parts:
+        return ""
+    recorded = f"{pose.source_software} recorded it in {where} as {', '.join(parts)}."
+    if info.original_path:
+        return " " + recorded  # after MISSING_VIDEO_SENTENCE, which says where the tool recorded it
+    return f" No video file of '{video}' is linked; {recorded}"
 
 
 def _crop_sentence(pose: PoseData, track: PoseTrack) -> str:
@@ -389,7 +428,7 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
     for key, track in zip(keys, pose.tracks, strict=True):
         entry: dict[str, Any] = {
             "name": container_names[key],
-            "description": _container_description(pose, track),
+            "description": _container_description(pose, track, linked=track.video in video_paths_known),
             "source_software": pose.source_software,
             "skeleton_metadata_key": skeleton_key(pose, track.skeleton),
             "device_metadata_key": camera_key(track.video),

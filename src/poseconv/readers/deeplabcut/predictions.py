@@ -7,7 +7,9 @@ The table's layout is described in :mod:`.table`. Next to the table DeepLabCut m
   fps, frame size and frame count of the analysed video;
 * the project ``config.yaml`` one folder up, with the skeleton, bodypart order,
   individuals and the videos of the project (paths on the training machine);
-* the video itself, named ``<video>.<ext>``.
+* the video itself, named ``<video>.<ext>``;
+* ``<video><scorer>_full.pickle`` (multi-animal models) with every prediction before assembly, and the
+  detector's boxes and identity scores no pose series holds: :mod:`.full_pickle` says what is not written.
 
 Files named ``*_skeleton.h5/.csv`` are DeepLabCut's bone analysis (length and
 orientation per bone), not keypoints, and are rejected. Metadata pickles are
@@ -33,6 +35,7 @@ from ...video import probe_video
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5, reads_source
 from ..safety.safe_pickle import load_metadata_pickle
 from ..side_files import given_or_found, side_folders
+from .full_pickle import full_pickle_note
 from .h5_detection import is_deeplabcut_h5
 from .live import live_video_stem, recorded_timing
 from .live_flat import flat_bodyparts, open_live_flat
@@ -372,6 +375,24 @@ def _tracks(
     return tracks
 
 
+def _notes(
+    multi_animal: bool, n_rows: int, side: _SideFiles, video: VideoInfo, lapse: tuple[VideoInfo, dict] | None
+) -> dict[str, Any]:
+    """Return the reader's notes: side files, rows, and the video's (a time lapse's images, where its size is)."""
+    notes: dict[str, Any] = {
+        "multi_animal": multi_animal,
+        "config_file": str(side.config_path) if side.config_path else None,
+        "metadata_file": str(side.meta_path) if side.meta_path else None,
+        "n_rows": int(n_rows),
+    }
+    if lapse:
+        notes.update(lapse[1])
+    elif side.meta_path is not None and (video.frame_size or video.n_frames):
+        # Said in the descriptions when no video is linked, whose ImageSeries would hold the size.
+        notes["videos"] = {video.key: {"size_recorded_in": side.meta_path.name}}
+    return notes
+
+
 @reads_source("DeepLabCut file")
 def read_deeplabcut(
     file_path: str | Path,
@@ -420,16 +441,12 @@ def read_deeplabcut(
     model = with_project_identity(describe_model(path, scorer, side.meta), side.config)
     tracks = _tracks(frame, scorer, coords, individuals, multi_animal, video.key, confidence_definition(model, tracked))
     timing = recorded_timing(getattr(frame, "clock_columns", None), path, video.key, fps, side.meta_path)
-    notes: dict[str, Any] = {
-        "multi_animal": multi_animal,
-        "config_file": str(side.config_path) if side.config_path else None,
-        "metadata_file": str(side.meta_path) if side.meta_path else None,
-        "n_rows": int(len(frame_numbers)),
-        **(lapse[1] if lapse else {}),
-    }
+    notes = _notes(multi_animal, len(frame_numbers), side, video, lapse)
     software, model_note = _producer(frame, scorer, model)
-    # Every container's description ends with the "model" note: the config's edges no skeleton holds are said there.
-    model_note = " ".join(filter(None, (model_note, edges_note, to_video_end)))
+    # Every container's description ends with the "model" note: the config's edges no skeleton holds are said
+    # there, and what the _full.pickle beside the file holds that no pose series can (detector boxes, identities).
+    kept_aside = full_pickle_note(path, scorer, stacklevel=3) if find_side_files else None
+    model_note = " ".join(filter(None, (model_note, edges_note, to_video_end, kept_aside)))
     if model_note:
         notes["model"] = model_note
     untracked = untracked_detections(path, individuals[0], model, tracked=tracked)

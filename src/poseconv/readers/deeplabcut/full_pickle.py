@@ -1,0 +1,197 @@
+"""What a DeepLabCut ``<video><scorer>_full.pickle`` holds beside the poses, which no pose series can hold.
+
+DeepLabCut's multi-animal video analysis writes every prediction of every frame to the ``_full.pickle``
+before assembly and tracking (DeepLabCut 3's ``pose_estimation_pytorch/apis/videos.py``
+``_generate_output_data``; DeepLabCut 2's ``predict_multianimal``)::
+
+    {"metadata": {..., "nframes": n},
+     "frame0000": {"coordinates": ([one (k, 2) array per bodypart],), "confidence": [...], "costs": ...,
+                   "bboxes": (m, 4), "bbox_scores": (m,),          # top-down models' detector
+                   "identity": [one (k, n_individuals) array per bodypart]},  # identity head
+     ...}
+
+The poses are those of the ``.h5`` / ``.csv``. Two things are not: the boxes a top-down model's detector
+found (x0, y0, width, height and a score; DeepLabCut pads them to the number of animals with -1) and the
+identity head's score of each keypoint prediction for each animal (-1 rows for the unique bodyparts).
+ndx-pose has no place for either: README's rule is that what a pose series cannot hold is said rather than
+dropped quietly, so they are counted, warned about and named in the containers' descriptions.
+
+A ``_full.pickle`` of another layout (DeepLabCut 3's ``use_shelve`` writes a ``shelve`` database under that
+name), damaged, or one the safe loader refuses is not the conversion's business: nothing is said of it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import InvalidSourceFileError, PoseconvWarning
+from ..safety.input_checks import UNREADABLE_FILE_ERRORS
+from ..safety.safe_pickle import load_metadata_pickle
+from .table import scorer_span
+
+__all__ = ["FullPickleContent", "count_full_pickle", "find_full_pickle", "full_pickle_note"]
+
+#: DeepLabCut's pad value for the boxes and identity scores of predictions a frame does not have.
+_PAD = -1.0
+
+
+@dataclass(frozen=True)
+class FullPickleContent:
+    """What a ``_full.pickle`` holds that the predictions table does not, counted.
+
+    Attributes
+    ----------
+    boxes : int
+        Detector bounding boxes (padding left out).
+    box_frames : int
+        Frames with at least one box.
+    identity_scores : int
+        Keypoint predictions with identity scores (padding and unique bodyparts left out).
+    identity_frames : int
+        Frames with at least one of them.
+    individuals : int
+        Animals each prediction is scored for (0 when none).
+    """
+
+    boxes: int = 0
+    box_frames: int = 0
+    identity_scores: int = 0
+    identity_frames: int = 0
+    individuals: int = 0
+
+
+def find_full_pickle(file_path: str | Path, scorer: str) -> Path | None:
+    """Find the ``_full.pickle`` of a predictions file, named as :func:`.predictions.find_metadata_file` names.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        The predictions file (``<video><scorer>.h5``, ``..._el.h5``, ``..._el_filtered.csv``, ...).
+    scorer : str
+        Its scorer, which ends the common prefix of DeepLabCut's file names.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file, when one exists.
+    """
+    path = Path(file_path)
+    span = scorer_span(path.stem, scorer)
+    if span is None:
+        return None
+    candidate = path.with_name(f"{path.stem[: span[1]]}_full.pickle")
+    return candidate if candidate.is_file() else None
+
+
+def _rows(value: Any, width: int | None) -> tuple[int, int]:
+    """Return the rows of ``value`` that are not DeepLabCut's padding, and its width; (0, 0) for another layout."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return 0, 0
+    if array.ndim != 2 or (width is not None and array.shape[1] != width) or array.shape[1] == 0:
+        return 0, 0
+    return int(np.count_nonzero(~np.all(array == _PAD, axis=1))), int(array.shape[1])
+
+
+def _identity_rows(value: Any) -> tuple[int, int]:
+    """Return the identity-scored predictions of one frame (its per-bodypart arrays) and the animals scored."""
+    if not isinstance(value, (list, tuple)):
+        return 0, 0
+    total, individuals = 0, 0
+    for per_bodypart in value:
+        rows, width = _rows(per_bodypart, None)
+        total += rows
+        individuals = max(individuals, width if rows else 0)
+    return total, individuals
+
+
+def count_full_pickle(content: Any) -> FullPickleContent:
+    """Count the boxes and identity scores of a loaded ``_full.pickle``; zeros for any other layout.
+
+    Parameters
+    ----------
+    content : object
+        The file's content as loaded.
+
+    Returns
+    -------
+    FullPickleContent
+        The counts (all zero for DeepLabCut 2's files without identity, or a layout not DeepLabCut's).
+    """
+    boxes = box_frames = scores = score_frames = individuals = 0
+    if not isinstance(content, dict):
+        return FullPickleContent()
+    for key, frame in content.items():
+        if not (isinstance(key, str) and key.startswith("frame") and isinstance(frame, dict)):
+            continue
+        frame_boxes = _rows(frame["bboxes"], 4)[0] if "bboxes" in frame else 0
+        boxes += frame_boxes
+        box_frames += frame_boxes > 0
+        frame_scores, scored = _identity_rows(frame.get("identity"))
+        scores += frame_scores
+        score_frames += frame_scores > 0
+        individuals = max(individuals, scored)
+    return FullPickleContent(boxes, box_frames, scores, score_frames, individuals)
+
+
+def _items(counts: FullPickleContent) -> list[str]:
+    """Say what ``counts`` counts, one phrase per kind."""
+    items = []
+    if counts.boxes:
+        items.append(
+            f"{counts.boxes} detector bounding boxes (x0, y0, width, height and a score each, in "
+            f"{counts.box_frames} frames)"
+        )
+    if counts.identity_scores:
+        items.append(
+            f"the identity head's scores of {counts.identity_scores} keypoint predictions (one for each of "
+            f"{counts.individuals} animals, in {counts.identity_frames} frames)"
+        )
+    return items
+
+
+def full_pickle_note(file_path: Path, scorer: str, *, stacklevel: int = 2) -> str | None:
+    """Warn of the boxes and identity scores in the predictions' ``_full.pickle``; return the description's sentence.
+
+    The file is read once, with the safe loader of DeepLabCut's metadata pickles (never ``pickle.load``).
+
+    Parameters
+    ----------
+    file_path : pathlib.Path
+        The predictions file.
+    scorer : str
+        Its scorer.
+    stacklevel : int, default: 2
+        ``warnings.warn``'s, counted from the caller.
+
+    Returns
+    -------
+    str or None
+        The sentence for the containers' descriptions; None when there is no such file, it cannot be read,
+        or it holds neither.
+    """
+    full = find_full_pickle(file_path, scorer)
+    if full is None:
+        return None
+    try:
+        counts = count_full_pickle(load_metadata_pickle(full))
+    except (InvalidSourceFileError, *UNREADABLE_FILE_ERRORS):
+        # A side file the predictions do not need: damaged, a shelve database or refused, it is not converted.
+        return None
+    items = _items(counts)
+    if not items:
+        return None
+    listed = " and ".join(items)
+    warnings.warn(
+        f"{listed[0].upper()}{listed[1:]} in {full.name} are not written: ndx-pose has no place for them "
+        "(the poses are written; DeepLabCut keeps them in that file).",
+        PoseconvWarning,
+        stacklevel=stacklevel + 1,
+    )
+    return f"DeepLabCut's {full.name} also holds {listed}, which are not in this NWB file."

@@ -1,0 +1,130 @@
+"""DeepLabCut's _full.pickle: the detector's boxes and identity scores no pose series holds are said, not dropped."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import warnings
+
+import pytest
+
+from poseconv.errors import PoseconvWarning
+from poseconv.metadata.defaults import default_pose_metadata
+from poseconv.readers.deeplabcut import read_deeplabcut
+from poseconv.readers.deeplabcut.full_pickle import count_full_pickle, find_full_pickle
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
+from tests.fixtures.deeplabcut_side_files import (
+    ANIMALS,
+    BODYPARTS,
+    N_BOX_FRAMES,
+    N_BOXES,
+    N_FRAMES,
+    SCORER,
+    full_pickle_content,
+    write_top_down_outputs,
+)
+from tests.fixtures.paths import needs_shared_data
+
+
+def _read_quietly_about_full_pickle(path, **options):
+    """Read ``path``; return the pose and the warnings that name its _full.pickle."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pose = read_deeplabcut(path, **options)
+    return pose, [str(w.message) for w in caught if "_full.pickle" in str(w.message)]
+
+
+def test_top_down_boxes_are_counted_warned_and_in_every_description(tmp_path):
+    path = write_top_down_outputs(tmp_path)
+    full = f"session{SCORER}_full.pickle"
+    pose, said = _read_quietly_about_full_pickle(path)
+    assert len(said) == 1
+    # The pads (-1 rows for animals the detector did not find) are not boxes.
+    assert said[0].startswith(
+        f"{N_BOXES} detector bounding boxes (x0, y0, width, height and a score each, in {N_BOX_FRAMES} frames) "
+        f"in {full} are not written: ndx-pose has no place for them"
+    )
+    sentence = f"DeepLabCut's {full} also holds {N_BOXES} detector bounding boxes"
+    descriptions = [e["description"] for e in default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()]
+    assert len(descriptions) == len(ANIMALS)
+    assert all(sentence in description for description in descriptions)
+
+
+def test_identity_scores_are_counted_without_the_unique_bodyparts_pads(tmp_path):
+    content = full_pickle_content(boxes=False, identity=True, n_unique=2)
+    path = write_top_down_outputs(tmp_path, full_pickle=content)
+    pose, said = _read_quietly_about_full_pickle(path)
+    n_scores = N_FRAMES * len(ANIMALS) * len(BODYPARTS)
+    assert len(said) == 1 and "bounding box" not in said[0]
+    assert said[0].startswith(
+        f"The identity head's scores of {n_scores} keypoint predictions (one for each of {len(ANIMALS)} animals, "
+        f"in {N_FRAMES} frames) in session{SCORER}_full.pickle are not written"
+    )
+    assert f"scores of {n_scores} keypoint predictions" in pose.notes["model"]
+
+
+def test_boxes_and_identity_scores_in_one_warning(tmp_path):
+    path = write_top_down_outputs(tmp_path, full_pickle=full_pickle_content(identity=True))
+    _, said = _read_quietly_about_full_pickle(path)
+    assert len(said) == 1
+    assert re.match(rf"{N_BOXES} detector bounding boxes .* and the identity head's scores of \d+ keypoint", said[0])
+
+
+def test_a_deeplabcut_2_full_pickle_without_boxes_or_identity_says_nothing(tmp_path):
+    path = write_top_down_outputs(tmp_path, full_pickle=full_pickle_content(boxes=False))
+    pose, said = _read_quietly_about_full_pickle(path)
+    assert said == []
+    assert "_full.pickle" not in pose.notes.get("model", "")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"not a pickle at all",
+        pickle.dumps({"frame0": {"bboxes": os.getcwd}}),  # names a global the safe loader refuses
+        pickle.dumps(["a list", "not DeepLabCut's layout"]),
+        pickle.dumps({"frame0": {"bboxes": "text", "identity": 3}, "frame1": None}),
+    ],
+    ids=["damaged", "refused", "a-list", "other-values"],
+)
+def test_a_full_pickle_damaged_or_of_another_layout_is_left_alone(tmp_path, raw):
+    path = write_top_down_outputs(tmp_path, full_pickle=raw)
+    pose, said = _read_quietly_about_full_pickle(path)
+    assert said == []
+    assert len(pose.tracks) == len(ANIMALS)
+
+
+def test_without_looking_for_side_files_the_full_pickle_is_not_read(tmp_path):
+    path = write_top_down_outputs(tmp_path)
+    _, said = _read_quietly_about_full_pickle(path, find_side_files=False)
+    assert said == []
+
+
+def test_the_full_pickle_of_a_tracked_file_is_that_of_its_scorer(tmp_path):
+    path = write_top_down_outputs(tmp_path)
+    tracked = path.with_name(f"{path.stem}_el_filtered.h5")
+    tracked.write_bytes(path.read_bytes())
+    assert find_full_pickle(tracked, SCORER) == tmp_path / f"session{SCORER}_full.pickle"
+    assert find_full_pickle(tracked, "DLC_other_scorer") is None
+
+
+def test_count_of_another_layout_is_zero():
+    assert count_full_pickle(None).boxes == 0
+    assert count_full_pickle({"frame0": {"bboxes": [[1.0, 2.0]]}}).boxes == 0  # not (x0, y0, w, h)
+
+
+@needs_shared_data
+def test_real_deeplabcut_2_identity_scores_are_said():
+    pose, said = _read_quietly_about_full_pickle(MULTI_ANIMAL_H5)
+    assert len(said) == 1
+    assert re.match(
+        r"The identity head's scores of \d+ keypoint predictions \(one for each of 3 animals, in 31 ", said[0]
+    )
+    assert "identity head's scores" in pose.notes["model"]
+
+
+def test_the_warning_is_a_poseconv_warning(tmp_path):
+    path = write_top_down_outputs(tmp_path)
+    with pytest.warns(PoseconvWarning, match="detector bounding boxes"):
+        read_deeplabcut(path)
