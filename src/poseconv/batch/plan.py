@@ -35,6 +35,7 @@ from .detection import Detections
 from .inputs import (
     interface_class,
     metadata_problems,
+    missing_path,
     plan_interface,
     plan_pose,
     pose_field_hint,
@@ -251,7 +252,7 @@ def _check_head(
         plan.output_folder = resolve_path(base, head.output_folder)
     if not data_root.is_dir():
         windows = windows_path_problem(data_root, relative_hint=False)
-        plan.problems.append(Problem("data_folder", windows or f"folder not found: {data_root}"))
+        plan.problems.append(Problem("data_folder", windows or missing_path(data_root, "folder") or "not a folder"))
     if (windows := windows_path_problem(plan.output_folder, relative_hint=False)) is not None:
         plan.problems.append(Problem("output_folder", windows))
     elif (problem := folder_problem(plan.output_folder)) is not None:

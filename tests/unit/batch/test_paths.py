@@ -50,3 +50,12 @@ def test_a_dandi_reference_is_kept_as_written_and_said(tmp_path):
         assert path == Path(written)
         problem = missing_path(path, "file")
         assert problem is not None and problem.startswith(f"{written}: is a DANDI reference")
+
+
+def test_a_data_folder_naming_a_variable_is_told_so(tmp_path):
+    # The spec-wide data_folder said only "folder not found", as the sessions' paths did before.
+    spec = {"data_folder": "$H3DATA", "sessions": []}
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    (problem,) = [p for p in plan_spec(path).problems if p.location == "data_folder"]
+    assert problem.message.startswith("folder not found:") and "$H3DATA are not expanded" in problem.message
