@@ -54,7 +54,8 @@ def test_a_dandi_reference_is_kept_as_written_and_said(tmp_path):
 
 def test_a_data_folder_naming_a_variable_is_told_so(tmp_path):
     # The spec-wide data_folder said only "folder not found", as the sessions' paths did before.
-    spec = {"data_folder": "$H3DATA", "sessions": []}
+    session = {"session_id": "a", "session_start_time": START, "pose": [{"file_path": "a.h5"}]}
+    spec = {"data_folder": "$H3DATA", "sessions": [session]}
     path = tmp_path / "spec.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     (problem,) = [p for p in plan_spec(path).problems if p.location == "data_folder"]
