@@ -22,6 +22,7 @@ name), damaged, or one the safe loader refuses is not the conversion's business:
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,11 @@ __all__ = ["FullPickleContent", "count_full_pickle", "find_full_pickle", "full_p
 
 #: DeepLabCut's pad value for the boxes and identity scores of predictions a frame does not have.
 _PAD = -1.0
+#: Largest ``_full.pickle`` read to count what it holds. DeepLabCut writes one beside every multi-animal
+#: analysis, with every raw prediction of every frame: hundreds of MB for an hour of video, seconds to load
+#: and its size again in memory (the safe loader copies it), for a warning. A larger one is not read; a
+#: top-down model's boxes are then said from its scorer (``..._detector_<n>_snapshot_<m>``), uncounted.
+READ_LIMIT = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,11 @@ def _items(counts: FullPickleContent) -> list[str]:
     return items
 
 
+#: A top-down model's scorer names its detector's snapshot (DeepLabCut 3's ``get_scorer_name``).
+_DETECTOR = re.compile(r"_detector_[^_]+_snapshot_")
+_UNCOUNTED_BOXES = "the detector bounding boxes of this top-down model (x0, y0, width, height and a score each)"
+
+
 def full_pickle_note(file_path: Path, scorer: str, *, stacklevel: int = 2) -> str | None:
     """Warn of the boxes and identity scores in the predictions' ``_full.pickle``; return the description's sentence.
 
@@ -180,11 +191,13 @@ def full_pickle_note(file_path: Path, scorer: str, *, stacklevel: int = 2) -> st
     if full is None:
         return None
     try:
-        counts = count_full_pickle(load_metadata_pickle(full))
+        if full.stat().st_size > READ_LIMIT:
+            items = [_UNCOUNTED_BOXES] if _DETECTOR.search(scorer) else []
+        else:
+            items = _items(count_full_pickle(load_metadata_pickle(full)))
     except (InvalidSourceFileError, *UNREADABLE_FILE_ERRORS):
         # A side file the predictions do not need: damaged, a shelve database or refused, it is not converted.
         return None
-    items = _items(counts)
     if not items:
         return None
     listed = " and ".join(items)

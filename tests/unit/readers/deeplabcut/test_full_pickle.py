@@ -7,13 +7,14 @@ import pickle
 import re
 import warnings
 
+import numpy as np
 import pytest
 
 from poseconv.errors import PoseconvWarning
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.readers.deeplabcut import read_deeplabcut
 from poseconv.readers.deeplabcut.full_pickle import count_full_pickle, find_full_pickle
-from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, write_dlc_file
 from tests.fixtures.deeplabcut_side_files import (
     ANIMALS,
     BODYPARTS,
@@ -128,3 +129,20 @@ def test_the_warning_is_a_poseconv_warning(tmp_path):
     path = write_top_down_outputs(tmp_path)
     with pytest.warns(PoseconvWarning, match="detector bounding boxes"):
         read_deeplabcut(path)
+
+
+def test_a_full_pickle_too_big_to_read_for_a_warning_is_not_read(tmp_path, monkeypatch):
+    # DeepLabCut writes one beside every multi-animal analysis, hundreds of MB for an hour of video: loading it
+    # for a warning cost seconds and its size in memory twice. A top-down model's boxes are said from its scorer.
+    from poseconv.readers.deeplabcut import full_pickle
+
+    path = write_top_down_outputs(tmp_path)
+    monkeypatch.setattr(full_pickle, "READ_LIMIT", 100)
+    monkeypatch.setattr(full_pickle, "load_metadata_pickle", lambda path: pytest.fail("read"))
+    pose, said = _read_quietly_about_full_pickle(path)
+    assert len(said) == 1 and said[0].startswith("The detector bounding boxes of this top-down model (x0, y0")
+    # Another model's: nothing to say without reading it.
+    bottom_up = "DLC_Resnet50_testJan1shuffle1_snapshot_200"
+    other = write_dlc_file(tmp_path / f"s{bottom_up}.h5", {("a", "nose"): np.ones((3, 2))}, scorer=bottom_up)
+    other.with_name(f"s{bottom_up}_full.pickle").write_bytes(b"x" * 200)
+    assert _read_quietly_about_full_pickle(other)[1] == []
