@@ -40,9 +40,9 @@ __all__ = ["FullPickleContent", "count_full_pickle", "find_full_pickle", "full_p
 #: DeepLabCut's pad value for the boxes and identity scores of predictions a frame does not have.
 _PAD = -1.0
 #: Largest ``_full.pickle`` read to count what it holds. DeepLabCut writes one beside every multi-animal
-#: analysis, with every raw prediction of every frame: hundreds of MB for an hour of video, about a second per 13 MB to load
-#: and its size again in memory (the safe loader copies it), for a warning. A larger one is not read; a
-#: top-down model's boxes are then said from its scorer (``..._detector_<n>_snapshot_<m>``), uncounted.
+#: analysis, with every raw prediction of every frame: hundreds of MB for an hour of video, about a second
+#: per 13 MB to load and its size again in memory (the safe loader copies it), for a warning. A larger one is
+#: not read; a top-down model's boxes are then said from its scorer (``..._detector_<n>_snapshot_<m>``).
 READ_LIMIT = 16 * 2**20
 
 
