@@ -24,7 +24,10 @@ the originals (``pandas.testing.assert_frame_equal``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -89,6 +92,26 @@ def _groups(training: TrainingData) -> dict[str, list[LabeledFrame]]:
         key = frame.label_file if frame.label_file is not None else f"{_VIDEO_GROUP}{frame.video}"
         groups.setdefault(key, []).append(frame)
     return groups
+
+
+def _is_table(label_file: str) -> bool:
+    """Whether a label file is a table (DeepLabCut's ``CollectedData_<scorer>``, Lightning Pose's CSV)."""
+    return Path(label_file.replace("\\", "/")).suffix.lower() in (".h5", ".csv")
+
+
+def _folder_groups(training: TrainingData, groups: list[str]) -> list[str]:
+    """Return the tables of a labeled-data tree: label files that were tables keep theirs, other frames go per video.
+
+    A table's path in its project is where DeepLabCut looks for it again; a ``.slp`` (one file for every
+    video) has no such place, and DeepLabCut reads ``labeled-data/<video>/CollectedData_<scorer>``.
+    """
+    tables: list[str] = []
+    for group in groups:
+        if group.startswith(_VIDEO_GROUP) or _is_table(group):
+            tables.append(group)
+        else:
+            tables.extend(f"{_VIDEO_GROUP}{frame.video}" for frame in training.frames if frame.label_file == group)
+    return list(dict.fromkeys(tables))
 
 
 def _select(training: TrainingData, label_file: str | None, video: str | None) -> tuple[str, list[LabeledFrame]]:
@@ -379,9 +402,9 @@ def write_deeplabcut_labels(
     training : TrainingData
         The labels.
     output : str or pathlib.Path
-        A ``.h5`` or ``.csv`` file (one label file or video), or a folder: then each label file is
-        written at its path inside it (``labeled-data/<video>/CollectedData_<scorer>``, as in the
-        project it came from) and frames from no DeepLabCut file at
+        A ``.h5`` or ``.csv`` file (one label file or video), or a folder: then each label table read
+        is written at its path inside it (``labeled-data/<video>/CollectedData_<scorer>``, as in the
+        project it came from) and other frames (a ``.slp``'s) per video at
         ``labeled-data/<video>/CollectedData_<scorer>``.
     label_file, video : str, optional
         Export only this label file or video (needed for a file output when there are several).
@@ -410,8 +433,8 @@ def write_deeplabcut_labels(
     if output.suffix.lower() in (".h5", ".csv"):
         table = to_deeplabcut_labels(training, label_file=label_file, video=video, scorer=scorer)
         export_path(output, overwrite=overwrite, flag="overwrite=True", creates_folder=True)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        _write_table(table, output)
+        with _new_folders([output.parent]):
+            _write_table(table, output)
         return [output]
     if output.suffix:
         raise InvalidOptionError(f"{output}: give a .h5 or .csv file, or a folder for a labeled-data tree.")
@@ -423,7 +446,7 @@ def write_deeplabcut_labels(
     else:
         groups = list(_groups(training))
     planned = []
-    for group in groups:
+    for group in _folder_groups(training, groups):
         if group.startswith(_VIDEO_GROUP):
             table = to_deeplabcut_labels(training, video=group.removeprefix(_VIDEO_GROUP), scorer=scorer)
             table_scorer = str(table.columns.get_level_values("scorer")[0]) if len(table.columns) else _DEFAULT_SCORER
@@ -437,7 +460,36 @@ def write_deeplabcut_labels(
                 output / stem.with_suffix(suffix), overwrite=overwrite, flag="overwrite=True", creates_folder=True
             )
             planned.append((table, path))
-    for table, path in planned:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_table(table, path)
+    with _new_folders([path.parent for _, path in planned]):
+        for table, path in planned:
+            _write_table(table, path)
     return [path for _, path in planned]
+
+
+@contextlib.contextmanager
+def _new_folders(folders: list[Path]) -> Iterator[None]:
+    """Create ``folders`` for the block; remove those it created (with the files in them) when the block fails.
+
+    A failed export (a full disk) leaves no empty ``labeled-data/<video>/`` tree, which DeepLabCut would
+    take for a video with no labels.
+    """
+    created = list(dict.fromkeys(_outermost_missing(folder) for folder in folders))
+    try:
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+        yield
+    except BaseException:
+        for folder in created:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _outermost_missing(folder: Path) -> Path | None:
+    """Return the outermost of ``folder`` and its parents that does not exist; None when ``folder`` exists."""
+    missing = None
+    for candidate in (folder.absolute(), *folder.absolute().parents):
+        if candidate.exists():
+            break
+        missing = candidate
+    return missing

@@ -1,0 +1,72 @@
+"""DeepLabCut label files written as a labeled-data tree (exporters/deeplabcut_training.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from poseconv.exporters import deeplabcut_training
+from poseconv.exporters.deeplabcut_training import write_deeplabcut_labels
+from poseconv.output import OutputError, disk_full
+
+sio = pytest.importorskip("sleap_io")
+
+
+def _sleap_labels(tmp_path):
+    """User labels of one animal in a .slp, frames 0-2 of two videos; read as training data."""
+    from poseconv.readers.sleap.labels import read_sleap_labels
+
+    skeleton = sio.Skeleton(["head", "tail"])
+    videos = [sio.Video(filename=str(tmp_path / f"cam{k}.mp4"), open_backend=False) for k in (1, 2)]
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=t,
+            instances=[sio.Instance.from_numpy(np.array([[10.0 * k + t, 1.0], [2.0, 3.0]]), skeleton=skeleton)],
+        )
+        for k, video in enumerate(videos)
+        for t in range(3)
+    ]
+    path = tmp_path / "labels.slp"
+    sio.save_slp(sio.Labels(frames, skeletons=[skeleton], videos=videos), str(path))
+    return read_sleap_labels(path)
+
+
+def test_sleap_labels_go_where_deeplabcut_looks_one_table_per_video(tmp_path):
+    # They went to OUT/labels.h5 and .csv (the .slp's name), where DeepLabCut finds no labels.
+    written = write_deeplabcut_labels(_sleap_labels(tmp_path), tmp_path / "project")
+    relative = sorted(str(p.relative_to(tmp_path / "project")) for p in written)
+    assert relative == [
+        f"labeled-data/{video}/CollectedData_poseconv.{suffix}"
+        for video in ("cam1", "cam2")
+        for suffix in ("csv", "h5")
+    ]
+    for k, video in enumerate(("cam1", "cam2")):
+        table = pd.read_hdf(tmp_path / "project" / "labeled-data" / video / "CollectedData_poseconv.h5")
+        assert [row[1] for row in table.index] == [video] * 3
+        np.testing.assert_array_equal(table.to_numpy()[:, 0], [10.0 * k + t for t in range(3)])
+
+
+def test_a_failed_export_leaves_no_labeled_data_tree_and_the_folder_given_as_it_was(tmp_path, monkeypatch):
+    training = _sleap_labels(tmp_path)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "config.yaml").write_text("Task: x\n")
+    real, calls, refused_from = deeplabcut_training.write_pandas_table, [], [3]
+
+    def refused(table, path, **kwargs):
+        calls.append(path)
+        if len(calls) >= refused_from[0]:
+            raise disk_full(path)
+        real(table, path, **kwargs)
+
+    monkeypatch.setattr(deeplabcut_training, "write_pandas_table", refused)
+    with pytest.raises(OutputError, match="no room"):
+        write_deeplabcut_labels(training, project)
+    # An empty labeled-data/<video>/ is a video with no labels to DeepLabCut; the tables written before go too.
+    assert sorted(p.name for p in project.iterdir()) == ["config.yaml"]
+    refused_from[0] = 0
+    with pytest.raises(OutputError, match="no room"):
+        write_deeplabcut_labels(training, tmp_path / "new" / "labels.h5")
+    assert not (tmp_path / "new").exists()
