@@ -24,9 +24,15 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import PoseconvError
 from .model.location import url_as_path
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - Windows: no file size limit
+    resource = None
 
 __all__ = [
     "OutputError",
@@ -367,18 +373,47 @@ def atomic_output(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]
     """
     path = Path(path)
     partial = partial_path(path)
+    refused: list[BaseException] = []
     with signals_raise():
+        # h5py closes a dataset it drops where no error can be raised: Python prints it and the writer goes on.
+        previous = sys.unraisablehook
+        sys.unraisablehook = functools.partial(_keep_refused, partial.name, refused, previous)
         try:
             yield partial
+            if refused:  # the writer went on after h5py's "Exception ignored": the file lacks those bytes
+                raise refused[0]
             _put_in_place(partial, path, overwrite)
-        except OSError as err:
-            if not is_disk_full(err):
+        except Exception as err:
+            # Writers say it in their own words ("NetCDF: HDF error"): a full disk or file size limit tells.
+            if isinstance(err, PoseconvError) or not (is_disk_full(err) or refused or _no_room(partial)):
                 raise
             raise disk_full(path) from err
         finally:
+            sys.unraisablehook = previous
             _remove(partial)
 
 
+def _keep_refused(name: str, refused: list[BaseException], previous: Any, report: sys.UnraisableHookArgs) -> None:
+    """Keep (unprinted) a write of the file ``name`` refused for room, which h5py reports as "Exception ignored"."""
+    if report.exc_value is not None and is_disk_full(report.exc_value) and name in str(report.exc_value):
+        refused.append(report.exc_value)
+    else:
+        previous(report)
+
+
+def _no_room(partial: Path) -> bool:
+    """Whether the disk holding ``partial`` has under 1 MiB free, or a file of it reached the file size limit."""
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0] if resource else _NO_LIMIT
+    try:
+        files = [partial] if partial.is_file() else [f for f in partial.rglob("*") if f.is_file()]
+        largest = max((f.stat().st_size for f in files), default=0)
+        return shutil.disk_usage(partial.parent).free < 1 << 20 or (limit != _NO_LIMIT and largest >= limit)
+    except OSError:
+        return False
+
+
+# The file size limit (ulimit -f) when there is none.
+_NO_LIMIT = resource.RLIM_INFINITY if resource else -1
 #: errno of a write refused for room: no space left, disk quota exceeded, file size limit (ulimit -f).
 _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
@@ -447,11 +482,9 @@ def _links(partial: Path, path: Path) -> bool:
 def replace(partial: Path, path: Path) -> None:
     """Put the complete file or Zarr store ``partial`` at ``path``, replacing what is there.
 
-    A file replaces a file in one rename. A folder (a Zarr store) cannot be renamed over an
-    existing one, so the old one is first renamed aside (under another temporary name), and put
-    back if the rename fails; it is removed once the new one is in place. At every moment
-    ``path`` holds either the old output or the complete new one (or, between the two renames,
-    nothing), never a half-written store.
+    A file replaces a file in one rename. A store cannot be renamed over one: the old one is renamed
+    aside, put back if the rename fails, and removed once the new one is in place. ``path`` holds the
+    old output or the complete new one (or, between the two renames, nothing), never a half-written store.
     """
     check_not_a_folder(path)
     if not (path.is_dir() or (partial.is_dir() and path.exists())):

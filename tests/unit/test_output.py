@@ -202,3 +202,58 @@ def test_a_signal_that_lands_in_a_weakref_callback_still_ends_the_run(tmp_path):
     assert result.returncode in (-signal.SIGTERM, 128 + signal.SIGTERM), result.stderr
     assert "went on" not in result.stdout and "Exception ignored" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("free", [1000, 10**12])
+def test_a_writers_own_error_on_a_full_disk_is_said_as_no_room(tmp_path, monkeypatch, free):
+    # netCDF says "NetCDF: HDF error", PyTables a missing node: they said "internal error: RuntimeError".
+    import shutil
+
+    from poseconv.errors import InvalidOptionError
+    from poseconv.output import atomic_output
+
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr("poseconv.output.shutil.disk_usage", lambda _: usage._replace(free=free))
+    out = tmp_path / "poses.nc"
+    expected = pytest.raises(OutputError, match="no room left") if free < 2**20 else pytest.raises(RuntimeError)
+    with expected, atomic_output(out) as partial:
+        partial.write_bytes(b"half")
+        raise RuntimeError("NetCDF: HDF error")
+    # poseconv's own errors are the user's to see as they are, full disk or not.
+    with pytest.raises(InvalidOptionError, match="the user's"), atomic_output(out):
+        raise InvalidOptionError("the user's")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_write_h5py_reports_only_as_ignored_is_the_no_room_error(tmp_path, monkeypatch):
+    # h5py closes a dataset it drops in __dealloc__, where HDF5's "errno = 28" is printed and lost: the
+    # writer returned and a .slp without those bytes was put in place ("Wrote"), then HDF5 crashed.
+    import sys
+
+    from poseconv.output import atomic_output
+
+    printed = []
+    monkeypatch.setattr(sys, "unraisablehook", printed.append)
+
+    class Dataset:
+        def __init__(self, name):
+            self.name = name
+
+        def __del__(self):
+            raise RuntimeError(
+                f"Can't close dataset (file write failed: filename = '{self.name}', errno = 28, error message = "
+                "'No space left on device')"
+            )
+
+    out = tmp_path / "poses.slp"
+    with pytest.raises(OutputError, match="no room left"), atomic_output(out) as partial:
+        partial.write_bytes(b"half")
+        Dataset(str(partial))  # dropped at once
+        Dataset("another file.h5")
+    assert list(tmp_path.iterdir()) == []
+    # Only the other file's error is printed; the hook is the one before the write again.
+    assert [str(report.exc_value) for report in printed] == [
+        "Can't close dataset (file write failed: filename = 'another file.h5', errno = 28, error message = "
+        "'No space left on device')"
+    ]
+    assert sys.unraisablehook == printed.append

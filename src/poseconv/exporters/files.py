@@ -199,7 +199,7 @@ def _check_written(table: Any, partial: Path, path: Path, key: str) -> None:
     with holes, which only reading it back tells (done when the file may have any).
     """
     import pandas as pd
-    from tables.exceptions import HDF5ExtError
+    from tables.exceptions import HDF5ExtError, NodeError
 
     try:
         _stamp_pandas_version(partial, key)
@@ -208,7 +208,8 @@ def _check_written(table: Any, partial: Path, path: Path, key: str) -> None:
         back = pd.read_hdf(partial, key=key)
         whole = back is not None and back.shape == table.shape
         whole = whole and np.array_equal(back.to_numpy(), table.to_numpy(), equal_nan=True)
-    except (HDF5ExtError, OSError, ValueError, KeyError) as err:
+    except (HDF5ExtError, NodeError, OSError, ValueError, KeyError) as err:
+        # A table whose node was never written (the disk filled up first) has no node: NoSuchNodeError.
         if is_disk_full(err) or _no_room(partial):
             raise disk_full(path) from err
         raise OutputError(f"{path}: {_NOT_WHOLE}.") from err

@@ -278,6 +278,8 @@ def write_slp(
     with atomic_output(path, overwrite=overwrite) as partial:
         # sleap-io writes what it keeps outside the label tables; the tables are streamed in after.
         sio.save_slp(labels, str(partial), verbose=False)
-        with h5py.File(partial, "a") as handle:
+        # Without a chunk cache a refused write fails where it is made, as an exception: a cache flushed
+        # when h5py drops a dataset reports it nowhere, and HDF5 then crashes closing the file.
+        with h5py.File(partial, "a", rdcc_nbytes=0) as handle:
             write_label_tables(handle, pose, video_keys=video_keys, skeleton_names=list(skeletons), track_ids=track_ids)
     return path

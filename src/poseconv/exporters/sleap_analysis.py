@@ -211,7 +211,9 @@ def write_sleap_analysis(
             "Export them to DeepLabCut (--to dlc) instead."
         )
     nodes, edges, columns = _skeleton_union(pose, tracks)
-    with atomic_output(path, overwrite=overwrite) as partial, h5py.File(partial, "w") as handle:
+    # No chunk cache: a write refused for room fails where it is made (a cache flushed when h5py drops a
+    # dataset reports nowhere, and HDF5 then crashes closing the file).
+    with atomic_output(path, overwrite=overwrite) as partial, h5py.File(partial, "w", rdcc_nbytes=0) as handle:
         _write_arrays(handle, tracks, columns, len(nodes))
         handle["track_names"] = _strings(_track_names(pose, tracks))
         handle["node_names"] = _strings(nodes)

@@ -78,3 +78,22 @@ def test_an_output_in_a_missing_folder_is_named_before_anything_is_written(tmp_p
         export_path(out, overwrite=False, suffixes=(".slp",), kind="a SLEAP file")
     # An exporter that makes its own folders (a labeled-data tree) may name one that does not exist yet.
     assert export_path(out, overwrite=False, creates_folder=True) == out
+
+
+def test_a_table_whose_node_was_never_written_is_an_error_naming_the_file(tmp_path, monkeypatch):
+    # PyTables leaves a file without the table's node when the disk fills up first; reading it back raised
+    # "internal error: NoSuchNodeError".
+    import pandas as pd
+    from tables.exceptions import NoSuchNodeError
+
+    from poseconv.exporters import files
+    from poseconv.output import OutputError
+
+    def missing(path, key):
+        raise NoSuchNodeError(f"group ``/`` does not have a child named ``/{key}``")
+
+    monkeypatch.setattr(files, "_stamp_pandas_version", missing)
+    out = tmp_path / "CollectedData_me.h5"
+    with pytest.raises(OutputError, match=re.escape(f"{out}: not written, the table does not read back")):
+        files.write_pandas_table(pd.DataFrame({"x": [1.0, 2.0]}), out, key="df_with_missing")
+    assert list(tmp_path.iterdir()) == []
