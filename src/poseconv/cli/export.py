@@ -33,8 +33,19 @@ _STREAMED = ("slp", "sleap-analysis")
 _VIDEO_GROUP = "video:"
 
 
+# SLEAP's endings of two suffixes, which its tools and users look for whole (SLEAP names an analysis file
+# <labels>.<video>.analysis.h5).
+_COMPOUND_ENDINGS = (".analysis.h5", ".predictions.slp", ".pkg.slp")
+
+
 def _numbered(output: Path, label: str, count: int) -> Path:
-    return output if count == 1 else output.with_name(f"{output.stem}_{label}{output.suffix}")
+    """Return the file of ``label`` (a video, a session) of ``count`` files: ``label`` goes before the ending."""
+    if count == 1:
+        return output
+    name = output.name
+    ending = next((e for e in _COMPOUND_ENDINGS if name.lower().endswith(e) and len(name) > len(e)), output.suffix)
+    cut = len(name) - len(ending)
+    return output.with_name(f"{name[:cut]}_{label}{name[cut:]}")
 
 
 UntrackedLabelsOption = Annotated[
