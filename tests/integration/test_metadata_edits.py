@@ -114,3 +114,26 @@ def test_calibration_arrays_a_form_left_empty_take_the_pose_files_values(tmp_pat
     with NWBHDF5IO(out, "r") as io:
         cameras = [d for d in io.read().devices.values() if hasattr(d, "translation_vector")]
         assert cameras and all(len(camera.translation_vector) == 3 for camera in cameras)
+
+
+@needs_shared_data
+@pytest.mark.parametrize("name", ["Skeletons", "TrackOrder"])
+def test_training_data_named_as_an_object_of_the_behavior_module_is_refused(tmp_path, name):
+    # A PoseTraining renamed 'Skeletons' ended in pynwb's "Cannot add ... already exists"; 'TrackOrder' was written.
+    from poseconv.errors import MetadataError
+    from poseconv.interfaces import PoseConverterPipe
+    from poseconv.interfaces.training import DeepLabCutTrainingDataInterface
+    from tests.fixtures.paths import SHARED_DATA
+
+    interface = DeepLabCutTrainingDataInterface(
+        labeled_data_path=SHARED_DATA / "deeplabcut/multi_mouse-dlc_team-2022-04-12"
+    )
+    metadata = interface.get_metadata().to_dict()
+    metadata["NWBFile"]["session_start_time"] = START
+    metadata["Pose"]["PoseTraining"]["name"] = name
+    out = tmp_path / "labels.nwb"
+    with pytest.raises(
+        MetadataError, match=rf"metadata\['Pose'\]\['PoseTraining'\]\['name'\]: '{name}' is the name of"
+    ):
+        PoseConverterPipe({"labels": interface}).run_conversion(nwbfile_path=out, metadata=metadata)
+    assert not out.exists()

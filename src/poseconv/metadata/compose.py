@@ -189,26 +189,30 @@ def _container_entry_problems(per_input: Mapping[str, Mapping[str, Any]]) -> lis
 def _duplicate_names(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
     """Report containers of two inputs that the metadata gives the same name (the file can hold one).
 
-    A name poseconv gives an object of its own beside them (:data:`~.names.MODULE_OBJECT_NAMES`) is taken too.
+    A name poseconv gives an object of its own beside them (:data:`~.names.MODULE_OBJECT_NAMES`) is taken,
+    for a ``PoseTraining`` too (two inputs' training data of one project are written once, under one name).
     """
     problems = []
-    for block in CONTAINER_BLOCKS:
+    for block in (*CONTAINER_BLOCKS, "PoseTraining"):
         seen: dict[str, str] = {}
         for name, metadata in per_input.items():
-            for key, entry in ((metadata.get("Pose") or {}).get(block) or {}).items():
+            found = (metadata.get("Pose") or {}).get(block) or {}
+            # PoseTraining is one entry, not keyed by container.
+            keyed = {None: found} if block == "PoseTraining" else found
+            for key, entry in keyed.items():
+                where = ("Pose", block, "name") if key is None else ("Pose", block, key, "name")
+                if not isinstance(entry, dict):
+                    continue
                 if entry.get("name") in MODULE_OBJECT_NAMES:
                     taken = MODULE_OBJECT_NAMES[entry["name"]]
                     message = f"{entry['name']!r} is the name of {taken} in processing['behavior']; choose another."
-                    problems.append(MetadataProblem(("Pose", block, key, "name"), message, name))
-                if entry.get("name") in seen and seen[entry["name"]] != name:
-                    problems.append(
-                        MetadataProblem(
-                            ("Pose", block, key, "name"),
-                            f"{entry['name']!r} is also the name of a container of {seen[entry['name']]}; "
-                            "give one of them another name in that input's own metadata.",
-                            name,
-                        )
+                    problems.append(MetadataProblem(where, message, name))
+                if key is not None and entry.get("name") in seen and seen[entry["name"]] != name:
+                    message = (
+                        f"{entry['name']!r} is also the name of a container of {seen[entry['name']]}; give one of "
+                        "them another name in that input's own metadata."
                     )
+                    problems.append(MetadataProblem(where, message, name))
                 seen.setdefault(entry.get("name"), name)
     return problems
 
