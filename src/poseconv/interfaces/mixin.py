@@ -114,14 +114,12 @@ def without_empty_text(metadata: Mapping[str, Any] | None) -> dict[str, Any] | N
     dict or None
         A copy without empty text in the blocks the pipeline cleans; None when ``metadata`` is None.
     """
-    from ..metadata.checks import drop_empty_text
+    from ..metadata.checks import drop_form_empty_text
 
     if metadata is None:
         return None
     cleaned = copy.deepcopy(dict(metadata))
-    for block in ("NWBFile", "Subject", "Devices", "Behavior", "Pose"):
-        if isinstance(cleaned.get(block), dict):
-            drop_empty_text(cleaned[block])
+    drop_form_empty_text(cleaned)
     return cleaned
 
 

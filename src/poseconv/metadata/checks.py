@@ -25,6 +25,7 @@ __all__ = [
     "date_of_birth_problem",
     "deprecated_field_problems",
     "drop_empty_text",
+    "drop_form_empty_text",
     "normalize_date_of_birth",
     "series_name_problems",
     "skeleton_clash",
@@ -410,6 +411,17 @@ def drop_empty_text(block: dict[str, Any]) -> None:
         # Nested entries alike (a camera's, a video's, a container's or a series' description).
         if isinstance(value, dict):
             drop_empty_text(value)
+
+
+#: The blocks of a user's metadata a form fills (and may leave fields of empty).
+FORM_BLOCKS = ("NWBFile", "Subject", "Devices", "Behavior", "Pose")
+
+
+def drop_form_empty_text(metadata: dict[str, Any]) -> None:
+    """Apply :func:`drop_empty_text` to every block of ``metadata`` a form fills (in place)."""
+    for block in FORM_BLOCKS:
+        if isinstance(metadata.get(block), dict):
+            drop_empty_text(metadata[block])
 
 
 def normalize_date_of_birth(subject: dict[str, Any], session_start_time: Any) -> None:

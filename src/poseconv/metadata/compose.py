@@ -33,7 +33,7 @@ from ..errors import PoseconvWarning
 from .checks import (
     date_of_birth_problem,
     deprecated_field_problems,
-    drop_empty_text,
+    drop_form_empty_text,
     normalize_date_of_birth,
     series_name_problems,
     skeleton_problems,
@@ -426,15 +426,15 @@ def compose_metadata(
     user, found = shaped_copy(metadata)
     result.problems += [MetadataProblem(path, message) for path, message in found]
     user = without_handed_back(user, common)
-    for block in ("NWBFile", "Subject", "Devices", "Behavior", "Pose"):
-        if isinstance(user.get(block), dict):
-            drop_empty_text(user[block])
+    drop_form_empty_text(user)
     if isinstance(user.get("Subject"), dict):
         nwbfile = user.get("NWBFile") if isinstance(user.get("NWBFile"), dict) else {}
         normalize_date_of_birth(user["Subject"], nwbfile.get("session_start_time"))
     per_input_user = {}
     for name, value in (input_metadata or {}).items():
         per_input_user[name], found = shaped_copy(value)
+        # One input's own metadata (a spec's pose entry) as the session's: a field a form left empty is not given.
+        drop_form_empty_text(per_input_user[name])
         result.problems += [MetadataProblem(path, message, name) for path, message in found]
     known = set(known_blocks) | {key for value in defaults.values() for key in value}
     result.problems += user_problems(user, per_input_user, own, poses, known, others)

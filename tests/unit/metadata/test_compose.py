@@ -139,3 +139,15 @@ def test_skeleton_nodes_that_are_not_the_pose_file_s_are_a_problem_where_they_ar
 def test_the_pose_file_s_own_nodes_handed_back_are_no_problem():
     composed = _compose({"Pose": {"Skeletons": {"Skeleton": {"nodes": ["a", "b", "c"], "edges": [[2, 0]]}}}})
     assert composed.problems == []
+
+
+def test_a_field_left_empty_in_one_input_s_own_metadata_is_not_given_as_in_the_session_s():
+    # A spec's pose entry with `metadata: {Pose: {Skeletons: {Skeleton: {name: ""}}}}` was refused ("'' holds a
+    # character that is not allowed"), while the same empty field in the session's metadata kept the default.
+    own = {
+        "Pose": {"Skeletons": {"Skeleton": {"name": ""}}, "PoseEstimations": {"PoseEstimation_m1": {"description": ""}}}
+    }
+    composed = _compose({}, input_metadata={"pose": own})
+    assert composed.problems == []
+    assert _skeleton_names(composed)["Skeleton"] == "Skeleton"
+    assert own["Pose"]["Skeletons"]["Skeleton"] == {"name": ""}  # the caller's metadata is left as it was
