@@ -9,7 +9,6 @@ when the user said so. Appending to an existing file (:mod:`poseconv.appending`)
 from __future__ import annotations
 
 import contextlib
-import errno
 import functools
 import glob
 import hashlib
@@ -24,15 +23,10 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from .errors import PoseconvError
+from .full_disk import is_disk_full, keep_refused, no_room, storage_error
 from .model.location import url_as_path
-
-try:
-    import resource
-except ImportError:  # pragma: no cover - Windows: no file size limit
-    resource = None
 
 __all__ = [
     "OutputError",
@@ -377,7 +371,7 @@ def atomic_output(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]
     with signals_raise():
         # h5py closes a dataset it drops where no error can be raised: Python prints it and the writer goes on.
         previous = sys.unraisablehook
-        sys.unraisablehook = functools.partial(_keep_refused, partial.name, refused, previous)
+        sys.unraisablehook = functools.partial(keep_refused, partial.name, refused, previous)
         try:
             yield partial
             if refused:  # the writer went on after h5py's "Exception ignored": the file lacks those bytes
@@ -385,44 +379,14 @@ def atomic_output(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]
             _put_in_place(partial, path, overwrite)
         except Exception as err:
             # Writers say it in their own words ("NetCDF: HDF error"): a full disk or file size limit tells.
-            if isinstance(err, PoseconvError) or not (is_disk_full(err) or refused or _no_room(partial)):
+            # Only for a failed write: a bug or a bad value stays what it is, on a nearly full disk too.
+            full = is_disk_full(err) or refused or (storage_error(err) and no_room(partial))
+            if isinstance(err, PoseconvError) or not full:
                 raise
             raise disk_full(path) from err
         finally:
             sys.unraisablehook = previous
             _remove(partial)
-
-
-def _keep_refused(name: str, refused: list[BaseException], previous: Any, report: sys.UnraisableHookArgs) -> None:
-    """Keep (unprinted) a write of the file ``name`` refused for room, which h5py reports as "Exception ignored"."""
-    if report.exc_value is not None and is_disk_full(report.exc_value) and name in str(report.exc_value):
-        refused.append(report.exc_value)
-    else:
-        previous(report)
-
-
-def _no_room(partial: Path) -> bool:
-    """Whether the disk holding ``partial`` has under 1 MiB free, or a file of it reached the file size limit."""
-    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0] if resource else _NO_LIMIT
-    try:
-        files = [partial] if partial.is_file() else [f for f in partial.rglob("*") if f.is_file()]
-        largest = max((f.stat().st_size for f in files), default=0)
-        return shutil.disk_usage(partial.parent).free < 1 << 20 or (limit != _NO_LIMIT and largest >= limit)
-    except OSError:
-        return False
-
-
-# The file size limit (ulimit -f) when there is none.
-_NO_LIMIT = resource.RLIM_INFINITY if resource else -1
-#: errno of a write refused for room: no space left, disk quota exceeded, file size limit (ulimit -f).
-_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
-
-
-def is_disk_full(err: BaseException) -> bool:
-    """Whether ``err`` is a write refused for lack of room (HDF5 reports the errno in its message only)."""
-    if isinstance(err, OSError) and err.errno in _NO_ROOM:
-        return True
-    return any(f"errno = {number}," in str(err) or os.strerror(number) in str(err) for number in _NO_ROOM)
 
 
 def disk_full(path: Path) -> OutputError:

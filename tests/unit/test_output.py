@@ -213,15 +213,20 @@ def test_a_writers_own_error_on_a_full_disk_is_said_as_no_room(tmp_path, monkeyp
     from poseconv.output import atomic_output
 
     usage = shutil.disk_usage(tmp_path)
-    monkeypatch.setattr("poseconv.output.shutil.disk_usage", lambda _: usage._replace(free=free))
+    monkeypatch.setattr("poseconv.full_disk.shutil.disk_usage", lambda _: usage._replace(free=free))
     out = tmp_path / "poses.nc"
     expected = pytest.raises(OutputError, match="no room left") if free < 2**20 else pytest.raises(RuntimeError)
     with expected, atomic_output(out) as partial:
         partial.write_bytes(b"half")
         raise RuntimeError("NetCDF: HDF error")
-    # poseconv's own errors are the user's to see as they are, full disk or not.
+    # poseconv's own errors are the user's to see as they are, full disk or not; so are a bug, a bad value
+    # and a refused permission (they were all "no room" on a disk with under 1 MiB free).
     with pytest.raises(InvalidOptionError, match="the user's"), atomic_output(out):
         raise InvalidOptionError("the user's")
+    for error in (ValueError("gain must be positive"), KeyError("x"), PermissionError(13, "Permission denied")):
+        with pytest.raises(type(error)), atomic_output(out) as partial:
+            partial.write_bytes(b"half")
+            raise error
     assert list(tmp_path.iterdir()) == []
 
 

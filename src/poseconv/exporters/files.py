@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InvalidOptionError, PoseconvWarning
+from ..full_disk import is_disk_full, no_room
 from ..model.frames import missing_points
-from ..output import OutputError, atomic_output, check_not_a_folder, check_writable, disk_full, is_disk_full
+from ..output import OutputError, atomic_output, check_not_a_folder, check_writable, disk_full
 
 if TYPE_CHECKING:
     from ..model import PoseData, PoseTrack
@@ -210,11 +211,11 @@ def _check_written(table: Any, partial: Path, path: Path, key: str) -> None:
         whole = whole and np.array_equal(back.to_numpy(), table.to_numpy(), equal_nan=True)
     except (HDF5ExtError, NodeError, OSError, ValueError, KeyError) as err:
         # A table whose node was never written (the disk filled up first) has no node: NoSuchNodeError.
-        if is_disk_full(err) or _no_room(partial):
+        if is_disk_full(err) or no_room(partial):
             raise disk_full(path) from err
         raise OutputError(f"{path}: {_NOT_WHOLE}.") from err
     if not whole:
-        raise disk_full(path) if _no_room(partial) else OutputError(f"{path}: {_NOT_WHOLE}.")
+        raise disk_full(path) if no_room(partial) else OutputError(f"{path}: {_NOT_WHOLE}.")
 
 
 _NOT_WHOLE = (
@@ -232,13 +233,6 @@ def _has_holes(path: Path) -> bool:
     status = path.stat()
     blocks = getattr(status, "st_blocks", None)
     return blocks is None or blocks * 512 < status.st_size
-
-
-def _no_room(partial: Path) -> bool:
-    """Whether the disk holding ``partial`` is full (a write refused there left the file with holes)."""
-    import shutil
-
-    return shutil.disk_usage(partial.parent).free < 1 << 20
 
 
 # What pandas before 3 write on every stored table, and need to read it back (DeepLabCut 3 pins
