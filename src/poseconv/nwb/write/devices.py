@@ -61,9 +61,18 @@ def _model(nwbfile: Any, fields: dict[str, Any]) -> Any:
     """
     from pynwb.device import DeviceModel
 
-    if fields["name"] in nwbfile.device_models:
-        return nwbfile.device_models[fields["name"]]
-    model = DeviceModel(**{"manufacturer": "unknown", **fields})
+    fields = {"manufacturer": "unknown", **fields}
+    existing = nwbfile.device_models.get(fields["name"])
+    if existing is not None:
+        differs = [k for k, v in fields.items() if k != "description" and getattr(existing, k, None) != v]
+        if differs:
+            # One name, two makes: the second camera would be written as the first one's make.
+            raise MetadataError(
+                f"Two camera models are named {fields['name']!r} with different {', '.join(differs)}; give them "
+                "different model names (model_name, or DeviceModels entries)."
+            )
+        return existing
+    model = DeviceModel(**fields)
     nwbfile.add_device_model(model)
     return model
 

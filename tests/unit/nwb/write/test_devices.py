@@ -62,3 +62,17 @@ def test_a_field_no_camera_has_is_an_error_naming_it(entry, said):
     with pytest.raises(MetadataError, match=r"metadata\['Devices'\]\['cam'\]") as raised:
         get_or_add_device(mock_NWBFile(), metadata, "cam")
     assert said in str(raised.value)
+
+
+def test_two_makes_under_one_model_name_are_an_error_not_one_camera_s_make_for_both():
+    # The second camera reused the first one's DeviceModel: written as FLIR, though given as Basler.
+    devices = {
+        "a": {"name": "top", "manufacturer": "FLIR", "model_name": "USB3 camera"},
+        "b": {"name": "side", "manufacturer": "Basler", "model_name": "USB3 camera"},
+        "c": {"name": "back", "manufacturer": "FLIR", "model_name": "USB3 camera"},
+    }
+    nwbfile = mock_NWBFile()
+    get_or_add_device(nwbfile, {"Devices": devices}, "a")
+    assert get_or_add_device(nwbfile, {"Devices": devices}, "c").model is nwbfile.devices["top"].model
+    with pytest.raises(MetadataError, match="Two camera models are named 'USB3 camera' with different manufacturer"):
+        get_or_add_device(nwbfile, {"Devices": devices}, "b")
