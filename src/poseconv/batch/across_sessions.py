@@ -64,16 +64,37 @@ def _given(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
+def _instant(value: Any) -> dt.datetime | dt.date | None:
+    """Return a date of birth as an instant when it has a time zone, else as its date; None when it is neither."""
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.date()
+
+
 def _same(field: str, one: Any, other: Any) -> bool:
-    """Whether two values of ``field`` say the same: spaces and case of text aside, a date however written."""
+    """Whether two values of ``field`` say the same: spaces and case of text aside, a date however written.
+
+    Two species in different forms (a Latin name, an NCBI taxonomy URL) are not compared: both are DANDI's,
+    and no table here tells which URL names which species.
+    """
     if field == "date_of_birth":
-        try:
-            return dt.date.fromisoformat(str(one)[:10]) == dt.date.fromisoformat(str(other)[:10])
-        except ValueError:
-            pass
+        one_at, other_at = _instant(one), _instant(other)
+        if one_at is not None and other_at is not None:
+            if type(one_at) is not type(other_at):  # one with a zone, one without: compare their dates
+                one_at = one_at.date() if isinstance(one_at, dt.datetime) else one_at
+                other_at = other_at.date() if isinstance(other_at, dt.datetime) else other_at
+            return one_at == other_at
+    if field == "species" and _is_url(one) != _is_url(other):
+        return True
     if isinstance(one, str) and isinstance(other, str):
         return one.strip().casefold() == other.strip().casefold()
     return one == other
+
+
+def _is_url(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower().startswith(("http://", "https://"))
 
 
 def _subject_fields(document: dict[str, Any], raw: dict[str, Any], index: int) -> dict[str, tuple[Any, str]]:

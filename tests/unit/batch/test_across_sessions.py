@@ -81,6 +81,7 @@ def test_sessions_of_one_subject_disagreeing_on_its_sex_or_species_are_a_problem
         {"strain": "c57bl/6j"},  # case aside
         {"age": "P120D", "weight": "30 g"},  # what changes with time
         {"date_of_birth": "2024-01-02T08:00:00"},  # the same day, written with a time
+        {"species": "http://purl.obolibrary.org/obo/NCBITaxon_10090"},  # DANDI's other form of a species
     ],
 )
 def test_what_may_differ_between_sessions_of_one_subject_is_no_problem(tmp_path, second):
@@ -96,3 +97,18 @@ def test_a_subject_set_in_a_session_s_metadata_is_compared_where_it_is_set(tmp_p
         write_spec(tmp_path, {"metadata": {"Subject": {"species": "Mus musculus"}}, "sessions": [first, second]})
     )
     assert [(p.location, p.session) for p in plan.problems] == [("sessions[1].metadata.Subject.sex", 1)]
+
+
+def test_dates_of_birth_with_time_zones_are_compared_as_instants(tmp_path):
+    same = [
+        _with_subject("s1", date_of_birth="2023-10-04T00:30:00+01:00"),
+        _with_subject("s2", date_of_birth="2023-10-03T23:30:00Z"),
+    ]
+    assert plan_spec(write_spec(tmp_path, {"sessions": same})).problems == []
+    other = [
+        _with_subject("s1", date_of_birth="2023-10-04T00:30:00+01:00"),
+        _with_subject("s2", date_of_birth="2023-10-05T00:30:00+01:00"),
+    ]
+    assert [p.location for p in plan_spec(write_spec(tmp_path, {"sessions": other})).problems] == [
+        "sessions[1].subject.date_of_birth"
+    ]
