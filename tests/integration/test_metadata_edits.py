@@ -137,3 +137,28 @@ def test_training_data_named_as_an_object_of_the_behavior_module_is_refused(tmp_
     ):
         PoseConverterPipe({"labels": interface}).run_conversion(nwbfile_path=out, metadata=metadata)
     assert not out.exists()
+
+
+@needs_shared_data
+def test_training_data_named_as_a_pose_container_is_refused_by_validate_metadata(tmp_path):
+    # validate_metadata (a form's check, run --check) passed it; the conversion then failed in the writer.
+    from poseconv import PoseNWBConverter
+    from poseconv.errors import MetadataError
+    from poseconv.interfaces import DeepLabCutPoseInterface, DeepLabCutTrainingDataInterface
+    from tests.fixtures.deeplabcut import MULTI_ANIMAL_DIR, MULTI_ANIMAL_H5
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = {"P": DeepLabCutPoseInterface, "T": DeepLabCutTrainingDataInterface}
+
+    labels = MULTI_ANIMAL_DIR.parent / "labeled-data/m3v1mp4short/CollectedData_dlc_team.h5"
+    converter = Converter({"P": {"file_path": str(MULTI_ANIMAL_H5)}, "T": {"labeled_data_path": str(labels)}})
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = START
+    container = next(iter(metadata["Pose"]["PoseEstimations"].values()))["name"]
+    metadata["Pose"]["PoseTraining"]["name"] = container
+    said = (
+        rf"T: metadata\['Pose'\]\['PoseTraining'\]\['name'\]: '{container}' is also the name of a pose container of P"
+    )
+    with pytest.raises(MetadataError, match=said) as raised:
+        converter.validate_metadata(metadata)
+    assert "\n  P: " not in str(raised.value)  # the predictions input has no training data to rename

@@ -186,17 +186,21 @@ def _container_entry_problems(per_input: Mapping[str, Mapping[str, Any]]) -> lis
     return problems
 
 
-def _duplicate_names(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
+def _duplicate_names(per_input: Mapping[str, Mapping[str, Any]], trains: set[str]) -> list[MetadataProblem]:
     """Report containers of two inputs that the metadata gives the same name (the file can hold one).
 
     A name poseconv gives an object of its own beside them (:data:`~.names.MODULE_OBJECT_NAMES`) is taken,
     for a ``PoseTraining`` too (two inputs' training data of one project are written once, under one name).
+    ``trains`` names the inputs that write training data: a PoseTraining entry the user's metadata gives
+    every input is theirs only.
     """
     problems = []
     for block in (*CONTAINER_BLOCKS, "PoseTraining"):
         seen: dict[str, str] = {}
         for name, metadata in per_input.items():
             found = (metadata.get("Pose") or {}).get(block) or {}
+            if block == "PoseTraining" and name not in trains:
+                continue
             # PoseTraining is one entry, not keyed by container.
             keyed = {None: found} if block == "PoseTraining" else found
             for key, entry in keyed.items():
@@ -214,6 +218,27 @@ def _duplicate_names(per_input: Mapping[str, Mapping[str, Any]]) -> list[Metadat
                     )
                     problems.append(MetadataProblem(where, message, name))
                 seen.setdefault(entry.get("name"), name)
+    return problems + _training_named_as_a_container(per_input, trains)
+
+
+def _training_named_as_a_container(
+    per_input: Mapping[str, Mapping[str, Any]], trains: set[str]
+) -> list[MetadataProblem]:
+    """Report a PoseTraining given the name of a pose container of any input (both go to processing['behavior'])."""
+    containers = {
+        entry.get("name"): name
+        for name, metadata in per_input.items()
+        for block in CONTAINER_BLOCKS
+        for entry in ((metadata.get("Pose") or {}).get(block) or {}).values()
+        if isinstance(entry, dict)
+    }
+    problems = []
+    for name, metadata in per_input.items():
+        training = (metadata.get("Pose") or {}).get("PoseTraining") if name in trains else None
+        if isinstance(training, dict) and training.get("name") in containers:
+            owner = containers[training["name"]]
+            message = f"{training['name']!r} is also the name of a pose container of {owner}; choose another."
+            problems.append(MetadataProblem(("Pose", "PoseTraining", "name"), message, name))
     return problems
 
 
@@ -458,7 +483,9 @@ def compose_metadata(
     shared_skeletons = {key for block, key in common if block == "Skeletons"}
     result.problems += _separate_skeletons(result.per_input, own, shared_skeletons, per_input_user)
     result.problems += _start_time_problems(shared) + _date_of_birth_problems(shared)
-    result.problems += _duplicate_names(result.per_input)
+    result.problems += _duplicate_names(
+        result.per_input, {name for name, value in own.items() if "PoseTraining" in (value.get("Pose") or {})}
+    )
     result.problems += _skeleton_problems(result.per_input, own, per_input_user)
     result.problems += _container_entry_problems(result.per_input)
     return result
