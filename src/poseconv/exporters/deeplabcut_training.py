@@ -24,10 +24,7 @@ the originals (``pandas.testing.assert_frame_equal``).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,7 +32,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model.training import LabeledFrame, TrainingData
-from .files import export_path, write_pandas_table
+from .files import export_path, new_folders, write_pandas_table
 
 __all__ = ["DLC_LABELS_H5_KEY", "name_untracked_by_order", "to_deeplabcut_labels", "write_deeplabcut_labels"]
 
@@ -99,19 +96,28 @@ def _is_table(label_file: str) -> bool:
     return Path(label_file.replace("\\", "/")).suffix.lower() in (".h5", ".csv")
 
 
-def _folder_groups(training: TrainingData, groups: list[str]) -> list[str]:
+def _folder_groups(training: TrainingData, groups: list[str]) -> list[tuple[str, str | None]]:
     """Return the tables of a labeled-data tree: label files that were tables keep theirs, other frames go per video.
 
     A table's path in its project is where DeepLabCut looks for it again; a ``.slp`` (one file for every
-    video) has no such place, and DeepLabCut reads ``labeled-data/<video>/CollectedData_<scorer>``.
+    video) has no such place, and DeepLabCut reads ``labeled-data/<video>/CollectedData_<scorer>``. Each
+    table is a group and, for a video's table made from another label file, that file (its frames only).
     """
-    tables: list[str] = []
+    tables: list[tuple[str, str | None]] = []
     for group in groups:
         if group.startswith(_VIDEO_GROUP) or _is_table(group):
-            tables.append(group)
+            tables.append((group, None))
         else:
-            tables.extend(f"{_VIDEO_GROUP}{frame.video}" for frame in training.frames if frame.label_file == group)
+            videos = dict.fromkeys(frame.video for frame in training.frames if frame.label_file == group)
+            tables.extend((f"{_VIDEO_GROUP}{video}", group) for video in videos)
     return list(dict.fromkeys(tables))
+
+
+def _only_from(training: TrainingData, label_file: str | None) -> TrainingData:
+    """Return ``training`` with the frames of ``label_file`` only (all of them when None)."""
+    if label_file is None:
+        return training
+    return dataclasses.replace(training, frames=[f for f in training.frames if f.label_file == label_file])
 
 
 def _select(training: TrainingData, label_file: str | None, video: str | None) -> tuple[str, list[LabeledFrame]]:
@@ -384,6 +390,35 @@ def _write_table(table: Any, path: Path) -> None:
     write_pandas_table(table, path, key=DLC_LABELS_H5_KEY, h5_format=storer)
 
 
+def _plan_tree(
+    training: TrainingData, groups: list[str], output: Path, suffixes: list[str], *, scorer: str | None, overwrite: bool
+) -> list[tuple[Any, Path]]:
+    """Return each table of a labeled-data tree in ``output`` with its path (checked, nothing written)."""
+    planned, made_from = [], {}
+    for group, label_file in _folder_groups(training, groups):
+        if group.startswith(_VIDEO_GROUP):
+            video = group.removeprefix(_VIDEO_GROUP)
+            if made_from.setdefault(video, label_file) != label_file:
+                raise InvalidOptionError(
+                    f"{training.source_name}: the labels of video {video!r} come from {made_from[video]!r} and "
+                    f"{label_file!r}, and DeepLabCut reads one table per video: export the frames of each label "
+                    "file to a folder of its own (write_deeplabcut_labels(..., label_file=...))."
+                )
+            table = to_deeplabcut_labels(_only_from(training, label_file), video=video, scorer=scorer)
+            table_scorer = str(table.columns.get_level_values("scorer")[0]) if len(table.columns) else _DEFAULT_SCORER
+            stem = Path("labeled-data") / video / f"CollectedData_{table_scorer}"
+        else:
+            table = to_deeplabcut_labels(training, label_file=group, scorer=scorer)
+            relative = Path(*[p for p in group.replace("\\", "/").split("/") if p not in ("", ".", "..")])
+            stem = relative.with_suffix("")
+        for suffix in suffixes:
+            path = export_path(
+                output / stem.with_suffix(suffix), overwrite=overwrite, flag="overwrite=True", creates_folder=True
+            )
+            planned.append((table, path))
+    return planned
+
+
 def write_deeplabcut_labels(
     training: TrainingData,
     output: str | Path,
@@ -433,7 +468,7 @@ def write_deeplabcut_labels(
     if output.suffix.lower() in (".h5", ".csv"):
         table = to_deeplabcut_labels(training, label_file=label_file, video=video, scorer=scorer)
         export_path(output, overwrite=overwrite, flag="overwrite=True", creates_folder=True)
-        with _new_folders([output.parent]):
+        with new_folders([output.parent]):
             _write_table(table, output)
         return [output]
     if output.suffix:
@@ -445,51 +480,8 @@ def write_deeplabcut_labels(
         groups = [_select(training, label_file, video)[0]]
     else:
         groups = list(_groups(training))
-    planned = []
-    for group in _folder_groups(training, groups):
-        if group.startswith(_VIDEO_GROUP):
-            table = to_deeplabcut_labels(training, video=group.removeprefix(_VIDEO_GROUP), scorer=scorer)
-            table_scorer = str(table.columns.get_level_values("scorer")[0]) if len(table.columns) else _DEFAULT_SCORER
-            stem = Path("labeled-data") / group.removeprefix(_VIDEO_GROUP) / f"CollectedData_{table_scorer}"
-        else:
-            table = to_deeplabcut_labels(training, label_file=group, scorer=scorer)
-            relative = Path(*[p for p in group.replace("\\", "/").split("/") if p not in ("", ".", "..")])
-            stem = relative.with_suffix("")
-        for suffix in suffixes:
-            path = export_path(
-                output / stem.with_suffix(suffix), overwrite=overwrite, flag="overwrite=True", creates_folder=True
-            )
-            planned.append((table, path))
-    with _new_folders([path.parent for _, path in planned]):
+    planned = _plan_tree(training, groups, output, suffixes, scorer=scorer, overwrite=overwrite)
+    with new_folders([path.parent for _, path in planned]):
         for table, path in planned:
             _write_table(table, path)
     return [path for _, path in planned]
-
-
-@contextlib.contextmanager
-def _new_folders(folders: list[Path]) -> Iterator[None]:
-    """Create ``folders`` for the block; remove those it created (with the files in them) when the block fails.
-
-    A failed export (a full disk) leaves no empty ``labeled-data/<video>/`` tree, which DeepLabCut would
-    take for a video with no labels.
-    """
-    created = list(dict.fromkeys(_outermost_missing(folder) for folder in folders))
-    try:
-        for folder in folders:
-            folder.mkdir(parents=True, exist_ok=True)
-        yield
-    except BaseException:
-        for folder in created:
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
-        raise
-
-
-def _outermost_missing(folder: Path) -> Path | None:
-    """Return the outermost of ``folder`` and its parents that does not exist; None when ``folder`` exists."""
-    missing = None
-    for candidate in (folder.absolute(), *folder.absolute().parents):
-        if candidate.exists():
-            break
-        missing = candidate
-    return missing

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +19,15 @@ from ..output import OutputError, atomic_output, check_not_a_folder, check_writa
 if TYPE_CHECKING:
     from ..model import PoseData, PoseTrack
 
-__all__ = ["export_path", "is_multi_animal", "missing_nodes", "planar_nodes", "video_tracks", "write_pandas_table"]
+__all__ = [
+    "export_path",
+    "is_multi_animal",
+    "missing_nodes",
+    "new_folders",
+    "planar_nodes",
+    "video_tracks",
+    "write_pandas_table",
+]
 
 
 # The track name poseconv's DeepLabCut and Lightning Pose readers give the animal of a single-animal file.
@@ -248,3 +258,32 @@ def _stamp_pandas_version(path: Path, key: str) -> None:
         node = handle.get_node("/" + key.strip("/"))
         if "pandas_version" not in node._v_attrs._f_list("user"):
             node._v_attrs.pandas_version = _PANDAS_VERSION_ATTRIBUTE
+
+
+@contextlib.contextmanager
+def new_folders(folders: list[Path]) -> Iterator[None]:
+    """Create ``folders`` for the block; remove those it created (with the files in them) when the block fails.
+
+    A failed export (a full disk) leaves no empty folders (an empty ``labeled-data/<video>/``, which
+    DeepLabCut would take for a video with no labels). Folders that existed are left as they were.
+    """
+    created = list(dict.fromkeys(_outermost_missing(folder) for folder in folders))
+    try:
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+        yield
+    except BaseException:
+        for folder in created:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _outermost_missing(folder: Path) -> Path | None:
+    """Return the outermost of ``folder`` and its parents that does not exist; None when ``folder`` exists."""
+    missing = None
+    for candidate in (folder.absolute(), *folder.absolute().parents):
+        if candidate.exists():
+            break
+        missing = candidate
+    return missing

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from poseconv.errors import InvalidOptionError
 from poseconv.exporters import deeplabcut_training
 from poseconv.exporters.deeplabcut_training import write_deeplabcut_labels
 from poseconv.output import OutputError, disk_full
@@ -70,3 +71,34 @@ def test_a_failed_export_leaves_no_labeled_data_tree_and_the_folder_given_as_it_
     with pytest.raises(OutputError, match="no room"):
         write_deeplabcut_labels(training, tmp_path / "new" / "labels.h5")
     assert not (tmp_path / "new").exists()
+
+
+def _from_two_label_files(training, split_at: int):
+    """The same frames, the first ``split_at`` read from a.slp and the others from b.slp."""
+    import dataclasses
+
+    frames = [
+        dataclasses.replace(frame, label_file="a.slp" if i < split_at else "b.slp")
+        for i, frame in enumerate(training.frames)
+    ]
+    [layout] = list(training.label_files.values()) or [None]
+    files = {name: dataclasses.replace(layout, name=name) for name in ("a.slp", "b.slp")} if layout else {}
+    return dataclasses.replace(training, frames=frames, label_files=files or training.label_files)
+
+
+def test_the_frames_of_the_label_file_asked_for_only(tmp_path):
+    # label_file='a.slp' wrote every frame of its videos, b.slp's too.
+    training = _from_two_label_files(_sleap_labels(tmp_path), split_at=2)
+    written = write_deeplabcut_labels(training, tmp_path / "a", label_file="a.slp", file_format="h5")
+    assert [p.relative_to(tmp_path / "a").as_posix() for p in written] == [
+        "labeled-data/cam1/CollectedData_poseconv.h5"
+    ]
+    assert len(pd.read_hdf(written[0])) == 2
+
+
+def test_two_label_files_of_one_video_are_not_merged_into_one_table(tmp_path):
+    # Both went to labeled-data/<video>/CollectedData_<scorer>: the second table over the first, or images twice.
+    training = _from_two_label_files(_sleap_labels(tmp_path), split_at=1)
+    with pytest.raises(InvalidOptionError, match="the labels of video 'cam1' come from 'a.slp' and 'b.slp'"):
+        write_deeplabcut_labels(training, tmp_path / "both")
+    assert not (tmp_path / "both").exists()
