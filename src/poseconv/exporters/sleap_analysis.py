@@ -88,9 +88,11 @@ def _track_names(pose: PoseData, tracks: list[PoseTrack]) -> list[str]:
     return [track.name for track in tracks]
 
 
-def _create(handle: Any, name: str, shape: tuple[int, ...], dtype: str, dims: tuple[str, ...], fill: float) -> Any:
+def _create(
+    handle: Any, name: str, shape: tuple[int, ...], dtype: str, dims: tuple[str, ...], fill: float, chunk_frames: int
+) -> Any:
     frames_axis = dims.index("frame")
-    chunks = tuple(min(size, _CHUNK_FRAMES) if axis == frames_axis else max(size, 1) for axis, size in enumerate(shape))
+    chunks = tuple(min(size, chunk_frames) if axis == frames_axis else max(size, 1) for axis, size in enumerate(shape))
     dataset = handle.create_dataset(
         name,
         shape=shape,
@@ -141,13 +143,15 @@ def _write_arrays(handle: Any, tracks: list[PoseTrack], columns: dict, n_nodes: 
     n_frames = max(track.n_frames for track in tracks)
     n_tracks = len(tracks)
     sizes = {"track": n_tracks, "xy": 2, "node": n_nodes, "frame": n_frames}
-    out = {
-        name: _create(handle, name, tuple(sizes[d] for d in dims), dtype, dims, fill)
-        for name, (dims, dtype, fill) in _LAYOUT.items()
-    }
     block = max(_MIN_BLOCK_FRAMES, _BLOCK_VALUES // max(1, n_tracks * n_nodes))
     if block >= _CHUNK_FRAMES:
         block -= block % _CHUNK_FRAMES
+    # Chunks within one block each: with no chunk cache (write_sleap_analysis), a chunk two blocks share is
+    # compressed and written twice, and the file keeps the first copy's space.
+    out = {
+        name: _create(handle, name, tuple(sizes[d] for d in dims), dtype, dims, fill, min(block, _CHUNK_FRAMES))
+        for name, (dims, dtype, fill) in _LAYOUT.items()
+    }
     for start in range(0, n_frames, block):
         stop = min(n_frames, start + block)
         positions, scores, instance, tracking, occupied = _block(tracks, columns, n_nodes, start, stop)
