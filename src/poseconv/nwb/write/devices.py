@@ -77,6 +77,18 @@ def _model(nwbfile: Any, fields: dict[str, Any]) -> Any:
     return model
 
 
+def _with_make(model: dict[str, Any], make: dict[str, Any], key: str, model_key: str) -> dict[str, Any]:
+    """Return a DeviceModels entry with the make its device also gives (a form shows both); refuse a different one."""
+    given = {("name" if field == "model_name" else field): value for field, value in make.items()}
+    differs = [field for field, value in given.items() if field in model and model[field] != value]
+    if differs:
+        raise MetadataError(
+            f"metadata['Devices']['{key}'] gives another {', '.join(differs)} than its model "
+            f"metadata['DeviceModels']['{model_key}']; give the make once, in the model."
+        )
+    return {**given, **model}
+
+
 def get_or_add_device(nwbfile: Any, metadata: Mapping[str, Any], key: str) -> Any:
     """Return the device of ``metadata["Devices"][key]``, adding it (and its model) to the file if new.
 
@@ -93,14 +105,9 @@ def get_or_add_device(nwbfile: Any, metadata: Mapping[str, Any], key: str) -> An
     kwargs = _given(entry, _DEVICE_FIELDS)
     model_key = entry.get("device_model_metadata_key")
     make = _given(entry, _MAKE_FIELDS)
-    if model_key not in (None, "") and make:
-        raise MetadataError(
-            f"metadata['Devices']['{key}'] gives {', '.join(make)} and a device_model_metadata_key: give the make in "
-            f"metadata['DeviceModels']['{model_key}'] (or on the device, without the key), not in both."
-        )
     if model_key not in (None, ""):
         model_entry = lookup(metadata.get("DeviceModels", {}), model_key, "metadata['DeviceModels'] key")
-        kwargs["model"] = _model(nwbfile, _given(model_entry, _MODEL_FIELDS))
+        kwargs["model"] = _model(nwbfile, _with_make(_given(model_entry, _MODEL_FIELDS), make, key, model_key))
     elif make:
         named = make.pop("model_name", None)
         label = " ".join(str(make[k]) for k in ("manufacturer", "model_number") if k in make)

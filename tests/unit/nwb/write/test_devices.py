@@ -53,12 +53,15 @@ def test_a_device_model_entry_without_a_make_is_written_as_neuroconv_writes_it(t
     [
         ({"manufactuer": "Basler"}, "'manufactuer' (did you mean 'manufacturer'?) is not a field of a camera Device"),
         ({"type": "OpticalFiber"}, "type 'OpticalFiber': cameras are Device"),
-        ({"manufacturer": "Basler", "device_model_metadata_key": "m"}, "give the make in metadata['DeviceModels']"),
+        ({"manufacturer": "Basler", "device_model_metadata_key": "m"}, "gives another manufacturer than its model"),
     ],
 )
 def test_a_field_no_camera_has_is_an_error_naming_it(entry, said):
     # The Devices schema is open to any field (neuroconv's), so a typo passed every form and check.
-    metadata = {"Devices": {"cam": {"name": "top", **entry}}, "DeviceModels": {"m": {"name": "ace"}}}
+    metadata = {
+        "Devices": {"cam": {"name": "top", **entry}},
+        "DeviceModels": {"m": {"name": "ace", "manufacturer": "FLIR"}},
+    }
     with pytest.raises(MetadataError, match=r"metadata\['Devices'\]\['cam'\]") as raised:
         get_or_add_device(mock_NWBFile(), metadata, "cam")
     assert said in str(raised.value)
@@ -76,3 +79,12 @@ def test_two_makes_under_one_model_name_are_an_error_not_one_camera_s_make_for_b
     assert get_or_add_device(nwbfile, {"Devices": devices}, "c").model is nwbfile.devices["top"].model
     with pytest.raises(MetadataError, match="Two camera models are named 'USB3 camera' with different manufacturer"):
         get_or_add_device(nwbfile, {"Devices": devices}, "b")
+
+
+def test_a_make_given_on_the_camera_and_its_model_alike_is_written_once(tmp_path):
+    # A form shows both; at first both were refused, whatever they said (they converted before, the device's dropped).
+    devices = {"cam": {"name": "top", "manufacturer": "Basler", "device_model_metadata_key": "m"}}
+    path = _written(tmp_path, devices, {"m": {"name": "ace", "model_number": "acA1300"}})
+    with NWBHDF5IO(path, "r") as io:
+        model = io.read().devices["top"].model
+        assert (model.name, model.manufacturer, model.model_number) == ("ace", "Basler", "acA1300")
