@@ -27,9 +27,8 @@ from pydantic import BeforeValidator, WithJsonSchema
 
 from .. import timing
 from ..errors import InvalidOptionError, MetadataError
-from ..metadata.checks import series_name_problems
+from ..metadata.checks import module_name_problem, series_name_problems
 from ..metadata.defaults import merge_metadata
-from ..metadata.names import MODULE_OBJECT_NAMES
 from ..metadata.problems import MetadataProblem
 from ..model import FrameTiming, PoseData
 from ..nwb.write.pose_estimation import write_pose_estimation
@@ -121,9 +120,7 @@ def container_name_problems(metadata: Mapping[str, Any], block: str) -> list[Met
     for key, entry in ((metadata.get("Pose") or {}).get(block) or {}).items():
         if not isinstance(entry, Mapping):
             continue
-        name = entry.get("name")
-        if isinstance(name, str) and name in MODULE_OBJECT_NAMES:
-            message = f"{name!r} is the name of {MODULE_OBJECT_NAMES[name]} in processing['behavior']; choose another."
+        if (message := module_name_problem(entry.get("name"))) is not None:
             problems.append(MetadataProblem(("Pose", block, key, "name"), message))
         problems += [
             MetadataProblem(("Pose", block, key, "PoseEstimationSeries", series, "name"), message)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .names import DEPRECATED_POSE_ESTIMATION_FIELDS
+from .names import DEPRECATED_POSE_ESTIMATION_FIELDS, MODULE_OBJECT_NAMES
 
 __all__ = [
     "AGE_FORM",
@@ -26,6 +26,7 @@ __all__ = [
     "deprecated_field_problems",
     "drop_empty_text",
     "drop_form_empty_text",
+    "module_name_problem",
     "normalize_date_of_birth",
     "series_name_problems",
     "skeleton_clash",
@@ -411,6 +412,13 @@ def drop_empty_text(block: dict[str, Any]) -> None:
         # Nested entries alike (a camera's, a video's, a container's or a series' description).
         if isinstance(value, dict):
             drop_empty_text(value)
+
+
+def module_name_problem(name: Any) -> str | None:
+    """Return why a container (or PoseTraining) cannot take ``name``: an object poseconv keeps beside it; else None."""
+    if isinstance(name, str) and name in MODULE_OBJECT_NAMES:
+        return f"{name!r} is the name of {MODULE_OBJECT_NAMES[name]} in processing['behavior']; choose another."
+    return None
 
 
 #: The blocks of a user's metadata a form fills (and may leave fields of empty).

@@ -34,6 +34,7 @@ from .checks import (
     date_of_birth_problem,
     deprecated_field_problems,
     drop_form_empty_text,
+    module_name_problem,
     normalize_date_of_birth,
     series_name_problems,
     skeleton_problems,
@@ -41,7 +42,7 @@ from .checks import (
     text_space_problems,
 )
 from .defaults import merge_metadata, to_plain, video_of_camera_key
-from .names import MODULE_OBJECT_NAMES, unique_name
+from .names import unique_name
 from .problems import MetadataProblem
 from .shape import shaped_copy
 from .shared_keys import (
@@ -207,9 +208,7 @@ def _duplicate_names(per_input: Mapping[str, Mapping[str, Any]], trains: set[str
                 where = ("Pose", block, "name") if key is None else ("Pose", block, key, "name")
                 if not isinstance(entry, dict):
                     continue
-                if entry.get("name") in MODULE_OBJECT_NAMES:
-                    taken = MODULE_OBJECT_NAMES[entry["name"]]
-                    message = f"{entry['name']!r} is the name of {taken} in processing['behavior']; choose another."
+                if (message := module_name_problem(entry.get("name"))) is not None:
                     problems.append(MetadataProblem(where, message, name))
                 if key is not None and entry.get("name") in seen and seen[entry["name"]] != name:
                     message = (
