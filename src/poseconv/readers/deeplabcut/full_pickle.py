@@ -33,7 +33,7 @@ import numpy as np
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS
 from ..safety.safe_pickle import load_metadata_pickle
-from .table import scorer_span
+from .table import find_side_file
 
 __all__ = ["FullPickleContent", "count_full_pickle", "find_full_pickle", "full_pickle_note"]
 
@@ -86,12 +86,7 @@ def find_full_pickle(file_path: str | Path, scorer: str) -> Path | None:
     pathlib.Path or None
         The file, when one exists.
     """
-    path = Path(file_path)
-    span = scorer_span(path.stem, scorer)
-    if span is None:
-        return None
-    candidate = path.with_name(f"{path.stem[: span[1]]}_full.pickle")
-    return candidate if candidate.is_file() else None
+    return find_side_file(file_path, scorer, ("_full.pickle",))
 
 
 def _rows(value: Any, width: int | None) -> tuple[int, int]:

@@ -68,6 +68,7 @@ from .table import (
     UNIQUE_SKELETON_NAME,
     animal_bodyparts,
     bodypart_coords,
+    find_side_file,
     open_predictions,
     open_table,
     predictions_header,
@@ -170,16 +171,7 @@ def find_metadata_file(file_path: str | Path, scorer: str) -> Path | None:
     pathlib.Path or None
         The side file, when one exists.
     """
-    path = Path(file_path)
-    span = scorer_span(path.stem, scorer)
-    if span is None:
-        return None
-    prefix = path.stem[: span[1]]
-    for name in (f"{prefix}_meta.pickle", f"{prefix}_meta.json", f"{prefix}includingmetadata.pickle"):
-        candidate = path.with_name(name)
-        if candidate.is_file():
-            return candidate
-    return None
+    return find_side_file(file_path, scorer, ("_meta.pickle", "_meta.json", "includingmetadata.pickle"))
 
 
 def _load_meta(path: Path) -> dict[str, Any]:

@@ -60,6 +60,7 @@ __all__ = [
     "animal_bodyparts",
     "bodypart_coords",
     "common_coords",
+    "find_side_file",
     "open_predictions",
     "open_table",
     "parse_frame_index",
@@ -97,6 +98,20 @@ def scorer_span(stem: str, scorer: str) -> tuple[int, int] | None:
     """
     position = stem.rfind(scorer) if scorer else -1
     return (position, position + len(scorer)) if position >= 0 else None
+
+
+def find_side_file(file_path: str | Path, scorer: str, endings: tuple[str, ...]) -> Path | None:
+    """Return the first existing ``<video><scorer><ending>`` beside a predictions file, or None.
+
+    DeepLabCut names an output's side files after the part of its name up to the scorer
+    (``..._meta.pickle``, ``..._full.pickle``), also for the tracked and filtered files (``_el_filtered.h5``).
+    """
+    path = Path(file_path)
+    span = scorer_span(path.stem, scorer)
+    if span is None:
+        return None
+    prefix = path.stem[: span[1]]
+    return next((path.with_name(prefix + e) for e in endings if path.with_name(prefix + e).is_file()), None)
 
 
 def read_h5_frame(path: Path, *, what: str, table: str, holds: str, hint: str = "", key: str | None = None) -> Any:
