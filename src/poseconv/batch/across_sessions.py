@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..model.location import is_url
 from .report import Problem
 
 __all__ = ["identifier_problems", "subject_problems"]
@@ -23,7 +24,7 @@ def _identifier(metadata: Any) -> str | None:
     """Return the ``NWBFile.identifier`` a metadata mapping gives (empty text gives none)."""
     nwbfile = metadata.get("NWBFile") if isinstance(metadata, dict) else None
     value = nwbfile.get("identifier") if isinstance(nwbfile, dict) else None
-    return None if value is None or (isinstance(value, str) and not value.strip()) else str(value)
+    return str(value) if _given(value) else None
 
 
 def identifier_problems(document: dict[str, Any], raw_sessions: list[Any]) -> list[Problem]:
@@ -86,15 +87,11 @@ def _same(field: str, one: Any, other: Any) -> bool:
                 one_at = one_at.date() if isinstance(one_at, dt.datetime) else one_at
                 other_at = other_at.date() if isinstance(other_at, dt.datetime) else other_at
             return one_at == other_at
-    if field == "species" and _is_url(one) != _is_url(other):
+    if field == "species" and is_url(str(one).strip()) != is_url(str(other).strip()):
         return True
     if isinstance(one, str) and isinstance(other, str):
         return one.strip().casefold() == other.strip().casefold()
     return one == other
-
-
-def _is_url(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().lower().startswith(("http://", "https://"))
 
 
 def _subject_fields(document: dict[str, Any], raw: dict[str, Any], index: int) -> dict[str, tuple[Any, str]]:
