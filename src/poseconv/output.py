@@ -320,9 +320,11 @@ def signals_raise() -> Iterator[None]:
         # A signal that arrives while a finalizer or weakref callback runs (hdmf and h5py drop many
         # objects) raises there, where Python prints the exception and goes on: the run would carry on
         # and put its output in place. Deliver the signal again, from another thread so that it is
-        # raised once the callback has returned, where the run is.
-        if isinstance(report.exc_value, _Ended):
-            again = threading.Timer(0.01, os.kill, (os.getpid(), report.exc_value.args[0]))
+        # raised once the callback has returned, where the run is. Ctrl-C is Python's KeyboardInterrupt.
+        interrupted = isinstance(report.exc_value, KeyboardInterrupt)
+        if isinstance(report.exc_value, _Ended) or interrupted:
+            signum = signal.SIGINT if interrupted else report.exc_value.args[0]
+            again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
             again.daemon = True
             again.start()
         else:
