@@ -262,8 +262,9 @@ def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> 
     if find_side_files:
         # Predictions analysed into another folder (destfolder=) of a project moved from another machine:
         # its config records the video where it was; DeepLabCut keeps a copy in <project>/videos, as labels find it.
+        # A video beside the predictions is the one analysed, whatever video_sets records under its name.
         project_videos = [side.config_path.parent / "videos"] if side.config_path is not None else []
-        video = find_video(video_stem, side.config, [*side_folders(path), *project_videos])
+        video = find_video(video_stem, side.config, project_videos, beside=side_folders(path), source=path.name)
     else:
         video = VideoInfo(key=video_stem or "video")
     meta = side.meta

@@ -8,7 +8,9 @@ Predictions sit next to their video, often in ``videos/``; the config is then on
 
 from __future__ import annotations
 
+import os
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -293,7 +295,13 @@ def predictions_skeletons(
 
 
 def find_video(
-    key: str, config: dict[str, Any] | None, folders: list[Path], *, resolve_recorded: bool = False
+    key: str,
+    config: dict[str, Any] | None,
+    folders: list[Path],
+    *,
+    resolve_recorded: bool = False,
+    beside: Sequence[Path] = (),
+    source: str | None = None,
 ) -> VideoInfo:
     """Describe the video ``key`` (a file stem): its recorded path as text, a local file if one exists.
 
@@ -308,22 +316,30 @@ def find_video(
         Where to look for ``<key>.<video suffix>`` otherwise.
     resolve_recorded : bool, default: False
         Resolve a recorded path that exists (labels do, predictions keep it as written).
+    beside : sequence of pathlib.Path, default: ()
+        The folders of poses estimated on the video (predictions): a video ``<key>.<suffix>`` there is the
+        one analysed, and wins over the ``video_sets`` paths of that name in other folders.
+    source : str, optional
+        The poses' file, for warnings.
 
     Returns
     -------
     VideoInfo
         Key (``"video"`` when empty), original path and the local file (None when not found).
     """
-    found = None
-    video_set = _video_set(config, key)
-    original = video_set[0] if video_set is not None else None
-    if original is not None:
-        try:
-            if Path(original).is_file():
-                found = where_linked(original) if resolve_recorded else Path(original)
-        except OSError:
-            # A recorded path this system cannot even look at (too long, bad characters) is not here.
-            found = None
+    entries = [recorded for recorded, _ in _video_sets(config, key)]
+    if beside:
+        # DeepLabCut writes predictions beside the video it analysed (unless destfolder=), and labs name every
+        # session's video alike in its own folder (day1/cam.mp4, day2/cam.mp4) while video_sets records the
+        # labeled ones only: an entry of that name in another folder is then another session's video.
+        chosen = _beside_video(key, entries, beside, resolve_recorded, source)
+        if chosen is not None:
+            return chosen
+        if len(entries) > 1 and not _one_file(entries):
+            _warn_several(key, entries, source)
+            return VideoInfo(key=key or "video")
+    original = entries[0] if entries else None
+    found = _existing(original, resolve_recorded)
     # A raw .avi often sits beside an .mp4 made from it: the one the config records is the one analysed.
     recorded_suffix = Path(recorded_file_name(original)).suffix.lower() if original else ""
     others: tuple[Path, ...] = ()
@@ -336,17 +352,107 @@ def find_video(
     return VideoInfo(key=key or "video", original_path=original, path=found, others=others)
 
 
+def _beside_video(
+    key: str, entries: list[str], beside: Sequence[Path], resolve_recorded: bool, source: str | None
+) -> VideoInfo | None:
+    """Return the video ``key`` beside the poses (:func:`find_video`'s ``beside``); None when there is none.
+
+    Its ``original_path`` is the ``video_sets`` path that is this file, or the only one, recorded on another
+    machine (nothing says it is another video); a ``video_sets`` video of that name here that is another file
+    is warned of and not linked.
+    """
+    candidates = next((found for folder in beside if (found := _videos_in(folder, key, ""))), [])
+    if not candidates:
+        return None
+    for recorded in entries:
+        if any(_same_file(recorded, candidate) for candidate in candidates):
+            found = _existing(recorded, resolve_recorded)
+            return VideoInfo(key=key or "video", original_path=recorded, path=found)
+    elsewhere = [recorded for recorded in entries if _existing(recorded, False) is not None]
+    original = entries[0] if len(entries) == 1 and not elsewhere else None
+    recorded_suffix = Path(recorded_file_name(original)).suffix.lower() if original else ""
+    candidates.sort(key=lambda candidate: candidate.suffix.lower() != recorded_suffix)
+    found = candidates[0]
+    if elsewhere:
+        warnings.warn(
+            f"{source or found.name}: linked {found}, the video of that name beside it (DeepLabCut writes "
+            f"predictions beside the video it analysed), not {' or '.join(elsewhere)}, which the project's "
+            "config.yaml video_sets records under the same name (another session's video?). If the poses were "
+            "estimated on another video, give it with video_file_path= (--video).",
+            PoseconvWarning,
+            stacklevel=6,
+        )
+    others = tuple(candidates[1:]) if found.suffix.lower() != recorded_suffix else ()
+    return VideoInfo(key=key or "video", original_path=original, path=found, others=others)
+
+
+def _warn_several(key: str, entries: list[str], source: str | None) -> None:
+    """Warn that ``video_sets`` records several videos named ``key`` and none is beside the poses ``source``."""
+    warnings.warn(
+        f"{source or key}: the project's config.yaml video_sets records several videos named {key!r} "
+        f"({', '.join(entries)}) and none is beside the file; nothing says which one the poses were estimated "
+        "on, so none is linked. Give it with video_file_path= (--video).",
+        PoseconvWarning,
+        stacklevel=6,
+    )
+
+
+def _existing(recorded: str | None, resolve: bool) -> Path | None:
+    """Return the recorded video path when it is a file here (its link's target with ``resolve``); else None."""
+    if recorded is None:
+        return None
+    try:
+        if Path(recorded).is_file():
+            return where_linked(recorded) if resolve else Path(recorded)
+    except OSError:
+        # A recorded path this system cannot even look at (too long, bad characters) is not here.
+        pass
+    return None
+
+
+def _same_file(recorded: str, path: Path) -> bool:
+    """Return True when the recorded path is the file ``path`` here (through links, relative paths)."""
+    try:
+        return os.path.samefile(recorded, path)
+    except (OSError, ValueError):
+        return False
+
+
+def _one_file(entries: list[str]) -> bool:
+    """Return True when the recorded paths are all one file here (a path and a link to it)."""
+    first = _existing(entries[0], False)
+    return first is not None and all(_same_file(recorded, first) for recorded in entries[1:])
+
+
 def video_set_crop(config: dict[str, Any] | None, key: str) -> tuple[int, int, int, int] | None:
     """Return the ``crop`` of the video ``key`` in the config's ``video_sets``, as DeepLabCut orders it.
 
     DeepLabCut records every video with a crop, ``"x1, x2, y1, y2"`` (the whole frame unless the user chose
     a region); ``extract_frames(crop=True)`` saves the frames cut to it. None when the video or its crop
-    is not recorded, or the crop is not four integers.
+    is not recorded, or the crop is not four integers; None too, with a warning when one would cut the
+    frames, when several videos of that name (in their own folders) record different crops.
     """
-    video_set = _video_set(config, key)
-    if video_set is None or not isinstance(video_set[1], dict):
+    entries = _video_sets(config, key)
+    crops = {recorded: _crop(entry) for recorded, entry in entries}
+    if len(set(crops.values())) > 1:
+        cutting = {recorded: crop for recorded, crop in crops.items() if crop is not None and crop[0::2] != (0, 0)}
+        if cutting:
+            warnings.warn(
+                f"The project's config.yaml video_sets records several videos named {key!r} with different "
+                f"crops ({crops}); nothing says which one's frames are in labeled-data/{key}, so none is "
+                "applied: the labels are taken in the whole frames' pixels.",
+                PoseconvWarning,
+                stacklevel=3,
+            )
         return None
-    crop = video_set[1].get("crop")
+    return next(iter(crops.values()), None)
+
+
+def _crop(entry: Any) -> tuple[int, int, int, int] | None:
+    """Return the ``crop`` of one ``video_sets`` entry as four integers; None when it has none."""
+    if not isinstance(entry, dict):
+        return None
+    crop = entry.get("crop")
     values = crop.split(",") if isinstance(crop, str) else crop
     try:
         x1, x2, y1, y2 = (int(str(value).strip()) for value in values)
@@ -355,12 +461,13 @@ def video_set_crop(config: dict[str, Any] | None, key: str) -> tuple[int, int, i
     return x1, x2, y1, y2
 
 
-def _video_set(config: dict[str, Any] | None, key: str) -> tuple[str, Any] | None:
-    """Return the first ``video_sets`` path of the config whose file stem is ``key``, and its entry; None if none."""
-    for recorded, entry in ((config or {}).get("video_sets") or {}).items():
-        if Path(recorded_file_name(str(recorded))).stem == key:
-            return str(recorded), entry
-    return None
+def _video_sets(config: dict[str, Any] | None, key: str) -> list[tuple[str, Any]]:
+    """Return the ``video_sets`` paths of the config whose file stem is ``key``, with their entries."""
+    return [
+        (str(recorded), entry)
+        for recorded, entry in ((config or {}).get("video_sets") or {}).items()
+        if Path(recorded_file_name(str(recorded))).stem == key
+    ]
 
 
 def _videos_in(folder: Path, key: str, preferred_suffix: str) -> list[Path]:

@@ -480,3 +480,62 @@ def test_poses_sleap_io_wrote_in_deeplabcuts_layout_name_sleap_io_as_their_write
     np.testing.assert_array_equal(np.asarray(pose.tracks[0].positions[:])[:, 1], values[:, 3:5])
     (container,) = default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()
     assert "Written in DeepLabCut's layout by sleap-io" in container["description"]
+
+
+def _sessions_project(tmp_path, recorded: list[str]) -> tuple:
+    """A project whose config records ``recorded`` (folders under sessions/, each with cam.mp4) in video_sets."""
+    project = tmp_path / "proj-me-2024-01-01"
+    for day in ("day1", "day2"):
+        (project / "sessions" / day).mkdir(parents=True)
+        (project / "sessions" / day / "cam.mp4").write_bytes(day.encode())
+    video_sets = "".join(f"  {project / 'sessions' / day / 'cam.mp4'}:\n    crop: 0, 640, 0, 480\n" for day in recorded)
+    config = project / "config.yaml"
+    config.write_text(f"Task: proj\nscorer: me\nvideo_sets:\n{video_sets}bodyparts:\n- nose\n- tail\n")
+    return project, config
+
+
+def _cam_predictions(folder):
+    scorer = "DLC_Resnet50_projJan1shuffle1_snapshot_best-200"
+    positions = {"nose": np.ones((3, 2)), "tail": np.zeros((3, 2))}
+    return write_dlc_file(folder / f"cam{scorer}.h5", positions, scorer=scorer)
+
+
+def test_the_video_beside_the_predictions_wins_over_another_sessions_video_of_that_name(tmp_path):
+    # Every session's video is sessions/<day>/cam.mp4; video_sets records day1's, the one labeled. Before,
+    # day2's predictions (beside day2/cam.mp4) linked day1's video, or were refused for its length.
+    project, config = _sessions_project(tmp_path, ["day1"])
+    path = _cam_predictions(project / "sessions" / "day2")
+    with pytest.warns(PoseconvWarning, match=r"linked .*day2.cam\.mp4, the video of that name beside it .* not .*day1"):
+        video = read_deeplabcut(path, config_file_path=config).videos["cam"]
+    assert video.path == project / "sessions" / "day2" / "cam.mp4"
+    assert video.original_path is None  # day1's path is not where this video was recorded
+
+
+def test_a_video_sets_entry_that_is_the_video_beside_is_kept_as_recorded(tmp_path, recwarn):
+    project, config = _sessions_project(tmp_path, ["day1", "day2"])
+    path = _cam_predictions(project / "sessions" / "day2")
+    video = read_deeplabcut(path, config_file_path=config).videos["cam"]
+    recorded = str(project / "sessions" / "day2" / "cam.mp4")
+    assert (video.original_path, str(video.path)) == (recorded, recorded)
+    assert not [w for w in recwarn if issubclass(w.category, PoseconvWarning)]
+
+
+def test_predictions_analysed_elsewhere_take_the_only_video_sets_entry_of_their_name(tmp_path, recwarn):
+    # destfolder=: nothing beside the predictions; the one video of that name the config records is linked.
+    project, config = _sessions_project(tmp_path, ["day1"])
+    (tmp_path / "analysis").mkdir()
+    path = _cam_predictions(tmp_path / "analysis")
+    video = read_deeplabcut(path, config_file_path=config).videos["cam"]
+    assert video.path == project / "sessions" / "day1" / "cam.mp4"
+    assert not [w for w in recwarn if issubclass(w.category, PoseconvWarning)]
+
+
+def test_predictions_analysed_elsewhere_link_none_of_several_video_sets_entries_of_their_name(tmp_path):
+    project, config = _sessions_project(tmp_path, ["day1", "day2"])
+    (project / "videos").mkdir()
+    (project / "videos" / "cam.mp4").write_bytes(b"")  # a copy of one of them: which, nothing says
+    (tmp_path / "analysis").mkdir()
+    path = _cam_predictions(tmp_path / "analysis")
+    with pytest.warns(PoseconvWarning, match=r"video_sets records several videos named 'cam' .* none is linked"):
+        video = read_deeplabcut(path, config_file_path=config).videos["cam"]
+    assert (video.path, video.original_path) == (None, None)

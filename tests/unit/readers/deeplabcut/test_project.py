@@ -6,7 +6,13 @@ import pytest
 
 from poseconv.errors import InvalidSourceFileError, PoseconvWarning
 from poseconv.model import Skeleton
-from poseconv.readers.deeplabcut.project import find_video, load_yaml_config, project_edges, project_skeletons
+from poseconv.readers.deeplabcut.project import (
+    find_video,
+    load_yaml_config,
+    project_edges,
+    project_skeletons,
+    video_set_crop,
+)
 
 
 def test_find_video_prefers_the_recorded_path_then_the_folders(tmp_path):
@@ -113,3 +119,30 @@ def test_an_edge_from_an_animal_to_a_unique_bodypart_is_said_not_dropped_silentl
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
     pose = read_deeplabcut(path)
     assert all("edges" not in c["description"] for c in default_pose_metadata(pose)["Pose"]["PoseEstimations"].values())
+
+
+def test_find_video_beside_the_poses_wins_over_a_recorded_video_of_that_name_elsewhere(tmp_path):
+    recorded = tmp_path / "day1" / "cam.mp4"
+    beside = tmp_path / "day2" / "cam.mp4"
+    for video in (recorded, beside):
+        video.parent.mkdir()
+        video.write_bytes(video.parent.name.encode())
+    config = {"video_sets": {str(recorded): {}}}
+    with pytest.warns(PoseconvWarning, match=r"p.h5: linked .*day2.cam.mp4, the video of that name beside it"):
+        found = find_video("cam", config, [], beside=[beside.parent], source="p.h5")
+    assert (found.path, found.original_path) == (beside.resolve(), None)
+    # Recorded on another machine, the entry may be this very video: kept as its recorded path, as before.
+    found = find_video("cam", {"video_sets": {"C:\\lab\\cam.mp4": {}}}, [], beside=[beside.parent])
+    assert (found.path, found.original_path) == (beside.resolve(), "C:\\lab\\cam.mp4")
+    # Labels (nothing beside) keep the recorded video.
+    assert find_video("cam", config, [beside.parent]).path == recorded
+
+
+def test_video_set_crop_of_several_videos_of_one_name_is_none_when_they_differ(tmp_path):
+    config = {"video_sets": {"/a/day1/cam.mp4": {"crop": "10, 110, 20, 220"}}}
+    assert video_set_crop(config, "cam") == (10, 110, 20, 220)
+    config["video_sets"]["/a/day2/cam.mp4"] = {"crop": "10, 110, 20, 220"}
+    assert video_set_crop(config, "cam") == (10, 110, 20, 220)
+    config["video_sets"]["/a/day2/cam.mp4"] = {"crop": "0, 640, 0, 480"}
+    with pytest.warns(PoseconvWarning, match=r"several videos named 'cam' with different crops .* none is applied"):
+        assert video_set_crop(config, "cam") is None
