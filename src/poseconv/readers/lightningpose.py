@@ -24,9 +24,9 @@ those keypoints (:attr:`~poseconv.model.ExtraCoords.nodes`).
 
 The CSVs are read with the DeepLabCut table module (:mod:`poseconv.readers.deeplabcut.table`:
 the same header checks, exact float parsing and block-wise lazy columns). The video is
-found next to the predictions by name (``test_vid.csv`` next to ``test_vid.mp4``) or
-given; LightningPose records no frame rate, so the frame times come from the video or
-from ``sampling_frequency``.
+found next to the predictions by name (``test_vid.csv`` next to ``test_vid.mp4``), else in
+the video folders of the model's config (:mod:`.lightningpose_videos`), or given; LightningPose
+records no frame rate, so the frame times come from the video or from ``sampling_frequency``.
 
 Labeled data is DeepLabCut's labels format too (``CollectedData.csv``, scorer = labeler,
 rows = image paths such as ``labeled-data/<video>/img00000123.png``) and is read with
@@ -56,7 +56,7 @@ from ..model.training import TrainingData
 from .deeplabcut.csv_header import csv_has_scores
 from .deeplabcut.labels import in_deeplabcut_project
 from .deeplabcut.labels_table import frames_of_table, read_deeplabcut_labels_table
-from .deeplabcut.project import find_video, load_yaml_config
+from .deeplabcut.project import load_yaml_config
 from .deeplabcut.table import (
     ANIMAL_SKELETON_NAME,
     PIXEL_REFERENCE_FRAME,
@@ -75,8 +75,9 @@ from .lightningpose_columns import (
     one_header_row_table,
     parse_columns,
 )
+from .lightningpose_videos import find_model_video
 from .safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, reads_source
-from .side_files import given_or_found, side_folders
+from .side_files import given_or_found
 
 __all__ = [
     "CONFIDENCE_DEFINITION",
@@ -306,7 +307,8 @@ def read_lightning_pose(
         The model's config (``.hydra/config.yaml``); its ``keypoint_names`` must match the file.
         Found in the model folder when not given.
     find_side_files : bool, default: True
-        Look for the config and the video (``<file stem>.<video suffix>``) next to the predictions.
+        Look for the config in the model folder and the video (``<file stem>.<video suffix>``) next to the
+        predictions, else in the folders the config names (:mod:`.lightningpose_videos`).
 
     Returns
     -------
@@ -336,7 +338,9 @@ def read_lightning_pose(
             warnings.warn(f"{problem}; the config is not used.", PoseconvWarning, stacklevel=3)
             config = config_path = None
 
-    video = find_video(path.stem, None, side_folders(path)) if find_side_files else VideoInfo(key=path.stem or "video")
+    video, video_notes = (
+        find_model_video(path, config, config_path) if find_side_files else (VideoInfo(key=path.stem or "video"), {})
+    )
     track = _track(table, header, video.key, confidence_definition(header, path))
     model = (config or {}).get("model") or {}
     notes: dict[str, Any] = {
@@ -346,6 +350,8 @@ def read_lightning_pose(
         "model_name": model.get("model_name"),
         "backbone": model.get("backbone"),
     }
+    if video_notes:
+        notes["videos"] = video_notes
     if config_path is not None and (model_note := _model_note(model, config_path)):
         # Ends every container's description, as DeepLabCut's and SLEAP's model notes do.
         notes["model"] = model_note
