@@ -9,12 +9,13 @@ portable once their paths are relative to it too (as DANDI expects).
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidOptionError
-from ..model.location import is_url, where_linked
+from ..errors import InvalidOptionError, PoseconvWarning
+from ..model.location import dandiset_link_problem, is_url, where_linked
 
 __all__ = ["options_with_relative_paths", "relative_external_files"]
 
@@ -54,6 +55,10 @@ def relative_external_files(nwbfile: Any, folder: Path) -> None:
             if relative != paths:
                 # pynwb fields are write-once; this object is still in memory only, not yet written.
                 obj.fields["external_file"] = relative
+            for path in relative:
+                outside = dandiset_link_problem(path, folder)
+                if outside:
+                    warnings.warn(f"ImageSeries '{obj.name}': {outside}", PoseconvWarning, stacklevel=2)
 
 
 def options_with_relative_paths(

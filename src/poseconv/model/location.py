@@ -19,6 +19,7 @@ __all__ = [
     "SourceNamed",
     "content_not_here",
     "dandi_reference",
+    "dandiset_link_problem",
     "is_absolute_anywhere",
     "is_url",
     "locked_by_writer",
@@ -208,3 +209,25 @@ def where_linked(path: str | Path) -> Path:
     """
     path = Path(path)
     return path.absolute().parent.resolve() / path.name
+
+
+def dandiset_link_problem(video: str | Path, nwb_folder: str | Path) -> str | None:
+    """Say that the linked ``video`` lies outside the Dandiset folder holding ``nwb_folder``; None when it does not.
+
+    A Dandiset folder is the nearest one above the NWB file with a ``dandiset.yaml`` (``dandi download`` and
+    ``dandi organize`` make it so). ``dandi upload`` sends only what is inside it, so a video linked from
+    outside would point nowhere on the archive, and ``dandi validate`` does not say so.
+    """
+    folder = Path(nwb_folder).absolute().resolve()
+    root = next((f for f in (folder, *folder.parents) if (f / "dandiset.yaml").is_file()), None)
+    if root is None or is_url(video):
+        return None
+    linked = where_linked(Path(video) if Path(video).is_absolute() else folder / video)
+    if linked.is_relative_to(root):
+        return None
+    return (
+        f"the linked video {linked} lies outside the Dandiset {root} (the folder of its dandiset.yaml): "
+        "`dandi upload` sends only what is inside it, so the link would point nowhere on DANDI. Write the NWB "
+        "file outside the Dandiset and let `dandi organize --update-external-file-paths --media-files-mode copy` "
+        "bring file and video in, or copy the video into the Dandiset and link it there."
+    )

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model.location import dandiset_link_problem
 from ..model.pose import NO_DETECTION
 from ..nwb.read.store import link_target
 from .report import Problem
@@ -229,6 +230,11 @@ def _check_videos(folder: Path | None, image_series: Any) -> tuple[list[Problem]
         resolved = candidate if candidate.is_absolute() else (folder or Path.cwd()) / candidate
         if resolved.is_file():
             paths.append(resolved)
+            outside = dandiset_link_problem(recorded, folder) if folder is not None else None
+            if outside:
+                problems.append(
+                    _problem("BEST_PRACTICE_VIOLATION", "video_outside_dandiset", image_series, "ImageSeries", outside)
+                )
             continue
         problems.append(
             _problem(
@@ -240,7 +246,8 @@ def _check_videos(folder: Path | None, image_series: Any) -> tuple[list[Problem]
                 "resolved relative to the NWB file: move the video there or fix external_file.",
             )
         )
-    return problems, (paths if not problems else None)
+    missing = any(p.check == "poseconv:external_video" for p in problems)
+    return problems, (paths if not missing else None)
 
 
 def _frame_count(paths: list[Path], image_series: Any) -> tuple[int | None, Problem | None]:

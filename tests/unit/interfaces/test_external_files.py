@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from datetime import UTC, datetime
 
 import numpy as np
@@ -54,6 +55,33 @@ def test_paths_relative_to_the_working_folder_are_rebased_on_the_file_s_folder(t
         "missing": "videos/nowhere.mp4",
         "url": "https://example.org/cam1.mp4",
     }
+
+
+def test_a_video_linked_from_outside_the_dandiset_the_file_is_written_into_is_warned(tmp_path):
+    """`dandi upload` sends only the Dandiset folder: a video linked from outside it points nowhere on DANDI."""
+    from poseconv.errors import PoseconvWarning
+
+    dandiset, elsewhere = tmp_path / "000123", tmp_path / "raw"
+    (dandiset / "sub-m1" / "videos").mkdir(parents=True)
+    (dandiset / "dandiset.yaml").write_text("identifier: DANDI:000123\n")
+    elsewhere.mkdir()
+    (elsewhere / "cam1.mp4").touch()
+    (dandiset / "sub-m1" / "videos" / "cam2.mp4").touch()
+    nwbfile = mock_NWBFile()
+    nwbfile.add_acquisition(_video("outside", str(elsewhere / "cam1.mp4")))
+    nwbfile.add_acquisition(_video("inside", str(dandiset / "sub-m1" / "videos" / "cam2.mp4")))
+    with pytest.warns(PoseconvWarning) as caught:
+        relative_external_files(nwbfile, dandiset / "sub-m1")
+    [warned] = [str(w.message) for w in caught]
+    assert "'outside'" in warned and f"{elsewhere / 'cam1.mp4'}" in warned and f"Dandiset {dandiset}" in warned
+    assert "dandi organize --update-external-file-paths" in warned
+    # Outside any Dandiset (no dandiset.yaml above the file) the same links are nothing to say.
+    (dandiset / "dandiset.yaml").unlink()
+    nwbfile = mock_NWBFile()
+    nwbfile.add_acquisition(_video("outside", str(elsewhere / "cam1.mp4")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        relative_external_files(nwbfile, dandiset / "sub-m1")
 
 
 @needs_shared_data

@@ -201,3 +201,39 @@ def _summary_image(nwbfile):
 def test_typed_datasets_of_other_data_are_not_checked(tmp_path, extra):
     # "data" in a 2D dataset compared every stored row with "data": numpy's "truth value ... is ambiguous".
     assert check_pose_file(_pose_file_with(tmp_path / "with_others.nwb", extra)) == []
+
+
+@needs_shared_data
+def test_a_file_written_into_a_dandiset_that_links_a_video_outside_it_is_said_by_convert_run_and_validate(tmp_path):
+    # `dandi validate` passes such a file and `dandi upload` publishes a link that points nowhere.
+    dandiset = tmp_path / "000123"
+    (dandiset / "sub-m1").mkdir(parents=True)
+    (dandiset / "dandiset.yaml").write_text("identifier: DANDI:000123\nname: t\ndescription: t\n")
+    start = "2024-05-03T11:26:42+02:00"
+    out = dandiset / "sub-m1" / "sub-m1_ses-day1_behavior+image.nwb"
+    converted = poseconv_in_process(
+        "convert", REACHING_H5, "--video", REACHING_VIDEO, "-o", out, "--session-start-time", start
+    )
+    assert converted.returncode == 0, converted.stderr
+    assert f"lies outside the Dandiset {dandiset}" in converted.stderr
+    [outside] = [p for p in check_pose_file(out) if p.check == "poseconv:video_outside_dandiset"]
+    assert outside.importance == "BEST_PRACTICE_VIOLATION" and str(REACHING_VIDEO.name) in outside.message
+    validated = poseconv_in_process("validate", out, "--pose-only")
+    assert validated.returncode == 1 and "video_outside_dandiset" in validated.stdout + validated.stderr
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"output_folder: {dandiset}\nsessions:\n  - session_id: day2\n    session_start_time: '{start}'\n"
+        f"    nwbfile_name: sub-m1/sub-m1_ses-day2_behavior+image.nwb\n    pose:\n      - file_path: {REACHING_H5}\n"
+        f"        video_file_path: {REACHING_VIDEO}\n"
+    )
+    ran = poseconv_in_process("run", spec)
+    assert ran.returncode == 0, ran.stderr
+    assert "outside the Dandiset" in " ".join((ran.stdout + ran.stderr).split())
+
+    # The video copied into the Dandiset (as `dandi organize --media-files-mode copy` does): nothing to say.
+    inside = dandiset / "sub-m1" / REACHING_VIDEO.name
+    shutil.copy(REACHING_VIDEO, inside)
+    with h5py.File(out, "a") as handle:
+        handle["/acquisition/Video reachingvideo1short/external_file"][0] = inside.name
+    assert not [p for p in check_pose_file(out) if p.check == "poseconv:video_outside_dandiset"]
