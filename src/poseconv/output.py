@@ -15,11 +15,9 @@ import hashlib
 import os
 import re
 import shutil
-import signal
 import socket
 import sys
 import tempfile
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +25,7 @@ from pathlib import Path
 from .errors import PoseconvError
 from .full_disk import is_disk_full, keep_refused, no_room, storage_error
 from .model.location import url_as_path
+from .signals import signals_raise
 
 __all__ = [
     "OutputError",
@@ -42,9 +41,6 @@ __all__ = [
     "replace",
     "signals_raise",
 ]
-
-# Signals that end a run and must still clean up (SIGINT raises KeyboardInterrupt by itself).
-_ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 class OutputError(PoseconvError, ValueError):
@@ -296,57 +292,6 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     elif path.exists():
         path.unlink()
-
-
-class _Ended(BaseException):
-    """A signal ended the run (raised so that cleanup runs, like KeyboardInterrupt)."""
-
-
-@contextlib.contextmanager
-def signals_raise() -> Iterator[None]:
-    """Turn SIGTERM / SIGHUP into an exception in the block, so that ``finally`` blocks run.
-
-    Once they have, the process ends as the signal would have ended it. Outside the main thread
-    (where Python delivers signals) the block runs as it is.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: object) -> None:
-        raise _Ended(signum)
-
-    def unraisable(report: sys.UnraisableHookArgs) -> None:
-        # A signal that arrives while a finalizer or weakref callback runs (hdmf and h5py drop many
-        # objects) raises there, where Python prints the exception and goes on: the run would carry on
-        # and put its output in place. Deliver the signal again, from another thread so that it is
-        # raised once the callback has returned, where the run is. Ctrl-C is Python's KeyboardInterrupt.
-        interrupted = isinstance(report.exc_value, KeyboardInterrupt)
-        if isinstance(report.exc_value, _Ended) or interrupted:
-            signum = signal.SIGINT if interrupted else report.exc_value.args[0]
-            again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
-            again.daemon = True
-            again.start()
-        else:
-            previous_hook(report)
-
-    previous = {sig: signal.signal(sig, handler) for sig in _ENDING_SIGNALS}
-    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
-    try:
-        yield
-    except _Ended as ended:
-        # Cleanup has run; end the process as the signal would have.
-        signum = ended.args[0]
-        signal.signal(signum, previous.pop(signum, signal.SIG_DFL))
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-        previous = {}
-        os.kill(os.getpid(), signum)
-        raise SystemExit(128 + signum) from None
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-        sys.unraisablehook = previous_hook
 
 
 @contextlib.contextmanager

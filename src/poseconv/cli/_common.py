@@ -145,9 +145,11 @@ def command_errors() -> Iterator[None]:
     With ``--debug`` the exception propagates, traceback and all.
     """
     from ..errors import PoseconvError
+    from ..signals import signals_not_swallowed
 
     try:
-        with warnings.catch_warnings():
+        # From the start: a Ctrl-C while imports or reads drop objects was printed and the command went on.
+        with warnings.catch_warnings(), signals_not_swallowed():
             warnings.showwarning = functools.partial(_show_warning, set())
             yield
     except (typer.Exit, typer.Abort):

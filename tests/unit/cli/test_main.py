@@ -41,3 +41,36 @@ def test_ctrl_c_says_what_became_of_the_output(capsys):
         raise KeyboardInterrupt
     assert stopped.value.exit_code == EXIT_INTERRUPTED
     assert capsys.readouterr().err.startswith("poseconv: interrupted; what was being written is not left behind")
+
+
+def test_a_ctrl_c_that_lands_where_python_swallows_it_still_ends_the_command(tmp_path):
+    # Before any output is opened (imports, reads): Python printed "Exception ignored in: <function
+    # _get_module_lock.<locals>.cb>", KeyboardInterrupt, and `convert --append` went on for seconds.
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import os, signal, time, weakref
+        import typer
+        from poseconv.cli._common import command_errors
+
+        class Dropped:
+            pass
+
+        try:
+            with command_errors():
+                dropped = Dropped()
+                ref = weakref.ref(dropped, lambda _: (os.kill(os.getpid(), signal.SIGINT), time.sleep(0.2)))
+                del dropped
+                time.sleep(5)
+                print("went on")
+        except typer.Exit as stopped:
+            raise SystemExit(stopped.exit_code)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 130, result.stderr
+    assert "went on" not in result.stdout and "Exception ignored" not in result.stderr
+    assert result.stderr.startswith("poseconv: interrupted")
