@@ -15,6 +15,7 @@ The source chosen is written in every series' ``comments``.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -299,7 +300,12 @@ def shift_timing(timing: FrameTiming, offset: float) -> FrameTiming:
 
 
 def missing_timing_error(
-    source_name: str, what: str = "", video: Path | None = None, *, images: bool = False
+    source_name: str,
+    what: str = "",
+    video: Path | None = None,
+    *,
+    images: bool = False,
+    looked_in: Sequence[str] = (),
 ) -> MetadataError:
     """Return the error for pose data with no frame times at all, naming every way to give them.
 
@@ -312,6 +318,8 @@ def missing_timing_error(
         where = "and image files record no frame times"
     elif video is None:
         where = "and no video was found to read one from"
+        if looked_in:
+            where += f" (looked for it in {', '.join(looked_in)})"
     elif video.suffix.lower() in HDF5_IMAGE_SUFFIXES:
         where = f"and its frames are images stored in the HDF5 file {video.name}, which records no frame times"
     elif video.suffix.lower() in IMAGE_STACK_SUFFIXES:

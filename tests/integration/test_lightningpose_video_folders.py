@@ -101,3 +101,12 @@ def test_multiview_views_take_their_videos_from_the_config_s_folder(tmp_path):
             assert (
                 acquisition[f"Video {LP_SESSION}_{view}"].external_file[0].endswith(f"videos/{LP_SESSION}_{view}.mp4")
             )
+
+
+def test_a_video_in_none_of_the_config_s_folders_is_refused_naming_where_it_was_looked_for(tmp_path, model):
+    video_dir = model.parents[4] / "data/mirror mouse/videos"
+    (video_dir / "test vid.mp4").unlink()
+    result = poseconv_in_process("convert", model, "-o", tmp_path / "x.nwb", "--session-start-time", START)
+    assert result.returncode == 1
+    said = " ".join(result.stderr.split())
+    assert "no video was found to read one from (looked for it in" in said and str(video_dir) in said, said

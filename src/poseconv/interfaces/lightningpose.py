@@ -30,7 +30,8 @@ class LightningPosePoseInterface(TrainingDataMixin, BasePoseInterface):
     Ensemble columns (``x_ens_median``, ``x_ens_var``, ``x_posterior_var``, ... and any
     other extra column) go to the ``BehavioralTimeSeries`` ``<PoseEstimation name>ExtraCoords``
     beside it, one ``TimeSeries`` per keypoint and column group. Frame times and size come
-    from the video (found next to the predictions by name, or given).
+    from the video (found by name next to the predictions or in the video folders of the model's config,
+    or given).
     """
 
     display_name = "LightningPose (poseconv)"
@@ -62,13 +63,14 @@ class LightningPosePoseInterface(TrainingDataMixin, BasePoseInterface):
         file_path : FilePath
             LightningPose predictions on a video, .csv (scorer heatmap_tracker, ensemble-kalman_tracker, ...).
         video_file_path : FilePath, optional
-            The video the predictions were made on; found next to the predictions by name when not given.
+            The video the predictions were made on; found by name next to the predictions, or in the model
+            config's ``eval.test_videos_directory`` / ``data.video_dir``, when not given.
         config_file_path : FilePath, optional
             The model's config (.hydra/config.yaml); its keypoint_names must match. Found in the model folder.
         sampling_frequency : float, optional
             Frame rate in Hz, used when no video gives the frame times (LightningPose records none).
         find_side_files : bool, default: True
-            Look for the video and the model's config next to the predictions.
+            Look for the model's config next to the predictions, and the video there and in the config's folders.
         include_training_data : bool, default: False
             Also write the project's human labels (CollectedData.csv) as PoseTraining.
         labeled_data_path : FilePath, optional
