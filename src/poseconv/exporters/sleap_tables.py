@@ -25,7 +25,13 @@ import numpy as np
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames, without_padding
 
-__all__ = ["NO_TRACKING_SCORE", "instance_present", "unopened_video", "write_label_tables"]
+__all__ = [
+    "NO_TRACKING_SCORE",
+    "instance_present",
+    "unopened_video",
+    "unscored_is_user",
+    "write_label_tables",
+]
 
 # sleap-io's codes for instance types.
 _USER, _PREDICTED = 0, 1
@@ -71,6 +77,37 @@ def instance_present(
     return present
 
 
+def unscored_is_user(software: str | None, track: PoseTrack) -> bool:
+    """Return whether an instance of ``track`` without a score for any node is a user instance.
+
+    Only where the track does not record the kind itself (``user_labeled`` None). SLEAP scores every
+    predicted point, and its analysis files (and NWB files written from them) give user instances no
+    scores: in poses SLEAP estimated, an unscored instance is a user's. Another tool's track with
+    confidence values is predictions throughout: a missing value (a NaN likelihood of a DeepLabCut
+    file, an interpolated pose) is a prediction without a score, never a human label, which SLEAP would
+    train on and prefer over predictions. A track without any confidence (poses of unknown origin)
+    stays user instances.
+
+    Parameters
+    ----------
+    software : str or None
+        The poses' ``source_software``.
+    track : PoseTrack
+        The track.
+
+    Returns
+    -------
+    bool
+        Whether an unscored instance is a user instance.
+    """
+    return track.confidence is None or _is_sleap(software)
+
+
+def _is_sleap(software: str | None) -> bool:
+    """Return whether ``software`` (a ``source_software``) names SLEAP or its libraries (``SLEAP``, ``sleap-io``)."""
+    return bool(software) and str(software).strip().lower().startswith("sleap")
+
+
 @dataclass
 class _Counters:
     frames: int = 0
@@ -98,10 +135,11 @@ class _Block:
     tracked: np.ndarray  # (tracks,): whether the track records tracking scores
     tracking_scores: np.ndarray  # (frames, tracks), NaN where the track has none
     user: np.ndarray  # (frames, tracks): 1 user, 0 predicted, NaN where the track does not say
+    unscored_user: np.ndarray  # (tracks,): where the track does not say, an instance without scores is a user's
 
 
-def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int) -> _Block:
-    """Return the values of frames ``[start, stop)`` of ``tracks``, padded to ``width`` nodes."""
+def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int, software: str) -> _Block:
+    """Return the values of frames ``[start, stop)`` of ``tracks`` (poses ``software`` made), padded to ``width``."""
     n = stop - start
     block = _Block(
         positions=np.full((n, len(tracks), width, 2), np.nan),
@@ -112,6 +150,7 @@ def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int) -> _Bloc
         tracking_scores=np.full((n, len(tracks)), np.nan),
         tracked=np.array([track.tracking_scores is not None for track in tracks], dtype=bool),
         user=np.full((n, len(tracks)), np.nan),
+        unscored_user=np.array([unscored_is_user(software, track) for track in tracks], dtype=bool),
     )
     for k, track in enumerate(tracks):
         nodes = track.positions.shape[1]
@@ -160,10 +199,9 @@ def _block_rows(
     node_mask = block.valid[track_cols]  # (instances, width): the nodes each instance has
     points = block.positions[frame_rows, track_cols]  # (instances, width, 2)
     point_scores = block.scores[frame_rows, track_cols]
-    # The kind the track records (SLEAP's user_labeled); without it, no score for any node means a user
-    # instance (SLEAP scores every predicted point).
+    # The kind the track records (SLEAP's user_labeled); without it, see unscored_is_user.
     recorded = block.user[frame_rows, track_cols]
-    unscored = np.all(np.isnan(point_scores) | ~node_mask, axis=1)
+    unscored = np.all(np.isnan(point_scores) | ~node_mask, axis=1) & block.unscored_user[track_cols]
     user = np.where(np.isnan(recorded), unscored, recorded == 1)
     n_points = node_mask.sum(axis=1)
 
@@ -276,7 +314,7 @@ def write_label_tables(
         n_frames = max(track.n_frames for track in tracks)
         for start in range(0, n_frames, block):
             stop = min(n_frames, start + block)
-            values = _gather(tracks, start, stop, width)
+            values = _gather(tracks, start, stop, width, pose.source_software)
             values.user[:, : len(replaced)] = 0  # replaced predictions are predictions, scored or not
             _block_rows(
                 tables,
