@@ -4,8 +4,10 @@
    A problem outside the sessions stops the run here.
 2. Sessions whose NWB file exists are skipped (unless ``overwrite`` or
    ``check_only``): a file is only ever renamed into place once complete, so its
-   presence means done. The temporary files that killed processes left for any
-   session are removed first (not with ``check_only``).
+   presence means done, once it opens as an NWB file (a copy of the output folder
+   cut short leaves files that do not: their sessions are problems). The temporary
+   files that killed processes left for any session are removed first (not with
+   ``check_only``).
 3. :func:`~poseconv.batch.session.check_session` runs for the other sessions
    in the workers (building the interfaces, full metadata validation); local
    workers keep what they built for step 5.
@@ -18,11 +20,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..model.location import locked_by_writer
 from ..output import signals_raise
 from .executors import DaskExecutor, LocalExecutor, default_jobs
 from .jobs import Plan, SessionJob
@@ -71,7 +75,11 @@ def _names_no_file_of_its_own(index: int, problems: Sequence[Problem]) -> bool:
 def _triage(
     plan: Plan, report: BatchReport, results: dict[int, SessionResult], overwrite: bool, check_only: bool
 ) -> list[SessionJob]:
-    """Add the results known before any worker runs (skipped, invalid) to ``results``; return the jobs to check."""
+    """Add the results known before any worker runs (skipped, invalid) to ``results``; return the jobs to check.
+
+    A session whose NWB file exists but does not open as one (:func:`_broken_output`) gets a problem
+    and is checked, never skipped; ``check_only`` says so too, as the run would.
+    """
     checkable = {job.index: job for job in plan.jobs}
     to_check: list[SessionJob] = []
     for index, session_id, output in plan.sessions:
@@ -80,7 +88,10 @@ def _triage(
             remove_partials(output)
         # Two sessions of one ID or file: the first one's file is not the second's, which stays invalid.
         own_file = not _names_no_file_of_its_own(index, report.problems)
-        if own_file and output.exists() and not overwrite and not check_only:
+        broken = _broken_output(output) if own_file and not overwrite and output.exists() else None
+        if broken is not None:
+            report.problems.append(plan.with_line(Problem(f"sessions[{index}]", broken, index)))
+        elif own_file and output.exists() and not overwrite and not check_only:
             # Done by an earlier run (files are renamed into place only when whole), so not checked again.
             results[index] = SessionResult(
                 index=index,
@@ -90,11 +101,66 @@ def _triage(
                 reason="its NWB file exists (--overwrite converts it again).",
             )
             report.problems = [p for p in report.problems if p.session != index]
-        elif index in checkable:
+            continue
+        if index in checkable:
             to_check.append(checkable[index])
         else:
             results[index] = _invalid(index, session_id, output, report.problems)
     return to_check
+
+
+def _broken_output(output: Path) -> str | None:
+    """Return why the existing ``output`` is not an NWB file poseconv can open; None when it is one.
+
+    Files are renamed into place only when whole, yet an output folder copied again (an interrupted
+    rsync or cp, a full disk) or a ``touch`` leaves files that are not: taken as done, their sessions
+    would never be converted. Only the root is opened (HDF5 checks the file's recorded end against
+    its size), so hundreds of sessions cost little. A file another program has open for writing is
+    not damaged and counts as there.
+    """
+    try:
+        why = _why_not_nwb(output)
+    except PermissionError:
+        return f"its NWB file {output} exists but cannot be read (permission denied); make it readable, or delete it."
+    except Exception as err:  # noqa: BLE001 - whatever HDF5 or Zarr raise, the file does not open
+        if locked_by_writer(f"{type(err).__name__}: {err}") is not None:
+            return None
+        why = _said(err)
+    if not why:
+        return None
+    return (
+        f"a damaged or incomplete file is at {output} (not an NWB file poseconv can open: {why}); delete it or run "
+        "with --overwrite."
+    )
+
+
+def _why_not_nwb(output: Path) -> str:
+    """Return why ``output`` does not open as an NWB file, "" when it does; raises what h5py or Zarr raise."""
+    import h5py
+
+    from ..nwb.read.store import is_zarr_folder
+    from ..nwb.read.zarr_groups import open_zarr
+
+    if output.is_dir():
+        if not is_zarr_folder(output):
+            return "a folder that is no NWB Zarr store (it has no .zgroup)"
+        attrs = open_zarr(str(output)).attrs
+    elif output.stat().st_size == 0:
+        return "it is empty"
+    elif not h5py.is_hdf5(output):
+        return "it does not begin as an HDF5 file does"
+    else:
+        with h5py.File(output, "r") as handle:
+            attrs = dict(handle.attrs)
+    return "" if "nwb_version" in attrs else "it has no nwb_version"
+
+
+def _said(err: BaseException) -> str:
+    """Say in words why HDF5 or Zarr did not open a file (how much of it is there when HDF5 found it cut short)."""
+    text = str(err.args[0]) if err.args else type(err).__name__
+    if (cut := re.search(r"truncated file: eof = (\d+).*stored_eof = (\d+)", text)) is not None:
+        return f"cut short: {int(cut.group(1)):,} of its {int(cut.group(2)):,} bytes are there"
+    return f"{type(err).__name__}: {text}"
 
 
 def _check(
@@ -310,7 +376,8 @@ def run_batch(
     scheduler : str or distributed.Client, optional
         Run on this Dask cluster instead of local processes.
     overwrite : bool, default: False
-        Convert sessions whose NWB file exists, replacing it; skipped otherwise.
+        Convert sessions whose NWB file exists, replacing it; skipped otherwise (a file there
+        that does not open as an NWB file is a problem of its session).
     strict : bool, default: False
         Convert nothing if any session has a problem.
     check_only : bool, default: False

@@ -1,12 +1,16 @@
-"""What a run reports when Ctrl-C ends it."""
+"""What a run reports when Ctrl-C ends it; which sessions a re-run skips."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
+import h5py
 import pytest
 
-from poseconv.batch.jobs import Plan
+from poseconv.batch.jobs import Plan, SessionJob
 from poseconv.batch.report import BatchInterrupted, BatchReport, Problem, SessionResult
 from poseconv.batch.runner import Progress, _ended, _triage
 
@@ -49,9 +53,8 @@ def test_an_error_or_a_termination_is_left_to_the_caller(tmp_path):
 def test_a_session_named_as_another_stays_invalid_when_the_others_file_exists(tmp_path, field):
     # Two sessions of one ID (a row copied in the lab's session table): the first run writes the first
     # session's file; the re-run skipped the second too, as its path held that file, and said nothing.
-    output = tmp_path / "day1.nwb"
-    output.write_bytes(b"the first session's file")
-    (tmp_path / "m4.nwb").write_bytes(b"converted by an earlier run")
+    output = _nwb_file(tmp_path / "day1.nwb")
+    _nwb_file(tmp_path / "m4.nwb")
     clash = Problem(f"sessions[1].{field}", "'day1' is also sessions[0].", 1)
     other = Problem("sessions[2].pose[0].file_path", "file not found: m3.h5", 2)
     since = Problem("sessions[3].pose[0].file_path", "file not found: m4.h5", 3)
@@ -73,3 +76,88 @@ def test_a_session_named_as_another_stays_invalid_when_the_others_file_exists(tm
     assert clash in report.problems and "is also sessions[0]" in results[1].reason
     # A session done by an earlier run is not checked again: its problems since then are not reported.
     assert report.problems == [clash, other]
+
+
+def _nwb_file(path):
+    """Write the root of an NWB file (what the skip opens), as an earlier run left it."""
+    with h5py.File(path, "w") as handle:
+        handle.attrs["nwb_version"] = "2.8.0"
+        handle.create_dataset("padding", data=list(range(4096)))
+    return path
+
+
+def _triage_outputs(tmp_path, outputs, **flags):
+    sessions = [(i, path.name.split(".")[0], path) for i, path in enumerate(outputs)]
+    jobs = [SessionJob(index=i, session_id=name, output=path, inputs=()) for i, name, path in sessions]
+    plan = Plan(spec_path=tmp_path / "spec.yaml", output_folder=tmp_path, sessions=sessions, jobs=jobs)
+    report = BatchReport(spec_path=plan.spec_path)
+    results: dict[int, SessionResult] = {}
+    overwrite, check_only = flags.get("overwrite", False), flags.get("check_only", False)
+    to_check = _triage(plan, report, results, overwrite=overwrite, check_only=check_only)
+    return report, results, [job.index for job in to_check]
+
+
+def test_a_rerun_does_not_skip_a_session_whose_file_is_empty_or_cut_short(tmp_path):
+    # An output folder copied again and interrupted (rsync, cp), or a file made by `touch`: the re-run said
+    # "skipped ... its NWB file exists" for each, exit code 0, and those sessions were never converted.
+    whole = _nwb_file(tmp_path / "whole.nwb")
+    cut = _nwb_file(tmp_path / "cut.nwb")
+    size = cut.stat().st_size
+    os.truncate(cut, 4096)
+    empty = tmp_path / "empty.nwb"
+    empty.write_bytes(b"")
+    text = tmp_path / "text.nwb"
+    text.write_bytes(b"not HDF5 at all")
+    plain = tmp_path / "plain.nwb"
+    with h5py.File(plain, "w") as handle:
+        handle["x"] = 1
+    folder = tmp_path / "folder.nwb.zarr"
+    folder.mkdir()
+    outputs = [whole, cut, empty, text, plain, folder]
+    report, results, checked = _triage_outputs(tmp_path, outputs)
+    # The broken ones are checked (each then invalid by its problem, its other problems said too), not skipped.
+    assert results[0].status == "skipped" and set(results) == {0} and checked == [1, 2, 3, 4, 5]
+    messages = {p.session: p.message for p in report.problems}
+    assert sorted(messages) == [1, 2, 3, 4, 5] and all(p.location == f"sessions[{p.session}]" for p in report.problems)
+    for index, why in (
+        (1, f"cut short: 4,096 of its {size:,} bytes are there"),
+        (2, "it is empty"),
+        (3, "it does not begin as an HDF5 file does"),
+        (4, "it has no nwb_version"),
+        (5, "a folder that is no NWB Zarr store"),
+    ):
+        assert messages[index].startswith(f"a damaged or incomplete file is at {outputs[index]} (not an NWB file")
+        assert why in messages[index] and messages[index].endswith("; delete it or run with --overwrite.")
+    assert not report.ok
+    # --check says it too (the run would); --overwrite converts them again without a look.
+    report, results, checked = _triage_outputs(tmp_path, outputs, check_only=True)
+    assert sorted(p.session for p in report.problems) == [1, 2, 3, 4, 5] and checked == [0, 1, 2, 3, 4, 5]
+    report, results, checked = _triage_outputs(tmp_path, outputs, overwrite=True)
+    assert report.problems == [] and results == {} and checked == [0, 1, 2, 3, 4, 5]
+
+
+def test_a_zarr_store_without_nwb_version_is_not_taken_as_done(tmp_path):
+    import zarr
+
+    store = tmp_path / "s.nwb.zarr"
+    zarr.open_group(str(store), mode="w")
+    report, results, checked = _triage_outputs(tmp_path, [store])
+    assert checked == [0] and "it has no nwb_version" in report.problems[0].message
+    zarr.open_group(str(store), mode="a").attrs["nwb_version"] = "2.8.0"
+    report, results, checked = _triage_outputs(tmp_path, [store])
+    assert results[0].status == "skipped" and report.problems == []
+
+
+def test_a_file_another_program_has_open_for_writing_counts_as_there(tmp_path):
+    # HDF5 refuses to open a file another process writes ("unable to lock file"): it is not damaged.
+    output = _nwb_file(tmp_path / "open.nwb")
+    holder = "import sys, h5py\nf = h5py.File(sys.argv[1], 'a')\nprint('open', flush=True)\nsys.stdin.readline()\n"
+    process = subprocess.Popen(
+        [sys.executable, "-c", holder, str(output)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout.readline().strip() == "open"
+        report, results, checked = _triage_outputs(tmp_path, [output])
+    finally:
+        process.communicate("\n", timeout=60)
+    assert results[0].status == "skipped" and report.problems == [] and checked == []
