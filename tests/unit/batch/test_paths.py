@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -60,3 +61,71 @@ def test_a_data_folder_naming_a_variable_is_told_so(tmp_path):
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     (problem,) = [p for p in plan_spec(path).problems if p.location == "data_folder"]
     assert problem.message.startswith("folder not found:") and "$H3DATA are not expanded" in problem.message
+
+
+def _made(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x")
+    return path
+
+
+def test_a_missing_path_whose_name_on_disk_differs_by_end_spaces_form_or_case_is_said(tmp_path):
+    # Before, each said only "file not found: <path>" although the file was there under a near name.
+    nfc, nfd = unicodedata.normalize("NFC", "Mäuse"), unicodedata.normalize("NFD", "Mäuse")
+    _made(tmp_path / "plain" / "a.h5")
+    _made(tmp_path / nfd / "a.h5")
+    _made(tmp_path / "Case" / "a.h5")
+    _made(tmp_path / "spaced " / "b.h5")
+    for written, meant, said in (
+        (
+            "plain/a.h5 ",
+            tmp_path / "plain" / "a.h5",
+            "'a.h5 ' in the spec is 'a.h5' on disk: the spec's name has spaces",
+        ),
+        (
+            f"{nfc}/a.h5",
+            tmp_path / nfd / "a.h5",
+            "'M\\xe4use' in the spec is 'Ma\\u0308use' on disk: the same letters in "
+            "another Unicode normalization (NFC vs NFD",
+        ),
+        ("case/a.h5", tmp_path / "Case" / "a.h5", "'case' in the spec is 'Case' on disk: the letter case differs"),
+        (
+            "spaced/b.h5",
+            tmp_path / "spaced " / "b.h5",
+            "'spaced' in the spec is 'spaced ' on disk: the name on disk has",
+        ),
+    ):
+        problem = missing_path(resolve_path(tmp_path, written), "file")
+        assert problem.startswith(f"file not found: {tmp_path / written} (did you mean {meant}? {said}"), problem
+        assert problem.endswith("correct the spec: poseconv uses no other name in its place)")
+    # Each level: a near folder and a near file name are both said; a folder given as a folder too.
+    problem = missing_path(resolve_path(tmp_path, "CASE/A.h5"), "file")
+    assert f"did you mean {tmp_path / 'Case' / 'a.h5'}?" in problem
+    assert "'CASE' in the spec is 'Case' on disk" in problem and "'A.h5' in the spec is 'a.h5' on disk" in problem
+    assert f"did you mean {tmp_path / 'Case'}?" in missing_path(tmp_path / "case", "folder")
+    # A near folder whose file is not there: the folder is said, no path to mean.
+    problem = missing_path(resolve_path(tmp_path, "case/missing.h5"), "file")
+    assert "did you mean" not in problem and "'case' in the spec is 'Case' on disk" in problem
+    # Nothing near: the message is as before.
+    assert missing_path(tmp_path / "other" / "a.h5", "file") == f"file not found: {tmp_path / 'other' / 'a.h5'}"
+
+
+def test_a_yaml_escape_in_double_quotes_is_said(tmp_path):
+    # "plain\brief.h5" in YAML double quotes is "plain", a backspace, "rief.h5": it said "file not found" with the
+    # backspace printed as is (a terminal then erases the letter before it).
+    _made(tmp_path / "plain" / "brief.h5")
+    spec = (
+        "sessions:\n  - session_id: a\n    session_start_time: 2024-05-01T10:30:00+02:00\n"
+        '    pose: [{file_path: "plain\\brief.h5", interface: dlc}]\n'
+    )
+    path = tmp_path / "spec.yaml"
+    path.write_text(spec, encoding="utf-8")
+    (message,) = [p.message for p in plan_spec(path).problems if p.location == "sessions[0].pose[0].file_path"]
+    assert "\b" not in message and message.startswith(f"file not found: {tmp_path}/plain\\x08rief.h5 ")
+    assert "control character: U+0008 (backspace); a YAML \\-escape in double quotes" in message
+    assert "write the path in single quotes, or with / between folders" in message
+    assert message.endswith(f"did you mean {tmp_path / 'plain' / 'brief.h5'}?)")
+    # A control character with no file behind it: said, nothing meant.
+    problem = missing_path(tmp_path / "x\ty.h5", "file")
+    assert problem.startswith(f"file not found: {tmp_path}/x\\ty.h5 (the path holds a control character: U+0009 (tab)")
+    assert "did you mean" not in problem
