@@ -29,6 +29,7 @@ from ..appending import atomic_append, check_append_arguments, check_appendable,
 from ..errors import MetadataError, PoseconvWarning
 from ..metadata.checks import age_problem
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
+from ..metadata.schema import EmptyTextSchemaMixin
 from ..model.location import is_url
 from ..model.multicamera import MultiCameraPoseData
 from ..nwb.write.storage import creation_order, get_pose_backend_configuration
@@ -88,7 +89,7 @@ def include_training_once(interfaces: Iterable[Any]) -> None:
         included.add(key)
 
 
-class PoseNWBConverter(NWBConverter):
+class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
     """``NWBConverter`` for pose data, alone or next to any neuroconv interface.
 
     Use it exactly like ``NWBConverter`` (set ``data_interface_classes``), or over interfaces

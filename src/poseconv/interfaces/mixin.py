@@ -182,7 +182,9 @@ class PoseconvInterfaceMixin(ReadsInput):
         Returns
         -------
         dict
-            neuroconv's base metadata schema with poseconv's ``Pose`` and ``Behavior`` blocks.
+            neuroconv's base metadata schema with poseconv's ``Pose`` and ``Behavior`` blocks. ``Subject.age``
+            and ``date_of_birth`` refuse empty text, which neuroconv's own ``NWBConverter`` would write;
+            poseconv's converters take it as not given (:class:`~poseconv.metadata.schema.EmptyTextSchemaMixin`).
         """
         # The pydantic models behind the schema are built only when a schema is asked for.
         from ..metadata.schema import metadata_schema

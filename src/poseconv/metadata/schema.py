@@ -18,16 +18,16 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from .models import BehaviorMetadata, PoseBlockMetadata
-
 __all__ = [
     "SCHEMA_FILE_NAME",
+    "EmptyTextSchemaMixin",
     "FormFriendlyJsonSchema",
     "add_missing_titles",
     "block_of_field",
     "form_schema",
     "metadata_schema",
     "pose_block_schema",
+    "taking_empty_text",
 ]
 
 SCHEMA_FILE_NAME = "metadata.schema.json"
@@ -85,6 +85,9 @@ def pose_block_schema() -> dict[str, Any]:
     dict
         ``{"Pose": ..., "Behavior": ...}``.
     """
+    # The pydantic models (40 ms to define) are imported when a schema is asked for, not with the converter.
+    from .models import BehaviorMetadata, PoseBlockMetadata
+
     return {
         "Pose": _block_schema(PoseBlockMetadata, "Pose"),
         "Behavior": _block_schema(BehaviorMetadata, "Behavior"),
@@ -172,7 +175,9 @@ def _built_metadata_schema() -> dict[str, Any]:
     # Devices keeps neuroconv's own definition: NWBConverter merges every interface's schema into one,
     # and a different type here would corrupt the merged one.
     schema["properties"].update(pose_block_schema())
-    _date_of_birth_as_taken(schema["properties"]["Subject"]["properties"])
+    subject = schema["properties"]["Subject"]["properties"]
+    _date_of_birth_as_taken(subject)
+    _refuse_blank(subject)
     return add_missing_titles(schema)
 
 
@@ -188,11 +193,80 @@ def _date_of_birth_as_taken(subject: dict[str, Any]) -> None:
     field = subject.get("date_of_birth")
     if isinstance(field, dict):
         field.pop("format", None)
-        field["pattern"] = _or_empty(DATE_OR_DATE_TIME_PATTERN)
+        field["pattern"] = DATE_OR_DATE_TIME_PATTERN
         field["description"] = (
             "Date of birth of the subject, an ISO 8601 date (2024-01-02) or date and time "
-            "(2024-01-02T08:00:00+00:00). Can be supplied instead of 'age'."
+            "(2024-01-02T08:00:00+00:00). Can be supplied instead of 'age'. poseconv's converters write a date "
+            "alone at midnight in the session start time's zone; neuroconv's own NWBConverter (NWB GUIDE's) "
+            "writes it at midnight UTC, so give the time and zone there."
         )
+
+
+#: What the interfaces' schema adds to ``Subject.age`` so that empty (or blank) text is refused: keywords
+#: neuroconv's base schema does not have, which NWBConverter's merge keeps whichever interface comes last.
+_NOT_BLANK = {"minLength": 1, "not": {"pattern": r"^\s+$"}}
+
+
+def _refuse_blank(subject: dict[str, Any]) -> None:
+    """Make ``Subject.age`` refuse empty text, as ``date_of_birth``'s pattern does (in place).
+
+    neuroconv's own NWBConverter (NWB GUIDE's) validates the form as filled in and builds the Subject
+    from it before any interface runs: a cleared age was written as ``''`` (nwbinspector's DANDI
+    configuration: critical) and a cleared date of birth failed in ``datetime.fromisoformat``. Refused
+    by the schema, the form says so at the field. poseconv's converters take such a field as not given;
+    their schemas take it (:func:`taking_empty_text`).
+    """
+    age = subject.get("age")
+    if isinstance(age, dict):
+        age.update(copy.deepcopy(_NOT_BLANK))
+
+
+def taking_empty_text(schema: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of a metadata schema that takes ``Subject.age`` and ``date_of_birth`` left empty.
+
+    NWB GUIDE and metadata templates write ``""`` for a field not filled in. poseconv's converters
+    (:class:`~poseconv.interfaces.converter.PoseNWBConverter`, ``convert``, ``run``) take it as not given
+    (:func:`~poseconv.metadata.checks.drop_empty_text`), so their schemas take it too; the interfaces'
+    own schema refuses it, for neuroconv's NWBConverter, which would write it.
+
+    Parameters
+    ----------
+    schema : dict
+        A metadata schema, e.g. from ``interface.get_metadata_schema()``, or a converter's merged one.
+
+    Returns
+    -------
+    dict
+        The schema taking empty text there; ``schema`` is not modified.
+    """
+    from .checks import DATE_OR_DATE_TIME_PATTERN
+
+    schema = copy.deepcopy(schema)
+    subject = schema.get("properties", {}).get("Subject", {}).get("properties", {})
+    age, born = subject.get("age"), subject.get("date_of_birth")
+    if isinstance(age, dict):
+        for key in _NOT_BLANK:
+            age.pop(key, None)
+    if isinstance(born, dict):
+        # A merged schema has neuroconv's "format": "date-time" again, which a form enforces on "" and a date.
+        born.pop("format", None)
+        pattern = born.get("pattern", DATE_OR_DATE_TIME_PATTERN)
+        born["pattern"] = pattern if pattern.startswith(_or_empty("")) else _or_empty(pattern)
+    return schema
+
+
+class EmptyTextSchemaMixin:
+    """A converter whose metadata schema takes a form's cleared ``Subject`` fields (``""``) as not given.
+
+    The interfaces' schemas refuse an empty ``Subject.age`` or ``date_of_birth``, since neuroconv's own
+    ``NWBConverter`` (NWB GUIDE's) builds the Subject from them as given. A converter that drops empty text
+    before it validates and writes (:class:`~poseconv.interfaces.converter.PoseNWBConverter`) puts this class
+    before ``NWBConverter`` among its bases, so that its merged schema takes what its conversion takes.
+    """
+
+    def get_metadata_schema(self) -> dict[str, Any]:
+        """Return the converter's merged metadata schema, taking ``Subject.age`` and ``date_of_birth`` left empty."""
+        return taking_empty_text(super().get_metadata_schema())  # type: ignore[misc]
 
 
 def _or_empty(pattern: str) -> str:
@@ -207,11 +281,12 @@ def _or_empty(pattern: str) -> str:
 def render_metadata_schema() -> str:
     """Return the schema committed in ``schemas/`` (and printed by ``poseconv schema``), as exact text.
 
-    It is the :func:`form_schema` of :func:`metadata_schema`: one type per field, which form tools
-    need. Interfaces keep neuroconv's type lists (see :func:`form_schema`), so that converters merge
-    their schemas safely; metadata valid for this schema is valid for theirs.
+    It is the :func:`form_schema` of :func:`metadata_schema`, :func:`taking_empty_text` as poseconv's
+    converters do: one type per field, which form tools need. Interfaces keep neuroconv's type lists (see
+    :func:`form_schema`), so that converters merge their schemas safely; metadata valid for this schema,
+    once its empty text is dropped (as poseconv's converters drop it), is valid for theirs.
     """
-    return json.dumps(form_schema(metadata_schema()), indent=2, sort_keys=True) + "\n"
+    return json.dumps(form_schema(taking_empty_text(metadata_schema())), indent=2, sort_keys=True) + "\n"
 
 
 def form_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -259,6 +334,6 @@ def form_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
         # neuroconv's pattern ends in an unanchored "|(\\d+W)?$", which any text matches. The form refuses what
         # DANDI refuses; the converter writes such an age with a warning (docs/metadata.md), so the interfaces'
-        # own schema keeps neuroconv's.
-        age["pattern"] = _or_empty(AGE_PATTERN)
+        # own schema keeps neuroconv's. Empty text stays taken where the schema took it (taking_empty_text).
+        age["pattern"] = AGE_PATTERN if "minLength" in age else _or_empty(AGE_PATTERN)
     return form

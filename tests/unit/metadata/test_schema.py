@@ -167,16 +167,41 @@ def test_the_form_takes_the_dates_of_birth_and_ages_the_converter_takes():
     assert list(Draft7Validator(metadata_schema()).iter_errors({"NWBFile": start, "Subject": {"age": "90 days"}})) == []
 
 
-def test_the_schemas_take_a_date_of_birth_or_an_age_left_empty_as_the_converter_does():
-    from poseconv.metadata.schema import form_schema
+def test_poseconvs_schemas_take_a_date_of_birth_or_an_age_left_empty_as_its_converters_do():
+    from poseconv.interfaces import PoseConverterPipe
+    from poseconv.metadata.schema import form_schema, taking_empty_text
 
-    # NWB GUIDE and metadata templates write "" for a field not filled in, which the converter takes as not given
-    # (convert -m and run alike); the interfaces' schema refused date_of_birth "" by its pattern.
+    # NWB GUIDE and metadata templates write "" for a field not filled in, which poseconv's converters take as not
+    # given (convert -m, run and PoseNWBConverter alike): the committed form schema and their schemas take it.
     start = {"session_start_time": "2024-05-01T10:00:00+02:00"}
     subject = {"subject_id": "m1", "species": "Mus musculus", "date_of_birth": "", "age": "", "weight": ""}
-    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
-    for schema in (metadata_schema(), form_schema(metadata_schema()), interface.get_metadata_schema()):
+    converter = PoseConverterPipe({"Pose": DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)})
+    schemas = [json.loads(render_metadata_schema()), form_schema(taking_empty_text(metadata_schema()))]
+    for schema in (*schemas, converter.get_metadata_schema()):
         validator = Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
         assert [e.message for e in validator.iter_errors({"NWBFile": start, "Subject": subject})] == []
         assert [e.message for e in validator.iter_errors({"NWBFile": start, "Subject": {"date_of_birth": " "}})] == []
+        assert [e.message for e in validator.iter_errors({"NWBFile": start, "Subject": {"age": " "}})] == []
         assert list(validator.iter_errors({"NWBFile": start, "Subject": {"date_of_birth": "x 2024-01-02"}})) != []
+    converter.validate_metadata({"NWBFile": start, "Subject": subject})
+    assert taking_empty_text(schemas[0]) == schemas[0], "taken twice, it is the same schema"
+
+
+def test_the_interfaces_schema_refuses_a_date_of_birth_or_an_age_left_empty():
+    from poseconv.metadata.schema import form_schema
+
+    # neuroconv's own NWBConverter (NWB GUIDE's) validates with the interfaces' schemas and writes the Subject as
+    # given: an empty age was written, an empty date of birth failed in datetime.fromisoformat.
+    start = {"session_start_time": "2024-05-01T10:00:00+02:00"}
+    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
+    for schema in (metadata_schema(), interface.get_metadata_schema(), form_schema(interface.get_metadata_schema())):
+        validator = Draft7Validator(schema)
+        for field, value in (("age", ""), ("age", " "), ("date_of_birth", ""), ("date_of_birth", " ")):
+            errors = list(validator.iter_errors({"NWBFile": start, "Subject": {field: value}}))
+            assert errors and all(list(e.path) == ["Subject", field] for e in errors), (field, value)
+        assert list(validator.iter_errors({"NWBFile": start, "Subject": {"date_of_birth": "2024-01-02"}})) == []
+    # Any other age is still the converter's to warn about (docs/metadata.md).
+    subject = {"age": "90 days"}
+    assert (
+        list(Draft7Validator(interface.get_metadata_schema()).iter_errors({"NWBFile": start, "Subject": subject})) == []
+    )
