@@ -28,7 +28,10 @@ read here too (:mod:`.session` needs the ``Labels``). The rules are the same:
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -289,24 +292,87 @@ LEGACY_SHIFT_NOTE = (
 def load_labels(path: Path) -> Any:
     """Return sleap-io's ``Labels`` of a SLEAP file (videos not opened); a file it cannot read is refused.
 
-    Predicted points of a file before format 1.1 are put back where SLEAP reads them (:data:`LEGACY_SHIFT_NOTE`).
+    A file before format 1.1 (SLEAP 1.0 wrote no ``format_id``, which sleap-io needs) is read through a
+    stand-in that gives sleap-io a format it reads without shifting any point (:func:`_legacy_stand_in`);
+    its user points are then shifted as SLEAP shifts them, once (:data:`LEGACY_SHIFT_NOTE`).
     """
     import sleap_io
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            labels = sleap_io.load_slp(str(path), open_videos=False)
-    except Exception as err:
-        raise InvalidSourceFileError(
-            f"{path}: sleap-io cannot read this SLEAP file ({type(err).__name__}: {err}); it may be "
-            "corrupt or written by a newer SLEAP than sleap-io supports."
-        ) from err
-    if (slp_header(path)["format_id"] or 1.0) < 1.1:
-        predicted = {id(i): i for frame in labels.labeled_frames for i in frame.predicted_instances}
-        for instance in predicted.values():
-            instance.points["xy"] += 0.5  # sleap_io/io/slp.py read_instances shifted them as user points
+    header = slp_header(path)
+    legacy = (header["format_id"] or 1.0) < 1.1
+    with _legacy_stand_in(path, header) if legacy else contextlib.nullcontext(path) as readable:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                labels = sleap_io.load_slp(str(readable), open_videos=False)
+        except Exception as err:
+            reason = str(err).replace(str(readable), str(path))
+            raise InvalidSourceFileError(
+                f"{path}: sleap-io cannot read this SLEAP file ({type(err).__name__}: {reason}); it may be "
+                "corrupt or written by a newer SLEAP than sleap-io supports."
+            ) from err
+        if readable != path:
+            _name_the_file(labels, readable, path)
+    if legacy:
+        user = {id(i): i for frame in labels.labeled_frames for i in frame.user_instances}
+        for instance in user.values():
+            instance.points["xy"] -= 0.5  # as slp_points does for the array path
     return labels
+
+
+# The SLP format given to sleap-io for a file before 1.1: one it reads without shifting points, and whose
+# instance columns are the file's (tracking_score came with 1.2; sleap-io reads that column from 1.2 on).
+_UNSHIFTED_FORMAT = 1.1
+_UNSHIFTED_FORMAT_WITH_TRACKING_SCORE = 1.2
+
+
+@contextlib.contextmanager
+def _legacy_stand_in(path: Path, header: dict[str, Any]) -> Iterator[Path]:
+    """Yield a stand-in of a ``.slp`` before format 1.1 for sleap-io, removed afterwards.
+
+    sleap-io refuses a file without ``format_id`` (SLEAP 1.0 wrote none; SLEAP's own reader takes it as
+    1.0), and shifts every point of a format-1.0 file where SLEAP shifts user points only. The stand-in
+    is a small HDF5 file in a temporary folder (the user's folder may be read-only) whose members are
+    external links to the file's own (nothing large is copied) and whose ``metadata`` is a copy with
+    the format set to 1.1 (1.2 when the instances carry tracking scores).
+    """
+    import h5py
+
+    format_id = _UNSHIFTED_FORMAT_WITH_TRACKING_SCORE if header["has_tracking_score"] else _UNSHIFTED_FORMAT
+    with tempfile.TemporaryDirectory(prefix="poseconv-slp-") as folder:
+        stand_in = Path(folder) / path.name
+        try:
+            with h5py.File(path, "r") as original, h5py.File(stand_in, "w") as copy:
+                for name, value in original.attrs.items():
+                    copy.attrs[name] = value
+                for name in original:
+                    if name != "metadata":
+                        copy[name] = h5py.ExternalLink(str(path.resolve()), f"/{name}")
+                original.copy(original["metadata"], copy, name="metadata")
+                copy["metadata"].attrs["format_id"] = format_id
+        except OSError as err:
+            raise InvalidSourceFileError(
+                f"{path}: a SLEAP file before format 1.1 is read through a small stand-in file, which could not "
+                f"be written in the temporary folder {folder} ({err}). Free space there (or set TMPDIR to "
+                "another folder) and try again."
+            ) from err
+        yield stand_in
+
+
+def _name_the_file(labels: Any, stand_in: Path, path: Path) -> None:
+    """Give back the user's file name where sleap-io recorded the stand-in's (embedded videos, provenance)."""
+    stack, seen = list(labels.videos), set()
+    while stack:
+        video = stack.pop()
+        if video is None or id(video) in seen:
+            continue
+        seen.add(id(video))
+        if isinstance(video.filename, str) and Path(video.filename) == stand_in:
+            video.filename = Path(path).as_posix()
+        stack.append(getattr(video, "source_video", None))
+    provenance = labels.provenance
+    if isinstance(provenance, dict) and Path(str(provenance.get("filename", ""))) == stand_in:
+        provenance["filename"] = str(path)
 
 
 def tracks_from_identities(labels: Any) -> list[str]:
