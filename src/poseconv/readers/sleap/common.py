@@ -428,12 +428,37 @@ def video_frames(path: Path, info: Any, last_frame: int) -> int:
 
     The recorded length extends the time base, as SLEAP's analysis export does; it is checked
     against the labeled frames (a damaged length claims far more frames than the file holds).
+    Poses past a recorded length are kept, with a warning (:func:`_warn_past_recorded_length`).
     """
     from ..safety.input_checks import check_frame_count
 
     n_frames = max(last_frame + 1, info.n_frames or 0)
     check_frame_count(path, n_frames, last_frame + 1, what=f"frames of video {info.key!r}", hint=SPARSE_LABELS_HINT)
+    _warn_past_recorded_length(path, info, last_frame)
     return n_frames
+
+
+def _warn_past_recorded_length(path: Path, info: Any, last_frame: int) -> None:
+    """Warn when a video's poses reach frames past the length the ``.slp`` records for it.
+
+    SLEAP records a video's shape when it opens the video, so such poses belong to frames the video
+    did not have then: another (longer) video under that name, or a length misread. They are kept
+    (the time base runs to the last of them), but their frames may not be the video's.
+    """
+    recorded = info.n_frames or 0
+    if recorded <= 0 or last_frame < recorded:
+        return
+    import warnings
+
+    from ...errors import PoseconvWarning
+
+    warnings.warn(
+        f"{path}: video {info.key!r} is recorded in the file as {recorded} frames long (frames 0 to {recorded - 1}), "
+        f"but it has poses up to frame {last_frame}; those after frame {recorded - 1}, past its recorded end, are "
+        "kept. Check that the file's video is the one the poses were made on (in SLEAP: File > Replace Videos).",
+        PoseconvWarning,
+        stacklevel=3,
+    )
 
 
 def inference_note(provenance: dict[str, Any]) -> str | None:

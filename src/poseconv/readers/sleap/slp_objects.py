@@ -438,9 +438,12 @@ def object_tracks(
         path, labels, selected, keys, track_names, predicted_only=predicted_only, untracked=untracked
     )
     slot_name = slot_names(list(rows), track_names, skeleton_names)
+    ordered = slot_order(list(rows), selected)
+    # Once per video: its frame count is checked (and a length it passes warned about) once, not per track.
+    n_frames = {v: video_frames(path, infos[v], last_frame[v]) for v in dict.fromkeys(v for v, _, _ in ordered)}
     tracks: list[PoseTrack] = []
-    for v, slot, s in slot_order(list(rows), selected):
-        shape = (video_frames(path, infos[v], last_frame[v]), len(labels.skeletons[s].nodes))
+    for v, slot, s in ordered:
+        shape = (n_frames[v], len(labels.skeletons[s].nodes))
         names_of = {**slot_name[slot, s], "skeleton": skeleton_names[s], "video": infos[v].key}
         arrays = _fill_track(rows[v, slot, s], *shape, has_tracking_score=has_tracking_score)
         if (v, slot, s) in replaced_rows:

@@ -1,0 +1,78 @@
+"""The time base of a ``.slp`` video (readers/sleap/common.py ``video_frames``): poses past its recorded length."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from poseconv.errors import PoseconvWarning
+from poseconv.readers.sleap import read_sleap
+
+sio = pytest.importorskip("sleap_io")
+
+
+def _slp(path, frames: list[int], *, shape: list[int] | None, n_tracks: int = 1, repeat: bool = False):
+    """Predictions of ``n_tracks`` tracks on ``frames`` of one video whose recorded shape is ``shape``.
+
+    ``repeat`` gives track 0 two predictions in the first frame, which only sleap-io's objects read.
+    """
+    skeleton = sio.Skeleton(["a", "b"], edges=[("a", "b")])
+    metadata = {"shape": shape} if shape is not None else {}
+    video = sio.Video(filename="/elsewhere/c.mp4", open_backend=False, backend_metadata=metadata)
+    tracks = [sio.Track(f"t{k}") for k in range(n_tracks)]
+
+    def predicted(track, frame):
+        points = np.full((2, 2), float(frame))
+        return sio.PredictedInstance.from_numpy(
+            points, skeleton=skeleton, point_scores=[0.9, 0.8], score=0.9, track=track
+        )
+
+    labeled = []
+    for frame in frames:
+        instances = [predicted(track, frame) for track in tracks]
+        if repeat and frame == frames[0]:
+            instances.append(predicted(tracks[0], frame))
+        labeled.append(sio.LabeledFrame(video=video, frame_idx=frame, instances=instances))
+    sio.Labels(labeled_frames=labeled, videos=[video], skeletons=[skeleton], tracks=tracks).save(str(path))
+    return path
+
+
+def _past_length_warnings(caught) -> list[str]:
+    return [
+        str(w.message) for w in caught if issubclass(w.category, PoseconvWarning) and "recorded end" in str(w.message)
+    ]
+
+
+def test_poses_past_the_recorded_video_length_are_kept_with_a_warning(tmp_path):
+    # The video was recorded as 8 frames long; a pose on frame 10 was written without a word.
+    path = _slp(tmp_path / "past.slp", [0, 3, 10], shape=[8, 64, 64, 1])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (track,) = read_sleap(path).tracks
+    (message,) = _past_length_warnings(caught)
+    assert str(path) in message and "'c'" in message
+    assert "8 frames long (frames 0 to 7)" in message and "up to frame 10" in message
+    assert track.n_frames == 11 and np.all(track.positions[10] == 10.0)  # the poses are kept
+
+
+def test_poses_past_the_recorded_length_read_from_sleap_io_objects_warn_once_per_video(tmp_path):
+    path = _slp(tmp_path / "past.slp", [0, 9], shape=[8, 64, 64, 1], n_tracks=2, repeat=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pose = read_sleap(path)
+    assert any("two instances of the same kind" in str(w.message) for w in caught)  # read from the objects
+    (message,) = _past_length_warnings(caught)
+    assert "up to frame 9" in message and "after frame 7" in message
+    assert [t.n_frames for t in pose.tracks] == [10, 10]
+
+
+@pytest.mark.parametrize(("frames", "shape"), [([0, 7], [8, 64, 64, 1]), ([0, 10], None), ([0, 10], [0, 64, 64, 1])])
+def test_poses_within_the_recorded_length_or_without_one_do_not_warn(tmp_path, frames, shape):
+    path = _slp(tmp_path / "within.slp", frames, shape=shape)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (track,) = read_sleap(path).tracks
+    assert _past_length_warnings(caught) == []
+    assert track.n_frames == max(frames[-1] + 1, (shape or [0])[0])
