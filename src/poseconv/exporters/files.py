@@ -185,7 +185,11 @@ def write_pandas_table(table: Any, path: Path, *, key: str, h5_format: str = "ta
         from tables.exceptions import HDF5ExtError
 
         try:
-            table.to_hdf(partial, key=key, format=h5_format, mode="w")
+            # Without PyTables' index of the row numbers (index=False): PyTables builds it in a temporary file
+            # beside the output, which a Ctrl-C left there (pytables-XXXX.tmp, and an UnclosedFileWarning).
+            # pandas.read_hdf (and so DeepLabCut) reads the same table, row index and all; a where= query
+            # (which DeepLabCut does not make) scans the rows instead.
+            table.to_hdf(partial, key=key, format=h5_format, mode="w", index=False)
         except HDF5ExtError as err:
             # Only the header attribute (pandas' "non_index_axes") has a fixed-format way round; a full
             # disk or any other HDF5 error is the user's to see.

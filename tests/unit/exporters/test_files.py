@@ -97,3 +97,29 @@ def test_a_table_whose_node_was_never_written_is_an_error_naming_the_file(tmp_pa
     with pytest.raises(OutputError, match=re.escape(f"{out}: not written, the table does not read back")):
         files.write_pandas_table(pd.DataFrame({"x": [1.0, 2.0]}), out, key="df_with_missing")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("index", ["numbers", "image paths"])
+def test_a_pandas_table_builds_no_pytables_index_and_reads_back_the_same(tmp_path, index):
+    # PyTables built an index of the row numbers in a temporary file beside the output: a Ctrl-C then left
+    # pytables-XXXX.tmp in the output folder (export --to dlc OUT.h5, --training --to dlc).
+    import numpy as np
+    import pandas as pd
+    import tables
+
+    from poseconv.exporters.files import write_pandas_table
+
+    columns = pd.MultiIndex.from_product(
+        [["scorer"], ["nose", "tail"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    rows = pd.RangeIndex(5) if index == "numbers" else pd.Index([f"labeled-data/v/img{i}.png" for i in range(5)])
+    table = pd.DataFrame(np.arange(30, dtype="float64").reshape(5, 6), columns=columns, index=rows)
+    table.iloc[2] = np.nan
+    path = tmp_path / "x.h5"
+    write_pandas_table(table, path, key="df_with_missing")
+    with tables.open_file(str(path)) as handle:
+        assert not handle.root.df_with_missing.table.indexed
+    back = pd.read_hdf(path, key="df_with_missing")
+    pd.testing.assert_frame_equal(back, table)
+    assert back.index.equals(table.index)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.h5"]
