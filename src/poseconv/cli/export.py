@@ -211,10 +211,19 @@ def _export_sessions(nwb_file: Path, output: Path, overwrite: bool) -> list[Path
     if not is_nwb(nwb_file):
         return []
     sessions = read_multicamera(nwb_file)
-    return [
-        write_slp_session(data, _numbered(output, str(i), len(sessions)), overwrite=overwrite)
-        for i, data in enumerate(sessions)
-    ]
+    paths = [_numbered(output, str(i), len(sessions)) for i in range(len(sessions))]
+    with _together(paths) as written:
+        for data, path in zip(sessions, paths, strict=True):
+            written.append(write_slp_session(data, path, overwrite=overwrite))
+    return written
+
+
+def _together(paths: list[Path]) -> Any:
+    """Return a context in which the files ``paths`` are written as one export: all of them or none (several)."""
+    from ..exporters.files import all_or_none
+
+    # One file is whole or absent already (atomic_output); none is kept aside for it.
+    return all_or_none(paths) if len(paths) > 1 else nullcontext([])
 
 
 def _write_poses(
@@ -224,7 +233,6 @@ def _write_poses(
 
     ``per_animal``: every animal of every video to a file of its own (``<output>_<video>_<animal>``).
     """
-    written = []
     if all(pose.n_frames(video) == 0 for pose in poses for video in pose.videos):
         from ..errors import InvalidOptionError
 
@@ -237,9 +245,10 @@ def _write_poses(
         from ..exporters.sleap import write_slp
 
         paths = _checked([_numbered(output, str(i), len(poses)) for i in range(len(poses))], overwrite)
-        for i, (pose, path) in enumerate(zip(poses, paths, strict=True)):
-            bar.update(task, description=f"Writing {to} {i + 1}/{len(poses)}")
-            written.append(write_slp(pose, path, overwrite=overwrite))
+        with _together(paths) as written:
+            for i, (pose, path) in enumerate(zip(poses, paths, strict=True)):
+                bar.update(task, description=f"Writing {to} {i + 1}/{len(poses)}")
+                written.append(write_slp(pose, path, overwrite=overwrite))
         return written
     from ..metadata.names import nwb_name
 
@@ -253,9 +262,11 @@ def _write_poses(
     names = [nwb_name(name) for name in names]
     labels = [name if len(set(names)) == len(names) else f"{i}_{name}" for i, name in enumerate(names)]
     paths = _checked([_numbered(output, label, len(jobs)) for label in labels], overwrite)
-    for i, ((pose, video), path) in enumerate(zip(jobs, paths, strict=True)):
-        bar.update(task, description=f"Writing {to} {i + 1}/{len(jobs)}")
-        written.append(_write_table(to, pose, video, path, overwrite, one_animal=per_animal))
+    # A Ctrl-C after two of five files (one per animal or video) left those two: an export is all its files.
+    with _together(paths) as written:
+        for i, ((pose, video), path) in enumerate(zip(jobs, paths, strict=True)):
+            bar.update(task, description=f"Writing {to} {i + 1}/{len(jobs)}")
+            written.append(_write_table(to, pose, video, path, overwrite, one_animal=per_animal))
     return written
 
 
@@ -324,7 +335,7 @@ def _write_table(to: str, pose: Any, video: str, path: Path, overwrite: bool, on
         # Lightning Pose reads the three header rows of a single-animal table (scorer, bodyparts, coords).
         multi_animal = False if one_animal else None
         return write_deeplabcut(pose, path, video=video, overwrite=overwrite, multi_animal=multi_animal)
-    from ..exporters.files import export_path
+    from ..exporters.files import export_path, signals_held
     from ..exporters.movement import to_movement_dataset
     from ..output import atomic_output
 
@@ -332,7 +343,9 @@ def _write_table(to: str, pose: Any, video: str, path: Path, overwrite: bool, on
     dataset = to_movement_dataset(pose, video=video)
     # netCDF attributes cannot be None.
     dataset.attrs = {k: v for k, v in dataset.attrs.items() if v is not None}
-    with atomic_output(path, overwrite=overwrite) as partial:
+    # A Ctrl-C inside to_netcdf left one of xarray's file locks held and closing the file waited on it for
+    # ever: the signal waits for the file to be written, then ends the export (and the file is removed).
+    with atomic_output(path, overwrite=overwrite) as partial, signals_held():
         dataset.to_netcdf(partial)
     return path
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import signal
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -14,17 +17,20 @@ import numpy as np
 from ..errors import InvalidOptionError, PoseconvWarning
 from ..full_disk import is_disk_full, no_room
 from ..model.frames import missing_points
-from ..output import OutputError, atomic_output, check_not_a_folder, check_writable, disk_full
+from ..output import OutputError, atomic_output, check_not_a_folder, check_writable, disk_full, partial_path
+from ..signals import signals_raise
 
 if TYPE_CHECKING:
     from ..model import PoseData, PoseTrack
 
 __all__ = [
+    "all_or_none",
     "export_path",
     "is_multi_animal",
     "missing_nodes",
     "new_folders",
     "planar_nodes",
+    "signals_held",
     "video_tracks",
     "write_pandas_table",
 ]
@@ -291,3 +297,89 @@ def _outermost_missing(folder: Path) -> Path | None:
             break
         missing = candidate
     return missing
+
+
+# The signals that end a run: Ctrl-C, kill, a closed terminal.
+_HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold back Ctrl-C, SIGTERM and SIGHUP during the block; the first one that came is delivered after it.
+
+    For a writer that an exception cannot stop midway: xarray's ``to_netcdf`` takes its file locks one at a
+    time, and a ``KeyboardInterrupt`` between two left one held, which closing the file then waited on for
+    ever (``export --to movement`` hung after a Ctrl-C). The block runs to its end, and the signal then does
+    what it would have done (a ``KeyboardInterrupt``, the cleanup of :func:`~poseconv.signals.signals_raise`,
+    or the end of the process), so the half-written output is removed by the caller's cleanup. Outside the
+    main thread (where Python delivers signals) the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+
+    previous = {sig: signal.signal(sig, hold) for sig in _HELD_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        if held:
+            # raise_signal runs the restored handler at once (raising here), or ends the process as the signal does.
+            signal.raise_signal(held[0])
+
+
+@contextlib.contextmanager
+def all_or_none(paths: Sequence[Path]) -> Iterator[list[Path]]:
+    """Write several files as one output: when the block fails or is interrupted, none is left as it wrote it.
+
+    Each file is written whole or not at all (:func:`~poseconv.output.atomic_output`); this makes the files
+    of one export (one per video or animal) go together: after a Ctrl-C, a signal or an error midway, the
+    files this block created are removed and the files it replaced are put back as they were, so the folder
+    holds what it held before (as the command line's message says). A file that is replaced is kept aside
+    until the block ends: as a hard link (no copy), or a copy where the file system has no hard links.
+
+    Parameters
+    ----------
+    paths : sequence of pathlib.Path
+        The files the block may write.
+
+    Yields
+    ------
+    list of pathlib.Path
+        The caller appends each file once it is written: only those are removed or put back.
+    """
+    written: list[Path] = []
+    kept: dict[Path, Path] = {}
+    with signals_raise():  # a SIGTERM or SIGHUP between two files cleans up too
+        try:
+            for path in dict.fromkeys(Path(p) for p in paths):
+                if path.is_file():
+                    kept[path] = _keep_aside(path)
+            yield written
+        except BaseException:
+            for path in written:
+                with contextlib.suppress(OSError):
+                    if path in kept:
+                        os.replace(kept.pop(path), path)
+                    else:
+                        path.unlink(missing_ok=True)
+            raise
+        finally:
+            for aside in kept.values():
+                with contextlib.suppress(OSError):
+                    aside.unlink(missing_ok=True)
+
+
+def _keep_aside(path: Path) -> Path:
+    """Return a hidden second name of ``path`` (a hard link, else a copy) that outlives its replacement."""
+    aside = partial_path(path)  # a name a later run removes if this process cannot
+    try:
+        os.link(path, aside)
+    except OSError:
+        shutil.copy2(path, aside)
+    return aside
