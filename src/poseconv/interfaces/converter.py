@@ -34,6 +34,7 @@ from ..model.location import is_url
 from ..model.multicamera import MultiCameraPoseData
 from ..nwb.write.storage import creation_order, get_pose_backend_configuration
 from ..output import OutputError, atomic_output, check_output, output_name_problem
+from ..repeated_inputs import refuse_repeated_inputs
 from .external_files import options_with_relative_paths, relative_external_files
 
 __all__ = ["PoseConverterPipe", "PoseNWBConverter", "is_poseconv_interface"]
@@ -118,6 +119,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
                 "or build the interfaces yourself and pass them to PoseConverterPipe."
             )
         super().__init__(source_data=source_data, verbose=verbose)
+        refuse_repeated_inputs(self.data_interface_objects)
         include_training_once(self.data_interface_objects.values())
 
     def _pose_names(self) -> list[str]:
@@ -492,5 +494,6 @@ class PoseConverterPipe(PoseNWBConverter, ConverterPipe):
         ConverterPipe.__init__(
             self, dict(data_interfaces) if isinstance(data_interfaces, Mapping) else data_interfaces, verbose=verbose
         )
+        refuse_repeated_inputs(self.data_interface_objects)
         include_training_once(self.data_interface_objects.values())
         self.input_metadata = {name: dict(value) for name, value in (input_metadata or {}).items()}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -506,13 +508,16 @@ def test_two_pose_files_of_a_session_keep_their_own_metadata(tmp_path):
 
     from poseconv.batch.session import convert_session
 
+    # Two cameras' files: a copy (one file given twice is refused, its poses would be written twice).
+    side = shutil.copy(SINGLE_ANIMAL_H5.with_name(SINGLE_ANIMAL_H5.stem + "_meta.pickle"), tmp_path)
+    side = shutil.copy(SINGLE_ANIMAL_H5, Path(side).parent)
     pose = [
         {
             "file_path": str(SINGLE_ANIMAL_H5),
             "name": "top",
             "metadata": {"Pose": {"Skeletons": {"Skeleton": {"edges": [[0, 1]]}}}},
         },
-        {"file_path": str(SINGLE_ANIMAL_H5), "name": "side", "starting_time": 1.5},
+        {"file_path": str(side), "name": "side", "starting_time": 1.5},
     ]
     spec = {
         "metadata": {"Pose": {"PoseEstimations": {"PoseEstimation": {"description": "Open field."}}}},
