@@ -55,7 +55,7 @@ from ..model.location import is_absolute_anywhere, is_url, location_name
 from ..model.training import TrainingData
 from ..output import atomic_output
 from .files import export_path
-from .sleap_tables import NO_TRACKING_SCORE, instance_present, unopened_video
+from .sleap_tables import NO_TRACKING_SCORE, instance_present, unopened_video, unscored_is_user
 
 __all__ = ["to_sleap_labels", "video_filename", "write_slp"]
 
@@ -151,18 +151,19 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
     return labels, skeletons, tracks, videos, video_keys
 
 
-def _instance_kind(track: PoseTrack, frame: int, confidence: np.ndarray | None) -> dict[str, Any]:
+def _instance_kind(track: PoseTrack, frame: int, confidence: np.ndarray | None, software: str | None) -> dict[str, Any]:
     """Return whether frame ``frame`` of ``track`` is a user instance, and its scores (see the module docstring).
 
-    ``confidence`` is the track's, as exported (:func:`~poseconv.model.frames.without_padding`).
+    ``confidence`` is the track's, as exported (:func:`~poseconv.model.frames.without_padding`);
+    ``software`` the poses' ``source_software`` (see :func:`~.sleap_tables.unscored_is_user`).
     """
     scores = confidence[frame] if confidence is not None else np.full(track.positions.shape[1], np.nan)
     scores = np.asarray(scores, dtype="float64")
     if track.user_labeled is not None:
         user = bool(track.user_labeled[frame])
     else:
-        # No score for any point: a human placed them (SLEAP scores every predicted point).
-        user = bool(np.all(np.isnan(scores)))
+        # No score for any point: a human placed them, where the poses are SLEAP's (it scores every predicted point).
+        user = unscored_is_user(software, track) and bool(np.all(np.isnan(scores)))
     if track.instance_scores is not None:
         score = float(track.instance_scores[frame])  # as SLEAP recorded it, NaN too
     else:
@@ -203,7 +204,7 @@ def to_sleap_labels(pose: PoseData) -> Any:
         positions, confidence = without_padding(np.asarray(track.positions, "float64"), confidence)
         present = instance_present(positions, tuple(recorded[:2]), recorded[2])
         for t in np.flatnonzero(present):
-            kind = _instance_kind(track, int(t), confidence)
+            kind = _instance_kind(track, int(t), confidence, pose.source_software)
             common = {"skeleton": skeleton, "track": tracks[track.name], "tracking_score": kind["tracking_score"]}
             if kind["user"] and not is_replaced:
                 instance = sio.Instance.from_numpy(positions[t], **common)
