@@ -3,18 +3,23 @@
 An ``NWBFile.identifier`` names one file, so several sessions cannot share one; and one animal has one
 species, sex, strain, genotype and date of birth, so the sessions of one ``subject_id`` cannot disagree on
 them. Neither nwbinspector nor DANDI compares files with each other: a typo in one row of a lab's sheet
-(``F`` for ``M``) would be published as two animals' worth of facts about one.
+(``F`` for ``M``) would be published as two animals' worth of facts about one. Within one session, one
+pose file given twice (or DeepLabCut's .csv copy beside its .h5) would be written twice
+(:mod:`poseconv.repeated_inputs`): a problem of the session's later entry, found here with the rest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from ..model.location import is_url
+from ..repeated_inputs import InputUse, Repeat, input_use, repeats, selection_hint
+from .jobs import InputJob
 from .report import Problem
 
-__all__ = ["identifier_problems", "subject_problems"]
+__all__ = ["identifier_problems", "repeated_input_problems", "subject_problems"]
 
 #: The facts of an animal that do not change from one session to the next (its age does).
 _FIXED = ("species", "sex", "date_of_birth", "strain", "genotype")
@@ -138,4 +143,49 @@ def subject_problems(document: dict[str, Any], raw_sessions: list[Any]) -> list[
                     f"one {key.replace('_', ' ')}: correct the one that is wrong (or the subject_id)."
                 )
                 problems.append(Problem(where, message, index))
+    return problems
+
+
+def _uses(inputs: tuple[InputJob, ...] | list[InputJob]) -> list[InputUse]:
+    """Return the inputs of a session as :class:`~poseconv.repeated_inputs.InputUse`, labelled by spec location."""
+    from .registry import get_interface_class
+
+    uses = []
+    for job in inputs:
+        try:
+            cls = get_interface_class(job.interface)
+        except Exception:  # noqa: BLE001 - plug-in boundary: the plan has said already why the class cannot be had
+            continue
+        if (use := input_use(job.location, cls, job.source_data)) is not None:
+            uses.append(use)
+    return uses
+
+
+def _what_repeats(repeat: Repeat) -> str:
+    """Return how the later input's file relates to the earlier's: the same file, or DeepLabCut's copy of it.
+
+    Files are named by name: the problem's location is the entry that names the whole path.
+    """
+    later, earlier = Path(repeat.later.path).name, Path(repeat.earlier.path).name
+    if not repeat.twin:
+        return f"{later} is {repeat.earlier.label}'s pose file too"
+    return f"{later} and {repeat.earlier.label}'s {earlier} are one analysis: DeepLabCut's .csv is a copy of the .h5"
+
+
+def repeated_input_problems(inputs: list[InputJob], index: int) -> list[Problem]:
+    """Return a problem for each input of session ``index`` that reads what an earlier input of it reads.
+
+    The same file (or DeepLabCut's .csv copy of an .h5 given beside it) would be written twice, in two
+    containers of one NWB file: the converter refuses it
+    (:func:`~poseconv.repeated_inputs.refuse_repeated_inputs`); here it is said at the spec's entry.
+    """
+    problems = []
+    for repeat in repeats(_uses(inputs)):
+        twice = "its poses would be written twice, in two containers of one file"
+        if repeat.twin:
+            message = f"{_what_repeats(repeat)}: give one; given both, {twice}."
+        else:
+            hint = selection_hint(repeat.later, given_as="source_data.")
+            message = f"{_what_repeats(repeat)}: {twice}. Give it once{hint}."
+        problems.append(Problem(f"{repeat.later.label}.file_path", message, index))
     return problems

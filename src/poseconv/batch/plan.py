@@ -30,7 +30,7 @@ from ..metadata.checks import space_problem, text_space_problems
 from ..metadata.names import input_name
 from ..metadata.schema_messages import schema_problems
 from ..output import folder_problem, output_name_problem
-from .across_sessions import identifier_problems, subject_problems
+from .across_sessions import identifier_problems, repeated_input_problems, subject_problems
 from .detection import Detections
 from .inputs import (
     interface_class,
@@ -156,7 +156,7 @@ def _plan_session(
             inputs.append(job)
     if not session.pose and not session.interfaces:
         problems.append(Problem(root, "no pose files and no interfaces: nothing to convert.", index))
-    problems += _name_clashes(inputs, index)
+    problems += _name_clashes(inputs, index) + repeated_input_problems(inputs, index)
     # Metadata problems do not stop the session from being checked with its data, which finds the rest.
     found_in_metadata = metadata_problems(session.subject, f"{root}.subject", index, block="Subject")
     found_in_metadata += metadata_problems(session.metadata, f"{root}.metadata", index)

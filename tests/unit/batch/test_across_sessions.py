@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from poseconv.batch.plan import plan_spec
@@ -112,3 +113,21 @@ def test_dates_of_birth_with_time_zones_are_compared_as_instants(tmp_path):
     assert [p.location for p in plan_spec(write_spec(tmp_path, {"sessions": other})).problems] == [
         "sessions[1].subject.date_of_birth"
     ]
+
+
+# -- one pose file twice in one session --------------------------------------------------------
+
+
+def test_a_pose_file_twice_in_one_session_or_with_its_csv_copy_is_a_problem_of_the_entry(tmp_path):
+    from tests.fixtures.deeplabcut import write_dlc_file
+
+    positions = {"nose": np.zeros((5, 2))}
+    h5 = write_dlc_file(tmp_path / "mouseDLC_resnet50_testJan1shuffle1_100.h5", positions)
+    csv = write_dlc_file(tmp_path / "mouseDLC_resnet50_testJan1shuffle1_100.csv", positions)
+    pose = [{"file_path": str(p), "sampling_frequency": 30.0} for p in (h5, csv, h5)]
+    plan = plan_spec(write_spec(tmp_path, {"sessions": [session("s1", pose=pose)]}))
+    said = {problem.location: problem.message for problem in plan.problems}
+    assert list(said) == ["sessions[0].pose[1].file_path", "sessions[0].pose[2].file_path"]
+    assert "DeepLabCut's .csv is a copy of the .h5: give one" in said["sessions[0].pose[1].file_path"]
+    assert said["sessions[0].pose[2].file_path"].startswith(f"{h5.name} is sessions[0].pose[0]'s pose file too")
+    assert plan.jobs == []  # as a name given twice: the session's converter would refuse it
