@@ -25,6 +25,7 @@ from poseconv.interfaces import DeepLabCutPoseInterface
 from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
 from tests.fixtures.nwb import assert_inspector_clean
+from tests.unit.batch.test_spec import own_copy
 
 START = "2024-05-01T10:30:00+02:00"
 MOCK_RECORDING = "neuroconv.tools.testing.mock_interfaces:MockRecordingInterface"
@@ -195,15 +196,17 @@ def test_three_sessions_one_broken_on_a_local_dask_cluster(three_sessions):
 
 def test_a_session_failing_while_writing_never_touches_the_others(tmp_path):
     """A write error and a crashed worker: each fails alone, leaving no file behind and the old file intact."""
+    # Each session its own copy of the poses: one pose file in two sessions is a problem of the spec.
+    mine = {name: str(own_copy(SINGLE_ANIMAL_H5, tmp_path / "poses" / name)) for name in ("disk-full", "crash")}
     sessions = [
         {"session_id": "good", "pose": [{"file_path": str(SINGLE_ANIMAL_H5)}]},
         {
             "session_id": "disk-full",
-            "pose": [{"file_path": str(SINGLE_ANIMAL_H5), "interface": f"{__name__}:FailsOnWriteInterface"}],
+            "pose": [{"file_path": mine["disk-full"], "interface": f"{__name__}:FailsOnWriteInterface"}],
         },
         {
             "session_id": "crash",
-            "pose": [{"file_path": str(SINGLE_ANIMAL_H5), "interface": f"{__name__}:CrashesOnWriteInterface"}],
+            "pose": [{"file_path": mine["crash"], "interface": f"{__name__}:CrashesOnWriteInterface"}],
         },
     ]
     for entry in sessions:

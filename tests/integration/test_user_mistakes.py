@@ -34,6 +34,24 @@ def poseconv_process(*args):
     )
 
 
+def _sessions_of_their_own(tmp_path, count: int) -> str:
+    """Return ``count`` sessions of a spec (YAML), each converting its own copy of the flies' poses.
+
+    One pose file in several sessions is a problem of the spec (the same poses as several sessions' data).
+    """
+    import shutil
+
+    sessions = []
+    for i in range(count):
+        (tmp_path / "poses" / f"s{i}").mkdir(parents=True)
+        own = shutil.copy(FLIES, tmp_path / "poses" / f"s{i}" / FLIES.name)
+        sessions.append(
+            f"  - session_id: s{i}\n    session_start_time: {START}\n"
+            f"    pose: [{{file_path: {own}, sampling_frequency: 30}}]\n"
+        )
+    return "".join(sessions)
+
+
 def write_yaml(path, text):
     path.write_text(text, encoding="utf-8")
     return path
@@ -329,8 +347,7 @@ def test_a_batch_ended_by_a_signal_stops_its_workers(tmp_path, signal_name):
     import signal
     import time
 
-    session = f"    session_start_time: {START}\n    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"
-    spec = "output_folder: out\nsessions:\n" + "".join(f"  - session_id: s{i}\n{session}" for i in range(200))
+    spec = "output_folder: out\nsessions:\n" + _sessions_of_their_own(tmp_path, 200)
     command = [sys.executable, "-m", "poseconv.cli", "run", write_yaml(tmp_path / "spec.yaml", spec), "--jobs", "2"]
     report = tmp_path / "report.json"
     process = subprocess.Popen([*command, "--report", report], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -366,8 +383,7 @@ def test_ctrl_c_while_the_workers_start_prints_no_traceback(tmp_path):
     import signal
     import time
 
-    session = f"    session_start_time: {START}\n    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"
-    spec = "output_folder: out\nsessions:\n" + "".join(f"  - session_id: s{i}\n{session}" for i in range(3))
+    spec = "output_folder: out\nsessions:\n" + _sessions_of_their_own(tmp_path, 3)
     command = [sys.executable, "-m", "poseconv.cli", "run", write_yaml(tmp_path / "spec.yaml", spec), "-j", "2"]
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as a terminal starts it (see below)
     try:
@@ -392,8 +408,7 @@ def test_a_batch_interrupted_by_ctrl_c_says_which_sessions_were_converted(tmp_pa
     import signal
     import time
 
-    session = f"    session_start_time: {START}\n    pose: [{{file_path: {FLIES}, sampling_frequency: 30}}]\n"
-    spec = "output_folder: out\nsessions:\n" + "".join(f"  - session_id: s{i}\n{session}" for i in range(200))
+    spec = "output_folder: out\nsessions:\n" + _sessions_of_their_own(tmp_path, 200)
     report = tmp_path / "report.json"
     command = [sys.executable, "-m", "poseconv.cli", "run", write_yaml(tmp_path / "spec.yaml", spec), "-j", "2"]
     # A terminal's Ctrl-C reaches the whole process group: poseconv and its workers. A shell starts

@@ -3,26 +3,46 @@
 An ``NWBFile.identifier`` names one file, so several sessions cannot share one; and one animal has one
 species, sex, strain, genotype and date of birth, so the sessions of one ``subject_id`` cannot disagree on
 them. Neither nwbinspector nor DANDI compares files with each other: a typo in one row of a lab's sheet
-(``F`` for ``M``) would be published as two animals' worth of facts about one. Within one session, one
-pose file given twice (or DeepLabCut's .csv copy beside its .h5) would be written twice
-(:mod:`poseconv.repeated_inputs`): a problem of the session's later entry, found here with the rest.
+(``F`` for ``M``) would be published as two animals' worth of facts about one. So would a pose file
+copied into a second session's row: the same poses as two sessions' (two subjects') data, unless each
+session keeps animals (or videos) of its own (:mod:`poseconv.repeated_inputs`). Within one session, the
+same file given twice would be written twice; that is a problem of the session's entry, found here too.
+DANDI names files by subject and session IDs with some characters replaced (``m_2`` and ``m-2`` are both
+``sub-m-2``): two IDs that become one would merge two animals (or sessions) when ``dandi organize`` runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
 from ..model.location import is_url
-from ..repeated_inputs import InputUse, Repeat, input_use, repeats, selection_hint
-from .jobs import InputJob
+from ..repeated_inputs import InputUse, Repeat, Repeats, input_use, repeats, selection_hint
+from .jobs import InputJob, SessionJob
 from .report import Problem
 
-__all__ = ["identifier_problems", "repeated_input_problems", "subject_problems"]
+__all__ = [
+    "dandi_label",
+    "dandi_name_problems",
+    "identifier_problems",
+    "repeated_input_problems",
+    "shared_pose_file_problems",
+    "subject_problems",
+]
 
 #: The facts of an animal that do not change from one session to the next (its age does).
 _FIXED = ("species", "sex", "date_of_birth", "strain", "genotype")
+
+#: What ``dandi organize`` replaces with "-" in a subject or session ID (dandi.organize._sanitize_value, which
+#: is not public: a test compares the two): ``_`` separates its name's parts, the rest are unsafe in paths.
+_DANDI_REPLACED = re.compile(r"[_*\\/<>:|\"'?%@;,\s.]")
+
+
+def dandi_label(value: str) -> str:
+    """Return what ``dandi organize`` makes of a subject or session ID in its file names (``m_2`` -> ``m-2``)."""
+    return _DANDI_REPLACED.sub("-", value)
 
 
 def _identifier(metadata: Any) -> str | None:
@@ -130,7 +150,8 @@ def subject_problems(document: dict[str, Any], raw_sessions: list[Any]) -> list[
         if "subject_id" not in fields:
             continue
         subject_id = str(fields.pop("subject_id")[0]).strip()
-        known = first.setdefault(subject_id, {})
+        # DANDI's name of the animal: IDs it makes one are one animal on DANDI (dandi_name_problems says so).
+        known = first.setdefault(dandi_label(subject_id), {})
         for key, (value, where) in fields.items():
             if key == "sex" and str(value).strip().upper() == "U":
                 continue
@@ -143,6 +164,56 @@ def subject_problems(document: dict[str, Any], raw_sessions: list[Any]) -> list[
                     f"one {key.replace('_', ' ')}: correct the one that is wrong (or the subject_id)."
                 )
                 problems.append(Problem(where, message, index))
+    return problems
+
+
+def _session_id(raw: dict[str, Any], index: int) -> tuple[str, str] | None:
+    """Return the ``NWBFile.session_id`` a session's file gets and where the spec sets it; None when none is."""
+    own = raw.get("metadata", {}).get("NWBFile") if isinstance(raw.get("metadata"), dict) else None
+    if isinstance(own, dict) and _given(own.get("session_id")):
+        return str(own["session_id"]).strip(), f"sessions[{index}].metadata.NWBFile.session_id"
+    if _given(raw.get("session_id")):
+        return str(raw["session_id"]).strip(), f"sessions[{index}].session_id"
+    return None
+
+
+def _merged(kind: str, value: str, earlier: tuple[str, str], prefix: str) -> str:
+    """Return the message for an ID that DANDI makes the same as an earlier, different one."""
+    what = "animal" if prefix == "sub" else "session"
+    return (
+        f"{kind} {value!r} and {earlier[0]!r} ({earlier[1]}) are one name on DANDI: `dandi organize` writes _ . "
+        f"spaces and signs as - and names both {prefix}-{dandi_label(value)}, so their files would be taken as one "
+        f"{what}'s. Write the ID as there if it is the same {what}, else give one an ID that differs in letters or "
+        "digits."
+    )
+
+
+def dandi_name_problems(document: dict[str, Any], raw_sessions: list[Any]) -> list[Problem]:
+    """Return a problem for each subject ID (or session ID of a subject) that DANDI makes the same as another.
+
+    ``dandi organize`` names a file ``sub-<subject>/sub-<subject>_ses-<session>...`` with the characters of
+    :func:`dandi_label` replaced: ``m_2`` and ``m-2`` would be one animal (two animals' sexes, one folder), and
+    ``day_1`` and ``day-1`` of one animal one session (DANDI then drops the session names). The same ID
+    written twice is not a problem here (one animal's sessions; repeated session IDs are a problem of the plan).
+    """
+    subjects: dict[str, tuple[str, str]] = {}
+    sessions: dict[tuple[str | None, str], tuple[str, str]] = {}
+    problems = []
+    for index, raw in enumerate(raw_sessions):
+        if not isinstance(raw, dict):
+            continue
+        found = _subject_fields(document, raw, index).get("subject_id")
+        subject = None
+        if found is not None:
+            value, where = str(found[0]).strip(), found[1]
+            subject = dandi_label(value)
+            earlier = subjects.setdefault(subject, (value, where))
+            if earlier[0] != value:
+                problems.append(Problem(where, _merged("subject_id", value, earlier, "sub"), index))
+        if (own := _session_id(raw, index)) is not None:
+            earlier = sessions.setdefault((subject, dandi_label(own[0])), own)
+            if earlier[0] != own[0]:
+                problems.append(Problem(own[1], _merged("session_id", own[0], earlier, "ses"), index))
     return problems
 
 
@@ -188,4 +259,39 @@ def repeated_input_problems(inputs: list[InputJob], index: int) -> list[Problem]
             hint = selection_hint(repeat.later, given_as="source_data.")
             message = f"{_what_repeats(repeat)}: {twice}. Give it once{hint}."
         problems.append(Problem(f"{repeat.later.label}.file_path", message, index))
+    return problems
+
+
+def _whose(job: SessionJob) -> str:
+    subject = job.subject.get("subject_id") if isinstance(job.subject, dict) else None
+    return f"session {job.session_id!r}" + (f" (subject {subject!r})" if _given(subject) else "")
+
+
+def shared_pose_file_problems(jobs: list[SessionJob]) -> list[Problem]:
+    """Return a problem for each pose file of a session that an earlier session converts too.
+
+    The same poses would be published as two sessions' data (two subjects', when a row was copied), and each
+    file would look fine. Sessions that select parts of the file with nothing in common (each its animals of
+    a multi-animal file, its videos of a SLEAP project) are not a problem; training data shared by sessions (one
+    project's labels in each session's file) is not compared.
+    """
+    seen = Repeats()
+    sessions: dict[str, SessionJob] = {}
+    problems = []
+    for job in sorted(jobs, key=lambda job: job.index):
+        uses = [use for use in _uses(job.inputs) if use.writes == "poses"]
+        for use in uses:
+            repeat = seen.find(use)
+            if repeat is None:
+                continue
+            earlier = sessions[repeat.earlier.label]
+            message = (
+                f"{_what_repeats(repeat)}: the same poses would be written as the data of {_whose(earlier)} and "
+                f"of {_whose(job)}. Give this session its own pose file"
+                f"{selection_hint(use, each='session', given_as='source_data.')}."
+            )
+            problems.append(Problem(f"{use.label}.file_path", message, job.index))
+        for use in uses:
+            seen.add(use)
+            sessions[use.label] = job
     return problems

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..model.location import content_not_here, dandi_reference, is_url, url_as_path
 
-__all__ = ["missing_path", "resolve_path", "windows_path_problem"]
+__all__ = ["missing_path", "output_path_as_folders", "resolve_path", "windows_path_problem"]
 
 
 # A path only Windows reads: a drive ("C:\\data", "D:/data") or a network share ("\\\\server\\share").
@@ -42,6 +42,16 @@ def resolve_path(folder: Path, text: str) -> Path:
             text = text.replace("\\", "/")
     path = Path(text).expanduser()
     return path if path.is_absolute() else folder / path
+
+
+def output_path_as_folders(text: str) -> str:
+    r"""Return a path to write (a session's ``nwbfile_name``) with its ``\`` read as folder separators.
+
+    A spec written on Windows gives ``sub-m1\sub-m1_ses-1.nwb``; elsewhere ``\`` is a letter of a file name,
+    which would make one file of that name where a folder was meant (and ``..\x.nwb`` a file inside the output
+    folder that Windows would write outside it). No file is written with ``\`` in its name on purpose.
+    """
+    return text.replace("\\", "/") if os.sep == "/" else text
 
 
 def windows_path_problem(path: Path | str, *, relative_hint: bool = True) -> str | None:

@@ -30,7 +30,13 @@ from ..metadata.checks import space_problem, text_space_problems
 from ..metadata.names import input_name
 from ..metadata.schema_messages import schema_problems
 from ..output import folder_problem, output_name_problem
-from .across_sessions import identifier_problems, repeated_input_problems, subject_problems
+from .across_sessions import (
+    dandi_name_problems,
+    identifier_problems,
+    repeated_input_problems,
+    shared_pose_file_problems,
+    subject_problems,
+)
 from .detection import Detections
 from .inputs import (
     interface_class,
@@ -43,6 +49,7 @@ from .inputs import (
     windows_path_problem,
 )
 from .jobs import NOT_TEXT, InputJob, Plan, SessionJob
+from .paths import output_path_as_folders
 from .report import Problem, one_line
 from .spec import (
     ConversionSpec,
@@ -65,6 +72,13 @@ __all__ = ["STUB_FOLDER", "InputJob", "Plan", "SessionJob", "plan_spec", "schema
 STUB_FOLDER = "nwb_stub"
 
 
+#: Said of a spec that is a table of sessions (.csv, .tsv, a spreadsheet), which reads as YAML text or not at all.
+_TABLE_HINT = (
+    " A conversion spec is a YAML or JSON file (docs/batch.md); a table of sessions is not read: write its rows as "
+    "the spec's sessions."
+)
+
+
 @functools.cache
 def _spec_validator() -> Any:
     from jsonschema import Draft7Validator
@@ -82,6 +96,8 @@ def _output_of(
         session_id = raw_id if isinstance(raw_id, str) and raw_id else f"#{index}"
         raw_name = session.get("nwbfile_name") if isinstance(session, Mapping) else None
         name = raw_name if isinstance(raw_name, str) else None
+    # Read as batch/paths reads the spec's input paths: a Windows spec's sub-m1\file.nwb is a folder and a file.
+    name = output_path_as_folders(name) if name else name
     default = f"{session_id}.nwb.zarr" if backend == "zarr" else f"{session_id}.nwb"
     return session_id, output_folder / (name or default)
 
@@ -420,23 +436,22 @@ def plan_spec(
     spec_path = Path(spec_path)
     base = spec_path.resolve().parent
     plan = Plan(spec_path=spec_path, output_folder=output_folder or base)
+    # A table of sessions (a lab's sheet) is no spec: say what a spec is, not only what this is not.
+    kind = _TABLE_HINT if spec_path.suffix.lower() in (".csv", ".tsv", ".xlsx", ".xls") else ""
     try:
         document, lines = load_spec_document(spec_path)
-    except (InvalidSpecError, OSError, UnicodeDecodeError) as err:
+    except (InvalidSpecError, UnicodeDecodeError) as err:
+        # Whatever YAML makes of a table (a tab, a "name: x" header), the table is what is wrong.
+        said = f"{spec_path}: not a YAML or JSON mapping." if kind else one_line(err)
+        plan.problems.append(Problem("spec", said + kind))
+        return plan
+    except OSError as err:
         plan.problems.append(Problem("spec", one_line(err)))
         return plan
     plan.lines = {format_location(path): line for path, line in lines.items()}
     if not isinstance(document, dict):
         # An empty file (or comments only) is said to be one.
         said = "is empty; it must be a mapping" if document is None else "must be a mapping"
-        table = spec_path.suffix.lower() in (".csv", ".tsv", ".xlsx", ".xls")
-        # A table of sessions reads as one YAML text: say what a spec is, not only what this is not.
-        kind = (
-            " A conversion spec is a YAML or JSON file (docs/batch.md); a table of sessions is not read: write its "
-            "rows as the spec's sessions."
-            if table
-            else ""
-        )
         plan.problems.append(Problem("spec", f"{said} with 'sessions' (and 'metadata', ...).{kind}"))
         return plan
 
@@ -455,7 +470,9 @@ def plan_spec(
     # Not waited for when planning stops early (an interrupt): closing the executor ends the detections.
     _plan_sessions(plan, raw_sessions, by_session, head, _Context(data_root, stub_test, detections))
     if head is not None:
-        plan.problems += identifier_problems(document, raw_sessions) + subject_problems(document, raw_sessions)
+        plan.problems += identifier_problems(document, raw_sessions) + dandi_name_problems(document, raw_sessions)
+        plan.problems += subject_problems(document, raw_sessions)
+        plan.problems += shared_pose_file_problems(plan.jobs)
     if detections is not None:
         detections.wait()
     if spec_path.suffix.lower() != ".json" and any(NOT_TEXT in p.message for p in plan.problems):

@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from poseconv.batch.plan import plan_spec
 from tests.fixtures.cli import poseconv_in_process
-from tests.unit.batch.test_spec import session, write_spec
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_CSV, MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
+from tests.unit.batch.test_spec import own_copy, write_spec
+from tests.unit.batch.test_spec import session as spec_session
+
+# Each session's pose file, by session ID: sessions converting one file are a problem of their own.
+_COPIES: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _copies(tmp_path_factory):
+    _COPIES["folder"] = str(tmp_path_factory.mktemp("pose-files"))
+    yield
+    _COPIES.clear()
+
+
+def session(session_id: str, **fields) -> dict:
+    """A session of the spec whose pose file is its own copy, unless it names its pose."""
+    if "pose" not in fields and "file_path" not in fields:
+        if session_id not in _COPIES:
+            _COPIES[session_id] = str(own_copy(SINGLE_ANIMAL_H5, Path(_COPIES["folder"]) / session_id))
+        fields["file_path"] = _COPIES[session_id]
+    return spec_session(session_id, **fields)
 
 
 def test_one_identifier_for_several_sessions_is_a_problem(tmp_path):
@@ -115,7 +137,85 @@ def test_dates_of_birth_with_time_zones_are_compared_as_instants(tmp_path):
     ]
 
 
-# -- one pose file twice in one session --------------------------------------------------------
+# -- IDs that DANDI makes one -------------------------------------------------------------------------
+
+
+def test_the_dandi_label_is_dandi_s_own():
+    # dandi.organize._sanitize_value is not public: poseconv mirrors it, and this fails when DANDI changes it.
+    from dandi.organize import _sanitize_value
+
+    from poseconv.batch.across_sessions import dandi_label
+
+    for value in ["m_2", "a*b\\c/d<e>f:g|h\"i'j?k%l@m;n,o p\tq.r", "Mouse-01", "m\u00e9", "x--y"]:
+        assert dandi_label(value) == _sanitize_value(value, "subject_id") == _sanitize_value(value, "session_id")
+
+
+def test_subject_ids_dandi_makes_one_are_a_problem_of_the_later_session(tmp_path):
+    # 'm_2' (M) and 'm-2' (F) passed run --check; `dandi organize` put both animals' files in sub-m-2/.
+    first, second = _with_subject("s1"), _with_subject("s2", sex="F")
+    first["subject"]["subject_id"], second["subject"]["subject_id"] = "m_2", "m-2"
+    plan = plan_spec(write_spec(tmp_path, {"sessions": [first, second]}))
+    said = {p.location: (p.session, p.message) for p in plan.problems}
+    assert set(said) == {"sessions[1].subject.subject_id", "sessions[1].subject.sex"}, said
+    index, message = said["sessions[1].subject.subject_id"]
+    assert index == 1 and message.startswith(
+        "subject_id 'm-2' and 'm_2' (sessions[0].subject.subject_id) are one name on DANDI: "
+    )
+    assert "names both sub-m-2" in message
+    # The animal's facts are compared under DANDI's name: the sexes disagree for one sub-m-2.
+    assert said["sessions[1].subject.sex"][1].startswith("subject 'm-2' has sex 'F' here but 'M'")
+
+
+def test_session_ids_dandi_makes_one_are_a_problem_within_a_subject_only(tmp_path):
+    sessions = [_with_subject("day_1"), _with_subject("day-1"), _with_subject("day.2")]
+    sessions[2]["metadata"] = {"NWBFile": {"session_id": "day 1"}}  # the file's session_id, over the session's
+    plan = plan_spec(write_spec(tmp_path, {"sessions": sessions}))
+    assert [(p.location, p.session) for p in plan.problems] == [
+        ("sessions[1].session_id", 1),
+        ("sessions[2].metadata.NWBFile.session_id", 2),
+    ]
+    assert "session_id 'day-1' and 'day_1' (sessions[0].session_id) are one name on DANDI" in plan.problems[0].message
+    assert "names both ses-day-1" in plan.problems[0].message
+    # Of two animals, the sessions are sub-a_ses-day-1 and sub-b_ses-day-1: two names.
+    sessions = [_with_subject("day_1"), _with_subject("day-1")]
+    sessions[1]["subject"]["subject_id"] = "m3"
+    assert plan_spec(write_spec(tmp_path, {"sessions": sessions})).problems == []
+
+
+# -- one pose file in two sessions, or twice in one -----------------------------------------------
+
+
+def test_one_pose_file_in_two_sessions_is_a_problem_of_the_later_naming_the_earlier(tmp_path):
+    # A row copied in a spec: both subjects' files held the same poses, and run --check called the spec valid.
+    one = SINGLE_ANIMAL_H5
+    spec = {"sessions": [session("s1", file_path=one), session("s2"), session("s3", file_path=one)]}
+    plan = plan_spec(write_spec(tmp_path, spec))
+    (problem,) = plan.problems
+    assert (problem.location, problem.session) == ("sessions[2].pose[0].file_path", 2)
+    assert problem.message.startswith(f"{SINGLE_ANIMAL_H5.name} is sessions[0].pose[0]'s pose file too: the same")
+    assert "data of session 's1' (subject 's1') and of session 's3' (subject 's3')" in problem.message
+    assert "give each session its own animals (source_data.individuals), none in common" in problem.message
+    assert len(plan.jobs) == 3  # checked with its data all the same: every problem in one pass
+
+
+def test_sessions_keeping_their_own_animals_of_one_file_are_fine(tmp_path):
+    entry = lambda animals: [{"file_path": str(MULTI_ANIMAL_H5), "source_data": {"individuals": animals}}]  # noqa: E731
+    spec = {"sessions": [session("s1", pose=entry(["individual1"])), session("s2", pose=entry(["individual2"]))]}
+    assert plan_spec(write_spec(tmp_path, spec)).problems == []
+    spec["sessions"].append(session("s3", pose=entry(["individual2", "individual3"])))
+    (problem,) = plan_spec(write_spec(tmp_path, spec)).problems
+    assert problem.location == "sessions[2].pose[0].file_path" and "sessions[1].pose[0]'s" in problem.message
+
+
+def test_one_project_s_labels_in_every_session_are_fine(tmp_path):
+    # include_training_data of one DeepLabCut project in each session: the labels are not the sessions' poses.
+    spec = {
+        "sessions": [
+            session("s1", pose=[{"file_path": str(MULTI_ANIMAL_H5), "source_data": {"include_training_data": True}}]),
+            session("s2", pose=[{"file_path": str(MULTI_ANIMAL_CSV), "source_data": {"include_training_data": True}}]),
+        ]
+    }
+    assert plan_spec(write_spec(tmp_path, spec)).problems == []
 
 
 def test_a_pose_file_twice_in_one_session_or_with_its_csv_copy_is_a_problem_of_the_entry(tmp_path):

@@ -12,15 +12,18 @@ from poseconv.batch.executors import LocalExecutor, WorkerDiedError
 from poseconv.batch.plan import plan_spec
 from poseconv.readers.safety.safe_pickle import PANDAS_CHECK
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
+from tests.unit.batch.test_spec import own_copy
 
 START = "2024-05-01T10:30:00+02:00"
 
 
 def _spec(tmp_path):
     (tmp_path / "notes.h5").write_bytes(b"this is not an HDF5 file")
+    # The last session's poses are its own copy: one file in two sessions is a problem of the spec.
+    again = own_copy(SINGLE_ANIMAL_H5, tmp_path / "again")
     sessions = [
         {"session_id": f"s{i}", "session_start_time": START, "pose": [{"file_path": str(path)}]}
-        for i, path in enumerate([SINGLE_ANIMAL_H5, MULTI_ANIMAL_H5, tmp_path / "notes.h5", SINGLE_ANIMAL_H5])
+        for i, path in enumerate([SINGLE_ANIMAL_H5, MULTI_ANIMAL_H5, tmp_path / "notes.h5", again])
     ]
     path = tmp_path / "spec.yaml"
     path.write_text(yaml.safe_dump({"output_folder": "nwb", "sessions": sessions}), encoding="utf-8")
@@ -84,7 +87,8 @@ class _WorkersThatCannotStart:
 
 
 def _paths(tmp_path):
-    return {str(SINGLE_ANIMAL_H5), str(MULTI_ANIMAL_H5), str(tmp_path / "notes.h5")}
+    copy = tmp_path / "again" / SINGLE_ANIMAL_H5.name
+    return {str(SINGLE_ANIMAL_H5), str(MULTI_ANIMAL_H5), str(tmp_path / "notes.h5"), str(copy)}
 
 
 def test_the_workers_detect_the_formats_and_the_plan_is_the_same(tmp_path, monkeypatch):
@@ -124,11 +128,11 @@ def test_workers_that_cannot_start_stop_the_plan_with_their_error(tmp_path):
 def test_the_plan_reads_the_files_no_worker_has_taken_while_the_workers_start(tmp_path, monkeypatch):
     spec = _spec(tmp_path)
     alone = plan_spec(spec)
-    here = _Counting(poseconv.catalog.detect_format, enough=3)
+    here = _Counting(poseconv.catalog.detect_format, enough=4)
     monkeypatch.setattr(poseconv.catalog, "detect_format", here)
     workers = _SlowToStart(here.done)
     plan = plan_spec(spec, workers=workers)
-    # The plan did not wait for the workers: it read all three files, and the workers were left none.
+    # The plan did not wait for the workers: it read all four files, and the workers were left none.
     assert set(here.paths) == _paths(tmp_path)
     assert workers.detected == []
     assert plan.problems == alone.problems

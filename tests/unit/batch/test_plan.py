@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from poseconv.batch.plan import plan_spec
@@ -61,3 +63,40 @@ def test_an_empty_session_start_time_is_not_given(tmp_path, empty):
     plan = plan_spec(write_spec(tmp_path, spec))
     assert plan.problems == []
     assert plan.jobs[0].session_start_time is None
+
+
+@pytest.mark.skipif(os.sep != "/", reason="on Windows \\ is a folder separator already")
+def test_a_windows_nwbfile_name_puts_the_file_in_its_folder(tmp_path):
+    # Before, 'sub-m1\sub-m1_ses-1.nwb' was written as one file of that name in output_folder (DANDI's layout lost),
+    # though output_folder, data_folder and file_path read \ as a folder separator; '..\x.nwb' passed the
+    # inside-output_folder check and became a file named '..\x.nwb' there.
+    spec = {"output_folder": "out", "sessions": [session("s1", nwbfile_name="sub-m1\\sub-m1_ses-1.nwb")]}
+    plan = plan_spec(write_spec(tmp_path, spec))
+    assert plan.problems == []
+    assert plan.jobs[0].output == tmp_path / "out" / "sub-m1" / "sub-m1_ses-1.nwb"
+    spec["sessions"] = [session("s1", nwbfile_name="..\\s1.nwb")]
+    plan = plan_spec(write_spec(tmp_path, spec))
+    assert [(p.location, p.message) for p in plan.problems] == [
+        ("sessions[0].nwbfile_name", "must stay inside output_folder.")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("sessions.csv", b"session_id,subject_id,sex\r\nm00-day00,m00,M\r\n"),
+        ("sessions.tsv", b"session_id\tsubject_id\tsex\r\nm00-day00\tm00\tM\r\n"),  # a tab: YAML stops
+        ("colon.csv", b"session_id,notes: free text\r\nm00,x\r\n"),  # 'notes: x' read as a mapping's key
+        ("sessions.xlsx", b"PK\x03\x04\x14\x00\x06\x00\xff\xfe"),  # a spreadsheet: not text
+    ],
+)
+def test_a_table_of_sessions_given_as_the_spec_is_said_to_be_one(tmp_path, name, content):
+    # Before, a .tsv or a .csv whose header holds ': ' got YAML's parse error, which names no table.
+    (tmp_path / name).write_bytes(content)
+    (problem,) = plan_spec(tmp_path / name).problems
+    assert problem.location == "spec"
+    assert problem.message.endswith(
+        "A conversion spec is a YAML or JSON file (docs/batch.md); a table of sessions is not read: write its rows "
+        "as the spec's sessions."
+    ), problem.message
+    assert "YAML (line" not in problem.message and "valid YAML" not in problem.message

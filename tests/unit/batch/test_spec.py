@@ -64,6 +64,19 @@ def session(session_id: str, file_path=SINGLE_ANIMAL_H5, **fields) -> dict:
     }
 
 
+def own_copy(source: Path, folder: Path) -> Path:
+    """Return a copy of pose file ``source`` in ``folder`` (made), with the files beside it linked.
+
+    Sessions of a spec converting one pose file are a problem of their own (the same poses as two sessions'
+    data), so a test giving several sessions the same poses gives each its own copy: a link is the same file.
+    """
+    folder.mkdir(parents=True)
+    for path in source.parent.iterdir():
+        if path != source:
+            (folder / path.name).symlink_to(path)
+    return Path(shutil.copy(source, folder / source.name))
+
+
 def locations(problems) -> set[str]:
     # A check's SessionNote entries are warnings, not problems.
     return {p.location for p in problems if isinstance(p, Problem)}
@@ -293,7 +306,7 @@ def test_data_checks_locate_problems_in_the_spec(tmp_path):
                 "d",
                 pose=[
                     {
-                        "file_path": str(SINGLE_ANIMAL_H5),
+                        "file_path": str(own_copy(SINGLE_ANIMAL_H5, tmp_path / "d")),
                         "metadata": {"Pose": {"Skeletons": {"Skeleton": {"nodes": ["a", "b"]}}}},
                     }
                 ],
