@@ -13,10 +13,15 @@ import sys
 import threading
 from collections.abc import Iterator
 
-__all__ = ["signals_not_swallowed", "signals_raise"]
+__all__ = ["signals_held", "signals_not_swallowed", "signals_raise"]
 
 # Signals that end a run and must still clean up (SIGINT raises KeyboardInterrupt by itself).
 _ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _not_ignored(signals: tuple[int, ...]) -> list[int]:
+    """Return the signals of ``signals`` the process does not ignore (``nohup`` starts it ignoring SIGHUP)."""
+    return [sig for sig in signals if signal.getsignal(sig) is not signal.SIG_IGN]
 
 
 class _Ended(BaseException):
@@ -68,7 +73,8 @@ def signals_raise() -> Iterator[None]:
     def handler(signum: int, frame: object) -> None:
         raise _Ended(signum)
 
-    previous = {sig: signal.signal(sig, handler) for sig in _ENDING_SIGNALS}
+    # A signal the process was started to ignore (nohup ignores SIGHUP) stays ignored: the run goes on.
+    previous = {sig: signal.signal(sig, handler) for sig in _not_ignored(_ENDING_SIGNALS)}
     try:
         with signals_not_swallowed():
             yield
@@ -84,3 +90,37 @@ def signals_raise() -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+# The signals that end a run: Ctrl-C, kill, a closed terminal.
+_HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold back Ctrl-C, SIGTERM and SIGHUP during the block; the first one that came is delivered after it.
+
+    For a writer that an exception cannot stop midway: xarray's ``to_netcdf`` takes its file locks one at a
+    time, and a ``KeyboardInterrupt`` between two left one held, which closing the file then waited on for
+    ever (``export --to movement`` hung after a Ctrl-C). The block runs to its end, and the signal then does
+    what it would have done (a ``KeyboardInterrupt``, the cleanup of :func:`signals_raise`,
+    or the end of the process), so the half-written output is removed by the caller's cleanup. Outside the
+    main thread (where Python delivers signals) the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+
+    previous = {sig: signal.signal(sig, hold) for sig in _not_ignored(_HELD_SIGNALS)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        if held:
+            # raise_signal runs the restored handler at once (raising here), or ends the process as the signal does.
+            signal.raise_signal(held[0])

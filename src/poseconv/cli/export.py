@@ -335,9 +335,10 @@ def _write_table(to: str, pose: Any, video: str, path: Path, overwrite: bool, on
         # Lightning Pose reads the three header rows of a single-animal table (scorer, bodyparts, coords).
         multi_animal = False if one_animal else None
         return write_deeplabcut(pose, path, video=video, overwrite=overwrite, multi_animal=multi_animal)
-    from ..exporters.files import export_path, signals_held
+    from ..exporters.files import export_path
     from ..exporters.movement import to_movement_dataset
     from ..output import atomic_output
+    from ..signals import signals_held
 
     export_path(path, overwrite=overwrite, flag="--overwrite")
     dataset = to_movement_dataset(pose, video=video)

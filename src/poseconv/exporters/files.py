@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
-import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -30,7 +28,6 @@ __all__ = [
     "missing_nodes",
     "new_folders",
     "planar_nodes",
-    "signals_held",
     "video_tracks",
     "write_pandas_table",
 ]
@@ -297,40 +294,6 @@ def _outermost_missing(folder: Path) -> Path | None:
             break
         missing = candidate
     return missing
-
-
-# The signals that end a run: Ctrl-C, kill, a closed terminal.
-_HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
-
-
-@contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Hold back Ctrl-C, SIGTERM and SIGHUP during the block; the first one that came is delivered after it.
-
-    For a writer that an exception cannot stop midway: xarray's ``to_netcdf`` takes its file locks one at a
-    time, and a ``KeyboardInterrupt`` between two left one held, which closing the file then waited on for
-    ever (``export --to movement`` hung after a Ctrl-C). The block runs to its end, and the signal then does
-    what it would have done (a ``KeyboardInterrupt``, the cleanup of :func:`~poseconv.signals.signals_raise`,
-    or the end of the process), so the half-written output is removed by the caller's cleanup. Outside the
-    main thread (where Python delivers signals) the block runs as it is.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held: list[int] = []
-
-    def hold(signum: int, frame: object) -> None:
-        held.append(signum)
-
-    previous = {sig: signal.signal(sig, hold) for sig in _HELD_SIGNALS}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-        if held:
-            # raise_signal runs the restored handler at once (raising here), or ends the process as the signal does.
-            signal.raise_signal(held[0])
 
 
 @contextlib.contextmanager

@@ -1,0 +1,59 @@
+"""Signals that end a run, and those the process was started to ignore."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this system")
+@pytest.mark.parametrize("block", ["signals_raise", "signals_held"])
+def test_a_run_started_with_nohup_goes_on_when_the_terminal_closes(tmp_path, block):
+    # `nohup poseconv run spec.yaml &` ignores SIGHUP; poseconv's own handler replaced that, and closing the
+    # terminal ended the run (exit 129, no output).
+    script = textwrap.dedent(
+        f"""
+        import os, signal, time
+        from poseconv.signals import {block}
+
+        with {block}():
+            os.kill(os.getpid(), signal.SIGHUP)
+            time.sleep(0.2)
+            print("went on")
+        print("after")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["went", "on", "after"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this system")
+def test_without_nohup_a_closed_terminal_still_ends_the_run_after_its_cleanup(tmp_path):
+    script = textwrap.dedent(
+        """
+        import os, signal, time
+        from poseconv.signals import signals_raise
+
+        with signals_raise():
+            try:
+                os.kill(os.getpid(), signal.SIGHUP)
+                time.sleep(5)
+                print("went on")
+            finally:
+                print("cleaned up", flush=True)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode in (-signal.SIGHUP, 128 + signal.SIGHUP), result.stderr
+    assert result.stdout.split() == ["cleaned", "up"]
