@@ -26,8 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..model.location import locked_by_writer
-from ..output import signals_raise
+from ..model.location import content_not_here, locked_by_writer
+from ..signals import signals_raise
 from .executors import DaskExecutor, LocalExecutor, default_jobs
 from .jobs import Plan, SessionJob
 from .plan import plan_spec
@@ -116,12 +116,16 @@ def _broken_output(output: Path) -> str | None:
     rsync or cp, a full disk) or a ``touch`` leaves files that are not: taken as done, their sessions
     would never be converted. Only the root is opened (HDF5 checks the file's recorded end against
     its size), so hundreds of sessions cost little. A file another program has open for writing is
-    not damaged and counts as there.
+    not damaged and counts as there; so do a file this user may not read (a colleague's, in a shared
+    output folder) and one whose content a DataLad dataset dropped (``datalad get`` brings it back:
+    deleting the pointer would lose it).
     """
+    if content_not_here(output):
+        return None
     try:
         why = _why_not_nwb(output)
     except PermissionError:
-        return f"its NWB file {output} exists but cannot be read (permission denied); make it readable, or delete it."
+        return None
     except Exception as err:  # noqa: BLE001 - whatever HDF5 or Zarr raise, the file does not open
         if locked_by_writer(f"{type(err).__name__}: {err}") is not None:
             return None

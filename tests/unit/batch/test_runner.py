@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import h5py
 import pytest
@@ -161,3 +162,25 @@ def test_a_file_another_program_has_open_for_writing_counts_as_there(tmp_path):
     finally:
         process.communicate("\n", timeout=60)
     assert results[0].status == "skipped" and report.problems == [] and checked == []
+
+
+def test_a_colleagues_unreadable_file_and_a_dropped_datalad_file_count_as_there(tmp_path, monkeypatch):
+    # A shared output folder: a file written with umask 077 by a colleague, and a DataLad dataset whose content
+    # was dropped (an unlocked checkout leaves a one-line pointer). Both were skipped as done before the
+    # damaged-output check, which then called them problems (and advised deleting the pointer).
+    unreadable = _nwb_file(tmp_path / "colleague.nwb")
+    unreadable.chmod(0)
+    if os.geteuid() == 0:  # root reads any file: make HDF5 refuse it as it refuses everyone else
+        real_is_hdf5 = h5py.is_hdf5
+
+        def is_hdf5(path):
+            if Path(path) == unreadable:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_is_hdf5(path)
+
+        monkeypatch.setattr(h5py, "is_hdf5", is_hdf5)
+    dropped = tmp_path / "dropped.nwb"
+    dropped.write_text("/annex/objects/MD5E-s219746--0123456789abcdef0123456789abcdef.nwb\n")
+    report, results, checked = _triage_outputs(tmp_path, [unreadable, dropped])
+    assert {i: r.status for i, r in results.items()} == {0: "skipped", 1: "skipped"}
+    assert report.problems == [] and checked == []
