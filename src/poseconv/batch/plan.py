@@ -325,7 +325,9 @@ class _Clashes:
                 )
             problems.append(Problem(f"sessions[{index}].{where}", message, index))
         self.outputs.setdefault(key, (index, resolved))
-        if not resolved.is_relative_to(self.output_folder):
+        name = raw.get("nwbfile_name") if isinstance(raw, dict) else None
+        # A Windows drive or share (C:\nwb\s1.nwb) is outside output_folder too; read as folders, it would be in it.
+        if not resolved.is_relative_to(self.output_folder) or windows_path_problem(str(name or "")) is not None:
             problems.append(Problem(f"sessions[{index}].nwbfile_name", "must stay inside output_folder.", index))
         elif self.stub_folder is not None and resolved.is_relative_to(self.stub_folder):
             message = f"{STUB_FOLDER}/ is where --stub writes its test files; choose another folder."

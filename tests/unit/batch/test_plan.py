@@ -74,11 +74,12 @@ def test_a_windows_nwbfile_name_puts_the_file_in_its_folder(tmp_path):
     plan = plan_spec(write_spec(tmp_path, spec))
     assert plan.problems == []
     assert plan.jobs[0].output == tmp_path / "out" / "sub-m1" / "sub-m1_ses-1.nwb"
-    spec["sessions"] = [session("s1", nwbfile_name="..\\s1.nwb")]
-    plan = plan_spec(write_spec(tmp_path, spec))
-    assert [(p.location, p.message) for p in plan.problems] == [
-        ("sessions[0].nwbfile_name", "must stay inside output_folder.")
-    ]
+    for outside in ("..\\s1.nwb", "C:\\nwb\\s1.nwb", "\\\\server\\nwb\\s1.nwb"):
+        spec["sessions"] = [session("s1", nwbfile_name=outside)]
+        plan = plan_spec(write_spec(tmp_path, spec))
+        assert [(p.location, p.message) for p in plan.problems] == [
+            ("sessions[0].nwbfile_name", "must stay inside output_folder.")
+        ], outside
 
 
 @pytest.mark.parametrize(
