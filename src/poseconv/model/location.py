@@ -29,6 +29,7 @@ __all__ = [
     "recorded_file_name",
     "require_content",
     "require_file",
+    "same_content",
     "url_as_path",
     "url_name",
     "where_linked",
@@ -231,3 +232,22 @@ def dandiset_link_problem(video: str | Path, nwb_folder: str | Path) -> str | No
         "file outside the Dandiset and let `dandi organize --update-external-file-paths --media-files-mode copy` "
         "bring file and video in, or copy the video into the Dandiset and link it there."
     )
+
+
+def same_content(recorded: str | Path, path: Path, probe: int = 1 << 20) -> bool:
+    """Return True when the file at ``recorded`` is a copy of ``path``: the same size, the same first and last MiB.
+
+    Cheap enough for videos of gigabytes, and a different recording differs in both.
+    """
+    try:
+        size = os.path.getsize(recorded)
+        if size != path.stat().st_size:
+            return False
+        with open(recorded, "rb") as one, path.open("rb") as other:
+            if one.read(probe) != other.read(probe):
+                return False
+            one.seek(max(size - probe, 0))
+            other.seek(max(size - probe, 0))
+            return one.read(probe) == other.read(probe)
+    except (OSError, ValueError):
+        return False

@@ -16,7 +16,7 @@ from typing import Any
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton, VideoInfo
-from ...model.location import named_file, recorded_file_name, where_linked
+from ...model.location import named_file, recorded_file_name, same_content, where_linked
 from ...video import VIDEO_SUFFIXES
 from ..safety.input_checks import check_input_file
 from .table import ANIMAL_SKELETON_NAME, UNIQUE_SKELETON_NAME
@@ -335,10 +335,13 @@ def find_video(
         chosen = _beside_video(key, entries, beside, resolve_recorded, source)
         if chosen is not None:
             return chosen
-        if len(entries) > 1 and not _one_file(entries):
-            _warn_several(key, entries, source)
-            return VideoInfo(key=key or "video")
-    original = entries[0] if entries else None
+    # Entries recorded on another machine (a Windows path, a colleague's disk) say nothing of the files here:
+    # only two that exist here and are different files leave the video unknown.
+    here = [recorded for recorded in entries if _existing(recorded, False) is not None]
+    if beside and len(here) > 1 and not _one_file(here):
+        _warn_several(key, here, source)
+        return VideoInfo(key=key or "video")
+    original = here[0] if here else entries[0] if entries else None
     found = _existing(original, resolve_recorded)
     # A raw .avi often sits beside an .mp4 made from it: the one the config records is the one analysed.
     recorded_suffix = Path(recorded_file_name(original)).suffix.lower() if original else ""
@@ -365,7 +368,8 @@ def _beside_video(
     if not candidates:
         return None
     for recorded in entries:
-        if any(_same_file(recorded, candidate) for candidate in candidates):
+        # The same file, or a copy of it (a project made with copy_videos=True, a folder copied with rsync -L).
+        if any(_same_file(recorded, candidate) or same_content(recorded, candidate) for candidate in candidates):
             found = _existing(recorded, resolve_recorded)
             return VideoInfo(key=key or "video", original_path=recorded, path=found)
     elsewhere = [recorded for recorded in entries if _existing(recorded, False) is not None]

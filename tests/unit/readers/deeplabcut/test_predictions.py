@@ -539,3 +539,31 @@ def test_predictions_analysed_elsewhere_link_none_of_several_video_sets_entries_
     with pytest.warns(PoseconvWarning, match=r"video_sets records several videos named 'cam' .* none is linked"):
         video = read_deeplabcut(path, config_file_path=config).videos["cam"]
     assert (video.path, video.original_path) == (None, None)
+
+
+def test_entries_recorded_on_another_machine_do_not_make_a_video_unknown(tmp_path, recwarn):
+    # A project moved from Windows with its video added again here: video_sets holds C:\...\cam.mp4 and this
+    # machine's path of the same video. Predictions analysed elsewhere (destfolder=) linked it before the
+    # video-beside rule; then "several videos named 'cam' ... none is linked".
+    project, config = _sessions_project(tmp_path, ["day1"])
+    text = config.read_text().replace(
+        "video_sets:\n", "video_sets:\n  C:\\lab\\proj\\sessions\\day1\\cam.mp4:\n    crop: 0, 640, 0, 480\n"
+    )
+    config.write_text(text)
+    (tmp_path / "analysis").mkdir()
+    path = _cam_predictions(tmp_path / "analysis")
+    video = read_deeplabcut(path, config_file_path=config).videos["cam"]
+    assert video.path == project / "sessions" / "day1" / "cam.mp4"
+    assert not [w for w in recwarn if issubclass(w.category, PoseconvWarning)]
+
+
+def test_a_copy_of_the_recorded_video_beside_the_predictions_is_that_video(tmp_path, recwarn):
+    # copy_videos=True: the project's videos/ holds a copy of the raw video video_sets records; the raw one was
+    # analysed in place. Not "another session's video?", and the recorded path is kept.
+    project, config = _sessions_project(tmp_path, ["day1"])
+    (project / "videos").mkdir()
+    (project / "videos" / "cam.mp4").write_bytes((project / "sessions" / "day1" / "cam.mp4").read_bytes())
+    path = _cam_predictions(project / "videos")
+    video = read_deeplabcut(path, config_file_path=config).videos["cam"]
+    assert video.original_path == str(project / "sessions" / "day1" / "cam.mp4")
+    assert not [w for w in recwarn if issubclass(w.category, PoseconvWarning)]
