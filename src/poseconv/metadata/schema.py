@@ -204,7 +204,7 @@ def _date_of_birth_as_taken(subject: dict[str, Any]) -> None:
 
 #: What the interfaces' schema adds to ``Subject.age`` so that empty (or blank) text is refused: keywords
 #: neuroconv's base schema does not have, which NWBConverter's merge keeps whichever interface comes last.
-_NOT_BLANK = {"minLength": 1, "not": {"pattern": r"^\s+$"}}
+_NOT_BLANK = {"minLength": 1, "not": {"type": "string", "pattern": r"^\s+$"}}
 
 
 def _refuse_blank(subject: dict[str, Any]) -> None:
