@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .model.location import is_url
+from .readers.deeplabcut.table import UNIQUE_BODYPARTS_INDIVIDUAL
 
 __all__ = ["InputUse", "Repeat", "Repeats", "input_use", "refuse_repeated_inputs", "repeats", "selection_hint"]
 
@@ -148,8 +149,22 @@ def input_use(label: str, cls: type, source_data: Mapping[str, Any]) -> InputUse
 
 
 def _apart(one: InputUse, other: InputUse) -> bool:
-    """Whether two inputs of one file read parts with nothing in common (animals, videos, sessions)."""
-    return any(name in other.selection and not one.selection[name] & other.selection[name] for name in one.selection)
+    """Whether two inputs of one file read parts with nothing in common (animals, videos, sessions).
+
+    DeepLabCut's ``single`` holds the unique bodyparts (an arena's corners, a feeder), no animal: a file split
+    into one session per animal keeps it in each (``individuals: [mouse1, single]``, ``[mouse2, single]``).
+    """
+    for name in one.selection:
+        if name not in other.selection:
+            continue
+        mine, theirs = one.selection[name], other.selection[name]
+        if name == "individuals" and one.software == "DeepLabCut":
+            mine, theirs = mine - {UNIQUE_BODYPARTS_INDIVIDUAL}, theirs - {UNIQUE_BODYPARTS_INDIVIDUAL}
+            if not mine or not theirs:
+                mine, theirs = one.selection[name], other.selection[name]
+        if not mine & theirs:
+            return True
+    return False
 
 
 class Repeats:

@@ -205,6 +205,17 @@ def test_sessions_keeping_their_own_animals_of_one_file_are_fine(tmp_path):
     spec["sessions"].append(session("s3", pose=entry(["individual2", "individual3"])))
     (problem,) = plan_spec(write_spec(tmp_path, spec)).problems
     assert problem.location == "sessions[2].pose[0].file_path" and "sessions[1].pose[0]'s" in problem.message
+    # DeepLabCut's "single" holds the unique bodyparts (arena landmarks), no animal: each animal's session may
+    # keep it (it was refused as the same poses written twice).
+    spec = {
+        "sessions": [
+            session("s1", pose=entry(["individual1", "single"])),
+            session("s2", pose=entry(["individual2", "single"])),
+        ]
+    }
+    assert plan_spec(write_spec(tmp_path, spec)).problems == []
+    spec["sessions"].append(session("s3", pose=entry(["single"])))
+    assert [p.location for p in plan_spec(write_spec(tmp_path, spec)).problems] == ["sessions[2].pose[0].file_path"]
 
 
 def test_one_project_s_labels_in_every_session_are_fine(tmp_path):
