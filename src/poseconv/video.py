@@ -167,7 +167,7 @@ def probe_video(path: str | Path) -> VideoProbe:
 
 
 def probe_found_video(path: Path, source_name: str, *, stacklevel: int = 3) -> VideoProbe | None:
-    """Probe a video a reader found beside the poses; None, with a warning, when it cannot be read.
+    """Probe a video a reader found for the poses (beside them, or where a config says); None when unreadable.
 
     The user did not name it: a file there FFmpeg cannot read (a codec it lacks, a truncated copy) does
     not stop the conversion. The poses keep the frame times their file records; the video is still
@@ -178,7 +178,7 @@ def probe_found_video(path: Path, source_name: str, *, stacklevel: int = 3) -> V
         return probe_video(path)
     except InvalidSourceFileError as err:
         warnings.warn(
-            f"{source_name}: the video found beside it gives no frame count or times: {err} The frame times "
+            f"{source_name}: the video found for it ({path.name}) gives no frame count or times: {err} The frame times "
             "come from the pose file or the rate given; name a readable copy with video_file_path= (--video).",
             PoseconvWarning,
             stacklevel=stacklevel,

@@ -310,7 +310,7 @@ def test_an_unreadable_video_found_beside_the_poses_gives_no_times_and_a_warning
     _slp_on_video(tmp_path, "cam.mp4", {"shape": [4, 24, 32, 1], "fps": 25.0}, range(4))
     (tmp_path / "cam.mp4").write_bytes(b"not a video" * 50)
     metadata = {"NWBFile": {"session_start_time": datetime(2024, 1, 1, tzinfo=UTC)}}
-    said = r"the video found beside it gives no frame count or times: .*cam\.mp4: cannot be read"
+    said = r"the video found for it \(cam\.mp4\) gives no frame count or times: .*cam\.mp4: cannot be read"
     with pytest.warns(PoseconvWarning, match=said):
         SLEAPPoseInterface(file_path=tmp_path / "poses.slp").run_conversion(
             nwbfile_path=tmp_path / "out.nwb", metadata=metadata
