@@ -7,33 +7,13 @@ import subprocess
 import sys
 import textwrap
 
-import numpy as np
 import pytest
+
+from tests.fixtures.sleap import write_two_video_predictions
 
 sio = pytest.importorskip("sleap_io")
 
 MESSAGE = "poseconv: interrupted; what was being written is not left behind, and files already there are as they were."
-
-
-def _two_videos(path):
-    """A .slp of predictions on two videos, three frames each."""
-    skeleton = sio.Skeleton(["head", "tail"])
-    videos = [sio.Video(filename=f"cam{k}.mp4", open_backend=False) for k in (1, 2)]
-    frames = [
-        sio.LabeledFrame(
-            video=video,
-            frame_idx=t,
-            instances=[
-                sio.PredictedInstance.from_numpy(
-                    np.array([[t, 1.0], [2.0, 3.0]]), point_scores=np.array([0.9, 0.8]), score=0.9, skeleton=skeleton
-                )
-            ],
-        )
-        for video in videos
-        for t in range(3)
-    ]
-    sio.save_slp(sio.Labels(frames, skeletons=[skeleton], videos=videos), str(path))
-    return path
 
 
 def _export(patch: str, *args: str) -> subprocess.CompletedProcess:
@@ -69,7 +49,7 @@ exporter.write_deeplabcut = second_gets_signal
 def test_an_export_of_several_files_stopped_midway_leaves_the_folder_as_it_was(tmp_path, name, old_files):
     # Ctrl-C during `export --to lp` of five animals left the files already finished (mouse0, mouse1), while the
     # message said nothing of the export was left behind.
-    source = _two_videos(tmp_path / "two.slp")
+    source = write_two_video_predictions(tmp_path / "two.slp")
     out = tmp_path / "out"
     out.mkdir()
     names = ["x_cam1.csv", "x_cam2.csv"]
@@ -91,7 +71,7 @@ def test_an_export_of_several_files_stopped_midway_leaves_the_folder_as_it_was(t
 
 
 def test_an_export_of_several_files_that_completes_replaces_them_all(tmp_path):
-    source = _two_videos(tmp_path / "two.slp")
+    source = write_two_video_predictions(tmp_path / "two.slp")
     out = tmp_path / "out"
     out.mkdir()
     for file_name in ("x_cam1.csv", "x_cam2.csv"):
@@ -121,7 +101,7 @@ backend.NetCDF4DataStore.prepare_variable = interrupted
 def test_a_ctrl_c_while_a_movement_file_is_written_ends_the_export_once_it_is_written(tmp_path):
     # A KeyboardInterrupt inside to_netcdf left one of xarray's file locks held: closing the file waited on it
     # for ever (only a second Ctrl-C ended it, with the hidden .partial.nc left).
-    source = _two_videos(tmp_path / "two.slp")
+    source = write_two_video_predictions(tmp_path / "two.slp")
     out = tmp_path / "out"
     out.mkdir()
     result = _export(_SIGINT_IN_TO_NETCDF, str(source), "--to", "movement", "-o", str(out / "x.nc"))
