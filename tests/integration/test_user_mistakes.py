@@ -34,6 +34,11 @@ def poseconv_process(*args):
     )
 
 
+#: Sessions of the interrupted batches: enough that the run is still converting when the signal comes. Each has a
+#: file of its own, which the spec check detects and reads: 200 of them made each test take about 20 s.
+_MANY = 40
+
+
 def _sessions_of_their_own(tmp_path, count: int) -> str:
     """Return ``count`` sessions of a spec (YAML), each converting its own copy of the flies' poses.
 
@@ -347,7 +352,7 @@ def test_a_batch_ended_by_a_signal_stops_its_workers(tmp_path, signal_name):
     import signal
     import time
 
-    spec = "output_folder: out\nsessions:\n" + _sessions_of_their_own(tmp_path, 200)
+    spec = "output_folder: out\nsessions:\n" + _sessions_of_their_own(tmp_path, _MANY)
     command = [sys.executable, "-m", "poseconv.cli", "run", write_yaml(tmp_path / "spec.yaml", spec), "--jobs", "2"]
     report = tmp_path / "report.json"
     process = subprocess.Popen([*command, "--report", report], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -371,7 +376,7 @@ def test_a_batch_ended_by_a_signal_stops_its_workers(tmp_path, signal_name):
     assert written["ok"] is False and written["stopped"].startswith("ended by a signal (SIGTERM or SIGHUP)")
     status = {session["session_id"]: session["status"] for session in written["sessions"]}
     converted = {p.stem for p in (tmp_path / "out").glob("s*.nwb")}
-    assert len(status) == 200 and {s for s, v in status.items() if v == "converted"} == converted
+    assert len(status) == _MANY and {s for s, v in status.items() if v == "converted"} == converted
     assert set(status.values()) <= {"converted", "interrupted"} and "interrupted" in status.values()
 
 
@@ -408,7 +413,7 @@ def test_a_batch_interrupted_by_ctrl_c_says_which_sessions_were_converted(tmp_pa
     import signal
     import time
 
-    spec = "output_folder: out\nsessions:\n" + _sessions_of_their_own(tmp_path, 200)
+    spec = "output_folder: out\nsessions:\n" + _sessions_of_their_own(tmp_path, _MANY)
     report = tmp_path / "report.json"
     command = [sys.executable, "-m", "poseconv.cli", "run", write_yaml(tmp_path / "spec.yaml", spec), "-j", "2"]
     # A terminal's Ctrl-C reaches the whole process group: poseconv and its workers. A shell starts
@@ -430,9 +435,9 @@ def test_a_batch_interrupted_by_ctrl_c_says_which_sessions_were_converted(tmp_pa
     assert process.returncode == 130
     counts = json.loads(report.read_text())["counts"]
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert counts["converted"] == len(written) >= 1 and counts["interrupted"] == 200 - len(written)
+    assert counts["converted"] == len(written) >= 1 and counts["interrupted"] == _MANY - len(written)
     assert all(name.endswith(".nwb") and "partial" not in name for name in written)
-    assert f"{len(written)} converted, {200 - len(written)} interrupted" in stdout
+    assert f"{len(written)} converted, {_MANY - len(written)} interrupted" in stdout
     assert "run the same command again" in stdout
 
 
