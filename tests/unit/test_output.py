@@ -7,6 +7,7 @@ import os
 import pytest
 
 from poseconv.output import OutputError
+from tests.fixtures.cli import run_python_as_a_terminal_starts_it
 from tests.fixtures.writers import OtherWriter
 
 
@@ -177,8 +178,6 @@ def test_a_signal_that_lands_in_a_weakref_callback_still_ends_the_run(tmp_path, 
     # is printed and ignored by Python, and the run went on to put its output in place ("Wrote ...").
     # So was a Ctrl-C (SIGINT) during `export --to sleap-analysis`, which exited 0 after "Wrote".
     import signal
-    import subprocess
-    import sys
     import textwrap
 
     out = tmp_path / "out.h5"
@@ -200,7 +199,7 @@ def test_a_signal_that_lands_in_a_weakref_callback_still_ends_the_run(tmp_path, 
             print("went on")
         """
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    result = run_python_as_a_terminal_starts_it(script)
     if name == "SIGINT":  # Python's own way: KeyboardInterrupt ends the script (exit 1 after a traceback)
         assert "KeyboardInterrupt" in result.stderr and result.returncode != 0, result.stderr
     else:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import textwrap
 
 import pytest
 
+from tests.fixtures.cli import run_python_as_a_terminal_starts_it
 from tests.fixtures.sleap import write_two_video_predictions
 
 sio = pytest.importorskip("sleap_io")
@@ -26,7 +26,7 @@ def _export(patch: str, *args: str) -> subprocess.CompletedProcess:
         main()
         """
     )
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    return run_python_as_a_terminal_starts_it(script, timeout=120)
 
 
 # The second file's writer gets the signal before it writes: the first file is complete by then.

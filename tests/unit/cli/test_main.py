@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from tests.fixtures.cli import run_python_as_a_terminal_starts_it
+
 
 @pytest.mark.parametrize("module", ["poseconv", "poseconv.cli"])
 def test_python_dash_m_runs_the_command_line(module):
@@ -46,8 +48,6 @@ def test_ctrl_c_says_what_became_of_the_output(capsys):
 def test_a_ctrl_c_that_lands_where_python_swallows_it_still_ends_the_command(tmp_path):
     # Before any output is opened (imports, reads): Python printed "Exception ignored in: <function
     # _get_module_lock.<locals>.cb>", KeyboardInterrupt, and `convert --append` went on for seconds.
-    import subprocess
-    import sys
     import textwrap
 
     script = textwrap.dedent(
@@ -70,7 +70,7 @@ def test_a_ctrl_c_that_lands_where_python_swallows_it_still_ends_the_command(tmp
             raise SystemExit(stopped.exit_code)
         """
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    result = run_python_as_a_terminal_starts_it(script)
     assert result.returncode == 130, result.stderr
     assert "went on" not in result.stdout and "Exception ignored" not in result.stderr
     assert result.stderr.startswith("poseconv: interrupted")
