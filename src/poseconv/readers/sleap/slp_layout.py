@@ -11,7 +11,11 @@ import json
 import re
 from typing import Any
 
-__all__ = ["layout_obstacle", "other_annotations", "skeleton_sizes"]
+__all__ = ["LEGACY_USER_SHIFT", "layout_obstacle", "other_annotations", "skeleton_sizes"]
+
+#: What SLEAP adds to the user points of a file before format 1.1 when it reads them (pixel corners then,
+#: pixel centres since: slp_objects.LEGACY_SHIFT_NOTE); both reading paths subtract it, once.
+LEGACY_USER_SHIFT = 0.5
 
 # Top-level datasets/groups of a .slp that the array path accounts for (videoN: embedded images).
 _KNOWN_KEYS = {

@@ -51,6 +51,7 @@ from .common import (
     too_many_untracked,
     video_frames,
 )
+from .slp_layout import LEGACY_USER_SHIFT
 
 __all__ = ["LEGACY_SHIFT_NOTE", "load_labels", "merged_frames", "object_tracks"]
 
@@ -316,7 +317,7 @@ def load_labels(path: Path) -> Any:
     if legacy:
         user = {id(i): i for frame in labels.labeled_frames for i in frame.user_instances}
         for instance in user.values():
-            instance.points["xy"] -= 0.5  # as slp_points does for the array path
+            instance.points["xy"] -= LEGACY_USER_SHIFT  # as slp_points does for the array path
     return labels
 
 

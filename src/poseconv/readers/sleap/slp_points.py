@@ -20,6 +20,7 @@ from ...model import frame_tables
 from ...model.frame_tables import block_frames_for
 from ..tables import H5FileTable
 from .slp_index import PREDICTED, REPLACED, USER, Group, InstanceTable, SlpIndex
+from .slp_layout import LEGACY_USER_SHIFT
 
 __all__ = ["SlpPointTable", "kind_rows", "read_point_rows"]
 
@@ -170,7 +171,7 @@ class SlpPointTable(H5FileTable):
                 for axis, name in enumerate(("x", "y")):
                     values = points[name][rows].astype("float64")
                     if self.legacy_coordinates and kind == USER:
-                        values -= 0.5  # SLEAP's shift of the legacy pixel-corner coordinates (LEGACY_SHIFT_NOTE)
+                        values -= LEGACY_USER_SHIFT  # SLEAP's shift of the legacy pixel-corner coordinates
                     out[base + axis * n : base + (axis + 1) * n, frames] = np.where(visible, values, np.nan).T
                 if kind == PREDICTED:
                     out[base + 2 * n : base + 3 * n, frames] = points["score"][rows].astype("float64").T
