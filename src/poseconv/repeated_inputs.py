@@ -52,6 +52,8 @@ class InputUse:
         Each selecting argument given (or defaulted to a value), as a set of what it selects.
     takes : tuple of str
         The selecting arguments the input's interface takes, for the message's advice.
+    argument : str
+        The argument the file is given as (``file_path``; ``labeled_data_path`` for training labels).
     """
 
     label: str
@@ -60,6 +62,12 @@ class InputUse:
     software: str | None = None
     selection: dict[str, frozenset[Any]] = field(default_factory=dict)
     takes: tuple[str, ...] = ()
+    argument: str = "file_path"
+
+    @property
+    def holds(self) -> str:
+        """What the file holds, as a message says it: ``"labels"`` for training labels, else ``"poses"``."""
+        return "labels" if self.writes == "labels" else "poses"
 
     @functools.cached_property
     def identity(self) -> Any:
@@ -127,7 +135,8 @@ def input_use(label: str, cls: type, source_data: Mapping[str, Any]) -> InputUse
     """
     from .catalog import format_of_interface
 
-    path = source_data.get(getattr(cls, "input_argument", "file_path"))
+    argument = getattr(cls, "input_argument", "file_path")
+    path = source_data.get(argument)
     if not isinstance(path, (str, Path)) or not str(path).strip():
         return None
     defaults = _defaults(cls)
@@ -145,6 +154,7 @@ def input_use(label: str, cls: type, source_data: Mapping[str, Any]) -> InputUse
         software=getattr(fmt, "source_software", None),
         selection=selection,
         takes=tuple(name for name in defaults if name != "session_index"),
+        argument=argument,
     )
 
 
@@ -248,6 +258,12 @@ def selection_hint(use: InputUse, each: str = "input", given_as: str = "") -> st
     )
 
 
+def copy_of(repeat: Repeat) -> str:
+    """Return what a DeepLabCut .h5 and its .csv copy are together, as a message says it."""
+    one = "analysis" if repeat.later.holds == "poses" else "table of labels"
+    return f"are one {one}: DeepLabCut's .csv is a copy of the .h5"
+
+
 def refuse_repeated_inputs(interfaces: Mapping[str, Any]) -> None:
     """Refuse, before anything is read further or written, inputs of one NWB file that repeat an earlier one.
 
@@ -275,16 +291,16 @@ def refuse_repeated_inputs(interfaces: Mapping[str, Any]) -> None:
     lines = []
     for repeat in found:
         inputs = f"inputs {repeat.earlier.label!r} and {repeat.later.label!r}"
+        holds = repeat.later.holds
         if repeat.twin:
             h5, csv = sorted((Path(repeat.earlier.path), Path(repeat.later.path)), key=lambda p: p.suffix == ".csv")
             lines.append(
-                f"{h5.parent}: {h5.name} and {csv.name} ({inputs}) are one analysis: DeepLabCut's .csv is a copy of "
-                "the .h5: give one (a glob ending in .h5 leaves the copies out); given both, its poses would be "
-                "written twice."
+                f"{h5.parent}: {h5.name} and {csv.name} ({inputs}) {copy_of(repeat)}: give one (a glob ending in "
+                f".h5 leaves the copies out); given both, its {holds} would be written twice."
             )
         else:
             lines.append(
-                f"{repeat.later.path} is given twice ({inputs}): its poses would be written twice, in two "
+                f"{repeat.later.path} is given twice ({inputs}): its {holds} would be written twice, in two "
                 f"containers of one file. Give it once{selection_hint(repeat.later)}."
             )
     raise InvalidOptionError("\n".join(lines))

@@ -10,8 +10,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+import yaml
 
 from poseconv import DeepLabCutPoseInterface, PoseNWBConverter, SLEAPPoseInterface
+from poseconv.batch.plan import plan_spec
 from poseconv.errors import InvalidOptionError
 from poseconv.interfaces import (
     DeepLabCutTrainingDataInterface,
@@ -22,7 +24,8 @@ from poseconv.interfaces import (
 )
 from poseconv.repeated_inputs import Repeats, input_use, repeats
 from tests.fixtures.cli import poseconv_in_process
-from tests.fixtures.deeplabcut import write_dlc_file
+from tests.fixtures.deeplabcut import COLLECTED_DATA_H5, write_dlc_file
+from tests.fixtures.paths import needs_shared_data
 
 NAME = "mouseDLC_resnet50_testJan1shuffle1_100"
 START = "2024-05-01T10:30:00+02:00"
@@ -185,3 +188,35 @@ def test_convert_refuses_a_glob_giving_the_h5_and_its_csv_copy(tmp_path):
         assert not out.exists()
     result = poseconv_in_process("convert", h5, csv, "-o", out, "--fps", "30", "--session-start-time", START)
     assert "DeepLabCut's .csv is a copy of the .h5: give one" in result.stderr
+
+
+@needs_shared_data
+def test_labels_given_twice_are_said_as_labels_at_the_argument_that_gives_them(tmp_path):
+    # DeepLabCut's labeling GUI writes CollectedData_<scorer>.h5 and its .csv copy: one table of labels.
+    labels = [DeepLabCutTrainingDataInterface(labeled_data_path=str(path)) for path in (COLLECTED_DATA_H5,) * 2]
+    with pytest.raises(InvalidOptionError) as raised:
+        PoseConverterPipe({"labels": labels[0], "again": labels[1]})
+    assert f"{COLLECTED_DATA_H5} is given twice (inputs 'labels' and 'again'): its labels would be written" in str(
+        raised.value
+    )
+    spec = {
+        "sessions": [
+            {
+                "session_id": "s1",
+                "subject": {"subject_id": "m1", "species": "Mus musculus", "sex": "M", "age": "P90D"},
+                "session_start_time": START,
+                "interfaces": {
+                    name: {"interface": "dlc-labels", "source_data": {"labeled_data_path": str(path)}}
+                    for name, path in (("Labels", COLLECTED_DATA_H5), ("Copy", COLLECTED_DATA_H5.with_suffix(".csv")))
+                },
+            }
+        ]
+    }
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    said = {problem.location: problem.message for problem in plan_spec(tmp_path / "spec.yaml").problems}
+    assert list(said) == ["sessions[0].interfaces.Copy.source_data.labeled_data_path"]
+    assert said["sessions[0].interfaces.Copy.source_data.labeled_data_path"] == (
+        "CollectedData_Alex.csv and sessions[0].interfaces.Labels's CollectedData_Alex.h5 are one table of labels: "
+        "DeepLabCut's .csv is a copy of the .h5: give one; given both, its labels would be written twice, in two "
+        "containers of one file."
+    )

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.location import is_url
-from ..repeated_inputs import InputUse, Repeat, Repeats, input_use, repeats, selection_hint
+from ..repeated_inputs import InputUse, Repeat, Repeats, copy_of, input_use, repeats, selection_hint
 from .jobs import InputJob, SessionJob
 from .report import Problem
 
@@ -232,6 +232,17 @@ def _uses(inputs: tuple[InputJob, ...] | list[InputJob]) -> list[InputUse]:
     return uses
 
 
+def _where(use: InputUse) -> str:
+    """Return the spec's field that gives an input's file.
+
+    A pose entry's ``file_path``; else the argument in the interface entry's ``source_data`` (training labels
+    are given as ``labeled_data_path``).
+    """
+    if re.search(r"\.pose\[\d+\]$", use.label):
+        return f"{use.label}.file_path"
+    return f"{use.label}.source_data.{use.argument}"
+
+
 def _what_repeats(repeat: Repeat) -> str:
     """Return how the later input's file relates to the earlier's: the same file, or DeepLabCut's copy of it.
 
@@ -239,8 +250,8 @@ def _what_repeats(repeat: Repeat) -> str:
     """
     later, earlier = Path(repeat.later.path).name, Path(repeat.earlier.path).name
     if not repeat.twin:
-        return f"{later} is {repeat.earlier.label}'s pose file too"
-    return f"{later} and {repeat.earlier.label}'s {earlier} are one analysis: DeepLabCut's .csv is a copy of the .h5"
+        return f"{later} is {repeat.earlier.label}'s {'pose' if repeat.later.holds == 'poses' else 'labels'} file too"
+    return f"{later} and {repeat.earlier.label}'s {earlier} {copy_of(repeat)}"
 
 
 def repeated_input_problems(inputs: list[InputJob], index: int) -> list[Problem]:
@@ -252,13 +263,13 @@ def repeated_input_problems(inputs: list[InputJob], index: int) -> list[Problem]
     """
     problems = []
     for repeat in repeats(_uses(inputs)):
-        twice = "its poses would be written twice, in two containers of one file"
+        twice = f"its {repeat.later.holds} would be written twice, in two containers of one file"
         if repeat.twin:
             message = f"{_what_repeats(repeat)}: give one; given both, {twice}."
         else:
             hint = selection_hint(repeat.later, given_as="source_data.")
             message = f"{_what_repeats(repeat)}: {twice}. Give it once{hint}."
-        problems.append(Problem(f"{repeat.later.label}.file_path", message, index))
+        problems.append(Problem(_where(repeat.later), message, index))
     return problems
 
 
@@ -290,7 +301,7 @@ def shared_pose_file_problems(jobs: list[SessionJob]) -> list[Problem]:
                 f"of {_whose(job)}. Give this session its own pose file"
                 f"{selection_hint(use, each='session', given_as='source_data.')}."
             )
-            problems.append(Problem(f"{use.label}.file_path", message, job.index))
+            problems.append(Problem(_where(use), message, job.index))
         for use in uses:
             seen.add(use)
             sessions[use.label] = job
