@@ -10,6 +10,7 @@ file as it was.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import importlib
 import os
 import re
@@ -19,11 +20,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import InvalidOptionError
+from .errors import InvalidOptionError, PoseconvWarning
 from .model.location import locked_by_writer
 from .output import OutputError, atomic_output, folder_problem
 
 __all__ = ["atomic_append", "check_append_arguments", "check_appendable", "prepare_append"]
+
+# The NWBFile fields stored at the file's root; the others are in /general.
+_ROOT_FIELDS = ("session_description", "identifier", "timestamps_reference_time", "file_create_date")
+# The Subject fields that say which animal the file is of: another value is another animal, not a detail.
+_SUBJECT_IDENTITY = ("Subject.subject_id", "Subject.species")
+# A field the file does not hold (None could be a value).
+_ABSENT = object()
 
 # The namespace an NWB extension caches ("ndx-multisubjects"), whose package's module is "ndx_multisubjects".
 _EXTENSION_NAMESPACE = re.compile(r"^ndx(-[a-z0-9]+)+$")
@@ -122,27 +130,23 @@ def prepare_append(path: str | Path, converter: Any, metadata: dict | None) -> d
     """Return ``metadata`` with the file's session start time, refusing what cannot be appended, before writing.
 
     Appending keeps the file's start time: a different one given is an error (the poses would be
-    timed on another clock). Skeletons and cameras of the same name are reused (linked), as when
-    poses are added beside a video interface's camera; a PoseEstimation or PoseTraining of the same
-    name would be a second copy, and is an error naming the container to rename.
+    timed on another clock). It keeps the file's other metadata too (neuroconv adds the poses to the
+    file as read): a Subject of another animal (``subject_id``, ``species``) is an error, and any
+    other NWBFile or Subject value given that the file holds otherwise, or lacks, is warned of as
+    not written. Skeletons and cameras of the same name are reused (linked), as when poses are
+    added beside a video interface's camera; a PoseEstimation or PoseTraining of the same name
+    would be a second copy, and is an error naming the container to rename.
 
     Raises
     ------
     InvalidOptionError
-        When the start times differ or a container's name is taken.
+        When the start times or subjects differ, or a container's name is taken.
     """
-    import datetime as dt
-
     import h5py
 
-    from .errors import InvalidOptionError
-
-    def as_datetime(value: Any) -> dt.datetime:
-        text = value.decode("utf-8") if isinstance(value, bytes) else value
-        return text if isinstance(text, dt.datetime) else dt.datetime.fromisoformat(str(text))
-
     with h5py.File(path, "r") as handle:
-        start = as_datetime(handle["session_start_time"][()])
+        start = _as_datetime(handle["session_start_time"][()])
+        held = _held_metadata(handle, metadata or {}, converter)
         behavior = handle.get("processing/behavior")
         taken = set(behavior) if behavior is not None else set()
         skeletons = _file_skeletons(behavior)
@@ -166,15 +170,143 @@ def prepare_append(path: str | Path, converter: Any, metadata: dict | None) -> d
     metadata = dict(metadata or {})
     nwbfile = dict(metadata.get("NWBFile") or {})
     given = nwbfile.get("session_start_time")
-    if given is not None and as_datetime(given) != start:
+    if given is not None and _as_datetime(given) != start:
         raise InvalidOptionError(
-            f"{path}: its session starts at {start.isoformat()}, not {as_datetime(given).isoformat()}; appending keeps "
-            "the file's start time: leave NWBFile.session_start_time out of the metadata (--session-start-time)."
+            f"{path}: its session starts at {start.isoformat()}, not {_as_datetime(given).isoformat()}; appending "
+            "keeps the file's start time: leave NWBFile.session_start_time out of the metadata (--session-start-time)."
         )
+    _refuse_another_subject(path, held)
     metadata["NWBFile"] = {**nwbfile, "session_start_time": start}
     for per_input in converter.compose_metadata(metadata).per_input.values():
         _check_names_free(path, per_input.get("Pose") or {}, taken, skeletons)
+    # Said once nothing refuses the append: the values given that the appended file will not hold.
+    _warn_unwritten(path, held)
     return metadata
+
+
+def _as_datetime(value: Any) -> dt.datetime:
+    """Return a date and time given as a datetime, ISO-8601 text, or the bytes h5py reads."""
+    text = value.decode("utf-8") if isinstance(value, bytes) else value
+    return text if isinstance(text, dt.datetime) else dt.datetime.fromisoformat(str(text))
+
+
+def _held_metadata(handle: Any, metadata: dict, converter: Any) -> list[tuple[str, Any, Any]]:
+    """Return (field, the file's value or _ABSENT, the value given) for each NWBFile or Subject value given.
+
+    ``handle`` is the open h5py file. A value is given when it is not the conversion's default
+    (``converter.get_metadata()``, which API users edit and pass back whole); neuroconv's fresh
+    UUID identifier of each ``get_metadata`` is a default too. The start time is checked apart.
+    """
+    blocks = {block: metadata.get(block) for block in ("NWBFile", "Subject")}
+    if not any(isinstance(block, dict) and block for block in blocks.values()):
+        return []
+    defaults = converter.get_metadata()
+    held = []
+    for block, fields in blocks.items():
+        default = defaults.get(block) or {}
+        for key, value in (fields or {}).items() if isinstance(fields, dict) else ():
+            if key == "session_start_time" or value is None or _same(default.get(key), value):
+                continue
+            if key == "identifier" and _is_uuid(value):
+                continue
+            held.append((f"{block}.{key}", _file_value(handle, block, key), value))
+    return held
+
+
+def _file_value(handle: Any, block: str, key: str) -> Any:
+    """Return the value of metadata ``block``.``key`` in the open NWB file ``handle``, or _ABSENT."""
+    import h5py
+
+    if block == "Subject":
+        # neuroconv's age__reference is the age dataset's attribute 'reference'.
+        name, attribute = ("age", "reference") if key == "age__reference" else (key, None)
+        node = handle.get(f"general/subject/{name}")
+    else:
+        name, attribute = ("source_script", "file_name") if key == "source_script_file_name" else (key, None)
+        node = handle.get(name if name in _ROOT_FIELDS else f"general/{name}")
+    if not isinstance(node, h5py.Dataset):
+        return _ABSENT
+    if attribute is not None:
+        return _plain(node.attrs[attribute]) if attribute in node.attrs else _ABSENT
+    return _plain(node[()])
+
+
+def _plain(value: Any) -> Any:
+    """Return an h5py or metadata value as text, a number, a datetime or a list of them, to compare and print."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return [_plain(item) for item in value.tolist()] if value.ndim else _plain(value.item())
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _same(held: Any, given: Any) -> bool:
+    """Whether the file's value ``held`` and the value ``given`` are the same (a text is a list of one)."""
+    held, given = _plain(held), _plain(given)
+    if isinstance(held, list) != isinstance(given, list):
+        held, given = (held if isinstance(held, list) else [held]), (given if isinstance(given, list) else [given])
+    if isinstance(held, list):
+        return len(held) == len(given) and all(map(_same, held, given))
+    if isinstance(held, dt.datetime) or isinstance(given, dt.datetime):
+        try:
+            return _as_datetime(held) == _as_datetime(given)
+        except (TypeError, ValueError):
+            return False
+    return held == given or str(held) == str(given)
+
+
+def _is_uuid(value: Any) -> bool:
+    """Whether ``value`` is a UUID's text (neuroconv's default identifier)."""
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _refuse_another_subject(path: Path, held: list[tuple[str, Any, Any]]) -> None:
+    """Refuse a Subject whose subject_id or species the file holds otherwise: another animal's poses.
+
+    Raises
+    ------
+    InvalidOptionError
+        Naming the field, the file's value and the value given.
+    """
+    for field, value, given in held:
+        if field in _SUBJECT_IDENTITY and value is not _ABSENT and not _same(value, given):
+            raise InvalidOptionError(
+                f"{path}: its {field} is {value!r}, not {_plain(given)!r} as given: the file is of another animal. "
+                "Appending adds poses to the file's subject, so nothing was written; leave Subject out of the "
+                "metadata (the --metadata file) to append to this file, or write the poses to a new NWB file "
+                "(--output)."
+            )
+
+
+def _warn_unwritten(path: Path, held: list[tuple[str, Any, Any]]) -> None:
+    """Warn of the NWBFile and Subject values given that the appended file will not hold."""
+    other = [
+        f"{field} is {value!r}, not {_plain(given)!r} as given"
+        for field, value, given in held
+        if value is not _ABSENT and not _same(value, given)
+    ]
+    absent = [field for field, value, _ in held if value is _ABSENT]
+    said = [f"The file keeps its own: {'; '.join(other)}."] if other else []
+    if absent:
+        said.append(f"Not written, as the file has none: {', '.join(absent)}.")
+    if said:
+        warnings.warn(
+            f"{path}: appending adds the poses only; the file's NWBFile and Subject metadata stay as written. "
+            f"{' '.join(said)} Leave them out of the metadata to append without this warning, or write the poses to "
+            "a new NWB file (--output) to have them.",
+            PoseconvWarning,
+            stacklevel=3,
+        )
 
 
 def _file_skeletons(behavior: Any) -> dict[str, tuple[list[str], list[Any]]]:
@@ -197,7 +329,6 @@ def _file_skeletons(behavior: Any) -> dict[str, tuple[list[str], list[Any]]]:
 
 def _check_names_free(path: Path, pose: dict, taken: set[str], skeletons: dict[str, tuple[list, list]]) -> None:
     """Refuse a container whose name the file holds, or a skeleton whose name it holds with other nodes or edges."""
-    from .errors import InvalidOptionError
     from .metadata.checks import skeleton_clash
 
     blocks = [*(pose.get("PoseEstimations") or {}).items(), *(pose.get("MultiCameraPoseEstimations") or {}).items()]
