@@ -109,6 +109,9 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
                 "is empty (a key with nothing under it is null); write its fields under it, or {} to keep the defaults"
             )
         return "is empty (a key with nothing under it is null); give a list (one '- ' line per item), or [] for none"
+    registry = path[-1] if path and path[-1] in ("Devices", "DeviceModels") else None
+    if error.validator == "type" and registry and isinstance(error.instance, list):
+        return _listed_registry(registry, error.instance)
     if error.validator == "type" and "object" in types and not isinstance(error.instance, dict):
         under = f"under {path[-1]}:" if path and isinstance(path[-1], str) else "under it"
         return (
@@ -144,6 +147,22 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
     if field == "sex" and error.validator == "enum":
         return f"{error.instance!r} is not one of {error.validator_value}: M (male), F (female), U (unknown), O (other)"
     return None
+
+
+def _listed_registry(block: str, items: list[Any]) -> str:
+    """Say that ``Devices`` (or ``DeviceModels``) holds its entries by key, not as a list, with the entry to write.
+
+    neuroconv's legacy list (``- name: cam``) is the natural YAML slip; containers and videos name a camera by
+    its key (``device_metadata_key``), devices a model by ``device_model_metadata_key``.
+    """
+    first = items[0] if items and isinstance(items[0], dict) else {}
+    name = first.get("name") if isinstance(first.get("name"), str) else "camera"
+    fields = ", ".join(f"{field}: {value}" for field, value in first.items()) or f"name: {name}"
+    named_by = "device_metadata_key" if block == "Devices" else "device_model_metadata_key"
+    return (
+        f"is a list; {block} holds its entries by key (the key {named_by} names), one 'key:' line each with "
+        f"the entry's fields indented under it, e.g. {block}: {{{name}: {{{fields}}}}}"
+    )
 
 
 def _name_problem(path: tuple[Any, ...], value: Any, pattern: str) -> str:

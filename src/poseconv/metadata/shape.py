@@ -39,11 +39,9 @@ def _shape_only(node: Any) -> Any:
         else:
             result[key] = _shape_only(value)
     types = node.get("type")
+    # A type list (neuroconv's Devices: ["object", "array"]) is gone from the form schema this reads.
     if isinstance(types, str) and types in _CONTAINERS:
         result["type"] = types
-    elif isinstance(types, list) and _CONTAINERS & set(types):
-        # A type list with a block or list in it (neuroconv's Devices: ["object", "array"]) keeps its null too.
-        result["type"] = list(types)
     if "$ref" in node:
         result["$ref"] = node["$ref"]
     return result
@@ -53,9 +51,12 @@ def _shape_only(node: Any) -> Any:
 def _shape_validator() -> Any:
     from jsonschema import Draft7Validator
 
-    from .schema import metadata_schema
+    from .schema import form_schema, metadata_schema
 
-    return Draft7Validator(_shape_only(metadata_schema()))
+    # The published schema's shape (form_schema): Devices and DeviceModels are blocks of entries by key.
+    # neuroconv's base schema also takes its legacy lists there (for NWBConverter to merge schemas), but every
+    # reader of them looks entries up by key (a container's device_metadata_key): a list ended in a TypeError.
+    return Draft7Validator(_shape_only(form_schema(metadata_schema())))
 
 
 def shape_problems(document: Any) -> list[tuple[tuple[Any, ...], str]]:

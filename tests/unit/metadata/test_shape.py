@@ -81,3 +81,31 @@ def test_an_input_s_own_metadata_of_the_wrong_shape_is_reported_for_that_input()
         {"pose": DEFAULTS}, pose_inputs=["pose"], input_metadata={"pose": {"Pose": {"Skeletons": "fly"}}}
     )
     assert [(p.path, p.input) for p in composed.problems] == [(("Pose", "Skeletons"), "pose")]
+
+
+CAMERA_DEFAULTS = {
+    "Devices": {"cam0": {"name": "cam0"}},
+    "Pose": {
+        "PoseEstimations": {
+            "PoseEstimation": {"name": "PoseEstimation", "device_metadata_key": "cam0", "PoseEstimationSeries": {}}
+        }
+    },
+}
+
+
+@pytest.mark.parametrize("block", ["Devices", "DeviceModels"])
+def test_devices_given_as_a_list_are_said_at_the_block_with_the_entry_to_write(block):
+    # neuroconv's base schema takes its legacy list there, but every reader looks a camera up by key.
+    document, problems = shaped_copy({block: [{"name": "cam", "description": "top"}]})
+    assert [path for path, _ in problems] == [(block,)] and document[block] == {}
+    assert f"is a list; {block} holds its entries by key" in problems[0][1]
+    assert f"{block}: {{cam: {{name: cam, description: top}}}}" in problems[0][1]
+
+
+@pytest.mark.parametrize("where", ["metadata", "input_metadata"])
+def test_composing_with_devices_as_a_list_reports_it_instead_of_failing(where):
+    user = {"Devices": [{"name": "cam"}]}
+    given = {"metadata": user} if where == "metadata" else {"input_metadata": {"pose": user}}
+    composed = compose_metadata({"pose": CAMERA_DEFAULTS}, pose_inputs=["pose"], known_blocks={"Devices"}, **given)
+    assert [p.path for p in composed.problems] == [("Devices",)], composed.problems
+    assert composed.per_input["pose"]["Devices"] == {"cam0": {"name": "cam0"}}
