@@ -39,6 +39,7 @@ from .full_pickle import full_pickle_note
 from .h5_detection import is_deeplabcut_h5
 from .live import live_video_stem, recorded_timing
 from .live_flat import flat_bodyparts, open_live_flat
+from .meta_values import recorded_frame_count, recorded_rate
 from .model_info import (
     CONFIDENCE_DEFINITION,
     WRITER_NOTES,
@@ -249,8 +250,14 @@ def _side_files(
     return found
 
 
-def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> tuple[VideoInfo, float | None]:
-    """Return the analysed video (with what the metadata says of it) and its frame rate, when recorded."""
+def _video(
+    path: Path, scorer: str, side: _SideFiles, find_side_files: bool, covered: int | None
+) -> tuple[VideoInfo, float | None]:
+    """Return the analysed video (with what the metadata says of it) and its frame rate, when recorded.
+
+    ``covered``: the frames the rows of a file padded to its video's length (a tracked one) cover, against which
+    the recorded frame count is checked; None for other files.
+    """
     # movement's and sleap-io's writers name files as their users do: their name in a file's is no scorer.
     span = scorer_span(path.stem, scorer) if scorer not in WRITER_NOTES else None
     video_stem = path.stem[: span[0]] if span is not None and span[0] > 0 else path.stem
@@ -270,14 +277,10 @@ def _video(path: Path, scorer: str, side: _SideFiles, find_side_files: bool) -> 
     meta = side.meta
     if not meta:
         return video, None
-    fps = None
-    raw_fps = meta.get("fps")
-    if isinstance(raw_fps, (int, float)) and np.isfinite(raw_fps) and raw_fps > 0:
-        fps = float(raw_fps)
-    n_frames_meta = meta.get("nframes")
+    fps = recorded_rate(meta.get("fps"), side.meta_path, path, found_video=video.path is not None)
     video = dataclasses.replace(
         video,
-        n_frames=int(n_frames_meta) if isinstance(n_frames_meta, int) else None,
+        n_frames=recorded_frame_count(meta.get("nframes"), side.meta_path, path, covered),
         frame_size=frame_size_from_meta(meta),
         fps=fps,
     )
@@ -428,9 +431,11 @@ def read_deeplabcut(
     individuals = animal_bodyparts(bodyparts, multi_animal, path)
     skeletons, edges_note = predictions_skeletons(side.config, side.config_path, individuals[1:], path)
     lapse = time_lapse_video(path, frame.index)
-    video, fps = (lapse[0], None) if lapse else _video(path, scorer, side, find_side_files)
     tracked = is_tracked(path)
-    to_video_end = _fit_to_video(frame, frame_numbers, path, video, side, tracks=multi_animal and not lapse and tracked)
+    padded = multi_animal and not lapse and tracked
+    covered = frame.n_frames if padded else None
+    video, fps = (lapse[0], None) if lapse else _video(path, scorer, side, find_side_files, covered)
+    to_video_end = _fit_to_video(frame, frame_numbers, path, video, side, tracks=padded)
     model = with_project_identity(describe_model(path, scorer, side.meta), side.config)
     tracks = _tracks(frame, scorer, coords, individuals, multi_animal, video.key, confidence_definition(model, tracked))
     timing = recorded_timing(getattr(frame, "clock_columns", None), path, video.key, fps, side.meta_path)
