@@ -346,7 +346,13 @@ def _refuse_other_tool(path: Path, error: type[Exception]) -> None:
         raise error(f"{path}: {other}")
 
 
-def check_format(file_path: str | Path, chosen: Format, *, stacklevel: int = 2) -> None:
+def check_format(
+    file_path: str | Path,
+    chosen: Format,
+    *,
+    stacklevel: int = 2,
+    way_forward: Callable[[Format], str] | None = None,
+) -> None:
     """Compare a format the user chose for ``file_path`` with what the file holds.
 
     Parameters
@@ -357,6 +363,9 @@ def check_format(file_path: str | Path, chosen: Format, *, stacklevel: int = 2) 
         The format chosen (by ``--source``, a spec or the interface class).
     stacklevel : int, default: 2
         Passed to :func:`warnings.warn`.
+    way_forward : callable, optional
+        ``way_forward(fmt)`` says how to read a file of the format ``fmt`` from where the user chose
+        (a reader function names a reader); by default the interface and ``--source``.
 
     Raises
     ------
@@ -372,13 +381,14 @@ def check_format(file_path: str | Path, chosen: Format, *, stacklevel: int = 2) 
     path = Path(file_path)
     if not path.is_file():
         return
+    how = way_forward or _how_to_choose
     if path.suffix.lower() not in chosen.suffixes:
         # Another tool's file given to this format's interface: name the one that reads it.
         other = next(iter(_claims(path)), None)
         if other is not None:
             raise InvalidSourceFileError(
                 f"{path}: holds {other.source_software} output ({other.description}), not {chosen.name}'s. "
-                + _how_to_choose(other)
+                + how(other)
             )
         return
     claimed = _claims(path)
@@ -395,7 +405,7 @@ def check_format(file_path: str | Path, chosen: Format, *, stacklevel: int = 2) 
         # Another reading of the same tool's file that keeps as much.
         warnings.warn(
             f"{path.name}: looks like {claimed[0].name} ({claimed[0].description}); read as {chosen.name} as "
-            f"asked. {_how_to_choose(claimed[0])}",
+            f"asked. {how(claimed[0])}",
             PoseconvWarning,
             stacklevel=stacklevel,
         )
@@ -411,7 +421,7 @@ def check_format(file_path: str | Path, chosen: Format, *, stacklevel: int = 2) 
         )
     else:
         why = f"holds {found.description}; read as {chosen.name}, what only {found.name} keeps would be dropped"
-    raise InvalidSourceFileError(f"{path}: {why}. {_how_to_choose(found)}")
+    raise InvalidSourceFileError(f"{path}: {why}. {how(found)}")
 
 
 def _how_to_choose(fmt: Format) -> str:

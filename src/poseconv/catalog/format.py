@@ -129,5 +129,11 @@ class Format:
             return False
 
     def read(self, path: str | Path, **options: Any) -> Any:
-        """Read ``path`` with this format's reader."""
-        return load(self.reader)(path, **options)
+        """Read ``path`` with this format's reader, whose caller has checked the format already.
+
+        A built-in reader as ``poseconv`` exports it checks the format itself
+        (:mod:`poseconv.readers.public`); its callers here did (``--source``, an interface), so it is not
+        done twice, nor its warning given twice.
+        """
+        reader = load(self.reader)
+        return getattr(reader, "reads_unchecked", reader)(path, **options)
