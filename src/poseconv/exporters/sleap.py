@@ -3,7 +3,7 @@
 Mapping, track by track and frame by frame:
 
 * every :class:`~poseconv.model.Skeleton` used becomes a ``sleap_io.Skeleton``
-  with the same nodes (in order) and edges;
+  with the same nodes (in order), edges and symmetries;
 * every track name becomes one ``sleap_io.Track`` (shared across videos);
 * every video becomes a ``sleap_io.Video`` pointing at the video file when it
   is known here, else at the path the tool recorded, else at the video key
@@ -23,6 +23,9 @@ Mapping, track by track and frame by frame:
   point score; every instance's
   tracking score is the track's ``tracking_scores`` (0.0, SLEAP's value for an
   instance without one, when it has none);
+* an instance's ``identity`` (sleap-io's re-identification) and ``identity_score`` are the track's
+  ``identities`` and ``identity_scores`` in that frame; the file's identities are those the
+  tracks name (:func:`~.sleap_tables.identity_catalog`);
 * SLEAP poses in tracks named ``untracked`` / ``untracked_<k>`` (how poseconv's
   SLEAP reader files instances that have no track) get no track;
 * a track's ``replaced_predictions`` (SLEAP predictions a user instance replaced)
@@ -55,7 +58,7 @@ from ..model.location import is_absolute_anywhere, is_url, location_name
 from ..model.training import TrainingData
 from ..output import atomic_output
 from .files import export_path
-from .sleap_tables import NO_TRACKING_SCORE, instance_present, unopened_video, unscored_is_user
+from .sleap_tables import NO_TRACKING_SCORE, identity_catalog, instance_present, unopened_video, unscored_is_user
 
 __all__ = ["to_sleap_labels", "video_filename", "write_slp"]
 
@@ -129,7 +132,10 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
     used = list(dict.fromkeys(track.skeleton for track in pose.tracks))
     skeletons = {
         name: sio.Skeleton(
-            nodes=list(pose.skeletons[name].nodes), edges=[tuple(e) for e in pose.skeletons[name].edges], name=name
+            nodes=list(pose.skeletons[name].nodes),
+            edges=[tuple(e) for e in pose.skeletons[name].edges],
+            symmetries=[tuple(pair) for pair in pose.skeletons[name].symmetries],
+            name=name,
         )
         for name in used
     }
@@ -147,6 +153,7 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
         skeletons=list(skeletons.values()),
         tracks=list(by_identity.values()),
         provenance={"source": f"poseconv export of {pose.source_name}", "source_software": pose.source_software},
+        identities=[sio.Identity(name=name) for name in identity_catalog(pose)],
     )
     return labels, skeletons, tracks, videos, video_keys
 
@@ -172,6 +179,16 @@ def _instance_kind(track: PoseTrack, frame: int, confidence: np.ndarray | None, 
     return {"user": user, "point_scores": scores, "score": score, "tracking_score": tracking}
 
 
+def _identity_of(track: PoseTrack, frame: int, identities: dict[str, Any]) -> dict[str, Any]:
+    """Return the ``identity`` and ``identity_score`` of frame ``frame`` of ``track`` (``identities``: by name)."""
+    index = int(track.identities[frame]) if track.identities is not None else -1
+    score = float(track.identity_scores[frame]) if track.identity_scores is not None else np.nan
+    return {
+        "identity": identities[track.identity_names[index]] if index >= 0 else None,
+        "identity_score": None if np.isnan(score) else score,
+    }
+
+
 def to_sleap_labels(pose: PoseData) -> Any:
     """Return the poses as a ``sleap_io.Labels``.
 
@@ -193,6 +210,7 @@ def to_sleap_labels(pose: PoseData) -> Any:
     import sleap_io as sio
 
     labels, skeletons, tracks, videos, video_keys = _labels_without_frames(pose)
+    identities = {identity.name: identity for identity in labels.identities}
     instances: dict[tuple[str, int], list[Any]] = {}
     replaced: dict[tuple[str, str, int], Any] = {}
     for track in [t.replaced_predictions for t in pose.tracks if t.replaced_predictions is not None] + pose.tracks:
@@ -206,6 +224,7 @@ def to_sleap_labels(pose: PoseData) -> Any:
         for t in np.flatnonzero(present):
             kind = _instance_kind(track, int(t), confidence, pose.source_software)
             common = {"skeleton": skeleton, "track": tracks[track.name], "tracking_score": kind["tracking_score"]}
+            common.update(_identity_of(track, int(t), identities))
             if kind["user"] and not is_replaced:
                 instance = sio.Instance.from_numpy(positions[t], **common)
                 # SLEAP links a user instance to the prediction it was corrected from.
@@ -229,6 +248,7 @@ def to_sleap_labels(pose: PoseData) -> Any:
         skeletons=labels.skeletons,
         tracks=labels.tracks,
         provenance=labels.provenance,
+        identities=labels.identities,
     )
 
 
@@ -282,5 +302,12 @@ def write_slp(
         # Without a chunk cache a refused write fails where it is made, as an exception: a cache flushed
         # when h5py drops a dataset reports it nowhere, and HDF5 then crashes closing the file.
         with h5py.File(partial, "a", rdcc_nbytes=0) as handle:
-            write_label_tables(handle, pose, video_keys=video_keys, skeleton_names=list(skeletons), track_ids=track_ids)
+            write_label_tables(
+                handle,
+                pose,
+                video_keys=video_keys,
+                skeleton_names=list(skeletons),
+                track_ids=track_ids,
+                identities=[identity.name for identity in labels.identities],
+            )
     return path

@@ -17,6 +17,7 @@ replaced first, as SLEAP saves them), the same values, and each user instance's
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from ..model.frames import read_frames, without_padding
 
 __all__ = [
     "NO_TRACKING_SCORE",
+    "identity_catalog",
     "instance_present",
     "unopened_video",
     "unscored_is_user",
@@ -42,6 +44,9 @@ _TABLES = ("frames", "instances", "points", "pred_points")
 NO_TRACKING_SCORE = 0.0
 # Rows per chunk of a table of a long recording (about 4 MB of instances).
 _CHUNK_ROWS = 65536
+# sleap-io's /identity/links rows (SLP format 2.5, sleap_io.io.slp.write_identity_links); its code of instances.
+_IDENTITY_LINK = np.dtype([("owner_type", "u1"), ("owner_id", "i8"), ("identity_idx", "i4"), ("identity_score", "f4")])
+_OWNER_INSTANCE = 0
 
 
 def instance_present(
@@ -136,10 +141,15 @@ class _Block:
     tracking_scores: np.ndarray  # (frames, tracks), NaN where the track has none
     user: np.ndarray  # (frames, tracks): 1 user, 0 predicted, NaN where the track does not say
     unscored_user: np.ndarray  # (tracks,): where the track does not say, an instance without scores is a user's
+    identities: np.ndarray  # (frames, tracks): index into the file's identities, -1 where none
+    identity_scores: np.ndarray  # (frames, tracks), NaN where none
 
 
-def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int, software: str) -> _Block:
-    """Return the values of frames ``[start, stop)`` of ``tracks`` (poses ``software`` made), padded to ``width``."""
+def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int, software: str, identities: list[str]) -> _Block:
+    """Return the values of frames ``[start, stop)`` of ``tracks`` (poses ``software`` made), padded to ``width``.
+
+    ``identities`` are the names of the file's identities, which the block's identity indices refer to.
+    """
     n = stop - start
     block = _Block(
         positions=np.full((n, len(tracks), width, 2), np.nan),
@@ -151,6 +161,8 @@ def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int, software
         tracked=np.array([track.tracking_scores is not None for track in tracks], dtype=bool),
         user=np.full((n, len(tracks)), np.nan),
         unscored_user=np.array([unscored_is_user(software, track) for track in tracks], dtype=bool),
+        identities=np.full((n, len(tracks)), -1, dtype="int64"),
+        identity_scores=np.full((n, len(tracks)), np.nan),
     )
     for k, track in enumerate(tracks):
         nodes = track.positions.shape[1]
@@ -170,6 +182,12 @@ def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int, software
         ):
             if values is not None:
                 target[: upto - start, k] = read_frames(values, start, upto)
+        if track.identities is not None:
+            # The track's indices into its identity names, as indices into the file's (-1 stays -1).
+            to_file = np.array([*(identities.index(name) for name in track.identity_names), -1], dtype="int64")
+            block.identities[: upto - start, k] = to_file[read_frames(track.identities, start, upto, dtype="int64")]
+        if track.identity_scores is not None:
+            block.identity_scores[: upto - start, k] = read_frames(track.identity_scores, start, upto)
     return block
 
 
@@ -249,13 +267,41 @@ def _block_rows(
     frames["instance_id_end"] = counters.instances + first_rows + per_frame
     _append(tables["instances"], instances)
     _append(tables["frames"], frames)
+    if "identity_links" in tables:
+        _append(tables["identity_links"], _identity_links(block, frame_rows, track_cols, instances["instance_id"]))
     counters.instances += len(frame_rows)
     counters.frames += len(labeled)
 
 
+def _all_tracks(pose: PoseData) -> list[PoseTrack]:
+    """Return the tracks of ``pose`` and the replaced predictions they hold."""
+    return pose.tracks + [t.replaced_predictions for t in pose.tracks if t.replaced_predictions is not None]
+
+
+def identity_catalog(pose: PoseData) -> list[str]:
+    """Return the names of the identities the tracks (and their replaced predictions) use, in their order."""
+    return list(
+        dict.fromkeys(
+            name for track in _all_tracks(pose) if track.identities is not None for name in track.identity_names
+        )
+    )
+
+
+def _identity_links(block: _Block, frame_rows: np.ndarray, track_cols: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Return sleap-io's ``/identity/links`` rows of a block's instances (``ids``) that have an identity."""
+    identity = block.identities[frame_rows, track_cols]
+    linked = identity >= 0
+    links = np.zeros(int(linked.sum()), dtype=_IDENTITY_LINK)
+    links["owner_type"] = _OWNER_INSTANCE
+    links["owner_id"] = ids[linked]  # joined by the instance's id
+    links["identity_idx"] = identity[linked]
+    links["identity_score"] = block.identity_scores[frame_rows, track_cols][linked]
+    return links
+
+
 def _row_bounds(pose: PoseData) -> dict[str, int]:
     """Return the most rows each table can get: every track (and replaced predictions) in every frame."""
-    tracks = pose.tracks + [t.replaced_predictions for t in pose.tracks if t.replaced_predictions is not None]
+    tracks = _all_tracks(pose)
     instances = sum(track.n_frames for track in tracks)
     points = sum(track.n_frames * track.positions.shape[1] for track in tracks)
     frames = sum(max((t.n_frames for t in pose.tracks if t.video == key), default=0) for key in pose.videos)
@@ -269,8 +315,11 @@ def write_label_tables(
     video_keys: list[str],
     skeleton_names: list[str],
     track_ids: dict[str, int],
+    identities: Sequence[str] = (),
 ) -> None:
     """Replace the four label tables of an open ``.slp`` file with the poses' instances, block by block.
+
+    Instances with an identity are linked to it in sleap-io's ``/identity/links`` table.
 
     Parameters
     ----------
@@ -284,6 +333,8 @@ def write_label_tables(
         Skeletons in the order of the file's skeleton list.
     track_ids : dict of str to int
         Index of each track name in the file's track list; -1 for instances without a track.
+    identities : list of str
+        The names of the file's identities (:func:`identity_catalog`), which sleap-io wrote.
     """
     tables = {}
     bounds = _row_bounds(pose)
@@ -293,6 +344,11 @@ def write_label_tables(
         # HDF5 stores whole chunks: a chunk no longer than the table can grow keeps a small export small.
         chunk = max(1, min(_CHUNK_ROWS, bounds[name]))
         tables[name] = handle.create_dataset(name, shape=(0,), maxshape=(None,), dtype=dtype, chunks=(chunk,))
+    if any(track.identities is not None for track in _all_tracks(pose)):
+        chunk = max(1, min(_CHUNK_ROWS, bounds["instances"]))
+        tables["identity_links"] = handle.require_group("identity").create_dataset(
+            "links", shape=(0,), maxshape=(None,), dtype=_IDENTITY_LINK, chunks=(chunk,)
+        )
     counters = _Counters()
     for video_id, key in enumerate(video_keys):
         owners = [track for track in pose.tracks if track.video == key]
@@ -314,7 +370,7 @@ def write_label_tables(
         n_frames = max(track.n_frames for track in tracks)
         for start in range(0, n_frames, block):
             stop = min(n_frames, start + block)
-            values = _gather(tracks, start, stop, width, pose.source_software)
+            values = _gather(tracks, start, stop, width, pose.source_software, list(identities))
             values.user[:, : len(replaced)] = 0  # replaced predictions are predictions, scored or not
             _block_rows(
                 tables,

@@ -22,6 +22,7 @@ import numpy as np
 from .frames import NO_DETECTION, LazyArray, is_lazy_array
 from .location import SourceNamed, location
 from .names import require_names, unique_by
+from .track_checks import PER_FRAME, checked_extra_coords, checked_per_frame, float64_array
 
 # poseconv's SLEAP readers' names for instances without a track, where no track_name says otherwise.
 _UNTRACKED_NAME = re.compile(r"untracked(_\d+)?")
@@ -41,22 +42,29 @@ class Skeleton:
         Node (body part) names in the order the tool uses.
     edges : tuple of (int, int)
         Pairs of indices into ``nodes``.
+    symmetries : tuple of (int, int)
+        Pairs of indices into ``nodes`` that are mirror images (SLEAP's symmetries: left and right
+        wing), each pair once, lower index first.
     """
 
     name: str
     nodes: tuple[str, ...]
     edges: tuple[tuple[int, int], ...] = ()
+    symmetries: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "nodes", tuple(str(node) for node in self.nodes))
         object.__setattr__(self, "edges", tuple((int(a), int(b)) for a, b in self.edges))
+        pairs = dict.fromkeys(tuple(sorted((int(a), int(b)))) for a, b in self.symmetries)
+        object.__setattr__(self, "symmetries", tuple(pairs))
         if len(set(self.nodes)) != len(self.nodes):
             duplicates = sorted({n for n in self.nodes if self.nodes.count(n) > 1})
             raise ValueError(f"Skeleton {self.name!r} has duplicate node names: {duplicates}.")
-        for a, b in self.edges:
+        for what, (a, b) in [*(("edge", e) for e in self.edges), *(("symmetry", p) for p in self.symmetries)]:
             if not (0 <= a < len(self.nodes) and 0 <= b < len(self.nodes)):
                 n = len(self.nodes)
-                raise ValueError(f"Skeleton {self.name!r} has edge ({a}, {b}) but only {n} nodes (indices 0-{n - 1}).")
+                where = f"Skeleton {self.name!r} has {what} ({a}, {b})"
+                raise ValueError(f"{where} but only {n} nodes (indices 0-{n - 1}).")
 
 
 @dataclass(frozen=True)
@@ -210,6 +218,13 @@ class PoseTrack:
     user_labeled : numpy.ndarray or poseconv.model.frames.LazyArray or None
         ``(frames,)`` bool, True where the pose is a human-placed (user) instance rather than a
         prediction; None when the source does not say.
+    identities : numpy.ndarray or poseconv.model.frames.LazyArray or None
+        ``(frames,)`` int32: the instance's identity (SLEAP's ``Identity``, sleap-io re-identification),
+        an index into ``identity_names``; -1 where it has none or is absent. None when the tool writes none.
+    identity_scores : numpy.ndarray or poseconv.model.frames.LazyArray or None
+        ``(frames,)`` float64 score of that identity's assignment, NaN where none; None when the tool writes none.
+    identity_names : tuple of str
+        The names of the identities ``identities`` indexes (the pose file's list of them).
     extra_coords : tuple of ExtraCoords
         Other per-node values of the tool (LightningPose ensemble medians and variances), in file order.
     replaced_predictions : PoseTrack or None
@@ -234,6 +249,9 @@ class PoseTrack:
     instance_scores: np.ndarray | LazyArray | None = None
     tracking_scores: np.ndarray | LazyArray | None = None
     user_labeled: np.ndarray | LazyArray | None = None
+    identities: np.ndarray | LazyArray | None = None
+    identity_scores: np.ndarray | LazyArray | None = None
+    identity_names: tuple[str, ...] = ()
     extra_coords: tuple[ExtraCoords, ...] = ()
     replaced_predictions: PoseTrack | None = None
     track_name: str | None = None
@@ -245,7 +263,7 @@ class PoseTrack:
 
     def forget_blocks(self) -> None:
         """Drop the blocks the lazy values of this track (and of its replaced predictions) keep from earlier reads."""
-        values = [self.positions, self.confidence, self.instance_scores, self.tracking_scores, self.user_labeled]
+        values = [self.positions, self.confidence, *(getattr(self, name) for name in PER_FRAME)]
         for value in [*values, *(coords.values for coords in self.extra_coords)]:
             if is_lazy_array(value):
                 value.forget_blocks()
@@ -421,18 +439,18 @@ class PoseData(SourceNamed):
 def _checked_track(track: PoseTrack, nodes: tuple[str, ...]) -> PoseTrack:
     """Return ``track`` with its arrays checked against its skeleton's ``nodes`` and as their dtypes."""
     n_nodes = len(nodes)
-    positions = _float64_array(track.positions, track.name, "positions")
+    positions = float64_array(track.positions, track.name, "positions")
     if positions.ndim != 3 or positions.shape[1] != n_nodes or positions.shape[2] not in (2, 3):
         raise ValueError(
             f"Track {track.name!r}: positions must be (frames, {n_nodes} nodes, 2 or 3), got {positions.shape}."
         )
     confidence = track.confidence
     if confidence is not None:
-        confidence = _float64_array(confidence, track.name, "confidence")
+        confidence = float64_array(confidence, track.name, "confidence")
         if tuple(confidence.shape) != tuple(positions.shape[:2]):
             raise ValueError(f"Track {track.name!r}: confidence must be {positions.shape[:2]}, got {confidence.shape}.")
-    per_frame = _per_frame_values(track, positions.shape[0])
-    extra_coords = _checked_extra_coords(track, positions.shape[0], nodes)
+    per_frame = checked_per_frame(track, positions.shape[0])
+    extra_coords = checked_extra_coords(track, positions.shape[0], nodes)
     replaced = track.replaced_predictions
     if replaced is not None:
         same = (replaced.name, replaced.skeleton, replaced.video) == (track.name, track.skeleton, track.video)
@@ -455,46 +473,3 @@ def _checked_track(track: PoseTrack, nodes: tuple[str, ...]) -> PoseTrack:
         replaced_predictions=replaced,
         **per_frame,
     )
-
-
-def _per_frame_values(track: PoseTrack, n_frames: int) -> dict[str, Any]:
-    """Return the track's per-frame arrays (scores, user-labeled flags) that it has, checked and typed."""
-    per_frame: dict[str, Any] = {}
-    for attribute, dtype in (("instance_scores", "float64"), ("tracking_scores", "float64"), ("user_labeled", "bool")):
-        values = getattr(track, attribute)
-        if values is None:
-            continue
-        if is_lazy_array(values):
-            if values.dtype != np.dtype(dtype):
-                raise ValueError(f"Track {track.name!r}: lazy {attribute} must be {dtype}, got {values.dtype}.")
-        else:
-            values = np.asarray(values, dtype=dtype)
-        if tuple(values.shape) != (n_frames,):
-            raise ValueError(f"Track {track.name!r}: {attribute} must be ({n_frames},), got {values.shape}.")
-        per_frame[attribute] = values
-    return per_frame
-
-
-def _checked_extra_coords(track: PoseTrack, n_frames: int, skeleton_nodes: tuple[str, ...]) -> tuple[ExtraCoords, ...]:
-    """Return the track's extra coordinates as float64, checked against its frames and nodes."""
-    extra_coords = []
-    for extra in track.extra_coords:
-        values = _float64_array(extra.values, track.name, f"extra coords {extra.name!r}")
-        held = skeleton_nodes if extra.nodes is None else tuple(extra.nodes)
-        shape = (n_frames, len(held), len(extra.columns))
-        if tuple(values.shape) != shape or len(set(held) & set(skeleton_nodes)) < len(held):
-            raise ValueError(f"Track {track.name!r}: extra coords {extra.name!r} must be {shape}, nodes {held} once.")
-        nodes = None if extra.nodes is None else held
-        extra_coords.append(dataclasses.replace(extra, columns=tuple(extra.columns), values=values, nodes=nodes))
-    if len({extra.name for extra in extra_coords}) != len(extra_coords):
-        raise ValueError(f"Track {track.name!r}: extra coords names repeat.")
-    return tuple(extra_coords)
-
-
-def _float64_array(values: Any, track: str, what: str) -> Any:
-    """Return ``values`` as float64: lazy arrays as they are (checked, not read), anything else as numpy."""
-    if is_lazy_array(values):
-        if values.dtype != np.float64:
-            raise ValueError(f"Track {track!r}: lazy {what} must be float64, got {values.dtype}.")
-        return values
-    return np.asarray(values, dtype="float64")

@@ -14,6 +14,7 @@ __all__ = [
     "EXTRA_COORDS_SUFFIX",
     "HEADER_COLUMN",
     "HEADER_DESCRIPTION",
+    "IDENTITY_NAMES_PREFIX",
     "INDIVIDUALS_TABLE_COLUMNS",
     "INDIVIDUALS_TABLE_SUFFIX",
     "INSTANCE_ORDER_COLUMN",
@@ -22,6 +23,8 @@ __all__ = [
     "REPLACED_PREDICTIONS_SUFFIX",
     "SKELETON_NAMES_COLUMNS",
     "SKELETON_NAMES_TABLE",
+    "SKELETON_SYMMETRIES_COLUMNS",
+    "SKELETON_SYMMETRIES_TABLE",
     "TRACK_ORDER_COLUMNS",
     "TRACK_ORDER_TABLE",
     "SOURCES_TABLE_COLUMNS",
@@ -65,7 +68,12 @@ INSTANCE_SERIES = {
     "instance_scores": "instance_score",
     "tracking_scores": "tracking_score",
     "user_labeled": "user_labeled",
+    "identities": "identity",
+    "identity_scores": "identity_score",
 }
+#: The ``comments`` of a ``<PoseEstimation name>_identity`` series end with this and the identity names, as a JSON
+#: list: value ``i`` of the series is the identity of index ``i`` in it (-1: none).
+IDENTITY_NAMES_PREFIX = "Identity names by index (JSON): "
 
 
 def instance_series_name(pose_estimation_name: str, attribute: str) -> str:
@@ -117,6 +125,14 @@ SKELETON_NAMES_TABLE = "SkeletonNames"  # one of metadata.names.MODULE_OBJECT_NA
 SKELETON_NAMES_COLUMNS = {
     "skeleton": "Name of the Skeleton in this processing module's Skeletons.",
     "source_name": "The skeleton's name as the pose or label file names it, where its NWB name differs.",
+}
+# ndx-pose's Skeleton holds nodes and edges only: the pairs of mirror-image nodes of a skeleton (SLEAP's
+# symmetries) are kept in the table of this name in the processing module (poseconv.nwb.write.symmetries).
+SKELETON_SYMMETRIES_TABLE = "SkeletonSymmetries"
+SKELETON_SYMMETRIES_COLUMNS = {
+    "skeleton": "Name of the Skeleton in this processing module's Skeletons.",
+    "node_a": "One node of the pair, as the skeleton names it.",
+    "node_b": "The node that is its mirror image.",
 }
 INDIVIDUALS_TABLE_SUFFIX = "Individuals"
 INDIVIDUALS_TABLE_COLUMNS = {

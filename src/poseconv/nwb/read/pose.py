@@ -32,6 +32,7 @@ the arrays it returns are plain numpy arrays that outlive the file.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -45,6 +46,7 @@ from ..layout import REPLACED_PREDICTIONS_SUFFIX, view_extra_coords_owner
 from .extra_coords import read_extra_coords
 from .pose_containers import ContainerScanner, PoseContainerInfo
 from .scores import ordered_container_keys, read_instance_series, recorded_tracks
+from .skeletons import container_symmetries
 from .store import damage_named, is_url, neurodata_type, nwb_location, open_store
 
 __all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb", "replaced_containers"]
@@ -318,11 +320,13 @@ class NWBPoseFile:
         tracks = []
         for name in members:
             info = infos[name]
-            skeleton = info.skeleton
+            # Its symmetries (SLEAP's), which ndx-pose's Skeleton has no field for, are in a table beside it.
+            symmetries = container_symmetries(self._file, info.path, info.skeleton.nodes)
+            skeleton = dataclasses.replace(info.skeleton, symmetries=symmetries)
             existing = skeletons.get(skeleton.name)
             if existing is not None and existing != skeleton:
                 # Two containers name different skeletons alike (e.g. 0.1 files): keep both apart.
-                skeleton = Skeleton(name=f"{skeleton.name}_{info.name}", nodes=skeleton.nodes, edges=skeleton.edges)
+                skeleton = dataclasses.replace(skeleton, name=f"{skeleton.name}_{info.name}")
             skeletons[skeleton.name] = skeleton
             track = self.load_track(name, lazy=lazy)
             track.skeleton = skeleton.name

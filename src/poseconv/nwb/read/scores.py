@@ -8,19 +8,29 @@ containers are put in natural order (``track 2`` before ``track 10``).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from ..layout import INSTANCE_SERIES, TRACK_ORDER_COLUMNS, TRACK_ORDER_TABLE, instance_series_name, natural_key
+from ...errors import InvalidSourceFileError
+from ..layout import (
+    IDENTITY_NAMES_PREFIX,
+    INSTANCE_SERIES,
+    TRACK_ORDER_COLUMNS,
+    TRACK_ORDER_TABLE,
+    instance_series_name,
+    natural_key,
+)
 from .store import is_group, text, texts
 
 __all__ = ["ordered_container_keys", "read_instance_series", "recorded_tracks"]
 
 
-def read_instance_series(module: Any, pose_estimation_name: str, n_frames: int) -> dict[str, np.ndarray]:
+def read_instance_series(module: Any, pose_estimation_name: str, n_frames: int) -> dict[str, Any]:
     """Return the per-frame instance values stored beside a ``PoseEstimation``, by ``PoseTrack`` attribute.
 
     Parameters
@@ -34,22 +44,51 @@ def read_instance_series(module: Any, pose_estimation_name: str, n_frames: int) 
 
     Returns
     -------
-    dict of str to numpy.ndarray
-        ``instance_scores`` and ``tracking_scores`` ``(n_frames,)`` float64 (NaN where not stored),
-        ``user_labeled`` ``(n_frames,)`` bool; only those the file holds.
+    dict of str
+        ``instance_scores``, ``tracking_scores`` and ``identity_scores`` ``(n_frames,)`` float64 (NaN where
+        not stored), ``user_labeled`` ``(n_frames,)`` bool, ``identities`` ``(n_frames,)`` int32 (-1 where not
+        stored) with ``identity_names``, the names its comments list; only those the file holds.
+
+    Raises
+    ------
+    InvalidSourceFileError
+        When an ``_identity`` series does not list the names of its identities, or gives an index it does not list.
     """
-    found: dict[str, np.ndarray] = {}
+    found: dict[str, Any] = {}
     for attribute in INSTANCE_SERIES:
         series = module.get(instance_series_name(pose_estimation_name, attribute))
         if series is None or not is_group(series) or "data" not in series:
             continue
-        stored = np.asarray(series["data"][()]).reshape(-1)
-        flags = attribute == "user_labeled"
-        values = np.zeros(n_frames, dtype=bool) if flags else np.full(n_frames, np.nan)
-        stored = stored[:n_frames]
-        values[: len(stored)] = (stored != 0) if flags else stored.astype("float64")
+        stored = np.asarray(series["data"][()]).reshape(-1)[:n_frames]
+        if attribute == "user_labeled":
+            values = np.zeros(n_frames, dtype=bool)
+            values[: len(stored)] = stored != 0
+        elif attribute == "identities":
+            values = np.full(n_frames, -1, dtype="int32")
+            values[: len(stored)] = stored
+            found["identity_names"] = _identity_names(series, values)
+        else:
+            values = np.full(n_frames, np.nan)
+            values[: len(stored)] = stored.astype("float64")
         found[attribute] = values
     return found
+
+
+def _identity_names(series: Any, identities: np.ndarray) -> tuple[str, ...]:
+    """Return the identity names an ``_identity`` series' comments list (see :mod:`poseconv.nwb.write.scores`)."""
+    comments = text(series.attrs.get("comments")) or ""
+    names = None
+    if IDENTITY_NAMES_PREFIX in comments:
+        with contextlib.suppress(ValueError):
+            names = json.loads(comments.split(IDENTITY_NAMES_PREFIX, 1)[1])
+    valid = isinstance(names, list) and all(isinstance(name, str) for name in names)
+    if not valid or (identities.size and (identities.min() < -1 or identities.max() >= len(names))):
+        raise InvalidSourceFileError(
+            f"{series.name}: the SLEAP identities of the poses are indices into the names its comments should list "
+            f"after {IDENTITY_NAMES_PREFIX.strip()!r} (a JSON list of strings, one per index); they do not. Write "
+            "the NWB file again from the SLEAP file."
+        )
+    return tuple(names)
 
 
 def _track_order_tables(module: Any) -> list[Any]:

@@ -4,6 +4,9 @@ An NWB name cannot always be the pose file's (``sk/1`` is written as ``sk_1``); 
 records the file's name in the module's :data:`~poseconv.nwb.layout.SKELETON_NAMES_TABLE`
 (:mod:`poseconv.nwb.write.source_names`), and this gives it back.
 
+Its symmetries (SLEAP's mirror-image node pairs, which ndx-pose has no field for) come from the module's
+:data:`~poseconv.nwb.layout.SKELETON_SYMMETRIES_TABLE` (:mod:`poseconv.nwb.write.symmetries`).
+
 Edges between nodes the skeleton does not have are left out, with a warning (:func:`checked_edges`):
 neuroconv's DeepLabCut interface gives every individual's skeleton the edges of the multi-animal
 bodyparts, also to ``single``'s, whose unique bodyparts are fewer. The rest of the file stays readable.
@@ -11,6 +14,7 @@ bodyparts, also to ``single``'s, whose unique bodyparts are fewer. The rest of t
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,10 +24,13 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton
-from ..layout import SKELETON_NAMES_TABLE
-from .store import base_name, is_group, texts
+from ..layout import SKELETON_NAMES_TABLE, SKELETON_SYMMETRIES_COLUMNS, SKELETON_SYMMETRIES_TABLE, natural_key
+from .store import base_name, is_group, linked, neurodata_type, texts
 
-__all__ = ["checked_edges", "stored_skeleton"]
+__all__ = ["checked_edges", "container_symmetries", "stored_skeleton"]
+
+# The symmetries tables of a module: SkeletonSymmetries, then those appends added (SkeletonSymmetries_2, ...).
+_SYMMETRIES = re.compile(rf"{SKELETON_SYMMETRIES_TABLE}(_\d+)?")
 
 
 def checked_edges(edges: Iterable[tuple[int, int]], n_nodes: int, where: str) -> tuple[tuple[int, int], ...]:
@@ -83,6 +90,45 @@ def stored_skeleton(
     nodes = tuple(texts(node["nodes"]))
     where = f"{source or 'The NWB file'}: the skeleton {path}" + (f" of {owner}" if owner else "")
     try:
-        return Skeleton(name=name, nodes=nodes, edges=checked_edges(edges, len(nodes), where))
+        edges = checked_edges(edges, len(nodes), where)
+        return Skeleton(name=name, nodes=nodes, edges=edges, symmetries=_symmetries(root, path, nodes))
     except ValueError as err:
         raise InvalidSourceFileError(f"{where}: {err}") from err
+
+
+def container_symmetries(root: Any, container_path: str, nodes: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """Return the symmetries of the skeleton the ``PoseEstimation`` at ``container_path`` links (``nodes``: its nodes).
+
+    Nothing is looked up in a file without a symmetries table beside the container.
+    """
+    module_path = container_path.rsplit("/", 1)[0]
+    module = root.get(module_path)
+    if module is None or not is_group(module) or not any(_SYMMETRIES.fullmatch(name) for name in module):
+        return ()
+    container = root.get(container_path)
+    for key in container if container is not None and is_group(container) else ():
+        found = linked(root, container, key) if neurodata_type(container[key]) == "Skeleton" else None
+        if found is not None:
+            return _symmetries(root, found[0], nodes)
+    return ()
+
+
+def _symmetries(root: Any, path: str, nodes: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """Return the node pairs the symmetries tables of the module record for the skeleton stored at ``path``.
+
+    See :mod:`poseconv.nwb.write.symmetries`; a pair naming a node the skeleton lacks is not the skeleton's.
+    """
+    module_path, skeleton = path.rsplit("/", 2)[0], base_name(path)
+    module = root.get(module_path)
+    if module is None or not is_group(module):
+        return ()
+    pairs = []
+    for table_name in sorted((n for n in module if _SYMMETRIES.fullmatch(n)), key=natural_key):
+        table = module[table_name]
+        if not (is_group(table) and all(column in table for column in SKELETON_SYMMETRIES_COLUMNS)):
+            continue
+        columns = [texts(table[column]) for column in SKELETON_SYMMETRIES_COLUMNS]
+        for owner, a, b in zip(*columns, strict=False):
+            if owner == skeleton and a in nodes and b in nodes:
+                pairs.append((nodes.index(a), nodes.index(b)))
+    return tuple(pairs)

@@ -31,6 +31,7 @@ from .extra_coords import write_extra_coords
 from .replaced_predictions import write_replaced_predictions
 from .scores import write_instance_series
 from .source_names import record_skeleton_name
+from .symmetries import record_symmetries
 from .track_order import record_track_order
 from .video import container_camera, get_or_add_external_video, labeled_video
 
@@ -88,7 +89,8 @@ def get_or_add_skeleton(
 
     A skeleton of that name already in the file is reused if its nodes match, refused otherwise.
     It links the file's Subject when the entry names it, or when the file holds one animal. A new
-    skeleton's ``source_name`` (its name in the pose file) is recorded when its NWB name differs.
+    skeleton's ``source_name`` (its name in the pose file) is recorded when its NWB name differs, and
+    the entry's ``symmetries`` (pairs of node indices: the pose file's, SLEAP's) in :mod:`.symmetries`.
     """
     from ndx_pose import Skeleton, Skeletons
 
@@ -132,6 +134,7 @@ def get_or_add_skeleton(
         behavior["Skeletons"].add_skeletons(skeleton)
     if source_name is not None:
         record_skeleton_name(behavior, name, source_name)
+    record_symmetries(behavior, name, list(entry["nodes"]), entry.get("symmetries", ()))
     return skeleton
 
 
@@ -292,8 +295,9 @@ def write_pose_estimation(
     # HDF5 lists the containers by name: the order of the tracks is recorded beside them.
     position = {id(track): i for i, track in enumerate(pose.tracks)}
     in_order = sorted(containers.items(), key=lambda item: position[id(tracks[item[0]])])
-    # The track each holds as the file names it ("" without one): one animal may be several containers.
-    rows = [(entry["name"], _file_track(pose, tracks[key])) for key, entry in in_order]
+    # The track each holds as the file names it: one animal may be several containers. SLEAP's untracked
+    # instances (poseconv's "untracked" tracks) have no track: "" says so, whatever the reader.
+    rows = [(entry["name"], pose.identity(tracks[key]) or "") for key, entry in in_order]
     record_track_order(context.behavior, rows, always=any(tracks[key].track_name is not None for key in containers))
     return written
 
@@ -315,12 +319,6 @@ def _check_entry(behavior: Any, key: str, entry: Mapping[str, Any]) -> None:
             f"The file already holds '{entry['name']}' in processing['behavior']; give the container "
             f"'{key}' another name in metadata['Pose']['PoseEstimations']. {_SHARED_KEYS}"
         )
-
-
-def _file_track(pose: PoseData, track: PoseTrack) -> str:
-    # SLEAP's untracked instances (poseconv's "untracked" tracks) have no track: "" says so, whatever the reader.
-    identity = pose.identity(track)
-    return "" if identity is None else identity
 
 
 @dataclass
@@ -361,6 +359,8 @@ def _container_skeleton(context: _Context, entry: Mapping[str, Any], track: Pose
             f"but '{track.name}' in {pose.source_name} has {expected_nodes}; nodes cannot be "
             "renamed or reordered in metadata." + (f" {_SHARED_KEYS}" if merged else "")
         )
+    # The skeleton's symmetries (SLEAP's mirror-image nodes) are the pose file's, not metadata.
+    skeleton_entry = {**skeleton_entry, "symmetries": pose.skeletons[track.skeleton].symmetries}
     return get_or_add_skeleton(
         context.nwbfile, context.behavior, skeleton_entry, context.single_animal, source_name=track.skeleton
     )

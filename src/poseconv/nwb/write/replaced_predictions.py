@@ -15,7 +15,8 @@ that container), in the same form:
   the same rate), NaN in every frame without a replaced prediction;
 * described as "SLEAP predictions of '<track>' that a user instance replaced in the same frame; the
   user instance is in '<container>'" (:func:`~poseconv.nwb.layout.replaced_predictions_description`);
-* its instance and tracking scores as ``<name>_instance_score`` and ``<name>_tracking_score``
+* its instance and tracking scores as ``<name>_instance_score`` and ``<name>_tracking_score``, and
+  its identities as ``<name>_identity`` and ``<name>_identity_score`` where it has them
   (:mod:`poseconv.nwb.write.scores`); no ``_user_labeled`` (every one is a prediction).
 
 A track without replaced predictions adds nothing, so files without them keep their layout.

@@ -306,9 +306,14 @@ def slot_names(
 
 
 def skeletons_of(skeletons: Sequence[Any], names: Sequence[str]) -> list[Skeleton]:
-    """Return the pose model's skeletons of sleap-io ``Skeleton`` objects, under the given names."""
+    """Return the pose model's skeletons (with symmetries) of sleap-io ``Skeleton`` objects, under the given names."""
     return [
-        Skeleton(name=name, nodes=tuple(s.node_names), edges=tuple(tuple(e) for e in s.edge_inds))
+        Skeleton(
+            name=name,
+            nodes=tuple(s.node_names),
+            edges=tuple(tuple(e) for e in s.edge_inds),
+            symmetries=tuple(tuple(pair) for pair in getattr(s, "symmetry_inds", ())),
+        )
         for s, name in zip(skeletons, names, strict=True)
     ]
 

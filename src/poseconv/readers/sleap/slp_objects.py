@@ -53,7 +53,7 @@ from .common import (
 )
 from .slp_layout import LEGACY_USER_SHIFT
 
-__all__ = ["LEGACY_SHIFT_NOTE", "load_labels", "merged_frames", "object_tracks"]
+__all__ = ["LEGACY_SHIFT_NOTE", "identity_list", "load_labels", "merged_frames", "object_tracks"]
 
 
 def _untracked_for_frame(
@@ -248,9 +248,12 @@ def _collect_rows(
 
 
 def _fill_track(
-    rows: list[tuple[int, Any]], n_frames: int, n_nodes: int, *, has_tracking_score: bool
+    rows: list[tuple[int, Any]], n_frames: int, n_nodes: int, *, has_tracking_score: bool, identities: dict[int, int]
 ) -> dict[str, Any]:
-    """Dense arrays of one track from its chosen instances (NaN where absent)."""
+    """Dense arrays of one track from its chosen instances (NaN where absent).
+
+    ``identities`` gives the index of each ``Identity`` (by ``id``) in the file's list of them (:func:`identity_list`).
+    """
     from sleap_io import PredictedInstance
 
     positions = np.full((n_frames, n_nodes, 2), np.nan)
@@ -258,12 +261,18 @@ def _fill_track(
     instance_scores = np.full(n_frames, np.nan)
     tracking_scores = np.full(n_frames, np.nan)
     user_labeled = np.zeros(n_frames, dtype=bool)
+    identity = np.full(n_frames, -1, dtype="int32")
+    identity_scores = np.full(n_frames, np.nan)
     any_predicted = False
     for frame, inst in rows:
         positions[frame] = inst.numpy()
         tracking_score = getattr(inst, "tracking_score", None)
         if tracking_score is not None:
             tracking_scores[frame] = tracking_score
+        if getattr(inst, "identity", None) is not None:
+            identity[frame] = identities[id(inst.identity)]
+        if getattr(inst, "identity_score", None) is not None:
+            identity_scores[frame] = inst.identity_score
         if isinstance(inst, PredictedInstance):
             any_predicted = True
             confidence[frame] = inst.points["score"]
@@ -278,7 +287,24 @@ def _fill_track(
         "instance_scores": instance_scores if any_predicted else None,
         "tracking_scores": tracking_scores if has_tracking_score else None,
         "user_labeled": user_labeled,
+        # sleap-io's re-identification (SLP 2.5): kept where any instance of the track has an identity or its score.
+        **(
+            {"identities": identity, "identity_scores": identity_scores}
+            if (identity >= 0).any() or not np.isnan(identity_scores).all()
+            else {}
+        ),
     }
+
+
+def identity_list(labels: Any) -> list[Any]:
+    """Return the ``Identity`` objects of ``labels``: its list of them, then any other an instance has, in use order."""
+    identities = {id(identity): identity for identity in getattr(labels, "identities", None) or []}
+    for frame in labels.labeled_frames:
+        for instance in frame.instances:
+            identity = getattr(instance, "identity", None)
+            if identity is not None:
+                identities.setdefault(id(identity), identity)
+    return list(identities.values())
 
 
 #: Why only user points of files before format 1.1 are shifted by -0.5 px (both reading paths follow it).
@@ -442,13 +468,19 @@ def object_tracks(
     ordered = slot_order(list(rows), selected)
     # Once per video: its frame count is checked (and a length it passes warned about) once, not per track.
     n_frames = {v: video_frames(path, infos[v], last_frame[v]) for v in dict.fromkeys(v for v, _, _ in ordered)}
+    catalog = identity_list(labels)
+    fill = {"has_tracking_score": has_tracking_score, "identities": {id(ident): i for i, ident in enumerate(catalog)}}
+    identity_names = tuple(str(identity.name) for identity in catalog)
     tracks: list[PoseTrack] = []
     for v, slot, s in ordered:
         shape = (n_frames[v], len(labels.skeletons[s].nodes))
         names_of = {**slot_name[slot, s], "skeleton": skeleton_names[s], "video": infos[v].key}
-        arrays = _fill_track(rows[v, slot, s], *shape, has_tracking_score=has_tracking_score)
+        arrays = _fill_track(rows[v, slot, s], *shape, **fill)
         if (v, slot, s) in replaced_rows:
-            replaced = _fill_track(replaced_rows[v, slot, s], *shape, has_tracking_score=has_tracking_score)
-            arrays["replaced_predictions"] = PoseTrack(**names_of, **{**replaced, "user_labeled": None})
-        tracks.append(PoseTrack(**names_of, **arrays))
+            replaced = _fill_track(replaced_rows[v, slot, s], *shape, **fill)
+            replaced_names = identity_names if "identities" in replaced else ()
+            arrays["replaced_predictions"] = PoseTrack(
+                **names_of, **{**replaced, "user_labeled": None}, identity_names=replaced_names
+            )
+        tracks.append(PoseTrack(**names_of, **arrays, identity_names=identity_names if "identities" in arrays else ()))
     return tracks, {slot[1] for _, slot, _ in rows if slot[0] == "track"}
