@@ -50,6 +50,10 @@ _RATE_RTOL = 1e-5
 SAME_CLOCK_RTOL = 0.01
 # Given frame times whose rate is this factor off the video's or the file's are said to be (milliseconds...).
 _CLOCK_FACTOR = 1.5
+# Frame times of a rate below this (frames per second), with no other timing to compare them with, are said to be
+# (milliseconds...): any camera up to 1000 fps timed in milliseconds runs at most this fast when read as seconds,
+# and video of behaviour is not filmed slower (a time lapse's images are: the message says they need nothing done).
+_SLOWEST_CAMERA_FPS = 1.0
 # The source of a rate the user stated (sampling_frequency, --fps, a spec's sampling_frequency): user_rate's.
 _STATED_RATE = "sampling_frequency given by the user"
 
@@ -175,8 +179,9 @@ def check_timestamps(
 
     Times that do not increase are warned about, naming the first (neuroconv's interfaces take them).
 
-    A rate of the given times far from the ``known`` one (the video's, the pose file's) is warned about:
-    times in milliseconds, or of another camera, give the poses another clock without an error.
+    A rate of the given times far from the ``known`` one (the video's, the pose file's), or without
+    one, below 1 frame per second, is warned about (:func:`_rate_problem`): times in milliseconds,
+    or of another camera, give the poses another clock without an error.
 
     Raises
     ------
@@ -202,24 +207,47 @@ def check_timestamps(
         # Warned, not refused: neuroconv's interfaces take any aligned times (its alignment tests give jittered
         # ones); a file of times (load_timestamps) is refused.
         warnings.warn(f"Timestamps for {what} {problem}", PoseconvWarning, stacklevel=stacklevel)
-    given, expected = nominal_rate(FrameTiming(timestamps=array)), nominal_rate(known) if known else None
-    if given and expected and known.source == _STATED_RATE and not np.isclose(given, expected, rtol=SAME_CLOCK_RTOL):
-        # The user stated both a rate and times that disagree: the times win, and the rate is not silently lost.
-        warnings.warn(
-            f"Timestamps for {what} run at {given:.6g} frames per second, but the sampling_frequency (--fps) given "
-            f"is {expected:.6g}; the timestamps are used. Give one of the two.",
-            PoseconvWarning,
-            stacklevel=stacklevel,
-        )
-    # Aligned clocks differ from a video's nominal rate by a little (drift, jitter); a factor is a mistake.
-    elif given and expected and not 1 / _CLOCK_FACTOR < given / expected < _CLOCK_FACTOR:
-        warnings.warn(
-            f"Timestamps for {what} run at {given:.6g} frames per second, but {known.source} gives {expected:.6g} "
-            "fps; the times given are used. Are they in seconds, and of this video's frames?",
-            PoseconvWarning,
-            stacklevel=stacklevel,
-        )
+    problem = _rate_problem(nominal_rate(FrameTiming(timestamps=array)), known)
+    if problem is not None:
+        warnings.warn(f"Timestamps for {what} {problem}", PoseconvWarning, stacklevel=stacklevel)
     return array
+
+
+def _rate_problem(given: float | None, known: FrameTiming | None) -> str | None:
+    """Return what is implausible in the rate ``given`` of a user's frame times (seconds), or None.
+
+    The times are used either way; a rule for each case, all here: against a ``known`` timing (the
+    video's, the pose file's), a rate that is a factor off; against a rate the user stated too, any
+    difference (one of the two is lost); with neither, a rate below :data:`_SLOWEST_CAMERA_FPS`.
+    """
+    expected = nominal_rate(known) if known is not None else None
+    if not given:
+        return None
+    if expected and known.source == _STATED_RATE:
+        if np.isclose(given, expected, rtol=SAME_CLOCK_RTOL):
+            return None
+        # The user stated both a rate and times that disagree: the times win, and the rate is not silently lost.
+        return (
+            f"run at {given:.6g} frames per second, but the sampling_frequency (--fps) given is {expected:.6g}; the "
+            "timestamps are used. Give one of the two."
+        )
+    if expected:
+        # Aligned clocks differ from a video's nominal rate by a little (drift, jitter); a factor is a mistake.
+        if 1 / _CLOCK_FACTOR < given / expected < _CLOCK_FACTOR:
+            return None
+        return (
+            f"run at {given:.6g} frames per second, but {known.source} gives {expected:.6g} fps; the times given "
+            "are used. Are they in seconds, and of this video's frames?"
+        )
+    if given >= _SLOWEST_CAMERA_FPS:
+        return None
+    return (
+        f"run at {given:.6g} frames per second (a frame every {1 / given:.3g} s); the times given are used, as "
+        f"seconds. Cameras filming behaviour record faster than {_SLOWEST_CAMERA_FPS:g} frame per second, and times "
+        "in milliseconds read as seconds run slower than that (a 30 fps camera's 0, 33, 67, ... run at 0.03 fps): "
+        "are they in seconds? Divide times in milliseconds by 1000 (the times of a time lapse's images, taken "
+        "slower than that, are right as they are)."
+    )
 
 
 def check_offset(offset: Any, what: str = "aligned_starting_time") -> float:
