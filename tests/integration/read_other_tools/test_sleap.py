@@ -219,6 +219,46 @@ def test_rate_zero_without_a_step_is_refused(tmp_path):
         read_nwb(path)
 
 
+def test_rate_zero_on_samples_frames_apart_keeps_the_first_and_leaves_out_the_rest(tmp_path):
+    """sleap-io's writer (default 1 "fps") stores int(1 / spacing): two samples two frames apart get 0.0.
+
+    Samples one frame apart would have stored 1.0, so the 0.0 says they are further apart, by a spacing it hides:
+    only the first one's frame is known (its starting time). Placing the second on the next frame would put a
+    pose on a frame it was not seen on.
+    """
+    skeleton = sleap_io.Skeleton(["a", "b"], name="skeleton")
+    video = sleap_io.Video(filename="session.mp4", open_backend=False)
+    steady, seldom = sleap_io.Track("steady"), sleap_io.Track("seldom")
+
+    def instance(track, base):
+        points = np.array([[base, base + 0.5], [base + 1, base + 1.5]])
+        return sleap_io.PredictedInstance.from_numpy(points, skeleton=skeleton, track=track, point_scores=np.ones(2))
+
+    frames = [
+        sleap_io.LabeledFrame(
+            video=video,
+            frame_idx=frame,
+            instances=[instance(steady, frame)] + ([instance(seldom, 100 + frame)] if frame in (2, 4) else []),
+        )
+        for frame in range(8)
+    ]
+    labels = sleap_io.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=[steady, seldom])
+    path = tmp_path / "sleap_io.nwb"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sleap_io.save_nwb(labels, str(path))
+    with h5py.File(path, "r") as handle:
+        assert handle["processing/SLEAP_VIDEO_000_session/track=seldom/a/starting_time"].attrs["rate"] == 0.0
+    with pytest.warns(PoseconvWarning, match=r"track=seldom/a \(1 of 2\), .*track=seldom/b \(1 of 2\)"):
+        [pose] = read_nwb(path)
+    by_name = {track.name: track for track in pose.tracks}
+    steady_track, seldom_track = by_name["steady"], by_name["seldom"]
+    assert_values(steady_track.positions[:, 0, 0], np.arange(8.0))
+    expected = np.full(8, np.nan)
+    expected[2] = 102.0
+    assert_values(seldom_track.positions[:, 0, 0], expected)
+
+
 def test_sleap_io_poses_with_video_timestamps_stay_on_their_frames(tmp_path):
     # sleap-io's writer, given the video's times, stores a series without a missing frame as the rate
     # float(int(1 / period)): 29.0 (or 7.0 for every 4th frame) at 30 fps, and the frames the other series

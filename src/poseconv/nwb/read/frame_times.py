@@ -15,6 +15,10 @@ frame number, and the frame number divided by it again is the time in seconds. p
 the video so, with a warning saying what it assumed (:func:`recover_frame_times`); the same holds
 for a video of sleap-io's layout (``SLEAP_VIDEO_<n>_<video>`` modules) whose times are all whole
 multiples of a whole step of 2 s or more, which no video of a pose tracker has between frames.
+Its rate is ``int(1 / spacing)`` for any evenly spaced series, not only one missing no frame: with a
+step of 1 s or less, samples one frame apart would have stored 1.0 or more, so a 0.0 there says its
+samples are further apart by a spacing it hides; only the first one's frame is known, and the others
+are left out with a warning rather than put on frames they were not seen on.
 
 A video whose every series stores 0.0 (no timestamps beside them to give the step) is read with
 frame numbers as times, one per second (as :class:`FrameTimes` warns), rather than refused: the
@@ -157,6 +161,7 @@ def frame_numbers(
             "the source file again with its frame rate (poseconv convert --fps)."
         )
     result = []
+    spaced = []
     for name, times, u in series:
         if u is None:
             result.append(np.round(times / step))
@@ -167,7 +172,24 @@ def frame_numbers(
                 f"{path}: {name} stores a frame rate of 0.0 and starting time {u.starting_time}, not a whole "
                 f"number of frame steps ({step}); the frame it starts on is unknown."
             )
+        if u.n_samples > 1 and step <= 1.0:
+            # sleap-io stores int(1 / period): samples one step apart would have stored a rate of 1.0 or more, so
+            # these are evenly spaced more than a frame apart, by a spacing the 0.0 hides. Only the first sample's
+            # frame is known (its starting time); the others are left out rather than put on frames they are not.
+            spaced.append(f"{name} ({u.n_samples - 1} of {u.n_samples})")
+            result.append(np.array([float(round(first))]))
+            continue
         result.append(round(first) + np.arange(u.n_samples, dtype="float64"))
+    if spaced:
+        warnings.warn(
+            f"{path}: series of video {video!r} store a frame rate of 0.0 for samples evenly spaced more than one "
+            "frame apart (sleap-io's NWB writer stores int(1 / spacing)), so the frames of all but their first "
+            f"sample are unknown; those samples are left out: {', '.join(spaced[:5])}"
+            f"{f' and {len(spaced) - 5} more' if len(spaced) > 5 else ''}. Convert the source file with poseconv "
+            "to keep every pose.",
+            PoseconvWarning,
+            stacklevel=4,
+        )
     return result, step
 
 
