@@ -6,7 +6,8 @@ nodes, 2)``; both carry a ``dims`` attribute when written by sleap-io) and the
 old SLEAP 1.0 export without ``point_scores``, ``instance_scores`` or
 ``tracking_scores`` (which sleap-io cannot load, so all layouts are read here
 with h5py). Row ``i`` of an analysis file is frame ``i`` of the video (SLEAP's
-exports start at frame 0, but for its tracking CLI's default: see :func:`_place_first_row`).
+exports start at frame 0, but for its tracking CLI's default and sleap-io's ``all_frames=False``:
+see :func:`_place_first_row`).
 Analysis files do not say which poses were placed by a
 user; SLEAP writes NaN scores for them. movement's ``save_poses.to_sleap_analysis_file``
 writes 3D poses in the matlab layout with x, y, z (3) where SLEAP has x, y: they are
@@ -23,7 +24,7 @@ import json
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 import numpy as np
@@ -290,34 +291,45 @@ def _name_slots(arrays: _Arrays, path: Path, video_path: str, untracked: Untrack
 # frame on (get_occupancy_and_points_matrices: first_frame_idx = frame_idxs[0]), recording no first frame. Since
 # SLEAP 1.2.4 it records str(None) as labels_path, where the GUI's export and sleap-convert (all frames from 0,
 # all_frames=True) record the labels file; before, neither recorded one, and only the name tells the CLI's apart.
+# sleap-io's save_analysis_h5(all_frames=False) does the same (to_analysis_arrays: first_frame = frame_idxs[0],
+# rows to the last labeled frame or the video's end), recording the labels file it loaded in its provenance.
 _CLI_SUFFIX = ".tracking.h5"
 _CLI_LABELS_PATH = "None"
 _LABELS_SUFFIXES = (".slp", ".h5")
+_GIVE_TIMING = (
+    "its first row is read as frame 0 of the video. If the poses start later, give their timing: "
+    "set_aligned_starting_time(first frame / frame rate) (poseconv convert --starting-time; a spec's "
+    "starting_time) or set_aligned_timestamps() (--timestamps FILE; a spec's timestamps_file); or put the labels "
+    "file it was made from beside it"
+)
 
 
-def _cli_labels_frames(path: Path, video: int, n_rows: int) -> tuple[int, Path] | None:
-    """Return the first labeled frame of ``video`` in the labels file the CLI named ``path`` after, and that file.
-
-    None when no such labels file is beside ``path``, or its labeled frames of the video do not span exactly
-    the file's rows (labels changed since the export: the first frame they give may not be the one exported).
-    """
+def _labels_span(labels: Path, video: int) -> tuple[int, int] | None:
+    """Return the first and last labeled frame of ``video`` in the SLEAP labels file ``labels``; None without any."""
     import h5py
 
     from .common import is_slp_file
 
-    stem = path.name[: -len(_CLI_SUFFIX)] if path.name.lower().endswith(_CLI_SUFFIX) else ""
-    for labels in (path.with_name(stem + suffix) for suffix in _LABELS_SUFFIXES if stem):
-        if not is_slp_file(labels):
-            continue
-        try:
-            with h5py.File(labels, "r") as handle:
-                frames = handle["frames"][()]
-            indices = frames["frame_idx"][frames["video"] == video]
-        except (OSError, KeyError, ValueError, TypeError):
-            continue
-        if len(indices) and int(indices.max()) - int(indices.min()) + 1 == n_rows:
-            return int(indices.min()), labels
-    return None
+    if not is_slp_file(labels):
+        return None
+    try:
+        with h5py.File(labels, "r") as handle:
+            frames = handle["frames"][()]
+        indices = frames["frame_idx"][frames["video"] == video]
+    except (OSError, KeyError, ValueError, TypeError):
+        return None
+    return (int(indices.min()), int(indices.max())) if len(indices) else None
+
+
+def _labels_files(path: Path, notes: dict[str, Any]) -> list[Path]:
+    """Return the labels files ``path`` may have been made from: named by sleap-io, or the CLI's name's."""
+    if not notes["exported_by_sleap_io"]:
+        stem = path.name[: -len(_CLI_SUFFIX)] if path.name.lower().endswith(_CLI_SUFFIX) else ""
+        return [path.with_name(stem + suffix) for suffix in _LABELS_SUFFIXES if stem]
+    # Where it was when exported (load_slp records it as the provenance's filename), then the file of its
+    # name beside the export (a path of another machine, perhaps Windows').
+    named = [str(p) for p in (notes["labels_path"], notes["provenance"].get("filename")) if p and isinstance(p, str)]
+    return list(dict.fromkeys([*map(Path, named), *(path.with_name(PureWindowsPath(p).name) for p in named)]))
 
 
 def _pad_rows(values: np.ndarray | None, n: int) -> np.ndarray | None:
@@ -327,35 +339,48 @@ def _pad_rows(values: np.ndarray | None, n: int) -> np.ndarray | None:
 
 
 def _place_first_row(path: Path, arrays: _Arrays, notes: dict[str, Any]) -> None:
-    """Put the rows of a file SLEAP's tracking CLI wrote from the first labeled frame on that frame; else warn.
+    """Put the rows of a file written from the first labeled frame on that frame; else warn that they may be.
 
-    The frame is taken from the labels file the CLI named the file after, when it is beside it and still spans
-    the rows; without it, row 0 stays frame 0 and the warning says how to give the poses' timing.
+    Such files (SLEAP's tracking CLI by default, sleap-io's ``save_analysis_h5(all_frames=False)``) do not say
+    so. The frame is taken from the labels file they were made from, when it is found and still spans the rows
+    (the CLI writes exactly the labeled frames' span; sleap-io, on to the video's end when it knew its length);
+    without it, row 0 stays frame 0 and the warning says how to give the poses' timing.
     """
-    labels_path = notes["labels_path"]
+    labels_path, by_sleap_io = notes["labels_path"], notes["exported_by_sleap_io"]
     by_cli = labels_path == _CLI_LABELS_PATH or (labels_path is None and path.name.lower().endswith(_CLI_SUFFIX))
-    # A CLI export's row 0 is a labeled frame; an empty one is frame 0 of an all-frames export.
-    if notes["exported_by_sleap_io"] or not by_cli or not np.isfinite(arrays.locations[:1]).any():
+    # Row 0 of such an export is a labeled frame; an empty one is frame 0 of an all-frames export.
+    if not (by_sleap_io or by_cli) or not np.isfinite(arrays.locations[:1]).any():
         return
-    found = _cli_labels_frames(path, notes["video_ind"] or 0, len(arrays.locations))
-    if found is not None:
-        first, labels = found
+    n_rows = len(arrays.locations)
+    for labels in _labels_files(path, notes):
+        span = _labels_span(labels, notes["video_ind"] or 0)
+        if span is None or (span[1] - span[0] + 1 > n_rows if by_sleap_io else span[1] - span[0] + 1 != n_rows):
+            continue
+        first = span[0]
         if first:
             arrays.locations = _pad_rows(arrays.locations, first)
             arrays.scores = {name: _pad_rows(values, first) for name, values in arrays.scores.items()}
         notes["first_frame"] = {"frame": first, "from": f"the first labeled frame of the video in {labels.name}"}
         return
-    warnings.warn(
-        f"{path}: made by SLEAP's `python -m sleap.info.write_tracking_h5` (the name it gives, or the labels_path "
-        "'None' it records), whose rows start at the video's first labeled frame unless it was given "
-        "--all-frames, which the file does not record; its first row is read as frame 0 of the video. If the "
-        "poses start later, give their timing: set_aligned_starting_time(first frame / frame rate) (poseconv convert "
-        "--starting-time; a spec's starting_time) or set_aligned_timestamps() (--timestamps FILE; a spec's "
-        "timestamps_file); or put the labels file it was made from beside it (same name, .slp), or export "
-        "again with --all-frames or SLEAP's File > Export Analysis HDF5, whose rows start at frame 0.",
-        PoseconvWarning,
-        stacklevel=4,
-    )
+    if by_sleap_io:
+        named = _labels_files(path, notes)
+        if not named:
+            # Saved from Labels made in a script: nothing to look up, and sleap-io's default starts at frame 0.
+            return
+        message = (
+            f"{path}: written by sleap-io's save_analysis_h5, whose rows start at the video's first labeled frame "
+            f"when it is given all_frames=False, which the file does not record; {_GIVE_TIMING} "
+            f"({named[-1].name}), or save it again with all_frames=True (sleap-io's default), whose rows start "
+            "at frame 0."
+        )
+    else:
+        message = (
+            f"{path}: made by SLEAP's `python -m sleap.info.write_tracking_h5` (the name it gives, or the labels_path "
+            "'None' it records), whose rows start at the video's first labeled frame unless it was given "
+            f"--all-frames, which the file does not record; {_GIVE_TIMING} (same name, .slp), or export again with "
+            "--all-frames or SLEAP's File > Export Analysis HDF5, whose rows start at frame 0."
+        )
+    warnings.warn(message, PoseconvWarning, stacklevel=4)
 
 
 def _warn_sleap_anipose_session(path: Path) -> None:
