@@ -451,7 +451,7 @@ def read_lightning_pose_labels(
         layout, which LightningPose uses), or the config disagrees with it.
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="LightningPose CollectedData")
-    table, layout = read_deeplabcut_labels_table(path)
+    table, layout = read_deeplabcut_labels_table(path, tool="LightningPose")
     if "individuals" in table.columns.names:
         raise InvalidSourceFileError(
             f"{path}: has an 'individuals' header row; LightningPose labels are single-animal "

@@ -157,11 +157,11 @@ def _unnamed_scorer(columns: Any) -> Any:
     return pd.MultiIndex.from_tuples([("", *column[1:]) for column in columns], names=columns.names)
 
 
-def _check_columns(frame: Any, path: Path, *, drop_scores: bool = False) -> Any:
+def _check_columns(frame: Any, path: Path, *, drop_scores: bool = False, tool: str = "DeepLabCut") -> Any:
     """Return the labels table ``frame`` with its columns checked, empty likelihood columns left out.
 
     With ``drop_scores``, likelihood columns holding values beside rows of images are left out too,
-    with a warning (see :func:`read_deeplabcut_labels_table`).
+    with a warning (see :func:`read_deeplabcut_labels_table`). ``tool`` is whose labels were asked for.
     """
     # Levels a script re-saved in another order (swaplevel): read by name, as predictions are.
     frame.columns = in_dlc_order(frame.columns)
@@ -181,14 +181,14 @@ def _check_columns(frame: Any, path: Path, *, drop_scores: bool = False) -> Any:
         example = frame.index[0] if len(frame.index) else None
         if drop_scores and example is not None and not isinstance(example, int | np.integer):
             _warn_scores_dropped(path)
-            return _check_columns(frame.drop(columns="likelihood", level="coords"), path)
+            return _check_columns(frame.drop(columns="likelihood", level="coords"), path, tool=tool)
         if example is not None and not isinstance(example, int | np.integer):
             # Scored rows of images (machinelabels): the same words as when read as predictions, which refuse
             # them too, so that neither reading sends the user to the other.
             raise labeled_rows_error(path, example, scored=True)
+        what, instead = _PREDICTIONS_NOT_LABELS[tool]
         raise InvalidSourceFileError(
-            f"{path}: has likelihood columns, so it holds machine predictions (DeepLabCut's machinelabels or an "
-            "analysis output), not human labels. Give the CollectedData_<scorer> file of the folder."
+            f"{path}: has likelihood columns, so it holds machine predictions ({what}), not human labels. {instead}"
         )
     if not {"x", "y"} <= coords <= _LABEL_COORDS:
         raise InvalidSourceFileError(
@@ -196,6 +196,21 @@ def _check_columns(frame: Any, path: Path, *, drop_scores: bool = False) -> Any:
             "visible flag)."
         )
     return frame
+
+
+#: For each tool whose labels have this layout: what a table of its with likelihood columns is, and the way
+#: to its labels.
+_PREDICTIONS_NOT_LABELS = {
+    "DeepLabCut": (
+        "DeepLabCut's machinelabels or an analysis output",
+        "Give the CollectedData_<scorer> file of the folder.",
+    ),
+    "LightningPose": (
+        "a Lightning Pose predictions CSV",
+        "Convert it as Lightning Pose predictions; the model's labels are its CollectedData.csv (the config's "
+        "data.csv_file).",
+    ),
+}
 
 
 def _warn_scores_dropped(path: Path) -> None:
@@ -241,7 +256,9 @@ def _row_labels(frame: Any, path: Path) -> str:
     return "column"
 
 
-def read_deeplabcut_labels_table(file_path: str | Path, *, drop_scores: bool = False) -> tuple[Any, LabelFile]:
+def read_deeplabcut_labels_table(
+    file_path: str | Path, *, drop_scores: bool = False, tool: str = "DeepLabCut"
+) -> tuple[Any, LabelFile]:
     """Read one CollectedData table with named column levels, and how it lays out its rows.
 
     Parameters
@@ -254,6 +271,9 @@ def read_deeplabcut_labels_table(file_path: str | Path, *, drop_scores: bool = F
         calls ``drop_likelihood_columns``): napari-deeplabcut 0.3.0.0 saved the likelihood of refined
         machine labels into CollectedData. Otherwise such a table (machinelabels, Lightning Pose's
         ``predictions.csv``) is refused as a model's predictions.
+    tool : {"DeepLabCut", "LightningPose"}, default: "DeepLabCut"
+        Whose labels were asked for (Lightning Pose's have DeepLabCut's layout): the refusal of a
+        predictions file says what it is and where that tool keeps its labels.
 
     Returns
     -------
@@ -267,7 +287,7 @@ def read_deeplabcut_labels_table(file_path: str | Path, *, drop_scores: bool = F
     """
     path = check_input_file(file_path, suffixes=SUFFIXES, what="DeepLabCut CollectedData")
     frame, header = _read_labels_frame(path)
-    frame = _check_columns(frame, path, drop_scores=drop_scores)
+    frame = _check_columns(frame, path, drop_scores=drop_scores, tool=tool)
     frame.columns = _unnamed_scorer(frame.columns)
     frame = _with_path_rows(frame)
     row_labels = _row_labels(frame, path)
