@@ -121,9 +121,12 @@ def export(
     apply_flags(quiet, debug)
     output = _one_output(output, output_option)
     with command_errors():
+        from ..exporters.files import check_not_the_source
         from ._common import input_location
 
         nwb_file = input_location(nwb_file)
+        # Before the file is read: an export onto its own input would replace it (as convert refuses -o IN).
+        check_not_the_source(output, nwb_file)
         per_animal = to == "lp"  # Lightning Pose's CSV holds one animal
         to = _format_for(to, output, training)
         if training:
@@ -211,7 +214,7 @@ def _export_sessions(nwb_file: Path, output: Path, overwrite: bool) -> list[Path
     if not is_nwb(nwb_file):
         return []
     sessions = read_multicamera(nwb_file)
-    paths = [_numbered(output, str(i), len(sessions)) for i in range(len(sessions))]
+    paths = _checked([_numbered(output, str(i), len(sessions)) for i in range(len(sessions))], overwrite, nwb_file)
     with _together(paths) as written:
         for data, path in zip(sessions, paths, strict=True):
             written.append(write_slp_session(data, path, overwrite=overwrite))
@@ -239,12 +242,13 @@ def _write_poses(
         # A PoseEstimation without series (ndx-pose allows it): an export would be an empty, unreadable file.
         names = ", ".join(dict.fromkeys(pose.source_name for pose in poses))
         raise InvalidOptionError(f"{names}: holds no pose series (no frame), so there is nothing to export.")
+    source = poses[0].source_file  # the NWB file every PoseData was read from
     if to in _2D_ONLY and any(pose.n_dims == 2 for pose in poses):
         poses = _without_3d(poses, to)
     if to == "slp":
         from ..exporters.sleap import write_slp
 
-        paths = _checked([_numbered(output, str(i), len(poses)) for i in range(len(poses))], overwrite)
+        paths = _checked([_numbered(output, str(i), len(poses)) for i in range(len(poses))], overwrite, source)
         with _together(paths) as written:
             for i, (pose, path) in enumerate(zip(poses, paths, strict=True)):
                 bar.update(task, description=f"Writing {to} {i + 1}/{len(poses)}")
@@ -261,7 +265,7 @@ def _write_poses(
     # made safe before they are told apart, so that 'm/1' beside 'm_1' is no second file of one name.
     names = [nwb_name(name) for name in names]
     labels = [name if len(set(names)) == len(names) else f"{i}_{name}" for i, name in enumerate(names)]
-    paths = _checked([_numbered(output, label, len(jobs)) for label in labels], overwrite)
+    paths = _checked([_numbered(output, label, len(jobs)) for label in labels], overwrite, source)
     # A Ctrl-C after two of five files (one per animal or video) left those two: an export is all its files.
     with _together(paths) as written:
         for i, ((pose, video), path) in enumerate(zip(jobs, paths, strict=True)):
@@ -281,11 +285,14 @@ def _per_animal(jobs: list[tuple[Any, str]]) -> tuple[list[tuple[Any, str]], lis
     return split, names
 
 
-def _checked(paths: list[Path], overwrite: bool) -> list[Path]:
-    """Return ``paths`` once none of them is in the way: a file that exists stops the export before any is written."""
+def _checked(paths: list[Path], overwrite: bool, source: Path | str) -> list[Path]:
+    """Return ``paths`` once none is in the way (exists, or is ``source``): checked before any file is written.
+
+    ``source`` is the NWB file exported (a numbered output, ``x_<video>.h5``, may be it as well as OUT).
+    """
     from ..exporters.files import export_path
 
-    return [export_path(path, overwrite=overwrite, flag="--overwrite") for path in paths]
+    return [export_path(path, overwrite=overwrite, flag="--overwrite", source=source) for path in paths]
 
 
 def _non_empty(jobs: list[tuple[Any, str]]) -> list[tuple[Any, str]]:

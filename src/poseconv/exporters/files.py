@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "all_or_none",
+    "check_not_the_source",
     "export_path",
     "is_multi_animal",
     "missing_nodes",
@@ -83,6 +84,7 @@ def export_path(
     kind: str = "",
     flag: str = "overwrite=True (--overwrite)",
     creates_folder: bool = False,
+    source: str | Path | None = None,
 ) -> Path:
     """Return ``file_path`` as a Path once it is known the exporter may write it.
 
@@ -100,6 +102,8 @@ def export_path(
         How the user allows replacing a file, for the message.
     creates_folder : bool, default: False
         The exporter creates the file's folder when it is missing (a labeled-data tree).
+    source : str or pathlib.Path, optional
+        The file the poses are exported from (:func:`check_not_the_source`).
 
     Returns
     -------
@@ -109,11 +113,14 @@ def export_path(
     Raises
     ------
     InvalidOptionError
-        When the suffix is not one of ``suffixes``, or the file exists and ``overwrite`` is False.
+        When the suffix is not one of ``suffixes``, the file is ``source``, or it exists and ``overwrite``
+        is False.
     OutputError
         When the file cannot be written there (its folder is missing or read-only, a folder is at the path).
     """
     path = Path(file_path)
+    if source is not None:
+        check_not_the_source(path, source)
     # A folder is never replaced, --overwrite or not: said before its suffix or its existence.
     check_not_a_folder(path)
     if suffixes and path.suffix.lower() not in suffixes:
@@ -123,6 +130,33 @@ def export_path(
     # The same checks as a conversion's output: a missing or read-only folder, a folder at the path.
     check_writable(path, creates_folder=creates_folder)
     return path
+
+
+def check_not_the_source(path: str | Path, source: str | Path) -> None:
+    """Refuse to export to ``path`` when it is ``source``, the file the poses are exported from.
+
+    The export would replace its own input, ``--overwrite`` or not (a conversion's output cannot be
+    one of its inputs either). The same file under another name (``./x.h5``, a link) is ``source`` too.
+
+    Raises
+    ------
+    InvalidOptionError
+        Naming both, and what to do.
+    """
+    from ..model.location import is_url
+
+    if is_url(source) or is_url(path):
+        return
+    path, source = Path(path), Path(source)
+    try:
+        same = path.samefile(source)
+    except OSError:  # one of them does not exist (yet): the same path, spelt another way, is the same file
+        same = path.expanduser().resolve() == source.expanduser().resolve()
+    if same:
+        raise InvalidOptionError(
+            f"{path}: is the file being exported ({source}); the export would replace it, --overwrite or not. "
+            "Give another output file."
+        )
 
 
 def video_tracks(pose: PoseData, video: str | None, *, why_one: str = "") -> tuple[str, list[PoseTrack]]:
