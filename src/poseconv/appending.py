@@ -251,12 +251,18 @@ def _same(held: Any, given: Any) -> bool:
         held, given = (held if isinstance(held, list) else [held]), (given if isinstance(given, list) else [given])
     if isinstance(held, list):
         return len(held) == len(given) and all(map(_same, held, given))
-    if isinstance(held, dt.datetime) or isinstance(given, dt.datetime):
-        try:
-            return _as_datetime(held) == _as_datetime(given)
-        except (TypeError, ValueError):
-            return False
-    return held == given or str(held) == str(given)
+    if held == given or str(held) == str(given):
+        return True
+    try:  # dates and times (date_of_birth, timestamps_reference_time) written as ISO-8601 text, or given otherwise
+        held, given = (
+            _as_datetime(str(held) if isinstance(held, dt.date) else held),
+            _as_datetime(str(given) if isinstance(given, dt.date) else given),
+        )
+    except (TypeError, ValueError):
+        return False
+    # A date or time given without a time zone (YAML's 2024-01-01) is the file's when its clock reads the same.
+    naive = held.tzinfo is None or given.tzinfo is None
+    return held == given or (naive and held.replace(tzinfo=None) == given.replace(tzinfo=None))
 
 
 def _is_uuid(value: Any) -> bool:

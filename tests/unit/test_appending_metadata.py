@@ -31,7 +31,9 @@ def session(tmp_path):
         identifier="session-1",
         session_start_time=STARTED,
         experimenter=["Ann"],
-        subject=Subject(subject_id="m1", species="Mus musculus", sex="M", age="P90D"),
+        subject=Subject(
+            subject_id="m1", species="Mus musculus", sex="M", age="P90D", date_of_birth=datetime(2024, 2, 1, tzinfo=UTC)
+        ),
     )
     with NWBHDF5IO(path, "w") as io:
         io.write(nwbfile)
@@ -102,4 +104,5 @@ def test_the_interfaces_own_metadata_passed_back_whole_says_nothing(session):
 def test_values_given_as_the_file_holds_them_say_nothing(session):
     path, interface = session
     same = {"session_description": "ephys session", "experimenter": ["Ann"], "session_start_time": STARTED.isoformat()}
-    assert _append(path, interface, NWBFile=same, Subject={"subject_id": "m1", "age": "P90D"}) == []
+    subject = {"subject_id": "m1", "age": "P90D", "date_of_birth": "2024-02-01T00:00:00"}  # no time zone: the same
+    assert _append(path, interface, NWBFile=same, Subject=subject) == []
