@@ -14,7 +14,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..model.location import content_not_here, dandi_reference, is_url, url_as_path
+from ..model.location import broken_link, content_not_here, dandi_reference, is_url, url_as_path
 
 __all__ = ["missing_path", "output_path_as_folders", "resolve_path", "windows_path_problem"]
 
@@ -72,6 +72,8 @@ def missing_path(path: Path, kind: str) -> str | None:
         return problem
     if kind != "folder" and (absent := content_not_here(path)) is not None:
         return f"{url_as_path(path) or dandi_reference(path) or path}: {absent}"
+    if (broken := broken_link(path)) is not None:
+        return f"{path}: {broken}"
     if kind == "file" and not path.is_file():
         return f"file not found: {_missing(path)}" if not path.exists() else f"not a file: {path}"
     if kind == "folder" and not path.is_dir():

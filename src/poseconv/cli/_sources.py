@@ -147,7 +147,11 @@ def _check_options(untracked: str | None, labeled_data: Path | None, training: b
     if labeled_data is None:
         return training
     if not labeled_data.exists():
-        raise InvalidSourceFileError(f"--labeled-data {labeled_data}: file or folder not found.")
+        from ..model.location import input_not_here
+
+        raise InvalidSourceFileError(
+            f"--labeled-data {labeled_data}: {input_not_here(labeled_data) or 'file or folder not found.'}"
+        )
     # Labels given without --training are surely meant to be written, not ignored.
     return True
 

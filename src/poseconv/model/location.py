@@ -7,6 +7,7 @@ output names use :func:`location_name` for both.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -17,7 +18,9 @@ from ..errors import InvalidSourceFileError
 
 __all__ = [
     "SourceNamed",
+    "broken_link",
     "content_not_here",
+    "input_not_here",
     "dandi_reference",
     "dandiset_link_problem",
     "is_absolute_anywhere",
@@ -121,6 +124,46 @@ def content_not_here(path: Path) -> str | None:
     return None
 
 
+def input_not_here(path: Path) -> str | None:
+    """Say why the input ``path`` names nothing to read here; None when nothing is wrong that way.
+
+    It may be a URL or DANDI reference, content not downloaded (:func:`content_not_here`), or a symbolic
+    link that leads nowhere (:func:`broken_link`). Every check that an input exists asks this first, so
+    that none of these is said as "not found".
+    """
+    return content_not_here(path) or broken_link(path)
+
+
+def broken_link(path: Path) -> str | None:
+    """Say why ``path`` names nothing when a symbolic link on it loops or leads to a missing file; else None.
+
+    Such a link is listed (``ls``) yet opens nothing, so "not found" would contradict what the user sees.
+    A link in one of its folders counts too.
+    """
+    if _stat_error(path) not in (errno.ELOOP, errno.ENOENT):
+        return None
+    for link in (*reversed(path.parents), path):
+        if not link.is_symlink() or link.exists():
+            continue
+        if _stat_error(link) == errno.ELOOP:
+            what = "a symbolic link that loops (it leads back to itself through other links)"
+        else:
+            what = f"a symbolic link to {os.readlink(link)}, which does not exist (moved or deleted)"
+        if link != path:
+            return f"is in {link}, {what}; point that link at the folder, or give the file's own path."
+        return f"is {what}; point the link at the file, or give the file's own path."
+    return None
+
+
+def _stat_error(path: Path) -> int | None:
+    """Return the error number of following ``path`` to what it names (None when it is there)."""
+    try:
+        os.stat(path)
+    except OSError as err:
+        return err.errno
+    return None
+
+
 def locked_by_writer(error_text: str) -> str | None:
     """Say so when an HDF5 error is the file lock of another program writing the file; else None.
 
@@ -176,8 +219,8 @@ def _download_command(url: str) -> str:
 
 
 def require_content(path: Path, error: type[Exception] = InvalidSourceFileError) -> None:
-    """Raise ``error`` when ``path`` is a placeholder or a URL (:func:`content_not_here`)."""
-    if (absent := content_not_here(path)) is not None:
+    """Raise ``error`` when ``path`` is a placeholder, a URL or a broken link (:func:`input_not_here`)."""
+    if (absent := input_not_here(path)) is not None:
         raise error(f"{url_as_path(path) or dandi_reference(path) or path}: {absent}")
 
 

@@ -39,6 +39,7 @@ import numpy as np
 
 from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..model import PoseData
+from ..model.location import require_content
 from ..model.multicamera import CameraCalibration, MultiCameraPoseData
 from .deeplabcut.project import load_yaml_config
 from .lightningpose import find_config_file, read_lightning_pose
@@ -397,6 +398,15 @@ def _cameras(
     return path, read_anipose_calibration(path, list(files))
 
 
+def _existing(file_path: str | Path) -> Path:
+    """Return ``file_path`` as a Path; refuse it when it names nothing here (a broken link, no file or folder)."""
+    path = Path(file_path)
+    require_content(path)
+    if not path.exists():
+        raise InvalidSourceFileError(f"{path}: file or folder not found. Check the path of the Lightning Pose files.")
+    return path
+
+
 @reads_source("LightningPose multi-view predictions")
 def read_lightning_pose_multiview(
     file_path: str | Path,
@@ -442,9 +452,7 @@ def read_lightning_pose_multiview(
         When the views cannot be matched to one file each, a file is not Lightning Pose predictions
         (a metrics file), or the views disagree on the keypoints.
     """
-    path = Path(file_path)
-    if not path.exists():
-        raise InvalidSourceFileError(f"{path}: file or folder not found. Check the path of the Lightning Pose files.")
+    path = _existing(file_path)
     # A folder's model config is looked for as a file's in that folder would be.
     inside = path / "_" if path.is_dir() else path
     config_path = given_or_found(config_file_path, find_side_files, find_config_file, inside)

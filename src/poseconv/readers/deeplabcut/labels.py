@@ -27,7 +27,7 @@ from typing import Any
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton, VideoInfo
-from ...model.location import where_linked
+from ...model.location import require_content, where_linked
 from ...model.training import LabeledFrame, LabelFile, TrainingData
 from ...video import image_size
 from ..safety.input_checks import check_input_file, reads_source
@@ -189,6 +189,7 @@ def find_collected_data_files(project_or_file: str | Path) -> tuple[list[Path], 
         When the path does not exist or holds no CollectedData file.
     """
     path = Path(project_or_file)
+    require_content(path)
     if not path.exists():
         raise InvalidSourceFileError(f"{path}: not found. Give a DeepLabCut project folder or a CollectedData file.")
     if path.is_file():

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import h5py
 
 from ...errors import InvalidSourceFileError, PoseconvError
-from ...model.location import content_not_here, require_content
+from ...model.location import input_not_here, require_content
 
 __all__ = [
     "MAX_FRAMES",
@@ -136,7 +136,7 @@ def not_a_file_to_read(path: Path) -> str | None:
     An empty file is what an interrupted copy or export leaves; no reader would say more than
     that the content is not its format.
     """
-    if (absent := content_not_here(path)) is not None:
+    if (absent := input_not_here(path)) is not None:
         return absent
     return _not_a_regular_file(path)
 
