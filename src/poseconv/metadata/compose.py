@@ -53,7 +53,7 @@ from .shared_keys import (
     shared_entries,
     without_handed_back,
 )
-from .unknown import pose_keys, user_problems
+from .unknown import pose_keys, reference_problems, user_problems
 
 __all__ = [
     "CONTAINER_BLOCKS",
@@ -487,4 +487,6 @@ def compose_metadata(
     )
     result.problems += _skeleton_problems(result.per_input, own, per_input_user)
     result.problems += _container_entry_problems(result.per_input)
+    # A misspelt device_metadata_key or skeleton_metadata_key: the writer would stop on it, naming no field.
+    result.problems += reference_problems(shared, result.per_input, user, per_input_user)
     return result

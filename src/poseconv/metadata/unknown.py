@@ -8,13 +8,14 @@ misspelt key is a problem naming the keys there are, with the closest one, where
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .problems import MetadataProblem
 from .shared_keys import KEYED_BLOCKS
 
-__all__ = ["pose_keys", "user_problems"]
+__all__ = ["pose_keys", "reference_problems", "user_problems"]
 
 # The file's keyed blocks (the cameras, the videos) and Behavior's sections, besides Pose's KEYED_BLOCKS.
 _FILE_KEYED = (("Devices",), ("Behavior", "ExternalVideos"), ("Behavior",))
@@ -184,3 +185,115 @@ def user_problems(
         }
         problems += _unknown_keys(values, keys, name, loose) + _unknown_series(values, [own[name]], name)
     return problems
+
+
+# The fields of a container entry (and of a camera view, a video, a camera) that name another entry by key,
+# and the block that holds it: the writer looks each up there, and a key it does not find stops the writing.
+_CONTAINER_REFERENCES = {
+    "skeleton_metadata_key": ("Pose", "Skeletons"),
+    "device_metadata_key": ("Devices",),
+    "source_video_metadata_key": ("Behavior", "ExternalVideos"),
+    "labeled_video_metadata_key": ("Behavior", "ExternalVideos"),
+}
+_VIEW_REFERENCES = {
+    "camera_metadata_key": ("Pose", "CalibratedCameras"),
+    "source_video_metadata_key": ("Behavior", "ExternalVideos"),
+}
+_FILE_REFERENCES = {
+    ("Behavior", "ExternalVideos"): {"device_metadata_key": ("Devices",)},
+    ("Devices",): {"device_model_metadata_key": ("DeviceModels",)},
+}
+
+
+def _entries(metadata: Any, path: tuple[Any, ...]) -> Mapping[str, Any]:
+    """Return the entries at ``path`` of ``metadata`` (empty when it has none there)."""
+    for step in path:
+        metadata = metadata.get(step) if isinstance(metadata, Mapping) else None
+    return metadata if isinstance(metadata, Mapping) else {}
+
+
+def _referring(pose: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], Mapping[str, Any], Mapping[str, Any]]]:
+    """Return ``(path, entry, references)`` for each container entry and camera view of a ``Pose`` block."""
+    found = []
+    for block in ("PoseEstimations", "MultiCameraPoseEstimations"):
+        for key, entry in _entries(pose, (block,)).items():
+            if isinstance(entry, Mapping):
+                found.append((("Pose", block, key), entry, _CONTAINER_REFERENCES))
+                for view, view_entry in _entries(entry, ("CameraViews",)).items():
+                    if isinstance(view_entry, Mapping):
+                        found.append((("Pose", block, key, "CameraViews", view), view_entry, _VIEW_REFERENCES))
+    return found
+
+
+def _dangling(
+    referring: Iterable[tuple[tuple[Any, ...], Mapping[str, Any], Mapping[str, Any]]],
+    metadata: Mapping[str, Any],
+    given: Any,
+) -> list[tuple[tuple[Any, ...], str]]:
+    """Return ``(path, message)`` for each key the user gave (``given`` says which) that ``metadata`` has not."""
+    problems = []
+    for where, entry, references in referring:
+        for field_name, block in references.items():
+            value = entry.get(field_name)
+            path = (*where, field_name)
+            if not isinstance(value, str) or value in _entries(metadata, block) or not given(path):
+                continue
+            keys = sorted(_entries(metadata, block))
+            there = f"its keys are {keys}" if keys else "it has no entries"
+            if field_name == "labeled_video_metadata_key" and not _close(value, keys):
+                # A labeled video is another interface's (neuroconv's ExternalVideoInterface) with that metadata_key.
+                there += "; add the labeled video with an ExternalVideoInterface of metadata_key=" + repr(value)
+            problems.append((path, f"{value!r} is not a key of {'.'.join(block)}; {there}.{_close(value, keys)}"))
+    return problems
+
+
+def _file_referring(user: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], Mapping[str, Any], Mapping[str, Any]]]:
+    """Return ``(path, entry, references)`` for each video and camera entry of the user's ``metadata``."""
+    return [
+        ((*block, key), entry, references)
+        for block, references in _FILE_REFERENCES.items()
+        for key, entry in _entries(user, block).items()
+        if isinstance(entry, Mapping)
+    ]
+
+
+def reference_problems(
+    shared: Mapping[str, Any],
+    per_input: Mapping[str, Mapping[str, Any]],
+    user: Mapping[str, Any],
+    per_input_user: Mapping[str, Mapping[str, Any]],
+) -> list[MetadataProblem]:
+    """Return a problem for each ``*_metadata_key`` the user gave that names no entry (a misspelt key).
+
+    The writer looks each key up (a container's skeleton, camera and videos, a view's calibrated camera,
+    a video's camera, a camera's model) and stops on one it does not find, naming neither the metadata
+    file nor the field; said here, every entry point refuses it before writing, at the field.
+
+    Parameters
+    ----------
+    shared : mapping
+        The file's composed metadata: its videos and cameras (every interface's).
+    per_input : mapping of str to mapping
+        Each pose input's composed metadata: its containers and what they name.
+    user, per_input_user : mapping
+        The user's metadata of the file and of single inputs: only keys they give are checked.
+
+    Returns
+    -------
+    list of MetadataProblem
+        At the field (``("Pose", "PoseEstimations", key, "device_metadata_key")``), said for the input
+        whose own metadata gives it.
+    """
+
+    def gives(layer: Mapping[str, Any], path: tuple[Any, ...]) -> bool:
+        return _entries(layer, path[:-1]).get(path[-1]) is not None
+
+    problems = []
+    for name, metadata in per_input.items():
+        own_user = per_input_user.get(name) or {}
+        referring = _referring(metadata.get("Pose") or {}) + _file_referring(own_user)
+        given = functools.partial(lambda layer, path: gives(user, path) or gives(layer, path), own_user)
+        for path, message in _dangling(referring, metadata, given):
+            problems.append(MetadataProblem(path, message, name if gives(own_user, path) else None))
+    problems += [MetadataProblem(p, m) for p, m in _dangling(_file_referring(user), shared, lambda _: True)]
+    return list(dict.fromkeys(problems))
