@@ -22,7 +22,7 @@ import numpy as np
 
 from .errors import InvalidSourceFileError, PoseconvError, PoseconvWarning
 from .model import FrameTiming
-from .model.location import require_content
+from .model.location import empty_file, require_content
 
 __all__ = [
     "HDF5_IMAGE_SUFFIXES",
@@ -132,6 +132,9 @@ def probe_video(path: str | Path) -> VideoProbe:
 
     path = Path(path)
     require_content(path)
+    if (empty := empty_file(path)) is not None:
+        # Said as for a pose file, not as FFmpeg's "Invalid data found when processing input".
+        raise InvalidSourceFileError(f"{path}: {empty}")
     if path.suffix.lower() in IMAGE_STACK_SUFFIXES:
         return _probe_image_stack(path)
     try:

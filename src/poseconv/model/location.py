@@ -23,6 +23,7 @@ __all__ = [
     "input_not_here",
     "dandi_reference",
     "dandiset_link_problem",
+    "empty_file",
     "is_absolute_anywhere",
     "is_url",
     "locked_by_writer",
@@ -132,6 +133,22 @@ def input_not_here(path: Path) -> str | None:
     that none of these is said as "not found".
     """
     return content_not_here(path) or broken_link(path)
+
+
+def empty_file(path: Path) -> str | None:
+    """Say so when ``path`` is a file of 0 bytes, what an interrupted copy or export leaves; else None.
+
+    Pose files and videos alike: no reader or decoder would say more than that it cannot read it.
+    """
+    try:
+        empty = path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return None
+    return (
+        "is empty (0 bytes), as an interrupted copy or export leaves a file; copy or export it again."
+        if empty
+        else None
+    )
 
 
 def broken_link(path: Path) -> str | None:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import h5py
 
 from ...errors import InvalidSourceFileError, PoseconvError
-from ...model.location import input_not_here, require_content
+from ...model.location import empty_file, input_not_here, require_content
 
 __all__ = [
     "MAX_FRAMES",
@@ -149,9 +149,7 @@ def _not_a_regular_file(path: Path) -> str | None:
         return "is a directory, not a pose file."
     if not path.is_file():
         return "is not a regular file (a device, pipe or socket), so not a pose file."
-    if path.stat().st_size == 0:
-        return "is empty (0 bytes), as an interrupted copy or export leaves a file; copy or export it again."
-    return None
+    return empty_file(path)
 
 
 # Byte-order marks of the wide Unicode encodings, the four-byte ones first (UTF-32-LE's starts as UTF-16-LE's).
