@@ -99,11 +99,12 @@ def replaced_predictions_name(pose_estimation_name: str) -> str:
 def replaced_predictions_description(track: str, pose_estimation_name: str) -> str:
     """Return the description of the ``PoseEstimation`` of the predictions a user instance replaced."""
     return (
-        f"SLEAP predictions of '{track}' that a user instance replaced in the same frame; the user instance "
-        f"is in '{pose_estimation_name}'. In SLEAP a user instance corrected from a prediction is saved "
-        "beside it in the frame (the user instance's from_predicted); the poses of the track are the user "
-        "instances, and these are the predictions they replaced, with their point, instance and tracking "
-        "scores. NaN in every other frame."
+        f"SLEAP predictions of '{track}' that a user instance replaced in the same frame: the frames where a user "
+        f"instance of '{track}' (in '{pose_estimation_name}') is the track's pose. In SLEAP a user instance corrected "
+        "from a prediction is saved beside it in the frame (the user instance's from_predicted); poseconv pairs a "
+        "user instance with the prediction of its own track, which is the one it was corrected from unless the user "
+        "gave the correction another track (an identity swap fixed in SLEAP, which the conversion warned of). These "
+        "are those predictions, with their point, instance and tracking scores. NaN in every other frame."
     )
 
 

@@ -9,9 +9,10 @@ of frames at a time (:mod:`.slp_points`).
 :func:`read_slp_index` checks the ``frames`` and ``instances`` tables chunk by chunk. It
 returns a :class:`SleapIoNeeded` naming what the file holds that the array path does not
 reproduce, decided from the content: two instances of the same kind and track in one
-frame, a frame listed twice, instance ids or ranges out of order, point counts that differ
-from the skeleton's, track or video ids that are not list indices, recording sessions,
-damaged frame indices, or datasets this module does not know. Such a file is read from
+frame, a user instance corrected from another track's prediction, a frame listed twice,
+instance ids or ranges out of order, point counts that differ from the skeleton's, track
+or video ids that are not list indices, recording sessions, damaged frame indices, or
+datasets this module does not know. Such a file is read from
 sleap-io's objects (:mod:`.slp_objects`); the tests check that both give the same result
 on every file the array path reads.
 
@@ -151,6 +152,8 @@ class InstanceTable:
         for instance_kind, available in self.n_points.items():
             if np.any(point_end[kind == instance_kind] > available):
                 return "point ranges past the end of the point tables"
+        if not self.predicted_only and "from_predicted" in instances and _swap_fixed(instances, row, kind, track):
+            return "a user instance corrected from the prediction of another track (a swap fixed)"  # said once there
         keep = kind == PREDICTED if self.predicted_only else np.ones(len(kind), dtype=bool)
         row, kind, track, skeleton, point_start = (a[keep] for a in (row, kind, track, skeleton, point_start))
         scores = instances["score"][keep]
@@ -176,6 +179,22 @@ class InstanceTable:
             track, kind = placed
         frame = rows["frame_idx"].astype("int64")[row]
         return _by_group((video, track, skeleton), len(self.sizes), (frame, kind, point_start, scores, tracking))
+
+
+def _swap_fixed(instances: dict[str, np.ndarray], row: np.ndarray, kind: np.ndarray, track: np.ndarray) -> bool:
+    """Whether a user instance's ``from_predicted`` is a prediction of its frame of another track.
+
+    The object reader warns of such a file (:func:`~.slp_objects.swap_fixes`), so it is read there.
+    """
+    source = instances["from_predicted"].astype("int64")
+    users = np.flatnonzero((kind == USER) & (source >= 0) & (track >= 0))
+    if not len(users):
+        return False
+    ids = instances["instance_id"].astype("int64")
+    order = np.argsort(ids, kind="stable")
+    at = order[np.minimum(np.searchsorted(ids[order], source[users]), len(ids) - 1)]
+    found = (ids[at] == source[users]) & (row[at] == row[users]) & (kind[at] == PREDICTED)
+    return bool(np.any(found & (track[at] >= 0) & (track[at] != track[users])))
 
 
 def _by_group(

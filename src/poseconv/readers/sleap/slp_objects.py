@@ -53,7 +53,7 @@ from .common import (
 )
 from .slp_layout import LEGACY_USER_SHIFT
 
-__all__ = ["LEGACY_SHIFT_NOTE", "identity_list", "load_labels", "merged_frames", "object_tracks"]
+__all__ = ["LEGACY_SHIFT_NOTE", "identity_list", "load_labels", "merged_frames", "object_tracks", "swap_fixes"]
 
 
 def _untracked_for_frame(
@@ -202,6 +202,7 @@ def _collect_rows(
     replaced_rows: _Rows = {}
     last_frame: dict[int, int] = {}
     repeated: dict[tuple[int, int], list[int]] = {}
+    swapped: dict[tuple[int, int, int], list[int]] = {}
     for v in selected:
         frames = merged_frames(frames_by_video[v])
         if frames:
@@ -217,6 +218,8 @@ def _collect_rows(
         single_animal = _is_single_animal(frames)
         crowded: list[int] = []
         for frame, instances in frames:
+            for pair in [] if predicted_only else swap_fixes(instances, track_index):
+                swapped.setdefault((v, *pair), []).append(frame)
             chosen, twice, replaced = _tracked_for_frame(instances, track_index, predicted_only=predicted_only)
             for t, _ in twice:
                 repeated.setdefault((v, t), []).append(frame)
@@ -244,7 +247,40 @@ def _collect_rows(
             PoseconvWarning,
             stacklevel=4,
         )
+    for (v, user, predicted), frames in swapped.items():
+        warnings.warn(_swap_message(path, keys[v], frames, track_names[user], track_names[predicted]), stacklevel=4)
     return rows, replaced_rows, last_frame
+
+
+def swap_fixes(instances: list[Any], track_index: dict[int, int]) -> list[tuple[int, int]]:
+    """Return the (user instance's, prediction's) tracks of a frame's user instances made from another track's.
+
+    A user instance's ``from_predicted`` of another track is how SLEAP saves the fix of an identity swap.
+    """
+    from sleap_io import PredictedInstance
+
+    present = {id(inst) for inst in instances}
+    pairs = []
+    for inst in instances:
+        source = getattr(inst, "from_predicted", None)
+        if isinstance(inst, PredictedInstance) or source is None or id(source) not in present:
+            continue
+        user, predicted = (track_index.get(id(i.track)) if i.track is not None else None for i in (inst, source))
+        if user is not None and predicted is not None and user != predicted:
+            pairs.append((user, predicted))
+    return pairs
+
+
+def _swap_message(path: Path, video: str, frames: list[int], user: str, predicted: str) -> PoseconvWarning:
+    """Say that the replaced predictions pair by track, where a user moved a correction to another track."""
+    return PoseconvWarning(
+        f"{path}: in frame(s) {frames[:MAX_FRAMES_LISTED]} of video '{video}', a user instance of track '{user}' was "
+        f"corrected from the prediction of track '{predicted}' (an identity swap fixed in SLEAP). Each track's poses "
+        "are its own instances: a user instance replaces the prediction of its own track, which is kept beside the "
+        f"track (its replaced predictions), so the prediction of '{predicted}' is the pose of '{predicted}' or one "
+        f"of its replaced predictions, not one of '{user}', and a .slp written back links each user instance to the "
+        "prediction of its own track, not to the one it was made from."
+    )
 
 
 def _fill_track(
