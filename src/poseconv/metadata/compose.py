@@ -44,6 +44,7 @@ from .checks import (
 from .defaults import merge_metadata, to_plain, video_of_camera_key
 from .names import unique_name
 from .problems import MetadataProblem
+from .series_units import pixel_unit_problems
 from .shape import shaped_copy
 from .shared_keys import (
     CONTAINER_BLOCKS,
@@ -489,4 +490,5 @@ def compose_metadata(
     result.problems += _container_entry_problems(result.per_input)
     # A misspelt device_metadata_key or skeleton_metadata_key: the writer would stop on it, naming no field.
     result.problems += reference_problems(shared, result.per_input, user, per_input_user)
+    result.problems += pixel_unit_problems(result.per_input, own, per_input_user)
     return result
