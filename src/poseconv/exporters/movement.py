@@ -15,6 +15,21 @@ timestamps in float seconds, and the dataset's ``time_unit`` says seconds (movem
 times in frames as frame numbers); the coordinate itself has no ``units`` attribute, as in
 movement's datasets, so ``xarray.open_dataset`` keeps it in seconds. Confidence missing from the
 poses is NaN, as movement does for tools that write none.
+
+The values movement has no variable for are data variables of their own beside ``position`` and
+``confidence``, on the same dimensions, NaN where a track has none (movement's loaders, validators and
+writers read ``position`` and ``confidence`` and leave them be):
+
+* each group of extra per-keypoint columns (:class:`~poseconv.model.ExtraCoords`, the Ensemble Kalman
+  Smoother's ``x_ens_var, y_ens_var``, ...): a group of one column per axis (``x_<name>``, ``y_<name>``) is
+  ``<name>`` on ``(time, space, keypoints, individuals)``; any other column is a variable of its label on
+  ``(time, keypoints, individuals)``; attrs ``description`` and ``units``;
+* SLEAP's ``instance_score`` and ``tracking_score`` (``(time, individuals)``) and ``user_labeled``
+  (bool, False where the source does not say);
+* the SLEAP predictions a user instance replaced, as ``replaced_position``, ``replaced_confidence``,
+  ``replaced_instance_score`` and ``replaced_tracking_score`` (NaN where nothing was replaced).
+
+A name the dataset already has (``position``, a dimension) gets ``extra_`` before it.
 """
 
 from __future__ import annotations
@@ -28,6 +43,18 @@ from ..model import PoseData, PoseTrack
 from .files import is_multi_animal, video_tracks
 
 __all__ = ["to_movement_dataset"]
+
+# Per-animal values of a track (attribute -> variable, description); the replaced predictions' too, prefixed.
+_TRACK_VALUES = {
+    "instance_scores": ("instance_score", "SLEAP's score of the whole instance; NaN where absent or unscored."),
+    "tracking_scores": ("tracking_score", "SLEAP tracker's score of the identity assignment; NaN where absent."),
+    "user_labeled": ("user_labeled", "True where a user placed the pose (SLEAP user instance), not a prediction."),
+}
+_REPLACED = "replaced_"
+_REPLACED_DESCRIPTION = "The SLEAP prediction a user instance replaced in the frame (NaN where none was)."
+# Axes of position and of the per-keypoint values, by the names of movement before 0.17.
+_AXES = ("time", "space", "keypoints", "individuals")
+_NODE_AXES = ("time", "keypoints", "individuals")
 
 
 def _individual_names(pose: PoseData, tracks: list[PoseTrack]) -> list[str]:
@@ -106,4 +133,65 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
     elif timing is not None and timing.rate is not None and timing.starting_time:
         dataset = dataset.assign_coords(time=dataset["time"].values + timing.starting_time)
     dataset.attrs["source_file"] = str(pose.source_file)
-    return dataset
+    return dataset.assign(_extra_variables(pose, tracks, keypoints, dataset))
+
+
+class _Variables:
+    """The data variables beside position and confidence, ``name -> (dims, values, attrs)``, made on first use."""
+
+    def __init__(self, dataset: Any, n_individuals: int) -> None:
+        self.found: dict[str, tuple] = {}
+        self.taken = {*dataset.data_vars, *dataset.coords, *dataset.dims}
+        # movement's names of the dimensions (singular from movement 0.17 on).
+        self.dims = dict(zip(_AXES, dataset["position"].dims, strict=True))
+        self.sizes = {axis: dataset.sizes[dim] for axis, dim in self.dims.items()} | {"individuals": n_individuals}
+
+    def array(self, name: str, axes: tuple[str, ...], attrs: dict[str, str], dtype: str = "float64") -> np.ndarray:
+        """Return the values of variable ``name`` on ``axes`` (``extra_<name>`` when the dataset has ``name``)."""
+        name = f"extra_{name}" if name in self.taken else name
+        if name not in self.found:
+            values = np.full(tuple(self.sizes[axis] for axis in axes), False if dtype == "bool" else np.nan, dtype)
+            self.found[name] = (tuple(self.dims[axis] for axis in axes), values, attrs)
+        return self.found[name][1]
+
+
+def _extra_variables(pose: PoseData, tracks: list[PoseTrack], keypoints: list[str], dataset: Any) -> dict:
+    """Return the values beside position and confidence (see the module docstring) as data variables."""
+    variables = _Variables(dataset, len(tracks))
+    space = tuple(str(axis) for axis in dataset[variables.dims["space"]].values)
+    for i, track in enumerate(tracks):
+        nodes = [keypoints.index(node) for node in pose.skeletons[track.skeleton].nodes]
+        _track_values(variables, track, i)
+        for extra in track.extra_coords:
+            holders = [keypoints.index(node) for node in extra.nodes] if extra.nodes is not None else nodes
+            values = np.asarray(extra.values, dtype="float64")
+            attrs = {"description": extra.description, "units": extra.unit}
+            if extra.columns == tuple(f"{axis}_{extra.name}" for axis in space):
+                variables.array(extra.name, _AXES, attrs)[:, :, holders, i] = values.transpose(0, 2, 1)
+                continue
+            for c, column in enumerate(extra.columns):
+                variables.array(column, _NODE_AXES, attrs)[:, holders, i] = values[..., c]
+        replaced = track.replaced_predictions
+        if replaced is not None:
+            attrs = {"description": f"{_REPLACED_DESCRIPTION} Its position."}
+            positions = np.asarray(replaced.positions, dtype="float64")
+            variables.array(f"{_REPLACED}position", _AXES, attrs)[:, :, nodes, i] = positions.transpose(0, 2, 1)
+            if replaced.confidence is not None:
+                attrs = {"description": f"{_REPLACED_DESCRIPTION} Its confidence."}
+                confidence = np.asarray(replaced.confidence, dtype="float64")
+                variables.array(f"{_REPLACED}confidence", _NODE_AXES, attrs)[:, nodes, i] = confidence
+            _track_values(variables, replaced, i, replaced=True)
+    return variables.found
+
+
+def _track_values(variables: _Variables, track: PoseTrack, i: int, *, replaced: bool = False) -> None:
+    """Put the per-frame values of ``track`` (SLEAP's scores and user flags) in column ``i``."""
+    for attribute, (name, description) in _TRACK_VALUES.items():
+        values = getattr(track, attribute)
+        if values is None or (replaced and attribute == "user_labeled"):
+            continue
+        dtype = "bool" if attribute == "user_labeled" else "float64"
+        if replaced:
+            name, description = _REPLACED + name, f"{_REPLACED_DESCRIPTION} {description}"
+        target = variables.array(name, ("time", "individuals"), {"description": description}, dtype)
+        target[:, i] = np.asarray(values, dtype=dtype)

@@ -27,7 +27,9 @@ instance without one.
 An analysis file holds one skeleton: tracks of different skeletons (DeepLabCut's unique
 body parts beside the animals') share one skeleton with every node, NaN where a track has
 no such node. A file with a single track that SLEAP left untracked gets no track names, as
-SLEAP writes single-animal files.
+SLEAP writes single-animal files. What the layout has no place for (extra per-keypoint columns such as the
+Ensemble Kalman Smoother's variances, which poses a user placed, the predictions user instances replaced) is
+left out with a warning naming it.
 
 The arrays are written a block of frames at a time, so memory does not grow with the recording.
 """
@@ -41,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidOptionError
+from ..errors import InvalidOptionError, PoseconvWarning
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames, without_padding
 from .files import export_path, video_tracks
@@ -106,9 +108,12 @@ def _create(
 
 
 def _block(
-    tracks: list[PoseTrack], columns: dict, n_nodes: int, start: int, stop: int
+    tracks: list[PoseTrack], columns: dict, n_nodes: int, start: int, stop: int, users: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Positions ``(frames, tracks, nodes, 2)``, point, instance and tracking scores and occupancy of ``start:stop``."""
+    """Positions ``(frames, tracks, nodes, 2)``, point, instance and tracking scores and occupancy of ``start:stop``.
+
+    ``users`` (one per track) is set where the block has a user instance of the track, which the file cannot say.
+    """
     n = stop - start
     positions = np.full((n, len(tracks), n_nodes, 2), np.nan)
     scores = np.full((n, len(tracks), n_nodes), np.nan)
@@ -129,6 +134,7 @@ def _block(
         values = (track.instance_scores, track.tracking_scores, track.user_labeled)
         recorded = [None if v is None else read_frames(v, start, upto) for v in values]
         occupied[rows, k] = instance_present(positions[rows, k], tuple(recorded[:2]), recorded[2])
+        users[k] |= recorded[2] is not None and bool(np.any(recorded[2]))
         if recorded[0] is not None:
             instance[rows, k] = recorded[0]
         elif track.confidence is not None:
@@ -139,7 +145,8 @@ def _block(
     return positions, scores, instance, tracking, occupied
 
 
-def _write_arrays(handle: Any, tracks: list[PoseTrack], columns: dict, n_nodes: int) -> None:
+def _write_arrays(handle: Any, tracks: list[PoseTrack], columns: dict, n_nodes: int) -> np.ndarray:
+    """Write the arrays of ``_LAYOUT``; return, per track, whether it has user instances (which they cannot hold)."""
     n_frames = max(track.n_frames for track in tracks)
     n_tracks = len(tracks)
     sizes = {"track": n_tracks, "xy": 2, "node": n_nodes, "frame": n_frames}
@@ -152,15 +159,17 @@ def _write_arrays(handle: Any, tracks: list[PoseTrack], columns: dict, n_nodes: 
         name: _create(handle, name, tuple(sizes[d] for d in dims), dtype, dims, fill, min(block, _CHUNK_FRAMES))
         for name, (dims, dtype, fill) in _LAYOUT.items()
     }
+    users = np.zeros(n_tracks, dtype=bool)
     for start in range(0, n_frames, block):
         stop = min(n_frames, start + block)
-        positions, scores, instance, tracking, occupied = _block(tracks, columns, n_nodes, start, stop)
+        positions, scores, instance, tracking, occupied = _block(tracks, columns, n_nodes, start, stop, users)
         # SLEAP's axis order: frames last, except for the occupancy.
         out["tracks"][..., start:stop] = positions.transpose(1, 3, 2, 0)
         out["track_occupancy"][start:stop] = occupied.astype("uint8")
         out["point_scores"][..., start:stop] = scores.transpose(1, 2, 0)
         out["instance_scores"][:, start:stop] = np.where(occupied, instance, np.nan).T
         out["tracking_scores"][:, start:stop] = np.where(occupied, tracking, np.nan).T
+    return users
 
 
 def _strings(values: list[str]) -> np.ndarray:
@@ -218,7 +227,7 @@ def write_sleap_analysis(
     # No chunk cache: a write refused for room fails where it is made (a cache flushed when h5py drops a
     # dataset reports nowhere, and HDF5 then crashes closing the file).
     with atomic_output(path, overwrite=overwrite) as partial, h5py.File(partial, "w", rdcc_nbytes=0) as handle:
-        _write_arrays(handle, tracks, columns, len(nodes))
+        users = _write_arrays(handle, tracks, columns, len(nodes))
         handle["track_names"] = _strings(_track_names(pose, tracks))
         handle["node_names"] = _strings(nodes)
         handle["edge_names"] = (
@@ -233,4 +242,28 @@ def write_sleap_analysis(
         handle.attrs["format"] = "analysis"
         handle.attrs["preset"] = "matlab"
         handle.attrs["skeleton_name"] = "+".join(columns)
+    _warn_left_out(pose, tracks, [track.name for track, user in zip(tracks, users, strict=True) if user], path)
     return path
+
+
+def _warn_left_out(pose: PoseData, tracks: list[PoseTrack], users: list[str], path: Path) -> None:
+    """Say which values of the poses the analysis file has no place for (``users``: tracks with user instances)."""
+    left, elsewhere = [], []
+    extra = list(dict.fromkeys(column for track in tracks for group in track.extra_coords for column in group.columns))
+    if extra:
+        left.append(f"the extra columns {', '.join(extra)}")
+        elsewhere.append("--to dlc or --to lp keep the extra columns")
+    replaced = [track.name for track in tracks if track.replaced_predictions is not None]
+    if users:
+        left.append(f"which poses a user placed (user_labeled; tracks {', '.join(users)})")
+    if replaced:
+        left.append(f"the predictions user instances replaced (tracks {', '.join(replaced)})")
+    if users or replaced:
+        elsewhere.append("--to slp keeps SLEAP's user instances and the predictions they replaced")
+    if left:
+        warnings.warn(
+            f"{pose.source_name}: a SLEAP analysis file has no place for {'; '.join(left)}; {path} is written "
+            f"without them. Export --to movement to keep every value ({'; '.join(elsewhere)}).",
+            PoseconvWarning,
+            stacklevel=3,
+        )
