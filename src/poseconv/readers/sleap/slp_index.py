@@ -100,9 +100,8 @@ class InstanceTable:
     def winners(self, rows: np.ndarray, *, after: int = 0) -> dict[tuple[int, int, int], Group] | str:
         """Return the instance written for each track of each frame row, grouped by (video, track, skeleton).
 
-        A prediction a user instance of its track replaced in its frame is in the group too, of kind
-        :data:`REPLACED` (see :func:`~.slp_points.kind_rows`), and untracked instances have the
-        track id of their slot (:mod:`.slp_untracked`).
+        A prediction a user instance of its track replaced in its frame is in the group too, of kind :data:`REPLACED`
+        (:func:`~.slp_points.kind_rows`); untracked instances have the track id of their slot (:mod:`.slp_untracked`).
 
         Parameters
         ----------
@@ -114,8 +113,7 @@ class InstanceTable:
         Returns
         -------
         dict or str
-            :data:`Group` by ``(video, track, skeleton)``; or what the rows hold that only
-            sleap-io's objects read exactly.
+            :data:`Group` by ``(video, track, skeleton)``; or what in the rows only sleap-io's objects read exactly.
         """
         starts = rows["instance_id_start"].astype("int64")
         ends = rows["instance_id_end"].astype("int64")
@@ -152,7 +150,7 @@ class InstanceTable:
         for instance_kind, available in self.n_points.items():
             if np.any(point_end[kind == instance_kind] > available):
                 return "point ranges past the end of the point tables"
-        if not self.predicted_only and "from_predicted" in instances and _swap_fixed(instances, row, kind, track):
+        if not self.predicted_only and _swap_fixed(instances, row, kind, track):
             return "a user instance corrected from the prediction of another track (a swap fixed)"  # said once there
         keep = kind == PREDICTED if self.predicted_only else np.ones(len(kind), dtype=bool)
         row, kind, track, skeleton, point_start = (a[keep] for a in (row, kind, track, skeleton, point_start))
@@ -184,8 +182,10 @@ class InstanceTable:
 def _swap_fixed(instances: dict[str, np.ndarray], row: np.ndarray, kind: np.ndarray, track: np.ndarray) -> bool:
     """Whether a user instance's ``from_predicted`` is a prediction of its frame of another track.
 
-    The object reader warns of such a file (:func:`~.slp_objects.swap_fixes`), so it is read there.
+    The object reader warns of such a file (:func:`~.slp_instance_links.swap_fixes`), so it is read there.
     """
+    if "from_predicted" not in instances:
+        return False
     source = instances["from_predicted"].astype("int64")
     users = np.flatnonzero((kind == USER) & (source >= 0) & (track >= 0))
     if not len(users):

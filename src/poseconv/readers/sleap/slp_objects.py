@@ -51,9 +51,10 @@ from .common import (
     too_many_untracked,
     video_frames,
 )
+from .slp_instance_links import identity_list, swap_fixes, swap_message
 from .slp_layout import LEGACY_USER_SHIFT
 
-__all__ = ["LEGACY_SHIFT_NOTE", "identity_list", "load_labels", "merged_frames", "object_tracks", "swap_fixes"]
+__all__ = ["LEGACY_SHIFT_NOTE", "load_labels", "merged_frames", "object_tracks"]
 
 
 def _untracked_for_frame(
@@ -248,39 +249,8 @@ def _collect_rows(
             stacklevel=4,
         )
     for (v, user, predicted), frames in swapped.items():
-        warnings.warn(_swap_message(path, keys[v], frames, track_names[user], track_names[predicted]), stacklevel=4)
+        warnings.warn(swap_message(path, keys[v], frames, track_names[user], track_names[predicted]), stacklevel=4)
     return rows, replaced_rows, last_frame
-
-
-def swap_fixes(instances: list[Any], track_index: dict[int, int]) -> list[tuple[int, int]]:
-    """Return the (user instance's, prediction's) tracks of a frame's user instances made from another track's.
-
-    A user instance's ``from_predicted`` of another track is how SLEAP saves the fix of an identity swap.
-    """
-    from sleap_io import PredictedInstance
-
-    present = {id(inst) for inst in instances}
-    pairs = []
-    for inst in instances:
-        source = getattr(inst, "from_predicted", None)
-        if isinstance(inst, PredictedInstance) or source is None or id(source) not in present:
-            continue
-        user, predicted = (track_index.get(id(i.track)) if i.track is not None else None for i in (inst, source))
-        if user is not None and predicted is not None and user != predicted:
-            pairs.append((user, predicted))
-    return pairs
-
-
-def _swap_message(path: Path, video: str, frames: list[int], user: str, predicted: str) -> PoseconvWarning:
-    """Say that the replaced predictions pair by track, where a user moved a correction to another track."""
-    return PoseconvWarning(
-        f"{path}: in frame(s) {frames[:MAX_FRAMES_LISTED]} of video '{video}', a user instance of track '{user}' was "
-        f"corrected from the prediction of track '{predicted}' (an identity swap fixed in SLEAP). Each track's poses "
-        "are its own instances: a user instance replaces the prediction of its own track, which is kept beside the "
-        f"track (its replaced predictions), so the prediction of '{predicted}' is the pose of '{predicted}' or one "
-        f"of its replaced predictions, not one of '{user}', and a .slp written back links each user instance to the "
-        "prediction of its own track, not to the one it was made from."
-    )
 
 
 def _fill_track(
@@ -330,17 +300,6 @@ def _fill_track(
             else {}
         ),
     }
-
-
-def identity_list(labels: Any) -> list[Any]:
-    """Return the ``Identity`` objects of ``labels``: its list of them, then any other an instance has, in use order."""
-    identities = {id(identity): identity for identity in getattr(labels, "identities", None) or []}
-    for frame in labels.labeled_frames:
-        for instance in frame.instances:
-            identity = getattr(instance, "identity", None)
-            if identity is not None:
-                identities.setdefault(id(identity), identity)
-    return list(identities.values())
 
 
 #: Why only user points of files before format 1.1 are shifted by -0.5 px (both reading paths follow it).
