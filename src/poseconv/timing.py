@@ -170,6 +170,7 @@ def check_timestamps(
     known: FrameTiming | None = None,
     stacklevel: int = 3,
     video_frames: int | None = None,
+    images: bool = False,
 ) -> np.ndarray:
     """Return ``timestamps`` as float64 after checking there is one finite time per frame.
 
@@ -181,7 +182,9 @@ def check_timestamps(
 
     A rate of the given times far from the ``known`` one (the video's, the pose file's), or without
     one, below 1 frame per second, is warned about (:func:`_rate_problem`): times in milliseconds,
-    or of another camera, give the poses another clock without an error.
+    or of another camera, give the poses another clock without an error. The frames of ``images`` (a
+    time lapse's image files, DeepLabCut's analyze_time_lapse_frames) are taken minutes apart, as slowly
+    as their times say: only a ``known`` rate is compared with.
 
     Raises
     ------
@@ -207,18 +210,19 @@ def check_timestamps(
         # Warned, not refused: neuroconv's interfaces take any aligned times (its alignment tests give jittered
         # ones); a file of times (load_timestamps) is refused.
         warnings.warn(f"Timestamps for {what} {problem}", PoseconvWarning, stacklevel=stacklevel)
-    problem = _rate_problem(nominal_rate(FrameTiming(timestamps=array)), known)
+    problem = _rate_problem(nominal_rate(FrameTiming(timestamps=array)), known, images=images)
     if problem is not None:
         warnings.warn(f"Timestamps for {what} {problem}", PoseconvWarning, stacklevel=stacklevel)
     return array
 
 
-def _rate_problem(given: float | None, known: FrameTiming | None) -> str | None:
+def _rate_problem(given: float | None, known: FrameTiming | None, *, images: bool = False) -> str | None:
     """Return what is implausible in the rate ``given`` of a user's frame times (seconds), or None.
 
     The times are used either way; a rule for each case, all here: against a ``known`` timing (the
     video's, the pose file's), a rate that is a factor off; against a rate the user stated too, any
-    difference (one of the two is lost); with neither, a rate below :data:`_SLOWEST_CAMERA_FPS`.
+    difference (one of the two is lost); with neither, a rate below :data:`_SLOWEST_CAMERA_FPS`, unless
+    the frames are ``images`` of a time lapse.
     """
     expected = nominal_rate(known) if known is not None else None
     if not given:
@@ -239,7 +243,7 @@ def _rate_problem(given: float | None, known: FrameTiming | None) -> str | None:
             f"run at {given:.6g} frames per second, but {known.source} gives {expected:.6g} fps; the times given "
             "are used. Are they in seconds, and of this video's frames?"
         )
-    if given >= _SLOWEST_CAMERA_FPS:
+    if given >= _SLOWEST_CAMERA_FPS or images:
         return None
     return (
         f"run at {given:.6g} frames per second (a frame every {1 / given:.3g} s); the times given are used, as "

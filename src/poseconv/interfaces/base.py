@@ -249,6 +249,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
                 known=self._pose.timing.get(video),
                 stacklevel=user_stacklevel(),
                 video_frames=self._pose.videos[video].n_frames,
+                images=self._pose.videos[video].image_files is not None,
             )
             self._aligned_timing[video] = FrameTiming(timestamps=array, source="timestamps given by the user")
 

@@ -8,13 +8,14 @@ the folder of the images.
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
 
-from poseconv.errors import InvalidSourceFileError
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning
 from poseconv.readers.deeplabcut import read_deeplabcut
 
 SCORER = "DLC_resnet50_lapseJan1shuffle1_1000"
@@ -267,3 +268,16 @@ def test_multi_animal_image_predictions_are_not_told_to_be_tracked(tmp_path):
     (said,) = [str(w.message) for w in caught if "NOT follow one animal" in str(w.message)]
     assert "analyze_images predicts each image on its own" in said and "_el.h5" not in said
     assert pose.notes["untracked_detections"] in said
+
+
+def test_a_time_lapse_given_its_times_in_seconds_minutes_apart_is_not_taken_for_milliseconds(tmp_path):
+    # Times without a video to compare with are warned of below 1 frame per second (milliseconds read as seconds);
+    # a time lapse's images are taken that slowly on purpose.
+    from poseconv import DeepLabCutPoseInterface
+
+    folder = tmp_path / "session1"
+    _time_lapse(folder)
+    interface = DeepLabCutPoseInterface(file_path=folder / f"session1{SCORER}.h5", sampling_frequency=1 / 300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PoseconvWarning)
+        interface.set_aligned_timestamps(np.arange(len(IMAGES)) * 300.0)
