@@ -124,4 +124,4 @@ def test_timestamps_given_once_for_two_view_files_are_refused_as_video_is(tmp_pa
     np.save(tmp_path / "t.npy", np.arange(10) / 25.0)
     result = _convert(session, tmp_path / "s1.nwb", "--timestamps", tmp_path / "t.npy")
     assert result.returncode != 0
-    assert "--timestamps was given 1 times for 2 inputs; give one per input" in result.stderr, result.stderr
+    assert "--timestamps was given once for 2 inputs; give one --timestamps per input" in result.stderr, result.stderr

@@ -128,12 +128,13 @@ def formats() -> dict[str, Format]:
     return dict(_CATALOG)
 
 
-def folder_advice(folder: Path, choose: Callable[[Format], str]) -> str:
-    """Say which files of ``folder`` could be given instead, and how to convert the folder itself.
+def folder_advice(folder: Path, choose: Callable[[Format], str | None], *, verb: str = "convert") -> str:
+    """Say which files of ``folder`` could be given instead, and how to ``verb`` the folder itself.
 
     The files are those with a suffix some format reads (not opened), but Lightning Pose's metrics and bounding
     boxes, named after the predictions they were computed from. ``choose`` words the choice of a
-    format that takes a folder at the entry point (``--source dlc-labels``).
+    format that takes a folder at the entry point (``--source dlc-labels``), None for one the command
+    does not take (``plot`` draws no labels).
     """
     # Imported here: readers import the catalog.
     from ..readers.lightningpose_multiview import is_side_output_name
@@ -151,8 +152,9 @@ def folder_advice(folder: Path, choose: Callable[[Format], str]) -> str:
     kinds = "/".join(sorted(suffixes))
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     files = f"give a pose file inside it (its {kinds} files: {shown})" if names else f"it holds no {kinds} file"
-    folders = " or ".join(f"{choose(fmt)} ({fmt.name})" for fmt in formats().values() if fmt.accepts_folder)
-    return f"{files}, or convert the folder with {folders}."
+    chosen = {fmt.name: choose(fmt) for fmt in formats().values() if fmt.accepts_folder}
+    folders = " or ".join(f"{how} ({name})" for name, how in chosen.items() if how is not None)
+    return f"{files}, or {verb} the folder with {folders}." if folders else f"{files}."
 
 
 def get_format(name: str) -> Format:

@@ -298,6 +298,7 @@ def read_any(
     source: str | None = None,
     fps: float | None = None,
     containers: Sequence[str] | None = None,
+    command: str = "convert",
 ) -> list[PoseData]:
     """Read an NWB file (every PoseEstimation) or a pose tool's output into PoseData.
 
@@ -311,6 +312,8 @@ def read_any(
         Frame rate for videos whose timing the input does not record.
     containers : sequence of str, optional
         For NWB files: the PoseEstimation containers to read.
+    command : str, default: "convert"
+        The command reading it, which the advice for a folder given names (``inspect``, ``plot``).
 
     Returns
     -------
@@ -329,7 +332,7 @@ def read_any(
         from ..catalog import get_format
         from ._sources import detect_source
 
-        fmt = get_format(detect_source(path, source))
+        fmt = get_format(detect_source(path, source, command=command))
         if fmt.kind == "labels":
             # Labels are frames a person labeled, not poses over time: no reader of poses takes them.
             raise LabelsNotPosesError(
@@ -377,6 +380,7 @@ def reading(
     source: str | None = None,
     fps: float | None = None,
     containers: Sequence[str] | None = None,
+    command: str = "convert",
 ) -> Iterator[list[PoseData]]:
     """Like :func:`read_any`, but an NWB file's tracks are read lazily while the ``with`` block runs.
 
@@ -388,7 +392,7 @@ def reading(
     ----------
     path : pathlib.Path
         ``.nwb`` or any input a reader handles.
-    source, fps, containers
+    source, fps, containers, command
         As for :func:`read_any`.
 
     Yields
@@ -397,7 +401,7 @@ def reading(
         The poses; their NWB arrays are valid inside the block only.
     """
     if not is_nwb(path):
-        yield read_any(path, source=source, fps=fps, containers=containers)
+        yield read_any(path, source=source, fps=fps, containers=containers, command=command)
         return
     from ..nwb.read.pose import open_nwb
     from ..nwb.read.store import damage_named

@@ -37,7 +37,11 @@ def resolve_source(name: str) -> str:
     return get_format(name).name
 
 
-def check_exists(path: Path, *, allow_folder: bool = False) -> None:
+#: The kinds of input of the commands that take fewer than every kind (``plot`` draws poses over time, no labels).
+_COMMAND_KINDS = {"plot": ("predictions", "session")}
+
+
+def check_exists(path: Path, *, allow_folder: bool = False, command: str = "convert") -> None:
     """Refuse a missing input before any reader guesses at it.
 
     Parameters
@@ -46,6 +50,8 @@ def check_exists(path: Path, *, allow_folder: bool = False) -> None:
         The input.
     allow_folder : bool, default: False
         Accept a folder (DeepLabCut labeled data); otherwise the input must be a file.
+    command : str, default: "convert"
+        The command given it: a folder's advice names the formats of folders that command takes.
 
     Raises
     ------
@@ -61,13 +67,15 @@ def check_exists(path: Path, *, allow_folder: bool = False) -> None:
     if path.is_dir() and not allow_folder:
         from ..catalog import folder_advice
 
-        raise InvalidSourceFileError(
-            f"{path}: is a directory; {folder_advice(path, lambda fmt: f'--source {fmt.alias}')}"
-        )
+        kinds = _COMMAND_KINDS.get(command, ("predictions", "session", "labels"))
+        advice = folder_advice(path, lambda fmt: f"--source {fmt.alias}" if fmt.kind in kinds else None, verb=command)
+        raise InvalidSourceFileError(f"{path}: is a directory; {advice}")
 
 
-def detect_source(path: Path, source: str | None = None) -> str:
+def detect_source(path: Path, source: str | None = None, *, command: str = "convert") -> str:
     """Return the format of ``path``: ``source`` resolved and checked against the content, or detected.
+
+    ``command`` is the command given it, for a folder's advice (:func:`check_exists`).
 
     Raises
     ------
@@ -81,7 +89,7 @@ def detect_source(path: Path, source: str | None = None) -> str:
 
     # The format decides whether a folder is a valid input, so it is resolved first.
     fmt = get_format(source) if source else None
-    check_exists(path, allow_folder=fmt is not None and fmt.accepts_folder)
+    check_exists(path, allow_folder=fmt is not None and fmt.accepts_folder, command=command)
     if fmt is not None:
         check_format(path, fmt)
         return fmt.name

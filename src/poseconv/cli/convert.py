@@ -407,7 +407,9 @@ def _per_input(option: str, values: list[Path] | None, inputs: list[Path]) -> li
 
     given = list(values or [])
     if given and len(given) != len(inputs):
-        raise InvalidOptionError(f"{option} was given {len(given)} times for {len(inputs)} inputs; give one per input.")
+        times = {1: "once", 2: "twice"}.get(len(given), f"{len(given)} times")
+        for_inputs = "one input" if len(inputs) == 1 else f"{len(inputs)} inputs"
+        raise InvalidOptionError(f"{option} was given {times} for {for_inputs}; give one {option} per input.")
     return given
 
 

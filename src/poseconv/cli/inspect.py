@@ -64,7 +64,7 @@ def inspect(
             bar.add_task(f"Reading {location_name(file)}", total=None)
             try:
                 # NWB tracks are summarized a block at a time from the open file.
-                with reading(file, source=source) as poses:
+                with reading(file, source=source, command="inspect") as poses:
                     summaries = [summarize_pose(pose) for pose in poses]
                 session, names = _nwb_facts(file) if is_nwb(file) else (None, [])
                 trainings = [summarize_training(t, name=n) for n, t in _read_trainings(file, names)]

@@ -100,7 +100,7 @@ def plot(
         with progress() as bar:
             task = bar.add_task(f"Reading {location_name(file)}", total=None)
             # NWB tracks are read a block at a time while drawing; long recordings are decimated.
-            with reading(file, source=source, containers=container) as poses:
+            with reading(file, source=source, containers=container, command="plot") as poses:
                 bar.update(task, description=f"Drawing {output.name}")
                 if overlay:
                     message = _draw_overlay(poses, file, output, frame, frames, video_path, pcutoff, color_by)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 
+from ..errors import InvalidSourceFileError
 from ._common import EXIT_ERROR, DebugOption, QuietOption, apply_flags, command_errors, progress
 
 __all__ = ["validate"]
@@ -53,7 +55,10 @@ def validate(
         locations = [input_location(file) for file in files]
         for path in locations:
             # Every file is checked to be NWB before the long inspection of the first one starts.
-            require_nwb(path)
+            try:
+                require_nwb(path)
+            except InvalidSourceFileError as err:
+                raise _pose_file_error(path) or err from None
         threshold = FAIL_ON_LEVELS[fail_on]
         reports = []
         with progress() as bar:
@@ -65,6 +70,23 @@ def validate(
         _print(reports, threshold, as_json)
         if any(report.fails(threshold) for report in reports):
             raise typer.Exit(EXIT_ERROR)
+
+
+def _pose_file_error(path: Path | str) -> InvalidSourceFileError | None:
+    """Return the error for a pose tool's file given to validate, which checks NWB files; None for other files."""
+    from ..catalog import detect_format
+    from ..errors import PoseconvError
+
+    if not isinstance(path, Path) or not path.is_file():
+        return None
+    try:
+        fmt = detect_format(path)
+    except PoseconvError:
+        return None
+    return InvalidSourceFileError(
+        f"{path}: is a pose file ({fmt.description}), not an NWB file; validate checks the NWB files poseconv "
+        f"writes. Convert it first (poseconv convert {path.name} -o {path.stem}.nwb), then validate the NWB file."
+    )
 
 
 def _print(reports: list, threshold: str, as_json: bool) -> None:
