@@ -24,10 +24,11 @@ writers read ``position`` and ``confidence`` and leave them be):
   Smoother's ``x_ens_var, y_ens_var``, ...): a group of one column per axis (``x_<name>``, ``y_<name>``) is
   ``<name>`` on ``(time, space, keypoints, individuals)``; any other column is a variable of its label on
   ``(time, keypoints, individuals)``; attrs ``description`` and ``units``;
-* SLEAP's ``instance_score`` and ``tracking_score`` (``(time, individuals)``) and ``user_labeled``
-  (bool, False where the source does not say);
+* SLEAP's ``instance_score`` and ``tracking_score`` (``(time, individuals)``), ``user_labeled``
+  (bool, False where the source does not say), ``identity`` (the Identity's name, empty where none) and
+  ``identity_score``;
 * the SLEAP predictions a user instance replaced, as ``replaced_position``, ``replaced_confidence``,
-  ``replaced_instance_score`` and ``replaced_tracking_score`` (NaN where nothing was replaced).
+  ``replaced_instance_score``, ``replaced_tracking_score``, ... (NaN where nothing was replaced).
 
 A name the dataset already has (``position``, a dimension) gets ``extra_`` before it.
 """
@@ -47,9 +48,11 @@ __all__ = ["to_movement_dataset"]
 # Per-animal values of a track (attribute -> variable, description); the replaced predictions' too, prefixed.
 _TRACK_VALUES = {
     "instance_scores": ("instance_score", "SLEAP's score of the whole instance; NaN where absent or unscored."),
-    "tracking_scores": ("tracking_score", "SLEAP tracker's score of the identity assignment; NaN where absent."),
+    "tracking_scores": ("tracking_score", "SLEAP tracker's score of the track assignment; NaN where absent."),
     "user_labeled": ("user_labeled", "True where a user placed the pose (SLEAP user instance), not a prediction."),
+    "identity_scores": ("identity_score", "Score of the instance's SLEAP Identity; NaN where none."),
 }
+_IDENTITY_DESCRIPTION = "The instance's identity (SLEAP Identity, sleap-io re-identification); empty where none."
 _REPLACED = "replaced_"
 _REPLACED_DESCRIPTION = "The SLEAP prediction a user instance replaced in the frame (NaN where none was)."
 # Axes of position and of the per-keypoint values, by the names of movement before 0.17.
@@ -150,7 +153,8 @@ class _Variables:
         """Return the values of variable ``name`` on ``axes`` (``extra_<name>`` when the dataset has ``name``)."""
         name = f"extra_{name}" if name in self.taken else name
         if name not in self.found:
-            values = np.full(tuple(self.sizes[axis] for axis in axes), False if dtype == "bool" else np.nan, dtype)
+            fill = {"bool": False, "object": ""}.get(dtype, np.nan)
+            values = np.full(tuple(self.sizes[axis] for axis in axes), fill, dtype)
             self.found[name] = (tuple(self.dims[axis] for axis in axes), values, attrs)
         return self.found[name][1]
 
@@ -195,3 +199,10 @@ def _track_values(variables: _Variables, track: PoseTrack, i: int, *, replaced: 
             name, description = _REPLACED + name, f"{_REPLACED_DESCRIPTION} {description}"
         target = variables.array(name, ("time", "individuals"), {"description": description}, dtype)
         target[:, i] = np.asarray(values, dtype=dtype)
+    if track.identities is not None:
+        # The names, "" for -1 (no identity): the last of the list.
+        names = np.array([*track.identity_names, ""], dtype=object)
+        prefix, described = (_REPLACED, f"{_REPLACED_DESCRIPTION} ") if replaced else ("", "")
+        attrs = {"description": described + _IDENTITY_DESCRIPTION}
+        target = variables.array(f"{prefix}identity", ("time", "individuals"), attrs, "object")
+        target[:, i] = names[np.asarray(track.identities, dtype="int64")]

@@ -28,8 +28,8 @@ An analysis file holds one skeleton: tracks of different skeletons (DeepLabCut's
 body parts beside the animals') share one skeleton with every node, NaN where a track has
 no such node. A file with a single track that SLEAP left untracked gets no track names, as
 SLEAP writes single-animal files. What the layout has no place for (extra per-keypoint columns such as the
-Ensemble Kalman Smoother's variances, which poses a user placed, the predictions user instances replaced) is
-left out with a warning naming it.
+Ensemble Kalman Smoother's variances, which poses a user placed, the predictions user instances replaced,
+SLEAP identities) is left out with a warning naming it.
 
 The arrays are written a block of frames at a time, so memory does not grow with the recording.
 """
@@ -258,8 +258,11 @@ def _warn_left_out(pose: PoseData, tracks: list[PoseTrack], users: list[str], pa
         left.append(f"which poses a user placed (user_labeled; tracks {', '.join(users)})")
     if replaced:
         left.append(f"the predictions user instances replaced (tracks {', '.join(replaced)})")
-    if users or replaced:
-        elsewhere.append("--to slp keeps SLEAP's user instances and the predictions they replaced")
+    identified = [t.name for t in tracks if t.identities is not None and np.any(np.asarray(t.identities) >= 0)]
+    if identified:
+        left.append(f"the instances' identities (SLEAP Identity; tracks {', '.join(identified)})")
+    if users or replaced or identified:
+        elsewhere.append("--to slp keeps SLEAP's user instances, the predictions they replaced and identities")
     if left:
         warnings.warn(
             f"{pose.source_name}: a SLEAP analysis file has no place for {'; '.join(left)}; {path} is written "

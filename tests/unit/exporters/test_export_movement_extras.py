@@ -92,3 +92,23 @@ def test_sleap_scores_user_flags_and_replaced_predictions_are_variables(generate
     np.testing.assert_allclose(replaced.replaced_position.values.T, prediction.numpy())
     assert replaced.replaced_instance_score == pytest.approx(prediction.score)
     assert bool(replaced.user_labeled) and np.isnan(ds.replaced_position.sel(individuals="B")).all()
+
+
+def test_identities_are_names_and_scores(tmp_path):
+    # Before, the SLEAP Identity of each instance (sleap-io re-identification) and its score were dropped.
+    import xarray as xr
+
+    pose = mock_pose_data(n_frames=3, source_software="SLEAP")
+    identified = dataclasses.replace(
+        pose.tracks[0],
+        identities=np.array([1, -1, 0], dtype="int32"),
+        identity_scores=np.array([0.5, np.nan, 0.75]),
+        identity_names=("mouseA", "mouseB"),
+    )
+    ds = to_movement_dataset(dataclasses.replace(pose, tracks=[identified]))
+    assert list(ds.identity.values[:, 0]) == ["mouseB", "", "mouseA"]
+    np.testing.assert_array_equal(ds.identity_score.values[:, 0], [0.5, np.nan, 0.75])
+    ds.attrs = {k: v for k, v in ds.attrs.items() if v is not None}
+    ds.to_netcdf(tmp_path / "ids.nc")
+    with xr.open_dataset(tmp_path / "ids.nc") as back:
+        assert list(back.identity.values[:, 0]) == ["mouseB", "", "mouseA"]

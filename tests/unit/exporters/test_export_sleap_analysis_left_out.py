@@ -46,3 +46,11 @@ def test_poses_with_nothing_left_out_say_nothing(tmp_path, user):
     flags = None if user is None else np.zeros(N_FRAMES, dtype=bool)
     pose = dataclasses.replace(pose, tracks=[dataclasses.replace(pose.tracks[0], user_labeled=flags)])
     assert not _said(pose, tmp_path / "predictions.analysis.h5")
+
+
+def test_identities_are_named(tmp_path):
+    pose = mock_pose_data(n_frames=N_FRAMES, source_software="SLEAP")
+    identities = np.array([0, -1, -1, 0, -1], dtype="int32")
+    track = dataclasses.replace(pose.tracks[0], identities=identities, identity_names=("mouseA",))
+    (warning,) = _said(dataclasses.replace(pose, tracks=[track]), tmp_path / "reid.analysis.h5")
+    assert "identities (SLEAP Identity; tracks animal0)" in warning and "--to slp" in warning
