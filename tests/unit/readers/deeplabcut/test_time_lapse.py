@@ -277,7 +277,7 @@ def test_a_time_lapse_given_its_times_in_seconds_minutes_apart_is_not_taken_for_
 
     folder = tmp_path / "session1"
     _time_lapse(folder)
-    interface = DeepLabCutPoseInterface(file_path=folder / f"session1{SCORER}.h5", sampling_frequency=1 / 300)
+    interface = DeepLabCutPoseInterface(file_path=folder / f"session1{SCORER}.h5")
     with warnings.catch_warnings():
         warnings.simplefilter("error", PoseconvWarning)
         interface.set_aligned_timestamps(np.arange(len(IMAGES)) * 300.0)
