@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import PureWindowsPath
 from typing import Any
 
 from ..model import PoseData, PoseTrack, Skeleton
@@ -22,6 +23,7 @@ __all__ = [
     "MISSING_VIDEO_SENTENCE",
     "camera_and_video_entries",
     "camera_device_entry",
+    "camera_folder",
     "camera_key",
     "crop_sentence",
     "external_video_entry",
@@ -186,12 +188,30 @@ def merge_metadata(base: Any, override: Any) -> Any:
     return copy.deepcopy(override)
 
 
-def camera_device_entry(video: str) -> dict[str, Any]:
-    """Return the ``Devices`` entry of the camera that recorded ``video`` (keyed by :func:`camera_key`)."""
+# The camera of a video no ImageSeries links says the folder of the video (or of the poses, beside it):
+# two cameras' videos of one name in folders of their own are told apart by it (see camera_folder).
+_CAMERA_FOLDER = re.compile(
+    r"^Camera that recorded the behavior video '(?P<video>.*)', in the folder '(?P<folder>.*)'\.$"
+)
+
+
+def camera_device_entry(video: str, folder: str | None = None) -> dict[str, Any]:
+    """Return the ``Devices`` entry of the camera that recorded ``video`` (keyed by :func:`camera_key`).
+
+    ``folder``: the folder of a video no ImageSeries links (a linked one's file says where it is), said in the
+    description; :func:`camera_folder` reads it back.
+    """
+    where = f", in the folder '{folder}'" if folder else ""
     return {
         "name": nwb_name(f"Video {video} Camera Device"),
-        "description": f"Camera that recorded the behavior video '{video}'.",
+        "description": f"Camera that recorded the behavior video '{video}'{where}.",
     }
+
+
+def camera_folder(description: str | None) -> str | None:
+    """Return the folder a camera's description by :func:`camera_device_entry` says, or None."""
+    found = _CAMERA_FOLDER.match(description or "")
+    return found["folder"] if found else None
 
 
 def external_video_entry(video: str, description: str, *, with_camera: bool = True) -> dict[str, Any]:
@@ -213,7 +233,12 @@ def external_video_entry(video: str, description: str, *, with_camera: bool = Tr
 
 
 def camera_and_video_entries(
-    videos: Iterable[str], video_paths_known: set[str] | None, description: str, *, known_only: bool = False
+    videos: Iterable[str],
+    video_paths_known: set[str] | None,
+    description: str,
+    *,
+    known_only: bool = False,
+    folders: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return the ``Devices`` entries of the cameras of ``videos``, and the ``ExternalVideos`` entries of those known.
 
@@ -227,6 +252,8 @@ def camera_and_video_entries(
         The videos' description, with ``{video}`` standing for the video key.
     known_only : bool, default: False
         Give cameras only to the videos known here.
+    folders : mapping of str to str, optional
+        The folder of each video not known here, said by its camera (:func:`camera_device_entry`).
 
     Returns
     -------
@@ -239,7 +266,8 @@ def camera_and_video_entries(
     for video in videos:
         if known_only and video not in video_paths_known:
             continue
-        devices[camera_key(video)] = camera_device_entry(video)
+        folder = None if video in video_paths_known else (folders or {}).get(video)
+        devices[camera_key(video)] = camera_device_entry(video, folder)
         if video in video_paths_known:
             external_videos[video_key(video)] = external_video_entry(video, description.format(video=video))
     return devices, external_videos
@@ -400,6 +428,17 @@ def _skeleton_entries(pose: PoseData) -> tuple[dict[str, Any], dict[str, str]]:
     return skeletons, skeleton_names
 
 
+def _video_folder(pose: PoseData, video: str) -> str:
+    """Return the name of the folder of a video: where the tool recorded it, else where its poses are.
+
+    DeepLabCut writes its predictions beside the video; per-camera folders (``top/``, ``side/``) hold
+    videos of one name.
+    """
+    info = pose.videos.get(video)
+    where = (info.path or info.original_path) if info is not None else None
+    return PureWindowsPath(str(where or pose.source_file)).parent.name
+
+
 def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None = None) -> dict[str, Any]:
     """Build the ``Devices``, ``Behavior`` and ``Pose`` metadata blocks for ``pose``.
 
@@ -420,6 +459,7 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
         dict.fromkeys(track.video for track in pose.tracks),
         video_paths_known,
         "Behavior video '{video}' on which the poses were estimated.",
+        folders={key: _video_folder(pose, key) for key in pose.videos},
     )
     skeletons, skeleton_names = _skeleton_entries(pose)
     keys = [container_key(pose, track) for track in pose.tracks]

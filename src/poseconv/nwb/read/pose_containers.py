@@ -29,6 +29,7 @@ import numpy as np
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, Skeleton
 from .frame_times import FrameTimes, correct_truncated_rates, recover_frame_times
+from .pose_cameras import by_camera, camera_of
 from .pose_names import (
     DEFAULT_TRACK_NAME,
     common_prefix,
@@ -151,6 +152,8 @@ class RawContainer:
     recorded_video: str | None = None
     # Nodes whose series store fewer coordinates than the container's others (x, y beside x, y, z).
     planar_nodes: tuple[str, ...] = ()
+    # The Device the container links (ndx-pose 0.2's device, 0.1's first of devices): its camera.
+    camera: str | None = None
 
 
 class ContainerScanner:
@@ -260,6 +263,7 @@ class ContainerScanner:
             animal=animal,
             recorded_video=recorded_video,
             planar_nodes=tuple(node for node, d in zip(nodes, dims, strict=True) if d is not None and d < n_dims),
+            camera=camera_of(self._file, group),
         )
 
     def _series_times(
@@ -365,7 +369,7 @@ class ContainerScanner:
                 else:
                     video = "video" if share_times else raw.name
                 videos.setdefault(video, []).append(raw)
-            for video, containers in videos.items():
+            for video, containers in by_camera(videos).items():
                 infos.extend(self._frame_base(video, containers))
         order = {raw.path: i for i, raw in enumerate(raws)}
         return sorted(infos, key=lambda info: order[info.path])

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import MetadataError, PoseconvWarning
+from ...metadata.defaults import camera_folder
 from ...metadata.names import nwb_name, unique_name
 from ...model.location import where_linked
 from ...timing import SAME_CLOCK_RTOL
@@ -129,7 +130,30 @@ def container_camera(nwbfile: Any, metadata: Mapping[str, Any], entry: Mapping[s
     same_camera = (video_entry or {}).get("device_metadata_key") == key
     if same_camera and source_video is not None and source_video.device is not None:
         return source_video.device
-    return get_or_add_device(nwbfile, metadata, key)
+    return get_or_add_device(nwbfile, _camera_apart(nwbfile, metadata, key), key)
+
+
+def _camera_apart(nwbfile: Any, metadata: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """Return the metadata that adds the camera ``key`` apart from another folder's camera of its name.
+
+    Two cameras whose videos have one file name in folders of their own (``top/``, ``side/``), not linked,
+    have one default camera (``Video session1 Camera Device``): the second camera's poses would say the first
+    one filmed them. Each camera's description says its folder (``camera_device_entry``); another folder's
+    takes its folder's name (``Video session1_side Camera Device``), as :func:`_apart_from` names a linked
+    video's. A camera the user described is theirs, and kept.
+    """
+    devices = metadata.get("Devices") or {}
+    camera = devices.get(key)
+    existing = nwbfile.devices.get(camera.get("name")) if isinstance(camera, Mapping) else None
+    ours = camera_folder(camera.get("description")) if existing is not None else None
+    theirs = camera_folder(existing.description) if existing is not None else None
+    if ours is None or theirs is None or ours == theirs:
+        return metadata
+    name = nwb_name(f"{camera['name'].removesuffix(' Camera Device')}_{ours} Camera Device")
+    same_folder = name in nwbfile.devices and camera_folder(nwbfile.devices[name].description) == ours
+    if not same_folder:
+        name = unique_name(name, set(nwbfile.devices))
+    return {**metadata, "Devices": {**devices, key: {**camera, "name": name}}}
 
 
 def _first_time_and_step(timing: Mapping[str, Any]) -> tuple[float, float] | None:
