@@ -177,6 +177,25 @@ def deprecated_field_problems(entry: Mapping[str, Any]) -> list[tuple[str, str]]
     ]
 
 
+_ISO_DAY = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[T ]|$)")
+
+
+def _no_such_day(text: Any) -> str | None:
+    """Say which part of an ISO 8601 date does not exist (2024-02-30, month 13); None for other text."""
+    import calendar
+
+    found = _ISO_DAY.match(text.strip()) if isinstance(text, str) else None
+    if found is None:
+        return None
+    year, month, day = map(int, found.groups())
+    if not 1 <= month <= 12:
+        return f"has month {month:02d}; months are 01 to 12 (the date is year-month-day, e.g. {EXAMPLE_START_TIME})."
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"names a day that does not exist: {calendar.month_name[month]} {year} has {days} days."
+    return None
+
+
 def _without_zone_hint(value: dt.datetime, text: str) -> str:
     """Return the same date and time in forms that parse, with UTC written out, to copy."""
     has_time = isinstance(text, str) and ("T" in text or " " in text.strip())
@@ -210,7 +229,7 @@ def start_time_problem(value: Any) -> str | None:
     except ValueError:
         parsed = None
     if not isinstance(parsed, dt.datetime):
-        return f"is not an ISO-8601 date and time, e.g. {EXAMPLE_START_TIME}."
+        return _no_such_day(text) or f"is not an ISO-8601 date and time, e.g. {EXAMPLE_START_TIME}."
     if parsed.tzinfo is None:
         return f"has no time zone; NWB needs one, e.g. {_without_zone_hint(parsed, text or parsed.isoformat())}."
     if parsed > dt.datetime.now(dt.UTC):
@@ -319,6 +338,8 @@ def date_of_birth_problem(value: Any, session_start_time: Any = None) -> str | N
     if isinstance(value, str) and value != value.strip() and date_of_birth_problem(value.strip()) is None:
         return space_problem(value)
     born = _as_datetime(value)
+    if born is None and (no_such_day := _no_such_day(value)) is not None:
+        return f"{value!r} {no_such_day}"
     if born is None:
         return f"{value!r} is not an ISO 8601 date, e.g. 2024-01-02 (or a date and time, 2024-01-02T08:00:00+00:00)."
     start = _as_datetime(session_start_time)

@@ -86,7 +86,8 @@ def schema_problems(
                     hint = f"{key!r} is an option of poseconv run, not of the spec: give --{key.replace('_', '-')}."
                 yield (*path, key), f"unknown field; {hint}"
         else:
-            yield path, _said_plainly((*within, *path), error) or _short(error.message)
+            said = _said_plainly((*within, *path), error) or _value_said((*within, *path), error, instance, path)
+            yield path, said or _short(error.message)
 
 
 def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
@@ -146,6 +147,42 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
         )
     if field == "sex" and error.validator == "enum":
         return f"{error.instance!r} is not one of {error.validator_value}: M (male), F (female), U (unknown), O (other)"
+    return None
+
+
+def _value_said(path: tuple[Any, ...], error: Any, document: Any, at: tuple[Any, ...]) -> str | None:
+    """Return, in words, what a value of the wrong type or range should be (``at``: its path in ``document``).
+
+    A number where text goes (``subject_id: 7``, which YAML reads as a number), a node's name in a
+    skeleton's edge, and a frame rate that is not positive; None for other errors.
+    """
+    value, field = error.instance, path[-1] if path else None
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    if field == "sampling_frequency" and error.validator in ("type", "minimum", "exclusiveMinimum"):
+        # The words the command line's --fps and the interfaces say (poseconv.timing.user_rate).
+        return f"must be a positive number (frames per second), got {value!r}"
+    if error.validator == "type" and "string" in types and number and isinstance(field, str):
+        # The schema's words stay first: a spec's check puts the value as written in their place (YAML reads
+        # 012 as 10), finding them by those words (poseconv.batch.jobs.NOT_TEXT).
+        if field == "weight":
+            return (
+                f"{value!r} is not of type 'string' but a number without a unit: a weight is text, a number, a "
+                f"space and a unit: weight: '{value} g'"
+            )
+        return (
+            f"{value!r} is not of type 'string' but a number; {field} is text: write it in quotes ({field}: '{value}')"
+        )
+    if error.validator == "type" and isinstance(value, str) and len(path) > 2 and path[-3] == "edges":
+        nodes = document
+        for step in (*at[:-3], "nodes"):
+            nodes = nodes.get(step) if isinstance(nodes, dict) else None
+        index = nodes.index(value) if isinstance(nodes, list) and value in nodes else None
+        meant = f" ({value!r} is {index})" if index is not None else ""
+        return (
+            f"{value!r} is a node's name; an edge is a pair of node indices, counted from 0 in the order of the "
+            f"skeleton's nodes{meant}: [0, 1] joins the first two nodes"
+        )
     return None
 
 

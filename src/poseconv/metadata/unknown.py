@@ -26,7 +26,10 @@ _REFERABLE = (("Devices",), ("Behavior", "ExternalVideos"))
 
 
 def _close(key: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(key), [str(c) for c in choices], n=1, cutoff=0.6)
+    choices = [str(c) for c in choices]
+    # The same name in other case (nwbfile: for NWBFile:) is meant, though difflib finds it far.
+    close = [c for c in choices if c.lower() == str(key).lower()]
+    close = close or difflib.get_close_matches(str(key), choices, n=1, cutoff=0.6)
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
