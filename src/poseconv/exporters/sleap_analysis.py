@@ -16,7 +16,8 @@ dataset             shape                             dtype      ``dims`` attrib
 
 plus ``track_names``, ``node_names``, ``edge_names`` and ``edge_inds`` (byte strings and
 indices), ``labels_path``, ``video_path``, ``video_ind`` and ``provenance`` (a JSON string),
-and the file attributes ``format="analysis"``, ``preset="matlab"`` and ``skeleton_name``.
+and the file attributes ``format="analysis"``, ``preset="matlab"``, ``skeleton_name`` and
+``skeleton_symmetries`` (sleap-io's JSON list of mirror-image node pairs).
 
 Mapping: track ``k`` of the video is column ``k``; frame ``t`` of a track is frame ``t``; a
 track is occupied in a frame where any of its coordinates is not NaN or it records an instance
@@ -242,6 +243,11 @@ def write_sleap_analysis(
         handle.attrs["format"] = "analysis"
         handle.attrs["preset"] = "matlab"
         handle.attrs["skeleton_name"] = "+".join(columns)
+        # As sleap-io writes them (save_metadata): mirror-image node pairs by name.
+        symmetries = (
+            tuple(nodes[columns[s][i]] for i in pair) for s in columns for pair in pose.skeletons[s].symmetries
+        )
+        handle.attrs["skeleton_symmetries"] = json.dumps([list(pair) for pair in dict.fromkeys(symmetries)])
     _warn_left_out(pose, tracks, [track.name for track, user in zip(tracks, users, strict=True) if user], path)
     return path
 
