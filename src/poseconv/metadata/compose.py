@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import PoseconvWarning
+from .cameras import camera_problems
 from .checks import (
     date_of_birth_problem,
     deprecated_field_problems,
@@ -491,4 +492,5 @@ def compose_metadata(
     # A misspelt device_metadata_key or skeleton_metadata_key: the writer would stop on it, naming no field.
     result.problems += reference_problems(shared, result.per_input, user, per_input_user)
     result.problems += pixel_unit_problems(result.per_input, own, per_input_user)
+    result.problems += camera_problems(result.per_input, user, per_input_user)
     return result

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...errors import MetadataError
+from ...metadata.cameras import DEVICE_FIELDS, MAKE_FIELDS, camera_field_problems
 
 __all__ = ["get_or_add_device", "lookup"]
 
@@ -17,11 +18,6 @@ def lookup(registry: Mapping[str, Any], key: str, where: str) -> Any:
     return registry[key]
 
 
-#: What a ``Devices`` entry may hold: the fields neuroconv's Devices schema offers (a camera's make and model too,
-#: which pynwb keeps on a DeviceModel now) and the entry's links.
-_DEVICE_FIELDS = ("name", "description", "serial_number")
-_MAKE_FIELDS = ("manufacturer", "model_number", "model_name")
-_ENTRY_KEYS = ("device_model_metadata_key", "type")
 _MODEL_FIELDS = ("name", "description", "manufacturer", "model_number")
 
 
@@ -30,27 +26,13 @@ def _given(entry: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _check_fields(entry: Mapping[str, Any], key: str) -> None:
-    """Refuse a field no camera Device has: the schema of ``Devices`` is neuroconv's, open to any field.
+    """Refuse a field no camera Device has (the metadata check says it first, at its line; this is the last guard).
 
-    Open because an extension's device has fields of its own; so a misspelt ``manufactuer`` passed every
-    form and check, and was dropped. Said here, with the field it resembles.
+    The schema of ``Devices`` is neuroconv's, open to any field: a misspelt ``manufactuer`` would be dropped.
     """
-    import difflib
-
-    fields = _DEVICE_FIELDS + _MAKE_FIELDS
-    unknown = [name for name in entry if name not in fields + _ENTRY_KEYS]
-    kind = entry.get("type")
-    if unknown or kind not in (None, "", "Device"):
-        said = [
-            f"{name!r} (did you mean {close[0]!r}?)"
-            if (close := difflib.get_close_matches(name, fields, 1))
-            else repr(name)
-            for name in unknown
-        ]
-        what = f"{', '.join(said)} is not a field of a camera Device" if said else f"type {kind!r}: cameras are Device"
-        raise MetadataError(
-            f"metadata['Devices']['{key}']: {what}; its fields are {', '.join(fields)} and device_model_metadata_key."
-        )
+    problems = camera_field_problems(entry)
+    if problems:
+        raise MetadataError(f"metadata['Devices']['{key}']: " + " ".join(message for _, message in problems))
 
 
 def _model(nwbfile: Any, fields: dict[str, Any]) -> Any:
@@ -102,9 +84,9 @@ def get_or_add_device(nwbfile: Any, metadata: Mapping[str, Any], key: str) -> An
     if name in nwbfile.devices:
         return nwbfile.devices[name]
     _check_fields(entry, key)
-    kwargs = _given(entry, _DEVICE_FIELDS)
+    kwargs = _given(entry, DEVICE_FIELDS)
     model_key = entry.get("device_model_metadata_key")
-    make = _given(entry, _MAKE_FIELDS)
+    make = _given(entry, MAKE_FIELDS)
     if model_key not in (None, ""):
         model_entry = lookup(metadata.get("DeviceModels", {}), model_key, "metadata['DeviceModels'] key")
         kwargs["model"] = _model(nwbfile, _with_make(_given(model_entry, _MODEL_FIELDS), make, key, model_key))
