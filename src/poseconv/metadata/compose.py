@@ -30,14 +30,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import PoseconvWarning
-from .cameras import camera_problems
 from .checks import (
     date_of_birth_problem,
-    deprecated_field_problems,
     drop_form_empty_text,
     module_name_problem,
     normalize_date_of_birth,
-    series_name_problems,
     skeleton_problems,
     start_time_problem,
     text_space_problems,
@@ -45,7 +42,6 @@ from .checks import (
 from .defaults import merge_metadata, to_plain, video_of_camera_key
 from .names import unique_name
 from .problems import MetadataProblem
-from .series_units import pixel_unit_problems
 from .shape import shaped_copy
 from .shared_keys import (
     CONTAINER_BLOCKS,
@@ -55,7 +51,8 @@ from .shared_keys import (
     shared_entries,
     without_handed_back,
 )
-from .unknown import pose_keys, reference_problems, user_problems
+from .unknown import pose_keys, user_problems
+from .writable import writer_problems
 
 __all__ = [
     "CONTAINER_BLOCKS",
@@ -161,31 +158,6 @@ def _skeleton_problems(
             for message in skeleton_problems(entry):
                 where = ("Pose", "Skeletons", key, "edges")
                 problems.append(MetadataProblem(where, message, name if len(per_input) > 1 else None))
-    return problems
-
-
-def _container_entry_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
-    """Report what a pose input's container entry gives that cannot be written.
-
-    ndx-pose's deprecated fields (poseconv would not write them), and two series of one name
-    (hdmf would refuse the second only while writing, without naming the metadata).
-    """
-    problems = []
-    for name, metadata in per_input.items():
-        for block in CONTAINER_BLOCKS:
-            for key, entry in ((metadata.get("Pose") or {}).get(block) or {}).items():
-                if not isinstance(entry, Mapping):
-                    continue
-                deprecated = deprecated_field_problems(entry) if block == "PoseEstimations" else []
-                found = [((field_name,), message) for field_name, message in deprecated]
-                found += [
-                    (("PoseEstimationSeries", series, "name"), message)
-                    for series, message in series_name_problems(entry)
-                ]
-                for where, message in found:
-                    problems.append(
-                        MetadataProblem(("Pose", block, key, *where), message, name if len(per_input) > 1 else None)
-                    )
     return problems
 
 
@@ -488,9 +460,5 @@ def compose_metadata(
         result.per_input, {name for name, value in own.items() if "PoseTraining" in (value.get("Pose") or {})}
     )
     result.problems += _skeleton_problems(result.per_input, own, per_input_user)
-    result.problems += _container_entry_problems(result.per_input)
-    # A misspelt device_metadata_key or skeleton_metadata_key: the writer would stop on it, naming no field.
-    result.problems += reference_problems(shared, result.per_input, user, per_input_user)
-    result.problems += pixel_unit_problems(result.per_input, own, per_input_user)
-    result.problems += camera_problems(result.per_input, user, per_input_user)
+    result.problems += writer_problems(shared, result.per_input, own, user, per_input_user)
     return result
