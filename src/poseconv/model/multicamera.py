@@ -248,7 +248,7 @@ class MultiCameraPoseData(SourceNamed):
         return list(dict.fromkeys(names))
 
     def skeleton_for(self, individual: str) -> Skeleton:
-        """Return the skeleton ``individual`` follows, with the edges of the first place that has any.
+        """Return the skeleton ``individual`` follows, with the edges and symmetries of the first place with any.
 
         Raises
         ------
@@ -259,7 +259,9 @@ class MultiCameraPoseData(SourceNamed):
         if not found:
             raise KeyError(f"{individual!r} is not an individual of {self.source_name}: {self.individuals()}.")
         with_edges = [skeleton for _, skeleton in found if skeleton.edges]
-        return with_edges[0] if with_edges else found[0][1]
+        skeleton = with_edges[0] if with_edges else found[0][1]
+        symmetries = next((s.symmetries for _, s in found if s.symmetries), skeleton.symmetries)
+        return dataclasses.replace(skeleton, symmetries=symmetries)
 
     @property
     def n_frames(self) -> int:

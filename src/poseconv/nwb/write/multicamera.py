@@ -384,6 +384,8 @@ def _shared_skeleton(
             f"{list(skeleton_entry['nodes'])}, but '{individual}' has {list(expected.nodes)}; nodes cannot "
             "be renamed or reordered in metadata."
         )
+    # The skeleton's symmetries (SLEAP's mirror-image nodes) are the session's, not metadata.
+    skeleton_entry = {**skeleton_entry, "symmetries": expected.symmetries}
     return get_or_add_skeleton(nwbfile, behavior, skeleton_entry, single_animal, source_name=expected.name)
 
 
