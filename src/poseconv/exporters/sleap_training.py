@@ -3,8 +3,10 @@
 Mapping:
 
 * every skeleton becomes a ``sleap_io.Skeleton`` with the same name, nodes (in
-  order) and edges;
+  order), edges and symmetries;
 * every individual becomes a ``sleap_io.Track`` of that name, in order;
+* every identity an instance names becomes a ``sleap_io.Identity`` of that name (in order of
+  first use), and each instance keeps its ``identity`` and ``identity_score``;
 * every video becomes a ``sleap_io.Video`` (never opened) pointing at the path the
   labeling tool recorded, else the local file, else the video key; a video whose
   labeled frames are images ``0 .. n-1`` of a list (SLEAP's image-sequence videos)
@@ -66,10 +68,16 @@ def to_sleap_labels(training: TrainingData) -> Any:
     import sleap_io as sio
 
     skeletons = {
-        name: sio.Skeleton(nodes=list(skeleton.nodes), edges=[list(edge) for edge in skeleton.edges], name=name)
+        name: sio.Skeleton(
+            nodes=list(skeleton.nodes),
+            edges=[list(edge) for edge in skeleton.edges],
+            symmetries=[list(pair) for pair in skeleton.symmetries],
+            name=name,
+        )
         for name, skeleton in training.skeletons.items()
     }
     tracks = {name: sio.Track(name=name) for name in training.individuals}
+    identities = {name: sio.Identity(name=name) for name in training.identities()}
     videos = {}
     for key in training.video_keys():
         videos[key] = unopened_video(_video_source(training, key), training.videos[key].fps)
@@ -85,7 +93,13 @@ def to_sleap_labels(training: TrainingData) -> Any:
             if instance.points.shape[1] != 2:
                 raise InvalidOptionError(f"{training.source_name}: the labels are 3D; SLEAP instances are 2D.")
             track = tracks[instance.individual] if instance.individual is not None else None
-            user = sio.Instance.from_numpy(instance.points.copy(), skeleton=skeletons[instance.skeleton], track=track)
+            user = sio.Instance.from_numpy(
+                instance.points.copy(),
+                skeleton=skeletons[instance.skeleton],
+                track=track,
+                identity=identities[instance.identity] if instance.identity is not None else None,
+                identity_score=instance.identity_score,
+            )
             # from_numpy marks NaN nodes not visible; SLEAP also keeps coordinates of nodes marked not visible.
             user.points["xy"] = instance.points
             user.points["visible"] = instance.visible
@@ -104,6 +118,7 @@ def to_sleap_labels(training: TrainingData) -> Any:
         videos=list(videos.values()),
         skeletons=list(skeletons.values()),
         tracks=list(tracks.values()),
+        identities=list(identities.values()),
     )
 
 

@@ -6,8 +6,9 @@ holds them the way both DeepLabCut and SLEAP think of them: a list of
 it is known, and the image file the labeler saw when the tool keeps one), each
 holding :class:`LabeledInstance` s (one animal: its individual / track name when
 it has one, its skeleton, the coordinates of every node, NaN where the node was
-not labeled, and whether each node was marked visible). Frames stay in the order
-of the label files, instances in the order of the frame.
+not labeled, whether each node was marked visible, and SLEAP's ``Identity`` of it where
+sleap-io's re-identification names one). Frames stay in the order of the label files,
+instances in the order of the frame.
 
 Predictions are never training data; the readers keep only human labels.
 Readers build the model only through :meth:`TrainingData.from_frames`, which checks
@@ -55,6 +56,11 @@ class LabeledInstance:
         ``(nodes,)`` int8: the labeling tool's own flag of each node when its file has one, as
         Lightning Pose's ``visible`` label column (COCO's 0 not labeled, 1 occluded, 2 visible;
         -1 where the cell is empty); ``visible`` is then ``flags == 2``. None otherwise.
+    identity : str or None
+        The name of the instance's ``Identity`` in SLEAP (sleap-io's re-identification, SLP format 2.5:
+        the known animal, which may differ from the track); None when it has none.
+    identity_score : float or None
+        The score of that identity's assignment; None where there is none (an identity a user assigned).
     """
 
     skeleton: str
@@ -62,6 +68,8 @@ class LabeledInstance:
     visible: np.ndarray
     individual: str | None = None
     visibility_flags: np.ndarray | None = None
+    identity: str | None = None
+    identity_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +265,12 @@ class TrainingData(SourceNamed):
         """Return the labeled frames of ``video``, in file order."""
         return [frame for frame in self.frames if frame.video == video]
 
+    def identities(self) -> list[str]:
+        """Return the names of the identities the instances have, in order of first appearance."""
+        return list(
+            dict.fromkeys(i.identity for frame in self.frames for i in frame.instances if i.identity is not None)
+        )
+
     def used_skeletons(self) -> list[str]:
         """Return the names of the skeletons some instance follows, in skeleton order."""
         used = {instance.skeleton for frame in self.frames for instance in frame.instances}
@@ -287,4 +301,8 @@ def _checked_instance(
         flags = np.asarray(flags, dtype="int8")
         if flags.shape != (n_nodes,):
             raise ValueError(f"{where}: visibility_flags must be ({n_nodes},), got {flags.shape}.")
-    return dataclasses.replace(instance, points=points, visible=visible, visibility_flags=flags)
+    if instance.identity is not None and not isinstance(instance.identity, str):
+        raise ValueError(f"{where}: an instance's identity must be a name (str), got {instance.identity!r}.")
+    score = instance.identity_score
+    score = None if score is None or np.isnan(float(score)) else float(score)
+    return dataclasses.replace(instance, points=points, visible=visible, visibility_flags=flags, identity_score=score)

@@ -34,6 +34,7 @@ from ..layout import (
     natural_key,
     sources_table_name,
 )
+from ..write.training import IDENTITY_COLUMNS
 from .skeletons import stored_skeleton
 from .store import (
     base_name,
@@ -232,9 +233,13 @@ class _StoredTraining:
             for column in (*SOURCES_TABLE_COLUMNS, HEADER_COLUMN)
             if column in table
         }
+        identity, score = IDENTITY_COLUMNS
         ragged = (
             (VISIBILITY_FLAGS_COLUMN, lambda values: np.asarray(values[()], dtype="int8")),
             (INSTANCE_ORDER_COLUMN, texts),
+            # SLEAP identities: a name and a score per instance (poseconv.nwb.write.training.IDENTITY_COLUMNS).
+            (identity, texts),
+            (score, lambda values: np.asarray(values[()], dtype="float64")),
         )
         for column, read in ragged:
             if column in table and f"{column}_index" in table:
@@ -356,6 +361,8 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
         instances = _instances(frame, skeletons, individuals_by_id, identity, nwb_path, order or None)
         if row is not None and len(row.get(VISIBILITY_FLAGS_COLUMN, ())):
             instances = _with_flags(instances, row[VISIBILITY_FLAGS_COLUMN])
+        if row is not None and all(column in row for column in IDENTITY_COLUMNS):
+            instances = _with_identities(instances, *(row[column] for column in IDENTITY_COLUMNS))
         frames.append(
             LabeledFrame(
                 video=key,
@@ -423,6 +430,20 @@ def _with_flags(instances: tuple[LabeledInstance, ...], flags: np.ndarray) -> tu
         return instances
     runs = np.split(flags, np.cumsum(counts)[:-1])
     return tuple(dataclasses.replace(i, visibility_flags=run) for i, run in zip(instances, runs, strict=True))
+
+
+def _with_identities(
+    instances: tuple[LabeledInstance, ...], names: Sequence[str], scores: np.ndarray
+) -> tuple[LabeledInstance, ...]:
+    """Return the instances with the SLEAP identity and score of the row's (unchanged when the counts differ)."""
+    if not len(names) == len(scores) == len(instances):
+        return instances
+    return tuple(
+        dataclasses.replace(
+            instance, identity=str(name) or None, identity_score=None if np.isnan(score) else float(score)
+        )
+        for instance, name, score in zip(instances, names, scores, strict=True)
+    )
 
 
 def _instances(

@@ -30,8 +30,12 @@ The NWB layout, in ``processing["behavior"]``:
   unknown), the image file as the tool recorded it, the label file, the labeling tool,
   the video path the tool recorded, and how a DeepLabCut label file laid out its rows
   and values, and (``instance_order``) the order of a frame's instances where it is not by id then name,
-  as SLEAP keeps them. ndx-pose has no place for these facts; they are what lets
+  as SLEAP keeps them; where some instance has a SLEAP ``Identity`` (sleap-io's re-identification),
+  ``identity`` and ``identity_score`` (:data:`IDENTITY_COLUMNS`) give each instance's, in the label
+  file's order. ndx-pose has no place for these facts; they are what lets
   :func:`poseconv.nwb.read.training.read_training` give back exactly what was read, in order.
+* ``SkeletonSymmetries``, when a skeleton has symmetries (SLEAP's mirror-image node pairs), as for
+  poses (:mod:`.symmetries`).
 * ``<PoseTraining name>Individuals`` (a ``DynamicTable``), when an individual's name is not
   an NWB name (``fly/1``): the individuals' names, row ``i`` for ``id`` ``i``
   (:mod:`.source_names`).
@@ -70,7 +74,20 @@ from .pose_estimation import behavior_module, get_or_add_skeleton
 from .source_names import individuals_table
 from .video import external_image_series
 
-__all__ = ["write_pose_training"]
+__all__ = ["IDENTITY_COLUMNS", "write_pose_training"]
+
+#: The ragged columns of the sources table holding the SLEAP identity of each instance of a frame (in the label
+#: file's order), which ndx-pose's SkeletonInstance has no field for; read back by poseconv.nwb.read.training.
+IDENTITY_COLUMNS = {
+    "identity": (
+        "SLEAP only: the name of the Identity (sleap-io re-identification: the known animal, which may differ from "
+        "the track) of each of the frame's instances, in the label file's order; empty where an instance has none."
+    ),
+    "identity_score": (
+        "SLEAP only: the score of each of the frame's instances' identity assignment, in the label file's order; "
+        "NaN where there is none (an identity a user assigned)."
+    ),
+}
 
 
 def _index_dtype(value: int) -> Any:
@@ -219,8 +236,7 @@ def write_pose_training(
             frame, frame_name, skeletons, individual_ids, source_video=source_video, annotator=annotator
         )
         training_frames.append(training_frame)
-        _add_source_row(rows, training, frame, frame_name)
-        rows.setdefault(INSTANCE_ORDER_COLUMN, []).append(_instance_order(training_frame))
+        _add_source_row(rows, training, frame, training_frame)
 
     pose_training_kwargs: dict[str, Any] = {
         "name": name,
@@ -247,6 +263,8 @@ def _training_skeletons(
     for skeleton_name in training.used_skeletons():
         model = training.skeletons[skeleton_name]
         skeleton_entry = entries.get(skeleton_name) or default_skeleton_entry(default_names[skeleton_name], model)
+        # The skeleton's symmetries (SLEAP's mirror-image nodes) are the labels', not metadata.
+        skeleton_entry = {**skeleton_entry, "symmetries": model.symmetries}
         if list(skeleton_entry["nodes"]) != list(model.nodes):
             raise MetadataError(
                 f"metadata['Pose']['Skeletons']['{skeleton_name}'] lists nodes {list(skeleton_entry['nodes'])}, but "
@@ -355,11 +373,16 @@ def _training_frame(
     return TrainingFrame(**frame_kwargs)
 
 
-def _add_source_row(rows: dict[str, list[Any]], training: TrainingData, frame: LabeledFrame, frame_name: str) -> None:
-    """Append the sources-table row of one frame: where it came from, as the labeling tool recorded it."""
+def _add_source_row(
+    rows: dict[str, list[Any]], training: TrainingData, frame: LabeledFrame, training_frame: Any
+) -> None:
+    """Append the sources-table row of one frame (its ``TrainingFrame``): where it came from, as the tool recorded it.
+
+    Also what ndx-pose has no field for: the order of its instances and their SLEAP identities.
+    """
     layout = training.label_files.get(frame.label_file) if frame.label_file else None
     info = training.videos[frame.video]
-    rows["training_frame"].append(frame_name)
+    rows["training_frame"].append(training_frame.name)
     rows["video"].append(frame.video)
     rows["frame_index"].append(-1 if frame.frame_index is None else frame.frame_index)
     rows["image"].append(frame.image or "")
@@ -371,6 +394,12 @@ def _add_source_row(rows: dict[str, list[Any]], training: TrainingData, frame: L
     rows.setdefault(HEADER_COLUMN, []).append(",".join(layout.header) if layout and layout.header else "")
     flags = [instance.visibility_flags for instance in frame.instances if instance.visibility_flags is not None]
     rows.setdefault(VISIBILITY_FLAGS_COLUMN, []).append(np.concatenate(flags) if flags else np.zeros(0, "int8"))
+    rows.setdefault(INSTANCE_ORDER_COLUMN, []).append(_instance_order(training_frame))
+    identity, score = IDENTITY_COLUMNS
+    rows.setdefault(identity, []).append([i.identity or "" for i in frame.instances])
+    rows.setdefault(score, []).append(
+        [np.nan if i.identity_score is None else i.identity_score for i in frame.instances]
+    )
 
 
 def _sources_description(pose_training_name: str) -> str:
@@ -399,7 +428,22 @@ def _sources_table(name: str, description: str, rows: Mapping[str, list[Any]]) -
     flags = rows.get(VISIBILITY_FLAGS_COLUMN, [])
     columns += _ragged_columns(VISIBILITY_FLAGS_COLUMN, VISIBILITY_FLAGS_DESCRIPTION, flags, dtype="int8")
     columns += _ragged_columns(INSTANCE_ORDER_COLUMN, INSTANCE_ORDER_DESCRIPTION, rows.get(INSTANCE_ORDER_COLUMN, []))
+    columns += _identity_columns(rows)
     return DynamicTable(name=name, description=description, columns=columns)
+
+
+def _identity_columns(rows: Mapping[str, list[Any]]) -> list[Any]:
+    """Return the ragged identity columns (:data:`IDENTITY_COLUMNS`); none for labels without identities."""
+    identity, score = IDENTITY_COLUMNS
+    names, scores = rows.get(identity, []), rows.get(score, [])
+    if not any(name for run in names for name in run) and all(np.isnan(value) for run in scores for value in run):
+        return []
+    return [
+        *_ragged_columns(identity, IDENTITY_COLUMNS[identity], names),
+        *_ragged_columns(
+            score, IDENTITY_COLUMNS[score], [np.asarray(run, dtype="float64") for run in scores], "float64"
+        ),
+    ]
 
 
 def _instance_order(training_frame: Any) -> list[str]:

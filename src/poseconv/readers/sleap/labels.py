@@ -9,7 +9,7 @@ instances are training data; a frame with none is not a training frame.
 Each labeled frame keeps its video and frame index, each instance its track
 (``individual``; None when untracked; an instance with no track but an ``Identity``,
 as sleap-io's re-identification labels them, is the track of that name, as in
-predictions), skeleton, coordinates (exactly as
+predictions), its ``Identity`` (name) and identity score, skeleton, coordinates (exactly as
 sleap-io reads them, including the coordinates SLEAP keeps for nodes marked not
 visible) and per-node visibility. Skeleton, track and video names are made the
 same way as the prediction reader makes them, so the NWB skeletons and source
@@ -33,6 +33,16 @@ from .slp_objects import load_labels, tracks_from_identities
 from .videos import describe_videos
 
 __all__ = ["read_sleap_labels"]
+
+
+def _identity_of(instance: Any) -> dict[str, Any]:
+    """Return the ``identity`` (its name) and ``identity_score`` of a sleap-io user instance; None where it has none."""
+    identity = getattr(instance, "identity", None)
+    score = getattr(instance, "identity_score", None)
+    return {
+        "identity": str(identity.name) if identity is not None else None,
+        "identity_score": float(score) if score is not None else None,
+    }
 
 
 def _labeled_frames(
@@ -65,6 +75,7 @@ def _labeled_frames(
                     points=inst.points["xy"].copy(),
                     visible=inst.points["visible"].copy(),
                     individual=track_names[track] if track is not None else None,
+                    **_identity_of(inst),
                 )
             )
         frame_index = int(lf.frame_idx)
