@@ -18,8 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..catalog.builtin import BUILTIN_FORMATS
-from ..catalog.format import Format, load
+from ..catalog import BUILTIN_FORMATS, Format, check_format, load
 
 __all__ = ["READERS", "how_to_read"]
 
@@ -39,16 +38,16 @@ READERS = {
 
 def how_to_read(fmt: Format) -> str:
     """Say which reader takes a file of ``fmt`` (the way forward of a reader's refusal)."""
-    named = f"poseconv.{fmt.public_names[0]}" if fmt.public_names else "the reader of its format"
-    return f"Read it with {named}, or with poseconv.read_pose, which detects the format."
+    detected = "poseconv.read_pose, which detects the format."
+    return (
+        f"Read it with poseconv.{fmt.public_names[0]}, or with {detected}"
+        if fmt.public_names
+        else f"Read it with {detected}"
+    )
 
 
 def _checked(name: str) -> Callable[..., Any]:
     """Return the public reader ``name``: the format check, then the format's reader."""
-    # Imported here: the catalog's package imports the formats' interfaces by name only, and this module
-    # is loaded from it (Format.read) as well as from poseconv's public names.
-    from ..catalog import check_format
-
     fmt = next(fmt for fmt in BUILTIN_FORMATS if name in fmt.public_names)
     reader = load(READERS[name])
     first = next(iter(inspect.signature(reader).parameters))
