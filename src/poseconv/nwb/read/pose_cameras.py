@@ -36,7 +36,15 @@ def _own_camera(raw: Any) -> bool:
 
 
 def _rate(raw: Any) -> float | None:
-    return next((timing.rate for timing in raw.timings if timing is not None and timing.rate), None)
+    """Return the one rate every series of a container stores; None when they store times or several rates.
+
+    sleap-io's writer stores truncated rates that differ from series to series of one video (29.0, 7.0 at
+    30 fps; see .frame_times), in a module per video (``SLEAP_VIDEO_<i>_<stem>``) that keeps its cameras apart.
+    """
+    if raw.module.startswith("SLEAP_VIDEO_"):
+        return None
+    rates = {timing.rate for timing in raw.timings if timing is not None}
+    return rates.pop() if len(rates) == 1 and None not in rates else None
 
 
 def _other_camera(one: Any, other: Any) -> bool:
