@@ -272,6 +272,7 @@ def check_format(
     *,
     stacklevel: int = 2,
     way_forward: Callable[[Format], str] | None = None,
+    partial_reads: bool = False,
 ) -> None:
     """Compare a format the user chose for ``file_path`` with what the file holds.
 
@@ -286,6 +287,9 @@ def check_format(
     way_forward : callable, optional
         ``way_forward(fmt)`` says how to read a file of the format ``fmt`` from where the user chose
         (a reader function names a reader); by default the interface and ``--source``.
+    partial_reads : bool, default: False
+        Warn of a richer format of the same tool instead of refusing it: the public readers read such files
+        before they were checked (``read_deeplabcut`` of a 3D table: x, y, z without the views).
 
     Raises
     ------
@@ -303,25 +307,10 @@ def check_format(
         return
     how = way_forward or _how_to_choose
     if path.suffix.lower() not in chosen.suffixes:
-        # Another tool's file given to this format's interface: name the one that reads it.
-        other = next(iter(_claims(path)), None)
-        if other is not None:
-            raise InvalidSourceFileError(
-                f"{path}: holds {other.source_software} output ({other.description}), not {chosen.name}'s. "
-                + how(other)
-            )
-        # A video, a side file or a project config: what it is and what to give, as when no format is chosen.
-        listed = ", ".join(sorted(chosen.suffixes))
-        hint = suffix_hint(path)
-        problem = video_problem(path, chosen.suffixes) or (
-            f"{chosen.name} files end in {listed}, not {path.suffix!r}.{hint}" if hint else None
-        )
-        if problem is not None:
-            raise InvalidSourceFileError(f"{path}: {problem}")
+        _check_other_suffix(path, chosen, how)
         return
     claimed = _claims(path)
-    if not claimed:
-        # No format's file: the reader chosen would fail on it without saying what it is, when it is known.
+    if not claimed:  # No format's file: the chosen reader would fail on it without saying what it is.
         _refuse_other_tool(path, InvalidSourceFileError)
     if not claimed or chosen in claimed:
         return
@@ -338,7 +327,13 @@ def check_format(
             stacklevel=stacklevel,
         )
         return
-    found = richer[0]
+    _refuse_richer(path, chosen, richer[0], how, partial_reads=partial_reads, stacklevel=stacklevel + 1)
+
+
+def _refuse_richer(
+    path: Path, chosen: Format, found: Format, how: Callable[[Format], str], *, partial_reads: bool, stacklevel: int
+) -> None:
+    """Refuse a file of ``found``, a richer format of the same tool or another tool's, given as ``chosen``."""
     if chosen.reads_if_chosen(path):
         # The layout is another tool's too but nothing in the file names the tool: the user's choice stands.
         return
@@ -349,7 +344,33 @@ def check_format(
         )
     else:
         why = f"holds {found.description}; read as {chosen.name}, what only {found.name} keeps would be dropped"
+        if partial_reads:
+            warnings.warn(
+                f"{path}: {why}. It is read as {chosen.name} (as before), which a future version will refuse. "
+                f"{how(found)}",
+                PoseconvWarning,
+                stacklevel=stacklevel,
+            )
+            return
     raise InvalidSourceFileError(f"{path}: {why}. {how(found)}")
+
+
+def _check_other_suffix(path: Path, chosen: Format, how: Callable[[Format], str]) -> None:
+    """Refuse a file whose suffix is not the chosen format's: another tool's file, a video, a side file."""
+    # Another tool's file given to this format's interface: name the one that reads it.
+    other = next(iter(_claims(path)), None)
+    if other is not None:
+        raise InvalidSourceFileError(
+            f"{path}: holds {other.source_software} output ({other.description}), not {chosen.name}'s. " + how(other)
+        )
+    # A video, a side file or a project config: what it is and what to give, as when no format is chosen.
+    listed = ", ".join(sorted(chosen.suffixes))
+    hint = suffix_hint(path)
+    problem = video_problem(path, chosen.suffixes) or (
+        f"{chosen.name} files end in {listed}, not {path.suffix!r}.{hint}" if hint else None
+    )
+    if problem is not None:
+        raise InvalidSourceFileError(f"{path}: {problem}")
 
 
 def _how_to_choose(fmt: Format) -> str:

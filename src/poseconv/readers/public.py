@@ -4,8 +4,10 @@ A reader called on another tool's file would read it and record the wrong softwa
 read by :func:`~poseconv.readers.lightningpose.read_lightning_pose` says 'LightningPose'), or drop what
 a richer format keeps (a 3D file's calibration). The interfaces and ``convert --source`` refuse such a
 file with :func:`poseconv.catalog.check_format`; each public reader here runs that same check first,
-then the format's own reader. The readers inside poseconv (a 3D reader reading its views, an interface
-after its own check) call the unchecked functions, which this module does not replace.
+then the format's own reader. Another tool's file is refused; a richer format of the reader's own tool,
+which these functions read before they were checked (``read_deeplabcut`` of a 3D table), is read as
+before with a warning naming the reader that keeps it all. The readers inside poseconv (a 3D reader reading
+its views, an interface after its own check) call the unchecked functions, which this module does not replace.
 
 Each name is made on first use (PEP 562), so that asking for one reader imports only its module.
 """
@@ -56,7 +58,7 @@ def _checked(name: str) -> Callable[..., Any]:
     def read(*args: Any, **kwargs: Any) -> Any:
         given = args[0] if args else kwargs.get(first)
         if isinstance(given, str | Path):
-            check_format(given, fmt, stacklevel=3, way_forward=how_to_read)
+            check_format(given, fmt, stacklevel=3, way_forward=how_to_read, partial_reads=True)
         return reader(*args, **kwargs)
 
     read.reads_unchecked = reader  # type: ignore[attr-defined]

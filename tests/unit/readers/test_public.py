@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import poseconv
-from poseconv.errors import InvalidSourceFileError
-from tests.fixtures.deeplabcut import write_dlc_file
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning
+from tests.fixtures.deeplabcut import THREE_D_H5, write_dlc_file
+from tests.fixtures.paths import needs_shared_data
 
 POSITIONS = {"nose": np.array([[1.0, 2.0], [3.0, 4.0]]), "tail": np.array([[5.0, 6.0], [7.0, 8.0]])}
 SCORES = {"nose": np.array([0.9, 0.8]), "tail": np.array([0.7, 0.6])}
@@ -53,3 +55,13 @@ def test_the_interfaces_and_the_reader_refuse_in_the_same_words(files):
         poseconv.read_lightning_pose(files["DeepLabCut"])
     why = str(by_interface.value).partition(". Convert it with")[0]
     assert str(by_reader.value).startswith(why)
+
+
+@needs_shared_data
+def test_a_richer_file_of_the_readers_own_tool_is_read_as_before_with_a_warning_naming_its_reader():
+    # read_deeplabcut read a DeepLabCut 3D table (x, y, z without the views) before the readers were checked:
+    # a script relying on it keeps working, told which reader keeps the views.
+    with pytest.warns(PoseconvWarning, match=r"future version will refuse\. Read it with poseconv\.read_deeplabcut_3d"):
+        pose = poseconv.read_deeplabcut(THREE_D_H5)
+    table = pd.read_hdf(THREE_D_H5)
+    np.testing.assert_array_equal(pose.tracks[0].positions[:, 0, :], table.iloc[:, :3].to_numpy())
