@@ -17,6 +17,7 @@ __all__ = [
     "IDENTITY_NAMES_PREFIX",
     "INDIVIDUALS_TABLE_COLUMNS",
     "INDIVIDUALS_TABLE_SUFFIX",
+    "IDENTITY_COLUMNS",
     "INSTANCE_ORDER_COLUMN",
     "INSTANCE_ORDER_DESCRIPTION",
     "INSTANCE_SERIES",
@@ -200,6 +201,20 @@ VISIBILITY_FLAGS_DESCRIPTION = (
     "instance (0 not labeled, 1 occluded, 2 visible, as COCO; -1 for an empty cell); node_visibility is "
     "flag == 2. Empty for frames whose file has no visible column."
 )
+#: The ragged columns of the sources table holding the SLEAP identity of each instance of a frame (in the label
+#: file's order), which ndx-pose's SkeletonInstance has no field for; written by
+#: poseconv.nwb.write.training, read back by poseconv.nwb.read.training.
+IDENTITY_COLUMNS = {
+    "identity": (
+        "SLEAP only: the name of the Identity (sleap-io re-identification: the known animal, which may differ from "
+        "the track) of each of the frame's instances, in the label file's order; empty where an instance has none."
+    ),
+    "identity_score": (
+        "SLEAP only: the score of each of the frame's instances' identity assignment, in the label file's order; "
+        "NaN where there is none (an identity a user assigned)."
+    ),
+}
+
 #: The ragged column of the sources table naming each frame's instances in the label file's order, when any
 #: frame lists them otherwise than :func:`default_instance_order` (SLEAP keeps a frame's instances as labeled).
 INSTANCE_ORDER_COLUMN = "instance_order"

@@ -26,6 +26,7 @@ from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from ..layout import (
     HEADER_COLUMN,
+    IDENTITY_COLUMNS,
     INSTANCE_ORDER_COLUMN,
     SOURCES_TABLE_COLUMNS,
     VISIBILITY_FLAGS_COLUMN,
@@ -34,7 +35,6 @@ from ..layout import (
     natural_key,
     sources_table_name,
 )
-from ..write.training import IDENTITY_COLUMNS
 from .skeletons import stored_skeleton
 from .store import (
     base_name,
@@ -237,7 +237,7 @@ class _StoredTraining:
         ragged = (
             (VISIBILITY_FLAGS_COLUMN, lambda values: np.asarray(values[()], dtype="int8")),
             (INSTANCE_ORDER_COLUMN, texts),
-            # SLEAP identities: a name and a score per instance (poseconv.nwb.write.training.IDENTITY_COLUMNS).
+            # SLEAP identities: a name and a score per instance (poseconv.nwb.layout.IDENTITY_COLUMNS).
             (identity, texts),
             (score, lambda values: np.asarray(values[()], dtype="float64")),
         )

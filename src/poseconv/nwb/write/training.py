@@ -31,7 +31,7 @@ The NWB layout, in ``processing["behavior"]``:
   the video path the tool recorded, and how a DeepLabCut label file laid out its rows
   and values, and (``instance_order``) the order of a frame's instances where it is not by id then name,
   as SLEAP keeps them; where some instance has a SLEAP ``Identity`` (sleap-io's re-identification),
-  ``identity`` and ``identity_score`` (:data:`IDENTITY_COLUMNS`) give each instance's, in the label
+  ``identity`` and ``identity_score`` (:data:`poseconv.nwb.layout.IDENTITY_COLUMNS`) give each instance's, in the label
   file's order. ndx-pose has no place for these facts; they are what lets
   :func:`poseconv.nwb.read.training.read_training` give back exactly what was read, in order.
 * ``SkeletonSymmetries``, when a skeleton has symmetries (SLEAP's mirror-image node pairs), as for
@@ -61,6 +61,7 @@ from ...model.training import LabeledFrame, TrainingData
 from ..layout import (
     HEADER_COLUMN,
     HEADER_DESCRIPTION,
+    IDENTITY_COLUMNS,
     INSTANCE_ORDER_COLUMN,
     INSTANCE_ORDER_DESCRIPTION,
     SOURCES_TABLE_COLUMNS,
@@ -74,20 +75,7 @@ from .pose_estimation import behavior_module, get_or_add_skeleton
 from .source_names import individuals_table
 from .video import external_image_series
 
-__all__ = ["IDENTITY_COLUMNS", "write_pose_training"]
-
-#: The ragged columns of the sources table holding the SLEAP identity of each instance of a frame (in the label
-#: file's order), which ndx-pose's SkeletonInstance has no field for; read back by poseconv.nwb.read.training.
-IDENTITY_COLUMNS = {
-    "identity": (
-        "SLEAP only: the name of the Identity (sleap-io re-identification: the known animal, which may differ from "
-        "the track) of each of the frame's instances, in the label file's order; empty where an instance has none."
-    ),
-    "identity_score": (
-        "SLEAP only: the score of each of the frame's instances' identity assignment, in the label file's order; "
-        "NaN where there is none (an identity a user assigned)."
-    ),
-}
+__all__ = ["write_pose_training"]
 
 
 def _index_dtype(value: int) -> Any:
@@ -433,7 +421,7 @@ def _sources_table(name: str, description: str, rows: Mapping[str, list[Any]]) -
 
 
 def _identity_columns(rows: Mapping[str, list[Any]]) -> list[Any]:
-    """Return the ragged identity columns (:data:`IDENTITY_COLUMNS`); none for labels without identities."""
+    """Return the ragged identity columns (``layout.IDENTITY_COLUMNS``); none for labels without identities."""
     identity, score = IDENTITY_COLUMNS
     names, scores = rows.get(identity, []), rows.get(score, [])
     if not any(name for run in names for name in run) and all(np.isnan(value) for run in scores for value in run):
