@@ -262,13 +262,19 @@ def test_existing_file_is_not_overwritten_without_overwrite(tmp_path):
     assert nwbfile_path.read_bytes() == b"precious"
 
 
-def test_failure_while_writing_leaves_no_partial_file_and_keeps_old_one(tmp_path):
+def test_failure_while_writing_leaves_no_partial_file_and_keeps_old_one(tmp_path, monkeypatch):
+    import poseconv.nwb.write.video
+
+    def camera_fails(*args, **kwargs):
+        # A misspelt key no longer gets this far: the metadata check refuses it before anything is written.
+        raise MetadataError("the camera failed while writing")
+
+    monkeypatch.setattr(poseconv.nwb.write.video, "get_or_add_device", camera_fails)
     interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
     nwbfile_path = tmp_path / "x.nwb"
     nwbfile_path.write_bytes(b"old")
     metadata = user_metadata(interface)
-    metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["skeleton_metadata_key"] = "nope"
-    with pytest.raises(MetadataError, match="skeleton_metadata_key 'nope' is not defined"):
+    with pytest.raises(MetadataError, match="the camera failed while writing"):
         interface.run_conversion(nwbfile_path=nwbfile_path, metadata=metadata, overwrite=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.nwb"]
     assert nwbfile_path.read_bytes() == b"old"
