@@ -117,7 +117,7 @@ def test_calibration_arrays_a_form_left_empty_take_the_pose_files_values(tmp_pat
 
 
 @needs_shared_data
-@pytest.mark.parametrize("name", ["Skeletons", "TrackOrder"])
+@pytest.mark.parametrize("name", ["Skeletons", "TrackOrder", "SkeletonSymmetries"])
 def test_training_data_named_as_an_object_of_the_behavior_module_is_refused(tmp_path, name):
     # A PoseTraining renamed 'Skeletons' ended in pynwb's "Cannot add ... already exists"; 'TrackOrder' was written.
     from poseconv.errors import MetadataError

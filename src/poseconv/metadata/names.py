@@ -28,12 +28,13 @@ __all__ = [
 ]
 
 #: What poseconv keeps in processing['behavior'] under fixed names (no container may take one): ndx-pose's
-#: skeletons, the order of the tracks and the skeletons' own names (see poseconv.nwb.layout.TRACK_ORDER_TABLE
-#: and SKELETON_NAMES_TABLE).
+#: skeletons, the order of the tracks, the skeletons' own names and their symmetries (see
+#: poseconv.nwb.layout.TRACK_ORDER_TABLE, SKELETON_NAMES_TABLE and SKELETON_SYMMETRIES_TABLE).
 MODULE_OBJECT_NAMES = {
     "Skeletons": "ndx-pose's Skeletons container",
     "TrackOrder": "the table of the tracks' order",
     "SkeletonNames": "the table of the skeletons' names in their pose files",
+    "SkeletonSymmetries": "the table of the skeletons' symmetries (SLEAP's mirror-image node pairs)",
 }
 
 # Fixed member names of an ndx-pose 0.4 PoseEstimation group (its named datasets and links); a

@@ -130,7 +130,7 @@ SKELETON_NAMES_COLUMNS = {
 }
 # ndx-pose's Skeleton holds nodes and edges only: the pairs of mirror-image nodes of a skeleton (SLEAP's
 # symmetries) are kept in the table of this name in the processing module (poseconv.nwb.write.symmetries).
-SKELETON_SYMMETRIES_TABLE = "SkeletonSymmetries"
+SKELETON_SYMMETRIES_TABLE = "SkeletonSymmetries"  # one of metadata.names.MODULE_OBJECT_NAMES
 SKELETON_SYMMETRIES_COLUMNS = {
     "skeleton": "Name of the Skeleton in this processing module's Skeletons.",
     "node_a": "One node of the pair, as the skeleton names it.",
