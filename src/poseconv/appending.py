@@ -47,14 +47,17 @@ def check_appendable(path: str | Path) -> Path:
     import h5py
 
     from .errors import InvalidSourceFileError
+    from .model.location import input_not_here
     from .nwb.read.store import is_zarr_folder, probe_nwb_file
 
     path = Path(path)
     if is_zarr_folder(path):
         raise OutputError(f"{path}: is an NWB Zarr store; poses can be appended to HDF5 NWB files only.")
     if not path.is_file():
+        # A link leading nowhere is said as such (ls lists it), as for every input (model.location).
+        absent = (input_not_here(path) or "not found").rstrip(".")
         raise OutputError(
-            f"{path}: not found; appending adds to an existing NWB file (for a new one: --output, or no "
+            f"{path}: {absent}; appending adds to an existing NWB file (for a new one: --output, or no "
             "append_on_disk_nwbfile)."
         )
     if not h5py.is_hdf5(path):

@@ -42,6 +42,13 @@ def test_only_existing_nwb_files_are_appendable(tmp_path):
         check_appendable(text)
 
 
+def test_a_link_to_a_moved_file_is_said_to_be_one_not_absent(tmp_path):
+    # ls lists the link, so "not found" would contradict what the user sees.
+    (tmp_path / "session.nwb").symlink_to(tmp_path / "moved.nwb")
+    with pytest.raises(OutputError, match=r"session\.nwb: is a symbolic link to .*moved\.nwb, which does not exist"):
+        check_appendable(tmp_path / "session.nwb")
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files, so nothing refuses them")
 def test_a_read_only_file_is_refused_before_anything_is_read(tmp_path):
     # Before, the inputs were read and converted, then the hidden partial copy (read-only too) could not be opened.
