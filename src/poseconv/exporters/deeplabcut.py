@@ -19,7 +19,9 @@ movement, sleap-io and every script that reads DLC output accept it:
   ``.csv`` files are ``DataFrame.to_csv`` of the same table.
 
 A PoseData read from a DeepLabCut file exports back to the same table, value
-for value (NaN stays NaN), header for header.
+for value (NaN stays NaN), header for header. What the table has no place for (SLEAP's instance and
+tracking scores, user flags, the predictions user instances replaced, identities) is left out with a
+warning naming it (:mod:`poseconv.exporters.left_out`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import numpy as np
 from ..errors import InvalidOptionError, PoseconvWarning
 from ..model import PoseData, PoseTrack
 from .files import export_path, is_multi_animal, video_tracks, write_pandas_table
+from .left_out import POSE_EXPORTS, pose_values, warn_left_out
 
 __all__ = ["DLC_H5_KEY", "to_deeplabcut_dataframe", "write_deeplabcut"]
 
@@ -89,6 +92,22 @@ def to_deeplabcut_dataframe(
         When the tracks cannot share one DeepLabCut table (several tracks in a single-animal
         layout, a missing video choice, 2D and 3D mixed).
     """
+    table, tracks = _table(pose, video, scorer, multi_animal)
+    _warn_left_out(pose, tracks, None)
+    return table
+
+
+def _warn_left_out(pose: PoseData, tracks: list[PoseTrack], path: Path | None) -> None:
+    """Name what a DeepLabCut table has no place for (:mod:`~poseconv.exporters.left_out`), for the caller."""
+    found = pose_values(tracks, skip=POSE_EXPORTS["dlc"])
+    target = "a DeepLabCut table (and Lightning Pose's CSV, its layout)"
+    warn_left_out(pose.source_name, target, found, to="dlc", path=path, stacklevel=3)
+
+
+def _table(
+    pose: PoseData, video: str | None, scorer: str | None, multi_animal: bool | None
+) -> tuple[Any, list[PoseTrack]]:
+    """Return the table of :func:`to_deeplabcut_dataframe`, and the tracks in it."""
     import pandas as pd
 
     video, tracks = video_tracks(pose, video, why_one="a DeepLabCut table holds one video")
@@ -105,7 +124,7 @@ def to_deeplabcut_dataframe(
     # DeepLabCut writes likelihood for 2D predictions and never for triangulated 3D.
     with_likelihood = len(axes) == 2 and any(track.confidence is not None for track in tracks)
     if len(axes) == 3:
-        _warn_confidence_left_out(pose, video, tracks)
+        _warn_confidence_left_out(pose, video, tracks, stacklevel=4)
     scorer = scorer or _header_scorer(pose)
     n_frames = tracks[0].n_frames
 
@@ -130,14 +149,15 @@ def to_deeplabcut_dataframe(
                     blocks.append(np.asarray(extra.values[:, k, :], dtype="float64"))
     names = ["scorer", "individuals", "bodyparts", "coords"] if multi else ["scorer", "bodyparts", "coords"]
     values = np.concatenate(blocks, axis=1) if blocks else np.empty((n_frames, 0))
-    return pd.DataFrame(
+    table = pd.DataFrame(
         values,
         columns=pd.MultiIndex.from_tuples(columns, names=names),
         index=_row_labels(pose, video, n_frames),
     )
+    return table, tracks
 
 
-def _warn_confidence_left_out(pose: PoseData, video: str, tracks: list[PoseTrack]) -> None:
+def _warn_confidence_left_out(pose: PoseData, video: str, tracks: list[PoseTrack], stacklevel: int) -> None:
     """Say that the confidence of 3D poses has no place in the table, when there is any."""
     scored = [
         track.name
@@ -150,7 +170,7 @@ def _warn_confidence_left_out(pose: PoseData, video: str, tracks: list[PoseTrack
             f"no likelihood; the confidence of the 3D poses of {scored} on video {video!r} is not written. "
             "Export --to movement to keep it.",
             PoseconvWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
 
 
@@ -198,6 +218,7 @@ def write_deeplabcut(
         When the suffix is not ``.h5``/``.csv`` or the file exists and ``overwrite`` is False.
     """
     path = export_path(file_path, overwrite=overwrite, suffixes=(".h5", ".csv"), kind="a DeepLabCut file")
-    frame = to_deeplabcut_dataframe(pose, video=video, scorer=scorer, multi_animal=multi_animal)
+    frame, tracks = _table(pose, video, scorer, multi_animal)
     write_pandas_table(frame, path, key=DLC_H5_KEY)
+    _warn_left_out(pose, tracks, path)
     return path

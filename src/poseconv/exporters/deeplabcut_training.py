@@ -19,7 +19,7 @@ on its own:
   one-column row labels, ``fixed`` for three index columns, as DeepLabCut does).
 
 Labels read from DeepLabCut (directly or back from NWB) export to tables equal to
-the originals (``pandas.testing.assert_frame_equal``).
+the originals (``pandas.testing.assert_frame_equal``); what a table cannot hold is named in a warning (left_out).
 """
 
 from __future__ import annotations
@@ -33,12 +33,14 @@ import numpy as np
 from ..errors import InvalidOptionError
 from ..model.training import LabeledFrame, TrainingData
 from .files import export_path, new_folders, write_pandas_table
+from .left_out import label_values, warn_left_out
 
 __all__ = ["DLC_LABELS_H5_KEY", "name_untracked_by_order", "to_deeplabcut_labels", "write_deeplabcut_labels"]
 
 #: The HDF5 key DeepLabCut writes labels under.
 DLC_LABELS_H5_KEY = "df_with_missing"
 _DEFAULT_SCORER = "poseconv"
+_TABLE = "a DeepLabCut CollectedData table"  # in the warning of what it has no place for
 _LIGHTNING_POSE_SCORER = "scorer"
 _UNIQUE_INDIVIDUAL = "single"
 _UNIQUE_SKELETON = "SkeletonUniqueBodyparts"
@@ -320,10 +322,19 @@ def to_deeplabcut_labels(
         a single-animal table would hold two animals in a frame, or a frame has no image name
         and no frame index.
     """
-    import pandas as pd
-
     if untracked == "by_order":
         training = name_untracked_by_order(training)
+    table, frames = _labels_table(training, label_file, video, scorer, multi_animal)
+    warn_left_out(training.source_name, _TABLE, label_values(frames), to="dlc", training=True)
+    return table
+
+
+def _labels_table(
+    training: TrainingData, label_file: str | None, video: str | None, scorer: str | None, multi_animal: bool | None
+) -> tuple[Any, list[LabeledFrame]]:
+    """Return the table of :func:`to_deeplabcut_labels` (nothing said of what it leaves out) and its frames."""
+    import pandas as pd
+
     group, frames = _select(training, label_file, video)
     has_individuals = any(i.individual is not None for f in training.frames for i in f.instances)
     multi = has_individuals if multi_animal is None else multi_animal
@@ -356,7 +367,7 @@ def to_deeplabcut_labels(
     if layout is not None and layout.header is not None and len(layout.header) in (2, 3) and not multi:
         # The CSV header the file had (no scorer row, levels without names), for _write_table.
         table.attrs[_CSV_HEADER] = layout.header
-    return table
+    return table, frames
 
 
 def _as_label_file_typed(
@@ -404,11 +415,11 @@ def _plan_tree(
                     f"{label_file!r}, and DeepLabCut reads one table per video: export the frames of each label "
                     "file to a folder of its own (write_deeplabcut_labels(..., label_file=...))."
                 )
-            table = to_deeplabcut_labels(_only_from(training, label_file), video=video, scorer=scorer)
+            table = _labels_table(_only_from(training, label_file), None, video, scorer, None)[0]
             table_scorer = str(table.columns.get_level_values("scorer")[0]) if len(table.columns) else _DEFAULT_SCORER
             stem = Path("labeled-data") / video / f"CollectedData_{table_scorer}"
         else:
-            table = to_deeplabcut_labels(training, label_file=group, scorer=scorer)
+            table = _labels_table(training, group, None, scorer, None)[0]
             relative = Path(*[p for p in group.replace("\\", "/").split("/") if p not in ("", ".", "..")])
             stem = relative.with_suffix("")
         for suffix in suffixes:
@@ -466,22 +477,24 @@ def write_deeplabcut_labels(
     if untracked == "by_order":
         training = name_untracked_by_order(training)
     if output.suffix.lower() in (".h5", ".csv"):
-        table = to_deeplabcut_labels(training, label_file=label_file, video=video, scorer=scorer)
+        table, frames = _labels_table(training, label_file, video, scorer, None)
         export_path(output, overwrite=overwrite, flag="overwrite=True", creates_folder=True)
         with new_folders([output.parent]):
             _write_table(table, output)
+        warn_left_out(training.source_name, _TABLE, label_values(frames), to="dlc", path=output, training=True)
         return [output]
     if output.suffix:
         raise InvalidOptionError(f"{output}: give a .h5 or .csv file, or a folder for a labeled-data tree.")
     if file_format not in ("h5", "csv", "both"):
         raise InvalidOptionError(f"file_format must be 'h5', 'csv' or 'both', got {file_format!r}.")
     suffixes = [".h5", ".csv"] if file_format == "both" else [f".{file_format}"]
+    groups, frames = list(_groups(training)), training.frames
     if label_file is not None or video is not None:
-        groups = [_select(training, label_file, video)[0]]
-    else:
-        groups = list(_groups(training))
+        group, frames = _select(training, label_file, video)
+        groups = [group]
     planned = _plan_tree(training, groups, output, suffixes, scorer=scorer, overwrite=overwrite)
     with new_folders([path.parent for _, path in planned]):
         for table, path in planned:
             _write_table(table, path)
+    warn_left_out(training.source_name, _TABLE, label_values(frames), to="dlc", path=output, training=True)
     return [path for _, path in planned]

@@ -33,7 +33,9 @@ Mapping, track by track and frame by frame:
   instances of the tracks, and the user instance of that track and frame gets
   ``from_predicted`` pointing at it, as SLEAP saves a corrected prediction.
 
-SLEAP instances are 2D; 3D poses are refused.
+SLEAP instances are 2D; 3D poses are refused. What a SLEAP file has no place for (extra per-keypoint
+columns such as the Ensemble Kalman Smoother's variances) is left out with a warning naming it
+(:mod:`poseconv.exporters.left_out`).
 
 :func:`write_slp` does not build these objects: sleap-io writes the skeletons,
 tracks and videos, and the frame, instance and point tables are written a block of
@@ -58,6 +60,7 @@ from ..model.location import is_absolute_anywhere, is_url, location_name
 from ..model.training import TrainingData
 from ..output import atomic_output
 from .files import export_path
+from .left_out import POSE_EXPORTS, pose_values, warn_left_out
 from .sleap_tables import NO_TRACKING_SCORE, identity_catalog, instance_present, unopened_video, unscored_is_user
 
 __all__ = ["to_sleap_labels", "video_filename", "write_slp"]
@@ -242,6 +245,7 @@ def to_sleap_labels(pose: PoseData) -> Any:
         for video in video_keys
         for frame_idx in sorted(t for v, t in instances if v == video)
     ]
+    _warn_left_out(pose, None)
     return sio.Labels(
         labeled_frames=frames,
         videos=labels.videos,
@@ -250,6 +254,12 @@ def to_sleap_labels(pose: PoseData) -> Any:
         provenance=labels.provenance,
         identities=labels.identities,
     )
+
+
+def _warn_left_out(pose: PoseData, path: Path | None) -> None:
+    """Name what a SLEAP file has no place for (:mod:`~poseconv.exporters.left_out`), for the exporter's caller."""
+    found = pose_values(pose.tracks, skip=POSE_EXPORTS["slp"])
+    warn_left_out(pose.source_name, "a SLEAP file", found, to="slp", path=path, stacklevel=3)
 
 
 def write_slp(
@@ -310,4 +320,5 @@ def write_slp(
                 track_ids=track_ids,
                 identities=[identity.name for identity in labels.identities],
             )
+    _warn_left_out(pose, path)
     return path

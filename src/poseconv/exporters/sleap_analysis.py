@@ -44,10 +44,11 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidOptionError, PoseconvWarning
+from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames, without_padding
 from .files import export_path, video_tracks
+from .left_out import POSE_EXPORTS, USER_LABELED, pose_values, warn_left_out
 from .sleap_tables import NO_TRACKING_SCORE, instance_present
 
 __all__ = ["write_sleap_analysis"]
@@ -248,31 +249,8 @@ def write_sleap_analysis(
             tuple(nodes[columns[s][i]] for i in pair) for s in columns for pair in pose.skeletons[s].symmetries
         )
         handle.attrs["skeleton_symmetries"] = json.dumps([list(pair) for pair in dict.fromkeys(symmetries)])
-    _warn_left_out(pose, tracks, [track.name for track, user in zip(tracks, users, strict=True) if user], path)
+    # The user flags were read while writing: the tracks' arrays are not read again for them.
+    users_found = {USER_LABELED: [track.name for track, user in zip(tracks, users, strict=True) if user]}
+    found = pose_values(tracks, skip=POSE_EXPORTS["sleap-analysis"], given=users_found)
+    warn_left_out(pose.source_name, "a SLEAP analysis file", found, to="sleap-analysis", path=path)
     return path
-
-
-def _warn_left_out(pose: PoseData, tracks: list[PoseTrack], users: list[str], path: Path) -> None:
-    """Say which values of the poses the analysis file has no place for (``users``: tracks with user instances)."""
-    left, elsewhere = [], []
-    extra = list(dict.fromkeys(column for track in tracks for group in track.extra_coords for column in group.columns))
-    if extra:
-        left.append(f"the extra columns {', '.join(extra)}")
-        elsewhere.append("--to dlc or --to lp keep the extra columns")
-    replaced = [track.name for track in tracks if track.replaced_predictions is not None]
-    if users:
-        left.append(f"which poses a user placed (user_labeled; tracks {', '.join(users)})")
-    if replaced:
-        left.append(f"the predictions user instances replaced (tracks {', '.join(replaced)})")
-    identified = [t.name for t in tracks if t.identities is not None and np.any(np.asarray(t.identities) >= 0)]
-    if identified:
-        left.append(f"the instances' identities (SLEAP Identity; tracks {', '.join(identified)})")
-    if users or replaced or identified:
-        elsewhere.append("--to slp keeps SLEAP's user instances, the predictions they replaced and identities")
-    if left:
-        warnings.warn(
-            f"{pose.source_name}: a SLEAP analysis file has no place for {'; '.join(left)}; {path} is written "
-            f"without them. Export --to movement to keep every value ({'; '.join(elsewhere)}).",
-            PoseconvWarning,
-            stacklevel=3,
-        )
