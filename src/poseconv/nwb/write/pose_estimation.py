@@ -87,10 +87,10 @@ def get_or_add_skeleton(
 ) -> Any:
     """Return the skeleton of metadata ``entry``, adding it to ``Skeletons`` when new.
 
-    A skeleton of that name already in the file is reused if its nodes match, refused otherwise.
-    It links the file's Subject when the entry names it, or when the file holds one animal. A new
-    skeleton's ``source_name`` (its name in the pose file) is recorded when its NWB name differs, and
-    the entry's ``symmetries`` (pairs of node indices: the pose file's, SLEAP's) in :mod:`.symmetries`.
+    A skeleton of that name in the file is reused if its nodes and edges match, refused otherwise. A new
+    one links the file's Subject when the entry names it or the file holds one animal, and records its
+    ``source_name`` (its name in the pose file) when its NWB name differs. The entry's ``symmetries``
+    (node index pairs, SLEAP's) the file lacks are recorded for either (:mod:`.symmetries`).
     """
     from ndx_pose import Skeleton, Skeletons
 
@@ -116,6 +116,7 @@ def get_or_add_skeleton(
                 f"The file already has a skeleton named '{name}' with {clash}; give this skeleton another name in "
                 "metadata['Pose']['Skeletons']."
             )
+        record_symmetries(behavior, name, list(entry["nodes"]), entry.get("symmetries", ()))
         return existing
     subject = None
     if nwbfile.subject is not None:

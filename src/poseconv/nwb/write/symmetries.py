@@ -9,10 +9,17 @@ and edges only, so poseconv keeps the pairs in a small ``DynamicTable`` in the p
 :mod:`poseconv.nwb.read.skeletons` gives the pairs back to the skeleton. Written only when a
 skeleton has symmetries; a file appended to gets ``SkeletonSymmetries_2``, ... for the skeletons
 it adds, as the track order does (:mod:`.track_order`).
+
+A skeleton written once and used again (a second input or an appended file of the same skeleton:
+same name, nodes and edges) gets the pairs of each input that are not yet recorded for it: the
+union. Nodes and edges decide whether two inputs share a skeleton; symmetries only say which nodes
+mirror each other (SLEAP's flip augmentation), and an input that leaves them out (saved without,
+or by a tool that has none) does not undo another input's.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,11 +27,29 @@ from ..layout import SKELETON_SYMMETRIES_COLUMNS, SKELETON_SYMMETRIES_TABLE
 
 __all__ = ["record_symmetries"]
 
+_TABLE_NAME = re.compile(rf"{SKELETON_SYMMETRIES_TABLE}(_\d+)?")
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _recorded(behavior: Any, skeleton: str) -> set[frozenset[str]]:
+    """Return the node pairs the symmetries tables of ``behavior`` already hold for ``skeleton``."""
+    pairs: set[frozenset[str]] = set()
+    for name, table in behavior.data_interfaces.items():
+        columns_here = getattr(table, "colnames", ())
+        if not _TABLE_NAME.fullmatch(name) or not all(c in columns_here for c in SKELETON_SYMMETRIES_COLUMNS):
+            continue
+        columns = [[_text(v) for v in table[column].data[:]] for column in SKELETON_SYMMETRIES_COLUMNS]
+        pairs.update(frozenset((a, b)) for owner, a, b in zip(*columns, strict=False) if owner == skeleton)
+    return pairs
+
 
 def record_symmetries(
     behavior: Any, skeleton: str, nodes: Sequence[str], symmetries: Sequence[tuple[int, int]]
 ) -> Any | None:
-    """Add a row per symmetric node pair of the new Skeleton ``skeleton`` of ``behavior`` to the symmetries table.
+    """Add a row per symmetric node pair of Skeleton ``skeleton`` of ``behavior`` not yet in its symmetries tables.
 
     Parameters
     ----------
@@ -40,9 +65,13 @@ def record_symmetries(
     Returns
     -------
     hdmf.common.DynamicTable or None
-        The table, or None when the skeleton has no symmetries.
+        The table, or None when the skeleton has no symmetries not already recorded.
     """
-    if not symmetries:
+    recorded = _recorded(behavior, skeleton) if symmetries else set()
+    new = [(a, b) for a, b in symmetries if frozenset((nodes[a], nodes[b])) not in recorded]
+    # One row per pair, however often (or in whichever order) the inputs name it.
+    new = list({frozenset((nodes[a], nodes[b])): (a, b) for a, b in new}.values())
+    if not new:
         return None
     from hdmf.common import DynamicTable
 
@@ -66,6 +95,6 @@ def record_symmetries(
         for column, description in SKELETON_SYMMETRIES_COLUMNS.items():
             table.add_column(name=column, description=description)
         behavior.add(table)
-    for a, b in symmetries:
+    for a, b in new:
         table.add_row(skeleton=skeleton, node_a=nodes[a], node_b=nodes[b])
     return table
