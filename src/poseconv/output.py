@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .errors import PoseconvError
 from .full_disk import is_disk_full, keep_refused, no_room, storage_error
-from .model.location import url_as_path
+from .model.location import broken_link, url_as_path
 from .signals import signals_raise
 
 __all__ = [
@@ -86,7 +86,10 @@ def _check_folder(path: Path, *, creates_folder: bool = False) -> None:
     """Refuse a file whose folder is missing (unless the writer creates it), is a file, or takes no files."""
     if (url := url_as_path(path)) is not None:
         raise OutputError(f"{url}: is a URL; poseconv writes files on this computer: give a local path.")
-    folder = path.resolve().parent
+    try:
+        folder = path.resolve().parent
+    except RuntimeError:  # a symbolic link that loops (Python 3.11's Path.resolve): said as every input's is
+        raise OutputError(f"{path}: {broken_link(path) or 'is a symbolic link that loops'}") from None
     if not folder.is_dir():
         blocker = _existing_ancestor(folder)
         if not blocker.is_dir():

@@ -266,3 +266,13 @@ def test_a_refused_write_h5py_reports_only_as_ignored_is_the_no_room_error(tmp_p
         "'No space left on device')"
     ]
     assert sys.unraisablehook == printed.append
+
+
+def test_an_output_that_is_a_symbolic_link_that_loops_is_said_to_be_one(tmp_path):
+    # Path.resolve raises RuntimeError on a loop (Python 3.11): convert -o loop.nwb ended in an internal error.
+    from poseconv.output import check_writable
+
+    loop = tmp_path / "loop.nwb"
+    loop.symlink_to(loop)
+    with pytest.raises(OutputError, match=r"loop\.nwb: is a symbolic link that loops"):
+        check_writable(loop)

@@ -151,7 +151,9 @@ def check_not_the_source(path: str | Path, source: str | Path) -> None:
     try:
         same = path.samefile(source)
     except OSError:  # one of them does not exist (yet): the same path, spelt another way, is the same file
-        same = path.expanduser().resolve() == source.expanduser().resolve()
+        # os.path.realpath, not Path.resolve: a link that loops raises RuntimeError there (Python 3.11), and is
+        # said as such where the input or output is checked.
+        same = os.path.realpath(path.expanduser()) == os.path.realpath(source.expanduser())
     if same:
         raise InvalidOptionError(
             f"{path}: is the file being exported ({source}); the export would replace it, --overwrite or not. "

@@ -50,3 +50,13 @@ def test_another_output_beside_it_is_written(table):
     out = table.with_name("exported.csv")
     poseconv("export", table, "--to", "dlc", "-o", out)
     assert out.is_file()
+
+
+@pytest.mark.parametrize("where", ["input", "output"])
+def test_a_symbolic_link_that_loops_is_said_to_be_one_not_an_internal_error(table, tmp_path, where):
+    # The check that an output is not its input resolved paths with Path.resolve, which raises on a loop.
+    loop = tmp_path / ("loop.nwb" if where == "input" else "loop.h5")
+    os.symlink(loop, loop)
+    given, output = (loop, tmp_path / "out.h5") if where == "input" else (table, loop)
+    result = poseconv("export", given, "--to", "dlc", "-o", output, check_rc=None)
+    assert_one_line_error(result, f"{loop}: is a symbolic link that loops")
