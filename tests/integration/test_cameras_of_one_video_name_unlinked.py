@@ -116,3 +116,63 @@ def test_a_file_with_one_device_for_both_cameras_reads_them_apart_by_rate(tmp_pa
     converter.run_conversion(nwbfile_path=tmp_path / "one_device.nwb", metadata=metadata)
     (pose,) = read_nwb(tmp_path / "one_device.nwb")
     assert sorted(pose.n_frames(video) for video in pose.videos) == [20, 40]
+
+
+def test_a_file_given_by_its_bare_name_is_in_its_folder(tmp_path, monkeypatch):
+    # Run inside top/ (`poseconv convert session1DLC...h5 ../side/session1DLC...h5`): the bare name is in top/ too.
+    files, _ = _camera_folders(tmp_path)
+    monkeypatch.chdir(tmp_path / "top")
+    output = tmp_path / "cwd.nwb"
+    result = poseconv_in_process(
+        "convert", files["top"].name, f"../side/{files['side'].name}", "-o", output, "--session-start-time", START
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(name for name, _ in _cameras_of_poses(output).values()) == [
+        "Video session1 Camera Device",
+        "Video session1_side Camera Device",
+    ]
+    (pose,) = read_nwb(output)
+    assert sorted(pose.videos) == ["session1", "session1_side"]
+
+
+def _devices(path):
+    with NWBHDF5IO(path, "r") as io:
+        return sorted(io.read().devices)
+
+
+def test_two_models_of_one_video_are_one_camera(tmp_path):
+    # Two DeepLabCut models (folders of their own) run on one video: one camera, one video read back.
+    rng = np.random.default_rng(3)
+    files = []
+    for folder, scorer in (("modelA", SCORER), ("modelB", "DLC_resnet101_projJan1shuffle2_20000")):
+        (tmp_path / folder).mkdir()
+        positions = {part: rng.uniform(0, 100, (20, 2)) for part in ("nose", "tail")}
+        files.append(write_dlc_file(tmp_path / folder / f"session1{scorer}.h5", positions, scorer=scorer))
+    output = tmp_path / "models.nwb"
+    result = poseconv_in_process("convert", *files, "-o", output, "--fps", "30", "--session-start-time", START)
+    assert result.returncode == 0, result.stderr
+    assert _devices(output) == ["Video session1 Camera Device"]
+    # Read back one PoseData per model, each of the one video.
+    assert [list(pose.videos) for pose in read_nwb(output)] == [["session1"], ["session1"]]
+
+
+def test_sleap_and_deeplabcut_on_one_video_are_one_camera(tmp_path):
+    # SLEAP records the video (/lab/videos/session1.mp4, absent); DeepLabCut's file of it is in a folder of its own.
+    import sleap_io as sio
+
+    from tests.fixtures.sleap import predictions_per_frame
+
+    skeleton = sio.Skeleton(["nose", "tail"])
+    video = sio.Video(filename="/lab/videos/session1.mp4", open_backend=False)
+    points = np.array([[10.0, 20.0], [30.0, 40.0]])
+    labels = predictions_per_frame(video, skeleton, range(20), points, point_scores=np.ones(2))
+    (tmp_path / "sleap").mkdir()
+    slp = tmp_path / "sleap" / "session1.predictions.slp"
+    sio.save_slp(labels, slp)
+    (tmp_path / "dlc").mkdir()
+    positions = {part: np.random.default_rng(4).uniform(0, 100, (20, 2)) for part in ("nose", "tail")}
+    dlc = write_dlc_file(tmp_path / "dlc" / f"session1{SCORER}.h5", positions, scorer=SCORER)
+    output = tmp_path / "tools.nwb"
+    result = poseconv_in_process("convert", slp, dlc, "-o", output, "--fps", "30", "--session-start-time", START)
+    assert result.returncode == 0, result.stderr
+    assert _devices(output) == ["Video session1 Camera Device"]

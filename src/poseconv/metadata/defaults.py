@@ -9,10 +9,12 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import PureWindowsPath
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..model import PoseData, PoseTrack, Skeleton
+from ..model.location import is_url, where_linked
 from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
 
 __all__ = [
@@ -431,12 +433,16 @@ def _skeleton_entries(pose: PoseData) -> tuple[dict[str, Any], dict[str, str]]:
 def _video_folder(pose: PoseData, video: str) -> str:
     """Return the name of the folder of a video: where the tool recorded it, else where its poses are.
 
-    DeepLabCut writes its predictions beside the video; per-camera folders (``top/``, ``side/``) hold
-    videos of one name.
+    DeepLabCut writes its predictions beside the video; per-camera folders (``top/``, ``side/``) hold videos of one
+    name. A recorded path (Windows too) is read as written; a file here is where it is (a bare name in ``top``).
     """
     info = pose.videos.get(video)
-    where = (info.path or info.original_path) if info is not None else None
-    return PureWindowsPath(str(where or pose.source_file)).parent.name
+    if info is not None and info.path is not None:
+        return where_linked(info.path).parent.name
+    if recorded := PureWindowsPath(str(info.original_path)).parent.name if info and info.original_path else "":
+        return recorded
+    source = pose.source_file
+    return PurePosixPath(urlsplit(str(source)).path).parent.name if is_url(source) else where_linked(source).parent.name
 
 
 def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None = None) -> dict[str, Any]:

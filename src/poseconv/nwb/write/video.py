@@ -130,30 +130,49 @@ def container_camera(nwbfile: Any, metadata: Mapping[str, Any], entry: Mapping[s
     same_camera = (video_entry or {}).get("device_metadata_key") == key
     if same_camera and source_video is not None and source_video.device is not None:
         return source_video.device
-    return get_or_add_device(nwbfile, _camera_apart(nwbfile, metadata, key), key)
+    return get_or_add_device(nwbfile, _camera_apart(nwbfile, metadata, key, entry), key)
 
 
-def _camera_apart(nwbfile: Any, metadata: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+def _camera_apart(nwbfile: Any, metadata: Mapping[str, Any], key: str, entry: Mapping[str, Any]) -> Mapping[str, Any]:
     """Return the metadata that adds the camera ``key`` apart from another folder's camera of its name.
 
     Two cameras whose videos have one file name in folders of their own (``top/``, ``side/``), not linked,
     have one default camera (``Video session1 Camera Device``): the second camera's poses would say the first
     one filmed them. Each camera's description says its folder (``camera_device_entry``); another folder's
     takes its folder's name (``Video session1_side Camera Device``), as :func:`_apart_from` names a linked
-    video's. A camera the user described is theirs, and kept.
+    video's, when the poses of the camera already written are of the same tool and model as the container
+    ``entry``'s (:func:`_same_model`). A camera the user described is theirs, and kept.
     """
     devices = metadata.get("Devices") or {}
     camera = devices.get(key)
     existing = nwbfile.devices.get(camera.get("name")) if isinstance(camera, Mapping) else None
     ours = camera_folder(camera.get("description")) if existing is not None else None
     theirs = camera_folder(existing.description) if existing is not None else None
-    if ours is None or theirs is None or ours == theirs:
+    if ours is None or theirs is None or ours == theirs or not _same_model(nwbfile, existing, entry):
         return metadata
     name = nwb_name(f"{camera['name'].removesuffix(' Camera Device')}_{ours} Camera Device")
     same_folder = name in nwbfile.devices and camera_folder(nwbfile.devices[name].description) == ours
     if not same_folder:
         name = unique_name(name, set(nwbfile.devices))
     return {**metadata, "Devices": {**devices, key: {**camera, "name": name}}}
+
+
+def _same_model(nwbfile: Any, camera: Any, entry: Mapping[str, Any]) -> bool:
+    """Whether a pose container of ``camera`` is of the tool and model (scorer) of the container ``entry``.
+
+    One model's outputs of one video name in two folders are one model run on each camera's video (DeepLabCut
+    writes beside the video): cameras of one rig. Two models' or two tools' outputs of one video name are
+    one video analysed twice (``modelA/``, ``modelB/``; a SLEAP file beside DeepLabCut's): one camera; the
+    reader still tells them apart by the video files they record or the rates they store.
+    """
+    behavior = nwbfile.processing.get("behavior")
+    containers = behavior.data_interfaces.values() if behavior is not None else ()
+    ours = (entry.get("source_software"), entry.get("scorer"))
+    return any(
+        getattr(container, "device", None) is camera
+        and (getattr(container, "source_software", None), getattr(container, "scorer", None)) == ours
+        for container in containers
+    )
 
 
 def _first_time_and_step(timing: Mapping[str, Any]) -> tuple[float, float] | None:
