@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -57,9 +58,17 @@ def _checked(name: str) -> Callable[..., Any]:
     @functools.wraps(reader)
     def read(*args: Any, **kwargs: Any) -> Any:
         given = args[0] if args else kwargs.get(first)
-        if isinstance(given, str | Path):
+        if not isinstance(given, str | Path):
+            return reader(*args, **kwargs)
+        # What the check says of a file read in part ("it is read as ...") is said once the reader has read it:
+        # a reader that refuses the file itself (labels given to read_deeplabcut) would contradict it.
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
             check_format(given, fmt, stacklevel=3, way_forward=how_to_read, partial_reads=True)
-        return reader(*args, **kwargs)
+        result = reader(*args, **kwargs)
+        for warning in said:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        return result
 
     read.reads_unchecked = reader  # type: ignore[attr-defined]
     return read

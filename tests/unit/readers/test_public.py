@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import poseconv
 from poseconv.errors import InvalidSourceFileError, PoseconvWarning
-from tests.fixtures.deeplabcut import THREE_D_H5, write_dlc_file
+from tests.fixtures.deeplabcut import COLLECTED_DATA_H5, THREE_D_H5, write_dlc_file
 from tests.fixtures.paths import needs_shared_data
 
 POSITIONS = {"nose": np.array([[1.0, 2.0], [3.0, 4.0]]), "tail": np.array([[5.0, 6.0], [7.0, 8.0]])}
@@ -65,3 +67,13 @@ def test_a_richer_file_of_the_readers_own_tool_is_read_as_before_with_a_warning_
         pose = poseconv.read_deeplabcut(THREE_D_H5)
     table = pd.read_hdf(THREE_D_H5)
     np.testing.assert_array_equal(pose.tracks[0].positions[:, 0, :], table.iloc[:, :3].to_numpy())
+
+
+@needs_shared_data
+def test_a_file_the_reader_refuses_itself_is_not_first_said_to_be_read():
+    # The check's "it is read as DeepLabCut" would contradict the refusal of DeepLabCut's reader (labels).
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        with pytest.raises(InvalidSourceFileError):
+            poseconv.read_deeplabcut(COLLECTED_DATA_H5)
+    assert not [w for w in said if "future version will refuse" in str(w.message)]
