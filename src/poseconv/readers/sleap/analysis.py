@@ -1,17 +1,14 @@
 """Read SLEAP analysis HDF5 exports (``.h5``): dense arrays of one video.
 
-Three layouts are found in real files: SLEAP GUI "matlab" (``tracks`` is
-``(tracks, 2, nodes, frames)``), sleap-io "standard" (``(frames, tracks,
-nodes, 2)``; both carry a ``dims`` attribute when written by sleap-io) and the
-old SLEAP 1.0 export without ``point_scores``, ``instance_scores`` or
-``tracking_scores`` (which sleap-io cannot load, so all layouts are read here
-with h5py). Row ``i`` of an analysis file is frame ``i`` of the video (SLEAP's
-exports start at frame 0, but for its tracking CLI's default and sleap-io's ``all_frames=False``:
-see :func:`_place_first_row`).
-Analysis files do not say which poses were placed by a
-user; SLEAP writes NaN scores for them. movement's ``save_poses.to_sleap_analysis_file``
-writes 3D poses in the matlab layout with x, y, z (3) where SLEAP has x, y: they are
-read as 3D poses of an unknown writer, in an unknown frame and unit.
+Three layouts are found in real files: SLEAP GUI "matlab" (``tracks`` is ``(tracks, 2, nodes,
+frames)``), sleap-io "standard" (``(frames, tracks, nodes, 2)``; both carry a ``dims`` attribute when
+written by sleap-io) and the old SLEAP 1.0 export without ``point_scores``, ``instance_scores`` or
+``tracking_scores`` (which sleap-io cannot load, so all layouts are read here with h5py). Row ``i``
+of an analysis file is frame ``i`` of the video (SLEAP's exports start at frame 0, but for its
+tracking CLI's default and sleap-io's ``all_frames=False``: see :func:`_place_first_row`). Analysis
+files do not say which poses were placed by a user; SLEAP writes NaN scores for them. movement's
+``save_poses.to_sleap_analysis_file`` writes 3D poses in the matlab layout with x, y, z (3) where
+SLEAP has x, y: they are read as 3D poses of an unknown writer, in an unknown frame and unit.
 
 Without track names, SLEAP slotted each frame's untracked instances in order:
 slots that never hold two animals in one frame are one animal (``"untracked"``);
@@ -186,6 +183,13 @@ def _edges(handle: Any, node_names: list[str]) -> list[tuple[int, int]]:
     return edges
 
 
+def _symmetries(handle: Any, node_names: list[str]) -> list[tuple[int, int]]:
+    """Return as node indices the ``skeleton_symmetries`` (JSON node-name pairs) of sleap-io's and poseconv's."""
+    pairs, index = _json(handle.attrs.get("skeleton_symmetries", "[]")), {n: i for i, n in enumerate(node_names)}
+    ok = [p for p in (pairs if isinstance(pairs, list) else []) if isinstance(p, list) and len(p) == 2]  # as sleap-io
+    return [(index[a], index[b]) for a, b in ok if isinstance(a, str) and isinstance(b, str) and {a, b} <= set(index)]
+
+
 def _json(raw: Any) -> Any:
     try:
         return json.loads(text(raw))
@@ -211,6 +215,7 @@ def _file_facts(handle: Any, arrays: _Arrays) -> dict[str, Any]:
     return {
         "skeleton_name": text(handle.attrs.get("skeleton_name", "")) or "Skeleton",
         "edges": _edges(handle, arrays.node_names),
+        "symmetries": _symmetries(handle, arrays.node_names),
         "video_path": _video_path(handle),
         "backend_metadata": _json(handle.attrs.get("video_backend_metadata", "{}")),
         "notes": {
@@ -288,11 +293,10 @@ def _name_slots(arrays: _Arrays, path: Path, video_path: str, untracked: Untrack
 
 # SLEAP's ``python -m sleap.info.write_tracking_h5 LABELS`` names its file after the labels file (".slp", ".h5",
 # ".json" replaced by this) and, without --all-frames (its default), writes rows from the video's first labeled
-# frame on (get_occupancy_and_points_matrices: first_frame_idx = frame_idxs[0]), recording no first frame. Since
-# SLEAP 1.2.4 it records str(None) as labels_path, where the GUI's export and sleap-convert (all frames from 0,
-# all_frames=True) record the labels file; before, neither recorded one, and only the name tells the CLI's apart.
-# sleap-io's save_analysis_h5(all_frames=False) does the same (to_analysis_arrays: first_frame = frame_idxs[0],
-# rows to the last labeled frame or the video's end), recording the labels file it loaded in its provenance.
+# frame on (get_occupancy_and_points_matrices), recording no first frame. Since SLEAP 1.2.4 it records str(None)
+# as labels_path, where the GUI's export and sleap-convert (all frames) record the labels file; before, neither
+# did, and only the name tells the CLI's apart. sleap-io's save_analysis_h5(all_frames=False) does the same
+# (to_analysis_arrays: rows to the last labeled frame or the video's end), naming its labels file in provenance.
 _CLI_SUFFIX = ".tracking.h5"
 _CLI_LABELS_PATH = "None"
 _LABELS_SUFFIXES = (".slp", ".h5")
@@ -338,13 +342,14 @@ def _pad_rows(values: np.ndarray | None, n: int) -> np.ndarray | None:
     return np.concatenate([np.full((n, *values.shape[1:]), np.nan), values.astype("float64", copy=False)])
 
 
-def _place_first_row(path: Path, arrays: _Arrays, notes: dict[str, Any]) -> None:
+def _place_first_row(path: Path, arrays: _Arrays, notes: dict[str, Any], backend: dict[str, Any]) -> None:
     """Put the rows of a file written from the first labeled frame on that frame; else warn that they may be.
 
     Such files (SLEAP's tracking CLI by default, sleap-io's ``save_analysis_h5(all_frames=False)``) do not say
-    so. The frame is taken from the labels file they were made from, when it is found and still spans the rows
-    (the CLI writes exactly the labeled frames' span; sleap-io, on to the video's end when it knew its length);
-    without it, row 0 stays frame 0 and the warning says how to give the poses' timing.
+    so. The frame is taken from the labels file they were made from, when found and still spanning the rows (the
+    CLI writes the labeled frames' span; sleap-io, on to the video's end when it knew its length); else row 0
+    stays frame 0, with a warning for the CLI's files, and for sleap-io's (default all_frames=True: frame 0
+    on) only when the video length it recorded (``video_backend_metadata`` shape) exceeds the rows.
     """
     labels_path, by_sleap_io = notes["labels_path"], notes["exported_by_sleap_io"]
     by_cli = labels_path == _CLI_LABELS_PATH or (labels_path is None and path.name.lower().endswith(_CLI_SUFFIX))
@@ -363,15 +368,16 @@ def _place_first_row(path: Path, arrays: _Arrays, notes: dict[str, Any]) -> None
         notes["first_frame"] = {"frame": first, "from": f"the first labeled frame of the video in {labels.name}"}
         return
     if by_sleap_io:
-        named = _labels_files(path, notes)
-        if not named:
-            # Saved from Labels made in a script: nothing to look up, and sleap-io's default starts at frame 0.
+        frames = shape[0] if isinstance(shape := backend.get("shape"), list) and shape else 0
+        if not isinstance(frames, int) or frames <= n_rows:
             return
+        named = _labels_files(path, notes)
         message = (
-            f"{path}: written by sleap-io's save_analysis_h5, whose rows start at the video's first labeled frame "
-            f"when it is given all_frames=False, which the file does not record; {_GIVE_TIMING} "
-            f"({named[-1].name}), or save it again with all_frames=True (sleap-io's default), whose rows start "
-            "at frame 0."
+            f"{path}: written by sleap-io's save_analysis_h5 with all_frames=False: its {n_rows} rows are fewer than "
+            f"the {frames} frames of the video it recorded, so they start at the video's first labeled frame "
+            f"(likely frame {frames - n_rows}, as sleap-io writes on to the video's end), which the file does not "
+            f"record; {_GIVE_TIMING}{f' ({named[-1].name})' if named else ''}, or save it again with "
+            "all_frames=True (sleap-io's default), whose rows start at frame 0."
         )
     else:
         message = (
@@ -426,11 +432,11 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
         facts = _file_facts(handle, arrays)
     _warn_sleap_anipose_session(path)
     notes = {**facts["notes"], "untracked": untracked}
-    _place_first_row(path, arrays, notes)
+    backend_metadata = facts["backend_metadata"]
+    _place_first_row(path, arrays, notes, backend_metadata if isinstance(backend_metadata, dict) else {})
     video_path = facts["video_path"]
     first_path = (video_path[0] if video_path else "") if isinstance(video_path, list) else video_path
     track_names = _name_slots(arrays, path, first_path, untracked)
-    backend_metadata = facts["backend_metadata"]
     key = video_key(first_path, video_key(analysis_video_stem(path.name), "video"))
     video, video_notes = analysis_video(
         path,
@@ -463,7 +469,7 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
     if (note := inference_note(notes["provenance"])) is not None:
         notes["model"] = note
     software, frame = _writer(arrays, notes, pose_tracks)
-    skeleton = Skeleton(name=facts["skeleton_name"], nodes=tuple(arrays.node_names), edges=tuple(facts["edges"]))
+    skeleton = Skeleton(facts["skeleton_name"], tuple(arrays.node_names), tuple(facts["edges"]), facts["symmetries"])
     return PoseData.from_tracks(
         source_software=software,
         source_file=path,

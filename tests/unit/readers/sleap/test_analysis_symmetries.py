@@ -1,0 +1,69 @@
+"""A SLEAP analysis .h5's ``skeleton_symmetries`` (sleap-io's and poseconv's exports record them) are read.
+
+They were ignored: the same labels kept their mirror-image node pairs from a .slp but lost them from its
+analysis export, and NWB -> ``export --to sleap-analysis`` -> NWB dropped them.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import h5py
+import numpy as np
+import pytest
+
+from poseconv.readers.sleap import read_sleap
+from tests.fixtures.paths import needs_shared_data
+from tests.fixtures.sleap import H5_MATLAB
+
+sio = pytest.importorskip("sleap_io")
+
+
+@pytest.fixture(scope="module")
+def analysis(tmp_path_factory):
+    skeleton = sio.Skeleton(["head", "wingL", "wingR"], edges=[("head", "wingL")])
+    skeleton.add_symmetry("wingR", "wingL")
+    video = sio.Video(filename="/elsewhere/fly.mp4", open_backend=False)
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=t,
+            instances=[
+                sio.PredictedInstance.from_numpy(
+                    np.full((3, 2), float(t)), skeleton=skeleton, point_scores=np.ones(3), score=1.0
+                )
+            ],
+        )
+        for t in range(3)
+    ]
+    path = tmp_path_factory.mktemp("sym") / "fly.analysis.h5"
+    sio.save_analysis_h5(sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton]), str(path))
+    return path
+
+
+def _read(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read_sleap(path)
+
+
+def test_sleap_io_analysis_symmetries_are_read(analysis):
+    (skeleton,) = _read(analysis).skeletons.values()
+    assert skeleton.symmetries == ((1, 2),)
+
+
+def test_a_pair_naming_a_node_the_file_lacks_is_left_out(analysis, tmp_path):
+    path = tmp_path / "edited.analysis.h5"
+    path.write_bytes(analysis.read_bytes())
+    with h5py.File(path, "a") as handle:
+        handle.attrs["skeleton_symmetries"] = json.dumps([["wingL", "wingR"], ["legL", "legR"], "head", ["head"]])
+    (skeleton,) = _read(path).skeletons.values()
+    assert skeleton.symmetries == ((1, 2),)
+
+
+@needs_shared_data
+def test_sleap_io_fixture_keeps_its_ten_pairs():
+    (skeleton,) = _read(H5_MATLAB).skeletons.values()
+    assert len(skeleton.symmetries) == 10
+    assert (skeleton.nodes.index("wingL"), skeleton.nodes.index("wingR")) in skeleton.symmetries
