@@ -16,10 +16,15 @@ sio = pytest.importorskip("sleap_io")
 FIRST, LAST = 4, 9
 
 
-def _labels(path, frames=range(FIRST, LAST + 1)):
-    """Save predictions whose x is the frame number, as load_slp gives them (provenance names the file)."""
+def _labels(path, frames=range(FIRST, LAST + 1), video_frames=None):
+    """Save predictions whose x is the frame number, as load_slp gives them (provenance names the file).
+
+    With ``video_frames``, the video's length is known to sleap-io (its backend metadata's shape), which it
+    records in the analysis file and exports on to.
+    """
     skeleton = sio.Skeleton(nodes=["head", "tail"])
-    video = sio.Video(filename="/elsewhere/v.mp4", open_backend=False)
+    known = {"backend_metadata": {"shape": [video_frames, 8, 8, 1]}} if video_frames else {}
+    video = sio.Video(filename="/elsewhere/v.mp4", open_backend=False, **known)
     track = sio.Track("m")
     labeled = [
         sio.LabeledFrame(
@@ -71,14 +76,33 @@ def test_the_labels_file_sleap_io_names_places_the_rows(tmp_path, where):
     assert pose.notes["first_frame"]["frame"] == FIRST
 
 
-def test_without_its_labels_file_a_sleap_io_file_warns_that_it_may_start_later(tmp_path):
-    labels = _labels(tmp_path / "p.slp")
+def test_without_its_labels_file_a_sleap_io_file_shorter_than_its_video_warns_that_it_starts_later(tmp_path):
+    # The video's 20 frames are recorded; an all-frames export would have 20 rows, this one has 16 (4 to 19).
+    labels = _labels(tmp_path / "p.slp", video_frames=20)
     sio.save_analysis_h5(labels, str(tmp_path / "p.analysis.h5"), all_frames=False)
     (tmp_path / "p.slp").unlink()
     pose, said = _read(tmp_path / "p.analysis.h5")
     (warning,) = said
     assert "all_frames=False" in warning and "--starting-time" in warning and "(p.slp)" in warning
+    assert "16 rows" in warning and "20 frames" in warning and f"likely frame {FIRST}" in warning
     assert pose.tracks[0].positions[0, 0, 0] == FIRST  # read as it is
+
+
+@pytest.mark.parametrize(
+    ("all_frames", "video_frames"),
+    [(True, None), (True, 20), (False, None)],
+    ids=["default", "default-known-length", "unknown-length"],
+)
+def test_without_its_labels_file_a_sleap_io_file_not_known_to_start_later_is_read_quietly(
+    tmp_path, all_frames, video_frames
+):
+    # sleap-io's default (all_frames=True) starts at frame 0: a warning on every such file whose frame 0 has a
+    # pose was noise. Without a recorded video length nothing tells all_frames=False apart, so nothing is said.
+    labels = _labels(tmp_path / "p.slp", range(LAST + 1) if all_frames else range(FIRST, LAST + 1), video_frames)
+    sio.save_analysis_h5(labels, str(tmp_path / "p.analysis.h5"), all_frames=all_frames)
+    (tmp_path / "p.slp").unlink()
+    _, said = _read(tmp_path / "p.analysis.h5")
+    assert not said
 
 
 @pytest.mark.parametrize("frames", [range(FIRST, LAST + 1), range(LAST + 1)], ids=["from-4", "from-0"])
