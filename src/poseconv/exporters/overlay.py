@@ -37,6 +37,7 @@ import numpy as np
 from ..errors import InvalidOptionError, InvalidSourceFileError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames
+from ..model.location import empty_file
 from ..output import OutputError, atomic_output
 from ..video import IMAGE_STACK_SUFFIXES, open_image_stack
 from .linked_video import LinkedVideo, video_frame_indices
@@ -224,7 +225,9 @@ def iter_video_frames(path: str | Path, indices: Sequence[int]) -> Iterator[tupl
                 )
             yield from _decode(container, stream, wanted, pts[wanted])
     except av.FFmpegError as err:
-        raise InvalidSourceFileError(f"{path}: cannot be decoded ({type(err).__name__}: {err}).") from err
+        # A 0-byte video is said as every input's is (model.location.empty_file), not as FFmpeg's "Invalid data".
+        problem = empty_file(Path(path)) or f"cannot be decoded ({type(err).__name__}: {err})."
+        raise InvalidSourceFileError(f"{path}: {problem}") from err
 
 
 def _stack_frames(path: Path, wanted: list[int]) -> Iterator[tuple[int, Any]]:

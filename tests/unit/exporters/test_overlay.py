@@ -91,3 +91,12 @@ def test_seeking_gives_the_frames_a_decode_from_the_start_gives(video, frames):
         assert np.array_equal(got[index], expected[index]), index
     with pytest.raises(InvalidOptionError, match="frames; frame 99999"):
         list(iter_video_frames(video, [99999]))
+
+
+def test_a_0_byte_video_is_said_to_be_empty_not_ffmpeg_s_invalid_data(tmp_path):
+    from poseconv.errors import InvalidSourceFileError
+
+    empty = tmp_path / "session.mp4"
+    empty.touch()
+    with pytest.raises(InvalidSourceFileError, match=r"session\.mp4: is empty \(0 bytes\)"):
+        list(iter_video_frames(empty, [0]))
