@@ -176,3 +176,25 @@ def test_sleap_and_deeplabcut_on_one_video_are_one_camera(tmp_path):
     result = poseconv_in_process("convert", slp, dlc, "-o", output, "--fps", "30", "--session-start-time", START)
     assert result.returncode == 0, result.stderr
     assert _devices(output) == ["Video session1 Camera Device"]
+
+
+def test_two_models_of_two_recorded_videos_are_two_cameras(tmp_path):
+    # SLEAP, one model per camera (its own provenance), each file recording its own camera's session1.mp4.
+    import sleap_io as sio
+
+    from tests.fixtures.sleap import predictions_per_frame
+
+    skeleton = sio.Skeleton(["nose", "tail"])
+    files = []
+    for camera in CAMERAS:
+        video = sio.Video(filename=f"/lab/{camera}/session1.mp4", open_backend=False)
+        points = np.array([[10.0, 20.0], [30.0, 40.0]])
+        labels = predictions_per_frame(video, skeleton, range(20), points, point_scores=np.ones(2))
+        labels.provenance = {"model_paths": [f"/lab/models/{camera}_model/training_config.json"]}
+        (tmp_path / camera).mkdir()
+        files.append(tmp_path / camera / "session1.predictions.slp")
+        sio.save_slp(labels, files[-1])
+    output = tmp_path / "recorded.nwb"
+    result = poseconv_in_process("convert", *files, "-o", output, "--fps", "30", "--session-start-time", START)
+    assert result.returncode == 0, result.stderr
+    assert _devices(output) == ["Video session1 Camera Device", "Video session1_side Camera Device"]

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import MetadataError, PoseconvWarning
-from ...metadata.defaults import camera_folder
+from ...metadata.defaults import MISSING_VIDEO_PATTERN, camera_folder
 from ...metadata.names import nwb_name, unique_name
 from ...model.location import where_linked
 from ...timing import SAME_CLOCK_RTOL
@@ -140,15 +140,15 @@ def _camera_apart(nwbfile: Any, metadata: Mapping[str, Any], key: str, entry: Ma
     have one default camera (``Video session1 Camera Device``): the second camera's poses would say the first
     one filmed them. Each camera's description says its folder (``camera_device_entry``); another folder's
     takes its folder's name (``Video session1_side Camera Device``), as :func:`_apart_from` names a linked
-    video's, when the poses of the camera already written are of the same tool and model as the container
-    ``entry``'s (:func:`_same_model`). A camera the user described is theirs, and kept.
+    video's, when the poses of the camera already written are another camera's by more than their folder
+    (:func:`_other_camera`). A camera the user described is theirs, and kept.
     """
     devices = metadata.get("Devices") or {}
     camera = devices.get(key)
     existing = nwbfile.devices.get(camera.get("name")) if isinstance(camera, Mapping) else None
     ours = camera_folder(camera.get("description")) if existing is not None else None
     theirs = camera_folder(existing.description) if existing is not None else None
-    if ours is None or theirs is None or ours == theirs or not _same_model(nwbfile, existing, entry):
+    if ours is None or theirs is None or ours == theirs or not _other_camera(nwbfile, existing, entry):
         return metadata
     name = nwb_name(f"{camera['name'].removesuffix(' Camera Device')}_{ours} Camera Device")
     same_folder = name in nwbfile.devices and camera_folder(nwbfile.devices[name].description) == ours
@@ -157,22 +157,32 @@ def _camera_apart(nwbfile: Any, metadata: Mapping[str, Any], key: str, entry: Ma
     return {**metadata, "Devices": {**devices, key: {**camera, "name": name}}}
 
 
-def _same_model(nwbfile: Any, camera: Any, entry: Mapping[str, Any]) -> bool:
-    """Whether a pose container of ``camera`` is of the tool and model (scorer) of the container ``entry``.
+def _other_camera(nwbfile: Any, camera: Any, entry: Mapping[str, Any]) -> bool:
+    """Whether the poses of the container ``entry``, of another folder, are another camera's than ``camera``'s.
 
     One model's outputs of one video name in two folders are one model run on each camera's video (DeepLabCut
-    writes beside the video): cameras of one rig. Two models' or two tools' outputs of one video name are
-    one video analysed twice (``modelA/``, ``modelB/``; a SLEAP file beside DeepLabCut's): one camera; the
-    reader still tells them apart by the video files they record or the rates they store.
+    writes beside the video): cameras of one rig; so are two recorded videos of one name. Two models' or two
+    tools' outputs of one video name otherwise are one video analysed twice (``modelA/``, ``modelB/``; a SLEAP
+    file beside DeepLabCut's): one camera, which the reader still splits by the rates the poses store.
     """
     behavior = nwbfile.processing.get("behavior")
-    containers = behavior.data_interfaces.values() if behavior is not None else ()
+    found = behavior.data_interfaces.values() if behavior is not None else ()
+    containers = [container for container in found if getattr(container, "device", None) is camera]
     ours = (entry.get("source_software"), entry.get("scorer"))
-    return any(
-        getattr(container, "device", None) is camera
-        and (getattr(container, "source_software", None), getattr(container, "scorer", None)) == ours
-        for container in containers
-    )
+    recorded = _recorded_video(entry.get("description"))
+    for container in containers:
+        if (getattr(container, "source_software", None), getattr(container, "scorer", None)) == ours:
+            return True
+        theirs = _recorded_video(getattr(container, "description", None))
+        if recorded and theirs and recorded != theirs:
+            return True
+    return False
+
+
+def _recorded_video(description: str | None) -> str | None:
+    """Return the video a container's description says the tool recorded and no ImageSeries links, or None."""
+    found = MISSING_VIDEO_PATTERN.search(description or "")
+    return found["path"] if found else None
 
 
 def _first_time_and_step(timing: Mapping[str, Any]) -> tuple[float, float] | None:
