@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ...metadata.names import unique_name
 from ..layout import SKELETON_SYMMETRIES_COLUMNS, SKELETON_SYMMETRIES_TABLE
 
 __all__ = ["record_symmetries"]
@@ -78,14 +79,8 @@ def record_symmetries(
     table = behavior.data_interfaces.get(SKELETON_SYMMETRIES_TABLE)
     if table is None or not isinstance(table.id.data, list):
         # A table read from a file being appended to has fixed-size datasets: a new one takes the next name.
-        taken = set(behavior.data_interfaces)
-        name = next(
-            candidate
-            for k in range(1, len(taken) + 3)
-            if (candidate := SKELETON_SYMMETRIES_TABLE if k == 1 else f"{SKELETON_SYMMETRIES_TABLE}_{k}") not in taken
-        )
         table = DynamicTable(
-            name=name,
+            name=unique_name(SKELETON_SYMMETRIES_TABLE, set(behavior.data_interfaces)),
             description=(
                 "Pairs of nodes of the skeletons in Skeletons that are mirror images of each other (SLEAP's "
                 "skeleton symmetries, e.g. left and right wing), one row per pair; ndx-pose's Skeleton has no "

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ...metadata.names import unique_name
 from ..layout import TRACK_ORDER_COLUMNS, TRACK_ORDER_TABLE
 
 __all__ = ["record_track_order"]
@@ -46,10 +47,7 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always
     if existing is not None and not isinstance(existing.id.data, list):
         # A table read from a file being appended to has fixed-size datasets: the containers added go in a
         # table of their own, TrackOrder_2, ..., which readers read after it.
-        taken = set(behavior.data_interfaces)
-        name = next(
-            f"{TRACK_ORDER_TABLE}_{k}" for k in range(2, len(taken) + 3) if f"{TRACK_ORDER_TABLE}_{k}" not in taken
-        )
+        name = unique_name(TRACK_ORDER_TABLE, set(behavior.data_interfaces))
         existing = None
     if existing is None:
         if len(rows) < 2 and not (always and rows):
