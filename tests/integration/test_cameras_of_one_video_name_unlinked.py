@@ -106,14 +106,32 @@ def test_one_camera_keeps_its_name(tmp_path):
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
+def test_get_metadata_handed_back_keeps_each_camera(tmp_path):
+    # neuroconv's idiom: get_metadata(), edit, run_conversion(metadata=...). get_metadata() shows the two cameras'
+    # one key once (the last input's description); handed back unedited it is no choice: two Devices, as the CLI.
+    files, _ = _camera_folders(tmp_path)
+    converter = PoseConverterPipe({camera: DeepLabCutPoseInterface(file_path=files[camera]) for camera in CAMERAS})
+    metadata = converter.get_metadata()
+    assert list(metadata["Devices"]) == ["video_session1_camera"]
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    converter.run_conversion(nwbfile_path=tmp_path / "handed_back.nwb", metadata=metadata)
+    assert _devices(tmp_path / "handed_back.nwb") == [
+        "Video session1 Camera Device",
+        "Video session1_side Camera Device",
+    ]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
 def test_a_file_with_one_device_for_both_cameras_reads_them_apart_by_rate(tmp_path):
-    # get_metadata() handed back gives both inputs one camera entry (written as one Device, as before the fix);
+    # A camera description the user gives the shared key applies to both inputs: one Device (the user's choice);
     # the rates recorded tell the cameras apart still.
     files, _ = _camera_folders(tmp_path)
     converter = PoseConverterPipe({camera: DeepLabCutPoseInterface(file_path=files[camera]) for camera in CAMERAS})
     metadata = converter.get_metadata()
+    metadata["Devices"]["video_session1_camera"]["description"] = "The rig's camera."
     metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
     converter.run_conversion(nwbfile_path=tmp_path / "one_device.nwb", metadata=metadata)
+    assert _devices(tmp_path / "one_device.nwb") == ["Video session1 Camera Device"]
     (pose,) = read_nwb(tmp_path / "one_device.nwb")
     assert sorted(pose.n_frames(video) for video in pose.videos) == [20, 40]
 

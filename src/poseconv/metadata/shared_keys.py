@@ -37,15 +37,17 @@ def shared_entries(defaults: Mapping[str, Mapping[str, Any]], inputs: list[str])
     """Return, by ``(block, key)``, the merged entry of every keyed Pose entry several inputs share.
 
     Merged as neuroconv's ``NWBConverter.get_metadata`` merges them (lists appended), so these are
-    the values a user who hands ``get_metadata()`` back gives for the shared keys.
+    the values a user who hands ``get_metadata()`` back gives for the shared keys. The file's ``Devices``
+    are among them, as ``("Devices", key)``: two inputs' cameras of one video name (in folders of their own,
+    without their videos) show one entry, the last input's description, which would make them one camera.
     """
     from neuroconv.utils import dict_deep_update
 
     shared: dict[tuple[str, str], Any] = {}
-    for block in (*KEYED_BLOCKS, "PoseTraining"):
+    for block in (*KEYED_BLOCKS, "PoseTraining", "Devices"):
         found: dict[str, list[Any]] = {}
         for name in inputs:
-            entries = (defaults[name].get("Pose") or {}).get(block)
+            entries = (defaults[name] if block == "Devices" else (defaults[name].get("Pose") or {})).get(block)
             if block == "PoseTraining":
                 entries = {"": entries} if isinstance(entries, dict) else {}
             for key, entry in (entries or {}).items():
@@ -81,10 +83,8 @@ def without_handed_back(user: dict[str, Any], shared: Mapping[tuple[str, str], A
     what the user changed there is a choice, applied to every input that shares the key.
     """
     pose = user.get("Pose")
-    if not isinstance(pose, dict):
-        return user
     for (block, key), merged in shared.items():
-        entries = pose.get(block)
+        entries = user.get(block) if block == "Devices" else pose.get(block) if isinstance(pose, dict) else None
         entry = entries if block == "PoseTraining" else (entries.get(key) if isinstance(entries, dict) else None)
         if isinstance(entry, dict):
             _drop_equal(entry, merged)
