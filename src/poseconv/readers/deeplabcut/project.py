@@ -95,24 +95,31 @@ def load_project_config(path: Path) -> dict[str, Any]:
     return load_yaml_config(path, "DeepLabCut config.yaml")
 
 
+def _names(value: Any) -> list[str]:
+    """Return a config's list of names as text (none for a single string or anything not a list).
+
+    YAML reads ``bodyparts: [1, 2]`` as numbers, and DeepLabCut builds its tables' columns from them, which
+    poseconv reads as text: the config's names are compared as text, as the tables' are.
+    """
+    return [str(name) for name in value] if isinstance(value, (list, tuple)) else []
+
+
 def config_bodyparts(config: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Return (animal bodyparts, unique bodyparts) from a config, either project kind."""
+    """Return (animal bodyparts, unique bodyparts) from a config, either project kind, as text."""
     if config.get("multianimalproject"):
-        return list(config.get("multianimalbodyparts") or []), list(config.get("uniquebodyparts") or [])
-    parts = config.get("bodyparts") or []
-    if isinstance(parts, str):
-        parts = []
-    return list(parts), []
+        return _names(config.get("multianimalbodyparts")), _names(config.get("uniquebodyparts"))
+    return _names(config.get("bodyparts")), []
+
+
+def _skeleton_pairs(pairs: Any) -> list[tuple[str, str]]:
+    """Return a config's ``skeleton`` as pairs of bodypart names, as text (:func:`_names`); other entries left out."""
+    return [(str(pair[0]), str(pair[1])) for pair in pairs or [] if isinstance(pair, (list, tuple)) and len(pair) == 2]
 
 
 def config_edges(pairs: Any, nodes: list[str]) -> list[tuple[int, int]]:
     """Return the skeleton ``pairs`` of bodypart names as index pairs into ``nodes`` (pairs naming others left out)."""
-    index = {name: i for i, name in enumerate(nodes)}
-    edges = []
-    for pair in pairs or []:
-        if isinstance(pair, (list, tuple)) and len(pair) == 2 and pair[0] in index and pair[1] in index:
-            edges.append((index[pair[0]], index[pair[1]]))
-    return edges
+    index = {str(name): i for i, name in enumerate(nodes)}
+    return [(index[a], index[b]) for a, b in _skeleton_pairs(pairs) if a in index and b in index]
 
 
 def project_edges(
@@ -175,14 +182,9 @@ def cross_edges(config: dict[str, Any] | None, animal_parts: list[str], unique_p
     DeepLabCut's config takes any pair of bodyparts as an edge; the animals' and the unique bodyparts'
     skeletons (:func:`project_skeletons`) can hold neither such edge.
     """
-    animal, unique = set(animal_parts), set(unique_parts)
+    animal, unique = {str(part) for part in animal_parts}, {str(part) for part in unique_parts}
     return [
-        [str(pair[0]), str(pair[1])]
-        for pair in (config or {}).get("skeleton") or []
-        if isinstance(pair, (list, tuple))
-        and len(pair) == 2
-        and ({pair[0], pair[1]} & animal)
-        and ({pair[0], pair[1]} & unique)
+        [a, b] for a, b in _skeleton_pairs((config or {}).get("skeleton")) if ({a, b} & animal) and ({a, b} & unique)
     ]
 
 

@@ -146,3 +146,47 @@ def test_video_set_crop_of_several_videos_of_one_name_is_none_when_they_differ(t
     config["video_sets"]["/a/day2/cam.mp4"] = {"crop": "0, 640, 0, 480"}
     with pytest.warns(PoseconvWarning, match=r"several videos named 'cam' with different crops .* none is applied"):
         assert video_set_crop(config, "cam") is None
+
+
+def test_numeric_bodyparts_of_a_config_are_its_tables_names(tmp_path):
+    # YAML reads `bodyparts: [1, 2, 3]` as numbers and DeepLabCut builds its tables' columns from them, which are
+    # read as text: the config is the project's own. Before, it was refused as another project's, without edges.
+    config = {"bodyparts": [1, 2, 3], "skeleton": [[1, 2], [2, 3]]}
+    edges = project_edges(config, tmp_path, ["1", "2", "3"], [], source="f.h5", described="d", advice="a")
+    assert edges == ([(0, 1), (1, 2)], [])
+    config = {
+        "multianimalproject": True,
+        "multianimalbodyparts": [1, 2],
+        "uniquebodyparts": [10],
+        "skeleton": [[1, 2], [2, 10]],
+    }
+    with pytest.warns(PoseconvWarning, match=r"skeleton edges \[\['2', '10'\]\] join an animal's bodypart"):
+        edges = project_edges(config, tmp_path, ["1", "2"], ["10"], source="f.h5", described="d", advice="a")
+    assert edges == ([(0, 1)], [])
+
+
+def test_numeric_bodyparts_of_predictions_and_labels_get_the_configs_edges(tmp_path):
+    import numpy as np
+    import pandas as pd
+    import yaml
+
+    from poseconv.readers.deeplabcut import read_deeplabcut
+    from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels
+
+    config = {"Task": "t", "scorer": "me", "bodyparts": [1, 2, 3], "skeleton": [[1, 2], [2, 3]], "video_sets": {}}
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    scorer = "DLC_resnet50_tJan1shuffle1_100"
+    columns = pd.MultiIndex.from_product(
+        [[scorer], [1, 2, 3], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
+    )
+    predictions = tmp_path / "videos" / f"v{scorer}.h5"
+    predictions.parent.mkdir()
+    pd.DataFrame(np.ones((4, 9)), columns=columns).to_hdf(predictions, key="df_with_missing", format="table")
+    assert [s.edges for s in read_deeplabcut(predictions).skeletons.values()] == [((0, 1), (1, 2))]
+    folder = tmp_path / "labeled-data" / "v"
+    folder.mkdir(parents=True)
+    columns = pd.MultiIndex.from_product([["me"], [1, 2, 3], ["x", "y"]], names=["scorer", "bodyparts", "coords"])
+    index = pd.MultiIndex.from_tuples([("labeled-data", "v", "img000.png")])
+    pd.DataFrame(np.ones((1, 6)), columns=columns, index=index).to_hdf(folder / "CollectedData_me.h5", key="keypoints")
+    labels = read_deeplabcut_labels(folder / "CollectedData_me.h5", find_side_files=True)
+    assert [s.edges for s in labels.skeletons.values()] == [((0, 1), (1, 2))]
