@@ -100,6 +100,11 @@ _DETECTOR_START = re.compile(r"_(?=(?:snapshot-)?(?:fasterrcnn|ssdlite|retinanet
 # saved as snapshot-<model>-[best-]<epoch>.pt, whose stems name the scorer (modelzoo/utils.get_super_animal_scorer).
 _ADAPTED_SNAPSHOT = re.compile(r"snapshot-(?P<model>.+?)-(?P<epoch>(?:best-)?\d+)")
 _METHODS = {"bu": "bottom-up", "td": "top-down", "ctd": "conditional top-down"}
+# DeepLabCut 2.3's SuperAnimal video inference (TensorFlow, modelzoo/api/superanimal_inference.py) runs the weights
+# it downloads to pretrained/superanimal_<dataset>_weights/snapshot-<N> and names the scorer after the snapshot alone
+# ("DLC_snapshot-<N>"): the model config its _meta.pickle keeps ("DLC-model-config file") names the dataset.
+_TENSORFLOW_SUPERANIMAL_WEIGHTS = re.compile(r"(?:^|[/\\])superanimal_(?P<dataset>[A-Za-z0-9]+)")
+_SNAPSHOT_ITERATIONS = re.compile(r"snapshot-(?P<iterations>\d+)$")
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,7 @@ class DeepLabCutModel:
         engine = "DeepLabCut 3.x PyTorch engine" if self.engine == "pytorch" else "DeepLabCut TensorFlow engine"
         if self.superanimal:
             zoo = self.superanimal if self.superanimal.startswith("FMPose3D") else f"SuperAnimal-{self.superanimal}"
-            engine = f"DeepLabCut model zoo, {zoo}, PyTorch engine"
+            engine = f"DeepLabCut model zoo, {zoo}, {'PyTorch' if self.engine == 'pytorch' else 'TensorFlow'} engine"
         parts = [f"network {self.net_type}" if self.net_type else None]
         if self.method:
             parts.append(f"{self.method} model")
@@ -226,6 +231,17 @@ def describe_model(path: Path, scorer: str, meta: dict[str, Any] | None) -> Deep
             detector=_detector(config, match["detector"] if match else None),
             with_identity=_with_identity(config),
         )
+    dataset = _tensorflow_superanimal(meta)
+    if dataset is not None:
+        test_config = (meta or {})["DLC-model-config file"]
+        iterations = _SNAPSHOT_ITERATIONS.search(str(test_config["init_weights"]))
+        net_type = test_config.get("net_type")
+        return DeepLabCutModel(
+            engine="tensorflow",
+            net_type=str(net_type) if net_type else None,
+            snapshot=iterations["iterations"] if iterations else None,
+            superanimal=dataset,
+        )
     match = _TENSORFLOW_SCORER.match(scorer)
     if match:
         return DeepLabCutModel(engine="tensorflow", snapshot=match["iterations"], shuffle=int(match["shuffle"]))
@@ -255,13 +271,28 @@ def _superanimal_model(dataset: str, models: str) -> DeepLabCutModel:
     )
 
 
-def is_model_zoo(scorer: str) -> bool:
-    """Return True for the scorer of a pretrained model of DeepLabCut's model zoo, made without a project.
+def _tensorflow_superanimal(meta: dict[str, Any] | None) -> str | None:
+    """Return the SuperAnimal dataset whose weights DeepLabCut 2.3's model zoo ran, from a ``_meta.pickle``'s data.
 
-    SuperAnimal video inference (``superanimal_<dataset>_<models>``) and DeepLabCut 3.0.1's FMPose3D
-    (``DLC_fmpose3d_<model>``, and ``..._3d`` for its 3D file).
+    None when its model config (``DLC-model-config file``) has no ``init_weights`` naming ``superanimal_<dataset>``.
     """
-    return bool(_SUPERANIMAL_SCORER.match(scorer) or _FMPOSE3D_SCORER.match(scorer))
+    test_config = (meta or {}).get("DLC-model-config file")
+    weights = test_config.get("init_weights") if isinstance(test_config, dict) else None
+    match = _TENSORFLOW_SUPERANIMAL_WEIGHTS.search(weights) if isinstance(weights, str) else None
+    return match["dataset"] if match else None
+
+
+def is_model_zoo(scorer: str, meta: dict[str, Any] | None = None) -> bool:
+    """Return True for the predictions of a pretrained model of DeepLabCut's model zoo, made without a project.
+
+    SuperAnimal video inference (``superanimal_<dataset>_<models>``), DeepLabCut 3.0.1's FMPose3D
+    (``DLC_fmpose3d_<model>``, and ``..._3d`` for its 3D file), and DeepLabCut 2.3's SuperAnimal video
+    inference, whose scorer (``DLC_snapshot-<N>``) names no model but whose ``_meta.pickle`` data ``meta``
+    does (the model config's ``init_weights``).
+    """
+    return bool(
+        _SUPERANIMAL_SCORER.match(scorer) or _FMPOSE3D_SCORER.match(scorer) or _tensorflow_superanimal(meta) is not None
+    )
 
 
 def frame_size_from_meta(meta: dict[str, Any]) -> tuple[int, int] | None:

@@ -227,12 +227,6 @@ def _side_files(
     find_side_files: bool,
 ) -> _SideFiles:
     found = _SideFiles()
-    found.config_path = given_or_found(config_file_path, find_side_files, find_config_file, path)
-    if config_file_path is None and found.config_path is not None and is_model_zoo(scorer):
-        found.config_path = ignore_project_config(found.config_path, path, scorer)
-    if found.config_path is not None:
-        found.config = load_project_config(found.config_path)
-
     found.meta_path = given_or_found(metadata_file_path, find_side_files, find_metadata_file, path, scorer)
     if found.meta_path is not None:
         check_input_file(found.meta_path, suffixes={".pickle", ".json"}, what="DeepLabCut metadata")
@@ -247,6 +241,12 @@ def _side_files(
                 PoseconvWarning,
                 stacklevel=3,
             )
+    # After the metadata: DeepLabCut 2.3's model zoo names its model there only, not in the scorer.
+    found.config_path = given_or_found(config_file_path, find_side_files, find_config_file, path)
+    if config_file_path is None and found.config_path is not None and is_model_zoo(scorer, found.meta):
+        found.config_path = ignore_project_config(found.config_path, path, scorer)
+    if found.config_path is not None:
+        found.config = load_project_config(found.config_path)
     return found
 
 

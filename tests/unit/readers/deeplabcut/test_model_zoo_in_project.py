@@ -73,3 +73,37 @@ def test_a_project_models_predictions_still_use_the_project_config(tmp_path):
     project, path, _ = _in_project(tmp_path, scorer, ["individual_1"], ["snout", "tailbase"])
     pose = read_deeplabcut(path)
     assert pose.notes["config_file"] == str(project / "config.yaml")
+
+
+def test_deeplabcut_2_3_superanimal_predictions_in_a_project_ignore_its_config(tmp_path):
+    # DeepLabCut 2.3's SuperAnimal video inference (TensorFlow, modelzoo/api/superanimal_inference.py) names its
+    # scorer after the snapshot alone ("DLC_" + the init_weights' stem); its _meta.pickle's model config names the
+    # weights. Before, the project's config was applied and refused the file.
+    import pickle
+
+    bodyparts = ["nose", "left_ear", "right_ear", "tail_base"]
+    weights = "/home/u/dlc/pretrained/superanimal_topviewmouse_weights/snapshot-200000"
+    scorer = "DLC_snapshot-200000"
+    project = tmp_path / "myproj-me-2025-12-03"
+    (project / "videos").mkdir(parents=True)
+    (project / "config.yaml").write_text(yaml.safe_dump(PROJECT))
+    columns = pd.MultiIndex.from_product([[scorer], bodyparts, ["x", "y", "likelihood"]])
+    columns.names = ["scorer", "bodyparts", "coords"]
+    path = project / "videos" / f"mouse1{scorer}.h5"
+    index = [f"frame{i}" for i in range(6)]
+    pd.DataFrame(np.ones((6, 12)), columns=columns, index=index).to_hdf(path, key="df_with_missing")
+    test_config = {"init_weights": weights, "net_type": "dlcrnet_ms5", "all_joints_names": bodyparts}
+    meta = {"data": {"Scorer": scorer, "DLC-model-config file": test_config, "nframes": 6, "fps": 30.0}}
+    path.with_name(f"mouse1{scorer}_meta.pickle").write_bytes(pickle.dumps(meta))
+    with pytest.warns(PoseconvWarning, match="config.yaml is ignored: these are predictions of DeepLabCut's model zoo"):
+        pose = read_deeplabcut(path)
+    assert pose.notes["config_file"] is None
+    assert pose.notes["model"].startswith(
+        "Model: DeepLabCut model zoo, SuperAnimal-topviewmouse, TensorFlow engine (network dlcrnet_ms5, training "
+        "iterations 200000)."
+    )
+    # Weights of the user's own (no superanimal_ in their path): the project's config is the one.
+    test_config["init_weights"] = str(project / "dlc-models" / "snapshot-200000")
+    path.with_name(f"mouse1{scorer}_meta.pickle").write_bytes(pickle.dumps(meta))
+    with pytest.raises(InvalidSourceFileError, match="do not match"):
+        read_deeplabcut(path)
