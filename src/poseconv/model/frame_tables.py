@@ -45,8 +45,9 @@ KEEP_FROM_PASS_BYTES = 32 * 2**20
 def float32_exact_rows(values: np.ndarray) -> np.ndarray:
     """Return, per row of a 2-D array, whether every value survives float64 -> float32 -> float64.
 
-    NaN counts as exact (its position is what a reader needs back); any other value must
-    come back bit for bit, so values beyond float32's range or precision are not exact.
+    Every value must come back bit for bit, so values beyond float32's range or precision are not
+    exact; nor is a NaN with a payload (R's ``NA_real_``, a signalling NaN), which float32 cannot hold.
+    A plain NaN, of either sign, is exact.
 
     Parameters
     ----------
@@ -65,8 +66,9 @@ def float32_exact_rows(values: np.ndarray) -> np.ndarray:
         return np.zeros(values.shape[0], dtype=bool)
     with np.errstate(over="ignore", invalid="ignore"):
         single = values.astype(np.float32)
-    # float32 == float64 compares in float64 (numpy casts in small buffers, no whole-array copy).
-    return np.logical_or(single == values, np.isnan(values)).all(axis=1)
+    # Bits, not ==: a NaN never equals itself, and one with a payload must not pass for a plain one.
+    exact = single.astype(np.float64).view(np.uint64) == values.view(np.uint64)
+    return exact.all(axis=1)
 
 
 def block_frames_for(n_columns: int, itemsize: int = 8, target_bytes: int | None = None) -> int:

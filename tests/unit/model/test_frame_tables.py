@@ -89,3 +89,10 @@ def test_a_stub_series_reads_the_stub_frames_only():
     np.testing.assert_array_equal(written, values[:100, [1]])
     # One read of the first 100 rows, for the exactness check and the data both.
     assert table.reads == [(0, 100)] and table.blocks_read == 0
+
+
+def test_a_nan_with_a_payload_is_not_float32_exact():
+    # R's NA_real_ and a signalling NaN lose their payload in float32; a plain NaN of either sign keeps its bits.
+    rows = np.zeros((4, 2))
+    rows.view(np.uint64)[:, 1] = [0x7FF8000000000000, 0xFFF8000000000000, 0x7FF00000000007A2, 0x7FF0000000000001]
+    assert frame_tables.float32_exact_rows(rows).tolist() == [True, True, False, False]
