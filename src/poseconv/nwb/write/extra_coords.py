@@ -9,11 +9,12 @@ processing module:
   (:func:`extra_coords_name`), holding
 * one ``TimeSeries`` per node and group, named ``<node>_<group>`` (``nose_top_ens_var``; made unique
   as pose series names are, :func:`~poseconv.metadata.names.unique_nwb_names`): ``data`` is
-  ``(frames, columns)`` float64 in the group's order (``x_ens_var, y_ens_var``), ``unit`` the
-  group's unit (``pixels^2`` for variances), ``description`` the group's description, the timestamps linked to the
-  pose series' (or the same rate and starting time), and ``comments`` a JSON object
-  ``{"node": ..., "group": ..., "columns": [...]}`` that :func:`poseconv.nwb.read.extra_coords.read_extra_coords`
-  uses to give the values back to the node and columns they came from. A group only some nodes have
+  ``(frames, columns)`` float32 where exact, else float64, in the group's order (``x_ens_var, y_ens_var``),
+  ``unit`` the group's unit (``pixels^2`` for variances), ``description`` the group's description, the
+  timestamps linked to the pose series' (or the same rate and starting time), and ``comments`` a JSON object
+  ``{"node": ..., "group": ..., "columns": [...], "storage": <the float32 rule>}`` that
+  :func:`poseconv.nwb.read.extra_coords.read_extra_coords` uses to give the values back to the node and
+  columns they came from. A group only some nodes have
   (:attr:`~poseconv.model.ExtraCoords.nodes`) has series for those nodes only.
 
 Values are streamed to the file chunk by chunk, as the pose series are.
@@ -73,7 +74,7 @@ def write_extra_coords(
     from pynwb.behavior import BehavioralTimeSeries
 
     # Imported here: the reader imports this module, and reading needs no hdmf.
-    from .series_iterators import series_values
+    from .series_iterators import FLOAT32_WHERE_EXACT, series_values
 
     name = extra_coords_name(pose_estimation_name)
     check_name_beside(behavior, name, pose_estimation_name)
@@ -101,6 +102,8 @@ def write_extra_coords(
                         "position": position,
                         "columns": list(extra.columns),
                         "frame_times": timing_source,
+                        # As the pose series say it: a reader of a float32 dataset knows nothing was rounded.
+                        "storage": FLOAT32_WHERE_EXACT,
                     }
                 ),
                 **times,

@@ -57,3 +57,18 @@ def test_clashing_series_names_are_made_unique_and_read_back_to_their_keypoint(t
         for j, node in enumerate(extra.nodes or nodes):
             for c, column in enumerate(extra.columns):
                 np.testing.assert_array_equal(values[:, j, c], table[(SCORER, node, column)].to_numpy())
+
+
+def test_a_float32_series_says_the_storage_rule(tmp_path):
+    # Stored as float32 where exact, as the pose series are; its comments say so, as theirs do.
+    source = tmp_path / "eks.csv"
+    frame = pd.DataFrame({(SCORER, "nose", coord): np.arange(4) / 4 for coord in ("x", "y", "likelihood", "x_var")})
+    frame.columns = frame.columns.set_names(["scorer", "bodyparts", "coords"])
+    frame.to_csv(source)
+    output = tmp_path / "eks.nwb"
+    result = poseconv_in_process("convert", source, "-o", output, "--fps", "30", "--session-start-time", START)
+    assert result.returncode == 0, result.stderr
+    with h5py.File(output, "r") as nwb:
+        series = nwb["processing/behavior/PoseEstimationExtraCoords/nose_var"]
+        assert series["data"].dtype == np.float32
+        assert "stored as float32 where exact" in series.attrs["comments"]
