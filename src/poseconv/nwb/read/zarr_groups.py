@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-__all__ = ["ZarrGroup", "ZarrScalar", "open_zarr"]
+__all__ = ["ZarrGroup", "ZarrScalar", "missing_chunks_problem", "open_zarr"]
 
 # The attribute holding a group's links (hdmf_zarr.backend.ZarrIO.__reserve_attribute).
 LINKS_ATTRIBUTE = "zarr_link"
@@ -194,9 +194,11 @@ class ZarrScalar:
 def _check_chunks(array: Any) -> None:
     """Refuse an array of a store folder with chunks missing, which zarr would read as its fill value.
 
-    hdmf-zarr writes every chunk, so a missing one is damage (a copy that did not finish, a file
+    hdmf-zarr writes every chunk (it leaves zarr's ``write_empty_chunks`` at its default, True, and
+    ``ZarrDataIO`` has no such option), so a missing one is damage (a copy that did not finish, a file
     deleted): its values would read as 0.0, silently. Checked where listing the chunks is cheap and
-    sure, a store folder on this machine; a store at a URL cannot always be listed.
+    sure, a store folder on this machine; a store at a URL is checked chunk by chunk as it is read
+    (:class:`~poseconv.nwb.read.zarr_http.RetryingStore`).
     """
     import zarr
 
@@ -206,9 +208,34 @@ def _check_chunks(array: Any) -> None:
         return
     missing = array.nchunks - array.nchunks_initialized
     raise InvalidSourceFileError(
-        f"{array.chunk_store.path}: the Zarr array {array.name} lacks {missing} of its {array.nchunks} chunk "
-        f"file(s), which would read as {array.fill_value}: the store is damaged or was not copied whole. "
-        "Copy it again from where it was written."
+        missing_chunks_problem(
+            array.chunk_store.path, array.name, f"{missing} of its {array.nchunks} chunk file(s)", array.fill_value
+        )
+    )
+
+
+def missing_chunks_problem(where: str, array: str, missing: str, fill_value: Any) -> str:
+    """Say that the Zarr array ``array`` of the store at ``where`` lacks chunk files (``missing`` says which).
+
+    Parameters
+    ----------
+    where : str
+        The store's folder or URL.
+    array : str
+        The array's path in the store.
+    missing : str
+        What is missing ("1 of its 4 chunk file(s)", "its chunk file 0.0 ...").
+    fill_value : Any
+        The value zarr would read in their place.
+
+    Returns
+    -------
+    str
+        The message, naming the store first.
+    """
+    return (
+        f"{where}: the Zarr array {array} lacks {missing}, which would read as {fill_value}: the store is damaged "
+        "or was not copied whole. Copy it again from where it was written."
     )
 
 

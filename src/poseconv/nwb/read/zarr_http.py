@@ -5,12 +5,14 @@ zarr reads a store given as an fsspec mapper through its ``FSStore`` (zarr.stora
 ``exceptions=(KeyError, PermissionError, IOError)``): a refused or reset connection (aiohttp's
 ``ClientOSError``) while a chunk is read then reads as the array's fill value, silently, and
 aiohttp's other errors (a dropped connection, HTTP 500/503) escape as they are. :class:`RetryingStore`
-counts only a missing key (HTTP 404) as missing, and reads every key through
+counts only a missing key (HTTP 404) as missing, refuses a missing chunk as damage (as a store folder
+lacking one is refused), and reads every key through
 :func:`~poseconv.nwb.read.http_retry.read_with_retries`, the helper of HDF5 URLs' block cache.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,7 +20,7 @@ from zarr.storage import FSStore
 
 from ...errors import InvalidSourceFileError
 from .http_retry import read_with_retries, retried_status
-from .zarr_groups import ZarrGroup, open_zarr
+from .zarr_groups import ZarrGroup, missing_chunks_problem, open_zarr
 from .zarr_readahead import CONCURRENT_READS, ReadAhead
 
 __all__ = ["RetryingStore", "open_zarr_url"]
@@ -64,18 +66,35 @@ class RetryingStore(FSStore):
             else:
                 self._metadata[key] = value
             return value
-        found = self.getitems([key], contexts={})
-        if key not in found:
-            raise KeyError(key)
-        return found[key]
+        return self.getitems([key], contexts={})[key]
 
     def getitems(self, keys: Sequence[str], *, contexts: Mapping[str, Any]) -> Mapping[str, Any]:
         """Read the chunks ``keys`` with those planned after them (:class:`ReadAhead`), concurrently as FSStore does.
 
-        A key whose read failed is read again; a key that is not there (HTTP 404) is left out, and zarr reads
-        the array's fill value for it.
+        A key whose read failed is read again. A chunk that is not there (HTTP 404) is refused: hdmf-zarr writes
+        every chunk (see :func:`~poseconv.nwb.read.zarr_groups.missing_chunks_problem`), and zarr would read the
+        array's fill value in its place, silently, as a store folder lacking it is refused.
         """
-        return self._ahead.read(keys, self._fetch)
+        found = self._ahead.read(keys, self._fetch)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            raise InvalidSourceFileError(self._missing_chunk(missing[0]))
+        return found
+
+    def _missing_chunk(self, key: str) -> str:
+        """Say that the chunk ``key`` is not at the URL, naming its array (the folder above with a ``.zarray``)."""
+        parts = key.split("/")
+        for end in range(len(parts) - 1, 0, -1):
+            array = "/".join(parts[:end])
+            try:
+                meta = json.loads(self[f"{array}/.zarray"])
+            except KeyError:
+                continue
+            chunk = "/".join(parts[end:])
+            return missing_chunks_problem(
+                self.url, f"/{array}", f"its chunk file {chunk} (HTTP 404 at the URL)", meta.get("fill_value")
+            )
+        return missing_chunks_problem(self.url, "", f"its chunk file {key} (HTTP 404 at the URL)", "its fill value")
 
     def _fetch(self, batch: list[str]) -> dict[str, bytes]:
         """Read ``batch`` concurrently; a key whose read failed is read again (the others are not), then said."""
@@ -106,8 +125,11 @@ class RetryingStore(FSStore):
     def __contains__(self, key: object) -> bool:
         # FSStore asks fsspec's exists(), which answers False for a failed request (HTTP 500, a dropped
         # connection): a group would be read as absent. Reading the key says which it is.
+        key = str(key)
+        if key.rsplit("/", 1)[-1] not in (*_METADATA_KEYS, _CONSOLIDATED_KEY):
+            return key in self._ahead.read([key], self._fetch)  # A chunk asked after, not read: absent is no error.
         try:
-            self[str(key)]
+            self[key]
         except KeyError:
             return False
         return True

@@ -74,9 +74,28 @@ def test_a_chunk_whose_connection_was_reset_is_read_again_not_read_as_missing(mo
 
     monkeypatch.setattr(fs, "cat", reset_once)
     assert store["x/0.0"] == b"chunk" and len(calls) == 2
-    with pytest.raises(KeyError):
-        store["x/1.0"]  # A chunk that is not there is still missing (zarr reads the fill value for it).
+    with pytest.raises(InvalidSourceFileError, match="lacks its chunk file x/1.0"):
+        store["x/1.0"]  # A chunk that is not there is damage, not the fill value (see the test below).
     assert "x/0.0" in store and "x/9.9" not in store
+
+
+def test_a_store_at_a_url_lacking_a_chunk_file_is_refused_as_on_disk(small_nwb, range_server):
+    # An upload that did not finish: zarr read the missing chunk as its fill value, positions and confidence 0.0
+    # in every frame, with no word, where the same store on disk is refused.
+    store = range_server.root / "s.nwb.zarr"
+    shutil.copytree(small_nwb["s.nwb.zarr"], store)
+    series = next(p for p in store.glob("processing/behavior/*/*") if (p / "data" / ".zarray").is_file())
+    for chunk in (series / "data").glob("[0-9]*"):
+        chunk.unlink()
+    with pytest.raises(InvalidSourceFileError, match="lacks") as on_disk:
+        read_nwb(store)
+    url = range_server.url("s.nwb.zarr")
+    with pytest.raises(InvalidSourceFileError) as caught:
+        read_nwb(url)
+    message = str(caught.value)
+    name = "/" + str((series / "data").relative_to(store))
+    assert message.startswith(f"{url}: the Zarr array {name} lacks its chunk file 0")
+    assert message.endswith(str(on_disk.value).split(" chunk file(s)", 1)[1])
 
 
 def test_a_store_is_read_in_concurrent_batches_not_one_request_at_a_time(small_nwb, tmp_path):
