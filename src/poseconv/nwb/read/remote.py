@@ -15,15 +15,15 @@ a server that stops answering is given up on after :data:`READ_TIMEOUT` seconds 
 default waits 300 s in all for each request).
 
 ``s3://bucket/key`` URLs are read over HTTPS from the bucket's public endpoint
-(``https://bucket.s3.amazonaws.com/key``): DANDI's buckets are public, so no AWS client
-or credentials are needed.
+(``https://bucket.s3.amazonaws.com/key``, :func:`http_url`): DANDI's buckets are public, so no AWS client
+or credentials are needed. Requests go through the proxy of ``HTTPS_PROXY`` / ``HTTP_PROXY`` when one is set.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ...errors import InvalidSourceFileError
 from ...model.location import is_url, url_name
@@ -60,22 +60,31 @@ _SIGNED = re.compile(r"(?:^|&)(?:X-Amz-Signature|X-Amz-Expires|Signature|Expires
 
 
 def http_url(url: str) -> str:
-    """Return the HTTPS URL of ``url``: ``s3://bucket/key`` becomes the bucket's public endpoint."""
+    """Return the HTTPS URL of ``url``: ``s3://bucket/key`` becomes the bucket's public endpoint.
+
+    The key is everything after ``s3://bucket/`` (S3 keys may hold ``?``, ``#`` and ``%``), sent quoted; a bucket
+    whose name has dots is put in the path (``https://s3.amazonaws.com/bucket/key``): in the host name it would fall
+    outside the ``*.s3.amazonaws.com`` certificate.
+    """
     if not url.lower().startswith("s3://"):
         return url
-    parts = urlsplit(url)
-    if not parts.netloc:
+    bucket, _, key = url[len("s3://") :].partition("/")
+    if not bucket:
         raise InvalidSourceFileError(f"{url}: an s3:// URL names a bucket and a key (s3://bucket/path/file.nwb).")
-    return f"https://{parts.netloc}.s3.amazonaws.com{parts.path or '/'}"
+    path = quote(key, safe="/~")
+    if "." in bucket:
+        return f"https://s3.amazonaws.com/{bucket}/{path}"
+    return f"https://{bucket}.s3.amazonaws.com/{path}"
 
 
 def _filesystem() -> Any:
     import aiohttp
     import fsspec
 
-    # No limit on a whole answer (a large chunk over a slow link takes what it takes), only on silence.
+    # No limit on a whole answer (a large chunk over a slow link takes what it takes), only on silence. trust_env:
+    # the proxy of HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) is used, as curl, pip and dandi use it.
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=CONNECT_TIMEOUT, sock_read=READ_TIMEOUT)
-    return fsspec.filesystem("http", client_kwargs={"timeout": timeout})
+    return fsspec.filesystem("http", client_kwargs={"timeout": timeout, "trust_env": True})
 
 
 def _dandi_web_page(url: str) -> str | None:
@@ -125,6 +134,12 @@ def _fetch_error(url: str, err: BaseException) -> InvalidSourceFileError:
         )
     if isinstance(err, TimeoutError):
         return InvalidSourceFileError(f"{url}: could not be read: the server did not answer in time; {later}")
+    if isinstance(err, (aiohttp.ClientConnectorError, ConnectionRefusedError)):
+        # No answer at all: a host name that does not resolve, a refused connection, a certificate refused, a proxy.
+        return InvalidSourceFileError(
+            f"{url}: could not be read: no connection to the server ({type(err).__name__}: {err}). Check the URL "
+            "and the network (behind a proxy, set HTTPS_PROXY / HTTP_PROXY), or download the file and give its path."
+        )
     if isinstance(status, int):
         reason = getattr(err, "message", "") or ""
         answered = f"the server answered HTTP {status}{f' ({reason})' if reason else ''}"
@@ -250,7 +265,11 @@ def _open_hdf5_stream(url: str, stream: Any) -> Any:
         raise _fetch_error(url, err) from err
     except OSError as err:
         stream.close()
-        raise InvalidSourceFileError(f"{url}: not an HDF5 NWB file ({err}).") from err
+        from .store import damaged_file_error
+
+        # The file begins as HDF5 does (checked before): HDF5 failing to open it is damage (a file cut short: an
+        # upload that did not finish), said as a damaged file on disk is.
+        raise (damaged_file_error(url, err) or InvalidSourceFileError(f"{url}: not an HDF5 NWB file ({err}).")) from err
 
 
 def _open_zarr_url(url: str, fs: Any, target: str) -> Any:

@@ -14,6 +14,7 @@ from poseconv.errors import InvalidSourceFileError
 from poseconv.nwb.read.remote import http_url, is_url, url_name
 from tests.fixtures.deeplabcut import write_dlc_file
 from tests.fixtures.paths import needs_shared_data
+from tests.fixtures.remote_failures import assert_same_poses
 
 N_FRAMES = 200_000
 INDIVIDUALS = ("mouse0", "mouse1", "mouse2", "mouse3")
@@ -99,6 +100,39 @@ def test_urls_that_cannot_be_read_are_clear_errors(range_server):
         read_nwb(f"http://127.0.0.1:{port}/session.nwb")
     # The port is random and may itself hold the digits 404.
     assert "HTTP 404" not in str(caught.value) and "not found" not in str(caught.value)
+    assert "Check the URL and the network (behind a proxy, set HTTPS_PROXY" in str(caught.value)
+
+
+def test_a_host_name_that_does_not_resolve_says_what_to_check():
+    url = "http://nwb-host.invalid/session.nwb"
+    with pytest.raises(InvalidSourceFileError) as caught:
+        read_nwb(url)
+    message = str(caught.value)
+    assert message.startswith(f"{url}: could not be read: no connection to the server") and "HTTP_PROXY" in message
+    assert "download the file" in message
+
+
+def test_the_proxy_of_http_proxy_is_used(small_nwb, range_server, monkeypatch):
+    # On clusters a proxy is the only way out; poseconv's aiohttp session ignored HTTP_PROXY (no trust_env) and
+    # failed on the DNS lookup curl and dandi get through. The test server answers absolute-URI requests as one.
+    shutil.copy(small_nwb["s.nwb"], range_server.root / "s.nwb")
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{range_server.port}")
+    assert_same_poses(read_nwb("http://nwb-host.invalid/s.nwb"), read_nwb(small_nwb["s.nwb"]))
+    assert range_server.requests
+
+
+def test_a_file_cut_short_at_a_url_is_said_damaged_as_on_disk(small_nwb, range_server):
+    # An upload that did not finish: it was "not an HDF5 NWB file (... truncated file: eof = ...)".
+    data = small_nwb["s.nwb"].read_bytes()
+    (range_server.root / "half.nwb").write_bytes(data[: len(data) // 2])
+    url = range_server.url("half.nwb")
+    with pytest.raises(InvalidSourceFileError) as caught:
+        read_nwb(url)
+    message = str(caught.value)
+    assert message.startswith(f"{url}: ") and "the file is damaged" in message and "Copy it again" in message
+    assert "not an HDF5" not in message
 
 
 def test_a_server_that_fails_while_reading_is_named_with_what_to_do(large_nwb, range_server):
@@ -118,6 +152,12 @@ def test_a_server_that_fails_while_reading_is_named_with_what_to_do(large_nwb, r
 def test_s3_urls_are_read_from_the_buckets_https_endpoint():
     assert http_url("s3://dandiarchive/blobs/a/b/c") == "https://dandiarchive.s3.amazonaws.com/blobs/a/b/c"
     assert http_url("https://example.org/x.nwb") == "https://example.org/x.nwb"
+    # An S3 key may hold ?, # and %: all of it is the key, sent quoted.
+    assert http_url("s3://lab-data/runs/run?1.nwb") == "https://lab-data.s3.amazonaws.com/runs/run%3F1.nwb"
+    assert http_url("s3://lab-data/runs/run#1.nwb") == "https://lab-data.s3.amazonaws.com/runs/run%231.nwb"
+    assert http_url("s3://lab-data/a%20b.nwb") == "https://lab-data.s3.amazonaws.com/a%2520b.nwb"
+    # A dotted bucket in the host name would not match the *.s3.amazonaws.com certificate: path style.
+    assert http_url("s3://lab.data/a.nwb") == "https://s3.amazonaws.com/lab.data/a.nwb"
     with pytest.raises(InvalidSourceFileError, match="names a bucket"):
         http_url("s3:///key")
     assert is_url("HTTPS://x") and not is_url("x.nwb") and not is_url(None)
