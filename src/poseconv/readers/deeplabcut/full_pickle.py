@@ -1,4 +1,4 @@
-"""What a DeepLabCut ``<video><scorer>_full.pickle`` holds beside the poses, which no pose series can hold.
+"""What a DeepLabCut ``_full.pickle`` or model-zoo ``.json`` holds beside the poses, which no pose series can hold.
 
 DeepLabCut's multi-animal video analysis writes every prediction of every frame to the ``_full.pickle``
 before assembly and tracking (DeepLabCut 3's ``pose_estimation_pytorch/apis/videos.py``
@@ -16,13 +16,23 @@ identity head's score of each keypoint prediction for each animal (-1 rows for t
 ndx-pose has no place for either: README's rule is that what a pose series cannot hold is said rather than
 dropped quietly, so they are counted, warned about and named in the containers' descriptions.
 
-A ``_full.pickle`` of another layout (DeepLabCut 3's ``use_shelve`` writes a ``shelve`` database under that
-name), damaged, or one the safe loader refuses is not the conversion's business: nothing is said of it.
+The model zoo's video inference (DeepLabCut 3's ``pose_estimation_pytorch/modelzoo/inference.py``) writes no
+``_full.pickle``: it dumps its predictions, one mapping per frame, to ``<video>_<scorer><suffix>.json`` beside the
+``.h5`` (``<suffix>``: ``_before_adapt``, as ``video_inference_superanimal`` names it, ``_after_adapt`` after video
+adaptation, or none)::
+
+    [{"bodyparts": [[[x, y, score], ...], ...], "bboxes": [[x0, y0, w, h], ...], "bbox_scores": [...]}, ...]
+
+Its detector boxes are said as the ``_full.pickle``'s are.
+
+A side file of another layout (DeepLabCut 3's ``use_shelve`` writes a ``shelve`` database under the
+``_full.pickle``'s name), damaged, or one the safe loader refuses is not the conversion's business: nothing is said
+of it.
 """
 
 from __future__ import annotations
 
-import re
+import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,16 +43,18 @@ import numpy as np
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS
 from ..safety.safe_pickle import load_metadata_pickle
+from .model_info import names_detector
 from .table import find_side_file
 
-__all__ = ["FullPickleContent", "count_full_pickle", "find_full_pickle", "full_pickle_note"]
+__all__ = ["FullPickleContent", "count_full_pickle", "find_full_pickle", "find_model_zoo_json", "full_pickle_note"]
 
 #: DeepLabCut's pad value for the boxes and identity scores of predictions a frame does not have.
 _PAD = -1.0
-#: Largest ``_full.pickle`` read to count what it holds. DeepLabCut writes one beside every multi-animal
-#: analysis, with every raw prediction of every frame: hundreds of MB for an hour of video, about a second
-#: per 13 MB to load and its size again in memory (the safe loader copies it), for a warning. A larger one is
-#: not read; a top-down model's boxes are then said from its scorer (``..._detector_<n>_snapshot_<m>``).
+#: Largest ``_full.pickle`` (or model-zoo ``.json``) read to count what it holds. DeepLabCut writes one beside
+#: every multi-animal analysis, with every raw prediction of every frame: hundreds of MB for an hour of video,
+#: about a second per 13 MB to load and its size again in memory (the safe loader copies it), for a warning. A
+#: larger one is not read; a top-down model's boxes are then said from its scorer (``..._detector_<n>_snapshot_<m>``,
+#: ``superanimal_<dataset>_<pose model>_<detector>``).
 READ_LIMIT = 16 * 2**20
 
 
@@ -89,6 +101,24 @@ def find_full_pickle(file_path: str | Path, scorer: str) -> Path | None:
     return find_side_file(file_path, scorer, ("_full.pickle",))
 
 
+def find_model_zoo_json(file_path: str | Path, scorer: str) -> Path | None:
+    """Find the ``.json`` the model zoo's video inference wrote beside a predictions file (see the module's notes).
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        The predictions file (``<video>_<scorer>.h5``).
+    scorer : str
+        Its scorer.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file, when one exists.
+    """
+    return find_side_file(file_path, scorer, (".json", "_before_adapt.json", "_after_adapt.json"))
+
+
 def _rows(value: Any, width: int | None) -> tuple[int, int]:
     """Return the rows of ``value`` that are not DeepLabCut's padding, and its width; (0, 0) for another layout."""
     try:
@@ -112,8 +142,21 @@ def _identity_rows(value: Any) -> tuple[int, int]:
     return total, individuals
 
 
+def _frames(content: Any) -> list[dict]:
+    """Return the per-frame mappings of a ``_full.pickle`` (``frame<n>`` keys) or a model-zoo ``.json`` (a list)."""
+    if isinstance(content, dict):
+        return [
+            frame
+            for key, frame in content.items()
+            if isinstance(key, str) and key.startswith("frame") and isinstance(frame, dict)
+        ]
+    if isinstance(content, list):
+        return [frame for frame in content if isinstance(frame, dict)]
+    return []
+
+
 def count_full_pickle(content: Any) -> FullPickleContent:
-    """Count the boxes and identity scores of a loaded ``_full.pickle``; zeros for any other layout.
+    """Count the boxes and identity scores of a loaded ``_full.pickle`` or model-zoo ``.json``; zeros for others.
 
     Parameters
     ----------
@@ -126,11 +169,7 @@ def count_full_pickle(content: Any) -> FullPickleContent:
         The counts (all zero for DeepLabCut 2's files without identity, or a layout not DeepLabCut's).
     """
     boxes = box_frames = scores = score_frames = individuals = 0
-    if not isinstance(content, dict):
-        return FullPickleContent()
-    for key, frame in content.items():
-        if not (isinstance(key, str) and key.startswith("frame") and isinstance(frame, dict)):
-            continue
+    for frame in _frames(content):
         frame_boxes = _rows(frame["bboxes"], 4)[0] if "bboxes" in frame else 0
         boxes += frame_boxes
         box_frames += frame_boxes > 0
@@ -157,15 +196,29 @@ def _items(counts: FullPickleContent) -> list[str]:
     return items
 
 
-#: A top-down model's scorer names its detector's snapshot (DeepLabCut 3's ``get_scorer_name``).
-_DETECTOR = re.compile(r"_detector_[^_]+_snapshot_")
 _UNCOUNTED_BOXES = "the detector bounding boxes of this top-down model (x0, y0, width, height and a score each)"
 
 
-def full_pickle_note(file_path: Path, scorer: str, *, stacklevel: int = 2) -> str | None:
-    """Warn of the boxes and identity scores in the predictions' ``_full.pickle``; return the description's sentence.
+def _kept_aside(side: Path, scorer: str) -> list[str]:
+    """Say what the side file ``side`` holds that no pose series can, one phrase per kind; [] when nothing or unread.
 
-    The file is read once, with the safe loader of DeepLabCut's metadata pickles (never ``pickle.load``).
+    The pickle is read with the safe loader of DeepLabCut's metadata pickles (never ``pickle.load``).
+    """
+    try:
+        if side.stat().st_size > READ_LIMIT:
+            return [_UNCOUNTED_BOXES] if names_detector(scorer) else []
+        if side.suffix == ".json":
+            content = json.loads(side.read_text(encoding="utf-8"))
+        else:
+            content = load_metadata_pickle(side)
+    except (InvalidSourceFileError, ValueError, RecursionError, *UNREADABLE_FILE_ERRORS):
+        # A side file the predictions do not need: damaged, a shelve database or refused, it is not converted.
+        return []
+    return _items(count_full_pickle(content))
+
+
+def full_pickle_note(file_path: Path, scorer: str, *, stacklevel: int = 2) -> str | None:
+    """Warn of what the predictions' ``_full.pickle`` and model-zoo ``.json`` hold; return the descriptions' sentence.
 
     Parameters
     ----------
@@ -180,26 +233,19 @@ def full_pickle_note(file_path: Path, scorer: str, *, stacklevel: int = 2) -> st
     -------
     str or None
         The sentence for the containers' descriptions; None when there is no such file, it cannot be read,
-        or it holds neither.
+        or it holds neither boxes nor identity scores.
     """
-    full = find_full_pickle(file_path, scorer)
-    if full is None:
-        return None
-    try:
-        if full.stat().st_size > READ_LIMIT:
-            items = [_UNCOUNTED_BOXES] if _DETECTOR.search(scorer) else []
-        else:
-            items = _items(count_full_pickle(load_metadata_pickle(full)))
-    except (InvalidSourceFileError, *UNREADABLE_FILE_ERRORS):
-        # A side file the predictions do not need: damaged, a shelve database or refused, it is not converted.
-        return None
-    if not items:
-        return None
-    listed = " and ".join(items)
-    warnings.warn(
-        f"{listed[0].upper()}{listed[1:]} in {full.name} are not written: ndx-pose has no place for them "
-        "(the poses are written; DeepLabCut keeps them in that file).",
-        PoseconvWarning,
-        stacklevel=stacklevel + 1,
-    )
-    return f"DeepLabCut's {full.name} also holds {listed}, which are not in this NWB file."
+    notes = []
+    for side in (find_full_pickle(file_path, scorer), find_model_zoo_json(file_path, scorer)):
+        items = _kept_aside(side, scorer) if side is not None else []
+        if not items:
+            continue
+        listed = " and ".join(items)
+        warnings.warn(
+            f"{listed[0].upper()}{listed[1:]} in {side.name} are not written: ndx-pose has no place for them "
+            "(the poses are written; DeepLabCut keeps them in that file).",
+            PoseconvWarning,
+            stacklevel=stacklevel + 1,
+        )
+        notes.append(f"DeepLabCut's {side.name} also holds {listed}, which are not in this NWB file.")
+    return " ".join(notes) or None

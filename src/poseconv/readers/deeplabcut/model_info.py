@@ -42,6 +42,7 @@ __all__ = [
     "frame_size_from_meta",
     "is_model_zoo",
     "is_tracked",
+    "names_detector",
     "untracked_detections",
     "with_project_identity",
 ]
@@ -293,6 +294,19 @@ def is_model_zoo(scorer: str, meta: dict[str, Any] | None = None) -> bool:
     return bool(
         _SUPERANIMAL_SCORER.match(scorer) or _FMPOSE3D_SCORER.match(scorer) or _tensorflow_superanimal(meta) is not None
     )
+
+
+def names_detector(scorer: str) -> bool:
+    """Return True when ``scorer`` names a top-down model's detector, whose boxes DeepLabCut keeps beside the poses.
+
+    A project's PyTorch model run with its detector (``..._detector_<uid>_snapshot_<uid>``), and the model
+    zoo's SuperAnimal models (``superanimal_<dataset>_<pose model>_<detector>``).
+    """
+    match = _PYTORCH_SCORER.match(scorer)
+    if match:
+        return match["detector"] is not None
+    match = _SUPERANIMAL_SCORER.match(scorer)
+    return bool(match and len(_DETECTOR_START.split(match["models"], maxsplit=1)) > 1)
 
 
 def frame_size_from_meta(meta: dict[str, Any]) -> tuple[int, int] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import re
@@ -146,3 +147,57 @@ def test_a_full_pickle_too_big_to_read_for_a_warning_is_not_read(tmp_path, monke
     other = write_dlc_file(tmp_path / f"s{bottom_up}.h5", {("a", "nose"): np.ones((3, 2))}, scorer=bottom_up)
     other.with_name(f"s{bottom_up}_full.pickle").write_bytes(b"x" * 200)
     assert _read_quietly_about_full_pickle(other)[1] == []
+
+
+SUPERANIMAL = "superanimal_topviewmouse_hrnet_w32_fasterrcnn_resnet50_fpn_v2"
+
+
+def _model_zoo_outputs(tmp_path, suffix=""):
+    """The model zoo's video inference: <video>_<scorer>.h5 and its per-frame <video>_<scorer><suffix>.json."""
+    positions = {(f"animal{i}", part): np.ones((3, 2)) for i in range(2) for part in ("nose", "tail")}
+    path = write_dlc_file(tmp_path / f"v_{SUPERANIMAL}.h5", positions, scorer=SUPERANIMAL)
+    # pose_estimation_pytorch/modelzoo/inference.py dumps video_inference's predictions: a frame without a
+    # detection has no box.
+    boxes = [[[1, 2, 30, 40], [5, 6, 30, 40]], [[1, 2, 30, 40]], []]
+    frames = [{"bodyparts": np.ones((2, 2, 3)).tolist(), "bboxes": b, "bbox_scores": [0.9] * len(b)} for b in boxes]
+    side = path.with_name(f"v_{SUPERANIMAL}{suffix}.json")
+    side.write_text(json.dumps(frames))
+    return path, side
+
+
+def _read_quietly_about(path, name):
+    """Read ``path``; return the pose and the warnings that name the side file ``name``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pose = read_deeplabcut(path)
+    return pose, [str(w.message) for w in caught if name in str(w.message)]
+
+
+@pytest.mark.parametrize("suffix", ["", "_before_adapt", "_after_adapt"])
+def test_the_model_zoo_json_boxes_are_counted_warned_and_in_every_description(tmp_path, suffix):
+    # The model zoo writes its detector's boxes to a .json only, no _full.pickle: before, they went unsaid.
+    path, side = _model_zoo_outputs(tmp_path, suffix)
+    pose, said = _read_quietly_about(path, side.name)
+    assert said == [
+        f"3 detector bounding boxes (x0, y0, width, height and a score each, in 2 frames) in {side.name} are not "
+        "written: ndx-pose has no place for them (the poses are written; DeepLabCut keeps them in that file)."
+    ]
+    for container in default_pose_metadata(pose)["Pose"]["PoseEstimations"].values():
+        assert f"DeepLabCut's {side.name} also holds 3 detector bounding boxes" in container["description"]
+
+
+@pytest.mark.parametrize("raw", [b"[{", b"\xff\xfe", b'{"frames": 3}', b"[1, 2]"])
+def test_a_model_zoo_json_damaged_or_of_another_layout_is_left_alone(tmp_path, raw):
+    path, side = _model_zoo_outputs(tmp_path)
+    side.write_bytes(raw)
+    assert _read_quietly_about(path, side.name)[1] == []
+
+
+def test_a_model_zoo_json_too_big_to_read_for_a_warning_is_not_read(tmp_path, monkeypatch):
+    from poseconv.readers.deeplabcut import full_pickle
+
+    path, side = _model_zoo_outputs(tmp_path)
+    monkeypatch.setattr(full_pickle, "READ_LIMIT", 100)
+    monkeypatch.setattr(full_pickle.json, "loads", lambda text: pytest.fail("read"))
+    said = _read_quietly_about(path, side.name)[1]
+    assert len(said) == 1 and said[0].startswith("The detector bounding boxes of this top-down model (x0, y0")
