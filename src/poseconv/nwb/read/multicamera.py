@@ -335,7 +335,10 @@ def read_sessions(root: Any, source: Path | str) -> list[MultiCameraPoseData]:
             try:
                 session.add(container)
             except InvalidSourceFileError as err:
-                # The stored groups name only their HDF5 paths; the message names the file too.
+                # The stored groups name only their HDF5 paths; the message names the file too, once (a failed
+                # read of a URL is said naming it already).
+                if str(err).startswith(f"{source}: "):
+                    raise
                 raise InvalidSourceFileError(f"{source}: {err}") from err
         names = [base_name(c.name) for c in members]
         result.append(session.data(_source_facts(members[0]), source, names))

@@ -15,7 +15,7 @@ def test_file_without_multicamera_containers_reads_as_empty(tmp_path):
     assert read_multicamera(path) == []
 
 
-def _multicamera_file(tmp_path, rates):
+def _multicamera_file(tmp_path, rates, frames=4):
     import h5py
     import numpy as np
     from ndx_pose import MultiCameraPoseEstimation, PoseEstimation, PoseEstimationSeries, Skeleton, Skeletons
@@ -23,7 +23,9 @@ def _multicamera_file(tmp_path, rates):
     nwbfile = mock_NWBFile()
     skeleton = Skeleton(name="s", nodes=["a", "b"])
     series = [
-        PoseEstimationSeries(name=n, data=np.ones((4, 3)), unit="mm", reference_frame="r", rate=30.0, starting_time=0.0)
+        PoseEstimationSeries(
+            name=n, data=np.ones((frames, 3)), unit="mm", reference_frame="r", rate=30.0, starting_time=0.0
+        )
         for n in skeleton.nodes
     ]
     module = nwbfile.create_processing_module("behavior", "b")
@@ -64,3 +66,33 @@ def test_series_of_other_lengths_are_refused_naming_the_file(tmp_path):
         handle["processing/behavior/M/b/data"] = [[0.0, 0.0, 0.0]]
     with pytest.raises(InvalidSourceFileError, match=r"m.nwb: /processing/behavior/M/b holds \(1, 3\)"):
         read_multicamera(path)
+
+
+def test_a_read_failure_at_a_url_names_the_url_once(tmp_path, flaky_server, monkeypatch):
+    # "error: URL: URL: the server answered HTTP 500": the session reader put the URL before a message that
+    # already began with it. Every read after the file is opened is failed in turn.
+    import shutil
+
+    import pytest
+
+    from poseconv.errors import InvalidSourceFileError
+    from poseconv.nwb.read.multicamera import read_sessions
+    from poseconv.nwb.read.store import open_store
+
+    monkeypatch.setattr("poseconv.nwb.read.http_retry.FIRST_WAIT", 0.0)
+    # Series of many frames: their data is read after the file is opened, in reads of their own.
+    shutil.copy(_multicamera_file(tmp_path, [30.0, 30.0], frames=50_000), flaky_server.root / "m.nwb")
+    url = flaky_server.url("m.nwb")
+    with open_store(url) as root:
+        opened = flaky_server.gets
+        read_sessions(root, url)
+        reads = flaky_server.gets - opened
+    said = []
+    for failing in range(1, reads + 1):
+        flaky_server.fail_from, flaky_server.gets = None, 0
+        with open_store(url) as root:
+            flaky_server.fail_from = (flaky_server.gets + failing, 500)
+            with pytest.raises(InvalidSourceFileError, match="HTTP 500") as caught:
+                read_sessions(root, url)
+        said.append(str(caught.value))
+    assert said and all(message.count(url) == 1 for message in said), said
