@@ -30,6 +30,7 @@ __all__ = [
     "repeated_input_problems",
     "shared_pose_file_problems",
     "subject_problems",
+    "written_ids",
 ]
 
 #: The facts of an animal that do not change from one session to the next (its age does).
@@ -175,6 +176,19 @@ def _session_id(raw: dict[str, Any], index: int) -> tuple[str, str] | None:
     if _given(raw.get("session_id")):
         return str(raw["session_id"]).strip(), f"sessions[{index}].session_id"
     return None
+
+
+def written_ids(job: SessionJob) -> tuple[str | None, str | None]:
+    """Return the ``session_id`` and ``subject_id`` a session's NWB file gets (None for one it sets nowhere).
+
+    Each from the layer that wins, as the conversion composes them: a re-run compares them with the ones
+    of the file at the session's path, which may be another session's.
+    """
+    document = {"metadata": job.global_metadata}
+    raw = {"session_id": job.session_id, "subject": job.subject, "metadata": job.session_metadata}
+    own = _session_id(raw, job.index)
+    subject = _subject_fields(document, raw, job.index).get("subject_id")
+    return (own[0] if own else None), (str(subject[0]).strip() if subject else None)
 
 
 def _merged(kind: str, value: str, earlier: tuple[str, str], prefix: str) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..model.location import content_not_here, locked_by_writer
 from ..signals import signals_raise
+from .across_sessions import written_ids
 from .executors import DaskExecutor, LocalExecutor, default_jobs
 from .jobs import Plan, SessionJob
 from .plan import plan_spec
@@ -77,8 +78,9 @@ def _triage(
 ) -> list[SessionJob]:
     """Add the results known before any worker runs (skipped, invalid) to ``results``; return the jobs to check.
 
-    A session whose NWB file exists but does not open as one (:func:`_broken_output`) gets a problem
-    and is checked, never skipped; ``check_only`` says so too, as the run would.
+    A session whose NWB file exists but does not open as one, or holds another session's data
+    (:func:`_broken_output`), gets a problem and is checked, never skipped; ``check_only`` says so
+    too, as the run would.
     """
     checkable = {job.index: job for job in plan.jobs}
     to_check: list[SessionJob] = []
@@ -88,7 +90,9 @@ def _triage(
             remove_partials(output)
         # Two sessions of one ID or file: the first one's file is not the second's, which stays invalid.
         own_file = not _names_no_file_of_its_own(index, report.problems)
-        broken = _broken_output(output) if own_file and not overwrite and output.exists() else None
+        job = checkable.get(index)
+        ids = written_ids(job) if job is not None else (session_id, None)
+        broken = _broken_output(output, ids) if own_file and not overwrite and output.exists() else None
         if broken is not None:
             report.problems.append(plan.with_line(Problem(f"sessions[{index}]", broken, index)))
         elif own_file and output.exists() and not overwrite and not check_only:
@@ -109,8 +113,10 @@ def _triage(
     return to_check
 
 
-def _broken_output(output: Path) -> str | None:
-    """Return why the existing ``output`` is not an NWB file poseconv can open; None when it is one.
+def _broken_output(output: Path, ids: tuple[str | None, str | None]) -> str | None:
+    """Return why the existing ``output`` is not this session's NWB file; None when it is (or may be) one.
+
+    ``ids`` are the ``session_id`` and ``subject_id`` the session writes (None: set nowhere).
 
     Files are renamed into place only when whole, yet an output folder copied again (an interrupted
     rsync or cp, a full disk) or a ``touch`` leaves files that are not: taken as done, their sessions
@@ -119,27 +125,34 @@ def _broken_output(output: Path) -> str | None:
     not damaged and counts as there; so do a file this user may not read (a colleague's, in a shared
     output folder) and one whose content a DataLad dataset dropped (``datalad get`` brings it back:
     deleting the pointer would lose it).
+
+    A whole file may still be another session's: one whose ``nwbfile_name`` named this session's file
+    wrote it in an earlier run (then this session was invalid; fixed, the re-run would skip it). Its
+    IDs are compared with ``ids`` (each only when both say one: a file without them is trusted).
     """
     if content_not_here(output):
         return None
     try:
-        why = _why_not_nwb(output)
+        why, held = _why_not_nwb(output)
     except PermissionError:
         return None
     except Exception as err:  # noqa: BLE001 - whatever HDF5 or Zarr raise, the file does not open
         if locked_by_writer(f"{type(err).__name__}: {err}") is not None:
             return None
-        why = _said(err)
+        why, held = _said(err), (None, None)
     if not why:
-        return None
+        return _someone_elses(output, held, ids)
     return (
         f"a damaged or incomplete file is at {output} (not an NWB file poseconv can open: {why}); delete it or run "
         "with --overwrite."
     )
 
 
-def _why_not_nwb(output: Path) -> str:
-    """Return why ``output`` does not open as an NWB file, "" when it does; raises what h5py or Zarr raise."""
+def _why_not_nwb(output: Path) -> tuple[str, tuple[str | None, str | None]]:
+    """Return why ``output`` does not open as an NWB file ("" when it does) and the session and subject IDs it holds.
+
+    Two scalars besides the root's attributes: the skip stays quick. Raises what h5py or Zarr raise.
+    """
     import h5py
 
     from ..nwb.read.store import is_zarr_folder
@@ -147,16 +160,37 @@ def _why_not_nwb(output: Path) -> str:
 
     if output.is_dir():
         if not is_zarr_folder(output):
-            return "a folder that is no NWB Zarr store (it has no .zgroup)"
-        attrs = open_zarr(str(output)).attrs
-    elif output.stat().st_size == 0:
-        return "it is empty"
-    elif not h5py.is_hdf5(output):
-        return "it does not begin as an HDF5 file does"
-    else:
-        with h5py.File(output, "r") as handle:
-            attrs = dict(handle.attrs)
-    return "" if "nwb_version" in attrs else "it has no nwb_version"
+            return "a folder that is no NWB Zarr store (it has no .zgroup)", (None, None)
+        root = open_zarr(str(output))
+        return _nwb_root(root)
+    if output.stat().st_size == 0:
+        return "it is empty", (None, None)
+    if not h5py.is_hdf5(output):
+        return "it does not begin as an HDF5 file does", (None, None)
+    with h5py.File(output, "r") as handle:
+        return _nwb_root(handle)
+
+
+def _nwb_root(root: Any) -> tuple[str, tuple[str | None, str | None]]:
+    """Return why an opened file's ``root`` is no NWB file's ("" when it is one) and its session and subject IDs."""
+    from ..nwb.read.store import text
+
+    if "nwb_version" not in root.attrs:
+        return "it has no nwb_version", (None, None)
+    return "", (text(root.get("general/session_id")), text(root.get("general/subject/subject_id")))
+
+
+def _someone_elses(output: Path, held: tuple[str | None, str | None], ids: tuple[str | None, str | None]) -> str | None:
+    """Return the problem of an NWB file at a session's path that holds another session's IDs; None when it does not."""
+    (held_session, held_subject), (session, subject) = held, ids
+    differs = [(one, other) for one, other in ((held_session, session), (held_subject, subject)) if one and other]
+    if all(one == other.strip() for one, other in differs):
+        return None
+    whose = f"session {held_session!r}" if held_session else "another session"
+    if held_subject:
+        whose += f" (subject {held_subject!r})"
+    mine = f"{session!r}" + (f" (subject {subject!r})" if subject and held_subject and held_subject != subject else "")
+    return f"{output} holds {whose}, not this session's {mine}: delete it or run with --overwrite."
 
 
 def _said(err: BaseException) -> str:

@@ -184,3 +184,64 @@ def test_a_colleagues_unreadable_file_and_a_dropped_datalad_file_count_as_there(
     report, results, checked = _triage_outputs(tmp_path, [unreadable, dropped])
     assert {i: r.status for i, r in results.items()} == {0: "skipped", 1: "skipped"}
     assert report.problems == [] and checked == []
+
+
+def _written_by(path, session_id, subject_id=None):
+    """Write the root of an NWB file holding ``session_id`` (and ``subject_id``), as poseconv writes them."""
+    _nwb_file(path)
+    with h5py.File(path, "a") as handle:
+        handle["general/session_id"] = session_id
+        if subject_id is not None:
+            handle["general/subject/subject_id"] = subject_id
+    return path
+
+
+def test_a_rerun_does_not_skip_a_session_whose_path_holds_another_session_s_file(tmp_path):
+    # Session A's nwbfile_name named B's file: the first run wrote A into nwb/sesB.nwb and B was invalid.
+    # With A's row fixed, the re-run skipped B ("its NWB file exists"), exit code 0, A's data in B's file.
+    other = _written_by(tmp_path / "sesB.nwb", "sesA", "mA")
+    own = _written_by(tmp_path / "sesC.nwb", "sesC", "mC")
+    bare = _written_by(tmp_path / "sesD.nwb", "sesD")
+    renamed = _written_by(tmp_path / "sesE.nwb", "sesE", "mX")
+    sessions = [(i, path.stem, path) for i, path in enumerate((other, own, bare, renamed))]
+    subjects = [{"subject_id": "mB"}, {"subject_id": "mC"}, {"subject_id": "mD"}, {}]
+    jobs = [
+        SessionJob(index=i, session_id=name, output=path, inputs=(), subject=subject)
+        for (i, name, path), subject in zip(sessions, subjects, strict=True)
+    ]
+    # The spec's own metadata sets the subject_id of the last session, a session's metadata its session_id.
+    jobs[3] = SessionJob(
+        index=3, session_id="sesE", output=renamed, inputs=(), global_metadata={"Subject": {"subject_id": "mE"}}
+    )
+    plan = Plan(spec_path=tmp_path / "spec.yaml", output_folder=tmp_path, sessions=sessions, jobs=jobs)
+    report = BatchReport(spec_path=plan.spec_path)
+    results: dict[int, SessionResult] = {}
+    checked = [job.index for job in _triage(plan, report, results, overwrite=False, check_only=False)]
+    # A file without a subject_id is trusted on its session_id.
+    assert {i: r.status for i, r in results.items()} == {1: "skipped", 2: "skipped"} and checked == [0, 3]
+    messages = {p.session: (p.location, p.message) for p in report.problems}
+    assert messages[0] == (
+        "sessions[0]",
+        f"{other} holds session 'sesA' (subject 'mA'), not this session's 'sesB' (subject 'mB'): delete it or run "
+        "with --overwrite.",
+    )
+    assert messages[3][1].startswith(
+        f"{renamed} holds session 'sesE' (subject 'mX'), not this session's 'sesE' (subject 'mE')"
+    )
+    # --check says it too; --overwrite converts them again.
+    report = BatchReport(spec_path=plan.spec_path)
+    _triage(plan, report, {}, overwrite=False, check_only=True)
+    assert sorted(p.session for p in report.problems) == [0, 3]
+    report = BatchReport(spec_path=plan.spec_path)
+    assert len(_triage(plan, report, {}, overwrite=True, check_only=False)) == 4 and report.problems == []
+
+
+def test_a_zarr_store_of_another_session_is_not_skipped(tmp_path):
+    import zarr
+
+    store = tmp_path / "sesB.nwb.zarr"
+    root = zarr.open_group(str(store), mode="w")
+    root.attrs["nwb_version"] = "2.8.0"
+    root.create_group("general").array("session_id", data="sesA", dtype=str, shape=())
+    report, results, checked = _triage_outputs(tmp_path, [store])
+    assert checked == [0] and f"{store} holds session 'sesA', not this session's 'sesB'" in report.problems[0].message
