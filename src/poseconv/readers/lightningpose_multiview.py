@@ -29,13 +29,10 @@ the cameras calibrated. Without one the cameras are known by name only.
 from __future__ import annotations
 
 import re
-import tomllib
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..model import PoseData
@@ -43,6 +40,7 @@ from ..model.location import require_content
 from ..model.multicamera import CameraCalibration, MultiCameraPoseData
 from .deeplabcut.project import load_yaml_config
 from .lightningpose import find_config_file, read_lightning_pose
+from .lightningpose_calibration import find_calibration_file, read_anipose_calibration
 from .safety.input_checks import reads_source
 from .side_files import existing_file, given_or_found
 
@@ -297,10 +295,27 @@ def _view_files(
     return found, f"the siblings of {path.name}", None
 
 
+def _other_sessions_views(views: Sequence[Path]) -> list[Path]:
+    """Return the predictions beside ``views`` that are none of them (another session's), sorted.
+
+    EKS's own names (``multicam_<view>_results.csv``) are one run's, written with the 3D file: none.
+    """
+    if all(_EKS_VIEW.fullmatch(view.stem) for view in views):
+        return []
+    mine = {view.resolve() for view in views}
+    folder = views[0].parent
+    return sorted(p for p in folder.glob("*.csv") if p.resolve() not in mine and not _holds_no_poses(p))
+
+
 def _points_3d(
-    given: str | Path | None, among_views: Path | None, first: Path, config_path: Path | None, find_side_files: bool
+    given: str | Path | None,
+    among_views: Path | None,
+    views: Sequence[Path],
+    config_path: Path | None,
+    find_side_files: bool,
 ) -> tuple[Path | None, PoseData | None]:
     """Return EKS's 3D file (given, among the views, or ``multicam_3d_results.csv`` beside them) and its poses."""
+    first = views[0]
     if among_views and given and Path(given).resolve() != among_views.resolve():
         raise InvalidSourceFileError(
             f"{among_views}: given among the views, and points_3d_file_path={given} too; give one."
@@ -309,81 +324,21 @@ def _points_3d(
     path = given_or_found(given, find_side_files, existing_file, first.parent / EKS_3D_FILE_NAME)
     if path is None:
         return None, None
+    if given is None and (others := _other_sessions_views(views)):
+        # The Lightning Pose app runs EKS for every session into one folder and renames the views only
+        # (<session>_<view>.csv): the one 3D file there is the last session's, perhaps not these views'.
+        warnings.warn(
+            f"{path}: found beside views of other sessions too ({others[0].name}, ...); EKS writes its 3D file "
+            f"under this one name for every session, so it may be another session's and is not written. If it is "
+            "these views', give it (points_3d_file_path=, or among the files on the command line).",
+            PoseconvWarning,
+            stacklevel=5,
+        )
+        return None, None
     pose_3d = read_lightning_pose(path, config_file_path=config_path, find_side_files=False)
     if pose_3d.n_dims != 3:
         raise InvalidSourceFileError(f"{path}: has no z column; EKS's 3D file has x, y, z per keypoint.")
     return path, pose_3d
-
-
-def read_anipose_calibration(path: Path, view_names: Sequence[str]) -> list[CameraCalibration]:
-    """Return the cameras of an Anipose calibration ``.toml`` (Lightning Pose's format), in view order.
-
-    The distortion coefficients are kept as written: 5 (k1, k2, p1, p2, k3) for Anipose's pinhole
-    cameras, 4 (k1 to k4) for its fisheye ones (``fisheye = true``), or another OpenCV count.
-
-    Raises
-    ------
-    InvalidSourceFileError
-        When the file is not TOML, a camera misses a field, or a view has no camera of its name.
-    """
-    # The Rodrigues conversion of sleap-io's Camera, as for sleap-anipose's calibrations; its Camera itself
-    # takes 5 distortion coefficients only.
-    from sleap_io.model.camera import rodrigues_transformation
-
-    try:
-        tables = tomllib.loads(path.read_text(encoding="utf-8"))
-        cameras = {}
-        for key, table in tables.items():
-            if key.startswith("cam_"):
-                rvec = np.asarray(table["rotation"], dtype="float64").reshape(3)
-                cameras[str(table["name"])] = {
-                    "intrinsic_matrix": np.asarray(table["matrix"], dtype="float64").reshape(3, 3),
-                    "rotation_matrix": np.asarray(rodrigues_transformation(rvec)[0], dtype="float64"),
-                    "translation_vector": np.asarray(table["translation"], dtype="float64").reshape(3),
-                    "distortion_coefficients": np.asarray(table["distortions"], dtype="float64").reshape(-1),
-                    "image_size": tuple(int(v) for v in table["size"]),
-                    "description": _anipose_description(path, str(table["name"]), rvec, bool(table.get("fisheye"))),
-                }
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, OSError, UnicodeError) as err:
-        raise InvalidSourceFileError(
-            f"{path}: not an Anipose camera calibration ([cam_N] tables with name, size, matrix, distortions, "
-            f"rotation, translation): {type(err).__name__}: {err}."
-        ) from err
-    missing = [view for view in view_names if view not in cameras]
-    if missing:
-        raise InvalidSourceFileError(f"{path}: no camera named {missing}; its cameras are {list(cameras)}.")
-    return [CameraCalibration(name=view, **cameras[view]) for view in view_names]
-
-
-def _anipose_description(path: Path, name: str, rvec: np.ndarray, fisheye: bool) -> str:
-    lens = (
-        "Fisheye lens model: the distortion coefficients are k1 to k4 (OpenCV's fisheye model)."
-        if fisheye
-        else "Distortion coefficients as OpenCV orders them (k1, k2, p1, p2, k3, ...)."
-    )
-    return (
-        f"Camera '{name}' of the Anipose calibration {path.name} (Lightning Pose). Rotation = Rodrigues(rotation "
-        f"{rvec.tolist()}); translation in the unit of the calibration board, which the file does not record. {lens}"
-    )
-
-
-def find_calibration_file(config_path: Path | None, first_view: Path, view: str) -> Path | None:
-    """Find the session's calibration as Lightning Pose does, else beside the predictions; None when none is.
-
-    ``<data_dir>/calibrations/<session>.toml``, else ``<data_dir>/calibration.toml``; ``data_dir``
-    from the model config, the session from the file name ``<session>_<view>``. Without a config
-    (EKS multi-camera output, files moved), the same two names in the predictions' folder.
-    """
-    session = re.sub(rf"[^0-9a-zA-Z]{re.escape(view)}(?![0-9a-zA-Z]).*$", "", first_view.stem)
-    folders = [first_view.parent]
-    if config_path is not None:
-        data_dir = ((load_yaml_config(config_path, "LightningPose config") or {}).get("data") or {}).get("data_dir")
-        folders = [Path(str(data_dir)), *folders] if data_dir else folders
-    for folder in folders:
-        for candidate in (folder / "calibrations" / f"{session}.toml", folder / "calibration.toml"):
-            if candidate.is_file():
-                return candidate
-    return None
 
 
 def _cameras(
@@ -463,7 +418,7 @@ def read_lightning_pose_multiview(
         for view, file in files.items()
     }
     first = next(iter(files.values()))
-    points_path, pose_3d = _points_3d(points_3d_file_path, given_3d, first, config_path, find_side_files)
+    points_path, pose_3d = _points_3d(points_3d_file_path, given_3d, list(files.values()), config_path, find_side_files)
     calibration, cameras = _cameras(calibration_file_path, config_path, files, find_side_files)
     side_files = {"config_file": config_path, "points_3d_file": points_path, "calibration_file": calibration}
     notes: dict[str, Any] = {

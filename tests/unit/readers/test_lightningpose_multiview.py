@@ -190,6 +190,29 @@ def test_eks_files_given_with_the_3d_file_among_them_read_as_the_folder(tmp_path
         read_lightning_pose_multiview(given[0], view_file_paths=given, points_3d_file_path=other)
 
 
+def test_a_3d_file_beside_renamed_views_of_several_sessions_is_not_taken(tmp_path):
+    # The Lightning Pose app runs EKS per session into one folder and renames the views <session>_<view>.csv:
+    # the one multicam_3d_results.csv there is the last session's, and was written into the first session's file.
+    files = write_eks_multicam(tmp_path / "eks")
+    renamed = {}
+    for session in ("s1", "s2"):
+        for view, file in files.items():
+            renamed[(session, view)] = tmp_path / "eks" / f"{session}_{view}.csv"
+            renamed[(session, view)].write_bytes(file.read_bytes())
+    for file in files.values():
+        file.unlink()
+    s1 = [renamed[("s1", view)] for view in files]
+    with pytest.warns(PoseconvWarning, match="may be another session's"):
+        data = read_lightning_pose_multiview(s1[0], view_file_paths=s1)
+    assert data.pose_3d is None and data.notes["points_3d_file"] is None
+    # Given, it is taken; one session's renamed views alone in their folder take it as before.
+    points = tmp_path / "eks/multicam_3d_results.csv"
+    assert read_lightning_pose_multiview(s1[0], view_file_paths=s1, points_3d_file_path=points).pose_3d is not None
+    for view in files:
+        renamed[("s2", view)].unlink()
+    assert read_lightning_pose_multiview(s1[0], view_file_paths=s1).pose_3d is not None
+
+
 def test_the_3d_file_alone_reads_as_3d_poses(tmp_path):
     write_eks_multicam(tmp_path)
     pose = read_lightning_pose(tmp_path / "multicam_3d_results.csv")
@@ -236,7 +259,7 @@ def test_a_fisheye_calibration_keeps_its_four_coefficients(tmp_path):
     # Anipose camera calibration" (sleap-io's Camera takes 5).
     from poseconv.errors import InvalidOptionError
     from poseconv.exporters.sleap_session import camera_of
-    from poseconv.readers.lightningpose_multiview import read_anipose_calibration
+    from poseconv.readers.lightningpose_calibration import read_anipose_calibration
 
     path = write_lp_calibration(tmp_path, fisheye_distortions=[0.1, 0.2, 0.3, 0.4])
     cameras = read_anipose_calibration(path, list(LP_CALIBRATION))
