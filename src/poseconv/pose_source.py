@@ -15,12 +15,16 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import timing
 from .errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from .interfaces.mixin import ReadsInput, user_stacklevel
 from .metadata.defaults import default_pose_metadata, merge_metadata, track_for_container_key
-from .model import FrameTiming, PoseData
+from .model import FrameTiming, PoseData, PoseTrack
+from .model.frames import LazyArray, is_lazy_array
 from .model.location import require_file
+from .model.track_checks import PER_FRAME
 from .video import VideoProbe, probe_found_video, probe_video
 
 __all__ = ["PoseSource"]
@@ -173,12 +177,18 @@ class PoseSource(ReadsInput):
             probe = self._probe(path) if key in self._video_file_paths else self._found_probe(pose, path)
             video_timing = None
             if probe is not None:
-                timing.check_video_length(pose.source_name, n_frames, probe, stacklevel=user_stacklevel())
+                # Past the video's end, a recorded length may pad the poses with empty frames only.
+                last_pose = _last_pose(pose, key, probe.n_frames) if n_frames > probe.n_frames else None
+                kept = timing.check_video_length(
+                    pose.source_name, n_frames, probe, last_pose=last_pose, stacklevel=user_stacklevel()
+                )
+                if kept < n_frames:
+                    pose = dataclasses.replace(pose, tracks=[_first_frames(t, kept, key) for t in pose.tracks])
                 video_timing = probe.timing()
                 videos[key] = dataclasses.replace(
                     info,
                     path=path,
-                    n_frames=info.n_frames or probe.n_frames,
+                    n_frames=probe.n_frames if kept < n_frames else info.n_frames or probe.n_frames,
                     frame_size=info.frame_size or probe.frame_size,
                     fps=info.fps or (video_timing.rate if video_timing is not None else None),
                 )
@@ -268,3 +278,77 @@ def _describe_untracked(pose: PoseData, metadata: dict[str, Any]) -> None:
             )
         elif track.name == UNTRACKED_TRACK_NAME:
             entry["description"] += " It holds the instances SLEAP left without a track (one per frame)."
+
+
+# Frames read at once when looking for poses past a video's end.
+_SCAN_FRAMES = 65_536
+
+
+def _last_pose(pose: PoseData, video: str, start: int) -> int:
+    """Return the last frame from ``start`` on where a track of ``video`` has a pose; ``start - 1`` when none has."""
+    last = start - 1
+    for track in pose.tracks:
+        if track.video != video:
+            continue
+        for values in (track.positions, getattr(track.replaced_predictions, "positions", None)):
+            for begin in range(start, 0 if values is None else values.shape[0], _SCAN_FRAMES):
+                block = np.asarray(values[begin : begin + _SCAN_FRAMES])
+                rows = np.flatnonzero(~np.isnan(block.reshape(len(block), -1)).all(axis=1))
+                if rows.size:
+                    last = max(last, begin + int(rows[-1]))
+    return last
+
+
+def _first_frames(track: PoseTrack, n_frames: int, video: str) -> PoseTrack:
+    """Return ``track`` over its first ``n_frames`` frames when it is of ``video`` (each value as the source's)."""
+    if track.video != video:
+        return track
+
+    def head(values: Any) -> Any:
+        if values is None or values.shape[0] <= n_frames:
+            return values
+        return _FirstFrames(values, n_frames) if is_lazy_array(values) else values[:n_frames]
+
+    return dataclasses.replace(
+        track,
+        positions=head(track.positions),
+        confidence=head(track.confidence),
+        extra_coords=tuple(dataclasses.replace(c, values=head(c.values)) for c in track.extra_coords),
+        replaced_predictions=track.replaced_predictions and _first_frames(track.replaced_predictions, n_frames, video),
+        **{name: head(getattr(track, name)) for name in PER_FRAME},
+    )
+
+
+class _FirstFrames(LazyArray):
+    """The first ``n_frames`` frames of a lazy array, read from it as asked (a block at a time when written)."""
+
+    def __init__(self, values: LazyArray, n_frames: int) -> None:
+        self.values = values
+        self.shape = (int(n_frames), *values.shape[1:])
+        self.dtype = values.dtype
+
+    @property
+    def block_frames(self) -> int | None:
+        """Frames the source reads at once; writers align their chunks to it."""
+        return getattr(self.values, "block_frames", None)
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Return frames ``[start, stop)`` (within the first ``n_frames``) as a numpy array."""
+        return self.values.read(start, min(stop, self.shape[0]))
+
+    def select(self, *key: Any) -> LazyArray:
+        """Return a view of the trailing dimensions indexed by ``key``, reading nothing."""
+        return _FirstFrames(self.values.select(*key), self.shape[0])
+
+    def forget_blocks(self) -> None:
+        """Drop what the source keeps from earlier reads."""
+        self.values.forget_blocks()
+
+    def head(self, n_frames: int) -> LazyArray:
+        """Return the first ``n_frames`` of these frames (see :meth:`LazyArray.head`)."""
+        n_frames = min(int(n_frames), self.shape[0])
+        return _FirstFrames(self.values.head(n_frames), n_frames)
+
+    def float32_exact(self, n_frames: int | None = None) -> bool:
+        """Return whether the first ``n_frames`` frames (all of these by default) survive a float32 round trip."""
+        return self.values.float32_exact(self.shape[0] if n_frames is None else min(int(n_frames), self.shape[0]))

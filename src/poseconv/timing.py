@@ -140,26 +140,64 @@ def choose_timing(
     return chosen
 
 
-def check_video_length(source_name: str, n_frames: int, probe: VideoProbe, *, stacklevel: int = 3) -> None:
-    """Refuse a video shorter than the poses; warn about a longer one.
+def check_video_length(
+    source_name: str, n_frames: int, probe: VideoProbe, *, last_pose: int | None = None, stacklevel: int = 3
+) -> int:
+    """Refuse a video shorter than the poses; warn about a longer one, or a shorter one every pose fits in.
+
+    Parameters
+    ----------
+    source_name : str
+        The pose file, for messages.
+    n_frames : int
+        Frames of the poses' time base: the file's rows, or the video length it records when longer.
+    probe : VideoProbe
+        The video.
+    last_pose : int, optional
+        The last frame holding a pose (any value of any track), which the caller reads only when
+        ``n_frames`` is more than the video's; None: the last frame of the time base.
+
+    Returns
+    -------
+    int
+        Frames of the poses to write: ``n_frames``, or the video's when the time base runs past the
+        video's end with no pose there (a recorded length longer than the video).
 
     Raises
     ------
     InvalidOptionError
-        When the poses have more frames than the video.
+        When poses lie past the video's last frame.
     """
-    if n_frames > probe.n_frames:
-        raise InvalidOptionError(
-            f"{source_name} has poses for {n_frames} frames but the video {probe.path} has only {probe.n_frames}; "
-            "is it the video these poses were estimated on? Pass the right one with video_file_path= (--video)."
-        )
-    if n_frames < probe.n_frames:
+    if n_frames <= probe.n_frames:
+        if n_frames < probe.n_frames:
+            warnings.warn(
+                f"{source_name} has poses for {n_frames} frames, the video {probe.path.name} has {probe.n_frames}; "
+                f"the poses are taken to be its first {n_frames} frames.",
+                PoseconvWarning,
+                stacklevel=stacklevel,
+            )
+        return n_frames
+    last = n_frames - 1 if last_pose is None else last_pose
+    if last < probe.n_frames:
+        # The time base only is longer (a recorded length the video does not have): no pose is lost.
         warnings.warn(
-            f"{source_name} has poses for {n_frames} frames, the video {probe.path.name} has {probe.n_frames}; "
-            f"the poses are taken to be its first {n_frames} frames.",
+            f"{source_name} records the video as {n_frames} frames, but the video {probe.path} has {probe.n_frames}; "
+            f"every pose lies within its frames, so the poses are written for its {probe.n_frames} frames. Check "
+            "that it is the video these poses were estimated on.",
             PoseconvWarning,
             stacklevel=stacklevel,
         )
+        return probe.n_frames
+    fix = "is it the video these poses were estimated on? Pass the right one with video_file_path= (--video)."
+    if last == n_frames - 1:
+        raise InvalidOptionError(
+            f"{source_name} has poses for {n_frames} frames but the video {probe.path} has only {probe.n_frames}; "
+            + fix
+        )
+    raise InvalidOptionError(
+        f"{source_name} records the video as {n_frames} frames, with poses up to frame {last}, but the video "
+        f"{probe.path} has only {probe.n_frames} (frames 0 to {probe.n_frames - 1}); " + fix
+    )
 
 
 def check_timestamps(

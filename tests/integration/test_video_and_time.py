@@ -278,6 +278,31 @@ def test_poses_on_a_tiff_stack_take_its_pages_as_frames_and_a_stated_rate(tmp_pa
         assert list(video.external_file[:]) == ["stack.tif"]
 
 
+def test_poses_of_a_slp_recording_its_tiff_stack_longer_are_written_on_the_stack_s_pages(tmp_path):
+    # sleap-io 0.9.5 records a non-square multi-page TIFF with a wrong shape: here 300 frames for a 6-page stack.
+    # The poses (frames 0, 2, 4) were refused as "poses for 300 frames", --video naming the stack too. They fit in
+    # the stack: the series has its 6 frames, the poses on theirs; a pose past its end is refused, named.
+    from poseconv import SLEAPPoseInterface
+    from poseconv.errors import InvalidOptionError, PoseconvWarning
+    from tests.fixtures.video import write_tiff_stack
+
+    write_tiff_stack(tmp_path / "stack.tif", n_frames=6)
+    path = _slp_on_video(tmp_path, "stack.tif", {"shape": [300, 24, 32, 1]}, [0, 2, 4])
+    recorded = r"poses\.slp records the video as 300 frames, but the video .*stack\.tif has 6;"
+    with pytest.warns(PoseconvWarning, match=recorded):
+        interface = SLEAPPoseInterface(file_path=path, sampling_frequency=10.0)
+    interface.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=user_metadata(interface))
+    with NWBHDF5IO(tmp_path / "out.nwb", "r") as io:
+        nwbfile = io.read()
+        series = nwbfile.processing["behavior"]["PoseEstimation"].pose_estimation_series["nose"]
+        assert series.data.shape == (6, 2) and series.rate == 10.0
+        np.testing.assert_array_equal(series.data[:, 0], [1.0, np.nan, 3.0, np.nan, 5.0, np.nan])
+    past = _slp_on_video(tmp_path, "stack.tif", {"shape": [300, 24, 32, 1]}, [0, 8], name="past.slp")
+    message = r"records the video as 300 frames, with poses up to frame 8, but the video .*stack\.tif has only 6"
+    with pytest.raises(InvalidOptionError, match=message):
+        SLEAPPoseInterface(file_path=past, sampling_frequency=10.0, video_file_path=tmp_path / "stack.tif")
+
+
 def test_plot_draws_over_the_page_of_a_tiff_stack(tmp_path):
     # The overlay reads the stack's pages with Pillow (FFmpeg would give only the first page).
     from PIL import Image

@@ -9,6 +9,7 @@ from poseconv.interfaces import DeepLabCutPoseInterface, SLEAPPoseInterface
 from poseconv.metadata.compose import to_plain
 from poseconv.pose_source import PoseSource
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
+from tests.fixtures.paths import needs_shared_data
 from tests.fixtures.sleap import SLP_CLIP_PREDICTIONS
 
 
@@ -40,3 +41,35 @@ def test_a_sleap_source_takes_tracks_and_a_frame_rate():
     interface = SLEAPPoseInterface(file_path=SLP_CLIP_PREDICTIONS, sampling_frequency=25.0)
     _same_poses(source.pose, interface.pose)
     assert {timing.rate for timing in source.pose.timing.values()} == {25.0}
+
+
+@needs_shared_data
+def test_a_deeplabcut_table_whose_metadata_records_a_longer_video_is_written_on_the_video_s_frames(tmp_path):
+    # A _meta.pickle recording nframes=100 beside a 31-row table and its 31-frame video was refused ("poses for
+    # 100 frames"), --video naming that video too. Every pose is on the video's frames: its 31 frames are kept.
+    import pickle
+    import shutil
+
+    import pytest
+
+    from poseconv.errors import PoseconvWarning
+
+    table = shutil.copy(MULTI_ANIMAL_H5, tmp_path)
+    video = shutil.copy(MULTI_ANIMAL_H5.parent / "m3v1mp4short.mp4", tmp_path)
+    meta_name = MULTI_ANIMAL_H5.name.replace("_el.h5", "_meta.pickle")
+    meta = pickle.loads((MULTI_ANIMAL_H5.parent / meta_name).read_bytes())
+    meta["data"]["nframes"] = 100
+    (tmp_path / meta_name).write_bytes(pickle.dumps(meta))
+    reference = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5).pose
+    with pytest.warns(
+        PoseconvWarning, match=r"records the video as 100 frames, but the video .*m3v1mp4short\.mp4 has 31"
+    ):
+        source = PoseSource.from_format(get_format("DeepLabCut"), file_path=table, video_file_path=video)
+    pose = source.pose
+    assert {track.n_frames for track in pose.tracks} == {31} and pose.videos[pose.tracks[0].video].n_frames == 31
+    # The video's frame times, as for the file beside its own metadata.
+    assert pose.timing == reference.timing and [t.name for t in pose.tracks] == [t.name for t in reference.tracks]
+    for read, expected in zip(pose.tracks, reference.tracks, strict=True):
+        np.testing.assert_array_equal(np.asarray(read.positions), np.asarray(expected.positions))
+        np.testing.assert_array_equal(np.asarray(read.confidence), np.asarray(expected.confidence))
+        np.testing.assert_array_equal(read.positions[5:40, 1], np.asarray(expected.positions)[5:31, 1])

@@ -107,3 +107,36 @@ def test_times_that_disagree_with_the_rate_the_user_stated_are_said_to_win():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check_timestamps(np.arange(100) / 25.02 + 3.0, 100, "video 'v'", known=stated)
+
+
+def _probe(n_frames: int):
+    import numpy as np
+
+    from poseconv.video import VideoProbe
+
+    times = np.arange(n_frames) / 30.0
+    return VideoProbe(
+        path=Path("/data/cam.mp4"), n_frames=n_frames, frame_size=(8, 8), timestamps=times, constant_rate=30.0
+    )
+
+
+def test_a_recorded_length_past_the_video_end_is_cut_to_the_video_when_every_pose_is_in_it():
+    # A .slp recording its video as 300 frames (sleap-io's misread TIFF) with poses on frames 0-2 of a 3-frame
+    # video was refused as having "poses for 300 frames"; every pose fits, so the video's 3 frames are written.
+    import pytest
+
+    from poseconv.errors import InvalidOptionError, PoseconvWarning
+    from poseconv.timing import check_video_length
+
+    with pytest.warns(
+        PoseconvWarning, match=r"^p\.slp records the video as 300 frames, but the video /data/cam\.mp4 has 3;"
+    ):
+        assert check_video_length("p.slp", 300, _probe(3), last_pose=2) == 3
+    past = (
+        r"^p\.slp records the video as 300 frames, with poses up to frame 7, but the video /data/cam\.mp4 has only 3 "
+    )
+    with pytest.raises(InvalidOptionError, match=past + r".*\(--video\)"):
+        check_video_length("p.slp", 300, _probe(3), last_pose=7)
+    with pytest.raises(InvalidOptionError, match=r"^p\.slp has poses for 300 frames but the video"):
+        check_video_length("p.slp", 300, _probe(3))
+    assert check_video_length("p.slp", 3, _probe(3), last_pose=2) == 3
