@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..errors import InvalidSourceFileError
 
@@ -24,6 +24,7 @@ __all__ = [
     "dandi_reference",
     "dandiset_link_problem",
     "empty_file",
+    "file_url_path",
     "is_absolute_anywhere",
     "is_url",
     "locked_by_writer",
@@ -59,8 +60,29 @@ def url_name(url: str) -> str:
 
 
 def location(value: str | Path) -> str | Path:
-    """Return ``value`` as the readers take it: a URL stays a str, anything else becomes a Path (``~`` expanded)."""
-    return str(value) if is_url(value) else Path(value).expanduser()
+    """Return ``value`` as the readers take it: a URL stays a str, anything else becomes a Path (``~`` expanded).
+
+    A ``file://`` URL is the local path it names.
+    """
+    if is_url(value):
+        return str(value)
+    return file_url_path(value) or Path(value).expanduser()
+
+
+def file_url_path(value: str | Path) -> Path | None:
+    """Return the local path a ``file://`` URL names (also as ``Path`` leaves it, ``file:/...``), or None.
+
+    ``file:///data/a.nwb`` and ``file://localhost/data/a.nwb`` are ``/data/a.nwb``; ``%20`` is a space.
+    """
+    text = str(value)
+    if not text.lower().startswith("file:/"):
+        return None
+    rest = text[len("file:") :]
+    if rest.lower().startswith("//localhost/"):
+        rest = rest[len("//localhost") :]
+    elif rest.startswith("//") and not rest.startswith("///"):
+        return None  # file://host/...: a file on another machine
+    return Path("/" + unquote(rest).lstrip("/"))
 
 
 def location_name(value: str | Path) -> str:
@@ -99,10 +121,7 @@ def content_not_here(path: Path) -> str | None:
             f"(dandi download '{reference}') and give its path."
         )
     if (url := url_as_path(path)) is not None:
-        return (
-            "is a URL: poseconv reads NWB files from URLs, but converts pose files, videos and labels from this "
-            f"computer. Download it first ({_download_command(url)}) and give the local copy."
-        )
+        return _url_problem(url)
     if path.is_symlink() and not path.exists() and "annex/objects/" in os.readlink(path):
         return (
             "is a git-annex (DataLad) link whose content is not downloaded. Get it first: datalad get "
@@ -210,10 +229,18 @@ def named_file(path: Path) -> bool:
 
 
 def url_as_path(path: Path) -> str | None:
-    """Return the URL a path was made from (``Path("https://h/a.h5")`` is ``https:/h/a.h5``), or None."""
+    """Return the URL a path was made from (``Path("https://h/a.h5")`` is ``https:/h/a.h5``), or None.
+
+    Any scheme of two letters or more (``gs://``, ``ftp://``, ``file://``; a Windows drive, ``C:/``, is one letter);
+    a DANDI reference is :func:`dandi_reference`'s.
+    """
     text = str(path).replace("\\", "/")
-    match = re.match(r"^(https?|s3):/+(?=[^/])", text, flags=re.IGNORECASE)
-    return f"{match[1]}://{text[match.end() :]}" if match else None
+    match = re.match(r"^([a-z][a-z0-9+.-]+):/+(?=[^/])", text, flags=re.IGNORECASE)
+    if match is None or match[1].lower() == "dandi":
+        return None
+    if match[1].lower() == "file":
+        return f"file:///{text[len('file:') :].lstrip('/')}"
+    return f"{match[1]}://{text[match.end() :]}"
 
 
 def dandi_reference(path: str | Path) -> str | None:
@@ -227,6 +254,24 @@ def dandi_reference(path: str | Path) -> str | None:
     if match is None:
         return None
     return f"{text[:6]}//{text[match.end() :]}" if match[1] else text
+
+
+def _url_problem(url: str) -> str:
+    """Say why the URL ``url``, given where a file on this computer is read, cannot be read there."""
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "file":
+        local = file_url_path(url)
+        named = f"give its path, {local}" if local is not None else "give the file's path on this computer"
+        return f"is a file:// URL; {named}."
+    if not is_url(url):
+        return (
+            f"is a URL ({scheme}://), which poseconv does not read: it reads NWB files from http(s):// and s3:// URLs, "
+            "and pose files, videos and labels from this computer. Download it first and give the local copy."
+        )
+    return (
+        "is a URL: poseconv reads NWB files from URLs, but converts pose files, videos and labels from this "
+        f"computer. Download it first ({_download_command(url)}) and give the local copy."
+    )
 
 
 def _download_command(url: str) -> str:

@@ -40,3 +40,23 @@ def test_a_folder_given_for_a_file_is_said_to_be_a_folder_not_missing(tmp_path):
     (tmp_path / "videos").mkdir()
     with pytest.raises(InvalidOptionError, match=r"videos: is a folder, not a video file; give the video file inside"):
         require_file(tmp_path / "videos", "video", InvalidOptionError)
+
+
+def test_a_file_url_is_its_path_and_other_schemes_are_urls_poseconv_does_not_read(tmp_path):
+    # file:///... was "file:/...: file not found" though the file was there; gs:// and ftp:// were
+    # "gs:/bucket/...: file not found".
+    from pathlib import Path
+
+    from poseconv.model.location import location, url_as_path
+
+    there = tmp_path / "a b.nwb"
+    there.write_bytes(b"x")
+    assert location(f"file://{there}") == there and location(Path(f"file://{there}")) == there
+    assert location(f"file://localhost{there}".replace(" ", "%20")) == there
+    said = content_not_here(Path(f"file://{there}"))
+    assert said == f"is a file:// URL; give its path, {there}."
+    for url in ("gs://bucket/session1.h5", "ftp://host.org/a.nwb"):
+        assert url_as_path(Path(url)) == url
+        said = content_not_here(Path(url))
+        assert said.startswith(f"is a URL ({url.split(':')[0]}://), which poseconv does not read") and "s3://" in said
+    assert url_as_path(Path("C:/data/a.h5")) is None and url_as_path(Path("dandi://DANDI/000123")) is None
