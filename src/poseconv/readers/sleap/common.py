@@ -19,7 +19,7 @@ from ...errors import InvalidOptionError, InvalidSourceFileError
 from ...metadata.names import unique_name
 from ...model import Skeleton
 from ..safety.input_checks import dataset_shapes, is_hdf5
-from .slp_layout import other_annotations
+from .slp_layout import negative_frames, other_annotations, warn_other_annotations
 
 __all__ = [
     "ANALYSIS_CONFIDENCE_DEFINITION",
@@ -147,7 +147,8 @@ def slp_header(path: Path) -> dict[str, Any]:
     -------
     dict
         ``format_id`` (float or None), ``has_tracking_score`` (whether instances carry one) and
-        ``other_annotations`` (sleap-io's non-pose annotations it holds, see :func:`warn_other_annotations`).
+        ``other_annotations`` (sleap-io's non-pose annotations it holds) and ``negative_frames`` (how many
+        frames a user marked as holding no animal), see :func:`~.slp_layout.warn_other_annotations`.
     """
     if not is_hdf5(path):
         raise InvalidSourceFileError(
@@ -185,6 +186,7 @@ def slp_header(path: Path) -> dict[str, Any]:
                 "format_id": format_id,
                 "has_tracking_score": "tracking_score" in fields,
                 "other_annotations": other_annotations(handle),
+                "negative_frames": negative_frames(handle),
             }
     except InvalidSourceFileError:
         raise
@@ -192,27 +194,6 @@ def slp_header(path: Path) -> dict[str, Any]:
         raise InvalidSourceFileError(
             f"{path}: cannot be opened as a SLEAP .slp file ({type(err).__name__}: {err})."
         ) from err
-
-
-def warn_other_annotations(path: Path, header: dict[str, Any]) -> None:
-    """Warn that the ``.slp``'s bounding boxes, centroids, masks, ROIs or events are not converted.
-
-    Newer ``.slp`` files (sleap-io) may hold them beside the poses; ndx-pose has no place for them.
-    """
-    counts = header.get("other_annotations") or {}
-    if counts:
-        import warnings
-
-        from ...errors import PoseconvWarning
-
-        items = [f"{count} {what}" for what, count in counts.items()]
-        listed = ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
-        warnings.warn(
-            f"{path}: also holds {listed}, which ndx-pose has no place for: they are not in the NWB file "
-            "(the poses are). sleap-io reads them from the .slp (sleap_io.load_slp).",
-            PoseconvWarning,
-            stacklevel=3,
-        )
 
 
 # -- names --------------------------------------------------------------------------------------

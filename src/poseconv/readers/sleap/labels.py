@@ -121,7 +121,8 @@ def read_sleap_labels(file_path: str | Path) -> TrainingData:
             f"{path}: expected a SLEAP .slp labels file (or SLEAP 1.0 labels saved as .h5); this .h5 is an "
             "analysis export or not SLEAP's, and does not record which poses a user placed. Give the .slp file."
         )
-    warn_other_annotations(path, slp_header(path))
+    # Negative frames are training data: kept, so not said to be left out.
+    warn_other_annotations(path, slp_header(path), training=True)
     labels = load_labels(path)
     # Re-identification labels name their animals by Identity, not Track: they are tracked as the predictions are.
     from_identities = tracks_from_identities(labels)

@@ -2,16 +2,25 @@
 
 :func:`layout_obstacle` says why a file's datasets are not the layout of :mod:`.slp_index`
 (unknown datasets, recording sessions, tables without the fields read); such a file is read
-from sleap-io's objects (:mod:`.slp_objects`).
+from sleap-io's objects (:mod:`.slp_objects`). :func:`warn_other_annotations` says what a ``.slp``
+holds beside its poses that is not converted (sleap-io's other annotations, negative frames).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
-__all__ = ["LEGACY_USER_SHIFT", "layout_obstacle", "other_annotations", "skeleton_sizes"]
+__all__ = [
+    "LEGACY_USER_SHIFT",
+    "layout_obstacle",
+    "negative_frames",
+    "other_annotations",
+    "skeleton_sizes",
+    "warn_other_annotations",
+]
 
 #: What SLEAP adds to the user points of a file before format 1.1 when it reads them (pixel corners then,
 #: pixel centres since: slp_objects.LEGACY_SHIFT_NOTE); both reading paths subtract it, once.
@@ -109,3 +118,44 @@ def other_annotations(handle: Any) -> dict[str, int]:
         if isinstance(item, h5py.Dataset) and item.shape and item.shape[0]:
             counts[what] = int(item.shape[0])
     return counts
+
+
+def warn_other_annotations(path: Path, header: dict[str, Any], *, training: bool = False) -> None:
+    """Warn that the ``.slp``'s bounding boxes, centroids, masks, ROIs, events or negative frames are not converted.
+
+    Newer ``.slp`` files (sleap-io) may hold them beside the poses; ndx-pose has no place for them.
+    Frames a user marked as holding no animal (negative frames) have none in a pose series: the
+    training data keeps them, so ``training=True`` (the labels read as training data) leaves them unsaid.
+    """
+    import warnings
+
+    from ...errors import PoseconvWarning
+
+    counts = header.get("other_annotations") or {}
+    if counts:
+        items = [f"{count} {what}" for what, count in counts.items()]
+        listed = ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+        warnings.warn(
+            f"{path}: also holds {listed}, which ndx-pose has no place for: they are not in the NWB file "
+            "(the poses are). sleap-io reads them from the .slp (sleap_io.load_slp).",
+            PoseconvWarning,
+            stacklevel=3,
+        )
+    negatives = header.get("negative_frames") or 0
+    if negatives and not training:
+        frames = "1 frame" if negatives == 1 else f"{negatives} frames"
+        warnings.warn(
+            f"{path}: also holds {frames} a user marked as holding no animal (negative frames), which a pose "
+            "series has no place for: they are not in the pose estimation (the poses are). The training data keeps "
+            "them: convert the labels with the poses (--training; include_training_data=True in Python).",
+            PoseconvWarning,
+            stacklevel=3,
+        )
+
+
+def negative_frames(handle: Any) -> int:
+    """Return how many frames the ``.slp`` marks as holding no animal (sleap-io's ``negative_frames`` table)."""
+    import h5py
+
+    table = handle.get("negative_frames")
+    return int(table.shape[0]) if isinstance(table, h5py.Dataset) and table.shape else 0

@@ -70,3 +70,32 @@ def test_category_appearance_embeddings_are_said_to_be_left_out(tmp_path):
     sio.save_slp(labels, str(tmp_path / "categories.slp"), save_embedding_vectors=True)
     with pytest.warns(PoseconvWarning, match=r"2 category appearance embedding\(s\)"):
         read_sleap(tmp_path / "categories.slp")
+
+
+def test_negative_frames_are_said_to_be_left_out_of_the_poses_and_kept_in_the_training_data(tmp_path):
+    # Frames a user marked as holding no animal (LabeledFrame.is_negative) were dropped with no word from the poses.
+    import warnings
+
+    from poseconv import read_sleap_labels
+
+    skeleton = sio.Skeleton(["a", "b"], name="s")
+    video = sio.Video(filename="x.mp4", backend_metadata={"fps": 10.0, "shape": (20, 8, 8, 1)}, open_backend=False)
+    points = np.array([[1.0, 2.0], [3.0, 4.0]])
+    frames = [
+        sio.LabeledFrame(video=video, frame_idx=f, instances=[sio.Instance.from_numpy(points, skeleton=skeleton)])
+        for f in range(3)
+    ]
+    for f in (10, 12):
+        negative = sio.LabeledFrame(video=video, frame_idx=f, instances=[])
+        negative.is_negative = True
+        frames.append(negative)
+    sio.save_slp(sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton]), str(tmp_path / "neg.slp"))
+    said = r"neg\.slp: also holds 2 frames a user marked as holding no animal \(negative frames\).*\(--training;"
+    with pytest.warns(PoseconvWarning, match=said) as caught:
+        read_sleap(tmp_path / "neg.slp")
+    assert sum("negative frames" in str(w.message) for w in caught) == 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        training = read_sleap_labels(tmp_path / "neg.slp")
+    assert not [w for w in caught if "negative" in str(w.message)]
+    assert {frame.frame_index for frame in training.frames if not frame.instances} == {10, 12}
