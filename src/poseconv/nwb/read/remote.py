@@ -265,11 +265,14 @@ def _open_hdf5_stream(url: str, stream: Any) -> Any:
         raise _fetch_error(url, err) from err
     except OSError as err:
         stream.close()
-        from .store import damaged_file_error
+        from ...readers.safety.isolation import HDF5_STRUCTURE
 
         # The file begins as HDF5 does (checked before): HDF5 failing to open it is damage (a file cut short: an
-        # upload that did not finish), said as a damaged file on disk is.
-        raise (damaged_file_error(url, err) or InvalidSourceFileError(f"{url}: not an HDF5 NWB file ({err}).")) from err
+        # upload that did not finish), said as the same file on disk is (store.probe_nwb_file).
+        raise InvalidSourceFileError(
+            f"{url}: the file is damaged: reading {HDF5_STRUCTURE} fails ({type(err).__name__}: {err}). Write it "
+            "again, or copy it again from where it came from."
+        ) from err
 
 
 def _open_zarr_url(url: str, fs: Any, target: str) -> Any:
