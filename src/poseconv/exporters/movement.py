@@ -41,6 +41,7 @@ import numpy as np
 
 from ..errors import PoseconvError
 from ..model import PoseData, PoseTrack
+from ..model.location import recorded_location
 from .files import is_multi_animal, video_tracks
 
 __all__ = ["to_movement_dataset"]
@@ -135,7 +136,7 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
         dataset.attrs["time_unit"] = "seconds"
     elif timing is not None and timing.rate is not None and timing.starting_time:
         dataset = dataset.assign_coords(time=dataset["time"].values + timing.starting_time)
-    dataset.attrs["source_file"] = str(pose.source_file)
+    dataset.attrs["source_file"] = recorded_location(pose.source_file)
     return dataset.assign(_extra_variables(pose, tracks, keypoints, dataset))
 
 

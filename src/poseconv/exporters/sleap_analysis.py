@@ -47,6 +47,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames, without_padding
+from ..model.location import recorded_location
 from .files import export_path, video_tracks
 from .left_out import POSE_EXPORTS, USER_LABELED, pose_values, warn_left_out
 from .sleap_tables import NO_TRACKING_SCORE, instance_present
@@ -236,7 +237,7 @@ def write_sleap_analysis(
             np.array([(nodes[a].encode(), nodes[b].encode()) for a, b in edges]) if edges else np.array([], "S1")
         )
         handle["edge_inds"] = np.array(edges, dtype="int64").reshape(-1, 2)
-        handle["labels_path"] = str(pose.source_file)
+        handle["labels_path"] = recorded_location(pose.source_file)
         handle["video_path"] = _video_path(pose, video)
         handle["video_ind"] = list(dict.fromkeys(track.video for track in pose.tracks)).index(video)
         provenance = {"source": f"poseconv export of {pose.source_name}", "source_software": pose.source_software}

@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ..errors import InvalidSourceFileError
 
@@ -32,6 +32,7 @@ __all__ = [
     "location_name",
     "named_file",
     "recorded_file_name",
+    "recorded_location",
     "require_content",
     "require_file",
     "same_content",
@@ -57,6 +58,18 @@ def url_name(url: str) -> str:
     """Return the last part of the path of ``url`` (the file name), for messages and output names."""
     path = urlsplit(url).path.rstrip("/")
     return path.rsplit("/", 1)[-1] or url
+
+
+def recorded_location(value: str | Path) -> str:
+    """Return ``value`` as written into an output: a URL without its query and fragment, a path as it is.
+
+    A presigned URL's query holds its signature and credential (``X-Amz-Signature``, ``X-Amz-Credential``),
+    which let anyone holding the exported file read the data until it expires.
+    """
+    text = str(value)
+    if not is_url(text):
+        return text
+    return urlunsplit(urlsplit(text)._replace(query="", fragment=""))
 
 
 def location(value: str | Path) -> str | Path:

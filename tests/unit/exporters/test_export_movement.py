@@ -86,3 +86,12 @@ def test_saved_dataset_opens_with_its_times_in_seconds(tmp_path):
         assert back.time.dtype == np.float64
         np.testing.assert_array_equal(back.time.values, times)
         np.testing.assert_allclose(compute_velocity(back.position).values, compute_velocity(ds.position).values)
+
+
+def test_a_signed_url_is_recorded_without_its_query():
+    # A presigned URL's signature was written into the dataset's source_file (and so into the saved .nc).
+    import dataclasses
+
+    url = "https://bucket.s3.amazonaws.com/a/s.nwb?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abc#part"
+    pose = dataclasses.replace(mock_pose_data(), source_file=url)
+    assert to_movement_dataset(pose).attrs["source_file"] == "https://bucket.s3.amazonaws.com/a/s.nwb"

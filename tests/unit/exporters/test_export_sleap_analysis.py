@@ -112,3 +112,13 @@ def test_a_video_nothing_records_is_written_as_no_path_as_sleap_io_writes_it(tmp
     path = write_sleap_analysis(dataclasses.replace(pose, videos={"video": recorded}), tmp_path / "rec.analysis.h5")
     with h5py.File(path, "r") as handle:
         assert handle["video_path"][()] == b"D:/lab/cam1.mp4"
+
+
+def test_a_signed_url_is_recorded_without_its_query(tmp_path):
+    # A presigned URL's X-Amz-Signature and X-Amz-Credential were written into labels_path: anyone holding the
+    # export could read the data until the signature expired.
+    url = "https://bucket.s3.amazonaws.com/a/s.nwb?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abc#part"
+    pose = dataclasses.replace(mock_pose_data(), source_file=url)
+    path = write_sleap_analysis(pose, tmp_path / "poses.analysis.h5")
+    with h5py.File(path, "r") as handle:
+        assert handle["labels_path"][()] == b"https://bucket.s3.amazonaws.com/a/s.nwb"

@@ -60,3 +60,10 @@ def test_a_file_url_is_its_path_and_other_schemes_are_urls_poseconv_does_not_rea
         said = content_not_here(Path(url))
         assert said.startswith(f"is a URL ({url.split(':')[0]}://), which poseconv does not read") and "s3://" in said
     assert url_as_path(Path("C:/data/a.h5")) is None and url_as_path(Path("dandi://DANDI/000123")) is None
+
+
+def test_a_url_is_recorded_without_its_query_and_fragment(tmp_path):
+    from poseconv.model.location import recorded_location
+
+    assert recorded_location("https://h.org/a.nwb?X-Amz-Signature=abc#x") == "https://h.org/a.nwb"
+    assert recorded_location("s3://b/k.nwb") == "s3://b/k.nwb" and recorded_location(tmp_path) == str(tmp_path)
