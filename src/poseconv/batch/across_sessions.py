@@ -14,10 +14,12 @@ DANDI names files by subject and session IDs with some characters replaced (``m_
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Any
 
+from ..metadata.checks import date_of_birth_problem, space_problem
 from ..model.location import is_url
 from ..repeated_inputs import InputUse, Repeat, Repeats, copy_of, input_use, repeats, selection_hint
 from .jobs import InputJob, SessionJob
@@ -135,12 +137,46 @@ def _subject_fields(document: dict[str, Any], raw: dict[str, Any], index: int) -
     return found
 
 
+@functools.cache
+def _subject_validators() -> dict[str, Any]:
+    """Return a validator of each fixed field of the Subject metadata (the schema's refusals of its values)."""
+    from jsonschema import Draft7Validator
+
+    from ..metadata.schema import metadata_schema
+
+    fields = metadata_schema()["properties"]["Subject"]["properties"]
+    return {key: Draft7Validator(fields[key]) for key in _FIXED if key in fields}
+
+
+def _passes(key: str, value: Any) -> bool:
+    """Whether ``value`` of a subject's ``key`` passes its own checks (a value refused is said at its own field)."""
+    validator = _subject_validators().get(key)
+    if validator is not None and not validator.is_valid(value):
+        return False
+    if key == "date_of_birth" and date_of_birth_problem(value) is not None:
+        return False
+    return space_problem(value) is None
+
+
+def _in_row(where: str, index: int) -> tuple[str, str]:
+    """Return the session's field a subject's value is said at, and where it comes from when not from there.
+
+    The spec's ``metadata.Subject`` is every session's: a conflict is said at the session's row
+    (``sessions[1].subject.sex``), the row to fix or whose ``subject_id`` to check.
+    """
+    if not where.startswith("metadata."):
+        return where, ""
+    return f"sessions[{index}].subject.{where.rsplit('.', 1)[-1]}", where
+
+
 def subject_problems(document: dict[str, Any], raw_sessions: list[Any]) -> list[Problem]:
     """Return a problem for each session whose subject disagrees with an earlier session of the same subject.
 
-    Compared: species, sex, date of birth, strain and genotype. A sex of ``U`` (unknown) disagrees with
-    none, as it may be known only later. The first session of a subject sets what the later ones are
-    compared with; the message names it, since either may be the wrong one.
+    Compared: species, sex, date of birth, strain and genotype, each only where it passes its own checks
+    (a sex ``male`` is refused at its field; a later session's ``M`` is not wrong by comparison with it). A
+    sex of ``U`` (unknown) disagrees with none, as it may be known only later. The first session of a
+    subject sets what the later ones are compared with; the message names it, since either may be the
+    wrong one. A value the spec's metadata gives is said at the session's row, naming where it comes from.
     """
     first: dict[str, dict[str, tuple[Any, str]]] = {}
     problems = []
@@ -154,17 +190,24 @@ def subject_problems(document: dict[str, Any], raw_sessions: list[Any]) -> list[
         # DANDI's name of the animal: IDs it makes one are one animal on DANDI (dandi_name_problems says so).
         known = first.setdefault(dandi_label(subject_id), {})
         for key, (value, where) in fields.items():
-            if key == "sex" and str(value).strip().upper() == "U":
+            if (key == "sex" and str(value).strip().upper() == "U") or not _passes(key, value):
                 continue
+            row, source = _in_row(where, index)
             if key not in known:
-                known[key] = (value, where)
+                known[key] = (value, f"{row} (from {source})" if source else row)
             elif not _same(key, value, known[key][0]):
                 earlier, there = known[key]
-                message = (
-                    f"subject {subject_id!r} has {key} {value!r} here but {earlier!r} at {there}; one animal has "
-                    f"one {key.replace('_', ' ')}: correct the one that is wrong (or the subject_id)."
+                here = f"here (from {source})" if source else "here"
+                fix = (
+                    f"(for this session, set it in its subject: {source} is every session's) or the subject_id"
+                    if source
+                    else "(or the subject_id)"
                 )
-                problems.append(Problem(where, message, index))
+                message = (
+                    f"subject {subject_id!r} has {key} {value!r} {here} but {earlier!r} at {there}; one animal has "
+                    f"one {key.replace('_', ' ')}: correct the one that is wrong {fix}."
+                )
+                problems.append(Problem(row, message, index))
     return problems
 
 

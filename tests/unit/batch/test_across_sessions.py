@@ -122,6 +122,40 @@ def test_a_subject_set_in_a_session_s_metadata_is_compared_where_it_is_set(tmp_p
     assert [(p.location, p.session) for p in plan.problems] == [("sessions[1].metadata.Subject.sex", 1)]
 
 
+def test_a_subject_s_value_from_the_spec_s_metadata_is_said_at_the_session_s_row(tmp_path):
+    # Before, the conflict was said at metadata.Subject.species (the line every session takes) without naming
+    # sessions[1]: correcting that line as told would change every session.
+    first = _with_subject("s1", species="Rattus norvegicus")
+    second, third = session("s2"), session("s3")
+    second["subject"], third["subject"] = {"subject_id": "m2"}, {"subject_id": "m3"}
+    spec = {"metadata": {"Subject": {"species": "Mus musculus", "sex": "M"}}, "sessions": [first, second, third]}
+    plan = plan_spec(write_spec(tmp_path, spec))
+    (problem,) = plan.problems
+    assert (problem.location, problem.session) == ("sessions[1].subject.species", 1) and problem.line is not None
+    assert problem.message == (
+        "subject 'm2' has species 'Mus musculus' here (from metadata.Subject.species) but 'Rattus norvegicus' at "
+        "sessions[0].subject.species; one animal has one species: correct the one that is wrong (for this session, "
+        "set it in its subject: metadata.Subject.species is every session's) or the subject_id."
+    )
+    # The earlier session's value from the spec's metadata is named by its row too.
+    spec["sessions"] = [second, first]
+    (problem,) = plan_spec(write_spec(tmp_path, spec)).problems
+    assert problem.location == "sessions[1].subject.species"
+    assert "but 'Mus musculus' at sessions[0].subject.species (from metadata.Subject.species);" in problem.message
+
+
+def test_a_value_refused_by_its_own_check_is_compared_with_no_other(tmp_path):
+    # sessions[0]'s sex 'male' is refused at its field; sessions[1]'s correct 'M' was invalid too, "'M' here but
+    # 'male' at sessions[0]", so that correcting the first row would not have made the second valid by itself.
+    sessions = [_with_subject("s1", sex="male"), _with_subject("s2"), _with_subject("s3", sex="F")]
+    plan = plan_spec(write_spec(tmp_path, {"sessions": sessions}))
+    said = {p.location: p.message for p in plan.problems}
+    assert "sessions[1].subject.sex" not in said and "sessions[0].subject.sex" in said, said
+    assert said["sessions[2].subject.sex"].startswith(
+        "subject 'm2' has sex 'F' here but 'M' at sessions[1].subject.sex"
+    )
+
+
 def test_dates_of_birth_with_time_zones_are_compared_as_instants(tmp_path):
     same = [
         _with_subject("s1", date_of_birth="2023-10-04T00:30:00+01:00"),
