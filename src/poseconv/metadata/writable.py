@@ -17,7 +17,7 @@ from .series_units import pixel_unit_problems
 from .shared_keys import CONTAINER_BLOCKS
 from .unknown import reference_problems
 
-__all__ = ["container_entry_problems", "writer_problems"]
+__all__ = ["container_entry_problems", "multicamera_name_problems", "writer_problems"]
 
 
 def container_entry_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
@@ -45,6 +45,40 @@ def container_entry_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list
     return problems
 
 
+def multicamera_name_problems(per_input: Mapping[str, Mapping[str, Any]]) -> list[MetadataProblem]:
+    """Report two cameras of one input given one name, and two views of one container given one name.
+
+    The writer links a camera to the device of its name already in the file (the same rig, in several pose
+    files): two keys of one session named alike would become one device, the second camera's fields lost
+    without a word, as neuroconv refuses in ``Devices``. ndx-pose refuses two views of one name naming only
+    its own classes.
+    """
+    problems = []
+    for name, metadata in per_input.items():
+        pose = metadata.get("Pose") or {}
+        which = name if len(per_input) > 1 else None
+        blocks = [(("CalibratedCameras",), pose.get("CalibratedCameras"))]
+        for key, entry in (pose.get("MultiCameraPoseEstimations") or {}).items():
+            views = entry.get("CameraViews") if isinstance(entry, Mapping) else None
+            blocks.append((("MultiCameraPoseEstimations", key, "CameraViews"), views))
+        for where, entries in blocks:
+            seen: dict[Any, str] = {}
+            for key, entry in (entries or {}).items() if isinstance(entries, Mapping) else ():
+                given = entry.get("name") if isinstance(entry, Mapping) else None
+                if isinstance(given, str) and given in seen:
+                    block = "".join(f"['{step}']" for step in where)
+                    message = (
+                        f"metadata['Pose']{block} keys '{seen[given]}' and '{key}' use name '{given}'. Use 1 key to "
+                        "share a device."
+                        if where == ("CalibratedCameras",)
+                        else f"{given!r} is also the name of the view of camera '{seen[given]}'; a container holds "
+                        "one view of each name: give each view a name of its own."
+                    )
+                    problems.append(MetadataProblem(("Pose", *where, key, "name"), message, which))
+                seen.setdefault(given, key)
+    return problems
+
+
 def writer_problems(
     shared: Mapping[str, Any],
     per_input: Mapping[str, Mapping[str, Any]],
@@ -69,7 +103,7 @@ def writer_problems(
     -------
     list of MetadataProblem
         Deprecated fields and series of one name, misspelt keys (``device_metadata_key: camera1``), pixels
-        labelled another unit, fields no camera has.
+        labelled another unit, fields no camera has, cameras or camera views of one name.
     """
     return (
         container_entry_problems(per_input)
@@ -77,4 +111,5 @@ def writer_problems(
         + reference_problems(shared, per_input, user, per_input_user)
         + pixel_unit_problems(per_input, defaults, per_input_user)
         + camera_problems(per_input, user, per_input_user)
+        + multicamera_name_problems(per_input)
     )

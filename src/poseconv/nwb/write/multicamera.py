@@ -26,13 +26,14 @@ image size; both go into the camera's description in a fixed sentence that
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from ...errors import MetadataError
+from ...errors import MetadataError, PoseconvWarning
 from ...metadata.multicamera import multicamera_container_key
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
 from ...model.multicamera import CameraCalibration, MultiCameraPoseData
@@ -252,7 +253,17 @@ def write_multicamera_pose_estimation(
         _write_values_beside(behavior, data, individual, entry, anchors)
         _write_replaced_predictions(behavior, data, individual, entry, views, anchors)
         written.append(container)
+    _warn_unused_cameras(pose_metadata, containers)
     return written
+
+
+def _warn_unused_cameras(pose_metadata: Mapping[str, Any], containers: Mapping[str, Any]) -> None:
+    """Warn of ``CalibratedCameras`` no view links (two views pointed at one camera): they are not written."""
+    used = {v.get("camera_metadata_key") for e in containers.values() for v in (e.get("CameraViews") or {}).values()}
+    if containers and (unused := [key for key in pose_metadata.get("CalibratedCameras") or {} if key not in used]):
+        message = f"metadata['Pose']['CalibratedCameras'] has {unused}, which no camera view's camera_metadata_key "
+        message += "names: these cameras are not written. Point each view at its own camera, or remove the entries."
+        warnings.warn(message, PoseconvWarning, stacklevel=3)
 
 
 def _write_replaced_predictions(

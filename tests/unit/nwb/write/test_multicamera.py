@@ -186,3 +186,17 @@ def test_replaced_predictions_of_a_view_go_beside_the_container_and_back(tmp_pat
     tracks = [t for pose in read_nwb(path) for t in pose.tracks if t.replaced_predictions is not None]
     assert len(tracks) == 1 and tracks[0].name == "a"
     np.testing.assert_array_equal(tracks[0].replaced_predictions.positions, want.positions)
+
+
+def test_a_camera_no_view_links_is_warned_of():
+    from poseconv.errors import PoseconvWarning
+
+    # Both views pointed at the left camera: the right one was left out of the file without a word.
+    data = _session(FrameTiming(rate=30.0))
+    metadata = default_multicamera_metadata(data)
+    for entry in metadata["Pose"]["MultiCameraPoseEstimations"].values():
+        entry["CameraViews"]["right"]["camera_metadata_key"] = "left"
+    nwbfile = mock_NWBFile()
+    with pytest.warns(PoseconvWarning, match=r"CalibratedCameras'\] has \['right'\], which no camera view's"):
+        write_multicamera_pose_estimation(nwbfile, data, metadata=metadata)
+    assert "right" not in nwbfile.devices
