@@ -48,6 +48,8 @@ from .shared_keys import (
     KEYED_BLOCKS,
     borrow_referenced,
     defer_to_other_videos,
+    place_shared_edges,
+    shared_edge_problems,
     shared_entries,
     without_handed_back,
 )
@@ -171,7 +173,7 @@ def _duplicate_names(per_input: Mapping[str, Mapping[str, Any]], trains: set[str
     """
     problems = []
     for block in (*CONTAINER_BLOCKS, "PoseTraining"):
-        seen: dict[str, str] = {}
+        seen: dict[str, tuple[str, Any]] = {}
         for name, metadata in per_input.items():
             found = (metadata.get("Pose") or {}).get(block) or {}
             if block == "PoseTraining" and name not in trains:
@@ -184,14 +186,27 @@ def _duplicate_names(per_input: Mapping[str, Mapping[str, Any]], trains: set[str
                     continue
                 if (message := module_name_problem(entry.get("name"))) is not None:
                     problems.append(MetadataProblem(where, message, name))
-                if key is not None and entry.get("name") in seen and seen[entry["name"]] != name:
-                    message = (
-                        f"{entry['name']!r} is also the name of a container of {seen[entry['name']]}; give one of "
-                        "them another name in that input's own metadata."
+                if key is not None and entry.get("name") in seen and seen[entry["name"]][0] != name:
+                    problems.append(
+                        MetadataProblem(where, _clash_message(entry["name"], key, *seen[entry["name"]]), name)
                     )
-                    problems.append(MetadataProblem(where, message, name))
-                seen.setdefault(entry.get("name"), name)
+                seen.setdefault(entry.get("name"), (name, key))
     return problems + _training_named_as_a_container(per_input, trains)
+
+
+def _clash_message(container: str, key: str, other: str, other_key: Any) -> str:
+    """Say a container name two inputs have, and the ways each entry point has to name them apart.
+
+    The session's metadata gives a key's entry to every input that has the key, so a name given there names
+    all of them; ``poseconv convert`` and a converter have no metadata of one input.
+    """
+    by = f": the key {key!r} is {other}'s too, and a name given under it in the session's metadata names both"
+    return (
+        f"{container!r} is also the name of a container of {other}{by if key == other_key else ''}. Name them "
+        "apart by input: in Python, give one interface another metadata_key= (its source_data); in a spec "
+        "(poseconv run), give the name in one pose file's own `metadata`; or leave the name out (poseconv convert "
+        "has one metadata for all its inputs): each input's default name is its own."
+    )
 
 
 def _training_named_as_a_container(
@@ -362,6 +377,7 @@ def _input_metadata(
                 # A key several inputs share lists the series of all; each input takes those of its nodes.
                 mine = own["Pose"][block][key].get("PoseEstimationSeries") or {}
                 entry["PoseEstimationSeries"] = {node: value for node, value in series.items() if node in mine}
+    place_shared_edges(restricted, user, shared, own)
     merged = merge_metadata(merge_metadata(own, restricted), own_user)
     merged = merge_metadata(merged, {k: v for k, v in file_blocks.items() if k not in ("Devices", "Behavior")})
     borrow_referenced(merged, file_blocks)
@@ -422,8 +438,8 @@ def compose_metadata(
     common = shared_entries(defaults, poses)
     # The shape first: everything below reads the blocks and entries as the schema has them.
     user, found = shaped_copy(metadata)
+    found += shared_edge_problems(without_handed_back(user, common), common, own)
     result.problems += [MetadataProblem(path, message) for path, message in found]
-    user = without_handed_back(user, common)
     drop_form_empty_text(user)
     if isinstance(user.get("Subject"), dict):
         nwbfile = user.get("NWBFile") if isinstance(user.get("NWBFile"), dict) else {}

@@ -16,6 +16,7 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .checks import skeleton_problems
 from .defaults import to_plain
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "KEYED_BLOCKS",
     "borrow_referenced",
     "defer_to_other_videos",
+    "place_shared_edges",
+    "shared_edge_problems",
     "shared_entries",
     "without_handed_back",
 ]
@@ -89,6 +92,79 @@ def without_handed_back(user: dict[str, Any], shared: Mapping[tuple[str, str], A
         if isinstance(entry, dict):
             _drop_equal(entry, merged)
     return user
+
+
+def _edited_shared_edges(
+    user: Mapping[str, Any], shared: Mapping[tuple[str, str], Any]
+) -> list[tuple[str, list[Any], list[Any]]]:
+    """Return ``(key, shown nodes, edges)`` of each skeleton several inputs share whose edges the user gives.
+
+    Edges given with nodes of the user's own index those nodes (which the nodes check holds to each input's).
+    """
+    entries = (user.get("Pose") or {}).get("Skeletons") if isinstance(user.get("Pose"), Mapping) else None
+    found = []
+    for (block, key), merged in shared.items():
+        entry = entries.get(key) if block == "Skeletons" and isinstance(entries, Mapping) else None
+        if isinstance(entry, Mapping) and isinstance(entry.get("edges"), list) and "nodes" not in entry:
+            found.append((key, list(merged.get("nodes") or []), entry["edges"]))
+    return found
+
+
+def _named_edges(nodes: list[Any], edges: list[Any]) -> list[tuple[int, Any, Any]]:
+    """Return ``(index, node, node)`` of each edge that joins two of ``nodes`` (the others are refused as edges)."""
+    entry = {"nodes": nodes, "edges": edges}
+    if skeleton_problems(entry):
+        return []
+    pairs = [(i, edge) for i, edge in enumerate(edges) if isinstance(edge, list | tuple) and len(edge) == 2]
+    return [(i, nodes[a], nodes[b]) for i, (a, b) in pairs if isinstance(a, int) and isinstance(b, int)]
+
+
+def shared_edge_problems(
+    user: Mapping[str, Any], shared: Mapping[tuple[str, str], Any], defaults: Mapping[str, Mapping[str, Any]]
+) -> list[tuple[tuple[Any, ...], str]]:
+    """Return ``(path, message)`` for each edge of a shared skeleton that no single input can have.
+
+    ``get_metadata()`` shows a skeleton several inputs share with the nodes of all (:func:`shared_entries`); the
+    edges a user gives there index those nodes, and an edge whose two nodes no input has both joins nothing.
+    """
+    problems = []
+    for key, nodes, edges in _edited_shared_edges(user, shared):
+        where = ("Pose", "Skeletons", key, "edges")
+        problems += [(where, message) for message in skeleton_problems({"nodes": nodes, "edges": edges})]
+        owners = {name: _own_nodes(value, key) for name, value in defaults.items()}
+        for index, a, b in _named_edges(nodes, edges):
+            if not any(a in own and b in own for own in owners.values()):
+                having = "; ".join(f"{name}: {', '.join(map(str, own))}" for name, own in owners.items() if own)
+                message = (
+                    f"edge {index} {list(edges[index])} joins {a!r} and {b!r}, but no input's skeleton under this key "
+                    f"has both (each input keeps its own nodes: {having}); join two nodes of one input."
+                )
+                problems.append((where, message))
+    return problems
+
+
+def _own_nodes(metadata: Mapping[str, Any], key: str) -> list[Any]:
+    """Return the nodes of an input's skeleton under ``key`` (empty when it has none)."""
+    entry = ((metadata.get("Pose") or {}).get("Skeletons") or {}).get(key)
+    return list(entry.get("nodes") or []) if isinstance(entry, Mapping) else []
+
+
+def place_shared_edges(
+    restricted: dict[str, Any], user: Mapping[str, Any], shared: Mapping[tuple[str, str], Any], own: Mapping[str, Any]
+) -> None:
+    """Give an input the edges of a shared skeleton the user gave whose nodes it has, as its own indices (in place).
+
+    ``restricted`` is the user's metadata for the input (its keys only), ``own`` the input's defaults. Edges
+    index the nodes ``get_metadata()`` showed, all the inputs' (:func:`shared_entries`); applied by index to
+    each input's own nodes, an edge drawn between two nodes of one input joined two others of the next.
+    """
+    skeletons = (restricted.get("Pose") or {}).get("Skeletons") or {}
+    for key, nodes, edges in _edited_shared_edges(user, shared):
+        mine = _own_nodes(own, key)
+        if key in skeletons and isinstance(skeletons[key], dict):
+            skeletons[key]["edges"] = [
+                [mine.index(a), mine.index(b)] for _, a, b in _named_edges(nodes, edges) if a in mine and b in mine
+            ]
 
 
 # Fields of a container entry that name another interface's entry by key, and the block that holds it.

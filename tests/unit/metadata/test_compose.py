@@ -151,3 +151,70 @@ def test_a_field_left_empty_in_one_input_s_own_metadata_is_not_given_as_in_the_s
     assert composed.problems == []
     assert _skeleton_names(composed)["Skeleton"] == "Skeleton"
     assert own["Pose"]["Skeletons"]["Skeleton"] == {"name": ""}  # the caller's metadata is left as it was
+
+
+def test_a_name_two_inputs_share_by_key_is_refused_with_the_ways_to_name_them_apart():
+    # The message said "give one of them another name in that input's own metadata": poseconv convert and a
+    # converter have no metadata of one input.
+    defaults = {
+        name: {
+            "NWBFile": {"session_description": name},
+            "Pose": {"PoseEstimations": {"PoseEstimation": {"name": f"PoseEstimation_{name}"}}},
+        }
+        for name in ("top", "side")
+    }
+    composed = _compose({"Pose": {"PoseEstimations": {"PoseEstimation": {"name": "Mouse"}}}}, defaults)
+    assert [(p.path, p.input, p.message) for p in composed.problems] == [
+        (
+            ("Pose", "PoseEstimations", "PoseEstimation", "name"),
+            "side",
+            "'Mouse' is also the name of a container of top: the key 'PoseEstimation' is top's too, and a name given "
+            "under it in the session's metadata names both. Name them apart by input: in Python, give one interface "
+            "another metadata_key= (its source_data); in a spec (poseconv run), give the name in one pose file's own "
+            "`metadata`; or leave the name out (poseconv convert has one metadata for all its inputs): each input's "
+            "default name is its own.",
+        )
+    ]
+
+
+def _session_defaults():
+    views = {camera: {"name": f"PoseEstimation_{camera}", "camera_metadata_key": camera} for camera in ("top", "bot")}
+    return {
+        "NWBFile": {"session_description": "rig"},
+        "Pose": {
+            "CalibratedCameras": {camera: {"name": camera} for camera in ("top", "bot")},
+            "MultiCameraPoseEstimations": {"MultiCamera": {"name": "MultiCamera", "CameraViews": views}},
+        },
+    }
+
+
+def test_two_cameras_of_one_session_given_one_name_are_refused_as_devices_are():
+    # The writer took the second camera for the first (a device of that name was in the file): one device, both
+    # views linked to it, the second camera's description lost without a word.
+    metadata = {"Pose": {"CalibratedCameras": {"bot": {"name": "top", "description": "Bottom camera"}}}}
+    composed = _compose(metadata, {"rig": _session_defaults()})
+    assert [(p.path, p.input, p.message) for p in composed.problems] == [
+        (
+            ("Pose", "CalibratedCameras", "bot", "name"),
+            None,
+            "metadata['Pose']['CalibratedCameras'] keys 'top' and 'bot' use name 'top'. Use 1 key to share a device.",
+        )
+    ]
+
+
+def test_two_views_of_one_container_given_one_name_are_refused_at_the_view():
+    # ndx-pose refused the second view with "Cannot add <class 'ndx_pose.pose.PoseEstimation'> ... at 0x...".
+    metadata = {
+        "Pose": {
+            "MultiCameraPoseEstimations": {"MultiCamera": {"CameraViews": {"bot": {"name": "PoseEstimation_top"}}}}
+        }
+    }
+    composed = _compose(metadata, {"rig": _session_defaults()})
+    assert [(p.path, p.input, p.message) for p in composed.problems] == [
+        (
+            ("Pose", "MultiCameraPoseEstimations", "MultiCamera", "CameraViews", "bot", "name"),
+            None,
+            "'PoseEstimation_top' is also the name of the view of camera 'top'; a container holds one view of each "
+            "name: give each view a name of its own.",
+        )
+    ]

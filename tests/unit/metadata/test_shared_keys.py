@@ -1,0 +1,79 @@
+"""Entries several pose inputs share by key: what ``get_metadata()`` shows of them, and what a user's edit does."""
+
+from __future__ import annotations
+
+import copy
+
+from poseconv.metadata.compose import compose_metadata
+from poseconv.metadata.shared_keys import shared_entries
+
+BLOCKS = {"NWBFile", "Subject", "Devices", "Behavior", "Pose"}
+
+
+def _input(nodes: list[str], description: str) -> dict:
+    return {
+        "NWBFile": {"session_description": description},
+        "Pose": {"Skeletons": {"Skeleton": {"name": "Skeleton", "nodes": nodes, "edges": []}}},
+    }
+
+
+TOP = _input(["snout", "leftear", "rightear", "tailbase"], "top")
+SIDE = _input(["paw1", "paw2", "snout", "tailbase"], "side")
+
+
+def _edges(metadata: dict, defaults: dict | None = None):
+    defaults = defaults or {"top": TOP, "side": SIDE}
+    composed = compose_metadata(defaults, pose_inputs=list(defaults), metadata=metadata, known_blocks=BLOCKS)
+    edges = {name: value["Pose"]["Skeletons"]["Skeleton"]["edges"] for name, value in composed.per_input.items()}
+    return edges, [(problem.path, problem.message) for problem in composed.problems]
+
+
+def _shown_nodes() -> list[str]:
+    return shared_entries({"top": TOP, "side": SIDE}, ["top", "side"])[("Skeletons", "Skeleton")]["nodes"]
+
+
+def test_edges_drawn_on_a_shared_skeleton_join_the_nodes_shown_in_each_input_that_has_both():
+    # get_metadata() shows one 'Skeleton' with the nodes of both inputs; the edges a form draws index that list.
+    # They were applied by index to each input's own nodes: snout-tailbase (0-3) became paw1-tailbase in the side
+    # input, and two nodes of the side input (past the top input's 4 nodes) were refused as past the last node.
+    shown = _shown_nodes()
+    assert shown == ["snout", "leftear", "rightear", "tailbase", "paw1", "paw2"]
+    edges, problems = _edges({"Pose": {"Skeletons": {"Skeleton": {"edges": [[0, 3], [4, 5], [1, 2]]}}}})
+    assert problems == []
+    # snout-tailbase in both (each by its own indices), paw1-paw2 in the side input, the ears in the top one.
+    assert edges == {"top": [[0, 3], [1, 2]], "side": [[2, 3], [0, 1]]}
+
+
+def test_an_edge_between_nodes_of_two_inputs_is_refused_at_the_field_naming_the_nodes():
+    edges, problems = _edges({"Pose": {"Skeletons": {"Skeleton": {"edges": [[1, 4]]}}}})
+    assert problems == [
+        (
+            ("Pose", "Skeletons", "Skeleton", "edges"),
+            "edge 0 [1, 4] joins 'leftear' and 'paw1', but no input's skeleton under this key has both (each input "
+            "keeps its own nodes: top: snout, leftear, rightear, tailbase; side: paw1, paw2, snout, tailbase); join "
+            "two nodes of one input.",
+        )
+    ]
+    # An edge past the last node shown is said with the nodes shown (6), not one input's (4).
+    _, problems = _edges({"Pose": {"Skeletons": {"Skeleton": {"edges": [[0, 6]]}}}})
+    assert [message.split(":")[0] for _, message in problems] == ["edge 0 [0, 6] is past the last node"]
+    assert "the skeleton has 6 node(s)" in problems[0][1]
+
+
+def test_a_shared_skeleton_handed_back_unedited_leaves_each_input_its_own_edges():
+    top = copy.deepcopy(TOP)
+    top["Pose"]["Skeletons"]["Skeleton"]["edges"] = [[0, 1]]
+    side = copy.deepcopy(SIDE)
+    side["Pose"]["Skeletons"]["Skeleton"]["edges"] = [[2, 3]]
+    shown = shared_entries({"top": top, "side": side}, ["top", "side"])[("Skeletons", "Skeleton")]
+    edges, problems = _edges({"Pose": {"Skeletons": {"Skeleton": copy.deepcopy(shown)}}}, {"top": top, "side": side})
+    assert problems == []
+    assert edges == {"top": [[0, 1]], "side": [[2, 3]]}
+
+
+def test_one_input_and_inputs_of_the_same_skeleton_take_the_edges_as_given():
+    edges, problems = _edges({"Pose": {"Skeletons": {"Skeleton": {"edges": [[3, 0]]}}}}, {"top": TOP})
+    assert (edges, problems) == ({"top": [[3, 0]]}, [])
+    same = {"top": TOP, "again": _input(list(TOP["Pose"]["Skeletons"]["Skeleton"]["nodes"]), "again")}
+    edges, problems = _edges({"Pose": {"Skeletons": {"Skeleton": {"edges": [[3, 0], [1, 2]]}}}}, same)
+    assert (edges, problems) == ({"top": [[3, 0], [1, 2]], "again": [[3, 0], [1, 2]]}, [])
