@@ -47,10 +47,16 @@ def check_appendable(path: str | Path) -> Path:
     import h5py
 
     from .errors import InvalidSourceFileError
-    from .model.location import input_not_here
+    from .model.location import input_not_here, url_as_path
     from .nwb.read.store import is_zarr_folder, probe_nwb_file
 
     path = Path(path)
+    if (url := url_as_path(path)) is not None:
+        # Said before "not found": poseconv reads NWB files at URLs, but an append writes the file.
+        raise OutputError(
+            f"{url}: is a URL; appending writes the NWB file, so it needs a path on this computer: download the "
+            "file first and give the local copy."
+        )
     if is_zarr_folder(path):
         raise OutputError(f"{path}: is an NWB Zarr store; poses can be appended to HDF5 NWB files only.")
     if not path.is_file():

@@ -98,3 +98,15 @@ def test_a_file_another_program_writes_is_not_appended_to(tmp_path):
             check_appendable(path)
     finally:
         holder.communicate("")
+
+
+def test_a_url_is_said_to_need_a_local_copy(tmp_path):
+    # "https:/lab.example.org/data/a.nwb: is a URL: poseconv reads NWB files from URLs, ...; appending adds to an
+    # existing NWB file (for a new one: --output, or no append_on_disk_nwbfile)": the URL mangled, a contradiction
+    # and a Python argument name in a command line's message.
+    url = "https://lab.example.org/data/a.nwb"
+    with pytest.raises(OutputError) as caught:
+        check_appendable(url)
+    message = str(caught.value)
+    assert message.startswith(f"{url}: is a URL; appending writes the NWB file, so it needs a path on this computer")
+    assert "append_on_disk_nwbfile" not in message and "reads NWB files from URLs" not in message

@@ -72,6 +72,8 @@ def missing_path(path: Path, kind: str) -> str | None:
         return problem
     if kind != "folder" and (absent := content_not_here(path)) is not None:
         return f"{url_as_path(path) or dandi_reference(path) or path}: {absent}"
+    if kind == "folder" and (url := url_as_path(path) or dandi_reference(path)) is not None:
+        return f"{url}: is a URL; a folder is read on this computer: download its files and give the local folder."
     if (broken := broken_link(path)) is not None:
         return f"{path}: {broken}"
     if kind == "file" and not path.is_file():

@@ -63,6 +63,16 @@ def test_a_data_folder_naming_a_variable_is_told_so(tmp_path):
     assert problem.message.startswith("folder not found:") and "$H3DATA are not expanded" in problem.message
 
 
+def test_a_data_folder_given_as_a_url_is_said_to_be_one(tmp_path):
+    # "folder not found: https:/lab.example.org/data": the URL check was skipped for folders.
+    session = {"session_id": "a", "session_start_time": START, "pose": [{"file_path": "a.h5"}]}
+    spec = {"data_folder": "https://lab.example.org/data", "sessions": [session]}
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    (problem,) = [p for p in plan_spec(path).problems if p.location == "data_folder"]
+    assert problem.message.startswith("https://lab.example.org/data: is a URL;") and "local folder" in problem.message
+
+
 def _made(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"x")
