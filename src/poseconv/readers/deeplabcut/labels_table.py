@@ -310,7 +310,8 @@ def _slots(
 
     The individual None is the single animal.
     """
-    position = {column: i for i, column in enumerate(table.columns)}
+    # Keyed by text, as the header's names are read (bodyparts YAML gave as numbers are numbers in the table).
+    position = {tuple(str(level) for level in column): i for i, column in enumerate(table.columns)}
     flagged = "visible" in set(table.columns.get_level_values("coords"))
     # A bodypart this file does not have (added to the project after it was labeled): the NaN column
     # frames_of_table puts after the table's.
@@ -329,7 +330,7 @@ def _slots(
         if not parts:
             continue
         skeleton = UNIQUE_SKELETON_NAME if unique else ANIMAL_SKELETON_NAME
-        slots.append((str(individual), skeleton, *columns((scorer, individual), parts)))
+        slots.append((str(individual), skeleton, *columns((scorer, str(individual)), parts)))
     return slots
 
 

@@ -410,3 +410,24 @@ def _save_labels(table, path):
     else:
         table.to_csv(path)
     return path
+
+
+@pytest.mark.parametrize("individuals", [None, [1, 2]])
+def test_labels_whose_bodyparts_and_animals_are_numbers_keep_their_points(tmp_path, individuals):
+    # The header's names are read as text; the table's columns keep the numbers: every point was looked up by
+    # text and read as missing (2 frames with 0 labeled instances).
+    levels = [["me"], *([individuals] if individuals else []), [1, 2, 3], ["x", "y"]]
+    names = ["scorer", *(["individuals"] if individuals else []), "bodyparts", "coords"]
+    columns = pd.MultiIndex.from_product(levels, names=names)
+    values = np.arange(2 * len(columns), dtype="float64").reshape(2, -1)
+    index = pd.MultiIndex.from_tuples([("labeled-data", "v", f"img00{i}.png") for i in range(2)])
+    (tmp_path / "v").mkdir()
+    path = tmp_path / "v" / "CollectedData_me.h5"
+    pd.DataFrame(values, columns=columns, index=index).to_hdf(path, key="keypoints")
+    labels = read_deeplabcut_labels(path, find_side_files=False)
+    for row, frame in enumerate(labels.frames):
+        points = np.concatenate([instance.points.reshape(-1) for instance in frame.instances])
+        np.testing.assert_array_equal(points, values[row])
+        assert [instance.individual for instance in frame.instances] == (
+            [str(i) for i in individuals] if individuals else [None]
+        )
