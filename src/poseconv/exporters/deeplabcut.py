@@ -130,10 +130,10 @@ def _table(
 
     columns: list[tuple[str, ...]] = []
     blocks: list[np.ndarray] = []
-    for track in tracks:
+    for track, individual in zip(tracks, pose.exported_names(tracks), strict=True):
         nodes = pose.skeletons[track.skeleton].nodes
         for j, node in enumerate(nodes):
-            prefix = (scorer, track.name, node) if multi else (scorer, node)
+            prefix = (scorer, individual, node) if multi else (scorer, node)
             columns.extend((*prefix, axis) for axis in axes)
             blocks.append(track.positions[:, j, :])
             if with_likelihood:

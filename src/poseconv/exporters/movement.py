@@ -71,7 +71,11 @@ def _individual_names(pose: PoseData, tracks: list[PoseTrack]) -> list[str]:
     if not is_multi_animal(pose, tracks):
         return ["individual_0"]
     untracked = iter(range(len(tracks)))
-    return [track.name if pose.identity(track) is not None else f"id_{next(untracked)}" for track in tracks]
+    names = pose.exported_names(tracks)
+    return [
+        name if pose.identity(track) is not None else f"id_{next(untracked)}"
+        for name, track in zip(names, tracks, strict=True)
+    ]
 
 
 def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:

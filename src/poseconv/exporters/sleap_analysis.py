@@ -90,7 +90,7 @@ def _track_names(pose: PoseData, tracks: list[PoseTrack]) -> list[str]:
     if len(tracks) == 1 and pose.identity(tracks[0]) is None:
         # SLEAP writes a single-animal file without tracks as no track names.
         return []
-    return [track.name for track in tracks]
+    return pose.exported_names(tracks)
 
 
 def _create(

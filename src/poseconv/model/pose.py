@@ -410,6 +410,17 @@ class PoseData(SourceNamed):
             return None
         return track.name
 
+    def exported_names(self, tracks: Sequence[PoseTrack]) -> list[str]:
+        """Return the names ``tracks`` take in a file of their own (one video's export), in order.
+
+        A SLEAP track whose instances use two skeletons is two tracks here (``fly_S1``, ``fly_S2``): where
+        only one of them is among ``tracks``, it is the track as the pose file names it (:meth:`identity`);
+        otherwise, and for instances without a track, the track's own name.
+        """
+        own = [self.identity(track) or track.name for track in tracks]
+        names = [name if own.count(name) == 1 else track.name for name, track in zip(own, tracks, strict=True)]
+        return names if len(set(names)) == len(names) else [track.name for track in tracks]
+
     def track_names(self) -> list[str]:
         """Return the unique track names, in file order."""
         return list(dict.fromkeys(track.name for track in self.tracks))
