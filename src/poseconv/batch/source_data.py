@@ -112,11 +112,20 @@ def check_source_data(
     """
     from jsonschema import Draft7Validator
 
+    from ..interfaces.neuroconv_names import neuroconv_name_message
+
     schema, schema_failed = source_schema(cls, locate, session)
     resolved, problems = resolve_source_data(source_data, schema, data_folder, locate, session)
     arguments = {**own, **resolved}
     if schema_failed:
         return arguments, problems + schema_failed
+    # neuroconv's name for an argument (a spec written for its SLEAPInterface: frames_per_second) is said with
+    # poseconv's (sampling_frequency), not as a misspelling of whichever argument it looks like.
+    properties = schema.get("properties", {})
+    for key in list(arguments):
+        if (said := neuroconv_name_message(key, properties)) is not None:
+            problems.append(Problem(locate(key), f"unknown field; {said}.", session))
+            del arguments[key]
     for path, message in schema_problems(Draft7Validator(schema), to_json(dict(arguments))):
         key = path[0] if path else None
         problems.append(Problem(format_location(path[1:], locate(key)), message, session))

@@ -117,10 +117,15 @@ def _refused(key: str, flags: Mapping[str, str], properties: Mapping[str, Any], 
     """Return why ``--option key`` is refused for this input (None: it is an argument --option gives)."""
     import difflib
 
+    from ..interfaces.neuroconv_names import neuroconv_name_message
+
     if key in flags:
         return f"it is given by {flags[key]}, not by --option."
     if key in properties:
         return None
+    # neuroconv's name for an argument (frames_per_second): the flag or argument poseconv takes for it.
+    if (said := neuroconv_name_message(key, properties, given_by=flags)) is not None:
+        return f"{label} takes no {key}: {said}."
     # What a user of the tools calls a flag's value (DeepLabCut's fps, a video) is the flag, not the key meant.
     if (flag := _FLAG_WORDS.get(key.lower())) in flags.values():
         return f"{label} takes no {key}; give it with {flag}."

@@ -20,6 +20,7 @@ __all__ = [
     "ReadsInput",
     "check_input_format",
     "init_arguments",
+    "refuse_unknown_options",
     "run_interface_conversion",
     "user_stacklevel",
     "without_empty_text",
@@ -123,6 +124,39 @@ def without_empty_text(metadata: Mapping[str, Any] | None) -> dict[str, Any] | N
     return cleaned
 
 
+def refuse_unknown_options(interface: Any, options: Mapping[str, Any], named: tuple[str, ...]) -> None:
+    """Refuse a ``run_conversion`` argument that is neither its own nor an option of ``add_to_nwbfile``.
+
+    Without this, jsonschema refuses it with the whole conversion-options schema (40 lines, poseconv's
+    internal options among them) and names neither the argument meant nor where neuroconv's options go.
+
+    Raises
+    ------
+    InvalidOptionError
+        Naming the interface, the argument and the one meant (or where poseconv takes neuroconv's option).
+    """
+    import difflib
+
+    from ..errors import InvalidOptionError
+    from .neuroconv_names import neuroconv_name_message
+
+    known = set(interface.get_conversion_options_schema().get("properties", {}))
+    unknown = [key for key in options if key not in known]
+    if not unknown:
+        return
+    # run_conversion sets external_files_relative_to itself: not one to suggest.
+    offered = [*named, *sorted(known - {"external_files_relative_to"})]
+    lines = []
+    for key in unknown:
+        message = neuroconv_name_message(key, known, option=True)
+        if message is None:
+            close = difflib.get_close_matches(key, offered, n=1, cutoff=0.6)
+            message = f"did you mean {close[0]}=?" if close else f"it takes: {', '.join(offered)}."
+            message = f"{key!r} is not an argument of run_conversion; {message}"
+        lines.append(message)
+    raise InvalidOptionError(f"{type(interface).__name__}.run_conversion: " + "\n".join(lines))
+
+
 def run_interface_conversion(interface: Any, nwbfile_path: Path, **kwargs: Any) -> None:
     """Run one interface's conversion through the pipeline every entry point shares (:class:`PoseConverterPipe`).
 
@@ -134,6 +168,7 @@ def run_interface_conversion(interface: Any, nwbfile_path: Path, **kwargs: Any) 
     named = ("nwbfile", "metadata", "overwrite", "backend", "backend_configuration", "append_on_disk_nwbfile")
     arguments = {key: kwargs.pop(key) for key in named if key in kwargs}
     name = type(interface).__name__
+    refuse_unknown_options(interface, kwargs, named)
     PoseConverterPipe({name: interface}).run_conversion(
         nwbfile_path=nwbfile_path, conversion_options={name: kwargs}, **arguments
     )
@@ -175,6 +210,15 @@ class PoseconvInterfaceMixin(ReadsInput):
     #: What the interface writes: "poses" (over time, with frame times) or "labels" (training frames).
     #: The conversion pipeline reads it instead of importing the interface classes.
     poseconv_writes: str = "poses"
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        """Refuse neuroconv's argument names (``frames_per_second=``) with poseconv's, before pydantic's check."""
+        # Runs before the constructor's pydantic check, whose "Unexpected keyword argument" would not say
+        # that subject_name= (neuroconv's) is poseconv's individuals= (NWBConverter's source_data too).
+        from .neuroconv_names import refuse_neuroconv_arguments
+
+        refuse_neuroconv_arguments(cls, kwargs)
+        return super().__new__(cls)
 
     def get_metadata_schema(self) -> dict:
         """Return the JSON Schema (draft-07) of :meth:`get_metadata`'s result.

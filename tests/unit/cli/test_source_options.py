@@ -91,6 +91,27 @@ def test_a_key_naming_what_a_flag_gives_names_the_flag(tmp_path, key, flag):
 
 
 @needs_shared_data
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        (
+            "frames_per_second",
+            "'frames_per_second' is neuroconv's SLEAPInterface argument; poseconv takes it "
+            "(sampling_frequency) by --fps.",
+        ),
+        (
+            "track_name",
+            "'track_name' is neuroconv's SLEAPInterface argument; poseconv takes it (tracks) by --individuals.",
+        ),
+    ],
+)
+def test_neuroconvs_argument_name_names_the_flag_poseconv_takes_it_by(tmp_path, key, said):
+    # track_name was said to be a misspelling of untracked, an argument of another meaning.
+    result = convert(tmp_path, SLP_LABELS_V002, "-O", f"{key}=30")
+    assert f"--option {key}: SLEAPPoseInterface (SLEAP) takes no {key}: {said}\n" in result.stderr
+
+
+@needs_shared_data
 def test_a_wrong_value_gets_the_message_a_spec_gets_for_it(tmp_path):
     result = convert(tmp_path, SLP_LABELS_V002, "-O", "predicted_only=maybe")
     pose = PoseSpec.model_validate({"file_path": str(SLP_LABELS_V002), "source_data": {"predicted_only": "maybe"}})
