@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import importlib
+import json
 import os
 import re
 import shutil
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +39,11 @@ _ABSENT = object()
 _EXTENSION_NAMESPACE = re.compile(r"^ndx(-[a-z0-9]+)+$")
 
 
-def check_appendable(path: str | Path) -> Path:
+def check_appendable(path: str | Path, *, zarr: bool = False) -> Path:
     """Check, before reading any input, that poses can be added to the NWB file ``path``; return it as a Path.
 
-    Raises :class:`OutputError` when the file is missing, not an HDF5 NWB file, read-only, its
+    Raises :class:`OutputError` when the file is missing, not an HDF5 NWB file (nor a Zarr store hdmf-zarr
+    reads, when ``zarr``: :func:`_check_zarr_appendable`), read-only, its
     folder is not writable (the appended copy is written beside it), or pynwb cannot load the
     extension specs it caches (:func:`_load_cached_extensions`).
     """
@@ -58,7 +61,13 @@ def check_appendable(path: str | Path) -> Path:
             "file first and give the local copy."
         )
     if is_zarr_folder(path):
-        raise OutputError(f"{path}: is an NWB Zarr store; poses can be appended to HDF5 NWB files only.")
+        if zarr:  # poseconv convert appends with the HDF5 backend (its --backend zarr writes new stores only)
+            return _check_zarr_appendable(path)
+        raise OutputError(
+            f"{path}: is an NWB Zarr store, appended to with the HDF5 backend (poseconv convert --append adds to "
+            "HDF5 NWB files only); append from Python with backend='zarr' or none: run_conversion(nwbfile_path="
+            "..., append_on_disk_nwbfile=True)."
+        )
     if not path.is_file():
         # A link leading nowhere is said as such (ls lists it), as for every input (model.location).
         absent = (input_not_here(path) or "not found").rstrip(".")
@@ -94,6 +103,46 @@ def check_appendable(path: str | Path) -> Path:
     return path
 
 
+def _check_zarr_appendable(path: Path) -> Path:
+    """Check that poses can be added to the NWB Zarr store ``path``: writable, and readable by hdmf-zarr."""
+    from numcodecs.pickles import ALLOW_UNSAFE_PICKLE_DECODE
+
+    if (problem := folder_problem(path.resolve().parent)) is not None:  # the copy appended to is written there
+        raise OutputError(f"{path}: {problem}")
+    # hdmf-zarr stores untyped text (neuroconv's electrodes) with the Pickle codec, which numcodecs reads if allowed.
+    pickled = [
+        array.parent.relative_to(path).as_posix()
+        for array in sorted(path.rglob(".zarray"))
+        if any(f.get("id") == "pickle" for f in json.loads(array.read_text()).get("filters") or ())
+    ]
+    if pickled and not ALLOW_UNSAFE_PICKLE_DECODE:
+        raise OutputError(
+            f"{path}: holds data stored with numcodecs' Pickle codec ({', '.join(pickled[:3])}), which numcodecs "
+            "refuses to read unless allowed (unpickling can run code), so nothing was appended. If you trust the "
+            "store, append again with NUMCODECS_ALLOW_UNSAFE_PICKLE_DECODE=1, or write a new NWB file (--output)."
+        )
+    with _zarr_nwbfile(path):
+        return path
+
+
+@contextlib.contextmanager
+def _zarr_nwbfile(path: Path) -> Iterator[Any]:
+    """Yield the NWBFile of the Zarr store ``path``, read with hdmf-zarr; a store it cannot read is an OutputError."""
+    from hdmf_zarr import NWBZarrIO
+
+    try:
+        with warnings.catch_warnings(action="ignore"):  # cached extension versions: the loaded ones are used
+            io = NWBZarrIO(str(path), mode="r")
+            nwbfile = io.read()
+    except Exception as err:
+        raise OutputError(
+            f"{path}: cannot be read as an NWB Zarr store ({type(err).__name__}: {err}); nothing was written. "
+            "Write the poses to a new NWB file (--output) instead."
+        ) from None
+    with io:
+        yield nwbfile
+
+
 def _load_cached_extensions(path: Path) -> None:
     """Import the installed packages of the extensions ``path`` caches; refuse it when pynwb cannot load its specs.
 
@@ -122,9 +171,7 @@ def _load_cached_extensions(path: Path) -> None:
         except ImportError:  # not installed: its cached spec is what pynwb loads
             missing.append(namespace)
     try:
-        with warnings.catch_warnings():
-            # pynwb warns that cached versions differ from the loaded ones; appending uses the loaded ones.
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(action="ignore"):  # cached extension versions: the loaded ones are used
             NWBHDF5IO(str(path), mode="r", load_namespaces=True).close()
     except Exception as err:
         install = f"install {', '.join(missing)} (pip install {' '.join(missing)}), or " if missing else ""
@@ -151,11 +198,61 @@ def prepare_append(path: str | Path, converter: Any, metadata: dict | None) -> d
     InvalidOptionError
         When the start times or subjects differ, or a container's name is taken.
     """
+    from .nwb.read.store import is_zarr_folder
+
+    path = Path(path)
+    read = _read_zarr if is_zarr_folder(path) else _read_hdf5
+    start, held, taken, skeletons = read(path, metadata or {}, converter)
+    metadata = dict(metadata or {})
+    nwbfile = dict(metadata.get("NWBFile") or {})
+    given = nwbfile.get("session_start_time")
+    if given is not None and _as_datetime(given) != start:
+        raise InvalidOptionError(
+            f"{path}: its session starts at {start.isoformat()}, not {_as_datetime(given).isoformat()}; appending "
+            "keeps the file's start time: leave NWBFile.session_start_time out of the metadata (--session-start-time)."
+        )
+    _refuse_another_subject(path, held)
+    metadata["NWBFile"] = {**nwbfile, "session_start_time": start}
+    for per_input in converter.compose_metadata(metadata).per_input.values():
+        _check_names_free(path, per_input.get("Pose") or {}, taken, skeletons)
+    # Said once nothing refuses the append: the values given that the appended file will not hold.
+    _warn_unwritten(path, held)
+    return metadata
+
+
+#: What an append checks in the file: its start time, the values given it holds, its behavior names and skeletons.
+_Held = tuple[dt.datetime, list[tuple[str, Any, Any]], set[str], dict[str, tuple[list[str], list[Any]]]]
+
+
+def _read_zarr(path: Path, metadata: dict, converter: Any) -> _Held:
+    """Return what an append checks in the NWB Zarr store ``path``, read with hdmf-zarr."""
+    with _zarr_nwbfile(path) as nwbfile:
+        held = _held_metadata(functools.partial(_object_value, nwbfile), metadata, converter)
+        behavior = nwbfile.processing.get("behavior")
+        objects = behavior.data_interfaces if behavior is not None else {}
+        skeletons = {
+            name: (_plain(skeleton.nodes), [] if skeleton.edges is None else _plain(skeleton.edges))
+            for name, skeleton in getattr(objects.get("Skeletons"), "skeletons", {}).items()
+        }
+        return nwbfile.session_start_time, held, set(objects), skeletons
+
+
+def _object_value(nwbfile: Any, block: str, key: str) -> Any:
+    """Return the value of metadata ``block``.``key`` in the NWBFile read, or _ABSENT."""
+    owner = nwbfile.subject if block == "Subject" else nwbfile
+    value = getattr(owner, key, None) if owner is not None else None
+    if value is not None and hasattr(value, "__array__") and not isinstance(value, str | bytes):
+        value = value[()]  # a Zarr array (keywords, experimenter)
+    return _ABSENT if value is None else _plain(value)
+
+
+def _read_hdf5(path: Path, metadata: dict, converter: Any) -> _Held:
+    """Return what an append checks in the HDF5 NWB file ``path``; refuse poses of ndx-pose 0.1."""
     import h5py
 
     with h5py.File(path, "r") as handle:
         start = _as_datetime(handle["session_start_time"][()])
-        held = _held_metadata(handle, metadata or {}, converter)
+        held = _held_metadata(functools.partial(_file_value, handle), metadata, converter)
         behavior = handle.get("processing/behavior")
         taken = set(behavior) if behavior is not None else set()
         skeletons = _file_skeletons(behavior)
@@ -176,21 +273,7 @@ def prepare_append(path: str | Path, converter: Any, metadata: dict | None) -> d
             "PoseEstimation), which ndx-pose 0.2 and later read but cannot write back, so nothing can be appended "
             "to this file. Write the poses to a new NWB file instead."
         )
-    metadata = dict(metadata or {})
-    nwbfile = dict(metadata.get("NWBFile") or {})
-    given = nwbfile.get("session_start_time")
-    if given is not None and _as_datetime(given) != start:
-        raise InvalidOptionError(
-            f"{path}: its session starts at {start.isoformat()}, not {_as_datetime(given).isoformat()}; appending "
-            "keeps the file's start time: leave NWBFile.session_start_time out of the metadata (--session-start-time)."
-        )
-    _refuse_another_subject(path, held)
-    metadata["NWBFile"] = {**nwbfile, "session_start_time": start}
-    for per_input in converter.compose_metadata(metadata).per_input.values():
-        _check_names_free(path, per_input.get("Pose") or {}, taken, skeletons)
-    # Said once nothing refuses the append: the values given that the appended file will not hold.
-    _warn_unwritten(path, held)
-    return metadata
+    return start, held, taken, skeletons
 
 
 def _as_datetime(value: Any) -> dt.datetime:
@@ -199,12 +282,13 @@ def _as_datetime(value: Any) -> dt.datetime:
     return text if isinstance(text, dt.datetime) else dt.datetime.fromisoformat(str(text))
 
 
-def _held_metadata(handle: Any, metadata: dict, converter: Any) -> list[tuple[str, Any, Any]]:
+def _held_metadata(value_of: Callable[[str, str], Any], metadata: dict, converter: Any) -> list[tuple[str, Any, Any]]:
     """Return (field, the file's value or _ABSENT, the value given) for each NWBFile or Subject value given.
 
-    ``handle`` is the open h5py file. A value is given when it is not the conversion's default
-    (``converter.get_metadata()``, which API users edit and pass back whole); neuroconv's fresh
-    UUID identifier of each ``get_metadata`` is a default too. The start time is checked apart.
+    ``value_of(block, key)`` reads the file's value (:func:`_file_value`, :func:`_object_value`). A value is
+    given when it is not the conversion's default (``converter.get_metadata()``, which API users edit and
+    pass back whole); neuroconv's fresh UUID identifier of each ``get_metadata`` is a default too. The start
+    time is checked apart.
     """
     blocks = {block: metadata.get(block) for block in ("NWBFile", "Subject")}
     if not any(isinstance(block, dict) and block for block in blocks.values()):
@@ -218,7 +302,7 @@ def _held_metadata(handle: Any, metadata: dict, converter: Any) -> list[tuple[st
                 continue
             if key == "identifier" and _is_uuid(value):
                 continue
-            held.append((f"{block}.{key}", _file_value(handle, block, key), value))
+            held.append((f"{block}.{key}", value_of(block, key), value))
     return held
 
 

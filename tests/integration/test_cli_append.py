@@ -357,3 +357,61 @@ def test_a_file_whose_cached_extension_specs_cannot_load_is_refused_before_writi
         "install ndx-multisubjects (pip install ndx-multisubjects), or write the poses to a new NWB file",
     )
     assert _digest(target) == before and _leftovers(target) == []
+
+
+@pytest.fixture
+def ephys_zarr(tmp_path):
+    """The ``ephys`` file's session as an NWB Zarr store (hdmf-zarr)."""
+    from hdmf_zarr import NWBZarrIO
+
+    path = tmp_path / "session.nwb.zarr"
+    nwbfile = NWBFile(
+        session_description="ephys session",
+        identifier="session-1",
+        session_start_time=STARTED,
+        subject=Subject(subject_id="m1", species="Mus musculus", sex="M", age="P90D"),
+    )
+    nwbfile.add_acquisition(TimeSeries(name="lick", data=np.arange(10.0), unit="V", rate=10.0))
+    with NWBZarrIO(str(path), "w") as io:
+        io.write(nwbfile)
+    return path
+
+
+def _store_digest(path):
+    return sorted((str(p.relative_to(path)), p.read_bytes()) for p in path.rglob("*") if p.is_file())
+
+
+@needs_shared_data
+def test_an_append_to_a_zarr_store_gets_the_checks_of_an_hdf5_file(ephys_zarr):
+    # From Python, a Zarr store took another start time and another animal without a word (the store kept its own).
+    from hdmf_zarr import NWBZarrIO
+
+    from poseconv.errors import InvalidOptionError
+
+    interface = DeepLabCutPoseInterface(REACHING_H5, sampling_frequency=30.0)
+    before = _store_digest(ephys_zarr)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 4, 9, 0, tzinfo=UTC)
+    with pytest.raises(InvalidOptionError, match=r"session\.nwb\.zarr: its session starts at 2024-05-03T09:00:00"):
+        interface.run_conversion(nwbfile_path=ephys_zarr, metadata=metadata, append_on_disk_nwbfile=True)
+    metadata["NWBFile"]["session_start_time"] = STARTED
+    metadata["Subject"] = {"subject_id": "other", "species": "Rattus norvegicus"}
+    with pytest.raises(InvalidOptionError, match="its Subject.subject_id is 'm1', not 'other' as given"):
+        interface.run_conversion(nwbfile_path=ephys_zarr, metadata=metadata, append_on_disk_nwbfile=True)
+    assert _store_digest(ephys_zarr) == before and _leftovers(ephys_zarr) == []
+    metadata["Subject"] = {"subject_id": "m1", "species": "Mus musculus"}
+    interface.run_conversion(nwbfile_path=ephys_zarr, metadata=metadata, append_on_disk_nwbfile=True)
+    with NWBZarrIO(str(ephys_zarr), "r") as io:
+        nwbfile = io.read()
+        assert "PoseEstimation" in nwbfile.processing["behavior"].data_interfaces
+        assert nwbfile.subject.subject_id == "m1" and nwbfile.session_start_time == STARTED
+        np.testing.assert_array_equal(nwbfile.acquisition["lick"].data[:], np.arange(10.0))
+    with pytest.raises(InvalidOptionError, match="already holds 'PoseEstimation' in processing/behavior"):
+        interface.run_conversion(nwbfile_path=ephys_zarr, append_on_disk_nwbfile=True)
+    assert _leftovers(ephys_zarr) == []
+
+
+@needs_shared_data
+def test_the_command_line_says_a_zarr_store_is_appended_to_from_python(ephys_zarr):
+    result = poseconv("convert", REACHING_H5, "--append", ephys_zarr, check_rc=None)
+    assert_one_line_error(result, "is an NWB Zarr store, appended to with the HDF5 backend", "append_on_disk_nwbfile")

@@ -60,12 +60,36 @@ def test_a_read_only_file_is_refused_before_anything_is_read(tmp_path):
         check_appendable(path)
 
 
-def test_a_zarr_store_is_not_appendable(tmp_path):
+def test_a_zarr_store_hdmf_zarr_cannot_read_is_named_before_anything_is_read(tmp_path):
     store = tmp_path / "x.nwb.zarr"
     store.mkdir()
-    (store / ".zgroup").write_text("{}")
-    with pytest.raises(OutputError, match="appended to HDF5 NWB files only"):
+    (store / ".zgroup").write_text('{"zarr_format": 2}')
+    with pytest.raises(OutputError, match=r"x\.nwb\.zarr: cannot be read as an NWB Zarr store \("):
+        check_appendable(store, zarr=True)
+    # poseconv convert appends with the HDF5 backend.
+    with pytest.raises(OutputError, match=r"x\.nwb\.zarr: is an NWB Zarr store, appended to with the HDF5 backend"):
         check_appendable(store)
+
+
+def test_a_zarr_store_with_pickled_data_says_how_to_allow_it(tmp_path, monkeypatch):
+    # neuroconv's ephys stores keep the electrodes' groups with numcodecs' Pickle codec: the append failed inside
+    # numcodecs (UnsafeDecodeError) after the inputs were read.
+    import json
+
+    import numcodecs.pickles
+
+    monkeypatch.setattr(numcodecs.pickles, "ALLOW_UNSAFE_PICKLE_DECODE", False)
+    store = tmp_path / "ephys.nwb.zarr"
+    (store / "general/electrodes/group").mkdir(parents=True)
+    (store / ".zgroup").write_text('{"zarr_format": 2}')
+    array = {"zarr_format": 2, "shape": [2], "chunks": [2], "dtype": "|O", "filters": [{"id": "pickle"}]}
+    (store / "general/electrodes/group/.zarray").write_text(json.dumps(array))
+    with pytest.raises(OutputError) as raised:
+        check_appendable(store, zarr=True)
+    assert str(raised.value).startswith(
+        f"{store}: holds data stored with numcodecs' Pickle codec (general/electrodes/group), which numcodecs"
+    )
+    assert "NUMCODECS_ALLOW_UNSAFE_PICKLE_DECODE=1" in str(raised.value)
 
 
 def test_a_file_another_program_writes_is_not_appended_to(tmp_path):

@@ -369,12 +369,10 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
 
             if not self._aligns_in_hook():
                 self.check_timing()
-            from ..nwb.read.store import is_zarr_folder
-
-            if not is_zarr_folder(path):
-                # Probed in a child first: neuroconv opens the file in this process.
-                check_appendable(path)
-                metadata = prepare_append(path, self, metadata)
+            # An HDF5 file is probed in a child first (neuroconv opens it in this process); a Zarr store is
+            # read with hdmf-zarr. Both get the same checks of what the file holds.
+            check_appendable(path, zarr=backend != "hdf5")
+            metadata = prepare_append(path, self, metadata)
             # Appended to a copy that replaces the file when complete: a failure leaves the file unchanged.
             # The groups added keep their members' order, as in a file poseconv writes whole.
             with self._forgetting_reads(), atomic_append(path) as partial, self.composing_once(), creation_order():
