@@ -91,6 +91,9 @@ def without_handed_back(user: dict[str, Any], shared: Mapping[tuple[str, str], A
         entry = entries if block == "PoseTraining" else (entries.get(key) if isinstance(entries, dict) else None)
         if isinstance(entry, dict):
             _drop_equal(entry, merged)
+            if block == "Devices" and not entry:
+                # Nothing chosen: left out, not an empty camera imposed on an input that links another's.
+                del entries[key]
     return user
 
 

@@ -6,6 +6,8 @@ import copy
 
 from poseconv.metadata.compose import compose_metadata
 from poseconv.metadata.shared_keys import shared_entries
+from tests.fixtures.paths import needs_shared_data
+from tests.fixtures.sleap import SLEAP_REPO, predictions_per_frame
 
 BLOCKS = {"NWBFile", "Subject", "Devices", "Behavior", "Pose"}
 
@@ -77,3 +79,37 @@ def test_one_input_and_inputs_of_the_same_skeleton_take_the_edges_as_given():
     same = {"top": TOP, "again": _input(list(TOP["Pose"]["Skeletons"]["Skeleton"]["nodes"]), "again")}
     edges, problems = _edges({"Pose": {"Skeletons": {"Skeleton": {"edges": [[3, 0], [1, 2]]}}}}, same)
     assert (edges, problems) == ({"top": [[3, 0], [1, 2]], "again": [[3, 0], [1, 2]]}, [])
+
+
+@needs_shared_data
+def test_get_metadata_of_a_video_poses_and_labels_handed_back_converts(tmp_path):
+    # The inputs' one camera key, shown once by get_metadata(): handed back unedited it was emptied to {} and
+    # imposed on the pose input that links the video interface's camera ("['name']: required, but missing").
+    from datetime import UTC, datetime
+
+    import numpy as np
+    import sleap_io as sio
+    from neuroconv.datainterfaces import ExternalVideoInterface
+    from pynwb import NWBHDF5IO
+
+    from poseconv import SLEAPPoseInterface
+    from poseconv.interfaces import PoseConverterPipe, SLEAPTrainingDataInterface
+
+    video_path = SLEAP_REPO / "tests/data/videos/small_robot_3_frame.mp4"
+    video, skeleton = sio.Video(filename=str(video_path), open_backend=False), sio.Skeleton(["a", "b"])
+    points = np.array([[1.0, 2.0], [3.0, 4.0]])
+    sio.save_slp(predictions_per_frame(video, skeleton, range(3), points, point_scores=np.ones(2)), tmp_path / "p.slp")
+    user = sio.Instance.from_numpy(points, skeleton=skeleton)
+    sio.save_slp(sio.Labels([sio.LabeledFrame(video=video, frame_idx=1, instances=[user])]), tmp_path / "l.slp")
+    converter = PoseConverterPipe(
+        data_interfaces=dict(
+            Video=ExternalVideoInterface(file_paths=[video_path], video_name="MyCam"),
+            Pose=SLEAPPoseInterface(file_path=tmp_path / "p.slp"),
+            Labels=SLEAPTrainingDataInterface(file_path=tmp_path / "l.slp"),
+        )
+    )
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    converter.run_conversion(nwbfile_path=tmp_path / "robot.nwb", metadata=metadata)
+    with NWBHDF5IO(tmp_path / "robot.nwb", "r") as io:
+        assert len(io.read().acquisition) == 1  # the one video, linked by poses and labels
