@@ -162,6 +162,8 @@ def summarize_training(training: TrainingData, *, name: str | None = None) -> di
         skeletons (nodes, edges, instances), source videos (labeled frames, frame index range,
         file), annotators and label files.
     """
+    from ..model.location import recorded_location
+
     instances = [i for f in training.frames for i in f.instances]
     by_individual = {individual: 0 for individual in training.individuals}
     by_skeleton = dict.fromkeys(training.skeletons, 0)
@@ -188,7 +190,7 @@ def summarize_training(training: TrainingData, *, name: str | None = None) -> di
         "name": name or training.notes.get("pose_training"),
         "source_software": training.source_software,
         "source_software_version": training.source_software_version,
-        "source_file": str(training.source_file),
+        "source_file": recorded_location(training.source_file),
         "n_frames": len(training.frames),
         "n_instances": len(instances),
         "frames_without_instances": sum(1 for f in training.frames if not f.instances),

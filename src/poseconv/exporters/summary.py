@@ -15,6 +15,7 @@ import numpy as np
 
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames
+from ..model.location import recorded_location
 from .files import missing_nodes, planar_nodes
 
 __all__ = ["summarize_pose"]
@@ -150,7 +151,7 @@ def summarize_pose(pose: PoseData) -> dict[str, Any]:
                 entry["container"] = container
             tracks.append(entry)
     return {
-        "source_file": str(pose.source_file),
+        "source_file": recorded_location(pose.source_file),
         "source_software": pose.source_software,
         "source_software_version": pose.source_software_version,
         "scorer": pose.scorer,

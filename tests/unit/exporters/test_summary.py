@@ -74,3 +74,11 @@ def test_summary_of_a_lazy_track_read_in_blocks_equals_the_in_memory_one(monkeyp
     )
     monkeypatch.setattr(summary, "_BLOCK_FRAMES", 100)
     assert summarize_pose(dataclasses.replace(pose, tracks=[lazy])) == expected
+
+
+def test_the_summary_records_a_url_without_its_query():
+    # inspect --json of a presigned URL: its signature is no part of where the poses came from.
+    import dataclasses
+
+    pose = dataclasses.replace(mock_pose_data(), source_file="https://lab.example.org/a.nwb?X-Amz-Signature=abc#x")
+    assert summarize_pose(pose)["source_file"] == "https://lab.example.org/a.nwb"
