@@ -471,7 +471,13 @@ def load_timestamps(path: str | Path) -> np.ndarray:
         values = values[:, 0]
     if values.ndim != 1:
         raise InvalidOptionError(f"{path}: expected one time per line (one column), found shape {values.shape}.")
-    if np.all(np.isfinite(values)) and (problem := _not_ascending(values)) is not None:
+    if not np.all(finite := np.isfinite(values)):
+        bad = np.flatnonzero(~finite)
+        raise InvalidOptionError(
+            f"{path}: frame {bad[0]} is at {values[bad[0]]} ({bad.size} such time(s)); give a finite time "
+            "(seconds) for every frame."
+        )
+    if (problem := _not_ascending(values)) is not None:
         # NWB times strictly increase (`poseconv validate` calls a file that breaks it critical).
         raise InvalidOptionError(f"{path}: the times {problem}")
     return values

@@ -47,6 +47,20 @@ def test_times_on_one_line_of_a_text_file_are_not_zero_times(tmp_path):
         load_timestamps(path)
 
 
+def test_a_file_of_times_with_a_nan_is_refused_naming_the_file_and_frame(tmp_path):
+    # A spec's timestamps_file said "Timestamps for video '...' must be finite numbers", naming no file.
+    import numpy as np
+    import pytest
+
+    from poseconv.errors import InvalidOptionError
+    from poseconv.timing import load_timestamps
+
+    path = tmp_path / "sync.npy"
+    np.save(path, np.array([0.0, 0.1, np.nan, 0.3]))
+    with pytest.raises(InvalidOptionError, match=r"sync.npy: frame 2 is at nan \(1 such time"):
+        load_timestamps(path)
+
+
 def test_times_that_go_back_or_repeat_are_refused_in_a_file_and_named_in_python(tmp_path):
     # A file of such times was written with a warning naming no frame (backwards) or none at all (repeated),
     # making a file `poseconv validate` calls critical. set_aligned_timestamps warns: neuroconv's interfaces
