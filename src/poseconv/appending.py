@@ -61,12 +61,12 @@ def check_appendable(path: str | Path, *, zarr: bool = False) -> Path:
             "file first and give the local copy."
         )
     if is_zarr_folder(path):
-        if zarr:  # poseconv convert appends with the HDF5 backend (its --backend zarr writes new stores only)
+        if zarr:
             return _check_zarr_appendable(path)
         raise OutputError(
-            f"{path}: is an NWB Zarr store, appended to with the HDF5 backend (poseconv convert --append adds to "
-            "HDF5 NWB files only); append from Python with backend='zarr' or none: run_conversion(nwbfile_path="
-            "..., append_on_disk_nwbfile=True)."
+            f"{path}: is an NWB Zarr store, appended to with the HDF5 backend; append with backend='zarr' or "
+            "none: run_conversion(nwbfile_path=..., append_on_disk_nwbfile=True) (poseconv convert --append "
+            "takes the store's)."
         )
     if not path.is_file():
         # A link leading nowhere is said as such (ls lists it), as for every input (model.location).

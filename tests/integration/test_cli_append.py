@@ -412,6 +412,25 @@ def test_an_append_to_a_zarr_store_gets_the_checks_of_an_hdf5_file(ephys_zarr):
 
 
 @needs_shared_data
-def test_the_command_line_says_a_zarr_store_is_appended_to_from_python(ephys_zarr):
-    result = poseconv("convert", REACHING_H5, "--append", ephys_zarr, check_rc=None)
-    assert_one_line_error(result, "is an NWB Zarr store, appended to with the HDF5 backend", "append_on_disk_nwbfile")
+def test_the_command_line_appends_to_a_zarr_store_as_python_does(ephys_zarr):
+    # It refused ("appends to HDF5 NWB files only") what run_conversion(append_on_disk_nwbfile=True) does.
+    from hdmf_zarr import NWBZarrIO
+
+    before = _store_digest(ephys_zarr)
+    result = poseconv("convert", REACHING_H5, "--append", ephys_zarr, "-m", _subject_file(ephys_zarr), check_rc=None)
+    assert_one_line_error(result, "session.nwb.zarr", "subject")
+    assert _store_digest(ephys_zarr) == before
+    result = poseconv("convert", REACHING_H5, "--append", ephys_zarr, "--backend", "hdf5", check_rc=None)
+    assert_one_line_error(result, "--backend hdf5", "leave --backend out")
+    poseconv("convert", REACHING_H5, "--append", ephys_zarr)
+    with NWBZarrIO(str(ephys_zarr), "r") as io:
+        nwbfile = io.read()
+        assert "PoseEstimation" in nwbfile.processing["behavior"].data_interfaces
+        assert nwbfile.subject.subject_id == "m1" and nwbfile.session_start_time == STARTED
+    assert _leftovers(ephys_zarr) == []
+
+
+def _subject_file(store):
+    path = store.parent / "other_subject.yaml"
+    path.write_text("Subject:\n  subject_id: m2\n  species: Mus musculus\n")
+    return path

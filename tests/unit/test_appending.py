@@ -66,7 +66,7 @@ def test_a_zarr_store_hdmf_zarr_cannot_read_is_named_before_anything_is_read(tmp
     (store / ".zgroup").write_text('{"zarr_format": 2}')
     with pytest.raises(OutputError, match=r"x\.nwb\.zarr: cannot be read as an NWB Zarr store \("):
         check_appendable(store, zarr=True)
-    # poseconv convert appends with the HDF5 backend.
+    # An append with the HDF5 backend (backend="hdf5" given for a store).
     with pytest.raises(OutputError, match=r"x\.nwb\.zarr: is an NWB Zarr store, appended to with the HDF5 backend"):
         check_appendable(store)
 

@@ -46,7 +46,7 @@ BackendOption = Annotated[
     typer.Option(
         "--backend",
         help="hdf5 (an .nwb file) or zarr (an .nwb.zarr store, as hdmf-zarr's NWBZarrIO reads it); from the "
-        "output's suffix when omitted.",
+        "output's suffix when omitted (with --append, the file's).",
         show_default=False,
     ),
 ]
@@ -188,7 +188,7 @@ def convert(
         from ..timing import load_timestamps
         from ._conversion import check_metadata_file, load_metadata_file, parse_session_start_time, summary
 
-        backend = _backend(backend, output)
+        backend = _backend(backend, output, append)
         _output_given_as_input(inputs, output, append)
         target = _target(output, append, overwrite, backend)
         videos = _videos(video, inputs, source)
@@ -230,14 +230,27 @@ def convert(
             warnings.warn(f"{dandi_gap}; set Subject in the --metadata file.", PoseconvWarning, stacklevel=2)
 
 
-def _backend(backend: str | None, output: Path | None) -> str:
-    """Return the storage backend: the one given, or zarr for an output ending in .zarr, else hdf5."""
-    from ..errors import InvalidOptionError
+def _backend(backend: str | None, output: Path | None, append: Path | None = None) -> str:
+    """Return the storage backend: the one given, or zarr for an output ending in .zarr, else hdf5.
 
+    An append's is the file's: an NWB Zarr store (a folder) is appended to with hdmf-zarr, anything else as HDF5.
+    """
+    from ..errors import InvalidOptionError
+    from ..nwb.read.store import is_zarr_folder
+
+    if backend is not None and backend.lower() not in ("hdf5", "zarr"):
+        raise InvalidOptionError(f"--backend {backend}: give hdf5 or zarr.")
+    if append is not None:
+        found = "zarr" if is_zarr_folder(append) else "hdf5"
+        if backend is not None and backend.lower() != found:
+            kind = "an NWB Zarr store" if found == "zarr" else "an HDF5 file"
+            raise InvalidOptionError(
+                f"--backend {backend} --append {append}: the file is {kind}, appended to as it is ({found}); "
+                "leave --backend out."
+            )
+        return found
     if backend is None:
         return "zarr" if output is not None and output.suffix.lower() == ".zarr" else "hdf5"
-    if backend.lower() not in ("hdf5", "zarr"):
-        raise InvalidOptionError(f"--backend {backend}: give hdf5 or zarr.")
     return backend.lower()
 
 
@@ -265,11 +278,9 @@ def _target(output: Path | None, append: Path | None, overwrite: bool, backend: 
     if append is not None:
         if overwrite:
             raise InvalidOptionError("--append adds to the file and --overwrite replaces it; give one of them.")
-        if backend == "zarr":
-            raise InvalidOptionError("--append adds to HDF5 NWB files; --backend zarr writes new stores only.")
         from ..appending import check_appendable
 
-        return check_appendable(append)
+        return check_appendable(append, zarr=backend == "zarr")
     problem = output_name_problem(output, backend)
     if problem is not None:
         raise InvalidOptionError(f"{output}: {problem}")
