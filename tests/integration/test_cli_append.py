@@ -25,10 +25,8 @@ REACHING_VIDEO = REACHING / "reachingvideo1short.avi"
 STARTED = datetime(2024, 5, 3, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def ephys(tmp_path):
-    """An NWB file with a subject and a recording, as another pipeline wrote it (without ndx-pose)."""
-    path = tmp_path / "session.nwb"
+def _ephys_session():
+    """A session with a subject and a recording, as another pipeline wrote it (without ndx-pose)."""
     nwbfile = NWBFile(
         session_description="ephys session",
         identifier="session-1",
@@ -36,8 +34,15 @@ def ephys(tmp_path):
         subject=Subject(subject_id="m1", species="Mus musculus", sex="M", age="P90D"),
     )
     nwbfile.add_acquisition(TimeSeries(name="lick", data=np.arange(10.0), unit="V", rate=10.0))
+    return nwbfile
+
+
+@pytest.fixture
+def ephys(tmp_path):
+    """The session as an HDF5 NWB file."""
+    path = tmp_path / "session.nwb"
     with NWBHDF5IO(path, "w") as io:
-        io.write(nwbfile)
+        io.write(_ephys_session())
     return path
 
 
@@ -361,19 +366,12 @@ def test_a_file_whose_cached_extension_specs_cannot_load_is_refused_before_writi
 
 @pytest.fixture
 def ephys_zarr(tmp_path):
-    """The ``ephys`` file's session as an NWB Zarr store (hdmf-zarr)."""
+    """The session as an NWB Zarr store (hdmf-zarr)."""
     from hdmf_zarr import NWBZarrIO
 
     path = tmp_path / "session.nwb.zarr"
-    nwbfile = NWBFile(
-        session_description="ephys session",
-        identifier="session-1",
-        session_start_time=STARTED,
-        subject=Subject(subject_id="m1", species="Mus musculus", sex="M", age="P90D"),
-    )
-    nwbfile.add_acquisition(TimeSeries(name="lick", data=np.arange(10.0), unit="V", rate=10.0))
     with NWBZarrIO(str(path), "w") as io:
-        io.write(nwbfile)
+        io.write(_ephys_session())
     return path
 
 
