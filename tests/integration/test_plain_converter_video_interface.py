@@ -89,3 +89,31 @@ def test_a_video_the_pose_file_records_under_another_name_is_written_once_or_ref
         assert videos == ["Video melanogaster_courtship"]
         pose = next(c for c in nwbfile.processing["behavior"].data_interfaces.values() if hasattr(c, "source_video"))
         assert pose.source_video is nwbfile.acquisition["Video melanogaster_courtship"]
+
+
+@needs_shared_data
+@pytest.mark.parametrize("video_options", [dict(video_name="MyCam"), dict()])
+def test_labels_before_the_video_interface_are_refused_as_poses_are(tmp_path, video_options):
+    # Training data listed first got the video interface's entry (neuroconv merges in order) and wrote the video
+    # first: pynwb's raw "Cannot add ImageSeries ... already exists" then, naming neither interface.
+    import numpy as np
+    import sleap_io as sio
+    from neuroconv import ConverterPipe
+
+    from poseconv.interfaces import SLEAPTrainingDataInterface
+    from tests.fixtures.sleap import SLEAP_REPO
+
+    video_path = SLEAP_REPO / "tests/data/videos/small_robot_3_frame.mp4"
+    video, skeleton = sio.Video(filename=str(video_path), open_backend=False), sio.Skeleton(["a", "b"])
+    user = sio.Instance.from_numpy(np.array([[1.0, 2.0], [3.0, 4.0]]), skeleton=skeleton)
+    sio.save_slp(sio.Labels([sio.LabeledFrame(video=video, frame_idx=1, instances=[user])]), tmp_path / "l.slp")
+    converter = ConverterPipe(
+        data_interfaces=dict(
+            Labels=SLEAPTrainingDataInterface(file_path=tmp_path / "l.slp"),
+            Video=ExternalVideoInterface(file_paths=[video_path], **video_options),
+        )
+    )
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    with pytest.raises(MetadataError, match=r"ExternalVideoInterface.*PoseNWBConverter.*training-data interface"):
+        converter.run_conversion(nwbfile_path=tmp_path / "session.nwb", metadata=metadata)

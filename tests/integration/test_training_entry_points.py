@@ -11,6 +11,8 @@ import yaml
 from poseconv.interfaces import DeepLabCutPoseInterface, PoseConverterPipe
 from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_DIR, MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
+from tests.fixtures.paths import needs_shared_data
+from tests.fixtures.sleap import SLEAP_REPO
 from tests.fixtures.training import OPENFIELD_PROJECT
 
 START = "2024-05-01T10:00:00+00:00"
@@ -85,3 +87,87 @@ def test_predictions_of_one_project_write_its_labels_once_from_every_entry_point
         {"file_path": str(p), "source_data": {"include_training_data": True}} for p in (MULTI_ANIMAL_H5, FILTERED_H5)
     ]
     assert _run(tmp_path, entries) == from_cli
+
+
+def _robot_labels(path):
+    """Write a SLEAP labels file of one labeled frame of the 3-frame robot video; return the video's path."""
+    import numpy as np
+    import sleap_io as sio
+
+    video_path = SLEAP_REPO / "tests/data/videos/small_robot_3_frame.mp4"
+    video, skeleton = sio.Video(filename=str(video_path), open_backend=False), sio.Skeleton(["a", "b"])
+    user = sio.Instance.from_numpy(np.array([[1.0, 2.0], [3.0, 4.0]]), skeleton=skeleton)
+    sio.save_slp(sio.Labels([sio.LabeledFrame(video=video, frame_idx=1, instances=[user])]), path)
+    return video_path
+
+
+@needs_shared_data
+@pytest.mark.parametrize(
+    ("video_options", "written"),
+    [
+        (dict(video_name="MyCam"), "MyCam"),
+        (dict(metadata_key="BehaviorCam"), "Video small_robot_3_frame"),
+        (dict(metadata_key="BehaviorCam", video_name="MyCam"), "MyCam"),
+    ],
+)
+@pytest.mark.parametrize("labels_first", [False, True])
+def test_labels_link_the_video_interface_s_video_and_camera(tmp_path, video_options, written, labels_first):
+    # The labels kept their own video entry: video_name= was overridden ('Video small_robot_3_frame' and its
+    # camera written), a metadata_key of its own gave neuroconv's raw "keys ... use name" (with video_name= too,
+    # the video was written twice).
+    from neuroconv.datainterfaces import ExternalVideoInterface
+    from pynwb import NWBHDF5IO
+
+    from poseconv.interfaces import SLEAPTrainingDataInterface
+
+    video_path = _robot_labels(tmp_path / "labels.slp")
+    interfaces = dict(
+        Video=ExternalVideoInterface(file_paths=[video_path], **video_options),
+        Labels=SLEAPTrainingDataInterface(file_path=tmp_path / "labels.slp"),
+    )
+    order = ("Labels", "Video") if labels_first else ("Video", "Labels")
+    converter = PoseConverterPipe(data_interfaces={name: interfaces[name] for name in order})
+    metadata = {"NWBFile": {"session_start_time": datetime.fromisoformat(START)}}
+    converter.run_conversion(nwbfile_path=tmp_path / "robot.nwb", metadata=metadata)
+    with NWBHDF5IO(tmp_path / "robot.nwb", "r") as io:
+        nwbfile = io.read()
+        assert list(nwbfile.acquisition) == [written]
+        assert list(nwbfile.devices) == [f"{written} Camera Device"]
+        training = nwbfile.processing["behavior"]["PoseTraining"]
+        assert list(training.source_videos.image_series) == [written]
+        (frame,) = training.training_frames.training_frames.values()
+        assert frame.source_video.name == written
+
+
+@needs_shared_data
+def test_poses_with_their_training_data_keep_the_video_interface_s_name(tmp_path):
+    # include_training_data=True kept the input's entries as labels did: 'Video small_robot_3_frame' was written.
+    import numpy as np
+    import sleap_io as sio
+    from neuroconv.datainterfaces import ExternalVideoInterface
+    from pynwb import NWBHDF5IO
+
+    from poseconv import SLEAPPoseInterface
+    from tests.fixtures.sleap import predictions_per_frame
+
+    video_path = SLEAP_REPO / "tests/data/videos/small_robot_3_frame.mp4"
+    video, skeleton = sio.Video(filename=str(video_path), open_backend=False), sio.Skeleton(["a", "b"])
+    points = np.array([[1.0, 2.0], [3.0, 4.0]])
+    labels = predictions_per_frame(video, skeleton, range(3), points, point_scores=np.ones(2))
+    labels.labeled_frames[1].instances.append(sio.Instance.from_numpy(points, skeleton=skeleton))
+    sio.save_slp(labels, tmp_path / "both.slp")
+    converter = PoseConverterPipe(
+        data_interfaces=dict(
+            Video=ExternalVideoInterface(file_paths=[video_path], video_name="MyCam"),
+            Pose=SLEAPPoseInterface(file_path=tmp_path / "both.slp", include_training_data=True),
+        )
+    )
+    metadata = {"NWBFile": {"session_start_time": datetime.fromisoformat(START)}}
+    converter.run_conversion(nwbfile_path=tmp_path / "robot.nwb", metadata=metadata)
+    with NWBHDF5IO(tmp_path / "robot.nwb", "r") as io:
+        nwbfile = io.read()
+        assert list(nwbfile.acquisition) == ["MyCam"] and list(nwbfile.devices) == ["MyCam Camera Device"]
+        behavior = nwbfile.processing["behavior"]
+        assert list(behavior["PoseTraining"].source_videos.image_series) == ["MyCam"]
+        poses = [c for c in behavior.data_interfaces.values() if type(c).__name__ == "PoseEstimation"]
+        assert poses and all(c.source_video.name == "MyCam" for c in poses)

@@ -214,7 +214,8 @@ def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Ma
     objects under ``video_<stem>`` and ``video_<stem>_camera``, and neuroconv refuses two keys for one
     device. An input's video entry whose object name another interface's entry has under another key
     is that interface's video: the input's containers link it (and its camera), as they do when the keys
-    are the same. Inputs with training data keep their entries (their frames look videos up by key).
+    are the same. An input's training frames defer alike: their videos left to the other interface, they link
+    the video it wrote (``nwb/write/training.py`` finds it by its file), and no camera of their own is added.
     """
     theirs: dict[str, tuple[str, Mapping[str, Any]]] = {}
     theirs_by_key: dict[str, Mapping[str, Any]] = {}
@@ -226,7 +227,7 @@ def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Ma
     for metadata in own.values():
         pose = metadata.get("Pose") or {}
         videos = (metadata.get("Behavior") or {}).get("ExternalVideos") or {}
-        if "PoseTraining" in pose or not theirs:
+        if not theirs:
             continue
         for key, entry in list(videos.items()):
             other_key, other = theirs.get(entry.get("name"), (key, None))

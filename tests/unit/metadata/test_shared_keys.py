@@ -113,3 +113,46 @@ def test_get_metadata_of_a_video_poses_and_labels_handed_back_converts(tmp_path)
     converter.run_conversion(nwbfile_path=tmp_path / "robot.nwb", metadata=metadata)
     with NWBHDF5IO(tmp_path / "robot.nwb", "r") as io:
         assert len(io.read().acquisition) == 1  # the one video, linked by poses and labels
+
+
+def _labels_defaults() -> dict:
+    """A training input's defaults for the video 'clip': its video and camera under poseconv's keys."""
+    return {
+        "Devices": {"video_clip_camera": {"name": "Video clip Camera Device"}},
+        "Behavior": {
+            "ExternalVideos": {"video_clip": {"name": "Video clip", "device_metadata_key": "video_clip_camera"}}
+        },
+        "Pose": {"PoseTraining": {"name": "PoseTraining"}},
+    }
+
+
+def test_a_training_input_leaves_its_video_and_camera_to_the_video_interface_s_own_key():
+    # ExternalVideoInterface(metadata_key="BehaviorCam") declares the video 'Video clip' and its camera under keys
+    # of its own: the labels kept theirs, and neuroconv refused two keys of the camera 'Video clip Camera Device'
+    # (with video_name= too, the file held the video twice).
+    from poseconv.metadata.shared_keys import defer_to_other_videos
+
+    own = {"Labels": _labels_defaults()}
+    video = {
+        "Devices": {"BehaviorCam_camera": {"name": "Video clip Camera Device"}},
+        "Behavior": {
+            "ExternalVideos": {"BehaviorCam": {"name": "Video clip", "device_metadata_key": "BehaviorCam_camera"}}
+        },
+    }
+    defer_to_other_videos(own, [video])
+    assert own["Labels"]["Behavior"]["ExternalVideos"] == {}
+    assert own["Labels"]["Devices"] == {}
+
+
+def test_a_training_input_leaves_its_video_to_the_name_the_video_interface_gives_it():
+    # The same key (video_clip) under video_name="MyCam": the labels' 'Video clip' overrode the name in the file.
+    from poseconv.metadata.shared_keys import defer_to_other_videos
+
+    own = {"Labels": _labels_defaults()}
+    video = {
+        "Devices": {"video_clip_camera": {"name": "MyCam Camera Device"}},
+        "Behavior": {"ExternalVideos": {"video_clip": {"name": "MyCam", "device_metadata_key": "video_clip_camera"}}},
+    }
+    defer_to_other_videos(own, [video])
+    assert own["Labels"]["Behavior"]["ExternalVideos"] == {}
+    assert own["Labels"]["Devices"] == {}

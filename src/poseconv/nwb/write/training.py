@@ -10,7 +10,8 @@ The NWB layout, in ``processing["behavior"]``:
     ``acquisition`` of each video that exists on this machine, with the path relative to
     the NWB file, the frame times read from the video container (or the frame rate the tool
     recorded) and its camera. An ``ImageSeries`` of the same name already in the file (the
-    video the poses were estimated on) is linked, not added twice. The series are in
+    video the poses were estimated on), or of the same file (neuroconv's ``ExternalVideoInterface``
+    under its own name), is linked, not added twice. The series are in
     ``acquisition`` because DANDI moves the external files it finds there with the NWB file;
     readers such as sleap-io look for the frames' videos in ``source_videos``.
     Videos that exist only as a path on the labeling machine get no ImageSeries (an
@@ -73,7 +74,7 @@ from ..layout import (
 )
 from .pose_estimation import behavior_module, get_or_add_skeleton
 from .source_names import individuals_table
-from .video import external_image_series
+from .video import external_image_series, image_series_of_file, refuse_a_video_interface_s_video
 
 __all__ = ["write_pose_training"]
 
@@ -274,7 +275,7 @@ def _source_videos(
     video_paths: Mapping[str, Path] | None,
     relative_to: str | Path | None,
 ) -> dict[str, Any]:
-    """Return the ImageSeries of each video key: one of the same name in the file, else a new one."""
+    """Return the ImageSeries of each video key: one of the same name or file in the file, else a new one."""
     video_paths = dict(video_paths or {})
     external_videos = metadata.get("Behavior", {}).get("ExternalVideos", {})
     linked: dict[str, Any] = {}
@@ -293,7 +294,15 @@ def _source_videos(
         files = [Path(path)] if isinstance(path, (str, Path)) else list(path or [])
         if video_entry is None or not files or not all(file.is_file() for file in files):
             continue
-        known = _video_timing(info, files[0] if isinstance(path, (str, Path)) else tuple(files))
+        video_path = files[0] if isinstance(path, (str, Path)) else tuple(files)
+        # Another interface's video of this file under a name of its own (neuroconv's ExternalVideoInterface with
+        # video_name= or a metadata_key of its own, the labels' entry deferring to it): linked, not written twice.
+        existing = image_series_of_file(nwbfile, files, Path(relative_to) if relative_to else None)
+        if existing is not None:
+            linked[key] = existing
+            continue
+        refuse_a_video_interface_s_video(metadata, video_key(key), video_entry, video_path, "training frames")
+        known = _video_timing(info, video_path)
         if known is None:
             continue
         timing, n_frames, frame_size, note = known

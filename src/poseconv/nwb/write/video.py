@@ -17,7 +17,14 @@ from ...model.location import where_linked
 from ...timing import SAME_CLOCK_RTOL
 from .devices import get_or_add_device, lookup
 
-__all__ = ["container_camera", "external_image_series", "get_or_add_external_video", "labeled_video"]
+__all__ = [
+    "container_camera",
+    "external_image_series",
+    "get_or_add_external_video",
+    "image_series_of_file",
+    "labeled_video",
+    "refuse_a_video_interface_s_video",
+]
 
 
 def get_or_add_external_video(
@@ -48,7 +55,7 @@ def get_or_add_external_video(
     if existing is None and video_path is not None:
         # Another interface's video of the same file under a name of its own (neuroconv's ExternalVideoInterface
         # with video_name= and a metadata_key of its own): linked, not written twice.
-        existing = _image_series_of_file(nwbfile, video_path, relative_to)
+        existing = image_series_of_file(nwbfile, video_path, relative_to)
     if existing is not None:
         _warn_if_other_times(existing, timing_kwargs)
         return existing
@@ -57,8 +64,7 @@ def get_or_add_external_video(
             f"source_video_metadata_key '{key}' names the video '{name}', but no video file is known for it; "
             "pass the video path to the interface (video_file_path=...) or remove source_video_metadata_key."
         )
-    _refuse_a_video_interface_s_entry(key, entry)
-    _refuse_a_video_interface_s_entry_of_the_file(metadata, video_path)
+    refuse_a_video_interface_s_video(metadata, key, entry, video_path)
     image_series = external_image_series(
         nwbfile,
         metadata,
@@ -76,34 +82,53 @@ def get_or_add_external_video(
 #: The description neuroconv's ``ExternalVideoInterface.get_metadata`` gives its video entry
 #: (neuroconv/datainterfaces/behavior/video/externalvideointerface.py).
 NEUROCONV_VIDEO_DESCRIPTION = "Video recorded by camera."
+#: The interface of each poseconv writer of a video, as the refusal names it.
+_INTERFACES = {"poses": "pose interface", "training frames": "training-data interface"}
+
+
+def refuse_a_video_interface_s_video(
+    metadata: Mapping[str, Any], key: str, entry: Mapping[str, Any], video_path: object, writer: str = "poses"
+) -> None:
+    """Refuse to write a video that neuroconv's ``ExternalVideoInterface`` of the conversion writes itself.
+
+    The one guard of every poseconv writer that adds a video (the poses' source video, the training frames'
+    videos), called before it adds one: :func:`_refuse_a_video_interface_s_entry` for the entry ``key`` and
+    :func:`_refuse_a_video_interface_s_entry_of_the_file` for another key's entry of the same file.
+    ``writer`` says what would write the video ("poses", "training frames").
+    """
+    _refuse_a_video_interface_s_entry(key, entry, writer=writer)
+    _refuse_a_video_interface_s_entry_of_the_file(metadata, video_path, writer)
 
 
 def _refuse_a_video_interface_s_entry(
-    key: str, entry: Mapping[str, Any], outcome: str = "pynwb would refuse the video interface's"
+    key: str, entry: Mapping[str, Any], outcome: str = "pynwb would refuse the video interface's", writer: str = "poses"
 ) -> None:
     """Refuse to write a video whose entry is neuroconv's ``ExternalVideoInterface``'s, which writes it itself.
 
     In neuroconv's ``NWBConverter`` the interfaces share one metadata, merged in their order: a video
-    interface listed after the poses, under the same key (``video_<stem>``), gives the entry, and then adds
-    the video itself, without looking for it in the file; had the poses written it first, pynwb would refuse
-    the second one ("already exists"), after the poses were built, without saying which interface to move.
+    interface listed after the poses (or training data), under the same key (``video_<stem>``), gives the entry,
+    and then adds the video itself, without looking for it in the file; had the poses written it first, pynwb
+    would refuse the second one ("already exists"), after the poses were built, without saying which interface
+    to move.
     """
     if entry.get("description") != NEUROCONV_VIDEO_DESCRIPTION:
         return
     raise MetadataError(
         f"metadata['Behavior']['ExternalVideos']['{key}'] is the entry of neuroconv's ExternalVideoInterface "
         f"(its description {NEUROCONV_VIDEO_DESCRIPTION!r}), which adds the video '{entry['name']}' itself: "
-        f"added before it, the poses would write it first and {outcome}. "
+        f"added before it, the {writer} would write it first and {outcome}. "
         "Build the converter on poseconv's PoseNWBConverter instead of neuroconv's NWBConverter (it writes the "
         "video interfaces first and keeps the name each gives its video, video_name= included); in a neuroconv "
-        "NWBConverter, list the video interface before the pose interface and give the video's name in the "
+        f"NWBConverter, list the video interface before the {_INTERFACES[writer]} and give the video's name in the "
         f"metadata (metadata['Behavior']['ExternalVideos']['{key}']['name']), since neuroconv's merge gives the "
-        "pose interface's name to a key both interfaces have. Without a video interface in this conversion, give "
-        "the entry a description of your own."
+        f"{_INTERFACES[writer]}'s name to a key both interfaces have. Without a video interface in this conversion, "
+        "give the entry a description of your own."
     )
 
 
-def _refuse_a_video_interface_s_entry_of_the_file(metadata: Mapping[str, Any], video_path: object) -> None:
+def _refuse_a_video_interface_s_entry_of_the_file(
+    metadata: Mapping[str, Any], video_path: object, writer: str = "poses"
+) -> None:
     """Refuse, as :func:`_refuse_a_video_interface_s_entry`, the video of an ``ExternalVideoInterface`` of the file.
 
     The pose file may record its video under another name than the file's (a SLEAP project renamed, a copy):
@@ -115,7 +140,9 @@ def _refuse_a_video_interface_s_entry_of_the_file(metadata: Mapping[str, Any], v
     videos = metadata.get("Behavior", {}).get("ExternalVideos", {}) or {}
     for key, entry in videos.items():
         if isinstance(entry, Mapping) and entry.get("name") == f"Video {Path(video_path).stem}":
-            _refuse_a_video_interface_s_entry(key, entry, "the file would hold the video twice, under two names")
+            _refuse_a_video_interface_s_entry(
+                key, entry, "the file would hold the video twice, under two names", writer=writer
+            )
 
 
 def container_camera(nwbfile: Any, metadata: Mapping[str, Any], entry: Mapping[str, Any], source_video: Any) -> Any:
@@ -241,7 +268,7 @@ def _links_other_files(series: Any, video_path: Path | Sequence[Path], relative_
     return _links_files(series, video_path, relative_to) is False
 
 
-def _image_series_of_file(nwbfile: Any, video_path: Path | Sequence[Path], relative_to: Path | None) -> Any:
+def image_series_of_file(nwbfile: Any, video_path: Path | Sequence[Path], relative_to: Path | None) -> Any:
     """Return the external ``ImageSeries`` of ``acquisition`` whose files are ``video_path``, or None."""
     for series in nwbfile.acquisition.values():
         if _links_files(series, video_path, relative_to):

@@ -92,6 +92,40 @@ def test_existing_image_series_is_linked_not_copied():
     assert frame.source_video_frame_index == 1029 and frame.source_video_frame_index.dtype == np.uint16
 
 
+def test_another_interface_s_video_of_the_file_is_linked_under_its_name(tmp_path):
+    # neuroconv's ExternalVideoInterface(video_name="MyCam") wrote the labels' video under a name of its own:
+    # the training frames wrote it a second time ('Video reachingvideo1short', with a camera of its own).
+    training = read_deeplabcut_labels(TEST_ALEX_PROJECT)
+    (info,) = training.videos.values()
+    nwbfile = mock_NWBFile()
+    video = ImageSeries(
+        name="MyCam",
+        description="Video recorded by camera.",
+        unit="Frames",
+        format="external",
+        external_file=[str(info.local_files)],
+        starting_frame=[0],
+        rate=30.0,
+        num_samples=12,
+    )
+    nwbfile.add_acquisition(video)
+    pose_training = write_pose_training(nwbfile, training, metadata=metadata_for(training), relative_to=tmp_path)
+    assert list(nwbfile.acquisition) == ["MyCam"] and not nwbfile.devices
+    assert list(pose_training.source_videos.image_series.values()) == [video]
+    assert all(f.source_video is video for f in pose_training.training_frames.training_frames.values())
+
+
+def test_a_video_interface_s_entry_is_refused_saying_what_to_do():
+    # In neuroconv's NWBConverter, labels listed before the video interface get its entry (merged in their order)
+    # and wrote its video first: pynwb then refused the video interface's "Cannot add ImageSeries ... already exists".
+    training = read_deeplabcut_labels(TEST_ALEX_PROJECT)
+    metadata = metadata_for(training)
+    (entry,) = metadata["Behavior"]["ExternalVideos"].values()
+    entry.update(name="MyCam", description="Video recorded by camera.")
+    with pytest.raises(MetadataError, match=r"ExternalVideoInterface.*training frames.*before the training-data"):
+        write_pose_training(mock_NWBFile(), training, metadata=metadata)
+
+
 def test_instances_named_by_individual_with_ids_and_read_back(tmp_path):
     training = tracked_training()
     nwbfile = mock_NWBFile()
