@@ -30,6 +30,7 @@ from ..errors import MetadataError, PoseconvWarning
 from ..metadata.checks import age_problem
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..metadata.schema import EmptyTextSchemaMixin
+from ..metadata.shared_keys import show_shared_edges
 from ..model.location import is_url
 from ..model.multicamera import MultiCameraPoseData
 from ..nwb.write.storage import creation_order, get_pose_backend_configuration
@@ -180,6 +181,8 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
                 kept, entries = kept.get(inner) or {}, entries.get(inner) or {}
             for key in [key for key in entries if key not in kept]:
                 del entries[key]
+        defaults = {name: to_plain(i.get_metadata()) for name, i in self.data_interface_objects.items()}
+        show_shared_edges(metadata, defaults, self._pose_names())  # neuroconv appended them as each input's
         return metadata
 
     def metadata_problems(self, metadata: Mapping[str, Any] | None, append_mode: bool = False) -> list[Any]:

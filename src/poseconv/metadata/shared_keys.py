@@ -27,6 +27,7 @@ __all__ = [
     "place_shared_edges",
     "shared_edge_problems",
     "shared_entries",
+    "show_shared_edges",
     "without_handed_back",
 ]
 
@@ -60,8 +61,36 @@ def shared_entries(defaults: Mapping[str, Mapping[str, Any]], inputs: list[str])
                 merged: dict[str, Any] = {}
                 for entry in entries:
                     merged = dict_deep_update(merged, copy.deepcopy(entry))
+                if block == "Skeletons":
+                    merged["edges"] = _edges_on_shown_nodes(entries, list(merged.get("nodes") or []))
                 shared[(block, key)] = to_plain(merged)
     return shared
+
+
+def show_shared_edges(metadata: dict[str, Any], defaults: Mapping[str, Mapping[str, Any]], inputs: list[str]) -> None:
+    """Show each skeleton several pose ``inputs`` share with every input's edges on the nodes of all (in place).
+
+    neuroconv's ``get_metadata`` appends the inputs' edges, each indexing its own input's nodes; the composition
+    reads the edges shown as indices into the nodes shown (:func:`place_shared_edges`). ``defaults``: each
+    input's ``get_metadata()``, by input name.
+    """
+    skeletons = (metadata.get("Pose") or {}).get("Skeletons") or {}
+    for (block, key), merged in shared_entries(defaults, inputs).items():
+        if block == "Skeletons" and isinstance(skeletons.get(key), dict):
+            skeletons[key]["edges"] = merged["edges"]
+
+
+def _edges_on_shown_nodes(entries: list[dict[str, Any]], nodes: list[Any]) -> list[list[int]]:
+    """Return every input's edges as indices into the nodes shown for all (lists appended would keep each input's)."""
+    edges: list[list[int]] = []
+    for entry in entries:
+        own = list(entry.get("nodes") or [])
+        for edge in entry.get("edges") or []:
+            if len(edge) == 2 and all(isinstance(i, int) and 0 <= i < len(own) for i in edge):
+                pair = [nodes.index(own[edge[0]]), nodes.index(own[edge[1]])]
+                if pair not in edges:
+                    edges.append(pair)
+    return edges
 
 
 def _drop_equal(given: dict[str, Any], handed_back: Mapping[str, Any]) -> None:
@@ -155,18 +184,26 @@ def _own_nodes(metadata: Mapping[str, Any], key: str) -> list[Any]:
 def place_shared_edges(
     restricted: dict[str, Any], user: Mapping[str, Any], shared: Mapping[tuple[str, str], Any], own: Mapping[str, Any]
 ) -> None:
-    """Give an input the edges of a shared skeleton the user gave whose nodes it has, as its own indices (in place).
+    """Give an input the edges the user changed on a shared skeleton, as its own indices (in place).
 
     ``restricted`` is the user's metadata for the input (its keys only), ``own`` the input's defaults. Edges
-    index the nodes ``get_metadata()`` showed, all the inputs' (:func:`shared_entries`); applied by index to
-    each input's own nodes, an edge drawn between two nodes of one input joined two others of the next.
+    index the nodes ``get_metadata()`` showed, all the inputs' (:func:`shared_entries`), with every input's
+    edges; applied by index to each input's own nodes, an edge drawn between two nodes of one input joined two
+    others of the next. Only the change is a choice, as for the other shared fields: an input keeps its own
+    edges the user left, loses those removed, and gains those added whose two nodes it has (not the other
+    inputs' edges the list showed).
     """
     skeletons = (restricted.get("Pose") or {}).get("Skeletons") or {}
     for key, nodes, edges in _edited_shared_edges(user, shared):
         mine = _own_nodes(own, key)
         if key in skeletons and isinstance(skeletons[key], dict):
+            shown = {(a, b) for _, a, b in _named_edges(nodes, shared[("Skeletons", key)].get("edges") or [])}
+            given = [(a, b) for _, a, b in _named_edges(nodes, edges)]
+            own_entry = ((own.get("Pose") or {}).get("Skeletons") or {}).get(key) or {}
+            kept = [pair for _, *pair in _named_edges(mine, own_entry.get("edges") or []) if tuple(pair) in given]
+            chosen = [*map(tuple, kept), *(pair for pair in given if pair not in shown)]
             skeletons[key]["edges"] = [
-                [mine.index(a), mine.index(b)] for _, a, b in _named_edges(nodes, edges) if a in mine and b in mine
+                [mine.index(a), mine.index(b)] for a, b in dict.fromkeys(chosen) if a in mine and b in mine
             ]
 
 

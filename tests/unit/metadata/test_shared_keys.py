@@ -156,3 +156,95 @@ def test_a_training_input_leaves_its_video_to_the_name_the_video_interface_gives
     defer_to_other_videos(own, [video])
     assert own["Labels"]["Behavior"]["ExternalVideos"] == {}
     assert own["Labels"]["Devices"] == {}
+
+
+def _with_edges(nodes: list[str], edges: list[list[int]], description: str) -> dict:
+    entry = _input(nodes, description)
+    entry["Pose"]["Skeletons"]["Skeleton"]["edges"] = edges
+    return entry
+
+
+# Each input's own edges: top joins the snout to both ears, side the paws and the snout to the tail base.
+TOP_EDGES = _with_edges(["snout", "leftear", "rightear", "tailbase"], [[0, 1], [0, 2]], "top")
+SIDE_EDGES = _with_edges(["paw1", "paw2", "snout", "tailbase"], [[0, 1], [2, 3]], "side")
+
+
+def _named(nodes: list[str], edges: list[list[int]]) -> set[tuple[str, str]]:
+    return {(nodes[a], nodes[b]) for a, b in edges}
+
+
+def test_a_shared_skeleton_shows_every_input_s_edges_on_the_nodes_shown():
+    # neuroconv's merge appends each input's edges as indices into its own nodes: side's [2, 3] (snout-tailbase)
+    # was shown as rightear-tailbase.
+    shown = shared_entries({"top": TOP_EDGES, "side": SIDE_EDGES}, ["top", "side"])[("Skeletons", "Skeleton")]
+    assert _named(shown["nodes"], shown["edges"]) == {
+        ("snout", "leftear"),
+        ("snout", "rightear"),
+        ("paw1", "paw2"),
+        ("snout", "tailbase"),
+    }
+
+
+def test_an_edge_added_to_the_shown_edges_is_the_only_change_each_input_takes():
+    defaults = {"top": TOP_EDGES, "side": SIDE_EDGES}
+    shown = shared_entries(defaults, ["top", "side"])[("Skeletons", "Skeleton")]
+    nodes = shown["nodes"]
+    added = [nodes.index("leftear"), nodes.index("tailbase")]
+    edges, problems = _edges({"Pose": {"Skeletons": {"Skeleton": {"edges": [*shown["edges"], added]}}}}, defaults)
+    assert problems == []
+    # Top keeps its own edges and gains the one drawn (not side's snout-tailbase, which it has the nodes of).
+    assert _named(TOP_EDGES["Pose"]["Skeletons"]["Skeleton"]["nodes"], edges["top"]) == {
+        ("snout", "leftear"),
+        ("snout", "rightear"),
+        ("leftear", "tailbase"),
+    }
+    assert edges["side"] == [[0, 1], [2, 3]]
+    # An edge of an input removed from the list is removed from it.
+    kept = [edge for edge in shown["edges"] if _named(nodes, [edge]) != {("paw1", "paw2")}]
+    edges, _ = _edges({"Pose": {"Skeletons": {"Skeleton": {"edges": kept}}}}, defaults)
+    assert edges["side"] == [[2, 3]] and edges["top"] == [[0, 1], [0, 2]]
+
+
+def test_get_metadata_shows_the_shared_skeleton_s_edges_on_its_nodes_and_an_added_edge_is_written(tmp_path):
+    from datetime import UTC, datetime
+
+    import h5py
+    import numpy as np
+    import yaml
+
+    from poseconv import DeepLabCutPoseInterface
+    from poseconv.interfaces import PoseConverterPipe
+    from tests.fixtures.deeplabcut import write_dlc_file
+
+    interfaces = {}
+    for name, entry in (("top", TOP_EDGES), ("side", SIDE_EDGES)):
+        nodes = entry["Pose"]["Skeletons"]["Skeleton"]["nodes"]
+        edges = [[nodes[a], nodes[b]] for a, b in entry["Pose"]["Skeletons"]["Skeleton"]["edges"]]
+        (tmp_path / name / "videos").mkdir(parents=True)
+        config = {"Task": name, "scorer": "me", "bodyparts": nodes, "skeleton": edges, "video_sets": {}}
+        (tmp_path / name / "config.yaml").write_text(yaml.safe_dump(config))
+        scorer = f"DLC_resnet50_{name}Jan1shuffle1_100"
+        positions = {node: np.ones((5, 2)) for node in nodes}
+        path = write_dlc_file(tmp_path / name / "videos" / f"{name}{scorer}.h5", positions, scorer=scorer)
+        interfaces[name] = DeepLabCutPoseInterface(file_path=path, sampling_frequency=30.0)
+    converter = PoseConverterPipe(interfaces)
+    metadata = converter.get_metadata()
+    shown = metadata["Pose"]["Skeletons"]["Skeleton"]
+    assert _named(shown["nodes"], shown["edges"]) == {
+        ("snout", "leftear"),
+        ("snout", "rightear"),
+        ("paw1", "paw2"),
+        ("snout", "tailbase"),
+    }
+    shown["edges"].append([shown["nodes"].index("leftear"), shown["nodes"].index("tailbase")])
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    converter.run_conversion(nwbfile_path=tmp_path / "two.nwb", metadata=metadata)
+    written = {}
+    with h5py.File(tmp_path / "two.nwb", "r") as nwb:
+        for skeleton in nwb["processing/behavior/Skeletons"].values():
+            nodes = [node.decode() for node in skeleton["nodes"][()]]
+            written[nodes[0]] = _named(nodes, skeleton["edges"][()].tolist())
+    assert written == {
+        "snout": {("snout", "leftear"), ("snout", "rightear"), ("leftear", "tailbase")},
+        "paw1": {("paw1", "paw2"), ("snout", "tailbase")},
+    }
