@@ -216,6 +216,27 @@ def test_ndx_pose_0_2(tmp_path):
     check_inspect_and_export(path, [pose], tmp_path)
 
 
+def test_ndx_pose_readme_two_animals_unnamed_are_named_by_container(tmp_path):
+    """ndx-pose's README: one Skeleton, one PoseEstimation per animal, no track recorded: each keeps its name."""
+    from ndx_pose import PoseEstimation, Skeleton, Skeletons
+
+    nwbfile = _nwbfile()
+    skeleton = Skeleton(name="shared", nodes=NODES, edges=np.array(EDGES, dtype="uint8"))
+    behavior = nwbfile.create_processing_module(name="behavior", description="processed behavioral data")
+    behavior.add(Skeletons(skeletons=[skeleton]))
+    timestamps = np.linspace(0, 1, num=10)
+    for seed, name in enumerate(("mouse1", "mouse2")):
+        series, _ = _series(np.random.default_rng(seed), 10, timestamps)
+        behavior.add(
+            PoseEstimation(name=name, pose_estimation_series=series, skeleton=skeleton, source_software="DeepLabCut")
+        )
+    path = _write(nwbfile, tmp_path / "two_animals.nwb")
+
+    [pose] = read_nwb(path)
+    # The first was read as the default "individual", only the second by its container.
+    assert sorted(track.name for track in pose.tracks) == ["mouse1", "mouse2"]
+
+
 def test_ndx_pose_0_3_0_back_compat(tmp_path):
     """The two-camera file is refused by pynwb with ndx-pose 0.4; h5py reads it all the same."""
     for name in ("0.3.0_poseestimation_one_camera.nwb", "0.3.0_poseestimation_two_cameras.nwb"):

@@ -421,9 +421,12 @@ class ContainerScanner:
         n_frames = int(frame_of_time[-1]) + 1 if frame_of_time is not None else len(base)
         infos = []
         used_tracks: set[str] = set()
+        # Several unnamed containers of one video are several animals (ndx-pose's README names them by
+        # container): each is named by its container, where the default would name only the first.
+        unnamed = sum(raw.track is None for raw in containers)
         for raw in containers:
             # An animal may be named "" (a description says so); only an unnamed container gets the default.
-            track = DEFAULT_TRACK_NAME if raw.track is None else raw.track
+            track = raw.track if raw.track is not None else DEFAULT_TRACK_NAME if unnamed == 1 else raw.name
             if track in used_tracks:
                 track = raw.name
             used_tracks.add(track)
