@@ -137,3 +137,30 @@ def test_movement_export_of_timestamps_is_in_seconds(tmp_path):
     with xr.open_dataset(tmp_path / "wasp.nc", decode_timedelta=False) as saved:
         assert saved.attrs["time_unit"] == "seconds"
         np.testing.assert_allclose(saved.time.values, times, rtol=0, atol=1e-9)
+
+
+def test_movement_software_with_a_space_keeps_the_individual(tmp_path):
+    """movement's description ends "using <source_software>."; a software "DeepLabCut 3.0" or a track holding
+    " using " still names the individual (the track was read as the default "individual")."""
+    pytest.importorskip("movement")
+    from movement.io import load_poses, save_poses
+    from pynwb import NWBHDF5IO
+
+    rng = np.random.default_rng(7)
+    for individual in ("rat_7", "rat using wheel"):
+        dataset = load_poses.from_numpy(
+            position_array=rng.random((10, 2, 2, 1)) * 100,
+            confidence_array=rng.random((10, 2, 1)),
+            individual_names=[individual],
+            keypoint_names=["a", "b"],
+            fps=30,
+            source_software="DeepLabCut 3.0",
+        )
+        path = tmp_path / f"{individual}.nwb"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nwbfile = save_poses.to_nwb_file(dataset)
+            with NWBHDF5IO(str(path), "w") as io:
+                io.write(nwbfile)
+        [pose] = read_nwb(path)
+        assert [track.name for track in pose.tracks] == [individual]

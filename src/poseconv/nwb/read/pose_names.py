@@ -37,8 +37,11 @@ DEFAULT_TRACK_NAME = "individual"
 # Container descriptions that name the animal (and the video): poseconv's, then movement's.
 _CONTAINER_DESCRIPTIONS = (
     re.compile(r"^Poses of '(?P<track>.*)' estimated with .*? on video '(?P<video>.*?)', read from "),
-    re.compile(r"^Estimated positions of .* for (?P<track>.+?) using \S+\.$"),
+    # movement's software may hold spaces ("DeepLabCut 3.0"): the text up to the final period.
+    re.compile(r"^Estimated positions of .* for (?P<track>.+?) using .+\.$"),
 )
+# movement's description, with the container's own source_software: exact when the track holds " using ".
+_MOVEMENT_DESCRIPTION = r"^Estimated positions of .* for (?P<track>.+) using {software}\.$"
 # neuroconv's series description names the node (poseconv's is matched in _node_of_series).
 _NEUROCONV_SERIES_DESCRIPTION = re.compile(r"^Pose estimation series for (?P<node>.+)\.$")
 # DLC2NWB's series description (and neuroconv's before it wrote its own): its series are named "<individual>_<node>".
@@ -82,7 +85,7 @@ def container_names(
         named in the skeleton (:func:`neuroconv_dlc_animal`), which is the track only when the other
         containers of its group name other animals (the reader decides).
     """
-    track, video_hint = names_from_description(facts.get("description"))
+    track, video_hint = names_from_description(facts.get("description"), facts.get("source_software"))
     if track is not None:
         return track, video_hint, None
     track, video_hint = names_from_container_name(name, facts.get("source_software"))
@@ -91,9 +94,15 @@ def container_names(
     return track, video_hint, neuroconv_dlc_animal(skeleton, name, subject_id) if neuroconv else None
 
 
-def names_from_description(description: str | None) -> tuple[str | None, str | None]:
-    """Return (track, video) named by a container description poseconv or movement writes; Nones otherwise."""
-    for pattern in _CONTAINER_DESCRIPTIONS:
+def names_from_description(description: str | None, software: str | None = None) -> tuple[str | None, str | None]:
+    """Return (track, video) named by a container description poseconv or movement writes; Nones otherwise.
+
+    ``software`` is the container's ``source_software``, which movement's description ends with.
+    """
+    patterns = list(_CONTAINER_DESCRIPTIONS)
+    if software:
+        patterns.insert(1, re.compile(_MOVEMENT_DESCRIPTION.format(software=re.escape(software))))
+    for pattern in patterns:
         match = pattern.match(description or "")
         if match:
             return match["track"], match.groupdict().get("video")
