@@ -35,6 +35,7 @@ from ..layout import (
     natural_key,
     sources_table_name,
 )
+from .pose_names import file_stem
 from .skeletons import stored_skeleton
 from .store import (
     base_name,
@@ -254,6 +255,18 @@ class _StoredTraining:
         }
 
 
+def _video_keys(videos: list[_RawVideo]) -> dict[str, str]:
+    """Return each source video's key (by ``ImageSeries`` name) when no ``PoseTrainingSources`` row gives it.
+
+    Its file's stem, as the pose reader keys videos (sleap-io's ``video_0`` would name DeepLabCut's
+    labeled-data folder); the series' name for image files, no file, or a stem two series share.
+    """
+    files = [v for v in videos if v.external_file and image_sequence(list(v.external_file), None) is None]
+    stems = {v.name: file_stem(v.external_file[0]) for v in files}
+    shared = {stem for stem in stems.values() if list(stems.values()).count(stem) > 1}
+    return {v.name: stems[v.name] if stems.get(v.name, "") not in shared | {""} else nwb_name(v.name) for v in videos}
+
+
 def _video_info(video: _RawVideo | None, key: str, original: str | None, nwb_folder: Path | None) -> VideoInfo:
     if video is None:
         return VideoInfo(key=key, original_path=original)
@@ -329,6 +342,7 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
     videos: dict[str, VideoInfo] = {}
     label_files: dict[str, LabelFile] = {}
     individuals_by_id: dict[int, str] = dict(enumerate(named))
+    video_keys = _video_keys([frame.video for frame in raw.frames.values() if frame.video is not None])
     software: list[str] = []
     frames: list[LabeledFrame] = []
     for frame_name in order:
@@ -336,7 +350,7 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
         row = raw.sources.get(frame_name)
         frame_index = frame.frame_index if frame.video is not None else None
         image = label_file = original = None
-        key = nwb_name(frame.video.name) if frame.video is not None else "video"
+        key = video_keys[frame.video.name] if frame.video is not None else "video"
         if frame.video is None and frame.image_set is not None:
             # Images stored in the file, no video: the frame is named by its image, in the set holding it.
             key, image = frame.image_set, frame.image

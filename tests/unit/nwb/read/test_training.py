@@ -25,7 +25,34 @@ def test_reads_sleap_io_annotations():
     assert all(i.individual is None for f in training.frames for i in f.instances)
     second = training.frames[0].instances[1]
     np.testing.assert_array_equal(second.visible, [True, True, False])
-    assert training.videos["video_0"].original_path == "/tmp/minimal_annot_src.mp4"
+    # Keyed by the video's stem, as the pose reader keys it (DeepLabCut's labeled-data/<stem>), not by
+    # sleap-io's ImageSeries name 'video_0'.
+    assert training.videos["minimal_annot_src"].original_path == "/tmp/minimal_annot_src.mp4"
+
+
+def test_video_keys_fall_back_to_the_image_series_name():
+    from poseconv.nwb.read.training import _RawVideo, _video_keys
+
+    def video(name, *files):
+        return _RawVideo(name=name, external_file=files, dimension=(), rate=None, num_samples=None)
+
+    keys = _video_keys(
+        [
+            video("video_0", "/a/cam1/session.mp4"),
+            video("video_1", "/a/cam2/session.mp4"),
+            video("video_2", "c:\\data\\top.avi"),
+            video("images", "img0.png", "img1.png"),
+            video("stored"),
+        ]
+    )
+    # Two files of one stem would be taken for one video: their series' names keep them apart.
+    assert keys == {
+        "video_0": "video_0",
+        "video_1": "video_1",
+        "video_2": "top",
+        "images": "images",
+        "stored": "stored",
+    }
 
 
 def test_read_errors(tmp_path):
