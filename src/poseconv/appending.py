@@ -429,25 +429,26 @@ def _file_skeletons(behavior: Any) -> dict[str, tuple[list[str], list[Any]]]:
 def _check_names_free(path: Path, pose: dict, taken: set[str], skeletons: dict[str, tuple[list, list]]) -> None:
     """Refuse a container whose name the file holds, or a skeleton whose name it holds with other nodes or edges."""
     from .metadata.checks import skeleton_clash
+    from .nwb.read.pose_containers import same_source
 
-    blocks = [*(pose.get("PoseEstimations") or {}).items(), *(pose.get("MultiCameraPoseEstimations") or {}).items()]
-    if pose.get("PoseTraining"):
-        blocks.append(("PoseTraining", pose["PoseTraining"]))
-    for key, entry in blocks:
-        if entry.get("name") in taken:
+    sections = ("PoseEstimations", "MultiCameraPoseEstimations")
+    blocks = [(f"{section}: {key}", entry) for section in sections for key, entry in (pose.get(section) or {}).items()]
+    blocks += [("PoseTraining", pose["PoseTraining"])] if pose.get("PoseTraining") else []
+    for where, entry in blocks:  # where: its metadata path in full (a "Pose: ... X:" was taken as written)
+        if entry.get("name") in taken:  # guessed appended when it has their source: another tool's is not
+            again = " (were these poses appended before?)" if same_source(path, entry) else ""
             raise InvalidOptionError(
-                f"{path}: already holds '{entry['name']}' in processing/behavior (were these poses appended "
-                "before?); to add them as a second container, give it another name in the metadata "
-                f"(Pose: ... {key}: name: ...; on the command line in the --metadata file)."
+                f"{path}: already holds '{entry['name']}' in processing/behavior{again}; to add them as a second "
+                f"container, give it another name in the metadata (Pose: {where}: name: ...; on the command line in "
+                "the --metadata file)."
             )
     for key, entry in (pose.get("Skeletons") or {}).items():
         # A skeleton of the same name, nodes and edges is linked; another would be a second, clashing one.
         clash = skeleton_clash(*skeletons[entry["name"]], entry) if entry.get("name") in skeletons else None
         if clash is not None:
             raise InvalidOptionError(
-                f"{path}: already has a skeleton named '{entry['name']}' with {clash}; give this one another "
-                f"name in the metadata (Pose: Skeletons: {key}: name: ...; on the command line in the --metadata "
-                "file)."
+                f"{path}: already has a skeleton named '{entry['name']}' with {clash}; give this one another name in "
+                f"the metadata (Pose: Skeletons: {key}: name: ...; on the command line in the --metadata file)."
             )
 
 

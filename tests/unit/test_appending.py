@@ -134,3 +134,29 @@ def test_a_url_is_said_to_need_a_local_copy(tmp_path):
     message = str(caught.value)
     assert message.startswith(f"{url}: is a URL; appending writes the NWB file, so it needs a path on this computer")
     assert "append_on_disk_nwbfile" not in message and "reads NWB files from URLs" not in message
+
+
+@pytest.mark.parametrize(
+    ("held", "guessed"),
+    [({"scorer": "DLC_resnet50", "source_software": "DeepLabCut"}, True), ({"source_software": "SLEAP"}, False)],
+)
+def test_a_name_the_file_holds_is_refused_with_the_metadata_path_in_full(tmp_path, held, guessed):
+    """The hint spelled "Pose: ... PoseEstimation: name:", which metadata refuses; an earlier append is guessed
+    only when the container held has the poses' scorer or software (another tool's 'PoseEstimation' is not one)."""
+    from poseconv.appending import _check_names_free
+    from poseconv.errors import InvalidOptionError
+
+    path = tmp_path / "theirs.nwb"
+    with h5py.File(path, "w") as handle:
+        group = handle.create_group("processing/behavior/PoseEstimation")
+        for key, value in held.items():
+            group[key] = value
+    entry = {"name": "PoseEstimation", "scorer": "DLC_resnet50", "source_software": "DeepLabCut"}
+    with pytest.raises(InvalidOptionError) as refused:
+        _check_names_free(path, {"PoseEstimations": {"PoseEstimation": entry}}, {"PoseEstimation"}, {})
+    message = str(refused.value)
+    assert "(Pose: PoseEstimations: PoseEstimation: name: ...;" in message
+    assert ("were these poses appended before?" in message) is guessed
+    training = {"PoseTraining": {"name": "PoseEstimation"}}
+    with pytest.raises(InvalidOptionError, match=r"\(Pose: PoseTraining: name: \.\.\.;"):
+        _check_names_free(path, training, {"PoseEstimation"}, {})

@@ -39,19 +39,11 @@ from .pose_names import (
     node_of_series,
 )
 from .skeletons import checked_edges, stored_skeleton
-from .store import (
-    child_groups,
-    is_dataset,
-    linked,
-    neurodata_type,
-    text,
-    texts,
-    visit_groups,
-)
+from .store import child_groups, is_dataset, linked, neurodata_type, open_store, text, texts, visit_groups
 from .video_facts import video_facts
 from .video_frames import SAME_TIME_TOLERANCE, frames_on_video, union_base
 
-__all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo", "video_facts"]
+__all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo", "same_source", "video_facts"]
 
 
 @dataclass(frozen=True)
@@ -470,6 +462,14 @@ class ContainerScanner:
         return infos
 
     # -- access -------------------------------------------------------------------------------
+
+
+def same_source(path: Path, entry: dict[str, Any]) -> bool:
+    """Return whether ``processing/behavior/<entry's name>`` of the NWB file ``path`` has entry's scorer or software."""
+    with open_store(path) as root:
+        group = root.get(f"processing/behavior/{entry['name']}")
+        held = {key: text(group.get(key)) if group is not None else None for key in ("scorer", "source_software")}
+    return any(entry.get(key) is not None and entry.get(key) == value for key, value in held.items())
 
 
 def _named_animals(members: list[RawContainer]) -> list[RawContainer]:
