@@ -104,7 +104,10 @@ _METHODS = {"bu": "bottom-up", "td": "top-down", "ctd": "conditional top-down"}
 # DeepLabCut 2.3's SuperAnimal video inference (TensorFlow, modelzoo/api/superanimal_inference.py) runs the weights
 # it downloads to pretrained/superanimal_<dataset>_weights/snapshot-<N> and names the scorer after the snapshot alone
 # ("DLC_snapshot-<N>"): the model config its _meta.pickle keeps ("DLC-model-config file") names the dataset.
-_TENSORFLOW_SUPERANIMAL_WEIGHTS = re.compile(r"(?:^|[/\\])superanimal_(?P<dataset>[A-Za-z0-9]+)")
+# DeepLabCut 2.3 downloads a SuperAnimal model's weights into superanimal_<dataset>_weights/ and names the
+# predictions after the snapshot alone ("DLC_" + the init_weights' stem).
+_TENSORFLOW_SUPERANIMAL_WEIGHTS = re.compile(r"(?:^|[/\\])superanimal_(?P<dataset>[A-Za-z0-9]+)_weights[/\\]")
+_SNAPSHOT_SCORER = re.compile(r"^DLC_snapshot-\d+$")
 _SNAPSHOT_ITERATIONS = re.compile(r"snapshot-(?P<iterations>\d+)$")
 
 
@@ -232,7 +235,7 @@ def describe_model(path: Path, scorer: str, meta: dict[str, Any] | None) -> Deep
             detector=_detector(config, match["detector"] if match else None),
             with_identity=_with_identity(config),
         )
-    dataset = _tensorflow_superanimal(meta)
+    dataset = _tensorflow_superanimal(scorer, meta)
     if dataset is not None:
         test_config = (meta or {})["DLC-model-config file"]
         iterations = _SNAPSHOT_ITERATIONS.search(str(test_config["init_weights"]))
@@ -272,11 +275,15 @@ def _superanimal_model(dataset: str, models: str) -> DeepLabCutModel:
     )
 
 
-def _tensorflow_superanimal(meta: dict[str, Any] | None) -> str | None:
+def _tensorflow_superanimal(scorer: str, meta: dict[str, Any] | None) -> str | None:
     """Return the SuperAnimal dataset whose weights DeepLabCut 2.3's model zoo ran, from a ``_meta.pickle``'s data.
 
-    None when its model config (``DLC-model-config file``) has no ``init_weights`` naming ``superanimal_<dataset>``.
+    None unless the scorer is the snapshot's alone (``DLC_snapshot-<N>``) and the model config's
+    (``DLC-model-config file``) ``init_weights`` lies in ``superanimal_<dataset>_weights/``: a project's own
+    model (a task or a folder named ``superanimal_...``) has a scorer of its project.
     """
+    if not _SNAPSHOT_SCORER.match(scorer):
+        return None
     test_config = (meta or {}).get("DLC-model-config file")
     weights = test_config.get("init_weights") if isinstance(test_config, dict) else None
     match = _TENSORFLOW_SUPERANIMAL_WEIGHTS.search(weights) if isinstance(weights, str) else None
@@ -292,7 +299,9 @@ def is_model_zoo(scorer: str, meta: dict[str, Any] | None = None) -> bool:
     does (the model config's ``init_weights``).
     """
     return bool(
-        _SUPERANIMAL_SCORER.match(scorer) or _FMPOSE3D_SCORER.match(scorer) or _tensorflow_superanimal(meta) is not None
+        _SUPERANIMAL_SCORER.match(scorer)
+        or _FMPOSE3D_SCORER.match(scorer)
+        or _tensorflow_superanimal(scorer, meta) is not None
     )
 
 

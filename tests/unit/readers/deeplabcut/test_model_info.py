@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ import yaml
 
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.readers.deeplabcut import read_deeplabcut
-from poseconv.readers.deeplabcut.model_info import describe_model
+from poseconv.readers.deeplabcut.model_info import describe_model, is_model_zoo
 from tests.fixtures.deeplabcut import SINGLE_ANIMAL_CSV, write_dlc_file
 from tests.fixtures.paths import needs_shared_data
 
@@ -319,3 +320,25 @@ def test_cropped_analysis_recording_the_whole_videos_size_keeps_it(tmp_path):
         pickle.dump({"data": meta}, handle)
     (video,) = read_deeplabcut(path).videos.values()
     assert video.frame_size == (1088, 1456)
+
+
+@pytest.mark.parametrize(
+    ("scorer", "weights"),
+    [
+        # A project's own model whose task starts with superanimal_ (fine-tuning experiments).
+        (
+            "DLC_resnet50_superanimal_finetuneJan1shuffle1_1000",
+            "/p/superanimal_finetune-me-2023-01-01/dlc-models/iteration-0/superanimal_finetuneJan1-trainset95shuffle1"
+            "/train/snapshot-1000",
+        ),
+        # A project kept under a folder named superanimal_<anything>.
+        ("DLC_resnet50_openfieldOct30shuffle1_1000", "/data/superanimal_experiments/openfield/train/snapshot-1000"),
+        # The snapshot-only scorer of a model trained elsewhere, not the model zoo's weights folder.
+        ("DLC_snapshot-1000", "/data/superanimal_experiments/train/snapshot-1000"),
+    ],
+)
+def test_a_project_s_model_named_superanimal_is_not_the_model_zoo(scorer, weights):
+    meta = {"Scorer": scorer, "DLC-model-config file": {"init_weights": weights, "net_type": "resnet_50"}}
+    assert not is_model_zoo(scorer, meta)
+    model = describe_model(Path("x.h5"), scorer, meta)
+    assert model is None or model.superanimal is None
