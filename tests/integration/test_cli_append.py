@@ -432,3 +432,15 @@ def _subject_file(store):
     path = store.parent / "other_subject.yaml"
     path.write_text("Subject:\n  subject_id: m2\n  species: Mus musculus\n")
     return path
+
+
+@needs_shared_data
+def test_a_missing_store_or_a_url_appended_to_with_backend_zarr_is_said_as_such(tmp_path):
+    # Taken for HDF5 files ("the file is an HDF5 file ... leave --backend out"), the URL mangled.
+    missing = tmp_path / "typo.nwb.zarr"
+    result = poseconv("convert", REACHING_H5, "--append", missing, "--backend", "zarr", check_rc=None)
+    assert_one_line_error(result, "typo.nwb.zarr: not found")
+    result = poseconv(
+        "convert", REACHING_H5, "--append", "https://example.org/x.nwb.zarr", "--backend", "zarr", check_rc=None
+    )
+    assert_one_line_error(result, "https://example.org/x.nwb.zarr: is a URL")

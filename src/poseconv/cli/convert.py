@@ -236,11 +236,13 @@ def _backend(backend: str | None, output: Path | None, append: Path | None = Non
     An append's is the file's: an NWB Zarr store (a folder) is appended to with hdmf-zarr, anything else as HDF5.
     """
     from ..errors import InvalidOptionError
+    from ..model.location import url_as_path
     from ..nwb.read.store import is_zarr_folder
 
     if backend is not None and backend.lower() not in ("hdf5", "zarr"):
         raise InvalidOptionError(f"--backend {backend}: give hdf5 or zarr.")
-    if append is not None:
+    if append is not None and append.exists() and url_as_path(append) is None:
+        # A missing file or a URL is said by check_appendable, not as a backend of its own.
         found = "zarr" if is_zarr_folder(append) else "hdf5"
         if backend is not None and backend.lower() != found:
             kind = "an NWB Zarr store" if found == "zarr" else "an HDF5 file"
