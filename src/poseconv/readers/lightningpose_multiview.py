@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -295,27 +295,36 @@ def _view_files(
     return found, f"the siblings of {path.name}", None
 
 
-def _other_sessions_views(views: Sequence[Path]) -> list[Path]:
-    """Return the predictions beside ``views`` that are none of them (another session's), sorted.
+def _other_sessions_views(views: Mapping[str, Path]) -> list[Path]:
+    """Return the predictions beside ``views`` of the same views in another session (``<session>_<view>.csv``).
 
-    EKS's own names (``multicam_<view>_results.csv``) are one run's, written with the 3D file: none.
+    EKS's own names (``multicam_<view>_results.csv``) are one run's, written with the 3D file: none. Other
+    CSVs (frame times, a view not given) are no other session's.
     """
-    if all(_EKS_VIEW.fullmatch(view.stem) for view in views):
+    if all(_EKS_VIEW.fullmatch(path.stem) for path in views.values()):
         return []
-    mine = {view.resolve() for view in views}
-    folder = views[0].parent
-    return sorted(p for p in folder.glob("*.csv") if p.resolve() not in mine and not _holds_no_poses(p))
+    mine = {path.resolve() for path in views.values()}
+    sessions = {_view_in_name(view).sub("<view>", path.stem) for view, path in views.items()}
+    folder = next(iter(views.values())).parent
+    others = []
+    for path in sorted(folder.glob("*.csv")):
+        if path.resolve() in mine or _holds_no_poses(path):
+            continue
+        named = [view for view in views if _names_view(path.stem, view)]
+        if named and _view_in_name(named[0]).sub("<view>", path.stem) not in sessions:
+            others.append(path)
+    return others
 
 
 def _points_3d(
     given: str | Path | None,
     among_views: Path | None,
-    views: Sequence[Path],
+    views: Mapping[str, Path],
     config_path: Path | None,
     find_side_files: bool,
 ) -> tuple[Path | None, PoseData | None]:
     """Return EKS's 3D file (given, among the views, or ``multicam_3d_results.csv`` beside them) and its poses."""
-    first = views[0]
+    first = next(iter(views.values()))
     if among_views and given and Path(given).resolve() != among_views.resolve():
         raise InvalidSourceFileError(
             f"{among_views}: given among the views, and points_3d_file_path={given} too; give one."
@@ -418,7 +427,7 @@ def read_lightning_pose_multiview(
         for view, file in files.items()
     }
     first = next(iter(files.values()))
-    points_path, pose_3d = _points_3d(points_3d_file_path, given_3d, list(files.values()), config_path, find_side_files)
+    points_path, pose_3d = _points_3d(points_3d_file_path, given_3d, files, config_path, find_side_files)
     calibration, cameras = _cameras(calibration_file_path, config_path, files, find_side_files)
     side_files = {"config_file": config_path, "points_3d_file": points_path, "calibration_file": calibration}
     notes: dict[str, Any] = {

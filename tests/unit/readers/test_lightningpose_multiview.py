@@ -210,6 +210,8 @@ def test_a_3d_file_beside_renamed_views_of_several_sessions_is_not_taken(tmp_pat
     assert read_lightning_pose_multiview(s1[0], view_file_paths=s1, points_3d_file_path=points).pose_3d is not None
     for view in files:
         renamed[("s2", view)].unlink()
+    # Another CSV of the session (frame times) is no other session's views.
+    (tmp_path / "eks" / "s1_frame_times.csv").write_text("t\n0.0\n")
     assert read_lightning_pose_multiview(s1[0], view_file_paths=s1).pose_3d is not None
 
 
