@@ -146,8 +146,9 @@ def warn_other_annotations(path: Path, header: dict[str, Any], *, training: bool
         frames = "1 frame" if negatives == 1 else f"{negatives} frames"
         warnings.warn(
             f"{path}: also holds {frames} a user marked as holding no animal (negative frames), which a pose "
-            "series has no place for: they are not in the pose estimation (the poses are). The training data keeps "
-            "them: convert the labels with the poses (--training; include_training_data=True in Python).",
+            "series has no place for: they are not in the pose estimation (the poses are). The training data "
+            "keeps them, when the labels are converted with the poses (--training; include_training_data=True "
+            "in Python).",
             PoseconvWarning,
             stacklevel=3,
         )
