@@ -26,6 +26,7 @@ __all__ = [
     "empty_file",
     "file_url_path",
     "is_absolute_anywhere",
+    "is_credential",
     "is_url",
     "locked_by_writer",
     "location",
@@ -61,15 +62,32 @@ def url_name(url: str) -> str:
 
 
 def recorded_location(value: str | Path) -> str:
-    """Return ``value`` as written into an output: a URL without its query and fragment, a path as it is.
+    """Return ``value`` as written into an output: a URL without its credentials and fragment, a path as it is.
 
     A presigned URL's query holds its signature and credential (``X-Amz-Signature``, ``X-Amz-Credential``),
-    which let anyone holding the exported file read the data until it expires.
+    which let anyone holding the exported file read the data until it expires (:func:`is_credential`).
     """
     text = str(value)
     if not is_url(text):
         return text
-    return urlunsplit(urlsplit(text)._replace(query="", fragment=""))
+    parts = urlsplit(text)
+    # Only the credentials go: a query may be what names the file (.../download?file=session7.nwb).
+    kept = [item for item in parts.query.split("&") if item and not is_credential(item.split("=", 1)[0])]
+    return urlunsplit(parts._replace(query="&".join(kept), fragment=""))
+
+
+# Query parameters of signed URLs that grant access: S3 (X-Amz-*), Google Cloud (X-Goog-*, GoogleAccessId),
+# CloudFront (Signature, Policy, Key-Pair-Id, Expires), Azure SAS (sig, se, st, sp, sv, sr, spr), bearer tokens.
+_CREDENTIAL = re.compile(
+    r"^(?:x-amz-.*|x-goog-.*|googleaccessid|signature|policy|key-pair-id|expires|sig|se|st|sp|sv|sr|spr|"
+    r"token|access_token)$",
+    re.IGNORECASE,
+)
+
+
+def is_credential(parameter: str) -> bool:
+    """Return True when the query parameter ``parameter`` of a signed URL grants access (its signature, expiry)."""
+    return bool(_CREDENTIAL.match(unquote(parameter)))
 
 
 def location(value: str | Path) -> str | Path:

@@ -66,4 +66,7 @@ def test_a_url_is_recorded_without_its_query_and_fragment(tmp_path):
     from poseconv.model.location import recorded_location
 
     assert recorded_location("https://h.org/a.nwb?X-Amz-Signature=abc#x") == "https://h.org/a.nwb"
+    # Only the credentials go: a query may name the file.
+    signed = "https://h.org/download?file=s7.nwb&X-Amz-Credential=K%2F1&X-Amz-Signature=abc&sig=x&token=t"
+    assert recorded_location(signed) == "https://h.org/download?file=s7.nwb"
     assert recorded_location("s3://b/k.nwb") == "s3://b/k.nwb" and recorded_location(tmp_path) == str(tmp_path)

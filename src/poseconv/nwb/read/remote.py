@@ -21,12 +21,11 @@ or credentials are needed. Requests go through the proxy of ``HTTPS_PROXY`` / ``
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ...errors import InvalidSourceFileError
-from ...model.location import is_url, url_name
+from ...model.location import is_credential, is_url, url_name
 
 __all__ = [
     "BLOCK_SIZE",
@@ -56,7 +55,6 @@ READ_TIMEOUT = 30.0
 CONNECT_TIMEOUT = 30.0
 
 # Query fields of a signed S3 URL (a presigned GET, signature version 4 or 2), valid for a limited time only.
-_SIGNED = re.compile(r"(?:^|&)(?:X-Amz-Signature|X-Amz-Expires|Signature|Expires)=", re.IGNORECASE)
 
 
 def http_url(url: str) -> str:
@@ -121,7 +119,7 @@ def _fetch_error(url: str, err: BaseException) -> InvalidSourceFileError:
     later = "try again later, or download the file and give its path."
     if isinstance(err, FileNotFoundError) or status == 404:
         return InvalidSourceFileError(f"{url}: not found (HTTP 404). Check the URL of the NWB file.")
-    if status == 403 and _SIGNED.search(urlsplit(url).query):
+    if status == 403 and any(is_credential(item.split("=", 1)[0]) for item in urlsplit(url).query.split("&")):
         return InvalidSourceFileError(
             f"{url}: access denied (HTTP 403): this is a signed URL, which works for a limited time only and may "
             "have expired. Get a new one (for a DANDI asset, give its https://api.dandiarchive.org/api/assets/"
