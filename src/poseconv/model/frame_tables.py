@@ -243,7 +243,7 @@ class FrameTable(ABC):
         return block
 
     def float32_exact_columns(self) -> np.ndarray:
-        """Return, per column, whether every value survives float64 -> float32 -> float64 (NaN counts as exact).
+        """Return, per column, whether every value survives float64 -> float32 -> float64 (:func:`float32_exact_rows`).
 
         The first call reads the table's rows once, a block at a time, and stops early once no
         column can be exact; later calls return the remembered answer, so all series cut from one

@@ -115,7 +115,7 @@ class LazyArray(ABC):
         Returns
         -------
         bool
-            True for float32 values and for float64 values that float32 holds exactly (NaN included).
+            True for float32 values and for float64 values that float32 holds bit for bit (a plain NaN too).
         """
         if self.dtype not in (np.float32, np.float64):
             return False

@@ -12,7 +12,7 @@ table once for all the series cut from it.
 
 Values are stored as float32 where that is exact: when every value of a float64
 series' ``data`` (or of its ``confidence``) survives float64 -> float32 -> float64
-unchanged, NaN counting as exact, the dataset is float32, otherwise float64 (see
+unchanged, bit for bit (a plain NaN does; one with a payload does not), the dataset is float32, otherwise float64 (see
 :func:`storage_dtype`). DeepLabCut and SLEAP compute in float32 and store float64, so
 their values fit, in half the bytes; read back as float64 they are the same bits.
 
@@ -44,8 +44,8 @@ FLOAT32_WHERE_EXACT = (
 def storage_dtype(values: Any, n_frames: int | None = None) -> np.dtype:
     """Return the dtype to store the first ``n_frames`` frames of ``values`` in.
 
-    float32 when ``values`` are float64 and float32 holds every one of them exactly (NaN
-    counts as exact), else the values' own dtype.
+    float32 when ``values`` are float64 and float32 holds every one of them exactly (bit
+    for bit: :func:`~poseconv.model.frame_tables.float32_exact_rows`), else the values' own dtype.
 
     The check is a first pass over the values, before the file is written: HDF5 fixes a
     dataset's type when it creates it, which hdmf does before it writes the first chunk,
