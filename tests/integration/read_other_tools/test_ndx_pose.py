@@ -237,6 +237,29 @@ def test_ndx_pose_readme_two_animals_unnamed_are_named_by_container(tmp_path):
     assert sorted(track.name for track in pose.tracks) == ["mouse1", "mouse2"]
 
 
+def test_ndx_pose_series_in_different_units_are_said_to_be(tmp_path):
+    """ndx-pose stores a unit per series; one container in mm and pixels was read as mm without a word."""
+    from ndx_pose import PoseEstimation, PoseEstimationSeries, Skeleton, Skeletons
+
+    nwbfile = _nwbfile()
+    skeleton = Skeleton(name="s", nodes=["a", "b"])
+    behavior = nwbfile.create_processing_module(name="behavior", description="processed behavioral data")
+    behavior.add(Skeletons(skeletons=[skeleton]))
+    series = [
+        PoseEstimationSeries(name=node, data=np.ones((4, 2)), unit=unit, reference_frame="o", rate=30.0)
+        for node, unit in (("a", "mm"), ("b", "pixels"))
+    ]
+    behavior.add(PoseEstimation(name="PE", pose_estimation_series=series, skeleton=skeleton, source_software="X"))
+    path = _write(nwbfile, tmp_path / "mixed_units.nwb")
+
+    with pytest.warns(
+        PoseconvWarning,
+        match=r"/processing/behavior/PE stores its series in different units \(a: mm, b: pixels\); all are read as",
+    ):
+        [pose] = read_nwb(path)
+    assert pose.unit == "mm"
+
+
 def test_ndx_pose_0_3_0_back_compat(tmp_path):
     """The two-camera file is refused by pynwb with ndx-pose 0.4; h5py reads it all the same."""
     for name in ("0.3.0_poseestimation_one_camera.nwb", "0.3.0_poseestimation_two_cameras.nwb"):

@@ -262,7 +262,6 @@ class ContainerScanner:
         self, group: Any, series_paths: list[str | None]
     ) -> tuple[list[np.ndarray | None], list[FrameTiming | None], list[int | None]]:
         """Return each series' frame times, timing and dimensions (None for a node without series)."""
-        times_reader = self._times
         times: list[np.ndarray | None] = []
         timings: list[FrameTiming | None] = []
         per_series: list[int | None] = []
@@ -276,7 +275,7 @@ class ContainerScanner:
             series = self._file[series_path]
             shape = series["data"].shape
             per_series.append(shape[1] if len(shape) > 1 else 1)
-            t, timing = times_reader.of(series, int(shape[0]))
+            t, timing = self._times.of(series, int(shape[0]))
             if t is None:
                 raise InvalidSourceFileError(
                     f"{self.path}: {series_path} stores neither timestamps nor a starting time and rate."
@@ -322,15 +321,21 @@ class ContainerScanner:
             group.get("source_software_version")
         )
         facts["scorer"] = text(group.get("scorer"))
-        first_series = next((group[k] for k in group if neurodata_type(group[k]) == "PoseEstimationSeries"), None)
-        if first_series is not None:
-            facts["unit"] = text(first_series["data"].attrs.get("unit")) or "pixels"
-            facts["reference_frame"] = text(first_series.get("reference_frame"))
-        for key in group:
-            child = group[key]
-            if neurodata_type(child) == "PoseEstimationSeries" and "confidence" in child:
-                facts["confidence_definition"] = text(child["confidence"].attrs.get("definition"))
-                break
+        series = {key: group[key] for key in group if neurodata_type(group[key]) == "PoseEstimationSeries"}
+        units = {key: text(child["data"].attrs.get("unit")) or "pixels" for key, child in series.items()}
+        facts["unit"] = next(iter(units.values()), None)
+        facts["reference_frame"] = next((text(child.get("reference_frame")) for child in series.values()), None)
+        if len(set(units.values())) > 1:  # ndx-pose has a unit per series, poseconv one per container
+            warnings.warn(
+                f"{self.path}: {group.name} stores its series in different units "
+                f"({', '.join(f'{key}: {unit}' for key, unit in units.items())}); all are read as '{facts['unit']}', "
+                "the first series' unit. Store the series in one unit to read them together.",
+                PoseconvWarning,
+                stacklevel=5,
+            )
+        with_confidence = [child for child in series.values() if "confidence" in child]
+        if with_confidence:
+            facts["confidence_definition"] = text(with_confidence[0]["confidence"].attrs.get("definition"))
         facts.update(video_facts(group, self.path, facts["description"], facts.get("source_software")))
         if facts.get("original_video"):
             facts["video_hint"] = file_stem(facts["original_video"])
