@@ -131,7 +131,11 @@ def test_a_file_cut_short_at_a_url_is_said_damaged_as_on_disk(small_nwb, range_s
     with pytest.raises(InvalidSourceFileError) as caught:
         read_nwb(url)
     message = str(caught.value)
-    assert message.startswith(f"{url}: ") and "the file is damaged: reading its HDF5 structure fails" in message and "copy it again" in message
+    assert (
+        message.startswith(f"{url}: ")
+        and "the file is damaged: reading its HDF5 structure fails" in message
+        and "copy it again" in message
+    )
     assert "not an HDF5" not in message
 
 
