@@ -105,17 +105,17 @@ def check_appendable(path: str | Path, *, zarr: bool = False) -> Path:
 
 def _check_zarr_appendable(path: Path) -> Path:
     """Check that poses can be added to the NWB Zarr store ``path``: writable, and readable by hdmf-zarr."""
-    from numcodecs.pickles import ALLOW_UNSAFE_PICKLE_DECODE
+    import numcodecs.pickles
 
     if (problem := folder_problem(path.resolve().parent)) is not None:  # the copy appended to is written there
         raise OutputError(f"{path}: {problem}")
-    # hdmf-zarr stores untyped text (neuroconv's electrodes) with the Pickle codec, which numcodecs reads if allowed.
+    # hdmf-zarr keeps untyped text (neuroconv's electrodes) Pickle-coded; numcodecs reads it if allowed (any, before).
     pickled = [
         array.parent.relative_to(path).as_posix()
         for array in sorted(path.rglob(".zarray"))
         if any(f.get("id") == "pickle" for f in json.loads(array.read_text()).get("filters") or ())
     ]
-    if pickled and not ALLOW_UNSAFE_PICKLE_DECODE:
+    if pickled and not getattr(numcodecs.pickles, "ALLOW_UNSAFE_PICKLE_DECODE", True):
         raise OutputError(
             f"{path}: holds data stored with numcodecs' Pickle codec ({', '.join(pickled[:3])}), which numcodecs "
             "refuses to read unless allowed (unpickling can run code), so nothing was appended. If you trust the "
