@@ -15,7 +15,7 @@ import pytest
 
 from poseconv.readers.sleap import read_sleap
 from tests.fixtures.paths import needs_shared_data
-from tests.fixtures.sleap import H5_MATLAB
+from tests.fixtures.sleap import H5_MATLAB, predictions_per_frame
 
 sio = pytest.importorskip("sleap_io")
 
@@ -25,20 +25,11 @@ def analysis(tmp_path_factory):
     skeleton = sio.Skeleton(["head", "wingL", "wingR"], edges=[("head", "wingL")])
     skeleton.add_symmetry("wingR", "wingL")
     video = sio.Video(filename="/elsewhere/fly.mp4", open_backend=False)
-    frames = [
-        sio.LabeledFrame(
-            video=video,
-            frame_idx=t,
-            instances=[
-                sio.PredictedInstance.from_numpy(
-                    np.full((3, 2), float(t)), skeleton=skeleton, point_scores=np.ones(3), score=1.0
-                )
-            ],
-        )
-        for t in range(3)
-    ]
+    labels = predictions_per_frame(
+        video, skeleton, range(3), lambda _, t: np.full((3, 2), float(t)), point_scores=np.ones(3), score=1.0
+    )
     path = tmp_path_factory.mktemp("sym") / "fly.analysis.h5"
-    sio.save_analysis_h5(sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton]), str(path))
+    sio.save_analysis_h5(labels, str(path))
     return path
 
 
