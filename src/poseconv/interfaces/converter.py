@@ -170,7 +170,8 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         from neuroconv.utils import DeepDict
 
         metadata = DeepDict(super().get_metadata())
-        composed = self.compose_metadata(None).shared
+        composition = self.compose_metadata(None)
+        composed = composition.shared
         metadata.deep_update(composed)
         # A pose input's video and camera entries the composition left out (another interface's entries for the
         # same video stand for them: shared_keys.defer_to_other_videos) are left out here too.
@@ -181,8 +182,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
                 kept, entries = kept.get(inner) or {}, entries.get(inner) or {}
             for key in [key for key in entries if key not in kept]:
                 del entries[key]
-        defaults = {name: to_plain(i.get_metadata()) for name, i in self.data_interface_objects.items()}
-        show_shared_edges(metadata, defaults, self._pose_names())  # neuroconv appended them as each input's
+        show_shared_edges(metadata, composition.shared_entries)  # neuroconv appended them as each input's
         return metadata
 
     def metadata_problems(self, metadata: Mapping[str, Any] | None, append_mode: bool = False) -> list[Any]:

@@ -80,11 +80,15 @@ class ComposedMetadata:
         The metadata each pose input is written with.
     problems : list of MetadataProblem
         Everything wrong, found in one pass.
+    shared_entries : dict of (str, str) to dict
+        The keyed entries several pose inputs share, merged as ``get_metadata()`` shows them
+        (:func:`~poseconv.metadata.shared_keys.shared_entries`).
     """
 
     shared: dict[str, Any] = field(default_factory=dict)
     per_input: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[MetadataProblem] = field(default_factory=list)
+    shared_entries: dict[tuple[str, str], Any] = field(default_factory=dict)
 
 
 def _start_time_problems(metadata: Mapping[str, Any]) -> list[MetadataProblem]:
@@ -435,7 +439,7 @@ def compose_metadata(
     others = {name: dict(value) for name, value in defaults.items() if name not in own}
     _rename_clashes(own, poses, _container_names(others.values()))
     defer_to_other_videos(own, others.values())
-    common = shared_entries(defaults, poses)
+    common = result.shared_entries = shared_entries(defaults, poses)
     # The shape first: everything below reads the blocks and entries as the schema has them.
     user, found = shaped_copy(metadata)
     found += shared_edge_problems(without_handed_back(user, common), common, own)

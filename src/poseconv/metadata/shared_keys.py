@@ -67,15 +67,15 @@ def shared_entries(defaults: Mapping[str, Mapping[str, Any]], inputs: list[str])
     return shared
 
 
-def show_shared_edges(metadata: dict[str, Any], defaults: Mapping[str, Mapping[str, Any]], inputs: list[str]) -> None:
-    """Show each skeleton several pose ``inputs`` share with every input's edges on the nodes of all (in place).
+def show_shared_edges(metadata: dict[str, Any], shared: Mapping[tuple[str, str], Any]) -> None:
+    """Show each skeleton several pose inputs share with every input's edges on the nodes of all (in place).
 
     neuroconv's ``get_metadata`` appends the inputs' edges, each indexing its own input's nodes; the composition
-    reads the edges shown as indices into the nodes shown (:func:`place_shared_edges`). ``defaults``: each
-    input's ``get_metadata()``, by input name.
+    reads the edges shown as indices into the nodes shown (:func:`place_shared_edges`). ``shared``: the
+    entries of :func:`shared_entries`.
     """
     skeletons = (metadata.get("Pose") or {}).get("Skeletons") or {}
-    for (block, key), merged in shared_entries(defaults, inputs).items():
+    for (block, key), merged in shared.items():
         if block == "Skeletons" and isinstance(skeletons.get(key), dict):
             skeletons[key]["edges"] = merged["edges"]
 
