@@ -109,6 +109,11 @@ def _view_in_name(view: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![0-9a-zA-Z]){re.escape(view)}(?![0-9a-zA-Z])")
 
 
+def _session_of(path: Path, view: str) -> str:
+    """Return the file name of ``path`` with its view as ``<view>``: the same for the views of one session."""
+    return _view_in_name(view).sub("<view>", path.stem)
+
+
 def _names_view(stem: str, view: str) -> bool:
     """Whether the file stem names ``view`` between non-alphanumeric characters (``io.collect_video_files_by_view``)."""
     return _view_in_name(view).search(stem) is not None
@@ -212,7 +217,7 @@ def match_views(paths: Sequence[Path], view_names: Sequence[str], where: Path | 
 
 def _warn_other_sessions(found: dict[str, Path], where_text: str) -> None:
     """Warn when the files of the views differ by more than the view's name: views of several sessions."""
-    sessions = {view: _view_in_name(view).sub("<view>", path.stem) for view, path in found.items()}
+    sessions = {view: _session_of(path, view) for view, path in found.items()}
     if len(set(sessions.values())) > 1:
         # Lightning Pose names one session's videos, hence predictions, <session>_<view>: same but for the view.
         named = ", ".join(f"{path.name} ({view!r}: {sessions[view]})" for view, path in found.items())
@@ -304,14 +309,14 @@ def _other_sessions_views(views: Mapping[str, Path]) -> list[Path]:
     if all(_EKS_VIEW.fullmatch(path.stem) for path in views.values()):
         return []
     mine = {path.resolve() for path in views.values()}
-    sessions = {_view_in_name(view).sub("<view>", path.stem) for view, path in views.items()}
+    sessions = {_session_of(path, view) for view, path in views.items()}
     folder = next(iter(views.values())).parent
     others = []
     for path in sorted(folder.glob("*.csv")):
         if path.resolve() in mine or _holds_no_poses(path):
             continue
         named = [view for view in views if _names_view(path.stem, view)]
-        if named and _view_in_name(named[0]).sub("<view>", path.stem) not in sessions:
+        if named and _session_of(path, named[0]) not in sessions:
             others.append(path)
     return others
 
