@@ -8,8 +8,12 @@ damaged"), or as wrong values where no checksum covers them.
 
 from __future__ import annotations
 
+import gc
 import re
+import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import groupby
 from typing import Any
 
@@ -63,7 +67,8 @@ class RunBlockCache(BaseCache):
         (naming the URL) rather than aiohttp's or fsspec's.
         """
         try:
-            data = read_with_retries(str(self.url), lambda: self.fetcher(begin, end))
+            with _no_collection():
+                data = read_with_retries(str(self.url), lambda: self.fetcher(begin, end))
         except InvalidSourceFileError:
             raise
         except ValueError as err:
@@ -104,6 +109,38 @@ class RunBlockCache(BaseCache):
         while len(self.blocks) > max(self.maxblocks, len(wanted)):
             self.blocks.popitem(last=False)
         return out[start - first * self.blocksize : stop - first * self.blocksize]
+
+
+class _Collector:
+    """Whether the garbage collector was enabled before the first of the reads now waiting, and how many wait."""
+
+    lock = threading.Lock()
+    waiting = 0
+    was_enabled = True
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Keep the garbage collector from running on its own while a read of h5py's waits on fsspec's thread.
+
+    h5py holds its lock while it reads, and the read waits for fsspec's event-loop thread. A collection
+    started there (by any allocation past the threshold) that frees an h5py object of a garbage cycle
+    (a caught error's traceback, pynwb's parent links) waits for that lock: both threads wait for ever.
+    Reads of other threads count in, so the collector is enabled again after the last of them, and only
+    when it was enabled before.
+    """
+    with _Collector.lock:
+        if _Collector.waiting == 0:
+            _Collector.was_enabled = gc.isenabled()
+            gc.disable()
+        _Collector.waiting += 1
+    try:
+        yield
+    finally:
+        with _Collector.lock:
+            _Collector.waiting -= 1
+            if _Collector.waiting == 0 and _Collector.was_enabled:
+                gc.enable()
 
 
 def _checked_fetcher(fetcher: Any, url: str | None) -> Any:

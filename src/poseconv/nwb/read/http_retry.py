@@ -89,7 +89,8 @@ def _forget(err: BaseException) -> None:
     traceback holds that frame: a reference cycle, whose frames (through ``f_back``) keep the reader's
     h5py objects. Left to the garbage collector, it is freed in whichever thread collects, fsspec's
     event-loop thread among them, where freeing an h5py object waits for h5py's lock that the reading
-    thread holds: the read after a retried one hung.
+    thread holds: the read after a retried one hung. (The block cache also keeps the collector from
+    starting there while a read waits, for garbage of any origin: ``http_cache._no_collection``.)
     """
     seen: set[int] = set()
     pending: list[BaseException | None] = [err]

@@ -54,3 +54,71 @@ def test_an_answer_of_another_length_than_asked_is_an_error_naming_the_url():
     # The file's last block is as long as what is left of the file.
     whole = RunBlockCache(100, lambda start, stop: DATA[start:stop], len(DATA) - 30, url="u")
     assert whole._fetch(9_900, None) == DATA[9_900 : len(DATA) - 30]
+
+
+_COLLECTION_IN_THE_LOOP_THREAD = """
+import gc, sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+import poseconv.nwb.read.http_cache as http_cache
+from poseconv.nwb.read.store import open_store
+from tests.fixtures.http_server import RangeServer, range_handler, serving
+
+folder = Path(sys.argv[1])
+with h5py.File(folder / "served" / "a.h5", "w") as f:
+    f.create_dataset("x", data=np.arange(200_000.0), chunks=(10_000,))
+with h5py.File(folder / "local.h5", "w") as f:
+    f.create_dataset("y", data=np.arange(10.0))
+read_range = http_cache._read_range
+
+
+async def allocating(*args):
+    _ = [[] for _ in range(5_000)]  # past the threshold: a collection starts in fsspec's thread
+    return await read_range(*args)
+
+
+http_cache._read_range = allocating
+gc.set_threshold(100, 1, 1)
+state = RangeServer(root=folder / "served", port=0)
+with serving(state, range_handler(state)), open_store(state.url("a.h5")) as root:
+    local = h5py.File(folder / "local.h5", "r")
+
+    class Holder:
+        pass
+
+    garbage = Holder()
+    garbage.itself, garbage.dataset = garbage, local["y"]
+    del garbage  # a cycle holding an h5py object, freed by the next collection
+    print(root["x"][:].sum())
+"""
+
+
+def test_a_collection_in_fsspecs_thread_during_a_read_does_not_hang_it(tmp_path):
+    # h5py's read held its lock and waited for fsspec's thread, where a collection freeing an h5py
+    # object of a garbage cycle waited for the same lock. Run apart: a hung read would hold h5py's lock
+    # in this process.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "served").mkdir()
+    script = tmp_path / "read.py"
+    script.write_text(_COLLECTION_IN_THE_LOOP_THREAD)
+    root = Path(__file__).resolve().parents[4]
+    try:
+        done = subprocess.run(
+            [sys.executable, str(script), str(tmp_path)],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(root)},
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the read of a URL hung: a collection in fsspec's thread waited for h5py's lock")
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout) == float(np.arange(200_000.0).sum())
