@@ -259,23 +259,44 @@ def whole_names(values: Sequence[str] | None) -> list[str] | None:
 
 
 def kept_by_name(build: Callable[[list[str] | None], T], values: Sequence[str] | None) -> tuple[T, list[str] | None]:
-    """Return ``build(names)`` and the names of ``--individuals`` it took: split at commas, else each value whole.
+    """Return ``build(names)`` and the names of ``--individuals`` it took, trying each reading of the values in turn.
 
-    A value split at its commas names no track of a file whose track has a comma in its name (SLEAP's
-    ``mouse 1, left``): then the values are taken whole (:func:`whole_names`). When neither names the
-    file's tracks, the error is the split names', which lists the file's.
+    The values are first taken as typed (split at commas, spaces kept): a track may be named with
+    surrounding spaces (a SLEAP track ``'mouse 2 '``), and the exact name is the one meant when the file
+    has both. Then, as before, split at commas with the spaces stripped (``-i "a, b"``), and last each
+    value whole (:func:`whole_names`): a value split at its commas names no track of a file whose track
+    has a comma in its name (SLEAP's ``mouse 1, left``). When no reading names the file's tracks, the
+    error is the stripped split names', which lists the file's.
     """
-    split, whole = split_names(values), whole_names(values)
-    try:
-        return build(split), split
-    except InvalidOptionError as err:
-        if whole is None:
-            raise
-        split_error = err
-    try:
-        return build(whole), whole
-    except InvalidOptionError:
-        raise split_error from None
+    split = split_names(values)
+    readings = [_typed_names(values), split, _typed_whole_names(values), whole_names(values)]
+    tried: list[list[str] | None] = []
+    split_error: InvalidOptionError | None = None
+    for names in readings:
+        if (names is None and split is not None) or names in tried:
+            continue
+        tried.append(names)
+        try:
+            return build(names), names
+        except InvalidOptionError as err:
+            if names == split:
+                split_error = err
+    assert split_error is not None  # The stripped split is always tried, and its error is kept.
+    raise split_error from None
+
+
+def _typed_names(values: Sequence[str] | None) -> list[str] | None:
+    """Return the ``--individuals`` values split at their commas with the spaces kept (None when none is given)."""
+    if values is None:
+        return None
+    return [name for value in values for name in value.split(",") if name.strip()]
+
+
+def _typed_whole_names(values: Sequence[str] | None) -> list[str] | None:
+    """Return each ``--individuals`` value whole, spaces kept, when a value holds a comma (see :func:`whole_names`)."""
+    if whole_names(values) is None:
+        return None
+    return [value for value in values or () if value.strip()]
 
 
 def is_nwb(path: Path | str) -> bool:

@@ -74,3 +74,44 @@ def test_a_ctrl_c_that_lands_where_python_swallows_it_still_ends_the_command(tmp
     assert result.returncode == 130, result.stderr
     assert "went on" not in result.stdout and "Exception ignored" not in result.stderr
     assert result.stderr.startswith("poseconv: interrupted")
+
+
+def _picker(available):
+    """A stand-in for an interface: keeps ``names`` when each is one of ``available`` (as the readers check)."""
+    from poseconv.errors import InvalidOptionError
+
+    def build(names):
+        unknown = [name for name in names or () if name not in available]
+        if unknown:
+            raise InvalidOptionError(f"{unknown} not found; available individuals/tracks: {list(available)}.")
+        return names
+
+    return build
+
+
+@pytest.mark.parametrize(
+    ("available", "values", "kept"),
+    [
+        # A SLEAP track typed with a trailing space: refused as ['mouse 2'] when every name was stripped.
+        (["mouse 1", "mouse 2 "], ["mouse 2 "], ["mouse 2 "]),
+        (["mouse 1", " mouse 2"], [" mouse 2,mouse 1"], [" mouse 2", "mouse 1"]),
+        # The exact name first when the file has both; the stripped one still picks the track without spaces.
+        (["mouse 2", "mouse 2 "], ["mouse 2 "], ["mouse 2 "]),
+        (["mouse 2", "mouse 3"], ["mouse 2 "], ["mouse 2"]),
+        # Comma lists as before: stripped, else each value whole.
+        (["a", "b"], ["a, b"], ["a", "b"]),
+        (["mouse 1, left", "mouse 2"], ["mouse 1, left"], ["mouse 1, left"]),
+    ],
+)
+def test_individuals_pick_the_files_track_as_typed_or_stripped(available, values, kept):
+    from poseconv.cli._common import kept_by_name
+
+    assert kept_by_name(_picker(available), values) == (kept, kept)
+
+
+def test_individuals_naming_no_track_get_the_stripped_names_error():
+    from poseconv.cli._common import kept_by_name
+    from poseconv.errors import InvalidOptionError
+
+    with pytest.raises(InvalidOptionError, match=r"\['mouse 9'\] not found"):
+        kept_by_name(_picker(["mouse 1", "mouse 2"]), [" mouse 9 "])
