@@ -245,16 +245,49 @@ def _merged(kind: str, value: str, earlier: tuple[str, str], prefix: str) -> str
     )
 
 
+def _origin(raw: dict[str, Any], index: int) -> str:
+    """Return where a session's effective ``session_id`` comes from, with the row's ID it replaces if it does."""
+    where = _session_id(raw, index)
+    row = raw.get("session_id")
+    if where is None or not where[1].endswith(".metadata.NWBFile.session_id") or not _given(row):
+        return where[1] if where is not None else f"sessions[{index}].session_id"
+    return f"{where[1]}, which replaces its session_id {str(row).strip()!r} in its file"
+
+
+def _repeated_session(raw_sessions: list[Any], first: int, index: int, ids: tuple[str, str]) -> str | None:
+    """Return the problem of session ``index`` writing the session ID that session ``first`` writes.
+
+    ``ids`` are that session ID and the subject ID both sessions have. Said when a session's
+    ``metadata.NWBFile.session_id`` replaces its row's ID with another session's: two files of one animal
+    would then say one session, which DANDI takes as one. None when both are the rows' own ``session_id``
+    (the plan says that two rows share one).
+    """
+    earlier, later = raw_sessions[first], raw_sessions[index]
+    if earlier.get("session_id") == later.get("session_id"):
+        return None
+    value, subject = ids
+    return (
+        f"session_id {value!r} (from {_origin(later, index)}) is the session ID of sessions[{first}]'s file too "
+        f"(from {_origin(earlier, first)}), and both sessions are of subject {subject!r}: the two files would say one "
+        "session, which DANDI takes as one (`dandi organize` leaves the session out of their names). Give each "
+        "session its own ID: a session's metadata.NWBFile.session_id replaces its session_id, so remove it (or "
+        "change it) where it repeats the other session's."
+    )
+
+
 def dandi_name_problems(document: dict[str, Any], raw_sessions: list[Any]) -> list[Problem]:
     """Return a problem for each subject ID (or session ID of a subject) that DANDI makes the same as another.
 
     ``dandi organize`` names a file ``sub-<subject>/sub-<subject>_ses-<session>...`` with the characters of
     :func:`dandi_label` replaced: ``m_2`` and ``m-2`` would be one animal (two animals' sexes, one folder), and
-    ``day_1`` and ``day-1`` of one animal one session (DANDI then drops the session names). The same ID
-    written twice is not a problem here (one animal's sessions; repeated session IDs are a problem of the plan).
+    ``day_1`` and ``day-1`` of one animal one session (DANDI then drops the session names). The same subject ID
+    written twice is one animal's sessions. The same session ID of one subject is said here only when a
+    session's ``metadata.NWBFile.session_id`` (which replaces its row's ``session_id`` in its file) makes it
+    so: two rows of one ``session_id`` are the plan's problem (:func:`_repeated_session`).
     """
     subjects: dict[str, tuple[str, str]] = {}
     sessions: dict[tuple[str | None, str], tuple[str, str]] = {}
+    rows: dict[tuple[str | None, str], int] = {}
     problems = []
     for index, raw in enumerate(raw_sessions):
         if not isinstance(raw, dict):
@@ -268,9 +301,12 @@ def dandi_name_problems(document: dict[str, Any], raw_sessions: list[Any]) -> li
             if earlier[0] != value:
                 problems.append(Problem(where, _merged("subject_id", value, earlier, "sub"), index))
         if (own := _session_id(raw, index)) is not None:
-            earlier = sessions.setdefault((subject, dandi_label(own[0])), own)
+            key = (subject, dandi_label(own[0]))
+            earlier, first = sessions.setdefault(key, own), rows.setdefault(key, index)
             if earlier[0] != own[0]:
                 problems.append(Problem(own[1], _merged("session_id", own[0], earlier, "ses"), index))
+            elif found is not None and (said := _repeated_session(raw_sessions, first, index, (own[0], value))):
+                problems.append(Problem(own[1], said, index))
     return problems
 
 

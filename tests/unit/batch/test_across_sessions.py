@@ -216,6 +216,36 @@ def test_session_ids_dandi_makes_one_are_a_problem_within_a_subject_only(tmp_pat
     assert plan_spec(write_spec(tmp_path, {"sessions": sessions})).problems == []
 
 
+def test_a_session_id_a_session_s_metadata_makes_another_s_is_a_problem_of_the_later(tmp_path):
+    # A row's metadata.NWBFile.session_id replaced its session_id with the earlier row's: run --check passed and
+    # both files of m2 said session 'day1' (one session on DANDI); the plan compared only the rows' session_id.
+    sessions = [_with_subject("day1"), _with_subject("day2"), _with_subject("day3"), _with_subject("day4")]
+    sessions[1]["metadata"] = {"NWBFile": {"session_id": "day1"}}
+    sessions[3]["metadata"] = sessions[2]["metadata"] = {"NWBFile": {"session_id": "day9"}}
+    plan = plan_spec(write_spec(tmp_path, {"sessions": sessions}))
+    said = {p.location: (p.session, p.message) for p in plan.problems}
+    assert set(said) == {"sessions[1].metadata.NWBFile.session_id", "sessions[3].metadata.NWBFile.session_id"}
+    index, message = said["sessions[1].metadata.NWBFile.session_id"]
+    assert index == 1 and message.startswith(
+        "session_id 'day1' (from sessions[1].metadata.NWBFile.session_id, which replaces its session_id 'day2' in "
+        "its file) is the session ID of sessions[0]'s file too (from sessions[0].session_id), and both sessions are "
+        "of subject 'm2'"
+    )
+    assert "Give each session its own ID" in message
+    assert (
+        "is the session ID of sessions[2]'s file too (from sessions[2].metadata.NWBFile.session_id, which "
+        in (said["sessions[3].metadata.NWBFile.session_id"][1])
+    )
+    # Two rows of one session_id are said once, by the plan; of another subject, one ID is two sessions on DANDI.
+    sessions = [_with_subject("day1"), _with_subject("day1"), _with_subject("day2")]
+    sessions[2]["metadata"] = {"NWBFile": {"session_id": "day1"}}
+    sessions[2]["subject"]["subject_id"] = "m3"
+    plan = plan_spec(write_spec(tmp_path, {"sessions": sessions}))
+    # (the plan's: "'day1' is also sessions[0]." and the file both write)
+    assert {(p.location, p.session) for p in plan.problems} == {("sessions[1].session_id", 1)}
+    assert "'day1' is also sessions[0]." in [p.message for p in plan.problems]
+
+
 # -- one pose file in two sessions, or twice in one -----------------------------------------------
 
 
