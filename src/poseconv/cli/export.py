@@ -214,6 +214,9 @@ def _export_sessions(nwb_file: Path, output: Path, overwrite: bool) -> list[Path
     if not is_nwb(nwb_file):
         return []
     sessions = read_multicamera(nwb_file)
+    # A .slp holds each camera's 2D poses and the cameras, not the triangulated points: said as --to
+    # sleap-analysis says it (_without_3d), not left out without a word.
+    _without_3d([data.pose_3d for data in sessions if data.pose_3d is not None and data.pose_3d.tracks], "slp")
     paths = _checked([_numbered(output, str(i), len(sessions)) for i in range(len(sessions))], overwrite, nwb_file)
     with _together(paths) as written:
         for data, path in zip(sessions, paths, strict=True):

@@ -9,6 +9,8 @@ from tests.integration.test_cli import poseconv
 
 sio = pytest.importorskip("sleap_io")
 
+START = "2024-05-01T10:30:00+02:00"
+
 
 @pytest.mark.parametrize(
     ("to", "name", "written"),
@@ -25,3 +27,13 @@ def test_the_files_of_several_videos_keep_the_outputs_ending(tmp_path, to, name,
     out.mkdir()
     poseconv("export", source, "--to", to, out / name)
     assert sorted(p.name for p in out.iterdir()) == written
+
+
+def test_a_3d_session_to_slp_says_its_3d_poses_are_not_written(tmp_path, generated_dlc_3d_session):
+    # A .slp session holds the cameras and their 2D poses: the triangulated points were left out without a word,
+    # while --to sleap-analysis and --to slp --container said so.
+    nwb = tmp_path / "s.nwb"
+    poseconv("convert", generated_dlc_3d_session["path"], "--fps", 30, "-o", nwb, "--session-start-time", START)
+    result = poseconv("export", nwb, "--to", "slp", tmp_path / "o.slp")
+    assert "3D poses (mouse1, mouse2) are not written: --to slp holds 2D poses" in result.stderr, result.stderr
+    assert (tmp_path / "o.slp").exists()
