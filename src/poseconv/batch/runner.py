@@ -346,7 +346,8 @@ def _ended(
     """Stop the workers when a run is interrupted; after Ctrl-C, raise :class:`BatchInterrupted`.
 
     Ctrl-C, SIGTERM and SIGHUP stop the workers now, not once their sessions are done. The report
-    then says what was done by then, the other sessions marked ``interrupted``: raised with
+    then says what was done by then, the other sessions marked ``interrupted`` (stopped while the spec
+    was checked, before its ``plan`` exists, it says that no session was converted): raised with
     :class:`BatchInterrupted` after Ctrl-C; handed to ``progress.ended`` after SIGTERM or SIGHUP (a
     scheduler's time limit, a closed terminal), which end the process once it returns. An error (an
     ``Exception``) is left to the caller.
@@ -358,11 +359,18 @@ def _ended(
     if isinstance(ended, SystemExit | GeneratorExit):
         return  # not an interruption: the caller's to say
     how = "interrupted" if isinstance(ended, KeyboardInterrupt) else "ended by a signal (SIGTERM or SIGHUP)"
-    report.stopped = (
-        f"{how}: the sessions marked interrupted were not converted (nothing was written for them; a file "
-        "of an earlier run is left as it was); run the same command again to convert them (sessions whose NWB "
-        "file exists are skipped unless --overwrite)."
-    )
+    if plan is None:
+        # Stopped while the spec was checked: its sessions are not known yet, so none is listed to mark.
+        report.stopped = (
+            f"{how} while checking the spec, before any session was converted: nothing was written (files of an "
+            "earlier run are left as they were); run the same command again to convert the sessions."
+        )
+    else:
+        report.stopped = (
+            f"{how}: the sessions marked interrupted were not converted (nothing was written for them; a file "
+            "of an earlier run is left as it was); run the same command again to convert them (sessions whose "
+            "NWB file exists are skipped unless --overwrite)."
+        )
     for index, session_id, output in plan.sessions if plan is not None else ():
         if index in results and results[index].status != "failed":
             continue

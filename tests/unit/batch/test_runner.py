@@ -43,6 +43,38 @@ def test_ctrl_c_reports_each_session_by_what_is_on_disk(tmp_path):
     assert reasons[2] == "not converted: the run was interrupted"
 
 
+class _Terminated(BaseException):
+    """What a SIGTERM raises in a run (not an Exception, not Ctrl-C)."""
+
+
+@pytest.mark.parametrize("signal", [KeyboardInterrupt, _Terminated])
+def test_a_run_stopped_while_checking_the_spec_says_no_session_was_converted(tmp_path, monkeypatch, signal):
+    # Ctrl-C before the plan existed: the summary and --report said "the sessions marked interrupted were not
+    # converted" and listed no session at all.
+    import poseconv.batch.runner as runner
+
+    def planning(*args, **kwargs):
+        raise signal()
+
+    ended: list[BatchReport] = []
+
+    class Seen(Progress):
+        def ended(self, report: BatchReport) -> None:
+            ended.append(report)
+
+    monkeypatch.setattr(runner, "plan_spec", planning)
+    # A scheduler: no local workers are started before the spec is planned (none is reached either).
+    with pytest.raises((BatchInterrupted, _Terminated)) as raised:
+        runner.run_batch(tmp_path / "spec.yaml", scheduler="tcp://127.0.0.1:1", progress=Seen())
+    report = raised.value.report if signal is KeyboardInterrupt else ended[0]
+    assert report.sessions == [] and "marked interrupted" not in report.stopped
+    assert report.stopped.endswith(
+        " while checking the spec, before any session was converted: nothing was written (files of an earlier run "
+        "are left as they were); run the same command again to convert the sessions."
+    )
+    assert report.stopped.startswith("interrupted" if signal is KeyboardInterrupt else "ended by a signal")
+
+
 def test_an_error_or_a_termination_is_left_to_the_caller(tmp_path):
     report = BatchReport(spec_path=tmp_path / "spec.yaml")
     _ended(ValueError("bad"), None, report, None, {}, time.time(), Progress())
