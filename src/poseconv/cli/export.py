@@ -278,13 +278,18 @@ def _write_poses(
 
 
 def _per_animal(jobs: list[tuple[Any, str]]) -> tuple[list[tuple[Any, str]], list[str]]:
-    """Split each (poses, video) job into one per animal; return the jobs and their names (``video_animal``)."""
+    """Split each (poses, video) job into one per animal; return the jobs and their names (``video_animal``).
+
+    The animal is named whenever the file holds more than one (across all its videos), also for a video that
+    holds one of them: a Lightning Pose table has no individuals level, so its name is all that says which.
+    """
+    named = len({track.name for pose, video in jobs for track in pose.tracks if track.video == video}) > 1
     split, names = [], []
     for pose, video in jobs:
         animals = list(dict.fromkeys(track.name for track in pose.tracks if track.video == video))
         for animal in animals:
             split.append((pose.select_tracks([animal]) if len(animals) > 1 else pose, video))
-            names.append(f"{video}_{animal}" if len(animals) > 1 else video)
+            names.append(f"{video}_{animal}" if named else video)
     return split, names
 
 

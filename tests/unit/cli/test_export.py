@@ -37,3 +37,57 @@ def test_a_3d_session_to_slp_says_its_3d_poses_are_not_written(tmp_path, generat
     result = poseconv("export", nwb, "--to", "slp", tmp_path / "o.slp")
     assert "3D poses (mouse1, mouse2) are not written: --to slp holds 2D poses" in result.stderr, result.stderr
     assert (tmp_path / "o.slp").exists()
+
+
+def _predictions(path, tracks_by_video: dict[str, tuple[str, ...]]):
+    """Write a .slp of predictions (three frames) of the named tracks on each video (not on disk)."""
+    import numpy as np
+
+    from tests.fixtures.sleap import predictions_per_frame
+
+    skeleton = sio.Skeleton(["head", "tail"])
+    tracks = {name: sio.Track(name) for names in tracks_by_video.values() for name in names}
+    videos, frames = [], []
+    for video_name, names in tracks_by_video.items():
+        video = sio.Video(filename=video_name, open_backend=False)
+        videos.append(video)
+        frames += predictions_per_frame(
+            video,
+            skeleton,
+            range(3),
+            np.array([[1.0, 2.0], [3.0, 4.0]]),
+            point_scores=np.array([0.9, 0.8]),
+            tracks=[tracks[name] for name in names],
+        ).labeled_frames
+    sio.save_slp(sio.Labels(frames, skeletons=[skeleton], videos=videos, tracks=list(tracks.values())), str(path))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("tracks_by_video", "written"),
+    [
+        # A video holding one animal of a multi-animal file: its file was o_side.csv, the animal named nowhere.
+        (
+            {"top.mp4": ("m1", "m2"), "side.mp4": ("m1",)},
+            ["o_side_m1.csv", "o_top_m1.csv", "o_top_m2.csv"],
+        ),
+        ({"top.mp4": ("m1",), "side.mp4": ("m1",)}, ["o_side.csv", "o_top.csv"]),
+    ],
+)
+def test_lp_names_the_animal_whenever_the_file_holds_several(tmp_path, tracks_by_video, written):
+    nwb = tmp_path / "s.nwb"
+    poseconv(
+        "convert",
+        _predictions(tmp_path / "p.slp", tracks_by_video),
+        "--fps",
+        30,
+        "-o",
+        nwb,
+        "--session-start-time",
+        START,
+        "-q",
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    poseconv("export", nwb, "--to", "lp", out / "o.csv", "-q")
+    assert sorted(p.name for p in out.iterdir()) == written
