@@ -49,6 +49,9 @@ def inspect(
 ) -> None:
     """Show software, skeletons, individuals/tracks, frames, rate, missing data and confidence.
 
+    The confidence mean, min, median and max of a node (--json: its "confidence") are over the
+    frames where the node has coordinates: DeepLabCut writes a likelihood of 0.0 where x and y are NaN.
+
     For an NWB file with training data (PoseTraining), also its labeled frames, instances,
     individuals/tracks, skeletons and source videos.
     """
@@ -298,7 +301,8 @@ def _print_summary(console: Any, summary: dict[str, Any]) -> None:
         table.add_column("node")
         table.add_column("missing", justify="right")
         if track["confidence"] is not None:
-            for column in ("conf. mean", "min", "median", "max"):
+            # Over the points with coordinates (summarize_pose): a DeepLabCut 0.0 beside NaN x/y is no confidence.
+            for column in ("conf. mean (posed)", "min", "median", "max"):
                 table.add_column(column, justify="right")
         for node, missing in track["missing_fraction"].items():
             row = [Text(node), _fmt(missing, "{:.1%}")]
