@@ -94,7 +94,9 @@ class PoseSource(ReadsInput):
                 f"{data.source_name}: holds no frames (its table has a header and no rows), so the NWB file "
                 "would hold nothing of it. Check that the pose estimation ran to the end on a video with frames."
             )
-        if source_data.get("metadata_key") is not None:
+        self._refuse_empty_selection(data)
+        # A form's cleared field gives "": the default, not a suffix "" (a container "PoseEstimation_").
+        if _given(source_data.get("metadata_key")):
             data = dataclasses.replace(data, metadata_key=source_data["metadata_key"])
         video = source_data.get("video_file_path")
         given_videos = [video] if video is not None else source_data.get("video_file_paths")
@@ -105,6 +107,20 @@ class PoseSource(ReadsInput):
         except KeyError as err:
             raise InvalidOptionError(err.args[0]) from None
         self._keep(original, selected)
+
+    def _refuse_empty_selection(self, data: Any) -> None:
+        """Refuse an empty list of individuals: it would keep none, and the NWB file would hold no poses.
+
+        A form's cleared list field, or a spec's ``individuals: []``, gives one; leaving the option out
+        keeps them all.
+        """
+        if self._individuals is None or self._individuals:
+            return
+        choices = data.track_names() if isinstance(data, PoseData) else data.individuals()
+        raise InvalidOptionError(
+            f"{data.source_name}: {self.individuals_argument} is empty, which would keep no poses; choose at least "
+            f"one of {choices}, or leave {self.individuals_argument} out to keep them all."
+        )
 
     # -- hooks a session overrides ---------------------------------------------------------------
 
@@ -278,6 +294,11 @@ def _describe_untracked(pose: PoseData, metadata: dict[str, Any]) -> None:
             )
         elif track.name == UNTRACKED_TRACK_NAME:
             entry["description"] += " It holds the instances SLEAP left without a track (one per frame)."
+
+
+def _given(value: Any) -> bool:
+    """Return whether an option is given: neither None nor text left empty (a form's cleared field)."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 # Frames read at once when looking for poses past a video's end.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from poseconv.catalog import get_format
+from poseconv.errors import InvalidOptionError
 from poseconv.interfaces import DeepLabCutPoseInterface, SLEAPPoseInterface
 from poseconv.metadata.compose import to_plain
 from poseconv.pose_source import PoseSource
@@ -73,3 +75,30 @@ def test_a_deeplabcut_table_whose_metadata_records_a_longer_video_is_written_on_
         np.testing.assert_array_equal(np.asarray(read.positions), np.asarray(expected.positions))
         np.testing.assert_array_equal(np.asarray(read.confidence), np.asarray(expected.confidence))
         np.testing.assert_array_equal(read.positions[5:40, 1], np.asarray(expected.positions)[5:31, 1])
+
+
+@pytest.mark.parametrize(
+    ("interface", "path", "argument"),
+    [(DeepLabCutPoseInterface, MULTI_ANIMAL_H5, "individuals"), (SLEAPPoseInterface, SLP_CLIP_PREDICTIONS, "tracks")],
+)
+def test_an_empty_list_of_individuals_is_refused_with_the_choices(interface, path, argument):
+    # A form's cleared list field or a spec's `individuals: []` wrote an NWB file with no poses, without a word.
+    choices = interface(file_path=path).pose.track_names()
+    with pytest.raises(InvalidOptionError) as raised:
+        interface(file_path=path, **{argument: []})
+    message = str(raised.value)
+    assert message.startswith(f"{path.name}: {argument} is empty, which would keep no poses; choose at least one of")
+    assert str(choices) in message and f"leave {argument} out to keep them all" in message
+
+
+@pytest.mark.parametrize("key", ["", "  "])
+def test_an_empty_metadata_key_is_no_key(key):
+    # A form's cleared text field named the container "PoseEstimation_".
+    source = PoseSource.from_format(get_format("SLEAP"), file_path=SLP_CLIP_PREDICTIONS, metadata_key=key)
+    assert source.pose.metadata_key is None
+    assert list(source.get_pose_metadata()["Pose"]["PoseEstimations"]) == list(
+        PoseSource.from_format(get_format("SLEAP"), file_path=SLP_CLIP_PREDICTIONS).get_pose_metadata()["Pose"][
+            "PoseEstimations"
+        ]
+    )
+    assert not any(name.endswith("_") for name in source.get_pose_metadata()["Pose"]["PoseEstimations"])
