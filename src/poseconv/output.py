@@ -277,7 +277,8 @@ def process_running(pid: int) -> bool:
         return True
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
+        # OverflowError: a number no process ID reaches (a temporary name edited by hand).
         return False
     except OSError:
         # Another user's process (PermissionError): it runs.
@@ -301,6 +302,8 @@ def _remove(path: Path) -> None:
 def atomic_output(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]:
     """Yield a temporary path to write to; on success it becomes ``path``, otherwise it is removed.
 
+    The temporary files of ``path`` that ended processes left (:func:`remove_partials`) are removed first.
+
     Parameters
     ----------
     path : str or pathlib.Path
@@ -316,6 +319,10 @@ def atomic_output(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]
         Where to write.
     """
     path = Path(path)
+    # What a killed writer of this output left (SIGKILL, the out-of-memory killer: no cleanup ran); a file whose
+    # writer still runs stays. Never a reason not to write: a folder that cannot be listed is said by the write.
+    with contextlib.suppress(OSError):
+        remove_partials(path)
     partial = partial_path(path)
     refused: list[BaseException] = []
     with signals_raise():

@@ -160,3 +160,23 @@ def test_a_name_the_file_holds_is_refused_with_the_metadata_path_in_full(tmp_pat
     training = {"PoseTraining": {"name": "PoseEstimation"}}
     with pytest.raises(InvalidOptionError, match=r"\(Pose: PoseTraining: name: \.\.\.;"):
         _check_names_free(path, training, {"PoseEstimation"}, {})
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows tells a file being written by refusing to remove it")
+def test_an_append_removes_what_a_killed_append_left_and_keeps_a_running_ones(tmp_path):
+    # A killed --append left its hidden copy beside the file; the next append kept it.
+    from poseconv.output import partial_path
+
+    path = tmp_path / "session.nwb"
+    path.write_bytes(b"original")
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    mine = partial_path(path)
+    left = {}
+    for name, pid in (("killed", ended.pid), ("running", os.getppid())):
+        left[name] = mine.with_name(mine.name.replace(f".{os.getpid()}-", f".{pid}-"))
+        left[name].write_bytes(b"original + half")
+    with atomic_append(path) as copy:
+        copy.write_bytes(b"original + poses")
+    assert path.read_bytes() == b"original + poses"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, left["running"].name])

@@ -276,3 +276,49 @@ def test_an_output_that_is_a_symbolic_link_that_loops_is_said_to_be_one(tmp_path
     loop.symlink_to(loop)
     with pytest.raises(OutputError, match=r"loop\.nwb: is a symbolic link that loops"):
         check_writable(loop)
+
+
+def _partial_of(path, pid):
+    """Return the temporary name process ``pid`` of this computer gives ``path``, holding what it wrote."""
+    from poseconv.output import partial_path
+
+    mine = partial_path(path)
+    partial = mine.with_name(mine.name.replace(f".{os.getpid()}-", f".{pid}-"))
+    partial.write_bytes(b"half written")
+    return partial
+
+
+def _ended_process() -> int:
+    """Return the ID of a process that has ended (and been waited for)."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows tells a file being written by refusing to remove it")
+def test_a_write_removes_what_a_killed_writer_of_its_output_left_and_keeps_a_running_ones(tmp_path):
+    # `poseconv convert` killed with SIGKILL left its temporary file; a later convert to the same output kept it.
+    from poseconv.output import atomic_output
+
+    path = tmp_path / "m1.nwb"
+    killed = _partial_of(path, _ended_process())
+    running = _partial_of(path, os.getppid())  # a process that runs: its file is being written
+    other_output = _partial_of(tmp_path / "m1.day2.nwb", _ended_process())  # another output's: not this write's
+    with atomic_output(path) as partial:
+        partial.write_bytes(b"complete")
+    assert path.read_bytes() == b"complete"
+    assert not killed.exists() and running.is_file() and other_output.is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, running.name, other_output.name])
+
+
+def test_a_temporary_name_with_a_number_no_process_reaches_is_a_leftover(tmp_path):
+    from poseconv.output import atomic_output
+
+    path = tmp_path / "m1.nwb"
+    edited = _partial_of(path, 10**20)
+    with atomic_output(path) as partial:
+        partial.write_bytes(b"complete")
+    assert [p.name for p in tmp_path.iterdir()] == [path.name] and not edited.exists()
