@@ -321,6 +321,10 @@ def slp_video_info(video: Any, index: int, slp_path: Path) -> tuple[VideoInfo, d
     linked = _link(video, slp_path, fallback_key, facts)
     if linked.local is not None or linked.image_files is not None:
         facts["found_by"] = linked.how
+    if n_frames is not None or frame_size is not None:
+        # SLEAP's record of the video, said in the descriptions when no ImageSeries links it (as DeepLabCut's
+        # _meta.pickle is): with the video not on this machine, the frame size would otherwise be lost.
+        facts["size_recorded_in"] = f"the video metadata of {slp_path.name}"
     info = VideoInfo(
         key=linked.key,
         original_path=linked.original,

@@ -267,3 +267,22 @@ def test_single_image_videos_are_images(tmp_path):
     assert elsewhere.image_files is None and elsewhere.original_path == "imgs/img1.png"
     assert (here.n_frames, here.frame_size) == (elsewhere.n_frames, elsewhere.frame_size) == (1, (48, 64))
     assert pose.notes["videos"]["img1"]["image_files"] == ["imgs/img1.png"]
+
+
+def test_the_frame_size_a_slp_records_of_a_missing_video_is_said(tmp_path):
+    # A .slp records its video's shape (frames, height, width, channels); with the video not here no ImageSeries
+    # holds the size, so the description says it, as for DeepLabCut's _meta.pickle.
+    from poseconv.metadata.defaults import default_pose_metadata
+
+    video = sio.Video(filename="/elsewhere/cam1.mp4", backend_metadata={"shape": (50, 480, 640, 1)})
+    frame = sio.LabeledFrame(
+        video=video, frame_idx=0, instances=[sio.Instance.from_numpy(np.ones((2, 2)), skeleton=_skeleton())]
+    )
+    sio.save_slp(sio.Labels([frame], videos=[video], skeletons=[_skeleton()]), str(tmp_path / "p.slp"))
+    pose = read_sleap(tmp_path / "p.slp")
+    assert pose.notes["videos"]["cam1"]["size_recorded_in"] == "the video metadata of p.slp"
+    (container,) = default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()
+    assert (
+        "SLEAP recorded it in the video metadata of p.slp as 640 x 480 pixels (width x height), 50 frames."
+        in container["description"]
+    )
