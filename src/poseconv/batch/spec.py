@@ -43,7 +43,7 @@ from ..documents import format_location, load_document
 from ..errors import PoseconvError
 from ..metadata.checks import start_time_problem
 from ..metadata.compose import to_plain
-from ..metadata.schema import FormFriendlyJsonSchema
+from ..metadata.schema import START_TIME_PATTERN, FormFriendlyJsonSchema, or_empty
 
 __all__ = [
     "SPEC_SCHEMA_FILE_NAME",
@@ -105,8 +105,14 @@ def _start_time(value: Any) -> dt.datetime:
     return parsed
 
 
-# An ISO 8601 date and time with a time zone.
-StartTime = Annotated[dt.datetime, BeforeValidator(_start_time)]
+# An ISO 8601 date and time with a time zone. Its schema says the forms _start_time takes (pydantic's own
+# "format": "date-time" refused 20240501T103000+0200 and +02, and took 2024-05-01t10:30:00z); empty text is
+# not given (SessionSpec._empty_is_not_given).
+StartTime = Annotated[
+    dt.datetime,
+    BeforeValidator(_start_time),
+    WithJsonSchema({"type": "string", "pattern": or_empty(START_TIME_PATTERN)}),
+]
 
 
 class _Model(BaseModel):
@@ -232,7 +238,8 @@ class SessionSpec(_Model):
     session_start_time: StartTime | None = Field(
         default=None,
         title="Session start time",
-        description="ISO-8601 date and time with a time zone, e.g. 2024-05-01T10:30:00+02:00.",
+        description="ISO-8601 date and time with a time zone, e.g. 2024-05-01T10:30:00+02:00, 20240501T103000+0200 "
+        "or 2024-05-01 10:30+02; not in the future.",
     )
     subject: dict[str, Any] = Field(
         default_factory=dict,

@@ -20,17 +20,44 @@ from pydantic.json_schema import GenerateJsonSchema
 
 __all__ = [
     "SCHEMA_FILE_NAME",
+    "SPECIES_PATTERN",
+    "START_TIME_PATTERN",
     "EmptyTextSchemaMixin",
     "FormFriendlyJsonSchema",
     "add_missing_titles",
     "block_of_field",
     "form_schema",
     "metadata_schema",
+    "or_empty",
     "pose_block_schema",
     "taking_empty_text",
 ]
 
 SCHEMA_FILE_NAME = "metadata.schema.json"
+
+# A session start time as checks.start_time_problem reads it (datetime.fromisoformat, with a zone): ISO 8601's
+# extended and basic dates (and week dates), T, t or a space, hh[:mm[:ss[.f]]] and Z or an offset in hours or
+# hours and minutes. [0-9], not \d: Python's \d takes other scripts' digits, which fromisoformat refuses.
+_HOUR, _SIXTY = "(?:[01][0-9]|2[0-3])", "[0-5][0-9]"
+_MONTH, _DAY, _WEEK = "(?:0[1-9]|1[0-2])", "(?:0[1-9]|[12][0-9]|3[01])", "W(?:0[1-9]|[1-4][0-9]|5[0-3])"
+# The dashes are all there or none (fromisoformat refuses 2024-0501); year 0 does not exist.
+_DATE = rf"(?!0000)[0-9]{{4}}(?:-{_MONTH}-{_DAY}|{_MONTH}{_DAY}|-{_WEEK}(?:-[1-7])?|{_WEEK}[1-7]?)"
+_TIME = rf"{_HOUR}(?::{_SIXTY}(?::{_SIXTY}(?:[.,][0-9]+)?)?|{_SIXTY}(?:{_SIXTY}(?:[.,][0-9]+)?)?)?"
+#: The JSON Schema pattern of a session start time, for editors and forms. It refuses what the converter refuses
+#: but for a day a month does not have (2024-02-30) and a time in the future, which the conversion reports; it
+#: also refuses fromisoformat's non-ISO leniencies (another separator than T or a space, a fraction of an hour).
+#: ``$(?!\n)``: Python's ``$`` (jsonschema's re.search) also matches before a final newline, which the parser refuses.
+START_TIME_PATTERN = rf"^{_DATE}[Tt ]{_TIME}(?:Z|[+-]{_HOUR}(?::?{_SIXTY})?)$(?!\n)"
+
+# What a session start time is, in the form schema.
+_START_TIME_DESCRIPTION = (
+    "The start date and time of the recording session: ISO 8601 with a time zone, e.g. 2024-05-01T10:30:00+02:00, "
+    "20240501T103000+0200 or 2024-05-01 10:30+02. Not in the future (nwbinspector reports it as critical)."
+)
+
+#: nwbinspector's form of Subject.species (check_subject_species_form, which its DANDI configuration makes
+#: critical), anchored: it matches the whole text (re.fullmatch), and a JSON Schema pattern matches anywhere.
+SPECIES_PATTERN = r"^(?:([A-Z][a-z]* [a-z]+)|(http://purl.obolibrary.org/obo/NCBITaxon_\d+))$(?!\n)"
 
 
 class FormFriendlyJsonSchema(GenerateJsonSchema):
@@ -251,7 +278,7 @@ def taking_empty_text(schema: dict[str, Any]) -> dict[str, Any]:
         # A merged schema has neuroconv's "format": "date-time" again, which a form enforces on "" and a date.
         born.pop("format", None)
         pattern = born.get("pattern", DATE_OR_DATE_TIME_PATTERN)
-        born["pattern"] = pattern if pattern.startswith(_or_empty("")) else _or_empty(pattern)
+        born["pattern"] = pattern if pattern.startswith(or_empty("")) else or_empty(pattern)
     return schema
 
 
@@ -269,7 +296,7 @@ class EmptyTextSchemaMixin:
         return taking_empty_text(super().get_metadata_schema())  # type: ignore[misc]
 
 
-def _or_empty(pattern: str) -> str:
+def or_empty(pattern: str) -> str:
     """Return an anchored ``pattern`` that also matches empty (or blank) text: a field a form leaves empty.
 
     NWB GUIDE and metadata templates write ``""`` for a text field not filled in, which the converter
@@ -328,12 +355,29 @@ def form_schema(schema: dict[str, Any]) -> dict[str, Any]:
         return node
 
     form = visit(copy.deepcopy(schema))
-    age = form.get("properties", {}).get("Subject", {}).get("properties", {}).get("age")
-    if isinstance(age, dict):
-        from .checks import AGE_PATTERN
-
-        # neuroconv's pattern ends in an unanchored "|(\\d+W)?$", which any text matches. The form refuses what
-        # DANDI refuses; the converter writes such an age with a warning (docs/metadata.md), so the interfaces'
-        # own schema keeps neuroconv's. Empty text stays taken where the schema took it (taking_empty_text).
-        age["pattern"] = AGE_PATTERN if "minLength" in age else _or_empty(AGE_PATTERN)
+    _dandi_forms(form.get("properties", {}).get("Subject", {}).get("properties", {}))
+    start = form.get("properties", {}).get("NWBFile", {}).get("properties", {}).get("session_start_time")
+    if isinstance(start, dict):
+        # neuroconv's "format": "date-time" (RFC 3339) refused 20240501T103000+0200 and +02, which the converter
+        # takes, and took 2024-05-01t10:30:00z, which it refuses.
+        start.pop("format", None)
+        start.update(type="string", pattern=START_TIME_PATTERN, description=_START_TIME_DESCRIPTION)
     return form
+
+
+def _dandi_forms(subject: dict[str, Any]) -> None:
+    r"""Make the form's ``Subject.age`` and ``species`` refuse what DANDI refuses (in place).
+
+    neuroconv's patterns are unanchored: the age's ends in "|(\d+W)?$", which any text matches, and the
+    species' "^[A-Z][a-z]+ [a-z]+|..." matches "Mus musculus (C57BL/6J)", where nwbinspector's DANDI
+    configuration matches the whole text and reports either as critical. The interfaces' own schema keeps
+    neuroconv's patterns, for NWBConverter to merge. An empty age stays taken where the schema took it
+    (:func:`taking_empty_text`).
+    """
+    from .checks import AGE_PATTERN
+
+    age, species = subject.get("age"), subject.get("species")
+    if isinstance(age, dict):
+        age["pattern"] = AGE_PATTERN if "minLength" in age else or_empty(AGE_PATTERN)
+    if isinstance(species, dict):
+        species["pattern"] = SPECIES_PATTERN

@@ -85,9 +85,25 @@ def schema_problems(
                     # A spec's top level: how the run goes is said on the command line.
                     hint = f"{key!r} is an option of poseconv run, not of the spec: give --{key.replace('_', '-')}."
                 yield (*path, key), f"unknown field; {hint}"
+        elif _start_time_taken(path, error):
+            continue
         else:
             said = _said_plainly((*within, *path), error) or _value_said((*within, *path), error, instance, path)
             yield path, said or _short(error.message)
+
+
+def _start_time_taken(path: tuple[Any, ...], error: Any) -> bool:
+    """Whether ``error`` is a start time's pattern refusing a value that the converter takes.
+
+    The schemas' pattern (:data:`~poseconv.metadata.schema.START_TIME_PATTERN`) is for editors and forms: it
+    refuses ``datetime.fromisoformat``'s forms that are not ISO 8601 (``2024-05-01x10:30+02``), which every
+    entry point takes; a check before a conversion does not refuse what the conversion would write.
+    """
+    if not (path and path[-1] == "session_start_time" and error.validator == "pattern"):
+        return False
+    from .checks import start_time_problem
+
+    return start_time_problem(error.instance) is None
 
 
 def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
@@ -128,7 +144,14 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
     if path and path[-1] == "date_of_birth" and error.validator == "pattern":
         from .checks import date_of_birth_problem
 
-        return (date_of_birth_problem(error.instance) or "").removesuffix(".") or None
+        # In the words (to the final period) of compose's check of the same field, which reports it too:
+        # problems are told apart by their text, so one problem is said once.
+        return date_of_birth_problem(error.instance)
+    if path and path[-1] == "session_start_time" and error.validator == "pattern":
+        from .checks import start_time_problem
+
+        # The words of the command line's --session-start-time and of the spec's parser (batch.spec._start_time).
+        return start_time_problem(error.instance)
     number = isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool)
     if path[-2:] in (("Subject", "age"), ("subject", "age")) and error.validator == "type" and number:
         from .checks import AGE_FORM

@@ -411,6 +411,32 @@ def test_a_start_time_the_command_line_refuses_is_refused_in_its_words(tmp_path,
         parse_session_start_time(written)
 
 
+@pytest.mark.parametrize("written", ["2024-05-01x10:30:00+02:00", "2024-05-01T10:30.5+02:00"])
+def test_a_start_time_the_schema_pattern_refuses_but_the_converter_takes_is_taken(tmp_path, written):
+    from poseconv.batch.spec import SessionSpec
+
+    # The schema's pattern (for editors) refuses fromisoformat's forms that are not ISO 8601; run's check, whose
+    # validator reads the same schema, does not refuse what the conversion takes.
+    plan = plan_spec(write_spec(tmp_path, {"sessions": [session("s1", session_start_time=written)]}))
+    assert plan.problems == []
+    assert (
+        plan.jobs[0].session_start_time
+        == SessionSpec.model_validate(session("s1", session_start_time=written)).session_start_time.isoformat()
+    )
+
+
+@pytest.mark.parametrize("born", ["yesterday", "01/02/2024"])
+def test_a_date_of_birth_the_schema_refuses_is_one_problem(tmp_path, born):
+    from poseconv.metadata.checks import date_of_birth_problem
+
+    # Before, the schema's words (without the final period) and compose's check (with it) were two problems.
+    subject = {"subject_id": "m1", "species": "Mus musculus", "sex": "M", "date_of_birth": born}
+    plan = plan_spec(write_spec(tmp_path, {"sessions": [session("s1", subject=subject)]}))
+    assert [(p.location, p.message) for p in plan.problems] == [
+        ("sessions[0].subject.date_of_birth", date_of_birth_problem(born))
+    ]
+
+
 def test_a_file_where_an_nwbfile_name_needs_a_folder_is_found_before_writing(tmp_path):
     from poseconv.batch.session import convert_session
 

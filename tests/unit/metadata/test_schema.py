@@ -205,3 +205,98 @@ def test_the_interfaces_schema_refuses_a_date_of_birth_or_an_age_left_empty():
     assert (
         list(Draft7Validator(interface.get_metadata_schema()).iter_errors({"NWBFile": start, "Subject": subject})) == []
     )
+
+
+# The forms docs/batch.md and docs/metadata.md list, which `poseconv convert --session-start-time` takes.
+START_TIMES_TAKEN = [
+    "2024-05-01T10:30:00+02:00",
+    "20240501T103000+0200",
+    "2024-05-01T10:30:00+02",
+    "2024-05-01 10:30:00+02:00",
+    "2024-05-01 10:30+02:00",
+    "2024-05-01t10:30:00Z",
+    "2024-05-01T10:30:00.123456-00:00",
+    "2024-W18-3T10:30Z",
+]
+# Refused by the converter: lowercase z, no zone, a date alone, year 0, hour 24, a final newline, other digits.
+START_TIMES_REFUSED = [
+    "2024-05-01t10:30:00z",
+    "2024-05-01T10:30:00",
+    "2024-05-01",
+    "2024-05-01+02:00",
+    "0000-05-01T10:30+02",
+    "2024-05-01T24:00+02",
+    "2024-0501T10:30+02",
+    "2024-05-01T10:30:00+02:00\n",
+    "2024-05-01T10:30:00+2",
+    "2024-05-01T10:30:0\u0660+02",
+]
+
+
+@pytest.mark.parametrize("value", START_TIMES_TAKEN + START_TIMES_REFUSED)
+def test_the_published_schemas_take_the_start_times_the_converter_takes(value):
+    from poseconv.metadata.checks import start_time_problem
+
+    # Before, both typed it "format": "date-time" (RFC 3339): they refused 20240501T103000+0200, +02 and a space,
+    # which the converter takes, and took 2024-05-01t10:30:00z, which it refuses.
+    spec = json.loads((REPO_ROOT / "schemas" / "conversion-spec.schema.json").read_text(encoding="utf-8"))
+    documents = [
+        (json.loads(COMMITTED.read_text(encoding="utf-8")), {"NWBFile": {"session_start_time": value}}),
+        (spec, {"sessions": [{"session_id": "s1", "session_start_time": value, "pose": [{"file_path": "a.h5"}]}]}),
+    ]
+    taken = start_time_problem(value) is None
+    assert taken == (value in START_TIMES_TAKEN)
+    for schema, document in documents:
+        validator = Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+        assert (list(validator.iter_errors(document)) == []) == taken, (value, schema["$id"])
+
+
+def test_the_start_time_pattern_takes_nothing_the_converter_refuses():
+    import itertools
+    import re
+
+    from poseconv.metadata.checks import start_time_problem
+    from poseconv.metadata.schema import START_TIME_PATTERN
+
+    # Every combination of parts, right and wrong. The pattern may refuse fromisoformat's forms that are not
+    # ISO 8601 (another separator, a fraction of an hour), never take what the converter refuses.
+    dates = ["2024-05-01", "20240501", "2024-W18", "2024-W18-3", "2024W183", "2024-0501", "2024-13-01", "2024-W54"]
+    separators = ["T", "t", " ", "x", "", "TT"]
+    times = ["10", "1030", "10:30", "103000", "10:30:00.5", "10:3000", "24", "10:60", "1", "10.5", "10:30:00."]
+    zones = ["Z", "z", "+02", "-0200", "+02:00", "+2", "+020", "+24", "+02:60", " +02:00", "", "+02:00Z"]
+    ends = ["", "\n", " "]
+    taken = 0
+    for parts in itertools.product(dates, separators, times, zones, ends):
+        value = "".join(parts)
+        if re.search(START_TIME_PATTERN, value):
+            assert start_time_problem(value) is None, value
+            taken += 1
+    assert taken == 5 * 3 * 5 * 4  # the right dates, separators, times and zones, without a space after
+
+
+SPECIES = [
+    "Mus musculus",
+    "Rattus norvegicus",
+    "Homo sapiens",
+    "Mus musculus (C57BL/6J)",
+    "Homo sapiens sapiens",
+    "Mus musculus 2",
+    "mus musculus",
+    "see http://purl.obolibrary.org/obo/NCBITaxon_10090",
+    "http://purl.obolibrary.org/obo/NCBITaxon_10090",
+    "http://purl.obolibrary.org/obo/NCBITaxon_10090/",
+    "Mus musculus\n",
+]
+
+
+@pytest.mark.parametrize("species", SPECIES)
+def test_the_form_takes_the_species_nwbinspector_takes(species):
+    from nwbinspector.checks import check_subject_species_form
+    from pynwb.file import Subject
+
+    # Before, neuroconv's unanchored "^[A-Z][a-z]+ [a-z]+|..." took any text that begins with a binomial, which
+    # nwbinspector's DANDI configuration (matching the whole text) refuses as critical.
+    form = Draft7Validator(json.loads(COMMITTED.read_text(encoding="utf-8")))
+    start = {"session_start_time": "2024-05-01T10:00:00+02:00"}
+    taken = not list(form.iter_errors({"NWBFile": start, "Subject": {"species": species}}))
+    assert taken == (check_subject_species_form(Subject(subject_id="m1", species=species)) is None), species

@@ -70,3 +70,24 @@ def test_a_name_with_a_character_nwb_refuses_says_which_and_what_to_write():
     assert said[("session_id",)].endswith("give nwbfile_name: m1/day1.nwb)")
     said = dict(schema_problems(Draft7Validator(spec), {"session_id": "m2:day1"}))
     assert "holds ':'" in said[("session_id",)] and "nwbfile_name" not in said[("session_id",)]
+
+
+def test_a_date_pattern_refused_is_said_in_the_words_of_the_metadata_check():
+    from poseconv.metadata.checks import date_of_birth_problem, start_time_problem
+    from poseconv.metadata.schema import START_TIME_PATTERN
+
+    # The same words as compose's checks of the fields, to the final period: problems told apart by their text
+    # are then said once (before, the date of birth was said twice, with and without the period).
+    schema = {
+        "properties": {
+            "date_of_birth": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+            "session_start_time": {"type": "string", "pattern": START_TIME_PATTERN},
+        }
+    }
+    said = dict(schema_problems(Draft7Validator(schema), {"date_of_birth": "01/02/2024"}))
+    assert said == {("date_of_birth",): date_of_birth_problem("01/02/2024")}
+    assert said[("date_of_birth",)].endswith(".")
+    said = dict(schema_problems(Draft7Validator(schema), {"session_start_time": "2024-05-01T10:30"}))
+    assert said == {("session_start_time",): start_time_problem("2024-05-01T10:30")}
+    # A form the pattern refuses and the converter takes (not ISO 8601, which fromisoformat reads): not a problem.
+    assert dict(schema_problems(Draft7Validator(schema), {"session_start_time": "2024-05-01x10:30+02"})) == {}
