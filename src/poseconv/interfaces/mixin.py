@@ -246,7 +246,13 @@ class PoseconvInterfaceMixin(ReadsInput):
         """Return the JSON Schema of :meth:`add_to_nwbfile`'s options."""
         from ..metadata.schema import add_missing_titles
 
-        return add_missing_titles(_strip_nulls(super().get_conversion_options_schema()))
+        schema = add_missing_titles(_strip_nulls(super().get_conversion_options_schema()))
+        folder = schema.get("properties", {}).get("external_files_relative_to")
+        if isinstance(folder, dict):
+            # pydantic says a Path is "format": "path", which form tools (NWB GUIDE) draw no folder picker for.
+            # The Path annotation stays: DirectoryPath would refuse a folder that does not exist yet when checked.
+            folder["format"] = "directory-path"
+        return schema
 
     def add_to_nwbfile(
         self,

@@ -129,3 +129,14 @@ def test_a_path_from_the_home_folder_is_read_there(tmp_path, monkeypatch):
     shutil.copy(SINGLE_ANIMAL_H5, tmp_path / SINGLE_ANIMAL_H5.name)
     interface = DeepLabCutPoseInterface(file_path=f"~/{SINGLE_ANIMAL_H5.name}", find_side_files=False)
     assert interface.input_path == tmp_path / SINGLE_ANIMAL_H5.name
+
+
+@needs_shared_data
+def test_the_folder_of_external_files_is_a_folder_path_for_form_tools():
+    # Before, pydantic's "format": "path", for which NWB GUIDE's forms draw no folder picker.
+    schema = DeepLabCutPoseInterface(SINGLE_ANIMAL_H5).get_conversion_options_schema()
+    assert schema["properties"]["external_files_relative_to"] == {
+        **schema["properties"]["external_files_relative_to"],
+        "type": "string",
+        "format": "directory-path",
+    }
