@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .dandi_subject import age_range_problem, dandi_subject_gap
 from .names import DEPRECATED_POSE_ESTIMATION_FIELDS, MODULE_OBJECT_NAMES
 
 __all__ = [
@@ -254,61 +255,23 @@ DATE_OR_DATE_TIME_PATTERN = (
 )
 
 
-# nwbinspector's forms of Subject.species and Subject.weight (check_subject_species_form, which its DANDI
-# configuration makes critical, and check_subject_weight, critical), matched whole as it matches them.
-_SPECIES_FORM = re.compile(r"([A-Z][a-z]* [a-z]+)|(http://purl.obolibrary.org/obo/NCBITaxon_\d+)")
-_WEIGHT_FORM = re.compile(r"(?i)^\d+(\.\d+)? (kg|g|mg|ug|μg|ng|pg)$")
-
-
-def _subject_form_gaps(subject: Mapping[str, Any]) -> list[str]:
-    """Return what DANDI's validation (nwbinspector) refuses in the subject's species and weight, as written."""
-    gaps = []
-    species, weight = subject.get("species"), subject.get("weight")
-    # A space around the value is a problem of its own (text_space_problems): the value is judged without it.
-    if isinstance(species, str) and species.strip() and not _SPECIES_FORM.fullmatch(species.strip()):
-        gaps.append(
-            f"species {species!r} is neither a Latin binomial alone (genus and species, as 'Mus musculus'; a strain "
-            "goes in strain) nor an NCBI taxonomy URL (http://purl.obolibrary.org/obo/NCBITaxon_10090), which DANDI's "
-            "validation refuses"
-        )
-    if isinstance(weight, str) and weight.strip() and not _WEIGHT_FORM.fullmatch(weight.strip()):
-        gaps.append(
-            f"weight {weight!r} is not a number, a space and a unit (kg, g, mg, ug, μg, ng, pg), as '25 g', which "
-            "DANDI's validation requires"
-        )
-    return gaps
-
-
-def dandi_subject_gap(subject: Mapping[str, Any] | None) -> str | None:
-    """Return what DANDI will miss or refuse in a ``Subject`` block; None when it has what DANDI requires.
-
-    The file is valid NWB without them, but cannot be published on DANDI as it is: DANDI requires
-    subject_id, species, sex and an age (or a date of birth), and its validation (nwbinspector's
-    checks) refuses a species or a weight not written in their forms.
-    """
-    if not subject:
-        return "no Subject; DANDI requires one (subject_id, species, sex and age)"
-    missing = [key for key in ("subject_id", "species", "sex") if not subject.get(key)]
-    if not subject.get("age") and not subject.get("date_of_birth"):
-        missing.append("age")
-    gaps = []
-    if missing:
-        # The age's form is said only when the age is missing; "it" or "them" as many as are missing.
-        how = " (age as ISO 8601, e.g. P90D, or a date_of_birth)" if "age" in missing else ""
-        gaps.append(f"no {', '.join(missing)}; DANDI requires {'them' if len(missing) > 1 else 'it'}{how}")
-    gaps += _subject_form_gaps(subject)
-    return "; ".join(gaps) or None
-
-
 # What an age is, in the words of every message about one.
 AGE_FORM = "an ISO 8601 duration (P90D for 90 days, P12W, P1Y2M, P1.5Y; a range as P90D/P100D)"
 
 
 def age_problem(value: Any) -> str | None:
-    """Return why ``value`` is not an age DANDI accepts (an ISO 8601 duration such as ``P90D``); None when it is."""
-    if value is None or (isinstance(value, str) and _AGE.fullmatch(value.strip())):
+    """Return why ``value`` is not an age DANDI accepts (an ISO 8601 duration such as ``P90D``); None when it is.
+
+    A range must increase (nwbinspector's check_subject_proper_age_range, critical for DANDI as check_subject_age):
+    :func:`~poseconv.metadata.dandi_subject.age_range_problem`.
+    """
+    if value is None:
         return None
-    return f"{value!r} is not {AGE_FORM}: DANDI refuses the file, and nwbinspector reports it."
+    if not (isinstance(value, str) and _AGE.fullmatch(value.strip())):
+        return f"{value!r} is not {AGE_FORM}: DANDI refuses the file, and nwbinspector reports it."
+    if (range_problem := age_range_problem(value.strip())) is not None:
+        return f"{value!r} {range_problem}"
+    return None
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:

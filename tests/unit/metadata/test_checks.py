@@ -198,11 +198,119 @@ def test_an_age_is_judged_as_nwbinspector_judges_it():
     from poseconv.metadata.checks import age_problem
 
     ages = ["P1.5Y", "P0.5D", "P2.5W", "PT1.5H", "P90D", "P1Y2M", "PT36H", "P1DT12H", "P90D/P100D", "P90D/"]
-    ages += ["P1.5Y/P2Y", "/P2Y"]
+    ages += ["P1.5Y/", "/P2Y"]  # A closed range of a fractional year is test_an_age_range_must_increase_...'s.
     wrong = ["P1,5Y", "P1.Y", "P", "PT", "90 days", "P.5Y", "3 months"]
     for age in ages + wrong:
         inspector_ok = check_subject_age(Subject(subject_id="m", age=age)) is None
         assert (age_problem(age) is None) == inspector_ok == (age in ages), age
+
+
+def _inspector_says(check, **fields) -> bool:
+    """Whether nwbinspector's ``check`` (one its DANDI configuration makes critical) reports a Subject of ``fields``."""
+    from pynwb.file import Subject
+
+    try:
+        return check(Subject(**fields)) is not None
+    except ValueError:
+        return True  # nwbinspector reports a check that stops as an ERROR, which DANDI's validation refuses.
+
+
+SUBJECT = {"subject_id": "m12", "species": "Mus musculus", "sex": "F", "age": "P90D"}
+
+
+@pytest.mark.parametrize("subject_id", ["m/12", "/m12", "m12/", "m12", "m-12", "m_12"])
+def test_a_subject_id_with_a_slash_is_said_as_nwbinspector_says_it(subject_id):
+    # Before, 'm/12' was written without a word, for dandi validate to refuse (check_subject_id_no_slashes).
+    from nwbinspector.checks import check_subject_id_no_slashes
+
+    gap = dandi_subject_gap({**SUBJECT, "subject_id": subject_id})
+    assert (gap is not None) == _inspector_says(check_subject_id_no_slashes, subject_id=subject_id), gap
+    if gap is not None:
+        assert gap.startswith(f"subject_id {subject_id!r} holds '/'") and "write - or _ instead" in gap, gap
+
+
+@pytest.mark.parametrize(
+    ("species", "sex"),
+    [
+        (species, sex)
+        for species in ("Mus musculus", "Caenorhabditis elegans", "C. elegans", "Homo sapiens")
+        for sex in ("M", "F", "O", "U", "XX", "XO")
+    ],
+)
+def test_a_sex_is_judged_for_its_species_as_nwbinspector_judges_it(species, sex):
+    # Before, sex XX or XO for a mouse and M for C. elegans were written without a word (check_subject_sex).
+    from nwbinspector.checks import check_subject_sex
+
+    gap = dandi_subject_gap({**SUBJECT, "species": species, "sex": sex})
+    said = gap is not None and f"sex {sex!r} is not" in gap
+    assert said == _inspector_says(check_subject_sex, species=species, sex=sex), gap
+    if said:
+        forms = "XX (hermaphrodite) or XO (male)" if "elegans" in species else "M, F, O or U"
+        assert f"which DANDI's validation requires for {species}" in gap and forms in gap and "e.g. sex: " in gap
+
+
+@pytest.mark.parametrize(
+    "age",
+    ["P100D/P90D", "P90D/P90D", "P12W/P84D", "P1Y/P6M", "PT48H/P1D", "P90D/P100D", "P6M/P1Y", "P90D/", "/P2Y"]
+    + ["P1.5Y/P2Y", "P1Y/P1.5M", "P1.5D/P2D", "P1.5Y/"],
+)
+def test_an_age_range_must_increase_as_nwbinspector_requires(age):
+    # Before, P100D/P90D and P90D/P90D were written without a word (check_subject_proper_age_range, critical).
+    from nwbinspector.checks import check_subject_proper_age_range
+
+    from poseconv.metadata.checks import age_problem
+
+    problem = age_problem(age)
+    assert (problem is not None) == _inspector_says(check_subject_proper_age_range, age=age), problem
+    fix = {"P100D/P90D": "P90D/P100D", "P90D/P90D": "P90D", "P12W/P84D": "P12W", "P1Y/P6M": "P6M/P1Y"}
+    fix["PT48H/P1D"] = "P1D/PT48H"
+    if age in fix:
+        assert problem.startswith(f"{age!r} is a range whose upper bound is not longer than its lower"), problem
+        assert problem.endswith(f"e.g. {fix[age]!r}.") and age_problem(fix[age]) is None, problem
+    if "1.5Y/P" in age or "1.5M" in age:
+        # nwbinspector's check stops at a fractional year or month in a range (isodate counts them in days).
+        assert problem.startswith(f"{age!r} is a range with a fractional year or month"), problem
+        assert age_problem("P18M/P2Y") is None
+
+
+@pytest.mark.parametrize(
+    "species",
+    [
+        "Mus musculus (C57BL/6J)",
+        "Homo sapiens sapiens",
+        "Mus musculus 2",
+        "see http://purl.obolibrary.org/obo/NCBITaxon_10090",
+        "Mus musculus",
+        "http://purl.obolibrary.org/obo/NCBITaxon_10090",
+    ],
+)
+def test_a_species_is_judged_whole_as_nwbinspector_judges_it(species):
+    from nwbinspector.checks import check_subject_species_form
+
+    gap = dandi_subject_gap({**SUBJECT, "species": species})
+    assert (gap is not None) == _inspector_says(check_subject_species_form, species=species), gap
+    assert gap is None or gap.startswith(f"species {species!r} is neither a Latin binomial alone"), gap
+
+
+def test_convert_warns_of_each_subject_value_dandi_refuses(tmp_path):
+    # Before, `poseconv convert` wrote subject_id m/12, sex XX for a mouse and age P100D/P90D without a word.
+    from tests.fixtures.cli import poseconv_in_process
+    from tests.fixtures.paths import REPO_ROOT
+
+    metadata = tmp_path / "metadata.yaml"
+    metadata.write_text(
+        "NWBFile: {session_start_time: '2024-05-01T10:00:00+00:00'}\n"
+        "Subject: {subject_id: m/12, species: Mus musculus, sex: XX, age: P100D/P90D}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.nwb"
+    flies = REPO_ROOT / "examples/data/sleap-demo/flies.slp"
+    result = poseconv_in_process("convert", flies, "--fps", 30, "-o", out, "--metadata", metadata)
+    assert result.returncode == 0 and out.is_file(), result.stderr
+    warnings = " ".join(result.stderr.split())  # The warnings are wrapped to the terminal's width.
+    assert "subject_id 'm/12' holds '/', which DANDI's validation refuses" in warnings, result.stderr
+    assert "sex 'XX' is not M, F, O or U" in warnings, result.stderr
+    assert "'P100D/P90D' is a range whose upper bound is not longer than its lower" in warnings, result.stderr
 
 
 def test_calibration_arrays_a_form_left_empty_are_not_given_and_other_empty_lists_stay():
