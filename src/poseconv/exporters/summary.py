@@ -29,7 +29,7 @@ def _float(value: float) -> float | None:
 
 
 def _confidence_summary(values: np.ndarray) -> dict[str, float | None]:
-    """Mean, min, median and max of one node's confidence values (NaN already removed)."""
+    """Mean, min, median and max of one node's confidence values (NaN and frames without its coordinates removed)."""
     if values.size == 0:
         return {"mean": None, "min": None, "median": None, "max": None}
     return {
@@ -45,7 +45,8 @@ def _track_statistics(
 ) -> tuple[int, np.ndarray, list[np.ndarray] | None]:
     """Frames with any node, missing frames per node and confidence values per node, read a block at a time.
 
-    Only the confidence values (NaN dropped) are kept whole, for the median. The ``planar`` nodes (stored
+    Only the confidence values (NaN dropped, and those of frames where the node has no coordinates: DeepLabCut
+    writes a likelihood beside NaN x, y) are kept whole, for the median. The ``planar`` nodes (stored
     as x, y in a 3D track) are missing only where x or y is.
     """
     missing = np.zeros(n_nodes, dtype="int64")
