@@ -253,7 +253,7 @@ def _dry_run(job: SessionJob, built: _Built) -> None:
 
     composed = built.converter.compose_metadata(built.metadata)
     try:
-        nwbfile = make_nwbfile_from_metadata({k: v for k, v in composed.shared.items() if k != "Pose"})
+        nwbfile = make_nwbfile_from_metadata(composed.file_blocks())
     except (TypeError, ValueError, KeyError) as err:  # pynwb's own checks of NWBFile and Subject (docval)
         built.problems.append(Problem(job.location, f"the NWBFile or Subject metadata: {one_line(err)}", job.index))
         return

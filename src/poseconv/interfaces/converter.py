@@ -300,8 +300,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         """
         from neuroconv.tools.nwb_helpers import make_nwbfile_from_metadata
 
-        shared = self.compose_metadata(metadata).shared
-        nwbfile = make_nwbfile_from_metadata({k: v for k, v in shared.items() if k != "Pose"})
+        nwbfile = make_nwbfile_from_metadata(self.compose_metadata(metadata).file_blocks())
         self.add_to_nwbfile(nwbfile=nwbfile, metadata=metadata, conversion_options=conversion_options)
         return nwbfile
 

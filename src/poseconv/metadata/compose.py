@@ -42,6 +42,7 @@ from .checks import (
 from .defaults import merge_metadata, to_plain, video_of_camera_key
 from .names import unique_name
 from .problems import MetadataProblem
+from .provenance import with_poseconv_provenance
 from .shape import shaped_copy
 from .shared_keys import (
     CONTAINER_BLOCKS,
@@ -89,6 +90,13 @@ class ComposedMetadata:
     per_input: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[MetadataProblem] = field(default_factory=list)
     shared_entries: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def file_blocks(self) -> dict[str, Any]:
+        """Return the blocks a new NWBFile is made from: :attr:`shared` without the pose containers.
+
+        neuroconv's provenance record (``NWBFile.source_script``) names poseconv too.
+        """
+        return with_poseconv_provenance({k: v for k, v in self.shared.items() if k != "Pose"})
 
 
 def _start_time_problems(metadata: Mapping[str, Any]) -> list[MetadataProblem]:
