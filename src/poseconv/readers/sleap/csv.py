@@ -54,6 +54,7 @@ from .common import (
 )
 from .csv_metadata import (
     VIDEO_COLUMNS,
+    CsvMetadata,
     check_sleap_io_layout,
     read_csv_metadata,
     rows_video,
@@ -425,10 +426,19 @@ def read_sleap_csv(file_path: str | Path, *, untracked: UntrackedPolicy = "error
         else {},
         unit="pixels",
         reference_frame=SLEAP_REFERENCE_FRAME,
-        notes={
-            "n_rows": len(table),
-            "layout": "SLEAP analysis CSV",
-            "metadata_file": side.file_name if side else None,
-            "untracked": untracked,
-        },
+        notes=_notes(len(table), side, untracked),
     )
+
+
+def _notes(n_rows: int, side: CsvMetadata | None, untracked: str) -> dict[str, Any]:
+    """Return the reader's notes: rows, the metadata file, and where the video's size is recorded."""
+    notes: dict[str, Any] = {
+        "n_rows": n_rows,
+        "layout": "SLEAP analysis CSV",
+        "metadata_file": side.file_name if side else None,
+        "untracked": untracked,
+    }
+    if side and side.video and (side.video.frame_size or side.video.n_frames):
+        # Said in the descriptions when no video is linked, whose ImageSeries would hold the size (as a .slp's).
+        notes["videos"] = {side.video.key: {"size_recorded_in": side.file_name}}
+    return notes

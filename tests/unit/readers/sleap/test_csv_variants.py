@@ -115,3 +115,25 @@ def test_one_video_out_of_frame_order_with_its_metadata_reads_without_a_warning(
     pose = read_sleap_csv(path)
     assert not [w for w in recwarn if "goes back" in str(w.message)]
     assert pose.tracks[0].n_frames == 10
+
+
+def test_the_frame_size_the_metadata_records_of_a_missing_video_is_said(tmp_path):
+    # sleap-io's metadata records the video's shape; with the video not here, the description says it.
+    from poseconv.metadata.defaults import default_pose_metadata
+
+    skeleton = sio.Skeleton(["head", "tail"])
+    video = sio.Video(filename="/elsewhere/cam1.mp4", backend_metadata={"shape": (3, 480, 640, 1)})
+    track = sio.Track("m")
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=f,
+            instances=[sio.PredictedInstance.from_numpy(np.ones((2, 2)), skeleton=skeleton, track=track)],
+        )
+        for f in range(3)
+    ]
+    labels = sio.Labels(frames, videos=[video], skeletons=[skeleton], tracks=[track])
+    sio.save_csv(labels, str(tmp_path / "p.csv"), format="instances", save_metadata=True)
+    pose = read_sleap_csv(tmp_path / "p.csv")
+    (container,) = default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()
+    assert "SLEAP recorded it in p.json as 640 x 480 pixels (width x height), 3 frames." in container["description"]
