@@ -451,6 +451,11 @@ def _dandi_notes(job: SessionJob, metadata: dict[str, Any]) -> list[str]:
 
 def _said_by_the_check(written: list[str], notes: list[str]) -> list[str]:
     """Return the warnings of writing a session but those its check's notes say already, in the spec's words."""
-    # The converter's words for an age DANDI refuses, which _dandi_notes says at its place in the spec.
-    age = "metadata['Subject']['age']: "
-    return [w for w in written if not (w.startswith(age) and any(n.endswith(f": {w[len(age) :]}") for n in notes))]
+    # The converter's words for a Subject value DANDI refuses (metadata['Subject']['age']: ...), which
+    # _dandi_notes says at its place in the spec.
+    said = [w.partition("]: ")[2] for w in written]
+    return [
+        w
+        for w, why in zip(written, said, strict=True)
+        if not (w.startswith("metadata['Subject'][") and why and any(why in n for n in notes))
+    ]

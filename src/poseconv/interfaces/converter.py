@@ -27,7 +27,7 @@ from neuroconv import ConverterPipe, NWBConverter
 
 from ..appending import atomic_append, check_append_arguments, check_appendable, prepare_append
 from ..errors import MetadataError, PoseconvWarning
-from ..metadata.checks import age_problem
+from ..metadata.checks import subject_warnings
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..metadata.schema import EmptyTextSchemaMixin
 from ..metadata.shared_keys import show_shared_edges
@@ -253,11 +253,9 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
             Whether the NWB file exists already (then NWBFile fields are optional).
         """
         lines = [str(problem) for problem in self.metadata_problems(metadata, append_mode)]
-        subject = self.compose_metadata(metadata).shared.get("Subject")
-        age = age_problem(subject.get("age")) if isinstance(subject, dict) else None
-        if age is not None:
-            # pynwb writes any text; the file is valid NWB, but cannot be published as it is.
-            warnings.warn(f"metadata['Subject']['age']: {age}", PoseconvWarning, stacklevel=2)
+        for said in subject_warnings(self.compose_metadata(metadata).shared.get("Subject")):
+            # pynwb writes any text; the file is valid NWB, but cannot be published on DANDI as it is.
+            warnings.warn(said, PoseconvWarning, stacklevel=2)
         if lines:
             more = f"\n  (and {len(lines) - _MAX_LINES} more)" if len(lines) > _MAX_LINES else ""
             sources = ", ".join(self._source_names())

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .dandi_subject import age_range_problem, dandi_subject_gap
+from .dandi_subject import age_range_problem, dandi_subject_gap, refused_subject_values
 from .names import DEPRECATED_POSE_ESTIMATION_FIELDS, MODULE_OBJECT_NAMES
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "skeleton_problems",
     "space_problem",
     "start_time_problem",
+    "subject_warnings",
     "text_space_problems",
 ]
 
@@ -272,6 +273,19 @@ def age_problem(value: Any) -> str | None:
     if (range_problem := age_range_problem(value.strip())) is not None:
         return f"{value!r} {range_problem}"
     return None
+
+
+def subject_warnings(subject: Any) -> list[str]:
+    """Return the converter's warnings about a ``Subject`` block: an age, then each value DANDI refuses.
+
+    Each is ``metadata['Subject']['<field>']: <why>``; pynwb writes any of them, so the file is valid NWB
+    but cannot be published on DANDI as it is.
+    """
+    if not isinstance(subject, dict):
+        return []
+    age = age_problem(subject.get("age"))
+    found = ([("age", age)] if age is not None else []) + refused_subject_values(subject)
+    return [f"metadata['Subject'][{key!r}]: {why}" for key, why in found]
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:

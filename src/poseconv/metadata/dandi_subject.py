@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["age_range_problem", "dandi_subject_gap"]
+__all__ = ["age_range_problem", "dandi_subject_gap", "refused_subject_values"]
 
 # nwbinspector's forms of Subject.species and Subject.weight (check_subject_species_form, which its DANDI
 # configuration makes critical, and check_subject_weight, critical), matched whole as it matches them.
@@ -77,18 +77,39 @@ def _subject_id_gap(subject_id: Any) -> str | None:
     )
 
 
-def dandi_subject_gap(subject: Mapping[str, Any] | None) -> str | None:
+def refused_subject_values(subject: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """Return ``(field, why)`` for each value of ``subject`` DANDI's validation refuses (the age aside).
+
+    nwbinspector's checks, critical in its DANDI configuration: a species, a weight or a sex not written in
+    their forms (the sex for the species), a subject_id with a '/'. pynwb writes any of them: the file is
+    valid NWB but cannot be published as it is, so the converter warns of each, from every entry point.
+    """
+    subject = subject if isinstance(subject, Mapping) else {}
+    species = subject.get("species")
+    found = [
+        ("subject_id", _subject_id_gap(subject.get("subject_id"))),
+        ("species", _species_gap(species)),
+        ("sex", _sex_gap(subject.get("sex"), species)),
+        ("weight", _weight_gap(subject.get("weight"))),
+    ]
+    return [(key, why) for key, why in found if why is not None]
+
+
+def dandi_subject_gap(subject: Mapping[str, Any] | None, *, values: bool = True) -> str | None:
     """Return what DANDI will miss or refuse in a ``Subject`` block; None when it has what DANDI requires.
 
     The file is valid NWB without them, but cannot be published on DANDI as it is: DANDI requires
-    subject_id, species, sex and an age (or a date of birth), and its validation (nwbinspector's
-    checks) refuses a species, a weight or a sex not written in their forms and a subject_id with a '/'.
-    The age's form is :func:`~poseconv.metadata.checks.age_problem`'s, which the converter says itself.
+    subject_id, species, sex and an age (or a date of birth), and its validation refuses the values
+    :func:`refused_subject_values` says. The age's form is :func:`~poseconv.metadata.checks.age_problem`'s,
+    which the converter says itself.
 
     Parameters
     ----------
     subject : mapping, optional
         The ``Subject`` block of the metadata.
+    values : bool, default: True
+        Say the refused values too; False for what is missing only (where the converter's own warnings
+        say the values, as from ``poseconv convert``).
 
     Returns
     -------
@@ -105,14 +126,8 @@ def dandi_subject_gap(subject: Mapping[str, Any] | None) -> str | None:
         # The age's form is said only when the age is missing; "it" or "them" as many as are missing.
         how = " (age as ISO 8601, e.g. P90D, or a date_of_birth)" if "age" in missing else ""
         gaps.append(f"no {', '.join(missing)}; DANDI requires {'them' if len(missing) > 1 else 'it'}{how}")
-    species = subject.get("species")
-    found = [
-        _subject_id_gap(subject.get("subject_id")),
-        _species_gap(species),
-        _sex_gap(subject.get("sex"), species),
-        _weight_gap(subject.get("weight")),
-    ]
-    return "; ".join(gaps + [gap for gap in found if gap is not None]) or None
+    refused = [why for _, why in refused_subject_values(subject)] if values else []
+    return "; ".join(gaps + refused) or None
 
 
 def age_range_problem(age: str) -> str | None:

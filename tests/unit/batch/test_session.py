@@ -109,3 +109,16 @@ def test_an_age_dandi_refuses_is_said_by_the_check_at_its_place_and_once_by_the_
     assert result.status == "converted", result.reason
     # The converter's own warning (for the Python API) is the same, said once.
     assert [w for w in result.warnings if "90 days" in w] == [n for n in notes if "90 days" in n], result.warnings
+
+
+def test_a_subject_value_dandi_refuses_is_said_once_by_the_check_and_the_conversion(tmp_path):
+    job = _job(tmp_path)
+    job = dataclasses.replace(job, subject={**job.subject, "subject_id": "m/12", "sex": "XX"})
+    notes = [entry.message for entry in session.check_session(job)]
+    result = session.convert_session(job)
+    assert result.status == "converted", result.reason
+    # The converter warns of them too (for the Python API): said once, at the spec's place.
+    for value in ("subject_id 'm/12' holds '/'", "sex 'XX' is not M, F, O or U"):
+        assert len([n for n in notes if value in n]) == 1, notes
+        assert len([w for w in result.warnings if value in w]) == 1, result.warnings
+        assert [w for w in result.warnings if value in w][0].startswith("sessions[0].subject"), result.warnings

@@ -311,6 +311,28 @@ def test_convert_warns_of_each_subject_value_dandi_refuses(tmp_path):
     assert "subject_id 'm/12' holds '/', which DANDI's validation refuses" in warnings, result.stderr
     assert "sex 'XX' is not M, F, O or U" in warnings, result.stderr
     assert "'P100D/P90D' is a range whose upper bound is not longer than its lower" in warnings, result.stderr
+    # Each once: the converter's warning, not the command line's summary of what DANDI misses as well.
+    for value in ("subject_id 'm/12'", "sex 'XX'", "'P100D/P90D'"):
+        assert warnings.count(value) == 1, result.stderr
+
+
+def test_the_python_interfaces_warn_of_each_subject_value_dandi_refuses(tmp_path):
+    # Before, only the age was warned of from Python; subject_id and sex were said by the command line alone.
+    import datetime as dt
+
+    from poseconv import SLEAPPoseInterface
+    from poseconv.errors import PoseconvWarning
+    from tests.fixtures.paths import REPO_ROOT
+
+    interface = SLEAPPoseInterface(file_path=REPO_ROOT / "examples/data/sleap-demo/flies.slp", sampling_frequency=30.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    metadata["Subject"] = {"subject_id": "m/12", "species": "Mus musculus", "sex": "XX", "age": "P90D"}
+    with pytest.warns(PoseconvWarning) as caught:
+        interface.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata)
+    said = [str(w.message) for w in caught]
+    assert "metadata['Subject']['subject_id']: subject_id 'm/12' holds '/'" in " ".join(said), said
+    assert "metadata['Subject']['sex']: sex 'XX' is not M, F, O or U" in " ".join(said), said
 
 
 def test_calibration_arrays_a_form_left_empty_are_not_given_and_other_empty_lists_stay():
