@@ -14,7 +14,8 @@ several videos names it in a column (``video_idx``, or ``video_path`` in its "in
 rows of several videos are refused.
 
 Every row becomes the pose of its track at its frame; frames run from 0 to the
-last frame in the file and frames without a row are NaN. A row with no track and
+last frame in the file (or to the end of the video, when the metadata records its length) and
+frames without a row are NaN. A row with no track and
 no value is sleap-io's placeholder of a frame without instances
 (``include_empty=True``): no animal, though its frame counts. Instances without a
 track form the track ``"untracked"`` when no frame holds more than one of them
@@ -42,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
-from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
+from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..safety.input_checks import check_frame_count, check_input_file, reads_source
 from .common import (
     ANALYSIS_CONFIDENCE_DEFINITION,
@@ -51,6 +52,7 @@ from .common import (
     UntrackedPolicy,
     check_untracked_option,
     slot_names,
+    video_frames,
 )
 from .csv_metadata import (
     VIDEO_COLUMNS,
@@ -352,6 +354,24 @@ def _read_rows(path: Path) -> Any:
     return table
 
 
+def _frame_count(path: Path, frames: np.ndarray, recorded: VideoInfo | None) -> int:
+    """Frames of the time base: to the last ``frame_idx`` of any row, or the metadata's video length when longer.
+
+    A frame placeholder's row counts too: sleap-io writes them up to the video's last frame when asked. The
+    length sleap-io's metadata records for the video (``recorded``) extends the time base as it does for the
+    ``.slp`` and its analysis ``.h5``, so the three exports of one project have one time base; poses past
+    that length are kept, with the ``.slp`` reader's warning.
+    """
+    last_frame = int(frames.max()) if len(frames) else -1
+    if recorded is None or not recorded.n_frames:
+        check_frame_count(path, last_frame + 1, len(frames))
+        return last_frame + 1
+    n_frames = max(last_frame + 1, recorded.n_frames)
+    # Checked here with the CSV's own words first (video_frames' hint is about a .slp's labels).
+    check_frame_count(path, n_frames, len(frames), what=f"the video length its metadata records for {recorded.key!r}")
+    return video_frames(path, recorded, last_frame)
+
+
 @reads_source("SLEAP analysis CSV")
 def read_sleap_csv(file_path: str | Path, *, untracked: UntrackedPolicy = "error") -> PoseData:
     """Read a SLEAP analysis CSV export into a :class:`~poseconv.model.PoseData`.
@@ -403,10 +423,7 @@ def read_sleap_csv(file_path: str | Path, *, untracked: UntrackedPolicy = "error
     if not (side and side.video) and named is None:
         # Nothing names the rows' video (metadata of several videos, or a video column of several, was refused).
         warn_if_frames_go_back(path, frames)
-    # Frames run from 0 to the last frame_idx of any row, a frame placeholder's too: sleap-io writes them up to
-    # the video's last frame (its length when known), so the poses span the video as its analysis .h5 does.
-    n_frames = int(frames.max()) + 1 if len(frames) else 0
-    check_frame_count(path, n_frames, len(frames))
+    n_frames = _frame_count(path, frames, video if side and side.video else None)
     instances = ~_placeholder_rows(table)
     table, frames = table[instances].reset_index(drop=True), frames[instances]
     raw_tracks = table["track"].astype(object).where(table["track"].notna(), None).tolist() if "track" in table else []

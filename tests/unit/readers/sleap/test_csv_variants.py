@@ -137,3 +137,39 @@ def test_the_frame_size_the_metadata_records_of_a_missing_video_is_said(tmp_path
     pose = read_sleap_csv(tmp_path / "p.csv")
     (container,) = default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()
     assert "SLEAP recorded it in p.json as 640 x 480 pixels (width x height), 3 frames." in container["description"]
+
+
+def _predictions_on(frames: list[int], n_frames: int) -> object:
+    """One tracked prediction in each listed frame of a video whose recorded shape is ``n_frames`` long."""
+    skeleton = sio.Skeleton(["head", "tail"])
+    video = sio.Video(filename="/elsewhere/cam1.mp4", backend_metadata={"shape": (n_frames, 48, 64, 1)})
+    track = sio.Track("m")
+    labeled = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=frame,
+            instances=[sio.PredictedInstance.from_numpy(np.full((2, 2), frame), skeleton=skeleton, track=track)],
+        )
+        for frame in frames
+    ]
+    return sio.Labels(labeled, videos=[video], skeletons=[skeleton], tracks=[track])
+
+
+def test_the_metadata_video_length_is_the_time_base_as_for_the_slp(tmp_path, recwarn):
+    # The .slp and its analysis .h5 span the 50 recorded frames; the CSV with its metadata must too.
+    path = tmp_path / "p.csv"
+    sio.save_csv(_predictions_on(list(range(10)), 50), str(path), format="instances", save_metadata=True)
+    pose = read_sleap_csv(path)
+    assert pose.tracks[0].n_frames == 50
+    assert np.isnan(pose.tracks[0].positions[10:]).all()
+    assert not [w for w in recwarn if "recorded" in str(w.message)]
+
+
+def test_poses_past_the_metadata_video_length_are_kept_with_a_warning(tmp_path):
+    from poseconv.errors import PoseconvWarning
+
+    path = tmp_path / "p.csv"
+    sio.save_csv(_predictions_on([0, 7], 5), str(path), format="instances", save_metadata=True)
+    with pytest.warns(PoseconvWarning, match=r"recorded in the file as 5 frames long .* poses up to frame 7"):
+        pose = read_sleap_csv(path)
+    assert pose.tracks[0].n_frames == 8
