@@ -258,6 +258,40 @@ def test_files_of_other_kinds_say_the_way_to_a_file_poseconv_reads(tmp_path, nam
         catalog.detect_format(tmp_path / name)
 
 
+#: SLEAP's JSON labels before .slp (talmolab/sleap tests/data/json_format_v2/minimal_instance.json, shortened).
+SLEAP_JSON = (
+    '{"version": "2.0.0", "skeletons": [{"directed": true, "graph": {"name": "Skeleton-0"}, "links": [], '
+    '"multigraph": true, "nodes": [{"id": 0}]}], "nodes": [{"name": "A", "weight": 1.0}], "videos": '
+    '[{"backend": {"filename": "clip.mp4"}}], "labels": [{"video": 0, "frame_idx": 0, "_instances": []}], '
+    '"tracks": []}'
+)
+
+
+@pytest.mark.parametrize("name", ["labels.json", "labels.json.zip"])
+def test_sleap_json_labels_say_to_save_them_as_slp_in_sleap(tmp_path, name):
+    # The advice was sleap-io's load_file, which fails on them ("Cannot find annotation data"), or to unpack the
+    # .json.zip, which gives the same .json.
+    import zipfile
+
+    path = tmp_path / name
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("labels.json", SLEAP_JSON)
+    else:
+        path.write_text(SLEAP_JSON)
+    with pytest.raises(UnsupportedFormatError) as raised:
+        catalog.detect_format(path)
+    message = str(raised.value)
+    assert "SLEAP's older JSON labels format" in message and "sleap.load_file(path).save('labels.slp')" in message
+    assert "sleap_io.load_file" not in message and "unpack it" not in message
+
+
+def test_a_sleap_nix_export_says_to_export_the_analysis_h5(tmp_path):
+    (tmp_path / "labels.nix").write_bytes(b"\x89HDF\r\n\x1a\n")
+    with pytest.raises(UnsupportedFormatError, match=r"SLEAP's NIX analysis export: export the analysis HDF5"):
+        catalog.detect_format(tmp_path / "labels.nix")
+
+
 SUPERANIMAL = "superanimal_topviewmouse_hrnet_w32_fasterrcnn_resnet50_fpn_v2"
 
 

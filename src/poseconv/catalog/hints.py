@@ -23,6 +23,18 @@ _OTHER_LABELS_HINT = (
     "for labels placed by hand)."
 )
 _ARCHIVE_HINT = " This is an archive: unpack it and convert the pose file inside."
+# SLEAP's labels before .slp (LabelsJsonAdaptor: labels.json, or zipped as labels.json.zip): SLEAP still reads
+# them, sleap-io's load_file does not (it takes them for COCO and finds no annotations).
+_SLEAP_JSON_HINT = (
+    " This is a SLEAP project saved in SLEAP's older JSON labels format, which only SLEAP reads: open it in "
+    "SLEAP and save it as .slp (File > Save As, or sleap.load_file(path).save('labels.slp')), then convert "
+    "labels.slp."
+)
+# SLEAP's "Export Analysis" to NIX (sleap-convert --format nix): the same poses as the analysis HDF5.
+_NIX_HINT = (
+    " A .nix is SLEAP's NIX analysis export: export the analysis HDF5 instead (SLEAP: File > Export Analysis "
+    "HDF5; or sleap-convert --format analysis labels.slp) and convert that .h5, or convert the .slp."
+)
 
 _SUFFIX_HINTS = {
     ".pickle": (
@@ -39,6 +51,7 @@ _SUFFIX_HINTS = {
     ".yml": _PROJECT_CONFIG_HINT,
     ".json": _OTHER_LABELS_HINT,
     ".mat": _OTHER_LABELS_HINT,
+    ".nix": _NIX_HINT,
     **dict.fromkeys((".zip", ".gz", ".tgz", ".tar", ".7z", ".bz2", ".xz"), _ARCHIVE_HINT),
 }
 
@@ -67,8 +80,38 @@ def _model_zoo_json_hint(path: Path) -> str | None:
     )
 
 
+#: SLEAP's JSON labels: top-level keys no other tool's JSON (COCO, AlphaTracker, Label Studio) has, written
+#: before the labels themselves (sleap/io/format/labels_json.py ``write``), so the start of the file shows them.
+_SLEAP_JSON_KEYS = tuple(re.compile(rf'"{key}"\s*:'.encode()) for key in ("skeletons", "nodes", "videos"))
+_JSON_START = 1 << 20
+
+
+def _is_sleap_json(path: Path) -> bool:
+    """Whether ``path`` (a ``.json``, or a ``.zip`` holding one) is SLEAP's JSON labels; never raises."""
+    import zipfile
+
+    try:
+        if path.suffix.lower() == ".json":
+            with path.open("rb") as handle:
+                start = handle.read(_JSON_START)
+        elif path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.namelist() if m.lower().endswith(".json")]
+                if len(members) != 1:
+                    return False
+                with archive.open(members[0]) as handle:
+                    start = handle.read(_JSON_START)
+        else:
+            return False
+    except (OSError, zipfile.BadZipFile, RuntimeError):  # a hint says what it can, or nothing
+        return False
+    return start.lstrip().startswith(b"{") and all(key.search(start) for key in _SLEAP_JSON_KEYS)
+
+
 def suffix_hint(path: Path) -> str:
     """Say what a file of ``path``'s suffix, which no format reads, is and what to give (" ..."); "" when unknown."""
+    if _is_sleap_json(path):
+        return _SLEAP_JSON_HINT
     return _model_zoo_json_hint(path) or _SUFFIX_HINTS.get(path.suffix.lower(), "")
 
 
