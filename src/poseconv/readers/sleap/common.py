@@ -360,16 +360,33 @@ def check_untracked_option(untracked: str) -> None:
         raise InvalidOptionError(f"untracked must be 'error' or 'by_order', got {untracked!r}.")
 
 
-def too_many_untracked(path: Path, video_key: str, frames: list[int]) -> InvalidSourceFileError:
-    """Return the error for frames holding several animals without a track (``untracked="error"``)."""
+#: A project after inference: tracked predictions, and the user's untracked training labels beside them.
+LABELS_BESIDE_PREDICTIONS = (
+    " They are all user instances, in frames that also hold tracked predictions: a project after inference, "
+    "whose labels are training data. Convert the tracked predictions as the poses and the labels as "
+    "PoseTraining with predicted_only=True, include_training_data=True (poseconv convert -O predicted_only=true "
+    "--training; in a spec, source_data: {predicted_only: true, include_training_data: true})."
+)
+
+
+def too_many_untracked(
+    path: Path, video_key: str, frames: list[int], *, labels_beside_predictions: bool = False
+) -> InvalidSourceFileError:
+    """Return the error for frames holding several animals without a track (``untracked="error"``).
+
+    ``labels_beside_predictions``: the crowded instances are all user instances and the video has tracked
+    predictions (:func:`~.slp_untracked.labels_beside_tracked_predictions`), so the predictions with the labels
+    as training data is the conversion said first.
+    """
     frames = sorted(frames)
     listed = ", ".join(str(f) for f in frames[:MAX_FRAMES_LISTED]) + (
         ", ..." if len(frames) > MAX_FRAMES_LISTED else ""
     )
+    first = LABELS_BESIDE_PREDICTIONS + " Otherwise:" if labels_beside_predictions else ""
     return InvalidSourceFileError(
         f"{path}: {len(frames)} frame(s) of video '{video_key}' hold more than one instance without a "
         f"track (frames {listed}). SLEAP gave these animals no identity, so they cannot be split into "
-        "one PoseEstimation per animal. Assign tracks in SLEAP (run tracking, or set tracks while "
+        f"one PoseEstimation per animal.{first} Assign tracks in SLEAP (run tracking, or set tracks while "
         "proofreading) and convert again; or pass untracked='by_order' (poseconv convert --untracked "
         "by_order; in a spec, source_data: {untracked: by_order}) to write the k-th untracked instance "
         "of each frame to 'untracked_<k>' (then one container does NOT follow one animal). Human-labeled "

@@ -75,6 +75,7 @@ from .common import (
 from .slp_index import SlpIndex, read_slp_index
 from .slp_objects import load_labels, object_tracks, tracks_from_identities
 from .slp_points import SlpPointTable
+from .slp_untracked import labels_beside_tracked_predictions
 from .videos import describe_videos
 
 __all__ = ["SUFFIXES", "pose_from_labels", "read_sleap"]
@@ -294,7 +295,10 @@ def _array_tracks(
     if untracked == "error":
         for v in selected:
             if index.crowded.get(v):
-                raise too_many_untracked(path, infos[v].key, np.unique(np.concatenate(index.crowded[v])).tolist())
+                predicted = {key: facts.any_predicted for key, facts in index.tracks.items()}
+                labels = labels_beside_tracked_predictions(predicted, v, index.n_tracks)
+                frames = np.unique(np.concatenate(index.crowded[v])).tolist()
+                raise too_many_untracked(path, infos[v].key, frames, labels_beside_predictions=labels)
     # Track ids from n_tracks on are the untracked slots (see slp_untracked).
     slots = [
         (v, ("track", t) if t < index.n_tracks else ("untracked", t - index.n_tracks), s)

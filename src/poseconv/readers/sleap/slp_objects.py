@@ -53,8 +53,15 @@ from .common import (
 )
 from .slp_instance_links import identity_list, swap_fixes, swap_message
 from .slp_layout import LEGACY_USER_SHIFT
+from .slp_untracked import labels_beside_tracked_predictions
 
 __all__ = ["LEGACY_SHIFT_NOTE", "load_labels", "merged_frames", "object_tracks"]
+
+
+def _is_prediction(instance: Any) -> bool:
+    from sleap_io import PredictedInstance
+
+    return isinstance(instance, PredictedInstance)
 
 
 def _untracked_for_frame(
@@ -218,6 +225,7 @@ def _collect_rows(
             check_frame_count(path, last_frame[v] + 1, len(frames), what=where, hint=SPARSE_LABELS_HINT)
         single_animal = _is_single_animal(frames)
         crowded: list[int] = []
+        predicted: dict[tuple[int, int, int], bool] = {}  # (video, track or untracked slot, 0): any prediction
         for frame, instances in frames:
             for pair in [] if predicted_only else swap_fixes(instances, track_index):
                 swapped.setdefault((v, *pair), []).append(frame)
@@ -235,12 +243,15 @@ def _collect_rows(
             )
             if len(loose) > 1:
                 crowded.append(frame)
+            for key, insts in ((0, chosen.values()), (1, loose)):
+                predicted[v, key, 0] = predicted.get((v, key, 0), False) or any(_is_prediction(i) for i in insts)
             for k, inst in enumerate(loose):
                 _add_rows(rows, v, frame, ("untracked", k), inst, skeleton_index)
             for k, inst in loose_replaced.items():
                 _add_rows(replaced_rows, v, frame, ("untracked", k), inst, skeleton_index)
         if crowded and untracked == "error":
-            raise too_many_untracked(path, keys[v], crowded)
+            labels = labels_beside_tracked_predictions(predicted, v, 1)
+            raise too_many_untracked(path, keys[v], crowded, labels_beside_predictions=labels)
     for (v, t), frames in repeated.items():
         warnings.warn(
             f"{path}: track {track_names[t]!r} of video '{keys[v]}' has two instances of the same kind and skeleton in "

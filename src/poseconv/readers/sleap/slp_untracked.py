@@ -20,11 +20,12 @@ A frame with more than one slot holds several animals without a track: the index
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-__all__ = ["place_untracked", "single_animal_videos", "untracked_slots"]
+__all__ = ["labels_beside_tracked_predictions", "place_untracked", "single_animal_videos", "untracked_slots"]
 
 # Frame rows read at once by the single-animal scan.
 _SCAN_ROWS = 2**17
@@ -157,3 +158,17 @@ def place_untracked(
     track, kind = track.copy(), kind.copy()
     track[loose], kind[loose] = n_tracks + found[0], found[1]
     return track, kind
+
+
+def labels_beside_tracked_predictions(
+    predicted: Mapping[tuple[int, int, int], bool], video: int, n_tracks: int
+) -> bool:
+    """Whether a video's untracked instances are all a user's while its tracks hold predictions.
+
+    ``predicted`` says, for each ``(video, track id, skeleton)`` of the index, whether it holds a prediction;
+    track ids from ``n_tracks`` on are untracked slots. Such a video is a project after inference whose labels
+    are training data: with ``predicted_only`` the predictions are read and no untracked instance is left.
+    """
+    tracked = [any_predicted for (v, t, _), any_predicted in predicted.items() if v == video and t < n_tracks]
+    loose = [any_predicted for (v, t, _), any_predicted in predicted.items() if v == video and t >= n_tracks]
+    return any(tracked) and bool(loose) and not any(loose)

@@ -98,3 +98,47 @@ def test_a_single_animal_video_beside_a_crowded_one(tmp_path):
     # Video 0: the user instance replaced the prediction of its frame; video 1: the linked one.
     replaced = {(t.video, t.name): t.replaced_predictions for t in fast.tracks}
     assert all(r is not None for key, r in replaced.items() if key[1] == "untracked_0")
+
+
+def _project_after_inference(path, *, untracked_prediction: bool = False) -> None:
+    """Tracked predictions of two animals in every frame, two untracked user labels in frames 3 and 9.
+
+    ``untracked_prediction``: frame 5 also holds an untracked prediction, which predicted_only would keep.
+    """
+    rng = np.random.default_rng(11)
+    skeleton = sio.Skeleton(["a", "b", "c"])
+    video = sio.Video(filename="/elsewhere/p.mp4", backend_metadata={"shape": (20, 64, 64, 1)})
+    tracks = [sio.Track("track_0"), sio.Track("track_1")]
+
+    def prediction(track=None):
+        return sio.PredictedInstance.from_numpy(rng.uniform(0, 60, (3, 2)), skeleton=skeleton, track=track, score=0.9)
+
+    frames = []
+    for frame in range(20):
+        instances = [prediction(track) for track in tracks]
+        if frame in (3, 9):
+            instances += [sio.Instance.from_numpy(rng.uniform(0, 60, (3, 2)), skeleton=skeleton) for _ in range(2)]
+        if untracked_prediction and frame == 5:
+            instances.append(prediction())
+        frames.append(sio.LabeledFrame(video=video, frame_idx=frame, instances=instances))
+    sio.save_slp(sio.Labels(frames, videos=[video], skeletons=[skeleton], tracks=tracks), str(path))
+
+
+@pytest.mark.parametrize("untracked_prediction", [False, True])
+def test_untracked_labels_beside_tracked_predictions_say_predicted_only_with_training(tmp_path, untracked_prediction):
+    # A SLEAP project after inference was refused with advice that does not fit it (track in SLEAP, --source
+    # sleap-labels, which drops every prediction, --untracked by_order); predicted_only with the training data
+    # converts it as it is meant, and is said first, by both paths alike.
+    path = tmp_path / "proj.slp"
+    _project_after_inference(path, untracked_prediction=untracked_prediction)
+    messages = []
+    for read in (lambda: read_sleap(path), lambda: pose_from_labels(path, load_labels(path))):
+        with pytest.raises(InvalidSourceFileError, match=r"2 frame\(s\) of video 'p'") as error:
+            read()
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+    said = "predicted_only=True, include_training_data=True (poseconv convert -O predicted_only=true --training"
+    assert (said in messages[0]) is not untracked_prediction
+    if not untracked_prediction:
+        assert messages[0].index("predicted_only") < messages[0].index("untracked='by_order'")
+        assert [track.name for track in read_sleap(path, predicted_only=True).tracks] == ["track_0", "track_1"]
