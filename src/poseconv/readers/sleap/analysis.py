@@ -448,9 +448,9 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
     key, fps = video.key, video.fps
     # How the video was found, the package it was found through, the image recorded in place of the video.
     notes.update({f"video_{k}": video_notes[k] for k in ("found_by", "package", "first_image") if video_notes.get(k)})
-    if "image_files" in video_notes:
-        # Images not all here are said to be so, as for a .slp (the notes of its videos).
-        notes["videos"] = {key: {"image_files": video_notes["image_files"]}}
+    if kept := {k: video_notes[k] for k in ("image_files", "size_recorded_in") if k in video_notes}:
+        # Images not all here are said to be so, and the video's size the export records, as for a .slp.
+        notes["videos"] = {key: kept}
     point_scores, instance_scores, tracking_scores = (arrays.scores[name] for name in _SCORES)
     pose_tracks = [
         PoseTrack(

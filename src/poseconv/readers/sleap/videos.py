@@ -428,7 +428,7 @@ def analysis_video(
     -------
     tuple
         The video and facts for the notes (``found_by``: how its local file was found; ``image_files``: the
-        images an image sequence records).
+        images an image sequence records; ``size_recorded_in``: where its frame size or length was recorded).
     """
     if isinstance(recorded, list):
         # sleap-io's export of an ImageVideo records its images (analysis_h5.py write_labels: video.filename).
@@ -452,6 +452,9 @@ def analysis_video(
             return VideoInfo(key=key, frame_size=frame_size, fps=fps), {"first_image": recorded}
     video, how = export_video(path, recorded, key)
     facts = {"found_by": how} if how is not None else {}
+    if n_frames is not None or frame_size is not None:
+        # As a .slp's (slp_video_info): said in the descriptions when no ImageSeries links the video.
+        facts["size_recorded_in"] = f"the video metadata of {path.name}"
     return dataclasses.replace(video, n_frames=n_frames, frame_size=frame_size, fps=fps), facts
 
 

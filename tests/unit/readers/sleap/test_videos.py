@@ -286,3 +286,21 @@ def test_the_frame_size_a_slp_records_of_a_missing_video_is_said(tmp_path):
         "SLEAP recorded it in the video metadata of p.slp as 640 x 480 pixels (width x height), 50 frames."
         in container["description"]
     )
+
+
+def test_the_frame_size_an_analysis_export_records_of_a_missing_video_is_said(tmp_path):
+    # sleap-io's analysis .h5 records the video's shape (video_backend_metadata) as the .slp does: it was lost.
+    from poseconv.metadata.defaults import default_pose_metadata
+    video = sio.Video(filename="/elsewhere/cam1.mp4", backend_metadata={"shape": (50, 480, 640, 1)})
+    frame = sio.LabeledFrame(
+        video=video,
+        frame_idx=0,
+        instances=[sio.PredictedInstance.from_numpy(np.ones((2, 3)), skeleton=_skeleton())],
+    )
+    labels = sio.Labels([frame], videos=[video], skeletons=[_skeleton()])
+    sio.save_file(labels, str(tmp_path / "p.analysis.h5"), format="analysis_h5")
+    pose = read_sleap(tmp_path / "p.analysis.h5")
+    (key,) = pose.videos
+    assert pose.notes["videos"][key]["size_recorded_in"] == "the video metadata of p.analysis.h5"
+    (container,) = default_pose_metadata(pose)["Pose"]["PoseEstimations"].values()
+    assert "as 640 x 480 pixels (width x height), 50 frames." in container["description"], container["description"]
