@@ -32,6 +32,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model.training import LabeledFrame, TrainingData
+from .deeplabcut_rows import is_label_table, row_index, row_label
 from .files import export_path, new_folders, write_pandas_table
 from .left_out import label_values, warn_left_out
 
@@ -93,11 +94,6 @@ def _groups(training: TrainingData) -> dict[str, list[LabeledFrame]]:
     return groups
 
 
-def _is_table(label_file: str) -> bool:
-    """Whether a label file is a table (DeepLabCut's ``CollectedData_<scorer>``, Lightning Pose's CSV)."""
-    return Path(label_file.replace("\\", "/")).suffix.lower() in (".h5", ".csv")
-
-
 def _folder_groups(training: TrainingData, groups: list[str]) -> list[tuple[str, str | None]]:
     """Return the tables of a labeled-data tree: label files that were tables keep theirs, other frames go per video.
 
@@ -107,7 +103,7 @@ def _folder_groups(training: TrainingData, groups: list[str]) -> list[tuple[str,
     """
     tables: list[tuple[str, str | None]] = []
     for group in groups:
-        if group.startswith(_VIDEO_GROUP) or _is_table(group):
+        if group.startswith(_VIDEO_GROUP) or is_label_table(group):
             tables.append((group, None))
         else:
             videos = dict.fromkeys(frame.video for frame in training.frames if frame.label_file == group)
@@ -163,15 +159,6 @@ def _individual_skeletons(training: TrainingData) -> dict[str | None, str]:
             if fallback is not None:
                 skeletons[individual] = fallback
     return skeletons
-
-
-def _image_name_width(training: TrainingData, video: str) -> int:
-    # DeepLabCut pads frame numbers to the digits of the video's frame count.
-    n_frames = training.videos[video].n_frames
-    if n_frames:
-        return len(str(n_frames))
-    indices = [f.frame_index for f in training.frames_of(video) if f.frame_index is not None]
-    return len(str(max(indices))) if indices else 1
 
 
 def _columns(
@@ -246,38 +233,6 @@ def _fill_row(
             flags = np.where(instance.visible, 2, np.where(np.isnan(instance.points).any(axis=1), 0, 1))
         cells = np.column_stack([instance.points, np.where(flags < 0, np.nan, flags)])
         row[start : start + cells.size] = cells.reshape(-1)
-
-
-def _row_label(training: TrainingData, frame: LabeledFrame) -> str:
-    """Return the row label of ``frame``: the image it was labeled on, else DeepLabCut's name for the frame."""
-    if frame.image is not None and frame.label_file is None and "/" not in frame.image.replace("\\", "/"):
-        # An image named without a folder, not from a DeepLabCut file (ndx-pose's source_frame Images): put
-        # in labeled-data/<video>/ as DeepLabCut keeps them.
-        return f"labeled-data/{frame.video}/{frame.image}"
-    if frame.image is not None:
-        return frame.image
-    if frame.frame_index is not None:
-        width = _image_name_width(training, frame.video)
-        return f"labeled-data/{frame.video}/img{frame.frame_index:0{width}d}.png"
-    raise InvalidOptionError(
-        f"{training.source_name}: a frame of video {frame.video!r} has neither an image name nor a frame "
-        "index, so it has no DeepLabCut row label."
-    )
-
-
-def _row_index(training: TrainingData, labels: list[str], group: str, row_labels: str) -> Any:
-    """Return the table's row index: three index columns, or one column of image paths."""
-    import pandas as pd
-
-    if row_labels != "multiindex":
-        return pd.Index(labels, dtype="str" if labels else object)
-    parts = [tuple(p for p in label.replace("\\", "/").split("/") if p) for label in labels]
-    if any(len(p) != 3 for p in parts):
-        raise InvalidOptionError(
-            f"{training.source_name}: image paths {labels[:3]} of {group!r} are not "
-            "labeled-data/<video>/<image>, so they cannot be written as three index columns."
-        )
-    return pd.MultiIndex.from_tuples(parts) if parts else pd.MultiIndex.from_tuples([], names=[None] * 3)
 
 
 def to_deeplabcut_labels(
@@ -359,8 +314,8 @@ def _labels_table(
     labels: list[str] = []
     for row, frame in enumerate(frames):
         _fill_row(training, frame, values[row], offsets, multi, flagged)
-        labels.append(_row_label(training, frame))
-    index = _row_index(training, labels, group, row_labels)
+        labels.append(row_label(training, frame))
+    index = row_index(training, labels, group, row_labels)
     names = ["scorer", "individuals", "bodyparts", "coords"] if multi else ["scorer", "bodyparts", "coords"]
     table = pd.DataFrame(values, index=index, columns=pd.MultiIndex.from_tuples(columns, names=names))
     table = _as_label_file_typed(table, values, value_dtype, is_flag if flagged else None, layout)

@@ -102,3 +102,41 @@ def test_two_label_files_of_one_video_are_not_merged_into_one_table(tmp_path):
     with pytest.raises(InvalidOptionError, match="the labels of video 'cam1' come from 'a.slp' and 'b.slp'"):
         write_deeplabcut_labels(training, tmp_path / "both")
     assert not (tmp_path / "both").exists()
+
+
+@pytest.mark.parametrize(
+    ("folder", "rows"),
+    [
+        # sleap-io's load_dlc keeps a project's images absolute: the rows are named from labeled-data/ on.
+        (
+            "proj/labeled-data/reach1",
+            [("labeled-data", "reach1", "img005.png"), ("labeled-data", "reach1", "img020.png")],
+        ),
+        # Images elsewhere are put in labeled-data/<video>/, by their own names.
+        ("frames", None),
+    ],
+)
+def test_images_of_a_sleap_image_video_name_the_rows_dlc_finds_them_by(tmp_path, folder, rows):
+    # They were refused ("not labeled-data/<video>/<image>") or, from sleap-io's NWB, named img00.png, img01.png.
+    from PIL import Image
+
+    from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
+    from poseconv.readers.sleap.labels import read_sleap_labels
+
+    skeleton = sio.Skeleton(["head", "tail"])
+    images = [str(tmp_path / folder / name) for name in ("img005.png", "img020.png")]
+    (tmp_path / folder).mkdir(parents=True)
+    for image in images:
+        Image.fromarray(np.zeros((8, 8), np.uint8)).save(image)
+    video = sio.Video(filename=images)
+    frames = [
+        sio.LabeledFrame(
+            video=video, frame_idx=t, instances=[sio.Instance.from_numpy(np.ones((2, 2)) * t, skeleton=skeleton)]
+        )
+        for t in range(2)
+    ]
+    sio.save_slp(sio.Labels(frames, skeletons=[skeleton], videos=[video]), str(tmp_path / "labels.slp"))
+    training = read_sleap_labels(tmp_path / "labels.slp")
+    (key,) = training.videos
+    table = to_deeplabcut_labels(training)
+    assert list(table.index) == (rows or [("labeled-data", key, "img005.png"), ("labeled-data", key, "img020.png")])
