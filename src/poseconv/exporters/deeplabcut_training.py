@@ -10,9 +10,10 @@ on its own:
   bodyparts) and ``coords`` = ``x, y``;
 * one row per labeled frame in the order read; rows labeled as the label file
   labeled them (one column of image paths, ``/`` or ``\\`` kept as recorded, or
-  three index columns), or, for frames that did not come from DeepLabCut,
-  ``labeled-data/<video>/img<frame index>.png`` (``labeled-data/<video>/<image>`` for an
-  image named without a folder) in three index columns as DeepLabCut >= 2.2 writes them;
+  three index columns), or, for frames that did not come from DeepLabCut, their image
+  from its ``labeled-data/`` folder on, else ``labeled-data/<video>/<image>``, else
+  ``labeled-data/<video>/img<frame index>.png``, in three index columns as DeepLabCut >= 2.2
+  writes them (:mod:`poseconv.exporters.deeplabcut_rows`);
 * values in the dtype of the label file read (float64 by default), NaN where a
   node was not labeled;
 * ``.h5`` under ``key="df_with_missing"`` (PyTables ``table`` format for
