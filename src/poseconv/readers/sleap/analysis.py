@@ -29,6 +29,13 @@ import numpy as np
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
 from ..safety.input_checks import is_hdf5
+from .analysis_writer import (
+    OTHER_WRITER_3D_FRAME,
+    OTHER_WRITER_3D_NOTE,
+    OTHER_WRITER_NOTE,
+    UNKNOWN_WRITER,
+    writer_of,
+)
 from .anipose import POINTS_3D_FILE_NAME, is_points_3d_file
 from .common import (
     ANALYSIS_CONFIDENCE_DEFINITION,
@@ -45,7 +52,13 @@ from .common import (
 )
 from .videos import analysis_video, analysis_video_stem, video_key
 
-__all__ = ["read_sleap_analysis"]
+__all__ = [
+    "OTHER_WRITER_3D_FRAME",
+    "OTHER_WRITER_3D_NOTE",
+    "OTHER_WRITER_NOTE",
+    "UNKNOWN_WRITER",
+    "read_sleap_analysis",
+]
 
 _MATLAB_ORDER = {"track": 0, "xy": 1, "node": 2, "frame": 3}
 _STANDARD_ORDER = {"frame": 0, "track": 1, "node": 2, "xy": 3}
@@ -230,44 +243,6 @@ def _file_facts(handle: Any, arrays: _Arrays) -> dict[str, Any]:
             "provenance": provenance if isinstance(provenance, dict) else {},
         },
     }
-
-
-#: The software recorded for an analysis file SLEAP did not write, which names none.
-UNKNOWN_WRITER = "unknown"
-#: What such a file's container descriptions say.
-OTHER_WRITER_NOTE = (
-    "Written in SLEAP's analysis layout by a program other than SLEAP (points have scores but their instances "
-    "none, as movement's save_poses.to_sleap_analysis_file writes any tool's poses), which records neither the "
-    "software that estimated the poses nor its model; set source_software in the PoseEstimation metadata if it "
-    "is known."
-)
-OTHER_WRITER_CONFIDENCE = (
-    "The point_scores of the analysis file, as written; the file does not say what computed them (for "
-    "DeepLabCut poses, the likelihood). NaN where the animal is absent."
-)
-
-
-#: What a 3D file's container descriptions say: SLEAP's analysis export holds 2D poses only.
-OTHER_WRITER_3D_NOTE = (
-    "x, y, z points written in SLEAP's analysis layout by a program other than SLEAP, whose analysis export holds "
-    "2D poses (movement's save_poses.to_sleap_analysis_file writes any tool's 3D poses so); the file records "
-    "neither the software that estimated the poses nor its model; set source_software in the PoseEstimation "
-    "metadata if it is known."
-)
-#: The reference frame of such 3D points, which the file does not record.
-OTHER_WRITER_3D_FRAME = (
-    "3D coordinates (x, y, z) as written in SLEAP's analysis layout by a program other than SLEAP; the file "
-    "records neither their origin and axes nor their length unit (those of the tool that made them)."
-)
-
-
-def _scored_without_instance_scores(arrays: _Arrays) -> bool:
-    """Whether a point has a score where its instance has none: SLEAP never exports that."""
-    point, instance = arrays.scores["point_scores"], arrays.scores["instance_scores"]
-    if point is None:
-        return False
-    scored = np.any(np.isfinite(point), axis=-1)
-    return bool(np.any(scored & ~np.isfinite(instance))) if instance is not None else bool(scored.any())
 
 
 def _name_slots(arrays: _Arrays, path: Path, video_path: str, untracked: UntrackedPolicy) -> list[str]:
@@ -468,7 +443,7 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
     version = sleap_version_of(notes["provenance"])
     if (note := inference_note(notes["provenance"])) is not None:
         notes["model"] = note
-    software, frame = _writer(arrays, notes, pose_tracks)
+    software, frame = writer_of(arrays.locations.shape[-1] == 3, arrays.scores, video_path, notes, pose_tracks)
     skeleton = Skeleton(facts["skeleton_name"], tuple(arrays.node_names), tuple(facts["edges"]), facts["symmetries"])
     return PoseData.from_tracks(
         source_software=software,
@@ -484,16 +459,3 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
         unit="pixels" if frame == SLEAP_REFERENCE_FRAME else "n.a.",
         notes=notes,
     )
-
-
-def _writer(arrays: _Arrays, notes: dict[str, Any], tracks: list[PoseTrack]) -> tuple[str, str]:
-    """Return the software and the reference frame of the poses, noting in ``notes`` a writer other than SLEAP."""
-    three_d = arrays.locations.shape[-1] == 3
-    # SLEAP scores every predicted instance and exports 2D poses; movement's to_sleap_analysis_file (of any
-    # tool's poses, 3D ones too) does neither.
-    if not three_d and not _scored_without_instance_scores(arrays):
-        return "SLEAP", SLEAP_REFERENCE_FRAME
-    notes["model"] = OTHER_WRITER_3D_NOTE if three_d else OTHER_WRITER_NOTE
-    for track in tracks:
-        track.confidence_definition = OTHER_WRITER_CONFIDENCE if track.confidence is not None else None
-    return UNKNOWN_WRITER, OTHER_WRITER_3D_FRAME if three_d else SLEAP_REFERENCE_FRAME

@@ -173,9 +173,11 @@ def test_labels_on_a_few_frames_of_a_long_video_are_pointed_to_training_data(tmp
     assert len(read_sleap_labels(path).frames) == 3
 
 
-def test_movements_sleap_analysis_files_do_not_say_sleap_estimated_the_poses(tmp_path):
+@pytest.mark.parametrize("scored", [True, False])
+def test_movements_sleap_analysis_files_do_not_say_sleap_estimated_the_poses(tmp_path, scored):
     # movement writes any tool's poses in SLEAP's analysis layout: points with scores, instances without. They
-    # were recorded as SLEAP's, their DeepLabCut likelihoods described as SLEAP's part confidence maps.
+    # were recorded as SLEAP's, their DeepLabCut likelihoods described as SLEAP's part confidence maps. Without
+    # confidence (from_numpy's default: NaN scores), no video and no provenance, they still were.
     load_poses = pytest.importorskip("movement.io.load_poses")
     save_poses = pytest.importorskip("movement.io.save_poses")
     from poseconv.metadata.defaults import default_pose_metadata
@@ -186,8 +188,9 @@ def test_movements_sleap_analysis_files_do_not_say_sleap_estimated_the_poses(tmp
     position = rng.uniform(0, 640, size=(12, 2, 2, 2))
     confidence = rng.uniform(size=(12, 2, 2))
     position[7] = confidence[7] = np.nan
+    confidence = confidence if scored else np.full_like(confidence, np.nan)
     dataset = load_poses.from_numpy(
-        position_array=position, confidence_array=confidence, individual_names=["a", "b"], fps=30
+        position_array=position, confidence_array=confidence if scored else None, individual_names=["a", "b"], fps=30
     )
     path = tmp_path / "poses.analysis.h5"
     save_poses.to_sleap_analysis_file(dataset, path)
