@@ -107,7 +107,7 @@ UntrackedOption = Annotated[
     typer.Option(
         "--untracked",
         help="SLEAP: frames holding several instances without a track are an error (error, the default), or "
-        "the k-th such instance of each frame goes to 'untracked_<k>' (by_order; such a container does not "
+        "the k-th such instance of each frame goes to `untracked_<k>` (by_order; such a container does not "
         "follow one animal).",
     ),
 ]

@@ -53,7 +53,7 @@ UntrackedLabelsOption = Annotated[
     typer.Option(
         "--untracked",
         help="With --training --to dlc/lp: labeled animals without an individual (SLEAP labels without tracks) "
-        "where the table needs one are an error (error), or the k-th of each frame is named individual<k> "
+        "where the table needs one are an error (error), or the k-th of each frame is named `individual<k>` "
         "(by_order), as DeepLabCut names the animals of a multi-animal project.",
     ),
 ]

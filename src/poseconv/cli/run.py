@@ -213,7 +213,8 @@ def run(
     strict: Annotated[bool, typer.Option("--strict", help="Convert nothing if any session has a problem.")] = False,
     check: Annotated[bool, typer.Option("--check", help="Check the spec and the data; write nothing.")] = False,
     stub: Annotated[
-        bool, typer.Option("--stub", help="Write quick test files (the first frames only) in <output folder>/nwb_stub.")
+        bool,
+        typer.Option("--stub", help="Write quick test files (the first frames only) in `<output folder>/nwb_stub`."),
     ] = False,
     output_folder: Annotated[
         Path | None, typer.Option("--output-folder", "-o", help="Write here instead of the spec's output_folder.")

@@ -115,3 +115,24 @@ def test_individuals_naming_no_track_get_the_stripped_names_error():
 
     with pytest.raises(InvalidOptionError, match=r"\['mouse 9'\] not found"):
         kept_by_name(_picker(["mouse 1", "mouse 2"]), [" mouse 9 "])
+
+
+def test_help_keeps_every_placeholder_its_text_names():
+    # The help is read as markdown, where a bare <k> is an HTML tag and vanished: `run --help` said stubs go
+    # to /nwb_stub (for <output folder>/nwb_stub), convert's by_order to 'untracked_'.
+    import re
+
+    import typer
+    from typer.testing import CliRunner
+
+    from poseconv.cli.main import app
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        texts = [command.help or ""] + [getattr(param, "help", None) or "" for param in command.params]
+        wanted = {token for text in texts for token in re.findall(r"<[a-z][a-z ]*>", text)}
+        if not wanted:
+            continue
+        shown = CliRunner().invoke(app, [name, "--help"], env={"COLUMNS": "2000"}).output
+        lost = [token for token in wanted if token not in shown]
+        assert not lost, f"poseconv {name} --help lost {lost}"
