@@ -246,13 +246,20 @@ def _print_training(console: Any, summary: dict[str, Any]) -> None:
                 f"  labeled images {key}: {video['images']} image(s), {video['instances']} instance(s); no video"
             )
             continue
-        where = video["path"] or video["original_path"] or "none recorded"
+        where = _video_file(video, "none recorded")
         console.print(
             f"  source video {key}: {video['labeled_frames']} labeled frame(s), {video['instances']} instance(s), "
             f"{span}; file: {where}"
         )
     if summary["label_files"]:
         console.print(f"  label files: {', '.join(summary['label_files'])}")
+
+
+def _video_file(video: dict[str, Any], none: str) -> str:
+    """Say the video's file: the one linked or found here, else the path recorded (another machine's), else ``none``."""
+    if video["path"]:
+        return str(video["path"])
+    return f"not here (recorded as {video['original_path']})" if video["original_path"] else none
 
 
 # Characters of the scorer shown in the text summary.
@@ -291,7 +298,7 @@ def _print_summary(console: Any, summary: dict[str, Any]) -> None:
         else:
             kind = "timestamps, mean rate" if video["timestamps"] else "rate"
             timing = f"{kind} {video['rate']:.6g} Hz, {video['duration']:.3f} s from {video['starting_time']:.6g} s"
-        where = video["path"] or video["original_path"] or "not found"
+        where = _video_file(video, "not found")
         console.print(f"  video {key}: {video['n_frames']} frames; {timing}; file: {where}")
     for track in summary["tracks"]:
         frames = f"{track['frames_with_pose']}/{track['n_frames']} frames with a pose"
