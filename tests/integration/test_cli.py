@@ -191,6 +191,10 @@ def test_schema_prints_and_writes(tmp_path):
     target = tmp_path / "schema.json"
     poseconv("schema", "--write", "--output", target, "-q")
     assert target.read_text() == printed
+    # -o alone writes too (it printed the schema and wrote nothing, without a word).
+    alone = tmp_path / "alone.json"
+    assert poseconv("schema", "-o", alone, "-q").stdout == ""
+    assert alone.read_text() == printed
 
 
 def test_sleap_convert_and_export(tmp_path):

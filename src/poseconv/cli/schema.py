@@ -41,7 +41,9 @@ def schema(
             "--write", help="Write the schema to --output, or to schemas/ of the source checkout poseconv runs from."
         ),
     ] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="With --write: the file to write.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the schema to this file (implies --write).")
+    ] = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -55,7 +57,7 @@ def schema(
 
             interface_class(resolve_source(source))  # the tool must be convertible
         text = render_metadata_schema()
-        if not write:
+        if not write and output is None:
             typer.echo(text, nl=False)
             return
         path = output or _committed_schema_path()
