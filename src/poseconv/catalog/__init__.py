@@ -16,11 +16,11 @@ session), the refinement wins. :func:`check_format` compares a format the user
 chose with what the content is: choosing one that would drop data or label the
 software wrongly is an error, any other mismatch a warning.
 
-A new tool is a reader module plus one :class:`Format`: built in (``_BUILTIN``),
-registered at run time with :func:`register_format`, or published by any
-package in the ``poseconv.formats`` entry-point group (an entry point that loads
-a :class:`Format`), which also reaches worker processes. A format that needs no
-options of its own has no interface class: :func:`interface_class` gives it one
+A new tool is a reader module plus one :class:`Format`: built in
+(``BUILTIN_FORMATS`` of :mod:`poseconv.catalog.builtin`), registered at run time
+with :func:`register_format`, or published by any package in the ``poseconv.formats``
+entry-point group (an entry point that loads a :class:`Format`), which also reaches
+worker processes. A format that needs no options of its own has no interface class: :func:`interface_class` gives it one
 (:class:`~poseconv.interfaces.generic.ReaderPoseInterface`). See
 ``docs/adding-a-format.md``.
 """
