@@ -50,15 +50,16 @@ OTHER_WRITER_3D_FRAME = (
 def _other_writer(scores: Mapping[str, Any], video_path: Any, provenance: Any) -> bool:
     """Whether another program wrote the file (2D).
 
-    A point scored where its instance is not, which SLEAP never exports; or no score at all, no video and no
-    provenance (SLEAP and sleap-io name the video).
+    A point scored where its instance is not, which SLEAP never exports; or score arrays holding no score, no
+    video and no provenance (SLEAP and sleap-io name the video; SLEAP 1.0's minimal export has no score arrays).
     """
     point, instance = scores.get("point_scores"), scores.get("instance_scores")
     scored = None if point is None else np.any(np.isfinite(point), axis=-1)
     if scored is not None and bool(np.any(scored & ~np.isfinite(instance)) if instance is not None else scored.any()):
         return True
-    no_scores = not any(np.isfinite(a).any() for a in (point, instance) if a is not None)
-    return no_scores and video_path == "" and not provenance
+    # Score arrays written empty (NaN): SLEAP 1.0's minimal export writes none at all, nor a video.
+    written_empty = point is not None and instance is not None and not np.isfinite(point).any()
+    return written_empty and not np.isfinite(instance).any() and video_path == "" and not provenance
 
 
 def writer_of(

@@ -498,6 +498,9 @@ def test_analysis_every_value_against_the_file(path):
             np.testing.assert_array_equal(track.instance_scores, raw["instance_scores"][:, t])
             np.testing.assert_array_equal(track.tracking_scores, raw["tracking_scores"][:, t])
         assert track.user_labeled is None  # analysis files do not say
+    # SLEAP's exports, the minimal 1.0 one (no scores, no video, no provenance) too, are SLEAP's, not another
+    # program's in SLEAP's layout (movement's writes empty score arrays).
+    assert pose.source_software == "SLEAP"
 
 
 @pytest.mark.parametrize("path", [H5_MATLAB, H5_STANDARD, H5_SINGLE_FLY, H5_SMALL_ROBOT], ids=lambda p: p.name)
