@@ -38,17 +38,18 @@ def row_label(training: TrainingData, frame: LabeledFrame) -> str:
     ``image_files``) is named from its ``labeled-data/`` folder on, or put in ``labeled-data/<video>/`` as
     DeepLabCut keeps them.
     """
+    if frame.image is not None and frame.label_file is not None and is_label_table(frame.label_file):
+        return frame.image
     video = training.videos.get(frame.video)
     images = video.image_files if video is not None else None
     image = frame.image
     if image is None and images and frame.frame_index is not None and 0 <= frame.frame_index < len(images):
         image = str(images[frame.frame_index])
     if image is not None:
-        text = image.replace("\\", "/")
-        if (at := text.rfind("labeled-data/")) > 0:
-            return text[at:]
-        table = frame.label_file is not None and is_label_table(frame.label_file)
-        return image if table or at == 0 else f"labeled-data/{frame.video}/{Path(text).name}"
+        parts = image.replace("\\", "/").split("/")
+        # The last labeled-data folder (a folder, not a name ending so: unlabeled-data) and what follows it.
+        at = max((k for k, part in enumerate(parts[:-2]) if part == "labeled-data"), default=None)
+        return "/".join(parts[at:]) if at is not None else f"labeled-data/{frame.video}/{parts[-1]}"
     if frame.frame_index is not None:
         width = _image_name_width(training, frame.video)
         return f"labeled-data/{frame.video}/img{frame.frame_index:0{width}d}.png"

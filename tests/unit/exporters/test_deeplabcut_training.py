@@ -140,3 +140,30 @@ def test_images_of_a_sleap_image_video_name_the_rows_dlc_finds_them_by(tmp_path,
     (key,) = training.videos
     table = to_deeplabcut_labels(training)
     assert list(table.index) == (rows or [("labeled-data", key, "img005.png"), ("labeled-data", key, "img020.png")])
+
+
+@pytest.mark.parametrize(
+    ("image", "label_file", "row"),
+    [
+        # A label table's own rows stay as its writer wrote them (a Windows project's, one with ../).
+        (
+            r"C:\proj\labeled-data\v\img001.png",
+            "labeled-data/v/CollectedData_me.h5",
+            r"C:\proj\labeled-data\v\img001.png",
+        ),
+        ("../labeled-data/v/img001.png", "labeled-data/v/CollectedData_me.csv", "../labeled-data/v/img001.png"),
+        # Elsewhere, the labeled-data folder is a folder, not a name ending so.
+        ("/data/unlabeled-data/s1/img003.png", None, "labeled-data/v/img003.png"),
+        ("/data/proj/labeled-data/s1/img003.png", "labels.slp", "labeled-data/s1/img003.png"),
+    ],
+)
+def test_row_labels_of_label_tables_are_kept_and_others_are_put_in_labeled_data(image, label_file, row):
+    from poseconv.exporters.deeplabcut_rows import row_label
+    from poseconv.model import VideoInfo
+    from poseconv.model.training import LabeledFrame, TrainingData
+
+    frame = LabeledFrame(video="v", frame_index=1, image=image, label_file=label_file)
+    training = TrainingData(
+        source_software="DeepLabCut", source_file="x", skeletons={}, videos={"v": VideoInfo(key="v")}, frames=[frame]
+    )
+    assert row_label(training, frame) == row
