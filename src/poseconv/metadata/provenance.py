@@ -17,9 +17,6 @@ __all__ = ["with_poseconv_provenance"]
 #: The first line of neuroconv's record (``neuroconv.tools.nwb_helpers._provenance.RECORD_HEADER``).
 _NEUROCONV_RECORD = "NeuroConv provenance record"
 
-#: What neuroconv names as the script when none ran (a console command such as ``poseconv``).
-_NO_SCRIPT = "neuroconv"
-
 
 def _command() -> str | None:
     """Return ``poseconv <command>`` when poseconv's command line is running; None from Python.
@@ -60,6 +57,8 @@ def with_poseconv_provenance(blocks: dict[str, Any]) -> dict[str, Any]:
     # neuroconv's last line names the record's format; the keys come before it.
     at = len(lines) - 1 if lines[-1].startswith("neuroconv_provenance_format") else len(lines)
     nwbfile = {**nwbfile, "source_script": "\n".join(lines[:at] + ours + lines[at:])}
-    if command and nwbfile.get("source_script_file_name") == _NO_SCRIPT:
+    if command:
+        # neuroconv names no script for the console command, and poseconv's own __main__.py for
+        # ``python -m poseconv`` from a source checkout: the script is poseconv's command line either way.
         nwbfile["source_script_file_name"] = "poseconv"
     return {**blocks, "NWBFile": nwbfile}

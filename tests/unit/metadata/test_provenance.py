@@ -66,3 +66,11 @@ def test_a_file_written_by_an_interface_names_poseconv(tmp_path):
         record = handle["general/source_script"][()].decode()
     assert record.startswith("NeuroConv provenance record")
     assert f"\nposeconv_version: {__version__}\n" in record
+
+
+def test_python_m_poseconv_from_a_checkout_is_poseconvs_command_line(monkeypatch):
+    # neuroconv took src/poseconv/__main__.py for the user's script: file_name '__main__.py'.
+    monkeypatch.setattr(sys, "argv", ["/work/src/poseconv/__main__.py", "run", "spec.yaml"])
+    got = with_poseconv_provenance(_blocks(_RECORD, "__main__.py"))
+    assert "poseconv_command: poseconv run" in got["NWBFile"]["source_script"]
+    assert got["NWBFile"]["source_script_file_name"] == "poseconv"
