@@ -112,11 +112,11 @@ class RunBlockCache(BaseCache):
 
 
 class _Collector:
-    """Whether the garbage collector was enabled before the first of the reads now waiting, and how many wait."""
+    """How many reads wait now, and whether the collector was on before the first of them (and turned off by it)."""
 
     lock = threading.Lock()
     waiting = 0
-    was_enabled = True
+    turned_off = False
 
 
 @contextmanager
@@ -126,20 +126,24 @@ def _no_collection() -> Iterator[None]:
     h5py holds its lock while it reads, and the read waits for fsspec's event-loop thread. A collection
     started there (by any allocation past the threshold) that frees an h5py object of a garbage cycle
     (a caught error's traceback, pynwb's parent links) waits for that lock: both threads wait for ever.
-    Reads of other threads count in, so the collector is enabled again after the last of them, and only
-    when it was enabled before.
+    Reads of other threads count in; the collector is turned on again after the last of them, only if
+    the first turned it off and it is still off.
     """
-    with _Collector.lock:
-        if _Collector.waiting == 0:
-            _Collector.was_enabled = gc.isenabled()
-            gc.disable()
-        _Collector.waiting += 1
+    entered = False
     try:
+        with _Collector.lock:
+            _Collector.waiting += 1
+            entered = True
+            if _Collector.waiting == 1:
+                _Collector.turned_off = gc.isenabled()
+                gc.disable()
         yield
     finally:
+        # Also when an exception (a signal's) came in part way: the count and the collector are put back.
         with _Collector.lock:
-            _Collector.waiting -= 1
-            if _Collector.waiting == 0 and _Collector.was_enabled:
+            _Collector.waiting -= int(entered)
+            if _Collector.waiting == 0 and _Collector.turned_off and not gc.isenabled():
+                _Collector.turned_off = False
                 gc.enable()
 
 

@@ -122,3 +122,27 @@ def test_a_collection_in_fsspecs_thread_during_a_read_does_not_hang_it(tmp_path)
         pytest.fail("the read of a URL hung: a collection in fsspec's thread waited for h5py's lock")
     assert done.returncode == 0, done.stderr
     assert float(done.stdout) == float(np.arange(200_000.0).sum())
+
+
+def test_the_collector_is_put_back_after_reads_even_one_stopped_part_way():
+    import gc
+
+    from poseconv.nwb.read import http_cache
+
+    assert gc.isenabled()
+    with http_cache._no_collection():
+        assert not gc.isenabled()
+        with http_cache._no_collection():  # a read of another thread, or a read within a read
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(KeyboardInterrupt), http_cache._no_collection():
+        raise KeyboardInterrupt  # Ctrl-C, or a signal poseconv turns into an exception
+    assert gc.isenabled() and http_cache._Collector.waiting == 0
+    gc.disable()
+    try:
+        with http_cache._no_collection():
+            pass
+        assert not gc.isenabled()  # a user's own gc.disable() is kept
+    finally:
+        gc.enable()
