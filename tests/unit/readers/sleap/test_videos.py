@@ -291,6 +291,7 @@ def test_the_frame_size_a_slp_records_of_a_missing_video_is_said(tmp_path):
 def test_the_frame_size_an_analysis_export_records_of_a_missing_video_is_said(tmp_path):
     # sleap-io's analysis .h5 records the video's shape (video_backend_metadata) as the .slp does: it was lost.
     from poseconv.metadata.defaults import default_pose_metadata
+
     video = sio.Video(filename="/elsewhere/cam1.mp4", backend_metadata={"shape": (50, 480, 640, 1)})
     frame = sio.LabeledFrame(
         video=video,
