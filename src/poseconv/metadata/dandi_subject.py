@@ -24,26 +24,28 @@ _SEXES = ("M", "F", "O", "U")
 _C_ELEGANS_SEXES = ("XX", "XO")
 
 
-def _species_gap(species: Any) -> str | None:
-    """Say why DANDI refuses ``species`` (check_subject_species_form); None when it does not."""
+#: What DANDI requires of the fields it checks by form: nwbinspector's check_subject_species_form and
+#: check_subject_weight.
+_FORMS = {
+    "species": (
+        _SPECIES_FORM,
+        "is neither a Latin binomial alone (genus and species, as 'Mus musculus'; a strain goes in strain) nor an "
+        "NCBI taxonomy URL (http://purl.obolibrary.org/obo/NCBITaxon_10090), which DANDI's validation refuses",
+    ),
+    "weight": (
+        _WEIGHT_FORM,
+        "is not a number, a space and a unit (kg, g, mg, ug, μg, ng, pg), as '25 g', which DANDI's validation requires",
+    ),
+}
+
+
+def _form_gap(key: str, value: Any) -> str | None:
+    """Say why DANDI refuses the ``species`` or ``weight`` ``value`` (not in its form); None when it does not."""
     # A space around the value is a problem of its own (text_space_problems): the value is judged without it.
-    if not isinstance(species, str) or not species.strip() or _SPECIES_FORM.fullmatch(species.strip()):
+    form, why = _FORMS[key]
+    if not isinstance(value, str) or not value.strip() or form.fullmatch(value.strip()):
         return None
-    return (
-        f"species {species!r} is neither a Latin binomial alone (genus and species, as 'Mus musculus'; a strain "
-        "goes in strain) nor an NCBI taxonomy URL (http://purl.obolibrary.org/obo/NCBITaxon_10090), which DANDI's "
-        "validation refuses"
-    )
-
-
-def _weight_gap(weight: Any) -> str | None:
-    """Say why DANDI refuses ``weight`` (check_subject_weight); None when it does not."""
-    if not isinstance(weight, str) or not weight.strip() or _WEIGHT_FORM.fullmatch(weight.strip()):
-        return None
-    return (
-        f"weight {weight!r} is not a number, a space and a unit (kg, g, mg, ug, μg, ng, pg), as '25 g', which "
-        "DANDI's validation requires"
-    )
+    return f"{key} {value!r} {why}"
 
 
 def _sex_gap(sex: Any, species: Any) -> str | None:
@@ -88,9 +90,9 @@ def refused_subject_values(subject: Mapping[str, Any] | None) -> list[tuple[str,
     species = subject.get("species")
     found = [
         ("subject_id", _subject_id_gap(subject.get("subject_id"))),
-        ("species", _species_gap(species)),
+        ("species", _form_gap("species", species)),
         ("sex", _sex_gap(subject.get("sex"), species)),
-        ("weight", _weight_gap(subject.get("weight"))),
+        ("weight", _form_gap("weight", subject.get("weight"))),
     ]
     return [(key, why) for key, why in found if why is not None]
 
