@@ -1,8 +1,9 @@
 """What DANDI's validation refuses in a ``Subject`` block: nwbinspector's checks its DANDI configuration makes critical.
 
 A file with such a subject is valid NWB, so it is written; every entry point warns, in the words of
-:func:`dandi_subject_gap` (and :func:`~poseconv.metadata.checks.age_problem` for the age), before
-``dandi validate`` refuses it. The rules are nwbinspector's own, matched as it matches them.
+:func:`refused_subject_values` (and :func:`~poseconv.metadata.checks.age_problem` for the age), before
+``dandi validate`` refuses it; :func:`dandi_subject_gap` also says what DANDI misses. The rules are
+nwbinspector's own, matched as it matches them.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["age_range_problem", "dandi_subject_gap", "refused_subject_values"]
+__all__ = ["SPECIES_FORM", "age_range_problem", "dandi_subject_gap", "refused_subject_values"]
 
 # nwbinspector's forms of Subject.species and Subject.weight (check_subject_species_form, which its DANDI
 # configuration makes critical, and check_subject_weight, critical), matched whole as it matches them.
-_SPECIES_FORM = re.compile(r"([A-Z][a-z]* [a-z]+)|(http://purl.obolibrary.org/obo/NCBITaxon_\d+)")
+#: The species form as nwbinspector writes it (the forms' anchored pattern is built from it).
+SPECIES_FORM = r"([A-Z][a-z]* [a-z]+)|(http://purl.obolibrary.org/obo/NCBITaxon_\d+)"
+_SPECIES_FORM = re.compile(SPECIES_FORM)
 _WEIGHT_FORM = re.compile(r"(?i)^\d+(\.\d+)? (kg|g|mg|ug|μg|ng|pg)$")
 # nwbinspector's check_subject_sex (critical for DANDI): C. elegans, named either way, takes XX or XO,
 # every other species (or none) M, F, O or U.

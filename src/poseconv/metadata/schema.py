@@ -18,6 +18,8 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
+from .dandi_subject import SPECIES_FORM
+
 __all__ = [
     "SCHEMA_FILE_NAME",
     "SPECIES_PATTERN",
@@ -57,7 +59,7 @@ _START_TIME_DESCRIPTION = (
 
 #: nwbinspector's form of Subject.species (check_subject_species_form, which its DANDI configuration makes
 #: critical), anchored: it matches the whole text (re.fullmatch), and a JSON Schema pattern matches anywhere.
-SPECIES_PATTERN = r"^(?:([A-Z][a-z]* [a-z]+)|(http://purl.obolibrary.org/obo/NCBITaxon_\d+))$(?!\n)"
+SPECIES_PATTERN = rf"^(?:{SPECIES_FORM})$(?!\n)"
 
 
 class FormFriendlyJsonSchema(GenerateJsonSchema):
