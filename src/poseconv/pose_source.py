@@ -20,6 +20,7 @@ import numpy as np
 from . import timing
 from .errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from .interfaces.mixin import ReadsInput, user_stacklevel
+from .metadata.checks import is_given
 from .metadata.defaults import default_pose_metadata, merge_metadata, track_for_container_key
 from .model import FrameTiming, PoseData, PoseTrack
 from .model.frames import LazyArray, is_lazy_array
@@ -96,7 +97,7 @@ class PoseSource(ReadsInput):
             )
         self._refuse_empty_selection(data)
         # A form's cleared field gives "": the default, not a suffix "" (a container "PoseEstimation_").
-        if _given(source_data.get("metadata_key")):
+        if is_given(source_data.get("metadata_key")):
             data = dataclasses.replace(data, metadata_key=source_data["metadata_key"])
         video = source_data.get("video_file_path")
         given_videos = [video] if video is not None else source_data.get("video_file_paths")
@@ -294,11 +295,6 @@ def _describe_untracked(pose: PoseData, metadata: dict[str, Any]) -> None:
             )
         elif track.name == UNTRACKED_TRACK_NAME:
             entry["description"] += " It holds the instances SLEAP left without a track (one per frame)."
-
-
-def _given(value: Any) -> bool:
-    """Return whether an option is given: neither None nor text left empty (a form's cleared field)."""
-    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 # Frames read at once when looking for poses past a video's end.

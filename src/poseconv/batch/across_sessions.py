@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..metadata.checks import date_of_birth_problem, space_problem
+from ..metadata.checks import date_of_birth_problem, is_given, space_problem
 from ..model.location import is_url
 from ..repeated_inputs import InputUse, Repeat, Repeats, copy_of, input_use, repeats, selection_hint
 from .jobs import InputJob, SessionJob
@@ -52,7 +52,7 @@ def _identifier(metadata: Any) -> str | None:
     """Return the ``NWBFile.identifier`` a metadata mapping gives (empty text gives none)."""
     nwbfile = metadata.get("NWBFile") if isinstance(metadata, dict) else None
     value = nwbfile.get("identifier") if isinstance(nwbfile, dict) else None
-    return str(value) if _given(value) else None
+    return str(value) if is_given(value) else None
 
 
 def identifier_problems(document: dict[str, Any], raw_sessions: list[Any]) -> list[Problem]:
@@ -86,11 +86,6 @@ def identifier_problems(document: dict[str, Any], raw_sessions: list[Any]) -> li
 def _subject_block(metadata: Any) -> dict[str, Any]:
     block = metadata.get("Subject") if isinstance(metadata, dict) else None
     return block if isinstance(block, dict) else {}
-
-
-def _given(value: Any) -> bool:
-    """Whether a field holds a value: empty text is a form's field left empty, not a value (compose's rule)."""
-    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def _instant(value: Any) -> dt.datetime | dt.date | None:
@@ -132,7 +127,7 @@ def _subject_fields(document: dict[str, Any], raw: dict[str, Any], index: int) -
     found: dict[str, tuple[Any, str]] = {}
     for block, root in layers:
         for key in ("subject_id", *_FIXED):
-            if _given(block.get(key)):
+            if is_given(block.get(key)):
                 found[key] = (block[key], f"{root}.{key}")
     return found
 
@@ -214,9 +209,9 @@ def subject_problems(document: dict[str, Any], raw_sessions: list[Any]) -> list[
 def _session_id(raw: dict[str, Any], index: int) -> tuple[str, str] | None:
     """Return the ``NWBFile.session_id`` a session's file gets and where the spec sets it; None when none is."""
     own = raw.get("metadata", {}).get("NWBFile") if isinstance(raw.get("metadata"), dict) else None
-    if isinstance(own, dict) and _given(own.get("session_id")):
+    if isinstance(own, dict) and is_given(own.get("session_id")):
         return str(own["session_id"]).strip(), f"sessions[{index}].metadata.NWBFile.session_id"
-    if _given(raw.get("session_id")):
+    if is_given(raw.get("session_id")):
         return str(raw["session_id"]).strip(), f"sessions[{index}].session_id"
     return None
 
@@ -249,7 +244,7 @@ def _origin(raw: dict[str, Any], index: int) -> str:
     """Return where a session's effective ``session_id`` comes from, with the row's ID it replaces if it does."""
     where = _session_id(raw, index)
     row = raw.get("session_id")
-    if where is None or not where[1].endswith(".metadata.NWBFile.session_id") or not _given(row):
+    if where is None or not where[1].endswith(".metadata.NWBFile.session_id") or not is_given(row):
         return where[1] if where is not None else f"sessions[{index}].session_id"
     return f"{where[1]}, which replaces its session_id {str(row).strip()!r} in its file"
 
@@ -368,7 +363,7 @@ def repeated_input_problems(inputs: list[InputJob], index: int) -> list[Problem]
 
 def _whose(job: SessionJob) -> str:
     subject = job.subject.get("subject_id") if isinstance(job.subject, dict) else None
-    return f"session {job.session_id!r}" + (f" (subject {subject!r})" if _given(subject) else "")
+    return f"session {job.session_id!r}" + (f" (subject {subject!r})" if is_given(subject) else "")
 
 
 def shared_pose_file_problems(jobs: list[SessionJob]) -> list[Problem]:

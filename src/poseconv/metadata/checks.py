@@ -27,6 +27,7 @@ __all__ = [
     "deprecated_field_problems",
     "drop_empty_text",
     "drop_form_empty_text",
+    "is_given",
     "module_name_problem",
     "normalize_date_of_birth",
     "series_name_problems",
@@ -421,6 +422,11 @@ def module_name_problem(name: Any) -> str | None:
 
 #: The blocks of a user's metadata a form fills (and may leave fields of empty).
 FORM_BLOCKS = ("NWBFile", "Subject", "Devices", "Behavior", "Pose")
+
+
+def is_given(value: Any) -> bool:
+    """Whether a field holds a value: empty text is a form's field left empty, not a value (drop_empty_text)."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def drop_form_empty_text(metadata: dict[str, Any]) -> None:
