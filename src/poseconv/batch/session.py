@@ -404,7 +404,7 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
         return result("skipped", "the NWB file exists already (use --overwrite to convert again).")
     from ..errors import PoseconvWarning
 
-    remove_partials(job.output)
+    # What a killed run left of this output is removed by the run's plan and by the write (atomic_output).
     built = _CHECKED.pop(_job_key(job), None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PoseconvWarning)
