@@ -28,6 +28,32 @@ class _Ended(BaseException):
     """A signal ended the run (raised so that cleanup runs, like KeyboardInterrupt)."""
 
 
+class _Resend:
+    """A signal swallowed by a finalizer, sent again shortly from another thread unless taken back first."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self._lock = threading.Lock()
+        self._state = "pending"  # then "sent" or "taken back"
+        self._timer = threading.Timer(0.01, self._send)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _send(self) -> None:
+        with self._lock:
+            if self._state != "pending":
+                return
+            self._state = "sent"
+        os.kill(os.getpid(), self.signum)
+
+    def take_back(self) -> bool:
+        """Cancel the sending; return whether it had not been sent yet."""
+        with self._lock:
+            pending, self._state = self._state == "pending", "taken back"
+        self._timer.cancel()
+        return pending
+
+
 @contextlib.contextmanager
 def signals_not_swallowed() -> Iterator[None]:
     """Deliver again a signal that lands in a finalizer or weakref callback, once the callback has returned.
@@ -37,24 +63,47 @@ def signals_not_swallowed() -> Iterator[None]:
     would be lost, and the run would carry on and put its output in place. The signal is sent again
     from another thread, so that it is raised where the run is. Outside the main thread (where Python
     delivers signals) the block runs as it is.
+
+    A signal still to be sent when the block ends is not left to land later (in ``atexit`` callbacks,
+    which printed a ``KeyboardInterrupt``, or once Python has put back the default handlers, which ended
+    the process by SIGINT instead of exit code 130): when the block ends by an interruption, that one is
+    the signal; when it ends otherwise, the signal is raised there.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    resends: list[_Resend] = []
 
     def unraisable(report: sys.UnraisableHookArgs) -> None:
         interrupted = isinstance(report.exc_value, KeyboardInterrupt)
         if isinstance(report.exc_value, _Ended) or interrupted:
-            signum = signal.SIGINT if interrupted else report.exc_value.args[0]
-            again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
-            again.daemon = True
-            again.start()
+            resends.append(_Resend(signal.SIGINT if interrupted else report.exc_value.args[0]))
         else:
             previous_hook(report)
+
+    def take_back() -> BaseException | None:
+        """Cancel the signals still to be sent; return the first as the exception it raises."""
+        unsent = [resend.signum for resend in resends if resend.take_back()]
+        if not unsent:
+            return None
+        return KeyboardInterrupt() if unsent[0] == signal.SIGINT else _Ended(unsent[0])
 
     previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
+    except (KeyboardInterrupt, _Ended):
+        take_back()  # this interruption is the signal
+        raise
+    except BaseException as error:
+        # An error (or an exit) on the way out must not hide a Ctrl-C the user gave before it.
+        pending = take_back()
+        if pending is not None:
+            raise pending from error
+        raise
+    else:
+        pending = take_back()
+        if pending is not None:
+            raise pending
     finally:
         sys.unraisablehook = previous_hook
 

@@ -57,3 +57,36 @@ def test_without_nohup_a_closed_terminal_still_ends_the_run_after_its_cleanup(tm
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode in (-signal.SIGHUP, 128 + signal.SIGHUP), result.stderr
     assert result.stdout.split() == ["cleaned", "up"]
+
+
+@pytest.mark.parametrize("block_ends", ["by the interruption", "normally", "by an error"])
+def test_a_ctrl_c_swallowed_by_a_finalizer_is_not_sent_again_after_the_run(block_ends):
+    # A Ctrl-C that landed in a finalizer was sent again 10 ms later from a timer thread, even when the
+    # run had already stopped on it or ended: it then landed in the exit's atexit callbacks (a printed
+    # KeyboardInterrupt) or after Python had put back the default handler (the process died by SIGINT
+    # instead of exiting 130, a flaky CLI test). Exits: 130 when interrupted, 0 otherwise.
+    script = textwrap.dedent(
+        f"""
+        import atexit, sys, time
+        atexit.register(time.sleep, 0.1)  # an exit that takes a while, as multiprocessing's does
+        from poseconv.signals import signals_not_swallowed
+
+        class Finalized:
+            def __del__(self):
+                raise KeyboardInterrupt  # as Python raises a Ctrl-C that comes while a finalizer runs
+
+        try:
+            with signals_not_swallowed():
+                Finalized()
+                if {block_ends!r} == "by the interruption":
+                    raise KeyboardInterrupt
+                if {block_ends!r} == "by an error":
+                    raise ValueError("a failure on the way out")
+        except KeyboardInterrupt:
+            print("interrupted")
+            sys.exit(130)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (130, "interrupted"), done.stderr
+    assert "KeyboardInterrupt" not in done.stderr, done.stderr

@@ -234,20 +234,25 @@ class LocalExecutor:
     @staticmethod
     def warm_up() -> None:
         """Start the fork server now, so that it imports the conversion code while this process does other work."""
-        from multiprocessing import forkserver
+        from multiprocessing import forkserver, resource_tracker
 
         _refuse_unguarded_script()
         _forkserver_context()
         if threading.current_thread() is not threading.main_thread():
             forkserver.ensure_running()
             return
-        # Started with SIGINT ignored, which its interpreter keeps: a Ctrl-C to the process group in the
-        # server's first seconds printed a traceback from its start or imports (poseconv.batch.worker_imports).
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # Started with SIGINT blocked, which its interpreter keeps until it ignores the signal
+        # (poseconv.batch.worker_imports): a Ctrl-C to the process group in the server's first seconds
+        # printed a traceback from its start or imports. Blocked here in this thread only, the signal is not
+        # lost: it waits, or another thread of the process takes it for Python's handler. (Ignoring it here
+        # instead, as before, lost a Ctrl-C that came meanwhile, and the batch ran to its end.)
+        # multiprocessing's resource tracker is started first: starting it unblocks SIGINT when done.
+        resource_tracker.ensure_running()
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             forkserver.ensure_running()
         finally:
-            signal.signal(signal.SIGINT, previous)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def _queues(self, jobs: Sequence[Any]) -> list[deque[Any]]:
         """Return each lane's waiting jobs: those it ran before, then the new ones dealt in turn."""

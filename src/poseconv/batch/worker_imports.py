@@ -5,8 +5,8 @@ each worker is a cheap fork of it (:mod:`poseconv.batch.executors`). A terminal'
 whole process group: during those seconds the server printed a ``KeyboardInterrupt`` traceback from
 inside the imports (or from its interpreter's start). The run itself handles Ctrl-C (it stops the
 workers and says what was done), and the server ignores SIGINT once it serves
-(``multiprocessing.forkserver``); it is started with SIGINT ignored
-(:meth:`~poseconv.batch.executors.LocalExecutor.warm_up`), and ignores it while it imports. Python's
+(``multiprocessing.forkserver``); it is started with SIGINT blocked
+(:meth:`~poseconv.batch.executors.LocalExecutor.warm_up`), and ignores it (unblocked) while it imports. Python's
 handler is set afterwards: the server hands its workers the handler it had before serving, and a
 worker stops on Ctrl-C as before.
 """
@@ -39,6 +39,10 @@ def import_worker_modules() -> None:
     in_main = threading.current_thread() is threading.main_thread()
     if in_main:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if hasattr(signal, "pthread_sigmask"):
+            # The run starts the server with SIGINT blocked (LocalExecutor.warm_up); its workers, forked
+            # from here, must not inherit that. Ignored now, so a Ctrl-C pending meanwhile is dropped.
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         for name in WORKER_MODULES:
             try:

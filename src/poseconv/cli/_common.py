@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -138,6 +138,31 @@ def _show_warning(shown: set[str], message: Warning | str, category: type[Warnin
         typer.echo(warnings.formatwarning(message, category, *args[:2]), err=True, nl=False)
 
 
+def _say_interrupted() -> NoReturn:
+    # Outputs are written under a temporary name and put in place when complete (poseconv.output).
+    typer.echo(
+        "poseconv: interrupted; what was being written is not left behind, and files already there are as they were.",
+        err=True,
+    )
+    raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _caused_by_ctrl_c(error: BaseException) -> bool:
+    """Return whether ``error`` was raised because of a Ctrl-C, which Python may wrap in another error.
+
+    A ``KeyboardInterrupt`` while a class is created (a dataclass of a module being imported) reaches the
+    command as ``RuntimeError: Error calling __set_name__``, reported as an internal error before.
+    """
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 @contextmanager
 def command_errors() -> Iterator[None]:
     """Turn expected failures into one line on stderr and exit code 1; bugs into exit code 3.
@@ -157,22 +182,20 @@ def command_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         if settings.debug:
             raise
-        # Outputs are written under a temporary name and put in place when complete (poseconv.output).
-        typer.echo(
-            "poseconv: interrupted; what was being written is not left behind, and files already there are as "
-            "they were.",
-            err=True,
-        )
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        _say_interrupted()
     except (PoseconvError, OSError, ValueError, KeyError) as err:
         if settings.debug:
             raise
+        if _caused_by_ctrl_c(err):
+            _say_interrupted()
         typer.echo(f"poseconv: error: {error_line(err)}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
     except Exception as err:  # noqa: BLE001 - process boundary: the last line of defence of a CLI; the error is
         # shown with its type (the traceback with --debug) and the command exits with EXIT_INTERNAL.
         if settings.debug:
             raise
+        if _caused_by_ctrl_c(err):
+            _say_interrupted()
         typer.echo(
             f"poseconv: internal error: {type(err).__name__}: {error_line(err)} "
             "(rerun with --debug for the traceback and please report it)",

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from . import convert, export, inspect, metadata, plot, run, schema, validate
-from ._common import DebugOption, QuietOption, settings
+from ._common import EXIT_INTERRUPTED, DebugOption, QuietOption, settings
 
 __all__ = ["app", "main"]
 
@@ -94,6 +94,11 @@ def main() -> None:
     """Run the ``poseconv`` command."""
     import sys
 
-    command = typer.main.get_command(app)
-    _hide_flag_types(command)
+    try:
+        command = typer.main.get_command(app)
+        _hide_flag_types(command)
+    except KeyboardInterrupt:
+        # Ctrl-C while the command line is built (a busy machine's first second): no traceback.
+        typer.echo("poseconv: interrupted before the command started; nothing was written.", err=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
     command(args=_home_expanded(sys.argv[1:]))

@@ -45,6 +45,29 @@ def test_ctrl_c_says_what_became_of_the_output(capsys):
     assert capsys.readouterr().err.startswith("poseconv: interrupted; what was being written is not left behind")
 
 
+def test_a_ctrl_c_that_python_wraps_in_another_error_still_says_interrupted(capsys):
+    # A Ctrl-C while an imported module creates a dataclass reaches the command as "RuntimeError: Error
+    # calling __set_name__" (its cause the KeyboardInterrupt): it was reported as an internal error, exit 3.
+    import dataclasses
+
+    import typer
+
+    from poseconv.cli._common import EXIT_INTERRUPTED, command_errors
+
+    class Interrupting:
+        def __set_name__(self, owner, name):
+            raise KeyboardInterrupt
+
+    with pytest.raises(typer.Exit) as stopped, command_errors():
+
+        @dataclasses.dataclass
+        class Session:
+            field: object = Interrupting()
+
+    assert stopped.value.exit_code == EXIT_INTERRUPTED
+    assert capsys.readouterr().err.startswith("poseconv: interrupted;")
+
+
 def test_a_ctrl_c_that_lands_where_python_swallows_it_still_ends_the_command(tmp_path):
     # Before any output is opened (imports, reads): Python printed "Exception ignored in: <function
     # _get_module_lock.<locals>.cb>", KeyboardInterrupt, and `convert --append` went on for seconds.
