@@ -47,15 +47,16 @@ class OutputError(PoseconvError, ValueError):
     """The output cannot be written: it exists, its folder is missing or not writable."""
 
 
-def check_output(path: str | Path, *, overwrite: bool, flag: str = "overwrite=True") -> Path:
+def check_output(path: str | Path, *, overwrite: bool, flag: str = "overwrite=True", zarr: bool = False) -> Path:
     """Check, before reading any input, that ``path`` can be written; return it as a Path.
 
     ``overwrite`` allows replacing an existing file; ``flag`` is how the user says so, for the message
-    (``--overwrite`` on the command line). Raises :class:`OutputError` when the file exists (without
+    (``--overwrite`` on the command line). ``zarr``: the write is a Zarr store's, which may replace a store
+    of any name (:func:`check_not_a_folder`). Raises :class:`OutputError` when the file exists (without
     ``overwrite``), or its folder is missing or not writable.
     """
     path = Path(path)
-    check_not_a_folder(path)
+    check_not_a_folder(path, zarr=zarr)
     if path.exists() and not overwrite:
         raise OutputError(f"{path}: already exists; pass {flag} to replace it.")
     _check_folder(path)
@@ -119,36 +120,43 @@ def output_name_problem(path: str | Path, backend: str = "hdf5") -> str | None:
     return None if Path(path).suffix.lower() == ".nwb" else "the output must end in .nwb."
 
 
-def _folder_problem_at(path: Path) -> str | None:
-    """Return why ``path``, a folder other than an NWB Zarr store, cannot be the output; None when it is none."""
+def _folder_problem_at(path: Path, zarr: bool = False) -> str | None:
+    """Return why ``path``, a folder other than an NWB Zarr store, cannot be the output; None when it is none.
+
+    A folder named ``.zarr`` is a store when it holds one's root (``.zgroup``, ``zarr.json``); so is a folder of
+    any name when the write is a Zarr store's (``zarr``): neuroconv lets a store take any name, and a store
+    written as ``session.nwb`` is replaced by the next write of it (with overwrite), as one named ``.nwb.zarr`` is.
+    """
     if not path.is_dir():
         return None
-    if path.suffix.lower() == ".zarr" and any((path / marker).exists() for marker in (".zgroup", "zarr.json")):
+    store_named = zarr or path.suffix.lower() == ".zarr"
+    if store_named and any((path / marker).exists() for marker in (".zgroup", "zarr.json")):
         return None
-    not_zarr = " that is not a Zarr store" if path.suffix.lower() == ".zarr" else ""
+    not_zarr = " that is not a Zarr store" if store_named else ""
     # Usually "-o results/": the user named the folder the file goes in.
     return f"is a folder{not_zarr}, not a file; it is left as it is. Give the name of the file to write in it."
 
 
-def check_not_a_folder(path: str | Path) -> None:
+def check_not_a_folder(path: str | Path, *, zarr: bool = False) -> None:
     """Refuse an output path that is a folder other than an NWB Zarr store, or too long a name for a file.
 
-    Replacing a folder would delete its files.
+    Replacing a folder would delete its files. ``zarr``: the write is a Zarr store's, and a store there is
+    replaced whatever its name (a folder that is not a store is still refused).
 
     Raises
     ------
     OutputError
         Naming ``path`` and saying to give the name of a file in it (or a shorter name).
     """
-    problem = _unusable_path(Path(path))
+    problem = _unusable_path(Path(path), zarr)
     if problem is not None:
         raise OutputError(f"{path}: {problem}")
 
 
-def _unusable_path(path: Path) -> str | None:
+def _unusable_path(path: Path, zarr: bool = False) -> str | None:
     """Return why no file can be written at ``path`` (too long a name, a folder there); None when one can."""
     # The length first: the system answers nothing else about a name it cannot hold ("File name too long").
-    return _name_length_problem(path) or _folder_problem_at(path)
+    return _name_length_problem(path) or _folder_problem_at(path, zarr)
 
 
 def _existing_ancestor(folder: Path) -> Path:
@@ -407,7 +415,7 @@ def replace(partial: Path, path: Path) -> None:
     aside, put back if the rename fails, and removed once the new one is in place. ``path`` holds the
     old output or the complete new one (or, between the two renames, nothing), never a half-written store.
     """
-    check_not_a_folder(path)
+    check_not_a_folder(path, zarr=partial.is_dir())  # a store written replaces a store of any name
     if not (path.is_dir() or (partial.is_dir() and path.exists())):
         os.replace(partial, path)
         return

@@ -74,6 +74,31 @@ def test_a_folder_at_the_output_path_is_never_replaced(tmp_path, name):
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
+@pytest.mark.parametrize("marker", [".zgroup", "zarr.json"])
+def test_a_zarr_write_replaces_a_store_of_any_name_and_refuses_a_folder_that_is_not_one(tmp_path, marker):
+    from poseconv.output import atomic_output, check_output
+
+    # neuroconv lets a store take any name: a Zarr write to session.nwb wrote a store there, and the next one
+    # (with overwrite) was refused as "a folder, not a file".
+    store = tmp_path / "session.nwb"
+    store.mkdir()
+    (store / marker).write_text("old")
+    with pytest.raises(OutputError, match="already exists; pass overwrite=True"):
+        check_output(store, overwrite=False, zarr=True)
+    with atomic_output(check_output(store, overwrite=True, zarr=True)) as partial:
+        partial.mkdir()
+        (partial / marker).write_text("new")
+    assert (store / marker).read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["session.nwb"]
+    # An HDF5 write does not take the store for its file; a Zarr write does not replace a plain folder.
+    with pytest.raises(OutputError, match="session.nwb: is a folder, not a file"):
+        check_output(store, overwrite=True)
+    folder = tmp_path / "results.nwb"
+    folder.mkdir()
+    with pytest.raises(OutputError, match="results.nwb: is a folder that is not a Zarr store, not a file"):
+        check_output(folder, overwrite=True, zarr=True)
+
+
 def test_a_file_the_system_will_not_replace_is_named_with_what_to_do(tmp_path, monkeypatch):
 
     from poseconv.output import atomic_output

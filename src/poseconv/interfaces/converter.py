@@ -389,7 +389,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         problem = output_name_problem(path, chosen) if chosen == "hdf5" else None
         if problem is not None:
             raise OutputError(f"{path}: {problem}")
-        check_output(path, overwrite=overwrite, flag="overwrite=True (--overwrite)")
+        check_output(path, overwrite=overwrite, flag="overwrite=True (--overwrite)", zarr=chosen == "zarr")
         if not self._aligns_in_hook():
             self.check_timing()
         with self._forgetting_reads(), atomic_output(path, overwrite=overwrite) as partial, self.composing_once():

@@ -204,3 +204,24 @@ def test_a_hook_that_gives_no_times_still_gets_the_message_naming_the_options(tm
     with pytest.raises((MetadataError, InvalidOptionError), match="set_aligned_timestamps"):
         converter.run_conversion(nwbfile_path=tmp_path / "x.nwb", metadata=metadata)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_zarr_store_written_under_any_name_is_replaced_with_overwrite(tmp_path):
+    # neuroconv lets a store take any name (its interface tests write "x.nwb" stores); the second write of one
+    # was refused: "session.nwb: is a folder, not a file".
+    from poseconv.output import OutputError
+
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    path = tmp_path / "session.nwb"
+    interface.run_conversion(nwbfile_path=path, metadata=metadata, backend="zarr", stub_test=True)
+    with pytest.raises(OutputError, match="already exists; pass overwrite=True"):
+        interface.run_conversion(nwbfile_path=path, metadata=metadata, backend="zarr", stub_test=True)
+    metadata["NWBFile"]["session_description"] = "Written again."
+    interface.run_conversion(nwbfile_path=path, metadata=metadata, backend="zarr", overwrite=True, stub_test=True)
+    from hdmf_zarr import NWBZarrIO
+
+    with NWBZarrIO(str(path), "r") as io:
+        assert io.read().session_description == "Written again."
+    assert [p.name for p in tmp_path.iterdir()] == ["session.nwb"]
