@@ -55,50 +55,118 @@ def _yaml_loader() -> type:
     return NoDatesLoader
 
 
-def _line_index(node: Any, path: tuple[Any, ...] = (), lines: dict[tuple[Any, ...], int] | None = None) -> dict:
-    """Map every path in a composed YAML node tree to its 1-based line."""
+#: The tag PyYAML gives a plain ``<<`` key: its mapping (or list of mappings) is merged into the enclosing one.
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _merged_mappings(value_node: Any) -> list[Any]:
+    """Return the mappings a ``<<`` key's value merges in: one mapping, or each of a list of them."""
+    import yaml
+
+    if isinstance(value_node, yaml.MappingNode):
+        return [value_node]
+    if isinstance(value_node, yaml.SequenceNode):
+        return [item for item in value_node.value if isinstance(item, yaml.MappingNode)]
+    return []
+
+
+def _document_pairs(node: Any, inside: frozenset[int] = frozenset()) -> list[tuple[Any, Any]]:
+    """Return a mapping node's (key, value) pairs as the document gets them, ``<<`` keys merged.
+
+    As PyYAML's SafeLoader merges (without changing the node tree, which it does): the merged pairs
+    come first, a later mapping of a merged list before an earlier one, so that the keys written in
+    the mapping itself win, then the first merged mapping.
+    """
+    merged: list[tuple[Any, Any]] = []
+    own: list[tuple[Any, Any]] = []
+    inside = inside | {id(node)}
+    for key_node, value_node in node.value:
+        if key_node.tag != _MERGE_TAG:
+            own.append((key_node, value_node))
+            continue
+        for mapping in reversed(_merged_mappings(value_node)):
+            if id(mapping) not in inside:  # a mapping merging itself in adds nothing
+                merged += _document_pairs(mapping, inside)
+    return merged + own
+
+
+def _line_index(
+    node: Any,
+    path: tuple[Any, ...] = (),
+    lines: dict[tuple[Any, ...], int] | None = None,
+    inside: frozenset = frozenset(),
+) -> dict:
+    """Map every path in a composed (not yet constructed) YAML node tree to its 1-based line."""
     import yaml
 
     lines = {} if lines is None else lines
     lines.setdefault(path, node.start_mark.line + 1)
+    if id(node) in inside:
+        return lines  # an alias to a block it is inside: its paths never end
+    inside = inside | {id(node)}
     if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
+        # The pair written last wins, as in the document (a key of the mapping over a merged one).
+        pairs = {
+            key_node.value: (key_node, value_node) for key_node, value_node in _scalar_keyed(_document_pairs(node))
+        }
+        for key, (key_node, value_node) in pairs.items():
             # The key's line: a block's own entries start on the line after "Subject:".
-            lines[(*path, key_node.value)] = key_node.start_mark.line + 1
-            _line_index(value_node, (*path, key_node.value), lines)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _line_index(value_node, (*path, key), lines, inside)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _line_index(item, (*path, i), lines)
+            _line_index(item, (*path, i), lines, inside)
     return lines
 
 
-def _duplicate_keys(node: Any, path: tuple[Any, ...] = ()) -> list[str]:
-    """Describe every key given twice in one mapping of a composed YAML (or JSON) node tree."""
+def _scalar_keyed(pairs: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """Keep the pairs whose key is a scalar: a list or mapping as a key is refused when the document is built."""
     import yaml
 
+    return [(key_node, value_node) for key_node, value_node in pairs if isinstance(key_node, yaml.ScalarNode)]
+
+
+def _duplicate_keys(node: Any, path: tuple[Any, ...] = (), seen: set[int] | None = None) -> list[str]:
+    """Describe every key written twice in one mapping of a composed YAML (or JSON) node tree.
+
+    A ``<<`` key is not one: the keys it merges in are overridden by those written beside it, as
+    YAML means. Each node is looked at once (an alias points to its anchor's node, already seen).
+    """
+    import yaml
+
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return []
+    seen.add(id(node))
     found: list[str] = []
     if isinstance(node, yaml.MappingNode):
         first: dict[Any, int] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                # The merged mappings' keys land in this mapping: a repeat within one is named here.
+                for mapping in _merged_mappings(value_node):
+                    found += _duplicate_keys(mapping, path, seen)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
             key, line = key_node.value, key_node.start_mark.line + 1
             if key in first:
                 where = format_location((*path, key))
                 found.append(f"{where} is given twice (lines {first[key]} and {line}); keep one.")
             first.setdefault(key, line)
-            found += _duplicate_keys(value_node, (*path, key))
+            found += _duplicate_keys(value_node, (*path, key), seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            found += _duplicate_keys(item, (*path, i))
+            found += _duplicate_keys(item, (*path, i), seen)
     return found
 
 
-def _refuse_duplicate_keys(path: Path, text: str, node: Any, error: type[Exception]) -> None:
-    """Raise when a mapping of ``node`` (``text`` composed; None if YAML cannot read it) repeats a key.
+def _refuse_duplicate_keys(path: Path, text: str, found: list[str] | None, error: type[Exception]) -> None:
+    """Raise when ``found`` (:func:`_duplicate_keys`; None if YAML cannot read ``text``) names a repeated key.
 
     YAML and JSON readers silently keep the last value.
     """
-    found = _duplicate_keys(node) if node is not None else []
-    if node is None and path.suffix.lower() == ".json":
+    if found is None and path.suffix.lower() == ".json":
         repeated: list[str] = []
 
         def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -160,12 +228,15 @@ def load_document(path: Path, error: type[Exception], what: str) -> tuple[Any, d
         except yaml.YAMLError:
             # JSON that YAML cannot read (e.g. tabs): its keys are found without their lines.
             node = None
-        _refuse_duplicate_keys(path, text, node, error)
+        _refuse_duplicate_keys(path, text, _duplicate_keys(node) if node is not None else None, error)
         return document, {}
     # Parsed once: the node tree gives the lines and the repeated keys, and the document is built from it.
+    # Both are read before the document is built: building merges the ``<<`` keys into the node tree
+    # itself, after which a key overriding a merged one would look written twice.
     parser = loader(text)
     try:
         node = parser.get_single_node()
+        found, lines = (_duplicate_keys(node), _line_index(node)) if node is not None else ([], {})
         document = parser.construct_document(node) if node is not None else None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
@@ -174,5 +245,5 @@ def load_document(path: Path, error: type[Exception], what: str) -> tuple[Any, d
         raise error(f"{path}: not valid YAML ({where}{problem}).") from None
     finally:
         parser.dispose()
-    _refuse_duplicate_keys(path, text, node, error)
-    return document, (_line_index(node) if node is not None else {})
+    _refuse_duplicate_keys(path, text, found, error)
+    return document, lines
