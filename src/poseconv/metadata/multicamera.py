@@ -140,6 +140,19 @@ def _view_entry(
     return entry
 
 
+def _read_from(data: MultiCameraPoseData, has_3d: bool) -> str:
+    """Return the file(s) the container's poses were read from, as its description names them.
+
+    The 3D poses may come from a file of their own (EKS's ``multicam_3d_results.csv``, sleap-anipose's
+    ``points3d.h5``), which is not the session's first view file; without 3D poses the container holds
+    the views, so their files are named (one, when the views share it, as a SLEAP session's ``.slp``).
+    """
+    if has_3d and data.pose_3d is not None:
+        return data.pose_3d.source_name
+    names = list(dict.fromkeys(view.source_name for view in data.views.values()))
+    return ", ".join(names) if names else data.source_name
+
+
 def _container_entry(
     data: MultiCameraPoseData, individual: str, skeleton_key: str, video_paths_known: set[str]
 ) -> dict[str, Any]:
@@ -153,7 +166,7 @@ def _container_entry(
     if data.scorer:
         description += f" (scorer {data.scorer})"
     camera_list = ", ".join(f"'{name}'" for name in data.cameras)
-    description += f" from cameras {camera_list}, read from {data.source_name}."
+    description += f" from cameras {camera_list}, read from {_read_from(data, track_3d is not None)}."
     entry: dict[str, Any] = {
         "name": multicamera_container_key(data, individual),
         "description": description,

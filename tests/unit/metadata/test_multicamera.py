@@ -1,0 +1,29 @@
+"""Default metadata of a multi-camera session (poseconv.metadata.multicamera)."""
+
+from __future__ import annotations
+
+from poseconv import read_lightning_pose_multiview
+from poseconv.metadata.multicamera import default_multicamera_metadata
+from tests.fixtures.lightningpose import write_eks_multicam
+
+
+def _description(data) -> str:
+    (entry,) = default_multicamera_metadata(data)["Pose"]["MultiCameraPoseEstimations"].values()
+    return entry["description"]
+
+
+def test_the_3d_container_names_the_file_its_3d_poses_were_read_from(tmp_path):
+    # EKS writes the 3D poses into multicam_3d_results.csv, beside the views' multicam_<view>_results.csv.
+    write_eks_multicam(tmp_path / "eks")
+    description = _description(read_lightning_pose_multiview(tmp_path / "eks"))
+    assert description.startswith("3D poses of 'individual'")
+    assert description.endswith("read from multicam_3d_results.csv.")
+    assert "multicam_bot_results.csv" not in description and "multicam_top_results.csv" not in description
+
+
+def test_a_session_without_3d_names_every_view_s_file(tmp_path):
+    files = write_eks_multicam(tmp_path / "eks", with_3d=False)
+    data = read_lightning_pose_multiview(tmp_path / "eks")
+    assert data.pose_3d is None
+    description = _description(data)
+    assert description.endswith(f"read from {', '.join(files[view].name for view in data.views)}.")
