@@ -51,21 +51,22 @@ BBOX_COLUMNS = ("x", "y", "h", "w")
 #: without likelihood); every other column is an extra one.
 POSE_COORDS = ("x", "y", "z", "likelihood")
 
-#: Extra coord groups of LightningPose / EKS: name -> (description, unit relative to the pose unit).
+#: Extra coord groups of LightningPose / EKS: name -> (description, unit relative to the pose unit). ``{axes}``
+#: in a description is the group's axes as its columns name them ("x and y"; "x, y and z" in EKS's 3D file).
 KNOWN_EXTRA_COORDS: dict[str, tuple[str, str]] = {
     "ens_median": (
-        "Median of the x and y predictions of the members of a LightningPose ensemble (the input of the "
+        "Median of the {axes} predictions of the members of a LightningPose ensemble (the input of the "
         "Ensemble Kalman Smoother).",
         "{unit}",
     ),
-    "ens_var": ("Variance of the x and y predictions across the members of a LightningPose ensemble.", "{unit}^2"),
+    "ens_var": ("Variance of the {axes} predictions across the members of a LightningPose ensemble.", "{unit}^2"),
     "posterior_var": (
-        "Posterior variance of the x and y estimates of the Ensemble Kalman Smoother (EKS).",
+        "Posterior variance of the {axes} estimates of the Ensemble Kalman Smoother (EKS).",
         "{unit}^2",
     ),
     # The columns of EKS before its 2025 rewrite (x_var, y_var, zscore, nll, ensemble_std).
     "var": (
-        "Posterior variance of the x and y estimates of the Ensemble Kalman Smoother (EKS before 2025: x_var, y_var).",
+        "Posterior variance of the {axes} estimates of the Ensemble Kalman Smoother (EKS before 2025: x_var, y_var).",
         "{unit}^2",
     ),
     "zscore": (
@@ -153,10 +154,19 @@ def confidence_definition(header: LightningPoseColumns, path: Path) -> str | Non
     )
 
 
+_AXIS_COLUMN = re.compile(r"(?P<axis>[xyz])_(?P<group>.+)")
+
+
 def extra_group(coord: str) -> str:
     """Return the group of an extra coord label: ``x_ens_var`` -> ``ens_var``, ``quality`` -> ``quality``."""
-    match = re.fullmatch(r"(?P<axis>[xyz])_(?P<group>.+)", coord)
+    match = _AXIS_COLUMN.fullmatch(coord)
     return match["group"] if match else coord
+
+
+def _axes(columns: Sequence[str]) -> str:
+    """Return the axes of a group's columns as a description names them: ``x_var, y_var`` -> ``x and y``."""
+    axes = [match["axis"] for column in columns if (match := _AXIS_COLUMN.fullmatch(column))]
+    return " and ".join([", ".join(axes[:-1]), axes[-1]] if len(axes) > 1 else axes) or "columns"
 
 
 def extra_coords_of(
@@ -174,9 +184,12 @@ def extra_coords_of(
     extra_coords = []
     for group, columns in groups.items():
         holders = "the keypoints that have them" if group in partial else "every keypoint"
-        description, unit = KNOWN_EXTRA_COORDS.get(
-            group, (f"Column(s) {', '.join(columns)} of {holders}, as LightningPose wrote them.", "n.a.")
-        )
+        if group in KNOWN_EXTRA_COORDS:
+            # The axes from the columns: EKS's 3D file has x_posterior_var, y_posterior_var and z_posterior_var.
+            template, unit = KNOWN_EXTRA_COORDS[group]
+            description = template.format(axes=_axes(columns))
+        else:
+            description, unit = f"Column(s) {', '.join(columns)} of {holders}, as LightningPose wrote them.", "n.a."
         extra_coords.append(
             ExtraCoords(
                 name=group,

@@ -32,3 +32,20 @@ def test_known_groups_get_units_of_the_poses_and_unknown_ones_none():
         (("nose",), (("quality",), ("nose",))),
     ]
     assert partial[1].description == "Column(s) quality of the keypoints that have them, as LightningPose wrote them."
+
+
+def test_known_groups_name_the_axes_their_columns_hold():
+    # EKS's multicam_3d_results.csv has x_, y_ and z_posterior_var; its views (and one camera) x_ and y_ only.
+    groups = {
+        "posterior_var": ("x_posterior_var", "y_posterior_var", "z_posterior_var"),
+        "var": ("x_var", "y_var"),
+        "ens_median": ("x_ens_median", "y_ens_median"),
+        "zscore": ("zscore",),
+    }
+    described = {e.name: e.description for e in extra_coords_of(groups, {}, lambda columns: columns, None)}
+    assert described["posterior_var"] == (
+        "Posterior variance of the x, y and z estimates of the Ensemble Kalman Smoother (EKS)."
+    )
+    assert described["var"].startswith("Posterior variance of the x and y estimates of the Ensemble Kalman")
+    assert described["ens_median"].startswith("Median of the x and y predictions of the members")
+    assert described["zscore"].startswith("EKS z-score: the distance")
