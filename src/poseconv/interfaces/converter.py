@@ -30,7 +30,7 @@ from ..errors import MetadataError, PoseconvWarning
 from ..metadata.checks import subject_warnings
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..metadata.schema import EmptyTextSchemaMixin
-from ..metadata.shared_keys import show_shared_edges
+from ..metadata.shared_keys import said_as_legacy_layouts, show_shared_edges, without_legacy_pose_layouts
 from ..model.location import is_url
 from ..model.multicamera import MultiCameraPoseData
 from ..nwb.write.storage import creation_order, get_pose_backend_configuration
@@ -226,7 +226,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
                 inside_own = any(tuple(path[: len(found)]) == tuple(found) for found in own if found)
                 if (name is None or path[:1] in (("Pose",), ("Devices",), ("Behavior",))) and not inside_own:
                     problems.append(MetadataProblem(path, message, name if len(checks) > 2 else None))
-        return list(dict.fromkeys(problems))
+        return said_as_legacy_layouts(list(dict.fromkeys(problems)), metadata)
 
     def _file_schema(self) -> dict[str, Any]:
         """Return the schema of the file's blocks: neuroconv's base schema and the other interfaces', merged."""
@@ -316,6 +316,8 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         order = sorted(self.data_interface_objects.items(), key=lambda item: is_poseconv_interface(item[1]))
         for name, interface in order:
             own = composed.per_input.get(name, composed.shared)
+            if is_poseconv_interface(interface):
+                own = without_legacy_pose_layouts(own)  # another interface's, checked: no reason to warn
             interface.add_to_nwbfile(nwbfile=nwbfile, metadata=own, **options.get(name, {}))
         # run_conversion gives the pose inputs the file's folder: the other interfaces' videos are stored relative
         # to it too, also when appending (neuroconv's _append_nwbfile writes without _write_nwbfile).

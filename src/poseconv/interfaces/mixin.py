@@ -11,9 +11,13 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+from ..errors import PoseconvWarning
+from ..metadata.shared_keys import legacy_pose_layout_problems
 
 __all__ = [
     "PoseconvInterfaceMixin",
@@ -278,6 +282,11 @@ class PoseconvInterfaceMixin(ReadsInput):
             relative to it (as DANDI expects); ``run_conversion`` sets it.
         """
         # One signature for every interface: neuroconv builds the conversion options schema from it.
+        # neuroconv's own NWBConverter (NWB GUIDE's) checks nothing of poseconv's: neuroconv's pose layouts would
+        # be passed over without a word (poseconv's converters refuse them, and hand their inputs none).
+        for problem in legacy_pose_layout_problems(metadata):
+            said = f"{type(self).__name__} of {Path(str(self.input_path)).name}: {problem}"
+            warnings.warn(said, PoseconvWarning, stacklevel=user_stacklevel())
         # A form's cleared fields reach here as "" from neuroconv's own NWBConverter (NWB GUIDE's).
         cleaned = without_empty_text(metadata)
         self._add(nwbfile, cleaned, stub_test=stub_test, relative_to=external_files_relative_to)

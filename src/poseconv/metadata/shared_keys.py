@@ -7,7 +7,8 @@ chosen none of it; :func:`without_handed_back` leaves out what is unchanged, so 
 its own, and only what the user changed applies to every input sharing the key.
 
 The other way round, an input's container may name by key a video or camera that another
-interface of the conversion has (:func:`borrow_referenced`).
+interface of the conversion has (:func:`borrow_referenced`), and neuroconv's own pose interfaces have blocks
+of their own that poseconv's do not read (:func:`legacy_pose_layout_problems`).
 """
 
 from __future__ import annotations
@@ -18,17 +19,21 @@ from typing import Any
 
 from .checks import skeleton_problems
 from .defaults import to_plain
+from .problems import MetadataProblem
 
 __all__ = [
     "CONTAINER_BLOCKS",
     "KEYED_BLOCKS",
     "borrow_referenced",
     "defer_to_other_videos",
+    "legacy_pose_layout_problems",
     "place_shared_edges",
+    "said_as_legacy_layouts",
     "shared_edge_problems",
     "shared_entries",
     "show_shared_edges",
     "without_handed_back",
+    "without_legacy_pose_layouts",
 ]
 
 #: Blocks of ``metadata["Pose"]`` whose entries are the containers of one input, by key.
@@ -283,3 +288,68 @@ def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Ma
             del videos[key]
             if other.get("device_metadata_key"):
                 (metadata.get("Devices") or {}).pop(camera, None)
+
+
+#: neuroconv's own pose interfaces' metadata layouts (still read by them in neuroconv 0.10), which poseconv's do not
+#: read, by where they stand and whose they are.
+_LEGACY_POSE_LAYOUTS = {
+    ("PoseEstimation", "PoseEstimationContainers"): "neuroconv's DeepLabCutInterface",
+    ("Behavior", "PoseEstimation"): "neuroconv's LightningPoseInterface and SLEAPInterface",
+}
+
+
+def legacy_pose_layout_problems(metadata: Mapping[str, Any] | None) -> list[Any]:
+    """Return a problem for each of neuroconv's pose metadata layouts ``metadata`` holds, which poseconv does not read.
+
+    The one text of both ways a user hears of it: the pipeline's refusal (``PoseNWBConverter.metadata_problems``
+    says it in place of "not a metadata block") and the warning of an interface inside neuroconv's own
+    ``NWBConverter``, which validates nothing of poseconv's (``PoseconvInterfaceMixin.add_to_nwbfile``).
+    """
+    problems = []
+    for path, whose in _LEGACY_POSE_LAYOUTS.items():
+        block = metadata.get(path[0]) if isinstance(metadata, Mapping) else None
+        if not isinstance(block, Mapping) or path[1] not in block:
+            continue
+        problems.append(
+            MetadataProblem(
+                path,
+                f"is the layout of {whose}, which poseconv's pose interfaces do not read: the names and "
+                "descriptions given there are not written. Give them under metadata['Pose']['PoseEstimations']"
+                "[<key>] (the keys get_metadata() shows there), or leave this block to neuroconv's own pose "
+                "interface when the conversion has one.",
+            )
+        )
+    return problems
+
+
+def said_as_legacy_layouts(problems: list[Any], metadata: Mapping[str, Any] | None) -> list[Any]:
+    """Return ``problems`` with what is said of neuroconv's pose layouts in ``metadata`` said as such.
+
+    Found unknown ("not a metadata block of these inputs"), they are said as :func:`legacy_pose_layout_problems`
+    says them; where another interface of the conversion reads them (neuroconv's own pose interface), they
+    were no problem and stay none.
+    """
+    legacy = legacy_pose_layout_problems(metadata)
+    said = []
+    for problem in problems:
+        found = [own for own in legacy if problem.input is None and own.path[: len(problem.path)] == problem.path]
+        said += found or [problem]
+    return list(dict.fromkeys(said))
+
+
+def without_legacy_pose_layouts(metadata: dict[str, Any]) -> dict[str, Any]:
+    """Return ``metadata`` without neuroconv's pose layouts (:func:`legacy_pose_layout_problems`), for a pose input.
+
+    A converter that checked the metadata hands its pose inputs what is theirs: such a block there is another
+    interface's (neuroconv's own pose interface of the conversion), and no reason for them to warn.
+    """
+    found = legacy_pose_layout_problems(metadata)
+    if not found:
+        return metadata
+    metadata = dict(metadata)
+    for problem in found:
+        first, inner = problem.path
+        metadata[first] = {key: value for key, value in metadata[first].items() if key != inner}
+        if not metadata[first]:
+            del metadata[first]
+    return metadata

@@ -140,3 +140,35 @@ def test_the_folder_of_external_files_is_a_folder_path_for_form_tools():
         "type": "string",
         "format": "directory-path",
     }
+
+
+LEGACY_LAYOUTS = [
+    ({"PoseEstimation": {"PoseEstimationContainers": {"PoseEstimationDeepLabCut": {"description": "Mine."}}}}, "DeepL"),
+    ({"Behavior": {"PoseEstimation": {"name": "PoseEstimation", "description": "Mine."}}}, "LightningPose"),
+]
+
+
+@needs_shared_data
+@pytest.mark.parametrize(("legacy", "whose"), LEGACY_LAYOUTS, ids=["deeplabcut", "lightningpose"])
+def test_neuroconv_s_pose_layouts_are_said_in_neuroconv_s_converter_and_refused_in_poseconv_s(legacy, whose):
+    from datetime import UTC, datetime
+
+    from neuroconv import NWBConverter
+    from neuroconv.utils import dict_deep_update
+
+    from poseconv.errors import MetadataError
+
+    class Converter(NWBConverter):
+        data_interface_classes = dict(Pose=DeepLabCutPoseInterface)
+
+    converter = Converter(source_data=dict(Pose=dict(file_path=str(SINGLE_ANIMAL_H5))))
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    metadata = dict_deep_update(metadata, legacy)
+    said = r"is the layout of neuroconv's .*%s.*not written\. Give them under metadata\['Pose'\]\['PoseEstimations'\]"
+    # neuroconv's NWBConverter validates nothing of poseconv's: the descriptions were dropped without a word.
+    with pytest.warns(PoseconvWarning, match=r"DeepLabCutPoseInterface of m3v1mp4.*: metadata\[.*\]: " + said % whose):
+        converter.create_nwbfile(metadata=metadata, conversion_options=dict(Pose=dict(stub_test=True)))
+    # The interface's own checks refuse it, in the same words (before: "not a metadata block of these inputs").
+    with pytest.raises(MetadataError, match=said % whose):
+        converter.data_interface_objects["Pose"].validate_metadata(metadata)
