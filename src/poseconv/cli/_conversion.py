@@ -95,14 +95,30 @@ def _written_poses(interface: Any) -> list[Any]:
     return [pose] if pose is not None else []
 
 
+def _containers_written(per_input: dict[str, Any]) -> list[str]:
+    """Say the containers of each kind the inputs' metadata write: one camera's, and multi-camera ones.
+
+    A ``MultiCameraPoseEstimation`` holds one ``PoseEstimation`` per camera view, so it is counted as
+    what it is, with its views, not as one ``PoseEstimation``.
+    """
+    blocks = [(m.get("Pose") or {}) for m in per_input.values()]
+    single = sum(len(block.get("PoseEstimations") or {}) for block in blocks)
+    multi = [entry for block in blocks for entry in (block.get("MultiCameraPoseEstimations") or {}).values()]
+    said = [f"{single} PoseEstimation container(s)"] if single or not multi else []
+    if multi:
+        views = sum(len(entry.get("CameraViews") or {}) for entry in multi)
+        said.append(f"{len(multi)} MultiCameraPoseEstimation container(s) ({views} camera view(s))")
+    return said
+
+
 def summary(converter: Any, metadata: dict[str, Any], *, stub: bool) -> str:
-    """Say what a conversion wrote: containers and training frames."""
+    """Say what a conversion wrote: containers (one camera's, multi-camera ones) and training frames."""
     from ..interfaces.base import STUB_FRAMES
 
     per_input = converter.compose_metadata(metadata).per_input
     blocks = ("PoseEstimations", "MultiCameraPoseEstimations")
     containers = [key for m in per_input.values() for block in blocks for key in (m.get("Pose") or {}).get(block, {})]
-    written = [f"{len(containers)} PoseEstimation container(s)"]
+    written = _containers_written(per_input)
     replaced = sum(
         track.replaced_predictions is not None
         for interface in converter.data_interface_objects.values()
