@@ -58,6 +58,7 @@ def inspect(
     apply_flags(quiet, debug)
     with command_errors():
         from ..exporters.summary import summarize_pose
+        from ..model.location import recorded_location
         from ..nwb.read.store import location_name
         from ._sources import make_interface
 
@@ -75,15 +76,17 @@ def inspect(
                 # Labels (named or detected): their frames and instances, as the training data of an NWB file.
                 summaries = []
                 trainings = [summarize_training(make_interface(file, source=labels.source).training_data)]
+        # A signed URL's signature and credential are left out, as from the poses' source_file (recorded_location).
+        shown = recorded_location(file)
         if as_json:
-            document = {"file": str(file), "session": session, "poses": summaries, "training": trainings}
+            document = {"file": shown, "session": session, "poses": summaries, "training": trainings}
             typer.echo(json.dumps(document, indent=2))
             return
         console = stdout_console()
         if session is not None:
-            _print_session(console, file, session)
+            _print_session(console, shown, session)
         if not summaries and not trainings:
-            console.print(f"{file}: no PoseEstimation found.")
+            console.print(f"{shown}: no PoseEstimation found.")
         for summary in summaries:
             _print_summary(console, summary)
         for training in trainings:

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..model.location import recorded_location
+
 __all__ = ["FAIL_ON_LEVELS", "IMPORTANCE_ORDER", "FileReport", "Problem"]
 
 #: nwbinspector's importance names, least severe first.
@@ -97,15 +99,17 @@ class FileReport:
 
     def summary(self) -> str:
         """Return ``PATH: OK`` or ``PATH: N problem(s), worst IMPORTANCE``."""
+        # A signed URL's signature and credential are left out (recorded_location), in the JSON too.
+        shown = recorded_location(self.path)
         if not self.problems:
-            return f"{self.path}: OK"
+            return f"{shown}: OK"
         count = len(self.problems)
-        return f"{self.path}: {count} problem{'s' if count != 1 else ''}, worst {self.worst}"
+        return f"{shown}: {count} problem{'s' if count != 1 else ''}, worst {self.worst}"
 
     def to_dict(self, threshold: str) -> dict[str, Any]:
         """Return the report as plain data, for ``--json``."""
         return {
-            "file": str(self.path),
+            "file": recorded_location(self.path),
             "ok": not self.fails(threshold),
             "worst": self.worst,
             "problems": [asdict(p) for p in self.sorted_problems()],
