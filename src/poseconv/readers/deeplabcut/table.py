@@ -21,6 +21,7 @@ renamed, other tools') are recognised by :mod:`.variants`.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from pathlib import Path
@@ -210,10 +211,25 @@ def _numeric_index(index: Any) -> bool:
     return len(index) == 0 or index.dtype.kind in "iuf"
 
 
-def _not_numbers(path: Path, err: Exception, what: str = "DeepLabCut") -> InvalidSourceFileError:
+def _not_numbers(path: Path, err: Exception, what: str = "DeepLabCut", cell: str = "") -> InvalidSourceFileError:
     return InvalidSourceFileError(
-        f"{path}: holds values that are not numbers ({err}); {what} writes only numbers or empty cells."
+        f"{path}: holds values that are not numbers ({cell or err}); {what} writes only numbers or empty cells."
     )
+
+
+def _first_non_number(path: Path, header: Any, block: int = 1 << 16) -> str:
+    """Name a CSV's first non-number cell (value, line, column), or "" if pandas fails; read only on that failure."""
+    import pandas as pd
+
+    options = {"header": list(range(header.n_rows)), "index_col": 0 if header.frame_column else None}
+    with contextlib.suppress(Exception), pd.read_csv(path, chunksize=block, skip_blank_lines=False, **options) as r:
+        for n, chunk in enumerate(r):  # blank lines are kept as empty rows: the count of rows gives the line
+            bad = (chunk.notna() & chunk.apply(pd.to_numeric, errors="coerce").isna()).to_numpy()
+            if len(rows := np.flatnonzero(bad.any(axis=1))):
+                row, k, line = int(rows[0]), int(np.argmax(bad[rows[0]])), header.n_rows + n * block + int(rows[0]) + 1
+                named = " / ".join(map(str, chunk.columns[k]))  # the topmost, leftmost; its header cells
+                return f"{chunk.iat[row, k]!r} at line {line}, column {k + 1 + header.frame_column} ({named})"
+    return ""
 
 
 def open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
@@ -255,7 +271,7 @@ def _open_csv(path: Path, what: str) -> FrameTable:
         if names := index_names(rows, header.n_rows):
             # Rows indexed by (video, frame): pandas wrote the index's names in a row of their own.
             raise row_labels_error(path, [rows[-1][0] if len(rows) > header.n_rows + 1 else ""], names=names) from err
-        raise _not_numbers(path, err, what) from err
+        raise _not_numbers(path, err, what, _first_non_number(path, header)) from err
     except UnicodeDecodeError as err:
         raise not_utf8_error(path, err) from err
     except Exception as err:
