@@ -127,22 +127,54 @@ def _all_inputs(fmt: Any, inputs: list[Path] | None, source: str | None) -> dict
     return {fmt.inputs_argument: list(inputs)}
 
 
-# The way forward where an option has another form for the same file ({path}: the input).
+# The way forward where an option has another form for the same file ({path}: the input; {labels}: a
+# Lightning Pose multi-view model's labels files, from its config's data.csv_file, see _lp_view_labels).
+_LP_VIEWS_LABELS = (
+    " Convert the session without it. A multi-view model's labels are one CSV per view (its config's "
+    "data.csv_file); they convert as training data with --source lp-labels, one PoseTraining per view: into the "
+    "session's NWB file once it is written "
+    "(poseconv convert {labels} --source lp-labels --append session.nwb), or to a file of their own "
+    "(-o labels.nwb)."
+)
 _INSTEAD = {
     ("--training", "SLEAP session"): (
         " A session's user labels convert as training data with --source sleap-labels (poseconv convert "
         "{path} --source sleap-labels), to an NWB file of their own (-o labels.nwb) or into the session's "
         "(--append session.nwb)."
     ),
+    ("--training", "LightningPose multi-view"): _LP_VIEWS_LABELS,
+    ("--labeled-data", "LightningPose multi-view"): _LP_VIEWS_LABELS,
 }
 
 
-def _unsupported(option: str, software: str, path: Path | None = None) -> Exception:
+def _lp_view_labels(path: Path | None, config: Path | None) -> str:
+    """Return the labels files of the Lightning Pose model of ``path``, quoted for a shell; never raises.
+
+    From the config given (``--config``) or found beside the predictions, as the reader finds it; the
+    files as its ``data.csv_file`` names them when they are not here, a pattern when there is no config.
+    """
+    import shlex
+
+    from ..errors import PoseconvError
+    from ..readers.lightningpose import find_config_file, model_labels_files
+
+    try:
+        # A folder's config is looked for as a file's in that folder would be (read_lightning_pose_multiview).
+        found = config or (find_config_file(path / "_" if path.is_dir() else path) if path else None)
+        files = model_labels_files(found) if found else []
+    except (OSError, PoseconvError):
+        files = []
+    return " ".join(shlex.quote(str(file)) for file in files) or "CollectedData_<view1>.csv CollectedData_<view2>.csv"
+
+
+def _unsupported(option: str, software: str, path: Path | None = None, config: Path | None = None) -> Exception:
     import shlex
 
     from ..errors import InvalidOptionError
 
-    instead = _INSTEAD.get((option, software), "").format(path=shlex.quote(str(path)) if path else "FILE")
+    instead = _INSTEAD.get((option, software), "")
+    labels = _lp_view_labels(path, config) if "{labels}" in instead else ""
+    instead = instead.format(path=shlex.quote(str(path)) if path else "FILE", labels=labels)
     return InvalidOptionError(f"{option} is not supported for {software} files.{instead}")
 
 
@@ -234,7 +266,7 @@ def make_interface(
         if (value := given[option]) is None:
             continue
         if name is None:
-            raise _unsupported(option, fmt.name, path)
+            raise _unsupported(option, fmt.name, path, config)
         _check_videos_option(name, fmt)
         kwargs[name] = [value] if name.endswith("_paths") and not isinstance(value, list) else value
     return _with_source_options(cls, fmt, path, kwargs, source_options) if source_options else cls(**kwargs)
