@@ -24,6 +24,7 @@ from .problems import MetadataProblem
 __all__ = [
     "CONTAINER_BLOCKS",
     "KEYED_BLOCKS",
+    "VIDEO_BLOCKS",
     "borrow_referenced",
     "defer_to_other_videos",
     "legacy_pose_layout_problems",
@@ -218,6 +219,8 @@ _REFERENCES = {
     "labeled_video_metadata_key": ("Behavior", "ExternalVideos"),
     "device_metadata_key": ("Devices",),
 }
+#: The blocks of neuroconv's video interfaces' entries: ExternalVideoInterface's, InternalVideoInterface's.
+VIDEO_BLOCKS = ("ExternalVideos", "InternalVideos")
 
 
 def borrow_referenced(merged: dict[str, Any], file_blocks: Mapping[str, Any]) -> None:
@@ -256,38 +259,57 @@ def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Ma
     objects under ``video_<stem>`` and ``video_<stem>_camera``, and neuroconv refuses two keys for one
     device. An input's video entry whose object name another interface's entry has under another key
     is that interface's video: the input's containers link it (and its camera), as they do when the keys
-    are the same. An input's training frames defer alike: their videos left to the other interface, they link
+    are the same. neuroconv's ``InternalVideoInterface`` (``InternalVideos``, the frames in the file) is linked
+    alike (:func:`_link_other_video`). An input's training frames defer alike: their videos left to the other interface, they link
     the video it wrote (``nwb/write/training.py`` finds it by its file), and no camera of their own is added.
     """
-    theirs: dict[str, tuple[str, Mapping[str, Any]]] = {}
-    theirs_by_key: dict[str, Mapping[str, Any]] = {}
+    theirs: dict[str, tuple[str, Mapping[str, Any], str]] = {}
+    theirs_by_key: dict[str, tuple[str, Mapping[str, Any], str]] = {}
     for metadata in others:
-        for key, entry in ((metadata.get("Behavior") or {}).get("ExternalVideos") or {}).items():
-            if isinstance(entry, Mapping) and entry.get("name"):
-                theirs.setdefault(entry["name"], (key, entry))
-                theirs_by_key.setdefault(key, entry)
+        # neuroconv's InternalVideoInterface declares the same objects (Video <stem>, video_<stem>, its camera)
+        # under InternalVideos: its video (frames in the file) is linked alike, not written again beside it.
+        for block in VIDEO_BLOCKS:
+            for key, entry in ((metadata.get("Behavior") or {}).get(block) or {}).items():
+                if isinstance(entry, Mapping) and entry.get("name"):
+                    theirs.setdefault(entry["name"], (key, entry, block))
+                    theirs_by_key.setdefault(key, (key, entry, block))
     for metadata in own.values():
-        pose = metadata.get("Pose") or {}
         videos = (metadata.get("Behavior") or {}).get("ExternalVideos") or {}
-        if not theirs:
-            continue
         for key, entry in list(videos.items()):
-            other_key, other = theirs.get(entry.get("name"), (key, None))
-            if other is None and key in theirs_by_key:
-                # The same key (neuroconv's video_<stem>) under the name the lab gave the video (video_name=):
-                # that interface writes it, so its name stands, not the input's default one.
-                other = theirs_by_key[key]
+            # The same key (neuroconv's video_<stem>) under the name the lab gave the video (video_name=):
+            # that interface writes it, so its name stands, not the input's default one.
+            other_key, other, block = theirs.get(entry.get("name")) or theirs_by_key.get(key) or (key, None, "")
             if other is None or (other_key == key and other.get("name") == entry.get("name")):
                 continue
-            camera = entry.get("device_metadata_key")
-            for container in (pose.get("PoseEstimations") or {}).values():
-                if container.get("source_video_metadata_key") == key:
-                    container["source_video_metadata_key"] = other_key
-                    if other.get("device_metadata_key") and container.get("device_metadata_key") == camera:
-                        container["device_metadata_key"] = other["device_metadata_key"]
-            del videos[key]
-            if other.get("device_metadata_key"):
-                (metadata.get("Devices") or {}).pop(camera, None)
+            _link_other_video(metadata, key, entry, other_key, other, block)
+
+
+def _link_other_video(
+    metadata: dict[str, Any], key: str, entry: Mapping[str, Any], other_key: str, other: Mapping[str, Any], block: str
+) -> None:
+    """Make an input's video entry ``key`` link the video of another interface's entry (in place).
+
+    An ``ExternalVideos`` entry stands for the input's: the containers name it, and the input's is dropped. An
+    ``InternalVideos`` entry (its video's frames in the file) has no external file to find and no key the pose
+    writers look up: the input's entry takes its name, which the writer links (``nwb/write/video.py`` reuses the
+    file's ImageSeries of the name), and its camera. Either way the input's own camera is dropped (one camera,
+    under the other interface's key: neuroconv refuses two keys of one device name).
+    """
+    camera = entry.get("device_metadata_key")
+    theirs = other.get("device_metadata_key")
+    videos = metadata["Behavior"]["ExternalVideos"]
+    for container in ((metadata.get("Pose") or {}).get("PoseEstimations") or {}).values():
+        if container.get("source_video_metadata_key") == key:
+            if block == "ExternalVideos":
+                container["source_video_metadata_key"] = other_key
+            if theirs and container.get("device_metadata_key") == camera:
+                container["device_metadata_key"] = theirs
+    if block == "ExternalVideos":
+        del videos[key]
+    else:
+        videos[key] = {**entry, "name": other["name"], **({"device_metadata_key": theirs} if theirs else {})}
+    if theirs:
+        (metadata.get("Devices") or {}).pop(camera, None)
 
 
 #: neuroconv's own pose interfaces' metadata layouts (still read by them in neuroconv 0.10), which poseconv's do not

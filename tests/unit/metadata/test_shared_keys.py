@@ -248,3 +248,78 @@ def test_get_metadata_shows_the_shared_skeleton_s_edges_on_its_nodes_and_an_adde
         "snout": {("snout", "leftear"), ("snout", "rightear"), ("leftear", "tailbase")},
         "paw1": {("paw1", "paw2"), ("snout", "tailbase")},
     }
+
+
+def test_a_pose_input_takes_the_name_and_camera_of_an_internal_video_of_its_video():
+    # neuroconv's InternalVideoInterface declares its video under InternalVideos: only ExternalVideos were looked
+    # at, so the poses wrote the video again beside it (video_name=) or neuroconv refused two keys of one camera
+    # name (metadata_key=).
+    from poseconv.metadata.shared_keys import defer_to_other_videos
+
+    def pose() -> dict:
+        return {
+            "Devices": {"video_clip_camera": {"name": "Video clip Camera Device"}},
+            "Behavior": {
+                "ExternalVideos": {"video_clip": {"name": "Video clip", "device_metadata_key": "video_clip_camera"}}
+            },
+            "Pose": {
+                "PoseEstimations": {
+                    "PoseEstimation": {
+                        "source_video_metadata_key": "video_clip",
+                        "device_metadata_key": "video_clip_camera",
+                    }
+                }
+            },
+        }
+
+    def internal(key: str, name: str) -> dict:
+        return {
+            "Devices": {f"{key}_camera": {"name": f"{name} Camera Device"}},
+            "Behavior": {"InternalVideos": {key: {"name": name, "device_metadata_key": f"{key}_camera"}}},
+        }
+
+    for key, name in [("video_clip", "BehaviorCam"), ("behavior_cam", "Video clip")]:
+        own = {"Pose": pose()}
+        defer_to_other_videos(own, [internal(key, name)])
+        # The input's entry stays (the writers look videos up there) under the internal video's name, which the
+        # writer links; its camera is the video interface's, under that interface's key.
+        assert own["Pose"]["Behavior"]["ExternalVideos"] == {
+            "video_clip": {"name": name, "device_metadata_key": f"{key}_camera"}
+        }
+        assert own["Pose"]["Devices"] == {}
+        container = own["Pose"]["Pose"]["PoseEstimations"]["PoseEstimation"]
+        assert container == {"source_video_metadata_key": "video_clip", "device_metadata_key": f"{key}_camera"}
+
+
+@needs_shared_data
+def test_poses_link_the_internal_video_of_their_video_written_once_with_one_camera(tmp_path):
+    from datetime import UTC, datetime
+
+    from neuroconv.datainterfaces import InternalVideoInterface
+    from pynwb import NWBHDF5IO
+
+    from poseconv import DeepLabCutPoseInterface
+    from poseconv.interfaces import PoseConverterPipe
+    from tests.fixtures.deeplabcut import OLD_PICKLE_H5
+
+    video_path = OLD_PICKLE_H5.parent / "reachingvideo1short.avi"
+    for i, options in enumerate([dict(video_name="BehaviorCam"), dict(metadata_key="behavior_cam")]):
+        converter = PoseConverterPipe(
+            data_interfaces=dict(
+                Video=InternalVideoInterface(file_path=video_path, **options),
+                Pose=DeepLabCutPoseInterface(file_path=OLD_PICKLE_H5),
+            )
+        )
+        metadata = converter.get_metadata()
+        metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+        path = tmp_path / f"{i}.nwb"
+        converter.run_conversion(
+            nwbfile_path=path, metadata=metadata, conversion_options=dict(Video=dict(stub_test=True))
+        )
+        with NWBHDF5IO(path, "r") as io:
+            nwbfile = io.read()
+            (series,) = nwbfile.acquisition.values()
+            assert series.name == options.get("video_name", "Video reachingvideo1short")
+            assert series.external_file is None and series.data.shape[0] > 0  # the internal video, with frames
+            assert nwbfile.processing["behavior"]["PoseEstimation"].source_video is series
+            assert list(nwbfile.devices) == [series.device.name]
