@@ -60,4 +60,4 @@ def test_wrong_suffix_and_training_are_refused(tmp_path):
     poseconv("convert", MULTI_ANIMAL_H5, "-o", nwb, "--session-start-time", START)
     assert_one_line_error(poseconv("export", nwb, "--to", "sleap-analysis", tmp_path / "x.slp", check_rc=None), ".h5")
     result = poseconv("export", nwb, "--to", "sleap-analysis", tmp_path / "x.h5", "--training", check_rc=None)
-    assert_one_line_error(result, "--training exports to dlc or slp")
+    assert_one_line_error(result, "--training exports to dlc, lp or slp")

@@ -48,6 +48,20 @@ def _numbered(output: Path, label: str, count: int) -> Path:
     return output.with_name(f"{name[:cut]}_{label}{name[cut:]}")
 
 
+def _named_outputs(output: Path, names: list[str]) -> list[Path]:
+    """Return the file of each of ``names`` (videos, animals, sessions): ``output`` alone, else ``<output>_<name>``.
+
+    A file name cannot hold '/' (a SLEAP track 'm/1'): the names NWB takes, as the containers are named;
+    made safe before they are told apart, so that 'm/1' beside 'm_1' is no second file of one name. Names
+    that repeat are told apart by their position (``0_cam1``, ``1_cam1``).
+    """
+    from ..metadata.names import nwb_name
+
+    safe = [nwb_name(name) for name in names]
+    labels = [name if len(set(safe)) == len(safe) else f"{i}_{name}" for i, name in enumerate(safe)]
+    return [_numbered(output, label, len(labels)) for label in labels]
+
+
 UntrackedLabelsOption = Annotated[
     Literal["error", "by_order"],
     typer.Option(
@@ -127,6 +141,7 @@ def export(
         nwb_file = input_location(nwb_file)
         # Before the file is read: an export onto its own input would replace it (as convert refuses -o IN).
         check_not_the_source(output, nwb_file)
+        _check_untracked(untracked, to, training)
         per_animal = to == "lp"  # Lightning Pose's CSV holds one animal
         to = _format_for(to, output, training)
         if training:
@@ -162,6 +177,18 @@ def _format_for(to: str, output: Path, training: bool) -> str:
     if not training and output.suffix.lower() not in _SUFFIXES[to]:
         raise InvalidOptionError(f"{output}: --to {to} writes {' or '.join(_SUFFIXES[to])} files.")
     return to
+
+
+def _check_untracked(untracked: str, to: str, training: bool) -> None:
+    """Refuse ``--untracked by_order`` where no table names animals by it (it would do nothing, without a word)."""
+    from ..errors import InvalidOptionError
+
+    if untracked != "error" and (not training or to not in ("dlc", "lp")):
+        given = f"--to {to}" if training else f"--to {to} without --training"
+        raise InvalidOptionError(
+            f"--untracked {untracked} applies to --training --to dlc or lp only (the labels' tables), not to {given}; "
+            "leave it out."
+        )
 
 
 def _one_output(argument: Path | None, option: Path | None) -> Path:
@@ -217,7 +244,9 @@ def _export_sessions(nwb_file: Path, output: Path, overwrite: bool) -> list[Path
     # A .slp holds each camera's 2D poses and the cameras, not the triangulated points: said as --to
     # sleap-analysis says it (_without_3d), not left out without a word.
     _without_3d([data.pose_3d for data in sessions if data.pose_3d is not None and data.pose_3d.tracks], "slp")
-    paths = _checked([_numbered(output, str(i), len(sessions)) for i in range(len(sessions))], overwrite, nwb_file)
+    # Named by their MultiCameraPoseEstimation containers, as the poses' files are by their videos.
+    names = ["_".join(data.notes.get("containers") or []) or str(i) for i, data in enumerate(sessions)]
+    paths = _checked(_named_outputs(output, names), overwrite, nwb_file)
     with _together(paths) as written:
         for data, path in zip(sessions, paths, strict=True):
             written.append(write_slp_session(data, path, overwrite=overwrite))
@@ -251,24 +280,20 @@ def _write_poses(
     if to == "slp":
         from ..exporters.sleap import write_slp
 
-        paths = _checked([_numbered(output, str(i), len(poses)) for i in range(len(poses))], overwrite, source)
+        # Named by their videos, as the tables are (two cameras: x_cam1.slp and x_cam2.slp, not x_0.slp and x_1.slp).
+        names = ["_".join(dict.fromkeys(t.video for t in pose.tracks)) or pose.source_name for pose in poses]
+        paths = _checked(_named_outputs(output, names), overwrite, source)
         with _together(paths) as written:
             for i, (pose, path) in enumerate(zip(poses, paths, strict=True)):
                 bar.update(task, description=f"Writing {to} {i + 1}/{len(poses)}")
                 written.append(write_slp(pose, path, overwrite=overwrite))
         return written
-    from ..metadata.names import nwb_name
-
     jobs = _non_empty([(pose, video) for pose in poses for video in dict.fromkeys(t.video for t in pose.tracks)])
     names = [video for _, video in jobs]
     if per_animal:
         # As movement's to_lp_file: a multi-animal table is one Lightning Pose cannot read.
         jobs, names = _per_animal(jobs)
-    # A file name cannot hold '/' (a SLEAP track 'm/1'): the names NWB takes, as the containers are named;
-    # made safe before they are told apart, so that 'm/1' beside 'm_1' is no second file of one name.
-    names = [nwb_name(name) for name in names]
-    labels = [name if len(set(names)) == len(names) else f"{i}_{name}" for i, name in enumerate(names)]
-    paths = _checked([_numbered(output, label, len(jobs)) for label in labels], overwrite, source)
+    paths = _checked(_named_outputs(output, names), overwrite, source)
     # A Ctrl-C after two of five files (one per animal or video) left those two: an export is all its files.
     with _together(paths) as written:
         for i, ((pose, video), path) in enumerate(zip(jobs, paths, strict=True)):
@@ -371,7 +396,7 @@ def _check_training_output(to: str, output: Path, containers: list[str] | None) 
     from ..errors import InvalidOptionError
 
     if to in ("movement", "sleap-analysis"):
-        raise InvalidOptionError(f"--training exports to dlc or slp; {to} files hold poses over time, not labels.")
+        raise InvalidOptionError(f"--training exports to dlc, lp or slp; {to} files hold poses over time, not labels.")
     if len(containers or []) > 1:
         raise InvalidOptionError(f"--training exports one PoseTraining at a time; --container was given {containers}.")
     suffix = output.suffix.lower()

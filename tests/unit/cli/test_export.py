@@ -91,3 +91,54 @@ def test_lp_names_the_animal_whenever_the_file_holds_several(tmp_path, tracks_by
     out.mkdir()
     poseconv("export", nwb, "--to", "lp", out / "o.csv", "-q")
     assert sorted(p.name for p in out.iterdir()) == written
+
+
+def test_slp_files_of_two_cameras_are_named_by_their_videos(tmp_path):
+    # --to slp wrote o_0.slp and o_1.slp where --to dlc wrote o_cam1.h5 and o_cam2.h5: which camera was which?
+    import numpy as np
+
+    from tests.fixtures.deeplabcut import write_dlc_file
+
+    inputs = []
+    for camera, shuffle in (("cam1", 1), ("cam2", 2)):
+        # Two scorers: the NWB file's poses are read back as two PoseData, one .slp each.
+        scorer = f"DLC_resnet50_testJan1shuffle{shuffle}_100"
+        positions, likelihood = {"nose": np.ones((3, 2))}, {"nose": np.full(3, 0.9)}
+        inputs.append(
+            write_dlc_file(tmp_path / f"{camera}{scorer}.h5", positions, likelihood=likelihood, scorer=scorer)
+        )
+    nwb = tmp_path / "s.nwb"
+    poseconv("convert", *inputs, "--fps", 30, "-o", nwb, "--session-start-time", START, "-q")
+    out = tmp_path / "out"
+    out.mkdir()
+    poseconv("export", nwb, "--to", "slp", out / "o.slp", "-q")
+    poseconv("export", nwb, "--to", "dlc", out / "o.h5", "-q")
+    assert sorted(p.name for p in out.iterdir()) == ["o_cam1.h5", "o_cam1.slp", "o_cam2.h5", "o_cam2.slp"]
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (("--to", "slp"), "not to --to slp without --training"),
+        (("--to", "dlc"), "not to --to dlc without --training"),
+        (("--training", "--to", "slp"), "not to --to slp"),
+    ],
+)
+def test_untracked_is_refused_where_it_does_nothing(tmp_path, options, said):
+    # It was taken without a word: only --training --to dlc/lp name untracked animals by their order.
+    from tests.integration.test_cli import assert_one_line_error
+
+    output = tmp_path / ("o.slp" if "slp" in options else "o.h5")
+    result = poseconv("export", tmp_path / "s.nwb", *options, "--untracked", "by_order", output, check_rc=None)
+    assert_one_line_error(result, "--untracked by_order applies to --training --to dlc or lp only", said)
+    assert not output.exists()
+
+
+@pytest.mark.parametrize("to", ["movement", "sleap-analysis"])
+def test_training_refusal_names_every_format_it_takes(tmp_path, to):
+    # It said "--training exports to dlc or slp", yet --to lp writes Lightning Pose's CollectedData.csv.
+    from tests.integration.test_cli import assert_one_line_error
+
+    output = tmp_path / ("o.nc" if to == "movement" else "o.h5")
+    result = poseconv("export", tmp_path / "s.nwb", "--training", "--to", to, output, check_rc=None)
+    assert_one_line_error(result, "--training exports to dlc, lp or slp;")
