@@ -30,7 +30,7 @@ from ._common import (
 if TYPE_CHECKING:
     from ..model.training import TrainingData
 
-__all__ = ["inspect", "summarize_training"]
+__all__ = ["inspect", "summarize_training", "training_names"]
 
 
 def inspect(
@@ -102,7 +102,7 @@ def _nwb_facts(path: Path | str) -> tuple[dict[str, Any] | None, list[str]]:
     One opening of the file (a URL is read once). The session is None when the file cannot be opened.
     """
     from ..errors import InvalidSourceFileError
-    from ..nwb.read.store import child_groups, is_dataset, is_group, open_store, text
+    from ..nwb.read.store import is_dataset, open_store, text
 
     def value(node: Any, key: str) -> str | None:
         found = node.get(key)
@@ -116,14 +116,23 @@ def _nwb_facts(path: Path | str) -> tuple[dict[str, Any] | None, list[str]]:
                 "session_description": value(handle, "session_description"),
                 "subject": None if subject is None else {key: value(subject, key) for key in _SUBJECT_FIELDS},
             }
-            processing = handle.get("processing")
-            modules = processing.values() if processing is not None and is_group(processing) else []
-            # Found by neurodata type, as read_training finds them, so a file of several PoseTraining shows them all.
-            names = [name for module in modules if is_group(module) for name in child_groups(module, "PoseTraining")]
+            names = training_names(handle)
     except InvalidSourceFileError:
         # An unreadable file: the pose reader says what is wrong with it.
         return None, []
     return session, names
+
+
+def training_names(handle: Any) -> list[str]:
+    """Return the names of the PoseTraining containers of an open NWB file (``open_store``), in file order.
+
+    Found by neurodata type, as read_training finds them, so a file of several PoseTraining shows them all.
+    """
+    from ..nwb.read.store import child_groups, is_group
+
+    processing = handle.get("processing")
+    modules = processing.values() if processing is not None and is_group(processing) else []
+    return [name for module in modules if is_group(module) for name in child_groups(module, "PoseTraining")]
 
 
 def _print_session(console: Any, path: Path | str, session: dict[str, Any]) -> None:

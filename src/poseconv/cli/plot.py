@@ -13,6 +13,7 @@ from ._common import (
     SourceFormatOption,
     apply_flags,
     command_errors,
+    is_nwb,
     progress,
     reading,
     status,
@@ -101,6 +102,7 @@ def plot(
             task = bar.add_task(f"Reading {location_name(file)}", total=None)
             # NWB tracks are read a block at a time while drawing; long recordings are decimated.
             with reading(file, source=source, containers=container, command="plot") as poses:
+                _check_poses(poses, file, container)
                 bar.update(task, description=f"Drawing {output.name}")
                 if overlay:
                     message = _draw_overlay(poses, file, output, frame, frames, video_path, pcutoff, color_by)
@@ -110,6 +112,40 @@ def plot(
                     write_quicklook_figure(poses, output, max_tracks=max_tracks, pcutoff=pcutoff)
                     message = f"Wrote {output}"
         status(message)
+
+
+def _check_poses(poses: list, file: Path | str, containers: list[str] | None) -> None:
+    """Refuse a file with no poses over time, naming it (and, for labels, what shows them instead)."""
+    from ..errors import InvalidOptionError
+    from ..model.location import recorded_location
+
+    if any(pose.tracks for pose in poses):
+        return
+    shown = recorded_location(file)
+    if not is_nwb(file):
+        raise InvalidOptionError(f"{shown}: holds no poses to plot.")
+    if containers:
+        raise InvalidOptionError(f"{shown}: the containers {', '.join(containers)} hold no poses to plot.")
+    if _holds_training(file):
+        raise InvalidOptionError(
+            f"{shown}: holds no PoseEstimation to plot; plot draws poses over time (PoseEstimation), and this file "
+            f"holds human-labeled training frames (PoseTraining): poseconv inspect summarises them, "
+            "poseconv export --training writes them out (DeepLabCut, Lightning Pose or SLEAP labels)."
+        )
+    raise InvalidOptionError(f"{shown}: holds no PoseEstimation to plot.")
+
+
+def _holds_training(file: Path | str) -> bool:
+    """Return whether the NWB file holds a PoseTraining (False when it cannot be opened: the reader said why)."""
+    from ..errors import InvalidSourceFileError
+    from ..nwb.read.store import open_store
+    from .inspect import training_names
+
+    try:
+        with open_store(file) as handle:
+            return bool(training_names(handle))
+    except InvalidSourceFileError:
+        return False
 
 
 def _check_overlay_output(output: Path, frame: int | None, frames: str | None) -> None:

@@ -168,7 +168,9 @@ def write_quicklook_figure(
     poses = [poses] if isinstance(poses, PoseData) else list(poses)
     rows = [(pose, track) for pose in poses for track in pose.tracks]
     if not rows:
-        raise InvalidOptionError("Nothing to plot: the file holds no poses.")
+        # Named when known: PoseData without tracks (an NWB file's PoseEstimation without series).
+        names = ", ".join(dict.fromkeys(pose.source_name for pose in poses))
+        raise InvalidOptionError(f"Nothing to plot: {names or 'the file'} holds no poses.")
     path = Path(file_path)
     shown = rows[:max_tracks]
     figure = Figure(figsize=(15, 3.4 * len(shown) + 0.6), layout="constrained")

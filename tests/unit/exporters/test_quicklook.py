@@ -142,3 +142,10 @@ def test_pcutoff_leaves_an_in_memory_track_as_it_was():
     before = track.positions.copy()
     decimate_track(track, pcutoff=0.5)
     np.testing.assert_array_equal(track.positions, before)
+
+
+def test_poses_without_tracks_are_named(tmp_path):
+    # "Nothing to plot: the file holds no poses." named no file, also where the poses know theirs.
+    pose = dataclasses.replace(mock_pose_data(), tracks=[], source_file=tmp_path / "session.nwb")
+    with pytest.raises(InvalidOptionError, match=r"Nothing to plot: session\.nwb holds no poses\."):
+        write_quicklook_figure([pose], tmp_path / "empty.png")

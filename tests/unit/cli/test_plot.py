@@ -1,0 +1,47 @@
+"""``poseconv plot``: what it says of a file it cannot draw, and the image it draws over (cli/plot.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from tests.fixtures.cli import poseconv_in_process
+from tests.integration.test_cli import assert_one_line_error
+
+sio = pytest.importorskip("sleap_io")
+
+START = "2024-05-01T10:00:00+00:00"
+
+
+def test_a_file_without_poses_is_named(tmp_path):
+    # It said "Nothing to plot: the file holds no poses." without naming the file (export and inspect name it).
+    from pynwb import NWBHDF5IO, NWBFile, TimeSeries
+
+    nwbfile = NWBFile("s", "x", datetime(2024, 5, 1, tzinfo=UTC))
+    nwbfile.add_acquisition(TimeSeries(name="lick", data=np.zeros(10), unit="V", rate=10.0))
+    with NWBHDF5IO(str(tmp_path / "session.nwb"), "w") as io:
+        io.write(nwbfile)
+    result = poseconv_in_process("plot", tmp_path / "session.nwb", "-o", tmp_path / "x.png")
+    assert_one_line_error(result, f"{tmp_path / 'session.nwb'}: holds no PoseEstimation to plot.")
+
+
+def test_a_file_of_labels_says_what_shows_them(tmp_path):
+    skeleton = sio.Skeleton(["head", "tail"])
+    video = sio.Video(filename="cam.mp4", open_backend=False)
+    frames = [
+        sio.LabeledFrame(video=video, frame_idx=i, instances=[sio.Instance.from_numpy(np.ones((2, 2)), skeleton)])
+        for i in range(2)
+    ]
+    sio.save_slp(sio.Labels(frames, videos=[video], skeletons=[skeleton]), str(tmp_path / "labels.slp"))
+    nwb = tmp_path / "labels.nwb"
+    converted = poseconv_in_process(
+        "convert", tmp_path / "labels.slp", "--source", "sleap-labels", "-o", nwb, "--session-start-time", START, "-q"
+    )
+    assert converted.returncode == 0, converted.stderr
+    result = poseconv_in_process("plot", nwb, "-o", tmp_path / "x.png")
+    assert_one_line_error(
+        result, f"{nwb}: holds no PoseEstimation to plot", "(PoseTraining)", "inspect", "export --training"
+    )
+    assert not (tmp_path / "x.png").exists()
