@@ -15,7 +15,9 @@ for the Ensemble Kalman Smoother (EKS) of LightningPose ensembles. The coords ar
 * ``x_posterior_var, y_posterior_var``: posterior variance of the smoothed estimate.
 
 EKS before its 2025 rewrite wrote ``x_var, y_var`` (the posterior variance), ``zscore``, and in its
-multi-camera smoother ``nll`` and ``ensemble_std``; they are described as such.
+multi-camera smoother ``nll`` and ``ensemble_std``; they are described as such. EKS v2 wrote, for a keypoint
+with a one-word name (``nose``), an empty placeholder bodypart ``nose_`` before the smoothed ``nose``: the
+placeholders are left out, with a warning, when their x and y are NaN throughout.
 
 Any other coord column is kept the same way: ``<axis>_<name>`` columns form the group
 ``<name>`` and any other label is a group of its own, so no value is dropped; a group only
@@ -71,6 +73,7 @@ from .lightningpose_columns import (
     KNOWN_EXTRA_COORDS,
     LightningPoseColumns,
     confidence_definition,
+    eks_placeholder_parts,
     extra_coords_of,
     one_header_row_table,
     parse_columns,
@@ -260,7 +263,7 @@ def read_lightning_pose(
     path = check_input_file(file_path, suffixes=SUFFIXES, what="LightningPose predictions")
     _refuse_metrics_file(path)
     table, frame_numbers = open_predictions(path, what="LightningPose")
-    header = _parse_columns(table.columns, path)
+    header = _parse_columns(_without_eks_placeholders(table, path), path)
     scorer, bodyparts, pose_coords = header.scorer, list(header.bodyparts), list(header.pose_coords)
 
     config_path = given_or_found(config_file_path, find_side_files, find_config_file, path)
@@ -304,6 +307,32 @@ def read_lightning_pose(
         unit="n.a." if "z" in pose_coords else "pixels",
         notes=notes,
     )
+
+
+def _without_eks_placeholders(table: FrameTable, path: Path) -> Any:
+    """Return the table's columns without EKS v2's empty placeholders of one-word keypoints (``nose_``), warning.
+
+    Only placeholders whose x and y are NaN in every row are left out (see
+    :func:`~.lightningpose_columns.eks_placeholder_parts`); one holding any position stays, and the header
+    is refused as before, since its values would otherwise be lost.
+    """
+    columns = table.columns
+    candidates = eks_placeholder_parts(columns)
+    if not candidates:
+        return columns
+    scorer = single_scorer(columns, path)
+    position = {tuple(str(level) for level in column): i for i, column in enumerate(columns)}
+    indices = np.array([[position[(scorer, part, coord)] for coord in ("x", "y")] for part in candidates], "intp")
+    if not np.isnan(np.asarray(ColumnView(table, indices), dtype="float64")).all():
+        return columns
+    warnings.warn(
+        f"{path}: the bodyparts {list(candidates)} are the empty placeholders EKS v2 writes for keypoints with "
+        "one-word names (make_output_dataframe: x and y NaN in every row, likelihood 1.0); they are left out and "
+        f"the smoothed keypoints {list(candidates.values())} are read, without a likelihood (EKS wrote none).",
+        PoseconvWarning,
+        stacklevel=4,
+    )
+    return columns[~columns.get_level_values("bodyparts").isin(list(candidates))]
 
 
 def _refuse_metrics_file(path: Path) -> None:

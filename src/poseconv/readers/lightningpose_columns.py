@@ -37,6 +37,7 @@ __all__ = [
     "REGRESSION_CONFIDENCE_DEFINITION",
     "LightningPoseColumns",
     "confidence_definition",
+    "eks_placeholder_parts",
     "extra_coords_of",
     "extra_group",
     "is_bbox_header",
@@ -288,6 +289,28 @@ def parse_columns(columns: Any, path: Path) -> LightningPoseColumns:
         groups={group: group_columns for group, (group_columns, _) in only.items()},
         holders={group: tuple(holders) for group, (_, holders) in only.items()},
     )
+
+
+def eks_placeholder_parts(columns: Any) -> dict[str, str]:
+    """Return the bodyparts of a header that look like EKS v2's placeholders, each with the keypoint it stands for.
+
+    EKS v2 (``eks/utils.py`` ``make_output_dataframe``, up to v2.1) names its output's bodyparts by splitting
+    the flat ``<keypoint>_<coord>`` columns of its input at ``_``: a keypoint with a one-word name, ``nose``,
+    becomes the bodypart ``nose_`` (x and y NaN, likelihood 1.0), and ``populate_output_dataframe`` then
+    appends the smoothed ``nose`` (x, y, zscore, nll, x_var, y_var; no likelihood) after every placeholder.
+    By the header alone: a ``<keypoint>_`` with x, y and likelihood beside a ``<keypoint>`` without likelihood.
+    Whether their values are empty is the reader's to check.
+    """
+    parts = bodypart_coords(columns)[SINGLE_ANIMAL_NAME] if "individuals" not in columns.names else {}
+    return {
+        part: part[:-1]
+        for part, coords in parts.items()
+        if part.endswith("_")
+        and coords == ("x", "y", "likelihood")
+        and part[:-1] in parts
+        and {"x", "y"} <= set(parts[part[:-1]])
+        and "likelihood" not in parts[part[:-1]]
+    }
 
 
 def is_bbox_header(row: Sequence[str]) -> bool:
