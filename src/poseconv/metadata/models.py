@@ -17,9 +17,10 @@ at each other with ``*_metadata_key`` fields.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, WithJsonSchema
 
 from .names import DEPRECATED_POSE_ESTIMATION_FIELDS
 
@@ -37,12 +38,41 @@ __all__ = [
     "SkeletonMetadata",
 ]
 
-NwbName = Annotated[str, Field(min_length=1, pattern=r"^[^/:]+$")]
+_NAME_PATTERN = r"^[^/:]+$"
+NwbName = Annotated[str, Field(min_length=1, pattern=_NAME_PATTERN)]
+# The name of an entry the interfaces' defaults name: the model checks it as composed with them, the schema takes
+# it empty (or blank) too, as a form's cleared name is taken as not given (checks.drop_empty_text): the default's.
+# The name's rule comes first in the pattern: schema_messages reads the characters it refuses from there.
+DefaultedName = Annotated[NwbName, WithJsonSchema({"type": "string", "pattern": rf"{_NAME_PATTERN}|^\s*$"})]
 NodeIndex = Annotated[int, Field(ge=0)]
 Edge = Annotated[
     list[NodeIndex],
     Field(min_length=2, max_length=2, title="Edge", description="Indices of the two nodes an edge joins."),
 ]
+
+
+def _published(*filled: str, **extra: Any) -> Callable[[dict[str, Any]], None]:
+    """Return a ``json_schema_extra`` that leaves ``filled`` out of an entry's ``required`` and adds ``extra``.
+
+    The fields the interfaces' defaults fill (an entry's name, a skeleton's nodes) are required of an entry
+    once composed with them, which the models check; the published schema checks the user's metadata, where
+    ``{}`` keeps an entry's defaults (docs/metadata.md), so it must not require them.
+    """
+
+    def edit(schema: dict[str, Any]) -> None:
+        required = [field for field in schema.get("required", ()) if field not in filled]
+        if required:
+            schema["required"] = required
+        else:
+            schema.pop("required", None)
+        schema.update(extra)
+
+    return edit
+
+
+def _entry_config(*filled: str, **extra: Any) -> ConfigDict:
+    """Return the configuration of a metadata entry whose ``filled`` fields come from the defaults."""
+    return ConfigDict(extra="forbid", json_schema_extra=_published(*filled, **extra))
 
 
 class _Model(BaseModel):
@@ -52,7 +82,9 @@ class _Model(BaseModel):
 class PoseEstimationSeriesMetadata(_Model):
     """One body part's series."""
 
-    name: NwbName = Field(title="Series name", description="Name of the PoseEstimationSeries in the file.")
+    model_config = _entry_config("name")
+
+    name: DefaultedName = Field(title="Series name", description="Name of the PoseEstimationSeries in the file.")
     description: str | None = Field(default=None, title="Description", description="What this body part series holds.")
     unit: str | None = Field(
         default=None,
@@ -98,7 +130,9 @@ SeriesByBodyPart = Annotated[
 class SkeletonMetadata(_Model):
     """Nodes and edges of a skeleton."""
 
-    name: NwbName = Field(title="Skeleton name", description="Name of the Skeleton in the file.")
+    model_config = _entry_config("name", "nodes")
+
+    name: DefaultedName = Field(title="Skeleton name", description="Name of the Skeleton in the file.")
     nodes: list[str] = Field(
         min_length=1,
         title="Nodes",
@@ -121,12 +155,9 @@ class PoseEstimationMetadata(_Model):
 
     # neuroconv's own pose interfaces' entries of this block give ndx-pose's deprecated fields: the
     # schema lets them by (any value, no form field) so that those entries validate beside poseconv's.
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"patternProperties": {f"^({'|'.join(DEPRECATED_POSE_ESTIMATION_FIELDS)})$": {}}},
-    )
+    model_config = _entry_config("name", patternProperties={f"^({'|'.join(DEPRECATED_POSE_ESTIMATION_FIELDS)})$": {}})
 
-    name: NwbName = Field(title="Container name", description="Name of the PoseEstimation in the file.")
+    name: DefaultedName = Field(title="Container name", description="Name of the PoseEstimation in the file.")
     description: str | None = Field(
         default=None, title="Description", description="How the poses were estimated and what they show."
     )
@@ -167,6 +198,7 @@ class DeviceMetadata(_Model):
 class ExternalVideoMetadata(_Model):
     """A behavior video kept outside the NWB file."""
 
+    # Its name stays required: a video the user adds (a labeled video, named by key) has no default name.
     name: NwbName = Field(title="Video name", description="Name of the external ImageSeries in acquisition.")
     description: str | None = Field(default=None, title="Description", description="What the video shows.")
     unit: str | None = Field(default=None, title="Unit", description="Unit of the ImageSeries ('Frames').")
@@ -187,7 +219,9 @@ class CalibratedCameraMetadata(_Model):
     ``rotation_matrix @ X + translation_vector`` in the camera's frame.
     """
 
-    name: NwbName = Field(title="Camera name", description="Name of the camera Device in the file.")
+    model_config = _entry_config("name")
+
+    name: DefaultedName = Field(title="Camera name", description="Name of the camera Device in the file.")
     description: str | None = Field(
         default=None, title="Description", description="What the camera is and where its calibration came from."
     )
@@ -241,7 +275,9 @@ class CalibratedCameraMetadata(_Model):
 class CameraViewMetadata(_Model):
     """The 2D poses of one animal seen by one camera of a multi-camera rig (a PoseEstimation)."""
 
-    name: NwbName = Field(
+    model_config = _entry_config("name", "camera_metadata_key")
+
+    name: DefaultedName = Field(
         title="Container name", description="Name of the PoseEstimation inside its MultiCameraPoseEstimation."
     )
     description: str | None = Field(default=None, title="Description", description="What this camera view holds.")
@@ -260,7 +296,11 @@ class CameraViewMetadata(_Model):
 class MultiCameraPoseEstimationMetadata(_Model):
     """One MultiCameraPoseEstimation: the 3D poses of one animal and its 2D view per camera."""
 
-    name: NwbName = Field(title="Container name", description="Name of the MultiCameraPoseEstimation in the file.")
+    model_config = _entry_config("name")
+
+    name: DefaultedName = Field(
+        title="Container name", description="Name of the MultiCameraPoseEstimation in the file."
+    )
     description: str | None = Field(
         default=None, title="Description", description="How the 3D poses were estimated and what they show."
     )
@@ -292,7 +332,7 @@ class MultiCameraPoseEstimationMetadata(_Model):
 class PoseTrainingMetadata(_Model):
     """The PoseTraining container: the frames a human labeled to train the pose estimator."""
 
-    name: NwbName = Field(
+    name: DefaultedName = Field(
         default="PoseTraining",
         title="Container name",
         description="Name of the PoseTraining container in processing['behavior'].",

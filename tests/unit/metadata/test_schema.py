@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -300,3 +301,54 @@ def test_the_form_takes_the_species_nwbinspector_takes(species):
     start = {"session_start_time": "2024-05-01T10:00:00+02:00"}
     taken = not list(form.iter_errors({"NWBFile": start, "Subject": {"species": species}}))
     assert taken == (check_subject_species_form(Subject(subject_id="m1", species=species)) is None), species
+
+
+def _keeping_defaults(metadata):
+    """Return ``metadata`` as docs/metadata.md says to write it: ``{}`` for an entry that keeps its defaults."""
+    metadata["NWBFile"]["session_start_time"] = "2024-05-01T10:00:00+00:00"
+    containers = metadata["Pose"]["PoseEstimations"]
+    first = next(iter(containers))
+    metadata["Pose"]["PoseEstimations"] = {key: {} for key in containers}
+    # An edited field, a series kept as it is, and a name a form cleared: the defaults' name.
+    metadata["Pose"]["PoseEstimations"][first] = {"description": "edited", "name": "", "PoseEstimationSeries": {}}
+    series = next(iter(containers[first]["PoseEstimationSeries"]))
+    metadata["Pose"]["PoseEstimations"][first]["PoseEstimationSeries"][series] = {"unit": "pixels"}
+    metadata["Pose"]["Skeletons"] = {key: {"edges": [[0, 1]]} for key in metadata["Pose"]["Skeletons"]}
+    return metadata
+
+
+def test_the_schemas_take_an_entry_that_keeps_its_defaults_as_the_converter_does():
+    # The published schema and the interfaces' (neuroconv's NWBConverter, NWB GUIDE's) required a name in every
+    # entry and a skeleton's nodes, which the defaults fill: they refused the metadata poseconv converts.
+    from neuroconv import NWBConverter
+
+    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
+    metadata = _keeping_defaults(interface.get_metadata())
+    for schema in (json.loads(render_metadata_schema()), interface.get_metadata_schema()):
+        assert [e.message for e in Draft7Validator(schema).iter_errors(metadata)] == []
+    interface.validate_metadata(metadata)
+    plain = type("Plain", (NWBConverter,), {"data_interface_classes": {"Pose": DeepLabCutPoseInterface}})
+    plain(source_data={"Pose": {"file_path": str(MULTI_ANIMAL_H5)}}).validate_metadata(metadata)
+    # Entries of a multi-camera session alike: a camera, a container, its 3D series and a camera view.
+    session = {"CalibratedCameras": {"cam": {}}, "MultiCameraPoseEstimations": {"m": {"name": " "}}}
+    session["MultiCameraPoseEstimations"]["m"].update(PoseEstimationSeries={"snout": {}}, CameraViews={"cam": {}})
+    document = {"NWBFile": {"session_start_time": "2024-05-01T10:00:00+00:00"}, "Pose": session}
+    assert [e.message for e in Draft7Validator(json.loads(render_metadata_schema())).iter_errors(document)] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"Pose": {"Skeletons": {"Skeleton": {"name": "a/b"}}}}, "does not match"),
+        ({"Pose": {"CalibratedCameras": {"cam": {"name": "cam:1"}}}}, "does not match"),
+        # A video the user adds (a labeled video) has no default name: the writer needs the one given.
+        ({"Behavior": {"ExternalVideos": {"labeled": {"description": "poses drawn"}}}}, "'name' is a required"),
+        ({"Pose": {"Skeletons": {"Skeleton": {"nodes": []}}}}, "should be non-empty|is too short"),
+    ],
+)
+def test_the_published_schema_still_refuses_a_name_the_file_cannot_hold(change, said):
+    from poseconv.metadata.defaults import merge_metadata
+
+    document = merge_metadata({"NWBFile": {"session_start_time": "2024-05-01T10:00:00+00:00"}}, change)
+    messages = [e.message for e in Draft7Validator(json.loads(render_metadata_schema())).iter_errors(document)]
+    assert any(re.search(said, message) for message in messages), messages
