@@ -39,7 +39,7 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming
-from .store import link_target
+from .store import link_target, member
 
 __all__ = [
     "FrameTimes",
@@ -79,7 +79,7 @@ class FrameTimes:
 
     def of(self, group: Any, n_samples: int) -> tuple[np.ndarray | None, FrameTiming | None]:
         """Return (times, timing) of one series group; (None, None) when it stores neither."""
-        if "starting_time" in group:
+        if member(group, "starting_time") is not None:
             start = float(group["starting_time"][()])
             rate = float(group["starting_time"].attrs["rate"])
             source = "rate stored in the NWB file"
@@ -90,7 +90,7 @@ class FrameTimes:
                 self.rates[group.name] = UnknownRate(starting_time=start, n_samples=n_samples, rate=rate)
             times = start + np.arange(n_samples, dtype="float64") / rate
             return times, FrameTiming(rate=rate, starting_time=start, source=source)
-        if "timestamps" in group:
+        if member(group, "timestamps") is not None:
             key = link_target(group, "timestamps") or f"{group.name}/timestamps"
             if key not in self._cache:
                 self._cache[key] = np.asarray(group["timestamps"][()], dtype="float64").reshape(-1)

@@ -33,7 +33,9 @@ from .skeletons import stored_skeleton
 from .store import (
     base_name,
     child_groups,
+    damage_named,
     linked,
+    member,
     neurodata_type,
     nwb_location,
     open_nwbfile_object,
@@ -75,7 +77,7 @@ def _camera_from_device(path: str, device: Any) -> CameraCalibration:
 
 
 def _timing_of(series: Any) -> FrameTiming:
-    if "starting_time" in series:
+    if member(series, "starting_time") is not None:
         start = series["starting_time"]
         rate = float(start.attrs["rate"])
         if not (np.isfinite(rate) and rate > 0):
@@ -88,7 +90,7 @@ def _timing_of(series: Any) -> FrameTiming:
             )
             return FrameTiming(rate=1.0, source=f"frame numbers: the NWB file stores a rate of {rate!r}")
         return FrameTiming(rate=rate, starting_time=float(start[()]), source="NWB rate")
-    if "timestamps" not in series:
+    if member(series, "timestamps") is None:
         raise InvalidSourceFileError(f"{series.name} stores neither timestamps nor a starting time and rate.")
     return FrameTiming(timestamps=np.asarray(series["timestamps"][()], dtype="float64"), source="NWB timestamps")
 
@@ -118,14 +120,14 @@ def _track_of(
                 f"{container.name} hold {(n_frames, n_dims)}; a multi-camera container needs one time base."
             )
         positions[:, j, :] = np.asarray(series["data"][()], dtype="float64")
-        if "confidence" in series:
+        if member(series, "confidence") is not None:
             if confidence is None:
                 confidence = np.full((n_frames, len(skeleton.nodes)), np.nan)
             confidence[:, j] = np.asarray(series["confidence"][()], dtype="float64")
             definition = definition or text(series["confidence"].attrs.get("definition"))
     facts = {
         "unit": text(first["data"].attrs.get("unit")),
-        "reference_frame": text(first.get("reference_frame")),
+        "reference_frame": text(member(first, "reference_frame")),
         "timing": _timing_of(first),
     }
     track = PoseTrack(
@@ -364,7 +366,9 @@ def read_multicamera(nwbfile: Any) -> list[MultiCameraPoseData]:
         Empty when the file holds no ``MultiCameraPoseEstimation``.
     """
     if isinstance(nwbfile, (str, Path)):
-        with open_store(nwb_location(nwbfile)) as root:
-            return read_sessions(root, nwb_location(nwbfile))
-    with open_nwbfile_object(nwbfile) as (root, path):
+        location = nwb_location(nwbfile)
+        # HDF5's errors for damaged objects met anywhere in the reading name the file.
+        with open_store(location) as root, damage_named(location):
+            return read_sessions(root, location)
+    with open_nwbfile_object(nwbfile) as (root, path), damage_named(path or nwbfile.identifier):
         return read_sessions(root, path if path is not None else Path(nwbfile.identifier))

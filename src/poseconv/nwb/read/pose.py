@@ -47,7 +47,7 @@ from .extra_coords import read_extra_coords
 from .pose_containers import ContainerScanner, PoseContainerInfo
 from .scores import ordered_container_keys, read_instance_series, recorded_tracks
 from .skeletons import container_symmetries
-from .store import damage_named, is_url, neurodata_type, nwb_location, open_store
+from .store import damage_named, is_url, member, neurodata_type, nwb_location, open_store
 
 __all__ = ["NWBPoseFile", "PoseContainerInfo", "SeriesHandle", "open_nwb", "read_nwb", "replaced_containers"]
 
@@ -113,11 +113,16 @@ class NWBPoseFile:
         # Each module's track-order table, read once: (tracks by container, whether "" means none).
         self._recorded: dict[str, tuple[dict[str, str], bool]] = {}
         try:
-            if "nwb_version" not in self._file.attrs and "general" not in self._file:
-                # A pose file (a DeepLabCut .h5, a .slp) at a URL: the readers take local files only.
-                remote = " poseconv reads pose files on this computer: download it first." if is_url(self.path) else ""
-                raise InvalidSourceFileError(f"{self.path}: an HDF5 file or Zarr store, but not an NWB file.{remote}")
+            # The root's attributes too are read where damage is named (its header may be what is damaged).
             with damage_named(self.path):
+                if "nwb_version" not in self._file.attrs and "general" not in self._file:
+                    # A pose file (a DeepLabCut .h5, a .slp) at a URL: the readers take local files only.
+                    remote = (
+                        " poseconv reads pose files on this computer: download it first." if is_url(self.path) else ""
+                    )
+                    raise InvalidSourceFileError(
+                        f"{self.path}: an HDF5 file or Zarr store, but not an NWB file.{remote}"
+                    )
                 scanned = ContainerScanner(self._file, self.path).scan()
                 # HDF5 lists groups by name; the containers go in the order of their tracks.
                 self.containers = {key: scanned[key] for key in ordered_container_keys(self._file, scanned)}
@@ -177,7 +182,7 @@ class NWBPoseFile:
             node=node,
             path=path,
             data=data,
-            confidence=group.get("confidence"),
+            confidence=member(group, "confidence"),
             conversion=float(data.attrs.get("conversion", 1.0)),
             offset=float(data.attrs.get("offset", 0.0)),
         )

@@ -39,7 +39,7 @@ from .pose_names import (
     node_of_series,
 )
 from .skeletons import checked_edges, stored_skeleton
-from .store import child_groups, is_dataset, linked, neurodata_type, open_store, text, texts, visit_groups
+from .store import child_groups, is_dataset, linked, member, neurodata_type, open_store, text, texts, visit_groups
 from .video_facts import video_facts
 from .video_frames import SAME_TIME_TOLERANCE, frames_on_video, union_base
 
@@ -312,19 +312,19 @@ class ContainerScanner:
         return times, timings, per_series
 
     def _container_facts(self, group: Any) -> dict[str, Any]:
-        facts: dict[str, Any] = {"description": text(group.get("description"))}
-        software = group.get("source_software")
+        facts: dict[str, Any] = {"description": text(member(group, "description"))}
+        software = member(group, "source_software")
         if software is not None:
             facts["source_software"] = text(software)
             facts["source_software_version"] = text(software.attrs.get("version"))
         facts["source_software_version"] = facts.get("source_software_version") or text(
-            group.get("source_software_version")
+            member(group, "source_software_version")
         )
-        facts["scorer"] = text(group.get("scorer"))
+        facts["scorer"] = text(member(group, "scorer"))
         series = {key: group[key] for key in group if neurodata_type(group[key]) == "PoseEstimationSeries"}
         units = {key: text(child["data"].attrs.get("unit")) or "pixels" for key, child in series.items()}
         facts["unit"] = next(iter(units.values()), None)
-        facts["reference_frame"] = next((text(child.get("reference_frame")) for child in series.values()), None)
+        facts["reference_frame"] = next((text(member(child, "reference_frame")) for child in series.values()), None)
         if len(set(units.values())) > 1:  # ndx-pose has a unit per series, poseconv one per container
             warnings.warn(
                 f"{self.path}: {group.name} stores its series in different units "
@@ -333,7 +333,7 @@ class ContainerScanner:
                 PoseconvWarning,
                 stacklevel=5,
             )
-        with_confidence = [child for child in series.values() if "confidence" in child]
+        with_confidence = [child for child in series.values() if member(child, "confidence") is not None]
         if with_confidence:
             facts["confidence_definition"] = text(with_confidence[0]["confidence"].attrs.get("definition"))
         facts.update(video_facts(group, self.path, facts["description"], facts.get("source_software")))
@@ -453,7 +453,7 @@ class ContainerScanner:
                     unit=facts.get("unit") or "pixels",
                     reference_frame=facts.get("reference_frame"),
                     confidence_definition=facts.get("confidence_definition"),
-                    has_confidence=any(p is not None and "confidence" in self._file[p] for p in raw.series),
+                    has_confidence=any(member(self._file[p], "confidence") is not None for p in raw.series if p),
                     original_video=facts.get("original_video"),
                     video_path=facts.get("video_path"),
                     frame_size=facts.get("frame_size"),

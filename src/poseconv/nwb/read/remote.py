@@ -256,21 +256,40 @@ def _open_hdf5_stream(url: str, stream: Any) -> Any:
                 stream.close()
 
     try:
-        return RemoteFile(stream, "r")
+        root = RemoteFile(stream, "r")
     except (TimeoutError, ConnectionError) as err:
         # Both are OSErrors too, raised by the reads (h5py passes them on), not by what the file holds.
         stream.close()
         raise _fetch_error(url, err) from err
     except OSError as err:
         stream.close()
-        from ...readers.safety.isolation import HDF5_STRUCTURE
-
         # The file begins as HDF5 does (checked before): HDF5 failing to open it is damage (a file cut short: an
-        # upload that did not finish), said as the same file on disk is (store.probe_nwb_file).
-        raise InvalidSourceFileError(
-            f"{url}: the file is damaged: reading {HDF5_STRUCTURE} fails ({type(err).__name__}: {err}). Write it "
-            "again, or copy it again from where it came from."
-        ) from err
+        # upload that did not finish).
+        raise _damaged(url, err) from err
+    try:
+        # The root group's header and member list, read now: a file on disk is walked whole in a child first
+        # (store.probe_nwb_file); at a URL, damage there would otherwise reach the user as h5py's bare words at the
+        # first read (for the whole file: its every reader starts here).
+        root.attrs.keys()
+        list(root)
+    except (TimeoutError, ConnectionError) as err:
+        root.close()
+        raise _fetch_error(url, err) from err
+    except (KeyError, OSError, RuntimeError) as err:
+        root.close()
+        raise _damaged(url, err) from err
+    return root
+
+
+def _damaged(url: str, err: BaseException) -> InvalidSourceFileError:
+    """Say that the HDF5 file at ``url`` is damaged, as the same file on disk is said (store.probe_nwb_file)."""
+    from ...readers.safety.isolation import HDF5_STRUCTURE
+
+    message = str(err.args[0]) if err.args else ""
+    return InvalidSourceFileError(
+        f"{url}: the file is damaged: reading {HDF5_STRUCTURE} fails ({type(err).__name__}: {message}). Write it "
+        "again, or copy it again from where it came from."
+    )
 
 
 def _open_zarr_url(url: str, fs: Any, target: str) -> Any:

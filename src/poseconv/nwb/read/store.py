@@ -44,6 +44,8 @@ __all__ = [
     "local_file",
     "local_folder",
     "location_name",
+    "member",
+    "members",
     "neurodata_type",
     "nwb_location",
     "open_nwbfile_object",
@@ -251,9 +253,54 @@ def link_target(parent: Any, name: str) -> str | None:
     return link.path if isinstance(link, h5py.SoftLink) else None
 
 
+def _stored_here(group: Any, name: str) -> bool:
+    """Whether ``group`` (HDF5) has a hard link ``name``: an object stored in it, whether or not it opens.
+
+    h5py answers ``name in group`` False, ``group.get(name)`` None and ``group.items()`` None for an object
+    whose header is damaged (its checksum fails), as for one that is not there; the link, kept in ``group``,
+    still says it is. A Zarr store's members have no header of their own to be damaged.
+    """
+    import h5py
+
+    if not isinstance(group, h5py.Group) or "/" in name:
+        return False
+    key = name.encode("utf-8")
+    return bool(group.id.links.exists(key)) and group.id.links.get_info(key).type == h5py.h5l.TYPE_HARD
+
+
+def member(group: Any, name: str) -> Any | None:
+    """Return member ``name`` of ``group`` (a soft link followed); None when it has none or a link dangles.
+
+    A member stored there that does not open (a damaged header) raises HDF5's error (``KeyError``), which
+    :func:`damage_named` turns into one naming the file: it is damage, not absence (``name in group`` and
+    ``group.get(name)`` cannot tell the two apart).
+    """
+    found = group.get(name)
+    if found is None and _stored_here(group, name):
+        return group[name]
+    return found
+
+
+def members(group: Any) -> list[tuple[str, Any]]:
+    """Return ``(name, object)`` of every member of ``group`` (soft links followed, dangling ones left out).
+
+    A member stored there that does not open raises, as in :func:`member`, rather than being left out.
+    """
+    found = []
+    for name, child in group.items():
+        if child is None:
+            child = member(group, name)
+        if child is not None:
+            found.append((name, child))
+    return found
+
+
 def child_groups(group: Any, kind: str) -> dict[str, Any]:
-    """Return the member groups of ``group`` whose ``neurodata_type`` is ``kind``, by name."""
-    return {name: child for name, child in group.items() if is_group(child) and neurodata_type(child) == kind}
+    """Return the member groups of ``group`` whose ``neurodata_type`` is ``kind``, by name.
+
+    A member that does not open raises (:func:`member`): a damaged container is not a container left out.
+    """
+    return {name: child for name, child in members(group) if is_group(child) and neurodata_type(child) == kind}
 
 
 # Types whose subtrees hold no container a reader looks for: skipped, not walked. A PoseTraining holds a
@@ -275,18 +322,19 @@ def visit_groups(root: Any, kind: str) -> list[Any]:
     pending = [(root, name) for name in reversed(list(root)) if name != "specifications"]
     while pending:
         group, name = pending.pop()
-        # Soft and external links point at objects found where they are stored, or outside the file.
-        if not isinstance(group.get(name, getlink=True), h5py.HardLink):
+        # Soft and external links point at objects found where they are stored, or outside the file. h5py says
+        # no link at all for an object whose header is damaged: that one is opened, and its error raised.
+        if not isinstance(group.get(name, getlink=True), h5py.HardLink) and not _stored_here(group, name):
             continue
-        member = group[name]
-        if not is_group(member):
+        child = group[name]
+        if not is_group(child):
             continue
-        member_type = neurodata_type(member)
-        if member_type == kind:
-            found.append(member)
-        if member_type not in _HOLD_NO_CONTAINERS:
+        child_type = neurodata_type(child)
+        if child_type == kind:
+            found.append(child)
+        if child_type not in _HOLD_NO_CONTAINERS:
             # Reversed onto the stack: members are taken in file order, each subtree before the next member.
-            pending.extend((member, child) for child in reversed(list(member)))
+            pending.extend((child, grandchild) for grandchild in reversed(list(child)))
     return found
 
 
@@ -296,11 +344,12 @@ def linked(root: Any, parent: Any, name: str) -> tuple[str, Any] | None:
     The path is the target's (where the object is stored), not the link's; None when ``parent``
     has no such member or the link dangles.
     """
-    if name not in parent:
-        target = link_target(parent, name)
-        return None if target is None or target not in root else (target, root[target])
     target = link_target(parent, name)
-    return (target, root[target]) if target is not None else (parent[name].name, parent[name])
+    if target is not None:
+        return (target, root[target]) if target in root else None
+    # A member stored there that does not open raises (member): damage, not a member the group lacks.
+    found = member(parent, name)
+    return None if found is None else (found.name, found)
 
 
 def base_name(path: str) -> str:

@@ -40,11 +40,14 @@ from .skeletons import stored_skeleton
 from .store import (
     base_name,
     child_groups,
+    damage_named,
     decode,
     is_group,
     linked,
     local_file,
     local_folder,
+    member,
+    members,
     neurodata_type,
     nwb_location,
     open_nwbfile_object,
@@ -124,20 +127,20 @@ class _StoredTraining:
         self.skeletons: dict[str, Skeleton] = {}
 
     def read(self, name: str | None) -> _RawTraining:
-        processing = self.root.get("processing")
+        processing = member(self.root, "processing")
         found = []
         if processing is not None and is_group(processing):
-            for module_name, module in processing.items():
+            for module_name, module in members(processing):
                 found.extend((module_name, child) for child in child_groups(module, "PoseTraining"))
         module_name, container_name = _choose(self.where, found, name)
         module = processing[module_name]
-        frames_group = module[container_name].get("training_frames")
+        frames_group = member(module[container_name], "training_frames")
         frames = {}
         if frames_group is not None and is_group(frames_group):
             for frame_name, frame in child_groups(frames_group, "TrainingFrame").items():
                 frames[frame_name] = self._frame(frame_name, frame)
-        sources = self._sources(module.get(sources_table_name(container_name)))
-        table = module.get(individuals_table_name(container_name))
+        sources = self._sources(member(module, sources_table_name(container_name)))
+        table = member(module, individuals_table_name(container_name))
         named = texts(table["individual"]) if table is not None and is_group(table) and "individual" in table else ()
         return _RawTraining(
             name=container_name,
@@ -168,7 +171,7 @@ class _StoredTraining:
 
     def _frame(self, frame_name: str, frame: Any) -> _RawFrame:
         instances = []
-        instances_group = frame.get("skeleton_instances")
+        instances_group = member(frame, "skeleton_instances")
         for instance_name, instance in (
             child_groups(instances_group, "SkeletonInstance").items() if instances_group else []
         ):
@@ -176,13 +179,13 @@ class _StoredTraining:
             if skeleton is None:
                 raise InvalidSourceFileError(f"{self.where}: {instance.name} links no Skeleton.")
             identifier = instance.attrs.get("id")
-            visible = instance["node_visibility"][()] if "node_visibility" in instance else None
+            visible = member(instance, "node_visibility")
             instances.append(
                 _RawInstance(
                     name=instance_name,
                     id=None if identifier is None else int(identifier),
                     points=np.asarray(instance["node_locations"][()], dtype="float64"),
-                    visible=None if visible is None else np.asarray(visible, dtype="bool"),
+                    visible=None if visible is None else np.asarray(visible[()], dtype="bool"),
                     skeleton=self._skeleton(*skeleton),
                 )
             )
@@ -318,10 +321,10 @@ def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
     nwb_path: Path | str | None = None
     if isinstance(nwbfile, (str, Path)):
         nwb_path = nwb_location(nwbfile)
-        with open_store(nwb_path) as root:
+        with open_store(nwb_path) as root, damage_named(nwb_path):
             raw = _StoredTraining(root, nwb_path).read(name)
     else:
-        with open_nwbfile_object(nwbfile) as (root, nwb_path):
+        with open_nwbfile_object(nwbfile) as (root, nwb_path), damage_named(nwb_path or "The NWB file"):
             raw = _StoredTraining(root, nwb_path or "The NWB file").read(name)
     return _assemble(raw, nwb_path)
 

@@ -194,3 +194,40 @@ def test_a_read_that_times_out_is_said_as_such(tmp_path):
     with pytest.raises(InvalidSourceFileError, match="the server did not answer in time") as caught:
         _open_hdf5_stream("https://example.org/x.nwb", stream)
     assert "not an HDF5" not in str(caught.value) and stream.closed
+
+
+def _flip(data: bytearray, start: int, stop: int) -> bytes:
+    for i in range(start, stop):
+        data[i] ^= 0xFF
+    return bytes(data)
+
+
+def test_a_damaged_file_at_a_url_is_refused_naming_it_not_read_without_what_was_damaged(small_nwb, range_server):
+    # On disk the file is walked in a child first and refused; from a URL a damaged confidence was read as none (all
+    # NaN, an empty DLC likelihood column, exit 0), and a damaged root group said h5py's words only, naming no file.
+    import h5py
+
+    with h5py.File(small_nwb["s.nwb"], "r") as handle:
+        name = next(n for n in _names(handle) if n.endswith("/confidence"))
+        address = h5py.h5o.get_info(handle[name].id).addr
+        root = h5py.h5o.get_info(handle.id).addr
+    data = small_nwb["s.nwb"].read_bytes()
+    assert data[address : address + 4] == b"OHDR"
+    (range_server.root / "conf.nwb").write_bytes(_flip(bytearray(data), address + 20, address + 40))
+    (range_server.root / "root.nwb").write_bytes(_flip(bytearray(data), root + 20, root + 40))
+    url = range_server.url("conf.nwb")
+    with pytest.raises(InvalidSourceFileError, match=r"part of the file cannot be read .*damaged") as caught:
+        read_nwb(url)
+    assert str(caught.value).startswith(f"{url}: ")
+    url = range_server.url("root.nwb")
+    with pytest.raises(
+        InvalidSourceFileError, match=r"the file is damaged: reading its HDF5 structure fails"
+    ) as caught:
+        open_nwb(url)
+    assert str(caught.value).startswith(f"{url}: ") and "copy it again" in str(caught.value)
+
+
+def _names(handle) -> list[str]:
+    found: list[str] = []
+    handle.visit(found.append)
+    return found

@@ -229,3 +229,45 @@ def test_a_path_from_the_home_folder_is_expanded(tmp_path, monkeypatch, small_nw
         assert "processing" in root
     poses = read_nwb("~/s.nwb")
     assert poses and poses[0].source_file == tmp_path / "s.nwb"
+
+
+def _damage_header(path, name):
+    """Flip bytes inside the object header of ``name`` in the HDF5 file ``path`` (its checksum then fails)."""
+    with h5py.File(path, "r") as handle:
+        address = h5py.h5o.get_info(handle[name].id).addr
+    data = bytearray(path.read_bytes())
+    assert data[address : address + 4] == b"OHDR"  # a version-2 header, which carries a checksum
+    for i in range(address + 20, address + 40):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_member_whose_header_is_damaged_is_damage_not_absence(tmp_path):
+    # h5py answers `name in group` False and group.get(name) None for an object whose header fails its checksum:
+    # read from a URL (not walked first), a damaged confidence was read as none, a damaged frame as no frame.
+    from poseconv.nwb.read.store import damage_named, member, members
+
+    path = tmp_path / "d.h5"
+    with h5py.File(path, "w", libver="latest") as handle:
+        series = handle.create_group("pose/series")
+        series.attrs["neurodata_type"] = "PoseEstimationSeries"
+        series["confidence"] = np.arange(5.0)
+        series["data"] = np.zeros((5, 2))
+        handle["pose/link"] = h5py.SoftLink("/pose/gone")
+        handle["pose"].attrs["neurodata_type"] = "PoseEstimation"
+    _damage_header(path, "pose/series/confidence")
+    with h5py.File(path, "r") as handle:
+        series = handle["pose/series"]
+        assert series.get("confidence") is None  # h5py's answer, as for no confidence
+        assert member(series, "absent") is None and member(handle["pose"], "link") is None  # a dangling link
+        damaged = r"^d\.nwb: part of the file cannot be read .*damaged"
+        with pytest.raises(InvalidSourceFileError, match=damaged), damage_named("d.nwb"):
+            member(series, "confidence")
+        with pytest.raises(KeyError):
+            members(series)
+    _damage_header(path, "pose/series")
+    with h5py.File(path, "r") as handle:
+        with pytest.raises(KeyError):
+            child_groups(handle["pose"], "PoseEstimationSeries")
+        with pytest.raises(KeyError):
+            visit_groups(handle, "PoseEstimationSeries")

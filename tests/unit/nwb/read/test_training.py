@@ -91,3 +91,30 @@ def test_frames_labeled_on_images_stored_in_the_file_are_named_by_them(tmp_path)
     table = to_deeplabcut_labels(training, video="labeled_images")
     assert list(table.index) == [("labeled-data", "labeled_images", f"img{k:03d}.png") for k in range(2)]
     np.testing.assert_array_equal(table.to_numpy(), np.stack([p.reshape(-1) for p in points]))
+
+
+@pytest.mark.parametrize("damaged", ["PoseTraining/training_frames/*", "PoseTraining/training_frames", "PoseTraining"])
+def test_a_damaged_part_of_a_training_file_at_a_url_is_damage_not_absence(tmp_path, range_server, damaged):
+    # From a URL (not walked first, as a file on disk is) a frame whose header is damaged was left out (4 frames of 5),
+    # damaged training_frames read as no frame, a damaged PoseTraining as "holds no PoseTraining".
+    import h5py
+
+    nwbfile = mock_NWBFile()
+    write_pose_training(nwbfile, tracked_training(), metadata={})
+    path = tmp_path / "t.nwb"
+    # Version-2 object headers (as poseconv writes them), which carry a checksum.
+    with h5py.File(path, "w", libver="latest") as handle, NWBHDF5IO(file=handle, mode="w") as io:
+        io.write(nwbfile)
+    with h5py.File(path, "r") as handle:
+        module = handle["processing/behavior"]
+        name = damaged.replace("*", sorted(module["PoseTraining/training_frames"])[0])
+        address = h5py.h5o.get_info(module[name].id).addr
+    data = bytearray(path.read_bytes())
+    assert data[address : address + 4] == b"OHDR"
+    for i in range(address + 20, address + 40):
+        data[i] ^= 0xFF
+    (range_server.root / "t.nwb").write_bytes(bytes(data))
+    url = range_server.url("t.nwb")
+    with pytest.raises(InvalidSourceFileError, match=r"part of the file cannot be read .*damaged") as caught:
+        read_training(url)
+    assert str(caught.value).startswith(f"{url}: ")
