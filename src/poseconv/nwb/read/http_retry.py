@@ -73,6 +73,14 @@ def _final_error(url: str, err: BaseException, thing: str) -> InvalidSourceFileE
         return InvalidSourceFileError(
             f"{url}: {answered} to a read, {ATTEMPTS} times (a server error or a request to slow down); {later}"
         )
+    if status == 403 and thing == "store" and not _signed(url):
+        # One key of a store that opened: S3 (and DANDI's bucket) answer 403, not 404, for a key that is not there
+        # to whoever may not list the bucket. A store URL is no signed URL (keys are appended to it) to expire.
+        return InvalidSourceFileError(
+            f"{url}: {answered} to a read after the store had opened: this key is missing from the store or "
+            f"refused (a store cut short? an upload that did not finish); upload the store again whole, or "
+            f"download the {thing} and give its path."
+        )
     if status in (401, 403):
         return InvalidSourceFileError(
             f"{url}: {answered} to a read after it had opened (a signed URL that expired, or access withdrawn); "
@@ -80,6 +88,15 @@ def _final_error(url: str, err: BaseException, thing: str) -> InvalidSourceFileE
             "and give its path."
         )
     return InvalidSourceFileError(f"{url}: {answered} to a read after it had opened; {later}")
+
+
+def _signed(url: str) -> bool:
+    """Whether ``url`` carries a signature or token in its query (a presigned URL, valid for a limited time)."""
+    from urllib.parse import urlsplit
+
+    from ...model.location import is_credential
+
+    return any(is_credential(item.split("=", 1)[0]) for item in urlsplit(url).query.split("&"))
 
 
 def _forget(err: BaseException) -> None:
@@ -144,13 +161,14 @@ def open_with_retries(open_: Callable[[], T]) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def read_with_retries(url: str, read: Callable[[], T], *, thing: str = "file") -> T:
+def read_with_retries(url: str | Callable[[], str], read: Callable[[], T], *, thing: str = "file") -> T:
     """Return ``read()``, tried again when its connection dropped or the server answered an error to retry.
 
     Parameters
     ----------
-    url : str
-        The URL read, named in the error.
+    url : str or callable
+        The URL read, named in the error; or a function giving it when the error is said (the key of a batch
+        whose read failed, known only then).
     read : callable
         Makes the request and returns what it read.
     thing : str, default: "file"
@@ -169,19 +187,22 @@ def read_with_retries(url: str, read: Callable[[], T], *, thing: str = "file") -
     """
     import aiohttp
 
+    def named() -> str:
+        return url if isinstance(url, str) else url()
+
     for attempt in range(ATTEMPTS):
         try:
             return read()
         except aiohttp.ClientResponseError as err:
             if not retried_status(err.status) or attempt + 1 == ATTEMPTS:
-                raise _final_error(url, err, thing) from err
+                raise _final_error(named(), err, thing) from err
             _forget(err)
         except _timeout_errors() as err:
             # A stalled server already took the whole timeout: said at once rather than waited on again.
-            raise _final_error(url, err, thing) from err
+            raise _final_error(named(), err, thing) from err
         except _dropped_errors() as err:
             if attempt + 1 == ATTEMPTS:
-                raise _final_error(url, err, thing) from err
+                raise _final_error(named(), err, thing) from err
             _forget(err)
         time.sleep(FIRST_WAIT * 2**attempt)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -13,7 +13,7 @@ lacking one is refused), and reads every key through
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from zarr.storage import FSStore
@@ -53,8 +53,10 @@ class RetryingStore(FSStore):
         self._metadata: dict[str, bytes] = {}
         self._ahead = ReadAhead()
 
-    def _read(self, key: str, read: Any) -> Any:
-        return read_with_retries(f"{self.url}/{key}", read, thing="store")
+    def _read(self, key: str | Callable[[], str], read: Any) -> Any:
+        """Return ``read()`` tried again (:func:`read_with_retries`); ``key`` (or the function giving it) is named."""
+        named = (lambda: f"{self.url}/{key()}") if callable(key) else f"{self.url}/{key}"
+        return read_with_retries(named, read, thing="store")
 
     def __getitem__(self, key: str) -> bytes:
         if key in self._metadata:
@@ -120,7 +122,8 @@ class RetryingStore(FSStore):
                 raise failed[0][1]
             return found
 
-        return self._read(pending[0], once)
+        # The key named is one whose read failed (once() leaves only those pending), not the batch's first.
+        return self._read(lambda: pending[0], once)
 
     def __contains__(self, key: object) -> bool:
         # FSStore asks fsspec's exists(), which answers False for a failed request (HTTP 500, a dropped

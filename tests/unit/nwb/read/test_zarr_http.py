@@ -127,3 +127,29 @@ def test_a_store_is_read_in_concurrent_batches_not_one_request_at_a_time(small_n
         chunk_reads = [r for r in state.requests if "/.z" not in r]
     assert_same_poses(remote, read_nwb(small_nwb["s.nwb.zarr"]))
     assert most[0] > 10 and len(chunk_reads) > 20
+
+
+def test_a_refused_chunk_of_a_store_at_a_url_is_named_the_key_that_failed(small_nwb, tmp_path):
+    # S3 answers 403 for a key that is not there (without ListBucket): the error named the first key of the
+    # read-ahead batch (another array's), and blamed a signed URL that expired on a URL that is not signed.
+    from tests.fixtures.http_server import RangeServer, range_handler, serving
+
+    state = RangeServer(root=tmp_path.resolve(), port=0)
+    store = tmp_path / "s.nwb.zarr"
+    shutil.copytree(small_nwb["s.nwb.zarr"], store)
+    chunk = next(p for p in sorted(store.glob("processing/behavior/*/*/data/0*")))
+    chunk.unlink()
+    key = str(chunk.relative_to(tmp_path))
+
+    class Refusing(range_handler(state)):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            if self.path.endswith(key):
+                self.send_error(403)
+                return
+            super().do_GET()
+
+    with serving(state, Refusing), pytest.raises(InvalidSourceFileError) as caught:
+        read_nwb(state.url("s.nwb.zarr"))
+    message = str(caught.value)
+    assert message.startswith(f"{state.url(key)}: the server answered HTTP 403")
+    assert "missing from the store or refused (a store cut short?" in message and "signed" not in message
