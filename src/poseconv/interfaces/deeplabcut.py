@@ -8,7 +8,7 @@ from ..catalog.builtin import builtin_format
 from ..model.training import TrainingData
 from ..readers.deeplabcut.predictions import read_deeplabcut
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
-from .docstrings import fill_parameters
+from .docstrings import FrameRateArg, fill_parameters
 from .mixin import init_arguments
 from .training import OptionalProjectPathArg, TrainingDataMixin, find_deeplabcut_training_data
 
@@ -40,7 +40,7 @@ class DeepLabCutPoseInterface(TrainingDataMixin, BasePoseInterface):
         metadata_file_path: OptionalFilePathArg = None,
         video_file_path: OptionalFilePathArg = None,
         individuals: list[str] | None = None,
-        sampling_frequency: float | None = None,
+        sampling_frequency: FrameRateArg | None = None,
         find_side_files: bool = True,
         include_training_data: bool = False,
         labeled_data_path: OptionalProjectPathArg = None,

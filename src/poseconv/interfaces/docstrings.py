@@ -1,4 +1,4 @@
-"""The parameter descriptions several interfaces share, written once, and the decorator that fills them in.
+"""The parameters several interfaces share, written once: descriptions, the schema of their values.
 
 neuroconv builds an interface's source schema (what NWB GUIDE shows as a form) from the signature of
 its ``__init__`` and the numpydoc ``Parameters`` of its docstring, so each interface keeps both. A
@@ -10,9 +10,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-__all__ = ["SHARED_PARAMETERS", "fill_parameters"]
+from pydantic import WithJsonSchema
+
+__all__ = ["SHARED_PARAMETERS", "FrameRateArg", "IndexArg", "IndicesArg", "fill_parameters"]
+
+# The bounds of these values are given to the source schema only (a form refuses them at the field): the
+# interface refuses such a value in its own words, naming the file and the ones there are, not pydantic's.
+#: A frame rate in Hz: positive (timing.user_rate refuses another).
+FrameRateArg = Annotated[float, WithJsonSchema({"type": "number", "exclusiveMinimum": 0})]
+#: An index into a file's list (of recording sessions): 0-based, so never negative.
+IndexArg = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 0})]
+#: Indices into a file's list (of videos): at least one, none negative.
+IndicesArg = Annotated[
+    list[int], WithJsonSchema({"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 1})
+]
 
 _Function = TypeVar("_Function", bound=Callable)
 

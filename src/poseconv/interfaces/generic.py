@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import PoseData
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
-from .docstrings import fill_parameters
+from .docstrings import FrameRateArg, fill_parameters
 from .mixin import init_arguments
 
 __all__ = ["ReaderPoseInterface"]
@@ -30,7 +30,7 @@ class ReaderPoseInterface(BasePoseInterface):
         *,
         video_file_path: OptionalFilePathArg = None,
         individuals: list[str] | None = None,
-        sampling_frequency: float | None = None,
+        sampling_frequency: FrameRateArg | None = None,
         metadata_key: str | None = None,
         verbose: bool = False,
     ) -> None:

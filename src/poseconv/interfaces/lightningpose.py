@@ -14,7 +14,7 @@ from ..model.training import TrainingData
 from ..readers.lightningpose import find_model_labels, read_lightning_pose, read_lightning_pose_labels
 from ..readers.lightningpose_multiview import read_lightning_pose_multiview
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
-from .docstrings import fill_parameters
+from .docstrings import FrameRateArg, fill_parameters
 from .mixin import init_arguments
 from .multicamera import BaseMultiCameraPoseInterface
 from .training import BaseTrainingDataInterface, TrainingDataMixin
@@ -49,7 +49,7 @@ class LightningPosePoseInterface(TrainingDataMixin, BasePoseInterface):
         *,
         video_file_path: OptionalFilePathArg = None,
         config_file_path: OptionalFilePathArg = None,
-        sampling_frequency: float | None = None,
+        sampling_frequency: FrameRateArg | None = None,
         find_side_files: bool = True,
         include_training_data: bool = False,
         labeled_data_path: OptionalFilePathArg = None,
@@ -171,7 +171,7 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
         points_3d_file_path: OptionalFilePathArg = None,
         calibration_file_path: OptionalFilePathArg = None,
         video_file_paths: dict[str, FilePathArg] | list[FilePathArg] | None = None,
-        sampling_frequency: float | None = None,
+        sampling_frequency: FrameRateArg | None = None,
         find_side_files: bool = True,
         metadata_key: str | None = None,
         verbose: bool = False,

@@ -33,7 +33,7 @@ from ..nwb.write.multicamera import write_multicamera_pose_estimation
 from ..readers.deeplabcut.three_d import read_deeplabcut_3d
 from ..readers.sleap import read_sleap_session
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
-from .docstrings import fill_parameters
+from .docstrings import FrameRateArg, IndexArg, fill_parameters
 from .mixin import init_arguments, user_stacklevel
 
 __all__ = ["DeepLabCut3DPoseInterface", "SLEAPSessionPoseInterface"]
@@ -292,7 +292,7 @@ class DeepLabCut3DPoseInterface(BaseMultiCameraPoseInterface):
         camera_file_paths: dict[str, FilePathArg] | None = None,
         video_file_paths: dict[str, FilePathArg] | None = None,
         individuals: list[str] | None = None,
-        sampling_frequency: float | None = None,
+        sampling_frequency: FrameRateArg | None = None,
         find_side_files: bool = True,
         metadata_key: str | None = None,
         verbose: bool = False,
@@ -346,13 +346,13 @@ class SLEAPSessionPoseInterface(BaseMultiCameraPoseInterface):
         self,
         file_path: FilePathArg,
         *,
-        session_index: int = 0,
+        session_index: IndexArg = 0,
         tracks: list[str] | None = None,
         predicted_only: bool = False,
         untracked: Literal["error", "by_order"] = "error",
         video_file_paths: dict[str, FilePathArg] | None = None,
         points_3d_file_path: OptionalFilePathArg = None,
-        sampling_frequency: float | None = None,
+        sampling_frequency: FrameRateArg | None = None,
         metadata_key: str | None = None,
         verbose: bool = False,
     ) -> None:

@@ -10,7 +10,7 @@ from ..catalog.builtin import builtin_format
 from ..model.training import TrainingData
 from ..readers.sleap import read_sleap, read_sleap_csv, read_sleap_labels
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
-from .docstrings import fill_parameters
+from .docstrings import FrameRateArg, IndicesArg, fill_parameters
 from .mixin import init_arguments
 from .training import TrainingDataMixin
 
@@ -40,11 +40,11 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
         file_path: FilePathArg,
         *,
         tracks: list[str] | None = None,
-        video_indices: list[int] | None = None,
+        video_indices: IndicesArg | None = None,
         predicted_only: bool = False,
         untracked: Literal["error", "by_order"] = "error",
         video_file_path: OptionalFilePathArg = None,
-        sampling_frequency: float | None = None,
+        sampling_frequency: FrameRateArg | None = None,
         include_training_data: bool = False,
         metadata_key: str | None = None,
         verbose: bool = False,
@@ -114,7 +114,7 @@ class SLEAPCSVPoseInterface(BasePoseInterface):
         video_file_path: OptionalFilePathArg = None,
         individuals: list[str] | None = None,
         untracked: Literal["error", "by_order"] = "error",
-        sampling_frequency: float | None = None,
+        sampling_frequency: FrameRateArg | None = None,
         metadata_key: str | None = None,
         verbose: bool = False,
     ) -> None:
