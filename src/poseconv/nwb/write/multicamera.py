@@ -107,9 +107,10 @@ def _get_or_add_camera(
     description = entry.description or f"Camera '{entry.name}' of a multi-camera rig."
     if entry.intrinsic_matrix is not None:
         if CAMERA_UNIT_PATTERN.search(description) is None:
-            description += " " + CAMERA_UNIT_SENTENCE.format(unit=entry.unit)
+            description = _with_sentence(description, CAMERA_UNIT_SENTENCE.format(unit=entry.unit))
         if entry.image_size is not None and CAMERA_SIZE_PATTERN.search(description) is None:
-            description += " " + CAMERA_SIZE_SENTENCE.format(width=entry.image_size[0], height=entry.image_size[1])
+            width, height = entry.image_size
+            description = _with_sentence(description, CAMERA_SIZE_SENTENCE.format(width=width, height=height))
     kwargs: dict[str, Any] = {"name": entry.name, "description": description}
     if entry.serial_number:
         kwargs["serial_number"] = entry.serial_number
@@ -123,6 +124,12 @@ def _get_or_add_camera(
         camera = CalibratedCamera(**kwargs)
     nwbfile.add_device(camera)
     return camera
+
+
+def _with_sentence(text: str, sentence: str) -> str:
+    """Return ``text`` and poseconv's ``sentence`` after it, the user's text ended as a sentence ("cam back." ...)."""
+    text = text.rstrip()
+    return f"{text}{'' if text.endswith(('.', '!', '?')) else '.'} {sentence}"
 
 
 class _TimeAnchors:
@@ -155,8 +162,7 @@ def _series(
     anchors: _TimeAnchors,
     where: str,
 ) -> list[Any]:
-    missing = [node for node in entries if node not in nodes]
-    if missing:
+    if missing := [node for node in entries if node not in nodes]:
         raise MetadataError(
             f"{where}['PoseEstimationSeries'] names {missing}, which are not body parts: {list(nodes)}."
         )
@@ -233,17 +239,12 @@ def write_multicamera_pose_estimation(
         skeleton = _shared_skeleton(
             nwbfile, behavior, entry, pose_metadata, individual, expected, len(individuals) == 1
         )
-
         series_3d = _series_3d(data, individual, expected, entry, anchors, where)
-
-        views = []
         _check_camera_views(data, entry, where)
-        for camera_name, view_entry in (entry.get("CameraViews") or {}).items():
-            view = _camera_view(
-                nwbfile, data, individual, camera_name, view_entry, skeleton, anchors, metadata, paths, where
-            )
-            views.append(view)
-
+        views = [
+            _camera_view(nwbfile, data, individual, camera, view_entry, skeleton, anchors, metadata, paths, where)
+            for camera, view_entry in (entry.get("CameraViews") or {}).items()
+        ]
         container = MultiCameraPoseEstimation(
             **given_fields(
                 entry, name=entry["name"], pose_estimation_series=series_3d, pose_estimations=views, skeleton=skeleton
@@ -478,8 +479,7 @@ def _series_3d(
 
 def _check_containers(data: MultiCameraPoseData, containers: Mapping[str, Any], individuals: Mapping[str, str]) -> None:
     """Refuse metadata entries that match no individual, and a session without frame times."""
-    unknown = [key for key in containers if key not in individuals]
-    if unknown:
+    if unknown := [key for key in containers if key not in individuals]:
         raise MetadataError(
             f"metadata['Pose']['MultiCameraPoseEstimations'] has entries {unknown} that match no individual of "
             f"{data.source_name}; its containers are {sorted(individuals)}."
@@ -493,8 +493,7 @@ def _check_containers(data: MultiCameraPoseData, containers: Mapping[str, Any], 
 
 def _check_camera_views(data: MultiCameraPoseData, entry: Mapping[str, Any], where: str) -> None:
     """Refuse camera views of cameras the session does not have."""
-    unknown_cameras = [name for name in entry.get("CameraViews") or {} if name not in data.cameras]
-    if unknown_cameras:
+    if unknown_cameras := [name for name in entry.get("CameraViews") or {} if name not in data.cameras]:
         raise MetadataError(
             f"{where}['CameraViews'] names cameras {unknown_cameras}; the session's cameras are {list(data.cameras)}."
         )

@@ -200,3 +200,21 @@ def test_a_camera_no_view_links_is_warned_of():
     with pytest.warns(PoseconvWarning, match=r"CalibratedCameras'\] has \['right'\], which no camera view's"):
         write_multicamera_pose_estimation(nwbfile, data, metadata=metadata)
     assert "right" not in nwbfile.devices
+
+
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [
+        # A form's edited description was written "cam back edited Length unit ...", one sentence run into the next.
+        ("cam back edited", "cam back edited. Length unit of the translation vector: 'n.a.'."),
+        ("Left camera.  ", "Left camera. Length unit of the translation vector: 'n.a.'."),
+        ("Is it calibrated?", "Is it calibrated? Length unit of the translation vector: 'n.a.'."),
+    ],
+)
+def test_poseconvs_sentences_follow_a_given_camera_description_as_sentences_of_their_own(given, written):
+    data = _session(FrameTiming(rate=30.0))
+    metadata = default_multicamera_metadata(data)
+    metadata["Pose"]["CalibratedCameras"]["left"]["description"] = given
+    nwbfile = mock_NWBFile()
+    write_multicamera_pose_estimation(nwbfile, data, metadata=metadata)
+    assert nwbfile.devices["left"].description == written
