@@ -249,6 +249,28 @@ def borrow_referenced(merged: dict[str, Any], file_blocks: Mapping[str, Any]) ->
             target[key] = borrowed
             # A borrowed video brings the camera it names.
             containers.append({"device_metadata_key": borrowed.get("device_metadata_key")})
+    _follow_internal_names(merged, entries(file_blocks, ("Behavior", "InternalVideos")))
+
+
+def _follow_internal_names(merged: dict[str, Any], internal: Mapping[str, Any]) -> None:
+    """Give an input's video entries the name the file's ``InternalVideos`` entry of their video has (in place).
+
+    The input's entry of a video neuroconv's ``InternalVideoInterface`` writes is under the same key, or took its
+    camera (:func:`_link_other_video`); the poses link the video by its name, which the user may change in the
+    internal entry (``metadata["Behavior"]["InternalVideos"][key]["name"]``) after the defaults were linked.
+    """
+    videos = (merged.get("Behavior") or {}).get("ExternalVideos") or {}
+    for key, entry in videos.items():
+        if not isinstance(entry, dict):
+            continue
+        camera = entry.get("device_metadata_key")
+        same = internal.get(key) if isinstance(internal.get(key), Mapping) else None
+        same = same or next(
+            (other for other in internal.values() if camera and (other or {}).get("device_metadata_key") == camera),
+            None,
+        )
+        if same is not None and same.get("name"):
+            entry["name"] = same["name"]
 
 
 def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Mapping[str, Any]]) -> None:
@@ -260,8 +282,9 @@ def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Ma
     device. An input's video entry whose object name another interface's entry has under another key
     is that interface's video: the input's containers link it (and its camera), as they do when the keys
     are the same. neuroconv's ``InternalVideoInterface`` (``InternalVideos``, the frames in the file) is linked
-    alike (:func:`_link_other_video`). An input's training frames defer alike: their videos left to the other interface, they link
-    the video it wrote (``nwb/write/training.py`` finds it by its file), and no camera of their own is added.
+    alike (:func:`_link_other_video`). An input's training frames defer alike: their videos left to the other
+    interface, they link the video it wrote (``nwb/write/training.py`` finds it by its file or name), and no
+    camera of their own is added.
     """
     theirs: dict[str, tuple[str, Mapping[str, Any], str]] = {}
     theirs_by_key: dict[str, tuple[str, Mapping[str, Any], str]] = {}

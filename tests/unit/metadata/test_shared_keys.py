@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from poseconv.metadata.compose import compose_metadata
 from poseconv.metadata.shared_keys import shared_entries
 from tests.fixtures.paths import needs_shared_data
@@ -292,7 +294,15 @@ def test_a_pose_input_takes_the_name_and_camera_of_an_internal_video_of_its_vide
 
 
 @needs_shared_data
-def test_poses_link_the_internal_video_of_their_video_written_once_with_one_camera(tmp_path):
+@pytest.mark.parametrize(
+    ("options", "renamed"),
+    [(dict(video_name="BehaviorCam"), None), (dict(metadata_key="behavior_cam"), None), ({}, "BehaviorCam")],
+    ids=["video_name", "metadata_key", "renamed-in-metadata"],
+)
+def test_poses_link_the_internal_video_of_their_video_written_once_with_one_camera(tmp_path, options, renamed):
+    # Before, the file held the internal video and an external one of the same file, which the poses linked
+    # (video_name=, or the internal entry renamed in the metadata); with metadata_key= neuroconv refused two keys
+    # of one camera name.
     from datetime import UTC, datetime
 
     from neuroconv.datainterfaces import InternalVideoInterface
@@ -303,23 +313,20 @@ def test_poses_link_the_internal_video_of_their_video_written_once_with_one_came
     from tests.fixtures.deeplabcut import OLD_PICKLE_H5
 
     video_path = OLD_PICKLE_H5.parent / "reachingvideo1short.avi"
-    for i, options in enumerate([dict(video_name="BehaviorCam"), dict(metadata_key="behavior_cam")]):
-        converter = PoseConverterPipe(
-            data_interfaces=dict(
-                Video=InternalVideoInterface(file_path=video_path, **options),
-                Pose=DeepLabCutPoseInterface(file_path=OLD_PICKLE_H5),
-            )
-        )
-        metadata = converter.get_metadata()
-        metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
-        path = tmp_path / f"{i}.nwb"
-        converter.run_conversion(
-            nwbfile_path=path, metadata=metadata, conversion_options=dict(Video=dict(stub_test=True))
-        )
-        with NWBHDF5IO(path, "r") as io:
-            nwbfile = io.read()
-            (series,) = nwbfile.acquisition.values()
-            assert series.name == options.get("video_name", "Video reachingvideo1short")
-            assert series.external_file is None and series.data.shape[0] > 0  # the internal video, with frames
-            assert nwbfile.processing["behavior"]["PoseEstimation"].source_video is series
-            assert list(nwbfile.devices) == [series.device.name]
+    video = InternalVideoInterface(file_path=video_path, **options)
+    converter = PoseConverterPipe(
+        data_interfaces=dict(Video=video, Pose=DeepLabCutPoseInterface(file_path=OLD_PICKLE_H5))
+    )
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    if renamed:
+        metadata["Behavior"]["InternalVideos"][video.metadata_key]["name"] = renamed
+    path = tmp_path / "session.nwb"
+    converter.run_conversion(nwbfile_path=path, metadata=metadata, conversion_options=dict(Video=dict(stub_test=True)))
+    with NWBHDF5IO(path, "r") as io:
+        nwbfile = io.read()
+        (series,) = nwbfile.acquisition.values()
+        assert series.name == options.get("video_name", renamed or "Video reachingvideo1short")
+        assert series.external_file is None and series.data.shape[0] > 0  # the internal video, with frames
+        assert nwbfile.processing["behavior"]["PoseEstimation"].source_video is series
+        assert list(nwbfile.devices) == [series.device.name]
