@@ -27,10 +27,10 @@ from neuroconv import ConverterPipe, NWBConverter
 
 from ..appending import atomic_append, check_append_arguments, check_appendable, prepare_append
 from ..errors import MetadataError, PoseconvWarning
+from ..metadata import shared_keys
 from ..metadata.checks import subject_warnings
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..metadata.schema import EmptyTextSchemaMixin
-from ..metadata.shared_keys import said_as_legacy_layouts, show_shared_edges, without_legacy_pose_layouts
 from ..model.location import is_url
 from ..model.multicamera import MultiCameraPoseData
 from ..nwb.write.storage import creation_order, get_pose_backend_configuration
@@ -154,6 +154,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
 
     def _compose(self, metadata: Mapping[str, Any] | None) -> ComposedMetadata:
         defaults = {name: to_plain(i.get_metadata()) for name, i in self.data_interface_objects.items()}
+        shared_keys.name_internal_videos_by_file(defaults, self.data_interface_objects)
         known = {"NWBFile", "Subject"}
         for interface in self.data_interface_objects.values():
             known |= set(interface.get_metadata_schema().get("properties", {}))
@@ -182,7 +183,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
                 kept, entries = kept.get(inner) or {}, entries.get(inner) or {}
             for key in [key for key in entries if key not in kept]:
                 del entries[key]
-        show_shared_edges(metadata, composition.shared_entries)  # neuroconv appended them as each input's
+        shared_keys.show_shared_edges(metadata, composition.shared_entries)  # neuroconv appended them per input
         return metadata
 
     def metadata_problems(self, metadata: Mapping[str, Any] | None, append_mode: bool = False) -> list[Any]:
@@ -226,7 +227,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
                 inside_own = any(tuple(path[: len(found)]) == tuple(found) for found in own if found)
                 if (name is None or path[:1] in (("Pose",), ("Devices",), ("Behavior",))) and not inside_own:
                     problems.append(MetadataProblem(path, message, name if len(checks) > 2 else None))
-        return said_as_legacy_layouts(list(dict.fromkeys(problems)), metadata)
+        return shared_keys.said_as_legacy_layouts(list(dict.fromkeys(problems)), metadata)
 
     def _file_schema(self) -> dict[str, Any]:
         """Return the schema of the file's blocks: neuroconv's base schema and the other interfaces', merged."""
@@ -317,7 +318,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         for name, interface in order:
             own = composed.per_input.get(name, composed.shared)
             if is_poseconv_interface(interface):
-                own = without_legacy_pose_layouts(own)  # another interface's, checked: no reason to warn
+                own = shared_keys.without_legacy_pose_layouts(own)  # another interface's, checked: no reason to warn
             interface.add_to_nwbfile(nwbfile=nwbfile, metadata=own, **options.get(name, {}))
         # run_conversion gives the pose inputs the file's folder: the other interfaces' videos are stored relative
         # to it too, also when appending (neuroconv's _append_nwbfile writes without _write_nwbfile).

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from .checks import skeleton_problems
@@ -28,6 +29,7 @@ __all__ = [
     "borrow_referenced",
     "defer_to_other_videos",
     "legacy_pose_layout_problems",
+    "name_internal_videos_by_file",
     "place_shared_edges",
     "said_as_legacy_layouts",
     "shared_edge_problems",
@@ -305,6 +307,33 @@ def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Ma
             if other is None or (other_key == key and other.get("name") == entry.get("name")):
                 continue
             _link_other_video(metadata, key, entry, other_key, other, block)
+
+
+def name_internal_videos_by_file(defaults: Mapping[str, dict[str, Any]], interfaces: Mapping[str, Any]) -> None:
+    """Give a pose input's video entry the name of neuroconv's ``InternalVideoInterface`` entry of its file (in place).
+
+    Given both a ``metadata_key`` and a ``video_name`` of its own, an ``InternalVideoInterface`` shares neither key
+    nor name with the pose input's entry of the same video, and no external file the writer could find it by: the
+    file it was given (its ``source_data["file_path"]``) is the pose's video's. Named alike, the two entries are
+    one video to :func:`defer_to_other_videos`. ``defaults``: each input's ``get_metadata()`` by input name;
+    ``interfaces``: the interfaces by the same names.
+    """
+    from ..model.location import where_linked
+
+    internal: dict[Path, Mapping[str, Any]] = {}
+    for name, interface in interfaces.items():
+        entries = ((defaults.get(name) or {}).get("Behavior") or {}).get("InternalVideos") or {}
+        given = (getattr(interface, "source_data", None) or {}).get("file_path")
+        if given and len(entries) == 1 and isinstance(next(iter(entries.values())), Mapping):
+            internal[where_linked(given)] = next(iter(entries.values()))
+    for name, interface in interfaces.items() if internal else ():
+        videos = ((defaults.get(name) or {}).get("Behavior") or {}).get("ExternalVideos") or {}
+        found = getattr(getattr(interface, "pose", None), "videos", None) or {}
+        for key, info in found.items():
+            file, entry = getattr(info, "path", None), videos.get(f"video_{key}")
+            other = internal.get(where_linked(file)) if file is not None else None
+            if isinstance(entry, dict) and other is not None and other.get("name"):
+                entry["name"] = other["name"]
 
 
 def _link_other_video(

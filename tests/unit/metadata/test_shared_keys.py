@@ -296,8 +296,14 @@ def test_a_pose_input_takes_the_name_and_camera_of_an_internal_video_of_its_vide
 @needs_shared_data
 @pytest.mark.parametrize(
     ("options", "renamed"),
-    [(dict(video_name="BehaviorCam"), None), (dict(metadata_key="behavior_cam"), None), ({}, "BehaviorCam")],
-    ids=["video_name", "metadata_key", "renamed-in-metadata"],
+    [
+        (dict(video_name="BehaviorCam"), None),
+        (dict(metadata_key="behavior_cam"), None),
+        ({}, "BehaviorCam"),
+        # Neither key nor name of the pose input's entry: the same file.
+        (dict(metadata_key="behavior_cam", video_name="BehaviorCam"), None),
+    ],
+    ids=["video_name", "metadata_key", "renamed-in-metadata", "both"],
 )
 def test_poses_link_the_internal_video_of_their_video_written_once_with_one_camera(tmp_path, options, renamed):
     # Before, the file held the internal video and an external one of the same file, which the poses linked
