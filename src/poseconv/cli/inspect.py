@@ -175,7 +175,7 @@ def summarize_training(training: TrainingData, *, name: str | None = None) -> di
     dict
         Container name, software, frames, instances, individuals/tracks (instances each),
         skeletons (nodes, edges, instances), source videos (labeled frames, frame index range,
-        file), annotators and label files.
+        file, or the images of an image sequence), annotators and label files.
     """
     from ..model.location import recorded_location
 
@@ -199,6 +199,7 @@ def summarize_training(training: TrainingData, *, name: str | None = None) -> di
             "frames_without_index": len(frames) - len(indices),
             "path": str(info.path) if info.path is not None else None,
             "original_path": info.original_path,
+            "image_files": [str(image) for image in info.image_files] if info.image_files else None,
             "images": sum(1 for f in frames if f.image),
         }
     return {
@@ -268,9 +269,15 @@ def _print_training(console: Any, summary: dict[str, Any]) -> None:
 
 
 def _video_file(video: dict[str, Any], none: str) -> str:
-    """Say the video's file: the one linked or found here, else the path recorded (another machine's), else ``none``."""
+    """Say the video's file: the one linked or found here, else the path recorded (another machine's), else ``none``.
+
+    An image sequence (one image per frame) is here when every image is (``image_files``): it has no one file.
+    """
     if video["path"]:
         return str(video["path"])
+    if video.get("image_files"):
+        images = video["image_files"]
+        return f"{len(images)} images, all here (first: {images[0]})"
     return f"not here (recorded as {video['original_path']})" if video["original_path"] else none
 
 

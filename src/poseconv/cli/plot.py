@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -180,8 +181,22 @@ def _draw_overlay(
     options = {"video": linked, "video_key": key, "pcutoff": pcutoff, "color_by": color_by}
     if frame is not None:
         write_overlay_image(poses, output, frame=frame, **options)
-        return f"Wrote {output}: pose frame {frame} over {linked.files[0].name}"
+        return f"Wrote {output}: pose frame {frame} over {_files_shown(poses, key, linked, [frame])}"
     n_frames = next(pose.n_frames(key) for pose in poses if key in pose.videos)
     selected = parse_frame_range(frames, n_frames) if frames is not None else None
     written = write_overlay_video(poses, output, frames=selected, **options)
-    return f"Wrote {output}: {written} frames over {linked.files[0].name}"
+    shown = _files_shown(poses, key, linked, selected if selected is not None else range(n_frames))
+    return f"Wrote {output}: {written} frames over {shown}"
+
+
+def _files_shown(poses: list, key: str, linked: Any, frames: Sequence[int]) -> str:
+    """Name the video files the pose ``frames`` were drawn over: an image sequence's own images, not its first."""
+    from ..exporters.linked_video import video_frame_indices
+
+    if len(linked.files) == 1 or not len(frames):
+        return linked.files[0].name
+    pose = next(pose for pose in poses if key in pose.videos)
+    # As the overlay finds each frame's file (write_overlay_image, write_overlay_video).
+    shown = video_frame_indices(pose.timing.get(key), pose.n_frames(key), [frames[0], frames[-1]], linked)
+    first, last = (linked.files[linked.locate(int(index))[0]].name for index in shown)
+    return first if first == last else f"{first} to {last}"

@@ -122,7 +122,8 @@ def summarize_pose(pose: PoseData) -> dict[str, Any]:
     dict
         ``source_file``, ``source_software``, ``source_software_version``, ``scorer``, ``unit``,
         ``n_dims``; ``skeletons`` (nodes, edges by name); ``videos`` (frames, rate or mean rate of
-        timestamps, duration, paths); ``tracks``, each with its frame count, the number of frames
+        timestamps, duration, paths: ``path`` a video file, ``image_files`` the images of an image
+        sequence); ``tracks``, each with its frame count, the number of frames
         where any node is present, per-node ``missing_fraction`` (frames where the node is NaN) and
         per-node ``confidence`` (mean, min, median, max over frames with a value; None without
         confidence). A track's SLEAP ``replaced_predictions`` follow it as an entry named
@@ -136,6 +137,8 @@ def summarize_pose(pose: PoseData) -> dict[str, Any]:
             **_timing_summary(pose, key),
             "original_path": info.original_path,
             "path": str(info.path) if info.path is not None else None,
+            # An image sequence (SLEAP's image videos): its images here, one per frame, while ``path`` is None.
+            "image_files": [str(image) for image in info.image_files] if info.image_files else None,
             "frame_size": list(info.frame_size) if info.frame_size is not None else None,
         }
     tracks = []

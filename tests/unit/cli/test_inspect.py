@@ -9,6 +9,8 @@ from tests.fixtures.cli import poseconv_in_process
 
 sio = pytest.importorskip("sleap_io")
 
+START = "2024-05-01T10:00:00+00:00"
+
 
 def test_a_video_recorded_on_another_machine_is_not_shown_as_the_file(tmp_path):
     # It printed "file: C:/lab/cam1.mp4" as it prints a video found here.
@@ -32,9 +34,8 @@ def test_json_of_a_signed_url_leaves_out_its_signature_and_credential(tmp_path, 
 
     scorer = "DLC_resnet50_testJan1shuffle1_100"
     source = write_dlc_file(tmp_path / f"s{scorer}.h5", {"nose": np.ones((3, 2))}, likelihood={"nose": np.ones(3)})
-    start = "2024-05-01T10:00:00+00:00"
     converted = poseconv_in_process(
-        "convert", source, "--fps", 30, "-o", range_server.root / "s.nwb", "-q", "--session-start-time", start
+        "convert", source, "--fps", 30, "-o", range_server.root / "s.nwb", "-q", "--session-start-time", START
     )
     assert converted.returncode == 0, converted.stderr
     url = range_server.url("s.nwb") + "?X-Amz-Credential=AKIASECRET&X-Amz-Signature=deadbeef"
@@ -44,3 +45,42 @@ def test_json_of_a_signed_url_leaves_out_its_signature_and_credential(tmp_path, 
     assert document["file"] == document["poses"][0]["source_file"] == range_server.url("s.nwb")
     text = poseconv_in_process("inspect", url)
     assert "AKIASECRET" not in text.stdout and "deadbeef" not in text.stdout, text.stdout
+
+
+def write_image_sequence_slp(folder, *, user: bool = False):
+    """Write ``folder/p.slp`` of poses (or, ``user``, labels) on a video of three PNG images (``imgs/img00k.png``)."""
+    from PIL import Image
+
+    (folder / "imgs").mkdir()
+    images = []
+    for k in range(3):
+        images.append(folder / "imgs" / f"img{k:03d}.png")
+        Image.fromarray(np.full((48, 64, 3), 40 * k, np.uint8)).save(images[-1])
+    skeleton = sio.Skeleton(["a", "b"])
+    video = sio.Video.from_filename([str(image) for image in images])
+    points = np.array([[1.0, 2.0], [3.0, 4.0]])
+
+    def instance():
+        if user:
+            return sio.Instance.from_numpy(points, skeleton=skeleton)
+        return sio.PredictedInstance.from_numpy(points, point_scores=np.array([0.5, 0.5]), score=0.5, skeleton=skeleton)
+
+    frames = [sio.LabeledFrame(video=video, frame_idx=k, instances=[instance()]) for k in range(3)]
+    sio.Labels(frames, videos=[video], skeletons=[skeleton]).save(str(folder / "p.slp"))
+    return folder / "p.slp", images
+
+
+@pytest.mark.parametrize("user", [False, True])
+def test_an_image_sequence_whose_images_are_all_here_is_not_said_missing(tmp_path, user):
+    # It said "file: not here (recorded as imgs/img000.png)": an image sequence has images, not one file
+    # (VideoInfo.image_files, path None). So did the training summary's "source video".
+    source, images = write_image_sequence_slp(tmp_path, user=user)
+    nwb = tmp_path / "p.nwb"
+    options = ("--source", "sleap-labels") if user else ("--fps", 30)
+    converted = poseconv_in_process("convert", source, *options, "-o", nwb, "--session-start-time", START, "-q")
+    assert converted.returncode == 0, converted.stderr
+    result = poseconv_in_process("inspect", nwb)
+    assert result.returncode == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    assert "not here" not in said, result.stdout
+    assert f"file: 3 images, all here (first: {images[0]})" in said, result.stdout

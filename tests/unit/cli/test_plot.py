@@ -45,3 +45,17 @@ def test_a_file_of_labels_says_what_shows_them(tmp_path):
         result, f"{nwb}: holds no PoseEstimation to plot", "(PoseTraining)", "inspect", "export --training"
     )
     assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.parametrize(("frame", "image"), [(1, "img001.png"), (2, "img002.png")])
+def test_a_frame_of_an_image_sequence_names_its_own_image(tmp_path, frame, image):
+    # It drew the right image and said "over img000.png" whatever the frame.
+    from tests.unit.cli.test_inspect import write_image_sequence_slp
+
+    source, _ = write_image_sequence_slp(tmp_path)
+    nwb = tmp_path / "p.nwb"
+    converted = poseconv_in_process("convert", source, "--fps", 30, "-o", nwb, "--session-start-time", START, "-q")
+    assert converted.returncode == 0, converted.stderr
+    result = poseconv_in_process("plot", nwb, "--frame", frame, "-o", tmp_path / "f.png")
+    assert result.returncode == 0, result.stderr
+    assert f"pose frame {frame} over {image}" in result.stderr, result.stderr

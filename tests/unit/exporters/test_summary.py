@@ -25,6 +25,7 @@ def test_summary_counts_missing_and_confidence():
             "timing_source": "mock rate",
             "original_path": None,
             "path": None,
+            "image_files": None,
             "frame_size": None,
         }
     )
@@ -82,3 +83,13 @@ def test_the_summary_records_a_url_without_its_query():
 
     pose = dataclasses.replace(mock_pose_data(), source_file="https://lab.example.org/a.nwb?X-Amz-Signature=abc#x")
     assert summarize_pose(pose)["source_file"] == "https://lab.example.org/a.nwb"
+
+
+def test_an_image_sequence_lists_its_images(tmp_path):
+    # Only path and original_path were copied: the images of an image sequence (path None) went unsaid.
+    import dataclasses
+
+    pose = mock_pose_data()
+    images = (tmp_path / "img000.png", tmp_path / "img001.png")
+    pose.videos["video"] = dataclasses.replace(pose.videos["video"], original_path="img000.png", image_files=images)
+    assert summarize_pose(pose)["videos"]["video"]["image_files"] == [str(image) for image in images]
