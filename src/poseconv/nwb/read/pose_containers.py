@@ -38,7 +38,7 @@ from .pose_names import (
     file_stem,
     node_of_series,
 )
-from .skeletons import checked_edges, stored_skeleton
+from .skeletons import checked_edges, stored_edges, stored_skeleton
 from .store import child_groups, is_dataset, linked, member, neurodata_type, open_store, text, texts, visit_groups
 from .video_facts import video_facts
 from .video_frames import SAME_TIME_TOLERANCE, frames_on_video, union_base
@@ -195,8 +195,8 @@ class ContainerScanner:
                     subject = linked(self._file, found[1], "subject")
                     subject_id = text(subject[1].get("subject_id")) if subject is not None else None
                     return list(skeleton.nodes), list(skeleton.edges), skeleton.name, subject_id
-        nodes = texts(group["nodes"]) if "nodes" in group and is_dataset(group["nodes"]) else []
-        edges = np.asarray(group["edges"][()]).reshape(-1, 2) if "edges" in group else np.empty((0, 2))
+        nodes = texts(group["nodes"]) if is_dataset(member(group, "nodes")) else []
+        edges = stored_edges(group)
         if not nodes:
             nodes = list(series_names)
             edges = np.empty((0, 2))

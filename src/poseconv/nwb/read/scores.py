@@ -25,7 +25,7 @@ from ..layout import (
     instance_series_name,
     natural_key,
 )
-from .store import is_group, text, texts
+from .store import is_group, member, text, texts
 
 __all__ = ["ordered_container_keys", "read_instance_series", "recorded_tracks"]
 
@@ -56,8 +56,8 @@ def read_instance_series(module: Any, pose_estimation_name: str, n_frames: int) 
     """
     found: dict[str, Any] = {}
     for attribute in INSTANCE_SERIES:
-        series = module.get(instance_series_name(pose_estimation_name, attribute))
-        if series is None or not is_group(series) or "data" not in series:
+        series = member(module, instance_series_name(pose_estimation_name, attribute))
+        if series is None or not is_group(series) or member(series, "data") is None:
             continue
         stored = np.asarray(series["data"][()]).reshape(-1)[:n_frames]
         if attribute == "user_labeled":

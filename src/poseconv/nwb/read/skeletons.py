@@ -25,9 +25,9 @@ import numpy as np
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import Skeleton
 from ..layout import SKELETON_NAMES_TABLE, SKELETON_SYMMETRIES_COLUMNS, SKELETON_SYMMETRIES_TABLE, natural_key
-from .store import base_name, is_group, linked, neurodata_type, texts
+from .store import base_name, is_group, linked, member, neurodata_type, texts
 
-__all__ = ["checked_edges", "container_symmetries", "stored_skeleton"]
+__all__ = ["checked_edges", "container_symmetries", "stored_edges", "stored_skeleton"]
 
 # The symmetries tables of a module: SkeletonSymmetries, then those appends added (SkeletonSymmetries_2, ...).
 _SYMMETRIES = re.compile(rf"{SKELETON_SYMMETRIES_TABLE}(_\d+)?")
@@ -58,6 +58,12 @@ def checked_edges(edges: Iterable[tuple[int, int]], n_nodes: int, where: str) ->
     return kept
 
 
+def stored_edges(group: Any) -> np.ndarray:
+    """Return the ``(n, 2)`` node pairs of the ``edges`` of ``group``; none without them (damaged ones raise)."""
+    edges = member(group, "edges")
+    return np.asarray(edges[()]).reshape(-1, 2) if edges is not None else np.empty((0, 2))
+
+
 def stored_skeleton(
     root: Any, path: str, node: Any, *, source: Path | str | None = None, owner: str | None = None
 ) -> Skeleton:
@@ -81,7 +87,7 @@ def stored_skeleton(
     InvalidSourceFileError
         When the skeleton names a node twice.
     """
-    edges = np.asarray(node["edges"][()]).reshape(-1, 2) if "edges" in node else np.empty((0, 2))
+    edges = stored_edges(node)
     name = base_name(path)
     # <module>/Skeletons/<name>: the table is the module's.
     table = root.get(f"{path.rsplit('/', 2)[0]}/{SKELETON_NAMES_TABLE}")

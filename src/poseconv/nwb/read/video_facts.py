@@ -18,7 +18,7 @@ import numpy as np
 from ...metadata.defaults import MISSING_VIDEO_PATTERN
 from ...video import STILL_IMAGE_SUFFIXES
 from .pose_names import neuroconv_dlc_animal
-from .store import EMPTY_TEXT, base_name, local_file, local_folder, neurodata_type, texts
+from .store import EMPTY_TEXT, base_name, local_file, local_folder, member, neurodata_type, texts
 from .video_frames import video_timing
 
 __all__ = [
@@ -54,21 +54,21 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
         Its source software (how the deprecated ``dimensions`` are ordered).
     """
     facts: dict[str, Any] = {}
-    source_video = group.get("source_video")
+    source_video = member(group, "source_video")
     if source_video is None:
         source_video = _named_image_series(group)
     facts["video_timing"] = video_timing(source_video)
-    if source_video is not None and "external_file" in source_video:
+    if source_video is not None and member(source_video, "external_file") is not None:
         external = texts(source_video["external_file"])
         if external:
             facts["original_video"] = external[0]
             facts["video_linked"] = True
         if (images := image_sequence(external, local_folder(path))) is not None:
             facts["image_files"] = images if all(images) else None
-        if "dimension" in source_video:
+        if member(source_video, "dimension") is not None:
             width, height = (int(v) for v in np.asarray(source_video["dimension"][()]).reshape(-1)[:2])
             facts["frame_size"] = (height, width)
-    elif "original_videos" in group:
+    elif member(group, "original_videos") is not None:
         # VAME's export stores [None] as "None" when it knows no video.
         originals = [v for v in texts(group["original_videos"]) if v.strip() not in EMPTY_TEXT]
         if originals:
@@ -77,7 +77,7 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
     elif missing := MISSING_VIDEO_PATTERN.search(description or ""):
         # A video the tool recorded that the writing machine did not have: named in the description.
         facts["original_video"] = missing["path"]
-    if "frame_size" not in facts and "dimensions" in group:
+    if "frame_size" not in facts and member(group, "dimensions") is not None:
         facts["frame_size"] = frame_size_of_dimensions(group["dimensions"], dimensions_height_first(group, software))
     if facts.get("original_video") and "image_files" not in facts:
         facts["video_path"] = local_file(facts["original_video"], local_folder(path))
@@ -97,7 +97,7 @@ def image_sequence(external: list[str], folder: Path | None) -> tuple[Path | Non
 
 def _named_image_series(group: Any) -> Any | None:
     """Return the external ``ImageSeries`` of ``acquisition`` that the first ``original_videos`` entry names, if any."""
-    if "original_videos" not in group:
+    if member(group, "original_videos") is None:
         return None
     originals = texts(group["original_videos"])
     name = originals[0].strip() if originals else ""

@@ -39,6 +39,7 @@ import numpy as np
 from ...errors import PoseconvWarning
 from ...model import FrameTiming
 from .frame_times import frame_step
+from .store import member
 
 __all__ = ["SAME_TIME_TOLERANCE", "frames_on_video", "union_base", "video_timing"]
 
@@ -62,10 +63,10 @@ def video_timing(source_video: Any) -> FrameTiming | None:
     """Return the frame times an ``ImageSeries`` stores (``timestamps``, or a positive ``rate``); None otherwise."""
     if source_video is None:
         return None
-    if "timestamps" in source_video:
+    if member(source_video, "timestamps") is not None:
         timestamps = np.asarray(source_video["timestamps"][()], dtype="float64").reshape(-1)
         return FrameTiming(timestamps=timestamps, source="timestamps of the linked video") if len(timestamps) else None
-    if "starting_time" in source_video:
+    if member(source_video, "starting_time") is not None:
         rate = float(source_video["starting_time"].attrs.get("rate", 0.0))
         if np.isfinite(rate) and rate > 0:
             start = float(source_video["starting_time"][()])
