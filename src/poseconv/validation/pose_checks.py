@@ -313,14 +313,16 @@ def check_pose_file(path: str | Path) -> list[Problem]:
     list of Problem
         What is wrong; empty when every check passes.
     """
-    from ..nwb.read.store import local_folder, nwb_location, open_store
+    from ..nwb.read.store import damage_named, local_folder, nwb_location, open_store
 
     path = nwb_location(path)
     folder = local_folder(path)
     problems: list[Problem] = []
     seen_times: set[Any] = set()
     frames: dict[str, int | None] = {}
-    with open_store(path) as handle:
+    # A file at a URL is not walked first as one on disk is: an object whose bytes are damaged fails here,
+    # said naming the file (it gave h5py's "Object visitation failed").
+    with open_store(path) as handle, damage_named(path):
         typed = list(_typed(handle))
         linked = {_source_video(g) for kind, g in typed if kind == "PoseEstimation"}
         for kind, group in typed:

@@ -237,3 +237,22 @@ def test_a_file_written_into_a_dandiset_that_links_a_video_outside_it_is_said_by
     with h5py.File(out, "a") as handle:
         handle["/acquisition/Video reachingvideo1short/external_file"][0] = inside.name
     assert not [p for p in check_pose_file(out) if p.check == "poseconv:video_outside_dandiset"]
+
+
+def test_a_damaged_object_of_a_file_at_a_url_is_said_naming_the_file(small_nwb, range_server):
+    # A file at a URL is not walked first as one on disk is: a confidence dataset whose header fails its
+    # checksum ended validate_nwb(url) with h5py's "Object visitation failed", naming no file.
+    from poseconv.errors import InvalidSourceFileError
+
+    with h5py.File(small_nwb["s.nwb"], "r") as handle:
+        found: list[str] = []
+        handle.visit(found.append)
+        address = h5py.h5o.get_info(handle[next(n for n in found if n.endswith("/confidence"))].id).addr
+    data = bytearray(small_nwb["s.nwb"].read_bytes())
+    for i in range(address + 20, address + 40):
+        data[i] ^= 0xFF
+    (range_server.root / "conf.nwb").write_bytes(bytes(data))
+    url = range_server.url("conf.nwb")
+    with pytest.raises(InvalidSourceFileError, match=r"damaged") as caught:
+        check_pose_file(url)
+    assert str(caught.value).startswith(f"{url}: ")
