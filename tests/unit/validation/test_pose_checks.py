@@ -243,15 +243,9 @@ def test_a_damaged_object_of_a_file_at_a_url_is_said_naming_the_file(small_nwb, 
     # A file at a URL is not walked first as one on disk is: a confidence dataset whose header fails its
     # checksum ended validate_nwb(url) with h5py's "Object visitation failed", naming no file.
     from poseconv.errors import InvalidSourceFileError
+    from tests.fixtures.remote_failures import with_damaged_header
 
-    with h5py.File(small_nwb["s.nwb"], "r") as handle:
-        found: list[str] = []
-        handle.visit(found.append)
-        address = h5py.h5o.get_info(handle[next(n for n in found if n.endswith("/confidence"))].id).addr
-    data = bytearray(small_nwb["s.nwb"].read_bytes())
-    for i in range(address + 20, address + 40):
-        data[i] ^= 0xFF
-    (range_server.root / "conf.nwb").write_bytes(bytes(data))
+    (range_server.root / "conf.nwb").write_bytes(with_damaged_header(small_nwb["s.nwb"], "/confidence"))
     url = range_server.url("conf.nwb")
     with pytest.raises(InvalidSourceFileError, match=r"damaged") as caught:
         check_pose_file(url)

@@ -14,7 +14,7 @@ from poseconv.errors import InvalidSourceFileError
 from poseconv.nwb.read.remote import http_url, is_url, url_name
 from tests.fixtures.deeplabcut import write_dlc_file
 from tests.fixtures.paths import needs_shared_data
-from tests.fixtures.remote_failures import assert_same_poses
+from tests.fixtures.remote_failures import assert_same_poses, with_damaged_header
 
 N_FRAMES = 200_000
 INDIVIDUALS = ("mouse0", "mouse1", "mouse2", "mouse3")
@@ -196,25 +196,11 @@ def test_a_read_that_times_out_is_said_as_such(tmp_path):
     assert "not an HDF5" not in str(caught.value) and stream.closed
 
 
-def _flip(data: bytearray, start: int, stop: int) -> bytes:
-    for i in range(start, stop):
-        data[i] ^= 0xFF
-    return bytes(data)
-
-
 def test_a_damaged_file_at_a_url_is_refused_naming_it_not_read_without_what_was_damaged(small_nwb, range_server):
     # On disk the file is walked in a child first and refused; from a URL a damaged confidence was read as none (all
     # NaN, an empty DLC likelihood column, exit 0), and a damaged root group said h5py's words only, naming no file.
-    import h5py
-
-    with h5py.File(small_nwb["s.nwb"], "r") as handle:
-        name = next(n for n in _names(handle) if n.endswith("/confidence"))
-        address = h5py.h5o.get_info(handle[name].id).addr
-        root = h5py.h5o.get_info(handle.id).addr
-    data = small_nwb["s.nwb"].read_bytes()
-    assert data[address : address + 4] == b"OHDR"
-    (range_server.root / "conf.nwb").write_bytes(_flip(bytearray(data), address + 20, address + 40))
-    (range_server.root / "root.nwb").write_bytes(_flip(bytearray(data), root + 20, root + 40))
+    (range_server.root / "conf.nwb").write_bytes(with_damaged_header(small_nwb["s.nwb"], "/confidence"))
+    (range_server.root / "root.nwb").write_bytes(with_damaged_header(small_nwb["s.nwb"]))
     url = range_server.url("conf.nwb")
     with pytest.raises(InvalidSourceFileError, match=r"part of the file cannot be read .*damaged") as caught:
         read_nwb(url)
@@ -225,9 +211,3 @@ def test_a_damaged_file_at_a_url_is_refused_naming_it_not_read_without_what_was_
     ) as caught:
         open_nwb(url)
     assert str(caught.value).startswith(f"{url}: ") and "copy it again" in str(caught.value)
-
-
-def _names(handle) -> list[str]:
-    found: list[str] = []
-    handle.visit(found.append)
-    return found

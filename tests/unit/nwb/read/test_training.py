@@ -12,6 +12,7 @@ from poseconv.nwb.read.training import read_training
 from poseconv.nwb.write.training import write_pose_training
 from tests.fixtures.nwb import SOURCE_FRAME_POINTS, write_source_frame_training
 from tests.fixtures.paths import SHARED_DATA
+from tests.fixtures.remote_failures import with_damaged_header
 from tests.unit.nwb.write.test_training import tracked_training
 
 SLEAP_IO_ANNOTATIONS = SHARED_DATA / "sleap-io.js/tests/data/nwb/minimal.annotations.nwb"
@@ -108,12 +109,7 @@ def test_a_damaged_part_of_a_training_file_at_a_url_is_damage_not_absence(tmp_pa
     with h5py.File(path, "r") as handle:
         module = handle["processing/behavior"]
         name = damaged.replace("*", sorted(module["PoseTraining/training_frames"])[0])
-        address = h5py.h5o.get_info(module[name].id).addr
-    data = bytearray(path.read_bytes())
-    assert data[address : address + 4] == b"OHDR"
-    for i in range(address + 20, address + 40):
-        data[i] ^= 0xFF
-    (range_server.root / "t.nwb").write_bytes(bytes(data))
+    (range_server.root / "t.nwb").write_bytes(with_damaged_header(path, f"processing/behavior/{name}"))
     url = range_server.url("t.nwb")
     with pytest.raises(InvalidSourceFileError, match=r"part of the file cannot be read .*damaged") as caught:
         read_training(url)
