@@ -46,6 +46,7 @@ with the same rows sleap-io would write for :func:`to_sleap_labels`.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,7 +64,10 @@ from .files import export_path
 from .left_out import POSE_EXPORTS, pose_values, warn_left_out
 from .sleap_tables import NO_TRACKING_SCORE, identity_catalog, instance_present, unopened_video, unscored_is_user
 
-__all__ = ["to_sleap_labels", "video_filename", "write_slp"]
+__all__ = ["sleap_track_names", "to_sleap_labels", "video_filename", "write_slp"]
+
+# poseconv's names of SLEAP's untracked instances taken by order (untracked="by_order"), and of a single set.
+_UNTRACKED_SLOT = re.compile(r"untracked(_\d+)?")
 
 
 def video_filename(pose: PoseData | TrainingData, key: str) -> str | list[str]:
@@ -119,6 +123,46 @@ def _video(pose: PoseData, key: str) -> Any:
     return unopened_video(video_filename(pose, key), fps)
 
 
+def sleap_track_names(pose: PoseData) -> dict[str, str | None]:
+    """Return the SLEAP track of each track name of ``pose``, in track order; None: no track (untracked).
+
+    Tracks of one animal (:meth:`~poseconv.model.PoseData.identity`) share its SLEAP track where they
+    can be one: a SLEAP track split over two skeletons, never two poses of one skeleton in one frame.
+    Two pose files of one video converted into one NWB file name their animals alike (``mouse`` and
+    ``PoseEstimation_mouse_run2``, whose track is ``mouse`` too): those cannot share a track (two
+    instances of one track and skeleton in a frame), and take the names of a file of their own
+    (:meth:`~poseconv.model.PoseData.exported_names`). An untracked pose set beside another of its
+    video and skeleton is given a track of its own name, unless it is named as poseconv's SLEAP reader
+    names untracked instances (``untracked``, ``untracked_<k>`` of ``untracked="by_order"``): several
+    untracked instances in a frame of two pose files could not be read back.
+    """
+    first = {track.name: track for track in reversed(pose.tracks)}
+    first = {name: first[name] for name in pose.track_names()}
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for track in pose.tracks:
+        seen.setdefault(track.name, set()).add((track.video, track.skeleton))
+    groups: dict[str | None, list[str]] = {}
+    for name, track in first.items():
+        groups.setdefault(pose.identity(track), []).append(name)
+    untracked = groups.pop(None, [])
+    # Several untracked sets of one video and skeleton are by_order slots only if all are named so.
+    crowded = [name for name in untracked if any(seen[name] & seen[other] for other in untracked if other != name)]
+    own = [name for name in crowded if not _UNTRACKED_SLOT.fullmatch(name)]
+    shared: list[str] = []  # one track per animal: its first name stands for the group
+    for members in groups.values():
+        places = [place for name in members for place in seen[name]]
+        shared.extend(members[:1] if len(places) == len(set(places)) else members)
+    names = dict(zip(shared, pose.exported_names([first[n] for n in shared]), strict=True))
+    result: dict[str, str | None] = {}
+    for name, track in first.items():
+        identity = pose.identity(track)
+        if identity is None:
+            result[name] = name if name in own else None
+        else:
+            result[name] = names.get(name, names.get(groups[identity][0]))
+    return result
+
+
 def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[str, Any], dict[str, Any], list[str]]:
     """Return a ``sleap_io.Labels`` with skeletons, tracks, videos and provenance but no frames.
 
@@ -142,19 +186,16 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
         )
         for name in used
     }
-    # One sio.Track per animal: poses of one track under two skeletons share it; instances without a
-    # track go back without one.
-    by_identity: dict[str, Any] = {}
+    by_name: dict[str, Any] = {}
     tracks: dict[str, Any] = {}
-    for track in pose.tracks:
-        identity = pose.identity(track)
-        tracks[track.name] = None if identity is None else by_identity.setdefault(identity, sio.Track(name=identity))
+    for name, sleap_name in sleap_track_names(pose).items():
+        tracks[name] = None if sleap_name is None else by_name.setdefault(sleap_name, sio.Track(name=sleap_name))
     video_keys = list(dict.fromkeys(track.video for track in pose.tracks))
     videos = {key: _video(pose, key) for key in video_keys}
     labels = sio.Labels(
         videos=list(videos.values()),
         skeletons=list(skeletons.values()),
-        tracks=list(by_identity.values()),
+        tracks=list(by_name.values()),
         provenance={"source": f"poseconv export of {pose.source_name}", "source_software": pose.source_software},
         identities=[sio.Identity(name=name) for name in identity_catalog(pose)],
     )

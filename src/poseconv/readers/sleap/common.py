@@ -415,8 +415,12 @@ def select_videos(path: Path, n_videos: int, keys: list[str], video_indices: Seq
 
 
 def slot_order(slots: Sequence[SlotKey], selected: list[int]) -> list[SlotKey]:
-    """Order a ``.slp``'s tracks in the pose model: by selected video, tracks before untracked, skeleton."""
-    return sorted(slots, key=lambda k: (selected.index(k[0]), k[1][0] != "track", k[1][1], k[2]))
+    """Order a ``.slp``'s tracks in the pose model: tracks (in the file's order) before untracked, video, skeleton.
+
+    Track-major, so that a track only a later video shows keeps its place among the file's tracks (the
+    NWB file's track order, and a ``.slp`` exported from it, follow this order).
+    """
+    return sorted(slots, key=lambda k: (k[1][0] != "track", k[1][1], selected.index(k[0]), k[2]))
 
 
 #: What a .slp whose poses are too sparse for a time series most likely is, and how to convert it.

@@ -56,6 +56,7 @@ from .analysis import read_sleap_analysis
 from .common import (
     SLEAP_REFERENCE_FRAME,
     SLP_CONFIDENCE_DEFINITION,
+    SlotKey,
     UntrackedPolicy,
     check_untracked_option,
     inference_note,
@@ -308,8 +309,8 @@ def _array_tracks(
     slot_name = slot_names(slots, track_names, skeleton_names)
     ordered = slot_order(slots, selected)
     with_tracking = bool(header["has_tracking_score"]) and index.has_tracking_scores
-    tracks = []
-    for v in dict.fromkeys(v for v, _, _ in ordered):
+    by_slot: dict[SlotKey, PoseTrack] = {}
+    for v in [v for v in selected if any(o[0] == v for o in ordered)]:
         keys = [(v, _track_id(slot, index), s) for video, slot, s in ordered if video == v]
         n_frames = video_frames(path, infos[v], index.last_frame[v])
         # One table per video, so that a block of frames is read once for all of its tracks.
@@ -331,8 +332,10 @@ def _array_tracks(
                 track["replaced_predictions"] = PoseTrack(
                     **slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **replaced
                 )
-            tracks.append(PoseTrack(**slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **track))
-    return tracks, {slot[1] for _, slot, _ in slots if slot[0] == "track"}
+            by_slot[v, slot, s] = PoseTrack(
+                **slot_name[slot, s], skeleton=skeleton_names[s], video=infos[v].key, **track
+            )
+    return [by_slot[key] for key in ordered], {slot[1] for _, slot, _ in slots if slot[0] == "track"}
 
 
 def _track_id(slot: tuple[str, int], index: SlpIndex) -> int:

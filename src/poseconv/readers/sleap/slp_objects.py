@@ -473,7 +473,7 @@ def object_tracks(
     slot_name = slot_names(list(rows), track_names, skeleton_names)
     ordered = slot_order(list(rows), selected)
     # Once per video: its frame count is checked (and a length it passes warned about) once, not per track.
-    n_frames = {v: video_frames(path, infos[v], last_frame[v]) for v in dict.fromkeys(v for v, _, _ in ordered)}
+    n_frames = {v: video_frames(path, infos[v], last_frame[v]) for v in selected if any(o[0] == v for o in ordered)}
     catalog = identity_list(labels)
     fill = {"has_tracking_score": has_tracking_score, "identities": {id(ident): i for i, ident in enumerate(catalog)}}
     identity_names = tuple(str(identity.name) for identity in catalog)

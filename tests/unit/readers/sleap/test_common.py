@@ -9,6 +9,7 @@ import pytest
 
 from poseconv.errors import PoseconvWarning
 from poseconv.readers.sleap import read_sleap
+from poseconv.readers.sleap.common import slot_order
 
 sio = pytest.importorskip("sleap_io")
 
@@ -76,3 +77,21 @@ def test_poses_within_the_recorded_length_or_without_one_do_not_warn(tmp_path, f
         (track,) = read_sleap(path).tracks
     assert _past_length_warnings(caught) == []
     assert track.n_frames == max(frames[-1] + 1, (shape or [0])[0])
+
+
+def test_tracks_are_ordered_as_the_file_lists_them_across_videos():
+    # Track 1 appears only in video 1: it stays between tracks 0 and 2 rather than after every track of video 0.
+    slots = [
+        (0, ("track", 0), 0),
+        (0, ("untracked", 0), 0),
+        (0, ("track", 2), 0),
+        (1, ("track", 1), 0),
+        (1, ("track", 2), 0),
+    ]
+    assert slot_order(slots, [0, 1]) == [
+        (0, ("track", 0), 0),
+        (1, ("track", 1), 0),
+        (0, ("track", 2), 0),
+        (1, ("track", 2), 0),
+        (0, ("untracked", 0), 0),
+    ]

@@ -1,0 +1,82 @@
+"""SLEAP export: which poses share a SLEAP track, and the order of the tracks."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import sleap_io as sio
+
+from poseconv.exporters.sleap import sleap_track_names, to_sleap_labels, write_slp
+from poseconv.model import Skeleton
+from poseconv.readers.sleap import read_sleap
+from poseconv.testing.mock import mock_pose_data
+
+
+def _renamed(pose, *names: tuple[str, str | None]):
+    """``pose`` (SLEAP's) with its tracks renamed: (name, track as the file names it)."""
+    tracks = [
+        dataclasses.replace(track, name=name, track_name=file_track)
+        for track, (name, file_track) in zip(pose.tracks, names, strict=True)
+    ]
+    return dataclasses.replace(pose, tracks=tracks)
+
+
+def test_two_pose_sets_of_one_animal_and_video_keep_their_own_tracks(tmp_path):
+    # Two .slp files of one video in one NWB file: the second's mouse is PoseEstimation_mouse_run2, track "mouse".
+    pose = mock_pose_data(n_frames=4, n_individuals=2, source_software="SLEAP")
+    pose = _renamed(pose, ("mouse", None), ("PoseEstimation_mouse_run2", "mouse"))
+    expected = ["mouse", "PoseEstimation_mouse_run2"]
+    labels = to_sleap_labels(pose)
+    assert [track.name for track in labels.tracks] == expected
+    assert all([inst.track.name for inst in frame.instances] == expected for frame in labels)
+    written = sio.load_slp(str(write_slp(pose, tmp_path / "out.slp")))
+    assert [[inst.track.name for inst in frame.instances] for frame in written] == [expected] * 4
+
+
+def test_a_track_under_two_skeletons_shares_one_track():
+    pose = mock_pose_data(n_frames=3, n_individuals=3, source_software="SLEAP")
+    other = Skeleton(name="S2", nodes=("a", "b", "c"), edges=())
+    pose = dataclasses.replace(pose, skeletons={**pose.skeletons, "S2": other})
+    pose = _renamed(pose, ("fly_S1", "fly"), ("fly_S2", "fly"), ("rat", None))
+    pose.tracks[1].skeleton = "S2"
+    assert sleap_track_names(pose) == {"fly_S1": "fly", "fly_S2": "fly", "rat": "rat"}
+    labels = to_sleap_labels(pose)
+    assert [track.name for track in labels.tracks] == ["fly", "rat"]
+    assert [(inst.track.name, inst.skeleton.name) for inst in labels[0].instances] == [
+        ("fly", pose.tracks[0].skeleton),
+        ("fly", "S2"),
+        ("rat", pose.tracks[0].skeleton),
+    ]
+
+
+def test_untracked_sets_of_two_files_are_told_apart_by_order_slots_are_not():
+    pose = mock_pose_data(n_frames=3, n_individuals=2, source_software="SLEAP")
+    two_files = _renamed(pose, ("untracked", ""), ("PoseEstimation_run2", ""))
+    assert sleap_track_names(two_files) == {"untracked": None, "PoseEstimation_run2": "PoseEstimation_run2"}
+    by_order = _renamed(pose, ("untracked_0", ""), ("untracked_1", ""))
+    assert sleap_track_names(by_order) == {"untracked_0": None, "untracked_1": None}
+
+
+def test_a_track_only_a_later_video_shows_keeps_its_place(tmp_path):
+    skeleton = sio.Skeleton(nodes=["a", "b"], name="s")
+    videos = [sio.Video(filename=str(tmp_path / name)) for name in ("clip.mp4", "robot.mp4")]
+    zeta, mid, alpha = sio.Track("zeta"), sio.Track("mid"), sio.Track("alpha")
+
+    def instance(frame: int, track: sio.Track) -> sio.PredictedInstance:
+        points = np.array([[frame, 2.0], [3.0, 4.0]])
+        return sio.PredictedInstance.from_numpy(
+            points, point_scores=np.full(2, 0.5), score=0.5, skeleton=skeleton, track=track
+        )
+
+    frames = [
+        sio.LabeledFrame(video=video, frame_idx=f, instances=[instance(f, first), instance(f, alpha)])
+        for f in range(3)
+        for video, first in zip(videos, (zeta, mid), strict=True)
+    ]
+    path = tmp_path / "p.slp"
+    sio.Labels(labeled_frames=frames, videos=videos, skeletons=[skeleton], tracks=[zeta, mid, alpha]).save(str(path))
+    pose = read_sleap(path)
+    assert [track.name for track in pose.tracks] == ["zeta", "mid", "alpha", "alpha"]
+    written = sio.load_slp(str(write_slp(pose, tmp_path / "back.slp")))
+    assert [track.name for track in written.tracks] == ["zeta", "mid", "alpha"]
