@@ -450,10 +450,13 @@ def _warn_past_recorded_length(path: Path, info: Any, last_frame: int) -> None:
 
     SLEAP records a video's shape when it opens the video, so such poses belong to frames the video
     did not have then: another (longer) video under that name, or a length misread. They are kept
-    (the time base runs to the last of them), but their frames may not be the video's.
+    (the time base runs to the last of them), but their frames may not be the video's. Said only when
+    the video is not here: a video found beside the file is measured when the poses are converted
+    (:func:`poseconv.timing.check_video_length`), which refuses poses past its end, so a warning that
+    they are kept would be contradicted.
     """
     recorded = info.n_frames or 0
-    if recorded <= 0 or last_frame < recorded:
+    if recorded <= 0 or last_frame < recorded or info.path is not None:
         return
     import warnings
 

@@ -73,7 +73,7 @@ from .common import (
     video_frames,
     warn_other_annotations,
 )
-from .slp_index import SlpIndex, read_slp_index
+from .slp_index import USER, SlpIndex, read_slp_index
 from .slp_objects import load_labels, object_tracks, tracks_from_identities
 from .slp_points import SlpPointTable
 from .slp_untracked import labels_beside_tracked_predictions
@@ -242,6 +242,7 @@ def _assemble(
         )
     if not tracks:
         _refuse_centroids_only(path)
+        _refuse_empty_selection(path, parts.infos, selected, predicted_only=predicted_only)
     warn_other_annotations(path, header)
     notes = {
         "file_kind": "slp",
@@ -371,4 +372,68 @@ def _refuse_centroids_only(path: Path) -> None:
             f"{path}: holds {count} centroid(s) and no pose: one point per detected animal, as a centroid "
             "model run alone writes, not the keypoints of a skeleton. Convert the predictions of the whole "
             "pipeline (the centroid and the centered-instance model together)."
+        )
+
+
+def _instance_counts(path: Path, n_videos: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Return the labeled frames, user instances and predicted instances of each video of a ``.slp``.
+
+    None when the tables are not as SLEAP writes them (the caller then says nothing more).
+    """
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as handle:
+            frames = handle["frames"].fields(["video", "instance_id_start", "instance_id_end"])[:]
+            kinds = np.asarray(handle["instances"].fields("instance_type")[:], dtype="int64")
+        video = frames["video"].astype("int64")
+        start, end = frames["instance_id_start"].astype("int64"), frames["instance_id_end"].astype("int64")
+        users = np.concatenate([[0], np.cumsum(kinds == USER)])
+        predicted = np.concatenate([[0], np.cumsum(kinds != USER)])
+        per_frame = [(users[end] - users[start]), (predicted[end] - predicted[start])]
+        counts = [np.bincount(video, weights=values, minlength=n_videos)[:n_videos] for values in per_frame]
+        return np.bincount(video, minlength=n_videos)[:n_videos], counts[0].astype(int), counts[1].astype(int)
+    except (KeyError, ValueError, IndexError, TypeError, OSError):
+        return None
+
+
+def _refuse_empty_selection(path: Path, infos: list[VideoInfo], selected: list[int], *, predicted_only: bool) -> None:
+    """Refuse, naming the cause, a ``.slp`` whose chosen videos or ``predicted_only`` leave no pose of those it holds.
+
+    The generic "holds no poses" (the file's own fault) would send the user after another file.
+    """
+    counts = _instance_counts(path, len(infos))
+    if counts is None:
+        return
+    n_frames, users, predicted = counts
+    kept = predicted if predicted_only else users + predicted
+
+    def named(videos: list[int], *, with_counts: bool = False) -> str:
+        said = [
+            f"{v} ({infos[v].key!r}"
+            + (f": {n_frames[v]} labeled frame(s), {users[v] + predicted[v]} instance(s))" if with_counts else ")")
+            for v in videos
+        ]
+        return f"video{'s' if len(videos) > 1 else ''} " + ", ".join(said)
+
+    elsewhere = [v for v in range(len(infos)) if v not in selected and kept[v]]
+    others = (
+        f" The file's poses are on {named(elsewhere, with_counts=True)}; choose among these with video_indices= "
+        f"(poseconv convert -O 'video_indices=[{elsewhere[0]}]')."
+        if elsewhere
+        else ""
+    )
+    chosen = "the file" if len(selected) == len(infos) else named(selected)
+    dropped = int(sum(users[v] for v in selected))
+    verb = "hold" if chosen.startswith("videos ") else "holds"
+    if predicted_only and dropped:
+        raise InvalidOptionError(
+            f"{path}: {chosen} {verb} {dropped} user instance(s) (poses placed by hand) and no prediction, and "
+            "predicted_only=True leaves user instances out, so nothing is left to convert. Convert without "
+            "predicted_only to write them as poses, or convert them as training data (--source sleap-labels; "
+            f"SLEAPTrainingDataInterface in Python).{others}"
+        )
+    if elsewhere:
+        raise InvalidOptionError(
+            f"{path}: {chosen} {'have' if verb == 'hold' else 'has'} no labeled frame and no instance.{others}"
         )

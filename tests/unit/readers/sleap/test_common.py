@@ -79,6 +79,18 @@ def test_poses_within_the_recorded_length_or_without_one_do_not_warn(tmp_path, f
     assert track.n_frames == max(frames[-1] + 1, (shape or [0])[0])
 
 
+def test_with_the_video_here_poses_past_its_recorded_length_are_left_to_the_video_check(tmp_path):
+    # The video beside the file is measured at conversion, which refuses poses past its end: no "kept" before that.
+    path = _slp(tmp_path / "past.slp", [0, 3, 10], shape=[8, 64, 64, 1])
+    (tmp_path / "c.mp4").write_bytes(b"\0" * 64)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pose = read_sleap(path)
+    assert pose.videos["c"].path is not None
+    assert _past_length_warnings(caught) == []
+    assert pose.tracks[0].n_frames == 11
+
+
 def test_tracks_are_ordered_as_the_file_lists_them_across_videos():
     # Track 1 appears only in video 1: it stays between tracks 0 and 2 rather than after every track of video 0.
     slots = [

@@ -217,6 +217,57 @@ def test_video_index_out_of_range_names_file_and_videos(indices):
         read_sleap(SLP_MIN_SESSION, video_indices=indices)
 
 
+def _predictions_and_hand_labels(path):
+    """Predictions on video 0 ('clip'), nothing on video 1 ('cam2'), user instances alone on video 2 ('cam3')."""
+    skeleton = sio.Skeleton(nodes=["a", "b"], name="s")
+    metadata = {"shape": [100, 480, 640, 1], "fps": 30.0}
+    videos = [
+        sio.Video(filename=f"/elsewhere/{n}.mp4", backend_metadata=metadata, open_backend=False)
+        for n in ("clip", "cam2", "cam3")
+    ]
+    track = sio.Track("m")
+    points = np.array([[1.0, 2.0], [3.0, 4.0]])
+    frames = [
+        sio.LabeledFrame(
+            video=videos[0],
+            frame_idx=f,
+            instances=[
+                sio.PredictedInstance.from_numpy(
+                    points, point_scores=np.full(2, 0.5), score=0.5, skeleton=skeleton, track=track
+                )
+            ],
+        )
+        for f in range(5)
+    ]
+    frames += [
+        sio.LabeledFrame(
+            video=videos[2], frame_idx=f, instances=[sio.Instance.from_numpy(points, skeleton=skeleton, track=track)]
+        )
+        for f in range(3)
+    ]
+    sio.Labels(labeled_frames=frames, videos=videos, skeletons=[skeleton], tracks=[track]).save(str(path))
+    return path
+
+
+def test_a_chosen_video_without_poses_is_named_with_the_videos_that_have_some(tmp_path):
+    path = _predictions_and_hand_labels(tmp_path / "p.slp")
+    with pytest.raises(InvalidOptionError) as raised:
+        read_sleap(path, video_indices=[1])
+    message = str(raised.value)
+    assert "video 1 ('cam2') has no labeled frame" in message and "holds no poses" not in message
+    assert "videos 0 ('clip': 5 labeled frame(s), 5 instance(s)), 2 ('cam3': 3 labeled frame(s)" in message
+    assert "video_indices=[0]" in message
+
+
+def test_predicted_only_on_hand_labels_alone_says_it_dropped_them(tmp_path):
+    path = _predictions_and_hand_labels(tmp_path / "p.slp")
+    with pytest.raises(InvalidOptionError) as raised:
+        read_sleap(path, video_indices=[2], predicted_only=True)
+    message = str(raised.value)
+    assert "video 2 ('cam3') holds 3 user instance(s)" in message and "predicted_only=True" in message
+    assert "--source sleap-labels" in message and "video 0 ('clip'" in message and "cam2" not in message
+
+
 # -- untracked instances -----------------------------------------------------------------------
 
 

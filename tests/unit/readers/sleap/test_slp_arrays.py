@@ -10,7 +10,7 @@ import h5py
 import numpy as np
 import pytest
 
-from poseconv.errors import InvalidSourceFileError
+from poseconv.errors import InvalidOptionError, InvalidSourceFileError
 from poseconv.model import frame_tables as lazy
 from poseconv.model.frames import is_lazy_array
 from poseconv.readers.sleap import read_sleap, slp_index, slp_points, slp_untracked
@@ -95,6 +95,16 @@ def _both(path, **kwargs):
 @pytest.mark.parametrize("predicted_only", [False, True])
 def test_arrays_equal_the_objects(path, predicted_only):
     assert isinstance(read_slp_index(path, predicted_only=predicted_only), SlpIndex)
+    with h5py.File(path, "r") as handle:
+        hand_labels_only = not np.any(handle["instances"]["instance_type"] == 1)
+    if predicted_only and hand_labels_only:
+        # predicted_only leaves nothing of a file of hand labels: both ways refuse alike, saying why.
+        with pytest.raises(InvalidOptionError, match="predicted_only=True leaves user instances out") as slow:
+            pose_from_labels(path, load_labels(path), predicted_only=True, untracked="by_order")
+        with pytest.raises(InvalidOptionError) as fast:
+            read_sleap(path, predicted_only=True, untracked="by_order")
+        assert str(slow.value) == str(fast.value)
+        return
     slow, fast = _both(path, predicted_only=predicted_only, untracked="by_order")
     assert_same(slow, fast)
 
