@@ -335,8 +335,9 @@ def producer_fields(source_software_version: str | None, scorer: str | None) -> 
 
 def _container_description(pose: PoseData, track: PoseTrack, *, linked: bool) -> str:
     info = pose.videos[track.video]
-    description = f"Poses of '{track.name}' estimated with {pose.source_software}"
-    if pose.scorer:
+    how = "placed by hand in" if track.placed_by_hand else "estimated with"
+    description = f"Poses of '{track.name}' {how} {pose.source_software}"
+    if pose.scorer and not track.placed_by_hand:
         description += f" (scorer {pose.scorer})"
     description += f" on video '{track.video}', read from {pose.source_name}."
     if pose.notes.get("model"):
@@ -480,7 +481,7 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
             "device_metadata_key": camera_key(track.video),
             "PoseEstimationSeries": {},
         }
-        entry.update(producer_fields(pose.source_software_version, pose.scorer))
+        entry.update(producer_fields(pose.source_software_version, None if track.placed_by_hand else pose.scorer))
         if track.video in video_paths_known:
             entry["source_video_metadata_key"] = video_key(track.video)
         entry["PoseEstimationSeries"] = pose_series_entries(

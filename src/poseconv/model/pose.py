@@ -261,6 +261,11 @@ class PoseTrack:
         """Number of frames."""
         return int(self.positions.shape[0])
 
+    @property
+    def placed_by_hand(self) -> bool:
+        """Whether every pose was placed by a user: the source tells them from predictions and scored none."""
+        return self.user_labeled is not None and self.confidence is None
+
     def forget_blocks(self) -> None:
         """Drop the blocks the lazy values of this track (and of its replaced predictions) keep from earlier reads."""
         values = [self.positions, self.confidence, *(getattr(self, name) for name in PER_FRAME)]

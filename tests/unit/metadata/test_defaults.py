@@ -11,6 +11,7 @@ from poseconv.metadata.defaults import (
     skeleton_entry,
 )
 from poseconv.model import Skeleton
+from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 
 
 def test_series_entries_avoid_the_skeleton_s_name_and_keep_node_keys():
@@ -71,3 +72,48 @@ def test_a_sleap_container_description_ends_with_what_the_file_says_not_a_reader
     assert pose.notes["untracked"] == "error"
     for entry in default_pose_metadata(pose)["Pose"]["PoseEstimations"].values():
         assert " error" not in entry["description"], entry["description"]
+
+
+@needs_shared_data
+def test_poses_a_user_placed_on_a_video_of_a_predicted_project_are_not_credited_to_the_models(tmp_path):
+    # A SLEAP project predicted on one video and labeled by hand on another: the hand-labeled video's
+    # container was given the models as scorer and "estimated with SLEAP (scorer centroid, ci)".
+    import numpy as np
+    import sleap_io as sio
+
+    from poseconv.metadata.defaults import default_pose_metadata
+    from poseconv.nwb.read.pose_names import names_from_description
+    from poseconv.readers.sleap import read_sleap
+
+    skeleton, track = sio.Skeleton(nodes=["a", "b"], name="s"), sio.Track("m")
+    predicted = sio.Video.from_filename(str(SHARED_DATA / "sleap/tests/data/tracks/clip.mp4"))
+    by_hand = sio.Video.from_filename(str(SHARED_DATA / "sleap/tests/data/videos/small_robot_3_frame.mp4"))
+    points = np.array([[1.0, 2.0], [3.0, 4.0]])
+    frames = [
+        sio.LabeledFrame(
+            video=predicted,
+            frame_idx=i,
+            instances=[
+                sio.PredictedInstance.from_numpy(
+                    points, point_scores=np.ones(2), score=1.0, skeleton=skeleton, track=track
+                )
+            ],
+        )
+        for i in range(3)
+    ] + [
+        sio.LabeledFrame(
+            video=by_hand, frame_idx=i, instances=[sio.Instance.from_numpy(points, skeleton=skeleton, track=track)]
+        )
+        for i in range(3)
+    ]
+    labels = sio.Labels(labeled_frames=frames, videos=[predicted, by_hand], skeletons=[skeleton], tracks=[track])
+    labels.provenance = {"model_paths": ["models/centroid/training_config.json", "models/ci/training_config.json"]}
+    labels.save(str(tmp_path / "p.slp"))
+
+    entries = default_pose_metadata(read_sleap(tmp_path / "p.slp"))["Pose"]["PoseEstimations"]
+    [model_made] = [e for e in entries.values() if "clip" in e["name"]]
+    [hand_made] = [e for e in entries.values() if "small_robot" in e["name"]]
+    assert model_made["scorer"] and "estimated with SLEAP (scorer " in model_made["description"]
+    assert "scorer" not in hand_made and hand_made["description"].startswith("Poses of 'm' placed by hand in SLEAP on")
+    # Read back, the description still names the animal and the video.
+    assert names_from_description(hand_made["description"]) == ("m", "small_robot_3_frame")

@@ -1,8 +1,8 @@
 """How a track, video and node are recognized in the names and descriptions other tools write.
 
 Track name: poseconv's default description (``"Poses of 'rat 1' estimated with ... on video
-'m3v1mp4' ..."``) gives the exact names, as does movement's (``"Estimated positions of ... for
-rat 1 using ..."``); else the container name: ``PoseEstimation_<track>`` (poseconv),
+'m3v1mp4' ..."``, or ``placed by hand in`` SLEAP) gives the exact names, as does movement's
+(``"Estimated positions of ... for rat 1 using ..."``); else the container name: ``PoseEstimation_<track>`` (poseconv),
 ``track=<track>`` (sleap-io), ``PoseEstimation<Track>`` with software SLEAP (neuroconv's SLEAP
 interface, the track title-cased: ``Track0``); a common series prefix ``ind1_``, or the individual
 every series' DLC2NWB description names (``"Keypoint snout from individual mouse."``); otherwise
@@ -36,7 +36,9 @@ __all__ = [
 DEFAULT_TRACK_NAME = "individual"
 # Container descriptions that name the animal (and the video): poseconv's, then movement's.
 _CONTAINER_DESCRIPTIONS = (
-    re.compile(r"^Poses of '(?P<track>.*)' estimated with .*? on video '(?P<video>.*?)', read from "),
+    re.compile(
+        r"^Poses of '(?P<track>.*)' (?:estimated with|placed by hand in) .*? on video '(?P<video>.*?)', read from "
+    ),
     # movement's software may hold spaces ("DeepLabCut 3.0"): the text up to the final period.
     re.compile(r"^Estimated positions of .* for (?P<track>.+?) using .+\.$"),
 )
