@@ -24,6 +24,7 @@ import numpy as np
 from .errors import InvalidOptionError, MetadataError, PoseconvWarning
 from .model import FrameTiming
 from .model.location import require_file
+from .timing_text import read_text_times
 from .video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, VideoProbe
 
 __all__ = [
@@ -417,25 +418,6 @@ def _not_ascending(times: np.ndarray) -> str | None:
     )
 
 
-def _load_text_times(path: Path, delimiter: str | None) -> np.ndarray:
-    """Read the numbers of a text file of times, skipping one header line; a byte-order mark is not a header.
-
-    Spreadsheets save "CSV UTF-8" with a byte-order mark (Excel) and often one line of comma-separated times.
-    """
-    # utf-8-sig: a BOM before the first time made it unreadable, so it was skipped as a header (a time lost).
-    options: dict[str, Any] = {"delimiter": delimiter, "dtype": "float64", "ndmin": 1, "encoding": "utf-8-sig"}
-    try:
-        return np.loadtxt(path, **options)
-    except ValueError:
-        # One header line ("timestamp", "time_s", ...) is common in exported frame times.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # numpy's "input contained no data": said below
-            values = np.loadtxt(path, skiprows=1, **options)
-    if values.size == 0:
-        raise ValueError("no time after its first line, which is not one number; write one time per line")
-    return values
-
-
 def load_timestamps(path: str | Path) -> np.ndarray:
     """Read one time (seconds) per frame from ``.npy`` or a text file with one number per line.
 
@@ -463,14 +445,19 @@ def load_timestamps(path: str | Path) -> np.ndarray:
         if suffix == ".npy":
             values = np.load(path, allow_pickle=False)
         else:
-            values = _load_text_times(path, {".csv": ",", ".tsv": "\t"}.get(suffix))
+            values = read_text_times(path, {".csv": ",", ".tsv": "\t"}.get(suffix))
         values = np.asarray(values, dtype="float64")
+    except InvalidOptionError:
+        raise  # it names the line or the columns
     except (ValueError, OSError) as err:
         raise InvalidOptionError(f"{path}: cannot be read as one time (seconds) per line ({err}).") from err
     if values.ndim == 2 and values.shape[1] == 1:
         values = values[:, 0]
     if values.ndim != 1:
-        raise InvalidOptionError(f"{path}: expected one time per line (one column), found shape {values.shape}.")
+        raise InvalidOptionError(
+            f"{path}: expected one time per line (one column), found shape {values.shape}; save only the column of "
+            "frame times (seconds)."
+        )
     if not np.all(finite := np.isfinite(values)):
         bad = np.flatnonzero(~finite)
         raise InvalidOptionError(
