@@ -33,7 +33,7 @@ from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..metadata.schema import EmptyTextSchemaMixin
 from ..model.location import is_url
 from ..model.multicamera import MultiCameraPoseData
-from ..nwb.write.storage import creation_order, get_pose_backend_configuration
+from ..nwb.write.storage import backend_name, creation_order, get_pose_backend_configuration
 from ..output import OutputError, atomic_output, check_output, output_name_problem
 from ..repeated_inputs import refuse_repeated_inputs
 from .external_files import options_with_relative_paths, relative_external_files
@@ -363,7 +363,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
             Add to an existing file instead of writing a new one. The poses are added to a copy
             that replaces the file when complete, so on any failure the file is left unchanged.
         """
-        path = Path(nwbfile_path)
+        path, backend = Path(nwbfile_path), backend_name(backend)  # "HDF5" is hdf5; an unknown name is refused
         if append_on_disk_nwbfile:
             check_append_arguments(path, nwbfile, backend_configuration)
             # neuroconv reads the file before the interfaces add to it, with the types known then: a file

@@ -225,3 +225,16 @@ def test_a_zarr_store_written_under_any_name_is_replaced_with_overwrite(tmp_path
     with NWBZarrIO(str(path), "r") as io:
         assert io.read().session_description == "Written again."
     assert [p.name for p in tmp_path.iterdir()] == ["session.nwb"]
+
+
+def test_a_backend_name_in_capitals_is_written_and_an_unknown_one_refused(tmp_path):
+    # The CLI took --backend HDF5; run_conversion(backend="HDF5") ended in a bare KeyError: 'HDF5' in neuroconv.
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    interface.run_conversion(nwbfile_path=tmp_path / "a.nwb", metadata=metadata, backend="HDF5", stub_test=True)
+    with NWBHDF5IO(tmp_path / "a.nwb", "r") as io:
+        assert io.read().session_start_time.year == 2024
+    with pytest.raises(InvalidOptionError, match=r"backend='zip': give one of hdf5, zarr"):
+        interface.run_conversion(nwbfile_path=tmp_path / "b.nwb", metadata=metadata, backend="zip", stub_test=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["a.nwb"]

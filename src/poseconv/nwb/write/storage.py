@@ -27,14 +27,44 @@ from pathlib import Path
 from typing import Any, Literal
 
 __all__ = [
+    "BACKENDS",
     "DEFAULT_CHUNK_FRAMES",
     "GZIP_LEVEL",
+    "backend_name",
     "chunk_frames",
     "configure_and_write_nwbfile",
     "creation_order",
     "get_pose_backend_configuration",
     "writing_manager",
 ]
+
+# The storage backends poseconv writes, by the names neuroconv's configurations use.
+BACKENDS = ("hdf5", "zarr")
+
+
+def backend_name(backend: str | None, *, name: str = "backend") -> Literal["hdf5", "zarr"] | None:
+    """Return ``backend`` lower-cased (``"HDF5"`` is ``"hdf5"``), None for None.
+
+    Parameters
+    ----------
+    backend : str, optional
+        A storage backend as given by the user.
+    name : str, default: "backend"
+        How the argument is named in the message (``--backend`` on the command line).
+
+    Raises
+    ------
+    InvalidOptionError
+        For any other name: neuroconv's tables would otherwise fail with a bare ``KeyError``.
+    """
+    from ...errors import InvalidOptionError
+
+    if backend is None:
+        return None
+    if not isinstance(backend, str) or backend.lower() not in BACKENDS:
+        raise InvalidOptionError(f"{name}={backend!r}: give one of {', '.join(BACKENDS)}.")
+    return backend.lower()  # type: ignore[return-value]
+
 
 # Level 1: with shuffle in front, higher levels buy under 2 % of size for twice the time.
 GZIP_LEVEL = 1
@@ -202,6 +232,7 @@ def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"
     """
     from neuroconv.tools.nwb_helpers import BACKEND_CONFIGURATIONS
 
+    backend = backend_name(backend)
     configuration_class = BACKEND_CONFIGURATIONS[backend]
     if nwbfile.read_io is not None:
         # A file read from disk (appending, exporting): neuroconv's own functions know its type map.
@@ -266,6 +297,7 @@ def configure_and_write_nwbfile(
 
     from .dataset_configuration import apply_dataset_configurations
 
+    backend = backend_name(backend)
     if backend is not None and backend_configuration is not None and backend != backend_configuration.backend:
         raise ValueError(
             f"backend={backend!r} conflicts with the backend configuration's {backend_configuration.backend!r}."
@@ -275,11 +307,11 @@ def configure_and_write_nwbfile(
     users = backend_configuration is not None
     if backend_configuration is None:
         backend_configuration = get_pose_backend_configuration(nwbfile, backend=backend or "hdf5")
-    backend_name, data_io_class = backend_configuration.backend, backend_configuration.data_io_class
+    chosen_backend, data_io_class = backend_configuration.backend, backend_configuration.data_io_class
     if nwbfile.read_io is not None:
         # Exporting an NWB file read from disk: neuroconv's export path.
         if users:
-            _wrap_confidence(nwbfile, backend_name, data_io_class, like=backend_configuration.dataset_configurations)
+            _wrap_confidence(nwbfile, chosen_backend, data_io_class, like=backend_configuration.dataset_configurations)
         with creation_order():
             neuroconv_write(nwbfile=nwbfile, nwbfile_path=nwbfile_path, backend_configuration=backend_configuration)
         return
@@ -287,7 +319,7 @@ def configure_and_write_nwbfile(
     # configuration made for another NWBFile object (run_conversion builds its own) is matched by location.
     applied = apply_dataset_configurations(nwbfile, backend_configuration)
     if users:
-        _wrap_confidence(nwbfile, backend_name, data_io_class, like=applied)
+        _wrap_confidence(nwbfile, chosen_backend, data_io_class, like=applied)
     io_class = BACKEND_NWB_IO[backend_configuration.backend]
     with creation_order(), io_class(str(nwbfile_path), mode="w", manager=writing_manager()) as io:
         if backend_configuration.backend == "hdf5" and (workers is None or workers > 1):
