@@ -38,6 +38,7 @@ __all__ = [
     "load_timestamps",
     "missing_timing_error",
     "nominal_rate",
+    "regular_rate",
     "shift_timing",
     "user_rate",
 ]
@@ -55,6 +56,11 @@ _CLOCK_FACTOR = 1.5
 # (milliseconds...): any camera up to 1000 fps timed in milliseconds runs at most this fast when read as seconds,
 # and video of behaviour is not filmed slower (a time lapse's images are: the message says they need nothing done).
 _SLOWEST_CAMERA_FPS = 1.0
+#: Relative tolerance under which given timestamps count as regular and are written as a rate: every time
+#: within this fraction of a frame step of ``t0 + i / rate`` (plus the rounding of times that large).
+REGULAR_RTOL = 1e-9
+# Rates written exactly when the times fit them (besides whole numbers): NTSC's 23.976, 29.97 and 59.94 fps.
+_NTSC_RATES = (24000 / 1001, 30000 / 1001, 60000 / 1001)
 # The source of a rate the user stated (sampling_frequency, --fps, a spec's sampling_frequency): user_rate's.
 _STATED_RATE = "sampling_frequency given by the user"
 
@@ -81,6 +87,30 @@ def nominal_rate(timing: FrameTiming) -> float | None:
     times = np.asarray(timing.timestamps, dtype="float64")
     span = float(times[-1] - times[0]) if len(times) > 1 else 0.0
     return (len(times) - 1) / span if span > 0 else None
+
+
+def regular_rate(timestamps: np.ndarray) -> float | None:
+    """Return the rate that reproduces regular ``timestamps`` as ``t0 + i / rate``, or None when they are not regular.
+
+    A whole or NTSC rate (30000/1001, ...) is preferred, so that times ``i / 30`` are written as 30.0, as
+    ``--fps 30`` is (1 / the median step gave 30.000000000001705); else ``(n - 1) / (t[-1] - t[0])``. Every
+    time must lie within :data:`REGULAR_RTOL` of a step of its place (one vectorised pass, two at most).
+    """
+    times = np.asarray(timestamps, dtype="float64")
+    if len(times) < 2 or not np.isfinite(span := float(times[-1] - times[0])) or span <= 0:
+        return None
+    mean = (len(times) - 1) / span
+    # Float times of this size are off their exact value by up to a few units in the last place.
+    tolerance = REGULAR_RTOL / mean + 4 * float(np.spacing(max(abs(times[0]), abs(times[-1]))))
+    last = len(times) - 1
+    # Only a simple rate that reaches the last time is checked whole.
+    simple = [rate for rate in (float(round(mean)), *_NTSC_RATES) if rate > 0]
+    candidates = [rate for rate in simple if abs(times[0] + last / rate - times[-1]) <= tolerance][:1] + [mean]
+    frames = np.arange(len(times), dtype="float64")
+    for rate in candidates:
+        if np.max(np.abs(times[0] + frames / rate - times)) <= tolerance:
+            return rate
+    return None
 
 
 def _disagree(a: FrameTiming, b: FrameTiming) -> tuple[float, float] | None:

@@ -25,6 +25,7 @@ from ...metadata.checks import deprecated_field_problems, skeleton_clash, skelet
 from ...metadata.defaults import track_for_container_key
 from ...metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
 from ...model import FrameTiming, PoseData, PoseTrack
+from ...timing import regular_rate
 from ..layout import given_fields
 from .devices import lookup
 from .extra_coords import write_extra_coords
@@ -43,9 +44,6 @@ __all__ = [
     "write_pose_estimation",
 ]
 
-# Relative tolerance under which given timestamps count as regular and are stored as a rate.
-_REGULAR_RTOL = 1e-9
-
 
 def behavior_module(nwbfile: Any) -> Any:
     """Return ``processing["behavior"]``, creating it when the file has none."""
@@ -54,22 +52,12 @@ def behavior_module(nwbfile: Any) -> Any:
     return nwbfile.create_processing_module(name="behavior", description="Processed behavioral data.")
 
 
-def _regular_rate(timestamps: np.ndarray) -> float | None:
-    if len(timestamps) < 2:
-        return None
-    steps = np.diff(timestamps)
-    step = float(np.median(steps))
-    if step <= 0 or not np.allclose(steps, step, rtol=_REGULAR_RTOL, atol=0.0):
-        return None
-    return 1.0 / step
-
-
 def series_timing(timing: FrameTiming, n_frames: int) -> dict[str, Any]:
     """Return the TimeSeries timing of ``n_frames`` frames: a rate when they are regular, else timestamps."""
     if timing.rate is not None:
         return {"rate": float(timing.rate), "starting_time": float(timing.starting_time)}
     timestamps = timing.times(n_frames)
-    rate = _regular_rate(timestamps)
+    rate = regular_rate(timestamps)
     if rate is not None:
         return {"rate": rate, "starting_time": float(timestamps[0])}
     return {"timestamps": timestamps}

@@ -138,3 +138,30 @@ def test_fewer_frames_than_coordinates_says_what_the_inspector_will_report(n_fra
     assert bool(said) is warns
     # Written time first all the same.
     assert written[0].pose_estimation_series["node0"].data.shape == (n_frames, n_dims)
+
+
+@pytest.mark.parametrize(
+    ("times", "rate"),
+    [
+        (np.arange(4860) / 30, 30.0),  # 1 / the median step was 30.000000000001705
+        (np.arange(1_000_000) / 30, 30.0),  # 30.000000000436557, times read back 0.5 us off
+        (86_400 + np.arange(4860) / 30, 30.0),  # a session clock near a day: 29.999999993888
+        (5 + np.arange(3000) * 1001 / 30000, 30000 / 1001),  # NTSC 29.97
+        (np.arange(1000) / 30.1, 30.1),  # no simple rate: the mean one
+    ],
+)
+def test_regular_times_are_written_with_the_rate_that_reproduces_them(times, rate):
+    from poseconv.nwb.write.pose_estimation import series_timing
+
+    written = series_timing(FrameTiming(timestamps=times, source="test"), len(times))
+    assert written["rate"] == pytest.approx(rate, rel=1e-12) and written["starting_time"] == times[0]
+    if rate != 30.1:
+        assert written["rate"] == rate
+    np.testing.assert_allclose(times[0] + np.arange(len(times)) / written["rate"], times, rtol=0, atol=1e-9 / rate)
+
+
+def test_times_that_drift_off_any_one_rate_stay_timestamps():
+    from poseconv.nwb.write.pose_estimation import series_timing
+
+    times = np.arange(1000) / 30 + np.linspace(0, 1e-6, 1000) ** 2 * 1e3  # steps regular to 1e-9, times drift
+    assert "timestamps" in series_timing(FrameTiming(timestamps=times, source="test"), len(times))
