@@ -11,6 +11,7 @@ passes every argument up (:mod:`poseconv.interfaces.mixin`).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,7 +27,7 @@ from neuroconv.utils import DeepDict
 from pydantic import BeforeValidator, WithJsonSchema
 
 from .. import timing
-from ..errors import InvalidOptionError, MetadataError
+from ..errors import InvalidOptionError, MetadataError, PoseconvWarning
 from ..metadata.checks import module_name_problem, series_name_problems
 from ..metadata.defaults import merge_metadata
 from ..metadata.problems import MetadataProblem
@@ -287,11 +288,28 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         InvalidOptionError
             When the arrays differ in length, hold a time that is not finite, or ``unaligned_timestamps``
             do not increase.
+
+        Notes
+        -----
+        Frames before the first or after the last sync time are placed on the line through the two
+        nearest sync times (one sync time: shifted by its offset), with a warning saying how many.
+        neuroconv's method (``np.interp``) puts all of them at the end sync time, which gives several
+        frames one time: a file ``poseconv validate`` calls broken.
         """
         unaligned, aligned = timing.check_sync_times(unaligned_timestamps, aligned_timestamps)
         times = self.get_timestamps()
         arrays = times if isinstance(times, list) else [times]
-        mapped = [np.interp(x=t, xp=unaligned, fp=aligned) for t in arrays]
+        mapped = [_interpolate_and_extend(np.asarray(t, dtype="float64"), unaligned, aligned) for t in arrays]
+        outside = sum(int(np.sum((t < unaligned[0]) | (t > unaligned[-1]))) for t in arrays)
+        if outside:
+            warnings.warn(
+                f"{self._source_name()}: align_by_interpolation: {outside} frame(s) lie outside the sync times "
+                f"({unaligned[0]:g} to {unaligned[-1]:g} s on this interface's clock); they are placed by extending "
+                "the line through the nearest sync times. Give sync times that span the recording to place them "
+                "by measurement.",
+                PoseconvWarning,
+                stacklevel=user_stacklevel(),
+            )
         self.set_aligned_timestamps(mapped if isinstance(times, list) else mapped[0])
 
     # -- writing ------------------------------------------------------------------------------
@@ -345,3 +363,18 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
             lines = "\n  ".join(map(str, problems))
             raise MetadataError(f"Invalid metadata for {self._source_name()}:\n  {lines}")
         return merged
+
+
+def _interpolate_and_extend(times: np.ndarray, unaligned: np.ndarray, aligned: np.ndarray) -> np.ndarray:
+    """Map ``times`` by the piecewise line through the sync pairs, extended past both ends.
+
+    ``np.interp`` holds the end values outside the sync range; frames there would share one time.
+    """
+    if unaligned.size == 1:
+        return times + (aligned[0] - unaligned[0])
+    mapped = np.interp(x=times, xp=unaligned, fp=aligned)
+    for end, near in ((times < unaligned[0], (0, 1)), (times > unaligned[-1], (-2, -1))):
+        if np.any(end):
+            slope = (aligned[near[1]] - aligned[near[0]]) / (unaligned[near[1]] - unaligned[near[0]])
+            mapped[end] = aligned[near[0]] + (times[end] - unaligned[near[0]]) * slope
+    return mapped

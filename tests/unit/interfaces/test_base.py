@@ -69,6 +69,16 @@ def test_align_by_interpolation_refuses_sync_times_that_do_not_pair_up(dlc_inter
     np.testing.assert_allclose(dlc_interface.get_timestamps(), 5.0 + np.arange(6) / 30.0)
 
 
+def test_align_by_interpolation_extends_the_sync_line_past_the_sync_times(dlc_interface):
+    """np.interp put every frame past the last sync time at that time: repeated frame times, a broken file."""
+    from poseconv.errors import PoseconvWarning
+
+    # Frames at 0 .. 1/6 s; sync times at 0.05 and 0.1 s leave 2 frames before and 2 after them.
+    with pytest.warns(PoseconvWarning, match=r"4 frame\(s\) lie outside the sync times \(0\.05 to 0\.1 s"):
+        dlc_interface.align_by_interpolation(np.array([0.05, 0.1]), np.array([10.05, 10.1]))
+    np.testing.assert_allclose(dlc_interface.get_timestamps(), 10.0 + np.arange(6) / 30.0)
+
+
 _APPEND_WITH_PYNWB = """
 import sys, warnings
 from datetime import datetime, timezone
