@@ -110,6 +110,7 @@ class NWBPoseFile:
     def __init__(self, path: str | Path) -> None:
         self.path = nwb_location(path)
         self._file = open_store(self.path)
+        self._closed = False
         # Each module's track-order table, read once: (tracks by container, whether "" means none).
         self._recorded: dict[str, tuple[dict[str, str], bool]] = {}
         try:
@@ -136,6 +137,15 @@ class NWBPoseFile:
     def close(self) -> None:
         """Close the file; datasets handed out by :meth:`series` become invalid."""
         self._file.close()
+        self._closed = True
+
+    def _check_open(self) -> None:
+        """Refuse a read of the closed file in poseconv's words (h5py says 'invalid identifier type')."""
+        if self._closed:
+            raise InvalidOptionError(
+                f"{self.path}: the file is closed (close() or the end of its with block); "
+                "open it again with open_nwb() to read from it."
+            )
 
     def __enter__(self) -> NWBPoseFile:
         return self
@@ -146,6 +156,7 @@ class NWBPoseFile:
     # -- access -------------------------------------------------------------------------------
 
     def _info(self, container: str) -> PoseContainerInfo:
+        self._check_open()
         if container in self.containers:
             return self.containers[container]
         for info in self.containers.values():
@@ -274,6 +285,7 @@ class NWBPoseFile:
         """
         from .multicamera import read_sessions
 
+        self._check_open()
         return read_sessions(self._file, self.path)
 
     def read(self, containers: Sequence[str] | None = None, *, lazy: bool = False) -> list[PoseData]:
@@ -292,6 +304,7 @@ class NWBPoseFile:
         list of PoseData
             One per group of containers, in file order; arrays are numpy copies unless ``lazy``.
         """
+        self._check_open()
         names = list(self.containers) if containers is None else list(containers)
         # A camera view of a MultiCameraPoseEstimation without series records only that camera (an animal it
         # did not see): no track to read, and two such views of one camera would be one track twice.

@@ -113,6 +113,15 @@ def test_open_nwb_describes_without_reading_and_hands_out_datasets(tmp_path):
     # The datasets die with the file; the loaded arrays do not.
     assert not handle.data.id.valid
     assert track.positions.shape == (7, 3, 2)
+    # A read after the block was a bare h5py KeyError ('invalid identifier type to function').
+    for read_closed in (
+        nwb.read,
+        lambda: nwb.load_track("PoseEstimation_animal1"),
+        lambda: nwb.series("PoseEstimation_animal1", "node2"),
+        nwb.sessions,
+    ):
+        with pytest.raises(InvalidOptionError, match=r"lazy\.nwb: the file is closed.*open it again with open_nwb"):
+            read_closed()
 
 
 def test_file_without_poses_reads_as_empty(tmp_path):
