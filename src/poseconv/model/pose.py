@@ -53,6 +53,10 @@ class Skeleton:
     symmetries: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
+        if isinstance(self.nodes, str):  # tuple("ab") would be the nodes 'a' and 'b'
+            raise ValueError(
+                f"Skeleton {self.name!r}: nodes must be a list of names, got {self.nodes!r}; one node is [name]."
+            )
         object.__setattr__(self, "nodes", tuple(str(node) for node in self.nodes))
         object.__setattr__(self, "edges", tuple((int(a), int(b)) for a, b in self.edges))
         pairs = dict.fromkeys(tuple(sorted((int(a), int(b)))) for a, b in self.symmetries)
@@ -430,7 +434,7 @@ class PoseData(SourceNamed):
         """Return the unique track names, in file order."""
         return list(dict.fromkeys(track.name for track in self.tracks))
 
-    def select_tracks(self, names: Sequence[str]) -> PoseData:
+    def select_tracks(self, names: str | Sequence[str]) -> PoseData:
         """Return a copy holding only the tracks named, in file order.
 
         A name may also be a track as the file names it (:meth:`identity`): every track of it is kept
@@ -441,6 +445,7 @@ class PoseData(SourceNamed):
         KeyError
             When a name is not a track of this file; the message lists those that are.
         """
+        names = [names] if isinstance(names, str) else names  # one name, not its letters
         identities = [identity for track in self.tracks if (identity := self.identity(track)) is not None]
         wanted = require_names(names, list(dict.fromkeys([*self.track_names(), *identities])), self.source_file)
         return dataclasses.replace(

@@ -49,6 +49,12 @@ def test_skeleton_checks_edges_and_duplicates():
         Skeleton("S", ("a", "b"), ((0, 2),))
     with pytest.raises(ValueError, match="duplicate"):
         Skeleton("S", ("a", "a"))
+    # A str was taken as its letters: Skeleton("S", "ab") had the nodes 'a' and 'b'.
+    with pytest.raises(
+        ValueError, match=r"'S': nodes must be a list of names, got 'ab'; one node is \[name\]"
+    ):
+        Skeleton("S", "ab")
+    assert Skeleton("S", ["ab"]).nodes == ("ab",)
 
 
 def test_frame_timing_needs_exactly_one_source():
@@ -64,6 +70,8 @@ def test_select_tracks_names_the_available_ones():
     assert pose.select_tracks(["animal2"]).track_names() == ["animal2"]
     with pytest.raises(KeyError, match="available individuals/tracks"):
         pose.select_tracks(["nope"])
+    # One name as a str was looked up letter by letter (KeyError: ['a', 'n', ...]).
+    assert pose.select_tracks("animal2").track_names() == ["animal2"]
 
 
 def test_replaced_predictions_are_checked_like_their_track():

@@ -288,13 +288,13 @@ class NWBPoseFile:
         self._check_open()
         return read_sessions(self._file, self.path)
 
-    def read(self, containers: Sequence[str] | None = None, *, lazy: bool = False) -> list[PoseData]:
+    def read(self, containers: str | Sequence[str] | None = None, *, lazy: bool = False) -> list[PoseData]:
         """Load the containers asked for (all by default) into PoseData, grouped as the module docstring says.
 
         Parameters
         ----------
-        containers : sequence of str, optional
-            Keys of :attr:`containers` (or HDF5 paths); all when None.
+        containers : str or sequence of str, optional
+            Keys of :attr:`containers` (or HDF5 paths), or one; all when None.
         lazy : bool, default: False
             Give tracks whose positions and confidence are read when indexed (valid while
             the file is open), for tools that go through long recordings in blocks.
@@ -305,7 +305,14 @@ class NWBPoseFile:
             One per group of containers, in file order; arrays are numpy copies unless ``lazy``.
         """
         self._check_open()
-        names = list(self.containers) if containers is None else list(containers)
+        # One name given as a str is that name, not its letters.
+        names = (
+            list(self.containers)
+            if containers is None
+            else [containers]
+            if isinstance(containers, str)
+            else list(containers)
+        )
         # A camera view of a MultiCameraPoseEstimation without series records only that camera (an animal it
         # did not see): no track to read, and two such views of one camera would be one track twice.
         infos = {name: info for name in names if not self._empty_view(info := self._info(name))}
@@ -442,7 +449,7 @@ def open_nwb(path: str | Path) -> NWBPoseFile:
     return NWBPoseFile(path)
 
 
-def read_nwb(path: str | Path, *, containers: Iterable[str] | None = None) -> list[PoseData]:
+def read_nwb(path: str | Path, *, containers: str | Iterable[str] | None = None) -> list[PoseData]:
     """Read the poses of an NWB file written by poseconv or another tool.
 
     Parameters
@@ -450,8 +457,8 @@ def read_nwb(path: str | Path, *, containers: Iterable[str] | None = None) -> li
     path : str or pathlib.Path
         An NWB file stored in HDF5, an NWB Zarr store, or the ``http(s)://`` / ``s3://`` URL of
         either (only the containers read are fetched).
-    containers : iterable of str, optional
-        Names of the ``PoseEstimation`` containers to read (all when None); only their
+    containers : str or iterable of str, optional
+        Names of the ``PoseEstimation`` containers to read, or one (all when None); only their
         coordinates are read from disk.
 
     Returns
@@ -475,4 +482,4 @@ def read_nwb(path: str | Path, *, containers: Iterable[str] | None = None) -> li
     ['individual1', 'individual2', 'individual3', 'single']
     """
     with open_nwb(path) as nwb:
-        return nwb.read(None if containers is None else list(containers))
+        return nwb.read(containers if containers is None or isinstance(containers, str) else list(containers))

@@ -92,6 +92,11 @@ def test_containers_selects_what_is_read(tmp_path):
     path = write_nwb(tmp_path / "multi.nwb", mock_pose_data(n_individuals=3))
     [read] = read_nwb(path, containers=["PoseEstimation_animal2"])
     assert read.track_names() == ["animal2"]
+    # One name as a str was read letter by letter: "no PoseEstimation named 'P'".
+    [read] = read_nwb(path, containers="PoseEstimation_animal2")
+    assert read.track_names() == ["animal2"]
+    with open_nwb(path) as nwb:
+        assert [p.track_names() for p in nwb.read("PoseEstimation_animal1")] == [["animal1"]]
     with pytest.raises(InvalidOptionError, match=r"no PoseEstimation named 'nope'.*PoseEstimation_animal0"):
         read_nwb(path, containers=["nope"])
 
