@@ -70,11 +70,12 @@ class VideoProbe:
     path : pathlib.Path
         The video.
     n_frames : int
-        Number of video frames (packets with a timestamp).
+        Number of video frames (packets with a timestamp that a decoder shows).
     frame_size : tuple of (int, int)
         ``(height, width)`` in pixels.
     timestamps : numpy.ndarray
-        Presentation time of each frame in seconds, in display order.
+        Presentation time of each frame in seconds, in display order, from the first frame shown (0 s), as
+        decoders time them; packets an edit list hides are not frames.
     constant_rate : float or None
         Frames per second when the video is constant frame rate.
     """
@@ -143,7 +144,7 @@ def probe_video(path: str | Path) -> VideoProbe:
                 raise InvalidSourceFileError(f"{path}: has no video stream.")
             stream = container.streams.video[0]
             time_base = stream.time_base
-            pts = np.sort(np.fromiter((p.pts for p in container.demux(stream) if p.pts is not None), dtype="int64"))
+            pts = _displayed_pts(container, stream)
             height, width = stream.codec_context.height, stream.codec_context.width
             average_rate = stream.average_rate
     except InvalidSourceFileError:
@@ -152,7 +153,9 @@ def probe_video(path: str | Path) -> VideoProbe:
         # PyAV's FFmpeg errors, its decoders' and OSError alike: re-raised with the file, as callers expect.
         raise InvalidSourceFileError(f"{path}: cannot be read as a video ({type(err).__name__}: {err}).") from err
     step = float(time_base) if time_base is not None else 0.0
-    timestamps = pts.astype("float64") * step
+    # Frame 0 at 0 s, as OpenCV (DeepLabCut) and neuroconv's video interfaces time them: a segment cut without
+    # reset_timestamps starts at its place in the recording, which no decoder's frame 0 is.
+    timestamps = (pts - pts[0]).astype("float64") * step if len(pts) else np.empty(0)
     constant_rate = None
     if average_rate and len(timestamps) > 1:
         rate = float(average_rate)
@@ -166,6 +169,25 @@ def probe_video(path: str | Path) -> VideoProbe:
         frame_size=(int(height), int(width)),
         timestamps=timestamps,
         constant_rate=constant_rate,
+    )
+
+
+def _displayed_pts(container: Any, stream: Any) -> np.ndarray:
+    """Return the sorted presentation times (time-base units) of the frames a decoder shows.
+
+    A clip cut with ``ffmpeg -ss ... -c copy`` keeps the packets before its cut, which its edit list hides
+    (FFmpeg flags them discard, their times before the stream's start): decoders give no frame for them.
+    """
+    start = stream.start_time
+    return np.sort(
+        np.fromiter(
+            (
+                packet.pts
+                for packet in container.demux(stream)
+                if packet.pts is not None and not packet.is_discard and (start is None or packet.pts >= start)
+            ),
+            dtype="int64",
+        )
     )
 
 
