@@ -13,12 +13,13 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ...errors import InvalidSourceFileError
+from ...errors import PoseconvWarning
 from ...model import FrameTiming
 
 __all__ = [
@@ -78,20 +79,42 @@ def split_clock_columns(frame: Any) -> tuple[Any, dict[str, np.ndarray]]:
     return frame.drop(columns=clock), values
 
 
-def live_timing(clock: dict[str, np.ndarray], path: Path) -> FrameTiming:
-    """Return the times DeepLabCut-live's GUI recorded for its poses, the first at 0 s.
+def _clock_problem(frame_time: np.ndarray) -> str | None:
+    """Say why ``frame_time`` cannot place the poses; None when it can."""
+    if len(frame_time) == 0 or not np.all(np.isfinite(frame_time)):
+        return "its frame_time column has empty cells"
+    if np.all(frame_time < 0):
+        # DeepLabCut-live's processors write -1 when the caller gave process() no frame time.
+        return (
+            f"its frame_time column is {float(frame_time[0])!r} on every row: DeepLabCut-live recorded no frame times"
+        )
+    steps = np.flatnonzero(np.diff(frame_time) <= 0)
+    if len(steps):
+        row = int(steps[0])
+        return f"its frame_time readings do not increase (rows {row} and {row + 1} read alike or go back)"
+    return None
+
+
+def live_timing(clock: dict[str, np.ndarray], path: Path) -> FrameTiming | None:
+    """Return the times DeepLabCut-live's GUI recorded for its poses, the first at 0 s; None when it recorded none.
 
     Its rows are the frames it analysed, which need not be every frame the camera took, so
     ``frame_time`` (when each was captured), not a frame rate, places them. The clock is the
     recording computer's (``time.time()`` or a performance counter), so the first pose's reading
-    is kept in the text, not guessed into a date.
+    is kept in the text, not guessed into a date. A column that cannot place them (no times
+    recorded, readings that do not increase) is warned of, and the frame times must be given
+    (sampling_frequency or timestamps): refused here, giving them could not help.
     """
     frame_time = clock["frame_time"]
-    if len(frame_time) == 0 or not np.all(np.isfinite(frame_time)) or np.any(np.diff(frame_time) < 0):
-        raise InvalidSourceFileError(
-            f"{path}: its frame_time column is not a series of increasing clock readings; give the frame "
-            "times another way (sampling_frequency, or timestamps)."
+    problem = _clock_problem(frame_time)
+    if problem is not None:
+        warnings.warn(
+            f"{path}: {problem}, so it does not place the poses; give the frame times another way "
+            "(sampling_frequency / --fps, or timestamps / --timestamps).",
+            PoseconvWarning,
+            stacklevel=2,
         )
+        return None
     source = (
         f"frame_time column of {path.name}, written by DeepLabCut-live (when each analysed frame was "
         f"captured), counted from the first pose, whose clock read {float(frame_time[0])!r} s"
@@ -115,7 +138,8 @@ def recorded_timing(
     the analysis metadata (``meta_path``); a time-lapse analysis records neither.
     """
     if clock and "frame_time" in clock:
-        return {key: live_timing(clock, path)}
+        timing = live_timing(clock, path)
+        return {} if timing is None else {key: timing}
     if fps is not None and meta_path is not None:
         return {key: FrameTiming(rate=fps, source=f"fps recorded by DeepLabCut in {meta_path.name}")}
     return {}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
+import pytest
 
 from poseconv.readers.deeplabcut.live import live_video_stem, split_clock_columns
 
@@ -25,3 +28,31 @@ def test_clock_columns_are_split_from_the_keypoints():
 def test_the_benchmark_names_its_poses_after_the_video():
     assert live_video_stem("mouse1_poses_20250101_120000") == "mouse1"
     assert live_video_stem("mouse1_poses") == "mouse1_poses"
+
+
+@pytest.mark.parametrize(
+    ("frame_time", "said"),
+    [
+        (np.full(15, -1.0), "-1.0 on every row: DeepLabCut-live recorded no frame times"),
+        (np.r_[0.0, 0.5, 0.5, 1.0], "rows 1 and 2 read alike or go back"),
+        (np.arange(15.0)[::-1], "rows 0 and 1 read alike or go back"),
+    ],
+)
+def test_a_frame_time_column_that_places_no_poses_is_warned_of_and_the_rate_given_is_used(tmp_path, frame_time, said):
+    # DeepLabCut-live's processors write frame_time -1 when given no frame time: every pose was written at 0 s
+    # without a word; readings going back were refused with advice (give the rate) that could not be followed.
+    from poseconv import DeepLabCutPoseInterface, read_deeplabcut
+    from poseconv.errors import PoseconvWarning
+    from tests.fixtures.deeplabcut import write_live_gui_file
+
+    path = tmp_path / "session1_DLC.hdf5"
+    frame = write_live_gui_file(path, n=len(frame_time))
+    frame[("frame_time", "")] = frame_time
+    frame.to_hdf(path, key="df_with_missing", mode="w")
+    with pytest.warns(PoseconvWarning, match=re.escape(said)):
+        pose = read_deeplabcut(path)
+    assert pose.timing == {}
+    np.testing.assert_array_equal(pose.tracks[0].positions[:, 0, 0], frame[("nose", "x")].to_numpy())
+    with pytest.warns(PoseconvWarning, match="does not place the poses"):
+        interface = DeepLabCutPoseInterface(file_path=path, sampling_frequency=30.0)
+    np.testing.assert_allclose(interface.get_timestamps(), np.arange(len(frame_time)) / 30.0)

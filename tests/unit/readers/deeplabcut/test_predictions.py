@@ -435,15 +435,6 @@ def test_deeplabcut_live_gui_poses_are_placed_by_their_frame_times(tmp_path, rec
     assert repr(float(frame_time[0])) in timing.source and "15.0 ms later" in timing.source
 
 
-def test_deeplabcut_live_clock_columns_that_are_not_times_are_refused(tmp_path):
-    path = tmp_path / "session1_DLC.hdf5"
-    frame = write_live_gui_file(path, n=5)
-    frame[("frame_time", "")] = frame[("frame_time", "")].to_numpy()[::-1]
-    frame.to_hdf(path, key="df_with_missing", mode="w")
-    with pytest.raises(InvalidSourceFileError, match="session1_DLC.hdf5: its frame_time column is not"):
-        read_deeplabcut(path)
-
-
 def test_moved_project_video_is_found_in_the_project_videos_folder(tmp_path):
     # A project made on Windows, moved here; its predictions analysed into another folder (destfolder=)
     # and its config given. Before, only the predictions' folder was searched: no video linked, no rate.
