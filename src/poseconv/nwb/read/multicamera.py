@@ -365,7 +365,9 @@ def read_multicamera(nwbfile: Any) -> list[MultiCameraPoseData]:
     list of MultiCameraPoseData
         Empty when the file holds no ``MultiCameraPoseEstimation``.
     """
-    if isinstance(nwbfile, (str, Path)):
+    from ...readers.safety.input_checks import require_path_or_nwbfile
+
+    if require_path_or_nwbfile(nwbfile, "read_multicamera: nwbfile"):
         location = nwb_location(nwbfile)
         # HDF5's errors for damaged objects met anywhere in the reading name the file.
         with open_store(location) as root, damage_named(location):

@@ -108,6 +108,9 @@ class NWBPoseFile:
     """
 
     def __init__(self, path: str | Path) -> None:
+        from ...readers.safety.input_checks import require_path
+
+        require_path(path, "open_nwb: path")  # None or a list failed in pathlib with a bare TypeError
         self.path = nwb_location(path)
         self._file = open_store(self.path)
         self._closed = False

@@ -24,6 +24,7 @@ from ...metadata.defaults import UNTIMED_IMAGES_SENTENCE
 from ...metadata.names import nwb_name
 from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
+from ...readers.safety.input_checks import require_path_or_nwbfile
 from ..layout import (
     HEADER_COLUMN,
     IDENTITY_COLUMNS,
@@ -318,9 +319,8 @@ def read_training(nwbfile: Any, *, name: str | None = None) -> TrainingData:
         When ``name`` is not one of its PoseTraining containers, or it holds several and none
         was chosen.
     """
-    nwb_path: Path | str | None = None
-    if isinstance(nwbfile, (str, Path)):
-        nwb_path = nwb_location(nwbfile)
+    if require_path_or_nwbfile(nwbfile, "read_training: nwbfile"):
+        nwb_path: Path | str | None = nwb_location(nwbfile)
         with open_store(nwb_path) as root, damage_named(nwb_path):
             raw = _StoredTraining(root, nwb_path).read(name)
     else:

@@ -11,13 +11,14 @@ import csv
 import functools
 import inspect
 import itertools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import h5py
 
-from ...errors import InvalidSourceFileError, PoseconvError
+from ...errors import InvalidOptionError, InvalidSourceFileError, PoseconvError
 from ...model.location import empty_file, input_not_here, require_content
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "is_hdf5",
     "not_a_file_to_read",
     "reads_source",
+    "require_path",
+    "require_path_or_nwbfile",
 ]
 
 _Reader = TypeVar("_Reader", bound=Callable[..., Any])
@@ -308,6 +311,49 @@ def check_frame_count(path: Path, n_frames: int, n_rows: int, *, what: str = "fr
         )
 
 
+def require_path(value: Any, name: str = "file_path", *, also: str = "") -> None:
+    """Refuse an argument that is not a path, before it reaches a library that would call it a damaged file.
+
+    Parameters
+    ----------
+    value : object
+        The argument given.
+    name : str, default: "file_path"
+        The argument's name, for the message.
+    also : str, default: ""
+        What else the argument may be (", or a pynwb.NWBFile"), for the message.
+
+    Raises
+    ------
+    InvalidOptionError
+        When ``value`` is not a str or ``os.PathLike`` (None, a list of paths, ...).
+    """
+    if isinstance(value, (str, os.PathLike)):
+        return
+    hint = "; read one file per call" if isinstance(value, (list, tuple, set)) else ""
+    got = "None" if value is None else f"{type(value).__name__} {value!r:.200}"
+    raise InvalidOptionError(f"{name} must be a path (str or pathlib.Path{also}), got {got}{hint}.")
+
+
+def require_path_or_nwbfile(value: Any, name: str) -> bool:
+    """Return whether ``value`` is a path (True) or a ``pynwb.NWBFile`` (False); refuse anything else.
+
+    For readers of NWB files that take either; anything else failed inside hdmf ("HDF5IO.write: None is
+    not allowed for 'container'").
+
+    Raises
+    ------
+    InvalidOptionError
+        When ``value`` is neither, as :func:`require_path` words it.
+    """
+    from pynwb import NWBFile
+
+    if isinstance(value, NWBFile):
+        return False
+    require_path(value, name, also=", or a pynwb.NWBFile")
+    return True
+
+
 def reads_source(what: str) -> Callable[[_Reader], _Reader]:
     """Make a reader fail on a damaged file with :class:`InvalidSourceFileError` naming the file.
 
@@ -335,7 +381,9 @@ def reads_source(what: str) -> Callable[[_Reader], _Reader]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             # Binding first: a wrong call is the caller's TypeError, not a damaged file.
             bound = signature.bind(*args, **kwargs)
-            path = next(iter(bound.arguments.values()))
+            name, path = next(iter(bound.arguments.items()))
+            # None or a list of paths fails in the library with a TypeError, which would be called damage.
+            require_path(path, f"{function.__name__}: {name}")
             try:
                 return function(*args, **kwargs)
             except PoseconvError:

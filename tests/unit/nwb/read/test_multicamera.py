@@ -13,6 +13,16 @@ def test_file_without_multicamera_containers_reads_as_empty(tmp_path):
     with NWBHDF5IO(path, "w") as io:
         io.write(mock_NWBFile())
     assert read_multicamera(path) == []
+    # A list of paths went to the in-memory branch: hdmf's "HDF5IO.write: incorrect type for 'container'".
+    import pytest
+
+    from poseconv.errors import InvalidOptionError
+
+    with pytest.raises(
+        InvalidOptionError, match=r"read_multicamera: nwbfile must be a path .*or a pynwb.NWBFile.*got list"
+    ):
+        read_multicamera([path])
+    assert read_multicamera(mock_NWBFile()) == []
 
 
 def _multicamera_file(tmp_path, rates, frames=4):

@@ -137,6 +137,10 @@ def test_file_without_poses_reads_as_empty(tmp_path):
 
 
 def test_missing_and_non_nwb_files_are_refused(tmp_path):
+    # None or a list of paths failed in pathlib with a bare TypeError.
+    for wrong in (None, [tmp_path / "a.nwb"]):
+        with pytest.raises(InvalidOptionError, match=r"open_nwb: path must be a path \(str or pathlib.Path\), got"):
+            read_nwb(wrong)
     with pytest.raises(InvalidSourceFileError, match="file not found"):
         read_nwb(tmp_path / "absent.nwb")
     text = tmp_path / "text.nwb"

@@ -74,6 +74,10 @@ def test_read_errors(tmp_path):
     with pytest.raises(InvalidOptionError, match="no PoseTraining named 'x'"):
         read_training(nwbfile, name="x")
     assert read_training(nwbfile, name="Other").frames[0].frame_index == 1029
+    # None or a list went to the in-memory branch: hdmf's "HDF5IO.write: None is not allowed for 'container'".
+    for wrong, got in ((None, "got None"), ([path], "got list")):
+        with pytest.raises(InvalidOptionError, match=rf"read_training: nwbfile must be a path .*NWBFile\), {got}"):
+            read_training(wrong)
 
 
 def test_frames_labeled_on_images_stored_in_the_file_are_named_by_them(tmp_path):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pathlib
 import re
 
 import pytest
 
-from poseconv.errors import InvalidSourceFileError
+from poseconv.errors import InvalidOptionError, InvalidSourceFileError
 from poseconv.readers.safety.input_checks import check_input_file, reads_source
 
 
@@ -37,6 +38,17 @@ def test_poseconv_errors_and_wrong_calls_pass_through():
     with pytest.raises(TypeError):
         _read("x.slp", unknown_option=True)
     assert _read("fine.slp") == "fine.slp"
+
+
+def test_an_argument_that_is_not_a_path_is_named_not_called_a_damaged_file():
+    # None or a list of paths failed in the library with a TypeError, reported as a damaged file to send in.
+    with pytest.raises(
+        InvalidOptionError, match=r"^_read: file_path must be a path \(str or pathlib.Path\), got None\.$"
+    ):
+        _read(None)
+    with pytest.raises(InvalidOptionError, match=r"got list \['a.slp'\]; read one file per call"):
+        _read(["a.slp"])
+    assert _read(pathlib.Path("fine.slp")) == pathlib.Path("fine.slp")
 
 
 @pytest.mark.parametrize(("separator", "named"), [(";", "semicolons"), ("\t", "tabs")])
