@@ -211,7 +211,7 @@ def test_the_backend_and_the_output_name_go_together(tmp_path):
     )
     assert_one_line_error(
         poseconv("convert", MULTI_ANIMAL_H5, "-o", tmp_path / "x.nwb", "--backend", "exdir", check_rc=None),
-        "give hdf5 or zarr",
+        "--backend='exdir': give one of hdf5, zarr",
     )
     spec = {
         "backend": "zarr",

@@ -216,8 +216,9 @@ def detect_format(file_path: str | Path) -> Format:
     UnsupportedFormatError
         When no format, or more than one, claims the file.
     """
-    from ..readers.safety.input_checks import not_a_file_to_read
+    from ..readers.safety.input_checks import not_a_file_to_read, require_path
 
+    require_path(file_path)
     path = Path(file_path)
     problem = not_a_file_to_read(path)
     if problem is not None:

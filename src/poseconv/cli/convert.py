@@ -238,9 +238,9 @@ def _backend(backend: str | None, output: Path | None, append: Path | None = Non
     from ..errors import InvalidOptionError
     from ..model.location import url_as_path
     from ..nwb.read.store import is_zarr_folder
+    from ..nwb.write.storage import backend_name
 
-    if backend is not None and backend.lower() not in ("hdf5", "zarr"):
-        raise InvalidOptionError(f"--backend {backend}: give hdf5 or zarr.")
+    backend_name(backend, name="--backend")  # the backends the Python interfaces take, in any case
     if append is not None and append.exists() and url_as_path(append) is None:
         # A missing file or a URL is said by check_appendable, not as a backend of its own.
         found = "zarr" if is_zarr_folder(append) else "hdf5"

@@ -148,7 +148,9 @@ def validate_nwb(path: str | Path, *, inspector: bool = True) -> FileReport:
         When the file is missing or not an NWB file.
     """
     from ..nwb.read.store import nwb_location
+    from ..readers.safety.input_checks import require_path
 
+    require_path(path, "path")
     path = nwb_location(path)
     require_nwb(path)
     problems = _inspector_problems(path) if inspector else []

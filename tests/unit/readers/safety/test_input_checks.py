@@ -51,6 +51,16 @@ def test_an_argument_that_is_not_a_path_is_named_not_called_a_damaged_file():
     assert _read(pathlib.Path("fine.slp")) == pathlib.Path("fine.slp")
 
 
+@pytest.mark.parametrize("given", [None, ["a.nwb", "b.nwb"]])
+def test_the_public_functions_that_take_one_file_name_an_argument_that_is_not_one(given):
+    # detect_format and validate_nwb ended with a plain TypeError from pathlib, naming no argument.
+    from poseconv import detect_format, validate_nwb
+
+    for function in (detect_format, validate_nwb):
+        with pytest.raises(InvalidOptionError, match=r"must be a path \(str or pathlib.Path\), got "):
+            function(given)
+
+
 @pytest.mark.parametrize(("separator", "named"), [(";", "semicolons"), ("\t", "tabs")])
 def test_a_csv_saved_again_by_a_spreadsheet_is_named_for_what_it_is(tmp_path, separator, named):
     # A DeepLabCut CSV opened and saved by Excel with a European locale: semicolons, decimal commas.
