@@ -255,6 +255,13 @@ def write_pose_estimation(
     containers = pose_metadata.get("PoseEstimations", {})
     tracks = track_for_container_key(pose)
     unknown = [key for key in containers if key not in tracks]
+    if not containers:
+        # Called directly with metadata of none of them, it wrote nothing and left an empty behavior module.
+        raise MetadataError(
+            f"metadata['Pose']['PoseEstimations'] lists no container of {pose.source_name}, so nothing would be "
+            f"written; its containers are {sorted(tracks)}: start from an interface's get_metadata() (or "
+            "poseconv.metadata.defaults.default_pose_metadata(pose))."
+        )
     if unknown:
         raise MetadataError(
             f"metadata['Pose']['PoseEstimations'] has entries {unknown} that match no individual/track of "

@@ -78,6 +78,16 @@ def test_unknown_container_key_lists_the_real_ones():
         write_pose_estimation(mock_NWBFile(), pose, metadata=metadata)
 
 
+@pytest.mark.parametrize("metadata", [{}, {"Pose": {}}, {"Pose": {"PoseEstimations": {}}}])
+def test_metadata_of_no_container_is_refused_and_writes_nothing(metadata):
+    # Called directly with metadata of none of its containers, the writer returned [] without a word and left an
+    # empty behavior module in the file.
+    nwbfile, pose = mock_NWBFile(), mock_pose_data()
+    with pytest.raises(MetadataError, match=r"lists no container of .*get_metadata\(\)"):
+        write_pose_estimation(nwbfile, pose, metadata=metadata)
+    assert "behavior" not in nwbfile.processing
+
+
 def test_renamed_nodes_are_refused():
     pose = mock_pose_data()
     metadata = default_pose_metadata(pose)
