@@ -85,13 +85,16 @@ def _comment(line: str) -> bool:
 
 
 def _refuse_empty_lines(path: Path, lines: list[str], header: bool) -> None:
-    """Refuse an empty line before the last time: a frame without a time, dropped by numpy."""
+    """Refuse an empty line between two times: a frame without a time, dropped by numpy.
+
+    Empty lines before the first time (or the header) and after the last are no frame's.
+    """
     last = max((number for number, _ in _data_lines(lines)), default=0)
-    frame = -1 if header else 0
+    frame = -1 if header else 0  # the next line's frame; -1: the header line comes first
     for number, line in enumerate(lines[:last], 1):
         if not line.strip():
-            if frame < 0:
-                continue  # before the header line: no frame is missing
+            if frame <= 0:
+                continue  # no time read yet: no frame is missing
             raise InvalidOptionError(
                 f"{path}: line {number} is empty: frame {frame} has no time. Give a time (seconds) for every "
                 "frame, one per line; an empty line is not left out, as every later frame would take the next "

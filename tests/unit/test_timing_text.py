@@ -30,6 +30,14 @@ def test_empty_lines_after_the_last_time_and_comments_are_taken(tmp_path):
     np.testing.assert_array_equal(load_timestamps(path), [0.0, 0.5, 1.0])
 
 
+@pytest.mark.parametrize("text", ["\n0.0\n0.5\n1.0\n", "time_s\n\n0.0\n0.5\n1.0\n"])
+def test_empty_lines_before_the_first_time_are_no_frame_s(tmp_path, text):
+    # The refusal of an empty line between times first refused one before the first time, where no frame is missing.
+    path = tmp_path / "times.csv"
+    path.write_text(text)
+    np.testing.assert_array_equal(load_timestamps(path), [0.0, 0.5, 1.0])
+
+
 def test_several_columns_are_named_and_the_fix_said(tmp_path):
     # Bonsai and camera software save "Frame,Timestamp": it said only "found shape (5, 2)".
     path = tmp_path / "frame_times.csv"
