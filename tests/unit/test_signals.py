@@ -64,7 +64,7 @@ def test_a_ctrl_c_swallowed_by_a_finalizer_is_not_sent_again_after_the_run(block
     # A Ctrl-C that landed in a finalizer was sent again 10 ms later from a timer thread, even when the
     # run had already stopped on it or ended: it then landed in the exit's atexit callbacks (a printed
     # KeyboardInterrupt) or after Python had put back the default handler (the process died by SIGINT
-    # instead of exiting 130, a flaky CLI test). Exits: 130 when interrupted, 0 otherwise.
+    # instead of exiting 130, a flaky CLI test). However the block ends, the Ctrl-C is raised once: exit 130.
     script = textwrap.dedent(
         f"""
         import atexit, sys, time
