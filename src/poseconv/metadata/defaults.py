@@ -30,6 +30,7 @@ __all__ = [
     "crop_sentence",
     "external_video_entry",
     "pose_series_entries",
+    "poses_made_by",
     "producer_fields",
     "recorded_size_sentence",
     "merge_metadata",
@@ -323,23 +324,22 @@ def pose_series_entries(
     return entries
 
 
-def producer_fields(source_software_version: str | None, scorer: str | None) -> dict[str, str]:
-    """Return the optional ``source_software_version`` and ``scorer`` fields of a container entry."""
-    fields = {}
-    if source_software_version:
-        fields["source_software_version"] = source_software_version
-    if scorer:
-        fields["scorer"] = scorer
-    return fields
+def producer_fields(version: str | None, scorer: str | None, track: PoseTrack | None = None) -> dict[str, str]:
+    """Return the optional ``source_software_version`` and ``scorer`` fields (no scorer for poses placed by hand)."""
+    fields = {"source_software_version": version, "scorer": None if track and track.placed_by_hand else scorer}
+    return {key: value for key, value in fields.items() if value}
+
+
+def poses_made_by(individual: str, software: str, scorer: str | None, track: PoseTrack) -> str:
+    """Return "Poses of '<individual>' estimated with <software> (scorer ...)", or placed by hand (no scorer)."""
+    # A user's poses in a file of a model's are not credited to the model.
+    how = f"placed by hand in {software}" if track.placed_by_hand else f"estimated with {software}"
+    return f"Poses of '{individual}' {how}" + (f" (scorer {scorer})" if scorer and not track.placed_by_hand else "")
 
 
 def _container_description(pose: PoseData, track: PoseTrack, *, linked: bool) -> str:
-    info = pose.videos[track.video]
-    how = "placed by hand in" if track.placed_by_hand else "estimated with"
-    description = f"Poses of '{track.name}' {how} {pose.source_software}"
-    if pose.scorer and not track.placed_by_hand:
-        description += f" (scorer {pose.scorer})"
-    description += f" on video '{track.video}', read from {pose.source_name}."
+    info, made_by = pose.videos[track.video], poses_made_by(track.name, pose.source_software, pose.scorer, track)
+    description = f"{made_by} on video '{track.video}', read from {pose.source_name}."
     if pose.notes.get("model"):
         description += f" {pose.notes['model']}"
     if pose.notes.get("untracked_detections") and track.name in pose.notes.get("untracked_tracks", ()):
@@ -481,7 +481,7 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
             "device_metadata_key": camera_key(track.video),
             "PoseEstimationSeries": {},
         }
-        entry.update(producer_fields(pose.source_software_version, None if track.placed_by_hand else pose.scorer))
+        entry.update(producer_fields(pose.source_software_version, pose.scorer, track))
         if track.video in video_paths_known:
             entry["source_video_metadata_key"] = video_key(track.video)
         entry["PoseEstimationSeries"] = pose_series_entries(

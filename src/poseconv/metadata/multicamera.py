@@ -22,6 +22,7 @@ from ..model.multicamera import CameraCalibration, MultiCameraPoseData
 from .defaults import (
     external_video_entry,
     pose_series_entries,
+    poses_made_by,
     producer_fields,
     skeleton_entry,
     unlinked_video_sentence,
@@ -109,9 +110,7 @@ def _view_entry(
         entry["description"] = f"Camera '{camera}' of the rig in {data.source_name}; {said}."
         return entry
     # Worded as the single-camera containers are, so readers that parse those find track and video.
-    description = f"Poses of '{individual}' estimated with {view.source_software}"
-    if view.scorer:
-        description += f" (scorer {view.scorer})"
+    description = poses_made_by(individual, view.source_software, view.scorer, track)
     description += (
         f" on video '{track.video}', read from {view.source_name}; the 2D view of camera '{camera}' "
         "in a multi-camera session."
@@ -125,7 +124,7 @@ def _view_entry(
         description += " " + unlinked_video_sentence(view.notes.get("videos", {}).get(track.video, {}), original)
     entry["description"] = description
     entry["source_software"] = view.source_software
-    entry.update(producer_fields(view.source_software_version, view.scorer))
+    entry.update(producer_fields(view.source_software_version, view.scorer, track))
     if track.video in video_paths_known:
         entry["source_video_metadata_key"] = video_key(track.video)
     entry["PoseEstimationSeries"] = pose_series_entries(

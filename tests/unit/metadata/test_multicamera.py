@@ -5,6 +5,7 @@ from __future__ import annotations
 from poseconv import read_lightning_pose_multiview
 from poseconv.metadata.multicamera import default_multicamera_metadata
 from tests.fixtures.lightningpose import write_eks_multicam
+from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 
 
 def _description(data) -> str:
@@ -27,3 +28,21 @@ def test_a_session_without_3d_names_every_view_s_file(tmp_path):
     assert data.pose_3d is None
     description = _description(data)
     assert description.endswith(f"read from {', '.join(files[view].name for view in data.views)}.")
+
+
+@needs_shared_data
+def test_views_a_user_placed_are_not_said_estimated():
+    # The one-camera description said poses placed by hand (no scorer); a SLEAP session's views said "estimated with".
+    from poseconv.readers.sleap import read_sleap_session
+
+    data = read_sleap_session(SHARED_DATA / "sleap-io.js/tests/data/slp/py_written_28_multiview3d.slp")
+    assert all(track.placed_by_hand for view in data.views.values() for track in view.tracks)
+    metadata = default_multicamera_metadata(data)
+    views = [
+        view
+        for entry in metadata["Pose"]["MultiCameraPoseEstimations"].values()
+        for view in (entry.get("CameraViews") or {}).values()
+        if "description" in view and view["description"].startswith("Poses of")
+    ]
+    assert views and all(" placed by hand in SLEAP on video " in view["description"] for view in views)
+    assert not any("scorer" in view for view in views)
