@@ -213,6 +213,23 @@ def pose_estimation_series(
     return PoseEstimationSeries(**kwargs)
 
 
+def _check_container_keys(pose: PoseData, containers: Mapping[str, Any], tracks: Mapping[str, PoseTrack]) -> None:
+    """Refuse metadata that lists none of the poses' containers, or containers the poses do not have."""
+    unknown = [key for key in containers if key not in tracks]
+    if not containers:
+        # Called directly with metadata of none of them, it wrote nothing and left an empty behavior module.
+        raise MetadataError(
+            f"metadata['Pose']['PoseEstimations'] lists no container of {pose.source_name}, so nothing would be "
+            f"written; its containers are {sorted(tracks)}: start from an interface's get_metadata() (or "
+            "poseconv.metadata.defaults.default_pose_metadata(pose))."
+        )
+    if unknown:
+        raise MetadataError(
+            f"metadata['Pose']['PoseEstimations'] has entries {unknown} that match no individual/track of "
+            f"{pose.source_name}; its containers are {sorted(tracks)}."
+        )
+
+
 def write_pose_estimation(
     nwbfile: Any,
     pose: PoseData,
@@ -254,19 +271,7 @@ def write_pose_estimation(
     pose_metadata = metadata.get("Pose", {})
     containers = pose_metadata.get("PoseEstimations", {})
     tracks = track_for_container_key(pose)
-    unknown = [key for key in containers if key not in tracks]
-    if not containers:
-        # Called directly with metadata of none of them, it wrote nothing and left an empty behavior module.
-        raise MetadataError(
-            f"metadata['Pose']['PoseEstimations'] lists no container of {pose.source_name}, so nothing would be "
-            f"written; its containers are {sorted(tracks)}: start from an interface's get_metadata() (or "
-            "poseconv.metadata.defaults.default_pose_metadata(pose))."
-        )
-    if unknown:
-        raise MetadataError(
-            f"metadata['Pose']['PoseEstimations'] has entries {unknown} that match no individual/track of "
-            f"{pose.source_name}; its containers are {sorted(tracks)}."
-        )
+    _check_container_keys(pose, containers, tracks)
     context = _Context(
         nwbfile=nwbfile,
         behavior=behavior_module(nwbfile),
