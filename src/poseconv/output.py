@@ -12,6 +12,7 @@ import contextlib
 import functools
 import glob
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -123,18 +124,50 @@ def output_name_problem(path: str | Path, backend: str = "hdf5") -> str | None:
 def _folder_problem_at(path: Path, zarr: bool = False) -> str | None:
     """Return why ``path``, a folder other than an NWB Zarr store, cannot be the output; None when it is none.
 
-    A folder named ``.zarr`` is a store when it holds one's root (``.zgroup``, ``zarr.json``); so is a folder of
-    any name when the write is a Zarr store's (``zarr``): neuroconv lets a store take any name, and a store
+    A folder named ``.zarr`` is replaced when it holds an NWB Zarr store (:func:`_holds_nwb_store`); so is a folder
+    of any name when the write is a Zarr store's (``zarr``): neuroconv lets a store take any name, and a store
     written as ``session.nwb`` is replaced by the next write of it (with overwrite), as one named ``.nwb.zarr`` is.
+    A Zarr store of anything else (imaging frames, a model) is refused: replacing it would delete its data.
     """
     if not path.is_dir():
         return None
     store_named = zarr or path.suffix.lower() == ".zarr"
-    if store_named and any((path / marker).exists() for marker in (".zgroup", "zarr.json")):
+    if store_named and _holds_nwb_store(path):
         return None
-    not_zarr = " that is not a Zarr store" if store_named else ""
+    leave = "not a file; it is left as it is. Give the name of the file to write in it."
+    if store_named and any((path / marker).is_file() for marker in (".zgroup", "zarr.json")):
+        return (
+            "holds a Zarr store that is not an NWB file (its root attributes name no NWBFile), which a write would "
+            "delete; it is left as it is. Choose another name for the output."
+        )
     # Usually "-o results/": the user named the folder the file goes in.
-    return f"is a folder{not_zarr}, not a file; it is left as it is. Give the name of the file to write in it."
+    return f"is a folder{' that is not a Zarr store' if store_named else ''}, {leave}"
+
+
+#: Bytes of a store's root attributes read at most: an NWB file's are a few hundred.
+_MAX_ROOT_ATTRIBUTES = 1 << 20
+
+
+def _holds_nwb_store(path: Path) -> bool:
+    """Whether the folder ``path`` holds an NWB Zarr store: its root attributes name an NWBFile of ``core``.
+
+    hdmf-zarr writes them in the root's ``.zattrs`` (Zarr v2), Zarr v3 in ``zarr.json``'s ``attributes``.
+    """
+    for name, inside in ((".zattrs", None), ("zarr.json", "attributes")):
+        try:
+            with open(path / name, "rb") as handle:
+                text = handle.read(_MAX_ROOT_ATTRIBUTES + 1)
+            attributes = json.loads(text) if len(text) <= _MAX_ROOT_ATTRIBUTES else None
+        except (OSError, ValueError):
+            continue  # absent, unreadable or not JSON: no NWB root here
+        if inside is not None and isinstance(attributes, dict):
+            attributes = attributes.get(inside)
+        if isinstance(attributes, dict) and (attributes.get("neurodata_type"), attributes.get("namespace")) == (
+            "NWBFile",
+            "core",
+        ):
+            return True
+    return False
 
 
 def check_not_a_folder(path: str | Path, *, zarr: bool = False) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -10,10 +11,19 @@ from poseconv.output import OutputError
 from tests.fixtures.cli import run_python_as_a_terminal_starts_it
 from tests.fixtures.writers import OtherWriter
 
+# The root attributes hdmf-zarr writes for an NWB file (what makes a folder a store an NWB write may replace).
+NWB_ROOT = {"namespace": "core", "neurodata_type": "NWBFile", "nwb_version": "2.7.0"}
 
-def _store(path, text):
+
+def _store(path, text, marker=".zgroup"):
+    """Make an NWB Zarr store at ``path`` (Zarr v2 or, with marker "zarr.json", v3); ``written`` holds ``text``."""
     path.mkdir()
-    (path / ".zgroup").write_text(text)
+    if marker == ".zgroup":
+        (path / ".zgroup").write_text(text)
+        (path / ".zattrs").write_text(json.dumps(NWB_ROOT))
+    else:
+        (path / "zarr.json").write_text(json.dumps({"zarr_format": 3, "node_type": "group", "attributes": NWB_ROOT}))
+    (path / "written").write_text(text)
     return path
 
 
@@ -80,15 +90,12 @@ def test_a_zarr_write_replaces_a_store_of_any_name_and_refuses_a_folder_that_is_
 
     # neuroconv lets a store take any name: a Zarr write to session.nwb wrote a store there, and the next one
     # (with overwrite) was refused as "a folder, not a file".
-    store = tmp_path / "session.nwb"
-    store.mkdir()
-    (store / marker).write_text("old")
+    store = _store(tmp_path / "session.nwb", "old", marker)
     with pytest.raises(OutputError, match="already exists; pass overwrite=True"):
         check_output(store, overwrite=False, zarr=True)
     with atomic_output(check_output(store, overwrite=True, zarr=True)) as partial:
-        partial.mkdir()
-        (partial / marker).write_text("new")
-    assert (store / marker).read_text() == "new"
+        _store(partial, "new", marker)
+    assert (store / "written").read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["session.nwb"]
     # An HDF5 write does not take the store for its file; a Zarr write does not replace a plain folder.
     with pytest.raises(OutputError, match="session.nwb: is a folder, not a file"):
@@ -97,6 +104,31 @@ def test_a_zarr_write_replaces_a_store_of_any_name_and_refuses_a_folder_that_is_
     folder.mkdir()
     with pytest.raises(OutputError, match="results.nwb: is a folder that is not a Zarr store, not a file"):
         check_output(folder, overwrite=True, zarr=True)
+
+
+@pytest.mark.parametrize("name", ["imaging", "imaging.zarr"])
+@pytest.mark.parametrize("root", [{".zgroup": {"zarr_format": 2}, ".zattrs": {"scale": 2}}, {"zarr.json": {}}])
+def test_a_zarr_store_that_is_no_nwb_file_is_never_replaced(tmp_path, name, root):
+    # A Zarr write with overwrite replaced any folder holding a .zgroup or zarr.json, whatever it held: a store of
+    # imaging frames named by mistake was deleted with its other files.
+    from poseconv.output import atomic_output, check_output, replace
+
+    folder = tmp_path / name
+    folder.mkdir()
+    for key, value in root.items():
+        (folder / key).write_text(
+            json.dumps({"zarr_format": 3, "node_type": "group", **value} if key == "zarr.json" else value)
+        )
+    (folder / "raw_frames.bin").write_bytes(b"precious")
+    refused = rf"{name}: holds a Zarr store that is not an NWB file \(its root attributes name no NWBFile\)"
+    with pytest.raises(OutputError, match=refused):
+        check_output(folder, overwrite=True, zarr=True)
+    # Even when the check was skipped, the write's last step does not put a store over it.
+    with pytest.raises(OutputError, match=refused), atomic_output(folder, overwrite=True) as partial:
+        _store(partial, "new")
+    with pytest.raises(OutputError, match=refused):
+        replace(_store(tmp_path / "partial.zarr", "new"), folder)
+    assert (folder / "raw_frames.bin").read_bytes() == b"precious"
 
 
 def test_a_file_the_system_will_not_replace_is_named_with_what_to_do(tmp_path, monkeypatch):
