@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import skeleton_problems
-from .defaults import to_plain
+from .defaults import to_plain, video_key
 from .problems import MetadataProblem
 
 __all__ = [
@@ -255,23 +255,18 @@ def borrow_referenced(merged: dict[str, Any], file_blocks: Mapping[str, Any]) ->
 
 
 def _follow_internal_names(merged: dict[str, Any], internal: Mapping[str, Any]) -> None:
-    """Give an input's video entries the name the file's ``InternalVideos`` entry of their video has (in place).
+    """Give an input's video entries the name the file's ``InternalVideos`` entry of their key has (in place).
 
-    The input's entry of a video neuroconv's ``InternalVideoInterface`` writes is under the same key, or took its
-    camera (:func:`_link_other_video`); the poses link the video by its name, which the user may change in the
-    internal entry (``metadata["Behavior"]["InternalVideos"][key]["name"]``) after the defaults were linked.
+    The input's entry of a video neuroconv's ``InternalVideoInterface`` writes under the same key (``video_<stem>``)
+    is that video; the poses link it by its name, which the user may change in the internal entry
+    (``metadata["Behavior"]["InternalVideos"][key]["name"]``) after the defaults were linked. A camera shared is
+    no such sign: one camera may record several videos (the user giving a video the internal video's camera), and
+    each video's poses keep linking their own.
     """
     videos = (merged.get("Behavior") or {}).get("ExternalVideos") or {}
     for key, entry in videos.items():
-        if not isinstance(entry, dict):
-            continue
-        camera = entry.get("device_metadata_key")
-        same = internal.get(key) if isinstance(internal.get(key), Mapping) else None
-        same = same or next(
-            (other for other in internal.values() if camera and (other or {}).get("device_metadata_key") == camera),
-            None,
-        )
-        if same is not None and same.get("name"):
+        same = internal.get(key)
+        if isinstance(entry, dict) and isinstance(same, Mapping) and same.get("name"):
             entry["name"] = same["name"]
 
 
@@ -328,12 +323,36 @@ def name_internal_videos_by_file(defaults: Mapping[str, dict[str, Any]], interfa
             internal[where_linked(given)] = next(iter(entries.values()))
     for name, interface in interfaces.items() if internal else ():
         videos = ((defaults.get(name) or {}).get("Behavior") or {}).get("ExternalVideos") or {}
-        found = getattr(getattr(interface, "pose", None), "videos", None) or {}
-        for key, info in found.items():
-            file, entry = getattr(info, "path", None), videos.get(f"video_{key}")
-            other = internal.get(where_linked(file)) if file is not None else None
+        for key, files in _pose_video_files(interface).items():
+            entry = videos.get(video_key(key))
+            other = next((internal[where] for where in map(where_linked, files) if where in internal), None)
             if isinstance(entry, dict) and other is not None and other.get("name"):
                 entry["name"] = other["name"]
+
+
+def _pose_video_files(interface: Any) -> dict[str, list[Any]]:
+    """Return the files of a pose interface's videos by video key: those its poses found and those it was given.
+
+    A multi-camera interface's videos are its session's views' (its ``pose`` is the 3D poses or the first view
+    only), given by camera name (``video_file_paths``: the camera's view's first track's video, as the interface
+    matches them); another interface has none (no ``pose``).
+    """
+    views = dict(getattr(getattr(interface, "session", None), "views", None) or {})
+    pose = getattr(interface, "pose", None) if not views else None
+    files: dict[str, list[Any]] = {}
+    for data in views.values() or [pose]:
+        for key, info in (getattr(data, "videos", None) or {}).items():
+            files.setdefault(key, []).extend([info.path] if getattr(info, "path", None) is not None else [])
+    source_data = getattr(interface, "source_data", None) or {}
+    given = source_data.get("video_file_paths")
+    single = list(getattr(pose, "videos", None) or {})
+    if source_data.get("video_file_path") is not None and len(single) == 1:
+        given = {single[0]: source_data["video_file_path"]}
+    for name, path in given.items() if isinstance(given, Mapping) else ():
+        view = views.get(name)
+        key = view.tracks[0].video if view is not None and view.tracks else name
+        files.setdefault(key, []).append(path)
+    return files
 
 
 def _link_other_video(

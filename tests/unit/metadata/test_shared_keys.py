@@ -336,3 +336,54 @@ def test_poses_link_the_internal_video_of_their_video_written_once_with_one_came
         assert series.external_file is None and series.data.shape[0] > 0  # the internal video, with frames
         assert nwbfile.processing["behavior"]["PoseEstimation"].source_video is series
         assert list(nwbfile.devices) == [series.device.name]
+
+
+def test_a_video_sharing_a_camera_with_an_internal_video_keeps_its_name():
+    # One camera recorded two videos: the user gave video_brief the internal video's camera, and its entry took the
+    # internal video's name, so brief's poses linked the other recording.
+    from poseconv.metadata.shared_keys import borrow_referenced
+
+    merged = {
+        "Behavior": {
+            "ExternalVideos": {
+                "video_brief": {"name": "Video brief", "device_metadata_key": "video_clip_camera"},
+                "video_clip": {"name": "Video clip", "device_metadata_key": "video_clip_camera"},
+            }
+        }
+    }
+    internal = {"video_clip": {"name": "BehaviorCam", "device_metadata_key": "video_clip_camera"}}
+    borrow_referenced(merged, {"Behavior": {"InternalVideos": internal}})
+    videos = merged["Behavior"]["ExternalVideos"]
+    # The entry under the internal video's key follows its name; the other video keeps its own.
+    assert {key: entry["name"] for key, entry in videos.items()} == {
+        "video_brief": "Video brief",
+        "video_clip": "BehaviorCam",
+    }
+
+
+def test_an_internal_video_of_a_later_camera_of_a_session_names_that_camera_s_video(tmp_path):
+    # A multi-camera input's pose is its 3D poses or its first view: an InternalVideoInterface (metadata_key= and
+    # video_name=) of another camera's file was not matched, and that video was written again as an external one.
+    from types import SimpleNamespace
+
+    from poseconv.metadata.shared_keys import name_internal_videos_by_file
+
+    def view(video: str, path=None) -> SimpleNamespace:
+        return SimpleNamespace(videos={video: SimpleNamespace(path=path)}, tracks=[SimpleNamespace(video=video)])
+
+    files = {camera: tmp_path / f"s_{camera}.mp4" for camera in ("back", "side")}
+    session = SimpleNamespace(views={"back": view("s_back"), "side": view("s_side")})
+    pose = SimpleNamespace(
+        source_data={"file_path": tmp_path / "s.slp", "video_file_paths": files},
+        session=session,
+        pose=session.views["back"],
+    )
+    videos = {key: {"name": f"Video {key}"} for key in ("s_back", "s_side")}
+    defaults = {
+        "Video": {"Behavior": {"InternalVideos": {"cam_x": {"name": "CamX"}}}},
+        "Pose": {"Behavior": {"ExternalVideos": {f"video_{key}": dict(entry) for key, entry in videos.items()}}},
+    }
+    interfaces = {"Video": SimpleNamespace(source_data={"file_path": files["side"]}), "Pose": pose}
+    name_internal_videos_by_file(defaults, interfaces)
+    names = {key: entry["name"] for key, entry in defaults["Pose"]["Behavior"]["ExternalVideos"].items()}
+    assert names == {"video_s_back": "Video s_back", "video_s_side": "CamX"}
