@@ -47,8 +47,8 @@ def _timeout_errors() -> tuple[type[BaseException], ...]:
     return (TimeoutError, FSTimeoutError)
 
 
-def _final_error(url: str, err: BaseException, thing: str) -> InvalidSourceFileError:
-    """Return the error said when a read failed for good."""
+def _final_error(url: str, err: BaseException, thing: str, opened: bool = True) -> InvalidSourceFileError:
+    """Return the error said when a read failed for good; ``opened``: a read of it had succeeded before."""
     later = f"try again later, or download the {thing} and give its path."
     status = getattr(err, "status", None)
     if isinstance(err, _timeout_errors()):
@@ -72,6 +72,13 @@ def _final_error(url: str, err: BaseException, thing: str) -> InvalidSourceFileE
     if retried_status(status):
         return InvalidSourceFileError(
             f"{url}: {answered} to a read, {ATTEMPTS} times (a server error or a request to slow down); {later}"
+        )
+    if status in (401, 403) and not opened:
+        # Refused from the first read (a store's .zmetadata): the store is private, embargoed or no longer shared.
+        return InvalidSourceFileError(
+            f"{url}: {answered} to the first read of the {thing}: access denied (a private or embargoed {thing}, a "
+            f"signed URL that expired, or access withdrawn); poseconv reads public URLs only (for an embargoed DANDI "
+            f"asset, download it with `dandi download` first), or download the {thing} and give its path."
         )
     if status == 403 and thing == "store" and not _signed(url):
         # One key of a store that opened: S3 (and DANDI's bucket) answer 403, not 404, for a key that is not there
@@ -161,7 +168,13 @@ def open_with_retries(open_: Callable[[], T]) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def read_with_retries(url: str | Callable[[], str], read: Callable[[], T], *, thing: str = "file") -> T:
+def read_with_retries(
+    url: str | Callable[[], str],
+    read: Callable[[], T],
+    *,
+    thing: str = "file",
+    opened: Callable[[], bool] | None = None,
+) -> T:
     """Return ``read()``, tried again when its connection dropped or the server answered an error to retry.
 
     Parameters
@@ -173,6 +186,9 @@ def read_with_retries(url: str | Callable[[], str], read: Callable[[], T], *, th
         Makes the request and returns what it read.
     thing : str, default: "file"
         What the URL is ("file", "store"), for the advice to download it.
+    opened : callable, optional
+        Whether a read of it has succeeded, asked when the error is said: a refusal before any is of access to
+        it, one after of what it lacks (a key missing from a store). None: it opened (an HDF5 file's size read).
 
     Returns
     -------
@@ -187,22 +203,22 @@ def read_with_retries(url: str | Callable[[], str], read: Callable[[], T], *, th
     """
     import aiohttp
 
-    def named() -> str:
-        return url if isinstance(url, str) else url()
+    def failed(err: BaseException) -> InvalidSourceFileError:
+        return _final_error(url if isinstance(url, str) else url(), err, thing, opened is None or opened())
 
     for attempt in range(ATTEMPTS):
         try:
             return read()
         except aiohttp.ClientResponseError as err:
             if not retried_status(err.status) or attempt + 1 == ATTEMPTS:
-                raise _final_error(named(), err, thing) from err
+                raise failed(err) from err
             _forget(err)
         except _timeout_errors() as err:
             # A stalled server already took the whole timeout: said at once rather than waited on again.
-            raise _final_error(named(), err, thing) from err
+            raise failed(err) from err
         except _dropped_errors() as err:
             if attempt + 1 == ATTEMPTS:
-                raise _final_error(named(), err, thing) from err
+                raise failed(err) from err
             _forget(err)
         time.sleep(FIRST_WAIT * 2**attempt)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -52,17 +52,20 @@ class RetryingStore(FSStore):
         self.url = url.rstrip("/")
         self._metadata: dict[str, bytes] = {}
         self._ahead = ReadAhead()
+        # Whether a key has been read: a refusal before is of the store (private), after of a key (cut short).
+        self._opened = False
 
     def _read(self, key: str | Callable[[], str], read: Any) -> Any:
         """Return ``read()`` tried again (:func:`read_with_retries`); ``key`` (or the function giving it) is named."""
         named = (lambda: f"{self.url}/{key()}") if callable(key) else f"{self.url}/{key}"
-        return read_with_retries(named, read, thing="store")
+        return read_with_retries(named, read, thing="store", opened=lambda: self._opened)
 
     def __getitem__(self, key: str) -> bytes:
         if key in self._metadata:
             return self._metadata[key]
         if key.rsplit("/", 1)[-1] in (*_METADATA_KEYS, _CONSOLIDATED_KEY):
             value = self._read(key, lambda: FSStore.__getitem__(self, key))
+            self._opened = True
             if key == _CONSOLIDATED_KEY:
                 self._ahead.plan(value)
             else:
@@ -117,6 +120,7 @@ class RetryingStore(FSStore):
                     failed.append((key, value))
                 else:
                     found[key] = value
+                    self._opened = True
             pending[:] = [key for key, _ in failed]
             if failed:
                 raise failed[0][1]

@@ -153,3 +153,25 @@ def test_a_refused_chunk_of_a_store_at_a_url_is_named_the_key_that_failed(small_
     message = str(caught.value)
     assert message.startswith(f"{state.url(key)}: the server answered HTTP 403")
     assert "missing from the store or refused (a store cut short?" in message and "signed" not in message
+
+
+def test_a_store_refused_from_its_first_read_is_said_as_refused_access_not_cut_short(small_nwb, tmp_path):
+    # A private or embargoed store answers 403 to every key: its .zmetadata was said as a key missing from a store
+    # that had opened, "a store cut short", with the advice to upload it again.
+    from tests.fixtures.http_server import RangeServer, range_handler, serving
+
+    state = RangeServer(root=tmp_path.resolve(), port=0)
+    shutil.copytree(small_nwb["s.nwb.zarr"], tmp_path / "s.nwb.zarr")
+
+    class Refusing(range_handler(state)):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            self.send_error(403)
+
+        do_HEAD = do_GET  # noqa: N815 - the name http.server calls
+
+    with serving(state, Refusing), pytest.raises(InvalidSourceFileError) as caught:
+        read_nwb(state.url("s.nwb.zarr"))
+    message = str(caught.value)
+    assert message.startswith(state.url("s.nwb.zarr")) and "HTTP 403" in message
+    assert "access denied" in message and "download the store" in message
+    assert "cut short" not in message and "after the store had opened" not in message
