@@ -50,9 +50,7 @@ def test_skeleton_checks_edges_and_duplicates():
     with pytest.raises(ValueError, match="duplicate"):
         Skeleton("S", ("a", "a"))
     # A str was taken as its letters: Skeleton("S", "ab") had the nodes 'a' and 'b'.
-    with pytest.raises(
-        ValueError, match=r"'S': nodes must be a list of names, got 'ab'; one node is \[name\]"
-    ):
+    with pytest.raises(ValueError, match=r"'S': nodes must be a list of names, got 'ab'; one node is \[name\]"):
         Skeleton("S", "ab")
     assert Skeleton("S", ["ab"]).nodes == ("ab",)
 
