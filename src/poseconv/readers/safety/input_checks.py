@@ -346,6 +346,8 @@ def require_path_or_nwbfile(value: Any, name: str) -> bool:
     InvalidOptionError
         When ``value`` is neither, as :func:`require_path` words it.
     """
+    if isinstance(value, (str, os.PathLike)):
+        return True  # without importing pynwb (1 s), which a path read with h5py does not need
     from pynwb import NWBFile
 
     if isinstance(value, NWBFile):
