@@ -70,7 +70,9 @@ __all__ = ["sleap_track_names", "to_sleap_labels", "video_filename", "write_slp"
 _UNTRACKED_SLOT = re.compile(r"untracked(_\d+)?")
 
 
-def video_filename(pose: PoseData | TrainingData, key: str) -> str | list[str]:
+def video_filename(
+    pose: PoseData | TrainingData, key: str, *, named_in: str = "the .slp names it so, relative to the .slp"
+) -> str | list[str]:
     """Return what a ``.slp`` names video ``key`` by: the video here, its images, else the path the NWB file records.
 
     Parameters
@@ -79,6 +81,9 @@ def video_filename(pose: PoseData | TrainingData, key: str) -> str | list[str]:
         The poses or labels read from an NWB file (their ``source_file``), whose ``videos`` hold ``key``.
     key : str
         The video's key.
+    named_in : str, default: "the .slp names it so, relative to the .slp"
+        How the output names a path recorded relative to an NWB file at a URL, for the warning (the
+        SLEAP analysis export's ``video_path`` follows the same rule).
     """
     info = pose.videos[key]
     if info.path is not None:
@@ -97,8 +102,8 @@ def video_filename(pose: PoseData | TrainingData, key: str) -> str | list[str]:
         return os.path.normpath(Path(pose.source_file).absolute().parent / recorded)
     warnings.warn(
         f"{location_name(pose.source_file)}: video {key!r} is recorded as {recorded!r}, relative to the NWB file at "
-        f"{pose.source_file}, which is not on this computer; the .slp names it so, relative to the .slp. Put the "
-        "video there, or point SLEAP to it when it asks.",
+        f"{pose.source_file}, which is not on this computer; {named_in}. Put the video there, or point SLEAP to it "
+        "when it asks.",
         PoseconvWarning,
         stacklevel=4,
     )

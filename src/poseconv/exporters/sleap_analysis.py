@@ -44,10 +44,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidOptionError, PoseconvWarning
+from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames, without_padding
-from ..model.location import location_name, recorded_location
+from ..model.location import recorded_location
 from .files import export_path, video_tracks
 from .left_out import POSE_EXPORTS, USER_LABELED, pose_values, warn_left_out
 from .sleap import video_filename
@@ -185,7 +185,7 @@ def _video_path(pose: PoseData, key: str) -> str:
 
     A path an NWB file records relative to itself is named as the ``.slp`` export names it
     (:func:`~poseconv.exporters.sleap.video_filename`, the one rule): beside the NWB file when it is on this
-    computer; as recorded, with a warning, when it was read from a URL.
+    computer; as recorded, with a warning worded for this file, when it was read from a URL.
     """
     info = pose.videos.get(key)
     if info is not None and info.path is not None:
@@ -195,18 +195,7 @@ def _video_path(pose: PoseData, key: str) -> str:
         return ""
     if info.image_files:
         return info.original_path
-    with warnings.catch_warnings(record=True) as said:
-        warnings.simplefilter("always", PoseconvWarning)
-        named = video_filename(pose, key)
-    if said:
-        # The rule's warning is worded for a .slp; this file names the video in its video_path.
-        warnings.warn(
-            f"{location_name(pose.source_file)}: video {key!r} is recorded as {info.original_path!r}, relative to "
-            f"the NWB file at {pose.source_file}, which is not on this computer; the analysis file's video_path "
-            "names it so. Put the video there, or point SLEAP to it when it asks.",
-            PoseconvWarning,
-            stacklevel=4,
-        )
+    named = video_filename(pose, key, named_in="the analysis file's video_path names it so")
     return str(named)
 
 
