@@ -38,7 +38,7 @@ def read_text_times(path: Path, delimiter: str | None) -> np.ndarray:
         When the file is otherwise not numbers (numpy's own words).
     """
     lines = path.read_text(encoding="utf-8-sig").splitlines()
-    values, header = _parse(path, delimiter)
+    values, header = _parse(path, lines, delimiter)
     _refuse_empty_lines(path, lines, header)
     if values.ndim == 2 and values.shape[1] == 1:
         values = values[:, 0]
@@ -47,8 +47,8 @@ def read_text_times(path: Path, delimiter: str | None) -> np.ndarray:
     return values
 
 
-def _parse(path: Path, delimiter: str | None) -> tuple[np.ndarray, bool]:
-    """Return the numbers of ``path`` and whether a header line was skipped."""
+def _parse(path: Path, lines: list[str], delimiter: str | None) -> tuple[np.ndarray, bool]:
+    """Return the numbers of ``path`` (whose text is ``lines``) and whether a header line was skipped."""
     # utf-8-sig: a BOM before the first time made it unreadable, so it was skipped as a header (a time lost).
     options: dict[str, Any] = {"delimiter": delimiter, "dtype": "float64", "ndmin": 1, "encoding": "utf-8-sig"}
     try:
@@ -61,7 +61,7 @@ def _parse(path: Path, delimiter: str | None) -> tuple[np.ndarray, bool]:
             warnings.simplefilter("ignore", UserWarning)  # numpy's "input contained no data": said below
             values = np.loadtxt(path, skiprows=1, **options)
     except ValueError as err:
-        if _decimal_comma(path.read_text(encoding="utf-8-sig").splitlines()):
+        if _decimal_comma(lines):
             raise InvalidOptionError(_DECIMAL_COMMA_FIX.format(path=path)) from err
         raise first_error from err
     if values.size == 0:
