@@ -158,7 +158,13 @@ def trust_checks(checks: tuple[tuple[str, FileVersion], ...]) -> None:
 
 def _run_child(path: Path, check: Callable[[Path], None], read_end: int, write_end: int) -> None:  # pragma: no cover
     import faulthandler
+    import gc
 
+    # Only the forking thread lives on in the child: a finalizer of the parent's garbage run here by
+    # the cycle collector (an fsspec file closed through an event loop whose thread is gone, a table
+    # closed under a lock another thread held) would wait forever, and a good file be called
+    # damaged after PROBE_SECONDS. The child exits without freeing anything: nothing to collect.
+    gc.disable()
     # The parent reports a crash; the child's traceback would only be noise.
     faulthandler.disable()
     os.close(read_end)
