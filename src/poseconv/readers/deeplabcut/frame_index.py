@@ -65,8 +65,39 @@ def parse_frame_index(frame: Any, path: Path, *, images_as_frames: bool = False)
         if values is None:
             raise row_labels_error(path, index, second_index=_has_second_index(frame)) from err
     if len(values) and (values.min() < 0 or np.any(np.diff(values) <= 0)):
-        raise InvalidSourceFileError(f"{path}: frame numbers are negative, repeated or out of order.")
+        raise _order_error(path, values)
     return values
+
+
+def _order_error(path: Path, values: np.ndarray) -> InvalidSourceFileError:
+    """Return the error for frame numbers that do not increase from 0 up, naming the first row at fault.
+
+    Two analyses joined without dropping the frames they share (``pd.concat``) repeat frames; the parts
+    of a video joined in the wrong order go back. Rows count from 0, as pandas' ``df.iloc`` does.
+    """
+    negative = np.flatnonzero(values < 0)
+    back = np.flatnonzero(np.diff(values) <= 0) + 1  # rows numbered no higher than the row before
+    row = int(min(negative[:1].tolist() + back[:1].tolist()))
+    frame = int(values[row])
+    rule = "DeepLabCut numbers each row by its video frame, from 0 up (none below 0, repeated or out of order)"
+    save = "and save the table again"
+    if frame < 0:
+        said = f"row {row} (counting from 0) is numbered {frame}, not a frame number"
+        fix = (
+            "Number the rows by their video frames, or drop the rows before the video "
+            f"(pandas: df = df[df.index >= 0]), {save}"
+        )
+    elif frame == values[row - 1]:
+        said = f"frame {frame} is repeated, in rows {row - 1} and {row} (counting from 0)"
+        fix = f'Keep one row per frame (pandas: df = df[~df.index.duplicated(keep="first")]) {save}'
+    else:
+        earlier = np.flatnonzero(values[:row] == frame)
+        repeats = f" and repeats row {int(earlier[0])}" if len(earlier) else ""
+        before = f"frame {int(values[row - 1])} in row {row - 1}"
+        said = f"row {row} (counting from 0) is frame {frame}, after {before}{repeats}"
+        dedupe = 'df = df[~df.index.duplicated(keep="first")], then ' if len(np.unique(values)) < len(values) else ""
+        fix = f"Put the rows in frame order (pandas: {dedupe}df = df.sort_index()) {save}"
+    return InvalidSourceFileError(f"{path}: {said}; {rule}. {fix}.")
 
 
 def _names_images(index: Any) -> bool:
