@@ -48,7 +48,7 @@ def get_or_add_external_video(
     """
     entry = lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "source_video_metadata_key")
     name = entry["name"]
-    existing = _image_series_named(nwbfile, name)
+    existing = _image_series_named(nwbfile, name, key)
     if existing is not None and video_path is not None and _links_other_files(existing, video_path, relative_to):
         metadata, entry = _apart_from(nwbfile, metadata, entry, existing, video_path)
         existing = None
@@ -305,14 +305,27 @@ def _apart_from(
     return metadata, entry
 
 
-def _image_series_named(nwbfile: Any, name: str) -> Any:
-    """Return the ``ImageSeries`` called ``name`` in ``acquisition`` or ``processing['behavior']``, or None."""
-    if name in nwbfile.acquisition:
-        return nwbfile.acquisition[name]
+def _image_series_named(nwbfile: Any, name: str, key: str) -> Any:
+    """Return the ``ImageSeries`` called ``name`` in ``acquisition`` or ``processing['behavior']``, or None.
+
+    Raises
+    ------
+    MetadataError
+        When an object of another type holds the name (another interface's ``ElectricalSeries``, a
+        ``PoseEstimation``): linked as the video, it would fail deep in the writer or be written as a video.
+    """
     behavior = nwbfile.processing.get("behavior")
-    if behavior is not None and name in behavior.data_interfaces:
-        return behavior[name]
-    return None
+    where, found = "acquisition", nwbfile.acquisition.get(name)
+    if found is None and behavior is not None:
+        where, found = "processing['behavior']", behavior.data_interfaces.get(name)
+    # The exact type: an ImageSeries' subclass (TwoPhotonSeries, OpticalSeries) is another kind of data.
+    if found is None or getattr(found, "neurodata_type", None) == "ImageSeries":
+        return found
+    raise MetadataError(
+        f"metadata['Behavior']['ExternalVideos']['{key}']['name'] is '{name}', the name of the "
+        f"{type(found).__name__} already in the file's {where}, not a video (ImageSeries); choose another name "
+        "for the video."
+    )
 
 
 def labeled_video(nwbfile: Any, metadata: Mapping[str, Any], key: str | None) -> Any:
@@ -330,7 +343,7 @@ def labeled_video(nwbfile: Any, metadata: Mapping[str, Any], key: str | None) ->
     if key is None:
         return None
     entry = lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "labeled_video_metadata_key")
-    found = _image_series_named(nwbfile, entry["name"])
+    found = _image_series_named(nwbfile, entry["name"], key)
     if found is None:
         raise MetadataError(
             f"labeled_video_metadata_key '{key}' names the video '{entry['name']}', which no interface of this "

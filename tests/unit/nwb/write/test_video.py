@@ -84,3 +84,19 @@ def test_a_video_interface_s_entry_is_not_written_by_the_poses(tmp_path):
     with pytest.raises(MetadataError, match=r"ExternalVideoInterface.*PoseNWBConverter.*before the pose interface"):
         _add(nwbfile, metadata, tmp_path / "session1.mp4", tmp_path)
     assert list(nwbfile.acquisition) == []
+
+
+def test_a_video_named_like_another_interface_s_series_is_an_error_naming_the_field(tmp_path):
+    # A video renamed to the ElectricalSeries of an ephys interface: the series was linked as the source
+    # video, and the conversion failed with "'ElectricalSeries' object has no attribute 'device'".
+    from pynwb.testing.mock.ecephys import mock_ElectricalSeries
+
+    nwbfile, metadata = mock_NWBFile(), _metadata()
+    mock_ElectricalSeries(name="ElectricalSeries", nwbfile=nwbfile)
+    metadata["Behavior"]["ExternalVideos"][video_key("session1")]["name"] = "ElectricalSeries"
+    said = (
+        r"metadata\['Behavior'\]\['ExternalVideos'\]\['video_session1'\]\['name'\] is 'ElectricalSeries', "
+        r"the name of the ElectricalSeries .*choose another name"
+    )
+    with pytest.raises(MetadataError, match=said):
+        _add(nwbfile, metadata, tmp_path / "session1.mp4", tmp_path)
