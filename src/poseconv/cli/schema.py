@@ -61,5 +61,9 @@ def schema(
             typer.echo(text, nl=False)
             return
         path = output or _committed_schema_path()
+        from ..output import check_writable
+
+        # The same words as every other command's output (a missing folder, a folder named as the file).
+        check_writable(path)
         path.write_text(text, encoding="utf-8")
         status(f"Wrote {path}")
