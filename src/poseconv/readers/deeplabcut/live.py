@@ -27,6 +27,7 @@ __all__ = [
     "LIVE_SOFTWARE",
     "live_timing",
     "live_video_stem",
+    "live_writer",
     "recorded_timing",
     "split_clock_columns",
 ]
@@ -59,6 +60,17 @@ def live_video_stem(stem: str, scorer: str | None = None) -> str:
     """
     pattern = _UNTIMED_POSES_STEM if scorer == LIVE_SOFTWARE else _POSES_STEM
     return pattern.sub("", stem) or stem
+
+
+def live_writer(path: Path, clock: dict[str, Any] | None = None) -> str | None:
+    """Return :data:`LIVE_SOFTWARE` for a table DeepLabCut-live wrote without a scorer level; None otherwise.
+
+    The GUI's tables are known by their clock columns (``clock``, from :func:`split_clock_columns`), the
+    benchmark's by their name, ``<video>_poses_<YYYYmmdd_HHMMSS>``: both lack DeepLabCut's scorer level,
+    and without a writer the software would be recorded as unknown, with a warning that another tool may
+    have written them.
+    """
+    return LIVE_SOFTWARE if clock or _POSES_STEM.search(path.stem) else None
 
 
 def split_clock_columns(frame: Any) -> tuple[Any, dict[str, np.ndarray]]:

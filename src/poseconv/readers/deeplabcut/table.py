@@ -37,7 +37,7 @@ from ..tables import CsvTable, NotNumericError, exact_float_option, open_h5_tabl
 from .csv_frame import index_names, not_utf8_error, read_csv_frame
 from .csv_header import csv_header_levels
 from .frame_index import parse_frame_index, place_on_frames, row_labels_error
-from .live import CLOCK_COLUMNS, LIVE_SOFTWARE, split_clock_columns
+from .live import CLOCK_COLUMNS, live_writer, split_clock_columns
 from .variants import (
     csv_coords,
     first_row_label,
@@ -202,7 +202,7 @@ def read_deeplabcut_table(file_path: str | Path) -> Any:
         )
         frame, clock = split_clock_columns(frame)
         frame.attrs["clock_columns"] = clock
-    writer = LIVE_SOFTWARE if frame.attrs.get("clock_columns") else None
+    writer = live_writer(path, frame.attrs.get("clock_columns"))
     frame.columns, frame.attrs["positional_levels"] = normalise_columns(frame.columns, path, writer=writer)
     return frame
 
@@ -249,7 +249,7 @@ def open_table(path: Path, what: str = "DeepLabCut") -> FrameTable:
             # Anything unusual goes through pandas, which words the errors.
             return _open_with_pandas(path)
     # Names the levels as DeepLabCut does; remembers whether they were taken by position.
-    table.columns, table.positional_levels = normalise_columns(table.columns, path)
+    table.columns, table.positional_levels = normalise_columns(table.columns, path, writer=live_writer(path))
     return table
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from poseconv.readers.deeplabcut.live import live_video_stem, split_clock_columns
+from poseconv.readers.deeplabcut.live import LIVE_SOFTWARE, live_video_stem, live_writer, split_clock_columns
 
 
 def test_clock_columns_are_split_from_the_keypoints():
@@ -28,6 +28,25 @@ def test_clock_columns_are_split_from_the_keypoints():
 def test_the_benchmark_names_its_poses_after_the_video():
     assert live_video_stem("mouse1_poses_20250101_120000") == "mouse1"
     assert live_video_stem("mouse1_poses") == "mouse1_poses"
+
+
+def test_the_benchmarks_tables_are_known_by_their_name_as_the_guis_by_their_clock(tmp_path):
+    from pathlib import Path
+
+    from poseconv.errors import PoseconvWarning
+    from poseconv.readers.deeplabcut import read_deeplabcut
+
+    assert live_writer(Path("mouse1_poses_20250101_120000.csv")) == LIVE_SOFTWARE
+    assert live_writer(Path("session1_DLC.hdf5"), {"frame_time": np.zeros(2)}) == LIVE_SOFTWARE
+    # "<video>_poses" is too common a name to take for DeepLabCut-live's without its time stamp.
+    assert live_writer(Path("mouse1_poses.h5")) is None and live_writer(Path("session1_DLC.hdf5"), {}) is None
+    columns = pd.MultiIndex.from_product([["nose"], ["x", "y", "likelihood"]], names=["bodyparts", "coords"])
+    frame = pd.DataFrame(np.arange(9.0).reshape(3, 3), columns=columns)
+    frame.to_hdf(tmp_path / "mouse1_poses_20250101_120000.h5", key="df_with_missing", format="table")
+    frame.to_hdf(tmp_path / "mouse1_keypoints.h5", key="df_with_missing", format="table")
+    assert read_deeplabcut(tmp_path / "mouse1_poses_20250101_120000.h5").source_software == LIVE_SOFTWARE
+    with pytest.warns(PoseconvWarning, match="set source_software in the PoseEstimation metadata if another tool"):
+        assert read_deeplabcut(tmp_path / "mouse1_keypoints.h5").source_software.startswith("unknown")
 
 
 @pytest.mark.parametrize(
