@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -300,6 +301,7 @@ class _Clashes:
 
     def __init__(self, output_folder: Path, stub_test: bool = False) -> None:
         self.output_folder = output_folder.resolve()
+        self.as_written = _normalised(output_folder)
         self.stub_folder = None if stub_test else self.output_folder / STUB_FOLDER
         self.ids: dict[str, int] = {}
         self.outputs: dict[Path, tuple[int, Path]] = {}
@@ -327,12 +329,25 @@ class _Clashes:
         self.outputs.setdefault(key, (index, resolved))
         name = raw.get("nwbfile_name") if isinstance(raw, dict) else None
         # A Windows drive or share (C:\nwb\s1.nwb) is outside output_folder too; read as folders, it would be in it.
-        if not resolved.is_relative_to(self.output_folder) or windows_path_problem(str(name or "")) is not None:
+        if not self._inside(output, resolved) or windows_path_problem(str(name or "")) is not None:
             problems.append(Problem(f"sessions[{index}].nwbfile_name", "must stay inside output_folder.", index))
         elif self.stub_folder is not None and resolved.is_relative_to(self.stub_folder):
             message = f"{STUB_FOLDER}/ is where --stub writes its test files; choose another folder."
             problems.append(Problem(f"sessions[{index}].nwbfile_name", message, index))
         return problems
+
+    def _inside(self, output: Path, resolved: Path) -> bool:
+        """Whether ``output`` is in the output folder as written: a subfolder may be a link to another disk."""
+        if not _normalised(output).is_relative_to(self.as_written):
+            return False
+        # After a link, ``..`` climbs from the link's target, not from where the name says: then only the
+        # resolved path tells where the file goes.
+        return ".." not in output.parts or resolved.is_relative_to(self.output_folder)
+
+
+def _normalised(path: Path) -> Path:
+    """``path`` absolute, with ``.`` and ``..`` taken away as written, symbolic links kept (not resolved)."""
+    return Path(os.path.normpath(os.path.abspath(path)))
 
 
 def _subfolder_problem(output: Path, output_folder: Path, index: int, seen: dict[Path, str | None]) -> list[Problem]:

@@ -101,3 +101,27 @@ def test_a_table_of_sessions_given_as_the_spec_is_said_to_be_one(tmp_path, name,
         "as the spec's sessions."
     ), problem.message
     assert "YAML (line" not in problem.message and "valid YAML" not in problem.message
+
+
+@pytest.mark.skipif(os.sep != "/", reason="symbolic links need rights on Windows")
+def test_an_nwbfile_name_through_a_linked_subfolder_stays_inside_output_folder(tmp_path):
+    # Before, 'sub-m1/s1.nwb' whose sub-m1 is a link to another disk was "must stay inside output_folder": the
+    # resolved path was compared. Containment is of the path as written; '..' still may not climb out, not even
+    # through a link (from the link's target).
+    (tmp_path / "out").mkdir()
+    (tmp_path / "other_disk" / "deeper").mkdir(parents=True)
+    (tmp_path / "out" / "sub-m1").symlink_to(tmp_path / "other_disk" / "deeper")
+    spec = {"output_folder": "out", "sessions": [session("s1", nwbfile_name="sub-m1/s1.nwb")]}
+    plan = plan_spec(write_spec(tmp_path, spec))
+    assert plan.problems == []
+    assert plan.jobs[0].output == tmp_path / "out" / "sub-m1" / "s1.nwb"
+    for outside in ("../s1.nwb", "sub-m1/../../s1.nwb", "sub-m1/x/../../../s1.nwb"):
+        spec["sessions"] = [session("s1", nwbfile_name=outside)]
+        plan = plan_spec(write_spec(tmp_path, spec))
+        assert ("sessions[0].nwbfile_name", "must stay inside output_folder.") in [
+            (p.location, p.message) for p in plan.problems
+        ], outside
+    # Inside as written, but the link's '..' leads to other_disk: refused too.
+    spec["sessions"] = [session("s1", nwbfile_name="sub-m1/../s1.nwb")]
+    said = [(p.location, p.message) for p in plan_spec(write_spec(tmp_path, spec)).problems]
+    assert ("sessions[0].nwbfile_name", "must stay inside output_folder.") in said
