@@ -10,8 +10,7 @@ read here too (:mod:`.session` needs the ``Labels``). The rules are the same:
 * Per frame and track, a user instance wins over the predicted one, as in
   SLEAP's own analysis export, and the prediction is kept as the track's
   ``replaced_predictions``; ``predicted_only=True`` keeps predictions only.
-  Two instances of one kind, track and skeleton in a frame: the last one is kept,
-  with a warning.
+  Two instances of one kind, track and skeleton in a frame: the last one is kept, with a warning.
 * Instances without a track go to one track named ``"untracked"`` when no frame
   holds more than one untracked animal. A user instance counts as the same
   animal as the prediction it was made from (``from_predicted``), and in a video
@@ -19,11 +18,10 @@ read here too (:mod:`.session` needs the ``Labels``). The rules are the same:
   single-animal project) they are the same animal. Anything else has no identity
   to split by and is an error, unless ``untracked="by_order"``. The array path
   applies the same rules to the tables (:mod:`.slp_untracked`).
-* A frame listed in two ``LabeledFrame`` entries (sleap-io's ``Labels.append`` and
-  ``extend`` save them so, for example the user instance in one entry and the
-  predictions in another) is one frame: its entries are merged first, as SLEAP's
-  ``LabeledFrame.merge_frames`` does (:func:`merged_frames`), so the rules above
-  apply across them.
+* A frame listed in two ``LabeledFrame`` entries (sleap-io's ``Labels.append`` and ``extend``
+  save them so, for example the user instance in one entry and the predictions in another) is
+  one frame: its entries are merged first, as SLEAP's ``LabeledFrame.merge_frames`` does
+  (:func:`merged_frames`), so the rules above apply across them.
 """
 
 from __future__ import annotations
@@ -71,12 +69,10 @@ def _untracked_for_frame(
 
     Also the predictions the user instances replaced, by the position of the user instance.
     """
-    from sleap_io import PredictedInstance
-
-    predicted = [inst for inst in instances if isinstance(inst, PredictedInstance)]
+    predicted = [inst for inst in instances if _is_prediction(inst)]
     if predicted_only:
         return predicted, {}
-    user = [inst for inst in instances if not isinstance(inst, PredictedInstance)]
+    user = [inst for inst in instances if not _is_prediction(inst)]
     if single_animal and user:
         # One animal: the user instance replaced the frame's prediction (at most one, see _is_single_animal).
         return user, ({0: predicted[-1]} if predicted else {})
@@ -92,11 +88,9 @@ def _untracked_for_frame(
 
 def _is_single_animal(frames: list[tuple[int, list[Any]]]) -> bool:
     """Whether no frame holds more than one user and one predicted untracked instance."""
-    from sleap_io import PredictedInstance
-
     for _, instances in frames:
         loose = [inst for inst in instances if inst.track is None]
-        n_predicted = sum(isinstance(inst, PredictedInstance) for inst in loose)
+        n_predicted = sum(_is_prediction(inst) for inst in loose)
         if n_predicted > 1 or len(loose) - n_predicted > 1:
             return False
     return True
@@ -149,8 +143,6 @@ def _tracked_for_frame(
 
     Keyed by (track, skeleton): a track's instances of two skeletons go to two containers.
     """
-    from sleap_io import PredictedInstance
-
     chosen: dict[tuple[int, int], Any] = {}
     prediction: dict[tuple[int, int], Any] = {}
     seen_predicted: set[tuple[int, int]] = set()
@@ -161,7 +153,7 @@ def _tracked_for_frame(
         if track is None:
             continue
         t = (track, id(inst.skeleton))
-        is_predicted = isinstance(inst, PredictedInstance)
+        is_predicted = _is_prediction(inst)
         if predicted_only and not is_predicted:
             continue
         seen = seen_predicted if is_predicted else seen_user
@@ -271,8 +263,6 @@ def _fill_track(
 
     ``identities`` gives the index of each ``Identity`` (by ``id``) in the file's list of them (:func:`identity_list`).
     """
-    from sleap_io import PredictedInstance
-
     positions = np.full((n_frames, n_nodes, 2), np.nan)
     confidence = np.full((n_frames, n_nodes), np.nan)
     instance_scores = np.full(n_frames, np.nan)
@@ -290,7 +280,7 @@ def _fill_track(
             identity[frame] = identities[id(inst.identity)]
         if getattr(inst, "identity_score", None) is not None:
             identity_scores[frame] = inst.identity_score
-        if isinstance(inst, PredictedInstance):
+        if _is_prediction(inst):
             any_predicted = True
             confidence[frame] = inst.points["score"]
             instance_scores[frame] = inst.score
@@ -376,8 +366,7 @@ def _legacy_stand_in(path: Path, header: dict[str, Any]) -> Iterator[Path]:
         stand_in = Path(folder) / path.name
         try:
             with h5py.File(path, "r") as original, h5py.File(stand_in, "w") as copy:
-                for name, value in original.attrs.items():
-                    copy.attrs[name] = value
+                copy.attrs.update(original.attrs)
                 for name in original:
                     if name != "metadata":
                         copy[name] = h5py.ExternalLink(str(path.resolve()), f"/{name}")
@@ -411,24 +400,38 @@ def _name_the_file(labels: Any, stand_in: Path, path: Path) -> None:
 def tracks_from_identities(labels: Any) -> list[str]:
     """Give each instance without a track the track of its identity; return the names of the tracks added.
 
-    sleap-io's re-identification (SLP format 2.5) names the animal of an instance with an
-    ``Identity`` instead of a ``Track``: that is the animal, so an untracked instance with an
-    identity joins the track of that name (a track of the file named so, else a new one) and is
-    split from the others as tracked instances are. Instances with a track keep it. Only the
-    in-memory ``labels`` change.
+    sleap-io's re-identification (SLP format 2.5) names the animal of an instance with an ``Identity``
+    instead of a ``Track``: that is the animal, so an untracked instance with an identity joins the track
+    of that name (a track of the file named so, else a new one). Instances with a track keep it: an
+    identity naming a track its frame already holds an instance of (same kind and skeleton) leaves its
+    instance untracked, with a warning. Only the in-memory ``labels`` change.
     """
     import sleap_io
 
-    untracked = {
-        id(instance): (instance, name)
-        for frame in labels.labeled_frames
-        for instance in frame.instances
-        if instance.track is None and (name := _identity_name(instance))
-    }
-    # New tracks follow the file's identity list (then first use), as tracks follow the track list.
+    tracks = {track.name: track for track in labels.tracks}
+    held = {_place(lf, i, i.track) for lf in labels.labeled_frames for i in lf.instances if i.track is not None}
+    untracked: dict[int, tuple[Any, str]] = {}  # instance id -> (instance, its identity's track name)
+    clashes: dict[str, dict[tuple[int, int], int]] = {}  # track name -> {(video, frame): frame} left untracked
+    for lf in labels.labeled_frames:
+        for instance in lf.instances:
+            name = _identity_name(instance) if instance.track is None else None
+            if name and _place(lf, instance, tracks.get(name)) in held:
+                clashes.setdefault(name, {})[id(lf.video), int(lf.frame_idx)] = int(lf.frame_idx)
+            elif name:
+                untracked[id(instance)] = (instance, name)
+    if clashes:
+        said = "; ".join(f"track {n!r} in {len(f)} frame(s) (first {min(f.values())})" for n, f in clashes.items())
+        warnings.warn(
+            f"{(labels.provenance or {}).get('filename', 'SLEAP file')}: an instance without a track has an identity "
+            f"(re-identification) naming a track its frame already has an instance of, of its kind and skeleton: "
+            f"{said}. The instance of the track keeps it; the one named by its identity stays untracked, read as "
+            "untracked instances are. Check these frames' identities in SLEAP.",
+            PoseconvWarning,
+            stacklevel=2,
+        )
     catalog = [str(identity.name) for identity in getattr(labels, "identities", None) or []]
     used = dict.fromkeys(name for _, name in untracked.values())
-    tracks = {track.name: track for track in labels.tracks}
+    # New tracks follow the file's identity list (then first use), as tracks follow the track list.
     added = [name for name in dict.fromkeys([*catalog, *used]) if name in used and name not in tracks]
     for name in added:
         tracks[name] = sleap_io.Track(name)
@@ -436,6 +439,11 @@ def tracks_from_identities(labels: Any) -> list[str]:
     for instance, name in untracked.values():
         instance.track = tracks[name]
     return added
+
+
+def _place(lf: Any, instance: Any, track: Any) -> tuple[int, int, int, bool, int]:
+    """Where an instance of ``track`` is: video, frame, track, kind (predicted or user) and skeleton."""
+    return id(lf.video), int(lf.frame_idx), id(track), _is_prediction(instance), id(instance.skeleton)
 
 
 def _identity_name(instance: Any) -> str | None:
