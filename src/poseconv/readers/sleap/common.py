@@ -268,18 +268,18 @@ def slot_names(
     for _, slot, s in slots:
         skeletons_per_slot.setdefault(slot, set()).add(s)
     names: dict[tuple[Any, ...], dict[str, str | None]] = {}
-    for slot, used in skeletons_per_slot.items():
-        for s in used:
-            if slot[0] == "track":
-                name = track_names[slot[1]]
-            else:
-                name = f"{UNTRACKED_TRACK_NAME}_{slot[1]}" if by_order else UNTRACKED_TRACK_NAME
+    taken = set(track_names)  # a name made here takes no track's name nor one made before it (unique_name)
+    # Tracks first, in the file's order: the names made do not depend on the order instances came in.
+    for slot, used in sorted(skeletons_per_slot.items(), key=lambda item: (item[0][0] != "track", item[0][1])):
+        for s in sorted(used):
+            track = track_names[slot[1]] if slot[0] == "track" else ""
+            name = track or (f"{UNTRACKED_TRACK_NAME}_{slot[1]}" if by_order else UNTRACKED_TRACK_NAME)
             if len(used) > 1:
                 name = f"{name}_{skeleton_names[s]}"
-            # Untracked names must not collide with real track names.
-            while slot[0] == "untracked" and name in track_names:
+            while slot[0] == "untracked" and name in track_names:  # never a track's name: "untracked_instances"
                 name = f"{name}_instances"
-            track = track_names[slot[1]] if slot[0] == "track" else ""
+            if name != track:
+                name = unique_name(name, taken)
             # Said whenever the name alone could mislead: a real track named like poseconv's untracked ones too.
             said = track != name or track.startswith(UNTRACKED_TRACK_NAME)
             names[slot, s] = {"name": name, "track_name": track if said else None}

@@ -9,7 +9,7 @@ import pytest
 
 from poseconv.errors import PoseconvWarning
 from poseconv.readers.sleap import read_sleap
-from poseconv.readers.sleap.common import slot_order
+from poseconv.readers.sleap.common import slot_names, slot_order
 
 sio = pytest.importorskip("sleap_io")
 
@@ -107,3 +107,48 @@ def test_tracks_are_ordered_as_the_file_lists_them_across_videos():
         (1, ("track", 2), 0),
         (0, ("untracked", 0), 0),
     ]
+
+
+def test_a_name_made_for_a_track_under_two_skeletons_takes_no_track_name_of_the_file():
+    # Track 'b' under skeletons 'mouse' and 'one' beside a track named 'b_one': both were named 'b_one', and the
+    # file was refused as damaged ("Track 'b_one' appears twice").
+    slots = [(0, ("track", 0), 0), (0, ("track", 0), 1), (0, ("track", 1), 1), (0, ("untracked", 0), 1)]
+    names = slot_names(slots, ["b", "b_one", "untracked"], ["mouse", "one"])
+    assert {key: entry["name"] for key, entry in names.items()} == {
+        (("track", 0), 0): "b_mouse",
+        (("track", 0), 1): "b_one_2",
+        (("track", 1), 1): "b_one",
+        (("untracked", 0), 1): "untracked_instances",
+    }
+    assert names[("track", 0), 1]["track_name"] == "b" and names[("track", 1), 1]["track_name"] is None
+
+
+@pytest.mark.parametrize("through_objects", [False, True])
+def test_a_file_with_a_track_named_like_another_tracks_second_skeleton_is_read(tmp_path, through_objects):
+    mouse, one = sio.Skeleton(nodes=["h", "t"], edges=[("h", "t")], name="mouse"), sio.Skeleton(nodes=["c"], name="one")
+    video = sio.Video(filename="/nonexistent/x.mp4", open_backend=False)
+    b, b_one = sio.Track("b"), sio.Track("b_one")
+
+    def predicted(skeleton, track, value):
+        points = np.full((len(skeleton.nodes), 2), value)
+        return sio.PredictedInstance.from_numpy(
+            points, point_scores=np.full(len(points), 0.5), score=0.5, skeleton=skeleton, track=track
+        )
+
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=0,
+            instances=[predicted(mouse, b, 1.0), predicted(one, b, 2.0), predicted(one, b_one, 3.0)],
+        )
+    ]
+    if through_objects:  # a frame listed twice is read from sleap-io's objects
+        frames.append(sio.LabeledFrame(video=video, frame_idx=0, instances=[]))
+    path = tmp_path / "two_skeletons.slp"
+    sio.save_slp(
+        sio.Labels(labeled_frames=frames, videos=[video], skeletons=[mouse, one], tracks=[b, b_one]), str(path)
+    )
+    pose = read_sleap(path)
+    found = {(t.name, pose.identity(t), t.skeleton): float(t.positions[0, 0, 0]) for t in pose.tracks}
+    assert found == {("b_mouse", "b", "mouse"): 1.0, ("b_one_2", "b", "one"): 2.0, ("b_one", "b_one", "one"): 3.0}
+    assert [t.name for t in pose.select_tracks("b_one").tracks] == ["b_one"]
