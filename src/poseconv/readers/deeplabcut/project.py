@@ -19,6 +19,7 @@ from ...model import Skeleton, VideoInfo
 from ...model.location import named_file, recorded_file_name, same_content, where_linked
 from ...video import VIDEO_SUFFIXES
 from ..safety.input_checks import check_input_file
+from .skeleton_edges import config_edges, cross_edges, cross_edges_sentence, warn_dropped_edges
 from .table import ANIMAL_SKELETON_NAME, UNIQUE_SKELETON_NAME
 
 __all__ = [
@@ -111,17 +112,6 @@ def config_bodyparts(config: dict[str, Any]) -> tuple[list[str], list[str]]:
     return _names(config.get("bodyparts")), []
 
 
-def _skeleton_pairs(pairs: Any) -> list[tuple[str, str]]:
-    """Return a config's ``skeleton`` as pairs of bodypart names, as text (:func:`_names`); other entries left out."""
-    return [(str(pair[0]), str(pair[1])) for pair in pairs or [] if isinstance(pair, (list, tuple)) and len(pair) == 2]
-
-
-def config_edges(pairs: Any, nodes: list[str]) -> list[tuple[int, int]]:
-    """Return the skeleton ``pairs`` of bodypart names as index pairs into ``nodes`` (pairs naming others left out)."""
-    index = {str(name): i for i, name in enumerate(nodes)}
-    return [(index[a], index[b]) for a, b in _skeleton_pairs(pairs) if a in index and b in index]
-
-
 def project_edges(
     config: dict[str, Any],
     config_path: Path,
@@ -164,6 +154,7 @@ def project_edges(
         raise InvalidSourceFileError(
             f"{config_path}: uniquebodyparts {config_unique} do not match those in {source} {unique_parts}."
         )
+    warn_dropped_edges(config, config_path, [*animal_parts, *unique_parts], [*config_parts, *config_unique], source)
     crossing = cross_edges(config, animal_parts, unique_parts)
     if crossing:
         warnings.warn(
@@ -174,30 +165,6 @@ def project_edges(
             stacklevel=3,
         )
     return config_edges(config.get("skeleton"), animal_parts), config_edges(config.get("skeleton"), unique_parts)
-
-
-def cross_edges(config: dict[str, Any] | None, animal_parts: list[str], unique_parts: list[str]) -> list[list[str]]:
-    """Return the config's skeleton edges that join an animal bodypart to a unique bodypart, as the config names them.
-
-    DeepLabCut's config takes any pair of bodyparts as an edge; the animals' and the unique bodyparts'
-    skeletons (:func:`project_skeletons`) can hold neither such edge.
-    """
-    animal, unique = {str(part) for part in animal_parts}, {str(part) for part in unique_parts}
-    return [
-        [a, b] for a, b in _skeleton_pairs((config or {}).get("skeleton")) if ({a, b} & animal) and ({a, b} & unique)
-    ]
-
-
-def cross_edges_sentence(config: dict[str, Any] | None, animal_parts: list[str], unique_parts: list[str]) -> str:
-    """Return the sentence a description says of the config's :func:`cross_edges` ("" when there are none)."""
-    crossing = cross_edges(config, animal_parts, unique_parts)
-    if not crossing:
-        return ""
-    return (
-        f"The project's config.yaml skeleton also joins animal and unique bodyparts by the edges {crossing}, "
-        "which no skeleton here holds: each PoseEstimation has the skeleton of its own bodyparts, the animals' "
-        "and the unique bodyparts' apart."
-    )
 
 
 def _grown(config_parts: list[str], table_parts: list[str], config_path: Path, source: str) -> bool:

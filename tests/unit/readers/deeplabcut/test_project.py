@@ -190,3 +190,32 @@ def test_numeric_bodyparts_of_predictions_and_labels_get_the_configs_edges(tmp_p
     pd.DataFrame(np.ones((1, 6)), columns=columns, index=index).to_hdf(folder / "CollectedData_me.h5", key="keypoints")
     labels = read_deeplabcut_labels(folder / "CollectedData_me.h5", find_side_files=True)
     assert [s.edges for s in labels.skeletons.values()] == [((0, 1), (1, 2))]
+
+
+def test_self_loops_and_repeated_edges_of_a_config_are_left_out_with_a_warning(tmp_path):
+    # DeepLabCut draws such edges; the metadata check refused them, stopping the conversion with an error about
+    # metadata['Pose']['Skeletons'] the user never wrote.
+    import warnings
+
+    skeleton = [["nose", "ear"], ["ear", "tail"], ["nose", "ear"], ["tail", "tail"], ["ear", "nose"]]
+    config = {"bodyparts": ["nose", "ear", "tail"], "skeleton": skeleton}
+    said = (
+        r"config.yaml: skeleton edges \[\['tail', 'tail'\]\] join a bodypart to itself and \[\['nose', 'ear'\]\] repeat"
+    )
+    with pytest.warns(PoseconvWarning, match=said) as caught:
+        edges = project_edges(
+            config, tmp_path / "config.yaml", ["nose", "ear", "tail"], [], source="f.h5", described="d", advice="a"
+        )
+    assert len(caught) == 1
+    # A reversed pair is another edge of a directed skeleton (SLEAP's), which the check accepts.
+    assert edges == ([(0, 1), (1, 2), (1, 0)], [])
+    # An edge naming a bodypart neither the file nor the config has (a typo): one line; none for a bodypart the
+    # config lists, which the warning of bodyparts added to the project already names.
+    config = {"bodyparts": ["nose", "ear", "tail", "paw"], "skeleton": [["nose", "eer"], ["nose", "paw"]]}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        edges = project_edges(config, tmp_path, ["nose", "ear", "tail"], [], source="f.h5", described="d", advice="a")
+    assert edges == ([], [])
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 2 and "bodyparts ['paw'] are not in f.h5" in messages[0]
+    assert "edges [['nose', 'eer']] name bodyparts ['eer'] that neither f.h5 nor the config's bodyparts" in messages[1]
