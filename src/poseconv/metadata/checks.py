@@ -31,6 +31,7 @@ __all__ = [
     "module_name_problem",
     "normalize_date_of_birth",
     "series_name_problems",
+    "series_node_problems",
     "skeleton_clash",
     "skeleton_problems",
     "space_problem",
@@ -146,6 +147,45 @@ def series_name_problems(entry: Mapping[str, Any]) -> list[tuple[str, str]]:
             for key in keys
             if key != owner
         ]
+    return problems
+
+
+def series_node_problems(entry: Any, default: Any) -> list[tuple[tuple[str, ...], str]]:
+    """Return ``(path below the entry, message)`` for each series of a container entry named as another body part.
+
+    The writer writes each series' positions by its key (the pose file's body part), whatever its name; readers
+    that take a series' body part from its name (movement's ``from_nwb_file``, neuroconv's) would read a series
+    ``nose`` named ``ear`` as the ear. A body part is named by its key and its default name in ``default`` (the
+    input's own entry); a name no body part has (``snout_position``) is the user's, and two series of one name
+    are :func:`series_name_problems`' to say. A multi-camera container's camera views are checked alike.
+    """
+    if not isinstance(entry, Mapping) or not isinstance(default, Mapping):
+        return []
+    pairs: list[tuple[tuple[str, ...], Any, Any]] = [((), entry, default)]
+    views, own_views = entry.get("CameraViews"), default.get("CameraViews")
+    if isinstance(views, Mapping) and isinstance(own_views, Mapping):
+        pairs += [(("CameraViews", camera), view, own_views.get(camera)) for camera, view in views.items()]
+    problems = []
+    for where, given, own in pairs:
+        series = given.get("PoseEstimationSeries") if isinstance(given, Mapping) else None
+        nodes = own.get("PoseEstimationSeries") if isinstance(own, Mapping) else None
+        if not isinstance(series, Mapping) or not isinstance(nodes, Mapping):
+            continue
+        names = {node: {node, value.get("name")} for node, value in nodes.items() if isinstance(value, Mapping)}
+        doubled = {key for key, _ in series_name_problems(given)}
+        for node, value in series.items():
+            name = value.get("name") if isinstance(value, Mapping) else None
+            other = next((o for o, aliases in names.items() if name in aliases), None) if name is not None else None
+            if node in doubled or node not in names or name in names[node] or other is None:
+                continue
+            own_name = nodes[node].get("name", node)
+            message = (
+                f"{name!r} is the name of body part {other!r} of this container, but this series holds {node!r}: "
+                f"readers that take the body part from the series name (movement, neuroconv) would read {node!r} "
+                f"as {other!r}. Keep its body part's name {own_name!r}, or give it a name no body part has; a body "
+                "part cannot be renamed in metadata (nor its skeleton node): to say more of it, edit its description."
+            )
+            problems.append(((*where, "PoseEstimationSeries", node, "name"), message))
     return problems
 
 

@@ -35,6 +35,7 @@ from .checks import (
     drop_form_empty_text,
     module_name_problem,
     normalize_date_of_birth,
+    series_node_problems,
     skeleton_problems,
     start_time_problem,
     text_space_problems,
@@ -64,8 +65,6 @@ __all__ = [
     "compose_metadata",
     "to_plain",
 ]
-
-# Message length cap: jsonschema quotes whole instances, which for a metadata block is pages long.
 
 
 @dataclass
@@ -152,12 +151,19 @@ def _skeleton_problems(
     defaults: Mapping[str, Mapping[str, Any]],
     input_user: Mapping[str, Mapping[str, Any]],
 ) -> list[MetadataProblem]:
-    """Report skeleton nodes that are not the pose file's, and edges that cannot be written or read back.
+    """Report skeleton nodes not the pose file's, series named as another node, edges that cannot be written or read.
 
     ``input_user`` holds the user's metadata of single inputs (which input gave a value is said).
     """
     problems = []
     for name, metadata in per_input.items():
+        for block in CONTAINER_BLOCKS:
+            # Renaming a node's series to another node's name renames both nodes for readers that go by series names.
+            containers = (defaults[name].get("Pose") or {}).get(block) or {}
+            for key, entry in ((metadata.get("Pose") or {}).get(block) or {}).items():
+                for where, message in series_node_problems(entry, containers.get(key)):
+                    which = name if len(per_input) > 1 else None
+                    problems.append(MetadataProblem(("Pose", block, key, *where), message, which))
         own = (defaults[name].get("Pose") or {}).get("Skeletons") or {}
         for key, entry in ((metadata.get("Pose") or {}).get("Skeletons") or {}).items():
             if not isinstance(entry, Mapping):

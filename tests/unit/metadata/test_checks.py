@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+import yaml
 from pynwb.testing.mock.file import mock_NWBFile
 
 from poseconv.cli._conversion import parse_session_start_time
@@ -120,6 +121,108 @@ def test_two_series_of_one_name_are_named_at_the_renamed_one():
     renamed = {"PoseEstimationSeries": {"a": {"name": "x"}, "b": {"name": "x"}, "c": None}}
     assert [key for key, _ in series_name_problems(renamed)] == ["b"]
     assert series_name_problems({"PoseEstimationSeries": {"a": {"name": "a"}}}) == []
+
+
+def _series(**names):
+    return {"PoseEstimationSeries": {node: {"name": name} for node, name in names.items()}}
+
+
+def test_a_series_named_as_another_body_part_is_named_at_it():
+    # Swapping the names of series 'nose' and 'ear' converted without a word: the series called 'nose' held the
+    # ear's positions, and readers that take the body part from the series name (movement) read the two swapped.
+    from poseconv.metadata.checks import series_node_problems
+
+    default = {"PoseEstimationSeries": {"nose": {"name": "nose"}, "ear": {"name": "ear"}, "l/paw": {"name": "l_paw"}}}
+    said = series_node_problems(_series(nose="ear", ear="nose", **{"l/paw": "l_paw"}), default)
+    assert [where for where, _ in said] == [
+        ("PoseEstimationSeries", "nose", "name"),
+        ("PoseEstimationSeries", "ear", "name"),
+    ]
+    assert said[0][1] == (
+        "'ear' is the name of body part 'ear' of this container, but this series holds 'nose': readers that take the "
+        "body part from the series name (movement, neuroconv) would read 'nose' as 'ear'. Keep its body part's name "
+        "'nose', or give it a name no body part has; a body part cannot be renamed in metadata (nor its skeleton "
+        "node): to say more of it, edit its description."
+    )
+    # A body part is named by its key and by its default (NWB-safe) name alike.
+    said = series_node_problems(_series(nose="l/paw", ear="l_paw", **{"l/paw": "nose"}), default)
+    assert [where[1] for where, _ in said] == ["nose", "ear", "l/paw"]
+    assert "Keep its body part's name 'l_paw'" in said[2][1]
+    # A name no body part has is the user's; a body part's own key or default name is its own.
+    assert series_node_problems(_series(nose="snout_position", ear="ear", **{"l/paw": "l/paw"}), default) == []
+    # Two series of one name are said once, by series_name_problems.
+    assert series_node_problems(_series(nose="ear", ear="ear"), default) == []
+
+
+def test_a_camera_view_s_series_named_as_another_body_part_is_named_at_it():
+    from poseconv.metadata.checks import series_node_problems
+
+    default = {**_series(), "CameraViews": {"top": _series(a="a", b="b"), "bot": _series(a="a", b="b")}}
+    entry = {"CameraViews": {"top": _series(a="a", b="b"), "bot": _series(a="b", b="b_2")}}
+    assert [where for where, _ in series_node_problems(entry, default)] == [
+        ("CameraViews", "bot", "PoseEstimationSeries", "a", "name")
+    ]
+
+
+def test_every_entry_point_refuses_a_series_named_as_another_body_part(tmp_path):
+    import numpy as np
+
+    from poseconv import DeepLabCutPoseInterface, PoseNWBConverter
+    from tests.fixtures.cli import poseconv_in_process
+    from tests.fixtures.deeplabcut import write_dlc_file
+
+    parts, start = ("nose", "ear", "tail"), "2024-05-01T10:00:00+00:00"
+    source = write_dlc_file(
+        tmp_path / "vidDLC_resnet50_testJan1shuffle1_100.csv",
+        {part: np.full((5, 2), float(index)) for index, part in enumerate(parts)},
+        likelihood={part: np.ones(5) for part in parts},
+    )
+    swapped = {"nose": {"name": "ear"}, "ear": {"name": "nose"}}
+    interface = DeepLabCutPoseInterface(file_path=source, sampling_frequency=30.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = start
+    for node, entry in swapped.items():
+        metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["PoseEstimationSeries"][node].update(entry)
+    said = r"\['nose'\]\['name'\]: 'ear' is the name of body part 'ear' of this container"
+    with pytest.raises(MetadataError, match=said):
+        interface.validate_metadata(metadata)
+    with pytest.raises(MetadataError, match=said):
+        interface.run_conversion(nwbfile_path=tmp_path / "python.nwb", metadata=metadata)
+    assert not (tmp_path / "python.nwb").exists()
+
+    class Converter(PoseNWBConverter):
+        data_interface_classes = {"DeepLabCutPoseInterface": DeepLabCutPoseInterface}
+
+    source_data = {"DeepLabCutPoseInterface": {"file_path": str(source), "sampling_frequency": 30.0}}
+    with pytest.raises(MetadataError, match=said):
+        Converter(source_data=source_data).validate_metadata(metadata)
+
+    pose = {"Pose": {"PoseEstimations": {"PoseEstimation": {"PoseEstimationSeries": swapped}}}}
+    (tmp_path / "meta.yaml").write_text(yaml.safe_dump(pose), encoding="utf-8")
+    out = tmp_path / "out.nwb"
+    result = poseconv_in_process(
+        "convert", source, "--fps", 30, "-m", tmp_path / "meta.yaml", "-o", out, "--session-start-time", start
+    )
+    assert result.returncode == 1 and not out.exists(), result.stderr
+    assert "PoseEstimation.PoseEstimationSeries.nose.name (line 8): 'ear' is the name of body part 'ear'" in (
+        " ".join(result.stderr.split())
+    ), result.stderr
+    entry = {"file_path": str(source), "sampling_frequency": 30}
+    session = {"session_id": "s1", "session_start_time": start, "pose": [entry], "metadata": pose}
+    (tmp_path / "spec.yaml").write_text(
+        yaml.safe_dump({"output_folder": str(tmp_path / "nwb"), "sessions": [session]}, sort_keys=False),
+        encoding="utf-8",
+    )
+    result = poseconv_in_process("run", tmp_path / "spec.yaml", "--check")
+    said = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0 and "PoseEstimation.PoseEstimationSeries.nose.name (line 14)" in said, said
+    # A name no body part has is the user's, as before.
+    pose["Pose"]["PoseEstimations"]["PoseEstimation"]["PoseEstimationSeries"] = {"nose": {"name": "snout_position"}}
+    (tmp_path / "meta.yaml").write_text(yaml.safe_dump(pose), encoding="utf-8")
+    result = poseconv_in_process(
+        "convert", source, "--fps", 30, "-m", tmp_path / "meta.yaml", "-o", out, "--session-start-time", start
+    )
+    assert result.returncode == 0 and out.is_file(), result.stderr
 
 
 # -- spaces around values, and what DANDI refuses of a subject ------------------------------------------------

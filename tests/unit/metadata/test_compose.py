@@ -218,3 +218,48 @@ def test_two_views_of_one_container_given_one_name_are_refused_at_the_view():
             "name: give each view a name of its own.",
         )
     ]
+
+
+def _series_defaults(name):
+    series = {node: {"name": node, "description": f"Position of '{node}'."} for node in ("nose", "ear", "tail")}
+    return {
+        "NWBFile": {"session_description": name},
+        "Pose": {
+            "PoseEstimations": {"PoseEstimation": {"name": f"PoseEstimation_{name}", "PoseEstimationSeries": series}}
+        },
+    }
+
+
+def test_a_series_named_as_another_body_part_is_refused_where_it_is_given():
+    # Swapping the names of series 'nose' and 'ear' converted without a word, and validate said OK: the series
+    # called 'nose' held the ear's positions, which movement's from_nwb_file (body parts by series name) read as
+    # the nose's. Skeleton nodes renamed were refused already; a series renamed as another node was not.
+    swapped = {"nose": {"name": "ear"}, "ear": {"name": "nose"}}
+    composed = _compose(
+        {"Pose": {"PoseEstimations": {"PoseEstimation": {"PoseEstimationSeries": swapped}}}},
+        {"pose": _series_defaults("pose")},
+    )
+    where = ("Pose", "PoseEstimations", "PoseEstimation", "PoseEstimationSeries")
+    assert [(p.path, p.input) for p in composed.problems] == [
+        ((*where, "nose", "name"), None),
+        ((*where, "ear", "name"), None),
+    ]
+    assert composed.problems[0].message.startswith(
+        "'ear' is the name of body part 'ear' of this container, but this series holds 'nose'"
+    )
+    # Of two inputs, in one input's own metadata: the input is named.
+    defaults = {name: _series_defaults(name) for name in ("top", "side")}
+    own = {
+        "side": {"Pose": {"PoseEstimations": {"PoseEstimation": {"PoseEstimationSeries": {"tail": {"name": "ear"}}}}}}
+    }
+    composed = _compose({}, defaults, own)
+    assert [(p.path, p.input) for p in composed.problems] == [((*where, "tail", "name"), "side")]
+    # A series given a name no body part has keeps it; one given the name another series keeps is said once, as that.
+    renamed = {"nose": {"name": "snout_position"}, "tail": {"name": "ear"}}
+    composed = _compose(
+        {"Pose": {"PoseEstimations": {"PoseEstimation": {"PoseEstimationSeries": renamed}}}},
+        {"pose": _series_defaults("pose")},
+    )
+    assert [(p.path, p.message.split(";")[0]) for p in composed.problems] == [
+        ((*where, "tail", "name"), "'ear' is the name of series 'ear' too")
+    ]
