@@ -52,6 +52,7 @@ from .inputs import (
 from .jobs import NOT_TEXT, InputJob, Plan, SessionJob
 from .paths import output_path_as_folders
 from .report import Problem, one_line
+from .session import dangling_link
 from .spec import (
     ConversionSpec,
     InvalidSpecError,
@@ -272,7 +273,7 @@ def _check_head(
         plan.problems.append(Problem("data_folder", windows or missing_path(data_root, "folder") or "not a folder"))
     if (windows := windows_path_problem(plan.output_folder, relative_hint=False)) is not None:
         plan.problems.append(Problem("output_folder", windows))
-    elif (problem := folder_problem(plan.output_folder)) is not None:
+    elif (problem := dangling_link(plan.output_folder) or folder_problem(plan.output_folder)) is not None:
         # Found here, once, rather than as the same failure of every session.
         plan.problems.append(Problem("output_folder", f"{plan.output_folder}: {problem}"))
     plan.problems += metadata_problems(head.metadata, "metadata", None)
@@ -329,20 +330,16 @@ class _Clashes:
         self.outputs.setdefault(key, (index, resolved))
         name = raw.get("nwbfile_name") if isinstance(raw, dict) else None
         # A Windows drive or share (C:\nwb\s1.nwb) is outside output_folder too; read as folders, it would be in it.
-        if not self._inside(output, resolved) or windows_path_problem(str(name or "")) is not None:
+        # Inside as written: a subfolder may be a link to another disk. But after a link, '..' climbs from the
+        # link's target: then only the resolved path tells where the file goes.
+        inside = _normalised(output).is_relative_to(self.as_written)
+        inside = inside and (".." not in output.parts or resolved.is_relative_to(self.output_folder))
+        if not inside or windows_path_problem(str(name or "")) is not None:
             problems.append(Problem(f"sessions[{index}].nwbfile_name", "must stay inside output_folder.", index))
         elif self.stub_folder is not None and resolved.is_relative_to(self.stub_folder):
             message = f"{STUB_FOLDER}/ is where --stub writes its test files; choose another folder."
             problems.append(Problem(f"sessions[{index}].nwbfile_name", message, index))
         return problems
-
-    def _inside(self, output: Path, resolved: Path) -> bool:
-        """Whether ``output`` is in the output folder as written: a subfolder may be a link to another disk."""
-        if not _normalised(output).is_relative_to(self.as_written):
-            return False
-        # After a link, ``..`` climbs from the link's target, not from where the name says: then only the
-        # resolved path tells where the file goes.
-        return ".." not in output.parts or resolved.is_relative_to(self.output_folder)
 
 
 def _normalised(path: Path) -> Path:
@@ -361,7 +358,8 @@ def _subfolder_problem(output: Path, output_folder: Path, index: int, seen: dict
         return []
     if folder not in seen:
         blocker = next((path for path in (folder, *folder.parents) if path.exists()), None)
-        seen[folder] = folder_problem(folder)
+        dangling = dangling_link(folder)
+        seen[folder] = f"{folder}: {dangling}" if dangling else folder_problem(folder)
         if blocker is not None and not blocker.is_dir():
             seen[folder] = (
                 f"{blocker} is a file, so the folder {folder} cannot be made; rename or move that file, or "

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import os
 import pickle
 import time
 import traceback
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..metadata.checks import drop_empty_text
@@ -36,7 +38,23 @@ from .jobs import SessionJob
 from .report import Problem, SessionNote, SessionResult, UnmatchedEntry, one_line
 from .spec import format_location, to_json
 
-__all__ = ["check_session", "convert_session", "load_timestamps", "remove_partials"]
+__all__ = ["check_session", "convert_session", "dangling_link", "load_timestamps", "remove_partials"]
+
+
+def dangling_link(folder: Path) -> str | None:
+    """Say which symbolic link on ``folder`` or a parent leads nowhere (a drive not mounted); else None.
+
+    Such a folder passes the checks of a missing folder (its nearest existing parent takes files), and
+    making it fails with a bare FileExistsError: the link is there, what it points at is not.
+    """
+    link = next((p for p in (*reversed(folder.parents), folder) if p.is_symlink() and not p.exists()), None)
+    if link is None:
+        return None
+    where = "is a symbolic link" if link == folder else f"is in {link}, a symbolic link"
+    return (
+        f"{where} to {os.readlink(link)}, which does not exist (a drive not mounted, a folder moved); mount it or "
+        "point that link at an existing folder."
+    )
 
 
 # -- metadata layers ----------------------------------------------------------------------------
@@ -412,8 +430,10 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
             built = built or _build(job)
             if built.problems:
                 return result("failed", "; ".join(str(p) for p in built.problems))
-            # Checked when the spec was, but a file may have taken the folder's name since: said so, not as
-            # a bare FileExistsError.
+            # Checked when the spec was, but a file may have taken the folder's name since, or a drive been
+            # unmounted: said so, not as a bare FileExistsError.
+            if (dangling := dangling_link(job.output.parent)) is not None:
+                return result("failed", f"{job.output.parent}: {dangling}")
             check_writable(job.output, creates_folder=True)
             job.output.parent.mkdir(parents=True, exist_ok=True)
             built.converter.run_conversion(

@@ -125,3 +125,24 @@ def test_an_nwbfile_name_through_a_linked_subfolder_stays_inside_output_folder(t
     spec["sessions"] = [session("s1", nwbfile_name="sub-m1/../s1.nwb")]
     said = [(p.location, p.message) for p in plan_spec(write_spec(tmp_path, spec)).problems]
     assert ("sessions[0].nwbfile_name", "must stay inside output_folder.") in said
+
+
+@pytest.mark.skipif(os.sep != "/", reason="symbolic links need rights on Windows")
+def test_an_output_folder_that_is_a_link_to_nothing_is_a_problem_of_the_spec(tmp_path):
+    # Before, a link to a drive not mounted passed --check, then every session failed with a bare
+    # "FileExistsError: [Errno 17] File exists" and its traceback in the report.
+    (tmp_path / "nwb").symlink_to(tmp_path / "not_mounted" / "lab")
+    said = _said(plan_spec(write_spec(tmp_path, {"output_folder": "nwb", "sessions": [session("s1")]})))
+    line, message = said["output_folder"]
+    assert message == (
+        f"{tmp_path / 'nwb'}: is a symbolic link to {tmp_path / 'not_mounted' / 'lab'}, which does not exist (a drive "
+        "not mounted, a folder moved); mount it or point that link at an existing folder."
+    )
+    # A link among its parents, and a session's subfolder that is such a link, are named alike.
+    said = _said(plan_spec(write_spec(tmp_path, {"output_folder": "nwb/sub", "sessions": [session("s1")]})))
+    assert said["output_folder"][1].startswith(f"{tmp_path / 'nwb' / 'sub'}: is in {tmp_path / 'nwb'}, a symbolic")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "sub-m1").symlink_to(tmp_path / "not_mounted")
+    spec = {"output_folder": "out", "sessions": [session("s1", nwbfile_name="sub-m1/s1.nwb")]}
+    said = _said(plan_spec(write_spec(tmp_path, spec)))
+    assert said["sessions[0].nwbfile_name"][1].startswith(f"{tmp_path / 'out' / 'sub-m1'}: is a symbolic link to ")

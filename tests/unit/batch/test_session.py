@@ -122,3 +122,17 @@ def test_a_subject_value_dandi_refuses_is_said_once_by_the_check_and_the_convers
         assert len([n for n in notes if value in n]) == 1, notes
         assert len([w for w in result.warnings if value in w]) == 1, result.warnings
         assert [w for w in result.warnings if value in w][0].startswith("sessions[0].subject"), result.warnings
+
+
+def test_an_output_folder_unmounted_since_the_check_is_said_not_as_a_bare_file_exists_error(tmp_path):
+    # A drive unmounted after the plan: the output folder became a link to nothing, and every session failed
+    # with "FileExistsError: [Errno 17] File exists" and its traceback.
+    job = _job(tmp_path)
+    (tmp_path / "nwb").symlink_to(tmp_path / "not_mounted")
+    result = session.convert_session(job)
+    assert result.status == "failed"
+    assert result.reason == (
+        f"{tmp_path / 'nwb'}: is a symbolic link to {tmp_path / 'not_mounted'}, which does not exist (a drive not "
+        "mounted, a folder moved); mount it or point that link at an existing folder."
+    )
+    assert not result.detail
