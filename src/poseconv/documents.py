@@ -242,7 +242,9 @@ def load_document(path: Path, error: type[Exception], what: str) -> tuple[Any, d
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise error(f"{path}: not valid YAML ({where}{problem}).") from None
+        # A tab where YAML wants an indent: the parser's words do not say that spaces are what it takes.
+        tabs = "; indent with spaces, not tabs (YAML takes no tab in an indent)" if "'\\t'" in problem else ""
+        raise error(f"{path}: not valid YAML ({where}{problem}){tabs}.") from None
     finally:
         parser.dispose()
     _refuse_duplicate_keys(path, text, found, error)

@@ -82,3 +82,17 @@ def test_an_alias_to_the_list_it_is_in_does_not_loop(tmp_path):
     document, lines = load_document(_write(tmp_path, "a: &x [1, *x]\n"), ValueError, "spec")
     assert document["a"][0] == 1 and document["a"][1] is document["a"]
     assert lines[("a", 1)] == 1
+
+
+@pytest.mark.parametrize("what", ["spec", "metadata"])
+def test_a_tab_indent_is_said_to_be_one_with_what_to_do(tmp_path, what):
+    # Before, only the parser's words: "found character '\t' that cannot start any token", which does not say that
+    # YAML indents with spaces.
+    path = tmp_path / f"{what}.yaml"
+    path.write_text("Subject:\n\tsubject_id: m1\n", encoding="utf-8")
+    with pytest.raises(ValueError) as raised:
+        load_document(path, ValueError, what)
+    assert str(raised.value) == (
+        f"{path}: not valid YAML (line 2: found character '\\t' that cannot start any token); indent with spaces, "
+        "not tabs (YAML takes no tab in an indent)."
+    )
