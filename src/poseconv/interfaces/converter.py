@@ -172,8 +172,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
 
         metadata = DeepDict(super().get_metadata())
         composition = self.compose_metadata(None)
-        composed = composition.shared
-        metadata.deep_update(composed)
+        metadata.deep_update(composed := composition.shared)
         # A pose input's video and camera entries the composition left out (another interface's entries for the
         # same video stand for them: shared_keys.defer_to_other_videos) are left out here too.
         for block, inner in (("Devices", None), ("Behavior", "ExternalVideos")):
@@ -184,6 +183,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
             for key in [key for key in entries if key not in kept]:
                 del entries[key]
         shared_keys.show_shared_edges(metadata, composition.shared_entries)  # neuroconv appended them per input
+        shared_keys.show_linked_references(metadata, composition.per_input)  # neuroconv showed the inputs' own
         return metadata
 
     def metadata_problems(self, metadata: Mapping[str, Any] | None, append_mode: bool = False) -> list[Any]:

@@ -34,6 +34,7 @@ __all__ = [
     "said_as_legacy_layouts",
     "shared_edge_problems",
     "shared_entries",
+    "show_linked_references",
     "show_shared_edges",
     "without_handed_back",
     "without_legacy_pose_layouts",
@@ -86,6 +87,29 @@ def show_shared_edges(metadata: dict[str, Any], shared: Mapping[tuple[str, str],
     for (block, key), merged in shared.items():
         if block == "Skeletons" and isinstance(skeletons.get(key), dict):
             skeletons[key]["edges"] = merged["edges"]
+
+
+def show_linked_references(metadata: dict[str, Any], per_input: Mapping[str, Mapping[str, Any]]) -> None:
+    """Show each container's video and camera keys as the composition links them (in place).
+
+    neuroconv's ``get_metadata`` shows each input's defaults, whose containers name the input's own
+    ``video_<stem>`` and ``video_<stem>_camera``; the composition points them at another interface's entries
+    for the same video (:func:`defer_to_other_videos`) and leaves the input's own out. Handed back unedited,
+    the keys shown would be the user's choice of entries the metadata no longer has. ``per_input``: each pose
+    input's composed metadata (with no user metadata); a field inputs sharing a container key link
+    differently is left as shown.
+    """
+    linked: dict[tuple[str, str, str], set[Any]] = {}
+    for composed in per_input.values():
+        for block in CONTAINER_BLOCKS:
+            for key, entry in ((composed.get("Pose") or {}).get(block) or {}).items():
+                for field_name in _REFERENCES if isinstance(entry, Mapping) else ():
+                    if field_name in entry:
+                        linked.setdefault((block, key, field_name), set()).add(entry[field_name])
+    for (block, key, field_name), values in linked.items():
+        entry = ((metadata.get("Pose") or {}).get(block) or {}).get(key)
+        if isinstance(entry, dict) and len(values) == 1:
+            entry[field_name] = next(iter(values))
 
 
 def _edges_on_shown_nodes(entries: list[dict[str, Any]], nodes: list[Any]) -> list[list[int]]:
@@ -264,10 +288,16 @@ def _follow_internal_names(merged: dict[str, Any], internal: Mapping[str, Any]) 
     each video's poses keep linking their own.
     """
     videos = (merged.get("Behavior") or {}).get("ExternalVideos") or {}
-    for key, entry in videos.items():
-        same = internal.get(key)
-        if isinstance(entry, dict) and isinstance(same, Mapping) and same.get("name"):
-            entry["name"] = same["name"]
+    for key, same in internal.items():
+        entry = videos.get(key)
+        if not isinstance(entry, dict) or not isinstance(same, Mapping) or not same.get("name"):
+            continue
+        # Entries of one name are one ImageSeries in the file (the writers reuse it by name): the training frames'
+        # entry of the video, under video_<stem> where their writer looks (_link_other_video), follows too.
+        old, entry["name"] = entry.get("name"), same["name"]
+        for other in videos.values():
+            if old and isinstance(other, dict) and other.get("name") == old:
+                other["name"] = same["name"]
 
 
 def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Mapping[str, Any]]) -> None:
@@ -363,22 +393,27 @@ def _link_other_video(
     An ``ExternalVideos`` entry stands for the input's: the containers name it, and the input's is dropped. An
     ``InternalVideos`` entry (its video's frames in the file) has no external file to find and no key the pose
     writers look up: the input's entry takes its name, which the writer links (``nwb/write/video.py`` reuses the
-    file's ImageSeries of the name), and its camera. Either way the input's own camera is dropped (one camera,
+    file's ImageSeries of the name), and its camera, and moves to its key, so that a name the user gives the
+    internal entry later reaches it (:func:`_follow_internal_names`; under ``video_<stem>`` beside an internal
+    ``metadata_key``, nothing left them one video). Either way the input's own camera is dropped (one camera,
     under the other interface's key: neuroconv refuses two keys of one device name).
     """
     camera = entry.get("device_metadata_key")
     theirs = other.get("device_metadata_key")
     videos = metadata["Behavior"]["ExternalVideos"]
+    named = False
     for container in ((metadata.get("Pose") or {}).get("PoseEstimations") or {}).values():
         if container.get("source_video_metadata_key") == key:
-            if block == "ExternalVideos":
-                container["source_video_metadata_key"] = other_key
+            named = True
+            container["source_video_metadata_key"] = other_key
             if theirs and container.get("device_metadata_key") == camera:
                 container["device_metadata_key"] = theirs
-    if block == "ExternalVideos":
-        del videos[key]
-    else:
-        videos[key] = {**entry, "name": other["name"], **({"device_metadata_key": theirs} if theirs else {})}
+    del videos[key]
+    if block != "ExternalVideos":
+        videos[other_key] = {**entry, "name": other["name"], **({"device_metadata_key": theirs} if theirs else {})}
+        if not named:
+            # Training frames name no key: their writer looks the video up under video_<stem>.
+            videos[key] = dict(videos[other_key])
     if theirs:
         (metadata.get("Devices") or {}).pop(camera, None)
 

@@ -284,13 +284,14 @@ def test_a_pose_input_takes_the_name_and_camera_of_an_internal_video_of_its_vide
         own = {"Pose": pose()}
         defer_to_other_videos(own, [internal(key, name)])
         # The input's entry stays (the writers look videos up there) under the internal video's name, which the
-        # writer links; its camera is the video interface's, under that interface's key.
+        # writer links, and key, so that a name the user gives the internal entry reaches it; its camera is the
+        # video interface's, under that interface's key.
         assert own["Pose"]["Behavior"]["ExternalVideos"] == {
-            "video_clip": {"name": name, "device_metadata_key": f"{key}_camera"}
+            key: {"name": name, "device_metadata_key": f"{key}_camera"}
         }
         assert own["Pose"]["Devices"] == {}
         container = own["Pose"]["Pose"]["PoseEstimations"]["PoseEstimation"]
-        assert container == {"source_video_metadata_key": "video_clip", "device_metadata_key": f"{key}_camera"}
+        assert container == {"source_video_metadata_key": key, "device_metadata_key": f"{key}_camera"}
 
 
 @needs_shared_data
@@ -387,3 +388,56 @@ def test_an_internal_video_of_a_later_camera_of_a_session_names_that_camera_s_vi
     name_internal_videos_by_file(defaults, interfaces)
     names = {key: entry["name"] for key, entry in defaults["Pose"]["Behavior"]["ExternalVideos"].items()}
     assert names == {"video_s_back": "Video s_back", "video_s_side": "CamX"}
+
+
+def test_get_metadata_shows_the_video_and_camera_keys_the_composition_links():
+    # Two pose inputs (predictions and training data) beside ExternalVideoInterface(metadata_key="behcam"):
+    # neuroconv showed the containers' own video_clip / video_clip_camera, which the composition had left to the
+    # video interface's entries, and the metadata handed back unedited was refused as naming keys it lacks.
+    from poseconv.metadata.shared_keys import show_linked_references
+
+    shown = {
+        "Pose": {
+            "PoseEstimations": {
+                "PoseEstimation": {
+                    "source_video_metadata_key": "video_clip",
+                    "device_metadata_key": "video_clip_camera",
+                }
+            }
+        }
+    }
+    linked = {"source_video_metadata_key": "behcam", "device_metadata_key": "behcam_camera"}
+    per_input = {"Pred": {"Pose": {"PoseEstimations": {"PoseEstimation": dict(linked)}}}, "Lab": {"Pose": {}}}
+    show_linked_references(shown, per_input)
+    assert shown["Pose"]["PoseEstimations"]["PoseEstimation"] == linked
+    # Inputs sharing a container key that link it differently: what is shown stays.
+    per_input["Other"] = {"Pose": {"PoseEstimations": {"PoseEstimation": {"source_video_metadata_key": "cam2"}}}}
+    shown["Pose"]["PoseEstimations"]["PoseEstimation"]["source_video_metadata_key"] = "video_clip"
+    show_linked_references(shown, per_input)
+    assert shown["Pose"]["PoseEstimations"]["PoseEstimation"]["source_video_metadata_key"] == "video_clip"
+
+
+def test_training_frames_deferring_to_an_internal_video_keep_its_entry_and_follow_its_name():
+    # InternalVideoInterface(metadata_key="behcam"): the training frames name no key (their writer looks the video up
+    # under video_<stem>), and a name the user gave the internal entry did not reach them: the video was written
+    # again as an external one under its default name.
+    from poseconv.metadata.shared_keys import borrow_referenced, defer_to_other_videos
+
+    own = {"Labels": _labels_defaults()}
+    internal = {"behcam": {"name": "Video clip", "device_metadata_key": "behcam_camera"}}
+    video = {
+        "Devices": {"behcam_camera": {"name": "Video clip Camera Device"}},
+        "Behavior": {"InternalVideos": internal},
+    }
+    defer_to_other_videos(own, [video])
+    videos = own["Labels"]["Behavior"]["ExternalVideos"]
+    assert videos == {
+        key: {"name": "Video clip", "device_metadata_key": "behcam_camera"} for key in ("behcam", "video_clip")
+    }
+    assert own["Labels"]["Devices"] == {}
+    renamed = {"behcam": {**internal["behcam"], "name": "BehaviorCam"}}
+    borrow_referenced(own["Labels"], {"Behavior": {"InternalVideos": renamed}})
+    assert {key: entry["name"] for key, entry in videos.items()} == {
+        "behcam": "BehaviorCam",
+        "video_clip": "BehaviorCam",
+    }
