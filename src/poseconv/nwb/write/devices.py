@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -71,6 +72,72 @@ def _with_make(model: dict[str, Any], make: dict[str, Any], key: str, model_key:
     return {**given, **model}
 
 
+#: The descriptions the defaults give a camera: poseconv's (``defaults.camera_device_entry``, which may say the
+#: video's folder) and neuroconv's ``ExternalVideoInterface``'s; an entry with one of them describes no camera.
+_DEFAULT_DESCRIPTIONS = re.compile(
+    r"^(Camera that recorded the behavior video '.*'|Video camera used for recording)\.$"
+)
+#: What links a camera besides the poses (ndx-pose's types): its video.
+_CAMERA_LINKS = ("ImageSeries",)
+
+
+def _other_kind(nwbfile: Any, device: Any) -> str | None:
+    """Return what makes ``device`` a device of another kind than a camera (what links it), or None."""
+    if getattr(device, "neurodata_type", None) != "Device":
+        return f"a {type(device).__name__}"
+    for linked in nwbfile.objects.values():
+        if getattr(linked, "device", None) is not device:
+            continue
+        if getattr(linked, "neurodata_type", None) in _CAMERA_LINKS or getattr(linked, "namespace", None) == "ndx-pose":
+            continue
+        return f"the device of the {type(linked).__name__} '{linked.name}'"
+    return None
+
+
+def _made(device: Any) -> dict[str, Any]:
+    """Return the description, serial number and make of ``device`` as a camera entry gives them."""
+    model = getattr(device, "model", None)
+    fields = {"description": device.description, "serial_number": device.serial_number}
+    if model is not None:
+        return {
+            **fields,
+            "manufacturer": model.manufacturer,
+            "model_number": model.model_number,
+            "model_name": model.name,
+        }
+    return {**fields, "manufacturer": device.manufacturer, "model_number": device.model_number, "model_name": None}
+
+
+def _refuse_another_device(nwbfile: Any, device: Any, metadata: Mapping[str, Any], key: str) -> None:
+    """Refuse a camera entry named like a device of the file that is not that camera.
+
+    The name is a device's identity in the file: a camera named like another interface's device (an ephys
+    probe's) or like another camera was merged into it, its own description and make lost, and the poses and
+    the video said that device filmed them. A default description describes no camera of its own.
+    """
+    entry = metadata["Devices"][key]
+    given = _given(entry, ("description", "serial_number") + MAKE_FIELDS)
+    model_key = entry.get("device_model_metadata_key")
+    if model_key not in (None, ""):
+        model = (metadata.get("DeviceModels") or {}).get(model_key) or {}
+        make = _given(model, ("name", "manufacturer", "model_number"))  # its description is the model's
+        given |= {("model_name" if field == "name" else field): value for field, value in make.items()}
+    if _DEFAULT_DESCRIPTIONS.match(str(given.get("description", ""))):
+        given.pop("description")
+    made = _made(device)
+    differs = [f"{field} {made[field]!r}, not {value!r}" for field, value in given.items() if made[field] != value]
+    kind = _other_kind(nwbfile, device)
+    if kind is None and not differs:
+        return
+    what = kind if kind is not None else "another camera: its " + ", its ".join(differs)
+    raise MetadataError(
+        f"metadata['Devices']['{key}'] names the camera {device.name!r}, the name of a device already in the file, "
+        f"{what}: one name is one device, which the video and the poses would link, and the camera's own fields "
+        f"would be lost. Give the camera another name (metadata['Devices']['{key}']['name'])"
+        + (", or the fields of the device already there to share it." if kind is None else ".")
+    )
+
+
 def get_or_add_device(nwbfile: Any, metadata: Mapping[str, Any], key: str) -> Any:
     """Return the device of ``metadata["Devices"][key]``, adding it (and its model) to the file if new.
 
@@ -82,6 +149,9 @@ def get_or_add_device(nwbfile: Any, metadata: Mapping[str, Any], key: str) -> An
     entry = lookup(metadata.get("Devices", {}), key, "metadata['Devices'] key")
     name = entry["name"]
     if name in nwbfile.devices:
+        # One camera shared by several entries, or already in the file appended to (poseconv's earlier
+        # conversion, neuroconv's video interface): the same device, unless it is another one of the name.
+        _refuse_another_device(nwbfile, nwbfile.devices[name], metadata, key)
         return nwbfile.devices[name]
     _check_fields(entry, key)
     kwargs = _given(entry, DEVICE_FIELDS)

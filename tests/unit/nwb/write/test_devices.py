@@ -88,3 +88,33 @@ def test_a_make_given_on_the_camera_and_its_model_alike_is_written_once(tmp_path
     with NWBHDF5IO(path, "r") as io:
         model = io.read().devices["top"].model
         assert (model.name, model.manufacturer, model.model_number) == ("ace", "Basler", "acA1300")
+
+
+def test_a_camera_named_like_another_interface_s_device_is_an_error_naming_both():
+    # A camera renamed to the ephys interface's device: merged into it without a word, its description lost
+    # and the video and poses linking the electrodes' device.
+    from pynwb.testing.mock.ecephys import mock_ElectrodeGroup
+
+    nwbfile = mock_NWBFile()
+    probe = mock_ElectrodeGroup(nwbfile=nwbfile).device
+    devices = {"cam": {"name": probe.name, "description": "Top camera, 30 fps"}}
+    said = rf"metadata\['Devices'\]\['cam'\] names the camera '{probe.name}'.*ElectrodeGroup.*another name"
+    with pytest.raises(MetadataError, match=said):
+        get_or_add_device(nwbfile, {"Devices": devices}, "cam")
+    # A camera of the name whose fields are not the entry's is another camera, not this one.
+    devices = {"a": {"name": "top", "description": "Top camera."}, "b": {"name": "top", "description": "Side."}}
+    get_or_add_device(nwbfile, {"Devices": devices}, "a")
+    with pytest.raises(MetadataError, match=r"\['b'\].*another camera: its description 'Top camera.', not 'Side.'"):
+        get_or_add_device(nwbfile, {"Devices": devices}, "b")
+
+
+def test_one_camera_of_several_entries_alike_is_one_device(tmp_path):
+    top = {"name": "top", "description": "Top camera.", "manufacturer": "Basler"}
+    devices = {
+        "a": top,
+        "b": dict(top),
+        "c": {"name": "top", "description": "Camera that recorded the behavior video 'x'."},
+    }
+    nwbfile = mock_NWBFile()
+    found = {get_or_add_device(nwbfile, {"Devices": devices}, key) for key in devices}
+    assert len(found) == 1 and list(nwbfile.devices) == ["top"]
