@@ -40,31 +40,69 @@ def _confidence_summary(values: np.ndarray) -> dict[str, float | None]:
     }
 
 
-def _track_statistics(
-    track: PoseTrack, n_nodes: int, planar: list[int]
-) -> tuple[int, np.ndarray, list[np.ndarray] | None]:
-    """Frames with any node, missing frames per node and confidence values per node, read a block at a time.
+class _TrackStatistics:
+    """Frames with any node, missing frames per node and confidence values per node of one track, a block at a time.
 
     Only the confidence values (NaN dropped, and those of frames where the node has no coordinates: DeepLabCut
-    writes a likelihood beside NaN x, y) are kept whole, for the median. The ``planar`` nodes (stored
-    as x, y in a 3D track) are missing only where x or y is.
+    writes a likelihood beside NaN x, y) are kept whole, for the median; as float32 where that holds them exactly
+    (they are float32 in most files), since every track's are kept at once. The ``planar`` nodes (stored as x, y
+    in a 3D track) are missing only where x or y is.
     """
-    missing = np.zeros(n_nodes, dtype="int64")
-    frames_with_pose = 0
-    scores: list[list[np.ndarray]] | None = None if track.confidence is None else [[] for _ in range(n_nodes)]
-    for start in range(0, track.n_frames, _BLOCK_FRAMES):
-        stop = min(track.n_frames, start + _BLOCK_FRAMES)
-        positions = read_frames(track.positions, start, stop, dtype=None)
-        block = None if scores is None else read_frames(track.confidence, start, stop, dtype=None)
-        gone = missing_nodes(positions, block, planar)
-        missing += gone.sum(axis=0)
-        frames_with_pose += int((~gone).any(axis=1).sum()) if n_nodes else 0
-        if scores is not None:
-            for j in range(n_nodes):
+
+    def __init__(self, track: PoseTrack, n_nodes: int, planar: list[int]) -> None:
+        self.track = track
+        self.n_nodes = n_nodes
+        self.planar = planar
+        self.missing = np.zeros(n_nodes, dtype="int64")
+        self.frames_with_pose = 0
+        self.scores: list[list[np.ndarray]] | None = None if track.confidence is None else [[] for _ in range(n_nodes)]
+
+    def add(self, start: int, stop: int) -> None:
+        """Count frames ``[start, stop)`` of the track (those it has)."""
+        stop = min(self.track.n_frames, stop)
+        if start >= stop:
+            return
+        positions = read_frames(self.track.positions, start, stop, dtype=None)
+        block = None if self.scores is None else read_frames(self.track.confidence, start, stop, dtype=None)
+        gone = missing_nodes(positions, block, self.planar)
+        self.missing += gone.sum(axis=0)
+        self.frames_with_pose += int((~gone).any(axis=1).sum()) if self.n_nodes else 0
+        if self.scores is not None:
+            for j in range(self.n_nodes):
                 column = block[:, j]
-                scores[j].append(column[~np.isnan(column) & ~gone[:, j]])
-    kept = None if scores is None else [np.concatenate(parts) if parts else np.empty(0) for parts in scores]
-    return frames_with_pose, missing, kept
+                kept = column[~np.isnan(column) & ~gone[:, j]]
+                narrow = kept.astype("float32")
+                # Compared as float64 again: float32 keeps them when every value comes back bit for bit.
+                self.scores[j].append(narrow if np.array_equal(narrow, kept) else kept)
+
+    def result(self) -> tuple[int, np.ndarray, list[np.ndarray] | None]:
+        """Return frames with any node, missing frames per node and confidence values per node (float64)."""
+        kept = None
+        if self.scores is not None:
+            kept = [np.concatenate(parts, dtype="float64") if parts else np.empty(0) for parts in self.scores]
+        return self.frames_with_pose, self.missing, kept
+
+
+def _track_statistics(pose: PoseData, tracks: list[PoseTrack]) -> list[tuple[int, np.ndarray, list[np.ndarray] | None]]:
+    """Return the statistics of every track of ``tracks``, read in one pass over the frames.
+
+    Tracks cut from one table (every individual of a multi-animal DeepLabCut file) are read a block of the
+    table at a time, every track from each block before the next: read track after track, a table larger
+    than the blocks it keeps was read whole once per track. Blocks are no longer than any track's table
+    reads at once (and aligned with them), so each block of it is read once.
+    """
+    tallies = [
+        _TrackStatistics(track, len(pose.skeletons[track.skeleton].nodes), planar_nodes(pose, track))
+        for track in tracks
+    ]
+    sizes = [
+        getattr(values, "block_frames", None) for track in tracks for values in (track.positions, track.confidence)
+    ]
+    step = min([_BLOCK_FRAMES, *(int(size) for size in sizes if size)])
+    for start in range(0, max((track.n_frames for track in tracks), default=0), step):
+        for tally in tallies:
+            tally.add(start, start + step)
+    return [tally.result() for tally in tallies]
 
 
 def _timing_summary(pose: PoseData, video: str) -> dict[str, Any]:
@@ -86,11 +124,16 @@ def _timing_summary(pose: PoseData, video: str) -> dict[str, Any]:
     }
 
 
-def _track_summary(pose: PoseData, track: PoseTrack) -> dict[str, Any]:
-    """Return the facts of one track: frames, frames with a pose, missing fraction and confidence per node."""
+def _track_summary(
+    pose: PoseData, track: PoseTrack, statistics: tuple[int, np.ndarray, list[np.ndarray] | None]
+) -> dict[str, Any]:
+    """Return the facts of one track: frames, frames with a pose, missing fraction and confidence per node.
+
+    ``statistics`` are the track's from :func:`_track_statistics`.
+    """
     nodes = pose.skeletons[track.skeleton].nodes
     n_frames = track.n_frames
-    frames_with_pose, missing, scores = _track_statistics(track, len(nodes), planar_nodes(pose, track))
+    frames_with_pose, missing, scores = statistics
     return {
         "name": track.name,
         "video": track.video,
@@ -143,11 +186,15 @@ def summarize_pose(pose: PoseData) -> dict[str, Any]:
         }
     tracks = []
     replaced_containers = pose.notes.get("replaced_predictions_containers", {})
+    replaced = [track.replaced_predictions for track in pose.tracks if track.replaced_predictions is not None]
+    every = [*pose.tracks, *replaced]
+    # Every track counted in one pass: read track by track, a table the tracks share was read once per track.
+    counted = {id(track): stats for track, stats in zip(every, _track_statistics(pose, every), strict=True)}
     for track in pose.tracks:
-        tracks.append(_track_summary(pose, track))
+        tracks.append(_track_summary(pose, track, counted[id(track)]))
         if track.replaced_predictions is not None:
             # SLEAP predictions a user instance of the track replaced: listed after it, with their container.
-            entry = _track_summary(pose, track.replaced_predictions)
+            entry = _track_summary(pose, track.replaced_predictions, counted[id(track.replaced_predictions)])
             entry["name"] = f"{track.name} (replaced predictions)"
             entry["replaced_predictions_of"] = track.name
             container = replaced_containers.get(f"{track.video}/{track.name}")
