@@ -16,8 +16,11 @@ from urllib.parse import urlsplit
 from ..model import PoseData, PoseTrack, Skeleton
 from ..model.location import is_url, where_linked
 from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
+from .wording import CROP_RECORDED_BY, CROP_SENTENCE, crop_sentence, individual_words, track_and_skeleton
 
 __all__ = [
+    "CROP_RECORDED_BY",
+    "CROP_SENTENCE",
     "HDF5_IMAGES_SENTENCE",
     "MISSING_IMAGES_SENTENCE",
     "MISSING_VIDEO_PATTERN",
@@ -29,6 +32,7 @@ __all__ = [
     "camera_key",
     "crop_sentence",
     "external_video_entry",
+    "individual_words",
     "pose_series_entries",
     "poses_made_by",
     "producer_fields",
@@ -39,6 +43,7 @@ __all__ = [
     "skeleton_entry",
     "skeleton_key",
     "default_pose_metadata",
+    "track_and_skeleton",
     "track_for_container_key",
     "video_of_camera_key",
     "video_key",
@@ -66,39 +71,6 @@ UNTIMED_IMAGES_SENTENCE = (
     "The images have no recorded times: the rate of 1 image per second only numbers them (image k at k s), "
     "it is not a camera's rate."
 )
-# A SLEAP video that is a virtual crop of a video file (sleap-io, SLP format 2.3), or DeepLabCut frames
-# extracted with crop=True: the poses are in the crop's coordinates while the video linked is the whole file,
-# so each container and series (the training video, for labels) says where the crop is.
-CROP_SENTENCE = (
-    "The {what} are in the coordinates of a crop of this video (x {x1} to {x2}, y {y1} to {y2} of its frames, "
-    "as {how}): (0, 0) here is the video's pixel ({x1}, {y1}); add ({x1}, {y1}) to place them on the video."
-)
-#: Who recorded a crop, for :data:`CROP_SENTENCE`.
-CROP_RECORDED_BY = {
-    "SLEAP": "SLEAP recorded it",
-    "DeepLabCut": "DeepLabCut cropped the frames it extracted for labeling, config.yaml's video_sets crop",
-}
-
-
-def crop_sentence(crop: Sequence[int] | None, *, what: str = "poses", software: str = "SLEAP") -> str:
-    """Return the sentence saying that coordinates are in a crop ``[x1, y1, x2, y2]`` of the video; "" for None.
-
-    Parameters
-    ----------
-    crop : sequence of int, optional
-        The crop's corners, ``[x1, y1, x2, y2]`` in the video's pixels.
-    what : str, default: "poses"
-        What is in the crop's coordinates ("poses", "labels").
-    software : str, default: "SLEAP"
-        The tool that cropped (a key of :data:`CROP_RECORDED_BY`).
-    """
-    if not crop:
-        return ""
-    x1, y1, x2, y2 = crop
-    how = CROP_RECORDED_BY.get(software, f"{software} recorded it")
-    return CROP_SENTENCE.format(what=what, how=how, x1=x1, y1=y1, x2=x2, y2=y2)
-
-
 MISSING_VIDEO_PATTERN = re.compile(
     r"The tool recorded the video as (?:\d+ image files, the first |frames stored as images in the HDF5 file )?"
     r"'(?P<path>.*)'(?:, which do(?:es)? not (?:all )?exist on the machine that wrote this file\.| \(dataset '.*'\), "
@@ -290,6 +262,7 @@ def pose_series_entries(
     skeleton_name: str,
     confidence_definition: str | None = None,
     what: str = "Position",
+    owner_skeleton: str | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Return the ``PoseEstimationSeries`` entries of a container: one per node, keyed by node.
 
@@ -308,13 +281,15 @@ def pose_series_entries(
         What the confidence values mean (given only when the track has them).
     what : str, default: "Position"
         The first word of each description (``"3D position"``).
+    owner_skeleton : str, optional
+        The skeleton, said after the owner when the track's instances use several (:func:`individual_words`).
     """
     names = unique_nwb_names(nodes, taken=POSE_ESTIMATION_MEMBERS | {skeleton_name})
     entries: dict[str, dict[str, Any]] = {}
     for node, name in zip(nodes, names, strict=True):
         series: dict[str, Any] = {
             "name": name,
-            "description": f"{what} of '{node}' of '{owner}'.",
+            "description": f"{what} of '{node}' of {individual_words(owner, owner_skeleton)}.",
             "unit": unit,
             "reference_frame": reference_frame,
         }
@@ -330,15 +305,23 @@ def producer_fields(version: str | None, scorer: str | None, track: PoseTrack | 
     return {key: value for key, value in fields.items() if value}
 
 
-def poses_made_by(individual: str, software: str, scorer: str | None, track: PoseTrack) -> str:
-    """Return "Poses of '<individual>' estimated with <software> (scorer ...)", or placed by hand (no scorer)."""
+def poses_made_by(
+    individual: str, software: str, scorer: str | None, track: PoseTrack, *, skeleton: str | None = None
+) -> str:
+    """Return "Poses of '<individual>' estimated with <software> (scorer ...)", or placed by hand (no scorer).
+
+    ``skeleton`` is said after the individual when its instances use several (:func:`individual_words`).
+    """
     # A user's poses in a file of a model's are not credited to the model.
     how = f"placed by hand in {software}" if track.placed_by_hand else f"estimated with {software}"
-    return f"Poses of '{individual}' {how}" + (f" (scorer {scorer})" if scorer and not track.placed_by_hand else "")
+    said = f"Poses of {individual_words(individual, skeleton)} {how}"
+    return said + (f" (scorer {scorer})" if scorer and not track.placed_by_hand else "")
 
 
 def _container_description(pose: PoseData, track: PoseTrack, *, linked: bool) -> str:
-    info, made_by = pose.videos[track.video], poses_made_by(track.name, pose.source_software, pose.scorer, track)
+    individual, skeleton = track_and_skeleton(track)
+    made_by = poses_made_by(individual, pose.source_software, pose.scorer, track, skeleton=skeleton)
+    info = pose.videos[track.video]
     description = f"{made_by} on video '{track.video}', read from {pose.source_name}."
     if pose.notes.get("model"):
         description += f" {pose.notes['model']}"
@@ -484,9 +467,11 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
         entry.update(producer_fields(pose.source_software_version, pose.scorer, track))
         if track.video in video_paths_known:
             entry["source_video_metadata_key"] = video_key(track.video)
+        individual, skeleton = track_and_skeleton(track)
         entry["PoseEstimationSeries"] = pose_series_entries(
             pose.skeletons[track.skeleton].nodes,
-            track.name,
+            individual,
+            owner_skeleton=skeleton,
             unit=pose.unit,
             reference_frame=" ".join(filter(None, (pose.reference_frame, _crop_sentence(pose, track)))),
             skeleton_name=skeleton_names[track.skeleton],

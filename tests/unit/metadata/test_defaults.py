@@ -117,3 +117,34 @@ def test_poses_a_user_placed_on_a_video_of_a_predicted_project_are_not_credited_
     assert "scorer" not in hand_made and hand_made["description"].startswith("Poses of 'm' placed by hand in SLEAP on")
     # Read back, the description still names the animal and the video.
     assert names_from_description(hand_made["description"]) == ("m", "small_robot_3_frame")
+
+
+def test_a_track_under_two_skeletons_is_described_by_its_own_name_and_the_skeleton(tmp_path):
+    # SLEAP track 'b' of skeletons 'mouse' and 'one' is two containers (b_mouse, b_one); their descriptions and every
+    # series' called the animal 'b_one', a track the file does not have.
+    import numpy as np
+    import pytest
+
+    sio = pytest.importorskip("sleap_io")
+    from poseconv.metadata.defaults import default_pose_metadata
+    from poseconv.nwb.read.pose_names import names_from_description
+    from poseconv.readers.sleap import read_sleap
+
+    mouse, one = sio.Skeleton(nodes=["h", "t"], edges=[("h", "t")], name="mouse"), sio.Skeleton(nodes=["c"], name="one")
+    video, b = sio.Video(filename="/nonexistent/x.mp4", open_backend=False), sio.Track("b")
+    instances = [
+        sio.PredictedInstance.from_numpy(
+            np.ones((len(s.nodes), 2)), point_scores=np.ones(len(s.nodes)), score=0.5, skeleton=s, track=b
+        )
+        for s in (mouse, one)
+    ]
+    frames = [sio.LabeledFrame(video=video, frame_idx=0, instances=instances)]
+    sio.save_slp(
+        sio.Labels(labeled_frames=frames, videos=[video], skeletons=[mouse, one], tracks=[b]), str(tmp_path / "in.slp")
+    )
+    entries = default_pose_metadata(read_sleap(tmp_path / "in.slp"))["Pose"]["PoseEstimations"]
+    entry = entries["PoseEstimation_b_one"]
+    assert entry["description"].startswith("Poses of 'b' (skeleton 'one') estimated with SLEAP on video 'x', read ")
+    assert entry["PoseEstimationSeries"]["c"]["description"] == "Position of 'c' of 'b' (skeleton 'one')."
+    assert entries["PoseEstimation_b_mouse"]["description"].startswith("Poses of 'b' (skeleton 'mouse') estimated ")
+    assert names_from_description(entry["description"], "SLEAP") == ("b", "x")

@@ -1,7 +1,8 @@
 """How a track, video and node are recognized in the names and descriptions other tools write.
 
 Track name: poseconv's default description (``"Poses of 'rat 1' estimated with ... on video
-'m3v1mp4' ..."``, or ``placed by hand in`` SLEAP) gives the exact names, as does movement's
+'m3v1mp4' ..."``, or ``placed by hand in`` SLEAP) gives the exact names (``"Poses of 'b' (skeleton 'one')
+..."``: the instances of SLEAP track ``b`` of one of its skeletons, :func:`split_track_name`), as does movement's
 (``"Estimated positions of ... for rat 1 using ..."``); else the container name: ``PoseEstimation_<track>`` (poseconv),
 ``track=<track>`` (sleap-io), ``PoseEstimation<Track>`` with software SLEAP (neuroconv's SLEAP
 interface, the track title-cased: ``Track0``); a common series prefix ``ind1_``, or the individual
@@ -30,14 +31,17 @@ __all__ = [
     "names_from_description",
     "neuroconv_dlc_animal",
     "node_of_series",
+    "split_track_name",
 ]
 
 #: Track name given to a container whose name and description do not name one (DeepLabCut's own).
 DEFAULT_TRACK_NAME = "individual"
-# Container descriptions that name the animal (and the video): poseconv's, then movement's.
+# Container descriptions that name the animal (and the video): poseconv's, then movement's. poseconv's names
+# the skeleton too where the track's instances use several (its files before said the reader's name, 'b_one').
 _CONTAINER_DESCRIPTIONS = (
     re.compile(
-        r"^Poses of '(?P<track>.*)' (?:estimated with|placed by hand in) .*? on video '(?P<video>.*?)', read from "
+        r"^Poses of '(?P<track>.*)'(?: \(skeleton '(?P<skeleton>.*)'\))? (?:estimated with|placed by hand in) .*? "
+        r"on video '(?P<video>.*?)', read from "
     ),
     # movement's software may hold spaces ("DeepLabCut 3.0"): the text up to the final period.
     re.compile(r"^Estimated positions of .* for (?P<track>.+?) using .+\.$"),
@@ -87,9 +91,11 @@ def container_names(
         named in the skeleton (:func:`neuroconv_dlc_animal`), which is the track only when the other
         containers of its group name other animals (the reader decides).
     """
-    track, video_hint = names_from_description(facts.get("description"), facts.get("source_software"))
-    if track is not None:
-        return track, video_hint, None
+    match = _description_match(facts.get("description"), facts.get("source_software"))
+    if match is not None:
+        skeleton = match.groupdict().get("skeleton")
+        track = match["track"] if skeleton is None else split_track_name(match["track"], skeleton, name)
+        return track, match.groupdict().get("video"), None
     track, video_hint = names_from_container_name(name, facts.get("source_software"))
     # A track the container name gives (PoseEstimation_<track>) is exact; the skeleton's is capitalised.
     neuroconv = track is None and facts.get("source_software") == "DeepLabCut"
@@ -99,16 +105,37 @@ def container_names(
 def names_from_description(description: str | None, software: str | None = None) -> tuple[str | None, str | None]:
     """Return (track, video) named by a container description poseconv or movement writes; Nones otherwise.
 
-    ``software`` is the container's ``source_software``, which movement's description ends with.
+    ``software`` is the container's ``source_software``, which movement's description ends with. The track
+    is the pose file's: ``b`` of ``"Poses of 'b' (skeleton 'one') ..."``.
     """
+    match = _description_match(description, software)
+    return (match["track"], match.groupdict().get("video")) if match else (None, None)
+
+
+def _description_match(description: str | None, software: str | None) -> re.Match[str] | None:
     patterns = list(_CONTAINER_DESCRIPTIONS)
     if software:
         patterns.insert(1, re.compile(_MOVEMENT_DESCRIPTION.format(software=re.escape(software))))
-    for pattern in patterns:
-        match = pattern.match(description or "")
-        if match:
-            return match["track"], match.groupdict().get("video")
-    return None, None
+    return next((match for pattern in patterns if (match := pattern.match(description or ""))), None)
+
+
+def split_track_name(track: str, skeleton: str, container: str) -> str:
+    """Return the name of a SLEAP track's instances of one of its skeletons, from a description and the container.
+
+    poseconv's SLEAP reader names them ``<track>_<skeleton>`` (``b_one``), ``_2``, ... added when another track
+    has that name (:func:`poseconv.readers.sleap.common.slot_names`); the container's name ends with that name
+    unless metadata renamed it.
+
+    Parameters
+    ----------
+    track, skeleton : str
+        The track and skeleton the container's description names (``"Poses of 'b' (skeleton 'one') ..."``).
+    container : str
+        The container's name (``PoseEstimation_b_one_2``).
+    """
+    made = f"{track}_{skeleton}"
+    found = re.search(rf"(?:^|_)({re.escape(made)}(?:_\d+)?)$", container)
+    return found.group(1) if found else made
 
 
 def names_from_container_name(name: str, software: str | None) -> tuple[str | None, str | None]:
