@@ -48,18 +48,34 @@ class OutputError(PoseconvError, ValueError):
     """The output cannot be written: it exists, its folder is missing or not writable."""
 
 
-def check_output(path: str | Path, *, overwrite: bool, flag: str = "overwrite=True", zarr: bool = False) -> Path:
+#: How each entry point that writes an NWB file says to append to one, by how it says to overwrite it
+#: (``flag``): the pose interfaces and converters, and ``poseconv convert``, whose ``--append`` names the file.
+_APPEND_FLAGS = {
+    "overwrite=True": "append_on_disk_nwbfile=True",
+    "overwrite=True (--overwrite)": "append_on_disk_nwbfile=True (--append)",
+    "--overwrite": "--append {path} in place of --output",
+}
+
+
+def check_output(
+    path: str | Path, *, overwrite: bool, flag: str = "overwrite=True", zarr: bool = False, append: str | None = None
+) -> Path:
     """Check, before reading any input, that ``path`` can be written; return it as a Path.
 
     ``overwrite`` allows replacing an existing file; ``flag`` is how the user says so, for the message
-    (``--overwrite`` on the command line). ``zarr``: the write is a Zarr store's, which may replace a store
-    of any name (:func:`check_not_a_folder`). Raises :class:`OutputError` when the file exists (without
-    ``overwrite``), or its folder is missing or not writable.
+    (``--overwrite`` on the command line). ``append`` is how the user says to add to the file instead
+    (``{path}`` stands for the file), by default the entry point's of ``flag``; "" for a write that cannot
+    append. ``zarr``: the write is a Zarr store's, which may replace a store of any name
+    (:func:`check_not_a_folder`). Raises :class:`OutputError` when the file exists (without ``overwrite``),
+    or its folder is missing or not writable.
     """
     path = Path(path)
     check_not_a_folder(path, zarr=zarr)
     if path.exists() and not overwrite:
-        raise OutputError(f"{path}: already exists; pass {flag} to replace it.")
+        # Replacing the file deletes what else it holds (another interface's data): adding to it is said too.
+        append = _APPEND_FLAGS.get(flag, "") if append is None else append
+        add = f" or {append.format(path=path)} to add to it" if append else ""
+        raise OutputError(f"{path}: already exists; pass {flag} to replace it{add}.")
     _check_folder(path)
     return path
 

@@ -379,3 +379,24 @@ def test_a_temporary_name_with_a_number_no_process_reaches_is_a_leftover(tmp_pat
     with atomic_output(path) as partial:
         partial.write_bytes(b"complete")
     assert [p.name for p in tmp_path.iterdir()] == [path.name] and not edited.exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "append"),
+    [
+        ("overwrite=True (--overwrite)", "or append_on_disk_nwbfile=True (--append) to add to it."),
+        ("--overwrite", "or --append {path} in place of --output to add to it."),
+    ],
+)
+def test_an_existing_output_names_both_replacing_and_appending_to_it(tmp_path, flag, append):
+    # Only "pass overwrite=True to replace it" was said, which deletes the file's other data (another
+    # interface's); neuroconv's message offers appending.
+    from poseconv.output import OutputError, check_output
+
+    path = tmp_path / "session.nwb"
+    path.write_bytes(b"")
+    with pytest.raises(OutputError) as raised:
+        check_output(path, overwrite=False, flag=flag)
+    assert str(raised.value) == f"{path}: already exists; pass {flag} to replace it " + append.format(path=path)
+    with pytest.raises(OutputError, match=r"to replace it\.$"):
+        check_output(path, overwrite=False, flag=flag, append="")  # a write that cannot append
