@@ -96,8 +96,7 @@ def check_appendable(path: str | Path, *, zarr: bool = False) -> Path:
         raise OutputError(
             f"{path}: is read-only; make it writable (chmod u+w) to add the poses to it, or write a new file."
         )
-    problem = folder_problem(path.resolve().parent)
-    if problem is not None:
+    if (problem := folder_problem(path.resolve().parent)) is not None:
         raise OutputError(f"{path}: {problem}")
     _load_cached_extensions(path)
     return path
@@ -132,12 +131,14 @@ def _zarr_nwbfile(path: Path) -> Iterator[Any]:
 
     try:
         with warnings.catch_warnings(action="ignore"):  # cached extension versions: the loaded ones are used
-            io = NWBZarrIO(str(path), mode="r")
-            nwbfile = io.read()
+            nwbfile = (io := NWBZarrIO(str(path), mode="r")).read()
     except Exception as err:
+        from .validation.run import unreadable_reason  # in one line, a store of training labels said as such
+
+        after = "Into a Zarr store, append training labels after the predictions, not the other way round"
         raise OutputError(
-            f"{path}: cannot be read as an NWB Zarr store ({type(err).__name__}: {err}); nothing was written. "
-            "Write the poses to a new NWB file (--output) instead."
+            f"{path}: cannot be read as an NWB Zarr store: {unreadable_reason(path, err, training=after)}; "
+            "nothing was written. Write the poses to a new NWB file (--output) instead."
         ) from None
     with io:
         yield nwbfile
@@ -471,10 +472,7 @@ def atomic_append(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     with atomic_output(path) as partial:
-        if path.is_dir():
-            shutil.copytree(path, partial)
-        else:
-            shutil.copy2(path, partial)
+        (shutil.copytree if path.is_dir() else shutil.copy2)(path, partial)  # a Zarr store, or an HDF5 file
         yield partial
 
 

@@ -64,11 +64,30 @@ def test_a_zarr_store_hdmf_zarr_cannot_read_is_named_before_anything_is_read(tmp
     store = tmp_path / "x.nwb.zarr"
     store.mkdir()
     (store / ".zgroup").write_text('{"zarr_format": 2}')
-    with pytest.raises(OutputError, match=r"x\.nwb\.zarr: cannot be read as an NWB Zarr store \("):
+    with pytest.raises(OutputError, match=r"x\.nwb\.zarr: cannot be read as an NWB Zarr store: pynwb failed with"):
         check_appendable(store, zarr=True)
     # An append with the HDF5 backend (backend="hdf5" given for a store).
     with pytest.raises(OutputError, match=r"x\.nwb\.zarr: is an NWB Zarr store, appended to with the HDF5 backend"):
         check_appendable(store)
+
+
+def test_a_zarr_store_of_training_labels_is_said_in_one_line_with_the_order_to_append_in(tmp_path):
+    # pynwb cannot read a Zarr store holding a PoseTraining (hdmf-zarr#323): predictions appended to poseconv's
+    # store of labels were refused with 5,098 characters of hdmf builders.
+    import json
+
+    store = tmp_path / "labels.nwb.zarr"
+    (store / "processing/behavior/PoseTraining").mkdir(parents=True)
+    for group in ("", "processing", "processing/behavior", "processing/behavior/PoseTraining"):
+        (store / group / ".zgroup").write_text('{"zarr_format": 2}')
+    attributes = {"neurodata_type": "PoseTraining", "namespace": "ndx-pose"}
+    (store / "processing/behavior/PoseTraining/.zattrs").write_text(json.dumps(attributes))
+    with pytest.raises(OutputError) as raised:
+        check_appendable(store, zarr=True)
+    said = str(raised.value)
+    assert "\n" not in said and len(said) < 600, said
+    assert "holds a PoseTraining" in said and "hdmf-zarr#323" in said
+    assert "append training labels after the predictions, not the other way round" in said
 
 
 def test_a_zarr_store_with_pickled_data_says_how_to_allow_it(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ from ..errors import InvalidSourceFileError
 from .pose_checks import check_pose_file
 from .report import FileReport, Problem
 
-__all__ = ["require_nwb", "validate_nwb"]
+__all__ = ["require_nwb", "unreadable_reason", "validate_nwb"]
 
 # poseconv's external-video check says the same with the path it looked for; nwbinspector's is left out.
 _COVERED_CHECKS = frozenset({"check_image_series_external_file_valid"})
@@ -71,6 +71,45 @@ def _inspector_messages(path: Path | str) -> list:
             return list(inspect_nwbfile_object(nwbfile, config=load_config("dandi"), ignore=ignore))
 
 
+def unreadable_reason(root: object, err: Exception, *, training: str) -> str:
+    """Say in one line why pynwb could not read the file ``root``, without hdmf's dump of builders.
+
+    The last line of a ``ConstructError`` is a dump of every builder of the failed object (kilobytes). A Zarr
+    store holding a ``PoseTraining`` is one pynwb cannot read, whoever wrote it (poseconv too), said as such.
+
+    Parameters
+    ----------
+    root : object
+        The file or store as :func:`poseconv.nwb.read.store.open_store` opened it, or the path of a local store
+        (an append's), opened here.
+    err : Exception
+        What pynwb (hdmf-zarr) raised reading it.
+    training : str
+        What to do about a Zarr store holding a ``PoseTraining``, said after why it cannot be read.
+
+    Returns
+    -------
+    str
+        The reason, one line, without a final period.
+    """
+    from ..nwb.read.store import open_store, visit_groups
+    from ..nwb.read.zarr_groups import ZarrGroup
+
+    if isinstance(root, Path):
+        try:
+            with open_store(root) as opened:
+                return unreadable_reason(opened, err, training=training)
+        except Exception:  # noqa: BLE001 - a store poseconv's opener refuses too: pynwb's failure is said
+            root = None
+    if isinstance(root, ZarrGroup) and visit_groups(root, "PoseTraining"):
+        return (
+            "the Zarr store holds a PoseTraining, which pynwb (hdmf-zarr) cannot open: Zarr keeps attributes as "
+            f"JSON, where ndx-pose's unsigned SkeletonInstance.id comes back signed (hdmf-zarr#323). {training}"
+        )
+    first = (str(err).strip().splitlines() or [""])[0]
+    return f"pynwb failed with {type(err).__name__}: {first[:200]}{'...' if len(first) > 200 else ''}"
+
+
 def _unreadable_message(root: object, err: Exception) -> object:
     """Say in one line that pynwb could not read the file, so nwbinspector inspected nothing, and why.
 
@@ -80,18 +119,8 @@ def _unreadable_message(root: object, err: Exception) -> object:
     """
     from nwbinspector import Importance, InspectorMessage
 
-    from ..nwb.read.store import visit_groups
-    from ..nwb.read.zarr_groups import ZarrGroup
-
-    if isinstance(root, ZarrGroup) and visit_groups(root, "PoseTraining"):
-        reason = (
-            "the Zarr store holds a PoseTraining, which pynwb (hdmf-zarr) cannot open: Zarr keeps attributes as "
-            "JSON, where ndx-pose's unsigned SkeletonInstance.id comes back signed (hdmf-zarr#323). poseconv's "
-            "checks ran; write training data to an HDF5 .nwb file for DANDI and other tools"
-        )
-    else:
-        first = (str(err).strip().splitlines() or [""])[0]
-        reason = f"pynwb failed with {type(err).__name__}: {first[:200]}{'...' if len(first) > 200 else ''}"
+    advice = "poseconv's checks ran; write training data to an HDF5 .nwb file for DANDI and other tools"
+    reason = unreadable_reason(root, err, training=advice)
     # _inspector_problems words an ERROR as "<check's first sentence>: <message's last line>".
     return InspectorMessage(
         message=reason, importance=Importance.ERROR, check_function_name="nwbinspector could not read the file"
