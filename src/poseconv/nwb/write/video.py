@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import MetadataError, PoseconvWarning
-from ...metadata.defaults import MISSING_VIDEO_PATTERN, camera_folder
+from ...metadata.defaults import MISSING_VIDEO_PATTERN, camera_folder, external_video_entry
 from ...metadata.names import nwb_name, unique_name
 from ...model.location import where_linked
 from ...timing import SAME_CLOCK_RTOL
@@ -50,6 +50,7 @@ def get_or_add_external_video(
     name = entry["name"]
     existing = _image_series_named(nwbfile, name, key)
     if existing is not None and video_path is not None and _links_other_files(existing, video_path, relative_to):
+        _refuse_a_name_given_twice(metadata, key, entry, existing)
         metadata, entry = _apart_from(nwbfile, metadata, entry, existing, video_path)
         existing = None
     if existing is None and video_path is not None:
@@ -274,6 +275,27 @@ def image_series_of_file(nwbfile: Any, video_path: Path | Sequence[Path], relati
         if _links_files(series, video_path, relative_to):
             return series
     return None
+
+
+def _refuse_a_name_given_twice(metadata: Mapping[str, Any], key: str, entry: Mapping[str, Any], other: Any) -> None:
+    """Refuse a video name the user gave that is already another video's (``other``, of other files).
+
+    :func:`_apart_from` tells apart the videos of one default name (one file name in two folders); a name
+    the user gave two videos is theirs: renamed after a folder, it would be another name than the one given,
+    without a word.
+    """
+    if entry["name"] == external_video_entry(key.removeprefix("video_"), "")["name"]:
+        return
+    videos = metadata.get("Behavior", {}).get("ExternalVideos", {}) or {}
+    keys = [k for k, e in videos.items() if k != key and isinstance(e, Mapping) and e.get("name") == entry["name"]]
+    field = f"metadata['Behavior']['ExternalVideos']['{key}']['name']"
+    said = f"{field} and ['{keys[0]}']['name'] give" if keys else f"{field} gives"
+    files = ", ".join(str(f) for f in other.external_file[:2])
+    raise MetadataError(
+        f"{said} one name, '{entry['name']}', to two different videos (the one already written links {files}): "
+        "one name is one ImageSeries. Give each video a name of its own (inputs that share one key take "
+        "metadata_key= of their own to be named apart)."
+    )
 
 
 def _apart_from(

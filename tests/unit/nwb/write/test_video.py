@@ -100,3 +100,21 @@ def test_a_video_named_like_another_interface_s_series_is_an_error_naming_the_fi
     )
     with pytest.raises(MetadataError, match=said):
         _add(nwbfile, metadata, tmp_path / "session1.mp4", tmp_path)
+
+
+def test_one_name_the_user_gives_two_videos_is_an_error_naming_both_keys(tmp_path):
+    # Two cameras' entries given one name were written as 'BehaviorVideo' and 'BehaviorVideo_<folder>' without a
+    # word: the folder suffix is for videos of one default name (test_two_cameras_videos_of_one_file_name...).
+    nwbfile, metadata = mock_NWBFile(), _metadata("top")
+    metadata["Behavior"]["ExternalVideos"] |= _metadata("side")["Behavior"]["ExternalVideos"]
+    metadata["Devices"] |= _metadata("side")["Devices"]
+    for video in ("top", "side"):
+        metadata["Behavior"]["ExternalVideos"][video_key(video)]["name"] = "BehaviorVideo"
+    for video in ("top", "side"):
+        (tmp_path / video).mkdir()
+    arguments = {"relative_to": tmp_path, "timing_kwargs": TIMING, "n_frames": 10, "frame_size": None}
+    get_or_add_external_video(nwbfile, metadata, video_key("top"), video_path=tmp_path / "top/a.mp4", **arguments)
+    said = r"\['video_side'\]\['name'\] and \['video_top'\]\['name'\] give one name, 'BehaviorVideo', to two"
+    with pytest.raises(MetadataError, match=said):
+        get_or_add_external_video(nwbfile, metadata, video_key("side"), video_path=tmp_path / "side/a.mp4", **arguments)
+    assert list(nwbfile.acquisition) == ["BehaviorVideo"]
