@@ -228,12 +228,37 @@ def _referring(pose: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], Mapping[s
     return found
 
 
+def _another_input_s(value: str, block: tuple[Any, ...], others: Mapping[str, Any]) -> str | None:
+    """Say that ``value`` is a key of ``block`` of another input (of ``others``), which no input can name; or None.
+
+    Each input's entries name its own entries: another input's key (``Skeleton_cam1`` from ``cam2``'s container)
+    was said to be no key at all, with this input's key as the one meant.
+    """
+    owners = [name for name, metadata in others.items() if value in _entries(metadata, block)]
+    if not owners:
+        return None
+    said = (
+        f"{value!r} is a key of {'.'.join(block)} of the input {owners[0]!r}: an input's entries refer to its own "
+        "keys, never to another input's."
+    )
+    if block == ("Pose", "Skeletons"):
+        said += (
+            " To share one skeleton, keep each container's own skeleton_metadata_key and give both skeletons one "
+            "name (metadata['Pose']['Skeletons'][key]['name']): skeletons of one name and the same nodes are one."
+        )
+    return said
+
+
 def _dangling(
     referring: Iterable[tuple[tuple[Any, ...], Mapping[str, Any], Mapping[str, Any]]],
     metadata: Mapping[str, Any],
     given: Any,
+    others: Mapping[str, Any] | None = None,
 ) -> list[tuple[tuple[Any, ...], str]]:
-    """Return ``(path, message)`` for each key the user gave (``given`` says which) that ``metadata`` has not."""
+    """Return ``(path, message)`` for each key the user gave (``given`` says which) that ``metadata`` has not.
+
+    ``others``: the other inputs' metadata by input name, whose keys are said to be theirs.
+    """
     problems = []
     for where, entry, references in referring:
         for field_name, block in references.items():
@@ -242,6 +267,9 @@ def _dangling(
             if not isinstance(value, str) or value in _entries(metadata, block) or not given(path):
                 continue
             keys = sorted(_entries(metadata, block))
+            if (theirs := _another_input_s(value, block, others or {})) is not None:
+                problems.append((path, theirs))
+                continue
             there = f"its keys are {keys}" if keys else "it has no entries"
             if field_name == "labeled_video_metadata_key" and not _close(value, keys):
                 # A labeled video is another interface's (neuroconv's ExternalVideoInterface) with that metadata_key.
@@ -296,7 +324,8 @@ def reference_problems(
         own_user = per_input_user.get(name) or {}
         referring = _referring(metadata.get("Pose") or {}) + _file_referring(own_user)
         given = functools.partial(lambda layer, path: gives(user, path) or gives(layer, path), own_user)
-        for path, message in _dangling(referring, metadata, given):
+        others = {other: their for other, their in per_input.items() if other != name}
+        for path, message in _dangling(referring, metadata, given, others):
             problems.append(MetadataProblem(path, message, name if gives(own_user, path) else None))
     problems += [MetadataProblem(p, m) for p, m in _dangling(_file_referring(user), shared, lambda _: True)]
     return list(dict.fromkeys(problems))

@@ -65,3 +65,22 @@ def test_with_another_interface_only_a_near_miss_of_a_camera_is_a_problem():
     others = {"ophys": {"Devices": {"Microscope": {"name": "Microscope"}}}}
     said = _problems({"Devices": {"LaserSource": {}, "video_top_cam": {}}}, others=others)
     assert list(said) == [(("Devices", "video_top_cam"), None)]
+
+
+def test_another_input_s_skeleton_key_is_said_to_be_another_input_s_with_how_to_share_one_skeleton():
+    # cam2's container pointed at cam1's skeleton key was said to be no key of Pose.Skeletons, "Did you mean
+    # 'Skeleton_cam2'?" (the key the user had just deleted to share cam1's skeleton).
+    from poseconv.metadata.unknown import reference_problems
+
+    def pose(camera):
+        skeleton = {f"Skeleton_{camera}": {"name": f"Skeleton_{camera}", "nodes": ["a"], "edges": []}}
+        container = {"name": f"PoseEstimation_{camera}", "skeleton_metadata_key": f"Skeleton_{camera}"}
+        return {"Pose": {"Skeletons": skeleton, "PoseEstimations": {f"PoseEstimation_{camera}": container}}}
+
+    per_input = {"Cam1": pose("cam1"), "Cam2": pose("cam2")}
+    per_input["Cam2"]["Pose"]["PoseEstimations"]["PoseEstimation_cam2"]["skeleton_metadata_key"] = "Skeleton_cam1"
+    user = {"Pose": {"PoseEstimations": {"PoseEstimation_cam2": {"skeleton_metadata_key": "Skeleton_cam1"}}}}
+    (problem,) = reference_problems({}, per_input, user, {})
+    assert problem.path == ("Pose", "PoseEstimations", "PoseEstimation_cam2", "skeleton_metadata_key")
+    assert problem.message.startswith("'Skeleton_cam1' is a key of Pose.Skeletons of the input 'Cam1': an input's")
+    assert "give both skeletons one name" in problem.message and "Did you mean" not in problem.message
