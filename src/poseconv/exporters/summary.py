@@ -40,13 +40,17 @@ def _confidence_summary(values: np.ndarray) -> dict[str, float | None]:
     }
 
 
+# Frames with any node, missing frames per node, confidence summary per node (None without confidence).
+_Statistics = tuple[int, np.ndarray, list[dict[str, float | None]] | None]
+
+
 class _TrackStatistics:
     """Frames with any node, missing frames per node and confidence values per node of one track, a block at a time.
 
     Only the confidence values (NaN dropped, and those of frames where the node has no coordinates: DeepLabCut
-    writes a likelihood beside NaN x, y) are kept whole, for the median; as float32 where that holds them exactly
-    (they are float32 in most files), since every track's are kept at once. The ``planar`` nodes (stored as x, y
-    in a 3D track) are missing only where x or y is.
+    writes a likelihood beside NaN x, y) are kept whole, for the median; as float32 where that holds them
+    exactly (they are float32 in most files), since those of every track of a table are kept at once. The
+    ``planar`` nodes (stored as x, y in a 3D track) are missing only where x or y is.
     """
 
     def __init__(self, track: PoseTrack, n_nodes: int, planar: list[int]) -> None:
@@ -75,34 +79,51 @@ class _TrackStatistics:
                 # Compared as float64 again: float32 keeps them when every value comes back bit for bit.
                 self.scores[j].append(narrow if np.array_equal(narrow, kept) else kept)
 
-    def result(self) -> tuple[int, np.ndarray, list[np.ndarray] | None]:
-        """Return frames with any node, missing frames per node and confidence values per node (float64)."""
-        kept = None
+    def result(self) -> tuple[int, np.ndarray, list[dict[str, float | None]] | None]:
+        """Return frames with any node, missing frames per node and the confidence summary of each node.
+
+        The values kept are let go: summarized as soon as the track's pass ends, not kept for every track.
+        """
+        summaries = None
         if self.scores is not None:
-            kept = [np.concatenate(parts, dtype="float64") if parts else np.empty(0) for parts in self.scores]
-        return self.frames_with_pose, self.missing, kept
+            summaries = [
+                _confidence_summary(np.concatenate(parts, dtype="float64") if parts else np.empty(0))
+                for parts in self.scores
+            ]
+            self.scores = None
+        return self.frames_with_pose, self.missing, summaries
 
 
-def _track_statistics(pose: PoseData, tracks: list[PoseTrack]) -> list[tuple[int, np.ndarray, list[np.ndarray] | None]]:
-    """Return the statistics of every track of ``tracks``, read in one pass over the frames.
+def _track_statistics(pose: PoseData, tracks: list[PoseTrack]) -> list[_Statistics]:
+    """Return the statistics of every track of ``tracks``; the tracks cut from one table in one pass over it.
 
     Tracks cut from one table (every individual of a multi-animal DeepLabCut file) are read a block of the
     table at a time, every track from each block before the next: read track after track, a table larger
-    than the blocks it keeps was read whole once per track. Blocks are no longer than any track's table
-    reads at once (and aligned with them), so each block of it is read once.
+    than the blocks it keeps was read whole once per track. Blocks are no longer than the table reads at
+    once (and aligned with them), so each block of it is read once. Other tracks (an NWB file's series, read
+    from datasets of their own) are read one after another, so only one track's confidence values are kept.
     """
-    tallies = [
-        _TrackStatistics(track, len(pose.skeletons[track.skeleton].nodes), planar_nodes(pose, track))
-        for track in tracks
-    ]
-    sizes = [
-        getattr(values, "block_frames", None) for track in tracks for values in (track.positions, track.confidence)
-    ]
-    step = min([_BLOCK_FRAMES, *(int(size) for size in sizes if size)])
-    for start in range(0, max((track.n_frames for track in tracks), default=0), step):
-        for tally in tallies:
-            tally.add(start, start + step)
-    return [tally.result() for tally in tallies]
+    shared: dict[int, list[int]] = {}
+    for i, track in enumerate(tracks):
+        table = getattr(track.positions, "table", None)
+        shared.setdefault(id(table) if table is not None else -1 - i, []).append(i)
+    results: list[_Statistics] = [None] * len(tracks)  # type: ignore[list-item]
+    for indices in shared.values():
+        group = [tracks[i] for i in indices]
+        tallies = [
+            _TrackStatistics(track, len(pose.skeletons[track.skeleton].nodes), planar_nodes(pose, track))
+            for track in group
+        ]
+        sizes = [
+            getattr(values, "block_frames", None) for track in group for values in (track.positions, track.confidence)
+        ]
+        step = min([_BLOCK_FRAMES, *(int(size) for size in sizes if size)])
+        for start in range(0, max(track.n_frames for track in group), step):
+            for tally in tallies:
+                tally.add(start, start + step)
+        for i, tally in zip(indices, tallies, strict=True):
+            results[i] = tally.result()
+    return results
 
 
 def _timing_summary(pose: PoseData, video: str) -> dict[str, Any]:
@@ -124,9 +145,7 @@ def _timing_summary(pose: PoseData, video: str) -> dict[str, Any]:
     }
 
 
-def _track_summary(
-    pose: PoseData, track: PoseTrack, statistics: tuple[int, np.ndarray, list[np.ndarray] | None]
-) -> dict[str, Any]:
+def _track_summary(pose: PoseData, track: PoseTrack, statistics: _Statistics) -> dict[str, Any]:
     """Return the facts of one track: frames, frames with a pose, missing fraction and confidence per node.
 
     ``statistics`` are the track's from :func:`_track_statistics`.
@@ -143,9 +162,7 @@ def _track_summary(
         "missing_fraction": {
             node: (float(missing[j] / n_frames) if n_frames else None) for j, node in enumerate(nodes)
         },
-        "confidence": (
-            None if scores is None else {node: _confidence_summary(scores[j]) for j, node in enumerate(nodes)}
-        ),
+        "confidence": None if scores is None else dict(zip(nodes, scores, strict=True)),
         "confidence_definition": track.confidence_definition,
         # Per-node columns beside x, y and confidence (EKS's ens_median, ens_var, ...), kept in the file too.
         "extra_columns": {extra.name: list(extra.columns) for extra in track.extra_coords},
@@ -188,7 +205,7 @@ def summarize_pose(pose: PoseData) -> dict[str, Any]:
     replaced_containers = pose.notes.get("replaced_predictions_containers", {})
     replaced = [track.replaced_predictions for track in pose.tracks if track.replaced_predictions is not None]
     every = [*pose.tracks, *replaced]
-    # Every track counted in one pass: read track by track, a table the tracks share was read once per track.
+    # Tracks sharing a table counted in one pass: read track by track, the table was read once per track.
     counted = {id(track): stats for track, stats in zip(every, _track_statistics(pose, every), strict=True)}
     for track in pose.tracks:
         tracks.append(_track_summary(pose, track, counted[id(track)]))
