@@ -79,3 +79,28 @@ def test_two_cameras_with_the_same_keys_are_told_how_to_tell_them_apart(tmp_path
     with NWBHDF5IO(tmp_path / "out.nwb", "r") as io:
         behavior = io.read().processing["behavior"]
         assert {"PoseEstimation_top", "PoseEstimation_side"} <= set(behavior.data_interfaces)
+
+
+def test_a_series_named_as_another_body_part_is_refused_in_a_plain_converter(tmp_path):
+    # NWB GUIDE's converter hands the interface its metadata without poseconv's pipeline: two series' names
+    # swapped would be written, and readers taking a body part from a series' name would swap their data.
+    from poseconv.errors import MetadataError
+
+    views = DLC / "3Dtestviews_videos"
+
+    class Converter(NWBConverter):
+        data_interface_classes = dict(Pose=DeepLabCutPoseInterface)
+
+    converter = Converter(
+        source_data=dict(Pose=dict(file_path=str(views / "vid1_camera-1DLC_resnet50_TESTNov4shuffle1_10.h5")))
+    )
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
+    (entry,) = metadata["Pose"]["PoseEstimations"].values()
+    first, second = list(entry["PoseEstimationSeries"])[:2]
+    series = entry["PoseEstimationSeries"]
+    series[first]["name"], series[second]["name"] = second, first
+    output = tmp_path / "swapped.nwb"
+    with pytest.raises(MetadataError, match=f"{second!r} is the name of body part {second!r} of this container"):
+        converter.run_conversion(nwbfile_path=output, metadata=metadata)
+    assert not output.exists()

@@ -28,7 +28,7 @@ from pydantic import BeforeValidator, WithJsonSchema
 
 from .. import timing
 from ..errors import InvalidOptionError, MetadataError, PoseconvWarning
-from ..metadata.checks import module_name_problem, series_name_problems
+from ..metadata.checks import module_name_problem, series_name_problems, series_node_problems
 from ..metadata.defaults import merge_metadata
 from ..metadata.problems import MetadataProblem
 from ..model import FrameTiming, PoseData
@@ -97,13 +97,16 @@ def require_pose_types(nwbfile: Any) -> None:
         )
 
 
-def container_name_problems(metadata: Mapping[str, Any], block: str) -> list[MetadataProblem]:
+def container_name_problems(
+    metadata: Mapping[str, Any], block: str, defaults: Mapping[str, Any] | None = None
+) -> list[MetadataProblem]:
     """Return what the names of the ``metadata["Pose"][block]`` entries keep from being written.
 
     poseconv's pipeline reports these while composing the metadata; neuroconv's own ``NWBConverter`` (NWB
     GUIDE's) hands an interface its metadata without it, and pynwb would refuse them only while adding the
     objects, in a traceback that names no field: a container named as an object poseconv keeps beside the
-    containers (:data:`~poseconv.metadata.names.MODULE_OBJECT_NAMES`), and two series of one container of one name.
+    containers (:data:`~poseconv.metadata.names.MODULE_OBJECT_NAMES`), two series of one container of one name,
+    and a series named as another body part of its container (:func:`~poseconv.metadata.checks.series_node_problems`).
 
     Parameters
     ----------
@@ -111,6 +114,8 @@ def container_name_problems(metadata: Mapping[str, Any], block: str) -> list[Met
         The metadata an interface writes with.
     block : str
         The block of its containers (``PoseEstimations``, ``MultiCameraPoseEstimations``).
+    defaults : mapping, optional
+        The interface's own entries of ``block`` (its default metadata), which name each series' body part.
 
     Returns
     -------
@@ -126,6 +131,10 @@ def container_name_problems(metadata: Mapping[str, Any], block: str) -> list[Met
         problems += [
             MetadataProblem(("Pose", block, key, "PoseEstimationSeries", series, "name"), message)
             for series, message in series_name_problems(entry)
+        ]
+        problems += [
+            MetadataProblem(("Pose", block, key, *where), message)
+            for where, message in series_node_problems(entry, (defaults or {}).get(key))
         ]
     return problems
 
@@ -358,7 +367,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         listed = (metadata.get("Pose") or {}).get(block) or {}
         given = {key: entry for key, entry in listed.items() if key in own}
         merged["Pose"][block] = {key: merge_metadata(own[key], entry) for key, entry in (given or own).items()}
-        if problems := container_name_problems(merged, block):
+        if problems := container_name_problems(merged, block, own):
             # The pipeline reports these before writing; neuroconv's NWBConverter reaches here with them.
             lines = "\n  ".join(map(str, problems))
             raise MetadataError(f"Invalid metadata for {self._source_name()}:\n  {lines}")
