@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Iterator
 
-__all__ = ["signals_held", "signals_not_swallowed", "signals_raise"]
+__all__ = ["signals_held", "signals_not_swallowed", "signals_raise", "signals_recorded"]
 
 # Signals that end a run and must still clean up (SIGINT raises KeyboardInterrupt by itself).
 _ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -146,6 +146,31 @@ _HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "S
 
 
 @contextlib.contextmanager
+def signals_recorded() -> Iterator[list[int]]:
+    """Record Ctrl-C, SIGTERM and SIGHUP during the block instead of acting on them; yield those that came, in order.
+
+    For the cleanup of a run that a signal ends already: a second signal (GNU ``timeout`` sends SIGTERM to the
+    run, then to its process group; a second Ctrl-C) must not cut short the cleanup and lose what it writes (a
+    run's report). The caller decides what the recorded signals do once the block has ended. Outside the main
+    thread (where Python delivers signals) the block runs as it is, and records nothing.
+    """
+    recorded: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield recorded
+        return
+
+    def record(signum: int, frame: object) -> None:
+        recorded.append(signum)
+
+    previous = {sig: signal.signal(sig, record) for sig in _not_ignored(_HELD_SIGNALS)}
+    try:
+        yield recorded
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextlib.contextmanager
 def signals_held() -> Iterator[None]:
     """Hold back Ctrl-C, SIGTERM and SIGHUP during the block; the first one that came is delivered after it.
 
@@ -156,20 +181,11 @@ def signals_held() -> Iterator[None]:
     or the end of the process), so the half-written output is removed by the caller's cleanup. Outside the
     main thread (where Python delivers signals) the block runs as it is.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     held: list[int] = []
-
-    def hold(signum: int, frame: object) -> None:
-        held.append(signum)
-
-    previous = {sig: signal.signal(sig, hold) for sig in _not_ignored(_HELD_SIGNALS)}
     try:
-        yield
+        with signals_recorded() as held:
+            yield
     finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
         if held:
             # raise_signal runs the restored handler at once (raising here), or ends the process as the signal does.
             signal.raise_signal(held[0])

@@ -90,3 +90,18 @@ def test_a_ctrl_c_swallowed_by_a_finalizer_is_not_sent_again_after_the_run(block
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout.strip()) == (130, "interrupted"), done.stderr
     assert "KeyboardInterrupt" not in done.stderr, done.stderr
+
+
+def test_signals_recorded_during_a_cleanup_are_not_raised_and_the_handlers_come_back():
+    # The cleanup of a run a signal ends (its report) must not be cut short by a second signal.
+    import os
+
+    from poseconv.signals import signals_recorded
+
+    before = signal.getsignal(signal.SIGTERM)
+    with signals_recorded() as recorded:
+        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signal.SIGTERM)  # GNU timeout's second, to the process group
+        done = True
+    assert done and recorded == [signal.SIGTERM, signal.SIGTERM]
+    assert signal.getsignal(signal.SIGTERM) is before

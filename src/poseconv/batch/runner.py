@@ -21,13 +21,14 @@
 from __future__ import annotations
 
 import re
+import signal
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..model.location import content_not_here, locked_by_writer
-from ..signals import signals_raise
+from ..signals import signals_raise, signals_recorded
 from .across_sessions import written_ids
 from .executors import DaskExecutor, LocalExecutor, default_jobs
 from .jobs import Plan, SessionJob
@@ -55,6 +56,9 @@ class Progress:
 
     def ended(self, report: BatchReport) -> None:
         """Take the report of a run ended by SIGTERM or SIGHUP (the process ends once this returns)."""
+
+    def finished(self, report: BatchReport) -> None:
+        """Take the final report of a run ended by its end or by Ctrl-C (a SIGTERM meanwhile gives it to ``ended``)."""
 
 
 def _invalid(index: int, session_id: str, output: Path, problems: Sequence[Problem]) -> SessionResult:
@@ -343,22 +347,41 @@ def _ended(
     started: float,
     progress: Progress,
 ) -> None:
-    """Stop the workers when a run is interrupted; after Ctrl-C, raise :class:`BatchInterrupted`.
+    """Release the workers when a run ends otherwise than by its end; after Ctrl-C, raise :class:`BatchInterrupted`.
 
-    Ctrl-C, SIGTERM and SIGHUP stop the workers now, not once their sessions are done. The report
-    then says what was done by then, the other sessions marked ``interrupted`` (stopped while the spec
-    was checked, before its ``plan`` exists, it says that no session was converted): raised with
-    :class:`BatchInterrupted` after Ctrl-C; handed to ``progress.ended`` after SIGTERM or SIGHUP (a
-    scheduler's time limit, a closed terminal), which end the process once it returns. An error (an
-    ``Exception``) is left to the caller.
+    Ctrl-C, SIGTERM and SIGHUP stop the workers now; the report says what was done by then: handed to
+    ``progress.finished`` and raised with :class:`BatchInterrupted` after Ctrl-C, to ``progress.ended`` after
+    SIGTERM or SIGHUP (the process ends once it returns). Signals that come meanwhile (GNU ``timeout`` signals
+    the run, then its process group) are recorded, not raised, so that the report is made: a SIGTERM or SIGHUP
+    among them makes the run one they ended. An error (an ``Exception``) is left to the caller.
     """
-    if isinstance(ended, Exception):
-        return
-    if executor is not None:
-        executor.stop()
-    if isinstance(ended, SystemExit | GeneratorExit):
-        return  # not an interruption: the caller's to say
-    how = "interrupted" if isinstance(ended, KeyboardInterrupt) else "ended by a signal (SIGTERM or SIGHUP)"
+    with signals_recorded() as later:
+        if executor is not None:
+            executor.close() if isinstance(ended, Exception) else executor.stop()
+        ending = next((sig for sig in later if sig != signal.SIGINT), None)
+        if isinstance(ended, SystemExit | GeneratorExit) or (isinstance(ended, Exception) and ending is None):
+            return  # not an interruption: the caller's to say
+        by_signal = ending is not None or not isinstance(ended, KeyboardInterrupt | Exception)
+        _mark_interrupted(
+            report, plan, results, started, "ended by a signal (SIGTERM or SIGHUP)" if by_signal else "interrupted"
+        )
+        if by_signal:
+            progress.ended(report)
+        else:
+            progress.finished(report)
+    if ending is not None:
+        signal.raise_signal(ending)  # signals_raise's handler raises here: the run ends as that signal ends it
+    if isinstance(ended, KeyboardInterrupt):
+        raise BatchInterrupted(report) from ended
+
+
+def _mark_interrupted(
+    report: BatchReport, plan: Plan | None, results: dict[int, SessionResult], started: float, how: str
+) -> None:
+    """Say in ``report`` how the run stopped; list every session, those not done marked ``interrupted``.
+
+    Stopped while the spec was checked (``plan`` None), it says that no session was converted.
+    """
     if plan is None:
         # Stopped while the spec was checked: its sessions are not known yet, so none is listed to mark.
         report.stopped = (
@@ -392,10 +415,8 @@ def _ended(
             reason="finished as the run was interrupted" if done else reason,
         )
     report.sessions = [results[index] for index in sorted(results)]
-    if not isinstance(ended, KeyboardInterrupt):
-        progress.ended(report)
-        return
-    raise BatchInterrupted(report) from ended
+    if report.sessions and all(result.status != "interrupted" for result in report.sessions):
+        report.stopped = f"{how} once every session was done: their results are as listed."
 
 
 def run_batch(
@@ -466,14 +487,14 @@ def run_batch(
             if plan.spec_wide_problems or not plan.sessions:
                 progress.problems(report.problems)
                 report.stopped = SPEC_WIDE_STOP
-                return report
-            if executor is None:
-                executor = DaskExecutor(scheduler)
-            _run_sessions(executor, plan, report, results, progress, overwrite, strict, check_only)
+            else:
+                executor = DaskExecutor(scheduler) if executor is None else executor
+                _run_sessions(executor, plan, report, results, progress, overwrite, strict, check_only)
+            # Under the guard: a signal as the workers end or the report is handed on is one during the run.
+            if executor is not None:
+                executor.close()
+            progress.finished(report)
         except BaseException as ended:
             _ended(ended, executor, report, plan, results, started, progress)
             raise
-        finally:
-            if executor is not None:
-                executor.close()
-        return report
+    return report

@@ -58,6 +58,7 @@ def _progress_display(report_file: Path | None = None) -> Any:
             )
             self.tasks: dict[str, Any] = {}
             self.done: dict[str, int] = {}
+            self.written = False  # the report (--report), by ended or finished
 
         def problems(self, problems: Any) -> None:
             # Every problem, before anything is written; problems always show, even with --quiet.
@@ -94,8 +95,13 @@ def _progress_display(report_file: Path | None = None) -> Any:
         def ended(self, report: Any) -> None:
             # The process ends once this returns (a scheduler's time limit, a closed terminal): only the
             # report file, which replaces the one saying the run did not finish, and no summary.
+            self.finished(report)
+
+        def finished(self, report: Any) -> None:
+            # Written while the run still handles SIGTERM and SIGHUP: one that comes after has nothing to lose.
             self.bar.stop()
             _write_report(report, report_file)
+            self.written = True
 
     return Display()
 
@@ -178,7 +184,7 @@ def _print_summary(report: BatchReport, to_stderr: bool = False) -> None:
 
 
 def _run_reporting(spec: Path, report_file: Path | None, **options: Any) -> tuple[BatchReport, bool]:
-    """Run the batch with the progress display; return its report and whether Ctrl-C interrupted it.
+    """Run the batch with the progress display and write its report; return it and whether Ctrl-C interrupted it.
 
     An error that ends the run (a scheduler not reached, ...) leaves a report saying so, then goes on.
     """
@@ -187,15 +193,18 @@ def _run_reporting(spec: Path, report_file: Path | None, **options: Any) -> tupl
 
     display = _progress_display(report_file)
     try:
-        return run_batch(spec, progress=display, **options), False
+        report, interrupted = run_batch(spec, progress=display, **options), False
     except BatchInterrupted as stop:
         # The workers have stopped: say which sessions were converted and which were not.
-        return stop.report, True
+        report, interrupted = stop.report, True
     except Exception as err:
         _write_report(BatchReport(spec_path=spec, stopped=f"failed: {one_line(err)}"), report_file)
         raise
     finally:
         display.stop()
+    if not display.written:  # run_batch hands its report to the display; this is in case it did not
+        _write_report(report, report_file)
+    return report, interrupted
 
 
 def run(
@@ -264,7 +273,6 @@ def run(
             output_folder=output_folder,
             data_folder=data_folder,
         )
-        _write_report(report, report_file)
         _print_summary(report, to_stderr=_to_stdout(report_file))
     if interrupted:
         raise typer.Exit(EXIT_INTERRUPTED)

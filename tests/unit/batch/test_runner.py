@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -277,3 +278,95 @@ def test_a_zarr_store_of_another_session_is_not_skipped(tmp_path):
     root.create_group("general").array("session_id", data="sesA", dtype=str, shape=())
     report, results, checked = _triage_outputs(tmp_path, [store])
     assert checked == [0] and f"{store} holds session 'sesA', not this session's 'sesB'" in report.problems[0].message
+
+
+# A run whose sessions are done by a stand-in, and a cluster's executor without a cluster; the signals come at the
+# points named in argv[1] ("run+stop": a SIGTERM after two sessions, another while the workers are stopped).
+_SIGNALLED_RUN = """
+import json, os, signal, sys
+from pathlib import Path
+
+import poseconv.batch.runner as runner
+from poseconv.batch.jobs import Plan
+from poseconv.batch.report import SessionResult
+
+points, folder = sys.argv[1].split("+"), Path(sys.argv[2])
+plan = Plan(folder / "spec.yaml", folder, [(i, f"s{i}", folder / f"s{i}.nwb") for i in range(3)])
+
+
+def send(point, signum=signal.SIGTERM):
+    if point in points:
+        os.kill(os.getpid(), signum)
+
+
+class Executor:
+    def __init__(self, scheduler):
+        pass
+
+    def close(self):
+        send("close")
+
+    def stop(self):
+        send("stop")
+
+
+def run_sessions(executor, plan, report, results, progress, *options):
+    for index, session_id, output in plan.sessions:
+        if index == 2:
+            send("run")
+            send("ctrl-c", signal.SIGINT)
+        output.write_bytes(b"whole")
+        results[index] = SessionResult(index=index, session_id=session_id, output=output, status="converted")
+    report.sessions = [results[index] for index in sorted(results)]
+
+
+class Written(runner.Progress):
+    def write(self, how, report):
+        said = {"how": how, "stopped": report.stopped, "sessions": [r.status for r in report.sessions]}
+        (folder / "report.json").write_text(json.dumps(said))
+
+    def ended(self, report):
+        send("ended")
+        self.write("ended", report)
+
+    def finished(self, report):
+        send("finished")
+        self.write("finished", report)
+
+
+runner.plan_spec, runner.DaskExecutor, runner._run_sessions = (lambda *a, **k: plan), Executor, run_sessions
+try:
+    runner.run_batch(folder / "spec.yaml", scheduler="tcp://127.0.0.1:1", progress=Written())
+except runner.BatchInterrupted:
+    print("interrupted")
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM ends a Windows process outright")
+@pytest.mark.parametrize(
+    ("points", "statuses"),
+    [
+        # Where the tester's `timeout -s TERM` landed: while the workers' pool was shut down after the last session.
+        ("close", ["converted"] * 3),
+        ("finished", ["converted"] * 3),  # while the report was handed on
+        ("run+stop", ["converted", "converted", "interrupted"]),  # GNU timeout's second SIGTERM, to the group
+        ("run+ended", ["converted", "converted", "interrupted"]),  # a second one while the report is written
+        ("ctrl-c+stop", ["converted", "converted", "interrupted"]),  # Ctrl-C, then a scheduler's SIGTERM
+    ],
+)
+def test_a_signal_at_any_point_of_a_run_still_gives_the_report_of_every_session(tmp_path, points, statuses):
+    # Before, a SIGTERM while the workers' pool closed left through a `finally` and skipped the report, and a
+    # second signal while the first one's report was made cut it short: --report kept "the run did not finish".
+    import signal
+
+    result = subprocess.run(
+        [sys.executable, "-c", _SIGNALLED_RUN, points, str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode in (-signal.SIGTERM, 128 + signal.SIGTERM), result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    said = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert said["how"] == "ended" and said["sessions"] == statuses
+    assert said["stopped"].startswith("ended by a signal (SIGTERM or SIGHUP)")
+    # No session marked interrupted: the report does not speak of "the sessions marked interrupted".
+    done = "interrupted" not in statuses
+    assert ("once every session was done" in said["stopped"]) is done, said["stopped"]

@@ -73,3 +73,59 @@ def test_a_report_to_stdout_is_one_json_document_and_no_file_named_dash(tmp_path
     written = json.loads(result.stdout)
     assert written["ok"] is True and [s["status"] for s in written["sessions"]] == ["converted"]
     assert "1 converted" in result.stderr and not (tmp_path / "-").exists()
+
+
+# `poseconv run` of a one-session run done by a stand-in, without a cluster; SIGTERM comes as run_batch returns.
+_TERMINATED_AS_THE_RUN_RETURNS = """
+import os, signal, sys
+from pathlib import Path
+
+import poseconv.batch.runner as runner
+from poseconv.batch.jobs import Plan
+from poseconv.batch.report import SessionResult
+from poseconv.cli.main import main
+
+folder = Path(sys.argv[1])
+plan = Plan(folder / "spec.yaml", folder, [(0, "s0", folder / "s0.nwb")])
+
+
+class Executor:
+    def __init__(self, scheduler):
+        pass
+
+    def close(self):
+        pass
+
+
+def run_sessions(executor, plan, report, results, progress, *options):
+    results[0] = SessionResult(index=0, session_id="s0", output=plan.sessions[0][2], status="converted")
+    report.sessions = [results[0]]
+
+
+def run_batch(*args, real=runner.run_batch, **kwargs):
+    report = real(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGTERM)
+    return report
+
+
+runner.plan_spec, runner.DaskExecutor, runner._run_sessions = (lambda *a, **k: plan), Executor, run_sessions
+runner.run_batch = run_batch
+spec, report = folder / "spec.yaml", folder / "run.json"
+sys.argv = ["poseconv", "run", str(spec), "--scheduler", "tcp://127.0.0.1:1", "-q", "--report", str(report)]
+sys.exit(main())
+"""
+
+
+def test_a_sigterm_once_the_run_returned_finds_its_report_written(tmp_path):
+    # The report was written after run_batch returned, when a SIGTERM ends the process at once: --report kept
+    # "the run did not finish" for a run whose every session was converted.
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "spec.yaml").write_text("sessions: []\n", encoding="utf-8")
+    command = [sys.executable, "-c", _TERMINATED_AS_THE_RUN_RETURNS, str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == -signal.SIGTERM, result.stderr
+    written = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert written["stopped"] == "" and [s["status"] for s in written["sessions"]] == ["converted"]
