@@ -196,12 +196,24 @@ class PoseSource(ReadsInput):
             if probe is not None:
                 # Past the video's end, a recorded length may pad the poses with empty frames only.
                 last_pose = _last_pose(pose, key, probe.n_frames) if n_frames > probe.n_frames else None
+                # DeepLabCut 2 leaves x = y = likelihood = 0 in the rows of frames its video's header counts
+                # and the video does not decode: kept, with a warning, not refused as another video's poses.
+                unfilled = (
+                    last_pose is not None and last_pose >= probe.n_frames and _zero_from(pose, key, probe.n_frames)
+                )
                 kept = timing.check_video_length(
-                    pose.source_name, n_frames, probe, last_pose=last_pose, stacklevel=user_stacklevel()
+                    pose.source_name,
+                    n_frames,
+                    probe,
+                    last_pose=last_pose,
+                    unfilled=unfilled,
+                    stacklevel=user_stacklevel(),
                 )
                 if kept < n_frames:
                     pose = dataclasses.replace(pose, tracks=[_first_frames(t, kept, key) for t in pose.tracks])
                 video_timing = probe.timing()
+                if video_timing is not None and kept > probe.n_frames:
+                    video_timing = timing.continued(video_timing, kept)
                 videos[key] = dataclasses.replace(
                     info,
                     path=path,
@@ -314,6 +326,18 @@ def _last_pose(pose: PoseData, video: str, start: int) -> int:
                 if rows.size:
                     last = max(last, begin + int(rows[-1]))
     return last
+
+
+def _zero_from(pose: PoseData, video: str, start: int) -> bool:
+    """Whether every value (positions, confidence) of every track of ``video`` is 0 from frame ``start`` on."""
+    for track in pose.tracks:
+        if track.video != video:
+            continue
+        for values in (track.positions, track.confidence):
+            for begin in range(start, 0 if values is None else values.shape[0], _SCAN_FRAMES):
+                if np.any(np.asarray(values[begin : begin + _SCAN_FRAMES]) != 0):
+                    return False
+    return True
 
 
 def _first_frames(track: PoseTrack, n_frames: int, video: str) -> PoseTrack:

@@ -23,8 +23,7 @@ import numpy as np
 
 from .errors import InvalidOptionError, MetadataError, PoseconvWarning
 from .model import FrameTiming
-from .model.location import require_file
-from .timing_text import read_text_times
+from .timing_text import TIMESTAMP_SUFFIXES, load_timestamps, not_ascending
 from .video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, VideoProbe
 
 __all__ = [
@@ -35,6 +34,7 @@ __all__ = [
     "check_timestamps",
     "check_video_length",
     "choose_timing",
+    "continued",
     "load_timestamps",
     "missing_timing_error",
     "nominal_rate",
@@ -43,8 +43,6 @@ __all__ = [
     "user_rate",
 ]
 
-#: Files :func:`load_timestamps` reads.
-TIMESTAMP_SUFFIXES = (".npy", ".csv", ".tsv", ".txt")
 # Relative difference of two rates that is reported: even 0.1 % drifts by 3.6 s over an hour.
 _RATE_RTOL = 1e-5
 #: Relative difference of two frame rates still taken for one clock: a camera's measured rate (29.97)
@@ -172,7 +170,13 @@ def choose_timing(
 
 
 def check_video_length(
-    source_name: str, n_frames: int, probe: VideoProbe, *, last_pose: int | None = None, stacklevel: int = 3
+    source_name: str,
+    n_frames: int,
+    probe: VideoProbe,
+    *,
+    last_pose: int | None = None,
+    unfilled: bool = False,
+    stacklevel: int = 3,
 ) -> int:
     """Refuse a video shorter than the poses; warn about a longer one, or a shorter one every pose fits in.
 
@@ -187,6 +191,10 @@ def check_video_length(
     last_pose : int, optional
         The last frame holding a pose (any value of any track), which the caller reads only when
         ``n_frames`` is more than the video's; None: the last frame of the time base.
+    unfilled : bool, default: False
+        Whether every value past the video's last frame is 0 (x, y and confidence): DeepLabCut 2 gives a
+        video the rows of the frames its header counts and leaves those it cannot decode at 0. They are
+        kept, with a warning, not refused.
 
     Returns
     -------
@@ -219,6 +227,16 @@ def check_video_length(
             stacklevel=stacklevel,
         )
         return probe.n_frames
+    if unfilled:
+        warnings.warn(
+            f"{source_name}: rows {probe.n_frames}..{n_frames - 1} are 0 in every column (x, y and confidence), as "
+            "DeepLabCut 2 leaves the rows of frames a video's header counts and the video does not decode (the "
+            f"video {probe.path} has {probe.n_frames} frames); they are written as they are, with confidence 0, "
+            "timed on at the video's frame rate.",
+            PoseconvWarning,
+            stacklevel=stacklevel,
+        )
+        return n_frames
     fix = "is it the video these poses were estimated on? Pass the right one with video_file_path= (--video)."
     if last == n_frames - 1:
         raise InvalidOptionError(
@@ -229,6 +247,16 @@ def check_video_length(
         f"{source_name} records the video as {n_frames} frames, with poses up to frame {last}, but the video "
         f"{probe.path} has only {probe.n_frames} (frames 0 to {probe.n_frames - 1}); " + fix
     )
+
+
+def continued(timing: FrameTiming, n_frames: int) -> FrameTiming:
+    """Return ``timing`` with its per-frame times continued to ``n_frames`` at their mean rate (rows past a video)."""
+    times = timing.timestamps
+    rate = nominal_rate(timing)
+    if times is None or len(times) >= n_frames or rate is None:
+        return timing
+    more = times[-1] + np.arange(1, n_frames - len(times) + 1) / rate
+    return FrameTiming(timestamps=np.r_[times, more], source=f"{timing.source}, continued at {rate:g} fps")
 
 
 def check_timestamps(
@@ -275,7 +303,7 @@ def check_timestamps(
         )
     if np.any(~np.isfinite(array)):
         raise InvalidOptionError(f"Timestamps for {what} must be finite numbers (seconds).")
-    if (problem := _not_ascending(array)) is not None:
+    if (problem := not_ascending(array)) is not None:
         # Warned, not refused: neuroconv's interfaces take any aligned times (its alignment tests give jittered
         # ones); a file of times (load_timestamps) is refused.
         warnings.warn(f"Timestamps for {what} {problem}", PoseconvWarning, stacklevel=stacklevel)
@@ -433,68 +461,3 @@ def missing_timing_error(
         "or one time per frame with set_aligned_timestamps() (--timestamps FILE; a spec's timestamps_file), or "
         "the video with video_file_path= (--video)."
     )
-
-
-def _not_ascending(times: np.ndarray) -> str | None:
-    """Say where ``times`` first fail to increase (NWB times strictly increase); None when they do."""
-    steps = np.diff(times)
-    if not np.any(steps <= 0):
-        return None
-    bad = int(np.flatnonzero(steps <= 0)[0])
-    return (
-        f"must increase from frame to frame, but frame {bad + 1} is at {float(times[bad + 1]):.9g} s, not after "
-        f"frame {bad} at {float(times[bad]):.9g} s ({int(np.count_nonzero(steps <= 0))} such step(s)); "
-        "give one ascending time per frame."
-    )
-
-
-def load_timestamps(path: str | Path) -> np.ndarray:
-    """Read one time (seconds) per frame from ``.npy`` or a text file with one number per line.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        ``.npy``, ``.csv``, ``.tsv`` or ``.txt``; a text file may start with one header line.
-
-    Returns
-    -------
-    numpy.ndarray
-        1-D float64 times.
-
-    Raises
-    ------
-    InvalidOptionError
-        When the file is missing, of another kind, or does not hold one number per line.
-    """
-    path = Path(path)
-    require_file(path, "timestamps", InvalidOptionError)
-    suffix = path.suffix.lower()
-    if suffix not in TIMESTAMP_SUFFIXES:
-        raise InvalidOptionError(f"{path}: timestamps must be one of {', '.join(TIMESTAMP_SUFFIXES)}.")
-    try:
-        if suffix == ".npy":
-            values = np.load(path, allow_pickle=False)
-        else:
-            values = read_text_times(path, {".csv": ",", ".tsv": "\t"}.get(suffix))
-        values = np.asarray(values, dtype="float64")
-    except InvalidOptionError:
-        raise  # it names the line or the columns
-    except (ValueError, OSError) as err:
-        raise InvalidOptionError(f"{path}: cannot be read as one time (seconds) per line ({err}).") from err
-    if values.ndim == 2 and values.shape[1] == 1:
-        values = values[:, 0]
-    if values.ndim != 1:
-        raise InvalidOptionError(
-            f"{path}: expected one time per line (one column), found shape {values.shape}; save only the column of "
-            "frame times (seconds)."
-        )
-    if not np.all(finite := np.isfinite(values)):
-        bad = np.flatnonzero(~finite)
-        raise InvalidOptionError(
-            f"{path}: frame {bad[0]} is at {values[bad[0]]} ({bad.size} such time(s)); give a finite time "
-            "(seconds) for every frame."
-        )
-    if (problem := _not_ascending(values)) is not None:
-        # NWB times strictly increase (`poseconv validate` calls a file that breaks it critical).
-        raise InvalidOptionError(f"{path}: the times {problem}")
-    return values

@@ -1,7 +1,8 @@
-"""Frame times read from a text file (``--timestamps FILE``, a spec's ``timestamps_file``): :func:`read_text_times`.
+"""Frame times read from a file (``--timestamps FILE``, a spec's ``timestamps_file``): :func:`load_timestamps`.
 
-Split from :mod:`poseconv.timing`, which checks the times read; this module only reads the lines, and says
-in the file's own terms (a line, a column, a decimal comma) what keeps a file from being one time per line.
+Split from :mod:`poseconv.timing`, which chooses and checks a pose file's timing; this module reads the times a
+user gives (``.npy`` or text, :func:`read_text_times`), and says in the file's own terms (a line, a column, a
+decimal comma, a frame) what keeps a file from being one ascending time per frame.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from typing import Any
 import numpy as np
 
 from .errors import InvalidOptionError
+from .model.location import require_file
 
-__all__ = ["read_text_times"]
+__all__ = ["TIMESTAMP_SUFFIXES", "load_timestamps", "not_ascending", "read_text_times"]
+
+#: Files :func:`load_timestamps` reads.
+TIMESTAMP_SUFFIXES = (".npy", ".csv", ".tsv", ".txt")
 
 # A time written with a decimal comma (European spreadsheets): "0,033", "-1,5".
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
@@ -126,3 +131,68 @@ def _columns_message(path: Path, lines: list[str], delimiter: str | None, header
     if delimiter == "," and _decimal_comma(lines):
         return _DECIMAL_COMMA_FIX.format(path=path)
     return f"{path}: holds {shape[1]} columns of numbers, not one time per line; {fix}."
+
+
+def not_ascending(times: np.ndarray) -> str | None:
+    """Say where ``times`` first fail to increase (NWB times strictly increase); None when they do."""
+    steps = np.diff(times)
+    if not np.any(steps <= 0):
+        return None
+    bad = int(np.flatnonzero(steps <= 0)[0])
+    return (
+        f"must increase from frame to frame, but frame {bad + 1} is at {float(times[bad + 1]):.9g} s, not after "
+        f"frame {bad} at {float(times[bad]):.9g} s ({int(np.count_nonzero(steps <= 0))} such step(s)); "
+        "give one ascending time per frame."
+    )
+
+
+def load_timestamps(path: str | Path) -> np.ndarray:
+    """Read one time (seconds) per frame from ``.npy`` or a text file with one number per line.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``.npy``, ``.csv``, ``.tsv`` or ``.txt``; a text file may start with one header line.
+
+    Returns
+    -------
+    numpy.ndarray
+        1-D float64 times.
+
+    Raises
+    ------
+    InvalidOptionError
+        When the file is missing, of another kind, or does not hold one number per line.
+    """
+    path = Path(path)
+    require_file(path, "timestamps", InvalidOptionError)
+    suffix = path.suffix.lower()
+    if suffix not in TIMESTAMP_SUFFIXES:
+        raise InvalidOptionError(f"{path}: timestamps must be one of {', '.join(TIMESTAMP_SUFFIXES)}.")
+    try:
+        if suffix == ".npy":
+            values = np.load(path, allow_pickle=False)
+        else:
+            values = read_text_times(path, {".csv": ",", ".tsv": "\t"}.get(suffix))
+        values = np.asarray(values, dtype="float64")
+    except InvalidOptionError:
+        raise  # it names the line or the columns
+    except (ValueError, OSError) as err:
+        raise InvalidOptionError(f"{path}: cannot be read as one time (seconds) per line ({err}).") from err
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values[:, 0]
+    if values.ndim != 1:
+        raise InvalidOptionError(
+            f"{path}: expected one time per line (one column), found shape {values.shape}; save only the column of "
+            "frame times (seconds)."
+        )
+    if not np.all(finite := np.isfinite(values)):
+        bad = np.flatnonzero(~finite)
+        raise InvalidOptionError(
+            f"{path}: frame {bad[0]} is at {values[bad[0]]} ({bad.size} such time(s)); give a finite time "
+            "(seconds) for every frame."
+        )
+    if (problem := not_ascending(values)) is not None:
+        # NWB times strictly increase (`poseconv validate` calls a file that breaks it critical).
+        raise InvalidOptionError(f"{path}: the times {problem}")
+    return values
