@@ -8,6 +8,12 @@ applied). ``select(j)`` is node ``j`` alone, which reads that node's dataset onl
 ``poseconv plot``, ``inspect`` and ``export`` use them through
 ``NWBPoseFile.read(..., lazy=True)`` so that memory does not grow with the recording.
 They are valid while the file is open.
+
+Each read of a chunked dataset takes whole chunks, and a read that ends inside a chunk keeps that
+chunk (as stored, one per dataset) for the read that follows: a reader of small steps (512 frames
+for an overlay) or of blocks that do not fall on chunk boundaries decompresses (or, from a URL,
+fetches) every chunk once, without an HDF5 chunk cache holding chunks of every series
+(:func:`~poseconv.nwb.read.store.open_store` opens files with a small one).
 """
 
 from __future__ import annotations
@@ -58,6 +64,8 @@ class StoredSeriesArray(LazyArray):
         nodes = () if self.squeeze else (len(self.datasets),)
         self.shape = (int(n_frames), *nodes, *trailing)
         self.dtype = np.dtype("float64")
+        # Per dataset: (first frame, values) of the chunk the last read ended inside, or None.
+        self._held: list[tuple[int, np.ndarray] | None] = [None] * len(self.datasets)
 
     def __repr__(self) -> str:
         return f"StoredSeriesArray(shape={self.shape})"
@@ -74,7 +82,7 @@ class StoredSeriesArray(LazyArray):
             if dataset is None or start >= min(stop, len(dataset)):
                 continue
             # As stored (float32 or float64): the assignment below casts to float64 exactly, in one copy.
-            values = dataset[start : min(stop, len(dataset))]
+            values = self._stored(j, start, min(stop, len(dataset)))
             conversion, offset = self.scales[j]
             if self.n_dims is not None and (conversion != 1.0 or offset != 0.0):
                 values = values.astype("float64") * conversion + offset
@@ -84,6 +92,30 @@ class StoredSeriesArray(LazyArray):
                 values = values.reshape(len(values), -1)
                 out[: len(values), j, : values.shape[1]] = values
         return out[:, 0] if self.squeeze else out
+
+    def _stored(self, j: int, start: int, stop: int) -> np.ndarray:
+        """Return rows ``[start, stop)`` of dataset ``j`` as stored, reading each of its chunks once.
+
+        The rows of the chunk the previous read ended inside are taken from the copy kept then; the rest is
+        read in whole chunks, and the chunk this read ends inside is kept for the next (a copy: a view would
+        keep the whole read alive).
+        """
+        dataset = self.datasets[j]
+        parts = []
+        held = self._held[j]
+        if held is not None and held[0] <= start < held[0] + len(held[1]):
+            parts.append(held[1][start - held[0] : stop - held[0]])
+            start += len(parts[0])
+        if start < stop:
+            chunks = getattr(dataset, "chunks", None)
+            rows = int(chunks[0]) if chunks else 0
+            first = start - start % rows if rows else start
+            end = min(len(dataset), -(-stop // rows) * rows) if rows else stop
+            values = dataset[first:end]
+            parts.append(values[start - first : stop - first])
+            last = (stop - 1) - (stop - 1) % rows if rows else stop
+            self._held[j] = (last, values[last - first :].copy()) if stop < end else None
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _fills_trailing(self) -> bool:
         """Whether every dataset holds all ``n_dims`` values of a frame (a 2D series in a 3D array does not)."""

@@ -271,3 +271,14 @@ def test_a_member_whose_header_is_damaged_is_damage_not_absence(tmp_path):
             child_groups(handle["pose"], "PoseEstimationSeries")
         with pytest.raises(KeyError):
             visit_groups(handle, "PoseEstimationSeries")
+
+
+def test_a_file_is_read_with_a_small_chunk_cache_per_dataset(small_nwb):
+    # HDF5's default (8 MiB per dataset with HDF5 2) kept every pose series read whole while plot, inspect or
+    # export ran: 624 MB for 10 animals x 20 nodes x 200,000 frames.
+    from poseconv.nwb.read.store import READ_CHUNK_CACHE_BYTES, READ_CHUNK_CACHE_SLOTS, open_store
+
+    with open_store(small_nwb["s.nwb"]) as root:
+        _, slots, nbytes, _ = root.id.get_access_plist().get_cache()
+    assert (slots, nbytes) == (READ_CHUNK_CACHE_SLOTS, READ_CHUNK_CACHE_BYTES)
+    assert READ_CHUNK_CACHE_BYTES <= 8192 * 2 * 4
