@@ -102,3 +102,31 @@ def test_the_metadata_handed_back_links_one_video_for_poses_and_training_frames(
     assert len(cameras) == 1
     assert poses == {name}
     assert frames == {name}
+
+
+@needs_shared_data
+@pytest.mark.parametrize("labels", [False, True], ids=["poses", "poses-and-labels"])
+def test_a_spec_with_a_video_interface_of_its_own_key_checks_and_converts_as_the_converter(tmp_path, labels):
+    # run's check wrote the poses alone to an in-memory file: the video interface's entry looked like one the
+    # poses would write themselves, and the session was refused as invalid, the video's name not given.
+    from tests.fixtures.cli import poseconv_in_process
+
+    source = f"{{file_paths: ['{REACHING}'], metadata_key: behcam}}"
+    interfaces = f"      Video: {{interface: ExternalVideoInterface, source_data: {source}}}\n"
+    if labels:
+        interfaces += (
+            f"      Labels: {{interface: dlc-labels, source_data: {{labeled_data_path: '{COLLECTED_DATA_H5}'}}}}\n"
+        )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "output_folder: nwb\nsessions:\n  - session_id: s1\n    session_start_time: '2024-01-01T00:00:00+00:00'\n"
+        f"    pose: [{{file_path: '{OLD_PICKLE_H5}'}}]\n    interfaces:\n{interfaces}",
+        encoding="utf-8",
+    )
+    checked = poseconv_in_process("run", spec, "--check")
+    assert checked.returncode == 0 and "invalid" not in checked.stdout, checked.stdout + checked.stderr
+    assert poseconv_in_process("run", spec).returncode == 0
+    videos, cameras, poses, frames = _linked(tmp_path / "nwb" / "s1.nwb")
+    name = f"Video {REACHING.stem}"
+    assert videos == [name] and len(cameras) == 1 and poses == {name}
+    assert frames == ({name} if labels else set())

@@ -24,7 +24,6 @@ import pickle
 import time
 import traceback
 import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from ..metadata.defaults import merge_metadata
 from ..metadata.schema_messages import schema_problems
 from ..output import check_writable, remove_partials
 from ..timing import load_timestamps
+from .dry_run import dry_run_session
 from .jobs import SessionJob
 from .report import Problem, SessionNote, SessionResult, UnmatchedEntry, one_line
 from .spec import format_location, to_json
@@ -261,56 +261,6 @@ def _build_options(job: SessionJob, built: _Built) -> None:
         built.options[spec.name] = options
 
 
-def _dry_run(job: SessionJob, built: _Built) -> None:
-    """Add the first frames of every pose file to an in-memory NWB file, to find what only the writer sees.
-
-    The writer checks the metadata against the data (skeleton nodes against the file's,
-    links between entries); other interfaces are left out, as their stub may not be cheap.
-    """
-    from neuroconv.tools.nwb_helpers import make_nwbfile_from_metadata
-
-    composed = built.converter.compose_metadata(built.metadata)
-    try:
-        nwbfile = make_nwbfile_from_metadata(composed.file_blocks())
-    except (TypeError, ValueError, KeyError) as err:  # pynwb's own checks of NWBFile and Subject (docval)
-        built.problems.append(Problem(job.location, f"the NWBFile or Subject metadata: {one_line(err)}", job.index))
-        return
-    specs = {spec.name: spec for spec in job.inputs}
-    _stand_in_labeled_videos(nwbfile, composed.per_input)
-    try:
-        for name, metadata in composed.per_input.items():
-            try:
-                built.interfaces[name].add_to_nwbfile(
-                    nwbfile, metadata=metadata, stub_test=True, external_files_relative_to=job.output.parent
-                )
-            except Exception as err:  # noqa: BLE001 - plug-in boundary: a pose interface may fail in any way on
-                # metadata that does not fit its data; the error is recorded as this pose file's Problem.
-                built.problems.append(Problem(f"{specs[name].location}.metadata", one_line(err), job.index))
-    finally:
-        # The session may be kept for its conversion: without the frames the stub read (memory bounded by
-        # the headers, however many sessions a worker keeps).
-        built.converter.forget_blocks()
-
-
-def _stand_in_labeled_videos(nwbfile: Any, per_input: Mapping[str, Mapping[str, Any]]) -> None:
-    """Add an empty stand-in for each labeled video the poses link (in place).
-
-    A labeled video is always another interface's ``ImageSeries`` (poseconv does not read that
-    file), and the dry run leaves the other interfaces out; the writer needs only its name.
-    """
-    from pynwb.image import ImageSeries
-
-    for metadata in per_input.values():
-        videos = (metadata.get("Behavior") or {}).get("ExternalVideos") or {}
-        for entry in ((metadata.get("Pose") or {}).get("PoseEstimations") or {}).values():
-            name = (videos.get(entry.get("labeled_video_metadata_key")) or {}).get("name")
-            if name is not None and name not in nwbfile.acquisition:
-                stand_in = ImageSeries(
-                    name=name, external_file=[""], format="external", starting_frame=[0], timestamps=[0.0]
-                )
-                nwbfile.add_acquisition(stand_in)
-
-
 def _build(job: SessionJob, *, dry_run: bool = False) -> _Built:
     from ..errors import PoseconvWarning
     from ..readers.safety.isolation import trust_checks
@@ -338,7 +288,7 @@ def _build(job: SessionJob, *, dry_run: bool = False) -> _Built:
             metadata = copy.deepcopy(built.metadata)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                _dry_run(job, built)
+                dry_run_session(job, built)
             built.metadata = metadata
     built.problems = list(dict.fromkeys(built.problems))
     return built
