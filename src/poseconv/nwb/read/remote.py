@@ -21,6 +21,7 @@ or credentials are needed. Requests go through the proxy of ``HTTPS_PROXY`` / ``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -171,13 +172,15 @@ def _is_zarr_url(url: str) -> bool:
     return urlsplit(url).path.rstrip("/").lower().endswith(".zarr")
 
 
-def open_url(url: str) -> Any:
+def open_url(url: str, chunk_cache: Mapping[str, int] | None = None) -> Any:
     """Open the NWB file or Zarr store at ``url`` for reading; return its root group (close it when done).
 
     Parameters
     ----------
     url : str
         ``http(s)://`` or ``s3://`` URL of an NWB file (HDF5) or NWB Zarr store.
+    chunk_cache : mapping, optional
+        h5py's chunk cache settings of an HDF5 file (``rdcc_nbytes``, ``rdcc_nslots``), as for a local file.
 
     Returns
     -------
@@ -240,10 +243,10 @@ def open_url(url: str) -> Any:
         # Not an HDF5 file: a Zarr store whose URL does not end in .zarr (a DANDI zarr/<id>/ URL).
         return _open_zarr_url(url, fs, target)
     stream.seek(0)
-    return _open_hdf5_stream(url, stream)
+    return _open_hdf5_stream(url, stream, chunk_cache)
 
 
-def _open_hdf5_stream(url: str, stream: Any) -> Any:
+def _open_hdf5_stream(url: str, stream: Any, chunk_cache: Mapping[str, int] | None = None) -> Any:
     import h5py
 
     class RemoteFile(h5py.File):
@@ -256,7 +259,7 @@ def _open_hdf5_stream(url: str, stream: Any) -> Any:
                 stream.close()
 
     try:
-        root = RemoteFile(stream, "r")
+        root = RemoteFile(stream, "r", **(chunk_cache or {}))
     except (TimeoutError, ConnectionError) as err:
         # Both are OSErrors too, raised by the reads (h5py passes them on), not by what the file holds.
         stream.close()

@@ -69,6 +69,8 @@ EMPTY_TEXT = ("", "{}", "None", "null")
 READ_CHUNK_CACHE_BYTES = 64 * 1024
 #: Hash slots of that cache (a prime, as HDF5 advises): HDF5 2's default, 8191, took 64 KiB per dataset.
 READ_CHUNK_CACHE_SLOTS = 127
+# A local file and one at a URL are read with the same cache.
+_READ_CHUNK_CACHE = {"rdcc_nbytes": READ_CHUNK_CACHE_BYTES, "rdcc_nslots": READ_CHUNK_CACHE_SLOTS}
 
 
 def open_store(path: str | Path) -> Any:
@@ -96,7 +98,7 @@ def open_store(path: str | Path) -> Any:
     if is_url(path):
         from .remote import open_url
 
-        return open_url(str(path))
+        return open_url(str(path), chunk_cache=_READ_CHUNK_CACHE)
     path = Path(path).expanduser()
     require_content(path)
     if not path.exists():
@@ -110,7 +112,7 @@ def open_store(path: str | Path) -> Any:
         )
     probe_nwb_file(path)
     try:
-        return h5py.File(path, "r", rdcc_nbytes=READ_CHUNK_CACHE_BYTES, rdcc_nslots=READ_CHUNK_CACHE_SLOTS)
+        return h5py.File(path, "r", **_READ_CHUNK_CACHE)
     except OSError as err:
         raise InvalidSourceFileError(f"{path}: not an HDF5 NWB file ({err}).") from err
 

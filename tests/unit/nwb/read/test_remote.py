@@ -211,3 +211,13 @@ def test_a_damaged_file_at_a_url_is_refused_naming_it_not_read_without_what_was_
     ) as caught:
         open_nwb(url)
     assert str(caught.value).startswith(f"{url}: ") and "copy it again" in str(caught.value)
+
+
+def test_a_file_at_a_url_is_read_with_the_small_chunk_cache_of_a_file_on_disk(small_nwb, range_server):
+    # HDF5's default cache (8 MiB per dataset with HDF5 2) kept every pose series read whole, at a URL as on disk.
+    from poseconv.nwb.read.store import READ_CHUNK_CACHE_BYTES, READ_CHUNK_CACHE_SLOTS, open_store
+
+    shutil.copy(small_nwb["s.nwb"], range_server.root / "s.nwb")
+    with open_store(range_server.url("s.nwb")) as root:
+        _, slots, nbytes, _ = root.id.get_access_plist().get_cache()
+    assert (slots, nbytes) == (READ_CHUNK_CACHE_SLOTS, READ_CHUNK_CACHE_BYTES)
