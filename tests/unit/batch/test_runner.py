@@ -314,6 +314,7 @@ def run_sessions(executor, plan, report, results, progress, *options):
     for index, session_id, output in plan.sessions:
         if index == 2:
             send("run")
+            send("hup", signal.SIGHUP)
             send("ctrl-c", signal.SIGINT)
         output.write_bytes(b"whole")
         results[index] = SessionResult(index=index, session_id=session_id, output=output, status="converted")
@@ -352,6 +353,9 @@ except runner.BatchInterrupted:
         ("run+stop", ["converted", "converted", "interrupted"]),  # GNU timeout's second SIGTERM, to the group
         ("run+ended", ["converted", "converted", "interrupted"]),  # a second one while the report is written
         ("ctrl-c+stop", ["converted", "converted", "interrupted"]),  # Ctrl-C, then a scheduler's SIGTERM
+        # A closed terminal (SIGHUP) ends the run as SIGTERM does: the workers stopped, the report written, the
+        # process ended by SIGHUP (tests/integration/test_user_mistakes.py sends SIGTERM to a real batch).
+        ("hup", ["converted", "converted", "interrupted"]),
     ],
 )
 def test_a_signal_at_any_point_of_a_run_still_gives_the_report_of_every_session(tmp_path, points, statuses):
@@ -362,7 +366,8 @@ def test_a_signal_at_any_point_of_a_run_still_gives_the_report_of_every_session(
     result = subprocess.run(
         [sys.executable, "-c", _SIGNALLED_RUN, points, str(tmp_path)], capture_output=True, text=True, timeout=60
     )
-    assert result.returncode in (-signal.SIGTERM, 128 + signal.SIGTERM), result.stderr
+    ending = signal.SIGHUP if points == "hup" else signal.SIGTERM
+    assert result.returncode in (-ending, 128 + ending), result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     said = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert said["how"] == "ended" and said["sessions"] == statuses
