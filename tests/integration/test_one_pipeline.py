@@ -20,6 +20,7 @@ from poseconv.errors import InvalidSourceFileError, MetadataError, PoseconvWarni
 from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.nwb import pose_estimations
 from tests.fixtures.paths import REPO_ROOT, SHARED_DATA, needs_shared_data
+from tests.fixtures.sleap_session_groups import session_file
 
 START = "2024-05-01T10:00:00+00:00"
 SESSION_SLP = SHARED_DATA / "sleap/tests/data/cameras/minimal_session/min_session.slp"
@@ -78,19 +79,28 @@ def run_spec(tmp_path, pose: dict, **session_fields):
 # -- a .slp holding a calibrated session is a session, from every entry point -----------------------
 
 
-@needs_shared_data
-def test_a_session_slp_converts_as_a_session_from_the_cli(tmp_path):
+@pytest.fixture(scope="module")
+def small_session_slp(tmp_path_factory):
+    """A two-camera, three-frame SLEAP session written with sleap-io.
+
+    Which interface an entry point chooses does not depend on the session's size: these tests converted the
+    8-camera min_session.slp (seconds per conversion); its conversion from the CLI, every value compared, is
+    in test_sleap_roundtrip and test_multicamera.
+    """
+    return session_file(tmp_path_factory.mktemp("session") / "session.slp", tracks=["a", "b"])
+
+
+def test_a_session_slp_converts_as_a_session_from_the_cli(tmp_path, small_session_slp):
     out = tmp_path / "s.nwb"
-    result = poseconv("convert", SESSION_SLP, "-o", out, "--fps", 30, "--session-start-time", START)
+    result = poseconv("convert", small_session_slp, "-o", out, "--fps", 30, "--session-start-time", START)
     assert result.returncode == 0, result.stderr
     containers, devices = behavior_types(out)
     assert "MultiCameraPoseEstimation" in containers
     assert "CalibratedCamera" in devices
 
 
-@needs_shared_data
-def test_a_session_slp_converts_as_a_session_from_a_spec(tmp_path):
-    result, out = run_spec(tmp_path, {"file_path": str(SESSION_SLP), "sampling_frequency": 30.0})
+def test_a_session_slp_converts_as_a_session_from_a_spec(tmp_path, small_session_slp):
+    result, out = run_spec(tmp_path, {"file_path": str(small_session_slp), "sampling_frequency": 30.0})
     assert result.returncode == 0, result.stderr
     containers, devices = behavior_types(out)
     assert "MultiCameraPoseEstimation" in containers and "CalibratedCamera" in devices
@@ -239,9 +249,13 @@ def test_movement_lightning_pose_files_convert_as_lightning_pose_from_every_entr
 # -- the spec knows the session kinds, by alias ---------------------------------------------------------
 
 
-@needs_shared_data
-@pytest.mark.parametrize(("path", "alias"), [(DLC_3D, "dlc3d"), (SESSION_SLP, "sleap-session")])
-def test_a_spec_names_session_formats_by_alias(tmp_path, path, alias):
+@pytest.mark.parametrize(
+    ("path", "alias"),
+    [pytest.param(DLC_3D, "dlc3d", marks=needs_shared_data), (None, "sleap-session")],
+    ids=["path0-dlc3d", "path1-sleap-session"],
+)
+def test_a_spec_names_session_formats_by_alias(tmp_path, path, alias, request):
+    path = path or request.getfixturevalue("small_session_slp")
     result, out = run_spec(tmp_path, {"file_path": str(path), "interface": alias, "sampling_frequency": 30.0})
     assert result.returncode == 0, result.stderr
     assert "MultiCameraPoseEstimation" in behavior_types(out)[0]
