@@ -193,14 +193,21 @@ def assert_extra_coords_equal_csv(track, table, nodes):
     assert written == set(table.columns.get_level_values(2)) - standard
 
 
-def test_eks_multicam_writes_its_3d_poses_and_every_ensemble_column(tmp_path):
-    files = write_eks_multicam(tmp_path / "eks")
-    interface = LightningPoseMultiViewInterface(file_path=tmp_path / "eks", sampling_frequency=100.0)
+@pytest.fixture(scope="module")
+def eks_output(tmp_path_factory):
+    """EKS multi-camera output (two views and the 3D poses), written once: the tests only read it."""
+    folder = tmp_path_factory.mktemp("eks") / "eks"
+    return folder, write_eks_multicam(folder)
+
+
+def test_eks_multicam_writes_its_3d_poses_and_every_ensemble_column(tmp_path, eks_output):
+    eks, files = eks_output
+    interface = LightningPoseMultiViewInterface(file_path=eks, sampling_frequency=100.0)
     path = tmp_path / "eks.nwb"
     interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface))
     assert_inspector_clean(path)
     (session,) = read_multicamera(path)
-    table = read_lp_csv(tmp_path / "eks/multicam_3d_results.csv")
+    table = read_lp_csv(eks / "multicam_3d_results.csv")
     values = table.to_numpy(dtype="float64").reshape(len(table), 17, 6)
     np.testing.assert_array_equal(np.asarray(session.pose_3d.tracks[0].positions), values[:, :, :3])
     nodes = session.pose_3d.skeletons[session.pose_3d.tracks[0].skeleton].nodes
@@ -212,11 +219,10 @@ def test_eks_multicam_writes_its_3d_poses_and_every_ensemble_column(tmp_path):
         assert_extra_coords_equal_csv(session.views[view].tracks[0], table, nodes)
 
 
-def test_eks_multicam_exports_every_ensemble_column_back(tmp_path):
+def test_eks_multicam_exports_every_ensemble_column_back(tmp_path, eks_output):
     # The views' EKS columns are written beside the MultiCameraPoseEstimation; read_nwb (and so the
     # export) looked for them beside each view and dropped them: 12 columns of 36 came back.
-    eks = tmp_path / "eks"
-    write_eks_multicam(eks)
+    eks, _ = eks_output
     nwb, out = tmp_path / "eks.nwb", tmp_path / "back"
     poseconv_in_process(
         "convert", eks, "--source", "lp-multiview", "--fps", 100, "-o", nwb, "--session-start-time", START
