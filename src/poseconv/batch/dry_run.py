@@ -39,9 +39,10 @@ def dry_run_session(job: SessionJob, built: Any) -> None:
         built.problems.append(Problem(job.location, f"the NWBFile or Subject metadata: {one_line(err)}", job.index))
         return
     specs = {spec.name: spec for spec in job.inputs}
-    _stand_in_labeled_videos(nwbfile, composed.per_input)
     try:
+        # The video interfaces first: a labeled video one of them adds needs no stand-in.
         _add_video_interfaces(nwbfile, job, built, composed.shared)
+        _stand_in_labeled_videos(nwbfile, composed.per_input)
         for name, metadata in composed.per_input.items():
             try:
                 built.interfaces[name].add_to_nwbfile(
