@@ -330,10 +330,11 @@ class _Clashes:
         self.outputs.setdefault(key, (index, resolved))
         name = raw.get("nwbfile_name") if isinstance(raw, dict) else None
         # A Windows drive or share (C:\nwb\s1.nwb) is outside output_folder too; read as folders, it would be in it.
-        # Inside as written: a subfolder may be a link to another disk. But after a link, '..' climbs from the
-        # link's target: then only the resolved path tells where the file goes.
-        inside = _normalised(output).is_relative_to(self.as_written)
-        inside = inside and (".." not in output.parts or resolved.is_relative_to(self.output_folder))
+        # Inside where it really goes (output_folder may be a link), or as written: a subfolder may be a link to
+        # another disk. After a link '..' climbs from the link's target: a name with '..' must really go inside.
+        inside = resolved.is_relative_to(self.output_folder) or (
+            ".." not in output.parts and _normalised(output).is_relative_to(self.as_written)
+        )
         if not inside or windows_path_problem(str(name or "")) is not None:
             problems.append(Problem(f"sessions[{index}].nwbfile_name", "must stay inside output_folder.", index))
         elif self.stub_folder is not None and resolved.is_relative_to(self.stub_folder):

@@ -128,6 +128,22 @@ def test_an_nwbfile_name_through_a_linked_subfolder_stays_inside_output_folder(t
 
 
 @pytest.mark.skipif(os.sep != "/", reason="symbolic links need rights on Windows")
+def test_an_absolute_nwbfile_name_through_the_target_of_a_linked_output_folder_stays_inside(tmp_path):
+    # Before, with output_folder a link to real/, an absolute nwbfile_name in real/ was "must stay inside
+    # output_folder": only the path as written was compared. Inside either way is inside; '..' out is not.
+    (tmp_path / "real").mkdir()
+    (tmp_path / "outlink").symlink_to(tmp_path / "real")
+    spec = {"output_folder": "outlink", "sessions": [session("s1", nwbfile_name=str(tmp_path / "real" / "s1.nwb"))]}
+    plan = plan_spec(write_spec(tmp_path, spec))
+    assert plan.problems == []
+    assert plan.jobs[0].output.resolve() == tmp_path / "real" / "s1.nwb"
+    for outside in (tmp_path / "real" / ".." / "s1.nwb", tmp_path / "outlink" / ".." / "s1.nwb", tmp_path / "s1.nwb"):
+        spec["sessions"] = [session("s1", nwbfile_name=str(outside))]
+        said = [(p.location, p.message) for p in plan_spec(write_spec(tmp_path, spec)).problems]
+        assert ("sessions[0].nwbfile_name", "must stay inside output_folder.") in said, outside
+
+
+@pytest.mark.skipif(os.sep != "/", reason="symbolic links need rights on Windows")
 def test_an_output_folder_that_is_a_link_to_nothing_is_a_problem_of_the_spec(tmp_path):
     # Before, a link to a drive not mounted passed --check, then every session failed with a bare
     # "FileExistsError: [Errno 17] File exists" and its traceback in the report.
