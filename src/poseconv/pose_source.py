@@ -197,7 +197,8 @@ class PoseSource(ReadsInput):
                 # Past the video's end, a recorded length may pad the poses with empty frames only.
                 last_pose = _last_pose(pose, key, probe.n_frames) if n_frames > probe.n_frames else None
                 # DeepLabCut 2 leaves x = y = likelihood = 0 in the rows of frames its video's header counts
-                # and the video does not decode: kept, with a warning, not refused as another video's poses.
+                # and the video does not decode: no poses, left out as empty rows are, not refused as another
+                # video's poses.
                 unfilled = (
                     last_pose is not None and last_pose >= probe.n_frames and _zero_from(pose, key, probe.n_frames)
                 )
@@ -212,8 +213,6 @@ class PoseSource(ReadsInput):
                 if kept < n_frames:
                     pose = dataclasses.replace(pose, tracks=[_first_frames(t, kept, key) for t in pose.tracks])
                 video_timing = probe.timing()
-                if video_timing is not None and kept > probe.n_frames:
-                    video_timing = timing.continued(video_timing, kept)
                 videos[key] = dataclasses.replace(
                     info,
                     path=path,

@@ -34,7 +34,6 @@ __all__ = [
     "check_timestamps",
     "check_video_length",
     "choose_timing",
-    "continued",
     "load_timestamps",
     "missing_timing_error",
     "nominal_rate",
@@ -193,8 +192,8 @@ def check_video_length(
         ``n_frames`` is more than the video's; None: the last frame of the time base.
     unfilled : bool, default: False
         Whether every value past the video's last frame is 0 (x, y and confidence): DeepLabCut 2 gives a
-        video the rows of the frames its header counts and leaves those it cannot decode at 0. They are
-        kept, with a warning, not refused.
+        video the rows of the frames its header counts and leaves those it cannot decode at 0. They hold no
+        poses: left out with a warning, as rows past the video with no pose are, not refused.
 
     Returns
     -------
@@ -230,13 +229,12 @@ def check_video_length(
     if unfilled:
         warnings.warn(
             f"{source_name}: rows {probe.n_frames}..{n_frames - 1} are 0 in every column (x, y and confidence), as "
-            "DeepLabCut 2 leaves the rows of frames a video's header counts and the video does not decode (the "
-            f"video {probe.path} has {probe.n_frames} frames); they are written as they are, with confidence 0, "
-            "timed on at the video's frame rate.",
+            "DeepLabCut 2 leaves the rows of frames a video's header counts and the video does not decode: they "
+            f"hold no poses, and the poses are written for the {probe.n_frames} frames of the video {probe.path}.",
             PoseconvWarning,
             stacklevel=stacklevel,
         )
-        return n_frames
+        return probe.n_frames
     fix = "is it the video these poses were estimated on? Pass the right one with video_file_path= (--video)."
     if last == n_frames - 1:
         raise InvalidOptionError(
@@ -247,16 +245,6 @@ def check_video_length(
         f"{source_name} records the video as {n_frames} frames, with poses up to frame {last}, but the video "
         f"{probe.path} has only {probe.n_frames} (frames 0 to {probe.n_frames - 1}); " + fix
     )
-
-
-def continued(timing: FrameTiming, n_frames: int) -> FrameTiming:
-    """Return ``timing`` with its per-frame times continued to ``n_frames`` at their mean rate (rows past a video)."""
-    times = timing.timestamps
-    rate = nominal_rate(timing)
-    if times is None or len(times) >= n_frames or rate is None:
-        return timing
-    more = times[-1] + np.arange(1, n_frames - len(times) + 1) / rate
-    return FrameTiming(timestamps=np.r_[times, more], source=f"{timing.source}, continued at {rate:g} fps")
 
 
 def check_timestamps(

@@ -105,9 +105,10 @@ def test_an_empty_metadata_key_is_no_key(key):
 
 
 @needs_shared_data
-def test_rows_deeplabcut_left_at_zero_past_its_video_are_written_from_every_entry_point(tmp_path):
+def test_rows_deeplabcut_left_at_zero_past_its_video_are_left_out_from_every_entry_point(tmp_path):
     # DeepLabCut 2 gives a video the rows of the frames its header counts (33) and leaves at 0 those the video
     # does not decode (31): the file beside its own video was refused as another video's poses, --fps too.
+    # Written with those rows, validate said the poses had more samples than the video frames.
     import shutil
 
     import h5py
@@ -121,16 +122,15 @@ def test_rows_deeplabcut_left_at_zero_past_its_video_are_written_from_every_entr
     columns = pd.MultiIndex.from_product(
         [[scorer], ["nose", "ear"], ["x", "y", "likelihood"]], names=["scorer", "bodyparts", "coords"]
     )
-    values = np.random.default_rng(1).random((33, 6)) * 100
+    values = np.random.default_rng(1).random((33, 6)) * [100, 100, 1, 100, 100, 1]
     values[31:] = 0.0
     table = tmp_path / f"cam{scorer}.h5"
     pd.DataFrame(values, columns=columns).to_hdf(table, key="df_with_missing", format="table", mode="w")
-    with pytest.warns(PoseconvWarning, match=r"rows 31\.\.32 are 0 in every column .*cam\.mp4 has 31 frames"):
+    with pytest.warns(PoseconvWarning, match=r"rows 31\.\.32 are 0 in every column .* 31 frames of the video"):
         pose = DeepLabCutPoseInterface(file_path=table).pose
     (track,) = pose.tracks
-    np.testing.assert_array_equal(np.asarray(track.positions)[:, 0], values[:, [0, 1]])
-    timing = pose.timing[track.video]  # the video's constant rate, on past its 31 frames
-    assert timing.timestamps is None and timing.rate == pytest.approx(30, rel=1e-3)
+    # The video's 31 frames, as for empty rows past its end: the all-zero rows hold no poses.
+    np.testing.assert_array_equal(np.asarray(track.positions)[:, 0], values[:31, [0, 1]])
     start = "2024-05-01T10:00:00+00:00"
     for flags in ([], ["--fps", "30"]):
         output = tmp_path / f"convert{len(flags)}.nwb"
@@ -138,7 +138,8 @@ def test_rows_deeplabcut_left_at_zero_past_its_video_are_written_from_every_entr
         assert result.returncode == 0, result.stderr
         with h5py.File(output, "r") as file:
             (container,) = (c for name, c in file["processing/behavior"].items() if name.startswith("PoseEstimation"))
-            np.testing.assert_array_equal(container["nose/data"][()], values[:, [0, 1]])
-            np.testing.assert_array_equal(container["ear/confidence"][()], values[:, 5])
+            np.testing.assert_array_equal(container["nose/data"][()], values[:31, [0, 1]])
+            np.testing.assert_array_equal(container["ear/confidence"][()], values[:31, 5])
+        assert poseconv_in_process("validate", output, "--pose-only").returncode == 0
     spec = one_session_spec(tmp_path, f"{{file_path: {table.name}}}", start=f"'{start}'")
     assert poseconv_in_process("run", spec).returncode == 0
