@@ -97,6 +97,7 @@ def plot(
         file = input_location(file)
         export_path(output, overwrite=overwrite, flag="--overwrite")
         overlay = video or frame is not None or frames is not None or video_path is not None
+        _check_color_by(color_by, overlay)
         if overlay:
             _check_overlay_output(output, frame, frames)
         with progress() as bar:
@@ -147,6 +148,20 @@ def _holds_training(file: Path | str) -> bool:
             return bool(training_names(handle))
     except InvalidSourceFileError:
         return False
+
+
+def _check_color_by(color_by: str, overlay: bool) -> None:
+    """Refuse an unknown --color-by, or one given without the video it colours, before anything is read."""
+    from ..errors import InvalidOptionError
+    from ..exporters.overlay import COLOR_BY
+
+    if color_by not in COLOR_BY:
+        raise InvalidOptionError(f"--color-by must be one of {', '.join(COLOR_BY)}, got {color_by!r}.")
+    if color_by != "auto" and not overlay:
+        raise InvalidOptionError(
+            "--color-by colours the poses drawn over their video; add --video (--frame N for one image), or leave "
+            "it out for the summary figure, which has a colour per body part."
+        )
 
 
 def _check_overlay_output(output: Path, frame: int | None, frames: str | None) -> None:

@@ -172,6 +172,14 @@ def write_quicklook_figure(
         names = ", ".join(dict.fromkeys(pose.source_name for pose in poses))
         raise InvalidOptionError(f"Nothing to plot: {names or 'the file'} holds no poses.")
     path = Path(file_path)
+    # Checked before drawing, and by the name given: the file is saved under a temporary name of its suffix.
+    formats = FigureCanvasAgg.get_supported_filetypes()
+    if path.suffix.lower().removeprefix(".") not in formats:
+        others = ", ".join(f".{name}" for name in sorted(formats) if name not in ("png", "pdf", "svg"))
+        raise InvalidOptionError(
+            f"{path}: its suffix ({path.suffix or 'none'}) names no image format; end the name in .png, .pdf or "
+            f".svg (or {others})."
+        )
     shown = rows[:max_tracks]
     figure = Figure(figsize=(15, 3.4 * len(shown) + 0.6), layout="constrained")
     FigureCanvasAgg(figure)

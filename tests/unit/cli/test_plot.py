@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tests.fixtures.cli import poseconv_in_process
+from tests.fixtures.paths import needs_shared_data
 from tests.integration.test_cli import assert_one_line_error
 
 sio = pytest.importorskip("sleap_io")
@@ -59,3 +60,18 @@ def test_a_frame_of_an_image_sequence_names_its_own_image(tmp_path, frame, image
     result = poseconv_in_process("plot", nwb, "--frame", frame, "-o", tmp_path / "f.png")
     assert result.returncode == 0, result.stderr
     assert f"pose frame {frame} over {image}" in result.stderr, result.stderr
+
+
+@needs_shared_data
+def test_an_output_without_an_image_suffix_and_a_color_by_without_video_are_said(tmp_path):
+    # The summary went to a temporary 'x.partial' and matplotlib's error named the format 'partial'; --color-by
+    # was checked only with --video, and without it did nothing.
+    from tests.fixtures.deeplabcut import OLD_PICKLE_H5
+
+    summary = poseconv_in_process("plot", OLD_PICKLE_H5, "-o", tmp_path / "summary")
+    assert_one_line_error(summary, f"{tmp_path / 'summary'}: its suffix (none) names no image format; end the name in")
+    assert "partial" not in summary.stderr and not list(tmp_path.iterdir())
+    for value, said in (("bogus", "--color-by must be one of auto, individual, keypoint"), ("keypoint", "add --video")):
+        result = poseconv_in_process("plot", OLD_PICKLE_H5, "-o", tmp_path / "x.png", "--color-by", value)
+        assert_one_line_error(result, said)
+    assert not list(tmp_path.iterdir())
