@@ -27,7 +27,7 @@ def test_svg_and_errors(tmp_path):
     assert write_quicklook_figure([mock_pose_data(rate=None, with_confidence=False)], tmp_path / "q.svg").exists()
     with pytest.raises(InvalidOptionError, match="Nothing to plot"):
         write_quicklook_figure([], tmp_path / "empty.png")
-    with pytest.raises(InvalidOptionError, match=r"q\.unknownformat: its suffix \(\.unknownformat\) names no image format"):
+    with pytest.raises(InvalidOptionError, match=r"its suffix \(\.unknownformat\) names no image format"):
         write_quicklook_figure(mock_pose_data(), tmp_path / "q.unknownformat")
 
 
