@@ -9,7 +9,7 @@ from typing import Any
 from ...errors import MetadataError
 from ...metadata.cameras import DEVICE_FIELDS, MAKE_FIELDS, camera_field_problems
 
-__all__ = ["get_or_add_device", "lookup"]
+__all__ = ["get_or_add_device", "lookup", "refuse_another_device"]
 
 
 def lookup(registry: Mapping[str, Any], key: str, where: str) -> Any:
@@ -73,17 +73,21 @@ def _with_make(model: dict[str, Any], make: dict[str, Any], key: str, model_key:
 
 
 #: The descriptions the defaults give a camera: poseconv's (``defaults.camera_device_entry``, which may say the
-#: video's folder) and neuroconv's ``ExternalVideoInterface``'s; an entry with one of them describes no camera.
+#: video's folder; a multi-camera rig's metadata and writer) and neuroconv's ``ExternalVideoInterface``'s; an entry
+#: with one of them describes no camera.
 _DEFAULT_DESCRIPTIONS = re.compile(
-    r"^(Camera that recorded the behavior video '.*'|Video camera used for recording)\.$"
+    r"^(Camera that recorded the behavior video '.*'|Video camera used for recording"
+    r"|Camera '.*' of (the|a) multi-camera rig)\.$"
 )
+#: The devices that are cameras: a video's or a single camera's Device, a multi-camera rig's CalibratedCamera.
+_CAMERA_TYPES = ("Device", "CalibratedCamera")
 #: What links a camera besides the poses (ndx-pose's types): its video.
 _CAMERA_LINKS = ("ImageSeries",)
 
 
 def _other_kind(nwbfile: Any, device: Any) -> str | None:
     """Return what makes ``device`` a device of another kind than a camera (what links it), or None."""
-    if getattr(device, "neurodata_type", None) != "Device":
+    if getattr(device, "neurodata_type", None) not in _CAMERA_TYPES:
         return f"a {type(device).__name__}"
     for linked in nwbfile.objects.values():
         if getattr(linked, "device", None) is not device:
@@ -108,13 +112,8 @@ def _made(device: Any) -> dict[str, Any]:
     return {**fields, "manufacturer": device.manufacturer, "model_number": device.model_number, "model_name": None}
 
 
-def _refuse_another_device(nwbfile: Any, device: Any, metadata: Mapping[str, Any], key: str) -> None:
-    """Refuse a camera entry named like a device of the file that is not that camera.
-
-    The name is a device's identity in the file: a camera named like another interface's device (an ephys
-    probe's) or like another camera was merged into it, its own description and make lost, and the poses and
-    the video said that device filmed them. A default description describes no camera of its own.
-    """
+def _entry_given(metadata: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """Return the description, serial number and make ``metadata["Devices"][key]`` (and its model) give."""
     entry = metadata["Devices"][key]
     given = _given(entry, ("description", "serial_number") + MAKE_FIELDS)
     model_key = entry.get("device_model_metadata_key")
@@ -122,6 +121,37 @@ def _refuse_another_device(nwbfile: Any, device: Any, metadata: Mapping[str, Any
         model = (metadata.get("DeviceModels") or {}).get(model_key) or {}
         make = _given(model, ("name", "manufacturer", "model_number"))  # its description is the model's
         given |= {("model_name" if field == "name" else field): value for field, value in make.items()}
+    return given
+
+
+def refuse_another_device(nwbfile: Any, device: Any, given: Mapping[str, Any], where: str) -> None:
+    """Refuse a camera entry named like a device of the file that is not that camera.
+
+    The name is a device's identity in the file: a camera named like another interface's device (an ephys
+    probe's) or like another camera was merged into it, its own description and make lost, and the poses and
+    the video said that device filmed them. A default description describes no camera of its own. One rule
+    for every writer of a camera (``get_or_add_device``'s ``Devices`` entries, the multi-camera writer's
+    ``Pose.CalibratedCameras``).
+
+    Parameters
+    ----------
+    nwbfile : pynwb.NWBFile
+        The file ``device`` is in.
+    device : pynwb.device.Device
+        The file's device of the entry's name.
+    given : Mapping
+        The fields the entry gives, as ``description``, ``serial_number`` and the make (``manufacturer``,
+        ``model_number``, ``model_name``); a camera type without a make leaves those out.
+    where : str
+        The entry, as the message names it (``metadata['Devices']['cam']``).
+
+    Raises
+    ------
+    MetadataError
+        If ``device`` is no camera (another type, or linked by something other than a video or the poses), or
+        its fields are not the ones ``given``.
+    """
+    given = dict(given)
     if _DEFAULT_DESCRIPTIONS.match(str(given.get("description", ""))):
         given.pop("description")
     made = _made(device)
@@ -131,9 +161,9 @@ def _refuse_another_device(nwbfile: Any, device: Any, metadata: Mapping[str, Any
         return
     what = kind if kind is not None else "another camera: its " + ", its ".join(differs)
     raise MetadataError(
-        f"metadata['Devices']['{key}'] names the camera {device.name!r}, the name of a device already in the file, "
+        f"{where} names the camera {device.name!r}, the name of a device already in the file, "
         f"{what}: one name is one device, which the video and the poses would link, and the camera's own fields "
-        f"would be lost. Give the camera another name (metadata['Devices']['{key}']['name'])"
+        f"would be lost. Give the camera another name ({where}['name'])"
         + (", or the fields of the device already there to share it." if kind is None else ".")
     )
 
@@ -151,7 +181,9 @@ def get_or_add_device(nwbfile: Any, metadata: Mapping[str, Any], key: str) -> An
     if name in nwbfile.devices:
         # One camera shared by several entries, or already in the file appended to (poseconv's earlier
         # conversion, neuroconv's video interface): the same device, unless it is another one of the name.
-        _refuse_another_device(nwbfile, nwbfile.devices[name], metadata, key)
+        refuse_another_device(
+            nwbfile, nwbfile.devices[name], _entry_given(metadata, key), f"metadata['Devices']['{key}']"
+        )
         return nwbfile.devices[name]
     _check_fields(entry, key)
     kwargs = _given(entry, DEVICE_FIELDS)

@@ -36,16 +36,9 @@ import numpy as np
 from ...errors import MetadataError, PoseconvWarning
 from ...metadata.multicamera import multicamera_container_key
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
-from ...model.multicamera import CameraCalibration, MultiCameraPoseData
-from ..layout import (
-    CAMERA_SIZE_PATTERN,
-    CAMERA_SIZE_SENTENCE,
-    CAMERA_UNIT_PATTERN,
-    CAMERA_UNIT_SENTENCE,
-    given_fields,
-    instance_group_score_name,
-    view_extra_coords_owner,
-)
+from ...model.multicamera import MultiCameraPoseData
+from ..layout import given_fields, instance_group_score_name, view_extra_coords_owner
+from .calibrated_camera import get_or_add_camera
 from .devices import lookup
 from .extra_coords import write_extra_coords
 from .pose_estimation import behavior_module, get_or_add_skeleton, pose_estimation_series, series_timing
@@ -54,82 +47,6 @@ from .scores import write_instance_series
 from .video import get_or_add_external_video
 
 __all__ = ["write_multicamera_pose_estimation"]
-
-
-def _get_or_add_camera(
-    nwbfile: Any, pose_metadata: Mapping[str, Any], key: str, calibration: CameraCalibration | None
-) -> Any:
-    """Return the camera of ``Pose.CalibratedCameras[key]``, adding it to the file first if new.
-
-    Calibration fields the metadata leaves out come from ``calibration`` (the pose files).
-    """
-    from ndx_pose import CalibratedCamera
-    from pydantic import ValidationError
-    from pynwb.device import Device
-
-    from ...metadata.models import CalibratedCameraMetadata
-
-    raw = lookup(pose_metadata.get("CalibratedCameras", {}), key, "camera_metadata_key")
-    try:
-        entry = CalibratedCameraMetadata.model_validate(dict(raw))
-    except ValidationError as err:
-        raise MetadataError(f"metadata['Pose']['CalibratedCameras']['{key}'] is invalid:\n{err}") from None
-    if calibration is not None:
-        fields = ("intrinsic_matrix", "rotation_matrix", "translation_vector", "distortion_coefficients", "image_size")
-        missing = {
-            field: np.asarray(getattr(calibration, field)).tolist()
-            for field in fields
-            if getattr(entry, field) is None and getattr(calibration, field) is not None
-        }
-        entry = entry.model_copy(update=missing)
-    if entry.name in nwbfile.devices:
-        existing = nwbfile.devices[entry.name]
-        # Reusing a camera is right for the same rig (several pose files of it) and wrong for another one,
-        # or for the same cameras calibrated again (another position: the second would be linked to the first).
-        differs = [
-            field
-            for field in ("intrinsic_matrix", "rotation_matrix", "translation_vector", "distortion_coefficients")
-            if getattr(entry, field) is not None
-            and (
-                getattr(existing, field, None) is None
-                or not np.array_equal(
-                    np.asarray(getattr(existing, field), "float64"), np.asarray(getattr(entry, field))
-                )
-            )
-        ]
-        if differs:
-            raise MetadataError(
-                f"The file already has a device named '{entry.name}' without this calibration ({', '.join(differs)} "
-                f"differ); give the camera another name in metadata['Pose']['CalibratedCameras']['{key}'] (or a "
-                "metadata_key to the interface)."
-            )
-        return existing
-    description = entry.description or f"Camera '{entry.name}' of a multi-camera rig."
-    if entry.intrinsic_matrix is not None:
-        if CAMERA_UNIT_PATTERN.search(description) is None:
-            description = _with_sentence(description, CAMERA_UNIT_SENTENCE.format(unit=entry.unit))
-        if entry.image_size is not None and CAMERA_SIZE_PATTERN.search(description) is None:
-            width, height = entry.image_size
-            description = _with_sentence(description, CAMERA_SIZE_SENTENCE.format(width=width, height=height))
-    kwargs: dict[str, Any] = {"name": entry.name, "description": description}
-    if entry.serial_number:
-        kwargs["serial_number"] = entry.serial_number
-    if entry.intrinsic_matrix is None:
-        camera = Device(**kwargs)
-    else:
-        for field in ("intrinsic_matrix", "rotation_matrix", "translation_vector", "distortion_coefficients"):
-            value = getattr(entry, field)
-            if value is not None:
-                kwargs[field] = np.asarray(value, dtype="float64")
-        camera = CalibratedCamera(**kwargs)
-    nwbfile.add_device(camera)
-    return camera
-
-
-def _with_sentence(text: str, sentence: str) -> str:
-    """Return ``text`` and poseconv's ``sentence`` after it, the user's text ended as a sentence ("cam back." ...)."""
-    text = text.rstrip()
-    return f"{text}{'' if text.endswith(('.', '!', '?')) else '.'} {sentence}"
 
 
 class _TimeAnchors:
@@ -419,7 +336,7 @@ def _camera_view(
     pose_metadata = metadata.get("Pose", {})
     view_where = f"{where}['CameraViews']['{camera_name}']"
     # The view is the camera's data (keyed by camera name); the device is the metadata entry it names.
-    camera = _get_or_add_camera(nwbfile, pose_metadata, view_entry["camera_metadata_key"], data.cameras[camera_name])
+    camera = get_or_add_camera(nwbfile, pose_metadata, view_entry["camera_metadata_key"], data.cameras[camera_name])
     view = data.views.get(camera_name)
     track = next((t for t in view.tracks if t.name == individual), None) if view is not None else None
     series_2d = []

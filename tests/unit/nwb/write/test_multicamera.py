@@ -150,6 +150,34 @@ def test_a_camera_name_taken_by_another_rig_is_refused():
     assert written[0].skeleton.name == "mouse_rig2"
 
 
+def test_a_camera_named_like_another_interface_s_device_or_camera_is_refused_as_by_get_or_add_device():
+    # A camera named like the ephys probe: its views linked the probe, no word said (devices.get_or_add_device
+    # refused it for a video's camera already; the multi-camera writer compared only the calibration).
+    from pynwb.device import Device
+
+    data = _session(FrameTiming(rate=30.0))
+    nwbfile = mock_NWBFile()
+    probe = Device(name="right", description="Neuropixels probe")
+    nwbfile.add_device(probe)
+    nwbfile.create_electrode_group(name="shank0", description="shank", location="CA1", device=probe)
+    said = r"\['CalibratedCameras'\]\['right'\] names the camera 'right'.*ElectrodeGroup 'shank0'.*another name"
+    with pytest.raises(MetadataError, match=said):
+        write_multicamera_pose_estimation(nwbfile, data, metadata=default_multicamera_metadata(data))
+    # A camera of the name described as another one, or of another serial number, is another camera.
+    nwbfile = mock_NWBFile()
+    write_multicamera_pose_estimation(nwbfile, data, metadata=default_multicamera_metadata(data))
+    metadata = default_multicamera_metadata(data)
+    for entry in metadata["Pose"]["MultiCameraPoseEstimations"].values():
+        entry["name"] += "_2"
+    metadata["Pose"]["CalibratedCameras"]["right"]["serial_number"] = "SN-2"
+    with pytest.raises(MetadataError, match=r"\['right'\].*another camera: its serial_number None, not 'SN-2'"):
+        write_multicamera_pose_estimation(nwbfile, data, metadata=metadata)
+    # The same cameras (default descriptions, the same calibration) are shared by a second session.
+    del metadata["Pose"]["CalibratedCameras"]["right"]["serial_number"]
+    written = write_multicamera_pose_estimation(nwbfile, data, metadata=metadata)
+    assert written[0].pose_estimations["PoseEstimation_left"].device is nwbfile.devices["left"]
+
+
 def test_replaced_predictions_of_a_view_go_beside_the_container_and_back(tmp_path):
     import dataclasses
 
