@@ -34,6 +34,7 @@ __all__ = [
     "check_timestamps",
     "check_video_length",
     "choose_timing",
+    "known_rate",
     "load_timestamps",
     "missing_timing_error",
     "nominal_rate",
@@ -84,6 +85,17 @@ def nominal_rate(timing: FrameTiming) -> float | None:
     times = np.asarray(timing.timestamps, dtype="float64")
     span = float(times[-1] - times[0]) if len(times) > 1 else 0.0
     return (len(times) - 1) / span if span > 0 else None
+
+
+def known_rate(timing: FrameTiming | None) -> float | None:
+    """Return the frame rate of ``timing``: its rate, or the rate its times keep (:func:`regular_rate`); else None.
+
+    For writers of formats that record a rate (SLEAP's video fps, movement's ``fps``): times stored one per
+    frame (movement's NWB files, pynwb's) at a regular rate are that rate.
+    """
+    if timing is None:
+        return None
+    return timing.rate if timing.rate is not None else regular_rate(np.asarray(timing.timestamps, dtype="float64"))
 
 
 def regular_rate(timestamps: np.ndarray) -> float | None:

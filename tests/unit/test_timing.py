@@ -168,3 +168,14 @@ def test_rows_past_the_video_left_at_zero_hold_no_poses_and_are_left_out():
         PoseconvWarning, match=r"^p\.h5: rows 3\.\.4 are 0 in every column .* 3 frames of the video /data/c"
     ):
         assert check_video_length("p.h5", 5, _probe(3), last_pose=4, unfilled=True) == 3
+
+
+def test_the_known_rate_of_a_timing_is_its_rate_or_the_rate_its_times_keep():
+    import numpy as np
+
+    from poseconv.model import FrameTiming
+    from poseconv.timing import known_rate
+
+    assert known_rate(None) is None and known_rate(FrameTiming(rate=25.0)) == 25.0
+    assert known_rate(FrameTiming(timestamps=np.arange(30) / (30000 / 1001) + 2.0)) == 30000 / 1001
+    assert known_rate(FrameTiming(timestamps=np.array([0.0, 0.1, 0.25]))) is None

@@ -42,6 +42,7 @@ import numpy as np
 from ..errors import PoseconvError
 from ..model import PoseData, PoseTrack
 from ..model.location import recorded_location
+from ..timing import known_rate
 from .files import is_multi_animal, video_tracks
 
 __all__ = ["to_movement_dataset"]
@@ -121,7 +122,7 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
             if track.confidence is not None:
                 confidence[:, k, i] = track.confidence[:, j]
     timing = pose.timing.get(video)
-    fps = timing.rate if timing is not None and timing.rate is not None else None
+    fps = known_rate(timing)
     dataset = load_poses.from_numpy(
         position_array=position,
         confidence_array=confidence,

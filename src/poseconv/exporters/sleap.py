@@ -60,6 +60,7 @@ from ..model.frames import without_padding
 from ..model.location import is_absolute_anywhere, is_url, location_name
 from ..model.training import TrainingData
 from ..output import atomic_output
+from ..timing import known_rate
 from .files import export_path
 from .left_out import POSE_EXPORTS, pose_values, warn_left_out
 from .sleap_tables import NO_TRACKING_SCORE, identity_catalog, instance_present, unopened_video, unscored_is_user
@@ -123,8 +124,7 @@ def _video(pose: PoseData, key: str) -> Any:
     Not opened: sleap-io then saves what ``backend_metadata`` records (the rate, an image sequence's
     files; not the shape, whose channel count NWB does not keep), and reads the rest from the file.
     """
-    timing = pose.timing.get(key)
-    fps = timing.rate if timing is not None and timing.rate is not None else pose.videos[key].fps
+    fps = known_rate(pose.timing.get(key)) or pose.videos[key].fps
     return unopened_video(video_filename(pose, key), fps)
 
 

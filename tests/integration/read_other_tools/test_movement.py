@@ -164,3 +164,28 @@ def test_movement_software_with_a_space_keeps_the_individual(tmp_path):
                 io.write(nwbfile)
         [pose] = read_nwb(path)
         assert [track.name for track in pose.tracks] == [individual]
+
+
+def test_the_rate_of_movements_regular_times_is_exported(tmp_path):
+    # movement's to_nwb_file stores one time per frame, at 29.97 Hz here: the movement export wrote no fps
+    # (movement's own reader gives 29.97) and the .slp no video fps, which could then not be converted back.
+    pytest.importorskip("movement")
+    import sleap_io as sio
+    import xarray as xr
+    from movement.io import load_poses, save_poses
+    from pynwb import NWBHDF5IO
+
+    from tests.fixtures.cli import poseconv_in_process
+
+    position = np.random.default_rng(0).uniform(0, 100, (30, 2, 2, 1))
+    dataset = load_poses.from_numpy(position, np.full((30, 2, 1), 0.9), individual_names=["id_0"], fps=29.97)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nwbfile = save_poses.to_nwb_file(dataset)
+    with NWBHDF5IO(str(tmp_path / "mv.nwb"), "w") as io:
+        io.write(nwbfile)
+    for to, output in (("movement", "out.nc"), ("slp", "out.slp")):
+        result = poseconv_in_process("export", tmp_path / "mv.nwb", "--to", to, tmp_path / output, "-q")
+        assert result.returncode == 0, result.stderr
+    assert xr.open_dataset(tmp_path / "out.nc").attrs["fps"] == pytest.approx(29.97)
+    assert sio.load_slp(str(tmp_path / "out.slp")).videos[0].backend_metadata["fps"] == pytest.approx(29.97)
