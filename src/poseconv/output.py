@@ -34,6 +34,7 @@ __all__ = [
     "check_not_a_folder",
     "check_output",
     "check_writable",
+    "dangling_link",
     "folder_problem",
     "output_name_problem",
     "partial_path",
@@ -104,6 +105,8 @@ def _check_folder(path: Path, *, creates_folder: bool = False) -> None:
     """Refuse a file whose folder is missing (unless the writer creates it), is a file, or takes no files."""
     if (url := url_as_path(path)) is not None:
         raise OutputError(f"{url}: is a URL; poseconv writes files on this computer: give a local path.")
+    if (dangling := dangling_link(path.parent)) is not None:  # resolved, it would be "does not exist"
+        raise OutputError(f"{path.parent}: {dangling}")
     try:
         folder = path.resolve().parent
     except RuntimeError:  # a symbolic link that loops (Python 3.11's Path.resolve): said as every input's is
@@ -117,6 +120,23 @@ def _check_folder(path: Path, *, creates_folder: bool = False) -> None:
     problem = folder_problem(folder)
     if problem is not None:
         raise OutputError(f"{path}: {problem}")
+
+
+def dangling_link(folder: str | Path) -> str | None:
+    """Say which symbolic link on ``folder`` or a parent leads nowhere (a drive not mounted); else None.
+
+    Such a folder passes the checks of a missing folder (its nearest existing parent takes files), and
+    making it fails with a bare FileExistsError: the link is there, what it points at is not.
+    """
+    folder = Path(folder)
+    link = next((p for p in (*reversed(folder.parents), folder) if p.is_symlink() and not p.exists()), None)
+    if link is None:
+        return None
+    where = "is a symbolic link" if link == folder else f"is in {link}, a symbolic link"
+    return (
+        f"{where} to {os.readlink(link)}, which does not exist (a drive not mounted, a folder moved); mount it or "
+        "point that link at an existing folder."
+    )
 
 
 def output_name_problem(path: str | Path, backend: str = "hdf5") -> str | None:

@@ -400,3 +400,33 @@ def test_an_existing_output_names_both_replacing_and_appending_to_it(tmp_path, f
     assert str(raised.value) == f"{path}: already exists; pass {flag} to replace it " + append.format(path=path)
     with pytest.raises(OutputError, match=r"to replace it\.$"):
         check_output(path, overwrite=False, flag=flag, append="")  # a write that cannot append
+
+
+@pytest.mark.skipif(os.sep != "/", reason="symbolic links need rights on Windows")
+def test_a_folder_that_is_a_link_to_nothing_is_named_with_its_missing_target(tmp_path):
+    # Before: check_output said "the folder <target> does not exist; create it first" (naming the target, not the
+    # link), and a writer that creates its folder passed the check, then failed with a bare "[Errno 17] File exists".
+    from poseconv.batch.session import dangling_link as kept_where_it_was
+    from poseconv.output import check_output, check_writable, dangling_link
+
+    assert kept_where_it_was is dangling_link
+    (tmp_path / "dang").symlink_to(tmp_path / "not_mounted" / "drive")
+    said = (
+        f"is a symbolic link to {tmp_path / 'not_mounted' / 'drive'}, which does not exist (a drive not mounted, a "
+        "folder moved); mount it or point that link at an existing folder."
+    )
+    with pytest.raises(OutputError) as raised:
+        check_output(tmp_path / "dang" / "x.nwb", overwrite=False)
+    assert str(raised.value) == f"{tmp_path / 'dang'}: {said}"
+    with pytest.raises(OutputError) as raised:
+        check_writable(tmp_path / "dang" / "out" / "CD.h5", creates_folder=True)
+    assert str(raised.value) == f"{tmp_path / 'dang' / 'out'}: is in {tmp_path / 'dang'}, a {said[5:]}"
+    # An exporter making its folders says so too, if the drive went after the check.
+    from poseconv.exporters.files import new_folders
+
+    with pytest.raises(OutputError, match="a symbolic link to"), new_folders([tmp_path / "dang" / "labeled-data"]):
+        pass
+    (tmp_path / "real").mkdir()
+    (tmp_path / "fine").symlink_to(tmp_path / "real")
+    assert dangling_link(tmp_path / "fine" / "sub") is None
+    check_writable(tmp_path / "fine" / "sub" / "x.h5", creates_folder=True)

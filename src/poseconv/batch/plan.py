@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from ..metadata.checks import space_problem, text_space_problems
 from ..metadata.names import input_name
 from ..metadata.schema_messages import schema_problems
-from ..output import folder_problem, output_name_problem
+from ..output import dangling_link, folder_problem, output_name_problem
 from .across_sessions import (
     dandi_name_problems,
     identifier_problems,
@@ -52,7 +52,6 @@ from .inputs import (
 from .jobs import NOT_TEXT, InputJob, Plan, SessionJob
 from .paths import output_path_as_folders
 from .report import Problem, one_line
-from .session import dangling_link
 from .spec import (
     ConversionSpec,
     InvalidSpecError,

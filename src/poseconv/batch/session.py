@@ -19,19 +19,17 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import os
 import pickle
 import time
 import traceback
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..metadata.checks import drop_empty_text
 from ..metadata.defaults import merge_metadata
 from ..metadata.schema_messages import schema_problems
-from ..output import check_writable, remove_partials
+from ..output import check_writable, dangling_link, remove_partials
 from ..timing import load_timestamps
 from .dry_run import dry_run_session
 from .jobs import SessionJob
@@ -39,22 +37,6 @@ from .report import Problem, SessionNote, SessionResult, UnmatchedEntry, one_lin
 from .spec import format_location, to_json
 
 __all__ = ["check_session", "convert_session", "dangling_link", "load_timestamps", "remove_partials"]
-
-
-def dangling_link(folder: Path) -> str | None:
-    """Say which symbolic link on ``folder`` or a parent leads nowhere (a drive not mounted); else None.
-
-    Such a folder passes the checks of a missing folder (its nearest existing parent takes files), and
-    making it fails with a bare FileExistsError: the link is there, what it points at is not.
-    """
-    link = next((p for p in (*reversed(folder.parents), folder) if p.is_symlink() and not p.exists()), None)
-    if link is None:
-        return None
-    where = "is a symbolic link" if link == folder else f"is in {link}, a symbolic link"
-    return (
-        f"{where} to {os.readlink(link)}, which does not exist (a drive not mounted, a folder moved); mount it or "
-        "point that link at an existing folder."
-    )
 
 
 # -- metadata layers ----------------------------------------------------------------------------

@@ -15,7 +15,15 @@ import numpy as np
 from ..errors import InvalidOptionError, PoseconvWarning
 from ..full_disk import is_disk_full, no_room
 from ..model.frames import missing_points
-from ..output import OutputError, atomic_output, check_not_a_folder, check_writable, disk_full, partial_path
+from ..output import (
+    OutputError,
+    atomic_output,
+    check_not_a_folder,
+    check_writable,
+    dangling_link,
+    disk_full,
+    partial_path,
+)
 from ..signals import signals_raise
 
 if TYPE_CHECKING:
@@ -310,6 +318,9 @@ def new_folders(folders: list[Path]) -> Iterator[None]:
     A failed export (a full disk) leaves no empty folders (an empty ``labeled-data/<video>/``, which
     DeepLabCut would take for a video with no labels). Folders that existed are left as they were.
     """
+    for folder in folders:  # else mkdir's bare "File exists" names neither the link nor its target
+        if (dangling := dangling_link(folder)) is not None:
+            raise OutputError(f"{folder}: {dangling}")
     created = list(dict.fromkeys(_outermost_missing(folder) for folder in folders))
     try:
         for folder in folders:

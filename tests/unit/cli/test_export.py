@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.fixtures.sleap import write_two_video_predictions
@@ -142,3 +144,25 @@ def test_training_refusal_names_every_format_it_takes(tmp_path, to):
     output = tmp_path / ("o.nc" if to == "movement" else "o.h5")
     result = poseconv("export", tmp_path / "s.nwb", "--training", "--to", to, output, check_rc=None)
     assert_one_line_error(result, "--training exports to dlc, lp or slp;")
+
+
+@pytest.mark.skipif(os.sep != "/", reason="symbolic links need rights on Windows")
+def test_an_output_folder_that_is_a_link_to_nothing_is_named_by_export_and_convert(tmp_path):
+    # Before: export said "[Errno 17] File exists: 'dang'", and convert "the folder <target> does not exist",
+    # naming the link's target, not the link.
+    from tests.fixtures.cli import poseconv_in_process
+    from tests.fixtures.nwb import write_source_frame_training
+
+    dang = tmp_path / "dang"
+    dang.symlink_to(tmp_path / "not_mounted")
+    said = "a symbolic link to {}, which does not exist (a drive not mounted, a folder moved); mount it or point "
+    said = said.format(tmp_path / "not_mounted")
+    training = write_source_frame_training(tmp_path / "t.nwb")
+    for command, named in (
+        (("export", training, dang / "sub", "--to", "dlc", "--training"), f": is in {dang}, {said}"),
+        (("export", training, dang / "out" / "CD.h5", "--to", "dlc", "--training"), f"{dang / 'out'}: is in {dang}"),
+        (("convert", write_two_video_predictions(tmp_path / "two.slp"), "-o", dang / "x.nwb"), f"{dang}: is {said}"),
+    ):
+        result = poseconv_in_process(*command)
+        assert result.returncode != 0 and named in result.stderr, result.stderr
+        assert "Errno" not in result.stderr and "Traceback" not in result.stderr, result.stderr
