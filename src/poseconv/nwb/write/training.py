@@ -74,7 +74,7 @@ from ..layout import (
 )
 from .pose_estimation import behavior_module, get_or_add_skeleton
 from .source_names import individuals_table
-from .video import external_image_series, image_series_of_file, refuse_a_video_interface_s_video
+from .video import external_image_series, image_series_named, image_series_of_file, refuse_a_video_interface_s_video
 
 __all__ = ["write_pose_training"]
 
@@ -97,15 +97,18 @@ def _frame_name(frame: LabeledFrame, position: int) -> str:
     return nwb_name(f"{frame.video}_{label}")
 
 
-def _find_image_series(nwbfile: Any, behavior: Any, name: str) -> Any:
-    """Return the ImageSeries named ``name`` already in the file (acquisition, behavior, a PoseTraining), or None."""
-    from pynwb.image import ImageSeries
+def _find_image_series(nwbfile: Any, behavior: Any, name: str, key: str | None) -> Any:
+    """Return the ImageSeries named ``name`` already in the file (acquisition, behavior, a PoseTraining), or None.
 
-    candidate = nwbfile.acquisition.get(name)
-    if isinstance(candidate, ImageSeries):
-        return candidate
-    if name in behavior.data_interfaces and isinstance(behavior[name], ImageSeries):
-        return behavior[name]
+    ``key`` is the video's ``ExternalVideos`` key (None for a default name no entry gives): an object of another
+    type holding the name is the metadata error :func:`.video.image_series_named` gives every video.
+    """
+    # video.image_series_named's rule, the poses' and the training frames' alike: the exact type ImageSeries. A
+    # subclass of it (a TwoPhotonSeries, an OpticalSeries) is another kind of images, not the video the labels
+    # were placed on; isinstance linked it as their source video, and a poses' video of its name was refused.
+    found = image_series_named(nwbfile, name, key)
+    if found is not None:
+        return found
     for container in behavior.data_interfaces.values():
         is_training = getattr(container, "neurodata_type", None) == "PoseTraining"
         videos = container.source_videos if is_training else None
@@ -283,7 +286,7 @@ def _source_videos(
     for key in dict.fromkeys(frame.video for frame in frames):
         video_entry = external_videos.get(video_key(key))
         series_name = video_entry["name"] if video_entry else nwb_name(f"Video {key}")
-        existing = _find_image_series(nwbfile, behavior, series_name)
+        existing = _find_image_series(nwbfile, behavior, series_name, video_key(key) if video_entry else None)
         if existing is None:
             existing = next((s for s in new_series if s.name == series_name), None)
         if existing is not None:

@@ -21,6 +21,7 @@ __all__ = [
     "container_camera",
     "external_image_series",
     "get_or_add_external_video",
+    "image_series_named",
     "image_series_of_file",
     "labeled_video",
     "refuse_a_video_interface_s_video",
@@ -48,7 +49,7 @@ def get_or_add_external_video(
     """
     entry = lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "source_video_metadata_key")
     name = entry["name"]
-    existing = _image_series_named(nwbfile, name, key)
+    existing = image_series_named(nwbfile, name, key)
     if existing is not None and video_path is not None and _links_other_files(existing, video_path, relative_to):
         _refuse_a_name_given_twice(metadata, key, entry, existing)
         metadata, entry = _apart_from(nwbfile, metadata, entry, existing, video_path)
@@ -327,8 +328,23 @@ def _apart_from(
     return metadata, entry
 
 
-def _image_series_named(nwbfile: Any, name: str, key: str) -> Any:
+def image_series_named(nwbfile: Any, name: str, key: str | None) -> Any:
     """Return the ``ImageSeries`` called ``name`` in ``acquisition`` or ``processing['behavior']``, or None.
+
+    Parameters
+    ----------
+    nwbfile : pynwb.NWBFile
+        The file written.
+    name : str
+        The video's name.
+    key : str or None
+        The video's ``metadata['Behavior']['ExternalVideos']`` key; None for a default name no entry gives (a
+        video of it is linked when the file has one, never added): an object of another type is then not it.
+
+    Returns
+    -------
+    pynwb.image.ImageSeries or None
+        The video of the name, of the exact type ``ImageSeries``.
 
     Raises
     ------
@@ -343,6 +359,8 @@ def _image_series_named(nwbfile: Any, name: str, key: str) -> Any:
     # The exact type: an ImageSeries' subclass (TwoPhotonSeries, OpticalSeries) is another kind of data.
     if found is None or getattr(found, "neurodata_type", None) == "ImageSeries":
         return found
+    if key is None:
+        return None
     raise MetadataError(
         f"metadata['Behavior']['ExternalVideos']['{key}']['name'] is '{name}', the name of the "
         f"{type(found).__name__} already in the file's {where}, not a video (ImageSeries); choose another name "
@@ -365,7 +383,7 @@ def labeled_video(nwbfile: Any, metadata: Mapping[str, Any], key: str | None) ->
     if key is None:
         return None
     entry = lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "labeled_video_metadata_key")
-    found = _image_series_named(nwbfile, entry["name"], key)
+    found = image_series_named(nwbfile, entry["name"], key)
     if found is None:
         raise MetadataError(
             f"labeled_video_metadata_key '{key}' names the video '{entry['name']}', which no interface of this "

@@ -115,6 +115,36 @@ def test_another_interface_s_video_of_the_file_is_linked_under_its_name(tmp_path
     assert all(f.source_video is video for f in pose_training.training_frames.training_frames.values())
 
 
+@pytest.mark.parametrize("kind", ["ElectricalSeries", "TwoPhotonSeries"])
+def test_a_video_named_like_another_object_is_the_error_the_poses_video_gives(tmp_path, kind):
+    # The labels' video named like an ephys interface's ElectricalSeries: skipped as no ImageSeries, then pynwb's
+    # "Cannot add ImageSeries ... already exists"; an ImageSeries' subclass (2-photon images) was linked as the
+    # video the labels were placed on. Both are video.image_series_named's metadata error, as for the poses.
+    from pynwb.testing.mock.ecephys import mock_ElectricalSeries
+    from pynwb.testing.mock.ophys import mock_TwoPhotonSeries
+
+    training = read_deeplabcut_labels(TEST_ALEX_PROJECT)
+    nwbfile = mock_NWBFile()
+    mock = mock_ElectricalSeries if kind == "ElectricalSeries" else mock_TwoPhotonSeries
+    mock(name="Video reachingvideo1short", nwbfile=nwbfile)
+    said = (
+        r"metadata\['Behavior'\]\['ExternalVideos'\]\['video_reachingvideo1short'\]\['name'\] is "
+        rf"'Video reachingvideo1short', the name of the {kind} .*choose another name"
+    )
+    with pytest.raises(MetadataError, match=said):
+        write_pose_training(nwbfile, training, metadata=metadata_for(training), relative_to=tmp_path)
+
+
+def test_an_object_of_a_default_name_no_entry_gives_is_not_the_video():
+    # Without an entry no video is added: another object of the default name is not the labels' video, no error.
+    from pynwb.testing.mock.ecephys import mock_ElectricalSeries
+
+    nwbfile = mock_NWBFile()
+    mock_ElectricalSeries(name="Video arena", nwbfile=nwbfile)
+    pose_training = write_pose_training(nwbfile, tracked_training(), metadata={})
+    assert pose_training.source_videos is None and list(nwbfile.acquisition) == ["Video arena"]
+
+
 def test_a_video_interface_s_entry_is_refused_saying_what_to_do():
     # In neuroconv's NWBConverter, labels listed before the video interface get its entry (merged in their order)
     # and wrote its video first: pynwb then refused the video interface's "Cannot add ImageSeries ... already exists".
