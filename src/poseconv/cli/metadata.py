@@ -40,7 +40,12 @@ def metadata(
     video: Annotated[Path | None, typer.Option("--video", help="The analysed video.")] = None,
     fps: Annotated[
         float | None,
-        typer.Option("--fps", help="Frame rate (Hz) when the files record none.", callback=checked_fps),
+        typer.Option(
+            "--fps",
+            help="Frame rate (Hz), as for convert: wins over the video's and the pose file's, with a warning if they "
+            "differ; the command it suggests takes it too.",
+            callback=checked_fps,
+        ),
     ] = None,
     individuals: Annotated[
         list[str] | None, typer.Option("--individuals", "-i", help="Keep only these individuals/tracks.")
