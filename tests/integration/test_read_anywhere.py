@@ -231,13 +231,16 @@ def test_the_backend_and_the_output_name_go_together(tmp_path):
 
 def test_training_labels_and_multi_camera_poses_read_back_from_a_store(tmp_path):
     from poseconv import read_multicamera, read_training
-    from tests.fixtures.multicamera import SLEAP_SESSION
+    from tests.fixtures.sleap_session_groups import session_file
     from tests.fixtures.training import MONTBLANC_PROJECT
 
+    # A two-camera session: the Zarr store is read as the HDF5 file is whatever the number of cameras (the 8-camera
+    # min_session.slp written to a store is checked value by value in test_neuroconv_mixins_sessions_and_training).
+    cameras = session_file(tmp_path / "two_cameras.slp", tracks=["a", "b"])
     for suffix in (".nwb", ".nwb.zarr"):
         labels, session = tmp_path / f"labels{suffix}", tmp_path / f"session{suffix}"
         poseconv("convert", MONTBLANC_PROJECT, "--source", "dlc-labels", "-o", labels, "--session-start-time", START)
-        poseconv("convert", SLEAP_SESSION, "--fps", "30", "-o", session, "--session-start-time", START)
+        poseconv("convert", cameras, "--fps", "30", "-o", session, "--session-start-time", START)
     stored, expected = read_training(tmp_path / "labels.nwb.zarr"), read_training(tmp_path / "labels.nwb")
     assert stored.skeletons == expected.skeletons and stored.individuals == expected.individuals
     assert [(f.video, f.frame_index, f.image) for f in stored.frames] == [
