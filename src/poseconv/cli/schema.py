@@ -44,6 +44,7 @@ def schema(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the schema to this file (implies --write).")
     ] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the --output file if it exists.")] = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -60,10 +61,18 @@ def schema(
         if not write and output is None:
             typer.echo(text, nl=False)
             return
-        path = output or _committed_schema_path()
-        from ..output import check_writable
+        if output is not None:
+            from ..exporters.files import export_path
 
-        # The same words as every other command's output (a missing folder, a folder named as the file).
-        check_writable(path)
+            # The same words as every other command's output (a file there, a missing folder, a folder named
+            # as the file); the checkout's schemas/ file is the one --write is for, replaced without asking.
+            path = export_path(
+                output, overwrite=overwrite, suffixes=(".json",), kind="a JSON Schema", flag="--overwrite"
+            )
+        else:
+            from ..output import check_writable
+
+            path = _committed_schema_path()
+            check_writable(path)
         path.write_text(text, encoding="utf-8")
         status(f"Wrote {path}")

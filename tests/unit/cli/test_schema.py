@@ -23,3 +23,14 @@ def test_schema_output_is_written(tmp_path):
     result = poseconv_in_process("schema", "-o", tmp_path / "s.json", "-q")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "s.json").read_text(encoding="utf-8").startswith("{")
+
+
+def test_an_existing_schema_output_is_replaced_only_with_overwrite(tmp_path):
+    # schema -o replaced any file there without a word; every other command asks for --overwrite.
+    target = tmp_path / "s.json"
+    target.write_text("mine", encoding="utf-8")
+    refused = poseconv_in_process("schema", "-o", target)
+    assert refused.returncode == 1 and "--overwrite" in refused.stderr and str(target) in refused.stderr
+    assert target.read_text(encoding="utf-8") == "mine"
+    assert poseconv_in_process("schema", "-o", target, "--overwrite", "-q").returncode == 0
+    assert target.read_text(encoding="utf-8").startswith("{")
