@@ -267,14 +267,17 @@ def _check_head(
     data_root = data_folder or (resolve_path(base, head.data_folder) if head.data_folder else base)
     if output_folder is None:
         plan.output_folder = resolve_path(base, head.output_folder)
+    # A folder given on the command line is said by its flag, not at the spec's line it replaces.
+    data_at = "data_folder" if data_folder is None else "--data-folder"
+    output_at = "output_folder" if output_folder is None else "--output-folder"
     if not data_root.is_dir():
         windows = windows_path_problem(data_root, relative_hint=False)
-        plan.problems.append(Problem("data_folder", windows or missing_path(data_root, "folder") or "not a folder"))
+        plan.problems.append(Problem(data_at, windows or missing_path(data_root, "folder") or "not a folder"))
     if (windows := windows_path_problem(plan.output_folder, relative_hint=False)) is not None:
-        plan.problems.append(Problem("output_folder", windows))
+        plan.problems.append(Problem(output_at, windows))
     elif (problem := dangling_link(plan.output_folder) or folder_problem(plan.output_folder)) is not None:
         # Found here, once, rather than as the same failure of every session.
-        plan.problems.append(Problem("output_folder", f"{plan.output_folder}: {problem}"))
+        plan.problems.append(Problem(output_at, f"{plan.output_folder}: {problem}"))
     plan.problems += metadata_problems(head.metadata, "metadata", None)
     plan.problems += [
         Problem(format_location(path, "metadata"), text) for path, text in text_space_problems(head.metadata)
@@ -287,7 +290,7 @@ def _check_head(
 def _to_stub_folder(plan: Plan, *, checked: bool) -> None:
     """Send a stub run's files to the stub folder of the output folder; check it as the output folder is checked."""
     plan.output_folder = plan.output_folder / STUB_FOLDER
-    if not checked or any(problem.location == "output_folder" for problem in plan.problems):
+    if not checked or any(problem.location in ("output_folder", "--output-folder") for problem in plan.problems):
         return
     if (problem := folder_problem(plan.output_folder)) is not None:
         plan.problems.append(Problem("output_folder", f"{plan.output_folder}: {problem}"))

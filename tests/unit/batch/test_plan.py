@@ -162,3 +162,14 @@ def test_an_output_folder_that_is_a_link_to_nothing_is_a_problem_of_the_spec(tmp
     spec = {"output_folder": "out", "sessions": [session("s1", nwbfile_name="sub-m1/s1.nwb")]}
     said = _said(plan_spec(write_spec(tmp_path, spec)))
     assert said["sessions[0].nwbfile_name"][1].startswith(f"{tmp_path / 'out' / 'sub-m1'}: is a symbolic link to ")
+
+
+def test_a_folder_given_on_the_command_line_is_said_by_its_flag(tmp_path):
+    # --data-folder / --output-folder mistakes were said at the spec's data_folder / output_folder line, which
+    # holds a valid value (or none), without naming the flag given.
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    spec = write_spec(tmp_path, {"output_folder": "nwb", "sessions": [session("s1")]})
+    said = _said(plan_spec(spec, data_folder=tmp_path / "nothere", output_folder=tmp_path / "afile" / "out"))
+    assert said["--data-folder"][0] is None and str(tmp_path / "nothere") in said["--data-folder"][1]
+    assert said["--output-folder"][0] is None and str(tmp_path / "afile" / "out") in said["--output-folder"][1]
+    assert "data_folder" not in said and "output_folder" not in said
