@@ -41,7 +41,7 @@ def dry_run_session(job: SessionJob, built: Any) -> None:
     specs = {spec.name: spec for spec in job.inputs}
     try:
         # The video interfaces first: a labeled video one of them adds needs no stand-in.
-        _add_video_interfaces(nwbfile, job, built, composed.shared)
+        _add_video_interfaces(nwbfile, job, built, composed.shared, specs)
         _stand_in_labeled_videos(nwbfile, composed.per_input)
         for name, metadata in composed.per_input.items():
             try:
@@ -57,14 +57,16 @@ def dry_run_session(job: SessionJob, built: Any) -> None:
         built.converter.forget_blocks()
 
 
-def _add_video_interfaces(nwbfile: Any, job: SessionJob, built: Any, shared: Mapping[str, Any]) -> None:
+def _add_video_interfaces(
+    nwbfile: Any, job: SessionJob, built: Any, shared: Mapping[str, Any], specs: Mapping[str, Any]
+) -> None:
     """Add the videos of the session's neuroconv video interfaces, as the conversion does before the poses.
 
-    An external video is a path and its timing; an internal one's stub is its first frames.
+    An external video is a path and its timing; an internal one's stub is its first frames. ``specs`` are the
+    session's inputs by name, where a failure is said.
     """
     from neuroconv.datainterfaces import ExternalVideoInterface, InternalVideoInterface
 
-    specs = {spec.name: spec for spec in job.inputs}
     for name, interface in built.interfaces.items():
         if not isinstance(interface, (ExternalVideoInterface, InternalVideoInterface)):
             continue
