@@ -28,7 +28,7 @@ from .model.location import require_file
 from .model.track_checks import PER_FRAME
 from .video import VideoProbe, probe_found_video, probe_video
 
-__all__ = ["PoseSource"]
+__all__ = ["PoseSource", "fit_to_video"]
 
 
 class PoseSource(ReadsInput):
@@ -194,24 +194,8 @@ class PoseSource(ReadsInput):
             probe = self._probe(path) if key in self._video_file_paths else self._found_probe(pose, path)
             video_timing = None
             if probe is not None:
-                # Past the video's end, a recorded length may pad the poses with empty frames only.
-                last_pose = _last_pose(pose, key, probe.n_frames) if n_frames > probe.n_frames else None
-                # DeepLabCut 2 leaves x = y = likelihood = 0 in the rows of frames its video's header counts
-                # and the video does not decode: no poses, left out as empty rows are, not refused as another
-                # video's poses.
-                unfilled = (
-                    last_pose is not None and last_pose >= probe.n_frames and _zero_from(pose, key, probe.n_frames)
-                )
-                kept = timing.check_video_length(
-                    pose.source_name,
-                    n_frames,
-                    probe,
-                    last_pose=last_pose,
-                    unfilled=unfilled,
-                    stacklevel=user_stacklevel(),
-                )
-                if kept < n_frames:
-                    pose = dataclasses.replace(pose, tracks=[_first_frames(t, kept, key) for t in pose.tracks])
+                pose = fit_to_video(pose, key, probe)
+                kept = pose.n_frames(key)
                 video_timing = probe.timing()
                 videos[key] = dataclasses.replace(
                     info,
@@ -310,6 +294,46 @@ def _describe_untracked(pose: PoseData, metadata: dict[str, Any]) -> None:
 
 # Frames read at once when looking for poses past a video's end.
 _SCAN_FRAMES = 65_536
+
+
+def fit_to_video(pose: PoseData, video: str, probe: VideoProbe, *, where: str | None = None) -> PoseData:
+    """Return ``pose`` with the rows of ``video`` past the video's last frame left out, when they hold no pose.
+
+    The rule of :func:`poseconv.timing.check_video_length`: rows past the video with no pose (a
+    recorded length the video does not have), or 0 in every column (DeepLabCut 2 leaves x = y =
+    likelihood = 0 in the rows of frames its video's header counts and the video does not decode), are
+    left out with a warning; poses past the video are refused as another video's.
+
+    Parameters
+    ----------
+    pose : PoseData
+        The poses (one camera's).
+    video : str
+        The key of the video ``probe`` read.
+    probe : VideoProbe
+        The video.
+    where : str, optional
+        The poses' name in messages; their file's name by default.
+
+    Raises
+    ------
+    InvalidOptionError
+        When poses lie past the video's last frame.
+    """
+    n_frames = pose.n_frames(video)
+    last_pose = _last_pose(pose, video, probe.n_frames) if n_frames > probe.n_frames else None
+    unfilled = last_pose is not None and last_pose >= probe.n_frames and _zero_from(pose, video, probe.n_frames)
+    kept = timing.check_video_length(
+        where or pose.source_name,
+        n_frames,
+        probe,
+        last_pose=last_pose,
+        unfilled=unfilled,
+        stacklevel=user_stacklevel(),
+    )
+    if kept < n_frames:
+        pose = dataclasses.replace(pose, tracks=[_first_frames(t, kept, video) for t in pose.tracks])
+    return pose
 
 
 def _last_pose(pose: PoseData, video: str, start: int) -> int:

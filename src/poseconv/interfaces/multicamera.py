@@ -30,6 +30,7 @@ from ..model import FrameTiming, PoseData
 from ..model.location import require_file
 from ..model.multicamera import MultiCameraPoseData
 from ..nwb.write.multicamera import write_multicamera_pose_estimation
+from ..pose_source import fit_to_video
 from ..readers.deeplabcut.three_d import read_deeplabcut_3d
 from ..readers.sleap import read_sleap_session
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
@@ -110,6 +111,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
         from ..video import probe_found_video, probe_video
 
         found: dict[str, tuple[FrameTiming, str]] = {}
+        views = dict(data.views)
         for camera, view in data.views.items():
             for key, info in view.videos.items():
                 path = self._video_file_paths.get(key, info.path)
@@ -124,7 +126,8 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
                 )
                 if probe is None:
                     continue
-                timing.check_video_length(where, view.n_frames(key), probe, stacklevel=user_stacklevel())
+                # Rows past the video with no pose (DeepLabCut 2's all-0 rows too) are left out, as for one camera.
+                views[camera] = fit_to_video(view, key, probe, where=where)
                 if probe.timing() is not None:
                     found[camera] = (probe.timing(), probe.path.name)
                 break
@@ -138,7 +141,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
             video_name=video_name,
             stacklevel=user_stacklevel(),
         )
-        return data.with_timing(chosen)
+        return dataclasses.replace(data, views=views).with_timing(chosen)
 
     @property
     def session(self) -> MultiCameraPoseData:
