@@ -163,7 +163,26 @@ def test_inspect_of_poses_without_a_rate_says_where_the_conversion_takes_their_t
     assert "no frame rate recorded (give --fps when converting)" in alone
     (tmp_path / "reachingvideo1short.avi").write_bytes((videos / "reachingvideo1short.avi").read_bytes())
     beside = poseconv("inspect", table).stdout
-    assert "no frame rate recorded (converting reads the video's frame times; --fps sets a rate)" in beside
+    # The frame times convert writes: the video's, and where they come from.
+    assert (
+        "rate 30 Hz, 0.367 s from 0 s (constant frame rate read from the video container reachingvideo1short.avi)"
+        in beside
+    )
+
+
+def test_inspect_of_poses_shows_the_rate_convert_writes(tmp_path):
+    # DeepLabCut's _meta.pickle records 29.9807 fps; the video beside it gives 30.0003 fps, which convert writes.
+    result = poseconv("inspect", "--json", MULTI_ANIMAL_H5)
+    (video,) = json.loads(result.stdout)["poses"][0]["videos"].values()
+    assert video["rate"] == pytest.approx(30.0003, abs=1e-4)
+    assert video["timing_source"] == "constant frame rate read from the video container m3v1mp4short.mp4"
+    assert "29.9807 fps" in result.stderr and "the video's frame times are used" in result.stderr
+    out = tmp_path / "out.nwb"
+    poseconv("convert", MULTI_ANIMAL_H5, "-o", out, "--session-start-time", "2024-01-01T00:00:00Z", "-q")
+    with h5py.File(out, "r") as nwb:
+        rates = set()
+        nwb["processing"].visititems(lambda n, o: rates.add(o.attrs["rate"]) if n.endswith("/starting_time") else None)
+    assert rates == {video["rate"]}
 
 
 def test_export_to_slp_and_movement(multi_nwb, tmp_path):

@@ -384,7 +384,12 @@ def read_any(
                 "'convert', 'inspect' and 'metadata' take them.",
                 fmt.alias,
             )
-        data = fmt.read(path)
+        if fmt.kind == "predictions":
+            from ._sources import read_predictions
+
+            data = read_predictions(fmt, path)
+        else:
+            data = fmt.read(path)
         # A multi-camera session: each camera's 2D poses, then the 3D poses.
         poses = (
             [*data.views.values(), *([data.pose_3d] if data.pose_3d is not None else [])]

@@ -9,6 +9,7 @@ CLI starts fast.
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -409,3 +410,23 @@ def pose_metadata(
             raise _unsupported("--config", fmt.name)
         kwargs["config_file_path"] = config
     return PoseSource.from_format(fmt, **kwargs).get_pose_metadata()
+
+
+def read_predictions(fmt: Any, path: Path) -> Any:
+    """Return the poses of ``path`` (one camera's predictions) with the frame times ``convert`` writes.
+
+    The reader records the pose file's own rate (DeepLabCut's ``_meta.pickle``); converting takes the
+    frame times of a video found beside the poses first (:mod:`poseconv.timing`). ``inspect`` and
+    ``plot`` show those: what the NWB file will hold. A file the conversion refuses (its rows go past
+    its video's frames) is still shown as read, with a warning saying why converting stops.
+    """
+    from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
+    from ..pose_source import PoseSource
+
+    try:
+        return PoseSource.from_format(fmt, **{fmt.input_argument: path}).pose
+    except (InvalidSourceFileError, InvalidOptionError) as refused:
+        # Read again as the file holds it (a reader's own error is raised here again, as it was).
+        data = fmt.read(path)
+        warnings.warn(f"converting stops here: {refused}", PoseconvWarning, stacklevel=2)
+        return data

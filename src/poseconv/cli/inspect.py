@@ -52,6 +52,9 @@ def inspect(
     The confidence mean, min, median and max of a node (--json: its "confidence") are over the
     frames where the node has coordinates: DeepLabCut writes a likelihood of 0.0 where x and y are NaN.
 
+    A pose file's rate is the one convert writes (a video found beside the file before the rate
+    the file records), with where it comes from.
+
     For an NWB file with training data (PoseTraining), also its labeled frames, instances,
     individuals/tracks, skeletons and source videos.
     """
@@ -317,6 +320,8 @@ def _print_summary(console: Any, summary: dict[str, Any]) -> None:
         else:
             kind = "timestamps, mean rate" if video["timestamps"] else "rate"
             timing = f"{kind} {video['rate']:.6g} Hz, {video['duration']:.3f} s from {video['starting_time']:.6g} s"
+            # Where the times come from: a pose file's are those convert writes (the video's first).
+            timing += f" ({video['timing_source']})" if video.get("timing_source") else ""
         where = _video_file(video, "not found")
         console.print(f"  video {key}: {video['n_frames']} frames; {timing}; file: {where}")
     for track in summary["tracks"]:
