@@ -170,6 +170,18 @@ def test_inspect_of_poses_without_a_rate_says_where_the_conversion_takes_their_t
     )
 
 
+def test_inspect_of_poses_convert_refuses_shows_them_and_says_why(tmp_path):
+    # Poses past the end of the video beside them: convert refuses them; inspect shows the file as read.
+    videos = SHARED_DATA / "deeplabcut/TEST-Alex-2019-11-04/videos"
+    table = tmp_path / "reachingvideo1shortDLC_resnet50_TESTNov4shuffle1_10.csv"
+    lines = (videos / table.name).read_text().splitlines()
+    table.write_text("\n".join([*lines, *(f"{12 + i}," + lines[-1].split(",", 1)[1] for i in range(3))]) + "\n")
+    (tmp_path / "reachingvideo1short.avi").write_bytes((videos / "reachingvideo1short.avi").read_bytes())
+    result = poseconv("inspect", table)
+    assert "15/15 frames with a pose" in result.stdout
+    assert "converting stops here:" in result.stderr and "has only 12" in result.stderr
+
+
 def test_inspect_of_poses_shows_the_rate_convert_writes(tmp_path):
     # DeepLabCut's _meta.pickle records 29.9807 fps; the video beside it gives 30.0003 fps, which convert writes.
     result = poseconv("inspect", "--json", MULTI_ANIMAL_H5)
