@@ -374,8 +374,11 @@ def pose_metadata(
     labeled_data: Path | None = None,
     config: Path | None = None,
     source_options: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], bool]:
     """Return the metadata the conversion of ``path`` would use, as its interface's ``get_metadata`` does.
+
+    With it, whether the poses lack frame times (no rate recorded, none given, no video found): the
+    conversion then needs a rate (``--fps``).
 
     A file of one camera's poses is read by a :class:`~poseconv.pose_source.PoseSource`, which
     imports no neuroconv (the command answers quickly); the fields neuroconv generates
@@ -396,7 +399,8 @@ def pose_metadata(
         # The options a PoseSource does not take (a SLEAP file's untracked instances, the training data, --option).
         given = {"untracked": untracked, "training": training, "labeled_data": labeled_data, "individuals": individuals}
         given["source_options"] = source_options
-        return make_interface(path, source=source, video=video, fps=fps, config=config, **given).get_metadata()
+        interface = make_interface(path, source=source, video=video, fps=fps, config=config, **given)
+        return interface.get_metadata(), _lacks_frame_times(interface)
     from ..pose_source import PoseSource
 
     # Every interface of one camera's poses takes a video and a frame rate; the individuals depend on the format.
@@ -409,7 +413,22 @@ def pose_metadata(
         if "config_file_path" not in fmt.reader_options:
             raise _unsupported("--config", fmt.name)
         kwargs["config_file_path"] = config
-    return PoseSource.from_format(fmt, **kwargs).get_pose_metadata()
+    pose_source = PoseSource.from_format(fmt, **kwargs)
+    return pose_source.get_pose_metadata(), _lacks_frame_times(pose_source)
+
+
+def _lacks_frame_times(reader: Any) -> bool:
+    """Whether the poses of ``reader`` (a PoseSource or an interface) have a video with no frame times.
+
+    A session has one clock (``session.timing``); labels alone are written without frame times.
+    """
+    session = getattr(reader, "session", None)
+    if session is not None:
+        return session.timing is None
+    pose = getattr(reader, "pose", None)
+    if pose is None:
+        return False
+    return any(pose.timing.get(track.video) is None for track in pose.tracks)
 
 
 def read_predictions(fmt: Any, path: Path) -> Any:

@@ -170,3 +170,22 @@ def test_the_header_command_is_quoted_for_a_shell(tmp_path, generated_crowded_un
     result = CliRunner().invoke(app, ["metadata", str(path), "--untracked", "by_order", "--fps", "30", "-q"])
     assert result.exit_code == 0, result.output
     assert _header_command(result.stdout)[2:6] == [str(path), "--fps", "30", "--untracked"]
+
+
+def test_the_header_of_poses_without_frame_times_asks_for_the_rate(tmp_path, generated_crowded_untracked):
+    # The file records no rate and no video is found: the command without --fps would stop asking for one.
+    path = generated_crowded_untracked.path
+    result = CliRunner().invoke(app, ["metadata", str(path), "--untracked", "by_order", "-q"])
+    assert result.exit_code == 0, result.output
+    command = _header_command(result.stdout)
+    assert command[3:5] == ["--fps", "RATE"]
+    assert f"# No frame times: {path.name} records no frame rate" in result.stdout
+    # With the rate filled in, the command converts.
+    command = [str(tmp_path / word) if word in ("out.nwb", "this.yaml") else word for word in command[1:]]
+    (tmp_path / "this.yaml").write_text(result.stdout.replace("RATE", "30"), encoding="utf-8")
+    words = [("30" if word == "RATE" else word) for word in command]
+    converted = CliRunner().invoke(app, [*words, "--session-start-time", "2024-05-01T10:00:00+02:00", "-q"])
+    assert converted.exit_code == 0, converted.output
+    # A rate given, or recorded by the file, asks for none.
+    given = CliRunner().invoke(app, ["metadata", str(path), "--untracked", "by_order", "--fps", "25", "-q"])
+    assert "RATE" not in given.stdout and "No frame times" not in given.stdout
