@@ -11,7 +11,7 @@ import yaml
 from poseconv.interfaces import DeepLabCutPoseInterface, PoseConverterPipe
 from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_DIR, MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
-from tests.fixtures.paths import needs_shared_data
+from tests.fixtures.paths import SHARED_DATA, needs_shared_data
 from tests.fixtures.sleap import SLEAP_REPO
 from tests.fixtures.training import OPENFIELD_PROJECT
 
@@ -171,3 +171,35 @@ def test_poses_with_their_training_data_keep_the_video_interface_s_name(tmp_path
         assert list(behavior["PoseTraining"].source_videos.image_series) == ["MyCam"]
         poses = [c for c in behavior.data_interfaces.values() if type(c).__name__ == "PoseEstimation"]
         assert poses and all(c.source_video.name == "MyCam" for c in poses)
+
+
+def _skeleton_edges(path) -> list[list[int]]:
+    with h5py.File(path, "r") as file:
+        skeletons = file["processing/behavior/Skeletons"]
+        return [skeletons[name]["edges"][()].tolist() for name in skeletons]
+
+
+def test_predictions_outside_their_project_take_the_skeleton_of_the_labels_project(tmp_path):
+    # Predictions copied out of their project, given the project with --labeled-data: its config.yaml's
+    # skeleton (bodypart1-bodypart2, bodypart1-bodypart3) was left out of poses and labels without a word.
+    project = SHARED_DATA / "deeplabcut/TEST-Alex-2019-11-04"
+    predictions = tmp_path / "reachingvideo1shortDLC_resnet50_TESTNov4shuffle1_10.csv"
+    predictions.write_bytes((project / "videos" / predictions.name).read_bytes())
+    labels_file = project / "labeled-data/reachingvideo1short/CollectedData_Alex.h5"
+    for labels in (project, labels_file):
+        interface = DeepLabCutPoseInterface(
+            file_path=predictions, labeled_data_path=labels, include_training_data=True, sampling_frequency=30.0
+        )
+        assert interface.pose.skeletons["Skeleton"].edges == ((0, 1), (0, 2))
+    out = tmp_path / "convert.nwb"
+    args = ("--labeled-data", project, "--fps", "30", "-o", out, "--session-start-time", START, "-q")
+    assert poseconv_in_process("convert", predictions, *args).returncode == 0
+    assert _skeleton_edges(out) == [[[0, 1], [0, 2]]]
+    source_data = {"labeled_data_path": str(project), "include_training_data": True, "sampling_frequency": 30.0}
+    assert _run(tmp_path, [{"file_path": str(predictions), "source_data": source_data}]) == {"PoseTraining": 5}
+    assert _skeleton_edges(tmp_path / "nwb/s1.nwb") == [[[0, 1], [0, 2]]]
+    # find_side_files=False looks for no config.yaml.
+    alone = DeepLabCutPoseInterface(
+        file_path=predictions, labeled_data_path=project, include_training_data=True, find_side_files=False
+    )
+    assert alone.pose.skeletons["Skeleton"].edges == ()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from pydantic import validate_call
 
 from ..catalog.builtin import builtin_format
 from ..model.training import TrainingData
+from ..readers.deeplabcut.labels import find_project_folder
 from ..readers.deeplabcut.predictions import read_deeplabcut
+from ..readers.deeplabcut.project import find_config_file
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 from .docstrings import FrameRateArg, fill_parameters
 from .mixin import init_arguments
@@ -54,7 +59,8 @@ class DeepLabCutPoseInterface(TrainingDataMixin, BasePoseInterface):
         file_path : FilePath
             DeepLabCut predictions, ``.h5`` or ``.csv`` (single- or multi-animal, 2D or 3D).
         config_file_path : FilePath, optional
-            The project's config.yaml (skeleton, bodypart order); found next to the file or one folder up.
+            The project's config.yaml (skeleton, bodypart order); found next to the file or one folder up,
+            else in the project of ``labeled_data_path``.
         metadata_file_path : FilePath, optional
             The _meta.pickle / _meta.json / includingmetadata.pickle with fps and frame size; found by name.
         video_file_path : FilePath, optional
@@ -74,6 +80,27 @@ class DeepLabCutPoseInterface(TrainingDataMixin, BasePoseInterface):
         {verbose}
         """
         super().__init__(**init_arguments(locals()))
+
+    def _read_input(self, **overrides: Any) -> Any:
+        """Read the predictions; outside the labels' project, with that project's config.yaml (its skeleton)."""
+        config = self._labels_project_config()
+        return super()._read_input(**({"config_file_path": config} if config is not None else {}), **overrides)
+
+    def _labels_project_config(self) -> Path | None:
+        """Return the config.yaml of the project ``labeled_data_path`` names, when the predictions have none.
+
+        Predictions copied out of their project find no config.yaml beside them; the labels' project
+        gives their skeleton, as it does to the labels (none when ``config_file_path`` is given, or
+        ``find_side_files=False``).
+        """
+        data = self.source_data
+        labels = data.get("labeled_data_path")
+        if labels is None or data.get("config_file_path") is not None or not data.get("find_side_files", True):
+            return None
+        if find_config_file(self.input_path) is not None:
+            return None
+        project = find_project_folder(labels)
+        return project / "config.yaml" if project is not None else None
 
     def _read_training_data(self) -> TrainingData:
         return find_deeplabcut_training_data(

@@ -199,10 +199,13 @@ class ReadsInput:
         """The input file (or folder) read."""
         return Path(self.source_data[self.input_argument])
 
-    def _read_input(self) -> Any:
-        """Read the input with :attr:`reader` and the options :attr:`reader_options` names (those given)."""
+    def _read_input(self, **overrides: Any) -> Any:
+        """Read the input with :attr:`reader` and the options :attr:`reader_options` names (those given).
+
+        ``overrides``: options the interface found for the user (a project's config), over those given.
+        """
         options = {name: self.source_data[name] for name in self.reader_options if name in self.source_data}
-        return self.reader(self.input_path, **options)
+        return self.reader(self.input_path, **{**options, **overrides})
 
 
 class PoseconvInterfaceMixin(ReadsInput):
