@@ -136,8 +136,7 @@ class PoseSource(ReadsInput):
 
     # -- videos and frame times -------------------------------------------------------------------
 
-    @staticmethod
-    def _match_video_paths(pose: PoseData, given: dict[str, Path] | list[Path] | None) -> dict[str, Path]:
+    def _match_video_paths(self, pose: PoseData, given: dict[str, Path] | list[Path] | None) -> dict[str, Path]:
         """Map user-given video files to the pose file's videos (by key, or in order)."""
         if not given:
             return {}
@@ -153,11 +152,23 @@ class PoseSource(ReadsInput):
             if len(given) != len(videos):
                 raise InvalidOptionError(
                     f"{pose.source_name}: {len(given)} video files given for {len(videos)} videos {videos}."
+                    + self._one_video_at_a_time(videos)
                 )
             paths = {key: Path(value) for key, value in zip(videos, given, strict=True)}
         for path in paths.values():
             require_file(path, "video", InvalidOptionError)
         return paths
+
+    def _one_video_at_a_time(self, videos: list[str]) -> str:
+        """Return how to give each video of a file of several (one video a conversion), or "" for other formats."""
+        if "video_indices" not in self.reader_options or len(videos) < 2:
+            return ""
+        return (
+            " One video's poses convert with their video at a time: video_indices=[k] and video_file_path= "
+            "(poseconv convert FILE -O video_indices=[k] --video PATH; in a spec, one pose entry per video with "
+            "source_data: {video_indices: [k]} and its video_file_path), k = 0 for the first video. Or put the "
+            "videos where the file records them, or beside it, and give none."
+        )
 
     def _probe(self, path: Path) -> VideoProbe | None:
         if path not in self._probes:

@@ -143,3 +143,33 @@ def test_rows_deeplabcut_left_at_zero_past_its_video_are_left_out_from_every_ent
         assert poseconv_in_process("validate", output, "--pose-only").returncode == 0
     spec = one_session_spec(tmp_path, f"{{file_path: {table.name}}}", start=f"'{start}'")
     assert poseconv_in_process("run", spec).returncode == 0
+
+
+def test_one_video_given_for_a_file_of_two_says_how_to_convert_each(tmp_path):
+    # "1 video files given for 2 videos" offered no way out: a list of videos is refused everywhere.
+    import sleap_io as sio
+
+    skeleton, track = sio.Skeleton(nodes=["a", "b"], name="s"), sio.Track("A")
+    videos = [sio.Video(filename=str(tmp_path / f"{name}.mp4"), open_backend=False) for name in ("left", "right")]
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=1,
+            instances=[
+                sio.PredictedInstance.from_numpy(
+                    np.array([[1.0, 2.0], [3.0, 4.0]]),
+                    point_scores=np.ones(2),
+                    score=0.5,
+                    skeleton=skeleton,
+                    track=track,
+                )
+            ],
+        )
+        for video in videos
+    ]
+    slp = tmp_path / "two.slp"
+    sio.save_slp(sio.Labels(labeled_frames=frames, videos=videos, skeletons=[skeleton], tracks=[track]), str(slp))
+    video = tmp_path / "moved.mp4"
+    video.write_bytes(b"")
+    with pytest.raises(InvalidOptionError, match=r"2 videos.*video_indices=\[k\] and video_file_path="):
+        SLEAPPoseInterface(file_path=slp, video_file_path=video)
