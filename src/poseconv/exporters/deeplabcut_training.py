@@ -292,6 +292,13 @@ def _labels_table(
     import pandas as pd
 
     group, frames = _select(training, label_file, video)
+    if not training.skeletons:
+        # Labels read back from NWB take their skeletons from the instances: with none, no bodypart is known.
+        raise InvalidOptionError(
+            f"{training.source_name}: none of its {len(training.frames)} labeled frames has a labeled animal, so "
+            "no skeleton (bodyparts) comes with them and a CollectedData table would have no columns. Label some "
+            "frames first, or export the project's own label files."
+        )
     has_individuals = any(i.individual is not None for f in training.frames for i in f.instances)
     multi = has_individuals if multi_animal is None else multi_animal
     if multi and not has_individuals and training.frames:

@@ -272,9 +272,13 @@ class TrainingData(SourceNamed):
         )
 
     def used_skeletons(self) -> list[str]:
-        """Return the names of the skeletons some instance follows, in skeleton order."""
+        """Return the names of the skeletons some instance follows, in skeleton order.
+
+        Labels with no instance at all (a label file saved before any point was placed) use every skeleton:
+        its bodyparts are all that is known of them, and leaving them out lost them.
+        """
         used = {instance.skeleton for frame in self.frames for instance in frame.instances}
-        return [name for name in self.skeletons if name in used]
+        return [name for name in self.skeletons if name in used or not used]
 
 
 def _checked_instance(

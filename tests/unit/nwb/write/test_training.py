@@ -227,3 +227,29 @@ def test_sources_table_is_plain_hdmf(tmp_path):
         table = handle["processing/behavior/PoseTrainingSources"]
         assert table.attrs["neurodata_type"] == "DynamicTable"
         assert table["frame_index"][()].tolist() == [1029]
+
+
+def test_labels_with_no_animal_labeled_yet_keep_their_skeleton_and_the_export_says_why_it_stops(tmp_path):
+    # A CollectedData saved before any point was placed: no Skeleton was written (its bodyparts lost), and
+    # export --training then ended in "internal error: StopIteration".
+    from poseconv.errors import InvalidOptionError
+    from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
+
+    labeled = tracked_training()
+    training = TrainingData.from_frames(
+        source_software="DeepLabCut",
+        source_file="project",
+        skeletons=list(labeled.skeletons.values()),
+        videos=list(labeled.videos.values()),
+        frames=[LabeledFrame(video="arena", frame_index=t) for t in (3, 7)],
+    )
+    assert training.used_skeletons() == ["mouse"]
+    nwbfile = mock_NWBFile()
+    write_pose_training(nwbfile, training, metadata={})
+    (skeleton,) = nwbfile.processing["behavior"]["Skeletons"].skeletons.values()
+    assert list(skeleton.nodes) == ["nose", "tail"]
+    path = tmp_path / "training.nwb"
+    with NWBHDF5IO(path, "w") as io:
+        io.write(nwbfile)
+    with pytest.raises(InvalidOptionError, match=r"none of its 2 labeled frames has a labeled animal, so no skeleton"):
+        to_deeplabcut_labels(read_training(path))
