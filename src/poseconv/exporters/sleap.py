@@ -65,7 +65,7 @@ from .files import export_path
 from .left_out import POSE_EXPORTS, pose_values, warn_left_out
 from .sleap_tables import NO_TRACKING_SCORE, identity_catalog, instance_present, unopened_video, unscored_is_user
 
-__all__ = ["sleap_track_names", "to_sleap_labels", "video_filename", "write_slp"]
+__all__ = ["sleap_provenance", "sleap_track_names", "to_sleap_labels", "video_filename", "write_slp"]
 
 # poseconv's names of SLEAP's untracked instances taken by order (untracked="by_order"), and of a single set.
 _UNTRACKED_SLOT = re.compile(r"untracked(_\d+)?")
@@ -126,6 +126,33 @@ def _video(pose: PoseData, key: str) -> Any:
     """
     fps = known_rate(pose.timing.get(key)) or pose.videos[key].fps
     return unopened_video(video_filename(pose, key), fps)
+
+
+def sleap_provenance(pose: PoseData) -> dict[str, Any]:
+    """Return the ``provenance`` a SLEAP file exported from ``pose`` records.
+
+    Poses SLEAP predicted keep SLEAP's own keys, which SLEAP, sleap-io and poseconv's readers read
+    (:func:`~poseconv.readers.sleap.common.sleap_version_of`, :func:`~poseconv.readers.sleap.common.scorer_of`):
+    ``sleap_version`` and ``model_paths`` (SLEAP's inference records the models' paths; NWB keeps their
+    folder names, the scorer, which are written as the paths). Another tool's version and scorer are not
+    SLEAP's and are recorded under poseconv's own keys.
+    """
+    provenance: dict[str, Any] = {
+        "source": f"poseconv export of {pose.source_name}",
+        "source_software": pose.source_software,
+    }
+    if str(pose.source_software or "").strip().lower() == "sleap":
+        if pose.source_software_version:
+            provenance["sleap_version"] = pose.source_software_version
+        if pose.scorer:
+            # The reader joins the model folder names with ", " (scorer_of).
+            provenance["model_paths"] = [name.strip() for name in pose.scorer.split(",") if name.strip()]
+    else:
+        if pose.source_software_version:
+            provenance["source_software_version"] = pose.source_software_version
+        if pose.scorer:
+            provenance["scorer"] = pose.scorer
+    return provenance
 
 
 def sleap_track_names(pose: PoseData) -> dict[str, str | None]:
@@ -201,7 +228,7 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
         videos=list(videos.values()),
         skeletons=list(skeletons.values()),
         tracks=list(by_name.values()),
-        provenance={"source": f"poseconv export of {pose.source_name}", "source_software": pose.source_software},
+        provenance=sleap_provenance(pose),
         identities=[sio.Identity(name=name) for name in identity_catalog(pose)],
     )
     return labels, skeletons, tracks, videos, video_keys

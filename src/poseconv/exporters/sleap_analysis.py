@@ -50,7 +50,7 @@ from ..model.frames import read_frames, without_padding
 from ..model.location import recorded_location
 from .files import export_path, video_tracks
 from .left_out import POSE_EXPORTS, USER_LABELED, pose_values, warn_left_out
-from .sleap import video_filename
+from .sleap import sleap_provenance, video_filename
 from .sleap_tables import NO_TRACKING_SCORE, instance_present
 
 __all__ = ["write_sleap_analysis"]
@@ -251,8 +251,7 @@ def write_sleap_analysis(
         handle["labels_path"] = recorded_location(pose.source_file)
         handle["video_path"] = _video_path(pose, video)
         handle["video_ind"] = list(dict.fromkeys(track.video for track in pose.tracks)).index(video)
-        provenance = {"source": f"poseconv export of {pose.source_name}", "source_software": pose.source_software}
-        handle["provenance"] = json.dumps(provenance)
+        handle["provenance"] = json.dumps(sleap_provenance(pose))
         handle.attrs["format"] = "analysis"
         handle.attrs["preset"] = "matlab"
         handle.attrs["skeleton_name"] = "+".join(columns)

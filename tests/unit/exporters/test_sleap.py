@@ -80,3 +80,28 @@ def test_a_track_only_a_later_video_shows_keeps_its_place(tmp_path):
     assert [track.name for track in pose.tracks] == ["zeta", "mid", "alpha", "alpha"]
     written = sio.load_slp(str(write_slp(pose, tmp_path / "back.slp")))
     assert [track.name for track in written.tracks] == ["zeta", "mid", "alpha"]
+
+
+def _predicted_by_sleap():
+    """SLEAP poses as an NWB file gives them: SLEAP's version and the models' folder names (the scorer)."""
+    pose = mock_pose_data(n_frames=3, source_software="SLEAP")
+    return dataclasses.replace(
+        pose, source_software_version="1.2.7", scorer="courtship.centroid, courtship.topdown_confmaps"
+    )
+
+
+def test_the_slp_records_the_sleap_version_and_models_the_reader_takes_back(tmp_path):
+    # They were left out: the .slp named neither, and converting it again lost both.
+    written = write_slp(_predicted_by_sleap(), tmp_path / "out.slp")
+    provenance = sio.load_slp(str(written)).provenance
+    assert provenance["sleap_version"] == "1.2.7"
+    assert provenance["model_paths"] == ["courtship.centroid", "courtship.topdown_confmaps"]
+    back = read_sleap(written)
+    assert (back.source_software_version, back.scorer) == ("1.2.7", "courtship.centroid, courtship.topdown_confmaps")
+
+
+def test_another_tools_version_is_not_written_as_sleaps():
+    pose = dataclasses.replace(mock_pose_data(n_frames=2), source_software_version="2.3.9", scorer="DLC_resnet50")
+    provenance = to_sleap_labels(pose).provenance
+    assert "sleap_version" not in provenance and "model_paths" not in provenance
+    assert (provenance["source_software_version"], provenance["scorer"]) == ("2.3.9", "DLC_resnet50")
