@@ -20,8 +20,8 @@ import numpy as np
 from . import timing
 from .errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from .interfaces.mixin import ReadsInput, user_stacklevel
-from .metadata.checks import is_given
 from .metadata.defaults import default_pose_metadata, merge_metadata, track_for_container_key
+from .metadata.empty_fields import is_given
 from .model import FrameTiming, PoseData, PoseTrack
 from .model.frames import LazyArray, is_lazy_array
 from .model.location import require_file

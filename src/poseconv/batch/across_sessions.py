@@ -19,7 +19,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..metadata.checks import date_of_birth_problem, is_given, space_problem
+from ..metadata.checks import date_of_birth_problem, space_problem
+from ..metadata.empty_fields import is_given
 from ..model.location import is_url
 from ..repeated_inputs import InputUse, Repeat, Repeats, copy_of, input_use, repeats, selection_hint
 from .jobs import InputJob, SessionJob

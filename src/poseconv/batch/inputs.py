@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..metadata.checks import drop_empty_text
+from ..metadata.empty_fields import drop_empty_text
 from ..metadata.schema_messages import schema_problems
 from ..timing import TIMESTAMP_SUFFIXES
 from .detection import Detections, PoseFile, detect_pose_file

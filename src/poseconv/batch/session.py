@@ -26,8 +26,8 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..metadata.checks import drop_empty_text
 from ..metadata.defaults import merge_metadata
+from ..metadata.empty_fields import drop_empty_text
 from ..metadata.schema_messages import schema_problems
 from ..output import check_writable, dangling_link, remove_partials
 from ..timing import load_timestamps

@@ -105,7 +105,7 @@ def without_empty_text(metadata: Mapping[str, Any] | None) -> dict[str, Any] | N
 
     NWB GUIDE's converter (neuroconv's ``NWBConverter``) hands an interface the form as it was filled in, where a
     cleared field is ``""``: "keep the default". poseconv's pipeline drops such fields while composing the
-    metadata (:func:`~poseconv.metadata.checks.drop_empty_text`); ``add_to_nwbfile`` does the same, so that a
+    metadata (:func:`~poseconv.metadata.empty_fields.drop_empty_text`); ``add_to_nwbfile`` does the same, so that a
     cleared scorer or description is the default, not an empty value, and a cleared ``device_metadata_key`` is
     the default camera, not a key ``''`` that does not exist. The caller's metadata is left as it was.
 
@@ -119,7 +119,7 @@ def without_empty_text(metadata: Mapping[str, Any] | None) -> dict[str, Any] | N
     dict or None
         A copy without empty text in the blocks the pipeline cleans; None when ``metadata`` is None.
     """
-    from ..metadata.checks import drop_form_empty_text
+    from ..metadata.empty_fields import drop_form_empty_text
 
     if metadata is None:
         return None

@@ -17,7 +17,6 @@ from .names import DEPRECATED_POSE_ESTIMATION_FIELDS, MODULE_OBJECT_NAMES
 
 __all__ = [
     "AGE_FORM",
-    "FORM_EMPTY_CAMERA_ARRAYS",
     "AGE_PATTERN",
     "DATE_OR_DATE_TIME_PATTERN",
     "EXAMPLE_START_TIME",
@@ -25,9 +24,6 @@ __all__ = [
     "dandi_subject_gap",
     "date_of_birth_problem",
     "deprecated_field_problems",
-    "drop_empty_text",
-    "drop_form_empty_text",
-    "is_given",
     "module_name_problem",
     "normalize_date_of_birth",
     "series_name_problems",
@@ -426,54 +422,11 @@ def text_space_problems(metadata: Mapping[str, Any] | None) -> list[tuple[tuple[
     return found
 
 
-# The calibration arrays a camera takes from the pose files when not given: get_metadata() leaves them out, so a
-# form (NWB GUIDE) shows them as empty lists. Other lists keep [] as a value (edges: [] is a skeleton without edges).
-FORM_EMPTY_CAMERA_ARRAYS = ("translation_vector", "distortion_coefficients", "image_size")
-
-
-def drop_empty_text(block: dict[str, Any]) -> None:
-    """Remove the fields of ``block`` that a form left empty: they say nothing.
-
-    NWB GUIDE and metadata templates write ``""`` for a field not filled in; written as it is, an
-    empty weight or description is a value that says nothing, and nwbinspector reports some as
-    critical. The field is then absent, as if not given (the interfaces' defaults apply). So is
-    ``[]`` in a calibrated camera's optional arrays (:data:`FORM_EMPTY_CAMERA_ARRAYS`), which the form
-    shows empty when the pose files give them.
-    """
-    for key in [key for key, value in block.items() if isinstance(value, str) and not value.strip()]:
-        del block[key]
-    cameras = block.get("CalibratedCameras")
-    for camera in cameras.values() if isinstance(cameras, dict) else ():
-        for key in FORM_EMPTY_CAMERA_ARRAYS if isinstance(camera, dict) else ():
-            if isinstance(camera.get(key), list) and not camera[key]:
-                del camera[key]
-    for value in block.values():
-        # Nested entries alike (a camera's, a video's, a container's or a series' description).
-        if isinstance(value, dict):
-            drop_empty_text(value)
-
-
 def module_name_problem(name: Any) -> str | None:
     """Return why a container (or PoseTraining) cannot take ``name``: an object poseconv keeps beside it; else None."""
     if isinstance(name, str) and name in MODULE_OBJECT_NAMES:
         return f"{name!r} is the name of {MODULE_OBJECT_NAMES[name]} in processing['behavior']; choose another."
     return None
-
-
-#: The blocks of a user's metadata a form fills (and may leave fields of empty).
-FORM_BLOCKS = ("NWBFile", "Subject", "Devices", "Behavior", "Pose")
-
-
-def is_given(value: Any) -> bool:
-    """Whether a field holds a value: empty text is a form's field left empty, not a value (drop_empty_text)."""
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def drop_form_empty_text(metadata: dict[str, Any]) -> None:
-    """Apply :func:`drop_empty_text` to every block of ``metadata`` a form fills (in place)."""
-    for block in FORM_BLOCKS:
-        if isinstance(metadata.get(block), dict):
-            drop_empty_text(metadata[block])
 
 
 def normalize_date_of_birth(subject: dict[str, Any], session_start_time: Any) -> None:

@@ -32,7 +32,6 @@ from typing import Any
 from ..errors import PoseconvWarning
 from .checks import (
     date_of_birth_problem,
-    drop_form_empty_text,
     module_name_problem,
     normalize_date_of_birth,
     series_node_problems,
@@ -41,6 +40,7 @@ from .checks import (
     text_space_problems,
 )
 from .defaults import merge_metadata, to_plain, video_of_camera_key
+from .empty_fields import drop_form_empty_text
 from .names import unique_name
 from .problems import MetadataProblem
 from .provenance import with_poseconv_provenance

@@ -41,7 +41,7 @@ __all__ = [
 _NAME_PATTERN = r"^[^/:]+$"
 NwbName = Annotated[str, Field(min_length=1, pattern=_NAME_PATTERN)]
 # The name of an entry the interfaces' defaults name: the model checks it as composed with them, the schema takes
-# it empty (or blank) too, as a form's cleared name is taken as not given (checks.drop_empty_text): the default's.
+# it empty (or blank) too, as a form's cleared name is taken as not given (empty_fields.drop_empty_text): the default's.
 # The name's rule comes first in the pattern: schema_messages reads the characters it refuses from there.
 DefaultedName = Annotated[NwbName, WithJsonSchema({"type": "string", "pattern": rf"{_NAME_PATTERN}|^\s*$"})]
 NodeIndex = Annotated[int, Field(ge=0)]

@@ -255,7 +255,7 @@ def taking_empty_text(schema: dict[str, Any]) -> dict[str, Any]:
 
     NWB GUIDE and metadata templates write ``""`` for a field not filled in. poseconv's converters
     (:class:`~poseconv.interfaces.converter.PoseNWBConverter`, ``convert``, ``run``) take it as not given
-    (:func:`~poseconv.metadata.checks.drop_empty_text`), so their schemas take it too; the interfaces'
+    (:func:`~poseconv.metadata.empty_fields.drop_empty_text`), so their schemas take it too; the interfaces'
     own schema refuses it, for neuroconv's NWBConverter, which would write it.
 
     Parameters
@@ -302,7 +302,7 @@ def or_empty(pattern: str) -> str:
     """Return an anchored ``pattern`` that also matches empty (or blank) text: a field a form leaves empty.
 
     NWB GUIDE and metadata templates write ``""`` for a text field not filled in, which the converter
-    takes as not given (:func:`~poseconv.metadata.checks.drop_empty_text`); the schema takes it too.
+    takes as not given (:func:`~poseconv.metadata.empty_fields.drop_empty_text`); the schema takes it too.
     """
     return rf"^\s*$|{pattern}"
 

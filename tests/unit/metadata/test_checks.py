@@ -10,16 +10,15 @@ from pynwb.testing.mock.file import mock_NWBFile
 from poseconv.cli._conversion import parse_session_start_time
 from poseconv.errors import InvalidOptionError, MetadataError
 from poseconv.metadata.checks import (
-    FORM_EMPTY_CAMERA_ARRAYS,
     dandi_subject_gap,
     date_of_birth_problem,
-    drop_empty_text,
     normalize_date_of_birth,
     skeleton_problems,
     space_problem,
     start_time_problem,
     text_space_problems,
 )
+from poseconv.metadata.empty_fields import FORM_EMPTY_CAMERA_ARRAYS, drop_empty_text, drop_form_empty_text
 
 NODES = ["head", "thorax", "tail"]
 
@@ -457,3 +456,15 @@ def test_calibration_arrays_a_form_left_empty_are_not_given_and_other_empty_list
     assert nwbfile == {"keywords": [], "experimenter": []}
     # Only optional arrays are dropped: the camera is then written with the pose files' values.
     assert all(CalibratedCameraMetadata.model_fields[key].default is None for key in FORM_EMPTY_CAMERA_ARRAYS)
+
+
+def test_a_form_s_cleared_list_items_are_not_given():
+    # experimenter: [""] was written as an experimenter of no name (nwbinspector: check_experimenter_form).
+    metadata = {
+        "NWBFile": {"experimenter": [""], "related_publications": ["doi:10.1/x", " "], "keywords": ["pose"]},
+        "Subject": {"strain": ""},
+        "Pose": {"Skeletons": {"S": {"nodes": ["a", "b"]}}},
+    }
+    drop_form_empty_text(metadata)
+    assert metadata["NWBFile"] == {"related_publications": ["doi:10.1/x"], "keywords": ["pose"]}
+    assert metadata["Subject"] == {} and metadata["Pose"]["Skeletons"]["S"]["nodes"] == ["a", "b"]
