@@ -76,10 +76,20 @@ def _lightning_pose_side_file(path: Path) -> str | None:
 
     if (metrics := metrics_of(path)) is not None:
         suffix, evaluated = metrics
+        kind = suffix.strip("_").replace("_", " ")
+        predictions = f"{path.stem.removesuffix(suffix + evaluated)}{evaluated}.csv"
+        if predictions.startswith("predictions"):
+            # Lightning Pose's evaluation on the labeled frames (predictions.csv, predictions_new.csv): images,
+            # not frames of a video, which poseconv refuses as predictions too.
+            return (
+                f"is a Lightning Pose metrics file ({kind} per keypoint and labeled image), not poses. It is computed "
+                f"from {predictions} beside it, the model's predictions on the labeled images, which are no poses over "
+                "time either. poseconv converts the predictions on videos (video_preds/<video>.csv) and the labels "
+                "(CollectedData.csv, --source lp-labels)."
+            )
         return (
-            f"is a Lightning Pose metrics file ({suffix.strip('_').replace('_', ' ')} per keypoint and frame), not "
-            f"poses. It is computed from the predictions {path.stem.removesuffix(suffix + evaluated)}{evaluated}.csv "
-            "beside it; poseconv converts the predictions, not their metrics."
+            f"is a Lightning Pose metrics file ({kind} per keypoint and frame), not poses. It is computed from the "
+            f"predictions {predictions} beside it; poseconv converts the predictions, not their metrics."
         )
     if path.stem.endswith(BBOX_SUFFIX):
         return (
@@ -89,10 +99,12 @@ def _lightning_pose_side_file(path: Path) -> str | None:
     if path.stem == "bbox" and is_bbox_header(_first_row(path)):
         # create_bbox on labeled frames: image_preds/<labels csv>/bbox.csv, from predictions.csv in that folder.
         # The folder is named after the labels CSV whose frames were predicted on.
-        labels = f", on the labeled frames of {path.parent.name}" if path.parent.name.lower().endswith(".csv") else ""
+        named = path.parent.name.lower().endswith(".csv")
+        labels = f"the labels ({path.parent.name}, --source lp-labels)" if named else "the labels (--source lp-labels)"
         return (
             "is the bounding boxes Lightning Pose's create_bbox writes for labeled frames (x, y, h, w per image), "
-            f"not poses; poseconv converts the predictions (predictions.csv beside it{labels})."
+            "not poses, from the predictions on the labeled images beside it (no poses over time either); poseconv "
+            f"converts the predictions on videos (video_preds/<video>.csv) and {labels}."
         )
     return None
 

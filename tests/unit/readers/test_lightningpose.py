@@ -447,17 +447,23 @@ def test_predictions_on_labeled_frames_are_refused_as_such_under_every_source(tm
 @pytest.mark.parametrize(
     ("folder", "name", "said"),
     [
-        ("", "predictions_pixel_error_new.csv", r"metrics file \(pixel error .*predictions predictions_new\.csv"),
+        # On the labeled images: pointed to the videos' predictions and the labels, not to predictions refused.
+        (
+            "",
+            "predictions_pixel_error_new.csv",
+            r"metrics file \(pixel error per keypoint and labeled image\).* from predictions_new\.csv .*"
+            r"video_preds/<video>\.csv.*--source lp-labels",
+        ),
         (
             "",
             "predictions_pca_singleview_error_test.csv",
-            r"metrics file \(pca singleview error .*predictions predictions_test\.csv",
+            r"metrics file \(pca singleview error .* from predictions_test\.csv .*video_preds/<video>\.csv",
         ),
         (
             "image_preds/CollectedData.csv",
             "bbox.csv",
             r"bounding boxes Lightning Pose's create_bbox writes for labeled frames .*"
-            r"predictions\.csv beside it, on the labeled frames of CollectedData\.csv",
+            r"video_preds/<video>\.csv\) and the labels \(CollectedData\.csv, --source lp-labels\)",
         ),
     ],
 )

@@ -121,7 +121,7 @@ def test_other_hdf5_files_are_not_claimed(tmp_path):
     ("name", "said"),
     [
         ("video1_temporal_norm.csv", r"Lightning Pose metrics file \(temporal norm .*predictions video1\.csv"),
-        ("predictions_pca_singleview_error.csv", r"metrics file \(pca singleview error .*predictions\.csv"),
+        ("predictions_pca_singleview_error.csv", r"metrics file \(pca singleview error .* from predictions\.csv"),
         ("video1_bbox.csv", r"bounding boxes Lightning Pose's create_bbox writes.*video1\.csv"),
     ],
 )
