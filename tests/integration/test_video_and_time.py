@@ -443,3 +443,48 @@ def test_poses_linking_a_video_of_other_times_are_warned_about(tmp_path, video_s
         assert said == []
     else:
         assert said and "first 0 s" in said[0] and "first 2.5 s" in said[0]
+
+
+@needs_shared_data
+@pytest.mark.parametrize("given", ["rate", "ttl"], ids=["video-rate", "ttl-per-video-frame"])
+def test_align_by_interpolation_maps_every_frame_of_a_video_longer_than_the_poses(tmp_path, given):
+    # The poses end at frame 59 of a 1100-frame video. align_by_interpolation mapped the poses' 60 times only and
+    # gave the linked video 60 times for its 1100 frames, where set_aligned_starting_time keeps them all.
+    import warnings
+
+    import sleap_io as sio
+
+    from poseconv import SLEAPPoseInterface
+    from tests.fixtures.sleap import CENTERED_PAIR_VIDEO
+
+    slp = tmp_path / "short.slp"
+    skeleton, track = sio.Skeleton(nodes=["head"]), sio.Track(name="fly0")
+    video = sio.Video(filename="D:/lab/videos/centered_pair_low_quality.mp4", open_backend=False)
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=f,
+            instances=[sio.PredictedInstance.from_numpy(np.array([[f, 1.0]]), skeleton=skeleton, track=track)],
+        )
+        for f in range(60)
+    ]
+    sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=[track]).save(str(slp))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # poses for 60 frames of the 1100
+        interface = SLEAPPoseInterface(file_path=slp, video_file_path=CENTERED_PAIR_VIDEO)
+    (rate,) = (video_timing.rate for video_timing in interface.pose.timing.values())
+    video_times = np.arange(1100) / rate
+    if given == "ttl":
+        video_times = video_times + np.random.default_rng(0).random(1100) * 1e-3
+        interface.set_aligned_timestamps(video_times)
+    # Three sync pairs off one line: the video's times mapped are not regular (they are written as timestamps).
+    sync, session = np.array([0.0, 30.0, 80.0]), np.array([3.0, 33.0, 83.5])
+    interface.align_by_interpolation(sync, session)
+    expected = np.interp(video_times, sync, session)
+    path = tmp_path / "mapped.nwb"
+    interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface), overwrite=True)
+    with NWBHDF5IO(path, "r") as io:
+        nwbfile = io.read()
+        np.testing.assert_allclose(nwbfile.acquisition["Video centered_pair_low_quality"].timestamps[:], expected)
+        (series,) = nwbfile.processing["behavior"]["PoseEstimation"].pose_estimation_series.values()
+        np.testing.assert_allclose(series.get_timestamps()[:], expected[:60])

@@ -251,7 +251,14 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         arrays = [aligned_timestamps] if len(videos) == 1 else list(aligned_timestamps)
         if len(arrays) != len(videos):
             raise InvalidOptionError(f"Expected timestamps for {len(videos)} videos, got {len(arrays)}.")
-        for video, array in zip(videos, arrays, strict=True):
+        self._set_aligned(arrays, ["timestamps given by the user"] * len(arrays))
+
+    def _set_aligned(self, arrays: list[np.ndarray], sources: list[str]) -> None:
+        """Check one array of times per video (:meth:`_videos`) and keep each as its video's aligned timing.
+
+        An array holds one time per pose frame or per frame of the video file (the poses take the first ones).
+        """
+        for video, array, source in zip(self._videos(), arrays, sources, strict=True):
             array = timing.check_timestamps(
                 array,
                 self._pose.n_frames(video),
@@ -261,7 +268,14 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
                 video_frames=self._pose.videos[video].n_frames,
                 images=self._pose.videos[video].image_files is not None,
             )
-            self._aligned_timing[video] = FrameTiming(timestamps=array, source="timestamps given by the user")
+            self._aligned_timing[video] = FrameTiming(timestamps=array, source=source)
+
+    def _frames_to_align(self) -> list[tuple[FrameTiming, int, int | None]]:
+        """Return, per video (:meth:`_videos`), its current timing, its pose frames and its video file's frames."""
+        pose = self.pose
+        return [
+            (self._timing(pose, video), pose.n_frames(video), pose.videos[video].n_frames) for video in self._videos()
+        ]
 
     def set_aligned_starting_time(self, aligned_starting_time: float) -> None:
         """Shift every frame time by ``aligned_starting_time`` seconds.
@@ -306,9 +320,9 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         frames one time: a file ``poseconv validate`` calls broken.
         """
         unaligned, aligned = timing.check_sync_times(unaligned_timestamps, aligned_timestamps)
-        times = self.get_timestamps()
-        arrays = times if isinstance(times, list) else [times]
-        mapped = [_interpolate_and_extend(np.asarray(t, dtype="float64"), unaligned, aligned) for t in arrays]
+        # Every frame the timing covers, the linked video's past the last pose too, as set_aligned_starting_time.
+        arrays = [_covered_times(*frames) for frames in self._frames_to_align()]
+        mapped = [_interpolate_and_extend(t, unaligned, aligned) for t in arrays]
         outside = sum(int(np.sum((t < unaligned[0]) | (t > unaligned[-1]))) for t in arrays)
         if outside:
             warnings.warn(
@@ -319,7 +333,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
                 PoseconvWarning,
                 stacklevel=user_stacklevel(),
             )
-        self.set_aligned_timestamps(mapped if isinstance(times, list) else mapped[0])
+        self._set_aligned(mapped, ["timestamps given by the user"] * len(mapped))
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -372,6 +386,18 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
             lines = "\n  ".join(map(str, problems))
             raise MetadataError(f"Invalid metadata for {self._source_name()}:\n  {lines}")
         return merged
+
+
+def _covered_times(current: FrameTiming, n_frames: int, video_frames: int | None) -> np.ndarray:
+    """Return the time of every frame ``current`` covers: of each video frame, else of each pose frame.
+
+    A rate times every frame of the video file (``video_frames``, when longer than the poses); timestamps
+    cover the video when one was given per video frame (a camera's TTLs), else the poses only.
+    """
+    covered = max(n_frames, video_frames or 0)
+    if current.timestamps is not None and len(current.timestamps) < covered:
+        covered = n_frames
+    return np.asarray(current.times(covered), dtype="float64")
 
 
 def _interpolate_and_extend(times: np.ndarray, unaligned: np.ndarray, aligned: np.ndarray) -> np.ndarray:

@@ -223,16 +223,33 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
         Parameters
         ----------
         aligned_timestamps : numpy.ndarray
-            One time (seconds) per frame of the session.
+            One time (seconds) per frame of the session, or per frame of its longest video file when the
+            poses end before it (the poses take the first ones, the videos keep theirs).
         """
+        self._set_aligned([aligned_timestamps], ["timestamps given by the user"])
+
+    def _set_aligned(self, arrays: list[np.ndarray], sources: list[str]) -> None:
+        # One clock for every camera: one array.
         array = timing.check_timestamps(
-            aligned_timestamps,
+            arrays[0],
             self._session.n_frames,
             "the session",
             known=self._session.timing,
             stacklevel=user_stacklevel(),
+            video_frames=self._video_frames(),
         )
-        self._aligned = FrameTiming(timestamps=array, source="timestamps given by the user")
+        self._aligned = FrameTiming(timestamps=array, source=sources[0])
+
+    def _video_frames(self) -> int | None:
+        """Return the frames of the session's longest video file whose length is known, or None."""
+        views = self._session.views.values()
+        return max((info.n_frames for view in views for info in view.videos.values() if info.n_frames), default=None)
+
+    def _frames_to_align(self) -> list[tuple[FrameTiming, int, int | None]]:
+        session = self.session
+        if session.timing is None:
+            self._session_times(session)  # the error naming the ways to give frame times
+        return [(session.timing, session.n_frames, self._video_frames())]
 
     def set_aligned_starting_time(self, aligned_starting_time: float) -> None:
         """Shift every frame time by ``aligned_starting_time`` seconds.
