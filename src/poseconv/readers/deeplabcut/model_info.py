@@ -345,6 +345,8 @@ def frame_size_from_meta(meta: dict[str, Any]) -> tuple[int, int] | None:
 # identity, and DeepLabCut 3's transformer and conditional top-down (CTD) tracking, whose model tracks
 # as it predicts (trackingutils.TRACK_METHODS).
 _TRACKED_STEM = re.compile(r"_(?:el|sk|bx|id|tr|ctd)(?:_?filtered)?$")
+# CTD tracking's file: tracked, yet with DeepLabCut 3's -1 pads for the animals not found.
+_CTD_STEM = re.compile(r"_ctd(?:_?filtered)?$")
 
 
 def is_tracked(path: Path) -> bool:
@@ -398,13 +400,17 @@ def with_project_identity(model: DeepLabCutModel | None, config: dict[str, Any] 
     return model
 
 
-def confidence_definition(model: DeepLabCutModel | None, tracked: bool) -> str:
+def confidence_definition(model: DeepLabCutModel | None, tracked: bool, path: Path | None = None) -> str:
     """Return what a file's likelihood means: its no-detection mark is said only where the writer puts one.
 
     DeepLabCut 3 pads the animals it did not find with -1 before tracking; tracking (and DeepLabCut 2)
     leaves NaN there; FMPose3D writes 0. ``tracked``: whether tracking wrote the file (:func:`is_tracked`).
+    ``path``: the file; CTD tracking's (``_ctd.h5``, ``analyze_videos(ctd_tracking=True)``) is tracked but holds
+    the top-down postprocessor's output as it is, padded with -1 (``build_top_down_postprocessor``'s
+    ``PadOutputs(pad_value=-1)``), not stitched.
     """
-    if model is None or model.engine != "pytorch" or tracked:
+    ctd = path is not None and _CTD_STEM.search(path.stem) is not None
+    if model is None or model.engine != "pytorch" or (tracked and not ctd):
         return f"{_LIKELIHOOD}."
     if model.superanimal and model.superanimal.startswith("FMPose3D"):
         return _FMPOSE3D_LIKELIHOOD

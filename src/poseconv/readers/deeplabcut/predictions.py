@@ -437,7 +437,9 @@ def read_deeplabcut(
     video, fps = (lapse[0], None) if lapse else _video(path, scorer, side, find_side_files, covered)
     to_video_end = _fit_to_video(frame, frame_numbers, path, video, side, tracks=padded)
     model = with_project_identity(describe_model(path, scorer, side.meta), side.config)
-    tracks = _tracks(frame, scorer, coords, individuals, multi_animal, video.key, confidence_definition(model, tracked))
+    tracks = _tracks(
+        frame, scorer, coords, individuals, multi_animal, video.key, confidence_definition(model, tracked, path)
+    )
     timing = recorded_timing(getattr(frame, "clock_columns", None), path, video.key, fps, side.meta_path)
     notes = _notes(multi_animal, len(frame_numbers), side, video, lapse)
     software, model_note = _producer(frame, scorer, model)

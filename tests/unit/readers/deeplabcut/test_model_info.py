@@ -273,6 +273,14 @@ def test_a_renamed_stitched_file_is_tracked_by_its_key(tmp_path, key, untracked)
         (f"vid{UNTRACKED_SCORER}.h5", UNTRACKED_SCORER, "-1, with x = y = -1, where DeepLabCut 3 found no such animal"),
         # Tracking and DeepLabCut 2 leave NaN there: before, the -1 sentence was written for them too.
         (f"vid{UNTRACKED_SCORER}_el.h5", UNTRACKED_SCORER, None),
+        # CTD tracking (analyze_videos(ctd_tracking=True)) writes the top-down postprocessor's -1 pads as they
+        # are: before, '_ctd' counted as tracked and the definition left the -1 unexplained.
+        (
+            f"vid{UNTRACKED_SCORER}_ctd.h5",
+            UNTRACKED_SCORER,
+            "-1, with x = y = -1, where DeepLabCut 3 found no such animal",
+        ),
+        (f"vid{UNTRACKED_SCORER}_ctd_filtered.h5", UNTRACKED_SCORER, "-1, with x = y = -1"),
         ("vidDLC_resnet50_maprojDec1shuffle1_200000.h5", "DLC_resnet50_maprojDec1shuffle1_200000", None),
         # FMPose3D's 2D file leaves a frame without a detection as zeros.
         ("vid_DLC_fmpose3d_humans.h5", "DLC_fmpose3d_humans", "0, with x = y = 0, where FMPose3D detected no one"),
