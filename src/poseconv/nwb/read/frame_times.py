@@ -1,7 +1,8 @@
 """The frame times of stored series: :class:`FrameTimes`, and the times sleap-io's writer hides.
 
 :class:`FrameTimes` reads the times of one ``PoseEstimationSeries`` (``starting_time`` and
-``rate``, or ``timestamps``, linked ones read once).
+``rate``, or ``timestamps``, linked ones read once). A time that is NaN or infinite (a camera's
+dropped time) is refused, naming the series and its sample: its poses are on no known frame.
 
 A stored rate of 0.0 (or any rate that is not a positive number) means the writer lost the times.
 
@@ -88,12 +89,20 @@ class FrameTimes:
                 rate, source = 1.0, self._no_rate(group, rate)
             else:
                 self.rates[group.name] = UnknownRate(starting_time=start, n_samples=n_samples, rate=rate)
+            if not np.isfinite(start):
+                raise InvalidSourceFileError(
+                    f"{self.path}: {group.name} stores a starting time of {start!r}, not a number of seconds; "
+                    "poseconv cannot tell which frame its poses are on. Write the series again with the time of "
+                    "its first sample."
+                )
             times = start + np.arange(n_samples, dtype="float64") / rate
             return times, FrameTiming(rate=rate, starting_time=start, source=source)
         if member(group, "timestamps") is not None:
             key = link_target(group, "timestamps") or f"{group.name}/timestamps"
             if key not in self._cache:
-                self._cache[key] = np.asarray(group["timestamps"][()], dtype="float64").reshape(-1)
+                self._cache[key] = _finite_times(
+                    np.asarray(group["timestamps"][()], dtype="float64").reshape(-1), self.path, group.name
+                )
             times = self._cache[key]
             return times, FrameTiming(timestamps=times, source="timestamps stored in the NWB file")
         return None, None
@@ -112,6 +121,23 @@ class FrameTimes:
                 stacklevel=4,
             )
         return f"frame numbers: the NWB file stores a rate of {rate!r}"
+
+
+def _finite_times(times: np.ndarray, path: Path | str, series: str) -> np.ndarray:
+    """Return ``times``; refuse a time that is NaN or infinite (a camera's dropped time), naming its sample.
+
+    Its poses are on no known frame, and the frames after it could not be placed either (a NaN sorts
+    nowhere), so the file is refused rather than read with the poses moved or left out.
+    """
+    bad = np.flatnonzero(~np.isfinite(times))
+    if bad.size:
+        raise InvalidSourceFileError(
+            f"{path}: {series} stores {bad.size} timestamp(s) that are not a number of seconds ({float(times[bad[0]])} "
+            f"at sample {int(bad[0])}, the first); poseconv cannot tell which frame those poses are on. Write the "
+            "series again with a time for every sample (the camera's time of that frame, or one interpolated "
+            "between its neighbours); `poseconv validate --pose-only` lists every such series."
+        )
+    return times
 
 
 def frame_numbers(

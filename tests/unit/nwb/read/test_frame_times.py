@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import h5py
 import numpy as np
 import pytest
 
@@ -77,3 +78,19 @@ def test_frame_step_judges_whole_multiples_in_frames_whatever_the_times_magnitud
     long = np.delete(np.arange(10**6), 500000) / 30.0
     assert frame_step(long) == pytest.approx(1 / 30.0, rel=1e-12)
     assert frame_step(np.delete(np.arange(10**6), 500000) * 29.97) == pytest.approx(29.97, rel=1e-12)
+
+
+def test_a_time_that_is_not_a_number_is_refused_naming_the_series_and_sample(tmp_path):
+    # A camera's dropped time stored as NaN: its poses are on no known frame (read on, it ended in an IndexError).
+    times = np.arange(20) / 30.0
+    times[5] = np.nan
+    with h5py.File(tmp_path / "f.h5", "w") as root:
+        root.create_dataset("pose/a/timestamps", data=times)
+        root.create_dataset("pose/b/starting_time", data=np.inf).attrs["rate"] = 30.0
+        with pytest.raises(InvalidSourceFileError, match=r"f.nwb: /pose/a stores 1 timestamp.*nan at sample 5"):
+            FrameTimes("f.nwb").of(root["pose/a"], 20)
+        with pytest.raises(InvalidSourceFileError, match=r"f.nwb: /pose/b stores a starting time of inf"):
+            FrameTimes("f.nwb").of(root["pose/b"], 20)
+        root["pose/a/timestamps"][5] = 5 / 30.0
+        times, timing = FrameTimes("f.nwb").of(root["pose/a"], 20)
+    np.testing.assert_array_equal(times, np.arange(20) / 30.0)
