@@ -27,6 +27,7 @@ from .timing_text import TIMESTAMP_SUFFIXES, load_timestamps, not_ascending
 from .video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, VideoProbe
 
 __all__ = [
+    "GIVEN_TIMESTAMPS",
     "SAME_CLOCK_RTOL",
     "TIMESTAMP_SUFFIXES",
     "check_offset",
@@ -36,6 +37,7 @@ __all__ = [
     "choose_timing",
     "known_rate",
     "load_timestamps",
+    "mapped_source",
     "missing_timing_error",
     "nominal_rate",
     "regular_rate",
@@ -61,6 +63,8 @@ REGULAR_RTOL = 1e-9
 _NTSC_RATES = (24000 / 1001, 30000 / 1001, 60000 / 1001)
 # The source of a rate the user stated (sampling_frequency, --fps, a spec's sampling_frequency): user_rate's.
 _STATED_RATE = "sampling_frequency given by the user"
+#: The source of frame times the user gives (set_aligned_timestamps, --timestamps, a spec's timestamps_file).
+GIVEN_TIMESTAMPS = "timestamps given by the user"
 
 
 def user_rate(sampling_frequency: float | None, *, what: str = "sampling_frequency") -> FrameTiming | None:
@@ -426,6 +430,14 @@ def shift_timing(timing: FrameTiming, offset: float) -> FrameTiming:
     if timing.rate is not None:
         return FrameTiming(rate=timing.rate, starting_time=timing.starting_time + offset, source=source)
     return FrameTiming(timestamps=np.asarray(timing.timestamps) + offset, source=source)
+
+
+def mapped_source(timing: FrameTiming, n_sync: int) -> str:
+    """Return the source of ``timing``'s times mapped through ``n_sync`` sync times (``align_by_interpolation``).
+
+    The times keep saying where they came from (a video container's rate, the user's), as :func:`shift_timing`'s.
+    """
+    return f"{timing.source}, mapped through {n_sync} sync time{'' if n_sync == 1 else 's'} (align_by_interpolation)"
 
 
 def missing_timing_error(

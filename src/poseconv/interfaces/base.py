@@ -251,7 +251,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         arrays = [aligned_timestamps] if len(videos) == 1 else list(aligned_timestamps)
         if len(arrays) != len(videos):
             raise InvalidOptionError(f"Expected timestamps for {len(videos)} videos, got {len(arrays)}.")
-        self._set_aligned(arrays, ["timestamps given by the user"] * len(arrays))
+        self._set_aligned(arrays, [timing.GIVEN_TIMESTAMPS] * len(arrays))
 
     def _set_aligned(self, arrays: list[np.ndarray], sources: list[str]) -> None:
         """Check one array of times per video (:meth:`_videos`) and keep each as its video's aligned timing.
@@ -321,7 +321,8 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         """
         unaligned, aligned = timing.check_sync_times(unaligned_timestamps, aligned_timestamps)
         # Every frame the timing covers, the linked video's past the last pose too, as set_aligned_starting_time.
-        arrays = [_covered_times(*frames) for frames in self._frames_to_align()]
+        frames = self._frames_to_align()
+        arrays = [_covered_times(*covered) for covered in frames]
         mapped = [_interpolate_and_extend(t, unaligned, aligned) for t in arrays]
         outside = sum(int(np.sum((t < unaligned[0]) | (t > unaligned[-1]))) for t in arrays)
         if outside:
@@ -333,7 +334,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
                 PoseconvWarning,
                 stacklevel=user_stacklevel(),
             )
-        self._set_aligned(mapped, ["timestamps given by the user"] * len(mapped))
+        self._set_aligned(mapped, [timing.mapped_source(current, unaligned.size) for current, *_ in frames])
 
     # -- writing ------------------------------------------------------------------------------
 

@@ -226,7 +226,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
             One time (seconds) per frame of the session, or per frame of its longest video file when the
             poses end before it (the poses take the first ones, the videos keep theirs).
         """
-        self._set_aligned([aligned_timestamps], ["timestamps given by the user"])
+        self._set_aligned([aligned_timestamps], [timing.GIVEN_TIMESTAMPS])
 
     def _set_aligned(self, arrays: list[np.ndarray], sources: list[str]) -> None:
         # One clock for every camera: one array.

@@ -79,6 +79,23 @@ def test_align_by_interpolation_extends_the_sync_line_past_the_sync_times(dlc_in
     np.testing.assert_allclose(dlc_interface.get_timestamps(), 10.0 + np.arange(6) / 30.0)
 
 
+
+@pytest.mark.parametrize("kind", ["pose", "session"])
+def test_align_by_interpolation_keeps_the_source_of_the_times_it_maps(kind, request):
+    """The series' comments said "timestamps given by the user" for a rate mapped through sync times."""
+    interface = request.getfixturevalue("dlc_interface" if kind == "pose" else "session_interface")
+
+    def source() -> str:
+        (timing,) = [interface.session.timing] if kind == "session" else interface.pose.timing.values()
+        return timing.source
+
+    interface.align_by_interpolation(np.array([0.0, 1.0]), np.array([5.0, 6.0]))
+    assert source() == "sampling_frequency given by the user, mapped through 2 sync times (align_by_interpolation)"
+    interface.set_aligned_timestamps(np.asarray(interface.get_timestamps()))
+    interface.align_by_interpolation(np.array([0.0]), np.array([5.0]))
+    assert source() == "timestamps given by the user, mapped through 1 sync time (align_by_interpolation)"
+
+
 _APPEND_WITH_PYNWB = """
 import sys, warnings
 from datetime import datetime, timezone
