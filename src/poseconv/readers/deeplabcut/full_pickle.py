@@ -25,13 +25,16 @@ adaptation, or none)::
 
 Its detector boxes are said as the ``_full.pickle``'s are.
 
-A side file of another layout (DeepLabCut 3's ``use_shelve`` writes a ``shelve`` database under the
-``_full.pickle``'s name), damaged, or one the safe loader refuses is not the conversion's business: nothing is said
-of it.
+DeepLabCut 3's ``analyze_videos(use_shelve=True)`` writes a ``shelve`` database under the ``_full.pickle``'s name
+(gdbm: a file of that name; ``dbm.dumb``: ``_full.pickle.dat``/``.dir``/``.bak``; ndbm: ``_full.pickle.db``). Its
+values are pickles ``shelve`` would load unchecked, so it is never opened: only its header tells it is one, and a
+top-down model's boxes are then said from its scorer, as for a pickle too big to read. A side file of another
+layout, damaged, or one the safe loader refuses is not the conversion's business: nothing is said of it.
 """
 
 from __future__ import annotations
 
+import dbm
 import json
 import warnings
 from dataclasses import dataclass
@@ -56,6 +59,11 @@ _PAD = -1.0
 #: larger one is not read; a top-down model's boxes are then said from its scorer (``..._detector_<n>_snapshot_<m>``,
 #: ``superanimal_<dataset>_<pose model>_<detector>``).
 READ_LIMIT = 16 * 2**20
+#: Files a ``shelve`` database made under the ``_full.pickle``'s name is kept in when not that name itself:
+#: ``dbm.dumb``'s data file and ndbm's (Berkeley DB's).
+_SHELVE_FILES = (".dat", ".db")
+# SQLite's header: Python 3.13's dbm (and so shelve) makes SQLite databases first, which 3.11's whichdb does not know.
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)
@@ -96,9 +104,28 @@ def find_full_pickle(file_path: str | Path, scorer: str) -> Path | None:
     Returns
     -------
     pathlib.Path or None
-        The file, when one exists.
+        The file, when one exists; for a ``shelve`` database of ``dbm.dumb`` or ndbm, its data file
+        (``_full.pickle.dat``, ``_full.pickle.db``).
     """
-    return find_side_file(file_path, scorer, ("_full.pickle",))
+    return find_side_file(file_path, scorer, ("_full.pickle", *(f"_full.pickle{e}" for e in _SHELVE_FILES)))
+
+
+def _is_shelve(side: Path) -> bool:
+    """Return True when ``side`` is (the data file of) a ``shelve`` database, read from its header alone."""
+    if side.suffix in _SHELVE_FILES:
+        return True
+    try:
+        with side.open("rb") as stream:
+            header = stream.read(len(_SQLITE_HEADER))
+    except OSError:
+        return False
+    # whichdb reads the magic number of gdbm's and the names of dbm.dumb's and ndbm's files, never a value.
+    return header == _SQLITE_HEADER or bool(dbm.whichdb(str(side)))
+
+
+def _shown_name(side: Path) -> str:
+    """Return the name DeepLabCut gave a side file: a ``shelve`` database's, not its data file's."""
+    return side.stem if side.suffix in _SHELVE_FILES else side.name
 
 
 def find_model_zoo_json(file_path: str | Path, scorer: str) -> Path | None:
@@ -202,10 +229,11 @@ _UNCOUNTED_BOXES = "the detector bounding boxes of this top-down model (x0, y0, 
 def _kept_aside(side: Path, scorer: str) -> list[str]:
     """Say what the side file ``side`` holds that no pose series can, one phrase per kind; [] when nothing or unread.
 
-    The pickle is read with the safe loader of DeepLabCut's metadata pickles (never ``pickle.load``).
+    The pickle is read with the safe loader of DeepLabCut's metadata pickles (never ``pickle.load``); a ``shelve``
+    database (``use_shelve``) is not opened, and a top-down model's boxes are said from its scorer.
     """
     try:
-        if side.stat().st_size > READ_LIMIT:
+        if (side.suffix != ".json" and _is_shelve(side)) or side.stat().st_size > READ_LIMIT:
             return [_UNCOUNTED_BOXES] if names_detector(scorer) else []
         if side.suffix == ".json":
             content = json.loads(side.read_text(encoding="utf-8"))
@@ -240,12 +268,12 @@ def full_pickle_note(file_path: Path, scorer: str, *, stacklevel: int = 2) -> st
         items = _kept_aside(side, scorer) if side is not None else []
         if not items:
             continue
-        listed = " and ".join(items)
+        listed, name = " and ".join(items), _shown_name(side)
         warnings.warn(
-            f"{listed[0].upper()}{listed[1:]} in {side.name} are not written: ndx-pose has no place for them "
+            f"{listed[0].upper()}{listed[1:]} in {name} are not written: ndx-pose has no place for them "
             "(the poses are written; DeepLabCut keeps them in that file).",
             PoseconvWarning,
             stacklevel=stacklevel + 1,
         )
-        notes.append(f"DeepLabCut's {side.name} also holds {listed}, which are not in this NWB file.")
+        notes.append(f"DeepLabCut's {name} also holds {listed}, which are not in this NWB file.")
     return " ".join(notes) or None

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dbm.dumb
 import json
 import os
 import pickle
 import re
+import shelve
+import struct
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -201,3 +205,45 @@ def test_a_model_zoo_json_too_big_to_read_for_a_warning_is_not_read(tmp_path, mo
     monkeypatch.setattr(full_pickle.json, "loads", lambda text: pytest.fail("read"))
     said = _read_quietly_about(path, side.name)[1]
     assert len(said) == 1 and said[0].startswith("The detector bounding boxes of this top-down model (x0, y0")
+
+
+def _write_dumb_shelve(full: Path) -> None:
+    """Write what analyze_videos(use_shelve=True) writes under ``full`` on a Python whose dbm is dbm.dumb."""
+    with shelve.Shelf(dbm.dumb.open(str(full), "c")) as database:
+        database["metadata"] = {"nframes": N_FRAMES}
+        database["frame0"] = {"bboxes": np.zeros((2, 4)), "bbox_scores": np.zeros(2)}
+
+
+# gdbm's magic number, as dbm.whichdb reads it: gdbm keeps the database in a file of the _full.pickle's name.
+_GDBM_HEADER = struct.pack("=l", 0x13579ACE) + bytes(60)
+
+
+@pytest.mark.parametrize("kind", ["dumb", "gdbm", "sqlite"])
+def test_a_top_down_models_shelve_full_pickle_says_its_boxes_uncounted(tmp_path, kind, monkeypatch):
+    # analyze_videos(use_shelve=True) writes a shelve database: before, the safe loader refused it (or found no
+    # _full.pickle beside dbm.dumb's .dat/.dir) and the boxes were not said at all.
+    from poseconv.readers.deeplabcut import full_pickle
+
+    path = write_top_down_outputs(tmp_path)
+    full = tmp_path / f"session{SCORER}_full.pickle"
+    full.unlink()
+    if kind == "dumb":
+        _write_dumb_shelve(full)
+    else:
+        full.write_bytes(_GDBM_HEADER if kind == "gdbm" else b"SQLite format 3\x00" + bytes(84))
+    # shelve's values are pickles loaded unchecked: the database is never opened.
+    monkeypatch.setattr(full_pickle, "load_metadata_pickle", lambda path: pytest.fail("read"))
+    pose, said = _read_quietly_about_full_pickle(path)
+    assert len(said) == 1
+    assert said[0].startswith(
+        f"The detector bounding boxes of this top-down model (x0, y0, width, height and a score each) in "
+        f"session{SCORER}_full.pickle are not written"
+    )
+    assert f"DeepLabCut's session{SCORER}_full.pickle also holds the detector bounding boxes" in pose.notes["model"]
+
+
+def test_a_bottom_up_models_shelve_full_pickle_says_nothing(tmp_path):
+    bottom_up = "DLC_Resnet50_testJan1shuffle1_snapshot_200"
+    path = write_dlc_file(tmp_path / f"s{bottom_up}.h5", {("a", "nose"): np.ones((3, 2))}, scorer=bottom_up)
+    _write_dumb_shelve(tmp_path / f"s{bottom_up}_full.pickle")
+    assert _read_quietly_about_full_pickle(path)[1] == []
