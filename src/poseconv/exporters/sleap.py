@@ -65,7 +65,7 @@ from .files import export_path
 from .left_out import POSE_EXPORTS, pose_values, warn_left_out
 from .sleap_tables import NO_TRACKING_SCORE, identity_catalog, instance_present, unopened_video, unscored_is_user
 
-__all__ = ["sleap_provenance", "sleap_track_names", "to_sleap_labels", "video_filename", "write_slp"]
+__all__ = ["sleap_provenance", "sleap_track_names", "sleap_video", "to_sleap_labels", "video_filename", "write_slp"]
 
 # poseconv's names of SLEAP's untracked instances taken by order (untracked="by_order"), and of a single set.
 _UNTRACKED_SLOT = re.compile(r"untracked(_\d+)?")
@@ -118,14 +118,25 @@ def _relative_to_nwb(pose: PoseData | TrainingData, recorded: str) -> bool:
     return from_nwb and not is_absolute_anywhere(recorded) and not is_url(recorded)
 
 
-def _video(pose: PoseData, key: str) -> Any:
+def sleap_video(pose: PoseData, key: str, filename: str | list[str] | None = None) -> Any:
     """Return the ``sleap_io.Video`` of a video key, with the frame rate the poses were written at.
 
     Not opened: sleap-io then saves what ``backend_metadata`` records (the rate, an image sequence's
     files; not the shape, whose channel count NWB does not keep), and reads the rest from the file.
+
+    Parameters
+    ----------
+    pose : PoseData
+        The poses, whose tracks name ``key``.
+    key : str
+        The video's key.
+    filename : str or list of str, optional
+        What the output names the video by, by its own rule (the analysis export's ``video_path``);
+        default :func:`video_filename`.
     """
-    fps = known_rate(pose.timing.get(key)) or pose.videos[key].fps
-    return unopened_video(video_filename(pose, key), fps)
+    info = pose.videos.get(key)
+    fps = known_rate(pose.timing.get(key)) or (info.fps if info is not None else None)
+    return unopened_video(video_filename(pose, key) if filename is None else filename, fps)
 
 
 def sleap_provenance(pose: PoseData) -> dict[str, Any]:
@@ -223,7 +234,7 @@ def _labels_without_frames(pose: PoseData) -> tuple[Any, dict[str, Any], dict[st
     for name, sleap_name in sleap_track_names(pose).items():
         tracks[name] = None if sleap_name is None else by_name.setdefault(sleap_name, sio.Track(name=sleap_name))
     video_keys = list(dict.fromkeys(track.video for track in pose.tracks))
-    videos = {key: _video(pose, key) for key in video_keys}
+    videos = {key: sleap_video(pose, key) for key in video_keys}
     labels = sio.Labels(
         videos=list(videos.values()),
         skeletons=list(skeletons.values()),

@@ -16,8 +16,9 @@ dataset             shape                             dtype      ``dims`` attrib
 
 plus ``track_names``, ``node_names``, ``edge_names`` and ``edge_inds`` (byte strings and
 indices), ``labels_path``, ``video_path``, ``video_ind`` and ``provenance`` (a JSON string),
-and the file attributes ``format="analysis"``, ``preset="matlab"``, ``skeleton_name`` and
-``skeleton_symmetries`` (sleap-io's JSON list of mirror-image node pairs).
+and the file attributes ``format="analysis"``, ``preset="matlab"``, ``skeleton_name``,
+``skeleton_symmetries`` (sleap-io's JSON list of mirror-image node pairs) and ``video_backend_metadata``
+(sleap-io's JSON of the video: its frame rate, as the ``.slp`` export records it).
 
 Mapping: track ``k`` of the video is column ``k``; frame ``t`` of a track is frame ``t``; a
 track is occupied in a frame where any of its coordinates is not NaN or it records an instance
@@ -50,7 +51,7 @@ from ..model.frames import read_frames, without_padding
 from ..model.location import recorded_location
 from .files import export_path, video_tracks
 from .left_out import POSE_EXPORTS, USER_LABELED, pose_values, warn_left_out
-from .sleap import sleap_provenance, video_filename
+from .sleap import sleap_provenance, sleap_video, video_filename
 from .sleap_tables import NO_TRACKING_SCORE, instance_present
 
 __all__ = ["write_sleap_analysis"]
@@ -249,7 +250,8 @@ def write_sleap_analysis(
         )
         handle["edge_inds"] = np.array(edges, dtype="int64").reshape(-1, 2)
         handle["labels_path"] = recorded_location(pose.source_file)
-        handle["video_path"] = _video_path(pose, video)
+        video_path = _video_path(pose, video)
+        handle["video_path"] = video_path
         handle["video_ind"] = list(dict.fromkeys(track.video for track in pose.tracks)).index(video)
         handle["provenance"] = json.dumps(sleap_provenance(pose))
         handle.attrs["format"] = "analysis"
@@ -260,6 +262,8 @@ def write_sleap_analysis(
             tuple(nodes[columns[s][i]] for i in pair) for s in columns for pair in pose.skeletons[s].symmetries
         )
         handle.attrs["skeleton_symmetries"] = json.dumps([list(pair) for pair in dict.fromkeys(symmetries)])
+        # As sleap-io's save_analysis_h5 writes it: the frame rate (the .slp export's), which readers take back.
+        handle.attrs["video_backend_metadata"] = json.dumps(sleap_video(pose, video, video_path).backend_metadata)
     # The user flags were read while writing: the tracks' arrays are not read again for them.
     users_found = {USER_LABELED: [track.name for track, user in zip(tracks, users, strict=True) if user]}
     found = pose_values(tracks, skip=POSE_EXPORTS["sleap-analysis"], given=users_found)

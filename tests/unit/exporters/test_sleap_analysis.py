@@ -50,3 +50,12 @@ def test_the_analysis_file_records_the_sleap_version_and_models_the_reader_takes
     assert (provenance["sleap_version"], provenance["model_paths"]) == ("1.2.7", ["m.centroid", "m.topdown"])
     back = read_sleap(written)
     assert (back.source_software_version, back.scorer) == ("1.2.7", "m.centroid, m.topdown")
+
+
+def test_the_analysis_file_records_the_frame_rate_as_sleap_io_does(tmp_path):
+    # No video_backend_metadata was written: the export, unlike the .slp, could not be converted without --fps.
+    written = write_sleap_analysis(mock_pose_data(rate=25.0), tmp_path / "a.analysis.h5")
+    with h5py.File(written, "r") as handle:
+        assert json.loads(handle.attrs["video_backend_metadata"])["fps"] == 25.0
+    back = read_sleap(written)
+    assert back.timing[back.tracks[0].video].rate == 25.0
