@@ -304,10 +304,10 @@ def _fit_to_video(
 ) -> str | None:
     """Check the frames against the video's; extend a tracked file's to the video's end, saying so; else None.
 
-    DeepLabCut's ``stitch_tracklets`` writes no rows after the last frame with a track (``format_df``
-    reindexes up to it), so a tracked file (``tracks``: tracked, multi-animal, not a time lapse) routinely ends
-    before its video: the frames after it have no pose, as those before its first row have none. The
-    video's frame count is the ``_meta.pickle``'s, else that of the video found beside the file.
+    DeepLabCut's ``stitch_tracklets`` writes no rows after the last frame with a track or, outer-joined to
+    them, a unique bodypart (``format_df``), so a tracked file (``tracks``: tracked, multi-animal, not a time
+    lapse) routinely ends before its video: the frames after it have no pose, as those before its first row
+    have none. The video's frame count is the ``_meta.pickle``'s, else that of the video found beside the file.
     """
     _warn_beyond_video(frame, path, video, side)
     if not tracks:
@@ -323,8 +323,9 @@ def _fit_to_video(
         return None
     frame.set_frames(np.asarray(frame_numbers), n_video)
     return (
-        f"DeepLabCut's tracking wrote no rows after frame {last}, the last with a tracked animal; the video has "
-        f"{n_video} frames ({counted}), so frames {last + 1} to {n_video - 1} have no pose (NaN)."
+        # The last row may hold only unique bodyparts: which frame last holds an animal is not known unread.
+        f"The last row DeepLabCut's tracking wrote is frame {last}; the video has {n_video} frames ({counted}), "
+        f"so frames {last + 1} to {n_video - 1} have no pose (NaN)."
     )
 
 

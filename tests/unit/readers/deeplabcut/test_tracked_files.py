@@ -74,9 +74,24 @@ def test_a_tracked_file_that_ends_before_its_video_covers_the_video(tmp_path, co
     assert np.isnan(positions[9:]).all()
     said = "m.mp4" if counted_by == "video" else f"m{SCORER}_meta.pickle"
     assert (
-        f"DeepLabCut's tracking wrote no rows after frame 8, the last with a tracked animal; the video has 12 frames "
-        f"({said}), so frames 9 to 11 have no pose (NaN)." in pose.notes["model"]
+        f"The last row DeepLabCut's tracking wrote is frame 8; the video has 12 frames ({said}), "
+        "so frames 9 to 11 have no pose (NaN)." in pose.notes["model"]
     )
+
+
+def test_rows_of_unique_bodyparts_past_the_animals_are_not_said_to_hold_a_tracked_animal(tmp_path):
+    # stitch_tracklets outer-joins the unique bodyparts ('single'): the table runs past the animals' last
+    # frame (8) to the unique bodyparts' (11). Before, frame 11 was called "the last with a tracked animal".
+    path, table = _write_tracks(tmp_path, meta_frames=VIDEO_FRAMES + 4)
+    single = pd.MultiIndex.from_product(
+        [[SCORER], ["single"], ["led"], ["x", "y", "likelihood"]], names=table.columns.names
+    )
+    table.join(pd.DataFrame(np.ones((2, 3)), columns=single, index=[0, 11]), how="outer").to_hdf(
+        path, key="tracks", format="table", mode="w"
+    )
+    note = read_deeplabcut(path).notes["model"]
+    assert "tracked animal" not in note
+    assert "The last row DeepLabCut's tracking wrote is frame 11; the video has 16 frames" in note
 
 
 @pytest.mark.parametrize(
@@ -99,7 +114,7 @@ def test_only_tracked_files_are_extended(tmp_path, name, key, covered):
 def test_a_tracked_file_as_long_as_its_video_is_unchanged(tmp_path):
     path, _ = _write_tracks(tmp_path, meta_frames=9)
     pose = read_deeplabcut(path)
-    assert _positions(pose, "mus1").shape[0] == 9 and "tracking wrote no rows" not in pose.notes.get("model", "")
+    assert _positions(pose, "mus1").shape[0] == 9 and "tracking wrote is frame" not in pose.notes.get("model", "")
 
 
 def test_the_conversion_of_a_short_tracked_file_passes_poseconvs_own_validation(tmp_path):
