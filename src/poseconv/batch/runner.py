@@ -30,6 +30,7 @@ from typing import Any
 from ..model.location import content_not_here, locked_by_writer
 from ..signals import signals_raise, signals_recorded
 from .across_sessions import written_ids
+from .check_problems import SharedProblems, unmatched_everywhere
 from .executors import DaskExecutor, LocalExecutor, default_jobs
 from .jobs import Plan, SessionJob
 from .plan import plan_spec
@@ -222,6 +223,7 @@ def _check(
     progress.start("check", len(to_check))
     unmatched: dict[str, list[UnmatchedEntry]] = {}
     notes: dict[int, list[str]] = {}
+    shared = SharedProblems(report.problems)
     for job, outcome in executor.run(check_session, to_check, keep):
         if isinstance(outcome, BaseException):
             outcome = [Problem(job.location, f"the check did not finish: {one_line(outcome)}", job.index)]
@@ -230,33 +232,21 @@ def _check(
             if isinstance(entry, UnmatchedEntry):
                 unmatched.setdefault(entry.location, []).append(entry)
         outcome = [p for p in outcome if isinstance(p, Problem) and not isinstance(p, UnmatchedEntry)]
-        known = {(p.location, p.message) for p in report.problems}
         # In the plan's words first (a value as written): the plan may have found the same already.
         found = [plan.with_line(p) for p in outcome]
-        report.problems += [p for p in found if (p.location, p.message) not in known]
-        if any(p.session == job.index for p in report.problems):
-            results[job.index] = _invalid(job.index, job.session_id, job.output, report.problems)
+        # Invalid by its own problems, though one the shared metadata gives several sessions is listed once.
+        own = [p for p in report.problems if p.session == job.index]
+        own += [p for p in found if p not in own]
+        shared.add(found)
+        if own:
+            results[job.index] = _invalid(job.index, job.session_id, job.output, own)
             results[job.index].warnings = notes[job.index]
         progress.advance("check", None, job)
-    report.problems += [plan.with_line(p) for p in _unmatched_everywhere(unmatched, len(plan.sessions))]
+    report.problems = shared.named({index: session_id for index, session_id, _ in plan.sessions})
+    report.problems += [plan.with_line(p) for p in unmatched_everywhere(unmatched, len(plan.sessions))]
     report.problems.sort(key=lambda p: -1 if p.session is None else p.session)
     progress.problems(report.problems)
     return notes
-
-
-def _unmatched_everywhere(unmatched: dict[str, list[UnmatchedEntry]], sessions: int) -> list[Problem]:
-    """Return a spec-wide problem for each keyed entry of the spec's metadata that no session has.
-
-    Known only when every session of the spec was checked: a skipped session (its file written by an
-    earlier run) may be the one the entry is for.
-    """
-    problems = []
-    for location, entries in unmatched.items():
-        if len({entry.session for entry in entries}) == sessions:
-            first = entries[0]
-            message = f"no session has it; in sessions[{first.session}], it {first.message}"
-            problems.append(Problem(location, message))
-    return problems
 
 
 def _convert(

@@ -14,7 +14,7 @@ import pytest
 
 from poseconv.batch.jobs import Plan, SessionJob
 from poseconv.batch.report import BatchInterrupted, BatchReport, Problem, SessionResult
-from poseconv.batch.runner import Progress, _ended, _triage
+from poseconv.batch.runner import Progress, _check, _ended, _triage
 
 
 def test_ctrl_c_reports_each_session_by_what_is_on_disk(tmp_path):
@@ -110,6 +110,33 @@ def test_a_session_named_as_another_stays_invalid_when_the_others_file_exists(tm
     assert clash in report.problems and "is also sessions[0]" in results[1].reason
     # A session done by an earlier run is not checked again: its problems since then are not reported.
     assert report.problems == [clash, other]
+
+
+class _SameProblemEverywhere:
+    """Checks each session as the shared metadata's problem does: found alike by the check of each."""
+
+    def run(self, function, jobs, *args):
+        for job in jobs:
+            problem = Problem(
+                "metadata.Subject.date_of_birth", "2024-02-01 is after the session start time.", job.index
+            )
+            yield job, [problem] if job.index else []
+
+
+def test_a_problem_of_the_shared_metadata_makes_every_session_it_concerns_invalid(tmp_path):
+    # A spec-level date of birth after two sessions' start time: only the first was invalid; --check called
+    # the other valid, and the run converted it, to fail.
+    sessions = [(i, f"s{i}", tmp_path / f"s{i}.nwb") for i in range(3)]
+    jobs = [SessionJob(index=i, session_id=name, output=path, inputs=()) for i, name, path in sessions]
+    plan = Plan(spec_path=tmp_path / "spec.yaml", output_folder=tmp_path, sessions=sessions, jobs=jobs)
+    report = BatchReport(spec_path=plan.spec_path)
+    results: dict[int, SessionResult] = {}
+    _check(_SameProblemEverywhere(), plan, report, jobs, results, Progress(), keep=False)
+    assert sorted(results) == [1, 2] and {r.status for r in results.values()} == {"invalid"}
+    assert all("after the session start time" in r.reason for r in results.values())
+    # Said once, naming the sessions it concerns.
+    [problem] = report.problems
+    assert problem.message.endswith("It concerns sessions[1] (s1) and sessions[2] (s2).")
 
 
 def _nwb_file(path):
