@@ -492,3 +492,30 @@ def test_sleap_instances_come_back_in_their_order_in_each_frame(tmp_path):
         assert [i.track.name for i in written.user_instances] == [i.track.name for i in original.user_instances]
         for a, b in zip(original.user_instances, written.user_instances, strict=True):
             np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_individuals_are_numbered_by_the_config_and_each_label_file_keeps_its_column_order(tmp_path):
+    # The ids followed the first file's columns, so one project's NWB files disagreed on them (docs: "id = its
+    # position in the project's list"), and the export put every file's columns in that first order.
+    from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels
+
+    project = tmp_path / MULTI_MOUSE_PROJECT.name
+    shutil.copytree(MULTI_MOUSE_PROJECT, project, ignore=shutil.ignore_patterns("*.pickle", "*DLC_*", "videos"))
+    short = project / "labeled-data/m3v1mp4short/CollectedData_dlc_team.h5"
+    table = pd.read_hdf(short)
+    order = ["individual3", "individual1", "individual2", "single"]
+    table = table[[column for name in order for column in table.columns if column[1] == name]]
+    table.to_hdf(short, key="df_with_missing", mode="w")
+    short.with_suffix(".csv").unlink()
+    training = read_deeplabcut_labels(project)
+    assert training.individuals == ["individual1", "individual2", "individual3", "single"]
+    nwb_path = tmp_path / "labels.nwb"
+    convert(DeepLabCutTrainingDataInterface(labeled_data_path=project), nwb_path)
+    with NWBHDF5IO(nwb_path, "r") as io:
+        frames = io.read().processing["behavior"]["PoseTraining"].training_frames.training_frames.values()
+        ids = {(i.name, int(i.id)) for frame in frames for i in frame.skeleton_instances.skeleton_instances.values()}
+    assert ids == {("individual1", 0), ("individual2", 1), ("individual3", 2), ("single", 3)}
+    write_deeplabcut_labels(read_training(nwb_path), tmp_path / "export", file_format="h5")
+    for original in (short, project / "labeled-data/m3v1mp4/CollectedData_dlc_team.h5"):
+        exported = tmp_path / "export" / original.relative_to(project)
+        pd.testing.assert_frame_equal(pd.read_hdf(exported), pd.read_hdf(original))

@@ -162,18 +162,45 @@ def _individual_skeletons(training: TrainingData) -> dict[str | None, str]:
     return skeletons
 
 
+def _table_order(individuals: list[str], frames: list[LabeledFrame]) -> list[str]:
+    """Return ``individuals`` in the order of the table's columns, as its frames list their instances.
+
+    The ids number the individuals by the project's list; a label file whose columns are in another order
+    (config.yaml edited after labeling, another labeler's file) keeps it in the order of each frame's
+    instances, read from its columns. Individuals placed by no frame keep the list's order among the others.
+    """
+    rank = {name: k for k, name in enumerate(individuals)}
+    after: dict[str, set[str]] = {name: set() for name in individuals}
+    for frame in frames:
+        if frame.label_file is None or not is_label_table(frame.label_file):
+            continue  # a .slp lists a frame's instances in the order they were labeled, not by column
+        named = [i.individual for i in frame.instances if i.individual in rank]
+        for first, second in zip(named, named[1:], strict=False):
+            after[second].add(first)
+    order: list[str] = []
+    done: set[str] = set()
+    while len(order) < len(individuals):
+        ready = next((n for n in individuals if n not in done and after[n] <= done), None)
+        if ready is None:  # frames that disagree on the order: the list's
+            return list(individuals)
+        order.append(ready)
+        done.add(ready)
+    return order
+
+
 def _columns(
-    training: TrainingData, scorer: str, multi: bool, flagged: bool = False
+    training: TrainingData, scorer: str, multi: bool, flagged: bool = False, frames: list[LabeledFrame] | None = None
 ) -> tuple[list[tuple[str, ...]], dict[str | None, int]]:
     """Return the table's column tuples, and the first column of each individual (None: the single animal).
 
-    ``flagged`` adds Lightning Pose's ``visible`` column after each node's x and y.
+    ``flagged`` adds Lightning Pose's ``visible`` column after each node's x and y; the individuals are in the
+    order ``frames`` (the table's) give them (:func:`_table_order`).
     """
     skeleton_of = _individual_skeletons(training)
-    slots: list[str | None] = list(training.individuals) if multi else [None]
+    slots: list[str | None] = [None]
     if multi:
         # Instances without an individual cannot be placed in a multi-animal table.
-        slots = [s for s in slots if s in skeleton_of]
+        slots = [*_table_order([s for s in training.individuals if s in skeleton_of], frames or [])]
     columns: list[tuple[str, ...]] = []
     offsets: dict[str | None, int] = {}
     for slot in slots:
@@ -314,7 +341,7 @@ def _labels_table(
     value_dtype = (layout.value_dtype if layout else None) or "float64"
 
     flagged = any(i.visibility_flags is not None for f in frames for i in f.instances)
-    columns, offsets = _columns(training, scorer, multi, flagged)
+    columns, offsets = _columns(training, scorer, multi, flagged, frames)
     values = np.full((len(frames), len(columns)), np.nan)
     is_flag = np.array([column[-1] == "visible" for column in columns], dtype=bool)
     # A frame without instances: no node labeled, flag 0.

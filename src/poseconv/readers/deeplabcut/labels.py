@@ -366,6 +366,12 @@ def read_deeplabcut_labels(
     tables, header = _read_tables(files)
     if header.first_file is None:  # pragma: no cover - find_collected_data_files never returns no file
         raise InvalidSourceFileError(f"{project_or_file}: no DeepLabCut label file to read.")
+    # An instance's id is its individual's position in the project's list, not in the first file read (whose
+    # columns may be in another order): the individuals config.yaml lists, in its order, then the others (single).
+    project_list = (config or {}).get("individuals")
+    listed = [str(i) for i in project_list if str(i) in header.individuals] if isinstance(project_list, list) else []
+    listed = list(dict.fromkeys(listed))
+    header.individuals = [*listed, *(i for i in header.individuals if i not in listed)]
     skeletons = _skeletons(header, config, config_path)
     videos: dict[str, VideoInfo] = {}
     frames, label_files, crops = _frames_of_tables(tables, header, videos, config, project, find_side_files)

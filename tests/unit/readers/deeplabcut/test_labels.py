@@ -431,3 +431,22 @@ def test_labels_whose_bodyparts_and_animals_are_numbers_keep_their_points(tmp_pa
         assert [instance.individual for instance in frame.instances] == (
             [str(i) for i in individuals] if individuals else [None]
         )
+
+
+@needs_shared_data
+def test_individuals_are_in_the_projects_order_whatever_the_first_files_columns(tmp_path):
+    # They were in the order of the first file's columns: an id (the position in the list) depended on which
+    # file came first and how its columns were saved, where docs/training.md promises the project's list.
+    import shutil
+
+    project = tmp_path / MULTI_MOUSE_PROJECT.name
+    shutil.copytree(MULTI_MOUSE_PROJECT, project, ignore=shutil.ignore_patterns("*.pickle", "*DLC_*", "videos"))
+    first = project / "labeled-data/m3v1mp4/CollectedData_dlc_team.h5"
+    table = pd.read_hdf(first)
+    order = ["single", "individual2", "individual3", "individual1"]
+    _save_labels(table[[column for name in order for column in table.columns if column[1] == name]], first)
+    first.with_suffix(".csv").unlink()
+    training = read_deeplabcut_labels(project)
+    assert training.individuals == ["individual1", "individual2", "individual3", "single"]
+    frame = next(f for f in training.frames if len(f.instances) == 4)
+    assert [i.individual for i in frame.instances] == order  # each frame keeps its file's order
