@@ -13,7 +13,11 @@ Mapping:
   becomes that list of images again;
 * every labeled frame becomes a ``LabeledFrame`` at its frame index, every instance
   a user ``Instance`` with the coordinates and per-node visibility read (nodes
-  marked not visible keep their coordinates, as SLEAP keeps them).
+  marked not visible keep their coordinates, as SLEAP keeps them);
+* labels of frames cut to a crop of the video (DeepLabCut's ``extract_frames(crop=True)``, a
+  sleap-io virtual crop; the labels' ``notes["videos"][key]["crop"]``) are in the crop's pixels:
+  where the whole video is linked they are moved by the crop's top-left corner, so that they
+  stay on the animal; labels linked to their own images stay as they are.
 
 SLEAP user instances are 2D; 3D labels are refused. Labels read from a ``.slp``
 (directly or back from NWB) export to the same user instances, tracks, skeletons
@@ -25,6 +29,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import InvalidOptionError
 from ..model.training import TrainingData
 from ..output import atomic_output
@@ -35,16 +41,35 @@ from .sleap_tables import unopened_video
 __all__ = ["to_sleap_labels", "write_sleap_labels"]
 
 
-def _video_source(training: TrainingData, key: str) -> str | list[str]:
-    """Return video ``key`` as the predictions' export names it; for labels of single images, those images."""
+def _video_source(training: TrainingData, key: str) -> tuple[str | list[str], bool]:
+    """Return video ``key`` as the predictions' export names it; for labels of single images, those images.
+
+    Also whether the source is the labeled frames' own images (whose pixels the labels are in, a crop too).
+    """
     info = training.videos[key]
     if info.path is None and not info.image_files:
         # No video here: labels on images named frame by frame (a DeepLabCut labeled-data folder) name them.
         frames = training.frames_of(key)
         images = {f.frame_index: f.image for f in frames if f.image is not None and f.frame_index is not None}
         if images and len(images) == len(frames) and sorted(images) == list(range(len(images))):
-            return [images[i] for i in range(len(images))]
-    return video_filename(training, key)
+            return [images[i] for i in range(len(images))], True
+    return video_filename(training, key), False
+
+
+def _crop_offset(training: TrainingData, key: str, on_images: bool) -> np.ndarray | None:
+    """Return the ``(x1, y1)`` to add to the labels of video ``key`` to place them on the video linked; None: none.
+
+    Labels of frames cut to a crop (DeepLabCut's ``extract_frames(crop=True)``, a sleap-io virtual crop:
+    ``notes["videos"][key]["crop"]``, ``[x1, y1, x2, y2]``) are in the crop's pixels; the whole video is
+    linked, so they move by the crop's corner. Labels linked to their own images stay as they are.
+    """
+    videos = training.notes.get("videos")
+    facts = videos.get(key) if isinstance(videos, dict) else None
+    crop = facts.get("crop") if isinstance(facts, dict) else None
+    if on_images or not crop or len(crop) != 4:
+        return None
+    offset = np.array([float(crop[0]), float(crop[1])])
+    return offset if offset.any() else None
 
 
 def to_sleap_labels(training: TrainingData) -> Any:
@@ -79,8 +104,11 @@ def to_sleap_labels(training: TrainingData) -> Any:
     tracks = {name: sio.Track(name=name) for name in training.individuals}
     identities = {name: sio.Identity(name=name) for name in training.identities()}
     videos = {}
+    offsets: dict[str, np.ndarray | None] = {}
     for key in training.video_keys():
-        videos[key] = unopened_video(_video_source(training, key), training.videos[key].fps)
+        source, on_images = _video_source(training, key)
+        videos[key] = unopened_video(source, training.videos[key].fps)
+        offsets[key] = _crop_offset(training, key, on_images)
     labeled_frames = []
     for frame in training.frames:
         if frame.frame_index is None:
@@ -93,15 +121,18 @@ def to_sleap_labels(training: TrainingData) -> Any:
             if instance.points.shape[1] != 2:
                 raise InvalidOptionError(f"{training.source_name}: the labels are 3D; SLEAP instances are 2D.")
             track = tracks[instance.individual] if instance.individual is not None else None
+            points = np.asarray(instance.points, dtype="float64")
+            if offsets[frame.video] is not None:
+                points = points + offsets[frame.video]  # from the crop's pixels to the video's
             user = sio.Instance.from_numpy(
-                instance.points.copy(),
+                points.copy(),
                 skeleton=skeletons[instance.skeleton],
                 track=track,
                 identity=identities[instance.identity] if instance.identity is not None else None,
                 identity_score=instance.identity_score,
             )
             # from_numpy marks NaN nodes not visible; SLEAP also keeps coordinates of nodes marked not visible.
-            user.points["xy"] = instance.points
+            user.points["xy"] = points
             user.points["visible"] = instance.visible
             instances.append(user)
         # A frame labeled with no animal is SLEAP's negative sample.
