@@ -9,8 +9,8 @@ pynwb objects at all, and long series are read a block at a time, so memory stay
 * confidence values lie in [0, 1] when the series' ``confidence_definition`` says they are
   a probability or a score from 0 to 1 (a definition that says nothing of the range, or that
   the score is not bounded, as SLEAP's does, is not checked);
-* timestamps strictly increase, and a rate is positive; a series has as many timestamps as
-  samples of ``data``;
+* timestamps strictly increase, and a rate is positive; a series has as many timestamps, and
+  as many confidence values, as samples of ``data``;
 * each external video of an ``ImageSeries`` resolves relative to the NWB file, and the video
   a ``PoseEstimation`` links as its ``source_video`` has as many frames as its series (for a
   file read from a URL, only absolute video paths are checked).
@@ -213,6 +213,27 @@ def _check_lengths(series: Any, kind: str) -> list[Problem]:
     ]
 
 
+def _check_confidence_length(series: Any) -> list[Problem]:
+    """Compare the samples of a series' ``data`` with its ``confidence`` (pynwb does not check it)."""
+    if "confidence" not in series or "data" not in series:
+        return []
+    n_data, n_scores = int(series["data"].shape[0]), int(series["confidence"].shape[0])
+    if n_data == n_scores:
+        return []
+    return [
+        _problem(
+            "CRITICAL",
+            "data_confidence_length",
+            series,
+            "PoseEstimationSeries",
+            f"data has {n_data} samples but confidence has {n_scores}; each sample needs one confidence value. "
+            f"poseconv reads the confidence of the first {min(n_data, n_scores)} samples"
+            f"{'; the others have none' if n_scores < n_data else ''}; write the series again with as many "
+            "confidence values as samples.",
+        )
+    ]
+
+
 def _external_files(image_series: Any) -> list[str]:
     if "external_file" not in image_series:
         return []
@@ -330,6 +351,7 @@ def check_pose_file(path: str | Path) -> list[Problem]:
                 problems += _check_edges(group, kind)
             if kind == "PoseEstimationSeries":
                 problems += _check_confidence(group)
+                problems += _check_confidence_length(group)
             if "data" in group and ("timestamps" in group or "starting_time" in group):
                 problems += _check_times(group, kind, seen_times)
                 problems += _check_lengths(group, kind)

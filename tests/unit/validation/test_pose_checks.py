@@ -142,6 +142,22 @@ def test_timestamps_that_go_back_and_a_zero_rate_are_critical(tmp_path, copy):
 
 
 @needs_shared_data
+def test_a_confidence_of_another_length_than_the_data_is_critical(copy):
+    # pynwb writes and reads it without a word; the reader reads the samples' confidence that exist, with a warning.
+    with h5py.File(copy, "a") as handle:
+        group = handle[f"{CONTAINER}/bodypart1"]
+        attrs = dict(group["confidence"].attrs)
+        shorter = group["confidence"][:9]
+        del group["confidence"]
+        group["confidence"] = shorter
+        group["confidence"].attrs.update(attrs)
+    [problem] = check_pose_file(copy)
+    assert (problem.importance, problem.check) == ("CRITICAL", "poseconv:data_confidence_length")
+    assert problem.location == f"{CONTAINER}/bodypart1"
+    assert "data has 12 samples but confidence has 9" in problem.message and "the others have none" in problem.message
+
+
+@needs_shared_data
 def test_validate_nwb_adds_the_dandi_inspection(converted):
     report = validate_nwb(converted)
     assert report.worst == "CRITICAL"  # no Subject: DANDI requires one

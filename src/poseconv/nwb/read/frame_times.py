@@ -46,6 +46,7 @@ __all__ = [
     "FrameTimes",
     "UnknownRate",
     "correct_truncated_rates",
+    "corrected_times",
     "frame_numbers",
     "frame_step",
     "recover_frame_times",
@@ -383,3 +384,49 @@ def _frames_per_sample(stored: UnknownRate | None, fps: float) -> int | None:
         return None
     fits = [m for m in range(1, int(fps) + 2) if 1e-6 * fps < fps / m - stored.rate <= 1 + 1e-6]
     return fits[0] if len(fits) == 1 else None
+
+
+def corrected_times(
+    containers: Sequence[tuple[Sequence[str | None], Sequence[np.ndarray | None], Sequence[FrameTiming | None]]],
+    reader: FrameTimes,
+    video: str,
+    *,
+    sleap_io_layout: bool,
+) -> tuple[list[tuple[list[np.ndarray | None], list[FrameTiming | None]]], bool]:
+    """Return the times and timings of a video's containers with what sleap-io's writer hid put right.
+
+    Truncated rates (:func:`correct_truncated_rates`, sleap-io's layout only), then rates of 0.0 and
+    ``frame * fps`` times (:func:`recover_frame_times`).
+
+    Parameters
+    ----------
+    containers : sequence of (series paths, series times, series timings)
+        As the scanner found them (None for a node without series).
+    reader : FrameTimes
+        The reader that read the times.
+    video : str
+        The video, for messages.
+    sleap_io_layout : bool
+        Whether the containers sit in sleap-io's ``SLEAP_VIDEO_<n>_<video>`` modules.
+
+    Returns
+    -------
+    list of (list, list)
+        Each container's times and timings, in the order given.
+    bool
+        Whether the times were recovered from frame numbers.
+    """
+    found = [(list(times), list(timings)) for _, times, timings in containers]
+    corrected = (
+        correct_truncated_rates([(series, times) for series, times, _ in containers], reader, video)
+        if sleap_io_layout
+        else None
+    )
+    if corrected is not None:
+        found = [
+            (times, [new or old for new, old in zip(timings, held, strict=True)])
+            for (times, timings), (_, held) in zip(corrected, found, strict=True)
+        ]
+    series = [(paths, times) for (paths, _, _), (times, _) in zip(containers, found, strict=True)]
+    recovered = recover_frame_times(series, reader, video, sleap_io_layout=sleap_io_layout)
+    return (recovered if recovered is not None else found), recovered is not None

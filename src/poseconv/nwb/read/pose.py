@@ -221,13 +221,14 @@ class NWBPoseFile:
             values, scores = self.series(container, node).load()
             frames = info._frames[j]
             rows = slice(None) if frames is None else frames
-            # Data longer than its timestamps (pynwb < 3 only warned) is read for the times it has, as the lazy
-            # path reads it (the length check in pose_containers warns of it).
+            # Data longer than its timestamps (pynwb < 3 only warned) is read for the times it has, and a
+            # confidence of another length than the data for the samples it has, as the lazy path reads them
+            # (the length checks in pose_containers warn of both).
             n_rows = info.n_frames if frames is None else len(frames)
             values, scores = values[:n_rows], None if scores is None else scores[:n_rows]
-            positions[rows, j, : values.shape[1]] = values
-            if confidence is not None and scores is not None and len(scores) == len(values):
-                confidence[rows, j] = scores
+            positions[_first(rows, len(values)), j, : values.shape[1]] = values
+            if confidence is not None and scores is not None:
+                confidence[_first(rows, len(scores)), j] = scores
         module, owner = self._owner(info)
         if module.name not in self._recorded:
             self._recorded[module.name] = recorded_tracks(module)
@@ -428,6 +429,11 @@ def replaced_containers(members: Sequence[str], infos: Mapping[str, PoseContaine
                 found[name] = by_path[candidate]
                 break
     return found
+
+
+def _first(rows: slice | np.ndarray, n: int) -> slice | np.ndarray:
+    """Return the first ``n`` of a series' rows (all of a time base, or one frame per sample): its values' rows."""
+    return slice(0, n) if isinstance(rows, slice) else rows[:n]
 
 
 def open_nwb(path: str | Path) -> NWBPoseFile:

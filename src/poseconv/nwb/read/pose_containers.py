@@ -28,7 +28,7 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, Skeleton
-from .frame_times import FrameTimes, correct_truncated_rates, recover_frame_times
+from .frame_times import FrameTimes, corrected_times
 from .pose_cameras import by_camera, camera_of
 from .pose_names import (
     DEFAULT_TRACK_NAME,
@@ -266,6 +266,7 @@ class ContainerScanner:
         timings: list[FrameTiming | None] = []
         per_series: list[int | None] = []
         uneven: dict[tuple[int, int], list[str]] = {}
+        scored: dict[tuple[int, int], list[str]] = {}
         for series_path in series_paths:
             if series_path is None:
                 times.append(None)
@@ -286,6 +287,10 @@ class ContainerScanner:
                 uneven.setdefault((int(shape[0]), len(t)), []).append(series_path.rsplit("/", 1)[-1])
                 t = t[: shape[0]]
                 timing = FrameTiming(timestamps=t, source="timestamps stored in the NWB file")
+            confidence = member(series, "confidence")
+            if confidence is not None and confidence.shape[0] != shape[0]:
+                # pynwb does not check it: the samples' confidence is read for the samples that have one.
+                scored.setdefault((int(shape[0]), int(confidence.shape[0])), []).append(series_path.rsplit("/", 1)[-1])
             times.append(t)
             timings.append(timing)
         for (n_data, n_times), names in uneven.items():
@@ -293,6 +298,17 @@ class ContainerScanner:
                 f"{self.path}: in {group.name}, series {', '.join(names)} store{'s' if len(names) == 1 else ''} "
                 f"{n_data} samples of data but {n_times} timestamps; the first {min(n_data, n_times)} are read and "
                 f"the last {abs(n_data - n_times)} left out.",
+                PoseconvWarning,
+                stacklevel=5,
+            )
+        for (n_data, n_scores), names in scored.items():
+            read = f"the first {n_data} confidence values are read and the last {n_scores - n_data} left out"
+            if n_scores < n_data:
+                read = f"the confidence of the first {n_scores} samples is read; the last {n_data - n_scores} have none"
+            warnings.warn(
+                f"{self.path}: in {group.name}, series {', '.join(names)} store{'s' if len(names) == 1 else ''} "
+                f"{n_data} samples of data but {n_scores} confidence values; {read}. Write the series again with one "
+                "confidence value per sample.",
                 PoseconvWarning,
                 stacklevel=5,
             )
@@ -371,35 +387,16 @@ class ContainerScanner:
         order = {raw.path: i for i, raw in enumerate(raws)}
         return sorted(infos, key=lambda info: order[info.path])
 
-    def _corrected_times(self, video: str, containers: list[RawContainer]) -> tuple[list[RawContainer], bool]:
-        """Return the containers with sleap-io's frame x fps times, rates of 0.0 or truncated rates put right.
-
-        The bool says whether the times were recovered from frame numbers (see .frame_times).
-        """
+    def _frame_base(self, video: str, containers: list[RawContainer]) -> list[PoseContainerInfo]:
         # sleap-io's writer stores frame x fps as times, a rate of 0.0 or a truncated rate (see .frame_times).
         sleap_io_layout = any(raw.module.startswith("SLEAP_VIDEO_") for raw in containers)
-        series = [(raw.series, raw.times) for raw in containers]
-        corrected = correct_truncated_rates(series, self._times, video) if sleap_io_layout else None
-        if corrected is not None:
-            containers = [
-                replace(raw, times=times, timings=[new or old for new, old in zip(timings, raw.timings, strict=True)])
-                for raw, (times, timings) in zip(containers, corrected, strict=True)
-            ]
-        recovered = recover_frame_times(
-            [(raw.series, raw.times) for raw in containers],
+        fixed, recovered = corrected_times(
+            [(raw.series, raw.times, raw.timings) for raw in containers],
             self._times,
             video,
             sleap_io_layout=sleap_io_layout,
         )
-        if recovered is not None:
-            containers = [
-                replace(raw, times=times, timings=timings)
-                for raw, (times, timings) in zip(containers, recovered, strict=True)
-            ]
-        return containers, recovered is not None
-
-    def _frame_base(self, video: str, containers: list[RawContainer]) -> list[PoseContainerInfo]:
-        containers, recovered = self._corrected_times(video, containers)
+        containers = [replace(raw, times=t, timings=tm) for raw, (t, tm) in zip(containers, fixed, strict=True)]
         base, timing, shared = union_base(
             [raw.times for raw in containers], [raw.timings for raw in containers], recovered
         )

@@ -12,7 +12,7 @@ from pynwb.testing.mock.file import mock_NWBFile
 
 import poseconv
 import poseconv.model.frames
-from poseconv.errors import InvalidOptionError, InvalidSourceFileError
+from poseconv.errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.model import FrameTiming
 from poseconv.nwb.read.pose import open_nwb, read_nwb
@@ -169,3 +169,42 @@ def test_lazy_tracks_read_the_same_values_from_the_open_file(tmp_path, n_dims):
             np.testing.assert_array_equal(got.positions.select(1)[7:9], expected.positions[7:9, 1])
             np.testing.assert_array_equal(np.asarray(got.confidence), expected.confidence)
             np.testing.assert_array_equal(got.confidence.select(2).read(0, 300), expected.confidence[:, 2])
+
+
+def _short_confidence_nwb(path, n_scores):
+    """One PoseEstimation of two 20-sample series at 30 fps; node a stores ``n_scores`` confidence values."""
+    from datetime import UTC, datetime
+
+    from ndx_pose import PoseEstimation, PoseEstimationSeries, Skeleton, Skeletons
+    from pynwb import NWBFile
+
+    nwbfile = NWBFile(session_description="s", identifier="i", session_start_time=datetime(2024, 1, 1, tzinfo=UTC))
+    module = nwbfile.create_processing_module("behavior", "b")
+    skeleton = Skeleton(name="sk", nodes=["a", "b"])
+    module.add(Skeletons(skeletons=[skeleton]))
+    scores = {"a": np.linspace(0.1, 0.9, n_scores), "b": np.full(20, 0.5)}
+    series = [
+        PoseEstimationSeries(
+            name=node, data=np.arange(40.0).reshape(20, 2), reference_frame="tl", confidence=scores[node], rate=30.0
+        )
+        for node in "ab"
+    ]
+    module.add(PoseEstimation(name="PoseEstimation", pose_estimation_series=series, skeleton=skeleton))
+    with NWBHDF5IO(str(path), "w") as io:
+        io.write(nwbfile)
+    return path, scores["a"]
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+@pytest.mark.parametrize("n_scores", [15, 25])
+def test_a_confidence_of_another_length_than_the_data_is_read_for_the_samples_it_has(tmp_path, lazy, n_scores):
+    # Read whole (read_nwb, export --to dlc / movement), the 15 values were dropped for 20 NaN without a word, while
+    # the lazy read (export --to slp) kept them.
+    path, scores = _short_confidence_nwb(tmp_path / "conf.nwb", n_scores)
+    said = rf"series a stores 20 samples of data but {n_scores} confidence values; the .*first (15|20)"
+    with pytest.warns(PoseconvWarning, match=said), open_nwb(path) as nwb:
+        [pose] = nwb.read(lazy=lazy)
+        confidence = np.asarray(pose.tracks[0].confidence[0:20])
+    kept = min(n_scores, 20)
+    np.testing.assert_array_equal(confidence[:kept, 0], scores[:kept])
+    assert np.isnan(confidence[kept:, 0]).all() and (confidence[:, 1] == 0.5).all()
