@@ -18,6 +18,7 @@ from .names import DEPRECATED_POSE_ESTIMATION_FIELDS, MODULE_OBJECT_NAMES
 __all__ = [
     "AGE_FORM",
     "AGE_PATTERN",
+    "DATE_FORM",
     "DATE_OR_DATE_TIME_PATTERN",
     "EXAMPLE_START_TIME",
     "age_problem",
@@ -293,6 +294,10 @@ DATE_OR_DATE_TIME_PATTERN = (
 )
 
 
+# What a date of birth is, in the words of every message about one.
+DATE_FORM = "an ISO 8601 date, e.g. 2024-01-02 (or a date and time, 2024-01-02T08:00:00+00:00)"
+
+
 # What an age is, in the words of every message about one.
 AGE_FORM = "an ISO 8601 duration (P90D for 90 days, P12W, P1Y2M, P1.5Y; a range as P90D/P100D)"
 
@@ -355,7 +360,13 @@ def date_of_birth_problem(value: Any, session_start_time: Any = None) -> str | N
     if born is None and (no_such_day := _no_such_day(value)) is not None:
         return f"{value!r} {no_such_day}"
     if born is None:
-        return f"{value!r} is not an ISO 8601 date, e.g. 2024-01-02 (or a date and time, 2024-01-02T08:00:00+00:00)."
+        return f"{value!r} is not {DATE_FORM}."
+    if isinstance(value, str) and re.fullmatch(DATE_OR_DATE_TIME_PATTERN, value) is None:
+        # Python reads week and ordinal dates (2024-W05-4, 2024-032), which the metadata schema, NWB GUIDE's
+        # form and a run's check refuse: every entry point refuses them, with the date they mean.
+        midnight = (born.time(), born.tzinfo) == (dt.time(), None)
+        meant = born.date().isoformat() if midnight and len(value) <= 10 else born.isoformat()
+        return f"{value!r} is not a calendar date, which the metadata schema and NWB GUIDE take; write {meant}."
     start = _as_datetime(session_start_time)
     if start is not None and (born.tzinfo is None) == (start.tzinfo is None) and born > start:
         return f"{born.isoformat()} is after the session start time {start.isoformat()}; check both dates."
@@ -445,7 +456,9 @@ def normalize_date_of_birth(subject: dict[str, Any], session_start_time: Any) ->
     """
     value = subject.get("date_of_birth")
     born = _as_datetime(value)
-    if born is None or born.tzinfo is not None:
+    written = not isinstance(value, str) or re.fullmatch(DATE_OR_DATE_TIME_PATTERN, value) is not None
+    if born is None or born.tzinfo is not None or not written:
+        # A week date (2024-W05-4) is left as written, for date_of_birth_problem to refuse as every entry point does.
         return
     start = _as_datetime(session_start_time)
     zone = start.tzinfo if start is not None and start.tzinfo is not None else dt.UTC

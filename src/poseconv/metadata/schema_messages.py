@@ -142,11 +142,11 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
         # A number or a list where a date goes: the same words and value to copy as the command line's.
         return f"{error.instance!r} {start_time_problem(str(error.instance))}".removesuffix(".")
     if path and path[-1] == "date_of_birth" and error.validator == "pattern":
-        from .checks import date_of_birth_problem
+        from .checks import DATE_FORM, date_of_birth_problem
 
         # In the words (to the final period) of compose's check of the same field, which reports it too:
-        # problems are told apart by their text, so one problem is said once.
-        return date_of_birth_problem(error.instance)
+        # problems are told apart by their text, so one problem is said once. Never the pattern itself.
+        return date_of_birth_problem(error.instance) or f"{error.instance!r} is not {DATE_FORM}."
     if path and path[-1] == "session_start_time" and error.validator == "pattern":
         from .checks import start_time_problem
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from jsonschema import Draft7Validator
 
 from poseconv.metadata.schema_messages import schema_problems
@@ -91,3 +92,27 @@ def test_a_date_pattern_refused_is_said_in_the_words_of_the_metadata_check():
     assert said == {("session_start_time",): start_time_problem("2024-05-01T10:30")}
     # A form the pattern refuses and the converter takes (not ISO 8601, which fromisoformat reads): not a problem.
     assert dict(schema_problems(Draft7Validator(schema), {"session_start_time": "2024-05-01x10:30+02"})) == {}
+
+
+@pytest.mark.parametrize("born", ["2024-W05-4", "2024W054", "2024-01-02x08:00"])
+def test_a_date_of_birth_the_schema_refuses_is_refused_by_every_entry_point_with_the_date_meant(born):
+    from poseconv.metadata.checks import DATE_OR_DATE_TIME_PATTERN, date_of_birth_problem, normalize_date_of_birth
+
+    # A week date: convert wrote it (Python reads it), run refused it with the schema's pattern as its message.
+    schema = {"properties": {"date_of_birth": {"type": "string", "pattern": DATE_OR_DATE_TIME_PATTERN}}}
+    said = dict(schema_problems(Draft7Validator(schema), {"date_of_birth": born}))
+    assert said == {("date_of_birth",): date_of_birth_problem(born)}
+    assert "does not match" not in said[("date_of_birth",)] and "write 2024-0" in said[("date_of_birth",)]
+    subject = {"date_of_birth": born}
+    normalize_date_of_birth(subject, "2024-05-01T10:30:00+02:00")
+    assert date_of_birth_problem(subject["date_of_birth"]) == date_of_birth_problem(born)
+
+
+def test_a_date_of_birth_pattern_refused_is_never_said_as_the_pattern(monkeypatch):
+    import poseconv.metadata.checks as checks
+
+    # Whatever the check takes, the schema's refusal says what a date is.
+    monkeypatch.setattr(checks, "date_of_birth_problem", lambda value, start=None: None)
+    schema = {"properties": {"date_of_birth": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}}}
+    said = dict(schema_problems(Draft7Validator(schema), {"date_of_birth": "2024-W05-4"}))
+    assert said == {("date_of_birth",): "'2024-W05-4' is not " + checks.DATE_FORM + "."}
