@@ -153,6 +153,20 @@ def test_neuroconv_deeplabcut_one_interface_per_animal(tmp_path):
     assert [v.filename for v in labels.videos] == ["video"]
 
 
+def test_neuroconv_deeplabcut_one_animal_of_a_multi_animal_file_keeps_its_name(tmp_path):
+    """One interface (subject_name='individual2'): the one animal was read as 'individual' and exported unnamed."""
+    from neuroconv.datainterfaces import DeepLabCutInterface
+
+    interface = DeepLabCutInterface(file_path=MULTI_ANIMAL_H5, sampling_frequency=30.0, subject_name="individual2")
+    path = _run(interface, tmp_path / "individual2.nwb")
+    [pose] = read_nwb(path)
+    assert [(t.name, t.video) for t in pose.tracks] == [("Individual2", "video")]
+    expected = {t.name: t for t in read_deeplabcut(MULTI_ANIMAL_H5, find_side_files=False).tracks}["individual2"]
+    assert_values(pose.tracks[0].positions, expected.positions)
+    run_cli("export", path, "--to", "dlc", tmp_path / "back.h5", "-q")
+    assert list(pd.read_hdf(tmp_path / "back.h5").columns.get_level_values("individuals").unique()) == ["Individual2"]
+
+
 def test_neuroconv_deeplabcut_animals_named_by_their_containers(tmp_path):
     """Containers named 'PoseEstimation_<individual>' give the names as they are, not the skeletons' capitalised."""
     animals = ["individual1", "individual2"]

@@ -45,6 +45,9 @@ from .video_frames import SAME_TIME_TOLERANCE, frames_on_video, union_base
 
 __all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo", "same_source", "video_facts"]
 
+# neuroconv's DeepLabCutInterface's default subject_name, in its skeleton's name as "Ind1".
+_NEUROCONV_DEFAULT_SUBJECT = "ind1"
+
 
 @dataclass(frozen=True)
 class PoseContainerInfo:
@@ -463,8 +466,6 @@ class ContainerScanner:
             )
         return infos
 
-    # -- access -------------------------------------------------------------------------------
-
 
 def same_source(path: Path, entry: dict[str, Any]) -> bool:
     """Return whether ``processing/behavior/<entry's name>`` of the NWB file ``path`` has entry's scorer or software."""
@@ -479,11 +480,13 @@ def _named_animals(members: list[RawContainer]) -> list[RawContainer]:
 
     neuroconv converts a multi-animal DeepLabCut file with one interface per individual, each
     container named by metadata (``PoseEstimationIndividual1``): the animals of one video, not
-    the cameras an IBL-style name would give. Several animals named in the group say so; then
-    each such container's track is its animal and its video the recorded one (else shared by
-    times). One animal (neuroconv's single-animal default, ``ind1``) changes nothing.
+    the cameras an IBL-style name would give. Several animals named in the group say so, and so does
+    one of another name than the interface's default ``subject_name``, ``ind1`` (one individual of a
+    multi-animal file); then each such container's track is its animal and its video the recorded one
+    (else shared by times). The default alone names no animal: a single-animal file's.
     """
-    if len({raw.animal for raw in members if raw.animal is not None}) < 2:
+    animals = {raw.animal for raw in members if raw.animal is not None}
+    if len(animals) < 2 and all(animal.lower() == _NEUROCONV_DEFAULT_SUBJECT for animal in animals):
         return members
     return [
         raw if raw.animal is None else replace(raw, track=raw.animal, video_hint=raw.recorded_video) for raw in members
