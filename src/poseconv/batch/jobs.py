@@ -145,9 +145,10 @@ class Plan:
     def with_line(self, problem: Problem) -> Problem:
         """Return ``problem`` with the line of its location (or of the nearest enclosing one).
 
-        A value that needs to be text but that YAML read as a number is said as written (:attr:`as_written`).
+        A value that needs to be text but that YAML read as a number is said as written (:attr:`as_written`),
+        unless its field says what it takes instead of quotes (a weight's unit: ``weight: '25 g'``).
         """
-        if problem.location in self.as_written and NOT_TEXT in problem.message:
+        if problem.location in self.as_written and _says_only_not_text(problem.message):
             problem = dataclasses.replace(problem, message=self.as_written[problem.location])
         if problem.line is not None or not self.lines:
             return problem
@@ -158,3 +159,11 @@ class Plan:
             cut = max(location.rfind("."), location.rfind("["))
             location = location[:cut] if cut > 0 else ""
         return problem
+
+
+def _says_only_not_text(message: str) -> bool:
+    """Whether ``message`` says only that a value is not text, or to quote it: the words :attr:`Plan.as_written` has.
+
+    A field's own advice stays: quoted, ``weight: 25`` would be text DANDI refuses, as it lacks its unit.
+    """
+    return NOT_TEXT in message and ("in quotes" in message or message.rstrip(". ").endswith(NOT_TEXT))
