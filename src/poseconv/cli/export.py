@@ -23,14 +23,13 @@ from ._common import (
     reading,
     status,
 )
+from ._export_training import export_training
 
 __all__ = ["export"]
 
 _SUFFIXES = {"dlc": (".h5", ".csv"), "slp": (".slp",), "movement": (".nc",), "sleap-analysis": (".h5",)}
 # Formats written a block of frames at a time from the open NWB file (the others take whole arrays).
 _STREAMED = ("slp", "sleap-analysis")
-# Frames from no DeepLabCut label file are grouped by video (as write_deeplabcut_labels groups them).
-_VIDEO_GROUP = "video:"
 
 
 # SLEAP's endings of two suffixes, which its tools and users look for whole (SLEAP names an analysis file
@@ -66,7 +65,7 @@ UntrackedLabelsOption = Annotated[
     Literal["error", "by_order"],
     typer.Option(
         "--untracked",
-        help="With --training --to dlc/lp: labeled animals without an individual (SLEAP labels without tracks) "
+        help="With --training --to dlc: labeled animals without an individual (SLEAP labels without tracks) "
         "where the table needs one are an error (error), or the k-th of each frame is named `individual<k>` "
         "(by_order), as DeepLabCut names the animals of a multi-animal project.",
     ),
@@ -130,7 +129,8 @@ def export(
 
     With --training, export its training data instead: --to dlc writes CollectedData files (OUT a
     folder: labeled-data/VIDEO/CollectedData_SCORER.h5 and .csv, as in a DeepLabCut project;
-    OUT a .h5/.csv: one table), --to lp one CollectedData.csv, --to slp a .slp of user-labeled instances.
+    OUT a .h5/.csv: one table), --to lp one CollectedData.csv of every video (Lightning Pose's labels, of
+    one animal), --to slp a .slp of user-labeled instances.
     """
     apply_flags(quiet, debug)
     output = _one_output(output, output_option)
@@ -143,13 +143,13 @@ def export(
         check_not_the_source(output, nwb_file)
         _check_untracked(untracked, to, training)
         per_animal = to == "lp"  # Lightning Pose's CSV holds one animal
-        to = _format_for(to, output, training)
-        if training:
-            written = _export_training(nwb_file, to, output, container, overwrite, untracked)
+        exported = _format_for(to, output, training)
+        if training:  # --to lp: Lightning Pose's own labels table, not DeepLabCut's as read
+            written = export_training(nwb_file, to, output, container, overwrite, untracked)
         else:
             # A file of multi-camera sessions goes to .slp sessions, with their cameras.
-            written = _export_sessions(nwb_file, output, overwrite) if to == "slp" and not container else []
-            written = written or _export_poses(nwb_file, to, output, container, overwrite, per_animal)
+            written = _export_sessions(nwb_file, output, overwrite) if exported == "slp" and not container else []
+            written = written or _export_poses(nwb_file, exported, output, container, overwrite, per_animal)
         for path in written:
             status(f"Wrote {path}")
 
@@ -183,11 +183,11 @@ def _check_untracked(untracked: str, to: str, training: bool) -> None:
     """Refuse ``--untracked by_order`` where no table names animals by it (it would do nothing, without a word)."""
     from ..errors import InvalidOptionError
 
-    if untracked != "error" and (not training or to not in ("dlc", "lp")):
+    if untracked != "error" and (not training or to != "dlc"):
         given = f"--to {to}" if training else f"--to {to} without --training"
         raise InvalidOptionError(
-            f"--untracked {untracked} applies to --training --to dlc or lp only (the labels' tables), not to {given}; "
-            "leave it out."
+            f"--untracked {untracked} applies to --training --to dlc only (a multi-animal table; Lightning Pose's "
+            f"holds one animal), not to {given}; leave it out."
         )
 
 
@@ -389,105 +389,3 @@ def _write_table(to: str, pose: Any, video: str, path: Path, overwrite: bool, on
     with atomic_output(path, overwrite=overwrite) as partial, signals_held():
         dataset.to_netcdf(partial)
     return path
-
-
-def _check_training_output(to: str, output: Path, containers: list[str] | None) -> None:
-    """Refuse a format or output that training data cannot go to, before the file is read."""
-    from ..errors import InvalidOptionError
-
-    if to in ("movement", "sleap-analysis"):
-        raise InvalidOptionError(f"--training exports to dlc, lp or slp; {to} files hold poses over time, not labels.")
-    if len(containers or []) > 1:
-        raise InvalidOptionError(f"--training exports one PoseTraining at a time; --container was given {containers}.")
-    suffix = output.suffix.lower()
-    if to == "slp" and suffix != ".slp":
-        raise InvalidOptionError(f"{output}: --to slp writes .slp files.")
-    if to == "dlc" and suffix and suffix not in _SUFFIXES["dlc"]:
-        raise InvalidOptionError(f"{output}: --training --to dlc writes a .h5 or .csv file, or a folder (no suffix).")
-
-
-def _read_training(nwb_file: Path | str, containers: list[str] | None) -> Any:
-    """Read the PoseTraining to export, its errors in the command line's words."""
-    from ..errors import InvalidOptionError, InvalidSourceFileError
-    from ..nwb.read.training import read_training
-
-    try:
-        return read_training(nwb_file, name=containers[0] if containers else None)
-    except InvalidSourceFileError as err:
-        if "holds no PoseTraining" not in str(err):
-            raise
-        raise InvalidSourceFileError(
-            f"{nwb_file}: holds no PoseTraining (human-labeled training frames) to export; "
-            "convert with --training or --source dlc-labels|sleap-labels to include them."
-        ) from None
-    except InvalidOptionError as err:
-        # The library names its keyword; on the command line it is an option.
-        raise InvalidOptionError(str(err).replace("name=...", "--container NAME")) from None
-
-
-def _export_training(
-    nwb_file: Path | str,
-    to: str,
-    output: Path,
-    containers: list[str] | None,
-    overwrite: bool,
-    untracked: Literal["error", "by_order"] = "error",
-) -> list[Path]:
-    """Write the PoseTraining of ``nwb_file`` to DeepLabCut label files or a SLEAP .slp.
-
-    Parameters
-    ----------
-    nwb_file : pathlib.Path or str
-        The NWB file (a str for a URL).
-    to : {"dlc", "slp"}
-        The format; movement and SLEAP analysis files hold poses over time, which labels are not.
-    output : pathlib.Path
-        For dlc, a folder (a labeled-data tree) or a .h5/.csv file; for slp, a .slp file.
-    containers : list of str, optional
-        ``--container``: the PoseTraining to export, when the file holds several.
-    overwrite : bool
-        Replace existing files.
-    untracked : {"error", "by_order"}
-        ``--untracked``: how a DeepLabCut table takes animals without an individual.
-
-    Returns
-    -------
-    list of pathlib.Path
-        The files written.
-
-    Raises
-    ------
-    InvalidOptionError
-        When the format or output does not suit training data, or the labels fit no single table.
-    InvalidSourceFileError
-        When the NWB file holds no PoseTraining.
-    """
-    from ..errors import InvalidOptionError
-    from ..nwb.read.store import location_name
-
-    _check_training_output(to, output, containers)
-    suffix = output.suffix.lower()
-    with progress() as bar:
-        task = bar.add_task(f"Reading {location_name(nwb_file)}", total=None)
-        training = _read_training(nwb_file, containers)
-        bar.update(task, description=f"Writing {output.name}")
-        try:
-            if to == "slp":
-                from ..exporters.sleap_training import write_sleap_labels
-
-                return [write_sleap_labels(training, output, overwrite=overwrite)]
-            from ..exporters.deeplabcut_training import write_deeplabcut_labels
-
-            if suffix:
-                groups = list(dict.fromkeys(f.label_file or f"{_VIDEO_GROUP}{f.video}" for f in training.frames))
-                if len(groups) > 1:
-                    # Checked here: the library's message names its keywords (label_file=..., video=...).
-                    raise InvalidOptionError(
-                        f"{nwb_file}: the labels come from {len(groups)} label files or videos, and a CollectedData "
-                        "table holds one; give a folder as OUT to write them all as a labeled-data tree."
-                    )
-            return write_deeplabcut_labels(training, output, overwrite=overwrite, untracked=untracked)
-        except InvalidOptionError as err:
-            # The exporters name their keywords; on the command line they are options.
-            message = str(err).replace("overwrite=True", "--overwrite")
-            raise InvalidOptionError(message.replace("untracked='by_order'", "--untracked by_order")) from None

@@ -37,7 +37,14 @@ from .deeplabcut_rows import is_label_table, row_index, row_label
 from .files import export_path, new_folders, write_pandas_table
 from .left_out import label_values, warn_left_out
 
-__all__ = ["DLC_LABELS_H5_KEY", "name_untracked_by_order", "to_deeplabcut_labels", "write_deeplabcut_labels"]
+__all__ = [
+    "DLC_LABELS_H5_KEY",
+    "labels_table",
+    "name_untracked_by_order",
+    "to_deeplabcut_labels",
+    "write_deeplabcut_labels",
+    "write_labels_table",
+]
 
 #: The HDF5 key DeepLabCut writes labels under.
 DLC_LABELS_H5_KEY = "df_with_missing"
@@ -307,12 +314,12 @@ def to_deeplabcut_labels(
     """
     if untracked == "by_order":
         training = name_untracked_by_order(training)
-    table, frames = _labels_table(training, label_file, video, scorer, multi_animal)
+    table, frames = labels_table(training, label_file, video, scorer, multi_animal)
     warn_left_out(training.source_name, _TABLE, label_values(frames), to="dlc", training=True)
     return table
 
 
-def _labels_table(
+def labels_table(
     training: TrainingData, label_file: str | None, video: str | None, scorer: str | None, multi_animal: bool | None
 ) -> tuple[Any, list[LabeledFrame]]:
     """Return the table of :func:`to_deeplabcut_labels` (nothing said of what it leaves out) and its frames."""
@@ -355,7 +362,7 @@ def _labels_table(
     table = pd.DataFrame(values, index=index, columns=pd.MultiIndex.from_tuples(columns, names=names))
     table = _as_label_file_typed(table, values, value_dtype, is_flag if flagged else None, layout)
     if layout is not None and layout.header is not None and len(layout.header) in (2, 3) and not multi:
-        # The CSV header the file had (no scorer row, levels without names), for _write_table.
+        # The CSV header the file had (no scorer row, levels without names), for write_labels_table.
         table.attrs[_CSV_HEADER] = layout.header
     return table, frames
 
@@ -380,7 +387,8 @@ def _csv_columns(table: Any, header: tuple[str, ...]) -> Any:
     return columns.set_names([name or None for name in header])
 
 
-def _write_table(table: Any, path: Path) -> None:
+def write_labels_table(table: Any, path: Path) -> None:
+    """Write a table of :func:`labels_table` to ``path`` (.h5 or .csv), with the CSV header its label file had."""
     import pandas as pd
 
     header = table.attrs.get(_CSV_HEADER)
@@ -405,11 +413,11 @@ def _plan_tree(
                     f"{label_file!r}, and DeepLabCut reads one table per video: export the frames of each label "
                     "file to a folder of its own (write_deeplabcut_labels(..., label_file=...))."
                 )
-            table = _labels_table(_only_from(training, label_file), None, video, scorer, None)[0]
+            table = labels_table(_only_from(training, label_file), None, video, scorer, None)[0]
             table_scorer = str(table.columns.get_level_values("scorer")[0]) if len(table.columns) else _DEFAULT_SCORER
             stem = Path("labeled-data") / video / f"CollectedData_{table_scorer}"
         else:
-            table = _labels_table(training, group, None, scorer, None)[0]
+            table = labels_table(training, group, None, scorer, None)[0]
             relative = Path(*[p for p in group.replace("\\", "/").split("/") if p not in ("", ".", "..")])
             stem = relative.with_suffix("")
         for suffix in suffixes:
@@ -467,10 +475,10 @@ def write_deeplabcut_labels(
     if untracked == "by_order":
         training = name_untracked_by_order(training)
     if output.suffix.lower() in (".h5", ".csv"):
-        table, frames = _labels_table(training, label_file, video, scorer, None)
+        table, frames = labels_table(training, label_file, video, scorer, None)
         export_path(output, overwrite=overwrite, flag="overwrite=True", creates_folder=True)
         with new_folders([output.parent]):
-            _write_table(table, output)
+            write_labels_table(table, output)
         warn_left_out(training.source_name, _TABLE, label_values(frames), to="dlc", path=output, training=True)
         return [output]
     if output.suffix:
@@ -485,6 +493,6 @@ def write_deeplabcut_labels(
     planned = _plan_tree(training, groups, output, suffixes, scorer=scorer, overwrite=overwrite)
     with new_folders([path.parent for _, path in planned]):
         for table, path in planned:
-            _write_table(table, path)
+            write_labels_table(table, path)
     warn_left_out(training.source_name, _TABLE, label_values(frames), to="dlc", path=output, training=True)
     return [path for _, path in planned]

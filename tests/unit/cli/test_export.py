@@ -124,15 +124,17 @@ def test_slp_files_of_two_cameras_are_named_by_their_videos(tmp_path):
         (("--to", "slp"), "not to --to slp without --training"),
         (("--to", "dlc"), "not to --to dlc without --training"),
         (("--training", "--to", "slp"), "not to --to slp"),
+        # Lightning Pose's labels hold one animal: animals named by order would only be refused there.
+        (("--training", "--to", "lp"), "Lightning Pose's holds one animal), not to --to lp"),
     ],
 )
 def test_untracked_is_refused_where_it_does_nothing(tmp_path, options, said):
-    # It was taken without a word: only --training --to dlc/lp name untracked animals by their order.
+    # It was taken without a word: only --training --to dlc names untracked animals by their order.
     from tests.integration.test_cli import assert_one_line_error
 
     output = tmp_path / ("o.slp" if "slp" in options else "o.h5")
     result = poseconv("export", tmp_path / "s.nwb", *options, "--untracked", "by_order", output, check_rc=None)
-    assert_one_line_error(result, "--untracked by_order applies to --training --to dlc or lp only", said)
+    assert_one_line_error(result, "--untracked by_order applies to --training --to dlc only", said)
     assert not output.exists()
 
 
