@@ -64,6 +64,16 @@ def schema_problems(
     tuple
         The path (keys and indices) and the message.
     """
+    said: set[tuple[tuple[Any, ...], str]] = set()
+    for path, message in _problems(validator, instance, within):
+        # One fault may break several keywords in the same words (an empty sex: its type and its choices).
+        if (path, message) not in said:
+            said.add((path, message))
+            yield path, message
+
+
+def _problems(validator: Any, instance: Any, within: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Yield ``(path, message)`` for every error of ``instance`` (see :func:`schema_problems`), maybe twice."""
     import re
 
     for error in sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]):
@@ -126,6 +136,11 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
                 "is empty (a key with nothing under it is null); write its fields under it, or {} to keep the defaults"
             )
         return "is empty (a key with nothing under it is null); give a list (one '- ' line per item), or [] for none"
+    if error.validator in ("type", "enum") and _empty(error.instance):
+        # A key with nothing after it (`sex:`, YAML null), or a sheet's empty cell a table wrote as .nan: the
+        # same words for its type and its choices, said once; quoted, .nan would be written as text.
+        was = "a key with nothing after it is null" if error.instance is None else "a sheet's empty cell, .nan"
+        return f"is empty ({was}): write a value, or leave the field out"
     registry = path[-1] if path and path[-1] in ("Devices", "DeviceModels") else None
     if error.validator == "type" and registry and isinstance(error.instance, list):
         return _listed_registry(registry, error.instance)
@@ -171,6 +186,11 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
     if field == "sex" and error.validator == "enum":
         return f"{error.instance!r} is not one of {error.validator_value}: M (male), F (female), U (unknown), O (other)"
     return None
+
+
+def _empty(value: Any) -> bool:
+    """Whether ``value`` is YAML's null or a float NaN (pandas' empty cell, dumped as ``.nan``)."""
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def _value_said(path: tuple[Any, ...], error: Any, document: Any, at: tuple[Any, ...]) -> str | None:

@@ -116,3 +116,22 @@ def test_a_date_of_birth_pattern_refused_is_never_said_as_the_pattern(monkeypatc
     schema = {"properties": {"date_of_birth": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}}}
     said = dict(schema_problems(Draft7Validator(schema), {"date_of_birth": "2024-W05-4"}))
     assert said == {("date_of_birth",): "'2024-W05-4' is not " + checks.DATE_FORM + "."}
+
+
+def test_an_empty_field_is_said_empty_once_not_none_is_not_of_type():
+    # `sex:` and `description:` with nothing after them (YAML null) were "None is not of type 'string'",
+    # twice for sex (its type and its choices); a sheet's empty cell (.nan) was told to be quoted.
+    schema = {
+        "properties": {
+            "sex": {"type": "string", "enum": ["M", "F", "U", "O"]},
+            "description": {"type": "string"},
+            "strain": {"type": "string"},
+        }
+    }
+    said = list(schema_problems(Draft7Validator(schema), {"sex": None, "description": None, "strain": float("nan")}))
+    null = "is empty (a key with nothing after it is null): write a value, or leave the field out"
+    assert said == [
+        (("description",), null),
+        (("sex",), null),
+        (("strain",), "is empty (a sheet's empty cell, .nan): write a value, or leave the field out"),
+    ]
