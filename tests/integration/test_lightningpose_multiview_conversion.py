@@ -266,3 +266,38 @@ def test_views_whose_videos_run_at_other_rates_are_refused(tmp_path, files):
     other.symlink_to(OPEN_FIELD / "m3v1mp4.mp4")
     with pytest.raises(InvalidOptionError, match=r"run at different rates: .*30\.\d* fps.*convert each camera"):
         LightningPoseMultiViewInterface(file_path=files[LP_VIEWS[0]]).get_timestamps()
+
+
+@pytest.mark.parametrize("given", ["ttl-per-video-frame", "interpolation", "ttl-per-pose-frame"])
+def test_views_shorter_than_their_videos_keep_a_time_per_video_frame(tmp_path, files, given):
+    # The bot view's CSV holds poses for the first 500 of its video's 994 frames: its video kept only the 500 times
+    # of its pose rows (the view's video had no frame count), where a single view's video keeps them all.
+    from poseconv.errors import PoseconvWarning
+
+    rows = {"top": 994 if given == "ttl-per-video-frame" else 900, "bot": 500}
+    for view, path in files.items():
+        lines = path.read_text().splitlines(keepends=True)
+        path.write_text("".join(lines[: 3 + rows[view]]))
+    with pytest.warns(PoseconvWarning, match=r"has poses for 500 frames, the video \S+_bot.mp4 has 994"):
+        interface = LightningPoseMultiViewInterface(file_path=files["top"].parent, view_names=list(files))
+    steps = np.random.default_rng(1).uniform(0.0035, 0.0045, 994)  # the videos' 250 fps, jittered
+    expected = np.cumsum(steps)
+    if given == "interpolation":
+        # The videos' rate mapped through three sync pairs off one line: times written one per frame.
+        sync, session = np.array([0.0, 2.0, 5.0]), np.array([3.0, 5.0, 8.2])
+        interface.align_by_interpolation(sync, session)
+        expected = np.interp(probe_video(LP_VIDEO).timing().times(994), sync, session)
+    else:
+        expected = expected[: 900 if given == "ttl-per-pose-frame" else 994]
+        interface.set_aligned_timestamps(expected)
+    path = tmp_path / "session.nwb"
+    # The first 100 frames of poses; the videos keep every frame's time.
+    interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface), stub_test=True)
+    with NWBHDF5IO(path, "r") as io:
+        nwbfile = io.read()
+        for view in files:
+            np.testing.assert_allclose(nwbfile.acquisition[f"Video {LP_SESSION}_{view}"].timestamps[:], expected)
+            poses = nwbfile.processing["behavior"]["MultiCameraPoseEstimation"].pose_estimations.values()
+            (pose,) = [pose for pose in poses if pose.source_video.name == f"Video {LP_SESSION}_{view}"]
+            (series, *_) = pose.pose_estimation_series.values()
+            np.testing.assert_allclose(series.get_timestamps()[:], expected[:100])

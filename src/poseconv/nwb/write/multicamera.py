@@ -348,13 +348,15 @@ def _camera_view(
             info = view.videos[track.video]
             existing = set(nwbfile.acquisition)
             n_frames = info.n_frames or track.n_frames
+            # Every video frame the timing covers: a rate all, timestamps given per pose frame the poses' only.
+            timed = n_frames if data.timing.timestamps is None else min(n_frames, len(data.timing.timestamps))
             source_video = get_or_add_external_video(
                 nwbfile,
                 metadata,
                 view_entry["source_video_metadata_key"],
                 video_path=paths.by_video.get(track.video, info.local_files),
                 relative_to=paths.relative_to,
-                timing_kwargs=series_timing(data.timing, n_frames),
+                timing_kwargs=series_timing(data.timing, timed),
                 n_frames=n_frames,
                 frame_size=info.frame_size,
             )
