@@ -79,7 +79,6 @@ def test_align_by_interpolation_extends_the_sync_line_past_the_sync_times(dlc_in
     np.testing.assert_allclose(dlc_interface.get_timestamps(), 10.0 + np.arange(6) / 30.0)
 
 
-
 @pytest.mark.parametrize("kind", ["pose", "session"])
 def test_align_by_interpolation_keeps_the_source_of_the_times_it_maps(kind, request):
     """The series' comments said "timestamps given by the user" for a rate mapped through sync times."""
