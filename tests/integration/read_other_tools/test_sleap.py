@@ -338,3 +338,33 @@ def test_sleap_io_annotations_with_subjects_table(tmp_path):
         for instance in labeled.instances:
             values = table[scorer][instance.track.name].iloc[row].to_numpy().reshape(-1, 2)
             assert_values(values, instance.numpy())
+
+
+@pytest.mark.parametrize("untracked_first", [False, True])
+def test_sleap_io_subjects_table_with_untracked_instances(tmp_path, untracked_first):
+    """An untracked instance's id is its place in the frame: the tracked ones of its frame keep their animals.
+
+    typical.slp's frame 0 holds instances of tracks '1' and '2' (SubjectsTable rows 0 and 1) and an untracked one
+    (id 2, no row); all three were read without an animal. Put first, the untracked one's id 0 is row 0 too: the two
+    instances of id 0 are untracked, with a warning, and the other keeps '2'.
+    """
+    from sleap_io.io import nwb_annotations
+
+    labels = sleap_io.load_slp(SHARED_DATA / "sleap-io.js/tests/data/slp/typical.slp")
+    frame = labels.labeled_frames[0]
+    assert [i.track.name if i.track else None for i in frame.instances] == ["1", "2", None]
+    if untracked_first:
+        frame.instances = frame.instances[2:] + frame.instances[:2]
+    path = tmp_path / "typical.nwb"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nwb_annotations.save_labels(labels, path, use_multisubjects=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        training = read_training(path)
+    said = [str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)]
+    got = {tuple(np.nan_to_num(i.points).ravel()): i.individual for i in training.frames[0].instances}
+    want = {"1": None, "2": "2", None: None} if untracked_first else {"1": "1", "2": "2", None: None}
+    assert got == {tuple(np.nan_to_num(i.numpy()).ravel()): want[i.track and i.track.name] for i in frame.instances}
+    assert training.individuals == ["1", "2"]
+    assert bool(said) == untracked_first and all("share an id within a frame" in text for text in said)

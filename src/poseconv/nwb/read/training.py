@@ -136,10 +136,8 @@ class _StoredTraining:
         module_name, container_name = _choose(self.where, found, name)
         module = processing[module_name]
         frames_group = member(module[container_name], "training_frames")
-        frames = {}
-        if frames_group is not None and is_group(frames_group):
-            for frame_name, frame in child_groups(frames_group, "TrainingFrame").items():
-                frames[frame_name] = self._frame(frame_name, frame)
+        stored = child_groups(frames_group, "TrainingFrame") if is_group(frames_group) else {}  # None: no frames
+        frames = {frame_name: self._frame(frame_name, frame) for frame_name, frame in stored.items()}
         sources = self._sources(member(module, sources_table_name(container_name)))
         table = member(module, individuals_table_name(container_name))
         named = texts(table["individual"]) if table is not None and is_group(table) and "individual" in table else ()
@@ -173,9 +171,8 @@ class _StoredTraining:
     def _frame(self, frame_name: str, frame: Any) -> _RawFrame:
         instances = []
         instances_group = member(frame, "skeleton_instances")
-        for instance_name, instance in (
-            child_groups(instances_group, "SkeletonInstance").items() if instances_group else []
-        ):
+        stored = child_groups(instances_group, "SkeletonInstance") if instances_group else {}
+        for instance_name, instance in stored.items():
             skeleton = self._linked(instance, "Skeleton")
             if skeleton is None:
                 raise InvalidSourceFileError(f"{self.where}: {instance.name} links no Skeleton.")
@@ -411,12 +408,12 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
 def _identity_rule(raw: _RawTraining, nwb_path: Path | str | None) -> tuple[str | None, tuple[str, ...]]:
     """Return what tells the individuals apart and their names by id, where the file names them.
 
-    The rule is ``"id"``, ``"name"`` (of the instance) or None (nothing). poseconv's ids are
-    identities, named by the table beside the container. sleap-io names every instance
-    ``instance_<i>`` and writes no tracks: nothing identifies an animal there, unless it wrote an
-    ndx-multisubjects ``SubjectsTable`` (``use_multisubjects=True``): then a tracked instance's id is
-    the row of its track, whose ``subject_id`` is the track's name (an untracked one's id is its
-    place in the frame, which nothing tells apart). ndx-pose's own example gives both instances of a
+    The rule is ``"id"``, ``"subject"``, ``"name"`` (of the instance) or None (nothing). poseconv's ids
+    are identities, named by the table beside the container. sleap-io names every instance
+    ``instance_<i>`` and writes no tracks, unless it wrote an ndx-multisubjects ``SubjectsTable``
+    (``use_multisubjects=True``): a tracked instance's id is then its track's row (``subject_id`` the
+    track's name), an untracked one's its place in the frame (``"subject"``: an id that is a row, and
+    no other's of its frame, is that row's animal). ndx-pose's own example gives both instances of a
     frame the frame number as id, so ids repeat within a frame; its instance names
     (``skeleton1_instance``) are the same across frames and tell the animals apart.
     """
@@ -428,15 +425,15 @@ def _identity_rule(raw: _RawTraining, nwb_path: Path | str | None) -> tuple[str 
     if all(_UNTRACKED_NAME.fullmatch(i.name) for group in instances for i in group):
         if not raw.subjects:
             return None, ()
-        if distinct and all(0 <= i < len(raw.subjects) for group in ids for i in group):
-            return "id", raw.subjects
-        warnings.warn(
-            f"{nwb_path or 'The NWB file'}: the instance ids of {raw.name} are not rows of its SubjectsTable "
-            f"{list(raw.subjects)} (or repeat in a frame); the instances are read without their animals.",
-            PoseconvWarning,
-            stacklevel=4,
-        )
-        return None, ()
+        if not distinct:
+            warnings.warn(
+                f"{nwb_path or 'The NWB file'}: instances of {raw.name} share an id within a frame (sleap-io writes "
+                "an untracked instance's place in its frame, which may be a row of its SubjectsTable "
+                f"{list(raw.subjects)}); those instances are read without their animals.",
+                PoseconvWarning,
+                stacklevel=4,
+            )
+        return "subject", raw.subjects
     return ("id" if distinct else "name"), raw.individuals
 
 
@@ -478,6 +475,7 @@ def _instances(
     instances = []
     by_name = {instance.name: instance for instance in frame.instances}
     names = default_instance_order([(instance.name, instance.id) for instance in frame.instances])
+    ids = [instance.id for instance in frame.instances]
     if order is not None and sorted(order) == sorted(by_name):
         names = list(order)  # the label file's order, which the sources table keeps where it is not the default
     for instance in (by_name[name] for name in names):
@@ -488,7 +486,9 @@ def _instances(
                 "different nodes or edges."
             )
         individual = instance.name if identity == "name" else None
-        if identity == "id" and instance.id is not None:
+        if identity == "subject" and ids.count(instance.id) == 1:
+            individual = individuals_by_id.get(instance.id)  # None for an id no row has: an untracked instance
+        elif identity == "id" and instance.id is not None:
             # The first name seen for an id is the individual's; "<name>_2" only made a repeat unique.
             individual = individuals_by_id.setdefault(instance.id, instance.name)
         visible = instance.visible if instance.visible is not None else ~np.isnan(instance.points).any(axis=1)
