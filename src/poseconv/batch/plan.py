@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ from .across_sessions import (
     shared_pose_file_problems,
     subject_problems,
 )
+from .clashes import STUB_FOLDER, Clashes
 from .detection import Detections
 from .inputs import (
     interface_class,
@@ -67,10 +67,6 @@ from .spec import (
 # InputJob, SessionJob and Plan live in .jobs and schema_problems in poseconv.metadata.compose;
 # they stay importable from here, where they were first.
 __all__ = ["STUB_FOLDER", "InputJob", "Plan", "SessionJob", "plan_spec", "schema_problems"]
-
-#: The folder of ``output_folder`` where a stub run (``--stub``) writes its test files, as CatalystNeuro's
-#: conversion scripts do: at the sessions' own paths, a real run would take them as finished and skip them.
-STUB_FOLDER = "nwb_stub"
 
 
 #: Said of a spec that is a table of sessions (.csv, .tsv, a spreadsheet), which reads as YAML text or not at all.
@@ -296,60 +292,6 @@ def _to_stub_folder(plan: Plan, *, checked: bool) -> None:
         plan.problems.append(Problem("output_folder", f"{plan.output_folder}: {problem}"))
 
 
-class _Clashes:
-    """The session IDs and output files seen so far, to find the sessions that repeat one.
-
-    ``stub_test``: the outputs are test files, in the stub folder; otherwise a real output may not be there.
-    """
-
-    def __init__(self, output_folder: Path, stub_test: bool = False) -> None:
-        self.output_folder = output_folder.resolve()
-        self.as_written = _normalised(output_folder)
-        self.stub_folder = None if stub_test else self.output_folder / STUB_FOLDER
-        self.ids: dict[str, int] = {}
-        self.outputs: dict[Path, tuple[int, Path]] = {}
-
-    def problems(self, raw: Any, index: int, session_id: str, output: Path) -> list[Problem]:
-        """Return the problems of session ``index``'s ID and output file, and remember them."""
-        problems: list[Problem] = []
-        if session_id in self.ids:
-            message = f"{session_id!r} is also sessions[{self.ids[session_id]}]."
-            problems.append(Problem(f"sessions[{index}].session_id", message, index))
-        self.ids.setdefault(session_id, index)
-        resolved = output.resolve()
-        # Names that differ only in case are one file on macOS and Windows: the second would replace the first.
-        key = Path(str(resolved).casefold())
-        if key in self.outputs:
-            where = "nwbfile_name" if isinstance(raw, dict) and raw.get("nwbfile_name") else "session_id"
-            other, other_output = self.outputs[key]
-            message = f"writes {output}, as sessions[{other}] does."
-            if other_output != resolved:
-                message = (
-                    f"writes {output}, and sessions[{other}] writes {other_output}: the names differ only in "
-                    "case, which makes them one file on macOS and Windows; name them apart."
-                )
-            problems.append(Problem(f"sessions[{index}].{where}", message, index))
-        self.outputs.setdefault(key, (index, resolved))
-        name = raw.get("nwbfile_name") if isinstance(raw, dict) else None
-        # A Windows drive or share (C:\nwb\s1.nwb) is outside output_folder too; read as folders, it would be in it.
-        # Inside where it really goes (output_folder may be a link), or as written: a subfolder may be a link to
-        # another disk. After a link '..' climbs from the link's target: a name with '..' must really go inside.
-        inside = resolved.is_relative_to(self.output_folder) or (
-            ".." not in output.parts and _normalised(output).is_relative_to(self.as_written)
-        )
-        if not inside or windows_path_problem(str(name or "")) is not None:
-            problems.append(Problem(f"sessions[{index}].nwbfile_name", "must stay inside output_folder.", index))
-        elif self.stub_folder is not None and resolved.is_relative_to(self.stub_folder):
-            message = f"{STUB_FOLDER}/ is where --stub writes its test files; choose another folder."
-            problems.append(Problem(f"sessions[{index}].nwbfile_name", message, index))
-        return problems
-
-
-def _normalised(path: Path) -> Path:
-    """``path`` absolute, with ``.`` and ``..`` taken away as written, symbolic links kept (not resolved)."""
-    return Path(os.path.normpath(os.path.abspath(path)))
-
-
 def _subfolder_problem(output: Path, output_folder: Path, index: int, seen: dict[Path, str | None]) -> list[Problem]:
     """Return why the folder an ``nwbfile_name`` puts a session's file in cannot hold it (``seen``: by folder).
 
@@ -387,7 +329,7 @@ def _plan_sessions(
     plan: Plan, raw_sessions: list[Any], by_session: dict[int, list[Problem]], head: _SpecHead | None, context: _Context
 ) -> None:
     """Check every session of the spec; add its problems to ``plan``, and its job when it has none."""
-    clashes = _Clashes(plan.output_folder, context.stub_test)
+    clashes = Clashes(plan.output_folder, context.stub_test)
     folders: dict[Path, str | None] = {}
     backend = head.backend if head is not None else "hdf5"
     for index, raw in enumerate(raw_sessions):
