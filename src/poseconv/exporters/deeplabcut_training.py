@@ -33,6 +33,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..model.training import LabeledFrame, TrainingData
+from .deeplabcut_label_columns import label_columns
 from .deeplabcut_rows import is_label_table, row_index, row_label
 from .files import export_path, new_folders, write_pandas_table
 from .left_out import label_values, warn_left_out
@@ -51,8 +52,6 @@ DLC_LABELS_H5_KEY = "df_with_missing"
 _DEFAULT_SCORER = "poseconv"
 _TABLE = "a DeepLabCut CollectedData table"  # in the warning of what it has no place for
 _LIGHTNING_POSE_SCORER = "scorer"
-_UNIQUE_INDIVIDUAL = "single"
-_UNIQUE_SKELETON = "SkeletonUniqueBodyparts"
 # Key prefix of the frames that came from no label file (e.g. SLEAP), exported per video.
 _VIDEO_GROUP = "video:"
 #: ``DataFrame.attrs`` key of the CSV header a label file had, when not DeepLabCut's (``LabelFile.header``).
@@ -149,74 +148,6 @@ def _select(training: TrainingData, label_file: str | None, video: str | None) -
             "table holds one, so choose one with label_file=... or video=... (or export to a folder)."
         )
     return next(iter(groups.items()))
-
-
-def _individual_skeletons(training: TrainingData) -> dict[str | None, str]:
-    """Skeleton per individual (None: the single animal), from the instances, else by DeepLabCut's convention."""
-    skeletons: dict[str | None, str] = {}
-    counts: dict[str, int] = {}
-    for frame in training.frames:
-        for instance in frame.instances:
-            skeletons.setdefault(instance.individual, instance.skeleton)
-            counts[instance.skeleton] = counts.get(instance.skeleton, 0) + 1
-    animal = max((s for s in counts if s != _UNIQUE_SKELETON), key=counts.get, default=None)
-    for individual in training.individuals:
-        if individual not in skeletons:
-            unique = individual == _UNIQUE_INDIVIDUAL and _UNIQUE_SKELETON in training.skeletons
-            fallback = _UNIQUE_SKELETON if unique else animal or next(iter(training.skeletons), None)
-            if fallback is not None:
-                skeletons[individual] = fallback
-    return skeletons
-
-
-def _table_order(individuals: list[str], frames: list[LabeledFrame]) -> list[str]:
-    """Return ``individuals`` in the order of the table's columns, as its frames list their instances.
-
-    The ids number the individuals by the project's list; a label file whose columns are in another order
-    (config.yaml edited after labeling, another labeler's file) keeps it in the order of each frame's
-    instances, read from its columns. Individuals placed by no frame keep the list's order among the others.
-    """
-    rank = {name: k for k, name in enumerate(individuals)}
-    after: dict[str, set[str]] = {name: set() for name in individuals}
-    for frame in frames:
-        if frame.label_file is None or not is_label_table(frame.label_file):
-            continue  # a .slp lists a frame's instances in the order they were labeled, not by column
-        named = [i.individual for i in frame.instances if i.individual in rank]
-        for first, second in zip(named, named[1:], strict=False):
-            after[second].add(first)
-    order: list[str] = []
-    done: set[str] = set()
-    while len(order) < len(individuals):
-        ready = next((n for n in individuals if n not in done and after[n] <= done), None)
-        if ready is None:  # frames that disagree on the order: the list's
-            return list(individuals)
-        order.append(ready)
-        done.add(ready)
-    return order
-
-
-def _columns(
-    training: TrainingData, scorer: str, multi: bool, flagged: bool = False, frames: list[LabeledFrame] | None = None
-) -> tuple[list[tuple[str, ...]], dict[str | None, int]]:
-    """Return the table's column tuples, and the first column of each individual (None: the single animal).
-
-    ``flagged`` adds Lightning Pose's ``visible`` column after each node's x and y; the individuals are in the
-    order ``frames`` (the table's) give them (:func:`_table_order`).
-    """
-    skeleton_of = _individual_skeletons(training)
-    slots: list[str | None] = [None]
-    if multi:
-        # Instances without an individual cannot be placed in a multi-animal table.
-        slots = [*_table_order([s for s in training.individuals if s in skeleton_of], frames or [])]
-    columns: list[tuple[str, ...]] = []
-    offsets: dict[str | None, int] = {}
-    for slot in slots:
-        skeleton_name = skeleton_of.get(slot) or next(iter(training.skeletons))
-        offsets[slot] = len(columns)
-        for node in training.skeletons[skeleton_name].nodes:
-            prefix = (scorer, slot, node) if multi else (scorer, node)
-            columns.extend([(*prefix, coord) for coord in (("x", "y", "visible") if flagged else ("x", "y"))])
-    return columns, offsets
 
 
 def _fill_row(
@@ -348,7 +279,7 @@ def labels_table(
     value_dtype = (layout.value_dtype if layout else None) or "float64"
 
     flagged = any(i.visibility_flags is not None for f in frames for i in f.instances)
-    columns, offsets = _columns(training, scorer, multi, flagged, frames)
+    columns, offsets = label_columns(training, scorer, multi, flagged, frames)
     values = np.full((len(frames), len(columns)), np.nan)
     is_flag = np.array([column[-1] == "visible" for column in columns], dtype=bool)
     # A frame without instances: no node labeled, flag 0.
