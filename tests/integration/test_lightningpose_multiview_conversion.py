@@ -159,6 +159,40 @@ def test_a_run_spec_converts_a_session_from_one_view(tmp_path, files, video_time
     assert_session_equals_csvs(tmp_path / "nwb/lp-multiview.nwb", files, times=video_times)
 
 
+def test_one_view_with_dots_in_its_name_finds_the_others_from_every_entry_point(tmp_path):
+    # EKS's example predictions are named 180607_004.train_frames=75.rng=0.<view>.csv: the other view was
+    # looked for as 180607_004.train_frames=75.rng=0.csv and said missing, from the interface, convert and run.
+    files = write_lp_multiview_session(tmp_path / "model", with_videos=False, with_metrics=False)
+    for view, path in files.items():
+        files[view] = path.rename(path.with_name(f"180607_004.train_frames=75.rng=0.{view}.csv"))
+    (tmp_path / "model/config.yaml").unlink()  # the view names come from the user, not a config
+    interface = LightningPoseMultiViewInterface(file_path=files["top"], view_names=list(LP_VIEWS))
+    assert list(interface.get_metadata()["Pose"]["CalibratedCameras"]) == list(LP_VIEWS)
+    result = poseconv_in_process(
+        "convert", files["top"], "--source", "lp-multiview", "-O", "view_names=[top, bot]", "--fps", "30",
+        "--session-start-time", START, "-o", tmp_path / "convert.nwb",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert_session_equals_csvs(tmp_path / "convert.nwb", files)
+    pose = {"file_path": str(files["top"]), "interface": "lp-multiview", "sampling_frequency": 30.0}
+    spec = {
+        "output_folder": "nwb",
+        "metadata": {"Subject": {"species": "Mus musculus", "description": "Test animal."}},
+        "sessions": [
+            {
+                "session_id": "dots",
+                "session_start_time": START,
+                "subject": {"subject_id": "m1", "sex": "M", "age": "P90D"},
+                "pose": [{**pose, "source_data": {"view_names": list(LP_VIEWS)}}],
+            }
+        ],
+    }
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    result = poseconv_in_process("run", tmp_path / "spec.yaml", "-j", "1")
+    assert result.returncode == 0, result.stderr
+    assert_session_equals_csvs(tmp_path / "nwb/dots.nwb", files)
+
+
 def test_pose_nwb_converter_with_view_names_and_files(tmp_path, files):
     converter_class = type(
         "Converter", (PoseNWBConverter,), {"data_interface_classes": {"Views": LightningPoseMultiViewInterface}}

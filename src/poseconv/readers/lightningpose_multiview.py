@@ -289,8 +289,9 @@ def _view_files(
         raise InvalidSourceFileError(f"{path}: its name names {len(own)} of the views {view_names}; expected one.")
     found = {}
     for view in view_names:
-        sibling = path.with_name(_view_in_name(own[0]).sub(view, path.stem))
-        sibling = sibling.with_suffix(path.suffix)
+        # The stem's own dots stay (180607_004.train_frames=75.rng=0.top.csv, <eid>.left.rng=0.csv): only the
+        # view's name is replaced and the suffix put back, never the stem's last dotted part.
+        sibling = path.with_name(_view_in_name(own[0]).sub(view, path.stem) + path.suffix)
         if not sibling.is_file():
             raise InvalidSourceFileError(
                 f"{sibling}: the predictions of view {view!r} are missing (found {path.name} for view {own[0]!r}); "

@@ -67,6 +67,29 @@ def test_every_way_of_naming_the_views_reads_the_same_session(session):
             )
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "180607_004.train_frames=75.rng=0.{view}.csv",  # EKS's example data: <session>.<model>.<view>.csv
+        "d2f5a130-b981-4546-8858-c94ae1da75ff.{view}.rng=0.csv",  # IBL: <eid>.<view>.rng=<seed>.csv
+        "180607_004.rng=0_{view}.csv",  # <session>_<view>.csv with a dot in the session
+    ],
+)
+def test_one_view_finds_its_siblings_when_the_name_holds_dots(tmp_path, name):
+    # The sibling's name replaced the stem's last dotted part (".rng=0.top" -> ".csv"): the bot view was
+    # said missing, naming the top view's file as the one found for 'top'.
+    for i, view in enumerate(LP_VIEWS):
+        lp_view_values(i).to_csv(tmp_path / name.format(view=view))
+    data = read_lightning_pose_multiview(tmp_path / name.format(view="top"), view_names=list(LP_VIEWS))
+    assert list(data.cameras) == list(LP_VIEWS)
+    for view in LP_VIEWS:
+        assert_view_equals_csv(data.views[view], tmp_path / name.format(view=view))
+    (tmp_path / name.format(view="bot")).unlink()
+    missing = name.format(view="bot").replace(".", r"\.")
+    with pytest.raises(InvalidSourceFileError, match=rf"{missing}: the predictions of view 'bot' are missing"):
+        read_lightning_pose_multiview(tmp_path / name.format(view="top"), view_names=list(LP_VIEWS))
+
+
 def test_view_names_come_from_the_file_names_without_a_config(tmp_path):
     files = [tmp_path / f"{LP_SESSION}_{view}.csv" for view in ("left", "right", "top_down")]
     assert view_names_of_files(files) == ["left", "right", "top_down"]
