@@ -292,6 +292,8 @@ def labels_table(
     names = ["scorer", "individuals", "bodyparts", "coords"] if multi else ["scorer", "bodyparts", "coords"]
     table = pd.DataFrame(values, index=index, columns=pd.MultiIndex.from_tuples(columns, names=names))
     table = _as_label_file_typed(table, values, value_dtype, is_flag if flagged else None, layout)
+    if layout is not None and layout.bodyparts_dtype is not None:
+        table = _with_bodyparts_typed(table, layout.bodyparts_dtype)
     if layout is not None and layout.header is not None and len(layout.header) in (2, 3) and not multi:
         # The CSV header the file had (no scorer row, levels without names), for write_labels_table.
         table.attrs[_CSV_HEADER] = layout.header
@@ -310,6 +312,17 @@ def _as_label_file_typed(
         whole = is_flag & ~np.isnan(values).any(axis=0)
         table = table.astype({column: "int64" for column in table.columns[whole]})
     return table
+
+
+def _with_bodyparts_typed(table: Any, dtype: str) -> Any:
+    """Give the bodyparts level the dtype the label file had (integers: config.yaml's bodyparts as YAML numbers)."""
+    level = table.columns.names.index("bodyparts")
+    try:
+        typed = table.columns.levels[level].astype(dtype)
+        return table.set_axis(table.columns.set_levels(typed, level=level), axis=1)
+    except (TypeError, ValueError):
+        # A name that is no number, or two that are one ("1", "01"), where labels changed since: text, as read.
+        return table
 
 
 def _csv_columns(table: Any, header: tuple[str, ...]) -> Any:

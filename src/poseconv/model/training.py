@@ -122,12 +122,17 @@ class LabelFile:
         CSV labels only: the first cell of each header row, where the file's header is not
         DeepLabCut's (``("bodyparts", "coords")`` without a scorer row, as Lightning Pose's
         ``header_rows: [0, 1]``; ``""`` for a level without a name); None for DeepLabCut's.
+    bodyparts_dtype : str or None
+        DeepLabCut ``.h5`` only: the dtype of the bodyparts header level where it is not text (``"int64"``: a
+        config.yaml listing its bodyparts as YAML numbers, which DeepLabCut's columns keep as integers, while
+        the skeleton's nodes are their text); None for text.
     """
 
     name: str
     row_labels: RowLabels | None = None
     value_dtype: str | None = None
     header: tuple[str, ...] | None = None
+    bodyparts_dtype: str | None = None
 
 
 @dataclass

@@ -167,3 +167,21 @@ def test_row_labels_of_label_tables_are_kept_and_others_are_put_in_labeled_data(
         source_software="DeepLabCut", source_file="x", skeletons={}, videos={"v": VideoInfo(key="v")}, frames=[frame]
     )
     assert row_label(training, frame) == row
+
+
+def test_bodyparts_that_are_numbers_in_the_label_file_are_numbers_in_the_export(tmp_path):
+    # config.yaml's bodyparts: [1, 2, 3] make integer column labels; the export gave them as text ('1'), so
+    # df[scorer][1] failed and the table was not the file read.
+    from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
+    from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels
+
+    columns = pd.MultiIndex.from_product([["me"], [1, 2, 3], ["x", "y"]], names=["scorer", "bodyparts", "coords"])
+    index = pd.MultiIndex.from_tuples([("labeled-data", "v", f"img00{i}.png") for i in range(2)])
+    table = pd.DataFrame(np.arange(12, dtype="float64").reshape(2, -1), columns=columns, index=index)
+    (tmp_path / "v").mkdir()
+    path = tmp_path / "v" / "CollectedData_me.h5"
+    table.to_hdf(path, key="df_with_missing", mode="w")
+    training = read_deeplabcut_labels(path, find_side_files=False)
+    pd.testing.assert_frame_equal(to_deeplabcut_labels(training), table)
+    assert training.label_files["CollectedData_me.h5"].bodyparts_dtype == "int64"
+    assert training.skeletons["Skeleton"].nodes == ("1", "2", "3")

@@ -366,8 +366,7 @@ def read_deeplabcut_labels(
     tables, header = _read_tables(files)
     if header.first_file is None:  # pragma: no cover - find_collected_data_files never returns no file
         raise InvalidSourceFileError(f"{project_or_file}: no DeepLabCut label file to read.")
-    # An instance's id is its individual's position in the project's list, not in the first file read (whose
-    # columns may be in another order): the individuals config.yaml lists, in its order, then the others (single).
+    # An id is a position in the project's list (config.yaml's, then single), not in the first file's columns.
     project_list = (config or {}).get("individuals")
     listed = [str(i) for i in project_list if str(i) in header.individuals] if isinstance(project_list, list) else []
     listed = list(dict.fromkeys(listed))
@@ -409,7 +408,10 @@ def _frames_of_tables(
     crops: dict[str, list[int] | None] = {}
     for path, table, layout, scorer in tables:
         file_key = _label_file_key(path, project)
-        label_files.append(replace(layout, name=file_key))
+        bodyparts = table.columns.get_level_values("bodyparts").dtype  # numbers in the .h5 (YAML's [1, 2, 3])
+        label_files.append(
+            replace(layout, name=file_key, bodyparts_dtype=str(bodyparts) if bodyparts.kind in "iu" else None)
+        )
         table_frames = frames_of_table(
             path,
             table,
