@@ -125,3 +125,15 @@ def test_timestamps_given_once_for_two_view_files_are_refused_as_video_is(tmp_pa
     result = _convert(session, tmp_path / "s1.nwb", "--timestamps", tmp_path / "t.npy")
     assert result.returncode != 0
     assert "--timestamps was given once for 2 inputs; give one --timestamps per input" in result.stderr, result.stderr
+
+
+def test_the_files_of_two_sessions_are_refused_not_read_as_four_cameras(tmp_path, session):
+    # `poseconv convert video_preds/*.csv` of a model that predicted s1 and s2: one session of cameras
+    # s1_top, s1_bot, s2_top, s2_bot was written, without a word.
+    for view in FRAMES:
+        session[f"s2_{view}"] = session[view].with_name(f"s2_{view}.csv")
+        session[f"s2_{view}"].write_bytes(session[view].read_bytes())
+    result = _convert(session, tmp_path / "s.nwb", "--fps", 20, views=("top", "bot", "s2_top", "s2_bot"))
+    assert result.returncode != 0 and not (tmp_path / "s.nwb").exists()
+    assert "look like 2 sessions x 2 views (s1, s2 x top, bot" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

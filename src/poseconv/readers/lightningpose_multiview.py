@@ -156,7 +156,34 @@ def view_names_of_files(paths: Sequence[Path]) -> list[str]:
             "them <session>_<view>.csv); name the views (view_names=[...], --source lp-multiview with the "
             "model's config next to the files) or give one file per view."
         )
+    if not all(eks) and (grid := _sessions_by_views(names)):
+        sessions, views = grid
+        raise InvalidSourceFileError(
+            f"{[Path(p).name for p in paths]}: their names look like {len(sessions)} sessions x {len(views)} views "
+            f"({', '.join(sessions)} x {', '.join(views)}; Lightning Pose names a session's files "
+            "<session>_<view>.csv), not one session's views. Give one session's files (a session is one NWB file), "
+            "or name the views if these are one session's (view_names=[...], -O view_names=[...] on the command line)."
+        )
     return names
+
+
+def _sessions_by_views(names: Sequence[str]) -> tuple[list[str], list[str]] | None:
+    """Return the sessions and views when ``names`` are every ``<session>_<view>`` of two or more of each; else None.
+
+    ``s1_top, s1_bot, s2_top, s2_bot`` are two sessions' files given together (a glob of ``video_preds``): read
+    by what differs they would be one session of four cameras on one clock, so they are split at each word.
+    """
+    parts = [re.split(r"([_.])", name) for name in names]  # [word, sep, word, ...]
+    words = min(len(p) for p in parts) // 2
+    # The session's first words, or the view's last words (sessions named with more words than others).
+    splits = [2 * word - 1 for word in range(1, words + 1)] + [-2 * word for word in range(1, words + 1)]
+    for split in splits:
+        pairs = [("".join(p[:split]), "".join(p[split + 1 :])) for p in parts]  # around the separator at `split`
+        sessions = list(dict.fromkeys(session for session, _ in pairs))
+        views = list(dict.fromkeys(view for _, view in pairs))
+        if len(sessions) > 1 and len(views) > 1 and len(set(pairs)) == len(sessions) * len(views) == len(names):
+            return sessions, views
+    return None
 
 
 def find_view_files(folder: Path, view_names: Sequence[str] | None) -> dict[str, Path]:

@@ -106,6 +106,29 @@ def test_view_names_come_from_the_file_names_without_a_config(tmp_path):
         view_names_of_files([tmp_path / "a.csv"])
 
 
+def test_the_files_of_several_sessions_without_view_names_are_refused(tmp_path, session):
+    # video_preds/*.csv of a model that predicted two sessions: read as one session of four cameras
+    # (s1_top, s1_bot, s2_top, s2_bot) on one clock, without a word; a folder holding them is refused.
+    files = []
+    for name in ("s1", "s2_day.2"):
+        for i, view in enumerate(("top", "bot")):
+            files.append(tmp_path / f"{name}_{view}.csv")
+            lp_view_values(i).to_csv(files[-1])
+    with pytest.raises(InvalidSourceFileError, match=r"look like 2 sessions x 2 views \(s1, s2_day.2 x top, bot"):
+        read_lightning_pose_multiview(files[0], view_file_paths=files)
+    with pytest.raises(InvalidSourceFileError, match="look like 3 sessions x 2 views"):
+        view_names_of_files([tmp_path / f"mouse_{s}_{v}.csv" for s in ("a", "b", "c") for v in ("top", "bot_cam")])
+    # Named, they are the views of one session; one session's files, or views named alike but no grid, stay views.
+    data = read_lightning_pose_multiview(files[0], view_file_paths=files, view_names=[f.stem for f in files])
+    assert list(data.cameras) == [f.stem for f in files]
+    assert view_names_of_files(files[:2]) == ["top", "bot"]
+    assert view_names_of_files([tmp_path / f"{v}.csv" for v in ("cam_1", "cam_2", "side_1")]) == [
+        "cam_1",
+        "cam_2",
+        "side_1",
+    ]
+
+
 def test_metrics_files_are_never_read_as_poses(session):
     metrics = session["top"].with_name(session["top"].stem + "_temporal_norm.csv")
     assert is_metrics_file_name(metrics) and not is_metrics_file_name(session["top"])
