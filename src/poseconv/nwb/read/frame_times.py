@@ -50,6 +50,7 @@ __all__ = [
     "frame_numbers",
     "frame_step",
     "recover_frame_times",
+    "times_signature",
 ]
 
 # Stored times within this fraction of a step of a whole multiple are that multiple.
@@ -430,3 +431,11 @@ def corrected_times(
     series = [(paths, times) for (paths, _, _), (times, _) in zip(containers, found, strict=True)]
     recovered = recover_frame_times(series, reader, video, sleap_io_layout=sleap_io_layout)
     return (recovered if recovered is not None else found), recovered is not None
+
+
+def times_signature(times: Sequence[np.ndarray | None]) -> tuple:
+    """Return (samples, first, last time) of the first series of a container that has times; () when none has."""
+    t = next((t for t in times if t is not None), None)
+    if t is None:
+        return ()
+    return (len(t), float(t[0]) if len(t) else None, float(t[-1]) if len(t) else None)

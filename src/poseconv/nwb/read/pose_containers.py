@@ -28,7 +28,7 @@ import numpy as np
 
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, Skeleton
-from .frame_times import FrameTimes, corrected_times
+from .frame_times import FrameTimes, corrected_times, times_signature
 from .pose_cameras import by_camera, camera_of
 from .pose_names import (
     DEFAULT_TRACK_NAME,
@@ -376,7 +376,7 @@ class ContainerScanner:
             members = _named_animals(members)
             videos: dict[str, list[RawContainer]] = {}
             unhinted = [m for m in members if m.video_hint is None and any(t is not None for t in m.times)]
-            share_times = len({times_signature(m) for m in unhinted}) <= 1
+            share_times = len({times_signature(m.times) for m in unhinted}) <= 1
             for raw in members:
                 if all(t is None for t in raw.times):
                     video = raw.video_hint or raw.name
@@ -385,12 +385,17 @@ class ContainerScanner:
                 else:
                     video = "video" if share_times else raw.name
                 videos.setdefault(video, []).append(raw)
-            for video, containers in by_camera(videos).items():
-                infos.extend(self._frame_base(video, containers))
+            split = by_camera(videos)
+            # One recorded video in several groups (stored at two rates): each group's animals go by their containers.
+            homes = {(raw.facts.get("original_video"), video) for video, group in split.items() for raw in group}
+            for video, containers in split.items():
+                recorded = {raw.facts.get("original_video") for raw in containers} - {None, ""}
+                elsewhere = any(r == o and v != video for r in recorded for o, v in homes)
+                infos.extend(self._frame_base(video, containers, elsewhere))
         order = {raw.path: i for i, raw in enumerate(raws)}
         return sorted(infos, key=lambda info: order[info.path])
 
-    def _frame_base(self, video: str, containers: list[RawContainer]) -> list[PoseContainerInfo]:
+    def _frame_base(self, video: str, containers: list[RawContainer], split: bool = False) -> list[PoseContainerInfo]:
         # sleap-io's writer stores frame x fps as times, a rate of 0.0 or a truncated rate (see .frame_times).
         sleap_io_layout = any(raw.module.startswith("SLEAP_VIDEO_") for raw in containers)
         fixed, recovered = corrected_times(
@@ -419,11 +424,12 @@ class ContainerScanner:
         infos = []
         used_tracks: set[str] = set()
         # Several unnamed containers of one video are several animals (ndx-pose's README names them by
-        # container): each is named by its container, where the default would name only the first.
-        unnamed = sum(raw.track is None for raw in containers)
+        # container): each is named by its container, where the default would name only the first; so are those
+        # of a video split into groups, which are read as one group when their rates agree.
+        alone = sum(raw.track is None for raw in containers) == 1 and not split
         for raw in containers:
             # An animal may be named "" (a description says so); only an unnamed container gets the default.
-            track = raw.track if raw.track is not None else DEFAULT_TRACK_NAME if unnamed == 1 else raw.name
+            track = raw.track if raw.track is not None else DEFAULT_TRACK_NAME if alone else raw.name
             if track in used_tracks:
                 track = raw.name
             used_tracks.add(track)
@@ -491,10 +497,3 @@ def _named_animals(members: list[RawContainer]) -> list[RawContainer]:
     return [
         raw if raw.animal is None else replace(raw, track=raw.animal, video_hint=raw.recorded_video) for raw in members
     ]
-
-
-def times_signature(raw: RawContainer) -> tuple:
-    t = next((t for t in raw.times if t is not None), None)
-    if t is None:
-        return ()
-    return (len(t), float(t[0]) if len(t) else None, float(t[-1]) if len(t) else None)
