@@ -11,6 +11,7 @@ import json
 import subprocess
 
 import h5py
+import numpy as np
 import pandas as pd
 import pytest
 import sleap_io as sio
@@ -304,3 +305,11 @@ def test_labels_of_frames_cropped_on_extraction_say_where_the_crop_is_in_the_lin
     table = read_deeplabcut_labels_table(folder / "CollectedData_Alex.h5")[0]
     labels = read_training(out)
     assert [f.instances[0].points.ravel().tolist() for f in labels.frames] == table.to_numpy().tolist()
+    # A .slp links the whole video: the labels of a crop are placed on it (they sat 100 px left, 50 px up).
+    slp = tmp_path / "labels.slp"
+    assert_ok(poseconv_in_process("export", out, "--training", "--to", "slp", slp, "-q"))
+    offset = [100.0, 50.0] if image_size == (350, 400) else [0.0, 0.0]
+    exported = [frame.instances[0].numpy() for frame in sio.load_slp(str(slp)).labeled_frames]
+    expected = [frame.instances[0].points + offset for frame in labels.frames]
+    for got, want in zip(exported, expected, strict=True):
+        np.testing.assert_allclose(got, want)

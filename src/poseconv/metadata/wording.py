@@ -6,11 +6,19 @@ defaults take them from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..model import PoseTrack
 
-__all__ = ["CROP_RECORDED_BY", "CROP_SENTENCE", "crop_sentence", "individual_words", "track_and_skeleton"]
+__all__ = [
+    "CROP_RECORDED_BY",
+    "CROP_SENTENCE",
+    "crop_of_description",
+    "crop_sentence",
+    "individual_words",
+    "track_and_skeleton",
+]
 
 # A SLEAP video that is a virtual crop of a video file (sleap-io, SLP format 2.3), or DeepLabCut frames
 # extracted with crop=True: the poses are in the crop's coordinates while the video linked is the whole file,
@@ -43,6 +51,22 @@ def crop_sentence(crop: Sequence[int] | None, *, what: str = "poses", software: 
     x1, y1, x2, y2 = crop
     how = CROP_RECORDED_BY.get(software, f"{software} recorded it")
     return CROP_SENTENCE.format(what=what, how=how, x1=x1, y1=y1, x2=x2, y2=y2)
+
+
+def crop_of_description(description: str) -> list[int] | None:
+    """Return the crop ``[x1, y1, x2, y2]`` a description's :data:`CROP_SENTENCE` names; None when it names none.
+
+    The readers take back what :func:`crop_sentence` wrote (the training video's description).
+    """
+    # The sentence's corners, as CROP_SENTENCE words them: "(x {x1} to {x2}, y {y1} to {y2} of its frames".
+    start = CROP_SENTENCE.index("(x {x1}")
+    corners = re.escape(CROP_SENTENCE[start : CROP_SENTENCE.index(" of its frames", start) + len(" of its frames")])
+    for name in ("x1", "x2", "y1", "y2"):
+        corners = corners.replace(re.escape("{" + name + "}"), rf"(?P<{name}>-?\d+)")
+    found = re.search(corners, description or "")
+    if found is None:
+        return None
+    return [int(found[name]) for name in ("x1", "y1", "x2", "y2")]
 
 
 def individual_words(individual: str, skeleton: str | None = None) -> str:

@@ -9,7 +9,6 @@ group, seconds for a thousand frames) and indifferent to the extension specs oth
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import warnings
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ import numpy as np
 from ...errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ...metadata.defaults import UNTIMED_IMAGES_SENTENCE
 from ...metadata.names import nwb_name
+from ...metadata.wording import crop_of_description
 from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from ...readers.safety.input_checks import require_path_or_nwbfile
@@ -56,6 +56,7 @@ from .store import (
     parent_path,
     texts,
 )
+from .training_rows import with_identities, with_visibility_flags
 from .video_facts import image_sequence
 
 __all__ = ["read_training"]
@@ -71,6 +72,8 @@ class _RawVideo:
     dimension: tuple[int, ...]
     rate: float | None
     num_samples: int | None
+    # The crop of the video the labels' coordinates are in (its description's CROP_SENTENCE), [x1, y1, x2, y2].
+    crop: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,9 @@ class _StoredTraining:
     def _video(self, where: str, series: Any) -> _RawVideo:
         if where not in self.videos:
             rate = float(series["starting_time"].attrs["rate"]) if "starting_time" in series else None
-            if UNTIMED_IMAGES_SENTENCE in decode(series.attrs.get("description", "")):
+            description = decode(series.attrs.get("description", ""))
+            crop = crop_of_description(description)
+            if UNTIMED_IMAGES_SENTENCE in description:
                 rate = None  # images numbered at one a second, not a rate the tool recorded
             self.videos[where] = _RawVideo(
                 name=base_name(where),
@@ -215,6 +220,7 @@ class _StoredTraining:
                 dimension=tuple(int(d) for d in series["dimension"][()]) if "dimension" in series else (),
                 rate=rate,
                 num_samples=int(series["num_samples"][()]) if "num_samples" in series else None,
+                crop=tuple(crop) if crop else None,
             )
         return self.videos[where]
 
@@ -345,6 +351,7 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
     video_keys = _video_keys([frame.video for frame in raw.frames.values() if frame.video is not None])
     software: list[str] = []
     frames: list[LabeledFrame] = []
+    crops: dict[str, list[int]] = {}  # labels in a crop's coordinates: the exports place them on the video
     for frame_name in order:
         frame = raw.frames[frame_name]
         row = raw.sources.get(frame_name)
@@ -371,12 +378,13 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
                 )
         if key not in videos:
             videos[key] = _video_info(frame.video, key, original, nwb_folder)
+            crops.update({key: list(frame.video.crop)} if frame.video is not None and frame.video.crop else {})
         order = row.get(INSTANCE_ORDER_COLUMN) if row is not None else None
         instances = _instances(frame, skeletons, individuals_by_id, identity, nwb_path, order or None)
         if row is not None and len(row.get(VISIBILITY_FLAGS_COLUMN, ())):
-            instances = _with_flags(instances, row[VISIBILITY_FLAGS_COLUMN])
+            instances = with_visibility_flags(instances, row[VISIBILITY_FLAGS_COLUMN])
         if row is not None and all(column in row for column in IDENTITY_COLUMNS):
-            instances = _with_identities(instances, *(row[column] for column in IDENTITY_COLUMNS))
+            instances = with_identities(instances, *(row[column] for column in IDENTITY_COLUMNS))
         frames.append(
             LabeledFrame(
                 video=key,
@@ -401,8 +409,13 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
         frames=frames,
         individuals=individuals,
         label_files=list(label_files.values()),
-        notes={"pose_training": raw.name, "module": raw.module},
+        notes={"pose_training": raw.name, "module": raw.module, **_crop_notes(crops)},
     )
+
+
+def _crop_notes(crops: dict[str, list[int]]) -> dict[str, Any]:
+    """Return the notes of labels in a crop's coordinates, as the readers of label files give them (exports)."""
+    return {"videos": {key: {"crop": crop} for key, crop in crops.items()}} if crops else {}
 
 
 def _identity_rule(raw: _RawTraining, nwb_path: Path | str | None) -> tuple[str | None, tuple[str, ...]]:
@@ -435,29 +448,6 @@ def _identity_rule(raw: _RawTraining, nwb_path: Path | str | None) -> tuple[str 
             )
         return "subject", raw.subjects
     return ("id" if distinct else "name"), raw.individuals
-
-
-def _with_flags(instances: tuple[LabeledInstance, ...], flags: np.ndarray) -> tuple[LabeledInstance, ...]:
-    """Return the instances with their runs of the row's visibility flags (unchanged when the counts differ)."""
-    counts = [len(instance.points) for instance in instances]
-    if sum(counts) != len(flags):
-        return instances
-    runs = np.split(flags, np.cumsum(counts)[:-1])
-    return tuple(dataclasses.replace(i, visibility_flags=run) for i, run in zip(instances, runs, strict=True))
-
-
-def _with_identities(
-    instances: tuple[LabeledInstance, ...], names: Sequence[str], scores: np.ndarray
-) -> tuple[LabeledInstance, ...]:
-    """Return the instances with the SLEAP identity and score of the row's (unchanged when the counts differ)."""
-    if not len(names) == len(scores) == len(instances):
-        return instances
-    return tuple(
-        dataclasses.replace(
-            instance, identity=str(name) or None, identity_score=None if np.isnan(score) else float(score)
-        )
-        for instance, name, score in zip(instances, names, scores, strict=True)
-    )
 
 
 def _instances(
