@@ -6,6 +6,7 @@ instead: DeepLabCut ``CollectedData`` files or a SLEAP ``.slp`` of user instance
 
 from __future__ import annotations
 
+import warnings
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -277,6 +278,7 @@ def _write_poses(
     source = poses[0].source_file  # the NWB file every PoseData was read from
     if to in _2D_ONLY and any(pose.n_dims == 2 for pose in poses):
         poses = _without_3d(poses, to)
+    _warn_not_pixels(poses, to)
     if to == "slp":
         from ..exporters.sleap import write_slp
 
@@ -345,6 +347,27 @@ def _non_empty(jobs: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
             stacklevel=2,
         )
     return kept
+
+
+def _warn_not_pixels(poses: list, to: str) -> None:
+    """Warn that 2D poses in another unit than pixels go where the format holds pixels of the video.
+
+    convert refuses such poses from the pose files; another tool's NWB file may hold them (cm of an arena).
+    The values are written as they are: a pose tool then reads them as pixels.
+    """
+    if to == "movement":
+        return  # movement's datasets say no unit: the values keep theirs
+    from ..errors import PoseconvWarning
+    from ..metadata.series_units import is_pixel_unit
+
+    for pose in poses:
+        if pose.n_dims == 2 and pose.unit is not None and not is_pixel_unit(pose.unit):
+            warnings.warn(
+                f"{pose.source_name}: its 2D poses are in {pose.unit!r}, not pixels; --to {to} holds positions in "
+                "pixels of the video, so a pose tool will read these values (written as they are) as pixels.",
+                PoseconvWarning,
+                stacklevel=2,
+            )
 
 
 def _without_3d(poses: list, to: str) -> list:

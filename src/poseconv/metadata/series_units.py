@@ -14,7 +14,7 @@ from typing import Any
 
 from .problems import MetadataProblem
 
-__all__ = ["PIXEL_UNITS", "pixel_unit_problems"]
+__all__ = ["PIXEL_UNITS", "is_pixel_unit", "pixel_unit_problems"]
 
 #: What users write for image pixels (LightningPose's neuroconv interface writes "px"): all mean the same.
 PIXEL_UNITS = frozenset({"pixels", "pixel", "px"})
@@ -37,7 +37,8 @@ def _at(metadata: Any, path: tuple[Any, ...]) -> Any:
     return metadata
 
 
-def _is_pixels(unit: Any) -> bool:
+def is_pixel_unit(unit: Any) -> bool:
+    """Whether ``unit`` names pixels (``pixels``, ``pixel``, ``px``, any case)."""
     return isinstance(unit, str) and unit.strip().lower() in PIXEL_UNITS
 
 
@@ -67,10 +68,10 @@ def pixel_unit_problems(
     for name, metadata in per_input.items():
         for path, default in _series(defaults[name].get("Pose") or {}, ("Pose",)):
             entry = _at(metadata, path)
-            if not isinstance(entry, Mapping) or not _is_pixels(default.get("unit")):
+            if not isinstance(entry, Mapping) or not is_pixel_unit(default.get("unit")):
                 continue
             unit = entry.get("unit")
-            if unit is None or _is_pixels(unit) or entry.get("reference_frame") != default.get("reference_frame"):
+            if unit is None or is_pixel_unit(unit) or entry.get("reference_frame") != default.get("reference_frame"):
                 continue
             message = (
                 f"{unit!r} would relabel pixels: the pose file's positions are image coordinates in pixels, written "

@@ -168,3 +168,36 @@ def test_an_output_folder_that_is_a_link_to_nothing_is_named_by_export_and_conve
         result = poseconv_in_process(*command)
         assert result.returncode != 0 and named in result.stderr, result.stderr
         assert "Errno" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def _poses_in_cm(path) -> None:
+    """Write another tool's NWB file of 2D poses in centimetres (a lab's own calibration)."""
+    import datetime
+
+    import numpy as np
+    from ndx_pose import PoseEstimation, PoseEstimationSeries, Skeleton, Skeletons
+    from pynwb import NWBHDF5IO, NWBFile
+
+    start = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    nwbfile = NWBFile(session_description="x", identifier="x", session_start_time=start)
+    behavior = nwbfile.create_processing_module("behavior", "x")
+    skeleton = Skeleton(name="sk", nodes=["nose", "tail"])
+    behavior.add(Skeletons(skeletons=[skeleton]))
+    series = [
+        PoseEstimationSeries(
+            name=node, data=np.full((5, 2), 12.5), unit="cm", reference_frame="arena corner", rate=30.0
+        )
+        for node in ("nose", "tail")
+    ]
+    behavior.add(PoseEstimation(name="PoseEstimation", pose_estimation_series=series, skeleton=skeleton))
+    with NWBHDF5IO(str(path), "w") as io:
+        io.write(nwbfile)
+
+
+@pytest.mark.parametrize(("to", "name"), [("dlc", "o.h5"), ("slp", "o.slp"), ("lp", "o.csv"), ("movement", "o.nc")])
+def test_2d_poses_not_in_pixels_are_said_to_be_read_as_pixels(tmp_path, to, name):
+    # cm of an arena went where the format holds pixels of the video, without a word (convert refuses them).
+    _poses_in_cm(tmp_path / "cm.nwb")
+    result = poseconv("export", tmp_path / "cm.nwb", "--to", to, tmp_path / name)
+    said = "its 2D poses are in 'cm', not pixels" in result.stderr
+    assert said == (to != "movement"), result.stderr
