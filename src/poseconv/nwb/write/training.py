@@ -45,19 +45,17 @@ The NWB layout, in ``processing["behavior"]``:
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ...errors import InvalidSourceFileError, MetadataError, PoseconvWarning
-from ...metadata.defaults import UNTIMED_IMAGES_SENTENCE, video_key
+from ...errors import MetadataError
 from ...metadata.defaults import skeleton_entry as default_skeleton_entry
+from ...metadata.defaults import video_key
 from ...metadata.names import nwb_name, skeleton_nwb_names, unique_name
 from ...metadata.training import DEFAULT_POSE_TRAINING_NAME
-from ...model import VideoInfo
 from ...model.training import LabeledFrame, TrainingData
 from ..layout import (
     HEADER_COLUMN,
@@ -74,6 +72,7 @@ from ..layout import (
 )
 from .pose_estimation import behavior_module, get_or_add_skeleton
 from .source_names import individuals_table
+from .training_videos import frames_past_their_video, video_timing
 from .video import external_image_series, image_series_named, image_series_of_file, refuse_a_video_interface_s_video
 
 __all__ = ["write_pose_training"]
@@ -115,52 +114,6 @@ def _find_image_series(nwbfile: Any, behavior: Any, name: str, key: str | None) 
         if videos is not None and name in videos.image_series:
             return videos.image_series[name]
     return None
-
-
-def _video_timing(
-    info: VideoInfo, path: Path | tuple[Path, ...]
-) -> tuple[dict[str, Any], int, tuple[int, int] | None, str] | None:
-    """Return the frame timing, frame count, size and a description note of a training video.
-
-    None (with a warning) when a video file gives no times. An image sequence (``path`` its image files)
-    has one frame per image, at the rate the tool recorded, else numbered at one a second (the note says so):
-    labels placed on images need no times, and their images are still linked, so readers find them.
-    """
-    from ...video import probe_video
-
-    n_frames, frame_size = info.n_frames, info.frame_size
-    timing: dict[str, Any] | None = None
-    try:
-        probe = probe_video(path) if isinstance(path, Path) else None
-    except InvalidSourceFileError as err:
-        # As for poses (video.probe_found_video): a video FFmpeg cannot read gives no frame count or times;
-        # it is still linked when the labels file records the rate.
-        warnings.warn(f"{err} Its frame count and rate are taken from the labels file.", PoseconvWarning, stacklevel=3)
-        probe = None
-    images = not isinstance(path, Path)
-    if images:
-        n_frames, path = len(path), path[0]
-    probed = probe.timing() if probe is not None else None
-    if probe is not None:
-        n_frames, frame_size = probe.n_frames, probe.frame_size
-    if probed is not None:
-        if probed.rate is not None:
-            timing = {"rate": probed.rate, "starting_time": probed.starting_time}
-        else:
-            timing = {"timestamps": probed.timestamps}
-    elif info.fps is not None and n_frames:
-        timing = {"rate": float(info.fps), "starting_time": 0.0}
-    elif images:
-        return {"rate": 1.0, "starting_time": 0.0}, n_frames, frame_size, UNTIMED_IMAGES_SENTENCE
-    if timing is None:
-        warnings.warn(
-            f"{path}: the frame times of this training video are unknown (the video container gives none); "
-            "the training frames keep their frame index in the sources table but do not link the video.",
-            PoseconvWarning,
-            stacklevel=3,
-        )
-        return None
-    return timing, n_frames, frame_size, ""
 
 
 def write_pose_training(
@@ -213,7 +166,8 @@ def write_pose_training(
     frames = training.frames if max_frames is None else training.frames[:max_frames]
 
     skeletons = _training_skeletons(nwbfile, behavior, training, frames, pose_metadata.get("Skeletons", {}))
-    linked = _source_videos(nwbfile, behavior, training, frames, metadata, video_paths, relative_to)
+    linked, counts = _source_videos(nwbfile, behavior, training, frames, metadata, video_paths, relative_to)
+    past = frames_past_their_video(frames, counts)
     # Every video of the labels, one already in acquisition as a link: readers (sleap-io) look for them here.
     listed = list({id(series): series for series in linked.values()}.values())
     individual_ids = {name: i for i, name in enumerate(training.individuals)}
@@ -222,7 +176,7 @@ def write_pose_training(
     rows: dict[str, list[Any]] = {column: [] for column in SOURCES_TABLE_COLUMNS}
     for position, frame in enumerate(frames):
         frame_name = unique_name(_frame_name(frame, position), taken_frames)
-        source_video = linked.get(frame.video) if frame.frame_index is not None else None
+        source_video = linked.get(frame.video) if frame.frame_index is not None and position not in past else None
         annotator = entry.get("annotator") or frame.annotator
         training_frame = _training_frame(
             frame, frame_name, skeletons, individual_ids, source_video=source_video, annotator=annotator
@@ -277,11 +231,15 @@ def _source_videos(
     metadata: Mapping[str, Any],
     video_paths: Mapping[str, Path] | None,
     relative_to: str | Path | None,
-) -> dict[str, Any]:
-    """Return the ImageSeries of each video key: one of the same name or file in the file, else a new one."""
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """Return the ImageSeries of each video key: one of the same name or file in the file, else a new one.
+
+    With them, the frame count of each video file added (read from the file, else the labels file's).
+    """
     video_paths = dict(video_paths or {})
     external_videos = metadata.get("Behavior", {}).get("ExternalVideos", {})
     linked: dict[str, Any] = {}
+    counts: dict[str, int] = {}
     new_series: list[Any] = []
     for key in dict.fromkeys(frame.video for frame in frames):
         video_entry = external_videos.get(video_key(key))
@@ -305,7 +263,7 @@ def _source_videos(
             linked[key] = existing
             continue
         refuse_a_video_interface_s_video(metadata, video_key(key), video_entry, video_path, "training frames")
-        known = _video_timing(info, video_path)
+        known = video_timing(info, video_path)
         if known is None:
             continue
         timing, n_frames, frame_size, note = known
@@ -326,7 +284,9 @@ def _source_videos(
         nwbfile.add_acquisition(series)
         new_series.append(series)
         linked[key] = series
-    return linked
+        if n_frames:
+            counts[key] = int(n_frames)
+    return linked, counts
 
 
 def _training_frame(

@@ -9,7 +9,7 @@ from pynwb import NWBHDF5IO
 from pynwb.image import ImageSeries
 from pynwb.testing.mock.file import mock_NWBFile
 
-from poseconv.errors import MetadataError
+from poseconv.errors import MetadataError, PoseconvWarning
 from poseconv.metadata.training import default_training_metadata
 from poseconv.model import Skeleton, VideoInfo
 from poseconv.model.training import LabeledFrame, LabeledInstance, TrainingData
@@ -253,3 +253,18 @@ def test_labels_with_no_animal_labeled_yet_keep_their_skeleton_and_the_export_sa
         io.write(nwbfile)
     with pytest.raises(InvalidOptionError, match=r"none of its 2 labeled frames has a labeled animal, so no skeleton"):
         to_deeplabcut_labels(read_training(path))
+
+
+def test_a_frame_past_the_end_of_its_video_is_not_linked_and_said(tmp_path):
+    # img40.png of a 12-frame video was linked as its frame 40 without a word: not the video it came from.
+    import dataclasses
+
+    training = read_deeplabcut_labels(TEST_ALEX_PROJECT)
+    frames = [dataclasses.replace(training.frames[0], frame_index=40, image="img40.png"), *training.frames[1:]]
+    training = dataclasses.replace(training, frames=frames)
+    with pytest.warns(PoseconvWarning, match=r"'reachingvideo1short' \(img40\.png\) lie past its 12 frames"):
+        pose_training = write_pose_training(
+            mock_NWBFile(), training, metadata=metadata_for(training), relative_to=tmp_path
+        )
+    written = list(pose_training.training_frames.training_frames.values())
+    assert written[0].source_video is None and all(f.source_video is not None for f in written[1:])
