@@ -193,6 +193,19 @@ def test_one_view_with_dots_in_its_name_finds_the_others_from_every_entry_point(
     assert_session_equals_csvs(tmp_path / "nwb/dots.nwb", files)
 
 
+def test_cli_converts_a_folder_whose_found_config_is_another_models(tmp_path, files, video_times):
+    # Its keypoints are not the files': refused ("Pass the config ... or none") though none was passed.
+    config = tmp_path / "model/config.yaml"
+    config.write_text("data:\n  view_names: [top, bot]\n  keypoint_names: [paw1, paw2]\n", encoding="utf-8")
+    out = tmp_path / "folder.nwb"
+    result = poseconv_in_process(
+        "convert", files["top"].parent, "--source", "lp-multiview", "--session-start-time", START, "-o", out
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("is another model's and is not used") == 1, result.stderr
+    assert_session_equals_csvs(out, files, times=video_times)
+
+
 def test_pose_nwb_converter_with_view_names_and_files(tmp_path, files):
     converter_class = type(
         "Converter", (PoseNWBConverter,), {"data_interface_classes": {"Views": LightningPoseMultiViewInterface}}

@@ -228,12 +228,34 @@ def _check_keypoints(config: dict[str, Any], config_path: Path, bodyparts: list[
         )
 
 
+def _fitting_config(
+    config_path: Path | None, given: bool, found: bool, bodyparts: list[str], path: Path
+) -> tuple[dict[str, Any] | None, Path | None]:
+    """Return the config and its path, or None and None when there is none or it was found and does not fit.
+
+    A config the user gave (``given``, not ``found`` by a caller) that does not fit the file's keypoints is an
+    error; a found one is left out, with a warning when found here (a caller that found it says it).
+    """
+    if config_path is None:
+        return None, None
+    config = _load_config(config_path)
+    if given and not found:
+        _check_keypoints(config, config_path, bodyparts, path)
+    elif (problem := _keypoints_problem(config, config_path, bodyparts, path)) is not None:
+        # Found by its place, not given: another model's config (predictions copied into its folder).
+        if not found:
+            warnings.warn(f"{problem}; the config is not used.", PoseconvWarning, stacklevel=4)
+        return None, None
+    return config, config_path
+
+
 @reads_source("LightningPose file")
 def read_lightning_pose(
     file_path: str | Path,
     *,
     config_file_path: str | Path | None = None,
     find_side_files: bool = True,
+    config_found: bool = False,
 ) -> PoseData:
     """Read LightningPose predictions into a :class:`~poseconv.model.PoseData`.
 
@@ -247,6 +269,10 @@ def read_lightning_pose(
     find_side_files : bool, default: True
         Look for the config in the model folder and the video (``<file stem>.<video suffix>``) next to the
         predictions, else in the folders the config names (:mod:`.lightningpose_videos`).
+    config_found : bool, default: False
+        ``config_file_path`` was found by the caller, not given by the user (the multi-view reader looks
+        once for a session): when it does not fit the file it is left out, without a warning, and
+        ``notes["config_file"]`` is None; the caller says so once.
 
     Returns
     -------
@@ -267,15 +293,7 @@ def read_lightning_pose(
     scorer, bodyparts, pose_coords = header.scorer, list(header.bodyparts), list(header.pose_coords)
 
     config_path = given_or_found(config_file_path, find_side_files, find_config_file, path)
-    config = _load_config(config_path) if config_path is not None else None
-    if config is not None and config_path is not None:
-        if config_file_path is not None:
-            _check_keypoints(config, config_path, bodyparts, path)
-        elif (problem := _keypoints_problem(config, config_path, bodyparts, path)) is not None:
-            # Found by its place, not given: another model's config (predictions copied into its folder).
-            warnings.warn(f"{problem}; the config is not used.", PoseconvWarning, stacklevel=3)
-            config = config_path = None
-
+    config, config_path = _fitting_config(config_path, config_file_path is not None, config_found, bodyparts, path)
     video, video_notes = (
         find_model_video(path, config, config_path) if find_side_files else (VideoInfo(key=path.stem or "video"), {})
     )

@@ -1,8 +1,13 @@
-"""The config of the Lightning Pose model that wrote a predictions file, and the labels files it names.
+"""The config of the Lightning Pose model that wrote a predictions file, the labels it names, its outputs' names.
 
 Lightning Pose writes its predictions to ``<model dir>/video_preds/<video>.csv`` and the model's config
 beside them (``<model dir>/config.yaml``, ``<model dir>/.hydra/config.yaml``); the config's ``data.csv_file``
 names the labels the model was trained on: one CSV, or one per view for a multi-view model.
+
+Next to the predictions Lightning Pose writes metrics, one header row of keypoint names:
+``<stem>_pixel_error.csv``, ``<stem>_temporal_norm.csv``, ``<stem>_pca_singleview_error.csv``,
+``<stem>_pca_multiview_error.csv``, and ``litpose create_bbox`` writes bounding boxes, ``<stem>_bbox.csv``.
+They hold no positions; their names tell them from predictions.
 """
 
 from __future__ import annotations
@@ -14,7 +19,62 @@ from ..errors import InvalidOptionError, InvalidSourceFileError
 from ..model.location import where_linked
 from .deeplabcut.project import load_yaml_config
 
-__all__ = ["find_config_file", "find_model_labels", "model_labels_files"]
+__all__ = [
+    "BBOX_SUFFIX",
+    "EVALUATION_SETS",
+    "METRICS_SUFFIXES",
+    "find_config_file",
+    "find_model_labels",
+    "is_metrics_file_name",
+    "is_side_output_name",
+    "metrics_of",
+    "model_config_data",
+    "model_labels_files",
+]
+
+#: Stem endings of the metrics files Lightning Pose writes next to its predictions (``metrics.py``).
+METRICS_SUFFIXES = ("_pixel_error", "_temporal_norm", "_pca_singleview_error", "_pca_multiview_error")
+
+
+#: Stem ending of the bounding boxes ``litpose create_bbox`` writes next to a video's predictions.
+BBOX_SUFFIX = "_bbox"
+
+
+#: The labeled frames Lightning Pose's train.py evaluates besides the training set (CollectedData_new.csv, _test.csv):
+#: it writes the metrics of their predictions into the model folder as predictions<metric>_new.csv / _test.csv.
+EVALUATION_SETS = ("_new", "_test")
+
+
+def metrics_of(path: str | Path) -> tuple[str, str] | None:
+    """Return the metric suffix and evaluation set of a Lightning Pose metrics file's name; None for another name.
+
+    ``<stem>_temporal_norm.csv`` gives ``("_temporal_norm", "")``, ``predictions_pixel_error_new.csv``
+    ``("_pixel_error", "_new")``.
+    """
+    stem = Path(path).stem
+    for suffix in METRICS_SUFFIXES:
+        for evaluated in ("", *EVALUATION_SETS):
+            if stem.endswith(suffix + evaluated):
+                return suffix, evaluated
+    return None
+
+
+def is_metrics_file_name(path: str | Path) -> bool:
+    """Whether ``path`` is named as a Lightning Pose metrics file (``<predictions stem>_temporal_norm.csv``, ...)."""
+    return metrics_of(path) is not None
+
+
+def is_side_output_name(path: str | Path) -> bool:
+    """Whether ``path`` is named as an output Lightning Pose writes beside its predictions that holds no keypoints.
+
+    Its metrics (``<stem>_temporal_norm.csv``, ...) and bounding boxes (``<stem>_bbox.csv``), by name only.
+    """
+    return is_metrics_file_name(path) or Path(path).stem.endswith(BBOX_SUFFIX)
+
+
+def model_config_data(config_path: Path) -> dict[str, Any]:
+    """Return the ``data`` section of a Lightning Pose model config (``view_names``, ``keypoint_names``, ...)."""
+    return (load_yaml_config(config_path, "LightningPose config") or {}).get("data") or {}
 
 
 def _is_model_config(path: Path) -> bool:

@@ -12,18 +12,12 @@ writes ``multicam_<view>_results.csv`` per camera (with the ensemble columns) an
 calibration, ``multicam_3d_results.csv``: x, y, z and their posterior variances per keypoint
 (no likelihood), read here as the session's 3D poses.
 
-Next to the predictions Lightning Pose writes metrics, one header row of keypoint names:
-``<stem>_pixel_error.csv``, ``<stem>_temporal_norm.csv``, ``<stem>_pca_singleview_error.csv``,
-``<stem>_pca_multiview_error.csv``. They hold no positions: a folder's metrics files are
-skipped, and one given as a view is refused by the single-view reader.
+Lightning Pose's metrics and bounding boxes beside the predictions (:mod:`.lightningpose_config` knows their
+names) hold no positions: a folder's are skipped, and one given as a view is refused by the single-view reader.
 
-Lightning Pose writes no multi-animal files (its header has no ``individuals`` level), so
-each view holds one track, ``"individual"``. Lightning Pose keeps camera calibrations with the
-project, in Anipose's format (``<data_dir>/calibrations/<session>.toml``, else
-``<data_dir>/calibration.toml``: one ``[cam_N]`` table per camera with ``name``, ``size``,
-``matrix``, ``distortions``, ``rotation`` as a Rodrigues vector and ``translation``); given
-(``calibration_file_path``) or found there through the model config's ``data.data_dir``, it makes
-the cameras calibrated. Without one the cameras are known by name only.
+Lightning Pose writes no multi-animal files (no ``individuals`` header level): each view holds one track,
+``"individual"``. The project's Anipose calibration (:mod:`.lightningpose_calibration`), given or found through
+the model config's ``data.data_dir``, makes the cameras calibrated; without one they are known by name only.
 """
 
 from __future__ import annotations
@@ -38,13 +32,21 @@ from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..model import PoseData
 from ..model.location import require_content
 from ..model.multicamera import CameraCalibration, MultiCameraPoseData
-from .deeplabcut.project import load_yaml_config
 from .lightningpose import find_config_file, read_lightning_pose
 from .lightningpose_calibration import find_calibration_file, read_anipose_calibration
+from .lightningpose_config import (
+    BBOX_SUFFIX,
+    METRICS_SUFFIXES,
+    is_metrics_file_name,
+    is_side_output_name,
+    metrics_of,
+    model_config_data,
+)
 from .safety.input_checks import reads_source
 from .side_files import existing_file, given_or_found
 
 __all__ = [
+    "BBOX_SUFFIX",
     "EKS_3D_FILE_NAME",
     "METRICS_SUFFIXES",
     "find_view_files",
@@ -56,47 +58,9 @@ __all__ = [
     "view_names_of_files",
 ]
 
-#: Stem endings of the metrics files Lightning Pose writes next to its predictions (``metrics.py``).
-METRICS_SUFFIXES = ("_pixel_error", "_temporal_norm", "_pca_singleview_error", "_pca_multiview_error")
 #: The 3D file of EKS multi-camera smoothing, written next to its ``multicam_<view>_results.csv``.
 EKS_3D_FILE_NAME = "multicam_3d_results.csv"
 _EKS_VIEW = re.compile(r"multicam_(?P<view>.+)_results")
-
-
-#: Stem ending of the bounding boxes ``litpose create_bbox`` writes next to a video's predictions.
-BBOX_SUFFIX = "_bbox"
-
-
-#: The labeled frames Lightning Pose's train.py evaluates besides the training set (CollectedData_new.csv, _test.csv):
-#: it writes the metrics of their predictions into the model folder as predictions<metric>_new.csv / _test.csv.
-EVALUATION_SETS = ("_new", "_test")
-
-
-def metrics_of(path: str | Path) -> tuple[str, str] | None:
-    """Return the metric suffix and evaluation set of a Lightning Pose metrics file's name; None for another name.
-
-    ``<stem>_temporal_norm.csv`` gives ``("_temporal_norm", "")``, ``predictions_pixel_error_new.csv``
-    ``("_pixel_error", "_new")``.
-    """
-    stem = Path(path).stem
-    for suffix in METRICS_SUFFIXES:
-        for evaluated in ("", *EVALUATION_SETS):
-            if stem.endswith(suffix + evaluated):
-                return suffix, evaluated
-    return None
-
-
-def is_metrics_file_name(path: str | Path) -> bool:
-    """Whether ``path`` is named as a Lightning Pose metrics file (``<predictions stem>_temporal_norm.csv``, ...)."""
-    return metrics_of(path) is not None
-
-
-def is_side_output_name(path: str | Path) -> bool:
-    """Whether ``path`` is named as an output Lightning Pose writes beside its predictions that holds no keypoints.
-
-    Its metrics (``<stem>_temporal_norm.csv``, ...) and bounding boxes (``<stem>_bbox.csv``), by name only.
-    """
-    return is_metrics_file_name(path) or Path(path).stem.endswith(BBOX_SUFFIX)
 
 
 def _holds_no_poses(path: Path) -> bool:
@@ -170,8 +134,7 @@ def view_names_of_files(paths: Sequence[Path]) -> list[str]:
 def _sessions_by_views(names: Sequence[str]) -> tuple[list[str], list[str]] | None:
     """Return the sessions and views when ``names`` are every ``<session>_<view>`` of two or more of each; else None.
 
-    ``s1_top, s1_bot, s2_top, s2_bot`` are two sessions' files given together (a glob of ``video_preds``): read
-    by what differs they would be one session of four cameras on one clock, so they are split at each word.
+    ``s1_top, s1_bot, s2_top, s2_bot`` (a glob of ``video_preds``) would be one session of four cameras on one clock.
     """
     parts = [re.split(r"([_.])", name) for name in names]  # [word, sep, word, ...]
     words = min(len(p) for p in parts) // 2
@@ -184,6 +147,11 @@ def _sessions_by_views(names: Sequence[str]) -> tuple[list[str], list[str]] | No
         if len(sessions) > 1 and len(views) > 1 and len(set(pairs)) == len(sessions) * len(views) == len(names):
             return sessions, views
     return None
+
+
+def _folder_views(folder: Path) -> list[Path]:
+    """Return the CSVs of ``folder`` that may be views: Lightning Pose's other outputs and EKS's 3D file left out."""
+    return sorted(p for p in folder.glob("*.csv") if not _holds_no_poses(p))
 
 
 def find_view_files(folder: Path, view_names: Sequence[str] | None) -> dict[str, Path]:
@@ -201,7 +169,7 @@ def find_view_files(folder: Path, view_names: Sequence[str] | None) -> dict[str,
     InvalidSourceFileError
         When a view has no file or several (several sessions in one folder: give the files).
     """
-    candidates = sorted(p for p in folder.glob("*.csv") if not _holds_no_poses(p))
+    candidates = _folder_views(folder)
     if view_names is None:
         eks = [p for p in candidates if _EKS_VIEW.fullmatch(p.stem)]
         if not eks:
@@ -257,18 +225,12 @@ def _warn_other_sessions(found: dict[str, Path], where_text: str) -> None:
         )
 
 
-def _config_view_names(config_path: Path) -> list[str] | None:
-    names = ((load_yaml_config(config_path, "LightningPose config") or {}).get("data") or {}).get("view_names")
-    return [str(name) for name in names] if names else None
-
-
 def _given_files(path: Path, view_file_paths: Sequence[Path] | None) -> tuple[list[Path], Path | None]:
     """Return the files given as views, without those a folder scan skips, and EKS's 3D file among them.
 
-    ``poseconv convert out/multicam_*.csv`` gives EKS's ``multicam_3d_results.csv`` (written into the same
-    ``save_dir`` as the views by eks ``multicam_smoother.py``) and a ``video_preds/*.csv`` gives Lightning
-    Pose's metrics and bounding boxes: as in a folder, the 3D file is the session's 3D poses and the others
-    are no view.
+    ``poseconv convert out/multicam_*.csv`` gives EKS's ``multicam_3d_results.csv`` (eks ``multicam_smoother.py``
+    writes it beside the views) and ``video_preds/*.csv`` Lightning Pose's metrics and bounding boxes: as in a
+    folder, the 3D file is the session's 3D poses and the others are no view.
     """
     given = [Path(p) for p in (view_file_paths or [])]
     if given and path.resolve() not in {p.resolve() for p in given}:
@@ -326,6 +288,64 @@ def _view_files(
             )
         found[view] = sibling
     return found, f"the siblings of {path.name}", None
+
+
+def _session_views(
+    path: Path,
+    listed: list[Path],
+    view_names: Sequence[str] | None,
+    config_file_path: str | Path | None,
+    find_side_files: bool,
+) -> tuple[dict[str, Path], str, Path | None, dict[str, PoseData], Path | None, str | None]:
+    """Return the files by view, how found, EKS's 3D file among them, the views, the config, the views' order.
+
+    A config found in the model folder that does not fit the views is left out, its view names too, with a warning.
+    """
+    # A folder's model config is looked for as a file's in that folder would be.
+    inside = path / "_" if path.is_dir() else path
+    config_path = given_or_found(config_file_path, find_side_files, find_config_file, inside)
+    given = [str(n) for n in view_names] if view_names else None
+    data = model_config_data(config_path) if config_path else {}
+    names = given or [str(name) for name in data.get("view_names") or []] or None
+    files, how, given_3d = _view_files(path, listed, names)
+    found = config_file_path is None
+    views = _read_views(files, config_path, found, find_side_files)
+    order = "view_names" if given else "config" if names else None
+    if found and config_path is not None and any(view.notes.get("config_file") is None for view in views.values()):
+        _warn_config_not_used(config_path, views, files, None if given else names)
+        if order == "config":  # named by their files instead, a folder's too (by the file names only here)
+            here = _folder_views(path) if path.is_dir() else listed
+            files, how, given_3d = _view_files(here[0] if path.is_dir() and here else path, here, None)
+            how = f"the files of {path}" if path.is_dir() else how
+            views, order = _read_views(files, config_path, found, find_side_files, read=views), None
+        config_path = None
+    return files, how, given_3d, views, config_path, order
+
+
+def _read_views(
+    files: Mapping[str, Path], config_path: Path | None, found: bool, find_side_files: bool, read: Any = None
+) -> dict[str, PoseData]:
+    """Read each view's file (but those ``read`` already) with the session's config, ``found`` or given."""
+    done = {Path(view.source_file).resolve(): view for view in (read or {}).values()}
+    options = {"config_file_path": config_path, "find_side_files": find_side_files, "config_found": found}
+    return {view: done.get(file.resolve()) or read_lightning_pose(file, **options) for view, file in files.items()}
+
+
+def _warn_config_not_used(
+    config_path: Path, views: Mapping[str, PoseData], files: Mapping[str, Path], its: Any
+) -> None:
+    """Say once that the session's found config does not fit its views' keypoints and is not used."""
+    view = next(view for view, data in views.items() if data.notes.get("config_file") is None)
+    keypoints = list(views[view].skeletons[views[view].tracks[0].skeleton].nodes)
+    names = [str(name) for name in model_config_data(config_path).get("keypoint_names") or []]
+    warnings.warn(
+        f"{config_path}: keypoint_names {names} differ from the keypoints of {files[view].name} {keypoints}; this "
+        "config, found in the model folder, is another model's and is not used"
+        f"{f' (nor its view_names {its}: the views are named by their files)' if its else ''}. Pass the config "
+        "of the model that wrote the views (config_file_path=...) to use one.",
+        PoseconvWarning,
+        stacklevel=5,
+    )
 
 
 def _other_sessions_views(views: Mapping[str, Path]) -> list[Path]:
@@ -450,15 +470,10 @@ def read_lightning_pose_multiview(
         (a metrics file), or the views disagree on the keypoints.
     """
     path = _existing(file_path)
-    # A folder's model config is looked for as a file's in that folder would be.
-    inside = path / "_" if path.is_dir() else path
-    config_path = given_or_found(config_file_path, find_side_files, find_config_file, inside)
-    names = [str(n) for n in view_names] if view_names else _config_view_names(config_path) if config_path else None
-    files, how, given_3d = _view_files(path, [Path(p) for p in view_file_paths or []], names)
-    views: dict[str, PoseData] = {
-        view: read_lightning_pose(file, config_file_path=config_path, find_side_files=find_side_files)
-        for view, file in files.items()
-    }
+    listed = [Path(p) for p in view_file_paths or []]
+    files, how, given_3d, views, config_path, order = _session_views(
+        path, listed, view_names, config_file_path, find_side_files
+    )
     first = next(iter(files.values()))
     points_path, pose_3d = _points_3d(points_3d_file_path, given_3d, files, config_path, find_side_files)
     calibration, cameras = _cameras(calibration_file_path, config_path, files, find_side_files)
@@ -466,7 +481,7 @@ def read_lightning_pose_multiview(
     notes: dict[str, Any] = {
         "view_files": {view: str(file) for view, file in files.items()},
         "views_from": how,
-        "view_order": "view_names" if view_names else "config" if names else None,  # None: named by their files
+        "view_order": order,  # None: named by their files
         **{key: str(value) if value else None for key, value in side_files.items()},
     }
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -286,6 +288,13 @@ def test_hydra_config_found_in_the_model_folder(tmp_path):
     ):
         assert read_lightning_pose(predictions).notes["config_file"] is None
     assert read_lightning_pose(predictions, find_side_files=False).notes["config_file"] is None
+    # Found by a caller (the multi-view reader, which says it once for the session): left out, unsaid here.
+    config = model_dir / ".hydra/config.yaml"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_lightning_pose(predictions, config_file_path=config, config_found=True).notes["config_file"] is None
+    with pytest.raises(InvalidSourceFileError, match="Pass the config of the model that wrote this file"):
+        read_lightning_pose(predictions, config_file_path=config)
 
 
 def test_a_litpose_train_model_folder_gives_its_config_and_labels(tmp_path):

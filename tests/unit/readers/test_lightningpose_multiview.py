@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy.spatial.transform import Rotation
@@ -159,6 +161,31 @@ def test_a_folder_s_metrics_and_bounding_box_files_are_skipped(session):
     assert list(data.cameras) == list(LP_VIEWS)
     for view in LP_VIEWS:
         assert data.views[view].tracks[0].positions.shape[0] == data.n_frames
+
+
+def test_a_found_config_of_other_keypoints_is_left_out_once_and_the_views_named_by_their_files(session):
+    # Another model's config in the model folder (predictions copied there): the single-view reader leaves it
+    # out with a warning; lp-multiview refused it, telling to pass a config or none though none was passed.
+    config = session["top"].parent.parent / "config.yaml"
+    config.write_text("data:\n  view_names: [top, bot]\n  keypoint_names: [paw1, paw2]\n", encoding="utf-8")
+    folder, files = session["top"].parent, list(session.values())
+    for source, options in ((folder, {}), (session["top"], {"view_file_paths": files})):
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            data = read_lightning_pose_multiview(source, **options)
+        (warning,) = [str(w.message) for w in said if "keypoint_names" in str(w.message)]
+        assert warning.startswith(f"{config}: keypoint_names ['paw1', 'paw2'] differ from the keypoints of")
+        assert "not used (nor its view_names ['top', 'bot']: the views are named by their files)" in warning
+        assert sorted(data.cameras) == sorted(LP_VIEWS) and data.notes["config_file"] is None
+        assert data.notes["view_order"] is None
+        for view in LP_VIEWS:
+            assert_view_equals_csv(data.views[view], session[view])
+    # Named by the user, the views stay so; a config the user gives that does not fit stays an error.
+    with pytest.warns(PoseconvWarning, match=r"is another model's and is not used\. Pass the config"):
+        data = read_lightning_pose_multiview(folder, view_names=["bot", "top"])
+    assert list(data.cameras) == ["bot", "top"] and data.notes["view_order"] == "view_names"
+    with pytest.raises(InvalidSourceFileError, match="Pass the config of the model that wrote this file"):
+        read_lightning_pose_multiview(folder, config_file_path=config)
 
 
 def test_views_that_cannot_be_matched_are_refused_with_what_to_do(tmp_path, session):
