@@ -137,7 +137,7 @@ def folder_advice(folder: Path, choose: Callable[[Format], str | None], *, verb:
     does not take (``plot`` draws no labels).
     """
     # Imported here: readers import the catalog.
-    from ..readers.lightningpose_multiview import is_side_output_name
+    from ..readers.lightningpose_config import is_side_output_name
 
     suffixes = {suffix for fmt in formats().values() for suffix in fmt.suffixes}
     try:

@@ -34,25 +34,13 @@ from ..model.location import require_content
 from ..model.multicamera import CameraCalibration, MultiCameraPoseData
 from .lightningpose import find_config_file, read_lightning_pose
 from .lightningpose_calibration import find_calibration_file, read_anipose_calibration
-from .lightningpose_config import (
-    BBOX_SUFFIX,
-    METRICS_SUFFIXES,
-    is_metrics_file_name,
-    is_side_output_name,
-    metrics_of,
-    model_config_data,
-)
+from .lightningpose_config import is_side_output_name, model_config_data
 from .safety.input_checks import reads_source
 from .side_files import existing_file, given_or_found
 
 __all__ = [
-    "BBOX_SUFFIX",
     "EKS_3D_FILE_NAME",
-    "METRICS_SUFFIXES",
     "find_view_files",
-    "is_metrics_file_name",
-    "is_side_output_name",
-    "metrics_of",
     "read_anipose_calibration",
     "read_lightning_pose_multiview",
     "view_names_of_files",

@@ -72,7 +72,7 @@ def _anipose(path: Path) -> str | None:
 
 def _lightning_pose_side_file(path: Path) -> str | None:
     # Written next to the predictions <stem>.csv by Lightning Pose (metrics.py, litpose create_bbox).
-    from .lightningpose_multiview import BBOX_SUFFIX, metrics_of
+    from .lightningpose_config import BBOX_SUFFIX, metrics_of
 
     if (metrics := metrics_of(path)) is not None:
         suffix, evaluated = metrics

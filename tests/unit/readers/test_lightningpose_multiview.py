@@ -11,7 +11,8 @@ from scipy.spatial.transform import Rotation
 from poseconv import read_lightning_pose_multiview
 from poseconv.errors import InvalidSourceFileError, PoseconvWarning
 from poseconv.readers.lightningpose import read_lightning_pose
-from poseconv.readers.lightningpose_multiview import is_metrics_file_name, view_names_of_files
+from poseconv.readers.lightningpose_config import is_metrics_file_name
+from poseconv.readers.lightningpose_multiview import view_names_of_files
 from tests.fixtures.lightningpose import (
     EKS_SCORER,
     LP_CALIBRATION,
