@@ -167,6 +167,18 @@ def test_neuroconv_deeplabcut_one_animal_of_a_multi_animal_file_keeps_its_name(t
     assert list(pd.read_hdf(tmp_path / "back.h5").columns.get_level_values("individuals").unique()) == ["Individual2"]
 
 
+def test_neuroconv_deeplabcut_single_animal_subject_name_stays_a_single_animal_table(tmp_path):
+    """A single-animal file with a subject_name of the user's (a mouse's ID) exports as it came: no individuals."""
+    from neuroconv.datainterfaces import DeepLabCutInterface
+
+    interface = DeepLabCutInterface(file_path=SINGLE_ANIMAL_H5, sampling_frequency=30.0, subject_name="mouse1")
+    path = _run(interface, tmp_path / "mouse1.nwb")
+    [pose] = read_nwb(path)
+    assert [t.name for t in pose.tracks] == ["individual"]
+    run_cli("export", path, "--to", "dlc", tmp_path / "back.h5", "-q")
+    assert pd.read_hdf(tmp_path / "back.h5").columns.names == ["scorer", "bodyparts", "coords"]
+
+
 def test_neuroconv_deeplabcut_animals_named_by_their_containers(tmp_path):
     """Containers named 'PoseEstimation_<individual>' give the names as they are, not the skeletons' capitalised."""
     animals = ["individual1", "individual2"]

@@ -19,6 +19,7 @@ Every ``PoseEstimation`` group of the file (ndx-pose 0.1 to 0.4) becomes a
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -45,8 +46,8 @@ from .video_frames import SAME_TIME_TOLERANCE, frames_on_video, union_base
 
 __all__ = ["ContainerScanner", "FrameTimes", "PoseContainerInfo", "same_source", "video_facts"]
 
-# neuroconv's DeepLabCutInterface's default subject_name, in its skeleton's name as "Ind1".
-_NEUROCONV_DEFAULT_SUBJECT = "ind1"
+# A multi-animal DeepLabCut project's default animal name (neuroconv's skeleton name capitalises it).
+_MULTI_ANIMAL_NAME = re.compile(r"individual\d+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -487,12 +488,12 @@ def _named_animals(members: list[RawContainer]) -> list[RawContainer]:
     neuroconv converts a multi-animal DeepLabCut file with one interface per individual, each
     container named by metadata (``PoseEstimationIndividual1``): the animals of one video, not
     the cameras an IBL-style name would give. Several animals named in the group say so, and so does
-    one of another name than the interface's default ``subject_name``, ``ind1`` (one individual of a
-    multi-animal file); then each such container's track is its animal and its video the recorded one
-    (else shared by times). The default alone names no animal: a single-animal file's.
+    one named as DeepLabCut names a multi-animal project's (``Individual2``); then each such
+    container's track is its animal and its video the recorded one (else shared by times). Another
+    name alone (the default ``ind1``, a mouse's ID) names no animal: a single-animal file's subject.
     """
     animals = {raw.animal for raw in members if raw.animal is not None}
-    if len(animals) < 2 and all(animal.lower() == _NEUROCONV_DEFAULT_SUBJECT for animal in animals):
+    if len(animals) < 2 and not all(_MULTI_ANIMAL_NAME.fullmatch(animal) for animal in animals):
         return members
     return [
         raw if raw.animal is None else replace(raw, track=raw.animal, video_hint=raw.recorded_video) for raw in members
