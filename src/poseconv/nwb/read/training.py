@@ -107,6 +107,8 @@ class _RawTraining:
     individuals: tuple[str, ...] = ()
     # The subject_id of each row of an ndx-multisubjects SubjectsTable (sleap-io: the instance ids' rows).
     subjects: tuple[str, ...] = ()
+    # Labels with no instance yet link no skeleton: the module's (poseconv writes the label file's there).
+    unlinked_skeletons: tuple[Skeleton, ...] = ()
 
 
 def _choose(where: Any, found: list[tuple[str, str]], name: str | None) -> tuple[str, str]:
@@ -151,7 +153,14 @@ class _StoredTraining:
             sources=sources,
             individuals=tuple(named),
             subjects=self._subjects(),
+            unlinked_skeletons=() if any(f.instances for f in frames.values()) else self._module_skeletons(module),
         )
+
+    def _module_skeletons(self, module: Any) -> tuple[Skeleton, ...]:
+        """Return the skeletons of the module's ``Skeletons`` (none when it has none)."""
+        found = member(module, "Skeletons")
+        nodes = child_groups(found, "Skeleton") if found is not None and is_group(found) else {}
+        return tuple(self._skeleton(f"{found.name}/{name}", node) for name, node in nodes.items())
 
     def _subjects(self) -> tuple[str, ...]:
         """Return the ``subject_id`` column of the file's ndx-multisubjects ``SubjectsTable``; empty without one."""
@@ -344,7 +353,7 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
     order = [n for n in raw.sources if n in raw.frames]
     order += sorted((n for n in raw.frames if n not in raw.sources), key=fallback_order)
 
-    skeletons: dict[str, Skeleton] = {}
+    skeletons: dict[str, Skeleton] = {skeleton.name: skeleton for skeleton in raw.unlinked_skeletons}
     videos: dict[str, VideoInfo] = {}
     label_files: dict[str, LabelFile] = {}
     individuals_by_id: dict[int, str] = dict(enumerate(named))

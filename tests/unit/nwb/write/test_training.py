@@ -229,10 +229,9 @@ def test_sources_table_is_plain_hdmf(tmp_path):
         assert table["frame_index"][()].tolist() == [1029]
 
 
-def test_labels_with_no_animal_labeled_yet_keep_their_skeleton_and_the_export_says_why_it_stops(tmp_path):
+def test_labels_with_no_animal_labeled_yet_keep_their_skeleton_and_export_with_it(tmp_path):
     # A CollectedData saved before any point was placed: no Skeleton was written (its bodyparts lost), and
-    # export --training then ended in "internal error: StopIteration".
-    from poseconv.errors import InvalidOptionError
+    # export --training then ended in "internal error: StopIteration"; the skeleton is written and read back.
     from poseconv.exporters.deeplabcut_training import to_deeplabcut_labels
 
     labeled = tracked_training()
@@ -251,8 +250,11 @@ def test_labels_with_no_animal_labeled_yet_keep_their_skeleton_and_the_export_sa
     path = tmp_path / "training.nwb"
     with NWBHDF5IO(path, "w") as io:
         io.write(nwbfile)
-    with pytest.raises(InvalidOptionError, match=r"none of its 2 labeled frames has a labeled animal, so no skeleton"):
-        to_deeplabcut_labels(read_training(path))
+    back = read_training(path)
+    assert list(back.skeletons) == ["mouse"] and back.skeletons["mouse"].nodes == ("nose", "tail")
+    table = to_deeplabcut_labels(back)
+    assert table.shape == (2, 4) and table.isna().all().all()
+    assert list(table.columns.get_level_values("bodyparts").unique()) == ["nose", "tail"]
 
 
 def test_a_frame_past_the_end_of_its_video_is_not_linked_and_said(tmp_path):
