@@ -278,7 +278,6 @@ def _write_poses(
     source = poses[0].source_file  # the NWB file every PoseData was read from
     if to in _2D_ONLY and any(pose.n_dims == 2 for pose in poses):
         poses = _without_3d(poses, to)
-    _warn_not_pixels(poses, to)
     if to == "slp":
         from ..exporters.sleap import write_slp
 
@@ -336,7 +335,6 @@ def _non_empty(jobs: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
     if not empty:
         return jobs
     kept = [(pose, video) for pose, video in jobs if pose.n_frames(video) > 0]
-    import warnings
 
     from ..errors import PoseconvWarning
 
@@ -349,31 +347,8 @@ def _non_empty(jobs: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
     return kept
 
 
-def _warn_not_pixels(poses: list, to: str) -> None:
-    """Warn that 2D poses in another unit than pixels go where the format holds pixels of the video.
-
-    convert refuses such poses from the pose files; another tool's NWB file may hold them (cm of an arena).
-    The values are written as they are: a pose tool then reads them as pixels.
-    """
-    if to == "movement":
-        return  # movement's datasets say no unit: the values keep theirs
-    from ..errors import PoseconvWarning
-    from ..metadata.series_units import is_pixel_unit
-
-    for pose in poses:
-        if pose.n_dims == 2 and pose.unit is not None and not is_pixel_unit(pose.unit):
-            warnings.warn(
-                f"{pose.source_name}: its 2D poses are in {pose.unit!r}, not pixels; --to {to} holds positions in "
-                "pixels of the video, so a pose tool will read these values (written as they are) as pixels.",
-                PoseconvWarning,
-                stacklevel=2,
-            )
-
-
 def _without_3d(poses: list, to: str) -> list:
     """Drop the 3D poses (of multi-camera sessions) that a 2D format cannot hold, saying so."""
-    import warnings
-
     from ..errors import PoseconvWarning
 
     for pose in poses:

@@ -34,7 +34,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError, PoseconvWarning
 from ..model import PoseData, PoseTrack
-from .files import export_path, is_multi_animal, video_tracks, write_pandas_table
+from .files import export_path, is_multi_animal, video_tracks, warn_not_pixels, write_pandas_table
 from .left_out import POSE_EXPORTS, pose_values, warn_left_out
 
 __all__ = ["DLC_H5_KEY", "to_deeplabcut_dataframe", "write_deeplabcut"]
@@ -218,6 +218,7 @@ def write_deeplabcut(
         When the suffix is not ``.h5``/``.csv`` or the file exists and ``overwrite`` is False.
     """
     path = export_path(file_path, overwrite=overwrite, suffixes=(".h5", ".csv"), kind="a DeepLabCut file")
+    warn_not_pixels(pose, "a DeepLabCut (or Lightning Pose) table")
     frame, tracks = _table(pose, video, scorer, multi_animal)
     write_pandas_table(frame, path, key=DLC_H5_KEY)
     _warn_left_out(pose, tracks, path)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ..model import PoseData, PoseTrack
 
 __all__ = [
+    "warn_not_pixels",
     "all_or_none",
     "check_not_the_source",
     "export_path",
@@ -56,6 +57,24 @@ def is_multi_animal(pose: PoseData, tracks: list[PoseTrack]) -> bool:
     if isinstance(recorded, bool):
         return recorded
     return not (len(tracks) == 1 and tracks[0].name == _SINGLE_ANIMAL_TRACK)
+
+
+def warn_not_pixels(pose: PoseData, kind: str, *, stacklevel: int = 3) -> None:
+    """Warn that 2D poses in another unit than pixels go into ``kind``, a file of pixels of the video.
+
+    convert refuses such poses from the pose files; another tool's NWB file may hold them (cm of an
+    arena). They are written as they are, and a pose tool reads them as pixels.
+    """
+    from ..metadata.series_units import is_pixel_unit
+
+    if pose.n_dims == 2 and pose.unit is not None and not is_pixel_unit(pose.unit):
+        warnings.warn(
+            f"{pose.source_name}: its 2D poses are in {pose.unit!r}, not pixels; {kind} holds positions in pixels "
+            "of the video, so a pose tool will read these values (written as they are) as pixels. To keep their "
+            "unit, export --to movement (exporters.movement); else convert them to the video's pixels first.",
+            PoseconvWarning,
+            stacklevel=stacklevel,
+        )
 
 
 def planar_nodes(pose: PoseData, track: PoseTrack) -> list[int]:

@@ -61,7 +61,7 @@ from ..model.location import is_absolute_anywhere, is_url, location_name
 from ..model.training import TrainingData
 from ..output import atomic_output
 from ..timing import known_rate
-from .files import export_path
+from .files import export_path, warn_not_pixels
 from .left_out import POSE_EXPORTS, pose_values, warn_left_out
 from .sleap_tables import NO_TRACKING_SCORE, identity_catalog, instance_present, unopened_video, unscored_is_user
 
@@ -377,6 +377,7 @@ def write_slp(
     import sleap_io as sio
 
     path = export_path(file_path, overwrite=overwrite, suffixes=(".slp",), kind="a SLEAP file")
+    warn_not_pixels(pose, "a SLEAP .slp file")
     import h5py
 
     from .sleap_tables import write_label_tables

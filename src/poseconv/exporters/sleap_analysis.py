@@ -49,7 +49,7 @@ from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames, without_padding
 from ..model.location import recorded_location
-from .files import export_path, video_tracks
+from .files import export_path, video_tracks, warn_not_pixels
 from .left_out import POSE_EXPORTS, USER_LABELED, pose_values, warn_left_out
 from .sleap import sleap_provenance, sleap_video, video_filename
 from .sleap_tables import NO_TRACKING_SCORE, instance_present
@@ -232,6 +232,7 @@ def write_sleap_analysis(
     from ..output import atomic_output
 
     path = export_path(file_path, overwrite=overwrite, suffixes=(".h5",), kind="a SLEAP analysis file")
+    warn_not_pixels(pose, "a SLEAP analysis file")
     video, tracks = video_tracks(pose, video, why_one="a SLEAP analysis file holds one video")
     if pose.n_dims != 2:
         raise InvalidOptionError(

@@ -201,3 +201,18 @@ def test_2d_poses_not_in_pixels_are_said_to_be_read_as_pixels(tmp_path, to, name
     result = poseconv("export", tmp_path / "cm.nwb", "--to", to, tmp_path / name)
     said = "its 2D poses are in 'cm', not pixels" in result.stderr
     assert said == (to != "movement"), result.stderr
+
+
+def test_the_exporters_say_so_from_python_too(tmp_path):
+    # The check was the command's only: write_deeplabcut and write_slp wrote cm as pixels without a word.
+    from poseconv import read_nwb
+    from poseconv.errors import PoseconvWarning
+    from poseconv.exporters.deeplabcut import write_deeplabcut
+    from poseconv.exporters.sleap import write_slp
+
+    _poses_in_cm(tmp_path / "cm.nwb")
+    [pose] = read_nwb(tmp_path / "cm.nwb")
+    with pytest.warns(PoseconvWarning, match=r"in 'cm', not pixels; a DeepLabCut \(or Lightning Pose\) table"):
+        write_deeplabcut(pose, tmp_path / "o.h5")
+    with pytest.warns(PoseconvWarning, match=r"in 'cm', not pixels; a SLEAP \.slp file .*export --to movement"):
+        write_slp(pose, tmp_path / "o.slp")
