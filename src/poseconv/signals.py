@@ -29,17 +29,29 @@ class _Ended(BaseException):
 
 
 class _Resend:
-    """A signal swallowed by a finalizer, sent again shortly from another thread unless taken back first."""
+    """A signal swallowed by a finalizer, sent again shortly from another thread unless taken back first.
+
+    The thread sends it only once :meth:`release` is called, as the hook that made it returns: sent while
+    the hook still waited for the thread to start (a loaded machine), it was raised in the hook and
+    swallowed again, and the run went on.
+    """
 
     def __init__(self, signum: int) -> None:
         self.signum = signum
         self._lock = threading.Lock()
         self._state = "pending"  # then "sent" or "taken back"
-        self._timer = threading.Timer(0.01, self._send)
-        self._timer.daemon = True
-        self._timer.start()
+        self._released = threading.Event()
+        self._taken_back = threading.Event()
+        threading.Thread(target=self._send, daemon=True).start()
+
+    def release(self) -> None:
+        """Let the signal be sent (shortly: the hook returns first)."""
+        self._released.set()
 
     def _send(self) -> None:
+        self._released.wait()
+        if self._taken_back.wait(0.01):
+            return
         with self._lock:
             if self._state != "pending":
                 return
@@ -50,7 +62,8 @@ class _Resend:
         """Cancel the sending; return whether it had not been sent yet."""
         with self._lock:
             pending, self._state = self._state == "pending", "taken back"
-        self._timer.cancel()
+        self._taken_back.set()
+        self._released.set()
         return pending
 
 
@@ -78,6 +91,7 @@ def signals_not_swallowed() -> Iterator[None]:
         interrupted = isinstance(report.exc_value, KeyboardInterrupt)
         if isinstance(report.exc_value, _Ended) or interrupted:
             resends.append(_Resend(signal.SIGINT if interrupted else report.exc_value.args[0]))
+            resends[-1].release()
         else:
             previous_hook(report)
 
