@@ -208,11 +208,10 @@ def open_url(url: str, chunk_cache: Mapping[str, int] | None = None) -> Any:
     except FileNotFoundError as err:
         if not _may_be_a_folder(err):
             raise _fetch_error(url, err) from err
-        # A folder URL (a DANDI zarr/<id>/ store) is no object of its own: it may be a Zarr store.
-        try:
-            return _open_zarr_url(url, fs, target)
-        except InvalidSourceFileError:
-            raise _fetch_error(url, err) from err
+        # A folder URL (a DANDI zarr/<id>/ store) is no object of its own: it may be a Zarr store. Only when no
+        # Zarr store is there either is the URL's own answer said; a store found whose groups cannot be (no
+        # consolidated metadata) is said as such.
+        return _open_zarr_url(url, fs, target, missing=_fetch_error(url, err))
     except (OSError, aiohttp.ClientError, ValueError) as err:
         raise _fetch_error(url, err) from err
     if info.get("size") == 0:
@@ -295,18 +294,29 @@ def _damaged(url: str, err: BaseException) -> InvalidSourceFileError:
     )
 
 
-def _open_zarr_url(url: str, fs: Any, target: str) -> Any:
+def _open_zarr_url(url: str, fs: Any, target: str, missing: InvalidSourceFileError | None = None) -> Any:
+    """Open the Zarr store at ``url``.
+
+    ``missing``, when given, is raised when no store could be read there (no Zarr group, or its reads failing),
+    not when one is found whose groups cannot be (:class:`~poseconv.nwb.read.zarr_http.UnlistedStoreError`).
+    """
     import aiohttp
 
-    from .zarr_http import open_zarr_url
+    from .zarr_http import UnlistedStoreError, open_zarr_url
 
     try:
         return open_zarr_url(url, fs, target)
-    except (OSError, aiohttp.ClientError) as err:
-        raise _fetch_error(url, err) from err
-    except InvalidSourceFileError:
+    except UnlistedStoreError:
         raise
+    except (InvalidSourceFileError, OSError, aiohttp.ClientError) as err:
+        if missing is not None:
+            raise missing from err
+        if isinstance(err, InvalidSourceFileError):
+            raise
+        raise _fetch_error(url, err) from err
     except (KeyError, ValueError) as err:
+        if missing is not None:
+            raise missing from err
         raise InvalidSourceFileError(
             f"{url}: neither an HDF5 NWB file nor an NWB Zarr store (no .zgroup or .zmetadata at that URL)."
         ) from err

@@ -23,7 +23,7 @@ from .http_retry import read_with_retries, retried_status
 from .zarr_groups import ZarrGroup, missing_chunks_problem, open_zarr
 from .zarr_readahead import CONCURRENT_READS, ReadAhead
 
-__all__ = ["RetryingStore", "open_zarr_url"]
+__all__ = ["RetryingStore", "UnlistedStoreError", "open_zarr_url"]
 
 # zarr's metadata keys (zarr.storage: group_meta_key, array_meta_key, attrs_key); small, and read again by
 # every membership test of an unconsolidated store, so kept once read.
@@ -31,6 +31,14 @@ _METADATA_KEYS = (".zgroup", ".zarray", ".zattrs")
 
 # The consolidated metadata (zarr.convenience.consolidate_metadata), which names every array of the store.
 _CONSOLIDATED_KEY = ".zmetadata"
+
+
+class UnlistedStoreError(InvalidSourceFileError):
+    """A Zarr store found at a URL whose groups cannot be found: no consolidated metadata, no folder listing.
+
+    Its own class because a URL that is no object of its own (a DANDI ``zarr/<id>/`` folder) is said as missing
+    (HTTP 404) when no store is there either, and as this when one is.
+    """
 
 
 class RetryingStore(FSStore):
@@ -176,8 +184,10 @@ def open_zarr_url(url: str, fs: Any, target: str) -> ZarrGroup:
 
     Raises
     ------
-    InvalidSourceFileError
+    UnlistedStoreError
         When the store has no consolidated metadata and the server does not list its folders.
+    InvalidSourceFileError
+        When a read of the store fails (after its retries).
     KeyError, ValueError
         When there is no Zarr group at ``url`` (see :func:`~poseconv.nwb.read.zarr_groups.open_zarr`).
     """
@@ -186,7 +196,7 @@ def open_zarr_url(url: str, fs: Any, target: str) -> ZarrGroup:
         # hdmf-zarr records no group's members (only attributes and links in .zattrs): without .zmetadata
         # (NWBZarrIO.write(..., consolidate_metadata=False)) they are found by listing folders. An NWB file's
         # root always has members (general, processing, ...), so none listed means the server does not list.
-        raise InvalidSourceFileError(
+        raise UnlistedStoreError(
             f"{url}: this NWB Zarr store has no consolidated metadata (.zmetadata) and the server does not list "
             "its folders (S3 and DANDI's bucket do not), so its groups cannot be found. Consolidate it where it "
             "was written (zarr.consolidate_metadata(path_of_the_store)) and upload its .zmetadata, or download "

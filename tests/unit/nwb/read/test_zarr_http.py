@@ -36,6 +36,18 @@ def test_a_store_without_zmetadata_on_a_server_that_does_not_list_folders_is_sai
         pass
 
 
+def test_a_store_without_zmetadata_at_a_dandi_zarr_url_is_said_as_at_a_zarr_url(unconsolidated, range_server):
+    # DANDI's zarr/<id>/ URL has no .zarr ending: the folder is no object (HTTP 404), the store is tried, and its
+    # "no consolidated metadata" was replaced by the folder's "not found (HTTP 404). Check the URL".
+    shutil.copytree(unconsolidated, range_server.root / "zarr" / "3f2a-uuid")
+    url = range_server.url("zarr/3f2a-uuid/")
+    with pytest.raises(InvalidSourceFileError, match="no consolidated metadata") as caught:
+        read_nwb(url)
+    assert str(caught.value).startswith(f"{url}: ") and "404" not in str(caught.value)
+    with pytest.raises(InvalidSourceFileError, match=r"not found \(HTTP 404\)"):
+        read_nwb(range_server.url("zarr/no-such-id/"))
+
+
 def test_a_store_without_zmetadata_is_read_from_a_server_that_lists_folders(unconsolidated, small_nwb):
     # python -m http.server lists folders (and ignores Range, which a store's key reads do not use).
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(unconsolidated.parent))
