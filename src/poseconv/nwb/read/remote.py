@@ -21,6 +21,7 @@ or credentials are needed. Requests go through the proxy of ``HTTPS_PROXY`` / ``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -101,6 +102,27 @@ def _dandi_web_page(url: str) -> str | None:
     )
 
 
+def _dandi_zarr_asset(url: str, status: object) -> str | None:
+    """Say so when ``url`` is the download URL of a DANDI Zarr asset (which DANDI refuses, HTTP 400); else None.
+
+    DANDI's API gives a download link for a blob asset (an ``.nwb`` file) only; for a Zarr asset it answers 400,
+    "Unable to provide download link for zarr assets. Please browse the zarr files directly" (dandi-archive,
+    ``AssetViewSet.download``). The path is matched, not the host: DANDI's staging and other instances serve the
+    same API.
+    """
+    parts = urlsplit(url)
+    match = re.fullmatch(r"(.*/api/assets/[^/]+/)download/?", parts.path)
+    if status != 400 or match is None:
+        return None
+    metadata = f"{parts.scheme}://{parts.netloc}{match.group(1)}"
+    return (
+        f"{url}: DANDI gives no download URL for this asset (HTTP 400): it is a Zarr asset (a store of many files), "
+        "whose files are read where they are. Give the store's URL, https://dandiarchive.s3.amazonaws.com/zarr/"
+        f"<zarr id>/ (the asset's contentUrl there, in its metadata at {metadata}), or download it with "
+        "`dandi download` and give its path."
+    )
+
+
 def _fetch_error(url: str, err: BaseException) -> InvalidSourceFileError:
     import aiohttp
 
@@ -118,6 +140,8 @@ def _fetch_error(url: str, err: BaseException) -> InvalidSourceFileError:
         )
     status = getattr(err, "status", None) or getattr(err, "code", None)
     later = "try again later, or download the file and give its path."
+    if (zarr_asset := _dandi_zarr_asset(url, status)) is not None:
+        return InvalidSourceFileError(zarr_asset)
     if isinstance(err, FileNotFoundError) or status == 404:
         return InvalidSourceFileError(f"{url}: not found (HTTP 404). Check the URL of the NWB file.")
     if status == 403 and any(is_credential(item.split("=", 1)[0]) for item in urlsplit(url).query.split("&")):

@@ -24,7 +24,7 @@ from tests.fixtures.http_server import RangeServer, range_handler, serving_folde
 from tests.fixtures.remote_failures import assert_same_poses
 
 # Every request whose path starts with one of these is answered as the name says (see _handler).
-MODES = ("shift", "offset", "short", "busy", "loop", "signed", "stall", "s416")
+MODES = ("shift", "offset", "short", "busy", "loop", "signed", "stall", "s416", "api")
 
 
 class OddServer(RangeServer):
@@ -73,6 +73,10 @@ def _handler(server: OddServer) -> type[BaseHTTPRequestHandler]:
                 return True
             if mode == "s416":
                 self._answer(416)
+                return True
+            if mode == "api" and self.path.endswith("/download/"):
+                # DANDI's API for a Zarr asset (dandi-archive AssetViewSet.download).
+                self._answer(400, body=b'"Unable to provide download link for zarr assets. Please browse the zarr"')
                 return True
             return False
 
@@ -188,6 +192,19 @@ def test_a_stalled_server_is_given_up_on_after_the_read_timeout(odd_server, monk
     with pytest.raises(InvalidSourceFileError, match="the server stopped answering while it was read") as caught:
         read_nwb(url)
     assert time.monotonic() - began < 5 and str(caught.value).startswith(url)
+
+
+def test_the_download_url_of_a_dandi_zarr_asset_says_to_give_the_stores_url(odd_server):
+    # DANDI answers HTTP 400 for a Zarr asset's download URL: it was "HTTP 400 (Bad Request); check the URL".
+    url = odd_server.url("api/api/assets/bc578d52/download") + "/"
+    with pytest.raises(InvalidSourceFileError) as caught:
+        read_nwb(url)
+    message = str(caught.value)
+    assert message.startswith(f"{url}: DANDI gives no download URL for this asset (HTTP 400): it is a Zarr asset")
+    assert "https://dandiarchive.s3.amazonaws.com/zarr/<zarr id>/" in message
+    assert f"{odd_server.url('api/api/assets/bc578d52')}/)" in message
+    with pytest.raises(InvalidSourceFileError, match=r"not found \(HTTP 404\)"):
+        read_nwb(odd_server.url("api/api/assets/bc578d52") + "/")  # Not the download URL: not said to be a Zarr asset.
 
 
 @pytest.mark.parametrize(
