@@ -56,6 +56,9 @@ READ_TIMEOUT = 30.0
 #: Seconds to connect to a server.
 CONNECT_TIMEOUT = 30.0
 
+# What a URL that holds something else than an NWB file or store is said to be.
+_NEITHER = "{url}: neither an HDF5 NWB file nor an NWB Zarr store (no .zgroup or .zmetadata at that URL)."
+
 # Query fields of a signed S3 URL (a presigned GET, signature version 4 or 2), valid for a limited time only.
 
 
@@ -196,6 +199,12 @@ def _is_zarr_url(url: str) -> bool:
     return urlsplit(url).path.rstrip("/").lower().endswith(".zarr")
 
 
+def _has_query(url: str) -> bool:
+    """Whether ``url`` carries a query or a fragment, which a Zarr store's URL cannot (see :func:`_open_zarr_url`)."""
+    parts = urlsplit(url)
+    return bool(parts.query or parts.fragment)
+
+
 def open_url(url: str, chunk_cache: Mapping[str, int] | None = None) -> Any:
     """Open the NWB file or Zarr store at ``url`` for reading; return its root group (close it when done).
 
@@ -325,9 +334,22 @@ def _open_zarr_url(url: str, fs: Any, target: str, missing: InvalidSourceFileErr
     not when one is found whose groups cannot be (:class:`~poseconv.nwb.read.zarr_http.UnlistedStoreError`).
     """
     import aiohttp
+    from zarr.errors import GroupNotFoundError
 
     from .zarr_http import UnlistedStoreError, open_zarr_url
 
+    if _has_query(target):
+        # A store is read key by key at <store URL>/<key>: a query (an object's versionId, a signature) is of one
+        # object, not of each key, and keys put after it would be no URL of the store's.
+        if missing is not None:
+            raise missing
+        if not _is_zarr_url(target):
+            raise InvalidSourceFileError(_NEITHER.format(url=url))
+        raise InvalidSourceFileError(
+            f"{url}: the URL of a Zarr store cannot carry a query (?...) or a fragment (#...): each of the store's "
+            "files is read at a URL of its own, the store's URL followed by the file's key. Give the store's URL "
+            "without them, or download the store and give its path."
+        )
     try:
         return open_zarr_url(url, fs, target)
     except UnlistedStoreError:
@@ -341,6 +363,10 @@ def _open_zarr_url(url: str, fs: Any, target: str, missing: InvalidSourceFileErr
     except (KeyError, ValueError) as err:
         if missing is not None:
             raise missing from err
-        raise InvalidSourceFileError(
-            f"{url}: neither an HDF5 NWB file nor an NWB Zarr store (no .zgroup or .zmetadata at that URL)."
-        ) from err
+        if _is_zarr_url(target) and isinstance(err, (KeyError, GroupNotFoundError)):
+            # The store reads a key as missing only on HTTP 404 (RetryingStore): .zmetadata, .zgroup and .zarray
+            # all answered it. A mistyped .nwb.zarr URL is said as a mistyped .nwb one is.
+            raise InvalidSourceFileError(
+                f"{url}: not found (HTTP 404 for its .zmetadata and .zgroup). Check the URL of the NWB Zarr store."
+            ) from err
+        raise InvalidSourceFileError(_NEITHER.format(url=url)) from err

@@ -187,3 +187,21 @@ def test_a_store_refused_from_its_first_read_is_said_as_refused_access_not_cut_s
     assert message.startswith(state.url("s.nwb.zarr")) and "HTTP 403" in message
     assert "access denied" in message and "download the store" in message
     assert "cut short" not in message and "after the store had opened" not in message
+
+
+def test_a_missing_store_url_is_said_not_found_and_a_store_url_with_a_query_is_refused(small_nwb, range_server):
+    # A mistyped .nwb.zarr URL was "neither an HDF5 NWB file nor an NWB Zarr store", where a mistyped .nwb is "not
+    # found (HTTP 404)"; a store URL with a query (?versionId=1) the same, its keys read after the '?'.
+    shutil.copytree(small_nwb["s.nwb.zarr"], range_server.root / "s.nwb.zarr")
+    url = range_server.url("typo.nwb.zarr")
+    with pytest.raises(
+        InvalidSourceFileError, match=r"not found \(HTTP 404 for its .zmetadata and .zgroup\)"
+    ) as caught:
+        read_nwb(url)
+    assert str(caught.value).startswith(f"{url}: ") and "neither" not in str(caught.value)
+    url = range_server.url("s.nwb.zarr") + "?versionId=1"
+    with pytest.raises(InvalidSourceFileError, match="cannot carry a query") as caught:
+        read_nwb(url)
+    assert str(caught.value).startswith(f"{url}: ") and "without them" in str(caught.value)
+    with pytest.raises(InvalidSourceFileError, match=r"not found \(HTTP 404\)"):
+        read_nwb(range_server.url("zarr/no-such-id") + "/?versionId=1")  # Not tried as a store: a missing URL.
