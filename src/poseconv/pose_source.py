@@ -198,20 +198,17 @@ class PoseSource(ReadsInput):
         stated = timing.user_rate(self._sampling_frequency)
         videos = dict(pose.videos)
         for key, info in pose.videos.items():
-            n_frames = pose.n_frames(key)
-            if n_frames == 0:
+            if pose.n_frames(key) == 0:
                 continue
             path = self._video_file_paths.get(key, info.path)
             probe = self._probe(path) if key in self._video_file_paths else self._found_probe(pose, path)
             video_timing = None
             if probe is not None:
                 pose = fit_to_video(pose, key, probe)
-                kept = pose.n_frames(key)
                 video_timing = probe.timing()
                 videos[key] = dataclasses.replace(
-                    info,
+                    pose.videos[key],  # with the video's frame count (fit_to_video)
                     path=path,
-                    n_frames=probe.n_frames if kept < n_frames else info.n_frames or probe.n_frames,
                     frame_size=info.frame_size or probe.frame_size,
                     fps=info.fps or (video_timing.rate if video_timing is not None else None),
                 )
@@ -308,12 +305,14 @@ _SCAN_FRAMES = 65_536
 
 
 def fit_to_video(pose: PoseData, video: str, probe: VideoProbe, *, where: str | None = None) -> PoseData:
-    """Return ``pose`` with the rows of ``video`` past the video's last frame left out, when they hold no pose.
+    """Return ``pose`` with the rows of ``video`` past the video's last frame left out, and its frame count.
 
     The rule of :func:`poseconv.timing.check_video_length`: rows past the video with no pose (a
     recorded length the video does not have), or 0 in every column (DeepLabCut 2 leaves x = y =
     likelihood = 0 in the rows of frames its video's header counts and the video does not decode), are
-    left out with a warning; poses past the video are refused as another video's.
+    left out with a warning; poses past the video are refused as another video's. The video's
+    ``n_frames`` is then the probed count when rows were left out, else the recorded one or the probed
+    one: the writer gives the video a time for every frame it has.
 
     Parameters
     ----------
@@ -342,9 +341,10 @@ def fit_to_video(pose: PoseData, video: str, probe: VideoProbe, *, where: str | 
         unfilled=unfilled,
         stacklevel=user_stacklevel(),
     )
-    if kept < n_frames:
-        pose = dataclasses.replace(pose, tracks=[_first_frames(t, kept, video) for t in pose.tracks])
-    return pose
+    info = pose.videos[video]
+    counted = dataclasses.replace(info, n_frames=probe.n_frames if kept < n_frames else info.n_frames or probe.n_frames)
+    tracks = [_first_frames(t, kept, video) for t in pose.tracks] if kept < n_frames else pose.tracks
+    return dataclasses.replace(pose, tracks=tracks, videos={**pose.videos, video: counted})
 
 
 def _last_pose(pose: PoseData, video: str, start: int) -> int:

@@ -126,12 +126,9 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
                 )
                 if probe is None:
                     continue
-                # Rows past the video with no pose (DeepLabCut 2's all-0 rows too) are left out, as for one camera.
-                fitted = fit_to_video(view, key, probe, where=where)
-                # The video's frame count, as PoseSource's: the writer gives the video a time per frame it has.
-                cut = fitted.n_frames(key) < view.n_frames(key)
-                counted = dataclasses.replace(info, n_frames=probe.n_frames if cut else info.n_frames or probe.n_frames)
-                views[camera] = dataclasses.replace(fitted, videos={**fitted.videos, key: counted})
+                # Rows past the video with no pose (DeepLabCut 2's all-0 rows too) are left out, as for one camera,
+                # and the video has its frame count: the writer gives it a time for every frame it has.
+                views[camera] = fit_to_video(view, key, probe, where=where)
                 if probe.timing() is not None:
                     found[camera] = (probe.timing(), probe.path.name)
                 break
