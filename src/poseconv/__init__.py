@@ -5,14 +5,21 @@ Importing the package is cheap: the names below load their modules on first use.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .lazy_names import lazy_attributes
 
-try:
-    __version__ = version("poseconv")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0+unknown"
+
+def _installed_version() -> str:
+    """Return the installed distribution's version, ``__version__``: asked on first use, not on ``import poseconv``.
+
+    importlib.metadata (email, zipfile, csv, ...) takes about 45 ms to import, a sixth of ``poseconv --help``,
+    which never shows the version.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("poseconv")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+        return "0+unknown"
 
 
 def _format_names() -> dict[str, str]:
@@ -64,4 +71,4 @@ _LAZY = {
 __all__ = ["__version__", *_LAZY]
 
 
-__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__, computed={"__version__": _installed_version})

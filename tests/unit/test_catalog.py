@@ -1,6 +1,7 @@
 """The catalog of formats is the one source of truth: everything that lists formats agrees with it."""
 
 import re
+import sys
 import tomllib
 import warnings
 from pathlib import Path
@@ -88,6 +89,46 @@ def test_a_taken_alias_cannot_be_registered():
     )
     with pytest.raises(Exception, match="aliases \\['dlc'\\] are taken"):
         catalog.register_format(clash)
+
+
+_PLUGIN_MODULE = """
+from poseconv.catalog import Format
+
+FORMAT = Format(
+    name="Catalog Toy", source_software="Toy", kind="predictions", aliases=("catalog-toy",),
+    suffixes=frozenset({".cattoy"}), reader="catalog_toy_format:read",
+)
+"""
+
+
+def test_a_published_format_is_found_and_importlib_metadata_asked_only_when_a_package_publishes_one(
+    tmp_path, monkeypatch
+):
+    # importlib.metadata (45 ms to import, and a read of every installed package) was asked on every command.
+    import importlib.metadata
+
+    dist = tmp_path / "catalog_toy_format-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: catalog-toy-format\nVersion: 1.0\n")
+    (tmp_path / "catalog_toy_format.py").write_text(_PLUGIN_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "catalog_toy_format", raising=False)
+    monkeypatch.setattr(catalog, "_CATALOG", dict(catalog.formats()))
+
+    def unasked(**_):
+        raise AssertionError("importlib.metadata.entry_points was asked with no package publishing a format")
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", unasked)
+    monkeypatch.setattr(catalog, "_ENTRY_POINTS_LOADED", False)
+    assert "Catalog Toy" not in catalog.formats()
+
+    (dist / "entry_points.txt").write_text("[poseconv.formats]\ncatalog-toy = catalog_toy_format:FORMAT\n")
+    monkeypatch.undo()  # the real entry_points, which reads the file just written
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "catalog_toy_format", raising=False)
+    monkeypatch.setattr(catalog, "_CATALOG", dict(catalog.formats()))
+    monkeypatch.setattr(catalog, "_ENTRY_POINTS_LOADED", False)
+    assert catalog.formats()["Catalog Toy"].alias == "catalog-toy"
 
 
 @needs_shared_data

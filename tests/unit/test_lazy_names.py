@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import types
+
 import pytest
 
 import poseconv
@@ -27,3 +30,24 @@ def test_the_packages_export_their_names_lazily():
     assert dir(poseconv) == sorted(poseconv.__all__)
     with pytest.raises(AttributeError, match="module 'poseconv.batch' has no attribute 'nope'"):
         _ = poseconv.batch.nope
+
+
+def test_a_computed_name_is_computed_on_first_use_once_and_kept_in_the_package(monkeypatch):
+    package = types.ModuleType("computed_pkg")
+    monkeypatch.setitem(sys.modules, "computed_pkg", package)
+    calls = []
+
+    def version() -> str:
+        calls.append(1)
+        return "1.2"
+
+    package.__getattr__, _ = lazy_attributes("computed_pkg", {}, ["__version__"], computed={"__version__": version})
+    assert calls == []
+    assert package.__version__ == "1.2" and package.__version__ == "1.2"
+    assert calls == [1] and vars(package)["__version__"] == "1.2"
+
+
+def test_the_version_is_the_installed_one():
+    from importlib.metadata import version
+
+    assert poseconv.__version__ == version("poseconv")

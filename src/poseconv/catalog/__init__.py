@@ -27,8 +27,11 @@ worker processes. A format that needs no options of its own has no interface cla
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from collections.abc import Callable
+from importlib.machinery import PathFinder
 from pathlib import Path
 
 from ..errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning, UnsupportedFormatError
@@ -81,6 +84,8 @@ def _load_entry_points() -> None:
     if _ENTRY_POINTS_LOADED:
         return
     _ENTRY_POINTS_LOADED = True
+    if not _may_publish_formats():
+        return
     from importlib.metadata import entry_points
 
     for point in entry_points(group=ENTRY_POINT_GROUP):
@@ -95,6 +100,46 @@ def _load_entry_points() -> None:
             continue
         if fmt.name not in _CATALOG:
             _add(fmt)
+
+
+def _may_publish_formats() -> bool:
+    """Whether an installed distribution may publish an entry point of the group; False only when none does.
+
+    Answered without importlib.metadata, whose import and reading of every installed distribution cost
+    about 60 ms of each command, ``poseconv --help`` included (the ``--source`` help lists the formats),
+    when, as almost always, no plug-in is installed: the ``entry_points.txt`` of each ``.dist-info`` and
+    ``.egg-info`` folder on ``sys.path`` is searched for the group's name. What this does not search (a zip
+    file or an egg on the path, a finder of distributions other than the path's) answers True, and
+    importlib.metadata then reads the entry points.
+    """
+    if any(hasattr(finder, "find_distributions") and not _searches_the_path(finder) for finder in sys.meta_path):
+        return True
+    group = ENTRY_POINT_GROUP.encode()
+    for entry in sys.path:
+        if not isinstance(entry, str) or entry.lower().endswith(".egg"):
+            return True
+        folder = entry or "."
+        try:
+            names = os.listdir(folder)
+        except NotADirectoryError:
+            return True  # a zip file: importlib.metadata reads the distributions in it
+        except OSError:
+            continue  # a folder that is not there: no distributions
+        for name in names:
+            if name.lower().endswith((".dist-info", ".egg-info")):
+                try:
+                    with open(os.path.join(folder, name, "entry_points.txt"), "rb") as points:
+                        if group in points.read():
+                            return True
+                except OSError:
+                    continue  # no entry points (or an .egg-info file, which holds none)
+    return False
+
+
+def _searches_the_path(finder: object) -> bool:
+    """Whether a finder of distributions finds those of ``sys.path``'s folders only: Python's, or the backport's."""
+    kind = finder if isinstance(finder, type) else type(finder)
+    return finder is PathFinder or (kind.__module__, kind.__name__) == ("importlib_metadata", "MetadataPathFinder")
 
 
 def register_format(fmt: Format, *, replace: bool = False) -> Format:
