@@ -158,6 +158,9 @@ def _print_session(console: Any, path: Path | str, session: dict[str, Any]) -> N
 
 def _read_trainings(path: Path | str, names: list[str]) -> list[tuple[str, TrainingData]]:
     """Read the PoseTraining ``names`` of an NWB file, by container name."""
+    if not names:
+        # A pose file, or an NWB file without training data: the NWB reading code is not imported.
+        return []
     from ..nwb.read.training import read_training
 
     return [(name, read_training(path, name=name if len(names) > 1 else None)) for name in names]

@@ -84,3 +84,18 @@ def test_an_image_sequence_whose_images_are_all_here_is_not_said_missing(tmp_pat
     said = " ".join(result.stdout.split())
     assert "not here" not in said, result.stdout
     assert f"file: 3 images, all here (first: {images[0]})" in said, result.stdout
+
+
+def test_a_pose_file_is_inspected_without_the_nwb_training_reader(tmp_path, monkeypatch):
+    # The reader of an NWB file's PoseTraining was imported for every pose file, which has none.
+    import sys
+
+    from tests.fixtures.deeplabcut import write_dlc_file
+
+    source = write_dlc_file(
+        tmp_path / "sDLC_resnet50_testJan1shuffle1_100.h5", {"nose": np.ones((3, 2))}, likelihood={"nose": np.ones(3)}
+    )
+    monkeypatch.setitem(sys.modules, "poseconv.nwb.read.training", None)  # importing it fails
+    result = poseconv_in_process("inspect", source)
+    assert result.returncode == 0, result.stderr
+    assert "nose" in result.stdout

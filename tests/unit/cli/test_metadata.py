@@ -89,6 +89,7 @@ def test_an_option_the_format_does_not_take_is_refused_as_by_the_interface():
 
 
 def test_the_command_on_a_deeplabcut_file_imports_neither_neuroconv_nor_pynwb():
+    # Nor rich: it prints no progress when it shows none (-q, or stderr not a terminal), and the metadata with typer.
     code = (
         "import sys\n"
         "from poseconv.cli.main import main\n"
@@ -97,7 +98,7 @@ def test_the_command_on_a_deeplabcut_file_imports_neither_neuroconv_nor_pynwb():
         "    main()\n"
         "except SystemExit as exit:\n"
         "    assert not exit.code, exit.code\n"
-        "heavy = sorted(name for name in ('neuroconv', 'pynwb', 'hdmf') if name in sys.modules)\n"
+        "heavy = sorted(name for name in ('neuroconv', 'pynwb', 'hdmf', 'rich') if name in sys.modules)\n"
         "print('imported:', heavy, file=sys.stderr)\n"
     )
     src = Path(__file__).resolve().parents[3] / "src"
