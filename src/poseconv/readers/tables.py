@@ -17,12 +17,13 @@ memory stays bounded and the values are pandas' parse of the text.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import tempfile
 import threading
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -357,12 +358,27 @@ def _count_commas(path: Path, *, skip_lines: int) -> int:
     buffer = bytearray(1 << 23)
     view = np.frombuffer(buffer, dtype=np.uint8)
     commas = 0
+    with _lines(path) as lines:
+        # Each character is one byte (latin-1): the header's characters are the bytes to skip.
+        start = sum(len(line) for line in itertools.islice(lines, skip_lines))
     with path.open("rb") as handle:
-        for _ in range(skip_lines):
-            handle.readline()
+        handle.seek(start)
         while n := handle.readinto(buffer):
             commas += int(np.count_nonzero(view[:n] == ord(",")))
     return commas
+
+
+def _lines(path: Path) -> TextIO:
+    """Open ``path`` to be read line by line, each byte one character, line ends kept.
+
+    Lines end in LF or CRLF, or in CR alone where no LF ends the first (Excel for Mac's "CSV (Macintosh)"):
+    split on LF only, such a file would be one line.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    # A CR as the last byte read may be the first half of a CRLF.
+    cr_only = b"\r" in head[:-1] and b"\n" not in head
+    return path.open(encoding="latin-1", newline="\r" if cr_only else "\n")
 
 
 def _ends_a_line(path: Path) -> bool:
@@ -391,12 +407,12 @@ def warn_if_rows_short(path: Path, *, n_header: int, n_fields: int, n_rows: int,
     short: list[tuple[int, int]] = []
     last_line = 0
     if _count_commas(path, skip_lines=n_header) < n_rows * (n_fields - 1):
-        with path.open("rb") as handle:
-            for number, text in enumerate(handle, start=1):
+        with _lines(path) as lines:
+            for number, text in enumerate(lines, start=1):
                 if number > n_header and text.strip():
                     last_line = number
-                    if text.count(b",") < n_fields - 1:
-                        short.append((number, text.count(b",") + 1))
+                    if text.count(",") < n_fields - 1:
+                        short.append((number, text.count(",") + 1))
     cut = None
     if len(short) == 1 and short[0][0] == last_line:
         found = short[0][1]

@@ -81,3 +81,23 @@ def test_a_predictions_table_out_of_order_in_the_middle_is_refused_when_opened(t
     # Before any value is read (as run --check opens the file), not midway through a conversion.
     with pytest.raises(InvalidSourceFileError, match="out of order"):
         open_predictions(path)
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_short_rows_are_warned_of_whatever_ends_the_lines(tmp_path, end):
+    import warnings
+
+    from poseconv.readers.tables import CsvTable, exact_float_option
+
+    # Excel for Mac's "CSV (Macintosh)" ends lines in CR alone: read as one line, its short row was not seen.
+    lines = ["scorer,S,S,S", "bodyparts,nose,nose,nose", "coords,x,y,likelihood", "0,1,2,0.5", "1,3", "2,5,6,0.7"]
+    path = tmp_path / "a.csv"
+    path.write_bytes((end.join(lines) + end).encode())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = CsvTable(
+            path=path, n_header=3, level_names=["scorer", "bodyparts", "coords"], read_csv_options=exact_float_option()
+        )
+    said = [str(w.message) for w in caught if "fewer values" in str(w.message)]
+    assert len(said) == 1 and "the first at line 5 (2 values)" in said[0], said
+    assert table.n_rows == 3

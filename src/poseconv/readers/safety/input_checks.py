@@ -222,31 +222,55 @@ def _check_zero_tail(path: Path) -> None:
 
 
 def _check_trailing_cells(path: Path) -> None:
-    """Refuse a CSV whose header rows all end in empty cells: a trailing comma no pose tool writes."""
+    """Refuse a CSV whose lines end in empty cells its header has not: a trailing comma no pose tool writes.
+
+    A spreadsheet program leaves one on every line (the header rows then end in empty cells); a script
+    writing rows one by one, on the data rows only (the first of them then has more cells than the header).
+    """
     with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-        rows = list(itertools.islice(csv.reader(handle), 3))
-    if not rows or any(len(row) < 2 or row[-1].strip() for row in rows):
+        rows = [row for row in itertools.islice(csv.reader(handle), 6) if row]
+    if not rows or len(rows[0]) < 2:
         return
-    empty = min(len(row) - len(list(itertools.dropwhile(lambda cell: not cell.strip(), reversed(row)))) for row in rows)
+    if all(not row[-1].strip() for row in rows[:3]) and all(len(row) >= 2 for row in rows[:3]):
+        where = "its lines end"
+        empty = min(_trailing_empty(row) for row in rows[:3])
+    else:
+        # The first row longer than the header row: the first data row, when only those end in a comma.
+        longer = next((row for row in rows if len(row) > len(rows[0])), None)
+        extra = len(longer) - len(rows[0]) if longer is not None else 0
+        if not extra or _trailing_empty(longer) < extra:
+            return
+        where, empty = "its data rows (not its header rows) end", extra
     raise InvalidSourceFileError(
-        f"{path}: its lines end in {empty} empty cell(s) (a trailing comma), which no pose tool writes: a "
+        f"{path}: {where} in {empty} empty cell(s) (a trailing comma), which no pose tool writes: a "
         "spreadsheet program or a script saved it again. Convert the tool's original file, or remove the "
         "trailing comma(s)."
     )
+
+
+def _trailing_empty(row: list[str]) -> int:
+    """Return how many empty cells end a CSV row."""
+    return len(row) - len(list(itertools.dropwhile(lambda cell: not cell.strip(), reversed(row))))
 
 
 def _check_separator(path: Path, first_line: bytes) -> None:
     """Refuse a CSV whose cells are separated by semicolons or tabs: a spreadsheet program saved it again."""
     if b"," in first_line:
         return
-    for separator, name in ((b";", "semicolons"), (b"\t", "tabs")):
+    for separator, name, how in _SEPARATORS:
         if separator in first_line:
             raise InvalidSourceFileError(
                 f"{path}: its cells are separated by {name}, not commas: a spreadsheet program saved it again "
-                "(with a European locale, Excel separates cells by semicolons and writes decimal commas). The "
-                "pose tools write comma-separated files: convert the tool's original file, or save this one as "
-                "CSV with commas and points."
+                f"({how}). The pose tools write comma-separated files: convert the tool's original file, or save "
+                "this one as CSV with commas between cells and points in numbers."
             )
+
+
+# The separators a spreadsheet program saves a table with other than commas, and when it does.
+_SEPARATORS = (
+    (b";", "semicolons", "with a European locale, Excel separates cells by semicolons and writes decimal commas"),
+    (b"\t", "tabs", "as tab-delimited text, Excel's 'Text (Tab delimited)'"),
+)
 
 
 def dataset_shapes(path: str | Path, names: tuple[str, ...]) -> dict[str, tuple[int, ...]] | None:

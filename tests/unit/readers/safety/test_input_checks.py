@@ -71,8 +71,23 @@ def test_a_csv_saved_again_by_a_spreadsheet_is_named_for_what_it_is(tmp_path, se
     from poseconv.catalog import detect_format
 
     for attempt in (lambda: detect_format(path), lambda: read_pose(path, source_software="dlc")):
-        with pytest.raises(InvalidSourceFileError, match=rf"{path.name}: its cells are separated by {named}"):
+        with pytest.raises(InvalidSourceFileError, match=rf"{path.name}: its cells are separated by {named}") as err:
             attempt()
+        # A tab-separated file was said to come of a European locale's semicolons.
+        assert ("semicolons" in str(err.value)) is (separator == ";")
+
+
+def test_a_trailing_comma_on_the_data_rows_only_is_named(tmp_path):
+    # Rows written one by one by a script, each ending in ",": pandas' 'Length of new names must be 1, got 3'.
+    header = ["scorer,S,S", "bodyparts,nose,nose", "coords,x,y"]
+    path = tmp_path / "videoDLC_resnet50_aJan1shuffle1_10.csv"
+    path.write_text("\n".join([*header, "0,1.5,2.5,", "1,1.5,2.5,"]) + "\n")
+    said = "its data rows \\(not its header rows\\) end in 1 empty cell\\(s\\) \\(a trailing comma\\)"
+    with pytest.raises(InvalidSourceFileError, match=said):
+        check_input_file(path, suffixes={".csv"}, what="DeepLabCut predictions")
+    # Data rows as long as the header (an empty last value) are no trailing comma.
+    path.write_text("\n".join([*header, "0,1.5,", "1,1.5,2.5"]) + "\n")
+    assert check_input_file(path, suffixes={".csv"}, what="DeepLabCut predictions") == path
 
 
 LFS_POINTER = (
