@@ -32,7 +32,7 @@ from ...model.training import LabeledFrame, LabelFile, TrainingData
 from ...video import image_size
 from ..safety.input_checks import check_input_file, reads_source
 from ..side_files import existing_file, given_or_found
-from .csv_header import csv_has_scores
+from .csv_header import csv_has_scores, lost_image_column
 from .labels_table import LABELED_DATA_FOLDER, frame_index_from_image, frames_of_table, read_deeplabcut_labels_table
 from .model_info import WRITER_NOTES
 from .project import load_project_config, project_skeletons, video_set_crop
@@ -89,18 +89,18 @@ def is_deeplabcut_labels_file(file_path: str | Path) -> bool:
     rows = _csv_rows(path) if path.suffix.lower() == ".csv" else None
     header = first_cells(rows) if rows is not None else None
     if path.suffix.lower() == ".csv" and (header is None or header[:1] != ["scorer"]):
-        # DeepLabCut always writes the scorer row; Lightning Pose's labels may go without it.
-        return False
+        # DeepLabCut always writes the scorer row; Lightning Pose's labels may go without it. Labels saved without
+        # their image column are claimed, for their reader to say so (see csv_header.lost_image_column).
+        return rows is not None and lost_image_column(path, rows)
     if path.name.startswith("CollectedData_"):
         return True
     multi_animal = header is not None and "individuals" in header
     if path.name.startswith("CollectedData") and not in_deeplabcut_project(path) and not multi_animal:
         # Lightning Pose's name (CollectedData.csv) for its single-animal labels: its reader claims it.
         return False
-    # In a project, or renamed or moved out of it, a table is labels by its row index (a CSV named
-    # so may also be Lightning Pose's: then the user chooses). Rows of images with a likelihood are
-    # a model's predictions on them (machinelabels, evaluation results, time-lapse frames): the
-    # predictions reader explains those.
+    # In a project, or renamed or moved out of it, a table is labels by its row index (a CSV named so may also
+    # be Lightning Pose's: then the user chooses). Rows of images with a likelihood are a model's predictions
+    # on them (machinelabels, evaluation results, time-lapse frames): the predictions reader explains those.
     # A likelihood among the coords: a model's predictions, not human labels, unless every likelihood
     # cell of a CSV is empty (labels other tools write in DeepLabCut's layout).
     if not has_labeled_rows(path):

@@ -30,7 +30,7 @@ from ...model import VideoInfo
 from ...model.location import where_linked
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile
 from ..safety.input_checks import check_input_file
-from .csv_header import csv_header_levels
+from .csv_header import csv_header_levels, labels_place, lost_image_paths_error
 from .level_order import in_dlc_order
 from .project import find_video
 from .table import (
@@ -249,8 +249,15 @@ def _row_labels(frame: Any, path: Path) -> str:
     if isinstance(index, pd.MultiIndex):
         return "multiindex"
     if len(index) and not all(isinstance(value, str) for value in index):
+        if labels_place(path) and index.dtype.kind in "iu" and np.array_equal(index, np.arange(len(index))):
+            # Rows 0 .. n-1 of a labels file (x, y, no likelihood): its image paths were dropped; no frames.
+            raise lost_image_paths_error(
+                path,
+                f"numbers its rows 0 to {len(index) - 1} where the image paths were (a script re-saved it after "
+                "reset_index(drop=True), or ignore_index=True)",
+            )
         raise InvalidSourceFileError(
-            f"{path}: rows are labeled by {index.dtype} values such as {index[0]!r}, not image paths; "
+            f"{path}: rows are labeled by {index.dtype} values such as {index[0]}, not image paths; "
             "this is a predictions file (use read_deeplabcut), not labeled data."
         )
     return "column"

@@ -6,17 +6,21 @@
 * A header flattened to one row (``snout_x, snout_y, snout_likelihood``), or DeepLabCut-live's GUI
   saving its poses without bodypart names (columns ``0, 1, 2, ...`` and its clock columns), has no
   levels to read (:func:`one_row_header_error`).
+* A table read with ``pd.read_csv(path, header=[0, 1, 2])`` without ``index_col=0`` and saved again has
+  its frame numbers in a column headed by DeepLabCut's level names, after a new row index
+  (:func:`frame_column_error`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ...errors import InvalidSourceFileError
 from .live import CLOCK_COLUMNS
 
-__all__ = ["in_dlc_order", "one_row_header_error"]
+__all__ = ["frame_column_error", "in_dlc_order", "one_row_header_error"]
 
 # Level names of DeepLabCut's tables, top to bottom: its two headers (see variants.DLC_LEVELS), and those
 # without a scorer level (DeepLabCut-live's, Lightning Pose's labels).
@@ -82,4 +86,31 @@ def one_row_header_error(columns: Any, path: Path) -> InvalidSourceFileError:
         )
     return InvalidSourceFileError(
         f"{said}. DeepLabCut's tables have the header levels {list(_SINGLE_ANIMAL)} or {list(_MULTI_ANIMAL)}."
+    )
+
+
+def frame_column_error(path: Path, levels: Sequence[str]) -> InvalidSourceFileError:
+    """Return the error for a table whose frame numbers became a column headed by DeepLabCut's level names.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file, for the message.
+    levels : sequence of str
+        The level names heading that column (``scorer, [individuals,] bodyparts, coords``).
+
+    Returns
+    -------
+    InvalidSourceFileError
+        Saying how the table came to be so and how to give it its frame numbers back.
+    """
+    names = list(levels)
+    header = list(range(len(names)))
+    mend = " (in a CSV, delete the first column)" if path.suffix.lower() == ".csv" else ""
+    return InvalidSourceFileError(
+        f"{path}: the frame numbers are a column headed {names} (DeepLabCut's level names), after a column of row "
+        f"numbers DeepLabCut never writes: the table was read with pandas.read_csv(path, header={header}) without "
+        "index_col=0 and saved again. Convert DeepLabCut's original file, or make that column the row index again"
+        f"{mend}: in pandas, df = df.set_index(df.columns[0]).rename_axis(None); df.columns.names = {names}; "
+        "then save the table."
     )

@@ -37,7 +37,7 @@ from ...video import IMAGE_STACK_SUFFIXES, STILL_IMAGE_SUFFIXES
 from ..safety.file_versions import per_file_version
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS
 from ..safety.safe_pickle import open_pandas_store, probe_hdf5
-from .level_order import in_dlc_order, one_row_header_error
+from .level_order import frame_column_error, in_dlc_order, one_row_header_error
 
 __all__ = [
     "COORD_NAMES",
@@ -256,6 +256,9 @@ def normalise_columns(columns: Any, path: Path, *, writer: str | None = None) ->
         raise one_row_header_error(columns, path)
     # Level values written by scripts may be numbers (individuals 0, 1, ...); DeepLabCut's are text.
     columns = _text_levels(columns)
+    if len(columns) and tuple(columns[0]) in DLC_LEVELS:
+        # Read with pd.read_csv(path, header=[0, 1, 2]) without index_col=0 and saved: the frames are a column.
+        raise frame_column_error(path, columns[0])
     # DeepLabCut's level names in another order (df.swaplevel(...)): reading by position would swap
     # animals and bodyparts, so the levels are put back in DeepLabCut's order, each with its values.
     columns = in_dlc_order(columns)

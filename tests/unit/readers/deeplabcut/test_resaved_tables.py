@@ -96,11 +96,16 @@ def test_deeplabcut_live_poses_resaved_as_a_table_read_as_the_gui_wrote_them(tmp
     np.testing.assert_array_equal(pose.timing[track.video].timestamps, frame_time - frame_time[0])
 
 
-@pytest.mark.parametrize("table_format", ["fixed", "table"])
+@pytest.mark.parametrize("table_format", ["fixed", "table", "csv"])
 def test_a_flattened_header_is_said_to_be_one_row(tmp_path, table_format):
+    # As a CSV, it was 'not a DeepLabCut predictions CSV ... found first cells ['', '0', '1', '2']'.
     columns = [f"{part}_{c}" for part in ("snout", "tail") for c in ("x", "y", "likelihood")]
-    path = tmp_path / f"session1{SCORER}.h5"
-    pd.DataFrame(np.ones((4, 6)), columns=columns).to_hdf(path, key="df_with_missing", format=table_format)
+    frame = pd.DataFrame(np.ones((4, 6)), columns=columns)
+    path = tmp_path / f"session1{SCORER}.{'csv' if table_format == 'csv' else 'h5'}"
+    if table_format == "csv":
+        frame.to_csv(path)
+    else:
+        frame.to_hdf(path, key="df_with_missing", format=table_format)
     with pytest.raises(InvalidSourceFileError, match=r"header is one row of names \('snout_x'.*flattened") as err:
         read_deeplabcut(path, find_side_files=False)
     assert "levels" in str(err.value) and "please report" not in str(err.value)
@@ -182,3 +187,66 @@ def test_labels_with_levels_swapped_by_name_are_read_as_the_original(tmp_path, s
     swapped = original.swaplevel("individuals", "bodyparts", axis=1)
     assert _labels(swapped, tmp_path / "swapped/labeled-data/video1" / f"CollectedData_alice{suffix}") == expected
     assert {individual for _, individual, _ in expected} == {"mouse1", "mouse2"}
+
+
+def _collected_data() -> pd.DataFrame:
+    columns = pd.MultiIndex.from_product(
+        [["alice"], ["snout", "tail"], ["x", "y"]], names=["scorer", "bodyparts", "coords"]
+    )
+    rows = [f"labeled-data/video1/img{i:03d}.png" for i in (3, 7, 12)]
+    return pd.DataFrame(np.random.default_rng(7).uniform(0, 640, (3, len(columns))), index=rows, columns=columns)
+
+
+def test_labels_saved_without_their_image_column_are_refused_as_such(tmp_path):
+    from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels
+
+    # to_csv(index=False) drops the images and the level names: the table was read (and converted) as the
+    # predictions of a 3-frame video.
+    path = tmp_path / "labeled-data" / "video1" / "CollectedData_alice.csv"
+    path.parent.mkdir(parents=True)
+    _collected_data().to_csv(path, index=False)
+    assert detect_format(path).name == "DeepLabCut labels"
+    said = r"CollectedData_alice.csv: human labels whose rows no longer name their images.*to_csv\(index=False\)"
+    for read in (read_deeplabcut_labels, read_deeplabcut):
+        with pytest.raises(InvalidSourceFileError, match=said) as err:
+            read(path, find_side_files=False)
+        assert "CollectedData_<scorer> both as .h5 and as .csv" in str(err.value)
+        assert "--source dlc " not in str(err.value)
+
+
+def test_labels_whose_index_was_reset_say_their_image_paths_were_lost(tmp_path):
+    from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels
+
+    # Was 'rows are labeled by int64 values such as np.int64(0) ... this is a predictions file', where the
+    # predictions reader sends the user back to the labels reader.
+    path = tmp_path / "labeled-data" / "video1" / "CollectedData_alice.h5"
+    path.parent.mkdir(parents=True)
+    _collected_data().reset_index(drop=True).to_hdf(path, key="df_with_missing", mode="w")
+    with pytest.raises(InvalidSourceFileError, match="no longer name their images.*numbers its rows 0 to 2") as err:
+        read_deeplabcut_labels(path, find_side_files=False)
+    assert "np." not in str(err.value) and "predictions file" not in str(err.value)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".h5"])
+def test_a_table_read_without_index_col_and_saved_again_says_so_and_how_to_mend_it(tmp_path, suffix):
+    # pd.read_csv(path, header=[0, 1, 2]) without index_col=0: the frame numbers become a column headed
+    # ('scorer', 'bodyparts', 'coords') behind a new row index; refused naming neither cause nor fix.
+    original = _save(_multi_animal().xs("rat 1", axis=1, level="individuals"), tmp_path / f"a{SCORER}.csv")
+    slipped = pd.read_csv(original, header=[0, 1, 2])
+    path = _save(slipped, tmp_path / f"b{SCORER}{suffix}")
+    with pytest.raises(
+        InvalidSourceFileError, match="column headed \\['scorer', 'bodyparts', 'coords'\\].*without index_col=0"
+    ):
+        read_deeplabcut(path, find_side_files=False)
+    # The mending the message gives reads as the original.
+    frame = pd.read_csv(path, header=[0, 1, 2], index_col=0) if suffix == ".csv" else pd.read_hdf(path)
+    frame = frame.set_index(frame.columns[0]).rename_axis(None)
+    frame.columns.names = ["scorer", "bodyparts", "coords"]
+    mended = _save(frame, tmp_path / f"c{SCORER}{suffix}")
+    expected = read_deeplabcut(original, find_side_files=False).tracks[0].positions[:]
+    np.testing.assert_array_equal(read_deeplabcut(mended, find_side_files=False).tracks[0].positions[:], expected)
+    if suffix == ".csv":
+        # Or, in a CSV, the first column deleted.
+        cut = tmp_path / f"d{SCORER}.csv"
+        cut.write_text("".join(line.partition(",")[2] for line in path.read_text().splitlines(keepends=True)))
+        np.testing.assert_array_equal(read_deeplabcut(cut, find_side_files=False).tracks[0].positions[:], expected)
