@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ..errors import InvalidSourceFileError
+from .path_hints import not_found_here, shown_path
 
 __all__ = [
     "SourceNamed",
@@ -176,13 +177,15 @@ def content_not_here(path: Path) -> str | None:
 
 
 def input_not_here(path: Path) -> str | None:
-    """Say why the input ``path`` names nothing to read here; None when nothing is wrong that way.
+    r"""Say why the input ``path`` names nothing to read here; None when nothing is wrong that way.
 
-    It may be a URL or DANDI reference, content not downloaded (:func:`content_not_here`), or a symbolic
-    link that leads nowhere (:func:`broken_link`). Every check that an input exists asks this first, so
-    that none of these is said as "not found".
+    It may be a URL or DANDI reference, content not downloaded (:func:`content_not_here`), a symbolic
+    link that leads nowhere (:func:`broken_link`), a Windows path, or a missing path with more to say
+    than "not found" (a near name on disk, ``\`` between folders: :func:`~.path_hints.not_found_here`, the
+    diagnosis a spec's paths get). Every check that an input exists asks this first, so that none of these
+    is said as only "not found".
     """
-    return content_not_here(path) or broken_link(path)
+    return content_not_here(path) or broken_link(path) or not_found_here(path)
 
 
 def empty_file(path: Path) -> str | None:
@@ -314,7 +317,7 @@ def _download_command(url: str) -> str:
 def require_content(path: Path, error: type[Exception] = InvalidSourceFileError) -> None:
     """Raise ``error`` when ``path`` is a placeholder, a URL or a broken link (:func:`input_not_here`)."""
     if (absent := input_not_here(path)) is not None:
-        raise error(f"{url_as_path(path) or dandi_reference(path) or path}: {absent}")
+        raise error(f"{url_as_path(path) or dandi_reference(path) or shown_path(path)}: {absent}")
 
 
 def require_file(path: Path, what: str, error: type[Exception] = InvalidSourceFileError) -> None:
@@ -329,6 +332,9 @@ def require_file(path: Path, what: str, error: type[Exception] = InvalidSourceFi
     error : type of Exception
         The error raised (the callers' own kind: a bad option or a bad source file).
     """
+    if content_not_here(path) is None and broken_link(path) is None and (absent := not_found_here(path)):
+        # Said as the <what> file's, as "not found" is: "C:\\v.avi: video file is a Windows path, ...".
+        raise error(f"{shown_path(path)}: {what} file {absent}")
     require_content(path, error)
     if path.is_dir():
         raise error(f"{path}: is a folder, not a {what} file; give the {what} file inside it.")
