@@ -30,6 +30,7 @@ __all__ = [
     "WorkerDiedError",
     "default_jobs",
     "unguarded_script_problem",
+    "working_folder_problem",
 ]
 
 
@@ -189,6 +190,27 @@ def _refuse_unguarded_script() -> None:
         raise UnguardedScriptError(problem)
 
 
+def working_folder_problem() -> str | None:
+    """Say so when this process's working folder no longer exists (deleted, or moved, since it was entered); else None.
+
+    Python's multiprocessing asks for it (``os.getcwd``) to start the fork server and each worker: from a folder
+    deleted since, a run stopped with a bare "[Errno 2] No such file or directory", naming no path.
+    """
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return (
+            "the working folder no longer exists (deleted or moved since this shell or program entered it), and "
+            "worker processes start there; cd to an existing folder (os.chdir in Python) and run again."
+        )
+    return None
+
+
+def _refuse_missing_working_folder() -> None:
+    if (problem := working_folder_problem()) is not None:
+        raise PoseconvError(problem)
+
+
 def _forkserver_context() -> Any:
     context = multiprocessing.get_context("forkserver")
     # The server imports neuroconv and pynwb once; every worker is a cheap fork of it.
@@ -218,6 +240,7 @@ class LocalExecutor:
     def __init__(self, jobs: int) -> None:
         # Said before a worker starts: each would otherwise die, said only as "the worker process died".
         _refuse_unguarded_script()
+        _refuse_missing_working_folder()
         self.jobs = max(1, int(jobs))
         self._lanes: list[ProcessPoolExecutor] = []
         # The lane each session (a job's ``index``) last ran in.
@@ -237,6 +260,7 @@ class LocalExecutor:
         from multiprocessing import forkserver, resource_tracker
 
         _refuse_unguarded_script()
+        _refuse_missing_working_folder()
         _forkserver_context()
         if threading.current_thread() is not threading.main_thread():
             forkserver.ensure_running()

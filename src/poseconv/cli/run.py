@@ -183,6 +183,31 @@ def _print_summary(report: BatchReport, to_stderr: bool = False) -> None:
         console.print(report.stopped, markup=False)
 
 
+def _leave_deleted_working_folder(spec: Path, given: list[Path | None]) -> None:
+    """Work in the spec's folder when the working folder no longer exists and no path given depends on it.
+
+    Python's multiprocessing starts the workers in the working folder: deleted (or moved) since the shell
+    entered it, the run stopped with a bare "[Errno 2] No such file or directory" where ``convert`` works. A
+    spec's relative paths are from its own folder, so an absolute spec path, and absolute (or no) paths of
+    the options, mean the same from there. A relative one names a place in the folder that is gone: said.
+    """
+    import os
+
+    from ..batch.executors import working_folder_problem
+
+    if working_folder_problem() is None:
+        return
+    relative = [p for p in (spec, *given) if p is not None and str(p) != "-" and not p.is_absolute()]
+    if relative:
+        from ..errors import InvalidOptionError
+
+        raise InvalidOptionError(
+            f"{relative[0]}: a path from the working folder, which no longer exists (deleted or moved since this "
+            "shell entered it); cd to an existing folder and run again, or give absolute paths."
+        )
+    os.chdir(spec.parent)
+
+
 def _run_reporting(spec: Path, report_file: Path | None, **options: Any) -> tuple[BatchReport, bool]:
     """Run the batch with the progress display and write its report; return it and whether Ctrl-C interrupted it.
 
@@ -253,6 +278,7 @@ def run(
     """
     apply_flags(quiet, debug)
     with command_errors():
+        _leave_deleted_working_folder(spec, [output_folder, data_folder, report_file])
         _check_report_file(report_file, spec)
         _mark_unfinished(spec, report_file)
         if scheduler is None:

@@ -92,3 +92,20 @@ def test_a_package_main_module_is_not_a_script_to_guard(tmp_path):
     )
     said = subprocess.run([sys.executable, "-m", "labtools"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert said.returncode == 0 and said.stdout.strip() == "None", said.stdout + said.stderr
+
+
+def test_workers_are_not_started_from_a_working_folder_that_no_longer_exists(tmp_path, monkeypatch):
+    # multiprocessing starts the fork server and each worker in the working folder: deleted since, the run
+    # stopped with a bare "[Errno 2] No such file or directory", naming nothing.
+    from poseconv.batch.executors import LocalExecutor, working_folder_problem
+    from poseconv.errors import PoseconvError
+
+    assert working_folder_problem() is None
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert "the working folder no longer exists" in working_folder_problem()
+    for start in (LocalExecutor.warm_up, lambda: LocalExecutor(1)):
+        with pytest.raises(PoseconvError, match=r"working folder no longer exists .*cd to an existing folder"):
+            start()
