@@ -27,10 +27,12 @@ __all__ = [
     "deprecated_field_problems",
     "module_name_problem",
     "normalize_date_of_birth",
+    "series_holders",
     "series_name_problems",
     "series_node_problems",
     "skeleton_clash",
     "skeleton_problems",
+    "skeleton_subject_problem",
     "space_problem",
     "start_time_problem",
     "subject_warnings",
@@ -78,6 +80,24 @@ def skeleton_problems(entry: Mapping[str, Any]) -> list[str]:
             problems.append(f"{where} repeats edge {seen[(a, b)]}; remove it.")
         seen.setdefault((a, b), index)
     return problems
+
+
+def skeleton_subject_problem(skeleton: str, wanted: Any, found: Any, single_animal: bool) -> str | None:
+    """Say why a skeleton entry's ``subject`` (``wanted``) is not linked to the file's Subject (``found``); or None.
+
+    In a single-animal file the skeleton is the Subject's, so another ID is a slip (a typo, an old ID) that left
+    it linked to no subject without a word. In a file of several animals it may name another animal (NWB has one
+    Subject a file): nothing is said.
+    """
+    if wanted is None or wanted == found or not single_animal:
+        return None
+    fix = f"give subject: {found!r}, or leave it out (a single-animal file's skeleton is its Subject's)"
+    said = f"the file's Subject is {found!r}" if found is not None else "the file has no Subject with a subject_id"
+    return (
+        f"metadata['Pose']['Skeletons'] entry of skeleton {skeleton!r} names subject {wanted!r}, but {said}: the "
+        f"skeleton is written linked to no subject. To link it, "
+        + (f"{fix}; or correct Subject.subject_id." if found is not None else f"give Subject.subject_id {wanted!r}.")
+    )
 
 
 def skeleton_clash(nodes: list[str], edges: Any, entry: Mapping[str, Any]) -> str | None:
@@ -147,6 +167,21 @@ def series_name_problems(entry: Mapping[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
+def series_holders(entry: Any, default: Any) -> list[tuple[tuple[str, ...], Any, Any]]:
+    """Return ``(path below the entry, given, own)`` for a container entry and each of its camera views.
+
+    ``given`` holds ``PoseEstimationSeries`` as the user's metadata gives them, ``own`` as the input's
+    defaults do (``own`` may be None for a camera view the input has not); empty when either is no mapping.
+    """
+    if not isinstance(entry, Mapping) or not isinstance(default, Mapping):
+        return []
+    pairs: list[tuple[tuple[str, ...], Any, Any]] = [((), entry, default)]
+    views, own_views = entry.get("CameraViews"), default.get("CameraViews")
+    if isinstance(views, Mapping) and isinstance(own_views, Mapping):
+        pairs += [(("CameraViews", camera), view, own_views.get(camera)) for camera, view in views.items()]
+    return pairs
+
+
 def series_node_problems(entry: Any, default: Any) -> list[tuple[tuple[str, ...], str]]:
     """Return ``(path below the entry, message)`` for each series of a container entry named as another body part.
 
@@ -156,14 +191,8 @@ def series_node_problems(entry: Any, default: Any) -> list[tuple[tuple[str, ...]
     input's own entry); a name no body part has (``snout_position``) is the user's, and two series of one name
     are :func:`series_name_problems`' to say. A multi-camera container's camera views are checked alike.
     """
-    if not isinstance(entry, Mapping) or not isinstance(default, Mapping):
-        return []
-    pairs: list[tuple[tuple[str, ...], Any, Any]] = [((), entry, default)]
-    views, own_views = entry.get("CameraViews"), default.get("CameraViews")
-    if isinstance(views, Mapping) and isinstance(own_views, Mapping):
-        pairs += [(("CameraViews", camera), view, own_views.get(camera)) for camera, view in views.items()]
     problems = []
-    for where, given, own in pairs:
+    for where, given, own in series_holders(entry, default):
         series = given.get("PoseEstimationSeries") if isinstance(given, Mapping) else None
         nodes = own.get("PoseEstimationSeries") if isinstance(own, Mapping) else None
         if not isinstance(series, Mapping) or not isinstance(nodes, Mapping):

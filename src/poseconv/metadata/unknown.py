@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import difflib
 import functools
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ..errors import PoseconvWarning
+from .checks import series_holders
 from .problems import MetadataProblem
-from .shared_keys import KEYED_BLOCKS
+from .shared_keys import CONTAINER_BLOCKS, KEYED_BLOCKS
 
-__all__ = ["pose_keys", "reference_problems", "user_problems"]
+__all__ = ["WITH_INTRINSICS", "pose_keys", "reference_problems", "uncalibrated_said", "user_problems"]
 
 # The file's keyed blocks (the cameras, the videos) and Behavior's sections, besides Pose's KEYED_BLOCKS.
 _FILE_KEYED = (("Devices",), ("Behavior", "ExternalVideos"), ("Behavior",))
@@ -187,7 +190,145 @@ def user_problems(
             for where, found in _keyed(own[name]).items()
         }
         problems += _unknown_keys(values, keys, name, loose) + _unknown_series(values, [own[name]], name)
+    layers = [(None, user), *((name, values) for name, values in per_input_user.items() if name in own)]
+    problems += _confidence_problems(layers, own, poses) + _uncalibrated_problems(layers, own, poses)
+    _warn_training_written_nowhere(layers, own, poses)
     return problems
+
+
+def _owners(
+    layer_input: str | None, own: Mapping[str, Mapping[str, Any]], poses: list[str], block: str, key: str
+) -> list[Mapping[str, Any]]:
+    """Return the own entries of ``Pose[block][key]`` of the inputs a layer's entry goes to (one input's, or any)."""
+    names = [layer_input] if layer_input is not None else poses
+    return [mine for name in names if isinstance(mine := _entries(own.get(name), ("Pose", block)).get(key), Mapping)]
+
+
+def _confidence_problems(
+    layers: list[tuple[str | None, Mapping[str, Any]]], own: Mapping[str, Mapping[str, Any]], poses: list[str]
+) -> list[MetadataProblem]:
+    """Return a problem for each series ``confidence_definition`` given where the pose file has no confidence.
+
+    ndx-pose writes a definition only with the confidence values; a series of a file without them (DeepLabCut's
+    3D triangulation, a SLEAP analysis file without scores) has none, and the definition was left out without a
+    word. An input's defaults give a series its ``confidence_definition`` exactly when its track has confidence.
+    """
+    problems = []
+    for input_name, layer in layers:
+        for block in CONTAINER_BLOCKS:
+            for key, entry in _entries(layer, ("Pose", block)).items():
+                holders = [
+                    pair for mine in _owners(input_name, own, poses, block, key) for pair in series_holders(entry, mine)
+                ]
+                for where, given, mine in holders:
+                    series, nodes = (
+                        _entries(given, ("PoseEstimationSeries",)),
+                        _entries(mine, ("PoseEstimationSeries",)),
+                    )
+                    for node, value in series.items():
+                        if not isinstance(value, Mapping) or value.get("confidence_definition") in (None, ""):
+                            continue
+                        # A key two inputs share: the series has confidence if any input's does.
+                        theirs = [
+                            _entries(other, ("PoseEstimationSeries",)).get(node)
+                            for path, _, other in holders
+                            if path == where
+                        ]
+                        theirs = [t for t in theirs if isinstance(t, Mapping)]
+                        if not theirs or any("confidence_definition" in t for t in theirs) or node not in nodes:
+                            continue
+                        problems.append(
+                            MetadataProblem(
+                                ("Pose", block, key, *where, "PoseEstimationSeries", node, "confidence_definition"),
+                                f"is given, but the pose file has no confidence values for {node!r} (its positions "
+                                "are written alone), and ndx-pose writes a definition only with them: it would not "
+                                "be in the NWB file. Remove the field.",
+                                input_name,
+                            )
+                        )
+    return list(dict.fromkeys(problems))
+
+
+#: The fields of a CalibratedCameras entry ndx-pose writes only on a CalibratedCamera, which needs the intrinsics.
+WITH_INTRINSICS = ("rotation_matrix", "translation_vector", "distortion_coefficients", "image_size", "unit")
+
+
+def _uncalibrated_problems(
+    layers: list[tuple[str | None, Mapping[str, Any]]], own: Mapping[str, Mapping[str, Any]], poses: list[str]
+) -> list[MetadataProblem]:
+    """Return a problem for each camera given extrinsics (or its image size, its unit) but no intrinsic matrix.
+
+    Without an intrinsic matrix (the metadata's or the pose files' calibration's) a camera is written as a plain
+    ``Device``, which has none of these fields: they were left out without a word. A value the input's defaults
+    give (a form hands them back) is no problem.
+    """
+    intrinsic = {
+        key
+        for _, layer in layers
+        for key, entry in _entries(layer, ("Pose", "CalibratedCameras")).items()
+        if isinstance(entry, Mapping) and entry.get("intrinsic_matrix") is not None
+    }
+    problems = []
+    for input_name, layer in layers:
+        for key, entry in _entries(layer, ("Pose", "CalibratedCameras")).items():
+            mine = _owners(input_name, own, poses, "CalibratedCameras", key)
+            if not isinstance(entry, Mapping) or key in intrinsic or not mine:
+                continue
+            if any(m.get("intrinsic_matrix") is not None for m in mine):
+                continue
+            given = [
+                field
+                for field in WITH_INTRINSICS
+                if entry.get(field) is not None and all(entry.get(field) != m.get(field) for m in mine)
+            ]
+            if given:
+                problems.append(
+                    MetadataProblem(("Pose", "CalibratedCameras", key), uncalibrated_said(given), input_name)
+                )
+    return problems
+
+
+def uncalibrated_said(given: Sequence[str]) -> str:
+    """Say that a camera entry gives ``given`` (extrinsics, image size, unit) without the intrinsics they need."""
+    return (
+        f"gives {', '.join(given)} but no intrinsic_matrix, and the pose files' calibration has none: ndx-pose "
+        "keeps them on a CalibratedCamera, which needs the intrinsic matrix, so the camera would be written as a "
+        f"plain Device without them. Give its intrinsic_matrix too (3 x 3, in pixels), or remove "
+        f"{'it' if len(given) == 1 else 'them'}."
+    )
+
+
+# PoseTraining's values that are the schema's defaults (what a form fills), which say nothing of the user's.
+_TRAINING_DEFAULTS = {"name": "PoseTraining"}
+
+
+def _warn_training_written_nowhere(
+    layers: list[tuple[str | None, Mapping[str, Any]]], own: Mapping[str, Mapping[str, Any]], poses: list[str]
+) -> None:
+    """Warn when ``Pose.PoseTraining`` gives values but no input (of those it goes to) writes training frames.
+
+    A warning, not a problem: forms fill PoseTraining's default name for every conversion.
+    """
+    trains = {name for name in poses if isinstance(_entries(own.get(name), ("Pose",)).get("PoseTraining"), Mapping)}
+    for input_name, layer in layers:
+        entry = _entries(layer, ("Pose", "PoseTraining"))
+        given = sorted(
+            field
+            for field, value in entry.items()
+            if value not in (None, "") and _TRAINING_DEFAULTS.get(field) != value
+        )
+        if not given or (input_name in trains if input_name is not None else trains):
+            continue
+        whose = f"{input_name}: " if input_name is not None else ""
+        warnings.warn(
+            f"{whose}metadata['Pose']['PoseTraining'] gives {given}, but "
+            f"{'this input writes no' if input_name is not None else 'no input of this conversion writes'} training "
+            "data (human-labeled frames), so it is not written. To write the labels too, convert with --training "
+            "(include_training_data=True in Python), or convert the labels file itself (--source dlc-labels, "
+            "sleap-labels, lp-labels); otherwise remove PoseTraining.",
+            PoseconvWarning,
+            stacklevel=5,
+        )
 
 
 # The fields of a container entry (and of a camera view, a video, a camera) that name another entry by key,

@@ -84,3 +84,81 @@ def test_another_input_s_skeleton_key_is_said_to_be_another_input_s_with_how_to_
     assert problem.path == ("Pose", "PoseEstimations", "PoseEstimation_cam2", "skeleton_metadata_key")
     assert problem.message.startswith("'Skeleton_cam1' is a key of Pose.Skeletons of the input 'Cam1': an input's")
     assert "give both skeletons one name" in problem.message and "Did you mean" not in problem.message
+
+
+def _with_series(confidence_definition=None, camera=None):
+    """DEFAULTS whose container has series 'a' (with a confidence definition when its track has confidence)."""
+    import copy
+
+    defaults = copy.deepcopy(DEFAULTS)
+    series = {"name": "a", "description": "Position of 'a'."}
+    if confidence_definition is not None:
+        series["confidence_definition"] = confidence_definition
+    defaults["Pose"]["PoseEstimations"]["PoseEstimation"]["PoseEstimationSeries"] = {"a": series}
+    if camera is not None:
+        defaults["Pose"]["CalibratedCameras"] = {"top": {"name": "top", "unit": "n.a.", **camera}}
+    return defaults
+
+
+def test_a_confidence_definition_for_poses_without_confidence_is_a_problem_at_the_field():
+    # DeepLabCut 3D, a SLEAP analysis file without scores: the definition was dropped without a word.
+    given = {
+        "Pose": {"PoseEstimations": {"PoseEstimation": {"PoseEstimationSeries": {"a": {"confidence_definition": "x"}}}}}
+    }
+    path = ("Pose", "PoseEstimations", "PoseEstimation", "PoseEstimationSeries", "a", "confidence_definition")
+    for input_metadata, who in ((None, None), ({"pose": given}, "pose")):
+        composed = compose_metadata(
+            {"pose": _with_series()},
+            pose_inputs=["pose"],
+            metadata=given if input_metadata is None else {},
+            input_metadata=input_metadata,
+            known_blocks=BLOCKS,
+        )
+        (problem,) = [p for p in composed.problems if p.path == path]
+        assert problem.input == who and "the pose file has no confidence values for 'a'" in problem.message
+        assert problem.message.endswith("Remove the field.")
+    # Poses with confidence take the user's definition.
+    composed = compose_metadata({"pose": _with_series("p")}, pose_inputs=["pose"], metadata=given, known_blocks=BLOCKS)
+    assert not [p for p in composed.problems if p.path == path]
+
+
+def test_extrinsics_given_to_a_camera_without_intrinsics_are_a_problem_naming_them():
+    # Written as a plain Device, the camera lost them without a word.
+    extrinsics = {"rotation_matrix": [[1, 0, 0], [0, 1, 0], [0, 0, 1]], "unit": "mm", "image_size": [640, 480]}
+    composed = compose_metadata(
+        {"pose": _with_series(camera={})},
+        pose_inputs=["pose"],
+        metadata={"Pose": {"CalibratedCameras": {"top": extrinsics}}},
+        known_blocks=BLOCKS,
+    )
+    (problem,) = [p for p in composed.problems if p.path == ("Pose", "CalibratedCameras", "top")]
+    assert problem.message.startswith("gives rotation_matrix, image_size, unit but no intrinsic_matrix")
+    assert "written as a plain Device" in problem.message and problem.message.endswith("or remove them.")
+    # With intrinsics (given, or the pose files'), or with the defaults handed back, there is nothing to say.
+    intrinsic = {"intrinsic_matrix": [[500, 0, 320], [0, 500, 240], [0, 0, 1]]}
+    for camera, user in (({}, {**extrinsics, **intrinsic}), (intrinsic, extrinsics), ({}, {"unit": "n.a."})):
+        composed = compose_metadata(
+            {"pose": _with_series(camera=camera)},
+            pose_inputs=["pose"],
+            metadata={"Pose": {"CalibratedCameras": {"top": user}}},
+            known_blocks=BLOCKS,
+        )
+        assert not [p for p in composed.problems if p.path == ("Pose", "CalibratedCameras", "top")]
+
+
+def test_pose_training_given_where_no_input_writes_training_data_is_a_warning_with_what_to_do():
+    import warnings
+
+    import pytest
+
+    from poseconv.errors import PoseconvWarning
+
+    training = {"Pose": {"PoseTraining": {"description": "frames picked by k-means", "annotator": "Jane"}}}
+    with pytest.warns(PoseconvWarning, match=r"gives \['annotator', 'description'\], but no input .* --training"):
+        compose_metadata({"pose": DEFAULTS}, pose_inputs=["pose"], metadata=training, known_blocks=BLOCKS)
+    # A form's default (its name) says nothing; an input that writes training data writes it.
+    trains = {**DEFAULTS, "Pose": {**DEFAULTS["Pose"], "PoseTraining": {"name": "PoseTraining"}}}
+    for defaults, metadata in ((DEFAULTS, {"Pose": {"PoseTraining": {"name": "PoseTraining"}}}), (trains, training)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PoseconvWarning)
+            compose_metadata({"pose": defaults}, pose_inputs=["pose"], metadata=metadata, known_blocks=BLOCKS)

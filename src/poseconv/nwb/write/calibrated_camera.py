@@ -1,6 +1,7 @@
 """The cameras of a multi-camera rig in the NWB file, looked up by ``Pose.CalibratedCameras`` key.
 
-Each is an ndx-pose ``CalibratedCamera`` (a plain ``Device`` without intrinsics).
+Each is an ndx-pose ``CalibratedCamera`` (a plain ``Device`` without intrinsics, refused when the metadata gives
+it extrinsics, an image size or a unit that such a Device cannot hold).
 
 ndx-pose has no field for the length unit of a translation or the calibration image size; both go into the
 camera's description in a fixed sentence that :func:`poseconv.nwb.read.multicamera.read_multicamera` parses back.
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import MetadataError
+from ...metadata.unknown import WITH_INTRINSICS, uncalibrated_said
 from ...model.multicamera import CameraCalibration
 from ..layout import CAMERA_SIZE_PATTERN, CAMERA_SIZE_SENTENCE, CAMERA_UNIT_PATTERN, CAMERA_UNIT_SENTENCE
 from .devices import lookup, refuse_another_device
@@ -42,6 +44,24 @@ def _entry(pose_metadata: Mapping[str, Any], key: str, calibration: CameraCalibr
         if getattr(entry, field) is None and getattr(calibration, field) is not None
     }
     return entry.model_copy(update=missing)
+
+
+def _refuse_lost_calibration(pose_metadata: Mapping[str, Any], key: str, calibration: CameraCalibration | None) -> None:
+    """Refuse a camera without intrinsics whose entry gives values its Device cannot hold (but the pose files').
+
+    poseconv's pipeline says so while composing the metadata (:mod:`poseconv.metadata.unknown`); this says it for
+    a writer called without it (neuroconv's own NWBConverter), where the values were left out without a word.
+    """
+    raw = lookup(pose_metadata.get("CalibratedCameras", {}), key, "camera_metadata_key")
+    given = []
+    for field in WITH_INTRINSICS:
+        value, theirs = raw.get(field), getattr(calibration, field, None)
+        if value is None or (field == "unit" and value in ("n.a.", theirs)):
+            continue
+        if field == "unit" or theirs is None or np.shape(value) != np.shape(theirs) or not np.allclose(value, theirs):
+            given.append(field)
+    if given:
+        raise MetadataError(f"metadata['Pose']['CalibratedCameras']['{key}'] {uncalibrated_said(given)}")
 
 
 def _description(entry: Any) -> str:
@@ -120,6 +140,7 @@ def get_or_add_camera(
     if entry.serial_number:
         kwargs["serial_number"] = entry.serial_number
     if entry.intrinsic_matrix is None:
+        _refuse_lost_calibration(pose_metadata, key, calibration)
         camera = Device(**kwargs)
     else:
         for field in _CALIBRATION:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import MetadataError, PoseconvWarning
-from ...metadata.checks import deprecated_field_problems, skeleton_clash, skeleton_problems
+from ...metadata.checks import deprecated_field_problems, skeleton_clash, skeleton_problems, skeleton_subject_problem
 from ...metadata.defaults import track_for_container_key
 from ...metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
 from ...model import FrameTiming, PoseData, PoseTrack
@@ -106,16 +106,16 @@ def get_or_add_skeleton(
             )
         record_symmetries(behavior, name, list(entry["nodes"]), entry.get("symmetries", ()))
         return existing
-    subject = None
-    if nwbfile.subject is not None:
-        wanted = entry.get("subject")
-        if (wanted is None and single_animal) or (wanted is not None and wanted == nwbfile.subject.subject_id):
-            subject = nwbfile.subject
+    found = nwbfile.subject.subject_id if nwbfile.subject is not None else None
+    wanted = entry.get("subject") if str(entry.get("subject") or "").strip() else None  # "": a form's, not given
+    if (said := skeleton_subject_problem(name, wanted, found, single_animal)) is not None:
+        warnings.warn(said, PoseconvWarning, stacklevel=2)
+    linked = nwbfile.subject is not None and (wanted == found if wanted is not None else single_animal)
     skeleton = Skeleton(
         name=name,
         nodes=list(entry["nodes"]),
         edges=_edges_array(entry.get("edges") or [], len(entry["nodes"])),
-        subject=subject,
+        subject=nwbfile.subject if linked else None,
     )
     if "Skeletons" not in behavior.data_interfaces:
         behavior.add(Skeletons(skeletons=[skeleton]))

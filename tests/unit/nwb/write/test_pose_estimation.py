@@ -70,6 +70,44 @@ def test_skeleton_linked_to_subject_for_a_single_animal():
     assert written[0].skeleton.subject is nwbfile.subject
 
 
+def test_a_single_animal_s_skeleton_naming_another_subject_is_said_with_both_ids():
+    # Written linked to no subject without a word: the single-animal default would have linked the Subject.
+    pose = mock_pose_data()
+    nwbfile = mock_NWBFile(subject=mock_Subject(subject_id="mouse-42"))
+    metadata = default_pose_metadata(pose)
+    (entry,) = metadata["Pose"]["Skeletons"].values()
+    entry["subject"] = "mouse-24"
+    with pytest.warns(PoseconvWarning, match=r"names subject 'mouse-24', but the file's Subject is 'mouse-42'"):
+        written = write_pose_estimation(nwbfile, pose, metadata=metadata)
+    assert written[0].skeleton.subject is None
+
+
+@pytest.mark.parametrize("subject", ["mouse-42", "", None])
+def test_a_single_animal_s_skeleton_naming_its_subject_or_none_is_linked_without_a_word(subject):
+    pose = mock_pose_data()
+    nwbfile = mock_NWBFile(subject=mock_Subject(subject_id="mouse-42"))
+    metadata = default_pose_metadata(pose)
+    (entry,) = metadata["Pose"]["Skeletons"].values()
+    entry["subject"] = subject  # "": a form's field left empty
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PoseconvWarning)
+        written = write_pose_estimation(nwbfile, pose, metadata=metadata)
+    assert written[0].skeleton.subject is nwbfile.subject
+
+
+def test_a_skeleton_of_several_animals_may_name_another_animal_than_the_file_s_subject():
+    # NWB has one Subject a file: in a file of several animals the skeleton may be another animal's.
+    pose = mock_pose_data(n_individuals=2)
+    nwbfile = mock_NWBFile(subject=mock_Subject(subject_id="mouse-42"))
+    metadata = default_pose_metadata(pose)
+    (entry,) = metadata["Pose"]["Skeletons"].values()
+    entry["subject"] = "mouse-7"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PoseconvWarning)
+        written = write_pose_estimation(nwbfile, pose, metadata=metadata)
+    assert all(container.skeleton.subject is None for container in written)
+
+
 def test_unknown_container_key_lists_the_real_ones():
     pose = mock_pose_data(n_individuals=2)
     metadata = default_pose_metadata(pose)
