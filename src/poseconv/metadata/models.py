@@ -223,7 +223,10 @@ class CalibratedCameraMetadata(_Model):
 
     name: DefaultedName = Field(title="Camera name", description="Name of the camera Device in the file.")
     description: str | None = Field(
-        default=None, title="Description", description="What the camera is and where its calibration came from."
+        default=None,
+        title="Description",
+        description="What the camera is and where its calibration came from. With an intrinsic matrix, the unit and "
+        "image size are written as sentences at its end (ndx-pose has no field for them), after a period.",
     )
     serial_number: SerialNumber = None
     intrinsic_matrix: list[MatrixRow] | None = Field(
@@ -260,7 +263,8 @@ class CalibratedCameraMetadata(_Model):
         default="n.a.",
         title="Length unit",
         description="Unit of the translation vector and of the world frame; 'n.a.' when the calibration does not "
-        "record one (e.g. DeepLabCut's checkerboard squares).",
+        "record one (e.g. DeepLabCut's checkerboard squares). Written as a sentence of the description (ndx-pose "
+        "has no field for it).",
     )
     image_size: list[Annotated[int, Field(gt=0)]] | None = Field(
         default=None,
@@ -268,7 +272,7 @@ class CalibratedCameraMetadata(_Model):
         max_length=2,
         title="Image size",
         description="Width and height in pixels of the images the camera was calibrated on; taken from the pose "
-        "files when not given.",
+        "files when not given. Written as a sentence of the description (ndx-pose has no field for it).",
     )
 
 

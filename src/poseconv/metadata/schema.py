@@ -251,7 +251,7 @@ def _refuse_blank(subject: dict[str, Any]) -> None:
 
 
 def taking_empty_text(schema: dict[str, Any]) -> dict[str, Any]:
-    """Return a copy of a metadata schema that takes ``Subject.age`` and ``date_of_birth`` left empty.
+    """Return a copy of a metadata schema that takes ``Subject``'s age, date of birth, sex and species left empty.
 
     NWB GUIDE and metadata templates write ``""`` for a field not filled in. poseconv's converters
     (:class:`~poseconv.interfaces.converter.PoseNWBConverter`, ``convert``, ``run``) take it as not given
@@ -276,12 +276,22 @@ def taking_empty_text(schema: dict[str, Any]) -> dict[str, Any]:
     if isinstance(age, dict):
         for key in _NOT_BLANK:
             age.pop(key, None)
+    sex, species = subject.get("sex"), subject.get("species")
+    if isinstance(sex, dict) and isinstance(sex.get("enum"), list) and "" not in sex["enum"]:
+        # A form's choice left unmade; the other choices stay a form's list.
+        sex["enum"] = [*sex["enum"], ""]
+    if isinstance(species, dict) and isinstance(species.get("pattern"), str):
+        species["pattern"] = _or_empty_once(species["pattern"])
     if isinstance(born, dict):
         # A merged schema has neuroconv's "format": "date-time" again, which a form enforces on "" and a date.
         born.pop("format", None)
-        pattern = born.get("pattern", DATE_OR_DATE_TIME_PATTERN)
-        born["pattern"] = pattern if pattern.startswith(or_empty("")) else or_empty(pattern)
+        born["pattern"] = _or_empty_once(born.get("pattern", DATE_OR_DATE_TIME_PATTERN))
     return schema
+
+
+def _or_empty_once(pattern: str) -> str:
+    """Return :func:`or_empty` of ``pattern``, or ``pattern`` when it takes empty text already (taken twice)."""
+    return pattern if pattern.startswith(or_empty("")) else or_empty(pattern)
 
 
 class EmptyTextSchemaMixin:
@@ -294,7 +304,7 @@ class EmptyTextSchemaMixin:
     """
 
     def get_metadata_schema(self) -> dict[str, Any]:
-        """Return the converter's merged metadata schema, taking ``Subject.age`` and ``date_of_birth`` left empty."""
+        """Return the converter's merged metadata schema, taking ``Subject``'s fields left empty as it does."""
         return taking_empty_text(super().get_metadata_schema())  # type: ignore[misc]
 
 
@@ -382,4 +392,6 @@ def _dandi_forms(subject: dict[str, Any]) -> None:
     if isinstance(age, dict):
         age["pattern"] = AGE_PATTERN if "minLength" in age else or_empty(AGE_PATTERN)
     if isinstance(species, dict):
-        species["pattern"] = SPECIES_PATTERN
+        # Empty text stays taken where the schema took it (:func:`taking_empty_text`).
+        taken = str(species.get("pattern", "")).startswith(or_empty(""))
+        species["pattern"] = or_empty(SPECIES_PATTERN) if taken else SPECIES_PATTERN

@@ -188,6 +188,24 @@ def test_poseconvs_schemas_take_a_date_of_birth_or_an_age_left_empty_as_its_conv
     assert taking_empty_text(schemas[0]) == schemas[0], "taken twice, it is the same schema"
 
 
+def test_the_converters_schemas_take_a_sex_or_a_species_left_empty_as_the_converters_do():
+    from poseconv.metadata.schema import form_schema, taking_empty_text
+
+    # docs/batch.md: `sex: ""` (a form's field not filled in) is not given; every converter took it, while the
+    # committed schema and PoseNWBConverter.get_metadata_schema() refused it (not one of [...], no species pattern).
+    start = {"session_start_time": "2024-05-01T10:00:00+02:00"}
+    committed = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    for schema in (committed, taking_empty_text(metadata_schema()), form_schema(taking_empty_text(metadata_schema()))):
+        validator = Draft7Validator(schema)
+        for subject in ({"sex": "", "species": ""}, {"species": " "}):
+            assert [e.message for e in validator.iter_errors({"NWBFile": start, "Subject": subject})] == []
+        for subject in ({"sex": "male"}, {"species": "mouse"}):
+            assert list(validator.iter_errors({"NWBFile": start, "Subject": subject})) != []
+    # The interfaces' schema (neuroconv's NWBConverter writes what it takes) still refuses them.
+    validator = Draft7Validator(metadata_schema())
+    assert len(list(validator.iter_errors({"NWBFile": start, "Subject": {"sex": "", "species": ""}}))) == 2
+
+
 def test_the_interfaces_schema_refuses_a_date_of_birth_or_an_age_left_empty():
     from poseconv.metadata.schema import form_schema
 
