@@ -9,11 +9,48 @@ line and other tools), and says plainly what the fields new users get wrong take
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["schema_problems"]
+__all__ = ["metadata_source", "schema_problems"]
+
+# What the document being checked was written in: its nulls are said in its words.
+_SOURCE: contextvars.ContextVar[str] = contextvars.ContextVar("metadata_source", default="yaml")
+# A null, said in each source's words: (what it is, what to write for a block, a list, a value).
+_NULL_WORDS = {
+    "yaml": (
+        "is empty (a key with nothing under it is null)",
+        "write its fields under it, or {} to keep the defaults",
+        "give a list (one '- ' line per item), or [] for none",
+    ),
+    "json": ("is null", "give its fields, or {} to keep the defaults", "give a list, or [] for none"),
+    "python": ("is None", "give a dict of its fields, or {} to keep the defaults", "give a list, or [] for none"),
+}
+_NULL_VALUE = {
+    "yaml": "is empty (a key with nothing after it is null): write a value, or leave the field out",
+    "json": "is null: give a value, or leave the field out (JSON has no empty value but a missing key)",
+    "python": "is None: give a value, or leave the key out of the dict",
+}
+
+
+@contextlib.contextmanager
+def metadata_source(kind: str) -> Iterator[None]:
+    """Say the problems found inside the block in the words of ``kind``: ``"yaml"``, ``"json"`` or ``"python"``.
+
+    A null is a key with nothing after it in YAML, ``null`` in JSON and ``None`` in a Python dict; what to write
+    instead differs too. Unset, the words are YAML's (``poseconv metadata`` templates and specs are YAML).
+    """
+    if kind not in _NULL_WORDS:
+        raise ValueError(f"metadata_source: {kind!r} is none of {sorted(_NULL_WORDS)}")
+    token = _SOURCE.set(kind)
+    try:
+        yield
+    finally:
+        _SOURCE.reset(token)
+
 
 # jsonschema repeats whole values in its messages: a long one is cut.
 _MAX_MESSAGE = 240
@@ -130,17 +167,15 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
         )
     types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
     if error.validator == "type" and error.instance is None and {"object", "array"} & set(types):
-        # A YAML key with nothing under it (its fields deleted) is null.
-        if "object" in types:
-            return (
-                "is empty (a key with nothing under it is null); write its fields under it, or {} to keep the defaults"
-            )
-        return "is empty (a key with nothing under it is null); give a list (one '- ' line per item), or [] for none"
+        # A YAML key with nothing under it (its fields deleted) is null; JSON's null and Python's None are said so.
+        null, block, items = _NULL_WORDS[_SOURCE.get()]
+        return f"{null}; {block if 'object' in types else items}"
     if error.validator in ("type", "enum") and _empty(error.instance):
         # A key with nothing after it (`sex:`, YAML null), or a sheet's empty cell a table wrote as .nan: the
         # same words for its type and its choices, said once; quoted, .nan would be written as text.
-        was = "a key with nothing after it is null" if error.instance is None else "a sheet's empty cell, .nan"
-        return f"is empty ({was}): write a value, or leave the field out"
+        if error.instance is None:
+            return _NULL_VALUE[_SOURCE.get()]
+        return "is empty (a sheet's empty cell, .nan): write a value, or leave the field out"
     registry = path[-1] if path and path[-1] in ("Devices", "DeviceModels") else None
     if error.validator == "type" and registry and isinstance(error.instance, list):
         return _listed_registry(registry, error.instance)
@@ -184,7 +219,9 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
             "taxonomy URL (as 'http://purl.obolibrary.org/obo/NCBITaxon_10090'); DANDI needs one of the two"
         )
     if field == "sex" and error.validator == "enum":
-        return f"{error.instance!r} is not one of {error.validator_value}: M (male), F (female), U (unknown), O (other)"
+        # A converter's schema takes "" (a choice left unmade) too: not a choice to list.
+        choices = [choice for choice in error.validator_value if choice != ""]
+        return f"{error.instance!r} is not one of {choices}: M (male), F (female), U (unknown), O (other)"
     return None
 
 

@@ -135,3 +135,42 @@ def test_an_empty_field_is_said_empty_once_not_none_is_not_of_type():
         (("sex",), null),
         (("strain",), "is empty (a sheet's empty cell, .nan): write a value, or leave the field out"),
     ]
+
+
+def test_a_null_is_said_in_the_words_of_the_document_s_source():
+    # JSON's null and Python's None were explained as YAML ("a key with nothing after it", "one '- ' line").
+    from poseconv.metadata.schema_messages import metadata_source
+
+    schema = {
+        "properties": {
+            "strain": {"type": "string"},
+            "keywords": {"type": "array"},
+            "Subject": {"type": "object"},
+        }
+    }
+    document = {"strain": None, "keywords": None, "Subject": None}
+    said = {}
+    assert dict(schema_problems(Draft7Validator(schema), document))[("keywords",)].endswith(
+        "one '- ' line per item), or [] for none"
+    )
+    for kind in ("json", "python"):
+        with metadata_source(kind):
+            said[kind] = dict(schema_problems(Draft7Validator(schema), document))
+        assert not any("a key with nothing" in text or "'- ' line" in text for text in said[kind].values()), kind
+    assert said["json"] == {
+        ("Subject",): "is null; give its fields, or {} to keep the defaults",
+        ("keywords",): "is null; give a list, or [] for none",
+        ("strain",): "is null: give a value, or leave the field out (JSON has no empty value but a missing key)",
+    }
+    assert said["python"][("strain",)] == "is None: give a value, or leave the key out of the dict"
+    with pytest.raises(ValueError, match="'toml' is none of"), metadata_source("toml"):
+        pass
+
+
+def test_a_sex_the_converters_schema_takes_left_empty_is_not_listed_as_a_choice():
+    # The converters' schemas take "" (a form's choice left unmade): "'male' is not one of [..., '']" listed it.
+    schema = {"properties": {"Subject": {"properties": {"sex": {"type": "string", "enum": ["M", "F", "U", "O", ""]}}}}}
+    said = dict(schema_problems(Draft7Validator(schema), {"Subject": {"sex": "male"}}))
+    assert said == {
+        ("Subject", "sex"): "'male' is not one of ['M', 'F', 'U', 'O']: M (male), F (female), U (unknown), O (other)"
+    }
