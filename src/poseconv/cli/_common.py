@@ -21,9 +21,9 @@ import typer
 
 from ..catalog import source_help
 from ..errors import InvalidOptionError
+from ._consoles import is_tty, stdout_console
 
 if TYPE_CHECKING:
-    from rich.console import Console
     from rich.progress import Progress
 
     from ..model import PoseData
@@ -205,28 +205,6 @@ def command_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
-def _is_tty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError, OSError):  # a replaced stream without isatty, or a closed one
-        return False
-
-
-def stdout_console() -> Console:
-    """Return a rich console on stdout; wide and colourless when stdout is not a terminal.
-
-    Without markup: what it prints holds names from the files (nodes, tracks, scorers, paths), whose
-    brackets rich would read as style tags (``[left]`` vanished, ``[/x]`` raised); styles are given as
-    ``style=`` or :class:`rich.text.Text`.
-    """
-    from rich.console import Console
-
-    tty = _is_tty(sys.stdout)
-    return Console(
-        file=sys.stdout, width=None if tty else 160, no_color=not tty, highlight=False, soft_wrap=not tty, markup=False
-    )
-
-
 def status(message: str) -> None:
     """Print a status line on stderr unless ``--quiet``."""
     if not settings.quiet:
@@ -236,7 +214,7 @@ def status(message: str) -> None:
 @contextmanager
 def progress() -> Iterator[Progress]:
     """Show rich progress on stderr; none with ``--quiet`` or when stderr is not a terminal."""
-    if settings.quiet or not _is_tty(sys.stderr):
+    if settings.quiet or not is_tty(sys.stderr):
         # rich (30 ms to import) is not: a disabled rich Progress draws and prints nothing, as these calls do.
         calls = {name: lambda *_, **__: 0 for name in ("add_task", "update", "advance")}
         yield cast("Progress", SimpleNamespace(**calls))
