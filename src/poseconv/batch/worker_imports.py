@@ -44,6 +44,7 @@ def import_worker_modules() -> None:
             # from here, must not inherit that. Ignored now, so a Ctrl-C pending meanwhile is dropped.
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
+        _cache_folder()
         for name in WORKER_MODULES:
             try:
                 importlib.import_module(name)
@@ -52,6 +53,24 @@ def import_worker_modules() -> None:
     finally:
         if in_main:
             signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _cache_folder() -> None:
+    """Give pynwb a cache folder it can make before it is imported (see :mod:`poseconv.cli.cache_folder`).
+
+    ``poseconv run`` has checked it: the worker inherits the folder it chose. A Python caller's worker says it.
+    """
+    import warnings
+
+    from ..cli.cache_folder import usable_cache_folder
+    from ..errors import PoseconvWarning
+
+    try:
+        moved = usable_cache_folder()
+    except OSError:
+        return  # No folder will do: importing pynwb fails with its own error, as it did before this check.
+    if moved is not None:
+        warnings.warn(moved, PoseconvWarning, stacklevel=2)
 
 
 # The fork server imports the modules it preloads by name: importing this module is the preload.

@@ -170,13 +170,17 @@ def command_errors() -> Iterator[None]:
 
     With ``--debug`` the exception propagates, traceback and all.
     """
-    from ..errors import PoseconvError
+    from ..errors import PoseconvError, PoseconvWarning
     from ..signals import signals_not_swallowed
+    from .cache_folder import usable_cache_folder
 
     try:
         # From the start: a Ctrl-C while imports or reads drop objects was printed and the command went on.
         with warnings.catch_warnings(), signals_not_swallowed():
             warnings.showwarning = functools.partial(_show_warning, set())
+            # Before a command imports pynwb, which fails where it cannot make its cache folder (a read-only HOME).
+            if (moved := usable_cache_folder()) is not None:
+                warnings.warn(moved, PoseconvWarning, stacklevel=1)
             yield
     except (typer.Exit, typer.Abort):
         raise
