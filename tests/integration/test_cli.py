@@ -36,9 +36,9 @@ def poseconv_process(*args):
     )
 
 
-def poseconv(*args, check_rc: int | None = 0):
+def poseconv(*args, check_rc: int | None = 0, env: dict[str, str] | None = None):
     """Run ``poseconv ARGS`` in this process; return the completed process (rc checked when given)."""
-    result = poseconv_in_process(*args)
+    result = poseconv_in_process(*args, env=env)
     if check_rc is not None:
         assert result.returncode == check_rc, (
             f"rc={result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
@@ -254,8 +254,9 @@ def test_untracked_by_order_from_the_command_line(generated_crowded_untracked, t
     args = ("convert", path, "-o", nwb, "--session-start-time", START, "--fps", "25", "-q")
     refused = poseconv(*args, check_rc=None)
     assert_one_line_error(refused, "without a track", "--untracked by_order", "--source sleap-labels")
+    # A value --untracked does not take is a usage error (exit 2), as export's --untracked gives: it was exit 1.
     wrong = poseconv(*args, "--untracked", "first", check_rc=None)
-    assert_one_line_error(wrong, "--untracked first: give error or by_order")
+    assert_usage_error(wrong, "'--untracked'", "'first' is not one of 'error', 'by_order'")
     poseconv(*args, "--untracked", "by_order")
     with h5py.File(nwb) as file:
         behavior = file["processing/behavior"]
@@ -278,10 +279,6 @@ BAD_INPUTS = {
         ["convert", SINGLE_ANIMAL_CSV, "-o", "{tmp}/o4.nwb", "--session-start-time", START],
         ["no frame rate", "--fps"],
     ),
-    "bad-source": (
-        ["convert", MULTI_ANIMAL_H5, "-o", "{tmp}/o5.nwb", "--source", "xyz"],
-        ["Unknown source 'xyz'", "dlc"],
-    ),
     "unknown-individual": (
         ["convert", MULTI_ANIMAL_H5, "-o", "{tmp}/o6.nwb", "-i", "mouse7", "--session-start-time", START],
         ["mouse7", "individual1"],
@@ -296,7 +293,6 @@ BAD_INPUTS = {
     # DeepLabCut's intermediate pickles: the table to convert instead.
     "dlc-pickle": (["inspect", "{tmp}/videoDLC_resnet50_full.pickle"], ["intermediate file", "_el.h5"]),
     "unrecognised-content": (["inspect", "{tmp}/notesDLC.h5"], ["does not look like", "--source dlc|sleap"]),
-    "schema-unknown-source": (["schema", "anipose"], ["Unknown source 'anipose'"]),
     "export-suffix": (["export", SLEAP_IO_NWB, "--to", "dlc", "{tmp}/x.slp"], ["--to dlc writes .h5 or .csv"]),
     "unknown-container": (
         ["export", SLEAP_IO_NWB, "--to", "dlc", "{tmp}/x.h5", "-c", "nope"],
@@ -337,9 +333,56 @@ def test_debug_shows_the_traceback(tmp_path):
     assert result.returncode == 1 and "Traceback" in result.stderr and "InvalidSourceFileError" in result.stderr
 
 
+def assert_usage_error(result, *fragments):
+    """Check ``result`` is a usage error (exit code 2) whose message holds every fragment."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    # click's message is drawn in a box, its lines wrapped: read as one line.
+    said = " ".join(line.strip("│╭╮╰╯─ ") for line in result.stderr.splitlines())
+    for fragment in fragments:
+        assert fragment in said, said
+
+
 def test_usage_errors_exit_2():
     assert poseconv("convert", check_rc=None).returncode == 2
     assert poseconv("export", SLEAP_IO_NWB, "--to", "xlsx", "x.xlsx", check_rc=None).returncode == 2
+
+
+# A value an option does not take: said by the command line, exit code 2 (it was 1, "bad input", for these).
+BAD_CHOICES = {
+    "convert-source": (
+        ["convert", MULTI_ANIMAL_H5, "-o", "o.nwb", "--source", "dlcc"],
+        ["'--source'", "Unknown source 'dlcc'", "Did you mean 'dlc'", "sleap-labels"],
+    ),
+    "metadata-source": (["metadata", MULTI_ANIMAL_H5, "--source", "xyz"], ["'--source'", "Unknown source 'xyz'"]),
+    "convert-untracked": (
+        ["convert", MULTI_ANIMAL_H5, "-o", "o.nwb", "--untracked", "foo"],
+        ["'--untracked'", "'foo' is not one of 'error', 'by_order'"],
+    ),
+    "metadata-untracked": (
+        ["metadata", MULTI_ANIMAL_H5, "--untracked", "foo"],
+        ["'--untracked'", "'foo' is not one of 'error', 'by_order'"],
+    ),
+    "schema-source": (["schema", "anipose"], ["'SOURCE'", "Unknown source 'anipose'", "lp-multiview"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CHOICES))
+def test_a_value_an_option_does_not_take_is_a_usage_error(case, tmp_path):
+    args, fragments = BAD_CHOICES[case]
+    result = poseconv(*(tmp_path / a if a == "o.nwb" else a for a in args), check_rc=None)
+    assert_usage_error(result, *fragments)
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_options_of_a_list_of_values_show_them_alike_in_the_help():
+    # convert's and metadata's --untracked showed <str>, export's <error|by_order>; schema showed [dlc|sleap|lp].
+    for command in ("convert", "metadata", "export"):
+        shown = poseconv(command, "--help", env={"COLUMNS": "2000"}).stdout
+        assert "--untracked" in shown and "<error|by_order>" in shown.split("--untracked", 1)[1].splitlines()[0]
+    shown = poseconv("schema", "--help", env={"COLUMNS": "2000"}).stdout
+    assert "dlc|sleap|lp" not in shown
+    assert all(alias in shown for alias in ("dlc-labels", "sleap-session", "lp-multiview"))
 
 
 def test_a_folder_given_as_input_names_the_files_inside_it(tmp_path):

@@ -22,6 +22,7 @@ import typer
 from ..catalog import source_help
 from ..errors import InvalidOptionError
 from ._consoles import is_tty, stdout_console
+from ._options import checked_source
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -79,7 +80,9 @@ DebugOption = Annotated[bool, typer.Option("--debug", help="Show the full traceb
 #: ``--source`` of the commands that read one input of any format (inspect, metadata, plot).
 SourceFormatOption = Annotated[
     str | None,
-    typer.Option("--source", "-s", help=f"The input's format, detected when omitted: {source_help()}."),
+    typer.Option(
+        "--source", "-s", help=f"The input's format, detected when omitted: {source_help()}.", callback=checked_source
+    ),
 ]
 
 

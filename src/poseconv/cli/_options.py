@@ -1,5 +1,8 @@
 """``--option KEY=VALUE``: any argument of an input's interface, given on the command line as a spec gives it.
 
+With them, the options whose value is one of a list (``--untracked``, ``--source``), checked where they are
+typed: a value not in the list is a usage error (exit code 2) naming the option and what it takes.
+
 The flags (``--fps``, ``--individuals``, ``--config``, ...) cover what most conversions need; the
 other arguments of a format's interface (SLEAP's ``predicted_only``, a Lightning Pose session's
 ``calibration_file_path``, ``metadata_key``, ...) are given by name with ``--option``. Each value is
@@ -12,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
 __all__ = [
     "OptionsOption",
+    "Untracked",
+    "checked_source",
     "checked_options",
     "option_pairs",
     "option_words",
@@ -27,6 +32,28 @@ __all__ = [
 ]
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+#: What ``--untracked`` takes (convert, metadata, export --training); the library checks it again for Python callers.
+Untracked = Literal["error", "by_order"]
+
+
+def checked_source(value: str | None) -> str | None:
+    """Check ``--source`` (or ``schema``'s SOURCE) names a format where it is typed, so that a typo is a usage error.
+
+    The formats are the catalog's, plug-ins included: looked up when a command runs, not when ``--help``
+    is built. The message says the name meant when one is close, and every name taken.
+    """
+    if value is None:
+        return None
+    from ..catalog import get_format
+    from ..errors import UnsupportedFormatError
+
+    try:
+        get_format(value)
+    except UnsupportedFormatError as err:
+        raise typer.BadParameter(str(err)) from None
+    return value
 
 
 def checked_options(values: list[str] | None) -> list[str] | None:

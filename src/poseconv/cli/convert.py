@@ -18,7 +18,7 @@ from ._common import (
     split_names,
     status,
 )
-from ._options import OptionsOption, option_pairs
+from ._options import OptionsOption, Untracked, checked_source, option_pairs
 
 __all__ = ["convert"]
 
@@ -103,7 +103,7 @@ IndividualsOption = Annotated[
     ),
 ]
 UntrackedOption = Annotated[
-    str | None,
+    Untracked | None,
     typer.Option(
         "--untracked",
         help="SLEAP: frames holding several instances without a track are an error (error, the default), or "
@@ -114,7 +114,10 @@ UntrackedOption = Annotated[
 SourceOption = Annotated[
     str | None,
     typer.Option(
-        "--source", "-s", help=f"The input's format, detected from its content when omitted: {source_help()}."
+        "--source",
+        "-s",
+        help=f"The input's format, detected from its content when omitted: {source_help()}.",
+        callback=checked_source,
     ),
 ]
 TrainingOption = Annotated[

@@ -25,6 +25,7 @@ from ._common import (
     status,
 )
 from ._export_training import export_training
+from ._options import Untracked
 
 __all__ = ["export"]
 
@@ -63,7 +64,7 @@ def _named_outputs(output: Path, names: list[str]) -> list[Path]:
 
 
 UntrackedLabelsOption = Annotated[
-    Literal["error", "by_order"],
+    Untracked,
     typer.Option(
         "--untracked",
         help="With --training --to dlc: labeled animals without an individual (SLEAP labels without tracks) "

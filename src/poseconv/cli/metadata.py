@@ -21,7 +21,7 @@ from ._common import (
     split_names,
 )
 from ._options import OptionsOption, option_pairs, option_words
-from .convert import ConfigOption, LabeledDataOption, TrainingOption, UntrackedOption
+from .convert import ConfigOption, LabeledDataOption, UntrackedOption
 
 __all__ = ["metadata"]
 
@@ -37,9 +37,30 @@ _NO_RATE = """\
 """
 _GENERATED = ("identifier", "source_script", "source_script_file_name")
 
+InputArgument = Annotated[
+    Path,
+    typer.Argument(
+        metavar="INPUT",
+        help="One input, as convert takes it: a pose file (DeepLabCut .h5/.csv, SLEAP .slp/.h5, LightningPose .csv); "
+        "with --source dlc-labels a DeepLabCut project, labeled-data folder or CollectedData file, with --source "
+        "lp-multiview a Lightning Pose folder of views, with --source sleap-labels a .slp, with --source lp-labels a "
+        "LightningPose CollectedData.csv.",
+        show_default=False,
+    ),
+]
+# This command writes nothing: convert's --training writes the training frames, here their metadata is shown.
+TrainingOption = Annotated[
+    bool,
+    typer.Option(
+        "--training",
+        help="Include the metadata of the human-labeled training frames (PoseTraining: the DLC project's, the "
+        ".slp's), as convert --training would write them.",
+    ),
+]
+
 
 def metadata(
-    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="A pose file.", show_default=False)],
+    input_file: InputArgument,
     source: SourceFormatOption = None,
     video: Annotated[Path | None, typer.Option("--video", help="The analysed video.")] = None,
     fps: Annotated[

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
+from ..catalog import source_help
 from ._common import DebugOption, QuietOption, apply_flags, command_errors, status
+from ._options import checked_source
 
 __all__ = ["schema"]
 
@@ -32,7 +34,10 @@ def schema(
     source: Annotated[
         str | None,
         typer.Argument(
-            metavar="[dlc|sleap|lp]", help="dlc, sleap or lp (all use the same metadata).", show_default=False
+            metavar="SOURCE",
+            help=f"Any format --source takes (all use the same metadata): {source_help()}.",
+            show_default=False,
+            callback=checked_source,
         ),
     ] = None,
     write: Annotated[

@@ -190,3 +190,12 @@ def test_the_header_of_poses_without_frame_times_asks_for_the_rate(tmp_path, gen
     # A rate given, or recorded by the file, asks for none.
     given = CliRunner().invoke(app, ["metadata", str(path), "--untracked", "by_order", "--fps", "25", "-q"])
     assert "RATE" not in given.stdout and "No frame times" not in given.stdout
+
+
+def test_the_help_says_what_the_command_takes_and_that_it_writes_nothing():
+    # INPUT was "A pose file." (it takes a DeepLabCut project, a Lightning Pose folder of views), and --training
+    # "Also write the human-labeled training frames", on a command that writes nothing.
+    shown = CliRunner().invoke(app, ["metadata", "--help"], env={"COLUMNS": "2000"}).stdout
+    assert "A pose file." not in shown and "Also write" not in shown
+    assert "a DeepLabCut project" in shown and "--source lp-multiview a Lightning Pose folder of views" in shown
+    assert "Include the metadata of the human-labeled training frames" in shown
