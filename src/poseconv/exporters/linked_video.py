@@ -6,7 +6,9 @@ The file is opened with :func:`poseconv.nwb.read.store.open_store` (HDF5, Zarr s
 pynwb, as everywhere in :mod:`poseconv.nwb.read`). For each
 ``PoseEstimation`` drawn, the places that may name the video are tried in this order:
 
-1. its ``source_video`` link: an external ``ImageSeries`` (what poseconv and neuroconv write);
+1. its ``source_video`` link: an external ``ImageSeries`` (what poseconv and neuroconv write); one whose
+   frames are stored in the file (neuroconv's ``InternalVideoInterface``) is no video file to draw over:
+   :func:`stored_source_video` names it, and without another video the error says so;
 2. its ``original_videos`` (ndx-pose 0.1 and DeepLabCut's dlc2nwb: paths only, no frame times);
 3. the ``ImageSeries`` of the file recorded by the camera its ``device`` / ``devices`` link names;
 4. every other ``ImageSeries`` of ``acquisition`` with an ``external_file``; with several, those whose
@@ -46,7 +48,15 @@ from ..errors import InvalidOptionError, InvalidSourceFileError
 from ..model import FrameTiming, PoseData
 from ..model.location import require_file
 
-__all__ = ["LinkedVideo", "find_linked_video", "video_frame_indices", "video_of_poses"]
+__all__ = [
+    "LinkedVideo",
+    "StoredVideo",
+    "find_linked_video",
+    "stored_source_video",
+    "stored_source_videos",
+    "video_frame_indices",
+    "video_of_poses",
+]
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,29 @@ class LinkedVideo:
         """Return ``(file index, frame within that file)`` of the video's frame ``video_frame``."""
         file_index = int(np.searchsorted(self.starting_frames, video_frame, side="right")) - 1
         return max(file_index, 0), video_frame - self.starting_frames[max(file_index, 0)]
+
+
+@dataclass(frozen=True)
+class StoredVideo:
+    """A ``source_video`` ``ImageSeries`` whose frames are stored in the NWB file, not in a video file.
+
+    Attributes
+    ----------
+    name : str
+        Its path in the file (``/acquisition/<name>``).
+    n_frames : int or None
+        Frames stored (the first axis of its ``data``); None when ``data`` is no stack of frames.
+    timing : FrameTiming or None
+        Its frame times.
+    """
+
+    name: str
+    n_frames: int | None
+    timing: FrameTiming | None
+
+    def said(self) -> str:
+        """Say it in a sentence's words: ``'/acquisition/cam' (10 frames)``."""
+        return f"{self.name!r} ({self.n_frames} frames)" if self.n_frames is not None else repr(self.name)
 
 
 @dataclass(frozen=True)
@@ -119,6 +152,62 @@ def _image_series(series: Any, where: str) -> _Candidate | None:
     if len(starting_frames) != len(paths):
         starting_frames = (0,) if len(paths) == 1 else tuple(range(len(paths)))
     return _Candidate(paths, starting_frames, _timing_of(series), where)
+
+
+def stored_source_video(nwb: Any, group: Any) -> StoredVideo | None:
+    """Return the ``source_video`` of the ``PoseEstimation`` ``group`` when its frames are stored in the file.
+
+    Parameters
+    ----------
+    nwb : h5py.File or zarr.Group
+        The open NWB file (:func:`poseconv.nwb.read.store.open_store`).
+    group : h5py.Group or zarr.Group
+        The ``PoseEstimation``.
+
+    Returns
+    -------
+    StoredVideo or None
+        None when it links no ``source_video``, or one with an ``external_file`` (a video file).
+    """
+    from ..nwb.read.store import linked
+
+    found = linked(nwb, group, "source_video")
+    if found is None:
+        return None
+    name, series = found
+    if "external_file" in series or "data" not in series:
+        return None
+    shape = series["data"].shape
+    # Frames are (height, width) or (height, width, channels): a stack has 3 or 4 axes.
+    n_frames = int(shape[0]) if len(shape) >= 3 else None
+    return StoredVideo(name, n_frames, _timing_of(series))
+
+
+def stored_source_videos(source: str | Path, containers: Sequence[str]) -> dict[str, StoredVideo]:
+    """Return, by container, the ``source_video`` of the ``PoseEstimation`` ``containers`` stored in the file.
+
+    Parameters
+    ----------
+    source : str or pathlib.Path
+        The NWB file (HDF5 or Zarr store), or its URL.
+    containers : sequence of str
+        Paths of ``PoseEstimation`` groups in it.
+
+    Returns
+    -------
+    dict of str to StoredVideo
+        Only the containers whose ``source_video`` holds its frames.
+    """
+    from ..nwb.read.store import member, nwb_location, open_store
+
+    found = {}
+    with open_store(nwb_location(source)) as nwb:
+        for name in containers:
+            group = member(nwb, name)
+            stored = stored_source_video(nwb, group) if group is not None else None
+            if stored is not None:
+                found[name] = stored
+    return found
 
 
 def _linked(group: Any, key: str) -> list[Any]:
@@ -218,6 +307,7 @@ def find_linked_video(
     with open_store(nwb_path) as nwb:
         candidates = [c for name in containers for c in _candidates(nwb, nwb[name])]
         candidates += _acquisition_candidates(nwb, video_key)
+        stored = [s for name in containers if (s := stored_source_video(nwb, nwb[name])) is not None]
     # One ImageSeries is often both the source_video and in acquisition: keep its first mention.
     unique: dict[tuple[str, ...], _Candidate] = {}
     for candidate in candidates:
@@ -226,8 +316,9 @@ def find_linked_video(
     if override is not None:
         override = Path(override)
         require_file(override, "--video-path video")
-        timed = next((c for c in candidates if c.timing is not None and len(c.paths) == 1), None)
-        return LinkedVideo((override,), (0,), timed.timing if timed else None, "--video-path")
+        # A source_video stored in the file holds the frames of the video given: its frame times hold for it.
+        timings = [video.timing for video in stored] + [c.timing for c in candidates if len(c.paths) == 1]
+        return LinkedVideo((override,), (0,), next((t for t in timings if t is not None), None), "--video-path")
     tried, relative_to_url = [], []
     for candidate in candidates:
         if folder is None and not all(_is_absolute(path) for path in candidate.paths):
@@ -237,17 +328,36 @@ def find_linked_video(
         if all(file.is_file() for file in files):
             return LinkedVideo(files, candidate.starting_frames, candidate.timing, candidate.where)
         tried.extend(f"{file} (named by {candidate.where})" for file in files if not file.is_file())
+    raise _not_found(nwb_path, containers, tried, relative_to_url, stored)
+
+
+def _not_found(
+    nwb_path: str | Path,
+    containers: Sequence[str],
+    tried: list[str],
+    relative_to_url: list[str],
+    stored: list[StoredVideo],
+) -> InvalidSourceFileError:
+    """Return the error of :func:`find_linked_video` that found no video: what it looked for, and where."""
     if relative_to_url:
-        raise InvalidSourceFileError(
+        return InvalidSourceFileError(
             f"{nwb_path}: is read from a URL, and the video of the poses ({', '.join(dict.fromkeys(relative_to_url))}) "
             "is stored relative to it; download the video and pass it with --video-path."
         )
+    if stored:
+        # An ImageSeries whose frames are in the file (neuroconv's InternalVideoInterface) is no file to draw over.
+        videos = ", ".join(dict.fromkeys(video.said() for video in stored))
+        looked = f" (looked for {'; '.join(dict.fromkeys(tried))})" if tried else ""
+        return InvalidSourceFileError(
+            f"{nwb_path}: the source_video {videos} is stored in the NWB file (its frames are inside the file), "
+            f"and no video file of it was found{looked}; plot draws over video files: give one with --video-path."
+        )
     if not tried:
-        raise InvalidSourceFileError(
+        return InvalidSourceFileError(
             f"{nwb_path}: links no video to {', '.join(containers)}: no source_video, original_videos, "
             "device ImageSeries or external ImageSeries in acquisition. Pass the video with --video-path."
         )
-    raise InvalidSourceFileError(
+    return InvalidSourceFileError(
         f"{nwb_path}: the video of the poses was not found; looked for {'; '.join(dict.fromkeys(tried))}. "
         "External files are relative to the NWB file's folder: move the video there, or pass it with --video-path."
     )

@@ -94,6 +94,7 @@ def video_filename(
     recorded = info.original_path
     if recorded is None:
         # No video recorded: the key is no path, so it is not put beside the NWB file.
+        _warn_stored_video(pose, key)
         return key
     if not (info.linked_in_nwb and _relative_to_nwb(pose, recorded)):
         # A path the tool recorded (the NWB file names it, the converting machine lacked it): as recorded.
@@ -109,6 +110,31 @@ def video_filename(
         stacklevel=4,
     )
     return recorded
+
+
+def _warn_stored_video(pose: PoseData | TrainingData, key: str) -> None:
+    """Warn when video ``key`` of poses read from an NWB file is a ``source_video`` whose frames the file holds.
+
+    neuroconv's ``InternalVideoInterface`` stores the frames in the NWB file: the export names the video
+    by its key, which is no file, and a SLEAP user would otherwise learn it only when SLEAP asks for it.
+    """
+    from ..nwb.read.store import is_nwb_location
+    from .linked_video import stored_source_videos
+
+    containers = getattr(pose, "notes", {}).get("nwb_containers", {})
+    of_key = [path for name, path in containers.items() if name.split("/", 1)[0] == key]
+    if not of_key or not is_nwb_location(pose.source_file):
+        return
+    stored = next(iter(stored_source_videos(pose.source_file, of_key).values()), None)
+    if stored is None:
+        return
+    warnings.warn(
+        f"{location_name(pose.source_file)}: video {key!r} is the source_video {stored.said()}, whose frames are "
+        f"stored in the NWB file, not in a video file; the export names it {key!r}, which is no file. Point SLEAP "
+        "to a video file of it when it asks.",
+        PoseconvWarning,
+        stacklevel=5,
+    )
 
 
 def _relative_to_nwb(pose: PoseData | TrainingData, recorded: str) -> bool:

@@ -13,7 +13,8 @@ pynwb objects at all, and long series are read a block at a time, so memory stay
   as many confidence values, as samples of ``data``;
 * each external video of an ``ImageSeries`` resolves relative to the NWB file, and the video
   a ``PoseEstimation`` links as its ``source_video`` has as many frames as its series (for a
-  file read from a URL, only absolute video paths are checked).
+  file read from a URL, only absolute video paths are checked); a ``source_video`` whose frames
+  are stored in the file (no external file) has its stored frames counted.
 """
 
 from __future__ import annotations
@@ -334,6 +335,7 @@ def check_pose_file(path: str | Path) -> list[Problem]:
     list of Problem
         What is wrong; empty when every check passes.
     """
+    from ..exporters.linked_video import stored_source_video
     from ..nwb.read.store import damage_named, local_folder, nwb_location, open_store
 
     path = nwb_location(path)
@@ -364,5 +366,8 @@ def check_pose_file(path: str | Path) -> list[Problem]:
                     problems += [failed] if failed else []
         for kind, group in typed:
             if kind == "PoseEstimation":
+                # A source_video whose frames the file holds (neuroconv's InternalVideoInterface) has them counted.
+                if (stored := stored_source_video(handle, group)) is not None:
+                    frames[stored.name] = stored.n_frames
                 problems += _check_pose_video(group, frames)
     return problems

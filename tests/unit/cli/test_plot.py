@@ -75,3 +75,16 @@ def test_an_output_without_an_image_suffix_and_a_color_by_without_video_are_said
         result = poseconv_in_process("plot", OLD_PICKLE_H5, "-o", tmp_path / "x.png", "--color-by", value)
         assert_one_line_error(result, said)
     assert not list(tmp_path.iterdir())
+
+
+def test_a_source_video_stored_in_the_file_is_not_said_missing(tmp_path):
+    # It said the file linked "no source_video, original_videos, ..." although source_video links an ImageSeries
+    # whose frames are in the file (neuroconv's InternalVideoInterface).
+    from tests.unit.exporters.test_linked_video import write_stored_video_nwb
+
+    path = write_stored_video_nwb(tmp_path / "f.nwb")
+    result = poseconv_in_process("plot", path, "--frame", 1, "-o", tmp_path / "f.png")
+    assert_one_line_error(
+        result, "source_video '/acquisition/cam' (3 frames) is stored in the NWB file", "give one with --video-path"
+    )
+    assert "no source_video" not in result.stderr

@@ -104,3 +104,55 @@ def test_the_camera_of_the_poses_names_its_video(tmp_path):
     # The device wins over an ImageSeries named like the poses' video.
     video = find_linked_video(path, ["/processing/behavior/PoseEstimation"], video_key="cam1")
     assert video.files == (tmp_path / "top.mp4",) and "device" in video.found_through
+
+
+def write_stored_video_nwb(path, *, n_video_frames: int = 3, n_pose_frames: int = 5):
+    """Write poses whose ``source_video`` holds its frames in the file (neuroconv's InternalVideoInterface)."""
+    from datetime import UTC, datetime
+
+    from ndx_pose import PoseEstimation, PoseEstimationSeries, Skeleton, Skeletons
+    from pynwb import NWBHDF5IO, NWBFile
+    from pynwb.image import ImageSeries
+
+    nwbfile = NWBFile("s", "x", datetime(2024, 5, 1, tzinfo=UTC))
+    video = ImageSeries(name="cam", data=np.zeros((n_video_frames, 4, 6, 3), dtype="uint8"), unit="n.a.", rate=30.0)
+    nwbfile.add_acquisition(video)
+    behavior = nwbfile.create_processing_module("behavior", "poses")
+    skeleton = Skeleton(name="mouse", nodes=["nose", "tail"])
+    behavior.add(Skeletons(skeletons=[skeleton]))
+    series = [
+        PoseEstimationSeries(
+            name=node,
+            data=np.full((n_pose_frames, 2), 2.0),
+            confidence=np.ones(n_pose_frames),
+            unit="pixels",
+            reference_frame="top left",
+            rate=30.0,
+        )
+        for node in skeleton.nodes
+    ]
+    behavior.add(
+        PoseEstimation(name="PoseEstimation", pose_estimation_series=series, skeleton=skeleton, source_video=video)
+    )
+    with NWBHDF5IO(str(path), "w") as io:
+        io.write(nwbfile)
+    return path
+
+
+def test_a_source_video_stored_in_the_file_is_said_so(tmp_path):
+    # neuroconv's InternalVideoInterface: plot said the file linked "no source_video", inspect "file: not found".
+    from poseconv.exporters.linked_video import stored_source_videos
+
+    path = write_stored_video_nwb(tmp_path / "f.nwb")
+    container = "/processing/behavior/PoseEstimation"
+    stored = stored_source_videos(path, [container])
+    assert stored[container].name == "/acquisition/cam" and stored[container].n_frames == 3
+    with pytest.raises(InvalidSourceFileError) as err:
+        find_linked_video(path, [container])
+    message = str(err.value)
+    assert "source_video '/acquisition/cam' (3 frames) is stored in the NWB file" in message, message
+    assert "--video-path" in message and "no source_video" not in message
+    # A video file given for it keeps the stored series' frame times.
+    (tmp_path / "cam.mp4").write_bytes(b"")
+    given = find_linked_video(path, [container], override=tmp_path / "cam.mp4")
+    assert given.files == (tmp_path / "cam.mp4",) and given.timing.rate == 30.0

@@ -105,3 +105,17 @@ def test_another_tools_version_is_not_written_as_sleaps():
     provenance = to_sleap_labels(pose).provenance
     assert "sleap_version" not in provenance and "model_paths" not in provenance
     assert (provenance["source_software_version"], provenance["scorer"]) == ("2.3.9", "DLC_resnet50")
+
+
+def test_a_source_video_stored_in_the_nwb_file_is_warned_of(tmp_path):
+    # neuroconv's InternalVideoInterface: the .slp linked a video named like its key ("video"), no file, silently.
+    import pytest
+
+    from poseconv import read_nwb
+    from poseconv.errors import PoseconvWarning
+    from tests.unit.exporters.test_linked_video import write_stored_video_nwb
+
+    [pose] = read_nwb(write_stored_video_nwb(tmp_path / "f.nwb"))
+    with pytest.warns(PoseconvWarning, match=r"source_video '/acquisition/cam' \(3 frames\), whose frames are stored"):
+        write_slp(pose, tmp_path / "f.slp")
+    assert [video.filename for video in sio.load_slp(str(tmp_path / "f.slp"), open_videos=False).videos] == ["video"]

@@ -266,3 +266,13 @@ def test_a_damaged_object_of_a_file_at_a_url_is_said_naming_the_file(small_nwb, 
     with pytest.raises(InvalidSourceFileError, match=r"damaged") as caught:
         check_pose_file(url)
     assert str(caught.value).startswith(f"{url}: ")
+
+
+def test_a_source_video_stored_in_the_file_has_its_frames_counted(tmp_path):
+    # neuroconv's InternalVideoInterface (a stub of 3 frames) under 5 poses: no check compared the two.
+    from tests.unit.exporters.test_linked_video import write_stored_video_nwb
+
+    short = [p for p in check_pose_file(write_stored_video_nwb(tmp_path / "f.nwb")) if p.check.endswith("frame_count")]
+    assert len(short) == 1 and "5 samples but its source video /acquisition/cam has 3 frames" in short[0].message
+    same = write_stored_video_nwb(tmp_path / "same.nwb", n_video_frames=5)
+    assert not [p for p in check_pose_file(same) if p.check.endswith("frame_count")]
