@@ -2,7 +2,9 @@
 
 Besides the poses, an NWB file's training data (ndx-pose ``PoseTraining``) is
 summarised: labeled frames, instances, individuals/tracks, skeletons and source
-videos; so are labels given with ``--source dlc-labels|sleap-labels``.
+videos; so are labels given with ``--source dlc-labels|sleap-labels``. A video whose frames the
+NWB file holds (a ``source_video`` ``ImageSeries`` without an external file) is said to be stored
+in the file, with its frame count (``--json``: the video's ``stored_in_file``).
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ def inspect(
                 with reading(file, source=source, command="inspect") as poses:
                     summaries = [summarize_pose(pose) for pose in poses]
                 session, names = _nwb_facts(file) if is_nwb(file) else (None, [])
+                if is_nwb(file):
+                    _add_stored_videos(file, poses, summaries)
                 trainings = [summarize_training(t, name=n) for n, t in _read_trainings(file, names)]
             except LabelsNotPosesError as labels:
                 # Labels (named or detected): their frames and instances, as the training data of an NWB file.
@@ -124,6 +128,29 @@ def _nwb_facts(path: Path | str) -> tuple[dict[str, Any] | None, list[str]]:
         # An unreadable file: the pose reader says what is wrong with it.
         return None, []
     return session, names
+
+
+def _add_stored_videos(path: Path | str, poses: list[Any], summaries: list[dict[str, Any]]) -> None:
+    """Add ``stored_in_file`` to the summary of each video with no file whose frames the NWB file holds.
+
+    A ``source_video`` ``ImageSeries`` may keep its frames in the file (neuroconv's ``InternalVideoInterface``)
+    rather than name a video file: ``{"name": its path, "n_frames": frames stored}``, not "not found".
+    """
+    from ..exporters.linked_video import stored_source_videos
+
+    unfiled = {
+        (i, key): [path for name, path in pose.notes.get("nwb_containers", {}).items() if name.split("/", 1)[0] == key]
+        for i, (pose, summary) in enumerate(zip(poses, summaries, strict=True))
+        for key, video in summary["videos"].items()
+        if not (video["path"] or video["original_path"] or video["image_files"])
+    }
+    if not any(unfiled.values()):
+        return
+    stored = stored_source_videos(path, [c for containers in unfiled.values() for c in containers])
+    for (i, key), containers in unfiled.items():
+        found = next((stored[c] for c in containers if c in stored), None)
+        if found is not None:
+            summaries[i]["videos"][key]["stored_in_file"] = {"name": found.name, "n_frames": found.n_frames}
 
 
 def training_names(handle: Any) -> list[str]:
@@ -281,6 +308,10 @@ def _video_file(video: dict[str, Any], none: str) -> str:
     """
     if video["path"]:
         return str(video["path"])
+    if video.get("stored_in_file"):
+        stored = video["stored_in_file"]
+        frames = f", {stored['n_frames']} frames" if stored["n_frames"] is not None else ""
+        return f"stored in the NWB file ({stored['name']}{frames})"
     if video.get("image_files"):
         images = video["image_files"]
         return f"{len(images)} images, all here (first: {images[0]})"
@@ -295,8 +326,44 @@ def _fmt(value: float | None, pattern: str = "{:.3f}") -> str:
     return "-" if value is None else pattern.format(value)
 
 
-def _print_summary(console: Any, summary: dict[str, Any]) -> None:
+def _node_table(console: Any, track: dict[str, Any], title: Any) -> Any:
+    """Return the table of a track's nodes: a column per value, or, when that is wider than the console, two.
+
+    A terminal too narrow for a column per value cut every node name and number to ``bo…`` / ``0.…``; there each
+    node's values go one per line beside it, and nothing is cut (long names fold).
+    """
+    from rich.measure import Measurement
     from rich.table import Table
+    from rich.text import Text
+
+    # Over the points with coordinates (summarize_pose): a DeepLabCut 0.0 beside NaN x/y is no confidence.
+    headings = ["missing"] + (["conf. mean (posed)", "min", "median", "max"] if track["confidence"] is not None else [])
+    rows = []
+    for node, missing in track["missing_fraction"].items():
+        values = [_fmt(missing, "{:.1%}")]
+        if track["confidence"] is not None:
+            stats = track["confidence"][node]
+            values += [_fmt(stats["mean"]), _fmt(stats["min"]), _fmt(stats["median"]), _fmt(stats["max"])]
+        rows.append((node, values))
+    table = Table(title=title, title_justify="left")
+    table.add_column("node", overflow="fold")
+    for heading in headings:
+        table.add_column(heading, justify="right", overflow="fold")
+    for node, values in rows:
+        table.add_row(Text(node), *values)
+    # Measured unbounded: a measurement within the console's width is cut to it.
+    if Measurement.get(console, console.options.update_width(10**6), table).maximum <= console.width:
+        return table
+    narrow = Table(title=title, title_justify="left")
+    narrow.add_column("node", overflow="fold")
+    narrow.add_column("missing; confidence (posed)" if len(headings) > 1 else "missing", overflow="fold")
+    labels = ["missing", "conf. mean", "min", "median", "max"][: len(headings)]
+    for node, values in rows:
+        narrow.add_row(Text(node), "\n".join(f"{label} {value}" for label, value in zip(labels, values, strict=True)))
+    return narrow
+
+
+def _print_summary(console: Any, summary: dict[str, Any]) -> None:
     from rich.text import Text
 
     version = f" {summary['source_software_version']}" if summary["source_software_version"] else ""
@@ -331,20 +398,8 @@ def _print_summary(console: Any, summary: dict[str, Any]) -> None:
         frames = f"{track['frames_with_pose']}/{track['n_frames']} frames with a pose"
         if track.get("container"):
             frames += f"; in {track['container']}"
-        table = Table(title=Text(f"{track['name']} (video {track['video']}): {frames}"), title_justify="left")
-        table.add_column("node")
-        table.add_column("missing", justify="right")
-        if track["confidence"] is not None:
-            # Over the points with coordinates (summarize_pose): a DeepLabCut 0.0 beside NaN x/y is no confidence.
-            for column in ("conf. mean (posed)", "min", "median", "max"):
-                table.add_column(column, justify="right")
-        for node, missing in track["missing_fraction"].items():
-            row = [Text(node), _fmt(missing, "{:.1%}")]
-            if track["confidence"] is not None:
-                stats = track["confidence"][node]
-                row += [_fmt(stats["mean"]), _fmt(stats["min"]), _fmt(stats["median"]), _fmt(stats["max"])]
-            table.add_row(*row)
-        console.print(table)
+        title = Text(f"{track['name']} (video {track['video']}): {frames}")
+        console.print(_node_table(console, track, title))
         if track.get("extra_columns"):
             columns = ", ".join("/".join(columns) for columns in track["extra_columns"].values())
             console.print(f"  also per node, kept beside x, y and confidence: {columns}")

@@ -99,3 +99,48 @@ def test_a_pose_file_is_inspected_without_the_nwb_training_reader(tmp_path, monk
     result = poseconv_in_process("inspect", source)
     assert result.returncode == 0, result.stderr
     assert "nose" in result.stdout
+
+
+def test_a_source_video_stored_in_the_file_is_not_said_not_found(tmp_path):
+    # neuroconv's InternalVideoInterface keeps the frames in the NWB file: inspect said "file: not found".
+    import json
+
+    from tests.unit.exporters.test_linked_video import write_stored_video_nwb
+
+    path = write_stored_video_nwb(tmp_path / "f.nwb")
+    result = poseconv_in_process("inspect", path)
+    assert result.returncode == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    assert "file: stored in the NWB file (/acquisition/cam, 3 frames)" in said and "not found" not in said, said
+    document = json.loads(poseconv_in_process("inspect", path, "--json").stdout)
+    video = next(iter(document["poses"][0]["videos"].values()))
+    assert video["stored_in_file"] == {"name": "/acquisition/cam", "n_frames": 3}
+
+
+def test_a_narrow_terminal_gets_each_node_whole_with_its_values_one_per_line():
+    # At 40 columns every node name and number was cut to 'bo…' / '0.…'.
+    from io import StringIO
+
+    from rich.console import Console
+
+    from poseconv.cli.inspect import _node_table
+
+    stats = {"mean": 0.549, "min": 0.41, "median": 0.591, "max": 1.0}
+    nodes = ("bodypart1", "bodypart2", "a_very_long_node_name_from_a_lab_of_many_words")
+    track = {"missing_fraction": dict.fromkeys(nodes, 0.125), "confidence": dict.fromkeys(nodes, stats)}
+
+    def shown(width):
+        console = Console(file=StringIO(), width=width, no_color=True)
+        console.print(_node_table(console, track, "mouse"))
+        return console.file.getvalue()
+
+    narrow = shown(40)
+    assert "…" not in narrow and "│ bodypart1 " in narrow, narrow
+    assert all(value in narrow for value in ("missing 12.5%", "conf. mean 0.549", "min 0.410", "max 1.000"))
+    # A name longer than its column folds over lines, whole.
+    node_column = "".join(line.split("│")[1].strip() for line in narrow.splitlines() if line.startswith("│"))
+    assert "a_very_long_node_name_from_a_lab_of_many_words" in node_column, narrow
+    # As wide as a column per value needs: one row per node, as before.
+    wide = shown(160)
+    assert "conf. mean (posed) ┃   min ┃ median ┃   max" in wide and "│ bodypart1 " in wide, wide
+    assert "│   12.5% │              0.549 │ 0.410 │  0.591 │ 1.000 │" in wide, wide
