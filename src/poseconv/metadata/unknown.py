@@ -18,7 +18,14 @@ from .checks import series_holders
 from .problems import MetadataProblem
 from .shared_keys import CONTAINER_BLOCKS, KEYED_BLOCKS
 
-__all__ = ["WITH_INTRINSICS", "pose_keys", "reference_problems", "uncalibrated_said", "user_problems"]
+__all__ = [
+    "WITH_INTRINSICS",
+    "pose_keys",
+    "reference_problems",
+    "uncalibrated_said",
+    "user_problems",
+    "view_camera_said",
+]
 
 # The file's keyed blocks (the cameras, the videos) and Behavior's sections, besides Pose's KEYED_BLOCKS.
 _FILE_KEYED = (("Devices",), ("Behavior", "ExternalVideos"), ("Behavior",))
@@ -82,14 +89,9 @@ def _unknown_keys(
             hint = _close(key, valid)
             if where in loose and not hint:
                 continue
-            problems.append(
-                MetadataProblem(
-                    (*where, key),
-                    f"matches no {_NOUNS.get(where, where[-1][:-1])} of the {'input' if input_name else 'inputs'}; "
-                    f"{'its' if input_name else 'their'} keys are {valid}.{hint}",
-                    input_name,
-                )
-            )
+            inputs, whose = ("input", "its") if input_name else ("inputs", "their")
+            said = f"matches no {_NOUNS.get(where, where[-1][:-1])} of the {inputs}; {whose} keys are {valid}.{hint}"
+            problems.append(MetadataProblem((*where, key), said, input_name))
     return problems
 
 
@@ -115,13 +117,9 @@ def _unknown_series(
     for key, series in _series_entries(user).items():
         for node in sorted(set(series) - known.get(key, set(series))):
             valid = sorted(known[key])
-            problems.append(
-                MetadataProblem(
-                    ("Pose", "PoseEstimations", key, "PoseEstimationSeries", node),
-                    f"matches no node of the container; its series are {valid}.{_close(node, valid)}",
-                    input_name,
-                )
-            )
+            said = f"matches no node of the container; its series are {valid}.{_close(node, valid)}"
+            path = ("Pose", "PoseEstimations", key, "PoseEstimationSeries", node)
+            problems.append(MetadataProblem(path, said, input_name))
     return problems
 
 
@@ -192,6 +190,7 @@ def user_problems(
         problems += _unknown_keys(values, keys, name, loose) + _unknown_series(values, [own[name]], name)
     layers = [(None, user), *((name, values) for name, values in per_input_user.items() if name in own)]
     problems += _confidence_problems(layers, own, poses) + _uncalibrated_problems(layers, own, poses)
+    problems += _view_camera_problems(layers, own, poses)
     _warn_training_written_nowhere(layers, own, poses)
     return problems
 
@@ -298,6 +297,33 @@ def uncalibrated_said(given: Sequence[str]) -> str:
     )
 
 
+def _view_camera_problems(
+    layers: list[tuple[str | None, Mapping[str, Any]]], own: Mapping[str, Mapping[str, Any]], poses: list[str]
+) -> list[MetadataProblem]:
+    """Return a problem for each session view whose ``camera_metadata_key`` names another camera than its own."""
+    problems = []
+    for input_name, layer in layers:
+        for key, entry in _entries(layer, ("Pose", "MultiCameraPoseEstimations")).items():
+            mine = _owners(input_name, own, poses, "MultiCameraPoseEstimations", key)
+            for view, view_entry in _entries(entry, ("CameraViews",)).items():
+                given = view_entry.get("camera_metadata_key") if isinstance(view_entry, Mapping) else None
+                theirs = {_entries(m, ("CameraViews", view)).get("camera_metadata_key") for m in mine} - {None}
+                if isinstance(given, str) and theirs and given not in theirs:
+                    path = ("Pose", "MultiCameraPoseEstimations", key, "CameraViews", view, "camera_metadata_key")
+                    problems.append(MetadataProblem(path, view_camera_said(view, given, min(theirs)), input_name))
+    return problems
+
+
+def view_camera_said(view: str, given: str, own_key: str) -> str:
+    """Say that the session view ``view`` names camera ``given``, where its camera is ``own_key``'s (its file's)."""
+    return (
+        f"names camera {given!r}, but this view holds the 2D poses of the session's camera {view!r}, which its file "
+        f"calibrates: a session view's camera is always that one (Pose.CalibratedCameras.{own_key}), as another "
+        f"camera entry would get {view!r}'s calibration. To rename or describe the camera, change its name or "
+        f"description in Pose.CalibratedCameras.{own_key}; give camera_metadata_key {own_key!r} or leave it out."
+    )
+
+
 # PoseTraining's values that are the schema's defaults (what a form fills), which say nothing of the user's.
 _TRAINING_DEFAULTS = {"name": "PoseTraining"}
 
@@ -339,10 +365,8 @@ _CONTAINER_REFERENCES = {
     "source_video_metadata_key": ("Behavior", "ExternalVideos"),
     "labeled_video_metadata_key": ("Behavior", "ExternalVideos"),
 }
-_VIEW_REFERENCES = {
-    "camera_metadata_key": ("Pose", "CalibratedCameras"),
-    "source_video_metadata_key": ("Behavior", "ExternalVideos"),
-}
+# A view's camera_metadata_key names its own camera, or is refused by _view_camera_problems.
+_VIEW_REFERENCES = {"source_video_metadata_key": ("Behavior", "ExternalVideos")}
 _FILE_REFERENCES = {
     ("Behavior", "ExternalVideos"): {"device_metadata_key": ("Devices",)},
     ("Devices",): {"device_model_metadata_key": ("DeviceModels",)},

@@ -162,3 +162,52 @@ def test_pose_training_given_where_no_input_writes_training_data_is_a_warning_wi
         with warnings.catch_warnings():
             warnings.simplefilter("error", PoseconvWarning)
             compose_metadata({"pose": defaults}, pose_inputs=["pose"], metadata=metadata, known_blocks=BLOCKS)
+
+
+SESSION = {
+    "NWBFile": {"session_description": "poses"},
+    "Pose": {
+        "CalibratedCameras": {camera: {"name": camera} for camera in ("back", "backL")},
+        "MultiCameraPoseEstimations": {
+            "MultiCameraPoseEstimation": {
+                "name": "MultiCameraPoseEstimation",
+                "CameraViews": {
+                    camera: {"name": f"PoseEstimation_{camera}", "camera_metadata_key": camera}
+                    for camera in ("back", "backL")
+                },
+            }
+        },
+    },
+}
+VIEW = ("Pose", "MultiCameraPoseEstimations", "MultiCameraPoseEstimation", "CameraViews", "back")
+
+
+def _session_problems(metadata=None, input_metadata=None):
+    composed = compose_metadata(
+        {"session": SESSION},
+        pose_inputs=["session"],
+        metadata=metadata,
+        input_metadata=input_metadata,
+        known_blocks=BLOCKS,
+    )
+    return {(problem.path, problem.input): problem.message for problem in composed.problems}
+
+
+def _pointed(camera, **cameras):
+    views = {"MultiCameraPoseEstimation": {"CameraViews": {"back": {"camera_metadata_key": camera}}}}
+    return {"Pose": {"CalibratedCameras": cameras, "MultiCameraPoseEstimations": views}}
+
+
+def test_a_session_view_pointed_at_another_camera_is_a_problem_at_its_camera_metadata_key():
+    # At another camera of the rig, the writer refused a device 'already in the file' naming no field; at a camera
+    # the user adds, the key was said to be no key of Pose.CalibratedCameras, where the user had just given it.
+    path = (*VIEW, "camera_metadata_key")
+    for camera, metadata in (("backL", _pointed("backL")), ("newcam", _pointed("newcam", newcam={"name": "newcam"}))):
+        said = _session_problems(metadata)
+        message = said[(path, None)]
+        assert message.startswith(f"names camera {camera!r}, but this view holds the 2D poses of the session's camera")
+        assert "change its name or description in Pose.CalibratedCameras.back" in message
+        assert not [m for m in said.values() if "is not a key of" in m]
+    # One input's own metadata is said for that input; its own camera (a form handing it back) is no problem.
+    assert list(_session_problems(input_metadata={"session": _pointed("backL")})) == [(path, "session")]
+    assert _session_problems(_pointed("back")) == {}

@@ -34,7 +34,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ...errors import MetadataError, PoseconvWarning
-from ...metadata.multicamera import multicamera_container_key
+from ...metadata.multicamera import camera_metadata_key, multicamera_container_key
+from ...metadata.unknown import view_camera_said
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
 from ...model.multicamera import MultiCameraPoseData
 from ..layout import given_fields, instance_group_score_name, view_extra_coords_owner
@@ -176,11 +177,11 @@ def write_multicamera_pose_estimation(
 
 
 def _warn_unused_cameras(pose_metadata: Mapping[str, Any], containers: Mapping[str, Any]) -> None:
-    """Warn of ``CalibratedCameras`` no view links (two views pointed at one camera): they are not written."""
+    """Warn of ``CalibratedCameras`` no view links (a view left out of the metadata): they are not written."""
     used = {v.get("camera_metadata_key") for e in containers.values() for v in (e.get("CameraViews") or {}).values()}
     if containers and (unused := [key for key in pose_metadata.get("CalibratedCameras") or {} if key not in used]):
         message = f"metadata['Pose']['CalibratedCameras'] has {unused}, which no camera view's camera_metadata_key "
-        message += "names: these cameras are not written. Point each view at its own camera, or remove the entries."
+        message += "names: these cameras are not written. Give each camera's view, or remove the entries."
         warnings.warn(message, PoseconvWarning, stacklevel=3)
 
 
@@ -411,8 +412,19 @@ def _check_containers(data: MultiCameraPoseData, containers: Mapping[str, Any], 
 
 
 def _check_camera_views(data: MultiCameraPoseData, entry: Mapping[str, Any], where: str) -> None:
-    """Refuse camera views of cameras the session does not have."""
-    if unknown_cameras := [name for name in entry.get("CameraViews") or {} if name not in data.cameras]:
+    """Refuse camera views of cameras the session does not have, or pointed at another camera than their own.
+
+    A view's 2D poses are its camera's, which the session's calibration describes: pointed at another camera's
+    key, the view took that device with its own calibration (said as a device 'already in the file'). poseconv's
+    pipeline says so at the metadata field (:mod:`poseconv.metadata.unknown`); this says it to other writers.
+    """
+    views = entry.get("CameraViews") or {}
+    if unknown_cameras := [name for name in views if name not in data.cameras]:
         raise MetadataError(
             f"{where}['CameraViews'] names cameras {unknown_cameras}; the session's cameras are {list(data.cameras)}."
         )
+    for name, view_entry in views.items():
+        own, given = camera_metadata_key(data, name), view_entry.get("camera_metadata_key")
+        if given is not None and given != own:
+            said = view_camera_said(name, given, own)
+            raise MetadataError(f"{where}['CameraViews']['{name}']['camera_metadata_key'] {said}")

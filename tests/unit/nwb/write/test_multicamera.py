@@ -219,15 +219,32 @@ def test_replaced_predictions_of_a_view_go_beside_the_container_and_back(tmp_pat
 def test_a_camera_no_view_links_is_warned_of():
     from poseconv.errors import PoseconvWarning
 
-    # Both views pointed at the left camera: the right one was left out of the file without a word.
+    # The right camera's views left out of the metadata: the camera was left out of the file without a word.
     data = _session(FrameTiming(rate=30.0))
     metadata = default_multicamera_metadata(data)
     for entry in metadata["Pose"]["MultiCameraPoseEstimations"].values():
-        entry["CameraViews"]["right"]["camera_metadata_key"] = "left"
+        del entry["CameraViews"]["right"]
     nwbfile = mock_NWBFile()
     with pytest.warns(PoseconvWarning, match=r"CalibratedCameras'\] has \['right'\], which no camera view's"):
         write_multicamera_pose_estimation(nwbfile, data, metadata=metadata)
     assert "right" not in nwbfile.devices
+
+
+@pytest.mark.parametrize("camera", ["left", "newcam"])
+def test_a_view_pointed_at_another_camera_is_refused_at_its_camera_metadata_key(camera):
+    # The right view pointed at the left camera took the left device with the right camera's calibration (or
+    # was refused as a device 'already in the file'); at a camera the metadata adds, its key was 'not a key'.
+    data = _session(FrameTiming(rate=30.0))
+    metadata = default_multicamera_metadata(data)
+    metadata["Pose"]["CalibratedCameras"]["newcam"] = {"name": "newcam"}
+    metadata["Pose"]["MultiCameraPoseEstimations"]["MultiCameraPoseEstimation_b"]["CameraViews"]["right"][
+        "camera_metadata_key"
+    ] = camera
+    with pytest.raises(MetadataError) as raised:
+        write_multicamera_pose_estimation(mock_NWBFile(), data, metadata=metadata)
+    message = str(raised.value)
+    assert "['CameraViews']['right']['camera_metadata_key'] names camera" in message
+    assert "Pose.CalibratedCameras.right" in message and "already has a device" not in message
 
 
 @pytest.mark.parametrize(
