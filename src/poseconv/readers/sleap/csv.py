@@ -54,10 +54,12 @@ from .common import (
     slot_names,
     video_frames,
 )
+from .csv_columns import INSTANCE_SCORE, check_columns, frame_numbers, header, node_names, numbers, table_names
 from .csv_metadata import (
     VIDEO_COLUMNS,
     CsvMetadata,
     check_sleap_io_layout,
+    has_csv_metadata,
     read_csv_metadata,
     rows_video,
     rows_video_name,
@@ -68,18 +70,6 @@ from .videos import analysis_video_stem, export_video
 
 __all__ = ["is_sleap_csv_file", "read_sleap_csv"]
 
-_BASE = ("track", "frame_idx", "instance.score")
-
-
-def _header(path: Path) -> list[str]:
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-        return [cell.strip() for cell in next(csv.reader(handle), [])]
-
-
-def _node_names(columns: list[str]) -> list[str]:
-    """Nodes in column order: every ``<node>.x`` with its ``<node>.y``."""
-    return [c[:-2] for c in columns if c.endswith(".x") and f"{c[:-2]}.y" in columns]
-
 
 def is_sleap_csv_file(file_path: str | Path) -> bool:
     """Return True when ``file_path`` is a SLEAP analysis CSV export; never raises.
@@ -89,38 +79,18 @@ def is_sleap_csv_file(file_path: str | Path) -> bool:
     """
     try:
         path = Path(file_path)
-        columns = _header(path) if path.suffix.lower() == ".csv" else []
-        sleap = "frame_idx" in columns and "instance.score" in columns and bool(_node_names(columns))
+        columns = header(path) if path.suffix.lower() == ".csv" else []
+        sleap = "frame_idx" in columns and "instance.score" in columns and bool(node_names(columns))
         # sleap-io's other layouts are claimed too: the reader reads one, and says how to export the others.
-        return sleap or sleap_io_layout(columns) is not None
+        # So is sleap-io's empty file of labels without instances, with its metadata: it holds no poses.
+        return sleap or sleap_io_layout(columns) is not None or (not any(columns) and has_csv_metadata(path))
     except (OSError, UnicodeError, csv.Error):  # a sniffer says yes or no
         return False
 
 
-def _check_columns(path: Path, columns: list[str], nodes: list[str]) -> None:
-    # sleap-io's "instances" layout adds the tracking score and the video; it names the instance score "score".
-    known = {*_BASE, "score", "track_score", *VIDEO_COLUMNS}
-    known |= {f"{node}.{part}" for node in nodes for part in ("x", "y", "score")}
-    unknown = [c for c in columns if c not in known]
-    if "frame_idx" not in columns or not nodes or unknown:
-        found = f"; columns it does not know: {unknown}" if unknown else ""
-        raise InvalidSourceFileError(
-            f"{path}: not a SLEAP analysis CSV; SLEAP writes the columns track, frame_idx, instance.score and "
-            f"<node>.x, <node>.y, <node>.score per node{found}. Export the CSV again from SLEAP, or convert the .slp."
-        )
-
-
-def _frame_numbers(path: Path, values: np.ndarray) -> np.ndarray:
-    frames = np.asarray(values, dtype="float64")
-    if np.isnan(frames).any() or (frames < 0).any() or (frames != np.floor(frames)).any():
-        raise InvalidSourceFileError(
-            f"{path}: frame_idx holds empty, negative or fractional values; SLEAP writes the frame number of each row."
-        )
-    return frames.astype("int64")
-
-
 def _track_names(path: Path, raw: list[object]) -> list[str]:
-    names = [UNTRACKED_TRACK_NAME if not isinstance(t, str) or not t.strip() else t for t in raw]
+    # Only an empty cell is no track (sleap-io writes None as ""); a name of spaces is a name, as sleap-io reads it.
+    names = [UNTRACKED_TRACK_NAME if not isinstance(t, str) or t == "" else t for t in raw]
     if UNTRACKED_TRACK_NAME in raw:
         raise InvalidSourceFileError(
             f"{path}: a track is named {UNTRACKED_TRACK_NAME!r}, the name poseconv gives instances without a track; "
@@ -181,18 +151,6 @@ def _untracked_by_order(rows_at: _Rows) -> _Rows:
     return _Rows(frames, renamed, rows_at.user, rows_at.n_frames, loose)
 
 
-def _numbers(path: Path, table: Any, column: str) -> np.ndarray:
-    """Return a column as float64 (NaN when the column is absent); refuse values that are not numbers."""
-    if column not in table:
-        return np.full(len(table), np.nan)
-    try:
-        return table[column].to_numpy(dtype="float64")
-    except (TypeError, ValueError) as err:
-        raise InvalidSourceFileError(
-            f"{path}: column {column!r} holds values that are not numbers; SLEAP writes numbers or empty cells."
-        ) from err
-
-
 @dataclass(frozen=True)
 class _RowValues:
     """Per-row values of the file: positions (rows, nodes, 2), point scores (rows, nodes), instance scores."""
@@ -206,26 +164,26 @@ class _RowValues:
 def _row_values(path: Path, table: Any, nodes: list[str]) -> tuple[_RowValues, np.ndarray]:
     """Return the values of every row (positions and scores, in the order of ``nodes``) and which are a user's."""
 
-    def numbers(column: str) -> np.ndarray:
-        return _numbers(path, table, column)
+    def column(name: str) -> np.ndarray:
+        return numbers(path, table, name)
 
-    xy = np.stack([np.stack([numbers(f"{n}.x"), numbers(f"{n}.y")], axis=-1) for n in nodes], axis=1)
+    xy = np.stack([np.stack([column(f"{n}.x"), column(f"{n}.y")], axis=-1) for n in nodes], axis=1)
     has_scores = any(f"{n}.score" in table for n in nodes)
     values = _RowValues(
         xy,
-        np.stack([numbers(f"{n}.score") for n in nodes], axis=1) if has_scores else None,
-        numbers("instance.score") if "instance.score" in table else None,
-        numbers("track_score") if "track_score" in table else None,
+        np.stack([column(f"{n}.score") for n in nodes], axis=1) if has_scores else None,
+        column(INSTANCE_SCORE) if INSTANCE_SCORE in table else None,
+        column("track_score") if "track_score" in table else None,
     )
     return values, _user_rows(table, nodes, has_scores)
 
 
 def _user_rows(table: Any, nodes: list[str], has_scores: bool) -> np.ndarray:
     """Rows of user instances: no instance score and no point score in a file that has both columns."""
-    if "instance.score" not in table or not has_scores:
+    if INSTANCE_SCORE not in table or not has_scores:
         return np.zeros(len(table), dtype=bool)
     scores = [table[f"{n}.score"].isna().to_numpy() for n in nodes if f"{n}.score" in table]
-    return table["instance.score"].isna().to_numpy() & np.logical_and.reduce(scores)
+    return table[INSTANCE_SCORE].isna().to_numpy() & np.logical_and.reduce(scores)
 
 
 def _choose_rows(path: Path, name: str, rows: np.ndarray, rows_at: _Rows, video: str) -> tuple[np.ndarray, np.ndarray]:
@@ -334,13 +292,17 @@ def _placeholder_rows(table: Any) -> np.ndarray:
     return no_track & table[values].isna().all(axis=1).to_numpy()
 
 
-def _read_rows(path: Path) -> Any:
-    """Read the CSV's rows: numbers exactly as written, a track's name as written (empty: no track)."""
+def _read_rows(path: Path, names: list[str]) -> Any:
+    """Read the CSV's rows: numbers exactly as written, a track's name as written (empty: no track).
+
+    ``names``: the columns' names by position (:func:`.csv_columns.table_names`), in place of the header's.
+    """
     import pandas as pd
 
     from ..tables import exact_float_option, warn_if_rows_short
 
-    table = pd.read_csv(path, dtype={"track": "string"}, keep_default_na=True, **exact_float_option())
+    named_columns = {"header": 0, "names": names}
+    table = pd.read_csv(path, dtype={"track": "string"}, keep_default_na=True, **named_columns, **exact_float_option())
     if len(table):
         # A file cut short: pandas fills the row with NaN and keeps its last value, cut in the middle, as written.
         last = table["frame_idx"].iloc[-1] if "frame_idx" in table else len(table) - 1
@@ -349,7 +311,7 @@ def _read_rows(path: Path) -> Any:
             table.iloc[-1, cut] = np.nan
     if "track" in table and table["track"].isna().any():
         # pandas reads a track named "NA", "None" or "nan" as missing; only an empty cell is no track.
-        named = pd.read_csv(path, usecols=["track"], dtype="string", keep_default_na=False)["track"]
+        named = pd.read_csv(path, usecols=["track"], dtype="string", keep_default_na=False, **named_columns)["track"]
         table["track"] = named.mask(named == "")
     return table
 
@@ -399,16 +361,16 @@ def read_sleap_csv(file_path: str | Path, *, untracked: UntrackedPolicy = "error
     """
     check_untracked_option(untracked)
     path = check_input_file(file_path, suffixes={".csv"}, what="SLEAP analysis CSV")
-    columns = _header(path)
+    columns = header(path)
+    if not any(columns):
+        _refuse_empty(path)
     layout = sleap_io_layout(columns)
     check_sleap_io_layout(path, layout)
-    nodes = _node_names(columns)
-    _check_columns(path, columns, nodes)
+    nodes = node_names(columns)
+    check_columns(path, columns, nodes, layout)
     # SLEAP names its export after the video (<labels>.<NNN>_<video>.analysis.csv by default), as do users.
     video_stem = analysis_video_stem(path.name) or "video"
-    table = _read_rows(path)
-    if layout == "instances":
-        table = table.rename(columns={"score": "instance.score"})
+    table = _read_rows(path, table_names(columns, layout))
     # The video the rows name, in either layout: sleap-io's "sleap" layout keeps video_id="index"'s video_idx
     # (sleap_io/io/csv.py _transform_to_sleap_format drops only video_path and track_score). Several: refused.
     named = rows_video_name(path, table)
@@ -419,7 +381,7 @@ def read_sleap_csv(file_path: str | Path, *, untracked: UntrackedPolicy = "error
     # Without the metadata the CSV records no video (or only its path): the one of that name beside it.
     video = side.video if side and side.video else None
     video = video or rows_video(path, named, video_stem) or export_video(path, None, video_stem)[0]
-    frames = _frame_numbers(path, table["frame_idx"].to_numpy())
+    frames = frame_numbers(path, table["frame_idx"].to_numpy())
     if not (side and side.video) and named is None:
         # Nothing names the rows' video (metadata of several videos, or a video column of several, was refused).
         warn_if_frames_go_back(path, frames)
@@ -444,6 +406,21 @@ def read_sleap_csv(file_path: str | Path, *, untracked: UntrackedPolicy = "error
         unit="pixels",
         reference_frame=SLEAP_REFERENCE_FRAME,
         notes=_notes(len(table), side, untracked),
+    )
+
+
+def _refuse_empty(path: Path) -> None:
+    """Refuse a CSV without a header: sleap-io's ``save_csv`` of labels without instances writes a blank line."""
+    beside = path.with_suffix(".json").name
+    origin = (
+        f", as sleap-io's save_csv writes it (with its metadata, {beside}) for labels without instances"
+        if has_csv_metadata(path)
+        else " (sleap-io's save_csv writes such a file for labels without instances)"
+    )
+    raise InvalidSourceFileError(
+        f"{path}: holds no poses: the file has no header and no rows{origin}, so the NWB file would hold nothing "
+        "of it. Check that this is the file with the predictions (labels after inference found animals), or "
+        "convert the .slp."
     )
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "VIDEO_COLUMNS",
     "CsvMetadata",
     "check_sleap_io_layout",
+    "has_csv_metadata",
     "read_csv_metadata",
     "rows_video",
     "rows_video_name",
@@ -291,3 +292,8 @@ def read_csv_metadata(
         skeleton=_skeleton(data["skeletons"], nodes),
         tracks=tuple(str(t) for t in tracks),
     )
+
+
+def has_csv_metadata(path: Path) -> bool:
+    """Return whether sleap-io's metadata (``<name>.json``, ``save_metadata=True``) is beside the CSV ``path``."""
+    return _load(path) is not None
