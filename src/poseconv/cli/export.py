@@ -6,6 +6,7 @@ instead: DeepLabCut ``CollectedData`` files or a SLEAP ``.slp`` of user instance
 
 from __future__ import annotations
 
+import os
 import warnings
 from contextlib import nullcontext
 from pathlib import Path
@@ -284,7 +285,9 @@ def _write_poses(
 
         # Named by their videos, as the tables are (two cameras: x_cam1.slp and x_cam2.slp, not x_0.slp and x_1.slp).
         names = ["_".join(dict.fromkeys(t.video for t in pose.tracks)) or pose.source_name for pose in poses]
-        paths = _checked(_named_outputs(output, names), overwrite, source)
+        paths = _named_outputs(output, names)
+        _check_name_lengths(output, paths, [[("video", name)] for name in names])
+        paths = _checked(paths, overwrite, source)
         with _together(paths) as written:
             for i, (pose, path) in enumerate(zip(poses, paths, strict=True)):
                 bar.update(task, description=f"Writing {to} {i + 1}/{len(poses)}")
@@ -292,10 +295,18 @@ def _write_poses(
         return written
     jobs = _non_empty([(pose, video) for pose in poses for video in dict.fromkeys(t.video for t in pose.tracks)])
     names = [video for _, video in jobs]
+    parts = [[("video", video)] for video in names]
     if per_animal:
         # As movement's to_lp_file: a multi-animal table is one Lightning Pose cannot read.
         jobs, names = _per_animal(jobs)
-    paths = _checked(_named_outputs(output, names), overwrite, source)
+        # A name is <video>_<animal> where the videos hold several animals, else the video's alone.
+        parts = [
+            [("video", video)] + ([("track", name.removeprefix(f"{video}_"))] if name != video else [])
+            for (_, video), name in zip(jobs, names, strict=True)
+        ]
+    paths = _named_outputs(output, names)
+    _check_name_lengths(output, paths, parts)
+    paths = _checked(paths, overwrite, source)
     # A Ctrl-C after two of five files (one per animal or video) left those two: an export is all its files.
     with _together(paths) as written:
         for i, ((pose, video), path) in enumerate(zip(jobs, paths, strict=True)):
@@ -318,6 +329,43 @@ def _per_animal(jobs: list[tuple[Any, str]]) -> tuple[list[tuple[Any, str]], lis
             split.append((pose.select_tracks([animal]) if len(animals) > 1 else pose, video))
             names.append(f"{video}_{animal}" if named else video)
     return split, names
+
+
+def _shown(name: str, room: int = 40) -> str:
+    """Return ``name`` for a message, cut to its first ``room`` characters when longer."""
+    return name if len(name) <= room else f"{name[:room]}…"
+
+
+def _check_name_lengths(output: Path, paths: list[Path], parts: list[list[tuple[str, str]]]) -> None:
+    """Refuse a file name too long for its file system because of the video or track it is named after.
+
+    ``parts``: for each of ``paths``, the (kind, name) pairs its name adds to OUT. The file system's own
+    word ("Choose a shorter name") would blame OUT, which fits, while a 300-character track name is at fault.
+    """
+    from ..output import OutputError, check_not_a_folder
+
+    for path, named in zip(paths, parts, strict=True):
+        # OUT's own name is checked as given; a folder at the path is export_path's to refuse (os.path.exists
+        # says False where Path.exists raises for a name too long).
+        if path == output or os.path.exists(path):
+            continue
+        try:
+            check_not_a_folder(path)
+        except OutputError as err:
+            problem = str(err).removeprefix(f"{path}: ").removesuffix(" Choose a shorter name.")
+            kind, name = max(named, key=lambda part: len(part[1].encode()))
+            advice = (
+                "Export that animal on its own with --container and its PoseEstimation's name (poseconv inspect "
+                "lists them): the file of one animal is named OUT itself"
+                if kind == "track"
+                else "Export it on its own with --container (poseconv inspect lists the containers): a single "
+                "file is named OUT itself"
+            )
+            raise OutputError(
+                f"{output}: the file for the {kind} {_shown(name)!r} would be named {_shown(path.name, 60)!r}: "
+                f"{problem} The {kind}'s name ({len(name)} characters) makes it long, not OUT. {advice}; or give "
+                f"the {kind} a shorter name in the source file and convert again."
+            ) from None
 
 
 def _checked(paths: list[Path], overwrite: bool, source: Path | str) -> list[Path]:

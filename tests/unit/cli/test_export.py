@@ -216,3 +216,26 @@ def test_the_exporters_say_so_from_python_too(tmp_path):
         write_deeplabcut(pose, tmp_path / "o.h5")
     with pytest.warns(PoseconvWarning, match=r"in 'cm', not pixels; a SLEAP \.slp file .*export --to movement"):
         write_slp(pose, tmp_path / "o.slp")
+
+
+def test_lp_file_named_after_a_long_track_names_the_track_and_how_to_export_it(tmp_path):
+    # It said "x_cam_TTT…csv: the name is 310 bytes long … Choose a shorter name.": OUT fits, the track does not.
+    from tests.fixtures.cli import poseconv_in_process
+    from tests.integration.test_cli import assert_one_line_error
+
+    long_track = "T" * 300
+    nwb = tmp_path / "s.nwb"
+    source = _predictions(tmp_path / "p.slp", {"cam.mp4": ("m1", long_track)})
+    poseconv("convert", source, "--fps", 30, "-o", nwb, "--session-start-time", START, "-q")
+    result = poseconv_in_process("export", nwb, "--to", "lp", tmp_path / "x.csv")
+    assert_one_line_error(
+        result,
+        f"{tmp_path / 'x.csv'}: the file for the track '{'T' * 40}…' would be named 'x_cam_TTT",
+        "The track's name (300 characters) makes it long, not OUT. Export that animal on its own with --container",
+    )
+    assert "Choose a shorter name" not in result.stderr and not list(tmp_path.glob("x*"))
+    # As the message says: that animal alone goes to OUT itself.
+    alone = poseconv_in_process(
+        "export", nwb, "--to", "lp", tmp_path / "x.csv", "--container", f"PoseEstimation_{long_track}"
+    )
+    assert alone.returncode == 0 and (tmp_path / "x.csv").exists(), alone.stderr
