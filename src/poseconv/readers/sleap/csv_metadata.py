@@ -59,7 +59,9 @@ def sleap_io_layout(columns: list[str]) -> str | None:
         return "points"
     if any(re.fullmatch(r"inst\d+\.(track|score|.+\.x)", c) for c in columns):
         return "frames"
-    if "score" in names and "instance.score" not in names and any(c.endswith(".x") for c in columns):
+    # Its instance score is "score", which SLEAP's layout never has; "instance.score" may be there too, as the
+    # point score of a node named "instance".
+    if "score" in names and any(c.endswith(".x") for c in columns):
         return "instances"
     return None
 

@@ -74,6 +74,16 @@ def test_a_node_named_instance_keeps_its_point_scores_apart_from_the_instance_sc
     np.testing.assert_array_equal(track.positions[:, 0, 0], [0, 1, 2])
 
 
+def test_a_node_named_instance_in_sleap_io_s_instances_layout_keeps_its_point_scores(tmp_path):
+    # Its instance.score column made the file SLEAP's layout, and the node's point scores the instance scores.
+    path = tmp_path / "preds.csv"
+    sio.save_csv(_labels(["instance", "tail"]), str(path), format="instances")
+    assert path.read_text().splitlines()[0].split(",")[3:7] == ["score", "instance.x", "instance.y", "instance.score"]
+    track = read_sleap_csv(path).tracks[0]
+    np.testing.assert_allclose(track.confidence[:, 0], 0.1)
+    np.testing.assert_allclose(track.instance_scores, [0.25, 0.5, 0.75])
+
+
 def test_a_column_named_twice_is_refused(tmp_path):
     path = tmp_path / "preds.csv"
     path.write_text("track,frame_idx,instance.score,a.x,a.y,a.score,a.x\nm1,0,0.5,1,2,0.5,3\n")
