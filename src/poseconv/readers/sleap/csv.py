@@ -54,7 +54,16 @@ from .common import (
     slot_names,
     video_frames,
 )
-from .csv_columns import INSTANCE_SCORE, check_columns, frame_numbers, header, node_names, numbers, table_names
+from .csv_columns import (
+    INSTANCE_SCORE,
+    check_columns,
+    frame_numbers,
+    header,
+    is_blank,
+    node_names,
+    numbers,
+    table_names,
+)
 from .csv_metadata import (
     VIDEO_COLUMNS,
     CsvMetadata,
@@ -79,11 +88,17 @@ def is_sleap_csv_file(file_path: str | Path) -> bool:
     """
     try:
         path = Path(file_path)
-        columns = header(path) if path.suffix.lower() == ".csv" else []
+        if path.suffix.lower() != ".csv":
+            return False
+        columns = header(path)
         sleap = "frame_idx" in columns and "instance.score" in columns and bool(node_names(columns))
         # sleap-io's other layouts are claimed too: the reader reads one, and says how to export the others.
         # So is sleap-io's empty file of labels without instances, with its metadata: it holds no poses.
-        return sleap or sleap_io_layout(columns) is not None or (not any(columns) and has_csv_metadata(path))
+        return (
+            sleap
+            or sleap_io_layout(columns) is not None
+            or (not any(columns) and has_csv_metadata(path) and is_blank(path))
+        )
     except (OSError, UnicodeError, csv.Error):  # a sniffer says yes or no
         return False
 
@@ -362,7 +377,7 @@ def read_sleap_csv(file_path: str | Path, *, untracked: UntrackedPolicy = "error
     check_untracked_option(untracked)
     path = check_input_file(file_path, suffixes={".csv"}, what="SLEAP analysis CSV")
     columns = header(path)
-    if not any(columns):
+    if not any(columns) and is_blank(path):
         _refuse_empty(path)
     layout = sleap_io_layout(columns)
     check_sleap_io_layout(path, layout)

@@ -24,6 +24,7 @@ __all__ = [
     "check_columns",
     "frame_numbers",
     "header",
+    "is_blank",
     "node_names",
     "numbers",
     "table_names",
@@ -39,6 +40,18 @@ def header(path: Path) -> list[str]:
     """Return the header's cells as written (``utf-8-sig``: a byte-order mark is no part of the first)."""
     with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
         return next(csv.reader(handle), [])
+
+
+def is_blank(path: Path) -> bool:
+    """Return whether the file holds nothing but white space: sleap-io's CSV of labels without instances.
+
+    Read in blocks up to the first other byte: a blank first line before a header is not such a file.
+    """
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            if block.strip():
+                return False
+    return True
 
 
 def node_names(columns: list[str]) -> list[str]:

@@ -129,3 +129,10 @@ def test_a_row_without_a_frame_number_among_others_is_named(tmp_path):
     )
     with pytest.raises(InvalidSourceFileError, match=r"row 2 \(line 3 of the file\) has no frame_idx"):
         read_sleap_csv(path)
+
+
+def test_a_blank_line_before_a_header_is_no_empty_file(tmp_path):
+    path = tmp_path / "preds.csv"
+    path.write_text("\ntrack,frame_idx,instance.score,a.x,a.y,a.score\nm1,0,0.5,1,2,0.5\n")
+    with pytest.raises(InvalidSourceFileError, match="not a SLEAP analysis CSV"):
+        read_sleap_csv(path)
