@@ -1329,7 +1329,8 @@ def test_an_entry_set_to_none_in_python_is_a_metadata_error(tmp_path, block):
     metadata["NWBFile"]["session_start_time"] = START
     key = next(iter(metadata["Pose"][block]))
     metadata["Pose"][block][key] = None
-    with pytest.raises(MetadataError, match=rf"\['{block}'\]\['{key}'\]: is empty"):
+    # Said as a dict's None (it was YAML's "is empty (a key with nothing under it ...)"), with what to give instead.
+    with pytest.raises(MetadataError, match=rf"\['{block}'\]\['{key}'\]: is None; give a dict of its fields"):
         interface.run_conversion(nwbfile_path=tmp_path / "a.nwb", metadata=metadata)
 
 

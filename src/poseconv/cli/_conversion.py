@@ -49,8 +49,11 @@ def check_metadata_file(converter: Any, metadata: dict[str, Any], path: Path, *,
     """
     from ..documents import format_location, load_document
     from ..errors import MetadataError
+    from ..metadata.schema_messages import metadata_source
 
-    problems = converter.metadata_problems(metadata, append_mode)
+    # A null is said in the file's words (JSON's null, YAML's key with nothing after it), not a Python dict's.
+    with metadata_source("json" if path.suffix.lower() == ".json" else "yaml"):
+        problems = converter.metadata_problems(metadata, append_mode)
     if not problems:
         return
     _content, lines = load_document(path, MetadataError, "metadata")

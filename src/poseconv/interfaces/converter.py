@@ -31,6 +31,7 @@ from ..metadata import shared_keys
 from ..metadata.checks import subject_warnings
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..metadata.schema import EmptyTextSchemaMixin
+from ..metadata.schema_messages import metadata_source
 from ..model.location import is_url
 from ..model.multicamera import MultiCameraPoseData
 from ..nwb.write.storage import backend_name, creation_order, get_pose_backend_configuration
@@ -210,9 +211,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         problems = list(composed.problems)
         own = {problem.path for problem in problems}
         checks = [(None, composed.shared, self._file_schema())]
-        checks += [
-            (n, composed.per_input[n], self.data_interface_objects[n].get_metadata_schema()) for n in composed.per_input
-        ]
+        checks += [(n, m, self.data_interface_objects[n].get_metadata_schema()) for n, m in composed.per_input.items()]
         for name, instance, schema in checks:
             if append_mode:
                 schema.get("properties", {}).get("NWBFile", {}).pop("required", None)
@@ -253,7 +252,8 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         append_mode : bool, default: False
             Whether the NWB file exists already (then NWBFile fields are optional).
         """
-        lines = [str(problem) for problem in self.metadata_problems(metadata, append_mode)]
+        with metadata_source("python", if_unset=True):  # a dict's null is None; `convert -m` says its file's kind
+            lines = [str(problem) for problem in self.metadata_problems(metadata, append_mode)]
         for said in subject_warnings(self.compose_metadata(metadata).shared.get("Subject")):
             # pynwb writes any text; the file is valid NWB, but cannot be published on DANDI as it is.
             warnings.warn(said, PoseconvWarning, stacklevel=2)

@@ -17,8 +17,8 @@ from typing import Any
 
 __all__ = ["metadata_source", "schema_problems"]
 
-# What the document being checked was written in: its nulls are said in its words.
-_SOURCE: contextvars.ContextVar[str] = contextvars.ContextVar("metadata_source", default="yaml")
+# What the document being checked was written in: its nulls are said in its words (YAML's when unset).
+_SOURCE: contextvars.ContextVar[str | None] = contextvars.ContextVar("metadata_source", default=None)
 # A null, said in each source's words: (what it is, what to write for a block, a list, a value).
 _NULL_WORDS = {
     "yaml": (
@@ -37,14 +37,25 @@ _NULL_VALUE = {
 
 
 @contextlib.contextmanager
-def metadata_source(kind: str) -> Iterator[None]:
+def metadata_source(kind: str, *, if_unset: bool = False) -> Iterator[None]:
     """Say the problems found inside the block in the words of ``kind``: ``"yaml"``, ``"json"`` or ``"python"``.
 
     A null is a key with nothing after it in YAML, ``null`` in JSON and ``None`` in a Python dict; what to write
     instead differs too. Unset, the words are YAML's (``poseconv metadata`` templates and specs are YAML).
+
+    Parameters
+    ----------
+    kind : {"yaml", "json", "python"}
+        What the metadata was written in.
+    if_unset : bool, default: False
+        Take ``kind`` only where no caller around set one: the converter's Python words give way to the
+        command line's, which knows the metadata came from a YAML or JSON file.
     """
     if kind not in _NULL_WORDS:
         raise ValueError(f"metadata_source: {kind!r} is none of {sorted(_NULL_WORDS)}")
+    if if_unset and _SOURCE.get() is not None:
+        yield
+        return
     token = _SOURCE.set(kind)
     try:
         yield
@@ -168,13 +179,13 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
     types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
     if error.validator == "type" and error.instance is None and {"object", "array"} & set(types):
         # A YAML key with nothing under it (its fields deleted) is null; JSON's null and Python's None are said so.
-        null, block, items = _NULL_WORDS[_SOURCE.get()]
+        null, block, items = _NULL_WORDS[_SOURCE.get() or "yaml"]
         return f"{null}; {block if 'object' in types else items}"
     if error.validator in ("type", "enum") and _empty(error.instance):
         # A key with nothing after it (`sex:`, YAML null), or a sheet's empty cell a table wrote as .nan: the
         # same words for its type and its choices, said once; quoted, .nan would be written as text.
         if error.instance is None:
-            return _NULL_VALUE[_SOURCE.get()]
+            return _NULL_VALUE[_SOURCE.get() or "yaml"]
         return "is empty (a sheet's empty cell, .nan): write a value, or leave the field out"
     registry = path[-1] if path and path[-1] in ("Devices", "DeviceModels") else None
     if error.validator == "type" and registry and isinstance(error.instance, list):

@@ -10,7 +10,7 @@ import pytest
 from pynwb import NWBHDF5IO
 
 from poseconv import DeepLabCutPoseInterface, PoseNWBConverter, SLEAPPoseInterface
-from poseconv.errors import InvalidOptionError
+from poseconv.errors import InvalidOptionError, MetadataError
 from poseconv.interfaces import PoseConverterPipe
 from poseconv.nwb.read.pose import read_nwb
 from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
@@ -238,3 +238,16 @@ def test_a_backend_name_in_capitals_is_written_and_an_unknown_one_refused(tmp_pa
     with pytest.raises(InvalidOptionError, match=r"backend='zip': give one of hdf5, zarr"):
         interface.run_conversion(nwbfile_path=tmp_path / "b.nwb", metadata=metadata, backend="zip", stub_test=True)
     assert [p.name for p in tmp_path.iterdir()] == ["a.nwb"]
+
+
+@needs_shared_data
+def test_a_python_dict_s_none_is_said_as_none_not_in_yaml_s_words():
+    # validate_metadata (run_conversion's check) said a dict's None was "a key with nothing after it" (YAML).
+    converter = PoseConverterPipe({"pose": DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)})
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    metadata["NWBFile"]["keywords"] = None
+    with pytest.raises(MetadataError) as raised:
+        converter.validate_metadata(metadata)
+    assert "metadata['NWBFile']['keywords']: is None; give a list, or [] for none" in str(raised.value)
+    assert "a key with nothing" not in str(raised.value) and "'- ' line" not in str(raised.value)

@@ -167,6 +167,24 @@ def test_a_null_is_said_in_the_words_of_the_document_s_source():
         pass
 
 
+def test_a_source_given_only_where_none_is_set_gives_way_to_the_caller_s():
+    # The converter's Python words (a dict) give way to the command line's, which read a YAML or JSON file.
+    from poseconv.metadata.schema_messages import metadata_source
+
+    def said() -> str:
+        return dict(schema_problems(Draft7Validator({"properties": {"strain": {"type": "string"}}}), {"strain": None}))[
+            ("strain",)
+        ]
+
+    with metadata_source("python", if_unset=True):
+        assert said().startswith("is None")
+    with metadata_source("json"), metadata_source("python", if_unset=True):
+        assert said().startswith("is null")
+    with metadata_source("yaml"), metadata_source("python", if_unset=True):
+        assert "a key with nothing after it" in said()
+    assert "a key with nothing after it" in said()
+
+
 def test_a_sex_the_converters_schema_takes_left_empty_is_not_listed_as_a_choice():
     # The converters' schemas take "" (a form's choice left unmade): "'male' is not one of [..., '']" listed it.
     schema = {"properties": {"Subject": {"properties": {"sex": {"type": "string", "enum": ["M", "F", "U", "O", ""]}}}}}
