@@ -74,6 +74,15 @@ def test_a_node_named_instance_keeps_its_point_scores_apart_from_the_instance_sc
     np.testing.assert_array_equal(track.positions[:, 0, 0], [0, 1, 2])
 
 
+def test_a_node_named_instance_in_sleap_s_own_export_order_keeps_its_point_scores(tmp_path):
+    # SLEAP's export writes each node's x, y, score in skeleton order: the node's score comes after its x and y.
+    path = tmp_path / "preds.analysis.csv"
+    header = "track,frame_idx,instance.score,instance.x,instance.y,instance.score,tail.x,tail.y,tail.score"
+    path.write_text(f"{header}\nm1,0,0.75,1,2,0.1,3,4,0.2\n")
+    track = read_sleap_csv(path).tracks[0]
+    np.testing.assert_allclose([track.instance_scores[0], *track.confidence[0]], [0.75, 0.1, 0.2])
+
+
 def test_a_node_named_instance_in_sleap_io_s_instances_layout_keeps_its_point_scores(tmp_path):
     # Its instance.score column made the file SLEAP's layout, and the node's point scores the instance scores.
     path = tmp_path / "preds.csv"
