@@ -56,14 +56,14 @@ def import_worker_modules() -> None:
 
 
 def _cache_folder() -> None:
-    """Give pynwb a cache folder it can make before it is imported (see :mod:`poseconv.cli.cache_folder`).
+    """Give pynwb a cache folder it can make before it is imported (see :mod:`poseconv.pynwb_cache`).
 
     ``poseconv run`` has checked it: the worker inherits the folder it chose. A Python caller's worker says it.
     """
     import warnings
 
-    from ..cli.cache_folder import usable_cache_folder
     from ..errors import PoseconvWarning
+    from ..pynwb_cache import usable_cache_folder
 
     try:
         moved = usable_cache_folder()

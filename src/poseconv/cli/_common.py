@@ -174,8 +174,8 @@ def command_errors() -> Iterator[None]:
     With ``--debug`` the exception propagates, traceback and all.
     """
     from ..errors import PoseconvError, PoseconvWarning
+    from ..pynwb_cache import usable_cache_folder
     from ..signals import signals_not_swallowed
-    from .cache_folder import usable_cache_folder
 
     try:
         # From the start: a Ctrl-C while imports or reads drop objects was printed and the command went on.

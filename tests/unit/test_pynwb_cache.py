@@ -1,4 +1,4 @@
-"""pynwb's cache folder where HOME cannot hold it (:mod:`poseconv.cli.cache_folder`)."""
+"""pynwb's cache folder where HOME cannot hold it (:mod:`poseconv.pynwb_cache`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from platformdirs import PlatformDirs
 
-from poseconv.cli.cache_folder import usable_cache_folder
 from poseconv.errors import PoseconvWarning
+from poseconv.pynwb_cache import usable_cache_folder
 from tests.fixtures.cli import poseconv_in_process
 
 
@@ -29,11 +29,49 @@ def unusable_home(tmp_path, monkeypatch):
     return home
 
 
+def _pynwb_s_folder() -> Path:
+    """The folder importing pynwb makes, asked as pynwb asks."""
+    import hdmf
+    import pynwb
+
+    return PlatformDirs(appname="pynwb-hdmf", version=f"{pynwb.__version__}-{hdmf.__version__}").user_cache_path
+
+
 def test_a_usable_cache_folder_is_left_as_it_is(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert usable_cache_folder() is None
     assert os.environ["XDG_CACHE_HOME"] == str(tmp_path / "cache")
-    assert not (tmp_path / "cache").exists()  # nothing made: pynwb makes it if it is imported
+    assert _pynwb_s_folder().is_relative_to(tmp_path / "cache") and _pynwb_s_folder().is_dir()  # as pynwb makes it
+
+
+@pytest.mark.skipif(sys.platform != "linux" or os.getuid() == 0, reason="a folder read-only to a user not root")
+def test_a_cache_made_beforehand_and_read_only_is_used_as_pynwb_uses_it(tmp_path, monkeypatch):
+    # A container image whose cache root filled in and made read-only: importing pynwb works, nothing to move.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _pynwb_s_folder().mkdir(parents=True)
+    (tmp_path / "cache").chmod(0o555)
+    (tmp_path / "cache" / "pynwb-hdmf").chmod(0o555)
+    try:
+        assert usable_cache_folder() is None
+    finally:
+        (tmp_path / "cache" / "pynwb-hdmf").chmod(0o755)
+        (tmp_path / "cache").chmod(0o755)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="XDG_CACHE_HOME moves the cache folder on Linux")
+def test_a_home_others_can_write_which_platformdirs_refuses_moves_the_cache(tmp_path, monkeypatch):
+    home = tmp_path / "shared_home"
+    home.mkdir()
+    home.chmod(0o777)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", "")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    said = usable_cache_folder()
+    assert said is not None and "writable by another user" in said
+    assert _pynwb_s_folder().is_relative_to(temporary)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="XDG_CACHE_HOME moves the cache folder on Linux")
@@ -42,10 +80,11 @@ def test_an_unusable_home_moves_the_cache_to_a_private_temporary_folder(unusable
     moved = Path(os.environ["XDG_CACHE_HOME"])
     assert moved == Path(tempfile.gettempdir()) / f"poseconv-cache-{os.getuid()}"
     assert moved.is_dir() and moved.stat().st_mode & 0o077 == 0
-    assert said == (
-        f"pynwb's cache folder {unusable_home}/.cache/pynwb-hdmf cannot be made ({unusable_home} is not a folder); "
-        f"using {moved} instead: set XDG_CACHE_HOME to a writable folder to choose one."
+    assert said.startswith(f"pynwb's cache folder {_pynwb_s_folder().parent.parent.parent}") or said.startswith(
+        f"pynwb's cache folder {unusable_home}/.cache/pynwb-hdmf/"
     )
+    assert said.endswith(f"; using {moved} instead: set XDG_CACHE_HOME to a writable folder to choose one.")
+    assert str(unusable_home) in said.partition(" cannot be made ")[2]  # platformdirs' reason names the HOME
     assert usable_cache_folder() is None  # done once: the next check finds it usable
     # What importing pynwb does, which raised "[Errno 17] File exists: '<HOME>'" (convert said that, run a traceback).
     made = PlatformDirs(appname="pynwb-hdmf", version="3.0.0-4.0.0", ensure_exists=True).user_cache_path
