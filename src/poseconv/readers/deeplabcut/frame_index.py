@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
-from ..safety.input_checks import check_frame_count
+from ..safety.input_checks import check_frame_count, rows_without_frame_numbers
 from .time_lapse import time_lapse_images
 from .variants import IMAGE_SUFFIXES, has_scores, labeled_rows_error
 
@@ -169,16 +169,11 @@ def _refuse_fractional_index(index: Any, path: Path) -> None:
         raise _times_error(path, index)
     if values.dtype.kind != "f" or not len(values):
         return
-    missing = np.flatnonzero(np.isnan(values))
-    if len(missing):
-        # pandas reads an empty first cell as NaN, which cast to a frame number is far below 0.
-        trailing = np.array_equal(missing, np.arange(len(values) - len(missing), len(values)))
-        what = (
-            f"its last {len(missing)} row(s) have no frame number (empty rows a spreadsheet leaves at the end?); "
-            "delete them"
-            if trailing
-            else f"row {int(missing[0])} of the table has no frame number; give every row its frame number"
-        )
+    # pandas reads an empty first cell as NaN, which cast to a frame number is far below 0.
+    what = rows_without_frame_numbers(
+        values, lambda row: f"row {row} of the table has no frame number; give every row its frame number"
+    )
+    if what is not None:
         raise InvalidSourceFileError(f"{path}: {what}.")
     finite = values
     if np.array_equal(finite, np.round(finite)):

@@ -26,6 +26,7 @@ __all__ = [
     "UNREADABLE_FILE_ERRORS",
     "check_frame_count",
     "check_input_file",
+    "rows_without_frame_numbers",
     "dataset_shapes",
     "frame_count_plausible",
     "is_hdf5",
@@ -302,6 +303,34 @@ def is_hdf5(path: Path) -> bool:
 def frame_count_plausible(n_frames: int, n_rows: int) -> bool:
     """Return whether ``n_rows`` poses can span ``n_frames`` frames (see :func:`check_frame_count`)."""
     return n_frames <= MAX_FRAMES and (n_frames <= _SPARSE_FRAMES or n_frames <= _MAX_SPARSITY * max(n_rows, 1))
+
+
+def rows_without_frame_numbers(frames: Any, one_row: Callable[[int], str]) -> str | None:
+    """Say which rows of a table have no frame number (NaN, as pandas reads an empty cell); None when all have one.
+
+    Parameters
+    ----------
+    frames : numpy.ndarray
+        The frame numbers as floats, one a row.
+    one_row : callable
+        Words a row (0-based) without a frame number among rows with one, in the reader's terms.
+
+    Returns
+    -------
+    str or None
+        Empty rows at the end (a spreadsheet leaves them) are counted and to be deleted; otherwise the first.
+    """
+    import numpy as np
+
+    missing = np.flatnonzero(np.isnan(frames))
+    if not len(missing):
+        return None
+    if np.array_equal(missing, np.arange(len(frames) - len(missing), len(frames))):
+        return (
+            f"its last {len(missing)} row(s) have no frame number (empty rows a spreadsheet leaves at the end?); "
+            "delete them"
+        )
+    return one_row(int(missing[0]))
 
 
 def check_frame_count(path: Path, n_frames: int, n_rows: int, *, what: str = "frame numbers", hint: str = "") -> None:

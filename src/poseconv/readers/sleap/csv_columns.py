@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InvalidSourceFileError
+from ..safety.input_checks import rows_without_frame_numbers
 from .csv_metadata import VIDEO_COLUMNS
 
 __all__ = [
@@ -113,17 +114,14 @@ def numbers(path: Path, table: Any, column: str) -> np.ndarray:
 def frame_numbers(path: Path, values: np.ndarray) -> np.ndarray:
     """Return ``frame_idx`` as frame numbers; refuse empty, negative or fractional ones, naming the rows."""
     frames = np.asarray(values, dtype="float64")
-    missing = np.flatnonzero(np.isnan(frames))
-    if len(missing):
-        # Said as for a DeepLabCut table: a spreadsheet leaves rows of empty cells at the end.
-        trailing = np.array_equal(missing, np.arange(len(frames) - len(missing), len(frames)))
-        what = (
-            f"its last {len(missing)} row(s) have no frame number (empty rows a spreadsheet leaves at the end?); "
-            "delete them"
-            if trailing
-            else f"row {int(missing[0]) + 1} (line {int(missing[0]) + 2} of the file) has no frame_idx; give every "
-            "row its frame number, as SLEAP writes it"
-        )
+    what = rows_without_frame_numbers(
+        frames,
+        lambda row: (
+            f"row {row + 1} (line {row + 2} of the file) has no frame_idx; give every row its frame number, "
+            "as SLEAP writes it"
+        ),
+    )
+    if what is not None:
         raise InvalidSourceFileError(f"{path}: {what}.")
     wrong = np.flatnonzero((frames < 0) | (frames != np.floor(frames)))
     if len(wrong):
