@@ -19,7 +19,7 @@ from ...errors import InvalidOptionError, InvalidSourceFileError
 from ...metadata.names import unique_name
 from ...model import Skeleton
 from ..safety.input_checks import dataset_shapes, is_hdf5
-from .slp_layout import negative_frames, other_annotations, warn_other_annotations
+from .slp_layout import negative_frames, other_annotations, table_fields, warn_other_annotations
 
 __all__ = [
     "ANALYSIS_CONFIDENCE_DEFINITION",
@@ -173,7 +173,7 @@ def slp_header(path: Path) -> dict[str, Any]:
                 raise InvalidSourceFileError(
                     f"{path}: the SLEAP file lacks the dataset(s) {missing}; it is incomplete or corrupt."
                 )
-            fields = handle["instances"].dtype.names or ()
+            fields = table_fields(handle["instances"])
             format_id = metadata.attrs.get("format_id")
             format_id = float(format_id) if format_id is not None else None
             if format_id is not None and format_id >= _FORMAT_ID_LIMIT:

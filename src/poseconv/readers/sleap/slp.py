@@ -74,6 +74,7 @@ from .common import (
     warn_other_annotations,
 )
 from .slp_index import USER, SlpIndex, read_slp_index
+from .slp_layout import table_columns
 from .slp_objects import load_labels, object_tracks, tracks_from_identities
 from .slp_points import SlpPointTable
 from .slp_untracked import labels_beside_tracked_predictions
@@ -384,8 +385,8 @@ def _instance_counts(path: Path, n_videos: int) -> tuple[np.ndarray, np.ndarray,
 
     try:
         with h5py.File(path, "r") as handle:
-            frames = handle["frames"].fields(["video", "instance_id_start", "instance_id_end"])[:]
-            kinds = np.asarray(handle["instances"].fields("instance_type")[:], dtype="int64")
+            frames = table_columns(handle["frames"], ["video", "instance_id_start", "instance_id_end"])
+            kinds = np.asarray(table_columns(handle["instances"], ["instance_type"])["instance_type"], dtype="int64")
         video = frames["video"].astype("int64")
         start, end = frames["instance_id_start"].astype("int64"), frames["instance_id_end"].astype("int64")
         users = np.concatenate([[0], np.cumsum(kinds == USER)])

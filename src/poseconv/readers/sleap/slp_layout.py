@@ -65,6 +65,55 @@ _FIELDS = {
 }
 
 
+def table_fields(dataset: Any) -> tuple[str, ...]:
+    """Return the field names of a SLEAP table: its compound dtype's, or those a flat matrix records.
+
+    sleap-io.js (h5wasm, which writes no compound types) stores ``frames``, ``instances`` and the point tables as
+    2-D matrices with the names of their columns in a JSON ``field_names`` attribute; sleap-io reads both
+    (``sleap_io.io.utils.read_hdf5_dataset``).
+
+    Parameters
+    ----------
+    dataset : h5py.Dataset
+        The table.
+
+    Returns
+    -------
+    tuple of str
+        Its fields; empty when it has neither.
+    """
+    names = dataset.dtype.names
+    if names:
+        return tuple(names)
+    raw = dataset.attrs.get("field_names") if dataset.ndim == 2 else None
+    if raw is None:
+        return ()
+    try:
+        names = json.loads(raw.decode() if isinstance(raw, bytes) else str(raw))
+    except ValueError:
+        return ()
+    return tuple(str(name) for name in names) if isinstance(names, list) else ()
+
+
+def table_columns(dataset: Any, names: list[str]) -> dict[str, Any]:
+    """Read the columns ``names`` of a SLEAP table, compound or flat (see :func:`table_fields`).
+
+    Raises
+    ------
+    KeyError
+        When the table has no such column.
+    """
+    if dataset.dtype.names:
+        values = dataset.fields(names)[:]
+        return {name: values[name] for name in names}
+    fields = table_fields(dataset)
+    missing = [name for name in names if name not in fields]
+    if missing:
+        raise KeyError(f"no column(s) {missing} in {dataset.name}")
+    matrix = dataset[:]
+    return {name: matrix[:, fields.index(name)] for name in names}
+
+
 def layout_obstacle(handle: Any) -> str | None:
     """Why the file's datasets are not the layout the array path reads, or None when they are."""
     import h5py
