@@ -153,8 +153,24 @@ def _set_pose_storage(item: Any, backend: str) -> None:
         item.compressor_options = [None, {"level": GZIP_LEVEL}]
 
 
+def _stored_dataset_class(backend: str) -> type:
+    """Return the class of a dataset already stored with ``backend``, which its DataIO leaves as it is.
+
+    hdmf's ``H5DataIO`` and hdmf-zarr's ``ZarrDataIO`` ignore every storage option for an ``h5py.Dataset``
+    or a ``zarr.Array`` respectively (it is kept in the file being appended to, or linked or copied as it
+    is); a dataset of the other backend is rewritten, so it takes the options.
+    """
+    if backend == "zarr":
+        import zarr
+
+        return zarr.Array
+    import h5py
+
+    return h5py.Dataset
+
+
 def _wrap_confidence(nwbfile: Any, backend: str, data_io_class: type, like: dict[str, Any] | None = None) -> list[Any]:
-    """Wrap every pose ``confidence`` for storage in place; return the file's pose series.
+    """Wrap every pose ``confidence`` not yet stored for storage in place; return the file's pose series.
 
     neuroconv's configuration must list exactly the datasets it finds itself (``data`` and
     ``timestamps``), so confidence is wrapped here directly. With ``like`` (a configuration's
@@ -168,9 +184,14 @@ def _wrap_confidence(nwbfile: Any, backend: str, data_io_class: type, like: dict
     from ndx_pose import PoseEstimationSeries
 
     configuration_class = _confidence_configuration_classes()[backend]
+    stored = _stored_dataset_class(backend)
     data_items = {item.object_id: item for item in (like or {}).values() if item.dataset_name == "data"}
     pose_series = [obj for obj in nwbfile.all_children() if isinstance(obj, PoseEstimationSeries)]
     for series in pose_series:
+        if isinstance(series.confidence, stored):
+            # Already a dataset of this backend (a series of the file being appended to, or one linked or copied
+            # from another file): it is written as it is, and H5DataIO warns four times that the options are ignored.
+            continue
         data_item = data_items.get(series.object_id)
         if isinstance(series.confidence, DataIO):
             if data_item is None:
@@ -217,8 +238,10 @@ def get_pose_backend_configuration(nwbfile: Any, backend: Literal["hdf5", "zarr"
         Storage backend.
 
     The ``confidence`` datasets are wrapped for storage in place, since neuroconv's
-    configuration cannot hold them. Series data written by poseconv are
-    data-chunk iterators (:class:`~poseconv.nwb.write.series_iterators.PoseSeriesIterator`), whose
+    configuration cannot hold them; those already stored with ``backend`` (the series of
+    a file being appended to) are left as they are, as neuroconv leaves their ``data``.
+    Series data written by poseconv are data-chunk iterators
+    (:class:`~poseconv.nwb.write.series_iterators.PoseSeriesIterator`), whose
     chunk shape neuroconv takes as the dataset's. For a file built in this process the
     configuration is found without building the file
     (:mod:`poseconv.nwb.write.dataset_configuration`); it is the one neuroconv's
