@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from ...errors import MetadataError, PoseconvWarning
+from ...errors import MetadataError
 from ...metadata.defaults import MISSING_VIDEO_PATTERN, camera_folder, external_video_entry
 from ...metadata.names import nwb_name, unique_name
 from ...model.location import where_linked
-from ...timing import SAME_CLOCK_RTOL
 from .devices import get_or_add_device, lookup
+from .video_segments import linked_files, segment_of, video_of_segment, warn_if_other_times
 
 __all__ = [
     "container_camera",
@@ -44,22 +41,31 @@ def get_or_add_external_video(
     An ImageSeries of that name already in the file (e.g. written by neuroconv's video
     interface) is reused, unless it links other files: that is another camera's video of the
     same file name (``top/session1.mp4``, ``side/session1.mp4``), and this one is written under
-    a name of its own (:func:`_apart_from`). Otherwise one is added to ``acquisition`` with the
-    pose frame timing and the video path (or the image files of an image sequence) relative to ``relative_to``.
+    a name of its own (:func:`_apart_from`). A video of several files of which ``video_path`` is one is
+    that camera's video recorded in segments (neuroconv's ``ExternalVideoInterface(file_paths=[...])``), and
+    linked: the poses' times find their frames in it (:mod:`.video_segments`), and its camera is theirs
+    (:func:`container_camera`). Otherwise one is added to ``acquisition`` with the pose frame timing and the
+    video path (or the image files of an image sequence) relative to ``relative_to``.
     """
     entry = lookup(metadata.get("Behavior", {}).get("ExternalVideos", {}), key, "source_video_metadata_key")
     name = entry["name"]
-    existing = image_series_named(nwbfile, name, key)
+    existing, segment = image_series_named(nwbfile, name, key), None
     if existing is not None and video_path is not None and _links_other_files(existing, video_path, relative_to):
-        _refuse_a_name_given_twice(metadata, key, entry, existing)
-        metadata, entry = _apart_from(nwbfile, metadata, entry, existing, video_path)
-        existing = None
+        # A video of several files (one camera recorded in segments) holding this one is this camera's.
+        segment = segment_of(existing, video_path, relative_to)
+        if segment is None:
+            _refuse_a_name_given_twice(metadata, key, entry, existing)
+            metadata, entry = _apart_from(nwbfile, metadata, entry, existing, video_path)
+            existing = None
     if existing is None and video_path is not None:
         # Another interface's video of the same file under a name of its own (neuroconv's ExternalVideoInterface
-        # with video_name= and a metadata_key of its own): linked, not written twice.
+        # with video_name= and a metadata_key of its own): linked, not written twice; so is its video of
+        # several files of which this one is a segment (named after its first file).
         existing = image_series_of_file(nwbfile, video_path, relative_to)
+        if existing is None:
+            existing, segment = video_of_segment(nwbfile, video_path, relative_to)
     if existing is not None:
-        _warn_if_other_times(existing, timing_kwargs)
+        warn_if_other_times(existing, timing_kwargs, segment)
         return existing
     if video_path is None:
         raise MetadataError(
@@ -214,55 +220,18 @@ def _recorded_video(description: str | None) -> str | None:
     return found["path"] if found else None
 
 
-def _first_time_and_step(timing: Mapping[str, Any]) -> tuple[float, float] | None:
-    """Return the first frame's time and the frame step of ``rate``/``starting_time`` or ``timestamps``."""
-    if timing.get("rate"):
-        return float(timing.get("starting_time") or 0.0), 1.0 / float(timing["rate"])
-    times = timing.get("timestamps")
-    if times is None or len(times) < 2:
-        return None
-    first = np.asarray(times[:2], dtype="float64")  # a stored dataset reads only these two
-    return float(first[0]), float(first[1] - first[0])
-
-
-def _warn_if_other_times(series: Any, timing_kwargs: Mapping[str, Any]) -> None:
-    """Warn when the poses link a video already in the file whose frame times are not theirs.
-
-    A video interface aligned otherwise than the poses (``set_aligned_starting_time`` on one of them)
-    leaves each pose on a frame of the video at another time; nothing else would say so.
-    """
-    stored = {"rate": series.rate, "starting_time": series.starting_time, "timestamps": series.timestamps}
-    theirs, ours = _first_time_and_step(stored), _first_time_and_step(timing_kwargs)
-    if theirs is None or ours is None:
-        return
-    # Half a frame apart at the start, or steps of other clocks.
-    if abs(theirs[0] - ours[0]) <= 0.5 * ours[1] and abs(theirs[1] - ours[1]) <= SAME_CLOCK_RTOL * ours[1]:
-        return
-    warnings.warn(
-        f"The poses link the video '{series.name}' already in the file, whose frame times (first {theirs[0]:.6g} s, "
-        f"{1 / theirs[1]:.6g} fps) are not the poses' (first {ours[0]:.6g} s, {1 / ours[1]:.6g} fps): the poses keep "
-        "their times, and a reader that takes a pose's time from its video frame gets another one. Align the video "
-        "and the poses alike (e.g. the same set_aligned_starting_time on the video interface and the pose interface).",
-        PoseconvWarning,
-        stacklevel=2,
-    )
-
-
 def _links_files(series: Any, video_path: Path | Sequence[Path], relative_to: Path | None) -> bool | None:
     """Return whether the external files of ``series`` are ``video_path``; None when it links no files.
 
-    A relative external file is relative to the NWB file (poseconv's, as DANDI asks) or to the folder
-    the conversion ran in (neuroconv's ``ExternalVideoInterface`` writes the paths it was given): either counts.
+    A relative external file is relative to the NWB file or to the folder the conversion ran in: either
+    counts (:func:`~.video_segments.linked_files`).
     """
-    files = getattr(series, "external_file", None)
-    if files is None or len(files) == 0:
+    readings = linked_files(series, relative_to)
+    if not readings:
         return None
     paths = [video_path] if isinstance(video_path, (str, Path)) else list(video_path)
     wanted = [where_linked(path) for path in paths]
-    if len(files) != len(wanted):
-        return False
-    folders = [Path(relative_to)] if relative_to is not None else []
-    return any([where_linked(folder / str(f)) for f in files] == wanted for folder in [*folders, Path.cwd()])
+    return any(reading == wanted for reading in readings)
 
 
 def _links_other_files(series: Any, video_path: Path | Sequence[Path], relative_to: Path | None) -> bool:
