@@ -128,6 +128,42 @@ def without_empty_text(metadata: Mapping[str, Any] | None) -> dict[str, Any] | N
     return cleaned
 
 
+_SPEC_START = "a spec's starting_time and poseconv convert --starting-time"
+_SPEC_TIMES = "a spec's timestamps_file and poseconv convert --timestamps FILE"
+#: Options of a spec's pose file and of the command line (neuroconv's argument names of the same methods too)
+#: that the Python interfaces take by a method called before ``run_conversion``: the call, what gives it elsewhere.
+_TAKEN_BY_METHODS = {
+    "starting_time": ("shift the frame times with", "set_aligned_starting_time({value})", _SPEC_START),
+    "aligned_starting_time": ("shift the frame times with", "set_aligned_starting_time({value})", ""),
+    "timestamps": ("give the frame times with", "set_aligned_timestamps(times)", _SPEC_TIMES),
+    "aligned_timestamps": ("give the frame times with", "set_aligned_timestamps(times)", ""),
+    "timestamps_file": (
+        "give the frame times with",
+        "set_aligned_timestamps(poseconv.timing.load_timestamps(path))",
+        _SPEC_TIMES,
+    ),
+}
+
+
+def _misplaced_option_message(interface: Any, key: str, value: Any) -> str | None:
+    """Return where poseconv takes ``key``, given to ``run_conversion``: by a method, or by the constructor; else None.
+
+    A spec's pose file and ``poseconv convert`` take frame times and the interface's arguments beside its
+    conversion options; a Python user passes them to ``run_conversion`` too.
+    """
+    import inspect
+
+    said = f"{key!r} is not an argument of run_conversion"
+    if key in _TAKEN_BY_METHODS:
+        what, call, elsewhere = _TAKEN_BY_METHODS[key]
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        call = call.format(value=repr(value) if number else "seconds")
+        return f"{said}; {what} interface.{call} before it" + (f" (as {elsewhere} do)" if elsewhere else "")
+    if key in inspect.signature(type(interface).__init__).parameters and key not in ("self", "verbose"):
+        return f"{said}; it is an argument of {type(interface).__name__}({key}=...), given when it is made"
+    return None
+
+
 def refuse_unknown_options(interface: Any, options: Mapping[str, Any], named: tuple[str, ...]) -> None:
     """Refuse a ``run_conversion`` argument that is neither its own nor an option of ``add_to_nwbfile``.
 
@@ -152,7 +188,9 @@ def refuse_unknown_options(interface: Any, options: Mapping[str, Any], named: tu
     offered = [*named, *sorted(known - {"external_files_relative_to"})]
     lines = []
     for key in unknown:
-        message = neuroconv_name_message(key, known, option=True)
+        message = neuroconv_name_message(key, known, option=True) or _misplaced_option_message(
+            interface, key, options[key]
+        )
         if message is None:
             close = difflib.get_close_matches(key, offered, n=1, cutoff=0.6)
             message = f"did you mean {close[0]}=?" if close else f"it takes: {', '.join(offered)}."
