@@ -273,7 +273,10 @@ def check_timestamps(
     video_frames: int | None = None,
     images: bool = False,
 ) -> np.ndarray:
-    """Return ``timestamps`` as float64 after checking there is one finite time per frame.
+    """Return a float64 copy of ``timestamps`` after checking there is one finite time per frame.
+
+    A copy: the caller's array (a buffer reused for the next camera, edited after being given) stays theirs,
+    and the times checked are the times kept.
 
     ``video_frames``, the video file's frame count when the poses end before it does (SLEAP predicts up to
     the last frame with an animal): one time per video frame (a camera's TTLs) is taken too; the poses
@@ -290,9 +293,9 @@ def check_timestamps(
     Raises
     ------
     InvalidOptionError
-        When the count is wrong or a time is not finite.
+        When the times are not numbers, the count is wrong or a time is not finite.
     """
-    array = np.asarray(timestamps, dtype="float64")
+    array = _float_copy(timestamps, f"Timestamps for {what} must be an array of numbers (seconds), one per frame")
     counts = {n_frames} if video_frames is None or video_frames <= n_frames else {n_frames, video_frames}
     if array.ndim != 1 or array.shape[0] not in counts:
         given = array.shape[0] if array.ndim == 1 else f"an array of shape {array.shape} of"
@@ -315,6 +318,20 @@ def check_timestamps(
     if problem is not None:
         warnings.warn(f"Timestamps for {what} {problem}", PoseconvWarning, stacklevel=stacklevel)
     return array
+
+
+def _float_copy(values: Any, refusal: str) -> np.ndarray:
+    """Return a float64 copy of ``values`` (the caller's array stays theirs); else refuse them, saying ``refusal``.
+
+    Raises
+    ------
+    InvalidOptionError
+        When ``values`` are not numbers (text, ragged lists): ``refusal`` and the start of what was given.
+    """
+    try:
+        return np.array(values, dtype="float64")
+    except (TypeError, ValueError) as err:
+        raise InvalidOptionError(f"{refusal}; got {values!r:.60}.") from err
 
 
 def _rate_problem(given: float | None, known: FrameTiming | None, *, images: bool = False) -> str | None:
@@ -396,12 +413,7 @@ def check_sync_times(unaligned_timestamps: Any, aligned_timestamps: Any) -> tupl
     """
     arrays = []
     for name, values in (("unaligned_timestamps", unaligned_timestamps), ("aligned_timestamps", aligned_timestamps)):
-        try:
-            array = np.asarray(values, dtype="float64")
-        except (TypeError, ValueError) as err:
-            raise InvalidOptionError(
-                f"align_by_interpolation: {name} must be an array of times (seconds), got {values!r}."
-            ) from err
+        array = _float_copy(values, f"align_by_interpolation: {name} must be an array of times (seconds)")
         if array.ndim != 1 or array.size == 0 or not np.all(np.isfinite(array)):
             raise InvalidOptionError(
                 f"align_by_interpolation: {name} must be a 1-D array of finite times (seconds), got "

@@ -179,3 +179,20 @@ def test_the_known_rate_of_a_timing_is_its_rate_or_the_rate_its_times_keep():
     assert known_rate(None) is None and known_rate(FrameTiming(rate=25.0)) == 25.0
     assert known_rate(FrameTiming(timestamps=np.arange(30) / (30000 / 1001) + 2.0)) == 30000 / 1001
     assert known_rate(FrameTiming(timestamps=np.array([0.0, 0.1, 0.25]))) is None
+
+
+def test_checked_times_are_a_copy_and_times_that_are_not_numbers_are_refused():
+    """The array checked was the caller's, kept as it was: edited afterwards (a NaN, the next camera's times),
+    the interface wrote what had not been checked. Text failed in numpy's words."""
+    import numpy as np
+    import pytest
+
+    from poseconv.errors import InvalidOptionError
+    from poseconv.timing import check_timestamps
+
+    given = np.arange(3) / 30.0
+    checked = check_timestamps(given, 3, "video 'v'")
+    given[1] = np.nan
+    np.testing.assert_array_equal(checked, np.arange(3) / 30.0)
+    with pytest.raises(InvalidOptionError, match=r"Timestamps for video 'v' must be an array of numbers \(seconds\)"):
+        check_timestamps(["0.0", "a", "b"], 3, "video 'v'")

@@ -12,7 +12,7 @@ passes every argument up (:mod:`poseconv.interfaces.mixin`).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -204,7 +204,9 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         return found
 
     def _times(self, pose: PoseData) -> np.ndarray | list[np.ndarray]:
-        times = [self._timing(pose, video).times(pose.n_frames(video)) for video in self._videos()]
+        # Copies: neuroconv's users shift the times they get in place (ts += offset) before setting them, which
+        # must not move the interface's own times (the pose file's, the video's or those set).
+        times = [np.array(self._timing(pose, video).times(pose.n_frames(video))) for video in self._videos()]
         return times[0] if len(times) == 1 else times
 
     def get_original_timestamps(self) -> np.ndarray | list[np.ndarray]:
@@ -233,24 +235,42 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
     def set_aligned_timestamps(self, aligned_timestamps: np.ndarray | list[np.ndarray]) -> None:
         """Replace the frame times with times aligned to the session start.
 
+        The times are copied: changing the array given afterwards (a buffer reused for the next camera)
+        does not change this interface's.
+
         Parameters
         ----------
         aligned_timestamps : numpy.ndarray or list of numpy.ndarray
-            One time (seconds) per frame; a list with one array per video when there are several.
+            One time (seconds) per frame (an array, or a list of numbers); a list with one array per video
+            when there are several.
+
+        Raises
+        ------
+        InvalidOptionError
+            When there is not one array of times per video, or an array is not one finite time per frame.
         """
         videos = self._videos()
-        one_array = isinstance(aligned_timestamps, np.ndarray) and aligned_timestamps.ndim == 1
-        if len(videos) > 1 and one_array:
+        held = f"{self._pose.source_name} holds poses of {len(videos)} videos ({', '.join(map(repr, videos))})"
+        if len(videos) == 1:
+            arrays = [aligned_timestamps]
+        elif _one_array_of_times(aligned_timestamps):
             # A times file (--timestamps, a spec's timestamps_file) holds one video's times.
             raise InvalidOptionError(
-                f"{self._pose.source_name} holds poses of {len(videos)} videos ({', '.join(map(repr, videos))}), "
-                f"and {len(aligned_timestamps)} times were given for one: give one array of times per video, in "
-                "this order (set_aligned_timestamps([times_1, times_2, ...])), or convert one video at a time "
+                f"{held}, and {len(aligned_timestamps)} times were given for one: give one array of times per video, "
+                "in this order (set_aligned_timestamps([times_1, times_2, ...])), or convert one video at a time "
                 "(video_indices=[i]; in a spec, source_data: {video_indices: [i]}), each with its times file."
             )
-        arrays = [aligned_timestamps] if len(videos) == 1 else list(aligned_timestamps)
+        elif isinstance(aligned_timestamps, Iterable) and not isinstance(aligned_timestamps, str | bytes):
+            arrays = list(aligned_timestamps)
+        else:
+            arrays = []
         if len(arrays) != len(videos):
-            raise InvalidOptionError(f"Expected timestamps for {len(videos)} videos, got {len(arrays)}.")
+            count = f"{len(arrays)} array{'' if len(arrays) == 1 else 's'} of times"
+            given = count if arrays else f"{aligned_timestamps!r:.40}"
+            raise InvalidOptionError(
+                f"{held}, but got {given}: give one array of times per video, in this order "
+                "(set_aligned_timestamps([times_1, times_2, ...]))."
+            )
         self._set_aligned(arrays, [timing.GIVEN_TIMESTAMPS] * len(arrays))
 
     def _set_aligned(self, arrays: list[np.ndarray], sources: list[str]) -> None:
@@ -387,6 +407,17 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
             lines = "\n  ".join(map(str, problems))
             raise MetadataError(f"Invalid metadata for {self._source_name()}:\n  {lines}")
         return merged
+
+
+def _one_array_of_times(given: Any) -> bool:
+    """Return whether ``given`` is one array of times, not one per video: a 1-D array, or a list or tuple of numbers.
+
+    neuroconv's interfaces take times as lists too; a list of arrays (or of lists) holds one per video.
+    """
+    if hasattr(given, "ndim"):
+        # numpy arrays, pandas Series, ...
+        return given.ndim == 1
+    return isinstance(given, list | tuple) and len(given) > 0 and all(np.ndim(item) == 0 for item in given)
 
 
 def _covered_times(current: FrameTiming, n_frames: int, video_frames: int | None) -> np.ndarray:

@@ -196,7 +196,8 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
     def _session_times(self, session: MultiCameraPoseData) -> np.ndarray:
         if session.timing is None:
             raise timing.missing_timing_error(session.source_name, "this session")
-        return session.timing.times(session.n_frames)
+        # A copy, as the pose interfaces give: times shifted in place (ts += offset) stay the caller's.
+        return np.array(session.timing.times(session.n_frames))
 
     def get_original_timestamps(self) -> np.ndarray:
         """Return the frame times in seconds before any alignment (one clock for every camera).
@@ -225,7 +226,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
         ----------
         aligned_timestamps : numpy.ndarray
             One time (seconds) per frame of the session, or per frame of its longest video file when the
-            poses end before it (the poses take the first ones, the videos keep theirs).
+            poses end before it (the poses take the first ones, the videos keep theirs). They are copied.
         """
         self._set_aligned([aligned_timestamps], [timing.GIVEN_TIMESTAMPS])
 

@@ -139,3 +139,60 @@ def test_poses_appended_with_pynwb_are_written_not_left_empty(tmp_path, dlc_inte
     done = subprocess.run([*run, "open-first"], capture_output=True, text=True, check=True)
     assert "InvalidOptionError" in done.stdout and "before ndx-pose's types were loaded" in done.stdout, done.stderr
     assert "Import poseconv's interfaces (or ndx_pose) before opening the file" in done.stdout
+
+
+@pytest.mark.parametrize("kind", ["pose", "session"])
+def test_the_times_set_and_got_are_the_interfaces_own_not_the_callers_array(kind, request):
+    """The interfaces kept the caller's array: a buffer reused for the next camera gave every interface the last
+    camera's times, a NaN written into it after the finite check reached the file, and ``g += 500`` on the times
+    got shifted the interface's own."""
+    interface = request.getfixturevalue("dlc_interface" if kind == "pose" else "session_interface")
+    n_frames = len(interface.get_timestamps())
+    buffer = 10.0 + np.arange(n_frames) / 30.0
+    interface.set_aligned_timestamps(buffer)
+    buffer[:] = 20.0 + np.arange(n_frames) / 30.0  # the next camera's times, in the same buffer
+    buffer[1] = np.nan
+    np.testing.assert_allclose(interface.get_timestamps(), 10.0 + np.arange(n_frames) / 30.0)
+    got = interface.get_timestamps()
+    got += 500.0
+    np.testing.assert_allclose(interface.get_timestamps(), 10.0 + np.arange(n_frames) / 30.0)
+    original = interface.get_original_timestamps()
+    original += 500.0
+    np.testing.assert_allclose(interface.get_original_timestamps(), np.arange(n_frames) / 30.0)
+    # neuroconv's users shift the times got in place and set them back.
+    times = interface.get_timestamps()
+    times += 1.0
+    interface.set_aligned_timestamps(times)
+    np.testing.assert_allclose(interface.get_timestamps(), 11.0 + np.arange(n_frames) / 30.0)
+
+
+def test_the_times_of_several_videos_are_copied_and_got_as_copies(generated_two_videos):
+    from poseconv import SLEAPPoseInterface
+
+    interface = SLEAPPoseInterface(file_path=generated_two_videos.path, sampling_frequency=30.0)
+    first, second = (np.asarray(times) + 5.0 for times in interface.get_original_timestamps())
+    interface.set_aligned_timestamps([first, second])
+    first += 100.0
+    for got in interface.get_timestamps():
+        got += 100.0
+    np.testing.assert_allclose(interface.get_timestamps()[0], 5.0 + np.arange(len(first)) / 30.0)
+    np.testing.assert_allclose(interface.get_timestamps()[1], second)
+
+
+@pytest.mark.parametrize("container", [list, tuple])
+def test_a_list_of_times_for_several_videos_says_how_to_give_each_its_own(generated_two_videos, container):
+    """A Python list of one video's times (neuroconv's interfaces take lists) was taken for one array per time:
+    "Expected timestamps for 2 videos, got 4"; an array of the same times was explained."""
+    from poseconv import SLEAPPoseInterface
+
+    interface = SLEAPPoseInterface(file_path=generated_two_videos.path, sampling_frequency=30.0)
+    first, second = (list(map(float, times)) for times in interface.get_original_timestamps())
+    with pytest.raises(InvalidOptionError, match=r"2 videos \('left', 'left_2'\), and 4 times.*video_indices=\[i\]"):
+        interface.set_aligned_timestamps(container(first))
+    with pytest.raises(InvalidOptionError, match=r"2 videos \('left', 'left_2'\), but got 3 arrays of times"):
+        interface.set_aligned_timestamps(container([first, second, second]))
+    with pytest.raises(InvalidOptionError, match=r"2 videos \('left', 'left_2'\), but got 2\.5: give one array"):
+        interface.set_aligned_timestamps(2.5)
+    # A list of lists is one list of times per video.
+    interface.set_aligned_timestamps(container([[t + 1.0 for t in first], second]))
+    np.testing.assert_allclose(interface.get_timestamps()[0], np.asarray(first) + 1.0)
