@@ -35,6 +35,8 @@ __all__ = [
     "load_yaml_config",
     "predictions_skeletons",
     "project_edges",
+    "project_identity",
+    "project_sentence",
     "project_skeletons",
     "video_set_crop",
 ]
@@ -94,6 +96,36 @@ def load_project_config(path: Path) -> dict[str, Any]:
     """
     check_input_file(path, suffixes={".yaml", ".yml"}, what="DeepLabCut config.yaml")
     return load_yaml_config(path, "DeepLabCut config.yaml")
+
+
+def project_identity(config: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    """Return the project's task and experimenter: its config's ``Task`` and ``scorer`` (None where empty).
+
+    ``create_new_project(project, experimenter)`` writes them so (the project folder is named
+    ``<Task>-<scorer>-<date>``, the labels ``CollectedData_<scorer>``); the model zoo's configs leave them empty.
+    """
+
+    def text(value: Any) -> str | None:
+        # YAML reads `Task: 2019` as a number; a list or a mapping there names nothing.
+        plain = isinstance(value, str | int | float) and not isinstance(value, bool)
+        return (str(value).strip() or None) if plain else None
+
+    return (text(config.get("Task")), text(config.get("scorer"))) if config else (None, None)
+
+
+def project_sentence(config: dict[str, Any] | None) -> str:
+    """Return the sentence a description says of the project's task and experimenter ("" when it names neither).
+
+    Said in every container's description, the file keeps them wherever the NWBFile's experimenter and session
+    description come from (the user's metadata, the file appended to).
+    """
+    task, experimenter = project_identity(config)
+    named = [
+        f"the task {task!r}" if task else "",
+        f"the experimenter (scorer) {experimenter!r}" if experimenter else "",
+    ]
+    said = " and ".join(filter(None, named))
+    return f"The DeepLabCut project's config.yaml names {said}." if said else ""
 
 
 def _names(value: Any) -> list[str]:
@@ -233,7 +265,7 @@ def project_skeletons(
 def predictions_skeletons(
     config: dict[str, Any] | None, config_path: Path | None, bodyparts: tuple[list[str], list[str]], path: Path
 ) -> tuple[list[Skeleton], str]:
-    """Return the skeletons of a predictions table (:func:`project_skeletons`) and what its description says of them.
+    """Return the skeletons of a predictions table (:func:`project_skeletons`) and what descriptions say of its config.
 
     Parameters
     ----------
@@ -247,7 +279,8 @@ def predictions_skeletons(
     Returns
     -------
     (list of Skeleton, str)
-        The skeletons, and the sentence naming the config's edges no skeleton holds (:func:`cross_edges_sentence`).
+        The skeletons, and the sentences naming the project's task and experimenter (:func:`project_sentence`)
+        and the config's edges no skeleton holds (:func:`cross_edges_sentence`).
     """
     animal_parts, unique_parts = bodyparts
     skeletons = project_skeletons(
@@ -260,7 +293,8 @@ def predictions_skeletons(
         advice="Pass the config.yaml of the project that produced these predictions "
         "(config_file_path=..., --config), or find_side_files=False to convert without a config.",
     )
-    return skeletons, cross_edges_sentence(config, animal_parts, unique_parts)
+    said = (project_sentence(config), cross_edges_sentence(config, animal_parts, unique_parts))
+    return skeletons, " ".join(filter(None, said))
 
 
 def find_video(

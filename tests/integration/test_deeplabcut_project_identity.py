@@ -1,0 +1,30 @@
+"""``poseconv convert`` (config found or given with --config) and ``poseconv metadata`` keep the DeepLabCut project's
+task and experimenter (config.yaml ``Task`` and ``scorer``), which neuroconv's DeepLabCutInterface writes too."""
+
+from __future__ import annotations
+
+import yaml
+from pynwb import NWBHDF5IO
+
+from tests.fixtures.cli import poseconv_in_process
+from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+from tests.fixtures.paths import needs_shared_data
+from tests.fixtures.training import OPENFIELD_PROJECT
+
+SENTENCE = "The DeepLabCut project's config.yaml names the task 'openfield' and the experimenter (scorer) 'Pranav'."
+START = "2024-05-01T10:30:00+00:00"
+
+
+@needs_shared_data
+def test_convert_and_metadata_say_the_openfield_project_s_task_and_experimenter(tmp_path):
+    printed = poseconv_in_process("metadata", SINGLE_ANIMAL_H5)
+    assert printed.returncode == 0, printed.stderr
+    shown = yaml.safe_load(printed.stdout)["Pose"]["PoseEstimations"]["PoseEstimation"]["description"]
+    assert shown.endswith(SENTENCE), shown
+    for given in ([], ["--config", OPENFIELD_PROJECT / "config.yaml"]):
+        out = tmp_path / f"out{len(given)}.nwb"
+        result = poseconv_in_process("convert", SINGLE_ANIMAL_H5, *given, "-o", out, "--session-start-time", START)
+        assert result.returncode == 0, result.stderr
+        with NWBHDF5IO(out, "r") as io:
+            written = io.read().processing["behavior"]["PoseEstimation"].description
+        assert written == shown
