@@ -348,6 +348,9 @@ def to_sleap_labels(pose: PoseData) -> Any:
                 )
                 if is_replaced:
                     replaced[track.video, track.name, int(t)] = instance
+            # sleap-io makes a point visible by its x alone; one with y only (SLEAP files hold some) keeps it, as
+            # the streamed tables keep it (sleap_tables.py).
+            instance.points["visible"] = ~np.isnan(positions[t]).all(axis=1)
             instances.setdefault((track.video, int(t)), []).append(instance)
 
     frames = [

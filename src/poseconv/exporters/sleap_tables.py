@@ -252,7 +252,8 @@ def _block_rows(
         picked = node_mask & rows[:, None]
         values = np.zeros(int(picked.sum()), dtype=tables[table].dtype)
         values["x"], values["y"] = points[picked][:, 0], points[picked][:, 1]
-        values["visible"] = ~np.isnan(points[picked]).any(axis=1)
+        # A point with one coordinate (SLEAP files hold some) stays visible, so that readers keep that coordinate.
+        values["visible"] = ~np.isnan(points[picked]).all(axis=1)
         values["complete"] = False
         if kind == "pred_points":
             values["score"] = point_scores[picked]

@@ -57,3 +57,14 @@ def test_sleaps_unscored_instance_is_a_user_instance_where_no_kind_is_recorded(t
 def test_poses_without_any_confidence_are_user_instances(tmp_path, instance_kinds):
     kinds = instance_kinds(mock_pose_data(n_frames=3, with_confidence=False), tmp_path)
     assert all(type(instance) is sio.Instance for instance in kinds.values())
+
+
+@pytest.mark.parametrize("missing", [0, 1])
+def test_a_point_with_one_coordinate_keeps_it(tmp_path, instance_kinds, missing):
+    # SLEAP files hold points with x NaN and y set: the export wrote them invisible, so every reader lost y.
+    pose = mock_pose_data(n_frames=3)
+    positions = pose.tracks[0].positions.copy()
+    positions[1, 0, missing] = np.nan
+    pose = dataclasses.replace(pose, tracks=[dataclasses.replace(pose.tracks[0], positions=positions)])
+    kinds = instance_kinds(pose, tmp_path)
+    np.testing.assert_array_equal(kinds[1].numpy()[0], positions[1, 0])
