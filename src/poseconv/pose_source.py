@@ -196,7 +196,6 @@ class PoseSource(ReadsInput):
         Timestamps the user sets (``set_aligned_timestamps``) are applied later, over these.
         """
         stated = timing.user_rate(self._sampling_frequency)
-        videos = dict(pose.videos)
         for key, info in pose.videos.items():
             if pose.n_frames(key) == 0:
                 continue
@@ -204,14 +203,9 @@ class PoseSource(ReadsInput):
             probe = self._probe(path) if key in self._video_file_paths else self._found_probe(pose, path)
             video_timing = None
             if probe is not None:
+                # The video's file, frame count, size and rate, as a session's cameras take them.
                 pose = fit_to_video(pose, key, probe)
                 video_timing = probe.timing()
-                videos[key] = dataclasses.replace(
-                    pose.videos[key],  # with the video's frame count (fit_to_video)
-                    path=path,
-                    frame_size=info.frame_size or probe.frame_size,
-                    fps=info.fps or (video_timing.rate if video_timing is not None else None),
-                )
             chosen = timing.choose_timing(
                 source_name=pose.source_name,
                 stated=stated,
@@ -222,7 +216,7 @@ class PoseSource(ReadsInput):
             )
             if chosen is not None:
                 pose = pose.with_timing(key, chosen)
-        return dataclasses.replace(pose, videos=videos)
+        return pose
 
     @property
     def pose(self) -> PoseData:
@@ -305,14 +299,17 @@ _SCAN_FRAMES = 65_536
 
 
 def fit_to_video(pose: PoseData, video: str, probe: VideoProbe, *, where: str | None = None) -> PoseData:
-    """Return ``pose`` with the rows of ``video`` past the video's last frame left out, and its frame count.
+    """Return ``pose`` with the rows of ``video`` past the video's last frame left out, and the video's facts.
 
     The rule of :func:`poseconv.timing.check_video_length`: rows past the video with no pose (a
     recorded length the video does not have), or 0 in every column (DeepLabCut 2 leaves x = y =
     likelihood = 0 in the rows of frames its video's header counts and the video does not decode), are
     left out with a warning; poses past the video are refused as another video's. The video's
     ``n_frames`` is then the probed count when rows were left out, else the recorded one or the probed
-    one: the writer gives the video a time for every frame it has.
+    one: the writer gives the video a time for every frame it has. The video is the file probed, and
+    the frame size and rate the pose file does not record are the probe's: the writer gives the video's
+    ``ImageSeries`` its ``dimension``. One camera's poses (:class:`PoseSource`) and each camera of a
+    session (:mod:`poseconv.interfaces.multicamera`) take them here, so both write the same.
 
     Parameters
     ----------
@@ -342,7 +339,14 @@ def fit_to_video(pose: PoseData, video: str, probe: VideoProbe, *, where: str | 
         stacklevel=user_stacklevel(),
     )
     info = pose.videos[video]
-    counted = dataclasses.replace(info, n_frames=probe.n_frames if kept < n_frames else info.n_frames or probe.n_frames)
+    video_timing = probe.timing()
+    counted = dataclasses.replace(
+        info,
+        path=probe.path,
+        n_frames=probe.n_frames if kept < n_frames else info.n_frames or probe.n_frames,
+        frame_size=info.frame_size or probe.frame_size,
+        fps=info.fps or (video_timing.rate if video_timing is not None else None),
+    )
     tracks = [_first_frames(t, kept, video) for t in pose.tracks] if kept < n_frames else pose.tracks
     return dataclasses.replace(pose, tracks=tracks, videos={**pose.videos, video: counted})
 
