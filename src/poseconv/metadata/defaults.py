@@ -16,6 +16,15 @@ from urllib.parse import urlsplit
 from ..model import PoseData, PoseTrack, Skeleton
 from ..model.location import is_url, where_linked
 from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
+from .recorded_videos import (
+    HDF5_IMAGES_SENTENCE,
+    MISSING_IMAGES_SENTENCE,
+    MISSING_VIDEO_PATTERN,
+    MISSING_VIDEO_SENTENCE,
+    RECORDED_ELSEWHERE_SENTENCE,
+    recorded_elsewhere_sentence,
+    unlinked_video_sentence,
+)
 from .wording import CROP_RECORDED_BY, CROP_SENTENCE, crop_sentence, individual_words, track_and_skeleton
 
 __all__ = [
@@ -26,6 +35,7 @@ __all__ = [
     "MISSING_VIDEO_PATTERN",
     "UNTIMED_IMAGES_SENTENCE",
     "MISSING_VIDEO_SENTENCE",
+    "RECORDED_ELSEWHERE_SENTENCE",
     "camera_and_video_entries",
     "camera_device_entry",
     "camera_folder",
@@ -36,6 +46,7 @@ __all__ = [
     "pose_series_entries",
     "poses_made_by",
     "producer_fields",
+    "recorded_elsewhere_sentence",
     "recorded_size_sentence",
     "merge_metadata",
     "to_plain",
@@ -50,31 +61,11 @@ __all__ = [
     "unlinked_video_sentence",
 ]
 
-# A video the tool recorded but this machine does not have gets no ImageSeries (an external file that
-# does not exist is an error for DANDI): its path is said in the container's description, and read back.
-MISSING_VIDEO_SENTENCE = (
-    "The tool recorded the video as '{path}', which does not exist on the machine that wrote this file."
-)
-# Frames SLEAP stored as images in a dataset of an HDF5 file (its HDF5Video): no video file NWB can link, here or not.
-HDF5_IMAGES_SENTENCE = (
-    "The tool recorded the video as frames stored as images in the HDF5 file '{path}' (dataset '{dataset}'), "
-    "which NWB cannot link as a video: it is not linked."
-)
-# A video that is a sequence of image files (SLEAP) is linked when every image is here; otherwise this is said.
-MISSING_IMAGES_SENTENCE = (
-    "The tool recorded the video as {n} image files, the first '{path}', which do not all exist on the machine "
-    "that wrote this file."
-)
 # Labels on a sequence of images without times (SLEAP's "Add images", sleap-io's ImageVideo): NWB gives an
 # ImageSeries a rate or times, so the images are linked at one a second, which this says; read back, no rate.
 UNTIMED_IMAGES_SENTENCE = (
     "The images have no recorded times: the rate of 1 image per second only numbers them (image k at k s), "
     "it is not a camera's rate."
-)
-MISSING_VIDEO_PATTERN = re.compile(
-    r"The tool recorded the video as (?:\d+ image files, the first |frames stored as images in the HDF5 file )?"
-    r"'(?P<path>.*)'(?:, which do(?:es)? not (?:all )?exist on the machine that wrote this file\.| \(dataset '.*'\), "
-    r"which NWB cannot link as a video)"
 )
 
 
@@ -332,33 +323,17 @@ def _container_description(pose: PoseData, track: PoseTrack, *, linked: bool) ->
             " SLEAP gave these instances no track but an identity (sleap-io re-identification), whose name is the "
             "track here."
         )
+    facts = pose.notes.get("videos", {}).get(track.video, {})
     if info.original_path and info.local_files is None:
-        description += " " + unlinked_video_sentence(
-            pose.notes.get("videos", {}).get(track.video, {}), info.original_path
-        )
+        description += " " + unlinked_video_sentence(facts, info.original_path)
+    else:
+        description += recorded_elsewhere_sentence(info, facts)
     if not linked:
         description += recorded_size_sentence(pose, track.video)
     crop_sentence = _crop_sentence(pose, track)
     if crop_sentence:
         description += " " + crop_sentence
     return description
-
-
-def unlinked_video_sentence(facts: Mapping[str, Any], original_path: str) -> str:
-    """Say what the recorded video of a container is that no ``ImageSeries`` links.
-
-    Parameters
-    ----------
-    facts : mapping
-        The reader's notes of the video (``pose.notes["videos"][key]``): its image files or HDF5 dataset.
-    original_path : str
-        The path the tool recorded.
-    """
-    if facts.get("images_dataset") and facts.get("images_file") == original_path:
-        return HDF5_IMAGES_SENTENCE.format(path=original_path, dataset=facts["images_dataset"])
-    images = facts.get("image_files")
-    sentence = MISSING_IMAGES_SENTENCE if images and len(images) > 1 else MISSING_VIDEO_SENTENCE
-    return sentence.format(path=original_path, n=len(images or ()))
 
 
 def recorded_size_sentence(pose: PoseData, video: str) -> str:
