@@ -386,18 +386,23 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
 def _dandi_notes(job: SessionJob, metadata: dict[str, Any]) -> list[str]:
     """Say what DANDI will refuse about the subject: the file is valid NWB, but cannot be published as is.
 
-    Each said where the spec sets it (the converter says an age DANDI refuses when writing too, as
-    ``metadata['Subject']['age']``, for the Python API: :func:`convert_session` keeps this one).
+    What is missing is said at the session's ``subject``; each value refused (the age, a species, a sex, a
+    weight, a subject_id) where the spec sets it: the spec's ``metadata.Subject`` as a session's ``subject``
+    (the converter says them when writing too, as ``metadata['Subject'][...]``, for the Python API:
+    :func:`convert_session` keeps these).
     """
     from ..metadata.checks import age_problem, dandi_subject_gap
+    from ..metadata.dandi_subject import refused_subject_values
 
     subject = metadata.get("Subject") if isinstance(metadata.get("Subject"), dict) else {}
-    gap = dandi_subject_gap(metadata.get("Subject"))
-    notes = [] if gap is None else [f"{job.location}.subject: {gap}; set it there."]
+    missing = dandi_subject_gap(metadata.get("Subject"), values=False)
+    notes = [] if missing is None else [f"{job.location}.subject: {missing}; set it there."]
     age = age_problem(subject.get("age"))
-    if age is not None:
-        where, _message = _locate(("Subject", "age"), _session_layers(job), job, age)
-        notes.append(f"{where}: {age}")
+    refused = ([("age", age)] if age is not None else []) + refused_subject_values(subject)
+    layers = _session_layers(job) if refused else []
+    for key, why in refused:
+        where, said = _locate(("Subject", key), layers, job, why)
+        notes.append(f"{where}: {said}")
     return notes
 
 

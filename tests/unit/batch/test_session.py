@@ -124,6 +124,21 @@ def test_a_subject_value_dandi_refuses_is_said_once_by_the_check_and_the_convers
         assert [w for w in result.warnings if value in w][0].startswith("sessions[0].subject"), result.warnings
 
 
+def test_each_subject_value_dandi_refuses_is_said_where_the_spec_sets_it(tmp_path):
+    # The spec's metadata.Subject species was said at the session's subject, "set it there", which does not
+    # give it; the age beside it was said at metadata.Subject.age.
+    job = _job(tmp_path)
+    subject = {"species": "Mus musculus (C57BL/6J)", "age": "90 days"}
+    job = dataclasses.replace(job, global_metadata={"Subject": subject}, subject={"subject_id": "m1", "sex": "XX"})
+    notes = [entry.message for entry in session.check_session(job) if "DANDI" in entry.message]
+    assert [note.partition(": ")[0] for note in notes] == [
+        "metadata.Subject.age",
+        "metadata.Subject.species",
+        "sessions[0].subject.sex",
+    ], notes
+    assert notes[1].startswith("metadata.Subject.species: species 'Mus musculus (C57BL/6J)' is neither a Latin")
+
+
 def test_an_output_folder_unmounted_since_the_check_is_said_not_as_a_bare_file_exists_error(tmp_path):
     # A drive unmounted after the plan: the output folder became a link to nothing, and every session failed
     # with "FileExistsError: [Errno 17] File exists" and its traceback.
