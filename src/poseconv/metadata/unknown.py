@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import PoseconvWarning
 from .checks import series_holders
+from .other_file import warn_made_for_another_file
 from .problems import MetadataProblem
 from .shared_keys import CONTAINER_BLOCKS, KEYED_BLOCKS
 
@@ -192,6 +193,7 @@ def user_problems(
     problems += _confidence_problems(layers, own, poses) + _uncalibrated_problems(layers, own, poses)
     problems += _view_camera_problems(layers, own, poses)
     _warn_training_written_nowhere(layers, own, poses)
+    warn_made_for_another_file(user, per_input_user, own, poses, others)
     return problems
 
 
