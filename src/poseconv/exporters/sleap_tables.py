@@ -191,6 +191,34 @@ def _gather(tracks: list[PoseTrack], start: int, stop: int, width: int, software
     return block
 
 
+def _point_rows(
+    tables: dict[str, Any],
+    counters: _Counters,
+    instances: np.ndarray,
+    *,
+    user: np.ndarray,
+    node_mask: np.ndarray,
+    points: np.ndarray,
+    point_scores: np.ndarray,
+) -> None:
+    """Append the points of a block's instances to the user and predicted point tables, and set their ranges."""
+    for kind, table, rows in (("points", "points", user), ("pred_points", "pred_points", ~user)):
+        counts = np.where(rows, node_mask.sum(axis=1), 0)
+        ends = getattr(counters, kind) + np.cumsum(counts)
+        instances["point_id_start"][rows] = (ends - counts)[rows]
+        instances["point_id_end"][rows] = ends[rows]
+        picked = node_mask & rows[:, None]
+        values = np.zeros(int(picked.sum()), dtype=tables[table].dtype)
+        values["x"], values["y"] = points[picked][:, 0], points[picked][:, 1]
+        # A point with one coordinate (SLEAP files hold some) stays visible, so that readers keep that coordinate.
+        values["visible"] = ~np.isnan(points[picked]).all(axis=1)
+        values["complete"] = False
+        if kind == "pred_points":
+            values["score"] = point_scores[picked]
+        _append(tables[table], values)
+        setattr(counters, kind, int(getattr(counters, kind) + counts.sum()))
+
+
 def _block_rows(
     tables: dict[str, Any],
     counters: _Counters,
@@ -221,7 +249,6 @@ def _block_rows(
     recorded = block.user[frame_rows, track_cols]
     unscored = np.all(np.isnan(point_scores) | ~node_mask, axis=1) & block.unscored_user[track_cols]
     user = np.where(np.isnan(recorded), unscored, recorded == 1)
-    n_points = node_mask.sum(axis=1)
 
     instances = np.zeros(len(frame_rows), dtype=tables["instances"].dtype)
     instances["instance_id"] = counters.instances + np.arange(len(frame_rows))
@@ -244,21 +271,7 @@ def _block_rows(
     # Where the track records none, SLEAP's own value for an instance without one (sleap-io reads 0.0).
     tracking = np.where(block.tracked[track_cols], block.tracking_scores[frame_rows, track_cols], NO_TRACKING_SCORE)
     instances["tracking_score"] = tracking.astype("float32")
-    for kind, table, rows in (("points", "points", user), ("pred_points", "pred_points", ~user)):
-        counts = np.where(rows, n_points, 0)
-        ends = getattr(counters, kind) + np.cumsum(counts)
-        instances["point_id_start"][rows] = (ends - counts)[rows]
-        instances["point_id_end"][rows] = ends[rows]
-        picked = node_mask & rows[:, None]
-        values = np.zeros(int(picked.sum()), dtype=tables[table].dtype)
-        values["x"], values["y"] = points[picked][:, 0], points[picked][:, 1]
-        # A point with one coordinate (SLEAP files hold some) stays visible, so that readers keep that coordinate.
-        values["visible"] = ~np.isnan(points[picked]).all(axis=1)
-        values["complete"] = False
-        if kind == "pred_points":
-            values["score"] = point_scores[picked]
-        _append(tables[table], values)
-        setattr(counters, kind, int(getattr(counters, kind) + counts.sum()))
+    _point_rows(tables, counters, instances, user=user, node_mask=node_mask, points=points, point_scores=point_scores)
 
     frames = np.zeros(len(labeled), dtype=tables["frames"].dtype)
     frames["frame_id"] = counters.frames + np.arange(len(labeled))
