@@ -81,6 +81,8 @@ class PoseSource(ReadsInput):
         individuals = source_data.get(self.individuals_argument)
         self._individuals = list(individuals) if individuals is not None else None
         self._aligned_timing: dict[str, FrameTiming] = {}
+        # Per video, the sentence saying which of sources that disagree gives the times; said when they are used.
+        self._timing_notes: dict[str, str] = {}
         self._probes: dict[Path, VideoProbe | None] = {}
         data = self._read_input()
         if isinstance(data, PoseData) and not data.tracks:
@@ -193,7 +195,8 @@ class PoseSource(ReadsInput):
     def _resolve_timing(self, pose: PoseData) -> PoseData:
         """Choose each video's frame times by the order of trust of :mod:`poseconv.timing`.
 
-        Timestamps the user sets (``set_aligned_timestamps``) are applied later, over these.
+        Timestamps the user sets (``set_aligned_timestamps``) are applied later, over these: where the
+        sources disagree, which one's times are used is said when they are (:meth:`_say_timing_choice`).
         """
         stated = timing.user_rate(self._sampling_frequency)
         for key, info in pose.videos.items():
@@ -206,21 +209,39 @@ class PoseSource(ReadsInput):
                 # The video's file, frame count, size and rate, as a session's cameras take them.
                 pose = fit_to_video(pose, key, probe)
                 video_timing = probe.timing()
-            chosen = timing.choose_timing(
+            chosen, note = timing.choose_timing(
                 source_name=pose.source_name,
                 stated=stated,
                 video=video_timing,
                 recorded=pose.timing.get(key),
                 video_name=probe.path.name if probe is not None else None,
-                stacklevel=user_stacklevel(),
             )
             if chosen is not None:
                 pose = pose.with_timing(key, chosen)
+            if note is not None:
+                self._timing_notes[key] = note
         return pose
+
+    def _say_timing_choice(self) -> None:
+        """Warn, once, which source's frame times are used where the sources disagree (:func:`timing.choose_timing`).
+
+        Called where the chosen times are used: handed out, shifted or written. Timestamps the user gave
+        meanwhile (:meth:`_forget_timing_choice`) replace them, and nothing is said of their video.
+        """
+        while self._timing_notes:
+            _warn(self._timing_notes.pop(next(iter(self._timing_notes))), user_stacklevel())
+
+    def _forget_timing_choice(self, video: str) -> None:
+        """Say nothing of the times chosen for ``video``: times given by the user replace them."""
+        self._timing_notes.pop(video, None)
 
     @property
     def pose(self) -> PoseData:
-        """The poses to write, with the chosen individuals and the aligned timing."""
+        """The poses to write, with the chosen individuals and the aligned timing.
+
+        Where the sources of frame times disagree, the first use warns which one's times these are.
+        """
+        self._say_timing_choice()
         pose = self._pose
         for video, aligned in self._aligned_timing.items():
             pose = pose.with_timing(video, aligned)
@@ -275,6 +296,11 @@ class PoseSource(ReadsInput):
         if pose.source_software == "SLEAP":
             _describe_untracked(pose, metadata)
         return metadata
+
+
+def _warn(message: str, stacklevel: int) -> None:
+    """Warn ``message``; ``stacklevel`` is :func:`user_stacklevel`'s in the caller, which counts this frame."""
+    warnings.warn(message, PoseconvWarning, stacklevel=stacklevel)
 
 
 def _describe_untracked(pose: PoseData, metadata: dict[str, Any]) -> None:

@@ -9,7 +9,10 @@ Order of trust, for every interface (2D, 3D / session, training), the command li
 3. the pose file's own record (DeepLabCut's metadata pickle, SLEAP's video fps, ...);
 4. nothing: :func:`missing_timing_error`, a clear error naming the options that fix it.
 
-The source chosen is written in every series' ``comments``.
+The source chosen is written in every series' ``comments``. Where a rate stated, the video and the pose file
+disagree, the times chosen among them are said (:func:`choose_timing`) when they are used: handed out
+(``get_timestamps``), shifted (``set_aligned_starting_time``) or written; not when timestamps the user gives
+replace them.
 """
 
 from __future__ import annotations
@@ -140,9 +143,12 @@ def choose_timing(
     video: FrameTiming | None,
     recorded: FrameTiming | None,
     video_name: str | None = None,
-    stacklevel: int = 3,
-) -> FrameTiming | None:
-    """Return the frame timing to use, by the order of trust of this module; warn where sources disagree.
+) -> tuple[FrameTiming | None, str | None]:
+    """Return the frame timing to use, by the order of trust of this module, and what says another rate.
+
+    The caller warns with the sentence when it uses these times (hands them out, shifts or writes them):
+    timestamps the user gives afterwards (``set_aligned_timestamps``, ``--timestamps``, a spec's
+    ``timestamps_file``) replace them, and a warning that the video's times are used would be false.
 
     Parameters
     ----------
@@ -156,32 +162,28 @@ def choose_timing(
         What the pose file records.
     video_name : str, optional
         The video's file name, for messages.
-    stacklevel : int, default: 3
-        Passed to :func:`warnings.warn`.
 
     Returns
     -------
-    FrameTiming or None
-        None when no source gives frame times.
+    tuple of (FrameTiming or None, str or None)
+        The timing (None when no source gives frame times), and the sentence naming the first source
+        whose rate differs from it and the times used (None when none differs).
     """
     chosen = stated or video or recorded
     if chosen is None:
-        return None
+        return None, None
     for other, kind in ((video, "the video"), (recorded, "the pose files")):
         rates = None if other is None or other is chosen else _disagree(chosen, other)
         if rates is None:
             continue
         who = "your" if chosen is stated else "the video's"
-        warnings.warn(
+        # One sentence: the times used and the first source that disagrees with them.
+        return chosen, (
             f"{source_name}: {kind}{f' {video_name}' if other is video and video_name else ''} give"
             f"{'s' if other is video else ''} {rates[1]:g} fps ({other.source}), but {chosen.source} gives "
-            f"{rates[0]:g} fps; {who} frame times are used.",
-            PoseconvWarning,
-            stacklevel=stacklevel,
+            f"{rates[0]:g} fps; {who} frame times are used."
         )
-        # One warning: the times used and the first source that disagrees with them.
-        break
-    return chosen
+    return chosen, None
 
 
 def check_video_length(

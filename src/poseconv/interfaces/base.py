@@ -220,6 +220,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
         numpy.ndarray or list of numpy.ndarray
             One time per frame; a list with one array per video when there are several videos.
         """
+        self._say_timing_choice()  # the times chosen among sources that disagree are handed out
         return self._times(self._original)
 
     def get_timestamps(self) -> np.ndarray | list[np.ndarray]:
@@ -289,6 +290,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
                 images=self._pose.videos[video].image_files is not None,
             )
             self._aligned_timing[video] = FrameTiming(timestamps=array, source=source)
+            self._forget_timing_choice(video)
 
     def _frames_to_align(self) -> list[tuple[FrameTiming, int, int | None]]:
         """Return, per video (:meth:`_videos`), its current timing, its pose frames and its video file's frames."""

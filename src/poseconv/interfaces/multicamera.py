@@ -134,14 +134,15 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
                 break
         _check_one_clock(data.source_name, found)
         video_timing, video_name = next(iter(found.values()), (None, None))
-        chosen = timing.choose_timing(
+        chosen, note = timing.choose_timing(
             source_name=data.source_name,
             stated=timing.user_rate(self._sampling_frequency),
             video=video_timing,
             recorded=data.timing,
             video_name=video_name,
-            stacklevel=user_stacklevel(),
         )
+        if note is not None:
+            self._timing_notes["session"] = note  # said when these times are used (_used_session)
         return dataclasses.replace(data, views=views).with_timing(chosen)
 
     @property
@@ -149,10 +150,19 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
         """The session to write, with the chosen individuals and the aligned timing."""
         return self._session if self._aligned is None else self._session.with_timing(self._aligned)
 
+    def _used_session(self) -> MultiCameraPoseData:
+        """Return :attr:`session` for its frame times to be used (handed out, shifted, written).
+
+        Where the sources of frame times disagree, the first use warns which one's times are used; reading
+        :attr:`session` does not, as a caller may give its own times next (``poseconv convert --timestamps``).
+        """
+        self._say_timing_choice()
+        return self.session
+
     @property
     def pose(self) -> PoseData:
         """The 3D poses (or, without 3D, the first camera's 2D poses), for tools that expect one PoseData."""
-        session = self.session
+        session = self._used_session()
         pose = session.pose_3d if session.pose_3d is not None else next(iter(session.views.values()))
         if session.timing is None:
             return pose
@@ -207,6 +217,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
         numpy.ndarray
             One time per frame of the session (the longest view or 3D series).
         """
+        self._say_timing_choice()
         return self._session_times(self._original_session)
 
     def get_timestamps(self) -> np.ndarray:
@@ -217,7 +228,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
         numpy.ndarray
             As :meth:`get_original_timestamps`.
         """
-        return self._session_times(self.session)
+        return self._session_times(self._used_session())
 
     def set_aligned_timestamps(self, aligned_timestamps: np.ndarray) -> None:
         """Replace the frame times of every camera and of the 3D poses.
@@ -241,6 +252,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
             video_frames=self._video_frames(),
         )
         self._aligned = FrameTiming(timestamps=array, source=sources[0])
+        self._forget_timing_choice("session")
 
     def _video_frames(self) -> int | None:
         """Return the frames of the session's longest video file whose length is known, or None."""
@@ -248,7 +260,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
         return max((info.n_frames for view in views for info in view.videos.values() if info.n_frames), default=None)
 
     def _frames_to_align(self) -> list[tuple[FrameTiming, int, int | None]]:
-        session = self.session
+        session = self._used_session()
         if session.timing is None:
             self._session_times(session)  # the error naming the ways to give frame times
         return [(session.timing, session.n_frames, self._video_frames())]
@@ -267,7 +279,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
             When ``aligned_starting_time`` is not one finite number.
         """
         offset = timing.check_offset(aligned_starting_time)
-        current = self.session.timing
+        current = self._used_session().timing
         if current is None:
             self._session_times(self.session)
             return
@@ -285,7 +297,7 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
         return write_multicamera_pose_estimation
 
     def _data_to_write(self) -> Any:
-        return self.session
+        return self._used_session()
 
 
 class DeepLabCut3DPoseInterface(BaseMultiCameraPoseInterface):
