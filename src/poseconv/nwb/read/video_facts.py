@@ -1,6 +1,7 @@
 """What a ``PoseEstimation`` group says of its video: the file recorded, the file here, the frame size.
 
-The video is the ``source_video`` link's external file (ndx-pose 0.2+), else ndx-pose's deprecated
+The video is the ``source_video`` link's external file (ndx-pose 0.2+; of a video in several files, the
+one that is the poses', :mod:`.video_segments`), else ndx-pose's deprecated
 ``original_videos``, else the recorded path poseconv's description names (a video the writing machine
 did not have). The frame size is the linked ``ImageSeries``' ``dimension``, else the deprecated
 ``dimensions``, whose order depends on the writer (:func:`frame_size_of_dimensions`): ndx-pose's
@@ -16,10 +17,12 @@ from typing import Any
 import numpy as np
 
 from ...metadata.defaults import MISSING_VIDEO_PATTERN
+from ...model import FrameTiming
 from ...video import STILL_IMAGE_SUFFIXES
 from .pose_names import neuroconv_dlc_animal
 from .store import EMPTY_TEXT, base_name, local_file, local_folder, member, neurodata_type, texts
 from .video_frames import video_timing
+from .video_segments import is_segmented, pose_segment, segment_timing, starting_frames
 
 __all__ = [
     "dimensions_height_first",
@@ -63,6 +66,9 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
         if external:
             facts["original_video"] = external[0]
             facts["video_linked"] = True
+        if is_segmented(external):
+            # One camera recorded in several files: the poses are those of one file, numbered from its first frame.
+            facts.update(_segment_facts(group, source_video, external, description, facts["video_timing"]))
         if (images := image_sequence(external, local_folder(path))) is not None:
             facts["image_files"] = images if all(images) else None
         if member(source_video, "dimension") is not None:
@@ -84,12 +90,34 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
     return facts
 
 
+def _segment_facts(
+    group: Any, source_video: Any, external: list[str], description: str | None, timing: FrameTiming | None
+) -> dict[str, Any]:
+    """Return ``original_video`` and ``video_timing`` of the poses of one file of a video in segments.
+
+    The file is the one the description names, else the one whose frames hold the poses' times
+    (:func:`~.video_segments.pose_segment`); its frame times are that file's. None found: the first file
+    and the whole video's times, as for a video of one file.
+    """
+    starts = starting_frames(source_video, len(external))
+    segment = pose_segment(group, external, starts, timing, description)
+    if segment is None:
+        return {}
+    return {
+        "original_video": external[segment],
+        "video_timing": segment_timing(timing, starts, segment) if timing is not None else None,
+    }
+
+
 def image_sequence(external: list[str], folder: Path | None) -> tuple[Path | None, ...] | None:
     """Return the local files of an ImageSeries that is a sequence of images, one per frame; None for a video.
 
-    Several files are images (SLEAP's image sequences, labels on a folder of photos); so is one file of an
-    image format (such a folder with one labeled photo). Each file is None when it is not on this machine.
+    Several files are images (SLEAP's image sequences, labels on a folder of photos), unless all are named
+    like videos: one camera recorded in segments (:mod:`.video_segments`); so is one file of an image format
+    (such a folder with one labeled photo). Each file is None when it is not on this machine.
     """
+    if is_segmented(external):
+        return None
     if len(external) > 1 or (external and Path(external[0]).suffix.lower() in STILL_IMAGE_SUFFIXES):
         return tuple(local_file(image, folder) for image in external)
     return None

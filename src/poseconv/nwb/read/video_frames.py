@@ -9,7 +9,8 @@ late. :func:`frames_on_video` numbers the stored times by video frame, so that r
 exports (DeepLabCut rows, SLEAP ``frame_idx``) keep each pose on its frame:
 
 * times of a ``source_video`` ``ImageSeries`` that has them (its ``timestamps``, or ``rate`` and
-  ``starting_time``): each stored time is the frame with that time;
+  ``starting_time``): each stored time is the frame with that time (of a video in several files, the frame of
+  the poses' file, from its first: :mod:`.video_segments`);
 * frame numbers recovered from sleap-io's ``frame x fps`` times (:mod:`.frame_times`);
 * without a linked video, times with gaps that are all whole multiples of one step (the smallest
   gap): frame ``t / step``, time 0 being frame 0, as neuroconv and sleap-io write them, with a warning;

@@ -1,0 +1,43 @@
+"""One camera recorded in two files, read back: each file's poses are that file's, in inspect and the exports.
+
+The NWB file of tests/integration/test_video_of_several_files.py (neuroconv's ExternalVideoInterface of both
+files, the SLEAP poses of each linking it) was read as an image sequence of two images: ``inspect`` said
+"file: 2 images" and 12 frames for the second file's poses, and ``export --to slp`` wrote both files as one image
+video, the second file's poses on its frames 6 to 11.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sleap_io as sio
+from neuroconv import NWBConverter
+
+from poseconv import PoseNWBConverter
+from tests.fixtures.cli import poseconv_in_process
+from tests.integration.test_video_of_several_files import FRAMES, _convert, segments  # noqa: F401 (a fixture)
+
+
+@pytest.mark.parametrize("base", [PoseNWBConverter, NWBConverter])
+def test_each_file_s_poses_are_read_and_exported_as_that_file_s(segments, tmp_path, base):  # noqa: F811
+    files, _ = segments
+    _convert(segments, tmp_path, base)
+    nwb = tmp_path / "session.nwb"
+    shown = poseconv_in_process("inspect", nwb)
+    assert shown.returncode == 0, shown.stderr
+    assert "images" not in shown.stdout
+    for file in files:
+        assert f"video {file.stem}: {FRAMES} frames" in shown.stdout
+        assert f"file: {file}" in shown.stdout
+    out = tmp_path / "back.slp"
+    exported = poseconv_in_process("export", nwb, "--to", "slp", out)
+    assert exported.returncode == 0, exported.stderr
+    labels = sio.load_slp(str(out))
+    assert sorted(Path(video.filename).name for video in labels.videos) == [file.name for file in files]
+    for video in labels.videos:
+        assert video.shape[0] == FRAMES
+        # SLEAP's frame_idx of each file, as the .slp converted had them; x is the frame's number there.
+        frames = sorted(frame.frame_idx for frame in labels.labeled_frames if frame.video is video)
+        assert frames == list(range(FRAMES))
+        assert all(f.instances[0].numpy()[0, 0] == f.frame_idx for f in labels.labeled_frames if f.video is video)
