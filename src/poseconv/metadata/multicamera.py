@@ -24,6 +24,7 @@ from .defaults import (
     pose_series_entries,
     poses_made_by,
     producer_fields,
+    recorded_elsewhere_sentence,
     skeleton_entry,
     unlinked_video_sentence,
     video_key,
@@ -118,10 +119,13 @@ def _view_entry(
     if view.notes.get("model"):
         # The model sentence of a single-camera container (a DeepLabCut or Lightning Pose config's model).
         description += f" {view.notes['model']}"
-    original = view.videos[track.video].original_path
-    if track.video not in video_paths_known and original:
+    info, facts = view.videos[track.video], view.notes.get("videos", {}).get(track.video, {})
+    if track.video not in video_paths_known and info.original_path:
         # As for one camera: the recorded video, which this machine does not have, is kept in the description.
-        description += " " + unlinked_video_sentence(view.notes.get("videos", {}).get(track.video, {}), original)
+        description += " " + unlinked_video_sentence(facts, info.original_path)
+    elif track.video in video_paths_known:
+        # And so is the path recorded of a video linked at another path (found beside the poses, or given).
+        description += recorded_elsewhere_sentence(info, facts)
     entry["description"] = description
     entry["source_software"] = view.source_software
     entry.update(producer_fields(view.source_software_version, view.scorer, track))
