@@ -36,6 +36,7 @@ from ..nwb.write.pose_estimation import write_pose_estimation
 from ..pose_source import PoseSource
 from ..video import HDF5_IMAGE_SUFFIXES, STILL_IMAGE_SUFFIXES
 from .mixin import PoseconvInterfaceMixin, check_input_format, user_stacklevel
+from .subject_check import added_by_poseconv, check_subject_once
 
 __all__ = [
     "STUB_FRAMES",
@@ -143,7 +144,9 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
     """Base of the pose interfaces: a subclass names its :attr:`reader` and passes its arguments up.
 
     Reading, video matching, frame times and the choice of individuals are :class:`PoseSource`'s,
-    which imports no neuroconv; this class adds neuroconv's metadata, alignment and writing.
+    which imports no neuroconv; this class adds neuroconv's metadata, alignment and writing. Added by
+    another converter than poseconv's (neuroconv's ``NWBConverter``, NWB GUIDE's), ``add_to_nwbfile``
+    says what poseconv's pipeline says of the Subject, once per file (:mod:`.subject_check`).
     """
 
     keywords = ("behavior", "pose estimation", "ndx-pose")
@@ -362,6 +365,10 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
 
     def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
         require_pose_types(nwbfile)
+        if not added_by_poseconv(self):
+            # neuroconv's own NWBConverter (NWB GUIDE's) checks the Subject against its schema only; poseconv's
+            # pipeline said these while validating, before adding.
+            check_subject_once(nwbfile, metadata, self._source_name())
         self._writer()(
             nwbfile,
             self._data_to_write(),
