@@ -102,10 +102,11 @@ def test_convert_read_back_every_value(tmp_path, source, schema_validation):
 
 
 def test_nwb_objects_follow_ndx_pose_04(tmp_path):
-    with pytest.warns(PoseconvWarning, match="the pose files give 29.9807 fps"):
-        interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
+    interface = DeepLabCutPoseInterface(file_path=MULTI_ANIMAL_H5)
     nwbfile_path = tmp_path / "multi.nwb"
-    interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface))
+    # Said when the times are used (times the user gives next replace them without a word).
+    with pytest.warns(PoseconvWarning, match="the pose files give 29.9807 fps"):
+        interface.run_conversion(nwbfile_path=nwbfile_path, metadata=user_metadata(interface))
     with NWBHDF5IO(nwbfile_path, "r") as io:
         nwbfile = io.read()
         behavior = nwbfile.processing["behavior"]

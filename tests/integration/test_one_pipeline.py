@@ -268,9 +268,10 @@ def test_a_spec_names_session_formats_by_alias(tmp_path, path, alias, request):
 def test_a_stated_rate_wins_over_the_video_with_a_warning(tmp_path):
     from poseconv import DeepLabCutPoseInterface
 
+    interface = DeepLabCutPoseInterface(file_path=DLC_WITH_VIDEO, sampling_frequency=25.0)
+    # Said when the times are used (times the user gives next replace them without a word).
     with pytest.warns(PoseconvWarning, match=r"the video m3v1mp4short.mp4 gives 30.0003 fps"):
-        interface = DeepLabCutPoseInterface(file_path=DLC_WITH_VIDEO, sampling_frequency=25.0)
-    times = interface.get_timestamps()
+        times = interface.get_timestamps()
     np.testing.assert_allclose(np.diff(times), 1 / 25.0)
     out = tmp_path / "a.nwb"
     result = poseconv("convert", DLC_WITH_VIDEO, "--fps", 25, "-o", out, "--session-start-time", START)
@@ -290,9 +291,9 @@ def test_a_stated_rate_wins_in_a_converter_and_a_spec(tmp_path):
     class Converter(PoseNWBConverter):
         data_interface_classes = dict(Pose=DeepLabCutPoseInterface)
 
+    converter = Converter(source_data=dict(Pose=dict(file_path=str(DLC_WITH_VIDEO), sampling_frequency=25.0)))
     with pytest.warns(PoseconvWarning, match=r"gives 30.0003 fps"):
-        converter = Converter(source_data=dict(Pose=dict(file_path=str(DLC_WITH_VIDEO), sampling_frequency=25.0)))
-    np.testing.assert_allclose(np.diff(converter.data_interface_objects["Pose"].get_timestamps()), 1 / 25.0)
+        np.testing.assert_allclose(np.diff(converter.data_interface_objects["Pose"].get_timestamps()), 1 / 25.0)
     result, out = run_spec(tmp_path, {"file_path": str(DLC_WITH_VIDEO), "sampling_frequency": 25.0})
     assert result.returncode == 0, result.stderr
     with NWBHDF5IO(str(out), "r") as io:

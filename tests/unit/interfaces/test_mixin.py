@@ -54,7 +54,8 @@ def test_the_reader_takes_the_options_the_interface_names(cls):
 def test_a_warning_of_an_interface_names_the_users_line():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        DeepLabCutPoseInterface(SINGLE_ANIMAL_H5, sampling_frequency=31.0)  # the video says 30 fps
+        interface = DeepLabCutPoseInterface(SINGLE_ANIMAL_H5, sampling_frequency=31.0)  # the video says 30 fps
+        interface.get_timestamps()  # the times chosen are said where they are used
     lines = {(Path(w.filename).resolve(), w.lineno) for w in caught if issubclass(w.category, PoseconvWarning)}
     assert lines == {(Path(__file__).resolve(), inspect.currentframe().f_lineno - 2)}
 
