@@ -41,3 +41,12 @@ def test_each_file_s_poses_are_read_and_exported_as_that_file_s(segments, tmp_pa
         frames = sorted(frame.frame_idx for frame in labels.labeled_frames if frame.video is video)
         assert frames == list(range(FRAMES))
         assert all(f.instances[0].numpy()[0, 0] == f.frame_idx for f in labels.labeled_frames if f.video is video)
+
+
+def test_validate_compares_each_file_s_poses_with_that_file_s_frames(segments, tmp_path):  # noqa: F811
+    # validate added up the frames of both files: every container was said to hold fewer samples than its video.
+    from poseconv.validation.pose_checks import check_pose_file
+
+    _convert(segments, tmp_path, PoseNWBConverter)
+    problems = check_pose_file(tmp_path / "session.nwb")
+    assert [p for p in problems if p.check == "poseconv:video_frame_count"] == []

@@ -272,17 +272,36 @@ def _check_videos(folder: Path | None, image_series: Any) -> tuple[list[Problem]
     return problems, (paths if not missing else None)
 
 
-def _frame_count(paths: list[Path], image_series: Any) -> tuple[int | None, Problem | None]:
+def _frame_count(paths: list[Path], image_series: Any) -> tuple[list[int] | None, Problem | None]:
+    """Return the frame count of each external file of ``image_series`` (one video, or its segments)."""
     from ..errors import PoseconvError
     from ..video import probe_video
 
-    total = 0
+    counts = []
     for path in paths:
         try:
-            total += probe_video(path).n_frames
+            counts.append(probe_video(path).n_frames)
         except PoseconvError as err:
             return None, _problem("CRITICAL", "external_video", image_series, "ImageSeries", str(err))
-    return total, None
+    return counts, None
+
+
+def _video_frames(group: Any, source_video: Any, counts: list[int]) -> tuple[int, str]:
+    """Return the frame count of the poses' video and what to call it: a video in segments is one file's."""
+    from ..nwb.read.store import member, texts
+    from ..nwb.read.video_frames import video_timing
+    from ..nwb.read.video_segments import is_segmented, pose_segment, starting_frames
+
+    # A video whose frames the file holds (neuroconv's InternalVideoInterface) has no external files.
+    external = texts(source_video["external_file"]) if member(source_video, "external_file") is not None else []
+    if len(counts) > 1 and len(external) == len(counts) and is_segmented(external):
+        starts = starting_frames(source_video, len(external))
+        description = group.attrs.get("description")
+        description = description.decode() if isinstance(description, bytes) else description
+        segment = pose_segment(group, external, starts, video_timing(source_video), description)
+        if segment is not None:
+            return counts[segment], f"{source_video.name} (its file {external[segment]})"
+    return sum(counts), source_video.name
 
 
 def _source_video(group: Any) -> str | None:
@@ -295,13 +314,13 @@ def _source_video(group: Any) -> str | None:
     return group["source_video"].name if "source_video" in group else None
 
 
-def _check_pose_video(group: Any, frames: dict[str, int | None]) -> list[Problem]:
-    """Compare the length of a PoseEstimation's series with the frame count of its source video."""
+def _check_pose_video(handle: Any, group: Any, frames: dict[str, list[int] | None]) -> list[Problem]:
+    """Compare the length of a PoseEstimation's series with the frame count of its source video (or its file)."""
     video = _source_video(group)
     if video is None or frames.get(video) is None:
         return []
     lengths = {int(group[k]["data"].shape[0]) for k in group if _type_of(group[k]) == "PoseEstimationSeries"}
-    n_frames = frames[video]
+    n_frames, video = _video_frames(group, handle[video.lstrip("/")], frames[video])
     if not lengths or lengths == {n_frames}:
         return []
     return [
@@ -342,7 +361,7 @@ def check_pose_file(path: str | Path) -> list[Problem]:
     folder = local_folder(path)
     problems: list[Problem] = []
     seen_times: set[Any] = set()
-    frames: dict[str, int | None] = {}
+    frames: dict[str, list[int] | None] = {}
     # A file at a URL is not walked first as one on disk is: an object whose bytes are damaged fails here,
     # said naming the file (it gave h5py's "Object visitation failed").
     with open_store(path) as handle, damage_named(path):
@@ -368,6 +387,6 @@ def check_pose_file(path: str | Path) -> list[Problem]:
             if kind == "PoseEstimation":
                 # A source_video whose frames the file holds (neuroconv's InternalVideoInterface) has them counted.
                 if (stored := stored_source_video(handle, group)) is not None:
-                    frames[stored.name] = stored.n_frames
-                problems += _check_pose_video(group, frames)
+                    frames[stored.name] = [stored.n_frames]
+                problems += _check_pose_video(handle, group, frames)
     return problems
