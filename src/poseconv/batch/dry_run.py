@@ -32,6 +32,8 @@ def dry_run_session(job: SessionJob, built: Any) -> None:
     """
     from neuroconv.tools.nwb_helpers import make_nwbfile_from_metadata
 
+    from ..interfaces.subject_check import mark_checked
+
     composed = built.converter.compose_metadata(built.metadata)
     try:
         nwbfile = make_nwbfile_from_metadata(composed.file_blocks())
@@ -39,6 +41,7 @@ def dry_run_session(job: SessionJob, built: Any) -> None:
         built.problems.append(Problem(job.location, f"the NWBFile or Subject metadata: {one_line(err)}", job.index))
         return
     specs = {spec.name: spec for spec in job.inputs}
+    mark_checked(nwbfile)  # the session's metadata problems are said by its check, not again by the interfaces
     try:
         # The video interfaces first: a labeled video one of them adds needs no stand-in.
         _add_video_interfaces(nwbfile, job, built, composed.shared, specs)

@@ -36,7 +36,7 @@ from ..nwb.write.pose_estimation import write_pose_estimation
 from ..pose_source import PoseSource
 from ..video import HDF5_IMAGE_SUFFIXES, STILL_IMAGE_SUFFIXES
 from .mixin import PoseconvInterfaceMixin, check_input_format, user_stacklevel
-from .subject_check import added_by_poseconv, check_subject_once
+from .subject_check import check_subject_once
 
 __all__ = [
     "STUB_FRAMES",
@@ -365,10 +365,9 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
 
     def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
         require_pose_types(nwbfile)
-        if not added_by_poseconv(self):
-            # neuroconv's own NWBConverter (NWB GUIDE's) checks the Subject against its schema only; poseconv's
-            # pipeline said these while validating, before adding.
-            check_subject_once(nwbfile, metadata, self._source_name())
+        # neuroconv's own NWBConverter (NWB GUIDE's) checks the Subject against its schema only; poseconv's
+        # pipeline said these while validating, before adding (subject_check.mark_checked).
+        check_subject_once(nwbfile, metadata, self._source_name(), user_stacklevel())
         self._writer()(
             nwbfile,
             self._data_to_write(),

@@ -28,7 +28,6 @@ from neuroconv import ConverterPipe, NWBConverter
 from ..appending import atomic_append, check_append_arguments, check_appendable, prepare_append
 from ..errors import MetadataError, PoseconvWarning
 from ..metadata import shared_keys
-from ..metadata.checks import subject_warnings
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
 from ..metadata.schema import EmptyTextSchemaMixin
 from ..metadata.schema_messages import metadata_source
@@ -38,6 +37,7 @@ from ..nwb.write.storage import backend_name, creation_order, get_pose_backend_c
 from ..output import OutputError, atomic_output, check_output, output_name_problem
 from ..repeated_inputs import refuse_repeated_inputs
 from .external_files import options_with_relative_paths, relative_external_files
+from .subject_check import mark_checked, warn_subject_values
 
 __all__ = ["PoseConverterPipe", "PoseNWBConverter", "is_poseconv_interface"]
 
@@ -253,10 +253,9 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
             Whether the NWB file exists already (then NWBFile fields are optional).
         """
         with metadata_source("python", if_unset=True):  # a dict's null is None; `convert -m` says its file's kind
-            lines = [str(problem) for problem in self.metadata_problems(metadata, append_mode)]
-        for said in subject_warnings(self.compose_metadata(metadata).shared.get("Subject")):
-            # pynwb writes any text; the file is valid NWB, but cannot be published on DANDI as it is.
-            warnings.warn(said, PoseconvWarning, stacklevel=2)
+            problems = self.metadata_problems(metadata, append_mode)
+        lines = [str(problem) for problem in problems]  # and each Subject value DANDI refuses that none refuses:
+        warn_subject_values(self.compose_metadata(metadata).shared.get("Subject"), [p.path for p in problems], 2)
         if lines:
             more = f"\n  (and {len(lines) - _MAX_LINES} more)" if len(lines) > _MAX_LINES else ""
             sources = ", ".join(self._source_names())
@@ -313,6 +312,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
             self.check_timing()
         _warn_views_given_apart(self.data_interface_objects.values())
         composed = self.compose_metadata(metadata)
+        mark_checked(nwbfile)  # validate_metadata said the Subject's problems: the pose interfaces do not again
         options = conversion_options or {}
         order = sorted(self.data_interface_objects.items(), key=lambda item: is_poseconv_interface(item[1]))
         for name, interface in order:

@@ -352,11 +352,16 @@ def subject_warnings(subject: Any) -> list[str]:
     Each is ``metadata['Subject']['<field>']: <why>``; pynwb writes any of them, so the file is valid NWB
     but cannot be published on DANDI as it is.
     """
+    return [message for _, message in subject_warnings_by_field(subject)]
+
+
+def subject_warnings_by_field(subject: Any) -> list[tuple[str, str]]:
+    """Return :func:`subject_warnings`, each with the field it is about."""
     if not isinstance(subject, dict):
         return []
     age = age_problem(subject.get("age"))
     found = ([("age", age)] if age is not None else []) + refused_subject_values(subject)
-    return [f"metadata['Subject'][{key!r}]: {why}" for key, why in found]
+    return [(key, f"metadata['Subject'][{key!r}]: {why}") for key, why in found]
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:

@@ -116,3 +116,13 @@ def test_an_interface_s_run_conversion_and_add_to_nwbfile_say_it_once(tmp_path):
     assert said.filename == __file__  # the user's line
     with pytest.raises(MetadataError, match=r"'date_of_birth'\]: 2024-06-01T00:00:00\+00:00 is after the session"):
         first.add_to_nwbfile(NWBFile("s", "i", START), _metadata(first, date_of_birth="2024-06-01"))
+
+
+def test_a_value_the_metadata_error_refuses_is_not_warned_of_too(tmp_path):
+    # PoseNWBConverter warned of 'mouse' as a species DANDI refuses, then refused it in its MetadataError.
+    converter = _converter(PoseNWBConverter, tmp_path, inputs=1)
+    metadata = _metadata(converter, species="mouse", age="90 days")
+    with warnings.catch_warnings(record=True) as record, pytest.raises(MetadataError, match=r"'species'\]: 'mouse'"):
+        warnings.simplefilter("always")
+        converter.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata)
+    assert [said.partition("]:")[0] for said in _subject_warnings(record)] == ["metadata['Subject']['age'"]
