@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +31,7 @@ __all__ = [
     "VIDEO_SUFFIXES",
     "VideoProbe",
     "image_size",
+    "is_video_in_segments",
     "is_video_path",
     "open_image_stack",
     "probe_found_video",
@@ -40,7 +41,11 @@ __all__ = [
 
 #: Suffixes of the behavior videos pose tools run on (to tell a video given as a pose file, and to find the
 #: video beside a pose file): DeepLabCut's SUPPORTED_VIDEOS but raw .yuv (no frame size to read), and more.
-VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".mpg", ".mpeg", ".wmv", ".m4v", ".webm", ".flv", ".mpv", ".qt")
+VIDEO_SUFFIXES = (
+    ".mp4", ".avi", ".mov", ".mkv", ".mpg", ".mpeg", ".wmv", ".m4v", ".webm", ".flv", ".mpv", ".qt",
+    # Cameras' and recorders' own containers and raw streams (FFmpeg reads each), often written in segments.
+    ".ts", ".mts", ".m2ts", ".h264", ".264", ".h265", ".hevc", ".mjpeg", ".mjpg", ".mxf", ".3gp", ".ogv", ".vob", ".dv",
+)  # fmt: skip
 #: Multi-page TIFF stacks (sleap-io's TiffVideo): one frame a page, and no frame times. FFmpeg's demuxer
 #: reads only their first page, so Pillow counts them.
 IMAGE_STACK_SUFFIXES = (".tif", ".tiff")
@@ -54,6 +59,16 @@ HDF5_IMAGE_SUFFIXES = (".h5", ".hdf5", ".slp")
 def is_video_path(path: str | Path) -> bool:
     """Return True when ``path`` is named like a video (by its suffix; the file is not opened)."""
     return Path(path).suffix.lower() in VIDEO_SUFFIXES
+
+
+def is_video_in_segments(files: Sequence[str | Path]) -> bool:
+    """Return whether the external files of one ``ImageSeries`` are one camera's video recorded in segments.
+
+    Several files all named like videos (neuroconv's ``ExternalVideoInterface(file_paths=[...])``); several
+    files of another kind are an image sequence, one image per frame. The writer and the readers of poseconv
+    both ask this, so that what one links as a segment the other reads as one.
+    """
+    return len(files) > 1 and all(is_video_path(file) for file in files)
 
 
 def video_decoder_available() -> bool:

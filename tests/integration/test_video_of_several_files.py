@@ -36,11 +36,16 @@ def _write_video(path: Path) -> Path:
 @pytest.fixture
 def segments(tmp_path) -> tuple[list[Path], Path]:
     """Two segment files of one camera in ``rec/`` and a .slp of predictions on both (on every frame of each)."""
+    return write_segments(tmp_path, ".mp4")
+
+
+def write_segments(tmp_path: Path, suffix: str) -> tuple[list[Path], Path]:
+    """Write :func:`segments`, the video files named with ``suffix``."""
     import sleap_io as sio
 
     folder = tmp_path / "rec"
     folder.mkdir()
-    files = [_write_video(folder / f"session_part{k}.mp4") for k in (1, 2)]
+    files = [_write_video(folder / f"session_part{k}{suffix}") for k in (1, 2)]
     skeleton = sio.Skeleton(["head", "tail"])
     videos = [sio.Video(filename=str(file), open_backend=False) for file in files]
     frames = [

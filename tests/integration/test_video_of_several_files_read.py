@@ -16,7 +16,12 @@ from neuroconv import NWBConverter
 
 from poseconv import PoseNWBConverter
 from tests.fixtures.cli import poseconv_in_process
-from tests.integration.test_video_of_several_files import FRAMES, _convert, segments  # noqa: F401 (a fixture)
+from tests.integration.test_video_of_several_files import (  # noqa: F401 (segments: a fixture)
+    FRAMES,
+    _convert,
+    segments,
+    write_segments,
+)
 
 
 @pytest.mark.parametrize("base", [PoseNWBConverter, NWBConverter])
@@ -50,3 +55,15 @@ def test_validate_compares_each_file_s_poses_with_that_file_s_frames(segments, t
     _convert(segments, tmp_path, PoseNWBConverter)
     problems = check_pose_file(tmp_path / "session.nwb")
     assert [p for p in problems if p.check == "poseconv:video_frame_count"] == []
+
+
+def test_segments_of_a_camera_s_own_container_are_read_as_linked(tmp_path):
+    # The writer linked a .ts file as a segment (any file not a still image); the readers took segments to be
+    # files named like .mp4 and read these as a sequence of two images, the poses on its frames 6 to 11.
+    files = write_segments(tmp_path, ".ts")
+    _convert(files, tmp_path, PoseNWBConverter)
+    shown = poseconv_in_process("inspect", tmp_path / "session.nwb")
+    assert shown.returncode == 0, shown.stderr
+    assert "images" not in shown.stdout
+    for file in files[0]:
+        assert f"video {file.stem}: {FRAMES} frames" in shown.stdout

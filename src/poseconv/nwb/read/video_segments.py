@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ...model import FrameTiming
-from ...video import is_video_path
+from ...video import is_video_in_segments
 from .pose_names import file_stem, names_from_description
 from .store import child_groups, member
 
@@ -30,7 +30,7 @@ __all__ = ["is_segmented", "pose_segment", "segment_timing", "starting_frames"]
 
 def is_segmented(external: Sequence[str]) -> bool:
     """Return whether the external files of an ``ImageSeries`` are one video in segments: several, all videos."""
-    return len(external) > 1 and all(is_video_path(file) for file in external)
+    return is_video_in_segments(external)
 
 
 def starting_frames(source_video: Any, n_files: int) -> np.ndarray:

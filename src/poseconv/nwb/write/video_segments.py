@@ -19,7 +19,7 @@ import numpy as np
 from ...errors import PoseconvWarning
 from ...model.location import where_linked
 from ...timing import SAME_CLOCK_RTOL
-from ...video import STILL_IMAGE_SUFFIXES
+from ...video import is_video_in_segments
 
 __all__ = ["linked_files", "segment_of", "video_of_segment", "warn_if_other_times"]
 
@@ -44,11 +44,12 @@ def segment_of(series: Any, video_path: Path | Sequence[Path], relative_to: Path
     None too for the image files of an image sequence (each a frame, not a segment) and for a series of
     one file (the same video, or another one).
     """
-    if not isinstance(video_path, (str, os.PathLike)) or Path(video_path).suffix.lower() in STILL_IMAGE_SUFFIXES:
+    if not isinstance(video_path, (str, os.PathLike)):
         return None
     wanted = where_linked(video_path)
     for reading in linked_files(series, relative_to):
-        if len(reading) > 1 and wanted in reading:
+        # The readers' rule (nwb/read/video_segments.is_segmented): what is linked as a segment is read as one.
+        if is_video_in_segments(reading) and wanted in reading:
             return reading.index(wanted)
     return None
 
