@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import av
 import numpy as np
 import pandas as pd
 import pytest
 from pynwb import NWBHDF5IO
 
 from tests.fixtures.cli import poseconv_in_process
+from tests.fixtures.video import write_video
 
 START = "2024-05-01T10:30:00+02:00"
 KEYPOINTS = ("paw_l", "paw_r", "nose")
@@ -23,17 +23,7 @@ FRAMES = {"top": 10, "bot": 8}
 
 
 def _write_video(path: Path, n_frames: int = 20, rate: int = 20) -> Path:
-    """Write a small gray MPEG-4 video of ``n_frames`` frames at ``rate`` fps."""
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("mpeg4", rate=rate)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 128, "uint8"), format="rgb24")
-        for _ in range(n_frames):
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
+    return write_video(path, n_frames, rate)
 
 
 @pytest.fixture

@@ -6,27 +6,18 @@ session (and of DeepLabCut 3D) said it only for a video not linked, so a video g
 
 from __future__ import annotations
 
-import av
-import numpy as np
 import sleap_io
 
 from poseconv import SLEAPSessionPoseInterface
 from poseconv.metadata.recorded_videos import MISSING_VIDEO_PATTERN
 from tests.fixtures.sleap_session_groups import session_file
+from tests.fixtures.video import write_video
 
 N_FRAMES, FPS = 3, 50
 
 
 def _write_video(path) -> None:
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("mpeg4", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 128, "uint8"), format="rgb24")
-        for _ in range(N_FRAMES):
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    write_video(path, N_FRAMES, FPS)
 
 
 def test_the_recorded_path_of_each_camera_s_video_given_is_in_its_view_s_description(tmp_path):

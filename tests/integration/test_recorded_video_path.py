@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import av
 import h5py
 import numpy as np
 
 from poseconv import SLEAPPoseInterface
 from poseconv.nwb.read.pose import read_nwb
+from tests.fixtures.video import write_video
 
 RECORDED = "/home/labeller/project/20190128_113421.mp4"
 
 
 def _write_video(path, n_frames: int = 4) -> None:
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("mpeg4", rate=20)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 128, "uint8"), format="rgb24")
-        for _ in range(n_frames):
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    write_video(path, n_frames, 20)
 
 
 def test_the_recorded_path_of_a_video_given_is_in_the_description(tmp_path):

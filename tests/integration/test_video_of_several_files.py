@@ -6,7 +6,6 @@ import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from neuroconv import NWBConverter
@@ -15,22 +14,14 @@ from pynwb import NWBHDF5IO
 
 from poseconv import PoseNWBConverter, SLEAPPoseInterface
 from poseconv.errors import PoseconvWarning
+from tests.fixtures.video import write_video
 
 FRAMES, RATE = 6, 20
 
 
 def _write_video(path: Path) -> Path:
     """Write a small gray MPEG-4 video of FRAMES frames at RATE fps."""
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("mpeg4", rate=RATE)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 128, "uint8"), format="rgb24")
-        for _ in range(FRAMES):
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
+    return write_video(path, FRAMES, RATE)
 
 
 @pytest.fixture
