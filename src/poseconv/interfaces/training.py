@@ -32,7 +32,8 @@ from ..readers.deeplabcut.labels import find_project_folder, read_deeplabcut_lab
 from ..readers.sleap import read_sleap_labels
 from .base import STUB_FRAMES, FilePathArg, OptionalFilePathArg, blank_is_none, require_pose_types
 from .docstrings import fill_parameters
-from .mixin import PoseconvInterfaceMixin, check_input_format, init_arguments
+from .mixin import PoseconvInterfaceMixin, check_input_format, init_arguments, user_stacklevel
+from .subject_check import check_subject_once
 
 __all__ = [
     "DeepLabCutTrainingDataInterface",
@@ -261,6 +262,8 @@ class BaseTrainingDataInterface(PoseconvInterfaceMixin, BaseDataInterface):
         return DeepDict(metadata)
 
     def _add(self, nwbfile: Any, metadata: dict | None, *, stub_test: bool, relative_to: Path | None) -> None:
+        # As the pose interfaces do under another converter than poseconv's (:mod:`.subject_check`).
+        check_subject_once(nwbfile, metadata, Path(str(self.input_path)).name, user_stacklevel())
         add_training_data(
             nwbfile, self._training, metadata, stub_test=stub_test, external_files_relative_to=relative_to
         )

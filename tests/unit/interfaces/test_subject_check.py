@@ -126,3 +126,27 @@ def test_a_value_the_metadata_error_refuses_is_not_warned_of_too(tmp_path):
         warnings.simplefilter("always")
         converter.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata)
     assert [said.partition("]:")[0] for said in _subject_warnings(record)] == ["metadata['Subject']['age'"]
+
+
+@pytest.mark.parametrize("base", [NWBConverter, PoseNWBConverter])
+def test_training_labels_alone_say_it_once_too(tmp_path, base):
+    # A training-data interface alone in neuroconv's NWBConverter wrote age '90 days' without a word.
+    import sleap_io as sio
+
+    from poseconv import SLEAPTrainingDataInterface
+
+    skeleton = sio.Skeleton(["head", "tail"])
+    video = sio.Video(filename="v.mp4", backend_metadata={"shape": (3, 8, 8, 1)}, open_backend=False)
+    frame = sio.LabeledFrame(video, 0, [sio.Instance.from_numpy(np.ones((2, 2)), skeleton=skeleton)])
+    sio.save_slp(sio.Labels([frame], videos=[video], skeletons=[skeleton]), str(tmp_path / "l.slp"))
+
+    class Converter(base):
+        data_interface_classes = {"Labels": SLEAPTrainingDataInterface}
+
+    converter = Converter(source_data={"Labels": {"file_path": str(tmp_path / "l.slp")}})
+    metadata = _metadata(converter, age="90 days")
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        converter.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata)
+    (said,) = _subject_warnings(record)
+    assert said.startswith("metadata['Subject']['age']: ")
