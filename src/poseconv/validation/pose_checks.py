@@ -290,14 +290,15 @@ def _video_frames(group: Any, source_video: Any, counts: list[int]) -> tuple[int
     """Return the frame count of the poses' video and what to call it: a video in segments is one file's."""
     from ..nwb.read.store import member, texts
     from ..nwb.read.video_frames import video_timing
-    from ..nwb.read.video_segments import is_segmented, pose_segment, starting_frames
+    from ..nwb.read.video_segments import pose_segment, starting_frames
+    from ..video import is_video_in_segments
 
     # A video whose frames the file holds (neuroconv's InternalVideoInterface) has no external files.
     external = texts(source_video["external_file"]) if member(source_video, "external_file") is not None else []
-    if len(counts) > 1 and len(external) == len(counts) and is_segmented(external):
+    if len(external) == len(counts) and is_video_in_segments(external):
         starts = starting_frames(source_video, len(external))
         description = group.attrs.get("description")
-        description = description.decode() if isinstance(description, bytes) else description
+        description = _text(description) if description is not None else None
         segment = pose_segment(group, external, starts, video_timing(source_video), description)
         if segment is not None:
             return counts[segment], f"{source_video.name} (its file {external[segment]})"

@@ -18,11 +18,11 @@ import numpy as np
 
 from ...metadata.defaults import MISSING_VIDEO_PATTERN
 from ...model import FrameTiming
-from ...video import STILL_IMAGE_SUFFIXES
+from ...video import STILL_IMAGE_SUFFIXES, is_video_in_segments
 from .pose_names import neuroconv_dlc_animal
 from .store import EMPTY_TEXT, base_name, local_file, local_folder, member, neurodata_type, texts
 from .video_frames import video_timing
-from .video_segments import is_segmented, pose_segment, segment_timing, starting_frames
+from .video_segments import pose_segment, segment_timing, starting_frames
 
 __all__ = [
     "dimensions_height_first",
@@ -66,7 +66,7 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
         if external:
             facts["original_video"] = external[0]
             facts["video_linked"] = True
-        if is_segmented(external):
+        if is_video_in_segments(external):
             # One camera recorded in several files: the poses are those of one file, numbered from its first frame.
             facts.update(_segment_facts(group, source_video, external, description, facts["video_timing"]))
         if (images := image_sequence(external, local_folder(path))) is not None:
@@ -116,7 +116,7 @@ def image_sequence(external: list[str], folder: Path | None) -> tuple[Path | Non
     like videos: one camera recorded in segments (:mod:`.video_segments`); so is one file of an image format
     (such a folder with one labeled photo). Each file is None when it is not on this machine.
     """
-    if is_segmented(external):
+    if is_video_in_segments(external):
         return None
     if len(external) > 1 or (external and Path(external[0]).suffix.lower() in STILL_IMAGE_SUFFIXES):
         return tuple(local_file(image, folder) for image in external)

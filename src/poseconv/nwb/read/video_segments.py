@@ -21,16 +21,10 @@ from typing import Any
 import numpy as np
 
 from ...model import FrameTiming
-from ...video import is_video_in_segments
 from .pose_names import file_stem, names_from_description
 from .store import child_groups, member
 
-__all__ = ["is_segmented", "pose_segment", "segment_timing", "starting_frames"]
-
-
-def is_segmented(external: Sequence[str]) -> bool:
-    """Return whether the external files of an ``ImageSeries`` are one video in segments: several, all videos."""
-    return is_video_in_segments(external)
+__all__ = ["pose_segment", "segment_timing", "starting_frames"]
 
 
 def starting_frames(source_video: Any, n_files: int) -> np.ndarray:
@@ -54,7 +48,7 @@ def pose_segment(
     group : h5py.Group or zarr.Group
         The ``PoseEstimation``.
     external : sequence of str
-        The video's files (:func:`is_segmented`).
+        The video's files (:func:`poseconv.video.is_video_in_segments`).
     starts : numpy.ndarray
         The frame each begins at (:func:`starting_frames`).
     timing : FrameTiming or None

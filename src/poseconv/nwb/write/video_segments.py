@@ -48,7 +48,7 @@ def segment_of(series: Any, video_path: Path | Sequence[Path], relative_to: Path
         return None
     wanted = where_linked(video_path)
     for reading in linked_files(series, relative_to):
-        # The readers' rule (nwb/read/video_segments.is_segmented): what is linked as a segment is read as one.
+        # The readers' rule too (nwb/read/video_facts): what is linked as a segment is read as one.
         if is_video_in_segments(reading) and wanted in reading:
             return reading.index(wanted)
     return None
