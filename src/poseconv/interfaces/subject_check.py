@@ -21,7 +21,6 @@ from ..errors import MetadataError, PoseconvWarning
 from ..metadata.checks import (
     date_of_birth_problem,
     normalize_date_of_birth,
-    subject_warnings,
     subject_warnings_by_field,
 )
 from ..metadata.problems import MetadataProblem
@@ -92,8 +91,7 @@ def check_subject_once(nwbfile: Any, metadata: Mapping[str, Any] | None, source_
         return
     subject = dict(metadata["Subject"])
     start = (metadata.get("NWBFile") or {}).get("session_start_time")
-    # pynwb writes any text; the file is valid NWB, but cannot be published on DANDI as it is.
-    _warn_each(subject_warnings(subject), stacklevel + 1)  # this frame is one more
+    warn_subject_values(subject, (), stacklevel)  # its own frame it counts itself
     # A date without a zone takes the session start's, as the pipeline reads it (so it can be compared).
     normalize_date_of_birth(subject, start)
     problem = date_of_birth_problem(subject.get("date_of_birth"), start)
@@ -101,9 +99,3 @@ def check_subject_once(nwbfile: Any, metadata: Mapping[str, Any] | None, source_
         said = MetadataProblem(("Subject", "date_of_birth"), problem)
         raise MetadataError(f"Invalid metadata for {source_name}:\n  {said}")
     _CHECKED.add(nwbfile)
-
-
-def _warn_each(messages: list[str], stacklevel: int) -> None:
-    """Warn each of ``messages``; ``stacklevel`` is :func:`user_stacklevel`'s in the caller, which counts this frame."""
-    for message in messages:
-        warnings.warn(message, PoseconvWarning, stacklevel=stacklevel)
