@@ -40,6 +40,7 @@ _LAZY = {
     # The one SLEAP reader, which the catalog's "SLEAP" format also reads with.
     "read_sleap": "poseconv.readers.sleap",
     "PoseNWBConverter": "poseconv.interfaces.converter",
+    "PoseConverterPipe": "poseconv.interfaces.converter",
     "read_multicamera": "poseconv.nwb.read.multicamera",
     "write_multicamera_pose_estimation": "poseconv.nwb.write.multicamera",
     "CameraCalibration": "poseconv.model.multicamera",
