@@ -22,6 +22,7 @@ from .errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from .interfaces.mixin import ReadsInput, user_stacklevel
 from .metadata.defaults import default_pose_metadata, merge_metadata, track_for_container_key
 from .metadata.empty_fields import is_given
+from .metadata.session_fields import project_session_fields
 from .model import FrameTiming, PoseData, PoseTrack
 from .model.frames import LazyArray, is_lazy_array
 from .model.location import require_file
@@ -290,7 +291,7 @@ class PoseSource(ReadsInput):
         pose = self._pose
         description = f"Pose estimation with {pose.source_software} ({', '.join(pose.track_names())})."
         metadata = merge_metadata(
-            {"NWBFile": {"session_description": description}},
+            {"NWBFile": project_session_fields([pose.notes], description)},
             default_pose_metadata(pose, video_paths_known=set(self._video_paths())),
         )
         if pose.source_software == "SLEAP":

@@ -26,5 +26,23 @@ def test_convert_and_metadata_say_the_openfield_project_s_task_and_experimenter(
         result = poseconv_in_process("convert", SINGLE_ANIMAL_H5, *given, "-o", out, "--session-start-time", START)
         assert result.returncode == 0, result.stderr
         with NWBHDF5IO(out, "r") as io:
-            written = io.read().processing["behavior"]["PoseEstimation"].description
+            nwbfile = io.read()
+            written = nwbfile.processing["behavior"]["PoseEstimation"].description
+            # Where neuroconv's DeepLabCutInterface writes them too.
+            assert nwbfile.experimenter == ("Pranav",)
+            assert nwbfile.session_description.endswith(" Task: openfield."), nwbfile.session_description
         assert written == shown
+
+
+@needs_shared_data
+def test_the_user_s_experimenter_and_description_replace_the_project_s(tmp_path):
+    metadata = tmp_path / "metadata.yaml"
+    metadata.write_text(
+        yaml.safe_dump({"NWBFile": {"experimenter": ["Mathis, Alexander"], "session_description": "Open field."}})
+    )
+    out = tmp_path / "out.nwb"
+    result = poseconv_in_process("convert", SINGLE_ANIMAL_H5, "-m", metadata, "-o", out, "--session-start-time", START)
+    assert result.returncode == 0, result.stderr
+    with NWBHDF5IO(out, "r") as io:
+        nwbfile = io.read()
+        assert (nwbfile.experimenter, nwbfile.session_description) == (("Mathis, Alexander",), "Open field.")

@@ -26,6 +26,7 @@ from .. import timing
 from ..catalog.builtin import builtin_format
 from ..errors import InvalidOptionError
 from ..metadata.multicamera import default_multicamera_metadata
+from ..metadata.session_fields import project_session_fields
 from ..model import FrameTiming, PoseData
 from ..model.location import require_file
 from ..model.multicamera import MultiCameraPoseData
@@ -194,10 +195,13 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
         """
         metadata = BaseTemporalAlignmentInterface.get_metadata(self)
         session = self._session
-        metadata["NWBFile"]["session_description"] = (
+        description = (
             f"Multi-camera pose estimation with {session.source_software} (cameras {', '.join(session.cameras)}; "
             f"{', '.join(session.individuals())})."
         )
+        poses = [*([session.pose_3d] if session.pose_3d is not None else []), *session.views.values()]
+        notes = [session.notes, *(pose.notes for pose in poses)]
+        metadata["NWBFile"].update(project_session_fields(notes, description))
         metadata.deep_update(default_multicamera_metadata(session, video_paths_known=set(self._video_paths())))
         return DeepDict(metadata)
 

@@ -44,6 +44,7 @@ from .empty_fields import drop_form_empty_text
 from .names import unique_name
 from .problems import MetadataProblem
 from .provenance import with_poseconv_provenance
+from .session_fields import gather_session_fields
 from .shape import shaped_copy
 from .shared_keys import (
     CONTAINER_BLOCKS,
@@ -364,20 +365,6 @@ def _restrict(user: Mapping[str, Any], keys: Mapping[str, set[str]]) -> dict[str
     return result
 
 
-def _describe_session(shared: dict[str, Any], user: Mapping[str, Any], own: list[Mapping[str, Any]]) -> None:
-    """Describe a session of several pose inputs by all of them, unless the user described it (in place).
-
-    Each input describes the session by what it holds ("Pose estimation with DeepLabCut", "Training
-    data ..."); merged, the last one alone would describe a file that holds them all.
-    """
-    if (user.get("NWBFile") or {}).get("session_description"):
-        return
-    described = [(metadata.get("NWBFile") or {}).get("session_description") for metadata in own]
-    distinct = list(dict.fromkeys(text for text in described if text))
-    if len(distinct) > 1:
-        shared.setdefault("NWBFile", {})["session_description"] = " ".join(distinct)
-
-
 def _input_metadata(
     own: Mapping[str, Any],
     user: Mapping[str, Any],
@@ -479,7 +466,7 @@ def compose_metadata(
     for name in poses:
         shared = merge_metadata(shared, {k: v for k, v in own[name].items() if k != "Pose"})
     shared = merge_metadata(shared, {k: copy.deepcopy(v) for k, v in user.items() if k != "Pose"})
-    _describe_session(shared, user, [own[name] for name in poses])
+    gather_session_fields(shared, user, [own[name] for name in poses], others.values())
     file_blocks = {k: v for k, v in shared.items() if k != "Pose"}
     for name in poses:
         merged = _input_metadata(own[name], user, per_input_user.get(name, {}), file_blocks, common)

@@ -1,0 +1,82 @@
+"""The session's own ``NWBFile`` fields that pose inputs give: its description and its experimenters.
+
+A pose reader notes the project its file came from when the project names it (a DeepLabCut
+``config.yaml``'s ``Task`` and ``scorer``, ``notes["project"]``): neuroconv's DeepLabCutInterface takes them
+as the session description and the experimenter, and so do poseconv's interfaces
+(:func:`project_session_fields`). A conversion of several inputs describes the session by all of them and
+names every input's experimenters (:func:`gather_session_fields`), unless the user gave those fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = ["gather_session_fields", "project_session_fields"]
+
+
+def project_session_fields(notes: Iterable[Mapping[str, Any]], description: str) -> dict[str, Any]:
+    """Return the ``NWBFile`` fields of a pose input: ``description`` and the experimenters its projects name.
+
+    Parameters
+    ----------
+    notes : iterable of mapping
+        The readers' notes of the input's pose files (a session has one per camera); their ``"project"``
+        entry, where the project named them, holds its ``task`` and ``experimenter``.
+    description : str
+        What the input holds ("Pose estimation with DeepLabCut (animal0)."); the projects' tasks follow it.
+
+    Returns
+    -------
+    dict
+        ``session_description``, and ``experimenter`` (a list) when a project names one.
+    """
+    projects = [note.get("project") or {} for note in notes]
+    tasks = list(dict.fromkeys(project["task"] for project in projects if project.get("task")))
+    experimenters = list(dict.fromkeys(project["experimenter"] for project in projects if project.get("experimenter")))
+    fields: dict[str, Any] = {"session_description": description}
+    if tasks:
+        said = "Task" if len(tasks) == 1 else "Tasks"
+        fields["session_description"] = f"{description} {said}: {', '.join(tasks)}."
+    if experimenters:
+        fields["experimenter"] = experimenters
+    return fields
+
+
+def _experimenters(metadata: Mapping[str, Any]) -> list[Any]:
+    """Return the experimenters ``metadata`` names (neuroconv's interfaces give a list; a form may give one)."""
+    value = (metadata.get("NWBFile") or {}).get("experimenter")
+    return list(value) if isinstance(value, list | tuple) else [value] if isinstance(value, str) and value else []
+
+
+def gather_session_fields(
+    shared: dict[str, Any], user: Mapping[str, Any], own: list[Mapping[str, Any]], others: Iterable[Mapping[str, Any]]
+) -> None:
+    """Describe a session of several inputs by all of them and name all their experimenters (in place).
+
+    Each input describes the session by what it holds ("Pose estimation with DeepLabCut", "Training
+    data ...") and names its own experimenters; merged, the last one alone would speak for a file that holds
+    them all. neuroconv's NWBConverter appends the experimenters of its interfaces too. What the user gave
+    is kept as given.
+
+    Parameters
+    ----------
+    shared : dict
+        The merged metadata of the file, changed in place.
+    user : mapping
+        The user's metadata.
+    own : list of mapping
+        The pose inputs' metadata.
+    others : iterable of mapping
+        The other interfaces' metadata (neuroconv's), whose experimenters are named too.
+    """
+    given = user.get("NWBFile") or {}
+    if not given.get("session_description"):
+        described = [(metadata.get("NWBFile") or {}).get("session_description") for metadata in own]
+        distinct = list(dict.fromkeys(text for text in described if text))
+        if len(distinct) > 1:
+            shared.setdefault("NWBFile", {})["session_description"] = " ".join(distinct)
+    if "experimenter" not in given:
+        named = list(dict.fromkeys(name for metadata in [*others, *own] for name in _experimenters(metadata)))
+        if len(named) > 1:
+            shared.setdefault("NWBFile", {})["experimenter"] = named

@@ -1,0 +1,36 @@
+"""The session's description and experimenters from the pose inputs' projects, and from several inputs."""
+
+from __future__ import annotations
+
+from poseconv.metadata.session_fields import gather_session_fields, project_session_fields
+
+
+def test_a_project_s_task_follows_the_description_and_its_scorer_is_the_experimenter():
+    notes = [
+        {"project": {"task": "reach", "experimenter": "Ann"}},
+        {"project": {"task": "reach", "experimenter": None}},
+    ]
+    assert project_session_fields(notes, "Pose estimation.") == {
+        "session_description": "Pose estimation. Task: reach.",
+        "experimenter": ["Ann"],
+    }
+    assert project_session_fields([{}, {"project": {"task": None, "experimenter": "Bo"}}], "Poses.") == {
+        "session_description": "Poses.",
+        "experimenter": ["Bo"],
+    }
+    assert project_session_fields([{}], "Poses.") == {"session_description": "Poses."}
+
+
+def test_several_inputs_name_all_their_experimenters_unless_the_user_names_them():
+    own = [
+        {"NWBFile": {"session_description": "A.", "experimenter": ["Ann"]}},
+        {"NWBFile": {"session_description": "B.", "experimenter": ["Bo", "Ann"]}},
+    ]
+    others = [{"NWBFile": {"experimenter": ["Cy"]}}]
+    shared: dict = {"NWBFile": {"experimenter": ["Bo", "Ann"], "session_description": "B."}}
+    gather_session_fields(shared, {}, own, others)
+    assert shared["NWBFile"] == {"experimenter": ["Cy", "Ann", "Bo"], "session_description": "A. B."}
+    user = {"NWBFile": {"experimenter": ["Doe, Jane"], "session_description": "Mine."}}
+    shared = {"NWBFile": dict(user["NWBFile"])}
+    gather_session_fields(shared, user, own, others)
+    assert shared["NWBFile"] == user["NWBFile"]
