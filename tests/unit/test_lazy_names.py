@@ -24,9 +24,12 @@ def test_a_lazy_name_loads_from_its_module_and_an_unknown_one_is_an_attribute_er
 
 def test_the_packages_export_their_names_lazily():
     from poseconv.batch.runner import run_batch
+    from poseconv.interfaces import PoseConverterPipe
     from poseconv.readers.registry import read_pose
 
     assert poseconv.read_pose is read_pose and poseconv.batch.run_batch is run_batch
+    # PoseNWBConverter's error names it: the users who read it have `import poseconv`.
+    assert poseconv.PoseConverterPipe is PoseConverterPipe
     assert dir(poseconv) == sorted(poseconv.__all__)
     with pytest.raises(AttributeError, match="module 'poseconv.batch' has no attribute 'nope'"):
         _ = poseconv.batch.nope
