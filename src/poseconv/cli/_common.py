@@ -187,6 +187,10 @@ def command_errors() -> Iterator[None]:
             yield
     except (typer.Exit, typer.Abort):
         raise
+    except BrokenPipeError:
+        # The reader of the output went away (`poseconv metadata x.h5 | head -1`): typer ends the command
+        # quietly, as a pipe's writer should, instead of an error about the output nobody reads.
+        raise
     except KeyboardInterrupt:
         if settings.debug:
             raise

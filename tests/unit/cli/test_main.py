@@ -159,3 +159,24 @@ def test_help_keeps_every_placeholder_its_text_names():
         shown = CliRunner().invoke(app, [name, "--help"], env={"COLUMNS": "2000"}).output
         lost = [token for token in wanted if token not in shown]
         assert not lost, f"poseconv {name} --help lost {lost}"
+
+
+def test_output_to_a_pipe_closed_by_its_reader_ends_the_command_quietly(tmp_path):
+    # `poseconv metadata x.slp | head -1`: the command printed "poseconv: error: [Errno 32] Broken pipe".
+    from tests.fixtures.paths import REPO_ROOT
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line is written
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "poseconv.cli", "metadata", REPO_ROOT / "examples/data/sleap-demo/flies.slp"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 1
+    assert result.stderr == ""
