@@ -17,8 +17,8 @@ module                    reads
 The ``.slp`` reader reads poses from the file's tables as arrays (:mod:`.slp_index`,
 :mod:`.slp_points`), and from sleap-io's objects (:mod:`.slp_objects`) only for the
 file variants the index names. :mod:`.common` holds what they share (names, confidence
-definitions, the untracked-instance rule, sniffers) and :mod:`.videos` how recorded
-videos are described.
+definitions, the untracked-instance rule, sniffers), :mod:`.provenance` what made the
+poses and :mod:`.videos` how recorded videos are described.
 """
 
 from .anipose import POINTS_3D_FILE_NAME, find_points_3d_file, is_points_3d_file, read_points_3d

@@ -8,7 +8,6 @@ write agree with one another.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +18,7 @@ from ...errors import InvalidOptionError, InvalidSourceFileError
 from ...metadata.names import unique_name
 from ...model import Skeleton
 from ..safety.input_checks import dataset_shapes, is_hdf5
+from .provenance import inference_note, predicting_provenance, scorer_of, sleap_version_of
 from .slp_layout import negative_frames, other_annotations, table_fields, warn_other_annotations
 
 __all__ = [
@@ -299,58 +299,6 @@ def skeletons_of(skeletons: Sequence[Any], names: Sequence[str]) -> list[Skeleto
     ]
 
 
-def scorer_of(provenance: dict[str, Any]) -> str | None:
-    """Model names from SLEAP inference provenance (``model_paths`` or ``model.*.path``).
-
-    A sleap-nn tracking-only run names no model: the models are those of the run that predicted the
-    poses (:func:`predicting_provenance`).
-    """
-    return _model_names(provenance) or _model_names(predicting_provenance(provenance))
-
-
-def _model_names(provenance: dict[str, Any]) -> str | None:
-    paths: list[str] = []
-    model_paths = provenance.get("model_paths")
-    if isinstance(model_paths, (list, tuple)):
-        paths.extend(str(p) for p in model_paths)
-    for key, value in provenance.items():
-        if re.fullmatch(r"model\..+\.path", str(key)) and isinstance(value, str):
-            paths.append(value)
-    names = []
-    for recorded in paths:
-        parts = [p for p in re.split(r"[\\/]", recorded) if p]
-        # A model's file (SLEAP's training_config.json, sleap-nn's .ckpt): its folder names the model.
-        if parts and parts[-1].endswith((".json", ".ckpt")) and len(parts) > 1:
-            parts = parts[:-1]
-        if parts:
-            names.append(parts[-1])
-    names = list(dict.fromkeys(names))
-    return ", ".join(names) if names else None
-
-
-def sleap_version_of(provenance: dict[str, Any]) -> str | None:
-    """Return the SLEAP version that predicted the poses: ``sleap_version``, else the predicting run's."""
-    version = provenance.get("sleap_version") or predicting_provenance(provenance).get("sleap_version")
-    return str(version) if version else None
-
-
-def _tracking_only(provenance: dict[str, Any]) -> bool:
-    return provenance.get("pipeline_type") == "tracking_only"
-
-
-def predicting_provenance(provenance: dict[str, Any]) -> dict[str, Any]:
-    """Return the provenance of the run that predicted the poses of a file with this ``provenance``.
-
-    sleap-nn's tracking-only pipeline (``sleap-nn track --tracking-only``) tracks poses predicted before,
-    without a model: it records ``pipeline_type: tracking_only`` and the provenance of its input file under
-    ``input_provenance``, which is followed (through earlier tracking-only runs too). Any other provenance
-    is its own predicting run's; the ``input_provenance`` of an inference run is its labels', not a prediction's.
-    """
-    while _tracking_only(provenance) and isinstance(provenance.get("input_provenance"), dict):
-        provenance = provenance["input_provenance"]
-    return provenance
-
-
 # -- options ------------------------------------------------------------------------------------
 
 
@@ -469,32 +417,3 @@ def _warn_past_recorded_length(path: Path, info: Any, last_frame: int) -> None:
         PoseconvWarning,
         stacklevel=3,
     )
-
-
-def inference_note(provenance: dict[str, Any]) -> str | None:
-    """Say which sleap-nn made the predictions, from its provenance (SLEAP 1.5 and later infer with it).
-
-    sleap-nn records ``sleap_nn_version`` and ``model_type`` rather than SLEAP's ``sleap_version``. A
-    tracking-only run (:func:`predicting_provenance`) only tracked: the note says so, and what predicted.
-    """
-    if not _tracking_only(provenance):
-        # SLEAP's own sleap_version is the container's source_software_version already.
-        predicted = _predicted_by(provenance) if provenance.get("sleap_nn_version") else None
-        return f"{predicted}." if predicted else None
-    tracker = f"sleap-nn {provenance['sleap_nn_version']}" if provenance.get("sleap_nn_version") else "sleap-nn"
-    tracked = f"tracked by {tracker} with its tracking-only pipeline, which predicts no poses"
-    predicting = predicting_provenance(provenance)
-    predicted = None if predicting is provenance else _predicted_by(predicting)
-    if predicted:
-        return f"{predicted}, then {tracked}."
-    return f"T{tracked[1:]}; the file does not record what predicted them."
-
-
-def _predicted_by(provenance: dict[str, Any]) -> str | None:
-    """Return "Predicted by ..." for a predicting run's provenance; None when it names no predictor."""
-    if version := provenance.get("sleap_nn_version"):
-        model = provenance.get("model_type")
-        return f"Predicted by sleap-nn {version}" + (f" ({model} model)" if model else "")
-    if version := provenance.get("sleap_version"):
-        return f"Predicted by SLEAP {version}"
-    return None
