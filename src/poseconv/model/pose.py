@@ -447,7 +447,8 @@ class PoseData(SourceNamed):
         """
         names = [names] if isinstance(names, str) else names  # one name, not its letters
         identities = [identity for track in self.tracks if (identity := self.identity(track)) is not None]
-        wanted = require_names(names, list(dict.fromkeys([*self.track_names(), *identities])), self.source_file)
+        available = list(dict.fromkeys([*self.track_names(), *identities]))
+        wanted = require_names(names, available, self.source_file, self.notes.get("absent_tracks"))
         return dataclasses.replace(
             self, tracks=[t for t in self.tracks if t.name in wanted or self.identity(t) in wanted]
         )

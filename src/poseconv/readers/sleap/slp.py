@@ -73,6 +73,7 @@ from .common import (
     video_frames,
     warn_other_annotations,
 )
+from .slp_absent_tracks import absent_tracks
 from .slp_index import USER, SlpIndex, read_slp_index
 from .slp_layout import table_columns
 from .slp_objects import load_labels, object_tracks, tracks_from_identities
@@ -253,6 +254,9 @@ def _assemble(
         "videos": {info.key: facts for info, facts in zip(parts.infos, parts.video_facts, strict=True)},
         "selected_videos": [parts.infos[i].key for i in selected],
         "tracks_without_instances": [name for i, name in enumerate(names[1]) if i not in used_tracks],
+        "absent_tracks": absent_tracks(
+            source, parts.infos, selected, names[1], used_tracks, predicted_only=predicted_only
+        ),
         "provenance": {k: v for k, v in parts.provenance.items() if k != "filename"},
     }
     if parts.n_sessions:
