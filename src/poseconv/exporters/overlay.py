@@ -11,7 +11,9 @@ animal's edge hides another's keypoint). Colours (``color_by``):
 
 A keypoint is drawn when its position is known (not NaN) and, with ``pcutoff``, its confidence is
 at least ``pcutoff`` (DeepLabCut's rule; a NaN confidence is below any cutoff; tracks without
-confidence are drawn whole). An edge is drawn only when both its ends are.
+confidence are drawn whole). An edge is drawn only when both its ends are. Poses in a crop's pixels
+(DeepLabCut's ``analyze_videos(cropping=...)``, a sleap-io virtual crop) are drawn at the crop's place in
+the whole frame (:mod:`~poseconv.exporters.video_crop`).
 
 Drawing uses Pillow's ``ImageDraw`` on the decoded frame (PyAV hands frames over as Pillow images):
 shapes land in the frame's own pixels with exact colours, one frame costs well under a
@@ -42,6 +44,7 @@ from ..output import OutputError, atomic_output
 from ..video import IMAGE_STACK_SUFFIXES, open_image_stack
 from .linked_video import LinkedVideo, video_frame_indices
 from .quicklook import node_colours
+from .video_crop import crop_corner, on_video
 
 __all__ = [
     "COLOR_BY",
@@ -80,12 +83,16 @@ class OverlayLayer:
         RGB colour of each node.
     edge_colour : tuple of (int, int, int)
         RGB colour of the edges.
+    corner : numpy.ndarray or None
+        The top-left corner of the crop the track's coordinates are in (DeepLabCut's
+        ``analyze_videos(cropping=...)``, a sleap-io virtual crop), added to place them on the whole frame.
     """
 
     track: PoseTrack
     edges: tuple[tuple[int, int], ...]
     colours: list[tuple[int, int, int]]
     edge_colour: tuple[int, int, int]
+    corner: np.ndarray | None = None
     _block: tuple[int, np.ndarray, np.ndarray | None] | None = field(default=None, repr=False)
 
     def at(self, frame: int) -> tuple[np.ndarray, np.ndarray | None]:
@@ -100,7 +107,7 @@ class OverlayLayer:
                 None if scores is None else read_frames(scores, start, stop),
             )
         start, positions, scores = self._block
-        return positions[frame - start, :, :2], None if scores is None else scores[frame - start]
+        return on_video(positions[frame - start, :, :2], self.corner), None if scores is None else scores[frame - start]
 
 
 def overlay_layers(poses: Sequence[PoseData], video: str, *, color_by: str = "auto") -> list[OverlayLayer]:
@@ -129,7 +136,7 @@ def overlay_layers(poses: Sequence[PoseData], video: str, *, color_by: str = "au
         else:
             colours = [_rgb(c) for c in node_colours(len(skeleton.nodes))]
             edge_colour = _EDGE_GREY
-        layers.append(OverlayLayer(track, skeleton.edges, colours, edge_colour))
+        layers.append(OverlayLayer(track, skeleton.edges, colours, edge_colour, crop_corner(pose, track.video)))
     return layers
 
 

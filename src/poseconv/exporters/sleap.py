@@ -31,7 +31,9 @@ Mapping, track by track and frame by frame:
 * a track's ``replaced_predictions`` (SLEAP predictions a user instance replaced)
   become ``PredictedInstance`` objects of the same track in their frames, before the
   instances of the tracks, and the user instance of that track and frame gets
-  ``from_predicted`` pointing at it, as SLEAP saves a corrected prediction.
+  ``from_predicted`` pointing at it, as SLEAP saves a corrected prediction;
+* poses in a crop's pixels (DeepLabCut's ``analyze_videos(cropping=...)``, a sleap-io virtual crop) are
+  moved by the crop's top-left corner onto the whole video linked (:mod:`~.video_crop`).
 
 SLEAP instances are 2D; 3D poses are refused. What a SLEAP file has no place for (extra per-keypoint
 columns such as the Ensemble Kalman Smoother's variances) is left out with a warning naming it
@@ -64,6 +66,7 @@ from ..timing import known_rate
 from .files import export_path, warn_not_pixels
 from .left_out import POSE_EXPORTS, pose_values, warn_left_out
 from .sleap_tables import NO_TRACKING_SCORE, identity_catalog, instance_present, unopened_video, unscored_is_user
+from .video_crop import crop_corner, on_video
 
 __all__ = ["sleap_provenance", "sleap_track_names", "sleap_video", "to_sleap_labels", "video_filename", "write_slp"]
 
@@ -333,6 +336,7 @@ def to_sleap_labels(pose: PoseData) -> Any:
         recorded = [None if v is None else np.asarray(v, "float64") for v in values]
         confidence = None if track.confidence is None else np.asarray(track.confidence, "float64")
         positions, confidence = without_padding(np.asarray(track.positions, "float64"), confidence)
+        positions = on_video(positions, crop_corner(pose, track.video))  # from a crop's pixels to the video's
         present = instance_present(positions, tuple(recorded[:2]), recorded[2])
         for t in np.flatnonzero(present):
             kind = _instance_kind(track, int(t), confidence, pose.source_software)

@@ -25,7 +25,9 @@ track is occupied in a frame where any of its coordinates is not NaN or it recor
 (:func:`~poseconv.exporters.sleap_tables.instance_present`). Point scores are the confidence
 values; the instance score is the track's recorded SLEAP instance score when it has one, else
 the mean of its point scores; the tracking score is the recorded one, or SLEAP's 0.0 for an
-instance without one.
+instance without one. Poses in a crop's pixels (DeepLabCut's ``analyze_videos(cropping=...)``, a sleap-io
+virtual crop) are moved by the crop's top-left corner onto the whole video ``video_path`` names
+(:mod:`~.video_crop`).
 An analysis file holds one skeleton: tracks of different skeletons (DeepLabCut's unique
 body parts beside the animals') share one skeleton with every node, NaN where a track has
 no such node. A file with a single track that SLEAP left untracked gets no track names, as
@@ -53,6 +55,7 @@ from .files import export_path, video_tracks, warn_not_pixels
 from .left_out import POSE_EXPORTS, USER_LABELED, pose_values, warn_left_out
 from .sleap import sleap_provenance, sleap_video, video_filename
 from .sleap_tables import NO_TRACKING_SCORE, instance_present
+from .video_crop import crop_corner, on_video
 
 __all__ = ["write_sleap_analysis"]
 
@@ -150,8 +153,13 @@ def _block(
     return positions, scores, instance, tracking, occupied
 
 
-def _write_arrays(handle: Any, tracks: list[PoseTrack], columns: dict, n_nodes: int) -> np.ndarray:
-    """Write the arrays of ``_LAYOUT``; return, per track, whether it has user instances (which they cannot hold)."""
+def _write_arrays(
+    handle: Any, tracks: list[PoseTrack], columns: dict, n_nodes: int, corner: np.ndarray | None
+) -> np.ndarray:
+    """Write the arrays of ``_LAYOUT``; return, per track, whether it has user instances (which they cannot hold).
+
+    ``corner``: the crop's corner the positions move by onto the whole video (:func:`~.video_crop.crop_corner`).
+    """
     n_frames = max(track.n_frames for track in tracks)
     n_tracks = len(tracks)
     sizes = {"track": n_tracks, "xy": 2, "node": n_nodes, "frame": n_frames}
@@ -169,7 +177,7 @@ def _write_arrays(handle: Any, tracks: list[PoseTrack], columns: dict, n_nodes: 
         stop = min(n_frames, start + block)
         positions, scores, instance, tracking, occupied = _block(tracks, columns, n_nodes, start, stop, users)
         # SLEAP's axis order: frames last, except for the occupancy.
-        out["tracks"][..., start:stop] = positions.transpose(1, 3, 2, 0)
+        out["tracks"][..., start:stop] = on_video(positions, corner).transpose(1, 3, 2, 0)
         out["track_occupancy"][start:stop] = occupied.astype("uint8")
         out["point_scores"][..., start:stop] = scores.transpose(1, 2, 0)
         out["instance_scores"][:, start:stop] = np.where(occupied, instance, np.nan).T
@@ -243,7 +251,7 @@ def write_sleap_analysis(
     # No chunk cache: a write refused for room fails where it is made (a cache flushed when h5py drops a
     # dataset reports nowhere, and HDF5 then crashes closing the file).
     with atomic_output(path, overwrite=overwrite) as partial, h5py.File(partial, "w", rdcc_nbytes=0) as handle:
-        users = _write_arrays(handle, tracks, columns, len(nodes))
+        users = _write_arrays(handle, tracks, columns, len(nodes), crop_corner(pose, video))
         handle["track_names"] = _strings(_track_names(pose, tracks))
         handle["node_names"] = _strings(nodes)
         handle["edge_names"] = (

@@ -84,6 +84,7 @@ def session_pose(data: MultiCameraPoseData) -> tuple[PoseData, dict[str, str]]:
         raise InvalidOptionError(f"{data.source_name}: the session holds no 2D poses to write to a .slp file.")
     camera_videos: dict[str, str] = {}
     skeletons, videos, tracks, timing = {}, {}, [], {}
+    crops: dict[str, Any] = {}  # a view's poses in a crop's pixels, which the export places on its video
     for name, view in views:
         [key] = list(view.videos)
         if key in videos:
@@ -93,6 +94,7 @@ def session_pose(data: MultiCameraPoseData) -> tuple[PoseData, dict[str, str]]:
         skeletons.update(view.skeletons)
         tracks.extend(view.tracks)
         timing.update(view.timing)
+        crops.update({key: view.notes["videos"][key]} if key in view.notes.get("videos", {}) else {})
     first = views[0][1]
     pose = PoseData.from_tracks(
         source_software=data.source_software,
@@ -105,6 +107,7 @@ def session_pose(data: MultiCameraPoseData) -> tuple[PoseData, dict[str, str]]:
         scorer=data.scorer,
         unit=first.unit,
         reference_frame=first.reference_frame,
+        notes={"videos": crops} if crops else {},
     )
     return pose, camera_videos
 

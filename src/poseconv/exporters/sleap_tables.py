@@ -25,6 +25,7 @@ import numpy as np
 
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames, without_padding
+from .video_crop import crop_corner, on_video
 
 __all__ = [
     "NO_TRACKING_SCORE",
@@ -382,9 +383,11 @@ def write_label_tables(
         skeletons = np.array([skeleton_names.index(track.skeleton) for track in tracks], dtype="int64")
         ids = np.array([track_ids[track.name] for track in tracks], dtype="int64")
         n_frames = max(track.n_frames for track in tracks)
+        corner = crop_corner(pose, key)
         for start in range(0, n_frames, block):
             stop = min(n_frames, start + block)
             values = _gather(tracks, start, stop, width, pose.source_software, list(identities))
+            values.positions = on_video(values.positions, corner)  # from a crop's pixels to the video's
             values.user[:, : len(replaced)] = 0  # replaced predictions are predictions, scored or not
             _block_rows(
                 tables,

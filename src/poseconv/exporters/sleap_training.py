@@ -37,6 +37,7 @@ from ..output import atomic_output
 from .files import export_path
 from .sleap import video_filename
 from .sleap_tables import unopened_video
+from .video_crop import crop_corner
 
 __all__ = ["to_sleap_labels", "write_sleap_labels"]
 
@@ -63,13 +64,7 @@ def _crop_offset(training: TrainingData, key: str, on_images: bool) -> np.ndarra
     ``notes["videos"][key]["crop"]``, ``[x1, y1, x2, y2]``) are in the crop's pixels; the whole video is
     linked, so they move by the crop's corner. Labels linked to their own images stay as they are.
     """
-    videos = training.notes.get("videos")
-    facts = videos.get(key) if isinstance(videos, dict) else None
-    crop = facts.get("crop") if isinstance(facts, dict) else None
-    if on_images or not crop or len(crop) != 4:
-        return None
-    offset = np.array([float(crop[0]), float(crop[1])])
-    return offset if offset.any() else None
+    return None if on_images else crop_corner(training, key)
 
 
 def to_sleap_labels(training: TrainingData) -> Any:

@@ -28,6 +28,7 @@ from ..layout import (
     view_extra_coords_owner,
 )
 from .extra_coords import read_extra_coords
+from .pose_crops import video_crops
 from .scores import read_instance_series
 from .skeletons import stored_skeleton
 from .store import (
@@ -179,6 +180,8 @@ def _pose(
     skeletons = {skeleton.name: skeleton for _, _, skeleton, _ in parts}
     videos = {info.key: info for _, _, _, info in parts}
     first = parts[0][1]
+    # A view's poses in a crop's pixels (its reference frame says so), as the pose readers note them.
+    crops = video_crops((info.key, facts["reference_frame"]) for _, facts, _, info in parts)
     return PoseData.from_tracks(
         source_software=software,
         source_file=source,
@@ -188,6 +191,7 @@ def _pose(
         timing={info.key: facts["timing"] for _, facts, _, info in parts},
         unit=first["unit"],
         reference_frame=first["reference_frame"],
+        notes={"videos": crops} if crops else {},
         **kwargs,
     )
 

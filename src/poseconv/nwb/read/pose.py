@@ -45,6 +45,7 @@ from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ..layout import REPLACED_PREDICTIONS_SUFFIX, view_extra_coords_owner
 from .extra_coords import read_extra_coords
 from .pose_containers import ContainerScanner, PoseContainerInfo
+from .pose_crops import video_crops
 from .scores import ordered_container_keys, read_instance_series, recorded_tracks
 from .skeletons import container_symmetries
 from .store import damage_named, is_url, member, neurodata_type, nwb_location, open_store
@@ -400,6 +401,9 @@ class NWBPoseFile:
             }
         if first.reference_frame:
             kwargs["reference_frame"] = first.reference_frame
+        # Poses in a crop's pixels, as the pose readers note them: the exports that link the whole video move them.
+        if crops := video_crops((infos[n].video, infos[n].reference_frame) for n in members):
+            kwargs["notes"]["videos"] = crops
         return PoseData.from_tracks(
             source_software=first.source_software or "unknown",
             source_file=self.path,
