@@ -58,6 +58,7 @@ from ..model.training import TrainingData
 from .deeplabcut.csv_header import csv_has_scores
 from .deeplabcut.labels import in_deeplabcut_project
 from .deeplabcut.labels_table import frames_of_table, read_deeplabcut_labels_table
+from .deeplabcut.model_info import WRITER_NOTES, written_3d_frame
 from .deeplabcut.project import load_yaml_config
 from .deeplabcut.table import (
     ANIMAL_SKELETON_NAME,
@@ -308,19 +309,21 @@ def read_lightning_pose(
     }
     if video_notes:
         notes["videos"] = video_notes
-    if config_path is not None and (model_note := _model_note(model, config_path)):
+    # movement's to_lp_file names no pose tool, only itself: its file is not known to be Lightning Pose's.
+    writer = scorer if scorer in WRITER_NOTES else None
+    if model_note := _model_note(model, config_path, writer):
         # Ends every container's description, as DeepLabCut's and SLEAP's model notes do.
         notes["model"] = model_note
     timing: dict[str, FrameTiming] = {}
     return PoseData.from_tracks(
-        source_software="LightningPose",
+        source_software=writer or "LightningPose",
         source_file=path,
         skeletons=[Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(bodyparts))],
         videos=[video],
         tracks=[track],
         timing=timing,
         scorer=scorer,
-        reference_frame=WORLD_REFERENCE_FRAME if "z" in pose_coords else PIXEL_REFERENCE_FRAME,
+        reference_frame=_reference_frame(pose_coords, writer),
         # 3D (EKS multi-camera): the calibration's length unit, which no file records.
         unit="n.a." if "z" in pose_coords else "pixels",
         notes=notes,
@@ -367,10 +370,25 @@ def _refuse_metrics_file(path: Path) -> None:
         )
 
 
-def _model_note(model: dict[str, Any], config_path: Path) -> str | None:
-    """Say which model the config describes (model_type, model_name, backbone); None when it names none."""
+def _model_note(model: dict[str, Any], config_path: Path | None, writer: str | None) -> str | None:
+    """Say which model the config describes (model_type, model_name, backbone); None when it names none.
+
+    ``writer``: the program other than Lightning Pose that wrote the file (:data:`.deeplabcut.WRITER_NOTES`),
+    whose note says that the file names neither the pose tool nor its model.
+    """
+    if writer is not None:
+        return WRITER_NOTES[writer]
+    if config_path is None:
+        return None
     parts = [f"{key} {model[key]}" for key in ("model_type", "model_name", "backbone") if model.get(key)]
     return f"Model: LightningPose {', '.join(parts)} (read from {config_path.name})." if parts else None
+
+
+def _reference_frame(pose_coords: Sequence[str], writer: str | None) -> str:
+    """Return the reference frame of a predictions file's points, 3D ones as ``writer`` (when not None) wrote them."""
+    if "z" not in pose_coords:
+        return PIXEL_REFERENCE_FRAME
+    return written_3d_frame("DeepLabCut's layout", writer) if writer else WORLD_REFERENCE_FRAME
 
 
 def _track(

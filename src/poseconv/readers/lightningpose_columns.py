@@ -26,6 +26,7 @@ from typing import Any
 
 from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..model import ExtraCoords
+from .deeplabcut.model_info import WRITER_NOTES, written_confidence
 from .deeplabcut.table import SINGLE_ANIMAL_NAME, bodypart_coords, common_coords, single_scorer
 
 __all__ = [
@@ -134,6 +135,9 @@ def confidence_definition(header: LightningPoseColumns, path: Path) -> str | Non
     if "likelihood" not in header.pose_coords:
         return None
     scorer, groups = header.scorer, set(header.groups)
+    if scorer in WRITER_NOTES:
+        # movement's to_lp_file writes any tool's scores (SLEAP's exceed 1) and names none.
+        return written_confidence("likelihood values of the file", scorer)
     if scorer.startswith("regression"):
         warnings.warn(
             f"{path}: predictions of a LightningPose regression model (scorer {scorer}): no confidence; the "

@@ -45,6 +45,8 @@ __all__ = [
     "names_detector",
     "untracked_detections",
     "with_project_identity",
+    "written_3d_frame",
+    "written_confidence",
 ]
 
 #: The scorer movement's DeepLabCut writers (``save_poses.to_dlc_file``, ``to_dlc_style_df``) put in
@@ -417,10 +419,35 @@ def confidence_definition(model: DeepLabCutModel | None, tracked: bool, path: Pa
     return CONFIDENCE_DEFINITION
 
 
-def frame_of_reference(meta: dict[str, Any] | None, n_dims: int, notes: dict[str, Any], scorer: str) -> tuple[str, str]:
+def written_confidence(scores: str, writer: str | None = None) -> str:
+    """Return the ``confidence_definition`` of ``scores`` (``"point_scores of the analysis file"``) ``writer`` wrote.
+
+    The one wording of every reader of files a program other than the pose tool wrote (movement, sleap-io; in
+    SLEAP's analysis layout, DeepLabCut's or Lightning Pose's): nothing says what computed the scores, nor that
+    they lie in [0, 1] (movement carries SLEAP's instance scores, which exceed 1, over). ``writer``: when named.
+    """
+    by = f" by {writer}" if writer else ""
+    return (
+        f"The {scores}, as written{by}; the file does not say what computed them (for DeepLabCut poses, the "
+        "likelihood)."
+    )
+
+
+def written_3d_frame(layout: str, writer: str) -> str:
+    """Return the reference frame of x, y, z points ``writer`` wrote in another tool's ``layout``, which says none."""
+    return (
+        f"3D coordinates (x, y, z) as written in {layout} by {writer}; the file records neither their origin and "
+        "axes nor their length unit (those of the tool that made them)."
+    )
+
+
+def frame_of_reference(
+    meta: dict[str, Any] | None, n_dims: int, notes: dict[str, Any], scorer: str, writer: str | None = None
+) -> tuple[str, str]:
     """Return the unit and the reference frame of the coordinates (noting a crop in ``notes``).
 
-    A model-zoo model (FMPose3D) lifts 3D from one camera; other 3D files are triangulated.
+    A model-zoo model (FMPose3D) lifts 3D from one camera; other 3D files are triangulated, unless ``writer``,
+    a program other than DeepLabCut, wrote them, which records neither their origin nor their unit.
     """
     reference_frame = PIXEL_REFERENCE_FRAME
     unit = "pixels"
@@ -437,4 +464,6 @@ def frame_of_reference(meta: dict[str, Any] | None, n_dims: int, notes: dict[str
         unit = "n.a."
         # DeepLabCut 3.0.1's model zoo also lifts one camera's 2D poses to 3D (FMPose3D): nothing triangulated.
         reference_frame = _LIFTED_FRAME if "fmpose3d" in scorer.lower() else _TRIANGULATED_FRAME
+        if writer is not None:
+            reference_frame = written_3d_frame("DeepLabCut's layout", writer)
     return unit, reference_frame

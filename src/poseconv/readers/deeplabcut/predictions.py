@@ -37,7 +37,7 @@ from ..safety.safe_pickle import load_metadata_pickle
 from ..side_files import given_or_found, side_folders
 from .full_pickle import full_pickle_note
 from .h5_detection import is_deeplabcut_h5
-from .live import live_video_stem, recorded_timing
+from .live import LIVE_SOFTWARE, live_video_stem, recorded_timing
 from .live_flat import flat_bodyparts, open_live_flat
 from .meta_values import recorded_frame_count, recorded_rate
 from .model_info import (
@@ -52,6 +52,7 @@ from .model_info import (
     is_tracked,
     untracked_detections,
     with_project_identity,
+    written_confidence,
 )
 from .project import (
     VIDEO_SUFFIXES,
@@ -78,6 +79,7 @@ from .table import (
 )
 from .time_lapse import in_image_order, time_lapse_video
 from .variants import (
+    UNKNOWN_SOFTWARE,
     first_cells,
     keypoint_header_rows,
     positional_software,
@@ -190,13 +192,19 @@ def _load_meta(path: Path) -> dict[str, Any]:
     return data
 
 
-def _producer(frame: FrameTable, scorer: str, model: DeepLabCutModel | None) -> tuple[str, str | None]:
-    """Return the software to record for a predictions table and what its description says of the model."""
+def _producer(frame: FrameTable, scorer: str, model: DeepLabCutModel | None) -> tuple[str, str | None, str | None]:
+    """Return the software to record for a predictions table, what its description says of the model, and who wrote it.
+
+    The writer is the program other than DeepLabCut that wrote the table in its layout, as definitions name it
+    (None for DeepLabCut's own): its likelihood is not known to be DeepLabCut's, nor its 3D points triangulated.
+    """
     if scorer in WRITER_NOTES:
         # movement's and sleap-io's writers name no estimating software: the file says only who wrote it.
-        return scorer, WRITER_NOTES[scorer]
+        return scorer, WRITER_NOTES[scorer], scorer
     software = positional_software(scorer) if getattr(frame, "positional_levels", False) else "DeepLabCut"
-    return software, None if model is None else model.describe()
+    writer = None if software in ("DeepLabCut", LIVE_SOFTWARE) else software
+    writer = "a program the file does not name" if software == UNKNOWN_SOFTWARE else writer
+    return software, None if model is None else model.describe(), writer
 
 
 def _software_version(meta: dict[str, Any] | None, model: DeepLabCutModel | None) -> str | None:
@@ -395,6 +403,19 @@ def _notes(
     return notes
 
 
+def _note_untracked(
+    notes: dict[str, Any], path: Path, animals: list[str], model: DeepLabCutModel | None, tracked: bool
+) -> None:
+    """Note and warn when the animals are each frame's detections in turn, not tracks (:func:`untracked_detections`)."""
+    untracked = untracked_detections(path, animals, model, tracked=tracked)
+    if untracked is not None:
+        # Not "untracked", SLEAP's reader's policy note. The note is about the animals, not the unique
+        # bodyparts' track.
+        notes["untracked_detections"] = untracked
+        notes["untracked_tracks"] = list(animals)
+        warnings.warn(f"{path.name}: {untracked}", PoseconvWarning, stacklevel=4)
+
+
 @reads_source("DeepLabCut file")
 def read_deeplabcut(
     file_path: str | Path,
@@ -443,26 +464,23 @@ def read_deeplabcut(
     video, fps = (lapse[0], None) if lapse else _video(path, scorer, side, find_side_files, covered)
     to_video_end = _fit_to_video(frame, frame_numbers, path, video, side, tracks=padded)
     model = with_project_identity(describe_model(path, scorer, side.meta), side.config)
-    tracks = _tracks(
-        frame, scorer, coords, individuals, multi_animal, video.key, confidence_definition(model, tracked, path)
+    software, model_note, writer = _producer(frame, scorer, model)
+    definition = (
+        confidence_definition(model, tracked, path)
+        if writer is None
+        else written_confidence("likelihood values of the file", writer)
     )
+    tracks = _tracks(frame, scorer, coords, individuals, multi_animal, video.key, definition)
     timing = recorded_timing(getattr(frame, "clock_columns", None), path, video.key, fps, side.meta_path)
     notes = _notes(multi_animal, len(frame_numbers), side, video, lapse)
-    software, model_note = _producer(frame, scorer, model)
     # Every container's description ends with the "model" note: the config's edges no skeleton holds are said
     # there, and what the _full.pickle beside the file holds that no pose series can (detector boxes, identities).
     kept_aside = full_pickle_note(path, scorer, stacklevel=3) if find_side_files else None
     model_note = " ".join(filter(None, (model_note, edges_note, to_video_end, kept_aside)))
     if model_note:
         notes["model"] = model_note
-    untracked = untracked_detections(path, individuals[0], model, tracked=tracked)
-    if untracked is not None:
-        # Not "untracked", SLEAP's reader's policy note. The note is about the animals, not the unique
-        # bodyparts' track.
-        notes["untracked_detections"] = untracked
-        notes["untracked_tracks"] = list(individuals[0])
-        warnings.warn(f"{path.name}: {untracked}", PoseconvWarning, stacklevel=3)
-    unit, reference_frame = frame_of_reference(side.meta, 3 if "z" in coords else 2, notes, scorer)
+    _note_untracked(notes, path, individuals[0], model, tracked)
+    unit, reference_frame = frame_of_reference(side.meta, 3 if "z" in coords else 2, notes, scorer, writer)
     return PoseData.from_tracks(
         source_software=software,
         source_file=path,
