@@ -1,6 +1,7 @@
 """Build ndx-pose objects in an in-memory NWB file and write it.
 
-``pose_estimation`` (PoseEstimation per track, the helpers the others share), ``multicamera``
+``pose_estimation`` (PoseEstimation per track, the helpers the others share; ``container_checks``
+what it refuses before writing), ``multicamera``
 (cameras and MultiCameraPoseEstimation), ``training`` (PoseTraining and its sources table),
 ``extra_coords`` and ``scores`` (what goes beside a PoseEstimation; ``beside`` checks their names),
 ``devices``, ``video`` (external ImageSeries; ``video_segments`` when the poses' video is one file of a camera

@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 
 from ...errors import MetadataError, PoseconvWarning
-from ...metadata.checks import deprecated_field_problems, skeleton_clash, skeleton_problems, skeleton_subject_problem
+from ...metadata.checks import skeleton_clash, skeleton_problems, skeleton_subject_problem
 from ...metadata.defaults import track_for_container_key
 from ...metadata.names import POSE_ESTIMATION_MEMBERS, SKELETON_LINK_MEMBERS
 from ...model import FrameTiming, PoseData, PoseTrack
 from ...timing import regular_rate
 from ..layout import given_fields
+from .container_checks import SHARED_KEYS_HINT, check_container_keys, check_entry
 from .devices import lookup
 from .extra_coords import write_extra_coords
 from .replaced_predictions import write_replaced_predictions
@@ -213,23 +214,6 @@ def pose_estimation_series(
     return PoseEstimationSeries(**kwargs)
 
 
-def _check_container_keys(pose: PoseData, containers: Mapping[str, Any], tracks: Mapping[str, PoseTrack]) -> None:
-    """Refuse metadata that lists none of the poses' containers, or containers the poses do not have."""
-    unknown = [key for key in containers if key not in tracks]
-    if not containers:
-        # Called directly with metadata of none of them, it wrote nothing and left an empty behavior module.
-        raise MetadataError(
-            f"metadata['Pose']['PoseEstimations'] lists no container of {pose.source_name}, so nothing would be "
-            f"written; its containers are {sorted(tracks)}: start from an interface's get_metadata() (or "
-            "poseconv.metadata.defaults.default_pose_metadata(pose))."
-        )
-    if unknown:
-        raise MetadataError(
-            f"metadata['Pose']['PoseEstimations'] has entries {unknown} that match no individual/track of "
-            f"{pose.source_name}; its containers are {sorted(tracks)}."
-        )
-
-
 def write_pose_estimation(
     nwbfile: Any,
     pose: PoseData,
@@ -271,7 +255,7 @@ def write_pose_estimation(
     pose_metadata = metadata.get("Pose", {})
     containers = pose_metadata.get("PoseEstimations", {})
     tracks = track_for_container_key(pose)
-    _check_container_keys(pose, containers, tracks)
+    check_container_keys(pose, containers, tracks)
     context = _Context(
         nwbfile=nwbfile,
         behavior=behavior_module(nwbfile),
@@ -284,7 +268,7 @@ def write_pose_estimation(
     written = []
     for key, entry in containers.items():
         track: PoseTrack = tracks[key]
-        _check_entry(context.behavior, key, entry)
+        check_entry(context.behavior, key, entry)
         timing = pose.timing.get(track.video)
         if timing is None:
             raise MetadataError(
@@ -301,25 +285,6 @@ def write_pose_estimation(
     rows = [(entry["name"], pose.identity(tracks[key]) or "") for key, entry in in_order]
     record_track_order(context.behavior, rows, always=any(tracks[key].track_name is not None for key in containers))
     return written
-
-
-# Two interfaces of one converter whose metadata have the same keys: neuroconv merges the entries.
-_SHARED_KEYS = (
-    "Two inputs with the same keys (two cameras' 'PoseEstimation' and 'Skeleton' in a neuroconv NWBConverter, "
-    "which merges their metadata) are told apart by giving each interface its own metadata_key=..., or by "
-    "converting them with PoseNWBConverter."
-)
-
-
-def _check_entry(behavior: Any, key: str, entry: Mapping[str, Any]) -> None:
-    """Refuse a container entry the file cannot take: a name it holds, a deprecated field given."""
-    for field_name, message in deprecated_field_problems(entry)[:1]:
-        raise MetadataError(f"metadata['Pose']['PoseEstimations']['{key}']['{field_name}'] {message}")
-    if entry["name"] in behavior.data_interfaces:
-        raise MetadataError(
-            f"The file already holds '{entry['name']}' in processing['behavior']; give the container "
-            f"'{key}' another name in metadata['Pose']['PoseEstimations']. {_SHARED_KEYS}"
-        )
 
 
 @dataclass
@@ -358,7 +323,7 @@ def _container_skeleton(context: _Context, entry: Mapping[str, Any], track: Pose
         raise MetadataError(
             f"metadata['Pose']['Skeletons']['{skeleton_key}'] lists nodes {list(skeleton_entry['nodes'])}, "
             f"but '{track.name}' in {pose.source_name} has {expected_nodes}; nodes cannot be "
-            "renamed or reordered in metadata." + (f" {_SHARED_KEYS}" if merged else "")
+            "renamed or reordered in metadata." + (f" {SHARED_KEYS_HINT}" if merged else "")
         )
     # The skeleton's symmetries (SLEAP's mirror-image nodes) are the pose file's, not metadata.
     skeleton_entry = {**skeleton_entry, "symmetries": pose.skeletons[track.skeleton].symmetries}
