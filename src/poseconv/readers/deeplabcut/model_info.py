@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...errors import PoseconvWarning
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, is_hdf5
 from ..safety.safe_pickle import pandas_store_keys
 from .table import H5_SUFFIXES, PIXEL_REFERENCE_FRAME
@@ -36,6 +38,7 @@ __all__ = [
     "MOVEMENT_SCORER",
     "WRITER_NOTES",
     "DeepLabCutModel",
+    "analysis_crop",
     "confidence_definition",
     "describe_model",
     "frame_of_reference",
@@ -441,18 +444,45 @@ def written_3d_frame(layout: str, writer: str) -> str:
     )
 
 
+def analysis_crop(meta: dict[str, Any] | None, config: dict[str, Any] | None, path: Path) -> Any:
+    """Return the box ``[x1, x2, y1, y2]`` DeepLabCut cropped the video to before analysing; None when it did not.
+
+    The ``_meta.pickle`` records what was done (``cropping``, ``cropping_parameters``) and wins. Without one,
+    the project's ``config.yaml``: both engines' ``analyze_videos`` crop every video to its ``x1``..``y2``
+    whenever its ``cropping`` is true (TensorFlow's ``predict_videos``, PyTorch's ``apis/videos.py``); that
+    is said in a warning naming ``path``, since the config may have changed since the analysis.
+    """
+    if meta and "cropping" in meta:
+        recorded = meta.get("cropping_parameters")
+        return ("not recorded" if recorded is None else recorded) if meta["cropping"] else None
+    if not config or config.get("cropping") is not True:
+        return None
+    box = [config.get(key) for key in ("x1", "x2", "y1", "y2")]
+    if not all(isinstance(value, int) and not isinstance(value, bool) for value in box):
+        return None  # DeepLabCut's analysis stops on such a box: these predictions were not made with it
+    warnings.warn(
+        f"{path.name}: no _meta.pickle beside it records whether DeepLabCut cropped the video before analysis; the "
+        f"project's config.yaml says it does (cropping: true, [x1, x2, y1, y2] = {box}), so the crop is taken from "
+        "config.yaml: the poses are in that crop's pixels, as their reference frame says. Put the _meta.pickle "
+        "DeepLabCut wrote beside the file if the config has changed since the analysis.",
+        PoseconvWarning,
+        stacklevel=4,
+    )
+    return box
+
+
 def frame_of_reference(
-    meta: dict[str, Any] | None, n_dims: int, notes: dict[str, Any], scorer: str, writer: str | None = None
+    crop: Any, n_dims: int, notes: dict[str, Any], scorer: str, writer: str | None = None
 ) -> tuple[str, str]:
     """Return the unit and the reference frame of the coordinates (noting a crop in ``notes``).
 
-    A model-zoo model (FMPose3D) lifts 3D from one camera; other 3D files are triangulated, unless ``writer``,
-    a program other than DeepLabCut, wrote them, which records neither their origin nor their unit.
+    ``crop``: the box DeepLabCut analysed (:func:`analysis_crop`), None for the whole frame. A model-zoo model
+    (FMPose3D) lifts 3D from one camera; other 3D files are triangulated, unless ``writer``, a program other
+    than DeepLabCut, wrote them, which records neither their origin nor their unit.
     """
     reference_frame = PIXEL_REFERENCE_FRAME
     unit = "pixels"
-    if meta and meta.get("cropping"):
-        crop = meta.get("cropping_parameters")
+    if crop is not None:
         notes["cropping_parameters"] = crop
         reference_frame = (
             "(0, 0) is the top-left corner of the analysed frame; DeepLabCut cropped the video "

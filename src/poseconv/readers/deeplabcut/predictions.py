@@ -44,6 +44,7 @@ from .model_info import (
     CONFIDENCE_DEFINITION,
     WRITER_NOTES,
     DeepLabCutModel,
+    analysis_crop,
     confidence_definition,
     describe_model,
     frame_of_reference,
@@ -480,7 +481,8 @@ def read_deeplabcut(
     if model_note:
         notes["model"] = model_note
     _note_untracked(notes, path, individuals[0], model, tracked)
-    unit, reference_frame = frame_of_reference(side.meta, 3 if "z" in coords else 2, notes, scorer, writer)
+    crop = analysis_crop(side.meta, side.config, path) if writer is None else None
+    unit, reference_frame = frame_of_reference(crop, 3 if "z" in coords else 2, notes, scorer, writer)
     return PoseData.from_tracks(
         source_software=software,
         source_file=path,
