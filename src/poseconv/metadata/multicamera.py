@@ -30,6 +30,7 @@ from .defaults import (
     video_key,
 )
 from .names import nwb_name, skeleton_nwb_names
+from .wording import crop_sentence
 
 __all__ = [
     "camera_metadata_key",
@@ -126,7 +127,10 @@ def _view_entry(
     elif track.video in video_paths_known:
         # And so is the path recorded of a video linked at another path (found beside the poses, or given).
         description += recorded_elsewhere_sentence(info, facts)
-    entry["description"] = description
+    # A view of a crop (a sleap-io virtual crop) says it as one camera's poses do: the exports and plots put them
+    # on the whole video linked by the crop's corner, which they read back from the reference frame.
+    crop = crop_sentence(facts.get("crop"))
+    entry["description"] = " ".join(filter(None, (description, crop)))
     entry["source_software"] = view.source_software
     entry.update(producer_fields(view.source_software_version, view.scorer, track))
     if track.video in video_paths_known:
@@ -135,7 +139,7 @@ def _view_entry(
         view.skeletons[track.skeleton].nodes,
         individual,
         unit=view.unit,
-        reference_frame=view.reference_frame,
+        reference_frame=" ".join(filter(None, (view.reference_frame, crop))),
         skeleton_name=skeleton_key,
         confidence_definition=track.confidence_definition if track.confidence is not None else None,
         what="2D position",
