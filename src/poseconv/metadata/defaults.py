@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from ..model import PoseData, PoseTrack, Skeleton
 from ..model.location import is_url, where_linked
+from .container_names import container_names
 from .names import POSE_ESTIMATION_MEMBERS, nwb_name, skeleton_nwb_names, unique_nwb_names
 from .recorded_videos import (
     HDF5_IMAGES_SENTENCE,
@@ -428,11 +429,11 @@ def default_pose_metadata(pose: PoseData, *, video_paths_known: set[str] | None 
     )
     skeletons, skeleton_names = _skeleton_entries(pose)
     keys = [container_key(pose, track) for track in pose.tracks]
-    container_names = dict(zip(keys, unique_nwb_names(keys), strict=True))
+    names = container_names(keys)
     containers: dict[str, Any] = {}
     for key, track in zip(keys, pose.tracks, strict=True):
         entry: dict[str, Any] = {
-            "name": container_names[key],
+            "name": names[key],
             "description": _container_description(pose, track, linked=track.video in video_paths_known),
             "source_software": pose.source_software,
             "skeleton_metadata_key": skeleton_key(pose, track.skeleton),

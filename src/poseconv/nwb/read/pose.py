@@ -8,8 +8,9 @@ time series poseconv writes beside a container (LightningPose ensembles;
 ``<container>_instance_score``, ``_tracking_score`` and ``_user_labeled`` series
 (:mod:`poseconv.nwb.write.scores`) its ``instance_scores``, ``tracking_scores`` and
 ``user_labeled``. A ``<container>_replaced_predictions`` beside a container (SLEAP predictions
-its user instances replaced; :mod:`poseconv.nwb.write.pose_estimation`) becomes the track's
-``replaced_predictions`` when both are read. Containers come in the order of their tracks: the one poseconv records
+its user instances replaced; :mod:`poseconv.nwb.write.replaced_predictions`) becomes the track's
+``replaced_predictions`` when both are read and its description says so
+(:mod:`poseconv.nwb.read.replaced_predictions`). Containers come in the order of their tracks: the one poseconv records
 (:mod:`poseconv.nwb.write.track_order`), else natural order of their names.
 
 Containers of one processing module with the same source software, version
@@ -42,10 +43,11 @@ import numpy as np
 
 from ...errors import InvalidOptionError, InvalidSourceFileError
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
-from ..layout import REPLACED_PREDICTIONS_SUFFIX, view_extra_coords_owner
+from ..layout import view_extra_coords_owner
 from .extra_coords import read_extra_coords
 from .pose_containers import ContainerScanner, PoseContainerInfo
 from .pose_crops import video_crops
+from .replaced_predictions import replaced_containers
 from .scores import ordered_container_keys, read_instance_series, recorded_tracks
 from .skeletons import container_symmetries
 from .store import damage_named, is_url, member, neurodata_type, nwb_location, open_store
@@ -413,26 +415,6 @@ class NWBPoseFile:
             timing=timing,
             **kwargs,
         )
-
-
-def replaced_containers(members: Sequence[str], infos: Mapping[str, PoseContainerInfo]) -> dict[str, str]:
-    """Return, by container, the container of the predictions its user instances replaced (SLEAP).
-
-    Found by name: ``<container>_replaced_predictions`` in the same processing module
-    (:func:`~poseconv.nwb.layout.replaced_predictions_name`), ``<container>_<view>_replaced_predictions``
-    for a camera view of a ``MultiCameraPoseEstimation``; both among ``members``.
-    """
-    by_path = {infos[name].path: name for name in members}
-    found = {}
-    for name in members:
-        path = PurePosixPath(infos[name].path)
-        # A camera view of a MultiCameraPoseEstimation has its replaced predictions beside the container.
-        view_owner = path.parent.parent / view_extra_coords_owner(path.parent.name, path.name)
-        for candidate in (f"{path}{REPLACED_PREDICTIONS_SUFFIX}", f"{view_owner}{REPLACED_PREDICTIONS_SUFFIX}"):
-            if candidate in by_path and candidate != str(path):
-                found[name] = by_path[candidate]
-                break
-    return found
 
 
 def _first(rows: slice | np.ndarray, n: int) -> slice | np.ndarray:

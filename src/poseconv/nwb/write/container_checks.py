@@ -1,8 +1,9 @@
 """What :func:`~.pose_estimation.write_pose_estimation` refuses before it writes a container.
 
 Metadata of none of the poses' containers or of containers they do not have, a container name the file
-holds already, a deprecated field given, and a track's container named as another track's replaced
-predictions (:mod:`.replaced_predictions`), by which readers would pair the two.
+holds already, a deprecated field given, and a track's container named as what is written beside another
+track's (its replaced predictions, :mod:`.replaced_predictions`; its instance series and extra coords), by which
+readers would pair the two.
 """
 
 from __future__ import annotations
@@ -12,17 +13,17 @@ from typing import Any
 
 from ...errors import MetadataError
 from ...metadata.checks import deprecated_field_problems
+from ...metadata.container_names import names_beside
 from ...model import PoseData, PoseTrack
-from ..layout import REPLACED_PREDICTIONS_SUFFIX, replaced_predictions_name
 
-__all__ = ["SHARED_KEYS_HINT", "check_container_keys", "check_entry", "check_replaced_names"]
+__all__ = ["SHARED_KEYS_HINT", "check_container_keys", "check_entry", "check_names_beside"]
 
 
 def check_container_keys(pose: PoseData, containers: Mapping[str, Any], tracks: Mapping[str, PoseTrack]) -> None:
     """Refuse metadata that lists none of the poses' containers, containers the poses do not have, or names that clash.
 
-    A track's container named as another's replaced predictions is refused here too (:func:`check_replaced_names`),
-    before anything is written.
+    A track's container named as what is written beside another's (its replaced predictions, instance series, extra
+    coords) is refused here too (:func:`check_names_beside`), before anything is written.
     """
     unknown = [key for key in containers if key not in tracks]
     if not containers:
@@ -37,7 +38,7 @@ def check_container_keys(pose: PoseData, containers: Mapping[str, Any], tracks: 
             f"metadata['Pose']['PoseEstimations'] has entries {unknown} that match no individual/track of "
             f"{pose.source_name}; its containers are {sorted(tracks)}."
         )
-    check_replaced_names(pose, containers, tracks)
+    check_names_beside(pose, containers, tracks)
 
 
 # Two interfaces of one converter whose metadata have the same keys: neuroconv merges the entries.
@@ -59,14 +60,17 @@ def check_entry(behavior: Any, key: str, entry: Mapping[str, Any]) -> None:
         )
 
 
-def check_replaced_names(
+def check_names_beside(
     pose: PoseData, containers: Mapping[str, Mapping[str, Any]], tracks: Mapping[str, PoseTrack]
 ) -> None:
-    """Refuse a track's container named as the replaced predictions of another's.
+    """Refuse a track's container named as what is written beside another's.
 
-    A track named ``A_replaced_predictions`` beside a track ``A`` whose user instances replaced predictions
-    has the name (``PoseEstimation_A_replaced_predictions``) those predictions take, by which readers pair
-    them with ``A``'s container: one of the two must be named otherwise.
+    poseconv writes a track's replaced predictions, instance series and extra coords beside its container, under
+    names made from the container's (:func:`~poseconv.metadata.container_names.names_beside`), by which readers
+    pair them with it: metadata naming the container of track ``A_replaced_predictions``
+    ``PoseEstimation_A_replaced_predictions`` beside a track ``A`` whose user instances replaced predictions
+    gives two objects one name. The default names never do (:func:`~poseconv.metadata.container_names.container_names`);
+    a user's metadata (or one written before they did) may.
 
     Parameters
     ----------
@@ -85,14 +89,13 @@ def check_replaced_names(
     key_of = {entry["name"]: key for key, entry in containers.items()}
     for key, entry in containers.items():
         track = tracks[key]
-        name = replaced_predictions_name(entry["name"])
-        if track.replaced_predictions is None or name not in key_of:
-            continue
-        other = tracks[key_of[name]]
-        raise MetadataError(
-            f"{pose.source_name}: the predictions a user instance replaced in track {track.name!r} are written as "
-            f"'{name}' (its container '{entry['name']}' + '{REPLACED_PREDICTIONS_SUFFIX}', the name by which "
-            f"readers pair them with it), which is the name of the container of track {other.name!r}. Give that "
-            f"container another name: metadata['Pose']['PoseEstimations']['{key_of[name]}']['name'] (poseconv "
-            "metadata writes the metadata to edit for --metadata), or rename the track in SLEAP."
-        )
+        for name, what in names_beside(entry["name"], track).items():
+            if name not in key_of:
+                continue
+            raise MetadataError(
+                f"{pose.source_name}: beside the container '{entry['name']}' of track {track.name!r} go its {what} "
+                f"as '{name}' (the name by which readers pair them with it), which is the name of the container of "
+                f"track {tracks[key_of[name]].name!r}. Give that container another name: "
+                f"metadata['Pose']['PoseEstimations']['{key_of[name]}']['name'] (the metadata poseconv makes, "
+                "'poseconv metadata', names no container so)."
+            )

@@ -1,4 +1,4 @@
-"""A track's container named as another track's replaced predictions (container_checks.check_replaced_names)."""
+"""A track's container named as what goes beside another track's (container_checks.check_names_beside)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from poseconv.metadata.defaults import default_pose_metadata
 from poseconv.nwb.write.pose_estimation import write_pose_estimation
 
 sio = pytest.importorskip("sleap_io")
+
+
+_KEY = "PoseEstimation_A_replaced_predictions"
 
 
 def _tracks_a_and_a_replaced(path):
@@ -38,27 +41,46 @@ def _tracks_a_and_a_replaced(path):
     return path
 
 
-def test_the_clash_names_the_file_and_both_tracks_before_anything_is_written(tmp_path):
+def test_the_default_names_do_not_clash_and_both_are_written(tmp_path):
+    # The default name of track 'A_replaced_predictions' was that of A's replaced predictions, and the file was refused.
+    pose = read_sleap(_tracks_a_and_a_replaced(tmp_path / "names.slp"))
+    metadata = default_pose_metadata(pose)
+    assert metadata["Pose"]["PoseEstimations"][_KEY]["name"] == "PoseEstimation_A_replaced_predictions_2"
+    nwbfile = mock_NWBFile()
+    write_pose_estimation(nwbfile, pose, metadata=metadata)
+    assert {
+        "PoseEstimation_A",
+        "PoseEstimation_A_replaced_predictions",
+        "PoseEstimation_A_replaced_predictions_2",
+    } <= set(nwbfile.processing["behavior"].data_interfaces)
+
+
+def test_metadata_naming_the_clash_is_refused_naming_the_file_and_both_tracks_before_anything_is_written(tmp_path):
     # It was "The file already holds 'PoseEstimation_A_replaced_predictions' ...; Two inputs with the same keys
     # (two cameras' ...)", for one input, after the first container was written.
     pose = read_sleap(_tracks_a_and_a_replaced(tmp_path / "names.slp"))
+    metadata = default_pose_metadata(pose)
+    metadata["Pose"]["PoseEstimations"][_KEY]["name"] = _KEY  # a template made before the default names avoided it
     nwbfile = mock_NWBFile()
     with pytest.raises(MetadataError) as raised:
-        write_pose_estimation(nwbfile, pose, metadata=default_pose_metadata(pose))
+        write_pose_estimation(nwbfile, pose, metadata=metadata)
     message = str(raised.value)
-    assert message.startswith("names.slp: the predictions a user instance replaced in track 'A' are written as ")
+    assert message.startswith(
+        "names.slp: beside the container 'PoseEstimation_A' of track 'A' go its predictions a user instance replaced "
+        "as 'PoseEstimation_A_replaced_predictions' "
+    )
     assert "which is the name of the container of track 'A_replaced_predictions'" in message
-    assert "metadata['Pose']['PoseEstimations']['PoseEstimation_A_replaced_predictions']['name']" in message
+    assert f"metadata['Pose']['PoseEstimations']['{_KEY}']['name']" in message
     assert "Two inputs" not in message
     assert "behavior" not in nwbfile.processing
 
 
-def test_renamed_as_the_message_says_both_are_written(tmp_path):
+def test_a_container_named_as_another_tracks_instance_scores_is_refused(tmp_path):
+    # It failed after writing a container, with "The file already holds 'PoseEstimation_A_instance_score' ...".
     pose = read_sleap(_tracks_a_and_a_replaced(tmp_path / "names.slp"))
     metadata = default_pose_metadata(pose)
-    metadata["Pose"]["PoseEstimations"]["PoseEstimation_A_replaced_predictions"]["name"] = "PoseEstimation_A_2"
+    metadata["Pose"]["PoseEstimations"][_KEY]["name"] = "PoseEstimation_A_instance_score"
     nwbfile = mock_NWBFile()
-    write_pose_estimation(nwbfile, pose, metadata=metadata)
-    assert {"PoseEstimation_A", "PoseEstimation_A_replaced_predictions", "PoseEstimation_A_2"} <= set(
-        nwbfile.processing["behavior"].data_interfaces
-    )
+    with pytest.raises(MetadataError, match=r"go its instance scores as 'PoseEstimation_A_instance_score'"):
+        write_pose_estimation(nwbfile, pose, metadata=metadata)
+    assert "behavior" not in nwbfile.processing
