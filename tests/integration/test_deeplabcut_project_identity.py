@@ -46,3 +46,16 @@ def test_the_user_s_experimenter_and_description_replace_the_project_s(tmp_path)
     with NWBHDF5IO(out, "r") as io:
         nwbfile = io.read()
         assert (nwbfile.experimenter, nwbfile.session_description) == (("Mathis, Alexander",), "Open field.")
+
+
+@needs_shared_data
+def test_labels_of_the_project_name_its_labeler_and_task_too(tmp_path):
+    out = tmp_path / "labels.nwb"
+    result = poseconv_in_process(
+        "convert", OPENFIELD_PROJECT, "--source", "dlc-labels", "-o", out, "--session-start-time", START
+    )
+    assert result.returncode == 0, result.stderr
+    with NWBHDF5IO(out, "r") as io:
+        nwbfile = io.read()
+        assert nwbfile.experimenter == ("Pranav",)
+        assert nwbfile.session_description.endswith(" Task: openfield."), nwbfile.session_description

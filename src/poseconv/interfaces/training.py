@@ -25,6 +25,7 @@ from pydantic import BeforeValidator, WithJsonSchema, validate_call
 
 from ..errors import InvalidOptionError
 from ..metadata.defaults import merge_metadata
+from ..metadata.session_fields import project_session_fields
 from ..metadata.training import default_training_metadata, how_labeled
 from ..model.training import TrainingData
 from ..nwb.write.training import write_pose_training
@@ -255,9 +256,9 @@ class BaseTrainingDataInterface(PoseconvInterfaceMixin, BaseDataInterface):
         """
         metadata = super().get_metadata()
         training = self._training
-        metadata["NWBFile"]["session_description"] = (
-            f"Training data for pose estimation: frames {how_labeled(training)}."
-        )
+        description = f"Training data for pose estimation: frames {how_labeled(training)}."
+        # A DeepLabCut project's labeler and task, as for its predictions.
+        metadata["NWBFile"].update(project_session_fields([training.notes], description))
         metadata.deep_update(training_metadata(training))
         return DeepDict(metadata)
 

@@ -1,7 +1,7 @@
 """The session's own ``NWBFile`` fields that pose inputs give: its description and its experimenters.
 
 A pose reader notes the project its file came from when the project names it (a DeepLabCut
-``config.yaml``'s ``Task`` and ``scorer``, ``notes["project"]``): neuroconv's DeepLabCutInterface takes them
+``config.yaml``'s ``Task`` and ``scorer``, ``notes["project_identity"]``): neuroconv's DeepLabCutInterface takes them
 as the session description and the experimenter, and so do poseconv's interfaces
 (:func:`project_session_fields`). A conversion of several inputs describes the session by all of them and
 names every input's experimenters (:func:`gather_session_fields`), unless the user gave those fields.
@@ -21,7 +21,7 @@ def project_session_fields(notes: Iterable[Mapping[str, Any]], description: str)
     Parameters
     ----------
     notes : iterable of mapping
-        The readers' notes of the input's pose files (a session has one per camera); their ``"project"``
+        The readers' notes of the input's pose files (a session has one per camera); their ``"project_identity"``
         entry, where the project named them, holds its ``task`` and ``experimenter``.
     description : str
         What the input holds ("Pose estimation with DeepLabCut (animal0)."); the projects' tasks follow it.
@@ -31,7 +31,7 @@ def project_session_fields(notes: Iterable[Mapping[str, Any]], description: str)
     dict
         ``session_description``, and ``experimenter`` (a list) when a project names one.
     """
-    projects = [note.get("project") or {} for note in notes]
+    projects = [note.get("project_identity") or {} for note in notes]
     tasks = list(dict.fromkeys(project["task"] for project in projects if project.get("task")))
     experimenters = list(dict.fromkeys(project["experimenter"] for project in projects if project.get("experimenter")))
     fields: dict[str, Any] = {"session_description": description}

@@ -7,14 +7,14 @@ from poseconv.metadata.session_fields import gather_session_fields, project_sess
 
 def test_a_project_s_task_follows_the_description_and_its_scorer_is_the_experimenter():
     notes = [
-        {"project": {"task": "reach", "experimenter": "Ann"}},
-        {"project": {"task": "reach", "experimenter": None}},
+        {"project_identity": {"task": "reach", "experimenter": "Ann"}},
+        {"project_identity": {"task": "reach", "experimenter": None}},
     ]
     assert project_session_fields(notes, "Pose estimation.") == {
         "session_description": "Pose estimation. Task: reach.",
         "experimenter": ["Ann"],
     }
-    assert project_session_fields([{}, {"project": {"task": None, "experimenter": "Bo"}}], "Poses.") == {
+    assert project_session_fields([{}, {"project_identity": {"task": None, "experimenter": "Bo"}}], "Poses.") == {
         "session_description": "Poses.",
         "experimenter": ["Bo"],
     }

@@ -35,7 +35,7 @@ from ..side_files import existing_file, given_or_found
 from .csv_header import csv_has_scores, lost_image_column
 from .labels_table import LABELED_DATA_FOLDER, frame_index_from_image, frames_of_table, read_deeplabcut_labels_table
 from .model_info import WRITER_NOTES
-from .project import load_project_config, project_skeletons, video_set_crop
+from .project import load_project_config, project_identity_note, project_skeletons, video_set_crop
 from .table import (
     ANIMAL_SKELETON_NAME,
     SUFFIXES,
@@ -359,9 +359,7 @@ def read_deeplabcut_labels(
     files, project = find_collected_data_files(project_or_file)
     project_config = project / "config.yaml" if project is not None else None
     config_path = given_or_found(config_file_path, find_side_files, existing_file, project_config)
-    config = None
-    if config_path is not None:
-        config = load_project_config(config_path)
+    config = load_project_config(config_path) if config_path is not None else None
 
     tables, header = _read_tables(files)
     if header.first_file is None:  # pragma: no cover - find_collected_data_files never returns no file
@@ -388,6 +386,7 @@ def read_deeplabcut_labels(
             "multi_animal": header.multi_animal,
             "config_file": str(config_path) if config_path else None,
             "project": str(project) if project else None,
+            "project_identity": project_identity_note(config),
             "written_by": writer,
             "videos": {video: {"crop": crop} for video, crop in crops.items() if crop},
         },

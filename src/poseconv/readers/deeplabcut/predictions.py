@@ -62,7 +62,7 @@ from .project import (
     ignore_project_config,
     load_project_config,
     predictions_skeletons,
-    project_identity,
+    project_identity_note,
 )
 from .table import (
     ANIMAL_SKELETON_NAME,
@@ -391,11 +391,9 @@ def _notes(
         "config_file": str(side.config_path) if side.config_path else None,
         "metadata_file": str(side.meta_path) if side.meta_path else None,
         "n_rows": int(n_rows),
-    }
-    task, experimenter = project_identity(side.config)
-    if task or experimenter:
         # The session's description and experimenter, as neuroconv's DeepLabCutInterface takes them.
-        notes["project"] = {"task": task, "experimenter": experimenter}
+        "project_identity": project_identity_note(side.config),
+    }
     if lapse:
         notes.update(lapse[1])
     elif side.meta_path is not None and (video.frame_size or video.n_frames):

@@ -36,6 +36,7 @@ __all__ = [
     "predictions_skeletons",
     "project_edges",
     "project_identity",
+    "project_identity_note",
     "project_sentence",
     "project_skeletons",
     "video_set_crop",
@@ -111,6 +112,12 @@ def project_identity(config: dict[str, Any] | None) -> tuple[str | None, str | N
         return (str(value).strip() or None) if plain else None
 
     return (text(config.get("Task")), text(config.get("scorer"))) if config else (None, None)
+
+
+def project_identity_note(config: dict[str, Any] | None) -> dict[str, str | None] | None:
+    """Return the reader's ``notes["project_identity"]`` of a config: its task and experimenter; None without."""
+    task, experimenter = project_identity(config)
+    return {"task": task, "experimenter": experimenter} if task or experimenter else None
 
 
 def project_sentence(config: dict[str, Any] | None) -> str:
