@@ -38,7 +38,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError, InvalidSourceFileError
 from ..model import PoseData, PoseTrack
-from ..model.frames import read_frames
+from ..model.frames import read_frames, without_padding
 from ..model.location import empty_file
 from ..output import OutputError, atomic_output
 from ..video import IMAGE_STACK_SUFFIXES, open_image_stack
@@ -101,11 +101,13 @@ class OverlayLayer:
             start = frame
             stop = min(self.track.n_frames, start + _BLOCK_FRAMES)
             scores = self.track.confidence
-            self._block = (
-                start,
+            # DeepLabCut 3's -1 padding is no detection: drawn at (-1, -1), or moved into the frame by a crop's corner,
+            # it would be a point where nothing was found.
+            positions, scores = without_padding(
                 read_frames(self.track.positions, start, stop),
                 None if scores is None else read_frames(scores, start, stop),
             )
+            self._block = (start, positions, scores)
         start, positions, scores = self._block
         return on_video(positions[frame - start, :, :2], self.corner), None if scores is None else scores[frame - start]
 

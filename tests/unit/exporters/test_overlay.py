@@ -100,3 +100,17 @@ def test_a_0_byte_video_is_said_to_be_empty_not_ffmpeg_s_invalid_data(tmp_path):
     empty.touch()
     with pytest.raises(InvalidSourceFileError, match=r"session\.mp4: is empty \(0 bytes\)"):
         list(iter_video_frames(empty, [0]))
+
+
+def test_deeplabcut_3_padding_is_not_drawn_even_with_a_crop_s_corner():
+    # A node padded with x = y = likelihood = -1 was drawn at (-1, -1), and a crop moved it into the frame.
+    poses = _poses(1)
+    track = poses.tracks[0]
+    track.positions = np.array([[[20.0, 20.0], [-1.0, -1.0], [60.0, 60.0]]])
+    track.confidence = np.array([[0.9, -1.0, 0.8]])
+    (layer,) = overlay_layers([poses], "v")
+    layer.corner = np.array([30.0, 20.0])
+    positions, scores = layer.at(0)
+    np.testing.assert_array_equal(positions[0], [50.0, 40.0])
+    assert np.isnan(positions[1]).all() and np.isnan(scores[1])
+    np.testing.assert_array_equal(positions[2], [90.0, 80.0])
