@@ -13,9 +13,17 @@ from typing import Any
 import numpy as np
 
 from ...model import PoseTrack
+from ..deeplabcut.model_info import written_3d_frame, written_confidence
 from .common import SLEAP_REFERENCE_FRAME
 
-__all__ = ["OTHER_WRITER_3D_FRAME", "OTHER_WRITER_3D_NOTE", "OTHER_WRITER_NOTE", "UNKNOWN_WRITER", "writer_of"]
+__all__ = [
+    "OTHER_WRITER_3D_FRAME",
+    "OTHER_WRITER_3D_NOTE",
+    "OTHER_WRITER_CONFIDENCE",
+    "OTHER_WRITER_NOTE",
+    "UNKNOWN_WRITER",
+    "writer_of",
+]
 
 #: The software recorded for an analysis file SLEAP did not write, which names none.
 UNKNOWN_WRITER = "unknown"
@@ -27,10 +35,8 @@ OTHER_WRITER_NOTE = (
     "software that estimated the poses nor its model; set source_software in the PoseEstimation metadata if it "
     "is known."
 )
-OTHER_WRITER_CONFIDENCE = (
-    "The point_scores of the analysis file, as written; the file does not say what computed them (for "
-    "DeepLabCut poses, the likelihood). NaN where the animal is absent."
-)
+#: The confidence definition of such a file's point scores: the one wording of every file another program wrote.
+OTHER_WRITER_CONFIDENCE = f"{written_confidence('point_scores of the analysis file')} NaN where the animal is absent."
 
 
 #: What a 3D file's container descriptions say: SLEAP's analysis export holds 2D poses only.
@@ -40,11 +46,8 @@ OTHER_WRITER_3D_NOTE = (
     "neither the software that estimated the poses nor its model; set source_software in the PoseEstimation "
     "metadata if it is known."
 )
-#: The reference frame of such 3D points, which the file does not record.
-OTHER_WRITER_3D_FRAME = (
-    "3D coordinates (x, y, z) as written in SLEAP's analysis layout by a program other than SLEAP; the file "
-    "records neither their origin and axes nor their length unit (those of the tool that made them)."
-)
+#: The reference frame of such 3D points, which the file does not record (in the words of the DeepLabCut readers).
+OTHER_WRITER_3D_FRAME = written_3d_frame("SLEAP's analysis layout", "a program other than SLEAP")
 
 
 def _other_writer(scores: Mapping[str, Any], video_path: Any, provenance: Any) -> bool:
