@@ -125,8 +125,11 @@ def _view(pose: PoseData, video_key: str) -> PoseData:
         unit=pose.unit,
         reference_frame=pose.reference_frame,
         # The video's facts, as the reader noted them: its index in the file, image files or HDF5 dataset (which
-        # the view's description names).
-        notes={"videos": {video_key: pose.notes.get("videos", {}).get(video_key, {})}},
+        # the view's description names); and what made the poses (SLEAP's predictor, sleap-nn), said as one camera's.
+        notes={
+            "videos": {video_key: pose.notes.get("videos", {}).get(video_key, {})},
+            **({"model": pose.notes["model"]} if pose.notes.get("model") else {}),
+        },
     )
 
 
