@@ -174,9 +174,15 @@ def sleap_provenance(pose: PoseData) -> dict[str, Any]:
     Poses SLEAP predicted keep SLEAP's own keys, which SLEAP, sleap-io and poseconv's readers read
     (:func:`~poseconv.readers.sleap.common.sleap_version_of`, :func:`~poseconv.readers.sleap.common.scorer_of`):
     ``sleap_version`` and ``model_paths`` (SLEAP's inference records the models' paths; NWB keeps their
-    folder names, the scorer, which are written as the paths). Another tool's version and scorer are not
-    SLEAP's and are recorded under poseconv's own keys.
+    folder names, the scorer, which are written as the paths), and what predicted them as the reader said it
+    ("Predicted by SLEAP 1.2.8 (TopDownPredictor)."; :func:`~poseconv.readers.sleap.provenance.provenance_said`):
+    ``predictor``, sleap-nn's ``sleap_nn_version`` and ``model_type``, a tracking-only run's ``pipeline_type`` and
+    ``input_provenance``. Another tool's version and scorer are not SLEAP's and are recorded under poseconv's own
+    keys.
     """
+    # Imported here: importing the SLEAP readers' package would load every reader of it with the exporters.
+    from ..readers.sleap.provenance import provenance_said
+
     provenance: dict[str, Any] = {
         "source": f"poseconv export of {pose.source_name}",
         "source_software": pose.source_software,
@@ -187,6 +193,11 @@ def sleap_provenance(pose: PoseData) -> dict[str, Any]:
         if pose.scorer:
             # The reader joins the model folder names with ", " (scorer_of).
             provenance["model_paths"] = [name.strip() for name in pose.scorer.split(",") if name.strip()]
+        # The note of a .slp read directly, or the containers' descriptions of an NWB file (each says it).
+        notes = [pose.notes.get("model"), *pose.notes.get("descriptions", {}).values()]
+        said = next(filter(None, map(provenance_said, notes)), {})
+        for key, value in said.items():
+            provenance.setdefault(key, value)
     else:
         if pose.source_software_version:
             provenance["source_software_version"] = pose.source_software_version

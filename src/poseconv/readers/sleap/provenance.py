@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["inference_note", "predicting_provenance", "scorer_of", "sleap_version_of"]
+__all__ = ["inference_note", "predicting_provenance", "provenance_said", "scorer_of", "sleap_version_of"]
 
 
 def scorer_of(provenance: dict[str, Any]) -> str | None:
@@ -97,3 +97,49 @@ def _predicted_by(provenance: dict[str, Any]) -> str | None:
     if not (version or predictor):
         return None
     return "Predicted by SLEAP" + (f" {version}" if version else "") + (f" ({predictor})" if predictor else "")
+
+
+# What _predicted_by and inference_note write, read back: a version runs to the next space, "(" or the end of the
+# sentence (versions hold dots: "1.2.8."), a predictor or model type to its ")".
+_VERSION = r"[^\s()]+?"
+_SENTENCE_END = r"(?=\.(?:\s|$)|, then tracked by )"
+_PREDICTED = re.compile(
+    rf"Predicted by (?:SLEAP(?: (?P<sleap_version>{_VERSION}))?(?: \((?P<predictor>[^()]+)\))?"
+    rf"|sleap-nn (?P<sleap_nn_version>{_VERSION})(?: \((?P<model_type>[^()]+) model\))?){_SENTENCE_END}"
+)
+_TRACKED = re.compile(
+    rf"(?:, then t|\bT)racked by sleap-nn(?: (?P<sleap_nn_version>{_VERSION}))? with its tracking-only pipeline, "
+    "which predicts no poses"
+)
+
+
+def provenance_said(text: str | None) -> dict[str, Any]:
+    """Return the provenance keys the note of :func:`inference_note` in ``text`` says; ``{}`` when it has none.
+
+    The inverse of :func:`inference_note`: a ``.slp`` (or analysis ``.h5``) written with them is read with the same
+    note, so the predictor a description says ("Predicted by SLEAP 1.2.8 (TopDownPredictor).") survives an
+    export of the NWB file to SLEAP and its conversion again.
+
+    Parameters
+    ----------
+    text : str or None
+        A container description (or the note alone).
+
+    Returns
+    -------
+    dict
+        ``sleap_version`` and ``predictor``, or ``sleap_nn_version`` and ``model_type``, of the predicting run; for
+        a tracking-only run, ``pipeline_type``, its ``sleap_nn_version`` and the predicting run's as
+        ``input_provenance`` (:func:`predicting_provenance`). Only what the note says.
+    """
+    predicted = _PREDICTED.search(text or "")
+    said = {key: value for key, value in predicted.groupdict().items() if value} if predicted else {}
+    tracked = _TRACKED.search(text or "")
+    if tracked is None:
+        return said
+    run: dict[str, Any] = {"pipeline_type": "tracking_only"}
+    if tracked["sleap_nn_version"]:
+        run["sleap_nn_version"] = tracked["sleap_nn_version"]
+    if said:
+        run["input_provenance"] = said
+    return run
