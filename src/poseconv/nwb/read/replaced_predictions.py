@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
+from typing import Any
 
 from ..layout import REPLACED_PREDICTIONS_SUFFIX, view_extra_coords_owner
-from .pose_containers import PoseContainerInfo
 
 __all__ = ["is_replaced_predictions", "replaced_containers"]
 
@@ -41,7 +41,7 @@ def is_replaced_predictions(description: str | None) -> bool:
     return bool(_DESCRIPTION.match(description or ""))
 
 
-def replaced_containers(members: Sequence[str], infos: Mapping[str, PoseContainerInfo]) -> dict[str, str]:
+def replaced_containers(members: Sequence[str], infos: Mapping[str, Any]) -> dict[str, str]:
     """Return, by container, the container of the predictions its user instances replaced (SLEAP).
 
     Found by name, ``<container>_replaced_predictions`` in the same processing module
@@ -54,7 +54,8 @@ def replaced_containers(members: Sequence[str], infos: Mapping[str, PoseContaine
     members : sequence of str
         Keys of ``infos`` read together.
     infos : mapping
-        :class:`~poseconv.nwb.read.pose_containers.PoseContainerInfo` by key (its ``path`` and ``description``).
+        :class:`~poseconv.nwb.read.pose_containers.PoseContainerInfo` by key (its ``path`` and ``description``);
+        not imported, so that the container scanner may use :func:`is_replaced_predictions`.
 
     Returns
     -------
