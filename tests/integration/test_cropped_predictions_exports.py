@@ -90,7 +90,9 @@ def test_analysis_export_places_cropped_poses_on_the_whole_video(cropped, tmp_pa
 def test_dlc_export_keeps_the_values_deeplabcut_wrote(cropped, tmp_path):
     _, positions, nwb = cropped
     out = tmp_path / "out.h5"
-    run("export", nwb, "--to", "dlc", "-o", out)
+    result = run("export", nwb, "--to", "dlc", "-o", out)
+    # ... and says that the table records no crop, which a reader of it alone would miss.
+    assert "out.h5: the poses of video" in result.stderr and "add (10, 5) to place them" in result.stderr
     table = pd.read_hdf(out)
     np.testing.assert_allclose(table.xs("x", level="coords", axis=1).to_numpy(), positions[..., 0])
     np.testing.assert_allclose(table.xs("y", level="coords", axis=1).to_numpy(), positions[..., 1])
@@ -111,3 +113,10 @@ def test_plot_video_draws_cropped_poses_where_the_animal_is(cropped, tmp_path):
     for node, xy in enumerate(positions[0]):
         x, y = np.rint(xy + CORNER).astype(int)
         assert tuple(rendered[y, x]) == layer.colours[node], (node, xy)
+
+
+@pytest.mark.parametrize("to, suffix", [("lp", ".csv"), ("movement", ".nc")])
+def test_lp_and_movement_exports_say_the_crop_they_do_not_record(cropped, tmp_path, to, suffix):
+    _, _, nwb = cropped
+    result = run("export", nwb, "--to", to, "-o", tmp_path / f"out{suffix}")
+    assert "in the pixels of a crop of it" in result.stderr and "add (10, 5) to place them" in result.stderr

@@ -36,6 +36,7 @@ from ..errors import InvalidOptionError, PoseconvWarning
 from ..model import PoseData, PoseTrack
 from .files import export_path, is_multi_animal, video_tracks, warn_not_pixels, write_pandas_table
 from .left_out import POSE_EXPORTS, pose_values, warn_left_out
+from .video_crop import warn_crop_kept
 
 __all__ = ["DLC_H5_KEY", "to_deeplabcut_dataframe", "write_deeplabcut"]
 
@@ -222,4 +223,5 @@ def write_deeplabcut(
     frame, tracks = _table(pose, video, scorer, multi_animal)
     write_pandas_table(frame, path, key=DLC_H5_KEY)
     _warn_left_out(pose, tracks, path)
+    warn_crop_kept(pose, (track.video for track in tracks), path.name)
     return path

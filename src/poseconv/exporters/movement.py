@@ -44,6 +44,7 @@ from ..model import PoseData, PoseTrack
 from ..model.location import recorded_location
 from ..timing import known_rate
 from .files import is_multi_animal, video_tracks
+from .video_crop import warn_crop_kept
 
 __all__ = ["to_movement_dataset"]
 
@@ -101,6 +102,9 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
     InvalidOptionError
         When the video choice is missing or unknown.
     """
+    video, tracks = video_tracks(pose, video, why_one="a movement dataset holds one video")
+    # Before movement is imported: it shows later warnings through its own logger.
+    warn_crop_kept(pose, [video], "the movement dataset")
     try:
         from movement.io import load_poses
     except ImportError as err:
@@ -109,7 +113,6 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
             "Exporting to movement needs the 'movement' package: pip install 'poseconv[movement]'."
         ) from err
 
-    video, tracks = video_tracks(pose, video, why_one="a movement dataset holds one video")
     keypoints = list(dict.fromkeys(node for track in tracks for node in pose.skeletons[track.skeleton].nodes))
     n_frames = tracks[0].n_frames
     n_dims = tracks[0].positions.shape[2]

@@ -18,11 +18,14 @@ The crop is read here alone, from what the readers note:
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
-__all__ = ["crop_corner", "on_video"]
+from ..errors import PoseconvWarning
+
+__all__ = ["crop_corner", "on_video", "warn_crop_kept"]
 
 
 def _whole_numbers(values: Any) -> list[float] | None:
@@ -75,3 +78,22 @@ def on_video(positions: np.ndarray, corner: np.ndarray | None) -> np.ndarray:
     moved = np.array(positions, dtype="float64", copy=True)
     moved[..., :2] += corner
     return moved
+
+
+def warn_crop_kept(data: Any, videos: Any, output: str, *, stacklevel: int = 3) -> None:
+    """Warn that ``output`` (a table that links no frame) keeps the crop's pixels of ``videos`` and records no crop.
+
+    DeepLabCut's, Lightning Pose's and movement's tables hold the values as the tool wrote them; read again
+    without the crop (DeepLabCut's ``_meta.pickle``, the NWB's reference frame), they would be taken for the whole
+    frame's. ``videos``: the keys of the videos whose poses ``output`` holds.
+    """
+    for video in dict.fromkeys(videos):
+        corner = crop_corner(data, video)
+        if corner is not None:
+            warnings.warn(
+                f"{output}: the poses of video '{video}' are in the pixels of a crop of it, as the pose tool wrote "
+                f"them, and {output} records no crop: add ({corner[0]:g}, {corner[1]:g}) to place them on the video "
+                "(the NWB file's reference frame says so; export --to slp places them).",
+                PoseconvWarning,
+                stacklevel=stacklevel,
+            )
