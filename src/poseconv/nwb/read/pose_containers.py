@@ -39,6 +39,7 @@ from .pose_names import (
     file_stem,
     node_of_series,
 )
+from .replaced_predictions import track_names
 from .skeletons import checked_edges, stored_edges, stored_skeleton
 from .store import child_groups, is_dataset, linked, member, neurodata_type, open_store, text, texts, visit_groups
 from .video_facts import video_facts
@@ -423,17 +424,11 @@ class ContainerScanner:
             shared = False
         n_frames = int(frame_of_time[-1]) + 1 if frame_of_time is not None else len(base)
         infos = []
-        used_tracks: set[str] = set()
         # Several unnamed containers of one video are several animals (ndx-pose's README names them by
         # container): each is named by its container, where the default would name only the first; so are those
         # of a video split into groups, which are read as one group when their rates agree.
         alone = sum(raw.track is None for raw in containers) == 1 and not split
-        for raw in containers:
-            # An animal may be named "" (a description says so); only an unnamed container gets the default.
-            track = raw.track if raw.track is not None else DEFAULT_TRACK_NAME if alone else raw.name
-            if track in used_tracks:
-                track = raw.name
-            used_tracks.add(track)
+        for raw, track in zip(containers, track_names(containers, DEFAULT_TRACK_NAME if alone else None), strict=True):
             frames: list[np.ndarray | None] = []
             for t in raw.times:
                 if t is None or shared:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..layout import REPLACED_PREDICTIONS_SUFFIX, view_extra_coords_owner
 
-__all__ = ["is_replaced_predictions", "replaced_containers"]
+__all__ = ["is_replaced_predictions", "replaced_containers", "track_names"]
 
 # The start of poseconv.nwb.layout.replaced_predictions_description, in every wording it has had ("...in the same
 # frame; the user instance is in ..." when first written, "...in the same frame: the frames where ..." since).
@@ -73,3 +73,30 @@ def replaced_containers(members: Sequence[str], infos: Mapping[str, Any]) -> dic
                 found[name] = by_path[candidate]
                 break
     return found
+
+
+def track_names(containers: Sequence[Any], default: str | None) -> list[str]:
+    """Return the track each container of one video holds, told apart, in the containers' order.
+
+    Parameters
+    ----------
+    containers : sequence
+        The scanned containers (``track``: the animal their description names, None when it names none;
+        ``name``; ``facts["description"]``).
+    default : str or None
+        The track of the one unnamed container of the video; None to name every unnamed one by its container.
+
+    Returns
+    -------
+    list of str
+        A track the description names (an animal may be named ""), else ``default`` or the container's name; a
+        track named twice is the second container's name. Replaced predictions claim theirs last: named
+        ``<track>_replaced_predictions`` by their container, they would take it from a track of that name.
+    """
+    names: dict[int, str] = {}
+    last = sorted(range(len(containers)), key=lambda i: is_replaced_predictions(containers[i].facts.get("description")))
+    for i in last:
+        raw = containers[i]
+        track = raw.track if raw.track is not None else default if default is not None else raw.name
+        names[i] = raw.name if track in names.values() else track
+    return [names[i] for i in range(len(containers))]

@@ -49,7 +49,7 @@ def test_a_track_whose_container_has_the_name_of_replaced_predictions_stays_a_tr
 def test_replaced_predictions_beside_a_track_of_that_name_go_with_their_track(tmp_path):
     pose = with_replaced_predictions(_named(mock_pose_data(n_individuals=2, n_frames=4), "A", "A_replaced_predictions"))
     [back] = read_nwb(_write(tmp_path, pose, {}))
-    assert [t.track_name or t.name for t in back.tracks] == ["A", "A_replaced_predictions"]
+    assert [(t.name, t.track_name) for t in back.tracks] == [("A", "A"), ("A_replaced_predictions",) * 2]
     assert back.tracks[0].replaced_predictions is not None and back.tracks[1].replaced_predictions is None
     assert back.tracks[1].positions.tolist() == pose.tracks[1].positions.tolist()
 
