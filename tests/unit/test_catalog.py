@@ -365,3 +365,17 @@ def test_every_reader_of_the_catalog_names_its_file_when_a_library_fails_on_it()
 
     bare = [fmt.name for fmt in catalog.formats().values() if not hasattr(load(fmt.reader), "__wrapped__")]
     assert bare == [], bare
+
+
+@needs_shared_data
+def test_labels_given_to_the_predictions_interface_are_named_in_python_s_words_too():
+    # The message said the format's description as the file's and "or omit --source" to a Python user.
+    labels = SHARED_DATA / "deeplabcut/tests/data/trimouse_calib.h5"
+    with pytest.raises(InvalidSourceFileError) as raised:
+        poseconv.DeepLabCutPoseInterface(file_path=labels)
+    message = str(raised.value)
+    assert f"{labels}: holds DeepLabCut labels; read as DeepLabCut, what only DeepLabCut labels keeps" in message
+    assert message.endswith(
+        "Convert it with DeepLabCutTrainingDataInterface (from the command line: --source dlc-labels, or no --source, "
+        "which finds it)."
+    )

@@ -389,7 +389,7 @@ def _refuse_richer(
             f"which would record '{chosen.source_software}' as the software that made it"
         )
     else:
-        why = f"holds {found.description}; read as {chosen.name}, what only {found.name} keeps would be dropped"
+        why = f"holds {found.name}; read as {chosen.name}, what only {found.name} keeps would be dropped"
         if partial_reads:
             warnings.warn(
                 f"{path}: {why}. It is read as {chosen.name} (as before), which a future version will refuse. "
@@ -420,7 +420,9 @@ def _check_other_suffix(path: Path, chosen: Format, how: Callable[[Format], str]
 
 
 def _how_to_choose(fmt: Format) -> str:
-    return f"Convert it with {fmt.interface_name} (poseconv convert --source {fmt.alias}), or omit --source."
+    # Said to Python and command-line users alike: the command line's choice is in the parentheses.
+    cli = f"from the command line: --source {fmt.alias}, or no --source, which finds it"
+    return f"Convert it with {fmt.interface_name} ({cli})."
 
 
 def interface_class(fmt: Format) -> type:
