@@ -201,6 +201,9 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
             suffix = recorded.suffix.lower() if recorded is not None else ""
             images = info is not None and (info.image_files is not None or suffix in STILL_IMAGE_SUFFIXES)
             what = f"video '{video}' (image files, not a video file)" if images else f"video '{video}'"
+            if not images and recorded is not None:
+                # The key is the NWB name; the user knows the video by the path the tool recorded.
+                what += f" (recorded as '{info.original_path}')"
             # Where the reader looked for the video (a Lightning Pose model's config names its video folders).
             looked_in = pose.notes.get("videos", {}).get(video, {}).get("looked_in", ())
             raise timing.missing_timing_error(pose.source_name, what, found_at, images=images, looked_in=looked_in)
