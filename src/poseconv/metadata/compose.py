@@ -466,7 +466,7 @@ def compose_metadata(
     for name in poses:
         shared = merge_metadata(shared, {k: v for k, v in own[name].items() if k != "Pose"})
     shared = merge_metadata(shared, {k: copy.deepcopy(v) for k, v in user.items() if k != "Pose"})
-    gather_session_fields(shared, user, [own[name] for name in poses], others.values())
+    gather_session_fields(shared, user, [own[name] if name in own else others[name] for name in defaults])
     file_blocks = {k: v for k, v in shared.items() if k != "Pose"}
     for name in poses:
         merged = _input_metadata(own[name], user, per_input_user.get(name, {}), file_blocks, common)

@@ -14,6 +14,9 @@ from typing import Any
 
 __all__ = ["gather_session_fields", "project_session_fields"]
 
+#: The session description neuroconv's interfaces give when they know none (get_default_nwbfile_metadata).
+_NEUROCONV_PLACEHOLDER = "no description"
+
 
 def project_session_fields(notes: Iterable[Mapping[str, Any]], description: str) -> dict[str, Any]:
     """Return the ``NWBFile`` fields of a pose input: ``description`` and the experimenters its projects name.
@@ -49,15 +52,13 @@ def _experimenters(metadata: Mapping[str, Any]) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value] if isinstance(value, str) and value else []
 
 
-def gather_session_fields(
-    shared: dict[str, Any], user: Mapping[str, Any], own: list[Mapping[str, Any]], others: Iterable[Mapping[str, Any]]
-) -> None:
+def gather_session_fields(shared: dict[str, Any], user: Mapping[str, Any], inputs: Iterable[Mapping[str, Any]]) -> None:
     """Describe a session of several inputs by all of them and name all their experimenters (in place).
 
     Each input describes the session by what it holds ("Pose estimation with DeepLabCut", "Training
-    data ...") and names its own experimenters; merged, the last one alone would speak for a file that holds
-    them all. neuroconv's NWBConverter appends the experimenters of its interfaces too. What the user gave
-    is kept as given.
+    data ...", a neuroconv DeepLabCutInterface's project task) and names its own experimenters; merged, the last
+    one alone would speak for a file that holds them all. neuroconv's NWBConverter appends the experimenters of
+    its interfaces too, in their order. What the user gave is kept as given.
 
     Parameters
     ----------
@@ -65,18 +66,18 @@ def gather_session_fields(
         The merged metadata of the file, changed in place.
     user : mapping
         The user's metadata.
-    own : list of mapping
-        The pose inputs' metadata.
-    others : iterable of mapping
-        The other interfaces' metadata (neuroconv's), whose experimenters are named too.
+    inputs : iterable of mapping
+        Every input's metadata, in the converter's order (poseconv's and other interfaces').
     """
+    inputs = list(inputs)
     given = user.get("NWBFile") or {}
     if not given.get("session_description"):
-        described = [(metadata.get("NWBFile") or {}).get("session_description") for metadata in own]
-        distinct = list(dict.fromkeys(text for text in described if text))
+        described = [(metadata.get("NWBFile") or {}).get("session_description") for metadata in inputs]
+        # neuroconv's placeholder of an interface that describes nothing.
+        distinct = list(dict.fromkeys(text for text in described if text and text != _NEUROCONV_PLACEHOLDER))
         if len(distinct) > 1:
             shared.setdefault("NWBFile", {})["session_description"] = " ".join(distinct)
     if "experimenter" not in given:
-        named = list(dict.fromkeys(name for metadata in [*others, *own] for name in _experimenters(metadata)))
+        named = list(dict.fromkeys(name for metadata in inputs for name in _experimenters(metadata)))
         if len(named) > 1:
             shared.setdefault("NWBFile", {})["experimenter"] = named

@@ -22,15 +22,16 @@ def test_a_project_s_task_follows_the_description_and_its_scorer_is_the_experime
 
 
 def test_several_inputs_name_all_their_experimenters_unless_the_user_names_them():
-    own = [
+    # In the converter's order, as neuroconv's NWBConverter appends them; neuroconv's placeholder describes nothing.
+    inputs = [
+        {"NWBFile": {"session_description": "no description", "experimenter": ["Cy"]}},
         {"NWBFile": {"session_description": "A.", "experimenter": ["Ann"]}},
-        {"NWBFile": {"session_description": "B.", "experimenter": ["Bo", "Ann"]}},
+        {"NWBFile": {"session_description": "openfield", "experimenter": ["Bo", "Ann"]}},
     ]
-    others = [{"NWBFile": {"experimenter": ["Cy"]}}]
-    shared: dict = {"NWBFile": {"experimenter": ["Bo", "Ann"], "session_description": "B."}}
-    gather_session_fields(shared, {}, own, others)
-    assert shared["NWBFile"] == {"experimenter": ["Cy", "Ann", "Bo"], "session_description": "A. B."}
+    shared: dict = {"NWBFile": {"experimenter": ["Bo", "Ann"], "session_description": "openfield"}}
+    gather_session_fields(shared, {}, inputs)
+    assert shared["NWBFile"] == {"experimenter": ["Cy", "Ann", "Bo"], "session_description": "A. openfield"}
     user = {"NWBFile": {"experimenter": ["Doe, Jane"], "session_description": "Mine."}}
     shared = {"NWBFile": dict(user["NWBFile"])}
-    gather_session_fields(shared, user, own, others)
+    gather_session_fields(shared, user, inputs)
     assert shared["NWBFile"] == user["NWBFile"]
