@@ -8,7 +8,9 @@ camera recorded. :func:`write_slp_session` writes one ``.slp`` per session:
   view (as :func:`poseconv.exporters.sleap.write_slp` writes a single-view file);
 * one ``RecordingSession`` whose ``CameraGroup`` holds a ``sleap_io.Camera`` per camera,
   with its intrinsic matrix, distortion, image size, and extrinsics as sleap-anipose stores
-  them (``rvec``, the Rodrigues vector of the rotation matrix, and ``tvec``), linked to its video.
+  them (``rvec``, the Rodrigues vector of the rotation matrix, and ``tvec``), linked to its video;
+* the provenance a single-view file records (:func:`poseconv.exporters.sleap.sleap_provenance`): SLEAP's
+  version and models, and what predicted the poses as the views say it ("Predicted by SLEAP 1.4.1 (...).").
 
 Not written: the session's frame groups (which instances of the views are one animal; the
 2D poses of one individual share its track name instead) and 3D points.
@@ -85,6 +87,10 @@ def session_pose(data: MultiCameraPoseData) -> tuple[PoseData, dict[str, str]]:
     camera_videos: dict[str, str] = {}
     skeletons, videos, tracks, timing = {}, {}, [], {}
     crops: dict[str, Any] = {}  # a view's poses in a crop's pixels, which the export places on its video
+    # What each view says of what predicted its poses (its containers' descriptions, a .slp's note): the export's
+    # provenance is made of them as a single file's is (exporters.sleap.sleap_provenance).
+    descriptions: dict[str, str] = {}
+    model_notes: list[str] = []
     for name, view in views:
         [key] = list(view.videos)
         if key in videos:
@@ -95,6 +101,9 @@ def session_pose(data: MultiCameraPoseData) -> tuple[PoseData, dict[str, str]]:
         tracks.extend(view.tracks)
         timing.update(view.timing)
         crops.update({key: view.notes["videos"][key]} if key in view.notes.get("videos", {}) else {})
+        # Keyed by camera too: the views of one animal share its track name.
+        descriptions.update({f"{name}/{track}": text for track, text in view.notes.get("descriptions", {}).items()})
+        model_notes.extend([view.notes["model"]] if view.notes.get("model") else [])
     first = views[0][1]
     pose = PoseData.from_tracks(
         source_software=data.source_software,
@@ -107,9 +116,21 @@ def session_pose(data: MultiCameraPoseData) -> tuple[PoseData, dict[str, str]]:
         scorer=data.scorer,
         unit=first.unit,
         reference_frame=first.reference_frame,
-        notes={"videos": crops} if crops else {},
+        notes=_said_notes(crops, descriptions, model_notes),
     )
     return pose, camera_videos
+
+
+def _said_notes(crops: dict[str, Any], descriptions: dict[str, str], model_notes: list[str]) -> dict[str, Any]:
+    """Return the notes of the session's 2D poses: the views' crops, descriptions and first note of their model."""
+    notes: dict[str, Any] = {}
+    if crops:
+        notes["videos"] = crops
+    if descriptions:
+        notes["descriptions"] = descriptions
+    if model_notes:
+        notes["model"] = model_notes[0]
+    return notes
 
 
 def write_slp_session(data: MultiCameraPoseData, file_path: str | Path, *, overwrite: bool = False) -> Path:
