@@ -36,6 +36,16 @@ FileArgument = Annotated[
     ),
 ]
 
+# A pose file has no containers: --container names the video of its poses to plot (plot --video draws one video).
+ContainerOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--container",
+        "-c",
+        help="NWB: plot only these containers; a pose file of several videos: only the poses of these videos.",
+    ),
+]
+
 
 def plot(
     file: FileArgument,
@@ -49,9 +59,7 @@ def plot(
         ),
     ],
     source: SourceFormatOption = None,
-    container: Annotated[
-        list[str] | None, typer.Option("--container", "-c", help="NWB: plot only these containers.")
-    ] = None,
+    container: ContainerOption = None,
     max_tracks: Annotated[int, typer.Option("--max-tracks", min=1, help="Draw at most this many tracks.")] = 8,
     pcutoff: Annotated[
         float | None,
@@ -103,7 +111,10 @@ def plot(
         with progress() as bar:
             task = bar.add_task(f"Reading {location_name(file)}", total=None)
             # NWB tracks are read a block at a time while drawing; long recordings are decimated.
-            with reading(file, source=source, containers=container, command="plot") as poses:
+            # A pose file has no containers: its --container names videos (as plot --video says them).
+            nwb = is_nwb(file)
+            with reading(file, source=source, containers=container if nwb else None, command="plot") as poses:
+                poses = poses if nwb or not container else _of_videos(poses, file, container)
                 _check_poses(poses, file, container)
                 bar.update(task, description=f"Drawing {output.name}")
                 if overlay:
@@ -135,6 +146,31 @@ def _check_poses(poses: list, file: Path | str, containers: list[str] | None) ->
             "poseconv export --training writes them out (DeepLabCut, Lightning Pose or SLEAP labels)."
         )
     raise InvalidOptionError(f"{shown}: holds no PoseEstimation to plot.")
+
+
+def _of_videos(poses: list, file: Path | str, keys: list[str]) -> list:
+    """Return the poses of a pose file estimated on the videos ``keys`` (its --container), refusing other keys."""
+    import dataclasses
+
+    from ..errors import InvalidOptionError
+    from ..model.location import recorded_location
+
+    held = list(dict.fromkeys(track.video for pose in poses for track in pose.tracks))
+    unknown = [key for key in keys if key not in held]
+    if unknown:
+        raise InvalidOptionError(
+            f"{recorded_location(file)}: no poses of the video {', '.join(unknown)}; its poses come from the videos "
+            f"{', '.join(held)}: give one of them to --container, or leave --container out."
+        )
+    kept = []
+    for pose in poses:
+        tracks = [track for track in pose.tracks if track.video in keys]
+        if tracks:
+            used = {track.video for track in tracks}
+            videos = {key: info for key, info in pose.videos.items() if key in used}
+            timing = {key: timing for key, timing in pose.timing.items() if key in used}
+            kept.append(dataclasses.replace(pose, tracks=tracks, videos=videos, timing=timing))
+    return kept
 
 
 def _holds_training(file: Path | str) -> bool:

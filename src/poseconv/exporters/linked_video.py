@@ -451,13 +451,20 @@ def video_of_poses(
     keys = list(dict.fromkeys(track.video for pose in poses for track in pose.tracks))
     if not keys:
         raise InvalidOptionError(f"{source}: holds no poses to draw.")
+    from ..nwb.read.store import is_nwb_location, location_name
+
     if len(keys) > 1:
+        # An NWB file's poses are picked by container; a pose file's, which has none, by video (plot's --container).
+        pick = (
+            "the containers of one with --container"
+            if is_nwb_location(source)
+            else f"one with --container, naming it (--container {keys[0]})"
+        )
         raise InvalidOptionError(
             f"{source}: the poses come from {len(keys)} videos ({', '.join(keys)}); one is drawn at a time: "
-            "pick the containers of one with --container."
+            f"pick {pick}."
         )
     key = keys[0]
-    from ..nwb.read.store import is_nwb_location, location_name
 
     if is_nwb_location(source):
         containers = [
