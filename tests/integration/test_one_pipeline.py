@@ -199,7 +199,8 @@ def test_a_source_that_mislabels_the_software_is_refused(tmp_path, path, source,
 
 def test_movement_lightning_pose_files_convert_as_lightning_pose_from_every_entry_point(tmp_path):
     # movement's to_lp_file writes DeepLabCut's layout with the scorer "movement", which names no tool:
-    # chosen as Lightning Pose, it is read as Lightning Pose, not refused as DeepLabCut output.
+    # chosen as Lightning Pose, it is read as Lightning Pose's layout, not refused as DeepLabCut output, and
+    # recorded as movement's, as the same file read as DeepLabCut's layout is (since 6dd2db5).
     pytest.importorskip("movement")
     from movement.io import load_poses, save_poses
 
@@ -220,7 +221,8 @@ def test_movement_lightning_pose_files_convert_as_lightning_pose_from_every_entr
     def check(nwb_path):
         with NWBHDF5IO(str(nwb_path), "r") as io:
             pose = io.read().processing["behavior"]["PoseEstimation"]
-            assert pose.source_software == "LightningPose" and pose.scorer == "movement"
+            assert pose.source_software == "movement" and pose.scorer == "movement"
+            assert "as written by movement" in pose.pose_estimation_series["nose"].confidence_definition
             for k, node in enumerate(["nose", "ear", "tail"]):
                 np.testing.assert_array_equal(pose.pose_estimation_series[node].data[:], position[:, :, k, 0])
 
