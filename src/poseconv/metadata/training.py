@@ -17,8 +17,15 @@ from typing import Any
 from ..model.training import TrainingData
 from .defaults import camera_and_video_entries, crop_sentence, skeleton_entry, video_key
 from .names import skeleton_nwb_names
+from .wording import CROP_SENTENCE, crop_of_description
 
-__all__ = ["DEFAULT_POSE_TRAINING_NAME", "default_training_metadata", "how_labeled"]
+__all__ = [
+    "DEFAULT_POSE_TRAINING_NAME",
+    "default_training_metadata",
+    "how_labeled",
+    "labels_crop_of_description",
+    "labels_crop_sentence",
+]
 
 DEFAULT_POSE_TRAINING_NAME = "PoseTraining"
 
@@ -36,6 +43,42 @@ def how_labeled(training: TrainingData) -> str:
             "labeled in nor whether each pose was placed by hand)"
         )
     return f"labeled by hand in {training.source_software}"
+
+
+def labels_crop_sentence(training: TrainingData, video: str) -> str:
+    """Return the sentence of the training description saying the labels of ``video`` are in a crop; "" for none.
+
+    The training description (the ``PoseTraining`` sources table's) is the labels' own: their video's
+    ``ImageSeries`` may be the predictions' (one video, described as theirs), whose crop may differ.
+    """
+    crop = training.notes.get("videos", {}).get(video, {}).get("crop")
+    return crop_sentence(crop, what=_labels_of(video), software=training.source_software)
+
+
+def labels_crop_of_description(description: str, video: str) -> list[int] | None:
+    """Return the crop ``[x1, y1, x2, y2]`` a training description says the labels of ``video`` are in, or None.
+
+    Parameters
+    ----------
+    description : str
+        The training description, as :func:`labels_crop_sentence` wrote its sentences into it.
+    video : str
+        The labels' video key.
+
+    Returns
+    -------
+    list of int or None
+        The crop's corners in the video's pixels; None when the description names no crop of that video.
+    """
+    # The sentence's words up to its corners name the video ("The labels of 'c1' are in ... of this video "): the
+    # corners after them are that video's, not another's of the same description.
+    words = CROP_SENTENCE[: CROP_SENTENCE.index("(x {x1}")].format(what=_labels_of(video))
+    start = (description or "").find(words)
+    return None if start < 0 else crop_of_description(description[start:])
+
+
+def _labels_of(video: str) -> str:
+    return f"labels of '{video}'"
 
 
 def default_training_metadata(training: TrainingData, *, video_paths_known: set[str] | None = None) -> dict[str, Any]:
@@ -83,7 +126,7 @@ def default_training_metadata(training: TrainingData, *, video_paths_known: set[
                 crop, what="labels", software=training.source_software
             )
         if crop:
-            description += " " + crop_sentence(crop, what=f"labels of '{video}'", software=training.source_software)
+            description += " " + labels_crop_sentence(training, video)
     return {
         "Devices": devices,
         "Behavior": {"ExternalVideos": videos},

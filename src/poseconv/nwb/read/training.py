@@ -21,6 +21,7 @@ import numpy as np
 from ...errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ...metadata.defaults import UNTIMED_IMAGES_SENTENCE
 from ...metadata.names import nwb_name
+from ...metadata.training import labels_crop_of_description
 from ...metadata.wording import crop_of_description
 from ...model import Skeleton, VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
@@ -103,6 +104,8 @@ class _RawTraining:
     module: str
     frames: dict[str, _RawFrame]
     sources: dict[str, dict[str, Any]]
+    # The sources table's description: the training description, saying the crop of labels in a crop's pixels.
+    description: str = ""
     # The label file's name of the individual of each id, when NWB names could not say it (a table beside).
     individuals: tuple[str, ...] = ()
     # The subject_id of each row of an ndx-multisubjects SubjectsTable (sleap-io: the instance ids' rows).
@@ -143,7 +146,8 @@ class _StoredTraining:
         frames_group = member(module[container_name], "training_frames")
         stored = child_groups(frames_group, "TrainingFrame") if is_group(frames_group) else {}  # None: no frames
         frames = {frame_name: self._frame(frame_name, frame) for frame_name, frame in stored.items()}
-        sources = self._sources(member(module, sources_table_name(container_name)))
+        sources_table = member(module, sources_table_name(container_name))
+        sources = self._sources(sources_table)
         table = member(module, individuals_table_name(container_name))
         named = texts(table["individual"]) if table is not None and is_group(table) and "individual" in table else ()
         return _RawTraining(
@@ -151,6 +155,7 @@ class _StoredTraining:
             module=module_name,
             frames=frames,
             sources=sources,
+            description=decode(sources_table.attrs.get("description", "")) if sources else "",
             individuals=tuple(named),
             subjects=self._subjects(),
             unlinked_skeletons=() if any(f.instances for f in frames.values()) else self._module_skeletons(module),
@@ -360,7 +365,7 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
     video_keys = _video_keys([frame.video for frame in raw.frames.values() if frame.video is not None])
     software: list[str] = []
     frames: list[LabeledFrame] = []
-    crops: dict[str, list[int]] = {}  # labels in a crop's coordinates: the exports place them on the video
+    crops: dict[str, dict[str, list[int]]] = {}  # labels in a crop's coordinates: the exports place them on the video
     for frame_name in order:
         frame = raw.frames[frame_name]
         row = raw.sources.get(frame_name)
@@ -387,7 +392,9 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
                 )
         if key not in videos:
             videos[key] = _video_info(frame.video, key, original, nwb_folder)
-            crops.update({key: list(frame.video.crop)} if frame.video is not None and frame.video.crop else {})
+            # The training description's: a series shared with the predictions is theirs, without the labels' crop.
+            crop = labels_crop_of_description(raw.description, key) or (frame.video.crop if frame.video else None)
+            crops.update({key: {"crop": list(crop)}} if crop else {})
         order = row.get(INSTANCE_ORDER_COLUMN) if row is not None else None
         instances = _instances(frame, skeletons, individuals_by_id, identity, nwb_path, order or None)
         if row is not None and len(row.get(VISIBILITY_FLAGS_COLUMN, ())):
@@ -409,22 +416,16 @@ def _assemble(raw: _RawTraining, nwb_path: Path | str | None) -> TrainingData:
         for instance in frame.instances:
             if instance.individual is not None and instance.individual not in individuals:
                 individuals.append(instance.individual)
-    source_software = next((s for s in software if s), "unknown")
     return TrainingData.from_frames(
-        source_software=source_software,
+        source_software=next((s for s in software if s), "unknown"),
         source_file=nwb_path if nwb_path is not None else Path(raw.name),
         skeletons=list(skeletons.values()),
         videos=list(videos.values()),
         frames=frames,
         individuals=individuals,
         label_files=list(label_files.values()),
-        notes={"pose_training": raw.name, "module": raw.module, **_crop_notes(crops)},
+        notes={"pose_training": raw.name, "module": raw.module, **({"videos": crops} if crops else {})},
     )
-
-
-def _crop_notes(crops: dict[str, list[int]]) -> dict[str, Any]:
-    """Return the notes of labels in a crop's coordinates, as the readers of label files give them (exports)."""
-    return {"videos": {key: {"crop": crop} for key, crop in crops.items()}} if crops else {}
 
 
 def _identity_rule(raw: _RawTraining, nwb_path: Path | str | None) -> tuple[str | None, tuple[str, ...]]:

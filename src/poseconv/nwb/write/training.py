@@ -33,7 +33,9 @@ The NWB layout, in ``processing["behavior"]``:
   and values, and (``instance_order``) the order of a frame's instances where it is not by id then name,
   as SLEAP keeps them; where some instance has a SLEAP ``Identity`` (sleap-io's re-identification),
   ``identity`` and ``identity_score`` (:data:`poseconv.nwb.layout.IDENTITY_COLUMNS`) give each instance's, in the label
-  file's order. ndx-pose has no place for these facts; they are what lets
+  file's order. Its description is the training description, which says the crop of labels in a crop's pixels
+  (the labels' own record of it: their video's ImageSeries may be the predictions'). ndx-pose has no place
+  for these facts; they are what lets
   :func:`poseconv.nwb.read.training.read_training` give back exactly what was read, in order.
 * ``SkeletonSymmetries``, when a skeleton has symmetries (SLEAP's mirror-image node pairs), as for
   poses (:mod:`.symmetries`).
@@ -55,7 +57,7 @@ from ...errors import MetadataError
 from ...metadata.defaults import skeleton_entry as default_skeleton_entry
 from ...metadata.defaults import video_key
 from ...metadata.names import nwb_name, skeleton_nwb_names, unique_name
-from ...metadata.training import DEFAULT_POSE_TRAINING_NAME
+from ...metadata.training import DEFAULT_POSE_TRAINING_NAME, labels_crop_of_description, labels_crop_sentence
 from ...model.training import LabeledFrame, TrainingData
 from ..layout import (
     HEADER_COLUMN,
@@ -192,7 +194,7 @@ def write_pose_training(
         pose_training_kwargs["source_videos"] = SourceVideos(name="source_videos", image_series=listed)
     pose_training = PoseTraining(**pose_training_kwargs)
     behavior.add(pose_training)
-    behavior.add(_sources_table(table_name, entry.get("description") or _sources_description(name), rows))
+    behavior.add(_sources_table(table_name, _sources_description(name, entry.get("description"), training), rows))
     if individuals is not None:
         behavior.add(individuals)
     return pose_training
@@ -362,11 +364,21 @@ def _add_source_row(
     )
 
 
-def _sources_description(pose_training_name: str) -> str:
-    return (
+def _sources_description(pose_training_name: str, given: str | None, training: TrainingData) -> str:
+    """Return the sources table's description (``given``, else the default), saying the crop of labels in one's pixels.
+
+    The labels' own record of their crop, which :func:`poseconv.nwb.read.training.read_training` reads: their
+    video's ImageSeries may be the predictions' (described as theirs), and a description given in metadata may
+    leave the default's crop sentences out.
+    """
+    description = given or (
         f"Where each training frame of '{pose_training_name}' came from: one row per TrainingFrame, in the order "
         "of the label files."
     )
+    for video, facts in training.notes.get("videos", {}).items():
+        if facts.get("crop") and labels_crop_of_description(description, video) != list(facts["crop"]):
+            description += " " + labels_crop_sentence(training, video)
+    return description
 
 
 def _sources_table(name: str, description: str, rows: Mapping[str, list[Any]]) -> Any:
