@@ -35,6 +35,7 @@ A name the dataset already has (``position``, a dimension) gets ``extra_`` befor
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -80,7 +81,7 @@ def _individual_names(pose: PoseData, tracks: list[PoseTrack]) -> list[str]:
     ]
 
 
-def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
+def to_movement_dataset(pose: PoseData, *, video: str | None = None, output: str | Path | None = None) -> Any:
     """Return the poses of one video as a movement poses dataset.
 
     Parameters
@@ -89,6 +90,9 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
         The poses.
     video : str, optional
         Video key; needed only when ``pose`` holds several videos.
+    output : str or pathlib.Path, optional
+        The file the dataset is written to, which the warning of poses in a crop's pixels names (as the
+        DeepLabCut export names its table); "the movement dataset" when not given.
 
     Returns
     -------
@@ -104,7 +108,7 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None) -> Any:
     """
     video, tracks = video_tracks(pose, video, why_one="a movement dataset holds one video")
     # Before movement is imported: it shows later warnings through its own logger.
-    warn_crop_kept(pose, [video], "the movement dataset")
+    warn_crop_kept(pose, [video], Path(output).name if output is not None else "the movement dataset")
     try:
         from movement.io import load_poses
     except ImportError as err:
