@@ -182,6 +182,7 @@ def _pose(
     first = parts[0][1]
     # A view's poses in a crop's pixels (its reference frame says so), as the pose readers note them.
     crops = video_crops((info.key, facts["reference_frame"]) for _, facts, _, info in parts)
+    descriptions = {track.name: facts["description"] for track, facts, _, _ in parts if facts.get("description")}
     return PoseData.from_tracks(
         source_software=software,
         source_file=source,
@@ -191,7 +192,7 @@ def _pose(
         timing={info.key: facts["timing"] for _, facts, _, info in parts},
         unit=first["unit"],
         reference_frame=first["reference_frame"],
-        notes={"videos": crops} if crops else {},
+        notes={**({"videos": crops} if crops else {}), **({"descriptions": descriptions} if descriptions else {})},
         **kwargs,
     )
 
@@ -260,6 +261,8 @@ class _Session:
             image_files=found.get("image_files"),
             linked_in_nwb=bool(found.get("video_linked")),
         )
+        # What the view says of what predicted its poses, which an export to SLEAP records (sleap_provenance).
+        facts = {**facts, "description": text(view.get("description"))}
         self.parts_views.setdefault(name, []).append((track, facts, skeleton, info))
         self.view_facts[name] = _source_facts(view)
         self.timing = self.timing or facts["timing"]
