@@ -120,3 +120,4 @@ def test_lp_and_movement_exports_say_the_crop_they_do_not_record(cropped, tmp_pa
     _, _, nwb = cropped
     result = run("export", nwb, "--to", to, "-o", tmp_path / f"out{suffix}")
     assert "in the pixels of a crop of it" in result.stderr and "add (10, 5) to place them" in result.stderr
+    assert f"out{suffix}: the poses of video" in result.stderr

@@ -428,7 +428,7 @@ def _write_table(to: str, pose: Any, video: str, path: Path, overwrite: bool, on
     from ..signals import signals_held
 
     export_path(path, overwrite=overwrite, flag="--overwrite")
-    dataset = to_movement_dataset(pose, video=video)
+    dataset = to_movement_dataset(pose, video=video, output=path)
     # netCDF attributes cannot be None.
     dataset.attrs = {k: v for k, v in dataset.attrs.items() if v is not None}
     # A Ctrl-C inside to_netcdf left one of xarray's file locks held and closing the file waited on it for
