@@ -94,9 +94,11 @@ def track_names(containers: Sequence[Any], default: str | None) -> list[str]:
         ``<track>_replaced_predictions`` by their container, they would take it from a track of that name.
     """
     names: dict[int, str] = {}
+    used: set[str] = set()  # a set, not names.values(): files may hold thousands of containers of one video
     last = sorted(range(len(containers)), key=lambda i: is_replaced_predictions(containers[i].facts.get("description")))
     for i in last:
         raw = containers[i]
         track = raw.track if raw.track is not None else default if default is not None else raw.name
-        names[i] = raw.name if track in names.values() else track
+        names[i] = raw.name if track in used else track
+        used.add(names[i])
     return [names[i] for i in range(len(containers))]
