@@ -116,3 +116,14 @@ def test_sleap_user_instances_of_a_virtual_crop_match_the_predictions_export(tmp
         frame.user_instances[0].numpy() for frame in sorted(exported, key=lambda f: f.frame_idx) if frame.user_instances
     ]
     np.testing.assert_allclose(np.stack(users), expected)
+
+
+@pytest.mark.parametrize("to, out", [("dlc", "tree"), ("dlc", "labels.csv"), ("lp", "labels.csv")])
+def test_label_tables_keep_the_crop_s_pixels_and_say_so(tmp_path, to, out):
+    # As the pose tables do (--to dlc, lp, movement): the values are the tool's, and the table records no crop.
+    label_file, _, labels = _dlc_project(tmp_path)
+    nwb = tmp_path / "out.nwb"
+    run("convert", label_file, "--source", "dlc-labels", "-o", nwb, "--session-start-time", START)
+    result = run("export", nwb, "--training", "--to", to, "-o", tmp_path / out)
+    assert f"{out}: the labels of video 'c1' are in the pixels of a crop of it" in result.stderr, result.stderr
+    assert "add (10, 5) to place them on the video" in result.stderr

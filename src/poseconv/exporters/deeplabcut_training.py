@@ -37,6 +37,7 @@ from .deeplabcut_label_columns import label_columns
 from .deeplabcut_rows import is_label_table, row_index, row_label
 from .files import export_path, new_folders, write_pandas_table
 from .left_out import label_values, warn_left_out
+from .video_crop import warn_crop_kept
 
 __all__ = [
     "DLC_LABELS_H5_KEY",
@@ -424,6 +425,7 @@ def write_deeplabcut_labels(
         with new_folders([output.parent]):
             write_labels_table(table, output)
         warn_left_out(training.source_name, _TABLE, label_values(frames), to="dlc", path=output, training=True)
+        warn_crop_kept(training, (frame.video for frame in frames), output.name, what="labels")
         return [output]
     if output.suffix:
         raise InvalidOptionError(f"{output}: give a .h5 or .csv file, or a folder for a labeled-data tree.")
@@ -439,4 +441,5 @@ def write_deeplabcut_labels(
         for table, path in planned:
             write_labels_table(table, path)
     warn_left_out(training.source_name, _TABLE, label_values(frames), to="dlc", path=output, training=True)
+    warn_crop_kept(training, (frame.video for frame in frames), output.name, what="labels")
     return [path for _, path in planned]

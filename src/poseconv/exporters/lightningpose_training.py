@@ -28,6 +28,7 @@ from .deeplabcut_rows import row_label
 from .deeplabcut_training import labels_table, write_labels_table
 from .files import export_path, new_folders
 from .left_out import label_values, warn_left_out
+from .video_crop import warn_crop_kept
 
 __all__ = ["to_lightning_pose_labels", "write_lightning_pose_labels"]
 
@@ -142,4 +143,5 @@ def write_lightning_pose_labels(
     with new_folders([output.parent]):
         write_labels_table(table, output)
     warn_left_out(training.source_name, _TABLE, label_values(frames), to="dlc", path=output, training=True)
+    warn_crop_kept(training, (frame.video for frame in frames), output.name, what="labels")
     return output

@@ -80,20 +80,20 @@ def on_video(positions: np.ndarray, corner: np.ndarray | None) -> np.ndarray:
     return moved
 
 
-def warn_crop_kept(data: Any, videos: Any, output: str, *, stacklevel: int = 3) -> None:
+def warn_crop_kept(data: Any, videos: Any, output: str, *, what: str = "poses", stacklevel: int = 3) -> None:
     """Warn that ``output`` (a table that links no frame) keeps the crop's pixels of ``videos`` and records no crop.
 
     DeepLabCut's, Lightning Pose's and movement's tables hold the values as the tool wrote them; read again
     without the crop (DeepLabCut's ``_meta.pickle``, the NWB's reference frame), they would be taken for the whole
-    frame's. ``videos``: the keys of the videos whose poses ``output`` holds.
+    frame's. ``videos``: the keys of the videos whose poses ``output`` holds; ``what``: "poses" or "labels".
     """
     for video in dict.fromkeys(videos):
         corner = crop_corner(data, video)
         if corner is not None:
             warnings.warn(
-                f"{output}: the poses of video '{video}' are in the pixels of a crop of it, as the pose tool wrote "
+                f"{output}: the {what} of video '{video}' are in the pixels of a crop of it, as the pose tool wrote "
                 f"them, and {output} records no crop: add ({corner[0]:g}, {corner[1]:g}) to place them on the video "
-                "(the NWB file's reference frame says so; export --to slp places them).",
+                "(a SLEAP export, .slp or analysis .h5, places them).",
                 PoseconvWarning,
                 stacklevel=stacklevel,
             )
