@@ -9,6 +9,7 @@ names every input's experimenters (:func:`gather_session_fields`), unless the us
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -37,13 +38,31 @@ def project_session_fields(notes: Iterable[Mapping[str, Any]], description: str)
     projects = [note.get("project_identity") or {} for note in notes]
     tasks = list(dict.fromkeys(project["task"] for project in projects if project.get("task")))
     experimenters = list(dict.fromkeys(project["experimenter"] for project in projects if project.get("experimenter")))
-    fields: dict[str, Any] = {"session_description": description}
-    if tasks:
-        said = "Task" if len(tasks) == 1 else "Tasks"
-        fields["session_description"] = f"{description} {said}: {', '.join(tasks)}."
+    fields: dict[str, Any] = {"session_description": _with_tasks(description, tasks)}
     if experimenters:
         fields["experimenter"] = experimenters
     return fields
+
+
+# The tasks a description ends with (:func:`_with_tasks`); said once when several inputs describe the session.
+_TASKS = re.compile(r" Tasks?: (?P<tasks>.+)\.$", re.DOTALL)
+
+
+def _with_tasks(description: str, tasks: list[str]) -> str:
+    """Return ``description`` ending with the projects' tasks ("... Task: reach."); as given without any."""
+    if not tasks:
+        return description
+    return f"{description} {'Task' if len(tasks) == 1 else 'Tasks'}: {', '.join(tasks)}."
+
+
+def _joined(descriptions: list[str]) -> str:
+    """Return the descriptions of several inputs as one, their projects' tasks said once, at the end."""
+    texts, tasks = [], []
+    for description in descriptions:
+        found = _TASKS.search(description)
+        texts.append(description[: found.start()] if found else description)
+        tasks += found["tasks"].split(", ") if found else []
+    return _with_tasks(" ".join(dict.fromkeys(texts)), list(dict.fromkeys(tasks)))
 
 
 def _experimenters(metadata: Mapping[str, Any]) -> list[Any]:
@@ -76,7 +95,7 @@ def gather_session_fields(shared: dict[str, Any], user: Mapping[str, Any], input
         # neuroconv's placeholder of an interface that describes nothing.
         distinct = list(dict.fromkeys(text for text in described if text and text != _NEUROCONV_PLACEHOLDER))
         if len(distinct) > 1:
-            shared.setdefault("NWBFile", {})["session_description"] = " ".join(distinct)
+            shared.setdefault("NWBFile", {})["session_description"] = _joined(distinct)
     if "experimenter" not in given:
         named = list(dict.fromkeys(name for metadata in inputs for name in _experimenters(metadata)))
         if len(named) > 1:

@@ -35,3 +35,21 @@ def test_several_inputs_name_all_their_experimenters_unless_the_user_names_them(
     shared = {"NWBFile": dict(user["NWBFile"])}
     gather_session_fields(shared, user, inputs)
     assert shared["NWBFile"] == user["NWBFile"]
+
+
+def test_a_project_s_task_is_said_once_for_the_session_of_its_predictions_and_labels():
+    inputs = [
+        {"NWBFile": {"session_description": "Pose estimation with DeepLabCut (individual). Task: openfield."}},
+        {
+            "NWBFile": {
+                "session_description": "Training data for pose estimation: frames labeled by hand. Task: openfield."
+            }
+        },
+        {"NWBFile": {"session_description": "Pose estimation with DeepLabCut (mouse). Task: reach."}},
+    ]
+    shared: dict = {}
+    gather_session_fields(shared, {}, inputs)
+    assert shared["NWBFile"]["session_description"] == (
+        "Pose estimation with DeepLabCut (individual). Training data for pose estimation: frames labeled by hand. "
+        "Pose estimation with DeepLabCut (mouse). Tasks: openfield, reach."
+    )
