@@ -39,6 +39,7 @@ from .checks import (
     start_time_problem,
     text_space_problems,
 )
+from .container_names import names_beside
 from .defaults import merge_metadata, to_plain, video_of_camera_key
 from .empty_fields import drop_form_empty_text
 from .names import unique_name
@@ -250,7 +251,7 @@ def _training_named_as_a_container(
 
 
 def _rename_clashes(defaults: dict[str, dict[str, Any]], inputs: list[str], reserved: set[str]) -> None:
-    """Give every container whose default name another input also uses a suffix (video, then input).
+    """Give every container whose default name another input also uses, or writes beside one, a suffix (video, input).
 
     ``reserved`` holds the names of other interfaces' containers (neuroconv's own pose interfaces):
     those keep their names, a pose input's container of the same name takes the suffix.
@@ -267,9 +268,12 @@ def _rename_clashes(defaults: dict[str, dict[str, Any]], inputs: list[str], rese
         by_name: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         for name, entry in entries:
             by_name.setdefault(entry["name"], []).append((name, entry))
-        taken = set(by_name) | reserved
+        # The names written beside each container (its replaced predictions, instance scores): readers pair
+        # a container of such a name, another input's track 'A_replaced_predictions', with that container.
+        beside = {other for _, entry in entries for other in names_beside(entry["name"])}
+        taken = set(by_name) | reserved | beside
         for base, group in by_name.items():
-            if len(group) < 2 and base not in reserved:
+            if len(group) < 2 and base not in reserved and base not in beside:
                 continue
             videos = [video_of_camera_key(entry) for _, entry in group]
             for (name, entry), video in zip(group, videos, strict=True):
