@@ -21,6 +21,7 @@ identity head, which orders them by the identity it predicts (:func:`untracked_d
 from __future__ import annotations
 
 import dataclasses
+import numbers
 import re
 import warnings
 from dataclasses import dataclass
@@ -447,10 +448,9 @@ def written_3d_frame(layout: str, writer: str) -> str:
 def analysis_crop(meta: dict[str, Any] | None, config: dict[str, Any] | None, path: Path) -> Any:
     """Return the box ``[x1, x2, y1, y2]`` DeepLabCut cropped the video to before analysing; None when it did not.
 
-    The ``_meta.pickle`` records what was done (``cropping``, ``cropping_parameters``) and wins. Without one,
-    the project's ``config.yaml``: both engines' ``analyze_videos`` crop every video to its ``x1``..``y2``
-    whenever its ``cropping`` is true (TensorFlow's ``predict_videos``, PyTorch's ``apis/videos.py``); that
-    is said in a warning naming ``path``, since the config may have changed since the analysis.
+    The ``_meta.pickle`` records what was done (``cropping``, ``cropping_parameters``) and wins; else the
+    ``config.yaml``, whose ``x1``..``y2`` both engines' ``analyze_videos`` crop to when its ``cropping`` is true
+    (``predict_videos``, PyTorch's ``apis/videos.py``), with a warning naming ``path`` (the config may have changed).
     """
     if meta and "cropping" in meta:
         recorded = meta.get("cropping_parameters")
@@ -477,13 +477,14 @@ def frame_of_reference(
     """Return the unit and the reference frame of the coordinates (noting a crop in ``notes``).
 
     ``crop``: the box DeepLabCut analysed (:func:`analysis_crop`), None for the whole frame. A model-zoo model
-    (FMPose3D) lifts 3D from one camera; other 3D files are triangulated, unless ``writer``, a program other
-    than DeepLabCut, wrote them, which records neither their origin nor their unit.
+    (FMPose3D) lifts 3D from one camera; other 3D files are triangulated, unless ``writer`` (not DeepLabCut) wrote them.
     """
     reference_frame = PIXEL_REFERENCE_FRAME
     unit = "pixels"
     if crop is not None:
         notes["cropping_parameters"] = crop
+        if isinstance(crop, list | tuple) and all(isinstance(value, numbers.Real) for value in crop):
+            crop = [int(v) if float(v).is_integer() else float(v) for v in crop]  # numpy 2 prints np.int64(10)
         reference_frame = (
             "(0, 0) is the top-left corner of the analysed frame; DeepLabCut cropped the video "
             f"to [x1, x2, y1, y2] = {crop} before analysis. x increases to the right and y "

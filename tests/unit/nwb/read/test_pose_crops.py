@@ -69,3 +69,12 @@ def test_video_crops_notes_each_cropped_video_once():
     cropped = crop_sentence([10, 5, 50, 40])
     notes = video_crops([("a", cropped), ("b", "(0, 0) is the top-left corner."), ("a", cropped), ("c", None)])
     assert notes == {"a": {"crop": [10, 5, 50, 40]}}
+
+
+@pytest.mark.parametrize("box", [(10, 50, 5, 40), [np.int64(10), np.int64(50), np.int64(5), np.int64(40)]])
+def test_the_reference_frame_says_the_crop_as_plain_numbers(tmp_path, box):
+    # numpy 2 prints its integers as np.int64(10): the file said "[np.int64(10), np.int64(50), ...]".
+    path = _predictions(tmp_path, {"cropping": True, "cropping_parameters": box})
+    assert "DeepLabCut cropped the video to [x1, x2, y1, y2] = [10, 50, 5, 40] before analysis" in _reference_frame(
+        path
+    )
