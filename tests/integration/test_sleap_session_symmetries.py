@@ -6,15 +6,11 @@ SLEAP's flip augmentation swaps) were dropped silently, and exporting the sessio
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
 
-from poseconv import SLEAPSessionPoseInterface
 from poseconv.exporters.sleap_session import write_slp_session
 from poseconv.nwb.read.multicamera import read_multicamera
-from tests.fixtures.nwb import user_metadata
-from tests.fixtures.sleap_session_groups import session_file
+from tests.fixtures.sleap_session_groups import edited_session_nwb
 
 sio = pytest.importorskip("sleap_io")
 
@@ -22,17 +18,10 @@ sio = pytest.importorskip("sleap_io")
 @pytest.fixture(scope="module")
 def nwb(tmp_path_factory):
     """A two-camera session of two tracked rats whose skeleton has n2 and n3 as mirror images, as NWB."""
-    folder = tmp_path_factory.mktemp("session_symmetries")
-    labels = sio.load_slp(str(session_file(folder / "plain.slp", tracks=["a", "b"])), open_videos=False)
-    labels.skeletons[0].add_symmetry("n2", "n3")  # as SLEAP's skeleton editor adds one
-    slp = folder / "session.slp"
-    labels.save(str(slp))
-    path = folder / "session.nwb"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        interface = SLEAPSessionPoseInterface(file_path=slp)
-        interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface))
-    return path
+    # As SLEAP's skeleton editor adds one.
+    return edited_session_nwb(
+        tmp_path_factory.mktemp("session_symmetries"), lambda labels: labels.skeletons[0].add_symmetry("n2", "n3")
+    )
 
 
 def test_read_multicamera_gives_the_symmetries_back(nwb):

@@ -7,15 +7,11 @@ the crop's coordinates for the whole frame's.
 
 from __future__ import annotations
 
-import warnings
-
 import h5py
 import pytest
 
-from poseconv import SLEAPSessionPoseInterface
 from poseconv.nwb.read.multicamera import read_multicamera
-from tests.fixtures.nwb import user_metadata
-from tests.fixtures.sleap_session_groups import session_file
+from tests.fixtures.sleap_session_groups import edited_session_nwb
 
 sio = pytest.importorskip("sleap_io")
 
@@ -23,16 +19,10 @@ CROP = [10, 20, 110, 120]  # x1, y1, x2, y2
 
 
 def test_a_cropped_view_says_its_crop_and_reads_back_with_it(tmp_path):
-    labels = sio.load_slp(str(session_file(tmp_path / "plain.slp", tracks=["a", "b"])), open_videos=False)
-    video = labels.videos[1]  # camera cam1
-    video.backend_metadata.update(crop=CROP, source_shape=[3, 480, 640, 1], shape=[3, 100, 100, 1])
-    slp = tmp_path / "session.slp"
-    labels.save(str(slp))
-    path = tmp_path / "session.nwb"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        interface = SLEAPSessionPoseInterface(file_path=slp)
-        interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface))
+    def crop_camera_1(labels):
+        labels.videos[1].backend_metadata.update(crop=CROP, source_shape=[3, 480, 640, 1], shape=[3, 100, 100, 1])
+
+    path = edited_session_nwb(tmp_path, crop_camera_1)
     with h5py.File(path, "r") as handle:
         view = handle["processing/behavior/MultiCameraPoseEstimation_a/PoseEstimation_cam1"]
         assert "crop of this video (x 10 to 110, y 20 to 120" in view["description"][()].decode()
