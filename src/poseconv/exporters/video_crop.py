@@ -24,18 +24,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import PoseconvWarning
+from ..readers.sleap.videos import crop_numbers
 
 __all__ = ["crop_corner", "on_video", "warn_crop_kept"]
-
-
-def _whole_numbers(values: Any) -> list[float] | None:
-    """Return four numbers, or None when ``values`` is not a list of four (a crop not recorded)."""
-    if not isinstance(values, (list, tuple)) or len(values) != 4:
-        return None
-    try:
-        return [float(value) for value in values]
-    except (TypeError, ValueError):
-        return None
 
 
 def crop_corner(data: Any, video: str) -> np.ndarray | None:
@@ -57,11 +48,11 @@ def crop_corner(data: Any, video: str) -> np.ndarray | None:
     notes = getattr(data, "notes", None) or {}
     videos = notes.get("videos")
     facts = videos.get(video) if isinstance(videos, dict) else None
-    crop = _whole_numbers(facts.get("crop") if isinstance(facts, dict) else None)
+    crop = crop_numbers(facts.get("crop") if isinstance(facts, dict) else None, float)
     if crop is not None:
         corner = np.array([crop[0], crop[1]])
     else:
-        box = _whole_numbers(notes.get("cropping_parameters"))
+        box = crop_numbers(notes.get("cropping_parameters"), float)
         if box is None:
             return None
         corner = np.array([box[0], box[2]])  # DeepLabCut's [x1, x2, y1, y2]

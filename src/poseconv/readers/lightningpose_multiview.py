@@ -35,6 +35,7 @@ from ..model.multicamera import CameraCalibration, MultiCameraPoseData
 from .lightningpose import find_config_file, read_lightning_pose
 from .lightningpose_calibration import find_calibration_file, read_anipose_calibration
 from .lightningpose_config import is_side_output_name, model_config_data
+from .multicamera import session_from_parts
 from .safety.input_checks import reads_source
 from .side_files import existing_file, given_or_found
 
@@ -473,15 +474,9 @@ def read_lightning_pose_multiview(
         **{key: str(value) if value else None for key, value in side_files.items()},
     }
     try:
-        return MultiCameraPoseData.from_parts(
-            source_software="LightningPose",
-            source_file=first,
-            cameras=cameras,
-            views=views,
-            pose_3d=pose_3d,
-            scorer=(pose_3d or views[next(iter(views))]).scorer,
-            notes=notes,
-        )
+        # Lightning Pose records no version: the session's is None, as its poses'.
+        made_by = pose_3d or views[next(iter(views))]
+        return session_from_parts("LightningPose", first, cameras, views, pose_3d, made_by=made_by, notes=notes)
     except ValueError as err:
         raise InvalidSourceFileError(
             f"{first}: the views {list(files)} ({', '.join(f.name for f in files.values())}) are not one session: {err}"

@@ -49,17 +49,13 @@ def warn_dropped_edges(
 
     Parameters
     ----------
-    config : dict
-        The project config.
-    config_path : pathlib.Path
-        Its file, for messages.
+    config, config_path, source
+        As in :func:`~.project.project_edges`, which calls it.
     file_parts : list of str
         Every bodypart of the table (the animals' and the unique ones).
     config_parts : list of str
         Every bodypart the config lists: an edge naming one the table lacks was warned of with it (a
         bodypart added to the project after the table was made).
-    source : str
-        The table, for messages.
     """
     known, listed = set(file_parts), set(config_parts)
     loops, repeats, unknown, seen = [], [], [], set()

@@ -40,6 +40,7 @@ import numpy as np
 from ...errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData
 from ...model.multicamera import CameraCalibration, MultiCameraPoseData
+from ..multicamera import session_from_parts
 from ..safety.input_checks import check_input_file, reads_source
 from ..safety.safe_pickle import load_metadata_pickle
 from ..side_files import given_or_found
@@ -395,14 +396,6 @@ def read_deeplabcut_3d(
         "scorer_name": scorers,
         **_calibration_notes(meta),
     }
-    return MultiCameraPoseData.from_parts(
-        source_software="DeepLabCut",
-        source_file=path,
-        cameras=calibrations,
-        views=views,
-        pose_3d=pose_3d,
-        timing=timing,
-        source_software_version=pose_3d.source_software_version,
-        scorer=pose_3d.scorer,
-        notes=notes,
+    return session_from_parts(
+        "DeepLabCut", path, calibrations, views, pose_3d, made_by=pose_3d, notes=notes, timing=timing
     )

@@ -39,6 +39,7 @@ import numpy as np
 from ...errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton, VideoInfo
 from ...model.multicamera import CameraCalibration, MultiCameraPoseData
+from ..multicamera import session_from_parts
 from ..safety.input_checks import check_input_file, reads_source
 from ..side_files import given_or_found
 from .anipose import find_points_3d_file, read_points_3d
@@ -440,24 +441,16 @@ def read_sleap_session(
             points_path, given=given, pose_3d=pose_3d, labels=labels, pose_2d=pose_2d, n_frames=n_frames, path=path
         )
     outside = _warn_videos_outside(labels, session_index, pose_2d, camera_videos, cameras, path)
-    return MultiCameraPoseData.from_parts(
-        source_software="SLEAP",
-        source_file=path,
-        cameras=cameras,
-        views=views,
-        pose_3d=pose_3d,
-        timing=_session_timing(pose_2d, camera_videos, path),
-        source_software_version=pose_2d.source_software_version,
-        scorer=pose_2d.scorer,
-        notes={
-            "session_index": session_index,
-            "n_sessions": len(labels.sessions),
-            "camera_videos": camera_videos,
-            "videos_outside_session": outside,
-            "session_metadata": dict(session.metadata or {}),
-            "predicted_only": predicted_only,
-            "untracked": untracked,
-            "points_3d_file": str(points_path) if pose_3d is not None and points_path is not None else None,
-            "instance_group_scores": group_scores(session, names, n_frames, path),
-        },
-    )
+    timing = _session_timing(pose_2d, camera_videos, path)
+    notes = {
+        "session_index": session_index,
+        "n_sessions": len(labels.sessions),
+        "camera_videos": camera_videos,
+        "videos_outside_session": outside,
+        "session_metadata": dict(session.metadata or {}),
+        "predicted_only": predicted_only,
+        "untracked": untracked,
+        "points_3d_file": str(points_path) if pose_3d is not None and points_path is not None else None,
+        "instance_group_scores": group_scores(session, names, n_frames, path),
+    }
+    return session_from_parts("SLEAP", path, cameras, views, pose_3d, made_by=pose_2d, notes=notes, timing=timing)

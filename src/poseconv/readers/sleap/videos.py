@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -27,6 +27,7 @@ from .common import is_slp_file, unique_names
 __all__ = [
     "analysis_video",
     "analysis_video_stem",
+    "crop_numbers",
     "describe_videos",
     "export_video",
     "find_local_video",
@@ -41,6 +42,8 @@ __all__ = [
 # may hold dots; the last ".<digits>_" is taken as the index, since a labels stem is the user's free choice
 # (often a date and time) while the video index is SLEAP's.
 _DEFAULT_EXPORT_NAME = re.compile(r".+\.\d{3,}_(?P<video>.+)")
+
+_Number = TypeVar("_Number", int, float)
 
 
 def analysis_video_stem(file_name: str) -> str:
@@ -188,11 +191,18 @@ def video_crop(backend_metadata: dict[str, Any]) -> list[int] | None:
     A cropped video is recorded as the whole video file; its labels are in the coordinates of the
     crop, so (0, 0) is the video's pixel (x1, y1).
     """
-    crop = backend_metadata.get("crop")
-    if not isinstance(crop, (list, tuple)) or len(crop) != 4:
+    return crop_numbers(backend_metadata.get("crop"), int)
+
+
+def crop_numbers(values: Any, number: Callable[[Any], _Number]) -> list[_Number] | None:
+    """Return the four numbers of a recorded crop, each made by ``number`` (``int``, ``float``).
+
+    None when ``values`` is not a list of four numbers: a crop not recorded, or not in a form known here.
+    """
+    if not isinstance(values, (list, tuple)) or len(values) != 4:
         return None
     try:
-        return [int(value) for value in crop]
+        return [number(value) for value in values]
     except (TypeError, ValueError):
         return None
 
