@@ -34,6 +34,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError, PoseconvWarning
 from ..model import PoseData, PoseTrack
+from .docstrings import fill_export_docs
 from .files import export_path, is_multi_animal, video_tracks, warn_not_pixels, write_pandas_table
 from .left_out import POSE_EXPORTS, pose_values, warn_left_out
 from .video_crop import warn_crop_kept
@@ -63,6 +64,7 @@ def _header_scorer(pose: PoseData) -> str:
     return software if software and len(software) <= _MAX_SCORER_CHARS else _DEFAULT_SCORER
 
 
+@fill_export_docs
 def to_deeplabcut_dataframe(
     pose: PoseData, *, video: str | None = None, scorer: str | None = None, multi_animal: bool | None = None
 ) -> Any:
@@ -72,8 +74,7 @@ def to_deeplabcut_dataframe(
     ----------
     pose : PoseData
         The poses.
-    video : str, optional
-        Video key; needed only when ``pose`` holds several videos.
+    {one_video}
     scorer : str, optional
         The ``scorer`` header value; ``pose.scorer`` by default, unless that is a whole mapping or
         over 200 characters (then ``pose.source_software``, else ``"poseconv"``).
@@ -186,6 +187,7 @@ def _row_labels(pose: PoseData, video: str, n_frames: int) -> Any:
     return pd.Index(np.arange(n_frames, dtype="int64"))
 
 
+@fill_export_docs
 def write_deeplabcut(
     pose: PoseData,
     file_path: str | Path,
@@ -205,13 +207,9 @@ def write_deeplabcut(
         Output, ending in ``.h5`` or ``.csv``.
     video, scorer, multi_animal
         As for :func:`to_deeplabcut_dataframe`.
-    overwrite : bool, default: False
-        Replace an existing file.
+    {overwrite}
 
-    Returns
-    -------
-    pathlib.Path
-        The file written.
+    {file_written}
 
     Raises
     ------

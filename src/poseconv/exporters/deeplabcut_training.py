@@ -35,6 +35,7 @@ from ..errors import InvalidOptionError
 from ..model.training import LabeledFrame, TrainingData
 from .deeplabcut_label_columns import label_columns
 from .deeplabcut_rows import is_label_table, row_index, row_label
+from .docstrings import fill_export_docs
 from .files import export_path, new_folders, write_pandas_table
 from .left_out import label_values, warn_left_out
 from .video_crop import warn_crop_kept
@@ -373,6 +374,7 @@ def _plan_tree(
     return planned
 
 
+@fill_export_docs
 def write_deeplabcut_labels(
     training: TrainingData,
     output: str | Path,
@@ -406,10 +408,7 @@ def write_deeplabcut_labels(
     untracked : {"error", "by_order"}, default: "error"
         As for :func:`to_deeplabcut_labels`.
 
-    Returns
-    -------
-    list of pathlib.Path
-        The files written.
+    {files_written}
 
     Raises
     ------

@@ -25,6 +25,7 @@ from ..output import (
     partial_path,
 )
 from ..signals import signals_raise
+from .docstrings import fill_export_docs
 
 if TYPE_CHECKING:
     from ..model import PoseData, PoseTrack
@@ -188,6 +189,7 @@ def check_not_the_source(path: str | Path, source: str | Path) -> None:
         )
 
 
+@fill_export_docs
 def video_tracks(pose: PoseData, video: str | None, *, why_one: str = "") -> tuple[str, list[PoseTrack]]:
     """Return the video an exporter of one video's poses writes, and its tracks.
 
@@ -195,8 +197,7 @@ def video_tracks(pose: PoseData, video: str | None, *, why_one: str = "") -> tup
     ----------
     pose : PoseData
         The poses.
-    video : str, optional
-        The video key asked for; needed only when ``pose`` holds several videos.
+    {one_video}
     why_one : str, optional
         Why the format holds one video, for the message (``"a DeepLabCut table holds one video"``).
 

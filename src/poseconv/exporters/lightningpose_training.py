@@ -26,6 +26,7 @@ from ..errors import InvalidOptionError
 from ..model.training import LabelFile, TrainingData
 from .deeplabcut_rows import row_label
 from .deeplabcut_training import labels_table, write_labels_table
+from .docstrings import fill_export_docs
 from .files import export_path, new_folders
 from .left_out import label_values, warn_left_out
 from .video_crop import warn_crop_kept
@@ -108,6 +109,7 @@ def to_lightning_pose_labels(training: TrainingData, *, scorer: str | None = Non
     return table
 
 
+@fill_export_docs
 def write_lightning_pose_labels(
     training: TrainingData, output: str | Path, *, scorer: str | None = None, overwrite: bool = False
 ) -> Path:
@@ -122,13 +124,9 @@ def write_lightning_pose_labels(
         folder's ``labeled-data/<video>/``.
     scorer : str, optional
         As for :func:`to_lightning_pose_labels`.
-    overwrite : bool, default: False
-        Replace an existing file.
+    {overwrite}
 
-    Returns
-    -------
-    pathlib.Path
-        The file written.
+    {file_written}
 
     Raises
     ------

@@ -44,6 +44,7 @@ from ..errors import PoseconvError
 from ..model import PoseData, PoseTrack
 from ..model.location import recorded_location
 from ..timing import known_rate
+from .docstrings import fill_export_docs
 from .files import is_multi_animal, video_tracks
 from .video_crop import warn_crop_kept
 
@@ -81,6 +82,7 @@ def _individual_names(pose: PoseData, tracks: list[PoseTrack]) -> list[str]:
     ]
 
 
+@fill_export_docs
 def to_movement_dataset(pose: PoseData, *, video: str | None = None, output: str | Path | None = None) -> Any:
     """Return the poses of one video as a movement poses dataset.
 
@@ -88,8 +90,7 @@ def to_movement_dataset(pose: PoseData, *, video: str | None = None, output: str
     ----------
     pose : PoseData
         The poses.
-    video : str, optional
-        Video key; needed only when ``pose`` holds several videos.
+    {one_video}
     output : str or pathlib.Path, optional
         The file the dataset is written to, which the warning of poses in a crop's pixels names (as the
         DeepLabCut export names its table); "the movement dataset" when not given.

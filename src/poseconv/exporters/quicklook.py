@@ -32,6 +32,7 @@ from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames, without_padding
 from ..output import OutputError, atomic_output
+from .docstrings import fill_export_docs
 from .files import missing_nodes, planar_nodes
 
 __all__ = ["BINS", "MAX_TRACKS", "TrackDigest", "decimate_track", "node_colours", "write_quicklook_figure"]
@@ -128,6 +129,7 @@ def decimate_track(
     return TrackDigest(np.arange(n_bins) * per_bin, positions, low, high, missing, per_bin)
 
 
+@fill_export_docs
 def write_quicklook_figure(
     poses: PoseData | Sequence[PoseData],
     file_path: str | Path,
@@ -152,10 +154,7 @@ def write_quicklook_figure(
         Keypoints with a lower confidence are left out of the trajectories and counted as missing
         (see :func:`decimate_track`); the confidence panel marks the cutoff.
 
-    Returns
-    -------
-    pathlib.Path
-        The file written.
+    {file_written}
 
     Raises
     ------

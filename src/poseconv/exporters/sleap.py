@@ -63,6 +63,7 @@ from ..model.location import is_absolute_anywhere, is_url, location_name
 from ..model.training import TrainingData
 from ..output import atomic_output
 from ..timing import known_rate
+from .docstrings import fill_export_docs
 from .files import export_path, warn_not_pixels
 from .left_out import POSE_EXPORTS, pose_values, warn_left_out
 from .sleap_tables import NO_TRACKING_SCORE, identity_catalog, instance_present, unopened_video, unscored_is_user
@@ -390,6 +391,7 @@ def _warn_left_out(pose: PoseData, path: Path | None) -> None:
     warn_left_out(pose.source_name, "a SLEAP file", found, to="slp", path=path, stacklevel=3)
 
 
+@fill_export_docs
 def write_slp(
     pose: PoseData, file_path: str | Path, *, overwrite: bool = False, cameras: Sequence[tuple[Any, str | None]] = ()
 ) -> Path:
@@ -401,17 +403,13 @@ def write_slp(
         The poses (2D).
     file_path : str or pathlib.Path
         Output, ending in ``.slp``.
-    overwrite : bool, default: False
-        Replace an existing file.
+    {overwrite}
     cameras : sequence of (sleap_io.Camera, str or None), optional
         A recording session's cameras and the key of the video each recorded (None: no video);
         they are written as the file's one ``RecordingSession``
         (:func:`poseconv.exporters.sleap_session.write_slp_session`).
 
-    Returns
-    -------
-    pathlib.Path
-        The file written.
+    {file_written}
 
     Raises
     ------

@@ -51,6 +51,7 @@ from ..errors import InvalidOptionError
 from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames, without_padding
 from ..model.location import recorded_location
+from .docstrings import fill_export_docs
 from .files import export_path, video_tracks, warn_not_pixels
 from .left_out import POSE_EXPORTS, USER_LABELED, pose_values, warn_left_out
 from .sleap import sleap_provenance, sleap_video, video_filename
@@ -208,6 +209,7 @@ def _video_path(pose: PoseData, key: str) -> str:
     return str(named)
 
 
+@fill_export_docs
 def write_sleap_analysis(
     pose: PoseData, file_path: str | Path, *, video: str | None = None, overwrite: bool = False
 ) -> Path:
@@ -221,8 +223,7 @@ def write_sleap_analysis(
         Output, ending in ``.h5``.
     video : str, optional
         The video key whose tracks to write; required when the poses cover several videos.
-    overwrite : bool, default: False
-        Replace an existing file.
+    {overwrite}
 
     Returns
     -------

@@ -34,6 +34,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from ..model.training import TrainingData
 from ..output import atomic_output
+from .docstrings import fill_export_docs
 from .files import export_path
 from .sleap import video_filename
 from .sleap_tables import unopened_video
@@ -148,6 +149,7 @@ def to_sleap_labels(training: TrainingData) -> Any:
     )
 
 
+@fill_export_docs
 def write_sleap_labels(training: TrainingData, file_path: str | Path, *, overwrite: bool = False) -> Path:
     """Write the training data as a SLEAP ``.slp`` file of user instances.
 
@@ -157,13 +159,9 @@ def write_sleap_labels(training: TrainingData, file_path: str | Path, *, overwri
         The labels.
     file_path : str or pathlib.Path
         Output, ending in ``.slp``.
-    overwrite : bool, default: False
-        Replace an existing file.
+    {overwrite}
 
-    Returns
-    -------
-    pathlib.Path
-        The file written.
+    {file_written}
 
     Raises
     ------

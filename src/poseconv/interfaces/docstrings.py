@@ -8,11 +8,11 @@ line holding only ``{name}``, which :func:`fill_parameters` replaces when the cl
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from pydantic import WithJsonSchema
+
+from ..docstrings import docstring_filler
 
 __all__ = ["SHARED_PARAMETERS", "FrameRateArg", "IndexArg", "IndicesArg", "fill_parameters"]
 
@@ -27,11 +27,25 @@ IndicesArg = Annotated[
     list[int], WithJsonSchema({"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 1})
 ]
 
-_Function = TypeVar("_Function", bound=Callable)
-
 #: numpydoc entries (``name : type`` and the indented description) by placeholder name.
 SHARED_PARAMETERS: dict[str, str] = {
     "verbose": "verbose : bool, default: False\n    Print progress.",
+    "video_file_path_analysed": (
+        "video_file_path : FilePath, optional\n    The analysed video (frame times, frame count and size)."
+    ),
+    "sampling_frequency_lightning_pose": (
+        "sampling_frequency : float, optional\n"
+        "    Frame rate in Hz, used when no video gives the frame times (Lightning Pose records none)."
+    ),
+    "tracks": (
+        "tracks : list of str, optional\n"
+        '    Write only these tracks (names from the file; "untracked" holds instances without a track).'
+    ),
+    "untracked_instances": (
+        'untracked : {"error", "by_order"}, default: "error"\n'
+        "    When a frame holds several instances without a track: raise an error, or write the k-th\n"
+        '    one of each frame to "untracked_<k>" (such a container does not follow one animal).'
+    ),
     "metadata_key_of_file": (
         "metadata_key : str, optional\n"
         "    Suffix for this file's metadata keys and default object names, needed when several pose files\n"
@@ -45,25 +59,6 @@ SHARED_PARAMETERS: dict[str, str] = {
     ),
 }
 
-# Only a line holding nothing but the placeholder is filled: braces elsewhere (``{"error", "by_order"}``) stay.
-_PLACEHOLDER = re.compile(r"^(?P<indent>[ \t]*)\{(?P<name>\w+)\}[ \t]*$", re.MULTILINE)
-
-
-def fill_parameters(function: _Function) -> _Function:
-    """Replace each ``{name}`` line of ``function``'s docstring by :data:`SHARED_PARAMETERS` ``[name]``.
-
-    The entry takes the indentation of the placeholder. Put the decorator below ``@validate_call``,
-    which copies the docstring when it wraps the function.
-
-    Raises
-    ------
-    KeyError
-        When a placeholder names no shared description (at import, so a typo cannot ship).
-    """
-
-    def entry(match: re.Match[str]) -> str:
-        indent = match["indent"]
-        return "\n".join(indent + line for line in SHARED_PARAMETERS[match["name"]].splitlines())
-
-    function.__doc__ = _PLACEHOLDER.sub(entry, function.__doc__ or "")
-    return function
+#: Replace each ``{name}`` line of a docstring by :data:`SHARED_PARAMETERS` ``[name]`` (see
+#: :func:`poseconv.docstrings.docstring_filler`); put it below ``@validate_call``.
+fill_parameters = docstring_filler(SHARED_PARAMETERS)

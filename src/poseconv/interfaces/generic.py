@@ -40,14 +40,12 @@ class ReaderPoseInterface(BasePoseInterface):
         ----------
         file_path : FilePath
             The pose file.
-        video_file_path : FilePath, optional
-            The analysed video (frame times, frame count and size).
+        {video_file_path_analysed}
         individuals : list of str, optional
             Write only these individuals/tracks.
         sampling_frequency : float, optional
             Frame rate in Hz; wins over the video's and the file's with a warning when they differ.
-        metadata_key : str, optional
-            Suffix for this input's metadata keys and default names, for several inputs in one file.
+        {metadata_key_of_file}
         {verbose}
         """
         super().__init__(**init_arguments(locals()))

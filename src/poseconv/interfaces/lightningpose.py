@@ -67,8 +67,7 @@ class LightningPosePoseInterface(TrainingDataMixin, BasePoseInterface):
             config's ``eval.test_videos_directory`` / ``data.video_dir``, when not given.
         config_file_path : FilePath, optional
             The model's config (.hydra/config.yaml); its keypoint_names must match. Found in the model folder.
-        sampling_frequency : float, optional
-            Frame rate in Hz, used when no video gives the frame times (LightningPose records none).
+        {sampling_frequency_lightning_pose}
         find_side_files : bool, default: True
             Look for the model's config next to the predictions, and the video there and in the config's folders.
         include_training_data : bool, default: False
@@ -76,9 +75,7 @@ class LightningPosePoseInterface(TrainingDataMixin, BasePoseInterface):
         labeled_data_path : FilePath, optional
             The labels CSV; the config's data.data_dir/data.csv_file when not given (with
             ``include_training_data=True``).
-        metadata_key : str, optional
-            Suffix for this file's metadata keys and default object names, needed when several pose files
-            go into one NWB file: "lp" gives "PoseEstimation_lp", "Skeleton_lp".
+        {metadata_key_of_file}
         {verbose}
         """
         super().__init__(**init_arguments(locals()))
@@ -199,13 +196,10 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
             Each view's video, by view name, or in the order of view_file_paths (without them, of view_names
             or the config's data.view_names); found beside the predictions by name (<session>_<view>.mp4)
             when not given.
-        sampling_frequency : float, optional
-            Frame rate in Hz, used when no video gives the frame times (Lightning Pose records none).
+        {sampling_frequency_lightning_pose}
         find_side_files : bool, default: True
             Look for the config, the other views, the 3D file and the videos beside the predictions.
-        metadata_key : str, optional
-            Suffix for this session's metadata keys and default object names, needed when several sessions
-            go into one NWB file.
+        {metadata_key_of_session}
         {verbose}
         """
         super().__init__(**init_arguments(locals()))

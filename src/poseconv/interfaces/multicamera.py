@@ -402,8 +402,7 @@ class SLEAPSessionPoseInterface(BaseMultiCameraPoseInterface):
             A SLEAP .slp file with a recording session (cameras with calibration, one video per camera).
         session_index : int, default: 0
             Which recording session of the file to convert.
-        tracks : list of str, optional
-            Write only these tracks ("untracked" holds instances without a track).
+        {tracks}
         predicted_only : bool, default: False
             Write predicted 2D instances only; by default a user instance replaces the prediction of its
             track in that frame.

@@ -55,16 +55,13 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
         ----------
         file_path : FilePath
             SLEAP labels (.slp or .pkg.slp) or a SLEAP analysis export (.h5, any layout).
-        tracks : list of str, optional
-            Write only these tracks (names from the file; "untracked" holds instances without a track).
+        {tracks}
         video_indices : list of int, optional
             Write only these videos of a multi-video .slp (indices into the file's video list).
         predicted_only : bool, default: False
             Write predicted instances only; by default a user (human-placed) instance replaces the
             prediction of its track in that frame.
-        untracked : {"error", "by_order"}, default: "error"
-            When a frame holds several instances without a track: raise an error, or write the k-th
-            one of each frame to "untracked_<k>" (such a container does not follow one animal).
+        {untracked_instances}
         video_file_path : FilePath, optional
             The video the poses were estimated on, when the file's recorded path does not exist on this
             machine; only for a file (or selection) with one video.
@@ -124,13 +121,10 @@ class SLEAPCSVPoseInterface(BasePoseInterface):
         ----------
         file_path : FilePath
             The .csv SLEAP or sleap-io (save_csv) exported.
-        video_file_path : FilePath, optional
-            The analysed video (frame times, frame count and size).
+        {video_file_path_analysed}
         individuals : list of str, optional
             Write only these tracks ("untracked" holds instances without a track).
-        untracked : {"error", "by_order"}, default: "error"
-            When a frame holds several instances without a track: raise an error, or write the k-th
-            one of each frame to "untracked_<k>" (such a container does not follow one animal).
+        {untracked_instances}
         sampling_frequency : float, optional
             Frame rate in Hz; the file records none.
         {metadata_key_of_file}

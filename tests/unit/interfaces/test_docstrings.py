@@ -7,47 +7,9 @@ import inspect
 import pytest
 
 import poseconv.interfaces as interfaces
-from poseconv.interfaces.docstrings import SHARED_PARAMETERS, fill_parameters
+from poseconv.interfaces.docstrings import SHARED_PARAMETERS
 
 INTERFACES = [getattr(interfaces, name) for name in interfaces.__all__ if name.endswith("Interface")]
-
-
-def test_a_placeholder_line_becomes_the_shared_entry_at_its_indentation():
-    def function(verbose: bool = False) -> None:
-        """Do it.
-
-        Parameters
-        ----------
-        {verbose}
-        """
-
-    doc = inspect.cleandoc(fill_parameters(function).__doc__)
-    assert doc.endswith("Parameters\n----------\nverbose : bool, default: False\n    Print progress.")
-
-
-def test_braces_inside_a_line_are_left_alone():
-    def function(untracked: str = "error") -> None:
-        """Do it.
-
-        Parameters
-        ----------
-        untracked : {"error", "by_order"}, default: "error"
-            What to do.
-        """
-
-    before = function.__doc__
-    assert fill_parameters(function).__doc__ == before
-
-
-def test_an_unknown_placeholder_fails_when_the_class_is_defined():
-    def function() -> None:
-        """Do it.
-
-        {no_such_parameter}
-        """
-
-    with pytest.raises(KeyError, match="no_such_parameter"):
-        fill_parameters(function)
 
 
 @pytest.mark.parametrize("cls", INTERFACES, ids=lambda cls: cls.__name__)

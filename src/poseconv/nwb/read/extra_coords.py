@@ -25,10 +25,8 @@ def read_extra_coords(module: Any, pose_estimation_name: str, nodes: Sequence[st
 
     Parameters
     ----------
-    module : h5py.Group or h5py-style group
-        The processing module (``/processing/behavior``).
-    pose_estimation_name : str
-        Name of the ``PoseEstimation``.
+    module, pose_estimation_name
+        As for :func:`~poseconv.nwb.read.scores.read_instance_series`.
     nodes : sequence of str
         The container's nodes, in skeleton order.
     n_frames : int

@@ -403,12 +403,8 @@ def corrected_times(
     ----------
     containers : sequence of (series paths, series times, series timings)
         As the scanner found them (None for a node without series).
-    reader : FrameTimes
-        The reader that read the times.
-    video : str
-        The video, for messages.
-    sleap_io_layout : bool
-        Whether the containers sit in sleap-io's ``SLEAP_VIDEO_<n>_<video>`` modules.
+    reader, video, sleap_io_layout
+        As for :func:`recover_frame_times`.
 
     Returns
     -------

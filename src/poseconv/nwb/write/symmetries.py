@@ -54,10 +54,8 @@ def record_symmetries(
 
     Parameters
     ----------
-    behavior : pynwb.base.ProcessingModule
-        The module holding the skeleton.
-    skeleton : str
-        Its NWB name.
+    behavior, skeleton
+        As for :func:`~poseconv.nwb.write.source_names.record_skeleton_name`.
     nodes : sequence of str
         Its nodes, which ``symmetries`` index.
     symmetries : sequence of (int, int)
