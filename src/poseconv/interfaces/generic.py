@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import validate_call
+
 from ..model import PoseData
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 from .docstrings import FrameRateArg, fill_parameters
@@ -23,6 +25,9 @@ class ReaderPoseInterface(BasePoseInterface):
     associated_suffixes: tuple[str, ...] = ()
     info = "Interface for pose estimation output read by a poseconv catalog reader."
 
+    # validate_call as on every interface: a plug-in format's arguments are checked (a blank path, a frame rate
+    # given as text, ``~``) in the same words as a built-in format's, not deep inside its reader.
+    @validate_call
     @fill_parameters
     def __init__(
         self,
