@@ -43,6 +43,7 @@ from ..documents import format_location, load_document
 from ..errors import PoseconvError
 from ..metadata.checks import start_time_problem
 from ..metadata.compose import to_plain
+from ..metadata.fields import mapping, optional
 from ..metadata.schema import START_TIME_PATTERN, FormFriendlyJsonSchema, or_empty
 
 __all__ = [
@@ -130,93 +131,59 @@ class PoseSpec(_Model):
             "'poseconv convert --help' lists them); relative to data_folder."
         ),
     )
-    interface: str | None = Field(
-        default=None,
-        title="Interface",
-        description=(
-            f"Interface that reads the file: a format of poseconv's catalog ({_FORMAT_NAMES}), its interface "
-            "class, a name registered in the 'neuroconv.interfaces' entry-point group, or 'package.module:Class'. "
-            "Detected from the file's content when omitted."
-        ),
+    interface: str | None = optional(
+        "Interface",
+        f"Interface that reads the file: a format of poseconv's catalog ({_FORMAT_NAMES}), its interface "
+        "class, a name registered in the 'neuroconv.interfaces' entry-point group, or 'package.module:Class'. "
+        "Detected from the file's content when omitted.",
     )
-    name: Identifier | None = Field(
-        default=None,
-        title="Name",
-        description="Key of this file's interface in the session's converter; 'Pose<index>' when omitted.",
+    name: Identifier | None = optional(
+        "Name", "Key of this file's interface in the session's converter; 'Pose<index>' when omitted."
     )
-    video_file_path: FilePathText | None = Field(
-        default=None,
-        title="Video file",
-        description="The video the poses were estimated on (kept outside the NWB file); relative to data_folder.",
+    video_file_path: FilePathText | None = optional(
+        "Video file", "The video the poses were estimated on (kept outside the NWB file); relative to data_folder."
     )
-    sampling_frequency: float | None = Field(
-        default=None,
-        gt=0,
-        title="Sampling frequency (Hz)",
-        description="Frame rate, for files that record none (SLEAP files usually do not).",
+    sampling_frequency: float | None = optional(
+        "Sampling frequency (Hz)", "Frame rate, for files that record none (SLEAP files usually do not).", gt=0
     )
-    starting_time: float | None = Field(
-        default=None,
-        title="Starting time (s)",
-        description="Shift every frame time by this many seconds, to align the poses to the session start.",
+    starting_time: float | None = optional(
+        "Starting time (s)", "Shift every frame time by this many seconds, to align the poses to the session start."
     )
-    timestamps_file: FilePathText | None = Field(
-        default=None,
-        title="Timestamps file",
-        description=(
-            "One time in seconds per frame, aligned to the session start: .npy, or text (.csv, .tsv, .txt) "
-            "with one number per line (a header line is allowed). Applied before starting_time."
-        ),
+    timestamps_file: FilePathText | None = optional(
+        "Timestamps file",
+        "One time in seconds per frame, aligned to the session start: .npy, or text (.csv, .tsv, .txt) "
+        "with one number per line (a header line is allowed). Applied before starting_time.",
     )
-    source_data: dict[str, Any] = Field(
-        default_factory=dict,
-        title="Other interface arguments",
-        description=(
-            "More arguments of the interface, e.g. individuals, config_file_path (DeepLabCut) or tracks, "
-            "video_indices (SLEAP); paths are relative to data_folder."
-        ),
+    source_data: dict[str, Any] = mapping(
+        "Other interface arguments",
+        "More arguments of the interface, e.g. individuals, config_file_path (DeepLabCut) or tracks, "
+        "video_indices (SLEAP); paths are relative to data_folder.",
     )
-    conversion_options: dict[str, Any] = Field(
-        default_factory=dict,
-        title="Conversion options",
-        description="Options of the interface's add_to_nwbfile, e.g. stub_test: true.",
+    conversion_options: dict[str, Any] = mapping(
+        "Conversion options", "Options of the interface's add_to_nwbfile, e.g. stub_test: true."
     )
-    metadata: dict[str, Any] = Field(
-        default_factory=dict,
-        title="Metadata",
-        description=(
-            "Metadata for this file only, over the session's, e.g. Pose.PoseEstimations.<key>.name; NWBFile and "
-            "Subject belong to the session (its metadata or subject)."
-        ),
+    metadata: dict[str, Any] = mapping(
+        "Metadata",
+        "Metadata for this file only, over the session's, e.g. Pose.PoseEstimations.<key>.name; NWBFile and "
+        "Subject belong to the session (its metadata or subject).",
     )
 
 
 class InterfaceSpec(_Model):
     """Any neuroconv interface (ephys, video, events, ...) in a session, next to the pose files."""
 
-    interface: str | None = Field(
-        default=None,
-        title="Interface",
-        description=(
-            "Class name in neuroconv.datainterfaces (e.g. SpikeGLXRecordingInterface), a name registered in "
-            "the 'neuroconv.interfaces' entry-point group, or 'package.module:Class'; may be omitted when the "
-            "spec's top-level 'interfaces' names the class for this key."
-        ),
+    interface: str | None = optional(
+        "Interface",
+        "Class name in neuroconv.datainterfaces (e.g. SpikeGLXRecordingInterface), a name registered in "
+        "the 'neuroconv.interfaces' entry-point group, or 'package.module:Class'; may be omitted when the "
+        "spec's top-level 'interfaces' names the class for this key.",
     )
-    source_data: dict[str, Any] = Field(
-        default_factory=dict,
-        title="Source data",
-        description="The interface's constructor arguments; relative paths start from data_folder.",
+    source_data: dict[str, Any] = mapping(
+        "Source data", "The interface's constructor arguments; relative paths start from data_folder."
     )
-    conversion_options: dict[str, Any] = Field(
-        default_factory=dict,
-        title="Conversion options",
-        description="Options of the interface's add_to_nwbfile.",
-    )
-    starting_time: float | None = Field(
-        default=None,
-        title="Starting time (s)",
-        description="Passed to set_aligned_starting_time, for interfaces with temporal alignment.",
+    conversion_options: dict[str, Any] = mapping("Conversion options", "Options of the interface's add_to_nwbfile.")
+    starting_time: float | None = optional(
+        "Starting time (s)", "Passed to set_aligned_starting_time, for interfaces with temporal alignment."
     )
 
 
@@ -227,39 +194,31 @@ class SessionSpec(_Model):
         title="Session ID",
         description="Unique in the spec; written as NWBFile.session_id and used in the default file name.",
     )
-    nwbfile_name: str | None = Field(
-        default=None,
+    nwbfile_name: str | None = optional(
+        "NWB file name",
+        "File name (or path) inside output_folder; '<session_id>.nwb' when omitted "
+        "('<session_id>.nwb.zarr' with backend zarr).",
         min_length=1,
         pattern=r"\.nwb(\.zarr)?$",
-        title="NWB file name",
-        description="File name (or path) inside output_folder; '<session_id>.nwb' when omitted "
-        "('<session_id>.nwb.zarr' with backend zarr).",
     )
-    session_start_time: StartTime | None = Field(
-        default=None,
-        title="Session start time",
-        description="ISO-8601 date and time with a time zone, e.g. 2024-05-01T10:30:00+02:00, 20240501T103000+0200 "
+    session_start_time: StartTime | None = optional(
+        "Session start time",
+        "ISO-8601 date and time with a time zone, e.g. 2024-05-01T10:30:00+02:00, 20240501T103000+0200 "
         "or 2024-05-01 10:30+02; not in the future.",
     )
-    subject: dict[str, Any] = Field(
-        default_factory=dict,
-        title="Subject",
-        description="The Subject metadata of this session (subject_id, species, sex, age, ...).",
+    subject: dict[str, Any] = mapping(
+        "Subject", "The Subject metadata of this session (subject_id, species, sex, age, ...)."
     )
     pose: list[PoseSpec] = Field(
         default_factory=list,
         title="Pose files",
         description="The pose files of this session; all are written to its one NWB file.",
     )
-    interfaces: dict[str, InterfaceSpec] = Field(
-        default_factory=dict,
-        title="Other interfaces",
-        description="Other neuroconv interfaces of this session, by key (e.g. Recording).",
+    interfaces: dict[str, InterfaceSpec] = mapping(
+        "Other interfaces", "Other neuroconv interfaces of this session, by key (e.g. Recording)."
     )
-    metadata: dict[str, Any] = Field(
-        default_factory=dict,
-        title="Metadata",
-        description="Metadata of this session, over the spec's metadata and the fields above.",
+    metadata: dict[str, Any] = mapping(
+        "Metadata", "Metadata of this session, over the spec's metadata and the fields above."
     )
 
     @field_validator("session_start_time", mode="before")
@@ -275,11 +234,8 @@ class ConversionSpec(_Model):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    schema_: str | None = Field(
-        default=None,
-        alias="$schema",
-        title="Schema",
-        description="The JSON Schema of this file, for editors; not used by poseconv.",
+    schema_: str | None = optional(
+        "Schema", "The JSON Schema of this file, for editors; not used by poseconv.", alias="$schema"
     )
     version: Literal[1] = Field(default=1, title="Spec version", description="Version of this file format.")
     output_folder: str = Field(
@@ -294,21 +250,15 @@ class ConversionSpec(_Model):
         description="hdf5 writes .nwb files; zarr writes NWB Zarr stores (.nwb.zarr folders, as hdmf-zarr's NWBZarrIO "
         "reads them).",
     )
-    data_folder: str | None = Field(
-        default=None,
-        min_length=1,
-        title="Data folder",
-        description="Folder that relative input paths start from; the spec file's folder when omitted.",
+    data_folder: str | None = optional(
+        "Data folder", "Folder that relative input paths start from; the spec file's folder when omitted.", min_length=1
     )
-    metadata: dict[str, Any] = Field(
-        default_factory=dict,
-        title="Metadata",
-        description="Metadata shared by every session (NWBFile, Subject, ...); see metadata.schema.json.",
+    metadata: dict[str, Any] = mapping(
+        "Metadata", "Metadata shared by every session (NWBFile, Subject, ...); see metadata.schema.json."
     )
-    interfaces: dict[str, str] = Field(
-        default_factory=dict,
-        title="Interface classes",
-        description="Default interface class for each key of the sessions' 'interfaces', as in neuroconv's YAML specs.",
+    interfaces: dict[str, str] = mapping(
+        "Interface classes",
+        "Default interface class for each key of the sessions' 'interfaces', as in neuroconv's YAML specs.",
     )
     sessions: list[SessionSpec] = Field(
         min_length=1, title="Sessions", description="The sessions; each becomes one NWB file."

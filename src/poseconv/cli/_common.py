@@ -333,7 +333,6 @@ def read_any(
     path: Path,
     *,
     source: str | None = None,
-    fps: float | None = None,
     containers: Sequence[str] | None = None,
     command: str = "convert",
 ) -> list[PoseData]:
@@ -345,8 +344,6 @@ def read_any(
         ``.nwb`` or any input a reader handles.
     source : str, optional
         Tool name or alias (``dlc``, ``sleap``) to skip detection of an input file.
-    fps : float, optional
-        Frame rate for videos whose timing the input does not record.
     containers : sequence of str, optional
         For NWB files: the PoseEstimation containers to read.
     command : str, default: "convert"
@@ -389,7 +386,7 @@ def read_any(
             if fmt.kind == "session"
             else [data]
         )
-    return _with_fps(poses, fps)
+    return poses
 
 
 class LabelsNotPosesError(InvalidOptionError):
@@ -400,27 +397,11 @@ class LabelsNotPosesError(InvalidOptionError):
         self.source = source
 
 
-def _with_fps(poses: list[PoseData], fps: float | None) -> list[PoseData]:
-    """Give ``fps`` to every video whose timing the input does not record."""
-    from ..model import FrameTiming
-
-    if fps is None:
-        return poses
-    filled = []
-    for pose in poses:
-        for video in pose.videos:
-            if video not in pose.timing and pose.n_frames(video):
-                pose = pose.with_timing(video, FrameTiming(rate=fps, source="--fps given on the command line"))
-        filled.append(pose)
-    return filled
-
-
 @contextmanager
 def reading(
     path: Path,
     *,
     source: str | None = None,
-    fps: float | None = None,
     containers: Sequence[str] | None = None,
     command: str = "convert",
 ) -> Iterator[list[PoseData]]:
@@ -434,7 +415,7 @@ def reading(
     ----------
     path : pathlib.Path
         ``.nwb`` or any input a reader handles.
-    source, fps, containers, command
+    source, containers, command
         As for :func:`read_any`.
 
     Yields
@@ -443,14 +424,14 @@ def reading(
         The poses; their NWB arrays are valid inside the block only.
     """
     if not is_nwb(path):
-        yield read_any(path, source=source, fps=fps, containers=containers, command=command)
+        yield read_any(path, source=source, containers=containers, command=command)
         return
     from ..nwb.read.pose import open_nwb
     from ..nwb.read.store import damage_named
 
     # Data is read as the block goes: a damaged chunk surfaces there, named by HDF5 alone.
     with open_nwb(path) as nwb, damage_named(path):
-        yield _with_fps(with_sessions_3d(nwb, containers, lazy=True), fps)
+        yield with_sessions_3d(nwb, containers, lazy=True)
 
 
 def with_sessions_3d(nwb: NWBPoseFile, containers: Sequence[str] | None, *, lazy: bool) -> list[PoseData]:

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, WithJsonSchema
 
+from .fields import mapping, optional
 from .names import DEPRECATED_POSE_ESTIMATION_FIELDS
 
 __all__ = [
@@ -85,21 +86,13 @@ class PoseEstimationSeriesMetadata(_Model):
     model_config = _entry_config("name")
 
     name: DefaultedName = Field(title="Series name", description="Name of the PoseEstimationSeries in the file.")
-    description: str | None = Field(default=None, title="Description", description="What this body part series holds.")
-    unit: str | None = Field(
-        default=None,
-        title="Unit",
-        description="Unit of the coordinates: 'pixels' for image coordinates, a length unit for 3D.",
+    description: str | None = optional("Description", "What this body part series holds.")
+    unit: str | None = optional(
+        "Unit", "Unit of the coordinates: 'pixels' for image coordinates, a length unit for 3D."
     )
-    reference_frame: str | None = Field(
-        default=None,
-        title="Reference frame",
-        description="Where (0, 0) is and which way the axes point.",
-    )
-    confidence_definition: str | None = Field(
-        default=None,
-        title="Confidence definition",
-        description="How the confidence values were computed and what they mean.",
+    reference_frame: str | None = optional("Reference frame", "Where (0, 0) is and which way the axes point.")
+    confidence_definition: str | None = optional(
+        "Confidence definition", "How the confidence values were computed and what they mean."
     )
 
 
@@ -119,11 +112,7 @@ ToolVersion = Annotated[
 ]
 SeriesByBodyPart = Annotated[
     dict[str, PoseEstimationSeriesMetadata],
-    Field(
-        default_factory=dict,
-        title="Series",
-        description="One entry per body part, keyed by the body part name in the pose file.",
-    ),
+    mapping("Series", "One entry per body part, keyed by the body part name in the pose file."),
 ]
 
 
@@ -143,10 +132,8 @@ class SkeletonMetadata(_Model):
         title="Edges",
         description="Pairs of node indices (0-based) that are connected.",
     )
-    subject: str | None = Field(
-        default=None,
-        title="Subject",
-        description="subject_id of the animal this skeleton belongs to; linked when it is the file's Subject.",
+    subject: str | None = optional(
+        "Subject", "subject_id of the animal this skeleton belongs to; linked when it is the file's Subject."
     )
 
 
@@ -158,28 +145,19 @@ class PoseEstimationMetadata(_Model):
     model_config = _entry_config("name", patternProperties={f"^({'|'.join(DEPRECATED_POSE_ESTIMATION_FIELDS)})$": {}})
 
     name: DefaultedName = Field(title="Container name", description="Name of the PoseEstimation in the file.")
-    description: str | None = Field(
-        default=None, title="Description", description="How the poses were estimated and what they show."
-    )
-    source_software: str | None = Field(
-        default=None, title="Source software", description="Pose estimation tool, e.g. DeepLabCut or SLEAP."
-    )
+    description: str | None = optional("Description", "How the poses were estimated and what they show.")
+    source_software: str | None = optional("Source software", "Pose estimation tool, e.g. DeepLabCut or SLEAP.")
     source_software_version: ToolVersion = None
-    scorer: str | None = Field(default=None, title="Scorer", description="Name of the model / scorer.")
-    skeleton_metadata_key: str | None = Field(
-        default=None,
-        title="Skeleton key",
-        description="Key of the skeleton in Pose.Skeletons that these body parts follow.",
+    scorer: str | None = optional("Scorer", "Name of the model / scorer.")
+    skeleton_metadata_key: str | None = optional(
+        "Skeleton key", "Key of the skeleton in Pose.Skeletons that these body parts follow."
     )
     device_metadata_key: CameraKey = None
     source_video_metadata_key: SourceVideoKey = None
-    labeled_video_metadata_key: str | None = Field(
-        default=None,
-        title="Labeled video key",
-        description=(
-            "Key of a video in Behavior.ExternalVideos with the poses drawn on it, linked as labeled_video; "
-            "another interface of the conversion (neuroconv's ExternalVideoInterface) adds its ImageSeries."
-        ),
+    labeled_video_metadata_key: str | None = optional(
+        "Labeled video key",
+        "Key of a video in Behavior.ExternalVideos with the poses drawn on it, linked as labeled_video; "
+        "another interface of the conversion (neuroconv's ExternalVideoInterface) adds its ImageSeries.",
     )
     PoseEstimationSeries: SeriesByBodyPart
 
@@ -188,11 +166,9 @@ class DeviceMetadata(_Model):
     """A camera (or other device)."""
 
     name: NwbName = Field(title="Device name", description="Name of the Device in the file.")
-    description: str | None = Field(default=None, title="Description", description="What the device is.")
+    description: str | None = optional("Description", "What the device is.")
     serial_number: SerialNumber = None
-    device_model_metadata_key: str | None = Field(
-        default=None, title="Device model key", description="Key of the model in DeviceModels."
-    )
+    device_model_metadata_key: str | None = optional("Device model key", "Key of the model in DeviceModels.")
 
 
 class ExternalVideoMetadata(_Model):
@@ -200,8 +176,8 @@ class ExternalVideoMetadata(_Model):
 
     # Its name stays required: a video the user adds (a labeled video, named by key) has no default name.
     name: NwbName = Field(title="Video name", description="Name of the external ImageSeries in acquisition.")
-    description: str | None = Field(default=None, title="Description", description="What the video shows.")
-    unit: str | None = Field(default=None, title="Unit", description="Unit of the ImageSeries ('Frames').")
+    description: str | None = optional("Description", "What the video shows.")
+    unit: str | None = optional("Unit", "Unit of the ImageSeries ('Frames').")
     device_metadata_key: CameraKey = None
 
 
@@ -210,6 +186,7 @@ MatrixRow = Annotated[
     list[FiniteFloat],
     Field(min_length=3, max_length=3, title="Row", description="One row of a 3 x 3 matrix."),
 ]
+Matrix3x3 = Annotated[list[MatrixRow], Field(min_length=3, max_length=3)]
 
 
 class CalibratedCameraMetadata(_Model):
@@ -222,42 +199,32 @@ class CalibratedCameraMetadata(_Model):
     model_config = _entry_config("name")
 
     name: DefaultedName = Field(title="Camera name", description="Name of the camera Device in the file.")
-    description: str | None = Field(
-        default=None,
-        title="Description",
-        description="What the camera is and where its calibration came from. With an intrinsic matrix, the unit and "
+    description: str | None = optional(
+        "Description",
+        "What the camera is and where its calibration came from. With an intrinsic matrix, the unit and "
         "image size are written as sentences at its end (ndx-pose has no field for them), after a period.",
     )
     serial_number: SerialNumber = None
-    intrinsic_matrix: list[MatrixRow] | None = Field(
-        default=None,
-        min_length=3,
-        max_length=3,
-        title="Intrinsic matrix",
-        description="3 x 3 camera matrix K (focal lengths, principal point) in pixels; without it the camera is "
+    intrinsic_matrix: Matrix3x3 | None = optional(
+        "Intrinsic matrix",
+        "3 x 3 camera matrix K (focal lengths, principal point) in pixels; without it the camera is "
         "written as a plain Device.",
     )
-    rotation_matrix: list[MatrixRow] | None = Field(
-        default=None,
-        min_length=3,
-        max_length=3,
-        title="Rotation matrix",
-        description="3 x 3 rotation R from the world (3D pose) frame to the camera frame.",
+    rotation_matrix: Matrix3x3 | None = optional(
+        "Rotation matrix",
+        "3 x 3 rotation R from the world (3D pose) frame to the camera frame.",
     )
-    translation_vector: list[FiniteFloat] | None = Field(
-        default=None,
-        min_length=3,
-        max_length=3,
-        title="Translation vector",
-        description="Translation t (x, y, z) from the world frame to the camera frame, in 'unit'; taken from the "
+    translation_vector: list[FiniteFloat] | None = optional(
+        "Translation vector",
+        "Translation t (x, y, z) from the world frame to the camera frame, in 'unit'; taken from the "
         "pose files when not given.",
+        min_length=3,
+        max_length=3,
     )
-    distortion_coefficients: list[FiniteFloat] | None = Field(
-        default=None,
+    distortion_coefficients: list[FiniteFloat] | None = optional(
+        "Distortion coefficients",
+        "Lens distortion in OpenCV order: k1, k2, p1, p2[, k3[, ...]]; taken from the pose files when not given.",
         min_length=1,
-        title="Distortion coefficients",
-        description="Lens distortion in OpenCV order: k1, k2, p1, p2[, k3[, ...]]; taken from the pose files when "
-        "not given.",
     )
     unit: LengthUnit = Field(
         default="n.a.",
@@ -266,13 +233,12 @@ class CalibratedCameraMetadata(_Model):
         "record one (e.g. DeepLabCut's checkerboard squares). Written as a sentence of the description (ndx-pose "
         "has no field for it).",
     )
-    image_size: list[Annotated[int, Field(gt=0)]] | None = Field(
-        default=None,
+    image_size: list[Annotated[int, Field(gt=0)]] | None = optional(
+        "Image size",
+        "Width and height in pixels of the images the camera was calibrated on; taken from the pose "
+        "files when not given. Written as a sentence of the description (ndx-pose has no field for it).",
         min_length=2,
         max_length=2,
-        title="Image size",
-        description="Width and height in pixels of the images the camera was calibrated on; taken from the pose "
-        "files when not given. Written as a sentence of the description (ndx-pose has no field for it).",
     )
 
 
@@ -284,16 +250,14 @@ class CameraViewMetadata(_Model):
     name: DefaultedName = Field(
         title="Container name", description="Name of the PoseEstimation inside its MultiCameraPoseEstimation."
     )
-    description: str | None = Field(default=None, title="Description", description="What this camera view holds.")
+    description: str | None = optional("Description", "What this camera view holds.")
     camera_metadata_key: str = Field(
         title="Camera key", description="Key of the camera in Pose.CalibratedCameras that recorded this view."
     )
     source_video_metadata_key: SourceVideoKey = None
-    source_software: str | None = Field(
-        default=None, title="Source software", description="Pose estimation tool of the 2D poses."
-    )
+    source_software: str | None = optional("Source software", "Pose estimation tool of the 2D poses.")
     source_software_version: ToolVersion = None
-    scorer: str | None = Field(default=None, title="Scorer", description="Name of the 2D model / scorer.")
+    scorer: str | None = optional("Scorer", "Name of the 2D model / scorer.")
     PoseEstimationSeries: SeriesByBodyPart
 
 
@@ -305,30 +269,19 @@ class MultiCameraPoseEstimationMetadata(_Model):
     name: DefaultedName = Field(
         title="Container name", description="Name of the MultiCameraPoseEstimation in the file."
     )
-    description: str | None = Field(
-        default=None, title="Description", description="How the 3D poses were estimated and what they show."
+    description: str | None = optional("Description", "How the 3D poses were estimated and what they show.")
+    source_software: str | None = optional("Source software", "Tool that triangulated the 3D poses.")
+    source_software_version: str | None = optional("Source software version", "Version of that tool.")
+    scorer: str | None = optional("Scorer", "Name of the 3D model / scorer.")
+    skeleton_metadata_key: str | None = optional(
+        "Skeleton key", "Key of the skeleton in Pose.Skeletons shared by the 3D poses and every camera view."
     )
-    source_software: str | None = Field(
-        default=None, title="Source software", description="Tool that triangulated the 3D poses."
+    PoseEstimationSeries: dict[str, PoseEstimationSeriesMetadata] = mapping(
+        "3D series", "One entry per body part of the 3D poses, keyed by the body part name."
     )
-    source_software_version: str | None = Field(
-        default=None, title="Source software version", description="Version of that tool."
-    )
-    scorer: str | None = Field(default=None, title="Scorer", description="Name of the 3D model / scorer.")
-    skeleton_metadata_key: str | None = Field(
-        default=None,
-        title="Skeleton key",
-        description="Key of the skeleton in Pose.Skeletons shared by the 3D poses and every camera view.",
-    )
-    PoseEstimationSeries: dict[str, PoseEstimationSeriesMetadata] = Field(
-        default_factory=dict,
-        title="3D series",
-        description="One entry per body part of the 3D poses, keyed by the body part name.",
-    )
-    CameraViews: dict[str, CameraViewMetadata] = Field(
-        default_factory=dict,
-        title="Camera views",
-        description="One PoseEstimation per camera, keyed by the camera's name in the pose files; each names its "
+    CameraViews: dict[str, CameraViewMetadata] = mapping(
+        "Camera views",
+        "One PoseEstimation per camera, keyed by the camera's name in the pose files; each names its "
         "camera in Pose.CalibratedCameras with camera_metadata_key.",
     )
 
@@ -341,49 +294,34 @@ class PoseTrainingMetadata(_Model):
         title="Container name",
         description="Name of the PoseTraining container in processing['behavior'].",
     )
-    description: str | None = Field(
-        default=None,
-        title="Description",
-        description=(
-            "How the training frames were chosen and labeled; stored as the description of the table that "
-            "lists where each training frame came from (ndx-pose's PoseTraining has no description)."
-        ),
+    description: str | None = optional(
+        "Description",
+        "How the training frames were chosen and labeled; stored as the description of the table that "
+        "lists where each training frame came from (ndx-pose's PoseTraining has no description).",
     )
-    annotator: str | None = Field(
-        default=None,
-        title="Annotator",
-        description=(
-            "Who labeled the frames, written on every training frame; by default the labeler the label files "
-            "name (the DeepLabCut scorer)."
-        ),
+    annotator: str | None = optional(
+        "Annotator",
+        "Who labeled the frames, written on every training frame; by default the labeler the label files "
+        "name (the DeepLabCut scorer).",
     )
 
 
 class PoseBlockMetadata(_Model):
     """The Pose block of the metadata: skeletons, PoseEstimation containers and training data."""
 
-    Skeletons: dict[str, SkeletonMetadata] = Field(
-        default_factory=dict, title="Skeletons", description="Skeletons by key."
+    Skeletons: dict[str, SkeletonMetadata] = mapping("Skeletons", "Skeletons by key.")
+    PoseEstimations: dict[str, PoseEstimationMetadata] = mapping(
+        "Pose estimations", "PoseEstimation containers by key; one per animal and video."
     )
-    PoseEstimations: dict[str, PoseEstimationMetadata] = Field(
-        default_factory=dict,
-        title="Pose estimations",
-        description="PoseEstimation containers by key; one per animal and video.",
+    PoseTraining: PoseTrainingMetadata | None = optional(
+        "Training data", "The human-labeled training frames (PoseTraining), when the conversion includes them."
     )
-    PoseTraining: PoseTrainingMetadata | None = Field(
-        default=None,
-        title="Training data",
-        description="The human-labeled training frames (PoseTraining), when the conversion includes them.",
+    CalibratedCameras: dict[str, CalibratedCameraMetadata] = mapping(
+        "Calibrated cameras", "Cameras of a multi-camera rig with their calibration, by key."
     )
-    CalibratedCameras: dict[str, CalibratedCameraMetadata] = Field(
-        default_factory=dict,
-        title="Calibrated cameras",
-        description="Cameras of a multi-camera rig with their calibration, by key.",
-    )
-    MultiCameraPoseEstimations: dict[str, MultiCameraPoseEstimationMetadata] = Field(
-        default_factory=dict,
-        title="Multi-camera pose estimations",
-        description="MultiCameraPoseEstimation containers by key; one per animal: 3D poses and one 2D view per camera.",
+    MultiCameraPoseEstimations: dict[str, MultiCameraPoseEstimationMetadata] = mapping(
+        "Multi-camera pose estimations",
+        "MultiCameraPoseEstimation containers by key; one per animal: 3D poses and one 2D view per camera.",
     )
 
 
@@ -392,6 +330,4 @@ class BehaviorMetadata(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    ExternalVideos: dict[str, ExternalVideoMetadata] = Field(
-        default_factory=dict, title="External videos", description="Behavior videos by key."
-    )
+    ExternalVideos: dict[str, ExternalVideoMetadata] = mapping("External videos", "Behavior videos by key.")

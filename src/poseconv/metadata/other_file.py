@@ -226,14 +226,8 @@ def warn_made_for_another_file(
 
     Parameters
     ----------
-    user : mapping
-        The user's metadata of the file.
-    per_input_user : mapping of str to mapping
-        The user's metadata of single pose inputs, by input name.
-    own : mapping of str to mapping
-        Each pose input's defaults, by input name.
-    poses : list of str
-        The pose inputs' names.
+    user, per_input_user, own, poses
+        As :func:`~poseconv.metadata.unknown.user_problems`, which calls this, takes them.
     others : mapping of str to mapping
         The other interfaces' defaults: the videos they describe, and their keys, are this conversion's.
     """

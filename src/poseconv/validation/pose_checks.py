@@ -194,14 +194,20 @@ def _check_times(series: Any, kind: str, seen: set[Any]) -> list[Problem]:
     return []
 
 
+def _differing_lengths(series: Any, other: str) -> tuple[int, int] | None:
+    """Return the samples of a series' ``data`` and of its dataset ``other``; None when one is absent or they agree."""
+    if other not in series or "data" not in series:
+        return None
+    n_data, n_other = int(series["data"].shape[0]), int(series[other].shape[0])
+    return (n_data, n_other) if n_data != n_other else None
+
+
 def _check_lengths(series: Any, kind: str) -> list[Problem]:
     """Compare the samples of a series' ``data`` with its ``timestamps`` (pynwb before 3.0 only warned)."""
     # An ImageSeries of external files keeps its frames in them; its data is an empty placeholder.
-    if "timestamps" not in series or "data" not in series or "external_file" in series:
+    if "external_file" in series or (lengths := _differing_lengths(series, "timestamps")) is None:
         return []
-    n_data, n_times = int(series["data"].shape[0]), int(series["timestamps"].shape[0])
-    if n_data == n_times:
-        return []
+    n_data, n_times = lengths
     return [
         _problem(
             "CRITICAL",
@@ -216,11 +222,9 @@ def _check_lengths(series: Any, kind: str) -> list[Problem]:
 
 def _check_confidence_length(series: Any) -> list[Problem]:
     """Compare the samples of a series' ``data`` with its ``confidence`` (pynwb does not check it)."""
-    if "confidence" not in series or "data" not in series:
+    if (lengths := _differing_lengths(series, "confidence")) is None:
         return []
-    n_data, n_scores = int(series["data"].shape[0]), int(series["confidence"].shape[0])
-    if n_data == n_scores:
-        return []
+    n_data, n_scores = lengths
     return [
         _problem(
             "CRITICAL",
