@@ -26,6 +26,7 @@ import numpy as np
 
 from .errors import InvalidOptionError, MetadataError, PoseconvWarning
 from .model import FrameTiming
+from .model.path_hints import is_windows_only
 from .timing_text import TIMESTAMP_SUFFIXES, load_timestamps, not_ascending
 from .video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, VideoProbe
 
@@ -467,14 +468,12 @@ def missing_timing_error(
     ``video`` is the video found, when it gives no frame times either (a TIFF image stack, frames
     stored as images in an HDF5 file, or a file FFmpeg could not read, as the warning before said).
     ``images``: the frames are still images (SLEAP's "Add images", DeepLabCut's analysed images), which
-    record no time, found or not.
+    record no time, found or not. ``looked_in``: where the video was looked for, and folders not here.
     """
     if images:
         where = "and image files record no frame times"
     elif video is None:
-        where = "and no video was found to read one from"
-        if looked_in:
-            where += f" (looked for it in {', '.join(looked_in)})"
+        where = "and no video was found to read one from" + _where_looked(looked_in)
     elif video.suffix.lower() in HDF5_IMAGE_SUFFIXES:
         where = f"and its frames are images stored in the HDF5 file {video.name}, which records no frame times"
     elif video.suffix.lower() in IMAGE_STACK_SUFFIXES:
@@ -487,3 +486,15 @@ def missing_timing_error(
         "or one time per frame with set_aligned_timestamps() (--timestamps FILE; a spec's timestamps_file), or "
         "the video with video_file_path= (--video)."
     )
+
+
+def _where_looked(looked_in: Sequence[str]) -> str:
+    """Say where the video was looked for, then the folders recorded for it that are not here (Windows paths)."""
+    here = [entry for entry in looked_in if Path(entry).is_dir()]
+    windows = [entry for entry in looked_in if entry not in here and is_windows_only(entry)]
+    elsewhere = [entry for entry in looked_in if entry not in here + windows]
+    said = [f"looked for it in {', '.join(here)}"] if here else []
+    windows_are = "are Windows paths" if windows[1:] else "is a Windows path"
+    said += [f"{' and '.join(windows)} {windows_are}, which this computer cannot open"] if windows else []
+    said += [f"{' and '.join(elsewhere)} {'are' if elsewhere[1:] else 'is'} not on this computer"] if elsewhere else []
+    return f" ({'; '.join(said)})" if said else ""

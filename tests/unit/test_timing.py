@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from poseconv.timing import missing_timing_error
 
@@ -17,6 +20,21 @@ def test_the_missing_rate_error_says_why_the_video_found_gave_none():
     assert "its frames are images stored in the HDF5 file frames.h5, which records no frame times" in in_hdf5
     for message in (stack, unreadable, in_hdf5):
         assert "--fps" in message and "--timestamps FILE" in message
+
+
+@pytest.mark.skipif(os.sep != "/", reason="Windows opens Windows paths")
+def test_folders_recorded_for_the_video_that_are_not_here_are_named(tmp_path):
+    # A reader's looked_in: the folders looked in, then those its tool recorded that are not on this computer.
+    # Before, every entry was said to be looked in, a Windows drive like any folder.
+    looked_in = [str(tmp_path), r"C:\lab\videos (data.video_dir)", r"\\server\share", "/cluster/videos"]
+    said = str(missing_timing_error("p.csv", "video 'cam'", looked_in=looked_in))
+    assert (
+        f"(looked for it in {tmp_path}; C:\\lab\\videos (data.video_dir) and \\\\server\\share are Windows paths, "
+        "which this computer cannot open; /cluster/videos is not on this computer)"
+    ) in said, said
+    one = str(missing_timing_error("p.csv", "video 'cam'", looked_in=["D:/v"]))
+    assert "found to read one from (D:/v is a Windows path, which this computer cannot open)." in one, one
+    assert "video_file_path= (--video)" in one
 
 
 def test_a_byte_order_mark_is_not_a_header_line(tmp_path):

@@ -13,7 +13,14 @@ import os
 from pathlib import Path
 
 from ..model.location import broken_link, content_not_here, dandi_reference, is_url, url_as_path
-from ..model.path_hints import Wording, is_windows_only, missing_path_hints, shown_path, windows_path_problem
+from ..model.path_hints import (
+    Wording,
+    is_windows_only,
+    missing_path_hints,
+    shown_path,
+    windows_path_problem,
+    with_folder_separators,
+)
 
 __all__ = ["missing_path", "output_path_as_folders", "resolve_path", "windows_path_problem"]
 
@@ -43,12 +50,7 @@ def resolve_path(folder: Path, text: str) -> Path:
     if is_windows_only(text) or is_url(text) or dandi_reference(text) is not None:
         # Kept as written, not joined to the data folder, so that the problem names the path or URL given.
         return Path(text)
-    if os.sep == "/" and "\\" in text:
-        as_written = Path(text).expanduser()
-        as_written = as_written if as_written.is_absolute() else folder / as_written
-        if not as_written.exists():
-            text = text.replace("\\", "/")
-    path = Path(text).expanduser()
+    path = Path(with_folder_separators(text, folder)).expanduser()
     return path if path.is_absolute() else folder / path
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "not_found_here",
     "shown_path",
     "windows_path_problem",
+    "with_folder_separators",
 ]
 
 
@@ -80,6 +81,21 @@ GIVEN = Wording(
 def is_windows_only(text: str) -> bool:
     """Whether ``text`` is a path only Windows reads (a drive or a share), on a computer that is not Windows."""
     return os.sep == "/" and _WINDOWS_ONLY.match(text) is not None
+
+
+def with_folder_separators(text: str, folder: Path | None) -> str:
+    r"""Return ``text`` with its ``\`` read as folder separators when it was written on Windows.
+
+    Off Windows ``\`` is a letter of a file name: a relative path written on Windows (``data\videos``) has its
+    ``\`` turned to ``/`` unless a file has the name as written (a relative one looked for in ``folder``). A
+    batch spec's paths and a Lightning Pose config's video folders are read so.
+    """
+    if os.sep != "/" or "\\" not in text:
+        return text
+    as_written = Path(text).expanduser()
+    if not as_written.is_absolute() and folder is not None:
+        as_written = folder / as_written
+    return text if os.path.lexists(as_written) else text.replace("\\", "/")
 
 
 def windows_path_problem(path: Path | str, *, relative_hint: bool = True) -> str | None:

@@ -80,12 +80,14 @@ def test_a_hydra_multirun_model_resolves_from_above_multirun(tmp_path):
     ]
 
 
-def test_folders_not_here_or_not_resolvable_are_left_out(tmp_path):
+def test_folders_not_here_are_named_and_those_not_resolvable_left_out(tmp_path):
     predictions = lp_model(tmp_path, None, data_dir="/cluster/lab/mirror-mouse")
     pose = read_lightning_pose(predictions)
     assert pose.videos["test_vid"].path is None
-    # Where it was looked for, for the message asking for the video or a rate.
-    assert pose.notes["videos"] == {"test_vid": {"looked_in": [str(predictions.parent)]}}
+    # Where it was looked for, then the config's folder that is not here (named by two keys), for the message
+    # asking for the video or a rate.
+    not_here = "/cluster/lab/mirror-mouse/videos (eval.test_videos_directory and data.video_dir of the model's config)"
+    assert pose.notes["videos"] == {"test_vid": {"looked_in": [str(predictions.parent), not_here]}}
     # Lightning Pose's own resolver (its install folder on the training machine) names no folder here.
     config = yaml.safe_load(LP_CONFIG.read_text())
     assert config["data"]["data_dir"].startswith("${LP_ROOT_PATH:}")
