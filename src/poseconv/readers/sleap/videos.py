@@ -23,6 +23,7 @@ from ...video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, STILL_IMAGE_SUFF
 from ..deeplabcut.project import find_video
 from ..side_files import side_folders
 from .common import is_slp_file, unique_names
+from .videos_by_name import BY_NAME, unlink_shared_by_name
 
 __all__ = [
     "analysis_video",
@@ -155,7 +156,7 @@ def find_local_video(recorded: str | None, base_dir: Path) -> tuple[Path | None,
             folders = [base_dir, *base_dir.parents] if len(parts) > 1 else [base_dir]
             for folder in folders:
                 candidates.append((folder / relative, f"relative path resolved against {folder}"))
-    candidates.append((base_dir / recorded_file_name(recorded), "same file name next to the SLEAP file"))
+    candidates.append((base_dir / recorded_file_name(recorded), BY_NAME))
     for candidate, how in candidates:
         try:
             if named_file(candidate):
@@ -469,8 +470,13 @@ def analysis_video(
 
 
 def describe_videos(videos: Sequence[Any], slp_path: Path) -> tuple[list[VideoInfo], list[dict[str, Any]]]:
-    """Describe every video of a ``.slp`` (:func:`slp_video_info`), keys made unique in file order."""
+    """Describe every video of a ``.slp`` (:func:`slp_video_info`), keys made unique in file order.
+
+    A file beside the ``.slp`` that only its name would link to videos of different recorded paths is linked
+    to none of them, with a warning (:func:`~.videos_by_name.unlink_shared_by_name`).
+    """
     described = [slp_video_info(video, index, slp_path) for index, video in enumerate(videos)]
+    described = unlink_shared_by_name(described, slp_path)
     keys = unique_names([info.key for info, _ in described])
     infos = [dataclasses.replace(info, key=key) for (info, _), key in zip(described, keys, strict=True)]
     return infos, [facts for _, facts in described]

@@ -1,0 +1,99 @@
+r"""Videos of a ``.slp`` linked only by a file of their name beside it: no video's when several claim it.
+
+SLEAP looks for a video it does not find where it records it under the same file name beside the labels file
+(:func:`~poseconv.readers.sleap.videos.find_local_video`). Labs name every session's video alike in its own
+folder (``C:\day1\top.mp4``, ``C:\day2\top.mp4``), and a project of several sessions records them all: the one
+``top.mp4`` copied beside the file is then any of them, and linking it to each would declare one session's poses
+as estimated on another session's video. As for DeepLabCut's ``video_sets`` of one name
+(:func:`~poseconv.readers.deeplabcut.project.find_video`), none is linked and the user is told how to choose.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from pathlib import Path
+from typing import Any
+
+from ...errors import PoseconvWarning
+from ...model import VideoInfo
+
+__all__ = ["BY_NAME", "unlink_shared_by_name"]
+
+#: How :func:`~poseconv.readers.sleap.videos.find_local_video` says a video was found by its name beside the file.
+BY_NAME = "same file name next to the SLEAP file"
+
+_Described = tuple[VideoInfo, dict[str, Any]]
+
+
+def _same_path(recorded: str | None) -> str | None:
+    r"""Return a recorded path in one form: ``C:\day1\top.mp4`` and ``C:/day1/top.mp4`` are one path."""
+    return recorded.replace("\\", "/") if recorded else recorded
+
+
+def unlink_shared_by_name(described: list[_Described], slp_path: Path) -> list[_Described]:
+    """Unlink the videos that only their name links to a local file that another recorded video also claims.
+
+    A video found where it records itself keeps its file; videos recording one path are one video and keep
+    theirs. A local file found by name for one video while another video of a different recorded path also
+    leads to it is linked to no video found by name: each keeps its recorded path, as a video not found does,
+    and a warning (one for each such file) names the ``.slp``, the recorded paths, the file and how to choose.
+
+    Parameters
+    ----------
+    described : list of (VideoInfo, dict)
+        Each video of the ``.slp``, in file order, and its facts (``found_by``: how its file was found;
+        ``index``: its index in the file), as :func:`~poseconv.readers.sleap.videos.slp_video_info` gives them.
+    slp_path : pathlib.Path
+        The ``.slp``, for the warning.
+
+    Returns
+    -------
+    list of (VideoInfo, dict)
+        ``described``, with those videos' local file and ``found_by`` taken away.
+    """
+    by_file: dict[Path | tuple[Path, ...], list[int]] = {}
+    for position, (info, _) in enumerate(described):
+        if info.local_files is not None:
+            by_file.setdefault(info.local_files, []).append(position)
+    result = list(described)
+    for local, positions in by_file.items():
+        by_name = [p for p in positions if described[p][1].get("found_by") == BY_NAME]
+        if not by_name or len({_same_path(described[p][0].original_path) for p in positions}) < 2:
+            continue
+        for position in by_name:
+            info, facts = described[position]
+            unlinked = dataclasses.replace(info, path=None, image_files=None, others=())
+            result[position] = (unlinked, {key: value for key, value in facts.items() if key != "found_by"})
+        as_recorded = [described[p] for p in positions if p not in by_name]
+        _warn_shared(slp_path, local, [described[p] for p in by_name], as_recorded)
+    return result
+
+
+def _listing(videos: list[_Described]) -> str:
+    r"""Return ``"0 (C:\day1\top.mp4) and 1 (C:\day2\top.mp4)"``: each video's index and recorded path."""
+    named = [f"{facts.get('index', '?')} ({info.original_path})" for info, facts in videos]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+
+
+def _warn_shared(
+    slp_path: Path, local: Path | tuple[Path, ...], by_name: list[_Described], as_recorded: list[_Described]
+) -> None:
+    """Warn that ``local`` is linked to none of the videos ``by_name`` (see :func:`unlink_shared_by_name`)."""
+    what = f"the file {local}" if isinstance(local, Path) else f"the images from {local[0]}"
+    if as_recorded:
+        found = f"{what}, beside it, has that name but is video {_listing(as_recorded)}, where the file records it"
+        why = "so it is linked to that video only"
+    else:
+        found = f"{what}, beside it, has the name of each (labs name every session's video alike in its own folder)"
+        why = "nothing says which one it is, so none is linked"
+    plural = "s" if len(by_name) > 1 else ""
+    warnings.warn(
+        f"{slp_path}: video{plural} {_listing(by_name)} {'are' if plural else 'is'} not where the file records "
+        f"{'them' if plural else 'it'}; {found}; {why}. Give each video with its poses, one at a time: "
+        "video_indices=[k] and video_file_path= (poseconv convert FILE -O video_indices=[k] --video PATH; in a "
+        "spec, one pose entry per video with source_data: {video_indices: [k]} and its video_file_path), k the "
+        "video's index above; a recording session's videos with video_file_paths= by camera name.",
+        PoseconvWarning,
+        stacklevel=5,
+    )
