@@ -31,6 +31,7 @@ from typing import Any
 from ...errors import PoseconvWarning
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, is_hdf5
 from ..safety.safe_pickle import pandas_store_keys
+from .config_text import read_config_text
 from .table import H5_SUFFIXES, PIXEL_REFERENCE_FRAME
 
 __all__ = [
@@ -109,9 +110,7 @@ _ADAPTED_SNAPSHOT = re.compile(r"snapshot-(?P<model>.+?)-(?P<epoch>(?:best-)?\d+
 _METHODS = {"bu": "bottom-up", "td": "top-down", "ctd": "conditional top-down"}
 # DeepLabCut 2.3's SuperAnimal video inference (TensorFlow, modelzoo/api/superanimal_inference.py) runs the weights
 # it downloads to pretrained/superanimal_<dataset>_weights/snapshot-<N> and names the scorer after the snapshot alone
-# ("DLC_snapshot-<N>"): the model config its _meta.pickle keeps ("DLC-model-config file") names the dataset.
-# DeepLabCut 2.3 downloads a SuperAnimal model's weights into superanimal_<dataset>_weights/ and names the
-# predictions after the snapshot alone ("DLC_" + the init_weights' stem).
+# ("DLC_snapshot-<N>", the init_weights' stem): the model config its _meta.pickle keeps names the dataset.
 _TENSORFLOW_SUPERANIMAL_WEIGHTS = re.compile(r"(?:^|[/\\])superanimal_(?P<dataset>[A-Za-z0-9]+)_weights[/\\]")
 _SNAPSHOT_SCORER = re.compile(r"^DLC_snapshot-\d+$")
 _SNAPSHOT_ITERATIONS = re.compile(r"snapshot-(?P<iterations>\d+)$")
@@ -182,16 +181,16 @@ def _pytorch_config(meta: dict[str, Any] | None, path: Path) -> dict[str, Any]:
     if isinstance(config, dict):
         return config
     beside = path.with_name("pytorch_config.yaml")
-    if beside.is_file():
-        import yaml
+    if not beside.is_file():
+        return {}
+    import yaml
 
-        try:
-            loaded = yaml.safe_load(beside.read_text(encoding="utf-8"))
-        except (OSError, UnicodeError, yaml.YAMLError):
-            # The model config only adds a description: an unreadable one leaves it out.
-            return {}
-        return loaded if isinstance(loaded, dict) else {}
-    return {}
+    try:
+        loaded = yaml.safe_load(read_config_text(beside, "DeepLabCut model config"))
+    except (OSError, UnicodeError, yaml.YAMLError):
+        # The model config only adds a description: an unreadable one leaves it out.
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def _with_identity(config: dict[str, Any]) -> bool | None:

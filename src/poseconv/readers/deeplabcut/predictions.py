@@ -35,6 +35,7 @@ from ...video import probe_video
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5, reads_source
 from ..safety.safe_pickle import load_metadata_pickle
 from ..side_files import given_or_found, side_folders
+from .filtered import filtered_note
 from .full_pickle import full_pickle_note
 from .h5_detection import is_deeplabcut_h5
 from .live import LIVE_SOFTWARE, live_video_stem, recorded_timing
@@ -472,10 +473,11 @@ def read_deeplabcut(
     tracks = _tracks(frame, scorer, coords, individuals, multi_animal, video.key, definition)
     timing = recorded_timing(getattr(frame, "clock_columns", None), path, video.key, fps, side.meta_path)
     notes = _notes(multi_animal, len(frame_numbers), side, video, lapse)
-    # Every container's description ends with the "model" note: the config's edges no skeleton holds are said
-    # there, and what the _full.pickle beside the file holds that no pose series can (detector boxes, identities).
+    # Every container's description ends with the "model" note: that filterpredictions smoothed the poses, the
+    # config's edges no skeleton holds, and what the _full.pickle beside the file holds that no pose series can.
     kept_aside = full_pickle_note(path, scorer, stacklevel=3) if find_side_files else None
-    model_note = " ".join(filter(None, (model_note, edges_note, to_video_end, kept_aside)))
+    filtered = filtered_note(path, scorer) if writer is None else None
+    model_note = " ".join(filter(None, (model_note, filtered, edges_note, to_video_end, kept_aside)))
     if model_note:
         notes["model"] = model_note
     _note_untracked(notes, path, individuals[0], model, tracked)

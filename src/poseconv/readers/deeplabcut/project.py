@@ -19,6 +19,7 @@ from ...model import Skeleton, VideoInfo
 from ...model.location import named_file, recorded_file_name, same_content, where_linked
 from ...video import VIDEO_SUFFIXES
 from ..safety.input_checks import check_input_file
+from .config_text import read_config_text
 from .skeleton_edges import config_edges, cross_edges, cross_edges_sentence, warn_dropped_edges
 from .table import ANIMAL_SKELETON_NAME, UNIQUE_SKELETON_NAME
 
@@ -73,16 +74,17 @@ def ignore_project_config(config_path: Path, path: Path, scorer: str) -> None:
 def load_yaml_config(path: Path, what: str) -> dict[str, Any]:
     """Read a YAML config that must hold a mapping; ``what`` names it in messages ("DeepLabCut config.yaml").
 
+    UTF-8, or Windows-1252 with a warning (:func:`~.config_text.read_config_text`).
+
     Raises
     ------
     InvalidSourceFileError
-        When the file is not YAML or does not hold a mapping.
+        When the file is not YAML (nor text) or does not hold a mapping.
     """
     import yaml
 
     try:
-        with path.open(encoding="utf-8") as handle:
-            config = yaml.safe_load(handle)
+        config = yaml.safe_load(read_config_text(path, what, stacklevel=2))
     except (OSError, UnicodeError, yaml.YAMLError) as err:
         raise InvalidSourceFileError(f"{path}: cannot be read as a {what} ({err}).") from err
     if not isinstance(config, dict):

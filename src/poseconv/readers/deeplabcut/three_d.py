@@ -45,6 +45,7 @@ from ..safety.input_checks import check_input_file, reads_source
 from ..safety.safe_pickle import load_metadata_pickle
 from ..side_files import given_or_found
 from .camera_files import choose_camera_files, find_camera_files
+from .config_text import read_config_text
 from .predictions import is_deeplabcut_file, read_deeplabcut
 from .project import find_config_file
 from .table import SUFFIXES
@@ -116,7 +117,7 @@ def find_3d_config_file(file_path_3d: str | Path) -> Path | None:
     if candidate is None:
         return None
     try:
-        config = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+        config = yaml.safe_load(read_config_text(candidate, "DeepLabCut 3D project config.yaml"))
     except (OSError, UnicodeError, yaml.YAMLError):
         # Only a readable 3D config is found; a broken one is left for the user to name.
         return None
@@ -128,7 +129,7 @@ def _load_3d_config(path: Path) -> dict[str, Any]:
 
     check_input_file(path, suffixes={".yaml", ".yml"}, what="DeepLabCut 3D project config.yaml")
     try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+        config = yaml.safe_load(read_config_text(path, "DeepLabCut 3D project config.yaml"))
     except (OSError, UnicodeError, yaml.YAMLError) as err:
         raise InvalidSourceFileError(f"{path}: cannot be read as YAML ({err}).") from err
     if not isinstance(config, dict) or not isinstance(config.get("camera_names"), list):
