@@ -1,4 +1,7 @@
-"""Every ```python and ```bash block of README.md and docs/*.md runs as written.
+"""Every ```python and ```bash block of README.md and docs/*.md runs as written: the blocks and how one runs.
+
+The tests are in three files (README.md's blocks, docs/checking-and-sharing.md's, the other documents'), so
+that ``--dist loadfile`` gives them to three workers; a document's blocks stay in one file, in order.
 
 Each block runs in its own temporary folder that holds the files it names, copied from
 the real example files (``examples/data``) and the shared test data (files and whole
@@ -24,6 +27,10 @@ import pytest
 from tests.fixtures.paths import REPO_ROOT, SHARED_DATA
 
 DOCS = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
+#: The documents whose blocks take longest, each tested in a file of its own; :data:`OTHER_DOCS`, the rest.
+README = [REPO_ROOT / "README.md"]
+CHECKING_AND_SHARING = [REPO_ROOT / "docs" / "checking-and-sharing.md"]
+OTHER_DOCS = [doc for doc in DOCS if doc not in README + CHECKING_AND_SHARING]
 _FENCE = re.compile(
     r"(?:<!--\s*(?P<marker>not-runnable|continues):(?P<reason>[^>]*)-->\s*\n)?"
     r"```(?P<lang>python|bash)\n(?P<code>.*?)```",
@@ -65,8 +72,9 @@ NEEDS = {
 }
 
 
-def _blocks():
-    for doc in DOCS:
+def blocks(docs: list[Path]):
+    """Yield a ``pytest.param(steps, reason)`` for each block of ``docs``, with the blocks it continues."""
+    for doc in docs:
         text = doc.read_text(encoding="utf-8")
         last: list[tuple[str, str]] = []  # the steps of the last runnable block: what it continues, then itself
         for match in _FENCE.finditer(text):
@@ -128,8 +136,8 @@ def _path_with_this_python(folder: Path) -> dict[str, str]:
 _FOLDERS: dict[tuple[tuple[str, str], ...], Path] = {}
 
 
-@pytest.mark.parametrize(("steps", "reason"), list(_blocks()))
-def test_code_block_runs_as_written(tmp_path, steps, reason):
+def run_block(tmp_path: Path, steps: list[tuple[str, str]], reason: str | None) -> None:
+    """Run a block's ``steps`` in ``tmp_path`` (skip one marked not runnable, checking that it says why)."""
     if reason is not None:
         assert len(reason.strip()) > 10, "say why the block cannot run in a test"
         pytest.skip(reason.strip())
