@@ -31,6 +31,16 @@ from .video import VideoProbe, probe_found_video, probe_video
 
 __all__ = ["PoseSource", "fit_to_video"]
 
+# How to give each video of a file of several with its poses, one conversion each (video_file_path= gives one).
+_EACH_VIDEO = (
+    "video_indices=[k] and video_file_path= (poseconv convert FILE -O video_indices=[k] --video PATH; in a spec, "
+    "one pose entry per video with source_data: {video_indices: [k]} and its video_file_path), k = 0 for the first "
+    "video"
+)
+# A reader's fact of a video (notes["videos"][key]) it linked no file to, for want of telling which file is its
+# own: the warning saying why and how to give it, said only of the videos converted and given no file.
+_UNLINKED = "unlinked_warning"
+
 
 class PoseSource(ReadsInput):
     """A pose file read with its reader, with its videos matched, frame times chosen and individuals kept.
@@ -111,6 +121,7 @@ class PoseSource(ReadsInput):
         except KeyError as err:
             raise InvalidOptionError(err.args[0]) from None
         self._keep(original, selected)
+        self._warn_unlinked()
 
     def _refuse_empty_selection(self, data: Any) -> None:
         """Refuse an empty list of individuals: it would keep none, and the NWB file would hold no poses.
@@ -167,11 +178,38 @@ class PoseSource(ReadsInput):
         if "video_indices" not in self.reader_options or len(videos) < 2:
             return ""
         return (
-            " One video's poses convert with their video at a time: video_indices=[k] and video_file_path= "
-            "(poseconv convert FILE -O video_indices=[k] --video PATH; in a spec, one pose entry per video with "
-            "source_data: {video_indices: [k]} and its video_file_path), k = 0 for the first video. Or put the "
-            "videos where the file records them, or beside it, and give none."
+            f" One video's poses convert with their video at a time: {_EACH_VIDEO}. Or put the videos where the "
+            "file records them, or beside it, and give none."
         )
+
+    def _each_video_advice(self) -> str:
+        """Return how to give the videos of poses of several, where ``video_file_path=`` alone is refused; else "".
+
+        For the error of poses without frame times (:func:`poseconv.timing.missing_timing_error`'s
+        ``each_video``), whose ``video_file_path=`` (``--video``) gives the video of one.
+        """
+        if "video_indices" not in self.reader_options or len(self._videos()) < 2:
+            return ""
+        return (
+            f"each video with its poses, one at a time: {_EACH_VIDEO}; video_file_path= alone (--video) is for poses "
+            "of one video"
+        )
+
+    def _warn_unlinked(self) -> None:
+        """Say why a video converted has no file, as its reader noted (``_UNLINKED``), unless the user gave one.
+
+        A SLEAP file's videos of one name in different folders link none of the file of that name beside it
+        (:mod:`poseconv.readers.sleap.videos_by_name`): said of the videos chosen (``video_indices``), not of
+        those given with ``video_file_path=`` (``video_file_paths=``), which the advice said to do.
+        """
+        said = [
+            pose.notes.get("videos", {}).get(key, {}).get(_UNLINKED)
+            for pose in self._poses()
+            for key in dict.fromkeys(track.video for track in pose.tracks)
+            if key not in self._video_file_paths
+        ]
+        for message in dict.fromkeys(message for message in said if message):
+            _warn(message, user_stacklevel())
 
     def _probe(self, path: Path) -> VideoProbe | None:
         if path not in self._probes:

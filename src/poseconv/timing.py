@@ -389,10 +389,8 @@ def check_offset(offset: Any, what: str = "aligned_starting_time") -> float:
     """
     number = isinstance(offset, int | float | np.number) or (isinstance(offset, np.ndarray) and offset.ndim == 0)
     if not number or isinstance(offset, bool) or not np.issubdtype(np.asarray(offset).dtype, np.number):
-        hint = ""
-        if isinstance(offset, str):
-            hint = "; convert text read from a file with float()"
-        elif isinstance(offset, np.ndarray | list | tuple):
+        hint = "; convert text read from a file with float()" if isinstance(offset, str) else ""
+        if isinstance(offset, np.ndarray | list | tuple):
             hint = "; the first of an array of sync times is times[0]"
         raise InvalidOptionError(
             f"{what} must be one number of seconds, got {offset!r} ({type(offset).__name__}){hint}."
@@ -462,6 +460,7 @@ def missing_timing_error(
     *,
     images: bool = False,
     looked_in: Sequence[str] = (),
+    each_video: str = "",
 ) -> MetadataError:
     """Return the error for pose data with no frame times at all, naming every way to give them.
 
@@ -469,6 +468,7 @@ def missing_timing_error(
     stored as images in an HDF5 file, or a file FFmpeg could not read, as the warning before said).
     ``images``: the frames are still images (SLEAP's "Add images", DeepLabCut's analysed images), which
     record no time, found or not. ``looked_in``: where the video was looked for, and folders not here.
+    ``each_video``: for poses of several videos, how to give each its file, said instead of ``video_file_path=``.
     """
     if images:
         where = "and image files record no frame times"
@@ -484,7 +484,7 @@ def missing_timing_error(
         f"{source_name}: no frame rate is recorded{f' for {what}' if what else ''}, {where}. Give the rate with "
         "sampling_frequency= (poseconv convert --fps; a spec's sampling_frequency), "
         "or one time per frame with set_aligned_timestamps() (--timestamps FILE; a spec's timestamps_file), or "
-        "the video with video_file_path= (--video)."
+        + (f"{each_video}." if each_video else "the video with video_file_path= (--video).")
     )
 
 

@@ -2,7 +2,9 @@ r"""A ``.slp`` of two sessions whose videos have one name (``C:\day1\top.mp4``, 
 
 Before, every entry point linked both videos to that copy, without a word: both containers shared its ImageSeries
 and camera, so day 2's poses were declared as estimated on day 1's video. Now none is linked (each keeps its
-recorded path), a warning says how to choose, and the way it gives links the video chosen.
+recorded path), a warning says how to choose, and the way it gives links the video chosen. Following that way
+(``video_indices=[k]`` with the video's file) is said nothing of, and the error of a missing frame rate gives that
+way, not ``video_file_path=`` alone, which a file of two videos refuses.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import shutil
 import warnings
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,16 +20,19 @@ from pynwb import NWBHDF5IO
 
 from poseconv import PoseNWBConverter
 from poseconv.batch.runner import run_batch
-from poseconv.errors import PoseconvWarning
-from poseconv.interfaces import SLEAPPoseInterface
+from poseconv.errors import MetadataError, PoseconvWarning
+from poseconv.interfaces import SLEAPPoseInterface, SLEAPSessionPoseInterface
 from tests.fixtures.cli import one_session_spec, poseconv_in_process
-from tests.fixtures.sleap import SLEAP_REPO
+from tests.fixtures.sleap import SLEAP_REPO, SLP_MIN_SESSION
 
 sio = pytest.importorskip("sleap_io")
 
 VIDEO = SLEAP_REPO / "tests/data/videos/small_robot_3_frame.mp4"
 START = "2024-05-01T10:00:00+00:00"
 WARNING = "nothing says which one it is, so none is linked"
+# The missing-rate error's way for poses of two videos (video_file_path= alone is refused there).
+EACH_VIDEO = "or each video with its poses, one at a time: video_indices=[k] and video_file_path="
+ALONE = "video_file_path= alone (--video) is for poses of one video."
 
 
 @pytest.fixture
@@ -88,6 +94,30 @@ def test_convert_of_one_video_with_its_file_links_that_file(same_name):
     result = poseconv_in_process("convert", same_name, "-o", out, *args)
     assert result.returncode == 0, result.stderr
     assert _linked(out) == (["top.mp4"], ["Video top_2 Camera Device"])
+    # The warning's advice, followed: before, the warning came all the same.
+    assert "not where the file records" not in result.stderr, result.stderr
+
+
+def test_convert_of_one_video_without_its_file_still_says_why(same_name):
+    out = same_name.parent / "out.nwb"
+    args = ("-O", "video_indices=[1]", "--fps", 10, "--session-start-time", START)
+    result = poseconv_in_process("convert", same_name, "-o", out, *args)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count(WARNING) == 1, result.stderr
+
+
+def test_convert_without_a_rate_says_how_to_give_each_video(same_name):
+    result = poseconv_in_process(
+        "convert", same_name, "-o", same_name.parent / "out.nwb", "--session-start-time", START
+    )
+    assert result.returncode != 0
+    (error,) = [line for line in result.stderr.splitlines() if "error:" in line]
+    # Before: "or the video with video_file_path= (--video)", which this file of two videos refuses.
+    assert "no frame rate is recorded" in error and EACH_VIDEO in error and error.endswith(ALONE), error
+    # One video chosen: --video gives it.
+    one = ("-O", "video_indices=[1]", "--session-start-time", START)
+    result = poseconv_in_process("convert", same_name, "-o", same_name.parent / "one.nwb", *one)
+    assert "or the video with video_file_path= (--video)." in result.stderr and EACH_VIDEO not in result.stderr
 
 
 def test_run_links_neither_video(same_name, tmp_path):
@@ -97,6 +127,24 @@ def test_run_links_neither_video(same_name, tmp_path):
     (session,) = report.sessions
     assert any(WARNING in w for w in session.warnings), session.warnings
     assert _linked(tmp_path / "nwb" / "s1.nwb") == ([], ["Video top Camera Device", "Video top_2 Camera Device"])
+
+
+def test_run_of_one_video_with_its_file_links_it_without_a_warning(same_name, tmp_path):
+    video = same_name.parent / "top.mp4"
+    pose = f"{{file_path: '{same_name}', source_data: {{video_indices: [1]}}, video_file_path: '{video}'}}"
+    report = run_batch(one_session_spec(tmp_path, pose, start=f"'{START}'"), jobs=1)
+    assert report.ok, report.to_dict()
+    (session,) = report.sessions
+    assert not any("not where the file records" in w for w in session.warnings), session.warnings
+    # Linked relative to the NWB file, in nwb/.
+    assert _linked(tmp_path / "nwb" / "s1.nwb") == (["../s2/top.mp4"], ["Video top_2 Camera Device"])
+
+
+def test_run_without_a_rate_says_how_to_give_each_video(same_name, tmp_path):
+    report = run_batch(one_session_spec(tmp_path, f"{{file_path: '{same_name}'}}", start=f"'{START}'"), jobs=1)
+    assert not report.ok
+    said = str(report.to_dict())
+    assert "no frame rate is recorded" in said and EACH_VIDEO in said and ALONE in said, said
 
 
 def test_pose_converter_links_neither_video(same_name, tmp_path):
@@ -112,3 +160,55 @@ def test_pose_converter_links_neither_video(same_name, tmp_path):
         warnings.simplefilter("ignore")
         converter.run_conversion(nwbfile_path=tmp_path / "out.nwb", metadata=metadata, overwrite=True)
     assert _linked(tmp_path / "out.nwb") == ([], ["Video top Camera Device", "Video top_2 Camera Device"])
+
+
+def test_pose_interface_of_one_video_with_its_file_says_nothing_of_the_other(same_name):
+    video = same_name.parent / "top.mp4"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        interface = SLEAPPoseInterface(file_path=same_name, video_indices=[1], video_file_path=video)
+    assert not [w for w in caught if "not where the file records" in str(w.message)]
+    assert interface.pose.videos["top_2"].path == video
+    with pytest.warns(PoseconvWarning, match=WARNING):
+        SLEAPPoseInterface(file_path=same_name, video_indices=[1], sampling_frequency=10.0)
+
+
+def test_pose_interface_without_a_rate_says_how_to_give_each_video(same_name):
+    with pytest.warns(PoseconvWarning, match=WARNING):
+        interface = SLEAPPoseInterface(file_path=same_name)
+    with pytest.raises(MetadataError, match="no frame rate is recorded") as raised:
+        interface.get_original_timestamps()
+    assert EACH_VIDEO in str(raised.value) and str(raised.value).endswith(ALONE)
+
+
+@pytest.fixture
+def session_of_one_name(tmp_path):
+    """The 8-camera minimal session, each camera's video recorded as ``D:\\rig\\cam<i>\\video.mp4``, and one
+    ``video.mp4`` (bytes, never opened) beside it: the camera videos' names are the same."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        labels = sio.load_slp(str(SLP_MIN_SESSION), open_videos=False)
+        originals = [Path(video.filename).name for video in labels.videos]
+        names = [rf"D:\rig\cam{i}\video.mp4" for i in range(len(labels.videos))]
+        labels.replace_filenames(new_filenames=names, open_videos=False)
+        labels.save(str(tmp_path / "session.slp"))
+        cameras = {str(camera.name): labels.sessions[0].get_video(camera) for camera in labels.sessions[0].cameras}
+        by_camera = {name: originals[labels.videos.index(video)] for name, video in cameras.items()}
+    (tmp_path / "video.mp4").write_bytes(b"a video")
+    return tmp_path / "session.slp", {name: VIDEO.parent / file for name, file in by_camera.items()}
+
+
+def test_session_interface_says_it_of_the_cameras_given_no_video(session_of_one_name):
+    slp, videos = session_of_one_name
+
+    def said(**options) -> list[str]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            SLEAPSessionPoseInterface(file_path=slp, sampling_frequency=10.0, **options)
+        return [str(w.message) for w in caught if WARNING in str(w.message)]
+
+    assert len(said()) == 1
+    first = dict(list(videos.items())[:1])
+    assert len(said(video_file_paths=first)) == 1
+    # Every camera given its video, as the warning says: before, it was said all the same.
+    assert said(video_file_paths=videos) == []

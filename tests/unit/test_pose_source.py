@@ -12,7 +12,7 @@ from poseconv.metadata.compose import to_plain
 from poseconv.pose_source import PoseSource
 from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
 from tests.fixtures.paths import needs_shared_data
-from tests.fixtures.sleap import SLP_CLIP_PREDICTIONS
+from tests.fixtures.sleap import SLEAP_REPO, SLP_CLIP_PREDICTIONS
 
 
 def _same_poses(a, b) -> None:
@@ -173,3 +173,101 @@ def test_one_video_given_for_a_file_of_two_says_how_to_convert_each(tmp_path):
     video.write_bytes(b"")
     with pytest.raises(InvalidOptionError, match=r"2 videos.*video_indices=\[k\] and video_file_path="):
         SLEAPPoseInterface(file_path=slp, video_file_path=video)
+
+
+def _same_name_slp(folder, recorded: list[str]):
+    """Write ``folder/same_name.slp``: one track on 3 frames of each video recorded as ``recorded``.
+
+    And ``top.mp4`` beside it (bytes, never opened), which only its name links to those videos.
+    """
+    import warnings
+
+    import sleap_io as sio
+
+    skeleton, track = sio.Skeleton(["head", "tail"]), sio.Track("mouse")
+    videos = [sio.Video(filename=name, open_backend=False) for name in recorded]
+    frames = [
+        sio.LabeledFrame(
+            video=video,
+            frame_idx=f,
+            instances=[
+                sio.PredictedInstance.from_numpy(
+                    np.array([[10.0 + f, 20.0], [30.0, 40.0]]),
+                    skeleton=skeleton,
+                    point_scores=np.array([0.9, 0.8]),
+                    score=0.9,
+                    track=track,
+                )
+            ],
+        )
+        for video in videos
+        for f in range(3)
+    ]
+    (folder / "top.mp4").write_bytes(b"a video")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        labels = sio.Labels(labeled_frames=frames, videos=videos, skeletons=[skeleton], tracks=[track])
+        sio.save_slp(labels, str(folder / "same_name.slp"))
+    return folder / "same_name.slp"
+
+
+def _unlinked_said(**source_data) -> list[str]:
+    """The warnings a SLEAP source of ``source_data`` gives that a video is not linked to the file of its name."""
+    import warnings
+
+    from poseconv.errors import PoseconvWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        PoseSource.from_format(get_format("SLEAP"), sampling_frequency=10.0, **source_data)
+    said = [str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)]
+    return [message for message in said if "not where the file records" in message]
+
+
+@pytest.mark.parametrize(
+    ("video_indices", "given", "n_said"),
+    [
+        (None, False, 1),
+        ([1], False, 1),
+        # As the warning says to: each video with its file. Before, it was said all the same.
+        ([1], True, 0),
+        ([0], True, 0),
+    ],
+)
+@needs_shared_data
+def test_videos_left_without_the_file_of_their_name_are_said_unless_given(tmp_path, video_indices, given, n_said):
+    import shutil
+
+    slp = _same_name_slp(tmp_path, [r"C:\day1\top.mp4", r"C:\day2\top.mp4"])
+    video = shutil.copy(SLEAP_REPO / "tests/data/videos/small_robot_3_frame.mp4", tmp_path / "day2.mp4")
+    options = {"video_file_path": video} if given else {}
+    said = _unlinked_said(file_path=slp, video_indices=video_indices, **options)
+    assert len(said) == n_said
+    assert all("videos 0 (C:/day1/top.mp4) and 1 (C:/day2/top.mp4) are not where" in message for message in said)
+
+
+def test_a_video_found_where_recorded_is_not_said_of(tmp_path):
+    # Video 0 is the top.mp4 beside the file, where it records it; video 1 (elsewhere, of that name) is not linked.
+    slp = _same_name_slp(tmp_path, [str(tmp_path / "top.mp4"), r"C:\day2\top.mp4"])
+    assert not _unlinked_said(file_path=slp, video_indices=[0])
+    (said,) = _unlinked_said(file_path=slp, video_indices=[1])
+    assert "video 1 (C:/day2/top.mp4) is not where the file records it" in said
+
+
+def test_the_advice_for_frame_times_of_several_videos_gives_each_its_file(tmp_path):
+    slp = _same_name_slp(tmp_path, [r"C:\day1\top.mp4", r"C:\day2\top.mp4"])
+    both = PoseSource.from_format(get_format("SLEAP"), file_path=slp)
+    advice = both._each_video_advice()
+    assert "video_indices=[k] and video_file_path= (poseconv convert FILE -O video_indices=[k] --video PATH" in advice
+    assert "video_file_path= alone (--video) is for poses of one video" in advice
+    # One video, or a format without video_indices: video_file_path= (--video) gives it, as the error says.
+    assert PoseSource.from_format(get_format("SLEAP"), file_path=slp, video_indices=[1])._each_video_advice() == ""
+    assert PoseSource.from_format(get_format("DeepLabCut"), file_path=MULTI_ANIMAL_H5)._each_video_advice() == ""
+    from poseconv.timing import missing_timing_error
+
+    said = str(missing_timing_error("same_name.slp", "video 'top'", each_video=advice))
+    assert said.endswith(
+        "--fps; a spec's sampling_frequency), or one time per frame with set_aligned_timestamps() "
+        f"(--timestamps FILE; a spec's timestamps_file), or {advice}."
+    )
+    assert "or the video with video_file_path= (--video)." in str(missing_timing_error("p.slp", "video 'top'"))

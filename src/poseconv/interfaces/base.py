@@ -206,7 +206,11 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
                 what += f" (recorded as '{info.original_path}')"
             # Where the reader looked for the video (a Lightning Pose model's config names its video folders).
             looked_in = pose.notes.get("videos", {}).get(video, {}).get("looked_in", ())
-            raise timing.missing_timing_error(pose.source_name, what, found_at, images=images, looked_in=looked_in)
+            # Poses of several videos: video_file_path= alone is refused, each video is given with video_indices.
+            each_video = self._each_video_advice()
+            raise timing.missing_timing_error(
+                pose.source_name, what, found_at, images=images, looked_in=looked_in, each_video=each_video
+            )
         return found
 
     def _times(self, pose: PoseData) -> np.ndarray | list[np.ndarray]:

@@ -118,6 +118,10 @@ def read_sleap(
         One track per SLEAP track, video and skeleton (plus ``"untracked"``), on the frame
         index time base of each video; frame rate only when the file records it. The poses
         of a ``.slp`` are read lazily, a block of frames at a time, where the file allows.
+        Videos of different recorded paths and one name that only a file of that name beside
+        the ``.slp`` would link are linked to none; nothing is said here: the warning why, and
+        how to give their files, is ``notes["videos"][key]["unlinked_warning"]``, which the
+        interfaces and commands give for the videos they convert without a file.
 
     Raises
     ------
@@ -200,7 +204,8 @@ def pose_from_labels(
     """Read the poses of a ``.slp`` from sleap-io's ``labels`` of it (see :mod:`.slp_objects`).
 
     For files :func:`read_sleap` cannot read from arrays, and for callers that need the
-    ``Labels`` anyway (recording sessions); the result is what :func:`read_sleap` returns.
+    ``Labels`` anyway (recording sessions); the result is what :func:`read_sleap` returns,
+    videos left without the file of their name included (said by the interfaces, not here).
     """
     check_untracked_option(untracked)
     return _assemble(path, slp_header(path), _labels_parts(labels), labels, video_indices, predicted_only, untracked)
@@ -226,7 +231,8 @@ def _assemble(
     untracked: UntrackedPolicy,
 ) -> PoseData:
     """Return the PoseData of a ``.slp`` whose poses come from its :class:`SlpIndex` or sleap-io ``Labels``."""
-    parts.infos, parts.video_facts = describe_videos(parts.videos, path)
+    # Videos left without the file of their name are said by the interfaces, of those converted without a file.
+    parts.infos, parts.video_facts = describe_videos(parts.videos, path, warn=False)
     selected = select_videos(path, len(parts.infos), [info.key for info in parts.infos], video_indices)
     names = sleap_names(parts.skeletons, parts.tracks)
     if isinstance(source, SlpIndex):

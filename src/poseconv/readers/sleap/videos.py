@@ -23,7 +23,7 @@ from ...video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, STILL_IMAGE_SUFF
 from ..deeplabcut.project import find_video
 from ..side_files import side_folders
 from .common import is_slp_file, unique_names
-from .videos_by_name import BY_NAME, unlink_shared_by_name
+from .videos_by_name import BY_NAME, unlink_shared_by_name, warn_unlinked
 
 __all__ = [
     "analysis_video",
@@ -469,14 +469,19 @@ def analysis_video(
     return dataclasses.replace(video, n_frames=n_frames, frame_size=frame_size, fps=fps), facts
 
 
-def describe_videos(videos: Sequence[Any], slp_path: Path) -> tuple[list[VideoInfo], list[dict[str, Any]]]:
+def describe_videos(
+    videos: Sequence[Any], slp_path: Path, *, warn: bool = True
+) -> tuple[list[VideoInfo], list[dict[str, Any]]]:
     """Describe every video of a ``.slp`` (:func:`slp_video_info`), keys made unique in file order.
 
     A file beside the ``.slp`` that only its name would link to videos of different recorded paths is linked
-    to none of them, with a warning (:func:`~.videos_by_name.unlink_shared_by_name`).
+    to none of them (:func:`~.videos_by_name.unlink_shared_by_name`), with a warning unless ``warn`` is False:
+    the warning is then in those videos' facts, for the caller to give when it applies.
     """
     described = [slp_video_info(video, index, slp_path) for index, video in enumerate(videos)]
     described = unlink_shared_by_name(described, slp_path)
+    if warn:
+        warn_unlinked([facts for _, facts in described], stacklevel=3)
     keys = unique_names([info.key for info, _ in described])
     infos = [dataclasses.replace(info, key=key) for (info, _), key in zip(described, keys, strict=True)]
     return infos, [facts for _, facts in described]

@@ -6,6 +6,10 @@ folder (``C:\day1\top.mp4``, ``C:\day2\top.mp4``), and a project of several sess
 ``top.mp4`` copied beside the file is then any of them, and linking it to each would declare one session's poses
 as estimated on another session's video. As for DeepLabCut's ``video_sets`` of one name
 (:func:`~poseconv.readers.deeplabcut.project.find_video`), none is linked and the user is told how to choose.
+
+What to tell is the video's fact :data:`UNLINKED` in the notes: the interfaces say it only of the videos they
+convert and the user gives no file for (:class:`~poseconv.pose_source.PoseSource`); the reader of training labels
+says it at once (:func:`warn_unlinked`).
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from typing import Any
 from ...errors import PoseconvWarning
 from ...model import VideoInfo
 
-__all__ = ["BY_NAME", "unlink_shared_by_name"]
+__all__ = ["BY_NAME", "UNLINKED", "unlink_shared_by_name", "warn_unlinked"]
 
 #: How :func:`~poseconv.readers.sleap.videos.find_local_video` says a video was found by its name beside the file.
 BY_NAME = "same file name next to the SLEAP file"
+#: The fact of a video left without the file of its name: the warning saying why and how to give its file.
+UNLINKED = "unlinked_warning"
 
 _Described = tuple[VideoInfo, dict[str, Any]]
 
@@ -37,7 +43,8 @@ def unlink_shared_by_name(described: list[_Described], slp_path: Path) -> list[_
     A video found where it records itself keeps its file; videos recording one path are one video and keep
     theirs. A local file found by name for one video while another video of a different recorded path also
     leads to it is linked to no video found by name: each keeps its recorded path, as a video not found does,
-    and a warning (one for each such file) names the ``.slp``, the recorded paths, the file and how to choose.
+    and its facts keep, as :data:`UNLINKED`, the warning (one for each such file) that names the ``.slp``, the
+    recorded paths, the file and how to choose. Nothing is said here (:func:`warn_unlinked` says it).
 
     Parameters
     ----------
@@ -50,7 +57,7 @@ def unlink_shared_by_name(described: list[_Described], slp_path: Path) -> list[_
     Returns
     -------
     list of (VideoInfo, dict)
-        ``described``, with those videos' local file and ``found_by`` taken away.
+        ``described``, with those videos' local file and ``found_by`` taken away and the warning added.
     """
     by_file: dict[Path | tuple[Path, ...], list[int]] = {}
     for position, (info, _) in enumerate(described):
@@ -61,13 +68,20 @@ def unlink_shared_by_name(described: list[_Described], slp_path: Path) -> list[_
         by_name = [p for p in positions if described[p][1].get("found_by") == BY_NAME]
         if not by_name or len({_same_path(described[p][0].original_path) for p in positions}) < 2:
             continue
+        as_recorded = [described[p] for p in positions if p not in by_name]
+        said = _shared_message(slp_path, local, [described[p] for p in by_name], as_recorded)
         for position in by_name:
             info, facts = described[position]
             unlinked = dataclasses.replace(info, path=None, image_files=None, others=())
-            result[position] = (unlinked, {key: value for key, value in facts.items() if key != "found_by"})
-        as_recorded = [described[p] for p in positions if p not in by_name]
-        _warn_shared(slp_path, local, [described[p] for p in by_name], as_recorded)
+            kept = {key: value for key, value in facts.items() if key != "found_by"}
+            result[position] = (unlinked, {**kept, UNLINKED: said})
     return result
+
+
+def warn_unlinked(facts: list[dict[str, Any]], *, stacklevel: int) -> None:
+    """Warn, once each, what :func:`unlink_shared_by_name` left in the videos' ``facts`` (:data:`UNLINKED`)."""
+    for message in dict.fromkeys(f[UNLINKED] for f in facts if f.get(UNLINKED)):
+        warnings.warn(message, PoseconvWarning, stacklevel=stacklevel + 1)
 
 
 def _listing(videos: list[_Described]) -> str:
@@ -76,10 +90,10 @@ def _listing(videos: list[_Described]) -> str:
     return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
 
 
-def _warn_shared(
+def _shared_message(
     slp_path: Path, local: Path | tuple[Path, ...], by_name: list[_Described], as_recorded: list[_Described]
-) -> None:
-    """Warn that ``local`` is linked to none of the videos ``by_name`` (see :func:`unlink_shared_by_name`)."""
+) -> str:
+    """Return the warning that ``local`` is linked to none of the videos ``by_name`` (:func:`unlink_shared_by_name`)."""
     what = f"the file {local}" if isinstance(local, Path) else f"the images from {local[0]}"
     if as_recorded:
         found = f"{what}, beside it, has that name but is video {_listing(as_recorded)}, where the file records it"
@@ -88,12 +102,10 @@ def _warn_shared(
         found = f"{what}, beside it, has the name of each (labs name every session's video alike in its own folder)"
         why = "nothing says which one it is, so none is linked"
     plural = "s" if len(by_name) > 1 else ""
-    warnings.warn(
+    return (
         f"{slp_path}: video{plural} {_listing(by_name)} {'are' if plural else 'is'} not where the file records "
         f"{'them' if plural else 'it'}; {found}; {why}. Give each video with its poses, one at a time: "
         "video_indices=[k] and video_file_path= (poseconv convert FILE -O video_indices=[k] --video PATH; in a "
         "spec, one pose entry per video with source_data: {video_indices: [k]} and its video_file_path), k the "
-        "video's index above; a recording session's videos with video_file_paths= by camera name.",
-        PoseconvWarning,
-        stacklevel=5,
+        "video's index above; a recording session's videos with video_file_paths= by camera name."
     )

@@ -1,8 +1,9 @@
 r"""Videos of a ``.slp`` that only a file of their name beside it links (readers/sleap/videos_by_name.py).
 
 Labs name every session's video alike in its own folder (``C:\day1\top.mp4``, ``C:\day2\top.mp4``): one copy
-beside the ``.slp`` is linked to none of them, with a warning, while a video found where the file records it,
-and videos recording one path, keep their file.
+beside the ``.slp`` is linked to none of them, while a video found where the file records it, and videos
+recording one path, keep their file. The warning why is noted on each video left without it: the pose readers
+say nothing (the interfaces say it of the videos they convert without a file), the training labels reader says it.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ def _write_slp(path: Path, recorded: list[str], *, user: bool = False) -> Path:
     return path
 
 
+def _noted(data) -> dict[str, str]:
+    """Each video's warning noted by the reader (``unlinked_warning``), by video key."""
+    videos = data.notes["videos"]
+    return {key: facts["unlinked_warning"] for key, facts in videos.items() if "unlinked_warning" in facts}
+
+
 def _read(reader, path: Path, **options):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -69,8 +76,12 @@ def test_one_copy_beside_is_linked_to_none_of_the_videos_of_its_name(tmp_path, r
         r.replace("/", "\\") for r in recorded
     ]
     assert all("found_by" not in facts for facts in pose.notes["videos"].values())
-    assert len(said) == 1
-    message = str(said[0].message)
+    # Said by the interfaces, of the videos they convert without a file (tests/unit/test_pose_source.py).
+    assert not said
+    noted = _noted(pose)
+    stem = name.removesuffix(".mp4")
+    assert list(noted) == [stem, f"{stem}_2"]
+    (message,) = set(noted.values())
     assert str(slp) in message and str(tmp_path / name) in message and WARNING in message
     assert all(r.replace("\\", "/") in message.replace("\\", "/") for r in recorded)
     assert "video_indices=[k] and video_file_path=" in message
@@ -81,8 +92,8 @@ def test_a_video_found_where_recorded_keeps_it_and_the_other_of_its_name_is_not_
     here = str(tmp_path / "top.mp4")
     pose, said = _read(read_sleap, _write_slp(tmp_path / "sessions.slp", [here, r"C:\day2\top.mp4"]))
     assert [info.path for info in pose.videos.values()] == [tmp_path / "top.mp4", None]
-    assert len(said) == 1
-    message = str(said[0].message)
+    assert not said and list(_noted(pose)) == ["top_2"]
+    message = _noted(pose)["top_2"]
     assert "video 1 (C:/day2/top.mp4) is not where the file records it" in message
     assert f"is video 0 ({here}), where the file records it" in message
 
@@ -91,24 +102,24 @@ def test_videos_recording_one_path_are_one_video_and_keep_the_copy_beside(tmp_pa
     (tmp_path / "top.mp4").write_bytes(b"a video")
     pose, said = _read(read_sleap, _write_slp(tmp_path / "sessions.slp", [r"C:\day1\top.mp4", r"C:\day1\top.mp4"]))
     assert [info.path for info in pose.videos.values()] == [tmp_path / "top.mp4"] * 2
-    assert not said
+    assert not said and not _noted(pose)
 
 
 def test_one_video_or_videos_of_different_names_still_link_their_copies_beside(tmp_path):
     for name in ("top.mp4", "side.mp4"):
         (tmp_path / name).write_bytes(b"a video")
     pose, said = _read(read_sleap, _write_slp(tmp_path / "one.slp", [r"C:\day1\top.mp4"]))
-    assert [info.path for info in pose.videos.values()] == [tmp_path / "top.mp4"] and not said
+    assert [info.path for info in pose.videos.values()] == [tmp_path / "top.mp4"] and not _noted(pose)
     pose, said = _read(read_sleap, _write_slp(tmp_path / "two.slp", [r"C:\day1\top.mp4", r"C:\day1\side.mp4"]))
     assert [info.path for info in pose.videos.values()] == [tmp_path / "top.mp4", tmp_path / "side.mp4"]
-    assert not said
+    assert not said and not _noted(pose)
 
 
 def test_each_selected_video_is_unlinked_alike(tmp_path):
     (tmp_path / "top.mp4").write_bytes(b"a video")
     slp = _write_slp(tmp_path / "sessions.slp", [r"C:\day1\top.mp4", r"C:\day2\top.mp4"])
     pose, said = _read(read_sleap, slp, video_indices=[1])
-    assert [info.path for info in pose.videos.values()] == [None, None] and len(said) == 1
+    assert [info.path for info in pose.videos.values()] == [None, None] and list(_noted(pose)) == ["top", "top_2"]
 
 
 def test_training_labels_link_none_of_the_videos_of_one_name(tmp_path):
@@ -116,6 +127,8 @@ def test_training_labels_link_none_of_the_videos_of_one_name(tmp_path):
     slp = _write_slp(tmp_path / "labels.slp", [r"C:\day1\top.mp4", r"C:\day2\top.mp4"], user=True)
     training, said = _read(read_sleap_labels, slp)
     assert [info.path for info in training.videos.values()] == [None, None] and len(said) == 1
+    # The training labels reader says it at once: its interface takes no video.
+    assert WARNING in str(said[0].message) and set(_noted(training).values()) == {str(said[0].message)}
 
 
 def test_a_session_links_none_of_its_cameras_videos_of_one_name(tmp_path):
@@ -129,4 +142,7 @@ def test_a_session_links_none_of_its_cameras_videos_of_one_name(tmp_path):
     (tmp_path / "video.mp4").write_bytes(b"a video")
     session, said = _read(read_sleap_session, tmp_path / "session.slp")
     assert all(info.path is None for view in session.views.values() for info in view.videos.values())
-    assert len(said) == 1 and WARNING in str(said[0].message)
+    # Noted on each camera's view, said by the session interface of cameras given no video.
+    assert not said
+    assert all(WARNING in message for view in session.views.values() for message in _noted(view).values())
+    assert sum(len(_noted(view)) for view in session.views.values()) == len(session.views)
