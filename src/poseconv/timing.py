@@ -5,14 +5,13 @@ Order of trust, for every interface (2D, 3D / session, training), the command li
 1. what the user states: timestamps (``set_aligned_timestamps``, ``--timestamps FILE``, a spec's
    ``timestamps_file``) or a rate (``sampling_frequency``, ``--fps``). It wins; when the video
    container or the pose file says otherwise, a warning names their rate.
-2. the video container's frame times (its constant rate, or per-frame times);
+2. the video container's frame times (a constant rate; per-frame times where a frame is missing; a raw stream's: none);
 3. the pose file's own record (DeepLabCut's metadata pickle, SLEAP's video fps, ...);
 4. nothing: :func:`missing_timing_error`, a clear error naming the options that fix it.
 
 The source chosen is written in every series' ``comments``. Where a rate stated, the video and the pose file
 disagree, the times chosen among them are said (:func:`choose_timing`) when they are used: handed out
-(``get_timestamps``), shifted (``set_aligned_starting_time``) or written; not when timestamps the user gives
-replace them.
+(``get_timestamps``), shifted (``set_aligned_starting_time``) or written; not when the user's timestamps replace them.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from .errors import InvalidOptionError, MetadataError, PoseconvWarning
 from .model import FrameTiming
 from .model.path_hints import is_windows_only
 from .timing_text import TIMESTAMP_SUFFIXES, load_timestamps, not_ascending
-from .video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, VideoProbe
+from .video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, RAW_STREAM_SUFFIXES, VideoProbe
 
 __all__ = [
     "GIVEN_TIMESTAMPS",
@@ -476,8 +475,9 @@ def missing_timing_error(
         where = "and no video was found to read one from" + _where_looked(looked_in)
     elif video.suffix.lower() in HDF5_IMAGE_SUFFIXES:
         where = f"and its frames are images stored in the HDF5 file {video.name}, which records no frame times"
-    elif video.suffix.lower() in IMAGE_STACK_SUFFIXES:
-        where = f"and the video {video.name} records none (an image stack has no frame times)"
+    elif (suffix := video.suffix.lower()) in IMAGE_STACK_SUFFIXES + RAW_STREAM_SUFFIXES:
+        kind = "an image stack" if suffix in IMAGE_STACK_SUFFIXES else "a raw video stream"
+        where = f"and the video {video.name} records none ({kind} has no frame times)"
     else:
         where = f"and the video {video.name} gives none (it could not be read)"
     return MetadataError(

@@ -3,9 +3,11 @@
 Uses PyAV (``av``, a dependency of poseconv: frame times must not depend on
 what else is installed). Only packets are read
 (demuxed), never decoded, so probing a long video takes seconds, not minutes.
-Presentation timestamps are quantized to the container's time base; when every
-frame lies within one time-base step of a constant rate the video is constant
-frame rate and its exact average rate is used, otherwise the per-frame times are.
+Which packets are frames is :func:`frame_pts`'s rule. Presentation timestamps are
+quantized to the container's time base; when every frame lies within one time-base
+step of a constant rate, and no frame is missing, the video is constant frame rate
+and its exact average rate is used, otherwise the per-frame times are. A raw stream
+(``.h264``, ``.mjpeg``, ...) records no frame times: it gives a frame count and size only.
 """
 
 from __future__ import annotations
@@ -27,11 +29,14 @@ from .model.location import empty_file, require_content
 __all__ = [
     "HDF5_IMAGE_SUFFIXES",
     "IMAGE_STACK_SUFFIXES",
+    "RAW_STREAM_SUFFIXES",
     "STILL_IMAGE_SUFFIXES",
     "VIDEO_SUFFIXES",
     "VideoProbe",
+    "frame_pts",
     "image_size",
     "is_video_in_segments",
+    "is_raw_stream",
     "is_video_path",
     "open_image_stack",
     "probe_found_video",
@@ -46,6 +51,8 @@ VIDEO_SUFFIXES = (
     # Cameras' and recorders' own containers and raw streams (FFmpeg reads each), often written in segments.
     ".ts", ".mts", ".m2ts", ".h264", ".264", ".h265", ".hevc", ".mjpeg", ".mjpg", ".mxf", ".3gp", ".ogv", ".vob", ".dv",
 )  # fmt: skip
+#: Raw H.264, HEVC and MJPEG streams: frames without times, and no rate of their own (:func:`is_raw_stream`).
+RAW_STREAM_SUFFIXES = (".h264", ".264", ".h265", ".hevc", ".mjpeg", ".mjpg")
 #: Multi-page TIFF stacks (sleap-io's TiffVideo): one frame a page, and no frame times. FFmpeg's demuxer
 #: reads only their first page, so Pillow counts them.
 IMAGE_STACK_SUFFIXES = (".tif", ".tiff")
@@ -54,6 +61,8 @@ STILL_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 #: Files that hold frames as images in an HDF5 dataset (SLEAP's HDF5Video, a package's embedded images):
 #: recorded, never linked as a video, and with no frame times.
 HDF5_IMAGE_SUFFIXES = (".h5", ".hdf5", ".slp")
+# FFmpeg's AVFMT_NOTIMESTAMPS: a demuxer whose format records no frame times (a raw stream).
+_NO_TIMESTAMPS = 0x0080
 
 
 def is_video_path(path: str | Path) -> bool:
@@ -85,12 +94,12 @@ class VideoProbe:
     path : pathlib.Path
         The video.
     n_frames : int
-        Number of video frames (packets with a timestamp that a decoder shows).
+        Number of video frames (the packets a decoder shows, by :func:`frame_pts`).
     frame_size : tuple of (int, int)
         ``(height, width)`` in pixels.
     timestamps : numpy.ndarray
         Presentation time of each frame in seconds, in display order, from the first frame shown (0 s), as
-        decoders time them; packets an edit list hides are not frames.
+        decoders time them; packets an edit list hides are not frames. Empty for a TIFF stack and a raw stream.
     constant_rate : float or None
         Frames per second when the video is constant frame rate.
     """
@@ -102,9 +111,9 @@ class VideoProbe:
     constant_rate: float | None
 
     def timing(self) -> FrameTiming | None:
-        """Return the frame timing this video gives, naming the video as its source; None for an image stack."""
+        """Return the frame timing this video gives, naming the video as its source; None when it records none."""
         if self.constant_rate is None and not len(self.timestamps):
-            # A TIFF stack records no frame times: the rate comes from the pose file or the user.
+            # A TIFF stack or a raw stream records no frame times: the rate comes from the pose file or the user.
             return None
         if self.constant_rate is not None:
             return FrameTiming(
@@ -159,51 +168,109 @@ def probe_video(path: str | Path) -> VideoProbe:
                 raise InvalidSourceFileError(f"{path}: has no video stream.")
             stream = container.streams.video[0]
             time_base = stream.time_base
-            pts = _displayed_pts(container, stream)
+            raw = is_raw_stream(container)
+            pts = frame_pts(container, stream)
             height, width = stream.codec_context.height, stream.codec_context.width
             average_rate = stream.average_rate
+            header_rate = stream.codec_context.framerate
     except InvalidSourceFileError:
         raise
     except Exception as err:
         # PyAV's FFmpeg errors, its decoders' and OSError alike: re-raised with the file, as callers expect.
         raise InvalidSourceFileError(f"{path}: cannot be read as a video ({type(err).__name__}: {err}).") from err
+    if raw and (None in pts or not header_rate):
+        # No times, or FFmpeg's guess (25 fps): the rate comes from the user or the pose file, as for a TIFF stack.
+        frame_size = (int(height), int(width))
+        return VideoProbe(
+            path=path, n_frames=len(pts), frame_size=frame_size, timestamps=np.empty(0), constant_rate=None
+        )
+    # In display order; a raw MPEG-1/2 or MPEG-4 stream's times are those of its header's rate.
+    shown = np.sort(np.asarray(pts, dtype="int64"))
     step = float(time_base) if time_base is not None else 0.0
     # Frame 0 at 0 s, as OpenCV (DeepLabCut) and neuroconv's video interfaces time them: a segment cut without
     # reset_timestamps starts at its place in the recording, which no decoder's frame 0 is.
-    timestamps = (pts - pts[0]).astype("float64") * step if len(pts) else np.empty(0)
-    constant_rate = None
-    if average_rate and len(timestamps) > 1:
-        rate = float(average_rate)
-        ideal = timestamps[0] + np.arange(len(timestamps)) / rate
-        # Within one time-base step everywhere: the container only rounded a constant rate.
-        if np.max(np.abs(timestamps - ideal)) <= step + 1e-12:
-            constant_rate = rate
+    timestamps = (shown - shown[0]).astype("float64") * step if len(shown) else np.empty(0)
     return VideoProbe(
         path=path,
-        n_frames=int(len(pts)),
+        n_frames=int(len(shown)),
         frame_size=(int(height), int(width)),
         timestamps=timestamps,
-        constant_rate=constant_rate,
+        constant_rate=_constant_rate(timestamps, float(average_rate) if average_rate else None, step),
     )
 
 
-def _displayed_pts(container: Any, stream: Any) -> np.ndarray:
-    """Return the sorted presentation times (time-base units) of the frames a decoder shows.
+def _constant_rate(timestamps: np.ndarray, rate: float | None, step: float) -> float | None:
+    """Return ``rate`` when ``timestamps`` are a constant rate rounded to time-base steps of ``step`` s; else None.
 
-    A clip cut with ``ffmpeg -ss ... -c copy`` keeps the packets before its cut, which its edit list hides
-    (FFmpeg flags them discard, their times before the stream's start): decoders give no frame for them.
+    Every frame lies within one step of its place at ``rate``: the container only rounded the times (a
+    Matroska file's milliseconds give 29.97 fps frames 33 or 34 ms apart). And no frame is missing: where the
+    time base is the frame period (AVI's always is, an MP4's written with a timescale of the rate), one frame
+    missing moves the frames after it by exactly one step, which the rounding allowed, and the container's
+    average rate (29.51 fps for 30 fps with a frame missing in 2 s) gives every time to a step.
     """
+    if not rate or len(timestamps) < 2:
+        return None
+    ideal = timestamps[0] + np.arange(len(timestamps)) / rate
+    if np.max(np.abs(timestamps - ideal)) > step + 1e-12:
+        return None
+    # Rounded, a constant rate's frames are two lengths apart, one step between them (33 and 34 ms): a gap 1.5
+    # times the shortest or longer is a frame missing. (A time base coarser than half a frame period, of no
+    # camera's container, cannot tell the two apart: its times are written as they are.)
+    gaps = np.diff(timestamps)
+    shortest = float(np.min(gaps))
+    if shortest > 0 and float(np.max(gaps)) >= 1.5 * shortest:
+        return None
+    return rate
+
+
+def is_raw_stream(container: Any) -> bool:
+    """Return whether a PyAV ``container`` is a raw stream (``.h264``, ``.hevc``, ``.mjpeg``, ...): no container.
+
+    FFmpeg's demuxers of raw streams (flag ``AVFMT_NOTIMESTAMPS``) give their packets the times of the rate
+    in the codec's header: MPEG-1/2 and MPEG-4 Part 2 streams record one; H.264 and HEVC packets get none (the
+    Raspberry Pi cameras' ``raspivid`` and ``libcamera-vid`` write such files, and an H.264 header's timing,
+    when written, may hold an encoder's time base: 15360 fps), and MJPEG's, which records none, 25 fps.
+    """
+    return bool(container.format.flags & _NO_TIMESTAMPS)
+
+
+def frame_pts(container: Any, stream: Any) -> list[int | None]:
+    """Return the presentation time (time-base units) of each frame a decoder shows, in decode order (demuxed only).
+
+    A packet is a frame unless:
+
+    - an edit list hides it: a clip cut with ``ffmpeg -ss ... -c copy`` keeps the packets before its cut, which
+      FFmpeg flags discard, their times before the stream's start;
+    - it comes before the first key frame of a codec that is not intra-only (a clip cut with ``-copyinkf``, a
+      recording started within a group of pictures): decoders (PyAV, OpenCV in DeepLabCut) start at a key
+      frame and give no frame for them, nor for the packets after it shown before it (an open GOP's leading
+      frames). A stream with no key frame flagged keeps every packet;
+    - it has no presentation time (PyAV's flush packet at the end of a stream), in a container of frame times.
+
+    In a raw stream (:func:`is_raw_stream`) each packet with data is a frame, its time None (H.264, HEVC) or the
+    one FFmpeg gave it (:func:`is_raw_stream` says which to trust).
+    """
+    raw = is_raw_stream(container)
     start = stream.start_time
-    return np.sort(
-        np.fromiter(
-            (
-                packet.pts
-                for packet in container.demux(stream)
-                if packet.pts is not None and not packet.is_discard and (start is None or packet.pts >= start)
-            ),
-            dtype="int64",
-        )
-    )
+    # The key frame rule only where a frame can need an earlier one: every frame of MJPEG, ProRes, DV decodes alone.
+    codec = getattr(stream.codec_context, "codec", None)
+    keyed = not (codec is not None and codec.intra_only)
+    frames: list[int | None] = []
+    key_seen, key_pts = False, None
+    for packet in container.demux(stream):
+        if keyed and not key_seen and packet.is_keyframe:
+            # The packets before the first key frame (even one an edit list hides) are no decoder's frames.
+            key_seen, key_pts, frames = True, packet.pts, []
+        if raw:
+            shown = packet.size > 0  # its flush packet has no data
+        else:
+            shown = packet.pts is not None and (start is None or packet.pts >= start)
+            # Shown before the first key frame, decoded after it: an open GOP's leading frames, which refer to
+            # frames before the key frame too (x265's default, x264's --open-gop).
+            shown = shown and (key_pts is None or packet.pts >= key_pts)
+        if shown and not packet.is_discard:
+            frames.append(packet.pts)
+    return frames
 
 
 def probe_found_video(path: Path, source_name: str, *, stacklevel: int = 3) -> VideoProbe | None:
