@@ -397,7 +397,8 @@ def video_frame_indices(
         )
     if video.timing is None or pose_timing is None:
         return frames
-    times = pose_timing.times(n_pose_frames)[frames]
+    pose_times = pose_timing.times(n_pose_frames)
+    times = pose_times[frames]
     timing = video.timing
     if timing.rate is not None:
         exact = (times - timing.starting_time) * timing.rate
@@ -405,10 +406,11 @@ def video_frame_indices(
         off = np.abs(exact - indices) > 0.5 + 1e-6
     else:
         stamps = timing.timestamps
-        right = np.clip(np.searchsorted(stamps, times), 1, max(len(stamps) - 1, 1))
-        left = right - 1
+        # The video frames either side of each time (the same one at the ends, and for a video of one frame).
+        right = np.clip(np.searchsorted(stamps, times), 0, len(stamps) - 1)
+        left = np.maximum(right - 1, 0)
         indices = np.where(np.abs(stamps[left] - times) <= np.abs(stamps[right] - times), left, right)
-        step = np.median(np.diff(stamps)) if len(stamps) > 1 else np.inf
+        step = _frame_step(stamps, pose_times)
         off = np.abs(stamps[indices] - times) > step / 2 + 1e-9
     off |= indices < 0
     if off.any():
@@ -418,6 +420,18 @@ def video_frame_indices(
             f"({timing.source}); pick frames the video covers."
         )
     return indices
+
+
+def _frame_step(video_times: np.ndarray, pose_times: np.ndarray) -> float:
+    """Return the time between frames that half a frame is judged by: the video's, else the poses' own.
+
+    A video of one frame has no step of its own; the poses' step stands for it (the poses of a video are
+    taken at its frames), and when both are one frame long, nothing says the pose is off its frame.
+    """
+    for times in (video_times, pose_times):
+        if len(times) > 1:
+            return float(np.median(np.diff(times)))
+    return np.inf
 
 
 def video_of_poses(

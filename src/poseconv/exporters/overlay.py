@@ -21,7 +21,8 @@ millisecond, and there is no figure to lay out per frame as matplotlib would nee
 
 Memory stays bounded: the video is decoded frame by frame from a seek to the first frame wanted
 (:func:`iter_video_frames`; from the start of the video when its key frames are no clean entry
-points), each frame is drawn, encoded and dropped, and positions are read a block of frames at a
+points or the seek gives no frame, and always for a raw stream, which records no frame times), each
+frame is drawn, encoded and dropped, and positions are read a block of frames at a
 time (an NWB file's tracks are read lazily). Which video frame each pose frame
 is: :mod:`poseconv.exporters.linked_video`.
 """
@@ -41,7 +42,7 @@ from ..model import PoseData, PoseTrack
 from ..model.frames import read_frames, without_padding
 from ..model.location import empty_file
 from ..output import OutputError, atomic_output
-from ..video import IMAGE_STACK_SUFFIXES, open_image_stack
+from ..video import IMAGE_STACK_SUFFIXES, frame_pts, open_image_stack
 from .linked_video import LinkedVideo, video_frame_indices
 from .quicklook import node_colours
 from .video_crop import crop_corner, on_video
@@ -226,13 +227,18 @@ def iter_video_frames(path: str | Path, indices: Sequence[int]) -> Iterator[tupl
                 raise InvalidSourceFileError(f"{path}: has no video stream.")
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
-            # Demuxed, not decoded: the presentation time of every frame, in display order.
-            pts = np.sort(np.fromiter((p.pts for p in container.demux(stream) if p.pts is not None), dtype="int64"))
-            if wanted[-1] >= len(pts):
+            # Demuxed, not decoded: the frames a decoder shows, by the rule the probe counts and times them by
+            # (packets an edit list hides are none), so that frame i here is frame i of the NWB file's times.
+            times = frame_pts(container, stream)
+            if wanted[-1] >= (n_frames := len(times)):
                 raise InvalidOptionError(
-                    f"{path}: has {len(pts)} frames; frame {wanted[-1]} was asked for. Is it the video of these poses?"
+                    f"{path}: has {n_frames} frames; frame {wanted[-1]} was asked for. Is it the video of these poses?"
                 )
-            yield from _decode(container, stream, wanted, pts[wanted])
+            if None in times:
+                # A raw stream (.h264, .mjpeg) records no frame times: its frames are counted from its start.
+                yield from _counted(path, wanted)
+            else:
+                yield from _decode(container, stream, wanted, np.sort(np.asarray(times, dtype="int64"))[wanted])
     except av.FFmpegError as err:
         # A 0-byte video is said as every input's is (model.location.empty_file), not as FFmpeg's "Invalid data".
         problem = empty_file(Path(path)) or f"cannot be decoded ({type(err).__name__}: {err})."
@@ -254,6 +260,29 @@ def _stack_frames(path: Path, wanted: list[int]) -> Iterator[tuple[int, Any]]:
             yield index, av.VideoFrame.from_image(image.convert("RGB"))
 
 
+def _counted(path: str | Path, wanted: list[int]) -> Iterator[tuple[int, Any]]:
+    """Yield ``(index, frame)`` for the frames ``wanted`` (ascending), counted as decoded from the start.
+
+    The video is opened again: a raw stream, demuxed to its end, cannot seek back (FFmpeg refuses).
+    """
+    import av
+
+    position = 0
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for index, frame in enumerate(container.decode(stream)):
+            if index == wanted[position]:
+                yield index, frame
+                position += 1
+                if position == len(wanted):
+                    return
+    raise InvalidSourceFileError(
+        f"{path}: frame {wanted[position]} could not be decoded (the video ends early, before the frames its "
+        "packets count)."
+    )
+
+
 def _decode(container: Any, stream: Any, wanted: list[int], targets: np.ndarray) -> Iterator[tuple[int, Any]]:
     """Yield ``(index, frame)`` for the frames whose presentation times are ``targets`` (ascending).
 
@@ -261,18 +290,21 @@ def _decode(container: Any, stream: Any, wanted: list[int], targets: np.ndarray)
     key frames are no clean entry points (recovery points of encoders with intra refresh, or streams
     whose later frames refer across key frames): the decoder then flags the frames it could not
     rebuild as corrupt. When a frame decoded before the first target is flagged, decoding starts over
-    from the beginning of the video, which is slower but gives the frames a player shows.
+    from the beginning of the video, which is slower but gives the frames a player shows. So it does
+    when the seek gives no frame at all: FFmpeg's seek in an MPEG-TS may land after its only key frame.
     """
     position = 0
     for start in dict.fromkeys((int(targets[0]), 0)):
         container.seek(start, stream=stream, backward=True)
-        restart = False
+        # Until a frame is decoded, a seek that gives none (the decode ends at once) starts over from the start.
+        restart = start != 0
         for frame in container.decode(stream):
             if frame.pts is None:
                 raise InvalidSourceFileError(f"{container.name}: frames without timestamps cannot be located.")
             if position == 0 and start != 0 and (frame.pts > targets[0] or frame.is_corrupt):
                 restart = True  # past the first frame wanted, or not rebuilt whole: decode from the start
                 break
+            restart = False
             while position < len(wanted) and frame.pts > targets[position]:
                 position += 1  # a timestamp no decoded frame has (a duplicate packet); skip it
             if position < len(wanted) and frame.pts == targets[position]:
@@ -350,8 +382,11 @@ def write_overlay_image(
     layers = overlay_layers(poses, video_key, color_by=color_by)
     timing, n_frames = _pose_frames(poses, video_key)
     file_index, local = video.locate(int(video_frame_indices(timing, n_frames, [frame], video)[0]))
-    (_, decoded), *_ = list(iter_video_frames(video.files[file_index], [local]))
-    image = draw_poses(decoded.to_image(), layers, frame, pcutoff=pcutoff)
+    decoded = [image for _, image in iter_video_frames(video.files[file_index], [local])]
+    if not decoded:
+        # Its packet's time is another's (a duplicate packet): no decoded frame has it.
+        raise InvalidSourceFileError(f"{video.files[file_index]}: frame {local} could not be decoded.")
+    image = draw_poses(decoded[0].to_image(), layers, frame, pcutoff=pcutoff)
     output = Path(output)
     try:
         # Under a temporary name of the same suffix (which chooses the format), renamed when complete.

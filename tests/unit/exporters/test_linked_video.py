@@ -38,6 +38,17 @@ def test_timestamps_pick_the_nearest_video_frame():
         video_frame_indices(FrameTiming(timestamps=np.array([0.9])), 1, [0], video)
 
 
+def test_a_video_of_one_frame_is_the_frame_of_a_pose_at_its_time():
+    # Its ImageSeries has one timestamp (a video of one frame has no rate): "index 1 is out of bounds".
+    video = _video(FrameTiming(timestamps=np.array([0.0])))
+    assert video_frame_indices(FrameTiming(timestamps=np.array([0.0])), 1, [0], video).tolist() == [0]
+    # Half a frame is judged by the poses' step when the video has none.
+    poses = FrameTiming(rate=30.0, starting_time=0.01)
+    assert video_frame_indices(poses, 3, [0], video).tolist() == [0]
+    with pytest.raises(InvalidOptionError, match="pose frame 1 .* no video frame"):
+        video_frame_indices(poses, 3, [0, 1], video)
+
+
 def test_starting_frames_split_frames_across_files():
     video = _video(starting_frames=(0, 100, 250))
     assert [video.locate(j) for j in (0, 99, 100, 260)] == [(0, 0), (0, 99), (1, 0), (2, 10)]
