@@ -1,19 +1,21 @@
 """The YAML and JSON documents users write by hand: conversion specs and metadata files.
 
-One reader for both, so that a spec and a ``--metadata`` file read alike: dates stay text, a key
-given twice is an error naming its lines, a byte-order mark is skipped, and a file that is not
-UTF-8 is named with what to do.
+One reader for both, so that a spec and a ``--metadata`` file read alike: dates stay text, numbers
+written as YAML 1.2 and JSON write them (``3e1``) are numbers, a key given twice is an error naming
+its lines, a byte-order mark is skipped, and a file that is not UTF-8 is named with what to do.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from .model.location import require_file
 
-__all__ = ["format_location", "load_document"]
+__all__ = ["document_loader", "format_location", "load_document"]
 
 
 def format_location(path: tuple[Any, ...] | list[Any], root: str = "") -> str:
@@ -42,17 +44,39 @@ def format_location(path: tuple[Any, ...] | list[Any], root: str = "") -> str:
     return text or "spec"
 
 
-def _yaml_loader() -> type:
+#: The YAML 1.2 (core schema) and JSON numbers with an exponent or a dot that YAML 1.1, which PyYAML reads,
+#: takes for text: ``3e1``, ``5e-05`` (Python's ``:g``), ``1.0e5``, ``-.5``. YAML 1.1's own number forms are
+#: looked up first, so what they read is unchanged (``012`` the octal 10, ``1_000``); a number with neither
+#: dot nor exponent is left out, so that ``019``, text in YAML 1.1, does not become 19.0.
+_YAML12_FLOAT = re.compile(r"^[-+]?(?:(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)$")
+
+
+@functools.cache  # one class: the resolvers are copied once
+def document_loader() -> type:
+    """Return the PyYAML loader class that reads the documents users write (specs, metadata files).
+
+    A ``yaml.SafeLoader`` that keeps dates and times as the text the user wrote (the schemas check
+    them) and reads the numbers YAML 1.2 and JSON write with an exponent (``3e1``, ``5e-05``) as
+    numbers, as ``poseconv convert`` options and YAML 1.2 tools do, where YAML 1.1 reads them as text.
+
+    Returns
+    -------
+    type
+        A subclass of ``yaml.SafeLoader``; anything reading such a document's nodes again (to say
+        how a value was read) uses it, so that it reads them as the document did.
+    """
     import yaml
 
-    class NoDatesLoader(yaml.SafeLoader):
-        """SafeLoader that keeps dates and times as the text the user wrote."""
+    class DocumentLoader(yaml.SafeLoader):
+        """SafeLoader that keeps dates as text and reads YAML 1.2 numbers as numbers."""
 
-    NoDatesLoader.yaml_implicit_resolvers = {
+    DocumentLoader.yaml_implicit_resolvers = {
         key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    return NoDatesLoader
+    # Appended after YAML 1.1's resolvers for each first character: they still decide what they match.
+    DocumentLoader.add_implicit_resolver("tag:yaml.org,2002:float", _YAML12_FLOAT, list("-+0123456789."))
+    return DocumentLoader
 
 
 #: The tag PyYAML gives a plain ``<<`` key: its mapping (or list of mappings) is merged into the enclosing one.
@@ -183,8 +207,9 @@ def _refuse_duplicate_keys(path: Path, text: str, found: list[str] | None, error
 def load_document(path: Path, error: type[Exception], what: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
     """Read a YAML or JSON file a user wrote (a spec, a metadata file) into plain JSON types, with lines.
 
-    Dates and times stay the text the user wrote (the schemas check them); a key given twice in one
-    mapping is an error, where YAML and JSON readers silently keep the last value.
+    Dates and times stay the text the user wrote (the schemas check them); numbers with an exponent
+    are numbers, as in YAML 1.2 and JSON (:func:`document_loader`); a key given twice in one mapping
+    is an error, where YAML and JSON readers silently keep the last value.
 
     Parameters
     ----------
@@ -217,7 +242,7 @@ def load_document(path: Path, error: type[Exception], what: str) -> tuple[Any, d
         ) from None
     import yaml
 
-    loader = _yaml_loader()
+    loader = document_loader()
     if path.suffix.lower() == ".json":
         try:
             document = json.loads(text)

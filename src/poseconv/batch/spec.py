@@ -39,7 +39,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..documents import format_location, load_document
+from ..documents import document_loader, format_location, load_document
 from ..errors import PoseconvError
 from ..metadata.checks import start_time_problem
 from ..metadata.compose import to_plain
@@ -324,7 +324,7 @@ def unquoted_non_text(spec_path: Path) -> dict[str, str]:
     import yaml
 
     try:
-        node = yaml.compose(spec_path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+        node = yaml.compose(spec_path.read_text(encoding="utf-8-sig"), Loader=document_loader())
     except (OSError, UnicodeError, yaml.YAMLError):
         return {}
     found: dict[str, str] = {}
@@ -336,7 +336,7 @@ def unquoted_non_text(spec_path: Path) -> dict[str, str]:
         elif isinstance(node, yaml.SequenceNode):
             stack += [((*path, i), item) for i, item in enumerate(node.value)]
         elif isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in _NOT_TEXT_TAGS:
-            read = json.dumps(yaml.safe_load(node.value))
+            read = json.dumps(yaml.load(node.value, Loader=document_loader()))  # noqa: S506 (a SafeLoader)
             what = read if node.tag.endswith(":bool") else "a number" if read == node.value else f"the number {read}"
             found[format_location(path)] = (
                 f"{node.value} is read by YAML as {what}, not as text; put it in quotes to keep it as written: "
