@@ -17,9 +17,9 @@ SINGLE_STEM = "reachingvideo1shortDLC_resnet50_TESTNov4shuffle1_10"
 @pytest.mark.parametrize(
     ("source", "unfiltered", "filters"),
     [
-        # DeepLabCut 2.2: a tracked file filtered, its name ending in "_filtered".
+        # DeepLabCut >= 2.1.10: a tracked file filtered, its name ending in "_filtered".
         (MULTI_ANIMAL_DIR / f"{MULTI_STEM}_el_filtered.h5", f"{MULTI_STEM}_el.h5", "or a cubic spline;"),
-        # DeepLabCut 2.1: "filtered" with no underscore, when it had no spline.
+        # DeepLabCut 2.0.7 to 2.1.8: "filtered" with no underscore, when it had no spline.
         (DLC / f"TEST-Alex-2019-11-04/videos/{SINGLE_STEM}filtered.h5", f"{SINGLE_STEM}.h5", "or an ARIMA model;"),
     ],
 )

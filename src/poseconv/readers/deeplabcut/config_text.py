@@ -11,6 +11,7 @@ leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) keep the UTF-8 error.
 
 from __future__ import annotations
 
+import codecs
 import warnings
 from pathlib import Path
 
@@ -37,7 +38,8 @@ def read_config_text(path: Path, what: str, *, stacklevel: int = 2) -> str:
     Returns
     -------
     str
-        The file's text (a UTF-8 byte order mark kept, as ``open(encoding="utf-8")`` keeps it).
+        The file's text (a UTF-8 byte order mark kept, as ``open(encoding="utf-8")`` keeps it; a file with
+        UTF-16's byte order mark read as UTF-16).
 
     Raises
     ------
@@ -47,6 +49,9 @@ def read_config_text(path: Path, what: str, *, stacklevel: int = 2) -> str:
         UTF-8's, when the bytes are neither UTF-8 nor Windows-1252.
     """
     data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # An editor's "Unicode" (Notepad before 2019): its byte order mark says so, not Windows-1252.
+        return data.decode("utf-16")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:

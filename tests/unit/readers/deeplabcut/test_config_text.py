@@ -94,3 +94,12 @@ def test_a_windows_1252_3d_project_config_is_found(tmp_path):
     )
     with pytest.warns(PoseconvWarning, match=NOT_UTF8):
         assert find_3d_config_file(tmp_path / "vid_DLC_3D.h5") == config
+
+
+def test_a_utf16_file_with_its_byte_order_mark_is_read_as_utf16(tmp_path):
+    # It was read as Windows-1252, with a warning, then failed in YAML ("unacceptable character #x0000").
+    path = tmp_path / "config.yaml"
+    path.write_bytes("bodyparts: [Nase-\u00fc]\n".encode("utf-16"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_config_text(path, "DeepLabCut config.yaml") == "bodyparts: [Nase-\u00fc]\n"

@@ -19,11 +19,11 @@ NOT_RECORDED = "which one, and its parameters, is not recorded"
 @pytest.mark.parametrize(
     ("name", "unfiltered", "filters"),
     [
-        # DeepLabCut >= 2.2: filepath.replace(".h5", "_filtered.h5"), of a tracked file too; the .csv beside it.
+        # DeepLabCut >= 2.1.10: filepath.replace(".h5", "_filtered.h5"), of a tracked file too; the .csv beside it.
         (f"vid{SCORER}_filtered.h5", f"vid{SCORER}.h5", "an ARIMA model or a cubic spline"),
         (f"vid{SCORER}_el_filtered.csv", f"vid{SCORER}_el.h5", "an ARIMA model or a cubic spline"),
         (f"vid{SCORER}_bx_filtered.h5", f"vid{SCORER}_bx.h5", "an ARIMA model or a cubic spline"),
-        # DeepLabCut 2.0 and 2.1 (CheckifPostProcessing): no underscore, and no spline yet.
+        # DeepLabCut 2.0.7 to 2.1.8 (CheckifPostProcessing): no underscore, and no spline yet.
         (f"vid{SCORER}filtered.h5", f"vid{SCORER}.h5", "a median filter (the default) or an ARIMA model;"),
     ],
 )
@@ -31,7 +31,7 @@ def test_filterpredictions_outputs_are_said_filtered(name, unfiltered, filters):
     said = filtered_note(Path(name), SCORER)
     assert said.startswith(f"Filtered predictions: DeepLabCut's filterpredictions smoothed the x and y of {unfiltered}")
     assert filters in said and NOT_RECORDED in said
-    # Only the spline changes the likelihood, and only DeepLabCut >= 2.2 has it.
+    # Only the spline changes the likelihood, and only DeepLabCut >= 2.1.10 has it.
     assert ("set to 0.01" in said) == ("spline" in said)
 
 
