@@ -92,7 +92,10 @@ def with_folder_separators(text: str, folder: Path | None) -> str:
     """
     if os.sep != "/" or "\\" not in text:
         return text
-    as_written = Path(text).expanduser()
+    try:
+        as_written = Path(text).expanduser()
+    except RuntimeError:  # "~\lp\videos" names a user "\lp\videos", whom this computer does not know
+        as_written = Path(text)
     if not as_written.is_absolute() and folder is not None:
         as_written = folder / as_written
     return text if os.path.lexists(as_written) else text.replace("\\", "/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from poseconv.errors import InvalidOptionError, InvalidSourceFileError
 from poseconv.model.location import input_not_here, require_content, require_file
-from poseconv.model.path_hints import not_found_here
+from poseconv.model.path_hints import not_found_here, with_folder_separators
 
 
 def _made(path: Path) -> Path:
@@ -60,3 +61,11 @@ def test_a_python_escape_and_a_variable_are_said_in_a_given_paths_words(tmp_path
     with pytest.raises(InvalidSourceFileError, match=r"plain\\x08rief\.h5: not found"):
         require_content(Path(f"{tmp_path}/plain\brief.h5"))
     assert "such as $DATA are not expanded in the paths poseconv is given" in not_found_here(Path("$DATA/a.h5"))
+
+
+@pytest.mark.skipif(os.sep != "/", reason="\\ separates folders on Windows")
+def test_a_home_folder_written_on_windows_is_read_as_the_home_folder(tmp_path):
+    # "~\\lp\\videos" (a Lightning Pose config, a spec) made Path.expanduser raise RuntimeError ("Could not
+    # determine home directory"), which ended the conversion as a damaged file.
+    assert with_folder_separators("~\\lp\\videos", tmp_path) == "~/lp/videos"
+    assert with_folder_separators("~lab\\videos", tmp_path) == "~lab/videos"
