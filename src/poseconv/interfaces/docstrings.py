@@ -55,7 +55,7 @@ SHARED_PARAMETERS: dict[str, str] = {
         "metadata_key : str, optional\n"
         "    Suffix for this session's metadata keys and default object names (containers, cameras,\n"
         '    skeletons), needed when several sessions go into one NWB file: "rig2" gives\n'
-        '    "MultiCameraPoseEstimation_rig2" and cameras "camera-1_rig2".'
+        '    "MultiCameraPoseEstimation_rig2", and each camera\'s name ends in "_rig2" ("top_rig2").'
     ),
 }
 
