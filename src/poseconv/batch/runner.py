@@ -1,7 +1,7 @@
 """Run a spec: check every session first, report every problem, then convert the valid ones in parallel.
 
-1. :func:`~poseconv.batch.plan.plan_spec` checks the spec without reading data.
-   A problem outside the sessions stops the run here.
+1. :func:`~poseconv.batch.plan.plan_spec` checks the spec without reading data,
+   and ``progress.planned`` takes it. A problem outside the sessions stops the run here.
 2. Sessions whose NWB file exists are skipped (unless ``overwrite`` or
    ``check_only``): a file is only ever renamed into place once complete, so its
    presence means done, once it opens as an NWB file (a copy of the output folder
@@ -32,6 +32,7 @@ from ..signals import signals_raise, signals_recorded
 from .across_sessions import written_ids
 from .check_problems import SharedProblems, unmatched_everywhere
 from .executors import DaskExecutor, LocalExecutor, default_jobs
+from .interrupted import mark_interrupted
 from .jobs import Plan, SessionJob
 from .plan import plan_spec
 from .report import BatchInterrupted, BatchReport, Problem, SessionNote, SessionResult, UnmatchedEntry, one_line
@@ -45,6 +46,9 @@ SPEC_WIDE_STOP = "the spec has problems that concern every session; nothing was 
 
 class Progress:
     """Receives the run's events; the default does nothing. The CLI shows them with rich."""
+
+    def planned(self, plan: Plan) -> None:
+        """Take the checked spec (its sessions' inputs and outputs) before anything is written; raising stops it."""
 
     def problems(self, problems: Sequence[Problem]) -> None:
         """Every problem found, before anything is written (called once, possibly with none)."""
@@ -336,6 +340,8 @@ def _ended(
     results: dict[int, SessionResult],
     started: float,
     progress: Progress,
+    *,
+    overwrite: bool = False,
 ) -> None:
     """Release the workers when a run ends otherwise than by its end; after Ctrl-C, raise :class:`BatchInterrupted`.
 
@@ -343,7 +349,8 @@ def _ended(
     ``progress.finished`` and raised with :class:`BatchInterrupted` after Ctrl-C, to ``progress.ended`` after
     SIGTERM or SIGHUP (the process ends once it returns). Signals that come meanwhile (GNU ``timeout`` signals
     the run, then its process group) are recorded, not raised, so that the report is made: a SIGTERM or SIGHUP
-    among them makes the run one they ended. An error (an ``Exception``) is left to the caller.
+    among them makes the run one they ended. An error (an ``Exception``) is left to the caller. ``overwrite``:
+    the run converts again the sessions whose NWB file exists, which the report's advice takes into account.
     """
     with signals_recorded() as later:
         if executor is not None:
@@ -352,9 +359,8 @@ def _ended(
         if isinstance(ended, SystemExit | GeneratorExit) or (isinstance(ended, Exception) and ending is None):
             return  # not an interruption: the caller's to say
         by_signal = ending is not None or not isinstance(ended, KeyboardInterrupt | Exception)
-        _mark_interrupted(
-            report, plan, results, started, "ended by a signal (SIGTERM or SIGHUP)" if by_signal else "interrupted"
-        )
+        how = "ended by a signal (SIGTERM or SIGHUP)" if by_signal else "interrupted"
+        mark_interrupted(report, plan, results, started, how, overwrite=overwrite)
         if by_signal:
             progress.ended(report)
         else:
@@ -363,50 +369,6 @@ def _ended(
         signal.raise_signal(ending)  # signals_raise's handler raises here: the run ends as that signal ends it
     if isinstance(ended, KeyboardInterrupt):
         raise BatchInterrupted(report) from ended
-
-
-def _mark_interrupted(
-    report: BatchReport, plan: Plan | None, results: dict[int, SessionResult], started: float, how: str
-) -> None:
-    """Say in ``report`` how the run stopped; list every session, those not done marked ``interrupted``.
-
-    Stopped while the spec was checked (``plan`` None), it says that no session was converted.
-    """
-    if plan is None:
-        # Stopped while the spec was checked: its sessions are not known yet, so none is listed to mark.
-        report.stopped = (
-            f"{how} while checking the spec, before any session was converted: nothing was written (files of an "
-            "earlier run are left as they were); run the same command again to convert the sessions."
-        )
-    else:
-        report.stopped = (
-            f"{how}: the sessions marked interrupted were not converted (nothing was written for them; a file "
-            "of an earlier run is left as it was); run the same command again to convert them (sessions whose "
-            "NWB file exists are skipped unless --overwrite)."
-        )
-    for index, session_id, output in plan.sessions if plan is not None else ():
-        if index in results and results[index].status != "failed":
-            continue
-        # A worker may have put its file in place (whole: files are renamed once complete) just before it
-        # was stopped, its result not yet received or lost to the signal (then "failed"; a session that
-        # really fails leaves no file).
-        done = output.is_file() and output.stat().st_mtime >= started
-        if index in results and not done:
-            continue
-        reason = "not converted: the run was interrupted"
-        if not done and output.exists():
-            # --overwrite: the file of an earlier run, untouched (the new one is renamed over it only when whole).
-            reason += "; its earlier NWB file is left as it was"
-        results[index] = SessionResult(
-            index=index,
-            session_id=session_id,
-            output=output,
-            status="converted" if done else "interrupted",
-            reason="finished as the run was interrupted" if done else reason,
-        )
-    report.sessions = [results[index] for index in sorted(results)]
-    if report.sessions and all(result.status != "interrupted" for result in report.sessions):
-        report.stopped = f"{how} once every session was done: their results are as listed."
 
 
 def run_batch(
@@ -445,7 +407,7 @@ def run_batch(
     output_folder, data_folder : pathlib.Path, optional
         Override the spec's folders.
     progress : Progress, optional
-        Receives the problems and the progress.
+        Receives the checked spec, the problems and the progress.
 
     Returns
     -------
@@ -473,6 +435,7 @@ def run_batch(
             plan = plan_spec(
                 spec_path, output_folder=output_folder, data_folder=data_folder, stub_test=stub_test, workers=executor
             )
+            progress.planned(plan)
             report.problems = list(plan.problems)
             if plan.spec_wide_problems or not plan.sessions:
                 progress.problems(report.problems)
@@ -485,6 +448,6 @@ def run_batch(
                 executor.close()
             progress.finished(report)
         except BaseException as ended:
-            _ended(ended, executor, report, plan, results, started, progress)
+            _ended(ended, executor, report, plan, results, started, progress, overwrite=overwrite)
             raise
     return report

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..errors import InvalidOptionError
 from ._common import (
     EXIT_INTERRUPTED,
     DebugOption,
@@ -20,6 +23,7 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
+    from ..batch.jobs import Plan
     from ..batch.report import BatchReport
 
 __all__ = ["run"]
@@ -34,10 +38,12 @@ _STYLE = {
 }
 
 
-def _progress_display(report_file: Path | None = None) -> Any:
+def _progress_display(spec: Path, report_file: Path | None = None, overwrite: bool = False) -> Any:
     """Return a :class:`~poseconv.batch.runner.Progress` drawing rich bars on a terminal, status lines elsewhere.
 
-    A run ended by SIGTERM or SIGHUP writes its report to ``report_file`` (--report) before the process ends.
+    Once the spec is checked, before anything is written, ``report_file`` (--report) is refused if it is one
+    of the spec's files, else it is written to say the run has not finished. A run ended by SIGTERM or
+    SIGHUP writes its report there before the process ends.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -59,6 +65,10 @@ def _progress_display(report_file: Path | None = None) -> Any:
             self.tasks: dict[str, Any] = {}
             self.done: dict[str, int] = {}
             self.written = False  # the report (--report), by ended or finished
+
+        def planned(self, plan: Plan) -> None:
+            _check_report_against_spec(report_file, plan)
+            _mark_unfinished(spec, report_file, overwrite)
 
         def problems(self, problems: Any) -> None:
             # Every problem, before anything is written; problems always show, even with --quiet.
@@ -112,15 +122,92 @@ def _to_stdout(path: Path | None) -> bool:
 
 
 def _check_report_file(path: Path | None, spec: Path) -> None:
-    """Refuse a --report file that cannot be written now, not once every session is converted, or that is the spec."""
+    """Refuse a --report file that cannot be written now, not once every session is converted, or holds other data.
+
+    The spec itself, or any file that holds something else than a report of an earlier run (a pose file, an
+    NWB file): the report would replace it, and ``--overwrite`` concerns the sessions' NWB files only.
+    """
     if path is not None and not _to_stdout(path):
-        from ..errors import InvalidOptionError
         from ..output import check_writable
 
         if path.resolve() == spec.resolve():
             # The report is written before the spec is read (a report saying the run has not finished).
             raise InvalidOptionError(f"--report {path}: is the spec itself; give the report another file name.")
+        if path.is_file() and not _is_run_report(path):
+            raise InvalidOptionError(
+                f"--report {path}: is a file that holds no report of 'poseconv run', which the report would "
+                "replace (--overwrite or not); give the report another file name (only a report of an earlier "
+                "run is replaced)."
+            )
         check_writable(path)
+
+
+#: The keys of every report --report holds (:meth:`~poseconv.batch.report.BatchReport.to_dict`).
+_REPORT_KEYS = frozenset({"spec", "ok", "stopped", "counts", "problems", "sessions"})
+
+
+def _is_run_report(path: Path) -> bool:
+    """Whether the file ``path`` is empty or holds a report of ``poseconv run``: the files a report may replace."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(64).lstrip()
+            if not start:
+                return True  # nothing to lose (a file `mktemp` made for the report)
+            if not start.startswith(b"{"):
+                return False  # not JSON: an HDF5, CSV or YAML file, read no further
+            document = json.loads(start + handle.read())
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON: not a report, or not one to tell apart
+        return False
+    return isinstance(document, dict) and document.keys() >= _REPORT_KEYS
+
+
+def _path_values(value: Any) -> Iterator[str]:
+    """Yield the absolute paths among an input's argument values (a path, a list of paths, paths by name)."""
+    if isinstance(value, str):
+        if os.path.isabs(value):
+            yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _path_values(item)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _path_values(item)
+
+
+def _same_path(path: str | Path) -> str:
+    """Return ``path`` as compared with another naming the same file (links followed; case, where it does not count)."""
+    return os.path.normcase(os.path.realpath(path))
+
+
+def _check_report_against_spec(path: Path | None, plan: Plan) -> None:
+    """Refuse a --report file that is a session's NWB file (or in its Zarr store), or an input of a session.
+
+    Said before anything is written: the report would replace the input, or the session's file (and the
+    session's file the report), and a report at an NWB file's path would make the next run call it damaged.
+    """
+    if path is None or _to_stdout(path):
+        return
+    target = _same_path(path)
+    what = None
+    for index, session_id, output in plan.sessions:
+        written = _same_path(output)
+        if target == written or target.startswith(written + os.sep):
+            what = f"the NWB file of session {session_id!r} (sessions[{index}]) in the spec"
+            break
+    for job in plan.jobs if what is None else ():
+        for entry in job.inputs:
+            if any(_same_path(p) == target for p in _path_values([entry.source_data, entry.timestamps_file])):
+                what = f"an input of session {job.session_id!r} ({entry.location}) in the spec"
+                break
+    if what is not None:
+        raise _ReportAtSpecFile(
+            f"--report {path}: is {what}, which the report would replace (--overwrite or not); give the report "
+            "another file name."
+        )
+
+
+class _ReportAtSpecFile(InvalidOptionError):
+    """A --report file is one of the spec's files: the run stops before writing anything, no report either."""
 
 
 #: What ``--report`` holds while the run has not finished: a run killed (``kill -9``, out of memory) writes no report
@@ -132,13 +219,30 @@ UNFINISHED = (
 )
 
 
-def _mark_unfinished(spec: Path, path: Path | None) -> None:
+def _unfinished(overwrite: bool) -> str:
+    """Return what the report says until the run finishes; with --overwrite, every file may be an earlier run's."""
+    if not overwrite:
+        return UNFINISHED
+    from datetime import datetime
+
+    now = datetime.now().astimezone().isoformat(timespec="seconds")
+    return (
+        "the run did not finish: it is still running, or was killed before it could write this report. It runs "
+        f"with --overwrite: the sessions whose NWB file was modified since {now} were converted by it (files are "
+        "put in place only when whole); the others were not, and keep the file of an earlier run, if any. The "
+        "same command converts every session again; to convert only the others, run it without --overwrite if "
+        "none of them has a file of an earlier run (sessions whose NWB file exists are then skipped), else run "
+        "it with --overwrite on a spec of only those sessions."
+    )
+
+
+def _mark_unfinished(spec: Path, path: Path | None, overwrite: bool) -> None:
     """Replace a ``--report`` file by one that says the run has not finished; the run's own report replaces it."""
     # On stdout there is no earlier report to replace, and one JSON document must come out, not two.
     if path is not None and not _to_stdout(path):
         from ..batch.report import BatchReport
 
-        _write_report(BatchReport(spec_path=spec, stopped=UNFINISHED), path)
+        _write_report(BatchReport(spec_path=spec, stopped=_unfinished(overwrite)), path)
 
 
 def _write_report(report: BatchReport, path: Path | None) -> None:
@@ -216,12 +320,14 @@ def _run_reporting(spec: Path, report_file: Path | None, **options: Any) -> tupl
     from ..batch.report import BatchInterrupted, BatchReport, one_line
     from ..batch.runner import run_batch
 
-    display = _progress_display(report_file)
+    display = _progress_display(spec, report_file, options.get("overwrite", False))
     try:
         report, interrupted = run_batch(spec, progress=display, **options), False
     except BatchInterrupted as stop:
         # The workers have stopped: say which sessions were converted and which were not.
         report, interrupted = stop.report, True
+    except _ReportAtSpecFile:
+        raise  # nothing was written, and the report must not be either
     except Exception as err:
         _write_report(BatchReport(spec_path=spec, stopped=f"failed: {one_line(err)}"), report_file)
         raise
@@ -280,7 +386,10 @@ def run(
     with command_errors():
         _leave_deleted_working_folder(spec, [output_folder, data_folder, report_file])
         _check_report_file(report_file, spec)
-        _mark_unfinished(spec, report_file)
+        if report_file is not None and report_file.exists():
+            # An earlier run's report must not stay, saying ok, while the spec is checked (then a kill -9); a new
+            # file waits until the spec is known not to name it (the display's ``planned``).
+            _mark_unfinished(spec, report_file, overwrite)
         if scheduler is None:
             from ..batch.executors import LocalExecutor
 

@@ -14,7 +14,8 @@ def test_a_run_ended_before_its_report_leaves_no_earlier_report_saying_ok(tmp_pa
     # A scheduler's SIGTERM ends the run unseen (the process ends as the signal ends it): before, --report then
     # still held the earlier run's report, "ok": true, for the sessions the run had been replacing.
     report = tmp_path / "run.json"
-    report.write_text(json.dumps({"ok": True, "stopped": "", "sessions": []}), encoding="utf-8")
+    earlier = {"spec": "spec.yaml", "ok": True, "stopped": "", "counts": {}, "problems": [], "sessions": []}
+    report.write_text(json.dumps(earlier), encoding="utf-8")
     seen = []
 
     def ended_by_a_signal(*args, **kwargs):
