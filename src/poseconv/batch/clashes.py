@@ -8,9 +8,11 @@ are a problem even when their files differ (two animals' ``day1``): said with th
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 from typing import Any
 
+from ..model.path_hints import folded_name
 from .inputs import windows_path_problem
 from .report import Problem
 
@@ -42,17 +44,15 @@ class Clashes:
             problems.append(Problem(f"sessions[{index}].session_id", message, index))
         self.ids.setdefault(session_id, index)
         resolved = output.resolve()
-        # Names that differ only in case are one file on macOS and Windows: the second would replace the first.
-        key = Path(str(resolved).casefold())
+        # Names that differ only in case, or in Unicode form, are one file on macOS (case on Windows too): the
+        # second would replace the first.
+        key = Path(folded_name(str(resolved)))
         if key in self.outputs:
             where = "nwbfile_name" if isinstance(raw, dict) and raw.get("nwbfile_name") else "session_id"
             other, other_output = self.outputs[key]
             message = f"writes {output}, as sessions[{other}] does."
             if other_output != resolved:
-                message = (
-                    f"writes {output}, and sessions[{other}] writes {other_output}: the names differ only in "
-                    "case, which makes them one file on macOS and Windows; name them apart."
-                )
+                message = _alike(output, other, other_output)
             problems.append(Problem(f"sessions[{index}].{where}", message, index))
         self.outputs.setdefault(key, (index, resolved))
         name = raw.get("nwbfile_name") if isinstance(raw, dict) else None
@@ -68,6 +68,24 @@ class Clashes:
             message = f"{STUB_FOLDER}/ is where --stub writes its test files; choose another folder."
             problems.append(Problem(f"sessions[{index}].nwbfile_name", message, index))
         return problems
+
+
+def _alike(output: Path, other: int, other_output: Path) -> str:
+    """Say that ``output`` and sessions[``other``]'s ``other_output`` are one file on macOS (and Windows: case)."""
+    mine, theirs = str(output.resolve()), str(other_output)
+    if mine.casefold() == theirs.casefold():
+        return (
+            f"writes {output}, and sessions[{other}] writes {other_output}: the names differ only in case, which "
+            "makes them one file on macOS and Windows; name them apart."
+        )
+    same_case = unicodedata.normalize("NFC", mine) == unicodedata.normalize("NFC", theirs)
+    case = "" if same_case else "letter case and "
+    # Both Unicode forms print alike: written with escapes, the names show the difference.
+    return (
+        f"writes {ascii(str(output))}, and sessions[{other}] writes {ascii(theirs)}: the names differ only in "
+        f"{case}Unicode normalization (NFC vs NFD: an accented letter as one character or as a letter and an accent, "
+        "as macOS writes names), which makes them one file on macOS; name them apart."
+    )
 
 
 def _normalised(path: Path) -> Path:

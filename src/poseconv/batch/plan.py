@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,11 +121,12 @@ def _name_clashes(inputs: list[InputJob], index: int) -> list[Problem]:
 
 @dataclass(frozen=True)
 class _Context:
-    """What planning every session shares: where relative paths start, stub files, the workers' detections."""
+    """What planning every session shares: where relative paths start, stub files, detections, ``--overwrite``."""
 
     data_folder: Path
     stub_test: bool = False
     detections: Detections | None = None
+    overwrite: bool = False
 
 
 def _pose_files_to_detect(raw_sessions: list[Any], data_folder: Path) -> list[str]:
@@ -251,10 +253,33 @@ def _schema_check(plan: Plan, document: dict[str, Any]) -> dict[int, list[Proble
     return by_session
 
 
+def _writes_in(folder: Path, raw_sessions: Any, backend: str, overwrite: bool) -> bool:
+    """Whether the run writes a session's NWB file in ``folder``: every session's with ``overwrite``.
+
+    Otherwise a session whose file is there is skipped (:mod:`poseconv.batch.runner`), so a finished batch in
+    a folder made read-only since (archived, a colleague's share) is re-run and checked without writing in it.
+    """
+    if overwrite or not isinstance(raw_sessions, list) or not raw_sessions:
+        return True
+    # os.path.exists, not Path.exists: a name too long or a folder not searchable is no file there, not an error.
+    return not all(os.path.exists(_output_of(raw, i, folder, backend)[1]) for i, raw in enumerate(raw_sessions))
+
+
 def _check_head(
-    plan: Plan, document: dict[str, Any], base: Path, output_folder: Path | None, data_folder: Path | None
+    plan: Plan,
+    document: dict[str, Any],
+    base: Path,
+    output_folder: Path | None,
+    data_folder: Path | None,
+    *,
+    stub_test: bool = False,
+    overwrite: bool = False,
 ) -> tuple[_SpecHead | None, Path]:
-    """Check what every session depends on (folders, metadata, interfaces); return the head and the data folder."""
+    """Check what every session depends on (folders, metadata, interfaces); return the head and the data folder.
+
+    With a head, the output folder is the stub folder of ``stub_test`` on return; its writability is checked
+    only when a session's file will be written in it (:func:`_writes_in`).
+    """
     try:
         head = _SpecHead.model_validate(document)
     except ValidationError as err:
@@ -266,12 +291,14 @@ def _check_head(
     # A folder given on the command line is said by its flag, not at the spec's line it replaces.
     data_at = "data_folder" if data_folder is None else "--data-folder"
     output_at = "output_folder" if output_folder is None else "--output-folder"
+    sessions_folder = plan.output_folder / STUB_FOLDER if stub_test else plan.output_folder
+    writes = _writes_in(sessions_folder, document.get("sessions"), head.backend, overwrite)
     if not data_root.is_dir():
         windows = windows_path_problem(data_root, relative_hint=False)
         plan.problems.append(Problem(data_at, windows or missing_path(data_root, "folder") or "not a folder"))
     if (windows := windows_path_problem(plan.output_folder, relative_hint=False)) is not None:
         plan.problems.append(Problem(output_at, windows))
-    elif (problem := dangling_link(plan.output_folder) or folder_problem(plan.output_folder)) is not None:
+    elif writes and (problem := dangling_link(plan.output_folder) or folder_problem(plan.output_folder)) is not None:
         # Found here, once, rather than as the same failure of every session.
         plan.problems.append(Problem(output_at, f"{plan.output_folder}: {problem}"))
     plan.problems += metadata_problems(head.metadata, "metadata", None)
@@ -280,6 +307,8 @@ def _check_head(
     ]
     for key, name in head.interfaces.items():
         plan.problems += interface_class(name, format_location(("interfaces", key)), None)[1]
+    if stub_test:
+        _to_stub_folder(plan, checked=writes)
     return head, data_root
 
 
@@ -292,14 +321,17 @@ def _to_stub_folder(plan: Plan, *, checked: bool) -> None:
         plan.problems.append(Problem("output_folder", f"{plan.output_folder}: {problem}"))
 
 
-def _subfolder_problem(output: Path, output_folder: Path, index: int, seen: dict[Path, str | None]) -> list[Problem]:
+def _subfolder_problem(
+    output: Path, output_folder: Path, index: int, seen: dict[Path, str | None], overwrite: bool = False
+) -> list[Problem]:
     """Return why the folder an ``nwbfile_name`` puts a session's file in cannot hold it (``seen``: by folder).
 
     The output folder itself is checked once for the whole spec; a folder of its own, e.g. ``sub-m1/``, is
     made when the session is written, which a file of that name would stop with a bare FileExistsError.
+    A session whose file is there is skipped unless ``overwrite``: its folder, read-only perhaps, is not written in.
     """
     folder = output.parent
-    if folder.resolve() == output_folder.resolve():
+    if folder.resolve() == output_folder.resolve() or (not overwrite and os.path.exists(output)):
         return []
     if folder not in seen:
         blocker = next((path for path in (folder, *folder.parents) if path.exists()), None)
@@ -343,7 +375,7 @@ def _plan_sessions(
         # Not in the way of a job: found with the rest of the session's metadata problems.
         plan.problems += _space_problems(raw, index)
         if not problems and head is not None and not plan.spec_wide_problems:
-            problems = _subfolder_problem(output, plan.output_folder, index, folders)
+            problems = _subfolder_problem(output, plan.output_folder, index, folders, context.overwrite)
         plan.problems += found_by_schema + problems
         if head is None:
             continue
@@ -371,6 +403,7 @@ def plan_spec(
     data_folder: Path | None = None,
     stub_test: bool = False,
     workers: Any = None,
+    overwrite: bool = False,
 ) -> Plan:
     """Check a spec file without reading data, and return a job per valid session.
 
@@ -387,6 +420,8 @@ def plan_spec(
     workers : LocalExecutor, optional
         Workers that detect the pose files' formats while the sessions are planned
         (:mod:`poseconv.batch.detection`); without, each file is read here.
+    overwrite : bool, default: False
+        Plan a run that converts sessions whose NWB file exists again; otherwise none is written in a read-only folder.
 
     Returns
     -------
@@ -420,15 +455,17 @@ def plan_spec(
     by_session = _schema_check(plan, document)
     head, data_root = None, base
     if not plan.problems:
-        head, data_root = _check_head(plan, document, base, output_folder, data_folder)
-    if stub_test:
-        _to_stub_folder(plan, checked=head is not None)
+        head, data_root = _check_head(
+            plan, document, base, output_folder, data_folder, stub_test=stub_test, overwrite=overwrite
+        )
+    if stub_test and head is None:  # with a head, _check_head moves to it and checks it
+        _to_stub_folder(plan, checked=False)
     detections = None
     if workers is not None and head is not None:
         paths = _pose_files_to_detect(raw_sessions, data_root)
         detections = Detections(workers, paths) if paths else None
     # Not waited for when planning stops early (an interrupt): closing the executor ends the detections.
-    _plan_sessions(plan, raw_sessions, by_session, head, _Context(data_root, stub_test, detections))
+    _plan_sessions(plan, raw_sessions, by_session, head, _Context(data_root, stub_test, detections, overwrite))
     if head is not None:
         plan.problems += identifier_problems(document, raw_sessions) + dandi_name_problems(document, raw_sessions)
         plan.problems += subject_problems(document, raw_sessions)

@@ -432,9 +432,8 @@ def run_batch(
     results: dict[int, SessionResult] = {}
     with signals_raise():
         try:
-            plan = plan_spec(
-                spec_path, output_folder=output_folder, data_folder=data_folder, stub_test=stub_test, workers=executor
-            )
+            folders = {"output_folder": output_folder, "data_folder": data_folder}
+            plan = plan_spec(spec_path, **folders, stub_test=stub_test, workers=executor, overwrite=overwrite)
             progress.planned(plan)
             report.problems = list(plan.problems)
             if plan.spec_wide_problems or not plan.sessions:

@@ -20,6 +20,7 @@ from pathlib import Path
 __all__ = [
     "GIVEN",
     "Wording",
+    "folded_name",
     "is_windows_only",
     "missing_path_hints",
     "not_found_here",
@@ -256,7 +257,13 @@ def _loose_listing(folder: str, mtime_ns: int) -> dict[str, list[str]]:
 
 
 def _loose(name: str) -> str:
-    return unicodedata.normalize("NFC", name.strip()).casefold()
+    return folded_name(name.strip())
+
+
+def folded_name(name: str) -> str:
+    """Return ``name`` as macOS compares file names: letter case and Unicode form (NFC or NFD) left out."""
+    # Canonical forms only: NFKC would take "\ufb01" for "fi", which no file system does.
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
 def _how_differs(written: str, on_disk: str, wording: Wording) -> str:
