@@ -144,7 +144,10 @@ class PoseSpec(_Model):
         "Video file", "The video the poses were estimated on (kept outside the NWB file); relative to data_folder."
     )
     sampling_frequency: float | None = optional(
-        "Sampling frequency (Hz)", "Frame rate, for files that record none (SLEAP files usually do not).", gt=0
+        "Sampling frequency (Hz)",
+        "Frame rate, for files that record none (SLEAP files usually do not).",
+        gt=0,
+        allow_inf_nan=False,  # .inf passed gt=0 and was refused inside the interface, at pose[0], not here
     )
     starting_time: float | None = optional(
         "Starting time (s)", "Shift every frame time by this many seconds, to align the poses to the session start."

@@ -635,3 +635,14 @@ def test_fields_a_form_left_empty_are_not_given_as_with_convert_metadata(tmp_pat
         assert (subject.sex, subject.age, subject.species) == ("F", "P90D", "Mus musculus")
         assert subject.date_of_birth is None and subject.weight is None and subject.strain is None
         assert nwbfile.experiment_description is None and nwbfile.lab is None
+
+
+@pytest.mark.parametrize("rate", [float("inf"), float("nan")])
+def test_an_infinite_or_nan_rate_is_refused_at_its_field(tmp_path, rate):
+    # .inf passed gt=0 and was refused inside the interface, at pose[0]; .nan got pydantic's "greater than 0".
+    one = session("a")
+    one["pose"][0]["sampling_frequency"] = rate
+    plan = plan_spec(write_spec(tmp_path, {"sessions": [one]}))
+    [problem] = [p for p in plan.problems if isinstance(p, Problem)]
+    assert problem.location == "sessions[0].pose[0].sampling_frequency"
+    assert "finite number" in problem.message
