@@ -27,19 +27,10 @@ from .model import FrameTiming, PoseData, PoseTrack
 from .model.frames import LazyArray, is_lazy_array
 from .model.location import require_file
 from .model.track_checks import PER_FRAME
+from .model.unlinked_videos import EACH_VIDEO, UNLINKED
 from .video import VideoProbe, probe_found_video, probe_video
 
 __all__ = ["PoseSource", "fit_to_video"]
-
-# How to give each video of a file of several with its poses, one conversion each (video_file_path= gives one).
-_EACH_VIDEO = (
-    "video_indices=[k] and video_file_path= (poseconv convert FILE -O video_indices=[k] --video PATH; in a spec, "
-    "one pose entry per video with source_data: {video_indices: [k]} and its video_file_path), k = 0 for the first "
-    "video"
-)
-# A reader's fact of a video (notes["videos"][key]) it linked no file to, for want of telling which file is its
-# own: the warning saying why and how to give it, said only of the videos converted and given no file.
-_UNLINKED = "unlinked_warning"
 
 
 class PoseSource(ReadsInput):
@@ -178,7 +169,7 @@ class PoseSource(ReadsInput):
         if "video_indices" not in self.reader_options or len(videos) < 2:
             return ""
         return (
-            f" One video's poses convert with their video at a time: {_EACH_VIDEO}. Or put the videos where the "
+            f" One video's poses convert with their video at a time: {EACH_VIDEO}. Or put the videos where the "
             "file records them, or beside it, and give none."
         )
 
@@ -191,19 +182,19 @@ class PoseSource(ReadsInput):
         if "video_indices" not in self.reader_options or len(self._videos()) < 2:
             return ""
         return (
-            f"each video with its poses, one at a time: {_EACH_VIDEO}; video_file_path= alone (--video) is for poses "
+            f"each video with its poses, one at a time: {EACH_VIDEO}; video_file_path= alone (--video) is for poses "
             "of one video"
         )
 
     def _warn_unlinked(self) -> None:
-        """Say why a video converted has no file, as its reader noted (``_UNLINKED``), unless the user gave one.
+        """Say why a video converted has no file, as its reader noted (:data:`.UNLINKED`), unless the user gave one.
 
         A SLEAP file's videos of one name in different folders link none of the file of that name beside it
         (:mod:`poseconv.readers.sleap.videos_by_name`): said of the videos chosen (``video_indices``), not of
         those given with ``video_file_path=`` (``video_file_paths=``), which the advice said to do.
         """
         said = [
-            pose.notes.get("videos", {}).get(key, {}).get(_UNLINKED)
+            pose.notes.get("videos", {}).get(key, {}).get(UNLINKED)
             for pose in self._poses()
             for key in dict.fromkeys(track.video for track in pose.tracks)
             if key not in self._video_file_paths

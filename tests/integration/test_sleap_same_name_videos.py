@@ -4,7 +4,8 @@ Before, every entry point linked both videos to that copy, without a word: both 
 and camera, so day 2's poses were declared as estimated on day 1's video. Now none is linked (each keeps its
 recorded path), a warning says how to choose, and the way it gives links the video chosen. Following that way
 (``video_indices=[k]`` with the video's file) is said nothing of, and the error of a missing frame rate gives that
-way, not ``video_file_path=`` alone, which a file of two videos refuses.
+way, not ``video_file_path=`` alone, which a file of two videos refuses. Training labels, whose interface takes no
+video, are told to point the file to each video (SLEAP's Replace Videos), which links each.
 """
 
 from __future__ import annotations
@@ -35,28 +36,23 @@ EACH_VIDEO = "or each video with its poses, one at a time: video_indices=[k] and
 ALONE = "video_file_path= alone (--video) is for poses of one video."
 
 
-@pytest.fixture
-def same_name(tmp_path):
-    """``s2/same_name.slp``: 3 predicted frames of track "mouse" on each of two videos recorded as
-    ``C:\\day1\\top.mp4`` and ``C:\\day2\\top.mp4``, and ``s2/top.mp4`` (3 frames, 10 Hz) beside it."""
-    folder = tmp_path / "s2"
+def _write_same_name(folder: Path, *, user: bool = False) -> Path:
+    """Write ``folder/same_name.slp`` (3 frames of track "mouse" on each of two videos recorded as
+    ``C:\\day1\\top.mp4`` and ``C:\\day2\\top.mp4``; predicted, or placed by a user) and ``top.mp4`` beside it."""
     folder.mkdir()
     shutil.copy(VIDEO, folder / "top.mp4")
     skeleton, track = sio.Skeleton(["head", "tail"]), sio.Track("mouse")
     videos = [sio.Video(filename=rf"C:\day{day}\top.mp4", open_backend=False) for day in (1, 2)]
+
+    def instance(points):
+        if user:
+            return sio.Instance.from_numpy(points, skeleton=skeleton, track=track)
+        scores = np.array([0.9, 0.8])
+        return sio.PredictedInstance.from_numpy(points, skeleton=skeleton, point_scores=scores, score=0.9, track=track)
+
     frames = [
         sio.LabeledFrame(
-            video=video,
-            frame_idx=f,
-            instances=[
-                sio.PredictedInstance.from_numpy(
-                    np.array([[10.0 + 100 * v + f, 20.0], [30.0, 40.0]]),
-                    skeleton=skeleton,
-                    point_scores=np.array([0.9, 0.8]),
-                    score=0.9,
-                    track=track,
-                )
-            ],
+            video=video, frame_idx=f, instances=[instance(np.array([[10.0 + 100 * v + f, 20.0], [30.0, 40.0]]))]
         )
         for v, video in enumerate(videos)
         for f in range(3)
@@ -66,6 +62,13 @@ def same_name(tmp_path):
         labels = sio.Labels(labeled_frames=frames, videos=videos, skeletons=[skeleton], tracks=[track])
         sio.save_slp(labels, str(folder / "same_name.slp"))
     return folder / "same_name.slp"
+
+
+@pytest.fixture
+def same_name(tmp_path):
+    """``s2/same_name.slp``: 3 predicted frames of track "mouse" on each of two videos recorded as
+    ``C:\\day1\\top.mp4`` and ``C:\\day2\\top.mp4``, and ``s2/top.mp4`` (3 frames, 10 Hz) beside it."""
+    return _write_same_name(tmp_path / "s2")
 
 
 def _linked(nwb_path) -> tuple[list[str], list[str]]:
@@ -85,6 +88,31 @@ def test_convert_links_neither_video_and_says_how_to_choose(same_name):
     assert "video_indices=[k] and video_file_path=" in result.stderr
     # Before: one ImageSeries "Video top" of s2/top.mp4 and one camera for both videos.
     assert _linked(out) == ([], ["Video top Camera Device", "Video top_2 Camera Device"])
+
+
+def test_convert_of_training_labels_says_a_way_they_take_and_it_links_each_video(tmp_path):
+    labels = _write_same_name(tmp_path / "labels", user=True)
+    out = labels.parent / "out.nwb"
+    args = ("--source", "sleap-labels", "-o", out, "--overwrite", "--session-start-time", START)
+    result = poseconv_in_process("convert", labels, *args)
+    assert result.returncode == 0, result.stderr
+    (said,) = [line for line in result.stderr.splitlines() if WARNING in line]
+    # Before: "video_indices=[k] and video_file_path=", which SLEAPTrainingDataInterface refuses.
+    assert "video_indices=[k]" not in said and "File > Replace Videos" in said, said
+    refused = poseconv_in_process(
+        "convert", labels, *args, "-O", "video_indices=[1]", "--video", labels.parent / "top.mp4"
+    )
+    assert refused.returncode != 0 and "takes no video_indices" in refused.stderr
+    # The way given, followed: each video beside the file under a name of its own, the file pointed to it.
+    copies = [shutil.copy(VIDEO, labels.parent / f"top_day{day}.mp4") for day in (1, 2)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fixed = sio.load_slp(str(labels), open_videos=False)
+        fixed.replace_filenames(new_filenames=copies, open_videos=False)
+        fixed.save(str(labels))
+    result = poseconv_in_process("convert", labels, *args)
+    assert result.returncode == 0 and "not where the file records" not in result.stderr, result.stderr
+    assert _linked(out)[0] == ["top_day1.mp4", "top_day2.mp4"]
 
 
 def test_convert_of_one_video_with_its_file_links_that_file(same_name):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from poseconv.catalog import get_format
-from poseconv.errors import InvalidOptionError
+from poseconv.errors import InvalidOptionError, PoseconvWarning
 from poseconv.interfaces import DeepLabCutPoseInterface, SLEAPPoseInterface
 from poseconv.metadata.compose import to_plain
 from poseconv.pose_source import PoseSource
@@ -271,3 +271,22 @@ def test_the_advice_for_frame_times_of_several_videos_gives_each_its_file(tmp_pa
         f"(--timestamps FILE; a spec's timestamps_file), or {advice}."
     )
     assert "or the video with video_file_path= (--video)." in str(missing_timing_error("p.slp", "video 'top'"))
+
+
+def test_the_warning_and_the_errors_give_each_video_its_file_in_one_wording(tmp_path):
+    """The unlinked warning (readers/sleap/videos_by_name.py) and PoseSource's errors of several videos.
+
+    Both appear in one conversion's output: before, the one said "k the video's index above", the others
+    "k = 0 for the first video".
+    """
+    slp = _same_name_slp(tmp_path, [r"C:\day1\top.mp4", r"C:\day2\top.mp4"])
+    (said,) = _unlinked_said(file_path=slp)
+    with pytest.warns(PoseconvWarning, match="not where the file records"):
+        both = PoseSource.from_format(get_format("SLEAP"), file_path=slp, sampling_frequency=10.0)
+    advice = both._each_video_advice()
+    way = advice[advice.index("video_indices=[k]") : advice.index("; video_file_path= alone")]
+    assert way.endswith("k the video's index in the file, 0 for the first"), way
+    assert f"one at a time: {way}; a recording session's videos" in said
+    with pytest.raises(InvalidOptionError, match="1 video files given for 2 videos") as raised:
+        PoseSource.from_format(get_format("SLEAP"), file_path=slp, video_file_paths=[tmp_path / "top.mp4"])
+    assert f"at a time: {way}. Or put" in str(raised.value)

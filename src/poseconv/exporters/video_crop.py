@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import PoseconvWarning
-from ..readers.sleap.videos import crop_numbers
+from ..model.crop import crop_numbers
 
 __all__ = ["crop_corner", "on_video", "warn_crop_kept"]
 

@@ -34,6 +34,15 @@ from .videos import describe_videos
 
 __all__ = ["read_sleap_labels"]
 
+# How to link the videos that only a file of their name beside the labels would link, and that several claim
+# (:mod:`.videos_by_name`): training labels take no video file (their interface takes neither video_indices nor
+# video_file_path), so each video must be where the .slp says it is.
+_EACH_VIDEO_FOR_LABELS = (
+    "Training labels take no video_file_path (--video) nor video_indices: put each video where the file records "
+    "it, or beside the file under a name of its own and point the file to it (SLEAP: File > Replace Videos; "
+    "sleap-io: Labels.replace_filenames), save the file, and convert again."
+)
+
 
 def _identity_of(instance: Any) -> dict[str, Any]:
     """Return the ``identity`` (its name) and ``identity_score`` of a sleap-io user instance; None where it has none."""
@@ -126,7 +135,7 @@ def read_sleap_labels(file_path: str | Path) -> TrainingData:
     labels = load_labels(path)
     # Re-identification labels name their animals by Identity, not Track: they are tracked as the predictions are.
     from_identities = tracks_from_identities(labels)
-    infos, video_facts = describe_videos(labels.videos, path)
+    infos, video_facts = describe_videos(labels.videos, path, advice=_EACH_VIDEO_FOR_LABELS)
     skeleton_names, track_names = sleap_names(labels.skeletons, labels.tracks)
     label_file = LabelFile(name=path.name)
     frames, n_predicted = _labeled_frames(labels, infos, video_facts, (skeleton_names, track_names), label_file.name)

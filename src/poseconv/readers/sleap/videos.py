@@ -13,22 +13,22 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 from ...model import VideoInfo
+from ...model.crop import crop_numbers
 from ...model.location import is_absolute_anywhere, named_file, recorded_file_name, where_linked
 from ...video import HDF5_IMAGE_SUFFIXES, IMAGE_STACK_SUFFIXES, STILL_IMAGE_SUFFIXES
 from ..deeplabcut.project import find_video
 from ..side_files import side_folders
 from .common import is_slp_file, unique_names
-from .videos_by_name import BY_NAME, unlink_shared_by_name, warn_unlinked
+from .videos_by_name import BY_NAME, FOR_POSES, unlink_shared_by_name, warn_unlinked
 
 __all__ = [
     "analysis_video",
     "analysis_video_stem",
-    "crop_numbers",
     "describe_videos",
     "export_video",
     "find_local_video",
@@ -43,8 +43,6 @@ __all__ = [
 # may hold dots; the last ".<digits>_" is taken as the index, since a labels stem is the user's free choice
 # (often a date and time) while the video index is SLEAP's.
 _DEFAULT_EXPORT_NAME = re.compile(r".+\.\d{3,}_(?P<video>.+)")
-
-_Number = TypeVar("_Number", int, float)
 
 
 def analysis_video_stem(file_name: str) -> str:
@@ -193,19 +191,6 @@ def video_crop(backend_metadata: dict[str, Any]) -> list[int] | None:
     crop, so (0, 0) is the video's pixel (x1, y1).
     """
     return crop_numbers(backend_metadata.get("crop"), int)
-
-
-def crop_numbers(values: Any, number: Callable[[Any], _Number]) -> list[_Number] | None:
-    """Return the four numbers of a recorded crop, each made by ``number`` (``int``, ``float``).
-
-    None when ``values`` is not a list of four numbers: a crop not recorded, or not in a form known here.
-    """
-    if not isinstance(values, (list, tuple)) or len(values) != 4:
-        return None
-    try:
-        return [number(value) for value in values]
-    except (TypeError, ValueError):
-        return None
 
 
 def _backend_metadata(video: Any) -> dict[str, Any]:
@@ -470,16 +455,17 @@ def analysis_video(
 
 
 def describe_videos(
-    videos: Sequence[Any], slp_path: Path, *, warn: bool = True
+    videos: Sequence[Any], slp_path: Path, *, warn: bool = True, advice: str = FOR_POSES
 ) -> tuple[list[VideoInfo], list[dict[str, Any]]]:
     """Describe every video of a ``.slp`` (:func:`slp_video_info`), keys made unique in file order.
 
     A file beside the ``.slp`` that only its name would link to videos of different recorded paths is linked
-    to none of them (:func:`~.videos_by_name.unlink_shared_by_name`), with a warning unless ``warn`` is False:
-    the warning is then in those videos' facts, for the caller to give when it applies.
+    to none of them (:func:`~.videos_by_name.unlink_shared_by_name`), with a warning ending in ``advice`` (how to
+    give each video its file; the poses' way by default) unless ``warn`` is False: the warning is then in those
+    videos' facts, for the caller to give when it applies.
     """
     described = [slp_video_info(video, index, slp_path) for index, video in enumerate(videos)]
-    described = unlink_shared_by_name(described, slp_path)
+    described = unlink_shared_by_name(described, slp_path, advice=advice)
     if warn:
         warn_unlinked([facts for _, facts in described], stacklevel=3)
     keys = unique_names([info.key for info, _ in described])

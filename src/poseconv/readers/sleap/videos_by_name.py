@@ -7,9 +7,10 @@ folder (``C:\day1\top.mp4``, ``C:\day2\top.mp4``), and a project of several sess
 as estimated on another session's video. As for DeepLabCut's ``video_sets`` of one name
 (:func:`~poseconv.readers.deeplabcut.project.find_video`), none is linked and the user is told how to choose.
 
-What to tell is the video's fact :data:`UNLINKED` in the notes: the interfaces say it only of the videos they
-convert and the user gives no file for (:class:`~poseconv.pose_source.PoseSource`); the reader of training labels
-says it at once (:func:`warn_unlinked`).
+What to tell is the video's fact :data:`~poseconv.model.unlinked_videos.UNLINKED` in the notes: the interfaces say
+it only of the videos they convert and the user gives no file for (:class:`~poseconv.pose_source.PoseSource`), the
+way out being :data:`FOR_POSES`; the reader of training labels, whose interface takes no video, says it at once
+(:func:`warn_unlinked`) with a way out of its own.
 """
 
 from __future__ import annotations
@@ -21,13 +22,17 @@ from typing import Any
 
 from ...errors import PoseconvWarning
 from ...model import VideoInfo
+from ...model.unlinked_videos import EACH_VIDEO, UNLINKED
 
-__all__ = ["BY_NAME", "UNLINKED", "unlink_shared_by_name", "warn_unlinked"]
+__all__ = ["BY_NAME", "FOR_POSES", "UNLINKED", "unlink_shared_by_name", "warn_unlinked"]
 
 #: How :func:`~poseconv.readers.sleap.videos.find_local_video` says a video was found by its name beside the file.
 BY_NAME = "same file name next to the SLEAP file"
-#: The fact of a video left without the file of its name: the warning saying why and how to give its file.
-UNLINKED = "unlinked_warning"
+#: How the warning tells to give each video its file where the poses are converted (video_indices= works there).
+FOR_POSES = (
+    f"Give each video with its poses, one at a time: {EACH_VIDEO}; a recording session's videos with "
+    "video_file_paths= by camera name."
+)
 
 _Described = tuple[VideoInfo, dict[str, Any]]
 
@@ -37,7 +42,7 @@ def _same_path(recorded: str | None) -> str | None:
     return recorded.replace("\\", "/") if recorded else recorded
 
 
-def unlink_shared_by_name(described: list[_Described], slp_path: Path) -> list[_Described]:
+def unlink_shared_by_name(described: list[_Described], slp_path: Path, *, advice: str = FOR_POSES) -> list[_Described]:
     """Unlink the videos that only their name links to a local file that another recorded video also claims.
 
     A video found where it records itself keeps its file; videos recording one path are one video and keep
@@ -53,6 +58,8 @@ def unlink_shared_by_name(described: list[_Described], slp_path: Path) -> list[_
         ``index``: its index in the file), as :func:`~poseconv.readers.sleap.videos.slp_video_info` gives them.
     slp_path : pathlib.Path
         The ``.slp``, for the warning.
+    advice : str
+        How the warning ends: the way to give each video its file, for the poses by default (:data:`FOR_POSES`).
 
     Returns
     -------
@@ -69,7 +76,7 @@ def unlink_shared_by_name(described: list[_Described], slp_path: Path) -> list[_
         if not by_name or len({_same_path(described[p][0].original_path) for p in positions}) < 2:
             continue
         as_recorded = [described[p] for p in positions if p not in by_name]
-        said = _shared_message(slp_path, local, [described[p] for p in by_name], as_recorded)
+        said = f"{_shared_message(slp_path, local, [described[p] for p in by_name], as_recorded)} {advice}"
         for position in by_name:
             info, facts = described[position]
             unlinked = dataclasses.replace(info, path=None, image_files=None, others=())
@@ -93,7 +100,7 @@ def _listing(videos: list[_Described]) -> str:
 def _shared_message(
     slp_path: Path, local: Path | tuple[Path, ...], by_name: list[_Described], as_recorded: list[_Described]
 ) -> str:
-    """Return the warning that ``local`` is linked to none of the videos ``by_name`` (:func:`unlink_shared_by_name`)."""
+    """Return why ``local`` is linked to none of the videos ``by_name`` (:func:`unlink_shared_by_name`)."""
     what = f"the file {local}" if isinstance(local, Path) else f"the images from {local[0]}"
     if as_recorded:
         found = f"{what}, beside it, has that name but is video {_listing(as_recorded)}, where the file records it"
@@ -104,8 +111,5 @@ def _shared_message(
     plural = "s" if len(by_name) > 1 else ""
     return (
         f"{slp_path}: video{plural} {_listing(by_name)} {'are' if plural else 'is'} not where the file records "
-        f"{'them' if plural else 'it'}; {found}; {why}. Give each video with its poses, one at a time: "
-        "video_indices=[k] and video_file_path= (poseconv convert FILE -O video_indices=[k] --video PATH; in a "
-        "spec, one pose entry per video with source_data: {video_indices: [k]} and its video_file_path), k the "
-        "video's index above; a recording session's videos with video_file_paths= by camera name."
+        f"{'them' if plural else 'it'}; {found}; {why}."
     )

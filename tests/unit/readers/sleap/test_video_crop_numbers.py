@@ -1,10 +1,11 @@
-"""A recorded crop's four numbers (readers/sleap/videos.py ``crop_numbers``, ``video_crop``)."""
+"""A recorded crop's four numbers (model/crop.py ``crop_numbers``; readers/sleap/videos.py ``video_crop``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from poseconv.readers.sleap.videos import crop_numbers, video_crop
+from poseconv.model.crop import crop_numbers
+from poseconv.readers.sleap.videos import video_crop
 
 
 def test_a_sleap_io_virtual_crop_is_four_whole_numbers():
@@ -21,3 +22,16 @@ def test_the_numbers_are_made_by_the_callers_kind():
 def test_what_is_not_four_numbers_is_no_crop(values):
     assert crop_numbers(values, int) is None
     assert crop_numbers(values, float) is None
+
+
+def test_the_exporters_crop_imports_no_reader():
+    """exporters/video_crop.py reads a crop's numbers without importing the SLEAP reader stack (about 200 ms)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, poseconv.exporters.video_crop; "
+        "print(sorted(m for m in sys.modules if m.startswith('poseconv.readers')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]", result.stdout

@@ -128,7 +128,30 @@ def test_training_labels_link_none_of_the_videos_of_one_name(tmp_path):
     training, said = _read(read_sleap_labels, slp)
     assert [info.path for info in training.videos.values()] == [None, None] and len(said) == 1
     # The training labels reader says it at once: its interface takes no video.
-    assert WARNING in str(said[0].message) and set(_noted(training).values()) == {str(said[0].message)}
+    message = str(said[0].message)
+    assert WARNING in message and set(_noted(training).values()) == {message}
+    # Before, it said to give video_indices=[k] and video_file_path=, which SLEAPTrainingDataInterface refuses.
+    assert "video_indices=[k]" not in message and "video_file_path=" not in message
+    assert "Training labels take no video_file_path (--video) nor video_indices" in message
+    assert "beside the file under a name of its own and point the file to it (SLEAP: File > Replace Videos" in message
+
+
+def test_training_labels_pointed_to_videos_of_names_of_their_own_link_each(tmp_path):
+    """The training labels warning's way, followed: each video beside the file under its own name, the paths fixed."""
+    slp = _write_slp(tmp_path / "labels.slp", [r"C:\day1\top.mp4", r"C:\day2\top.mp4"], user=True)
+    (tmp_path / "top.mp4").write_bytes(b"a video")
+    for day in (1, 2):
+        (tmp_path / f"top_day{day}.mp4").write_bytes(b"a video")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        labels = sio.load_slp(str(slp), open_videos=False)
+        labels.replace_filenames(
+            new_filenames=[tmp_path / "top_day1.mp4", tmp_path / "top_day2.mp4"], open_videos=False
+        )
+        labels.save(str(slp))
+    training, said = _read(read_sleap_labels, slp)
+    assert [info.path for info in training.videos.values()] == [tmp_path / "top_day1.mp4", tmp_path / "top_day2.mp4"]
+    assert not said and not _noted(training)
 
 
 def test_a_session_links_none_of_its_cameras_videos_of_one_name(tmp_path):
