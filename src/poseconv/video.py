@@ -13,6 +13,7 @@ and its exact average rate is used, otherwise the per-frame times are. A raw str
 from __future__ import annotations
 
 import importlib.util
+import math
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -63,6 +64,12 @@ STILL_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 HDF5_IMAGE_SUFFIXES = (".h5", ".hdf5", ".slp")
 # FFmpeg's AVFMT_NOTIMESTAMPS: a demuxer whose format records no frame times (a raw stream).
 _NO_TIMESTAMPS = 0x0080
+# Codecs (FFmpeg's names) whose decoders, PyAV's and OpenCV's, give no frame before the first key frame, each
+# checked on a clip cut between key frames. Not MPEG-4 Part 2 (XviD, DivX, OpenCV's mp4v / XVID / FMP4 writers),
+# MS-MPEG-4, H.263, WMV or FLV1: their decoders show those frames.
+_FIRST_KEY_FRAME_CODECS = frozenset(
+    {"h264", "hevc", "mpeg1video", "mpeg2video", "vp8", "vp9", "av1", "ffv1", "snow", "svq1", "zmbv"}
+)
 
 
 def is_video_path(path: str | Path) -> bool:
@@ -171,8 +178,11 @@ def probe_video(path: str | Path) -> VideoProbe:
             raw = is_raw_stream(container)
             pts = frame_pts(container, stream)
             height, width = stream.codec_context.height, stream.codec_context.width
-            average_rate = stream.average_rate
             header_rate = stream.codec_context.framerate
+            # A raw stream's average rate is FFmpeg's guess (25 fps); its packets are timed by its header's rate:
+            # MPEG-1/2's, or, where the header gives only a clock (an MPEG-4 Part 2 stream's 30000 for 29.97 fps),
+            # the rate FFmpeg finds its packets' times at (r_frame_rate; an MPEG-1 stream's is twice its rate).
+            rates = (header_rate, stream.base_rate) if raw else (stream.average_rate,)
     except InvalidSourceFileError:
         raise
     except Exception as err:
@@ -190,12 +200,13 @@ def probe_video(path: str | Path) -> VideoProbe:
     # Frame 0 at 0 s, as OpenCV (DeepLabCut) and neuroconv's video interfaces time them: a segment cut without
     # reset_timestamps starts at its place in the recording, which no decoder's frame 0 is.
     timestamps = (shown - shown[0]).astype("float64") * step if len(shown) else np.empty(0)
+    constant = [float(rate) for rate in rates if rate and _constant_rate(timestamps, float(rate), step)]
     return VideoProbe(
         path=path,
         n_frames=int(len(shown)),
         frame_size=(int(height), int(width)),
         timestamps=timestamps,
-        constant_rate=_constant_rate(timestamps, float(average_rate) if average_rate else None, step),
+        constant_rate=constant[0] if constant else None,
     )
 
 
@@ -203,24 +214,34 @@ def _constant_rate(timestamps: np.ndarray, rate: float | None, step: float) -> f
     """Return ``rate`` when ``timestamps`` are a constant rate rounded to time-base steps of ``step`` s; else None.
 
     Every frame lies within one step of its place at ``rate``: the container only rounded the times (a
-    Matroska file's milliseconds give 29.97 fps frames 33 or 34 ms apart). And no frame is missing: where the
-    time base is the frame period (AVI's always is, an MP4's written with a timescale of the rate), one frame
-    missing moves the frames after it by exactly one step, which the rounding allowed, and the container's
-    average rate (29.51 fps for 30 fps with a frame missing in 2 s) gives every time to a step.
+    Matroska file's milliseconds give 29.97 fps frames 33 or 34 ms apart, 400 fps frames 2 or 3 ms apart). And
+    no frame is missing, which that alone does not tell: where the time base is the frame period (AVI's always
+    is, an MP4's written with a timescale of the rate), one frame missing moves the frames after it by exactly
+    one step, which the rounding allowed, and the container's average rate (29.51 fps for 30 fps with a frame
+    missing in 2 s) gives every time to a step. So no two frames may be as far apart as :func:`_longest_gap`
+    says a frame missing leaves: about two periods, where rounding adds at most a step to one.
     """
     if not rate or len(timestamps) < 2:
         return None
     ideal = timestamps[0] + np.arange(len(timestamps)) / rate
     if np.max(np.abs(timestamps - ideal)) > step + 1e-12:
         return None
-    # Rounded, a constant rate's frames are two lengths apart, one step between them (33 and 34 ms): a gap 1.5
-    # times the shortest or longer is a frame missing. (A time base coarser than half a frame period, of no
-    # camera's container, cannot tell the two apart: its times are written as they are.)
-    gaps = np.diff(timestamps)
-    shortest = float(np.min(gaps))
-    if shortest > 0 and float(np.max(gaps)) >= 1.5 * shortest:
-        return None
-    return rate
+    return rate if float(np.max(np.diff(timestamps))) < _longest_gap(rate, step) else None
+
+
+def _longest_gap(rate: float, step: float) -> float:
+    """Return the gap (s) from which frames ``1 / rate`` s apart, times rounded to ``step`` s, have one missing.
+
+    One and a half periods, or, where a step is more than half a period (60 fps in an MP4's 1/90 s, 600 fps in
+    Matroska's 1 ms), one step more than the most steps a rounded period spans (2 of 1/90 s, so 3): a frame
+    missing spans at least that. A period within 0.15 step of a whole number of steps counts as that number:
+    the average rate of a video whose time base is its frame period is lower than the time base's when frames
+    are missing (29.51 fps for 30 fps), and its gaps of 2 steps are frames missing.
+    """
+    period = 1.0 / rate
+    if step <= 0:
+        return 1.5 * period
+    return max(1.5 * period, (math.ceil(period / step - 0.15) + 1) * step) - 1e-9 * step
 
 
 def is_raw_stream(container: Any) -> bool:
@@ -241,10 +262,12 @@ def frame_pts(container: Any, stream: Any) -> list[int | None]:
 
     - an edit list hides it: a clip cut with ``ffmpeg -ss ... -c copy`` keeps the packets before its cut, which
       FFmpeg flags discard, their times before the stream's start;
-    - it comes before the first key frame of a codec that is not intra-only (a clip cut with ``-copyinkf``, a
-      recording started within a group of pictures): decoders (PyAV, OpenCV in DeepLabCut) start at a key
-      frame and give no frame for them, nor for the packets after it shown before it (an open GOP's leading
-      frames). A stream with no key frame flagged keeps every packet;
+    - it comes before the first key frame of H.264, HEVC, MPEG-1/2, VP8, VP9, AV1, FFV1 and the rarer codecs
+      ``_FIRST_KEY_FRAME_CODECS`` names (a clip cut with ``-copyinkf``, a recording started within a group of
+      pictures): their decoders (PyAV, OpenCV in DeepLabCut) start at a key frame and give no frame for them,
+      nor for the packets after it shown before it (an open GOP's leading frames). A stream with no key frame
+      flagged keeps every packet, and so does a codec whose decoders show the frames before the first key
+      frame (MPEG-4 Part 2: XviD, DivX, OpenCV's ``mp4v``);
     - it has no presentation time (PyAV's flush packet at the end of a stream), in a container of frame times.
 
     In a raw stream (:func:`is_raw_stream`) each packet with data is a frame, its time None (H.264, HEVC) or the
@@ -252,9 +275,9 @@ def frame_pts(container: Any, stream: Any) -> list[int | None]:
     """
     raw = is_raw_stream(container)
     start = stream.start_time
-    # The key frame rule only where a frame can need an earlier one: every frame of MJPEG, ProRes, DV decodes alone.
+    # The key frame rule only for the codecs whose decoders drop what comes before a key frame.
     codec = getattr(stream.codec_context, "codec", None)
-    keyed = not (codec is not None and codec.intra_only)
+    keyed = codec is not None and codec.canonical_name in _FIRST_KEY_FRAME_CODECS
     frames: list[int | None] = []
     key_seen, key_pts = False, None
     for packet in container.demux(stream):

@@ -94,6 +94,32 @@ def test_a_clip_starting_between_key_frames_has_the_frames_decoders_give(tmp_pat
     np.testing.assert_allclose(written_times(out)[0], decoded, atol=1e-9)
 
 
+def test_an_mpeg4_clip_starting_between_key_frames_has_the_frames_decoders_give(tmp_path):
+    # OpenCV's mp4v writer (DeepLabCut users' videos): MPEG-4 decoders show the frames before the first
+    # key frame, which H.264's do not. Counted as H.264's, the clip had 20 frames of the 26 DeepLabCut analysed.
+    options = {"g": "10", "sc_threshold": "1000000000"}
+    source = write(tmp_path / "source.avi", range(30), codec="mpeg4", options=options)
+    folder = tmp_path / "clip"
+    folder.mkdir()
+    video = remux_from(source, folder / "cam.mp4", first_packet=4)
+    decoded = decoded_times(video)
+    assert len(decoded) == 26
+    out, stderr = convert(predictions_beside(video, len(decoded)))
+    assert "the video cam.mp4 has" not in stderr
+    times, rate = written_times(out)
+    assert rate == 30
+    np.testing.assert_allclose(times, decoded, atol=1e-9)
+
+
+def test_a_high_rate_in_milliseconds_is_written_as_that_rate(tmp_path):
+    # 400 fps in Matroska: frames 2 or 3 ms apart. Taken for a frame missing, the times were written rounded.
+    video = write(tmp_path / "cam.mkv", [round(i * 2.5) for i in range(200)], time_base=Fraction(1, 1000), rate=400)
+    out, _ = convert(predictions_beside(video, 200))
+    times, rate = written_times(out)
+    assert rate == 400
+    np.testing.assert_allclose(times, decoded_times(video), atol=1e-3)
+
+
 def test_a_raw_h264_stream_takes_the_rate_given(tmp_path):
     # raspivid / libcamera-vid: the packets have no times; every conversion was refused ("has only 0 frames").
     video = write(tmp_path / "cam.h264", range(12), fmt="h264")

@@ -102,6 +102,41 @@ def test_a_rate_rounded_to_milliseconds_stays_a_constant_rate(tmp_path, rate):
     assert probe.constant_rate == pytest.approx(float(rate))
 
 
+# Time bases of a step more than a third of the frame period: Matroska's 1 ms at 400 and 600 fps, MP4s with a
+# timescale of 1.5 or 2.4 times the rate.
+COARSE_TIME_BASES = [
+    pytest.param(".mkv", 1000, 400, id="mkv-400fps"),
+    pytest.param(".mkv", 1000, 600, id="mkv-600fps"),
+    pytest.param(".mp4", 90, 60, id="mp4-60fps-timescale-90"),
+    pytest.param(".mp4", 45, 30, id="mp4-30fps-timescale-45"),
+    pytest.param(".mp4", 60, 25, id="mp4-25fps-timescale-60"),
+    pytest.param(".mp4", 30, 25, id="mp4-25fps-timescale-30"),
+]
+
+
+def write_rounded(path: Path, timescale: int, fps: int, frames) -> tuple[Path, list[int]]:
+    """Write frames ``frames`` of a ``fps`` rate, their times rounded to 1 / ``timescale`` s; return the times."""
+    pts = [round(i * timescale / fps) for i in frames]
+    options = {"container_options": {"video_track_timescale": str(timescale)}} if path.suffix == ".mp4" else {}
+    return write(path, pts, time_base=Fraction(1, timescale), rate=Fraction(fps), **options), pts
+
+
+@pytest.mark.parametrize(("suffix", "timescale", "fps"), COARSE_TIME_BASES)
+def test_a_high_rate_rounded_to_a_coarse_time_base_stays_a_constant_rate(tmp_path, suffix, timescale, fps):
+    # 400 fps in milliseconds: frames 2 or 3 ms apart, one rate. A gap 1.5 times the shortest was taken for a
+    # frame missing, and the times rounded to the millisecond were written instead of the rate.
+    video, _ = write_rounded(tmp_path / f"cam{suffix}", timescale, fps, range(200))
+    assert probe_video(video).constant_rate == pytest.approx(fps)
+
+
+@pytest.mark.parametrize(("suffix", "timescale", "fps"), COARSE_TIME_BASES)
+def test_a_frame_missing_at_a_high_rate_gives_each_frame_its_time(tmp_path, suffix, timescale, fps):
+    video, pts = write_rounded(tmp_path / f"cam{suffix}", timescale, fps, [i for i in range(201) if i != 100])
+    probe = probe_video(video)
+    assert probe.constant_rate is None
+    np.testing.assert_allclose(probe.timestamps, np.array(pts) / timescale, atol=1e-12)
+
+
 def test_a_frame_missing_in_milliseconds_gives_each_frame_its_time(tmp_path):
     rate = Fraction(30000, 1001)
     pts = [round(i * 1000 / rate) for i in range(61) if i != 30]
@@ -134,11 +169,16 @@ def test_a_raw_mjpeg_stream_has_its_frames_and_no_frame_times(tmp_path):
     assert probe.n_frames == 12 and probe.timing() is None
 
 
-def test_a_raw_mpeg2_stream_keeps_the_rate_of_its_header(tmp_path):
-    # MPEG-1/2 streams record their frame rate in their header, which FFmpeg times their packets by.
-    probe = probe_video(write(tmp_path / "cam.m2v", range(12), codec="mpeg2video", fmt="mpeg2video"))
+@pytest.mark.parametrize(("codec", "fmt", "suffix"), [("mpeg2video", "mpeg2video", ".m2v"), ("mpeg4", "m4v", ".m4v")])
+@pytest.mark.parametrize("rate", [Fraction(30000, 1001), Fraction(30)])
+def test_a_raw_mpeg_stream_keeps_the_rate_of_its_header(tmp_path, codec, fmt, suffix, rate):
+    # MPEG-2 and MPEG-4 Part 2 streams record their frame rate in their header, which FFmpeg times their packets
+    # by. Checked against FFmpeg's average rate of a raw stream, 25 fps, the times were written frame by frame.
+    video = write(tmp_path / f"cam{suffix}", range(12), codec=codec, fmt=fmt, rate=rate, time_base=1 / rate)
+    probe = probe_video(video)
     assert probe.n_frames == 12
-    np.testing.assert_allclose(probe.timing().times(12), np.arange(12) / 30, atol=1e-9)
+    assert probe.constant_rate == pytest.approx(float(rate), rel=1e-12)
+    np.testing.assert_allclose(probe.timing().times(12), decoded_times(video), atol=1e-9)
 
 
 def test_a_video_in_a_container_is_not_a_raw_stream(tmp_path):
@@ -163,6 +203,25 @@ def test_packets_before_the_first_key_frame_are_not_frames(tmp_path):
         probe = probe_video(clip)
         assert probe.n_frames == 20 == len(decoded_times(clip))
         np.testing.assert_allclose(probe.timing().times(20), decoded_times(clip), atol=1e-3)
+
+
+@pytest.mark.parametrize(("codec", "n_frames"), [("mpeg4", 26), ("mpeg2video", 20)])
+def test_packets_before_the_first_key_frame_are_frames_where_decoders_show_them(tmp_path, codec, n_frames):
+    # MPEG-4 Part 2 (XviD, DivX, OpenCV's mp4v / XVID / FMP4 writers, which DeepLabCut users record with):
+    # its decoders show the frames of a clip cut between key frames before the first one, MPEG-2's do not.
+    # Counted as H.264's, an MPEG-4 clip had 20 frames of the 26 decoded.
+    # A key frame every 10 frames: FFmpeg's MPEG encoders otherwise take each of these plain frames, each a
+    # shade lighter, for a new scene, and make it a key frame.
+    source = write(tmp_path / "source.avi", range(30), codec=codec, options={"g": "10", "sc_threshold": "1000000000"})
+    with av.open(str(source)) as container:
+        keys = [packet.is_keyframe for packet in container.demux(container.streams.video[0]) if packet.size]
+    assert keys == [index % 10 == 0 for index in range(30)]
+    for suffix in (".avi", ".mp4", ".mkv"):
+        clip = remux_from(source, tmp_path / f"clip{suffix}", first_packet=4)
+        decoded = decoded_times(clip)
+        probe = probe_video(clip)
+        assert probe.n_frames == n_frames == len(decoded)
+        np.testing.assert_allclose(probe.timing().times(n_frames), decoded, atol=1e-3)
 
 
 def test_an_open_gop_s_leading_frames_after_the_first_key_frame_are_not_frames(tmp_path):
