@@ -117,7 +117,10 @@ def find_3d_config_file(file_path_3d: str | Path) -> Path | None:
     if candidate is None:
         return None
     try:
-        config = yaml.safe_load(read_config_text(candidate, "DeepLabCut 3D project config.yaml"))
+        with warnings.catch_warnings():
+            # A look at the file only: the config found is read again, and a Windows code page said, then.
+            warnings.simplefilter("ignore", PoseconvWarning)
+            config = yaml.safe_load(read_config_text(candidate, "DeepLabCut 3D project config.yaml"))
     except (OSError, UnicodeError, yaml.YAMLError):
         # Only a readable 3D config is found; a broken one is left for the user to name.
         return None

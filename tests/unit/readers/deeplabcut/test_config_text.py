@@ -92,7 +92,9 @@ def test_a_windows_1252_3d_project_config_is_found(tmp_path):
     config.write_bytes(
         "Task: t\r\nscorer: J\u00fcrgen\r\ncamera_names:\r\n- camera-1\r\n- camera-2\r\n".encode("cp1252")
     )
-    with pytest.warns(PoseconvWarning, match=NOT_UTF8):
+    # Found without a word: the config found is read again, and its code page said, then (once, not twice).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         assert find_3d_config_file(tmp_path / "vid_DLC_3D.h5") == config
 
 
