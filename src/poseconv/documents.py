@@ -3,6 +3,8 @@
 One reader for both, so that a spec and a ``--metadata`` file read alike: dates stay text, numbers
 written as YAML 1.2 and JSON write them (``3e1``) are numbers, a key given twice is an error naming
 its lines, a byte-order mark is skipped, and a file that is not UTF-8 is named with what to do.
+Both say a value YAML read as a number or true/false where text goes as it was written
+(:func:`unquoted_non_text`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from .model.location import require_file
 
-__all__ = ["document_loader", "format_location", "load_document"]
+__all__ = ["NOT_TEXT", "document_loader", "format_location", "load_document", "says_only_not_text", "unquoted_non_text"]
 
 
 def format_location(path: tuple[Any, ...] | list[Any], root: str = "") -> str:
@@ -274,3 +276,81 @@ def load_document(path: Path, error: type[Exception], what: str) -> tuple[Any, d
         parser.dispose()
     _refuse_duplicate_keys(path, text, found, error)
     return document, lines
+
+
+# -- values YAML reads as other than text ------------------------------------------------------
+
+#: How a schema's problem of a value that is not text begins (:mod:`poseconv.metadata.schema_messages` keeps
+#: jsonschema's words first, so that the value as written can take their place).
+NOT_TEXT = "is not of type 'string'"
+
+#: The tags YAML gives an unquoted value it reads as other than text (dates are kept as text by the loader).
+_NOT_TEXT_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool")}
+
+
+def says_only_not_text(message: str) -> bool:
+    """Whether ``message`` says only that a value is not text, or to quote it: what :func:`unquoted_non_text` says.
+
+    A field's own advice stays: quoted, ``weight: 25`` would be text DANDI refuses, as it lacks its unit.
+    """
+    return NOT_TEXT in message and ("in quotes" in message or message.rstrip(". ").endswith(NOT_TEXT))
+
+
+def unquoted_non_text(path: Path) -> dict[str, str]:
+    """Return, by location, what to say of each unquoted YAML value read as a number or true/false.
+
+    YAML reads ``subject_id: 012`` as the number 10 (an octal), ``session_id: 007`` as 7 and
+    ``subject_id: 4E2`` as 400.0: a schema's problem then shows the value read, which the user never
+    wrote. Read again, as written, only when a problem needs it; specs and ``--metadata`` files alike.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A YAML file read by :func:`load_document`. A JSON file gives nothing: its values are what JSON
+        reads, and quotes are the only way to write text in it.
+
+    Returns
+    -------
+    dict of str to str
+        By location (:func:`format_location`: ``sessions[1].session_id``, ``Subject.subject_id``), the
+        sentence that says the value as written and to quote it; empty when the file cannot be read.
+    """
+    import yaml
+
+    if path.suffix.lower() == ".json":
+        return {}
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=document_loader())
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return {}
+    found: dict[str, str] = {}
+    if node is not None:
+        _unquoted_scalars(node, (), found, frozenset())
+    return found
+
+
+def _unquoted_scalars(node: Any, path: tuple[Any, ...], found: dict[str, str], inside: frozenset[int]) -> None:
+    """Add to ``found`` what to say of each unquoted value read as other than text, at every path it has.
+
+    The paths are the document's, as :func:`_line_index` walks them: ``<<`` keys merged, an alias
+    to a block it is inside followed no further.
+    """
+    import yaml
+
+    if id(node) in inside:
+        return
+    inside = inside | {id(node)}
+    if isinstance(node, yaml.MappingNode):
+        pairs = {key_node.value: value_node for key_node, value_node in _scalar_keyed(_document_pairs(node))}
+        for key, value_node in pairs.items():
+            _unquoted_scalars(value_node, (*path, key), found, inside)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _unquoted_scalars(item, (*path, i), found, inside)
+    elif isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in _NOT_TEXT_TAGS:
+        read = json.dumps(yaml.load(node.value, Loader=document_loader()))  # noqa: S506 (a SafeLoader)
+        what = read if node.tag.endswith(":bool") else "a number" if read == node.value else f"the number {read}"
+        found[format_location(path)] = (
+            f"{node.value} is read by YAML as {what}, not as text; put it in quotes to keep it as written: "
+            f'"{node.value}".'
+        )

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..documents import NOT_TEXT, says_only_not_text
 from .report import Problem
 
+# NOT_TEXT: how the JSON Schema says that a value is not text ("10 is not of type 'string'"), kept importable here.
 __all__ = ["NOT_TEXT", "InputJob", "Plan", "SessionJob"]
-
-#: How the JSON Schema says that a value is not text ("10 is not of type 'string'").
-NOT_TEXT = "is not of type 'string'"
 
 
 @dataclass(frozen=True)
@@ -148,7 +147,7 @@ class Plan:
         A value that needs to be text but that YAML read as a number is said as written (:attr:`as_written`),
         unless its field says what it takes instead of quotes (a weight's unit: ``weight: '25 g'``).
         """
-        if problem.location in self.as_written and _says_only_not_text(problem.message):
+        if problem.location in self.as_written and says_only_not_text(problem.message):
             problem = dataclasses.replace(problem, message=self.as_written[problem.location])
         if problem.line is not None or not self.lines:
             return problem
@@ -159,11 +158,3 @@ class Plan:
             cut = max(location.rfind("."), location.rfind("["))
             location = location[:cut] if cut > 0 else ""
         return problem
-
-
-def _says_only_not_text(message: str) -> bool:
-    """Whether ``message`` says only that a value is not text, or to quote it: the words :attr:`Plan.as_written` has.
-
-    A field's own advice stays: quoted, ``weight: 25`` would be text DANDI refuses, as it lacks its unit.
-    """
-    return NOT_TEXT in message and ("in quotes" in message or message.rstrip(". ").endswith(NOT_TEXT))

@@ -39,7 +39,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..documents import document_loader, format_location, load_document
+# format_location and unquoted_non_text are the documents' (a spec's and a metadata file's), named here for the batch.
+from ..documents import format_location, load_document, unquoted_non_text
 from ..errors import PoseconvError
 from ..metadata.checks import start_time_problem
 from ..metadata.compose import to_plain
@@ -316,40 +317,6 @@ def load_spec_document(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
         mapping; the message gives the line.
     """
     return load_document(path, InvalidSpecError, "spec")
-
-
-def unquoted_non_text(spec_path: Path) -> dict[str, str]:
-    """Return, by location, what to say of each unquoted YAML value read as a number or true/false.
-
-    YAML reads ``subject_id: 012`` as the number 10 (an octal), ``session_id: 007`` as 7: the schema then
-    shows the number read, which the user never wrote. Read again, as written, only when a problem needs it.
-    """
-    import yaml
-
-    try:
-        node = yaml.compose(spec_path.read_text(encoding="utf-8-sig"), Loader=document_loader())
-    except (OSError, UnicodeError, yaml.YAMLError):
-        return {}
-    found: dict[str, str] = {}
-    stack = [((), node)]
-    while stack:
-        path, node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            stack += [((*path, key.value), value) for key, value in node.value]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += [((*path, i), item) for i, item in enumerate(node.value)]
-        elif isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in _NOT_TEXT_TAGS:
-            read = json.dumps(yaml.load(node.value, Loader=document_loader()))  # noqa: S506 (a SafeLoader)
-            what = read if node.tag.endswith(":bool") else "a number" if read == node.value else f"the number {read}"
-            found[format_location(path)] = (
-                f"{node.value} is read by YAML as {what}, not as text; put it in quotes to keep it as written: "
-                f'"{node.value}".'
-            )
-    return found
-
-
-# The tags YAML gives an unquoted value it reads as other than text (dates are kept as text by the loader).
-_NOT_TEXT_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool")}
 
 
 if __name__ == "__main__":  # pragma: no cover - the regeneration command named in the module docstring

@@ -41,13 +41,15 @@ def check_metadata_file(converter: Any, metadata: dict[str, Any], path: Path, *,
 
     The converter finds the problems (as it would while writing); those of a value the file gives are
     located in it, with their line in a YAML file: ``session.yaml: NWBFile.session_start_time (line 2): ...``.
+    A value YAML read as a number or true/false where text goes is said as written, as a spec's is
+    (``subject_id: 4E2``, read as 400.0: :func:`~poseconv.documents.unquoted_non_text`).
 
     Raises
     ------
     MetadataError
         Listing every problem.
     """
-    from ..documents import format_location, load_document
+    from ..documents import NOT_TEXT, format_location, load_document, says_only_not_text, unquoted_non_text
     from ..errors import MetadataError
     from ..metadata.schema_messages import metadata_source
 
@@ -57,6 +59,8 @@ def check_metadata_file(converter: Any, metadata: dict[str, Any], path: Path, *,
     if not problems:
         return
     _content, lines = load_document(path, MetadataError, "metadata")
+    # Read again, as written, only when a problem needs it.
+    written = unquoted_non_text(path) if any(NOT_TEXT in problem.message for problem in problems) else {}
     said = []
     for problem in problems:
         # The field itself, or the nearest block the file writes (a missing field is at its block).
@@ -67,7 +71,9 @@ def check_metadata_file(converter: Any, metadata: dict[str, Any], path: Path, *,
             said.append(str(problem))
             continue
         line = f" (line {lines[given]})" if given in lines else ""
-        said.append(f"{format_location(problem.path)}{line}: {problem.message}")
+        where = format_location(problem.path)
+        message = written[where] if where in written and says_only_not_text(problem.message) else problem.message
+        said.append(f"{where}{line}: {message}")
     raise MetadataError(f"{path}: invalid metadata:\n  " + "\n  ".join(said))
 
 

@@ -116,10 +116,12 @@ def _value(key: str, text: str, prop: Mapping[str, Any]) -> Any:
     """Return ``--option key=text`` as its interface argument: YAML, or the text itself for an argument of text."""
     import yaml
 
+    from ..documents import document_loader
     from ..errors import InvalidOptionError
 
     try:
-        value = yaml.safe_load(text)
+        # The reader of specs and metadata files: 3e1 is a number, as in source_data, a date is text.
+        value = yaml.load(text, Loader=document_loader())  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as err:
         if _takes_text(prop):
             return text

@@ -255,7 +255,7 @@ def _value_said(path: tuple[Any, ...], error: Any, document: Any, at: tuple[Any,
         return f"must be a positive number (frames per second), got {value!r}"
     if error.validator == "type" and "string" in types and number and isinstance(field, str):
         # The schema's words stay first: a spec's check puts the value as written in their place (YAML reads
-        # 012 as 10), finding them by those words (poseconv.batch.jobs.NOT_TEXT).
+        # 012 as 10), finding them by those words (poseconv.documents.NOT_TEXT).
         if field == "weight":
             return (
                 f"{value!r} is not of type 'string' but a number without a unit: a weight is text, a number, a "
