@@ -25,7 +25,7 @@ from .metadata.empty_fields import is_given
 from .metadata.session_fields import project_session_fields
 from .model import FrameTiming, PoseData, PoseTrack
 from .model.frames import LazyArray, is_lazy_array
-from .model.location import require_file
+from .model.location import recorded_file_name, require_file
 from .model.track_checks import PER_FRAME
 from .model.unlinked_videos import EACH_VIDEO, UNLINKED
 from .video import VideoProbe, probe_found_video, probe_video
@@ -157,20 +157,29 @@ class PoseSource(ReadsInput):
             if len(given) != len(videos):
                 raise InvalidOptionError(
                     f"{pose.source_name}: {len(given)} video files given for {len(videos)} videos {videos}."
-                    + self._one_video_at_a_time(videos)
+                    + self._one_video_at_a_time(pose, videos)
                 )
             paths = {key: Path(value) for key, value in zip(videos, given, strict=True)}
         for path in paths.values():
             require_file(path, "video", InvalidOptionError)
         return paths
 
-    def _one_video_at_a_time(self, videos: list[str]) -> str:
-        """Return how to give each video of a file of several (one video a conversion), or "" for other formats."""
+    def _one_video_at_a_time(self, pose: PoseData, videos: list[str]) -> str:
+        """Return how to give each video of a file of several (one video a conversion), or "" for other formats.
+
+        A file beside the poses links the video whose recorded name it has, unless several videos have that
+        name (:mod:`poseconv.readers.sleap.videos_by_name`): then it is any of them, and links none.
+        """
         if "video_indices" not in self.reader_options or len(videos) < 2:
             return ""
+        names = [recorded_file_name(pose.videos[key].original_path or "") for key in videos]
+        shared = [name for name in dict.fromkeys(names) if name and names.count(name) > 1]
+        each = f" One video's poses convert with their video at a time: {EACH_VIDEO}."
+        if not shared:
+            return f"{each} Or put the videos where the file records them, or beside it, and give none."
         return (
-            f" One video's poses convert with their video at a time: {EACH_VIDEO}. Or put the videos where the "
-            "file records them, or beside it, and give none."
+            f"{each} Or put the videos where the file records them, and give none (beside it, a file named "
+            f"{' or '.join(shared)} would be any of the videos of that name, and is linked to none)."
         )
 
     def _each_video_advice(self) -> str:

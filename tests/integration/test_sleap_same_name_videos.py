@@ -5,7 +5,9 @@ and camera, so day 2's poses were declared as estimated on day 1's video. Now no
 recorded path), a warning says how to choose, and the way it gives links the video chosen. Following that way
 (``video_indices=[k]`` with the video's file) is said nothing of, and the error of a missing frame rate gives that
 way, not ``video_file_path=`` alone, which a file of two videos refuses. Training labels, whose interface takes no
-video, are told to point the file to each video (SLEAP's Replace Videos), which links each.
+video, are told to point the file to each video (SLEAP's Replace Videos), which links each. Labels converted with
+their poses (``include_training_data``) are said of once, for the videos of poses or training frames left without a
+file, with both ways.
 """
 
 from __future__ import annotations
@@ -36,23 +38,25 @@ EACH_VIDEO = "or each video with its poses, one at a time: video_indices=[k] and
 ALONE = "video_file_path= alone (--video) is for poses of one video."
 
 
-def _write_same_name(folder: Path, *, user: bool = False) -> Path:
+def _write_same_name(folder: Path, *, user: bool | tuple[int, ...] = False) -> Path:
     """Write ``folder/same_name.slp`` (3 frames of track "mouse" on each of two videos recorded as
-    ``C:\\day1\\top.mp4`` and ``C:\\day2\\top.mp4``; predicted, or placed by a user) and ``top.mp4`` beside it."""
+    ``C:\\day1\\top.mp4`` and ``C:\\day2\\top.mp4``; predicted, or placed by a user: on every video, or on the
+    videos of the indices ``user`` gives) and ``top.mp4`` beside it."""
     folder.mkdir()
     shutil.copy(VIDEO, folder / "top.mp4")
     skeleton, track = sio.Skeleton(["head", "tail"]), sio.Track("mouse")
     videos = [sio.Video(filename=rf"C:\day{day}\top.mp4", open_backend=False) for day in (1, 2)]
+    placed = {0, 1} if user is True else set(user or ())
 
-    def instance(points):
-        if user:
+    def instance(points, v):
+        if v in placed:
             return sio.Instance.from_numpy(points, skeleton=skeleton, track=track)
         scores = np.array([0.9, 0.8])
         return sio.PredictedInstance.from_numpy(points, skeleton=skeleton, point_scores=scores, score=0.9, track=track)
 
     frames = [
         sio.LabeledFrame(
-            video=video, frame_idx=f, instances=[instance(np.array([[10.0 + 100 * v + f, 20.0], [30.0, 40.0]]))]
+            video=video, frame_idx=f, instances=[instance(np.array([[10.0 + 100 * v + f, 20.0], [30.0, 40.0]]), v)]
         )
         for v, video in enumerate(videos)
         for f in range(3)
@@ -240,3 +244,68 @@ def test_session_interface_says_it_of_the_cameras_given_no_video(session_of_one_
     assert len(said(video_file_paths=first)) == 1
     # Every camera given its video, as the warning says: before, it was said all the same.
     assert said(video_file_paths=videos) == []
+
+
+# The way out of labels converted with their poses: the poses' one video at a time, or the file pointed to each.
+WITH_POSES = "(the training frames of that video take it too); or, for every video's poses and training frames"
+# The way out of labels converted alone, which is not true of labels converted with their poses.
+ALONE_LABELS = "Training labels take no video_file_path"
+
+
+def _unlinked(**source_data) -> list[str]:
+    """The warnings a SLEAPPoseInterface of ``source_data`` gives that videos are not linked to the file beside."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        SLEAPPoseInterface(include_training_data=True, **source_data)
+    return [str(w.message) for w in caught if "not where the file records" in str(w.message)]
+
+
+def test_pose_interface_with_training_data_says_it_once_for_poses_and_labels(tmp_path):
+    labels = _write_same_name(tmp_path / "labels", user=True)
+    # Before: twice, the poses' way and the labels' ("Training labels take no video_file_path").
+    for options in ({}, {"video_indices": [1]}):
+        (said,) = _unlinked(file_path=labels, sampling_frequency=10.0, **options)
+        assert WARNING in said and WITH_POSES in said and "File > Replace Videos" in said, said
+        assert ALONE_LABELS not in said, said
+    # Video 1 with its file: its poses and training frames take it; video 0's training frames have none.
+    (said,) = _unlinked(file_path=labels, video_indices=[1], video_file_path=labels.parent / "top.mp4")
+    # Before: "Training labels take no video_file_path (--video) nor video_indices", given both.
+    assert WITH_POSES in said and ALONE_LABELS not in said, said
+
+
+def test_pose_interface_with_training_data_of_the_video_given_says_nothing(tmp_path):
+    # Training frames on video 1 only: given its file, no video converted is left without one.
+    labels = _write_same_name(tmp_path / "labels", user=(1,))
+    # Before: the labels' warning, of both videos.
+    assert _unlinked(file_path=labels, video_indices=[1], video_file_path=labels.parent / "top.mp4") == []
+    (said,) = _unlinked(file_path=labels, video_indices=[0], video_file_path=labels.parent / "top.mp4")
+    assert WITH_POSES in said, said
+
+
+def test_convert_with_training_data_of_the_video_given_links_it_without_a_warning(tmp_path):
+    labels = _write_same_name(tmp_path / "labels", user=(1,))
+    out = labels.parent / "out.nwb"
+    args = ("--source", "sleap", "--training", "-o", out, "--session-start-time", START)
+    result = poseconv_in_process(
+        "convert", labels, *args, "-O", "video_indices=[1]", "--video", labels.parent / "top.mp4"
+    )
+    assert result.returncode == 0, result.stderr
+    # Before: "Training labels take no video_file_path (--video) nor video_indices", which this command gave.
+    assert "not where the file records" not in result.stderr, result.stderr
+    assert _linked(out) == (["top.mp4"], ["Video top_2 Camera Device"])
+    result = poseconv_in_process("convert", labels, *args, "--overwrite", "--fps", 10)
+    assert result.returncode == 0, result.stderr
+    # Before: twice (the poses' warning and the labels').
+    assert result.stderr.count(WARNING) == 1 and WITH_POSES in result.stderr, result.stderr
+
+
+def test_run_with_training_data_of_the_video_given_links_it_without_a_warning(tmp_path):
+    labels = _write_same_name(tmp_path / "labels", user=(1,))
+    video = labels.parent / "top.mp4"
+    source_data = "{video_indices: [1], include_training_data: true}"
+    pose = f"{{file_path: '{labels}', source_data: {source_data}, video_file_path: '{video}'}}"
+    report = run_batch(one_session_spec(tmp_path, pose, start=f"'{START}'"), jobs=1)
+    assert report.ok, report.to_dict()
+    (session,) = report.sessions
+    assert not any("not where the file records" in w for w in session.warnings), session.warnings
+    assert _linked(tmp_path / "nwb" / "s1.nwb") == (["../labels/top.mp4"], ["Video top_2 Camera Device"])

@@ -290,3 +290,22 @@ def test_the_warning_and_the_errors_give_each_video_its_file_in_one_wording(tmp_
     with pytest.raises(InvalidOptionError, match="1 video files given for 2 videos") as raised:
         PoseSource.from_format(get_format("SLEAP"), file_path=slp, video_file_paths=[tmp_path / "top.mp4"])
     assert f"at a time: {way}. Or put" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("recorded", "beside"),
+    [
+        ([r"C:\day1\top.mp4", r"C:\day2\side.mp4"], True),
+        # One name in two folders: a top.mp4 beside the file would be either, and links neither.
+        ([r"C:\day1\top.mp4", r"C:\day2\top.mp4"], False),
+    ],
+)
+def test_a_file_of_two_videos_given_one_says_beside_it_only_where_that_links_them(tmp_path, recorded, beside):
+    slp = _same_name_slp(tmp_path, recorded)
+    with pytest.raises(InvalidOptionError, match="1 video files given for 2 videos") as raised:
+        PoseSource.from_format(get_format("SLEAP"), file_path=slp, video_file_path=tmp_path / "top.mp4")
+    said = str(raised.value)
+    assert "Or put the videos where the file records them" in said and "video_indices=[k]" in said, said
+    # Before, "or beside it, and give none" for both: for one name, that is the file that links none.
+    assert ("or beside it, and give none." in said) is beside, said
+    assert ("a file named top.mp4 would be any of the videos of that name, and is linked to none" in said) is not beside

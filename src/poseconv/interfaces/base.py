@@ -32,6 +32,7 @@ from ..metadata.checks import module_name_problem, series_name_problems, series_
 from ..metadata.defaults import merge_metadata
 from ..metadata.problems import MetadataProblem
 from ..model import FrameTiming, PoseData
+from ..model.path_hints import is_windows_only
 from ..nwb.write.pose_estimation import write_pose_estimation
 from ..pose_source import PoseSource
 from ..video import HDF5_IMAGE_SUFFIXES, STILL_IMAGE_SUFFIXES
@@ -205,7 +206,10 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
                 # The key is the NWB name; the user knows the video by the path the tool recorded.
                 what += f" (recorded as '{info.original_path}')"
             # Where the reader looked for the video (a Lightning Pose model's config names its video folders).
-            looked_in = pose.notes.get("videos", {}).get(video, {}).get("looked_in", ())
+            looked_in = list(pose.notes.get("videos", {}).get(video, {}).get("looked_in", ()))
+            if not images and recorded is not None and is_windows_only(info.original_path):
+                # A project made on Windows (DeepLabCut's video_sets, SLEAP's videos): said as a path not here.
+                looked_in += [info.original_path] if info.original_path not in looked_in else []
             # Poses of several videos: video_file_path= alone is refused, each video is given with video_indices.
             each_video = self._each_video_advice()
             raise timing.missing_timing_error(

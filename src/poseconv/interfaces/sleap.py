@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal
 
 from pydantic import validate_call
 
 from ..catalog.builtin import builtin_format
+from ..errors import PoseconvWarning
 from ..model.training import TrainingData
-from ..readers.sleap import read_sleap, read_sleap_csv, read_sleap_labels
+from ..model.unlinked_videos import UNLINKED
+from ..readers.sleap import read_sleap, read_sleap_csv
+from ..readers.sleap.labels import read_sleap_labels_with_poses
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 from .docstrings import FrameRateArg, IndicesArg, fill_parameters
-from .mixin import init_arguments
+from .mixin import init_arguments, user_stacklevel
 from .training import TrainingDataMixin
 
 __all__ = ["SLEAPCSVPoseInterface", "SLEAPPoseInterface"]
@@ -75,7 +79,32 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
         super().__init__(**init_arguments(locals()))
 
     def _read_training_data(self) -> TrainingData:
-        return read_sleap_labels(self.input_path)
+        training = read_sleap_labels_with_poses(self.input_path)
+        self._warn_unlinked_with_training(training)
+        return training
+
+    def _warn_unlinked(self) -> None:
+        # With the training data, said once the labels are read, of their videos and the poses' together.
+        if not self.source_data.get("include_training_data"):
+            super()._warn_unlinked()
+
+    def _warn_unlinked_with_training(self, training: TrainingData) -> None:
+        """Say once why videos converted have no file (:data:`.UNLINKED`): the poses' and the training frames'.
+
+        A video of one name with others links none of the file of that name beside the ``.slp``
+        (:mod:`poseconv.readers.sleap.videos_by_name`): said of the poses' videos given no file, and of the videos
+        of training frames left without one (the video given with the poses of one video is theirs too), in the
+        words of the labels read with their poses, whose way out gives both their file.
+        """
+        given = self._pose_video_paths()
+        left = {track.video for pose in self._poses() for track in pose.tracks if track.video not in given}
+        left |= {frame.video for frame in training.frames if frame.video not in given}
+        notes = training.notes.get("videos", {})
+        said = [facts.get(UNLINKED) for key, facts in notes.items() if key in left]
+        # user_stacklevel() counts a warning raised one call below this frame; it is raised here.
+        stacklevel = user_stacklevel() - 1
+        for message in dict.fromkeys(message for message in said if message):
+            warnings.warn(message, PoseconvWarning, stacklevel=stacklevel)
 
     @staticmethod
     def get_available_tracks(file_path: FilePathArg) -> list[str]:

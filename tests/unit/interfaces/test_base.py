@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from poseconv import DeepLabCut3DPoseInterface, DeepLabCutPoseInterface
-from poseconv.errors import InvalidOptionError
+from poseconv.errors import InvalidOptionError, MetadataError
 from tests.fixtures.deeplabcut import write_dlc_file
 
 
@@ -196,3 +197,26 @@ def test_a_list_of_times_for_several_videos_says_how_to_give_each_its_own(genera
     # A list of lists is one list of times per video.
     interface.set_aligned_timestamps(container([[t + 1.0 for t in first], second]))
     np.testing.assert_allclose(interface.get_timestamps()[0], np.asarray(first) + 1.0)
+
+
+@pytest.mark.skipif(os.sep != "/", reason="Windows opens Windows paths")
+def test_the_missing_rate_error_says_a_video_recorded_on_windows_cannot_be_opened_here(tmp_path):
+    # A project made on Windows: video_sets records C:\...\trial1.mp4, which is not here, and no video is beside.
+    # Before, the error said only "(recorded as 'C:\...')", as if the video might be found there.
+    project = tmp_path / "proj-me-2024-01-01"
+    (project / "videos").mkdir(parents=True)
+    recorded = r"C:\Users\me\proj-me-2024-01-01\videos\trial1.mp4"
+    (project / "config.yaml").write_text(
+        f"Task: proj\nscorer: me\nvideo_sets:\n  {recorded}:\n    crop: 0, 640, 0, 480\nbodyparts:\n- nose\n- tail\n"
+    )
+    scorer = "DLC_Resnet50_projJan1shuffle1_snapshot_best-200"
+    positions = {"nose": np.ones((3, 2)), "tail": np.zeros((3, 2))}
+    path = write_dlc_file(project / "videos" / f"trial1{scorer}.h5", positions, scorer=scorer)
+    with pytest.raises(MetadataError) as raised:
+        DeepLabCutPoseInterface(file_path=path).get_original_timestamps()
+    said = str(raised.value)
+    assert (
+        f"video 'trial1' (recorded as '{recorded}'), and no video was found to read one from ({recorded} is a " in said
+    )
+    assert f"({recorded} is a Windows path, which this computer cannot open). Give the rate" in said, said
+    assert said.endswith("or the video with video_file_path= (--video).")

@@ -27,20 +27,24 @@ from typing import Any
 from ...errors import InvalidSourceFileError
 from ...model import VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
+from ...model.unlinked_videos import EACH_VIDEO, POINT_THE_FILE
 from ..safety.input_checks import check_input_file, reads_source
 from .common import SLEAP_REFERENCE_FRAME, is_slp_file, skeletons_of, sleap_names, slp_header, warn_other_annotations
 from .slp_objects import load_labels, tracks_from_identities
 from .videos import describe_videos
 
-__all__ = ["read_sleap_labels"]
+__all__ = ["read_sleap_labels", "read_sleap_labels_with_poses"]
 
 # How to link the videos that only a file of their name beside the labels would link, and that several claim
 # (:mod:`.videos_by_name`): training labels take no video file (their interface takes neither video_indices nor
 # video_file_path), so each video must be where the .slp says it is.
-_EACH_VIDEO_FOR_LABELS = (
-    "Training labels take no video_file_path (--video) nor video_indices: put each video where the file records "
-    "it, or beside the file under a name of its own and point the file to it (SLEAP: File > Replace Videos; "
-    "sleap-io: Labels.replace_filenames), save the file, and convert again."
+_EACH_VIDEO_FOR_LABELS = f"Training labels take no video_file_path (--video) nor video_indices: {POINT_THE_FILE}."
+
+# The same, for labels converted with the poses of their file (SLEAPPoseInterface's include_training_data): the
+# video given with the poses of one video is their training frames' too, and the file's own paths link every one.
+_EACH_VIDEO_WITH_POSES = (
+    f"Give each video with its poses, one at a time: {EACH_VIDEO} (the training frames of that video take it "
+    f"too); or, for every video's poses and training frames at once, {POINT_THE_FILE}."
 )
 
 
@@ -123,6 +127,37 @@ def read_sleap_labels(file_path: str | Path) -> TrainingData:
         When the file is not a readable ``.slp`` or holds no user-labeled instance (a file of
         predictions only has no training data).
     """
+    return _read_labels(file_path, advice=_EACH_VIDEO_FOR_LABELS, warn=True)
+
+
+@reads_source("SLEAP labels file")
+def read_sleap_labels_with_poses(file_path: str | Path) -> TrainingData:
+    """Read the user-labeled instances of a SLEAP file as :func:`read_sleap_labels`, to convert with its poses.
+
+    For :class:`~poseconv.interfaces.SLEAPPoseInterface` with ``include_training_data=True``: nothing is said
+    here of videos linked to no file (:mod:`.videos_by_name`). Their warning, whose way out gives each video's
+    poses and training frames their file, is kept in ``notes["videos"][key]`` under
+    :data:`~poseconv.model.unlinked_videos.UNLINKED`, for the interface to give once it knows which videos the
+    user gave a file (``video_file_path=``), as it does for the poses.
+
+    Parameters
+    ----------
+    file_path : str or pathlib.Path
+        A SLEAP labels file.
+
+    Returns
+    -------
+    TrainingData
+        As :func:`read_sleap_labels` returns it.
+    """
+    return _read_labels(file_path, advice=_EACH_VIDEO_WITH_POSES, warn=False)
+
+
+def _read_labels(file_path: str | Path, *, advice: str, warn: bool) -> TrainingData:
+    """Read the labels (:func:`read_sleap_labels`); videos linked to no file are said at once when ``warn``.
+
+    ``advice`` ends their warning: how to give each video its file.
+    """
     path = check_input_file(file_path, suffixes={".slp", ".h5"}, what="SLEAP .slp labels")
     if path.suffix.lower() == ".h5" and not is_slp_file(path):
         # SLEAP 1.0 saved labels as .h5 in the .slp layout; analysis exports do not say who placed a pose.
@@ -135,7 +170,7 @@ def read_sleap_labels(file_path: str | Path) -> TrainingData:
     labels = load_labels(path)
     # Re-identification labels name their animals by Identity, not Track: they are tracked as the predictions are.
     from_identities = tracks_from_identities(labels)
-    infos, video_facts = describe_videos(labels.videos, path, advice=_EACH_VIDEO_FOR_LABELS)
+    infos, video_facts = describe_videos(labels.videos, path, warn=warn, advice=advice)
     skeleton_names, track_names = sleap_names(labels.skeletons, labels.tracks)
     label_file = LabelFile(name=path.name)
     frames, n_predicted = _labeled_frames(labels, infos, video_facts, (skeleton_names, track_names), label_file.name)

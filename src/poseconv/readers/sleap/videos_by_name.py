@@ -10,7 +10,9 @@ as estimated on another session's video. As for DeepLabCut's ``video_sets`` of o
 What to tell is the video's fact :data:`~poseconv.model.unlinked_videos.UNLINKED` in the notes: the interfaces say
 it only of the videos they convert and the user gives no file for (:class:`~poseconv.pose_source.PoseSource`), the
 way out being :data:`FOR_POSES`; the reader of training labels, whose interface takes no video, says it at once
-(:func:`warn_unlinked`) with a way out of its own.
+(:func:`warn_unlinked`) with a way out of its own, and the labels read with their poses
+(:func:`~poseconv.readers.sleap.labels.read_sleap_labels_with_poses`) leave it to their interface, with a way out
+for both.
 """
 
 from __future__ import annotations
