@@ -327,7 +327,8 @@ class PoseconvInterfaceMixin(ReadsInput):
         # be passed over without a word (poseconv's converters refuse them, and hand their inputs none).
         for problem in legacy_pose_layout_problems(metadata):
             said = f"{type(self).__name__} of {Path(str(self.input_path)).name}: {problem}"
-            warnings.warn(said, PoseconvWarning, stacklevel=user_stacklevel())
+            # Warned here, not one call below as user_stacklevel() counts: one level less.
+            warnings.warn(said, PoseconvWarning, stacklevel=user_stacklevel() - 1)
         # A form's cleared fields reach here as "" from neuroconv's own NWBConverter (NWB GUIDE's).
         cleaned = without_empty_text(metadata)
         self._add(nwbfile, cleaned, stub_test=stub_test, relative_to=external_files_relative_to)
