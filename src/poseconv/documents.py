@@ -1,7 +1,7 @@
 """The YAML and JSON documents users write by hand: conversion specs and metadata files.
 
 One reader for both, so that a spec and a ``--metadata`` file read alike: dates stay text, numbers
-written as YAML 1.2 and JSON write them (``3e1``) are numbers, a key given twice is an error naming
+written as YAML 1.2, JSON and Python write them (``5e-05``, ``1.0e5``) are numbers, a key given twice is an error naming
 its lines, a byte-order mark is skipped, and a file that is not UTF-8 is named with what to do.
 Both say a value YAML read as a number or true/false where text goes as it was written
 (:func:`unquoted_non_text`).
@@ -47,10 +47,12 @@ def format_location(path: tuple[Any, ...] | list[Any], root: str = "") -> str:
 
 
 #: The YAML 1.2 (core schema) and JSON numbers with an exponent or a dot that YAML 1.1, which PyYAML reads,
-#: takes for text: ``3e1``, ``5e-05`` (Python's ``:g``), ``1.0e5``, ``-.5``. YAML 1.1's own number forms are
+#: takes for text: ``5e-05`` (Python's ``:g``), ``3e+1``, ``1.0e5``, ``-.5``. YAML 1.1's own number forms are
 #: looked up first, so what they read is unchanged (``012`` the octal 10, ``1_000``); a number with neither
-#: dot nor exponent is left out, so that ``019``, text in YAML 1.1, does not become 19.0.
-_YAML12_FLOAT = re.compile(r"^[-+]?(?:(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)$")
+#: dot nor exponent is left out, so that ``019``, text in YAML 1.1, does not become 19.0. Digits, a letter e
+#: and digits with neither dot nor sign (``4E2``, ``12e4``) stay text, as YAML 1.1 has always read them here:
+#: they are labs' animal and session IDs more often than numbers, and an ID read as 400.0 would be refused.
+_YAML12_FLOAT = re.compile(r"^[-+]?(?:(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+][0-9]+)$")
 
 
 @functools.cache  # one class: the resolvers are copied once
@@ -58,7 +60,7 @@ def document_loader() -> type:
     """Return the PyYAML loader class that reads the documents users write (specs, metadata files).
 
     A ``yaml.SafeLoader`` that keeps dates and times as the text the user wrote (the schemas check
-    them) and reads the numbers YAML 1.2 and JSON write with an exponent (``3e1``, ``5e-05``) as
+    them) and reads the numbers YAML 1.2 and JSON write with an exponent (``5e-05``, ``1.0e5``) as
     numbers, as ``poseconv convert`` options and YAML 1.2 tools do, where YAML 1.1 reads them as text.
 
     Returns

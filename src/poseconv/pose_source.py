@@ -226,7 +226,7 @@ class PoseSource(ReadsInput):
                     f"this name; linked {path.name}, which nothing recorded names. Give the one the poses were "
                     "estimated on with video_file_path= (--video).",
                     PoseconvWarning,
-                    stacklevel=user_stacklevel() - 1,  # warned here, not one call below as user_stacklevel() counts
+                    stacklevel=user_stacklevel(here=True),
                 )
             self._probes[path] = probe_found_video(path, pose.source_name, stacklevel=user_stacklevel())
         return self._probes.get(path) if path is not None else None

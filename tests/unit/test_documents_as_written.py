@@ -23,11 +23,11 @@ def test_specs_and_metadata_files_are_read_again_by_one_function():
 
 
 def test_each_unquoted_value_read_as_other_than_text_is_said_as_written(tmp_path):
-    text = "Subject:\n  subject_id: 4E2\n  strain: 012\n  genotype: yes\n  weight: 25\n  species: Mus musculus\n"
+    text = "Subject:\n  subject_id: 1e-3\n  strain: 012\n  genotype: yes\n  weight: 25\n  species: Mus musculus\n"
     text += "NWBFile:\n  lab: '012'\n  experimenter: [007]\n  session_start_time: 2024-05-01\n"
     assert _written(tmp_path, text) == {
-        "Subject.subject_id": "4E2 is read by YAML as the number 400.0, not as text; put it in quotes to keep it "
-        'as written: "4E2".',
+        "Subject.subject_id": "1e-3 is read by YAML as the number 0.001, not as text; put it in quotes to keep it "
+        'as written: "1e-3".',
         "Subject.strain": "012 is read by YAML as the number 10, not as text; put it in quotes to keep it as written: "
         '"012".',
         "Subject.genotype": 'yes is read by YAML as true, not as text; put it in quotes to keep it as written: "yes".',
@@ -38,10 +38,10 @@ def test_each_unquoted_value_read_as_other_than_text_is_said_as_written(tmp_path
 
 
 def test_a_merged_value_is_at_the_place_the_document_gives_it(tmp_path):
-    text = "base: &base {subject_id: 4E2, strain: x}\nSubject:\n  <<: *base\n  strain: 012\n"
+    text = "base: &base {subject_id: 1e-3, strain: x}\nSubject:\n  <<: *base\n  strain: 012\n"
     said = _written(tmp_path, text)
     assert sorted(said) == ["Subject.strain", "Subject.subject_id", "base.subject_id"]
-    assert said["Subject.subject_id"].startswith("4E2 is read by YAML as the number 400.0")
+    assert said["Subject.subject_id"].startswith("1e-3 is read by YAML as the number 0.001")
 
 
 def test_an_alias_to_a_block_it_is_inside_ends(tmp_path):
@@ -68,7 +68,7 @@ def test_a_json_file_or_one_yaml_cannot_read_gives_nothing(tmp_path, name, text)
 @pytest.mark.parametrize(
     ("message", "only"),
     [
-        ("400.0 is not of type 'string' but a number; subject_id is text: write it in quotes (subject_id: '400.0')", 1),
+        ("0.001 is not of type 'string' but a number; subject_id is text: write it in quotes (subject_id: '0.001')", 1),
         ("True is not of type 'string'", 1),
         ("25 is not of type 'string' but a number without a unit: a weight is text, ...: weight: '25 g'", 0),
         ("'x' is not of type 'number'", 0),

@@ -1,8 +1,9 @@
 """Numbers in the documents users write (:mod:`poseconv.documents`): YAML 1.2 and JSON forms are numbers.
 
 PyYAML reads YAML 1.1, whose numbers with an exponent need a dot and a signed exponent (``3.0e+1``):
-``3e1`` and ``5e-05`` (what Python's ``:g`` and YAML 1.2 tools write) were read as text, and refused
-where a number goes, though ``poseconv convert --fps 3e1`` takes them.
+``5e-05`` and ``1.0e5`` (what Python's ``:g`` and YAML 1.2 tools write) were read as text, and refused
+where a number goes, though ``poseconv convert --starting-time 5e-05`` takes them. ``4E2`` (digits, e, digits)
+stays text: an animal's or a session's ID more often than a number, which specs took as text before.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ def _read(tmp_path, value: str):
 @pytest.mark.parametrize(
     ("written", "number"),
     [
-        ("3e1", 30.0),
+        ("3e+1", 30.0),
         ("5e-05", 5e-05),  # f"{0.00005:g}"
-        ("1E5", 100000.0),
+        ("1.0E5", 100000.0),
         ("-1e-5", -1e-05),
         ("+2e+2", 200.0),
         ("3.0e1", 30.0),  # a dot, but an exponent without a sign
@@ -52,7 +53,9 @@ def test_numbers_yaml_1_2_and_json_write_are_read_as_numbers(tmp_path, written, 
 @pytest.mark.parametrize(
     "written",
     [
-        '"3e1"',  # quoted: text, as written
+        '"3e-1"',  # quoted: text, as written
+        "3e1",  # digits, e, digits: an ID (4E2, 12e4) more often than a number, text as YAML 1.1 reads it
+        "4E2",
         "'5e-05'",
         "019",  # text to YAML 1.1 (not an octal); no dot, no exponent: not a YAML 1.2 float either
         "012",  # YAML 1.1's octal 10, kept
@@ -81,7 +84,7 @@ def test_what_else_yaml_1_1_reads_is_read_as_before(tmp_path, written):
 
 
 def test_dates_stay_text_beside_the_yaml_1_2_numbers():
-    assert yaml.load("[2024-05-01, 1e3]", Loader=documents.document_loader()) == ["2024-05-01", 1000.0]
+    assert yaml.load("[2024-05-01, 1e+3]", Loader=documents.document_loader()) == ["2024-05-01", 1000.0]
 
 
 def test_a_yaml_file_and_the_json_it_was_made_from_read_alike(tmp_path):
@@ -96,7 +99,7 @@ def test_a_yaml_file_and_the_json_it_was_made_from_read_alike(tmp_path):
 
 def test_a_spec_takes_a_rate_and_a_start_in_exponent_form(tmp_path):
     # Before: "sessions[0].pose[0].sampling_frequency (line 6): must be a positive number (frames per second),
-    # got '3e1'" and "sessions[0].pose[0].starting_time (line 6): '5e-05' is not of type 'number'".
+    # got '3.0e1'" and "sessions[0].pose[0].starting_time (line 6): '5e-05' is not of type 'number'".
     path = tmp_path / "spec.yaml"
     path.write_text(
         f"""output_folder: out
@@ -104,7 +107,7 @@ sessions:
   - session_id: s1
     session_start_time: {START}
     subject: {{subject_id: m1, species: Mus musculus, sex: M, age: P90D}}
-    pose: [{{file_path: {SINGLE_ANIMAL_H5}, sampling_frequency: 3e1, starting_time: 5e-05}}]
+    pose: [{{file_path: {SINGLE_ANIMAL_H5}, sampling_frequency: 3.0e1, starting_time: 5e-05}}]
 """,
         encoding="utf-8",
     )
@@ -116,10 +119,27 @@ sessions:
 
 
 def test_an_unquoted_id_read_as_a_number_is_said_as_written(tmp_path):
-    # subject_id: 4E2 is the number 400.0 in YAML 1.2, as now here: the spec's problem names what the user wrote.
+    # subject_id: 1e-3 is the number 0.001 here: the spec's problem names what the user wrote.
     from poseconv.batch.spec import unquoted_non_text
 
     spec = tmp_path / "spec.yaml"
-    spec.write_text("sessions:\n  - subject:\n      subject_id: 4E2\n", encoding="utf-8")
+    spec.write_text("sessions:\n  - subject:\n      subject_id: 1e-3\n", encoding="utf-8")
     [said] = unquoted_non_text(spec).values()
-    assert said.startswith("4E2 is read by YAML as the number 400.0, not as text") and '"4E2"' in said
+    assert said.startswith("1e-3 is read by YAML as the number 0.001, not as text") and '"1e-3"' in said
+
+
+def test_an_id_of_digits_e_digits_stays_text_in_a_spec(tmp_path):
+    # YAML 1.2 reads subject_id: 4E2 as 400.0; specs that took it as the text 4E2 must not be refused now.
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        f"""sessions:
+  - session_id: 12e4
+    session_start_time: {START}
+    subject: {{subject_id: 4E2, species: Mus musculus, sex: M, age: P90D}}
+    pose: [{{file_path: {SINGLE_ANIMAL_H5}}}]
+""",
+        encoding="utf-8",
+    )
+    plan = plan_spec(path)
+    assert plan.problems == []
+    assert plan.jobs[0].session_id == "12e4"

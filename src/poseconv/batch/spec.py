@@ -151,7 +151,9 @@ class PoseSpec(_Model):
         allow_inf_nan=False,  # .inf passed gt=0 and was refused inside the interface, at pose[0], not here
     )
     starting_time: float | None = optional(
-        "Starting time (s)", "Shift every frame time by this many seconds, to align the poses to the session start."
+        "Starting time (s)",
+        "Shift every frame time by this many seconds, to align the poses to the session start.",
+        allow_inf_nan=False,  # .nan was refused inside the interface, as an aligned_starting_time with sync advice
     )
     timestamps_file: FilePathText | None = optional(
         "Timestamps file",

@@ -120,7 +120,7 @@ def _value(key: str, text: str, prop: Mapping[str, Any]) -> Any:
     from ..errors import InvalidOptionError
 
     try:
-        # The reader of specs and metadata files: 3e1 is a number, as in source_data, a date is text.
+        # The reader of specs and metadata files: 5e-05 is a number, as in source_data, a date is text.
         value = yaml.load(text, Loader=document_loader())  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as err:
         if _takes_text(prop):

@@ -368,7 +368,7 @@ class BasePoseInterface(PoseconvInterfaceMixin, BaseTemporalAlignmentInterface, 
                 "the line through the nearest sync times. Give sync times that span the recording to place them "
                 "by measurement.",
                 PoseconvWarning,
-                stacklevel=user_stacklevel() - 1,  # warned here, not one call below as user_stacklevel() counts
+                stacklevel=user_stacklevel(here=True),
             )
         self._set_aligned(mapped, [timing.mapped_source(current, unaligned.size) for current, *_ in frames])
 

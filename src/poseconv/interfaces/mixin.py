@@ -68,14 +68,14 @@ def _source_schema(cls: type) -> dict:
     return add_missing_titles(_strip_nulls(schema))
 
 
-def user_stacklevel() -> int:
+def user_stacklevel(*, here: bool = False) -> int:
     """Return the ``stacklevel`` that makes a warning raised one call below the caller name the user's line.
 
     :func:`warnings.warn` counts the function that warns as 1, so the caller of this function is 2;
     poseconv's and pydantic's frames above it are passed over, however many classes an interface's
-    ``__init__`` goes through.
+    ``__init__`` goes through. ``here``: the warning is raised by the caller itself, one level less.
     """
-    level, frame = 2, inspect.currentframe().f_back
+    level, frame = (1 if here else 2), inspect.currentframe().f_back
     while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] in _OWN_PACKAGES:
         level, frame = level + 1, frame.f_back
     return level
@@ -327,8 +327,7 @@ class PoseconvInterfaceMixin(ReadsInput):
         # be passed over without a word (poseconv's converters refuse them, and hand their inputs none).
         for problem in legacy_pose_layout_problems(metadata):
             said = f"{type(self).__name__} of {Path(str(self.input_path)).name}: {problem}"
-            # Warned here, not one call below as user_stacklevel() counts: one level less.
-            warnings.warn(said, PoseconvWarning, stacklevel=user_stacklevel() - 1)
+            warnings.warn(said, PoseconvWarning, stacklevel=user_stacklevel(here=True))
         # A form's cleared fields reach here as "" from neuroconv's own NWBConverter (NWB GUIDE's).
         cleaned = without_empty_text(metadata)
         self._add(nwbfile, cleaned, stub_test=stub_test, relative_to=external_files_relative_to)

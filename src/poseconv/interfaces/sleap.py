@@ -101,8 +101,7 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
         left |= {frame.video for frame in training.frames if frame.video not in given}
         notes = training.notes.get("videos", {})
         said = [facts.get(UNLINKED) for key, facts in notes.items() if key in left]
-        # user_stacklevel() counts a warning raised one call below this frame; it is raised here.
-        stacklevel = user_stacklevel() - 1
+        stacklevel = user_stacklevel(here=True)
         for message in dict.fromkeys(message for message in said if message):
             warnings.warn(message, PoseconvWarning, stacklevel=stacklevel)
 

@@ -646,3 +646,14 @@ def test_an_infinite_or_nan_rate_is_refused_at_its_field(tmp_path, rate):
     [problem] = [p for p in plan.problems if isinstance(p, Problem)]
     assert problem.location == "sessions[0].pose[0].sampling_frequency"
     assert "finite number" in problem.message
+
+
+@pytest.mark.parametrize("start", [float("inf"), float("nan")])
+def test_an_infinite_or_nan_starting_time_is_refused_at_its_field(tmp_path, start):
+    # .nan reached the interface, which said "aligned_starting_time must be a finite number ... a sync pulse missing?"
+    one = session("a")
+    one["pose"][0]["starting_time"] = start
+    plan = plan_spec(write_spec(tmp_path, {"sessions": [one]}))
+    [problem] = [p for p in plan.problems if isinstance(p, Problem)]
+    assert problem.location == "sessions[0].pose[0].starting_time"
+    assert "finite number" in problem.message

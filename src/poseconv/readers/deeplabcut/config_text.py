@@ -49,6 +49,8 @@ def read_config_text(path: Path, what: str, *, stacklevel: int = 2) -> str:
         UTF-8's, when the bytes are neither UTF-8 nor Windows-1252.
     """
     data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return data.decode("utf-32")  # before UTF-16's: UTF-32's little-endian mark starts with UTF-16's
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # An editor's "Unicode" (Notepad before 2019): its byte order mark says so, not Windows-1252.
         return data.decode("utf-16")

@@ -105,3 +105,10 @@ def test_a_utf16_file_with_its_byte_order_mark_is_read_as_utf16(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert read_config_text(path, "DeepLabCut config.yaml") == "bodyparts: [Nase-\u00fc]\n"
+
+
+def test_a_utf32_file_with_its_byte_order_mark_is_read_as_utf32(tmp_path):
+    # UTF-32's little-endian mark begins with UTF-16's: it was decoded as UTF-16, text full of NULs.
+    path = tmp_path / "config.yaml"
+    path.write_bytes("bodyparts: [Nase-\u00fc]\n".encode("utf-32"))
+    assert read_config_text(path, "DeepLabCut config.yaml") == "bodyparts: [Nase-\u00fc]\n"
