@@ -152,11 +152,16 @@ def test_convert_without_a_rate_says_how_to_give_each_video(same_name):
     assert "or the video with video_file_path= (--video)." in result.stderr and EACH_VIDEO not in result.stderr
 
 
-def test_run_links_neither_video(same_name, tmp_path):
-    spec = one_session_spec(tmp_path, f"{{file_path: '{same_name}', sampling_frequency: 10}}", start=f"'{START}'")
-    report = run_batch(spec, jobs=1)
+def _run_one(tmp_path, pose: str):
+    """Run a spec of one session with the pose entry ``pose``; return that session's result, converted."""
+    report = run_batch(one_session_spec(tmp_path, pose, start=f"'{START}'"), jobs=1)
     assert report.ok, report.to_dict()
     (session,) = report.sessions
+    return session
+
+
+def test_run_links_neither_video(same_name, tmp_path):
+    session = _run_one(tmp_path, f"{{file_path: '{same_name}', sampling_frequency: 10}}")
     assert any(WARNING in w for w in session.warnings), session.warnings
     assert _linked(tmp_path / "nwb" / "s1.nwb") == ([], ["Video top Camera Device", "Video top_2 Camera Device"])
 
@@ -164,9 +169,7 @@ def test_run_links_neither_video(same_name, tmp_path):
 def test_run_of_one_video_with_its_file_links_it_without_a_warning(same_name, tmp_path):
     video = same_name.parent / "top.mp4"
     pose = f"{{file_path: '{same_name}', source_data: {{video_indices: [1]}}, video_file_path: '{video}'}}"
-    report = run_batch(one_session_spec(tmp_path, pose, start=f"'{START}'"), jobs=1)
-    assert report.ok, report.to_dict()
-    (session,) = report.sessions
+    session = _run_one(tmp_path, pose)
     assert not any("not where the file records" in w for w in session.warnings), session.warnings
     # Linked relative to the NWB file, in nwb/.
     assert _linked(tmp_path / "nwb" / "s1.nwb") == (["../s2/top.mp4"], ["Video top_2 Camera Device"])
@@ -304,8 +307,6 @@ def test_run_with_training_data_of_the_video_given_links_it_without_a_warning(tm
     video = labels.parent / "top.mp4"
     source_data = "{video_indices: [1], include_training_data: true}"
     pose = f"{{file_path: '{labels}', source_data: {source_data}, video_file_path: '{video}'}}"
-    report = run_batch(one_session_spec(tmp_path, pose, start=f"'{START}'"), jobs=1)
-    assert report.ok, report.to_dict()
-    (session,) = report.sessions
+    session = _run_one(tmp_path, pose)
     assert not any("not where the file records" in w for w in session.warnings), session.warnings
     assert _linked(tmp_path / "nwb" / "s1.nwb") == (["../labels/top.mp4"], ["Video top_2 Camera Device"])

@@ -637,23 +637,15 @@ def test_fields_a_form_left_empty_are_not_given_as_with_convert_metadata(tmp_pat
         assert nwbfile.experiment_description is None and nwbfile.lab is None
 
 
-@pytest.mark.parametrize("rate", [float("inf"), float("nan")])
-def test_an_infinite_or_nan_rate_is_refused_at_its_field(tmp_path, rate):
-    # .inf passed gt=0 and was refused inside the interface, at pose[0]; .nan got pydantic's "greater than 0".
+@pytest.mark.parametrize("value", [float("inf"), float("nan")])
+@pytest.mark.parametrize("field", ["sampling_frequency", "starting_time"])
+def test_an_infinite_or_nan_number_is_refused_at_its_field(tmp_path, field, value):
+    # A rate of .inf passed gt=0 and was refused inside the interface, at pose[0]; .nan got pydantic's "greater
+    # than 0". A starting_time of .nan reached the interface: "aligned_starting_time must be a finite number ...
+    # was a sync pulse missing?"
     one = session("a")
-    one["pose"][0]["sampling_frequency"] = rate
+    one["pose"][0][field] = value
     plan = plan_spec(write_spec(tmp_path, {"sessions": [one]}))
     [problem] = [p for p in plan.problems if isinstance(p, Problem)]
-    assert problem.location == "sessions[0].pose[0].sampling_frequency"
-    assert "finite number" in problem.message
-
-
-@pytest.mark.parametrize("start", [float("inf"), float("nan")])
-def test_an_infinite_or_nan_starting_time_is_refused_at_its_field(tmp_path, start):
-    # .nan reached the interface, which said "aligned_starting_time must be a finite number ... a sync pulse missing?"
-    one = session("a")
-    one["pose"][0]["starting_time"] = start
-    plan = plan_spec(write_spec(tmp_path, {"sessions": [one]}))
-    [problem] = [p for p in plan.problems if isinstance(p, Problem)]
-    assert problem.location == "sessions[0].pose[0].starting_time"
+    assert problem.location == f"sessions[0].pose[0].{field}"
     assert "finite number" in problem.message
