@@ -35,6 +35,7 @@ from .dry_run import dry_run_session
 from .jobs import SessionJob
 from .report import Problem, SessionNote, SessionResult, UnmatchedEntry, one_line
 from .spec import format_location, to_json
+from .spec_words import in_spec_words
 
 __all__ = ["check_session", "convert_session", "dangling_link", "load_timestamps", "remove_partials"]
 
@@ -89,6 +90,24 @@ def _session_layers(job: SessionJob) -> list[_Layer]:
             if isinstance(block, dict):
                 drop_empty_text(block)
     return layers
+
+
+def _in_spec_words(notes: list[str], job: SessionJob) -> list[str]:
+    """Return a session's warnings with their metadata paths and arguments at their places in the spec."""
+    layers = _session_layers(job)
+    inputs = [_Layer(f"{spec.location}.metadata", to_json(spec.metadata)) for spec in job.inputs if spec.metadata]
+
+    def locate(path: tuple[str, ...]) -> str:
+        # The one pose file whose own metadata sets it, else the session's layers, highest precedence first.
+        own = [where for layer in inputs if (where := layer.location(path)) is not None]
+        if len(own) == 1:
+            return own[0]
+        for layer in reversed(layers):
+            if (where := layer.location(path)) is not None:
+                return where
+        return format_location(path, f"{job.location}.metadata")
+
+    return [in_spec_words(note, locate) for note in notes]
 
 
 def _locate(path: tuple[Any, ...], layers: list[_Layer], job: SessionJob, message: str) -> tuple[str, str]:
@@ -260,7 +279,8 @@ def _build(job: SessionJob, *, dry_run: bool = False) -> _Built:
                 composing.enter_context(built.converter.composing_once())
                 _build_metadata(job, built)
                 _build_options(job, built)
-        built.notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)))
+        said = [str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)]
+        built.notes = list(dict.fromkeys(_in_spec_words(said, job)))
         if built.problems:
             return built
         # Known from the metadata, as the check has it: said by run --check as by run.
@@ -379,7 +399,7 @@ def convert_session(job: SessionJob, overwrite: bool = False) -> SessionResult:
             # and its traceback are recorded in the session's result, and the other sessions go on.
             return result("failed", f"{type(err).__name__}: {one_line(err)}", traceback.format_exc())
     written = [str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)]
-    written = _said_by_the_check(written, built.notes)
+    written = _in_spec_words(_said_by_the_check(written, built.notes), job)
     return result("converted", notes=list(dict.fromkeys([*built.notes, *written])))
 
 

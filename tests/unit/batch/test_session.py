@@ -9,10 +9,10 @@ import yaml
 from poseconv.batch import session
 from poseconv.batch.plan import plan_spec
 from poseconv.batch.report import Problem
-from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5, SINGLE_ANIMAL_H5
 
 
-def _job(tmp_path):
+def _job(tmp_path, **pose):
     spec = {
         "output_folder": "nwb",
         "sessions": [
@@ -20,7 +20,7 @@ def _job(tmp_path):
                 "session_id": "m1",
                 "session_start_time": "2024-05-01T10:30:00+02:00",
                 "subject": {"subject_id": "m1", "species": "Mus musculus", "sex": "M", "age": "P90D"},
-                "pose": [{"file_path": str(SINGLE_ANIMAL_H5)}],
+                "pose": [{"file_path": str(SINGLE_ANIMAL_H5), **pose}],
             }
         ],
     }
@@ -151,3 +151,18 @@ def test_an_output_folder_unmounted_since_the_check_is_said_not_as_a_bare_file_e
         "mounted, a folder moved); mount it or point that link at an existing folder."
     )
     assert not result.detail
+
+
+def test_a_warning_of_the_converter_names_the_place_in_the_spec_not_the_python_api(tmp_path):
+    # Before, the report said "metadata['Pose']['PoseEstimations'] lists ..." and "individuals= (--individuals)",
+    # the Python API's and the command line's words, for a value the spec sets in a pose file's own metadata.
+    entries = {"PoseEstimations": {"PoseEstimation_individual1": {"description": "first"}}}
+    job = _job(tmp_path, file_path=str(MULTI_ANIMAL_H5), metadata={"Pose": entries})
+    notes = [entry.message for entry in session.check_session(job) if "therefore not written" in entry.message]
+    result = session.convert_session(job)
+    assert result.status == "converted", result.reason
+    said = [w for w in result.warnings if "therefore not written" in w]
+    assert said == notes and len(notes) == 1, (notes, result.warnings)
+    assert notes[0].startswith("sessions[0].pose[0].metadata.Pose.PoseEstimations lists ['PoseEstimation_individual1']")
+    assert "the pose file's source_data: {individuals: [...]} (SLEAP's tracks)" in notes[0]
+    assert "metadata['" not in notes[0] and "--individuals" not in notes[0]
