@@ -58,6 +58,7 @@ def mark_interrupted(
     how: str,
     *,
     overwrite: bool = False,
+    check_only: bool = False,
 ) -> None:
     """Say in ``report`` how the run stopped; list every session, those not done marked ``interrupted``.
 
@@ -77,7 +78,12 @@ def mark_interrupted(
         How the run stopped (``"interrupted"``).
     overwrite : bool, default: False
         Whether the run converted again the sessions whose NWB file exists (``--overwrite``).
+    check_only : bool, default: False
+        Whether the run only checked the sessions (``--check``): it wrote nothing, and what is left is to check.
     """
+    if check_only:
+        _mark_check_interrupted(report, plan, results, how)
+        return
     if plan is None:
         # Stopped while the spec was checked: its sessions are not known yet, so none is listed to mark.
         report.stopped = (
@@ -112,6 +118,29 @@ def mark_interrupted(
     report.stopped = (
         f"{how}: the sessions marked interrupted were not converted (nothing was written for them; a file "
         f"of an earlier run is left as it was); {_what_next(report.sessions, overwrite)}"
+    )
+
+
+def _mark_check_interrupted(
+    report: BatchReport, plan: Plan | None, results: dict[int, SessionResult], how: str
+) -> None:
+    """Say in ``report`` how a check stopped: the sessions not checked yet, and that no file was written."""
+    if plan is None:
+        report.stopped = (
+            f"{how} while checking the spec: a check writes no NWB file; run the same command again to check the "
+            "sessions."
+        )
+        return
+    for index, session_id, output in plan.sessions:
+        if index not in results:
+            reason = "not checked: the run was interrupted"
+            results[index] = SessionResult(
+                index=index, session_id=session_id, output=output, status="interrupted", reason=reason
+            )
+    report.sessions = [results[index] for index in sorted(results)]
+    report.stopped = (
+        f"{how}: the sessions marked interrupted were not checked (a check writes no NWB file); run the same "
+        "command again to check them."
     )
 
 

@@ -342,6 +342,7 @@ def _ended(
     progress: Progress,
     *,
     overwrite: bool = False,
+    check_only: bool = False,
 ) -> None:
     """Release the workers when a run ends otherwise than by its end; after Ctrl-C, raise :class:`BatchInterrupted`.
 
@@ -350,7 +351,8 @@ def _ended(
     SIGTERM or SIGHUP (the process ends once it returns). Signals that come meanwhile (GNU ``timeout`` signals
     the run, then its process group) are recorded, not raised, so that the report is made: a SIGTERM or SIGHUP
     among them makes the run one they ended. An error (an ``Exception``) is left to the caller. ``overwrite``:
-    the run converts again the sessions whose NWB file exists, which the report's advice takes into account.
+    the run converts again the sessions whose NWB file exists, which the report's advice takes into account;
+    ``check_only``: the run only checks (``--check``), so what is left is said not checked.
     """
     with signals_recorded() as later:
         if executor is not None:
@@ -360,7 +362,7 @@ def _ended(
             return  # not an interruption: the caller's to say
         by_signal = ending is not None or not isinstance(ended, KeyboardInterrupt | Exception)
         how = "ended by a signal (SIGTERM or SIGHUP)" if by_signal else "interrupted"
-        mark_interrupted(report, plan, results, started, how, overwrite=overwrite)
+        mark_interrupted(report, plan, results, started, how, overwrite=overwrite, check_only=check_only)
         if by_signal:
             progress.ended(report)
         else:
@@ -447,6 +449,8 @@ def run_batch(
                 executor.close()
             progress.finished(report)
         except BaseException as ended:
-            _ended(ended, executor, report, plan, results, started, progress, overwrite=overwrite)
+            _ended(
+                ended, executor, report, plan, results, started, progress, overwrite=overwrite, check_only=check_only
+            )
             raise
     return report

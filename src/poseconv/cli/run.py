@@ -38,7 +38,7 @@ _STYLE = {
 }
 
 
-def _progress_display(spec: Path, report_file: Path | None = None, overwrite: bool = False) -> Any:
+def _progress_display(spec: Path, report_file: Path | None = None, overwrite: bool = False, check: bool = False) -> Any:
     """Return a :class:`~poseconv.batch.runner.Progress` drawing rich bars on a terminal, status lines elsewhere.
 
     Once the spec is checked, before anything is written, ``report_file`` (--report) is refused if it is one
@@ -68,7 +68,7 @@ def _progress_display(spec: Path, report_file: Path | None = None, overwrite: bo
 
         def planned(self, plan: Plan) -> None:
             _check_report_against_spec(report_file, plan)
-            _mark_unfinished(spec, report_file, overwrite)
+            _mark_unfinished(spec, report_file, overwrite, check)
 
         def problems(self, problems: Any) -> None:
             # Every problem, before anything is written; problems always show, even with --quiet.
@@ -219,8 +219,17 @@ UNFINISHED = (
 )
 
 
-def _unfinished(overwrite: bool) -> str:
+#: What ``--report`` holds while a ``--check`` run has not finished: it writes no NWB file, whatever the flags.
+UNFINISHED_CHECK = (
+    "the check did not finish: it is still running, or was killed before it could write this report; a check "
+    "writes no NWB file. Run the same command again to check the sessions."
+)
+
+
+def _unfinished(overwrite: bool, check: bool = False) -> str:
     """Return what the report says until the run finishes; with --overwrite, every file may be an earlier run's."""
+    if check:
+        return UNFINISHED_CHECK
     if not overwrite:
         return UNFINISHED
     from datetime import datetime
@@ -236,13 +245,13 @@ def _unfinished(overwrite: bool) -> str:
     )
 
 
-def _mark_unfinished(spec: Path, path: Path | None, overwrite: bool) -> None:
+def _mark_unfinished(spec: Path, path: Path | None, overwrite: bool, check: bool = False) -> None:
     """Replace a ``--report`` file by one that says the run has not finished; the run's own report replaces it."""
     # On stdout there is no earlier report to replace, and one JSON document must come out, not two.
     if path is not None and not _to_stdout(path):
         from ..batch.report import BatchReport
 
-        _write_report(BatchReport(spec_path=spec, stopped=_unfinished(overwrite)), path)
+        _write_report(BatchReport(spec_path=spec, stopped=_unfinished(overwrite, check)), path)
 
 
 def _write_report(report: BatchReport, path: Path | None) -> None:
@@ -320,7 +329,7 @@ def _run_reporting(spec: Path, report_file: Path | None, **options: Any) -> tupl
     from ..batch.report import BatchInterrupted, BatchReport, one_line
     from ..batch.runner import run_batch
 
-    display = _progress_display(spec, report_file, options.get("overwrite", False))
+    display = _progress_display(spec, report_file, options.get("overwrite", False), options.get("check_only", False))
     try:
         report, interrupted = run_batch(spec, progress=display, **options), False
     except BatchInterrupted as stop:
@@ -389,7 +398,7 @@ def run(
         if report_file is not None and report_file.exists():
             # An earlier run's report must not stay, saying ok, while the spec is checked (then a kill -9); a new
             # file waits until the spec is known not to name it (the display's ``planned``).
-            _mark_unfinished(spec, report_file, overwrite)
+            _mark_unfinished(spec, report_file, overwrite, check)
         if scheduler is None:
             from ..batch.executors import LocalExecutor
 

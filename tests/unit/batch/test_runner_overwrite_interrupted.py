@@ -99,3 +99,27 @@ def test_the_plan_is_handed_on_before_any_session_is_touched(tmp_path, monkeypat
     with pytest.raises(_Refused):
         runner.run_batch(plan.spec_path, scheduler="tcp://127.0.0.1:1", progress=Refusing())
     assert seen == [plan] and touched == []
+
+
+def test_an_interrupted_check_says_the_others_were_not_checked_and_nothing_was_written(tmp_path):
+    # Before, a check stopped by Ctrl-C said its sessions were "not converted: the run was interrupted" and
+    # advised to "convert them"; a session whose file another run had put in place since was "converted".
+    outputs = {name: tmp_path / f"{name}.nwb" for name in ("s0", "s1", "s2")}
+    started = time.time() - 1
+    outputs["s1"].write_bytes(b"whole")
+    plan = Plan(
+        spec_path=tmp_path / "spec.yaml",
+        output_folder=tmp_path,
+        sessions=[(index, name, output) for index, (name, output) in enumerate(outputs.items())],
+    )
+    results = {0: SessionResult(index=0, session_id="s0", output=outputs["s0"], status="checked")}
+    report = BatchReport(spec_path=plan.spec_path)
+    with pytest.raises(BatchInterrupted):
+        _ended(KeyboardInterrupt(), None, report, plan, results, started, Progress(), overwrite=True, check_only=True)
+    assert [(r.status, r.reason) for r in report.sessions[1:]] == [
+        ("interrupted", "not checked: the run was interrupted")
+    ] * 2
+    assert report.stopped == (
+        "interrupted: the sessions marked interrupted were not checked (a check writes no NWB file); run the same "
+        "command again to check them."
+    )

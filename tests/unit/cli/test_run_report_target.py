@@ -12,7 +12,7 @@ from poseconv.batch import runner
 from poseconv.batch.executors import LocalExecutor
 from poseconv.batch.jobs import InputJob, Plan, SessionJob
 from poseconv.batch.report import BatchReport
-from poseconv.cli.run import UNFINISHED, _check_report_against_spec, _is_run_report, _unfinished
+from poseconv.cli.run import UNFINISHED, UNFINISHED_CHECK, _check_report_against_spec, _is_run_report, _unfinished
 from poseconv.errors import InvalidOptionError
 from tests.fixtures.cli import poseconv_in_process
 
@@ -176,3 +176,25 @@ def test_the_report_of_an_overwrite_run_says_so_once_the_spec_is_checked(tmp_pat
     spec.write_text("sessions: []\n", encoding="utf-8")
     poseconv_in_process("run", spec, "--report", report, "--overwrite")
     assert len(seen) == 1 and seen[0].startswith("the run did not finish") and "with --overwrite" in seen[0]
+
+
+def test_the_unfinished_report_of_a_check_says_no_file_was_written(tmp_path, monkeypatch):
+    # Before, `run --check --overwrite --report` left "the sessions whose NWB file was modified since ... were
+    # converted by it" while checking, and without --overwrite "sessions whose NWB file exists were converted".
+    monkeypatch.setattr(LocalExecutor, "warm_up", staticmethod(lambda: None))
+    report = tmp_path / "run.json"
+    seen: list[str] = []
+
+    def planned_then_killed(spec, *, progress, **options):
+        progress.planned(_plan(tmp_path))
+        seen.append(json.loads(report.read_text(encoding="utf-8"))["stopped"])
+        raise SystemExit(137)
+
+    monkeypatch.setattr(runner, "run_batch", planned_then_killed)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("sessions: []\n", encoding="utf-8")
+    for flags in (["--check"], ["--check", "--overwrite"]):
+        seen.clear()
+        poseconv_in_process("run", spec, "--report", report, *flags)
+        assert seen == [UNFINISHED_CHECK], flags
+    assert "converted" not in UNFINISHED_CHECK and "writes no NWB file" in UNFINISHED_CHECK
