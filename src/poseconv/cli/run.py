@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -144,18 +145,30 @@ def _check_report_file(path: Path | None, spec: Path) -> None:
 
 #: The keys of every report --report holds (:meth:`~poseconv.batch.report.BatchReport.to_dict`).
 _REPORT_KEYS = frozenset({"spec", "ok", "stopped", "counts", "problems", "sessions"})
+#: How a report starts as :func:`_write_report` writes it: enough to tell one cut short (a disk filled up as it
+#: was written) from another file, and a large one without reading it whole.
+_REPORT_HEAD = re.compile(rb'\{\s*"spec":\s*"(?:[^"\\]|\\.)*",\s*"ok":\s*(?:true|false),\s*"stopped":')
+#: The bytes read to tell a report by its start; a JSON file that does not start so is parsed up to this size.
+_HEAD_BYTES = 1 << 16
+_PARSED_BYTES = 1 << 24
 
 
 def _is_run_report(path: Path) -> bool:
     """Whether the file ``path`` is empty or holds a report of ``poseconv run``: the files a report may replace."""
     try:
         with path.open("rb") as handle:
-            start = handle.read(64).lstrip()
+            start = handle.read(_HEAD_BYTES).lstrip()
             if not start:
                 return True  # nothing to lose (a file `mktemp` made for the report)
             if not start.startswith(b"{"):
                 return False  # not JSON: an HDF5, CSV or YAML file, read no further
-            document = json.loads(start + handle.read())
+            if _REPORT_HEAD.match(start):
+                return True  # as poseconv writes it, whole or cut short
+            # A report rewritten by another tool (keys sorted): told by its keys, if it is not too large to parse.
+            rest = handle.read(_PARSED_BYTES)
+            if handle.read(1):
+                return False
+            document = json.loads(start + rest)
     except (OSError, ValueError):  # unreadable, not UTF-8, not JSON: not a report, or not one to tell apart
         return False
     return isinstance(document, dict) and document.keys() >= _REPORT_KEYS

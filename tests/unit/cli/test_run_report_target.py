@@ -12,7 +12,14 @@ from poseconv.batch import runner
 from poseconv.batch.executors import LocalExecutor
 from poseconv.batch.jobs import InputJob, Plan, SessionJob
 from poseconv.batch.report import BatchReport
-from poseconv.cli.run import UNFINISHED, UNFINISHED_CHECK, _check_report_against_spec, _is_run_report, _unfinished
+from poseconv.cli.run import (
+    _REPORT_KEYS,
+    UNFINISHED,
+    UNFINISHED_CHECK,
+    _check_report_against_spec,
+    _is_run_report,
+    _unfinished,
+)
 from poseconv.errors import InvalidOptionError
 from tests.fixtures.cli import poseconv_in_process
 
@@ -32,6 +39,11 @@ def _earlier_report(path: Path) -> Path:
         (b'{"ok": true, "sessions": []}', False),  # JSON, not a report (a report holds every key)
         (b"{\xff\xfe}", False),  # not UTF-8
         (b'{\n  "spec": "s.yaml",\n  "ok": tr', False),  # cut short: nothing tells it from another file
+        # Cut short past its start (a disk that filled up as it was written): before, the next run asked for
+        # another name.
+        (b'{\n  "spec": "C:\\\\lab \\"a\\".yaml",\n  "ok": false,\n  "stopped": "", "counts": {"conv', True),
+        (json.dumps({k: 1 for k in sorted(_REPORT_KEYS)}).encode(), True),  # rewritten by another tool, keys sorted
+        (b'{"sessions": [' + b"0, " * (1 << 23) + b"0]}", False),  # large JSON: not parsed whole to tell
     ],
 )
 def test_only_a_report_or_an_empty_file_counts_as_one_to_replace(tmp_path, content, replaceable):
