@@ -81,14 +81,14 @@ def mark_interrupted(
     check_only : bool, default: False
         Whether the run only checked the sessions (``--check``): it wrote nothing, and what is left is to check.
     """
-    if check_only:
-        _mark_check_interrupted(report, plan, results, how)
-        return
     if plan is None:
         # Stopped while the spec was checked: its sessions are not known yet, so none is listed to mark.
         report.stopped = (
-            f"{how} while checking the spec, before any session was converted: nothing was written (files of an "
-            "earlier run are left as they were); run the same command again to convert the sessions."
+            f"{how} while checking the spec: a check writes no NWB file; run the same command again to check the "
+            "sessions."
+            if check_only
+            else f"{how} while checking the spec, before any session was converted: nothing was written (files of "
+            "an earlier run are left as they were); run the same command again to convert the sessions."
         )
         return
     for index, session_id, output in plan.sessions:
@@ -96,52 +96,40 @@ def mark_interrupted(
             continue
         # A worker may have put its file in place (whole: files are renamed once complete) just before it
         # was stopped, its result not yet received or lost to the signal (then "failed"; a session that
-        # really fails leaves no file).
-        done = _written_since(output, started)
+        # really fails leaves no file). A check writes none: a file since is another run's.
+        done = not check_only and _written_since(output, started)
         if index in results and not done:
             continue
-        reason = "not converted: the run was interrupted"
-        if not done and output.exists():
-            # --overwrite: the file of an earlier run, untouched (the new one is renamed over it only when whole).
-            reason += "; its earlier NWB file is left as it was"
         results[index] = SessionResult(
             index=index,
             session_id=session_id,
             output=output,
             status="converted" if done else "interrupted",
-            reason="finished as the run was interrupted" if done else reason,
+            reason="finished as the run was interrupted" if done else _not_done(output, check_only),
         )
     report.sessions = [results[index] for index in sorted(results)]
     if report.sessions and all(result.status != "interrupted" for result in report.sessions):
         report.stopped = f"{how} once every session was done: their results are as listed."
-        return
-    report.stopped = (
-        f"{how}: the sessions marked interrupted were not converted (nothing was written for them; a file "
-        f"of an earlier run is left as it was); {_what_next(report.sessions, overwrite)}"
-    )
-
-
-def _mark_check_interrupted(
-    report: BatchReport, plan: Plan | None, results: dict[int, SessionResult], how: str
-) -> None:
-    """Say in ``report`` how a check stopped: the sessions not checked yet, and that no file was written."""
-    if plan is None:
+    elif check_only:
         report.stopped = (
-            f"{how} while checking the spec: a check writes no NWB file; run the same command again to check the "
-            "sessions."
+            f"{how}: the sessions marked interrupted were not checked (a check writes no NWB file); run the same "
+            "command again to check them."
         )
-        return
-    for index, session_id, output in plan.sessions:
-        if index not in results:
-            reason = "not checked: the run was interrupted"
-            results[index] = SessionResult(
-                index=index, session_id=session_id, output=output, status="interrupted", reason=reason
-            )
-    report.sessions = [results[index] for index in sorted(results)]
-    report.stopped = (
-        f"{how}: the sessions marked interrupted were not checked (a check writes no NWB file); run the same "
-        "command again to check them."
-    )
+    else:
+        report.stopped = (
+            f"{how}: the sessions marked interrupted were not converted (nothing was written for them; a file "
+            f"of an earlier run is left as it was); {_what_next(report.sessions, overwrite)}"
+        )
+
+
+def _not_done(output: Path, check_only: bool) -> str:
+    """Return why a session is marked interrupted: not checked, or not converted (and its earlier file kept)."""
+    if check_only:
+        return "not checked: the run was interrupted"
+    if output.exists():
+        # --overwrite: the file of an earlier run, untouched (the new one is renamed over it only when whole).
+        return "not converted: the run was interrupted; its earlier NWB file is left as it was"
+    return "not converted: the run was interrupted"
 
 
 def _written_since(output: Path, started: float) -> bool:

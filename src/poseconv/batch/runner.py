@@ -449,8 +449,7 @@ def run_batch(
                 executor.close()
             progress.finished(report)
         except BaseException as ended:
-            _ended(
-                ended, executor, report, plan, results, started, progress, overwrite=overwrite, check_only=check_only
-            )
+            flags = {"overwrite": overwrite, "check_only": check_only}
+            _ended(ended, executor, report, plan, results, started, progress, **flags)
             raise
     return report

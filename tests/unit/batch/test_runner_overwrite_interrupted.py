@@ -123,3 +123,18 @@ def test_an_interrupted_check_says_the_others_were_not_checked_and_nothing_was_w
         "interrupted: the sessions marked interrupted were not checked (a check writes no NWB file); run the same "
         "command again to check them."
     )
+
+
+def test_a_check_interrupted_once_every_session_was_checked_says_their_results_stand(tmp_path):
+    output = tmp_path / "s0.nwb"
+    plan = Plan(spec_path=tmp_path / "spec.yaml", output_folder=tmp_path, sessions=[(0, "s0", output)])
+    results = {0: SessionResult(index=0, session_id="s0", output=output, status="checked")}
+    report = BatchReport(spec_path=plan.spec_path)
+    with pytest.raises(BatchInterrupted):
+        _ended(KeyboardInterrupt(), None, report, plan, results, time.time(), Progress(), check_only=True)
+    assert report.stopped == "interrupted once every session was done: their results are as listed."
+    # Stopped while the spec was checked: nothing to convert again, only to check.
+    report = BatchReport(spec_path=plan.spec_path)
+    with pytest.raises(BatchInterrupted):
+        _ended(KeyboardInterrupt(), None, report, None, {}, time.time(), Progress(), check_only=True)
+    assert report.stopped.endswith("a check writes no NWB file; run the same command again to check the sessions.")
