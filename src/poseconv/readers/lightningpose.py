@@ -17,7 +17,8 @@ for the Ensemble Kalman Smoother (EKS) of LightningPose ensembles. The coords ar
 EKS before its 2025 rewrite wrote ``x_var, y_var`` (the posterior variance), ``zscore``, and in its
 multi-camera smoother ``nll`` and ``ensemble_std``; they are described as such. EKS v2 wrote, for a keypoint
 with a one-word name (``nose``), an empty placeholder bodypart ``nose_`` before the smoothed ``nose``: the
-placeholders are left out, with a warning, when their x and y are NaN throughout.
+placeholders are left out, with a warning, when their x and y are NaN throughout, and so is the placeholder
+likelihood (1.0) of the keypoints with names of several words beside them (see :mod:`.lightningpose_columns`).
 
 Any other coord column is kept the same way: ``<axis>_<name>`` columns form the group
 ``<name>`` and any other label is a group of its own, so no value is dropped; a group only
@@ -28,7 +29,8 @@ The CSVs are read with the DeepLabCut table module (:mod:`poseconv.readers.deepl
 the same header checks, exact float parsing and block-wise lazy columns). The video is
 found next to the predictions by name (``test_vid.csv`` next to ``test_vid.mp4``), else in
 the video folders of the model's config (:mod:`.lightningpose_videos`), or given; LightningPose
-records no frame rate, so the frame times come from the video or from ``sampling_frequency``.
+records no frame rate, so the frame times come from the video or from ``sampling_frequency``. The model's
+config gives the Lightning Pose version that trained it (``model.lightning_pose_version``, since 1.5).
 
 Labeled data is DeepLabCut's labels format too (``CollectedData.csv``, scorer = labeler,
 rows = image paths such as ``labeled-data/<video>/img00000123.png``) and is read with
@@ -71,13 +73,15 @@ from .deeplabcut.table import (
 from .deeplabcut.variants import first_cells, has_labeled_rows, read_csv_rows, unmangled_scorer
 from .lightningpose_columns import (
     HEATMAP_CONFIDENCE_DEFINITION,
+    IBL_PAW_RIGHT_REFERENCE_FRAME,
     KNOWN_EXTRA_COORDS,
     LightningPoseColumns,
     confidence_definition,
-    eks_placeholder_parts,
     extra_coords_of,
+    ibl_paw_camera,
     one_header_row_table,
     parse_columns,
+    without_eks_placeholders,
 )
 from .lightningpose_config import find_config_file, find_model_labels, model_labels_files
 from .lightningpose_videos import find_model_video
@@ -290,7 +294,7 @@ def read_lightning_pose(
     path = check_input_file(file_path, suffixes=SUFFIXES, what="LightningPose predictions")
     _refuse_metrics_file(path)
     table, frame_numbers = open_predictions(path, what="LightningPose")
-    header = _parse_columns(_without_eks_placeholders(table, path), path)
+    header = _parse_columns(without_eks_placeholders(table, path), path)
     scorer, bodyparts, pose_coords = header.scorer, list(header.bodyparts), list(header.pose_coords)
 
     config_path = given_or_found(config_file_path, find_side_files, find_config_file, path)
@@ -298,7 +302,8 @@ def read_lightning_pose(
     video, video_notes = (
         find_model_video(path, config, config_path) if find_side_files else (VideoInfo(key=path.stem or "video"), {})
     )
-    track = _track(table, header, video.key, confidence_definition(header, path))
+    ibl_paw = ibl_paw_camera(table, header, path)
+    track = _track(table, header, video.key, confidence_definition(header, path, ibl_paw))
     model = (config or {}).get("model") or {}
     notes: dict[str, Any] = {
         "config_file": str(config_path) if config_path else None,
@@ -317,43 +322,42 @@ def read_lightning_pose(
     timing: dict[str, FrameTiming] = {}
     return PoseData.from_tracks(
         source_software=writer or "LightningPose",
+        # The config's Lightning Pose wrote the model's predictions, not EKS's smoothing of them, nor another writer's.
+        source_software_version=_lightning_pose_version(model, config_path) if _scorer_is_model(scorer) else None,
         source_file=path,
         skeletons=[Skeleton(name=ANIMAL_SKELETON_NAME, nodes=tuple(bodyparts))],
         videos=[video],
         tracks=[track],
         timing=timing,
         scorer=scorer,
-        reference_frame=_reference_frame(pose_coords, writer),
+        reference_frame=IBL_PAW_RIGHT_REFERENCE_FRAME if ibl_paw == "right" else _reference_frame(pose_coords, writer),
         # 3D (EKS multi-camera): the calibration's length unit, which no file records.
         unit="n.a." if "z" in pose_coords else "pixels",
         notes=notes,
     )
 
 
-def _without_eks_placeholders(table: FrameTable, path: Path) -> Any:
-    """Return the table's columns without EKS v2's empty placeholders of one-word keypoints (``nose_``), warning.
+def _scorer_is_model(scorer: str) -> bool:
+    """Whether ``scorer`` is a Lightning Pose model's (``<model_type>_tracker``), not EKS's or another writer's."""
+    return scorer not in WRITER_NOTES and scorer != "ensemble-kalman_tracker"
 
-    Only placeholders whose x and y are NaN in every row are left out (see
-    :func:`~.lightningpose_columns.eks_placeholder_parts`); one holding any position stays, and the header
-    is refused as before, since its values would otherwise be lost.
+
+def _lightning_pose_version(model: dict[str, Any], config_path: Path | None) -> str | None:
+    """Return the Lightning Pose version that trained the model (``model.lightning_pose_version``); None if unrecorded.
+
+    Lightning Pose (1.5 and later) records it when training starts, in the ``config.yaml`` it saves to the model
+    folder; hydra's ``.hydra/config.yaml`` beside it is written before that, so the model folder's is read then.
     """
-    columns = table.columns
-    candidates = eks_placeholder_parts(columns)
-    if not candidates:
-        return columns
-    scorer = single_scorer(columns, path)
-    position = {tuple(str(level) for level in column): i for i, column in enumerate(columns)}
-    indices = np.array([[position[(scorer, part, coord)] for coord in ("x", "y")] for part in candidates], "intp")
-    if not np.isnan(np.asarray(ColumnView(table, indices), dtype="float64")).all():
-        return columns
-    warnings.warn(
-        f"{path}: the bodyparts {list(candidates)} are the empty placeholders EKS v2 writes for keypoints with "
-        "one-word names (make_output_dataframe: x and y NaN in every row, likelihood 1.0); they are left out and "
-        f"the smoothed keypoints {list(candidates.values())} are read, without a likelihood (EKS wrote none).",
-        PoseconvWarning,
-        stacklevel=4,
-    )
-    return columns[~columns.get_level_values("bodyparts").isin(list(candidates))]
+    version = model.get("lightning_pose_version")
+    saved = config_path.parent.parent / "config.yaml" if config_path and config_path.parent.name == ".hydra" else None
+    if version is None and saved is not None and saved.is_file():
+        try:
+            version = (load_yaml_config(saved, "LightningPose config").get("model") or {}).get("lightning_pose_version")
+        except InvalidSourceFileError:
+            # The version is a detail: an unreadable second copy of the config leaves it unknown.
+            version = None
+    # Lightning Pose records "unknown" when it cannot find its own version.
+    return str(version) if version not in (None, "", "unknown") else None
 
 
 def _refuse_metrics_file(path: Path) -> None:

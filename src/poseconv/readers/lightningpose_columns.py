@@ -24,8 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..model import ExtraCoords
+from ..model.frame_tables import FrameTable
+from ..model.frames import ColumnView
 from .deeplabcut.model_info import WRITER_NOTES, written_confidence
 from .deeplabcut.table import SINGLE_ANIMAL_NAME, bodypart_coords, common_coords, single_scorer
 
@@ -33,6 +37,8 @@ __all__ = [
     "BBOX_COLUMNS",
     "EKS_CONFIDENCE_DEFINITION",
     "HEATMAP_CONFIDENCE_DEFINITION",
+    "IBL_PAW_CONFIDENCE_DEFINITION",
+    "IBL_PAW_RIGHT_REFERENCE_FRAME",
     "KNOWN_EXTRA_COORDS",
     "POSE_COORDS",
     "REGRESSION_CONFIDENCE_DEFINITION",
@@ -41,9 +47,11 @@ __all__ = [
     "eks_placeholder_parts",
     "extra_coords_of",
     "extra_group",
+    "ibl_paw_camera",
     "is_bbox_header",
     "one_header_row_table",
     "parse_columns",
+    "without_eks_placeholders",
 ]
 
 #: The columns of Lightning Pose's bounding boxes (``cropzoom.generate_bbox``): top-left corner, height, width.
@@ -111,14 +119,69 @@ _EKS_BEFORE_V3_CONFIDENCE_DEFINITION = (
 )
 _EKS_GROUPS = frozenset({"ens_median", "ens_var", "posterior_var"})
 _EKS_BEFORE_V3_GROUPS = frozenset({"var", "zscore", "nll", "ensemble_std"})
+#: EKS's IBL paw smoother (``ibl_paw_multicam_smoother``) gives EKS an empty likelihood field (zeros).
+IBL_PAW_CONFIDENCE_DEFINITION = (
+    "Ensemble Kalman Smoother (EKS) IBL paw smoother (ibl_paw_multicam_smoother, cameras left and right): no "
+    "confidence. It gives EKS no likelihoods of the ensemble's predictions (an empty likelihood field), so the "
+    "column is 0 for every keypoint in every frame; the value says nothing of the prediction."
+)
+#: Where the IBL paw smoother's right camera positions are: mirrored to match the left camera.
+IBL_PAW_RIGHT_REFERENCE_FRAME = (
+    "The right camera's image mirrored left to right, as EKS's IBL paw smoother writes it to match the left camera: "
+    "x is the image width (the smoother's img_width, 128 pixels by default) minus x in the right camera's image, "
+    "y increases downward from the top, in pixels. Its paw_l and paw_r are what the right camera's model named "
+    "paw_r and paw_l (swapped to match the left camera's names)."
+)
+_IBL_PAW_KEYPOINTS = ("paw_l", "paw_r")
+_IBL_PAW_FILE = re.compile(r"multicam_(?P<camera>left|right)_results")
 
 
-def confidence_definition(header: LightningPoseColumns, path: Path) -> str | None:
+def ibl_paw_camera(table: FrameTable, header: LightningPoseColumns, path: Path) -> str | None:
+    """Return the camera (``"left"``, ``"right"``, ``""`` if unnamed) of an output of EKS's IBL paw smoother, else None.
+
+    ``ibl_paw_multicam_smoother`` (eks 4.2 and later, ``eks ibl_paw``) smooths ``paw_l`` and ``paw_r`` of IBL's
+    cameras into ``multicam_left_results.csv`` and ``multicam_right_results.csv``, in EKS's columns
+    (``x_ens_median`` ...). It stacks an empty likelihood field onto the ensemble's positions: the likelihood is
+    0 in every row, which the mean of real models' likelihoods never is, so EKS multi-camera smoothing of other paw
+    predictions is told from it. The right camera's rows are its predictions interpolated at the left camera's
+    frame times, x mirrored (``img_width - x``) and paws swapped, to match the left camera.
+    """
+    eks = header.scorer == "ensemble-kalman_tracker" and "likelihood" in header.pose_coords
+    if not eks or header.bodyparts != _IBL_PAW_KEYPOINTS or not set(header.groups) & _EKS_GROUPS:
+        return None
+    position = {tuple(str(level) for level in column): i for i, column in enumerate(table.columns)}
+    indices = np.array([[position[(header.scorer, part, "likelihood")]] for part in header.bodyparts], "intp")
+    values = np.asarray(ColumnView(table, indices), dtype="float64")
+    if values.size == 0 or not (values == 0).all():
+        return None
+    match = _IBL_PAW_FILE.fullmatch(path.stem)
+    return match["camera"] if match else ""
+
+
+def _warn_ibl_paw(path: Path, camera: str) -> None:
+    """Say what an output of EKS's IBL paw smoother holds beyond its poses (see :func:`ibl_paw_camera`)."""
+    right = (
+        f" {'This is the right camera' if camera else 'The right camera'}: EKS interpolated its predictions at the "
+        "left camera's frame times, mirrored x (img_width - x, 128 pixels by default) and swapped paw_l and paw_r "
+        "to match the left camera; it is written so, its reference_frame says it."
+    )
+    warnings.warn(
+        f"{path}: output of EKS's IBL paw smoother (ibl_paw_multicam_smoother: paw_l and paw_r, likelihood 0 in "
+        "every row): no confidence, EKS was given no likelihoods; the column is written as it is, with a "
+        "confidence_definition that says so: do not filter these poses by it. Its rows are the left camera's frames "
+        "within the right camera's recording (row 0 is not the left video's frame 0 when the left camera started "
+        f"first), so both cameras' frame times are the left camera's.{right if camera != 'left' else ''}",
+        PoseconvWarning,
+        stacklevel=5,
+    )
+
+
+def confidence_definition(header: LightningPoseColumns, path: Path, ibl_paw: str | None = None) -> str | None:
     """Return what the likelihood column of a predictions file means, from its scorer and columns.
 
     The one place that decides it for every reader of Lightning Pose predictions: the scorer names the model
     type (``<model_type>_tracker``) or EKS (``ensemble-kalman_tracker``, whose columns tell its versions apart).
-    A regression model's likelihood, which is 0 throughout, is kept as written, with a warning.
+    A regression model's likelihood and that of EKS's IBL paw smoother, 0 throughout, are kept as written, warning.
 
     Parameters
     ----------
@@ -126,6 +189,8 @@ def confidence_definition(header: LightningPoseColumns, path: Path) -> str | Non
         The file's header (:func:`parse_columns`).
     path : pathlib.Path
         The file, for the warning.
+    ibl_paw : str, optional
+        The camera, when the file is EKS's IBL paw smoother's (:func:`ibl_paw_camera`), whose zeros are warned of.
 
     Returns
     -------
@@ -149,6 +214,9 @@ def confidence_definition(header: LightningPoseColumns, path: Path) -> str | Non
         return REGRESSION_CONFIDENCE_DEFINITION
     if scorer.startswith("heatmap"):
         return HEATMAP_CONFIDENCE_DEFINITION
+    if ibl_paw is not None:
+        _warn_ibl_paw(path, ibl_paw)
+        return IBL_PAW_CONFIDENCE_DEFINITION
     if groups & _EKS_BEFORE_V3_GROUPS and not groups & _EKS_GROUPS:
         return _EKS_BEFORE_V3_CONFIDENCE_DEFINITION
     if scorer == "ensemble-kalman_tracker" or groups & _EKS_GROUPS:
@@ -315,6 +383,55 @@ def eks_placeholder_parts(columns: Any) -> dict[str, str]:
         and {"x", "y"} <= set(parts[part[:-1]])
         and "likelihood" not in parts[part[:-1]]
     }
+
+
+def without_eks_placeholders(table: FrameTable, path: Path) -> Any:
+    """Return the table's columns without EKS v2's placeholders (see :func:`eks_placeholder_parts`), warning.
+
+    Only placeholders whose x and y are NaN in every row are left out; one holding any position stays, and the
+    header is refused as before, since its values would otherwise be lost. EKS v2 splits a keypoint with several
+    words (``ear_l``) into its own name, so that keypoint keeps x, y and the placeholder likelihood (1.0) beside
+    its smoothed columns, while a one-word keypoint has no likelihood: beside one-word keypoints, that 1.0 is left
+    out too (only when it is 1.0 in every row), so that every keypoint is read alike, without a likelihood. The
+    keypoints keep the order of EKS's input, the placeholders' order.
+    """
+    columns = table.columns
+    candidates = eks_placeholder_parts(columns)
+    if not candidates:
+        return columns
+    scorer = single_scorer(columns, path)
+    position = {tuple(str(level) for level in column): i for i, column in enumerate(columns)}
+
+    def values(parts: Sequence[str], coords: tuple[str, ...]) -> np.ndarray:
+        indices = np.array([[position[(scorer, part, coord)] for coord in coords] for part in parts], "intp")
+        return np.asarray(ColumnView(table, indices), dtype="float64")
+
+    if not np.isnan(values(list(candidates), ("x", "y"))).all():
+        return columns
+    bodyparts = columns.get_level_values("bodyparts")
+    kept = columns[~bodyparts.isin(list(candidates))]
+    scored = [part for part, coords in bodypart_coords(kept)[SINGLE_ANIMAL_NAME].items() if "likelihood" in coords]
+    message = (
+        f"{path}: the bodyparts {list(candidates)} are the empty placeholders EKS v2 writes for keypoints with "
+        "one-word names (make_output_dataframe: x and y NaN in every row, likelihood 1.0); they are left out and "
+        f"the smoothed keypoints {list(candidates.values())} are read, without a likelihood (EKS wrote none)."
+    )
+    if scored and not (values(scored, ("likelihood",)) == 1.0).all():
+        return columns  # a likelihood, not EKS v2's constant: refused whole, no value lost
+    if scored:
+        kept = kept[
+            ~(kept.get_level_values("bodyparts").isin(scored) & (kept.get_level_values("coords") == "likelihood"))
+        ]
+        message += (
+            f" The likelihood of {scored} (names of several words, which EKS v2 keeps) is the same placeholder, "
+            "1.0 in every row, not a confidence; it is left out too, so that no keypoint has a likelihood."
+        )
+    warnings.warn(message, PoseconvWarning, stacklevel=4)
+    # EKS's input order: each placeholder stands where its keypoint was, the smoothed columns come after all.
+    order: dict[str, int] = {}
+    for part in dict.fromkeys(bodyparts):
+        order.setdefault(candidates.get(part, part), len(order))
+    return kept[np.argsort([order[part] for part in kept.get_level_values("bodyparts")], kind="stable")]
 
 
 def is_bbox_header(row: Sequence[str]) -> bool:

@@ -474,7 +474,7 @@ def read_lightning_pose_multiview(
         **{key: str(value) if value else None for key, value in side_files.items()},
     }
     try:
-        # Lightning Pose records no version: the session's is None, as its poses'.
+        # The model's Lightning Pose version (its config's), as its poses'; none for EKS's files.
         made_by = pose_3d or views[next(iter(views))]
         return session_from_parts("LightningPose", first, cameras, views, pose_3d, made_by=made_by, notes=notes)
     except ValueError as err:
