@@ -18,6 +18,8 @@ An interface's ``run_conversion``, a ``PoseNWBConverter`` a user defines,
 from __future__ import annotations
 
 import contextlib
+import copy
+import json
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -26,9 +28,9 @@ from typing import Any
 from neuroconv import ConverterPipe, NWBConverter
 
 from ..appending import atomic_append, check_append_arguments, check_appendable, prepare_append
-from ..errors import MetadataError, PoseconvWarning
+from ..errors import InvalidOptionError, MetadataError, PoseconvWarning
 from ..metadata import shared_keys
-from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain
+from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain, with_types_of
 from ..metadata.schema import EmptyTextSchemaMixin
 from ..metadata.schema_messages import metadata_source
 from ..model.location import is_url
@@ -112,13 +114,10 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         # misspelt name (or a converter without data_interface_classes) would write a file without them.
         unknown = [name for name in source_data if name not in self.data_interface_classes]
         if unknown:
-            from ..errors import InvalidOptionError
-
-            known = list(self.data_interface_classes)
             raise InvalidOptionError(
                 f"source_data names {unknown}, which {type(self).__name__} has no interface for; its interfaces "
-                f"(data_interface_classes) are {known}. Give each input under the name of its interface, "
-                "or build the interfaces yourself and pass them to PoseConverterPipe."
+                f"(data_interface_classes) are {list(self.data_interface_classes)}. Give each input under the name "
+                "of its interface, or build the interfaces yourself and pass them to PoseConverterPipe."
             )
         super().__init__(source_data=source_data, verbose=verbose)
         refuse_repeated_inputs(self.data_interface_objects)
@@ -140,9 +139,6 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         ComposedMetadata
             ``shared`` (the file's), ``per_input`` (each pose input's) and ``problems``.
         """
-        import copy
-        import json
-
         # While one run_conversion lasts, the same metadata is composed for validation, the file and each
         # input: compose once (interfaces do not change meanwhile) and hand out copies.
         cache = getattr(self, "_compose_cache", None)
@@ -168,12 +164,12 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         )
 
     def get_metadata(self) -> Any:
-        """Return the metadata of the conversion, ready to edit (a single pose input under its final names)."""
+        """Return the conversion's metadata to edit (a single pose input under its final names; datetimes kept)."""
         from neuroconv.utils import DeepDict
 
         metadata = DeepDict(super().get_metadata())
         composition = self.compose_metadata(None)
-        metadata.deep_update(composed := composition.shared)
+        metadata.deep_update(composed := with_types_of(composition.shared, metadata))
         # A pose input's video and camera entries the composition left out (another interface's entries for the
         # same video stand for them: shared_keys.defer_to_other_videos) are left out here too.
         for block, inner in (("Devices", None), ("Behavior", "ExternalVideos")):
@@ -303,10 +299,11 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         return nwbfile
 
     def add_to_nwbfile(self, nwbfile: Any, metadata: dict | None = None, conversion_options: dict | None = None):
-        """Add every interface's data, the pose interfaces last, each with its composed metadata.
+        """Add every interface's data, the pose interfaces after the others, each with its composed metadata.
 
-        Pose links to the video and camera that a video interface writes; running it last means a
-        video named by both is written once, by the video interface, and linked from the poses.
+        Pose links to the video and camera that a video interface writes; running it after means a video named
+        by both is written once, by the video interface, and linked from the poses. Training frames (no frame
+        times) come last: a video they share with poses is written at the poses' times, aligned or not.
         """
         if self._aligns_in_hook():
             self.check_timing()
@@ -314,7 +311,10 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         composed = self.compose_metadata(metadata)
         mark_checked(nwbfile)  # validate_metadata said the Subject's problems: the pose interfaces do not again
         options = conversion_options or {}
-        order = sorted(self.data_interface_objects.items(), key=lambda item: is_poseconv_interface(item[1]))
+        rank = {"poses": 1, "labels": 2}
+        order = sorted(
+            self.data_interface_objects.items(), key=lambda x: rank.get(getattr(x[1], "poseconv_writes", 0), 0)
+        )
         for name, interface in order:
             own = composed.per_input.get(name, composed.shared)
             if is_poseconv_interface(interface):

@@ -40,7 +40,7 @@ from .checks import (
     text_space_problems,
 )
 from .container_names import names_beside
-from .defaults import merge_metadata, to_plain, video_of_camera_key
+from .defaults import merge_metadata, to_plain, video_of_camera_key, with_types_of
 from .empty_fields import drop_form_empty_text
 from .names import unique_name
 from .problems import MetadataProblem
@@ -66,6 +66,7 @@ __all__ = [
     "MetadataProblem",
     "compose_metadata",
     "to_plain",
+    "with_types_of",
 ]
 
 

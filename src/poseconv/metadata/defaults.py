@@ -51,6 +51,7 @@ __all__ = [
     "recorded_size_sentence",
     "merge_metadata",
     "to_plain",
+    "with_types_of",
     "container_key",
     "skeleton_entry",
     "skeleton_key",
@@ -140,6 +141,34 @@ def to_plain(value: Any) -> Any:
     if hasattr(value, "tolist") and callable(value.tolist):
         return to_plain(value.tolist())
     return value
+
+
+def with_types_of(plain: Any, typed: Any) -> Any:
+    """Return ``plain`` with each value that is ``typed``'s in JSON types given back as ``typed`` has it.
+
+    The inverse of :func:`to_plain` where the two agree: a start time an interface gave as a datetime
+    comes back a datetime, as from neuroconv's converter; values that differ, or only ``plain`` has, stay.
+
+    Parameters
+    ----------
+    plain : object
+        A document in JSON types (the composed metadata).
+    typed : object
+        The document the values came from (the interfaces' metadata, merged). Only read: a
+        ``DeepDict`` gains no keys.
+
+    Returns
+    -------
+    object
+        A new document; neither argument is changed.
+    """
+    if isinstance(plain, dict):
+        # A DeepDict's [] would add the key: .get does not.
+        typed = typed if isinstance(typed, Mapping) else {}
+        return {key: with_types_of(value, typed.get(key)) for key, value in plain.items()}
+    if typed is not None and not isinstance(typed, Mapping) and to_plain(typed) == plain:
+        return copy.deepcopy(typed)
+    return copy.deepcopy(plain)
 
 
 def merge_metadata(base: Any, override: Any) -> Any:

@@ -9,6 +9,8 @@ from poseconv.metadata.defaults import (
     pose_series_entries,
     producer_fields,
     skeleton_entry,
+    to_plain,
+    with_types_of,
 )
 from poseconv.model import Skeleton
 from tests.fixtures.paths import SHARED_DATA, needs_shared_data
@@ -148,3 +150,21 @@ def test_a_track_under_two_skeletons_is_described_by_its_own_name_and_the_skelet
     assert entry["PoseEstimationSeries"]["c"]["description"] == "Position of 'c' of 'b' (skeleton 'one')."
     assert entries["PoseEstimation_b_mouse"]["description"].startswith("Poses of 'b' (skeleton 'mouse') estimated ")
     assert names_from_description(entry["description"], "SLEAP") == ("b", "x")
+
+
+def test_values_in_json_types_get_back_the_types_they_were_given_in():
+    # The composed metadata is in JSON types; get_metadata hands back what the interfaces gave (neuroconv's types).
+    import datetime as dt
+
+    import numpy as np
+    from neuroconv.utils import DeepDict
+
+    start = dt.datetime(2024, 1, 1, 10)
+    typed = DeepDict({"NWBFile": {"session_start_time": start, "keywords": ("a",)}, "Ecephys": {"x": np.arange(2)}})
+    plain = to_plain(typed)
+    plain["NWBFile"]["keywords"] = ["b"]  # composed otherwise: stays as composed
+    plain["Pose"] = {"Skeletons": {}}  # only composed: stays, and the DeepDict gains no key
+    back = with_types_of(plain, typed)
+    assert back["NWBFile"] == {"session_start_time": start, "keywords": ["b"]}
+    assert isinstance(back["Ecephys"]["x"], np.ndarray) and back["Pose"] == {"Skeletons": {}}
+    assert "Pose" not in typed and back["Ecephys"]["x"] is not typed["Ecephys"]["x"]
