@@ -15,6 +15,8 @@ The real work is in :mod:`poseconv.readers.deeplabcut.labels`,
 from __future__ import annotations
 
 import copy
+import warnings
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,11 +25,19 @@ from neuroconv.basedatainterface import BaseDataInterface
 from neuroconv.utils import DeepDict
 from pydantic import BeforeValidator, WithJsonSchema, validate_call
 
-from ..errors import InvalidOptionError
+from ..errors import InvalidOptionError, PoseconvWarning
 from ..metadata.defaults import merge_metadata
+from ..metadata.names import nwb_name, unique_name
 from ..metadata.session_fields import project_session_fields
-from ..metadata.training import default_training_metadata, how_labeled
+from ..metadata.training import (
+    DEFAULT_POSE_TRAINING_NAME,
+    default_training_metadata,
+    how_labeled,
+    is_other_labels_default_description,
+    labels_identity,
+)
 from ..model.training import TrainingData
+from ..nwb.layout import individuals_table_name, sources_table_name
 from ..nwb.write.training import write_pose_training
 from ..readers.deeplabcut.labels import find_project_folder, read_deeplabcut_labels
 from ..readers.sleap import read_sleap_labels
@@ -119,6 +129,10 @@ def training_metadata(training: TrainingData, video_paths: dict[str, Path] | Non
     return default_training_metadata(training, video_paths_known=set(_video_paths(training, video_paths)))
 
 
+# The PoseTraining containers add_training_data wrote, with the labels each holds (weakly: they go with their file).
+_WRITTEN: weakref.WeakKeyDictionary[Any, tuple[str, ...]] = weakref.WeakKeyDictionary()
+
+
 def add_training_data(
     nwbfile: Any,
     training: TrainingData,
@@ -127,8 +141,14 @@ def add_training_data(
     stub_test: bool = False,
     external_files_relative_to: Path | None = None,
     video_paths: dict[str, Path] | None = None,
+    input_key: str | None = None,
 ) -> Any:
     """Write ``training`` into ``nwbfile`` with ``metadata`` merged over its defaults; the metadata is not changed.
+
+    Under neuroconv's ``NWBConverter`` every input gets one ``Pose.PoseTraining``: labels already written in
+    this file by this function are not written again, and other labels whose ``PoseTraining`` name is taken
+    by such a container are written under that name with a suffix (``input_key``, else their file's name),
+    with a warning. A description that is the default of other labels is replaced by these labels' own.
 
     Parameters
     ----------
@@ -144,16 +164,39 @@ def add_training_data(
         Folder of the NWB file, so video paths are stored relative to it.
     video_paths : dict of str to pathlib.Path, optional
         Video files by video key, beyond those the reader found.
+    input_key : str, optional
+        The input's ``metadata_key``: the suffix of its ``PoseTraining`` name when other labels hold that name.
 
     Returns
     -------
     ndx_pose.PoseTraining
-        The container written.
+        The container written, or the one already holding the same labels.
     """
     require_pose_types(nwbfile)
     defaults = training_metadata(training, video_paths)
     merged = merge_metadata(defaults, copy.deepcopy(dict(metadata))) if metadata else defaults
-    return write_pose_training(
+    entry = dict((merged.get("Pose") or {}).get("PoseTraining") or {})
+    if is_other_labels_default_description(entry.get("description"), training):
+        entry["description"] = defaults["Pose"]["PoseTraining"]["description"]
+    name = entry.get("name") or DEFAULT_POSE_TRAINING_NAME
+    behavior = nwbfile.processing.get("behavior")
+    written = behavior.data_interfaces.get(name) if behavior is not None else None
+    if written is not None and written in _WRITTEN:
+        if _WRITTEN[written] == labels_identity(training):
+            # The same labels, read by another input (a DeepLabCut file and its filtered copy): written once.
+            return written
+        entry["name"] = _name_apart(behavior, name, input_key or Path(training.source_name).stem)
+        warnings.warn(
+            f"{training.source_name}: the file already holds '{name}', the training data of {_written_labels(written)} "
+            f"of this conversion; these labels are written as '{entry['name']}'. A converter that gives every input "
+            "one metadata['Pose']['PoseTraining'] (neuroconv's NWBConverter) cannot name them apart: to name each, "
+            "convert with poseconv's PoseNWBConverter or PoseConverterPipe, whose input_metadata gives each input "
+            "its own ({'<interface name>': {'Pose': {'PoseTraining': {'name': ...}}}}).",
+            PoseconvWarning,
+            stacklevel=user_stacklevel(here=True),
+        )
+    merged = {**merged, "Pose": {**(merged.get("Pose") or {}), "PoseTraining": entry}}
+    pose_training = write_pose_training(
         nwbfile,
         training,
         metadata=merged,
@@ -161,6 +204,22 @@ def add_training_data(
         relative_to=external_files_relative_to,
         max_frames=STUB_FRAMES if stub_test else None,
     )
+    _WRITTEN[pose_training] = labels_identity(training)
+    return pose_training
+
+
+def _written_labels(pose_training: Any) -> str:
+    """Name the labels a ``PoseTraining`` that :func:`add_training_data` wrote holds (their file)."""
+    return Path(_WRITTEN[pose_training][1]).name
+
+
+def _name_apart(behavior: Any, name: str, suffix: str) -> str:
+    """Return ``<name>_<suffix>`` (then ``_2``, ...) with its sources and individuals tables' names free."""
+    taken = set(behavior.data_interfaces)
+    while True:
+        candidate = unique_name(nwb_name(f"{name}_{suffix}"), taken)
+        if not {sources_table_name(candidate), individuals_table_name(candidate)} & taken:
+            return candidate
 
 
 class TrainingDataMixin:
@@ -226,6 +285,7 @@ class TrainingDataMixin:
                 stub_test=stub_test,
                 external_files_relative_to=relative_to,
                 video_paths=self._pose_video_paths(),
+                input_key=(getattr(self, "source_data", None) or {}).get("metadata_key"),
             )
 
 

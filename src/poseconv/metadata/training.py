@@ -12,6 +12,7 @@ linked from both the ``PoseEstimation`` and the ``PoseTraining``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..model.training import TrainingData
@@ -23,11 +24,55 @@ __all__ = [
     "DEFAULT_POSE_TRAINING_NAME",
     "default_training_metadata",
     "how_labeled",
+    "is_other_labels_default_description",
     "labels_crop_of_description",
     "labels_crop_sentence",
+    "labels_identity",
 ]
 
 DEFAULT_POSE_TRAINING_NAME = "PoseTraining"
+
+# The default training descriptions given so far, each with the labels it describes. neuroconv's NWBConverter
+# merges every interface's metadata into one, so one PoseTraining description (the last interface's) reaches
+# every training source; a default of other labels is not a description of these.
+_DEFAULT_DESCRIPTIONS: dict[str, tuple[str, ...]] = {}
+
+
+def labels_identity(training: TrainingData) -> tuple[str, ...]:
+    """Return what tells labels apart: their software, source file and label files (the same labels read twice agree).
+
+    Parameters
+    ----------
+    training : TrainingData
+        The labels.
+
+    Returns
+    -------
+    tuple of str
+        Equal for two readings of the same labels (a DeepLabCut file and its filtered copy read the project's).
+    """
+    source = training.source_file
+    where = str(source.resolve()) if isinstance(source, Path) else str(source)
+    return (training.source_software, where, *sorted(training.label_files))
+
+
+def is_other_labels_default_description(description: str | None, training: TrainingData) -> bool:
+    """Whether ``description`` is the default training description of labels other than ``training``.
+
+    Parameters
+    ----------
+    description : str or None
+        A ``Pose.PoseTraining`` description, as metadata gives it.
+    training : TrainingData
+        The labels about to be written.
+
+    Returns
+    -------
+    bool
+        True when :func:`default_training_metadata` gave ``description`` to other labels.
+    """
+    described = _DEFAULT_DESCRIPTIONS.get(description or "")
+    return described is not None and described != labels_identity(training)
 
 
 def how_labeled(training: TrainingData) -> str:
@@ -127,6 +172,7 @@ def default_training_metadata(training: TrainingData, *, video_paths_known: set[
             )
         if crop:
             description += " " + labels_crop_sentence(training, video)
+    _DEFAULT_DESCRIPTIONS[description] = labels_identity(training)
     return {
         "Devices": devices,
         "Behavior": {"ExternalVideos": videos},
