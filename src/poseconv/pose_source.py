@@ -15,20 +15,17 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from . import timing
 from .errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from .interfaces.mixin import ReadsInput, user_stacklevel
 from .metadata.defaults import default_pose_metadata, merge_metadata, track_for_container_key
 from .metadata.empty_fields import is_given
 from .metadata.session_fields import project_session_fields
-from .model import FrameTiming, PoseData, PoseTrack
-from .model.frames import LazyArray, is_lazy_array
+from .model import FrameTiming, PoseData
 from .model.location import recorded_file_name, require_file
-from .model.track_checks import PER_FRAME
 from .model.unlinked_videos import EACH_VIDEO, UNLINKED
 from .video import VideoProbe, probe_found_video, probe_video
+from .video_span import fit_to_video
 
 __all__ = ["PoseSource", "fit_to_video"]
 
@@ -357,142 +354,3 @@ def _describe_untracked(pose: PoseData, metadata: dict[str, Any]) -> None:
             )
         elif track.name == UNTRACKED_TRACK_NAME:
             entry["description"] += " It holds the instances SLEAP left without a track (one per frame)."
-
-
-# Frames read at once when looking for poses past a video's end.
-_SCAN_FRAMES = 65_536
-
-
-def fit_to_video(pose: PoseData, video: str, probe: VideoProbe, *, where: str | None = None) -> PoseData:
-    """Return ``pose`` with the rows of ``video`` past the video's last frame left out, and the video's facts.
-
-    The rule of :func:`poseconv.timing.check_video_length`: rows past the video with no pose (a
-    recorded length the video does not have), or 0 in every column (DeepLabCut 2 leaves x = y =
-    likelihood = 0 in the rows of frames its video's header counts and the video does not decode), are
-    left out with a warning; poses past the video are refused as another video's. The video's
-    ``n_frames`` is then the probed count when rows were left out, else the recorded one or the probed
-    one: the writer gives the video a time for every frame it has. The video is the file probed, and
-    the frame size and rate the pose file does not record are the probe's: the writer gives the video's
-    ``ImageSeries`` its ``dimension``. One camera's poses (:class:`PoseSource`) and each camera of a
-    session (:mod:`poseconv.interfaces.multicamera`) take them here, so both write the same.
-
-    Parameters
-    ----------
-    pose : PoseData
-        The poses (one camera's).
-    video : str
-        The key of the video ``probe`` read.
-    probe : VideoProbe
-        The video.
-    where : str, optional
-        The poses' name in messages; their file's name by default.
-
-    Raises
-    ------
-    InvalidOptionError
-        When poses lie past the video's last frame.
-    """
-    n_frames = pose.n_frames(video)
-    last_pose = _last_pose(pose, video, probe.n_frames) if n_frames > probe.n_frames else None
-    unfilled = last_pose is not None and last_pose >= probe.n_frames and _zero_from(pose, video, probe.n_frames)
-    kept = timing.check_video_length(
-        where or pose.source_name,
-        n_frames,
-        probe,
-        last_pose=last_pose,
-        unfilled=unfilled,
-        stacklevel=user_stacklevel(),
-    )
-    info = pose.videos[video]
-    video_timing = probe.timing()
-    counted = dataclasses.replace(
-        info,
-        path=probe.path,
-        n_frames=probe.n_frames if kept < n_frames else info.n_frames or probe.n_frames,
-        frame_size=info.frame_size or probe.frame_size,
-        fps=info.fps or (video_timing.rate if video_timing is not None else None),
-    )
-    tracks = [_first_frames(t, kept, video) for t in pose.tracks] if kept < n_frames else pose.tracks
-    return dataclasses.replace(pose, tracks=tracks, videos={**pose.videos, video: counted})
-
-
-def _last_pose(pose: PoseData, video: str, start: int) -> int:
-    """Return the last frame from ``start`` on where a track of ``video`` has a pose; ``start - 1`` when none has."""
-    last = start - 1
-    for track in pose.tracks:
-        if track.video != video:
-            continue
-        for values in (track.positions, getattr(track.replaced_predictions, "positions", None)):
-            for begin in range(start, 0 if values is None else values.shape[0], _SCAN_FRAMES):
-                block = np.asarray(values[begin : begin + _SCAN_FRAMES])
-                rows = np.flatnonzero(~np.isnan(block.reshape(len(block), -1)).all(axis=1))
-                if rows.size:
-                    last = max(last, begin + int(rows[-1]))
-    return last
-
-
-def _zero_from(pose: PoseData, video: str, start: int) -> bool:
-    """Whether every value (positions, confidence) of every track of ``video`` is 0 from frame ``start`` on."""
-    for track in pose.tracks:
-        if track.video != video:
-            continue
-        for values in (track.positions, track.confidence):
-            for begin in range(start, 0 if values is None else values.shape[0], _SCAN_FRAMES):
-                if np.any(np.asarray(values[begin : begin + _SCAN_FRAMES]) != 0):
-                    return False
-    return True
-
-
-def _first_frames(track: PoseTrack, n_frames: int, video: str) -> PoseTrack:
-    """Return ``track`` over its first ``n_frames`` frames when it is of ``video`` (each value as the source's)."""
-    if track.video != video:
-        return track
-
-    def head(values: Any) -> Any:
-        if values is None or values.shape[0] <= n_frames:
-            return values
-        return _FirstFrames(values, n_frames) if is_lazy_array(values) else values[:n_frames]
-
-    return dataclasses.replace(
-        track,
-        positions=head(track.positions),
-        confidence=head(track.confidence),
-        extra_coords=tuple(dataclasses.replace(c, values=head(c.values)) for c in track.extra_coords),
-        replaced_predictions=track.replaced_predictions and _first_frames(track.replaced_predictions, n_frames, video),
-        **{name: head(getattr(track, name)) for name in PER_FRAME},
-    )
-
-
-class _FirstFrames(LazyArray):
-    """The first ``n_frames`` frames of a lazy array, read from it as asked (a block at a time when written)."""
-
-    def __init__(self, values: LazyArray, n_frames: int) -> None:
-        self.values = values
-        self.shape = (int(n_frames), *values.shape[1:])
-        self.dtype = values.dtype
-
-    @property
-    def block_frames(self) -> int | None:
-        """Frames the source reads at once; writers align their chunks to it."""
-        return getattr(self.values, "block_frames", None)
-
-    def read(self, start: int, stop: int) -> np.ndarray:
-        """Return frames ``[start, stop)`` (within the first ``n_frames``) as a numpy array."""
-        return self.values.read(start, min(stop, self.shape[0]))
-
-    def select(self, *key: Any) -> LazyArray:
-        """Return a view of the trailing dimensions indexed by ``key``, reading nothing."""
-        return _FirstFrames(self.values.select(*key), self.shape[0])
-
-    def forget_blocks(self) -> None:
-        """Drop what the source keeps from earlier reads."""
-        self.values.forget_blocks()
-
-    def head(self, n_frames: int) -> LazyArray:
-        """Return the first ``n_frames`` of these frames (see :meth:`LazyArray.head`)."""
-        n_frames = min(int(n_frames), self.shape[0])
-        return _FirstFrames(self.values.head(n_frames), n_frames)
-
-    def float32_exact(self, n_frames: int | None = None) -> bool:
-        """Return whether the first ``n_frames`` frames (all of these by default) survive a float32 round trip."""
-        return self.values.float32_exact(self.shape[0] if n_frames is None else min(int(n_frames), self.shape[0]))

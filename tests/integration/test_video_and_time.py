@@ -378,7 +378,7 @@ def test_training_labels_link_an_unreadable_video_found_beside_them_as_the_poses
 def test_one_time_per_video_frame_is_taken_when_the_poses_end_before_the_video(tmp_path):
     # SLEAP predicts up to the last frame with an animal: here frames 5-59 of a 1100-frame video. The lab's camera
     # TTLs, one per video frame, were refused ("the video has 60 frames"); cut to 60, they gave the linked video
-    # 60 times for its 1100 frames. The poses take the first 60 and the video keeps all 1100.
+    # 60 times for its 1100 frames. The poses, padded to the video's end, and the video take all 1100.
     import sleap_io as sio
 
     from poseconv import SLEAPPoseInterface
@@ -401,7 +401,8 @@ def test_one_time_per_video_frame_is_taken_when_the_poses_end_before_the_video(t
     sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=[track]).save(str(slp))
     ttl = 3.0 + np.arange(1100) / 15.0 + np.random.default_rng(0).random(1100) * 1e-3
     interface = SLEAPPoseInterface(file_path=slp, video_file_path=CENTERED_PAIR_VIDEO)
-    counts = r"cover its first 60 frames, of the 1100 of the video file.*\(60\).*\(1100\)"
+    # SLEAP indexes its poses by frame: those of frames 60 to 1099, which have none, are NaN.
+    counts = r"has 1100 frames but 500 timestamps were given"
     with pytest.raises(InvalidOptionError, match=counts):
         interface.set_aligned_timestamps(ttl[:500])
     interface.set_aligned_timestamps(ttl)
@@ -412,9 +413,10 @@ def test_one_time_per_video_frame_is_taken_when_the_poses_end_before_the_video(t
         nwbfile = io.read()
         np.testing.assert_array_equal(nwbfile.acquisition["Video centered_pair_low_quality"].timestamps[:], ttl)
         (series, *_) = nwbfile.processing["behavior"]["PoseEstimation"].pose_estimation_series.values()
-        np.testing.assert_array_equal(series.timestamps[:], ttl[:60])
+        np.testing.assert_array_equal(series.timestamps[:], ttl)
     (pose,) = read_nwb(path)
     np.testing.assert_array_equal(pose.tracks[0].positions[5:60, 0, 0], np.arange(5, 60))
+    assert np.isnan(pose.tracks[0].positions[60:]).all()
 
 
 @pytest.mark.parametrize("video_start", [2.5, 0.0], ids=["aligned-alike", "video-not-aligned"])

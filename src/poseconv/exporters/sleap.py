@@ -151,8 +151,10 @@ def _relative_to_nwb(pose: PoseData | TrainingData, recorded: str) -> bool:
 def sleap_video(pose: PoseData, key: str, filename: str | list[str] | None = None) -> Any:
     """Return the ``sleap_io.Video`` of a video key, with the frame rate the poses were written at.
 
-    Not opened: sleap-io then saves what ``backend_metadata`` records (the rate, an image sequence's
-    files; not the shape, whose channel count NWB does not keep), and reads the rest from the file.
+    Not opened: sleap-io then saves what ``backend_metadata`` records (the rate, the shape, an image
+    sequence's files), and reads the rest from the file. The shape's frame count is the video's (else the
+    poses'), so that the poses read back keep their length where the video is not at hand
+    (:func:`~.sleap_tables.unopened_video`).
 
     Parameters
     ----------
@@ -166,7 +168,13 @@ def sleap_video(pose: PoseData, key: str, filename: str | list[str] | None = Non
     """
     info = pose.videos.get(key)
     fps = known_rate(pose.timing.get(key)) or (info.fps if info is not None else None)
-    return unopened_video(video_filename(pose, key) if filename is None else filename, fps)
+    n_frames = max(
+        [track.n_frames for track in pose.tracks if track.video == key] + [info.n_frames or 0 if info else 0]
+    )
+    frame_size = info.frame_size if info is not None else None
+    shape = (n_frames, *frame_size) if frame_size and n_frames else None
+    local = info.path if info is not None else None
+    return unopened_video(video_filename(pose, key) if filename is None else filename, fps, shape, local)
 
 
 def sleap_provenance(pose: PoseData) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -401,11 +402,19 @@ def write_label_tables(
             )
 
 
-def unopened_video(source: str | list[str], fps: float | None) -> Any:
+def unopened_video(
+    source: str | list[str],
+    fps: float | None,
+    shape: tuple[int, int, int] | None = None,
+    local: Path | None = None,
+) -> Any:
     """Return a ``sleap_io.Video`` of a file, or of image files (an image sequence), not opened, with its frame rate.
 
-    Unopened, sleap-io saves what ``backend_metadata`` records: the rate, and for image files the
-    ``filenames`` that make it an image sequence (an ``ImageVideo``) when read again.
+    Unopened, sleap-io saves what ``backend_metadata`` records: the rate, ``shape`` (frames, height,
+    width) with the channels of the ``local`` copy of the video (3 when it cannot be read: NWB records
+    none), and for image files the ``filenames`` that make it an image sequence (an ``ImageVideo``) when
+    read again. SLEAP's readers take the frame count from the shape: without it, poses read back end at
+    their last frame holding an instance.
     """
     import sleap_io as sio
 
@@ -414,4 +423,20 @@ def unopened_video(source: str | list[str], fps: float | None) -> Any:
         video.backend_metadata.update(filename=source[0], filenames=list(source))
     if fps is not None and fps > 0:
         video.fps = float(fps)
+    if shape is not None:
+        video.backend_metadata["shape"] = [int(value) for value in shape] + [_channels(local)]
     return video
+
+
+def _channels(path: Path | None) -> int:
+    """Return the colour channels of the video at ``path``: 1 for a grayscale stream, else 3 (SLEAP's default)."""
+    if path is None or not Path(path).is_file():
+        return 3
+    try:
+        import av
+
+        with av.open(str(path)) as container:
+            name = container.streams.video[0].codec_context.pix_fmt or ""
+    except Exception:  # noqa: BLE001 - any file PyAV cannot read is taken to be in colour, SLEAP's default
+        return 3
+    return 1 if name.startswith("gray") else 3

@@ -27,11 +27,10 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import InvalidSourceFileError, PoseconvError, PoseconvWarning
+from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import PoseData, PoseTrack, VideoInfo
 from ...model.frame_tables import FrameTable
 from ...model.frames import ColumnView
-from ...video import probe_video
 from ..safety.input_checks import UNREADABLE_FILE_ERRORS, check_input_file, is_hdf5, reads_source
 from ..safety.safe_pickle import load_metadata_pickle
 from ..side_files import given_or_found, side_folders
@@ -80,6 +79,7 @@ from .table import (
     scorer_span,
 )
 from .time_lapse import in_image_order, time_lapse_video
+from .tracked_length import fit_to_video
 from .variants import (
     UNKNOWN_SOFTWARE,
     first_cells,
@@ -298,48 +298,6 @@ def _video(
     return video, fps
 
 
-def _warn_beyond_video(frame: FrameTable, path: Path, video: VideoInfo, side: _SideFiles) -> None:
-    """Warn when the predictions reach frames past the end of the video the metadata describes."""
-    n_frames = frame.n_frames
-    if video.n_frames is not None and n_frames > video.n_frames:
-        warnings.warn(
-            f"{path}: predictions reach frame {n_frames - 1} but "
-            f"{side.meta_path.name if side.meta_path else 'the metadata'} says the video has {video.n_frames} frames.",
-            PoseconvWarning,
-            stacklevel=3,
-        )
-
-
-def _fit_to_video(
-    frame: FrameTable, frame_numbers: Any, path: Path, video: VideoInfo, side: _SideFiles, *, tracks: bool
-) -> str | None:
-    """Check the frames against the video's; extend a tracked file's to the video's end, saying so; else None.
-
-    DeepLabCut's ``stitch_tracklets`` writes no rows after the last frame with a track or, outer-joined to
-    them, a unique bodypart (``format_df``), so a tracked file (``tracks``: tracked, multi-animal, not a time
-    lapse) routinely ends before its video: the frames after it have no pose, as those before its first row
-    have none. The video's frame count is the ``_meta.pickle``'s, else that of the video found beside the file.
-    """
-    _warn_beyond_video(frame, path, video, side)
-    if not tracks:
-        return None
-    n_video, counted = video.n_frames, side.meta_path.name if side.meta_path else None
-    if n_video is None and video.path is not None:
-        try:
-            n_video, counted = probe_video(video.path).n_frames, video.path.name
-        except PoseconvError:
-            return None  # the conversion probes it again, and says why it cannot be read
-    last = frame.n_frames - 1
-    if n_video is None or n_video <= frame.n_frames:
-        return None
-    frame.set_frames(np.asarray(frame_numbers), n_video)
-    return (
-        # The last row may hold only unique bodyparts: which frame last holds an animal is not known unread.
-        f"The last row DeepLabCut's tracking wrote is frame {last}; the video has {n_video} frames ({counted}), "
-        f"so frames {last + 1} to {n_video - 1} have no pose (NaN)."
-    )
-
-
 def _tracks(
     frame: FrameTable,
     scorer: str,
@@ -462,7 +420,8 @@ def read_deeplabcut(
     padded = multi_animal and not lapse and tracked
     covered = frame.n_frames if padded else None
     video, fps = (lapse[0], None) if lapse else _video(path, scorer, side, find_side_files, covered)
-    to_video_end = _fit_to_video(frame, frame_numbers, path, video, side, tracks=padded)
+    meta_name = side.meta_path.name if side.meta_path else None
+    video, to_video_end = fit_to_video(frame, frame_numbers, path, video, meta_name, tracks=padded)
     model = with_project_identity(describe_model(path, scorer, side.meta), side.config)
     software, model_note, writer = _producer(frame, scorer, model)
     definition = (

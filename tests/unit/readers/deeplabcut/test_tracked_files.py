@@ -133,3 +133,19 @@ def test_the_conversion_of_a_short_tracked_file_passes_poseconvs_own_validation(
     assert result.returncode == 0, result.stderr
     assert "first 9 frames" not in result.stderr
     assert [problem.check for problem in check_pose_file(out)] == []
+
+
+@pytest.mark.parametrize("meta_frames", [15, 10])
+def test_the_decoded_video_not_the_header_count_rules_a_tracked_files_length(tmp_path, meta_frames):
+    # DeepLabCut 3 predicts every frame it decodes; its _meta.pickle's nframes is OpenCV's header count. Before,
+    # the header count set the length: 15 gave a description of frames "9 to 14" with no pose, cut to the video's
+    # 12 later; 10 gave 10 frames of a 12-frame video, and the warning counted 10 frames with poses for 9 rows.
+    path, _ = _write_tracks(tmp_path, meta_frames=meta_frames)
+    _write_video(tmp_path / "m.mp4")
+    pose = read_deeplabcut(path)
+    assert _positions(pose, "mus1").shape == (VIDEO_FRAMES, 2, 2)
+    assert pose.videos["m"].n_frames == VIDEO_FRAMES
+    assert (
+        f"the video has 12 frames (m.mp4; m{SCORER}_meta.pickle records {meta_frames}, the video header's count), "
+        "so frames 9 to 11 have no pose (NaN)." in pose.notes["model"]
+    )

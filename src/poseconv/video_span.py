@@ -1,0 +1,257 @@
+"""A pose file's frames against its video's: rows past the video's end left out, frames after the poses' end padded.
+
+:func:`fit_to_video` gives one camera's poses (:class:`~poseconv.pose_source.PoseSource`) and each camera of a
+session (:mod:`poseconv.interfaces.multicamera`) the frames of the video probed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from . import timing
+from .interfaces.mixin import user_stacklevel
+from .model import PoseData, PoseTrack
+from .model.frames import LazyArray, is_lazy_array
+from .model.track_checks import PER_FRAME
+from .video import VideoProbe
+
+__all__ = ["fit_to_video"]
+
+#: Formats whose files index each pose by its frame number, so that a frame with no row has no pose: SLEAP's
+#: (``.slp`` labeled frames, analysis files' and CSVs' frame index), which end at the last frame holding an
+#: instance (``--no-empty-frames``, and SLEAP <= 1.4 records no video length). Other tables' rows are the frames
+#: analysed, in order: a shorter one is not known to start at the video's first frame, and is not padded.
+FRAME_INDEXED_SOFTWARE = ("SLEAP",)
+
+# Frames read at once when looking for poses past a video's end.
+_SCAN_FRAMES = 65_536
+
+
+def fit_to_video(pose: PoseData, video: str, probe: VideoProbe, *, where: str | None = None) -> PoseData:
+    """Return ``pose`` with the rows of ``video`` past the video's last frame left out, and the video's facts.
+
+    Poses of a format that indexes them by frame (:data:`FRAME_INDEXED_SOFTWARE`) ending before the video
+    does are padded with NaN to its end, as the description says (:func:`_pad_to_video`).
+
+    The rule of :func:`poseconv.timing.check_video_length`: rows past the video with no pose (a
+    recorded length the video does not have), or 0 in every column (DeepLabCut 2 leaves x = y =
+    likelihood = 0 in the rows of frames its video's header counts and the video does not decode), are
+    left out with a warning; poses past the video are refused as another video's. The video's
+    ``n_frames`` is then the probed count when rows were left out, else the recorded one or the probed
+    one: the writer gives the video a time for every frame it has. The video is the file probed, and
+    the frame size and rate the pose file does not record are the probe's: the writer gives the video's
+    ``ImageSeries`` its ``dimension``. One camera's poses (:class:`PoseSource`) and each camera of a
+    session (:mod:`poseconv.interfaces.multicamera`) take them here, so both write the same.
+
+    Parameters
+    ----------
+    pose : PoseData
+        The poses (one camera's).
+    video : str
+        The key of the video ``probe`` read.
+    probe : VideoProbe
+        The video.
+    where : str, optional
+        The poses' name in messages; their file's name by default.
+
+    Raises
+    ------
+    InvalidOptionError
+        When poses lie past the video's last frame.
+    """
+    if pose.source_software in FRAME_INDEXED_SOFTWARE and pose.n_frames(video) < probe.n_frames:
+        pose = _pad_to_video(pose, video, probe, where or pose.source_name)
+    n_frames = pose.n_frames(video)
+    last_pose = _last_pose(pose, video, probe.n_frames) if n_frames > probe.n_frames else None
+    unfilled = last_pose is not None and last_pose >= probe.n_frames and _zero_from(pose, video, probe.n_frames)
+    kept = timing.check_video_length(
+        where or pose.source_name,
+        n_frames,
+        probe,
+        last_pose=last_pose,
+        unfilled=unfilled,
+        stacklevel=user_stacklevel(),
+    )
+    info = pose.videos[video]
+    video_timing = probe.timing()
+    counted = dataclasses.replace(
+        info,
+        path=probe.path,
+        n_frames=probe.n_frames if kept < n_frames else info.n_frames or probe.n_frames,
+        frame_size=info.frame_size or probe.frame_size,
+        fps=info.fps or (video_timing.rate if video_timing is not None else None),
+    )
+    tracks = [_first_frames(t, kept, video) for t in pose.tracks] if kept < n_frames else pose.tracks
+    return dataclasses.replace(pose, tracks=tracks, videos={**pose.videos, video: counted})
+
+
+def _last_pose(pose: PoseData, video: str, start: int) -> int:
+    """Return the last frame from ``start`` on where a track of ``video`` has a pose; ``start - 1`` when none has."""
+    last = start - 1
+    for track in pose.tracks:
+        if track.video != video:
+            continue
+        for values in (track.positions, getattr(track.replaced_predictions, "positions", None)):
+            for begin in range(start, 0 if values is None else values.shape[0], _SCAN_FRAMES):
+                block = np.asarray(values[begin : begin + _SCAN_FRAMES])
+                rows = np.flatnonzero(~np.isnan(block.reshape(len(block), -1)).all(axis=1))
+                if rows.size:
+                    last = max(last, begin + int(rows[-1]))
+    return last
+
+
+def _zero_from(pose: PoseData, video: str, start: int) -> bool:
+    """Whether every value (positions, confidence) of every track of ``video`` is 0 from frame ``start`` on."""
+    for track in pose.tracks:
+        if track.video != video:
+            continue
+        for values in (track.positions, track.confidence):
+            for begin in range(start, 0 if values is None else values.shape[0], _SCAN_FRAMES):
+                if np.any(np.asarray(values[begin : begin + _SCAN_FRAMES]) != 0):
+                    return False
+    return True
+
+
+def _first_frames(track: PoseTrack, n_frames: int, video: str) -> PoseTrack:
+    """Return ``track`` over its first ``n_frames`` frames when it is of ``video`` (each value as the source's)."""
+    if track.video != video:
+        return track
+
+    def head(values: Any) -> Any:
+        if values is None or values.shape[0] <= n_frames:
+            return values
+        return _FirstFrames(values, n_frames) if is_lazy_array(values) else values[:n_frames]
+
+    return dataclasses.replace(
+        track,
+        positions=head(track.positions),
+        confidence=head(track.confidence),
+        extra_coords=tuple(dataclasses.replace(c, values=head(c.values)) for c in track.extra_coords),
+        replaced_predictions=track.replaced_predictions and _first_frames(track.replaced_predictions, n_frames, video),
+        **{name: head(getattr(track, name)) for name in PER_FRAME},
+    )
+
+
+class _FirstFrames(LazyArray):
+    """The first ``n_frames`` frames of a lazy array, read from it as asked (a block at a time when written)."""
+
+    def __init__(self, values: LazyArray, n_frames: int) -> None:
+        self.values = values
+        self.shape = (int(n_frames), *values.shape[1:])
+        self.dtype = values.dtype
+
+    @property
+    def block_frames(self) -> int | None:
+        """Frames the source reads at once; writers align their chunks to it."""
+        return getattr(self.values, "block_frames", None)
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Return frames ``[start, stop)`` (within the first ``n_frames``) as a numpy array."""
+        return self.values.read(start, min(stop, self.shape[0]))
+
+    def select(self, *key: Any) -> LazyArray:
+        """Return a view of the trailing dimensions indexed by ``key``, reading nothing."""
+        return _FirstFrames(self.values.select(*key), self.shape[0])
+
+    def forget_blocks(self) -> None:
+        """Drop what the source keeps from earlier reads."""
+        self.values.forget_blocks()
+
+    def head(self, n_frames: int) -> LazyArray:
+        """Return the first ``n_frames`` of these frames (see :meth:`LazyArray.head`)."""
+        n_frames = min(int(n_frames), self.shape[0])
+        return _FirstFrames(self.values.head(n_frames), n_frames)
+
+    def float32_exact(self, n_frames: int | None = None) -> bool:
+        """Return whether the first ``n_frames`` frames (all of these by default) survive a float32 round trip."""
+        return self.values.float32_exact(self.shape[0] if n_frames is None else min(int(n_frames), self.shape[0]))
+
+
+def _pad_to_video(pose: PoseData, video: str, probe: VideoProbe, where: str) -> PoseData:
+    """Return ``pose`` with the frames of ``video`` after its poses' end up to the video's given no pose (NaN).
+
+    Said in the description, as DeepLabCut's tracked files extended to their video's end are: a file indexing its
+    poses by frame has none in the frames after its last one, as in those between two of its frames.
+    """
+    n_frames, n_video = pose.n_frames(video), probe.n_frames
+    sentence = (
+        f"The last frame {where} holds is frame {n_frames - 1}; the video has {n_video} frames ({probe.path.name}), "
+        f"so frames {n_frames} to {n_video - 1} have no pose (NaN)."
+    )
+    notes = {**pose.notes, "model": " ".join(filter(None, (pose.notes.get("model"), sentence)))}
+    videos = {**pose.videos, video: dataclasses.replace(pose.videos[video], n_frames=n_video)}
+    tracks = [_padded_track(track, n_video) if track.video == video else track for track in pose.tracks]
+    return dataclasses.replace(pose, tracks=tracks, notes=notes, videos=videos)
+
+
+def _padded_track(track: PoseTrack, n_frames: int) -> PoseTrack:
+    """Return ``track`` over ``n_frames`` frames, those after its own holding no value (NaN, False, -1)."""
+
+    def pad(values: Any) -> Any:
+        if values is None or values.shape[0] >= n_frames:
+            return values
+        fill = _no_value(np.dtype(values.dtype))
+        if is_lazy_array(values):
+            return _PaddedFrames(values, n_frames, fill)
+        values = np.asarray(values)
+        return np.concatenate([values, np.full((n_frames - len(values), *values.shape[1:]), fill, values.dtype)])
+
+    return dataclasses.replace(
+        track,
+        positions=pad(track.positions),
+        confidence=pad(track.confidence),
+        extra_coords=tuple(dataclasses.replace(c, values=pad(c.values)) for c in track.extra_coords),
+        replaced_predictions=track.replaced_predictions and _padded_track(track.replaced_predictions, n_frames),
+        **{name: pad(getattr(track, name)) for name in PER_FRAME},
+    )
+
+
+def _no_value(dtype: np.dtype) -> Any:
+    """Return what a frame without a pose holds in values of ``dtype``: NaN, False (not user-labeled), -1 (no one)."""
+    if dtype.kind == "f":
+        return np.nan
+    return False if dtype.kind == "b" else -1
+
+
+class _PaddedFrames(LazyArray):
+    """A lazy array followed by frames holding ``fill`` up to ``n_frames``, read from it as asked."""
+
+    def __init__(self, values: LazyArray, n_frames: int, fill: Any) -> None:
+        self.values = values
+        self.fill = fill
+        self.shape = (int(n_frames), *values.shape[1:])
+        self.dtype = values.dtype
+
+    @property
+    def block_frames(self) -> int | None:
+        """Frames the source reads at once; writers align their chunks to it."""
+        return getattr(self.values, "block_frames", None)
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Return frames ``[start, stop)``: the source's, then ``fill``."""
+        stop = min(stop, self.shape[0])
+        held = self.values.shape[0]
+        read = np.asarray(self.values.read(min(start, held), min(stop, held)))
+        padding = np.full((max(stop - max(start, held), 0), *self.shape[1:]), self.fill, self.dtype)
+        return np.concatenate([read, padding]) if len(padding) else read
+
+    def select(self, *key: Any) -> LazyArray:
+        """Return a view of the trailing dimensions indexed by ``key``, reading nothing."""
+        return _PaddedFrames(self.values.select(*key), self.shape[0], self.fill)
+
+    def forget_blocks(self) -> None:
+        """Drop what the source keeps from earlier reads."""
+        self.values.forget_blocks()
+
+    def head(self, n_frames: int) -> LazyArray:
+        """Return the first ``n_frames`` of these frames (see :meth:`LazyArray.head`)."""
+        n_frames = min(int(n_frames), self.shape[0])
+        return _PaddedFrames(self.values.head(min(n_frames, self.values.shape[0])), n_frames, self.fill)
+
+    def float32_exact(self, n_frames: int | None = None) -> bool:
+        """Return whether the first ``n_frames`` frames survive a float32 round trip (the padding's NaN does)."""
+        n_frames = self.shape[0] if n_frames is None else min(int(n_frames), self.shape[0])
+        return self.values.float32_exact(min(n_frames, self.values.shape[0]))

@@ -1,0 +1,92 @@
+"""A pose file's frames against its video's (:mod:`poseconv.video_span`): SLEAP's poses padded to the video's end."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from poseconv.errors import PoseconvWarning
+from poseconv.model import PoseData, PoseTrack, Skeleton, VideoInfo
+from poseconv.model.frames import LazyArray
+from poseconv.pose_source import fit_to_video
+from poseconv.video import VideoProbe
+
+
+class _Lazy(LazyArray):
+    """A lazy array over a numpy array, as a reader's lazy views are."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values, self.shape, self.dtype = values, values.shape, values.dtype
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        return self.values[start:stop]
+
+    def select(self, *key):
+        return _Lazy(self.values[(slice(None), *key)])
+
+
+def _pose(software: str, n_frames: int = 5, *, lazy: bool = False) -> PoseData:
+    positions = np.arange(n_frames * 2, dtype="float64").reshape(n_frames, 1, 2)
+    track = PoseTrack(
+        name="female",
+        skeleton="s",
+        video="clip",
+        positions=_Lazy(positions) if lazy else positions,
+        confidence=np.ones((n_frames, 1)),
+        user_labeled=np.ones(n_frames, dtype=bool),
+        identities=np.zeros(n_frames, dtype="int32"),
+    )
+    return PoseData(
+        source_software=software,
+        source_file="clip.slp",
+        skeletons={"s": Skeleton(name="s", nodes=("head",))},
+        videos={"clip": VideoInfo(key="clip")},
+        timing={},
+        tracks=[track],
+    )
+
+
+def _probe(n_frames: int = 8) -> VideoProbe:
+    return VideoProbe(
+        path=Path("clip.mp4"),
+        n_frames=n_frames,
+        frame_size=(48, 64),
+        timestamps=np.arange(n_frames) / 30,
+        constant_rate=30.0,
+    )
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["numpy", "lazy"])
+def test_sleap_poses_ending_before_their_video_are_padded_to_its_end(lazy):
+    # SLEAP <= 1.4 records no video length, and --no-empty-frames ends a .slp at its last frame with an instance:
+    # before, the poses were "taken to be its first 5 frames" of 8 and poseconv validate flagged the file written.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PoseconvWarning)
+        pose = fit_to_video(_pose("SLEAP", lazy=lazy), "clip", _probe())
+    (track,) = pose.tracks
+    positions = np.asarray(track.positions[:])
+    assert positions.shape == (8, 1, 2) and track.n_frames == 8
+    np.testing.assert_array_equal(positions[:5].ravel(), np.arange(10))
+    assert np.isnan(positions[5:]).all() and np.isnan(np.asarray(track.confidence)[5:]).all()
+    np.testing.assert_array_equal(np.asarray(track.positions[3:7])[2:].ravel(), [np.nan] * 4)
+    assert not np.asarray(track.user_labeled)[5:].any() and (np.asarray(track.identities)[5:] == -1).all()
+    assert pose.videos["clip"].n_frames == 8
+    assert pose.notes["model"] == (
+        "The last frame clip.slp holds is frame 4; the video has 8 frames (clip.mp4), so frames 5 to 7 have no pose "
+        "(NaN)."
+    )
+
+
+def test_a_table_of_rows_in_order_keeps_its_length_against_a_longer_video():
+    # A table's rows are the frames analysed, in order: not known to start at the video's first frame.
+    with pytest.warns(PoseconvWarning, match="taken to be its first 5 frames"):
+        pose = fit_to_video(_pose("DeepLabCut"), "clip", _probe())
+    assert pose.tracks[0].n_frames == 5 and "model" not in pose.notes
+
+
+def test_sleap_poses_as_long_as_their_video_are_unchanged():
+    pose = fit_to_video(_pose("SLEAP", 8), "clip", _probe())
+    assert pose.tracks[0].n_frames == 8 and "model" not in pose.notes
