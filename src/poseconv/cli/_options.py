@@ -243,6 +243,14 @@ def renamed_error(err: Exception, keys: list[str]) -> Exception | None:
     """
     text = str(err)
     pattern = re.compile(r"(?<![-\w])(" + "|".join(re.escape(key) for key in keys) + r")(?!\w)")
-    if not keys or not pattern.search(text):
-        return None
-    return type(err)(pattern.sub(r"--option \1", text))
+    renamed = pattern.sub(lambda match: _as_option(text, match), text) if keys else text
+    return None if renamed == text else type(err)(renamed)
+
+
+#: What comes before a KEY already written as the command line or a spec writes it (``-O 'KEY=...'``, ``{KEY: ...}``).
+_WRITTEN = re.compile(r"(?:(?:-O|--option)\s+['\"]?|\{\s*)$")
+
+
+def _as_option(text: str, match: re.Match[str]) -> str:
+    """Return the KEY of ``match`` as ``--option KEY``, unless ``text`` writes it as an option or a spec does."""
+    return match[1] if _WRITTEN.search(text, 0, match.start()) else f"--option {match[1]}"

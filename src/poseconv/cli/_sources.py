@@ -277,10 +277,16 @@ def _with_source_options(
     cls: type, fmt: Any, path: Path, kwargs: dict[str, Any], source_options: Mapping[str, str]
 ) -> Any:
     """Build the interface with the flags' ``kwargs`` and the ``--option`` arguments, checked as a spec's are."""
-    from ..errors import PoseconvError
+    from ..errors import InvalidOptionError, PoseconvError
     from ._options import renamed_error
     from ._options import source_options as checked
 
+    if "video_file_paths" in source_options and "video_file_paths" in kwargs:
+        raise InvalidOptionError(
+            f"{path}: --video and --option video_file_paths both give the videos; give them once: a --video per "
+            "view (in the order of the view files given, or of the views), or --option 'video_file_paths={view: "
+            "path, ...}' by view name."
+        )
     kwargs = {**kwargs, **checked(cls, path, fmt.name, source_options, kwargs, _flags_of_arguments(cls, fmt))}
     try:
         return cls(**kwargs)
@@ -333,8 +339,9 @@ def _flags_of_arguments(cls: type, fmt: Any) -> dict[str, str]:
     if fmt.inputs_argument is not None:
         flags[fmt.inputs_argument] = "the INPUT arguments (every view, in order)"
     for option, name in _flag_arguments(cls, fmt).items():
-        # A session file's videos go by camera, which --video cannot say: --option video_file_paths gives them.
-        if name is not None and not _videos_by_camera(name, fmt):
+        # A session's videos by camera are --option video_file_paths (--video cannot name a camera): a session
+        # of one file takes them so only, a session of view files a list by --video too.
+        if name is not None and not (name == "video_file_paths" and fmt.kind == "session"):
             flags[name] = option
     if fmt.individuals_argument is not None:
         # --individuals gives the format's own argument, whatever another format calls it (a spec is told the same).

@@ -66,7 +66,9 @@ MetadataOption = Annotated[
 VideoOption = Annotated[
     list[Path] | None,
     typer.Option(
-        "--video", help="The analysed video; once per input, in order (for a folder of views, once per view)."
+        "--video",
+        help="The analysed video; once per input, in order (lp-multiview: once per view, in the order of the view "
+        "files given, the 3D file taking none, or of the views after a folder; or -O 'video_file_paths={view: path}').",
     ),
 ]
 FpsOption = Annotated[
@@ -430,9 +432,10 @@ def _per_input(option: str, values: list[Path] | None, inputs: list[Path]) -> li
 
 
 def _videos(video: list[Path] | None, inputs: list[Path], source: str | None) -> list[Path]:
-    """Return the --video values: once per input, or once per view after the folder of one session's views."""
-    if len(inputs) == 1 and inputs[0].is_dir() and _takes_all_inputs(source):
-        # --source lp-multiview with a folder: the interface gives the videos to the views in their order.
+    """Return the --video values: once per input, or once per view of one session's views."""
+    if _takes_all_inputs(source):
+        # --source lp-multiview: the interface gives the videos to the views, one per view file given (EKS's 3D
+        # file among them takes none) or, after the folder or one view's file, in the views' order.
         return list(video or [])
     return _per_input("--video", video, inputs)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -193,9 +194,9 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
             The session's Anipose calibration (.toml, one [cam_N] per view) written as CalibratedCamera devices;
             found as Lightning Pose finds it (data.data_dir/calibrations/<session>.toml) when not given.
         video_file_paths : dict of str to FilePath, or list of FilePath, optional
-            Each view's video, by view name, or in the order of view_file_paths (without them, of view_names
-            or the config's data.view_names); found beside the predictions by name (<session>_<view>.mp4)
-            when not given.
+            Each view's video, by view name, or a list in the order of the view files of view_file_paths (EKS's
+            3D file among them takes none; without them, of view_names, the config's data.view_names or the views'
+            file names, sorted); found beside the predictions by name (<session>_<view>.mp4) when not given.
         {sampling_frequency_lightning_pose}
         find_side_files : bool, default: True
             Look for the config, the other views, the 3D file and the videos beside the predictions.
@@ -210,39 +211,66 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
         return self._camera_videos(data, given)
 
     def _videos_by_view(self, data: MultiCameraPoseData, given: list[Path]) -> dict[str, Path]:
-        """Give each view its video of a list: in the order of the files given, else of the views' names."""
+        """Give each view its video of a list: in the order of the view files given, else of the views."""
         views = list(data.notes["view_files"])
         by_name = "video_file_paths={" + ", ".join(f"'{view}': ..." for view in views) + "}"
+        paths = ", ".join(f"{view}: PATH" for view in views)
         how = (
-            f"give them by view name: {by_name} (a spec's source_data: {{video_file_paths: "
-            f"{{{', '.join(f'{view}: PATH' for view in views)}}}}}; on the command line, give every view's file as "
-            "an input and a --video for each, in the same order, or the folder and a --video per view, in the "
-            "views' order)"
+            f"give them by view name: {by_name} (a spec's source_data: {{video_file_paths: {{{paths}}}}}; on the "
+            f"command line -O 'video_file_paths={{{paths}}}', or a --video per view file given as an input, in "
+            "their order, or after the folder a --video per view, in the views' order)"
         )
         if self.source_data["view_file_paths"]:
-            # Videos in the order of the files given: each goes to the view its file was matched to.
-            files = [Path(f) for f in self.source_data["view_file_paths"]]
-            if self.input_path.resolve() not in {f.resolve() for f in files}:
-                files = [self.input_path, *files]
-            if len(given) != len(files):
+            order, videos = self._videos_by_file(data, given, how)
+        else:
+            # A folder or one view's file: the views are in the order of view_names, of the config's
+            # data.view_names, or of their files' names (sorted, as a folder lists them).
+            order = {"view_names": "view_names", "config": "the model config's data.view_names"}.get(
+                data.notes.get("view_order") or "", f"the names of {data.notes['views_from']}"
+            )
+            if len(given) != len(views):
                 raise InvalidOptionError(
-                    f"{len(given)} video(s) for {len(files)} predictions file(s); give one video per file, in "
-                    f"order, or {how}."
+                    f"{self.input_path}: {len(given)} video(s) for the {len(views)} views {views} (in the order of "
+                    f"{order}); give one video per view, in that order, or {how}."
                 )
-            view_of = {Path(f).resolve(): view for view, f in data.notes["view_files"].items()}
-            return {view_of[f.resolve()]: v for f, v in zip(files, given, strict=True)}
-        # A folder or one view's file: the views are in the order of view_names or of the config's data.view_names.
-        order = {"view_names": "view_names", "config": "the model config's data.view_names"}.get(
-            data.notes.get("view_order") or ""
-        )
-        if order is None:
+            videos = dict(zip(views, given, strict=True))
+        _check_video_names(videos, order, how)
+        return videos
+
+    def _videos_by_file(self, data: MultiCameraPoseData, given: list[Path], how: str) -> tuple[str, dict[str, Path]]:
+        """Return the order of the view files given and their videos, one each (EKS's 3D file is no view: none)."""
+        files = [Path(f) for f in self.source_data["view_file_paths"]]
+        if self.input_path.resolve() not in {f.resolve() for f in files}:
+            files = [self.input_path, *files]
+        view_of = {Path(f).resolve(): view for view, f in data.notes["view_files"].items()}
+        # The 3D file (and any metrics file given) is among the inputs, but no view: it takes no video.
+        view_files = [f for f in files if f.resolve() in view_of]
+        others = [f.name for f in files if f.resolve() not in view_of]
+        if len(given) != len(view_files):
+            not_views = f"; {', '.join(others)}: no view, no video" if others else ""
             raise InvalidOptionError(
-                f"{self.input_path}: {len(given)} video(s) given as a list, but the views {views} were named by "
-                f"their files ({data.notes['views_from']}), in no order given: {how}."
+                f"{len(given)} video(s) for {len(view_files)} view file(s) ({', '.join(f.name for f in view_files)}"
+                f"{not_views}); give one video per view file, in their order, or {how}."
             )
-        if len(given) != len(views):
+        order = f"the view files given ({', '.join(f.name for f in view_files)})"
+        return order, {view_of[f.resolve()]: v for f, v in zip(view_files, given, strict=True)}
+
+
+def _check_video_names(videos: dict[str, Path], order: str, how: str) -> None:
+    """Refuse a list of videos out of order: a video whose name names another view, not its own.
+
+    Lightning Pose names a session's videos ``<session>_<view>.mp4``; a list goes by order only, so a video
+    named for another view is surely in the wrong place (names that name no view are not checked).
+    """
+    views = list(videos)
+    for view, video in videos.items():
+        # A view stands in a name between non-alphanumeric characters, as Lightning Pose matches videos to views.
+        named = [
+            other for other in views if re.search(rf"(?<![0-9a-zA-Z]){re.escape(other)}(?![0-9a-zA-Z])", video.stem)
+        ]
+        if named and view not in named:
             raise InvalidOptionError(
-                f"{self.input_path}: {len(given)} video(s) for the {len(views)} views {views} (in the order of "
-                f"{order}); give one video per view, in that order, or {how}."
+                f"{video}: given for view {view!r} (the videos go to the views in the order of {order}: "
+                f"{', '.join(views)}), but its name names the view {named[0]!r}; give the videos in that order, "
+                f"or {how}."
             )
-        return dict(zip(views, given, strict=True))

@@ -13,7 +13,8 @@ import pytest
 from poseconv import DeepLabCutPoseInterface
 from poseconv.batch.inputs import plan_pose
 from poseconv.batch.spec import PoseSpec
-from poseconv.cli._options import option_pairs
+from poseconv.cli._options import option_pairs, renamed_error
+from poseconv.errors import InvalidSourceFileError
 from poseconv.metadata.compose import to_plain
 from tests.fixtures.cli import poseconv_in_process
 from tests.fixtures.deeplabcut import SINGLE_ANIMAL_H5
@@ -141,6 +142,23 @@ def test_the_interfaces_own_error_names_the_option(tmp_path):
     assert "--option session_index 3 is out of range; the file holds 1 session(s)." in result.stderr
     result = convert(tmp_path, SLP_LABELS_V002, "-O", "video_indices=[0, 4]", "--untracked", "by_order")
     assert "--option video_indices holds 4, which is out of range; the file has 1 video(s)" in result.stderr
+
+
+def test_a_key_the_message_writes_as_an_option_or_in_a_spec_is_left_as_written():
+    # The reader's own example of the command line was made -O '--option video_indices=[0]'.
+    err = InvalidSourceFileError(
+        "f.slp: video 2 has no labeled frame; choose among these with video_indices= "
+        "(poseconv convert -O 'video_indices=[0]', a spec's source_data: {video_indices: [0]})."
+    )
+    renamed = renamed_error(err, ["video_indices"])
+    assert isinstance(renamed, InvalidSourceFileError)
+    assert str(renamed) == (
+        "f.slp: video 2 has no labeled frame; choose among these with --option video_indices= "
+        "(poseconv convert -O 'video_indices=[0]', a spec's source_data: {video_indices: [0]})."
+    )
+    assert (
+        renamed_error(InvalidSourceFileError("-O video_indices=[0] --option video_indices"), ["video_indices"]) is None
+    )
 
 
 @needs_shared_data

@@ -1,4 +1,4 @@
-"""LightningPoseMultiViewInterface: a list of videos with a folder or one view's file goes by the views' order."""
+"""LightningPoseMultiViewInterface: a list of videos goes to the view files given, or by the views' order."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 
 from poseconv.errors import InvalidOptionError
 from poseconv.interfaces import LightningPoseMultiViewInterface
-from tests.fixtures.lightningpose import LP_VIDEO
+from tests.fixtures.lightningpose import LP_VIDEO, write_eks_multicam
+from tests.fixtures.paths import needs_shared_data
 from tests.unit.readers.test_lightningpose_multiview_sessions import write_view
 
 pytestmark = pytest.mark.filterwarnings("ignore::poseconv.errors.PoseconvWarning")
@@ -44,11 +45,43 @@ def test_a_list_of_videos_of_the_wrong_length_names_the_views_and_their_order(tm
         LightningPoseMultiViewInterface(file_path=preds, video_file_paths=movies[:1])
 
 
-def test_without_an_order_of_the_views_the_message_asks_for_videos_by_view_name(tmp_path):
-    # EKS multi-camera output names its views in its file names only: a list has no order to follow.
+def test_views_named_by_their_files_take_a_list_in_the_order_of_the_file_names(tmp_path):
+    # EKS multi-camera output names its views in its file names only; refused before ("in no order given").
     preds, _, movies = write_session(tmp_path, stems=("multicam_top_results", "multicam_bot_results"), config=False)
-    with pytest.raises(InvalidOptionError, match=r"in no order given: give them by view name: video_file_paths=\{"):
-        LightningPoseMultiViewInterface(file_path=preds, video_file_paths=movies)
+    # The folder lists the views by file name: bot, then top.
+    interface = LightningPoseMultiViewInterface(file_path=preds, video_file_paths=movies)
+    assert interface._video_paths() == {"multicam_bot_results": movies[0], "multicam_top_results": movies[1]}
     by_name = {"top": movies[0], "bot": movies[1]}
     interface = LightningPoseMultiViewInterface(file_path=preds, video_file_paths=by_name)
     assert interface._video_paths() == {"multicam_top_results": movies[0], "multicam_bot_results": movies[1]}
+
+
+def test_a_video_named_for_another_view_than_its_place_in_the_list_is_refused(tmp_path):
+    preds, _, movies = write_session(tmp_path, stems=("multicam_top_results", "multicam_bot_results"), config=False)
+    top, bot = tmp_path / "videos" / "s1_top.mp4", tmp_path / "videos" / "s1_bot.mp4"
+    top.symlink_to(LP_VIDEO)
+    bot.symlink_to(LP_VIDEO)
+    with pytest.raises(InvalidOptionError, match=r"s1_top.mp4: given for view 'bot' .*: bot, top\), but its name"):
+        LightningPoseMultiViewInterface(file_path=preds, video_file_paths=[top, bot])
+    interface = LightningPoseMultiViewInterface(file_path=preds, video_file_paths=[bot, top])
+    assert interface._video_paths() == {"multicam_bot_results": bot, "multicam_top_results": top}
+
+
+@needs_shared_data
+def test_eks_s_3d_file_among_the_view_files_takes_no_video(tmp_path):
+    # A KeyError before: the 3D file was counted as a view to link a video to.
+    views = write_eks_multicam(tmp_path / "eks")
+    files = [views["top"], views["bot"], tmp_path / "eks" / "multicam_3d_results.csv"]
+    movies = [tmp_path / "top.mp4", tmp_path / "bot.mp4"]
+    for movie in movies:
+        movie.symlink_to(LP_VIDEO)
+    interface = LightningPoseMultiViewInterface(file_path=files[0], view_file_paths=files, video_file_paths=movies)
+    assert interface._video_paths() == {"multicam_top_results": movies[0], "multicam_bot_results": movies[1]}
+    with pytest.raises(
+        InvalidOptionError,
+        match=r"3 video\(s\) for 2 view file\(s\) \(multicam_top_results.csv, multicam_bot_results.csv; "
+        r"multicam_3d_results.csv: no view, no video\); give one video per view file",
+    ):
+        LightningPoseMultiViewInterface(
+            file_path=files[0], view_file_paths=files, video_file_paths=[*movies, movies[0]]
+        )
