@@ -27,6 +27,7 @@ __all__ = [
     "refuse_unknown_options",
     "run_interface_conversion",
     "user_stacklevel",
+    "warnings_at_user_line",
     "without_empty_text",
 ]
 
@@ -79,6 +80,29 @@ def user_stacklevel(*, here: bool = False) -> int:
     while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] in _OWN_PACKAGES:
         level, frame = level + 1, frame.f_back
     return level
+
+
+class warnings_at_user_line:  # noqa: N801 - used as a context manager, named as contextlib's are
+    """Give poseconv's warnings raised inside the block at the user's line (:func:`user_stacklevel`).
+
+    A reader warns with a ``stacklevel`` counted for a user calling it, so through an interface or another
+    reader the warning named a line of poseconv's. The block's warnings are held (the user's filters still
+    apply, and one turned into an error still raises where it is given) and given again on leaving it:
+    :class:`~poseconv.errors.PoseconvWarning` at the first line outside poseconv, the others where they were.
+    """
+
+    def __enter__(self) -> None:
+        self._catcher = warnings.catch_warnings(record=True)
+        self._caught = self._catcher.__enter__()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._catcher.__exit__(*exc_info)
+        for said in self._caught:
+            if issubclass(said.category, PoseconvWarning):
+                # Counted from here: __exit__ is poseconv's frame, so the walk starts at the with statement.
+                warnings.warn(said.message, said.category, stacklevel=user_stacklevel(here=True))
+            else:
+                warnings.warn_explicit(said.message, said.category, said.filename, said.lineno, source=said.source)
 
 
 def check_input_format(interface: Any, source_data: dict[str, Any]) -> None:
@@ -243,7 +267,9 @@ class ReadsInput:
         ``overrides``: options the interface found for the user (a project's config), over those given.
         """
         options = {name: self.source_data[name] for name in self.reader_options if name in self.source_data}
-        return self.reader(self.input_path, **{**options, **overrides})
+        # Readers count their warnings' stacklevel for a user calling them: here, the user's line is further up.
+        with warnings_at_user_line():
+            return self.reader(self.input_path, **{**options, **overrides})
 
 
 class PoseconvInterfaceMixin(ReadsInput):

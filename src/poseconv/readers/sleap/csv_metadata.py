@@ -190,19 +190,35 @@ def _video(path: Path, entry: Any, fallback: str) -> VideoInfo | None:
     )
 
 
+def _node_pairs(pairs: Any, index: dict[str, int]) -> tuple[tuple[int, int], ...]:
+    """Return as node indices the node-name pairs (edges, symmetries) of a metadata skeleton entry."""
+    return tuple(
+        (index[str(a)], index[str(b)])
+        for a, b in (
+            p for p in (pairs if isinstance(pairs, list) else []) if isinstance(p, (list, tuple)) and len(p) == 2
+        )
+        if str(a) in index and str(b) in index
+    )
+
+
 def _skeleton(entries: Any, nodes: list[str]) -> Skeleton | None:
-    """Return the listed skeleton with exactly the CSV's nodes (its order and edges); None when none has them."""
+    """Return the listed skeleton with exactly the CSV's nodes (order, edges and symmetries); None when none has them.
+
+    sleap-io writes each skeleton's ``symmetries`` (left/right node-name pairs) beside its edges; they are kept as
+    the .slp and analysis .h5 readers keep them.
+    """
     for entry in entries if isinstance(entries, list) else []:
         listed = [str(n) for n in entry.get("nodes", [])] if isinstance(entry, dict) else []
         if sorted(listed) != sorted(nodes) or len(set(listed)) != len(listed):
             continue
         index = {name: i for i, name in enumerate(listed)}
-        edges = [
-            (index[str(a)], index[str(b)])
-            for a, b in (e for e in entry.get("edges", []) if isinstance(e, (list, tuple)) and len(e) == 2)
-            if str(a) in index and str(b) in index
-        ]
-        return Skeleton(name=str(entry.get("name") or "Skeleton"), nodes=tuple(listed), edges=tuple(edges))
+        return Skeleton(
+            name=str(entry.get("name") or "Skeleton"),
+            nodes=tuple(listed),
+            edges=_node_pairs(entry.get("edges"), index),
+            # A node paired with itself is no mirror pair (sleap-io's add_symmetry refuses it).
+            symmetries=tuple((a, b) for a, b in _node_pairs(entry.get("symmetries"), index) if a != b),
+        )
     return None
 
 

@@ -131,10 +131,14 @@ def read_sleap(
     InvalidOptionError
         When a video index is out of range or an option does not apply to the file.
     """
+    from ...interfaces.mixin import warnings_at_user_line
+
     path = check_input_file(file_path, suffixes=SUFFIXES, what="SLEAP .slp or analysis .h5")
     check_untracked_option(untracked)
     if path.suffix.lower() == ".slp" or is_slp_file(path):
-        return _read_slp(path, video_indices=video_indices, predicted_only=predicted_only, untracked=untracked)
+        # Its warnings are given several calls down (sleap-io's objects, the layout's notes): at the user's line.
+        with warnings_at_user_line():
+            return _read_slp(path, video_indices=video_indices, predicted_only=predicted_only, untracked=untracked)
     if predicted_only:
         raise InvalidOptionError(
             f"{path}: analysis files do not record which poses a user placed, so predicted_only=True "

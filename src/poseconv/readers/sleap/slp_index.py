@@ -151,7 +151,7 @@ class InstanceTable:
             if np.any(point_end[kind == instance_kind] > available):
                 return "point ranges past the end of the point tables"
         if not self.predicted_only and _swap_fixed(instances, row, kind, track):
-            return "a user instance corrected from the prediction of another track (a swap fixed)"  # said once there
+            return "a user instance corrected from the prediction of another track, or of none"  # read there
         keep = kind == PREDICTED if self.predicted_only else np.ones(len(kind), dtype=bool)
         row, kind, track, skeleton, point_start = (a[keep] for a in (row, kind, track, skeleton, point_start))
         scores = instances["score"][keep]
@@ -180,21 +180,24 @@ class InstanceTable:
 
 
 def _swap_fixed(instances: dict[str, np.ndarray], row: np.ndarray, kind: np.ndarray, track: np.ndarray) -> bool:
-    """Whether a user instance's ``from_predicted`` is a prediction of its frame of another track.
+    """Whether a user instance's ``from_predicted`` is a prediction of its frame of another track (-1: none).
 
-    The object reader warns of such a file (:func:`~.slp_instance_links.swap_fixes`), so it is read there.
+    The object reader warns of a swap fixed (:func:`~.slp_instance_links.swap_fixes`) and of an untracked user
+    instance made from a track's prediction, and takes an untracked prediction a tracked user instance was made
+    from for the one it replaced (:func:`~.slp_untracked.links_across_tracking`), so it is read there.
     """
     if "from_predicted" not in instances:
         return False
     source = instances["from_predicted"].astype("int64")
-    users = np.flatnonzero((kind == USER) & (source >= 0) & (track >= 0))
+    users = np.flatnonzero((kind == USER) & (source >= 0))
     if not len(users):
         return False
     ids = instances["instance_id"].astype("int64")
     order = np.argsort(ids, kind="stable")
     at = order[np.minimum(np.searchsorted(ids[order], source[users]), len(ids) - 1)]
     found = (ids[at] == source[users]) & (row[at] == row[users]) & (kind[at] == PREDICTED)
-    return bool(np.any(found & (track[at] >= 0) & (track[at] != track[users])))
+    # Track -1 is none: an untracked user instance made from an untracked prediction is the array path's.
+    return bool(np.any(found & (track[at] != track[users])))
 
 
 def _by_group(

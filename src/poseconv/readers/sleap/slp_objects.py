@@ -39,7 +39,6 @@ from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import PoseTrack, VideoInfo
 from ..safety.input_checks import check_frame_count
 from .common import (
-    MAX_FRAMES_LISTED,
     SLP_CONFIDENCE_DEFINITION,
     SPARSE_LABELS_HINT,
     UntrackedPolicy,
@@ -49,9 +48,9 @@ from .common import (
     too_many_untracked,
     video_frames,
 )
-from .slp_instance_links import identity_list, swap_fixes, swap_message
+from .slp_instance_links import identity_list, swap_fixes
 from .slp_layout import LEGACY_USER_SHIFT
-from .slp_untracked import labels_beside_tracked_predictions
+from .slp_untracked import labels_beside_tracked_predictions, link_warnings, links_across_tracking
 
 __all__ = ["LEGACY_SHIFT_NOTE", "load_labels", "merged_frames", "object_tracks"]
 
@@ -219,9 +218,14 @@ def _collect_rows(
         crowded: list[int] = []
         predicted: dict[tuple[int, int, int], bool] = {}  # (video, track or untracked slot, 0): any prediction
         for frame, instances in frames:
-            for pair in [] if predicted_only else swap_fixes(instances, track_index):
+            taken, crossed = ({}, []) if predicted_only else links_across_tracking(instances, track_index)
+            # User track -1: an untracked user instance made from the track's prediction.
+            for pair in [] if predicted_only else [*swap_fixes(instances, track_index), *((-1, t) for t in crossed)]:
                 swapped.setdefault((v, *pair), []).append(frame)
             chosen, twice, replaced = _tracked_for_frame(instances, track_index, predicted_only=predicted_only)
+            for source in (inst for inst in instances if id(inst) in taken):
+                # Its track's own prediction, when there is one, stays the one replaced (the pair SLEAP exports).
+                replaced.setdefault((track_index[id(taken[id(source)].track)], id(source.skeleton)), source)
             for t, _ in twice:
                 repeated.setdefault((v, t), []).append(frame)
             for (t, _), inst in chosen.items():
@@ -229,7 +233,7 @@ def _collect_rows(
             for (t, _), inst in replaced.items():
                 _add_rows(replaced_rows, v, frame, ("track", t), inst, skeleton_index)
             loose, loose_replaced = _untracked_for_frame(
-                [inst for inst in instances if inst.track is None],
+                [inst for inst in instances if inst.track is None and id(inst) not in taken],
                 predicted_only=predicted_only,
                 single_animal=single_animal,
             )
@@ -244,15 +248,10 @@ def _collect_rows(
         if crowded and untracked == "error":
             labels = labels_beside_tracked_predictions(predicted, v, 1)
             raise too_many_untracked(path, keys[v], crowded, labels_beside_predictions=labels)
-    for (v, t), frames in repeated.items():
-        warnings.warn(
-            f"{path}: track {track_names[t]!r} of video '{keys[v]}' has two instances of the same kind and skeleton in "
-            f"frame(s) {frames[:MAX_FRAMES_LISTED]}; the last one is kept, as in SLEAP's analysis export.",
-            PoseconvWarning,
-            stacklevel=4,
-        )
-    for (v, user, predicted), frames in swapped.items():
-        warnings.warn(swap_message(path, keys[v], frames, track_names[user], track_names[predicted]), stacklevel=4)
+    from ...interfaces.mixin import user_stacklevel
+
+    for message in link_warnings(path, keys, track_names, repeated, swapped):
+        warnings.warn(message, stacklevel=user_stacklevel(here=True))
     return rows, replaced_rows, last_frame
 
 

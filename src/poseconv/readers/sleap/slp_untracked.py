@@ -13,6 +13,11 @@ or ``"untracked_<k>"`` with ``untracked="by_order"``), with the rules the object
   instance was corrected from (its ``from_predicted``, an untracked prediction of the same
   frame) is the one it replaced, in its slot; the other predictions follow in file order.
 * With ``predicted_only`` the predictions take the slots in file order.
+* A user instance given a track but corrected from an untracked prediction of its frame is that
+  track's animal: the prediction is the one it replaced, not an untracked animal. A user instance
+  without a track corrected from a track's prediction is said:
+  the pose is in both (:func:`link_warnings`). The array index leaves such files to the object
+  reader (:func:`links_across_tracking`).
 
 A frame with more than one slot holds several animals without a track: the index records it
 (``untracked="error"`` refuses such files).
@@ -21,11 +26,23 @@ A frame with more than one slot holds several animals without a track: the index
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["labels_beside_tracked_predictions", "place_untracked", "single_animal_videos", "untracked_slots"]
+from ...errors import PoseconvWarning
+from .common import MAX_FRAMES_LISTED
+from .slp_instance_links import swap_message
+
+__all__ = [
+    "labels_beside_tracked_predictions",
+    "links_across_tracking",
+    "place_untracked",
+    "single_animal_videos",
+    "link_warnings",
+    "untracked_slots",
+]
 
 # Frame rows read at once by the single-animal scan.
 _SCAN_ROWS = 2**17
@@ -172,3 +189,63 @@ def labels_beside_tracked_predictions(
     tracked = [any_predicted for (v, t, _), any_predicted in predicted.items() if v == video and t < n_tracks]
     loose = [any_predicted for (v, t, _), any_predicted in predicted.items() if v == video and t >= n_tracks]
     return any(tracked) and bool(loose) and not any(loose)
+
+
+def links_across_tracking(instances: list[Any], track_index: dict[int, int]) -> tuple[dict[int, Any], list[int]]:
+    """Return a frame's corrections that cross between a track and none, by ``from_predicted``.
+
+    Returns the untracked predictions a user instance of a track was corrected from (by ``id``: that user
+    instance), and the tracks of the predictions an untracked user instance was corrected from.
+    """
+    from sleap_io import PredictedInstance
+
+    present = {id(inst) for inst in instances}
+    taken: dict[int, Any] = {}
+    tracks: list[int] = []
+    for inst in instances:
+        source = getattr(inst, "from_predicted", None)
+        if isinstance(inst, PredictedInstance) or source is None or id(source) not in present:
+            continue
+        if source.track is None and track_index.get(id(inst.track)) is not None:
+            taken[id(source)] = inst
+        elif inst.track is None and (track := track_index.get(id(source.track))) is not None:
+            tracks.append(track)
+    return taken, tracks
+
+
+def _untracked_correction(path: Path, video: str, frames: list[int], track: str) -> PoseconvWarning:
+    """Say that a user instance without a track, corrected from the prediction of ``track``, is in both."""
+    return PoseconvWarning(
+        f"{path}: in frame(s) {frames[:MAX_FRAMES_LISTED]} of video '{video}', a user instance without a track was "
+        f"corrected from the prediction of track '{track}': the animal is in the poses of '{track}' (its prediction) "
+        "and in the untracked poses (the correction). To keep one pose of it, give the user instance the track "
+        f"'{track}' in SLEAP (its correction then replaces the prediction) and convert again."
+    )
+
+
+def link_warnings(
+    path: Path,
+    keys: list[str],
+    track_names: list[str],
+    repeated: dict[tuple[int, int], list[int]],
+    swapped: dict[tuple[int, int, int], list[int]],
+) -> list[PoseconvWarning]:
+    """Return what the object reader says of a file's instances, by video and track, with the frames.
+
+    ``repeated``: two instances of one kind, track and skeleton in a frame, by (video, track);
+    ``swapped``: user instances corrected from another track's prediction, by (video, user's track,
+    prediction's track), the user's track -1 for an untracked user instance.
+    """
+    said = [
+        PoseconvWarning(
+            f"{path}: track {track_names[t]!r} of video '{keys[v]}' has two instances of the same kind and skeleton in "
+            f"frame(s) {frames[:MAX_FRAMES_LISTED]}; the last one is kept, as in SLEAP's analysis export."
+        )
+        for (v, t), frames in repeated.items()
+    ]
+    for (v, user, predicted), frames in swapped.items():
+        if user >= 0:
+            said.append(swap_message(path, keys[v], frames, track_names[user], track_names[predicted]))
+        else:
+            said.append(_untracked_correction(path, keys[v], frames, track_names[predicted]))
+    return said
