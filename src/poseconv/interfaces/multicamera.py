@@ -14,6 +14,7 @@ so the temporal alignment methods take and give one array of frame times.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +35,7 @@ from ..nwb.write.multicamera import write_multicamera_pose_estimation
 from ..pose_source import fit_to_video
 from ..readers.deeplabcut.three_d import read_deeplabcut_3d
 from ..readers.sleap import read_sleap_session
+from ..readers.sleap.session import CameraRatesWarning, each_video_advice
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 from .docstrings import FrameRateArg, IndexArg, fill_parameters
 from .mixin import init_arguments, user_stacklevel
@@ -41,26 +43,37 @@ from .mixin import init_arguments, user_stacklevel
 __all__ = ["DeepLabCut3DPoseInterface", "SLEAPSessionPoseInterface"]
 
 
-def _check_one_clock(source_name: str, found: dict[str, tuple[FrameTiming, str]]) -> None:
-    """Refuse cameras whose videos run at other rates: every view would be written on the first one's times."""
-    rates = {camera: (timing.nominal_rate(times), name) for camera, (times, name) in found.items()}
+def _camera_rates(
+    data: MultiCameraPoseData, probed: dict[str, tuple[FrameTiming, str]]
+) -> dict[str, tuple[float, str]]:
+    """Return each camera's frame rate and where it comes from: its video's, else what its pose file records."""
+    found = {c: (t, t.source) for c, v in data.views.items() for k in v.videos if (t := v.timing.get(k)) is not None}
+    rates = {camera: (timing.nominal_rate(times), name) for camera, (times, name) in {**found, **probed}.items()}
+    return {camera: (rate, name) for camera, (rate, name) in rates.items() if rate is not None}
+
+
+def _different_rates(rates: dict[str, tuple[float, str]]) -> str | None:
+    """Name the cameras and their rates when they are not one clock's (beyond a measure's error), else None."""
     first_camera, (first_rate, first_name) = next(iter(rates.items()), (None, (None, None)))
     if first_rate is None:
-        return
-    others = {
-        camera: (rate, name)
-        for camera, (rate, name) in rates.items()
-        if rate is not None and abs(rate - first_rate) > timing.SAME_CLOCK_RTOL * first_rate
-    }
-    if others:
-        listed = ", ".join(f"'{camera}' ({name}, {rate:g} fps)" for camera, (rate, name) in others.items())
-        raise InvalidOptionError(
-            f"{source_name}: the videos of the cameras run at different rates: '{first_camera}' ({first_name}, "
-            f"{first_rate:g} fps) and {listed}. A session has one clock for all its cameras, so the other cameras' "
-            "poses would be written at the first one's times; convert each camera's 2D poses on their own (one "
-            "interface per file, e.g. LightningPosePoseInterface; poseconv convert without --source lp-multiview), "
-            "each with its video."
-        )
+        return None
+    others = {c: (r, n) for c, (r, n) in rates.items() if abs(r - first_rate) > timing.SAME_CLOCK_RTOL * first_rate}
+    listed = ", ".join(f"'{camera}' ({name}, {rate:g} fps)" for camera, (rate, name) in others.items())
+    return f"'{first_camera}' ({first_name}, {first_rate:g} fps) and {listed}" if others else None
+
+
+def _one_clock_refusal(source_name: str, listed: str, advice: str) -> str:
+    """Say why a session whose cameras run at different rates (``listed``) has no frame times, and what to do.
+
+    The session is written on one clock: the first camera's rate would put the others' poses at wrong times.
+    """
+    return (
+        f"{source_name}: the videos of the cameras run at different rates: {listed}. A session is written on one "
+        "clock (every camera's poses and the 3D points on the same frame times), so no camera's rate is taken for "
+        "the others. If frame i of every camera was taken at one instant (synchronized cameras), give the session's "
+        "frame rate (sampling_frequency=..., poseconv convert --fps) or frame times (set_aligned_timestamps, "
+        f"poseconv convert --timestamps); otherwise {advice}"
+    )
 
 
 class BaseMultiCameraPoseInterface(BasePoseInterface):
@@ -69,6 +82,8 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
     keywords = (*BasePoseInterface.keywords, "3D", "multi-camera", "calibration")
     #: Frame times the user aligned (one clock for every camera), or None.
     _aligned: FrameTiming | None = None
+    #: Why the session has no frame times of its own (cameras at different rates, no rate given), or None.
+    _clock_refusal: str | None = None
 
     # The base matches videos, resolves timing and selects through these hooks.
 
@@ -106,45 +121,76 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
     def _resolve_session_timing(self, data: MultiCameraPoseData) -> MultiCameraPoseData:
         """Choose the session's frame times by the order of trust of :mod:`poseconv.timing`.
 
-        The cameras are synchronized, so the first camera whose video is on this machine speaks for all;
-        videos of the cameras at other rates are refused (the session has one clock).
+        The cameras are synchronized, so the first camera whose video is on this machine speaks for all.
+        Cameras whose videos (else the rates their files record) run at different rates give no frame times:
+        the session is written on one clock, so the rate the user gives is used, else the times the user
+        sets (:meth:`set_aligned_timestamps`), else using the times is refused (:meth:`_used_session`).
         """
-        from ..video import probe_found_video, probe_video
-
-        found: dict[str, tuple[FrameTiming, str]] = {}
         views = dict(data.views)
+        probed: dict[str, tuple[FrameTiming, str]] = {}
         for camera, view in data.views.items():
-            for key, info in view.videos.items():
-                path = self._video_file_paths.get(key, info.path)
-                if path is None:
-                    continue
-                # A view read from its own file (Lightning Pose: one CSV per view) is named by that file.
-                where = f"{view.source_name} (video '{key}')"
-                probe = (
-                    probe_video(path)
-                    if key in self._video_file_paths
-                    else probe_found_video(path, where, stacklevel=user_stacklevel())
-                )
-                if probe is None:
-                    continue
-                # Rows past the video with no pose (DeepLabCut 2's all-0 rows too) are left out, as for one camera,
-                # and the video has its frame count: the writer gives it a time for every frame it has.
-                views[camera] = fit_to_video(view, key, probe, where=where)
-                if probe.timing() is not None:
-                    found[camera] = (probe.timing(), probe.path.name)
-                break
-        _check_one_clock(data.source_name, found)
-        video_timing, video_name = next(iter(found.values()), (None, None))
+            probe = self._camera_probe(view)
+            if probe is None:
+                continue
+            key, probe = probe
+            # Rows past the video with no pose (DeepLabCut 2's all-0 rows too) are left out, as for one camera,
+            # and the video has its frame count: the writer gives it a time for every frame it has.
+            views[camera] = fit_to_video(view, key, probe, where=f"{view.source_name} (video '{key}')")
+            if probe.timing() is not None:
+                probed[camera] = (probe.timing(), probe.path.name)
+        stated = timing.user_rate(self._sampling_frequency)
+        listed = _different_rates(_camera_rates(data, probed))
+        self._clock_refusal = None
+        if listed is not None and stated is None:
+            self._clock_refusal = _one_clock_refusal(data.source_name, listed, self._each_camera_advice(data))
+            return dataclasses.replace(data, views=views).with_timing(None)
+        video_timing, video_name = next(iter(probed.values()), (None, None))
         chosen, note = timing.choose_timing(
             source_name=data.source_name,
-            stated=timing.user_rate(self._sampling_frequency),
+            stated=stated,
             video=video_timing,
             recorded=data.timing,
             video_name=video_name,
         )
+        if listed is not None:
+            note = (
+                f"{data.source_name}: the videos of the cameras run at different rates: {listed}; a session is "
+                f"written on one clock, so your frame times ({stated.rate:g} fps, {stated.source}) are used for every "
+                "camera's poses and the 3D points."
+            )
         if note is not None:
             self._timing_notes["session"] = note  # said when these times are used (_used_session)
         return dataclasses.replace(data, views=views).with_timing(chosen)
+
+    def _camera_probe(self, view: PoseData) -> tuple[str, Any] | None:
+        """Return the key and probe of the first video of a camera's view that is on this machine, or None."""
+        from ..video import probe_found_video, probe_video
+
+        for key, info in view.videos.items():
+            path = self._video_file_paths.get(key, info.path)
+            if path is None:
+                continue
+            # A view read from its own file (Lightning Pose: one CSV per view) is named by that file.
+            where = f"{view.source_name} (video '{key}')"
+            probe = (
+                probe_video(path)
+                if key in self._video_file_paths
+                else probe_found_video(path, where, stacklevel=user_stacklevel())
+            )
+            if probe is not None:
+                return key, probe
+        return None
+
+    def _each_camera_advice(self, data: MultiCameraPoseData) -> str:
+        """Say how to convert each camera's poses on their own, each at its video's rate, in the format's words.
+
+        Lightning Pose's (lightningpose.py): its views are single-view prediction files. The other formats
+        say theirs.
+        """
+        return (
+            "convert each camera's 2D poses on their own (one interface per file, e.g. LightningPosePoseInterface; "
+            "poseconv convert without --source lp-multiview), each with its video."
+        )
 
     @property
     def session(self) -> MultiCameraPoseData:
@@ -156,7 +202,10 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
 
         Where the sources of frame times disagree, the first use warns which one's times are used; reading
         :attr:`session` does not, as a caller may give its own times next (``poseconv convert --timestamps``).
+        Cameras at different rates give no times: refused until the user gives some.
         """
+        if self._clock_refusal is not None and self._aligned is None:
+            raise InvalidOptionError(self._clock_refusal)
         self._say_timing_choice()
         return self.session
 
@@ -221,6 +270,8 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
         numpy.ndarray
             One time per frame of the session (the longest view or 3D series).
         """
+        if self._clock_refusal is not None:
+            raise InvalidOptionError(self._clock_refusal)
         self._say_timing_choice()
         return self._session_times(self._original_session)
 
@@ -361,6 +412,13 @@ class DeepLabCut3DPoseInterface(BaseMultiCameraPoseInterface):
         """
         super().__init__(**init_arguments(locals()))
 
+    def _each_camera_advice(self, data: MultiCameraPoseData) -> str:
+        files = ", ".join(f"'{camera}': {view.source_name}" for camera, view in data.views.items())
+        return (
+            "convert each camera's 2D predictions on their own with DeepLabCutPoseInterface (poseconv convert "
+            f"<camera's file>; {files}), each with its video."
+        )
+
 
 class SLEAPSessionPoseInterface(BaseMultiCameraPoseInterface):
     """Convert a SLEAP multi-camera recording session (``.slp`` with cameras and calibration) to ndx-pose.
@@ -415,8 +473,21 @@ class SLEAPSessionPoseInterface(BaseMultiCameraPoseInterface):
             sleap-anipose's triangulated points3d.h5 of this session, written as its 3D series when the .slp
             holds no 3D points; found next to the .slp when not given.
         sampling_frequency : float, optional
-            Frame rate in Hz, used when neither the videos nor the SLEAP file give one.
+            Frame rate in Hz of the session (one clock for every camera), used over the videos' and the
+            SLEAP file's; needed when the cameras' videos run at different rates.
         {metadata_key_of_session}
         {verbose}
         """
         super().__init__(**init_arguments(locals()))
+
+    def _read_input(self, **overrides: Any) -> Any:
+        # What the reader's CameraRatesWarning says, the interface says with the rate the user gave in view.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CameraRatesWarning)
+            return super()._read_input(**overrides)
+
+    def _each_camera_advice(self, data: MultiCameraPoseData) -> str:
+        videos = {camera: data.notes.get("camera_videos", {}).get(camera) for camera in data.views}
+        facts = {camera: view.notes.get("videos", {}).get(videos[camera], {}) for camera, view in data.views.items()}
+        indices = {camera: fact["index"] for camera, fact in facts.items() if fact.get("index") is not None}
+        return each_video_advice(Path(data.source_file), indices)

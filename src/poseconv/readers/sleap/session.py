@@ -47,7 +47,14 @@ from .common import UNTRACKED_TRACK_NAME, check_untracked_option, skeletons_of, 
 from .session_groups import GroupNames, group_names, group_scores, identities_of_groups, views_by_group
 from .slp_objects import load_labels
 
-__all__ = ["SLEAP_3D_CONFIDENCE_DEFINITION", "SLEAP_3D_REFERENCE_FRAME", "has_recording_session", "read_sleap_session"]
+__all__ = [
+    "SLEAP_3D_CONFIDENCE_DEFINITION",
+    "SLEAP_3D_REFERENCE_FRAME",
+    "CameraRatesWarning",
+    "each_video_advice",
+    "has_recording_session",
+    "read_sleap_session",
+]
 
 SLEAP_3D_REFERENCE_FRAME = (
     "World frame of the SLEAP recording session's camera calibration (sleap-anipose / aniposelib): each "
@@ -363,22 +370,59 @@ def _warn_videos_outside(
     return outside
 
 
+class CameraRatesWarning(PoseconvWarning):
+    """The cameras of a session record different frame rates; the session's rate must come from the user."""
+
+
 def _session_timing(pose_2d: PoseData, camera_videos: dict[str, str], path: Path) -> FrameTiming | None:
-    """Return the frame rate of the first camera's video that records one (a warning when the others differ)."""
+    """Return the frame rate the session's videos record, or None when none does or they differ.
+
+    SLEAP's frame groups join frame i of every camera, so the session has one clock: every view and the
+    3D points are written on the same frame times. Videos recording different rates do not say which one
+    that clock is, so none is taken (a warning says what to do); the interfaces refuse to convert such a
+    session unless the user gives its rate or frame times.
+    """
     timings = {camera: pose_2d.timing[key] for camera, key in camera_videos.items() if key in pose_2d.timing}
     if not timings:
         return None
     first, timing = next(iter(timings.items()))
-    timing = dataclasses.replace(timing, source=f"{timing.source} (camera '{first}')")
-    differing = {c: t.rate for c, t in timings.items() if t.rate is not None and not np.isclose(t.rate, timing.rate)}
-    if differing:
+    rates = {c: t.rate for c, t in timings.items() if t.rate is not None}
+    if any(not np.isclose(rate, timing.rate) for rate in rates.values()):
+        listed = ", ".join(f"'{camera}' {rate:g} fps" for camera, rate in rates.items())
+        indices = camera_video_indices(pose_2d, camera_videos)
         warnings.warn(
-            f"{path}: the session's videos record different frame rates {differing}; the rate of '{first}' "
-            f"({timing.rate}) is used for every view and the 3D points.",
-            PoseconvWarning,
+            f"{path}: the session's videos record different frame rates ({listed}), but a session has one clock "
+            "(SLEAP's frame groups join frame i of every camera), so none of them is taken as the session's. To "
+            "convert it, give the session's frame rate (sampling_frequency=..., poseconv convert --fps) or frame "
+            f"times (--timestamps), or convert each camera's poses on their own: {each_video_advice(path, indices)}",
+            CameraRatesWarning,
             stacklevel=3,
         )
-    return timing
+        return None
+    return dataclasses.replace(timing, source=f"{timing.source} (camera '{first}')")
+
+
+def camera_video_indices(pose: PoseData, camera_videos: dict[str, str]) -> dict[str, int]:
+    """Return each camera's video index in the ``.slp`` (``video_indices=``), from the notes the reader keeps."""
+    facts = pose.notes.get("videos", {})
+    indices = {camera: facts.get(key, {}).get("index") for camera, key in camera_videos.items()}
+    return {camera: index for camera, index in indices.items() if index is not None}
+
+
+def each_video_advice(path: Path, indices: dict[str, int] | None = None) -> str:
+    """Say how to convert the poses of each video of a session ``.slp`` on its own, at that video's frame rate.
+
+    ``--source sleap`` refuses a file with a recording session (it would drop the calibration and 3D
+    points), so the route is a copy saved without its sessions; ``indices`` names each camera's video index.
+    """
+    which = (
+        " (" + ", ".join(f"'{camera}': video_indices=[{i}]" for camera, i in indices.items()) + ")" if indices else ""
+    )
+    return (
+        f"save a copy of {path.name} without its sessions (sleap-io: labels = sleap_io.load_slp(path); "
+        "labels.sessions.clear(); labels.save(copy)) and convert it with --source sleap -O 'video_indices=[k]' "
+        f"(SLEAPPoseInterface(video_indices=[k])) for the video k of each camera{which}, each to its own NWB file."
+    )
 
 
 @reads_source("SLEAP session file")
