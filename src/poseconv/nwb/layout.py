@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
+    "CAMERA_ORDER_COLUMNS",
     "CAMERA_SIZE_PATTERN",
     "CAMERA_SIZE_SENTENCE",
     "CAMERA_UNIT_PATTERN",
@@ -33,6 +34,7 @@ __all__ = [
     "VISIBILITY_FLAGS_COLUMN",
     "VISIBILITY_FLAGS_DESCRIPTION",
     "SOURCE_FIELDS",
+    "camera_order_name",
     "extra_coords_name",
     "instance_group_score_name",
     "default_instance_order",
@@ -80,6 +82,18 @@ IDENTITY_NAMES_PREFIX = "Identity names by index (JSON): "
 def instance_series_name(pose_estimation_name: str, attribute: str) -> str:
     """Return the name of the ``TimeSeries`` holding a per-frame value (a :data:`INSTANCE_SERIES` key) of a track."""
     return f"{pose_estimation_name}_{INSTANCE_SERIES[attribute]}"
+
+
+#: The columns of a container's camera-order table (:func:`camera_order_name`) and their descriptions.
+CAMERA_ORDER_COLUMNS = {
+    "pose_estimation": "Name of the camera view (PoseEstimation) in the MultiCameraPoseEstimation.",
+    "camera": "Name of the view's camera (its device).",
+}
+
+
+def camera_order_name(container_name: str) -> str:
+    """Return the name of the table of a ``MultiCameraPoseEstimation``'s camera order, beside the container."""
+    return f"{container_name}_camera_order"
 
 
 def instance_group_score_name(container_name: str) -> str:

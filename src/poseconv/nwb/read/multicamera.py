@@ -3,7 +3,8 @@
 :mod:`poseconv.nwb.write.multicamera` says how the objects are written; the stored groups are
 read through :mod:`poseconv.nwb.read.store`, as every reader here does. SLEAP's values beside a
 container come back too: the instance scores of its 3D poses and views, and a session's
-``InstanceGroup.score`` per individual in ``notes["instance_group_scores"]``.
+``InstanceGroup.score`` per individual in ``notes["instance_group_scores"]``. A container's camera
+views are read in the order its camera-order table records (Zarr lists them by name), else as listed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ...model.multicamera import LENGTH_UNITS, CameraCalibration, MultiCameraPos
 from ..layout import (
     CAMERA_SIZE_PATTERN,
     CAMERA_UNIT_PATTERN,
+    camera_order_name,
     instance_group_score_name,
     natural_key,
     replaced_predictions_name,
@@ -35,6 +37,7 @@ from .store import (
     base_name,
     child_groups,
     damage_named,
+    is_group,
     linked,
     member,
     neurodata_type,
@@ -42,11 +45,12 @@ from .store import (
     open_nwbfile_object,
     open_store,
     text,
+    texts,
     visit_groups,
 )
 from .video_facts import video_facts
 
-__all__ = ["read_multicamera", "read_sessions"]
+__all__ = ["camera_views", "read_multicamera", "read_sessions"]
 
 _INDIVIDUAL_PATTERN = re.compile(r"^(?:3D poses|Poses) of '(?P<name>.*?)' ")
 _NODE_PATTERN = re.compile(r"^(?:3D|2D) position of '(?P<node>.*?)' of '")
@@ -54,6 +58,21 @@ _NODE_PATTERN = re.compile(r"^(?:3D|2D) position of '(?P<node>.*?)' of '")
 
 def _values(group: Any, name: str) -> np.ndarray | None:
     return np.asarray(group[name][()]) if name in group else None
+
+
+def camera_views(root: Any, container: Any) -> dict[str, Any]:
+    """Return the camera views (``PoseEstimation`` groups) of a container by name, in the session's camera order.
+
+    The order is the one the table beside the container records (:func:`poseconv.nwb.write.multicamera.
+    camera_order_name`); views it does not list follow as the file lists them (HDF5 in creation order).
+    """
+    views = child_groups(container, "PoseEstimation")
+    parent, name = container.name.rsplit("/", 1)
+    table = root[parent or "/"].get(camera_order_name(name))
+    if table is None or not is_group(table) or "pose_estimation" not in table:
+        return views
+    recorded = [view for view in texts(table["pose_estimation"]) if view in views]
+    return {**{view: views[view] for view in recorded}, **views}
 
 
 def _camera_from_device(path: str, device: Any) -> CameraCalibration:
@@ -229,7 +248,7 @@ class _Session:
         scores = module.get(instance_group_score_name(base_name(container.name)))
         if scores is not None and "data" in scores:
             self.group_scores[individual] = np.asarray(scores["data"][()], dtype="float64")
-        for view_name, view in child_groups(container, "PoseEstimation").items():
+        for view_name, view in camera_views(self.root, container).items():
             extra = (module, view_extra_coords_owner(base_name(container.name), view_name))
             self._add_view(view_name, view, individual, skeleton, extra)
 
@@ -331,7 +350,7 @@ def read_sessions(root: Any, source: Path | str) -> list[MultiCameraPoseData]:
     groups: dict[tuple, list[Any]] = {}
     for container in containers:
         cameras = []
-        for view_name, view in child_groups(container, "PoseEstimation").items():
+        for view_name, view in camera_views(root, container).items():
             device = linked(root, view, "device")
             cameras.append(base_name(device[0]) if device is not None else view_name)
         facts = _source_facts(container)

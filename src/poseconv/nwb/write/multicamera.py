@@ -15,7 +15,11 @@ The object graph is that of ndx-pose's ``examples/write_multicamera_pose_estimat
 * SLEAP's 3D instance scores and ``InstanceGroup.score`` (a session's): ``TimeSeries`` beside the
   container, ``<container>_instance_score`` and ``<container>_instance_group_score``;
 * frame times stored once: every later series of the same length links the
-  first series' timestamps (or all carry one rate).
+  first series' timestamps (or all carry one rate);
+* the order of the camera views, which Zarr (and HDF5 without creation order) does not keep, listing a
+  container's views by name: a ``DynamicTable`` beside the container, ``<container>_camera_order``
+  (:func:`camera_order_name`), one row per view in the session's camera order, written when that order
+  is not the order of the views' names.
 
 Calibration values are written as float64 (ndx-pose's spec asks for float32 at
 least; HDF5 keeps the wider type), so every matrix reads back bit-exact.
@@ -38,7 +42,13 @@ from ...metadata.multicamera import camera_metadata_key, multicamera_container_k
 from ...metadata.unknown import view_camera_said
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
 from ...model.multicamera import MultiCameraPoseData
-from ..layout import given_fields, instance_group_score_name, view_extra_coords_owner
+from ..layout import (
+    CAMERA_ORDER_COLUMNS,
+    camera_order_name,
+    given_fields,
+    instance_group_score_name,
+    view_extra_coords_owner,
+)
 from .calibrated_camera import get_or_add_camera
 from .devices import lookup
 from .extra_coords import write_extra_coords
@@ -170,10 +180,40 @@ def write_multicamera_pose_estimation(
         )
         behavior.add(container)
         _write_values_beside(behavior, data, individual, entry, anchors)
+        _record_camera_order(behavior, container.name, views)
         _write_replaced_predictions(behavior, data, individual, entry, views, anchors)
         written.append(container)
     _warn_unused_cameras(pose_metadata, containers)
     return written
+
+
+def _record_camera_order(behavior: Any, container: str, views: list[Any]) -> None:
+    """Add the table of the order of a container's camera views beside it, when a listing by name loses it.
+
+    Zarr lists a group's members by name, and ndx-pose has no field for the views' order: a session's
+    cameras (SLEAP's camera group, Lightning Pose's view names) would read back sorted by name.
+    """
+    from hdmf.common import DynamicTable
+
+    from .beside import check_name_beside
+
+    names = [view.name for view in views]
+    if names == sorted(names):
+        return
+    name = camera_order_name(container)
+    check_name_beside(behavior, name, container)
+    table = DynamicTable(
+        name=name,
+        description=(
+            f"The camera views of the MultiCameraPoseEstimation '{container}' in the order of the session's "
+            "cameras; Zarr lists them by name."
+        ),
+    )
+    for column, description in CAMERA_ORDER_COLUMNS.items():
+        table.add_column(name=column, description=description)
+    for view in views:
+        table.add_row(pose_estimation=view.name, camera=view.device.name if view.device is not None else view.name)
+    behavior.add(table)
 
 
 def _warn_unused_cameras(pose_metadata: Mapping[str, Any], containers: Mapping[str, Any]) -> None:

@@ -12,9 +12,7 @@ import os
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import Any, NamedTuple
 
 from ...errors import PoseconvWarning
 from ...model.location import where_linked
@@ -65,24 +63,51 @@ def video_of_segment(
     return None, None
 
 
-def _first_frame(series: Any, segment: int | None) -> int:
-    """Return the frame of ``series`` at which its file ``segment`` begins (0 for the whole series)."""
+def _frames_of(series: Any, segment: int | None) -> tuple[int, int | None]:
+    """Return the frame of ``series`` at which its file ``segment`` begins and the one its next file begins at.
+
+    ``(0, None)`` for the whole series; None for the end of the last file.
+    """
     starts = getattr(series, "starting_frame", None)
     if segment is None or starts is None or len(starts) <= segment:
-        return 0
-    return int(starts[segment])
+        return 0, None
+    return int(starts[segment]), int(starts[segment + 1]) if len(starts) > segment + 1 else None
 
 
-def _first_time_and_step(timing: Mapping[str, Any], first_frame: int = 0) -> tuple[float, float] | None:
-    """Return frame ``first_frame``'s time and the frame step of ``rate``/``starting_time`` or ``timestamps``."""
+class _Times(NamedTuple):
+    """The first frame time and frame step of a rate or of timestamps (their mean step), and the frames spanned."""
+
+    first: float
+    step: float
+    n_frames: int | None
+    from_timestamps: bool
+
+    def said(self) -> str:
+        rate = f"{1 / self.step:.6g} fps" + (" on average" if self.from_timestamps else "")
+        return f"first {self.first:.6g} s, {rate}"
+
+
+def _first_time_and_step(
+    timing: Mapping[str, Any], first_frame: int = 0, end_frame: int | None = None, n_frames: int | None = None
+) -> _Times | None:
+    """Return frame ``first_frame``'s time and the frame step of ``rate``/``starting_time`` or ``timestamps``.
+
+    The step of ``timestamps`` is their mean over ``n_frames`` frames from ``first_frame`` (all, up to
+    ``end_frame``, when None): the first step of jittered times (a camera's, or aligned ones) is off their
+    rate by the jitter.
+    """
     if timing.get("rate"):
         step = 1.0 / float(timing["rate"])
-        return float(timing.get("starting_time") or 0.0) + first_frame * step, step
+        return _Times(float(timing.get("starting_time") or 0.0) + first_frame * step, step, None, False)
     times = timing.get("timestamps")
-    if times is None or len(times) < first_frame + 2:
+    end = len(times) if times is not None else 0
+    end = min(end, end_frame) if end_frame is not None else end
+    end = min(end, first_frame + max(n_frames, 2)) if n_frames is not None else end
+    if end < first_frame + 2:
         return None
-    first = np.asarray(times[first_frame : first_frame + 2], dtype="float64")  # a stored dataset reads only these
-    return float(first[0]), float(first[1] - first[0])
+    # Two values, not the series: a dataset stored in the file reads only these.
+    first, last = float(times[first_frame]), float(times[end - 1])
+    return _Times(first, (last - first) / (end - 1 - first_frame), end - first_frame, True)
 
 
 def warn_if_other_times(series: Any, timing_kwargs: Mapping[str, Any], segment: int | None = None) -> None:
@@ -90,25 +115,33 @@ def warn_if_other_times(series: Any, timing_kwargs: Mapping[str, Any], segment: 
 
     A video interface aligned otherwise than the poses (``set_aligned_starting_time`` on one of them)
     leaves each pose on a frame of the video at another time; nothing else would say so. The poses of a
-    segment (file ``segment`` of the series) are compared with that segment's frames.
+    segment (file ``segment`` of the series) are compared with that segment's frames. Timestamps are
+    compared by their mean rate over the frames the poses span (times may be jittered), and said so.
     """
     stored = {"rate": series.rate, "starting_time": series.starting_time, "timestamps": series.timestamps}
-    first_frame = _first_frame(series, segment)
-    theirs, ours = _first_time_and_step(stored, first_frame), _first_time_and_step(timing_kwargs)
-    if theirs is None or ours is None:
+    first_frame, end_frame = _frames_of(series, segment)
+    ours = _first_time_and_step(timing_kwargs)
+    if ours is None:
+        return
+    # The video's frames the poses span: mean steps over the same frames compare like with like.
+    theirs = _first_time_and_step(stored, first_frame, end_frame, ours.n_frames)
+    if theirs is None:
         return
     # Half a frame apart at the start, or steps of other clocks.
-    if abs(theirs[0] - ours[0]) <= 0.5 * ours[1] and abs(theirs[1] - ours[1]) <= SAME_CLOCK_RTOL * ours[1]:
+    if (
+        abs(theirs.first - ours.first) <= 0.5 * ours.step
+        and abs(theirs.step - ours.step) <= SAME_CLOCK_RTOL * ours.step
+    ):
         return
     video = f"the video '{series.name}' already in the file"
     if segment is not None:
         video += f" (its file {series.external_file[segment]}, from its frame {first_frame})"
     warnings.warn(
-        f"The poses link {video}, whose frame times (first {theirs[0]:.6g} s, {1 / theirs[1]:.6g} fps) are not "
-        f"the poses' (first {ours[0]:.6g} s, {1 / ours[1]:.6g} fps): the poses keep their times, and a reader "
-        "that takes a pose's time from its video frame gets another one. Align the video and the poses alike "
-        "(e.g. the same set_aligned_starting_time on the video interface and the pose interface; for a video of "
-        "several files, its set_aligned_segment_starting_times and the times of each file's poses).",
+        f"The poses link {video}, whose frame times ({theirs.said()}) are not the poses' ({ours.said()}): the "
+        "poses keep their times, and a reader that takes a pose's time from its video frame gets another one. "
+        "Align the video and the poses alike (e.g. the same set_aligned_starting_time on the video interface and "
+        "the pose interface; for a video of several files, its set_aligned_segment_starting_times and the times of "
+        "each file's poses).",
         PoseconvWarning,
         stacklevel=2,
     )

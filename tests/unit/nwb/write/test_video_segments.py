@@ -45,3 +45,56 @@ def test_the_poses_of_a_segment_are_compared_with_its_frames(start, warned):
     said = [str(w.message) for w in caught if issubclass(w.category, PoseconvWarning)]
     assert bool(said) is warned
     assert not said or "its file part2.mp4, from its frame 6" in said[0]
+
+
+def _jittered_times(start: float):
+    import numpy as np
+
+    # 31 frames at 30 fps with up to 3 ms of jitter: the first step is 27.9 fps, the mean rate 30.09 fps.
+    return start + np.arange(31) / 30.0 + 0.003 * np.sin(np.arange(31))
+
+
+def _video_at_30_fps() -> ImageSeries:
+    return ImageSeries(
+        name="Video",
+        external_file=["v.mp4"],
+        starting_frame=[0],
+        format="external",
+        rate=30.0,
+        unit="Frames",
+        num_samples=31,
+    )
+
+
+def test_jittered_pose_times_on_the_videos_frames_are_not_warned_of():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PoseconvWarning)
+        warn_if_other_times(_video_at_30_fps(), {"timestamps": _jittered_times(0.0)})
+
+
+def test_the_warning_says_the_mean_rate_of_jittered_pose_times():
+    with pytest.warns(PoseconvWarning, match="link the video") as caught:
+        warn_if_other_times(_video_at_30_fps(), {"timestamps": _jittered_times(5.0)})
+    (said,) = [str(w.message) for w in caught]
+    assert "(first 0 s, 30 fps)" in said
+    assert "(first 5 s, 30.0892 fps on average)" in said
+
+
+def test_a_segment_of_timestamps_is_compared_by_its_own_mean_rate():
+    import numpy as np
+
+    # Two files of 10 frames at 20 fps, the second recorded 100 s later: its mean rate is its own 20 fps.
+    times = np.concatenate([np.arange(10) / 20.0, 100 + np.arange(10) / 20.0])
+    series = ImageSeries(
+        name="Video",
+        external_file=["part1.mp4", "part2.mp4"],
+        starting_frame=[0, 10],
+        format="external",
+        timestamps=times,
+        unit="Frames",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PoseconvWarning)
+        warn_if_other_times(series, {"timestamps": times[:10]}, segment=0)
+        warn_if_other_times(series, {"rate": 20.0, "starting_time": 0.0}, segment=0)
+        warn_if_other_times(series, {"rate": 20.0, "starting_time": 100.0}, segment=1)
