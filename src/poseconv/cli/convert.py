@@ -68,7 +68,8 @@ VideoOption = Annotated[
     typer.Option(
         "--video",
         help="The analysed video; once per input, in order (lp-multiview: once per view, in the order of the view "
-        "files given, the 3D file taking none, or of the views after a folder; or -O 'video_file_paths={view: path}').",
+        "files given, the 3D file taking none, or of the views after a folder, each named for its view unless "
+        "view_names gives their order; or -O 'video_file_paths={view: path}').",
     ),
 ]
 FpsOption = Annotated[

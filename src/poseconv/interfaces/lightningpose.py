@@ -213,13 +213,10 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
     def _videos_by_view(self, data: MultiCameraPoseData, given: list[Path]) -> dict[str, Path]:
         """Give each view its video of a list: in the order of the view files given, else of the views."""
         views = list(data.notes["view_files"])
-        by_name = "video_file_paths={" + ", ".join(f"'{view}': ..." for view in views) + "}"
-        paths = ", ".join(f"{view}: PATH" for view in views)
-        how = (
-            f"give them by view name: {by_name} (a spec's source_data: {{video_file_paths: {{{paths}}}}}; on the "
-            f"command line -O 'video_file_paths={{{paths}}}', or a --video per view file given as an input, in "
-            "their order, or after the folder a --video per view, in the views' order)"
-        )
+        # Views named by their files only are in the order of the names, sorted, not of the cameras: a list
+        # goes to them only when each video's name names its view, as it is checked below.
+        by_file_names = not self.source_data["view_file_paths"] and data.notes.get("view_order") is None
+        how = _how_by_view_name(views, by_file_names)
         if self.source_data["view_file_paths"]:
             order, videos = self._videos_by_file(data, given, how)
         else:
@@ -228,13 +225,16 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
             order = {"view_names": "view_names", "config": "the model config's data.view_names"}.get(
                 data.notes.get("view_order") or "", f"the names of {data.notes['views_from']}"
             )
+            each = ", each named for its view (<session>_<view>.mp4)" if by_file_names else ""
             if len(given) != len(views):
                 raise InvalidOptionError(
                     f"{self.input_path}: {len(given)} video(s) for the {len(views)} views {views} (in the order of "
-                    f"{order}); give one video per view, in that order, or {how}."
+                    f"{order}); give one video per view{each}, in that order, or {how}."
                 )
             videos = dict(zip(views, given, strict=True))
         _check_video_names(videos, order, how)
+        if by_file_names:
+            _check_named_for_their_views(self.input_path, videos, order, how)
         return videos
 
     def _videos_by_file(self, data: MultiCameraPoseData, given: list[Path], how: str) -> tuple[str, dict[str, Path]]:
@@ -256,6 +256,30 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
         return order, {view_of[f.resolve()]: v for f, v in zip(view_files, given, strict=True)}
 
 
+def _names_view(stem: str, view: str) -> bool:
+    """Whether a video's name names ``view``: between non-alphanumeric characters, as Lightning Pose matches."""
+    return re.search(rf"(?<![0-9a-zA-Z]){re.escape(view)}(?![0-9a-zA-Z])", stem) is not None
+
+
+def _how_by_view_name(views: list[str], by_file_names: bool) -> str:
+    """Return how to give the videos of ``views`` by view name, or a list in an order that holds."""
+    by_name = "video_file_paths={" + ", ".join(f"'{view}': ..." for view in views) + "}"
+    paths = ", ".join(f"{view}: PATH" for view in views)
+    # Views named by their files only take a list in their order only when each video names its view: the
+    # view names set an order that holds whatever the videos' names.
+    in_order = (
+        f"or view_names in the cameras' order (-O 'view_names=[{', '.join(views)}]') and a --video per view, in "
+        "that order"
+        if by_file_names
+        else "or after the folder a --video per view, in the views' order"
+    )
+    return (
+        f"give them by view name: {by_name} (a spec's source_data: {{video_file_paths: {{{paths}}}}}; on the "
+        f"command line -O 'video_file_paths={{{paths}}}', or a --video per view file given as an input, in "
+        f"their order, {in_order})"
+    )
+
+
 def _check_video_names(videos: dict[str, Path], order: str, how: str) -> None:
     """Refuse a list of videos out of order: a video whose name names another view, not its own.
 
@@ -264,13 +288,25 @@ def _check_video_names(videos: dict[str, Path], order: str, how: str) -> None:
     """
     views = list(videos)
     for view, video in videos.items():
-        # A view stands in a name between non-alphanumeric characters, as Lightning Pose matches videos to views.
-        named = [
-            other for other in views if re.search(rf"(?<![0-9a-zA-Z]){re.escape(other)}(?![0-9a-zA-Z])", video.stem)
-        ]
+        named = [other for other in views if _names_view(video.stem, other)]
         if named and view not in named:
             raise InvalidOptionError(
                 f"{video}: given for view {view!r} (the videos go to the views in the order of {order}: "
                 f"{', '.join(views)}), but its name names the view {named[0]!r}; give the videos in that order, "
                 f"or {how}."
             )
+
+
+def _check_named_for_their_views(path: Path, videos: dict[str, Path], order: str, how: str) -> None:
+    """Refuse a list of videos for views named by their files only, unless each video's name names its view.
+
+    Such views (EKS's ``multicam_<view>_results.csv``) are in the order of their file names, sorted, which
+    says nothing of the order the user meant the videos in: only the videos' own names can confirm it.
+    """
+    unnamed = [f"{video.name} (for {view!r})" for view, video in videos.items() if not _names_view(video.stem, view)]
+    if unnamed:
+        raise InvalidOptionError(
+            f"{path}: a list of videos goes to views named by their files only (in the order of {order}, sorted: "
+            f"{', '.join(videos)}) only when each video's name names its view (<session>_<view>.mp4), as that "
+            f"order need not be the cameras'; {', '.join(unnamed)} name(s) no view: {how}."
+        )

@@ -63,6 +63,38 @@ def test_a_folder_and_videos_out_of_the_order_of_its_files_are_refused_naming_th
     assert "-O 'video_file_paths={bot: PATH, top: PATH}'" in result.stderr
 
 
+@pytest.fixture
+def unnamed(tmp_path):
+    """Return videos of the top and bottom cameras named for no view (``s1_camA.mp4``, ``s1_camB.mp4``)."""
+    videos = {view: tmp_path / f"s1_{cam}.mp4" for view, cam in (("top", "camA"), ("bot", "camB"))}
+    for video in videos.values():
+        video.symlink_to(LP_VIDEO)
+    return videos
+
+
+def test_a_folder_and_videos_that_name_no_view_are_refused_naming_the_views_order(tmp_path, eks, unnamed):
+    # Before, camA (the top camera's, given first) was linked to bot, the first view by file name, without a word.
+    folder, _, _ = eks
+    result, out = convert(tmp_path, folder, "--video", unnamed["top"], "--video", unnamed["bot"], "--stub")
+    assert result.returncode == 1 and not out.exists()
+    said = " ".join(result.stderr.split())
+    assert "(in the order of the names of the files of " in said and "sorted: bot, top) only when each video" in said
+    assert "s1_camA.mp4 (for 'bot'), s1_camB.mp4 (for 'top') name(s) no view" in said
+    assert "-O 'video_file_paths={bot: PATH, top: PATH}'" in said and "-O 'view_names=[bot, top]'" in said
+
+
+def test_videos_that_name_no_view_go_by_the_view_names_or_the_view_files_given(tmp_path, eks, unnamed):
+    folder, views, _ = eks
+    videos = ("--video", unnamed["top"], "--video", unnamed["bot"], "--stub")
+    linked_so = {"Video multicam_top_results": "s1_camA.mp4", "Video multicam_bot_results": "s1_camB.mp4"}
+    result, out = convert(tmp_path, folder, "-O", "view_names=[top, bot]", *videos)
+    assert result.returncode == 0, result.stderr
+    assert linked(out) == linked_so
+    result, out = convert(tmp_path, views["top"], views["bot"], *videos)
+    assert result.returncode == 0, result.stderr
+    assert linked(out) == linked_so
+
+
 def test_the_videos_by_view_name_with_option(tmp_path, eks):
     # Refused before: "--option video_file_paths: it is given by --video, not by --option."
     folder, _, videos = eks

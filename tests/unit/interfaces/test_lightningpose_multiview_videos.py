@@ -45,14 +45,23 @@ def test_a_list_of_videos_of_the_wrong_length_names_the_views_and_their_order(tm
         LightningPoseMultiViewInterface(file_path=preds, video_file_paths=movies[:1])
 
 
-def test_views_named_by_their_files_take_a_list_in_the_order_of_the_file_names(tmp_path):
-    # EKS multi-camera output names its views in its file names only; refused before ("in no order given").
+def test_views_named_by_their_files_refuse_a_list_of_videos_that_name_no_view(tmp_path):
+    # EKS multi-camera output names its views in its file names only, sorted bot, top: camera0.mp4 went to bot,
+    # whichever camera it filmed.
     preds, _, movies = write_session(tmp_path, stems=("multicam_top_results", "multicam_bot_results"), config=False)
-    # The folder lists the views by file name: bot, then top.
-    interface = LightningPoseMultiViewInterface(file_path=preds, video_file_paths=movies)
-    assert interface._video_paths() == {"multicam_bot_results": movies[0], "multicam_top_results": movies[1]}
+    with pytest.raises(
+        InvalidOptionError,
+        match=r"sorted: bot, top\) only when each video's name names its view \(<session>_<view>.mp4\), .*; "
+        r"camera0.mp4 \(for 'bot'\), camera1.mp4 \(for 'top'\) name\(s\) no view: give them by view name: "
+        r"video_file_paths=\{'bot': ..., 'top': ...\} .* or view_names in the cameras' order \(-O 'view_names=\[bot, "
+        r"top\]'\)",
+    ):
+        LightningPoseMultiViewInterface(file_path=preds, video_file_paths=movies)
     by_name = {"top": movies[0], "bot": movies[1]}
     interface = LightningPoseMultiViewInterface(file_path=preds, video_file_paths=by_name)
+    assert interface._video_paths() == {"multicam_top_results": movies[0], "multicam_bot_results": movies[1]}
+    # The view names give the order: the list goes by it, whatever the videos' names.
+    interface = LightningPoseMultiViewInterface(file_path=preds, view_names=["top", "bot"], video_file_paths=movies)
     assert interface._video_paths() == {"multicam_top_results": movies[0], "multicam_bot_results": movies[1]}
 
 
@@ -65,6 +74,9 @@ def test_a_video_named_for_another_view_than_its_place_in_the_list_is_refused(tm
         LightningPoseMultiViewInterface(file_path=preds, video_file_paths=[top, bot])
     interface = LightningPoseMultiViewInterface(file_path=preds, video_file_paths=[bot, top])
     assert interface._video_paths() == {"multicam_bot_results": bot, "multicam_top_results": top}
+    # Named for its view or not, every video must say so: one that names no view is refused.
+    with pytest.raises(InvalidOptionError, match=r"; camera1.mp4 \(for 'top'\) name\(s\) no view: give them"):
+        LightningPoseMultiViewInterface(file_path=preds, video_file_paths=[bot, movies[1]])
 
 
 @needs_shared_data
@@ -72,7 +84,8 @@ def test_eks_s_3d_file_among_the_view_files_takes_no_video(tmp_path):
     # A KeyError before: the 3D file was counted as a view to link a video to.
     views = write_eks_multicam(tmp_path / "eks")
     files = [views["top"], views["bot"], tmp_path / "eks" / "multicam_3d_results.csv"]
-    movies = [tmp_path / "top.mp4", tmp_path / "bot.mp4"]
+    # Named for no view: the view files given set the order.
+    movies = [tmp_path / "camA.mp4", tmp_path / "camB.mp4"]
     for movie in movies:
         movie.symlink_to(LP_VIDEO)
     interface = LightningPoseMultiViewInterface(file_path=files[0], view_file_paths=files, video_file_paths=movies)
