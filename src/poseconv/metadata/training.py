@@ -12,6 +12,7 @@ linked from both the ``PoseEstimation`` and the ``PoseTraining``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +29,50 @@ __all__ = [
     "labels_crop_of_description",
     "labels_crop_sentence",
     "labels_identity",
+    "training_description",
 ]
 
 DEFAULT_POSE_TRAINING_NAME = "PoseTraining"
 
-# The default training descriptions given so far, each with the labels it describes. neuroconv's NWBConverter
-# merges every interface's metadata into one, so one PoseTraining description (the last interface's) reaches
-# every training source; a default of other labels is not a description of these.
-_DEFAULT_DESCRIPTIONS: dict[str, tuple[str, ...]] = {}
+# The default training description, in parts: how_labeled's two wordings, the head every default has, the
+# annotators' sentence. is_other_labels_default_description tells a default by this shape, needing no memory of
+# the defaults given (neuroconv's NWBConverter merges every interface's metadata, so the last interface's default
+# description reaches every training source).
+_BY_HAND = "labeled by hand in {software}"
+_WRITTEN_BY = (
+    "labeled (written in DeepLabCut's layout by {writer}, which records neither the software they were "
+    "labeled in nor whether each pose was placed by hand)"
+)
+_HEAD = (
+    "Frames {how} to train the pose estimator: {frames} frames of {videos} video(s), {instances} labeled "
+    "instances, read from {source}."
+)
+_ANNOTATORS = " Labeled by {annotators}."
+
+
+# Words of one sentence: a field of the default description.
+_WORDS = r"(?:[^.]|\.(?! )|(?<=\b[A-Z])\. )+?"
+
+
+def _shape(template: str, **fields: str) -> str:
+    """Return a regular expression of ``template``'s text: each ``{field}`` words of one sentence (a corner a number).
+
+    ``fields`` gives some fields their own expression. A field ends before a sentence does (a period and a space
+    not after an initial, as in "A. Person"), so a sentence typed after a default is not taken for a file or an
+    annotator's name: that description is the user's.
+    """
+    pattern = re.escape(template)
+    for field in re.findall(r"\{(\w+)\}", template):
+        default = r"-?\d+" if field in ("x1", "y1", "x2", "y2") else _WORDS
+        pattern = pattern.replace(re.escape("{" + field + "}"), fields.get(field, default))
+    return pattern
+
+
+# A description default_training_metadata gives: the head, then the annotators, then the labels' crops.
+_DEFAULT_SHAPE = re.compile(
+    _shape(_HEAD, how=f"(?:{_shape(_BY_HAND)}|{_shape(_WRITTEN_BY)})", frames=r"\d+", videos=r"\d+", instances=r"\d+")
+    + f"(?:{_shape(_ANNOTATORS)})?(?: {_shape(CROP_SENTENCE)})*"
+)
 
 
 def labels_identity(training: TrainingData) -> tuple[str, ...]:
@@ -59,6 +96,9 @@ def labels_identity(training: TrainingData) -> tuple[str, ...]:
 def is_other_labels_default_description(description: str | None, training: TrainingData) -> bool:
     """Whether ``description`` is the default training description of labels other than ``training``.
 
+    It is when it has the shape of what :func:`default_training_metadata` gives (nothing typed beyond it) and is
+    not the description these labels get: a description a user wrote, or these labels' own, is kept.
+
     Parameters
     ----------
     description : str or None
@@ -69,10 +109,11 @@ def is_other_labels_default_description(description: str | None, training: Train
     Returns
     -------
     bool
-        True when :func:`default_training_metadata` gave ``description`` to other labels.
+        True when ``description`` is a default description that is not the one of ``training``.
     """
-    described = _DEFAULT_DESCRIPTIONS.get(description or "")
-    return described is not None and described != labels_identity(training)
+    if not description or _DEFAULT_SHAPE.fullmatch(description) is None:
+        return False
+    return description != training_description(training)
 
 
 def how_labeled(training: TrainingData) -> str:
@@ -83,11 +124,8 @@ def how_labeled(training: TrainingData) -> str:
     """
     writer = training.notes.get("written_by")
     if writer:
-        return (
-            f"labeled (written in DeepLabCut's layout by {writer}, which records neither the software they were "
-            "labeled in nor whether each pose was placed by hand)"
-        )
-    return f"labeled by hand in {training.source_software}"
+        return _WRITTEN_BY.format(writer=writer)
+    return _BY_HAND.format(software=training.source_software)
 
 
 def labels_crop_sentence(training: TrainingData, video: str) -> str:
@@ -126,6 +164,35 @@ def _labels_of(video: str) -> str:
     return f"labels of '{video}'"
 
 
+def training_description(training: TrainingData) -> str:
+    """Return the default description of ``training``: how and how many frames were labeled, from which file.
+
+    Parameters
+    ----------
+    training : TrainingData
+        The labels.
+
+    Returns
+    -------
+    str
+        The ``Pose.PoseTraining`` description :func:`default_training_metadata` gives.
+    """
+    description = _HEAD.format(
+        how=how_labeled(training),
+        frames=len(training.frames),
+        videos=len(training.video_keys()),
+        instances=training.n_instances,
+        source=training.source_name,
+    )
+    if training.annotators and not training.notes.get("written_by"):
+        # A writer's table names the writer where DeepLabCut names the labeler.
+        description += _ANNOTATORS.format(annotators=", ".join(training.annotators))
+    for video, facts in training.notes.get("videos", {}).items():
+        if facts.get("crop"):
+            description += " " + labels_crop_sentence(training, video)
+    return description
+
+
 def default_training_metadata(training: TrainingData, *, video_paths_known: set[str] | None = None) -> dict[str, Any]:
     """Return the default metadata of ``training``: its ``Devices``, ``Behavior`` and ``Pose`` blocks.
 
@@ -153,26 +220,15 @@ def default_training_metadata(training: TrainingData, *, video_paths_known: set[
     skeletons = {
         name: skeleton_entry(skeleton_names[name], training.skeletons[name]) for name in training.used_skeletons()
     }
-    n_videos = len(training.video_keys())
-    description = (
-        f"Frames {how_labeled(training)} to train the pose estimator: "
-        f"{len(training.frames)} frames of {n_videos} video(s), {training.n_instances} labeled instances, "
-        f"read from {training.source_name}."
-    )
-    if training.annotators and not training.notes.get("written_by"):
-        # A writer's table names the writer where DeepLabCut names the labeler.
-        description += f" Labeled by {', '.join(training.annotators)}."
     for video, facts in training.notes.get("videos", {}).items():
         # Labels of a cropped video (frames DeepLabCut cropped on extraction, a sleap-io crop) are in the crop's
-        # coordinates, while the training frames link the whole video: the video and the labels say where.
+        # coordinates, while the training frames link the whole video: the video says where, as the description.
         crop = facts.get("crop")
         if crop and video_key(video) in videos:
             videos[video_key(video)]["description"] += " " + crop_sentence(
                 crop, what="labels", software=training.source_software
             )
-        if crop:
-            description += " " + labels_crop_sentence(training, video)
-    _DEFAULT_DESCRIPTIONS[description] = labels_identity(training)
+    description = training_description(training)
     return {
         "Devices": devices,
         "Behavior": {"ExternalVideos": videos},

@@ -7,6 +7,7 @@ own description, as poseconv's converter writes them apart.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +18,8 @@ from pynwb.testing.mock.file import mock_NWBFile
 from poseconv.errors import MetadataError, PoseconvWarning
 from poseconv.interfaces import DeepLabCutPoseInterface, LightningPoseTrainingDataInterface
 from poseconv.interfaces.training import SLEAPTrainingDataInterface, add_training_data, training_metadata
+from poseconv.metadata import training as metadata_training
+from poseconv.metadata.training import default_training_metadata, is_other_labels_default_description
 from poseconv.nwb.write.training import write_pose_training
 from poseconv.readers.deeplabcut.labels import read_deeplabcut_labels
 from poseconv.readers.sleap import read_sleap_labels
@@ -93,3 +96,68 @@ def test_other_labels_take_the_input_key_and_a_file_s_own_training_stays_refused
     write_pose_training(held, first, metadata=training_metadata(first))
     with pytest.raises(MetadataError, match="already holds 'PoseTraining'"):
         add_training_data(held, other, None)
+
+
+def _description(nwbfile: Any, name: str) -> str:
+    return nwbfile.processing["behavior"][f"{name}Sources"].description
+
+
+def _default(training: Any) -> str:
+    return default_training_metadata(training)["Pose"]["PoseTraining"]["description"]
+
+
+def test_a_description_the_user_typed_describes_both_labels_files():
+    classes = {"A": LightningPoseTrainingDataInterface, "B": SLEAPTrainingDataInterface}
+    converter = type("CustomNWBConverter", (NWBConverter,), {"data_interface_classes": classes})(
+        source_data={"A": {"file_path": str(LP_COLLECTED_DATA)}, "B": {"file_path": str(SLP_LABELS_V002)}}
+    )
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
+    # A default with a sentence typed after it is the user's description: both labels files are written with it.
+    typed = metadata["Pose"]["PoseTraining"]["description"] + " Relabeled in May."
+    metadata["Pose"]["PoseTraining"]["description"] = typed
+    with pytest.warns(PoseconvWarning, match="PoseNWBConverter or PoseConverterPipe"):
+        nwbfile = converter.create_nwbfile(metadata=metadata)
+    assert _description(nwbfile, "PoseTraining") == _description(nwbfile, "PoseTraining_labels.v002") == typed
+
+
+def test_another_session_s_default_description_is_replaced_whatever_this_process_converted_before():
+    # A metadata file saved from another session's labels (a batch run's template): its description is a default
+    # this process never gave, yet not these labels' description.
+    saved = (
+        "Frames labeled by hand in SLEAP to train the pose estimator: 7 frames of 1 video(s), 12 labeled "
+        "instances, read from session_07_never_read_here.slp. Labeled by A. Person."
+    )
+    training = read_sleap_labels(SLP_LABELS_V002)
+    own = training_metadata(training)["Pose"]["PoseTraining"]["description"]
+    nwbfile = mock_NWBFile()
+    add_training_data(nwbfile, training, {"Pose": {"PoseTraining": {"description": saved}}})
+    assert _description(nwbfile, "PoseTraining") == own
+
+
+def test_default_descriptions_are_told_by_their_shape_and_get_metadata_keeps_nothing():
+    training = read_sleap_labels(SLP_LABELS_V002)
+    cropped = dataclasses.replace(
+        training, notes={**training.notes, "videos": {training.video_keys()[0]: {"crop": [4, 8, 100, 120]}}}
+    )
+    for labels in (training, cropped):
+        description = _default(labels)
+        assert not is_other_labels_default_description(description, labels)
+        other = dataclasses.replace(labels, source_file=labels.source_file.with_name("other.slp"))
+        assert is_other_labels_default_description(_default(other), labels)
+        assert not is_other_labels_default_description(_default(other) + " Mine.", labels)
+    # Reading the defaults of many sessions leaves no trace in the module (a batch run's memory stays flat).
+    sizes = {
+        name: len(value)
+        for name, value in vars(metadata_training).items()
+        if isinstance(value, dict | list | set) and not name.startswith("__")
+    }
+    for k in range(200):
+        default_training_metadata(
+            dataclasses.replace(training, source_file=training.source_file.with_name(f"s{k}.slp"))
+        )
+    assert sizes == {
+        name: len(value)
+        for name, value in vars(metadata_training).items()
+        if isinstance(value, dict | list | set) and not name.startswith("__")
+    }
