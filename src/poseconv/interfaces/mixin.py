@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import threading
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -69,6 +70,11 @@ def _source_schema(cls: type) -> dict:
     return add_missing_titles(_strip_nulls(schema))
 
 
+def _is_own(frame: Any) -> bool:
+    """Return whether ``frame`` runs poseconv's code or a package's between it and the user (``_OWN_PACKAGES``)."""
+    return frame.f_globals.get("__name__", "").partition(".")[0] in _OWN_PACKAGES
+
+
 def user_stacklevel(*, here: bool = False) -> int:
     """Return the ``stacklevel`` that makes a warning raised one call below the caller name the user's line.
 
@@ -77,32 +83,89 @@ def user_stacklevel(*, here: bool = False) -> int:
     ``__init__`` goes through. ``here``: the warning is raised by the caller itself, one level less.
     """
     level, frame = (1 if here else 2), inspect.currentframe().f_back
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] in _OWN_PACKAGES:
+    while frame.f_back is not None and _is_own(frame):
         level, frame = level + 1, frame.f_back
     return level
 
 
+# The warnings_at_user_line block open in each thread, if any.
+_OPEN_BLOCK = threading.local()
+
+
 class warnings_at_user_line:  # noqa: N801 - used as a context manager, named as contextlib's are
-    """Give poseconv's warnings raised inside the block at the user's line (:func:`user_stacklevel`).
+    """Give poseconv's warnings raised inside the block at the user's line, the first outside poseconv.
 
     A reader warns with a ``stacklevel`` counted for a user calling it, so through an interface or another
-    reader the warning named a line of poseconv's. The block's warnings are held (the user's filters still
-    apply, and one turned into an error still raises where it is given) and given again on leaving it:
-    :class:`~poseconv.errors.PoseconvWarning` at the first line outside poseconv, the others where they were.
+    reader the warning named a line of poseconv's. In the block each
+    :class:`~poseconv.errors.PoseconvWarning` is given again, when it is raised, as :func:`warnings.warn`
+    gives one from the user's line: with the user's module for the filters and the user's module's
+    ``__warningregistry__``, so ``default`` shows it once per line of the user's, ``error`` raises it where
+    the reader warned. Other warnings are left to the user's filters and ``showwarning``, where they were
+    raised. A block inside another is the outer one's (the user's line is the same).
     """
 
     def __enter__(self) -> None:
-        self._catcher = warnings.catch_warnings(record=True)
-        self._caught = self._catcher.__enter__()
+        self._user = None
+        if getattr(_OPEN_BLOCK, "block", None) is not None:
+            return
+        frame = inspect.currentframe().f_back
+        while frame.f_back is not None and _is_own(frame):
+            frame = frame.f_back
+        self._user, self._thread = frame, threading.get_ident()
+        self._filter = ("always", None, PoseconvWarning, None, 0)
+        self._showwarning = warnings.showwarning
+        # In place, not through warnings.filterwarnings or catch_warnings: those reset every module's
+        # record of the warnings already shown, so a warning given once per line came back at each call.
+        warnings.filters.insert(0, self._filter)
+        warnings.showwarning = self._show
+        _OPEN_BLOCK.block = self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._catcher.__exit__(*exc_info)
-        for said in self._caught:
-            if issubclass(said.category, PoseconvWarning):
-                # Counted from here: __exit__ is poseconv's frame, so the walk starts at the with statement.
-                warnings.warn(said.message, said.category, stacklevel=user_stacklevel(here=True))
-            else:
-                warnings.warn_explicit(said.message, said.category, said.filename, said.lineno, source=said.source)
+        if self._user is None:
+            return
+        _OPEN_BLOCK.block = self._user = None
+        self._take_filter()
+        if warnings.showwarning == self._show:
+            warnings.showwarning = self._showwarning
+
+    def _take_filter(self) -> int | None:
+        """Remove the block's filter from the filters in place; return where it was, None when it was not."""
+        for at, entry in enumerate(warnings.filters):
+            if entry is self._filter:
+                del warnings.filters[at]
+                return at
+        return None
+
+    def _show(
+        self,
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: Any = None,
+    ) -> None:
+        """Give a PoseconvWarning of the block's thread again from the user's line; show any other as it was."""
+        if not issubclass(category, PoseconvWarning) or threading.get_ident() != self._thread or self._user is None:
+            self._showwarning(message, category, filename, lineno, file, line)
+            return
+        at, user = self._take_filter(), self._user.f_globals
+        warnings.showwarning = self._showwarning
+        try:
+            # What warnings.warn passes for a warning of the user's line (its setup of the context).
+            warnings.warn_explicit(
+                message,
+                category,
+                self._user.f_code.co_filename,
+                self._user.f_lineno,
+                module=user.get("__name__", "<string>"),
+                registry=user.setdefault("__warningregistry__", {}),
+                module_globals=user,
+            )
+        finally:
+            warnings.showwarning = self._show
+            if at is not None:
+                warnings.filters.insert(at, self._filter)
 
 
 def check_input_format(interface: Any, source_data: dict[str, Any]) -> None:

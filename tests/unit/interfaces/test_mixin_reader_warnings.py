@@ -7,6 +7,7 @@ swap and duplicate-instance warnings of a .slp a line of the .slp reader).
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pytest
@@ -62,3 +63,34 @@ def test_a_sleap_interface_s_reader_warning_names_the_user_s_line(tmp_path):
     caught = _caught(lambda: SLEAPPoseInterface(file_path=path, sampling_frequency=30.0))
     [said] = [w for w in caught if "without a track was corrected" in str(w.message)]
     assert said.filename == __file__
+
+
+@pytest.mark.parametrize("category", [PoseconvWarning, UserWarning])
+def test_under_the_default_filter_a_reader_s_warning_is_shown_once_per_line(tmp_path, category):
+    # As warnings.warn from the user's line: once however many times the line runs, for the reader's own
+    # warnings (at the user's line) and another library's (where it was raised).
+    reads = _Reads(tmp_path / "x.slp")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for _ in range(3):
+            reads._read_input()
+    assert len([w for w in caught if w.category is category]) == 1
+
+
+def test_a_filter_on_the_user_s_module_applies_to_the_reader_s_warning(tmp_path):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=PoseconvWarning, module=re.escape(__name__))
+        _Reads(tmp_path / "x.slp")._read_input()
+    assert [w.category for w in caught] == [UserWarning]
+
+
+def test_an_error_filter_stops_the_reader_where_it_warns(tmp_path):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.simplefilter("error", PoseconvWarning)
+        filters, shown = list(warnings.filters), warnings.showwarning
+        with pytest.raises(PoseconvWarning):
+            _Reads(tmp_path / "x.slp")._read_input()
+        # The reader went no further than its first warning; the user's filters and showwarning are back.
+        assert caught == [] and warnings.filters == filters and warnings.showwarning is shown

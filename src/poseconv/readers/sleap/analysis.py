@@ -29,6 +29,7 @@ import numpy as np
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData, PoseTrack, Skeleton
 from ..safety.input_checks import is_hdf5
+from .analysis_slots import untracked_slots_of_sleap_io
 from .analysis_writer import (
     OTHER_WRITER_3D_FRAME,
     OTHER_WRITER_3D_NOTE,
@@ -245,42 +246,11 @@ def _file_facts(handle: Any, arrays: _Arrays) -> dict[str, Any]:
     }
 
 
-def _labels_track_count(labels: Path) -> int | None:
-    """Return the number of tracks of the SLEAP labels file ``labels``; None when it is not one or cannot be read."""
-    import h5py
-
-    from .common import is_slp_file
-
-    if not is_slp_file(labels):
-        return None
-    try:
-        with h5py.File(labels, "r") as handle:
-            tracks = handle.get("tracks_json")
-            return len(tracks) if isinstance(tracks, h5py.Dataset) else 0
-    except (OSError, KeyError, ValueError, TypeError):
-        return None
-
-
-def _untracked_by_sleap_io(path: Path, arrays: _Arrays, notes: dict[str, Any]) -> str | None:
-    """Return the labels file showing the slots to be untracked instances sleap-io named; None when it does not.
-
-    sleap-io's ``save_analysis_h5`` names the slots of labels without tracks ``track_0`` ... ``track_<n-1>``
-    (``to_analysis_arrays``), names SLEAP's tracker also gives its tracks: the labels file the export was made
-    from (:func:`_labels_files`), found and holding no track, tells them apart.
-    """
-    names = arrays.track_names
-    if not notes["exported_by_sleap_io"] or not names or names != [f"track_{i}" for i in range(len(names))]:
-        return None
-    for labels in _labels_files(path, notes):
-        if (count := _labels_track_count(labels)) is not None:
-            return labels.name if count == 0 else None
-    return None
-
-
 def _name_slots(arrays: _Arrays, path: Path, video_path: str, untracked: UntrackedPolicy) -> list[str]:
     """Track names of the slots; unnamed slots that never meet in a frame are folded into one animal.
 
-    Slots sleap-io named for untracked instances (:func:`_untracked_by_sleap_io`) have their names cleared first.
+    Slots sleap-io named for untracked instances (:func:`~.analysis_slots.untracked_slots_of_sleap_io`) have
+    their names cleared first.
     """
     n_slots = arrays.locations.shape[1]
     names = arrays.track_names
@@ -442,9 +412,9 @@ def read_sleap_analysis(path: Path, *, untracked: UntrackedPolicy) -> PoseData:
         facts = _file_facts(handle, arrays)
     _warn_sleap_anipose_session(path)
     notes = {**facts["notes"], "untracked": untracked}
-    if (labels := _untracked_by_sleap_io(path, arrays, notes)) is not None:
+    if (why := untracked_slots_of_sleap_io(path, arrays.track_names, notes, _labels_files(path, notes))) is not None:
         # Its track_<i> names were sleap-io's for the i-th untracked instance of a frame: no identity.
-        notes["untracked_slots"] = f"{labels} has no tracks: sleap-io named the untracked instances' slots track_<i>"
+        notes["untracked_slots"] = why
         arrays.track_names = []
     backend_metadata = facts["backend_metadata"]
     _place_first_row(path, arrays, notes, backend_metadata if isinstance(backend_metadata, dict) else {})

@@ -2,7 +2,8 @@
 
 Those names were read as tracks: two untracked animals per frame became two PoseEstimation containers,
 each said to be one animal, where the .slp itself is refused. The labels file beside the export, holding no
-track, tells them from tracks SLEAP's tracker named so.
+track, tells them from tracks SLEAP's tracker named so. Without it (the analysis file shared alone) they are read
+as tracks with a warning, or as untracked instances when ``untracked="by_order"`` is given.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import warnings
 import numpy as np
 import pytest
 
-from poseconv.errors import InvalidSourceFileError
+from poseconv.errors import InvalidSourceFileError, PoseconvWarning
 from poseconv.readers.sleap import read_sleap
 from tests.fixtures.sleap import predictions_per_frame
 
@@ -71,3 +72,40 @@ def test_tracks_a_lab_or_sleap_s_tracker_named_track_0_stay_tracks(tmp_path):
     assert [t.name for t in pose.tracks] == ["track_0", "track_1"]
     assert "untracked_slots" not in pose.notes
     np.testing.assert_array_equal(np.asarray(pose.tracks[1].positions)[:, 0, 0], [1.0, 11.0, 21.0, 31.0])
+
+
+def _warned(call):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = call()
+    return result, [w for w in caught if "named track_0" in str(w.message)]
+
+
+def test_without_the_slp_the_slots_are_animals_with_a_warning_at_the_user_s_line(tmp_path):
+    slp, h5 = _export(tmp_path, (None, None))
+    slp.unlink()  # the analysis file shared alone
+    pose, [said] = _warned(lambda: read_sleap(h5))
+    assert [t.name for t in pose.tracks] == ["track_0", "track_1"]
+    assert said.category is PoseconvWarning and said.filename == __file__
+    assert "untracked='by_order'" in str(said.message) and "labels.slp" in str(said.message)
+
+
+def test_without_the_slp_by_order_reads_the_slots_as_untracked(tmp_path):
+    slp, h5 = _export(tmp_path, (None, None))
+    slp.unlink()
+    pose, said = _warned(lambda: read_sleap(h5, untracked="by_order"))
+    assert [t.name for t in pose.tracks] == ["untracked_0", "untracked_1"] and said == []
+    assert "untracked='by_order'" in pose.notes["untracked_slots"]
+
+
+def test_tracks_named_track_0_with_their_slp_are_not_warned_of(tmp_path):
+    _, h5 = _export(tmp_path, (sio.Track("track_0"), sio.Track("track_1")))
+    pose, said = _warned(lambda: read_sleap(h5))
+    assert [t.name for t in pose.tracks] == ["track_0", "track_1"] and said == []
+
+
+def test_one_slot_without_the_slp_is_one_animal_unwarned(tmp_path):
+    slp, h5 = _export(tmp_path, (None,))
+    slp.unlink()
+    pose, said = _warned(lambda: read_sleap(h5))
+    assert [t.name for t in pose.tracks] == ["track_0"] and said == []
