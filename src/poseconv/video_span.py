@@ -1,30 +1,40 @@
 """A pose file's frames against its video's: rows past the video's end left out, frames after the poses' end padded.
 
 :func:`fit_to_video` gives one camera's poses (:class:`~poseconv.pose_source.PoseSource`) and each camera of a
-session (:mod:`poseconv.interfaces.multicamera`) the frames of the video probed.
+session (:mod:`poseconv.interfaces.multicamera`) the frames of the video probed, the one given else the one
+found: SLEAP's poses indexed by frame, and DeepLabCut's tracked files, are padded here, and only here, to its end.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import timing
+from .errors import PoseconvWarning
 from .interfaces.mixin import user_stacklevel
 from .model import PoseData, PoseTrack
 from .model.frames import LazyArray, is_lazy_array
 from .model.track_checks import PER_FRAME
+from .readers.deeplabcut.tracked_length import TRACKED_ROWS, to_video_end
 from .video import VideoProbe
 
 __all__ = ["fit_to_video"]
 
 #: Formats whose files index each pose by its frame number, so that a frame with no row has no pose: SLEAP's
-#: (``.slp`` labeled frames, analysis files' and CSVs' frame index), which end at the last frame holding an
-#: instance (``--no-empty-frames``, and SLEAP <= 1.4 records no video length). Other tables' rows are the frames
+#: (``.slp`` labeled frames, CSVs' ``frame_idx``), which end at the last frame holding an instance
+#: (``--no-empty-frames``, and SLEAP <= 1.4 records no video length). Other tables' rows are the frames
 #: analysed, in order: a shorter one is not known to start at the video's first frame, and is not padded.
 FRAME_INDEXED_SOFTWARE = ("SLEAP",)
+
+# Files of FRAME_INDEXED_SOFTWARE whose rows are frame numbers. An analysis .h5's rows are only when the reader
+# placed its first row on a known frame (``notes["first_frame"]``): SLEAP's tracking CLI and sleap-io's
+# all_frames=False start them at the first labeled frame, which the file does not record.
+_FRAME_INDEXED_SUFFIXES = (".slp", ".csv")
 
 # Frames read at once when looking for poses past a video's end.
 _SCAN_FRAMES = 65_536
@@ -34,7 +44,8 @@ def fit_to_video(pose: PoseData, video: str, probe: VideoProbe, *, where: str | 
     """Return ``pose`` with the rows of ``video`` past the video's last frame left out, and the video's facts.
 
     Poses of a format that indexes them by frame (:data:`FRAME_INDEXED_SOFTWARE`) ending before the video
-    does are padded with NaN to its end, as the description says (:func:`_pad_to_video`).
+    does, in a file that records no video length, are padded with NaN to its end, as the description and a
+    warning say (:func:`_pad_to_video`); a recorded length rules, a video of another length being warned of.
 
     The rule of :func:`poseconv.timing.check_video_length`: rows past the video with no pose (a
     recorded length the video does not have), or 0 in every column (DeepLabCut 2 leaves x = y =
@@ -62,7 +73,8 @@ def fit_to_video(pose: PoseData, video: str, probe: VideoProbe, *, where: str | 
     InvalidOptionError
         When poses lie past the video's last frame.
     """
-    if pose.source_software in FRAME_INDEXED_SOFTWARE and pose.n_frames(video) < probe.n_frames:
+    pose = _fit_tracked_rows(pose, video, probe)
+    if _ends_before(pose, video, probe):
         pose = _pad_to_video(pose, video, probe, where or pose.source_name)
     n_frames = pose.n_frames(video)
     last_pose = _last_pose(pose, video, probe.n_frames) if n_frames > probe.n_frames else None
@@ -170,15 +182,71 @@ class _FirstFrames(LazyArray):
         return self.values.float32_exact(self.shape[0] if n_frames is None else min(int(n_frames), self.shape[0]))
 
 
+def _fit_tracked_rows(pose: PoseData, video: str, probe: VideoProbe) -> PoseData:
+    """Return a DeepLabCut tracked file's rows of ``video`` extended with NaN to the end of the video probed.
+
+    Its reader extended them to the frame count the metadata records (:data:`TRACKED_ROWS`): the video probed,
+    the one given else the one found, rules over that count (DeepLabCut 3 predicts the frames it decodes; the
+    ``nframes`` it records is OpenCV's header count). Rows past a shorter video are left to
+    :func:`poseconv.timing.check_video_length`.
+    """
+    rows = pose.notes.get(TRACKED_ROWS)
+    if not rows or rows["video"] != video:
+        return pose
+    last, n_video = rows["last_row"], probe.n_frames
+    target = max(n_video, last + 1)
+    if pose.n_frames(video) == target:
+        return pose
+    tracks = [_first_frames(track, last + 1, video) for track in pose.tracks]
+    # The recorded count's sentence goes: the video's is said, with the count recorded when it differs.
+    model = pose.notes.get("model") or ""
+    if rows["sentence"]:
+        model = model.replace(f" {rows['sentence']}", "").replace(rows["sentence"], "").strip()
+    videos = pose.videos
+    if target == n_video:
+        # The video's frames, not the count recorded, are the time base's.
+        videos = {**videos, video: dataclasses.replace(videos[video], n_frames=n_video)}
+    if target > last + 1:
+        tracks = [_padded_track(track, target) if track.video == video else track for track in tracks]
+        recorded, recorded_in = rows["recorded"], rows["recorded_in"]
+        counted = probe.path.name
+        if recorded_in and recorded is not None and recorded != target:
+            counted += f"; {recorded_in} records {recorded}, the video header's count"
+        model = " ".join(filter(None, (model, to_video_end(last, target, counted))))
+    notes = {key: value for key, value in pose.notes.items() if key != "model"}
+    return dataclasses.replace(pose, tracks=tracks, notes={**notes, "model": model} if model else notes, videos=videos)
+
+
+def _ends_before(pose: PoseData, video: str, probe: VideoProbe) -> bool:
+    """Whether the poses of ``video`` index their frames, end before the video probed, and record no video length.
+
+    Only then are the frames after the poses' end known to have none: rows that are not frame numbers may start
+    after the video's first frame, and a recorded length shorter than the video found says it is another video.
+    """
+    if pose.source_software not in FRAME_INDEXED_SOFTWARE or pose.n_frames(video) >= probe.n_frames:
+        return False
+    if pose.videos[video].n_frames:
+        return False
+    suffix = Path(str(pose.source_file)).suffix.lower()
+    return suffix in _FRAME_INDEXED_SUFFIXES or "first_frame" in pose.notes
+
+
 def _pad_to_video(pose: PoseData, video: str, probe: VideoProbe, where: str) -> PoseData:
     """Return ``pose`` with the frames of ``video`` after its poses' end up to the video's given no pose (NaN).
 
     Said in the description, as DeepLabCut's tracked files extended to their video's end are: a file indexing its
-    poses by frame has none in the frames after its last one, as in those between two of its frames.
+    poses by frame has none in the frames after its last one, as in those between two of its frames. Warned of
+    too: nothing recorded says the video is the one the poses were made on.
     """
     n_frames, n_video = pose.n_frames(video), probe.n_frames
+    warnings.warn(
+        f"{where}: its poses end at frame {n_frames - 1}, padded with NaN to the {n_video} frames of the video "
+        f"{probe.path.name} (check that it is the one they were made on).",
+        PoseconvWarning,
+        stacklevel=user_stacklevel(),
+    )
     sentence = (
-        f"The last frame {where} holds is frame {n_frames - 1}; the video has {n_video} frames ({probe.path.name}), "
+        f"{where} holds poses up to frame {n_frames - 1}; the video has {n_video} frames ({probe.path.name}), "
         f"so frames {n_frames} to {n_video - 1} have no pose (NaN)."
     )
     notes = {**pose.notes, "model": " ".join(filter(None, (pose.notes.get("model"), sentence)))}

@@ -382,7 +382,7 @@ def test_one_time_per_video_frame_is_taken_when_the_poses_end_before_the_video(t
     import sleap_io as sio
 
     from poseconv import SLEAPPoseInterface
-    from poseconv.errors import InvalidOptionError
+    from poseconv.errors import InvalidOptionError, PoseconvWarning
     from poseconv.nwb.read.pose import read_nwb
     from tests.fixtures.sleap import CENTERED_PAIR_VIDEO
 
@@ -400,8 +400,9 @@ def test_one_time_per_video_frame_is_taken_when_the_poses_end_before_the_video(t
     ]
     sio.Labels(labeled_frames=frames, videos=[video], skeletons=[skeleton], tracks=[track]).save(str(slp))
     ttl = 3.0 + np.arange(1100) / 15.0 + np.random.default_rng(0).random(1100) * 1e-3
-    interface = SLEAPPoseInterface(file_path=slp, video_file_path=CENTERED_PAIR_VIDEO)
-    # SLEAP indexes its poses by frame: those of frames 60 to 1099, which have none, are NaN.
+    # SLEAP indexes its poses by frame: those of frames 60 to 1099, which have none, are NaN, as warned.
+    with pytest.warns(PoseconvWarning, match="poses end at frame 59, padded with NaN to the 1100 frames"):
+        interface = SLEAPPoseInterface(file_path=slp, video_file_path=CENTERED_PAIR_VIDEO)
     counts = r"has 1100 frames but 500 timestamps were given"
     with pytest.raises(InvalidOptionError, match=counts):
         interface.set_aligned_timestamps(ttl[:500])

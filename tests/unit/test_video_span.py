@@ -28,7 +28,15 @@ class _Lazy(LazyArray):
         return _Lazy(self.values[(slice(None), *key)])
 
 
-def _pose(software: str, n_frames: int = 5, *, lazy: bool = False) -> PoseData:
+def _pose(
+    software: str,
+    n_frames: int = 5,
+    *,
+    lazy: bool = False,
+    source_file: str = "clip.slp",
+    recorded: int | None = None,
+    notes: dict | None = None,
+) -> PoseData:
     positions = np.arange(n_frames * 2, dtype="float64").reshape(n_frames, 1, 2)
     track = PoseTrack(
         name="female",
@@ -41,11 +49,12 @@ def _pose(software: str, n_frames: int = 5, *, lazy: bool = False) -> PoseData:
     )
     return PoseData(
         source_software=software,
-        source_file="clip.slp",
+        source_file=source_file,
         skeletons={"s": Skeleton(name="s", nodes=("head",))},
-        videos={"clip": VideoInfo(key="clip")},
+        videos={"clip": VideoInfo(key="clip", n_frames=recorded)},
         timing={},
         tracks=[track],
+        notes=notes or {},
     )
 
 
@@ -63,9 +72,14 @@ def _probe(n_frames: int = 8) -> VideoProbe:
 def test_sleap_poses_ending_before_their_video_are_padded_to_its_end(lazy):
     # SLEAP <= 1.4 records no video length, and --no-empty-frames ends a .slp at its last frame with an instance:
     # before, the poses were "taken to be its first 5 frames" of 8 and poseconv validate flagged the file written.
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", PoseconvWarning)
+    # Warned, in a sentence, so that a user who gave (or had found) another video sees it.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         pose = fit_to_video(_pose("SLEAP", lazy=lazy), "clip", _probe())
+    assert [str(w.message) for w in caught] == [
+        "clip.slp: its poses end at frame 4, padded with NaN to the 8 frames of the video clip.mp4 (check that it "
+        "is the one they were made on)."
+    ]
     (track,) = pose.tracks
     positions = np.asarray(track.positions[:])
     assert positions.shape == (8, 1, 2) and track.n_frames == 8
@@ -75,8 +89,7 @@ def test_sleap_poses_ending_before_their_video_are_padded_to_its_end(lazy):
     assert not np.asarray(track.user_labeled)[5:].any() and (np.asarray(track.identities)[5:] == -1).all()
     assert pose.videos["clip"].n_frames == 8
     assert pose.notes["model"] == (
-        "The last frame clip.slp holds is frame 4; the video has 8 frames (clip.mp4), so frames 5 to 7 have no pose "
-        "(NaN)."
+        "clip.slp holds poses up to frame 4; the video has 8 frames (clip.mp4), so frames 5 to 7 have no pose (NaN)."
     )
 
 
@@ -90,3 +103,27 @@ def test_a_table_of_rows_in_order_keeps_its_length_against_a_longer_video():
 def test_sleap_poses_as_long_as_their_video_are_unchanged():
     pose = fit_to_video(_pose("SLEAP", 8), "clip", _probe())
     assert pose.tracks[0].n_frames == 8 and "model" not in pose.notes
+
+
+def test_sleap_analysis_rows_of_an_unknown_first_frame_keep_their_length_against_a_longer_video():
+    # SLEAP's write_tracking_h5 and sleap-io's all_frames=False start the rows at the first labeled frame, which
+    # the file does not record: padding put poses of frames 5-9 at 0-4 and said "frames 5 to 19 have no pose".
+    with pytest.warns(PoseconvWarning, match="taken to be its first 5 frames"):
+        pose = fit_to_video(_pose("SLEAP", source_file="clip.analysis.h5"), "clip", _probe())
+    assert pose.tracks[0].n_frames == 5 and "model" not in pose.notes
+
+
+def test_sleap_analysis_rows_placed_on_their_first_frame_are_padded_to_the_videos_end():
+    # The labels file beside the export gave its first frame: the rows are frame numbers.
+    notes = {"first_frame": {"frame": 2, "from": "the first labeled frame of the video in clip.slp"}}
+    with pytest.warns(PoseconvWarning, match="padded with NaN to the 8 frames of the video clip.mp4"):
+        pose = fit_to_video(_pose("SLEAP", source_file="clip.analysis.h5", notes=notes), "clip", _probe())
+    assert pose.tracks[0].n_frames == 8
+
+
+def test_a_video_length_sleap_recorded_rules_over_a_longer_video_found():
+    # The .slp records its video as 5 frames (the backend's shape): a 8-frame video of its name is not the one the
+    # poses were made on, and padding to it said "the last frame clip.slp holds is frame 4" of the recorded length.
+    with pytest.warns(PoseconvWarning, match="taken to be its first 5 frames"):
+        pose = fit_to_video(_pose("SLEAP", recorded=5), "clip", _probe())
+    assert pose.tracks[0].n_frames == 5 and "model" not in pose.notes

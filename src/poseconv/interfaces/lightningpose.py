@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from ..errors import InvalidOptionError
 from ..model.multicamera import MultiCameraPoseData
 from ..model.training import TrainingData
 from ..readers.lightningpose import find_model_labels, read_lightning_pose, read_lightning_pose_labels
-from ..readers.lightningpose_multiview import read_lightning_pose_multiview
+from ..readers.lightningpose_multiview import names_view, read_lightning_pose_multiview
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
 from .docstrings import FrameRateArg, fill_parameters
 from .mixin import init_arguments
@@ -256,11 +255,6 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
         return order, {view_of[f.resolve()]: v for f, v in zip(view_files, given, strict=True)}
 
 
-def _names_view(stem: str, view: str) -> bool:
-    """Whether a video's name names ``view``: between non-alphanumeric characters, as Lightning Pose matches."""
-    return re.search(rf"(?<![0-9a-zA-Z]){re.escape(view)}(?![0-9a-zA-Z])", stem) is not None
-
-
 def _how_by_view_name(views: list[str], by_file_names: bool) -> str:
     """Return how to give the videos of ``views`` by view name, or a list in an order that holds."""
     by_name = "video_file_paths={" + ", ".join(f"'{view}': ..." for view in views) + "}"
@@ -288,7 +282,7 @@ def _check_video_names(videos: dict[str, Path], order: str, how: str) -> None:
     """
     views = list(videos)
     for view, video in videos.items():
-        named = [other for other in views if _names_view(video.stem, other)]
+        named = [other for other in views if names_view(video.stem, other)]
         if named and view not in named:
             raise InvalidOptionError(
                 f"{video}: given for view {view!r} (the videos go to the views in the order of {order}: "
@@ -303,7 +297,7 @@ def _check_named_for_their_views(path: Path, videos: dict[str, Path], order: str
     Such views (EKS's ``multicam_<view>_results.csv``) are in the order of their file names, sorted, which
     says nothing of the order the user meant the videos in: only the videos' own names can confirm it.
     """
-    unnamed = [f"{video.name} (for {view!r})" for view, video in videos.items() if not _names_view(video.stem, view)]
+    unnamed = [f"{video.name} (for {view!r})" for view, video in videos.items() if not names_view(video.stem, view)]
     if unnamed:
         raise InvalidOptionError(
             f"{path}: a list of videos goes to views named by their files only (in the order of {order}, sorted: "

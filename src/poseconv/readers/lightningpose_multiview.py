@@ -42,6 +42,7 @@ from .side_files import existing_file, given_or_found
 __all__ = [
     "EKS_3D_FILE_NAME",
     "find_view_files",
+    "names_view",
     "read_anipose_calibration",
     "read_lightning_pose_multiview",
     "view_names_of_files",
@@ -67,7 +68,7 @@ def _session_of(path: Path, view: str) -> str:
     return _view_in_name(view).sub("<view>", path.stem)
 
 
-def _names_view(stem: str, view: str) -> bool:
+def names_view(stem: str, view: str) -> bool:
     """Whether the file stem names ``view`` between non-alphanumeric characters (``io.collect_video_files_by_view``)."""
     return _view_in_name(view).search(stem) is not None
 
@@ -183,7 +184,7 @@ def match_views(paths: Sequence[Path], view_names: Sequence[str], where: Path | 
     where_text = f"{where}: " if where is not None else ""
     found: dict[str, Path] = {}
     for view in view_names:
-        matches = [p for p in paths if _names_view(p.stem, str(view))]
+        matches = [p for p in paths if names_view(p.stem, str(view))]
         if len(matches) != 1:
             listed = [p.name for p in (matches or paths)]
             raise InvalidSourceFileError(
@@ -262,7 +263,7 @@ def _view_files(
             "or the model's config with data.view_names)."
         )
     # One view given: the others are its siblings, Lightning Pose writes every view of a session together.
-    own = [view for view in view_names if _names_view(path.stem, view)]
+    own = [view for view in view_names if names_view(path.stem, view)]
     if len(own) != 1:
         raise InvalidSourceFileError(f"{path}: its name names {len(own)} of the views {view_names}; expected one.")
     found = {}
@@ -352,7 +353,7 @@ def _other_sessions_views(views: Mapping[str, Path]) -> list[Path]:
     for path in sorted(folder.glob("*.csv")):
         if path.resolve() in mine or _holds_no_poses(path):
             continue
-        named = [view for view in views if _names_view(path.stem, view)]
+        named = [view for view in views if names_view(path.stem, view)]
         if named and _session_of(path, named[0]) not in sessions:
             others.append(path)
     return others

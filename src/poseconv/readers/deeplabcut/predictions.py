@@ -79,7 +79,7 @@ from .table import (
     scorer_span,
 )
 from .time_lapse import in_image_order, time_lapse_video
-from .tracked_length import fit_to_video
+from .tracked_length import TRACKED_ROWS, extend_to_recorded_length
 from .variants import (
     UNKNOWN_SOFTWARE,
     first_cells,
@@ -342,9 +342,18 @@ def _tracks(
 
 
 def _notes(
-    multi_animal: bool, n_rows: int, side: _SideFiles, video: VideoInfo, lapse: tuple[VideoInfo, dict] | None
+    multi_animal: bool,
+    n_rows: int,
+    side: _SideFiles,
+    video: VideoInfo,
+    lapse: tuple[VideoInfo, dict] | None,
+    tracked_rows: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Return the reader's notes: side files, rows, and the video's (a time lapse's images, where its size is)."""
+    """Return the reader's notes: side files, rows, and the video's (a time lapse's images, where its size is).
+
+    A tracked file's rows (``tracked_rows``) are kept for the conversion, which fits them to the video it probes,
+    given or found (:func:`poseconv.video_span.fit_to_video`).
+    """
     notes: dict[str, Any] = {
         "multi_animal": multi_animal,
         "config_file": str(side.config_path) if side.config_path else None,
@@ -353,6 +362,8 @@ def _notes(
         # The session's description and experimenter, as neuroconv's DeepLabCutInterface takes them.
         "project_identity": project_identity_note(side.config),
     }
+    if tracked_rows:
+        notes[TRACKED_ROWS] = tracked_rows
     if lapse:
         notes.update(lapse[1])
     elif side.meta_path is not None and (video.frame_size or video.n_frames):
@@ -421,7 +432,7 @@ def read_deeplabcut(
     covered = frame.n_frames if padded else None
     video, fps = (lapse[0], None) if lapse else _video(path, scorer, side, find_side_files, covered)
     meta_name = side.meta_path.name if side.meta_path else None
-    video, to_video_end = fit_to_video(frame, frame_numbers, path, video, meta_name, tracks=padded)
+    tracked_rows = extend_to_recorded_length(frame, frame_numbers, path, video, meta_name, tracks=padded) or {}
     model = with_project_identity(describe_model(path, scorer, side.meta), side.config)
     software, model_note, writer = _producer(frame, scorer, model)
     definition = (
@@ -431,12 +442,12 @@ def read_deeplabcut(
     )
     tracks = _tracks(frame, scorer, coords, individuals, multi_animal, video.key, definition)
     timing = recorded_timing(getattr(frame, "clock_columns", None), path, video.key, fps, side.meta_path)
-    notes = _notes(multi_animal, len(frame_numbers), side, video, lapse)
+    notes = _notes(multi_animal, len(frame_numbers), side, video, lapse, tracked_rows)
     # Every container's description ends with the "model" note: that filterpredictions smoothed the poses, the
     # config's edges no skeleton holds, and what the _full.pickle beside the file holds that no pose series can.
     kept_aside = full_pickle_note(path, scorer, stacklevel=3) if find_side_files else None
     filtered = filtered_note(path, scorer) if writer is None else None
-    model_note = " ".join(filter(None, (model_note, filtered, edges_note, to_video_end, kept_aside)))
+    model_note = " ".join(filter(None, (model_note, filtered, edges_note, tracked_rows.get("sentence"), kept_aside)))
     if model_note:
         notes["model"] = model_note
     _note_untracked(notes, path, individuals[0], model, tracked)

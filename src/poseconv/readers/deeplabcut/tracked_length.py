@@ -1,25 +1,30 @@
 """The length of a DeepLabCut predictions file against its video's: a tracked file is extended to the video's end.
 
-The predictions' rows are checked against the video's frame count (the one found beside the file, as
-decoded, else the metadata's ``nframes``); the rows of a tracked file, which end at its last tracked frame,
-are extended with NaN to the video's end (:func:`fit_to_video`).
+The predictions' rows are checked against the frame count the metadata records (``nframes``); the rows of a
+tracked file, which end at its last tracked frame, are extended with NaN to that count
+(:func:`extend_to_recorded_length`). The video the conversion probes (the one given, else the one found beside
+the file) then rules over the recorded count: :func:`poseconv.video_span.fit_to_video` fits the rows to it by the
+note :data:`TRACKED_ROWS` left here, so that the video is probed once, where every format's is.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ...errors import PoseconvError, PoseconvWarning
+from ...errors import PoseconvWarning
 from ...model import VideoInfo
 from ...model.frame_tables import FrameTable
-from ...video import probe_video
 
-__all__ = ["fit_to_video"]
+__all__ = ["TRACKED_ROWS", "extend_to_recorded_length", "to_video_end"]
+
+#: The ``notes`` key of a tracked file's rows: ``{"video", "last_row", "recorded", "recorded_in", "sentence"}``,
+#: the video's key, the last row's frame, the frame count the metadata records and its file's name, and the
+#: description's sentence of the rows' extension (None when not extended).
+TRACKED_ROWS = "tracked_rows"
 
 
 def _warn_beyond_video(frame: FrameTable, path: Path, video: VideoInfo, meta_name: str | None) -> None:
@@ -34,48 +39,38 @@ def _warn_beyond_video(frame: FrameTable, path: Path, video: VideoInfo, meta_nam
         )
 
 
-def _decoded_frames(video: VideoInfo) -> int | None:
-    """Return the decoded frame count of the video found for the file; None when none was found or it is unreadable."""
-    if video.path is None:
-        return None
-    try:
-        return probe_video(video.path).n_frames
-    except PoseconvError:
-        return None  # the conversion probes it again, and says why it cannot be read
+def to_video_end(last: int, n_video: int, counted: str | None) -> str:
+    """Return the description's sentence of a tracked file's rows, ending at frame ``last``, extended to ``n_video``.
+
+    ``counted`` names where the count comes from (the video's file, the metadata's).
+    """
+    # The last row may hold only unique bodyparts: which frame last holds an animal is not known unread.
+    return (
+        f"The last row DeepLabCut's tracking wrote is frame {last}; the video has {n_video} frames"
+        f"{f' ({counted})' if counted else ''}, so frames {last + 1} to {n_video - 1} have no pose (NaN)."
+    )
 
 
-def fit_to_video(
+def extend_to_recorded_length(
     frame: FrameTable, frame_numbers: Any, path: Path, video: VideoInfo, meta_name: str | None, *, tracks: bool
-) -> tuple[VideoInfo, str | None]:
-    """Check the frames against the video's; extend a tracked file's to the video's end, saying so.
+) -> dict[str, Any] | None:
+    """Check the frames against the recorded video's; extend a tracked file's to its recorded end, saying so.
 
-    Returns the video (its frame count the decoded one, when it rules) and the sentence saying the
-    extension, else None.
+    Returns the :data:`TRACKED_ROWS` note of a tracked file (its ``sentence`` saying the extension, else None),
+    else None.
 
     DeepLabCut's ``stitch_tracklets`` writes no rows after the last frame with a track or, outer-joined to
     them, a unique bodypart (``format_df``), so a tracked file (``tracks``: tracked, multi-animal, not a time
     lapse) routinely ends before its video: the frames after it have no pose, as those before its first row
-    have none. The video's frame count is that of the video found beside the file, as decoded, else the
-    ``_meta.pickle``'s: DeepLabCut 3 predicts every frame it decodes, and the ``nframes`` it records is
-    OpenCV's header count, which can differ; the video linked is the one found.
+    have none. The ``_meta.pickle``'s ``nframes`` is OpenCV's header count, which can differ from the frames
+    DeepLabCut 3 decoded and predicted: the video probed at conversion rules over it.
     """
-    decoded = _decoded_frames(video) if tracks else None
-    if decoded is None:
-        _warn_beyond_video(frame, path, video, meta_name)
+    _warn_beyond_video(frame, path, video, meta_name)
     if not tracks:
-        return video, None
-    n_video, counted = (decoded, video.path.name) if decoded is not None else (video.n_frames, meta_name)
-    header = ""
-    if decoded is not None and meta_name and video.n_frames is not None and video.n_frames != decoded:
-        # Said, not warned: the header count is OpenCV's estimate, and the decoded frames are those analysed.
-        header = f"; {meta_name} records {video.n_frames}, the video header's count"
-        video = dataclasses.replace(video, n_frames=decoded)
+        return None
     last = frame.n_frames - 1
-    if n_video is None or n_video <= frame.n_frames:
-        return video, None
-    frame.set_frames(np.asarray(frame_numbers), n_video)
-    return video, (
-        # The last row may hold only unique bodyparts: which frame last holds an animal is not known unread.
-        f"The last row DeepLabCut's tracking wrote is frame {last}; the video has {n_video} frames ({counted}"
-        f"{header}), so frames {last + 1} to {n_video - 1} have no pose (NaN)."
-    )
+    note = {"video": video.key, "last_row": last, "recorded": video.n_frames, "recorded_in": meta_name}
+    if video.n_frames is None or video.n_frames <= frame.n_frames:
+        return {**note, "sentence": None}
+    frame.set_frames(np.asarray(frame_numbers), video.n_frames)
+    return {**note, "sentence": to_video_end(last, video.n_frames, meta_name)}

@@ -54,6 +54,13 @@ def _write_tracks(folder, *, name=f"m{SCORER}_el.h5", key="tracks", meta_frames=
     return path, table
 
 
+def _converted(path, **source_data):
+    """The poses the conversion writes: fitted to the video it probes, the one given else the one found."""
+    from poseconv import DeepLabCutPoseInterface
+
+    return DeepLabCutPoseInterface(file_path=path, **source_data).pose
+
+
 def _positions(pose, animal):
     (track,) = [track for track in pose.tracks if track.name == animal]
     return np.asarray(track.positions[:])
@@ -66,7 +73,7 @@ def test_a_tracked_file_that_ends_before_its_video_covers_the_video(tmp_path, co
     path, table = _write_tracks(tmp_path, meta_frames=VIDEO_FRAMES if counted_by == "meta" else None)
     if counted_by == "video":
         _write_video(tmp_path / "m.mp4")
-    pose = read_deeplabcut(path)
+    pose = _converted(path) if counted_by == "video" else read_deeplabcut(path)
     positions = _positions(pose, "mus2")
     assert positions.shape == (VIDEO_FRAMES, 2, 2)
     expected = table.xs("mus2", axis=1, level="individuals").xs("x", axis=1, level="coords").to_numpy()
@@ -107,7 +114,7 @@ def test_only_tracked_files_are_extended(tmp_path, name, key, covered):
     if not name.startswith("m"):
         (tmp_path / f"m{SCORER}_meta.pickle").rename(tmp_path / "sub-01_ses-01_pose_meta.pickle")
         _write_video(tmp_path / "sub-01_ses-01_pose.mp4")
-    pose = read_deeplabcut(path)
+    pose = _converted(path)
     assert _positions(pose, "mus1").shape[0] == (VIDEO_FRAMES if covered else 9)
 
 
@@ -142,10 +149,49 @@ def test_the_decoded_video_not_the_header_count_rules_a_tracked_files_length(tmp
     # 12 later; 10 gave 10 frames of a 12-frame video, and the warning counted 10 frames with poses for 9 rows.
     path, _ = _write_tracks(tmp_path, meta_frames=meta_frames)
     _write_video(tmp_path / "m.mp4")
-    pose = read_deeplabcut(path)
+    pose = _converted(path)
     assert _positions(pose, "mus1").shape == (VIDEO_FRAMES, 2, 2)
     assert pose.videos["m"].n_frames == VIDEO_FRAMES
     assert (
         f"the video has 12 frames (m.mp4; m{SCORER}_meta.pickle records {meta_frames}, the video header's count), "
         "so frames 9 to 11 have no pose (NaN)." in pose.notes["model"]
     )
+
+
+def test_the_video_given_rules_over_the_one_found_beside_a_tracked_file(tmp_path):
+    # Before, the reader extended the rows to the video found beside the file (m.mp4, 12 frames) and the
+    # description named it, though the given video (20 frames) is the one linked; and it probed that video, which
+    # the conversion probed again.
+    import importlib
+
+    path, _ = _write_tracks(tmp_path, meta_frames=15)
+    _write_video(tmp_path / "m.mp4")
+    given = _write_video(tmp_path / "given.mp4", 20)
+    probed = []
+    real = importlib.import_module("poseconv.video").probe_video
+
+    def converted(**source_data):
+        # Every module that may probe a video, by the name it imported.
+        modules = ("poseconv.video", "poseconv.pose_source", "poseconv.readers.deeplabcut.tracked_length")
+        with pytest.MonkeyPatch.context() as patch:
+            for name in modules:
+                patch.setattr(
+                    importlib.import_module(name),
+                    "probe_video",
+                    lambda path: probed.append(path.name) or real(path),
+                    raising=False,
+                )
+            return _converted(path, **source_data)
+
+    pose = converted(video_file_path=given)
+    assert _positions(pose, "mus1").shape == (20, 2, 2) and pose.videos["m"].n_frames == 20
+    assert (
+        f"the video has 20 frames (given.mp4; m{SCORER}_meta.pickle records 15, the video header's count), "
+        "so frames 9 to 19 have no pose (NaN)." in pose.notes["model"]
+    )
+    assert "m.mp4" not in pose.notes["model"] and "14 have no pose" not in pose.notes["model"]
+    assert probed == ["given.mp4"]
+    # Found, not given, m.mp4 is probed once.
+    probed.clear()
+    assert _positions(converted(), "mus1").shape == (VIDEO_FRAMES, 2, 2)
+    assert probed == ["m.mp4"]
