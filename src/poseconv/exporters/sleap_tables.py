@@ -411,10 +411,11 @@ def unopened_video(
     """Return a ``sleap_io.Video`` of a file, or of image files (an image sequence), not opened, with its frame rate.
 
     Unopened, sleap-io saves what ``backend_metadata`` records: the rate, ``shape`` (frames, height,
-    width) with the channels of the ``local`` copy of the video (3 when it cannot be read: NWB records
-    none), and for image files the ``filenames`` that make it an image sequence (an ``ImageVideo``) when
-    read again. SLEAP's readers take the frame count from the shape: without it, poses read back end at
-    their last frame holding an instance.
+    width) with the channels of the ``local`` copy of the video (NWB records none; 3, SLEAP's default, for a
+    video file not at hand), and for image files the ``filenames`` that make it an image sequence (an
+    ``ImageVideo``) when read again (their count is the frame count: without a readable image no shape is saved,
+    and SLEAP reads it from the images). SLEAP's readers take the frame count from the shape: without it, poses
+    read back where the video is not at hand end at their last frame holding an instance.
     """
     import sleap_io as sio
 
@@ -423,20 +424,23 @@ def unopened_video(
         video.backend_metadata.update(filename=source[0], filenames=list(source))
     if fps is not None and fps > 0:
         video.fps = float(fps)
-    if shape is not None:
-        video.backend_metadata["shape"] = [int(value) for value in shape] + [_channels(local)]
+    channels = _channels(local) if shape is not None else None
+    if channels is None and shape is not None and not isinstance(source, list):
+        channels = 3
+    if channels is not None:
+        video.backend_metadata["shape"] = [int(value) for value in shape] + [channels]
     return video
 
 
-def _channels(path: Path | None) -> int:
-    """Return the colour channels of the video at ``path``: 1 for a grayscale stream, else 3 (SLEAP's default)."""
+def _channels(path: Path | None) -> int | None:
+    """Return the colour channels of the video at ``path`` (1 for a grayscale stream, else 3); None if unread."""
     if path is None or not Path(path).is_file():
-        return 3
-    try:
-        import av
+        return None
+    import av
 
+    try:
         with av.open(str(path)) as container:
             name = container.streams.video[0].codec_context.pix_fmt or ""
-    except Exception:  # noqa: BLE001 - any file PyAV cannot read is taken to be in colour, SLEAP's default
-        return 3
+    except (av.FFmpegError, OSError, IndexError):  # not a video PyAV reads: SLEAP reads the shape from it
+        return None
     return 1 if name.startswith("gray") else 3
