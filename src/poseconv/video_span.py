@@ -135,7 +135,9 @@ def _first_frames(track: PoseTrack, n_frames: int, video: str) -> PoseTrack:
     def head(values: Any) -> Any:
         if values is None or values.shape[0] <= n_frames:
             return values
-        return _FirstFrames(values, n_frames) if is_lazy_array(values) else values[:n_frames]
+        if is_lazy_array(values):
+            return _PaddedFrames(values, n_frames, _no_value(np.dtype(values.dtype)))
+        return values[:n_frames]
 
     return dataclasses.replace(
         track,
@@ -145,41 +147,6 @@ def _first_frames(track: PoseTrack, n_frames: int, video: str) -> PoseTrack:
         replaced_predictions=track.replaced_predictions and _first_frames(track.replaced_predictions, n_frames, video),
         **{name: head(getattr(track, name)) for name in PER_FRAME},
     )
-
-
-class _FirstFrames(LazyArray):
-    """The first ``n_frames`` frames of a lazy array, read from it as asked (a block at a time when written)."""
-
-    def __init__(self, values: LazyArray, n_frames: int) -> None:
-        self.values = values
-        self.shape = (int(n_frames), *values.shape[1:])
-        self.dtype = values.dtype
-
-    @property
-    def block_frames(self) -> int | None:
-        """Frames the source reads at once; writers align their chunks to it."""
-        return getattr(self.values, "block_frames", None)
-
-    def read(self, start: int, stop: int) -> np.ndarray:
-        """Return frames ``[start, stop)`` (within the first ``n_frames``) as a numpy array."""
-        return self.values.read(start, min(stop, self.shape[0]))
-
-    def select(self, *key: Any) -> LazyArray:
-        """Return a view of the trailing dimensions indexed by ``key``, reading nothing."""
-        return _FirstFrames(self.values.select(*key), self.shape[0])
-
-    def forget_blocks(self) -> None:
-        """Drop what the source keeps from earlier reads."""
-        self.values.forget_blocks()
-
-    def head(self, n_frames: int) -> LazyArray:
-        """Return the first ``n_frames`` of these frames (see :meth:`LazyArray.head`)."""
-        n_frames = min(int(n_frames), self.shape[0])
-        return _FirstFrames(self.values.head(n_frames), n_frames)
-
-    def float32_exact(self, n_frames: int | None = None) -> bool:
-        """Return whether the first ``n_frames`` frames (all of these by default) survive a float32 round trip."""
-        return self.values.float32_exact(self.shape[0] if n_frames is None else min(int(n_frames), self.shape[0]))
 
 
 def _fit_tracked_rows(pose: PoseData, video: str, probe: VideoProbe) -> PoseData:
@@ -285,7 +252,7 @@ def _no_value(dtype: np.dtype) -> Any:
 
 
 class _PaddedFrames(LazyArray):
-    """A lazy array followed by frames holding ``fill`` up to ``n_frames``, read from it as asked."""
+    """The first ``n_frames`` frames of a lazy array, those past its end holding ``fill``, read from it as asked."""
 
     def __init__(self, values: LazyArray, n_frames: int, fill: Any) -> None:
         self.values = values
