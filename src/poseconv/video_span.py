@@ -96,7 +96,7 @@ def fit_to_video(pose: PoseData, video: str, probe: VideoProbe, *, where: str | 
         frame_size=info.frame_size or probe.frame_size,
         fps=info.fps or (video_timing.rate if video_timing is not None else None),
     )
-    tracks = [_first_frames(t, kept, video) for t in pose.tracks] if kept < n_frames else pose.tracks
+    tracks = [_over_frames(t, kept) if t.video == video else t for t in pose.tracks] if kept < n_frames else pose.tracks
     return dataclasses.replace(pose, tracks=tracks, videos={**pose.videos, video: counted})
 
 
@@ -127,28 +127,6 @@ def _zero_from(pose: PoseData, video: str, start: int) -> bool:
     return True
 
 
-def _first_frames(track: PoseTrack, n_frames: int, video: str) -> PoseTrack:
-    """Return ``track`` over its first ``n_frames`` frames when it is of ``video`` (each value as the source's)."""
-    if track.video != video:
-        return track
-
-    def head(values: Any) -> Any:
-        if values is None or values.shape[0] <= n_frames:
-            return values
-        if is_lazy_array(values):
-            return _PaddedFrames(values, n_frames, _no_value(np.dtype(values.dtype)))
-        return values[:n_frames]
-
-    return dataclasses.replace(
-        track,
-        positions=head(track.positions),
-        confidence=head(track.confidence),
-        extra_coords=tuple(dataclasses.replace(c, values=head(c.values)) for c in track.extra_coords),
-        replaced_predictions=track.replaced_predictions and _first_frames(track.replaced_predictions, n_frames, video),
-        **{name: head(getattr(track, name)) for name in PER_FRAME},
-    )
-
-
 def _fit_tracked_rows(pose: PoseData, video: str, probe: VideoProbe) -> PoseData:
     """Return a DeepLabCut tracked file's rows of ``video`` extended with NaN to the end of the video probed.
 
@@ -164,7 +142,7 @@ def _fit_tracked_rows(pose: PoseData, video: str, probe: VideoProbe) -> PoseData
     target = max(n_video, last + 1)
     if pose.n_frames(video) == target:
         return pose
-    tracks = [_first_frames(track, last + 1, video) for track in pose.tracks]
+    tracks = [_over_frames(track, last + 1) if track.video == video else track for track in pose.tracks]
     # The recorded count's sentence goes: the video's is said, with the count recorded when it differs.
     model = pose.notes.get("model") or ""
     if rows["sentence"]:
@@ -174,7 +152,7 @@ def _fit_tracked_rows(pose: PoseData, video: str, probe: VideoProbe) -> PoseData
         # The video's frames, not the count recorded, are the time base's.
         videos = {**videos, video: dataclasses.replace(videos[video], n_frames=n_video)}
     if target > last + 1:
-        tracks = [_padded_track(track, target) if track.video == video else track for track in tracks]
+        tracks = [_over_frames(track, target) if track.video == video else track for track in tracks]
         recorded, recorded_in = rows["recorded"], rows["recorded_in"]
         counted = probe.path.name
         if recorded_in and recorded is not None and recorded != target:
@@ -218,29 +196,31 @@ def _pad_to_video(pose: PoseData, video: str, probe: VideoProbe, where: str) -> 
     )
     notes = {**pose.notes, "model": " ".join(filter(None, (pose.notes.get("model"), sentence)))}
     videos = {**pose.videos, video: dataclasses.replace(pose.videos[video], n_frames=n_video)}
-    tracks = [_padded_track(track, n_video) if track.video == video else track for track in pose.tracks]
+    tracks = [_over_frames(track, n_video) if track.video == video else track for track in pose.tracks]
     return dataclasses.replace(pose, tracks=tracks, notes=notes, videos=videos)
 
 
-def _padded_track(track: PoseTrack, n_frames: int) -> PoseTrack:
-    """Return ``track`` over ``n_frames`` frames, those after its own holding no value (NaN, False, -1)."""
+def _over_frames(track: PoseTrack, n_frames: int) -> PoseTrack:
+    """Return ``track`` over ``n_frames`` frames: its first ones, those after its own holding no value (NaN, ...)."""
 
-    def pad(values: Any) -> Any:
-        if values is None or values.shape[0] >= n_frames:
+    def fit(values: Any) -> Any:
+        if values is None or values.shape[0] == n_frames:
             return values
-        fill = _no_value(np.dtype(values.dtype))
         if is_lazy_array(values):
-            return _PaddedFrames(values, n_frames, fill)
+            return _PaddedFrames(values, n_frames, _no_value(np.dtype(values.dtype)))
+        if values.shape[0] > n_frames:
+            return values[:n_frames]
         values = np.asarray(values)
-        return np.concatenate([values, np.full((n_frames - len(values), *values.shape[1:]), fill, values.dtype)])
+        fill = np.full((n_frames - len(values), *values.shape[1:]), _no_value(values.dtype), values.dtype)
+        return np.concatenate([values, fill])
 
     return dataclasses.replace(
         track,
-        positions=pad(track.positions),
-        confidence=pad(track.confidence),
-        extra_coords=tuple(dataclasses.replace(c, values=pad(c.values)) for c in track.extra_coords),
-        replaced_predictions=track.replaced_predictions and _padded_track(track.replaced_predictions, n_frames),
-        **{name: pad(getattr(track, name)) for name in PER_FRAME},
+        positions=fit(track.positions),
+        confidence=fit(track.confidence),
+        extra_coords=tuple(dataclasses.replace(c, values=fit(c.values)) for c in track.extra_coords),
+        replaced_predictions=track.replaced_predictions and _over_frames(track.replaced_predictions, n_frames),
+        **{name: fit(getattr(track, name)) for name in PER_FRAME},
     )
 
 
