@@ -16,6 +16,12 @@ _SAME_COMMAND = (
 )
 
 
+def _plan(tmp_path, outputs: dict) -> Plan:
+    """Return the plan of sessions named by the keys of ``outputs``, written to its values."""
+    sessions = [(index, name, output) for index, (name, output) in enumerate(outputs.items())]
+    return Plan(spec_path=tmp_path / "spec.yaml", output_folder=tmp_path, sessions=sessions)
+
+
 def _interrupted(tmp_path, *, overwrite: bool, earlier: tuple[str, ...] = ()) -> BatchReport:
     """Ctrl-C once ``s0`` was converted, ``s1`` and ``s2`` not (``earlier``: those with a file of an earlier run)."""
     outputs = {name: tmp_path / f"{name}.nwb" for name in ("s0", "s1", "s2")}
@@ -24,11 +30,7 @@ def _interrupted(tmp_path, *, overwrite: bool, earlier: tuple[str, ...] = ()) ->
     started = time.time() + 1e-3
     time.sleep(0.01)
     outputs["s0"].write_bytes(b"whole")
-    plan = Plan(
-        spec_path=tmp_path / "spec.yaml",
-        output_folder=tmp_path,
-        sessions=[(index, name, output) for index, (name, output) in enumerate(outputs.items())],
-    )
+    plan = _plan(tmp_path, outputs)
     results = {0: SessionResult(index=0, session_id="s0", output=outputs["s0"], status="converted")}
     report = BatchReport(spec_path=plan.spec_path)
     with pytest.raises(BatchInterrupted):
@@ -107,11 +109,7 @@ def test_an_interrupted_check_says_the_others_were_not_checked_and_nothing_was_w
     outputs = {name: tmp_path / f"{name}.nwb" for name in ("s0", "s1", "s2")}
     started = time.time() - 1
     outputs["s1"].write_bytes(b"whole")
-    plan = Plan(
-        spec_path=tmp_path / "spec.yaml",
-        output_folder=tmp_path,
-        sessions=[(index, name, output) for index, (name, output) in enumerate(outputs.items())],
-    )
+    plan = _plan(tmp_path, outputs)
     results = {0: SessionResult(index=0, session_id="s0", output=outputs["s0"], status="checked")}
     report = BatchReport(spec_path=plan.spec_path)
     with pytest.raises(BatchInterrupted):

@@ -172,41 +172,35 @@ def test_the_unfinished_report_of_an_overwrite_run_says_which_files_it_wrote():
     assert "else run it with --overwrite on a spec of only those sessions" in said
 
 
-def test_the_report_of_an_overwrite_run_says_so_once_the_spec_is_checked(tmp_path, monkeypatch):
+def _stopped_once_planned(tmp_path, monkeypatch, *flags: str) -> tuple[bool, str]:
+    """Run `poseconv run --report` killed once the spec is checked; return whether the report was there, and it."""
     monkeypatch.setattr(LocalExecutor, "warm_up", staticmethod(lambda: None))
     report = tmp_path / "run.json"
-    seen: list[str] = []
+    seen: list[tuple[bool, str]] = []
 
     def planned_then_killed(spec, *, progress, **options):
-        assert not report.exists()  # a new file waits for the spec's files to be known
+        existed = report.exists()
         progress.planned(_plan(tmp_path))
-        seen.append(json.loads(report.read_text(encoding="utf-8"))["stopped"])
+        seen.append((existed, json.loads(report.read_text(encoding="utf-8"))["stopped"]))
         raise SystemExit(137)
 
     monkeypatch.setattr(runner, "run_batch", planned_then_killed)
     spec = tmp_path / "spec.yaml"
     spec.write_text("sessions: []\n", encoding="utf-8")
-    poseconv_in_process("run", spec, "--report", report, "--overwrite")
-    assert len(seen) == 1 and seen[0].startswith("the run did not finish") and "with --overwrite" in seen[0]
+    poseconv_in_process("run", spec, "--report", report, *flags)
+    (said,) = seen
+    return said
+
+
+def test_the_report_of_an_overwrite_run_says_so_once_the_spec_is_checked(tmp_path, monkeypatch):
+    existed, stopped = _stopped_once_planned(tmp_path, monkeypatch, "--overwrite")
+    assert not existed  # a new file waits for the spec's files to be known
+    assert stopped.startswith("the run did not finish") and "with --overwrite" in stopped
 
 
 def test_the_unfinished_report_of_a_check_says_no_file_was_written(tmp_path, monkeypatch):
     # Before, `run --check --overwrite --report` left "the sessions whose NWB file was modified since ... were
     # converted by it" while checking, and without --overwrite "sessions whose NWB file exists were converted".
-    monkeypatch.setattr(LocalExecutor, "warm_up", staticmethod(lambda: None))
-    report = tmp_path / "run.json"
-    seen: list[str] = []
-
-    def planned_then_killed(spec, *, progress, **options):
-        progress.planned(_plan(tmp_path))
-        seen.append(json.loads(report.read_text(encoding="utf-8"))["stopped"])
-        raise SystemExit(137)
-
-    monkeypatch.setattr(runner, "run_batch", planned_then_killed)
-    spec = tmp_path / "spec.yaml"
-    spec.write_text("sessions: []\n", encoding="utf-8")
     for flags in (["--check"], ["--check", "--overwrite"]):
-        seen.clear()
-        poseconv_in_process("run", spec, "--report", report, *flags)
-        assert seen == [UNFINISHED_CHECK], flags
+        assert _stopped_once_planned(tmp_path, monkeypatch, *flags)[1] == UNFINISHED_CHECK, flags
     assert "converted" not in UNFINISHED_CHECK and "writes no NWB file" in UNFINISHED_CHECK
