@@ -20,24 +20,22 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from neuroconv import ConverterPipe, NWBConverter
 
 from ..appending import atomic_append, check_append_arguments, check_appendable, prepare_append
-from ..errors import InvalidOptionError, MetadataError, PoseconvWarning
+from ..errors import InvalidOptionError, MetadataError
 from ..metadata import shared_keys
 from ..metadata.compose import ComposedMetadata, compose_metadata, to_plain, with_types_of
 from ..metadata.schema import EmptyTextSchemaMixin
 from ..metadata.schema_messages import metadata_source
-from ..model.location import is_url
-from ..model.multicamera import MultiCameraPoseData
 from ..nwb.write.storage import backend_name, creation_order, get_pose_backend_configuration
 from ..output import OutputError, atomic_output, check_output, output_name_problem
 from ..repeated_inputs import refuse_repeated_inputs
+from .composition import include_training_once, warn_views_given_apart
 from .external_files import options_with_relative_paths, relative_external_files
 from .subject_check import mark_checked, warn_subject_values
 
@@ -49,49 +47,6 @@ _MAX_LINES = 15
 def is_poseconv_interface(interface: Any) -> bool:
     """Whether ``interface`` writes poses, sessions or training data with poseconv's writers."""
     return getattr(interface, "poseconv_writes", None) in ("poses", "labels")
-
-
-def _warn_views_given_apart(interfaces: Iterable[Any]) -> None:
-    """Warn of a 2D input that is a camera view of a session given beside it: its poses are written twice.
-
-    ``poseconv convert videos/*.h5`` on DeepLabCut's 3D output folder gives the 3D file, which reads both
-    cameras' 2D files as its views, and those files again: each view is written in the session's
-    ``MultiCameraPoseEstimation`` and as a ``PoseEstimation`` of its own.
-    """
-    views: dict[Path, tuple[str, str]] = {}
-    for interface in interfaces:
-        if isinstance(session := getattr(interface, "session", None), MultiCameraPoseData):
-            for camera, view in session.views.items():
-                if isinstance(view.source_file, Path):
-                    views[view.source_file.resolve()] = (camera, session.source_name)
-    for interface in interfaces:
-        source = (getattr(interface, "source_data", None) or {}).get("file_path")
-        if isinstance(getattr(interface, "session", None), MultiCameraPoseData) or not source or is_url(str(source)):
-            continue
-        if (found := views.get(Path(source).resolve())) is not None:
-            warnings.warn(
-                f"{Path(source).name} is camera {found[0]!r}'s view of the session {found[1]}, given too: its poses "
-                "are written twice, in the session's MultiCameraPoseEstimation and in a PoseEstimation of their "
-                "own. Give the session file alone to convert each view once.",
-                PoseconvWarning,
-                stacklevel=4,
-            )
-
-
-def include_training_once(interfaces: Iterable[Any]) -> None:
-    """Leave the training data to the first of ``interfaces`` that includes the same labels.
-
-    Predictions of one DeepLabCut project (several cameras, or a file and its filtered copy) each read the
-    project's labels; a file holds them once, whichever entry point builds the conversion.
-    """
-    included: set[tuple[str, ...]] = set()
-    for interface in interfaces:
-        if (training := getattr(interface, "training_data", None)) is None:
-            continue
-        key = (training.source_software, str(training.source_file.resolve()), *sorted(training.label_files))
-        if key in included:
-            interface.exclude_training_data()
-        included.add(key)
 
 
 class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
@@ -307,7 +262,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         """
         if self._aligns_in_hook():
             self.check_timing()
-        _warn_views_given_apart(self.data_interface_objects.values())
+        warn_views_given_apart(self.data_interface_objects.values())
         composed = self.compose_metadata(metadata)
         mark_checked(nwbfile)  # validate_metadata said the Subject's problems: the pose interfaces do not again
         options = conversion_options or {}
