@@ -281,7 +281,9 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
         if len(folders) == 1:
             relative_external_files(nwbfile, Path(folders.pop()))
 
-    def get_default_backend_configuration(self, nwbfile: Any, backend: str = "hdf5") -> Any:
+    # Static, as neuroconv's: ``PoseNWBConverter.get_default_backend_configuration(nwbfile=...)`` works on the class.
+    @staticmethod
+    def get_default_backend_configuration(nwbfile: Any, backend: str = "hdf5") -> Any:
         """Return the default backend configuration, with pose confidence compressed."""
         return get_pose_backend_configuration(nwbfile, backend=backend)
 

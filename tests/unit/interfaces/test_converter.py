@@ -251,3 +251,26 @@ def test_a_python_dict_s_none_is_said_as_none_not_in_yaml_s_words():
         converter.validate_metadata(metadata)
     assert "metadata['NWBFile']['keywords']: is None; give a list, or [] for none" in str(raised.value)
     assert "a key with nothing" not in str(raised.value) and "'- ' line" not in str(raised.value)
+
+
+def test_the_default_backend_configuration_is_asked_of_the_class_as_of_neuroconv_s(tmp_path):
+    """neuroconv's NWBConverter.get_default_backend_configuration is static: the same call works on ours."""
+    from neuroconv import NWBConverter
+    from neuroconv.tools.nwb_helpers import configure_backend
+
+    interface = DeepLabCutPoseInterface(file_path=SINGLE_ANIMAL_H5)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 1, tzinfo=UTC)
+    nwbfile = PoseConverterPipe({"pose": interface}).create_nwbfile(metadata=metadata)
+    ours = PoseNWBConverter.get_default_backend_configuration(nwbfile=nwbfile, backend="hdf5")
+    theirs = NWBConverter.get_default_backend_configuration(nwbfile=nwbfile, backend="hdf5")
+    # The same datasets neuroconv configures, with the same chunks; called on an instance, the same again.
+    assert ours.dataset_configurations.keys() >= theirs.dataset_configurations.keys()
+    assert PoseConverterPipe({"pose": interface}).get_default_backend_configuration(nwbfile).model_dump() == (
+        ours.model_dump()
+    )
+    configure_backend(nwbfile=nwbfile, backend_configuration=ours)
+    with NWBHDF5IO(tmp_path / "a.nwb", "w") as io:
+        io.write(nwbfile)
+    [pose] = read_nwb(tmp_path / "a.nwb")
+    assert np.asarray(pose.tracks[0].positions[:]).shape == np.asarray(interface.pose.tracks[0].positions[:]).shape
