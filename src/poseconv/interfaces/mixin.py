@@ -152,7 +152,9 @@ class warnings_at_user_line:  # noqa: N801 - used as a context manager, named as
         at, user = self._take_filter(), self._user.f_globals
         warnings.showwarning = self._showwarning
         try:
-            # What warnings.warn passes for a warning of the user's line (its setup of the context).
+            # What warnings.warn passes for a warning of the user's line (its setup of the context). Not the
+            # user's globals as module_globals: warn_explicit asks their loader for the source, and the loader of
+            # `python -c`'s __main__ (BuiltinImporter) raises ImportError; showwarning reads the line by file name.
             warnings.warn_explicit(
                 message,
                 category,
@@ -160,7 +162,6 @@ class warnings_at_user_line:  # noqa: N801 - used as a context manager, named as
                 self._user.f_lineno,
                 module=user.get("__name__", "<string>"),
                 registry=user.setdefault("__warningregistry__", {}),
-                module_globals=user,
             )
         finally:
             warnings.showwarning = self._show

@@ -8,12 +8,15 @@ swap and duplicate-instance warnings of a .slp a line of the .slp reader).
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import warnings
 
 import pytest
 
 from poseconv.errors import PoseconvWarning
 from poseconv.interfaces.mixin import ReadsInput
+from tests.fixtures.deeplabcut import MULTI_ANIMAL_H5
 
 pytest.importorskip("sleap_io")
 
@@ -94,3 +97,21 @@ def test_an_error_filter_stops_the_reader_where_it_warns(tmp_path):
             _Reads(tmp_path / "x.slp")._read_input()
         # The reader went no further than its first warning; the user's filters and showwarning are back.
         assert caught == [] and warnings.filters == filters and warnings.showwarning is shown
+
+
+@pytest.mark.skipif(not MULTI_ANIMAL_H5.exists(), reason=f"{MULTI_ANIMAL_H5} is not here (see ../shared/data)")
+@pytest.mark.parametrize("how", ["-c", "stdin"])
+def test_an_interface_whose_reader_warns_is_built_by_python_c_or_from_standard_input(how):
+    # The warning was given again with the user's module globals, whose loader warnings asks for the source line:
+    # under `python -c` (or `python -`) that is BuiltinImporter, which raises ImportError, and reading the file
+    # failed as if it were damaged. This file's reader warns of the identity scores it does not write.
+    code = (
+        "from poseconv import DeepLabCutPoseInterface\n"
+        f"interface = DeepLabCutPoseInterface(file_path={str(MULTI_ANIMAL_H5)!r})\n"
+        "print(len(interface.pose.tracks))\n"
+    )
+    args, given = ([sys.executable, "-c", code], None) if how == "-c" else ([sys.executable, "-"], code)
+    run = subprocess.run(args, input=given, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "4"
+    assert "<string>:2: PoseconvWarning" in run.stderr or "<stdin>:2: PoseconvWarning" in run.stderr, run.stderr
