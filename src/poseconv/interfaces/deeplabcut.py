@@ -13,7 +13,7 @@ from ..readers.deeplabcut.labels import find_project_folder
 from ..readers.deeplabcut.predictions import read_deeplabcut
 from ..readers.deeplabcut.project import find_config_file
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
-from .docstrings import FrameRateArg, fill_parameters
+from .docstrings import FrameRateArg, NamesArg, fill_parameters
 from .mixin import init_arguments
 from .training import OptionalProjectPathArg, TrainingDataMixin, find_deeplabcut_training_data
 
@@ -44,7 +44,7 @@ class DeepLabCutPoseInterface(TrainingDataMixin, BasePoseInterface):
         config_file_path: OptionalFilePathArg = None,
         metadata_file_path: OptionalFilePathArg = None,
         video_file_path: OptionalFilePathArg = None,
-        individuals: list[str] | None = None,
+        individuals: NamesArg | None = None,
         sampling_frequency: FrameRateArg | None = None,
         find_side_files: bool = True,
         include_training_data: bool = False,

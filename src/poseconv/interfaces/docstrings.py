@@ -14,7 +14,7 @@ from pydantic import WithJsonSchema
 
 from ..docstrings import docstring_filler
 
-__all__ = ["SHARED_PARAMETERS", "FrameRateArg", "IndexArg", "IndicesArg", "fill_parameters"]
+__all__ = ["SHARED_PARAMETERS", "FrameRateArg", "IndexArg", "IndicesArg", "NamesArg", "fill_parameters"]
 
 # The bounds of these values are given to the source schema only (a form refuses them at the field): the
 # interface refuses such a value in its own words, naming the file and the ones there are, not pydantic's.
@@ -26,6 +26,8 @@ IndexArg = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 0})]
 IndicesArg = Annotated[
     list[int], WithJsonSchema({"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 1})
 ]
+#: Names chosen from a file's (individuals, tracks, views): at least one; an empty list would choose nothing.
+NamesArg = Annotated[list[str], WithJsonSchema({"type": "array", "items": {"type": "string"}, "minItems": 1})]
 
 #: numpydoc entries (``name : type`` and the indented description) by placeholder name.
 SHARED_PARAMETERS: dict[str, str] = {

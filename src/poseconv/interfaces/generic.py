@@ -6,7 +6,7 @@ from pydantic import validate_call
 
 from ..model import PoseData
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
-from .docstrings import FrameRateArg, fill_parameters
+from .docstrings import FrameRateArg, NamesArg, fill_parameters
 from .mixin import init_arguments
 
 __all__ = ["ReaderPoseInterface"]
@@ -34,7 +34,7 @@ class ReaderPoseInterface(BasePoseInterface):
         file_path: FilePathArg,
         *,
         video_file_path: OptionalFilePathArg = None,
-        individuals: list[str] | None = None,
+        individuals: NamesArg | None = None,
         sampling_frequency: FrameRateArg | None = None,
         metadata_key: str | None = None,
         verbose: bool = False,

@@ -14,7 +14,7 @@ from ..model.training import TrainingData
 from ..readers.lightningpose import find_model_labels, read_lightning_pose, read_lightning_pose_labels
 from ..readers.lightningpose_multiview import names_view, read_lightning_pose_multiview
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
-from .docstrings import FrameRateArg, fill_parameters
+from .docstrings import FrameRateArg, NamesArg, fill_parameters
 from .mixin import init_arguments
 from .multicamera import BaseMultiCameraPoseInterface
 from .training import BaseTrainingDataInterface, TrainingDataMixin
@@ -163,7 +163,7 @@ class LightningPoseMultiViewInterface(BaseMultiCameraPoseInterface):
         file_path: FilePath | DirectoryPath,
         *,
         view_file_paths: list[FilePathArg] | None = None,
-        view_names: list[str] | None = None,
+        view_names: NamesArg | None = None,
         config_file_path: OptionalFilePathArg = None,
         points_3d_file_path: OptionalFilePathArg = None,
         calibration_file_path: OptionalFilePathArg = None,

@@ -37,7 +37,7 @@ from ..readers.deeplabcut.three_d import read_deeplabcut_3d
 from ..readers.sleap import read_sleap_session
 from ..readers.sleap.session import CameraRatesWarning, each_video_advice
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
-from .docstrings import FrameRateArg, IndexArg, fill_parameters
+from .docstrings import FrameRateArg, IndexArg, NamesArg, fill_parameters
 from .mixin import init_arguments, user_stacklevel
 
 __all__ = ["DeepLabCut3DPoseInterface", "SLEAPSessionPoseInterface"]
@@ -380,7 +380,7 @@ class DeepLabCut3DPoseInterface(BaseMultiCameraPoseInterface):
         metadata_file_path: OptionalFilePathArg = None,
         camera_file_paths: dict[str, FilePathArg] | None = None,
         video_file_paths: dict[str, FilePathArg] | None = None,
-        individuals: list[str] | None = None,
+        individuals: NamesArg | None = None,
         sampling_frequency: FrameRateArg | None = None,
         find_side_files: bool = True,
         metadata_key: str | None = None,
@@ -443,7 +443,7 @@ class SLEAPSessionPoseInterface(BaseMultiCameraPoseInterface):
         file_path: FilePathArg,
         *,
         session_index: IndexArg = 0,
-        tracks: list[str] | None = None,
+        tracks: NamesArg | None = None,
         predicted_only: bool = False,
         untracked: Literal["error", "by_order"] = "error",
         video_file_paths: dict[str, FilePathArg] | None = None,

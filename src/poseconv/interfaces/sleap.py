@@ -14,7 +14,7 @@ from ..model.unlinked_videos import UNLINKED
 from ..readers.sleap import read_sleap, read_sleap_csv
 from ..readers.sleap.labels import read_sleap_labels_with_poses
 from .base import BasePoseInterface, FilePathArg, OptionalFilePathArg
-from .docstrings import FrameRateArg, IndicesArg, fill_parameters
+from .docstrings import FrameRateArg, IndicesArg, NamesArg, fill_parameters
 from .mixin import init_arguments, user_stacklevel
 from .training import TrainingDataMixin
 
@@ -43,7 +43,7 @@ class SLEAPPoseInterface(TrainingDataMixin, BasePoseInterface):
         self,
         file_path: FilePathArg,
         *,
-        tracks: list[str] | None = None,
+        tracks: NamesArg | None = None,
         video_indices: IndicesArg | None = None,
         predicted_only: bool = False,
         untracked: Literal["error", "by_order"] = "error",
@@ -137,7 +137,7 @@ class SLEAPCSVPoseInterface(BasePoseInterface):
         file_path: FilePathArg,
         *,
         video_file_path: OptionalFilePathArg = None,
-        individuals: list[str] | None = None,
+        individuals: NamesArg | None = None,
         untracked: Literal["error", "by_order"] = "error",
         sampling_frequency: FrameRateArg | None = None,
         metadata_key: str | None = None,

@@ -236,6 +236,15 @@ def _said_plainly(path: tuple[Any, ...], error: Any) -> str | None:
     return None
 
 
+#: The interfaces' arguments that choose some of a file's animals, views or videos, by what they choose.
+_CHOOSING_ARGUMENTS = {
+    "individuals": "chooses no individual: list at least one, or leave individuals out to keep them all",
+    "tracks": "chooses no track: list at least one, or leave tracks out to keep them all",
+    "video_indices": "chooses no video: list at least one, or leave video_indices out to keep them all",
+    "view_names": "names no view: list the views' names, or leave view_names out to take them from the files",
+}
+
+
 def _empty(value: Any) -> bool:
     """Whether ``value`` is YAML's null or a float NaN (pandas' empty cell, dumped as ``.nan``)."""
     return value is None or (isinstance(value, float) and value != value)
@@ -250,6 +259,9 @@ def _value_said(path: tuple[Any, ...], error: Any, document: Any, at: tuple[Any,
     value, field = error.instance, path[-1] if path else None
     number = isinstance(value, int | float) and not isinstance(value, bool)
     types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    if error.validator == "minItems" and value == [] and field in _CHOOSING_ARGUMENTS:
+        # An interface's choice among the file's names or videos: [] would keep nothing (the interfaces' words).
+        return f"[] {_CHOOSING_ARGUMENTS[field]}"
     if field == "sampling_frequency" and error.validator in ("type", "minimum", "exclusiveMinimum"):
         # The words the command line's --fps and the interfaces say (poseconv.timing.user_rate).
         return f"must be a positive number (frames per second), got {value!r}"
