@@ -13,7 +13,8 @@ movement, sleap-io and every script that reads DLC output accept it:
   under their own labels, so an EKS file exports back to its own layout;
 * one row per frame, indexed by frame number (int64), or, for a video that is a sequence of images
   (DeepLabCut's time-lapse analysis, SLEAP's image videos), by each image's file name, as
-  ``deeplabcut.analyze_time_lapse_frames`` writes it;
+  ``deeplabcut.analyze_time_lapse_frames`` of DeepLabCut 2 writes it, or by its path for the poses of
+  DeepLabCut 3's PyTorch engine, whose ``analyze_images`` labels rows so (the images in their natural order);
 * ``.h5`` files hold the table under ``key="df_with_missing"`` in PyTables
   ``format="table"``, as ``deeplabcut.analyze_videos`` writes them;
   ``.csv`` files are ``DataFrame.to_csv`` of the same table.
@@ -26,6 +27,8 @@ warning naming it (:mod:`poseconv.exporters.left_out`).
 
 from __future__ import annotations
 
+import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -33,7 +36,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidOptionError, PoseconvWarning
-from ..model import PoseData, PoseTrack
+from ..model import PoseData, PoseTrack, VideoInfo
+from ..model.location import is_absolute_anywhere, is_url
 from .docstrings import fill_export_docs
 from .files import export_path, is_multi_animal, video_tracks, warn_not_pixels, write_pandas_table
 from .left_out import POSE_EXPORTS, pose_values, warn_left_out
@@ -177,14 +181,63 @@ def _warn_confidence_left_out(pose: PoseData, video: str, tracks: list[PoseTrack
 
 
 def _row_labels(pose: PoseData, video: str, n_frames: int) -> Any:
-    """Frame numbers, or the image names of a video that is one folder's images (a time-lapse analysis)."""
+    """Frame numbers, or the images of a video that is one folder's images (a time-lapse analysis).
+
+    The images are named as DeepLabCut names them: by file name (DeepLabCut 2), or by path for the poses of
+    DeepLabCut 3's PyTorch engine, whose ``analyze_images`` labels each row ``str(path)``
+    (:func:`_image_paths`). The images on this machine give the names, else those the reader noted.
+    """
     import pandas as pd
 
-    images = pose.videos[video].image_files if video in pose.videos else None
-    names = [Path(image).name for image in images or ()]
-    if len(names) == n_frames and len(set(names)) == n_frames:
-        return pd.Index(names)
-    return pd.Index(np.arange(n_frames, dtype="int64"))
+    info = pose.videos.get(video)
+    local = [Path(image) for image in (info.image_files if info is not None else None) or ()]
+    noted = [str(image) for image in pose.notes.get("videos", {}).get(video, {}).get("image_files") or ()]
+    names = [image.name for image in local] or [re.split(r"[\\/]", image)[-1] for image in noted]
+    if info is None or len(names) != n_frames or len(set(names)) != n_frames:
+        return pd.Index(np.arange(n_frames, dtype="int64"))
+    paths = _image_paths(pose, info, names, local, noted) if _labels_images_by_path(pose) else None
+    return pd.Index(paths or names)
+
+
+def _labels_images_by_path(pose: PoseData) -> bool:
+    """Whether DeepLabCut labelled the rows of these poses on images by path: its 3.x PyTorch engine did.
+
+    ``analyze_time_lapse_frames`` of the PyTorch engine runs ``analyze_images``, which labels each row by
+    the image's path; the TensorFlow engine (DeepLabCut 2, and 3's ``engine="tensorflow"``) by file name,
+    and records no 3.x version for a time lapse.
+    """
+    return pose.source_software == "DeepLabCut" and (pose.source_software_version or "").startswith("3")
+
+
+def _image_paths(
+    pose: PoseData, info: VideoInfo, names: list[str], local: list[Path], noted: list[str]
+) -> list[str] | None:
+    """Return each image's path as DeepLabCut 3's ``analyze_images`` wrote it; None when its folder is unknown.
+
+    The images the reader noted, when it noted them with their folder, are kept as noted. Else a recorded
+    first image with its folder (the row label as written, or an NWB file's external file) gives the
+    folder, kept as recorded; one relative to an NWB file is put back beside it, as it was when the poses
+    were converted. Else the images on this machine by absolute path: what ``analyze_images``
+    wrote when given their folder by absolute path (by a relative one, it wrote them relative to where it
+    ran, which is recorded nowhere).
+    """
+    if len(noted) == len(names) and all(map(_in_a_folder, noted, names)):
+        return noted
+    written = info.original_path or ""
+    if _in_a_folder(written, names[0]):
+        folder = written[: -len(names[0])]
+        if not info.linked_in_nwb or is_absolute_anywhere(folder):
+            return [folder + name for name in names]
+        if not is_url(pose.source_file):
+            # NWB files record external files relative to themselves; absolute() keeps the path as given.
+            beside = os.path.normpath(Path(pose.source_file).absolute().parent / folder)
+            return [os.path.join(beside, name) for name in names]
+    return [str(image.absolute()) for image in local] or None
+
+
+def _in_a_folder(path: str, name: str) -> bool:
+    """Whether ``path`` is the image ``name`` in a folder (POSIX or Windows), not the bare name."""
+    return len(path) > len(name) and path.endswith(name) and path[-len(name) - 1] in "\\/"
 
 
 @fill_export_docs
