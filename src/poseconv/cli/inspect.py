@@ -25,9 +25,10 @@ from ._common import (
     input_location,
     is_nwb,
     progress,
-    reading,
     stdout_console,
 )
+from ._option_reading import interface_with_options, reading_with_options
+from ._options import OptionsOption, option_pairs
 
 if TYPE_CHECKING:
     from ..model.training import TrainingData
@@ -45,6 +46,7 @@ def inspect(
         ),
     ],
     source: SourceFormatOption = None,
+    option: OptionsOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -59,21 +61,24 @@ def inspect(
 
     For an NWB file with training data (PoseTraining), also its labeled frames, instances,
     individuals/tracks, skeletons and source videos.
+
+    With --option, a pose file is read by its interface given those arguments, as convert reads it
+    (a Lightning Pose session's view_names, a SLEAP file's video_indices or predicted_only).
     """
     apply_flags(quiet, debug)
     with command_errors():
         from ..exporters.summary import summarize_pose
         from ..model.location import recorded_location
         from ..nwb.read.store import location_name
-        from ._sources import make_interface
 
         file = input_location(file)
+        options = option_pairs(option)
         session = None
         with progress() as bar:
             bar.add_task(f"Reading {location_name(file)}", total=None)
             try:
                 # NWB tracks are summarized a block at a time from the open file.
-                with reading(file, source=source, command="inspect") as poses:
+                with reading_with_options(file, source=source, options=options, command="inspect") as poses:
                     summaries = [summarize_pose(pose) for pose in poses]
                 session, names = _nwb_facts(file) if is_nwb(file) else (None, [])
                 if is_nwb(file):
@@ -82,7 +87,8 @@ def inspect(
             except LabelsNotPosesError as labels:
                 # Labels (named or detected): their frames and instances, as the training data of an NWB file.
                 summaries = []
-                trainings = [summarize_training(make_interface(file, source=labels.source).training_data)]
+                interface = interface_with_options(file, labels.source, options, "inspect")
+                trainings = [summarize_training(interface.training_data)]
         # A signed URL's signature and credential are left out, as from the poses' source_file (recorded_location).
         shown = recorded_location(file)
         if as_json:

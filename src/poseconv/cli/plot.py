@@ -16,9 +16,10 @@ from ._common import (
     command_errors,
     is_nwb,
     progress,
-    reading,
     status,
 )
+from ._option_reading import reading_with_options
+from ._options import OptionsOption, option_pairs
 
 __all__ = ["plot"]
 
@@ -59,6 +60,7 @@ def plot(
         ),
     ],
     source: SourceFormatOption = None,
+    option: OptionsOption = None,
     container: ContainerOption = None,
     max_tracks: Annotated[int, typer.Option("--max-tracks", min=1, help="Draw at most this many tracks.")] = 8,
     pcutoff: Annotated[
@@ -113,7 +115,8 @@ def plot(
             # NWB tracks are read a block at a time while drawing; long recordings are decimated.
             # A pose file has no containers: its --container names videos (as plot --video says them).
             nwb = is_nwb(file)
-            with reading(file, source=source, containers=container if nwb else None, command="plot") as poses:
+            given = {"source": source, "options": option_pairs(option), "containers": container if nwb else None}
+            with reading_with_options(file, command="plot", **given) as poses:
                 poses = poses if nwb or not container else _of_videos(poses, file, container)
                 _check_poses(poses, file, container)
                 bar.update(task, description=f"Drawing {output.name}")
