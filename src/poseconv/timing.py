@@ -192,7 +192,6 @@ def check_video_length(
     probe: VideoProbe,
     *,
     last_pose: int | None = None,
-    unfilled: bool = False,
     stacklevel: int = 3,
 ) -> int:
     """Refuse a video shorter than the poses; warn about a longer one, or a shorter one every pose fits in.
@@ -208,10 +207,6 @@ def check_video_length(
     last_pose : int, optional
         The last frame holding a pose (any value of any track), which the caller reads only when
         ``n_frames`` is more than the video's; None: the last frame of the time base.
-    unfilled : bool, default: False
-        Whether every value past the video's last frame is 0 (x, y and confidence): DeepLabCut 2 gives a
-        video the rows of the frames its header counts and leaves those it cannot decode at 0. They hold no
-        poses: left out with a warning, as rows past the video with no pose are, not refused.
 
     Returns
     -------
@@ -240,15 +235,6 @@ def check_video_length(
             f"{source_name} records the video as {n_frames} frames, but the video {probe.path} has {probe.n_frames}; "
             f"every pose lies within its frames, so the poses are written for its {probe.n_frames} frames. Check "
             "that it is the video these poses were estimated on.",
-            PoseconvWarning,
-            stacklevel=stacklevel,
-        )
-        return probe.n_frames
-    if unfilled:
-        warnings.warn(
-            f"{source_name}: rows {probe.n_frames}..{n_frames - 1} are 0 in every column (x, y and confidence), as "
-            "DeepLabCut 2 leaves the rows of frames a video's header counts and the video does not decode: they "
-            f"hold no poses, and the poses are written for the {probe.n_frames} frames of the video {probe.path}.",
             PoseconvWarning,
             stacklevel=stacklevel,
         )
@@ -301,6 +287,14 @@ def check_timestamps(
     counts = {n_frames} if video_frames is None or video_frames <= n_frames else {n_frames, video_frames}
     if array.ndim != 1 or array.shape[0] not in counts:
         given = array.shape[0] if array.ndim == 1 else f"an array of shape {array.shape} of"
+        if video_frames is None and array.ndim == 1 and array.shape[0] > n_frames:
+            # No video file and no length its pose file records: the poses' own span is all that is known.
+            raise InvalidOptionError(
+                f"the poses of {what} span {n_frames} frames (up to the last frame the pose file holds), and no video "
+                f"file or length recorded beside the poses says how many frames the video has, but {given} timestamps "
+                f"were given; give one timestamp per pose frame ({n_frames}), or the video with video_file_path= "
+                "(--video) to give one per frame of the video."
+            )
         if len(counts) == 1:
             raise InvalidOptionError(
                 f"{what} has {n_frames} frames but {given} timestamps were given; give one timestamp per frame."

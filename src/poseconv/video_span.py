@@ -21,6 +21,7 @@ from .model import PoseData, PoseTrack
 from .model.frames import LazyArray, is_lazy_array
 from .model.track_checks import PER_FRAME
 from .readers.deeplabcut.tracked_length import TRACKED_ROWS, to_video_end
+from .readers.deeplabcut.unfilled_rows import unfilled_rows_warning
 from .video import VideoProbe
 
 __all__ = ["fit_to_video"]
@@ -49,13 +50,15 @@ def fit_to_video(pose: PoseData, video: str, probe: VideoProbe, *, where: str | 
 
     The rule of :func:`poseconv.timing.check_video_length`: rows past the video with no pose (a
     recorded length the video does not have), or 0 in every column (DeepLabCut 2 leaves x = y =
-    likelihood = 0 in the rows of frames its video's header counts and the video does not decode), are
-    left out with a warning; poses past the video are refused as another video's. The video's
-    ``n_frames`` is then the probed count when rows were left out, else the recorded one or the probed
-    one: the writer gives the video a time for every frame it has. The video is the file probed, and
-    the frame size and rate the pose file does not record are the probe's: the writer gives the video's
-    ``ImageSeries`` its ``dimension``. One camera's poses (:class:`PoseSource`) and each camera of a
-    session (:mod:`poseconv.interfaces.multicamera`) take them here, so both write the same.
+    likelihood = 0 in the rows of frames its video's header counts and the video does not decode; its
+    reader leaves them out when the video is not found, :mod:`poseconv.readers.deeplabcut.unfilled_rows`),
+    are left out with a warning; poses past the video are refused as another video's. The video's
+    ``n_frames`` is then the probed count when rows were left out, else the recorded one when the video
+    has that many frames, else the probed one: the writer gives the video a time for every frame it has.
+    The video is the file probed, and the frame size and rate the pose file does not record are the
+    probe's: the writer gives the video's ``ImageSeries`` its ``dimension``. One camera's poses
+    (:class:`PoseSource`) and each camera of a session (:mod:`poseconv.interfaces.multicamera`) take them
+    here, so both write the same.
 
     Parameters
     ----------
@@ -76,23 +79,27 @@ def fit_to_video(pose: PoseData, video: str, probe: VideoProbe, *, where: str | 
     pose = _fit_tracked_rows(pose, video, probe)
     if _ends_before(pose, video, probe):
         pose = _pad_to_video(pose, video, probe, where or pose.source_name)
-    n_frames = pose.n_frames(video)
+    n_frames, name = pose.n_frames(video), where or pose.source_name
     last_pose = _last_pose(pose, video, probe.n_frames) if n_frames > probe.n_frames else None
-    unfilled = last_pose is not None and last_pose >= probe.n_frames and _zero_from(pose, video, probe.n_frames)
-    kept = timing.check_video_length(
-        where or pose.source_name,
-        n_frames,
-        probe,
-        last_pose=last_pose,
-        unfilled=unfilled,
-        stacklevel=user_stacklevel(),
-    )
+    if last_pose is not None and last_pose >= probe.n_frames and _zero_from(pose, video, probe.n_frames):
+        written_for = f"the {probe.n_frames} frames of the video {probe.path}"
+        warnings.warn(
+            unfilled_rows_warning(name, probe.n_frames, n_frames - 1, written_for),
+            PoseconvWarning,
+            stacklevel=user_stacklevel(),
+        )
+        kept = probe.n_frames
+    else:
+        kept = timing.check_video_length(name, n_frames, probe, last_pose=last_pose, stacklevel=user_stacklevel())
     info = pose.videos[video]
     video_timing = probe.timing()
+    # A recorded length past the video's end is not this file's (OpenCV's header count, where fewer frames
+    # decode): the video has the frames probed, and the writer gives it a time for each.
+    recorded = min(info.n_frames, probe.n_frames) if info.n_frames else probe.n_frames
     counted = dataclasses.replace(
         info,
         path=probe.path,
-        n_frames=probe.n_frames if kept < n_frames else info.n_frames or probe.n_frames,
+        n_frames=probe.n_frames if kept < n_frames else recorded,
         frame_size=info.frame_size or probe.frame_size,
         fps=info.fps or (video_timing.rate if video_timing is not None else None),
     )

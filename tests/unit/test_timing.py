@@ -174,20 +174,6 @@ def test_a_recorded_length_past_the_video_end_is_cut_to_the_video_when_every_pos
     assert check_video_length("p.slp", 3, _probe(3), last_pose=2) == 3
 
 
-def test_rows_past_the_video_left_at_zero_hold_no_poses_and_are_left_out():
-    # DeepLabCut 2 allocates the rows of the frames a video's header counts and leaves at 0 those the video does
-    # not decode: such a file beside its own video was refused as another video's poses.
-    import pytest
-
-    from poseconv.errors import PoseconvWarning
-    from poseconv.timing import check_video_length
-
-    with pytest.warns(
-        PoseconvWarning, match=r"^p\.h5: rows 3\.\.4 are 0 in every column .* 3 frames of the video /data/c"
-    ):
-        assert check_video_length("p.h5", 5, _probe(3), last_pose=4, unfilled=True) == 3
-
-
 def test_the_known_rate_of_a_timing_is_its_rate_or_the_rate_its_times_keep():
     import numpy as np
 
@@ -214,3 +200,18 @@ def test_checked_times_are_a_copy_and_times_that_are_not_numbers_are_refused():
     np.testing.assert_array_equal(checked, np.arange(3) / 30.0)
     with pytest.raises(InvalidOptionError, match=r"Timestamps for video 'v' must be an array of numbers \(seconds\)"):
         check_timestamps(["0.0", "a", "b"], 3, "video 'v'")
+
+
+def test_more_timestamps_than_poses_of_a_video_of_unknown_length_say_where_the_length_comes_from():
+    # "video 'v' has 28 frames but 31 timestamps were given": 28 was the poses' last frame + 1, not the video's.
+    import numpy as np
+    import pytest
+
+    from poseconv.errors import InvalidOptionError
+    from poseconv.timing import check_timestamps
+
+    said = r"^the poses of video 'v' span 28 frames \(up to the last frame the pose file holds\), and no video file"
+    with pytest.raises(InvalidOptionError, match=said + r".* but 31 timestamps were given; .*28.*--video"):
+        check_timestamps(np.arange(31) / 30, 28, "video 'v'")
+    with pytest.raises(InvalidOptionError, match=r"^video 'v' has 28 frames but 31 timestamps were given"):
+        check_timestamps(np.arange(31) / 30, 28, "video 'v'", video_frames=28)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from pathlib import Path
 
@@ -127,3 +128,30 @@ def test_a_video_length_sleap_recorded_rules_over_a_longer_video_found():
     with pytest.warns(PoseconvWarning, match="taken to be its first 5 frames"):
         pose = fit_to_video(_pose("SLEAP", recorded=5), "clip", _probe())
     assert pose.tracks[0].n_frames == 5 and "model" not in pose.notes
+
+
+def _with_rows_at_zero(pose: PoseData, first: int) -> PoseData:
+    """Return ``pose`` with every value from row ``first`` on 0, as DeepLabCut 2 leaves rows it does not fill."""
+    (track,) = pose.tracks
+    positions, confidence = np.array(track.positions), np.array(track.confidence)
+    positions[first:], confidence[first:] = 0.0, 0.0
+    return dataclasses.replace(pose, tracks=[dataclasses.replace(track, positions=positions, confidence=confidence)])
+
+
+def test_rows_past_the_video_left_at_zero_hold_no_poses_and_are_left_out():
+    # DeepLabCut 2 allocates the rows of the frames a video's header counts and leaves at 0 those the video does
+    # not decode: such a file beside its own video was refused as another video's poses.
+    pose = _with_rows_at_zero(_pose("DeepLabCut", 10, source_file="p.h5"), 8)
+    with pytest.warns(
+        PoseconvWarning, match=r"^p\.h5: rows 8\.\.9 are 0 in every column .* 8 frames of the video clip"
+    ):
+        fitted = fit_to_video(pose, "clip", _probe(8))
+    assert fitted.tracks[0].n_frames == 8 and fitted.videos["clip"].n_frames == 8
+
+
+def test_a_recorded_length_past_the_videos_end_gives_the_video_its_own_frames():
+    # DeepLabCut records OpenCV's header count (15) where 12 frames decode: the video's ImageSeries was given 15.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PoseconvWarning)
+        pose = fit_to_video(_pose("DeepLabCut", 8, source_file="p.h5", recorded=15), "clip", _probe(8))
+    assert pose.tracks[0].n_frames == 8 and pose.videos["clip"].n_frames == 8

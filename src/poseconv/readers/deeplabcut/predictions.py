@@ -80,6 +80,7 @@ from .table import (
 )
 from .time_lapse import in_image_order, time_lapse_video
 from .tracked_length import TRACKED_ROWS, extend_to_recorded_length
+from .unfilled_rows import drop_unfilled_rows
 from .variants import (
     UNKNOWN_SOFTWARE,
     first_cells,
@@ -207,6 +208,13 @@ def _producer(frame: FrameTable, scorer: str, model: DeepLabCutModel | None) -> 
     writer = None if software in ("DeepLabCut", LIVE_SOFTWARE) else software
     writer = "a program the file does not name" if software == UNKNOWN_SOFTWARE else writer
     return software, None if model is None else model.describe(), writer
+
+
+def _confidence(model: DeepLabCutModel | None, tracked: bool, path: Path, writer: str | None) -> str:
+    """Return what the likelihood of a predictions table is: DeepLabCut's model's, else the writer's values."""
+    if writer is None:
+        return confidence_definition(model, tracked, path)
+    return written_confidence("likelihood values of the file", writer)
 
 
 def _software_version(meta: dict[str, Any] | None, model: DeepLabCutModel | None) -> str | None:
@@ -432,14 +440,12 @@ def read_deeplabcut(
     covered = frame.n_frames if padded else None
     video, fps = (lapse[0], None) if lapse else _video(path, scorer, side, find_side_files, covered)
     meta_name = side.meta_path.name if side.meta_path else None
-    tracked_rows = extend_to_recorded_length(frame, frame_numbers, path, video, meta_name, tracks=padded) or {}
     model = with_project_identity(describe_model(path, scorer, side.meta), side.config)
     software, model_note, writer = _producer(frame, scorer, model)
-    definition = (
-        confidence_definition(model, tracked, path)
-        if writer is None
-        else written_confidence("likelihood values of the file", writer)
-    )
+    if not (multi_animal or lapse or writer or video.path):  # a video found says where its frames end, probed
+        frame_numbers = frame_numbers[: drop_unfilled_rows(frame, path, model, coords=coords, stacklevel=4)]
+    tracked_rows = extend_to_recorded_length(frame, frame_numbers, path, video, meta_name, tracks=padded) or {}
+    definition = _confidence(model, tracked, path, writer)
     tracks = _tracks(frame, scorer, coords, individuals, multi_animal, video.key, definition)
     timing = recorded_timing(getattr(frame, "clock_columns", None), path, video.key, fps, side.meta_path)
     notes = _notes(multi_animal, len(frame_numbers), side, video, lapse, tracked_rows)

@@ -40,6 +40,7 @@ import numpy as np
 from ...errors import InvalidOptionError, InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, PoseData
 from ...model.multicamera import CameraCalibration, MultiCameraPoseData
+from ...timing import SAME_CLOCK_RTOL
 from ..multicamera import session_from_parts
 from ..safety.input_checks import check_input_file, reads_source
 from ..safety.safe_pickle import load_metadata_pickle
@@ -313,8 +314,14 @@ def _views_error(
 
 
 def _session_timing(path: Path, views: dict[str, PoseData]) -> FrameTiming | None:
-    """Return the first camera's frame timing, which is the 3D poses' (warning when the cameras disagree)."""
-    # Frames are triangulated pairwise, frame i with frame i, so the first camera's clock is the 3D one.
+    """Return the 3D poses' frame timing: the first camera's, when the cameras' recorded rates are one clock's.
+
+    Frames are triangulated pairwise, frame i of one camera with frame i of the other, so a session has one
+    clock. Rates within :data:`poseconv.timing.SAME_CLOCK_RTOL` of the first camera's (a measured 29.97
+    against a nominal 30) are taken for that clock, and its times are the session's. Rates further apart do
+    not say which one the clock is: none is taken (a warning says what to do), and the interfaces refuse to
+    convert the session until the user gives its rate or frame times.
+    """
     rates = {camera: view.timing.get(next(iter(view.videos))) for camera, view in views.items()}
     known = {camera: t for camera, t in rates.items() if t is not None}
     if not known:
@@ -322,14 +329,29 @@ def _session_timing(path: Path, views: dict[str, PoseData]) -> FrameTiming | Non
     first_camera, timing = next(iter(known.items()))
     timing = dataclasses.replace(timing, source=f"{timing.source} (camera '{first_camera}')")
     disagreeing = {c: t.rate for c, t in known.items() if t.rate is not None and not np.isclose(t.rate, timing.rate)}
-    if timing.rate is not None and disagreeing:
+    if timing.rate is None or not disagreeing:
+        return timing
+    listed = ", ".join(
+        f"'{camera}' {rate:g} fps" for camera, rate in {first_camera: timing.rate, **disagreeing}.items()
+    )
+    if all(abs(rate - timing.rate) <= SAME_CLOCK_RTOL * timing.rate for rate in disagreeing.values()):
         warnings.warn(
-            f"{path}: the cameras record different frame rates {disagreeing}; the rate of '{first_camera}' "
-            f"({timing.rate}) is used for every view and the 3D poses.",
+            f"{path}: the cameras record slightly different frame rates ({listed}), taken for one clock's: the "
+            f"times of '{first_camera}' ({timing.rate:g} fps) are the session's, for every view and the 3D poses.",
             PoseconvWarning,
             stacklevel=3,
         )
-    return timing
+        return timing
+    warnings.warn(
+        f"{path}: the cameras record different frame rates ({listed}), but a session has one clock (frame i of "
+        "every camera is triangulated with frame i of the others), so none of them is taken as the session's. To "
+        "convert it, give the session's frame rate (sampling_frequency=..., poseconv convert --fps) or frame times "
+        "(--timestamps), or convert each camera's 2D predictions on their own with DeepLabCutPoseInterface "
+        f"(poseconv convert <camera's file>: {', '.join(view.source_name for view in views.values())}).",
+        PoseconvWarning,
+        stacklevel=3,
+    )
+    return None
 
 
 @reads_source("DeepLabCut 3D file")

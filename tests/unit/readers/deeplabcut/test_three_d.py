@@ -175,3 +175,32 @@ def test_config_and_pickle_disagree_on_cameras(tmp_path):
 def test_unknown_camera_in_camera_file_paths():
     with pytest.raises(InvalidOptionError, match="camera-3"):
         read_deeplabcut_3d(DLC_3D_H5, camera_file_paths={"camera-3": DLC_CAMERA_FILES["camera-1"]})
+
+
+def _session_at_rates(session: dict, rates: tuple[float, float]) -> None:
+    """Give each camera's 2D file of a generated session a ``_meta.pickle`` recording ``rates`` (left, right)."""
+    for view, rate in zip(session["views"].values(), rates, strict=True):
+        meta = {"data": {"fps": rate, "nframes": 20}}
+        path = view["path"]
+        with path.with_name(path.stem + "_meta.pickle").open("wb") as handle:
+            pickle.dump(meta, handle)
+
+
+def test_cameras_recording_other_rates_give_the_session_none(generated_dlc_3d_session):
+    # The warning said the first camera's rate "is used for every view and the 3D poses", while converting
+    # refused the session: a session is written on one clock, which rates 20 % apart do not say.
+    _session_at_rates(generated_dlc_3d_session, (30.0, 25.0))
+    with pytest.warns(PoseconvWarning, match="different frame rates") as caught:
+        data = read_deeplabcut_3d(generated_dlc_3d_session["path"])
+    assert data.timing is None
+    (message,) = [str(w.message) for w in caught if "different frame rates" in str(w.message)]
+    assert "('left' 30 fps, 'right' 25 fps)" in message and "none of them is taken" in message
+    assert "--fps" in message and "DeepLabCutPoseInterface" in message and "is used for every view" not in message
+
+
+def test_cameras_recording_one_clocks_rates_give_the_session_the_first_ones(generated_dlc_3d_session):
+    # A measured 29.97 against a nominal 30 is one clock's: the session takes the first camera's times.
+    _session_at_rates(generated_dlc_3d_session, (30.0, 29.97))
+    with pytest.warns(PoseconvWarning, match="slightly different frame rates"):
+        data = read_deeplabcut_3d(generated_dlc_3d_session["path"])
+    assert data.timing.rate == 30.0 and "camera 'left'" in data.timing.source
