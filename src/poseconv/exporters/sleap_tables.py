@@ -410,12 +410,14 @@ def unopened_video(
 ) -> Any:
     """Return a ``sleap_io.Video`` of a file, or of image files (an image sequence), not opened, with its frame rate.
 
-    Unopened, sleap-io saves what ``backend_metadata`` records: the rate, ``shape`` (frames, height,
-    width) with the channels of the ``local`` copy of the video (NWB records none; 3, SLEAP's default, for a
-    video file not at hand), and for image files the ``filenames`` that make it an image sequence (an
-    ``ImageVideo``) when read again (their count is the frame count: without a readable image no shape is saved,
-    and SLEAP reads it from the images). SLEAP's readers take the frame count from the shape: without it, poses
-    read back where the video is not at hand end at their last frame holding an instance.
+    Unopened, sleap-io saves what ``backend_metadata`` records: the rate, the video's ``shape`` (frames,
+    height, width, channels) and ``grayscale``, and for image files the ``filenames`` that make it an image
+    sequence (an ``ImageVideo``) when read again (their count is the frame count: without a readable image no
+    shape is saved, and SLEAP reads it from the images). The shape and grayscale are those sleap-io reads from
+    the ``local`` copy of the video when it reads one (:func:`_video_shape`), else ``shape`` (frames, height,
+    width, as the NWB file records them) with 3 channels, SLEAP's default (NWB records no channels), and no
+    ``grayscale``. SLEAP's readers take the frame count from the shape: without it, poses read back where the
+    video is not at hand end at their last frame holding an instance.
     """
     import sleap_io as sio
 
@@ -424,23 +426,35 @@ def unopened_video(
         video.backend_metadata.update(filename=source[0], filenames=list(source))
     if fps is not None and fps > 0:
         video.fps = float(fps)
-    channels = _channels(local) if shape is not None else None
-    if channels is None and shape is not None and not isinstance(source, list):
-        channels = 3
-    if channels is not None:
-        video.backend_metadata["shape"] = [int(value) for value in shape] + [channels]
+    read = _video_shape(local) if not isinstance(source, list) else None
+    if read is not None:
+        frames, height, width, channels = read
+        # The poses may run past a video whose frame count its container under-reports.
+        frames = max(frames, shape[0]) if shape is not None else frames
+        video.backend_metadata.update(shape=[frames, height, width, channels], grayscale=channels == 1)
+    elif shape is not None and not isinstance(source, list):
+        video.backend_metadata["shape"] = [int(value) for value in shape] + [3]
     return video
 
 
-def _channels(path: Path | None) -> int | None:
-    """Return the colour channels of the video at ``path`` (1 for a grayscale stream, else 3); None if unread."""
+def _video_shape(path: Path | None) -> tuple[int, int, int, int] | None:
+    """Return ``(frames, height, width, channels)`` of the video at ``path`` as sleap-io reads it; None if unread.
+
+    sleap-io's own reading, so that the export records what SLEAP finds in the file: 1 channel for a
+    grayscale video, which it detects from the first frame's colours whatever the stream's pixel format.
+    """
     if path is None or not Path(path).is_file():
         return None
-    import av
+    import sleap_io as sio
 
     try:
-        with av.open(str(path)) as container:
-            name = container.streams.video[0].codec_context.pix_fmt or ""
-    except (av.FFmpegError, OSError, IndexError):  # not a video PyAV reads: SLEAP reads the shape from it
+        video = sio.load_video(str(path))
+    except Exception:  # noqa: BLE001 - any reader's failure: not a video sleap-io reads, SLEAP will say so
         return None
-    return 1 if name.startswith("gray") else 3
+    try:
+        frames, height, width, channels = (int(value) for value in video.shape)
+    except Exception:  # noqa: BLE001 - a file sleap-io opens but cannot decode a frame of
+        return None
+    finally:
+        video.close()
+    return (frames, height, width, channels) if frames > 0 and height > 0 and width > 0 else None

@@ -58,6 +58,17 @@ def _video_source(training: TrainingData, key: str) -> tuple[str | list[str], bo
     return video_filename(training, key), False
 
 
+def _sleap_video(training: TrainingData, key: str, source: str | list[str], on_images: bool) -> Any:
+    """Return the unopened ``sleap_io.Video`` of video ``key``, named ``source``, with its rate and shape.
+
+    The shape is the one sleap-io reads from the video here, else the frame count and size the NWB file
+    records (:func:`~.sleap_tables.unopened_video`); labels on their own images leave it to the images.
+    """
+    info = training.videos[key]
+    shape = (info.n_frames, *info.frame_size) if info.n_frames and info.frame_size else None
+    return unopened_video(source, info.fps, shape, None if on_images else info.path)
+
+
 def _crop_offset(training: TrainingData, key: str, on_images: bool) -> np.ndarray | None:
     """Return the ``(x1, y1)`` to add to the labels of video ``key`` to place them on the video linked; None: none.
 
@@ -103,7 +114,7 @@ def to_sleap_labels(training: TrainingData) -> Any:
     offsets: dict[str, np.ndarray | None] = {}
     for key in training.video_keys():
         source, on_images = _video_source(training, key)
-        videos[key] = unopened_video(source, training.videos[key].fps)
+        videos[key] = _sleap_video(training, key, source, on_images)
         offsets[key] = _crop_offset(training, key, on_images)
     labeled_frames = []
     for frame in training.frames:

@@ -56,3 +56,28 @@ def test_labels_linked_to_their_own_cropped_images_are_not_moved(tmp_path):
     labels = to_sleap_labels(training)
     assert labels.videos[0].filename == ["img0.png", "img1.png"]
     np.testing.assert_array_equal(labels[0].instances[0].numpy()[0], [10.0, 20.0])
+
+
+def test_the_labels_videos_keep_their_shape_and_grayscale(tmp_path):
+    # Before, the videos recorded only their rate: SLEAP knew neither the frame count nor the size unopened.
+    from poseconv.readers.sleap.labels import read_sleap_labels
+    from tests.fixtures.video import write_video
+
+    skeleton = sio.Skeleton(["head", "tail"])
+    here = sio.load_video(str(write_video(tmp_path / "gray.mp4", n_frames=20)))
+    gone = sio.Video(
+        filename=str(tmp_path / "gone.mp4"), backend_metadata={"shape": [9, 30, 40, 3]}, open_backend=False
+    )
+    frames = [
+        sio.LabeledFrame(
+            video=video, frame_idx=1, instances=[sio.Instance.from_numpy(np.ones((2, 2)), skeleton=skeleton)]
+        )
+        for video in (here, gone)
+    ]
+    path = tmp_path / "labels.slp"
+    sio.save_slp(sio.Labels(frames, skeletons=[skeleton], videos=[here, gone]), str(path))
+    back = sio.load_slp(str(write_sleap_labels(read_sleap_labels(path), tmp_path / "o.slp")), open_videos=False)
+    assert [(tuple(video.shape), video.grayscale) for video in back.videos] == [
+        ((20, 48, 64, 1), True),
+        ((9, 30, 40, 3), False),
+    ]

@@ -11,6 +11,7 @@ DeepLabCut interface since that builds the container from metadata (:func:`dimen
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,16 @@ from .video_frames import video_timing
 from .video_segments import pose_segment, segment_timing, starting_frames
 
 __all__ = [
+    "RECORDED_SIZE_PATTERN",
     "dimensions_height_first",
     "frame_size_of_dimensions",
     "image_sequence",
     "video_facts",
 ]
+
+# The frame size the tool recorded of a video no ImageSeries links, as the container's description says it
+# (poseconv.metadata.defaults.recorded_size_sentence): "SLEAP recorded it in ... as 120 x 100 pixels (width x height)".
+RECORDED_SIZE_PATTERN = re.compile(r"recorded it in .+? as (?P<width>\d+) x (?P<height>\d+) pixels \(width x height\)")
 
 
 def video_facts(group: Any, path: Path | str, description: str | None, software: str | None) -> dict[str, Any]:
@@ -40,7 +46,9 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
     file links, relative to it, rather than the tool's path its description names). The video is
     its ``source_video`` link's external file, else ndx-pose's deprecated ``original_videos``, else
     the recorded path the description names (a video the writing machine did not have);
-    ``video_path`` is that file on this machine, when it is there.
+    ``video_path`` is that file on this machine, when it is there. The frame size is the linked ``ImageSeries``'
+    ``dimension``, else the deprecated ``dimensions``, else the size the description says the tool recorded
+    (:data:`RECORDED_SIZE_PATTERN`).
     An ``original_videos`` entry that is the name of an external ``ImageSeries`` of ``acquisition``
     (neuroconv's LightningPose converter with its legacy metadata stores the name it gave the
     video's ``ImageSeries``) stands for that ``ImageSeries``, as a ``source_video`` link would.
@@ -85,6 +93,9 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
         facts["original_video"] = missing["path"]
     if "frame_size" not in facts and member(group, "dimensions") is not None:
         facts["frame_size"] = frame_size_of_dimensions(group["dimensions"], dimensions_height_first(group, software))
+    if facts.get("frame_size") is None and (size := RECORDED_SIZE_PATTERN.search(description or "")):
+        # No ImageSeries holds the size: what the tool recorded of the video, which the description keeps.
+        facts["frame_size"] = (int(size["height"]), int(size["width"]))
     if facts.get("original_video") and "image_files" not in facts:
         facts["video_path"] = local_file(facts["original_video"], local_folder(path))
     return facts
