@@ -115,17 +115,50 @@ def interface_class(software: str) -> type:
     return catalog_interface(get_format(software))
 
 
-def _all_inputs(fmt: Any, inputs: list[Path] | None, source: str | None) -> dict[str, Any]:
-    """Return the argument taking every input of a format that reads them together (none for one input)."""
+def _all_inputs(fmt: Any, path: Path, inputs: list[Path] | None, source: str | None) -> dict[str, Any]:
+    """Return the argument taking every input of a format that reads them together (none for one input).
+
+    ``path`` is the interface's own input, checked already.
+    """
     from ..errors import InvalidOptionError
 
     if inputs is None or len(inputs) < 2:
         return {}
     if fmt.inputs_argument is None:
         raise InvalidOptionError(f"{fmt.name} reads one file at a time; {len(inputs)} inputs were given.")
-    for other in inputs[1:]:
-        detect_source(other, source)
+    for other in inputs:
+        if other == path:
+            continue
+        if _left_out(fmt, other):
+            # Its reader leaves it out, saying so once, as from Python or a spec; it need only exist.
+            check_exists(other)
+        else:
+            detect_source(other, source)
     return {fmt.inputs_argument: list(inputs)}
+
+
+def _left_out(fmt: Any, path: Path) -> bool:
+    """Whether the reader of ``fmt``, reading every input together, leaves ``path`` out as no input of its own.
+
+    A glob of Lightning Pose's ``video_preds/*.csv`` gives the metrics and bounding boxes written beside the
+    views' predictions: the multi-view reader skips them with one warning, where checked alone each is refused.
+    """
+    if fmt.name != "LightningPose multi-view":
+        return False
+    from ..readers.lightningpose_config import is_side_output_name
+
+    return is_side_output_name(path)
+
+
+def _first_read(fmt: Any, path: Path, inputs: list[Path] | None) -> Path:
+    """Return the input the interface takes as its own: ``path``, or the first of ``inputs`` its reader reads.
+
+    A shell sorts ``sess1_bot_bbox.csv`` before ``sess1_bot.csv`` in some locales: the first input is then a
+    file the reader skips, which as the interface's own input would be refused.
+    """
+    if not inputs or not _left_out(fmt, path):
+        return path
+    return next((other for other in inputs if not _left_out(fmt, other)), path)
 
 
 # The way forward where an option has another form for the same file ({path}: the input; {labels}: a
@@ -256,9 +289,11 @@ def make_interface(
     from ..catalog import interface_class as catalog_interface
 
     training = _check_options(untracked, labeled_data, training)
+    if source and inputs:
+        path = _first_read(get_format(source), path, inputs)
     fmt = get_format(detect_source(path, source))
     cls = catalog_interface(fmt)
-    kwargs: dict[str, Any] = {fmt.input_argument: path, **_all_inputs(fmt, inputs, source)}
+    kwargs: dict[str, Any] = {fmt.input_argument: path, **_all_inputs(fmt, path, inputs, source)}
     given = {"--video": video, "--fps": fps, "--individuals": individuals, "--untracked": untracked}
     given |= {"--labeled-data": labeled_data, "--config": config}
     # Label sources are all training data: --training asks for nothing more of them.

@@ -7,10 +7,10 @@ writes ``<model dir>/video_preds/<video stem>.csv`` for each view's video, and L
 names the videos ``<session>_<view>.mp4``, so a session is ``<session>_<view0>.csv``,
 ``<session>_<view1>.csv``, ... It matches a file to a view by the view name standing in the
 file name between non-alphanumeric characters (``io.collect_video_files_by_view``); so does
-this reader. The Ensemble Kalman Smoother's multi-camera smoothing (``eks`` ``fit_eks_multicam``)
-writes ``multicam_<view>_results.csv`` per camera (with the ensemble columns) and, given a
-calibration, ``multicam_3d_results.csv``: x, y, z and their posterior variances per keypoint
-(no likelihood), read here as the session's 3D poses.
+this reader (:mod:`.lightningpose_view_names`). The Ensemble Kalman Smoother's multi-camera
+smoothing (``eks`` ``fit_eks_multicam``) writes ``multicam_<view>_results.csv`` per camera (with the
+ensemble columns) and, given a calibration, ``multicam_3d_results.csv``: x, y, z and their posterior
+variances per keypoint (no likelihood), read here as the session's 3D poses.
 
 Lightning Pose's metrics and bounding boxes beside the predictions (:mod:`.lightningpose_config` knows their
 names) hold no positions: a folder's are skipped, and one given as a view is refused by the single-view reader.
@@ -22,7 +22,6 @@ the model config's ``data.data_dir``, makes the cameras calibrated; without one 
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -32,11 +31,13 @@ from ..errors import InvalidSourceFileError, PoseconvWarning
 from ..model import PoseData
 from ..model.location import require_content
 from ..model.multicamera import CameraCalibration, MultiCameraPoseData
+from .deeplabcut.variants import first_cells, read_csv_rows
 from .lightningpose import find_config_file, read_lightning_pose
 from .lightningpose_calibration import find_calibration_file, read_anipose_calibration
 from .lightningpose_config import is_side_output_name, model_config_data
+from .lightningpose_view_names import EKS_VIEW, names_view, session_of, view_in_name, view_names_of_files
 from .multicamera import session_from_parts
-from .safety.input_checks import reads_source
+from .safety.input_checks import UNREADABLE_FILE_ERRORS, reads_source
 from .side_files import existing_file, given_or_found
 
 __all__ = [
@@ -50,7 +51,6 @@ __all__ = [
 
 #: The 3D file of EKS multi-camera smoothing, written next to its ``multicam_<view>_results.csv``.
 EKS_3D_FILE_NAME = "multicam_3d_results.csv"
-_EKS_VIEW = re.compile(r"multicam_(?P<view>.+)_results")
 
 
 def _holds_no_poses(path: Path) -> bool:
@@ -58,90 +58,9 @@ def _holds_no_poses(path: Path) -> bool:
     return is_side_output_name(path) or path.name == EKS_3D_FILE_NAME
 
 
-def _view_in_name(view: str) -> re.Pattern[str]:
-    """Return the pattern of ``view`` in a file name: between non-alphanumeric characters, as Lightning Pose matches."""
-    return re.compile(rf"(?<![0-9a-zA-Z]){re.escape(view)}(?![0-9a-zA-Z])")
-
-
-def _session_of(path: Path, view: str) -> str:
-    """Return the file name of ``path`` with its view as ``<view>``: the same for the views of one session."""
-    return _view_in_name(view).sub("<view>", path.stem)
-
-
-def names_view(stem: str, view: str) -> bool:
-    """Whether the file stem names ``view`` between non-alphanumeric characters (``io.collect_video_files_by_view``)."""
-    return _view_in_name(view).search(stem) is not None
-
-
-def view_names_of_files(paths: Sequence[Path]) -> list[str]:
-    """Return the view name of each file from the names alone.
-
-    ``multicam_<view>_results.csv`` (EKS) names its view; otherwise the parts, separated by ``_``
-    or ``.``, every name shares at its start and at its end are the session (``<session>_<view>.csv``,
-    ``<session>.<model>.<view>.csv``) and what differs is the view.
-
-    Raises
-    ------
-    InvalidSourceFileError
-        When fewer than two files are given, or the names do not tell the views apart.
-    """
-    stems = [Path(path).stem for path in paths]
-    eks = [_EKS_VIEW.fullmatch(stem) for stem in stems]
-    if all(eks):
-        names = [match["view"] for match in eks if match]
-    else:
-        # Words and the separators between them (re.split keeps them): [word, sep, word, ...].
-        parts = [re.split(r"([_.])", stem) for stem in stems]
-        first = parts[0]
-        start = 0  # shared leading [word, separator] pairs
-        while all(len(p) > start + 2 and p[start : start + 2] == first[start : start + 2] for p in parts):
-            start += 2
-        end = 0  # shared trailing [separator, word] pairs
-
-        def tail(p: list[str]) -> list[str]:
-            return p[len(p) - end - 2 : len(p) - end]
-
-        while all(len(p) > start + end + 2 and tail(p) == tail(first) for p in parts):
-            end += 2
-        names = ["".join(p[start : len(p) - end]) for p in parts]
-    if len(paths) < 2 or len(set(names)) != len(names) or not all(names):
-        raise InvalidSourceFileError(
-            f"Cannot tell the views of {[Path(p).name for p in paths]} from their names (Lightning Pose names "
-            "them <session>_<view>.csv); name the views (view_names=[...], --source lp-multiview with the "
-            "model's config next to the files) or give one file per view."
-        )
-    if not all(eks) and (grid := _sessions_by_views(names)):
-        sessions, views = grid
-        raise InvalidSourceFileError(
-            f"{[Path(p).name for p in paths]}: their names look like {len(sessions)} sessions x {len(views)} views "
-            f"({', '.join(sessions)} x {', '.join(views)}; Lightning Pose names a session's files "
-            "<session>_<view>.csv), not one session's views. Give one session's files (a session is one NWB file), "
-            "or name the views if these are one session's (view_names=[...], -O view_names=[...] on the command line)."
-        )
-    return names
-
-
-def _sessions_by_views(names: Sequence[str]) -> tuple[list[str], list[str]] | None:
-    """Return the sessions and views when ``names`` are every ``<session>_<view>`` of two or more of each; else None.
-
-    ``s1_top, s1_bot, s2_top, s2_bot`` (a glob of ``video_preds``) would be one session of four cameras on one clock.
-    """
-    parts = [re.split(r"([_.])", name) for name in names]  # [word, sep, word, ...]
-    words = min(len(p) for p in parts) // 2
-    # The session's first words, or the view's last words (sessions named with more words than others).
-    splits = [2 * word - 1 for word in range(1, words + 1)] + [-2 * word for word in range(1, words + 1)]
-    for split in splits:
-        pairs = [("".join(p[:split]), "".join(p[split + 1 :])) for p in parts]  # around the separator at `split`
-        sessions = list(dict.fromkeys(session for session, _ in pairs))
-        views = list(dict.fromkeys(view for _, view in pairs))
-        if len(sessions) > 1 and len(views) > 1 and len(set(pairs)) == len(sessions) * len(views) == len(names):
-            return sessions, views
-    return None
-
-
 def _folder_views(folder: Path) -> list[Path]:
-    """Return the CSVs of ``folder`` that may be views: Lightning Pose's other outputs and EKS's 3D file left out."""
-    return sorted(p for p in folder.glob("*.csv") if not _holds_no_poses(p))
+    """Return the CSVs of ``folder`` that may be views: Lightning Pose's other outputs and 3D poses left out."""
+    return sorted(p for p in folder.glob("*.csv") if not _holds_no_poses(p) and not _holds_3d(p))
 
 
 def find_view_files(folder: Path, view_names: Sequence[str] | None) -> dict[str, Path]:
@@ -161,16 +80,27 @@ def find_view_files(folder: Path, view_names: Sequence[str] | None) -> dict[str,
     """
     candidates = _folder_views(folder)
     if view_names is None:
-        eks = [p for p in candidates if _EKS_VIEW.fullmatch(p.stem)]
+        eks = [p for p in candidates if EKS_VIEW.fullmatch(p.stem)]
         if not eks:
-            raise InvalidSourceFileError(
-                f"{folder}: no multicam_<view>_results.csv (EKS) here, and no view names given; give every view's "
-                "file (on the command line: poseconv convert <session>_<view1>.csv <session>_<view2>.csv ... "
-                "--source lp-multiview), or the views: view_names=[...] in Python, or the model's config "
-                "(data.view_names) next to the files."
-            )
+            raise InvalidSourceFileError(_no_view_names(folder, candidates))
         return dict(zip(view_names_of_files(eks), eks, strict=True))
     return match_views(candidates, view_names, folder)
+
+
+def _no_view_names(folder: Path, candidates: Sequence[Path]) -> str:
+    """Say how to name the views of ``folder`` as every command can (``-O``), as its files suggest them if they do."""
+    try:
+        # A suggestion only: the folder may hold several sessions, whose views the names alone cannot tell.
+        names = ", ".join(view_names_of_files(candidates))
+    except InvalidSourceFileError:
+        names = "<view1>, <view2>, ..."
+    return (
+        f"{folder}: no multicam_<view>_results.csv (EKS) here, and no view names given; name the views, in the "
+        f"cameras' order: -O \"view_names=[{names}]\" (convert, inspect, metadata, plot), a spec's source_data: "
+        f"{{view_names: [{names}]}}, Python's view_names=[...]; or put the model's config (data.view_names) next "
+        "to the files, or give every view's file (poseconv convert <session>_<view1>.csv <session>_<view2>.csv ... "
+        "--source lp-multiview)."
+    )
 
 
 def match_views(paths: Sequence[Path], view_names: Sequence[str], where: Path | None = None) -> dict[str, Path]:
@@ -202,7 +132,7 @@ def match_views(paths: Sequence[Path], view_names: Sequence[str], where: Path | 
 
 def _warn_other_sessions(found: dict[str, Path], where_text: str) -> None:
     """Warn when the files of the views differ by more than the view's name: views of several sessions."""
-    sessions = {view: _session_of(path, view) for view, path in found.items()}
+    sessions = {view: session_of(path, view) for view, path in found.items()}
     if len(set(sessions.values())) > 1:
         # Lightning Pose names one session's videos, hence predictions, <session>_<view>: same but for the view.
         named = ", ".join(f"{path.name} ({view!r}: {sessions[view]})" for view, path in found.items())
@@ -215,20 +145,37 @@ def _warn_other_sessions(found: dict[str, Path], where_text: str) -> None:
         )
 
 
+def _holds_3d(path: Path) -> bool:
+    """Whether ``path`` is a session's 3D poses (EKS's 3D file; any table whose coords hold z); never raises.
+
+    ``poseconv export --to lp`` writes a session's 3D poses as ``<OUT>_3D.csv`` beside its views' files.
+    """
+    try:
+        rows = read_csv_rows(path, n_rows=3)
+    except UNREADABLE_FILE_ERRORS:
+        rows = []  # the reader says what is wrong with it
+    # Lightning Pose's header rows (blank names where a script rebuilt the table), coords last.
+    header = len(rows) == 3 and first_cells(rows) in (["scorer", "bodyparts", "coords"], ["", "", ""])
+    return path.name == EKS_3D_FILE_NAME or (header and "z" in rows[2][1:])
+
+
 def _given_files(path: Path, view_file_paths: Sequence[Path] | None) -> tuple[list[Path], Path | None]:
-    """Return the files given as views, without those a folder scan skips, and EKS's 3D file among them.
+    """Return the files given as views, without those a folder scan skips, and the 3D file among them.
 
     ``poseconv convert out/multicam_*.csv`` gives EKS's ``multicam_3d_results.csv`` (eks ``multicam_smoother.py``
-    writes it beside the views) and ``video_preds/*.csv`` Lightning Pose's metrics and bounding boxes: as in a
-    folder, the 3D file is the session's 3D poses and the others are no view.
+    writes it beside the views; ``poseconv export --to lp`` writes ``<OUT>_3D.csv``) and ``video_preds/*.csv``
+    Lightning Pose's metrics and bounding boxes: as in a folder, the 3D file is the session's 3D poses and the
+    others are no view.
     """
     given = [Path(p) for p in (view_file_paths or [])]
     if given and path.resolve() not in {p.resolve() for p in given}:
         given.insert(0, path)
-    points = list(dict.fromkeys(p.resolve() for p in given if p.name == EKS_3D_FILE_NAME))
+    three_d = [p for p in given if not is_side_output_name(p) and _holds_3d(p)]
+    points = list(dict.fromkeys(p.resolve() for p in three_d))
     if len(points) > 1:
         raise InvalidSourceFileError(
-            f"{[str(p) for p in points]}: several EKS 3D files ({EKS_3D_FILE_NAME}) given; give one session's files."
+            f"{[str(p) for p in points]}: several files of 3D poses (x, y, z) given; a session has one (EKS's "
+            f"{EKS_3D_FILE_NAME}): give one session's files."
         )
     skipped = [p.name for p in given if _holds_no_poses(p) and p.name != EKS_3D_FILE_NAME]
     if skipped:
@@ -238,7 +185,7 @@ def _given_files(path: Path, view_file_paths: Sequence[Path] | None) -> tuple[li
             PoseconvWarning,
             stacklevel=4,
         )
-    views = [p for p in given if not _holds_no_poses(p)]
+    views = [p for p in given if not _holds_no_poses(p) and p not in three_d]
     return views, points[0] if points else None
 
 
@@ -270,7 +217,7 @@ def _view_files(
     for view in view_names:
         # The stem's own dots stay (180607_004.train_frames=75.rng=0.top.csv, <eid>.left.rng=0.csv): only the
         # view's name is replaced and the suffix put back, never the stem's last dotted part.
-        sibling = path.with_name(_view_in_name(own[0]).sub(view, path.stem) + path.suffix)
+        sibling = path.with_name(view_in_name(own[0]).sub(view, path.stem) + path.suffix)
         if not sibling.is_file():
             raise InvalidSourceFileError(
                 f"{sibling}: the predictions of view {view!r} are missing (found {path.name} for view {own[0]!r}); "
@@ -344,17 +291,17 @@ def _other_sessions_views(views: Mapping[str, Path]) -> list[Path]:
     EKS's own names (``multicam_<view>_results.csv``) are one run's, written with the 3D file: none. Other
     CSVs (frame times, a view not given) are no other session's.
     """
-    if all(_EKS_VIEW.fullmatch(path.stem) for path in views.values()):
+    if all(EKS_VIEW.fullmatch(path.stem) for path in views.values()):
         return []
     mine = {path.resolve() for path in views.values()}
-    sessions = {_session_of(path, view) for view, path in views.items()}
+    sessions = {session_of(path, view) for view, path in views.items()}
     folder = next(iter(views.values())).parent
     others = []
     for path in sorted(folder.glob("*.csv")):
         if path.resolve() in mine or _holds_no_poses(path):
             continue
         named = [view for view in views if names_view(path.stem, view)]
-        if named and _session_of(path, named[0]) not in sessions:
+        if named and session_of(path, named[0]) not in sessions:
             others.append(path)
     return others
 

@@ -198,11 +198,13 @@ def test_views_that_cannot_be_matched_are_refused_with_what_to_do(tmp_path, sess
         read_lightning_pose_multiview(only)
     with pytest.raises(InvalidSourceFileError, match=r"predictions of view 'bot' are missing"):
         read_lightning_pose_multiview(only, view_names=["top", "bot"])
-    # A folder of views without a config: the command line (which takes no view names) gives the files.
-    with pytest.raises(
-        InvalidSourceFileError, match=r"poseconv convert <session>_<view1>\.csv .* --source lp-multiview"
-    ):
+    # A folder of views without a config: every command names them with -O; the names are placeholders when
+    # the files do not tell them.
+    with pytest.raises(InvalidSourceFileError, match=r'-O "view_names=\[<view1>, <view2>, \.\.\.\]"') as refused:
         read_lightning_pose_multiview(lone)
+    assert "poseconv convert <session>_<view1>.csv <session>_<view2>.csv ... --source lp-multiview" in str(
+        refused.value
+    )
     other = session["top"].with_name("mouse2_top.csv")
     other.write_bytes(session["top"].read_bytes())
     with pytest.raises(InvalidSourceFileError, match="several files name the view 'top'"):
