@@ -7,7 +7,6 @@ the poses: with ``--option``, ``inspect`` and ``plot`` show the poses ``convert`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,7 +85,7 @@ def _interface_poses(path: Path, source: str | None, options: Mapping[str, str],
     if fmt.kind == "labels":
         # Refused as without options, before any reading: labels are no poses over time.
         read_any(path, source=fmt.name, command=command)
-    interface = interface_with_options(path, fmt.name, options, command)
+    interface = interface_with_options(path, fmt.name, options)
     if fmt.kind != "session":
         return [interface.pose]
     # As read_any gives a session: each camera's 2D poses, then the 3D poses.
@@ -94,24 +93,12 @@ def _interface_poses(path: Path, source: str | None, options: Mapping[str, str],
     return [*session.views.values(), *([session.pose_3d] if session.pose_3d is not None else [])]
 
 
-#: The end of convert's refusal of an --option KEY that one of its flags gives.
-_GIVEN_BY_FLAG = re.compile(r"it is given by (--[a-z-]+), not by --option\.$")
+def interface_with_options(path: Path, source: str | None, options: Mapping[str, str]) -> Any:
+    """Build the interface of ``path`` as convert does with ``options``.
 
-
-def interface_with_options(path: Path, source: str | None, options: Mapping[str, str], command: str) -> Any:
-    """Build the interface of ``path`` as convert does with ``options``; a KEY a flag gives names that flag's command.
-
-    inspect and plot take none of convert's input flags (plot's --video draws over the video): the
-    refusal says the flag is convert's and metadata's.
+    inspect and plot take none of convert's input flags (plot's --video draws over the video): what those
+    flags give convert (``untracked``, ``sampling_frequency``, ``tracks``) is an ``--option`` here.
     """
-    from ..errors import InvalidOptionError
     from ._sources import make_interface
 
-    try:
-        return make_interface(path, source=source, source_options=options)
-    except InvalidOptionError as err:
-        found = _GIVEN_BY_FLAG.search(str(err))
-        if found is None:
-            raise
-        said = f"{str(err)[:-1]} (convert's and metadata's {found[1]}; {command} reads the file without it)."
-        raise InvalidOptionError(said) from None
+    return make_interface(path, source=source, source_options=options, flagless=True)

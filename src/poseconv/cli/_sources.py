@@ -243,6 +243,7 @@ def make_interface(
     labeled_data: Path | None = None,
     config: Path | None = None,
     source_options: Mapping[str, str] | None = None,
+    flagless: bool = False,
 ) -> Any:
     """Build the interface for ``path`` with the command-line options it takes.
 
@@ -270,6 +271,9 @@ def make_interface(
         implies ``training``); ``--config``: the project's ``config.yaml`` (``config_file_path``).
     source_options : Mapping, optional
         ``--option KEY=VALUE``: any other argument of the interface by name, VALUE as typed.
+    flagless : bool, default: False
+        The command has none of convert's input flags (``inspect``, ``plot``): ``--option`` gives what
+        they give (``untracked``, ``sampling_frequency``), the input aside.
 
     Returns
     -------
@@ -305,11 +309,14 @@ def make_interface(
             raise _unsupported(option, fmt.name, path, config)
         _check_videos_option(name, fmt)
         kwargs[name] = [value] if name.endswith("_paths") and not isinstance(value, list) else value
-    return _with_source_options(cls, fmt, path, kwargs, source_options) if source_options else cls(**kwargs)
+    if not source_options:
+        return cls(**kwargs)
+    flags = _flags_of_arguments(cls, fmt, flagless=flagless)
+    return _with_source_options(cls, fmt, path, kwargs, source_options, flags)
 
 
 def _with_source_options(
-    cls: type, fmt: Any, path: Path, kwargs: dict[str, Any], source_options: Mapping[str, str]
+    cls: type, fmt: Any, path: Path, kwargs: dict[str, Any], source_options: Mapping[str, str], flags: dict[str, str]
 ) -> Any:
     """Build the interface with the flags' ``kwargs`` and the ``--option`` arguments, checked as a spec's are."""
     from ..errors import InvalidOptionError, PoseconvError
@@ -322,7 +329,7 @@ def _with_source_options(
             "view (in the order of the view files given, or of the views), or --option 'video_file_paths={view: "
             "path, ...}' by view name."
         )
-    kwargs = {**kwargs, **checked(cls, path, fmt.name, source_options, kwargs, _flags_of_arguments(cls, fmt))}
+    kwargs = {**kwargs, **checked(cls, path, fmt.name, source_options, kwargs, flags)}
     try:
         return cls(**kwargs)
     except PoseconvError as err:
@@ -368,11 +375,16 @@ def _flag_arguments(cls: type, fmt: Any) -> dict[str, str | None]:
     }
 
 
-def _flags_of_arguments(cls: type, fmt: Any) -> dict[str, str]:
-    """Return what gives each interface argument on the command line: the inputs, or a flag (refused as --option)."""
+def _flags_of_arguments(cls: type, fmt: Any, *, flagless: bool = False) -> dict[str, str]:
+    """Return what gives each interface argument on the command line: the inputs, or a flag (refused as --option).
+
+    ``flagless``: the command takes none of the input flags, only the inputs.
+    """
     flags = {fmt.input_argument: "INPUT"}
     if fmt.inputs_argument is not None:
         flags[fmt.inputs_argument] = "the INPUT arguments (every view, in order)"
+    if flagless:
+        return flags
     for option, name in _flag_arguments(cls, fmt).items():
         # A session's videos by camera are --option video_file_paths (--video cannot name a camera): a session
         # of one file takes them so only, a session of view files a list by --video too.

@@ -87,7 +87,7 @@ def inspect(
             except LabelsNotPosesError as labels:
                 # Labels (named or detected): their frames and instances, as the training data of an NWB file.
                 summaries = []
-                interface = interface_with_options(file, labels.source, options, "inspect")
+                interface = interface_with_options(file, labels.source, options)
                 trainings = [summarize_training(interface.training_data)]
         # A signed URL's signature and credential are left out, as from the poses' source_file (recorded_location).
         shown = recorded_location(file)
