@@ -2,17 +2,18 @@
 
 Every format, alias and interface comes from :mod:`poseconv.catalog`; this
 module only turns ``--source``, ``--video``, ``--fps``, ... into interface
-arguments. Interface modules are imported only when a command needs one, so the
+arguments (the flags' arguments: :mod:`._flags`). Interface modules are imported only when a command needs one, so the
 CLI starts fast.
 """
 
 from __future__ import annotations
 
-import inspect
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from ._flags import flag_values, flags_of_arguments, unsupported_flag
 
 __all__ = [
     "check_exists",
@@ -161,57 +162,6 @@ def _first_read(fmt: Any, path: Path, inputs: list[Path] | None) -> Path:
     return next((other for other in inputs if not _left_out(fmt, other)), path)
 
 
-# The way forward where an option has another form for the same file ({path}: the input; {labels}: a
-# Lightning Pose multi-view model's labels files, from its config's data.csv_file, see _lp_view_labels).
-_LP_VIEWS_LABELS = (
-    " Convert the session without it. A multi-view model's labels are one CSV per view (its config's "
-    "data.csv_file); they convert as training data with --source lp-labels, one PoseTraining per view: into the "
-    "session's NWB file once it is written "
-    "(poseconv convert {labels} --source lp-labels --append session.nwb), or to a file of their own "
-    "(-o labels.nwb)."
-)
-_INSTEAD = {
-    ("--training", "SLEAP session"): (
-        " A session's user labels convert as training data with --source sleap-labels (poseconv convert "
-        "{path} --source sleap-labels), to an NWB file of their own (-o labels.nwb) or into the session's "
-        "(--append session.nwb)."
-    ),
-    ("--training", "LightningPose multi-view"): _LP_VIEWS_LABELS,
-    ("--labeled-data", "LightningPose multi-view"): _LP_VIEWS_LABELS,
-}
-
-
-def _lp_view_labels(path: Path | None, config: Path | None) -> str:
-    """Return the labels files of the Lightning Pose model of ``path``, quoted for a shell; never raises.
-
-    From the config given (``--config``) or found beside the predictions, as the reader finds it; the
-    files as its ``data.csv_file`` names them when they are not here, a pattern when there is no config.
-    """
-    import shlex
-
-    from ..errors import PoseconvError
-    from ..readers.lightningpose import find_config_file, model_labels_files
-
-    try:
-        # A folder's config is looked for as a file's in that folder would be (read_lightning_pose_multiview).
-        found = config or (find_config_file(path / "_" if path.is_dir() else path) if path else None)
-        files = model_labels_files(found) if found else []
-    except (OSError, PoseconvError):
-        files = []
-    return " ".join(shlex.quote(str(file)) for file in files) or "CollectedData_<view1>.csv CollectedData_<view2>.csv"
-
-
-def _unsupported(option: str, software: str, path: Path | None = None, config: Path | None = None) -> Exception:
-    import shlex
-
-    from ..errors import InvalidOptionError
-
-    instead = _INSTEAD.get((option, software), "")
-    labels = _lp_view_labels(path, config) if "{labels}" in instead else ""
-    instead = instead.format(path=shlex.quote(str(path)) if path else "FILE", labels=labels)
-    return InvalidOptionError(f"{option} is not supported for {software} files.{instead}")
-
-
 def _check_options(untracked: str | None, labeled_data: Path | None, training: bool) -> bool:
     """Refuse option values that no input could take; return whether training data is asked for."""
     from ..errors import InvalidOptionError, InvalidSourceFileError
@@ -302,17 +252,10 @@ def make_interface(
     given |= {"--labeled-data": labeled_data, "--config": config}
     # Label sources are all training data: --training asks for nothing more of them.
     given["--training"] = True if training and fmt.kind != "labels" else None
-    for option, name in _flag_arguments(cls, fmt).items():
-        if (value := given[option]) is None:
-            continue
-        if name is None:
-            raise _unsupported(option, fmt.name, path, config)
-        _check_videos_option(name, fmt)
-        kwargs[name] = [value] if name.endswith("_paths") and not isinstance(value, list) else value
+    kwargs |= flag_values(cls, fmt, path, given, config)
     if not source_options:
         return cls(**kwargs)
-    flags = _flags_of_arguments(cls, fmt, flagless=flagless)
-    return _with_source_options(cls, fmt, path, kwargs, source_options, flags)
+    return _with_source_options(cls, fmt, path, kwargs, source_options, flags_of_arguments(cls, fmt, flagless=flagless))
 
 
 def _with_source_options(
@@ -352,68 +295,7 @@ def check_option_keys(inputs: list[Path], source: str | None, source_options: Ma
     for path in inputs if source_options else []:
         fmt = get_format(detect_source(path, source))
         cls = catalog_interface(fmt)
-        refuse_keys(cls, path, fmt.name, source_options, _flags_of_arguments(cls, fmt))
-
-
-def _flag_arguments(cls: type, fmt: Any) -> dict[str, str | None]:
-    """Return the interface argument each flag becomes for ``fmt`` (None: the format takes no such flag)."""
-    parameters = inspect.signature(cls.__init__).parameters
-    # Option -> the interface arguments it may become; the first name the interface takes wins.
-    names = {
-        "--video": ("video_file_path", "video_file_paths"),
-        "--fps": ("sampling_frequency",),
-        "--individuals": (getattr(cls, "individuals_argument", "individuals"),),
-        "--untracked": ("untracked",),
-        "--labeled-data": ("labeled_data_path",),
-        "--config": ("config_file_path",),
-        "--training": ("include_training_data",),
-    }
-    # The input's own argument is not an option (dlc-labels takes its folder as labeled_data_path).
-    return {
-        option: next((n for n in choices if n in parameters and n != fmt.input_argument), None)
-        for option, choices in names.items()
-    }
-
-
-def _flags_of_arguments(cls: type, fmt: Any, *, flagless: bool = False) -> dict[str, str]:
-    """Return what gives each interface argument on the command line: the inputs, or a flag (refused as --option).
-
-    ``flagless``: the command takes none of the input flags, only the inputs.
-    """
-    flags = {fmt.input_argument: "INPUT"}
-    if fmt.inputs_argument is not None:
-        flags[fmt.inputs_argument] = "the INPUT arguments (every view, in order)"
-    if flagless:
-        return flags
-    for option, name in _flag_arguments(cls, fmt).items():
-        # A session's videos by camera are --option video_file_paths (--video cannot name a camera): a session
-        # of one file takes them so only, a session of view files a list by --video too.
-        if name is not None and not (name == "video_file_paths" and fmt.kind == "session"):
-            flags[name] = option
-    if fmt.individuals_argument is not None:
-        # --individuals gives the format's own argument, whatever another format calls it (a spec is told the same).
-        flags.setdefault("individuals", "--individuals")
-        flags.setdefault("tracks", "--individuals")
-    return flags
-
-
-def _videos_by_camera(name: str, fmt: Any) -> bool:
-    """Whether ``name`` is the videos by camera of a session of one file, which --video cannot give."""
-    return name == "video_file_paths" and fmt.kind == "session" and fmt.inputs_argument is None
-
-
-def _check_videos_option(name: str, fmt: Any) -> None:
-    """Refuse --video for a session of one file, whose videos go by camera name (views given as files go in order)."""
-    from ..errors import InvalidOptionError
-
-    if not _videos_by_camera(name, fmt):
-        return
-    raise InvalidOptionError(
-        f"--video: a {fmt.name} file has one video per camera, given by camera name, which --video cannot say. "
-        "Keep each camera's video where the file records it or next to the file, named as the tool names it "
-        "(they are found by name), or give them by camera: --option 'video_file_paths={camera: path}' (a spec's "
-        "source_data: {video_file_paths: {camera: path}}, Python's video_file_paths={'camera': path})."
-    )
+        refuse_keys(cls, path, fmt.name, source_options, flags_of_arguments(cls, fmt))
 
 
 def pose_metadata(
@@ -461,11 +343,11 @@ def pose_metadata(
     kwargs: dict[str, Any] = {fmt.input_argument: path, "video_file_path": video, "sampling_frequency": fps}
     if individuals is not None:
         if fmt.individuals_argument is None:
-            raise _unsupported("--individuals", fmt.name)
+            raise unsupported_flag("--individuals", fmt.name)
         kwargs[fmt.individuals_argument] = individuals
     if config is not None:
         if "config_file_path" not in fmt.reader_options:
-            raise _unsupported("--config", fmt.name)
+            raise unsupported_flag("--config", fmt.name)
         kwargs["config_file_path"] = config
     pose_source = PoseSource.from_format(fmt, **kwargs)
     return pose_source.get_pose_metadata(), _lacks_frame_times(pose_source)
