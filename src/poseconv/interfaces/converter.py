@@ -107,6 +107,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
     def _compose(self, metadata: Mapping[str, Any] | None) -> ComposedMetadata:
         defaults = {name: to_plain(i.get_metadata()) for name, i in self.data_interface_objects.items()}
         shared_keys.name_internal_videos_by_file(defaults, self.data_interface_objects)
+        shared_keys.name_view_videos_found_elsewhere(defaults, self.data_interface_objects)
         known = {"NWBFile", "Subject"}
         for interface in self.data_interface_objects.values():
             known |= set(interface.get_metadata_schema().get("properties", {}))
@@ -136,7 +137,7 @@ class PoseNWBConverter(EmptyTextSchemaMixin, NWBConverter):
                 del entries[key]
         shared_keys.show_shared_edges(metadata, composition.shared_entries)  # neuroconv appended them per input
         shared_keys.show_linked_references(metadata, composition.per_input)  # neuroconv showed the inputs' own
-        return metadata
+        return shared_keys.without_internal_stand_ins(metadata)  # shown once, as the internal video
 
     def metadata_problems(self, metadata: Mapping[str, Any] | None, append_mode: bool = False) -> list[Any]:
         """Return everything wrong with ``metadata``: unknown keys, then schema violations, found in one pass.

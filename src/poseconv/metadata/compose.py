@@ -52,6 +52,7 @@ from .shared_keys import (
     KEYED_BLOCKS,
     borrow_referenced,
     defer_to_other_videos,
+    leave_cameras_to_views,
     place_shared_edges,
     shared_edge_problems,
     shared_entries,
@@ -408,6 +409,19 @@ def _input_metadata(
     return merged
 
 
+def _shaped_per_input(
+    input_metadata: Mapping[str, Mapping[str, Any]] | None, problems: list[MetadataProblem]
+) -> dict[str, dict[str, Any]]:
+    """Return the user's metadata of single inputs in the schema's shape; add the problems of their shape."""
+    per_input_user = {}
+    for name, value in (input_metadata or {}).items():
+        per_input_user[name], found = shaped_copy(value)
+        # One input's own metadata (a spec's pose entry) as the session's: a field a form left empty is not given.
+        drop_form_empty_text(per_input_user[name])
+        problems += [MetadataProblem(path, message, name) for path, message in found]
+    return per_input_user
+
+
 def compose_metadata(
     defaults: Mapping[str, Mapping[str, Any]],
     *,
@@ -454,12 +468,7 @@ def compose_metadata(
     if isinstance(user.get("Subject"), dict):
         nwbfile = user.get("NWBFile") if isinstance(user.get("NWBFile"), dict) else {}
         normalize_date_of_birth(user["Subject"], nwbfile.get("session_start_time"))
-    per_input_user = {}
-    for name, value in (input_metadata or {}).items():
-        per_input_user[name], found = shaped_copy(value)
-        # One input's own metadata (a spec's pose entry) as the session's: a field a form left empty is not given.
-        drop_form_empty_text(per_input_user[name])
-        result.problems += [MetadataProblem(path, message, name) for path, message in found]
+    per_input_user = _shaped_per_input(input_metadata, result.problems)
     known = set(known_blocks) | {key for value in defaults.values() for key in value}
     result.problems += user_problems(user, per_input_user, own, poses, known, others)
     # Values a spreadsheet left a space on ('m2 ', 'Mus musculus '): DANDI would take them as other values.
@@ -478,6 +487,7 @@ def compose_metadata(
         result.per_input[name] = merged
         blocks = ("Devices", "Behavior", "Pose") if len(poses) == 1 else ("Devices", "Behavior")
         shared = merge_metadata(shared, {k: merged[k] for k in blocks if k in merged})
+    leave_cameras_to_views(shared, result.per_input)  # a session's views give their videos their cameras
     result.shared = shared
     shared_skeletons = {key for block, key in common if block == "Skeletons"}
     result.problems += _separate_skeletons(result.per_input, own, shared_skeletons, per_input_user)

@@ -344,7 +344,8 @@ def _container_description(pose: PoseData, track: PoseTrack, *, linked: bool) ->
     made_by = poses_made_by(individual, pose.source_software, pose.scorer, track, skeleton=skeleton)
     info = pose.videos[track.video]
     description = f"{made_by} on video '{track.video}', read from {pose.source_name}."
-    if pose.notes.get("model"):
+    if pose.notes.get("model") and not track.placed_by_hand:
+        # The model predicted the other tracks; a track a user placed by hand is not its output.
         description += f" {pose.notes['model']}"
     if pose.notes.get("untracked_detections") and track.name in pose.notes.get("untracked_tracks", ()):
         description += f" {pose.notes['untracked_detections']}"

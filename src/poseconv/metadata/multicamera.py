@@ -117,8 +117,9 @@ def _view_entry(
         f" on video '{track.video}', read from {view.source_name}; the 2D view of camera '{camera}' "
         "in a multi-camera session."
     )
-    if view.notes.get("model"):
-        # The model sentence of a single-camera container (a DeepLabCut or Lightning Pose config's model).
+    if view.notes.get("model") and not track.placed_by_hand:
+        # The model sentence of a single-camera container (a DeepLabCut or Lightning Pose config's model); not for
+        # poses placed by hand.
         description += f" {view.notes['model']}"
     info, facts = view.videos[track.video], view.notes.get("videos", {}).get(track.video, {})
     if track.video not in video_paths_known and info.original_path:

@@ -15,12 +15,18 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from .checks import skeleton_problems
-from .defaults import to_plain, video_key
+from .defaults import to_plain
 from .problems import MetadataProblem
+from .video_links import (
+    leave_cameras_to_views,
+    name_internal_videos_by_file,
+    name_videos_found_elsewhere,
+    name_view_videos_found_elsewhere,
+    without_internal_stand_ins,
+)
 
 __all__ = [
     "CONTAINER_BLOCKS",
@@ -28,8 +34,10 @@ __all__ = [
     "VIDEO_BLOCKS",
     "borrow_referenced",
     "defer_to_other_videos",
+    "leave_cameras_to_views",
     "legacy_pose_layout_problems",
     "name_internal_videos_by_file",
+    "name_view_videos_found_elsewhere",
     "place_shared_edges",
     "said_as_legacy_layouts",
     "shared_edge_problems",
@@ -37,6 +45,7 @@ __all__ = [
     "show_linked_references",
     "show_shared_edges",
     "without_handed_back",
+    "without_internal_stand_ins",
     "without_legacy_pose_layouts",
 ]
 
@@ -324,6 +333,7 @@ def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Ma
                     theirs.setdefault(entry["name"], (key, entry, block))
                     theirs_by_key.setdefault(key, (key, entry, block))
     for metadata in own.values():
+        name_videos_found_elsewhere(metadata, theirs, theirs_by_key)
         videos = (metadata.get("Behavior") or {}).get("ExternalVideos") or {}
         for key, entry in list(videos.items()):
             # The same key (neuroconv's video_<stem>) under the name the lab gave the video (video_name=):
@@ -332,57 +342,6 @@ def defer_to_other_videos(own: Mapping[str, dict[str, Any]], others: Iterable[Ma
             if other is None or (other_key == key and other.get("name") == entry.get("name")):
                 continue
             _link_other_video(metadata, key, entry, other_key, other, block)
-
-
-def name_internal_videos_by_file(defaults: Mapping[str, dict[str, Any]], interfaces: Mapping[str, Any]) -> None:
-    """Give a pose input's video entry the name of neuroconv's ``InternalVideoInterface`` entry of its file (in place).
-
-    Given both a ``metadata_key`` and a ``video_name`` of its own, an ``InternalVideoInterface`` shares neither key
-    nor name with the pose input's entry of the same video, and no external file the writer could find it by: the
-    file it was given (its ``source_data["file_path"]``) is the pose's video's. Named alike, the two entries are
-    one video to :func:`defer_to_other_videos`. ``defaults``: each input's ``get_metadata()`` by input name;
-    ``interfaces``: the interfaces by the same names.
-    """
-    from ..model.location import where_linked
-
-    internal: dict[Path, Mapping[str, Any]] = {}
-    for name, interface in interfaces.items():
-        entries = ((defaults.get(name) or {}).get("Behavior") or {}).get("InternalVideos") or {}
-        given = (getattr(interface, "source_data", None) or {}).get("file_path")
-        if given and len(entries) == 1 and isinstance(next(iter(entries.values())), Mapping):
-            internal[where_linked(given)] = next(iter(entries.values()))
-    for name, interface in interfaces.items() if internal else ():
-        videos = ((defaults.get(name) or {}).get("Behavior") or {}).get("ExternalVideos") or {}
-        for key, files in _pose_video_files(interface).items():
-            entry = videos.get(video_key(key))
-            other = next((internal[where] for where in map(where_linked, files) if where in internal), None)
-            if isinstance(entry, dict) and other is not None and other.get("name"):
-                entry["name"] = other["name"]
-
-
-def _pose_video_files(interface: Any) -> dict[str, list[Any]]:
-    """Return the files of a pose interface's videos by video key: those its poses found and those it was given.
-
-    A multi-camera interface's videos are its session's views' (its ``pose`` is the 3D poses or the first view
-    only), given by camera name (``video_file_paths``: the camera's view's first track's video, as the interface
-    matches them); another interface has none (no ``pose``).
-    """
-    views = dict(getattr(getattr(interface, "session", None), "views", None) or {})
-    pose = getattr(interface, "pose", None) if not views else None
-    files: dict[str, list[Any]] = {}
-    for data in views.values() or [pose]:
-        for key, info in (getattr(data, "videos", None) or {}).items():
-            files.setdefault(key, []).extend([info.path] if getattr(info, "path", None) is not None else [])
-    source_data = getattr(interface, "source_data", None) or {}
-    given = source_data.get("video_file_paths")
-    single = list(getattr(pose, "videos", None) or {})
-    if source_data.get("video_file_path") is not None and len(single) == 1:
-        given = {single[0]: source_data["video_file_path"]}
-    for name, path in given.items() if isinstance(given, Mapping) else ():
-        view = views.get(name)
-        key = view.tracks[0].video if view is not None and view.tracks else name
-        files.setdefault(key, []).append(path)
-    return files
 
 
 def _link_other_video(

@@ -100,3 +100,33 @@ def test_training_data_listed_first_leave_the_shared_video_at_the_aligned_poses_
         assert len(videos) == 1 and videos[0].starting_time == 5.0
         training = nwbfile.processing["behavior"]["PoseTraining"]
         assert list(training.source_videos.image_series.values()) == videos  # the frames link the same video
+
+
+@needs_shared_data
+def test_poses_without_their_video_link_the_video_a_video_interface_writes(tmp_path):
+    # The poses took the video interface's camera but linked no video: only a video found beside the poses (or
+    # given) was named, though the file holds the video of the same key.
+    import shutil
+
+    from neuroconv.datainterfaces import ExternalVideoInterface
+
+    from tests.fixtures.deeplabcut import OPEN_FIELD
+
+    alone = tmp_path / SINGLE_ANIMAL_H5.name  # no video beside it
+    shutil.copy(SINGLE_ANIMAL_H5, alone)
+    poses = DeepLabCutPoseInterface(file_path=alone, sampling_frequency=30.0)
+    video = ExternalVideoInterface(file_paths=[OPEN_FIELD / "m3v1mp4.mp4"], verbose=False)
+    converter = PoseConverterPipe(data_interfaces=dict(Poses=poses, Video=video))
+    metadata = converter.get_metadata()
+    assert metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["source_video_metadata_key"] == "video_m3v1mp4"
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    path = tmp_path / "session.nwb"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        converter.run_conversion(nwbfile_path=path, metadata=metadata)
+    with NWBHDF5IO(path, "r") as io:
+        nwbfile = io.read()
+        (series,) = nwbfile.acquisition.values()
+        container = nwbfile.processing["behavior"]["PoseEstimation"]
+        assert container.source_video is series and container.device is series.device
+        assert list(nwbfile.devices) == [series.device.name]

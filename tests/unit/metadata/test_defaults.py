@@ -109,7 +109,11 @@ def test_poses_a_user_placed_on_a_video_of_a_predicted_project_are_not_credited_
         for i in range(3)
     ]
     labels = sio.Labels(labeled_frames=frames, videos=[predicted, by_hand], skeletons=[skeleton], tracks=[track])
-    labels.provenance = {"model_paths": ["models/centroid/training_config.json", "models/ci/training_config.json"]}
+    labels.provenance = {
+        "model_paths": ["models/centroid/training_config.json", "models/ci/training_config.json"],
+        "sleap_version": "1.4.1",
+        "predictor": "TopDownPredictor",
+    }
     labels.save(str(tmp_path / "p.slp"))
 
     entries = default_pose_metadata(read_sleap(tmp_path / "p.slp"))["Pose"]["PoseEstimations"]
@@ -117,6 +121,9 @@ def test_poses_a_user_placed_on_a_video_of_a_predicted_project_are_not_credited_
     [hand_made] = [e for e in entries.values() if "small_robot" in e["name"]]
     assert model_made["scorer"] and "estimated with SLEAP (scorer " in model_made["description"]
     assert "scorer" not in hand_made and hand_made["description"].startswith("Poses of 'm' placed by hand in SLEAP on")
+    # The predictor the file records made the predictions only.
+    assert "Predicted by SLEAP 1.4.1 (TopDownPredictor)" in model_made["description"]
+    assert "Predicted by" not in hand_made["description"], hand_made["description"]
     # Read back, the description still names the animal and the video.
     assert names_from_description(hand_made["description"]) == ("m", "small_robot_3_frame")
 

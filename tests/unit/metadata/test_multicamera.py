@@ -46,3 +46,25 @@ def test_views_a_user_placed_are_not_said_estimated():
     ]
     assert views and all(" placed by hand in SLEAP on video " in view["description"] for view in views)
     assert not any("scorer" in view for view in views)
+
+
+@needs_shared_data
+def test_views_a_user_placed_are_not_credited_to_the_model_the_file_records():
+    # The model sentence (SLEAP's predictor) went into every view's description, poses placed by hand too.
+    import dataclasses
+
+    from poseconv.readers.sleap import read_sleap_session
+
+    data = read_sleap_session(SHARED_DATA / "sleap-io.js/tests/data/slp/py_written_28_multiview3d.slp")
+    model = "Predicted by SLEAP 1.4.1 (TopDownPredictor)."
+    views = {
+        camera: dataclasses.replace(view, notes={**view.notes, "model": model}) for camera, view in data.views.items()
+    }
+    metadata = default_multicamera_metadata(dataclasses.replace(data, views=views))
+    described = [
+        view["description"]
+        for entry in metadata["Pose"]["MultiCameraPoseEstimations"].values()
+        for view in (entry.get("CameraViews") or {}).values()
+        if view.get("description", "").startswith("Poses of")
+    ]
+    assert described and not any(model in description for description in described)

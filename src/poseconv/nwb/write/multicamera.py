@@ -401,8 +401,10 @@ def _camera_view(
                 n_frames=n_frames,
                 frame_size=info.frame_size,
             )
-            # The video was recorded by this camera; link it when the video is new here.
-            if source_video.name not in existing and getattr(source_video, "device", None) is None:
+            # The video was recorded by this camera: linked when the video is new here, or written by another
+            # interface of this conversion without a camera (the session's calibrated cameras are poseconv's).
+            new_here = source_video.name not in existing or source_video.container_source is None
+            if new_here and getattr(source_video, "device", None) is None:
                 source_video.device = camera
     elif view_entry.get("PoseEstimationSeries"):
         raise MetadataError(f"{view_where} lists 2D series, but camera '{camera_name}' has no poses of it.")

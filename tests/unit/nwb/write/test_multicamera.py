@@ -263,3 +263,22 @@ def test_poseconvs_sentences_follow_a_given_camera_description_as_sentences_of_t
     nwbfile = mock_NWBFile()
     write_multicamera_pose_estimation(nwbfile, data, metadata=metadata)
     assert nwbfile.devices["left"].description == written
+
+
+def test_a_view_s_video_another_interface_wrote_without_a_camera_takes_the_view_s_camera():
+    # A video interface's video of a view (neuroconv's ExternalVideoInterface, its camera left to the session's
+    # calibrated one): the view linked the video, but only a video new here was given the camera.
+    from pynwb.image import ImageSeries
+
+    data = _session(FrameTiming(rate=30.0))
+    metadata = default_multicamera_metadata(data, video_paths_known={"left_video"})
+    name = metadata["Behavior"]["ExternalVideos"]["video_left_video"]["name"]
+    nwbfile = mock_NWBFile()
+    video = ImageSeries(
+        name=name, external_file=["left_video.mp4"], format="external", starting_frame=[0], rate=30.0, num_samples=4
+    )
+    nwbfile.add_acquisition(video)
+    (container, _) = write_multicamera_pose_estimation(nwbfile, data, metadata=metadata)
+    view = container.pose_estimations["PoseEstimation_left"]
+    assert view.source_video is video and video.device is view.device is nwbfile.devices["left"]
+    assert type(video.device).__name__ == "CalibratedCamera"
