@@ -297,9 +297,12 @@ def test_a_second_append_records_the_tracks_of_its_containers(tmp_path):
     entries = "".join(f"    PoseEstimation_track_{k}: {{name: PoseEstimation_track_{k}_run2}}\n" for k in (0, 1))
     renamed.write_text("Pose:\n  PoseEstimations:\n" + entries)
     poseconv("convert", SLP, "--append", path, "--fps", "30", "-m", renamed)
+    # Each run is an input of its own (the tables number them), with its tracks and their identities: the second
+    # run's tracks were named after their renamed containers, then merged into the first run's poses.
     poses = read_nwb(path)
-    tracks = {track.name: pose.identity(track) for pose in poses for track in pose.tracks}
-    assert tracks["PoseEstimation_track_0_run2"] == "track_0" and tracks["PoseEstimation_track_1_run2"] == "track_1"
+    assert [[(track.name, pose.identity(track)) for track in pose.tracks] for pose in poses] == [
+        [("track_0", "track_0"), ("track_1", "track_1")]
+    ] * 2
 
 
 SLEAP_IO_POSES = SHARED_DATA / "sleap-io.js/tests/data/nwb/minimal.pose.nwb"

@@ -132,6 +132,10 @@ TRACK_ORDER_COLUMNS = {
         "The individual/track it holds, as the pose file names it (one track may be several containers, one "
         "per skeleton); empty for instances the file gives no track."
     ),
+    "input": (
+        "Which pose file the container was written from, numbered from 0 in the order the files were written to "
+        "this processing module: the containers of one number are one file's tracks."
+    ),
 }
 
 

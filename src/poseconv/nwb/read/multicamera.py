@@ -23,7 +23,6 @@ from ...model.multicamera import LENGTH_UNITS, CameraCalibration, MultiCameraPos
 from ..layout import (
     CAMERA_SIZE_PATTERN,
     CAMERA_UNIT_PATTERN,
-    camera_order_name,
     instance_group_score_name,
     natural_key,
     replaced_predictions_name,
@@ -31,13 +30,12 @@ from ..layout import (
 )
 from .extra_coords import read_extra_coords
 from .pose_crops import video_crops
-from .scores import read_instance_series
+from .scores import read_instance_series, recorded_camera_order
 from .skeletons import stored_skeleton
 from .store import (
     base_name,
     child_groups,
     damage_named,
-    is_group,
     linked,
     member,
     neurodata_type,
@@ -45,7 +43,6 @@ from .store import (
     open_nwbfile_object,
     open_store,
     text,
-    texts,
     visit_groups,
 )
 from .video_facts import video_facts
@@ -67,11 +64,7 @@ def camera_views(root: Any, container: Any) -> dict[str, Any]:
     camera_order_name`); views it does not list follow as the file lists them (HDF5 in creation order).
     """
     views = child_groups(container, "PoseEstimation")
-    parent, name = container.name.rsplit("/", 1)
-    table = root[parent or "/"].get(camera_order_name(name))
-    if table is None or not is_group(table) or "pose_estimation" not in table:
-        return views
-    recorded = [view for view in texts(table["pose_estimation"]) if view in views]
+    recorded = [view for view in recorded_camera_order(root, container) if view in views]
     return {**{view: views[view] for view in recorded}, **views}
 
 

@@ -13,9 +13,9 @@ its user instances replaced; :mod:`poseconv.nwb.write.replaced_predictions`) bec
 (:mod:`poseconv.nwb.read.replaced_predictions`). Containers come in the order of their tracks: the one poseconv records
 (:mod:`poseconv.nwb.write.track_order`), else natural order of their names.
 
-Containers of one processing module with the same source software, version
-and scorer form one :class:`PoseData` (a multi-animal DeepLabCut file written
-by poseconv comes back as one PoseData with every individual). The camera views
+The containers written from one pose file form one :class:`PoseData` (:mod:`poseconv.nwb.read.inputs`);
+those of files that do not record it, containers of one processing module with the same source
+software, version and scorer. The camera views
 of ``MultiCameraPoseEstimation`` containers count as containers of the module that
 holds those (a SLEAP session's tracks come back together, each camera's video with
 every track, as in the ``.slp``).
@@ -331,13 +331,17 @@ class NWBPoseFile:
             if name not in replaced.values():
                 # The camera views of a session's MultiCameraPoseEstimation containers (one per track) go by
                 # the processing module holding those, as the session's file holds every track of each video.
-                module, owner = self._owner(info)
-                # A 2D container of a video a session's view also shows (its source file converted beside the
-                # session) is another PoseData: one PoseData holds a track once per video.
-                in_session = owner != info.name
-                key = (module.name, in_session, info.source_software, info.source_software_version, info.scorer)
-                grouped.setdefault(key, []).append(name)
+                grouped.setdefault(self._group_key(info), []).append(name)
         return [self._pose(members, infos, replaced, lazy) for members in grouped.values()]
+
+    def _group_key(self, info: PoseContainerInfo) -> tuple:
+        """Return what one PoseData's containers share: their group (:mod:`.inputs`), or a session's software."""
+        module, owner = self._owner(info)
+        # A 2D container of a video a session's view also shows (its source file converted beside the
+        # session) is another PoseData: one PoseData holds a track once per video.
+        if owner != info.name:
+            return (module.name, True, info.source_software, info.source_software_version, info.scorer)
+        return (module.name, False, info.group)
 
     def _pose(
         self,
@@ -368,22 +372,7 @@ class NWBPoseFile:
                 predictions.name, predictions.skeleton, predictions.video = track.name, track.skeleton, track.video
                 track.replaced_predictions = predictions
             tracks.append(track)
-        videos: dict[str, VideoInfo] = {}
-        timing: dict[str, FrameTiming] = {}
-        for name in members:
-            info = infos[name]
-            if info.video not in videos:
-                videos[info.video] = VideoInfo(
-                    key=info.video,
-                    original_path=info.original_video,
-                    path=info.video_path,
-                    frame_size=info.frame_size,
-                    fps=info.timing.rate if info.timing is not None else None,
-                    image_files=info.image_files,
-                    linked_in_nwb=info.video_linked,
-                )
-                if info.timing is not None:
-                    timing[info.video] = info.timing
+        videos, timing = _videos([infos[name] for name in members])
         kwargs: dict[str, Any] = {
             "source_software_version": first.source_software_version,
             "scorer": first.scorer,
@@ -406,15 +395,44 @@ class NWBPoseFile:
         # Poses in a crop's pixels, as the pose readers note them: the exports that link the whole video move them.
         if crops := video_crops((infos[n].video, infos[n].reference_frame) for n in members):
             kwargs["notes"]["videos"] = crops
-        return PoseData.from_tracks(
-            source_software=first.source_software or "unknown",
-            source_file=self.path,
-            skeletons=list(skeletons.values()),
-            videos=list(videos.values()),
-            tracks=tracks,
-            timing=timing,
-            **kwargs,
-        )
+        try:
+            return PoseData.from_tracks(
+                source_software=first.source_software or "unknown",
+                source_file=self.path,
+                skeletons=list(skeletons.values()),
+                videos=list(videos.values()),
+                tracks=tracks,
+                timing=timing,
+                **kwargs,
+            )
+        except ValueError as exc:
+            # The model names a track only: the file and containers say where to look.
+            paths = [infos[n].path for n in [*members, *replaced.values()]]
+            raise InvalidSourceFileError(
+                f"{self.path}: the PoseEstimation containers {paths}, read as the poses of one file, do not "
+                f"fit together: {exc} Read them one at a time (--container NAME, or read_nwb(..., containers=...)), "
+                "or write the NWB file again from its pose files."
+            ) from exc
+
+
+def _videos(infos: Sequence[PoseContainerInfo]) -> tuple[dict[str, VideoInfo], dict[str, FrameTiming]]:
+    """Return the videos of a PoseData's containers and their frame times, by video key (the first container's)."""
+    videos: dict[str, VideoInfo] = {}
+    timing: dict[str, FrameTiming] = {}
+    for info in infos:
+        if info.video not in videos:
+            videos[info.video] = VideoInfo(
+                key=info.video,
+                original_path=info.original_video,
+                path=info.video_path,
+                frame_size=info.frame_size,
+                fps=info.timing.rate if info.timing is not None else None,
+                image_files=info.image_files,
+                linked_in_nwb=info.video_linked,
+            )
+            if info.timing is not None:
+                timing[info.video] = info.timing
+    return videos, timing
 
 
 def _first(rows: slice | np.ndarray, n: int) -> slice | np.ndarray:
@@ -459,8 +477,8 @@ def read_nwb(path: str | Path, *, containers: str | Iterable[str] | None = None)
     Returns
     -------
     list of PoseData
-        One per group of containers (same processing module, source software, version and
-        scorer), each holding one track per container; empty when the file holds none.
+        One per pose file written to the NWB file (else per processing module, source software,
+        version and scorer), each holding one track per container; empty when the file holds none.
         The arrays are numpy arrays that stay valid after the file is closed.
 
     Raises

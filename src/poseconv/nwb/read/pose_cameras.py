@@ -14,7 +14,7 @@ from typing import Any
 from ...timing import SAME_CLOCK_RTOL
 from .store import linked
 
-__all__ = ["by_camera", "camera_of"]
+__all__ = ["by_camera", "camera_of", "same_video"]
 
 
 def camera_of(root: Any, group: Any) -> str | None:
@@ -60,6 +60,11 @@ def _other_camera(one: Any, other: Any) -> bool:
         return True
     rates = _rate(one), _rate(other)
     return all(rates) and abs(rates[0] - rates[1]) > SAME_CLOCK_RTOL * max(rates)
+
+
+def same_video(one: Any, other: Any) -> bool:
+    """Whether two containers are of one video: one video name, and not filmed by different cameras."""
+    return one.video_hint == other.video_hint and not _other_camera(one, other)
 
 
 def _camera_key(video: str, camera: list[Any], index: int, taken: set[str]) -> str:

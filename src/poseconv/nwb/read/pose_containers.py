@@ -30,6 +30,7 @@ import numpy as np
 from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import FrameTiming, Skeleton
 from .frame_times import FrameTimes, corrected_times, times_signature
+from .inputs import input_groups
 from .pose_cameras import by_camera, camera_of
 from .pose_names import (
     DEFAULT_TRACK_NAME,
@@ -98,6 +99,8 @@ class PoseContainerInfo:
     planar_nodes : tuple of str
         Nodes of a 3D container whose series store x and y only (ndx-pose allows it): their z is NaN
         because it was never estimated, not because the node is missing.
+    group : int
+        The containers of one group are read as one PoseData: one pose file's (:mod:`.inputs`).
     """
 
     name: str
@@ -123,6 +126,7 @@ class PoseContainerInfo:
     image_files: tuple[Path, ...] | None = None
     video_linked: bool = False
     planar_nodes: tuple[str, ...] = ()
+    group: int = 0
     # Internal: series paths per node (None for a node without series) and frame index per node.
     _series: tuple[str | None, ...] = field(default=(), repr=False)
     _frames: tuple[np.ndarray | None, ...] = field(default=(), repr=False, compare=False)
@@ -149,6 +153,7 @@ class RawContainer:
     recorded_video: str | None = None
     # Nodes whose series store fewer coordinates than the container's others (x, y beside x, y, z).
     planar_nodes: tuple[str, ...] = ()
+    group: int = 0
     # The Device the container links (ndx-pose 0.2's device, 0.1's first of devices): its camera.
     camera: str | None = None
 
@@ -364,15 +369,11 @@ class ContainerScanner:
 
     def _align(self, raws: list[RawContainer]) -> list[PoseContainerInfo]:
         """Give each container its video key, track name and frame base (see the module docstring)."""
-        groups: dict[tuple, list[RawContainer]] = {}
+        # One pose file's containers share frames whatever their scorers; two files of one video do not (.inputs).
+        numbers = input_groups(self._file, raws)
+        groups: dict[int, list[RawContainer]] = {}
         for raw in raws:
-            key = (
-                raw.module,
-                raw.facts.get("source_software"),
-                raw.facts.get("source_software_version"),
-                raw.facts.get("scorer"),
-            )
-            groups.setdefault(key, []).append(raw)
+            groups.setdefault(numbers[raw.path], []).append(replace(raw, group=numbers[raw.path]))
         infos = []
         for members in groups.values():
             members = _named_animals(members)
@@ -462,6 +463,7 @@ class ContainerScanner:
                     image_files=facts.get("image_files"),
                     video_linked=bool(facts.get("video_linked")),
                     planar_nodes=raw.planar_nodes,
+                    group=raw.group,
                     _series=tuple(raw.series),
                     _frames=tuple(frames),
                 )

@@ -22,12 +22,19 @@ from ..layout import (
     INSTANCE_SERIES,
     TRACK_ORDER_COLUMNS,
     TRACK_ORDER_TABLE,
+    camera_order_name,
     instance_series_name,
     natural_key,
 )
-from .store import is_group, member, text, texts
+from .store import is_group, member, neurodata_type, text, texts
 
-__all__ = ["ordered_container_keys", "read_instance_series", "recorded_tracks"]
+__all__ = [
+    "ordered_container_keys",
+    "read_instance_series",
+    "recorded_camera_order",
+    "recorded_tracks",
+    "track_order_tables",
+]
 
 
 def read_instance_series(module: Any, pose_estimation_name: str, n_frames: int) -> dict[str, Any]:
@@ -91,7 +98,7 @@ def _identity_names(series: Any, identities: np.ndarray) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _track_order_tables(module: Any) -> list[Any]:
+def track_order_tables(module: Any) -> list[Any]:
     """Return a module's track-order tables: ``TrackOrder``, then those appends added (``TrackOrder_2``, ...)."""
     names = [n for n in module if n == TRACK_ORDER_TABLE or re.fullmatch(rf"{TRACK_ORDER_TABLE}_\d+", n)]
     tables = [module[n] for n in sorted(names, key=natural_key)]
@@ -104,7 +111,7 @@ def recorded_tracks(module: Any) -> tuple[dict[str, str], bool]:
     Tables written before the column said so hold an untracked container's own track name: there
     only a name other than the container's is news (the second value is False).
     """
-    tables = [table for table in _track_order_tables(module) if "track" in table]
+    tables = [table for table in track_order_tables(module) if "track" in table]
     if not tables:
         return {}, False
     tracks = {}
@@ -113,11 +120,35 @@ def recorded_tracks(module: Any) -> tuple[dict[str, str], bool]:
     return tracks, text(tables[0]["track"].attrs.get("description")) == TRACK_ORDER_COLUMNS["track"]
 
 
+def recorded_camera_order(root: Any, container: Any) -> list[str]:
+    """Return the camera views of a ``MultiCameraPoseEstimation`` in the order the table beside it records.
+
+    Parameters
+    ----------
+    root : h5py.File or h5py-style group
+        The file's root group.
+    container : h5py.Group or h5py-style group
+        The ``MultiCameraPoseEstimation``.
+
+    Returns
+    -------
+    list of str
+        The names of its views (``PoseEstimation``) the table lists, as it lists them; empty without a table
+        (:func:`~poseconv.nwb.layout.camera_order_name`).
+    """
+    parent, name = container.name.rsplit("/", 1)
+    table = root[parent or "/"].get(camera_order_name(name))
+    if table is None or not is_group(table) or "pose_estimation" not in table:
+        return []
+    return texts(table["pose_estimation"])
+
+
 def ordered_container_keys(root: Any, infos: Mapping[str, Any]) -> list[str]:
     """Return the keys of ``infos`` (container infos with ``path`` and ``name``) in track order.
 
-    The order each module's track-order table records comes first; containers it does not list
-    follow in natural order of their names.
+    The order each module's track-order table records comes first (for the camera views of a
+    ``MultiCameraPoseEstimation``, its camera-order table's); containers it does not list follow in
+    natural order of their names.
     """
     recorded: dict[str, int] = {}
     modules: set[str] = set()
@@ -127,8 +158,13 @@ def ordered_container_keys(root: Any, infos: Mapping[str, Any]) -> list[str]:
             continue
         modules.add(module_path)
         module = root.get(module_path)
-        tables = _track_order_tables(module) if module is not None and is_group(module) else []
-        names = [name for table in tables for name in texts(table["pose_estimation"])]
+        if module is None or not is_group(module):
+            continue
+        if neurodata_type(module) == "MultiCameraPoseEstimation":
+            # Camera views, in the session's camera order (Zarr lists them by name).
+            names = recorded_camera_order(root, module)
+        else:
+            names = [name for table in track_order_tables(module) for name in texts(table["pose_estimation"])]
         for position, name in enumerate(names):
             recorded.setdefault(f"{module_path}/{name}", position)
 

@@ -8,32 +8,38 @@ order is kept in a small ``DynamicTable`` in the processing module, named
 tracks in their pose file, with the container's name and the track's
 (:data:`~poseconv.nwb.layout.TRACK_ORDER_COLUMNS`). It is machine-readable with any NWB
 reader, and :mod:`poseconv.nwb.read.pose` reads the containers in its order. Several pose
-files written to one file add their rows in turn. It is written only when there are two
-containers or more (one has no order to keep).
+files written to one file add their rows in turn, each numbered in the ``input`` column: the
+reader keeps the containers of one number together (a track a user placed by hand, whose scorer
+differs, too) and two numbers of one video apart (:mod:`poseconv.nwb.read.inputs`). It is written
+when there are two containers or more, or one beside the containers of another pose file that may
+share its video (one container alone has no order to keep; two files on two linked videos are told
+apart by them).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from ...metadata.names import unique_name
-from ..layout import TRACK_ORDER_COLUMNS, TRACK_ORDER_TABLE
+from ..layout import TRACK_ORDER_COLUMNS, TRACK_ORDER_TABLE, natural_key, replaced_predictions_name
 
 __all__ = ["record_track_order"]
 
 
 def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always: bool = False) -> Any | None:
-    """Add ``(container name, track name)`` rows, in track order, to the module's track-order table.
+    """Add the ``(container name, track name)`` rows of one pose file, in track order, to the module's table.
 
     Parameters
     ----------
     behavior : pynwb.base.ProcessingModule
         The module holding the containers.
     rows : sequence of (str, str)
-        The containers just written and their tracks, in the order of the tracks in the pose file.
+        The containers just written from one pose file and their tracks, in the order of the tracks in the file.
     always : bool, default: False
-        Record even one container (its track is not its name); else a table is made for two or more.
+        Record even one container (its track is not its name); else a table is made for two or more, or for
+        one beside another file's containers.
 
     Returns
     -------
@@ -42,6 +48,7 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always
     """
     from hdmf.common import DynamicTable
 
+    tables = _track_order_tables(behavior)
     existing = behavior.data_interfaces.get(TRACK_ORDER_TABLE)
     name = TRACK_ORDER_TABLE
     if existing is not None and not isinstance(existing.id.data, list):
@@ -50,13 +57,16 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always
         name = unique_name(TRACK_ORDER_TABLE, set(behavior.data_interfaces))
         existing = None
     if existing is None:
-        if len(rows) < 2 and not (always and rows):
+        # One container beside another file's: recorded, so that a reader tells the two files apart.
+        beside = _other_containers(behavior, {container for container, _track in rows})
+        if len(rows) < 2 and not ((always or beside) and rows):
             return None
         table = DynamicTable(
             name=name,
             description=(
                 "The PoseEstimation containers of this processing module in the order of the tracks "
-                "(individuals) in the pose files they were read from; HDF5 lists them by name."
+                "(individuals) in the pose files they were read from, and which file each was read from; "
+                "HDF5 lists them by name."
             ),
         )
         for column, description in TRACK_ORDER_COLUMNS.items():
@@ -64,6 +74,47 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always
         behavior.add(table)
     else:
         table = existing
+    number = _next_input(tables)
     for container, track in rows:
-        table.add_row(pose_estimation=container, track=track)
+        table.add_row(pose_estimation=container, track=track, input=number)
     return table
+
+
+def _track_order_tables(behavior: Any) -> list[Any]:
+    """Return the module's track-order tables (``TrackOrder``, ``TrackOrder_2``, ...), in the order written."""
+    names = [n for n in behavior.data_interfaces if re.fullmatch(rf"{TRACK_ORDER_TABLE}(_\d+)?", n)]
+    return [behavior.data_interfaces[n] for n in sorted(names, key=natural_key)]
+
+
+def _next_input(tables: Sequence[Any]) -> int:
+    """Return the number of the next pose file written to a module holding ``tables``.
+
+    A table without an ``input`` column (written before it was) held one file: the containers it lists.
+    """
+    number = 0
+    for table in tables:
+        if "input" in table.colnames:
+            values = [int(value) for value in table["input"].data[:]]
+            number = max([number, *(value + 1 for value in values)])
+        else:
+            number += 1
+    return number
+
+
+def _other_containers(behavior: Any, written: set[str]) -> bool:
+    """Whether the module holds a ``PoseEstimation`` another pose file wrote that may share a video with ``written``.
+
+    Two files' containers on two linked videos are told apart by their videos (two cameras in one converter
+    need no table); on one video, or with a video linked to neither, only the table tells them apart.
+    """
+    from ndx_pose import PoseEstimation
+
+    items = behavior.data_interfaces
+    mine = written | {replaced_predictions_name(name) for name in written}
+    videos = [getattr(items.get(name), "source_video", None) for name in written]
+    for name, item in items.items():
+        if not isinstance(item, PoseEstimation) or name in mine:
+            continue
+        if item.source_video is None or any(video is None or video is item.source_video for video in videos):
+            return True
+    return False

@@ -42,3 +42,19 @@ def test_an_nwbfile_in_memory_reads_back_in_the_sessions_order(tmp_path):
     nwbfile = interface.create_nwbfile(metadata=user_metadata(interface), stub_test=True)
     (session,) = read_multicamera(nwbfile)
     assert list(session.views) == list(VIEWS)
+
+
+@pytest.mark.parametrize("backend", ["hdf5", "zarr"])
+def test_read_nwb_gives_the_views_in_the_sessions_order(tmp_path, backend):
+    from poseconv import read_nwb
+    from poseconv.nwb.read.pose import open_nwb
+
+    files = write_lp_multiview_session(tmp_path / "model", views=VIEWS, with_videos=False)
+    interface = LightningPoseMultiViewInterface(file_path=files["top"], sampling_frequency=30.0)
+    path = tmp_path / ("session.nwb.zarr" if backend == "zarr" else "session.nwb")
+    interface.run_conversion(nwbfile_path=path, metadata=user_metadata(interface), backend=backend, stub_test=True)
+    with open_nwb(path) as nwb:
+        assert list(nwb.containers) == [f"PoseEstimation_{view}" for view in VIEWS]
+    (pose,) = read_nwb(path)
+    assert [video.rsplit("_", 1)[1] for video in pose.videos] == list(VIEWS)
+    assert [track.video for track in pose.tracks] == list(pose.videos)

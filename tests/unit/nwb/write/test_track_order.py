@@ -27,3 +27,51 @@ def test_one_container_has_no_order_to_keep_and_later_ones_append():
     record_track_order(behavior, [("B", "b"), ("C", "c")])
     table = record_track_order(behavior, [("D", "d")])
     assert list(table["pose_estimation"][:]) == ["B", "C", "D"]
+
+
+def _written(behavior, name):
+    """Add an empty PoseEstimation named ``name``, as a writer does before recording the order."""
+    from ndx_pose import PoseEstimation
+
+    behavior.add(PoseEstimation(name=name, description="x"))
+
+
+def test_each_pose_file_gets_a_number_and_one_container_beside_another_files_is_recorded():
+    behavior = mock_NWBFile().create_processing_module(name="behavior", description="x")
+    for name in ("A", "B"):
+        _written(behavior, name)
+    record_track_order(behavior, [("A", "a"), ("B", "b")])
+    _written(behavior, "C")
+    table = record_track_order(behavior, [("C", "a")])
+    assert list(table["input"][:]) == [0, 0, 1]
+    # The first file's one container, alone in the module, has no order to keep.
+    alone = mock_NWBFile().create_processing_module(name="behavior", description="x")
+    _written(alone, "A")
+    assert record_track_order(alone, [("A", "a")]) is None
+    # A second file's one container beside it is recorded: readers tell the files apart.
+    _written(alone, "B")
+    assert list(record_track_order(alone, [("B", "b")])["pose_estimation"][:]) == ["B"]
+
+
+def test_an_append_numbers_its_file_after_those_of_the_tables_it_finds(tmp_path):
+    from hdmf.common import DynamicTable
+    from pynwb import NWBHDF5IO
+
+    nwbfile = mock_NWBFile()
+    behavior = nwbfile.create_processing_module(name="behavior", description="x")
+    # A table written before the input column: one file.
+    old = DynamicTable(name=TRACK_ORDER_TABLE, description="x")
+    old.add_column(name="pose_estimation", description="x")
+    old.add_row(pose_estimation="A")
+    behavior.add(old)
+    with NWBHDF5IO(tmp_path / "f.nwb", "w") as io:
+        io.write(nwbfile)
+    with NWBHDF5IO(tmp_path / "f.nwb", "a") as io:
+        behavior = io.read().processing["behavior"]
+        first = record_track_order(behavior, [("B", "b"), ("C", "c")])
+        assert first.name == f"{TRACK_ORDER_TABLE}_2"
+        assert list(first["input"][:]) == [1, 1]
+        io.write(first.get_ancestor("NWBFile"))
+    with NWBHDF5IO(tmp_path / "f.nwb", "a") as io:
+        behavior = io.read().processing["behavior"]
+        assert list(record_track_order(behavior, [("D", "d"), ("E", "e")])["input"][:]) == [2, 2]
