@@ -184,3 +184,20 @@ def test_a_3d_folder_converted_whole_warns_of_the_views_given_twice_and_reads_ba
     assert {"vid1_camera-1", "vid1_camera-2"} <= views
     for args in (["inspect", out], ["export", out, "--to", "dlc", tmp_path / "back.h5"]):
         assert poseconv_in_process(*args).returncode == 0
+
+
+@needs_shared_data
+def test_inspect_of_a_3d_file_gives_the_rate_the_conversion_writes(tmp_path):
+    # The 3D poses were listed without the session's rate ("no frame rate recorded, give --fps"), though convert
+    # writes them at the rate the camera views' side files record.
+    import json
+
+    [*_, shown] = json.loads(poseconv_in_process("inspect", DLC_3D_H5, "--json").stdout)["poses"]
+    [video] = shown["videos"].values()
+    nwb = tmp_path / "3d.nwb"
+    converted = poseconv_in_process("convert", DLC_3D_H5, "-o", nwb, "--session-start-time", "2024-01-01T00:00:00Z")
+    assert converted.returncode == 0, converted.stderr
+    [*_, written] = json.loads(poseconv_in_process("inspect", nwb, "--json").stdout)["poses"]
+    [written_video] = written["videos"].values()
+    assert video["rate"] == written_video["rate"] == 30.0
+    assert (video["n_frames"], video["starting_time"]) == (written_video["n_frames"], written_video["starting_time"])

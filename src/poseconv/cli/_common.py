@@ -7,6 +7,7 @@ imported inside the functions that need them.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 import warnings
@@ -380,13 +381,20 @@ def read_any(
             data = read_predictions(fmt, path)
         else:
             data = fmt.read(path)
-        # A multi-camera session: each camera's 2D poses, then the 3D poses.
-        poses = (
-            [*data.views.values(), *([data.pose_3d] if data.pose_3d is not None else [])]
-            if fmt.kind == "session"
-            else [data]
-        )
+        poses = session_poses(data) if fmt.kind == "session" else [data]
     return poses
+
+
+def session_poses(session: Any) -> list[PoseData]:
+    """Return a multi-camera session's poses as the commands show them: each camera's 2D poses, then the 3D poses.
+
+    The 3D poses are timed by the session's clock, as the conversion writes them: a 3D file records no rate of
+    its own (DeepLabCut's is read from the camera views' side files).
+    """
+    pose_3d = session.pose_3d
+    if pose_3d is not None and not pose_3d.timing and session.timing is not None:
+        pose_3d = dataclasses.replace(pose_3d, timing=dict.fromkeys(pose_3d.videos, session.timing))
+    return [*session.views.values(), *([pose_3d] if pose_3d is not None else [])]
 
 
 class LabelsNotPosesError(InvalidOptionError):

@@ -78,7 +78,7 @@ def reading_with_options(
 def _interface_poses(path: Path, source: str | None, options: Mapping[str, str], command: str) -> list[PoseData]:
     """Return the poses of ``path`` read by its interface with the ``--option`` arguments."""
     from ..catalog import get_format
-    from ._common import read_any
+    from ._common import read_any, session_poses
     from ._sources import detect_source
 
     fmt = get_format(detect_source(path, source, command=command))
@@ -88,9 +88,7 @@ def _interface_poses(path: Path, source: str | None, options: Mapping[str, str],
     interface = interface_with_options(path, fmt.name, options)
     if fmt.kind != "session":
         return [interface.pose]
-    # As read_any gives a session: each camera's 2D poses, then the 3D poses.
-    session = interface.session
-    return [*session.views.values(), *([session.pose_3d] if session.pose_3d is not None else [])]
+    return session_poses(interface.session)
 
 
 def interface_with_options(path: Path, source: str | None, options: Mapping[str, str]) -> Any:
