@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .appending_poses import refuse_unwritable_poses
 from .errors import InvalidOptionError, PoseconvWarning
 from .model.location import locked_by_writer
 from .output import OutputError, atomic_output, folder_problem
@@ -43,9 +44,10 @@ def check_appendable(path: str | Path, *, zarr: bool = False) -> Path:
     """Check, before reading any input, that poses can be added to the NWB file ``path``; return it as a Path.
 
     Raises :class:`OutputError` when the file is missing, not an HDF5 NWB file (nor a Zarr store hdmf-zarr
-    reads, when ``zarr``: :func:`_check_zarr_appendable`), read-only, its
-    folder is not writable (the appended copy is written beside it), or pynwb cannot load the
-    extension specs it caches (:func:`_load_cached_extensions`).
+    reads, when ``zarr``: :func:`_check_zarr_appendable`), holds poses of an earlier ndx-pose that
+    the installed one cannot write back (:func:`~poseconv.appending_poses.refuse_unwritable_poses`),
+    is read-only, its folder is not writable (the appended copy is written beside it), or pynwb
+    cannot load the extension specs it caches (:func:`_load_cached_extensions`).
     """
     import h5py
 
@@ -85,6 +87,8 @@ def check_appendable(path: str | Path, *, zarr: bool = False) -> Path:
     try:
         with h5py.File(path, "r") as handle:
             is_nwb = "nwb_version" in handle.attrs
+            if is_nwb:  # said before writability: making the file writable would not help
+                refuse_unwritable_poses(path, handle)
     except OSError as err:
         if (locked := locked_by_writer(f"{type(err).__name__}: {err}")) is not None:
             # Replacing the file under the program writing it would lose both.
@@ -103,9 +107,19 @@ def check_appendable(path: str | Path, *, zarr: bool = False) -> Path:
 
 
 def _check_zarr_appendable(path: Path) -> Path:
-    """Check that poses can be added to the NWB Zarr store ``path``: writable, and readable by hdmf-zarr."""
+    """Check that poses can be added to the NWB Zarr store ``path``: readable by hdmf-zarr, writable."""
     import numcodecs.pickles
 
+    from .errors import InvalidSourceFileError
+    from .nwb.read.store import open_store
+
+    try:
+        root = open_store(path)
+    except InvalidSourceFileError:
+        root = None  # a store poseconv cannot open is said below, as hdmf-zarr fails to read it
+    if root is not None:
+        with root:  # before hdmf-zarr reads it, which fails on these poses inside hdmf
+            refuse_unwritable_poses(path, root)
     if (problem := folder_problem(path.resolve().parent)) is not None:  # the copy appended to is written there
         raise OutputError(f"{path}: {problem}")
     # hdmf-zarr keeps untyped text (neuroconv's electrodes) Pickle-coded; numcodecs reads it if allowed (any, before).
@@ -248,7 +262,7 @@ def _object_value(nwbfile: Any, block: str, key: str) -> Any:
 
 
 def _read_hdf5(path: Path, metadata: dict, converter: Any) -> _Held:
-    """Return what an append checks in the HDF5 NWB file ``path``; refuse poses of ndx-pose 0.1."""
+    """Return what an append checks in the HDF5 NWB file ``path``."""
     import h5py
 
     with h5py.File(path, "r") as handle:
@@ -257,23 +271,6 @@ def _read_hdf5(path: Path, metadata: dict, converter: Any) -> _Held:
         behavior = handle.get("processing/behavior")
         taken = set(behavior) if behavior is not None else set()
         skeletons = _file_skeletons(behavior)
-        modules = handle.get("processing") or {}
-        # ndx-pose 0.1 kept nodes and edges in each PoseEstimation; ndx-pose 0.2 on reads them as a Skeleton
-        # it cannot write back, so the whole write would fail inside hdmf.
-        old = [
-            f"{module}/{name}"
-            for module in modules
-            for name, group in modules[module].items()
-            if isinstance(group, h5py.Group)
-            and group.attrs.get("neurodata_type") in ("PoseEstimation", b"PoseEstimation")
-            and "nodes" in group
-        ]
-    if old:
-        raise InvalidOptionError(
-            f"{path}: holds poses written with ndx-pose 0.1 ({', '.join(old[:3])}: nodes and edges in the "
-            "PoseEstimation), which ndx-pose 0.2 and later read but cannot write back, so nothing can be appended "
-            "to this file. Write the poses to a new NWB file instead."
-        )
     return start, held, taken, skeletons
 
 

@@ -447,3 +447,86 @@ def test_a_missing_store_or_a_url_appended_to_with_backend_zarr_is_said_as_such(
         "convert", REACHING_H5, "--append", "https://example.org/x.nwb.zarr", "--backend", "zarr", check_rc=None
     )
     assert_one_line_error(result, "https://example.org/x.nwb.zarr: is a URL")
+
+
+BACK_COMPAT = SHARED_DATA / "ndx-pose/back_compat"
+
+
+@needs_shared_data
+def test_a_pose_estimation_linking_two_cameras_is_refused_before_writing(tmp_path):
+    # ndx-pose 0.4 refuses to read a PoseEstimation of 0.3 linking two Devices: its text passed through, naming
+    # neither the file nor the container, and advising to install ndx-pose < 0.4.0.
+    import shutil
+
+    from poseconv.interfaces.converter import PoseConverterPipe
+    from poseconv.output import OutputError
+
+    old = tmp_path / "two_cameras.nwb"
+    shutil.copy(BACK_COMPAT / "0.3.0_poseestimation_two_cameras.nwb", old)
+    before = _digest(old)
+    renamed = _renamed(tmp_path)
+    said = (
+        f"{old}: holds poses written with ndx-pose 0.3 or earlier",
+        "processing/behavior/PoseEstimation links camera1, camera2",
+        "nothing was written",
+        "Write the poses to a new NWB file (--output)",
+    )
+    for metadata in ([], ["-m", renamed]):
+        result = poseconv("convert", REACHING_H5, "--append", old, "--fps", "30", *metadata, check_rc=None)
+        assert_one_line_error(result, *said)
+        assert "ndx-pose < 0.4.0" not in result.stderr
+    interface = DeepLabCutPoseInterface(REACHING_H5, sampling_frequency=30.0)
+    with pytest.raises(OutputError, match="links camera1, camera2.*nothing was written"):
+        interface.run_conversion(nwbfile_path=old, append_on_disk_nwbfile=True)
+    with pytest.raises(OutputError, match="links camera1, camera2.*nothing was written"):
+        PoseConverterPipe({"Pose": interface}).run_conversion(nwbfile_path=old, append_on_disk_nwbfile=True)
+    assert _digest(old) == before and _leftovers(old) == []
+
+
+@needs_shared_data
+def test_a_pose_estimation_of_ndx_pose_0_3_linking_one_camera_is_appended_to(tmp_path):
+    import shutil
+
+    from poseconv import read_nwb
+
+    target = tmp_path / "one_camera.nwb"
+    shutil.copy(BACK_COMPAT / "0.3.0_poseestimation_one_camera.nwb", target)
+    renamed = _renamed(tmp_path)
+    poseconv("convert", REACHING_H5, "--append", target, "--fps", "30", "-m", renamed)
+    assert [pose.source_software for pose in read_nwb(target)] == ["DeepLabCut", "DeepLabCut"]
+
+
+@needs_shared_data
+def test_a_zarr_store_whose_pose_estimation_links_two_cameras_is_refused_before_writing(tmp_path):
+    # hdmf-zarr's read failed inside ndx-pose, said as "pynwb failed with ValueError: This PoseEstimation ...".
+    import json
+    import shutil
+
+    store = tmp_path / "two_cameras.nwb.zarr"
+    poseconv("convert", REACHING_H5, "--video", REACHING_VIDEO, "-o", store, "--session-start-time", START, "-q")
+    devices = store / "general/devices"
+    [camera] = [path for path in devices.iterdir() if path.is_dir()]
+    shutil.copytree(camera, devices / "camera2")
+    # The link is added where hdmf-zarr keeps it, and to the store's consolidated copy of every .zattrs.
+    link = {"name": "camera2", "path": "/general/devices/camera2", "source": "."}
+    attributes = store / "processing/behavior/PoseEstimation/.zattrs"
+    held = json.loads(attributes.read_text())
+    held["zarr_link"].append(link)
+    attributes.write_text(json.dumps(held))
+    consolidated = json.loads((store / ".zmetadata").read_text())
+    consolidated["metadata"]["processing/behavior/PoseEstimation/.zattrs"] = held
+    for name in (".zattrs", ".zgroup"):
+        consolidated["metadata"][f"general/devices/camera2/{name}"] = json.loads((camera / name).read_text())
+    (store / ".zmetadata").write_text(json.dumps(consolidated))
+    before = _store_digest(store)
+    result = poseconv("convert", REACHING_H5, "--append", store, "-m", _renamed(tmp_path), check_rc=None)
+    assert_one_line_error(
+        result, f"{store}: holds poses written with ndx-pose 0.3", "links camera2, device", "nothing was written"
+    )
+    assert _store_digest(store) == before and _leftovers(store) == []
+
+
+def _renamed(folder):
+    path = folder / "renamed.yaml"
+    path.write_text("Pose:\n  PoseEstimations:\n    PoseEstimation:\n      name: New\n")
+    return path

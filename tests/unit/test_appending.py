@@ -199,3 +199,42 @@ def test_an_append_removes_what_a_killed_append_left_and_keeps_a_running_ones(tm
         copy.write_bytes(b"original + poses")
     assert path.read_bytes() == b"original + poses"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, left["running"].name])
+
+
+def _pose_file(path, links):
+    """An HDF5 file with one PoseEstimation whose members are soft links to ``links`` (name: target)."""
+    with h5py.File(path, "w") as handle:
+        for target in links.values():
+            kind = "Device" if target.startswith("/general/devices/") else "ImageSeries"
+            handle.require_group(target).attrs["neurodata_type"] = kind
+        group = handle.create_group("processing/behavior/PoseEstimation")
+        group.attrs["neurodata_type"] = "PoseEstimation"
+        for name, target in links.items():
+            group[name] = h5py.SoftLink(target)
+
+
+@pytest.mark.parametrize(
+    ("links", "refused"),
+    [
+        ({"camera1": "/general/devices/camera1", "camera2": "/general/devices/camera2"}, True),
+        ({"device": "/general/devices/camera1"}, False),
+        # A skeleton and a video are linked too; only Devices are cameras.
+        ({"device": "/general/devices/camera1", "source_video": "/acquisition/video"}, False),
+        ({}, False),
+    ],
+)
+def test_only_a_pose_estimation_linking_several_cameras_is_refused(tmp_path, links, refused):
+    from poseconv.appending_poses import refuse_unwritable_poses
+
+    path = tmp_path / "session.nwb"
+    _pose_file(path, links)
+    with h5py.File(path, "r") as handle:
+        if not refused:
+            refuse_unwritable_poses(path, handle)
+            return
+        with pytest.raises(OutputError) as said:
+            refuse_unwritable_poses(path, handle)
+    message = str(said.value)
+    assert message.startswith(f"{path}: holds poses written with ndx-pose 0.3 or earlier")
+    assert "(processing/behavior/PoseEstimation links camera1, camera2)" in message
+    assert "nothing was written" in message and "new NWB file (--output)" in message
