@@ -259,13 +259,11 @@ class BaseMultiCameraPoseInterface(BasePoseInterface):
     def _session_times(self, session: MultiCameraPoseData) -> np.ndarray:
         if session.timing is None:
             # The one-video advice (video_file_path=, --video) is refused by a session: its videos go by camera.
-            by_camera = ", ".join(
-                [f"{camera}: path" for camera in list(session.cameras)[:2]] + ["..."] * (len(session.cameras) > 2)
-            )
+            by_camera = f"{{{next(iter(session.cameras))}: path, ...}}"
             each_video = (
                 f"each camera's video, from which its frame times are read, with video_file_paths={{camera: path}} "
-                f"(cameras {', '.join(session.cameras)}; on the command line -O 'video_file_paths={{{by_camera}}}', "
-                f"a spec's source_data: {{video_file_paths: {{{by_camera}}}}})"
+                f"(cameras {', '.join(session.cameras)}; -O 'video_file_paths={by_camera}' on the command line, "
+                f"a spec's source_data: {{video_file_paths: {by_camera}}})"
             )
             raise timing.missing_timing_error(session.source_name, "this session", each_video=each_video)
         # A copy, as the pose interfaces give: times shifted in place (ts += offset) stay the caller's.

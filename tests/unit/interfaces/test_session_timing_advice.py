@@ -17,7 +17,7 @@ def test_a_session_without_a_rate_is_told_its_videos_by_camera_and_the_advice_wo
     with pytest.raises(MetadataError) as caught:
         SLEAPSessionPoseInterface(file_path=SLEAP_SESSION).get_original_timestamps()
     said = str(caught.value)
-    assert "video_file_paths={camera: path}" in said and "-O 'video_file_paths={back: path, backL: path, ...}'" in said
+    assert "video_file_paths={camera: path}" in said and "-O 'video_file_paths={back: path, ...}'" in said
     assert "video_file_path=" not in said.replace("video_file_paths=", "") and "--video" not in said
     back = SLEAP_SESSION_VIDEOS / "min_session_back.mp4"
     result = poseconv_in_process(
