@@ -74,3 +74,34 @@ def test_get_metadata_shows_an_internal_video_once_and_its_name_reaches_the_pose
         (series,) = nwbfile.acquisition.values()
         assert series.name == "BehaviorCam"
         assert nwbfile.processing["behavior"]["PoseEstimation"].source_video is series
+
+
+@needs_shared_data
+def test_a_camera_the_user_chose_for_a_view_s_video_is_said_not_used(tmp_path):
+    # The view's calibrated camera is the video's device; a device the user named for the video was dropped silently.
+    from neuroconv.datainterfaces import ExternalVideoInterface
+
+    from poseconv import PoseConverterPipe
+    from poseconv.errors import PoseconvWarning
+    from poseconv.interfaces import SLEAPSessionPoseInterface
+
+    back = SLEAP_SESSION_VIDEOS / "min_session_back.mp4"
+    interfaces = {
+        "Session": SLEAPSessionPoseInterface(file_path=SLEAP_SESSION, sampling_frequency=30.0),
+        "Video": ExternalVideoInterface(file_paths=[back], verbose=False),
+    }
+    converter = PoseConverterPipe(data_interfaces=interfaces)
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 1, 1, tzinfo=UTC)
+    # neuroconv's default camera of the video goes quietly (the test above); one the user set is said.
+    metadata["Devices"]["my_cam"] = {"name": "MyBackCamera", "description": "The back camera."}
+    metadata["Behavior"]["ExternalVideos"]["video_min_session_back"]["device_metadata_key"] = "my_cam"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        converter.run_conversion(nwbfile_path=tmp_path / "a.nwb", metadata=metadata)
+    [said] = [w for w in caught if w.category is PoseconvWarning and "device_metadata_key" in str(w.message)]
+    assert "Behavior.ExternalVideos.video_min_session_back.device_metadata_key 'my_cam' is not used" in str(
+        said.message
+    )
+    with NWBHDF5IO(tmp_path / "a.nwb", "r") as io:
+        assert io.read().acquisition["Video min_session_back"].device.name == "back"

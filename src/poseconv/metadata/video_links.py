@@ -11,10 +11,12 @@ and what ``get_metadata()`` shows of them (:func:`without_internal_stand_ins`).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..errors import PoseconvWarning
 from .defaults import external_video_entry, video_key, video_of_camera_key
 
 __all__ = [
@@ -60,8 +62,19 @@ def leave_cameras_to_views(shared: dict[str, Any], per_input: Mapping[str, Mappi
             views = (container.get("CameraViews") if isinstance(container, Mapping) else None) or {}
             for view in views.values():
                 key = view.get("source_video_metadata_key") if isinstance(view, Mapping) else None
-                if isinstance(videos.get(key), dict):
-                    videos[key].pop("device_metadata_key", None)
+                if not isinstance(videos.get(key), dict):
+                    continue
+                camera = videos[key].pop("device_metadata_key", None)
+                if camera is not None and camera != f"{key}_camera":
+                    # neuroconv's default camera of a video (<key>_camera) goes quietly; one the user chose is said.
+                    calibrated = view.get("camera_metadata_key")
+                    warnings.warn(
+                        f"Behavior.ExternalVideos.{key}.device_metadata_key {camera!r} is not used: the video is a "
+                        f"camera view of a multi-camera session, whose calibrated camera {calibrated!r} it is given "
+                        "(an ImageSeries has one device). Describe that camera in Pose.CalibratedCameras.",
+                        PoseconvWarning,
+                        stacklevel=4,
+                    )
 
 
 def name_videos_found_elsewhere(
