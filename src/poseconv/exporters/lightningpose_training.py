@@ -47,7 +47,9 @@ def _check_one_animal(training: TrainingData) -> None:
         return
     said = f"{len(animals)} animals ({', '.join(animals)})" if len(animals) > 1 else "several animals"
     if crowded is not None:
-        said += f", {len(crowded.instances)} in frame {crowded.frame_index} of video {crowded.video!r}"
+        # A labeled image has no frame index (a folder of images): it is said by its image.
+        frame = f"frame {crowded.frame_index}" if crowded.frame_index is not None else f"image {crowded.image!r}"
+        said += f", {len(crowded.instances)} in {frame} of video {crowded.video!r}"
     raise InvalidOptionError(
         f"{training.source_name}: the labels hold {said}, and a Lightning Pose labels CSV holds one animal (its "
         "columns are bodyparts, with no individuals level), so Lightning Pose cannot train on them. Export them "

@@ -72,3 +72,14 @@ def test_labels_of_several_animals_are_refused_pointing_to_the_deeplabcut_export
     with pytest.raises(InvalidOptionError, match=said):
         write_lightning_pose_labels(_two_animals(), output)
     assert not output.exists()
+
+
+def test_several_animals_on_a_labeled_image_are_said_by_the_image(tmp_path):
+    # A frame of a folder of images has no frame index: the refusal said "in frame None".
+    import dataclasses
+
+    labels = _two_animals()
+    frames = [dataclasses.replace(frame, frame_index=None, image="img00c00.png") for frame in labels.frames]
+    with pytest.raises(InvalidOptionError, match=r"2 in image 'img00c00.png' of video 'arena'") as caught:
+        write_lightning_pose_labels(dataclasses.replace(labels, frames=frames), tmp_path / "CollectedData.csv")
+    assert "None" not in str(caught.value)
