@@ -128,7 +128,8 @@ def test_lightning_pose_and_deeplabcut_on_the_same_video_side_by_side(tmp_path):
     assert_inspector_clean(nwbfile_path)
     with NWBHDF5IO(nwbfile_path, "r") as io:
         behavior = io.read().processing["behavior"]
-        assert set(behavior.data_interfaces) == {"Skeletons", "PoseEstimation_lp", "PoseEstimation_dlc"}
+        # Two pose files on one video: the track-order table records which file each container was read from.
+        assert set(behavior.data_interfaces) == {"Skeletons", "PoseEstimation_lp", "PoseEstimation_dlc", "TrackOrder"}
         assert_container_matches_csv(behavior["PoseEstimation_lp"], AIND_LP_CSV, software="LightningPose")
         assert_container_matches_csv(behavior["PoseEstimation_dlc"], AIND_DLC_CSV, software="DeepLabCut")
         assert behavior["PoseEstimation_lp"].skeleton.name == "Skeleton_lp"
