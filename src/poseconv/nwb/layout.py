@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
+    "new_table",
     "CAMERA_ORDER_COLUMNS",
     "CAMERA_SIZE_PATTERN",
     "CAMERA_SIZE_SENTENCE",
@@ -255,3 +256,17 @@ def default_instance_order(instances: Sequence[tuple[str, int | None]]) -> list[
     """
     ordered = sorted(instances, key=lambda i: (i[1] is None, -1 if i[1] is None else i[1], natural_key(i[0])))
     return [name for name, _id in ordered]
+
+
+def new_table(name: str, description: str, columns: Mapping[str, str]) -> Any:
+    """Return an empty ``DynamicTable`` of text columns (``columns``: name -> description), for rows to be added.
+
+    The tables poseconv writes beside the poses (track order, camera order, symmetries, skeleton names) are made
+    so; a table read from a file being appended to has fixed-size datasets and is not added to.
+    """
+    from hdmf.common import DynamicTable
+
+    table = DynamicTable(name=name, description=description)
+    for column, said in columns.items():
+        table.add_column(name=column, description=said)
+    return table

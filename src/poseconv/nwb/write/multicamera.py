@@ -47,6 +47,7 @@ from ..layout import (
     camera_order_name,
     given_fields,
     instance_group_score_name,
+    new_table,
     view_extra_coords_owner,
 )
 from .calibrated_camera import get_or_add_camera
@@ -193,8 +194,6 @@ def _record_camera_order(behavior: Any, container: str, views: list[Any]) -> Non
     Zarr lists a group's members by name, and ndx-pose has no field for the views' order: a session's
     cameras (SLEAP's camera group, Lightning Pose's view names) would read back sorted by name.
     """
-    from hdmf.common import DynamicTable
-
     from .beside import check_name_beside
 
     names = [view.name for view in views]
@@ -202,15 +201,12 @@ def _record_camera_order(behavior: Any, container: str, views: list[Any]) -> Non
         return
     name = camera_order_name(container)
     check_name_beside(behavior, name, container)
-    table = DynamicTable(
-        name=name,
-        description=(
-            f"The camera views of the MultiCameraPoseEstimation '{container}' in the order of the session's "
-            "cameras; Zarr lists them by name."
-        ),
+    table = new_table(
+        name,
+        f"The camera views of the MultiCameraPoseEstimation '{container}' in the order of the session's cameras; "
+        "Zarr lists them by name.",
+        CAMERA_ORDER_COLUMNS,
     )
-    for column, description in CAMERA_ORDER_COLUMNS.items():
-        table.add_column(name=column, description=description)
     for view in views:
         table.add_row(pose_estimation=view.name, camera=view.device.name if view.device is not None else view.name)
     behavior.add(table)

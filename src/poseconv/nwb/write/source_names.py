@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...metadata.names import nwb_name
-from ..layout import INDIVIDUALS_TABLE_COLUMNS, SKELETON_NAMES_COLUMNS, SKELETON_NAMES_TABLE
+from ..layout import INDIVIDUALS_TABLE_COLUMNS, SKELETON_NAMES_COLUMNS, SKELETON_NAMES_TABLE, new_table
 
 __all__ = ["individuals_table", "record_skeleton_name"]
 
@@ -43,8 +43,6 @@ def record_skeleton_name(behavior: Any, skeleton: str, name: str) -> None:
     name : str
         Its name in the pose or label file.
     """
-    from hdmf.common import DynamicTable
-
     safe = nwb_name(name)
     if skeleton == name or not re.fullmatch(rf"{re.escape(safe)}(_\d+)?", skeleton):
         return
@@ -54,12 +52,11 @@ def record_skeleton_name(behavior: Any, skeleton: str, name: str) -> None:
     if name in {recorded.get(other, other) for other in others}:
         return
     if table is None:
-        table = DynamicTable(
-            name=SKELETON_NAMES_TABLE,
-            description="The names the pose files give the skeletons of Skeletons whose NWB names differ.",
+        table = new_table(
+            SKELETON_NAMES_TABLE,
+            "The names the pose files give the skeletons of Skeletons whose NWB names differ.",
+            SKELETON_NAMES_COLUMNS,
         )
-        for column, description in SKELETON_NAMES_COLUMNS.items():
-            table.add_column(name=column, description=description)
         behavior.add(table)
     elif not isinstance(table.id.data, list):
         # A table read from a file being appended to has fixed-size datasets: the new name is not kept.

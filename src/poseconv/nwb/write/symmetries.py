@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...metadata.names import unique_name
-from ..layout import SKELETON_SYMMETRIES_COLUMNS, SKELETON_SYMMETRIES_TABLE
+from ..layout import SKELETON_SYMMETRIES_COLUMNS, SKELETON_SYMMETRIES_TABLE, new_table
 
 __all__ = ["record_symmetries"]
 
@@ -72,21 +72,16 @@ def record_symmetries(
     new = list({frozenset((nodes[a], nodes[b])): (a, b) for a, b in new}.values())
     if not new:
         return None
-    from hdmf.common import DynamicTable
 
     table = behavior.data_interfaces.get(SKELETON_SYMMETRIES_TABLE)
     if table is None or not isinstance(table.id.data, list):
         # A table read from a file being appended to has fixed-size datasets: a new one takes the next name.
-        table = DynamicTable(
-            name=unique_name(SKELETON_SYMMETRIES_TABLE, set(behavior.data_interfaces)),
-            description=(
-                "Pairs of nodes of the skeletons in Skeletons that are mirror images of each other (SLEAP's "
-                "skeleton symmetries, e.g. left and right wing), one row per pair; ndx-pose's Skeleton has no "
-                "field for them."
-            ),
+        table = new_table(
+            unique_name(SKELETON_SYMMETRIES_TABLE, set(behavior.data_interfaces)),
+            "Pairs of nodes of the skeletons in Skeletons that are mirror images of each other (SLEAP's skeleton "
+            "symmetries, e.g. left and right wing), one row per pair; ndx-pose's Skeleton has no field for them.",
+            SKELETON_SYMMETRIES_COLUMNS,
         )
-        for column, description in SKELETON_SYMMETRIES_COLUMNS.items():
-            table.add_column(name=column, description=description)
         behavior.add(table)
     for a, b in new:
         table.add_row(skeleton=skeleton, node_a=nodes[a], node_b=nodes[b])

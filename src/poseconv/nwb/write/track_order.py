@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...metadata.names import unique_name
-from ..layout import TRACK_ORDER_COLUMNS, TRACK_ORDER_TABLE, natural_key, replaced_predictions_name
+from ..layout import TRACK_ORDER_COLUMNS, TRACK_ORDER_TABLE, natural_key, new_table, replaced_predictions_name
 
 __all__ = ["record_track_order"]
 
@@ -46,8 +46,6 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always
     hdmf.common.DynamicTable or None
         The table, or None when nothing was recorded.
     """
-    from hdmf.common import DynamicTable
-
     tables = _track_order_tables(behavior)
     existing = behavior.data_interfaces.get(TRACK_ORDER_TABLE)
     name = TRACK_ORDER_TABLE
@@ -61,16 +59,12 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always
         beside = _other_containers(behavior, {container for container, _track in rows})
         if len(rows) < 2 and not ((always or beside) and rows):
             return None
-        table = DynamicTable(
-            name=name,
-            description=(
-                "The PoseEstimation containers of this processing module in the order of the tracks "
-                "(individuals) in the pose files they were read from, and which file each was read from; "
-                "HDF5 lists them by name."
-            ),
+        table = new_table(
+            name,
+            "The PoseEstimation containers of this processing module in the order of the tracks (individuals) in "
+            "the pose files they were read from, and which file each was read from; HDF5 lists them by name.",
+            TRACK_ORDER_COLUMNS,
         )
-        for column, description in TRACK_ORDER_COLUMNS.items():
-            table.add_column(name=column, description=description)
         behavior.add(table)
     else:
         table = existing
