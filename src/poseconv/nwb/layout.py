@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 __all__ = [
+    "track_order_table_names",
     "new_table",
     "CAMERA_ORDER_COLUMNS",
     "CAMERA_SIZE_PATTERN",
@@ -270,3 +271,8 @@ def new_table(name: str, description: str, columns: Mapping[str, str]) -> Any:
     for column, said in columns.items():
         table.add_column(name=column, description=said)
     return table
+
+
+def track_order_table_names(names: Iterable[str]) -> list[str]:
+    """Return the track-order tables' names among ``names``: ``TrackOrder``, then those appends added (``_2``, ...)."""
+    return sorted((name for name in names if re.fullmatch(rf"{TRACK_ORDER_TABLE}(_\d+)?", name)), key=natural_key)

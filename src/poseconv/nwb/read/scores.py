@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,10 +20,10 @@ from ..layout import (
     IDENTITY_NAMES_PREFIX,
     INSTANCE_SERIES,
     TRACK_ORDER_COLUMNS,
-    TRACK_ORDER_TABLE,
     camera_order_name,
     instance_series_name,
     natural_key,
+    track_order_table_names,
 )
 from .store import is_group, member, neurodata_type, text, texts
 
@@ -100,8 +99,7 @@ def _identity_names(series: Any, identities: np.ndarray) -> tuple[str, ...]:
 
 def track_order_tables(module: Any) -> list[Any]:
     """Return a module's track-order tables: ``TrackOrder``, then those appends added (``TrackOrder_2``, ...)."""
-    names = [n for n in module if n == TRACK_ORDER_TABLE or re.fullmatch(rf"{TRACK_ORDER_TABLE}_\d+", n)]
-    tables = [module[n] for n in sorted(names, key=natural_key)]
+    tables = [module[name] for name in track_order_table_names(module)]
     return [t for t in tables if is_group(t) and "pose_estimation" in t]
 
 

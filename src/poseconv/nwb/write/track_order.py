@@ -18,12 +18,17 @@ apart by them).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from ...metadata.names import unique_name
-from ..layout import TRACK_ORDER_COLUMNS, TRACK_ORDER_TABLE, natural_key, new_table, replaced_predictions_name
+from ..layout import (
+    TRACK_ORDER_COLUMNS,
+    TRACK_ORDER_TABLE,
+    new_table,
+    replaced_predictions_name,
+    track_order_table_names,
+)
 
 __all__ = ["record_track_order"]
 
@@ -76,8 +81,8 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always
 
 def _track_order_tables(behavior: Any) -> list[Any]:
     """Return the module's track-order tables (``TrackOrder``, ``TrackOrder_2``, ...), in the order written."""
-    names = [n for n in behavior.data_interfaces if re.fullmatch(rf"{TRACK_ORDER_TABLE}(_\d+)?", n)]
-    return [behavior.data_interfaces[n] for n in sorted(names, key=natural_key)]
+    tables = [behavior.data_interfaces[name] for name in track_order_table_names(behavior.data_interfaces)]
+    return [table for table in tables if "pose_estimation" in getattr(table, "colnames", ())]
 
 
 def _next_input(tables: Sequence[Any]) -> int:
