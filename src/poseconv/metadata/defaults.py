@@ -34,6 +34,7 @@ __all__ = [
     "HDF5_IMAGES_SENTENCE",
     "MISSING_IMAGES_SENTENCE",
     "MISSING_VIDEO_PATTERN",
+    "RECORDED_SIZE_PATTERN",
     "UNTIMED_IMAGES_SENTENCE",
     "MISSING_VIDEO_SENTENCE",
     "RECORDED_ELSEWHERE_SENTENCE",
@@ -365,6 +366,11 @@ def _container_description(pose: PoseData, track: PoseTrack, *, linked: bool) ->
     if crop_sentence:
         description += " " + crop_sentence
     return description
+
+
+#: The frame size :func:`recorded_size_sentence` says, read back by the NWB reader (a video no ImageSeries links):
+#: "SLEAP recorded it in ... as 120 x 100 pixels (width x height)".
+RECORDED_SIZE_PATTERN = re.compile(r"recorded it in .+? as (?P<width>\d+) x (?P<height>\d+) pixels \(width x height\)")
 
 
 def recorded_size_sentence(pose: PoseData, video: str) -> str:

@@ -11,13 +11,12 @@ DeepLabCut interface since that builds the container from metadata (:func:`dimen
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ...metadata.defaults import MISSING_VIDEO_PATTERN
+from ...metadata.defaults import MISSING_VIDEO_PATTERN, RECORDED_SIZE_PATTERN
 from ...model import FrameTiming
 from ...video import STILL_IMAGE_SUFFIXES, is_video_in_segments
 from .pose_names import neuroconv_dlc_animal
@@ -26,16 +25,11 @@ from .video_frames import video_timing
 from .video_segments import pose_segment, segment_timing, starting_frames
 
 __all__ = [
-    "RECORDED_SIZE_PATTERN",
     "dimensions_height_first",
     "frame_size_of_dimensions",
     "image_sequence",
     "video_facts",
 ]
-
-# The frame size the tool recorded of a video no ImageSeries links, as the container's description says it
-# (poseconv.metadata.defaults.recorded_size_sentence): "SLEAP recorded it in ... as 120 x 100 pixels (width x height)".
-RECORDED_SIZE_PATTERN = re.compile(r"recorded it in .+? as (?P<width>\d+) x (?P<height>\d+) pixels \(width x height\)")
 
 
 def video_facts(group: Any, path: Path | str, description: str | None, software: str | None) -> dict[str, Any]:
@@ -48,7 +42,7 @@ def video_facts(group: Any, path: Path | str, description: str | None, software:
     the recorded path the description names (a video the writing machine did not have);
     ``video_path`` is that file on this machine, when it is there. The frame size is the linked ``ImageSeries``'
     ``dimension``, else the deprecated ``dimensions``, else the size the description says the tool recorded
-    (:data:`RECORDED_SIZE_PATTERN`).
+    (:data:`~poseconv.metadata.defaults.RECORDED_SIZE_PATTERN`).
     An ``original_videos`` entry that is the name of an external ``ImageSeries`` of ``acquisition``
     (neuroconv's LightningPose converter with its legacy metadata stores the name it gave the
     video's ``ImageSeries``) stands for that ``ImageSeries``, as a ``source_video`` link would.
