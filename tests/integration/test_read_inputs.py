@@ -253,3 +253,83 @@ def test_files_written_before_go_by_table_and_name_the_file_when_they_clash(tmp_
     where = r"together\.nwb: the PoseEstimation containers .*PoseEstimation_top_a.*6 frames, not 10"
     with pytest.raises(ValueError, match=where):
         read_nwb(nwb)
+
+
+_SUBJECT = {"subject_id": "m1", "species": "Mus musculus", "sex": "F", "age": "P90D"}
+
+
+def _dlc_files(tmp_path):
+    """Two one-animal DeepLabCut files of one video (cam), of two snapshots of one model (two scorers)."""
+    from tests.fixtures.deeplabcut import write_dlc_file
+
+    files = []
+    for seed, scorer in enumerate(("DLC_resnet50_pMay1shuffle1_100000", "DLC_resnet50_pMay1shuffle1_200000")):
+        rng = np.random.default_rng(seed)
+        positions = {part: rng.uniform(0, 100, (10, 2)) for part in ("nose", "ear")}
+        likelihood = {part: rng.uniform(0.5, 1, 10) for part in positions}
+        path = tmp_path / f"{'ab'[seed]}" / f"cam{scorer}.h5"
+        path.parent.mkdir()
+        files.append(write_dlc_file(path, positions, likelihood=likelihood, scorer=scorer))
+    return files
+
+
+def _agree_in_written_order(nwb, sources, tmp_path):
+    """read_nwb, inspect --json and export give the files' poses in the order they were written."""
+    import pandas as pd
+
+    from tests.fixtures.nwb import assert_inspector_clean
+
+    scorers = [pd.read_hdf(source).columns.get_level_values("scorer")[0] for source in sources]
+    assert [pose.scorer for pose in read_nwb(nwb)] == scorers
+    inspected = json.loads(poseconv("inspect", nwb, "--json").stdout)["poses"]
+    assert [pose["scorer"] for pose in inspected] == scorers
+    out = tmp_path / "exported"
+    out.mkdir()
+    poseconv("export", nwb, out / "back.h5", "--to", "dlc", "-q")
+    written = sorted(out.glob("*.h5"))
+    assert len(written) == len(sources), written
+    for source, exported in zip(sources, written, strict=True):
+        np.testing.assert_allclose(pd.read_hdf(exported).to_numpy(), pd.read_hdf(source).to_numpy(), atol=1e-6)
+    if str(nwb).endswith(".nwb"):
+        from nwbinspector import inspect_nwbfile
+
+        assert_inspector_clean(nwb)
+        # The track-order table lists both files' containers: no one-row table.
+        assert not [
+            m
+            for m in inspect_nwbfile(nwbfile_path=nwb, skip_validate=True)
+            if m.check_function_name == "check_single_row"
+        ]
+
+
+@pytest.mark.parametrize("suffix", [".nwb", ".nwb.zarr"])
+def test_one_container_files_of_one_video_in_one_conversion_read_back_in_order(tmp_path, suffix):
+    from poseconv import DeepLabCutPoseInterface, PoseConverterPipe
+
+    first, second = _dlc_files(tmp_path)
+    converter = PoseConverterPipe(
+        data_interfaces={
+            key: DeepLabCutPoseInterface(file_path=path, sampling_frequency=30.0, metadata_key=key)
+            for key, path in (("a", first), ("b", second))
+        }
+    )
+    metadata = converter.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = datetime(2024, 5, 3, 9, tzinfo=UTC)
+    metadata["Subject"] = _SUBJECT
+    nwb = tmp_path / f"together{suffix}"
+    backend = "zarr" if suffix.endswith("zarr") else "hdf5"
+    converter.run_conversion(nwbfile_path=str(nwb), metadata=metadata, backend=backend)
+    _agree_in_written_order(nwb, [first, second], tmp_path)
+
+
+@pytest.mark.parametrize("suffix", [".nwb", ".nwb.zarr"])
+def test_one_container_file_appended_beside_another_reads_back_after_it(tmp_path, suffix):
+    first, second = _dlc_files(tmp_path)
+    nwb = tmp_path / f"appended{suffix}"
+    subject = tmp_path / "subject.yaml"
+    subject.write_text("Subject:\n" + "".join(f"  {key}: {value}\n" for key, value in _SUBJECT.items()))
+    poseconv("convert", first, "-o", nwb, "--fps", "30", "--session-start-time", START, "-m", subject, "-q")
+    renamed = tmp_path / "m.yaml"
+    renamed.write_text("Pose:\n  PoseEstimations:\n    PoseEstimation: {name: PoseEstimation_2}\n")
+    poseconv("convert", second, "--append", nwb, "--fps", "30", "-m", renamed, "-q")
+    _agree_in_written_order(nwb, [first, second], tmp_path)

@@ -13,7 +13,9 @@ reader keeps the containers of one number together (a track a user placed by han
 differs, too) and two numbers of one video apart (:mod:`poseconv.nwb.read.inputs`). It is written
 when there are two containers or more, or one beside the containers of another pose file that may
 share its video (one container alone has no order to keep; two files on two linked videos are told
-apart by them).
+apart by them). Readers read the containers a table lists before the others, so a table made after
+such a lone container lists it first, with a number of its own: the files read back in the order
+they were written, in one conversion or appended.
 """
 
 from __future__ import annotations
@@ -23,12 +25,16 @@ from typing import Any
 
 from ...metadata.names import unique_name
 from ..layout import (
+    REPLACED_PREDICTIONS_SUFFIX,
     TRACK_ORDER_COLUMNS,
     TRACK_ORDER_TABLE,
+    natural_key,
     new_table,
     replaced_predictions_name,
     track_order_table_names,
 )
+from ..read.pose_names import names_from_container_name, names_from_description
+from ..read.store import decode
 
 __all__ = ["record_track_order"]
 
@@ -44,7 +50,8 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always
         The containers just written from one pose file and their tracks, in the order of the tracks in the file.
     always : bool, default: False
         Record even one container (its track is not its name); else a table is made for two or more, or for
-        one beside another file's containers.
+        one beside another file's containers. A table made lists first the containers written before it that
+        no table lists (:func:`_unlisted_inputs`), numbered before this file.
 
     Returns
     -------
@@ -59,10 +66,11 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always
         # table of their own, TrackOrder_2, ..., which readers read after it.
         name = unique_name(TRACK_ORDER_TABLE, set(behavior.data_interfaces))
         existing = None
+    number = _next_input(tables)
+    written = {container for container, _track in rows}
     if existing is None:
         # One container beside another file's: recorded, so that a reader tells the two files apart.
-        beside = _other_containers(behavior, {container for container, _track in rows})
-        if len(rows) < 2 and not ((always or beside) and rows):
+        if len(rows) < 2 and not ((always or _other_containers(behavior, written)) and rows):
             return None
         table = new_table(
             name,
@@ -70,10 +78,15 @@ def record_track_order(behavior: Any, rows: Sequence[tuple[str, str]], *, always
             "the pose files they were read from, and which file each was read from; HDF5 lists them by name.",
             TRACK_ORDER_COLUMNS,
         )
+        # Readers read the containers a table lists before the others: those written before it are listed
+        # first, numbered before this file, so that they are read back first, as they were written.
+        for earlier in _unlisted_inputs(behavior, written, tables):
+            for container, track in earlier:
+                table.add_row(pose_estimation=container, track=track, input=number)
+            number += 1
         behavior.add(table)
     else:
         table = existing
-    number = _next_input(tables)
     for container, track in rows:
         table.add_row(pose_estimation=container, track=track, input=number)
     return table
@@ -117,3 +130,37 @@ def _other_containers(behavior: Any, written: set[str]) -> bool:
         if item.source_video is None or any(video is None or video is item.source_video for video in videos):
             return True
     return False
+
+
+def _unlisted_inputs(behavior: Any, written: set[str], tables: Sequence[Any]) -> list[list[tuple[str, str]]]:
+    """Return the ``(container, track)`` rows of the module's ``PoseEstimation`` no table lists, one list per file.
+
+    A pose file's one container alone in its module (or on a video of its own) gets no table; when a table is
+    made later, its rows come first. The files are told apart as readers tell unlisted containers apart: by
+    source software, version and scorer. Those read from the file appended to come first, in the order readers
+    gave them (by name), then those written since, in the order written. Replaced predictions go with their
+    container (readers attach them). A container whose description and name name no track (another tool's) is
+    left unlisted: readers take a recorded track for the pose file's name of it, which is not known here.
+    """
+    from ndx_pose import PoseEstimation
+
+    items = behavior.data_interfaces
+    listed = {decode(value) for table in tables for value in table["pose_estimation"].data[:]}
+    found = [
+        (name, item)
+        for name, item in items.items()
+        if isinstance(item, PoseEstimation)
+        and name not in written | listed
+        and not (name.endswith(REPLACED_PREDICTIONS_SUFFIX) and name[: -len(REPLACED_PREDICTIONS_SUFFIX)] in items)
+    ]
+    # Containers read from the file appended to have a container_source; the others were written after them.
+    stored = sorted((pair for pair in found if pair[1].container_source is not None), key=lambda p: natural_key(p[0]))
+    files: dict[tuple, list[tuple[str, str]]] = {}
+    for name, item in [*stored, *(pair for pair in found if pair[1].container_source is None)]:
+        track = names_from_description(item.description, item.source_software)[0]
+        if track is None:
+            track = names_from_container_name(name, item.source_software)[0]
+        if track is not None:
+            facts = (item.container_source is None, item.source_software, item.source_software_version, item.scorer)
+            files.setdefault(facts, []).append((name, track))
+    return list(files.values())

@@ -48,9 +48,69 @@ def test_each_pose_file_gets_a_number_and_one_container_beside_another_files_is_
     alone = mock_NWBFile().create_processing_module(name="behavior", description="x")
     _written(alone, "A")
     assert record_track_order(alone, [("A", "a")]) is None
-    # A second file's one container beside it is recorded: readers tell the files apart.
+    # A second file's one container beside it is recorded: readers tell the files apart. The first file's
+    # container names no track in its name or description (another tool's): it is left out of the table.
     _written(alone, "B")
     assert list(record_track_order(alone, [("B", "b")])["pose_estimation"][:]) == ["B"]
+
+
+def _poses_of(behavior, track, scorer, *, name=None, video=None):
+    """Add a one-track PoseEstimation as poseconv describes it (named after its track), of ``video`` if given."""
+    from ndx_pose import PoseEstimation
+
+    description = f"Poses of '{track}' estimated with DeepLabCut (scorer {scorer}) on video 'cam', read from x.h5."
+    name = name or f"PoseEstimation_{track}"
+    fields = {"source_video": video} if video is not None else {}
+    behavior.add(
+        PoseEstimation(name=name, description=description, scorer=scorer, source_software="DeepLabCut", **fields)
+    )
+    return name
+
+
+def _video(nwbfile, name):
+    from pynwb.image import ImageSeries
+
+    video = ImageSeries(
+        name=name, external_file=[f"{name}.mp4"], format="external", rate=30.0, starting_frame=[0], num_samples=10
+    )
+    nwbfile.add_acquisition(video)
+    return video
+
+
+def test_the_containers_written_before_a_table_are_listed_first_one_number_per_file():
+    nwbfile = mock_NWBFile()
+    behavior = nwbfile.create_processing_module(name="behavior", description="x")
+    top, side = _video(nwbfile, "top"), _video(nwbfile, "side")
+    # Two one-container files alone on their videos (no table), a third beside the first.
+    first = _poses_of(behavior, "mouse", "s1", video=top)
+    assert record_track_order(behavior, [(first, "mouse")]) is None
+    _poses_of(behavior, "mouse", "s1", name="PoseEstimation_mouse_replaced_predictions", video=top)
+    second = _poses_of(behavior, "rat", "s2", name="PoseEstimation_a_rat", video=side)
+    assert record_track_order(behavior, [(second, "rat")]) is None
+    third = _poses_of(behavior, "individual", "s3", video=top)
+    table = record_track_order(behavior, [(third, "individual")])
+    # In the order written, the description's track, one number per file; replaced predictions go with theirs.
+    assert list(table["pose_estimation"][:]) == [first, second, third]
+    assert list(table["track"][:]) == ["mouse", "rat", "individual"]
+    assert list(table["input"][:]) == [0, 1, 2]
+
+
+def test_an_append_beside_the_files_container_lists_it_first(tmp_path):
+    from pynwb import NWBHDF5IO
+
+    nwbfile = mock_NWBFile()
+    behavior = nwbfile.create_processing_module(name="behavior", description="x")
+    _poses_of(behavior, "b", "s1", name="PoseEstimation_2")
+    _poses_of(behavior, "a", "s1", name="PoseEstimation_10")
+    with NWBHDF5IO(tmp_path / "f.nwb", "w") as io:
+        io.write(nwbfile)
+    with NWBHDF5IO(tmp_path / "f.nwb", "a") as io:
+        behavior = io.read().processing["behavior"]
+        added = _poses_of(behavior, "a", "s2", name="PoseEstimation_20")
+        table = record_track_order(behavior, [(added, "a")])
+        # The file's containers as readers gave them (natural order of names), one file: same scorer.
+        assert list(table["pose_estimation"][:]) == ["PoseEstimation_2", "PoseEstimation_10", added]
+        assert list(table["input"][:]) == [0, 0, 1]
 
 
 def test_an_append_numbers_its_file_after_those_of_the_tables_it_finds(tmp_path):
