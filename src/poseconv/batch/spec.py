@@ -42,7 +42,7 @@ from pydantic_core import PydanticCustomError
 # format_location and unquoted_non_text are the documents' (a spec's and a metadata file's), named here for the batch.
 from ..documents import format_location, load_document, unquoted_non_text
 from ..errors import PoseconvError
-from ..metadata.checks import start_time_problem
+from ..metadata.checks import read_date_time, start_time_problem
 from ..metadata.compose import to_plain
 from ..metadata.fields import mapping, optional
 from ..metadata.schema import START_TIME_PATTERN, FormFriendlyJsonSchema, or_empty
@@ -93,14 +93,14 @@ Identifier = Annotated[str, Field(min_length=1, pattern=r"^[^/\\:]+$")]
 def _start_time(value: Any) -> dt.datetime:
     """Read a session start time as ``poseconv convert --session-start-time`` and metadata files do.
 
-    One parser for every entry point (``datetime.fromisoformat``, checked by
+    One parser for every entry point (:func:`~poseconv.metadata.checks.read_date_time`, checked by
     :func:`~poseconv.metadata.checks.start_time_problem`): it takes the ISO 8601 forms pydantic's own
     refuses, the basic ``20240501T103000+0200`` and an offset in hours ``+02``.
     """
     parsed = value if isinstance(value, dt.datetime) else None
     if isinstance(value, str):
         with contextlib.suppress(ValueError):
-            parsed = dt.datetime.fromisoformat(value)
+            parsed = read_date_time(value)
     if parsed is None or parsed.tzinfo is None:
         problem = start_time_problem(value) or "is not an ISO-8601 date and time with a time zone."
         raise PydanticCustomError("session_start_time", "{problem}", {"problem": problem})

@@ -86,13 +86,13 @@ def parse_session_start_time(text: str) -> datetime:
         When the text is not ISO-8601 or has no time zone; the message shows a value that works.
     """
     from ..errors import InvalidOptionError
-    from ..metadata.checks import start_time_problem
+    from ..metadata.checks import read_date_time, start_time_problem
 
     problem = start_time_problem(text)
     if problem is not None:
         # The same check (and suggested value) as a start time in a metadata file or a spec.
         raise InvalidOptionError(f"--session-start-time {text!r} {problem}")
-    return datetime.fromisoformat(text)
+    return read_date_time(text)
 
 
 def _written_poses(interface: Any) -> list[Any]:

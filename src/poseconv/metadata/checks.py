@@ -7,6 +7,7 @@ place gives every entry point the same answer (and the same suggested fix).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ __all__ = [
     "deprecated_field_problems",
     "module_name_problem",
     "normalize_date_of_birth",
+    "normalize_start_time",
     "series_holders",
     "series_name_problems",
     "series_node_problems",
@@ -34,6 +36,7 @@ __all__ = [
     "skeleton_problems",
     "skeleton_subject_problem",
     "space_problem",
+    "read_date_time",
     "start_time_problem",
     "subject_warnings",
     "text_space_problems",
@@ -272,6 +275,45 @@ def _without_zone_hint(value: dt.datetime, text: str) -> str:
     return f"{fixed}+00:00 or {fixed}Z"
 
 
+def read_date_time(text: str) -> dt.datetime:
+    """Read an ISO 8601 date and time as every entry point does: ``datetime.fromisoformat``, and RFC 3339's ``z``.
+
+    RFC 3339, which JSON Schema's ``date-time`` format follows (a form's date field may write it), takes a
+    lower-case ``t`` and ``z``; ``fromisoformat`` takes the first only.
+
+    Parameters
+    ----------
+    text : str
+        The date and time.
+
+    Returns
+    -------
+    datetime.datetime
+        The parsed date and time.
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is not such a date and time.
+    """
+    return dt.datetime.fromisoformat(text[:-1] + "Z" if text.endswith("z") else text)
+
+
+def normalize_start_time(nwbfile: dict[str, Any]) -> None:
+    """Write a session start time ending in RFC 3339's ``z`` with ``Z``, which neuroconv's parser reads.
+
+    Parameters
+    ----------
+    nwbfile : dict
+        The ``NWBFile`` block, changed in place.
+    """
+    value = nwbfile.get("session_start_time")
+    if isinstance(value, str) and value.endswith("z"):
+        with contextlib.suppress(ValueError):
+            read_date_time(value)
+            nwbfile["session_start_time"] = value[:-1] + "Z"
+
+
 def start_time_problem(value: Any) -> str | None:
     """Return why ``value`` cannot be a session start time, with a value to copy; None when it can.
 
@@ -294,7 +336,7 @@ def start_time_problem(value: Any) -> str | None:
         # A date alone (an unquoted YAML date, a Python date): the same answer as its ISO text.
         value, text = dt.datetime.combine(value, dt.time()), value.isoformat()
     try:
-        parsed = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        parsed = read_date_time(value) if isinstance(value, str) else value
     except ValueError:
         parsed = None
     if not isinstance(parsed, dt.datetime):
@@ -368,7 +410,7 @@ def _as_datetime(value: Any) -> dt.datetime | None:
     """Return ``value`` (a datetime, a date, or their ISO text) as a datetime; None when it is none of these."""
     if isinstance(value, str):
         try:
-            value = dt.datetime.fromisoformat(value)
+            value = read_date_time(value)
         except ValueError:
             return None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):

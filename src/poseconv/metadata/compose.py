@@ -34,6 +34,7 @@ from .checks import (
     date_of_birth_problem,
     module_name_problem,
     normalize_date_of_birth,
+    normalize_start_time,
     series_node_problems,
     skeleton_problems,
     start_time_problem,
@@ -465,8 +466,9 @@ def compose_metadata(
     found += shared_edge_problems(without_handed_back(user, common), common, own)
     result.problems += [MetadataProblem(path, message) for path, message in found]
     drop_form_empty_text(user)
+    nwbfile = user.get("NWBFile") if isinstance(user.get("NWBFile"), dict) else {}
+    normalize_start_time(nwbfile)
     if isinstance(user.get("Subject"), dict):
-        nwbfile = user.get("NWBFile") if isinstance(user.get("NWBFile"), dict) else {}
         normalize_date_of_birth(user["Subject"], nwbfile.get("session_start_time"))
     per_input_user = _shaped_per_input(input_metadata, result.problems)
     known = set(known_blocks) | {key for value in defaults.values() for key in value}

@@ -39,7 +39,9 @@ __all__ = [
     "SkeletonMetadata",
 ]
 
-_NAME_PATTERN = r"^[^/:]+$"
+# pynwb's rule for names (no '/' or ':'), and neither '.' nor '..': HDF5 and Zarr take them for the group itself
+# and its parent. Without look-ahead, which the regular expressions of pydantic's validators do not have.
+_NAME_PATTERN = r"^[^/:.][^/:]*$|^\.[^/:.][^/:]*$|^\.\.[^/:]+$"
 NwbName = Annotated[str, Field(min_length=1, pattern=_NAME_PATTERN)]
 # The name of an entry the interfaces' defaults name: the model checks it as composed with them, the schema takes
 # it empty (or blank) too, as a form's cleared name is taken as not given (empty_fields.drop_empty_text): the default's.

@@ -37,9 +37,9 @@ __all__ = [
 
 SCHEMA_FILE_NAME = "metadata.schema.json"
 
-# A session start time as checks.start_time_problem reads it (datetime.fromisoformat, with a zone): ISO 8601's
-# extended and basic dates (and week dates), T, t or a space, hh[:mm[:ss[.f]]] and Z or an offset in hours or
-# hours and minutes. [0-9], not \d: Python's \d takes other scripts' digits, which fromisoformat refuses.
+# A session start time as checks.start_time_problem reads it (checks.read_date_time, with a zone): ISO 8601's
+# extended and basic dates (and week dates), T, t or a space, hh[:mm[:ss[.f]]] and Z (or RFC 3339's z) or an offset
+# in hours or hours and minutes. [0-9], not \d: Python's \d takes other scripts' digits, which fromisoformat refuses.
 _HOUR, _SIXTY = "(?:[01][0-9]|2[0-3])", "[0-5][0-9]"
 _MONTH, _DAY, _WEEK = "(?:0[1-9]|1[0-2])", "(?:0[1-9]|[12][0-9]|3[01])", "W(?:0[1-9]|[1-4][0-9]|5[0-3])"
 # The dashes are all there or none (fromisoformat refuses 2024-0501); year 0 does not exist.
@@ -49,7 +49,7 @@ _TIME = rf"{_HOUR}(?::{_SIXTY}(?::{_SIXTY}(?:[.,][0-9]+)?)?|{_SIXTY}(?:{_SIXTY}(
 #: but for a day a month does not have (2024-02-30) and a time in the future, which the conversion reports; it
 #: also refuses fromisoformat's non-ISO leniencies (another separator than T or a space, a fraction of an hour).
 #: ``$(?!\n)``: Python's ``$`` (jsonschema's re.search) also matches before a final newline, which the parser refuses.
-START_TIME_PATTERN = rf"^{_DATE}[Tt ]{_TIME}(?:Z|[+-]{_HOUR}(?::?{_SIXTY})?)$(?!\n)"
+START_TIME_PATTERN = rf"^{_DATE}[Tt ]{_TIME}(?:[Zz]|[+-]{_HOUR}(?::?{_SIXTY})?)$(?!\n)"
 
 # What a session start time is, in the form schema.
 _START_TIME_DESCRIPTION = (

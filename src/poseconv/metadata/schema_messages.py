@@ -306,10 +306,15 @@ def _listed_registry(block: str, items: list[Any]) -> str:
 
 
 def _name_problem(path: tuple[Any, ...], value: Any, pattern: str) -> str:
-    """Say which characters a name may not hold (``^[^/:]+$``: pynwb's rule for names) and what to do."""
+    """Say which characters a name may not hold (``^[^/:]+$``: pynwb's rule for names) and what to do.
+
+    A name may not be ``.`` or ``..`` either (:data:`~poseconv.metadata.models.NwbName`).
+    """
+    session = bool(path) and path[-1] == "session_id"
+    if not session and value in (".", ".."):
+        return f"{value!r} is what HDF5 and Zarr call the group itself ('.') or its parent ('..'): choose another name"
     refused = [char for char in ("/", "\\", ":") if char in pattern.removeprefix("^[^").split("]")[0]]
     found = " and ".join(f"'{char}'" for char in refused if char in str(value)) or "a character that is not allowed"
-    session = bool(path) and path[-1] == "session_id"
     who = "a session_id (it names the NWB file)" if session else "an NWB name (they separate its paths)"
     text = f"{value!r} holds {found}, which {who} may not hold: write - or _ instead"
     if session and ("/" in str(value) or "\\" in str(value)):

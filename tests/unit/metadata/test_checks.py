@@ -468,3 +468,77 @@ def test_a_form_s_cleared_list_items_are_not_given():
     drop_form_empty_text(metadata)
     assert metadata["NWBFile"] == {"related_publications": ["doi:10.1/x"], "keywords": ["pose"]}
     assert metadata["Subject"] == {} and metadata["Pose"]["Skeletons"]["S"]["nodes"] == ["a", "b"]
+
+
+# -- names HDF5 and Zarr read as paths, and RFC 3339's lower-case start times --------------------------------
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+def test_every_entry_point_refuses_a_container_named_dot_or_dot_dot(tmp_path, name):
+    import numpy as np
+    from jsonschema import Draft7Validator
+
+    from poseconv import DeepLabCutPoseInterface
+    from tests.fixtures.cli import poseconv_in_process
+    from tests.fixtures.deeplabcut import write_dlc_file
+
+    source = write_dlc_file(
+        tmp_path / "vidDLC_resnet50_testJan1shuffle1_100.csv",
+        {"nose": np.zeros((5, 2))},
+        likelihood={"nose": np.ones(5)},
+    )
+    start = "2024-05-01T10:00:00+00:00"
+    interface = DeepLabCutPoseInterface(file_path=source, sampling_frequency=30.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = start
+    metadata["Pose"]["PoseEstimations"]["PoseEstimation"]["name"] = name
+    # Before, the schema took it and the write failed in HDF5 ("name already exists") or wrote a group '..'.
+    assert list(Draft7Validator(interface.get_metadata_schema()).iter_errors(metadata))
+    said = f"{name!r} is what HDF5 and Zarr call the group itself"
+    with pytest.raises(MetadataError, match=re.escape(said)):
+        interface.run_conversion(nwbfile_path=tmp_path / "python.nwb", metadata=metadata)
+    assert not (tmp_path / "python.nwb").exists()
+    pose = {"Pose": {"PoseEstimations": {"PoseEstimation": {"name": name}}}}
+    (tmp_path / "meta.yaml").write_text(yaml.safe_dump(pose), encoding="utf-8")
+    out = tmp_path / "out.nwb.zarr"
+    result = poseconv_in_process(
+        "convert", source, "--fps", 30, "-m", tmp_path / "meta.yaml", "-o", out, "--session-start-time", start
+    )
+    assert result.returncode == 1 and not out.exists(), result.stderr
+    assert said in " ".join(result.stderr.split()), result.stderr
+    # A name that only starts with dots is a name.
+    pose["Pose"]["PoseEstimations"]["PoseEstimation"]["name"] = "..pose"
+    (tmp_path / "meta.yaml").write_text(yaml.safe_dump(pose), encoding="utf-8")
+    result = poseconv_in_process(
+        "convert", source, "--fps", 30, "-m", tmp_path / "meta.yaml", "-o", out, "--session-start-time", start
+    )
+    assert result.returncode == 0 and out.is_dir(), result.stderr
+
+
+def test_a_start_time_in_rfc_3339_lower_case_is_read_at_every_entry_point(tmp_path):
+    import h5py
+    import numpy as np
+
+    from poseconv import DeepLabCutPoseInterface
+    from tests.fixtures.cli import poseconv_in_process
+    from tests.fixtures.deeplabcut import write_dlc_file
+
+    # JSON Schema's date-time (RFC 3339) takes a lower-case t and z; a form may write them.
+    value = "2024-05-01t10:00:00z"
+    assert start_time_problem(value) is None
+    assert parse_session_start_time(value) == dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC)
+    source = write_dlc_file(
+        tmp_path / "vidDLC_resnet50_testJan1shuffle1_100.csv",
+        {"nose": np.zeros((5, 2))},
+        likelihood={"nose": np.ones(5)},
+    )
+    interface = DeepLabCutPoseInterface(file_path=source, sampling_frequency=30.0)
+    metadata = interface.get_metadata()
+    metadata["NWBFile"]["session_start_time"] = value
+    interface.run_conversion(nwbfile_path=tmp_path / "python.nwb", metadata=metadata)
+    (tmp_path / "meta.yaml").write_text(f"NWBFile:\n  session_start_time: {value}\n", encoding="utf-8")
+    result = poseconv_in_process("convert", source, "--fps", 30, "-m", tmp_path / "meta.yaml", "-o", tmp_path / "c.nwb")
+    assert result.returncode == 0, result.stderr
+    for path in (tmp_path / "python.nwb", tmp_path / "c.nwb"):
+        with h5py.File(path, "r") as file:
+            assert file["session_start_time"][()].decode() == "2024-05-01T10:00:00+00:00"
