@@ -478,4 +478,4 @@ def test_an_image_sequence_whose_images_are_not_all_here_says_so(generated_image
     description = pose.notes["descriptions"]["m"]
     first = generated_image_sequence.expected["files"][0]
     assert f"recorded the video as 4 image files, the first '{first}', which do not all exist" in description
-    assert pose.videos["img_000"].original_path == first
+    assert pose.videos["images"].original_path == first

@@ -311,7 +311,7 @@ def test_sleap_labels_on_an_image_sequence_link_its_images_and_come_back(tmp_pat
     assert_inspector_clean(nwb_path)
     back = read_training(nwb_path)
     files = generated_image_sequence.expected["files"]
-    assert [str(f) for f in back.videos["img_000"].image_files] == files
+    assert [str(f) for f in back.videos["images"].image_files] == files
     exported = sio.load_slp(str(write_sleap_labels(back, tmp_path / "back.slp")))
     assert exported.videos[0].filename == files
     assert exported[0].frame_idx == 1 and exported[0].image.shape == (40, 60, 1)
@@ -330,8 +330,8 @@ def test_sleap_labels_alone_on_an_image_sequence_link_its_images_without_inventi
         assert "no recorded times" in series.description and series.rate == 1.0
     back = read_training(nwb_path)
     files = generated_image_sequence.expected["files"]
-    assert [str(f) for f in back.videos["img_000"].image_files] == files
-    assert back.videos["img_000"].fps is None
+    assert [str(f) for f in back.videos["images"].image_files] == files
+    assert back.videos["images"].fps is None
     exported = sio.load_slp(str(write_sleap_labels(back, tmp_path / "back.slp")))
     assert exported.videos[0].filename == files and exported.videos[0].fps is None
     (frame,) = exported.labeled_frames

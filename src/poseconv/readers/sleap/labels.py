@@ -16,15 +16,17 @@ same way as the prediction reader makes them, so the NWB skeletons and source
 videos of one file are shared. Videos are described without opening them: the
 recorded path is kept as text and a local file is used only when it exists.
 Images embedded in a ``.pkg.slp`` are not carried over (the training frames refer
-to the video the images came from).
+to the video the images came from), nor are a file's recording sessions (cameras and
+their calibration), which a warning says, with the way to keep them.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
-from ...errors import InvalidSourceFileError
+from ...errors import InvalidSourceFileError, PoseconvWarning
 from ...model import VideoInfo
 from ...model.training import LabeledFrame, LabeledInstance, LabelFile, TrainingData
 from ...model.unlinked_videos import EACH_VIDEO, POINT_THE_FILE
@@ -46,6 +48,36 @@ _EACH_VIDEO_WITH_POSES = (
     f"Give each video with its poses, one at a time: {EACH_VIDEO} (the training frames of that video take it "
     f"too); or, for every video's poses and training frames at once, {POINT_THE_FILE}."
 )
+
+
+def _warn_sessions(path: Path, labels: Any) -> None:
+    """Say that the file's recording sessions are not in its training data, and how to keep them.
+
+    ndx-pose's ``PoseTraining`` holds labeled frames of videos, not cameras: a session's cameras, their
+    calibration, the video each recorded and its frame groups (which instances of the views are one animal) would
+    otherwise be dropped unsaid. The session reader writes the cameras and their calibration (``CalibratedCamera``
+    devices), into the same NWB file too (``--append``).
+    """
+    sessions = list(getattr(labels, "sessions", None) or [])
+    if not sessions:
+        return
+    n_cameras = sum(len(session.camera_group.cameras) for session in sessions)
+    n_groups = sum(len(session.frame_groups) for session in sessions)
+    held = [f"{len(sessions)} recording session" + ("s" if len(sessions) > 1 else "")]
+    held.append(f"{n_cameras} camera" + ("s" if n_cameras != 1 else ""))
+    dropped = "the cameras, their calibration and the video each recorded"
+    if n_groups:
+        held.append(f"{n_groups} frame group" + ("s" if n_groups > 1 else ""))
+        dropped = "the cameras, their calibration, the video each recorded and the frame groups"
+    warnings.warn(
+        f"{path}: holds {held[0]} ({', '.join(held[1:])}), which training data has no place for: the NWB file "
+        f"gets the labeled frames of each video, not {dropped}. To keep the cameras and their calibration, "
+        f"convert the file's poses as a session too: poseconv convert {path.name} --source sleap-session "
+        "--append <this NWB file> (SLEAPSessionPoseInterface in Python), which writes each camera with its "
+        "calibration.",
+        PoseconvWarning,
+        stacklevel=5,  # the caller of read_sleap_labels, past its input check
+    )
 
 
 def _identity_of(instance: Any) -> dict[str, Any]:
@@ -168,6 +200,7 @@ def _read_labels(file_path: str | Path, *, advice: str, warn: bool) -> TrainingD
     # Negative frames are training data: kept, so not said to be left out.
     warn_other_annotations(path, slp_header(path), training=True)
     labels = load_labels(path)
+    _warn_sessions(path, labels)
     # Re-identification labels name their animals by Identity, not Track: they are tracked as the predictions are.
     from_identities = tracks_from_identities(labels)
     infos, video_facts = describe_videos(labels.videos, path, warn=warn, advice=advice)

@@ -118,10 +118,15 @@ def video_key(recorded: str | None, fallback: str) -> str:
     if recorded:
         name = recorded_file_name(recorded)
         stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
-        parts = [part for part in re.split(r"[\\/]", recorded) if part not in ("", ".")]
+        parts = _path_parts(recorded)
         if name.lower() == _IMGSTORE_METADATA and len(parts) > 1:
             stem = parts[-2]  # a folder: its whole name
     return safe_key(stem, fallback)
+
+
+def _path_parts(recorded: str) -> list[str]:
+    r"""Return the parts of a recorded path, ``/`` or ``\`` separated."""
+    return [part for part in re.split(r"[\\/]", recorded) if part not in ("", ".")]
 
 
 def safe_key(stem: str, fallback: str) -> str:
@@ -148,7 +153,7 @@ def find_local_video(recorded: str | None, base_dir: Path) -> tuple[Path | None,
         if not re.match(r"^[A-Za-z]:", recorded):
             candidates.append((Path(recorded), "recorded path"))
     else:
-        parts = [p for p in re.split(r"[\\/]", recorded) if p not in ("", ".")]
+        parts = _path_parts(recorded)
         if parts:
             relative = Path(*parts)
             folders = [base_dir, *base_dir.parents] if len(parts) > 1 else [base_dir]
@@ -256,12 +261,34 @@ class _Linked:
     image_files: tuple[Path, ...] | None = None
 
 
+def _image_folder(filenames: Sequence[str]) -> str | None:
+    """Return the folder (``/`` separated) the images of an image sequence all lie in; None if several or none."""
+    folders = {"/".join(_path_parts(name)[:-1]) for name in filenames}
+    folder = folders.pop() if len(folders) == 1 else ""
+    return folder if folder and not folder.endswith(":") else None  # a drive ("C:") names no folder
+
+
 def _image_video(filenames: Sequence[Any], base_dir: Path, fallback_key: str, facts: dict[str, Any]) -> _Linked:
-    """Describe an image sequence ("single image video"): linked as its images when every one is here."""
+    """Describe an image sequence ("single image video"): linked as its images when every one is here.
+
+    Keyed by its images' folder, as DeepLabCut's ``labeled-data/<video>`` (and poseconv's reader of it): a label
+    exported there lands beside its image. Images of several folders (or of none) are keyed by the first's name.
+    """
     facts["image_files"] = [str(f) for f in filenames]
     original = facts["image_files"][0] if filenames else None
     images, how = image_sequence(facts["image_files"], base_dir)
-    return _Linked(video_key(original, fallback_key), original=original, how=how, image_files=images)
+    folder = (_image_folder(facts["image_files"]) or "").rsplit("/", 1)[-1]
+    return _Linked(safe_key(folder, "") or video_key(original, fallback_key), original, None, how, images)
+
+
+def _keyed_by_first_image(described: list[tuple[VideoInfo, dict]]) -> list[tuple[VideoInfo, dict]]:
+    """Key by its first image each image sequence whose folder holds another's (older SLEAP: a video per image)."""
+    folders = [_image_folder(facts["image_files"]) if facts.get("image_files") else None for _, facts in described]
+    result = list(described)
+    for position, ((info, facts), folder) in enumerate(zip(described, folders, strict=True)):
+        if folder is not None and folders.count(folder) > 1:
+            result[position] = (dataclasses.replace(info, key=video_key(facts["image_files"][0], info.key)), facts)
+    return result
 
 
 def _link(video: Any, slp_path: Path, fallback_key: str, facts: dict[str, Any]) -> _Linked:
@@ -465,7 +492,7 @@ def describe_videos(
     videos' facts, for the caller to give when it applies.
     """
     described = [slp_video_info(video, index, slp_path) for index, video in enumerate(videos)]
-    described = unlink_shared_by_name(described, slp_path, advice=advice)
+    described = unlink_shared_by_name(_keyed_by_first_image(described), slp_path, advice=advice)
     if warn:
         warn_unlinked([facts for _, facts in described], stacklevel=3)
     keys = unique_names([info.key for info, _ in described])

@@ -162,10 +162,7 @@ def test_a_package_of_labels_on_images_links_the_images_as_its_slp_does(generate
     assert (
         (from_package.key, from_package.original_path)
         == (from_slp.key, from_slp.original_path)
-        == (
-            "img_000",
-            generated_image_sequence.expected["files"][0],
-        )
+        == ("images", generated_image_sequence.expected["files"][0])  # the images' folder, as DeepLabCut names it
     )
 
 
@@ -181,7 +178,7 @@ def test_sleap_io_analysis_export_of_images_links_them_as_the_slp_does(generated
         Path(files[2]).unlink()
     pose = read_sleap(path)
     (video,) = pose.videos.values()
-    assert (video.key, video.original_path) == ("img_000", files[0])
+    assert (video.key, video.original_path) == ("images", files[0])
     assert video.image_files == (tuple(Path(file) for file in files) if all_here else None)
     description = SLEAPPoseInterface(file_path=str(path), sampling_frequency=10.0).get_metadata()["Pose"]
     description = str(description)
