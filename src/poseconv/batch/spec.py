@@ -42,10 +42,11 @@ from pydantic_core import PydanticCustomError
 # format_location and unquoted_non_text are the documents' (a spec's and a metadata file's), named here for the batch.
 from ..documents import format_location, load_document, unquoted_non_text
 from ..errors import PoseconvError
-from ..metadata.checks import read_date_time, start_time_problem
+from ..metadata.checks import start_time_problem
 from ..metadata.compose import to_plain
 from ..metadata.fields import mapping, optional
 from ..metadata.schema import START_TIME_PATTERN, FormFriendlyJsonSchema, or_empty
+from ..metadata.start_times import read_date_time
 
 __all__ = [
     "SPEC_SCHEMA_FILE_NAME",

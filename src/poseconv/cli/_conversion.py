@@ -86,7 +86,8 @@ def parse_session_start_time(text: str) -> datetime:
         When the text is not ISO-8601 or has no time zone; the message shows a value that works.
     """
     from ..errors import InvalidOptionError
-    from ..metadata.checks import read_date_time, start_time_problem
+    from ..metadata.checks import start_time_problem
+    from ..metadata.start_times import read_date_time
 
     problem = start_time_problem(text)
     if problem is not None:

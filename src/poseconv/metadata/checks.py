@@ -7,7 +7,6 @@ place gives every entry point the same answer (and the same suggested fix).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -15,6 +14,7 @@ from typing import Any
 
 from .dandi_subject import age_range_problem, dandi_subject_gap, refused_subject_values
 from .names import DEPRECATED_POSE_ESTIMATION_FIELDS, MODULE_OBJECT_NAMES
+from .start_times import read_date_time
 
 __all__ = [
     "AGE_FORM",
@@ -28,7 +28,6 @@ __all__ = [
     "deprecated_field_problems",
     "module_name_problem",
     "normalize_date_of_birth",
-    "normalize_start_time",
     "series_holders",
     "series_name_problems",
     "series_node_problems",
@@ -36,7 +35,6 @@ __all__ = [
     "skeleton_problems",
     "skeleton_subject_problem",
     "space_problem",
-    "read_date_time",
     "start_time_problem",
     "subject_warnings",
     "text_space_problems",
@@ -273,45 +271,6 @@ def _without_zone_hint(value: dt.datetime, text: str) -> str:
     has_time = isinstance(text, str) and ("T" in text or " " in text.strip())
     fixed = value.isoformat() if has_time else f"{value.date().isoformat()}T00:00:00"
     return f"{fixed}+00:00 or {fixed}Z"
-
-
-def read_date_time(text: str) -> dt.datetime:
-    """Read an ISO 8601 date and time as every entry point does: ``datetime.fromisoformat``, and RFC 3339's ``z``.
-
-    RFC 3339, which JSON Schema's ``date-time`` format follows (a form's date field may write it), takes a
-    lower-case ``t`` and ``z``; ``fromisoformat`` takes the first only.
-
-    Parameters
-    ----------
-    text : str
-        The date and time.
-
-    Returns
-    -------
-    datetime.datetime
-        The parsed date and time.
-
-    Raises
-    ------
-    ValueError
-        When ``text`` is not such a date and time.
-    """
-    return dt.datetime.fromisoformat(text[:-1] + "Z" if text.endswith("z") else text)
-
-
-def normalize_start_time(nwbfile: dict[str, Any]) -> None:
-    """Write a session start time ending in RFC 3339's ``z`` with ``Z``, which neuroconv's parser reads.
-
-    Parameters
-    ----------
-    nwbfile : dict
-        The ``NWBFile`` block, changed in place.
-    """
-    value = nwbfile.get("session_start_time")
-    if isinstance(value, str) and value.endswith("z"):
-        with contextlib.suppress(ValueError):
-            read_date_time(value)
-            nwbfile["session_start_time"] = value[:-1] + "Z"
 
 
 def start_time_problem(value: Any) -> str | None:

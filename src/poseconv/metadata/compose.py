@@ -34,7 +34,6 @@ from .checks import (
     date_of_birth_problem,
     module_name_problem,
     normalize_date_of_birth,
-    normalize_start_time,
     series_node_problems,
     skeleton_problems,
     start_time_problem,
@@ -59,6 +58,7 @@ from .shared_keys import (
     shared_entries,
     without_handed_back,
 )
+from .start_times import normalize_start_time
 from .unknown import pose_keys, user_problems
 from .writable import writer_problems
 
@@ -455,8 +455,7 @@ def compose_metadata(
     result = ComposedMetadata()
     poses = [name for name in defaults if name in set(pose_inputs)]
     own = {name: copy.deepcopy(dict(defaults[name])) for name in poses}
-    # Other interfaces' metadata (neuroconv's own pose interfaces): their keyed Pose entries are theirs,
-    # not unknown, and their containers keep their names.
+    # Other interfaces' metadata (neuroconv's pose interfaces): their Pose entries are theirs, names kept.
     others = {name: dict(value) for name, value in defaults.items() if name not in own}
     _rename_clashes(own, poses, _container_names(others.values()))
     defer_to_other_videos(own, others.values())
@@ -466,8 +465,7 @@ def compose_metadata(
     found += shared_edge_problems(without_handed_back(user, common), common, own)
     result.problems += [MetadataProblem(path, message) for path, message in found]
     drop_form_empty_text(user)
-    nwbfile = user.get("NWBFile") if isinstance(user.get("NWBFile"), dict) else {}
-    normalize_start_time(nwbfile)
+    normalize_start_time(nwbfile := user.get("NWBFile") if isinstance(user.get("NWBFile"), dict) else {})
     if isinstance(user.get("Subject"), dict):
         normalize_date_of_birth(user["Subject"], nwbfile.get("session_start_time"))
     per_input_user = _shaped_per_input(input_metadata, result.problems)
