@@ -366,10 +366,10 @@ def subject_warnings_by_field(subject: Any) -> list[tuple[str, str]]:
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:
-    """Return ``value`` (a datetime, a date, or their ISO text) as a datetime; None when it is none of these."""
+    """Return ``value`` (a datetime, a date, or ISO text as pynwb's fromisoformat reads it) as a datetime, or None."""
     if isinstance(value, str):
         try:
-            value = read_date_time(value)
+            value = dt.datetime.fromisoformat(value)
         except ValueError:
             return None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
